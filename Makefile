@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: GPL-2.0
+# Exo-OS top-level Makefile.  See Documentation/build.rst.
+#
+#   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
+#   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
+#   make run | check | bench | bochs | gdb | iso | modules | clean | mrproper
+
+VERSION = 0
+PATCHLEVEL = 1
+SUBLEVEL = 0
+KERNELRELEASE = $(VERSION).$(PATCHLEVEL).$(SUBLEVEL)
+export KERNELRELEASE
+
+MAKEFLAGS += -rR --no-print-directory
+
+srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+ifneq ($(O),)
+objtree := $(abspath $(O))
+$(shell mkdir -p $(objtree))
+else
+objtree := $(srctree)
+endif
+export srctree objtree
+
+PHONY := all
+all: vmlinux
+
+include $(srctree)/scripts/Kbuild.include
+export V Q quiet C
+
+# ---------------------------------------------------------------------------
+# Toolchain
+PYTHON ?= /usr/bin/python3
+ifeq ($(LLVM),1)
+CC	:= clang
+LD	:= ld.lld
+NM	:= llvm-nm
+OBJCOPY	:= llvm-objcopy
+else
+CC	:= gcc
+LD	:= ld
+NM	:= nm
+OBJCOPY	:= objcopy
+endif
+CPP	:= $(CC) -E
+HOSTCC	?= gcc
+CHECK	?= sparse
+export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
+
+KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-I$(srctree)/arch/x86/include -I$(srctree)/include -I$(objtree)/include \
+	-include $(srctree)/include/exo/kconfig.h
+
+KBUILD_CFLAGS := $(KBUILD_CPPFLAGS) -std=gnu11 -O2 -g \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wno-sign-compare -Wstrict-prototypes -Wmissing-prototypes -Wundef \
+	-ffreestanding -fno-builtin-printf -fno-common -fno-strict-aliasing \
+	-fno-pic -fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+	-mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-stack-protector \
+	-fno-delete-null-pointer-checks
+ifeq ($(LLVM),1)
+KBUILD_CFLAGS += -Wno-gnu-variable-sized-type-not-at-end
+else
+KBUILD_CFLAGS += --param=min-pagesize=0 -Wno-array-bounds
+endif
+KBUILD_AFLAGS := $(KBUILD_CPPFLAGS) -D__ASSEMBLER__ -g
+LDFLAGS_vmlinux := -nostdlib -static -z max-page-size=0x1000 -z noexecstack
+ifneq ($(LLVM),1)
+LDFLAGS_vmlinux += --no-warn-rwx-segments
+endif
+CHECKFLAGS := -D__x86_64__ -m64 -Wbitwise -Wno-return-void -Wno-unknown-attribute \
+	-Wsparse-error
+export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS
+
+# ---------------------------------------------------------------------------
+# Configuration (Debian's python3-kconfiglib)
+KCONFIG_CONFIG ?= $(objtree)/.config
+export KCONFIG_CONFIG
+KCONFIG_FILES := $(shell find $(srctree) -name 'Kconfig*' -not -path '*/.git/*')
+KCONFIG_DEFCONFIG := $(srctree)/arch/x86/configs/defconfig
+
+config-targets := menuconfig olddefconfig savedefconfig defconfig allyesconfig \
+	allnoconfig alldefconfig oldconfig listnewconfig %_defconfig
+PHONY += $(config-targets)
+
+kconfig = cd $(srctree) && $(PYTHON) -m $(1)
+
+menuconfig:
+	$(Q)$(call kconfig,menuconfig) Kconfig
+olddefconfig oldconfig alldefconfig allyesconfig allnoconfig listnewconfig:
+	$(Q)$(call kconfig,$@) Kconfig
+defconfig:
+	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(KCONFIG_DEFCONFIG)
+%_defconfig:
+	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(srctree)/arch/x86/configs/$@
+savedefconfig:
+	$(Q)$(call kconfig,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
+	@echo "  GEN     defconfig (copy it to arch/x86/configs/defconfig to make it the default)"
+
+$(KCONFIG_CONFIG):
+	@echo "*** No configuration: run 'make defconfig' (or menuconfig) first." >&2
+	@exit 1
+
+# autoconf.h + auto.conf + include/config/<sym>.h stamps for fixdep.
+$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+	@mkdir -p $(objtree)/include/config $(objtree)/include/generated
+	$(Q)$(call kconfig,olddefconfig) Kconfig >/dev/null
+	$(Q)$(call kconfig,genconfig) --header-path $(objtree)/include/generated/autoconf.h \
+		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
+	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
+
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test ensure-config run bochs gdb
+ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
+else
+-include $(objtree)/include/config/auto.conf
+endif
+
+$(objtree)/scripts/basic/fixdep: $(srctree)/scripts/basic/fixdep.c
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -O2 -Wall -o $@ $<
+
+$(objtree)/scripts/kallsyms: $(srctree)/scripts/kallsyms.c
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -O2 -Wall -o $@ $<
+
+PHONY += prepare
+prepare: $(objtree)/include/config/auto.conf $(objtree)/scripts/basic/fixdep \
+	 $(objtree)/scripts/kallsyms $(objtree)/include/generated/compile.h
+
+$(objtree)/include/generated/compile.h: $(objtree)/include/config/auto.conf FORCE
+	$(Q)$(srctree)/scripts/mkcompile_h $@ $(KERNELRELEASE) "$(CC)" $(KCONFIG_CONFIG)
+
+# ---------------------------------------------------------------------------
+# vmlinux: built-in.o of the tree + the linker script, linked twice so the
+# symbol table for backtraces (kallsyms) can be placed after everything else.
+PHONY += build-tree
+build-tree: prepare
+	$(Q)$(MAKE) -f $(srctree)/scripts/Makefile.build obj=.
+
+LDS := $(objtree)/arch/x86/kernel/vmlinux.lds
+
+quiet_cmd_link_vmlinux = LD      vmlinux
+      cmd_link_vmlinux = $(srctree)/scripts/link-vmlinux.sh "$(LD)" "$(LDFLAGS_vmlinux)" \
+			 $(LDS) $(objtree)/built-in.o $@
+
+$(objtree)/built-in.o $(LDS): build-tree ;
+
+vmlinux: $(objtree)/built-in.o $(LDS) FORCE
+	$(call if_changed,link_vmlinux)
+
+-include $(objtree)/.vmlinux.cmd
+
+# ---------------------------------------------------------------------------
+# Images, emulators, tests
+PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
+iso: $(objtree)/exo.iso
+$(objtree)/exo.iso: vmlinux $(srctree)/scripts/mkiso.sh
+	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)"
+
+# make run builds defconfig when there is no configuration yet.
+ensure-config:
+	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) defconfig
+
+run: ensure-config
+	$(Q)$(srctree)/scripts/deps.sh run
+	$(Q)$(MAKE) vmlinux
+	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
+
+bochs: ensure-config
+	$(Q)$(srctree)/scripts/deps.sh bochs
+	$(Q)$(MAKE) vmlinux
+	$(Q)$(srctree)/scripts/run-bochs.sh $(objtree)/vmlinux
+
+gdb: ensure-config
+	$(Q)$(MAKE) vmlinux
+	$(Q)$(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux
+
+check:
+	$(Q)$(srctree)/scripts/check.sh
+
+bench:
+	$(Q)$(srctree)/scripts/bench.sh
+
+hosted-test:
+	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
+
+# ---------------------------------------------------------------------------
+PHONY += clean mrproper help
+clean:
+	$(Q)find $(objtree) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '.*.d' \
+		-o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \) \
+		-not -path '*/.git/*' -delete
+	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
+		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
+		$(objtree)/.iso-root $(objtree)/test-results
+
+mrproper: clean
+	$(Q)rm -rf $(objtree)/include/generated $(objtree)/include/config \
+		$(objtree)/.config $(objtree)/.config.old $(objtree)/scripts/basic/fixdep \
+		$(objtree)/scripts/kallsyms $(objtree)/defconfig
+
+help:
+	@sed -n '2,8p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+
+.PHONY: $(PHONY)

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Hosted build: preemption depth per thread; nothing ever preempts. */
+#ifndef _ASM_HOSTED_PREEMPT_H
+#define _ASM_HOSTED_PREEMPT_H
+
+#include <exo/types.h>
+
+#define PREEMPT_MASK	0x000000ffU
+#define HARDIRQ_OFFSET	0x00010000U
+#define HARDIRQ_MASK	0x00ff0000U
+
+extern __thread unsigned int hosted_preempt_count;
+
+static inline unsigned int __preempt_count_read(void) { return hosted_preempt_count; }
+static inline void __preempt_count_add(int v) { hosted_preempt_count += v; }
+static inline bool __preempt_count_dec_and_test(void)
+{
+	--hosted_preempt_count;
+	return false;
+}
+static inline void set_preempt_need_resched(void) { }
+static inline void clear_preempt_need_resched(void) { }
+static inline bool test_preempt_need_resched(void) { return false; }
+
+#endif

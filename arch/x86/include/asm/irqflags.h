@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Local interrupt flag control (RFLAGS.IF). */
+#ifndef _ASM_X86_IRQFLAGS_H
+#define _ASM_X86_IRQFLAGS_H
+
+#include <exo/compiler.h>
+
+#define X86_EFLAGS_IF	0x200UL
+
+static __always_inline unsigned long arch_local_save_flags(void)
+{
+	unsigned long f;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=rm"(f) : : "memory");
+	return f;
+}
+
+static __always_inline void arch_local_irq_disable(void)
+{
+	__asm__ __volatile__("cli" : : : "memory");
+}
+
+static __always_inline void arch_local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" : : : "memory");
+}
+
+static __always_inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long f = arch_local_save_flags();
+
+	arch_local_irq_disable();
+	return f;
+}
+
+static __always_inline void arch_local_irq_restore(unsigned long f)
+{
+	if (f & X86_EFLAGS_IF)
+		arch_local_irq_enable();
+}
+
+static __always_inline int arch_irqs_disabled(void)
+{
+	return !(arch_local_save_flags() & X86_EFLAGS_IF);
+}
+
+#endif /* _ASM_X86_IRQFLAGS_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86-64 per-CPU access.  The per-CPU template section is linked at virtual
+ * address 0, so a per-CPU symbol's address is its offset inside every CPU's
+ * area, and %gs points at the area: "mov %gs:var" reads this CPU's copy in
+ * one instruction that preemption cannot split.
+ */
+#ifndef _ASM_X86_PERCPU_H
+#define _ASM_X86_PERCPU_H
+
+#include <exo/compiler.h>
+
+#define __PER_CPU_ATTRS __section(".data..percpu")
+
+#define __pcpu_op(op, var, val)						\
+do {									\
+	switch (sizeof(var)) {						\
+	case 1: __asm__ __volatile__(op "b %1, %%gs:%c0"		\
+		: : "i"(&(var)), "qi"((u8)(val)) : "memory"); break;	\
+	case 2: __asm__ __volatile__(op "w %1, %%gs:%c0"		\
+		: : "i"(&(var)), "ri"((u16)(val)) : "memory"); break;	\
+	case 4: __asm__ __volatile__(op "l %1, %%gs:%c0"		\
+		: : "i"(&(var)), "ri"((u32)(val)) : "memory"); break;	\
+	case 8: __asm__ __volatile__(op "q %1, %%gs:%c0"		\
+		: : "i"(&(var)), "re"((u64)(val)) : "memory"); break;	\
+	}								\
+} while (0)
+
+#define this_cpu_read(var) ({						\
+	__typeof__(var) __r;						\
+	switch (sizeof(var)) {						\
+	case 1: __asm__ __volatile__("movb %%gs:%c1, %0"		\
+		: "=q"(*(u8 *)&__r) : "i"(&(var)) : "memory"); break;	\
+	case 2: __asm__ __volatile__("movw %%gs:%c1, %0"		\
+		: "=r"(*(u16 *)&__r) : "i"(&(var)) : "memory"); break;	\
+	case 4: __asm__ __volatile__("movl %%gs:%c1, %0"		\
+		: "=r"(*(u32 *)&__r) : "i"(&(var)) : "memory"); break;	\
+	default: __asm__ __volatile__("movq %%gs:%c1, %0"		\
+		: "=r"(*(u64 *)&__r) : "i"(&(var)) : "memory"); break;	\
+	}								\
+	__r;								\
+})
+
+#define this_cpu_write(var, val)	__pcpu_op("mov", var, val)
+#define this_cpu_add(var, val)		__pcpu_op("add", var, val)
+
+/* Each area stores its own base so this_cpu_ptr() needs one load. */
+extern unsigned long __percpu this_cpu_off;
+#define arch_this_cpu_off()	this_cpu_read(this_cpu_off)
+
+#endif /* _ASM_X86_PERCPU_H */

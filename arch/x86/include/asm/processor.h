@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CPU helpers: pause, halt, control registers, cpuid, MSRs, TSC. */
+#ifndef _ASM_X86_PROCESSOR_H
+#define _ASM_X86_PROCESSOR_H
+
+#include <exo/types.h>
+
+static __always_inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" : : : "memory");
+}
+
+static __always_inline void halt(void)
+{
+	__asm__ __volatile__("hlt" : : : "memory");
+}
+
+static inline void cpuid_count(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			     : "a"(leaf), "c"(sub));
+}
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 val)
+{
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)val),
+			     "d"((u32)(val >> 32)) : "memory");
+}
+
+static __always_inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+/* Serialised timestamps for measurement: lfence;rdtsc;lfence ... rdtscp;lfence. */
+static __always_inline u64 rdtsc_ordered(void)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static __always_inline u64 rdtscp_ordered(void)
+{
+	u32 lo, hi, aux;
+
+	__asm__ __volatile__("rdtscp; lfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+#define DEFINE_CR(n)							\
+static inline unsigned long read_cr##n(void)				\
+{									\
+	unsigned long v;						\
+	__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));		\
+	return v;							\
+}									\
+static inline void write_cr##n(unsigned long v)				\
+{									\
+	__asm__ __volatile__("mov %0, %%cr" #n : : "r"(v) : "memory");	\
+}
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+#define MSR_EFER		0xc0000080
+#define MSR_FS_BASE		0xc0000100
+#define MSR_GS_BASE		0xc0000101
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_APIC_BASE		0x0000001b
+#define EFER_NXE		(1UL << 11)
+
+#define X86_CR0_WP		(1UL << 16)
+#define X86_CR4_PGE		(1UL << 7)
+#define X86_CR4_UMIP		(1UL << 11)
+#define X86_CR4_PCIDE		(1UL << 17)
+#define X86_CR4_SMEP		(1UL << 20)
+#define X86_CR4_SMAP		(1UL << 21)
+
+#endif /* _ASM_X86_PROCESSOR_H */

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Boot-time entry points of the x86 architecture code. */
+#ifndef _ASM_X86_SETUP_H
+#define _ASM_X86_SETUP_H
+
+#include <exo/types.h>
+
+#define MULTIBOOT2_BOOTLOADER_MAGIC	0x36d76289
+#define PVH_START_MAGIC			0x336ec578
+
+void early_console_init(void);
+/* Fill boot_info from the loader's structures; panics on garbage. */
+void parse_boot_info(u32 magic, u32 info_phys);
+int multiboot2_parse(const void *mbi, size_t avail);
+int pvh_parse(const void *start_info);
+void setup_percpu_base(unsigned int cpu, unsigned long base);
+void tsc_calibrate(void);
+__noreturn void start_kernel(void);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Interrupt vectors, the IDT and the handler table. */
+#ifndef _ASM_X86_TRAPS_H
+#define _ASM_X86_TRAPS_H
+
+#include <asm/ptrace.h>
+
+#define X86_TRAP_DE	0
+#define X86_TRAP_DB	1
+#define X86_TRAP_NMI	2
+#define X86_TRAP_BP	3
+#define X86_TRAP_UD	6
+#define X86_TRAP_DF	8
+#define X86_TRAP_GP	13
+#define X86_TRAP_PF	14
+#define X86_TRAP_MC	18
+
+/* Vector allocation: 32-47 legacy IRQs (via I/O APIC), high vectors for IPIs. */
+#define IRQ0_VECTOR		0x20
+#define LOCAL_TIMER_VECTOR	0xec
+#define TLB_FLUSH_VECTOR	0xf0
+#define CALL_FUNCTION_VECTOR	0xfb
+#define RESCHEDULE_VECTOR	0xfc
+#define ERROR_APIC_VECTOR	0xfe
+#define SPURIOUS_APIC_VECTOR	0xff
+
+/* IST slots in the TSS. */
+#define IST_DF		1
+#define IST_NMI		2
+#define IST_MC		3
+
+typedef void (*irq_handler_t)(struct pt_regs *regs);
+
+/**
+ * set_irq_handler() - install the handler for an interrupt vector >= 32
+ * @vector: vector number, 32..255
+ * @fn: handler, called with interrupts disabled; NULL to remove
+ *
+ * Return: 0, -EINVAL for an exception vector, -EBUSY if one is installed.
+ */
+int set_irq_handler(unsigned int vector, irq_handler_t fn);
+
+void idt_init(void);
+void load_idt(void);
+void show_regs(const struct pt_regs *regs);
+void dump_stack(void);
+void show_backtrace(unsigned long rbp, unsigned long rip);
+bool fixup_exception(struct pt_regs *regs);
+
+/* Optional hooks set by later subsystems (SMP stop-NMI, fault handling). */
+extern bool (*nmi_handler_hook)(struct pt_regs *regs);
+extern bool (*page_fault_hook)(struct pt_regs *regs, unsigned long addr);
+
+#endif

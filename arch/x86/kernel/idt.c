@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IDT setup and interrupt dispatch.  Every vector enters through the stubs
+ * in entry.S and lands in do_interrupt(): exceptions (0-31) go to the trap
+ * handlers, everything else to the handler installed by set_irq_handler().
+ */
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/printk.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <asm/traps.h>
+#include <asm/desc.h>
+
+struct idt_entry {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(4096);
+static irq_handler_t irq_handlers[256];
+extern const char interrupt_stubs[];
+
+void do_interrupt(struct pt_regs *regs);
+void do_trap(struct pt_regs *regs);
+
+static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist)
+{
+	struct idt_entry *e = &idt[vec];
+
+	e->offset_low = addr & 0xffff;
+	e->selector = KERNEL_CS;
+	e->ist = ist;
+	e->type_attr = 0x8e;	/* present, DPL 0, 64-bit interrupt gate */
+	e->offset_mid = (addr >> 16) & 0xffff;
+	e->offset_high = addr >> 32;
+	e->reserved = 0;
+}
+
+/* Build the table once; every CPU loads the same IDT. */
+void __init idt_init(void)
+{
+	for (unsigned int v = 0; v < 256; v++) {
+		unsigned int ist = 0;
+
+		if (v == X86_TRAP_DF)
+			ist = IST_DF;
+		else if (v == X86_TRAP_NMI)
+			ist = IST_NMI;
+		else if (v == X86_TRAP_MC)
+			ist = IST_MC;
+		set_gate(v, (unsigned long)interrupt_stubs + 16 * v, ist);
+	}
+	load_idt();
+}
+
+void load_idt(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (unsigned long)idt };
+
+	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+int set_irq_handler(unsigned int vector, irq_handler_t fn)
+{
+	if (vector < 32 || vector > 255) {
+		pr_err("set_irq_handler: vector %u is not an interrupt vector\n", vector);
+		return -EINVAL;
+	}
+	if (fn && irq_handlers[vector]) {
+		pr_err("set_irq_handler: vector %u already has a handler\n", vector);
+		return -EBUSY;
+	}
+	WRITE_ONCE(irq_handlers[vector], fn);
+	return 0;
+}
+
+DEFINE_PER_CPU(unsigned long, irq_count);
+
+/* Called from entry.S with interrupts disabled. */
+void do_interrupt(struct pt_regs *regs)
+{
+	unsigned int vec = regs->vector;
+	irq_handler_t fn;
+
+	if (vec < 32) {
+		do_trap(regs);
+		return;
+	}
+	__preempt_count_add(HARDIRQ_OFFSET);
+	this_cpu_inc(irq_count);
+	fn = READ_ONCE(irq_handlers[vec]);
+	if (fn)
+		fn(regs);
+	else
+		pr_warn_ratelimited("unexpected interrupt vector %u\n", vec);
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * In-kernel micro-benchmarks.  A benchmark runs a batch of @ops operations;
+ * the framework times batches with serialised rdtsc, subtracts the cost of an
+ * empty timing pair, discards warm-up batches and reports the median, p10
+ * and p90 per operation.  Under QEMU -icount shift=0,sleep=off the TSC
+ * advances by one per guest instruction, so the figure is exact guest
+ * instructions per operation; elsewhere it is TSC ticks.
+ *
+ *	static void bench_frame_pair(struct bench *b, unsigned int ops)
+ *	{
+ *		for (unsigned int i = 0; i < ops; i++) { ... }
+ *	}
+ *	DEFINE_BENCH(frame_pair, "alloc_frame+free_frame", bench_frame_pair);
+ *
+ * Setup/teardown that must not be timed goes in ->setup/->teardown (use
+ * DEFINE_BENCH_FULL).  bench_start()/bench_stop() let a benchmark exclude
+ * part of a batch from timing.
+ */
+#ifndef _EXO_BENCH_H
+#define _EXO_BENCH_H
+
+#include <exo/types.h>
+
+struct bench;
+
+struct bench_def {
+	const char *name;
+	const char *desc;
+	void (*run)(struct bench *b, unsigned int ops);
+	int (*setup)(struct bench *b);
+	void (*teardown)(struct bench *b);
+	unsigned int ops;		/* operations per batch (0 = default 64) */
+	unsigned int batches;		/* timed batches (0 = default 101) */
+	unsigned int min_cpus;		/* skipped below this many online CPUs */
+};
+
+struct bench {
+	const struct bench_def *def;
+	void *priv;
+	u64 excluded;			/* ticks excluded by bench_pause/resume */
+	u64 pause_start;
+};
+
+#define DEFINE_BENCH_FULL(_name, ...)					\
+	static const struct bench_def __bench_##_name = { .name = #_name, __VA_ARGS__ }; \
+	static const struct bench_def *const __bench_ptr_##_name __used	\
+	__section(".benches") __aligned(8) = &__bench_##_name
+
+#define DEFINE_BENCH(_name, _desc, _run) \
+	DEFINE_BENCH_FULL(_name, .desc = _desc, .run = _run)
+
+/* Exclude the code between the two calls from the batch's time. */
+void bench_pause(struct bench *b);
+void bench_resume(struct bench *b);
+
+/**
+ * bench_run() - run benchmarks whose name matches and print a table
+ * @filter: NULL or "all" for all, else a name prefix
+ * Return: number of benchmarks run.
+ */
+int bench_run(const char *filter);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the boot loader told us, in one loader-independent structure filled by
+ * arch/x86/kernel/multiboot2.c (GRUB) or pvh.c (QEMU -kernel) before any
+ * initcall runs.  Everything is copied out of the loader's memory, so the
+ * loader's structures may be reused once boot_info is filled.
+ */
+#ifndef _EXO_BOOTINFO_H
+#define _EXO_BOOTINFO_H
+
+#include <exo/types.h>
+
+/* E820 / Multiboot2 memory types. */
+#define BOOT_MEM_USABLE		1
+#define BOOT_MEM_RESERVED	2
+#define BOOT_MEM_ACPI		3	/* ACPI tables, reclaimable */
+#define BOOT_MEM_NVS		4
+#define BOOT_MEM_BAD		5
+
+#define BOOT_MAX_MMAP		128
+#define BOOT_MAX_MODULES	16
+#define BOOT_CMDLINE_MAX	1024
+
+struct boot_mmap_entry {
+	u64 addr;
+	u64 len;
+	u32 type;
+};
+
+struct boot_module {
+	phys_addr_t start;
+	phys_addr_t end;		/* exclusive */
+	char name[64];			/* the module's command line */
+};
+
+struct boot_info {
+	const char *protocol;		/* "multiboot2", "pvh" */
+	char loader_name[64];
+	char cmdline[BOOT_CMDLINE_MAX];
+	struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
+	unsigned int nr_mmap;
+	struct boot_module modules[BOOT_MAX_MODULES];
+	unsigned int nr_modules;
+	phys_addr_t rsdp_phys;		/* 0 if the loader gave none */
+	u8 rsdp_copy[36];		/* RSDP as copied by the loader */
+	bool has_rsdp_copy;
+	phys_addr_t info_start;		/* loader's info block, to reserve */
+	phys_addr_t info_end;
+};
+
+extern struct boot_info boot_info;
+
+/* Kernel image bounds (physical), from the linker script. */
+phys_addr_t kernel_phys_start(void);
+phys_addr_t kernel_phys_end(void);
+
+#endif /* _EXO_BOOTINFO_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ticket spinlocks.  Fair (FIFO) under contention, one cache line, and
+ * portable: the only arch hooks are cpu_relax() and the irq-flag helpers from
+ * <asm/irqflags.h>, so the same code runs in the kernel and in the hosted
+ * build (where "interrupts" are a no-op).
+ *
+ * spin_lock() also disables preemption; the _irqsave variants additionally
+ * disable local interrupts and must be used for any lock also taken from an
+ * interrupt handler.  CONFIG_DEBUG_SPINLOCK adds owner tracking, recursion
+ * and long-spin detection.
+ */
+#ifndef _EXO_SPINLOCK_H
+#define _EXO_SPINLOCK_H
+
+#include <exo/types.h>
+#include <exo/compiler.h>
+#include <exo/preempt.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+
+typedef struct spinlock {
+	u16 owner;	/* ticket being served */
+	u16 next;	/* next ticket to hand out */
+#ifdef CONFIG_DEBUG_SPINLOCK
+	int owner_cpu;
+	const char *name;
+	unsigned long owner_ip;
+#endif
+} spinlock_t;
+
+#ifdef CONFIG_DEBUG_SPINLOCK
+#define __SPIN_LOCK_UNLOCKED(n) { .owner = 0, .next = 0, .owner_cpu = -1, .name = #n }
+#else
+#define __SPIN_LOCK_UNLOCKED(n) { .owner = 0, .next = 0 }
+#endif
+#define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	*l = (spinlock_t)__SPIN_LOCK_UNLOCKED(l);
+}
+
+#ifdef CONFIG_DEBUG_SPINLOCK
+void spin_debug_before(spinlock_t *l, unsigned long ip);
+void spin_debug_after(spinlock_t *l, unsigned long ip);
+void spin_debug_unlock(spinlock_t *l);
+void spin_debug_long_spin(spinlock_t *l, unsigned long ip);
+#else
+static inline void spin_debug_before(spinlock_t *l, unsigned long ip) { (void)l; (void)ip; }
+static inline void spin_debug_after(spinlock_t *l, unsigned long ip) { (void)l; (void)ip; }
+static inline void spin_debug_unlock(spinlock_t *l) { (void)l; }
+#endif
+
+static __always_inline void arch_spin_lock(spinlock_t *l)
+{
+	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+#ifdef CONFIG_DEBUG_SPINLOCK
+	unsigned long spins = 0;
+#endif
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
+		cpu_relax();
+#ifdef CONFIG_DEBUG_SPINLOCK
+		if (unlikely(++spins == (1UL << 28)))
+			spin_debug_long_spin(l, _RET_IP_);
+#endif
+	}
+}
+
+static __always_inline bool arch_spin_trylock(spinlock_t *l)
+{
+	u32 old = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
+	u16 owner = (u16)old, next = (u16)(old >> 16);
+
+	if (owner != next)
+		return false;
+	return __atomic_compare_exchange_n((u32 *)l, &old,
+					   old + (1u << 16), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static __always_inline void arch_spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+static __always_inline void spin_lock(spinlock_t *l) __acquires(l)
+{
+	preempt_disable();
+	spin_debug_before(l, _RET_IP_);
+	arch_spin_lock(l);
+	spin_debug_after(l, _RET_IP_);
+	__acquire(l);
+}
+
+static __always_inline bool spin_trylock(spinlock_t *l)
+{
+	preempt_disable();
+	if (arch_spin_trylock(l)) {
+		spin_debug_after(l, _RET_IP_);
+		return true;
+	}
+	preempt_enable();
+	return false;
+}
+
+static __always_inline void spin_unlock(spinlock_t *l) __releases(l)
+{
+	spin_debug_unlock(l);
+	arch_spin_unlock(l);
+	preempt_enable();
+	__release(l);
+}
+
+#define spin_lock_irqsave(l, flags) do {				\
+	(flags) = arch_local_irq_save();				\
+	spin_lock(l);							\
+} while (0)
+
+#define spin_unlock_irqrestore(l, flags) do {				\
+	spin_unlock(l);							\
+	arch_local_irq_restore(flags);					\
+} while (0)
+
+static __always_inline void spin_lock_irq(spinlock_t *l) __acquires(l)
+{
+	arch_local_irq_disable();
+	spin_lock(l);
+}
+
+static __always_inline void spin_unlock_irq(spinlock_t *l) __releases(l)
+{
+	spin_unlock(l);
+	arch_local_irq_enable();
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	return READ_ONCE(l->owner) != READ_ONCE(l->next);
+}
+
+#define local_irq_save(flags)	((flags) = arch_local_irq_save())
+#define local_irq_restore(flags) arch_local_irq_restore(flags)
+#define local_irq_disable()	arch_local_irq_disable()
+#define local_irq_enable()	arch_local_irq_enable()
+#define irqs_disabled()		arch_irqs_disabled()
+
+#endif /* _EXO_SPINLOCK_H */

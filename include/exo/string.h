@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Freestanding string and memory functions (lib/string.c). */
+#ifndef _EXO_STRING_H
+#define _EXO_STRING_H
+
+#include <exo/types.h>
+
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+size_t strlcpy(char *dst, const char *src, size_t size);
+char *strstr(const char *h, const char *n);
+
+/**
+ * memchr_inv() - find the first byte in @s that is not @c
+ * Return: pointer to it, or NULL if all @n bytes equal @c.
+ */
+void *memchr_inv(const void *s, int c, size_t n);
+
+/**
+ * kstrtoul() - parse an unsigned number (base 0: 0x prefix selects hex)
+ * Return: 0, or -EINVAL on malformed text, -ERANGE on overflow.
+ */
+int kstrtoul(const char *s, unsigned int base, unsigned long *res);
+
+#endif /* _EXO_STRING_H */

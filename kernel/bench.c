@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Micro-benchmark runner (see include/exo/bench.h for the method).  Batches
+ * run with interrupts disabled so that a timer tick cannot land inside one;
+ * results are per operation, in hundredths for two decimals.
+ */
+#include <exo/bench.h>
+#include <exo/init.h>
+#include <exo/printk.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+
+#define WARMUP_BATCHES	10
+#define MAX_BATCHES	201
+
+extern const struct bench_def *const __benches_start[], *const __benches_end[];
+
+static const char *bench_unit = "ticks/op";
+
+static int __init bench_unit_setup(const char *val)
+{
+	if (!strcmp(val, "instructions"))
+		bench_unit = "instr/op";
+	return 0;
+}
+__setup("bench_unit=", bench_unit_setup);
+
+void bench_pause(struct bench *b)
+{
+	b->pause_start = rdtsc_ordered();
+}
+
+void bench_resume(struct bench *b)
+{
+	b->excluded += rdtsc_ordered() - b->pause_start;
+}
+
+static u64 timing_overhead(void)
+{
+	u64 best = ~0ULL;
+
+	for (int i = 0; i < 32; i++) {
+		u64 t0 = rdtsc_ordered();
+		u64 t1 = rdtscp_ordered();
+
+		if (t1 - t0 < best)
+			best = t1 - t0;
+	}
+	return best;
+}
+
+static void sort_u64(u64 *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		u64 x = v[i];
+		unsigned int j = i;
+
+		while (j && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void print_fixed(char *buf, size_t size, u64 hundredths)
+{
+	snprintf(buf, size, "%llu.%02llu", hundredths / 100, hundredths % 100);
+}
+
+static void run_one(const struct bench_def *d, u64 overhead)
+{
+	static u64 samples[MAX_BATCHES];
+	unsigned int ops = d->ops ? d->ops : 64;
+	unsigned int batches = d->batches ? d->batches : 101;
+	struct bench b = { .def = d };
+	char med[24], p10[24], p90[24];
+	unsigned long flags;
+
+	if (batches > MAX_BATCHES)
+		batches = MAX_BATCHES;
+	if (d->min_cpus && num_online_cpus() < d->min_cpus) {
+		printk("bench %-28s skipped (needs %u CPUs)\n", d->name, d->min_cpus);
+		return;
+	}
+	if (d->setup && d->setup(&b)) {
+		printk("bench %-28s setup failed\n", d->name);
+		return;
+	}
+	for (unsigned int i = 0; i < WARMUP_BATCHES + batches; i++) {
+		u64 t0, t1, ticks;
+
+		flags = arch_local_irq_save();
+		b.excluded = 0;
+		t0 = rdtsc_ordered();
+		d->run(&b, ops);
+		t1 = rdtscp_ordered();
+		arch_local_irq_restore(flags);
+		ticks = t1 - t0;
+		ticks = ticks > overhead + b.excluded ? ticks - overhead - b.excluded : 0;
+		if (i >= WARMUP_BATCHES)
+			samples[i - WARMUP_BATCHES] = ticks * 100 / ops;
+	}
+	if (d->teardown)
+		d->teardown(&b);
+	sort_u64(samples, batches);
+	print_fixed(med, sizeof(med), samples[batches / 2]);
+	print_fixed(p10, sizeof(p10), samples[batches / 10]);
+	print_fixed(p90, sizeof(p90), samples[batches * 9 / 10]);
+	printk("bench %-28s %10s %s  p10=%s p90=%s n=%ux%u  # %s\n", d->name, med, bench_unit,
+	       p10, p90, batches, ops, d->desc ? d->desc : "");
+}
+
+int bench_run(const char *filter)
+{
+	u64 overhead = timing_overhead();
+	int n = 0;
+
+	if (filter && !strcmp(filter, "all"))
+		filter = NULL;
+	printk("bench: timing overhead %llu ticks subtracted; unit %s\n", overhead, bench_unit);
+	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++) {
+		if (filter && strncmp((*d)->name, filter, strlen(filter)))
+			continue;
+		run_one(*d, overhead);
+		n++;
+	}
+	printk("bench: %d benchmarks run\n", n);
+	return n;
+}
+
+/* The framework's own floor: an empty batch and a bare loop. */
+static void bench_empty(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++)
+		barrier();
+}
+DEFINE_BENCH(empty_loop, "loop overhead per iteration", bench_empty);

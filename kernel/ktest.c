@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktest runner: walks the registered suites and prints KTAP v1.
+ *
+ *	KTAP version 1
+ *	1..<suites>
+ *	    KTAP version 1
+ *	    # Subtest: <suite>
+ *	    1..<cases>
+ *	    ok 1 <case>
+ *	    not ok 2 <case>
+ *	    ok 3 <case> # SKIP <reason>
+ *	ok 1 <suite>
+ *	# ktest: <passed> passed, <failed> failed, <skipped> skipped
+ *
+ * A failed ASSERT unwinds to the runner with __builtin_longjmp, so the rest
+ * of the case is skipped but the run goes on.  Portable: the hosted test
+ * binary links this same file.
+ */
+#include <exo/ktest.h>
+#include <exo/printk.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/spinlock.h>
+
+#ifdef __HOSTED__
+extern struct ktest_suite *const __start_ktest_suites[] __attribute__((weak));
+extern struct ktest_suite *const __stop_ktest_suites[] __attribute__((weak));
+#define SUITES_BEGIN __start_ktest_suites
+#define SUITES_END __stop_ktest_suites
+#define RUNNING_HOSTED true
+#else
+extern struct ktest_suite *const __ktest_suites_start[], *const __ktest_suites_end[];
+#define SUITES_BEGIN __ktest_suites_start
+#define SUITES_END __ktest_suites_end
+#define RUNNING_HOSTED false
+#endif
+
+struct ktest_totals {
+	unsigned int passed, failed, skipped;
+};
+
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("    # %s: EXPECTATION FAILED at %s:%d\n    # %s\n", t->name, file, line, msg);
+	t->failures++;
+}
+
+__noreturn void ktest_abort(struct ktest *t)
+{
+	__builtin_longjmp((void **)t->jmp, 1);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	t->skip_reason = reason;
+}
+
+void ktest_log(struct ktest *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("    # %s: %s\n", t->name, msg);
+}
+
+/* Run one case; kept separate so the setjmp frame is this function's. */
+static noinline void run_case(struct ktest *t, const struct ktest_case *c)
+{
+	unsigned long flags = arch_local_save_flags();
+
+	if (__builtin_setjmp((void **)t->jmp) == 0) {
+		if (t->suite->init && t->suite->init(t)) {
+			ktest_fail(t, __FILE__, __LINE__, "suite init failed");
+			return;
+		}
+		c->run(t);
+	}
+	/* An ASSERT may have left interrupts disabled; put them back. */
+	arch_local_irq_restore(flags);
+	if (!(flags & X86_EFLAGS_IF))
+		arch_local_irq_disable();
+	if (t->suite->exit)
+		t->suite->exit(t);
+}
+
+static bool case_selected(const struct ktest_case *c, const char *case_filter, bool quick)
+{
+	if (case_filter && strcmp(case_filter, c->name))
+		return false;
+	return !(quick && (c->flags & KTEST_F_SLOW));
+}
+
+static const char *skip_reason(const struct ktest_case *c)
+{
+	if ((c->flags & KTEST_F_NOHOST) && RUNNING_HOSTED)
+		return "kernel only";
+	if ((c->flags & KTEST_F_SMP) && !RUNNING_HOSTED && num_online_cpus() < 2)
+		return "needs 2 or more CPUs";
+	return NULL;
+}
+
+static bool run_suite(const struct ktest_suite *s, unsigned int index,
+		      const char *case_filter, bool quick, struct ktest_totals *tot)
+{
+	unsigned int n = 0, i = 0;
+	bool suite_ok = true;
+
+	for (const struct ktest_case *c = s->cases; c->run; c++)
+		n += case_selected(c, case_filter, quick);
+	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, n);
+	if (s->suite_init && s->suite_init()) {
+		printk("    # suite_init failed\n");
+		printk("not ok %u %s\n", index, s->name);
+		tot->failed += n;
+		return false;
+	}
+	for (const struct ktest_case *c = s->cases; c->run; c++) {
+		struct ktest t = { .name = c->name, .suite = s };
+		const char *why;
+
+		if (!case_selected(c, case_filter, quick))
+			continue;
+		i++;
+		why = skip_reason(c);
+		if (why)
+			ktest_skip(&t, why);
+		else
+			run_case(&t, c);
+		if (t.failures) {
+			printk("    not ok %u %s\n", i, c->name);
+			tot->failed++;
+			suite_ok = false;
+		} else if (t.skipped) {
+			printk("    ok %u %s # SKIP %s\n", i, c->name, t.skip_reason);
+			tot->skipped++;
+		} else {
+			printk("    ok %u %s\n", i, c->name);
+			tot->passed++;
+		}
+	}
+	if (s->suite_exit)
+		s->suite_exit();
+	printk("%sok %u %s\n", suite_ok ? "" : "not ", index, s->name);
+	return suite_ok;
+}
+
+int ktest_run(const char *filter, bool quick)
+{
+	struct ktest_totals tot = { 0, 0, 0 };
+	char suite_name[64];
+	const char *case_filter = NULL;
+	unsigned int n = 0, idx = 0;
+
+	if (filter) {
+		const char *dot = strchr(filter, '.');
+
+		strlcpy(suite_name, filter, sizeof(suite_name));
+		if (dot && (size_t)(dot - filter) < sizeof(suite_name)) {
+			suite_name[dot - filter] = 0;
+			case_filter = dot + 1;
+		}
+	}
+	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
+		n += !filter || !strcmp((*s)->name, suite_name);
+	printk("KTAP version 1\n1..%u\n", n);
+	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
+		if (!filter || !strcmp((*s)->name, suite_name))
+			run_suite(*s, ++idx, case_filter, quick, &tot);
+	printk("# ktest: %u passed, %u failed, %u skipped\n", tot.passed, tot.failed,
+	       tot.skipped);
+	return (int)tot.failed;
+}

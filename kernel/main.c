@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * start_kernel(): the order of boot, in one place.
+ *
+ *   early params -> TSC -> memory (memblock, buddy) -> initcalls by level ->
+ *   free __init memory -> tests / benchmarks / shell as the command line asks.
+ */
+#include <exo/bench.h>
+#include <exo/bootinfo.h>
+#include <exo/console.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/ktest.h>
+#include <exo/mm.h>
+#include <exo/printk.h>
+#include <exo/reboot.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <generated/compile.h>
+#include <asm/setup.h>
+
+static const char *ktest_filter;
+static bool ktest_quick;
+static const char *bench_filter;
+static bool shell_enabled = IS_ENABLED(CONFIG_KERNEL_SHELL);
+static bool poweroff_when_done;
+
+static int __init ktest_setup(const char *val)
+{
+	ktest_filter = *val ? val : "all";
+	return 0;
+}
+__setup("ktest=", ktest_setup);
+
+static int __init ktest_quick_setup(const char *val)
+{
+	ktest_quick = true;
+	return 0;
+}
+__setup("ktest_quick", ktest_quick_setup);
+
+static int __init bench_setup(const char *val)
+{
+	bench_filter = *val ? val : "all";
+	return 0;
+}
+__setup("bench=", bench_setup);
+
+static int __init shell_setup(const char *val)
+{
+	shell_enabled = strcmp(val, "0") && strcmp(val, "off");
+	return 0;
+}
+__setup("shell=", shell_setup);
+
+static int __init poweroff_setup(const char *val)
+{
+	poweroff_when_done = true;
+	return 0;
+}
+__setup("poweroff", poweroff_setup);
+
+extern initcall_t __initcall_early_start[], __initcall_core_start[],
+	__initcall_postcore_start[], __initcall_arch_start[],
+	__initcall_subsys_start[], __initcall_fs_start[],
+	__initcall_device_start[], __initcall_late_start[], __initcall_end[];
+
+static initcall_t *const initcall_levels[] __initconst = {
+	__initcall_early_start, __initcall_core_start, __initcall_postcore_start,
+	__initcall_arch_start, __initcall_subsys_start, __initcall_fs_start,
+	__initcall_device_start, __initcall_late_start, __initcall_end,
+};
+
+static const char *const initcall_level_names[] __initconst = {
+	"early", "core", "postcore", "arch", "subsys", "fs", "device", "late",
+};
+
+static void __init do_initcall_level(int level)
+{
+	for (initcall_t *fn = initcall_levels[level]; fn < initcall_levels[level + 1]; fn++) {
+		u64 t0 = ktime_get_ns();
+		int ret = (*fn)();
+		u64 us = (ktime_get_ns() - t0) / 1000;
+
+		pr_debug("initcall %pS (%s) returned %d after %llu us\n",
+			 (void *)*fn, initcall_level_names[level], ret, us);
+		if (ret && ret != -ENODEV)
+			pr_warn("initcall %pS (%s) failed: %d\n", (void *)*fn,
+				initcall_level_names[level], ret);
+	}
+}
+
+static void __init do_initcalls(void)
+{
+	for (int level = 0; level < (int)ARRAY_SIZE(initcall_level_names); level++)
+		do_initcall_level(level);
+}
+
+/* What `make run </dev/null` shows before powering off. */
+static void show_stats(void)
+{
+	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "slabinfo",
+					    "tlbinfo", "lsmod", "lspci" };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (!shell_has_command(cmds[i]))
+			continue;
+		printk("exo> %s\n", cmds[i]);
+		shell_run_command(cmds[i]);
+	}
+}
+
+static __noreturn void kernel_run(void)
+{
+	int failed = 0;
+
+	if (ktest_filter) {
+		failed = ktest_run(strcmp(ktest_filter, "all") ? ktest_filter : NULL, ktest_quick);
+		pr_notice("ktest: %s\n", failed ? "FAILED" : "PASSED");
+		emulator_exit(failed == 0);
+	}
+	if (bench_filter) {
+		bench_run(bench_filter);
+		pr_notice("bench: done\n");
+		emulator_exit(true);
+	}
+	if (IS_ENABLED(CONFIG_KERNEL_SHELL) && shell_enabled)
+		shell_loop();
+	else
+		show_stats();
+	if (poweroff_when_done || !shell_enabled) {
+		pr_notice("Powering off.\n");
+		machine_power_off();
+	}
+	machine_halt();
+}
+
+__noreturn void __init start_kernel(void)
+{
+	parse_args(boot_command_line, 1);
+	tsc_calibrate();
+	pr_notice("Exo-OS %s (%s)\n", UTS_RELEASE, EXO_COMPILER);
+	pr_info("Boot protocol: %s, loader: %s\n", boot_info.protocol,
+		boot_info.loader_name[0] ? boot_info.loader_name : "?");
+	pr_info("Command line: %s\n", boot_command_line);
+	pr_info("TSC: %llu.%03llu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
+	mm_core_init();
+	parse_args(boot_command_line, 0);
+	do_initcalls();
+	free_initmem();
+	pr_notice("Boot done in %llu ms\n", ktime_get_ns() / NSEC_PER_MSEC);
+	kernel_run();
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * printk: format a message, stamp it with the time since boot, append it to
+ * the log ring buffer (2^CONFIG_LOG_BUF_SHIFT bytes, oldest text overwritten)
+ * and write it to every registered console if its level is below
+ * console_loglevel.
+ *
+ * One spinlock (irqsave) orders messages from all CPUs; a panicking CPU
+ * stops taking it (console_force_unlock) so that a CPU that died holding it
+ * cannot silence the oops.
+ */
+#include <exo/console.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/printk.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <exo/smp.h>
+
+#define LOG_BUF_LEN (1UL << CONFIG_LOG_BUF_SHIFT)
+
+static char log_buf[LOG_BUF_LEN];
+static u64 log_head;			/* total bytes ever written */
+static DEFINE_SPINLOCK(logbuf_lock);
+static LIST_HEAD(console_list);
+static bool console_unlocked_for_panic;
+static bool line_open;			/* last message did not end in '\n' */
+int console_loglevel = CONFIG_DEFAULT_LOGLEVEL;
+
+static int __init loglevel_setup(const char *val)
+{
+	unsigned long lvl;
+
+	if (!strcmp(val, "debug"))
+		lvl = 8;
+	else if (kstrtoul(val, 10, &lvl) || lvl > 8)
+		return -EINVAL;
+	console_loglevel = (int)lvl;
+	return 0;
+}
+early_param("loglevel", loglevel_setup);
+
+static int __init quiet_setup(const char *val)
+{
+	console_loglevel = 4;
+	return 0;
+}
+early_param("quiet", quiet_setup);
+
+static void log_store(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		log_buf[(log_head + i) & (LOG_BUF_LEN - 1)] = s[i];
+	log_head += n;
+}
+
+static void consoles_write(const char *s, size_t n)
+{
+	struct console *con;
+
+	list_for_each_entry(con, &console_list, list)
+		con->write(con, s, n);
+}
+
+static unsigned long lock_log(void)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	if (!READ_ONCE(console_unlocked_for_panic))
+		spin_lock(&logbuf_lock);
+	return flags;
+}
+
+static void unlock_log(unsigned long flags)
+{
+	if (!READ_ONCE(console_unlocked_for_panic))
+		spin_unlock(&logbuf_lock);
+	arch_local_irq_restore(flags);
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char text[512], prefix[32];
+	int level = LOGLEVEL_INFO, len, plen = 0;
+	bool cont = false;
+	unsigned long flags;
+
+	if (fmt[0] == KERN_SOH[0] && fmt[1]) {
+		if (fmt[1] == 'c')
+			cont = true;
+		else
+			level = fmt[1] - '0';
+		fmt += 2;
+	}
+	len = vsnprintf(text, sizeof(text), fmt, ap);
+	if (len >= (int)sizeof(text))
+		len = sizeof(text) - 1;
+
+	flags = lock_log();
+	if (!(cont && line_open)) {
+		u64 ns = ktime_get_ns();
+
+		if (line_open)
+			log_store("\n", 1);
+		plen = snprintf(prefix, sizeof(prefix), "[%5llu.%06llu] ",
+				ns / NSEC_PER_SEC, (ns % NSEC_PER_SEC) / 1000);
+		log_store(prefix, plen);
+	}
+	log_store(text, len);
+	line_open = len && text[len - 1] != '\n';
+	if (level < console_loglevel) {
+		if (plen)
+			consoles_write(prefix, plen);
+		consoles_write(text, len);
+	}
+	unlock_log(flags);
+	return len;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+bool __ratelimit(struct ratelimit_state *rs)
+{
+	unsigned int n = __atomic_fetch_add(&rs->count, 1, __ATOMIC_RELAXED);
+
+	return n < 10 || n % 1000 == 0;
+}
+
+void register_console(struct console *con)
+{
+	unsigned long flags = lock_log();
+	u64 start = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
+
+	list_add_tail(&con->list, &console_list);
+	/* Replay what was logged before this console existed. */
+	for (u64 i = start; i < log_head; i++)
+		con->write(con, &log_buf[i & (LOG_BUF_LEN - 1)], 1);
+	unlock_log(flags);
+}
+
+void unregister_console(struct console *con)
+{
+	unsigned long flags = lock_log();
+
+	list_del(&con->list);
+	unlock_log(flags);
+}
+
+void console_write_raw(const char *s, size_t n)
+{
+	unsigned long flags = lock_log();
+
+	consoles_write(s, n);
+	unlock_log(flags);
+}
+
+int console_getc(void)
+{
+	struct console *con;
+	int c = -1;
+
+	list_for_each_entry(con, &console_list, list) {
+		if (con->read) {
+			c = con->read(con);
+			if (c >= 0)
+				break;
+		}
+	}
+	return c;
+}
+
+void console_flush(void)
+{
+	struct console *con;
+
+	list_for_each_entry(con, &console_list, list)
+		if (con->flush)
+			con->flush(con);
+}
+
+void log_buf_dump(void)
+{
+	unsigned long flags = lock_log();
+	u64 i = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
+
+	/* After a wrap, start at the first whole line. */
+	if (i)
+		while (i < log_head && log_buf[i++ & (LOG_BUF_LEN - 1)] != '\n')
+			;
+	for (; i < log_head; i++)
+		consoles_write(&log_buf[i & (LOG_BUF_LEN - 1)], 1);
+	unlock_log(flags);
+}
+
+void console_force_unlock(void)
+{
+	WRITE_ONCE(console_unlocked_for_panic, true);
+}
