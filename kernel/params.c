@@ -13,19 +13,37 @@ char boot_command_line[BOOT_CMDLINE_MAX];
 
 extern const struct kernel_param __setup_start[], __setup_end[];
 
+/*
+ * Handlers may keep the value pointer (ktest=, bench=...), so each word is
+ * copied into a pool that lives as long as the kernel.
+ */
+static char param_pool[2 * BOOT_CMDLINE_MAX];
+static size_t param_pool_used;
+
+static char *param_copy(const char *word, size_t len)
+{
+	char *p;
+
+	if (len + 1 > sizeof(param_pool) - param_pool_used)
+		return NULL;
+	p = param_pool + param_pool_used;
+	memcpy(p, word, len);
+	p[len] = 0;
+	param_pool_used += len + 1;
+	return p;
+}
+
 static int run_param(const char *word, size_t len, int early)
 {
-	char buf[256];
+	char *buf = param_copy(word, len);
 	const char *val;
 	size_t nlen;
 	int claimed = 0;
 
-	if (len >= sizeof(buf)) {
-		pr_warn("cmdline: parameter too long, ignored\n");
+	if (!buf) {
+		pr_warn("cmdline: parameters too long, '%.*s' ignored\n", (int)len, word);
 		return 1;
 	}
-	memcpy(buf, word, len);
-	buf[len] = 0;
 	val = strchr(buf, '=');
 	nlen = val ? (size_t)(val - buf) : len;
 	val = val ? val + 1 : "";

@@ -82,7 +82,7 @@ static void unlock_log(unsigned long flags)
 int vprintk(const char *fmt, va_list ap)
 {
 	char text[512], prefix[32];
-	int level = LOGLEVEL_INFO, len, plen = 0;
+	int level = LOGLEVEL_DEFAULT, len, plen = 0;
 	bool cont = false;
 	unsigned long flags;
 

@@ -101,7 +101,7 @@ int ktest_run(const char *filter, bool quick);
 } while (0)
 
 #define __KTEST_BOOL(t, c, want, fatal) do {				\
-	if (!!(c) != (want)) {						\
+	if ((!!(c)) != (want)) {						\
 		ktest_fail(t, __FILE__, __LINE__, "Expected %s to be %s",	\
 			   #c, (want) ? "true" : "false");		\
 		if (fatal)						\

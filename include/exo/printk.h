@@ -21,6 +21,7 @@
 #define KERN_DEBUG	KERN_SOH "7"
 #define KERN_CONT	KERN_SOH "c"
 
+#define LOGLEVEL_DEFAULT 4	/* printk() without a level, as in Linux */
 #define LOGLEVEL_ERR	3
 #define LOGLEVEL_WARNING 4
 #define LOGLEVEL_NOTICE	5

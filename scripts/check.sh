@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test layer, summed into one line "N passed, M failed".
+#
+#  1. builds: gcc defconfig with sparse (C=1), clang (LLVM=1), allyesconfig,
+#     allnoconfig -- zero warnings (-Werror, -Wsparse-error);
+#  2. hosted unit tests of the portable code (ASan + UBSan);
+#  3. in-kernel ktest suites booted in QEMU TCG -smp 1 and -smp 4, the clang
+#     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
+#  4. the allnoconfig kernel boots to the end of init.
+#
+# Each build or boot step counts as one test; each KTAP case counts as one.
+# Logs: build/check/ (CHECK_OUT=dir to move it).  QUICK=1 skips Bochs.
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${CHECK_OUT:-$src/build/check}
+mkdir -p "$out/logs"
+logs=$out/logs
+passed=0
+failed=0
+failures=()
+jobs=${JOBS:-$(nproc)}
+
+"$src/scripts/deps.sh" check || exit 1
+
+note() { printf '%-44s %s\n' "$1" "$2"; }
+ok() { passed=$((passed + 1)); note "$1" "ok"; }
+bad() { failed=$((failed + 1)); failures+=("$1"); note "$1" "FAILED (${2:-see $logs})"; }
+
+# add_counts <label> <log>: fold a "label: N passed, M failed, K skipped" line in.
+add_counts() {
+	local line p f
+	line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$2" | tail -n 1)
+	if [ -z "$line" ]; then
+		bad "$1" "no result line"
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -gt 0 ] && failures+=("$1")
+	note "$1" "$line"
+	grep -E "^  $1: " "$2" | head -20
+}
+
+# build <name> <config-target> [make args...]
+build() {
+	local name=$1 cfg=$2 dir=$out/$1
+	shift 2
+	mkdir -p "$dir"
+	if make -C "$src" O="$dir" "$@" "$cfg" >"$logs/build-$name.log" 2>&1 &&
+	   make -C "$src" O="$dir" "$@" -j"$jobs" >>"$logs/build-$name.log" 2>&1 &&
+	   ! grep -qiE "warning:|error:" "$logs/build-$name.log"; then
+		ok "build $name"
+	else
+		grep -iE "warning:|error:" "$logs/build-$name.log" | head -10
+		bad "build $name" "$logs/build-$name.log"
+	fi
+}
+
+nsuites() { nm "$1" | grep -c ' __ktest_ptr_'; }
+
+# ktest_qemu <name> <vmlinux> <smp>
+ktest_qemu() {
+	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	rc=$("$src/scripts/ktest-qemu.sh" "$kernel" "$smp" "$log" "${4:-}")
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(nsuites "$kernel")" \
+		--name "$name" >"$log.ktap" 2>&1
+	if [ "$rc" != 33 ]; then
+		echo "  $name: QEMU exit status $rc (33 = pass; 0 = triple fault; 124 = timeout)" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$name" "$log.ktap"
+}
+
+ktest_bochs() {
+	local name=$1 kernel=$2 log=$logs/$1.log rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	BOCHS_DIR=$out/bochs TIMEOUT=${BOCHS_TIMEOUT:-600} \
+		"$src/scripts/run-bochs.sh" "$kernel" "ktest=all loglevel=6" >"$log" 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(nsuites "$kernel")" \
+		--name "$name" >"$log.ktap" 2>&1
+	if [ "$rc" != 0 ]; then
+		echo "  $name: Bochs exit status $rc (0 = pass, 1 = fail/triple fault, 124 = timeout)" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$name" "$log.ktap"
+}
+
+boot_qemu() {
+	local name=$1 kernel=$2 log=$logs/$1.log
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	if SMP=${3:-1} TIMEOUT=60 "$src/scripts/run-qemu.sh" "$kernel" >"$log" 2>&1 </dev/null &&
+	   grep -q "Boot done" "$log" && ! grep -qE "Kernel panic|Oops:" "$log"; then
+		ok "$name"
+	else
+		bad "$name" "$log"
+	fi
+}
+
+echo "== builds"
+build gcc defconfig C=1
+build clang defconfig LLVM=1
+build allyes allyesconfig
+build allno allnoconfig
+
+echo "== hosted unit tests (ASan + UBSan)"
+if [ -f "$src/tests/hosted/Makefile" ]; then
+	make -C "$src" -f tests/hosted/Makefile O="$out/hosted" run >"$logs/hosted.log" 2>&1
+	python3 "$src/scripts/ktap.py" "$logs/hosted.log" --name hosted >"$logs/hosted.ktap" 2>&1
+	add_counts hosted "$logs/hosted.ktap"
+fi
+
+echo "== in-kernel tests"
+ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
+ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
+ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2
+boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
+boot_qemu boot-allyesconfig "$out/allyes/vmlinux" 4
+if [ "${QUICK:-0}" != 1 ]; then
+	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
+fi
+
+echo
+if ((${#failures[@]})); then
+	echo "failed: ${failures[*]} (logs in $logs)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

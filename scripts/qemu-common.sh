@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the QEMU scripts: pick the accelerator.
+# /dev/kvm alone is not enough: on PVM hosts it exists but cannot run this
+# kernel; real KVM means the kvm_intel or kvm_amd module is loaded.
+qemu_accel() {
+	if [ "${ACCEL:-auto}" = kvm ] || { [ "${ACCEL:-auto}" = auto ] &&
+		{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
+		[ -w /dev/kvm ]; }; then
+		echo "-accel kvm -cpu host"
+	else
+		echo "-accel tcg -cpu ${QEMU_CPU:-max}"
+	fi
+}
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_EXIT_DEV="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
