@@ -48,7 +48,7 @@ CHECK	?= sparse
 export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
 
 KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-I$(srctree)/arch/x86/include -I$(srctree)/include -I$(objtree)/include \
+	-I$(objtree)/include -I$(srctree)/arch/x86/include -I$(srctree)/include \
 	-include $(srctree)/include/exo/kconfig.h
 
 KBUILD_CFLAGS := $(KBUILD_CPPFLAGS) -std=gnu11 -O2 -g \
@@ -71,7 +71,7 @@ ifneq ($(LLVM),1)
 LDFLAGS_vmlinux += --no-warn-rwx-segments
 endif
 CHECKFLAGS := -D__x86_64__ -m64 -Wbitwise -Wno-return-void -Wno-unknown-attribute \
-	-Wsparse-error
+	-Wno-cast-truncate -Wsparse-error
 export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS
 
 # ---------------------------------------------------------------------------
@@ -147,7 +147,9 @@ quiet_cmd_link_vmlinux = LD      vmlinux
 
 $(objtree)/built-in.o $(LDS): build-tree ;
 
-vmlinux: $(objtree)/built-in.o $(LDS) FORCE
+PHONY += vmlinux
+vmlinux: $(objtree)/vmlinux
+$(objtree)/vmlinux: $(objtree)/built-in.o $(LDS) FORCE
 	$(call if_changed,link_vmlinux)
 
 -include $(objtree)/.vmlinux.cmd
@@ -156,7 +158,7 @@ vmlinux: $(objtree)/built-in.o $(LDS) FORCE
 # Images, emulators, tests
 PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
 iso: $(objtree)/exo.iso
-$(objtree)/exo.iso: vmlinux $(srctree)/scripts/mkiso.sh
+$(objtree)/exo.iso: $(objtree)/vmlinux $(srctree)/scripts/mkiso.sh
 	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)"
 
 # make run builds defconfig when there is no configuration yet.

@@ -23,6 +23,12 @@
 #include <exo/string.h>
 #include <exo/spinlock.h>
 
+#ifdef __CHECKER__
+/* sparse does not know the GCC builtins used for ASSERT unwinding. */
+int __builtin_setjmp(void **buf);
+__noreturn void __builtin_longjmp(void **buf, int v);
+#endif
+
 #ifdef __HOSTED__
 extern struct ktest_suite *const __start_ktest_suites[] __attribute__((weak));
 extern struct ktest_suite *const __stop_ktest_suites[] __attribute__((weak));

@@ -63,19 +63,23 @@ static void consoles_write(const char *s, size_t n)
 		con->write(con, s, n);
 }
 
-static unsigned long lock_log(void)
+static unsigned long lock_log(void) __acquires(&logbuf_lock)
 {
 	unsigned long flags = arch_local_irq_save();
 
 	if (!READ_ONCE(console_unlocked_for_panic))
 		spin_lock(&logbuf_lock);
+	else
+		__acquire(&logbuf_lock);
 	return flags;
 }
 
-static void unlock_log(unsigned long flags)
+static void unlock_log(unsigned long flags) __releases(&logbuf_lock)
 {
 	if (!READ_ONCE(console_unlocked_for_panic))
 		spin_unlock(&logbuf_lock);
+	else
+		__release(&logbuf_lock);
 	arch_local_irq_restore(flags);
 }
 

@@ -25,7 +25,8 @@ static int keep(char type, const char *name)
 	if (!strchr("tTwW", type))
 		return 0;
 	/* local labels and linker-generated noise */
-	return name[0] != '.' && strncmp(name, "__kallsyms", 10) != 0;
+	return name[0] != '.' && strncmp(name, "__kallsyms", 10) != 0 &&
+	       strcmp(name, "_text") != 0 && strcmp(name, "_etext") != 0;
 }
 
 int main(void)

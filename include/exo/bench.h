@@ -21,6 +21,7 @@
 #define _EXO_BENCH_H
 
 #include <exo/types.h>
+#include <exo/printk.h>
 
 struct bench;
 
@@ -59,6 +60,14 @@ void bench_resume(struct bench *b);
  * @filter: NULL or "all" for all, else a name prefix
  * Return: number of benchmarks run.
  */
+#ifdef CONFIG_BENCH
 int bench_run(const char *filter);
+#else
+static inline int bench_run(const char *filter)
+{
+	printk("bench: not built in (CONFIG_BENCH=n)\n");
+	return 0;
+}
+#endif
 
 #endif

@@ -13,6 +13,8 @@
 __noreturn __cold __printf(1, 2) void panic(const char *fmt, ...);
 
 void __warn(const char *file, int line, const char *cond);
+/* Print a symbolised backtrace of the caller. */
+void dump_stack(void);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(cond) do {						\

@@ -10,9 +10,9 @@
 #include <asm/desc.h>
 #include <asm/traps.h>
 
-DEFINE_PER_CPU_ALIGNED(u64 [8], cpu_gdt);
-DEFINE_PER_CPU_ALIGNED(struct tss64, cpu_tss);
-DEFINE_PER_CPU_ALIGNED(u8 [3][IST_STACK_SIZE], ist_stacks);
+static DEFINE_PER_CPU_ALIGNED(u64 [8], cpu_gdt);
+static DEFINE_PER_CPU_ALIGNED(struct tss64, cpu_tss);
+static DEFINE_PER_CPU_ALIGNED(u8 [3][IST_STACK_SIZE], ist_stacks);
 
 static void set_tss_desc(u64 *gdt, struct tss64 *tss)
 {

@@ -8,8 +8,10 @@ void e9_early_init(void);
 
 void __init early_console_init(void)
 {
-	if (IS_ENABLED(CONFIG_SERIAL_8250))
-		serial8250_early_init();
-	if (IS_ENABLED(CONFIG_EARLY_PRINTK_E9))
-		e9_early_init();
+#ifdef CONFIG_SERIAL_8250
+	serial8250_early_init();
+#endif
+#ifdef CONFIG_EARLY_PRINTK_E9
+	e9_early_init();
+#endif
 }

@@ -80,7 +80,7 @@ int set_irq_handler(unsigned int vector, irq_handler_t fn)
 	return 0;
 }
 
-DEFINE_PER_CPU(unsigned long, irq_count);
+DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken, for `cpus` */
 
 /* Called from entry.S with interrupts disabled. */
 void do_interrupt(struct pt_regs *regs)

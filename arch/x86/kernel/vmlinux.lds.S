@@ -36,6 +36,7 @@ SECTIONS
 		*(.text.hot .text.hot.*)
 		*(.text .text.*)
 		*(.fixup)
+		. = ALIGN(16);
 	}
 	_etext = .;
 

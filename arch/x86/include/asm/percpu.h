@@ -12,17 +12,19 @@
 
 #define __PER_CPU_ATTRS __section(".data..percpu")
 
+/* The value goes through a typed temporary so narrowing casts stay quiet. */
 #define __pcpu_op(op, var, val)						\
 do {									\
+	__typeof__(var) __pv = (__typeof__(var))(val);			\
 	switch (sizeof(var)) {						\
 	case 1: __asm__ __volatile__(op "b %1, %%gs:%c0"		\
-		: : "i"(&(var)), "qi"((u8)(val)) : "memory"); break;	\
+		: : "i"(&(var)), "qi"((u8)__pv) : "memory"); break;	\
 	case 2: __asm__ __volatile__(op "w %1, %%gs:%c0"		\
-		: : "i"(&(var)), "ri"((u16)(val)) : "memory"); break;	\
+		: : "i"(&(var)), "ri"((u16)__pv) : "memory"); break;	\
 	case 4: __asm__ __volatile__(op "l %1, %%gs:%c0"		\
-		: : "i"(&(var)), "ri"((u32)(val)) : "memory"); break;	\
+		: : "i"(&(var)), "ri"((u32)__pv) : "memory"); break;	\
 	case 8: __asm__ __volatile__(op "q %1, %%gs:%c0"		\
-		: : "i"(&(var)), "re"((u64)(val)) : "memory"); break;	\
+		: : "i"(&(var)), "re"((u64)__pv) : "memory"); break;	\
 	}								\
 } while (0)
 

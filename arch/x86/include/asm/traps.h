@@ -29,6 +29,11 @@
 #define IST_NMI		2
 #define IST_MC		3
 
+#ifndef __ASSEMBLER__
+#include <exo/percpu.h>
+DECLARE_PER_CPU(unsigned long, irq_count);
+#endif
+
 typedef void (*irq_handler_t)(struct pt_regs *regs);
 
 /**
