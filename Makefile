@@ -76,7 +76,11 @@ export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS
 
 # ---------------------------------------------------------------------------
 # Configuration (Debian's python3-kconfiglib)
-KCONFIG_CONFIG ?= $(objtree)/.config
+# Only a command-line KCONFIG_CONFIG overrides the build directory's .config
+# (an inherited environment value must not leak into O= builds).
+ifneq ($(origin KCONFIG_CONFIG),command line)
+KCONFIG_CONFIG := $(objtree)/.config
+endif
 export KCONFIG_CONFIG
 KCONFIG_FILES := $(shell find $(srctree) -name 'Kconfig*' -not -path '*/.git/*')
 KCONFIG_DEFCONFIG := $(srctree)/arch/x86/configs/defconfig

@@ -12,6 +12,7 @@
 # Each build or boot step counts as one test; each KTAP case counts as one.
 # Logs: build/check/ (CHECK_OUT=dir to move it).  QUICK=1 skips Bochs.
 set -u
+unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${CHECK_OUT:-$src/build/check}
 mkdir -p "$out/logs"
