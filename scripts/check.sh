@@ -62,33 +62,33 @@ build() {
 
 nsuites() { nm "$1" | grep -c ' __ktest_ptr_'; }
 
-# ktest_qemu <name> <vmlinux> <smp>
-ktest_qemu() {
-	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc
-	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
-	rc=$("$src/scripts/ktest-qemu.sh" "$kernel" "$smp" "$log" "${4:-}")
+# judge <name> <vmlinux> <log> <status> <pass-status> <what>: KTAP + exit status.
+judge() {
+	local name=$1 kernel=$2 log=$3 rc=$4 want=$5 what=$6
 	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(nsuites "$kernel")" \
 		--name "$name" >"$log.ktap" 2>&1
-	if [ "$rc" != 33 ]; then
-		echo "  $name: QEMU exit status $rc (33 = pass; 0 = triple fault; 124 = timeout)" >>"$log.ktap"
+	if [ "$rc" != "$want" ]; then
+		echo "  $name: $what exit status $rc (pass is $want)" >>"$log.ktap"
 		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
 	fi
 	add_counts "$name" "$log.ktap"
 }
 
+# ktest_qemu <name> <vmlinux> <smp>: QEMU exit 33 is pass (0 = triple fault).
+ktest_qemu() {
+	local log=$logs/$1.log rc
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "${4:-}")
+	judge "$1" "$2" "$log" "$rc" 33 QEMU
+}
+
+# ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
 ktest_bochs() {
-	local name=$1 kernel=$2 log=$logs/$1.log rc
-	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	local log=$logs/$1.log
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	BOCHS_DIR=$out/bochs TIMEOUT=${BOCHS_TIMEOUT:-600} \
-		"$src/scripts/run-bochs.sh" "$kernel" "ktest=all loglevel=6" >"$log" 2>&1
-	rc=$?
-	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(nsuites "$kernel")" \
-		--name "$name" >"$log.ktap" 2>&1
-	if [ "$rc" != 0 ]; then
-		echo "  $name: Bochs exit status $rc (0 = pass, 1 = fail/triple fault, 124 = timeout)" >>"$log.ktap"
-		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
-	fi
-	add_counts "$name" "$log.ktap"
+		"$src/scripts/run-bochs.sh" "$2" "ktest=all loglevel=6" >"$log" 2>&1
+	judge "$1" "$2" "$log" $? 0 Bochs
 }
 
 # boot_qemu <name> <vmlinux> <smp>: boots to the end and powers off cleanly
