@@ -112,10 +112,16 @@ static void show_stats(void)
 	}
 }
 
-static __noreturn void kernel_run(void)
+/*
+ * Everything after boot.  Not __init and never inlined into start_kernel():
+ * free_initmem() fills start_kernel() with int3.
+ */
+static noinline __noreturn void kernel_run(void)
 {
 	int failed = 0;
 
+	free_initmem();
+	pr_notice("Boot done in %llu ms\n", ktime_get_ns() / NSEC_PER_MSEC);
 	if (ktest_filter) {
 		failed = ktest_run(strcmp(ktest_filter, "all") ? ktest_filter : NULL, ktest_quick);
 		pr_notice("ktest: %s\n", failed ? "FAILED" : "PASSED");
@@ -149,7 +155,5 @@ __noreturn void __init start_kernel(void)
 	mm_core_init();
 	parse_args(boot_command_line, 0);
 	do_initcalls();
-	free_initmem();
-	pr_notice("Boot done in %llu ms\n", ktime_get_ns() / NSEC_PER_MSEC);
 	kernel_run();
 }

@@ -64,7 +64,7 @@ static int run_param(const char *word, size_t len, int early)
 	return !claimed;
 }
 
-int parse_args(const char *cmdline, int early)
+int __init parse_args(const char *cmdline, int early)
 {
 	int unknown = 0;
 

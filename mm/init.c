@@ -4,14 +4,28 @@
  * direct map of all RAM -> buddy allocator.  free_initmem() hands the
  * __init sections back once boot is over.
  */
+#define pr_fmt(fmt) "mm: " fmt
+
 #include <exo/bootinfo.h>
+#include <exo/bug.h>
 #include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/memblock.h>
 #include <exo/mm.h>
+#include <exo/page_alloc.h>
 #include <exo/printk.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
 
 static const char *const mem_type_names[] = {
 	"?", "usable", "reserved", "ACPI data", "ACPI NVS", "bad",
 };
+
+/* Guest instructions (icount) or TSC ticks spent in mm_core_init(). */
+static u64 mm_init_ticks;
 
 static void __init print_boot_map(void)
 {
@@ -20,15 +34,50 @@ static void __init print_boot_map(void)
 		const struct boot_mmap_entry *e = &boot_info.mmap[i];
 
 		pr_info("  [mem %#018llx-%#018llx] %s\n", e->addr, e->addr + e->len - 1,
-			e->type < 6 ? mem_type_names[e->type] : "unknown");
+			e->type < ARRAY_SIZE(mem_type_names) ? mem_type_names[e->type] :
+								 "unknown");
 	}
 }
 
+/**
+ * mm_core_init() - bring up physical memory management
+ *
+ * memblock from the boot map, the direct map of all RAM, then the buddy
+ * allocator with every free frame.  Panics only when there is no usable
+ * RAM at all or no room for the allocator's metadata.
+ */
 void __init mm_core_init(void)
 {
+	u64 t0;
+
 	print_boot_map();
+	t0 = rdtsc_ordered();
+	memblock_init(&boot_info);
+	init_direct_map();
+	page_alloc_init();
+	mm_init_ticks = rdtsc_ordered() - t0;
+	memblock_dump();
+	pr_info("memory initialised in %llu TSC ticks (%llu us)\n", mm_init_ticks,
+		tsc_khz ? mm_init_ticks * 1000 / tsc_khz : 0);
 }
 
+/**
+ * free_initmem() - give the __init sections to the page allocator
+ *
+ * The region is filled with int3 first, so that a stale call into freed
+ * init code traps (and oopses with a backtrace) instead of running
+ * whatever the new owner wrote there.
+ */
 void free_initmem(void)
 {
+	unsigned long start = (unsigned long)__init_begin;
+	unsigned long end = (unsigned long)__init_end;
+	unsigned long frames;
+
+	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
+		return;
+	memset(__init_begin, 0xcc, end - start);
+	frames = page_alloc_add_range(PHYS_PFN(virt_to_phys(__init_begin)),
+				      PHYS_PFN(virt_to_phys(__init_end)));
+	pr_info("freed %lu KiB of init memory\n", frames << (PAGE_SHIFT - 10));
 }

@@ -28,7 +28,25 @@ timeout 600 $QEMU $accel -kernel "$out/vmlinux" -append "bench=${BENCH:-all} ben
 	$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
 sed -n 's/^\[ *[0-9.]*\] //p' "$out/guest.log" | grep '^bench'
 
+# Memory initialisation (memblock + direct map + buddy), in guest
+# instructions (icount) and boot wall time under plain TCG, per RAM size.
+echo "== memory initialisation (mm_core_init; QEMU -smp 1)"
+printf '%-6s %16s %14s %14s\n' RAM "$unit" "boot (TCG ms)" "wall (s)"
+for mem in ${BENCH_MEM:-512M 4G 16G}; do
+	timeout 300 $QEMU $accel -kernel "$out/vmlinux" -append "bench=none loglevel=7" \
+		-smp 1 -m "$mem" -display none -serial file:"$out/init-$mem.log" -monitor none \
+		-no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	insns=$(sed -n 's/.*memory initialised in \([0-9]*\) TSC ticks.*/\1/p' "$out/init-$mem.log")
+	t0=$(date +%s.%N)
+	timeout 300 $QEMU -accel tcg -cpu max -kernel "$out/vmlinux" -append "bench=none loglevel=7" \
+		-smp 1 -m "$mem" -display none -serial file:"$out/boot-$mem.log" -monitor none \
+		-no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	boot=$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/boot-$mem.log")
+	printf '%-6s %16s %14s %14.2f\n' "$mem" "${insns:-?}" "${boot:-?}" "$(awk "BEGIN { print $t1 - $t0 }")"
+done
+
 if [ -f "$src/tests/hosted/Makefile" ]; then
 	echo "== hosted benchmarks (host TSC ticks per operation)"
-	make -C "$src" -f tests/hosted/Makefile O="$out/hosted" bench 2>&1 | tail -n 30
+	make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" bench 2>&1 | grep -v "^gcc "
 fi

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hosted build: "physical memory" is a fake RAM arena reserved with mmap; a
- * physical address is an offset into it (see tests/hosted/arena.c).
+ * physical address is an offset into it (see arch/hosted/arena.c).
  */
 #ifndef _ASM_HOSTED_PAGE_H
 #define _ASM_HOSTED_PAGE_H

@@ -10,7 +10,8 @@
 
 #include <exo/compiler.h>
 
-#define __PER_CPU_ATTRS __section("exo_percpu") __used
+/* No __used: DECLARE_PER_CPU() puts these attributes on extern declarations. */
+#define __PER_CPU_ATTRS __section("exo_percpu")
 
 extern __thread unsigned long hosted_this_cpu_off;
 #define arch_this_cpu_off()	hosted_this_cpu_off

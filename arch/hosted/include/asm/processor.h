@@ -5,9 +5,16 @@
 
 #include <exo/types.h>
 
+int sched_yield(void);
+
+/*
+ * Test threads outnumber host CPUs: a spinner yields, so that a lock holder
+ * the host descheduled runs again instead of a ticket-lock convoy forming.
+ */
 static inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" : : : "memory");
+	sched_yield();
 }
 
 static inline u64 rdtsc(void)

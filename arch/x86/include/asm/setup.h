@@ -15,6 +15,8 @@ int multiboot2_parse(const void *mbi, size_t avail);
 int pvh_parse(const void *start_info);
 void setup_percpu_base(unsigned int cpu, unsigned long base);
 void tsc_calibrate(void);
+/* Map all RAM at PAGE_OFFSET (arch/x86/mm/init.c); after memblock_init(). */
+void init_direct_map(void);
 __noreturn void start_kernel(void);
 
 #endif

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The physical frame allocator (mm/page_alloc.c): a buddy allocator with
+ * zones and per-CPU caches.  See Documentation/mm/page_alloc.rst.
+ *
+ * Contract API (Exo-OS memory API): alloc_frame(), free_frame(),
+ * alloc_contiguous(), free_contiguous().  Linux-like API on top:
+ * alloc_pages()/__free_pages() on struct page, __get_free_pages()/free_pages()
+ * on direct-map addresses.  Every function may be called on any CPU and from
+ * interrupt context.  Every error is logged as one rate-limited line and
+ * leaves the allocator exactly as it was.
+ */
+#ifndef _EXO_PAGE_ALLOC_H
+#define _EXO_PAGE_ALLOC_H
+
+#include <exo/types.h>
+#include <exo/mm_types.h>
+#include <asm/page.h>
+
+/* ---------------------------------------------------------------------
+ * GFP flags
+ */
+#define ___GFP_DMA	0x01u
+#define ___GFP_DMA32	0x02u
+#define ___GFP_ZERO	0x100u
+#define ___GFP_NOWARN	0x200u
+#define ___GFP_ATOMIC	0x400u
+
+/* Zone modifiers: only memory below 16 MiB / below 4 GiB. */
+#define __GFP_DMA	((__force gfp_t)___GFP_DMA)
+#define __GFP_DMA32	((__force gfp_t)___GFP_DMA32)
+/* Fill the block with zeroes. */
+#define __GFP_ZERO	((__force gfp_t)___GFP_ZERO)
+/* Do not log an allocation failure. */
+#define __GFP_NOWARN	((__force gfp_t)___GFP_NOWARN)
+/* Never wait, not even for other CPUs to drain their caches. */
+#define __GFP_ATOMIC	((__force gfp_t)___GFP_ATOMIC)
+
+#define GFP_KERNEL	((__force gfp_t)0u)
+#define GFP_ATOMIC	__GFP_ATOMIC
+#define GFP_DMA		__GFP_DMA
+#define GFP_DMA32	__GFP_DMA32
+
+/* ---------------------------------------------------------------------
+ * Metadata: mem_map[] has one struct page per frame of [0, max_pfn).
+ */
+extern struct page *mem_map;
+extern unsigned long max_pfn;
+/* 2 bits per frame: bit 2n "allocated", bit 2n+1 "head" (see page_alloc.c). */
+extern unsigned long *page_state_map;
+/* 1 bit per frame: frame was handed to the allocator (RAM, not reserved). */
+extern unsigned long *page_managed_map;
+
+#define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
+#define PHYS_PFN(pa)	((unsigned long)((pa) >> PAGE_SHIFT))
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return (unsigned long)(page - mem_map);
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return mem_map + pfn;
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return PFN_PHYS(page_to_pfn(page));
+}
+
+static inline struct page *phys_to_page(phys_addr_t pa)
+{
+	return pfn_to_page(PHYS_PFN(pa));
+}
+
+/* Direct-map address of the frame. */
+static inline void *page_address(const struct page *page)
+{
+	return phys_to_virt(page_to_phys(page));
+}
+
+/* struct page of a direct-map address (no check; see virt_to_head_page()). */
+static inline struct page *virt_to_page(const void *addr)
+{
+	return phys_to_page(virt_to_phys(addr));
+}
+
+static inline unsigned long __page_state(unsigned long pfn)
+{
+	return (READ_ONCE(page_state_map[pfn >> 5]) >> ((pfn & 31) * 2)) & 3;
+}
+
+/**
+ * pfn_valid() - is @pfn a RAM frame managed by the page allocator?
+ * @pfn: any frame number
+ *
+ * Return: false for holes, reserved frames (kernel image, firmware, boot
+ * allocations) and anything beyond the end of RAM.  O(1).
+ */
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn < max_pfn && ((READ_ONCE(page_managed_map[pfn >> 6]) >> (pfn & 63)) & 1);
+}
+
+/**
+ * pfn_allocated() - does @pfn lie inside a currently allocated block?
+ * @pfn: any frame number
+ *
+ * Frames cached per CPU or on the free lists are not allocated.
+ * Return: true for every frame (head or not) of an allocated block.  O(1).
+ */
+static inline bool pfn_allocated(unsigned long pfn)
+{
+	return pfn < max_pfn && (__page_state(pfn) & 1);
+}
+
+/**
+ * pfn_is_block_head() - is @pfn the first frame of an allocated block?
+ * @pfn: any frame number
+ *
+ * Return: true if so; the head's struct page then holds the order, the
+ * owner type and the owner's private fields.  O(1).
+ */
+static inline bool pfn_is_block_head(unsigned long pfn)
+{
+	return pfn < max_pfn && __page_state(pfn) == 3;
+}
+
+/**
+ * pfn_to_block_head() - head of the allocated block containing @pfn
+ * @pfn: any frame number
+ *
+ * Return: the head's struct page, or NULL if @pfn is not inside an
+ * allocated block.  At most MAX_ORDER + 1 bit tests.
+ */
+struct page *pfn_to_block_head(unsigned long pfn);
+
+/**
+ * virt_to_head_page() - head of the allocated block holding a direct-map address
+ * @addr: any pointer; foreign pointers are safe
+ *
+ * Return: the head's struct page, or NULL if @addr is not inside an
+ * allocated block of RAM.  Use page_type() to check the owner.
+ */
+static inline struct page *virt_to_head_page(const void *addr)
+{
+	return pfn_to_block_head(PHYS_PFN(virt_to_phys(addr)));
+}
+
+/* Order of an allocated block, from its head. */
+static inline unsigned int page_order(const struct page *page)
+{
+	return page->order;
+}
+
+/* Owner tag of an allocated block (PAGE_TYPE_BUDDY until the owner sets it). */
+static inline enum page_type page_type(const struct page *page)
+{
+	return (enum page_type)page->type;
+}
+
+/*
+ * Tag an allocated block with its owner.  The owner may then use lru,
+ * private[] (or slab_cache/freelist/counters), flags and units of the head
+ * until it frees the block; the allocator resets type, flags and units to
+ * PAGE_TYPE_BUDDY, 0, 0 at allocation and does not clear the rest.
+ */
+static inline void page_set_type(struct page *page, enum page_type type)
+{
+	page->type = (u8)type;
+}
+
+/* ---------------------------------------------------------------------
+ * Contract API
+ */
+
+/**
+ * alloc_frame() - allocate one 4 KiB frame
+ * @frame: where to store its physical address (4 KiB aligned)
+ *
+ * Served from this CPU's cache when possible (no lock; one atomic bitmap
+ * update), else from the zones NORMAL, DMA32, DMA in that order.  On a fresh allocator two consecutive
+ * calls return buddies: the second frame is the first plus PAGE_SIZE.
+ *
+ * Return: 0, or -ENOMEM when no frame is left.
+ */
+int alloc_frame(phys_addr_t *frame);
+
+/**
+ * free_frame() - free one frame
+ * @frame: physical address of a currently allocated frame; it may belong to
+ *	   a larger allocated block, in which case only this frame is freed
+ *
+ * O(1) validation.  Return: 0; -EINVAL if @frame is not 4 KiB aligned;
+ * -EFAULT if it is not RAM managed by the allocator (hole, reserved, beyond
+ * RAM); -ENOENT if it is not currently allocated (double free).
+ */
+int free_frame(phys_addr_t frame);
+
+/**
+ * alloc_contiguous() - allocate physically contiguous frames
+ * @count: number of frames, 1 .. 2^MAX_ORDER; need not be a power of two
+ * @base: where to store the physical address of the first frame
+ *
+ * The base is aligned to the largest power of two <= @count pages.  A block
+ * of 2^order_base_2(@count) frames is taken and the unused tail goes back
+ * to the allocator at once.  The frames can be freed together with
+ * free_contiguous() or one by one with free_frame().
+ *
+ * Return: 0; -EINVAL if @count is 0 or more than 2^MAX_ORDER; -ENOMEM if no
+ * run of that size is free.
+ */
+int alloc_contiguous(size_t count, phys_addr_t *base);
+
+/**
+ * free_contiguous() - free a run of allocated frames
+ * @base: physical address of the first frame
+ * @count: number of frames, 1 .. 2^MAX_ORDER
+ *
+ * Any run of currently allocated frames is accepted, not only what one
+ * alloc_contiguous() returned.  The whole run is checked before anything
+ * is freed.
+ *
+ * Return: 0; -EINVAL for a misaligned @base or a bad @count; -EFAULT if a
+ * frame of the run is not managed RAM; -ENOENT if a frame of the run is
+ * not currently allocated.
+ */
+int free_contiguous(phys_addr_t base, size_t count);
+
+/* ---------------------------------------------------------------------
+ * Linux-like API
+ */
+
+/**
+ * alloc_pages() - allocate a naturally aligned block of 2^@order frames
+ * @gfp: GFP_KERNEL, GFP_ATOMIC, GFP_DMA, GFP_DMA32, with __GFP_ZERO/__GFP_NOWARN
+ * @order: 0 .. MAX_ORDER
+ *
+ * Return: the head's struct page (type PAGE_TYPE_BUDDY), or NULL if no
+ * block is free in the allowed zones or @order is too large.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+
+/**
+ * __free_pages() - free a block from alloc_pages()
+ * @page: its head
+ * @order: the order it was allocated with
+ *
+ * O(1) when @page heads an allocated block of that @order.  Anything else
+ * is handled exactly as free_contiguous(page_to_phys(@page), 1 << @order):
+ * a run of allocated frames is freed, a bad run is refused and logged.
+ */
+void __free_pages(struct page *page, unsigned int order);
+
+/**
+ * __get_free_pages() - alloc_pages() returning a direct-map address
+ * Return: the address, or 0 on failure.
+ */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+
+/**
+ * get_zeroed_page() - one zeroed frame, as a direct-map address
+ * Return: the address, or 0 on failure.
+ */
+unsigned long get_zeroed_page(gfp_t gfp);
+
+/**
+ * free_pages() - free a block from __get_free_pages()
+ * @addr: its direct-map address; 0 is ignored
+ * @order: its order
+ */
+void free_pages(unsigned long addr, unsigned int order);
+
+#define alloc_page(gfp)		alloc_pages(gfp, 0)
+#define __free_page(page)	__free_pages(page, 0)
+#define __get_free_page(gfp)	__get_free_pages(gfp, 0)
+#define free_page(addr)		free_pages(addr, 0)
+
+/* ---------------------------------------------------------------------
+ * Per-CPU caches
+ */
+
+/**
+ * drain_local_pages() - give this CPU's cached blocks back to the zones
+ *
+ * Safe from any context; this is what an IPI handler calls.
+ */
+void drain_local_pages(void);
+
+/**
+ * drain_cpu_pages() - drain the cache of a CPU that is not running
+ * @cpu: a CPU that is offline, or whose only user is the caller (hosted
+ *	 test threads that have finished)
+ */
+void drain_cpu_pages(unsigned int cpu);
+
+/**
+ * drain_remote_pages() - make every other CPU run drain_local_pages()
+ *
+ * Weak no-op here; the SMP code overrides it with an IPI to every other
+ * online CPU, waited for.  Called only with interrupts enabled, outside
+ * interrupt context, and never for __GFP_ATOMIC allocations.
+ */
+void drain_remote_pages(void);
+
+/**
+ * drain_all_pages() - drain this CPU and (if allowed) all others
+ *
+ * The allocator calls it before failing an allocation.
+ */
+void drain_all_pages(void);
+
+/* ---------------------------------------------------------------------
+ * Statistics and diagnostics
+ */
+struct page_alloc_zone_stats {
+	const char *name;
+	unsigned long start_pfn, end_pfn;	/* span */
+	unsigned long managed;			/* pages handed to the zone */
+	unsigned long free;			/* pages on the free lists */
+	unsigned long pcp;			/* pages in per-CPU caches */
+	unsigned long nr_free[NR_ORDERS];	/* free blocks per order */
+};
+
+struct page_alloc_stats {
+	struct page_alloc_zone_stats zone[MAX_NR_ZONES];
+	struct page_alloc_cpu_stats events;	/* summed over the CPUs */
+	unsigned long managed;			/* pages */
+	unsigned long free;			/* pages, buddy + per-CPU */
+	unsigned long pcp;			/* pages in per-CPU caches */
+	unsigned long poison_errors;		/* use-after-free writes found */
+	unsigned long metadata_bytes;		/* mem_map + bitmaps */
+};
+
+/**
+ * nr_free_pages() - free frames: on the free lists plus in per-CPU caches
+ * Return: the number of free 4 KiB frames (racy snapshot).
+ */
+unsigned long nr_free_pages(void);
+
+/**
+ * page_alloc_get_stats() - snapshot of every counter (per zone, summed CPUs)
+ * @st: filled in
+ */
+void page_alloc_get_stats(struct page_alloc_stats *st);
+
+/**
+ * page_alloc_cpu_stats() - one CPU's event counters and cached pages
+ * @cpu: CPU number
+ * @st: filled in (zeroes if the CPU never used the allocator)
+ *
+ * Return: pages currently in @cpu's per-CPU caches.
+ */
+unsigned long page_alloc_cpu_stats(unsigned int cpu, struct page_alloc_cpu_stats *st);
+
+/* Print free blocks per order and zone, like /proc/buddyinfo. */
+void page_alloc_show_buddyinfo(void);
+/* Print totals, per-zone figures and event counters, like /proc/meminfo. */
+void page_alloc_show_meminfo(void);
+
+/**
+ * page_alloc_check() - verify every invariant of the free lists and bitmaps
+ *
+ * Takes each zone lock in turn; O(pages / 32).  Prints the first problems.
+ * Return: the number of violations found (0 when consistent).
+ */
+unsigned long page_alloc_check(void);
+
+/**
+ * page_alloc_check_pfn() - O(MAX_ORDER) local check around one frame
+ * @pfn: a managed frame
+ *
+ * If @pfn lies in a free block on the buddy lists: the block is aligned,
+ * inside its zone, and its buddy is not a free block of the same order.
+ * If it lies in an allocated block: its head is found and covers @pfn.
+ * Return: 0 when consistent, -EBADMSG otherwise (and one line is printed).
+ */
+int page_alloc_check_pfn(unsigned long pfn);
+
+/*
+ * A fingerprint of the free lists: per zone and order, the number of free
+ * blocks and an order-independent hash of their head frames.  Two equal
+ * fingerprints mean (up to 2^-64) the same set of free blocks.
+ */
+struct free_area_fingerprint {
+	unsigned long nr[MAX_NR_ZONES][NR_ORDERS];
+	u64 hash[MAX_NR_ZONES][NR_ORDERS];
+};
+
+void page_alloc_fingerprint(struct free_area_fingerprint *fp);
+
+/**
+ * page_poison_enable() - turn page poisoning on or off at run time
+ * @on: poison frames when they are freed
+ *
+ * Only with CONFIG_PAGE_POISONING; allocation always verifies frames that
+ * were poisoned, so toggling never produces false reports.
+ * Return: the previous setting.
+ */
+bool page_poison_enable(bool on);
+
+/* ---------------------------------------------------------------------
+ * Isolated instances for tests: a private zone over one block taken from
+ * the system allocator, driven by the same code as the system allocator
+ * (per-CPU cache fast path included).  Single-threaded use only.
+ */
+struct buddy_test_instance {
+	struct page_allocator pa;
+	struct per_cpu_pageset pageset;
+	unsigned long base_pfn;
+	unsigned int order;
+};
+
+/**
+ * buddy_test_init() - carve an instance out of the system allocator
+ * @bi: instance to set up
+ * @order: its size, 2^@order frames (<= MAX_ORDER)
+ *
+ * Return: 0, or -ENOMEM if no block of that order is free, -EINVAL for a
+ * bad order.
+ */
+int buddy_test_init(struct buddy_test_instance *bi, unsigned int order);
+
+/**
+ * buddy_test_destroy() - give the instance's block back
+ * @bi: an instance whose frames were all freed
+ *
+ * Return: 0, or -EBUSY (and the block is leaked) if frames are still
+ * allocated.
+ */
+int buddy_test_destroy(struct buddy_test_instance *bi);
+
+int buddy_test_alloc_frame(struct buddy_test_instance *bi, phys_addr_t *frame);
+int buddy_test_free_frame(struct buddy_test_instance *bi, phys_addr_t frame);
+int buddy_test_alloc_contiguous(struct buddy_test_instance *bi, size_t count,
+				phys_addr_t *base);
+int buddy_test_free_contiguous(struct buddy_test_instance *bi, phys_addr_t base,
+			       size_t count);
+/* Empty the instance's cache into its zone. */
+void buddy_test_drain(struct buddy_test_instance *bi);
+/* Free pages in the instance (free lists + cache). */
+unsigned long buddy_test_nr_free(struct buddy_test_instance *bi);
+void buddy_test_fingerprint(struct buddy_test_instance *bi, struct free_area_fingerprint *fp);
+unsigned long buddy_test_check(struct buddy_test_instance *bi);
+/* The instance's event counters (allocs includes cache hits). */
+void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st);
+/* Blocks of order @order currently in the instance's cache. */
+unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order);
+
+/* ---------------------------------------------------------------------
+ * Initialisation
+ */
+
+/**
+ * page_alloc_init() - build the zones and hand them all free RAM
+ *
+ * Call once after memblock_init() and after the direct map covers all RAM:
+ * allocates mem_map and the bitmaps with memblock_alloc(), then calls
+ * memblock_release_to_buddy().  Never touches a struct page per frame.
+ */
+void page_alloc_init(void);
+
+/**
+ * page_alloc_add_range() - hand free frames [@start_pfn, @end_pfn) to the zones
+ * @start_pfn: first frame
+ * @end_pfn: end (exclusive); clipped to max_pfn
+ *
+ * Used by memblock_release_to_buddy(), and by free_initmem() for the
+ * __init sections (frames reserved so far, never allocated).  The range is
+ * split at zone boundaries and inserted as whole aligned blocks.
+ * Return: the number of frames added.
+ */
+unsigned long page_alloc_add_range(unsigned long start_pfn, unsigned long end_pfn);
+
+#endif /* _EXO_PAGE_ALLOC_H */

@@ -1,0 +1,1852 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The physical frame allocator: a binary buddy allocator with zones and
+ * per-CPU caches.
+ *
+ * Design goal: the common case, one frame allocated and freed on the same
+ * CPU, costs a few dozen instructions, takes no lock and touches no shared
+ * cache line but one word of the state bitmap and the frame's struct page;
+ * everything else (splits, merges, zone fallback, validation of odd
+ * requests) is off that path.  Initialisation costs O(blocks), not
+ * O(frames): nothing is written per frame at boot.
+ *
+ * Metadata, for frames [0, max_pfn):
+ *
+ *   page_state_map   2 bits per frame, bit 2n = "allocated" (the contract's
+ *                    allocation-state bit), bit 2n+1 = "head":
+ *                      00  free inside a block, cached per CPU, or not RAM
+ *                      01  inside an allocated block, not its first frame
+ *                      11  first frame (head) of an allocated block
+ *                      10  head of a free block on a buddy free list
+ *   mem_map[]        struct page per frame, valid only for heads (11, 10):
+ *                    order, owner type, list link and owner fields
+ *   page_managed_map 1 bit per frame: RAM handed to the allocator
+ *   page_poison_map  1 bit per frame (CONFIG_PAGE_POISONING): frame holds
+ *                    the poison pattern and must be verified when allocated
+ *
+ * Invariants (checked by page_alloc_check()):
+ *
+ *   I1  every block is naturally aligned (head pfn multiple of 2^order) and
+ *       lies inside one zone; no block spans two zones;
+ *   I2  a block on free_area[o] of a zone has state 10 at its head, order o
+ *       in its struct page and 00 everywhere else, and is counted in
+ *       free_area[o].nr_free, zone->nr_free and zone->free_mask;
+ *   I3  no free block on the lists has a buddy (pfn ^ 2^o) that is itself a
+ *       free block of order o on the lists: frees merge as far as possible,
+ *       up to MAX_ORDER;
+ *   I4  an allocated block has 11 at its head and 01 on its other frames;
+ *       its head's struct page has its order and owner type;
+ *   I5  blocks in per-CPU caches are 00 everywhere: free as far as
+ *       free_frame() is concerned (a second free is -ENOENT), but not on
+ *       the lists, so never merged; their head's struct page already holds
+ *       the info of a fresh allocation (order, PAGE_TYPE_BUDDY), so that
+ *       allocating from a cache only sets the state bits;
+ *   I6  state 10 only changes under the zone lock; 00 <-> 01/11 changes
+ *       are made by whoever owns the block, with atomic read-modify-write
+ *       on words shared with other blocks (blocks below order 5 share a
+ *       64-bit word; larger blocks own their words).
+ *
+ * Buddy test:   "is my buddy free with order o" = state(buddy) == 10 &&
+ *               mem_map[buddy].order == o: two loads, O(1).
+ * Free lists:   doubly linked through struct page: O(1) insert and remove.
+ * Per-CPU:      one LIFO ring per order <= PCP_MAX_ORDER, shared by the
+ *               zones, used with interrupts disabled and no lock; refilled
+ *               and drained by PCP_BATCH pages under the zone lock, drained
+ *               when the CPU caches PCP_HIGH pages in all.
+ * Locking:      zone->lock, always with local interrupts disabled.
+ */
+#define pr_fmt(fmt) "page_alloc: " fmt
+
+#include <exo/atomic.h>
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/memblock.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <asm/irqflags.h>
+#include <asm/page.h>
+
+#define PS_ALLOC	1UL			/* 01: inside an allocated block */
+#define PS_HEAD		2UL
+#define PS_FREE		PS_HEAD			/* 10: free block on a list */
+#define PS_USED		(PS_ALLOC | PS_HEAD)	/* 11: allocated head */
+#define PS_ALLOC_BITS	0x5555555555555555UL	/* 01 in every slot */
+#define PS_PER_WORD	32
+#define PS_WORD_ORDER	5			/* blocks of this order own words */
+#define NO_PFN		(~0UL)
+
+#define PAGE_POISON	0xaa
+
+/* Blocks of @order moved per refill or drain: PCP_BATCH pages, at least one. */
+#define PCP_BATCH_BLOCKS(order)	max_t(unsigned int, PCP_BATCH >> (order), 1)
+
+/* Head info of a freshly allocated block of @order. */
+#define BUDDY_INFO(order)	((u64)(order) | ((u64)PAGE_TYPE_BUDDY << 8))
+
+BUILD_BUG_ON(sizeof(struct page) != 48);
+BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
+/* A batch of at least a buddy pair; room for a batch after a drain. */
+BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
+BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
+
+struct page *mem_map;
+unsigned long max_pfn;
+unsigned long *page_state_map;
+unsigned long *page_managed_map;
+static unsigned long *page_poison_map;
+static bool poison_on = IS_ENABLED(CONFIG_PAGE_POISONING);
+static atomic_long_t poison_errors;
+static unsigned long metadata_bytes;
+
+static struct page_allocator global_pa;
+static DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets);
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+
+#define report(fmt, ...) pr_err_ratelimited(fmt "\n", ##__VA_ARGS__)
+
+/* ---------------------------------------------------------------------
+ * State bitmap
+ */
+
+/* Word of page_state_map holding @pfn's two bits. */
+static __always_inline unsigned long *ps_word(unsigned long pfn)
+{
+	return &page_state_map[pfn / PS_PER_WORD];
+}
+
+/* Position of @pfn's two bits in its word. */
+static __always_inline unsigned int ps_shift(unsigned long pfn)
+{
+	return (pfn % PS_PER_WORD) * 2;
+}
+
+/* @pfn's state: 00, 01, 11 or 10. */
+static __always_inline unsigned long ps_get(unsigned long pfn)
+{
+	return __page_state(pfn);
+}
+
+/* Atomically set state bits of one frame. */
+static __always_inline void ps_set(unsigned long pfn, unsigned long bits)
+{
+	__atomic_fetch_or(ps_word(pfn), bits << ps_shift(pfn), __ATOMIC_RELAXED);
+}
+
+/* Atomically clear state bits of one frame. */
+static __always_inline void ps_clear(unsigned long pfn, unsigned long bits)
+{
+	__atomic_fetch_and(ps_word(pfn), ~(bits << ps_shift(pfn)), __ATOMIC_RELAXED);
+}
+
+/* Bits of a sub-word block of @order (order < 5), unshifted. */
+static __always_inline unsigned long ps_block_mask(unsigned int order)
+{
+	return ~0UL >> (64 - (2UL << order));
+}
+
+/* Pattern of an allocated sub-word block: 11 then 01s, unshifted. */
+static __always_inline unsigned long ps_block_used(unsigned int order)
+{
+	return (PS_ALLOC_BITS >> (64 - (2UL << order))) | PS_HEAD;
+}
+
+/*
+ * Store @v into words [from, n) of @w, four at a time when n allows (n is a
+ * power of two).  Not memset(): the block owns these words, racy readers
+ * must see whole words, and the kernel's rep stosb costs one emulated
+ * instruction per byte.
+ */
+static __always_inline void ps_fill_words(unsigned long *w, unsigned long from, unsigned long n,
+					  unsigned long v)
+{
+	unsigned long i = from;
+
+	if (n >= 4) {
+		for (; i & 3; i++)		/* n is a multiple of 4 */
+			WRITE_ONCE(w[i], v);
+		for (; i < n; i += 4) {
+			WRITE_ONCE(w[i], v);
+			WRITE_ONCE(w[i + 1], v);
+			WRITE_ONCE(w[i + 2], v);
+			WRITE_ONCE(w[i + 3], v);
+		}
+	}
+	for (; i < n; i++)
+		WRITE_ONCE(w[i], v);
+}
+
+/* Mark the 00 block [pfn, pfn + 2^order) allocated: head 11, others 01. */
+static __always_inline void ps_mark_block(unsigned long pfn, unsigned int order)
+{
+	if (order < PS_WORD_ORDER) {
+		ps_set(pfn, ps_block_used(order));
+	} else {
+		unsigned long *w = ps_word(pfn);
+
+		ps_fill_words(w, 0, 1UL << (order - PS_WORD_ORDER), PS_ALLOC_BITS);
+		WRITE_ONCE(w[0], PS_ALLOC_BITS | PS_HEAD);
+	}
+}
+
+/* Return every frame of [pfn, pfn + 2^order) to 00. */
+static void ps_clear_block(unsigned long pfn, unsigned int order)
+{
+	if (order < PS_WORD_ORDER)
+		ps_clear(pfn, ps_block_mask(order));
+	else
+		ps_fill_words(ps_word(pfn), 0, 1UL << (order - PS_WORD_ORDER), 0);
+}
+
+/*
+ * Take ownership of the allocated block (pfn, order): if its bits are
+ * exactly "allocated head + tails", turn them to 00 atomically and return
+ * true.  Exactly one of two racing frees of the same block wins.  The
+ * caller has checked mem_map[pfn].order == order and the alignment.
+ */
+static __always_inline bool ps_take_block(unsigned long pfn, unsigned int order)
+{
+	unsigned long *w = ps_word(pfn), old, want, mask;
+
+	if (order < PS_WORD_ORDER) {
+		unsigned int sh = ps_shift(pfn);
+
+		mask = ps_block_mask(order) << sh;
+		want = ps_block_used(order) << sh;
+		old = READ_ONCE(*w);
+		do {
+			if ((old & mask) != want)
+				return false;
+		} while (!__atomic_compare_exchange_n(w, &old, old & ~mask, true,
+						      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+		return true;
+	}
+	old = PS_ALLOC_BITS | PS_HEAD;
+	if (!__atomic_compare_exchange_n(w, &old, 0, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return false;
+	ps_fill_words(w, 1, 1UL << (order - PS_WORD_ORDER), 0);
+	return true;
+}
+
+/* Set bits [start, start + n) of a plain bitmap (callers serialise). */
+static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long n)
+{
+	while (n) {
+		unsigned int bit = start % 64;
+		unsigned long len = min_t(unsigned long, n, 64 - bit);
+		unsigned long mask = (len == 64 ? ~0UL : ((1UL << len) - 1)) << bit;
+
+		map[start / 64] |= mask;
+		start += len;
+		n -= len;
+	}
+}
+
+/* Head of the allocated block containing @pfn, or NO_PFN. */
+static unsigned long find_alloc_head(unsigned long pfn)
+{
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		unsigned long h = pfn & ~((1UL << o) - 1);
+		unsigned long s = ps_get(h);
+
+		if (s == PS_USED)
+			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
+		if (s != PS_ALLOC)
+			return NO_PFN;
+	}
+	return NO_PFN;
+}
+
+/* Head of the allocated block holding @pfn, or NULL. */
+struct page *pfn_to_block_head(unsigned long pfn)
+{
+	unsigned long h;
+
+	if (pfn >= max_pfn || !(ps_get(pfn) & PS_ALLOC))
+		return NULL;
+	h = find_alloc_head(pfn);
+	return h == NO_PFN ? NULL : &mem_map[h];
+}
+
+/* ---------------------------------------------------------------------
+ * Page poisoning
+ */
+
+/* Fill freed frames with the pattern and flag them for verification. */
+static void poison_frames(unsigned long pfn, unsigned long n)
+{
+	if (!IS_ENABLED(CONFIG_PAGE_POISONING) || !READ_ONCE(poison_on))
+		return;
+	for (unsigned long p = pfn; p < pfn + n; p++) {
+		memset(phys_to_virt(PFN_PHYS(p)), PAGE_POISON, PAGE_SIZE);
+		__atomic_fetch_or(&page_poison_map[p / 64], 1UL << (p % 64), __ATOMIC_RELAXED);
+	}
+}
+
+/* Report a frame written to after it was freed. */
+static noinline void poison_report(unsigned long pfn, const u8 *va, const u8 *bad)
+{
+	atomic_long_inc(&poison_errors);
+	pr_err_ratelimited("use-after-free: frame %#llx written while free, first bad byte at offset %#lx (%#x, expected %#x)\n",
+			   PFN_PHYS(pfn), (unsigned long)(bad - va), *bad, PAGE_POISON);
+}
+
+/* Verify (and unflag) the poisoned frames of [pfn, pfn + n). */
+static void check_poison(unsigned long pfn, unsigned long n)
+{
+	unsigned long p = pfn, end = pfn + n;
+
+	while (p < end) {
+		unsigned long *w = &page_poison_map[p / 64];
+		unsigned long bit = 1UL << (p % 64);
+		const u8 *va, *bad;
+
+		if (!(READ_ONCE(*w) & bit)) {
+			/* A clear word means 64 frames to skip at once. */
+			p = READ_ONCE(*w) ? p + 1 : ALIGN(p + 1, 64);
+			continue;
+		}
+		va = phys_to_virt(PFN_PHYS(p));
+		bad = memchr_inv(va, PAGE_POISON, PAGE_SIZE);
+		if (unlikely(bad))
+			poison_report(p, va, bad);
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
+		p++;
+	}
+}
+
+/* Turn poisoning of freed frames on or off; returns the old setting. */
+bool page_poison_enable(bool on)
+{
+	bool old = READ_ONCE(poison_on);
+
+	WRITE_ONCE(poison_on, on && IS_ENABLED(CONFIG_PAGE_POISONING));
+	return old;
+}
+
+/* What every successful allocation does outside the critical section. */
+static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t gfp)
+{
+	if (IS_ENABLED(CONFIG_PAGE_POISONING))
+		check_poison(pfn, n);
+	if (gfp & __GFP_ZERO)
+		memset(phys_to_virt(PFN_PHYS(pfn)), 0, n << PAGE_SHIFT);
+}
+
+/* ---------------------------------------------------------------------
+ * Zones and free lists (zone->lock held, interrupts disabled)
+ */
+
+/* Put the head @pfn of a free block on its list. */
+static __always_inline void free_list_add(struct zone *zone, unsigned long pfn, unsigned int order)
+{
+	struct page *page = &mem_map[pfn];
+	struct free_area *area = &zone->free_area[order];
+
+	page->info = order;
+	list_add(&page->lru, &area->free_list);
+	area->nr_free++;
+	zone->free_mask |= 1UL << order;
+	ps_set(pfn, PS_FREE);
+}
+
+/* Take the free block headed by @pfn off its list; its head becomes 00. */
+static __always_inline void free_list_del(struct zone *zone, unsigned long pfn, unsigned int order)
+{
+	struct free_area *area = &zone->free_area[order];
+	struct list_head *e = &mem_map[pfn].lru;
+
+	/* Unlink only: the node is dead until the block is listed again. */
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	if (--area->nr_free == 0)
+		zone->free_mask &= ~(1UL << order);
+	ps_clear(pfn, PS_FREE);
+}
+
+/* Free the 00 block (pfn, order) into @zone, merging with free buddies. */
+static void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
+		       struct page_alloc_cpu_stats *st)
+{
+	unsigned long span = zone->end_pfn - zone->start_pfn;
+
+	zone->nr_free += 1UL << order;
+	while (order < MAX_ORDER) {
+		unsigned long buddy = pfn ^ (1UL << order);
+
+		/* A buddy outside the zone is never merged: blocks stay in one zone. */
+		if (buddy - zone->start_pfn >= span || ps_get(buddy) != PS_FREE ||
+		    mem_map[buddy].order != order)
+			break;
+		free_list_del(zone, buddy, order);
+		pfn &= buddy;
+		order++;
+		st->merges++;
+	}
+	free_list_add(zone, pfn, order);
+}
+
+/* Take a block of @order off @zone's lists, splitting a larger one if needed. */
+static bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
+		      struct page_alloc_cpu_stats *st)
+{
+	unsigned long avail = zone->free_mask >> order, pfn;
+	unsigned int o;
+	struct page *page;
+
+	if (!avail)
+		return false;
+	o = order + __builtin_ctzl(avail);
+	page = list_first_entry(&zone->free_area[o].free_list, struct page, lru);
+	pfn = page_to_pfn(page);
+	free_list_del(zone, pfn, o);
+	/* Keep the low half, give back the high halves. */
+	while (o > order) {
+		o--;
+		free_list_add(zone, pfn + (1UL << o), o);
+		st->splits++;
+	}
+	zone->nr_free -= 1UL << order;
+	*pfnp = pfn;
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * Allocator instances: the system one and test instances
+ */
+
+/* Index of @pfn's zone; only for pfns already known to be in @pa. */
+static __always_inline unsigned int pa_zone_idx(struct page_allocator *pa, unsigned long pfn)
+{
+	if (pa == &global_pa)
+		return pfn < ZONE_DMA_END_PFN ? ZONE_DMA :
+		       pfn < ZONE_DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL;
+	return 0;
+}
+
+/* Does @pa manage @pfn (< max_pfn)?  Always for the system allocator. */
+static __always_inline bool pa_owns(struct page_allocator *pa, unsigned long pfn)
+{
+	const struct zone *z = &pa->zones[0];
+
+	return pa == &global_pa || pfn - z->start_pfn < z->end_pfn - z->start_pfn;
+}
+
+/* Reset a pageset that was never used on this CPU (or copied from another). */
+static noinline void pageset_reset(struct per_cpu_pageset *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->self = ps;
+}
+
+/* This CPU's pageset of @pa (interrupts disabled by the caller). */
+static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
+{
+	struct per_cpu_pageset *ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
+
+	if (unlikely(ps->self != ps))
+		pageset_reset(ps);
+	return ps;
+}
+
+/* Slot @idx (free-running) of the ring of @order. */
+static __always_inline unsigned long *pcp_slot(struct per_cpu_pages *pcp, unsigned int order,
+					       unsigned int idx)
+{
+	return &pcp->slots[PCP_RING_BASE(order) + (idx & ((PCP_RING >> order) - 1))];
+}
+
+/* Blocks in the ring of @order. */
+static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, unsigned int order)
+{
+	return pcp->top[order] - pcp->bottom[order];
+}
+
+/* Pop the most recently cached block of @order. */
+static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int order,
+				    unsigned long *pfn)
+{
+	if (pcp->top[order] == pcp->bottom[order])
+		return false;
+	*pfn = *pcp_slot(pcp, order, --pcp->top[order]);
+	pcp->count -= 1U << order;
+	return true;
+}
+
+/*
+ * Fill the empty ring of @order with PCP_BATCH pages from @zone, taking
+ * the largest blocks available and splitting them.  Pops must come out in
+ * ascending address order, first block first, so that consecutive
+ * allocations are buddies: the first block is pushed on top in descending
+ * order, later blocks go underneath it (the ring was empty).  Returns the
+ * blocks added.
+ */
+static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
+						  unsigned int order, struct page_alloc_cpu_stats *st)
+{
+	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0;
+
+	spin_lock(&zone->lock);
+	while (got < need) {
+		unsigned int k = min(ilog2(need - got) + order, (unsigned int)MAX_ORDER);
+		unsigned long avail = zone->free_mask, pfn;
+
+		if (!(avail >> k)) {
+			if (!(avail >> order))
+				break;
+			k = ilog2(avail);	/* largest block still >= order */
+		}
+		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
+			break;
+		/* Cached blocks carry their future head info (I5). */
+		if (!got) {
+			for (unsigned long i = 1UL << (k - order); i-- > 0;) {
+				mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
+				*pcp_slot(pcp, order, pcp->top[order]++) = pfn + (i << order);
+			}
+		} else {
+			for (unsigned long i = 0; i < 1UL << (k - order); i++) {
+				mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
+				*pcp_slot(pcp, order, --pcp->bottom[order]) = pfn + (i << order);
+			}
+		}
+		got += 1U << (k - order);
+	}
+	spin_unlock(&zone->lock);
+	pcp->count += got << order;
+	st->pcp_refills += got != 0;
+	return got;
+}
+
+/* One copy per cached order, so that the ring arithmetic is constant. */
+static noinline unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
+					unsigned int order, struct page_alloc_cpu_stats *st)
+{
+	switch (order) {
+	case 0: return __pcp_refill(zone, pcp, 0, st);
+	case 1: return __pcp_refill(zone, pcp, 1, st);
+	case 2: return __pcp_refill(zone, pcp, 2, st);
+	default: return __pcp_refill(zone, pcp, PCP_MAX_ORDER, st);
+	}
+}
+
+/* Blocks kept by pcp_drain() before it takes a zone lock. */
+#define DRAIN_STACK	32
+/* Zone boundaries (16 MiB, 4 GiB) are aligned to 2^12 frames. */
+#define DRAIN_MERGE_MAX	(MAX_ORDER < 12 ? MAX_ORDER : 12U)
+
+struct drain_block {
+	unsigned long pfn;
+	unsigned int order;
+};
+
+/* Free the collected blocks, one lock round per run of the same zone. */
+static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsigned int n,
+			struct page_alloc_cpu_stats *st)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		struct zone *zone = &pa->zones[pa_zone_idx(pa, stk[i].pfn)];
+
+		spin_lock(&zone->lock);
+		do {
+			__free_one(zone, stk[i].pfn, stk[i].order, st);
+		} while (++i < n && &pa->zones[pa_zone_idx(pa, stk[i].pfn)] == zone);
+		spin_unlock(&zone->lock);
+	}
+}
+
+/*
+ * Give the @n oldest blocks of the ring of @order back to their zones.
+ * Blocks freed back to back are often buddies (a run of frames freed in
+ * order): like a binary counter, a block that completes the one on top of
+ * a small stack is merged with it on the spot, before any lock is taken.
+ * The zone then sees one large block instead of many small ones.  Both
+ * halves are owned by us and 00, so this is exactly what __free_one()
+ * would have done, minus the list traffic.
+ */
+static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
+					unsigned int order, unsigned int n,
+					struct page_alloc_cpu_stats *st)
+{
+	struct drain_block stk[DRAIN_STACK];
+	unsigned int sp = 0;
+
+	while (n-- && pcp->bottom[order] != pcp->top[order]) {
+		unsigned long pfn = *pcp_slot(pcp, order, pcp->bottom[order]++);
+		unsigned int o = order;
+
+		pcp->count -= 1U << order;
+		while (sp && stk[sp - 1].order == o && (stk[sp - 1].pfn ^ (1UL << o)) == pfn &&
+		       o < DRAIN_MERGE_MAX) {
+			pfn &= stk[--sp].pfn;
+			o++;
+			st->merges++;
+		}
+		if (sp == DRAIN_STACK) {
+			drain_flush(pa, stk, sp, st);
+			sp = 0;
+		}
+		stk[sp].pfn = pfn;
+		stk[sp++].order = o;
+	}
+	drain_flush(pa, stk, sp, st);
+	st->pcp_drains++;
+}
+
+/* One copy per cached order, so that the ring arithmetic is constant. */
+static noinline void pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
+			       unsigned int order, unsigned int n, struct page_alloc_cpu_stats *st)
+{
+	switch (order) {
+	case 0: __pcp_drain(pa, pcp, 0, n, st); break;
+	case 1: __pcp_drain(pa, pcp, 1, n, st); break;
+	case 2: __pcp_drain(pa, pcp, 2, n, st); break;
+	default: __pcp_drain(pa, pcp, PCP_MAX_ORDER, n, st); break;
+	}
+}
+
+/* Empty every ring of @ps into @pa's zones (interrupts disabled). */
+static void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
+{
+	for (unsigned int o = 0; o < PCP_ORDERS; o++)
+		if (pcp_count(&ps->pcp, o))
+			pcp_drain(pa, &ps->pcp, o, pcp_count(&ps->pcp, o), &ps->stats);
+}
+
+/* Write the head's metadata and state of a block just taken off a list. */
+static __always_inline void prep_block(unsigned long pfn, unsigned int order)
+{
+	mem_map[pfn].info = BUDDY_INFO(order);
+	ps_mark_block(pfn, order);
+}
+
+/*
+ * Take a block of @order from zones @high .. 0 and prepare it.  @cached:
+ * any zone will do, so this CPU's ring serves it and is refilled from the
+ * highest zone that has memory.
+ */
+static bool take_block(struct page_allocator *pa, int high, bool cached, unsigned int order,
+		       unsigned long *pfnp)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct per_cpu_pageset *ps = pa_pageset(pa);
+	bool ok = false;
+
+	if (cached) {
+		if (pcp_pop(&ps->pcp, order, pfnp)) {
+			ps->stats.pcp_hits++;
+			ps_mark_block(*pfnp, order);
+			arch_local_irq_restore(flags);
+			return true;
+		}
+		ps->stats.pcp_misses++;
+		for (int z = high; z >= 0; z--)
+			if (pa->zones[z].managed && pcp_refill(&pa->zones[z], &ps->pcp, order, &ps->stats))
+				break;
+		ok = pcp_pop(&ps->pcp, order, pfnp);
+		if (ok)
+			ps_mark_block(*pfnp, order);
+	} else {
+		for (int z = high; z >= 0 && !ok; z--) {
+			struct zone *zone = &pa->zones[z];
+
+			if (!zone->managed)
+				continue;
+			spin_lock(&zone->lock);
+			ok = __rmqueue(zone, order, pfnp, &ps->stats);
+			spin_unlock(&zone->lock);
+			if (ok)
+				prep_block(*pfnp, order);
+		}
+	}
+	ps->stats.allocs += ok;
+	arch_local_irq_restore(flags);
+	return ok;
+}
+
+/* Highest zone index @gfp allows in @pa. */
+static unsigned int gfp_zone(struct page_allocator *pa, gfp_t gfp)
+{
+	unsigned int g = (__force unsigned int)gfp;
+	unsigned int z = (g & ___GFP_DMA) ? ZONE_DMA : (g & ___GFP_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
+
+	return min(z, pa->nr_zones - 1);
+}
+
+/* Before failing: pull cached blocks back into the zones. */
+static void drain_for_retry(struct page_allocator *pa, gfp_t gfp)
+{
+	unsigned long flags;
+
+	if (pa != &global_pa) {
+		flags = arch_local_irq_save();
+		drain_pageset(pa, pa_pageset(pa));
+		arch_local_irq_restore(flags);
+		return;
+	}
+	drain_local_pages();
+	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt())
+		drain_remote_pages();
+}
+
+/*
+ * Allocate and prepare a block of @order: zones from the highest @gfp
+ * allows down to DMA, then once more after draining the caches.
+ * Returns 0 or -ENOMEM; does not log.
+ */
+static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
+		       unsigned long *pfnp)
+{
+	unsigned int high = min(gfp_zone(pa, gfp), pa->preferred);
+	bool cached = order <= PCP_MAX_ORDER && high == pa->preferred;
+	unsigned long flags;
+
+	if (take_block(pa, high, cached, order, pfnp))
+		return 0;
+	drain_for_retry(pa, gfp);
+	if (take_block(pa, high, cached, order, pfnp))
+		return 0;
+	flags = arch_local_irq_save();
+	pa_pageset(pa)->stats.alloc_failed++;
+	arch_local_irq_restore(flags);
+	return -ENOMEM;
+}
+
+/* Free the 00 block (pfn, order) straight into its zone. */
+static noinline void free_to_zone(struct page_allocator *pa, unsigned long pfn, unsigned int order)
+{
+	struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
+	unsigned long flags = arch_local_irq_save();
+	struct per_cpu_pageset *ps = pa_pageset(pa);
+
+	ps->stats.frees++;
+	spin_lock(&zone->lock);
+	__free_one(zone, pfn, order, &ps->stats);
+	spin_unlock(&zone->lock);
+	arch_local_irq_restore(flags);
+}
+
+/*
+ * The ring holding the most pages (@order on a tie).  Draining the ring of
+ * the order just freed would thrash when other orders fill the cache: a
+ * burst of order-0 frees followed by order-3 pairs would then drain and
+ * refill the order-3 ring on every pair.
+ */
+static unsigned int pcp_fullest_ring(const struct per_cpu_pages *pcp, unsigned int order)
+{
+	unsigned int best = order, pages = pcp_count(pcp, order) << order;
+
+	for (unsigned int o = 0; o < PCP_ORDERS; o++) {
+		if ((pcp_count(pcp, o) << o) > pages) {
+			pages = pcp_count(pcp, o) << o;
+			best = o;
+		}
+	}
+	return best;
+}
+
+/*
+ * Cold end of release_block(): this CPU caches PCP_HIGH pages or more;
+ * give a batch of the fullest ring back.  Run after the push, interrupts enabled
+ * again (the ring may have changed in between; it is re-read).
+ */
+static noinline void pcp_drain_high(struct page_allocator *pa, unsigned int order)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct per_cpu_pageset *ps = pa_pageset(pa);
+
+	if (ps->pcp.count >= PCP_HIGH) {
+		order = pcp_fullest_ring(&ps->pcp, order);
+		pcp_drain(pa, &ps->pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
+	}
+	arch_local_irq_restore(flags);
+}
+
+/* Push (pfn, order) on this CPU's ring; the caller disabled interrupts. */
+static __always_inline bool pcp_push(struct per_cpu_pageset *ps, unsigned long pfn,
+				     unsigned int order)
+{
+	struct per_cpu_pages *pcp = &ps->pcp;
+
+	/* Reset the owner info now, so that allocating from the ring need not. */
+	mem_map[pfn].info = BUDDY_INFO(order);
+	*pcp_slot(pcp, order, pcp->top[order]++) = pfn;
+	ps->stats.frees++;
+	pcp->count += 1U << order;
+	return pcp->count < PCP_HIGH;
+}
+
+/* release_block() on a CPU whose pageset needs a reset first. */
+static noinline void release_block_reset(struct page_allocator *pa, unsigned long pfn,
+					 unsigned int order)
+{
+	unsigned long flags = arch_local_irq_save();
+	bool below = pcp_push(pa_pageset(pa), pfn, order);
+
+	arch_local_irq_restore(flags);
+	if (!below)
+		pcp_drain_high(pa, order);
+}
+
+/*
+ * Give the 00 block (pfn, order), owned by the caller, back: to this CPU's
+ * ring for small orders (draining a batch past the high-water mark), to
+ * its zone otherwise.  Every call is in tail position, so that the common
+ * case needs no stack frame.
+ */
+static __always_inline void release_block(struct page_allocator *pa, unsigned long pfn,
+					  unsigned int order)
+{
+	struct per_cpu_pageset *ps;
+	unsigned long flags;
+	bool below;
+
+	if (IS_ENABLED(CONFIG_PAGE_POISONING))
+		poison_frames(pfn, 1UL << order);
+	if (order > PCP_MAX_ORDER) {
+		free_to_zone(pa, pfn, order);
+		return;
+	}
+	flags = arch_local_irq_save();
+	ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
+	if (unlikely(ps->self != ps)) {
+		arch_local_irq_restore(flags);
+		release_block_reset(pa, pfn, order);
+		return;
+	}
+	below = pcp_push(ps, pfn, order);
+	arch_local_irq_restore(flags);
+	if (unlikely(!below))
+		pcp_drain_high(pa, order);
+}
+
+/* ---------------------------------------------------------------------
+ * Freeing arbitrary runs of allocated frames
+ */
+
+/*
+ * Free the parts of the 00 block (pfn, order) inside [a, b) and keep the
+ * rest allocated as aligned blocks carrying @info (owner type and flags).
+ */
+static void carve(struct zone *zone, unsigned long pfn, unsigned int order, unsigned long a,
+		  unsigned long b, u64 info, struct page_alloc_cpu_stats *st)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	if (pfn >= a && end <= b) {
+		__free_one(zone, pfn, order, st);
+	} else if (end <= a || pfn >= b) {
+		mem_map[pfn].info = (info & ~0xffULL) | order;
+		ps_mark_block(pfn, order);
+	} else {
+		carve(zone, pfn, order - 1, a, b, info, st);
+		carve(zone, pfn + (1UL << (order - 1)), order - 1, a, b, info, st);
+	}
+}
+
+/* Free the allocated frames [a, b) of one zone (zone->lock held). */
+static void free_range_locked(struct zone *zone, unsigned long a, unsigned long b,
+			      struct page_alloc_cpu_stats *st)
+{
+	unsigned long p = a;
+
+	while (p < b) {
+		unsigned long h = find_alloc_head(p);
+		unsigned int o;
+		u64 info;
+
+		if (WARN_ON(h == NO_PFN))
+			return;
+		o = mem_map[h].order;
+		info = mem_map[h].info;
+		ps_clear_block(h, o);
+		carve(zone, h, o, a, b, info, st);
+		p = h + (1UL << o);
+	}
+}
+
+/*
+ * Validate a free request without changing anything: 0, or the contract
+ * error with *bad set to the offending address.
+ */
+static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count,
+		       phys_addr_t *bad)
+{
+	unsigned long pfn = PHYS_PFN(base);
+
+	*bad = base;
+	if (!count || count > MAX_ORDER_NR_PAGES || (base & ~PAGE_MASK))
+		return -EINVAL;
+	for (unsigned long p = pfn; p < pfn + count; p++) {
+		if (!pfn_valid(p) || !pa_owns(pa, p)) {
+			*bad = PFN_PHYS(p);
+			return -EFAULT;
+		}
+	}
+	for (unsigned long p = pfn; p < pfn + count; p++) {
+		if (!(ps_get(p) & PS_ALLOC)) {
+			*bad = PFN_PHYS(p);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+/* The one log line of a rejected free. */
+static noinline void report_free_error(const char *who, phys_addr_t base, size_t count,
+				       int err, phys_addr_t bad)
+{
+	switch (err) {
+	case -EINVAL:
+		if (!count || count > MAX_ORDER_NR_PAGES)
+			report("%s(%#llx, %zu): bad count (-EINVAL)", who, base, count);
+		else
+			report("%s(%#llx): misaligned address (-EINVAL)", who, base);
+		break;
+	case -EFAULT:
+		report("%s(%#llx, %zu): %#llx is not RAM managed by the allocator (-EFAULT)",
+		       who, base, count, bad);
+		break;
+	default:
+		report("%s(%#llx, %zu): %#llx is not allocated, double free? (-ENOENT)",
+		       who, base, count, bad);
+		break;
+	}
+}
+
+/* Slow path of every free: validate the whole run, then free it zone by zone. */
+static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size_t count,
+			       const char *who)
+{
+	unsigned long p = PHYS_PFN(base), end = p + count;
+	phys_addr_t bad;
+	int err = check_range(pa, base, count, &bad);
+
+	if (err) {
+		report_free_error(who, base, count, err, bad);
+		return err;
+	}
+	if (IS_ENABLED(CONFIG_PAGE_POISONING))
+		poison_frames(p, count);
+	while (p < end) {
+		struct zone *zone = &pa->zones[pa_zone_idx(pa, p)];
+		unsigned long e = min(end, zone->end_pfn);
+		unsigned long flags = arch_local_irq_save();
+		struct per_cpu_pageset *ps = pa_pageset(pa);
+
+		spin_lock(&zone->lock);
+		free_range_locked(zone, p, e, &ps->stats);
+		spin_unlock(&zone->lock);
+		ps->stats.frees += p == PHYS_PFN(base);	/* count the call once */
+		arch_local_irq_restore(flags);
+		p = e;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Contract API, generic over instances
+ */
+
+/*
+ * Cache hit for a block of @order (a constant after inlining): pop it from
+ * this CPU's ring and mark it allocated.  False on a miss, nothing changed.
+ */
+static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned int order,
+					   unsigned long *pfnp)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct per_cpu_pageset *ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
+
+	if (likely(ps->self == ps) && pcp_pop(&ps->pcp, order, pfnp)) {
+		ps->stats.pcp_hits++;
+		ps_mark_block(*pfnp, order);
+		arch_local_irq_restore(flags);
+		return true;
+	}
+	arch_local_irq_restore(flags);
+	return false;
+}
+
+/* pcp_alloc_fast() with a constant order for each cached order. */
+static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned int order,
+					     unsigned long *pfnp)
+{
+	switch (order) {
+	case 0: return pcp_alloc_fast(pa, 0, pfnp);
+	case 1: return pcp_alloc_fast(pa, 1, pfnp);
+	case 2: return pcp_alloc_fast(pa, 2, pfnp);
+	case 3: return pcp_alloc_fast(pa, 3, pfnp);
+	default: return false;
+	}
+}
+
+/*
+ * Free (pfn, order) in O(1) if it is exactly an allocated block of that
+ * order; false (nothing changed) for anything else, left to free_range().
+ */
+static __always_inline bool free_block_fast(struct page_allocator *pa, unsigned long pfn,
+					    unsigned int order)
+{
+	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1)) ||
+		     mem_map[pfn].order != order || !ps_take_block(pfn, order)))
+		return false;
+	release_block(pa, pfn, order);
+	return true;
+}
+
+/* free_block_fast() with a constant order for each cached order. */
+static __always_inline bool free_order_fast(struct page_allocator *pa, unsigned long pfn,
+					    unsigned int order)
+{
+	switch (order) {
+	case 0: return free_block_fast(pa, pfn, 0);
+	case 1: return free_block_fast(pa, pfn, 1);
+	case 2: return free_block_fast(pa, pfn, 2);
+	case 3: return free_block_fast(pa, pfn, 3);
+	default: return order <= MAX_ORDER && free_block_fast(pa, pfn, order);
+	}
+}
+
+/* alloc_frame() after a cache miss. */
+static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *frame)
+{
+	unsigned long pfn;
+
+	if (alloc_block(pa, GFP_KERNEL, 0, &pfn)) {
+		report("alloc_frame: out of memory (-ENOMEM)");
+		return -ENOMEM;
+	}
+	post_alloc(pfn, 1, GFP_KERNEL);
+	*frame = PFN_PHYS(pfn);
+	return 0;
+}
+
+/* One frame: this CPU's ring, else the slow path. */
+static __always_inline int __alloc_frame(struct page_allocator *pa, phys_addr_t *frame)
+{
+	unsigned long pfn;
+
+	if (likely(pcp_alloc_fast(pa, 0, &pfn))) {
+		if (IS_ENABLED(CONFIG_PAGE_POISONING))
+			check_poison(pfn, 1);
+		*frame = PFN_PHYS(pfn);
+		return 0;
+	}
+	return alloc_frame_slow(pa, frame);
+}
+
+/* One allocated order-0 block: O(1) checks, then this CPU's cache. */
+static __always_inline int __free_frame(struct page_allocator *pa, phys_addr_t frame)
+{
+	if (likely(!(frame & ~PAGE_MASK) && free_block_fast(pa, PHYS_PFN(frame), 0)))
+		return 0;
+	/* Errors, or a frame inside a larger block. */
+	return free_range(pa, frame, 1, "free_frame");
+}
+
+static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr_t *base)
+{
+	unsigned long pfn, flags;
+	unsigned int order;
+
+	if (!count || count > MAX_ORDER_NR_PAGES) {
+		report("alloc_contiguous(%zu): bad count (-EINVAL)", count);
+		return -EINVAL;
+	}
+	order = order_base_2(count);
+	if (count == 1UL << order && alloc_order_fast(pa, order, &pfn)) {
+		post_alloc(pfn, count, GFP_KERNEL);
+		*base = PFN_PHYS(pfn);
+		return 0;
+	}
+	if (alloc_block(pa, GFP_KERNEL, order, &pfn)) {
+		report("alloc_contiguous(%zu): out of memory (-ENOMEM)", count);
+		return -ENOMEM;
+	}
+	if (count < 1UL << order) {
+		/* Give the tail back now; the head part stays allocated. */
+		struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
+		struct per_cpu_pageset *ps;
+
+		flags = arch_local_irq_save();
+		ps = pa_pageset(pa);
+		spin_lock(&zone->lock);
+		free_range_locked(zone, pfn + count, pfn + (1UL << order), &ps->stats);
+		spin_unlock(&zone->lock);
+		arch_local_irq_restore(flags);
+	}
+	post_alloc(pfn, count, GFP_KERNEL);
+	*base = PFN_PHYS(pfn);
+	return 0;
+}
+
+/* Whole blocks as allocated take the O(1) path; anything else is carved. */
+static __always_inline int __free_contiguous(struct page_allocator *pa, phys_addr_t base,
+					     size_t count, const char *who)
+{
+	if (likely(is_power_of_2(count) && !(base & ~PAGE_MASK) &&
+		   free_order_fast(pa, PHYS_PFN(base), ilog2(count))))
+		return 0;
+	return free_range(pa, base, count, who);
+}
+
+/* One 4 KiB frame, or -ENOMEM.  Kernel-doc in <exo/page_alloc.h>. */
+int alloc_frame(phys_addr_t *frame)
+{
+	return __alloc_frame(&global_pa, frame);
+}
+
+/* Free one allocated frame; -EINVAL/-EFAULT/-ENOENT change nothing. */
+int free_frame(phys_addr_t frame)
+{
+	return __free_frame(&global_pa, frame);
+}
+
+/* @count contiguous frames, tail of the power-of-two block given back. */
+int alloc_contiguous(size_t count, phys_addr_t *base)
+{
+	return __alloc_contiguous(&global_pa, count, base);
+}
+
+/* Free any run of allocated frames, all checked first. */
+int free_contiguous(phys_addr_t base, size_t count)
+{
+	return __free_contiguous(&global_pa, base, count, "free_contiguous");
+}
+
+/* ---------------------------------------------------------------------
+ * Linux-like API
+ */
+
+/* A 2^@order block from the zones @gfp allows, or NULL. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned long pfn;
+
+	if (order > MAX_ORDER) {
+		if (!(gfp & __GFP_NOWARN))
+			report("alloc_pages(%#x, %u): order above %u", (__force unsigned int)gfp,
+			       order, MAX_ORDER);
+		return NULL;
+	}
+	/* Any zone will do: this CPU's cache first. */
+	if (!(gfp & (__GFP_DMA | __GFP_DMA32)) && alloc_order_fast(&global_pa, order, &pfn))
+		goto out;
+	if (alloc_block(&global_pa, gfp, order, &pfn)) {
+		if (!(gfp & __GFP_NOWARN))
+			report("alloc_pages(%#x, %u): out of memory", (__force unsigned int)gfp, order);
+		return NULL;
+	}
+out:
+	post_alloc(pfn, 1UL << order, gfp);
+	return &mem_map[pfn];
+}
+
+/* Free a block from alloc_pages(); anything else as free_contiguous(). */
+void __free_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (likely(free_order_fast(&global_pa, pfn, order)))
+		return;
+	if (order > MAX_ORDER) {
+		report("__free_pages(%#llx, %u): order above %u", PFN_PHYS(pfn), order, MAX_ORDER);
+		return;
+	}
+	free_range(&global_pa, PFN_PHYS(pfn), 1UL << order, "__free_pages");
+}
+
+/* alloc_pages() as a direct-map address, or 0. */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+/* One zeroed frame as a direct-map address, or 0. */
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return __get_free_pages(gfp | __GFP_ZERO, 0);
+}
+
+/* Free a __get_free_pages() block; 0 is ignored. */
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+
+/* ---------------------------------------------------------------------
+ * Per-CPU cache draining
+ */
+
+/* CPU @cpu's pageset if it was ever used on that CPU's own area, else NULL. */
+static struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
+{
+	struct per_cpu_pageset *ps;
+
+	/* An offset of 0 means "no area yet" for every CPU but the boot one. */
+	if (cpu >= NR_CPUS || (cpu && !__per_cpu_offset[cpu]))
+		return NULL;
+	ps = per_cpu_ptr(&pagesets, cpu);
+	return READ_ONCE(ps->self) == ps ? ps : NULL;
+}
+
+/* Empty this CPU's caches into the zones; any context. */
+void drain_local_pages(void)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	drain_pageset(&global_pa, pa_pageset(&global_pa));
+	arch_local_irq_restore(flags);
+}
+
+/* Empty the caches of a CPU that is not running allocator code. */
+void drain_cpu_pages(unsigned int cpu)
+{
+	struct per_cpu_pageset *ps = cpu_pageset(cpu);
+	unsigned long flags;
+
+	if (!ps)
+		return;
+	flags = arch_local_irq_save();
+	drain_pageset(&global_pa, ps);
+	arch_local_irq_restore(flags);
+}
+
+/* Overridden by the SMP code: IPI every other CPU to drain_local_pages(). */
+void __weak drain_remote_pages(void)
+{
+}
+
+/* This CPU's caches, then the others' when we may wait for them. */
+void drain_all_pages(void)
+{
+	drain_local_pages();
+	if (!irqs_disabled() && !in_interrupt())
+		drain_remote_pages();
+}
+
+/* ---------------------------------------------------------------------
+ * Statistics
+ */
+
+/* Pages cached in @ps: all of them (@z < 0) or those of zone @z. */
+static unsigned long pageset_pages(struct page_allocator *pa, const struct per_cpu_pageset *ps,
+				   int z)
+{
+	unsigned long n = 0;
+
+	if (z < 0)
+		return READ_ONCE(ps->pcp.count);
+	for (unsigned int o = 0; o < PCP_ORDERS; o++) {
+		unsigned int top = READ_ONCE(ps->pcp.top[o]), i = READ_ONCE(ps->pcp.bottom[o]);
+
+		for (; i != top && top - i <= (unsigned int)PCP_RING >> o; i++)
+			if (pa_zone_idx(pa, ps->pcp.slots[PCP_RING_BASE(o) +
+							  (i & ((PCP_RING >> o) - 1))]) == (unsigned int)z)
+				n += 1UL << o;
+	}
+	return n;
+}
+
+/* Free frames, lists plus caches (racy snapshot). */
+unsigned long nr_free_pages(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		n += READ_ONCE(global_pa.zones[z].nr_free);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+
+		if (ps)
+			n += pageset_pages(&global_pa, ps, -1);
+	}
+	return n;
+}
+
+/* Add @b's counters to @a. */
+static void stats_add(struct page_alloc_cpu_stats *a, const struct page_alloc_cpu_stats *b)
+{
+	a->allocs += b->allocs + b->pcp_hits;
+	a->frees += b->frees;
+	a->alloc_failed += b->alloc_failed;
+	a->splits += b->splits;
+	a->merges += b->merges;
+	a->pcp_hits += b->pcp_hits;
+	a->pcp_misses += b->pcp_misses;
+	a->pcp_refills += b->pcp_refills;
+	a->pcp_drains += b->pcp_drains;
+}
+
+/* One CPU's counters; returns its cached pages. */
+unsigned long page_alloc_cpu_stats(unsigned int cpu, struct page_alloc_cpu_stats *st)
+{
+	const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+	unsigned long n = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!ps)
+		return 0;
+	stats_add(st, &ps->stats);
+	n = pageset_pages(&global_pa, ps, -1);
+	return n;
+}
+
+/* Every counter, per zone and summed over CPUs (racy snapshot). */
+void page_alloc_get_stats(struct page_alloc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &global_pa.zones[z];
+		struct page_alloc_zone_stats *zs = &st->zone[z];
+
+		zs->name = zone_names[z];
+		zs->start_pfn = zone->start_pfn;
+		zs->end_pfn = zone->end_pfn;
+		zs->managed = zone->managed;
+		zs->free = READ_ONCE(zone->nr_free);
+		for (unsigned int o = 0; o < NR_ORDERS; o++)
+			zs->nr_free[o] = READ_ONCE(zone->free_area[o].nr_free);
+		st->managed += zs->managed;
+		st->free += zs->free;
+	}
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+
+		if (!ps)
+			continue;
+		stats_add(&st->events, &ps->stats);
+		for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+			unsigned long n = pageset_pages(&global_pa, ps, z);
+
+			st->zone[z].pcp += n;
+			st->pcp += n;
+		}
+	}
+	st->free += st->pcp;
+	st->poison_errors = atomic_long_read(&poison_errors);
+	st->metadata_bytes = metadata_bytes;
+}
+
+/* Free blocks per order and zone, /proc/buddyinfo style. */
+void page_alloc_show_buddyinfo(void)
+{
+	char line[32 + 8 * NR_ORDERS];
+
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &global_pa.zones[z];
+		size_t n;
+
+		if (!zone->managed)
+			continue;
+		n = snprintf(line, sizeof(line), "Node 0, zone %8s", zone->name);
+		for (unsigned int o = 0; o < NR_ORDERS && n < sizeof(line); o++)
+			n += snprintf(line + n, sizeof(line) - n, " %6lu",
+				      READ_ONCE(zone->free_area[o].nr_free));
+		printk(KERN_INFO "%s\n", line);
+	}
+}
+
+/* Totals, zones and events, /proc/meminfo style. */
+void page_alloc_show_meminfo(void)
+{
+	struct page_alloc_stats st;
+	const struct page_alloc_cpu_stats *ev = &st.events;
+
+	page_alloc_get_stats(&st);
+	printk(KERN_INFO "MemTotal:       %10lu kB\n", st.managed << (PAGE_SHIFT - 10));
+	printk(KERN_INFO "MemFree:        %10lu kB\n", st.free << (PAGE_SHIFT - 10));
+	printk(KERN_INFO "PerCPUCached:   %10lu kB\n", st.pcp << (PAGE_SHIFT - 10));
+	printk(KERN_INFO "PageMetadata:   %10lu kB\n", st.metadata_bytes >> 10);
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct page_alloc_zone_stats *zs = &st.zone[z];
+
+		if (!zs->managed)
+			continue;
+		printk(KERN_INFO "Zone %-6s managed %lu kB, free %lu kB (cached %lu kB), span [%#llx-%#llx)\n",
+		       zs->name, zs->managed << (PAGE_SHIFT - 10),
+		       (zs->free + zs->pcp) << (PAGE_SHIFT - 10), zs->pcp << (PAGE_SHIFT - 10),
+		       PFN_PHYS(zs->start_pfn), PFN_PHYS(zs->end_pfn));
+	}
+	printk(KERN_INFO "Allocations %lu, frees %lu, failures %lu, splits %lu, merges %lu\n",
+	       ev->allocs, ev->frees, ev->alloc_failed, ev->splits, ev->merges);
+	printk(KERN_INFO "Per-CPU cache: hits %lu, misses %lu, refills %lu, drains %lu\n",
+	       ev->pcp_hits, ev->pcp_misses, ev->pcp_refills, ev->pcp_drains);
+	printk(KERN_INFO "Poisoning %s, use-after-free writes found %lu\n",
+	       !IS_ENABLED(CONFIG_PAGE_POISONING) ? "not built" : READ_ONCE(poison_on) ? "on" : "off",
+	       st.poison_errors);
+}
+
+/* ---------------------------------------------------------------------
+ * Consistency checks and fingerprints
+ */
+
+/* Are all frames of [pfn, pfn + n) in state 00? */
+static bool ps_range_clear(unsigned long pfn, unsigned long n)
+{
+	for (unsigned long p = pfn; p < pfn + n; p++) {
+		if (!(p % PS_PER_WORD) && p + PS_PER_WORD <= pfn + n) {
+			if (READ_ONCE(*ps_word(p)))
+				return false;
+			p += PS_PER_WORD - 1;
+		} else if (ps_get(p)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Are all frames of [pfn, pfn + n) managed? */
+static bool managed_range(unsigned long pfn, unsigned long n)
+{
+	for (unsigned long p = pfn; p < pfn + n; p++)
+		if (!pfn_valid(p))
+			return false;
+	return true;
+}
+
+#define check_fail(nbad, fmt, ...) do {					\
+	if ((nbad)++ < 8)						\
+		pr_err("check: " fmt "\n", ##__VA_ARGS__);		\
+} while (0)
+
+/* Invariants I1-I3 for one zone (lock held). */
+static unsigned long check_zone(const struct zone *zone)
+{
+	unsigned long nbad = 0, pages = 0, blocks = 0, heads = 0;
+	unsigned long span = zone->end_pfn - zone->start_pfn;
+
+	for (unsigned int o = 0; o < NR_ORDERS; o++) {
+		const struct free_area *area = &zone->free_area[o];
+		const struct page *page;
+		unsigned long n = 0;
+
+		list_for_each_entry(page, &area->free_list, lru) {
+			unsigned long pfn = page_to_pfn(page), buddy = pfn ^ (1UL << o);
+
+			if (n++ > span) {
+				check_fail(nbad, "%s order %u: free list loops", zone->name, o);
+				break;
+			}
+			if (pfn & ((1UL << o) - 1))
+				check_fail(nbad, "%s: free block %#lx misaligned for order %u",
+					   zone->name, pfn, o);
+			if (pfn < zone->start_pfn || pfn + (1UL << o) > zone->end_pfn)
+				check_fail(nbad, "%s: free block %#lx order %u outside the zone",
+					   zone->name, pfn, o);
+			else if (!managed_range(pfn, 1UL << o))
+				check_fail(nbad, "%s: free block %#lx order %u covers unmanaged frames",
+					   zone->name, pfn, o);
+			if (ps_get(pfn) != PS_FREE || page->order != o)
+				check_fail(nbad, "%s: free block %#lx: state %lu order %u on list %u",
+					   zone->name, pfn, ps_get(pfn), page->order, o);
+			if (!ps_range_clear(pfn + 1, (1UL << o) - 1))
+				check_fail(nbad, "%s: free block %#lx order %u has non-free frames",
+					   zone->name, pfn, o);
+			if (o < MAX_ORDER && buddy - zone->start_pfn < span &&
+			    ps_get(buddy) == PS_FREE && mem_map[buddy].order == o)
+				check_fail(nbad, "%s: free block %#lx and its buddy %#lx not merged (order %u)",
+					   zone->name, pfn, buddy, o);
+			pages += 1UL << o;
+		}
+		if (n != area->nr_free)
+			check_fail(nbad, "%s order %u: %lu blocks listed, nr_free %lu",
+				   zone->name, o, n, area->nr_free);
+		if (!n != !(zone->free_mask & (1UL << o)))
+			check_fail(nbad, "%s order %u: free_mask bit wrong", zone->name, o);
+		blocks += n;
+	}
+	if (pages != zone->nr_free)
+		check_fail(nbad, "%s: %lu pages listed, nr_free %lu", zone->name, pages, zone->nr_free);
+	/* Every 10 state in the zone must be a listed head. */
+	for (unsigned long p = zone->start_pfn; p < zone->end_pfn; p++) {
+		if (!(p % PS_PER_WORD) && p + PS_PER_WORD <= zone->end_pfn) {
+			unsigned long w = READ_ONCE(*ps_word(p));
+
+			heads += __builtin_popcountl((w >> 1) & ~w & PS_ALLOC_BITS);
+			p += PS_PER_WORD - 1;
+		} else {
+			heads += ps_get(p) == PS_FREE;
+		}
+	}
+	if (heads != blocks)
+		check_fail(nbad, "%s: %lu free heads in the bitmap, %lu on the lists",
+			   zone->name, heads, blocks);
+	return nbad;
+}
+
+/* Check every zone of @pa. */
+static unsigned long check_pa(struct page_allocator *pa)
+{
+	unsigned long nbad = 0;
+
+	for (unsigned int z = 0; z < pa->nr_zones; z++) {
+		struct zone *zone = &pa->zones[z];
+		unsigned long flags;
+
+		if (zone->start_pfn >= zone->end_pfn)
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		nbad += check_zone(zone);
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	return nbad;
+}
+
+/* Number of invariant violations in the system allocator. */
+unsigned long page_alloc_check(void)
+{
+	return check_pa(&global_pa);
+}
+
+/* O(MAX_ORDER) check of the block around @pfn: 0 or -EBADMSG. */
+int page_alloc_check_pfn(unsigned long pfn)
+{
+	unsigned int z;
+	unsigned long buddy, h = NO_PFN, span;
+	const struct zone *zone;
+
+	if (!pfn_valid(pfn))
+		return 0;
+	if (ps_get(pfn) & PS_ALLOC) {
+		if (find_alloc_head(pfn) != NO_PFN)
+			return 0;
+		pr_err("check: allocated frame %#lx has no head\n", pfn);
+		return -EBADMSG;
+	}
+	/* The free block containing pfn, if it is on a list. */
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		unsigned long c = pfn & ~((1UL << o) - 1);
+
+		if (ps_get(c) == PS_FREE && c + (1UL << mem_map[c].order) > pfn) {
+			h = c;
+			break;
+		}
+		if (ps_get(c))
+			break;
+	}
+	if (h == NO_PFN)
+		return 0;	/* cached per CPU or racing */
+	z = pa_zone_idx(&global_pa, h);
+	zone = &global_pa.zones[z];
+	span = zone->end_pfn - zone->start_pfn;
+	buddy = h ^ (1UL << mem_map[h].order);
+	if ((h & ((1UL << mem_map[h].order) - 1)) ||
+	    h + (1UL << mem_map[h].order) > zone->end_pfn) {
+		pr_err("check: free block %#lx order %u misplaced\n", h, mem_map[h].order);
+		return -EBADMSG;
+	}
+	if (mem_map[h].order < MAX_ORDER && buddy - zone->start_pfn < span &&
+	    ps_get(buddy) == PS_FREE && mem_map[buddy].order == mem_map[h].order) {
+		pr_err("check: free block %#lx and buddy %#lx not merged\n", h, buddy);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Order-independent mix of a block number into the fingerprint. */
+static u64 fp_mix(u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Fingerprint the free lists of @pa. */
+static void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	for (unsigned int z = 0; z < pa->nr_zones; z++) {
+		struct zone *zone = &pa->zones[z];
+		unsigned long flags;
+
+		if (zone->start_pfn >= zone->end_pfn)
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		for (unsigned int o = 0; o < NR_ORDERS; o++) {
+			const struct page *page;
+
+			list_for_each_entry(page, &zone->free_area[o].free_list, lru) {
+				fp->nr[z][o]++;
+				fp->hash[z][o] += fp_mix(page_to_pfn(page));
+			}
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+}
+
+/* Order-independent summary of the system free lists. */
+void page_alloc_fingerprint(struct free_area_fingerprint *fp)
+{
+	fingerprint_pa(&global_pa, fp);
+}
+
+/* ---------------------------------------------------------------------
+ * Test instances
+ */
+
+/* An empty zone spanning [start, end). */
+static void zone_init(struct zone *zone, const char *name, unsigned long start, unsigned long end)
+{
+	memset(zone, 0, sizeof(*zone));
+	spin_lock_init(&zone->lock);
+	for (unsigned int o = 0; o < NR_ORDERS; o++)
+		INIT_LIST_HEAD(&zone->free_area[o].free_list);
+	zone->name = name;
+	zone->start_pfn = start;
+	zone->end_pfn = max(start, end);
+}
+
+/* Carve a private 2^@order instance out of the system allocator. */
+int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
+{
+	struct page_alloc_cpu_stats unused = { 0 };
+	struct page *page;
+	unsigned long pfn, flags;
+	struct zone *zone;
+
+	if (order > MAX_ORDER)
+		return -EINVAL;
+	/*
+	 * Worst case on purpose: take twice the size and give the upper half
+	 * back, so that the instance's buddy is a free block of the same order
+	 * in the system allocator.  A merge across the instance's boundary
+	 * would corrupt both and be caught.
+	 */
+	page = order < MAX_ORDER ? alloc_pages(GFP_KERNEL | __GFP_NOWARN, order + 1) : NULL;
+	if (page)
+		free_contiguous(page_to_phys(page) + PFN_PHYS(1UL << order), 1UL << order);
+	else
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	if (!page)
+		return -ENOMEM;
+	pfn = page_to_pfn(page);
+	memset(bi, 0, sizeof(*bi));
+	bi->base_pfn = pfn;
+	bi->order = order;
+	zone = &bi->pa.zones[0];
+	zone_init(zone, "test", pfn, pfn + (1UL << order));
+	zone->managed = 1UL << order;
+	bi->pa.nr_zones = 1;
+	bi->pa.preferred = 0;
+	bi->pa.pageset = &bi->pageset;
+	bi->pageset.self = &bi->pageset;
+	/* The block is ours: from the system's view it stays an allocated
+	 * block; inside, the instance's zone owns every state bit. */
+	if (WARN_ON(!ps_take_block(pfn, order)))
+		return -EINVAL;
+	spin_lock_irqsave(&zone->lock, flags);
+	__free_one(zone, pfn, order, &unused);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+
+/* Give an empty instance's block back; -EBUSY if frames are in use. */
+int buddy_test_destroy(struct buddy_test_instance *bi)
+{
+	struct zone *zone = &bi->pa.zones[0];
+	unsigned long flags;
+
+	buddy_test_drain(bi);
+	spin_lock_irqsave(&zone->lock, flags);
+	if (zone->nr_free != 1UL << bi->order || ps_get(bi->base_pfn) != PS_FREE) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		pr_err("buddy_test_destroy: %lu of %lu frames still allocated, block leaked\n",
+		       (1UL << bi->order) - zone->nr_free, 1UL << bi->order);
+		return -EBUSY;
+	}
+	free_list_del(zone, bi->base_pfn, bi->order);
+	zone->nr_free = 0;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	prep_block(bi->base_pfn, bi->order);
+	__free_pages(&mem_map[bi->base_pfn], bi->order);
+	return 0;
+}
+
+/* The instance's alloc_frame(): the same code on its own zone and cache. */
+int buddy_test_alloc_frame(struct buddy_test_instance *bi, phys_addr_t *frame)
+{
+	return __alloc_frame(&bi->pa, frame);
+}
+
+/* The instance's free_frame(). */
+int buddy_test_free_frame(struct buddy_test_instance *bi, phys_addr_t frame)
+{
+	return __free_frame(&bi->pa, frame);
+}
+
+/* The instance's alloc_contiguous(). */
+int buddy_test_alloc_contiguous(struct buddy_test_instance *bi, size_t count, phys_addr_t *base)
+{
+	return __alloc_contiguous(&bi->pa, count, base);
+}
+
+/* The instance's free_contiguous(). */
+int buddy_test_free_contiguous(struct buddy_test_instance *bi, phys_addr_t base, size_t count)
+{
+	return __free_contiguous(&bi->pa, base, count, "free_contiguous");
+}
+
+/* Empty the instance's cache into its zone. */
+void buddy_test_drain(struct buddy_test_instance *bi)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	drain_pageset(&bi->pa, pa_pageset(&bi->pa));
+	arch_local_irq_restore(flags);
+}
+
+/* Free frames of the instance, list plus cache. */
+unsigned long buddy_test_nr_free(struct buddy_test_instance *bi)
+{
+	return bi->pa.zones[0].nr_free + pageset_pages(&bi->pa, &bi->pageset, -1);
+}
+
+/* Fingerprint of the instance's free lists. */
+void buddy_test_fingerprint(struct buddy_test_instance *bi, struct free_area_fingerprint *fp)
+{
+	fingerprint_pa(&bi->pa, fp);
+}
+
+/* Invariant violations in the instance. */
+unsigned long buddy_test_check(struct buddy_test_instance *bi)
+{
+	return check_pa(&bi->pa);
+}
+
+/* The instance's counters. */
+void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	stats_add(st, &bi->pageset.stats);
+}
+
+/* Blocks of @order in the instance's cache. */
+unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order)
+{
+	return order < PCP_ORDERS ? pcp_count(&bi->pageset.pcp, order) : 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Initialisation
+ */
+
+/* Boot memory for metadata, through the direct map. */
+static void *__init meta_alloc(u64 bytes, const char *why)
+{
+	phys_addr_t pa = memblock_alloc_range(bytes, PAGE_SIZE, 0, MEMBLOCK_ALLOC_ANYWHERE, why);
+
+	if (!pa)
+		panic("page_alloc: cannot allocate %llu bytes for %s", bytes, why);
+	metadata_bytes += ALIGN(bytes, PAGE_SIZE);
+	return phys_to_virt(pa);
+}
+
+/* A zeroed bitmap of @words words. */
+static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
+{
+	unsigned long *map = meta_alloc(words * sizeof(unsigned long), why);
+
+	memset(map, 0, words * sizeof(unsigned long));
+	return map;
+}
+
+/* Largest aligned block starting at @s that fits before @e. */
+static unsigned int block_order(unsigned long s, unsigned long e)
+{
+	unsigned int o = s ? __builtin_ctzl(s) : MAX_ORDER;
+
+	o = min(o, ilog2(e - s));
+	return min(o, (unsigned int)MAX_ORDER);
+}
+
+/*
+ * Hand free frames [start, end) to the zones as aligned blocks; returns
+ * frames.  Not __init: free_initmem() gives the __init sections back with
+ * it, and this code must not sit in what it frees.
+ */
+unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
+{
+	struct page_alloc_cpu_stats unused = { 0 };
+	unsigned long added = 0;
+
+	end = min(end, max_pfn);
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &global_pa.zones[z];
+		unsigned long s = max(start, zone->start_pfn), e = min(end, zone->end_pfn);
+		unsigned long flags;
+
+		if (s >= e)
+			continue;
+		/* One insertion per aligned block: O(blocks), never per frame. */
+		spin_lock_irqsave(&zone->lock, flags);
+		bitmap_set_range(page_managed_map, s, e - s);
+		zone->managed += e - s;
+		added += e - s;
+		while (s < e) {
+			unsigned int o = block_order(s, e);
+
+			__free_one(zone, s, o, &unused);
+			s += 1UL << o;
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	return added;
+}
+
+/* Metadata from memblock, then every free range to the zones.  Once, at boot. */
+void __init page_alloc_init(void)
+{
+	unsigned long frames, state_words, map_words;
+
+	max_pfn = PHYS_PFN(memblock_end_of_ram());
+	if (!max_pfn)
+		panic("page_alloc: no usable RAM");
+	state_words = DIV_ROUND_UP(max_pfn, PS_PER_WORD);
+	map_words = DIV_ROUND_UP(max_pfn, 64);
+	metadata_bytes = 0;
+	/* mem_map is never initialised: entries are written when used. */
+	mem_map = meta_alloc((u64)max_pfn * sizeof(struct page), "mem_map");
+	page_state_map = bitmap_alloc(state_words, "page state bitmap");
+	page_managed_map = bitmap_alloc(map_words, "page managed bitmap");
+	page_poison_map = IS_ENABLED(CONFIG_PAGE_POISONING) ?
+			  bitmap_alloc(map_words, "page poison bitmap") : NULL;
+	atomic_long_set(&poison_errors, 0);
+
+	zone_init(&global_pa.zones[ZONE_DMA], zone_names[ZONE_DMA], 0,
+		  min(max_pfn, ZONE_DMA_END_PFN));
+	zone_init(&global_pa.zones[ZONE_DMA32], zone_names[ZONE_DMA32], ZONE_DMA_END_PFN,
+		  min(max_pfn, ZONE_DMA32_END_PFN));
+	zone_init(&global_pa.zones[ZONE_NORMAL], zone_names[ZONE_NORMAL], ZONE_DMA32_END_PFN,
+		  max_pfn);
+	global_pa.nr_zones = MAX_NR_ZONES;
+	global_pa.pageset = NULL;
+	/* Forget the caches of a previous run (hosted tests re-initialise). */
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (!cpu || __per_cpu_offset[cpu])
+			per_cpu_ptr(&pagesets, cpu)->self = NULL;
+
+	frames = memblock_release_to_buddy();
+	global_pa.preferred = ZONE_DMA;
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		if (global_pa.zones[z].managed)
+			global_pa.preferred = z;
+	pr_info("%lu frames (%lu MiB) free, max_pfn %#lx, metadata %lu KiB (%zu-byte struct page)\n",
+		frames, frames >> (20 - PAGE_SHIFT), max_pfn, metadata_bytes >> 10,
+		sizeof(struct page));
+}

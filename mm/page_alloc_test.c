@@ -1,0 +1,1223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for the frame allocator (mm/page_alloc.c) and memblock.  The same
+ * file runs in the kernel (ktest) and in the hosted build, where every case
+ * starts from a fresh allocator (hosted_mm_init()) on the default fake
+ * machine.  In the kernel the system allocator is shared with the rest of
+ * the kernel, so the cases that need an exact starting state either drain
+ * the caches and compare fingerprints of the free lists, or work on an
+ * isolated instance (struct buddy_test_instance) carved out of it.
+ */
+#include <exo/atomic.h>
+#include <exo/bootinfo.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/memblock.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <asm/page.h>
+
+#ifdef __HOSTED__
+#include <asm/hosted.h>
+#define RANDOM_OPS	1000000UL
+#define RANDOM_CHECK	8192UL		/* full consistency check period */
+#define STRESS_NS	(1500 * NSEC_PER_MSEC)
+#define STRESS_CPUS	4
+#else
+#define RANDOM_OPS	20000UL
+#define RANDOM_CHECK	1000UL
+#define STRESS_NS	(2000 * NSEC_PER_MSEC)
+/* Not every configuration has cross-CPU calls yet: test for them. */
+#pragma weak on_each_cpu
+#endif
+
+#define PA_BAD	((phys_addr_t)0x123)	/* an address nobody allocates */
+
+/* xorshift64*: deterministic, cheap, good enough for test sequences. */
+static u64 rnd_next(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned long rnd_below(u64 *s, unsigned long n)
+{
+	return (unsigned long)(rnd_next(s) % n);
+}
+
+static bool fp_equal(const struct free_area_fingerprint *a, const struct free_area_fingerprint *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* Each hosted case starts on a fresh allocator. */
+static int pa_test_init(struct ktest *t)
+{
+	(void)t;
+#ifdef __HOSTED__
+	int err, level = console_loglevel;
+
+	/* The default machine's map warnings were shown once at start-up. */
+	console_loglevel = min(level, LOGLEVEL_WARNING);
+	err = hosted_mm_init(NULL);
+	console_loglevel = level;
+	return err;
+#else
+	return 0;
+#endif
+}
+
+/* Drain every cache we can reach so the free lists are the whole story. */
+static void settle(void)
+{
+	drain_all_pages();
+}
+
+/* Is every frame of [pfn, pfn + n) allocated? */
+static bool range_allocated(unsigned long pfn, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (!pfn_allocated(pfn + i))
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * Seed tests
+ */
+
+static void test_buddy_alloc_free(struct ktest *t)
+{
+	unsigned long before = nr_free_pages();
+	phys_addr_t f;
+
+	KTEST_ASSERT_EQ(t, alloc_frame(&f), 0);
+	KTEST_EXPECT_EQ(t, f & (PAGE_SIZE - 1), 0);
+	KTEST_EXPECT_TRUE(t, pfn_valid(PHYS_PFN(f)));
+	KTEST_EXPECT_TRUE(t, pfn_is_block_head(PHYS_PFN(f)));
+	KTEST_EXPECT_EQ(t, page_order(phys_to_page(f)), 0);
+	KTEST_EXPECT_EQ(t, page_type(phys_to_page(f)), PAGE_TYPE_BUDDY);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before - 1);
+	/* The frame is usable memory. */
+	memset(phys_to_virt(f), 0x5a, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	KTEST_EXPECT_FALSE(t, pfn_allocated(PHYS_PFN(f)));
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+}
+
+/*
+ * Contract: on a fresh allocator two consecutive alloc_frame() calls return
+ * buddies and freeing both coalesces them.  "Fresh" in the kernel: every
+ * cache drained, so the first call refills this CPU's cache with one
+ * aligned block; coalescing is proved by the free lists coming back
+ * exactly as they were.
+ */
+static void test_buddy_coalescing(struct ktest *t)
+{
+	struct free_area_fingerprint before, after;
+	phys_addr_t f1, f2;
+
+	settle();
+	page_alloc_fingerprint(&before);
+	KTEST_ASSERT_EQ(t, alloc_frame(&f1), 0);
+	KTEST_ASSERT_EQ(t, alloc_frame(&f2), 0);
+	KTEST_EXPECT_EQ(t, f2, f1 + PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, PHYS_PFN(f1) ^ 1, PHYS_PFN(f2));	/* order-0 buddies */
+	KTEST_EXPECT_EQ(t, free_frame(f1), 0);
+	KTEST_EXPECT_EQ(t, free_frame(f2), 0);
+	settle();
+	page_alloc_fingerprint(&after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* The same contract on an isolated instance: exact, whatever else runs. */
+static void test_buddy_coalescing_instance(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	struct free_area_fingerprint before, after;
+	phys_addr_t f1, f2;
+
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, 10), 0);
+	buddy_test_fingerprint(&bi, &before);
+	KTEST_EXPECT_EQ(t, before.nr[0][10], 1);
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &f1), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &f2), 0);
+	KTEST_EXPECT_EQ(t, f1, PFN_PHYS(bi.base_pfn));
+	KTEST_EXPECT_EQ(t, f2, f1 + PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, f2), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, f1), 0);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Shapes: alignment, contiguous runs, metadata
+ */
+
+static void test_alignment_every_order(struct ktest *t)
+{
+	unsigned long before = nr_free_pages();
+
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, o);
+		unsigned long pfn, n = 1UL << o;
+		phys_addr_t base;
+
+		if (!page) {
+			/* A small machine may lack the largest blocks. */
+			KTEST_EXPECT_GE(t, o, 9);
+			continue;
+		}
+		pfn = page_to_pfn(page);
+		KTEST_EXPECT_EQ(t, pfn & (n - 1), 0);
+		KTEST_EXPECT_EQ(t, page_order(page), o);
+		KTEST_EXPECT_TRUE(t, pfn_is_block_head(pfn));
+		KTEST_EXPECT_TRUE(t, range_allocated(pfn, n));
+		KTEST_EXPECT_TRUE(t, pfn_to_block_head(pfn + n - 1) == page);
+		KTEST_EXPECT_TRUE(t, pfn_to_block_head(pfn + n / 2) == page);
+		__free_pages(page, o);
+		KTEST_EXPECT_FALSE(t, pfn_allocated(pfn));
+
+		if (alloc_contiguous(n, &base)) {
+			KTEST_EXPECT_GE(t, o, 9);
+			continue;
+		}
+		KTEST_EXPECT_EQ(t, base & ((n << PAGE_SHIFT) - 1), 0);
+		KTEST_EXPECT_EQ(t, free_contiguous(base, n), 0);
+	}
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+}
+
+static void test_alloc_contiguous_tail(struct ktest *t)
+{
+	static const size_t counts[] = { 2, 3, 5, 7, 100, 129, 1000 };
+	unsigned long before = nr_free_pages();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(counts); i++) {
+		size_t count = counts[i];
+		unsigned long align = 1UL << ilog2(count);
+		unsigned long pfn;
+		phys_addr_t base;
+
+		KTEST_ASSERT_EQ(t, alloc_contiguous(count, &base), 0);
+		pfn = PHYS_PFN(base);
+		KTEST_EXPECT_EQ(t, pfn & (align - 1), 0);
+		/* The tail went back at once: exactly count frames are gone. */
+		KTEST_EXPECT_EQ(t, nr_free_pages(), before - count);
+		KTEST_EXPECT_TRUE(t, range_allocated(pfn, count));
+		if (count != 1UL << order_base_2(count))
+			KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + count));
+		KTEST_EXPECT_EQ(t, free_contiguous(base, count), 0);
+		KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	}
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* Frames of one run may be freed in any pieces. */
+static void test_free_pieces(struct ktest *t)
+{
+	unsigned long before = nr_free_pages();
+	phys_addr_t base;
+
+	KTEST_ASSERT_EQ(t, alloc_contiguous(8, &base), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(base + 2 * PAGE_SIZE, 3), 0);
+	KTEST_EXPECT_EQ(t, free_frame(base + 2 * PAGE_SIZE), -ENOENT);
+	KTEST_EXPECT_TRUE(t, pfn_allocated(PHYS_PFN(base) + 1));
+	KTEST_EXPECT_TRUE(t, pfn_allocated(PHYS_PFN(base) + 5));
+	KTEST_EXPECT_EQ(t, free_frame(base + 6 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(base, 2), 0);
+	KTEST_EXPECT_EQ(t, free_frame(base + 7 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, free_frame(base + 5 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+
+	/* A frame inside a block from alloc_pages(). */
+	{
+		struct page *page = alloc_pages(GFP_KERNEL, 4);
+		unsigned long pfn;
+
+		KTEST_ASSERT_NOT_NULL(t, page);
+		pfn = page_to_pfn(page);
+		KTEST_EXPECT_EQ(t, free_frame(PFN_PHYS(pfn + 9)), 0);
+		KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + 9));
+		KTEST_EXPECT_TRUE(t, pfn_to_block_head(pfn + 8) != NULL);
+		KTEST_EXPECT_TRUE(t, pfn_to_block_head(pfn) == page);
+		KTEST_EXPECT_EQ(t, page_order(page), 3);
+		KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn), 9), 0);
+		KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn + 10), 6), 0);
+	}
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* What the slab allocator relies on. */
+static void test_page_metadata(struct ktest *t)
+{
+	static int not_in_ram;
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	unsigned long pfn;
+	u8 *va;
+
+	KTEST_ASSERT_NOT_NULL(t, page);
+	pfn = page_to_pfn(page);
+	va = page_address(page);
+	KTEST_EXPECT_TRUE(t, memchr_inv(va, 0, 4 * PAGE_SIZE) == NULL);
+	KTEST_EXPECT_TRUE(t, virt_to_page(va) == page);
+	KTEST_EXPECT_EQ(t, page_to_phys(page), virt_to_phys(va));
+	KTEST_EXPECT_TRUE(t, virt_to_head_page(va + 3 * PAGE_SIZE + 17) == page);
+	KTEST_EXPECT_TRUE(t, pfn_allocated(pfn + 3));
+	KTEST_EXPECT_FALSE(t, pfn_is_block_head(pfn + 3));
+	KTEST_EXPECT_EQ(t, page_type(page), PAGE_TYPE_BUDDY);
+	KTEST_EXPECT_EQ(t, page->flags, 0);
+	KTEST_EXPECT_EQ(t, page->units, 0);
+	page_set_type(page, PAGE_TYPE_SLAB);
+	page->slab_cache = page;
+	page->counters = 42;
+	page->units = 7;
+	KTEST_EXPECT_EQ(t, page_type(virt_to_head_page(va + 5)), PAGE_TYPE_SLAB);
+	KTEST_EXPECT_TRUE(t, virt_to_head_page(va + 5)->slab_cache == page);
+	/* Foreign pointers are recognised, not followed. */
+	KTEST_EXPECT_NULL(t, virt_to_head_page(&not_in_ram));
+	KTEST_EXPECT_NULL(t, virt_to_head_page(NULL));
+	KTEST_EXPECT_NULL(t, pfn_to_block_head(~0UL));
+	KTEST_EXPECT_NULL(t, pfn_to_block_head(0));
+	__free_pages(page, 2);
+	KTEST_EXPECT_NULL(t, virt_to_head_page(va));
+	/* The next owner gets a clean tag. */
+	page = alloc_pages(GFP_KERNEL, 2);
+	KTEST_ASSERT_NOT_NULL(t, page);
+	KTEST_EXPECT_EQ(t, page_type(page), PAGE_TYPE_BUDDY);
+	KTEST_EXPECT_EQ(t, page->units, 0);
+	free_pages((unsigned long)page_address(page), 2);
+	KTEST_EXPECT_FALSE(t, pfn_allocated(page_to_pfn(page)));
+}
+
+/* ---------------------------------------------------------------------
+ * Errors: each rejected call returns its error and changes nothing
+ */
+
+struct pa_state {
+	struct free_area_fingerprint fp;
+	unsigned long nr_free;
+};
+
+static void snap(struct pa_state *s)
+{
+	page_alloc_fingerprint(&s->fp);
+	s->nr_free = nr_free_pages();
+}
+
+static bool unchanged(const struct pa_state *s)
+{
+	struct pa_state now;
+
+	snap(&now);
+	return now.nr_free == s->nr_free && fp_equal(&now.fp, &s->fp);
+}
+
+#define EXPECT_REJECTED(t, call, err, st) do {				\
+	KTEST_EXPECT_EQ(t, call, err);					\
+	KTEST_EXPECT_TRUE(t, unchanged(st));				\
+} while (0)
+
+static void test_error_paths(struct ktest *t)
+{
+	phys_addr_t f, run, beyond = PFN_PHYS(max_pfn) + 64 * PAGE_SIZE;
+	phys_addr_t kimage = ALIGN(kernel_phys_start(), PAGE_SIZE);
+	struct pa_state st;
+	unsigned long flags;
+
+	/* Keep interrupt handlers out of our caches while we compare states. */
+	local_irq_save(flags);
+	KTEST_ASSERT_EQ(t, alloc_frame(&f), 0);
+	if (alloc_contiguous(16, &run)) {
+		local_irq_restore(flags);
+		free_frame(f);
+		KTEST_ASSERT_TRUE(t, false);
+	}
+	snap(&st);
+
+	/* -EINVAL: misaligned address, bad count. */
+	EXPECT_REJECTED(t, free_frame(f + 1), -EINVAL, &st);
+	EXPECT_REJECTED(t, free_frame(f + PAGE_SIZE / 2), -EINVAL, &st);
+	EXPECT_REJECTED(t, free_contiguous(run + 8, 2), -EINVAL, &st);
+	EXPECT_REJECTED(t, free_contiguous(run, 0), -EINVAL, &st);
+	EXPECT_REJECTED(t, free_contiguous(run, MAX_ORDER_NR_PAGES + 1), -EINVAL, &st);
+	EXPECT_REJECTED(t, alloc_contiguous(0, &f), -EINVAL, &st);
+	EXPECT_REJECTED(t, alloc_contiguous(MAX_ORDER_NR_PAGES + 1, &f), -EINVAL, &st);
+	EXPECT_REJECTED(t, alloc_contiguous((size_t)-1, &f), -EINVAL, &st);
+	KTEST_EXPECT_NULL(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER + 1));
+	KTEST_EXPECT_TRUE(t, unchanged(&st));
+
+	/* -EFAULT: beyond RAM, reserved (low 1 MiB, kernel image), wrap. */
+	EXPECT_REJECTED(t, free_frame(beyond), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_frame(~0ULL & PAGE_MASK), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_frame(0), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_frame(0x8000), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_frame(kimage), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_contiguous(PFN_PHYS(max_pfn - 1), 4), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_contiguous(~0ULL & PAGE_MASK, 4), -EFAULT, &st);
+#ifdef __HOSTED__
+	/* Firmware hole at 12 MiB and the big hole below 4 GiB. */
+	EXPECT_REJECTED(t, free_frame(12ULL << 20), -EFAULT, &st);
+	EXPECT_REJECTED(t, free_frame(1ULL << 30), -EFAULT, &st);
+	/* A run that starts in RAM and runs into the ACPI range: nothing freed. */
+	EXPECT_REJECTED(t, free_contiguous((96ULL << 20) - 2 * PAGE_SIZE, 4), -EFAULT, &st);
+#endif
+
+	/* -ENOENT: partly allocated runs (make a hole at the end first). */
+	KTEST_EXPECT_EQ(t, free_frame(run + 15 * PAGE_SIZE), 0);
+	snap(&st);
+	EXPECT_REJECTED(t, free_contiguous(run, 16), -ENOENT, &st);
+	EXPECT_REJECTED(t, free_contiguous(run + 14 * PAGE_SIZE, 2), -ENOENT, &st);
+	KTEST_EXPECT_TRUE(t, range_allocated(PHYS_PFN(run), 15));
+	/* -ENOENT: double free, from the cache and from the free lists. */
+	KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	snap(&st);
+	EXPECT_REJECTED(t, free_frame(f), -ENOENT, &st);	/* in this CPU's cache */
+	EXPECT_REJECTED(t, free_contiguous(f, 1), -ENOENT, &st);
+	drain_local_pages();
+	snap(&st);
+	EXPECT_REJECTED(t, free_frame(f), -ENOENT, &st);	/* on a free list */
+	KTEST_EXPECT_EQ(t, free_contiguous(run, 15), 0);
+	snap(&st);
+	EXPECT_REJECTED(t, free_contiguous(run, 15), -ENOENT, &st);
+	EXPECT_REJECTED(t, free_frame(run + 14 * PAGE_SIZE), -ENOENT, &st);
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Exhaustion: take everything, give it back, find the lists as they were
+ */
+
+/* Blocks are chained through their own first bytes: no extra memory. */
+struct held_block {
+	struct held_block *next;
+	unsigned int order;
+};
+
+static void test_exhaust_and_restore(struct ktest *t)
+{
+	struct held_block *list = NULL;
+	struct free_area_fingerprint before, after;
+	unsigned long nr_before, taken = 0, zone_blocks[MAX_NR_ZONES] = { 0 };
+	struct page_alloc_stats st;
+	bool spans = false;
+	phys_addr_t f;
+
+	settle();
+	page_alloc_fingerprint(&before);
+	nr_before = nr_free_pages();
+	page_alloc_get_stats(&st);
+	for (int o = MAX_ORDER; o >= 0; o--) {
+		struct page *page;
+
+		while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, o))) {
+			struct held_block *b = page_address(page);
+			unsigned long pfn = page_to_pfn(page);
+			unsigned long last = pfn + (1UL << o) - 1;
+			unsigned int z = pfn < ZONE_DMA_END_PFN ? 0 : pfn < ZONE_DMA32_END_PFN ? 1 : 2;
+			unsigned int zl = last < ZONE_DMA_END_PFN ? 0 : last < ZONE_DMA32_END_PFN ? 1 : 2;
+
+			spans |= z != zl;
+			zone_blocks[z]++;
+			b->next = list;
+			b->order = o;
+			list = b;
+			taken += 1UL << o;
+		}
+	}
+	KTEST_EXPECT_FALSE(t, spans);
+	KTEST_EXPECT_EQ(t, alloc_frame(&f), -ENOMEM);
+	KTEST_EXPECT_EQ(t, alloc_contiguous(1, &f), -ENOMEM);
+	KTEST_EXPECT_NULL(t, alloc_pages(GFP_DMA | __GFP_NOWARN, 0));
+#ifdef __HOSTED__
+	/* In the kernel, idle CPUs may keep cached frames (no drain IPI). */
+	KTEST_EXPECT_EQ(t, nr_free_pages(), 0);
+	KTEST_EXPECT_EQ(t, taken, nr_before);
+#endif
+	/* Every populated zone was used: the fallback NORMAL -> DMA32 -> DMA works. */
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		if (st.zone[z].managed)
+			KTEST_EXPECT_GT(t, zone_blocks[z], 0);
+	while (list) {
+		struct held_block *b = list;
+
+		list = b->next;
+		__free_pages(virt_to_page(b), b->order);
+	}
+	settle();
+	page_alloc_fingerprint(&after);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), nr_before);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	ktest_log(t, "%lu frames taken and given back", taken);
+}
+
+/* The same frame by frame on an instance, freed in a shuffled order. */
+static void test_exhaust_instance(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	static phys_addr_t frames[1024];
+	struct free_area_fingerprint before, after;
+	u64 seed = 0x9e3779b97f4a7c15ULL;
+	phys_addr_t f;
+
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, 10), 0);
+	buddy_test_fingerprint(&bi, &before);
+	for (unsigned int i = 0; i < 1024; i++) {
+		if (buddy_test_alloc_frame(&bi, &frames[i])) {
+			KTEST_EXPECT_EQ(t, i, 1024);
+			break;
+		}
+		KTEST_EXPECT_EQ(t, PHYS_PFN(frames[i]) - bi.base_pfn < 1024, 1);
+		KTEST_EXPECT_FALSE(t, i && frames[i] == frames[i - 1]);
+	}
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &f), -ENOMEM);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), 0);
+	for (unsigned int i = 1023; i > 0; i--) {
+		unsigned int j = rnd_below(&seed, i + 1);
+
+		swap(frames[i], frames[j]);
+	}
+	for (unsigned int i = 0; i < 1024; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[0]), -ENOENT);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), 1024);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	/* Contiguous runs of every size inside the instance. */
+	for (size_t n = 1; n <= 1024; n = n * 3 + 1) {
+		phys_addr_t base;
+
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, n, &base), 0);
+		KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), 1024 - n);
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, base, n), 0);
+	}
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Zones
+ */
+
+static void test_zones(struct ktest *t)
+{
+	struct held_block *list = NULL;
+	unsigned long nr_before, dma = 0;
+	struct page_alloc_stats st;
+	struct page *page;
+	phys_addr_t f;
+
+	settle();
+	nr_before = nr_free_pages();
+	page_alloc_get_stats(&st);
+	/* GFP_DMA: everything below 16 MiB, then nothing. */
+	while ((page = alloc_pages(GFP_DMA | __GFP_NOWARN, 0))) {
+		struct held_block *b = page_address(page);
+
+		KTEST_EXPECT_LE(t, page_to_phys(page) + PAGE_SIZE, 16ULL << 20);
+		b->next = list;
+		b->order = 0;
+		list = b;
+		dma++;
+	}
+#ifdef __HOSTED__
+	KTEST_EXPECT_EQ(t, dma, st.zone[ZONE_DMA].managed);
+#else
+	KTEST_EXPECT_LE(t, dma, st.zone[ZONE_DMA].managed);
+#endif
+	/* Other zones still serve GFP_KERNEL. */
+	if (st.zone[ZONE_DMA32].managed || st.zone[ZONE_NORMAL].managed) {
+		KTEST_EXPECT_EQ(t, alloc_frame(&f), 0);
+		KTEST_EXPECT_GE(t, f, 16ULL << 20);
+		free_frame(f);
+	}
+	/* GFP_DMA32: big blocks, all below 4 GiB. */
+	for (int o = MAX_ORDER; o >= 3; o -= 3) {
+		page = alloc_pages(GFP_DMA32 | __GFP_NOWARN, o);
+		if (!page)
+			continue;
+		KTEST_EXPECT_LE(t, page_to_phys(page) + (PAGE_SIZE << o), 4ULL << 30);
+		((struct held_block *)page_address(page))->next = list;
+		((struct held_block *)page_address(page))->order = o;
+		list = page_address(page);
+	}
+	/* GFP_KERNEL prefers the highest zone. */
+	if (st.zone[ZONE_NORMAL].managed) {
+		KTEST_EXPECT_EQ(t, alloc_frame(&f), 0);
+		KTEST_EXPECT_GE(t, f, 4ULL << 30);
+		free_frame(f);
+	}
+	while (list) {
+		struct held_block *b = list;
+
+		list = b->next;
+		__free_pages(virt_to_page(b), b->order);
+	}
+	settle();
+	KTEST_EXPECT_EQ(t, nr_free_pages(), nr_before);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Per-CPU caches
+ */
+
+/* Exact behaviour on an instance: one cache, nothing else touches it. */
+static void test_pcp_instance(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	static phys_addr_t frames[PCP_HIGH + PCP_BATCH];
+	unsigned int order = clamp(order_base_2(PCP_HIGH + PCP_BATCH), 10U, (unsigned int)MAX_ORDER);
+	unsigned long size = 1UL << order;
+	struct page_alloc_cpu_stats s0, s1;
+	unsigned int batch = PCP_BATCH, n;
+
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
+	buddy_test_stats(&bi, &s0);
+	/* Miss: one refill of a batch, one frame handed out. */
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[0]), 0);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
+	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), batch - 1);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size - 1);
+	/* Hits until the batch is used up. */
+	for (unsigned int i = 1; i < batch; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_hits - s0.pcp_hits, batch - 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), 0);
+	/* Frees fill the cache; at PCP_HIGH pages a batch is drained. */
+	n = min_t(unsigned long, PCP_HIGH + batch, size);
+	for (unsigned int i = batch; i < n; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	buddy_test_drain(&bi);		/* whatever the last refill left */
+	buddy_test_stats(&bi, &s0);
+	for (unsigned int i = 0; i < PCP_HIGH - 1 && i < n; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_drains, s0.pcp_drains);
+	if (n > PCP_HIGH - 1) {
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - 1);
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[PCP_HIGH - 1]), 0);
+		buddy_test_stats(&bi, &s1);
+		KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, 1);
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - batch);
+	}
+	for (unsigned int i = PCP_HIGH; i < n; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	/* Higher orders have their own rings, counted in pages. */
+	buddy_test_drain(&bi);
+	{
+		phys_addr_t b8;
+
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 8, &b8), 0);
+		KTEST_EXPECT_EQ(t, b8 & (8 * PAGE_SIZE - 1), 0);
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U) - 1);
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b8, 8), 0);
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U));
+	}
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
+	buddy_test_drain(&bi);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/* The real per-CPU cache of this CPU. */
+static void test_pcp_local(struct ktest *t)
+{
+	struct page_alloc_cpu_stats s0, s1;
+	unsigned long cached, flags;
+	unsigned int cpu;
+	phys_addr_t f1, f2;
+
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	drain_local_pages();
+	page_alloc_cpu_stats(cpu, &s0);
+	KTEST_EXPECT_EQ(t, alloc_frame(&f1), 0);
+	cached = page_alloc_cpu_stats(cpu, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
+	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
+	KTEST_EXPECT_EQ(t, cached, PCP_BATCH - 1);
+	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);
+	page_alloc_cpu_stats(cpu, &s0);
+	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 1);
+	KTEST_EXPECT_EQ(t, free_frame(f2), 0);
+	KTEST_EXPECT_EQ(t, free_frame(f1), 0);
+	cached = page_alloc_cpu_stats(cpu, &s1);
+	KTEST_EXPECT_EQ(t, cached, PCP_BATCH);
+	KTEST_EXPECT_EQ(t, s1.frees - s0.frees, 2);
+	/* LIFO: the last frame freed is the next one handed out. */
+	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);
+	KTEST_EXPECT_EQ(t, f2, f1);
+	free_frame(f2);
+	drain_local_pages();
+	KTEST_EXPECT_EQ(t, page_alloc_cpu_stats(cpu, &s1), 0);
+	local_irq_restore(flags);
+}
+
+/* ---------------------------------------------------------------------
+ * Poisoning
+ */
+
+static void test_poisoning(struct ktest *t)
+{
+	struct page_alloc_stats st;
+	unsigned long errors, flags;
+	phys_addr_t f, g;
+	bool was;
+
+	if (!IS_ENABLED(CONFIG_PAGE_POISONING))
+		KTEST_SKIP(t, "CONFIG_PAGE_POISONING=n");
+	was = page_poison_enable(true);
+	local_irq_save(flags);
+	page_alloc_get_stats(&st);
+	errors = st.poison_errors;
+	/* Clean reuse: no report. */
+	KTEST_EXPECT_EQ(t, alloc_frame(&f), 0);
+	memset(phys_to_virt(f), 0x11, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	KTEST_EXPECT_EQ(t, *(u8 *)phys_to_virt(f), 0xaa);
+	KTEST_EXPECT_EQ(t, alloc_frame(&g), 0);
+	KTEST_EXPECT_EQ(t, g, f);
+	page_alloc_get_stats(&st);
+	KTEST_EXPECT_EQ(t, st.poison_errors, errors);
+	/* A write after free (done on purpose, through the direct map). */
+	KTEST_EXPECT_EQ(t, free_frame(g), 0);
+	((volatile u8 *)phys_to_virt(g))[123] = 0x42;
+	KTEST_EXPECT_EQ(t, alloc_frame(&f), 0);
+	KTEST_EXPECT_EQ(t, f, g);
+	page_alloc_get_stats(&st);
+	KTEST_EXPECT_EQ(t, st.poison_errors, errors + 1);
+	KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	local_irq_restore(flags);
+	/* Larger blocks, through the free lists (an instance: same block back). */
+	{
+		static struct buddy_test_instance bi;
+		phys_addr_t base, again;
+		u8 *va;
+
+		KTEST_ASSERT_EQ(t, buddy_test_init(&bi, 10), 0);
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 64, &base), 0);
+		va = phys_to_virt(base);
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, base, 64), 0);
+		va[63 * PAGE_SIZE + 4095] = 0;
+		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 64, &again), 0);
+		KTEST_EXPECT_EQ(t, again, base);
+		page_alloc_get_stats(&st);
+		KTEST_EXPECT_EQ(t, st.poison_errors, errors + 2);
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, again, 64), 0);
+		KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+	}
+	page_poison_enable(was);
+}
+
+/* ---------------------------------------------------------------------
+ * Random sequences with invariants checked after every step
+ */
+
+struct live_block {
+	phys_addr_t base;
+	unsigned int count;	/* frames */
+	unsigned int kind;	/* how it was allocated */
+};
+
+enum { K_FRAME, K_PAGES, K_CONTIG };
+
+/* Live blocks (~34 frames each on average): keep a kernel's RAM mostly free. */
+#ifdef __HOSTED__
+#define MAX_LIVE	4096
+#else
+#define MAX_LIVE	512
+#endif
+
+static void test_random_sequence(struct ktest *t)
+{
+	unsigned long baseline, held = 0, shadow_frames, steps = 0, failures = 0;
+	struct free_area_fingerprint before, after;
+	struct live_block *live;
+	unsigned long *shadow;
+	unsigned int nlive = 0;
+	phys_addr_t live_pa, shadow_pa;
+	u64 seed = 0x5eed5eed12345678ULL;
+	bool poison = page_poison_enable(true);
+
+	/* The test's own bookkeeping comes from the allocator, before the baseline. */
+	shadow_frames = DIV_ROUND_UP(DIV_ROUND_UP(max_pfn, 8), PAGE_SIZE);
+	KTEST_ASSERT_EQ(t, alloc_contiguous(shadow_frames, &shadow_pa), 0);
+	if (alloc_contiguous(DIV_ROUND_UP(MAX_LIVE * sizeof(*live), PAGE_SIZE), &live_pa)) {
+		free_contiguous(shadow_pa, shadow_frames);
+		KTEST_ASSERT_TRUE(t, false);
+	}
+	shadow = phys_to_virt(shadow_pa);
+	live = phys_to_virt(live_pa);
+	memset(shadow, 0, shadow_frames * PAGE_SIZE);
+	settle();
+	baseline = nr_free_pages();
+	page_alloc_fingerprint(&before);
+
+	for (unsigned long i = 0; i < RANDOM_OPS && !t->failures; i++) {
+		unsigned long r = rnd_below(&seed, 100);
+
+		steps++;
+		/* Poisoning is checked on the first stretch; then speed. */
+		if (i == RANDOM_OPS / 20)
+			page_poison_enable(false);
+		if (nlive < MAX_LIVE && (!nlive || r < 52)) {
+			struct live_block b = { 0 };
+			unsigned long pfn, align;
+			int err = 0;
+
+			r = rnd_below(&seed, 100);
+			if (r < 60) {
+				b.kind = K_FRAME;
+				b.count = 1;
+				err = alloc_frame(&b.base);
+			} else if (r < 95) {
+				unsigned int o = r < 85 ? 1 + rnd_below(&seed, 3) : 4 + rnd_below(&seed, 6);
+				struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, o);
+
+				b.kind = K_PAGES;
+				b.count = 1U << o;
+				if (page)
+					b.base = page_to_phys(page);
+				else
+					err = -ENOMEM;
+			} else {
+				b.kind = K_CONTIG;
+				b.count = 2 + rnd_below(&seed, 600);
+				err = alloc_contiguous(b.count, &b.base);
+			}
+			if (err) {
+				/* Refused: nothing changed (checked below). */
+				KTEST_ASSERT_EQ(t, err, -ENOMEM);
+				failures++;
+				goto check;
+			}
+			pfn = PHYS_PFN(b.base);
+			align = 1UL << ilog2(b.count);
+			KTEST_ASSERT_EQ(t, pfn & (align - 1), 0);
+			for (unsigned long p = pfn; p < pfn + b.count; p++) {
+				/* No overlap with anything handed out before. */
+				KTEST_ASSERT_FALSE(t, (shadow[p / 64] >> (p % 64)) & 1);
+				KTEST_ASSERT_TRUE(t, pfn_allocated(p));
+				shadow[p / 64] |= 1UL << (p % 64);
+			}
+			if (b.kind != K_CONTIG)
+				KTEST_ASSERT_TRUE(t, pfn_is_block_head(pfn));
+			live[nlive++] = b;
+			held += b.count;
+		} else {
+			unsigned int idx = rnd_below(&seed, nlive);
+			struct live_block b = live[idx];
+			unsigned long pfn = PHYS_PFN(b.base);
+
+			live[idx] = live[--nlive];
+			r = rnd_below(&seed, 4);
+			if (b.kind == K_FRAME) {
+				KTEST_ASSERT_EQ(t, free_frame(b.base), 0);
+			} else if (b.kind == K_PAGES && r) {
+				__free_pages(phys_to_page(b.base), ilog2(b.count));
+			} else if (r == 1 && b.count > 2) {
+				/* Two pieces, the second one first. */
+				unsigned int cut = 1 + rnd_below(&seed, b.count - 1);
+
+				KTEST_ASSERT_EQ(t, free_contiguous(b.base + PFN_PHYS(cut), b.count - cut), 0);
+				KTEST_ASSERT_EQ(t, free_contiguous(b.base, cut), 0);
+			} else {
+				KTEST_ASSERT_EQ(t, free_contiguous(b.base, b.count), 0);
+			}
+			for (unsigned long p = pfn; p < pfn + b.count; p++) {
+				KTEST_ASSERT_FALSE(t, pfn_allocated(p));
+				shadow[p / 64] &= ~(1UL << (p % 64));
+			}
+			held -= b.count;
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn), 0);
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count - 1), 0);
+			/* Now and then, a double free must be refused. */
+			if (!(i & 255))
+				KTEST_ASSERT_EQ(t, free_frame(b.base), -ENOENT);
+		}
+check:
+		KTEST_ASSERT_EQ(t, nr_free_pages(), baseline - held);
+		if (!(steps % RANDOM_CHECK))
+			KTEST_ASSERT_EQ(t, page_alloc_check(), 0);
+	}
+	while (nlive) {
+		struct live_block *b = &live[--nlive];
+
+		KTEST_EXPECT_EQ(t, free_contiguous(b->base, b->count), 0);
+	}
+	page_poison_enable(poison);
+	settle();
+	page_alloc_fingerprint(&after);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	ktest_log(t, "%lu operations, %lu allocation failures", steps, failures);
+	free_contiguous(live_pa, DIV_ROUND_UP(MAX_LIVE * sizeof(*live), PAGE_SIZE));
+	free_contiguous(shadow_pa, shadow_frames);
+}
+
+/* ---------------------------------------------------------------------
+ * SMP stress: every CPU allocates, signs, verifies and frees
+ */
+
+struct stress_ctx {
+	u64 deadline;
+	atomic_t errors;
+	atomic_long_t ops;
+};
+
+#define STRESS_SLOTS	64
+
+/* What a frame of a block owned by @cpu must hold at both ends. */
+static u64 stress_sig(phys_addr_t frame, unsigned int cpu)
+{
+	return frame ^ ((u64)cpu << 56) ^ 0x5ca1ab1e00000000ULL;
+}
+
+static void stress_sign(phys_addr_t base, unsigned int count, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		u64 *va = phys_to_virt(base + PFN_PHYS(i));
+
+		va[0] = va[PAGE_SIZE / 8 - 1] = stress_sig(base + PFN_PHYS(i), cpu);
+	}
+}
+
+static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		u64 *va = phys_to_virt(base + PFN_PHYS(i));
+		u64 sig = stress_sig(base + PFN_PHYS(i), cpu);
+
+		if (va[0] != sig || va[PAGE_SIZE / 8 - 1] != sig)
+			return false;
+	}
+	return true;
+}
+
+static void stress_cpu(void *arg)
+{
+	struct stress_ctx *ctx = arg;
+	struct live_block slot[STRESS_SLOTS] = { { 0 } };
+	unsigned int cpu = smp_processor_id();
+	u64 seed = 0x1234567ULL * (cpu + 1);
+	long ops = 0;
+
+	while (ktime_get_ns() < ctx->deadline) {
+		for (unsigned int k = 0; k < 64; k++, ops++) {
+			struct live_block *b = &slot[rnd_below(&seed, STRESS_SLOTS)];
+			unsigned long r = rnd_below(&seed, 16);
+
+			if (b->count) {
+				if (!stress_verify(b->base, b->count, cpu))
+					atomic_inc(&ctx->errors);
+				if ((b->kind == K_FRAME ? free_frame(b->base) :
+				     free_contiguous(b->base, b->count)))
+					atomic_inc(&ctx->errors);
+				b->count = 0;
+				continue;
+			}
+			b->kind = r < 10 ? K_FRAME : K_CONTIG;
+			b->count = r < 10 ? 1 : r < 14 ? 1U << (r - 10) : 1 + rnd_below(&seed, 40);
+			if (b->kind == K_FRAME ? alloc_frame(&b->base) :
+			    alloc_contiguous(b->count, &b->base)) {
+				b->count = 0;
+				continue;
+			}
+			stress_sign(b->base, b->count, cpu);
+		}
+	}
+	for (unsigned int i = 0; i < STRESS_SLOTS; i++) {
+		struct live_block *b = &slot[i];
+
+		if (!b->count)
+			continue;
+		if (!stress_verify(b->base, b->count, cpu) ||
+		    free_contiguous(b->base, b->count))
+			atomic_inc(&ctx->errors);
+	}
+	drain_local_pages();
+	atomic_long_add(ops, &ctx->ops);
+}
+
+static void test_smp_stress(struct ktest *t)
+{
+	struct stress_ctx ctx;
+	unsigned long baseline;
+	bool poison = page_poison_enable(true);
+
+	settle();
+	baseline = nr_free_pages();
+	ctx.deadline = ktime_get_ns() + STRESS_NS;
+	atomic_set(&ctx.errors, 0);
+	atomic_long_set(&ctx.ops, 0);
+#ifdef __HOSTED__
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, STRESS_CPUS, stress_cpu, &ctx), 0);
+	for (unsigned int cpu = 1; cpu <= STRESS_CPUS; cpu++)
+		drain_cpu_pages(cpu);
+#else
+	if (!on_each_cpu) {
+		page_poison_enable(poison);
+		KTEST_SKIP(t, "no cross-CPU calls in this kernel");
+	}
+	on_each_cpu(stress_cpu, &ctx, true);
+#endif
+	page_poison_enable(poison);
+	settle();
+	KTEST_EXPECT_EQ(t, atomic_read(&ctx.errors), 0);
+	KTEST_EXPECT_GT(t, atomic_long_read(&ctx.ops), 1000);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	ktest_log(t, "%ld operations", atomic_long_read(&ctx.ops));
+}
+
+/* ---------------------------------------------------------------------
+ * memblock and initialisation
+ */
+
+/* The kernel's __init sections go to the buddy after boot (free_initmem()). */
+static bool in_freed_init(phys_addr_t pa)
+{
+#ifdef __HOSTED__
+	return false;
+#else
+	return pa >= virt_to_phys(__init_begin) && pa < virt_to_phys(__init_end);
+#endif
+}
+
+static void test_memblock_reservations(struct ktest *t)
+{
+	phys_addr_t base;
+	u64 size;
+
+	KTEST_EXPECT_GT(t, memblock_phys_mem_size(), 0);
+	KTEST_EXPECT_GE(t, memblock_end_of_ram(), memblock_phys_mem_size());
+	KTEST_EXPECT_EQ(t, PHYS_PFN(memblock_end_of_ram()), max_pfn);
+	/* Nothing reserved ever reaches the buddy. */
+	for (phys_addr_t a = 0; a < MEMBLOCK_LOW_LIMIT; a += PAGE_SIZE)
+		KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(a)));
+	for (phys_addr_t a = ALIGN_DOWN(kernel_phys_start(), PAGE_SIZE); a < kernel_phys_end();
+	     a += PAGE_SIZE)
+		KTEST_EXPECT_EQ(t, pfn_valid(PHYS_PFN(a)), in_freed_init(a));
+	for (phys_addr_t a = ALIGN_DOWN(boot_info.info_start, PAGE_SIZE); a < boot_info.info_end;
+	     a += PAGE_SIZE)
+		KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(a)));
+	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
+		KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(boot_info.modules[i].start)));
+	/* Firmware ranges are not RAM; RAM ranges are page aligned. */
+	for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &boot_info.mmap[i];
+
+		if (e->type != BOOT_MEM_USABLE && e->len && e->addr < PFN_PHYS(max_pfn) &&
+		    e->addr + e->len > e->addr)
+			KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(e->addr)));
+	}
+	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++) {
+		KTEST_EXPECT_EQ(t, base & (PAGE_SIZE - 1), 0);
+		KTEST_EXPECT_EQ(t, size & (PAGE_SIZE - 1), 0);
+	}
+#ifdef __HOSTED__
+	/* The SMP trampoline can still get a page below 1 MiB (kernel: no leak). */
+	base = memblock_alloc_low(PAGE_SIZE, PAGE_SIZE, "ktest low page");
+	KTEST_EXPECT_NE(t, base, 0);
+	KTEST_EXPECT_LT(t, base, MEMBLOCK_LOW_LIMIT);
+	KTEST_EXPECT_GE(t, base, PAGE_SIZE);
+#endif
+	/* What the buddy owns cannot be reserved any more. */
+	{
+		phys_addr_t f;
+
+		KTEST_ASSERT_EQ(t, alloc_frame(&f), 0);
+		KTEST_EXPECT_EQ(t, memblock_reserve(f, PAGE_SIZE, "too late"), -EBUSY);
+		KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	}
+}
+
+#ifdef __HOSTED__
+/* memblock_init() on a hostile map, checked range by range. */
+static void test_memblock_sanitise(struct ktest *t)
+{
+	static const struct boot_mmap_entry map[] = {
+		{ 0x5000000, 0x1000000, BOOT_MEM_USABLE },
+		{ 0x1000000, 0x2000000, BOOT_MEM_USABLE },
+		{ 0x2800000, 0x1000000, BOOT_MEM_USABLE },	/* overlaps both sides */
+		{ 0x2000000, 0x100000, BOOT_MEM_RESERVED },	/* punches a hole */
+		{ 0x5400100, 0x100, BOOT_MEM_ACPI },		/* partial page */
+		{ 0x6000000, 0, BOOT_MEM_USABLE },
+		{ 0x7000000, ~0ULL, BOOT_MEM_USABLE },		/* wraps */
+		{ 1ULL << 60, 0x1000, BOOT_MEM_USABLE },	/* beyond 2^52 */
+		{ 0x800, 0x1800, BOOT_MEM_USABLE },		/* rounds to one page */
+	};
+	static const struct hosted_mem_layout l = {
+		.name = "sanitise", .map = map, .nr_map = ARRAY_SIZE(map),
+		.kernel_start = 0x1000000, .kernel_end = 0x1100000,
+	};
+	static const struct { phys_addr_t base, end; } want[] = {
+		{ 0x1000, 0x2000 },
+		{ 0x1000000, 0x2000000 },
+		{ 0x2100000, 0x3800000 },
+		{ 0x5000000, 0x5400000 },
+		{ 0x5401000, 0x6000000 },
+	};
+	unsigned long before;
+	phys_addr_t base, a, b;
+	u64 size;
+	unsigned int i;
+
+	KTEST_ASSERT_EQ(t, hosted_mm_init(&l), 0);
+	for (i = 0; memblock_memory_region(i, &base, &size); i++) {
+		if (i >= ARRAY_SIZE(want))
+			break;
+		KTEST_EXPECT_EQ(t, base, want[i].base);
+		KTEST_EXPECT_EQ(t, base + size, want[i].end);
+	}
+	KTEST_EXPECT_EQ(t, i, ARRAY_SIZE(want));
+	KTEST_EXPECT_EQ(t, memblock_end_of_ram(), 0x6000000);
+	/* Boot allocations come from the top, aligned, and are kept out. */
+	before = memblock_reserved_size();
+	a = memblock_alloc(3 * PAGE_SIZE, 1 << 20);
+	KTEST_EXPECT_EQ(t, a, 0);	/* the buddy already took over */
+	KTEST_EXPECT_EQ(t, memblock_reserved_size(), before);
+	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x2000000)));
+	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x5400000)));
+	KTEST_EXPECT_TRUE(t, pfn_valid(PHYS_PFN(0x5401000)));
+	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x1000000)));	/* kernel image */
+	KTEST_EXPECT_TRUE(t, pfn_valid(PHYS_PFN(0x1100000)));
+	b = memblock_alloc_low(PAGE_SIZE, PAGE_SIZE, "low");
+	KTEST_EXPECT_EQ(t, b, 0x1000);	/* the only RAM page below 1 MiB... */
+	KTEST_EXPECT_EQ(t, memblock_alloc_low(PAGE_SIZE, PAGE_SIZE, "low"), 0);	/* ...is gone */
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	memblock_dump();
+	page_alloc_show_buddyinfo();
+	page_alloc_show_meminfo();
+}
+
+struct copy_ctx {
+	phys_addr_t frames[PCP_BATCH];
+	int err;
+};
+
+static void copy_cpu(void *arg)
+{
+	struct copy_ctx *c = arg;
+
+	for (unsigned int i = 0; i < PCP_BATCH; i++)
+		c->err |= alloc_frame(&c->frames[i]);
+}
+
+/*
+ * SMP bring-up copies the boot CPU's per-CPU area, caches included.  A CPU
+ * whose area is such a copy must not hand out the boot CPU's cached frames.
+ */
+static void test_percpu_area_copy(struct ktest *t)
+{
+	static struct copy_ctx c;
+	phys_addr_t mine[PCP_BATCH];
+	unsigned int cpu = NR_CPUS - 1;	/* never used before: copied now */
+
+	/* Fill CPU 0's ring, then let a new CPU start from a copy of it. */
+	for (unsigned int i = 0; i < PCP_BATCH; i++)
+		KTEST_ASSERT_EQ(t, alloc_frame(&mine[i]), 0);
+	for (unsigned int i = 0; i < PCP_BATCH; i++)
+		KTEST_ASSERT_EQ(t, free_frame(mine[i]), 0);
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(cpu, 1, copy_cpu, &c), 0);
+	KTEST_ASSERT_EQ(t, c.err, 0);
+	for (unsigned int i = 0; i < PCP_BATCH; i++)
+		KTEST_ASSERT_EQ(t, alloc_frame(&mine[i]), 0);
+	for (unsigned int i = 0; i < PCP_BATCH; i++)
+		for (unsigned int j = 0; j < PCP_BATCH; j++)
+			KTEST_EXPECT_NE(t, mine[i], c.frames[j]);
+	for (unsigned int i = 0; i < PCP_BATCH; i++) {
+		KTEST_EXPECT_EQ(t, free_frame(mine[i]), 0);
+		KTEST_EXPECT_EQ(t, free_contiguous(c.frames[i], 1), 0);
+	}
+	drain_cpu_pages(cpu);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
+/* A 16 GiB machine initialises in O(blocks): a few milliseconds. */
+static void test_init_16g(struct ktest *t)
+{
+	static const struct boot_mmap_entry map[] = {
+		{ 0, 0x9f000, BOOT_MEM_USABLE },
+		{ 1ULL << 20, (3ULL << 30) - (1ULL << 20), BOOT_MEM_USABLE },
+		{ 4ULL << 30, 13ULL << 30, BOOT_MEM_USABLE },
+	};
+	static const struct hosted_mem_layout l = {
+		.name = "16g", .map = map, .nr_map = ARRAY_SIZE(map),
+		.kernel_start = 1ULL << 20, .kernel_end = 4ULL << 20,
+	};
+	struct page_alloc_stats st;
+	u64 t0, ns;
+
+	t0 = ktime_get_ns();
+	KTEST_ASSERT_EQ(t, hosted_mm_init(&l), 0);
+	ns = ktime_get_ns() - t0;
+	page_alloc_get_stats(&st);
+	ktest_log(t, "16 GiB: init %llu us, %lu free frames, metadata %lu KiB",
+		  ns / 1000, st.free, st.metadata_bytes >> 10);
+	KTEST_EXPECT_LT(t, ns, 500 * NSEC_PER_MSEC);
+	/* mem_map 48 B/frame over 17 GiB of address space + 3 bitmaps. */
+	KTEST_EXPECT_LT(t, st.metadata_bytes, 220ULL << 20);
+	KTEST_EXPECT_GT(t, st.free, (16ULL << 30) / PAGE_SIZE - (300ULL << 20) / PAGE_SIZE);
+	/* [4 GiB, 16 GiB) is whole top-order blocks. */
+	KTEST_EXPECT_GE(t, st.zone[ZONE_NORMAL].nr_free[MAX_ORDER], (12UL << 30) >> (PAGE_SHIFT + MAX_ORDER));
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	KTEST_EXPECT_EQ(t, hosted_mm_init(NULL), 0);
+}
+#endif
+
+static struct ktest_case page_alloc_cases[] = {
+	KTEST_CASE(test_buddy_alloc_free),
+	KTEST_CASE(test_buddy_coalescing),
+	KTEST_CASE(test_buddy_coalescing_instance),
+	KTEST_CASE(test_alignment_every_order),
+	KTEST_CASE(test_alloc_contiguous_tail),
+	KTEST_CASE(test_free_pieces),
+	KTEST_CASE(test_page_metadata),
+	KTEST_CASE(test_error_paths),
+	KTEST_CASE(test_exhaust_and_restore),
+	KTEST_CASE(test_exhaust_instance),
+	KTEST_CASE(test_zones),
+	KTEST_CASE(test_pcp_instance),
+	KTEST_CASE(test_pcp_local),
+	KTEST_CASE(test_poisoning),
+	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
+	KTEST_CASE_FLAGS(test_smp_stress, KTEST_F_SMP | KTEST_F_SLOW),
+	KTEST_CASE(test_memblock_reservations),
+#ifdef __HOSTED__
+	KTEST_CASE(test_memblock_sanitise),
+	KTEST_CASE(test_percpu_area_copy),
+	KTEST_CASE(test_init_16g),
+#endif
+	{}
+};
+
+static struct ktest_suite page_alloc_suite = {
+	.name = "page_alloc",
+	.cases = page_alloc_cases,
+	.init = pa_test_init,
+};
+KTEST_SUITE(page_alloc_suite);
