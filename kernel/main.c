@@ -12,6 +12,7 @@
 #include <exo/init.h>
 #include <exo/ktest.h>
 #include <exo/mm.h>
+#include <exo/sched.h>
 #include <exo/printk.h>
 #include <exo/reboot.h>
 #include <exo/shell.h>
@@ -101,7 +102,7 @@ static void __init do_initcalls(void)
 /* What `make run </dev/null` shows before powering off. */
 static void show_stats(void)
 {
-	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "slabinfo",
+	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "ps", "slabinfo",
 					    "tlbinfo", "lsmod", "lspci" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -153,6 +154,7 @@ __noreturn void __init start_kernel(void)
 	pr_info("Command line: %s\n", boot_command_line);
 	pr_info("TSC: %llu.%03llu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
 	mm_core_init();
+	sched_init();
 	parse_args(boot_command_line, 0);
 	do_initcalls();
 	kernel_run();

@@ -9,8 +9,11 @@
 #include <exo/printk.h>
 #include <exo/percpu.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
 #include <asm/traps.h>
 #include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/irqflags.h>
 
 struct idt_entry {
 	u16 offset_low;
@@ -57,6 +60,13 @@ void __init idt_init(void)
 		set_gate(v, (unsigned long)interrupt_stubs + 16 * v, ist);
 	}
 	load_idt();
+	/*
+	 * The 8259 PICs come out of reset delivering IRQ 0-7 on vectors 8-15,
+	 * i.e. on top of exceptions.  Mask every line before anything enables
+	 * interrupts; the APIC code routes the devices it wants.
+	 */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
 }
 
 void load_idt(void)
@@ -100,4 +110,11 @@ void do_interrupt(struct pt_regs *regs)
 	else
 		pr_warn_ratelimited("unexpected interrupt vector %u\n", vec);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+	/*
+	 * Preempt on the way out if a switch is pending (the timer tick or a
+	 * reschedule IPI asked for one), the interrupted code had interrupts
+	 * on and held no preempt count: the raw count is 0 only then.
+	 */
+	if (unlikely(this_cpu_read(__preempt_count) == 0) && (regs->rflags & X86_EFLAGS_IF))
+		preempt_schedule_irq();
 }

@@ -18,13 +18,13 @@ do {									\
 	__typeof__(var) __pv = (__typeof__(var))(val);			\
 	switch (sizeof(var)) {						\
 	case 1: __asm__ __volatile__(op "b %1, %%gs:%c0"		\
-		: : "i"(&(var)), "qi"((u8)__pv) : "memory"); break;	\
+		: : "i"(&(var)), "qi"((u8)(unsigned long)__pv) : "memory"); break;	\
 	case 2: __asm__ __volatile__(op "w %1, %%gs:%c0"		\
-		: : "i"(&(var)), "ri"((u16)__pv) : "memory"); break;	\
+		: : "i"(&(var)), "ri"((u16)(unsigned long)__pv) : "memory"); break;	\
 	case 4: __asm__ __volatile__(op "l %1, %%gs:%c0"		\
-		: : "i"(&(var)), "ri"((u32)__pv) : "memory"); break;	\
+		: : "i"(&(var)), "ri"((u32)(unsigned long)__pv) : "memory"); break;	\
 	case 8: __asm__ __volatile__(op "q %1, %%gs:%c0"		\
-		: : "i"(&(var)), "re"((u64)__pv) : "memory"); break;	\
+		: : "i"(&(var)), "re"((u64)(unsigned long)__pv) : "memory"); break;	\
 	}								\
 } while (0)
 

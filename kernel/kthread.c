@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel threads: creation, placement, exit, join.
+ *
+ * A thread's life: kthread_create() (TASK_NEW, stack with guard page,
+ * initial frame that "returns" into ret_from_kthread) -> wake_up_process()
+ * -> runs fn(arg) -> kthread_exit() (exit hooks, TASK_DEAD, last switch)
+ * -> the next thread on that CPU reaps it in finish_task_switch(): a
+ * detached thread is freed there, a joinable one is handed to
+ * kthread_join(), which frees it.
+ */
+#define pr_fmt(fmt) "kthread: " fmt
+
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/page_alloc.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/wait.h>
+#include <asm/irqflags.h>
+
+#include "sched/sched.h"
+
+static DEFINE_SPINLOCK(tasks_lock);
+static LIST_HEAD(all_tasks);
+static unsigned int nr_tasks;
+static DECLARE_WAIT_QUEUE_HEAD(exit_wq);
+static struct task_exit_hook *exit_hooks;
+static unsigned int next_cpu;
+
+
+/* Add @t to the list of all threads (ps). */
+void kthread_register(struct task_struct *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasks_lock, flags);
+	list_add_tail(&t->tasks, &all_tasks);
+	nr_tasks++;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
+unsigned int nr_threads(void)
+{
+	return READ_ONCE(nr_tasks);
+}
+
+void register_task_exit_hook(struct task_exit_hook *h)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasks_lock, flags);
+	h->next = exit_hooks;
+	exit_hooks = h;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
+/* Round-robin over the online CPUs for threads nobody bound. */
+static unsigned int place_thread(void)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	spin_lock_irqsave(&tasks_lock, flags);
+	cpu = cpumask_next(next_cpu, &cpu_online_mask);
+	if (cpu >= NR_CPUS)
+		cpu = cpumask_next(-1, &cpu_online_mask);
+	next_cpu = cpu;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return cpu;
+}
+
+/*
+ * Thread stacks.  TODO(pgtable): switch to alloc_kernel_stack() (vmalloc
+ * area, unmapped guard page below) once mm/pgtable.c provides it; until
+ * then a stack is plain direct-map pages and an overflow is not caught.
+ */
+static void *thread_stack_alloc(size_t size)
+{
+	return (void *)__get_free_pages(GFP_KERNEL, ilog2(size >> PAGE_SHIFT));
+}
+
+static void thread_stack_free(void *stack, size_t size)
+{
+	free_pages((unsigned long)stack, ilog2(size >> PAGE_SHIFT));
+}
+
+/* Free what kthread_create() allocated. */
+static void task_free(struct task_struct *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasks_lock, flags);
+	list_del(&t->tasks);
+	nr_tasks--;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	thread_stack_free(t->stack, t->stack_size);
+	free_page((unsigned long)t);
+}
+
+/*
+ * The initial frame, as __switch_to() pops it: r15 r14 r13 r12 rbx rbp,
+ * then the return address.  r12 carries the thread; rbp 0 ends
+ * backtraces.  After the ret the stack pointer is 16-byte aligned, as the
+ * ABI wants before a call.
+ */
+static void build_initial_frame(struct task_struct *t)
+{
+	unsigned long top = (unsigned long)t->stack + t->stack_size - 16;
+	unsigned long *frame = (unsigned long *)(top - 7 * sizeof(unsigned long));
+
+	memset(frame, 0, 9 * sizeof(unsigned long));
+	frame[3] = (unsigned long)t;			/* r12 */
+	frame[6] = (unsigned long)ret_from_kthread;	/* return address */
+	t->sp = (unsigned long)frame;
+}
+
+static struct task_struct *task_create(int (*fn)(void *), void *arg, unsigned int cpu,
+				       unsigned int flags)
+{
+	struct task_struct *t = (void *)get_zeroed_page(GFP_KERNEL);
+
+	if (!t)
+		goto nomem;
+	t->stack = thread_stack_alloc(KTHREAD_STACK_SIZE);
+	if (!t->stack) {
+		free_page((unsigned long)t);
+		goto nomem;
+	}
+	t->stack_size = KTHREAD_STACK_SIZE;
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = cpu;
+	t->flags = flags | PF_KTHREAD;
+	t->state = TASK_NEW;
+	INIT_LIST_HEAD(&t->run_list);
+	INIT_LIST_HEAD(&t->sleep_list);
+	build_initial_frame(t);
+	kthread_register(t);
+	return t;
+nomem:
+	pr_err("no memory for a thread\n");
+	return NULL;
+}
+
+struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *namefmt, ...)
+{
+	struct task_struct *t = task_create(fn, arg, place_thread(), 0);
+	va_list ap;
+
+	if (!t)
+		return NULL;
+	va_start(ap, namefmt);
+	vsnprintf(t->comm, sizeof(t->comm), namefmt, ap);
+	va_end(ap);
+	return t;
+}
+
+/* CPU @cpu's idle thread, for a CPU whose boot context keeps other work. */
+struct task_struct *kthread_create_idle(unsigned int cpu)
+{
+	struct task_struct *t = task_create(idle_thread_fn, NULL, cpu, PF_IDLE | PF_BOUND);
+
+	if (!t)
+		return NULL;
+	snprintf(t->comm, sizeof(t->comm), "idle/%u", cpu);
+	t->state = TASK_RUNNING;	/* never queued: picked when nothing else is */
+	return t;
+}
+
+int kthread_bind(struct task_struct *t, unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		pr_err("kthread_bind(%s, %u): CPU not online (-EINVAL)\n", t->comm, cpu);
+		return -EINVAL;
+	}
+	if (READ_ONCE(t->state) != TASK_NEW) {
+		pr_err("kthread_bind(%s, %u): already running (-EBUSY)\n", t->comm, cpu);
+		return -EBUSY;
+	}
+	t->cpu = cpu;
+	t->flags |= PF_BOUND;
+	return 0;
+}
+
+void kthread_detach(struct task_struct *t)
+{
+	WARN_ON(READ_ONCE(t->state) != TASK_NEW);
+	t->flags |= PF_DETACHED;
+}
+
+/* First C function of a thread, after schedule_tail(). */
+void kthread_main(struct task_struct *t)
+{
+	kthread_exit(t->fn(t->arg));
+}
+
+void __noreturn kthread_exit(int code)
+{
+	struct task_struct *t = current;
+
+	for (struct task_exit_hook *h = READ_ONCE(exit_hooks); h; h = h->next)
+		h->fn(t);
+	t->exit_code = code;
+	local_irq_disable();
+	__set_current_state(TASK_DEAD);
+	local_irq_enable();
+	schedule();
+	BUG();
+}
+
+/*
+ * Called by the thread that ran after @t's last switch on @t's CPU: @t's
+ * stack is no longer in use.
+ */
+void kthread_reap(struct task_struct *t)
+{
+	if (t->flags & PF_DETACHED) {
+		task_free(t);
+		return;
+	}
+	smp_store_release(&t->switched_out, true);
+	wake_up(&exit_wq);
+}
+
+int kthread_join(struct task_struct *t)
+{
+	int code;
+
+	if (WARN_ON(t == current || (t->flags & PF_DETACHED)))
+		return -EINVAL;
+	if (READ_ONCE(t->state) == TASK_NEW)
+		wake_up_process(t);	/* joining a thread never started */
+	wait_event(exit_wq, smp_load_acquire(&t->switched_out));
+	code = t->exit_code;
+	task_free(t);
+	return code;
+}
+
+bool kthread_should_stop(void)
+{
+	return READ_ONCE(current->stop);
+}
+
+int kthread_stop(struct task_struct *t)
+{
+	WRITE_ONCE(t->stop, true);
+	wake_up_process(t);
+	return kthread_join(t);
+}
+
+static const char *state_name(const struct task_struct *t)
+{
+	switch (READ_ONCE(t->state)) {
+	case TASK_RUNNING: return t->flags & PF_IDLE ? "idle" : "R";
+	case TASK_INTERRUPTIBLE: return "S";
+	case TASK_UNINTERRUPTIBLE: return "D";
+	case TASK_NEW: return "new";
+	case TASK_DEAD: return "dead";
+	default: return "?";
+	}
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	struct task_struct *t;
+	unsigned long flags;
+
+	printk(KERN_INFO "%-16s %4s %5s %12s %6s\n", "NAME", "CPU", "STATE", "SWITCHES", "STACK");
+	spin_lock_irqsave(&tasks_lock, flags);
+	list_for_each_entry(t, &all_tasks, tasks)
+		printk(KERN_INFO "%-16s %4u %5s %12llu %5zuK\n", t->comm, t->cpu, state_name(t),
+		       t->nr_switches, t->stack_size >> 10);
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return 0;
+}
+DEFINE_SHELL_CMD(ps, "list kernel threads", cmd_ps);
