@@ -24,6 +24,7 @@ case $what in
 bochs|check)
 	need_cmd bochs || add bochs
 	[ -f /usr/share/bochs/BIOS-bochs-latest ] || add bochsbios
+	[ -f /usr/share/vgabios/vgabios.bin ] || add vgabios
 	[ -f /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb.so ] || \
 		[ -n "$(ls /usr/lib/x86_64-linux-gnu/bochs/plugins/ 2>/dev/null | grep -i rfb)" ] || add bochs
 	need_cmd grub-mkrescue || add grub-common
