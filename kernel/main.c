@@ -155,6 +155,9 @@ __noreturn void __init start_kernel(void)
 	pr_info("TSC: %llu.%03llu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
 	mm_core_init();
 	sched_init();
+	smp_init();
+	/* The tick and IPIs may now arrive: from here on the boot CPU is preemptible too. */
+	local_irq_enable();
 	parse_args(boot_command_line, 0);
 	do_initcalls();
 	kernel_run();

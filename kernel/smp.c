@@ -1,10 +1,305 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPU masks.  The boot CPU is possible and online from the start; the SMP
- * bring-up code (arch/x86/kernel/smpboot.c) adds the others.
+ * Cross-CPU calls, reschedule IPIs and the panic stop.
+ *
+ * Design: every CPU has a lock-free call queue (a stack of call_single_data
+ * pushed with cmpxchg, taken whole with xchg by the owner).  A sender queues
+ * one csd per target and sends the CALL_FUNCTION IPI only when the target's
+ * queue was empty: a non-empty queue means an IPI is already on its way and
+ * the handler will find the new entry too.  Each CPU owns one csd per
+ * possible target (csd_data), reused only once the previous call through it
+ * has completed (CSD_LOCKED clear), so asynchronous calls need no allocation.
+ *
+ * Invariants:
+ *   C1  a csd is on at most one queue, and only while CSD_LOCKED is set;
+ *   C2  the handler clears CSD_LOCKED after the function returned (sync) or
+ *       after it copied func/info (async), with release ordering, so a
+ *       waiting sender sees the function's side effects;
+ *   C3  a CPU that waits with interrupts disabled keeps serving its own
+ *       queue, so two CPUs calling each other with interrupts off progress.
  */
+#define pr_fmt(fmt) "smp: " fmt
+
+#include <exo/atomic.h>
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/page_alloc.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/time.h>
+#include <asm/apic.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
 
 struct cpumask cpu_online_mask = { .bits = { 1 } };
 struct cpumask cpu_possible_mask = { .bits = { 1 } };
 unsigned int nr_cpu_ids = 1;
+
+#define CSD_LOCKED	0x1
+#define CSD_SYNC	0x2
+
+struct call_single_data {
+	struct call_single_data *next;
+	smp_call_func_t func;
+	void *info;
+	unsigned int flags;
+};
+
+static DEFINE_PER_CPU(struct call_single_data *, call_queue);
+static DEFINE_PER_CPU_ALIGNED(struct call_single_data [NR_CPUS], csd_data);
+
+static DEFINE_PER_CPU(unsigned long, ipi_sent);
+static DEFINE_PER_CPU(unsigned long, ipi_received);
+static DEFINE_PER_CPU(unsigned long, calls_sent);
+static DEFINE_PER_CPU(unsigned long, calls_handled);
+static DEFINE_PER_CPU(unsigned long, resched_received);
+DECLARE_PER_CPU(unsigned long, apic_timer_ticks);
+
+void set_cpu_online(unsigned int cpu, bool online)
+{
+	if (online)
+		__atomic_fetch_or(&cpu_online_mask.bits[cpu / BITS_PER_LONG],
+				  1UL << (cpu % BITS_PER_LONG), __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&cpu_online_mask.bits[cpu / BITS_PER_LONG],
+				   ~(1UL << (cpu % BITS_PER_LONG)), __ATOMIC_SEQ_CST);
+}
+
+static void send_ipi(unsigned int cpu, unsigned int vector)
+{
+	this_cpu_inc(ipi_sent);
+	apic_send_ipi(cpu_to_apicid(cpu), APIC_DM_FIXED | vector);
+}
+
+/* Run everything queued for this CPU; interrupts disabled. */
+static void flush_call_queue(void)
+{
+	struct call_single_data *list, *rev = NULL;
+
+	list = __atomic_exchange_n(this_cpu_ptr(&call_queue), NULL, __ATOMIC_ACQUIRE);
+	/* The queue is a stack: reverse it so calls run in the order sent. */
+	while (list) {
+		struct call_single_data *next = list->next;
+
+		list->next = rev;
+		rev = list;
+		list = next;
+	}
+	while (rev) {
+		struct call_single_data *csd = rev;
+		smp_call_func_t func = csd->func;
+		void *info = csd->info;
+
+		rev = csd->next;
+		this_cpu_inc(calls_handled);
+		if (csd->flags & CSD_SYNC) {
+			func(info);
+			smp_store_release(&csd->flags, 0);
+		} else {
+			smp_store_release(&csd->flags, 0);
+			func(info);
+		}
+	}
+}
+
+static void call_function_interrupt(struct pt_regs *regs)
+{
+	apic_eoi();
+	this_cpu_inc(ipi_received);
+	flush_call_queue();
+}
+
+static void reschedule_interrupt(struct pt_regs *regs)
+{
+	apic_eoi();
+	this_cpu_inc(ipi_received);
+	this_cpu_inc(resched_received);
+	set_preempt_need_resched();	/* do_interrupt() switches on the way out */
+}
+
+/* Wait for a csd to be free again (C3: serve our own queue meanwhile). */
+static void csd_wait(struct call_single_data *csd)
+{
+	while (smp_load_acquire(&csd->flags) & CSD_LOCKED) {
+		if (irqs_disabled())
+			flush_call_queue();
+		cpu_relax();
+	}
+}
+
+static void queue_call(unsigned int cpu, struct call_single_data *csd)
+{
+	struct call_single_data **head = per_cpu_ptr(&call_queue, cpu);
+	struct call_single_data *old = __atomic_load_n(head, __ATOMIC_RELAXED);
+
+	do {
+		csd->next = old;
+	} while (!__atomic_compare_exchange_n(head, &old, csd, true, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+	this_cpu_inc(calls_sent);
+	if (!old)
+		send_ipi(cpu, CALL_FUNCTION_VECTOR);
+}
+
+static void run_local(smp_call_func_t func, void *info)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	func(info);
+	arch_local_irq_restore(flags);
+}
+
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait)
+{
+	struct call_single_data *csd;
+
+	if (cpu >= NR_CPUS || !cpu_online(cpu)) {
+		pr_err_ratelimited("smp_call_function_single: CPU %u is not online\n", cpu);
+		return -ENXIO;
+	}
+	preempt_disable();
+	if (cpu == smp_processor_id()) {
+		run_local(func, info);
+		preempt_enable();
+		return 0;
+	}
+	csd = &this_cpu_ptr(&csd_data)[0][cpu];
+	csd_wait(csd);
+	csd->func = func;
+	csd->info = info;
+	csd->flags = CSD_LOCKED | (wait ? CSD_SYNC : 0);
+	queue_call(cpu, csd);
+	if (wait)
+		csd_wait(csd);
+	preempt_enable();
+	return 0;
+}
+
+void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
+			    void *info, bool wait)
+{
+	struct call_single_data *csds;
+	unsigned int cpu, me;
+
+	WARN_ON_ONCE(wait && in_interrupt());
+	preempt_disable();
+	me = smp_processor_id();
+	csds = this_cpu_ptr(&csd_data)[0];
+	for_each_cpu(cpu, mask) {
+		if (cpu == me || !cpu_online(cpu))
+			continue;
+		csd_wait(&csds[cpu]);
+		csds[cpu].func = func;
+		csds[cpu].info = info;
+		csds[cpu].flags = CSD_LOCKED | (wait ? CSD_SYNC : 0);
+		queue_call(cpu, &csds[cpu]);
+	}
+	if (wait) {
+		for_each_cpu(cpu, mask)
+			if (cpu != me)
+				csd_wait(&csds[cpu]);
+	}
+	preempt_enable();
+}
+
+void smp_call_function(smp_call_func_t func, void *info, bool wait)
+{
+	smp_call_function_many(&cpu_online_mask, func, info, wait);
+}
+
+void on_each_cpu(smp_call_func_t func, void *info, bool wait)
+{
+	preempt_disable();
+	smp_call_function_many(&cpu_online_mask, func, info, wait);
+	run_local(func, info);
+	preempt_enable();
+}
+
+void smp_send_reschedule(unsigned int cpu)
+{
+	if (cpu != smp_processor_id() && cpu_online(cpu))
+		send_ipi(cpu, RESCHEDULE_VECTOR);
+}
+
+/* The buddy allocator's hook: empty every CPU's page cache (process context). */
+static void drain_local_pages_ipi(void *unused)
+{
+	drain_local_pages();
+}
+
+void drain_remote_pages(void)
+{
+	smp_call_function(drain_local_pages_ipi, NULL, true);
+}
+
+/* ---- panic: stop the others, each prints its state once ---- */
+
+static int stopping_cpu = -1;
+static atomic_t cpus_stopped = ATOMIC_INIT(0);
+static int stop_print_lock;
+
+static bool stop_nmi(struct pt_regs *regs)
+{
+	if (READ_ONCE(stopping_cpu) < 0 || (int)smp_processor_id() == stopping_cpu)
+		return false;
+	while (__atomic_exchange_n(&stop_print_lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	printk(KERN_EMERG "CPU %u stopped by CPU %d:\n", smp_processor_id(), stopping_cpu);
+	show_regs(regs);
+	show_backtrace(regs->rbp, regs->rip);
+	__atomic_store_n(&stop_print_lock, 0, __ATOMIC_RELEASE);
+	set_cpu_online(smp_processor_id(), false);
+	atomic_inc(&cpus_stopped);
+	for (;;) {
+		arch_local_irq_disable();
+		halt();
+	}
+}
+
+void smp_send_stop(void)
+{
+	unsigned int cpu, me = smp_processor_id(), others = 0;
+	u64 deadline;
+
+	if (num_online_cpus() < 2)
+		return;
+	WRITE_ONCE(stopping_cpu, (int)me);
+	smp_mb();
+	for_each_online_cpu(cpu) {
+		if (cpu == me)
+			continue;
+		apic_send_ipi(cpu_to_apicid(cpu), APIC_DM_NMI);
+		others++;
+	}
+	/* Give them a moment to print, but never hang the panic on them. */
+	deadline = ktime_get_ns() + 500 * NSEC_PER_MSEC;
+	while ((unsigned int)atomic_read(&cpus_stopped) < others && ktime_get_ns() < deadline)
+		cpu_relax();
+	printk(KERN_EMERG "%d of %u other CPUs stopped\n", atomic_read(&cpus_stopped), others);
+}
+
+void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st)
+{
+	st->ipi_sent = READ_ONCE(per_cpu(ipi_sent, cpu));
+	st->ipi_received = READ_ONCE(per_cpu(ipi_received, cpu));
+	st->calls_sent = READ_ONCE(per_cpu(calls_sent, cpu));
+	st->calls_handled = READ_ONCE(per_cpu(calls_handled, cpu));
+	st->resched_received = READ_ONCE(per_cpu(resched_received, cpu));
+	st->timer_ticks = READ_ONCE(per_cpu(apic_timer_ticks, cpu));
+	st->irqs = READ_ONCE(per_cpu(irq_count, cpu));
+}
+
+void __init smp_init(void)
+{
+	set_irq_handler(CALL_FUNCTION_VECTOR, call_function_interrupt);
+	set_irq_handler(RESCHEDULE_VECTOR, reschedule_interrupt);
+	nmi_handler_hook = stop_nmi;
+	smp_prepare_boot_cpu();
+	smp_boot_cpus();
+}

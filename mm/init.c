@@ -68,16 +68,43 @@ void __init mm_core_init(void)
  * init code traps (and oopses with a backtrace) instead of running
  * whatever the new owner wrote there.
  */
+/*
+ * A loader may put its information block or a boot module in the slack
+ * between two of the kernel's segments (GRUB does), i.e. inside the span
+ * of the __init sections; such a page stays reserved.
+ */
+static bool init_page_in_use(phys_addr_t pa)
+{
+	phys_addr_t end = pa + PAGE_SIZE;
+
+	if (boot_info.info_end > pa && boot_info.info_start < end)
+		return true;
+	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
+		if (boot_info.modules[i].end > pa && boot_info.modules[i].start < end)
+			return true;
+	return false;
+}
+
 void free_initmem(void)
 {
 	unsigned long start = (unsigned long)__init_begin;
 	unsigned long end = (unsigned long)__init_end;
-	unsigned long frames;
+	unsigned long frames = 0, kept = 0;
 
 	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
 		return;
-	memset(__init_begin, 0xcc, end - start);
-	frames = page_alloc_add_range(PHYS_PFN(virt_to_phys(__init_begin)),
-				      PHYS_PFN(virt_to_phys(__init_end)));
-	pr_info("freed %lu KiB of init memory\n", frames << (PAGE_SHIFT - 10));
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		phys_addr_t pa = virt_to_phys((void *)va);
+
+		if (init_page_in_use(pa)) {
+			kept++;
+			continue;
+		}
+		memset((void *)va, 0xcc, PAGE_SIZE);
+		frames += page_alloc_add_range(PHYS_PFN(pa), PHYS_PFN(pa) + 1);
+	}
+	pr_info("freed %lu KiB of init memory", frames << (PAGE_SHIFT - 10));
+	if (kept)
+		pr_cont(" (%lu pages kept: boot loader data inside the image)", kept);
+	pr_cont("\n");
 }

@@ -1003,6 +1003,14 @@ static bool in_freed_init(phys_addr_t pa)
 #ifdef __HOSTED__
 	return false;
 #else
+	phys_addr_t end = pa + PAGE_SIZE;
+
+	/* free_initmem() keeps pages that hold loader data (GRUB uses the gaps). */
+	if (boot_info.info_end > pa && boot_info.info_start < end)
+		return false;
+	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
+		if (boot_info.modules[i].end > pa && boot_info.modules[i].start < end)
+			return false;
 	return pa >= virt_to_phys(__init_begin) && pa < virt_to_phys(__init_end);
 #endif
 }

@@ -80,7 +80,7 @@ judge() {
 ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "${4:-}")
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=$3 ${4:-}")
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
@@ -89,7 +89,7 @@ ktest_bochs() {
 	local log=$logs/$1.log
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	BOCHS_DIR=$out/bochs TIMEOUT=${BOCHS_TIMEOUT:-600} \
-		"$src/scripts/run-bochs.sh" "$2" "ktest=all loglevel=6" >"$log" 2>&1
+		"$src/scripts/run-bochs.sh" "$2" "ktest=all loglevel=6 expect_cpus=${BOCHS_CPUS:-4}" >"$log" 2>&1
 	judge "$1" "$2" "$log" $? 0 Bochs
 }
 

@@ -34,6 +34,9 @@ static inline bool cpu_online(unsigned int cpu)
 	return cpumask_test_cpu(cpu, &cpu_online_mask);
 }
 
+/* Mark @cpu online or offline (the CPU itself, while it starts or stops). */
+void set_cpu_online(unsigned int cpu, bool online);
+
 #define for_each_online_cpu(c)   for_each_cpu(c, &cpu_online_mask)
 #define for_each_possible_cpu(c) for_each_cpu(c, &cpu_possible_mask)
 
@@ -51,17 +54,54 @@ typedef void (*smp_call_func_t)(void *info);
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait);
 
 /**
- * smp_call_function_many() - run @func on every CPU of @mask except this one
+ * smp_call_function_many() - run @func on every online CPU of @mask except this one
+ * @mask: target CPUs (offline CPUs and the caller are skipped)
+ * @func: function, runs in interrupt context with interrupts off on each target
+ * @info: its argument
+ * @wait: return only after every target has run @func
+ *
+ * Sends at most one IPI per target (none to a CPU whose call queue already
+ * has an IPI pending).  May be called with interrupts disabled: while it
+ * waits it serves calls addressed to this CPU, so two CPUs calling each
+ * other cannot deadlock.  Not from interrupt handlers with @wait.
  */
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			    void *info, bool wait);
 
 /**
+ * smp_call_function() - smp_call_function_many() on all other online CPUs
+ */
+void smp_call_function(smp_call_func_t func, void *info, bool wait);
+
+/**
  * on_each_cpu() - run @func on every online CPU, this one included
+ *
+ * The local call runs with interrupts disabled, like the remote ones.
  */
 void on_each_cpu(smp_call_func_t func, void *info, bool wait);
 
 /* Stop every other CPU (panic path): NMI IPI, they print their state and halt. */
 void smp_send_stop(void);
+
+/**
+ * smp_init() - bring up the interrupt controllers and every CPU the firmware lists
+ *
+ * Called once by start_kernel() after the scheduler is initialised.
+ */
+void smp_init(void);
+
+/* Per-CPU counters of the cross-CPU machinery (for `cpus`, tests, benches). */
+struct smp_cpu_stats {
+	unsigned long ipi_sent;		/* IPIs this CPU sent (all kinds) */
+	unsigned long ipi_received;	/* IPIs it took (call, reschedule) */
+	unsigned long calls_sent;	/* cross-calls it queued for others */
+	unsigned long calls_handled;	/* cross-calls it ran for others */
+	unsigned long resched_received;
+	unsigned long timer_ticks;
+	unsigned long irqs;		/* all interrupts taken */
+};
+
+/** smp_cpu_stats() - a snapshot of @cpu's counters */
+void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st);
 
 #endif

@@ -103,7 +103,7 @@ static int count_under_lock(void *arg)
 /* Two threads per CPU hammer one counter; the total must be exact. */
 static void test_spinlock_counter_all_cpus(struct ktest *t)
 {
-	struct counter_ctx c = { .lock = __SPIN_LOCK_UNLOCKED(c.lock), .rounds = 20000 };
+	struct counter_ctx c = { .lock = __SPIN_LOCK_UNLOCKED(c.lock), .rounds = 2000 };
 	struct task_struct *k[2 * NR_CPUS];
 	unsigned int n = 0, cpu;
 

@@ -9,6 +9,7 @@
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
+#include <exo/string.h>
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/preempt.h>
@@ -16,7 +17,7 @@
 #include <asm/setup.h>
 #include <asm/traps.h>
 
-extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
+extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[], __per_cpu_bsp[];
 extern char _boot_start[], _end[];
 
 /* Must be first in the per-CPU area: this_cpu_ptr() reads it. */
@@ -54,8 +55,12 @@ void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys);
 
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys)
 {
-	/* The boot CPU uses the template itself as its per-CPU area. */
-	setup_percpu_base(0, (unsigned long)__per_cpu_load);
+	/*
+	 * The boot CPU's area is the copy in .bss (head.S zeroed it); the
+	 * template itself stays pristine for the APs.
+	 */
+	memcpy(__per_cpu_bsp, __per_cpu_load, __per_cpu_end - __per_cpu_start);
+	setup_percpu_base(0, (unsigned long)__per_cpu_bsp);
 	early_console_init();
 	parse_boot_info(magic, info_phys);
 	idt_init();

@@ -82,7 +82,7 @@ SECTIONS
 	. = ALIGN(4096);
 	_edata = .;
 
-	/* Template and boot CPU copy of the per-CPU area (never freed). */
+	/* Template of the per-CPU area: every CPU's area starts as a copy. */
 	__per_cpu_load = .;
 	.data..percpu 0 : AT(__per_cpu_load - KVMA) {
 		__per_cpu_start = .;
@@ -134,6 +134,13 @@ SECTIONS
 		*(.bss..stack)
 		*(.bss .bss.[0-9a-zA-Z_]*)
 		*(COMMON)
+		/*
+		 * The boot CPU's per-CPU area: a copy of the template, so the
+		 * template keeps its initial values for the APs' copies.
+		 */
+		. = ALIGN(4096);
+		__per_cpu_bsp = .;
+		. += __per_cpu_end - __per_cpu_start;
 		. = ALIGN(4096);
 		__bss_end = .;
 	}

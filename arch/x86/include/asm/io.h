@@ -64,4 +64,14 @@ static __always_inline void writeb(u8 v, volatile void __iomem *addr)
 	*(volatile u8 __force *)addr = v;
 }
 
+/**
+ * ioremap() - kernel address of device memory [@pa, @pa + @size)
+ *
+ * Return: the mapping, or NULL (logged) when the range cannot be mapped.
+ */
+void __iomem *ioremap(phys_addr_t pa, size_t size);
+
+/** iounmap() - release an ioremap() mapping */
+void iounmap(volatile void __iomem *addr);
+
 #endif /* _ASM_X86_IO_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* x86 side of SMP: logical CPU number <-> APIC ID, AP bring-up. */
+#ifndef _ASM_X86_SMP_H
+#define _ASM_X86_SMP_H
+
+#include <exo/percpu.h>
+#include <exo/types.h>
+
+/* APIC ID of each logical CPU (index 0 = the boot CPU). */
+extern u32 x86_cpu_to_apicid[NR_CPUS];
+
+static inline u32 cpu_to_apicid(unsigned int cpu)
+{
+	return x86_cpu_to_apicid[cpu];
+}
+
+/* What `cpus` shows of each CPU, filled by the CPU itself when it starts. */
+#define CPU_FEAT_PCID		0x01
+#define CPU_FEAT_INVPCID	0x02
+#define CPU_FEAT_X2APIC		0x04
+#define CPU_FEAT_PDPE1GB	0x08
+#define CPU_FEAT_SMEP		0x10
+#define CPU_FEAT_SMAP		0x20
+#define CPU_FEAT_NX		0x40
+
+enum cpu_state { CPU_STATE_ABSENT, CPU_STATE_BOOTING, CPU_STATE_ONLINE, CPU_STATE_DEAD };
+
+struct cpu_info {
+	u32 apic_id;
+	enum cpu_state state;
+	unsigned int family, model;
+	unsigned int features;		/* CPU_FEAT_* */
+	u64 tsc_khz;
+};
+
+extern struct cpu_info cpu_data[NR_CPUS];
+
+/**
+ * smp_prepare_boot_cpu() - ACPI tables, MADT, boot CPU's APIC, I/O APIC
+ *
+ * Called once from start_kernel() after memory is up.  Never fails: without
+ * a usable MADT or APIC the kernel stays on one CPU.
+ */
+void smp_prepare_boot_cpu(void);
+
+/**
+ * smp_boot_cpus() - start every CPU the MADT lists (INIT-SIPI-SIPI)
+ *
+ * A CPU that does not answer in time is reported and skipped.
+ */
+void smp_boot_cpus(void);
+
+#endif /* _ASM_X86_SMP_H */

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bringing up the application processors.
+ *
+ * smp_prepare_boot_cpu() reads the ACPI tables, turns the MADT into the set
+ * of possible CPUs (logical 0 is always the boot CPU; the others follow in
+ * MADT order), enables the boot CPU's local APIC and timer and masks the
+ * I/O APICs.  smp_boot_cpus() then starts the APs one at a time:
+ *
+ *   BSP: per-CPU area (copy of the pristine template), stack, trampoline
+ *        parameters; INIT, 10 ms, STARTUP, 200 us, STARTUP; wait for the
+ *        AP's call-in (bounded: a silent CPU is reported and skipped).
+ *   AP:  trampoline -> long mode -> secondary_startup_64(): kernel CR3 and
+ *        CR4, per-CPU base, GDT/TSS/IDT, local APIC, idle thread; marks
+ *        itself online, starts its tick and enters the idle loop.
+ *
+ * One AP at a time keeps the trampoline and its parameter block simple:
+ * nothing else touches them while an AP is starting.
+ */
+#define pr_fmt(fmt) "smpboot: " fmt
+
+#include <exo/acpi.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/memblock.h>
+#include <exo/page_alloc.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
+#include <asm/smp.h>
+
+#define AP_STACK_SIZE		KTHREAD_STACK_SIZE
+#define AP_CALLIN_TIMEOUT_MS	2000
+
+struct trampoline_params {
+	u16 gdt_limit;
+	u32 gdt_base;
+	u16 pad0;
+	u32 pm_offset;
+	u16 pm_sel;
+	u16 pad1;
+	u32 lm_offset;
+	u16 lm_sel;
+	u16 pad2;
+	u32 cr3;
+	u32 efer;
+	u32 cr0;
+	u32 cpu;
+	u64 stack;
+	u64 entry;
+} __packed;
+
+extern const char trampoline_start[], trampoline_end[], trampoline_params[];
+extern const char tr_gdt[], tr_pm32[], tr_lm64[];
+extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
+
+u32 x86_cpu_to_apicid[NR_CPUS];
+struct madt_info acpi_madt;
+bool acpi_madt_valid;
+struct cpu_info cpu_data[NR_CPUS];
+
+static phys_addr_t tramp_phys;
+static phys_addr_t tramp_pgtable;	/* PML4 of the trampoline's page table */
+static unsigned long kernel_cr3, bsp_cr4;
+static void *ap_stack[NR_CPUS];
+static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
+static u64 smp_boot_ns;
+
+void __noreturn secondary_startup_64(unsigned int cpu);
+
+static void cpu_collect_info(unsigned int cpu)
+{
+	struct cpu_info *c = &cpu_data[cpu];
+	u32 a, b, cx, d, max;
+
+	c->apic_id = read_apic_id();
+	cpuid_count(0, 0, &max, &b, &cx, &d);
+	cpuid_count(1, 0, &a, &b, &cx, &d);
+	c->family = (a >> 8) & 0xf;
+	c->model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
+	if (cx & (1u << 17))
+		c->features |= CPU_FEAT_PCID;
+	if (cx & (1u << 21))
+		c->features |= CPU_FEAT_X2APIC;
+	if (max >= 7) {
+		cpuid_count(7, 0, &a, &b, &cx, &d);
+		if (b & (1u << 10))
+			c->features |= CPU_FEAT_INVPCID;
+		if (b & (1u << 7))
+			c->features |= CPU_FEAT_SMEP;
+		if (b & (1u << 20))
+			c->features |= CPU_FEAT_SMAP;
+	}
+	cpuid_count(0x80000000, 0, &max, &b, &cx, &d);
+	if (max >= 0x80000001) {
+		cpuid_count(0x80000001, 0, &a, &b, &cx, &d);
+		if (d & (1u << 26))
+			c->features |= CPU_FEAT_PDPE1GB;
+		if (d & (1u << 20))
+			c->features |= CPU_FEAT_NX;
+	}
+	c->tsc_khz = tsc_khz;
+}
+
+/* The possible CPUs from the MADT, the boot CPU first. */
+static void __init build_cpu_map(void)
+{
+	u32 bsp = read_apic_id();
+	unsigned int n = 1;
+
+	x86_cpu_to_apicid[0] = bsp;
+	for (unsigned int i = 0; i < acpi_madt.nr_cpus && n < NR_CPUS; i++) {
+		if (acpi_madt.apic_ids[i] == bsp)
+			continue;
+		x86_cpu_to_apicid[n] = acpi_madt.apic_ids[i];
+		cpumask_set_cpu(n, &cpu_possible_mask);
+		n++;
+	}
+	nr_cpu_ids = n;
+	if (acpi_madt.nr_ignored)
+		pr_warn("%u CPUs beyond NR_CPUS=%u are ignored\n", acpi_madt.nr_ignored, NR_CPUS);
+}
+
+void __init smp_prepare_boot_cpu(void)
+{
+	const struct acpi_table_header *h;
+
+	if (!acpi_table_init() && (h = acpi_get_table("APIC", 0)) &&
+	    !acpi_parse_madt((const void *)h, h->length, &acpi_madt)) {
+		acpi_madt_valid = true;
+		pr_info("MADT: %u CPUs (%u disabled), %u I/O APICs, %u overrides, %u NMI entries\n",
+			acpi_madt.nr_cpus, acpi_madt.nr_disabled, acpi_madt.nr_ioapics,
+			acpi_madt.nr_overrides, acpi_madt.nr_nmis);
+	} else {
+		pr_warn("no usable MADT: one CPU, no I/O APIC\n");
+	}
+	cpu_data[0].state = CPU_STATE_ONLINE;
+	if (apic_init_bsp(acpi_madt_valid ? acpi_madt.lapic_address : 0))
+		return;
+	cpu_collect_info(0);
+	apic_setup_lint_nmi(0);
+	if (acpi_madt_valid)
+		build_cpu_map();
+	else
+		x86_cpu_to_apicid[0] = read_apic_id();
+	ioapic_init();
+	apic_timer_calibrate();
+	apic_timer_start();
+}
+
+/* Identity map of the first 2 MiB + the kernel half of the current PML4. */
+static int __init build_trampoline_pgtable(void)
+{
+	u64 *pml4, *pdpt, *pd, *kpml4;
+	struct page *pg = alloc_pages(GFP_DMA32 | __GFP_ZERO, 2);
+
+	if (!pg)
+		return -ENOMEM;
+	tramp_pgtable = page_to_phys(pg);
+	pml4 = phys_to_virt(tramp_pgtable);
+	pdpt = pml4 + 512;
+	pd = pdpt + 512;
+	kpml4 = phys_to_virt(read_cr3() & ~0xfffUL & ((1UL << 52) - 1));
+	memcpy(pml4 + 256, kpml4 + 256, 256 * sizeof(u64));
+	pml4[0] = virt_to_phys(pdpt) | 0x3;	/* present, writable */
+	pdpt[0] = virt_to_phys(pd) | 0x3;
+	pd[0] = 0x0 | 0x83;			/* 2 MiB page at 0, executable */
+	return 0;
+}
+
+static int __init setup_trampoline(void)
+{
+	size_t len = trampoline_end - trampoline_start;
+	char *t;
+	struct trampoline_params *p;
+
+	tramp_phys = memblock_alloc_low(PAGE_SIZE, PAGE_SIZE, "SMP trampoline");
+	if (!tramp_phys || len > PAGE_SIZE) {
+		pr_err("no page below 1 MiB for the trampoline: one CPU only\n");
+		return -ENOMEM;
+	}
+	if (build_trampoline_pgtable()) {
+		pr_err("no memory for the trampoline page table: one CPU only\n");
+		return -ENOMEM;
+	}
+	t = phys_to_virt(tramp_phys);
+	memcpy(t, trampoline_start, len);
+	p = (void *)(t + (trampoline_params - trampoline_start));
+	p->gdt_base = tramp_phys + (tr_gdt - trampoline_start);
+	p->pm_offset = tramp_phys + (tr_pm32 - trampoline_start);
+	p->lm_offset = tramp_phys + (tr_lm64 - trampoline_start);
+	p->cr3 = tramp_pgtable;
+	p->efer = rdmsr(MSR_EFER) & (0x100 | EFER_NXE);		/* LME, NXE */
+	p->cr0 = read_cr0();
+	p->entry = (unsigned long)secondary_startup_64;
+	kernel_cr3 = read_cr3();
+	bsp_cr4 = read_cr4();
+	return 0;
+}
+
+static struct trampoline_params *tramp_params(void)
+{
+	return phys_to_virt(tramp_phys + (trampoline_params - trampoline_start));
+}
+
+void __noreturn secondary_startup_64(unsigned int cpu)
+{
+	write_cr3(kernel_cr3);
+	write_cr4(bsp_cr4);
+	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
+	cpu_init_descriptors(cpu);
+	apic_init_ap();
+	apic_setup_lint_nmi(cpu);
+	cpu_collect_info(cpu);
+	if (sched_init_ap(cpu, ap_stack[cpu], AP_STACK_SIZE)) {
+		smp_store_release(&ap_callin, -ENOMEM);
+		for (;;)
+			halt();
+	}
+	cpu_data[cpu].state = CPU_STATE_ONLINE;
+	set_cpu_online(cpu, true);
+	smp_store_release(&ap_callin, 1);
+	apic_timer_start();
+	cpu_startup_entry(cpu);
+}
+
+static int __init alloc_ap_resources(unsigned int cpu)
+{
+	size_t size = __per_cpu_end - __per_cpu_start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
+	unsigned long area = __get_free_pages(GFP_KERNEL, order);
+
+	if (!ap_stack[cpu])
+		ap_stack[cpu] = (void *)__get_free_pages(GFP_KERNEL, ilog2(AP_STACK_SIZE / PAGE_SIZE));
+	if (!area || !ap_stack[cpu]) {
+		if (area)
+			free_pages(area, order);
+		return -ENOMEM;
+	}
+	memcpy((void *)area, __per_cpu_load, size);
+	__per_cpu_offset[cpu] = area;
+	return 0;
+}
+
+static int __init start_ap(unsigned int cpu)
+{
+	u32 apic_id = cpu_to_apicid(cpu);
+	struct trampoline_params *p = tramp_params();
+	u32 sipi = APIC_DM_STARTUP | (u32)(tramp_phys >> PAGE_SHIFT);
+	u64 deadline;
+	int err;
+
+	err = alloc_ap_resources(cpu);
+	if (err) {
+		pr_err("CPU %u (APIC %u): no memory for its stack or per-CPU area\n", cpu, apic_id);
+		return err;
+	}
+	p->cpu = cpu;
+	p->stack = (unsigned long)ap_stack[cpu] + AP_STACK_SIZE;
+	ap_callin = 0;
+	cpu_data[cpu].state = CPU_STATE_BOOTING;
+	smp_mb();
+
+	apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+	mdelay(10);
+	apic_send_ipi(apic_id, sipi);
+	udelay(200);
+	if (!READ_ONCE(ap_callin)) {
+		apic_send_ipi(apic_id, sipi);
+		udelay(200);
+	}
+	deadline = ktime_get_ns() + AP_CALLIN_TIMEOUT_MS * NSEC_PER_MSEC;
+	while (!smp_load_acquire(&ap_callin) && ktime_get_ns() < deadline)
+		cpu_relax();
+	if (smp_load_acquire(&ap_callin) > 0)
+		return 0;
+	cpu_data[cpu].state = CPU_STATE_DEAD;
+	if (!ap_callin) {
+		/* Park it again so it cannot wake up later on reused parameters. */
+		apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+		pr_err("CPU %u (APIC %u) did not answer within %u ms: skipped\n", cpu, apic_id,
+		       AP_CALLIN_TIMEOUT_MS);
+		return -ETIMEDOUT;
+	}
+	pr_err("CPU %u (APIC %u) failed to start (%d): skipped\n", cpu, apic_id, ap_callin);
+	return ap_callin;
+}
+
+void __init smp_boot_cpus(void)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int cpu;
+
+	if (!IS_ENABLED(CONFIG_SMP) || nr_cpu_ids < 2 || !acpi_madt_valid)
+		goto out;
+	if (setup_trampoline())
+		goto out;
+	for_each_possible_cpu(cpu) {
+		if (cpu != 0)
+			start_ap(cpu);
+	}
+	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
+out:
+	smp_boot_ns = ktime_get_ns() - t0;
+	pr_info("%u of %u CPUs online (%llu us)\n", num_online_cpus(), nr_cpu_ids,
+		smp_boot_ns / 1000);
+}
+
+static const char *const state_names[] = {
+	[CPU_STATE_ABSENT] = "absent", [CPU_STATE_BOOTING] = "booting",
+	[CPU_STATE_ONLINE] = "online", [CPU_STATE_DEAD] = "dead",
+};
+
+static int cmd_cpus(int argc, char **argv)
+{
+	static const char *const feat[] = { "pcid", "invpcid", "x2apic", "pdpe1gb",
+					    "smep", "smap", "nx" };
+	unsigned int cpu;
+
+	printk("%u CPUs online of %u possible, APIC mode %s, timer %llu Hz\n",
+	       num_online_cpus(), nr_cpu_ids, x2apic_mode ? "x2APIC" : "xAPIC",
+	       (unsigned long long)APIC_TIMER_HZ);
+	printk("CPU APIC state    TSC MHz  ticks    irqs     IPIs-tx  IPIs-rx  calls   features\n");
+	for_each_possible_cpu(cpu) {
+		struct cpu_info *c = &cpu_data[cpu];
+		struct smp_cpu_stats st;
+		char f[64];
+		size_t n = 0;
+
+		smp_cpu_stats(cpu, &st);
+		f[0] = 0;
+		for (unsigned int i = 0; i < ARRAY_SIZE(feat); i++)
+			if (c->features & (1u << i))
+				n += snprintf(f + n, sizeof(f) - n, "%s ", feat[i]);
+		printk("%3u %4u %-8s %4llu.%03llu %-8lu %-8lu %-8lu %-8lu %-7lu %s\n", cpu,
+		       cpu_to_apicid(cpu), state_names[c->state], c->tsc_khz / 1000,
+		       c->tsc_khz % 1000, st.timer_ticks, st.irqs, st.ipi_sent, st.ipi_received,
+		       st.calls_handled, f);
+	}
+	return 0;
+}
+DEFINE_SHELL_CMD(cpus, "CPUs: APIC IDs, state, TSC, features, IPI counters", cmd_cpus);

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AP start-up trampoline.  smpboot.c copies this blob to a page below
+ * 1 MiB and fills in the parameter block at its end; a STARTUP IPI starts
+ * the AP in real mode at CS = page >> 4, IP = 0.  The blob is position
+ * independent: every absolute address it needs is in the parameter block.
+ *
+ *   real mode -> protected mode (flat GDT) -> PAE + trampoline CR3 + EFER
+ *   -> paging -> long mode (still on the identity-mapped low page)
+ *   -> jump to secondary_startup_64(cpu) in the higher half on its own stack.
+ *
+ * The trampoline page table identity-maps the first 2 MiB and shares the
+ * kernel half of the kernel's PML4, so the jump lands in mapped code.
+ */
+#include <asm/page.h>
+
+#define TR(x)	((x) - trampoline_start)
+
+	.section .rodata, "a"
+	.balign	16
+	.globl	trampoline_start, trampoline_end, trampoline_params
+	.globl	tr_gdt, tr_pm32, tr_lm64
+	.code16
+trampoline_start:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	xorl	%ebx, %ebx			/* ebx = linear base of this page */
+	movw	%ax, %bx
+	shll	$4, %ebx
+	lgdtl	TR(tr_gdt_ptr)
+	movl	%cr0, %eax
+	orl	$1, %eax			/* PE */
+	movl	%eax, %cr0
+	ljmpl	*TR(tr_pm_jump)
+
+	.code32
+tr_pm32:
+	movl	$0x10, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	$0x20, %eax			/* PAE */
+	movl	%eax, %cr4
+	movl	TR(tr_cr3)(%ebx), %eax
+	movl	%eax, %cr3
+	movl	$0xc0000080, %ecx		/* EFER: LME, NXE as on the BSP */
+	movl	TR(tr_efer)(%ebx), %eax
+	xorl	%edx, %edx
+	wrmsr
+	movl	TR(tr_cr0)(%ebx), %eax		/* PG, WP, PE, ... as on the BSP */
+	movl	%eax, %cr0
+	ljmpl	*TR(tr_lm_jump)(%ebx)
+
+	.code64
+tr_lm64:
+	movl	%ebx, %ebx			/* upper half undefined after the mode switch */
+	movq	TR(tr_stack)(%rbx), %rsp
+	movl	TR(tr_cpu)(%rbx), %edi
+	movq	TR(tr_entry)(%rbx), %rax
+	xorl	%ebp, %ebp
+	pushq	$0				/* end of the frame-pointer chain */
+	jmpq	*%rax
+
+	.balign	8
+tr_gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff		/* 0x08: 32-bit code */
+	.quad	0x00cf92000000ffff		/* 0x10: data */
+	.quad	0x00af9a000000ffff		/* 0x18: 64-bit code */
+tr_gdt_end:
+
+/* Parameter block, filled in by smpboot.c (struct trampoline_params). */
+	.balign	8
+trampoline_params:
+tr_gdt_ptr:
+	.short	tr_gdt_end - tr_gdt - 1
+	.long	0				/* base: page + TR(tr_gdt) */
+	.short	0
+tr_pm_jump:
+	.long	0				/* page + TR(tr_pm32) */
+	.short	0x08
+	.short	0
+tr_lm_jump:
+	.long	0				/* page + TR(tr_lm64) */
+	.short	0x18
+	.short	0
+tr_cr3:
+	.long	0
+tr_efer:
+	.long	0
+tr_cr0:
+	.long	0
+tr_cpu:
+	.long	0
+tr_stack:
+	.quad	0
+tr_entry:
+	.quad	0
+trampoline_end:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ACPI static tables: just enough to find the CPUs and interrupt
+ * controllers (MADT) and to let drivers look up other tables (MCFG, HPET).
+ *
+ * drivers/acpi/tables.c finds the RSDP (boot loader copy, loader pointer,
+ * or the BIOS-area scan), walks the XSDT (or RSDT) and verifies every
+ * checksum; drivers/acpi/madt.c turns the MADT into struct madt_info.  A
+ * missing or malformed table is reported and the kernel boots with one CPU
+ * and without the I/O APIC rather than trusting it.
+ */
+#ifndef _EXO_ACPI_H
+#define _EXO_ACPI_H
+
+#include <exo/types.h>
+#include <exo/compiler.h>
+#include <exo/percpu.h>
+
+struct acpi_rsdp {
+	char signature[8];		/* "RSD PTR " */
+	u8 checksum;			/* first 20 bytes sum to 0 */
+	char oem_id[6];
+	u8 revision;			/* 0: ACPI 1.0 (RSDT only), 2+: XSDT */
+	u32 rsdt_address;
+	u32 length;			/* revision >= 2 */
+	u64 xsdt_address;
+	u8 extended_checksum;		/* whole structure sums to 0 */
+	u8 reserved[3];
+} __packed;
+
+struct acpi_table_header {
+	char signature[4];
+	u32 length;			/* of the whole table, header included */
+	u8 revision;
+	u8 checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	u32 creator_id;
+	u32 creator_revision;
+} __packed;
+
+struct acpi_table_madt {
+	struct acpi_table_header header;
+	u32 lapic_address;
+	u32 flags;			/* bit 0: 8259 PICs present */
+	/* variable-length entries follow */
+} __packed;
+
+/* MADT entry types. */
+#define ACPI_MADT_LAPIC			0
+#define ACPI_MADT_IOAPIC		1
+#define ACPI_MADT_INT_OVERRIDE		2
+#define ACPI_MADT_NMI_SOURCE		3
+#define ACPI_MADT_LAPIC_NMI		4
+#define ACPI_MADT_LAPIC_OVERRIDE	5
+#define ACPI_MADT_X2APIC		9
+#define ACPI_MADT_X2APIC_NMI		10
+
+#define ACPI_MADT_ENABLED		0x1	/* LAPIC/x2APIC flags */
+#define ACPI_MADT_ONLINE_CAPABLE	0x2
+
+struct acpi_madt_entry {
+	u8 type;
+	u8 length;
+} __packed;
+
+#define MADT_MAX_IOAPICS	8
+#define MADT_MAX_OVERRIDES	16
+#define MADT_MAX_NMIS		8
+
+struct madt_ioapic {
+	u32 id;
+	u32 address;
+	u32 gsi_base;
+};
+
+struct madt_override {
+	u8 bus_irq;			/* ISA IRQ */
+	u32 gsi;
+	u16 flags;			/* MPS INTI polarity / trigger */
+};
+
+struct madt_lapic_nmi {
+	u32 acpi_uid;			/* 0xff / 0xffffffff: all processors */
+	u8 lint;			/* LINT0 or LINT1 */
+	u16 flags;
+};
+
+/* What the MADT says, validated. */
+struct madt_info {
+	u64 lapic_address;
+	bool has_8259;
+	unsigned int nr_cpus;			/* enabled CPUs kept (<= NR_CPUS) */
+	unsigned int nr_ignored;		/* enabled CPUs beyond NR_CPUS */
+	unsigned int nr_disabled;		/* entries neither enabled nor online-capable */
+	u32 apic_ids[NR_CPUS];			/* [0] is the first listed, not the BSP */
+	unsigned int nr_ioapics;
+	struct madt_ioapic ioapics[MADT_MAX_IOAPICS];
+	unsigned int nr_overrides;
+	struct madt_override overrides[MADT_MAX_OVERRIDES];
+	unsigned int nr_nmis;
+	struct madt_lapic_nmi nmis[MADT_MAX_NMIS];
+};
+
+/**
+ * acpi_checksum_ok() - do @len bytes at @p sum to zero (mod 256)?
+ */
+bool acpi_checksum_ok(const void *p, size_t len);
+
+/**
+ * acpi_validate_rsdp() - check an RSDP's signature, checksums and length
+ * @rsdp: candidate structure
+ * @avail: bytes readable at @rsdp
+ *
+ * Return: 0, or -EINVAL (with a log line naming what is wrong).
+ */
+int acpi_validate_rsdp(const struct acpi_rsdp *rsdp, size_t avail);
+
+/**
+ * acpi_table_init() - find the RSDP and the root table, check them
+ *
+ * Return: 0, -ENOENT when there is no ACPI, -EINVAL when it is malformed.
+ * Either failure is logged; acpi_get_table() then finds nothing.
+ */
+int acpi_table_init(void);
+
+/**
+ * acpi_get_table() - look up a table by signature
+ * @sig: four-character signature, e.g. "APIC" (the MADT) or "MCFG"
+ * @instance: 0 for the first table with that signature, 1 for the next ...
+ *
+ * Only tables whose length is sane and whose checksum is right are
+ * returned.  Return: the table in the kernel's address space, or NULL.
+ */
+const struct acpi_table_header *acpi_get_table(const char *sig, unsigned int instance);
+
+/**
+ * acpi_parse_madt() - validate a MADT and extract CPUs and interrupt controllers
+ * @madt: the table
+ * @len: bytes readable at @madt (the header's length must fit in it)
+ * @info: filled on success; cleared first
+ *
+ * Every entry is bounds-checked; entries of unknown type are skipped, a
+ * zero or overrunning entry length ends the walk with an error.  Enabled
+ * CPUs beyond NR_CPUS and duplicate APIC IDs are counted and reported.
+ * Return: 0, or -EINVAL for a table that cannot be trusted.
+ */
+int acpi_parse_madt(const struct acpi_table_madt *madt, size_t len, struct madt_info *info);
+
+/* The parsed MADT of this machine (valid after acpi_table_init() and smp_prepare). */
+extern struct madt_info acpi_madt;
+extern bool acpi_madt_valid;
+
+/* Architecture hook: the kernel address of physical [pa, pa + len). */
+void *acpi_os_map(phys_addr_t pa, size_t len);
+
+#endif /* _EXO_ACPI_H */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of SMP bring-up and cross-CPU calls: every CPU the firmware lists is
+ * online and answers, calls reach exactly their targets, synchronous and
+ * asynchronous calls complete, two CPUs calling each other with interrupts
+ * off do not deadlock, the tick runs everywhere, and a storm of calls
+ * between every pair of CPUs loses nothing.
+ */
+#include <exo/acpi.h>
+#include <exo/atomic.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/ktest.h>
+#include <exo/page_alloc.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/time.h>
+
+static unsigned int expect_cpus;
+
+/* check.sh passes expect_cpus=N, the -smp it gave QEMU or Bochs. */
+static int __init expect_cpus_setup(const char *val)
+{
+	unsigned long n;
+
+	if (!kstrtoul(val, 10, &n))
+		expect_cpus = n;
+	return 0;
+}
+__setup("expect_cpus=", expect_cpus_setup);
+
+static void test_cpus_online(struct ktest *t)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_LT(t, cpu, nr_cpu_ids);
+		n++;
+	}
+	KTEST_EXPECT_EQ(t, n, num_online_cpus());
+	KTEST_EXPECT_TRUE(t, cpu_online(0));
+	if (acpi_madt_valid)
+		KTEST_EXPECT_EQ(t, num_online_cpus(), min_t(unsigned int, acpi_madt.nr_cpus, NR_CPUS));
+	if (expect_cpus)
+		KTEST_EXPECT_EQ(t, num_online_cpus(), min_t(unsigned int, expect_cpus, NR_CPUS));
+	else
+		ktest_log(t, "no expect_cpus= given; %u CPUs online", num_online_cpus());
+}
+
+static void record_cpu(void *arg)
+{
+	unsigned int *where = arg;
+
+	where[smp_processor_id()] = smp_processor_id() + 1;
+	if (!irqs_disabled())
+		where[smp_processor_id()] = 1000;	/* must run with interrupts off */
+}
+
+static void test_every_cpu_answers(struct ktest *t)
+{
+	unsigned int where[NR_CPUS], cpu;
+
+	memset(where, 0, sizeof(where));
+	for_each_online_cpu(cpu)
+		KTEST_EXPECT_EQ(t, smp_call_function_single(cpu, record_cpu, where, true), 0);
+	for_each_online_cpu(cpu)
+		KTEST_EXPECT_EQ(t, where[cpu], cpu + 1);
+	/* Error path: a CPU that is not online. */
+	KTEST_EXPECT_EQ(t, smp_call_function_single(NR_CPUS, record_cpu, where, true), -ENXIO);
+	if (num_online_cpus() < NR_CPUS)
+		KTEST_EXPECT_EQ(t, smp_call_function_single(NR_CPUS - 1, record_cpu, where, true),
+				-ENXIO);
+}
+
+static atomic_t hits[NR_CPUS];
+
+static void count_hit(void *unused)
+{
+	atomic_inc(&hits[smp_processor_id()]);
+}
+
+static void clear_hits(void)
+{
+	for (unsigned int i = 0; i < NR_CPUS; i++)
+		atomic_set(&hits[i], 0);
+}
+
+/* Exactly the CPUs of @mask other than the caller were hit, once. */
+static void check_hits(struct ktest *t, const struct cpumask *mask, unsigned int me, bool self)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		int want = cpu_online(cpu) && cpumask_test_cpu(cpu, mask) && (cpu != me || self);
+
+		KTEST_EXPECT_EQ(t, atomic_read(&hits[cpu]), want);
+	}
+}
+
+static void test_call_many_targets(struct ktest *t)
+{
+	struct cpumask mask;
+	unsigned int me, cpu;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+	preempt_disable();
+	me = smp_processor_id();
+	/* Each CPU alone, then the odd ones, then everyone; sync calls. */
+	for_each_online_cpu(cpu) {
+		cpumask_clear(&mask);
+		cpumask_set_cpu(cpu, &mask);
+		clear_hits();
+		smp_call_function_many(&mask, count_hit, NULL, true);
+		check_hits(t, &mask, me, false);
+	}
+	cpumask_clear(&mask);
+	for_each_online_cpu(cpu)
+		if (cpu & 1)
+			cpumask_set_cpu(cpu, &mask);
+	clear_hits();
+	smp_call_function_many(&mask, count_hit, NULL, true);
+	check_hits(t, &mask, me, false);
+	clear_hits();
+	on_each_cpu(count_hit, NULL, true);
+	check_hits(t, &cpu_online_mask, me, true);
+	/* Asynchronous: returns at once, every target runs it soon. */
+	clear_hits();
+	smp_call_function(count_hit, NULL, false);
+	for (u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC; ktime_get_ns() < end;) {
+		unsigned int done = 0;
+
+		for_each_online_cpu(cpu)
+			done += atomic_read(&hits[cpu]);
+		if (done == num_online_cpus() - 1)
+			break;
+		cpu_relax();
+	}
+	check_hits(t, &cpu_online_mask, me, false);
+	preempt_enable();
+}
+
+struct crossfire {
+	atomic_t ready;
+	atomic_t done;
+	unsigned int cpus[2];
+	unsigned int got[2];
+};
+
+static void mark_got(void *arg)
+{
+	unsigned int *got = arg;
+
+	(*got)++;
+}
+
+/* Both threads call the other CPU, waiting, with interrupts off (C3). */
+static int crossfire_fn(void *arg)
+{
+	struct crossfire *c = arg;
+	unsigned int me = smp_processor_id() == c->cpus[0] ? 0 : 1;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	atomic_inc(&c->ready);
+	while (atomic_read(&c->ready) < 2)
+		cpu_relax();
+	for (int i = 0; i < 100; i++)
+		smp_call_function_single(c->cpus[!me], mark_got, &c->got[!me], true);
+	local_irq_restore(flags);
+	atomic_inc(&c->done);
+	return 0;
+}
+
+static void test_calls_with_irqs_off(struct ktest *t)
+{
+	struct crossfire c = { .ready = ATOMIC_INIT(0), .done = ATOMIC_INIT(0) };
+	struct task_struct *k[2];
+
+	if (num_online_cpus() < 3)
+		KTEST_SKIP(t, "needs 3 or more CPUs (two besides the test thread)");
+	c.cpus[0] = 1;
+	c.cpus[1] = 2;
+	for (int i = 0; i < 2; i++) {
+		k[i] = kthread_create(crossfire_fn, &c, "ktest-xfire%d", i);
+		KTEST_ASSERT_NOT_NULL(t, k[i]);
+		kthread_bind(k[i], c.cpus[i]);
+	}
+	wake_up_process(k[0]);
+	wake_up_process(k[1]);
+	KTEST_EXPECT_EQ(t, kthread_join(k[0]), 0);
+	KTEST_EXPECT_EQ(t, kthread_join(k[1]), 0);
+	KTEST_EXPECT_EQ(t, c.got[0], 100);
+	KTEST_EXPECT_EQ(t, c.got[1], 100);
+}
+
+static void test_tick_everywhere(struct ktest *t)
+{
+	struct smp_cpu_stats before[NR_CPUS], after;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		smp_cpu_stats(cpu, &before[cpu]);
+	msleep(60);
+	for_each_online_cpu(cpu) {
+		smp_cpu_stats(cpu, &after);
+		KTEST_EXPECT_GT(t, after.timer_ticks, before[cpu].timer_ticks);
+	}
+}
+
+/* The storm: every CPU sends ROUNDS calls to every other CPU. */
+#define STORM_ROUNDS 500
+
+static atomic_t storm_count[NR_CPUS][NR_CPUS];
+static atomic_t storm_go;
+
+static void storm_hit(void *arg)
+{
+	unsigned int src = (unsigned int)(unsigned long)arg;
+
+	atomic_inc(&storm_count[src][smp_processor_id()]);
+}
+
+static int storm_fn(void *arg)
+{
+	unsigned int me = smp_processor_id(), cpu;
+
+	while (!atomic_read(&storm_go))
+		yield();
+	for (int i = 0; i < STORM_ROUNDS; i++) {
+		for_each_online_cpu(cpu) {
+			if (cpu != me)
+				smp_call_function_single(cpu, storm_hit, (void *)(unsigned long)me,
+							 i & 1);
+		}
+		if (!(i & 63))
+			yield();
+	}
+	/* A last synchronous broadcast flushes every asynchronous call of ours. */
+	smp_call_function(storm_hit, (void *)(unsigned long)me, true);
+	return 0;
+}
+
+static void test_ipi_storm(struct ktest *t)
+{
+	struct task_struct *k[NR_CPUS];
+	struct smp_cpu_stats st;
+	unsigned long sent = 0, handled = 0;
+	unsigned int cpu, src, n = num_online_cpus();
+
+	if (n < 2)
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+	memset(storm_count, 0, sizeof(storm_count));
+	atomic_set(&storm_go, 0);
+	for_each_online_cpu(cpu) {
+		smp_cpu_stats(cpu, &st);
+		sent -= st.calls_sent;
+		handled -= st.calls_handled;
+		k[cpu] = kthread_create(storm_fn, NULL, "ktest-storm%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, k[cpu]);
+		kthread_bind(k[cpu], cpu);
+		wake_up_process(k[cpu]);
+	}
+	atomic_set(&storm_go, 1);
+	for_each_online_cpu(cpu)
+		KTEST_EXPECT_EQ(t, kthread_join(k[cpu]), 0);
+	for_each_online_cpu(src) {
+		for_each_online_cpu(cpu) {
+			int want = src == cpu ? 0 : STORM_ROUNDS + 1;
+
+			KTEST_EXPECT_EQ(t, atomic_read(&storm_count[src][cpu]), want);
+		}
+	}
+	for_each_online_cpu(cpu) {
+		smp_cpu_stats(cpu, &st);
+		sent += st.calls_sent;
+		handled += st.calls_handled;
+	}
+	/* Nothing else ran cross-calls meanwhile: queued == run, none lost. */
+	KTEST_EXPECT_EQ(t, sent, handled);
+	KTEST_EXPECT_GE(t, sent, (unsigned long)n * (n - 1) * (STORM_ROUNDS + 1));
+	ktest_log(t, "%lu calls between %u CPUs", sent, n);
+}
+
+static atomic_t woke_on;
+
+static int note_cpu(void *unused)
+{
+	atomic_set(&woke_on, (int)smp_processor_id() + 1);
+	return 0;
+}
+
+/* Waking a thread on an idle CPU takes a reschedule IPI to that CPU. */
+static void test_remote_wakeup(struct ktest *t)
+{
+	struct smp_cpu_stats before, after;
+	struct task_struct *k;
+	unsigned int target;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+	target = cpumask_next(0, &cpu_online_mask);
+	atomic_set(&woke_on, 0);
+	msleep(5);	/* let the target go idle */
+	smp_cpu_stats(target, &before);
+	k = kthread_create(note_cpu, NULL, "ktest-wake");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	kthread_bind(k, target);
+	wake_up_process(k);
+	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&woke_on), (int)target + 1);
+	smp_cpu_stats(target, &after);
+	KTEST_EXPECT_GT(t, after.resched_received, before.resched_received);
+}
+
+static struct ktest_case smp_cases[] = {
+	KTEST_CASE(test_cpus_online),
+	KTEST_CASE(test_every_cpu_answers),
+	KTEST_CASE(test_call_many_targets),
+	KTEST_CASE(test_calls_with_irqs_off),
+	KTEST_CASE(test_tick_everywhere),
+	KTEST_CASE(test_remote_wakeup),
+	KTEST_CASE(test_ipi_storm),
+	{}
+};
+
+static struct ktest_suite smp_suite = {
+	.name = "smp",
+	.cases = smp_cases,
+};
+KTEST_SUITE(smp_suite);
