@@ -12,11 +12,15 @@
 #include <exo/console.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/preempt.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
-#include <exo/smp.h>
+#include <exo/wait.h>
+#include <asm/processor.h>
 
 #define LOG_BUF_LEN (1UL << CONFIG_LOG_BUF_SHIFT)
 
@@ -166,6 +170,27 @@ void console_write_raw(const char *s, size_t n)
 
 	consoles_write(s, n);
 	unlock_log(flags);
+}
+
+static DECLARE_WAIT_QUEUE_HEAD(console_input_wq);
+static unsigned long console_input_events;
+
+void console_input_ready(void)
+{
+	WRITE_ONCE(console_input_events, console_input_events + 1);
+	wake_up(&console_input_wq);
+}
+
+void console_wait_input(unsigned int ms)
+{
+	unsigned long seen = READ_ONCE(console_input_events);
+
+	if (!sched_ready() || in_interrupt() || irqs_disabled()) {
+		cpu_relax();
+		return;
+	}
+	wait_event_timeout(console_input_wq, READ_ONCE(console_input_events) != seen,
+			   (u64)ms * NSEC_PER_MSEC);
 }
 
 int console_getc(void)

@@ -70,7 +70,8 @@ static void shell_readline(char *buf, size_t size)
 		int c = console_getc();
 
 		if (c < 0) {
-			cpu_relax();
+			/* Sleep until the UART interrupt (or a 50 ms poll) says there is input. */
+			console_wait_input(50);
 			continue;
 		}
 		if (c == '\r' || c == '\n') {

@@ -59,7 +59,6 @@ static DEFINE_PER_CPU(unsigned long, ipi_received);
 static DEFINE_PER_CPU(unsigned long, calls_sent);
 static DEFINE_PER_CPU(unsigned long, calls_handled);
 static DEFINE_PER_CPU(unsigned long, resched_received);
-DECLARE_PER_CPU(unsigned long, apic_timer_ticks);
 
 void set_cpu_online(unsigned int cpu, bool online)
 {
@@ -80,9 +79,10 @@ static void send_ipi(unsigned int cpu, unsigned int vector)
 /* Run everything queued for this CPU; interrupts disabled. */
 static void flush_call_queue(void)
 {
+	struct call_single_data **head = this_cpu_ptr(&call_queue);
 	struct call_single_data *list, *rev = NULL;
 
-	list = __atomic_exchange_n(this_cpu_ptr(&call_queue), NULL, __ATOMIC_ACQUIRE);
+	list = __atomic_exchange_n(head, NULL, __ATOMIC_ACQUIRE);
 	/* The queue is a stack: reverse it so calls run in the order sent. */
 	while (list) {
 		struct call_single_data *next = list->next;

@@ -110,6 +110,32 @@ boot_qemu() {
 	fi
 }
 
+# crash_qemu <name> <vmlinux> <smp>: a deliberate oops must print the fault,
+# the registers, a symbolised backtrace, stop every other CPU by NMI (each
+# printing its own state) and end with the failure exit status (35).
+crash_qemu() {
+	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc missing=""
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "shell=0 crash_test=oops" \
+		-smp "$smp" -m 512M -display none -serial file:"$log" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	for pat in "Oops: #PF page fault" "page fault at address 0000008000000000 (write" \
+		   "RIP is at .*crash_oops+" "RAX: " "Call trace:" \
+		   "$((smp - 1)) of $((smp - 1)) other CPUs stopped" "end Kernel panic"; do
+		grep -q "$pat" "$log" || missing="$missing '$pat'"
+	done
+	for cpu in $(seq 1 $((smp - 1))); do
+		grep -q "CPU $cpu stopped by CPU 0" "$log" || missing="$missing 'CPU $cpu stopped'"
+	done
+	if [ "$rc" = 35 ] && [ -z "$missing" ]; then
+		ok "$name"
+	else
+		bad "$name" "exit $rc, missing:$missing; $log"
+	fi
+}
+
 echo "== builds"
 build gcc defconfig C=1
 build clang defconfig LLVM=1
@@ -133,6 +159,7 @@ ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
+crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging).
 ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 if [ "${QUICK:-0}" != 1 ]; then

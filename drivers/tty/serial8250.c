@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * 16550 UART on COM1 (0x3f8), 115200 8N1, used as the console from the
- * first line of boot.  Output is polled (waits for THR empty); input is
- * polled by the shell.  The harness depends on console_flush() draining the
+ * first line of boot.  Output is polled (waits for THR empty).  Once the
+ * I/O APIC is up, the receive interrupt (IRQ 4) wakes the shell, which then
+ * reads the bytes; without it the shell polls.  The harness depends on console_flush() draining the
  * transmitter before the emulator exits, or Bochs drops the last bytes.
  */
 #include <exo/console.h>
+#include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/interrupt.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -75,6 +78,21 @@ static bool uart_init(void)
 	outb(COM1 + MCR, 0x0b);		/* DTR, RTS, OUT2 */
 	return true;
 }
+
+static void uart_rx_interrupt(unsigned int irq, void *dev)
+{
+	/* The shell reads the bytes; reading them also drops the IRQ line. */
+	console_input_ready();
+}
+
+static int __init serial8250_irq_init(void)
+{
+	if (!uart_present || request_irq(4, uart_rx_interrupt, "ttyS0", &uart_console))
+		return -ENODEV;
+	outb(COM1 + IER, 0x01);		/* received-data interrupt */
+	return 0;
+}
+device_initcall(serial8250_irq_init);
 
 void serial8250_early_init(void);
 

@@ -25,6 +25,20 @@ void unregister_console(struct console *con);
 
 /* Read one byte from any console with input; -1 if none waiting. */
 int console_getc(void);
+
+/**
+ * console_input_ready() - a console's receive interrupt fired
+ *
+ * Called by console drivers from their interrupt handler; wakes
+ * console_wait_input().
+ */
+void console_input_ready(void);
+
+/**
+ * console_wait_input() - sleep until console input may be waiting
+ * @ms: upper bound, for consoles without an input interrupt
+ */
+void console_wait_input(unsigned int ms);
 void console_flush(void);
 /* Write raw bytes to the consoles, not to the log (shell echo). */
 void console_write_raw(const char *s, size_t n);

@@ -7,6 +7,7 @@
 #ifndef _ASM_X86_APIC_H
 #define _ASM_X86_APIC_H
 
+#include <exo/percpu.h>
 #include <exo/types.h>
 
 /* Register offsets (xAPIC MMIO); the x2APIC MSR is 0x800 + (reg >> 4). */
@@ -84,7 +85,12 @@ void apic_timer_calibrate(void);
 /** apic_timer_start() - periodic APIC_TIMER_HZ tick on this CPU, calling scheduler_tick() */
 void apic_timer_start(void);
 
-/* Per-CPU APIC state for `cpus`. */
+/* Per-CPU interrupt counters for `cpus`. */
+DECLARE_PER_CPU(unsigned long, apic_timer_ticks);
+DECLARE_PER_CPU(unsigned long, apic_errors);
+DECLARE_PER_CPU(unsigned long, apic_spurious);
+
+/** apic_read() - read a local APIC register of this CPU (xAPIC offset) */
 u32 apic_read(u32 reg);
 
 /**

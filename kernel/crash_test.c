@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crash_test=panic|oops|overflow: end the boot in a deliberate crash, so
+ * scripts/check.sh can check what a crash prints (the CPU, registers, a
+ * symbolised backtrace, every other CPU stopped by NMI with its own state)
+ * and that the emulator reports a failure.  Each other CPU first runs a
+ * spinning thread, so the NMI interrupts real work.
+ */
+#include <exo/bug.h>
+#include <exo/init.h>
+#include <exo/kthread.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/time.h>
+
+static const char *crash_mode;
+
+static int __init crash_test_setup(const char *val)
+{
+	crash_mode = val;
+	return 0;
+}
+__setup("crash_test=", crash_test_setup);
+
+static noinline int crash_spinner(void *unused)
+{
+	for (;;)
+		cpu_relax();
+	return 0;
+}
+
+static noinline void crash_oops(void)
+{
+	/* Canonical, in the user half, never mapped by the kernel: a #PF. */
+	volatile unsigned long *bad = (volatile unsigned long *)0x8000000000UL;
+
+	*bad = 0x0bad;
+}
+
+static noinline unsigned long crash_recurse(unsigned long depth)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)depth;
+	if (depth == ~0UL)	/* never: keeps the compiler from seeing endless recursion */
+		return 0;
+	return crash_recurse(depth + 1) + pad[0];
+}
+
+static int __init crash_test(void)
+{
+	unsigned int cpu;
+
+	if (!crash_mode)
+		return 0;
+	for_each_online_cpu(cpu) {
+		struct task_struct *k;
+
+		if (cpu == smp_processor_id())
+			continue;
+		k = kthread_create(crash_spinner, NULL, "crash-spin%u", cpu);
+		if (k) {
+			kthread_bind(k, cpu);
+			wake_up_process(k);
+		}
+	}
+	msleep(20);
+	pr_emerg("crash_test: %s on CPU %u\n", crash_mode, smp_processor_id());
+	if (!strcmp(crash_mode, "oops"))
+		crash_oops();
+	else if (!strcmp(crash_mode, "overflow"))
+		crash_recurse(0);
+	panic("crash_test=%s", crash_mode);
+	return 0;
+}
+late_initcall(crash_test);
