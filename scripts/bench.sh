@@ -46,6 +46,42 @@ for mem in ${BENCH_MEM:-512M 4G 16G}; do
 	printf '%-6s %16s %14s %14.2f\n' "$mem" "${insns:-?}" "${boot:-?}" "$(awk "BEGIN { print $t1 - $t0 }")"
 done
 
+# Cross-CPU calls need several CPUs, so -icount (one instruction stream)
+# cannot time them: plain TCG, i.e. emulation time in guest TSC ticks
+# (host-time based), medians of several boots with their spread.  The
+# IPI and call counts per operation are exact on any machine.
+echo "== cross-CPU calls (plain TCG: emulation time, TSC ticks per operation; ${SMP_RUNS:-3} boots each)"
+for smp in 2 4; do
+	for run in $(seq 1 "${SMP_RUNS:-3}"); do
+		timeout 300 $QEMU -accel tcg -cpu max -kernel "$out/vmlinux" \
+			-append "bench=ipi loglevel=6" -smp "$smp" -m 512M -display none \
+			-serial file:"$out/ipi-smp$smp-$run.log" -monitor none -no-reboot \
+			$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	done
+	for b in ipi_one_other_wait ipi_all_others_wait; do
+		meds=$(cat "$out"/ipi-smp$smp-*.log | sed -n "s/.*bench $b  *\([0-9.]*\) ticks.*/\1/p" | sort -n)
+		counts=$(sed -n "s/.*bench $b  *\(IPIs.*\)/\1/p" "$out/ipi-smp$smp-1.log")
+		printf 'smp%s %-22s median %10s  spread %s..%s  %s\n' "$smp" "$b" \
+			"$(echo "$meds" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" \
+			"$(echo "$meds" | head -n 1)" "$(echo "$meds" | tail -n 1)" "$counts"
+	done
+done
+
+# Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,
+# and the kernel's own figures (TSC-based, emulation time).
+echo "== SMP boot (plain TCG -smp 4, ${SMP_RUNS:-3} boots)"
+for run in $(seq 1 "${SMP_RUNS:-3}"); do
+	t0=$(date +%s.%N)
+	timeout 120 $QEMU -accel tcg -cpu max -kernel "$out/vmlinux" -append "bench=none loglevel=7" \
+		-smp 4 -m 512M -display none -serial file:"$out/smpboot-$run.log" -monitor none \
+		-no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	printf 'run %s: QEMU start to exit %.2f s; %s; boot done in %s ms\n' "$run" \
+		"$(awk "BEGIN { print $t1 - $t0 }")" \
+		"$(sed -n 's/.*smpboot: \(.*CPUs online.*\)/\1/p' "$out/smpboot-$run.log")" \
+		"$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/smpboot-$run.log")"
+done
+
 if [ -f "$src/tests/hosted/Makefile" ]; then
 	echo "== hosted benchmarks (host TSC ticks per operation)"
 	make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" bench 2>&1 | grep -v "^gcc "
