@@ -207,9 +207,9 @@ void __noreturn kthread_exit(int code)
 	for (struct task_exit_hook *h = READ_ONCE(exit_hooks); h; h = h->next)
 		h->fn(t);
 	t->exit_code = code;
+	/* No preemption between here and the switch: a dead thread never runs again. */
 	local_irq_disable();
 	__set_current_state(TASK_DEAD);
-	local_irq_enable();
 	schedule();
 	BUG();
 }

@@ -5,7 +5,7 @@
 #  1. builds: gcc defconfig with sparse (C=1), clang (LLVM=1), allyesconfig,
 #     allnoconfig -- zero warnings (-Werror, -Wsparse-error);
 #  2. hosted unit tests of the portable code (ASan + UBSan);
-#  3. in-kernel ktest suites booted in QEMU TCG -smp 1 and -smp 4, the clang
+#  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
 #  4. the allnoconfig kernel boots to the end of init.
 #
@@ -157,6 +157,7 @@ fi
 echo "== in-kernel tests"
 ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
+ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4

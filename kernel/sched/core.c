@@ -125,7 +125,7 @@ static struct task_struct *pick_next(struct rq *rq)
 static void finish_task_switch(struct task_struct *prev) __releases(rq->lock)
 {
 	spin_unlock(&this_rq()->lock);
-	if (prev->state == TASK_DEAD)
+	if (prev->state == TASK_DEAD && !prev->on_rq)
 		kthread_reap(prev);
 }
 
@@ -133,8 +133,13 @@ static void finish_task_switch(struct task_struct *prev) __releases(rq->lock)
  * Switch away from current.  Interrupts disabled, preempt count 1.
  * Returns in the context of whoever runs next on this CPU, eventually
  * current again.
+ *
+ * @preempt: the switch is involuntary (tick, reschedule IPI, preempt_enable).
+ * A preempted thread stays runnable whatever its state: it may have been
+ * caught between set_current_state() and its condition test, and taking it
+ * off the queue there would lose a wake-up that already happened.
  */
-static void __schedule(void)
+static void __schedule(bool preempt)
 {
 	struct task_struct *prev = current, *next;
 	struct rq *rq = this_rq();
@@ -143,7 +148,7 @@ static void __schedule(void)
 	spin_lock(&rq->lock);
 	clear_preempt_need_resched();
 	if (!(prev->flags & PF_IDLE)) {
-		if (prev->state == TASK_RUNNING) {
+		if (prev->state == TASK_RUNNING || preempt) {
 			list_add_tail(&prev->run_list, &rq->queue);
 		} else {
 			prev->on_rq = false;
@@ -177,7 +182,19 @@ void schedule(void)
 		return;
 	local_irq_save(flags);
 	preempt_disable();
-	__schedule();
+	__schedule(false);
+	preempt_enable_no_resched();
+	local_irq_restore(flags);
+}
+
+/* An involuntary switch from thread context (preempt_enable()). */
+static void schedule_preempt(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	preempt_disable();
+	__schedule(true);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
 }
@@ -202,7 +219,7 @@ void preempt_schedule(void)
 		return;
 	}
 	do {
-		schedule();
+		schedule_preempt();
 	} while (test_preempt_need_resched() && !preempt_count());
 }
 
@@ -214,7 +231,7 @@ void preempt_schedule_irq(void)
 	}
 	do {
 		preempt_disable();
-		__schedule();
+		__schedule(true);
 		preempt_enable_no_resched();
 	} while (test_preempt_need_resched());
 }
