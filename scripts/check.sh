@@ -76,11 +76,12 @@ judge() {
 	add_counts "$name" "$log.ktap"
 }
 
-# ktest_qemu <name> <vmlinux> <smp>: QEMU exit 33 is pass (0 = triple fault).
+# ktest_qemu <name> <vmlinux> <smp> [cmdline [expected CPUs]]: QEMU exit 33
+# is pass (0 = triple fault).
 ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=$3 ${4:-}")
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${5:-$3} ${4:-}")
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
@@ -159,6 +160,9 @@ ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2
+# Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
+ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
+ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging).

@@ -10,6 +10,7 @@
 #include <exo/ktest.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <asm/smp.h>
 
 struct forge {
 	u8 buf[512];
@@ -178,9 +179,13 @@ static void test_madt_limits(struct ktest *t)
 /* The machine's own table agrees with what came online. */
 static void test_madt_matches_online(struct ktest *t)
 {
+	unsigned int dead = 0;
+
 	if (!acpi_madt_valid)
 		KTEST_SKIP(t, "no valid MADT on this machine");
-	KTEST_EXPECT_EQ(t, num_online_cpus(), acpi_madt.nr_cpus);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		dead += cpu_data[cpu].state == CPU_STATE_DEAD;	/* did not answer */
+	KTEST_EXPECT_EQ(t, num_online_cpus() + dead, acpi_madt.nr_cpus);
 	KTEST_EXPECT_EQ(t, nr_cpu_ids, acpi_madt.nr_cpus);
 	KTEST_EXPECT_GE(t, acpi_madt.nr_ioapics, 1);
 	KTEST_EXPECT_NOT_NULL(t, acpi_get_table("APIC", 0));
@@ -188,7 +193,52 @@ static void test_madt_matches_online(struct ktest *t)
 	KTEST_EXPECT_NULL(t, acpi_get_table("ZZZZ", 0));
 }
 
+static void rsdp_fix(struct acpi_rsdp *r)
+{
+	u8 sum = 0;
+
+	r->checksum = 0;
+	for (int i = 0; i < 20; i++)
+		sum += ((u8 *)r)[i];
+	r->checksum = -sum;
+	r->extended_checksum = 0;
+	sum = 0;
+	for (size_t i = 0; i < sizeof(*r); i++)
+		sum += ((u8 *)r)[i];
+	r->extended_checksum = -sum;
+}
+
+static void test_rsdp_validation(struct ktest *t)
+{
+	struct acpi_rsdp r;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.signature, "RSD PTR ", 8);
+	r.revision = 2;
+	r.length = sizeof(r);
+	r.xsdt_address = 0x1000;
+	rsdp_fix(&r);
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, sizeof(r)), 0);
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, 20), -EINVAL);	/* rev 2 needs 36 bytes */
+	r.revision = 0;
+	rsdp_fix(&r);
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, 20), 0);		/* ACPI 1.0: 20 bytes */
+	r.rsdt_address ^= 1;					/* checksum now wrong */
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, 20), -EINVAL);
+	r.revision = 2;
+	rsdp_fix(&r);
+	r.extended_checksum ^= 0xff;
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, sizeof(r)), -EINVAL);
+	rsdp_fix(&r);
+	r.length = 1000;					/* longer than readable */
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, sizeof(r)), -EINVAL);
+	rsdp_fix(&r);
+	r.signature[0] = 'X';
+	KTEST_EXPECT_EQ(t, acpi_validate_rsdp(&r, sizeof(r)), -EINVAL);
+}
+
 static struct ktest_case madt_cases[] = {
+	KTEST_CASE(test_rsdp_validation),
 	KTEST_CASE(test_madt_good),
 	KTEST_CASE(test_madt_malformed),
 	KTEST_CASE(test_madt_limits),

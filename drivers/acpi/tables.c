@@ -24,6 +24,15 @@
 
 static phys_addr_t table_phys[ACPI_MAX_TABLES];
 static unsigned int nr_tables;
+static bool acpi_disabled;
+
+/* acpi=off: ignore the firmware tables (tests the uniprocessor fallback). */
+static int __init acpi_setup(const char *val)
+{
+	acpi_disabled = !strcmp(val, "off");
+	return 0;
+}
+early_param("acpi=", acpi_setup);
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {
@@ -157,6 +166,10 @@ int __init acpi_table_init(void)
 	bool xsdt;
 
 	nr_tables = 0;
+	if (acpi_disabled) {
+		pr_warn("disabled on the command line (acpi=off): booting on one CPU\n");
+		return -ENOENT;
+	}
 	rsdp = find_rsdp(&where);
 	if (!rsdp) {
 		pr_warn("no RSDP found: no ACPI, booting on one CPU\n");

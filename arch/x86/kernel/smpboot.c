@@ -75,6 +75,18 @@ static unsigned long kernel_cr3, bsp_cr4;
 static void *ap_stack[NR_CPUS];
 static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
 static u64 smp_boot_ns;
+static unsigned int silent_cpu;
+
+/* smp_test_silent_cpu=N: never send CPU N its STARTUP IPIs (tests the time-out path). */
+static int __init silent_cpu_setup(const char *val)
+{
+	unsigned long n;
+
+	if (!kstrtoul(val, 10, &n))
+		silent_cpu = n;
+	return 0;
+}
+early_param("smp_test_silent_cpu=", silent_cpu_setup);
 
 void __noreturn secondary_startup_64(unsigned int cpu);
 
@@ -273,11 +285,13 @@ static int __init start_ap(unsigned int cpu)
 
 	apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
 	mdelay(10);
-	apic_send_ipi(apic_id, sipi);
-	udelay(200);
-	if (!READ_ONCE(ap_callin)) {
+	if (cpu != silent_cpu) {
 		apic_send_ipi(apic_id, sipi);
 		udelay(200);
+		if (!READ_ONCE(ap_callin)) {
+			apic_send_ipi(apic_id, sipi);
+			udelay(200);
+		}
 	}
 	deadline = ktime_get_ns() + AP_CALLIN_TIMEOUT_MS * NSEC_PER_MSEC;
 	while (!smp_load_acquire(&ap_callin) && ktime_get_ns() < deadline)
