@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test layer, summed into one line "N passed, M failed".
 #
-#  1. builds: gcc defconfig with sparse (C=1), clang (LLVM=1), allyesconfig,
-#     allnoconfig -- zero warnings (-Werror, -Wsparse-error);
+#  1. builds: gcc defconfig and allyesconfig with sparse (C=1), clang
+#     (LLVM=1) defconfig and allyesconfig, allnoconfig -- zero warnings
+#     (-Werror, -Wsparse-error);
 #  2. hosted unit tests of the portable code (ASan + UBSan);
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
@@ -141,6 +142,7 @@ echo "== builds"
 build gcc defconfig C=1
 build clang defconfig LLVM=1
 build allyes allyesconfig C=1
+build clang-allyes allyesconfig LLVM=1
 build allno allnoconfig
 
 echo "== hosted unit tests (ASan + UBSan)"
