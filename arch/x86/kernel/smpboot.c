@@ -227,7 +227,8 @@ static struct trampoline_params *tramp_params(void)
 
 void __noreturn secondary_startup_64(unsigned int cpu)
 {
-	write_cr3(kernel_cr3);
+	/* PCID bits must be 0 until CR4.PCIDE is set; the TLB code sets its own. */
+	write_cr3(kernel_cr3 & ~0xfffUL & ~(1UL << 63));
 	write_cr4(bsp_cr4);
 	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
 	cpu_init_descriptors(cpu);
