@@ -16,6 +16,7 @@
 #include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
+#include <exo/string.h>
 #include <exo/time.h>
 #include <asm/apic.h>
 #include <asm/io.h>
@@ -27,6 +28,19 @@ bool x2apic_mode;
 u64 apic_timer_hz;
 static void __iomem *apic_mmio;
 static u32 timer_initial_count;
+static bool timer_oneshot;
+
+/*
+ * apic_timer=oneshot: drive the tick with one-shot countdowns re-armed by
+ * each interrupt instead of the periodic mode (the base a tickless idle
+ * would build on; make check runs one kernel this way).
+ */
+static int __init apic_timer_setup(const char *val)
+{
+	timer_oneshot = !strcmp(val, "oneshot");
+	return 0;
+}
+early_param("apic_timer=", apic_timer_setup);
 
 DEFINE_PER_CPU(unsigned long, apic_timer_ticks);
 DEFINE_PER_CPU(unsigned long, apic_errors);
@@ -99,6 +113,8 @@ static void error_interrupt(struct pt_regs *regs)
 
 static void timer_interrupt(struct pt_regs *regs)
 {
+	if (timer_oneshot)
+		apic_write(APIC_TMICT, timer_initial_count);
 	apic_eoi();
 	this_cpu_inc(apic_timer_ticks);
 	scheduler_tick();
@@ -198,8 +214,8 @@ void __init apic_timer_calibrate(void)
 		apic_timer_hz = 62500000;
 	}
 	timer_initial_count = (u32)(apic_timer_hz / APIC_TIMER_HZ);
-	pr_info("timer: %llu.%03llu MHz, %u Hz tick\n", apic_timer_hz / 1000000,
-		apic_timer_hz / 1000 % 1000, APIC_TIMER_HZ);
+	pr_info("timer: %llu.%03llu MHz, %u Hz tick (%s)\n", apic_timer_hz / 1000000,
+		apic_timer_hz / 1000 % 1000, APIC_TIMER_HZ, timer_oneshot ? "one-shot" : "periodic");
 }
 
 void apic_timer_start(void)
@@ -207,6 +223,6 @@ void apic_timer_start(void)
 	if (!timer_initial_count)
 		return;
 	apic_write(APIC_TDCR, 0x3);
-	apic_write(APIC_LVTT, APIC_LVT_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_LVTT, (timer_oneshot ? 0 : APIC_LVT_PERIODIC) | LOCAL_TIMER_VECTOR);
 	apic_write(APIC_TMICT, timer_initial_count);
 }

@@ -82,7 +82,12 @@ void apic_send_ipi(u32 apic_id, u32 icr_low);
 /** apic_timer_calibrate() - measure the timer's tick rate against the TSC (boot CPU) */
 void apic_timer_calibrate(void);
 
-/** apic_timer_start() - periodic APIC_TIMER_HZ tick on this CPU, calling scheduler_tick() */
+/**
+ * apic_timer_start() - APIC_TIMER_HZ tick on this CPU, calling scheduler_tick()
+ *
+ * Periodic mode, or one-shot countdowns re-armed by each tick with
+ * apic_timer=oneshot.
+ */
 void apic_timer_start(void);
 
 /* Per-CPU interrupt counters for `cpus`. */
