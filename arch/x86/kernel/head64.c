@@ -14,6 +14,7 @@
 #include <asm/preempt.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/stackprotector.h>
 #include <asm/traps.h>
 
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
@@ -52,8 +53,15 @@ void setup_percpu_base(unsigned int cpu, unsigned long base)
 
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys);
 
+/*
+ * Built without the stack protector (arch/x86/kernel/Makefile): it sets the
+ * canary, so a copy saved in its own frame would be stale.
+ */
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys)
 {
+#ifdef CONFIG_STACKPROTECTOR
+	boot_init_stack_canary();
+#endif
 	/* The boot CPU uses the template itself as its per-CPU area. */
 	setup_percpu_base(0, (unsigned long)__per_cpu_load);
 	early_console_init();
