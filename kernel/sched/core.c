@@ -28,6 +28,7 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/lockdep.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/page_alloc.h>
@@ -264,9 +265,11 @@ u64 schedule_timeout(u64 ns)
 {
 	struct task_struct *p = current;
 	u64 deadline = ktime_get_ns() + ns, now;
-	struct rq *rq = this_rq();
+	struct rq *rq;
 	unsigned long flags;
 
+	might_sleep();
+	rq = this_rq();
 	if (p->state == TASK_RUNNING)
 		set_current_state(TASK_INTERRUPTIBLE);
 	spin_lock_irqsave(&rq->lock, flags);
