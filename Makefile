@@ -3,7 +3,7 @@
 #
 #   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
 #   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
-#   make run | check | bench | bochs | gdb | iso | modules | clean | mrproper
+#   make run | check | bench | fuzz | bochs | gdb | iso | modules | clean | mrproper
 
 VERSION = 0
 PATCHLEVEL = 1
@@ -115,7 +115,7 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
-no-config-goals := $(config-targets) clean mrproper help check bench hosted-test ensure-config run bochs gdb
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz ensure-config run bochs gdb
 ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
 else
 -include $(objtree)/include/config/auto.conf
@@ -228,6 +228,12 @@ bench:
 hosted-test:
 	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
 
+# Hosted libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60).
+PHONY += fuzz
+fuzz:
+	$(Q)$(srctree)/scripts/deps.sh fuzz
+	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile O=$(objtree)/build-fuzz run
+
 # ---------------------------------------------------------------------------
 PHONY += clean mrproper help
 clean:
@@ -236,6 +242,7 @@ clean:
 		-not -path '*/.git/*' -delete
 	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
 		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
+		$(objtree)/build-fuzz \
 		$(objtree)/.iso-root $(objtree)/test-results
 
 mrproper: clean
