@@ -105,6 +105,7 @@ static __always_inline bool fault_attr_active(const struct fault_attr *attr)
 /* Top of alloc_frame(), alloc_contiguous(), alloc_pages(). */
 static __always_inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order)
 {
+	(void)gfp;
 	return fault_attr_active(&fail_page_alloc) &&
 	       should_fail(&fail_page_alloc, (size_t)4096 << order);
 }
@@ -112,6 +113,7 @@ static __always_inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order
 /* First thing in kmalloc()/kmem_cache_alloc() (mm/slab.c). */
 static __always_inline bool should_fail_slab(size_t size, gfp_t gfp)
 {
+	(void)gfp;
 	return fault_attr_active(&fail_slab) && should_fail(&fail_slab, size);
 }
 
@@ -121,9 +123,24 @@ static __always_inline bool should_fail_pgtable(void)
 	return fault_attr_active(&fail_pgtable) && should_fail(&fail_pgtable, 4096);
 }
 #else
-static inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order) { return false; }
-static inline bool should_fail_slab(size_t size, gfp_t gfp) { return false; }
-static inline bool should_fail_pgtable(void) { return false; }
+static inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order)
+{
+	(void)gfp;
+	(void)order;
+	return false;
+}
+
+static inline bool should_fail_slab(size_t size, gfp_t gfp)
+{
+	(void)size;
+	(void)gfp;
+	return false;
+}
+
+static inline bool should_fail_pgtable(void)
+{
+	return false;
+}
 #endif
 
 #endif /* _EXO_FAULT_INJECT_H */
