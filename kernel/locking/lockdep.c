@@ -128,15 +128,18 @@ static const void *static_key(spinlock_t *l)
 	unsigned long a = (unsigned long)l;
 	unsigned long size = (unsigned long)(__per_cpu_end - __per_cpu_start);
 
-	if (a >= (unsigned long)_text && a < (unsigned long)_end)
-		return l;
-	/* A per-CPU copy: the template offset (the template is linked at 0). */
+	/*
+	 * A per-CPU copy, the boot CPU's (inside the image) included: the
+	 * template offset (the template is linked at 0), one class for all.
+	 */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		unsigned long base = __per_cpu_offset[cpu];
 
 		if (base && a - base < size)
 			return (const void *)(a - base);
 	}
+	if (a >= (unsigned long)_text && a < (unsigned long)_end)
+		return l;
 	return NULL;
 }
 

@@ -16,6 +16,8 @@
 #include <exo/lockdep.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 
 #ifdef CONFIG_LOCKDEP
@@ -172,6 +174,61 @@ static void test_irq_context_separate(struct ktest *t)
 	KTEST_EXPECT_EQ(t, reports(), before);
 }
 
+/*
+ * Every online CPU takes the same two locks in the same order, many times
+ * and concurrently: no report, and every CPU's held stack back to empty.
+ */
+struct smp_order_ctx {
+	spinlock_t *locks;
+	unsigned int rounds;
+	unsigned int depth_after;
+	unsigned long done;
+};
+
+static int smp_order_thread(void *arg)
+{
+	struct smp_order_ctx *c = arg;
+	unsigned long flags;
+
+	for (unsigned int i = 0; i < c->rounds; i++) {
+		spin_lock_irqsave(&c->locks[0], flags);
+		spin_lock(&c->locks[1]);
+		c->done++;
+		spin_unlock(&c->locks[1]);
+		spin_unlock_irqrestore(&c->locks[0], flags);
+	}
+	preempt_disable();
+	c->depth_after = lockdep_depth();
+	preempt_enable();
+	return 0;
+}
+
+static void test_smp_consistent_order(struct ktest *t)
+{
+	static spinlock_t l[2];
+	static struct smp_order_ctx ctx[NR_CPUS];
+	static struct task_struct *th[NR_CPUS];
+	unsigned long before = reports();
+	unsigned int cpu;
+
+	if (!fresh_locks(l, ab_names, 2))
+		KTEST_SKIP(t, "no fresh lock classes left (run again after a reboot)");
+	for_each_online_cpu(cpu) {
+		ctx[cpu] = (struct smp_order_ctx){ .locks = l, .rounds = 2000, .depth_after = ~0U };
+		th[cpu] = kthread_create(smp_order_thread, &ctx[cpu], "lockdep_smp/%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, th[cpu]);
+		KTEST_ASSERT_EQ(t, kthread_bind(th[cpu], cpu), 0);
+	}
+	for_each_online_cpu(cpu)
+		wake_up_process(th[cpu]);
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[cpu]), 0);
+		KTEST_EXPECT_EQ(t, ctx[cpu].done, 2000UL);
+		KTEST_EXPECT_EQ(t, ctx[cpu].depth_after, 0U);
+	}
+	KTEST_EXPECT_EQ(t, reports(), before);
+}
+
 static void test_stats(struct ktest *t)
 {
 	struct lockdep_stats st;
@@ -240,6 +297,7 @@ static struct ktest_case lockdep_cases[] = {
 	KTEST_CASE(test_three_lock_cycle),
 	KTEST_CASE(test_no_false_positives),
 	KTEST_CASE(test_irq_context_separate),
+	KTEST_CASE_FLAGS(test_smp_consistent_order, KTEST_F_SMP),
 	KTEST_CASE(test_stats),
 #endif
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP
