@@ -7,15 +7,19 @@
  * leaves nothing behind (free-frame count back at its baseline, the
  * allocator's checker clean) and that successes in between are real.
  *
- * Every case restricts injection to its own thread (attr->task), so other
- * threads allocating at the same time are not disturbed, and switches it
- * off again in the suite's exit hook even when a case aborts.
+ * Every case but test_smp_traffic restricts injection to its own thread
+ * (attr->task), so other threads allocating at the same time are not
+ * disturbed; the suite's exit hook switches it off again even when a case
+ * aborts.  test_smp_traffic (all online CPUs at once) skips until SMP
+ * bring-up is merged; it passes when forced to run on one CPU.
  */
 #include <exo/errno.h>
 #include <exo/fault_inject.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 
 static struct fault_attr test_attr = FAULT_ATTR_INITIALIZER("fail_test");
@@ -285,6 +289,72 @@ static void test_random_traffic(struct ktest *t)
 	ktest_log(t, "%lu allocations, %lu injected failures", ok, failed);
 }
 
+/*
+ * Every online CPU runs allocation traffic at once, with a quarter of all
+ * allocations failing (no thread filter): counters stay exact across CPUs
+ * and everything is given back.
+ */
+struct smp_traffic {
+	unsigned long ok, failed, bad;
+};
+
+static int smp_traffic_thread(void *arg)
+{
+	struct smp_traffic *st = arg;
+	phys_addr_t held[64];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 3000; i++) {
+		if (n < ARRAY_SIZE(held) && (i % 3 || !n)) {
+			int err = alloc_frame(&held[n]);
+
+			if (!err) {
+				n++;
+				st->ok++;
+			} else if (err == -ENOMEM) {
+				st->failed++;
+			} else {
+				st->bad++;
+			}
+		} else {
+			st->bad += free_frame(held[--n]) != 0;
+		}
+	}
+	while (n)
+		st->bad += free_frame(held[--n]) != 0;
+	return 0;
+}
+
+static void test_smp_traffic(struct ktest *t)
+{
+	static struct smp_traffic st[NR_CPUS];
+	static struct task_struct *th[NR_CPUS];
+	unsigned long base = nr_free_pages(), failed = 0;
+	unsigned int cpu;
+
+	KTEST_ASSERT_EQ(t, setup_fault_attr(&fail_page_alloc, "1,25,0,-1"), 0);
+	fail_page_alloc.verbose = 0;
+	for_each_online_cpu(cpu) {
+		st[cpu] = (struct smp_traffic){ 0, 0, 0 };
+		th[cpu] = kthread_create(smp_traffic_thread, &st[cpu], "fi_smp/%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, th[cpu]);
+		KTEST_ASSERT_EQ(t, kthread_bind(th[cpu], cpu), 0);
+	}
+	for_each_online_cpu(cpu)
+		wake_up_process(th[cpu]);
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[cpu]), 0);
+		KTEST_EXPECT_EQ(t, st[cpu].bad, 0UL);
+		KTEST_EXPECT_GT(t, st[cpu].failed, 0UL);
+		KTEST_EXPECT_GT(t, st[cpu].ok, 0UL);
+		failed += st[cpu].failed;
+	}
+	fault_attr_disable(&fail_page_alloc);
+	KTEST_EXPECT_EQ(t, failed, fail_page_alloc.nr_failed);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), base);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0UL);
+}
+
 static struct ktest_case fault_inject_cases[] = {
 	KTEST_CASE(test_parse),
 	KTEST_CASE(test_interval_and_times),
@@ -294,6 +364,7 @@ static struct ktest_case fault_inject_cases[] = {
 	KTEST_CASE(test_page_alloc_hooks),
 	KTEST_CASE(test_unwind_every_step),
 	KTEST_CASE(test_random_traffic),
+	KTEST_CASE_FLAGS(test_smp_traffic, KTEST_F_SMP),
 	{}
 };
 
