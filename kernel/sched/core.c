@@ -28,9 +28,9 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
-#include <exo/lockdep.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
+#include <exo/lockdep.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
@@ -265,11 +265,10 @@ u64 schedule_timeout(u64 ns)
 {
 	struct task_struct *p = current;
 	u64 deadline = ktime_get_ns() + ns, now;
-	struct rq *rq;
+	struct rq *rq = this_rq();
 	unsigned long flags;
 
 	might_sleep();
-	rq = this_rq();
 	if (p->state == TASK_RUNNING)
 		set_current_state(TASK_INTERRUPTIBLE);
 	spin_lock_irqsave(&rq->lock, flags);
