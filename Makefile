@@ -3,7 +3,7 @@
 #
 #   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
 #   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
-#   make run | check | bench | bochs | gdb | iso | modules | clean | mrproper
+#   make run | check | bench | fuzz | bochs | gdb | iso | modules | clean | mrproper
 
 VERSION = 0
 PATCHLEVEL = 1
@@ -115,10 +115,46 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
-no-config-goals := $(config-targets) clean mrproper help check bench hosted-test ensure-config run bochs gdb
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz ensure-config run bochs gdb
 ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
 else
 -include $(objtree)/include/config/auto.conf
+endif
+
+# ---------------------------------------------------------------------------
+# Hardening flags (lib/Kconfig.debug).  A file opts out with
+# CFLAGS_foo.o += $(DISABLE_UBSAN) / $(DISABLE_STACKPROTECTOR); the later
+# flag wins.
+DISABLE_UBSAN := -fno-sanitize=all
+DISABLE_STACKPROTECTOR := -fno-stack-protector
+export DISABLE_UBSAN DISABLE_STACKPROTECTOR
+ifdef CONFIG_UBSAN
+# The checks that mean something in C in a kernel.  Not used: enum (a no-op
+# in C), pointer-overflow (address arithmetic on the higher half wraps by
+# design), float-* (no FPU code), return (C++ only); bounds is
+# array-bounds for clang (its local-bounds traps instead of calling us).
+# No -fsanitize-undefined-trap-on-error: lib/ubsan.c reports and goes on.
+UBSAN_CHECKS := shift,integer-divide-by-zero,unreachable,vla-bound,signed-integer-overflow,bool,builtin
+ifeq ($(LLVM),1)
+UBSAN_CHECKS := $(UBSAN_CHECKS),array-bounds
+else
+UBSAN_CHECKS := $(UBSAN_CHECKS),bounds,object-size
+endif
+ifdef CONFIG_UBSAN_ALIGNMENT
+UBSAN_CHECKS := $(UBSAN_CHECKS),alignment
+endif
+KBUILD_CFLAGS += -fsanitize=$(UBSAN_CHECKS) -fsanitize-recover=all
+endif
+ifdef CONFIG_STACKPROTECTOR
+# One global canary (__stack_chk_guard, lib/stackprotector.c) rather than
+# gcc's default %gs:40: it is valid from the first instruction of C, before
+# the per-CPU base is loaded on the boot CPU or on an AP, it does not pin
+# the layout of the per-CPU area, and gcc and clang both generate the same
+# code for it with -mcmodel=kernel (a RIP-relative load).  The canary is
+# per boot, not per CPU or thread, which is what a %gs slot copied from the
+# per-CPU template would give too.
+KBUILD_CFLAGS := $(filter-out -fno-stack-protector,$(KBUILD_CFLAGS)) \
+	-fstack-protector-strong -mstack-protector-guard=global
 endif
 
 $(objtree)/scripts/basic/fixdep: $(srctree)/scripts/basic/fixdep.c
@@ -192,6 +228,12 @@ bench:
 hosted-test:
 	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
 
+# Hosted libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60).
+PHONY += fuzz
+fuzz:
+	$(Q)$(srctree)/scripts/deps.sh fuzz
+	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile O=$(objtree)/build-fuzz run
+
 # ---------------------------------------------------------------------------
 PHONY += clean mrproper help
 clean:
@@ -200,6 +242,7 @@ clean:
 		-not -path '*/.git/*' -delete
 	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
 		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
+		$(objtree)/build-fuzz \
 		$(objtree)/.iso-root $(objtree)/test-results
 
 mrproper: clean

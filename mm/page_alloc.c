@@ -60,6 +60,7 @@
 #include <exo/atomic.h>
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
@@ -1102,6 +1103,8 @@ static __always_inline int __free_contiguous(struct page_allocator *pa, phys_add
 /* One 4 KiB frame, or -ENOMEM.  Kernel-doc in <exo/page_alloc.h>. */
 int alloc_frame(phys_addr_t *frame)
 {
+	if (should_fail_page_alloc(GFP_KERNEL, 0))
+		return -ENOMEM;
 	return __alloc_frame(&global_pa, frame);
 }
 
@@ -1114,6 +1117,10 @@ int free_frame(phys_addr_t frame)
 /* @count contiguous frames, tail of the power-of-two block given back. */
 int alloc_contiguous(size_t count, phys_addr_t *base)
 {
+	/* Fault injection; a bad count still gets its -EINVAL. */
+	if (count - 1 < MAX_ORDER_NR_PAGES &&
+	    should_fail_page_alloc(GFP_KERNEL, order_base_2(count)))
+		return -ENOMEM;
 	return __alloc_contiguous(&global_pa, count, base);
 }
 
@@ -1138,6 +1145,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 			       order, MAX_ORDER);
 		return NULL;
 	}
+	if (should_fail_page_alloc(gfp, order))
+		return NULL;
 	/* Any zone will do: this CPU's cache first. */
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32)) && alloc_order_fast(&global_pa, order, &pfn))
 		goto out;

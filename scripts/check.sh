@@ -8,7 +8,10 @@
 #  2. hosted unit tests of the portable code (ASan + UBSan);
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
-#  4. the allnoconfig kernel boots to the end of init.
+#  4. the allnoconfig kernel boots to the end of init;
+#  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, stack
+#     protector, lockdep, fault injection...) with gcc and with clang, both
+#     booted with every ktest; each hosted fuzzer for FUZZ_SECONDS (10) s.
 #
 # Each build or boot step counts as one test; each KTAP case counts as one.
 # Logs: build/check/ (CHECK_OUT=dir to move it).  QUICK=1 skips Bochs.
@@ -168,10 +171,32 @@ ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
-# allyesconfig turns the debug options on (page poisoning, spinlock debugging).
+# allyesconfig turns the debug options on (page poisoning, spinlock debugging,
+# lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
 ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
+ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
+fi
+
+echo "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build >"$logs/fuzz-build.log" 2>&1; then
+	ok "build fuzzers"
+	for t in page_alloc memblock multiboot2 pvh cmdline; do
+		# Each run starts from the in-tree seeds only: same work every time.
+		rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
+		if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \
+			FUZZ_SECONDS="${FUZZ_SECONDS:-10}" >"$logs/fuzz-$t.log" 2>&1; then
+			passed=$((passed + 1))
+			note "fuzz $t" "$(grep '^fuzz ' "$logs/fuzz-$t.log" | tail -n 1 | sed 's/^fuzz [a-z0-9_]*: //')"
+		else
+			grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
+			bad "fuzz $t" "$logs/fuzz-$t.log"
+		fi
+	done
+else
+	tail -5 "$logs/fuzz-build.log"
+	bad "build fuzzers" "$logs/fuzz-build.log"
 fi
 
 echo

@@ -8,7 +8,9 @@
  * spin_lock() also disables preemption; the _irqsave variants additionally
  * disable local interrupts and must be used for any lock also taken from an
  * interrupt handler.  CONFIG_DEBUG_SPINLOCK adds owner tracking, recursion
- * and long-spin detection.
+ * and long-spin detection; CONFIG_LOCKDEP adds the lock-order validator
+ * (kernel/locking/lockdep.c): each lock belongs to the class of its
+ * DEFINE_SPINLOCK() (the lock itself) or of its spin_lock_init() call site.
  */
 #ifndef _EXO_SPINLOCK_H
 #define _EXO_SPINLOCK_H
@@ -19,6 +21,11 @@
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 
+/* A lock class's identity is the address of a static key. */
+struct lock_class_key {
+	char unused;
+};
+
 typedef struct spinlock {
 	u16 owner;	/* ticket being served */
 	u16 next;	/* next ticket to hand out */
@@ -26,6 +33,10 @@ typedef struct spinlock {
 	int owner_cpu;
 	const char *name;
 	unsigned long owner_ip;
+#endif
+#ifdef CONFIG_LOCKDEP
+	struct lock_class_key *key;	/* NULL: static lock, its own key */
+	unsigned int class_idx;		/* cached class number + 1; 0 = unknown */
 #endif
 } spinlock_t;
 
@@ -36,10 +47,33 @@ typedef struct spinlock {
 #endif
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
-static inline void spin_lock_init(spinlock_t *l)
+static inline void __spin_lock_init(spinlock_t *l, const char *name,
+				    struct lock_class_key *key)
 {
 	*l = (spinlock_t)__SPIN_LOCK_UNLOCKED(l);
+#ifdef CONFIG_DEBUG_SPINLOCK
+	l->name = name;
+#endif
+#ifdef CONFIG_LOCKDEP
+	l->key = key;
+#endif
+	(void)name;
+	(void)key;
 }
+
+/* Every call site is one lock class for the lock-order validator. */
+#define spin_lock_init(l) do {						\
+	static struct lock_class_key __key;				\
+	__spin_lock_init(l, #l, &__key);				\
+} while (0)
+
+#ifdef CONFIG_LOCKDEP
+void lockdep_acquire(spinlock_t *l, bool trylock);
+void lockdep_release(spinlock_t *l);
+#else
+static inline void lockdep_acquire(spinlock_t *l, bool trylock) { (void)l; (void)trylock; }
+static inline void lockdep_release(spinlock_t *l) { (void)l; }
+#endif
 
 #ifdef CONFIG_DEBUG_SPINLOCK
 void spin_debug_before(spinlock_t *l, unsigned long ip);
@@ -89,6 +123,8 @@ static __always_inline void spin_lock(spinlock_t *l) __acquires(l)
 {
 	preempt_disable();
 	spin_debug_before(l, _RET_IP_);
+	/* Before spinning: an inversion is reported even if it deadlocks now. */
+	lockdep_acquire(l, false);
 	arch_spin_lock(l);
 	spin_debug_after(l, _RET_IP_);
 	__acquire(l);
@@ -99,6 +135,7 @@ static __always_inline bool spin_trylock(spinlock_t *l)
 	preempt_disable();
 	if (arch_spin_trylock(l)) {
 		spin_debug_after(l, _RET_IP_);
+		lockdep_acquire(l, true);
 		return true;
 	}
 	preempt_enable();
@@ -108,6 +145,7 @@ static __always_inline bool spin_trylock(spinlock_t *l)
 static __always_inline void spin_unlock(spinlock_t *l) __releases(l)
 {
 	spin_debug_unlock(l);
+	lockdep_release(l);
 	arch_spin_unlock(l);
 	preempt_enable();
 	__release(l);

@@ -13,6 +13,7 @@
 #define _EXO_WAIT_H
 
 #include <exo/list.h>
+#include <exo/lockdep.h>
 #include <exo/sched.h>
 #include <exo/spinlock.h>
 
@@ -67,6 +68,7 @@ unsigned int wake_up(struct wait_queue_head *wq);
 /* Sleep until @cond is true (evaluated after every wake-up). */
 #define wait_event(wq, cond) do {					\
 	DEFINE_WAIT(__w);					\
+	might_sleep();							\
 	for (;;) {							\
 		prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);	\
 		if (cond)						\

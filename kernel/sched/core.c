@@ -30,6 +30,7 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
+#include <exo/lockdep.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
@@ -284,6 +285,7 @@ u64 schedule_timeout(u64 ns)
 	struct rq *rq = this_rq();
 	unsigned long flags;
 
+	might_sleep();
 	if (p->state == TASK_RUNNING)
 		set_current_state(TASK_INTERRUPTIBLE);
 	spin_lock_irqsave(&rq->lock, flags);

@@ -15,6 +15,7 @@
 #include <asm/preempt.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/stackprotector.h>
 #include <asm/traps.h>
 
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[], __per_cpu_bsp[];
@@ -53,8 +54,15 @@ void setup_percpu_base(unsigned int cpu, unsigned long base)
 
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys);
 
+/*
+ * Built without the stack protector (arch/x86/kernel/Makefile): it sets the
+ * canary, so a copy saved in its own frame would be stale.
+ */
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys)
 {
+#ifdef CONFIG_STACKPROTECTOR
+	boot_init_stack_canary();
+#endif
 	/*
 	 * The boot CPU's area is the copy in .bss (head.S zeroed it); the
 	 * template itself stays pristine for the APs.

@@ -3,13 +3,14 @@
  * Multiboot2 information parser.  Every tag is bounds-checked against the
  * total size the loader declared before it is read; a malformed structure is
  * rejected with a message naming the tag, never followed.  Portable: the
- * hosted fuzzer drives multiboot2_parse() with arbitrary bytes.
+ * hosted fuzzer (tests/fuzz/fuzz_multiboot2.c) drives multiboot2_parse()
+ * with arbitrary bytes.
  */
 #include <exo/bootinfo.h>
+#include <exo/bootparse.h>
 #include <exo/errno.h>
 #include <exo/printk.h>
 #include <exo/string.h>
-#include <asm/setup.h>
 
 #define MB2_TAG_END		0
 #define MB2_TAG_CMDLINE		1
@@ -44,7 +45,7 @@ static void copy_string(char *dst, size_t dstsz, const char *src, size_t max)
 	dst[n] = 0;
 }
 
-static int parse_mmap(const struct mb2_tag *tag)
+static int parse_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 {
 	const u8 *p = (const u8 *)tag;
 	u32 entry_size, n;
@@ -62,20 +63,20 @@ static int parse_mmap(const struct mb2_tag *tag)
 	for (u32 i = 0; i < n; i++) {
 		const struct mb2_mmap_entry *e = (const void *)(p + 16 + i * entry_size);
 
-		if (boot_info.nr_mmap == BOOT_MAX_MMAP) {
+		if (bi->nr_mmap == BOOT_MAX_MMAP) {
 			pr_warn("multiboot2: more than %d memory map entries, rest ignored\n",
 				BOOT_MAX_MMAP);
 			break;
 		}
-		boot_info.mmap[boot_info.nr_mmap].addr = e->addr;
-		boot_info.mmap[boot_info.nr_mmap].len = e->len;
-		boot_info.mmap[boot_info.nr_mmap].type = e->type;
-		boot_info.nr_mmap++;
+		bi->mmap[bi->nr_mmap].addr = e->addr;
+		bi->mmap[bi->nr_mmap].len = e->len;
+		bi->mmap[bi->nr_mmap].type = e->type;
+		bi->nr_mmap++;
 	}
 	return 0;
 }
 
-static int parse_module(const struct mb2_tag *tag)
+static int parse_module(const struct mb2_tag *tag, struct boot_info *bi)
 {
 	const u32 *w = (const u32 *)(tag + 1);
 	struct boot_module *m;
@@ -88,33 +89,33 @@ static int parse_module(const struct mb2_tag *tag)
 		pr_err("multiboot2: module ends (%#x) before it starts (%#x)\n", w[1], w[0]);
 		return -EINVAL;
 	}
-	if (boot_info.nr_modules == BOOT_MAX_MODULES) {
+	if (bi->nr_modules == BOOT_MAX_MODULES) {
 		pr_warn("multiboot2: more than %d modules, rest ignored\n", BOOT_MAX_MODULES);
 		return 0;
 	}
-	m = &boot_info.modules[boot_info.nr_modules++];
+	m = &bi->modules[bi->nr_modules++];
 	m->start = w[0];
 	m->end = w[1];
 	copy_string(m->name, sizeof(m->name), (const char *)(w + 2), tag->size - 16);
 	return 0;
 }
 
-static int parse_tag(const struct mb2_tag *tag)
+static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
 {
 	const char *payload = (const char *)(tag + 1);
 	u32 len = tag->size - sizeof(*tag);
 
 	switch (tag->type) {
 	case MB2_TAG_CMDLINE:
-		copy_string(boot_info.cmdline, sizeof(boot_info.cmdline), payload, len);
+		copy_string(bi->cmdline, sizeof(bi->cmdline), payload, len);
 		return 0;
 	case MB2_TAG_LOADER:
-		copy_string(boot_info.loader_name, sizeof(boot_info.loader_name), payload, len);
+		copy_string(bi->loader_name, sizeof(bi->loader_name), payload, len);
 		return 0;
 	case MB2_TAG_MODULE:
-		return parse_module(tag);
+		return parse_module(tag, bi);
 	case MB2_TAG_MMAP:
-		return parse_mmap(tag);
+		return parse_mmap(tag, bi);
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		if (len < 20) {
@@ -122,11 +123,11 @@ static int parse_tag(const struct mb2_tag *tag)
 			return -EINVAL;
 		}
 		/* Prefer the ACPI 2.0 copy (XSDT) when both are given. */
-		if (!boot_info.has_rsdp_copy || tag->type == MB2_TAG_ACPI_NEW) {
-			memset(boot_info.rsdp_copy, 0, sizeof(boot_info.rsdp_copy));
-			memcpy(boot_info.rsdp_copy, payload,
-			       len < sizeof(boot_info.rsdp_copy) ? len : sizeof(boot_info.rsdp_copy));
-			boot_info.has_rsdp_copy = true;
+		if (!bi->has_rsdp_copy || tag->type == MB2_TAG_ACPI_NEW) {
+			memset(bi->rsdp_copy, 0, sizeof(bi->rsdp_copy));
+			memcpy(bi->rsdp_copy, payload,
+			       len < sizeof(bi->rsdp_copy) ? len : sizeof(bi->rsdp_copy));
+			bi->has_rsdp_copy = true;
 		}
 		return 0;
 	default:
@@ -136,13 +137,14 @@ static int parse_tag(const struct mb2_tag *tag)
 }
 
 /**
- * multiboot2_parse() - fill boot_info from a Multiboot2 information block
+ * multiboot2_parse() - fill @bi from a Multiboot2 information block
  * @mbi: the block (total_size u32, reserved u32, then 8-byte aligned tags)
  * @avail: bytes readable at @mbi (the parser never reads past it)
+ * @bi: filled in
  *
  * Return: 0, or -EINVAL for a malformed block (a message says which tag).
  */
-int multiboot2_parse(const void *mbi, size_t avail)
+int multiboot2_parse(const void *mbi, size_t avail, struct boot_info *bi)
 {
 	const u8 *base = mbi;
 	u32 total, off = 8;
@@ -170,7 +172,7 @@ int multiboot2_parse(const void *mbi, size_t avail)
 			seen_end = true;
 			break;
 		}
-		err = parse_tag(tag);
+		err = parse_tag(tag, bi);
 		if (err)
 			return err;
 		off += (tag->size + 7) & ~7U;
@@ -179,6 +181,6 @@ int multiboot2_parse(const void *mbi, size_t avail)
 		pr_err("multiboot2: no end tag\n");
 		return -EINVAL;
 	}
-	boot_info.protocol = "multiboot2";
+	bi->protocol = "multiboot2";
 	return 0;
 }

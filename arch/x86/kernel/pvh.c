@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PVH boot (QEMU -kernel): the loader enters _start32 with %ebx pointing to
- * struct hvm_start_info.  Also the dispatcher between boot protocols.
+ * struct hvm_start_info, whose fields are physical addresses of the command
+ * line, the module list and the memory map.
+ *
+ * Every byte is read through the caller's map function, which says what is
+ * reachable: nothing the loader hands over is trusted, strings included
+ * (they are copied byte by byte as far as they are mapped, never with an
+ * unbounded strlen), and structures are copied out with memcpy() (the
+ * loader may hand over misaligned addresses).  Portable: the hosted fuzzer
+ * tests/fuzz/fuzz_pvh.c drives pvh_parse() with arbitrary memory images.
  */
 #include <exo/bootinfo.h>
-#include <exo/bug.h>
+#include <exo/bootparse.h>
 #include <exo/errno.h>
-#include <exo/init.h>
 #include <exo/printk.h>
 #include <exo/string.h>
-#include <asm/page.h>
-#include <asm/setup.h>
 
 struct hvm_start_info {
 	u32 magic;
@@ -39,85 +44,111 @@ struct hvm_memmap_entry {
 	u32 reserved;
 };
 
-/* Physical addresses handed over by the loader must lie in the early direct map. */
-static bool early_mapped(u64 pa, u64 len)
+/*
+ * Copy the NUL-terminated string at @pa into @dst (always terminated),
+ * stopping at @dstsz - 1 bytes or at the first unreachable byte.
+ */
+static void copy_phys_string(char *dst, size_t dstsz, u64 pa, boot_map_fn map)
 {
-	return pa && pa < (4ULL << 30) && len <= (4ULL << 30) - pa;
+	size_t n = 0;
+
+	for (; n + 1 < dstsz && pa + n >= pa; n++) {
+		const char *c = map(pa + n, 1);
+
+		if (!c || !*c)
+			break;
+		dst[n] = *c;
+	}
+	dst[n] = 0;
 }
 
-int pvh_parse(const void *si_ptr)
+static int parse_memmap(const struct hvm_start_info *si, boot_map_fn map, struct boot_info *bi)
 {
-	const struct hvm_start_info *si = si_ptr;
+	u32 n = si->memmap_entries;
+	const u8 *e = map(si->memmap_paddr, (u64)n * sizeof(struct hvm_memmap_entry));
 
-	if (si->magic != PVH_START_MAGIC)
+	if (!e) {
+		pr_err("pvh: memory map (%u entries at %#llx) is out of reach\n", n,
+		       si->memmap_paddr);
 		return -EINVAL;
-	if (si->cmdline_paddr && early_mapped(si->cmdline_paddr, 1))
-		strlcpy(boot_info.cmdline, phys_to_virt(si->cmdline_paddr),
-			sizeof(boot_info.cmdline));
-	if (si->version >= 1 && si->memmap_entries) {
-		const struct hvm_memmap_entry *e = phys_to_virt(si->memmap_paddr);
-		u32 n = si->memmap_entries;
-
-		if (!early_mapped(si->memmap_paddr, (u64)n * sizeof(*e))) {
-			pr_err("pvh: memory map at %#llx is out of reach\n", si->memmap_paddr);
-			return -EINVAL;
-		}
-		if (n > BOOT_MAX_MMAP) {
-			pr_warn("pvh: %u memory map entries, keeping %d\n", n, BOOT_MAX_MMAP);
-			n = BOOT_MAX_MMAP;
-		}
-		for (u32 i = 0; i < n; i++) {
-			boot_info.mmap[i].addr = e[i].addr;
-			boot_info.mmap[i].len = e[i].size;
-			boot_info.mmap[i].type = e[i].type;
-		}
-		boot_info.nr_mmap = n;
 	}
-	if (si->nr_modules && early_mapped(si->modlist_paddr,
-					   si->nr_modules * sizeof(struct hvm_modlist_entry))) {
-		const struct hvm_modlist_entry *m = phys_to_virt(si->modlist_paddr);
-
-		for (u32 i = 0; i < si->nr_modules && i < BOOT_MAX_MODULES; i++) {
-			struct boot_module *bm = &boot_info.modules[boot_info.nr_modules++];
-
-			bm->start = m[i].paddr;
-			bm->end = m[i].paddr + m[i].size;
-			if (m[i].cmdline_paddr && early_mapped(m[i].cmdline_paddr, 1))
-				strlcpy(bm->name, phys_to_virt(m[i].cmdline_paddr),
-					sizeof(bm->name));
-		}
+	if (n > BOOT_MAX_MMAP) {
+		pr_warn("pvh: %u memory map entries, keeping %d\n", n, BOOT_MAX_MMAP);
+		n = BOOT_MAX_MMAP;
 	}
-	boot_info.rsdp_phys = si->rsdp_paddr;
-	boot_info.info_start = virt_to_phys(si);
-	boot_info.info_end = boot_info.info_start + sizeof(*si);
-	strlcpy(boot_info.loader_name, "qemu (pvh)", sizeof(boot_info.loader_name));
-	boot_info.protocol = "pvh";
+	for (u32 i = 0; i < n; i++) {
+		struct hvm_memmap_entry m;
+
+		memcpy(&m, e + i * sizeof(m), sizeof(m));
+		bi->mmap[i].addr = m.addr;
+		bi->mmap[i].len = m.size;
+		bi->mmap[i].type = m.type;
+	}
+	bi->nr_mmap = n;
 	return 0;
 }
 
-void __init parse_boot_info(u32 magic, u32 info_phys)
+static int parse_modules(const struct hvm_start_info *si, boot_map_fn map, struct boot_info *bi)
 {
-	const void *info = phys_to_virt(info_phys);
-	int err = -EINVAL;
+	u32 n = si->nr_modules;
+	const u8 *list = map(si->modlist_paddr, (u64)n * sizeof(struct hvm_modlist_entry));
 
-	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC) {
-		err = multiboot2_parse(info, 16U << 20);
-		boot_info.info_start = info_phys;
-		boot_info.info_end = info_phys + *(const u32 *)info;
-	} else if (info_phys && *(const u32 *)info == PVH_START_MAGIC) {
-		err = pvh_parse(info);
-	} else {
-		panic("unknown boot protocol (magic %#x, info %#x): boot with GRUB "
-		      "(multiboot2) or QEMU -kernel (PVH)", magic, info_phys);
+	if (!list) {
+		pr_err("pvh: module list (%u entries at %#llx) is out of reach\n", n,
+		       si->modlist_paddr);
+		return -EINVAL;
 	}
-	if (err)
-		panic("malformed boot information from the %s loader",
-		      magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "multiboot2" : "PVH");
-	if (CONFIG_CMDLINE[0]) {
-		size_t n = strlen(boot_info.cmdline);
+	if (n > BOOT_MAX_MODULES) {
+		pr_warn("pvh: %u modules, keeping %d\n", n, BOOT_MAX_MODULES);
+		n = BOOT_MAX_MODULES;
+	}
+	for (u32 i = 0; i < n; i++) {
+		struct boot_module *bm = &bi->modules[i];
+		struct hvm_modlist_entry m;
 
-		snprintf(boot_info.cmdline + n, sizeof(boot_info.cmdline) - n, "%s%s",
-			 n ? " " : "", CONFIG_CMDLINE);
+		memcpy(&m, list + i * sizeof(m), sizeof(m));
+		if (m.paddr + m.size < m.paddr) {
+			pr_err("pvh: module %u [%#llx+%#llx] wraps around\n", i, m.paddr, m.size);
+			return -EINVAL;
+		}
+		bm->start = m.paddr;
+		bm->end = m.paddr + m.size;
+		bm->name[0] = 0;
+		if (m.cmdline_paddr)
+			copy_phys_string(bm->name, sizeof(bm->name), m.cmdline_paddr, map);
 	}
-	strlcpy(boot_command_line, boot_info.cmdline, BOOT_CMDLINE_MAX);
+	bi->nr_modules = n;
+	return 0;
+}
+
+int pvh_parse(u64 info_pa, boot_map_fn map, struct boot_info *bi)
+{
+	const void *p = map(info_pa, sizeof(struct hvm_start_info));
+	struct hvm_start_info copy, *si = &copy;
+	int err;
+
+	if (p)
+		memcpy(&copy, p, sizeof(copy));
+	if (!p || si->magic != PVH_START_MAGIC) {
+		pr_err("pvh: no start info at %#llx\n", info_pa);
+		return -EINVAL;
+	}
+	if (si->cmdline_paddr)
+		copy_phys_string(bi->cmdline, sizeof(bi->cmdline), si->cmdline_paddr, map);
+	if (si->version >= 1 && si->memmap_entries) {
+		err = parse_memmap(si, map, bi);
+		if (err)
+			return err;
+	}
+	if (si->nr_modules) {
+		err = parse_modules(si, map, bi);
+		if (err)
+			return err;
+	}
+	bi->rsdp_phys = si->rsdp_paddr;
+	bi->info_start = info_pa;
+	bi->info_end = info_pa + sizeof(copy);
+	strlcpy(bi->loader_name, "qemu (pvh)", sizeof(bi->loader_name));
+	bi->protocol = "pvh";
+	return 0;
 }

@@ -3,16 +3,12 @@
 #ifndef _ASM_X86_SETUP_H
 #define _ASM_X86_SETUP_H
 
+#include <exo/bootparse.h>
 #include <exo/types.h>
-
-#define MULTIBOOT2_BOOTLOADER_MAGIC	0x36d76289
-#define PVH_START_MAGIC			0x336ec578
 
 void early_console_init(void);
 /* Fill boot_info from the loader's structures; panics on garbage. */
 void parse_boot_info(u32 magic, u32 info_phys);
-int multiboot2_parse(const void *mbi, size_t avail);
-int pvh_parse(const void *start_info);
 void setup_percpu_base(unsigned int cpu, unsigned long base);
 void tsc_calibrate(void);
 /* Map all RAM at PAGE_OFFSET (arch/x86/mm/init.c); after memblock_init(). */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which loader booted us, and boot_info from its structures.  The parsers
+ * (multiboot2.c, pvh.c) fill a scratch copy; boot_info is replaced only if
+ * they accept the structure, so garbage never half-fills it (and the
+ * kernel panics with a message naming the loader).
+ */
+#include <exo/bootinfo.h>
+#include <exo/bootparse.h>
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/printk.h>
+#include <exo/string.h>
+#include <asm/page.h>
+#include <asm/setup.h>
+
+/* The early page tables map the first 4 GiB: what the loader may point to. */
+static const void *early_map(u64 pa, u64 len)
+{
+	if (!pa || pa >= (4ULL << 30) || len > (4ULL << 30) - pa)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+static struct boot_info scratch __initdata;
+
+void __init parse_boot_info(u32 magic, u32 info_phys)
+{
+	const void *info = early_map(info_phys, 8);
+	int err = -EINVAL;
+
+	memset(&scratch, 0, sizeof(scratch));
+	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC && info) {
+		err = multiboot2_parse(info, 16U << 20, &scratch);
+		scratch.info_start = info_phys;
+		scratch.info_end = info_phys + *(const u32 *)info;
+	} else if (info && *(const u32 *)info == PVH_START_MAGIC) {
+		err = pvh_parse(info_phys, early_map, &scratch);
+	} else {
+		panic("unknown boot protocol (magic %#x, info %#x): boot with GRUB "
+		      "(multiboot2) or QEMU -kernel (PVH)", magic, info_phys);
+	}
+	if (err)
+		panic("malformed boot information from the %s loader",
+		      magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "multiboot2" : "PVH");
+	boot_info = scratch;
+	if (CONFIG_CMDLINE[0]) {
+		size_t n = strlen(boot_info.cmdline);
+
+		snprintf(boot_info.cmdline + n, sizeof(boot_info.cmdline) - n, "%s%s",
+			 n ? " " : "", CONFIG_CMDLINE);
+	}
+	strlcpy(boot_command_line, boot_info.cmdline, BOOT_CMDLINE_MAX);
+}

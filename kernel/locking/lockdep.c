@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A lightweight lock-order validator (CONFIG_LOCKDEP).
+ *
+ * Goal: find ABBA deadlocks from one run in which they did not happen.
+ * Locks are grouped in classes: the key of a class is the lock's
+ * lock_class_key (one static key per spin_lock_init() call site) or, for a
+ * statically defined lock, the lock's own address (per-CPU copies map back
+ * to the template's address, so all CPUs share the class).  When a CPU
+ * acquires class B while it holds class A, the pair A -> B is recorded in a
+ * class graph; if B already reaches A in that graph, the new order closes a
+ * cycle: that is reported once, with the call sites and the backtrace
+ * recorded with the first edge of the opposite path, and the current
+ * backtrace.  The check runs before the lock is spun on, so a real ABBA
+ * deadlock is reported before it hangs.
+ *
+ * Invariants:
+ *  - the held-lock stack is per CPU: spinlocks disable preemption, so a
+ *    thread holding one never migrates, and the scheduler's rq lock (taken
+ *    by one thread, released by the next) balances on its CPU;
+ *  - pairs are only recorded between locks taken in the same context
+ *    (thread or interrupt): an interrupt's locks do not depend on what the
+ *    interrupted code held.  A trylock cannot deadlock: it records no pair
+ *    to itself, but pairs from it to later locks;
+ *  - two locks of one class held together (two zones' locks) record no
+ *    pair: nesting within a class is not validated;
+ *  - the graph only grows (classes are never freed); edges are added under
+ *    graph_lock, a raw lock taken with interrupts off.  Lookups of an
+ *    existing edge read the bitmap without the lock (a stale miss just
+ *    takes the slow path);
+ *  - nothing here calls back into itself: printk and the backtrace take
+ *    spinlocks, which are ignored while this CPU is inside the validator.
+ *
+ * Memory: MAX_CLASSES^2 bits of graph (8 KiB), an edge table with short
+ * backtraces (MAX_EDGES * 72 bytes, 36 KiB), and per CPU a stack of
+ * MAX_HELD held locks.
+ */
+#define pr_fmt(fmt) "lockdep: " fmt
+
+#include <exo/bitmap.h>
+#include <exo/bug.h>
+#include <exo/kallsyms.h>
+#include <exo/kernel.h>
+#include <exo/lockdep.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+
+#define MAX_CLASSES	256
+#define MAX_EDGES	512
+#define MAX_HELD	24
+#define EDGE_STACK	6
+#define KEY_HASH_SIZE	512	/* open addressing, power of two, > MAX_CLASSES */
+
+struct lock_class {
+	const void *key;
+	const char *name;
+};
+
+/* How the first A -> B pair was seen: where each lock was taken, and how. */
+struct lock_edge {
+	u16 from, to;
+	unsigned long from_ip, to_ip;
+	unsigned long stack[EDGE_STACK];
+};
+
+struct held_lock {
+	spinlock_t *lock;
+	unsigned long ip;
+	u16 class_idx;
+	u8 irq_context;
+	u8 trylock;
+};
+
+struct held_stack {
+	unsigned int owner;		/* CPU number + 1; else stale (copied) */
+	unsigned int depth;
+	unsigned int in_lockdep;	/* recursion guard */
+	struct held_lock held[MAX_HELD];
+};
+
+extern char _text[], _end[], __per_cpu_start[], __per_cpu_end[];
+
+static struct lock_class classes[MAX_CLASSES];
+static unsigned int nr_classes;
+static u16 key_hash[KEY_HASH_SIZE];		/* class index + 1, 0 = empty */
+static unsigned long graph[MAX_CLASSES][BITS_TO_LONGS(MAX_CLASSES)];	/* from -> to */
+static struct lock_edge edges[MAX_EDGES];
+static unsigned int nr_edges;
+static spinlock_t graph_lock = __SPIN_LOCK_UNLOCKED(graph_lock);	/* raw use only */
+static bool lockdep_off;		/* a table filled up: stop validating */
+static unsigned int max_depth;
+static unsigned long nr_reports, nr_untracked;
+static const char *last_held, *last_acquired;
+
+static DEFINE_PER_CPU(struct held_stack, held_locks);
+
+/* This CPU's stack; reset if it was copied from another CPU's area. */
+static struct held_stack *this_stack(void)
+{
+	struct held_stack *hs = this_cpu_ptr(&held_locks);
+	unsigned int me = smp_processor_id() + 1;
+
+	if (unlikely(hs->owner != me)) {
+		hs->owner = me;
+		hs->depth = 0;
+		hs->in_lockdep = 0;
+	}
+	return hs;
+}
+
+static void graph_lock_acquire(void)
+{
+	arch_spin_lock(&graph_lock);
+}
+
+static void graph_lock_release(void)
+{
+	arch_spin_unlock(&graph_lock);
+}
+
+/* The key of a lock without lock_class_key: its static address. */
+static const void *static_key(spinlock_t *l)
+{
+	unsigned long a = (unsigned long)l;
+	unsigned long size = (unsigned long)(__per_cpu_end - __per_cpu_start);
+
+	/*
+	 * A per-CPU copy, the boot CPU's (inside the image) included: the
+	 * template offset (the template is linked at 0), one class for all.
+	 */
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		unsigned long base = __per_cpu_offset[cpu];
+
+		if (base && a - base < size)
+			return (const void *)(a - base);
+	}
+	if (a >= (unsigned long)_text && a < (unsigned long)_end)
+		return l;
+	return NULL;
+}
+
+static unsigned int hash_key(const void *key)
+{
+	unsigned long k = (unsigned long)key;
+
+	return (unsigned int)((k >> 3) * 0x9e3779b97f4a7c15UL >> 55) & (KEY_HASH_SIZE - 1);
+}
+
+/* Find or register the class of @key; graph lock held.  -1 if full. */
+static int find_class(const void *key, const char *name)
+{
+	unsigned int h = hash_key(key);
+
+	for (unsigned int i = 0; i < KEY_HASH_SIZE; i++, h = (h + 1) & (KEY_HASH_SIZE - 1)) {
+		unsigned int idx = key_hash[h];
+
+		if (idx && classes[idx - 1].key == key)
+			return (int)idx - 1;
+		if (idx)
+			continue;
+		if (nr_classes == MAX_CLASSES)
+			return -1;
+		classes[nr_classes].key = key;
+		classes[nr_classes].name = name ? name : "?";
+		key_hash[h] = (u16)(++nr_classes);
+		return (int)nr_classes - 1;
+	}
+	return -1;
+}
+
+static const char *lock_name(spinlock_t *l)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	return l->name;
+#else
+	return NULL;
+#endif
+}
+
+/* Class number of @l (cached in the lock), or -1 if it has none. */
+static int lock_class_of(spinlock_t *l)
+{
+	unsigned int cached = READ_ONCE(l->class_idx);
+	const void *key;
+	int idx;
+
+	if (likely(cached))
+		return (int)cached - 1;
+	key = l->key ? (const void *)l->key : static_key(l);
+	if (!key)
+		return -1;
+	graph_lock_acquire();
+	idx = find_class(key, lock_name(l));
+	graph_lock_release();
+	if (idx < 0) {
+		if (!lockdep_off)
+			pr_err("more than %d lock classes: validator off\n", MAX_CLASSES);
+		lockdep_off = true;
+		return -1;
+	}
+	WRITE_ONCE(l->class_idx, (unsigned int)idx + 1);
+	return idx;
+}
+
+static bool has_edge(unsigned int from, unsigned int to)
+{
+	return test_bit(to, graph[from]);
+}
+
+/*
+ * Is there a path @from -> ... -> @to?  Breadth-first over the class graph;
+ * graph lock held.  @parent[] receives the tree to rebuild the path.
+ */
+static bool find_path(unsigned int from, unsigned int to, u16 *parent)
+{
+	static u16 queue[MAX_CLASSES];
+	static unsigned long seen[BITS_TO_LONGS(MAX_CLASSES)];
+	unsigned int head = 0, tail = 0;
+
+	memset(seen, 0, sizeof(seen));
+	queue[tail++] = (u16)from;
+	__set_bit(from, seen);
+	while (head < tail) {
+		unsigned int c = queue[head++];
+		unsigned long n;
+
+		for_each_set_bit(n, graph[c], MAX_CLASSES) {
+			if (test_bit(n, seen))
+				continue;
+			__set_bit(n, seen);
+			parent[n] = (u16)c;
+			if (n == to)
+				return true;
+			queue[tail++] = (u16)n;
+		}
+	}
+	return false;
+}
+
+static struct lock_edge *find_edge(unsigned int from, unsigned int to)
+{
+	for (unsigned int i = 0; i < nr_edges; i++)
+		if (edges[i].from == from && edges[i].to == to)
+			return &edges[i];
+	return NULL;
+}
+
+/*
+ * Return addresses of the frames from the lock site @ip outwards (the
+ * frame-pointer chain; the validator's own frames are skipped).
+ */
+static void save_stack(unsigned long *out, unsigned int n, unsigned long ip)
+{
+	unsigned long fp = (unsigned long)__builtin_frame_address(0);
+	unsigned int i = 0;
+	bool found = false;
+
+	memset(out, 0, n * sizeof(*out));
+	out[i++] = ip;
+	for (int depth = 0; depth < 32 && i < n && fp >= 0xffff800000000000UL && !(fp & 7);
+	     depth++) {
+		unsigned long *frame = (unsigned long *)fp;
+
+		if (!frame[1])
+			break;
+		if (found)
+			out[i++] = frame[1];
+		else if (frame[1] == ip)
+			found = true;
+		if (frame[0] <= fp)
+			break;
+		fp = frame[0];
+	}
+}
+
+static void print_stack(const unsigned long *st, unsigned int n)
+{
+	for (unsigned int i = 0; i < n && st[i]; i++)
+		printk(KERN_ERR "      %pS\n", (void *)st[i]);
+}
+
+/* Report that taking @next (class @to) while holding @prev closes a cycle. */
+static noinline void report_inversion(const struct held_lock *prev, unsigned int to,
+				      unsigned long ip, const u16 *parent)
+{
+	unsigned int from = prev->class_idx, c;
+	struct lock_edge *e;
+
+	nr_reports++;
+	last_held = classes[from].name;
+	last_acquired = classes[to].name;
+	printk(KERN_ERR "======================================================\n");
+	printk(KERN_ERR "WARNING: possible circular locking dependency (CPU %u)\n",
+	       smp_processor_id());
+	printk(KERN_ERR "acquiring lock class '%s' at %pS\n", classes[to].name, (void *)ip);
+	printk(KERN_ERR "while holding lock class '%s', taken at %pS\n", classes[from].name,
+	       (void *)prev->ip);
+	printk(KERN_ERR "but the opposite order was seen before:\n");
+	/* Walk the recorded path to -> ... -> from, edge by edge. */
+	for (c = from; c != to; c = parent[c]) {
+		e = find_edge(parent[c], c);
+		printk(KERN_ERR "  '%s' (taken at %pS) -> '%s' (taken at %pS), call trace:\n",
+		       classes[parent[c]].name, e ? (void *)e->from_ip : NULL,
+		       classes[c].name, e ? (void *)e->to_ip : NULL);
+		if (e)
+			print_stack(e->stack, EDGE_STACK);
+	}
+	printk(KERN_ERR "this order ('%s' -> '%s'), call trace:\n", classes[from].name,
+	       classes[to].name);
+	dump_stack();
+	printk(KERN_ERR "======================================================\n");
+}
+
+/* Record prev -> @to (first time only), reporting a cycle it closes. */
+static void add_dependency(const struct held_lock *prev, unsigned int to, unsigned long ip)
+{
+	static u16 parent[MAX_CLASSES];
+	unsigned int from = prev->class_idx;
+	bool cycle;
+
+	graph_lock_acquire();
+	if (has_edge(from, to)) {
+		graph_lock_release();
+		return;
+	}
+	cycle = find_path(to, from, parent);
+	if (nr_edges < MAX_EDGES) {
+		struct lock_edge *e = &edges[nr_edges++];
+
+		e->from = (u16)from;
+		e->to = (u16)to;
+		e->from_ip = prev->ip;
+		e->to_ip = ip;
+		save_stack(e->stack, EDGE_STACK, ip);
+	} else if (!lockdep_off) {
+		pr_err("more than %d lock dependencies: validator off\n", MAX_EDGES);
+		lockdep_off = true;
+	}
+	/* Recorded even when it closes a cycle: each inversion is reported once. */
+	set_bit(to, graph[from]);
+	if (cycle)
+		report_inversion(prev, to, ip, parent);
+	graph_lock_release();
+}
+
+void lockdep_acquire(spinlock_t *l, bool trylock)
+{
+	unsigned long ip = _RET_IP_, flags;
+	struct held_stack *hs;
+	u8 ctx;
+	int cls;
+
+	if (READ_ONCE(lockdep_off))
+		return;
+	flags = arch_local_irq_save();
+	hs = this_stack();
+	if (hs->in_lockdep)
+		goto out;
+	hs->in_lockdep = 1;
+	cls = lock_class_of(l);
+	if (cls < 0) {
+		nr_untracked++;
+		goto done;
+	}
+	ctx = in_interrupt() ? 1 : 0;
+	if (!trylock) {
+		for (int i = (int)hs->depth - 1; i >= 0; i--) {
+			const struct held_lock *h = &hs->held[i];
+
+			if (h->irq_context != ctx)
+				break;
+			if (h->class_idx != cls && !has_edge(h->class_idx, (unsigned int)cls))
+				add_dependency(h, (unsigned int)cls, ip);
+		}
+	}
+	if (hs->depth == MAX_HELD) {
+		pr_err("more than %d locks held: validator off\n", MAX_HELD);
+		lockdep_off = true;
+		goto done;
+	}
+	hs->held[hs->depth++] = (struct held_lock){
+		.lock = l, .ip = ip, .class_idx = (u16)cls, .irq_context = ctx,
+		.trylock = trylock,
+	};
+	if (hs->depth > max_depth)
+		max_depth = hs->depth;
+done:
+	hs->in_lockdep = 0;
+out:
+	arch_local_irq_restore(flags);
+}
+
+void lockdep_release(spinlock_t *l)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct held_stack *hs = this_stack();
+
+	/* Usually the top; out-of-order releases shift the rest down. */
+	for (int i = (int)hs->depth - 1; i >= 0; i--) {
+		if (hs->held[i].lock != l)
+			continue;
+		memmove(&hs->held[i], &hs->held[i + 1],
+			(hs->depth - 1 - (unsigned int)i) * sizeof(hs->held[0]));
+		hs->depth--;
+		break;
+	}
+	/* Not found: taken while the validator ignored this CPU, or untracked. */
+	arch_local_irq_restore(flags);
+}
+
+unsigned int lockdep_depth(void)
+{
+	unsigned long flags = arch_local_irq_save();
+	unsigned int d = this_stack()->depth;
+
+	arch_local_irq_restore(flags);
+	return d;
+}
+
+void lockdep_get_stats(struct lockdep_stats *st)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	graph_lock_acquire();
+	st->nr_classes = nr_classes;
+	st->nr_edges = 0;
+	for (unsigned int i = 0; i < nr_classes; i++)
+		st->nr_edges += (unsigned int)bitmap_weight(graph[i], MAX_CLASSES);
+	st->max_depth = max_depth;
+	st->nr_reports = nr_reports;
+	st->nr_untracked = nr_untracked;
+	st->last_held = last_held;
+	st->last_acquired = last_acquired;
+	graph_lock_release();
+	arch_local_irq_restore(flags);
+}
+
+#ifdef CONFIG_KERNEL_SHELL
+static int cmd_lockdep(int argc, char **argv)
+{
+	struct lockdep_stats st;
+
+	lockdep_get_stats(&st);
+	printk("lockdep: %s, %u classes, %u dependencies, max depth %u, %lu inversions, "
+	       "%lu untracked acquisitions\n", READ_ONCE(lockdep_off) ? "off" : "on",
+	       st.nr_classes, st.nr_edges, st.max_depth, st.nr_reports, st.nr_untracked);
+	if (argc > 1 && !strcmp(argv[1], "-v"))
+		for (unsigned int i = 0; i < st.nr_classes; i++)
+			printk("  %3u %s\n", i, classes[i].name);
+	return 0;
+}
+DEFINE_SHELL_CMD(lockdep, "lock-order validator statistics (-v: classes)", cmd_lockdep);
+#endif

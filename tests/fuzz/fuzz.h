@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the fuzz targets: invariant checks that abort (libFuzzer then
+ * saves the input as a crash reproducer) and a byte-stream reader for
+ * targets whose input is a sequence of operations.
+ */
+#ifndef _TESTS_FUZZ_H
+#define _TESTS_FUZZ_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_CHECK(c) do {						\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\
+			__FILE__, __LINE__, #c);			\
+		abort();						\
+	}								\
+} while (0)
+
+/* Reads the input front to back; past its end every read returns 0. */
+struct fuzz_stream {
+	const uint8_t *p, *end;
+};
+
+static inline bool fuzz_more(const struct fuzz_stream *s)
+{
+	return s->p < s->end;
+}
+
+static inline uint64_t fuzz_bytes(struct fuzz_stream *s, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (uint64_t)(s->p < s->end ? *s->p++ : 0) << (8 * i);
+	return v;
+}
+
+#define fuzz_u8(s)	((uint8_t)fuzz_bytes(s, 1))
+#define fuzz_u16(s)	((uint16_t)fuzz_bytes(s, 2))
+#define fuzz_u32(s)	((uint32_t)fuzz_bytes(s, 4))
+#define fuzz_u64(s)	fuzz_bytes(s, 8)
+
+#endif

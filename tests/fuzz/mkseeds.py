@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write the seed corpora of tests/fuzz/corpus/<target>/ (run from anywhere).
+
+Seeds are small, valid (or deliberately malformed) inputs in each
+harness's input format, so that the fuzzers start from deep paths; the
+regress-* seeds replay the bugs the fuzzers found (see
+Documentation/fuzzing.rst) on every run.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+# --- multiboot2: total_size, reserved, then 8-byte aligned tags ---------
+def mb2_tag(t, payload):
+    raw = struct.pack('<II', t, 8 + len(payload)) + payload
+    return raw + b'\0' * (-len(raw) % 8)
+
+
+def mb2(tags):
+    body = b''.join(tags) + mb2_tag(0, b'')
+    return struct.pack('<II', 8 + len(body), 0) + body
+
+
+mmap = struct.pack('<II', 24, 0) + b''.join(
+    struct.pack('<QQII', a, l, t, 0) for a, l, t in
+    [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0x100000, 0x1fee0000, 1), (0xfffc0000, 0x40000, 2)])
+module = struct.pack('<II', 0x200000, 0x212345) + b'initrd\0'
+rsdp = b'RSD PTR ' + bytes(28)
+write('multiboot2', 'grub', mb2([mb2_tag(1, b'ktest=all loglevel=6\0'), mb2_tag(2, b'GRUB 2.06\0'),
+                                 mb2_tag(6, mmap), mb2_tag(3, module), mb2_tag(15, rsdp)]))
+write('multiboot2', 'minimal', mb2([]))
+write('multiboot2', 'bad-size', struct.pack('<IIII', 24, 0, 6, 0xffff) + bytes(8))
+
+
+# --- pvh: memory image at physical 0x1000, start info first ---------------
+BASE = 0x1000
+
+
+def pvh(cmdline=b'console=ttyS0 ktest=all\0', nmods=1, memmap_at=None, name_at_end=None,
+        wrap=False):
+    img = bytearray(56)
+    def put(b):
+        off = len(img)
+        img.extend(b)
+        return BASE + off
+    cl = put(cmdline) if cmdline else 0
+    while len(img) % 8:
+        img.append(0)
+    if memmap_at == 'misaligned':
+        img.append(0)
+    mm = put(b''.join(struct.pack('<QQII', a, l, t, 0) for a, l, t in
+                      [(0, 0x9fc00, 1), (0x100000, 0x1ff00000, 1), (0xfec00000, 0x1000, 2)]))
+    names = [put(b'initrd\0')]
+    mods = b''
+    for i in range(nmods):
+        size = 0xffffffffffffffff if wrap else 0x1000
+        mods += struct.pack('<QQQQ', 0x400000 + i * 0x1000, size, names[0], 0)
+    ml = put(mods) if nmods else 0
+    if name_at_end is not None:
+        cl = put(name_at_end)		# no NUL: runs into the end of the image
+    struct.pack_into('<IIIIQQQQII', img, 0, 0x336ec578, 1, 0, nmods, ml, cl, 0xf5a00, mm, 3, 0)
+    return bytes(img)
+
+
+write('pvh', 'qemu', pvh())
+write('pvh', 'no-modules', pvh(nmods=0))
+write('pvh', 'regress-cmdline-unterminated', pvh(name_at_end=b'loglevel=7 no NUL here'))
+write('pvh', 'regress-memmap-misaligned', pvh(memmap_at='misaligned'))
+write('pvh', 'regress-module-wraps', pvh(wrap=True))
+
+# --- cmdline: one command line per file ----------------------------------
+for i, line in enumerate([b'loglevel=7 quiet ktest=all poweroff',
+                          b'  dup=1  a=x  a  loglevel=bad unknown=1 ',
+                          b'ktest=' + b'x' * 1500 + b' loglevel=3 ' + b'y' * 700]):
+    write('cmdline', 'line%d' % i, line)
+
+
+# --- memblock: count, entries (mode-coded numbers), ranges, operations ----
+def mb_num(v):
+    return struct.pack('<BQ', 3, v)		# mode 3: raw 64-bit
+
+
+entries = [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0x100000, 0xbf00000, 1), (0xc000000, 0x1000, 3),
+           (0x100000000, 0x8000000, 1), (0x104000000, 0x8000000, 1), (0xfffffffffffff000, 0x2000, 1)]
+seed = bytes([len(entries)]) + b''.join(mb_num(a) + mb_num(l) + bytes([t]) for a, l, t in entries)
+seed += mb_num(0x100000) + mb_num(0x200000)			# kernel image
+seed += mb_num(0x500000) + struct.pack('<H', 0x800)		# loader block
+seed += bytes([1]) + mb_num(0x600000) + mb_num(0x12345)		# one module
+ops = b''
+for op, a, b in [(1, 0x3000, 0), (3, 0x1000, 0), (0, 0x700000, 0x4000), (2, 0x2000, 0x1000000),
+                 (4, 0, 0), (1, 0x1000, 0), (3, 0x1000, 0), (0, 0x80000, 0x1000)]:
+    ops += bytes([op]) + mb_num(a) + mb_num(b) + bytes([12])
+    if op == 2:
+        ops += mb_num(0x1000000)
+write('memblock', 'pc', seed + ops)
+
+# --- page_alloc: order, then (op, u16) pairs and bad-free kinds ----------
+write('page_alloc', 'mixed', bytes([6]) + b''.join(
+    bytes([op]) + struct.pack('<H', r) + (bytes([k]) + struct.pack('<H', r) if op in (5, 6) else b'')
+    for op, r, k in [(0, 1, 0), (2, 7, 0), (2, 33, 0), (3, 5, 0), (5, 3, 0), (4, 0x0102, 0),
+                     (6, 9, 4), (7, 0, 0), (2, 64, 0), (5, 11, 2), (0, 0, 0), (6, 1, 1)]))
+write('page_alloc', 'exhaust', bytes([4]) + b''.join(bytes([0]) + struct.pack('<H', i)
+                                                     for i in range(20)) + b'\x07\0\0')
