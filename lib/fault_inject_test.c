@@ -332,14 +332,15 @@ static void test_smp_traffic(struct ktest *t)
 	unsigned long base = nr_free_pages(), failed = 0;
 	unsigned int cpu;
 
-	KTEST_ASSERT_EQ(t, setup_fault_attr(&fail_page_alloc, "1,25,0,-1"), 0);
-	fail_page_alloc.verbose = 0;
 	for_each_online_cpu(cpu) {
 		st[cpu] = (struct smp_traffic){ 0, 0, 0 };
 		th[cpu] = kthread_create(smp_traffic_thread, &st[cpu], "fi_smp/%u", cpu);
 		KTEST_ASSERT_NOT_NULL(t, th[cpu]);
 		KTEST_ASSERT_EQ(t, kthread_bind(th[cpu], cpu), 0);
 	}
+	/* Only now: the threads' own stacks must not be the allocations that fail. */
+	KTEST_ASSERT_EQ(t, setup_fault_attr(&fail_page_alloc, "1,25,0,-1"), 0);
+	fail_page_alloc.verbose = 0;
 	for_each_online_cpu(cpu)
 		wake_up_process(th[cpu]);
 	for_each_online_cpu(cpu) {
