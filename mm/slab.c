@@ -138,10 +138,15 @@ struct slab_cpu_stats {
 	unsigned long t2_hits, t2_misses, t2_drains;
 };
 
+/*
+ * Not __aligned(64): list_for_each_entry() forms a struct kmem_cache
+ * pointer from the list head, which UBSan rejects for over-aligned types.
+ * Neighbouring CPUs' arrays share at most one cache line at their edges.
+ */
 struct array_cache {
 	unsigned int avail;
 	void *entry[T2_LIMIT];
-} __aligned(64);
+};
 
 struct kmem_cache {
 	unsigned int size;		/* object size (ksize) */
@@ -229,7 +234,7 @@ static __always_inline unsigned long addr_pfn(const void *p)
 
 static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)
 {
-	return (void **)((char *)obj + (DEBUG ? c->link_off : 0));
+	return (void **)((char *)obj + c->link_off);
 }
 
 /*
@@ -326,18 +331,18 @@ static void debug_alloc(struct kmem_cache *c, void *obj, unsigned long ip)
 	const u8 *bad;
 
 	if (tr->state != STATE_FREE)
-		slab_report("%s: object %px handed out while not free (state %#lx), from %pS\n",
+		slab_report("%s: object %p handed out while not free (state %#lx), from %pS\n",
 			    c->name, obj, tr->state, (void *)ip);
 	if (poisoned(c)) {
 		bad = memchr_inv(obj, POISON_FREE, pad_start(c));
 		if (bad) {
-			slab_report("%s: use after free: %px+%#lx written after kfree from %pS (allocated from %pS)\n",
+			slab_report("%s: use after free: %p+%#lx written after kfree from %pS (allocated from %pS)\n",
 				    c->name, obj, (unsigned long)(bad - (const u8 *)obj),
 				    (void *)tr->free_ip, (void *)tr->alloc_ip);
 		}
 	}
 	if (!redzone_ok(c, obj)) {
-		slab_report("%s: red zone of free object %px overwritten (freed from %pS)\n",
+		slab_report("%s: red zone of free object %p overwritten (freed from %pS)\n",
 			    c->name, obj, (void *)tr->free_ip);
 		redzone_fix(c, obj);
 	}
@@ -356,17 +361,17 @@ static int debug_free(struct kmem_cache *c, void *obj, unsigned long ip)
 	int ret = 0;
 
 	if (tr->state == STATE_FREE) {
-		slab_report("%s: double free of %px from %pS (freed before from %pS, allocated from %pS)\n",
+		slab_report("%s: double free of %p from %pS (freed before from %pS, allocated from %pS)\n",
 			    c->name, obj, (void *)ip, (void *)tr->free_ip, (void *)tr->alloc_ip);
 		return -ENOENT;
 	}
 	if (tr->state != STATE_ALLOC) {
-		slab_report("%s: kfree(%px) from %pS: slot metadata corrupted (state %#lx), refused\n",
+		slab_report("%s: kfree(%p) from %pS: slot metadata corrupted (state %#lx), refused\n",
 			    c->name, obj, (void *)ip, tr->state);
 		return -ENOENT;
 	}
 	if (!redzone_ok(c, obj)) {
-		slab_report("%s: red zone after %px (%u bytes) overwritten, found at kfree from %pS (allocated from %pS)\n",
+		slab_report("%s: red zone after %p (%u bytes) overwritten, found at kfree from %pS (allocated from %pS)\n",
 			    c->name, obj, c->size, (void *)ip, (void *)tr->alloc_ip);
 		redzone_fix(c, obj);
 		ret = -EBADMSG;
@@ -477,16 +482,15 @@ static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 	return pages;
 }
 
-/* A new slab, published on c->empty.  Any context; takes the lock itself. */
-static int slab_grow(struct kmem_cache *c)
+/* A new slab, not yet published (see slab_publish()).  Any context. */
+static struct page *slab_new(struct kmem_cache *c)
 {
 	struct page *pg = alloc_pages(slab_gfp(), c->order);
-	unsigned long flags;
 	char *base;
 	void *prev = NULL;
 
 	if (!pg)
-		return -ENOMEM;
+		return NULL;
 	base = page_address(pg);
 	page_set_type(pg, PAGE_TYPE_SLAB);
 	pg->slab_cache = c;
@@ -504,14 +508,17 @@ static int slab_grow(struct kmem_cache *c)
 	}
 	pg->freelist = prev;
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
-	spin_lock_irqsave(&c->lock, flags);
+	return pg;
+}
+
+/* Put a new slab on c->empty; lock held. */
+static void slab_publish(struct kmem_cache *c, struct page *pg)
+{
 	list_add(&pg->slab_list, &c->empty);
 	c->nr_empty++;
 	c->nr_slabs++;
 	c->nr_slab_free += c->objs;
 	c->slabs_created++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	return 0;
 }
 
 /* Give every empty slab beyond @keep back.  Return: pages freed. */
@@ -539,19 +546,29 @@ static unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
  * Tier 2: per-CPU arrays, and the bulk interface tier 1 uses
  */
 
-/* Up to @n objects from the slabs, growing the cache if needed.  Any context. */
+/*
+ * Up to @n objects from the slabs, growing the cache if needed; a new slab
+ * is published and taken from in one lock hold, so other CPUs cannot
+ * empty it first.  Any context.  Return: how many (0: out of memory).
+ */
 static unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
 {
+	struct page *pg = NULL;
 	unsigned long flags;
-	unsigned int got = 0;
+	unsigned int got;
 
-	for (int tries = 0; tries < 4; tries++) {
-		spin_lock_irqsave(&c->lock, flags);
-		got = slab_take(c, objs, n);
-		spin_unlock_irqrestore(&c->lock, flags);
-		if (got || slab_grow(c))
-			break;
-	}
+	spin_lock_irqsave(&c->lock, flags);
+	got = slab_take(c, objs, n);
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (got)
+		return got;
+	pg = slab_new(c);
+	if (!pg)
+		return 0;
+	spin_lock_irqsave(&c->lock, flags);
+	slab_publish(c, pg);
+	got = slab_take(c, objs, n);
+	spin_unlock_irqrestore(&c->lock, flags);
 	return got;
 }
 
@@ -561,10 +578,9 @@ static unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned in
  */
 static unsigned int cache_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
 {
-	unsigned int got = 0;
-
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (!(c->flags & SLAB_NO_TIER2)) {
+		unsigned int got = 0;
 		unsigned long flags;
 		struct array_cache *ac;
 		unsigned int cpu;
@@ -706,7 +722,7 @@ static void drain_cpu_arrays(unsigned int cpu)
 #endif
 }
 
-static void drain_local(void *unused)
+static void __maybe_unused drain_local(void *unused)
 {
 	unsigned long flags;
 
@@ -908,7 +924,7 @@ static int classify(const void *p, struct obj_ref *ref)
 
 static void report_bad_free(const char *fn, const void *p, int err, unsigned long ip)
 {
-	slab_report("%s(%px) from %pS: %s, refused\n", fn, p, (void *)ip,
+	slab_report("%s(%p) from %pS: %s, refused\n", fn, p, (void *)ip,
 		    err == -EINVAL ? "not the start of an object" :
 		    "not a kmalloc/slab pointer (foreign, or already freed pages)");
 }
@@ -919,9 +935,12 @@ static void report_bad_free(const char *fn, const void *p, int err, unsigned lon
 
 static void *kmalloc_large(size_t size)
 {
-	unsigned int order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
+	unsigned int order;
 	struct page *pg;
 
+	/* Before any rounding: DIV_ROUND_UP(SIZE_MAX, ...) wraps. */
+	order = size > (PAGE_SIZE << MAX_ORDER) ? MAX_ORDER + 1 :
+		order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
 	if (order > MAX_ORDER) {
 		if (__ratelimit(rs()))
 			pr_err("kmalloc(%zu): larger than the largest block (%lu KiB)\n", size,
@@ -1128,6 +1147,7 @@ void *krealloc(const void *p, size_t new_size)
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
 		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
+		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
 			return (void *)p;
 	}
@@ -1172,12 +1192,15 @@ struct kmem_cache *kmalloc_cache(size_t size)
  */
 
 /* Geometry of @c from size/align; false if it does not fit a slab. */
-static bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class)
+static bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
+			 bool ctor)
 {
 	size_t sz = ALIGN(size, align), pad = 0, stride;
 
 	if (DEBUG)
-		pad = kmalloc_class ? max_t(size_t, size, 64) : ALIGN(64, align);
+		pad = kmalloc_class ? max_t(size_t, size, 64) : ALIGN((size_t)64, align);
+	else if (ctor)
+		pad = ALIGN(sizeof(void *), align);	/* the link must not hit constructed state */
 	stride = sz + pad;
 	c->size = (unsigned int)size;
 	c->stride = (unsigned int)stride;
@@ -1185,7 +1208,10 @@ static bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool k
 	if (c->order > MAX_SLAB_ORDER)
 		return false;
 	c->objs = (unsigned int)((PAGE_SIZE << c->order) / stride);
-	c->link_off = DEBUG ? (unsigned int)(sz + offsetof(struct slab_track, link)) : 0;
+	if (DEBUG)
+		c->link_off = (unsigned int)(sz + offsetof(struct slab_track, link));
+	else
+		c->link_off = ctor ? (unsigned int)sz : 0;
 	return true;
 }
 
@@ -1227,7 +1253,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		pr_err("kmem_cache_create(%s): no memory\n", name);
 		return NULL;
 	}
-	if (!cache_layout(c, size, align, false)) {
+	if (!cache_layout(c, size, align, false, ctor != NULL)) {
 		pr_err("kmem_cache_create(%s, %zu): object too large for a slab\n", name, size);
 		kfree(c);
 		return NULL;
@@ -1283,7 +1309,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	kind = classify(obj, &ref);
 	if (kind != 1 || ref.c != c) {
 		if (kind == 1)
-			slab_report("kmem_cache_free(%s, %px) from %pS: object of %s, refused\n",
+			slab_report("kmem_cache_free(%s, %p) from %pS: object of %s, refused\n",
 				    c->name, obj, (void *)_RET_IP_, ref.c->name);
 		else
 			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, _RET_IP_);
@@ -1401,25 +1427,25 @@ static unsigned long check_slab(struct kmem_cache *c, struct page *pg, int want)
 
 	if (page_type(pg) != PAGE_TYPE_SLAB || pg->slab_cache != c ||
 	    READ_ONCE(slab_class_map[page_to_pfn(pg)]) != c->cls) {
-		pr_err("check: %s: slab %px has bad metadata\n", c->name, base);
+		pr_err("check: %s: slab %p has bad metadata\n", c->name, base);
 		return 1;
 	}
 	for (void *o = pg->freelist; o; o = *free_link(c, o)) {
 		unsigned long off = (unsigned long)((char *)o - base);
 
 		if (off % c->stride || off / c->stride >= c->objs || ++nfree > c->objs) {
-			pr_err("check: %s: slab %px freelist has %px\n", c->name, base, o);
+			pr_err("check: %s: slab %p freelist has %p\n", c->name, base, o);
 			return bad + 1;
 		}
 	}
 	if (nfree + pg->counters != c->objs) {
-		pr_err("check: %s: slab %px: %lu free + %lu in use != %u\n", c->name, base,
+		pr_err("check: %s: slab %p: %lu free + %lu in use != %u\n", c->name, base,
 		       nfree, pg->counters, c->objs);
 		bad++;
 	}
 	if ((want == 0 && pg->counters != 0) || (want == 2 && nfree) ||
 	    (want == 1 && (!nfree || !pg->counters))) {
-		pr_err("check: %s: slab %px on the wrong list\n", c->name, base);
+		pr_err("check: %s: slab %p on the wrong list\n", c->name, base);
 		bad++;
 	}
 	return bad;
@@ -1547,7 +1573,7 @@ void kmem_cache_init(void)
 		size_t size = 16UL << i;
 
 		memset(c, 0, sizeof(*c));
-		BUG_ON(!cache_layout(c, size, size, true));
+		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i + 1;
 		cache_init(c, kmalloc_names[i], 0, NULL);
 		if (TIER1 && i < NR_T1) {
@@ -1557,7 +1583,7 @@ void kmem_cache_init(void)
 		}
 	}
 	memset(&tcache_cache, 0, sizeof(tcache_cache));
-	BUG_ON(!cache_layout(&tcache_cache, sizeof(struct slab_tcache), 64, false));
+	BUG_ON(!cache_layout(&tcache_cache, sizeof(struct slab_tcache), 64, false, false));
 	tcache_cache.cls = CLS_TYPED + tcache_cache.order;
 	cache_init(&tcache_cache, "slab_tcache", 0, NULL);
 	if (TIER1 && !exit_hook_registered) {
