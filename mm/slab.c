@@ -37,9 +37,9 @@
  * them back.
  *
  * Invariants:
- *   I1  slab_class_map[pfn] != 0 iff pfn belongs to a slab; its value gives
- *       the kmalloc class (1..9) or, for typed caches, the slab order
- *       (CLS_TYPED + order).  Written before a slab is published, cleared
+ *   I1  slab_class_map[pfn] != CLS_NONE iff pfn belongs to a slab; the
+ *       value is the kmalloc class (0..8) or, for typed caches, CLS_TYPED
+ *       + the slab order.  Written before a slab is published, cleared
  *       before its pages go back to the buddy.
  *   I2  a slab's objects are: on its freelist (counted by objs - inuse),
  *       or allocated, or cached in a tier-1 list / tier-2 array (both
@@ -49,7 +49,7 @@
  *       after a free.
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
- *       cache (or at tc_dead, whose lists are empty and full: never written).
+ *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
  */
 #define pr_fmt(fmt) "slab: " fmt
 
@@ -87,7 +87,7 @@
 #define CONFIG_SLAB_TIER_PERCPU_BATCH	16
 #endif
 #ifndef CONFIG_SLAB_TIER_PERCPU_LIMIT
-#define CONFIG_SLAB_TIER_PERCPU_LIMIT	64
+#define CONFIG_SLAB_TIER_PERCPU_LIMIT	60
 #endif
 #ifndef CONFIG_SLAB_EMPTY_KEEP
 #define CONFIG_SLAB_EMPTY_KEEP		2
@@ -105,8 +105,9 @@
 
 #define NR_KMALLOC	9		/* 16 .. 4096 */
 #define NR_T1		5		/* 16 .. 256 */
-#define CLS_NONE	0
-#define CLS_TYPED	10		/* + slab order */
+/* Class map values: 0..8 kmalloc class, CLS_TYPED + order, CLS_NONE. */
+#define CLS_TYPED	9
+#define CLS_NONE	15
 #define NR_CLS		16
 #define MAX_SLAB_ORDER	3
 
@@ -133,9 +134,9 @@ struct slab_track {
 	void *link;
 };
 
+/* Tier-1 counters of thread caches that are gone, per CPU. */
 struct slab_cpu_stats {
-	unsigned long t1_hits, t1_misses, t1_flushes;	/* retired thread caches */
-	unsigned long t2_hits, t2_misses, t2_drains;
+	unsigned long t1_hits, t1_misses, t1_flushes;
 };
 
 /*
@@ -143,10 +144,21 @@ struct slab_cpu_stats {
  * pointer from the list head, which UBSan rejects for over-aligned types.
  * Neighbouring CPUs' arrays share at most one cache line at their edges.
  */
+/*
+ * A power of two in size (the entries beyond T2_LIMIT are slack), so that
+ * finding this CPU's array is one shift.
+ */
+#define AC_HEADER	32
+#define AC_BYTES_MIN	(AC_HEADER + T2_LIMIT * 8)
+#define AC_BYTES	(AC_BYTES_MIN <= 256 ? 256 : AC_BYTES_MIN <= 512 ? 512 :	\
+			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
+			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
 	unsigned int avail;
-	void *entry[T2_LIMIT];
+	unsigned long hits, misses, drains;
+	void *entry[(AC_BYTES - AC_HEADER) / 8];
 };
+BUILD_BUG_ON(sizeof(struct array_cache) != AC_BYTES);
 
 struct kmem_cache {
 	unsigned int size;		/* object size (ksize) */
@@ -168,9 +180,11 @@ struct kmem_cache {
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	struct array_cache cpu[NR_CPUS];
+	struct array_cache cpu_ac[NR_CPUS];
 #endif
 };
+
+#define cpu_ac(c, cpu)	(&(c)->cpu_ac[cpu])
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
@@ -191,8 +205,8 @@ static const char *const kmalloc_names[NR_KMALLOC] = {
 	"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
 };
 
-/* Owner of a thread that exited or must not get a cache: empty and full. */
-static struct slab_tcache tc_dead;
+/* current->slab_cache of a thread that must never get one (idle, exited). */
+#define TC_DEAD		((struct slab_tcache *)1UL)
 
 static LIST_HEAD(cache_list);
 static DEFINE_SPINLOCK(cache_list_lock);
@@ -203,8 +217,12 @@ static DEFINE_SPINLOCK(tc_list_lock);
 static u8 *slab_class_map;
 static unsigned long slab_map_pfns;
 static unsigned long slab_map_pages;
-/* kfree fast path: object misaligned or not tier 1 iff (ptr & mask) != 0. */
+/*
+ * kfree fast paths: (ptr & t1_free_mask[cls]) == 0 iff ptr starts an
+ * object of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).
+ */
 static unsigned long t1_free_mask[NR_CLS];
+static unsigned long t2_free_mask[NR_CLS];
 
 static unsigned long slab_errors;
 static DEFINE_PER_CPU(unsigned long, large_pages);
@@ -237,21 +255,81 @@ static __always_inline void **free_link(const struct kmem_cache *c, const void *
 	return (void **)((char *)obj + c->link_off);
 }
 
+static __always_inline bool tc_live(const struct slab_tcache *tc)
+{
+	return (unsigned long)tc > (unsigned long)TC_DEAD;
+}
+
 /*
- * Tier 1 is usable: a thread (not early boot), not an interrupt handler.
- * tc_dead is returned as is: its lists are empty and full, so the fast
- * paths fall through without writing it.
+ * In an interrupt handler?  The hardirq depth cannot change under the
+ * code that reads it (a handler returns it to the value it found), so the
+ * read needs neither volatile nor a memory clobber; in the kernel it is
+ * byte 2 of the preempt count, a single test.
+ */
+static __always_inline bool slab_in_irq(void)
+{
+#ifdef __HOSTED__
+	return in_interrupt();
+#else
+	bool r;
+
+	__asm__("testb $0xff, %%gs:%c1" : "=@ccnz"(r)
+		: "i"((__force char *)&__preempt_count + 2));
+	return r;
+#endif
+}
+
+/*
+ * Take one unit of @room; false if it was 0 (then @room is left at -1 and
+ * the caller must give it back with room_undo()).  One instruction and a
+ * branch instead of a load, test, branch, store.
+ */
+static __always_inline bool room_take(unsigned int *room)
+{
+#ifdef __HOSTED__
+	return (*room)-- != 0;
+#else
+	bool borrow;
+
+	__asm__("subl $1, %0" : "+m"(*room), "=@ccc"(borrow));
+	return !borrow;
+#endif
+}
+
+static __always_inline void room_undo(unsigned int *room)
+{
+	(*room)++;
+}
+
+/* current, read as a stable value: a thread's current never changes. */
+static __always_inline struct task_struct *slab_current(void)
+{
+#ifdef __HOSTED__
+	return current;
+#else
+	struct task_struct *t;
+
+	__asm__("movq %%gs:%c1, %0" : "=r"(t) : "i"(&current_task));
+	return t;
+#endif
+}
+
+/*
+ * The calling thread's cache if tier 1 may be used: a thread (not early
+ * boot), not an interrupt handler, with a live cache.  NULL otherwise.
  */
 static __always_inline struct slab_tcache *tcache_get(void)
 {
 	struct task_struct *t;
+	struct slab_tcache *tc;
 
-	if (!TIER1 || unlikely(in_interrupt()))
+	if (!TIER1 || unlikely(slab_in_irq()))
 		return NULL;
-	t = current;
+	t = slab_current();
 	if (unlikely(!t))
 		return NULL;
-	return t->slab_cache;
+	tc = t->slab_cache;
+	return likely(tc_live(tc)) ? tc : NULL;
 }
 
 static struct ratelimit_state *rs(void)
@@ -266,11 +344,6 @@ static struct ratelimit_state *rs(void)
 		pr_err(fmt, ##__VA_ARGS__);				\
 } while (0)
 
-static gfp_t slab_gfp(void)
-{
-	return (in_interrupt() || irqs_disabled()) ? GFP_ATOMIC | __GFP_NOWARN :
-						     GFP_KERNEL | __GFP_NOWARN;
-}
 
 /* ---------------------------------------------------------------------
  * Debugging: poison, red zones, state, call sites
@@ -483,9 +556,11 @@ static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 }
 
 /* A new slab, not yet published (see slab_publish()).  Any context. */
+static struct page *slab_alloc_pages(unsigned int order);
+
 static struct page *slab_new(struct kmem_cache *c)
 {
-	struct page *pg = alloc_pages(slab_gfp(), c->order);
+	struct page *pg = slab_alloc_pages(c->order);
 	char *base;
 	void *prev = NULL;
 
@@ -572,36 +647,6 @@ static unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned in
 	return got;
 }
 
-/*
- * Up to @n objects from this CPU's array, the rest from the slabs.
- * Return: how many (0 only when out of memory).
- */
-static unsigned int cache_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
-{
-#ifdef CONFIG_SLAB_TIER_PERCPU
-	if (!(c->flags & SLAB_NO_TIER2)) {
-		unsigned int got = 0;
-		unsigned long flags;
-		struct array_cache *ac;
-		unsigned int cpu;
-
-		local_irq_save(flags);
-		cpu = smp_processor_id();
-		ac = &c->cpu[cpu];
-		while (got < n && ac->avail)
-			objs[got++] = ac->entry[--ac->avail];
-		if (got)
-			c->stats[cpu].t2_hits++;
-		else
-			c->stats[cpu].t2_misses++;
-		local_irq_restore(flags);
-		if (got)
-			return got;
-	}
-#endif
-	return slab_get_bulk(c, objs, n);
-}
-
 /* @n objects back: to this CPU's array if they fit, else to the slabs. */
 static void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
 {
@@ -611,7 +656,7 @@ static void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int
 	local_irq_save(flags);
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (!(c->flags & SLAB_NO_TIER2)) {
-		struct array_cache *ac = &c->cpu[smp_processor_id()];
+		struct array_cache *ac = cpu_ac(c, smp_processor_id());
 
 		if (ac->avail + n <= T2_LIMIT) {
 			memcpy(&ac->entry[ac->avail], objs, n * sizeof(*objs));
@@ -628,6 +673,59 @@ static void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int
 	slab_reap(c, &reap);
 }
 
+/*
+ * Tier-2 hit paths, inlined into kmalloc/kfree: this CPU's array with local
+ * interrupts off.  irqsave rather than a bare cli/sti: callers may already
+ * run with interrupts disabled (spin_lock_irqsave holders), and there is no
+ * cheaper way to know.  NULL / false on a miss: the slow path refills or
+ * drains.
+ */
+static __always_inline void *t2_pop(struct kmem_cache *c)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+	void *obj = NULL;
+
+	local_irq_save(flags);
+	ac = cpu_ac(c, smp_processor_id());
+	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
+	__asm__("" : "+r"(ac));
+	if (likely(ac->avail)) {
+		obj = ac->entry[--ac->avail];
+		ac->hits++;
+	}
+	local_irq_restore(flags);
+	return obj;
+#else
+	(void)c;
+	return NULL;
+#endif
+}
+
+static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+	bool ok = false;
+
+	local_irq_save(flags);
+	ac = cpu_ac(c, smp_processor_id());
+	__asm__("" : "+r"(ac));
+	if (likely(ac->avail < T2_LIMIT)) {
+		ac->entry[ac->avail++] = obj;
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)c;
+	(void)obj;
+	return false;
+#endif
+}
+
 /* One object from tier 2 (or the slabs). */
 static void *cache_alloc(struct kmem_cache *c)
 {
@@ -640,14 +738,14 @@ static void *cache_alloc(struct kmem_cache *c)
 
 		local_irq_save(flags);
 		cpu = smp_processor_id();
-		ac = &c->cpu[cpu];
+		ac = cpu_ac(c, cpu);
 		if (likely(ac->avail)) {
 			obj = ac->entry[--ac->avail];
-			c->stats[cpu].t2_hits++;
+			ac->hits++;
 			local_irq_restore(flags);
 			return obj;
 		}
-		c->stats[cpu].t2_misses++;
+		ac->misses++;
 		local_irq_restore(flags);
 		/* Refill a batch; keep one, the rest go to the array. */
 		void *objs[T2_BATCH];
@@ -677,14 +775,14 @@ static void cache_free(struct kmem_cache *c, void *obj)
 
 		local_irq_save(flags);
 		cpu = smp_processor_id();
-		ac = &c->cpu[cpu];
+		ac = cpu_ac(c, cpu);
 		if (unlikely(ac->avail == T2_LIMIT)) {
 			spin_lock(&c->lock);
 			slab_put(c, ac->entry, T2_BATCH, &reap, EMPTY_KEEP);
 			spin_unlock(&c->lock);
 			ac->avail -= T2_BATCH;
 			memmove(ac->entry, ac->entry + T2_BATCH, ac->avail * sizeof(void *));
-			c->stats[cpu].t2_drains++;
+			ac->drains++;
 		}
 		ac->entry[ac->avail++] = obj;
 		local_irq_restore(flags);
@@ -704,7 +802,7 @@ static void drain_cpu_arrays(unsigned int cpu)
 
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
-		struct array_cache *ac = &c->cpu[cpu];
+		struct array_cache *ac = cpu_ac(c, cpu);
 		LIST_HEAD(reap);
 
 		if (!ac->avail)
@@ -714,7 +812,7 @@ static void drain_cpu_arrays(unsigned int cpu)
 		slab_put(c, ac->entry, ac->avail, &reap, -1U);
 		spin_unlock(&c->lock);
 		ac->avail = 0;
-		c->stats[cpu].t2_drains++;
+		ac->drains++;
 	}
 	spin_unlock_irqrestore(&cache_list_lock, flags);
 #else
@@ -760,7 +858,7 @@ static struct slab_tcache *tcache_get_create(void)
 		tcache_create(t);
 		tc = t->slab_cache;
 	}
-	return tc == &tc_dead ? NULL : tc;
+	return tc_live(tc) ? tc : NULL;
 }
 
 static void tcache_create(struct task_struct *t)
@@ -769,7 +867,7 @@ static void tcache_create(struct task_struct *t)
 	unsigned long flags;
 
 	if (t->flags & PF_IDLE) {
-		t->slab_cache = &tc_dead;
+		t->slab_cache = TC_DEAD;
 		return;
 	}
 	tc = cache_alloc(&tcache_cache);
@@ -809,14 +907,100 @@ static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
 	return done;
 }
 
-/* Miss on list @i: refill a batch, return one object. */
+/*
+ * Refill the empty list @i in O(1): the freelist of one slab becomes the
+ * list (both link through the same word), if all its free objects fit.
+ * @fresh: a new slab to publish first, or NULL.  Return: objects moved.
+ */
+static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fresh)
+{
+	struct kmem_cache *c = &kmalloc_caches[i];
+	struct page *pg = NULL;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (fresh)
+		slab_publish(c, fresh);
+	if (!list_empty(&c->partial))
+		pg = list_first_entry(&c->partial, struct page, slab_list);
+	else if (!list_empty(&c->empty))
+		pg = list_first_entry(&c->empty, struct page, slab_list);
+	if (pg && c->objs - pg->counters <= tc->room[i]) {
+		n = c->objs - (unsigned int)pg->counters;
+		if (!pg->counters)
+			c->nr_empty--;
+		tc->head[i] = pg->freelist;
+		tc->room[i] -= n;
+		pg->freelist = NULL;
+		pg->counters = c->objs;
+		list_del(&pg->slab_list);
+		list_add(&pg->slab_list, &c->full);
+		c->nr_slab_free -= n;
+		c->slab_allocs += n;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
+/* Up to @n objects from this CPU's array only.  Return: how many. */
+static unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	unsigned int got = 0;
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ac = cpu_ac(c, smp_processor_id());
+	while (got < n && ac->avail)
+		objs[got++] = ac->entry[--ac->avail];
+	if (got)
+		ac->hits++;
+	else
+		ac->misses++;
+	local_irq_restore(flags);
+#else
+	(void)c;
+	(void)objs;
+	(void)n;
+#endif
+	return got;
+}
+
+/* Pop the head of list @i (not empty). */
+static void *tcache_pop(struct slab_tcache *tc, int i)
+{
+	void *obj = tc->head[i];
+
+	tc->head[i] = *free_link(&kmalloc_caches[i], obj);
+	tc->room[i]++;
+	return obj;
+}
+
+/*
+ * Miss on list @i: this CPU's array first (objects already hot here),
+ * then a whole slab freelist, else a batch from the slabs.  Return: one
+ * object, or NULL without memory.
+ */
 static void *tcache_refill(struct slab_tcache *tc, int i)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *objs[T1_BATCH];
-	unsigned int n = cache_get_bulk(c, objs, T1_BATCH);
+	unsigned int n;
 
 	tc->misses[i]++;
+	n = t2_take(c, objs, T1_BATCH);
+	if (!n && c->objs <= T1_LIMIT) {
+		if (tcache_splice(tc, i, NULL))
+			return tcache_pop(tc, i);
+		struct page *pg = slab_new(c);
+
+		if (pg && tcache_splice(tc, i, pg))
+			return tcache_pop(tc, i);
+	}
+	if (!n)
+		n = slab_get_bulk(c, objs, T1_BATCH);
 	if (!n)
 		return NULL;
 	for (unsigned int k = n; k-- > 1;) {
@@ -833,14 +1017,43 @@ static void tcache_flush_all(struct slab_tcache *tc)
 		tcache_flush(tc, i, -1U);
 }
 
+/* Push @obj on list @i, flushing a batch first if the list is full. */
+static void tcache_push(struct slab_tcache *tc, int i, void *obj)
+{
+	if (!room_take(&tc->room[i])) {
+		room_undo(&tc->room[i]);
+		tc->flushes[i]++;
+		tcache_flush(tc, i, T1_BATCH);
+		tc->room[i]--;
+	}
+	*free_link(&kmalloc_caches[i], obj) = tc->head[i];
+	tc->head[i] = obj;
+}
+
+/* kfree fast path, list full (room already given back). */
+static noinline void tcache_free_full(struct slab_tcache *tc, unsigned int i, void *obj)
+{
+	tcache_push(tc, (int)i, obj);
+}
+
+/* kmalloc fast path, list empty. */
+static noinline void *tcache_alloc_miss(struct slab_tcache *tc, unsigned int i)
+{
+	void *obj = tcache_refill(tc, (int)i);
+
+	if (unlikely(!obj) && __ratelimit(rs()))
+		pr_warn("kmalloc(%u): out of memory\n", 16U << i);
+	return obj;
+}
+
 /* Exit hook: the thread's cache goes back and it never gets another. */
 static void slab_task_exit(struct task_struct *t)
 {
 	struct slab_tcache *tc = t->slab_cache;
 	unsigned long flags;
 
-	t->slab_cache = &tc_dead;
-	if (!tc || tc == &tc_dead)
+	t->slab_cache = TC_DEAD;
+	if (!tc_live(tc))
 		return;
 	tcache_flush_all(tc);
 	spin_lock_irqsave(&tc_list_lock, flags);
@@ -862,7 +1075,7 @@ void kmem_flush_current(void)
 {
 	struct slab_tcache *tc = tcache_get();
 
-	if (tc && tc != &tc_dead)
+	if (tc)
 		tcache_flush_all(tc);
 }
 
@@ -888,8 +1101,8 @@ static int classify(const void *p, struct obj_ref *ref)
 	unsigned int cls, order;
 
 	if (pfn < slab_map_pfns && (cls = READ_ONCE(slab_class_map[pfn])) != CLS_NONE) {
-		if (cls <= NR_KMALLOC) {
-			c = &kmalloc_caches[cls - 1];
+		if (cls < NR_KMALLOC) {
+			c = &kmalloc_caches[cls];
 			order = c->order;
 			pg = pfn_to_page(pfn & ~((1UL << order) - 1));
 		} else {
@@ -933,22 +1146,35 @@ static void report_bad_free(const char *fn, const void *p, int err, unsigned lon
  * kmalloc and friends
  */
 
-static void *kmalloc_large(size_t size)
+/*
+ * Pages for the slow paths.  GFP_ATOMIC first: it is the same fast path
+ * and needs no look at the interrupt flag; only if it fails, and the
+ * context allows it, GFP_KERNEL may also drain the other CPUs' caches.
+ */
+static struct page *slab_alloc_pages(unsigned int order)
+{
+	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order);
+
+	if (unlikely(!pg) && !in_interrupt() && !irqs_disabled())
+		pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	return pg;
+}
+
+static noinline void *kmalloc_large(size_t size)
 {
 	unsigned int order;
 	struct page *pg;
 
 	/* Before any rounding: DIV_ROUND_UP(SIZE_MAX, ...) wraps. */
-	order = size > (PAGE_SIZE << MAX_ORDER) ? MAX_ORDER + 1 :
-		order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
-	if (order > MAX_ORDER) {
+	if (unlikely(size > (PAGE_SIZE << MAX_ORDER))) {
 		if (__ratelimit(rs()))
 			pr_err("kmalloc(%zu): larger than the largest block (%lu KiB)\n", size,
 			       (PAGE_SIZE << MAX_ORDER) >> 10);
 		return NULL;
 	}
-	pg = alloc_pages(slab_gfp(), order);
-	if (!pg) {
+	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	pg = slab_alloc_pages(order);
+	if (unlikely(!pg)) {
 		if (__ratelimit(rs()))
 			pr_warn("kmalloc(%zu): out of memory\n", size);
 		return NULL;
@@ -967,8 +1193,31 @@ static void free_large(struct page *pg)
 	__free_pages(pg, order);
 }
 
-static noinline void *kmalloc_slow(size_t size, unsigned long ip)
+/*
+ * kfree of a page-aligned pointer outside the slabs: a large kmalloc block
+ * is freed at once when @p is its head (O(1) state check).  Anything else
+ * goes to the slow path, which classifies and reports.
+ */
+static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 {
+	struct page *pg;
+
+	if (((unsigned long)p & (PAGE_SIZE - 1)) || !pfn_is_block_head(pfn))
+		return false;
+	pg = pfn_to_page(pfn);
+	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+		return false;
+	free_large(pg);
+	return true;
+}
+
+/*
+ * The slow paths are reached by tail calls (CFLAGS_slab.o allows sibling
+ * calls), so their own return address is the caller of kmalloc/kfree.
+ */
+static noinline void *kmalloc_slow(size_t size)
+{
+	unsigned long ip = _RET_IP_;
 	struct kmem_cache *c;
 	struct slab_tcache *tc;
 	void *obj;
@@ -1004,22 +1253,32 @@ static noinline void *kmalloc_slow(size_t size, unsigned long ip)
 
 void *kmalloc(size_t size)
 {
+	void *obj;
+
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
 		unsigned int i = kmalloc_class(size);
 		struct slab_tcache *tc = tcache_get();
 
 		if (likely(tc)) {
-			void *obj = tc->head[i];
-
+			obj = tc->head[i];
 			if (likely(obj)) {
 				tc->head[i] = *(void **)obj;
 				tc->room[i]++;
 				tc->hits[i]++;
 				return obj;
 			}
+			return tcache_alloc_miss(tc, i);
 		}
+	} else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
+		if (TIER2 && !DEBUG) {
+			obj = t2_pop(&kmalloc_caches[kmalloc_class(size)]);
+			if (likely(obj))
+				return obj;
+		}
+	} else if (size) {
+		return kmalloc_large(size);
 	}
-	return kmalloc_slow(size, _RET_IP_);
+	return kmalloc_slow(size);
 }
 
 /* Free a classified slab object through the tiers. */
@@ -1036,15 +1295,7 @@ static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
 	if (c->t1 >= 0) {
 		tc = tcache_get_create();
 		if (tc) {
-			int i = c->t1;
-
-			if (!tc->room[i]) {
-				tc->flushes[i]++;
-				tcache_flush(tc, i, T1_BATCH);
-			}
-			tc->room[i]--;
-			*free_link(c, obj) = tc->head[i];
-			tc->head[i] = obj;
+			tcache_push(tc, c->t1, obj);
 			return ret;
 		}
 	}
@@ -1071,9 +1322,9 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 	return free_slab_obj(ref.c, (void *)p, ip);
 }
 
-static noinline void kfree_slow(const void *p, unsigned long ip)
+static noinline void kfree_slow(const void *p)
 {
-	kfree_common(p, ip, "kfree");
+	kfree_common(p, _RET_IP_, "kfree");
 }
 
 void kfree(const void *p)
@@ -1085,17 +1336,24 @@ void kfree(const void *p)
 
 		if (likely(!((unsigned long)p & t1_free_mask[cls]))) {
 			struct slab_tcache *tc = tcache_get();
-			unsigned int i = cls - 1;
 
-			if (likely(tc) && likely(tc->room[i])) {
-				tc->room[i]--;
-				*(const void **)p = tc->head[i];
-				tc->head[i] = (void *)p;
-				return;
+			if (likely(tc)) {
+				if (likely(room_take(&tc->room[cls]))) {
+					*(const void **)p = tc->head[cls];
+					tc->head[cls] = (void *)p;
+					return;
+				}
+				room_undo(&tc->room[cls]);
+				return tcache_free_full(tc, cls, (void *)p);
 			}
+		} else if (TIER2 && !((unsigned long)p & t2_free_mask[cls])) {
+			if (likely(t2_push(&kmalloc_caches[cls], (void *)p)))
+				return;
+		} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
+			return;
 		}
 	}
-	kfree_slow(p, _RET_IP_);
+	kfree_slow(p);
 }
 
 int kfree_checked(const void *p)
@@ -1126,7 +1384,7 @@ void *krealloc(const void *p, size_t new_size)
 	int kind;
 
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc_slow(new_size, _RET_IP_);
+		return kmalloc_slow(new_size);
 	kind = classify(p, &ref);
 	if (kind < 0) {
 		report_bad_free("krealloc", p, kind, _RET_IP_);
@@ -1138,11 +1396,11 @@ void *krealloc(const void *p, size_t new_size)
 	}
 	if (kind == 1) {
 		old = ref.c->size;
-		if (ref.c->cls > NR_KMALLOC) {
+		if (ref.c->cls >= NR_KMALLOC) {
 			report_bad_free("krealloc", p, -EFAULT, _RET_IP_);
 			return NULL;
 		}
-		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls - 1)
+		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
 			return (void *)p;
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
@@ -1151,7 +1409,7 @@ void *krealloc(const void *p, size_t new_size)
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
 			return (void *)p;
 	}
-	n = kmalloc_slow(new_size, _RET_IP_);
+	n = kmalloc_slow(new_size);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, new_size));
@@ -1270,7 +1528,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return 0;
-	if (c->cls <= NR_KMALLOC || c == &tcache_cache) {
+	if (c->cls < NR_KMALLOC || c == &tcache_cache) {
 		pr_err("kmem_cache_destroy(%s): built-in cache (-EINVAL)\n", c->name);
 		return -EINVAL;
 	}
@@ -1292,15 +1550,34 @@ int kmem_cache_destroy(struct kmem_cache *c)
 
 void *kmem_cache_alloc(struct kmem_cache *c)
 {
-	void *obj = cache_alloc(c);
+	void *obj;
 
+	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2))) {
+		obj = t2_pop(c);
+		if (likely(obj))
+			return obj;
+	}
+	obj = cache_alloc(c);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, _RET_IP_);
 	return obj;
 }
 
-void kmem_cache_free(struct kmem_cache *c, void *obj)
+/* Does @obj start an object of typed cache @c?  O(1), never dereferences @obj. */
+static __always_inline bool typed_obj_of(const struct kmem_cache *c, const void *obj)
 {
+	unsigned long pfn = addr_pfn(obj), head;
+
+	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls)
+		return false;
+	head = pfn & ~((1UL << c->order) - 1);
+	return pfn_to_page(head)->slab_cache == c &&
+	       !(((unsigned long)obj - (unsigned long)page_address(pfn_to_page(head))) % c->stride);
+}
+
+static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
+{
+	unsigned long ip = _RET_IP_;
 	struct obj_ref ref;
 	int kind;
 
@@ -1310,12 +1587,20 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	if (kind != 1 || ref.c != c) {
 		if (kind == 1)
 			slab_report("kmem_cache_free(%s, %p) from %pS: object of %s, refused\n",
-				    c->name, obj, (void *)_RET_IP_, ref.c->name);
+				    c->name, obj, (void *)ip, ref.c->name);
 		else
-			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, _RET_IP_);
+			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, ip);
 		return;
 	}
-	free_slab_obj(c, obj, _RET_IP_);
+	free_slab_obj(c, obj, ip);
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
+	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
+		return;
+	kmem_cache_free_slow(c, obj);
 }
 
 size_t kmem_cache_size(const struct kmem_cache *c)
@@ -1381,11 +1666,11 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		st->t1_hits += READ_ONCE(s->t1_hits);
 		st->t1_misses += READ_ONCE(s->t1_misses);
 		st->t1_flushes += READ_ONCE(s->t1_flushes);
-		st->t2_hits += READ_ONCE(s->t2_hits);
-		st->t2_misses += READ_ONCE(s->t2_misses);
-		st->t2_drains += READ_ONCE(s->t2_drains);
 #ifdef CONFIG_SLAB_TIER_PERCPU
-		st->objs_cached += READ_ONCE(c->cpu[i].avail);
+		st->t2_hits += READ_ONCE(cpu_ac(c, i)->hits);
+		st->t2_misses += READ_ONCE(cpu_ac(c, i)->misses);
+		st->t2_drains += READ_ONCE(cpu_ac(c, i)->drains);
+		st->objs_cached += READ_ONCE(cpu_ac(c, i)->avail);
 #endif
 	}
 	if (c->t1 >= 0) {
@@ -1557,7 +1842,6 @@ void kmem_cache_init(void)
 	slab_rs = (struct ratelimit_state){ 0 };
 	INIT_LIST_HEAD(&cache_list);
 	INIT_LIST_HEAD(&tc_list);
-	memset(&tc_dead, 0, sizeof(tc_dead));
 	slab_map_pfns = max_pfn;
 	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
 	err = alloc_contiguous(slab_map_pages, &pa);
@@ -1567,19 +1851,21 @@ void kmem_cache_init(void)
 	memset(slab_class_map, CLS_NONE, slab_map_pages * PAGE_SIZE);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
-		t1_free_mask[i] = ~0UL;
+		t1_free_mask[i] = t2_free_mask[i] = ~0UL;
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
 
 		memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
-		c->cls = i + 1;
+		c->cls = i;
 		cache_init(c, kmalloc_names[i], 0, NULL);
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)
-				t1_free_mask[c->cls] = size - 1;
+				t1_free_mask[i] = size - 1;
+		} else if (TIER2 && i >= NR_T1 && !DEBUG) {
+			t2_free_mask[i] = size - 1;
 		}
 	}
 	memset(&tcache_cache, 0, sizeof(tcache_cache));
