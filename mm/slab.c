@@ -188,8 +188,8 @@ struct kmem_cache {
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
-	void *head[NR_T1];
 	unsigned int room[NR_T1];	/* pushes left before a flush */
+	void *head[NR_T1];
 	unsigned long hits[NR_T1];
 	unsigned long misses[NR_T1];
 	unsigned long flushes[NR_T1];
@@ -853,6 +853,13 @@ static struct slab_tcache *tcache_get_create(void)
 	t = current;
 	if (!t)
 		return NULL;
+	/*
+	 * Threads never migrate, so this only fires for a CPU whose per-CPU
+	 * area still carries the boot CPU's current (an AP before
+	 * sched_init_ap()): it must not share that thread's cache.
+	 */
+	if (WARN_ON_ONCE(t->cpu != smp_processor_id()))
+		return NULL;
 	tc = t->slab_cache;
 	if (!tc) {
 		tcache_create(t);
@@ -1031,18 +1038,18 @@ static void tcache_push(struct slab_tcache *tc, int i, void *obj)
 }
 
 /* kfree fast path, list full (room already given back). */
-static noinline void tcache_free_full(struct slab_tcache *tc, unsigned int i, void *obj)
+static noinline void tcache_free_full(struct slab_tcache *tc, unsigned long i, void *obj)
 {
 	tcache_push(tc, (int)i, obj);
 }
 
 /* kmalloc fast path, list empty. */
-static noinline void *tcache_alloc_miss(struct slab_tcache *tc, unsigned int i)
+static noinline void *tcache_alloc_miss(struct slab_tcache *tc, unsigned long i)
 {
 	void *obj = tcache_refill(tc, (int)i);
 
 	if (unlikely(!obj) && __ratelimit(rs()))
-		pr_warn("kmalloc(%u): out of memory\n", 16U << i);
+		pr_warn("kmalloc(%lu): out of memory\n", 16UL << i);
 	return obj;
 }
 
@@ -1256,7 +1263,7 @@ void *kmalloc(size_t size)
 	void *obj;
 
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
-		unsigned int i = kmalloc_class(size);
+		unsigned long i = kmalloc_class(size);
 		struct slab_tcache *tc = tcache_get();
 
 		if (likely(tc)) {
@@ -1332,9 +1339,9 @@ void kfree(const void *p)
 	unsigned long pfn = addr_pfn(p);
 
 	if (likely(pfn < slab_map_pfns)) {
-		unsigned int cls = slab_class_map[pfn];
+		unsigned long cls = slab_class_map[pfn];
 
-		if (likely(!((unsigned long)p & t1_free_mask[cls]))) {
+		if (likely(!(t1_free_mask[cls] & (unsigned long)p))) {
 			struct slab_tcache *tc = tcache_get();
 
 			if (likely(tc)) {
