@@ -38,7 +38,7 @@ static void glue_thread_exit(void *arg)
 	pthread_mutex_unlock(&glue_lock);
 }
 
-static __attribute__((noinline)) void glue_thread_init(void)
+static noinline void glue_thread_init(void)
 {
 	unsigned int cpu;
 
