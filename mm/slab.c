@@ -225,7 +225,11 @@ static unsigned long t1_free_mask[NR_CLS];
 static unsigned long t2_free_mask[NR_CLS];
 
 static unsigned long slab_errors;
-static DEFINE_PER_CPU(unsigned long, large_pages);
+/*
+ * Pages held by tier 3.  One atomic, not a per-CPU counter: an AP's per-CPU
+ * area starts as a copy of the boot CPU's, which would count twice.
+ */
+static long large_pages;
 static bool slab_ready;
 
 static struct ratelimit_state slab_rs;
@@ -1187,7 +1191,7 @@ static noinline void *kmalloc_large(size_t size)
 		return NULL;
 	}
 	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
-	this_cpu_add(large_pages, 1UL << order);
+	__atomic_fetch_add(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	return page_address(pg);
 }
 
@@ -1196,7 +1200,7 @@ static void free_large(struct page *pg)
 	unsigned int order = page_order(pg);
 
 	page_set_type(pg, PAGE_TYPE_BUDDY);
-	this_cpu_add(large_pages, -(1L << order));
+	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	__free_pages(pg, order);
 }
 
@@ -1702,13 +1706,9 @@ unsigned long kmem_error_count(void)
 
 unsigned long kmalloc_large_pages(void)
 {
-	long sum = 0;
+	long n = __atomic_load_n(&large_pages, __ATOMIC_RELAXED);
 
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += (long)READ_ONCE(per_cpu(large_pages, cpu));
-	return sum > 0 ? (unsigned long)sum : 0;
+	return n > 0 ? (unsigned long)n : 0;
 }
 
 /* Check one slab; lock held.  Return: violations. */
@@ -1842,7 +1842,6 @@ DEFINE_SHELL_CMD(slabinfo, "kmalloc caches: objects, slabs, tier hits/misses ([-
 void kmem_cache_init(void)
 {
 	static bool exit_hook_registered;
-	unsigned int cpu;
 	phys_addr_t pa;
 	int err;
 
@@ -1883,8 +1882,7 @@ void kmem_cache_init(void)
 		register_task_exit_hook(&slab_exit_hook);
 		exit_hook_registered = true;
 	}
-	for_each_possible_cpu(cpu)
-		per_cpu(large_pages, cpu) = 0;
+	large_pages = 0;
 	WRITE_ONCE(slab_ready, true);
 	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB%s\n",
 		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",

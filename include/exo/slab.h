@@ -240,7 +240,8 @@ void kmem_show_slabinfo(bool per_cpu);
  *
  * Called by mm_core_init() right after the page allocator, so kmalloc
  * works from then on (tier 2 until the scheduler gives threads a cache).
- * The hosted build may call it again after hosted_mm_init().
+ * The hosted build may call it again after hosted_mm_init(), before any
+ * thread that used the previous instance allocates again.
  */
 void kmem_cache_init(void);
 
