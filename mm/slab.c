@@ -1839,9 +1839,29 @@ DEFINE_SHELL_CMD(slabinfo, "kmalloc caches: objects, slabs, tier hits/misses ([-
  * Initialisation
  */
 
+/*
+ * Fill the class map with CLS_NONE, 8 bytes per store: memset() is
+ * rep stosb, one instruction per byte under icount, which would make the
+ * map of a large machine a visible part of mm_core_init().
+ */
+static void class_map_fill(u8 *map, size_t bytes)
+{
+	u64 pattern = 0x0101010101010101ULL * CLS_NONE;
+#ifdef __HOSTED__
+	for (size_t i = 0; i < bytes / 8; i++)
+		((volatile u64 *)map)[i] = pattern;
+#else
+	size_t words = bytes / 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(map), "+c"(words) : "a"(pattern) : "memory");
+#endif
+}
+
 void kmem_cache_init(void)
 {
 	static bool exit_hook_registered;
+	/* The built-in caches are .bss: only a hosted re-init must clear them. */
+	bool reinit = slab_ready;
 	phys_addr_t pa;
 	int err;
 
@@ -1854,7 +1874,7 @@ void kmem_cache_init(void)
 	if (err)
 		panic("slab: no memory for the class map (%lu pages): %d", slab_map_pages, err);
 	slab_class_map = phys_to_virt(pa);
-	memset(slab_class_map, CLS_NONE, slab_map_pages * PAGE_SIZE);
+	class_map_fill(slab_class_map, slab_map_pages * PAGE_SIZE);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
 		t1_free_mask[i] = t2_free_mask[i] = ~0UL;
@@ -1862,7 +1882,8 @@ void kmem_cache_init(void)
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
 
-		memset(c, 0, sizeof(*c));
+		if (reinit)
+			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
 		cache_init(c, kmalloc_names[i], 0, NULL);
@@ -1874,7 +1895,8 @@ void kmem_cache_init(void)
 			t2_free_mask[i] = size - 1;
 		}
 	}
-	memset(&tcache_cache, 0, sizeof(tcache_cache));
+	if (reinit)
+		memset(&tcache_cache, 0, sizeof(tcache_cache));
 	BUG_ON(!cache_layout(&tcache_cache, sizeof(struct slab_tcache), 64, false, false));
 	tcache_cache.cls = CLS_TYPED + tcache_cache.order;
 	cache_init(&tcache_cache, "slab_tcache", 0, NULL);
