@@ -63,50 +63,50 @@ void __init mm_core_init(void)
 		tsc_khz ? mm_init_ticks * 1000 / tsc_khz : 0);
 }
 
-/*
- * Does frame @pfn also hold the loader's information block or a module?
- * A loader may put them right after the last byte of a segment, i.e. in
- * the tail of the last __init page; such a frame stays reserved.
- */
-static bool frame_holds_boot_data(unsigned long pfn)
-{
-	phys_addr_t lo = PFN_PHYS(pfn), hi = lo + PAGE_SIZE;
-
-	if (boot_info.info_end > boot_info.info_start && boot_info.info_start < hi &&
-	    boot_info.info_end > lo)
-		return true;
-	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
-		if (boot_info.modules[i].start < hi && boot_info.modules[i].end > lo)
-			return true;
-	return false;
-}
-
 /**
  * free_initmem() - give the __init sections to the page allocator
  *
  * The region is filled with int3 first, so that a stale call into freed
  * init code traps (and oopses with a backtrace) instead of running
- * whatever the new owner wrote there.  Frames shared with boot data
- * (frame_holds_boot_data()) are neither filled nor freed.
+ * whatever the new owner wrote there.
  */
+/*
+ * A loader may put its information block or a boot module in the slack
+ * between two of the kernel's segments (GRUB does), i.e. inside the span
+ * of the __init sections; such a page stays reserved.
+ */
+static bool init_page_in_use(phys_addr_t pa)
+{
+	phys_addr_t end = pa + PAGE_SIZE;
+
+	if (boot_info.info_end > pa && boot_info.info_start < end)
+		return true;
+	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
+		if (boot_info.modules[i].end > pa && boot_info.modules[i].start < end)
+			return true;
+	return false;
+}
+
 void free_initmem(void)
 {
 	unsigned long start = (unsigned long)__init_begin;
 	unsigned long end = (unsigned long)__init_end;
-	unsigned long first = PHYS_PFN(virt_to_phys(__init_begin));
-	unsigned long last = PHYS_PFN(virt_to_phys(__init_end));
-	unsigned long frames = 0, run = first;
+	unsigned long frames = 0, kept = 0;
 
 	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
 		return;
-	for (unsigned long pfn = first; pfn <= last; pfn++) {
-		if (pfn < last && !frame_holds_boot_data(pfn)) {
-			memset(__init_begin + ((pfn - first) << PAGE_SHIFT), 0xcc, PAGE_SIZE);
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		phys_addr_t pa = virt_to_phys((void *)va);
+
+		if (init_page_in_use(pa)) {
+			kept++;
 			continue;
 		}
-		if (run < pfn)
-			frames += page_alloc_add_range(run, pfn);
-		run = pfn + 1;
+		memset((void *)va, 0xcc, PAGE_SIZE);
+		frames += page_alloc_add_range(PHYS_PFN(pa), PHYS_PFN(pa) + 1);
 	}
-	pr_info("freed %lu KiB of init memory\n", frames << (PAGE_SHIFT - 10));
+	pr_info("freed %lu KiB of init memory", frames << (PAGE_SHIFT - 10));
+	if (kept)
+		pr_cont(" (%lu pages kept: boot loader data inside the image)", kept);
+	pr_cont("\n");
 }

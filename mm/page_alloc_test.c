@@ -997,22 +997,19 @@ static void test_smp_stress(struct ktest *t)
  * memblock and initialisation
  */
 
-/*
- * The kernel's __init sections go to the buddy after boot (free_initmem()),
- * except a frame the loader also put its information block or a module in.
- */
+/* The kernel's __init sections go to the buddy after boot (free_initmem()). */
 static bool in_freed_init(phys_addr_t pa)
 {
 #ifdef __HOSTED__
 	return false;
 #else
-	phys_addr_t lo = ALIGN_DOWN(pa, PAGE_SIZE), hi = lo + PAGE_SIZE;
+	phys_addr_t end = pa + PAGE_SIZE;
 
-	if (boot_info.info_end > boot_info.info_start && boot_info.info_start < hi &&
-	    boot_info.info_end > lo)
+	/* free_initmem() keeps pages that hold loader data (GRUB uses the gaps). */
+	if (boot_info.info_end > pa && boot_info.info_start < end)
 		return false;
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++)
-		if (boot_info.modules[i].start < hi && boot_info.modules[i].end > lo)
+		if (boot_info.modules[i].end > pa && boot_info.modules[i].start < end)
 			return false;
 	return pa >= virt_to_phys(__init_begin) && pa < virt_to_phys(__init_end);
 #endif
