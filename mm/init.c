@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory bring-up order: boot memory map -> memblock (reservations) ->
- * direct map of all RAM -> buddy allocator.  free_initmem() hands the
+ * direct map of all RAM -> buddy allocator -> kmalloc.  free_initmem() hands the
  * __init sections back once boot is over.
  */
 #define pr_fmt(fmt) "mm: " fmt
@@ -14,6 +14,7 @@
 #include <exo/mm.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
+#include <exo/slab.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/page.h>
@@ -55,6 +56,7 @@ void __init mm_core_init(void)
 	memblock_init(&boot_info);
 	init_direct_map();
 	page_alloc_init();
+	kmem_cache_init();
 	mm_init_ticks = rdtsc_ordered() - t0;
 	memblock_dump();
 	pr_info("memory initialised in %llu TSC ticks (%llu us)\n", mm_init_ticks,

@@ -18,7 +18,9 @@ static void *cpu_thread_main(void *p)
 	struct cpu_thread *t = p;
 
 	hosted_set_cpu((int)t->cpu);
+	hosted_task_begin("cpu-thread");
 	t->fn(t->arg);
+	hosted_task_end();
 	return NULL;
 }
 

@@ -21,6 +21,18 @@
 #define CONFIG_PCP_HIGH		1024
 #endif
 
+/*
+ * kmalloc: all tiers on.  HOSTED_EXTRA_CFLAGS=-DCONFIG_SLAB_DEBUG=1 adds the
+ * debugging checks; -DHOSTED_SLAB_NO_TIER1 / -DHOSTED_SLAB_NO_TIER2 turn a
+ * tier off (use a separate O= for each).
+ */
+#ifndef HOSTED_SLAB_NO_TIER1
+#define CONFIG_SLAB_TIER_THREAD	1
+#endif
+#ifndef HOSTED_SLAB_NO_TIER2
+#define CONFIG_SLAB_TIER_PERCPU	1
+#endif
+
 /* The benchmark measures the production configuration: no poisoning. */
 #if !defined(HOSTED_BENCH) && !defined(HOSTED_NO_POISONING)
 #define CONFIG_PAGE_POISONING	1

@@ -66,6 +66,14 @@ extern size_t hosted_arena_size;
  */
 int hosted_run_on_cpus(unsigned int first, unsigned int nr, void (*fn)(void *), void *arg);
 
+/*
+ * `current` for the calling host thread: a fresh task (hosted_run_on_cpus()
+ * threads get one automatically); hosted_task_end() runs the exit hooks
+ * (e.g. the kmalloc thread-cache flush) and frees it.
+ */
+struct task_struct *hosted_task_begin(const char *name);
+void hosted_task_end(void);
+
 /* Called with every printk() message (after formatting), under a lock. */
 extern void (*hosted_printk_hook)(const char *msg);
 

@@ -1,0 +1,1023 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for the kernel allocator (mm/slab.c).  The same file runs in the
+ * kernel (ktest) and in the hosted build (ASan + UBSan), where host threads
+ * stand in for CPUs and kernel threads (hosted_run_on_cpus()).
+ *
+ * Every case that allocates checks that it left nothing behind: after
+ * kmem_drain_all() the free-frame count is back at the case's baseline, and
+ * kmem_check() finds the slab lists consistent.
+ */
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <asm/page.h>
+
+#ifdef __HOSTED__
+#include <asm/hosted.h>
+#define STRESS_OPS	200000UL
+#else
+#include <exo/kthread.h>
+#include <asm/traps.h>
+#define STRESS_OPS	20000UL
+#endif
+
+#ifdef __HOSTED__
+static void let_others_run(void)
+{
+	cpu_relax();
+}
+#else
+/* No timer preemption is guaranteed: threads sharing a CPU take turns here. */
+static void let_others_run(void)
+{
+	yield();
+}
+#endif
+
+#define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+#define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
+#define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
+
+static u64 rnd_next(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* Per-object signature: depends on the address and the size. */
+static u64 sig_of(const void *p, size_t size)
+{
+	return ((u64)(unsigned long)p * 0x9e3779b97f4a7c15ULL) ^ size;
+}
+
+static void sign(void *p, size_t size)
+{
+	u64 s = sig_of(p, size);
+
+	memset(p, (u8)s, min_t(size_t, size, 64));
+	if (size >= 8)
+		memcpy(p, &s, 8);
+	if (size >= 16)
+		memcpy((char *)p + size - 8, &s, 8);
+}
+
+static bool signed_ok(const void *p, size_t size)
+{
+	u64 s = sig_of(p, size), v;
+
+	if (size >= 16) {
+		memcpy(&v, (const char *)p + size - 8, 8);
+		if (v != s)
+			return false;
+	}
+	if (size >= 8) {
+		memcpy(&v, p, 8);
+		return v == s;
+	}
+	return !memchr_inv(p, (u8)s, size);
+}
+
+/* Everything cached goes back; then the free-frame count is meaningful. */
+static unsigned long settled_free(void)
+{
+	kmem_drain_all();
+#ifdef __HOSTED__
+	/* The page caches of finished "CPU" threads are out of reach otherwise. */
+	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
+		drain_cpu_pages(cpu);
+#endif
+	return nr_free_pages();
+}
+
+static struct kmem_cache_stats stats_of(size_t size, int cpu)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_get_stats(kmalloc_cache(size), cpu, &st);
+	return st;
+}
+
+static int this_cpu(void)
+{
+	return (int)smp_processor_id();
+}
+
+#ifdef __HOSTED__
+/* Hosted: a fresh arena (the page allocator tests replace it) and `current`. */
+static struct task_struct *main_task;
+
+static int slab_suite_init(void)
+{
+	int level = console_loglevel, err;
+
+	console_loglevel = min(level, LOGLEVEL_WARNING);
+	err = hosted_mm_init(NULL);
+	if (!err)
+		kmem_cache_init();
+	console_loglevel = level;
+	if (!err && !main_task)
+		main_task = hosted_task_begin("main");
+	return err;
+}
+
+static void slab_suite_exit(void)
+{
+	hosted_task_end();
+	main_task = NULL;
+}
+#endif
+
+/* ---------------------------------------------------------------------
+ * Basic contract
+ */
+
+/* The seed's test: a 64-byte kmalloc/kfree, served by the thread cache. */
+static void test_kmalloc_thread_local(struct ktest *t)
+{
+	struct kmem_cache_stats a, b;
+	void *p, *q;
+
+	p = kmalloc(64);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 64UL);
+	memset(p, 0x11, 64);
+	kfree(p);
+	if (!TIER1 || DEBUG) {
+		q = kmalloc(64);
+		KTEST_EXPECT_NOT_NULL(t, q);
+		kfree(q);
+		return;
+	}
+	/* The object is now at the head of this thread's 64-byte list. */
+	a = stats_of(64, this_cpu());
+	q = kmalloc(64);
+	b = stats_of(64, this_cpu());
+	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + 1);
+	KTEST_EXPECT_EQ(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses);
+	kfree(q);
+}
+
+/* Every size class: ksize, alignment, the whole object is writable. */
+static void test_size_classes(struct ktest *t)
+{
+	unsigned long base = settled_free();
+	static const size_t sizes[] = { 1, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127,
+					128, 129, 200, 255, 256, 257, 511, 512, 513, 1000,
+					1024, 1025, 2047, 2048, 2049, 4000, 4095, 4096 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t s = sizes[i], cls = s <= 16 ? 16 : 1UL << order_base_2(s);
+		u8 *p = kmalloc(s);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_EQ(t, ksize(p), cls);
+		KTEST_EXPECT_EQ(t, (unsigned long)p & 15, 0UL);
+		/* Power-of-two classes are naturally aligned. */
+		KTEST_EXPECT_EQ(t, (unsigned long)p & (cls - 1), 0UL);
+		KTEST_EXPECT_TRUE(t, kmalloc_cache(s) && kmem_cache_size(kmalloc_cache(s)) == cls);
+		memset(p, 0xa5, cls);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	}
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+/* 256 is tier 1, 257 tier 2; 4096 is a slab, 4097 whole pages. */
+static void test_tier_boundaries(struct ktest *t)
+{
+	struct kmem_cache_stats a, b;
+	unsigned long large0;
+	void *p, *q;
+
+	/* Warm the thread cache and the per-CPU arrays first. */
+	kfree(kmalloc(256));
+	kfree(kmalloc(257));
+	a = stats_of(256, this_cpu());
+	p = kmalloc(256);
+	b = stats_of(256, this_cpu());
+	KTEST_ASSERT_NOT_NULL(t, p);
+	if (TIER1 && !DEBUG)
+		KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + 1);
+	kfree(p);
+
+	a = stats_of(512, this_cpu());
+	p = kmalloc(257);
+	b = stats_of(512, this_cpu());
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 512UL);
+	KTEST_EXPECT_EQ(t, b.t1_hits + b.t1_misses, a.t1_hits + a.t1_misses);
+	if (TIER2)
+		KTEST_EXPECT_EQ(t, b.t2_hits, a.t2_hits + 1);
+	kfree(p);
+
+	large0 = kmalloc_large_pages();
+	p = kmalloc(4096);
+	q = kmalloc(4097);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	KTEST_EXPECT_EQ(t, ksize(p), 4096UL);
+	KTEST_EXPECT_EQ(t, ksize(q), 8192UL);
+	KTEST_EXPECT_EQ(t, (unsigned long)q & (PAGE_SIZE - 1), 0UL);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 2);
+	KTEST_EXPECT_TRUE(t, kmalloc_cache(4097) == NULL);
+	memset(q, 0x5a, 8192);
+	kfree(p);
+	kfree(q);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+}
+
+static void test_zero_and_null(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count();
+	u8 *p;
+
+	KTEST_EXPECT_TRUE(t, kmalloc(0) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_TRUE(t, kzalloc(0) == ZERO_SIZE_PTR);
+	kfree(ZERO_SIZE_PTR);
+	kfree(NULL);
+	KTEST_EXPECT_EQ(t, kfree_checked(NULL), 0);
+	KTEST_EXPECT_EQ(t, kfree_checked(ZERO_SIZE_PTR), 0);
+	KTEST_EXPECT_EQ(t, ksize(NULL), 0UL);
+	KTEST_EXPECT_EQ(t, ksize(ZERO_SIZE_PTR), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+
+	/* kcalloc overflow is refused, not wrapped. */
+	KTEST_EXPECT_NULL(t, kcalloc(SIZE_MAX / 2, 3));
+	KTEST_EXPECT_NULL(t, kcalloc(1UL << 33, 1UL << 33));
+	KTEST_EXPECT_NULL(t, kmalloc(SIZE_MAX));
+	KTEST_EXPECT_NULL(t, kmalloc((PAGE_SIZE << MAX_ORDER) + 1));
+
+	/* kzalloc/kcalloc zero memory that was dirty. */
+	p = kmalloc(128);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	memset(p, 0xff, 128);
+	kfree(p);
+	p = kzalloc(128);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_TRUE(t, memchr_inv(p, 0, 128) == NULL);
+	kfree(p);
+	p = kcalloc(25, 40);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 1024UL);
+	KTEST_EXPECT_TRUE(t, memchr_inv(p, 0, 1000) == NULL);
+	kfree(p);
+}
+
+/* krealloc across every tier and back, contents intact. */
+static void test_krealloc(struct ktest *t)
+{
+	unsigned long base = settled_free();
+	size_t size = 16, keep;
+	u8 *p, *q;
+
+	p = krealloc(NULL, size);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (size_t i = 0; i < size; i++)
+		p[i] = (u8)(i * 7 + 1);
+	for (size = 24; size <= 70000; size = size * 2 + 3) {
+		q = krealloc(p, size);
+		KTEST_ASSERT_NOT_NULL(t, q);
+		keep = (size - 3) / 2;
+		for (size_t i = 0; i < keep; i++)
+			if (q[i] != (u8)(i * 7 + 1)) {
+				KTEST_EXPECT_EQ(t, q[i], (u8)(i * 7 + 1));
+				break;
+			}
+		for (size_t i = keep; i < size; i++)
+			q[i] = (u8)(i * 7 + 1);
+		p = q;
+	}
+	/* Same class: stays in place. */
+	q = krealloc(p, ksize(p));
+	KTEST_EXPECT_TRUE(t, q == p);
+	/* Shrink down through every tier. */
+	for (size = 20000; size >= 8; size /= 3) {
+		q = krealloc(p, size);
+		KTEST_ASSERT_NOT_NULL(t, q);
+		KTEST_EXPECT_EQ(t, ksize(q), size <= 16 ? 16UL :
+				size <= 4096 ? 1UL << order_base_2(size) :
+				PAGE_SIZE << order_base_2(DIV_ROUND_UP(size, PAGE_SIZE)));
+		for (size_t i = 0; i < size; i++)
+			if (q[i] != (u8)(i * 7 + 1)) {
+				KTEST_EXPECT_EQ(t, q[i], (u8)(i * 7 + 1));
+				break;
+			}
+		p = q;
+	}
+	q = krealloc(p, 0);
+	KTEST_EXPECT_TRUE(t, q == ZERO_SIZE_PTR);
+	p = krealloc(ZERO_SIZE_PTR, 40);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+/* ---------------------------------------------------------------------
+ * Bad pointers
+ */
+
+static u64 some_global[4];
+
+/* Foreign and interior pointers: refused, reported, nothing changes. */
+static void test_foreign_pointers(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count(), base;
+	struct kmem_cache_stats a, b;
+	u64 on_stack[2] = { 0, 0 };
+	struct page *pg;
+	u8 *p, *big;
+
+	p = kmalloc(32);
+	big = kmalloc(3 * PAGE_SIZE);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_ASSERT_NOT_NULL(t, big);
+	base = settled_free();
+	a = stats_of(32, -1);
+
+	KTEST_EXPECT_EQ(t, kfree_checked(on_stack), -EFAULT);
+	KTEST_EXPECT_EQ(t, kfree_checked(some_global), -EFAULT);
+	KTEST_EXPECT_EQ(t, kfree_checked((void *)0x1000), -EFAULT);
+	KTEST_EXPECT_EQ(t, kfree_checked(p + 1), -EINVAL);
+	KTEST_EXPECT_EQ(t, kfree_checked(p + 16), -EINVAL);
+	KTEST_EXPECT_EQ(t, kfree_checked(big + PAGE_SIZE), -EINVAL);
+	KTEST_EXPECT_EQ(t, kfree_checked(big + 64), -EINVAL);
+	kfree(p + 8);		/* plain kfree refuses too */
+	KTEST_EXPECT_EQ(t, ksize(p + 1), 0UL);
+	KTEST_EXPECT_NULL(t, krealloc(p + 1, 100));
+	/* A page owned by someone else (the page allocator's user). */
+	pg = alloc_page(GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, pg);
+	KTEST_EXPECT_EQ(t, kfree_checked(page_address(pg)), -EFAULT);
+	__free_page(pg);
+	/* A freed page is not ours either. */
+	KTEST_EXPECT_EQ(t, kfree_checked(page_address(pg)), -EFAULT);
+
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 12);
+	b = stats_of(32, -1);
+	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ksize(p), 32UL);
+	kfree(p);
+	kfree(big);
+	/* A large block freed twice is always caught. */
+	KTEST_EXPECT_EQ(t, kfree_checked(big), -EFAULT);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 13);
+}
+
+static void test_debug_double_free(struct ktest *t)
+{
+	unsigned long err0;
+	void *p;
+
+	if (!DEBUG)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
+	for (size_t s = 16; s <= 4096; s *= 4) {
+		p = kmalloc(s);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+		err0 = kmem_error_count();
+		KTEST_EXPECT_EQ(t, kfree_checked(p), -ENOENT);
+		KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	}
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	/* The refused frees did not put anything on a list twice. */
+	p = kmalloc(64);
+	KTEST_EXPECT_NE(t, p, kmalloc(64));
+}
+
+static void test_debug_use_after_free(struct ktest *t)
+{
+	unsigned long err0;
+	u8 *p, *q;
+
+	if (!DEBUG)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
+	p = kmalloc(64);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	p[10] = 0x42;		/* the planted bug */
+	err0 = kmem_error_count();
+	q = kmalloc(64);	/* LIFO: the same object comes back */
+	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	kfree(q);
+	/* A clean object reports nothing. */
+	err0 = kmem_error_count();
+	kfree(kmalloc(64));
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+}
+
+static void test_debug_redzone(struct ktest *t)
+{
+	unsigned long err0;
+	u8 *p;
+
+	if (!DEBUG)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
+	for (size_t s = 16; s <= 4096; s *= 2) {
+		p = kmalloc(s);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		err0 = kmem_error_count();
+		p[s] = 0;	/* one byte past the object */
+		KTEST_EXPECT_EQ(t, kfree_checked(p), -EBADMSG);
+		KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	}
+	/* Repaired: the next use of those objects is clean. */
+	err0 = kmem_error_count();
+	for (size_t s = 16; s <= 4096; s *= 2)
+		kfree(kmalloc(s));
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+/* ---------------------------------------------------------------------
+ * Exhaustion
+ */
+
+/* Fill memory with @size objects (chained through their first word). */
+static void *exhaust(size_t size, unsigned long *n)
+{
+	void *head = NULL, *p;
+
+	*n = 0;
+	while ((p = kmalloc(size))) {
+		*(void **)p = head;
+		head = p;
+		(*n)++;
+	}
+	return head;
+}
+
+static void release(void *head)
+{
+	while (head) {
+		void *next = *(void **)head;
+
+		kfree(head);
+		head = next;
+	}
+}
+
+static void test_exhaustion(struct ktest *t)
+{
+	unsigned long base = settled_free(), n_big, n_small, n_page;
+	int level = console_loglevel;
+	void *big, *small, *pages, *p;
+
+	/* Out-of-memory lines are expected here; keep the log readable. */
+	console_loglevel = min(level, LOGLEVEL_ERR);
+	big = exhaust(1UL << 20, &n_big);
+	pages = exhaust(8192, &n_page);
+	small = exhaust(64, &n_small);
+	p = kmalloc(4096);
+	console_loglevel = level;
+	KTEST_EXPECT_GT(t, n_big, 0UL);
+	KTEST_EXPECT_GT(t, n_small, 0UL);
+	KTEST_EXPECT_NULL(t, p);
+	KTEST_EXPECT_LT(t, nr_free_pages(), base / 100 + 64);
+	ktest_log(t, "%lu x 1 MiB, %lu x 8 KiB, %lu x 64 B before NULL", n_big, n_page, n_small);
+	release(small);
+	release(pages);
+	release(big);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+	/* Everything works again. */
+	p = kmalloc(64);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kfree(p);
+	p = kmalloc(1UL << 20);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+/* ---------------------------------------------------------------------
+ * Typed caches
+ */
+
+#define OBJ_MAGIC 0xc0ffee11u
+
+struct tobj {
+	u32 magic;
+	u32 value;
+	char pad[32];
+};
+
+static void tobj_ctor(void *p)
+{
+	struct tobj *o = p;
+
+	o->magic = OBJ_MAGIC;
+	o->value = 0;
+}
+
+static void test_typed_cache(struct ktest *t)
+{
+	unsigned long base = settled_free(), err0;
+	struct kmem_cache *c, *d;
+	struct tobj *objs[100];
+	void *k;
+
+	KTEST_EXPECT_NULL(t, kmem_cache_create("bad", 0, 0, 0, NULL));
+	KTEST_EXPECT_NULL(t, kmem_cache_create("bad", 5000, 0, 0, NULL));
+	KTEST_EXPECT_NULL(t, kmem_cache_create("bad", 40, 24, 0, NULL));
+	c = kmem_cache_create("test_tobj", sizeof(struct tobj), 32, 0, tobj_ctor);
+	d = kmem_cache_create("test_plain", 24, 0, SLAB_NO_TIER2, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	KTEST_ASSERT_NOT_NULL(t, d);
+	KTEST_EXPECT_EQ(t, kmem_cache_size(c), sizeof(struct tobj));
+	for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmem_cache_alloc(c);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+		KTEST_EXPECT_EQ(t, (unsigned long)objs[i] & 31, 0UL);
+		KTEST_EXPECT_EQ(t, objs[i]->magic, OBJ_MAGIC);
+		objs[i]->value = i;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++)
+		KTEST_EXPECT_EQ(t, objs[i]->value, i);
+	k = kmem_cache_alloc(d);
+	KTEST_ASSERT_NOT_NULL(t, k);
+	/* Wrong cache, kmalloc objects, interior pointers: refused. */
+	err0 = kmem_error_count();
+	kmem_cache_free(d, objs[0]);
+	kmem_cache_free(c, k);
+	kmem_cache_free(c, (char *)objs[1] + 4);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 3);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), -EBUSY);
+	for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_free(d, k);
+	/* Constructed state is kept across free/alloc. */
+	objs[0] = kmem_cache_alloc(c);
+	KTEST_ASSERT_NOT_NULL(t, objs[0]);
+	KTEST_EXPECT_EQ(t, objs[0]->magic, OBJ_MAGIC);
+	kmem_cache_free(c, objs[0]);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(d), 0);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(kmalloc_cache(64)), -EINVAL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+/* ---------------------------------------------------------------------
+ * Threads: exit flush, stress with cross-thread frees
+ */
+
+struct flush_ctx {
+	void *kept;
+	int ok;
+};
+
+static void flush_worker(void *arg)
+{
+	struct flush_ctx *ctx = arg;
+	void *p[40];
+
+	for (int i = 0; i < 40; i++)
+		p[i] = kmalloc(64);
+	for (int i = 0; i < 40; i++) {
+		if (!p[i])
+			return;
+		kfree(p[i]);
+	}
+	ctx->kept = kmalloc(128);	/* freed by the main thread */
+	ctx->ok = 1;
+}
+
+#ifndef __HOSTED__
+static int kthread_body(void *arg)
+{
+	void (**fnp)(void *) = arg;
+
+	fnp[0](fnp[1]);
+	return 0;
+}
+
+/* Run @fn(@arg) in a new kernel thread on @cpu and wait for it. */
+static int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	void *pair[2] = { (void *)fn, arg };
+	struct task_struct *th = kthread_create(kthread_body, pair, "slabtest");
+
+	if (!th)
+		return -ENOMEM;
+	kthread_bind(th, cpu);
+	wake_up_process(th);
+	return kthread_join(th);
+}
+#else
+static int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	(void)cpu;
+	return hosted_run_on_cpus(1, 1, fn, arg);
+}
+#endif
+
+/* A thread's cache goes back when it exits; nothing stays cached for it. */
+static void test_thread_exit_flush(struct ktest *t)
+{
+	unsigned long base = settled_free();
+	struct kmem_cache_stats a, b;
+	struct flush_ctx ctx = { 0 };
+
+	a = stats_of(64, -1);
+	KTEST_ASSERT_EQ(t, run_thread_on(0, flush_worker, &ctx), 0);
+	b = stats_of(64, -1);
+	KTEST_EXPECT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
+	/* 40 allocations through tier 1: a miss per refill batch at most. */
+	if (TIER1)
+		KTEST_EXPECT_GE(t, b.t1_hits + b.t1_misses, a.t1_hits + a.t1_misses + 40);
+	kfree(ctx.kept);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+#define MBOX_SIZE	64
+#define MAX_WORKERS	8
+
+struct mbox {
+	spinlock_t lock;
+	unsigned int n;
+	void *obj[MBOX_SIZE];
+	size_t size[MBOX_SIZE];
+};
+
+struct stress_ctx {
+	unsigned int nr;
+	unsigned long ops;
+	unsigned int started;		/* atomic: worker ids */
+	unsigned int done;		/* atomic */
+	unsigned long bad_sig;		/* atomic */
+	unsigned long nomem;		/* atomic */
+	unsigned long passed;		/* atomic: objects freed by another thread */
+	struct mbox box[MAX_WORKERS];
+};
+
+static bool mbox_put(struct mbox *b, void *p, size_t size)
+{
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&b->lock, flags);
+	if (b->n < MBOX_SIZE) {
+		b->obj[b->n] = p;
+		b->size[b->n++] = size;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return ok;
+}
+
+/* Verify and free what others passed to us. */
+static void mbox_drain(struct stress_ctx *ctx, struct mbox *b)
+{
+	void *obj[MBOX_SIZE];
+	size_t size[MBOX_SIZE];
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&b->lock, flags);
+	n = b->n;
+	memcpy(obj, b->obj, n * sizeof(obj[0]));
+	memcpy(size, b->size, n * sizeof(size[0]));
+	b->n = 0;
+	spin_unlock_irqrestore(&b->lock, flags);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!signed_ok(obj[i], size[i]))
+			__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+		kfree(obj[i]);
+	}
+	__atomic_fetch_add(&ctx->passed, n, __ATOMIC_RELAXED);
+}
+
+#define HELD 48
+
+static void stress_worker(void *arg)
+{
+	struct stress_ctx *ctx = arg;
+	unsigned int me = __atomic_fetch_add(&ctx->started, 1, __ATOMIC_RELAXED) % ctx->nr;
+	u64 seed = 0x1234567ULL * (me + 1);
+	void *held[HELD] = { 0 };
+	size_t hsize[HELD];
+
+	for (unsigned long op = 0; op < ctx->ops; op++) {
+		unsigned int slot = (unsigned int)(rnd_next(&seed) % HELD);
+		u64 r = rnd_next(&seed);
+		size_t size;
+
+		if (held[slot]) {
+			if (!signed_ok(held[slot], hsize[slot]))
+				__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+			/* One in four goes to the next worker to free. */
+			if (!(r & 3) && ctx->nr > 1 &&
+			    mbox_put(&ctx->box[(me + 1) % ctx->nr], held[slot], hsize[slot])) {
+				held[slot] = NULL;
+			} else {
+				kfree(held[slot]);
+				held[slot] = NULL;
+			}
+			continue;
+		}
+		/* Mostly small, some tier 2, a few whole pages. */
+		switch ((r >> 8) & 15) {
+		case 0:
+			size = 4097 + (r >> 16) % 12000;
+			break;
+		case 1: case 2: case 3:
+			size = 257 + (r >> 16) % 3840;
+			break;
+		default:
+			size = 1 + (r >> 16) % 256;
+		}
+		held[slot] = kmalloc(size);
+		if (!held[slot]) {
+			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		hsize[slot] = size;
+		sign(held[slot], size);
+		if (!(op & 63))
+			mbox_drain(ctx, &ctx->box[me]);
+		if (!(op & 255))
+			let_others_run();
+	}
+	for (unsigned int i = 0; i < HELD; i++) {
+		if (!held[i])
+			continue;
+		if (!signed_ok(held[i], hsize[i]))
+			__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+		kfree(held[i]);
+	}
+	/* Wait until nobody sends any more, then empty our box. */
+	__atomic_fetch_add(&ctx->done, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&ctx->done, __ATOMIC_ACQUIRE) < ctx->nr) {
+		mbox_drain(ctx, &ctx->box[me]);
+		let_others_run();
+	}
+	mbox_drain(ctx, &ctx->box[me]);
+}
+
+static void stress_check(struct ktest *t, struct stress_ctx *ctx, unsigned long base,
+			 unsigned long err0)
+{
+	ktest_log(t, "%u threads, %lu ops each, %lu objects freed by another thread",
+		  ctx->nr, ctx->ops, ctx->passed);
+	KTEST_EXPECT_EQ(t, ctx->bad_sig, 0UL);
+	KTEST_EXPECT_EQ(t, ctx->nomem, 0UL);
+	if (ctx->nr > 1)
+		KTEST_EXPECT_GT(t, ctx->passed, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+static struct stress_ctx stress;
+
+static void stress_init(unsigned int nr, unsigned long ops)
+{
+	memset(&stress, 0, sizeof(stress));
+	stress.nr = nr;
+	stress.ops = ops;
+	for (unsigned int i = 0; i < MAX_WORKERS; i++)
+		spin_lock_init(&stress.box[i].lock);
+}
+
+#ifndef __HOSTED__
+/* @nr threads placed round-robin on @ncpus CPUs, started together, joined. */
+static void run_stress(struct ktest *t, unsigned int nr, unsigned int ncpus)
+{
+	struct task_struct *th[MAX_WORKERS];
+	void *pair[2] = { (void *)stress_worker, &stress };
+	unsigned int cpu = smp_processor_id(), made = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		th[i] = kthread_create(kthread_body, pair, "slabstress%u", i);
+		if (!th[i])
+			break;
+		kthread_bind(th[i], cpu);
+		made++;
+		while (ncpus > 1) {
+			cpu = (cpu + 1) % NR_CPUS;
+			if (cpu_online(cpu))
+				break;
+		}
+	}
+	KTEST_ASSERT_EQ(t, made, nr);
+	for (unsigned int i = 0; i < nr; i++)
+		wake_up_process(th[i]);
+	for (unsigned int i = 0; i < nr; i++)
+		kthread_join(th[i]);
+}
+#endif
+
+/* Threads sharing one CPU preempt each other mid-operation (timer tick). */
+static void test_stress_threads(struct ktest *t)
+{
+	unsigned long base = settled_free(), err0 = kmem_error_count();
+
+	stress_init(3, STRESS_OPS);
+#ifdef __HOSTED__
+	/* Host threads: three CPUs running truly in parallel. */
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 3, stress_worker, &stress), 0);
+#else
+	run_stress(t, 3, 1);
+#endif
+	stress_check(t, &stress, base, err0);
+}
+
+/* Every online CPU, two threads each, cross-CPU frees. */
+static void test_stress_smp(struct ktest *t)
+{
+	unsigned long base = settled_free(), err0 = kmem_error_count();
+#ifdef __HOSTED__
+	stress_init(4, STRESS_OPS);
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 4, stress_worker, &stress), 0);
+#else
+	unsigned int n = min_t(unsigned int, 2 * num_online_cpus(), MAX_WORKERS);
+
+	stress_init(n, STRESS_OPS);
+	run_stress(t, n, num_online_cpus());
+#endif
+	stress_check(t, &stress, base, err0);
+}
+
+/* ---------------------------------------------------------------------
+ * Interrupt context.  Kernel: a real software interrupt (int $0x99 on a
+ * vector installed with set_irq_handler()).  Hosted: the handler body run
+ * with the hardirq count raised, which is all the allocator looks at.
+ */
+#define TEST_VECTOR	0x99
+
+static void *irq_small, *irq_mid;
+static unsigned long irq_runs, irq_bad;
+
+/* Free what the last interrupt allocated, allocate again, sign it. */
+static void slab_test_irq_body(void)
+{
+	if (irq_small && !signed_ok(irq_small, 64))
+		irq_bad++;
+	if (irq_mid && !signed_ok(irq_mid, 700))
+		irq_bad++;
+	kfree(irq_small);
+	kfree(irq_mid);
+	irq_small = kmalloc(64);
+	irq_mid = kmalloc(700);
+	if (!irq_small || !irq_mid)
+		irq_bad++;
+	else {
+		sign(irq_small, 64);
+		sign(irq_mid, 700);
+	}
+	irq_runs++;
+}
+
+#ifdef __HOSTED__
+static int test_irq_install(void)
+{
+	return 0;
+}
+
+static void test_irq_remove(void)
+{
+}
+
+static void raise_test_irq(void)
+{
+	__preempt_count_add(HARDIRQ_OFFSET);
+	slab_test_irq_body();
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+}
+#else
+static void slab_test_irq(struct pt_regs *regs)
+{
+	(void)regs;
+	slab_test_irq_body();
+}
+
+static int test_irq_install(void)
+{
+	return set_irq_handler(TEST_VECTOR, slab_test_irq);
+}
+
+static void test_irq_remove(void)
+{
+	set_irq_handler(TEST_VECTOR, NULL);
+}
+
+static void raise_test_irq(void)
+{
+	__asm__ __volatile__("int %0" : : "i"(TEST_VECTOR) : "memory");
+}
+#endif
+
+static void test_irq_context(struct ktest *t)
+{
+	unsigned long base = settled_free(), err0 = kmem_error_count();
+	struct kmem_cache_stats a, b;
+	void *held[32] = { 0 };
+	int cpu;
+
+	KTEST_ASSERT_EQ(t, test_irq_install(), 0);
+	irq_small = irq_mid = NULL;
+	irq_runs = irq_bad = 0;
+	/* Warm this thread's 64-byte list. */
+	kfree(kmalloc(64));
+	preempt_disable();	/* the per-CPU counters below must stay ours */
+	cpu = this_cpu();
+	a = stats_of(64, cpu);
+	raise_test_irq();
+	raise_test_irq();
+	b = stats_of(64, cpu);
+	preempt_enable();
+	/* The handler never touched the thread cache: tier 2 only. */
+	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits);
+	KTEST_EXPECT_EQ(t, b.t1_misses, a.t1_misses);
+	if (TIER2)
+		KTEST_EXPECT_GE(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses + 2);
+
+	/* Interleave: the thread allocates and frees around interrupts. */
+	for (unsigned int i = 0; i < 5000; i++) {
+		unsigned int s = i % 32;
+
+		if (held[s]) {
+			if (!signed_ok(held[s], 64))
+				irq_bad++;
+			kfree(held[s]);
+		}
+		held[s] = kmalloc(64);
+		if (held[s])
+			sign(held[s], 64);
+		if (!(i % 3))
+			raise_test_irq();
+	}
+	for (unsigned int s = 0; s < 32; s++) {
+		if (held[s] && !signed_ok(held[s], 64))
+			irq_bad++;
+		kfree(held[s]);
+	}
+	test_irq_remove();
+	kfree(irq_small);
+	kfree(irq_mid);
+	KTEST_EXPECT_GT(t, irq_runs, 1600UL);
+	KTEST_EXPECT_EQ(t, irq_bad, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, settled_free(), base);
+}
+
+/* Idle threads, early boot and hosted threads without `current` use tier 2. */
+static void test_slabinfo_runs(struct ktest *t)
+{
+	int level = console_loglevel;
+
+	console_loglevel = min(level, LOGLEVEL_WARNING);
+	kmem_show_slabinfo(true);
+	console_loglevel = level;
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+static struct ktest_case slab_cases[] = {
+	KTEST_CASE(test_kmalloc_thread_local),
+	KTEST_CASE(test_size_classes),
+	KTEST_CASE(test_tier_boundaries),
+	KTEST_CASE(test_zero_and_null),
+	KTEST_CASE(test_krealloc),
+	KTEST_CASE(test_foreign_pointers),
+	KTEST_CASE(test_debug_double_free),
+	KTEST_CASE(test_debug_use_after_free),
+	KTEST_CASE(test_debug_redzone),
+	KTEST_CASE(test_typed_cache),
+	KTEST_CASE(test_thread_exit_flush),
+	KTEST_CASE(test_stress_threads),
+	KTEST_CASE_FLAGS(test_stress_smp, KTEST_F_SMP),
+	KTEST_CASE(test_irq_context),
+	KTEST_CASE_FLAGS(test_exhaustion, KTEST_F_SLOW),
+	KTEST_CASE(test_slabinfo_runs),
+	{}
+};
+
+static struct ktest_suite slab_suite = {
+	.name = "slab",
+	.cases = slab_cases,
+#ifdef __HOSTED__
+	.suite_init = slab_suite_init,
+	.suite_exit = slab_suite_exit,
+#endif
+};
+KTEST_SUITE(slab_suite);

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hosted microbenchmarks of mm/slab.c (built -O2, no sanitizers, no slab
+ * debugging: the production configuration), the same operations as the
+ * in-kernel mm/slab_bench.c.
+ *
+ * Single-thread rows: pinned to one host CPU, warm-up batches, then timed
+ * batches bracketed by lfence;rdtsc;lfence ... rdtscp;lfence; the cost of
+ * an empty bracket is subtracted; median, p10 and p90 per operation in TSC
+ * ticks (and retired user instructions when perf events are available).
+ *
+ * Throughput rows: 1, 2 and 4 threads (each its own hosted CPU and
+ * `current`) run a mixed workload at once -- a window of 32 live objects
+ * of 16..4096 bytes, replaced at random -- for a fixed number of
+ * operations; the aggregate Mops/s is reported as the median and min-max
+ * over rounds.
+ *
+ *	bench_slab [name-prefix]
+ */
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <asm/hosted.h>
+#include <asm/processor.h>
+
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WARMUP		20
+#define BATCHES		201
+#define BULK		1000
+#define ROUNDS		7
+#define MT_OPS		2000000UL
+
+struct bench {
+	const char *name;
+	const char *desc;
+	unsigned int ops;
+	void (*run)(unsigned int ops);
+};
+
+static void *held[BULK];
+static volatile size_t bsize;
+static struct kmem_cache *cache64;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_slab: %s failed\n", what);
+	exit(1);
+}
+
+static void run_pair(unsigned int ops, size_t size)
+{
+	bsize = size;
+	for (unsigned int i = 0; i < ops; i++) {
+		void *p = kmalloc(bsize);
+
+		if (!p)
+			die("kmalloc");
+		__asm__ __volatile__("" : : "r"(p) : "memory");
+		kfree(p);
+	}
+}
+
+#define PAIR(sz) static void run_pair_##sz(unsigned int ops) { run_pair(ops, sz); }
+PAIR(16) PAIR(64) PAIR(256) PAIR(512) PAIR(1024) PAIR(2048) PAIR(4096) PAIR(16384)
+
+static void run_cache_pair(unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		void *p = kmem_cache_alloc(cache64);
+
+		if (!p)
+			die("kmem_cache_alloc");
+		kmem_cache_free(cache64, p);
+	}
+}
+
+/* BULK x kmalloc(64) then BULK frees, per pair. */
+static void run_bulk(unsigned int ops)
+{
+	bsize = 64;
+	for (unsigned int i = 0; i < ops / 2; i++)
+		if (!(held[i] = kmalloc(bsize)))
+			die("kmalloc");
+	for (unsigned int i = 0; i < ops / 2; i++)
+		kfree(held[i]);
+}
+
+static const struct bench benches[] = {
+	{ "kmalloc16_pair", "kmalloc(16)+kfree (tier 1)", 1000, run_pair_16 },
+	{ "kmalloc64_pair", "kmalloc(64)+kfree (tier 1)", 1000, run_pair_64 },
+	{ "kmalloc256_pair", "kmalloc(256)+kfree (tier 1)", 1000, run_pair_256 },
+	{ "kmalloc512_pair", "kmalloc(512)+kfree (tier 2)", 1000, run_pair_512 },
+	{ "kmalloc1024_pair", "kmalloc(1024)+kfree (tier 2)", 1000, run_pair_1024 },
+	{ "kmalloc2048_pair", "kmalloc(2048)+kfree (tier 2)", 1000, run_pair_2048 },
+	{ "kmalloc4096_pair", "kmalloc(4096)+kfree (tier 2)", 1000, run_pair_4096 },
+	{ "kmalloc16384_pair", "kmalloc(16384)+kfree (tier 3)", 1000, run_pair_16384 },
+	{ "kmem_cache64_pair", "kmem_cache_alloc+free 64 B", 1000, run_cache_pair },
+	{ "kmalloc64_bulk1000", "1000 x kmalloc(64), 1000 x kfree; per op", 2 * BULK, run_bulk },
+};
+
+static int perf_fd = -1;
+
+static void perf_open(void)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_HARDWARE;
+	a.size = sizeof(a);
+	a.config = PERF_COUNT_HW_INSTRUCTIONS;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	perf_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static u64 perf_read(void)
+{
+	u64 v = 0;
+
+	if (perf_fd >= 0 && read(perf_fd, &v, sizeof(v)) != sizeof(v))
+		v = 0;
+	return v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 timer_overhead(void)
+{
+	u64 t[BATCHES];
+
+	for (int i = 0; i < BATCHES; i++) {
+		u64 s = rdtsc_ordered();
+
+		t[i] = rdtscp_ordered() - s;
+	}
+	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
+	return t[BATCHES / 2];
+}
+
+static void run_bench(const struct bench *b, u64 overhead)
+{
+	u64 t[BATCHES], insn[BATCHES];
+
+	for (int i = 0; i < WARMUP; i++)
+		b->run(b->ops);
+	for (int i = 0; i < BATCHES; i++) {
+		u64 i0 = perf_read();
+		u64 s = rdtsc_ordered();
+		u64 e;
+
+		b->run(b->ops);
+		e = rdtscp_ordered();
+		insn[i] = perf_read() - i0;
+		t[i] = e - s > overhead ? e - s - overhead : 0;
+	}
+	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
+	qsort(insn, BATCHES, sizeof(insn[0]), cmp_u64);
+	printf("%-20s %-42s %8.1f %8.1f %8.1f", b->name, b->desc,
+	       (double)t[0] / b->ops, (double)t[BATCHES / 2] / b->ops,
+	       (double)t[BATCHES * 9 / 10] / b->ops);
+	if (perf_fd >= 0)
+		printf(" %8.1f", (double)insn[BATCHES / 2] / b->ops);
+	printf("\n");
+}
+
+/* ---------------------------------------------------------------------
+ * Throughput with several threads allocating at once
+ */
+
+static u64 mt_seed_base;
+
+static void mt_worker(void *arg)
+{
+	u64 s = mt_seed_base ^ ((u64)(unsigned long)current * 0x9e3779b97f4a7c15ULL);
+	void *win[32] = { 0 };
+
+	(void)arg;
+	for (unsigned long op = 0; op < MT_OPS; op++) {
+		unsigned int slot;
+		size_t size;
+
+		s ^= s >> 12;
+		s ^= s << 25;
+		s ^= s >> 27;
+		slot = (unsigned int)(s & 31);
+		/* 3/4 small (tier 1), 1/4 512..4096 (tier 2). */
+		size = (s >> 8) & 3 ? 16UL << ((s >> 10) % 5) : 512UL << ((s >> 10) % 4);
+		kfree(win[slot]);
+		win[slot] = kmalloc(size);
+		if (!win[slot])
+			die("kmalloc");
+		*(volatile char *)win[slot] = 1;
+	}
+	for (unsigned int i = 0; i < 32; i++)
+		kfree(win[i]);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void run_threads(unsigned int nthreads, double *base)
+{
+	double r[ROUNDS], t0;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		mt_seed_base = 0x12345 + i;
+		t0 = now_s();
+		if (hosted_run_on_cpus(1, nthreads, mt_worker, NULL))
+			die("threads");
+		r[i] = nthreads * MT_OPS / (now_s() - t0) / 1e6;
+	}
+	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
+	if (!*base)
+		*base = r[ROUNDS / 2];
+	printf("%-20s %u thread%s at once, mixed 16-4096 B        %8.2f Mops/s (min %.2f, max %.2f) x%.2f vs 1\n",
+	       nthreads == 1 ? "mt_1thread" : nthreads == 2 ? "mt_2threads" : "mt_4threads",
+	       nthreads, nthreads > 1 ? "s" : "", r[ROUNDS / 2], r[0], r[ROUNDS - 1],
+	       r[ROUNDS / 2] / *base);
+}
+
+int main(int argc, char **argv)
+{
+	const char *filter = argc > 1 ? argv[1] : NULL;
+	double base = 0;
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+	u64 overhead;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu < 0 ? 0 : cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("sched_setaffinity");
+	hosted_set_cpu(0);
+	console_loglevel = 4;
+	if (hosted_mm_init(NULL))
+		die("hosted_mm_init");
+	kmem_cache_init();
+	hosted_task_begin("bench");
+	cache64 = kmem_cache_create("bench64", 64, 0, 0, NULL);
+	if (!cache64)
+		die("kmem_cache_create");
+	perf_open();
+	overhead = timer_overhead();
+	printf("# hosted kmalloc, host TSC ticks per operation (timer overhead %llu ticks subtracted)\n",
+	       overhead);
+	printf("%-20s %-42s %8s %8s %8s%s\n", "bench", "operation", "best", "median", "p90",
+	       perf_fd >= 0 ? "    insn" : "");
+	for (unsigned int i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
+		if (!filter || !strncmp(benches[i].name, filter, strlen(filter)))
+			run_bench(&benches[i], overhead);
+	if (!filter || !strncmp("mt", filter, 2)) {
+		/* All host CPUs for the threads. */
+		CPU_ZERO(&set);
+		for (int c = 0; c < CPU_SETSIZE && c < 64; c++)
+			CPU_SET(c, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		for (unsigned int n = 1; n <= 4; n *= 2)
+			run_threads(n, &base);
+	}
+	kmem_cache_destroy(cache64);
+	if (kmem_check())
+		die("kmem_check");
+	return 0;
+}

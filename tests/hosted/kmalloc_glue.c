@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hosted kmalloc as a drop-in object for shared/anchors/host-alloc
+ * (KMALLOC_ALLOCS="exo:exo_kmalloc.o"): kmalloc/kfree/krealloc with no
+ * set-up call.  A constructor builds the fake RAM arena and the caches and
+ * makes the main thread CPU 0; every other thread that calls in becomes the
+ * next free hosted CPU with its own `current` on its first call, and gives
+ * the CPU back (after the exit hooks flush its thread cache) when it ends.
+ * The cost over the bare allocator is one thread-local load and branch per
+ * call.  The rest of mm/slab.c's symbols are made local (objcopy).
+ */
+#include <exo/percpu.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <asm/hosted.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void *slab_kmalloc(size_t size);
+void slab_kfree(const void *p);
+void *slab_krealloc(const void *p, size_t size);
+
+static __thread int glue_ready;
+static pthread_key_t glue_key;
+static pthread_mutex_t glue_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long cpus_used = 1;	/* CPU 0: the main thread */
+
+static void glue_thread_exit(void *arg)
+{
+	unsigned int cpu = (unsigned int)(unsigned long)arg - 1;
+
+	hosted_task_end();
+	pthread_mutex_lock(&glue_lock);
+	cpus_used &= ~(1UL << cpu);
+	pthread_mutex_unlock(&glue_lock);
+}
+
+static noinline void glue_thread_init(void)
+{
+	unsigned int cpu;
+
+	pthread_mutex_lock(&glue_lock);
+	for (cpu = 1; cpu < NR_CPUS && (cpus_used & (1UL << cpu)); cpu++)
+		;
+	if (cpu == NR_CPUS) {
+		fprintf(stderr, "exo kmalloc: more than %d threads at once\n", NR_CPUS);
+		abort();
+	}
+	cpus_used |= 1UL << cpu;
+	pthread_mutex_unlock(&glue_lock);
+	hosted_set_cpu((int)cpu);
+	hosted_task_begin("bench-thread");
+	pthread_setspecific(glue_key, (void *)(unsigned long)(cpu + 1));
+	glue_ready = 1;
+}
+
+__attribute__((constructor)) static void glue_init(void)
+{
+	console_loglevel = LOGLEVEL_WARNING;
+	hosted_set_cpu(0);
+	if (hosted_mm_init(NULL)) {
+		fprintf(stderr, "exo kmalloc: hosted_mm_init failed\n");
+		abort();
+	}
+	kmem_cache_init();
+	hosted_task_begin("bench-main");
+	pthread_key_create(&glue_key, glue_thread_exit);
+	glue_ready = 1;
+}
+
+void *kmalloc(size_t size)
+{
+	if (__builtin_expect(!glue_ready, 0))
+		glue_thread_init();
+	return slab_kmalloc(size);
+}
+
+void kfree(const void *p)
+{
+	if (__builtin_expect(!glue_ready, 0))
+		glue_thread_init();
+	slab_kfree(p);
+}
+
+void *krealloc(const void *p, size_t size)
+{
+	if (__builtin_expect(!glue_ready, 0))
+		glue_thread_init();
+	return slab_krealloc(p, size);
+}
