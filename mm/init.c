@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory bring-up order: boot memory map -> memblock (reservations) ->
- * direct map of all RAM -> buddy allocator.  free_initmem() hands the
+ * direct map of all RAM -> buddy allocator -> the kernel address space
+ * (paging_init: least-privilege tables built on the buddy allocator).  free_initmem() hands the
  * __init sections back once boot is over.
  */
 #define pr_fmt(fmt) "mm: " fmt
@@ -17,6 +18,7 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 
@@ -55,6 +57,7 @@ void __init mm_core_init(void)
 	memblock_init(&boot_info);
 	init_direct_map();
 	page_alloc_init();
+	paging_init();
 	mm_init_ticks = rdtsc_ordered() - t0;
 	memblock_dump();
 	pr_info("memory initialised in %llu TSC ticks (%llu us)\n", mm_init_ticks,
@@ -64,9 +67,9 @@ void __init mm_core_init(void)
 /**
  * free_initmem() - give the __init sections to the page allocator
  *
- * The region is filled with int3 first, so that a stale call into freed
- * init code traps (and oopses with a backtrace) instead of running
- * whatever the new owner wrote there.
+ * The range is unmapped from the kernel image first, so that a stale call
+ * into freed init code faults (and oopses with a backtrace); the frames
+ * are filled with int3 through the direct map as a second line of defence.
  */
 void free_initmem(void)
 {
@@ -76,7 +79,8 @@ void free_initmem(void)
 
 	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
 		return;
-	memset(__init_begin, 0xcc, end - start);
+	paging_free_initmem(start, end);
+	memset(phys_to_virt(virt_to_phys(__init_begin)), 0xcc, end - start);
 	frames = page_alloc_add_range(PHYS_PFN(virt_to_phys(__init_begin)),
 				      PHYS_PFN(virt_to_phys(__init_end)));
 	pr_info("freed %lu KiB of init memory\n", frames << (PAGE_SHIFT - 10));
