@@ -575,7 +575,8 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 					return err;
 				continue;	/* walk the new table */
 			}
-			op->found++;
+			if (op->op != RANGE_HOLES)
+				op->found++;
 			if (op->op == RANGE_UNMAP) {
 				clear_entry(e);
 			} else if (op->op == RANGE_PROTECT) {

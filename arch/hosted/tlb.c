@@ -73,3 +73,14 @@ void tlb_get_stats(int cpu, struct tlb_stats *st)
 	(void)cpu;
 	memset(st, 0, sizeof(*st));
 }
+
+int hosted_pgtable_init(void)
+{
+	init_mm.pgd = NULL;
+	init_mm.pgd_phys = 0;
+	init_mm.nr_tables = 0;
+	cpumask_clear(&init_mm.cpus);
+	cpumask_clear(&init_mm.cpus_ever);
+	loaded_mm = NULL;
+	return pgtable_init();
+}

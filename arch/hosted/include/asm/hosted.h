@@ -78,6 +78,13 @@ struct hosted_tlb_log {
 };
 extern struct hosted_tlb_log hosted_tlb_log;
 
+/*
+ * hosted_pgtable_init() - a fresh init_mm on the current arena (call after
+ * every hosted_mm_init() before using the page-table code)
+ * Return: 0 or -ENOMEM.
+ */
+int hosted_pgtable_init(void);
+
 /* WARN_ON() hits so far. */
 extern unsigned long hosted_warn_count;
 
