@@ -7,13 +7,16 @@
  *	---[ Kernel image ]---
  *	0xffffffff80100000-0xffffffff80112000   72K  4K  ro  x   GLB
  *
- * "ptdump all" also lists the lower half.
+ * "ptdump all" also lists the lower half.  The vm_oracle boot parameter
+ * feeds scripts/check-pgtables.py (see the end of the file).
  */
+#include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/string.h>
+#include <exo/vmalloc.h>
 
 struct dump_state {
 	unsigned long start, end;	/* current run */
@@ -121,3 +124,63 @@ static int cmd_ptdump(int argc, char **argv)
 	return 0;
 }
 DEFINE_SHELL_CMD(ptdump, "page-table dump: ranges, page sizes, permissions [all]", cmd_ptdump);
+
+/*
+ * vm_oracle (boot parameter): print translate() for addresses whose
+ * mapping the layout fixes, so that scripts/check-pgtables.py can compare
+ * them with what QEMU's monitor walks out of CR3, then "vm_oracle: ready".
+ */
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], init_stack_guard[],
+	__bss_end[], _end[];
+
+static bool oracle_requested;
+
+static int __init oracle_setup(const char *val)
+{
+	oracle_requested = true;
+	return 0;
+}
+__setup("vm_oracle", oracle_setup);
+
+static void oracle_line(const char *name, unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (translate(va, &pa) == 0)
+		printk(KERN_NOTICE "vm_oracle: %s %#lx %#llx\n", name, va, pa);
+	else
+		printk(KERN_NOTICE "vm_oracle: %s %#lx -\n", name, va);
+}
+
+static int __init oracle_run(void)
+{
+	u8 *buf;
+
+	if (!oracle_requested)
+		return 0;
+	buf = vmalloc(3 * PAGE_SIZE);	/* kept: the script looks at it and its guards */
+	oracle_line("text", (unsigned long)_text);
+	oracle_line("text_end", (unsigned long)_etext - 1);
+	oracle_line("rodata", (unsigned long)_rodata);
+	oracle_line("rodata_end", (unsigned long)_erodata - 1);
+	oracle_line("data", (unsigned long)_data);
+	oracle_line("bss_end", (unsigned long)__bss_end - 1);
+	oracle_line("stack_guard", (unsigned long)init_stack_guard);
+	oracle_line("image_below", KERNEL_VMA);
+	oracle_line("image_above", ALIGN((unsigned long)_end, PAGE_SIZE) + PAGE_SIZE);
+	oracle_line("direct0", PAGE_OFFSET);
+	oracle_line("direct16m", PAGE_OFFSET + (16UL << 20) + 0x123);
+	oracle_line("direct_hole", PAGE_OFFSET + 0xb8000);
+	oracle_line("identity", 0x100000);
+	oracle_line("null", 0);
+	oracle_line("modules", MODULES_VADDR);
+	if (buf) {
+		oracle_line("vmalloc", (unsigned long)buf + 5);
+		oracle_line("vmalloc_last", (unsigned long)buf + 3 * PAGE_SIZE - 1);
+		oracle_line("vmalloc_guard_after", (unsigned long)buf + 3 * PAGE_SIZE);
+		oracle_line("vmalloc_guard_before", (unsigned long)buf - 1);
+	}
+	printk(KERN_NOTICE "vm_oracle: ready\n");
+	return 0;
+}
+late_initcall(oracle_run);
