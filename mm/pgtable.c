@@ -39,14 +39,18 @@
 #include <exo/string.h>
 #include <exo/tlb.h>
 #include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 
 struct mm_struct init_mm = {
 	.lock = __SPIN_LOCK_UNLOCKED(init_mm.lock),
 	.ctx_id = 1,
 	.tlb_gen = 1,
+	.pt_cache_tag = ~0UL,
 };
 
 static unsigned long pgtable_pages;	/* all tables, all address spaces */
+/* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
+static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 static u64 next_ctx_id = 2;
 
 #define LEVEL_PT	1
@@ -93,17 +97,45 @@ static __always_inline phys_addr_t leaf_phys(pte_t e, int level)
 /* The table page an entry lives in (tables are single frames). */
 static __always_inline struct page *table_page_of(const pte_t *entry)
 {
-	return virt_to_page((const void *)((unsigned long)entry & PAGE_MASK));
+	return pfn_to_page(PHYS_PFN(direct_virt_to_phys(entry)));
 }
 
 static __always_inline bool is_kernel_addr(unsigned long va)
 {
-	return va >= KERNEL_HALF_START;
+	return (long)va < 0;	/* canonical kernel half: bit 63 set */
 }
 
 static __always_inline struct mm_struct *owner_mm(struct mm_struct *mm, unsigned long va)
 {
 	return is_kernel_addr(va) ? &init_mm : mm;
+}
+
+/*
+ * The fast paths' lock: interrupts off already exclude preemption, so the
+ * preempt count is left alone unless spinlock debugging wants the full
+ * spin_lock() bookkeeping.
+ */
+static __always_inline unsigned long pt_lock(struct mm_struct *mm) __acquires(mm->lock)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		spin_lock(&mm->lock);
+	else
+		arch_spin_lock(&mm->lock);
+	__acquire(mm->lock);
+	return flags;
+}
+
+static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
+	__releases(mm->lock)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		spin_unlock(&mm->lock);
+	else
+		arch_spin_unlock(&mm->lock);
+	__release(mm->lock);
+	arch_local_irq_restore(flags);
 }
 
 /* Store an entry and keep the table's present count. */
@@ -178,6 +210,8 @@ static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_hea
 	BUG_ON(pg->units != 0);
 	list_add(&pg->lru, dead);
 	mm->nr_tables--;
+	/* Tables are only ever unlinked here: the fast path's cache dies with them. */
+	mm->pt_cache_tag = ~0UL;
 }
 
 static void free_dead_tables(struct list_head *dead)
@@ -411,7 +445,8 @@ static int __map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgf
 	return err;
 }
 
-int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgflags_t flags)
+static noinline int map_page_slow(struct mm_struct *mm, unsigned long virt, phys_addr_t phys,
+				  pgflags_t flags)
 {
 	unsigned long size, irqflags;
 	LIST_HEAD(dead);
@@ -443,7 +478,7 @@ int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgfl
 	return err;
 }
 
-int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
+static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
 {
 	unsigned long start = 0, size = 0, irqflags;
 	LIST_HEAD(dead);
@@ -483,47 +518,196 @@ unlock:
 	return 0;
 }
 
+/*
+ * The fast paths below handle the common case -- a 4 KiB page whose tables
+ * exist and stay non-empty -- in straight-line code; everything else
+ * (table creation and pruning, huge pages, splits, errors) goes through
+ * the generic slow paths above.  Same semantics either way.
+ */
+
+/*
+ * The PT slot of @va if all three upper levels are tables (else false).
+ * The last PT found is cached per address space (lock held): consecutive
+ * operations in one 2 MiB region skip the walk.  A PT stays linked where
+ * it was until table_defer_free(), which drops the cache.
+ */
+static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va, pte_t **slot)
+{
+	u64 e;
+	pte_t *t;
+
+	if (likely(mm->pt_cache_tag == va >> PMD_SHIFT)) {
+		*slot = &mm->pt_cache[pt_index(va, LEVEL_PT)];
+		return true;
+	}
+	if (is_kernel_addr(va)) {
+		t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+	} else {
+		e = pte_val(READ_ONCE(mm->pgd[pt_index(va, LEVEL_PML4)]));
+		if (unlikely(!(e & _PAGE_PRESENT)))
+			return false;
+		t = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+		return false;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+		return false;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	mm->pt_cache_tag = va >> PMD_SHIFT;
+	mm->pt_cache = t;
+	mm->pt_cache_page = table_page_of(t);
+	*slot = &t[pt_index(va, LEVEL_PT)];
+	return true;
+}
+
+/* Non-canonical or not page aligned. */
+static __always_inline bool bad_page_addr(unsigned long va)
+{
+	return ((va + (1UL << 47)) >> 48) | (va & (PAGE_SIZE - 1));
+}
+
+static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
+					 phys_addr_t phys, pgflags_t flags)
+{
+	unsigned long irqflags;
+	pte_t *slot;
+
+	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> 52)) &&
+		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
+		   !((flags & PAGE_USER) && is_kernel_addr(virt)))) {
+		mm = owner_mm(mm, virt);
+		irqflags = pt_lock(mm);
+		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
+			/* pt_slot_fast() left the table's struct page in the cache. */
+			mm->pt_cache_page->units++;
+			WRITE_ONCE(*slot, make_leaf(phys, flags, LEVEL_PT, virt));
+			pt_unlock(mm, irqflags);
+			return 0;
+		}
+		pt_unlock(mm, irqflags);
+	}
+	return map_page_slow(mm, virt, phys, flags);
+}
+
+static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long virt)
+{
+	unsigned long irqflags;
+	pte_t *slot;
+
+	if (likely(!bad_page_addr(virt))) {
+		mm = owner_mm(mm, virt);
+		irqflags = pt_lock(mm);
+		if (likely(pt_slot_fast(mm, virt, &slot) && pte_present(*slot))) {
+			struct page *pg = mm->pt_cache_page;
+
+			if (likely(pg->units > 1)) {	/* the table stays */
+				pg->units--;
+				WRITE_ONCE(*slot, __pte(0));
+				if (is_kernel_addr(virt) && arch_flush_tlb_kernel_page_local(virt)) {
+					pt_unlock(mm, irqflags);
+					return 0;
+				}
+				pt_unlock(mm, irqflags);
+				flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
+				return 0;
+			}
+		}
+		pt_unlock(mm, irqflags);
+	}
+	return unmap_page_slow(mm, virt);
+}
+
+int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgflags_t flags)
+{
+	return map_page_fast(mm, virt, phys, flags);
+}
+
+int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
+{
+	return unmap_page_fast(mm, virt);
+}
+
+/* Lock-free kernel-half walk; see the invariants at the top. */
+static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
+{
+	unsigned long irqflags = arch_local_irq_save();
+	pte_t *t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+	unsigned long mask;
+	u64 e;
+
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	mask = PUD_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+	if (!(e & _PAGE_PSE)) {
+		t = phys_to_virt(e & PTE_ADDR_MASK);
+		e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+		mask = PMD_SIZE - 1;
+		if (!(e & _PAGE_PRESENT))
+			goto none;
+		if (!(e & _PAGE_PSE)) {
+			t = phys_to_virt(e & PTE_ADDR_MASK);
+			e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
+			mask = PAGE_SIZE - 1;
+			if (!(e & _PAGE_PRESENT))
+				goto none;
+		}
+	}
+	arch_local_irq_restore(irqflags);
+	*phys = (e & PTE_ADDR_MASK & ~(u64)mask) | (va & mask);
+	return 0;
+none:
+	arch_local_irq_restore(irqflags);
+	return -ENOENT;
+}
+
 int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys)
 {
 	unsigned long irqflags;
 	pte_t *slot;
 	int level;
 
+	if (likely(virt >= KERNEL_HALF_START))
+		return translate_kernel(virt, phys);
 	if (unlikely(!virt_is_canonical(virt))) {
 		pr_err_ratelimited("translate: %#lx is not canonical (-EINVAL)\n", virt);
 		return -EINVAL;
 	}
-	if (is_kernel_addr(virt)) {
-		/* Lock-free: tables are freed only after every CPU took the flush IPI. */
-		irqflags = arch_local_irq_save();
-		slot = walk_leaf(&init_mm, virt, &level);
-		if (likely(slot))
-			*phys = leaf_phys(READ_ONCE(*slot), level) +
-				(virt & (level_size(level) - 1));
-		arch_local_irq_restore(irqflags);
-	} else {
-		spin_lock_irqsave(&mm->lock, irqflags);
-		slot = walk_leaf(mm, virt, &level);
-		if (slot)
-			*phys = leaf_phys(*slot, level) + (virt & (level_size(level) - 1));
-		spin_unlock_irqrestore(&mm->lock, irqflags);
-	}
+	spin_lock_irqsave(&mm->lock, irqflags);
+	slot = walk_leaf(mm, virt, &level);
+	if (slot)
+		*phys = leaf_phys(*slot, level) + (virt & (level_size(level) - 1));
+	spin_unlock_irqrestore(&mm->lock, irqflags);
 	return slot ? 0 : -ENOENT;
 }
 
 int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
-	return mm_map_page(current_mm(), virt, phys, flags);
+	if (likely(is_kernel_addr(virt)))
+		return map_page_fast(&init_mm, virt, phys, flags);
+	return map_page_fast(current_mm(), virt, phys, flags);
 }
 
 int unmap_page(unsigned long virt)
 {
-	return mm_unmap_page(current_mm(), virt);
+	if (likely(is_kernel_addr(virt)))
+		return unmap_page_fast(&init_mm, virt);
+	return unmap_page_fast(current_mm(), virt);
+}
+
+static noinline int translate_current(unsigned long virt, phys_addr_t *phys)
+{
+	return mm_translate(current_mm(), virt, phys);
 }
 
 int translate(unsigned long virt, phys_addr_t *phys)
 {
-	return mm_translate(current_mm(), virt, phys);
+	if (likely(virt >= KERNEL_HALF_START))
+		return translate_kernel(virt, phys);
+	return translate_current(virt, phys);
 }
 
 /* ---------------------------------------------------------------------
@@ -818,6 +1002,7 @@ int pgtable_init(void)
 		if (!pdpt)
 			return -ENOMEM;	/* boot-time only: the caller panics */
 		set_entry(&pgd[i], make_table_entry(pdpt, KERNEL_HALF_START));
+		kernel_pdpt[i - PGD_KERNEL_FIRST] = pdpt;
 	}
 	init_mm.pgd = pgd;
 	init_mm.pgd_phys = virt_to_phys(pgd);
@@ -845,6 +1030,7 @@ int mm_create(struct mm_struct **out)
 	mm->pgd_phys = virt_to_phys(pgd);
 	mm->ctx_id = __atomic_fetch_add(&next_ctx_id, 1, __ATOMIC_RELAXED);
 	mm->tlb_gen = 1;
+	mm->pt_cache_tag = ~0UL;
 	*out = mm;
 	return 0;
 nomem:

@@ -67,7 +67,7 @@ struct cpu_tlbstate {
 };
 
 static DEFINE_PER_CPU(struct cpu_tlbstate, cpu_tlbstate);
-static DEFINE_PER_CPU(struct tlb_stats, tlb_stats);
+DEFINE_PER_CPU(struct tlb_stats, tlb_stats);
 
 unsigned int tlb_single_page_flush_ceiling = CONFIG_TLB_FLUSH_CEILING;
 
@@ -173,6 +173,42 @@ static void flush_ipi(void *arg)
 	local_flush_range(arg);
 }
 
+/* Whether @mask holds a CPU other than @cpu. */
+static __always_inline bool others_in(const struct cpumask *mask, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < BITS_TO_LONGS(NR_CPUS); i++) {
+		unsigned long w = __atomic_load_n(&mask->bits[i], __ATOMIC_SEQ_CST);
+
+		if (i == cpu / BITS_PER_LONG)
+			w &= ~(1UL << (cpu % BITS_PER_LONG));
+		if (w)
+			return true;
+	}
+	return false;
+}
+
+static noinline void send_flush_ipis(struct mm_struct *mm, const struct cpumask *targets,
+				     unsigned int cpu, struct flush_info *f)
+{
+	unsigned int n = cpumask_weight(targets) - cpumask_test_cpu(cpu, targets);
+
+	WARN_ON_ONCE(arch_irqs_disabled());
+	stat_add(shootdowns_sent, n);
+	stat_add(shootdown_rounds, 1);
+	smp_call_function_many(targets, flush_ipi, f, true);
+}
+
+/* CPUs that used @mm but switched away: no IPI for them (lazy mode). */
+static noinline void count_lazy(struct mm_struct *mm, unsigned int cpu)
+{
+	unsigned int lazy = 0, c;
+
+	for_each_cpu(c, &mm->cpus_ever)
+		lazy += c != cpu && cpu_online(c) && !cpumask_test_cpu(c, &mm->cpus);
+	if (lazy)
+		stat_add(lazy_ipis_avoided, lazy);
+}
+
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 			unsigned int stride_shift, unsigned int flags)
 {
@@ -180,30 +216,21 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 		.mm = mm, .start = start, .end = end, .stride_shift = stride_shift,
 		.flags = flags,
 	};
-	const struct cpumask *targets;
-	unsigned int cpu, n;
+	const struct cpumask *targets = &cpu_online_mask;
+	unsigned int cpu;
 
 	/* Order the table change before the generation, and it before the mask. */
 	__atomic_fetch_add(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
 	preempt_disable();
 	cpu = smp_processor_id();
 	local_flush_range(&f);
-	targets = start >= KERNEL_HALF_START ? &cpu_online_mask : &mm->cpus;
-	n = cpumask_weight(targets) - cpumask_test_cpu(cpu, targets);
 	if (start < KERNEL_HALF_START) {
-		unsigned int ever = 0, c;
-
-		for_each_cpu(c, &mm->cpus_ever)
-			ever += c != cpu && cpu_online(c) && !cpumask_test_cpu(c, &mm->cpus);
-		if (ever)
-			stat_add(lazy_ipis_avoided, ever);
+		targets = &mm->cpus;
+		if (unlikely(others_in(&mm->cpus_ever, cpu)))
+			count_lazy(mm, cpu);
 	}
-	if (n) {
-		WARN_ON_ONCE(arch_irqs_disabled());
-		stat_add(shootdowns_sent, n);
-		stat_add(shootdown_rounds, 1);
-		smp_call_function_many(targets, flush_ipi, &f, true);
-	}
+	if (unlikely(others_in(targets, cpu)))
+		send_flush_ipis(mm, targets, cpu, &f);
 	preempt_enable();
 }
 

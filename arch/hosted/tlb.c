@@ -79,6 +79,7 @@ int hosted_pgtable_init(void)
 	init_mm.pgd = NULL;
 	init_mm.pgd_phys = 0;
 	init_mm.nr_tables = 0;
+	init_mm.pt_cache_tag = ~0UL;
 	cpumask_clear(&init_mm.cpus);
 	cpumask_clear(&init_mm.cpus_ever);
 	loaded_mm = NULL;

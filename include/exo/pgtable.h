@@ -82,6 +82,10 @@ static inline pte_t __pte(u64 v)
  * @tlb_gen: bumped by every change that needs a flush; a CPU switching
  *	in with an older generation in its PCID slot flushes that PCID
  * @nr_tables: page-table pages below the PML4 owned by this mm
+ * @pt_cache_tag: @va >> PMD_SHIFT of the last page table the 4 KiB fast
+ *	path walked to (under @lock); ~0 when invalid
+ * @pt_cache: that page table
+ * @pt_cache_page: its struct page (the present-entry count)
  */
 struct mm_struct {
 	pte_t *pgd;
@@ -92,6 +96,9 @@ struct mm_struct {
 	u64 ctx_id;
 	u64 tlb_gen;
 	unsigned long nr_tables;
+	unsigned long pt_cache_tag;
+	pte_t *pt_cache;
+	struct page *pt_cache_page;
 };
 
 /* The kernel's address space: the boot page tables and the shared kernel half. */

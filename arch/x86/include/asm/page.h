@@ -58,6 +58,12 @@ static inline phys_addr_t virt_to_phys(const volatile void *va)
 	return v - PAGE_OFFSET;
 }
 
+/* virt_to_phys() for an address known to be in the direct map (no branch). */
+static inline phys_addr_t direct_virt_to_phys(const volatile void *va)
+{
+	return (unsigned long)va - PAGE_OFFSET;
+}
+
 #define __va(pa)	phys_to_virt(pa)
 #define __pa(va)	virt_to_phys(va)
 #endif
