@@ -23,6 +23,7 @@
 #include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/tlb.h>
+#include <exo/vmalloc.h>
 
 #define BENCH_VA	0xffffe20000000000UL
 #define USER_VA		0x20000000UL
@@ -197,3 +198,25 @@ DEFINE_BENCH_FULL(vm_ipi_range##n, .desc = "mm_unmap_range 512 pages, " #n " oth
 IPI_BENCH(1);
 IPI_BENCH(2);
 IPI_BENCH(3);
+
+static void vmalloc_pair(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		u8 *p = vmalloc(PAGE_SIZE);
+
+		if (!p)
+			return;
+		p[0] = 1;
+		vfree(p);
+	}
+}
+DEFINE_BENCH_FULL(vm_vmalloc_vfree, .desc = "vmalloc(4096) + a write + vfree (shootdown included)",
+		  .run = vmalloc_pair, .ops = 16);
+
+static void flush_all(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++)
+		flush_tlb_all();
+}
+DEFINE_BENCH_FULL(vm_flush_tlb_all, .desc = "flush_tlb_all() (globals included, every CPU)",
+		  .run = flush_all, .ops = 16);
