@@ -73,7 +73,7 @@ static int switch_setup(struct bench *b)
 {
 	if (mm_create(&spaces[0]) || mm_create(&spaces[1]))
 		return -1;
-	pr_info("bench: vm_switch_mm runs %s PCID\n", tlb_pcid_enabled() ? "with" : "without");
+	pr_notice("bench: vm_switch_mm runs %s PCID\n", tlb_pcid_enabled() ? "with" : "without");
 	return 0;
 }
 
@@ -156,7 +156,7 @@ static void ipi_teardown(struct bench *b)
 	WRITE_ONCE(ipi.stop, true);
 	for (unsigned int i = 0; i < ipi.nr; i++)
 		kthread_join(ipi.holders[i]);
-	pr_info("bench: %u holder CPUs: %lu IPIs / op, %lu rounds / op, full flushes %lu, invlpg %lu over %lu ops\n",
+	pr_notice("bench: %u holder CPUs: %lu IPIs / op, %lu rounds / op, full flushes %lu, invlpg %lu over %lu ops\n",
 		ipi.nr, (after.shootdowns_sent - ipi.before.shootdowns_sent) / ipi.ops,
 		(after.shootdown_rounds - ipi.before.shootdown_rounds) / ipi.ops,
 		after.full_flushes - ipi.before.full_flushes,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Page sizes and the kernel's virtual layout (see Documentation/vm-layout.rst).
+ * Page sizes and the kernel's virtual layout (see Documentation/mm/layout.rst).
  */
 #ifndef _ASM_X86_PAGE_H
 #define _ASM_X86_PAGE_H
