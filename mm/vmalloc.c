@@ -13,6 +13,9 @@
  * in address order and searched first fit.  Descriptors come from whole
  * pages carved into slots (there is no kmalloc underneath this layer).
  *
+ * Unmapping waits for the TLB shootdown IPIs, so a free from atomic context
+ * (see atomic_context()) is deferred to the next call from a normal one.
+ *
  * Invariants: an area's pages are all mapped RW + NX when handed out; the
  * frames are found again through the page tables at free time (no
  * per-page array); a pointer that is not the start of a live area of the
@@ -26,11 +29,14 @@
 #include <exo/list.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
+#include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/vmalloc.h>
+#include <asm/irqflags.h>
 
 enum vm_kind { VM_VMALLOC, VM_STACK, VM_MODULE };
 
@@ -38,9 +44,11 @@ static const char *const kind_names[] = { "vmalloc", "stack", "module" };
 
 struct vm_area {
 	struct list_head list;		/* arena, address order; or the free slots */
+	struct vm_area *deferred_next;	/* on the deferred-free list */
 	unsigned long start;		/* first mapped address */
 	unsigned long nr_pages;		/* mapped pages */
 	enum vm_kind kind;
+	bool dying;			/* free deferred: no longer findable */
 	const void *caller;
 };
 
@@ -60,9 +68,29 @@ static struct vm_arena module_arena = {
 	.areas = LIST_HEAD_INIT(module_arena.areas),
 };
 
-static DEFINE_SPINLOCK(vm_lock);		/* both arenas and the slot pool */
+static DEFINE_SPINLOCK(vm_lock);		/* both arenas, the slot pool, deferred */
 static LIST_HEAD(free_slots);
 static unsigned long nr_vm_pages;
+/*
+ * Frees from contexts that cannot wait for a shootdown (interrupts off,
+ * e.g. a detached thread's stack freed in finish_task_switch()): the area
+ * stays reserved and mapped until the next allocation or free from a
+ * normal context unmaps it.
+ */
+static struct vm_area *deferred;
+
+/*
+ * Where a free cannot wait for the shootdown IPIs: an interrupt handler,
+ * or interrupts off under a preempt count (the scheduler's
+ * finish_task_switch() freeing a detached thread).  With one CPU online
+ * there is no IPI to wait for.
+ */
+static bool atomic_context(void)
+{
+	if (num_online_cpus() == 1)
+		return false;
+	return in_interrupt() || (arch_irqs_disabled() && preempt_count() != 0);
+}
 
 /* Address space of an area: one guard page on each side. */
 static unsigned long area_va_start(const struct vm_area *a)
@@ -115,6 +143,7 @@ found:
 	n->start = cursor + PAGE_SIZE;
 	n->nr_pages = pages;
 	n->kind = kind;
+	n->dying = false;
 	list_add_tail(&n->list, pos);	/* before @pos: keeps address order */
 	return n;
 }
@@ -130,7 +159,7 @@ static struct vm_area *find_area(struct vm_arena *arena, unsigned long start)
 	struct vm_area *a;
 
 	list_for_each_entry(a, &arena->areas, list)
-		if (a->start == start)
+		if (a->start == start && !a->dying)
 			return a;
 	return NULL;
 }
@@ -184,6 +213,8 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE), flags;
 	struct vm_area *a;
 
+	if (!atomic_context())
+		vmalloc_drain();
 	if (!size || pages > ((arena->end - arena->start) >> PAGE_SHIFT)) {
 		pr_err_ratelimited("%s(%zu) from %pS: bad size\n", kind_names[kind], size, caller);
 		return NULL;
@@ -209,10 +240,44 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 	return (void *)a->start;
 }
 
+static void area_unmap_release(struct vm_area *a)
+{
+	unsigned long flags;
+
+	unpopulate(a->start, a->nr_pages);
+	__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
+	spin_lock_irqsave(&vm_lock, flags);
+	list_add(&a->list, &free_slots);
+	spin_unlock_irqrestore(&vm_lock, flags);
+}
+
+/* Finish the frees deferred from atomic context (interrupts enabled here). */
+void vmalloc_drain(void)
+{
+	struct vm_area *list;
+	unsigned long flags;
+
+	if (likely(!READ_ONCE(deferred)))
+		return;
+	spin_lock_irqsave(&vm_lock, flags);
+	list = deferred;
+	deferred = NULL;
+	for (struct vm_area *a = list; a; a = a->deferred_next)
+		list_del_init(&a->list);
+	spin_unlock_irqrestore(&vm_lock, flags);
+	while (list) {
+		struct vm_area *next = list->deferred_next;
+
+		area_unmap_release(list);
+		list = next;
+	}
+}
+
 static void area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind,
 		      const char *fn)
 {
-	unsigned long flags, start = 0, pages = 0;
+	bool atomic = atomic_context();
+	unsigned long flags;
 	struct vm_area *a;
 
 	if (!addr)
@@ -220,21 +285,26 @@ static void area_free(struct vm_arena *arena, const void *addr, enum vm_kind kin
 	spin_lock_irqsave(&vm_lock, flags);
 	a = find_area(arena, (unsigned long)addr);
 	if (a && a->kind == kind) {
-		list_del_init(&a->list);	/* nobody can find it any more */
-		start = a->start;
-		pages = a->nr_pages;
+		if (atomic) {
+			a->deferred_next = deferred;	/* stays in the arena: VA reserved */
+			a->dying = true;
+			deferred = a;
+		} else {
+			list_del_init(&a->list);	/* nobody can find it any more */
+		}
+	} else {
+		a = NULL;
 	}
 	spin_unlock_irqrestore(&vm_lock, flags);
-	if (!a || a->kind != kind) {
+	if (!a) {
 		pr_err_ratelimited("%s(%p): not an address returned by the matching allocator (ignored)\n",
 				   fn, addr);
 		return;
 	}
-	unpopulate(start, pages);
-	__atomic_fetch_sub(&nr_vm_pages, pages, __ATOMIC_RELAXED);
-	spin_lock_irqsave(&vm_lock, flags);
-	list_add(&a->list, &free_slots);
-	spin_unlock_irqrestore(&vm_lock, flags);
+	if (!atomic) {
+		area_unmap_release(a);
+		vmalloc_drain();
+	}
 }
 
 void *vmalloc(size_t size)

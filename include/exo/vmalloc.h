@@ -79,6 +79,16 @@ void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame);
 /* Free a stack from alloc_kernel_stack() (its lowest address and size). */
 void free_kernel_stack(void *stack, size_t size);
 
+/*
+ * vmalloc_drain() - finish the frees that came from atomic context
+ *
+ * vfree()/module_memfree()/free_kernel_stack() with interrupts disabled
+ * (a detached thread's stack is freed in the scheduler) cannot wait for the
+ * TLB shootdown, so the area stays mapped until the next allocation or free
+ * from a normal context, or this call.  Interrupts must be enabled.
+ */
+void vmalloc_drain(void);
+
 /* Whether @addr lies in the vmalloc area / the module area. */
 bool is_vmalloc_addr(const void *addr);
 bool is_module_addr(const void *addr);

@@ -62,6 +62,8 @@ DECLARE_PER_CPU(struct tlb_stats, tlb_stats);
  */
 static __always_inline bool arch_flush_tlb_kernel_page_local(unsigned long va)
 {
+	/* The cleared entry must be visible before a CPU coming online is missed. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (BITS_TO_LONGS(NR_CPUS) != 1 ||
 	    READ_ONCE(cpu_online_mask.bits[0]) != 1UL << smp_processor_id())
 		return false;
