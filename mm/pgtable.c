@@ -289,6 +289,11 @@ static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool s
 		pr_err_ratelimited("%s(%#lx): PAGE_USER in the kernel half (-EINVAL)\n", fn, va);
 		return -EINVAL;
 	}
+	/* A global lower-half entry would leak into every address space. */
+	if (unlikely((flags & PAGE_GLOBAL) && !is_kernel_addr(va))) {
+		pr_err_ratelimited("%s(%#lx): PAGE_GLOBAL in the lower half (-EINVAL)\n", fn, va);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -577,7 +582,7 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 
 	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> 52)) &&
 		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
-		   !((flags & PAGE_USER) && is_kernel_addr(virt)))) {
+		   !(flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL)))) {
 		mm = owner_mm(mm, virt);
 		irqflags = pt_lock(mm);
 		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {

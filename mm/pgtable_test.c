@@ -18,6 +18,7 @@
 #ifdef __HOSTED__
 #include <asm/hosted.h>
 #else
+#include <exo/shell.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #endif
@@ -175,6 +176,8 @@ static void test_errors(struct ktest *t)
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 1UL << 40), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_HUGE_2M | PAGE_HUGE_1G), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, PAGE_USER), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_GLOBAL), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, PAGE_SIZE, PAGE_GLOBAL), -EINVAL);
 	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
 		KTEST_EXPECT_EQ(t, map_page(LOW_VA + PAGE_SIZE, FAKE_PA, PAGE_HUGE_2M), -EINVAL);
 		KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA + PAGE_SIZE, PAGE_HUGE_2M), -EINVAL);
@@ -559,6 +562,21 @@ static void test_kernel_layout(struct ktest *t)
 	KTEST_EXPECT_NE(t, read_cr4() & X86_CR4_PGE, 0UL);
 }
 
+/* The shell commands run (make run / make bochs use them interactively). */
+static void test_shell_commands(struct ktest *t)
+{
+	unsigned int ceiling = tlb_single_page_flush_ceiling;
+
+	KTEST_EXPECT_EQ(t, shell_run_command("ptdump"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("vmallocinfo"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo ceiling 0"), -EINVAL);
+	KTEST_EXPECT_EQ(t, tlb_single_page_flush_ceiling, ceiling);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo ceiling 64"), 0);
+	KTEST_EXPECT_EQ(t, tlb_single_page_flush_ceiling, 64U);
+	tlb_single_page_flush_ceiling = ceiling;
+}
+
 static int pgtable_case_init(struct ktest *t)
 {
 	return 0;
@@ -583,6 +601,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_write_through_mapping),
 	KTEST_CASE(test_faults),
 	KTEST_CASE(test_kernel_layout),
+	KTEST_CASE(test_shell_commands),
 #endif
 	{}
 };

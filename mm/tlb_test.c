@@ -82,6 +82,16 @@ static void test_counters_and_ceiling(struct ktest *t)
 	KTEST_EXPECT_EQ(t, s1.pages_flushed - s0.pages_flushed, 1UL);
 	KTEST_EXPECT_EQ(t, s1.shootdowns_sent - s0.shootdowns_sent, (unsigned long)others);
 	KTEST_EXPECT_EQ(t, s1.shootdown_rounds - s0.shootdown_rounds, others ? 1UL : 0UL);
+	/* The contract's explicit flushes. */
+	stats(cpu, &s0);
+	flush_tlb(TEST_VA + PAGE_SIZE + 5);
+	stats(cpu, &s1);
+	KTEST_EXPECT_EQ(t, s1.local_page_flushes - s0.local_page_flushes, 1UL);
+	KTEST_EXPECT_EQ(t, s1.shootdowns_sent - s0.shootdowns_sent, (unsigned long)others);
+	flush_tlb_all();
+	stats(cpu, &s0);
+	KTEST_EXPECT_EQ(t, s0.full_flushes - s1.full_flushes, 1UL);
+	KTEST_EXPECT_EQ(t, *(volatile u8 *)(TEST_VA + PAGE_SIZE), 1);	/* still mapped */
 	KTEST_EXPECT_EQ(t, unmap_page(TEST_VA + PAGE_SIZE), 0);
 	/* 512 pages in one call: one round, and a full flush (past the ceiling). */
 	KTEST_ASSERT_EQ(t, map_range(TEST_VA, 0, 512 * PAGE_SIZE, 0), 0);

@@ -115,7 +115,8 @@ extern struct mm_struct init_mm;
  *
  * Missing tables are created.  No TLB flush is needed (nothing was mapped).
  * Return: 0; -EINVAL for a misaligned or non-canonical address, an unknown
- * flag, PAGE_USER in the kernel half or a huge size that is not
+ * flag, PAGE_USER in the kernel half, PAGE_GLOBAL in the lower half
+ * (it would leak into every address space) or a huge size that is not
  * configured/supported; -EEXIST if something (or a huge page) is mapped
  * there; -ENOMEM if no frame is left for a page table.
  */
