@@ -72,8 +72,8 @@ static void test_counters_and_ceiling(struct ktest *t)
 	cpu = smp_processor_id();
 	others = num_online_cpus() - 1;
 	/* One page: one invlpg, one IPI per other CPU (kernel mapping), one round. */
-	KTEST_ASSERT_EQ(t, map_page(TEST_VA, f, 0), 0);
-	KTEST_ASSERT_EQ(t, map_page(TEST_VA + PAGE_SIZE, f, 0), 0);	/* keeps the PT */
+	KTEST_EXPECT_EQ(t, map_page(TEST_VA, f, 0), 0);
+	KTEST_EXPECT_EQ(t, map_page(TEST_VA + PAGE_SIZE, f, 0), 0);	/* keeps the PT */
 	stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, unmap_page(TEST_VA), 0);
 	stats(cpu, &s1);
@@ -94,7 +94,7 @@ static void test_counters_and_ceiling(struct ktest *t)
 	KTEST_EXPECT_EQ(t, *(volatile u8 *)(TEST_VA + PAGE_SIZE), 1);	/* still mapped */
 	KTEST_EXPECT_EQ(t, unmap_page(TEST_VA + PAGE_SIZE), 0);
 	/* 512 pages in one call: one round, and a full flush (past the ceiling). */
-	KTEST_ASSERT_EQ(t, map_range(TEST_VA, 0, 512 * PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, map_range(TEST_VA, 0, 512 * PAGE_SIZE, 0), 0);
 	stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, unmap_range(TEST_VA, 512 * PAGE_SIZE), 0);
 	stats(cpu, &s1);
@@ -103,7 +103,7 @@ static void test_counters_and_ceiling(struct ktest *t)
 	KTEST_EXPECT_EQ(t, s1.shootdowns_sent - s0.shootdowns_sent, (unsigned long)others);
 	KTEST_EXPECT_EQ(t, s1.shootdown_rounds - s0.shootdown_rounds, others ? 1UL : 0UL);
 	/* At the ceiling: invlpg per page. */
-	KTEST_ASSERT_EQ(t, map_range(TEST_VA, 0, 34 * PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, map_range(TEST_VA, 0, 34 * PAGE_SIZE, 0), 0);
 	stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, unmap_range(TEST_VA + PAGE_SIZE, tlb_single_page_flush_ceiling *
 				       PAGE_SIZE), 0);
@@ -113,8 +113,8 @@ static void test_counters_and_ceiling(struct ktest *t)
 	KTEST_EXPECT_EQ(t, s1.full_flushes, s0.full_flushes);
 	KTEST_EXPECT_EQ(t, unmap_range(TEST_VA, 34 * PAGE_SIZE), 0);
 	/* A user-half mapping loaded only here: no IPI at all. */
-	KTEST_ASSERT_EQ(t, map_page(USER_VA, f, 0), 0);
-	KTEST_ASSERT_EQ(t, map_page(USER_VA + PAGE_SIZE, f, 0), 0);
+	KTEST_EXPECT_EQ(t, map_page(USER_VA, f, 0), 0);
+	KTEST_EXPECT_EQ(t, map_page(USER_VA + PAGE_SIZE, f, 0), 0);
 	stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, unmap_page(USER_VA), 0);
 	stats(cpu, &s1);
@@ -330,8 +330,11 @@ static void test_shootdown_remap(struct ktest *t)
 	preempt_disable();
 	stats((int)self, &me0);
 	for (int r = 1; r <= ROUNDS; r++) {
-		KTEST_ASSERT_EQ(t, unmap_page(TEST_VA), 0);
-		KTEST_ASSERT_EQ(t, map_page(TEST_VA, frames[r], 0), 0);
+		/* No ASSERT with preemption disabled: it would unwind past preempt_enable(). */
+		if (unmap_page(TEST_VA) || map_page(TEST_VA, frames[r], 0)) {
+			ktest_fail(t, __FILE__, __LINE__, "remap round %d failed", r);
+			break;
+		}
 		__atomic_store_n(&c.published, (u64)r, __ATOMIC_RELEASE);
 	}
 	stats((int)self, &me1);
@@ -404,7 +407,7 @@ static void test_shootdown_targets_lazy(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, th);
 	while (READ_ONCE(h.phase) != 1)
 		cpu_relax();
-	preempt_disable();
+	preempt_disable();	/* EXPECT only from here on: no ASSERT unwinding */
 	stats((int)self, &s0);
 	KTEST_EXPECT_EQ(t, mm_unmap_page(h.mm, USER_VA), 0);
 	stats((int)self, &s1);
