@@ -432,6 +432,122 @@ static void test_address_spaces(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/*
+ * Random operations against a reference model (one entry per 4 KiB page
+ * of a 16 MiB window): every result and every translate() must match, and
+ * at the end tables and frames are back to the baseline.
+ */
+#define MODEL_PAGES	4096
+#ifdef __HOSTED__
+#define MODEL_OPS	40000
+#else
+#define MODEL_OPS	4000
+#endif
+
+static u64 model_rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static void model_run(struct ktest *t, unsigned long base, u64 seed)
+{
+	static phys_addr_t model[MODEL_PAGES];	/* 0: unmapped, else phys | 1 */
+	struct baseline b;
+	unsigned long bad = 0;
+
+	memset(model, 0, sizeof(model));
+	baseline_take(&b);
+	for (unsigned long op = 0; op < MODEL_OPS && bad < 10; op++) {
+		unsigned long r = model_rnd(&seed), i = r % MODEL_PAGES;
+		unsigned long n = 1 + (r >> 20) % 64, mapped = 0, va = base + i * PAGE_SIZE;
+		phys_addr_t pa = FAKE_PA + ((r >> 32) % 65536) * PAGE_SIZE, got;
+		int err, want;
+
+		if (i + n > MODEL_PAGES)
+			n = MODEL_PAGES - i;
+		for (unsigned long k = i; k < i + n; k++)
+			mapped += model[k] != 0;
+		switch ((r >> 8) % 6) {
+		case 0:		/* map_page 4K */
+			want = model[i] ? -EEXIST : 0;
+			err = map_page(va, pa, PAGE_WRITABLE);
+			if (!err)
+				model[i] = pa | 1;
+			break;
+		case 1:		/* map_page 2M at the aligned address below */
+			if (!pgtable_huge_supported(PAGE_HUGE_2M))
+				continue;
+			i &= ~511UL;
+			va = base + i * PAGE_SIZE;
+			pa &= ~(PMD_SIZE - 1);
+			mapped = 0;
+			for (unsigned long k = i; k < i + 512; k++)
+				mapped += model[k] != 0;
+			want = mapped ? -EEXIST : 0;
+			err = map_page(va, pa, PAGE_WRITABLE | PAGE_HUGE_2M);
+			if (!err)
+				for (unsigned long k = 0; k < 512; k++)
+					model[i + k] = (pa + k * PAGE_SIZE) | 1;
+			break;
+		case 2:		/* map_range */
+			want = mapped ? -EEXIST : 0;
+			err = map_range(va, pa, n * PAGE_SIZE, 0);
+			if (!err)
+				for (unsigned long k = 0; k < n; k++)
+					model[i + k] = (pa + k * PAGE_SIZE) | 1;
+			break;
+		case 3:		/* unmap_range (splits huge pages at the ends) */
+			want = mapped ? 0 : -ENOENT;
+			err = unmap_range(va, n * PAGE_SIZE);
+			if (!err)
+				memset(&model[i], 0, n * sizeof(model[0]));
+			break;
+		case 4:		/* protect_range */
+			want = mapped == n ? 0 : -ENOENT;
+			err = protect_range(va, n * PAGE_SIZE, r & 1 ? PAGE_WRITABLE : 0);
+			break;
+		default:	/* translate */
+			va += r & 0xfff;
+			err = translate(va, &got);
+			want = model[i] ? 0 : -ENOENT;
+			if (!err && got != (model[i] & ~1ULL) + (r & 0xfff)) {
+				ktest_fail(t, __FILE__, __LINE__, "op %lu: translate(%#lx) = %#llx, model %#llx",
+					   op, va, got, (model[i] & ~1ULL) + (r & 0xfff));
+				bad++;
+			}
+			break;
+		}
+		if (err != want) {
+			ktest_fail(t, __FILE__, __LINE__, "op %lu kind %lu va %#lx n %lu: got %d, model %d",
+				   op, (r >> 8) % 6, va, n, err, want);
+			bad++;
+		}
+	}
+	/* Every page agrees, then everything goes. */
+	for (unsigned long k = 0; k < MODEL_PAGES && bad < 10; k++) {
+		phys_addr_t got = 0;
+		int err = translate(base + k * PAGE_SIZE, &got);
+
+		if ((err == 0) != (model[k] != 0) || (!err && got != (model[k] & ~1ULL))) {
+			ktest_fail(t, __FILE__, __LINE__, "page %lu: translate %d %#llx, model %#llx",
+				   k, err, got, model[k]);
+			bad++;
+		}
+	}
+	unmap_range(base, MODEL_PAGES * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), base, base + MODEL_PAGES * PAGE_SIZE), 0UL);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_random_against_model(struct ktest *t)
+{
+	model_run(t, KERN_VA + 8 * PUD_SIZE, 0x1234567887654321ULL);
+	model_run(t, LOW_VA + 8 * PUD_SIZE + 5 * PMD_SIZE, 0x0badc0ffee15900dULL);
+}
+
 #ifdef __HOSTED__
 /* What the page-table code asks the TLB for (the hosted TLB records it). */
 static void test_flush_requests(struct ktest *t)
@@ -595,6 +711,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_map_range_sizes),
 	KTEST_CASE(test_no_table_leaks),
 	KTEST_CASE(test_address_spaces),
+	KTEST_CASE(test_random_against_model),
 #ifdef __HOSTED__
 	KTEST_CASE(test_flush_requests),
 #else
