@@ -191,10 +191,11 @@ pgflags_t pte_pgflags(pte_t entry, unsigned long size)
 
 static pte_t *table_alloc(struct mm_struct *mm)
 {
-	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_ZERO | __GFP_NOWARN, 0);
+	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
 
 	if (!pg)
 		return NULL;
+	clear_page(page_address(pg));
 	page_set_type(pg, PAGE_TYPE_PGTABLE);
 	pg->units = 0;
 	mm->nr_tables++;
@@ -975,8 +976,11 @@ static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned l
 			};
 
 			ret = fn(&leaf, arg);
-		} else {
+		} else if (table_page_of(pte_table(e))->units) {
+			/* Empty tables (the idle kernel PDPTs) are skipped whole. */
 			ret = walk_level(pte_table(e), level - 1, va, start, last, fn, arg);
+		} else {
+			ret = 0;
 		}
 		if (ret)
 			return ret;

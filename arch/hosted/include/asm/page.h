@@ -30,6 +30,7 @@ static inline phys_addr_t virt_to_phys(const volatile void *va)
 }
 
 #define direct_virt_to_phys(va)	virt_to_phys(va)
+#define clear_page(p)		__builtin_memset((p), 0, PAGE_SIZE)
 
 #define __va(pa)	phys_to_virt(pa)
 #define __pa(va)	virt_to_phys(va)

@@ -64,6 +64,14 @@ static inline phys_addr_t direct_virt_to_phys(const volatile void *va)
 	return (unsigned long)va - PAGE_OFFSET;
 }
 
+/* Zero one page with 512 quadword stores (a fraction of rep stosb's cost). */
+static inline void clear_page(void *page)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(page), "+c"(n) : "a"(0UL) : "memory");
+}
+
 #define __va(pa)	phys_to_virt(pa)
 #define __pa(va)	virt_to_phys(va)
 #endif
