@@ -12,6 +12,7 @@
 #include <exo/list.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
 
@@ -576,6 +577,62 @@ static void test_flush_requests(struct ktest *t)
 	}
 }
 
+/*
+ * Concurrency (hosted threads as CPUs): each thread maps, checks and
+ * unmaps pages in its own 2 MiB regions, which share the upper tables, so
+ * table creation and pruning race on the shared PDs and PDPTs under the
+ * lock.  A thread only translates what it has mapped (its table chain
+ * cannot be freed meanwhile).  Tables and frames end at the baseline.
+ */
+struct race_ctx {
+	unsigned long errors;
+};
+
+static void race_cpu(void *arg)
+{
+	struct race_ctx *c = arg;
+	unsigned int cpu = smp_processor_id();
+	u64 seed = 0x9e3779b97f4a7c15ULL * (cpu + 1);
+
+	for (int round = 0; round < 400; round++) {
+		unsigned long region = KERN_VA + 16 * PUD_SIZE +
+				       ((model_rnd(&seed) % 8) * 8 + cpu) * PMD_SIZE;
+		unsigned long n = 1 + model_rnd(&seed) % 24;
+		phys_addr_t pa;
+
+		for (unsigned long i = 0; i < n; i++)
+			if (map_page(region + i * PAGE_SIZE, FAKE_PA + (cpu * 64 + i) * PAGE_SIZE, 0))
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		for (unsigned long i = 0; i < n; i++)
+			if (translate(region + i * PAGE_SIZE + 7, &pa) ||
+			    pa != FAKE_PA + (cpu * 64 + i) * PAGE_SIZE + 7)
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		if (round & 1) {
+			if (unmap_range(region, n * PAGE_SIZE))
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		} else {
+			for (unsigned long i = 0; i < n; i++)
+				if (unmap_page(region + i * PAGE_SIZE))
+					__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+static void test_concurrent_tables(struct ktest *t)
+{
+	struct race_ctx c = { 0 };
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 4, race_cpu, &c), 0);
+	KTEST_EXPECT_EQ(t, c.errors, 0UL);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, KERN_VA + 16 * PUD_SIZE, KERN_VA + 17 * PUD_SIZE),
+			0UL);
+	for (unsigned int cpu = 1; cpu <= 4; cpu++)
+		drain_cpu_pages(cpu);
+	EXPECT_BASELINE(t, &b);
+}
+
 static int pgtable_case_init(struct ktest *t)
 {
 	int err = hosted_mm_init(NULL);
@@ -714,6 +771,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_random_against_model),
 #ifdef __HOSTED__
 	KTEST_CASE(test_flush_requests),
+	KTEST_CASE(test_concurrent_tables),
 #else
 	KTEST_CASE(test_write_through_mapping),
 	KTEST_CASE(test_faults),
