@@ -612,7 +612,8 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 			if (likely(pg->units > 1)) {	/* the table stays */
 				pg->units--;
 				WRITE_ONCE(*slot, __pte(0));
-				if (is_kernel_addr(virt) && arch_flush_tlb_kernel_page_local(virt)) {
+				if (is_kernel_addr(virt) &&
+				    arch_flush_tlb_kernel_page_local(virt)) {
 					pt_unlock(mm, irqflags);
 					return 0;
 				}
@@ -770,7 +771,8 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 			if (op->op == RANGE_UNMAP) {
 				clear_entry(e);
 			} else if (op->op == RANGE_PROTECT) {
-				WRITE_ONCE(*e, make_leaf(leaf_phys(*e, level), op->flags, level, va));
+				WRITE_ONCE(*e, make_leaf(leaf_phys(*e, level), op->flags, level,
+							 va));
 			}
 		} else {
 			pte_t *child = pte_table(*e);

@@ -173,7 +173,7 @@ static void test_errors(struct ktest *t)
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA + 8, 0), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, 1ULL << 52, 0), -EINVAL);
 	/* Flags. */
-	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 0x1), -EINVAL);		/* raw present bit */
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 0x1), -EINVAL);	/* raw present bit */
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 1UL << 40), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_HUGE_2M | PAGE_HUGE_1G), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, PAGE_USER), -EINVAL);
@@ -221,7 +221,7 @@ static void test_errors(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
-/* Take every free frame (linked through struct page), so that maps need tables that are not there. */
+/* Take every free frame (linked through struct page): maps then find no table frames. */
 static unsigned long exhaust(struct list_head *held)
 {
 	unsigned long n = 0;
@@ -601,7 +601,8 @@ static void race_cpu(void *arg)
 		phys_addr_t pa;
 
 		for (unsigned long i = 0; i < n; i++)
-			if (map_page(region + i * PAGE_SIZE, FAKE_PA + (cpu * 64 + i) * PAGE_SIZE, 0))
+			if (map_page(region + i * PAGE_SIZE,
+				     FAKE_PA + (cpu * 64 + i) * PAGE_SIZE, 0))
 				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
 		for (unsigned long i = 0; i < n; i++)
 			if (translate(region + i * PAGE_SIZE + 7, &pa) ||

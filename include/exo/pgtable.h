@@ -7,7 +7,7 @@
  *	alloc_frame(&f);
  *	map_page(0x10000000, f, PAGE_WRITABLE);		// RW, NX, 4 KiB
  *	translate(0x10000123, &pa);			// pa == f + 0x123
- *	unmap_page(0x10000000);				// flushes every TLB that may hold it
+ *	unmap_page(0x10000000);			// flushed wherever it may be cached
  *
  * Entries are x86-64 format on every build (the hosted build walks the same
  * tables in its fake RAM).  pte_t is __bitwise: sparse rejects arithmetic
