@@ -34,8 +34,10 @@
 #include <exo/kernel.h>
 #include <exo/list.h>
 #include <exo/page_alloc.h>
+#include <exo/percpu.h>
 #include <exo/pgtable.h>
 #include <exo/printk.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
 #include <asm/pgtable.h>
@@ -49,6 +51,7 @@ struct mm_struct init_mm = {
 };
 
 static unsigned long pgtable_pages;	/* all tables, all address spaces */
+static void xlate_cache_invalidate_all(void);
 /* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
 static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 static u64 next_ctx_id = 2;
@@ -211,8 +214,10 @@ static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_hea
 	BUG_ON(pg->units != 0);
 	list_add(&pg->lru, dead);
 	mm->nr_tables--;
-	/* Tables are only ever unlinked here: the fast path's cache dies with them. */
+	/* Tables are only ever unlinked here: the fast paths' caches die with them. */
 	mm->pt_cache_tag = ~0UL;
+	if (mm == &init_mm)
+		xlate_cache_invalidate_all();
 }
 
 static void free_dead_tables(struct list_head *dead)
@@ -637,32 +642,87 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
 	return unmap_page_fast(mm, virt);
 }
 
-/* Lock-free kernel-half walk; see the invariants at the top. */
+/*
+ * translate() of kernel addresses keeps a per-CPU software TLB of the last
+ * page table it walked to.  Every CPU's entry is invalidated (under
+ * init_mm.lock) whenever an init_mm table is unlinked, the only way a page
+ * table leaves its slot.  Only the owning CPU fills its entry, with
+ * interrupts off; a reader that passed the tag check before an
+ * invalidation still runs with interrupts off, so the table cannot be freed
+ * under it (the free waits for the flush IPI), just as for the full walk.
+ */
+struct xlate_cache {
+	unsigned long tag;	/* va >> PMD_SHIFT, ~0 when invalid */
+	pte_t *pt;
+};
+
+static DEFINE_PER_CPU(struct xlate_cache, xlate_cache) = { .tag = ~0UL };
+
+static void xlate_cache_invalidate_all(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu && !__per_cpu_offset[cpu])
+			continue;	/* possible, but no per-CPU area yet */
+		WRITE_ONCE(per_cpu(xlate_cache, cpu).tag, ~0UL);
+	}
+}
+
+void pgtable_cpu_init(void)
+{
+	/* A per-CPU area copied from the boot CPU's carries its cache entry. */
+	this_cpu_write(xlate_cache.tag, ~0UL);
+}
+
+static noinline int translate_current(unsigned long virt, phys_addr_t *phys);
+
+/*
+ * Lock-free kernel-half walk; see the invariants at the top.  Lower-half
+ * addresses go to translate_current() (checked after the cache, whose tag
+ * can only match a kernel address).
+ */
 static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 {
 	unsigned long irqflags = arch_local_irq_save();
-	pte_t *t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
 	unsigned long mask;
+	pte_t *t;
 	u64 e;
 
+	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
+		e = pte_val(READ_ONCE(this_cpu_read(xlate_cache.pt)[pt_index(va, LEVEL_PT)]));
+		arch_local_irq_restore(irqflags);
+		if (unlikely(!(e & _PAGE_PRESENT)))
+			return -ENOENT;
+		*phys = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+		return 0;
+	}
+	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
+		arch_local_irq_restore(irqflags);
+		return translate_current(va, phys);
+	}
+	t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
 	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
 	mask = PUD_SIZE - 1;
 	if (!(e & _PAGE_PRESENT))
 		goto none;
-	if (!(e & _PAGE_PSE)) {
-		t = phys_to_virt(e & PTE_ADDR_MASK);
-		e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
-		mask = PMD_SIZE - 1;
-		if (!(e & _PAGE_PRESENT))
-			goto none;
-		if (!(e & _PAGE_PSE)) {
-			t = phys_to_virt(e & PTE_ADDR_MASK);
-			e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
-			mask = PAGE_SIZE - 1;
-			if (!(e & _PAGE_PRESENT))
-				goto none;
-		}
-	}
+	if (e & _PAGE_PSE)
+		goto leaf;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	mask = PMD_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+	if (e & _PAGE_PSE)
+		goto leaf;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	this_cpu_write(xlate_cache.pt, t);
+	this_cpu_write(xlate_cache.tag, va >> PMD_SHIFT);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
+	mask = PAGE_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+leaf:
 	arch_local_irq_restore(irqflags);
 	*phys = (e & PTE_ADDR_MASK & ~(u64)mask) | (va & mask);
 	return 0;
@@ -712,9 +772,7 @@ static noinline int translate_current(unsigned long virt, phys_addr_t *phys)
 
 int translate(unsigned long virt, phys_addr_t *phys)
 {
-	if (likely(virt >= KERNEL_HALF_START))
-		return translate_kernel(virt, phys);
-	return translate_current(virt, phys);
+	return translate_kernel(virt, phys);
 }
 
 /* ---------------------------------------------------------------------

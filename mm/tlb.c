@@ -353,6 +353,7 @@ void tlb_cpu_init(void)
 	}
 	write_cr4(cr4);
 	__flush_tlb_global_cr4();
+	pgtable_cpu_init();
 	switch_mm(&init_mm);
 	arch_local_irq_restore(irqflags);
 }

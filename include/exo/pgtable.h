@@ -252,6 +252,9 @@ unsigned long nr_pgtable_pages(void);
  */
 int pgtable_init(void);
 
+/* Reset this CPU's page-table state (tlb_cpu_init() calls it on every CPU). */
+void pgtable_cpu_init(void);
+
 /* Whether the CPU and the configuration allow PAGE_HUGE_2M / PAGE_HUGE_1G. */
 bool pgtable_huge_supported(pgflags_t size_flag);
 
