@@ -21,6 +21,7 @@
 #include <exo/shell.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/vmalloc.h>
 #include <exo/wait.h>
 #include <asm/irqflags.h>
 
@@ -76,18 +77,18 @@ static unsigned int place_thread(void)
 }
 
 /*
- * Thread stacks.  TODO(pgtable): switch to alloc_kernel_stack() (vmalloc
- * area, unmapped guard page below) once mm/pgtable.c provides it; until
- * then a stack is plain direct-map pages and an overflow is not caught.
+ * Thread stacks live in the vmalloc area with an unmapped guard page
+ * directly below (mm/vmalloc.c): an overflow faults, and the #DF handler's
+ * IST stack turns it into an oops instead of a triple fault.
  */
 static void *thread_stack_alloc(size_t size)
 {
-	return (void *)__get_free_pages(GFP_KERNEL, ilog2(size >> PAGE_SHIFT));
+	return alloc_kernel_stack(size, NULL);
 }
 
 static void thread_stack_free(void *stack, size_t size)
 {
-	free_pages((unsigned long)stack, ilog2(size >> PAGE_SHIFT));
+	free_kernel_stack(stack, size);
 }
 
 /* Free what kthread_create() allocated. */

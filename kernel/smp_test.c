@@ -18,6 +18,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -394,6 +395,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 	unsigned int cpu;
 
 	msleep(2);
+	vmalloc_drain();
 	drain_all_pages();
 	before = nr_free_pages();
 	for_each_online_cpu(cpu) {
@@ -416,6 +418,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 		KTEST_EXPECT_GT(t, atomic_read(&h[cpu].other_progress), 1);
 	}
 	msleep(2);
+	vmalloc_drain();
 	drain_all_pages();
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
 }

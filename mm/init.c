@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory bring-up order: boot memory map -> memblock (reservations) ->
- * direct map of all RAM -> buddy allocator -> kmalloc.  free_initmem() hands the
+ * direct map of all RAM -> buddy allocator -> the kernel address space
+ * (paging_init: least-privilege tables built on the buddy allocator) ->
+ * kmalloc.  free_initmem() hands the
  * __init sections back once boot is over.
  */
 #define pr_fmt(fmt) "mm: " fmt
@@ -18,6 +20,7 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 
@@ -56,6 +59,7 @@ void __init mm_core_init(void)
 	memblock_init(&boot_info);
 	init_direct_map();
 	page_alloc_init();
+	paging_init();
 	kmem_cache_init();
 	mm_init_ticks = rdtsc_ordered() - t0;
 	memblock_dump();
@@ -66,9 +70,9 @@ void __init mm_core_init(void)
 /**
  * free_initmem() - give the __init sections to the page allocator
  *
- * The region is filled with int3 first, so that a stale call into freed
- * init code traps (and oopses with a backtrace) instead of running
- * whatever the new owner wrote there.
+ * The range is unmapped from the kernel image first, so that a stale call
+ * into freed init code faults (and oopses with a backtrace); the frames
+ * are filled with int3 through the direct map as a second line of defence.
  */
 /*
  * A loader may put its information block or a boot module in the slack
@@ -95,6 +99,8 @@ void free_initmem(void)
 
 	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
 		return;
+	/* Unmap the sections from the image mapping, then free them via the direct map. */
+	paging_free_initmem(start, end);
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		phys_addr_t pa = virt_to_phys((void *)va);
 
@@ -102,7 +108,7 @@ void free_initmem(void)
 			kept++;
 			continue;
 		}
-		memset((void *)va, 0xcc, PAGE_SIZE);
+		memset(phys_to_virt(pa), 0xcc, PAGE_SIZE);
 		frames += page_alloc_add_range(PHYS_PFN(pa), PHYS_PFN(pa) + 1);
 	}
 	pr_info("freed %lu KiB of init memory", frames << (PAGE_SHIFT - 10));

@@ -19,6 +19,9 @@
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
+#ifndef __HOSTED__
+#include <exo/vmalloc.h>
+#endif
 #include <exo/time.h>
 #include <asm/page.h>
 
@@ -93,6 +96,9 @@ static bool signed_ok(const void *p, size_t size)
 static unsigned long settled_free(void)
 {
 	kmem_drain_all();
+#ifndef __HOSTED__
+	vmalloc_drain();	/* stacks of threads reaped in the scheduler */
+#endif
 #ifdef __HOSTED__
 	/* The page caches of finished "CPU" threads are out of reach otherwise. */
 	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)

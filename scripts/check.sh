@@ -12,6 +12,10 @@
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
 #     booted with every ktest; each hosted fuzzer for FUZZ_SECONDS (10) s.
+#  5. page tables seen from outside: QEMU's monitor walks CR3 and must agree
+#     with translate() and the layout (scripts/check-pgtables.py), and a
+#     deliberate kernel stack overflow must oops on the #DF IST stack, not
+#     triple-fault.
 #
 # Each build or boot step counts as one test; each KTAP case counts as one.
 # Logs: build/check/ (CHECK_OUT=dir to move it).  QUICK=1 skips Bochs.
@@ -198,6 +202,37 @@ else
 	tail -5 "$logs/fuzz-build.log"
 	bad "build fuzzers" "$logs/fuzz-build.log"
 fi
+echo "== page tables from outside"
+# pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
+pgtable_oracle() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
+		>"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "FAILED" "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+# stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
+# stack and the kernel panics (exit 35); a triple fault would exit 0.
+stack_overflow() {
+	local log=$logs/$1.log rc
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$2" -append "vm_overflow_test shell=0" -smp 1 \
+		-m 512M -display none -serial file:"$log" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 35 ] && grep -q "Oops: #DF double fault" "$log" &&
+	   grep -q "kernel stack overflow" "$log" && grep -q "Kernel panic" "$log"; then
+		ok "$1"
+	else
+		bad "$1" "exit $rc, $log"
+	fi
+}
+pgtable_oracle pgtable-oracle "$out/gcc/vmlinux"
+stack_overflow stack-overflow-oops "$out/gcc/vmlinux"
 
 echo
 if ((${#failures[@]})); then

@@ -12,12 +12,14 @@
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
+#include <exo/vmalloc.h>
 #include <exo/wait.h>
 
 /* Let the idle threads reap what exited, then count free frames. */
 static unsigned long settled_free_pages(void)
 {
 	msleep(1);
+	vmalloc_drain();	/* stacks of threads reaped in the scheduler */
 	drain_all_pages();
 	return nr_free_pages();
 }

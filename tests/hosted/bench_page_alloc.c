@@ -14,6 +14,7 @@
  */
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
+#include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <asm/hosted.h>
 #include <asm/processor.h>
@@ -122,7 +123,28 @@ static void run_many_order3(unsigned int ops)
 		__free_pages(held_pages[i], 3);
 }
 
+/* Page tables (mm/pgtable.c); the hosted TLB only records the flush. */
+#define PT_VA	0xffffe00000000000UL
+
+static void run_pt_map_unmap(unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++)
+		if (map_page(PT_VA, 0x200000, PAGE_WRITABLE) || unmap_page(PT_VA))
+			die("map_page/unmap_page");
+}
+
+static void run_pt_translate(unsigned int ops)
+{
+	phys_addr_t pa;
+
+	for (unsigned int i = 0; i < ops; i++)
+		if (translate(PT_VA + PAGE_SIZE + (i & 0xfff), &pa))
+			die("translate");
+}
+
 static const struct bench benches[] = {
+	{ "pt_map_unmap", "map_page+unmap_page 4K, tables present", 1000, run_pt_map_unmap },
+	{ "pt_translate", "translate() of a 4K kernel mapping", 1000, run_pt_translate },
 	{ "frame_pair", "alloc_frame+free_frame (cache hit)", 1000, run_frame_pair },
 	{ "order3_pair", "alloc_pages+__free_pages order 3", 1000, run_order3_pair },
 	{ "contig8_pair", "alloc_contiguous(8)+free_contiguous", 1000, run_contig8_pair },
@@ -219,6 +241,8 @@ int main(int argc, char **argv)
 	console_loglevel = 4;
 	if (hosted_mm_init(NULL))
 		die("hosted_mm_init");
+	if (hosted_pgtable_init() || map_page(PT_VA + PAGE_SIZE, 0x1000, 0))
+		die("hosted_pgtable_init");
 	perf_open();
 	overhead = timer_overhead();
 	printf("# hosted page allocator, host TSC ticks per operation (timer overhead %llu ticks subtracted)\n",

@@ -33,6 +33,11 @@
 #define CONFIG_SLAB_TIER_PERCPU	1
 #endif
 
+/* Page tables: every page size; the fake CPU has 1 GiB pages. */
+#define CONFIG_HUGEPAGES_2M	1
+#define CONFIG_HUGEPAGES_1G	1
+#define CONFIG_TLB_FLUSH_CEILING 33
+
 /* The benchmark measures the production configuration: no poisoning. */
 #if !defined(HOSTED_BENCH) && !defined(HOSTED_NO_POISONING)
 #define CONFIG_PAGE_POISONING	1

@@ -32,6 +32,8 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/tlb.h>
+#include <exo/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -227,10 +229,15 @@ static struct trampoline_params *tramp_params(void)
 
 void __noreturn secondary_startup_64(unsigned int cpu)
 {
-	/* PCID bits must be 0 until CR4.PCIDE is set; the TLB code sets its own. */
+	/*
+	 * The kernel's tables without PCID bits, and the boot CPU's CR4 minus
+	 * PCIDE: tlb_cpu_init() turns PCID (and the rest) on for this CPU once
+	 * its per-CPU area is reachable.
+	 */
 	write_cr3(kernel_cr3 & ~0xfffUL & ~(1UL << 63));
-	write_cr4(bsp_cr4);
+	write_cr4(bsp_cr4 & ~X86_CR4_PCIDE);
 	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
+	tlb_cpu_init();
 	cpu_init_descriptors(cpu);
 	apic_init_ap();
 	apic_setup_lint_nmi(cpu);
@@ -254,7 +261,7 @@ static int __init alloc_ap_resources(unsigned int cpu)
 	unsigned long area = __get_free_pages(GFP_KERNEL, order);
 
 	if (!ap_stack[cpu])
-		ap_stack[cpu] = (void *)__get_free_pages(GFP_KERNEL, ilog2(AP_STACK_SIZE / PAGE_SIZE));
+		ap_stack[cpu] = alloc_kernel_stack(AP_STACK_SIZE, NULL);	/* guard page below */
 	if (!area || !ap_stack[cpu]) {
 		if (area)
 			free_pages(area, order);

@@ -77,6 +77,22 @@ void hosted_task_end(void);
 /* Called with every printk() message (after formatting), under a lock. */
 extern void (*hosted_printk_hook)(const char *msg);
 
+/* What the page-table code asked the (absent) TLB to flush (arch/hosted/tlb.c). */
+struct hosted_tlb_log {
+	unsigned long calls;		/* flush_tlb_mm_range() + flush_tlb_all() */
+	unsigned long full;		/* with TLB_FLUSH_FULL (tables freed) */
+	unsigned long last_start, last_end;
+	unsigned int last_stride_shift, last_flags;
+};
+extern struct hosted_tlb_log hosted_tlb_log;
+
+/*
+ * hosted_pgtable_init() - a fresh init_mm on the current arena (call after
+ * every hosted_mm_init() before using the page-table code)
+ * Return: 0 or -ENOMEM.
+ */
+int hosted_pgtable_init(void);
+
 /* WARN_ON() hits so far. */
 extern unsigned long hosted_warn_count;
 

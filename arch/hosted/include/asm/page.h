@@ -29,6 +29,9 @@ static inline phys_addr_t virt_to_phys(const volatile void *va)
 	return (phys_addr_t)((const unsigned char *)va - hosted_ram_base);
 }
 
+#define direct_virt_to_phys(va)	virt_to_phys(va)
+#define clear_page(p)		__builtin_memset((p), 0, PAGE_SIZE)
+
 #define __va(pa)	phys_to_virt(pa)
 #define __pa(va)	virt_to_phys(va)
 

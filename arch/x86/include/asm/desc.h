@@ -14,15 +14,20 @@ struct desc_ptr {
 	u64 address;
 } __packed;
 
+/*
+ * The hardware layout (104 bytes): IST1 is at offset 0x24, so ist[0]
+ * overlays the reserved quadword at 0x1c and ist[n] is IST slot n.
+ */
 struct tss64 {
 	u32 reserved0;
 	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[8];		/* ist[0] unused, IST slots 1..7 */
+	u64 ist[8];		/* ist[0] reserved, IST slots 1..7 */
 	u64 reserved2;
 	u16 reserved3;
 	u16 iomap_base;
 } __packed;
+
+_Static_assert(sizeof(struct tss64) == 104, "64-bit TSS layout");
 
 #define IST_STACK_SIZE	(4 * 4096)
 

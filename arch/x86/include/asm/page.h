@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Page sizes and the kernel's virtual layout (see Documentation/vm-layout.rst).
+ * Page sizes and the kernel's virtual layout (see Documentation/mm/layout.rst).
  */
 #ifndef _ASM_X86_PAGE_H
 #define _ASM_X86_PAGE_H
@@ -56,6 +56,20 @@ static inline phys_addr_t virt_to_phys(const volatile void *va)
 	if (v >= KERNEL_VMA)
 		return v - KERNEL_VMA;
 	return v - PAGE_OFFSET;
+}
+
+/* virt_to_phys() for an address known to be in the direct map (no branch). */
+static inline phys_addr_t direct_virt_to_phys(const volatile void *va)
+{
+	return (unsigned long)va - PAGE_OFFSET;
+}
+
+/* Zero one page with 512 quadword stores (a fraction of rep stosb's cost). */
+static inline void clear_page(void *page)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(page), "+c"(n) : "a"(0UL) : "memory");
 }
 
 #define __va(pa)	phys_to_virt(pa)

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel address space, rebuilt at boot on the page allocator.
+ *
+ * head.S and init_direct_map() leave a permissive RWX map of the first
+ * 4 GiB three times (identity, direct map, kernel image) plus RAM above.
+ * paging_init() replaces all of it with init_mm's tables (mm/pgtable.c):
+ *
+ *  - direct map (PAGE_OFFSET + phys) of all RAM, RW + NX, with the largest
+ *    pages the configuration and CPU allow (1 GiB, 2 MiB, 4 KiB at the
+ *    edges).  The non-RAM holes below 4 GiB (legacy VGA/BIOS area, ACPI
+ *    tables, PCI MMIO such as the LAPIC and IOAPIC) stay reachable through
+ *    phys_to_virt() as before, but uncached and NX, because the firmware
+ *    parsers and the interrupt-controller drivers use them that way.
+ *  - the kernel image by section with least privilege: text RX, rodata
+ *    R + NX, data/bss RW + NX, init text RX and init data RW + NX until
+ *    free_initmem(); the boot stack's guard page is left unmapped.
+ *  - no identity map: nothing runs at low addresses any more (the AP
+ *    trampoline builds its own temporary tables).
+ *  - every kernel leaf global; SMEP, SMAP, UMIP, PCID when available.
+ *
+ * Then a W+X check walks the result and panics if any leaf is both
+ * writable and executable.
+ */
+#define pr_fmt(fmt) "paging: " fmt
+
+#include <exo/bug.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/memblock.h>
+#include <exo/pgtable.h>
+#include <exo/printk.h>
+#include <exo/tlb.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], __init_begin[],
+	__init_data_begin[], __init_end[], __bss_start[], __bss_end[], __kallsyms_start[],
+	_end[], init_stack_guard[];
+
+bool x86_gbpages;
+
+static unsigned long nr_maps[3];	/* direct-map leaves: 4K, 2M, 1G */
+
+void x86_paging_features(void)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return;
+	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
+	x86_gbpages = d & (1U << 26);
+}
+
+static void __init map_or_die(unsigned long va, phys_addr_t pa, size_t size, pgflags_t flags,
+			      const char *what)
+{
+	int err;
+
+	if (!size)
+		return;
+	err = mm_map_range(&init_mm, va, pa, size, flags);
+	if (err)
+		panic("paging: cannot map %s [%#lx-%#lx): %d", what, va, va + size, err);
+}
+
+/* Map the kernel image range [@start, @end) with @flags. */
+static void __init map_image(const void *start, const void *end, pgflags_t flags,
+			     const char *what)
+{
+	unsigned long s = (unsigned long)start, e = ALIGN((unsigned long)end, PAGE_SIZE);
+
+	BUG_ON(!IS_ALIGNED(s, PAGE_SIZE));
+	map_or_die(s, virt_to_phys(start), e - s, flags | PAGE_GLOBAL, what);
+}
+
+static void __init map_direct(phys_addr_t start, phys_addr_t end, pgflags_t flags)
+{
+	map_or_die((unsigned long)phys_to_virt(start), start, end - start,
+		   flags | PAGE_WRITABLE | PAGE_GLOBAL, "direct map");
+}
+
+static int count_leaf(const struct pt_leaf *l, void *arg)
+{
+	nr_maps[l->size == PUD_SIZE ? 2 : l->size == PMD_SIZE ? 1 : 0]++;
+	return 0;
+}
+
+static void __init build_direct_map(void)
+{
+	phys_addr_t base, end = 0, hole_top = 4ULL << 30;
+	u64 size;
+
+	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++) {
+		phys_addr_t s = ALIGN_DOWN(base, PAGE_SIZE), e = ALIGN(base + size, PAGE_SIZE);
+
+		if (s < end)
+			s = end;
+		if (e <= s)
+			continue;
+		if (s > end && end < hole_top)
+			map_direct(end, min(s, hole_top), PAGE_NOCACHE);
+		map_direct(s, e, 0);
+		end = e;
+	}
+	if (end < hole_top)
+		map_direct(end, hole_top, PAGE_NOCACHE);
+	mm_walk(&init_mm, PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE, count_leaf, NULL);
+	pr_info("direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages (1 GiB pages %s)\n",
+		nr_maps[2], nr_maps[1], nr_maps[0],
+		pgtable_huge_supported(PAGE_HUGE_1G) ? "used" : "not available");
+}
+
+static void __init build_kernel_image(void)
+{
+	unsigned long guard = (unsigned long)init_stack_guard;
+
+	map_image(_text, _etext, PAGE_EXEC, "kernel text");
+	map_image(_rodata, _erodata, 0, "kernel rodata");
+	map_image(_data, __init_begin, PAGE_WRITABLE, "kernel data");
+	map_image(__init_begin, __init_data_begin, PAGE_EXEC, "init text");
+	map_image(__init_data_begin, __init_end, PAGE_WRITABLE, "init data");
+	/* bss, with a hole for the boot stack's guard page. */
+	map_image(__bss_start, (void *)guard, PAGE_WRITABLE, "bss");
+	map_image((void *)(guard + PAGE_SIZE), __bss_end, PAGE_WRITABLE, "bss");
+	map_image(__kallsyms_start, _end, 0, "kallsyms");
+}
+
+struct wx_state {
+	unsigned long count;
+	bool report;
+};
+
+static int check_wx_leaf(const struct pt_leaf *l, void *arg)
+{
+	struct wx_state *st = arg;
+
+	if ((pte_val(l->entry) & _PAGE_RW) && !(pte_val(l->entry) & _PAGE_NX)) {
+		if (st->report)
+			pr_emerg("W+X mapping at %#lx (%#lx bytes) -> %#llx\n", l->virt, l->size,
+				 l->phys);
+		st->count++;
+	}
+	return 0;
+}
+
+unsigned long paging_check_wx(bool report)
+{
+	struct wx_state st = { 0, report };
+
+	mm_walk(&init_mm, 0, 0, check_wx_leaf, &st);
+	return st.count;
+}
+
+/**
+ * paging_init() - build init_mm's tables, switch to them, check W+X
+ *
+ * Called by mm_core_init() once the page allocator runs.  Panics when the
+ * tables cannot be built or a W+X mapping exists.
+ */
+void __init paging_init(void)
+{
+	unsigned long wx;
+
+	x86_paging_features();
+	if (pgtable_init())
+		panic("paging: no memory for the kernel page tables");
+	build_direct_map();
+	build_kernel_image();
+	tlb_cpu_init();
+	wx = paging_check_wx(true);
+	if (wx)
+		panic("paging: %lu W+X mappings in the kernel page tables", wx);
+	pr_info("kernel address space: %lu page-table pages, no W+X, CR4 %#lx%s%s%s%s%s\n",
+		nr_pgtable_pages(), read_cr4(), read_cr4() & X86_CR4_SMEP ? " SMEP" : "",
+		read_cr4() & X86_CR4_SMAP ? " SMAP" : "", read_cr4() & X86_CR4_UMIP ? " UMIP" : "",
+		read_cr4() & X86_CR4_PCIDE ? " PCID" : "", tlb_invpcid_enabled() ? " INVPCID" : "");
+}
+
+/**
+ * paging_free_initmem() - unmap [@start, @end) of the image before it is freed
+ *
+ * Stale calls into freed init code then fault instead of running whatever
+ * the frames hold next.
+ */
+void paging_free_initmem(unsigned long start, unsigned long end)
+{
+	int err = mm_unmap_range(&init_mm, start, end - start);
+
+	if (err)
+		pr_err("cannot unmap init memory [%#lx-%#lx): %d\n", start, end, err);
+}

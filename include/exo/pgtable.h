@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page tables and address spaces: the "Virtual memory" part of the memory
+ * API contract (shared/spec/memory-api.md), see Documentation/mm/vm.rst.
+ *
+ *	phys_addr_t f;
+ *	alloc_frame(&f);
+ *	map_page(0x10000000, f, PAGE_WRITABLE);		// RW, NX, 4 KiB
+ *	translate(0x10000123, &pa);			// pa == f + 0x123
+ *	unmap_page(0x10000000);			// flushed wherever it may be cached
+ *
+ * Entries are x86-64 format on every build (the hosted build walks the same
+ * tables in its fake RAM).  pte_t is __bitwise: sparse rejects arithmetic
+ * on an entry that does not go through pte_val()/__pte().
+ */
+#ifndef _EXO_PGTABLE_H
+#define _EXO_PGTABLE_H
+
+#include <exo/types.h>
+#include <exo/cpumask.h>
+#include <exo/spinlock.h>
+#include <asm/page.h>
+
+typedef u64 __bitwise pte_t;
+
+static inline u64 pte_val(pte_t p)
+{
+	return (__force u64)p;
+}
+
+static inline pte_t __pte(u64 v)
+{
+	return (__force pte_t)v;
+}
+
+/* Hardware bits of an entry at any level. */
+#define _PAGE_PRESENT	0x001ULL
+#define _PAGE_RW	0x002ULL
+#define _PAGE_USER	0x004ULL
+#define _PAGE_PWT	0x008ULL
+#define _PAGE_PCD	0x010ULL
+#define _PAGE_ACCESSED	0x020ULL
+#define _PAGE_DIRTY	0x040ULL
+#define _PAGE_PSE	0x080ULL	/* leaf at PD (2 MiB) / PDPT (1 GiB) level */
+#define _PAGE_GLOBAL	0x100ULL
+#define _PAGE_NX	(1ULL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+
+/*
+ * Mapping flags (pgflags_t).  The hardware-backed ones have their
+ * hardware bit values so that building an entry is one mask; PAGE_EXEC and
+ * the size flags use bits the CPU ignores and are never stored.
+ */
+#define PAGE_WRITABLE		0x002UL
+#define PAGE_USER		0x004UL
+#define PAGE_WRITETHROUGH	0x008UL
+#define PAGE_NOCACHE		0x010UL
+#define PAGE_GLOBAL		0x100UL
+#define PAGE_EXEC		0x200UL
+#define PAGE_HUGE_2M		0x400UL
+#define PAGE_HUGE_1G		0x800UL
+#define PAGE_FLAGS_ALL		0xf1eUL
+#define PAGE_HW_FLAGS		(PAGE_WRITABLE | PAGE_USER | PAGE_WRITETHROUGH | \
+				 PAGE_NOCACHE | PAGE_GLOBAL)
+
+#define PTRS_PER_TABLE		512
+#define KERNEL_HALF_START	0xffff800000000000UL
+#define USER_HALF_END		0x0000800000000000UL
+#define PGD_KERNEL_FIRST	256	/* first kernel-half PML4 slot */
+
+/**
+ * struct mm_struct - an address space
+ * @pgd: its PML4 (direct-map address); slots 256..511 are init_mm's
+ * @pgd_phys: physical address of @pgd, for CR3
+ * @lock: serialises changes to the lower-half tables (init_mm's lock
+ *	covers the shared kernel half for every address space)
+ * @cpus: CPUs that have it loaded now and may cache its lower-half
+ *	translations; the shootdown targets
+ * @cpus_ever: CPUs that ever loaded it (for the lazy-mode statistics)
+ * @ctx_id: unique, never reused: names the address space in the per-CPU
+ *	PCID slots
+ * @tlb_gen: bumped by every change that needs a flush; a CPU switching
+ *	in with an older generation in its PCID slot flushes that PCID
+ * @nr_tables: page-table pages below the PML4 owned by this mm
+ * @pt_cache_tag: @va >> PMD_SHIFT of the last page table the 4 KiB fast
+ *	path walked to (under @lock); ~0 when invalid
+ * @pt_cache: that page table
+ * @pt_cache_page: its struct page (the present-entry count)
+ */
+struct mm_struct {
+	pte_t *pgd;
+	phys_addr_t pgd_phys;
+	spinlock_t lock;
+	struct cpumask cpus;
+	struct cpumask cpus_ever;
+	u64 ctx_id;
+	u64 tlb_gen;
+	unsigned long nr_tables;
+	unsigned long pt_cache_tag;
+	pte_t *pt_cache;
+	struct page *pt_cache_page;
+};
+
+/* The kernel's address space: the boot page tables and the shared kernel half. */
+extern struct mm_struct init_mm;
+
+/* ---- the contract: current address space (kernel half shared by all) ---- */
+
+/**
+ * map_page() - map one page at @virt to @phys in the current address space
+ * @virt: canonical virtual address, aligned to the page size
+ * @phys: physical address, aligned to the page size
+ * @flags: PAGE_* flags; NX unless PAGE_EXEC; 4 KiB unless PAGE_HUGE_2M or
+ *	PAGE_HUGE_1G.  Kernel-half mappings are always global.
+ *
+ * Missing tables are created.  No TLB flush is needed (nothing was mapped).
+ * Return: 0; -EINVAL for a misaligned or non-canonical address, an unknown
+ * flag, PAGE_USER in the kernel half, PAGE_GLOBAL in the lower half
+ * (it would leak into every address space) or a huge size that is not
+ * configured/supported; -EEXIST if something (or a huge page) is mapped
+ * there; -ENOMEM if no frame is left for a page table.
+ */
+int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags);
+
+/**
+ * unmap_page() - remove the mapping of the page containing @virt
+ * @virt: page-aligned canonical address
+ *
+ * A 4 KiB page inside a huge mapping splits it first.  Tables that become
+ * empty go back to the frame allocator.  Every TLB that may hold the
+ * translation is flushed before the call returns.  The frame itself is the
+ * caller's.
+ * Return: 0; -EINVAL bad address; -ENOENT nothing mapped; -ENOMEM no frame
+ * for the split.
+ */
+int unmap_page(unsigned long virt);
+
+/**
+ * translate() - physical address behind @virt in the current address space
+ * @virt: any canonical address (the offset inside the page is kept)
+ * @phys: result
+ * Return: 0; -EINVAL non-canonical; -ENOENT not mapped.
+ */
+int translate(unsigned long virt, phys_addr_t *phys);
+
+/* ---- range helpers: huge pages wherever alignment and size allow ---- */
+
+/**
+ * map_range() - map [@virt, @virt + @size) to [@phys, ...)
+ * @virt: page-aligned start
+ * @phys: page-aligned physical start
+ * @size: bytes, a multiple of PAGE_SIZE
+ * @flags: as map_page() without the size flags (the helper picks 1 GiB,
+ *	2 MiB or 4 KiB pieces itself: 1 GiB only where configured and
+ *	supported, 2 MiB only with CONFIG_HUGEPAGES_2M)
+ * Return: 0; the errors of map_page(); nothing is mapped on failure.
+ */
+int map_range(unsigned long virt, phys_addr_t phys, size_t size, pgflags_t flags);
+
+/**
+ * unmap_range() - remove every mapping in [@virt, @virt + @size)
+ *
+ * Huge pages that straddle an end are split; holes are skipped; one
+ * shootdown round covers the whole range.
+ * Return: 0; -EINVAL bad range; -ENOENT nothing was mapped in it;
+ * -ENOMEM no frame for a split (nothing changed).
+ */
+int unmap_range(unsigned long virt, size_t size);
+
+/**
+ * protect_range() - give every page of [@virt, @virt + @size) new flags
+ * @flags: PAGE_* without the size flags; the physical addresses stay
+ *
+ * Huge pages that straddle an end are split.
+ * Return: 0; -EINVAL bad range or flags; -ENOENT some page of the range is
+ * not mapped; -ENOMEM no frame for a split.  Nothing changes on failure.
+ */
+int protect_range(unsigned long virt, size_t size, pgflags_t flags);
+
+/* ---- address spaces ---- */
+
+/**
+ * mm_create() - a new address space sharing the kernel half
+ * @mm: result
+ * Return: 0, -ENOMEM.
+ */
+int mm_create(struct mm_struct **mm);
+
+/**
+ * mm_destroy() - free an address space and its lower-half page tables
+ * @mm: not loaded on any CPU; the mapped frames stay the caller's
+ * Return: 0; -EINVAL for init_mm or NULL; -EBUSY while some CPU has it loaded.
+ */
+int mm_destroy(struct mm_struct *mm);
+
+/**
+ * switch_mm() - load @mm on this CPU
+ *
+ * With PCID the address space keeps its TLB entries across switches (a
+ * per-CPU ASID slot, see mm/tlb.c); without, the switch flushes the
+ * non-global entries.
+ */
+void switch_mm(struct mm_struct *mm);
+
+/* The address space loaded on this CPU (init_mm until switch_mm()). */
+struct mm_struct *current_mm(void);
+
+/* mm_-prefixed variants: like the above on @mm (kernel-half addresses act on init_mm). */
+int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgflags_t flags);
+int mm_unmap_page(struct mm_struct *mm, unsigned long virt);
+int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys);
+int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, size_t size,
+		 pgflags_t flags);
+int mm_unmap_range(struct mm_struct *mm, unsigned long virt, size_t size);
+int mm_protect_range(struct mm_struct *mm, unsigned long virt, size_t size, pgflags_t flags);
+
+/* ---- inspection ---- */
+
+/**
+ * struct pt_leaf - one leaf mapping seen by mm_walk()
+ * @virt: its first address
+ * @phys: its physical address
+ * @size: PAGE_SIZE, PMD_SIZE or PUD_SIZE
+ * @entry: the raw entry
+ */
+struct pt_leaf {
+	unsigned long virt;
+	phys_addr_t phys;
+	unsigned long size;
+	pte_t entry;
+};
+
+/**
+ * mm_walk() - call @fn for every leaf mapping of @mm in [@start, @end)
+ * @fn: callback; a non-zero return stops the walk and is returned
+ *
+ * Lock-free reader: fine for dumps and checks, racy against concurrent
+ * changes.  Return: 0 or @fn's first non-zero return.
+ */
+int mm_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	    int (*fn)(const struct pt_leaf *leaf, void *arg), void *arg);
+
+/* Page-table pages (all levels below the PML4s) in use, all address spaces. */
+unsigned long nr_pgtable_pages(void);
+
+/**
+ * pgtable_init() - allocate init_mm's PML4 and the 256 kernel-half PDPTs
+ *
+ * Called once after page_alloc_init().  The kernel half is pre-allocated
+ * so that every address space shares it by copying 256 PML4 entries, with
+ * no later synchronisation.  Return: 0, -ENOMEM.
+ */
+int pgtable_init(void);
+
+/* Reset this CPU's page-table state (tlb_cpu_init() calls it on every CPU). */
+void pgtable_cpu_init(void);
+
+/* Whether the CPU and the configuration allow PAGE_HUGE_2M / PAGE_HUGE_1G. */
+bool pgtable_huge_supported(pgflags_t size_flag);
+
+/* pgflags_t for an entry (PAGE_EXEC when NX is clear, size flag for huge). */
+pgflags_t pte_pgflags(pte_t entry, unsigned long size);
+
+static inline bool virt_is_canonical(unsigned long v)
+{
+	return v < USER_HALF_END || v >= KERNEL_HALF_START;
+}
+
+#endif /* _EXO_PGTABLE_H */

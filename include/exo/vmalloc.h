@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtually contiguous kernel memory (mm/vmalloc.c): large buffers, module
+ * images and thread stacks, backed by separate 4 KiB frames and surrounded
+ * by unmapped guard pages.  See Documentation/mm/layout.rst.
+ *
+ *	void *buf = vmalloc(1 << 20);		// RW + NX, guard page after
+ *	vfree(buf);
+ *
+ *	void *m = module_alloc(len);		// within 2 GiB of the kernel
+ *	memcpy(m, image, len);
+ *	set_memory_ro((unsigned long)m, pages);
+ *	set_memory_x((unsigned long)m, pages);	// never W+X: ro first
+ *	module_memfree(m);
+ */
+#ifndef _EXO_VMALLOC_H
+#define _EXO_VMALLOC_H
+
+#include <exo/types.h>
+
+/**
+ * vmalloc() - @size bytes of virtually contiguous, page-granular memory
+ * @size: bytes (rounded up to pages); not zeroed
+ *
+ * RW + NX in the vmalloc area, with an unmapped guard page after (and
+ * before) it.  Sleeps-free; callable with interrupts enabled only.
+ * Return: the address, or NULL for size 0, no address space or no memory.
+ */
+void *vmalloc(size_t size);
+
+/**
+ * vfree() - free what vmalloc() returned
+ * @addr: vmalloc()'s result or NULL; anything else is refused with a log line
+ */
+void vfree(const void *addr);
+
+/**
+ * set_memory_ro() / set_memory_rw() / set_memory_x() / set_memory_nx() -
+ * change the permissions of @numpages kernel pages from @addr
+ * @addr: page-aligned kernel-half address, every page mapped
+ * @numpages: pages (0 does nothing)
+ *
+ * Huge pages straddling an end are split; one shootdown round per run of
+ * pages that had the same permissions.  A change that would make a page
+ * writable and executable is refused.
+ * Return: 0; -EINVAL misaligned/user address or W+X; -ENOENT a page is not
+ * mapped; -ENOMEM no frame for a split.  Nothing changes on failure.
+ */
+int set_memory_ro(unsigned long addr, unsigned int numpages);
+int set_memory_rw(unsigned long addr, unsigned int numpages);
+int set_memory_x(unsigned long addr, unsigned int numpages);
+int set_memory_nx(unsigned long addr, unsigned int numpages);
+
+/**
+ * module_alloc() - RW + NX pages for a module image
+ * @size: bytes (rounded up to pages)
+ *
+ * In the module area [MODULES_VADDR, MODULES_END), within 2 GiB of the
+ * kernel image so that PC32 relocations reach it.
+ * Return: the address or NULL.
+ */
+void *module_alloc(size_t size);
+
+/* Free what module_alloc() returned (whatever its permissions are now). */
+void module_memfree(void *addr);
+
+/**
+ * alloc_kernel_stack() - a thread stack in the vmalloc area
+ * @size: bytes, a multiple of PAGE_SIZE
+ * @first_frame: NULL, or receives the frame of the lowest page (debugging)
+ *
+ * Return: the LOWEST usable address (the stack grows down towards it);
+ * the page directly below is an unmapped guard page, so an overflow
+ * faults (#PF, then #DF on its IST stack: an oops, not a triple fault).
+ * NULL when out of memory.
+ */
+void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame);
+
+/* Free a stack from alloc_kernel_stack() (its lowest address and size). */
+void free_kernel_stack(void *stack, size_t size);
+
+/*
+ * vmalloc_drain() - finish the frees that came from atomic context
+ *
+ * vfree()/module_memfree()/free_kernel_stack() with interrupts disabled
+ * (a detached thread's stack is freed in the scheduler) cannot wait for the
+ * TLB shootdown, so the area stays mapped until the next allocation or free
+ * from a normal context, or this call.  Interrupts must be enabled.
+ */
+void vmalloc_drain(void);
+
+/* Whether @addr lies in the vmalloc area / the module area. */
+bool is_vmalloc_addr(const void *addr);
+bool is_module_addr(const void *addr);
+
+/* Pages mapped by vmalloc(), stacks and modules (for tests and meminfo). */
+unsigned long vmalloc_nr_pages(void);
+
+#endif

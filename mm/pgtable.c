@@ -1,0 +1,1157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 4-level page tables (PML4 -> PDPT -> PD -> PT) with 2 MiB and 1 GiB pages.
+ *
+ * Goal: the contract's map_page/unmap_page/translate plus range helpers,
+ * correct under concurrency, with no page-table page leaks, portable enough
+ * to run unchanged in the hosted build (the only CPU-specific things are the
+ * TLB flushes, behind flush_tlb_mm_range(), and the 1 GiB CPUID check).
+ *
+ * Invariants:
+ *  - Every page-table page below a PML4 is a frame from the buddy
+ *    allocator tagged PAGE_TYPE_PGTABLE whose struct page ->units counts
+ *    its present entries.  A table whose count drops to 0 is unlinked and
+ *    freed, except the 256 kernel-half PDPTs, which live forever (they are
+ *    what every address space shares: mm_create() copies 256 PML4 entries
+ *    and nothing ever has to be synchronised afterwards).
+ *  - A table is freed only after the flush that follows its unlinking has
+ *    completed on every CPU that may walk it.  Kernel-half flushes reach
+ *    every online CPU, so a lock-free reader running with interrupts
+ *    disabled (translate() on the kernel half) never reads a freed table.
+ *  - Kernel-half changes are serialised by init_mm.lock, lower-half ones by
+ *    the address space's own lock.  No allocation under the lock can wait
+ *    (GFP_ATOMIC), and no IPI is sent with a lock held.
+ *  - A rejected call changes nothing: argument checks come first, memory
+ *    for splits is taken before any entry changes, tables created by a
+ *    failed map are pruned again.
+ *  - Kernel-half leaves are always global; nothing above a leaf carries
+ *    USER in the kernel half.
+ */
+#define pr_fmt(fmt) "pgtable: " fmt
+
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/list.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/pgtable.h>
+#include <exo/printk.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/tlb.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+struct mm_struct init_mm = {
+	.lock = __SPIN_LOCK_UNLOCKED(init_mm.lock),
+	.ctx_id = 1,
+	.tlb_gen = 1,
+	.pt_cache_tag = ~0UL,
+};
+
+static unsigned long pgtable_pages;	/* all tables, all address spaces */
+static void xlate_cache_invalidate_all(void);
+/* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
+static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
+static u64 next_ctx_id = 2;
+
+#define LEVEL_PT	1
+#define LEVEL_PD	2
+#define LEVEL_PDPT	3
+#define LEVEL_PML4	4
+
+static __always_inline unsigned int level_shift(int level)
+{
+	return PAGE_SHIFT + 9 * (level - 1);
+}
+
+static __always_inline unsigned long level_size(int level)
+{
+	return 1UL << level_shift(level);
+}
+
+static __always_inline unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> level_shift(level)) & (PTRS_PER_TABLE - 1);
+}
+
+static __always_inline bool pte_present(pte_t e)
+{
+	return pte_val(e) & _PAGE_PRESENT;
+}
+
+static __always_inline bool pte_leaf(pte_t e, int level)
+{
+	return level == LEVEL_PT || (pte_val(e) & _PAGE_PSE);
+}
+
+static __always_inline pte_t *pte_table(pte_t e)
+{
+	return phys_to_virt(pte_val(e) & PTE_ADDR_MASK);
+}
+
+/* Physical address of a leaf at @level (bit 12 is PAT in huge entries). */
+static __always_inline phys_addr_t leaf_phys(pte_t e, int level)
+{
+	return pte_val(e) & PTE_ADDR_MASK & ~(level_size(level) - 1);
+}
+
+/* The table page an entry lives in (tables are single frames). */
+static __always_inline struct page *table_page_of(const pte_t *entry)
+{
+	return pfn_to_page(PHYS_PFN(direct_virt_to_phys(entry)));
+}
+
+static __always_inline bool is_kernel_addr(unsigned long va)
+{
+	return (long)va < 0;	/* canonical kernel half: bit 63 set */
+}
+
+static __always_inline struct mm_struct *owner_mm(struct mm_struct *mm, unsigned long va)
+{
+	return is_kernel_addr(va) ? &init_mm : mm;
+}
+
+/*
+ * The fast paths' lock: interrupts off already exclude preemption, so the
+ * preempt count is left alone unless spinlock debugging wants the full
+ * spin_lock() bookkeeping.
+ */
+static __always_inline unsigned long pt_lock(struct mm_struct *mm) __acquires(mm->lock)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		spin_lock(&mm->lock);
+	else
+		arch_spin_lock(&mm->lock);
+	__acquire(mm->lock);
+	return flags;
+}
+
+static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
+	__releases(mm->lock)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		spin_unlock(&mm->lock);
+	else
+		arch_spin_unlock(&mm->lock);
+	__release(mm->lock);
+	arch_local_irq_restore(flags);
+}
+
+/* Store an entry and keep the table's present count. */
+static __always_inline void set_entry(pte_t *slot, pte_t e)
+{
+	table_page_of(slot)->units++;
+	WRITE_ONCE(*slot, e);
+}
+
+static __always_inline void clear_entry(pte_t *slot)
+{
+	table_page_of(slot)->units--;
+	WRITE_ONCE(*slot, __pte(0));
+}
+
+static __always_inline pte_t make_leaf(phys_addr_t pa, pgflags_t flags, int level,
+				       unsigned long va)
+{
+	u64 e = pa | _PAGE_PRESENT | (flags & PAGE_HW_FLAGS);
+
+	if (!(flags & PAGE_EXEC))
+		e |= _PAGE_NX;
+	if (level != LEVEL_PT)
+		e |= _PAGE_PSE;
+	if (is_kernel_addr(va))
+		e |= _PAGE_GLOBAL;
+	return __pte(e);
+}
+
+/* Upper levels are permissive; the leaf decides (no USER in the kernel half). */
+static __always_inline pte_t make_table_entry(const pte_t *table, unsigned long va)
+{
+	u64 e = virt_to_phys(table) | _PAGE_PRESENT | _PAGE_RW;
+
+	if (!is_kernel_addr(va))
+		e |= _PAGE_USER;
+	return __pte(e);
+}
+
+pgflags_t pte_pgflags(pte_t entry, unsigned long size)
+{
+	u64 v = pte_val(entry);
+	pgflags_t f = v & PAGE_HW_FLAGS;
+
+	if (!(v & _PAGE_NX))
+		f |= PAGE_EXEC;
+	if (size == PMD_SIZE)
+		f |= PAGE_HUGE_2M;
+	else if (size == PUD_SIZE)
+		f |= PAGE_HUGE_1G;
+	return f;
+}
+
+static pte_t *table_alloc(struct mm_struct *mm)
+{
+	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
+
+	if (!pg)
+		return NULL;
+	clear_page(page_address(pg));
+	page_set_type(pg, PAGE_TYPE_PGTABLE);
+	pg->units = 0;
+	mm->nr_tables++;
+	__atomic_fetch_add(&pgtable_pages, 1, __ATOMIC_RELAXED);
+	return page_address(pg);
+}
+
+/* Queue an unlinked table; it is freed after the flush (see the invariants). */
+static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_head *dead)
+{
+	struct page *pg = virt_to_page(table);
+
+	BUG_ON(pg->units != 0);
+	list_add(&pg->lru, dead);
+	mm->nr_tables--;
+	/* Tables are only ever unlinked here: the fast paths' caches die with them. */
+	mm->pt_cache_tag = ~0UL;
+	if (mm == &init_mm)
+		xlate_cache_invalidate_all();
+}
+
+static void free_dead_tables(struct list_head *dead)
+{
+	struct page *pg, *n;
+
+	list_for_each_entry_safe(pg, n, dead, lru) {
+		list_del(&pg->lru);
+		page_set_type(pg, PAGE_TYPE_BUDDY);
+		__free_pages(pg, 0);
+		__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
+	}
+}
+
+unsigned long nr_pgtable_pages(void)
+{
+	return __atomic_load_n(&pgtable_pages, __ATOMIC_RELAXED);
+}
+
+bool pgtable_huge_supported(pgflags_t size_flag)
+{
+	if (size_flag == PAGE_HUGE_2M)
+		return IS_ENABLED(CONFIG_HUGEPAGES_2M);
+	if (size_flag == PAGE_HUGE_1G)
+		return IS_ENABLED(CONFIG_HUGEPAGES_1G) && arch_has_gbpages();
+	return false;
+}
+
+/* ---------------------------------------------------------------------
+ * Argument checks: one log line per rejected call.
+ */
+
+static int check_addr(const char *fn, unsigned long va, unsigned long align)
+{
+	if (unlikely(!virt_is_canonical(va))) {
+		pr_err_ratelimited("%s: %#lx is not canonical (-EINVAL)\n", fn, va);
+		return -EINVAL;
+	}
+	if (unlikely(va & (align - 1))) {
+		pr_err_ratelimited("%s: %#lx is not %#lx-aligned (-EINVAL)\n", fn, va, align);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_range(const char *fn, unsigned long va, size_t size)
+{
+	unsigned long end = va + size;
+
+	if (unlikely(!size || (size & (PAGE_SIZE - 1)) || end < va ||
+		     (va < USER_HALF_END && end > USER_HALF_END) ||
+		     (end != 0 && !virt_is_canonical(end - 1)))) {
+		pr_err_ratelimited("%s: bad range %#lx + %#zx (-EINVAL)\n", fn, va, size);
+		return -EINVAL;
+	}
+	return check_addr(fn, va, PAGE_SIZE);
+}
+
+static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool sizes_ok)
+{
+	pgflags_t huge = flags & (PAGE_HUGE_2M | PAGE_HUGE_1G);
+
+	if (unlikely(flags & ~PAGE_FLAGS_ALL)) {
+		pr_err_ratelimited("%s(%#lx): unknown flags %#lx (-EINVAL)\n", fn, va,
+				   flags & ~PAGE_FLAGS_ALL);
+		return -EINVAL;
+	}
+	if (unlikely(huge && (!sizes_ok || huge == (PAGE_HUGE_2M | PAGE_HUGE_1G) ||
+			      !pgtable_huge_supported(huge)))) {
+		pr_err_ratelimited("%s(%#lx): page size flags %#lx not allowed or not supported (-EINVAL)\n",
+				   fn, va, huge);
+		return -EINVAL;
+	}
+	if (unlikely((flags & PAGE_USER) && is_kernel_addr(va))) {
+		pr_err_ratelimited("%s(%#lx): PAGE_USER in the kernel half (-EINVAL)\n", fn, va);
+		return -EINVAL;
+	}
+	/* A global lower-half entry would leak into every address space. */
+	if (unlikely((flags & PAGE_GLOBAL) && !is_kernel_addr(va))) {
+		pr_err_ratelimited("%s(%#lx): PAGE_GLOBAL in the lower half (-EINVAL)\n", fn, va);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_phys(const char *fn, phys_addr_t pa, unsigned long align)
+{
+	if (unlikely((pa & (align - 1)) || pa >= (1ULL << 52))) {
+		pr_err_ratelimited("%s: physical %#llx misaligned or beyond 52 bits (-EINVAL)\n",
+				   fn, pa);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Walking.
+ */
+
+/*
+ * Remove now-empty tables on the path to @va, bottom up.  The kernel-half
+ * PDPTs and the PML4 stay.  Called with the owner's lock held.
+ */
+static void prune_path(struct mm_struct *mm, unsigned long va, struct list_head *dead)
+{
+	pte_t *path[LEVEL_PML4 + 1];
+	pte_t *table = mm->pgd;
+	int level;
+
+	for (level = LEVEL_PML4; level > LEVEL_PT; level--) {
+		pte_t e = table[pt_index(va, level)];
+
+		path[level] = &table[pt_index(va, level)];
+		if (!pte_present(e) || pte_leaf(e, level))
+			break;
+		table = pte_table(e);
+	}
+	/* path[level + 1 ..] lead to @table; free while the child is empty. */
+	for (level = level + 1; level <= LEVEL_PML4; level++) {
+		pte_t *child = pte_table(*path[level]);
+
+		if (table_page_of(child)->units != 0)
+			break;
+		if (level == LEVEL_PML4 && is_kernel_addr(va))
+			break;		/* kernel-half PDPTs are permanent */
+		clear_entry(path[level]);
+		table_defer_free(mm, child, dead);
+	}
+}
+
+/*
+ * The slot for @va at @level, creating missing tables.  -EEXIST when a
+ * huge page covers it, -ENOMEM when a table cannot be allocated (created
+ * tables are then pruned by the caller).
+ */
+static int walk_create(struct mm_struct *mm, unsigned long va, int target, pte_t **slot)
+{
+	pte_t *table = mm->pgd;
+
+	for (int level = LEVEL_PML4; level > target; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+
+		if (unlikely(!pte_present(*e))) {
+			pte_t *t = table_alloc(mm);
+
+			if (!t)
+				return -ENOMEM;
+			set_entry(e, make_table_entry(t, va));
+		} else if (unlikely(pte_val(*e) & _PAGE_PSE)) {
+			return -EEXIST;
+		}
+		table = pte_table(*e);
+	}
+	*slot = &table[pt_index(va, target)];
+	return 0;
+}
+
+/* The leaf slot that maps @va and its level, or NULL. */
+static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *levelp)
+{
+	pte_t *table = mm->pgd;
+
+	for (int level = LEVEL_PML4; level >= LEVEL_PT; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+		pte_t v = READ_ONCE(*e);
+
+		if (!pte_present(v))
+			return NULL;
+		if (pte_leaf(v, level)) {
+			*levelp = level;
+			return e;
+		}
+		table = pte_table(v);
+	}
+	return NULL;
+}
+
+/*
+ * Replace the huge leaf at *@slot (level @level) by a table of 512 next-level
+ * entries with the same flags.  The translation does not change, so no
+ * flush is needed before the caller's own (which covers the huge page).
+ */
+static int split_leaf(struct mm_struct *mm, pte_t *slot, int level, unsigned long va)
+{
+	pte_t old = *slot;
+	u64 flags = pte_val(old) & (PAGE_HW_FLAGS | _PAGE_NX);
+	unsigned long step = level_size(level - 1);
+	phys_addr_t pa = leaf_phys(old, level);
+	pte_t *t = table_alloc(mm);
+
+	if (!t)
+		return -ENOMEM;
+	if (level - 1 != LEVEL_PT)
+		flags |= _PAGE_PSE;
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+		t[i] = __pte((pa + i * step) | _PAGE_PRESENT | flags);
+	table_page_of(t)->units = PTRS_PER_TABLE;
+	/* Same count in the parent: one entry replaced by one entry. */
+	WRITE_ONCE(*slot, make_table_entry(t, va));
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Single pages.
+ */
+
+static int size_level(pgflags_t flags, unsigned long *size)
+{
+	if (flags & PAGE_HUGE_1G) {
+		*size = PUD_SIZE;
+		return LEVEL_PDPT;
+	}
+	if (flags & PAGE_HUGE_2M) {
+		*size = PMD_SIZE;
+		return LEVEL_PD;
+	}
+	*size = PAGE_SIZE;
+	return LEVEL_PT;
+}
+
+/* Map one leaf; owner lock held. */
+static int __map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_t flags,
+		     int level, struct list_head *dead)
+{
+	pte_t *slot;
+	int err = walk_create(mm, va, level, &slot);
+
+	if (likely(!err)) {
+		if (likely(!pte_present(*slot))) {
+			set_entry(slot, make_leaf(pa, flags, level, va));
+			return 0;
+		}
+		err = -EEXIST;
+	}
+	prune_path(mm, va, dead);
+	return err;
+}
+
+static noinline int map_page_slow(struct mm_struct *mm, unsigned long virt, phys_addr_t phys,
+				  pgflags_t flags)
+{
+	unsigned long size, irqflags;
+	LIST_HEAD(dead);
+	int level, err;
+
+	level = size_level(flags, &size);
+	err = check_addr("map_page", virt, size);
+	if (!err)
+		err = check_flags("map_page", virt, flags, true);
+	if (!err)
+		err = check_phys("map_page", phys, size);
+	if (unlikely(err))
+		return err;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	err = __map_one(mm, virt, phys, flags, level, &dead);
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (unlikely(err)) {
+		if (!list_empty(&dead)) {
+			flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, TLB_FLUSH_FULL);
+			free_dead_tables(&dead);
+		}
+		if (err == -EEXIST)
+			pr_err_ratelimited("map_page(%#lx): already mapped (-EEXIST)\n", virt);
+		else
+			pr_err_ratelimited("map_page(%#lx): no memory for a page table (-ENOMEM)\n",
+					   virt);
+	}
+	return err;
+}
+
+static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
+{
+	unsigned long start = 0, size = 0, irqflags;
+	LIST_HEAD(dead);
+	pte_t *slot;
+	int level, err = check_addr("unmap_page", virt, PAGE_SIZE);
+
+	if (unlikely(err))
+		return err;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	slot = walk_leaf(mm, virt, &level);
+	if (unlikely(!slot)) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	/* A 4 KiB page inside a huge one: split down to 4 KiB first. */
+	while (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
+		err = split_leaf(mm, slot, level, virt);
+		if (err)
+			goto unlock;
+		slot = walk_leaf(mm, virt, &level);
+	}
+	size = level_size(level);
+	start = virt & ~(size - 1);
+	clear_entry(slot);
+	prune_path(mm, virt, &dead);
+unlock:
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (unlikely(err)) {
+		pr_err_ratelimited("unmap_page(%#lx): %s (%d)\n", virt,
+				   err == -ENOENT ? "nothing mapped" : "no memory to split", err);
+		return err;
+	}
+	flush_tlb_mm_range(mm, start, start + size, level_shift(level),
+			   list_empty(&dead) ? 0 : TLB_FLUSH_FULL);
+	free_dead_tables(&dead);
+	return 0;
+}
+
+/*
+ * The fast paths below handle the common case -- a 4 KiB page whose tables
+ * exist and stay non-empty -- in straight-line code; everything else
+ * (table creation and pruning, huge pages, splits, errors) goes through
+ * the generic slow paths above.  Same semantics either way.
+ */
+
+/*
+ * The PT slot of @va if all three upper levels are tables (else false).
+ * The last PT found is cached per address space (lock held): consecutive
+ * operations in one 2 MiB region skip the walk.  A PT stays linked where
+ * it was until table_defer_free(), which drops the cache.
+ */
+static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va, pte_t **slot)
+{
+	u64 e;
+	pte_t *t;
+
+	if (likely(mm->pt_cache_tag == va >> PMD_SHIFT)) {
+		*slot = &mm->pt_cache[pt_index(va, LEVEL_PT)];
+		return true;
+	}
+	if (is_kernel_addr(va)) {
+		t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+	} else {
+		e = pte_val(READ_ONCE(mm->pgd[pt_index(va, LEVEL_PML4)]));
+		if (unlikely(!(e & _PAGE_PRESENT)))
+			return false;
+		t = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+		return false;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+		return false;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	mm->pt_cache_tag = va >> PMD_SHIFT;
+	mm->pt_cache = t;
+	mm->pt_cache_page = table_page_of(t);
+	*slot = &t[pt_index(va, LEVEL_PT)];
+	return true;
+}
+
+/* Non-canonical or not page aligned. */
+static __always_inline bool bad_page_addr(unsigned long va)
+{
+	return ((va + (1UL << 47)) >> 48) | (va & (PAGE_SIZE - 1));
+}
+
+static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
+					 phys_addr_t phys, pgflags_t flags)
+{
+	unsigned long irqflags;
+	pte_t *slot;
+
+	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> 52)) &&
+		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
+		   !(flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL)))) {
+		mm = owner_mm(mm, virt);
+		irqflags = pt_lock(mm);
+		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
+			/* pt_slot_fast() left the table's struct page in the cache. */
+			mm->pt_cache_page->units++;
+			WRITE_ONCE(*slot, make_leaf(phys, flags, LEVEL_PT, virt));
+			pt_unlock(mm, irqflags);
+			return 0;
+		}
+		pt_unlock(mm, irqflags);
+	}
+	return map_page_slow(mm, virt, phys, flags);
+}
+
+static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long virt)
+{
+	unsigned long irqflags;
+	pte_t *slot;
+
+	if (likely(!bad_page_addr(virt))) {
+		mm = owner_mm(mm, virt);
+		irqflags = pt_lock(mm);
+		if (likely(pt_slot_fast(mm, virt, &slot) && pte_present(*slot))) {
+			struct page *pg = mm->pt_cache_page;
+
+			if (likely(pg->units > 1)) {	/* the table stays */
+				pg->units--;
+				WRITE_ONCE(*slot, __pte(0));
+				if (is_kernel_addr(virt) &&
+				    arch_flush_tlb_kernel_page_local(virt)) {
+					pt_unlock(mm, irqflags);
+					return 0;
+				}
+				pt_unlock(mm, irqflags);
+				flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
+				return 0;
+			}
+		}
+		pt_unlock(mm, irqflags);
+	}
+	return unmap_page_slow(mm, virt);
+}
+
+int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgflags_t flags)
+{
+	return map_page_fast(mm, virt, phys, flags);
+}
+
+int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
+{
+	return unmap_page_fast(mm, virt);
+}
+
+/*
+ * translate() of kernel addresses keeps a per-CPU software TLB of the last
+ * page table it walked to.  Every CPU's entry is invalidated (under
+ * init_mm.lock) whenever an init_mm table is unlinked, the only way a page
+ * table leaves its slot.  Only the owning CPU fills its entry, with
+ * interrupts off; a reader that passed the tag check before an
+ * invalidation still runs with interrupts off, so the table cannot be freed
+ * under it (the free waits for the flush IPI), just as for the full walk.
+ */
+struct xlate_cache {
+	unsigned long tag;	/* va >> PMD_SHIFT, ~0 when invalid */
+	pte_t *pt;
+};
+
+static DEFINE_PER_CPU(struct xlate_cache, xlate_cache) = { .tag = ~0UL };
+
+static void xlate_cache_invalidate_all(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (cpu && !__per_cpu_offset[cpu])
+			continue;	/* possible, but no per-CPU area yet */
+		WRITE_ONCE(per_cpu(xlate_cache, cpu).tag, ~0UL);
+	}
+}
+
+void pgtable_cpu_init(void)
+{
+	/* A per-CPU area copied from the boot CPU's carries its cache entry. */
+	this_cpu_write(xlate_cache.tag, ~0UL);
+}
+
+static noinline int translate_current(unsigned long virt, phys_addr_t *phys);
+
+/*
+ * Lock-free kernel-half walk; see the invariants at the top.  Lower-half
+ * addresses go to translate_current() (checked after the cache, whose tag
+ * can only match a kernel address).
+ */
+static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
+{
+	unsigned long irqflags = arch_local_irq_save();
+	unsigned long mask;
+	pte_t *t;
+	u64 e;
+
+	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
+		e = pte_val(READ_ONCE(this_cpu_read(xlate_cache.pt)[pt_index(va, LEVEL_PT)]));
+		arch_local_irq_restore(irqflags);
+		if (unlikely(!(e & _PAGE_PRESENT)))
+			return -ENOENT;
+		*phys = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+		return 0;
+	}
+	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
+		arch_local_irq_restore(irqflags);
+		return translate_current(va, phys);
+	}
+	t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	mask = PUD_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+	if (e & _PAGE_PSE)
+		goto leaf;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	mask = PMD_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+	if (e & _PAGE_PSE)
+		goto leaf;
+	t = phys_to_virt(e & PTE_ADDR_MASK);
+	this_cpu_write(xlate_cache.pt, t);
+	this_cpu_write(xlate_cache.tag, va >> PMD_SHIFT);
+	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
+	mask = PAGE_SIZE - 1;
+	if (!(e & _PAGE_PRESENT))
+		goto none;
+leaf:
+	arch_local_irq_restore(irqflags);
+	*phys = (e & PTE_ADDR_MASK & ~(u64)mask) | (va & mask);
+	return 0;
+none:
+	arch_local_irq_restore(irqflags);
+	return -ENOENT;
+}
+
+int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys)
+{
+	unsigned long irqflags;
+	pte_t *slot;
+	int level;
+
+	if (likely(virt >= KERNEL_HALF_START))
+		return translate_kernel(virt, phys);
+	if (unlikely(!virt_is_canonical(virt))) {
+		pr_err_ratelimited("translate: %#lx is not canonical (-EINVAL)\n", virt);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&mm->lock, irqflags);
+	slot = walk_leaf(mm, virt, &level);
+	if (slot)
+		*phys = leaf_phys(*slot, level) + (virt & (level_size(level) - 1));
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	return slot ? 0 : -ENOENT;
+}
+
+int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
+{
+	if (likely(is_kernel_addr(virt)))
+		return map_page_fast(&init_mm, virt, phys, flags);
+	return map_page_fast(current_mm(), virt, phys, flags);
+}
+
+int unmap_page(unsigned long virt)
+{
+	if (likely(is_kernel_addr(virt)))
+		return unmap_page_fast(&init_mm, virt);
+	return unmap_page_fast(current_mm(), virt);
+}
+
+static noinline int translate_current(unsigned long virt, phys_addr_t *phys)
+{
+	return mm_translate(current_mm(), virt, phys);
+}
+
+int translate(unsigned long virt, phys_addr_t *phys)
+{
+	return translate_kernel(virt, phys);
+}
+
+/* ---------------------------------------------------------------------
+ * Ranges.
+ */
+
+struct range_op {
+	int op;			/* RANGE_* */
+	pgflags_t flags;	/* RANGE_PROTECT */
+	unsigned long found;	/* leaves seen */
+	struct list_head *dead;
+};
+
+#define RANGE_COUNT	0	/* count leaves, change nothing */
+#define RANGE_SPLIT	1	/* split huge leaves that straddle the ends */
+#define RANGE_UNMAP	2
+#define RANGE_PROTECT	3
+#define RANGE_HOLES	4	/* count unmapped 4 KiB pages in the range */
+
+/*
+ * Apply @op to [@start, @end) below @table at @level.  For RANGE_SPLIT,
+ * leaves that are not fully inside are split (may fail with -ENOMEM);
+ * the other ops expect the ends to be split already.
+ */
+static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned long start,
+		      unsigned long end, struct range_op *op)
+{
+	unsigned long size = level_size(level);
+	unsigned long va = start;
+
+	while (va < end) {
+		unsigned long base = va & ~(size - 1);
+		unsigned long next = base + size;
+		pte_t *e = &table[pt_index(va, level)];
+		bool whole = base >= start && (next <= end || next == 0);
+		int err;
+
+		if (next > end || next == 0)
+			next = end;
+		if (!pte_present(*e)) {
+			if (op->op == RANGE_HOLES)
+				op->found += (next - va) >> PAGE_SHIFT;
+		} else if (pte_leaf(*e, level)) {
+			if (!whole && op->op != RANGE_COUNT && op->op != RANGE_HOLES) {
+				if (op->op != RANGE_SPLIT)
+					return -EINVAL;	/* caller bug: ends not split */
+				err = split_leaf(mm, e, level, va);
+				if (err)
+					return err;
+				continue;	/* walk the new table */
+			}
+			if (op->op != RANGE_HOLES)
+				op->found++;
+			if (op->op == RANGE_UNMAP) {
+				clear_entry(e);
+			} else if (op->op == RANGE_PROTECT) {
+				WRITE_ONCE(*e, make_leaf(leaf_phys(*e, level), op->flags, level,
+							 va));
+			}
+		} else {
+			pte_t *child = pte_table(*e);
+
+			err = range_walk(mm, child, level - 1, va, next, op);
+			if (err)
+				return err;
+			if (op->op == RANGE_UNMAP && table_page_of(child)->units == 0 &&
+			    !(level == LEVEL_PML4 && is_kernel_addr(va))) {
+				clear_entry(e);
+				table_defer_free(mm, child, op->dead);
+			}
+		}
+		if (next == 0)
+			break;
+		va = next;
+	}
+	return 0;
+}
+
+static int range_apply(struct mm_struct *mm, unsigned long start, size_t size,
+		       struct range_op *op)
+{
+	unsigned long end = start + size;
+
+	return range_walk(mm, mm->pgd, LEVEL_PML4, start, end, op);
+}
+
+/* Split the leaves straddling the two ends of the range (owner lock held). */
+static int split_ends(struct mm_struct *mm, unsigned long start, size_t size)
+{
+	struct range_op op = { .op = RANGE_SPLIT };
+	int err = range_apply(mm, start, PAGE_SIZE, &op);
+
+	if (!err && size > PAGE_SIZE)
+		err = range_apply(mm, start + size - PAGE_SIZE, PAGE_SIZE, &op);
+	return err;
+}
+
+/* The biggest piece that fits at @va/@pa: its level and size. */
+static int piece_level(unsigned long va, phys_addr_t pa, unsigned long left, unsigned long *sz)
+{
+	if (pgtable_huge_supported(PAGE_HUGE_1G) && !((va | pa) & (PUD_SIZE - 1)) &&
+	    left >= PUD_SIZE) {
+		*sz = PUD_SIZE;
+		return LEVEL_PDPT;
+	}
+	if (pgtable_huge_supported(PAGE_HUGE_2M) && !((va | pa) & (PMD_SIZE - 1)) &&
+	    left >= PMD_SIZE) {
+		*sz = PMD_SIZE;
+		return LEVEL_PD;
+	}
+	*sz = PAGE_SIZE;
+	return LEVEL_PT;
+}
+
+int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, size_t size,
+		 pgflags_t flags)
+{
+	struct range_op count = { .op = RANGE_COUNT };
+	unsigned long irqflags, done = 0;
+	LIST_HEAD(dead);
+	int err;
+
+	err = check_range("map_range", virt, size);
+	if (!err)
+		err = check_flags("map_range", virt, flags, false);
+	if (!err)
+		err = check_phys("map_range", phys, PAGE_SIZE);
+	if (!err && phys + size < phys)
+		err = -EINVAL;
+	if (unlikely(err))
+		return err;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	range_apply(mm, virt, size, &count);
+	if (count.found) {
+		err = -EEXIST;
+		goto unlock;
+	}
+	while (done < size) {
+		unsigned long sz;
+		int level = piece_level(virt + done, phys + done, size - done, &sz);
+
+		err = __map_one(mm, virt + done, phys + done, flags, level, &dead);
+		if (err)
+			break;
+		done += sz;
+	}
+	if (err && done) {
+		struct range_op un = { .op = RANGE_UNMAP, .dead = &dead };
+
+		range_apply(mm, virt, done, &un);
+	}
+unlock:
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (err) {
+		if (done || !list_empty(&dead))
+			flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, TLB_FLUSH_FULL);
+		free_dead_tables(&dead);
+		pr_err_ratelimited("map_range(%#lx + %#zx): %s (%d)\n", virt, size,
+				   err == -EEXIST ? "something is mapped there" : "no memory", err);
+	}
+	return err;
+}
+
+int mm_unmap_range(struct mm_struct *mm, unsigned long virt, size_t size)
+{
+	struct range_op op = { .op = RANGE_UNMAP };
+	unsigned long irqflags;
+	LIST_HEAD(dead);
+	int err = check_range("unmap_range", virt, size);
+
+	if (unlikely(err))
+		return err;
+	op.dead = &dead;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	err = split_ends(mm, virt, size);
+	if (!err)
+		err = range_apply(mm, virt, size, &op);
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (!err && !op.found)
+		err = -ENOENT;
+	if (err) {
+		pr_err_ratelimited("unmap_range(%#lx + %#zx): %s (%d)\n", virt, size,
+				   err == -ENOENT ? "nothing mapped" : "no memory to split", err);
+		return err;
+	}
+	flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT,
+			   list_empty(&dead) ? 0 : TLB_FLUSH_FULL);
+	free_dead_tables(&dead);
+	return 0;
+}
+
+int mm_protect_range(struct mm_struct *mm, unsigned long virt, size_t size, pgflags_t flags)
+{
+	struct range_op holes = { .op = RANGE_HOLES };
+	struct range_op op = { .op = RANGE_PROTECT, .flags = flags };
+	unsigned long irqflags;
+	int err = check_range("protect_range", virt, size);
+
+	if (!err)
+		err = check_flags("protect_range", virt, flags, false);
+	if (unlikely(err))
+		return err;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	range_apply(mm, virt, size, &holes);
+	if (holes.found)
+		err = -ENOENT;
+	if (!err)
+		err = split_ends(mm, virt, size);
+	if (!err)
+		err = range_apply(mm, virt, size, &op);
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (err) {
+		pr_err_ratelimited("protect_range(%#lx + %#zx): %s (%d)\n", virt, size,
+				   err == -ENOENT ? "not everything is mapped" : "no memory to split",
+				   err);
+		return err;
+	}
+	flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, 0);
+	return 0;
+}
+
+int map_range(unsigned long virt, phys_addr_t phys, size_t size, pgflags_t flags)
+{
+	return mm_map_range(current_mm(), virt, phys, size, flags);
+}
+
+int unmap_range(unsigned long virt, size_t size)
+{
+	return mm_unmap_range(current_mm(), virt, size);
+}
+
+int protect_range(unsigned long virt, size_t size, pgflags_t flags)
+{
+	return mm_protect_range(current_mm(), virt, size, flags);
+}
+
+/* ---------------------------------------------------------------------
+ * Walk for dumps and checks.
+ */
+
+static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned long start,
+		      unsigned long last, int (*fn)(const struct pt_leaf *, void *), void *arg)
+{
+	unsigned long size = level_size(level);
+
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		unsigned long va = va_base + i * size;
+		pte_t e = READ_ONCE(table[i]);
+		int ret;
+
+		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
+			va |= 0xffff000000000000UL;	/* sign extension */
+		if (va + size - 1 < start || va > last || !pte_present(e))
+			continue;
+		if (pte_leaf(e, level)) {
+			struct pt_leaf leaf = {
+				.virt = va, .phys = leaf_phys(e, level), .size = size, .entry = e,
+			};
+
+			ret = fn(&leaf, arg);
+		} else if (table_page_of(pte_table(e))->units) {
+			/* Empty tables (the idle kernel PDPTs) are skipped whole. */
+			ret = walk_level(pte_table(e), level - 1, va, start, last, fn, arg);
+		} else {
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mm_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
+	    int (*fn)(const struct pt_leaf *leaf, void *arg), void *arg)
+{
+	return walk_level(mm->pgd, LEVEL_PML4, 0, start, end ? end - 1 : ~0UL, fn, arg);
+}
+
+/* ---------------------------------------------------------------------
+ * Address spaces.
+ */
+
+int pgtable_init(void)
+{
+	pte_t *pgd = table_alloc(&init_mm);
+
+	if (!pgd)
+		return -ENOMEM;
+	init_mm.nr_tables--;	/* the PML4 is not counted as a lower table */
+	for (unsigned int i = PGD_KERNEL_FIRST; i < PTRS_PER_TABLE; i++) {
+		pte_t *pdpt = table_alloc(&init_mm);
+
+		if (!pdpt)
+			return -ENOMEM;	/* boot-time only: the caller panics */
+		set_entry(&pgd[i], make_table_entry(pdpt, KERNEL_HALF_START));
+		kernel_pdpt[i - PGD_KERNEL_FIRST] = pdpt;
+	}
+	init_mm.pgd = pgd;
+	init_mm.pgd_phys = virt_to_phys(pgd);
+	return 0;
+}
+
+int mm_create(struct mm_struct **out)
+{
+	struct mm_struct *mm = (void *)get_zeroed_page(GFP_KERNEL);
+	pte_t *pgd;
+
+	if (!mm)
+		goto nomem;
+	pgd = table_alloc(mm);
+	if (!pgd) {
+		free_page((unsigned long)mm);
+		goto nomem;
+	}
+	mm->nr_tables = 0;
+	memcpy(&pgd[PGD_KERNEL_FIRST], &init_mm.pgd[PGD_KERNEL_FIRST],
+	       (PTRS_PER_TABLE - PGD_KERNEL_FIRST) * sizeof(pte_t));
+	table_page_of(pgd)->units = PTRS_PER_TABLE - PGD_KERNEL_FIRST;
+	spin_lock_init(&mm->lock);
+	mm->pgd = pgd;
+	mm->pgd_phys = virt_to_phys(pgd);
+	mm->ctx_id = __atomic_fetch_add(&next_ctx_id, 1, __ATOMIC_RELAXED);
+	mm->tlb_gen = 1;
+	mm->pt_cache_tag = ~0UL;
+	*out = mm;
+	return 0;
+nomem:
+	pr_err("mm_create: out of memory (-ENOMEM)\n");
+	return -ENOMEM;
+}
+
+static void free_lower(struct mm_struct *mm, pte_t *table, int level, struct list_head *dead)
+{
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t e = table[i];
+
+		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
+			break;
+		if (!pte_present(e))
+			continue;
+		if (!pte_leaf(e, level)) {
+			pte_t *child = pte_table(e);
+
+			free_lower(mm, child, level - 1, dead);
+			table_page_of(child)->units = 0;
+			table_defer_free(mm, child, dead);
+		}
+		table_page_of(&table[i])->units--;
+		table[i] = __pte(0);
+	}
+}
+
+int mm_destroy(struct mm_struct *mm)
+{
+	LIST_HEAD(dead);
+
+	if (!mm || mm == &init_mm) {
+		pr_err("mm_destroy: %s (-EINVAL)\n", mm ? "init_mm is permanent" : "NULL");
+		return -EINVAL;
+	}
+	if (!cpumask_empty(&mm->cpus)) {
+		pr_err("mm_destroy: address space still loaded on %u CPU(s) (-EBUSY)\n",
+		       cpumask_weight(&mm->cpus));
+		return -EBUSY;
+	}
+	/*
+	 * No CPU has it loaded, and its ctx_id is never reused: stale PCID
+	 * entries are flushed when their slot is given to another mm.
+	 */
+	free_lower(mm, mm->pgd, LEVEL_PML4, &dead);
+	WARN_ON(mm->nr_tables != 0);
+	free_dead_tables(&dead);
+	table_page_of(mm->pgd)->units = 0;
+	page_set_type(virt_to_page(mm->pgd), PAGE_TYPE_BUDDY);
+	free_page((unsigned long)mm->pgd);
+	__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
+	free_page((unsigned long)mm);
+	return 0;
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual-memory micro-benchmarks for `make bench` (guest instructions per
+ * operation under QEMU -icount, see Documentation/benchmarks.md):
+ *
+ *   vm_map_unmap_4k   map_page + unmap_page of one 4 KiB kernel page with
+ *                     its local invlpg, tables present (Linux: vmap+vunmap)
+ *   vm_translate      translate() of a kernel address
+ *   vm_switch_mm      switch_mm() between two address spaces (a pair per
+ *                     op); PCID or not is printed (Bochs has PCID, QEMU not)
+ *   vm_ipi_user{1,2,3} / vm_ipi_range{1,2,3}
+ *                     IPIs per mm_unmap_page / per 512-page mm_unmap_range
+ *                     with 1, 2, 3 other CPUs holding the address space;
+ *                     need that many CPUs (SMP); the counts are printed.
+ */
+#include <exo/bench.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/page_alloc.h>
+#include <exo/pgtable.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
+#include <exo/tlb.h>
+#include <exo/vmalloc.h>
+
+#define BENCH_VA	0xffffe20000000000UL
+#define USER_VA		0x20000000UL
+
+static phys_addr_t bench_frame;
+
+static int map_setup(struct bench *b)
+{
+	if (alloc_frame(&bench_frame))
+		return -1;
+	/* A neighbour keeps the page tables of BENCH_VA alive between ops. */
+	return map_page(BENCH_VA + PAGE_SIZE, bench_frame, 0);
+}
+
+static void map_teardown(struct bench *b)
+{
+	unmap_page(BENCH_VA + PAGE_SIZE);
+	free_frame(bench_frame);
+}
+
+static void map_unmap_4k(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		if (map_page(BENCH_VA, bench_frame, PAGE_WRITABLE) || unmap_page(BENCH_VA)) {
+			pr_err("bench: map_page/unmap_page failed\n");
+			return;
+		}
+	}
+}
+DEFINE_BENCH_FULL(vm_map_unmap_4k, .desc = "map_page+unmap_page 4K, tables present, local invlpg",
+		  .run = map_unmap_4k, .setup = map_setup, .teardown = map_teardown, .ops = 64);
+
+static void translate_one(struct bench *b, unsigned int ops)
+{
+	phys_addr_t pa;
+
+	for (unsigned int i = 0; i < ops; i++)
+		if (translate(BENCH_VA + PAGE_SIZE + (i & 0xff), &pa))
+			return;
+}
+DEFINE_BENCH_FULL(vm_translate, .desc = "translate() of a 4K kernel mapping",
+		  .run = translate_one, .setup = map_setup, .teardown = map_teardown, .ops = 64);
+
+static struct mm_struct *spaces[2];
+
+static int switch_setup(struct bench *b)
+{
+	if (mm_create(&spaces[0]) || mm_create(&spaces[1]))
+		return -1;
+	pr_notice("bench: vm_switch_mm runs %s PCID\n", tlb_pcid_enabled() ? "with" : "without");
+	return 0;
+}
+
+static void switch_teardown(struct bench *b)
+{
+	mm_destroy(spaces[0]);
+	mm_destroy(spaces[1]);
+}
+
+static void switch_pair(struct bench *b, unsigned int ops)
+{
+	preempt_disable();
+	for (unsigned int i = 0; i < ops; i++) {
+		switch_mm(spaces[0]);
+		switch_mm(spaces[1]);
+	}
+	switch_mm(&init_mm);
+	preempt_enable();
+}
+DEFINE_BENCH_FULL(vm_switch_mm, .desc = "2 x switch_mm (A->B->A), PCID if the CPU has it",
+		  .run = switch_pair, .setup = switch_setup, .teardown = switch_teardown,
+		  .ops = 64);
+
+/* ---- IPI counts (SMP) ---- */
+
+struct ipi_bench {
+	struct mm_struct *mm;
+	struct task_struct *holders[3];
+	unsigned int nr;
+	volatile bool stop;
+	struct tlb_stats before;
+	unsigned long ops;
+};
+
+static struct ipi_bench ipi;
+
+static int holder_fn(void *arg)
+{
+	preempt_disable();
+	switch_mm(ipi.mm);
+	while (!READ_ONCE(ipi.stop))
+		cpu_relax();
+	switch_mm(&init_mm);
+	preempt_enable();
+	return 0;
+}
+
+static int ipi_setup_n(unsigned int n)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	ipi.nr = 0;
+	ipi.stop = false;
+	ipi.ops = 0;
+	if (mm_create(&ipi.mm) || alloc_frame(&bench_frame))
+		return -1;
+	mm_map_page(ipi.mm, USER_VA + 512 * PAGE_SIZE, bench_frame, 0);	/* keeps the PT */
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		if (cpu == self || ipi.nr == n)
+			continue;
+		t = kthread_create(holder_fn, NULL, "ipiholder/%u", cpu);
+		if (!t || kthread_bind(t, cpu))
+			return -1;
+		wake_up_process(t);
+		ipi.holders[ipi.nr++] = t;
+	}
+	while (cpumask_weight(&ipi.mm->cpus) < n)
+		cpu_relax();
+	tlb_get_stats((int)self, &ipi.before);
+	return 0;
+}
+
+static void ipi_teardown(struct bench *b)
+{
+	struct tlb_stats after;
+
+	tlb_get_stats((int)smp_processor_id(), &after);
+	WRITE_ONCE(ipi.stop, true);
+	for (unsigned int i = 0; i < ipi.nr; i++)
+		kthread_join(ipi.holders[i]);
+	pr_notice("bench: %u holder CPUs: %lu IPIs / op, %lu rounds / op, full flushes %lu, invlpg %lu over %lu ops\n",
+		ipi.nr, (after.shootdowns_sent - ipi.before.shootdowns_sent) / ipi.ops,
+		(after.shootdown_rounds - ipi.before.shootdown_rounds) / ipi.ops,
+		after.full_flushes - ipi.before.full_flushes,
+		after.local_page_flushes - ipi.before.local_page_flushes, ipi.ops);
+	mm_unmap_page(ipi.mm, USER_VA + 512 * PAGE_SIZE);
+	mm_destroy(ipi.mm);
+	free_frame(bench_frame);
+}
+
+static void ipi_unmap_page(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		mm_map_page(ipi.mm, USER_VA, bench_frame, 0);
+		mm_unmap_page(ipi.mm, USER_VA);
+	}
+	ipi.ops += ops;
+}
+
+static void ipi_unmap_range(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		bench_pause(b);
+		mm_map_range(ipi.mm, USER_VA, 0, 512 * PAGE_SIZE, 0);
+		bench_resume(b);
+		mm_unmap_range(ipi.mm, USER_VA, 512 * PAGE_SIZE);
+	}
+	ipi.ops += ops;
+}
+
+#define IPI_BENCH(n)								\
+static int ipi_setup_##n(struct bench *b) { return ipi_setup_n(n); }		\
+DEFINE_BENCH_FULL(vm_ipi_user##n, .desc = "mm_map_page+mm_unmap_page, " #n " other CPU(s) hold the mm", \
+		  .run = ipi_unmap_page, .setup = ipi_setup_##n, .teardown = ipi_teardown, \
+		  .ops = 16, .batches = 21, .min_cpus = n + 1);			\
+DEFINE_BENCH_FULL(vm_ipi_range##n, .desc = "mm_unmap_range 512 pages, " #n " other CPU(s) hold the mm", \
+		  .run = ipi_unmap_range, .setup = ipi_setup_##n, .teardown = ipi_teardown, \
+		  .ops = 4, .batches = 21, .min_cpus = n + 1)
+
+IPI_BENCH(1);
+IPI_BENCH(2);
+IPI_BENCH(3);
+
+static void vmalloc_pair(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++) {
+		u8 *p = vmalloc(PAGE_SIZE);
+
+		if (!p)
+			return;
+		p[0] = 1;
+		vfree(p);
+	}
+}
+DEFINE_BENCH_FULL(vm_vmalloc_vfree, .desc = "vmalloc(4096) + a write + vfree (shootdown included)",
+		  .run = vmalloc_pair, .ops = 16);
+
+static void flush_all(struct bench *b, unsigned int ops)
+{
+	for (unsigned int i = 0; i < ops; i++)
+		flush_tlb_all();
+}
+DEFINE_BENCH_FULL(vm_flush_tlb_all, .desc = "flush_tlb_all() (globals included, every CPU)",
+		  .run = flush_all, .ops = 16);

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptdump: the current address space's mappings as ranges, like Linux's
+ * kernel_page_tables.  Adjacent leaves with the same page size and
+ * permissions merge into one line:
+ *
+ *	---[ Kernel image ]---
+ *	0xffffffff80100000-0xffffffff80112000   72K  4K  ro  x   GLB
+ *
+ * "ptdump all" also lists the lower half.  The vm_oracle boot parameter
+ * feeds scripts/check-pgtables.py (see the end of the file).
+ */
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/pgtable.h>
+#include <exo/printk.h>
+#include <exo/shell.h>
+#include <exo/string.h>
+#include <exo/vmalloc.h>
+
+struct dump_state {
+	unsigned long start, end;	/* current run */
+	unsigned long size;		/* its page size */
+	u64 bits;			/* its permission bits */
+	unsigned long lines, leaves;
+	int marker;
+};
+
+static const struct {
+	unsigned long start;
+	const char *name;
+} markers[] = {
+	{ 0, "User half" },
+	{ KERNEL_HALF_START, "Kernel half" },
+	{ PAGE_OFFSET, "Direct map" },
+	{ VMALLOC_START, "vmalloc area" },
+	{ VMALLOC_END + 1, "Kernel half" },
+	{ KERNEL_VMA, "Kernel image" },
+	{ MODULES_VADDR, "Modules" },
+	{ MODULES_END, "Kernel half" },
+};
+
+#define PERM_BITS (_PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_GLOBAL | _PAGE_NX)
+
+static void human(char *buf, size_t len, unsigned long v)
+{
+	static const char units[] = "KMGT";
+	int u = 0;
+
+	v >>= 10;
+	while (v >= 1024 && !(v & 1023) && u < 3) {
+		v >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%lu%c", v, units[u]);
+}
+
+static void flush_run(struct dump_state *s)
+{
+	char sz[16], psz[16];
+
+	if (s->end == s->start)
+		return;
+	human(sz, sizeof(sz), s->end - s->start);
+	human(psz, sizeof(psz), s->size);
+	printk(KERN_INFO "%#018lx-%#018lx %6s %3s  %s %s %s %s %s\n", s->start, s->end, sz, psz,
+	       s->bits & _PAGE_RW ? "RW" : "ro", s->bits & _PAGE_NX ? "NX" : "x ",
+	       s->bits & _PAGE_GLOBAL ? "GLB" : "   ", s->bits & _PAGE_USER ? "USR" : "   ",
+	       s->bits & _PAGE_PCD ? "UC" : s->bits & _PAGE_PWT ? "WT" : "WB");
+	s->lines++;
+	s->start = s->end;
+}
+
+static void print_markers(struct dump_state *s, unsigned long va)
+{
+	while (s->marker + 1 < (int)ARRAY_SIZE(markers) && va >= markers[s->marker + 1].start) {
+		s->marker++;
+		if (s->marker + 1 < (int)ARRAY_SIZE(markers) && va >= markers[s->marker + 1].start)
+			continue;
+		printk(KERN_INFO "---[ %s ]---\n", markers[s->marker].name);
+	}
+}
+
+static int dump_leaf(const struct pt_leaf *l, void *arg)
+{
+	struct dump_state *s = arg;
+	u64 bits = pte_val(l->entry) & PERM_BITS;
+
+	s->leaves++;
+	if (l->virt == s->end && l->size == s->size && bits == s->bits) {
+		int m = s->marker;
+
+		print_markers(s, l->virt);
+		if (m == s->marker) {
+			s->end += l->size;
+			return 0;
+		}
+	}
+	flush_run(s);
+	print_markers(s, l->virt);
+	s->start = l->virt;
+	s->end = l->virt + l->size;
+	s->size = l->size;
+	s->bits = bits;
+	return 0;
+}
+
+static int cmd_ptdump(int argc, char **argv)
+{
+	struct dump_state s = { .marker = 0 };
+	bool all = argc > 1 && !strcmp(argv[1], "all");
+	struct mm_struct *mm = current_mm();
+
+	if (all)
+		printk(KERN_INFO "---[ %s ]---\n", markers[0].name);
+	else
+		s.marker = 1;
+	if (!all)
+		printk(KERN_INFO "---[ %s ]---\n", markers[1].name);
+	mm_walk(mm, all ? 0 : KERNEL_HALF_START, 0, dump_leaf, &s);
+	flush_run(&s);
+	printk(KERN_INFO "---[ end: %lu ranges, %lu leaves, %lu page-table pages ]---\n", s.lines,
+	       s.leaves, nr_pgtable_pages());
+	return 0;
+}
+DEFINE_SHELL_CMD(ptdump, "page-table dump: ranges, page sizes, permissions [all]", cmd_ptdump);
+
+/*
+ * vm_oracle (boot parameter): print translate() for addresses whose
+ * mapping the layout fixes, so that scripts/check-pgtables.py can compare
+ * them with what QEMU's monitor walks out of CR3, then "vm_oracle: ready".
+ */
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], init_stack_guard[],
+	__bss_end[], _end[];
+
+static bool oracle_requested;
+
+static int __init oracle_setup(const char *val)
+{
+	oracle_requested = true;
+	return 0;
+}
+__setup("vm_oracle", oracle_setup);
+
+static void oracle_line(const char *name, unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (translate(va, &pa) == 0)
+		printk(KERN_NOTICE "vm_oracle: %s %#lx %#llx\n", name, va, pa);
+	else
+		printk(KERN_NOTICE "vm_oracle: %s %#lx -\n", name, va);
+}
+
+static int __init oracle_run(void)
+{
+	u8 *buf;
+
+	if (!oracle_requested)
+		return 0;
+	buf = vmalloc(3 * PAGE_SIZE);	/* kept: the script looks at it and its guards */
+	oracle_line("text", (unsigned long)_text);
+	oracle_line("text_end", (unsigned long)_etext - 1);
+	oracle_line("rodata", (unsigned long)_rodata);
+	oracle_line("rodata_end", (unsigned long)_erodata - 1);
+	oracle_line("data", (unsigned long)_data);
+	oracle_line("bss_end", (unsigned long)__bss_end - 1);
+	oracle_line("stack_guard", (unsigned long)init_stack_guard);
+	oracle_line("image_below", KERNEL_VMA);
+	oracle_line("image_above", ALIGN((unsigned long)_end, PAGE_SIZE) + PAGE_SIZE);
+	oracle_line("direct0", PAGE_OFFSET);
+	oracle_line("direct16m", PAGE_OFFSET + (16UL << 20) + 0x123);
+	oracle_line("direct_hole", PAGE_OFFSET + 0xb8000);
+	oracle_line("identity", 0x100000);
+	oracle_line("null", 0);
+	oracle_line("modules", MODULES_VADDR);
+	if (buf) {
+		oracle_line("vmalloc", (unsigned long)buf + 5);
+		oracle_line("vmalloc_last", (unsigned long)buf + 3 * PAGE_SIZE - 1);
+		oracle_line("vmalloc_guard_after", (unsigned long)buf + 3 * PAGE_SIZE);
+		oracle_line("vmalloc_guard_before", (unsigned long)buf - 1);
+	}
+	printk(KERN_NOTICE "vm_oracle: ready\n");
+	return 0;
+}
+late_initcall(oracle_run);

@@ -1,0 +1,790 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the page-table code (mm/pgtable.c).  The portable cases run in
+ * the kernel and in the hosted build (ASan + UBSan, a fresh allocator and
+ * init_mm per case); the cases that touch memory through the new mappings
+ * or expect faults are kernel only.  Every case checks that page-table
+ * pages and free frames are back to where they started.
+ */
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/list.h>
+#include <exo/page_alloc.h>
+#include <exo/pgtable.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/tlb.h>
+
+#ifdef __HOSTED__
+#include <asm/hosted.h>
+#else
+#include <exo/shell.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#endif
+
+#define SEED_VA		0x10000000UL		/* the seed's test_page_mapping */
+#define LOW_VA		0x0000004000000000UL	/* 256 GiB, 1 GiB aligned, lower half */
+#define KERN_VA		0xffffe00000000000UL	/* unused corner of the vmalloc area */
+#define FAKE_PA		0x0000004000000000ULL	/* never accessed: translate only */
+
+struct baseline {
+	unsigned long tables, free;
+};
+
+static void baseline_take(struct baseline *b)
+{
+	drain_local_pages();
+	b->tables = nr_pgtable_pages();
+	b->free = nr_free_pages();
+}
+
+#define EXPECT_BASELINE(t, b) do {					\
+	drain_local_pages();						\
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), (b)->tables);		\
+	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->free);			\
+} while (0)
+
+struct leaf_info {
+	unsigned long size;
+	pgflags_t flags;
+	int n;
+};
+
+static int leaf_cb(const struct pt_leaf *l, void *arg)
+{
+	struct leaf_info *li = arg;
+
+	li->size = l->size;
+	li->flags = pte_pgflags(l->entry, l->size);
+	li->n++;
+	return 0;
+}
+
+/* The leaf mapping @va in @mm: its size and flags (n == 0: none). */
+static struct leaf_info leaf_of(struct mm_struct *mm, unsigned long va)
+{
+	struct leaf_info li = { 0, 0, 0 };
+
+	mm_walk(mm, va, va + 1, leaf_cb, &li);
+	return li;
+}
+
+static int count_cb(const struct pt_leaf *l, void *arg)
+{
+	unsigned long *n = arg;
+
+	(*n)++;
+	return 0;
+}
+
+static unsigned long count_leaves(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+
+	mm_walk(mm, start, end, count_cb, &n);
+	return n;
+}
+
+static void test_page_mapping(struct ktest *t)
+{
+	phys_addr_t frame, pa = 0;
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	KTEST_ASSERT_EQ(t, map_page(SEED_VA, frame, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, translate(SEED_VA, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, frame);
+	KTEST_EXPECT_EQ(t, unmap_page(SEED_VA), 0);
+	KTEST_EXPECT_EQ(t, translate(SEED_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+/* map, translate at several offsets, unmap, for one page size. */
+static void roundtrip(struct ktest *t, unsigned long va, pgflags_t size_flag, unsigned long size)
+{
+	static const unsigned long offs[] = { 0, 1, 0x123, 0xfff, 0x1000, 0x1234 };
+	phys_addr_t pa = 0;
+	struct baseline b;
+	struct leaf_info li;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | size_flag), 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(offs); i++) {
+		unsigned long off = offs[i] * (size / PAGE_SIZE) + (offs[i] & 0xfff);
+
+		if (off >= size)
+			continue;
+		KTEST_EXPECT_EQ(t, translate(va + off, &pa), 0);
+		KTEST_EXPECT_EQ(t, pa, FAKE_PA + off);
+	}
+	KTEST_EXPECT_EQ(t, translate(va + size - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + size - 1);
+	KTEST_EXPECT_EQ(t, translate(va + size, &pa), -ENOENT);
+	li = leaf_of(current_mm(), va);
+	KTEST_EXPECT_EQ(t, li.n, 1);
+	KTEST_EXPECT_EQ(t, li.size, size);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	/* A second mapping on top is refused, at any size. */
+	KTEST_EXPECT_EQ(t, map_page(va, FAKE_PA, 0), -EEXIST);
+	KTEST_EXPECT_EQ(t, map_page(va + size - PAGE_SIZE, FAKE_PA, 0), -EEXIST);
+	KTEST_EXPECT_EQ(t, unmap_page(va), 0);
+	KTEST_EXPECT_EQ(t, translate(va, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(va + size - 1, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, unmap_page(va), -ENOENT);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_roundtrip_4k(struct ktest *t)
+{
+	roundtrip(t, LOW_VA + 0x5000, 0, PAGE_SIZE);
+	roundtrip(t, KERN_VA + 0x5000, 0, PAGE_SIZE);
+}
+
+static void test_roundtrip_2m(struct ktest *t)
+{
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	roundtrip(t, LOW_VA + PMD_SIZE * 3, PAGE_HUGE_2M, PMD_SIZE);
+	roundtrip(t, KERN_VA + PMD_SIZE * 3, PAGE_HUGE_2M, PMD_SIZE);
+}
+
+static void test_roundtrip_1g(struct ktest *t)
+{
+	if (!pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_SKIP(t, "no 1 GiB pages (CPU or CONFIG_HUGEPAGES_1G)");
+	roundtrip(t, LOW_VA + PUD_SIZE, PAGE_HUGE_1G, PUD_SIZE);
+	roundtrip(t, KERN_VA + PUD_SIZE, PAGE_HUGE_1G, PUD_SIZE);
+}
+
+static void test_errors(struct ktest *t)
+{
+	phys_addr_t pa;
+	struct baseline b;
+
+	baseline_take(&b);
+	/* Addresses. */
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA + 1, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(0x0000800000000000UL, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(0xffff7ffffffff000UL, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA + 8, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, 1ULL << 52, 0), -EINVAL);
+	/* Flags. */
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 0x1), -EINVAL);	/* raw present bit */
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 1UL << 40), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_HUGE_2M | PAGE_HUGE_1G), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, PAGE_USER), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_GLOBAL), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, PAGE_SIZE, PAGE_GLOBAL), -EINVAL);
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		KTEST_EXPECT_EQ(t, map_page(LOW_VA + PAGE_SIZE, FAKE_PA, PAGE_HUGE_2M), -EINVAL);
+		KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA + PAGE_SIZE, PAGE_HUGE_2M), -EINVAL);
+	} else {
+		KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_HUGE_2M), -EINVAL);
+	}
+	if (!pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_HUGE_1G), -EINVAL);
+	else
+		KTEST_EXPECT_EQ(t, map_page(LOW_VA + PMD_SIZE, FAKE_PA, PAGE_HUGE_1G), -EINVAL);
+	/* Nothing was created by the rejected calls. */
+	EXPECT_BASELINE(t, &b);
+	KTEST_EXPECT_EQ(t, translate(LOW_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(0x0000800000000000UL, &pa), -EINVAL);
+	KTEST_EXPECT_EQ(t, unmap_page(LOW_VA), -ENOENT);
+	KTEST_EXPECT_EQ(t, unmap_page(LOW_VA + 4), -EINVAL);
+	KTEST_EXPECT_EQ(t, unmap_page(0x0000900000000000UL), -EINVAL);
+	/* Ranges. */
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, 0, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, 100, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(USER_HALF_END - PAGE_SIZE, FAKE_PA, 2 * PAGE_SIZE, 0),
+			-EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, PAGE_SIZE, PAGE_HUGE_2M), -EINVAL);
+	KTEST_EXPECT_EQ(t, unmap_range(LOW_VA, 16 * PAGE_SIZE), -ENOENT);
+	KTEST_EXPECT_EQ(t, protect_range(LOW_VA, PAGE_SIZE, 0), -ENOENT);
+	KTEST_EXPECT_EQ(t, protect_range(LOW_VA, PAGE_SIZE, PAGE_HUGE_1G), -EINVAL);
+	/* -EEXIST for an overlapping range leaves the range as it was. */
+	KTEST_ASSERT_EQ(t, map_page(LOW_VA + 5 * PAGE_SIZE, FAKE_PA, 0), 0);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, FAKE_PA, 16 * PAGE_SIZE, PAGE_WRITABLE), -EEXIST);
+	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), LOW_VA, LOW_VA + 16 * PAGE_SIZE), 1UL);
+	/* -ENOENT for a partly mapped protect changes nothing either. */
+	KTEST_EXPECT_EQ(t, protect_range(LOW_VA + 4 * PAGE_SIZE, 2 * PAGE_SIZE, PAGE_WRITABLE),
+			-ENOENT);
+	KTEST_EXPECT_EQ(t, leaf_of(current_mm(), LOW_VA + 5 * PAGE_SIZE).flags & PAGE_WRITABLE,
+			0UL);
+	KTEST_EXPECT_EQ(t, unmap_range(LOW_VA, 16 * PAGE_SIZE), 0);
+	/* Address spaces. */
+	KTEST_EXPECT_EQ(t, mm_destroy(&init_mm), -EINVAL);
+	KTEST_EXPECT_EQ(t, mm_destroy(NULL), -EINVAL);
+	EXPECT_BASELINE(t, &b);
+}
+
+/* Take every free frame (linked through struct page): maps then find no table frames. */
+static unsigned long exhaust(struct list_head *held)
+{
+	unsigned long n = 0;
+	phys_addr_t pa;
+
+	drain_local_pages();
+	while (alloc_frame(&pa) == 0) {
+		list_add(&phys_to_page(pa)->lru, held);
+		n++;
+	}
+	return n;
+}
+
+static void give_back(struct list_head *held)
+{
+	struct page *pg, *n;
+
+	list_for_each_entry_safe(pg, n, held, lru) {
+		list_del(&pg->lru);
+		free_frame(page_to_phys(pg));
+	}
+}
+
+static void test_enomem(struct ktest *t)
+{
+	LIST_HEAD(held);
+	struct baseline b;
+	phys_addr_t pa;
+	unsigned long tables;
+
+	baseline_take(&b);
+	KTEST_ASSERT_GT(t, exhaust(&held), 0UL);
+	tables = nr_pgtable_pages();
+	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, PAGE_WRITABLE), -ENOMEM);
+	KTEST_EXPECT_EQ(t, map_range(KERN_VA, FAKE_PA, 8 * PAGE_SIZE, 0), -ENOMEM);
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), tables);
+	KTEST_EXPECT_EQ(t, translate(LOW_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(KERN_VA, &pa), -ENOENT);
+	give_back(&held);
+	/* With the tables in place, a split that needs a frame fails cleanly too. */
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		KTEST_ASSERT_EQ(t, map_page(KERN_VA, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+		exhaust(&held);
+		KTEST_EXPECT_EQ(t, unmap_page(KERN_VA + PAGE_SIZE), -ENOMEM);
+		KTEST_EXPECT_EQ(t, protect_range(KERN_VA, PAGE_SIZE, 0), -ENOMEM);
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, KERN_VA).size, PMD_SIZE);
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, KERN_VA).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+		KTEST_EXPECT_EQ(t, translate(KERN_VA + PAGE_SIZE, &pa), 0);
+		give_back(&held);
+		KTEST_EXPECT_EQ(t, unmap_page(KERN_VA), 0);
+	}
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_split_2m(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 4 * PMD_SIZE;
+	struct baseline b;
+	phys_addr_t pa;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	/* Unmapping a 4 KiB page inside splits the 2 MiB page: 511 pages remain. */
+	KTEST_EXPECT_EQ(t, unmap_page(va + 7 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, translate(va + 7 * PAGE_SIZE + 5, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(va + 6 * PAGE_SIZE + 5, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 6 * PAGE_SIZE + 5);
+	KTEST_EXPECT_EQ(t, translate(va + PMD_SIZE - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PMD_SIZE - 1);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + PMD_SIZE), 511UL);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).size, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), b.tables + 2);	/* the PD, the split PT */
+	/* The rest goes with one range call, tables included. */
+	KTEST_EXPECT_EQ(t, unmap_range(va, PMD_SIZE), 0);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + PMD_SIZE), 0UL);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_split_1g_protect(struct ktest *t)
+{
+	unsigned long va = LOW_VA + 2 * PUD_SIZE;
+	struct baseline b;
+	struct leaf_info li;
+	phys_addr_t pa;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_SKIP(t, "no 1 GiB pages");
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_1G), 0);
+	/* Read-only + executable for 3 pages in the middle: 1G -> 2M -> 4K. */
+	KTEST_EXPECT_EQ(t, protect_range(va + PMD_SIZE + PAGE_SIZE, 3 * PAGE_SIZE, PAGE_EXEC), 0);
+	li = leaf_of(current_mm(), va + PMD_SIZE + PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, li.size, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_EXEC);
+	li = leaf_of(current_mm(), va + PMD_SIZE);
+	KTEST_EXPECT_EQ(t, li.size, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	li = leaf_of(current_mm(), va);
+	KTEST_EXPECT_EQ(t, li.size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, translate(va + PMD_SIZE + 2 * PAGE_SIZE + 9, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PMD_SIZE + 2 * PAGE_SIZE + 9);
+	KTEST_EXPECT_EQ(t, translate(va + PUD_SIZE - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PUD_SIZE - 1);
+	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), va, va + PUD_SIZE), 511UL + 512UL);
+	KTEST_EXPECT_EQ(t, unmap_range(va, PUD_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_map_range_sizes(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 2 * PUD_SIZE;
+	bool gb = pgtable_huge_supported(PAGE_HUGE_1G);
+	bool mb = pgtable_huge_supported(PAGE_HUGE_2M);
+	size_t size = PUD_SIZE + PMD_SIZE + 3 * PAGE_SIZE;
+	struct baseline b;
+	phys_addr_t pa;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_range(va, FAKE_PA, size, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).size, gb ? PUD_SIZE : mb ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PUD_SIZE).size, mb ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PUD_SIZE + PMD_SIZE).size, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + size),
+			gb ? 1UL + 1 + 3 : mb ? 512UL + 1 + 3 : size >> PAGE_SHIFT);
+	KTEST_EXPECT_EQ(t, translate(va + size - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + size - 1);
+	/* Misaligned physical address: 4 KiB pieces only. */
+	KTEST_EXPECT_EQ(t, unmap_range(va, size), 0);
+	KTEST_ASSERT_EQ(t, map_range(va, FAKE_PA + PAGE_SIZE, 2 * PMD_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 1024UL);
+	/* Unmapping the middle of it: one call, the rest intact. */
+	KTEST_EXPECT_EQ(t, unmap_range(va + PMD_SIZE - 8 * PAGE_SIZE, 16 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 1008UL);
+	KTEST_EXPECT_EQ(t, unmap_range(va, 2 * PMD_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+/* Thousands of 4 KiB maps/unmaps over a wide range: tables come and go. */
+static void test_no_table_leaks(struct ktest *t)
+{
+	const unsigned long n = 4096, spread = 37 * PAGE_SIZE + PMD_SIZE;
+	struct baseline b;
+	phys_addr_t pa;
+
+	baseline_take(&b);
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, map_page(LOW_VA + i * spread, FAKE_PA + i * PAGE_SIZE,
+					    PAGE_WRITABLE), 0);
+	KTEST_EXPECT_GT(t, nr_pgtable_pages(), b.tables + n);	/* one PT each at least */
+	for (unsigned long i = 0; i < n; i += 97) {
+		KTEST_EXPECT_EQ(t, translate(LOW_VA + i * spread + 0x77, &pa), 0);
+		KTEST_EXPECT_EQ(t, pa, FAKE_PA + i * PAGE_SIZE + 0x77);
+	}
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, unmap_page(LOW_VA + i * spread), 0);
+	EXPECT_BASELINE(t, &b);
+	/* The same through the range helpers, 64 MiB at a time. */
+	for (unsigned int round = 0; round < 4; round++) {
+		unsigned long va = KERN_VA + round * (64UL << 20) + (round & 1) * PAGE_SIZE;
+
+		KTEST_ASSERT_EQ(t, map_range(va, FAKE_PA, 64UL << 20, PAGE_WRITABLE), 0);
+		KTEST_ASSERT_EQ(t, unmap_range(va, 64UL << 20), 0);
+	}
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_address_spaces(struct ktest *t)
+{
+	struct mm_struct *a, *c;
+	phys_addr_t pa = 0;
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, mm_create(&a), 0);
+	KTEST_ASSERT_EQ(t, mm_create(&c), 0);
+	KTEST_EXPECT_NE(t, a->ctx_id, c->ctx_id);
+	/* Same lower-half address, different frames. */
+	KTEST_EXPECT_EQ(t, mm_map_page(a, SEED_VA, FAKE_PA, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, mm_map_page(c, SEED_VA, FAKE_PA + PAGE_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, mm_translate(a, SEED_VA + 8, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 8);
+	KTEST_EXPECT_EQ(t, mm_translate(c, SEED_VA + 8, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PAGE_SIZE + 8);
+	KTEST_EXPECT_EQ(t, mm_translate(&init_mm, SEED_VA, &pa), -ENOENT);
+	/* The kernel half is shared: a kernel mapping made through one is seen by all. */
+	KTEST_EXPECT_EQ(t, mm_map_page(a, KERN_VA, FAKE_PA, 0), 0);
+	KTEST_EXPECT_EQ(t, mm_translate(c, KERN_VA, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA);
+	KTEST_EXPECT_EQ(t, translate(KERN_VA, &pa), 0);
+	KTEST_EXPECT_EQ(t, mm_unmap_page(c, KERN_VA), 0);
+	KTEST_EXPECT_EQ(t, mm_translate(a, KERN_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, memcmp(&a->pgd[PGD_KERNEL_FIRST], &init_mm.pgd[PGD_KERNEL_FIRST],
+				  256 * sizeof(pte_t)), 0);
+	/* Loaded somewhere: not destroyable. */
+	switch_mm(a);
+	KTEST_EXPECT_TRUE(t, current_mm() == a);
+	KTEST_EXPECT_EQ(t, translate(SEED_VA, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA);
+	KTEST_EXPECT_EQ(t, mm_destroy(a), -EBUSY);
+	switch_mm(&init_mm);
+	KTEST_EXPECT_TRUE(t, current_mm() == &init_mm);
+	/* Destroying frees the lower-half tables even with mappings left. */
+	KTEST_EXPECT_EQ(t, mm_destroy(a), 0);
+	KTEST_EXPECT_EQ(t, mm_destroy(c), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+/*
+ * Random operations against a reference model (one entry per 4 KiB page
+ * of a 16 MiB window): every result and every translate() must match, and
+ * at the end tables and frames are back to the baseline.
+ */
+#define MODEL_PAGES	4096
+#ifdef __HOSTED__
+#define MODEL_OPS	40000
+#else
+#define MODEL_OPS	4000
+#endif
+
+static u64 model_rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static void model_run(struct ktest *t, unsigned long base, u64 seed)
+{
+	static phys_addr_t model[MODEL_PAGES];	/* 0: unmapped, else phys | 1 */
+	struct baseline b;
+	unsigned long bad = 0;
+
+	memset(model, 0, sizeof(model));
+	baseline_take(&b);
+	for (unsigned long op = 0; op < MODEL_OPS && bad < 10; op++) {
+		unsigned long r = model_rnd(&seed), i = r % MODEL_PAGES;
+		unsigned long n = 1 + (r >> 20) % 64, mapped = 0, va = base + i * PAGE_SIZE;
+		phys_addr_t pa = FAKE_PA + ((r >> 32) % 65536) * PAGE_SIZE, got;
+		int err, want;
+
+		if (i + n > MODEL_PAGES)
+			n = MODEL_PAGES - i;
+		for (unsigned long k = i; k < i + n; k++)
+			mapped += model[k] != 0;
+		switch ((r >> 8) % 6) {
+		case 0:		/* map_page 4K */
+			want = model[i] ? -EEXIST : 0;
+			err = map_page(va, pa, PAGE_WRITABLE);
+			if (!err)
+				model[i] = pa | 1;
+			break;
+		case 1:		/* map_page 2M at the aligned address below */
+			if (!pgtable_huge_supported(PAGE_HUGE_2M))
+				continue;
+			i &= ~511UL;
+			va = base + i * PAGE_SIZE;
+			pa &= ~(PMD_SIZE - 1);
+			mapped = 0;
+			for (unsigned long k = i; k < i + 512; k++)
+				mapped += model[k] != 0;
+			want = mapped ? -EEXIST : 0;
+			err = map_page(va, pa, PAGE_WRITABLE | PAGE_HUGE_2M);
+			if (!err)
+				for (unsigned long k = 0; k < 512; k++)
+					model[i + k] = (pa + k * PAGE_SIZE) | 1;
+			break;
+		case 2:		/* map_range */
+			want = mapped ? -EEXIST : 0;
+			err = map_range(va, pa, n * PAGE_SIZE, 0);
+			if (!err)
+				for (unsigned long k = 0; k < n; k++)
+					model[i + k] = (pa + k * PAGE_SIZE) | 1;
+			break;
+		case 3:		/* unmap_range (splits huge pages at the ends) */
+			want = mapped ? 0 : -ENOENT;
+			err = unmap_range(va, n * PAGE_SIZE);
+			if (!err)
+				memset(&model[i], 0, n * sizeof(model[0]));
+			break;
+		case 4:		/* protect_range */
+			want = mapped == n ? 0 : -ENOENT;
+			err = protect_range(va, n * PAGE_SIZE, r & 1 ? PAGE_WRITABLE : 0);
+			break;
+		default:	/* translate */
+			va += r & 0xfff;
+			err = translate(va, &got);
+			want = model[i] ? 0 : -ENOENT;
+			if (!err && got != (model[i] & ~1ULL) + (r & 0xfff)) {
+				ktest_fail(t, __FILE__, __LINE__, "op %lu: translate(%#lx) = %#llx, model %#llx",
+					   op, va, got, (model[i] & ~1ULL) + (r & 0xfff));
+				bad++;
+			}
+			break;
+		}
+		if (err != want) {
+			ktest_fail(t, __FILE__, __LINE__, "op %lu kind %lu va %#lx n %lu: got %d, model %d",
+				   op, (r >> 8) % 6, va, n, err, want);
+			bad++;
+		}
+	}
+	/* Every page agrees, then everything goes. */
+	for (unsigned long k = 0; k < MODEL_PAGES && bad < 10; k++) {
+		phys_addr_t got = 0;
+		int err = translate(base + k * PAGE_SIZE, &got);
+
+		if ((err == 0) != (model[k] != 0) || (!err && got != (model[k] & ~1ULL))) {
+			ktest_fail(t, __FILE__, __LINE__, "page %lu: translate %d %#llx, model %#llx",
+				   k, err, got, model[k]);
+			bad++;
+		}
+	}
+	unmap_range(base, MODEL_PAGES * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), base, base + MODEL_PAGES * PAGE_SIZE), 0UL);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_random_against_model(struct ktest *t)
+{
+	model_run(t, KERN_VA + 8 * PUD_SIZE, 0x1234567887654321ULL);
+	model_run(t, LOW_VA + 8 * PUD_SIZE + 5 * PMD_SIZE, 0x0badc0ffee15900dULL);
+}
+
+#ifdef __HOSTED__
+/* What the page-table code asks the TLB for (the hosted TLB records it). */
+static void test_flush_requests(struct ktest *t)
+{
+	struct hosted_tlb_log before = hosted_tlb_log;
+
+	KTEST_ASSERT_EQ(t, map_page(KERN_VA, FAKE_PA, 0), 0);
+	KTEST_ASSERT_EQ(t, map_page(KERN_VA + PAGE_SIZE, FAKE_PA, 0), 0);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.calls, before.calls);	/* mapping: no flush */
+	KTEST_EXPECT_EQ(t, unmap_page(KERN_VA), 0);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.calls, before.calls + 1);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.last_start, KERN_VA);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.last_end, KERN_VA + PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.last_flags, 0U);	/* table still in use */
+	KTEST_EXPECT_EQ(t, unmap_page(KERN_VA + PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.last_flags, (unsigned int)TLB_FLUSH_FULL);
+	/* A range is one request. */
+	KTEST_ASSERT_EQ(t, map_range(KERN_VA, FAKE_PA, 512 * PAGE_SIZE + PAGE_SIZE, 0), 0);
+	before = hosted_tlb_log;
+	KTEST_EXPECT_EQ(t, unmap_range(KERN_VA, 512 * PAGE_SIZE + PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, hosted_tlb_log.calls, before.calls + 1);
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		KTEST_ASSERT_EQ(t, map_page(KERN_VA, FAKE_PA, PAGE_HUGE_2M), 0);
+		KTEST_EXPECT_EQ(t, unmap_page(KERN_VA), 0);
+		KTEST_EXPECT_EQ(t, hosted_tlb_log.last_stride_shift, (unsigned int)PMD_SHIFT);
+	}
+}
+
+/*
+ * Concurrency (hosted threads as CPUs): each thread maps, checks and
+ * unmaps pages in its own 2 MiB regions, which share the upper tables, so
+ * table creation and pruning race on the shared PDs and PDPTs under the
+ * lock.  A thread only translates what it has mapped (its table chain
+ * cannot be freed meanwhile).  Tables and frames end at the baseline.
+ */
+struct race_ctx {
+	unsigned long errors;
+};
+
+static void race_cpu(void *arg)
+{
+	struct race_ctx *c = arg;
+	unsigned int cpu = smp_processor_id();
+	u64 seed = 0x9e3779b97f4a7c15ULL * (cpu + 1);
+
+	for (int round = 0; round < 400; round++) {
+		unsigned long region = KERN_VA + 16 * PUD_SIZE +
+				       ((model_rnd(&seed) % 8) * 8 + cpu) * PMD_SIZE;
+		unsigned long n = 1 + model_rnd(&seed) % 24;
+		phys_addr_t pa;
+
+		for (unsigned long i = 0; i < n; i++)
+			if (map_page(region + i * PAGE_SIZE,
+				     FAKE_PA + (cpu * 64 + i) * PAGE_SIZE, 0))
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		for (unsigned long i = 0; i < n; i++)
+			if (translate(region + i * PAGE_SIZE + 7, &pa) ||
+			    pa != FAKE_PA + (cpu * 64 + i) * PAGE_SIZE + 7)
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		if (round & 1) {
+			if (unmap_range(region, n * PAGE_SIZE))
+				__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		} else {
+			for (unsigned long i = 0; i < n; i++)
+				if (unmap_page(region + i * PAGE_SIZE))
+					__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+static void test_concurrent_tables(struct ktest *t)
+{
+	struct race_ctx c = { 0 };
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 4, race_cpu, &c), 0);
+	KTEST_EXPECT_EQ(t, c.errors, 0UL);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, KERN_VA + 16 * PUD_SIZE, KERN_VA + 17 * PUD_SIZE),
+			0UL);
+	for (unsigned int cpu = 1; cpu <= 4; cpu++)
+		drain_cpu_pages(cpu);
+	EXPECT_BASELINE(t, &b);
+}
+
+static int pgtable_case_init(struct ktest *t)
+{
+	int err = hosted_mm_init(NULL);
+
+	if (!err)
+		err = hosted_pgtable_init();
+	return err;
+}
+#else
+extern char _text[], _etext[], _rodata[], _data[], init_stack_guard[], init_stack[];
+
+static void test_write_through_mapping(struct ktest *t)
+{
+	volatile u64 *v = (volatile u64 *)(KERN_VA + 0x3000);
+	phys_addr_t frame;
+	u64 *direct;
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	direct = phys_to_virt(frame);
+	KTEST_ASSERT_EQ(t, map_page(KERN_VA + 0x3000, frame, PAGE_WRITABLE), 0);
+	v[0] = 0x1122334455667788ULL;
+	v[511] = 0xdeadbeefcafef00dULL;
+	KTEST_EXPECT_EQ(t, direct[0], 0x1122334455667788ULL);
+	KTEST_EXPECT_EQ(t, direct[511], 0xdeadbeefcafef00dULL);
+	direct[17] = 42;
+	KTEST_EXPECT_EQ(t, v[17], 42ULL);
+	KTEST_EXPECT_EQ(t, unmap_page(KERN_VA + 0x3000), 0);
+	KTEST_EXPECT_FAULT_READ(t, KERN_VA + 0x3000);
+	/* Same in the lower half of the current address space (supervisor page). */
+	KTEST_ASSERT_EQ(t, map_page(SEED_VA, frame, PAGE_WRITABLE), 0);
+	((volatile u64 *)SEED_VA)[3] = 0x55aa;
+	KTEST_EXPECT_EQ(t, direct[3], 0x55aaULL);
+	KTEST_EXPECT_EQ(t, unmap_page(SEED_VA), 0);
+	KTEST_EXPECT_FAULT_READ(t, SEED_VA);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+static void test_faults(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 0x7000;
+	phys_addr_t frame;
+	u8 v = 0;
+
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	*(u8 *)phys_to_virt(frame) = 0x77;
+	/* Read-only: reads work, writes fault. */
+	KTEST_ASSERT_EQ(t, map_page(va, frame, 0), 0);
+	KTEST_EXPECT_EQ(t, probe_read((void *)va, &v), 0);
+	KTEST_EXPECT_EQ(t, v, 0x77);
+	KTEST_EXPECT_FAULT_WRITE(t, va);
+	/* Made writable with protect_range: the write goes through. */
+	KTEST_EXPECT_EQ(t, protect_range(va, PAGE_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, probe_write((void *)va, 0x78), 0);
+	KTEST_EXPECT_EQ(t, *(u8 *)phys_to_virt(frame), 0x78);
+	/* And read-only again: the stale writable TLB entry was flushed. */
+	KTEST_EXPECT_EQ(t, protect_range(va, PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, va);
+	KTEST_EXPECT_EQ(t, unmap_page(va), 0);
+	/* Unmapped: every access faults, also right after a use (TLB flushed). */
+	KTEST_EXPECT_FAULT_READ(t, va);
+	KTEST_EXPECT_FAULT_WRITE(t, va);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+}
+
+/* The boot-time layout: least privilege, no W+X, no identity map. */
+static void test_kernel_layout(struct ktest *t)
+{
+	struct leaf_info li;
+	phys_addr_t pa;
+
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+	li = leaf_of(&init_mm, (unsigned long)_text);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC | PAGE_GLOBAL),
+			PAGE_EXEC | PAGE_GLOBAL);
+	li = leaf_of(&init_mm, (unsigned long)_rodata);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), 0UL);
+	li = leaf_of(&init_mm, (unsigned long)_data);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	li = leaf_of(&init_mm, (unsigned long)init_stack);
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	/* The boot stack's guard page (first page of .bss) is a hole. */
+	KTEST_EXPECT_EQ(t, translate((unsigned long)init_stack_guard, &pa), -ENOENT);
+	KTEST_EXPECT_FAULT_WRITE(t, init_stack - 1);
+	li = leaf_of(&init_mm, PAGE_OFFSET + (64UL << 20));
+	KTEST_EXPECT_EQ(t, li.flags & (PAGE_WRITABLE | PAGE_EXEC), PAGE_WRITABLE);
+	KTEST_EXPECT_GE(t, li.size, PMD_SIZE);
+	KTEST_EXPECT_FAULT_WRITE(t, _text);
+	KTEST_EXPECT_FAULT_WRITE(t, _rodata);
+	KTEST_EXPECT_NO_FAULT_READ(t, _rodata);
+	/* No identity map any more; the image translates to its load address. */
+	KTEST_EXPECT_EQ(t, translate(0x100000, &pa), -ENOENT);
+	KTEST_EXPECT_FAULT_READ(t, 0x100000);
+	KTEST_EXPECT_EQ(t, translate((unsigned long)_text, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, virt_to_phys(_text));
+	/* Nothing below the image in the -2 GiB window. */
+	KTEST_EXPECT_EQ(t, translate(KERNEL_VMA, &pa), -ENOENT);
+	KTEST_EXPECT_NE(t, read_cr4() & X86_CR4_PGE, 0UL);
+}
+
+/* The shell commands run (make run / make bochs use them interactively). */
+static void test_shell_commands(struct ktest *t)
+{
+	unsigned int ceiling = tlb_single_page_flush_ceiling;
+
+	KTEST_EXPECT_EQ(t, shell_run_command("ptdump"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("vmallocinfo"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo ceiling 0"), -EINVAL);
+	KTEST_EXPECT_EQ(t, tlb_single_page_flush_ceiling, ceiling);
+	KTEST_EXPECT_EQ(t, shell_run_command("tlbinfo ceiling 64"), 0);
+	KTEST_EXPECT_EQ(t, tlb_single_page_flush_ceiling, 64U);
+	tlb_single_page_flush_ceiling = ceiling;
+}
+
+static int pgtable_case_init(struct ktest *t)
+{
+	return 0;
+}
+#endif
+
+static struct ktest_case pgtable_cases[] = {
+	KTEST_CASE(test_page_mapping),
+	KTEST_CASE(test_roundtrip_4k),
+	KTEST_CASE(test_roundtrip_2m),
+	KTEST_CASE(test_roundtrip_1g),
+	KTEST_CASE(test_errors),
+	KTEST_CASE(test_enomem),
+	KTEST_CASE(test_split_2m),
+	KTEST_CASE(test_split_1g_protect),
+	KTEST_CASE(test_map_range_sizes),
+	KTEST_CASE(test_no_table_leaks),
+	KTEST_CASE(test_address_spaces),
+	KTEST_CASE(test_random_against_model),
+#ifdef __HOSTED__
+	KTEST_CASE(test_flush_requests),
+	KTEST_CASE(test_concurrent_tables),
+#else
+	KTEST_CASE(test_write_through_mapping),
+	KTEST_CASE(test_faults),
+	KTEST_CASE(test_kernel_layout),
+	KTEST_CASE(test_shell_commands),
+#endif
+	{}
+};
+
+static struct ktest_suite pgtable_suite = {
+	.name = "pgtable",
+	.cases = pgtable_cases,
+	.init = pgtable_case_init,
+};
+KTEST_SUITE(pgtable_suite);

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TLB maintenance: address-space switches with PCID, local flushes, and
+ * IPI shootdowns.
+ *
+ * Goal: after a page-table change returns, no CPU can use the old
+ * translation, at the lowest cost: invlpg for a few pages, a full flush
+ * past a ceiling, one IPI per CPU that may cache the range, one round per
+ * range, none when only this CPU may cache it; and no full flush when
+ * switching between address spaces that own a PCID.
+ *
+ * PCID: each CPU has TLB_NR_ASIDS slots (PCIDs 1..TLB_NR_ASIDS).  A slot
+ * remembers which address space (ctx_id, never reused) it holds and the
+ * mm->tlb_gen it is up to date with.  switch_mm() reuses a slot with no
+ * flush (CR3 bit 63) when its generation is current, and otherwise (stale
+ * or newly assigned slot, round robin) loads CR3 without that bit, which
+ * flushes that PCID only.
+ *
+ * Shootdown invariants:
+ *  - Kernel-half changes go to every online CPU (kernel entries are global
+ *    and in every CPU's TLB).  An interrupt-disabled lock-free walker of
+ *    the kernel tables therefore delays the flush, which is what makes
+ *    freeing kernel tables after the flush safe (see mm/pgtable.c).
+ *  - Lower-half changes go to mm->cpus, the CPUs that have the mm loaded
+ *    now.  Lazy mode: a CPU that switched away is not interrupted; it
+ *    flushes when it switches back because its slot's generation is older
+ *    than mm->tlb_gen.  The sender bumps tlb_gen before reading mm->cpus
+ *    and switch_mm() sets its bit before reading tlb_gen (both seq_cst),
+ *    so either the sender sees the CPU or the CPU sees the new generation.
+ *  - With PCID, a kernel-half table freed is flushed from every PCID
+ *    (INVPCID all-context or a CR4.PGE toggle): invlpg only cleans the
+ *    paging-structure caches of the current PCID.
+ */
+#define pr_fmt(fmt) "tlb: " fmt
+
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/percpu.h>
+#include <exo/pgtable.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/tlb.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+#include <asm/tlbflush.h>
+
+#define TLB_NR_ASIDS	6
+
+struct asid_slot {
+	u64 ctx_id;		/* 0: free */
+	u64 gen;		/* mm->tlb_gen this PCID is up to date with */
+};
+
+struct cpu_tlbstate {
+	struct cpu_tlbstate *self;	/* == itself once set up on this CPU */
+	struct mm_struct *loaded_mm;
+	unsigned int asid;		/* slot of loaded_mm (PCID = asid + 1) */
+	unsigned int next_asid;		/* round-robin victim */
+	bool pcid;
+	bool invpcid;
+	struct asid_slot slots[TLB_NR_ASIDS];
+};
+
+static DEFINE_PER_CPU(struct cpu_tlbstate, cpu_tlbstate);
+DEFINE_PER_CPU(struct tlb_stats, tlb_stats);
+
+unsigned int tlb_single_page_flush_ceiling = CONFIG_TLB_FLUSH_CEILING;
+
+struct flush_info {
+	struct mm_struct *mm;
+	unsigned long start, end;
+	unsigned int stride_shift;
+	unsigned int flags;
+};
+
+#define stat_add(field, n)	this_cpu_add(tlb_stats.field, n)
+
+/*
+ * This CPU's state.  A per-CPU area copied from the boot CPU's (SMP
+ * bring-up) carries a foreign ->self: such a CPU has not run
+ * tlb_cpu_init(), so it gets a safe state (no PCID tricks, init_mm).
+ */
+static struct cpu_tlbstate *this_tlbstate(void)
+{
+	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
+
+	if (unlikely(st->self != st)) {
+		memset(st, 0, sizeof(*st));
+		st->self = st;
+	}
+	return st;
+}
+
+struct mm_struct *current_mm(void)
+{
+	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
+
+	if (likely(st->self == st && st->loaded_mm))
+		return st->loaded_mm;
+	return &init_mm;
+}
+
+bool tlb_pcid_enabled(void)
+{
+	return this_tlbstate()->pcid;
+}
+
+bool tlb_invpcid_enabled(void)
+{
+	return this_tlbstate()->invpcid;
+}
+
+/* ---------------------------------------------------------------------
+ * Local flushes (interrupts or preemption disabled).
+ */
+
+/* Everything, global entries and every PCID included. */
+static void local_flush_all(void)
+{
+	if (this_tlbstate()->invpcid)
+		__invpcid(0, 0, INVPCID_ALL_GLOBAL);
+	else
+		__flush_tlb_global_cr4();
+	stat_add(full_flushes, 1);
+}
+
+/* The non-global entries of the loaded address space. */
+static void local_flush_mm(void)
+{
+	struct cpu_tlbstate *st = this_tlbstate();
+
+	if (st->pcid && st->invpcid)
+		__invpcid(st->asid + 1, 0, INVPCID_CONTEXT);
+	else
+		write_cr3(read_cr3() & ~CR3_NOFLUSH);	/* flushes the current PCID */
+	stat_add(full_flushes, 1);
+}
+
+static void local_flush_range(const struct flush_info *f)
+{
+	struct cpu_tlbstate *st = this_tlbstate();
+	struct mm_struct *loaded = st->loaded_mm ? st->loaded_mm : &init_mm;
+	bool kernel = f->start >= KERNEL_HALF_START;
+	unsigned long n = (f->end - f->start + (1UL << f->stride_shift) - 1) >> f->stride_shift;
+
+	if (!kernel && f->mm != loaded)
+		return;		/* lazy: its PCID slot is stale by generation */
+	stat_add(pages_flushed, (f->end - f->start) >> PAGE_SHIFT);
+	if (kernel && (f->flags & TLB_FLUSH_FULL) && st->pcid) {
+		local_flush_all();
+		return;
+	}
+	if (n > tlb_single_page_flush_ceiling) {
+		if (kernel)
+			local_flush_all();
+		else
+			local_flush_mm();
+		return;
+	}
+	for (unsigned long va = f->start; va < f->end; va += 1UL << f->stride_shift)
+		__invlpg(va);
+	stat_add(local_page_flushes, n);
+}
+
+static void flush_ipi(void *arg)
+{
+	stat_add(shootdowns_received, 1);
+	local_flush_range(arg);
+}
+
+/* Whether @mask holds a CPU other than @cpu. */
+static __always_inline bool others_in(const struct cpumask *mask, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < BITS_TO_LONGS(NR_CPUS); i++) {
+		unsigned long w = __atomic_load_n(&mask->bits[i], __ATOMIC_SEQ_CST);
+
+		if (i == cpu / BITS_PER_LONG)
+			w &= ~(1UL << (cpu % BITS_PER_LONG));
+		if (w)
+			return true;
+	}
+	return false;
+}
+
+static noinline void send_flush_ipis(struct mm_struct *mm, const struct cpumask *targets,
+				     unsigned int cpu, struct flush_info *f)
+{
+	unsigned int n = cpumask_weight(targets) - cpumask_test_cpu(cpu, targets);
+
+	WARN_ON_ONCE(arch_irqs_disabled());
+	stat_add(shootdowns_sent, n);
+	stat_add(shootdown_rounds, 1);
+	smp_call_function_many(targets, flush_ipi, f, true);
+}
+
+/* CPUs that used @mm but switched away: no IPI for them (lazy mode). */
+static noinline void count_lazy(struct mm_struct *mm, unsigned int cpu)
+{
+	unsigned int lazy = 0, c;
+
+	for_each_cpu(c, &mm->cpus_ever)
+		lazy += c != cpu && cpu_online(c) && !cpumask_test_cpu(c, &mm->cpus);
+	if (lazy)
+		stat_add(lazy_ipis_avoided, lazy);
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned int stride_shift, unsigned int flags)
+{
+	struct flush_info f = {
+		.mm = mm, .start = start, .end = end, .stride_shift = stride_shift,
+		.flags = flags,
+	};
+	const struct cpumask *targets = &cpu_online_mask;
+	unsigned int cpu;
+
+	/* Order the table change before the generation, and it before the mask. */
+	__atomic_fetch_add(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
+	preempt_disable();
+	cpu = smp_processor_id();
+	local_flush_range(&f);
+	if (start < KERNEL_HALF_START) {
+		targets = &mm->cpus;
+		if (unlikely(others_in(&mm->cpus_ever, cpu)))
+			count_lazy(mm, cpu);
+	}
+	if (unlikely(others_in(targets, cpu)))
+		send_flush_ipis(mm, targets, cpu, &f);
+	preempt_enable();
+}
+
+void flush_tlb(unsigned long virt)
+{
+	struct mm_struct *mm = virt >= KERNEL_HALF_START ? &init_mm : current_mm();
+
+	virt &= PAGE_MASK;
+	flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
+}
+
+static void flush_all_ipi(void *unused)
+{
+	local_flush_all();
+}
+
+void flush_tlb_all(void)
+{
+	on_each_cpu(flush_all_ipi, NULL, true);
+}
+
+/* ---------------------------------------------------------------------
+ * Address-space switches.
+ */
+
+static int find_asid(const struct cpu_tlbstate *st, u64 ctx_id)
+{
+	for (int i = 0; i < TLB_NR_ASIDS; i++)
+		if (st->slots[i].ctx_id == ctx_id)
+			return i;
+	return -1;
+}
+
+void switch_mm(struct mm_struct *next)
+{
+	unsigned long irqflags = arch_local_irq_save();
+	struct cpu_tlbstate *st = this_tlbstate();
+	struct mm_struct *prev = st->loaded_mm;
+	unsigned int cpu = smp_processor_id();
+	unsigned long cr3 = next->pgd_phys;
+	bool flush = true;
+
+	if (prev == next)
+		goto out;
+	/* Become a shootdown target before reading the generation (see top). */
+	cpumask_set_cpu(cpu, &next->cpus);
+	if (!cpumask_test_cpu(cpu, &next->cpus_ever))
+		cpumask_set_cpu(cpu, &next->cpus_ever);
+	if (st->pcid) {
+		u64 gen = __atomic_load_n(&next->tlb_gen, __ATOMIC_SEQ_CST);
+		int slot = find_asid(st, next->ctx_id);
+
+		if (slot < 0) {
+			slot = st->next_asid;
+			st->next_asid = (st->next_asid + 1) % TLB_NR_ASIDS;
+			st->slots[slot].ctx_id = next->ctx_id;
+		} else {
+			flush = st->slots[slot].gen != gen;
+		}
+		st->slots[slot].gen = gen;
+		st->asid = slot;
+		cr3 |= (slot + 1) | (flush ? 0 : CR3_NOFLUSH);
+	}
+	write_cr3(cr3);
+	st->loaded_mm = next;
+	if (prev)
+		cpumask_clear_cpu(cpu, &prev->cpus);
+	stat_add(switches, 1);
+	if (flush)
+		stat_add(switch_flushes, 1);
+out:
+	arch_local_irq_restore(irqflags);
+}
+
+/* ---------------------------------------------------------------------
+ * Per-CPU bring-up.
+ */
+
+static bool cpuid_bit(u32 leaf, u32 sub, int reg, int bit)
+{
+	u32 r[4], max;
+
+	cpuid_count(leaf & 0x80000000, 0, &max, &r[1], &r[2], &r[3]);
+	if (max < leaf)
+		return false;
+	cpuid_count(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
+	return (r[reg] >> bit) & 1;
+}
+
+#define EAX 0
+#define EBX 1
+#define ECX 2
+#define EDX 3
+
+void tlb_cpu_init(void)
+{
+	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
+	unsigned long irqflags = arch_local_irq_save();
+	unsigned long cr4 = read_cr4();
+	bool pge = cpuid_bit(1, 0, EDX, 13);
+
+	if (cpuid_bit(0x80000001, 0, EDX, 20))
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (pge)
+		cr4 |= X86_CR4_PGE;
+	if (cpuid_bit(7, 0, EBX, 7))
+		cr4 |= X86_CR4_SMEP;
+	if (cpuid_bit(7, 0, EBX, 20))
+		cr4 |= X86_CR4_SMAP;
+	if (cpuid_bit(7, 0, ECX, 2))
+		cr4 |= X86_CR4_UMIP;
+	/* PCIDE may only be set with CR3[11:0] == 0: load init_mm as PCID 0 first. */
+	write_cr3(init_mm.pgd_phys);
+	memset(st, 0, sizeof(*st));
+	st->self = st;
+	if (IS_ENABLED(CONFIG_X86_PCID) && pge && cpuid_bit(1, 0, ECX, 17)) {
+		cr4 |= X86_CR4_PCIDE;
+		st->pcid = true;
+		st->invpcid = IS_ENABLED(CONFIG_X86_INVPCID) && cpuid_bit(7, 0, EBX, 10);
+	}
+	write_cr4(cr4);
+	__flush_tlb_global_cr4();
+	pgtable_cpu_init();
+	switch_mm(&init_mm);
+	arch_local_irq_restore(irqflags);
+}
+
+/* ---------------------------------------------------------------------
+ * Statistics.
+ */
+
+void tlb_get_stats(int cpu, struct tlb_stats *st)
+{
+	unsigned int c;
+
+	if (cpu >= 0) {
+		*st = per_cpu(tlb_stats, cpu);
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(c) {
+		const struct tlb_stats *s = per_cpu_ptr(&tlb_stats, c);
+
+		st->local_page_flushes += s->local_page_flushes;
+		st->full_flushes += s->full_flushes;
+		st->pages_flushed += s->pages_flushed;
+		st->shootdowns_sent += s->shootdowns_sent;
+		st->shootdown_rounds += s->shootdown_rounds;
+		st->shootdowns_received += s->shootdowns_received;
+		st->lazy_ipis_avoided += s->lazy_ipis_avoided;
+		st->switches += s->switches;
+		st->switch_flushes += s->switch_flushes;
+	}
+}
+
+static int cmd_tlbinfo(int argc, char **argv)
+{
+	unsigned int cpu;
+
+	if (argc == 3 && !strcmp(argv[1], "ceiling")) {
+		unsigned long v = 0;
+
+		for (const char *p = argv[2]; *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (unsigned long)(*p - '0');
+		if (!v || v > 4096) {
+			printk(KERN_ERR "tlbinfo: ceiling must be 1..4096\n");
+			return -EINVAL;
+		}
+		tlb_single_page_flush_ceiling = v;
+	}
+	printk(KERN_INFO "PCID %s, INVPCID %s, CR4 %#lx, single-page flush ceiling %u pages\n",
+	       tlb_pcid_enabled() ? "on" : "off", tlb_invpcid_enabled() ? "on" : "off",
+	       read_cr4(), tlb_single_page_flush_ceiling);
+	printk(KERN_INFO "%4s %10s %8s %10s %8s %8s %8s %8s %9s %8s\n", "CPU", "invlpg",
+	       "full", "pages", "ipi-sent", "rounds", "ipi-recv", "lazy", "switches",
+	       "sw-flush");
+	for_each_online_cpu(cpu) {
+		struct tlb_stats s;
+
+		tlb_get_stats((int)cpu, &s);
+		printk(KERN_INFO "%4u %10lu %8lu %10lu %8lu %8lu %8lu %8lu %9lu %8lu\n", cpu,
+		       s.local_page_flushes, s.full_flushes, s.pages_flushed, s.shootdowns_sent,
+		       s.shootdown_rounds, s.shootdowns_received, s.lazy_ipis_avoided,
+		       s.switches, s.switch_flushes);
+	}
+	return 0;
+}
+DEFINE_SHELL_CMD(tlbinfo, "TLB flush/shootdown counters per CPU [ceiling N]", cmd_tlbinfo);

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmalloc, module and stack areas.
+ *
+ * Goal: virtually contiguous kernel memory out of scattered 4 KiB frames,
+ * with every allocation fenced by unmapped guard pages, and the permission
+ * changes (set_memory_*) a module loader needs, never producing W+X.
+ *
+ * Two arenas (see Documentation/mm/layout.rst): vmalloc() and thread
+ * stacks in [VMALLOC_START, VMALLOC_END), module_alloc() in
+ * [MODULES_VADDR, MODULES_END).  Each allocation reserves
+ * [guard][pages][guard] of address space; the list of allocations is kept
+ * in address order and searched first fit.  Descriptors come from whole
+ * pages carved into slots (there is no kmalloc underneath this layer).
+ *
+ * Unmapping waits for the TLB shootdown IPIs, so a free from atomic context
+ * (see atomic_context()) is deferred to the next call from a normal one.
+ *
+ * Invariants: an area's pages are all mapped RW + NX when handed out; the
+ * frames are found again through the page tables at free time (no
+ * per-page array); a pointer that is not the start of a live area of the
+ * right kind is refused with one log line and changes nothing.
+ */
+#define pr_fmt(fmt) "vmalloc: " fmt
+
+#include <exo/bug.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/list.h>
+#include <exo/page_alloc.h>
+#include <exo/pgtable.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/vmalloc.h>
+#include <asm/irqflags.h>
+
+enum vm_kind { VM_VMALLOC, VM_STACK, VM_MODULE };
+
+static const char *const kind_names[] = { "vmalloc", "stack", "module" };
+
+struct vm_area {
+	struct list_head list;		/* arena, address order; or the free slots */
+	struct vm_area *deferred_next;	/* on the deferred-free list */
+	unsigned long start;		/* first mapped address */
+	unsigned long nr_pages;		/* mapped pages */
+	enum vm_kind kind;
+	bool dying;			/* free deferred: no longer findable */
+	const void *caller;
+};
+
+struct vm_arena {
+	const char *name;
+	unsigned long start, end;
+	struct list_head areas;
+};
+
+static struct vm_arena vmalloc_arena = {
+	.name = "vmalloc", .start = VMALLOC_START, .end = VMALLOC_END + 1,
+	.areas = LIST_HEAD_INIT(vmalloc_arena.areas),
+};
+
+static struct vm_arena module_arena = {
+	.name = "modules", .start = MODULES_VADDR, .end = MODULES_END,
+	.areas = LIST_HEAD_INIT(module_arena.areas),
+};
+
+static DEFINE_SPINLOCK(vm_lock);		/* both arenas, the slot pool, deferred */
+static LIST_HEAD(free_slots);
+static unsigned long nr_vm_pages;
+/*
+ * Frees from contexts that cannot wait for a shootdown (interrupts off,
+ * e.g. a detached thread's stack freed in finish_task_switch()): the area
+ * stays reserved and mapped until the next allocation or free from a
+ * normal context unmaps it.
+ */
+static struct vm_area *deferred;
+
+/*
+ * Where a free cannot wait for the shootdown IPIs: an interrupt handler,
+ * or interrupts off under a preempt count (the scheduler's
+ * finish_task_switch() freeing a detached thread).  With one CPU online
+ * there is no IPI to wait for.
+ */
+static bool atomic_context(void)
+{
+	if (num_online_cpus() == 1)
+		return false;
+	return in_interrupt() || (arch_irqs_disabled() && preempt_count() != 0);
+}
+
+/* Address space of an area: one guard page on each side. */
+static unsigned long area_va_start(const struct vm_area *a)
+{
+	return a->start - PAGE_SIZE;
+}
+
+static unsigned long area_va_end(const struct vm_area *a)
+{
+	return a->start + ((a->nr_pages + 1) << PAGE_SHIFT);
+}
+
+static struct vm_area *slot_get(void)
+{
+	struct vm_area *a;
+
+	if (list_empty(&free_slots)) {
+		struct vm_area *page = (void *)get_zeroed_page(GFP_ATOMIC);
+
+		if (!page)
+			return NULL;
+		for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*page); i++)
+			list_add_tail(&page[i].list, &free_slots);
+	}
+	a = list_first_entry(&free_slots, struct vm_area, list);
+	list_del(&a->list);
+	return a;
+}
+
+/* Reserve address space for @pages (+ guards) in @arena; vm_lock held. */
+static struct vm_area *reserve(struct vm_arena *arena, unsigned long pages, enum vm_kind kind)
+{
+	unsigned long need = (pages + 2) << PAGE_SHIFT, cursor = arena->start;
+	struct list_head *pos = &arena->areas;
+	struct vm_area *a, *n;
+
+	list_for_each_entry(a, &arena->areas, list) {
+		if (area_va_start(a) - cursor >= need) {
+			pos = &a->list;
+			goto found;
+		}
+		cursor = area_va_end(a);
+	}
+	if (arena->end - cursor < need)
+		return NULL;
+found:
+	n = slot_get();
+	if (!n)
+		return NULL;
+	n->start = cursor + PAGE_SIZE;
+	n->nr_pages = pages;
+	n->kind = kind;
+	n->dying = false;
+	list_add_tail(&n->list, pos);	/* before @pos: keeps address order */
+	return n;
+}
+
+static void release(struct vm_area *a)
+{
+	list_del(&a->list);
+	list_add(&a->list, &free_slots);
+}
+
+static struct vm_area *find_area(struct vm_arena *arena, unsigned long start)
+{
+	struct vm_area *a;
+
+	list_for_each_entry(a, &arena->areas, list)
+		if (a->start == start && !a->dying)
+			return a;
+	return NULL;
+}
+
+/* Unmap an area's pages and give their frames back; vm_lock not held. */
+static void unpopulate(unsigned long start, unsigned long pages)
+{
+	LIST_HEAD(frames);
+	struct page *pg, *n;
+
+	if (!pages)
+		return;
+	for (unsigned long i = 0; i < pages; i++) {
+		phys_addr_t pa;
+
+		if (translate(start + (i << PAGE_SHIFT), &pa) == 0)
+			list_add(&phys_to_page(pa)->lru, &frames);
+	}
+	/* One shootdown round for the whole area, then the frames may be reused. */
+	unmap_range(start, pages << PAGE_SHIFT);
+	list_for_each_entry_safe(pg, n, &frames, lru) {
+		list_del(&pg->lru);
+		free_frame(page_to_phys(pg));
+	}
+}
+
+static int populate(unsigned long start, unsigned long pages, phys_addr_t *first)
+{
+	for (unsigned long i = 0; i < pages; i++) {
+		phys_addr_t pa;
+		int err = alloc_frame(&pa);
+
+		if (!err) {
+			err = map_page(start + (i << PAGE_SHIFT), pa, PAGE_WRITABLE | PAGE_GLOBAL);
+			if (err)
+				free_frame(pa);
+		}
+		if (err) {
+			unpopulate(start, i);
+			return err;
+		}
+		if (i == 0 && first)
+			*first = pa;
+	}
+	return 0;
+}
+
+static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
+			phys_addr_t *first, const void *caller)
+{
+	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE), flags;
+	struct vm_area *a;
+
+	if (!atomic_context())
+		vmalloc_drain();
+	if (!size || pages > ((arena->end - arena->start) >> PAGE_SHIFT)) {
+		pr_err_ratelimited("%s(%zu) from %pS: bad size\n", kind_names[kind], size, caller);
+		return NULL;
+	}
+	spin_lock_irqsave(&vm_lock, flags);
+	a = reserve(arena, pages, kind);
+	if (a)
+		a->caller = caller;
+	spin_unlock_irqrestore(&vm_lock, flags);
+	if (!a) {
+		pr_err_ratelimited("%s(%zu): %s area exhausted\n", kind_names[kind], size,
+				   arena->name);
+		return NULL;
+	}
+	if (populate(a->start, pages, first)) {
+		pr_err_ratelimited("%s(%zu): out of memory\n", kind_names[kind], size);
+		spin_lock_irqsave(&vm_lock, flags);
+		release(a);
+		spin_unlock_irqrestore(&vm_lock, flags);
+		return NULL;
+	}
+	__atomic_fetch_add(&nr_vm_pages, pages, __ATOMIC_RELAXED);
+	return (void *)a->start;
+}
+
+static void area_unmap_release(struct vm_area *a)
+{
+	unsigned long flags;
+
+	unpopulate(a->start, a->nr_pages);
+	__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
+	spin_lock_irqsave(&vm_lock, flags);
+	list_add(&a->list, &free_slots);
+	spin_unlock_irqrestore(&vm_lock, flags);
+}
+
+/* Finish the frees deferred from atomic context (interrupts enabled here). */
+void vmalloc_drain(void)
+{
+	struct vm_area *list;
+	unsigned long flags;
+
+	if (likely(!READ_ONCE(deferred)))
+		return;
+	spin_lock_irqsave(&vm_lock, flags);
+	list = deferred;
+	deferred = NULL;
+	for (struct vm_area *a = list; a; a = a->deferred_next)
+		list_del_init(&a->list);
+	spin_unlock_irqrestore(&vm_lock, flags);
+	while (list) {
+		struct vm_area *next = list->deferred_next;
+
+		area_unmap_release(list);
+		list = next;
+	}
+}
+
+static void area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind,
+		      const char *fn)
+{
+	bool atomic = atomic_context();
+	unsigned long flags;
+	struct vm_area *a;
+
+	if (!addr)
+		return;
+	spin_lock_irqsave(&vm_lock, flags);
+	a = find_area(arena, (unsigned long)addr);
+	if (a && a->kind == kind) {
+		if (atomic) {
+			a->deferred_next = deferred;	/* stays in the arena: VA reserved */
+			a->dying = true;
+			deferred = a;
+		} else {
+			list_del_init(&a->list);	/* nobody can find it any more */
+		}
+	} else {
+		a = NULL;
+	}
+	spin_unlock_irqrestore(&vm_lock, flags);
+	if (!a) {
+		pr_err_ratelimited("%s(%p): not an address returned by the matching allocator (ignored)\n",
+				   fn, addr);
+		return;
+	}
+	if (!atomic) {
+		area_unmap_release(a);
+		vmalloc_drain();
+	}
+}
+
+void *vmalloc(size_t size)
+{
+	return area_alloc(&vmalloc_arena, size, VM_VMALLOC, NULL, __builtin_return_address(0));
+}
+
+void vfree(const void *addr)
+{
+	area_free(&vmalloc_arena, addr, VM_VMALLOC, "vfree");
+}
+
+void *module_alloc(size_t size)
+{
+	return area_alloc(&module_arena, size, VM_MODULE, NULL, __builtin_return_address(0));
+}
+
+void module_memfree(void *addr)
+{
+	area_free(&module_arena, addr, VM_MODULE, "module_memfree");
+}
+
+void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame)
+{
+	if (!size || (size & (PAGE_SIZE - 1))) {
+		pr_err_ratelimited("alloc_kernel_stack(%zu): not a multiple of PAGE_SIZE\n", size);
+		return NULL;
+	}
+	return area_alloc(&vmalloc_arena, size, VM_STACK, first_frame,
+			  __builtin_return_address(0));
+}
+
+void free_kernel_stack(void *stack, size_t size)
+{
+	unsigned long flags;
+	struct vm_area *a;
+	bool ok;
+
+	spin_lock_irqsave(&vm_lock, flags);
+	a = find_area(&vmalloc_arena, (unsigned long)stack);
+	ok = a && a->kind == VM_STACK && a->nr_pages << PAGE_SHIFT == size;
+	spin_unlock_irqrestore(&vm_lock, flags);
+	if (stack && !ok) {
+		pr_err_ratelimited("free_kernel_stack(%p, %zu): not a stack of that size (ignored)\n",
+				   stack, size);
+		return;
+	}
+	area_free(&vmalloc_arena, stack, VM_STACK, "free_kernel_stack");
+}
+
+bool is_vmalloc_addr(const void *addr)
+{
+	unsigned long a = (unsigned long)addr;
+
+	return a >= VMALLOC_START && a <= VMALLOC_END;
+}
+
+bool is_module_addr(const void *addr)
+{
+	unsigned long a = (unsigned long)addr;
+
+	return a >= MODULES_VADDR && a < MODULES_END;
+}
+
+unsigned long vmalloc_nr_pages(void)
+{
+	return __atomic_load_n(&nr_vm_pages, __ATOMIC_RELAXED);
+}
+
+/* ---------------------------------------------------------------------
+ * Permission changes.
+ */
+
+struct perm_scan {
+	unsigned long start, end;	/* range asked for */
+	unsigned long covered;		/* bytes of it that are mapped */
+	pgflags_t set, clear;
+	bool wx;			/* the change would create W+X */
+	/* runs of equal permissions to apply */
+	unsigned int nr_runs;
+	bool overflow;
+	struct { unsigned long start, end; pgflags_t flags; } runs[16];
+};
+
+static int perm_leaf(const struct pt_leaf *l, void *arg)
+{
+	struct perm_scan *s = arg;
+	unsigned long from = max(l->virt, s->start), to = min(l->virt + l->size, s->end);
+	pgflags_t old = pte_pgflags(l->entry, PAGE_SIZE) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
+	pgflags_t new = (old | s->set) & ~s->clear;
+
+	s->covered += to - from;
+	if ((new & PAGE_WRITABLE) && (new & PAGE_EXEC))
+		s->wx = true;
+	if (s->nr_runs && s->runs[s->nr_runs - 1].end == from &&
+	    s->runs[s->nr_runs - 1].flags == new) {
+		s->runs[s->nr_runs - 1].end = to;
+	} else if (s->nr_runs < ARRAY_SIZE(s->runs)) {
+		s->runs[s->nr_runs].start = from;
+		s->runs[s->nr_runs].end = to;
+		s->runs[s->nr_runs].flags = new;
+		s->nr_runs++;
+	} else {
+		s->overflow = true;
+	}
+	return 0;
+}
+
+static int change_perms(const char *fn, unsigned long addr, unsigned int numpages,
+			pgflags_t set, pgflags_t clear)
+{
+	struct perm_scan s = { .start = addr, .set = set, .clear = clear };
+	int err;
+
+	if (!numpages)
+		return 0;
+	s.end = addr + ((unsigned long)numpages << PAGE_SHIFT);
+	if ((addr & (PAGE_SIZE - 1)) || addr < KERNEL_HALF_START || s.end < addr) {
+		pr_err_ratelimited("%s(%#lx, %u): bad address (-EINVAL)\n", fn, addr, numpages);
+		return -EINVAL;
+	}
+	do {
+		s.covered = 0;
+		s.nr_runs = 0;
+		s.overflow = false;
+		mm_walk(&init_mm, s.start, s.end, perm_leaf, &s);
+		if (s.covered != s.end - s.start) {
+			pr_err_ratelimited("%s(%#lx, %u): not all pages are mapped (-ENOENT)\n", fn,
+					   addr, numpages);
+			return -ENOENT;
+		}
+		if (s.wx) {
+			pr_err_ratelimited("%s(%#lx, %u): would make pages writable and executable (-EINVAL)\n",
+					   fn, addr, numpages);
+			return -EINVAL;
+		}
+		for (unsigned int i = 0; i < s.nr_runs; i++) {
+			err = protect_range(s.runs[i].start, s.runs[i].end - s.runs[i].start,
+					    s.runs[i].flags);
+			if (err)
+				return err;
+		}
+		/* More runs than fit: go on after the last one applied. */
+		s.start = s.nr_runs ? s.runs[s.nr_runs - 1].end : s.end;
+	} while (s.overflow && s.start < s.end);
+	return 0;
+}
+
+int set_memory_ro(unsigned long addr, unsigned int numpages)
+{
+	return change_perms("set_memory_ro", addr, numpages, 0, PAGE_WRITABLE);
+}
+
+int set_memory_rw(unsigned long addr, unsigned int numpages)
+{
+	return change_perms("set_memory_rw", addr, numpages, PAGE_WRITABLE, 0);
+}
+
+int set_memory_x(unsigned long addr, unsigned int numpages)
+{
+	return change_perms("set_memory_x", addr, numpages, PAGE_EXEC, 0);
+}
+
+int set_memory_nx(unsigned long addr, unsigned int numpages)
+{
+	return change_perms("set_memory_nx", addr, numpages, 0, PAGE_EXEC);
+}
+
+static int cmd_vmallocinfo(int argc, char **argv)
+{
+	struct vm_arena *arenas[] = { &vmalloc_arena, &module_arena };
+	unsigned long flags;
+	struct vm_area *a;
+
+	spin_lock_irqsave(&vm_lock, flags);
+	for (unsigned int i = 0; i < ARRAY_SIZE(arenas); i++)
+		list_for_each_entry(a, &arenas[i]->areas, list)
+			printk(KERN_INFO "%#018lx-%#018lx %8lu %-8s %pS\n", a->start,
+			       a->start + (a->nr_pages << PAGE_SHIFT), a->nr_pages << PAGE_SHIFT,
+			       kind_names[a->kind], a->caller);
+	spin_unlock_irqrestore(&vm_lock, flags);
+	printk(KERN_INFO "%lu pages mapped\n", vmalloc_nr_pages());
+	return 0;
+}
+DEFINE_SHELL_CMD(vmallocinfo, "vmalloc, stack and module areas", cmd_vmallocinfo);

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of mm/vmalloc.c: vmalloc/vfree with guard pages, the module area
+ * and set_memory_*, kernel stacks and their guard page (thread stacks
+ * included).  Kernel only: they touch the memory they map.
+ *
+ * The boot parameter "vm_overflow_test" runs a thread that overflows its
+ * stack on purpose: the guard page faults, the #DF handler runs on its IST
+ * stack and the kernel oopses and panics instead of triple-faulting.
+ * scripts/check.sh boots it once and checks exactly that.
+ */
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/kthread.h>
+#include <exo/page_alloc.h>
+#include <exo/pgtable.h>
+#include <exo/printk.h>
+#include <exo/preempt.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/vmalloc.h>
+#include <asm/pgtable.h>
+
+extern char _text[], _end[];
+
+struct vbase {
+	unsigned long free, tables, vpages;
+};
+
+static void vbase_take(struct vbase *b)
+{
+	vmalloc_drain();
+	drain_local_pages();
+	b->free = nr_free_pages();
+	b->tables = nr_pgtable_pages();
+	b->vpages = vmalloc_nr_pages();
+}
+
+#define EXPECT_VBASE(t, b) do {						\
+	drain_local_pages();						\
+	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->free);			\
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), (b)->tables);		\
+	KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), (b)->vpages);		\
+} while (0)
+
+static void test_vmalloc_guards(struct ktest *t)
+{
+	const size_t size = 3 * PAGE_SIZE + 5;
+	phys_addr_t pa[4];
+	struct vbase b;
+	u8 *p;
+
+	vbase_take(&b);
+	p = vmalloc(size);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_TRUE(t, is_vmalloc_addr(p));
+	KTEST_EXPECT_EQ(t, (unsigned long)p & (PAGE_SIZE - 1), 0UL);
+	KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), b.vpages + 4);
+	for (size_t i = 0; i < 4 * PAGE_SIZE; i++)
+		p[i] = (u8)(i * 7);
+	for (unsigned int i = 0; i < 4; i++) {
+		KTEST_ASSERT_EQ(t, translate((unsigned long)p + i * PAGE_SIZE, &pa[i]), 0);
+		/* The frame seen through the direct map holds what was written. */
+		KTEST_EXPECT_EQ(t, ((u8 *)phys_to_virt(pa[i]))[9], (u8)((i * PAGE_SIZE + 9) * 7));
+	}
+	KTEST_EXPECT_NE(t, pa[0], pa[1]);
+	/* Guard pages on both sides. */
+	KTEST_EXPECT_FAULT_READ(t, p + 4 * PAGE_SIZE);
+	KTEST_EXPECT_FAULT_WRITE(t, p + 4 * PAGE_SIZE);
+	KTEST_EXPECT_FAULT_READ(t, p - 1);
+	vfree(p);
+	KTEST_EXPECT_FAULT_READ(t, p);
+	KTEST_EXPECT_FAULT_READ(t, p + 3 * PAGE_SIZE);
+	EXPECT_VBASE(t, &b);
+}
+
+static void test_vmalloc_errors(struct ktest *t)
+{
+	static u8 not_vmalloc[16];
+	struct vbase b;
+	u8 *p;
+
+	vbase_take(&b);
+	KTEST_EXPECT_NULL(t, vmalloc(0));
+	KTEST_EXPECT_NULL(t, vmalloc(1UL << 50));	/* larger than the area */
+	vfree(NULL);
+	p = vmalloc(2 * PAGE_SIZE);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	/* Foreign, interior and module pointers are refused; p stays usable. */
+	vfree(not_vmalloc);
+	vfree(p + PAGE_SIZE);
+	module_memfree(p);
+	free_kernel_stack(p, 2 * PAGE_SIZE);
+	p[PAGE_SIZE + 1] = 1;
+	KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), b.vpages + 2);
+	vfree(p);
+	vfree(p);			/* double free: refused, logged */
+	/* From atomic context (SMP) the free is deferred; a double free is still caught. */
+	if (num_online_cpus() > 1) {
+		p = vmalloc(PAGE_SIZE);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		local_irq_disable();
+		preempt_disable();
+		vfree(p);
+		vfree(p);
+		preempt_enable_no_resched();
+		local_irq_enable();
+		KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), b.vpages + 1);	/* still mapped */
+		KTEST_EXPECT_NO_FAULT_READ(t, p);
+		vmalloc_drain();
+		KTEST_EXPECT_FAULT_READ(t, p);
+	}
+	KTEST_EXPECT_NULL(t, alloc_kernel_stack(PAGE_SIZE + 1, NULL));
+	EXPECT_VBASE(t, &b);
+}
+
+static void test_vmalloc_large(struct ktest *t)
+{
+	const size_t size = 4UL << 20;
+	struct vbase b;
+	u64 *p, *q;
+
+	vbase_take(&b);
+	p = vmalloc(size);
+	q = vmalloc(PAGE_SIZE);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	/* Guard page between the two. */
+	KTEST_EXPECT_TRUE(t, (unsigned long)q >= (unsigned long)p + size + PAGE_SIZE ||
+			     (unsigned long)q + 2 * PAGE_SIZE <= (unsigned long)p);
+	for (size_t i = 0; i < size / 8; i += 61)
+		p[i] = i ^ 0x5a5a5a5a5a5aULL;
+	for (size_t i = 0; i < size / 8; i += 61)
+		if (p[i] != (i ^ 0x5a5a5a5a5a5aULL))
+			KTEST_ASSERT_EQ(t, p[i], i ^ 0x5a5a5a5a5a5aULL);
+	vfree(p);
+	vfree(q);
+	EXPECT_VBASE(t, &b);
+}
+
+static void test_module_alloc_perms(struct ktest *t)
+{
+	struct vbase b;
+	unsigned long m;
+	long dist;
+	u8 v;
+
+	vbase_take(&b);
+	m = (unsigned long)module_alloc(3 * PAGE_SIZE);
+	KTEST_ASSERT_NE(t, m, 0UL);
+	KTEST_EXPECT_TRUE(t, is_module_addr((void *)m));
+	KTEST_EXPECT_GE(t, m, MODULES_VADDR);
+	KTEST_EXPECT_LE(t, m + 3 * PAGE_SIZE, MODULES_END);
+	/* Every byte reachable from the kernel text with a 32-bit displacement. */
+	dist = (long)(m + 3 * PAGE_SIZE) - (long)_text;
+	KTEST_EXPECT_LT(t, dist, 1L << 31);
+	dist = (long)m - (long)_end;
+	KTEST_EXPECT_GT(t, dist, -(1L << 31));
+	((volatile u8 *)m)[0] = 0xc3;			/* ret */
+	/* RW + NX at first; RW -> X is refused (never W+X). */
+	KTEST_EXPECT_EQ(t, set_memory_x(m, 3), -EINVAL);
+	KTEST_EXPECT_EQ(t, set_memory_ro(m, 3), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, m);
+	KTEST_EXPECT_FAULT_WRITE(t, m + 2 * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, probe_read((void *)m, &v), 0);
+	KTEST_EXPECT_EQ(t, v, 0xc3);
+	KTEST_EXPECT_EQ(t, set_memory_x(m, 3), 0);
+	((void (*)(void))m)();			/* runs the ret */
+	KTEST_EXPECT_EQ(t, set_memory_rw(m, 1), -EINVAL);	/* X -> W+X refused */
+	KTEST_EXPECT_EQ(t, set_memory_nx(m, 1), 0);
+	KTEST_EXPECT_EQ(t, set_memory_rw(m, 1), 0);
+	KTEST_EXPECT_EQ(t, probe_write((void *)m, 0x90), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, m + PAGE_SIZE);		/* others still RO+X */
+	/* Errors change nothing. */
+	KTEST_EXPECT_EQ(t, set_memory_ro(m + 1, 1), -EINVAL);
+	KTEST_EXPECT_EQ(t, set_memory_ro(0x10000000, 1), -EINVAL);
+	KTEST_EXPECT_EQ(t, set_memory_ro(m, 4), -ENOENT);	/* guard page after */
+	KTEST_EXPECT_EQ(t, probe_write((void *)m, 0x91), 0);
+	KTEST_EXPECT_EQ(t, set_memory_ro(m, 0), 0);
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+	vfree((void *)m);				/* wrong allocator: refused */
+	module_memfree((void *)m);
+	KTEST_EXPECT_FAULT_READ(t, m);
+	EXPECT_VBASE(t, &b);
+}
+
+/* set_memory_* on the direct map splits the huge page around one frame. */
+static void test_set_memory_direct_map(struct ktest *t)
+{
+	phys_addr_t frame;
+	unsigned long va;
+	volatile u8 *p;
+
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	va = (unsigned long)phys_to_virt(frame);
+	p = (volatile u8 *)va;
+	*p = 1;
+	KTEST_EXPECT_EQ(t, set_memory_ro(va, 1), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, va);
+	KTEST_EXPECT_NO_FAULT_READ(t, va);
+	/* The neighbours stay writable. */
+	KTEST_EXPECT_EQ(t, probe_write((void *)(va ^ PAGE_SIZE), *(u8 *)(va ^ PAGE_SIZE)), 0);
+	KTEST_EXPECT_EQ(t, set_memory_x(va, 1), 0);	/* RO -> RX allowed */
+	KTEST_EXPECT_EQ(t, set_memory_nx(va, 1), 0);
+	KTEST_EXPECT_EQ(t, set_memory_rw(va, 1), 0);
+	*p = 2;
+	KTEST_EXPECT_EQ(t, *p, 2);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+}
+
+static void test_kernel_stack_guard(struct ktest *t)
+{
+	const size_t size = 4 * PAGE_SIZE;
+	phys_addr_t first = 0, pa;
+	struct vbase b;
+	u8 *s;
+
+	vbase_take(&b);
+	s = alloc_kernel_stack(size, &first);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_EXPECT_EQ(t, (unsigned long)s & (PAGE_SIZE - 1), 0UL);
+	KTEST_EXPECT_EQ(t, translate((unsigned long)s, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, first);
+	KTEST_EXPECT_EQ(t, probe_write(s, 1), 0);		/* lowest usable byte */
+	KTEST_EXPECT_EQ(t, probe_write(s + size - 1, 1), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, s - 1);			/* guard page below */
+	KTEST_EXPECT_FAULT_WRITE(t, s - PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, translate((unsigned long)s - PAGE_SIZE, &pa), -ENOENT);
+	free_kernel_stack(s, size + PAGE_SIZE);		/* wrong size: refused */
+	KTEST_EXPECT_EQ(t, probe_write(s, 2), 0);
+	free_kernel_stack(s, size);
+	KTEST_EXPECT_FAULT_READ(t, s);
+	EXPECT_VBASE(t, &b);
+}
+
+static int stack_probe_fn(void *arg)
+{
+	u8 *lowest = current->stack;
+	volatile u8 here = 0;
+
+	/* Running on a guarded vmalloc stack: our own locals are inside it. */
+	if ((unsigned long)&here < (unsigned long)lowest ||
+	    (unsigned long)&here >= (unsigned long)lowest + current->stack_size)
+		return 1;
+	if (probe_write(lowest - 1, 0) != -EFAULT)
+		return 2;
+	return probe_write(lowest, 0) == 0 ? 0 : 3;
+}
+
+static void test_thread_stack_guard(struct ktest *t)
+{
+	struct task_struct *th = kthread_create(stack_probe_fn, NULL, "stackprobe");
+	phys_addr_t pa;
+
+	KTEST_ASSERT_NOT_NULL(t, th);
+	KTEST_EXPECT_TRUE(t, is_vmalloc_addr(th->stack));
+	KTEST_EXPECT_EQ(t, translate((unsigned long)th->stack - PAGE_SIZE, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate((unsigned long)th->stack, &pa), 0);
+	wake_up_process(th);
+	KTEST_EXPECT_EQ(t, kthread_join(th), 0);
+}
+
+static struct ktest_case vmalloc_cases[] = {
+	KTEST_CASE(test_vmalloc_guards),
+	KTEST_CASE(test_vmalloc_errors),
+	KTEST_CASE(test_vmalloc_large),
+	KTEST_CASE(test_module_alloc_perms),
+	KTEST_CASE(test_set_memory_direct_map),
+	KTEST_CASE(test_kernel_stack_guard),
+	KTEST_CASE(test_thread_stack_guard),
+	{}
+};
+
+static struct ktest_suite vmalloc_suite = {
+	.name = "vmalloc",
+	.cases = vmalloc_cases,
+};
+KTEST_SUITE(vmalloc_suite);
+
+/* ---- vm_overflow_test: a deliberate stack overflow (see the top) ---- */
+
+static bool overflow_requested;
+
+static int __init overflow_setup(const char *val)
+{
+	overflow_requested = true;
+	return 0;
+}
+__setup("vm_overflow_test", overflow_setup);
+
+static noinline int recurse(volatile int depth)
+{
+	volatile char frame[512];
+
+	if (depth == -1)	/* never: keeps the compiler from calling it infinite */
+		return 0;
+	frame[0] = (char)depth;
+	return recurse(depth + 1) + frame[0];
+}
+
+static int overflow_fn(void *arg)
+{
+	pr_emerg("vm_overflow_test: overflowing a %zu KiB stack at %p on purpose\n",
+		 current->stack_size >> 10, current->stack);
+	return recurse(0);
+}
+
+static int __init overflow_test_start(void)
+{
+	struct task_struct *th;
+
+	if (!overflow_requested)
+		return 0;
+	th = kthread_create(overflow_fn, NULL, "overflow");
+	if (!th)
+		return -ENOMEM;
+	/* Never returns: the thread's overflow ends in an oops and a panic. */
+	return kthread_join(th);
+}
+late_initcall(overflow_test_start);
