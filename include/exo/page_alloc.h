@@ -46,8 +46,11 @@
  */
 extern struct page *mem_map;
 extern unsigned long max_pfn;
-/* 2 bits per frame: bit 2n "allocated", bit 2n+1 "head" (see page_alloc.c). */
-extern unsigned long *page_state_map;
+/*
+ * 1 bit per frame, the allocation state: set on the first frame (head) of
+ * every allocated block, clear everywhere else (see mm/page_alloc.c).
+ */
+extern unsigned long *page_alloc_map;
 /* 1 bit per frame: frame was handed to the allocator (RAM, not reserved). */
 extern unsigned long *page_managed_map;
 
@@ -86,11 +89,6 @@ static inline struct page *virt_to_page(const void *addr)
 	return phys_to_page(virt_to_phys(addr));
 }
 
-static inline unsigned long __page_state(unsigned long pfn)
-{
-	return (READ_ONCE(page_state_map[pfn >> 5]) >> ((pfn & 31) * 2)) & 3;
-}
-
 /**
  * pfn_valid() - is @pfn a RAM frame managed by the page allocator?
  * @pfn: any frame number
@@ -108,12 +106,10 @@ static inline bool pfn_valid(unsigned long pfn)
  * @pfn: any frame number
  *
  * Frames cached per CPU or on the free lists are not allocated.
- * Return: true for every frame (head or not) of an allocated block.  O(1).
+ * Return: true for every frame (head or not) of an allocated block.  O(1)
+ * for a block head, at most MAX_ORDER + 1 bit tests otherwise.
  */
-static inline bool pfn_allocated(unsigned long pfn)
-{
-	return pfn < max_pfn && (__page_state(pfn) & 1);
-}
+bool pfn_allocated(unsigned long pfn);
 
 /**
  * pfn_is_block_head() - is @pfn the first frame of an allocated block?
@@ -124,7 +120,7 @@ static inline bool pfn_allocated(unsigned long pfn)
  */
 static inline bool pfn_is_block_head(unsigned long pfn)
 {
-	return pfn < max_pfn && __page_state(pfn) == 3;
+	return pfn < max_pfn && ((READ_ONCE(page_alloc_map[pfn >> 6]) >> (pfn & 63)) & 1);
 }
 
 /**
@@ -179,9 +175,10 @@ static inline void page_set_type(struct page *page, enum page_type type)
  * alloc_frame() - allocate one 4 KiB frame
  * @frame: where to store its physical address (4 KiB aligned)
  *
- * Served from this CPU's cache when possible (no lock; one atomic bitmap
- * update), else from the zones NORMAL, DMA32, DMA in that order.  On a fresh allocator two consecutive
- * calls return buddies: the second frame is the first plus PAGE_SIZE.
+ * Served from this CPU's cache when possible (no lock, one atomic bit set),
+ * else from the zones NORMAL, DMA32, DMA in that order.  On a fresh
+ * allocator two consecutive calls return buddies: the second frame is the
+ * first plus PAGE_SIZE.
  *
  * Return: 0, or -ENOMEM when no frame is left.
  */
