@@ -73,6 +73,7 @@
 #include <exo/percpu.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <asm/irqflags.h>
@@ -102,7 +103,13 @@ static atomic_long_t poison_errors;
 static unsigned long metadata_bytes;
 
 static struct page_allocator global_pa;
-static DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets);
+/*
+ * Indexed by CPU number, not a per-CPU variable: smp_processor_id() is
+ * valid from the first instruction a CPU runs with its own per-CPU area
+ * (setup_percpu_base()), whereas a per-CPU area is a copy of the boot
+ * CPU's live one and would need an ownership check on every fast path.
+ */
+static struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
@@ -418,55 +425,36 @@ static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN));
 }
 
-/* Reset a pageset that was never used on this CPU (or copied from another). */
-static noinline void pageset_reset(struct per_cpu_pageset *ps, unsigned long key)
+/* An empty pageset with its push limits. */
+static void pageset_reset(struct per_cpu_pageset *ps)
 {
 	memset(ps, 0, sizeof(*ps));
 	for (unsigned int r = 0; r < PCP_RINGS; r++)
 		pcp_set_limit(&ps->pcp, r);
-	ps->key = key;
-}
-
-/* What ps->key must hold for this CPU's pageset of @pa. */
-static __always_inline unsigned long pa_key(struct page_allocator *pa)
-{
-	return pa == &global_pa ? arch_this_cpu_off() : (unsigned long)pa->pageset;
-}
-
-/* The pageset of @pa that @key designates (interrupts disabled). */
-static __always_inline struct per_cpu_pageset *pa_pageset_at(struct page_allocator *pa,
-							    unsigned long key)
-{
-	return pa == &global_pa ?
-	       (struct per_cpu_pageset __force *)((__force unsigned long)&pagesets + key) :
-	       pa->pageset;
-}
-
-/* This CPU's pageset of @pa, reset first if it is not ours yet. */
-static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
-{
-	unsigned long key = pa_key(pa);
-	struct per_cpu_pageset *ps = pa_pageset_at(pa, key);
-
-	if (unlikely(ps->key != key))
-		pageset_reset(ps, key);
-	return ps;
 }
 
 /*
- * Pop the most recently cached block of @order.  Written so that the
- * index update is one memory decrement and the slot is read at old top - 1.
+ * This CPU's pageset of @pa (interrupts disabled by the caller).  The
+ * offset is computed in 32 bits, which the compiler knows to be
+ * zero-extended for free.
  */
+static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
+{
+	unsigned int off = smp_processor_id() * (unsigned int)sizeof(struct per_cpu_pageset);
+
+	return pa == &global_pa ? (void *)((char *)pagesets + off) : pa->pageset;
+}
+
+/* Pop the most recently cached block of @order. */
 static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int order,
 				    unsigned long *pfn)
 {
-	unsigned int r = pcp_ring(order);
-	unsigned long top = pcp->top[r];
+	unsigned int r = pcp_ring(order), top = pcp->top[r];
 
 	if (top == pcp->bottom[r])
 		return false;
-	pcp->top[r]--;
-	*pfn = *pcp_slot(pcp, r, top - 1);
+	pcp->top[r] = --top;
+	*pfn = *pcp_slot(pcp, r, top);
 	return true;
 }
 
@@ -759,7 +747,6 @@ enum {
 	FREE_SLOW = -1,		/* not a whole allocated block: free_range() */
 	FREE_DONE = 0,
 	FREE_LIMIT,		/* pushed; the ring reached its limit */
-	FREE_RESET,		/* this CPU's pageset needs a reset first */
 	FREE_ZONE,		/* uncached order: straight to the zone */
 };
 
@@ -781,10 +768,6 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
 	}
 	flags = arch_local_irq_save();
 	ps = pa_pageset(pa);
-	if (code == FREE_RESET) {
-		*pcp_slot(&ps->pcp, r, ps->pcp.top[r]++) = pfn;
-		ps->stats.pcp_frees++;
-	}
 	if (ps->pcp.top[r] >= ps->pcp.limit[r])
 		pcp_push_slow(pa, ps, r);
 	arch_local_irq_restore(flags);
@@ -800,28 +783,21 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
 static __always_inline int release_block(struct page_allocator *pa, unsigned long pfn,
 					 unsigned int order)
 {
-	unsigned int r = pcp_ring(order);
-	unsigned long top;
+	unsigned int r = pcp_ring(order), top;
 	struct per_cpu_pageset *ps;
-	unsigned long flags, key;
+	unsigned long flags;
 
 	if (IS_ENABLED(CONFIG_PAGE_POISONING))
 		poison_frames(pfn, 1UL << order);
 	if (!pcp_cached(order))
 		return FREE_ZONE;
 	flags = arch_local_irq_save();
-	key = pa_key(pa);
-	ps = pa_pageset_at(pa, key);
-	if (unlikely(ps->key != key)) {
-		pa_irq_restore(flags);
-		return FREE_RESET;
-	}
+	ps = pa_pageset(pa);
 	top = ps->pcp.top[r];
 	*pcp_slot(&ps->pcp, r, top) = pfn;
-	ps->pcp.top[r]++;
+	ps->pcp.top[r] = ++top;
 	ps->stats.pcp_frees++;
-	/* limit >= 1 always: the old top compares without an add. */
-	if (unlikely(top >= ps->pcp.limit[r] - 1)) {
+	if (unlikely(top >= ps->pcp.limit[r])) {
 		pa_irq_restore(flags);
 		return FREE_LIMIT;
 	}
@@ -970,10 +946,9 @@ static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned i
 					   unsigned long *pfnp)
 {
 	unsigned long flags = arch_local_irq_save();
-	unsigned long key = pa_key(pa);
-	struct per_cpu_pageset *ps = pa_pageset_at(pa, key);
+	struct per_cpu_pageset *ps = pa_pageset(pa);
 
-	if (likely(ps->key == key) && pcp_pop(&ps->pcp, order, pfnp)) {
+	if (likely(pcp_pop(&ps->pcp, order, pfnp))) {
 		pa_irq_restore(flags);
 		/* Ours since the pop: nobody else may touch this bit now. */
 		map_test_and_set(page_alloc_map, *pfnp);
@@ -1249,16 +1224,10 @@ void free_pages(unsigned long addr, unsigned int order)
  * Per-CPU cache draining
  */
 
-/* CPU @cpu's pageset if it was ever used on that CPU's own area, else NULL. */
+/* CPU @cpu's pageset, or NULL for a CPU number beyond NR_CPUS. */
 static struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 {
-	struct per_cpu_pageset *ps;
-
-	/* An offset of 0 means "no area yet" for every CPU but the boot one. */
-	if (cpu >= NR_CPUS || (cpu && !__per_cpu_offset[cpu]))
-		return NULL;
-	ps = per_cpu_ptr(&pagesets, cpu);
-	return READ_ONCE(ps->key) == __per_cpu_offset[cpu] ? ps : NULL;
+	return cpu < NR_CPUS ? &pagesets[cpu] : NULL;
 }
 
 /* Empty this CPU's caches into the zones; any context. */
@@ -1741,7 +1710,7 @@ int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 	bi->pa.nr_zones = 1;
 	bi->pa.preferred = 0;
 	bi->pa.pageset = &bi->pageset;
-	pageset_reset(&bi->pageset, (unsigned long)&bi->pageset);
+	pageset_reset(&bi->pageset);
 	/* The block is ours: from the system's view it stays an allocated
 	 * block; inside, the instance's zone owns every state bit. */
 	if (WARN_ON(!map_test_and_clear(page_alloc_map, pfn)))
@@ -1932,10 +1901,9 @@ void __init page_alloc_init(void)
 		  max_pfn);
 	global_pa.nr_zones = MAX_NR_ZONES;
 	global_pa.pageset = NULL;
-	/* Forget the caches of a previous run (hosted tests re-initialise). */
+	/* Empty caches (hosted tests re-initialise: forget the previous run's). */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (!cpu || __per_cpu_offset[cpu])
-			per_cpu_ptr(&pagesets, cpu)->key = ~0UL;
+		pageset_reset(&pagesets[cpu]);
 
 	frames = memblock_release_to_buddy();
 	global_pa.preferred = ZONE_DMA;

@@ -189,14 +189,8 @@ struct pcp_counters {
 	unsigned long miss_pops;	/* pops right after a refill (a miss) */
 };
 
+/* One CPU's caches (pagesets[cpu] in mm/page_alloc.c) or a test instance's. */
 struct per_cpu_pageset {
-	/*
-	 * This CPU's per-CPU offset once initialised on this CPU's area (the
-	 * instance's address for test instances).  A per-CPU area copied from
-	 * the boot CPU's (SMP bring-up) has a foreign value here and is reset
-	 * on first use instead of sharing its pages.
-	 */
-	unsigned long key;
 	struct pcp_counters stats;
 	struct per_cpu_pages pcp;
 };
