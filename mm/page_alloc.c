@@ -1258,9 +1258,22 @@ void drain_cpu_pages(unsigned int cpu)
 	arch_local_irq_restore(flags);
 }
 
-/* Overridden by the SMP code: IPI every other CPU to drain_local_pages(). */
+/* Cross-CPU call handler: the owner drains its rings, interrupts off. */
+static void drain_local_ipi(void *unused)
+{
+	(void)unused;
+	drain_local_pages();
+}
+
+/*
+ * Every other online CPU empties its own caches while we wait: rings are
+ * only ever touched by their CPU, so this is the only correct way to get
+ * at them.  Weak so that the SMP code may provide a batched variant.
+ */
 void __weak drain_remote_pages(void)
 {
+	if (num_online_cpus() > 1)
+		smp_call_function_many(&cpu_online_mask, drain_local_ipi, NULL, true);
 }
 
 /* This CPU's caches, then the others' when we may wait for them. */

@@ -14,10 +14,12 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/memblock.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -28,14 +30,16 @@
 #include <asm/hosted.h>
 #define RANDOM_OPS	1000000UL
 #define RANDOM_CHECK	8192UL		/* full consistency check period */
-#define STRESS_NS	(1500 * NSEC_PER_MSEC)
-#define STRESS_CPUS	4
+#define STRESS_NS	(1000 * NSEC_PER_MSEC)
+#define STRESS_CPUS	{ 2, NR_CPUS - 1 }
+#define STRESS_NCPU(n)	(n)
 #else
 #define RANDOM_OPS	20000UL
 #define RANDOM_CHECK	1000UL
-#define STRESS_NS	(2000 * NSEC_PER_MSEC)
-/* Not every configuration has cross-CPU calls yet: test for them. */
-#pragma weak on_each_cpu
+#define STRESS_NS	(3000 * NSEC_PER_MSEC)
+#define STRESS_CPUS	{ 0 }		/* every online CPU */
+#define STRESS_PER_CPU	2		/* threads per CPU */
+#define STRESS_NCPU(n)	num_online_cpus()
 #endif
 
 #define PA_BAD	((phys_addr_t)0x123)	/* an address nobody allocates */
@@ -890,26 +894,26 @@ struct stress_ctx {
 
 #define STRESS_SLOTS	64
 
-/* What a frame of a block owned by @cpu must hold at both ends. */
-static u64 stress_sig(phys_addr_t frame, unsigned int cpu)
+/* What a frame of a block owned by stress worker @id must hold at both ends. */
+static u64 stress_sig(phys_addr_t frame, unsigned int id)
 {
-	return frame ^ ((u64)cpu << 56) ^ 0x5ca1ab1e00000000ULL;
+	return frame ^ ((u64)id << 56) ^ 0x5ca1ab1e00000000ULL;
 }
 
-static void stress_sign(phys_addr_t base, unsigned int count, unsigned int cpu)
+static void stress_sign(phys_addr_t base, unsigned int count, unsigned int id)
 {
 	for (unsigned int i = 0; i < count; i++) {
 		u64 *va = phys_to_virt(base + PFN_PHYS(i));
 
-		va[0] = va[PAGE_SIZE / 8 - 1] = stress_sig(base + PFN_PHYS(i), cpu);
+		va[0] = va[PAGE_SIZE / 8 - 1] = stress_sig(base + PFN_PHYS(i), id);
 	}
 }
 
-static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int cpu)
+static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int id)
 {
 	for (unsigned int i = 0; i < count; i++) {
 		u64 *va = phys_to_virt(base + PFN_PHYS(i));
-		u64 sig = stress_sig(base + PFN_PHYS(i), cpu);
+		u64 sig = stress_sig(base + PFN_PHYS(i), id);
 
 		if (va[0] != sig || va[PAGE_SIZE / 8 - 1] != sig)
 			return false;
@@ -917,12 +921,16 @@ static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int cpu
 	return true;
 }
 
-static void stress_cpu(void *arg)
+/*
+ * One worker: random allocations of every shape (frames, powers of two up
+ * to order 3, odd runs), each frame signed with the worker's id, verified
+ * before it is freed.  Another worker writing into our frames, or a frame
+ * handed out twice, breaks a signature.
+ */
+static void stress_worker(struct stress_ctx *ctx, unsigned int id)
 {
-	struct stress_ctx *ctx = arg;
 	struct live_block slot[STRESS_SLOTS] = { { 0 } };
-	unsigned int cpu = smp_processor_id();
-	u64 seed = 0x1234567ULL * (cpu + 1);
+	u64 seed = 0x1234567ULL * (id + 1);
 	long ops = 0;
 
 	while (ktime_get_ns() < ctx->deadline) {
@@ -931,7 +939,7 @@ static void stress_cpu(void *arg)
 			unsigned long r = rnd_below(&seed, 16);
 
 			if (b->count) {
-				if (!stress_verify(b->base, b->count, cpu))
+				if (!stress_verify(b->base, b->count, id))
 					atomic_inc(&ctx->errors);
 				if ((b->kind == K_FRAME ? free_frame(b->base) :
 				     free_contiguous(b->base, b->count)))
@@ -946,7 +954,7 @@ static void stress_cpu(void *arg)
 				b->count = 0;
 				continue;
 			}
-			stress_sign(b->base, b->count, cpu);
+			stress_sign(b->base, b->count, id);
 		}
 	}
 	for (unsigned int i = 0; i < STRESS_SLOTS; i++) {
@@ -954,43 +962,112 @@ static void stress_cpu(void *arg)
 
 		if (!b->count)
 			continue;
-		if (!stress_verify(b->base, b->count, cpu) ||
+		if (!stress_verify(b->base, b->count, id) ||
 		    free_contiguous(b->base, b->count))
 			atomic_inc(&ctx->errors);
 	}
-	drain_local_pages();
 	atomic_long_add(ops, &ctx->ops);
 }
 
+#ifdef __HOSTED__
+/* A hosted CPU thread: worker id = CPU number. */
+static void stress_cpu(void *arg)
+{
+	stress_worker(arg, smp_processor_id());
+}
+
+/* @nr CPU threads (CPUs 1..nr) for @ns; their caches drained afterwards. */
+static int stress_run(struct stress_ctx *ctx, unsigned int nr, u64 ns)
+{
+	int err;
+
+	ctx->deadline = ktime_get_ns() + ns;
+	err = hosted_run_on_cpus(1, nr, stress_cpu, ctx);
+	for (unsigned int cpu = 1; cpu <= nr; cpu++)
+		drain_cpu_pages(cpu);
+	return err;
+}
+#else
+struct stress_thread {
+	struct stress_ctx *ctx;
+	unsigned int id;
+};
+
+static int stress_thread_fn(void *arg)
+{
+	struct stress_thread *st = arg;
+
+	stress_worker(st->ctx, st->id);
+	return 0;
+}
+
+/*
+ * STRESS_PER_CPU kernel threads bound to every online CPU, in process
+ * context with interrupts on: they preempt each other on their CPU, the
+ * timer interrupt lands in the middle of the fast paths, and every CPU
+ * allocates and frees at once.  @nr is unused (all online CPUs).
+ */
+static int stress_run(struct stress_ctx *ctx, unsigned int nr, u64 ns)
+{
+	static struct stress_thread args[STRESS_PER_CPU * NR_CPUS];
+	static struct task_struct *threads[STRESS_PER_CPU * NR_CPUS];
+	unsigned int n = 0, cpu;
+	int err = 0;
+
+	(void)nr;
+	ctx->deadline = ktime_get_ns() + ns;
+	for_each_online_cpu(cpu) {
+		for (unsigned int k = 0; k < STRESS_PER_CPU; k++) {
+			struct task_struct *th;
+
+			args[n] = (struct stress_thread){ .ctx = ctx, .id = n };
+			th = kthread_create(stress_thread_fn, &args[n], "pa-stress/%u", cpu);
+			if (!th) {
+				err = -ENOMEM;
+				continue;
+			}
+			/* Unbound it still runs (and is joined), but the test fails. */
+			if (kthread_bind(th, cpu))
+				err = -EINVAL;
+			wake_up_process(th);
+			threads[n++] = th;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (kthread_join(threads[i]))
+			err = -EIO;
+	return err;
+}
+#endif
+
+/*
+ * SMP stress: every CPU allocates, signs every frame, verifies and frees
+ * for several seconds; then the free count is back at its baseline and
+ * every invariant holds.  Hosted: 2 CPU threads, then 7 (every hosted
+ * CPU slot but the test's own).
+ */
 static void test_smp_stress(struct ktest *t)
 {
+	static const unsigned int cpus[] = STRESS_CPUS;
 	struct stress_ctx ctx;
 	unsigned long baseline;
 	bool poison = page_poison_enable(true);
 
-	settle();
-	baseline = nr_free_pages();
-	ctx.deadline = ktime_get_ns() + STRESS_NS;
-	atomic_set(&ctx.errors, 0);
-	atomic_long_set(&ctx.ops, 0);
-#ifdef __HOSTED__
-	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, STRESS_CPUS, stress_cpu, &ctx), 0);
-	for (unsigned int cpu = 1; cpu <= STRESS_CPUS; cpu++)
-		drain_cpu_pages(cpu);
-#else
-	if (!on_each_cpu) {
-		page_poison_enable(poison);
-		KTEST_SKIP(t, "no cross-CPU calls in this kernel");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpus); i++) {
+		settle();
+		baseline = nr_free_pages();
+		atomic_set(&ctx.errors, 0);
+		atomic_long_set(&ctx.ops, 0);
+		KTEST_EXPECT_EQ(t, stress_run(&ctx, cpus[i], STRESS_NS), 0);
+		settle();
+		KTEST_EXPECT_EQ(t, atomic_read(&ctx.errors), 0);
+		KTEST_EXPECT_GT(t, atomic_long_read(&ctx.ops), 1000);
+		KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+		KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+		ktest_log(t, "%u CPUs: %ld operations", STRESS_NCPU(cpus[i]),
+			  atomic_long_read(&ctx.ops));
 	}
-	on_each_cpu(stress_cpu, &ctx, true);
-#endif
 	page_poison_enable(poison);
-	settle();
-	KTEST_EXPECT_EQ(t, atomic_read(&ctx.errors), 0);
-	KTEST_EXPECT_GT(t, atomic_long_read(&ctx.ops), 1000);
-	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
-	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
-	ktest_log(t, "%ld operations", atomic_long_read(&ctx.ops));
 }
 
 /* ---------------------------------------------------------------------
