@@ -1594,7 +1594,7 @@ unsigned long page_alloc_check(void)
 	return check_pa(&global_pa);
 }
 
-/* O(MAX_ORDER) check of the block around @pfn: 0 or -EBADMSG. */
+/* O(MAX_ORDER + block / 64) check of the block around @pfn: 0 or -EBADMSG. */
 int page_alloc_check_pfn(unsigned long pfn)
 {
 	unsigned int z, o;
@@ -1628,6 +1628,10 @@ int page_alloc_check_pfn(unsigned long pfn)
 	buddy = h ^ (1UL << o);
 	if (o > MAX_ORDER || (h & ((1UL << o) - 1)) || h + (1UL << o) > zone->end_pfn) {
 		pr_err("check: free block %#lx order %u misplaced\n", h, o);
+		return -EBADMSG;
+	}
+	if (map_test(page_alloc_map, h) || !heads_clear(h + 1, (1UL << o) - 1)) {
+		pr_err("check: free block %#lx order %u overlaps other blocks\n", h, o);
 		return -EBADMSG;
 	}
 	if (o < MAX_ORDER && buddy - zone->start_pfn < span && pfn_listed(buddy) &&

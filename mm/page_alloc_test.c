@@ -28,7 +28,7 @@
 
 #ifdef __HOSTED__
 #include <asm/hosted.h>
-#define RANDOM_OPS	1000000UL
+#define RANDOM_OPS	2000000UL
 #define RANDOM_CHECK	8192UL		/* full consistency check period */
 #define STRESS_NS	(1000 * NSEC_PER_MSEC)
 #define STRESS_CPUS	{ 2, NR_CPUS - 1 }
@@ -645,6 +645,106 @@ static void test_pcp_instance(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
 }
 
+/*
+ * The linear stacks: freeing far more than the high-water mark drains a
+ * batch of the oldest frames every PCP_BATCH frees, and once the stack
+ * reaches the end of its slots its blocks move down.  Through all that
+ * the cache stays LIFO, every frame comes back exactly once and the hit
+ * counter (derived, not counted) stays exact.
+ */
+static void test_pcp_compaction(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	static phys_addr_t frames[1UL << 12];
+	unsigned int order = min(12U, (unsigned int)MAX_ORDER);
+	unsigned long size = 1UL << order, n = 2 * PCP_HIGH + 3 * PCP_BATCH;
+	struct free_area_fingerprint before, after;
+	struct page_alloc_cpu_stats s0, s1;
+	phys_addr_t f;
+
+	if (n > size)
+		KTEST_SKIP(t, "PCP_HIGH too large for a 2^MAX_ORDER instance");
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
+	buddy_test_fingerprint(&bi, &before);
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	buddy_test_drain(&bi);
+	buddy_test_stats(&bi, &s0);
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	buddy_test_stats(&bi, &s1);
+	/* Drained a batch each time the stack reached PCP_HIGH. */
+	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / PCP_BATCH + 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0),
+			n - ((n - PCP_HIGH) / PCP_BATCH + 1) * PCP_BATCH);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	/* LIFO across the compaction: the newest frames come back first. */
+	for (unsigned long i = n; i-- > n - 2 * PCP_BATCH;) {
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &f), 0);
+		KTEST_EXPECT_EQ(t, f, frames[i]);
+		frames[i] = f;
+	}
+	buddy_test_stats(&bi, &s0);
+	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 2 * PCP_BATCH);
+	KTEST_EXPECT_EQ(t, s0.pcp_misses, s1.pcp_misses);
+	for (unsigned long i = n - 2 * PCP_BATCH; i < n; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/* Order-9 (2 MiB) blocks have their own cache of PCP_HUGE_HIGH blocks. */
+static void test_pcp_huge(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	struct free_area_fingerprint before, after;
+	struct page_alloc_cpu_stats s0, s1;
+	phys_addr_t b[PCP_HUGE_HIGH + 1], again;
+	unsigned int order = PCP_HUGE_ORDER + 2;
+
+	if (!PCP_HUGE_HIGH)
+		KTEST_SKIP(t, "CONFIG_PCP_HUGE_HIGH=0");
+	while (order > MAX_ORDER || (1UL << (order - PCP_HUGE_ORDER)) < PCP_HUGE_HIGH + 1)
+		order += order > MAX_ORDER ? -1 : 1;
+	if (order > MAX_ORDER)
+		KTEST_SKIP(t, "MAX_ORDER too small for the order-9 cache test");
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
+	buddy_test_fingerprint(&bi, &before);
+	buddy_test_stats(&bi, &s0);
+	/* A miss refills one block and hands it out: the cache stays empty. */
+	KTEST_ASSERT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &b[0]), 0);
+	KTEST_EXPECT_EQ(t, b[0] & (PFN_PHYS(512) - 1), 0);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), 0);
+	/* Freed: cached, and the next allocation is a hit on the same block. */
+	KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[0], 512), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), 1);
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &again), 0);
+	KTEST_EXPECT_EQ(t, again, b[0]);
+	buddy_test_stats(&bi, &s0);
+	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 1);
+	KTEST_EXPECT_EQ(t, s0.splits, s1.splits);	/* no buddy work at all */
+	/* One block more than the limit: the oldest goes back to the zone. */
+	for (unsigned int i = 1; i <= PCP_HUGE_HIGH; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &b[i]), 0);
+	for (unsigned int i = 0; i <= PCP_HUGE_HIGH; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[i], 512), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), PCP_HUGE_HIGH);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), 1UL << order);
+	/* Still a double free once cached. */
+	KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[PCP_HUGE_HIGH], 512), -ENOENT);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
 /* The real per-CPU cache of this CPU. */
 static void test_pcp_local(struct ktest *t)
 {
@@ -828,6 +928,9 @@ static void test_random_sequence(struct ktest *t)
 			}
 			if (b.kind != K_CONTIG)
 				KTEST_ASSERT_TRUE(t, pfn_is_block_head(pfn));
+			/* The halves a split gave back: aligned, listed, not mergeable. */
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn - 1), 0);
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count), 0);
 			live[nlive++] = b;
 			held += b.count;
 		} else {
@@ -855,8 +958,11 @@ static void test_random_sequence(struct ktest *t)
 				shadow[p / 64] &= ~(1UL << (p % 64));
 			}
 			held -= b.count;
+			/* The block each freed end went to, and their neighbours. */
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn - 1), 0);
 			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn), 0);
 			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count - 1), 0);
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count), 0);
 			/* Now and then, a double free must be refused. */
 			if (!(i & 255))
 				KTEST_ASSERT_EQ(t, free_frame(b.base), -ENOENT);
@@ -1279,6 +1385,8 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_exhaust_instance),
 	KTEST_CASE(test_zones),
 	KTEST_CASE(test_pcp_instance),
+	KTEST_CASE(test_pcp_compaction),
+	KTEST_CASE(test_pcp_huge),
 	KTEST_CASE(test_pcp_local),
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),

@@ -365,12 +365,13 @@ void page_alloc_show_meminfo(void);
 unsigned long page_alloc_check(void);
 
 /**
- * page_alloc_check_pfn() - O(MAX_ORDER) local check around one frame
- * @pfn: a managed frame
+ * page_alloc_check_pfn() - local check of the block around one frame
+ * @pfn: any frame number (frames that are not managed RAM pass)
  *
  * If @pfn lies in a free block on the buddy lists: the block is aligned,
- * inside its zone, and its buddy is not a free block of the same order.
- * If it lies in an allocated block: its head is found and covers @pfn.
+ * inside its zone, holds no other head, and its buddy is not a free block
+ * of the same order.  No frame is both an allocated and a free head.
+ * O(MAX_ORDER + block size / 64).
  * Return: 0 when consistent, -EBADMSG otherwise (and one line is printed).
  */
 int page_alloc_check_pfn(unsigned long pfn);
