@@ -331,8 +331,29 @@ static bool unchanged(const struct pa_state *s)
 	return now.nr_free == s->nr_free && fp_equal(&now.fp, &s->fp);
 }
 
+#ifdef __HOSTED__
+/* Hosted: count the log lines of each rejected call (one, rate limit allowing). */
+static unsigned long error_lines;
+static void (*chained_hook)(const char *msg);
+
+static void count_error_line(const char *msg)
+{
+	if (strstr(msg, "page_alloc: ") && strstr(msg, "(-E"))
+		error_lines++;
+	if (chained_hook)
+		chained_hook(msg);
+}
+#define LINES_BEFORE()	unsigned long __lines = error_lines
+#define LINES_AFTER(t)	KTEST_EXPECT_LE(t, error_lines - __lines, 1)
+#else
+#define LINES_BEFORE()	do { } while (0)
+#define LINES_AFTER(t)	do { } while (0)
+#endif
+
 #define EXPECT_REJECTED(t, call, err, st) do {				\
+	LINES_BEFORE();							\
 	KTEST_EXPECT_EQ(t, call, err);					\
+	LINES_AFTER(t);							\
 	KTEST_EXPECT_TRUE(t, unchanged(st));				\
 } while (0)
 
@@ -343,6 +364,11 @@ static void test_error_paths(struct ktest *t)
 	struct pa_state st;
 	unsigned long flags;
 
+#ifdef __HOSTED__
+	chained_hook = hosted_printk_hook;
+	hosted_printk_hook = count_error_line;
+	error_lines = 0;
+#endif
 	/* Keep interrupt handlers out of our caches while we compare states. */
 	local_irq_save(flags);
 	KTEST_ASSERT_EQ(t, alloc_frame(&f), 0);
@@ -401,6 +427,11 @@ static void test_error_paths(struct ktest *t)
 	EXPECT_REJECTED(t, free_frame(run + 14 * PAGE_SIZE), -ENOENT, &st);
 	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+#ifdef __HOSTED__
+	/* Every kind of error was reported (at most 10 lines per call site). */
+	hosted_printk_hook = chained_hook;
+	KTEST_EXPECT_GE(t, error_lines, 20);
+#endif
 }
 
 /* ---------------------------------------------------------------------
