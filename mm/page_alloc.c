@@ -1439,6 +1439,8 @@ void page_alloc_show_meminfo(void)
 	printk(KERN_INFO "MemFree:        %10lu kB\n", st.free << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PerCPUCached:   %10lu kB\n", st.pcp << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PageMetadata:   %10lu kB\n", st.metadata_bytes >> 10);
+	printk(KERN_INFO "PerCPUPagesets: %10zu kB (%u CPU slots of %zu bytes)\n",
+	       sizeof(pagesets) >> 10, NR_CPUS, sizeof(pagesets[0]));
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct page_alloc_zone_stats *zs = &st.zone[z];
 
