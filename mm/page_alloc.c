@@ -465,17 +465,17 @@ static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int orde
 }
 
 /*
- * Fill the empty ring of @order with PCP_BATCH pages from @zone, taking
+ * Fill the empty stack of @order with PCP_BATCH pages from @zone, taking
  * the largest blocks available and splitting them.  Pops must come out in
  * ascending address order, first block first, so that consecutive
- * allocations are buddies: the blocks are collected first, then written
- * from the top down.  Returns the blocks added.
+ * allocations are buddies: the frames are written downwards from slot
+ * @need in the order they must come out, then moved to the bottom if the
+ * zone ran short.  Returns the blocks added.
  */
 static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 						  unsigned int order, struct pcp_counters *st)
 {
-	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0, n = 0, r = pcp_ring(order);
-	struct { unsigned long pfn; unsigned int k; } blk[PCP_BATCH_BLOCKS(order)];
+	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0, r = pcp_ring(order), idx = need;
 
 	spin_lock(&zone->lock);
 	while (got < need) {
@@ -489,23 +489,19 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 		}
 		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
 			break;
-		blk[n].pfn = pfn;
-		blk[n++].k = k;
+		for (unsigned long i = 0; i < 1UL << (k - order); i++) {
+			/* Cached blocks carry their future head info (I5). */
+			mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
+			*pcp_slot(pcp, r, --idx) = pfn + (i << order);
+		}
 		got += 1U << (k - order);
 	}
 	spin_unlock(&zone->lock);
-	/* The ring is empty (pops may have left it at any index): restart at 0. */
+	/* The stack was empty (pops may have left it at any index): restart at 0. */
+	if (idx)
+		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, idx), got * sizeof(long));
 	pcp->bottom[r] = 0;
 	pcp->top[r] = got;
-	for (unsigned int b = 0, idx = got; b < n; b++) {
-		for (unsigned long i = 0; i < 1UL << (blk[b].k - order); i++) {
-			unsigned long pfn = blk[b].pfn + (i << order);
-
-			/* Cached blocks carry their future head info (I5). */
-			mem_map[pfn].info = BUDDY_INFO(order);
-			*pcp_slot(pcp, r, --idx) = pfn;
-		}
-	}
 	pcp_set_limit(pcp, r);
 	st->pcp_refills += got != 0;
 	st->refill_blocks += got;
