@@ -385,38 +385,38 @@ static __always_inline bool pa_owns(struct page_allocator *pa, unsigned long pfn
 	return pa == &global_pa || pfn - z->start_pfn < z->end_pfn - z->start_pfn;
 }
 
-/* Ring of a cached @order. */
+/* Stack ("ring" r) of a cached @order: 0..3 for orders 0..3, then order 9. */
 static __always_inline unsigned int pcp_ring(unsigned int order)
 {
 	return order <= PCP_MAX_ORDER ? order : PCP_HUGE_RING;
 }
 
-/* Order of the blocks in ring @r. */
+/* Order of the blocks in stack @r. */
 static __always_inline unsigned int ring_order(unsigned int r)
 {
 	return r < PCP_HUGE_RING ? r : PCP_HUGE_ORDER;
 }
 
-/* Is @order served by the per-CPU rings? */
+/* Is @order served by the per-CPU stacks? */
 static __always_inline bool pcp_cached(unsigned int order)
 {
 	return order <= PCP_MAX_ORDER || (PCP_HUGE_HIGH && order == PCP_HUGE_ORDER);
 }
 
-/* Slot @idx of ring @r. */
+/* Slot @idx of stack @r. */
 static __always_inline unsigned long *pcp_slot(struct per_cpu_pages *pcp, unsigned int r,
 					       unsigned int idx)
 {
 	return &pcp->slots[PCP_RING_BASE(r) + idx];
 }
 
-/* Blocks in ring @r. */
+/* Blocks in stack @r. */
 static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, unsigned int r)
 {
 	return pcp->top[r] - pcp->bottom[r];
 }
 
-/* Recompute ring @r's push limit after its bottom or top moved. */
+/* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
 static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 {
 	if (pcp->top[r] == pcp->bottom[r])
@@ -446,9 +446,12 @@ static void pageset_reset(struct per_cpu_pageset *ps)
  */
 static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
 {
-	unsigned int off = smp_processor_id() * (unsigned int)sizeof(struct per_cpu_pageset);
+	unsigned int off;
 
-	return pa == &global_pa ? (void *)((char *)pagesets + off) : pa->pageset;
+	if (pa != &global_pa)
+		return pa->pageset;
+	off = smp_processor_id() * (unsigned int)sizeof(struct per_cpu_pageset);
+	return (struct per_cpu_pageset *)((char *)pagesets + off);
 }
 
 /* Pop the most recently cached block of @order. */

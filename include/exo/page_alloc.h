@@ -293,11 +293,13 @@ void drain_local_pages(void);
 void drain_cpu_pages(unsigned int cpu);
 
 /**
- * drain_remote_pages() - make every other CPU run drain_local_pages()
+ * drain_remote_pages() - make every other online CPU drain its own caches
  *
- * Weak no-op here; the SMP code overrides it with an IPI to every other
- * online CPU, waited for.  Called only with interrupts enabled, outside
- * interrupt context, and never for __GFP_ATOMIC allocations.
+ * Sends drain_local_pages() to every other online CPU with
+ * smp_call_function_many() and waits: only a cache's own CPU ever touches
+ * it.  Weak, so that the SMP code may provide a batched variant.  Called
+ * by the allocator only with interrupts enabled, outside interrupt
+ * context, and never for __GFP_ATOMIC allocations.
  */
 void drain_remote_pages(void);
 
