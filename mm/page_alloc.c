@@ -54,11 +54,13 @@
  * Buddy test:   "is my buddy free with order o" = free bit of buddy &&
  *               mem_map[buddy].order == o: two loads, O(1).
  * Free lists:   doubly linked through struct page: O(1) insert and remove.
- * Per-CPU:      one LIFO ring per cached order (0..3 and 9), shared by the
- *               zones, used with local interrupts disabled and no lock, by
- *               its own CPU only; refilled and drained in batches under the
- *               zone lock.  Other CPUs never touch a ring: they ask its
- *               owner to drain it (drain_remote_pages(), an IPI).
+ * Per-CPU:      one LIFO stack (a "ring" in the code) per cached order
+ *               (0..3 and 9), shared by the zones, in pagesets[] indexed by
+ *               CPU number, used with local interrupts disabled and no
+ *               lock, by its own CPU only; refilled and drained in batches
+ *               under the zone lock.  Other CPUs never touch a ring: they
+ *               ask its owner to drain it (drain_remote_pages(), a
+ *               cross-CPU call).
  * Locking:      zone->lock, always with local interrupts disabled.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt

@@ -735,14 +735,13 @@ static void test_pcp_huge(struct ktest *t)
 	struct free_area_fingerprint before, after;
 	struct page_alloc_cpu_stats s0, s1;
 	phys_addr_t b[PCP_HUGE_HIGH + 1], again;
-	unsigned int order = PCP_HUGE_ORDER + 2;
+	/* Room for PCP_HUGE_HIGH + 1 blocks of order 9. */
+	unsigned int order = PCP_HUGE_ORDER + order_base_2(PCP_HUGE_HIGH + 1);
 
 	if (!PCP_HUGE_HIGH)
 		KTEST_SKIP(t, "CONFIG_PCP_HUGE_HIGH=0");
-	while (order > MAX_ORDER || (1UL << (order - PCP_HUGE_ORDER)) < PCP_HUGE_HIGH + 1)
-		order += order > MAX_ORDER ? -1 : 1;
 	if (order > MAX_ORDER)
-		KTEST_SKIP(t, "MAX_ORDER too small for the order-9 cache test");
+		KTEST_SKIP(t, "MAX_ORDER too small for PCP_HUGE_HIGH + 1 blocks of order 9");
 	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
 	buddy_test_fingerprint(&bi, &before);
 	buddy_test_stats(&bi, &s0);
