@@ -24,7 +24,6 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
-#include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -225,17 +224,6 @@ void smp_send_reschedule(unsigned int cpu)
 {
 	if (cpu != smp_processor_id() && cpu_online(cpu))
 		send_ipi(cpu, RESCHEDULE_VECTOR);
-}
-
-/* The buddy allocator's hook: empty every CPU's page cache (process context). */
-static void drain_local_pages_ipi(void *unused)
-{
-	drain_local_pages();
-}
-
-void drain_remote_pages(void)
-{
-	smp_call_function(drain_local_pages_ipi, NULL, true);
 }
 
 /* ---- panic: stop the others, each prints its state once ---- */

@@ -3,23 +3,25 @@
  * The physical frame allocator: a binary buddy allocator with zones and
  * per-CPU caches.
  *
- * Design goal: the common case, one frame allocated and freed on the same
- * CPU, costs a few dozen instructions, takes no lock and touches no shared
- * cache line but one word of the state bitmap and the frame's struct page;
- * everything else (splits, merges, zone fallback, validation of odd
- * requests) is off that path.  Initialisation costs O(blocks), not
- * O(frames): nothing is written per frame at boot.
+ * Design goal: the common case, one block allocated and freed on the same
+ * CPU, costs a few dozen instructions, takes no lock, runs no
+ * compare-and-swap loop and touches no shared cache line but one word of a
+ * bitmap and the block's struct page; everything else (splits, merges,
+ * zone fallback, validation of odd requests) is off that path.
+ * Initialisation costs O(blocks), not O(frames): nothing is written per
+ * frame at boot.
  *
- * Metadata, for frames [0, max_pfn):
+ * Metadata, for frames [0, max_pfn), one bit each in two bitmaps:
  *
- *   page_state_map   2 bits per frame, bit 2n = "allocated" (the contract's
- *                    allocation-state bit), bit 2n+1 = "head":
- *                      00  free inside a block, cached per CPU, or not RAM
- *                      01  inside an allocated block, not its first frame
- *                      11  first frame (head) of an allocated block
- *                      10  head of a free block on a buddy free list
- *   mem_map[]        struct page per frame, valid only for heads (11, 10):
- *                    order, owner type, list link and owner fields
+ *   page_alloc_map   "an allocated block starts here": the allocation
+ *                    state bit.  For a frame from alloc_frame() it is the
+ *                    frame's state; the other frames of a larger block
+ *                    are 0 and belong to the block whose head is the
+ *                    nearest set bit at an aligned position below them
+ *                    (found in at most MAX_ORDER + 1 steps).
+ *   page_free_map    "a free block on a buddy list starts here"
+ *   mem_map[]        struct page per frame, valid only for heads: order,
+ *                    owner type, list link and owner fields
  *   page_managed_map 1 bit per frame: RAM handed to the allocator
  *   page_poison_map  1 bit per frame (CONFIG_PAGE_POISONING): frame holds
  *                    the poison pattern and must be verified when allocated
@@ -28,31 +30,37 @@
  *
  *   I1  every block is naturally aligned (head pfn multiple of 2^order) and
  *       lies inside one zone; no block spans two zones;
- *   I2  a block on free_area[o] of a zone has state 10 at its head, order o
- *       in its struct page and 00 everywhere else, and is counted in
- *       free_area[o].nr_free, zone->nr_free and zone->free_mask;
+ *   I2  a block on free_area[o] of a zone has its free bit set, order o in
+ *       its struct page and no bit set on any other of its frames, and is
+ *       counted in free_area[o].nr_free, zone->nr_free and zone->free_mask;
  *   I3  no free block on the lists has a buddy (pfn ^ 2^o) that is itself a
  *       free block of order o on the lists: frees merge as far as possible,
  *       up to MAX_ORDER;
- *   I4  an allocated block has 11 at its head and 01 on its other frames;
- *       its head's struct page has its order and owner type;
- *   I5  blocks in per-CPU caches are 00 everywhere: free as far as
+ *   I4  an allocated block has its alloc bit set at its head and no bit on
+ *       its other frames; its head's struct page has its order and owner
+ *       type;
+ *   I5  blocks in per-CPU caches have no bit set: free as far as
  *       free_frame() is concerned (a second free is -ENOENT), but not on
  *       the lists, so never merged; their head's struct page already holds
  *       the info of a fresh allocation (order, PAGE_TYPE_BUDDY), so that
- *       allocating from a cache only sets the state bits;
- *   I6  state 10 only changes under the zone lock; 00 <-> 01/11 changes
- *       are made by whoever owns the block, with atomic read-modify-write
- *       on words shared with other blocks (blocks below order 5 share a
- *       64-bit word; larger blocks own their words).
+ *       allocating from a cache sets one bit and nothing else;
+ *   I6  free bits only change under the zone lock; an alloc bit is set by
+ *       whoever just took the block and cleared by exactly one freeing
+ *       caller (an atomic test-and-clear: of two racing frees of the same
+ *       block one wins, the other gets -ENOENT).  Both are single-bit
+ *       atomic instructions, never read-modify-write loops: a word is
+ *       shared by 64 frames of different owners.
  *
- * Buddy test:   "is my buddy free with order o" = state(buddy) == 10 &&
+ * Buddy test:   "is my buddy free with order o" = free bit of buddy &&
  *               mem_map[buddy].order == o: two loads, O(1).
  * Free lists:   doubly linked through struct page: O(1) insert and remove.
- * Per-CPU:      one LIFO ring per order <= PCP_MAX_ORDER, shared by the
- *               zones, used with interrupts disabled and no lock; refilled
- *               and drained by PCP_BATCH pages under the zone lock, drained
- *               when the CPU caches PCP_HIGH pages in all.
+ * Per-CPU:      one LIFO stack (a "ring" in the code) per cached order
+ *               (0..3 and 9), shared by the zones, in pagesets[] indexed by
+ *               CPU number, used with local interrupts disabled and no
+ *               lock, by its own CPU only; refilled and drained in batches
+ *               under the zone lock.  Other CPUs never touch a ring: they
+ *               ask its owner to drain it (drain_remote_pages(), a
+ *               cross-CPU call).
  * Locking:      zone->lock, always with local interrupts disabled.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
@@ -68,24 +76,14 @@
 #include <exo/percpu.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
 
-#define PS_ALLOC	1UL			/* 01: inside an allocated block */
-#define PS_HEAD		2UL
-#define PS_FREE		PS_HEAD			/* 10: free block on a list */
-#define PS_USED		(PS_ALLOC | PS_HEAD)	/* 11: allocated head */
-#define PS_ALLOC_BITS	0x5555555555555555UL	/* 01 in every slot */
-#define PS_PER_WORD	32
-#define PS_WORD_ORDER	5			/* blocks of this order own words */
 #define NO_PFN		(~0UL)
-
 #define PAGE_POISON	0xaa
-
-/* Blocks of @order moved per refill or drain: PCP_BATCH pages, at least one. */
-#define PCP_BATCH_BLOCKS(order)	max_t(unsigned int, PCP_BATCH >> (order), 1)
 
 /* Head info of a freshly allocated block of @order. */
 #define BUDDY_INFO(order)	((u64)(order) | ((u64)PAGE_TYPE_BUDDY << 8))
@@ -94,145 +92,86 @@ BUILD_BUG_ON(sizeof(struct page) != 48);
 BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
 /* A batch of at least a buddy pair; room for a batch after a drain. */
 BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
+BUILD_BUG_ON(PCP_HUGE_HIGH > 8 || PCP_RING_HIGH(1) > PCP_HIGH || PCP_RING_HIGH(3) < 2);
 BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
 
 struct page *mem_map;
 unsigned long max_pfn;
-unsigned long *page_state_map;
+unsigned long *page_alloc_map;
 unsigned long *page_managed_map;
+static unsigned long *page_free_map;
 static unsigned long *page_poison_map;
 static bool poison_on = IS_ENABLED(CONFIG_PAGE_POISONING);
 static atomic_long_t poison_errors;
 static unsigned long metadata_bytes;
 
 static struct page_allocator global_pa;
-static DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets);
+/*
+ * Indexed by CPU number, not a per-CPU variable: smp_processor_id() is
+ * valid from the first instruction a CPU runs with its own per-CPU area
+ * (setup_percpu_base()), whereas a per-CPU area is a copy of the boot
+ * CPU's live one and would need an ownership check on every fast path.
+ */
+static struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
 #define report(fmt, ...) pr_err_ratelimited(fmt "\n", ##__VA_ARGS__)
 
+/*
+ * arch_local_irq_restore() with the flags kept opaque until here, so that
+ * the compiler tests the saved IF bit right before the sti instead of
+ * computing the mask early into another register (two instructions on
+ * every fast path).
+ */
+static __always_inline void pa_irq_restore(unsigned long flags)
+{
+	asm volatile("" : "+a"(flags));
+	arch_local_irq_restore(flags);
+}
+
 /* ---------------------------------------------------------------------
- * State bitmap
+ * Head bitmaps
  */
-
-/* Word of page_state_map holding @pfn's two bits. */
-static __always_inline unsigned long *ps_word(unsigned long pfn)
-{
-	return &page_state_map[pfn / PS_PER_WORD];
-}
-
-/* Position of @pfn's two bits in its word. */
-static __always_inline unsigned int ps_shift(unsigned long pfn)
-{
-	return (pfn % PS_PER_WORD) * 2;
-}
-
-/* @pfn's state: 00, 01, 11 or 10. */
-static __always_inline unsigned long ps_get(unsigned long pfn)
-{
-	return __page_state(pfn);
-}
-
-/* Atomically set state bits of one frame. */
-static __always_inline void ps_set(unsigned long pfn, unsigned long bits)
-{
-	__atomic_fetch_or(ps_word(pfn), bits << ps_shift(pfn), __ATOMIC_RELAXED);
-}
-
-/* Atomically clear state bits of one frame. */
-static __always_inline void ps_clear(unsigned long pfn, unsigned long bits)
-{
-	__atomic_fetch_and(ps_word(pfn), ~(bits << ps_shift(pfn)), __ATOMIC_RELAXED);
-}
-
-/* Bits of a sub-word block of @order (order < 5), unshifted. */
-static __always_inline unsigned long ps_block_mask(unsigned int order)
-{
-	return ~0UL >> (64 - (2UL << order));
-}
-
-/* Pattern of an allocated sub-word block: 11 then 01s, unshifted. */
-static __always_inline unsigned long ps_block_used(unsigned int order)
-{
-	return (PS_ALLOC_BITS >> (64 - (2UL << order))) | PS_HEAD;
-}
 
 /*
- * Store @v into words [from, n) of @w, four at a time when n allows (n is a
- * power of two).  Not memset(): the block owns these words, racy readers
- * must see whole words, and the kernel's rep stosb costs one emulated
- * instruction per byte.
+ * Atomically set / clear bit @nr of @map; return its old value.  On x86 a
+ * single locked bts/btr addressing the bitmap as one bit string: no index
+ * arithmetic, no loop.
  */
-static __always_inline void ps_fill_words(unsigned long *w, unsigned long from, unsigned long n,
-					  unsigned long v)
+static __always_inline bool map_test_and_set(unsigned long *map, unsigned long nr)
 {
-	unsigned long i = from;
+#ifdef __x86_64__
+	bool old;
 
-	if (n >= 4) {
-		for (; i & 3; i++)		/* n is a multiple of 4 */
-			WRITE_ONCE(w[i], v);
-		for (; i < n; i += 4) {
-			WRITE_ONCE(w[i], v);
-			WRITE_ONCE(w[i + 1], v);
-			WRITE_ONCE(w[i + 2], v);
-			WRITE_ONCE(w[i + 3], v);
-		}
-	}
-	for (; i < n; i++)
-		WRITE_ONCE(w[i], v);
+	asm volatile("lock btsq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");
+	return old;
+#else
+	return test_and_set_bit(nr, map);
+#endif
 }
 
-/* Mark the 00 block [pfn, pfn + 2^order) allocated: head 11, others 01. */
-static __always_inline void ps_mark_block(unsigned long pfn, unsigned int order)
+static __always_inline bool map_test_and_clear(unsigned long *map, unsigned long nr)
 {
-	if (order < PS_WORD_ORDER) {
-		ps_set(pfn, ps_block_used(order));
-	} else {
-		unsigned long *w = ps_word(pfn);
+#ifdef __x86_64__
+	bool old;
 
-		ps_fill_words(w, 0, 1UL << (order - PS_WORD_ORDER), PS_ALLOC_BITS);
-		WRITE_ONCE(w[0], PS_ALLOC_BITS | PS_HEAD);
-	}
+	asm volatile("lock btrq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");
+	return old;
+#else
+	return test_and_clear_bit(nr, map);
+#endif
 }
 
-/* Return every frame of [pfn, pfn + 2^order) to 00. */
-static void ps_clear_block(unsigned long pfn, unsigned int order)
+static __always_inline bool map_test(const unsigned long *map, unsigned long nr)
 {
-	if (order < PS_WORD_ORDER)
-		ps_clear(pfn, ps_block_mask(order));
-	else
-		ps_fill_words(ps_word(pfn), 0, 1UL << (order - PS_WORD_ORDER), 0);
+	return (READ_ONCE(map[nr / 64]) >> (nr % 64)) & 1;
 }
 
-/*
- * Take ownership of the allocated block (pfn, order): if its bits are
- * exactly "allocated head + tails", turn them to 00 atomically and return
- * true.  Exactly one of two racing frees of the same block wins.  The
- * caller has checked mem_map[pfn].order == order and the alignment.
- */
-static __always_inline bool ps_take_block(unsigned long pfn, unsigned int order)
+/* Is @pfn the head of a free block on a buddy list? */
+static __always_inline bool pfn_listed(unsigned long pfn)
 {
-	unsigned long *w = ps_word(pfn), old, want, mask;
-
-	if (order < PS_WORD_ORDER) {
-		unsigned int sh = ps_shift(pfn);
-
-		mask = ps_block_mask(order) << sh;
-		want = ps_block_used(order) << sh;
-		old = READ_ONCE(*w);
-		do {
-			if ((old & mask) != want)
-				return false;
-		} while (!__atomic_compare_exchange_n(w, &old, old & ~mask, true,
-						      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-		return true;
-	}
-	old = PS_ALLOC_BITS | PS_HEAD;
-	if (!__atomic_compare_exchange_n(w, &old, 0, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return false;
-	ps_fill_words(w, 1, 1UL << (order - PS_WORD_ORDER), 0);
-	return true;
+	return map_test(page_free_map, pfn);
 }
 
 /* Set bits [start, start + n) of a plain bitmap (callers serialise). */
@@ -249,16 +188,19 @@ static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned l
 	}
 }
 
-/* Head of the allocated block containing @pfn, or NO_PFN. */
+/*
+ * Head of the allocated block containing @pfn, or NO_PFN.  Blocks are
+ * aligned and disjoint, so the first head met going up the aligned
+ * positions decides: a covering allocated head, or nothing.
+ */
 static unsigned long find_alloc_head(unsigned long pfn)
 {
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
 		unsigned long h = pfn & ~((1UL << o) - 1);
-		unsigned long s = ps_get(h);
 
-		if (s == PS_USED)
+		if (map_test(page_alloc_map, h))
 			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
-		if (s != PS_ALLOC)
+		if (pfn_listed(h))
 			return NO_PFN;
 	}
 	return NO_PFN;
@@ -269,10 +211,16 @@ struct page *pfn_to_block_head(unsigned long pfn)
 {
 	unsigned long h;
 
-	if (pfn >= max_pfn || !(ps_get(pfn) & PS_ALLOC))
+	if (pfn >= max_pfn)
 		return NULL;
 	h = find_alloc_head(pfn);
 	return h == NO_PFN ? NULL : &mem_map[h];
+}
+
+/* Is @pfn inside an allocated block? */
+bool pfn_allocated(unsigned long pfn)
+{
+	return pfn < max_pfn && find_alloc_head(pfn) != NO_PFN;
 }
 
 /* ---------------------------------------------------------------------
@@ -354,10 +302,11 @@ static __always_inline void free_list_add(struct zone *zone, unsigned long pfn, 
 	list_add(&page->lru, &area->free_list);
 	area->nr_free++;
 	zone->free_mask |= 1UL << order;
-	ps_set(pfn, PS_FREE);
+	/* Atomic: a word may be shared with a test instance's zone. */
+	map_test_and_set(page_free_map, pfn);
 }
 
-/* Take the free block headed by @pfn off its list; its head becomes 00. */
+/* Take the free block headed by @pfn off its list; its head bit goes. */
 static __always_inline void free_list_del(struct zone *zone, unsigned long pfn, unsigned int order)
 {
 	struct free_area *area = &zone->free_area[order];
@@ -368,12 +317,12 @@ static __always_inline void free_list_del(struct zone *zone, unsigned long pfn, 
 	e->prev->next = e->next;
 	if (--area->nr_free == 0)
 		zone->free_mask &= ~(1UL << order);
-	ps_clear(pfn, PS_FREE);
+	map_test_and_clear(page_free_map, pfn);
 }
 
-/* Free the 00 block (pfn, order) into @zone, merging with free buddies. */
+/* Free the unlisted block (pfn, order) into @zone, merging with free buddies. */
 static void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
-		       struct page_alloc_cpu_stats *st)
+		       struct pcp_counters *st)
 {
 	unsigned long span = zone->end_pfn - zone->start_pfn;
 
@@ -382,7 +331,7 @@ static void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 		unsigned long buddy = pfn ^ (1UL << order);
 
 		/* A buddy outside the zone is never merged: blocks stay in one zone. */
-		if (buddy - zone->start_pfn >= span || ps_get(buddy) != PS_FREE ||
+		if (buddy - zone->start_pfn >= span || !pfn_listed(buddy) ||
 		    mem_map[buddy].order != order)
 			break;
 		free_list_del(zone, buddy, order);
@@ -395,7 +344,7 @@ static void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 
 /* Take a block of @order off @zone's lists, splitting a larger one if needed. */
 static bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
-		      struct page_alloc_cpu_stats *st)
+		      struct pcp_counters *st)
 {
 	unsigned long avail = zone->free_mask >> order, pfn;
 	unsigned int o;
@@ -439,59 +388,100 @@ static __always_inline bool pa_owns(struct page_allocator *pa, unsigned long pfn
 	return pa == &global_pa || pfn - z->start_pfn < z->end_pfn - z->start_pfn;
 }
 
-/* Reset a pageset that was never used on this CPU (or copied from another). */
-static noinline void pageset_reset(struct per_cpu_pageset *ps)
+/* Stack ("ring" r) of a cached @order: 0..3 for orders 0..3, then order 9. */
+static __always_inline unsigned int pcp_ring(unsigned int order)
 {
-	memset(ps, 0, sizeof(*ps));
-	ps->self = ps;
+	return order <= PCP_MAX_ORDER ? order : PCP_HUGE_RING;
 }
 
-/* This CPU's pageset of @pa (interrupts disabled by the caller). */
-static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
+/* Order of the blocks in stack @r. */
+static __always_inline unsigned int ring_order(unsigned int r)
 {
-	struct per_cpu_pageset *ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
-
-	if (unlikely(ps->self != ps))
-		pageset_reset(ps);
-	return ps;
+	return r < PCP_HUGE_RING ? r : PCP_HUGE_ORDER;
 }
 
-/* Slot @idx (free-running) of the ring of @order. */
-static __always_inline unsigned long *pcp_slot(struct per_cpu_pages *pcp, unsigned int order,
+/* Is @order served by the per-CPU stacks? */
+static __always_inline bool pcp_cached(unsigned int order)
+{
+	return order <= PCP_MAX_ORDER || (PCP_HUGE_HIGH && order == PCP_HUGE_ORDER);
+}
+
+/* Slot @idx of stack @r. */
+static __always_inline unsigned long *pcp_slot(struct per_cpu_pages *pcp, unsigned int r,
 					       unsigned int idx)
 {
-	return &pcp->slots[PCP_RING_BASE(order) + (idx & ((PCP_RING >> order) - 1))];
+	return &pcp->slots[PCP_RING_BASE(r) + idx];
 }
 
-/* Blocks in the ring of @order. */
-static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, unsigned int order)
+/* Blocks in stack @r. */
+static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, unsigned int r)
 {
-	return pcp->top[order] - pcp->bottom[order];
+	return pcp->top[r] - pcp->bottom[r];
+}
+
+/* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
+static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
+{
+	if (pcp->top[r] == pcp->bottom[r])
+		pcp->top[r] = pcp->bottom[r] = 0;
+	pcp->limit[r] = min(pcp->bottom[r] + (unsigned int)PCP_RING_HIGH(r),
+			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN));
+}
+
+/*
+ * An empty pageset with its push limits.  The slots are left alone:
+ * clearing NR_CPUS x 22 KiB at boot would cost more than the rest of
+ * the buddy initialisation.
+ */
+static void pageset_reset(struct per_cpu_pageset *ps)
+{
+	memset(&ps->stats, 0, sizeof(ps->stats));
+	for (unsigned int r = 0; r < PCP_RINGS; r++) {
+		ps->pcp.top[r] = ps->pcp.bottom[r] = 0;
+		pcp_set_limit(&ps->pcp, r);
+	}
+}
+
+/*
+ * This CPU's pageset of @pa (interrupts disabled by the caller).  The
+ * offset is computed in 32 bits, which the compiler knows to be
+ * zero-extended for free.
+ */
+static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
+{
+	unsigned int off;
+
+	if (pa != &global_pa)
+		return pa->pageset;
+	off = smp_processor_id() * (unsigned int)sizeof(struct per_cpu_pageset);
+	return (struct per_cpu_pageset *)((char *)pagesets + off);
 }
 
 /* Pop the most recently cached block of @order. */
 static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int order,
 				    unsigned long *pfn)
 {
-	if (pcp->top[order] == pcp->bottom[order])
+	unsigned int r = pcp_ring(order), top = pcp->top[r];
+
+	if (top == pcp->bottom[r])
 		return false;
-	*pfn = *pcp_slot(pcp, order, --pcp->top[order]);
-	pcp->count -= 1U << order;
+	pcp->top[r] = --top;
+	*pfn = *pcp_slot(pcp, r, top);
 	return true;
 }
 
 /*
- * Fill the empty ring of @order with PCP_BATCH pages from @zone, taking
+ * Fill the empty stack of @order with PCP_BATCH pages from @zone, taking
  * the largest blocks available and splitting them.  Pops must come out in
  * ascending address order, first block first, so that consecutive
- * allocations are buddies: the first block is pushed on top in descending
- * order, later blocks go underneath it (the ring was empty).  Returns the
- * blocks added.
+ * allocations are buddies: the frames are written downwards from slot
+ * @need in the order they must come out, then moved to the bottom if the
+ * zone ran short.  Returns the blocks added.
  */
 static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-						  unsigned int order, struct page_alloc_cpu_stats *st)
+						  unsigned int order, struct pcp_counters *st)
 {
-	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0;
+	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0, r = pcp_ring(order), idx = need;
 
 	spin_lock(&zone->lock);
 	while (got < need) {
@@ -505,35 +495,35 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 		}
 		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
 			break;
-		/* Cached blocks carry their future head info (I5). */
-		if (!got) {
-			for (unsigned long i = 1UL << (k - order); i-- > 0;) {
-				mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
-				*pcp_slot(pcp, order, pcp->top[order]++) = pfn + (i << order);
-			}
-		} else {
-			for (unsigned long i = 0; i < 1UL << (k - order); i++) {
-				mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
-				*pcp_slot(pcp, order, --pcp->bottom[order]) = pfn + (i << order);
-			}
+		for (unsigned long i = 0; i < 1UL << (k - order); i++) {
+			/* Cached blocks carry their future head info (I5). */
+			mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
+			*pcp_slot(pcp, r, --idx) = pfn + (i << order);
 		}
 		got += 1U << (k - order);
 	}
 	spin_unlock(&zone->lock);
-	pcp->count += got << order;
+	/* The stack was empty (pops may have left it at any index): restart at 0. */
+	if (idx)
+		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, idx), got * sizeof(long));
+	pcp->bottom[r] = 0;
+	pcp->top[r] = got;
+	pcp_set_limit(pcp, r);
 	st->pcp_refills += got != 0;
+	st->refill_blocks += got;
 	return got;
 }
 
 /* One copy per cached order, so that the ring arithmetic is constant. */
 static noinline unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-					unsigned int order, struct page_alloc_cpu_stats *st)
+					unsigned int order, struct pcp_counters *st)
 {
 	switch (order) {
 	case 0: return __pcp_refill(zone, pcp, 0, st);
 	case 1: return __pcp_refill(zone, pcp, 1, st);
 	case 2: return __pcp_refill(zone, pcp, 2, st);
-	default: return __pcp_refill(zone, pcp, PCP_MAX_ORDER, st);
+	case 3: return __pcp_refill(zone, pcp, 3, st);
+	default: return __pcp_refill(zone, pcp, PCP_HUGE_ORDER, st);
 	}
 }
 
@@ -549,7 +539,7 @@ struct drain_block {
 
 /* Free the collected blocks, one lock round per run of the same zone. */
 static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsigned int n,
-			struct page_alloc_cpu_stats *st)
+			struct pcp_counters *st)
 {
 	unsigned int i = 0;
 
@@ -570,21 +560,21 @@ static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsi
  * order): like a binary counter, a block that completes the one on top of
  * a small stack is merged with it on the spot, before any lock is taken.
  * The zone then sees one large block instead of many small ones.  Both
- * halves are owned by us and 00, so this is exactly what __free_one()
- * would have done, minus the list traffic.
+ * halves are owned by us and unlisted, so this is exactly what
+ * __free_one() would have done, minus the list traffic.
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,
-					struct page_alloc_cpu_stats *st)
+					struct pcp_counters *st)
 {
 	struct drain_block stk[DRAIN_STACK];
-	unsigned int sp = 0;
+	unsigned int sp = 0, r = pcp_ring(order);
 
-	while (n-- && pcp->bottom[order] != pcp->top[order]) {
-		unsigned long pfn = *pcp_slot(pcp, order, pcp->bottom[order]++);
+	while (n-- && pcp->bottom[r] != pcp->top[r]) {
+		unsigned long pfn = *pcp_slot(pcp, r, pcp->bottom[r]++);
 		unsigned int o = order;
 
-		pcp->count -= 1U << order;
+		st->drain_blocks++;
 		while (sp && stk[sp - 1].order == o && (stk[sp - 1].pfn ^ (1UL << o)) == pfn &&
 		       o < DRAIN_MERGE_MAX) {
 			pfn &= stk[--sp].pfn;
@@ -599,34 +589,36 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 		stk[sp++].order = o;
 	}
 	drain_flush(pa, stk, sp, st);
+	pcp_set_limit(pcp, r);
 	st->pcp_drains++;
 }
 
 /* One copy per cached order, so that the ring arithmetic is constant. */
 static noinline void pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
-			       unsigned int order, unsigned int n, struct page_alloc_cpu_stats *st)
+			       unsigned int order, unsigned int n, struct pcp_counters *st)
 {
 	switch (order) {
 	case 0: __pcp_drain(pa, pcp, 0, n, st); break;
 	case 1: __pcp_drain(pa, pcp, 1, n, st); break;
 	case 2: __pcp_drain(pa, pcp, 2, n, st); break;
-	default: __pcp_drain(pa, pcp, PCP_MAX_ORDER, n, st); break;
+	case 3: __pcp_drain(pa, pcp, 3, n, st); break;
+	default: __pcp_drain(pa, pcp, PCP_HUGE_ORDER, n, st); break;
 	}
 }
 
 /* Empty every ring of @ps into @pa's zones (interrupts disabled). */
 static void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
 {
-	for (unsigned int o = 0; o < PCP_ORDERS; o++)
-		if (pcp_count(&ps->pcp, o))
-			pcp_drain(pa, &ps->pcp, o, pcp_count(&ps->pcp, o), &ps->stats);
+	for (unsigned int r = 0; r < PCP_RINGS; r++)
+		if (pcp_count(&ps->pcp, r))
+			pcp_drain(pa, &ps->pcp, ring_order(r), pcp_count(&ps->pcp, r), &ps->stats);
 }
 
 /* Write the head's metadata and state of a block just taken off a list. */
 static __always_inline void prep_block(unsigned long pfn, unsigned int order)
 {
 	mem_map[pfn].info = BUDDY_INFO(order);
-	ps_mark_block(pfn, order);
+	map_test_and_set(page_alloc_map, pfn);
 }
 
 /*
@@ -642,9 +634,8 @@ static bool take_block(struct page_allocator *pa, int high, bool cached, unsigne
 	bool ok = false;
 
 	if (cached) {
-		if (pcp_pop(&ps->pcp, order, pfnp)) {
-			ps->stats.pcp_hits++;
-			ps_mark_block(*pfnp, order);
+		if (pcp_pop(&ps->pcp, order, pfnp)) {	/* a hit after all */
+			map_test_and_set(page_alloc_map, *pfnp);
 			arch_local_irq_restore(flags);
 			return true;
 		}
@@ -653,8 +644,10 @@ static bool take_block(struct page_allocator *pa, int high, bool cached, unsigne
 			if (pa->zones[z].managed && pcp_refill(&pa->zones[z], &ps->pcp, order, &ps->stats))
 				break;
 		ok = pcp_pop(&ps->pcp, order, pfnp);
-		if (ok)
-			ps_mark_block(*pfnp, order);
+		if (ok) {
+			ps->stats.miss_pops++;
+			map_test_and_set(page_alloc_map, *pfnp);
+		}
 	} else {
 		for (int z = high; z >= 0 && !ok; z--) {
 			struct zone *zone = &pa->zones[z];
@@ -707,7 +700,7 @@ static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
 		       unsigned long *pfnp)
 {
 	unsigned int high = min(gfp_zone(pa, gfp), pa->preferred);
-	bool cached = order <= PCP_MAX_ORDER && high == pa->preferred;
+	bool cached = pcp_cached(order) && high == pa->preferred;
 	unsigned long flags;
 
 	if (take_block(pa, high, cached, order, pfnp))
@@ -721,7 +714,7 @@ static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
 	return -ENOMEM;
 }
 
-/* Free the 00 block (pfn, order) straight into its zone. */
+/* Free the unlisted block (pfn, order) straight into its zone. */
 static noinline void free_to_zone(struct page_allocator *pa, unsigned long pfn, unsigned int order)
 {
 	struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
@@ -736,97 +729,88 @@ static noinline void free_to_zone(struct page_allocator *pa, unsigned long pfn, 
 }
 
 /*
- * The ring holding the most pages (@order on a tie).  Draining the ring of
- * the order just freed would thrash when other orders fill the cache: a
- * burst of order-0 frees followed by order-3 pairs would then drain and
- * refill the order-3 ring on every pair.
+ * A push reached ring @r's limit (interrupts disabled): drain batches of
+ * the oldest blocks while the ring is at its high-water mark, then move
+ * the blocks to the start of the ring if they reached its end.
  */
-static unsigned int pcp_fullest_ring(const struct per_cpu_pages *pcp, unsigned int order)
-{
-	unsigned int best = order, pages = pcp_count(pcp, order) << order;
-
-	for (unsigned int o = 0; o < PCP_ORDERS; o++) {
-		if ((pcp_count(pcp, o) << o) > pages) {
-			pages = pcp_count(pcp, o) << o;
-			best = o;
-		}
-	}
-	return best;
-}
-
-/*
- * Cold end of release_block(): this CPU caches PCP_HIGH pages or more;
- * give a batch of the fullest ring back.  Run after the push, interrupts enabled
- * again (the ring may have changed in between; it is re-read).
- */
-static noinline void pcp_drain_high(struct page_allocator *pa, unsigned int order)
-{
-	unsigned long flags = arch_local_irq_save();
-	struct per_cpu_pageset *ps = pa_pageset(pa);
-
-	if (ps->pcp.count >= PCP_HIGH) {
-		order = pcp_fullest_ring(&ps->pcp, order);
-		pcp_drain(pa, &ps->pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
-	}
-	arch_local_irq_restore(flags);
-}
-
-/* Push (pfn, order) on this CPU's ring; the caller disabled interrupts. */
-static __always_inline bool pcp_push(struct per_cpu_pageset *ps, unsigned long pfn,
-				     unsigned int order)
+static void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r)
 {
 	struct per_cpu_pages *pcp = &ps->pcp;
+	unsigned int order = ring_order(r);
 
-	/* Reset the owner info now, so that allocating from the ring need not. */
-	mem_map[pfn].info = BUDDY_INFO(order);
-	*pcp_slot(pcp, order, pcp->top[order]++) = pfn;
-	ps->stats.frees++;
-	pcp->count += 1U << order;
-	return pcp->count < PCP_HIGH;
+	while (pcp_count(pcp, r) >= PCP_RING_HIGH(r))
+		pcp_drain(pa, pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
+	if (pcp->top[r] >= PCP_RING_CAP(r) - PCP_MARGIN && pcp->bottom[r]) {
+		unsigned int n = pcp_count(pcp, r);
+
+		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, pcp->bottom[r]), n * sizeof(long));
+		pcp->bottom[r] = 0;
+		pcp->top[r] = n;
+	}
+	pcp_set_limit(pcp, r);
 }
 
-/* release_block() on a CPU whose pageset needs a reset first. */
-static noinline void release_block_reset(struct page_allocator *pa, unsigned long pfn,
-					 unsigned int order)
-{
-	unsigned long flags = arch_local_irq_save();
-	bool below = pcp_push(pa_pageset(pa), pfn, order);
-
-	arch_local_irq_restore(flags);
-	if (!below)
-		pcp_drain_high(pa, order);
-}
+/* What the free fast paths return: 0 (done) or what is left to do. */
+enum {
+	FREE_SLOW = -1,		/* not a whole allocated block: free_range() */
+	FREE_DONE = 0,
+	FREE_LIMIT,		/* pushed; the ring reached its limit */
+	FREE_ZONE,		/* uncached order: straight to the zone */
+};
 
 /*
- * Give the 00 block (pfn, order), owned by the caller, back: to this CPU's
- * ring for small orders (draining a batch past the high-water mark), to
- * its zone otherwise.  Every call is in tail position, so that the common
- * case needs no stack frame.
+ * The cold end of every fast free that returned @code > 0 for the block
+ * (pfn, order), whose alloc bit is already cleared.  Interrupts may have
+ * been enabled in between, so the ring is re-read.
  */
-static __always_inline void release_block(struct page_allocator *pa, unsigned long pfn,
-					  unsigned int order)
+static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, unsigned int order,
+				 int code)
 {
-	struct per_cpu_pageset *ps;
 	unsigned long flags;
-	bool below;
+	struct per_cpu_pageset *ps;
+	unsigned int r = pcp_ring(order);
 
-	if (IS_ENABLED(CONFIG_PAGE_POISONING))
-		poison_frames(pfn, 1UL << order);
-	if (order > PCP_MAX_ORDER) {
+	if (code == FREE_ZONE) {
 		free_to_zone(pa, pfn, order);
 		return;
 	}
 	flags = arch_local_irq_save();
-	ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
-	if (unlikely(ps->self != ps)) {
-		arch_local_irq_restore(flags);
-		release_block_reset(pa, pfn, order);
-		return;
-	}
-	below = pcp_push(ps, pfn, order);
+	ps = pa_pageset(pa);
+	if (ps->pcp.top[r] >= ps->pcp.limit[r])
+		pcp_push_slow(pa, ps, r);
 	arch_local_irq_restore(flags);
-	if (unlikely(!below))
-		pcp_drain_high(pa, order);
+}
+
+/*
+ * Give the block (pfn, order), whose alloc bit the caller just cleared,
+ * back to this CPU's ring.  Plain stores with interrupts disabled: only
+ * this CPU ever touches its rings.  Anything unusual is left to
+ * free_finish() through the return code, so that each fast path has one
+ * call site and needs no stack frame.
+ */
+static __always_inline int release_block(struct page_allocator *pa, unsigned long pfn,
+					 unsigned int order)
+{
+	unsigned int r = pcp_ring(order), top;
+	struct per_cpu_pageset *ps;
+	unsigned long flags;
+
+	if (IS_ENABLED(CONFIG_PAGE_POISONING))
+		poison_frames(pfn, 1UL << order);
+	if (!pcp_cached(order))
+		return FREE_ZONE;
+	flags = arch_local_irq_save();
+	ps = pa_pageset(pa);
+	top = ps->pcp.top[r];
+	*pcp_slot(&ps->pcp, r, top) = pfn;
+	ps->pcp.top[r] = ++top;
+	ps->stats.pcp_frees++;
+	if (unlikely(top >= ps->pcp.limit[r])) {
+		pa_irq_restore(flags);
+		return FREE_LIMIT;
+	}
+	pa_irq_restore(flags);
+	return FREE_DONE;
 }
 
 /* ---------------------------------------------------------------------
@@ -834,11 +818,11 @@ static __always_inline void release_block(struct page_allocator *pa, unsigned lo
  */
 
 /*
- * Free the parts of the 00 block (pfn, order) inside [a, b) and keep the
- * rest allocated as aligned blocks carrying @info (owner type and flags).
+ * Free the parts of the unmarked block (pfn, order) inside [a, b) and keep
+ * the rest allocated as aligned blocks carrying @info (owner type, flags).
  */
 static void carve(struct zone *zone, unsigned long pfn, unsigned int order, unsigned long a,
-		  unsigned long b, u64 info, struct page_alloc_cpu_stats *st)
+		  unsigned long b, u64 info, struct pcp_counters *st)
 {
 	unsigned long end = pfn + (1UL << order);
 
@@ -846,7 +830,7 @@ static void carve(struct zone *zone, unsigned long pfn, unsigned int order, unsi
 		__free_one(zone, pfn, order, st);
 	} else if (end <= a || pfn >= b) {
 		mem_map[pfn].info = (info & ~0xffULL) | order;
-		ps_mark_block(pfn, order);
+		map_test_and_set(page_alloc_map, pfn);
 	} else {
 		carve(zone, pfn, order - 1, a, b, info, st);
 		carve(zone, pfn + (1UL << (order - 1)), order - 1, a, b, info, st);
@@ -855,7 +839,7 @@ static void carve(struct zone *zone, unsigned long pfn, unsigned int order, unsi
 
 /* Free the allocated frames [a, b) of one zone (zone->lock held). */
 static void free_range_locked(struct zone *zone, unsigned long a, unsigned long b,
-			      struct page_alloc_cpu_stats *st)
+			      struct pcp_counters *st)
 {
 	unsigned long p = a;
 
@@ -868,7 +852,7 @@ static void free_range_locked(struct zone *zone, unsigned long a, unsigned long 
 			return;
 		o = mem_map[h].order;
 		info = mem_map[h].info;
-		ps_clear_block(h, o);
+		map_test_and_clear(page_alloc_map, h);
 		carve(zone, h, o, a, b, info, st);
 		p = h + (1UL << o);
 	}
@@ -876,7 +860,8 @@ static void free_range_locked(struct zone *zone, unsigned long a, unsigned long 
 
 /*
  * Validate a free request without changing anything: 0, or the contract
- * error with *bad set to the offending address.
+ * error with *bad set to the offending address.  Walks blocks, not frames,
+ * for the allocation state.
  */
 static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count,
 		       phys_addr_t *bad)
@@ -892,11 +877,14 @@ static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count
 			return -EFAULT;
 		}
 	}
-	for (unsigned long p = pfn; p < pfn + count; p++) {
-		if (!(ps_get(p) & PS_ALLOC)) {
+	for (unsigned long p = pfn; p < pfn + count;) {
+		unsigned long h = find_alloc_head(p);
+
+		if (h == NO_PFN) {
 			*bad = PFN_PHYS(p);
 			return -ENOENT;
 		}
+		p = h + (1UL << mem_map[h].order);
 	}
 	return 0;
 }
@@ -959,21 +947,22 @@ static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size
 
 /*
  * Cache hit for a block of @order (a constant after inlining): pop it from
- * this CPU's ring and mark it allocated.  False on a miss, nothing changed.
+ * this CPU's ring and set its alloc bit.  False on a miss, nothing changed.
+ * No counter: hits are derived (struct pcp_counters).
  */
 static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned int order,
 					   unsigned long *pfnp)
 {
 	unsigned long flags = arch_local_irq_save();
-	struct per_cpu_pageset *ps = pa == &global_pa ? this_cpu_ptr(&pagesets) : pa->pageset;
+	struct per_cpu_pageset *ps = pa_pageset(pa);
 
-	if (likely(ps->self == ps) && pcp_pop(&ps->pcp, order, pfnp)) {
-		ps->stats.pcp_hits++;
-		ps_mark_block(*pfnp, order);
-		arch_local_irq_restore(flags);
+	if (likely(pcp_pop(&ps->pcp, order, pfnp))) {
+		pa_irq_restore(flags);
+		/* Ours since the pop: nobody else may touch this bit now. */
+		map_test_and_set(page_alloc_map, *pfnp);
 		return true;
 	}
-	arch_local_irq_restore(flags);
+	pa_irq_restore(flags);
 	return false;
 }
 
@@ -986,34 +975,49 @@ static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned
 	case 1: return pcp_alloc_fast(pa, 1, pfnp);
 	case 2: return pcp_alloc_fast(pa, 2, pfnp);
 	case 3: return pcp_alloc_fast(pa, 3, pfnp);
+	case PCP_HUGE_ORDER: return PCP_HUGE_HIGH && pcp_alloc_fast(pa, PCP_HUGE_ORDER, pfnp);
 	default: return false;
 	}
 }
 
 /*
  * Free (pfn, order) in O(1) if it is exactly an allocated block of that
- * order; false (nothing changed) for anything else, left to free_range().
+ * order: FREE_SLOW (nothing changed) for anything else, left to
+ * free_range().  The head info is read before the alloc bit is taken: it
+ * is stale garbage unless the bit is set, and then it is the block's (I4);
+ * a wrong guess only sends the call to the slow path.  A block whose owner
+ * left the info as allocated needs no store to be cached again (I5).
  */
-static __always_inline bool free_block_fast(struct page_allocator *pa, unsigned long pfn,
-					    unsigned int order)
+static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
+					   unsigned int order)
 {
-	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1)) ||
-		     mem_map[pfn].order != order || !ps_take_block(pfn, order)))
-		return false;
-	release_block(pa, pfn, order);
-	return true;
+	struct page *page;
+
+	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1))))
+		return FREE_SLOW;
+	page = &mem_map[pfn];
+	if (likely(page->info == BUDDY_INFO(order))) {
+		if (unlikely(!map_test_and_clear(page_alloc_map, pfn)))
+			return FREE_SLOW;
+	} else {
+		if (page->order != order || !map_test_and_clear(page_alloc_map, pfn))
+			return FREE_SLOW;
+		page->info = BUDDY_INFO(order);
+	}
+	return release_block(pa, pfn, order);
 }
 
 /* free_block_fast() with a constant order for each cached order. */
-static __always_inline bool free_order_fast(struct page_allocator *pa, unsigned long pfn,
-					    unsigned int order)
+static __always_inline int free_order_fast(struct page_allocator *pa, unsigned long pfn,
+					   unsigned int order)
 {
 	switch (order) {
 	case 0: return free_block_fast(pa, pfn, 0);
 	case 1: return free_block_fast(pa, pfn, 1);
 	case 2: return free_block_fast(pa, pfn, 2);
 	case 3: return free_block_fast(pa, pfn, 3);
-	default: return order <= MAX_ORDER && free_block_fast(pa, pfn, order);
+	case PCP_HUGE_ORDER: return free_block_fast(pa, pfn, PCP_HUGE_ORDER);
+	default: return order <= MAX_ORDER ? free_block_fast(pa, pfn, order) : FREE_SLOW;
 	}
 }
 
@@ -1045,18 +1049,42 @@ static __always_inline int __alloc_frame(struct page_allocator *pa, phys_addr_t 
 	return alloc_frame_slow(pa, frame);
 }
 
-/* One allocated order-0 block: O(1) checks, then this CPU's cache. */
+/* Rotate right by 12 bits: the frame number of an aligned address. */
+static __always_inline unsigned long frame_ror(phys_addr_t frame)
+{
+	return (unsigned long)((frame >> PAGE_SHIFT) | (frame << (64 - PAGE_SHIFT)));
+}
+
+/* free_frame() once its fast path returned @code (arguments in fast-path registers). */
+static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_allocator *pa)
+{
+	/* Errors, or a frame inside a larger block. */
+	if (code < 0)
+		return free_range(pa, (phys_addr_t)((rpfn << PAGE_SHIFT) | (rpfn >> (64 - PAGE_SHIFT))),
+				  1, "free_frame");
+	free_finish(pa, rpfn, 0, code);
+	return 0;
+}
+
+/*
+ * One allocated order-0 block: O(1) checks, then this CPU's cache.  The
+ * frame number is the address rotated right by 12 bits: a misaligned
+ * address then has its low bits on top and fails the max_pfn test, so
+ * alignment and range cost one compare (free_range() tells them apart).
+ */
 static __always_inline int __free_frame(struct page_allocator *pa, phys_addr_t frame)
 {
-	if (likely(!(frame & ~PAGE_MASK) && free_block_fast(pa, PHYS_PFN(frame), 0)))
+	unsigned long rpfn = frame_ror(frame);
+	int code = free_block_fast(pa, rpfn, 0);
+
+	if (likely(code == FREE_DONE))
 		return 0;
-	/* Errors, or a frame inside a larger block. */
-	return free_range(pa, frame, 1, "free_frame");
+	return free_frame_slow(rpfn, code, pa);
 }
 
 static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr_t *base)
 {
-	unsigned long pfn, flags;
+	unsigned long pfn;
 	unsigned int order;
 
 	if (!count || count > MAX_ORDER_NR_PAGES) {
@@ -1076,10 +1104,9 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 	if (count < 1UL << order) {
 		/* Give the tail back now; the head part stays allocated. */
 		struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
-		struct per_cpu_pageset *ps;
+		unsigned long flags = arch_local_irq_save();
+		struct per_cpu_pageset *ps = pa_pageset(pa);
 
-		flags = arch_local_irq_save();
-		ps = pa_pageset(pa);
 		spin_lock(&zone->lock);
 		free_range_locked(zone, pfn + count, pfn + (1UL << order), &ps->stats);
 		spin_unlock(&zone->lock);
@@ -1090,14 +1117,27 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 	return 0;
 }
 
+/* free_contiguous() once its fast path returned @code. */
+static noinline int free_contiguous_slow(struct page_allocator *pa, phys_addr_t base,
+					 size_t count, const char *who, int code)
+{
+	if (code < 0)
+		return free_range(pa, base, count, who);
+	free_finish(pa, PHYS_PFN(base), ilog2(count), code);
+	return 0;
+}
+
 /* Whole blocks as allocated take the O(1) path; anything else is carved. */
 static __always_inline int __free_contiguous(struct page_allocator *pa, phys_addr_t base,
 					     size_t count, const char *who)
 {
-	if (likely(is_power_of_2(count) && !(base & ~PAGE_MASK) &&
-		   free_order_fast(pa, PHYS_PFN(base), ilog2(count))))
+	int code = FREE_SLOW;
+
+	if (is_power_of_2(count) && !(base & ~PAGE_MASK))
+		code = free_order_fast(pa, PHYS_PFN(base), ilog2(count));
+	if (likely(code == FREE_DONE))
 		return 0;
-	return free_range(pa, base, count, who);
+	return free_contiguous_slow(pa, base, count, who, code);
 }
 
 /* One 4 KiB frame, or -ENOMEM.  Kernel-doc in <exo/page_alloc.h>. */
@@ -1164,14 +1204,15 @@ out:
 void __free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
+	int code = free_order_fast(&global_pa, pfn, order);
 
-	if (likely(free_order_fast(&global_pa, pfn, order)))
+	if (likely(code == FREE_DONE))
 		return;
 	if (order > MAX_ORDER) {
 		report("__free_pages(%#llx, %u): order above %u", PFN_PHYS(pfn), order, MAX_ORDER);
 		return;
 	}
-	free_range(&global_pa, PFN_PHYS(pfn), 1UL << order, "__free_pages");
+	free_contiguous_slow(&global_pa, PFN_PHYS(pfn), 1UL << order, "__free_pages", code);
 }
 
 /* alloc_pages() as a direct-map address, or 0. */
@@ -1199,16 +1240,10 @@ void free_pages(unsigned long addr, unsigned int order)
  * Per-CPU cache draining
  */
 
-/* CPU @cpu's pageset if it was ever used on that CPU's own area, else NULL. */
+/* CPU @cpu's pageset, or NULL for a CPU number beyond NR_CPUS. */
 static struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 {
-	struct per_cpu_pageset *ps;
-
-	/* An offset of 0 means "no area yet" for every CPU but the boot one. */
-	if (cpu >= NR_CPUS || (cpu && !__per_cpu_offset[cpu]))
-		return NULL;
-	ps = per_cpu_ptr(&pagesets, cpu);
-	return READ_ONCE(ps->self) == ps ? ps : NULL;
+	return cpu < NR_CPUS ? &pagesets[cpu] : NULL;
 }
 
 /* Empty this CPU's caches into the zones; any context. */
@@ -1233,9 +1268,22 @@ void drain_cpu_pages(unsigned int cpu)
 	arch_local_irq_restore(flags);
 }
 
-/* Overridden by the SMP code: IPI every other CPU to drain_local_pages(). */
+/* Cross-CPU call handler: the owner drains its rings, interrupts off. */
+static void drain_local_ipi(void *unused)
+{
+	(void)unused;
+	drain_local_pages();
+}
+
+/*
+ * Every other online CPU empties its own caches while we wait: rings are
+ * only ever touched by their CPU, so this is the only correct way to get
+ * at them.  Weak so that the SMP code may provide a batched variant.
+ */
 void __weak drain_remote_pages(void)
 {
+	if (num_online_cpus() > 1)
+		smp_call_function_many(&cpu_online_mask, drain_local_ipi, NULL, true);
 }
 
 /* This CPU's caches, then the others' when we may wait for them. */
@@ -1256,16 +1304,30 @@ static unsigned long pageset_pages(struct page_allocator *pa, const struct per_c
 {
 	unsigned long n = 0;
 
-	if (z < 0)
-		return READ_ONCE(ps->pcp.count);
-	for (unsigned int o = 0; o < PCP_ORDERS; o++) {
-		unsigned int top = READ_ONCE(ps->pcp.top[o]), i = READ_ONCE(ps->pcp.bottom[o]);
+	for (unsigned int r = 0; r < PCP_RINGS; r++) {
+		unsigned int top = READ_ONCE(ps->pcp.top[r]), i = READ_ONCE(ps->pcp.bottom[r]);
+		unsigned int o = ring_order(r);
 
-		for (; i != top && top - i <= (unsigned int)PCP_RING >> o; i++)
-			if (pa_zone_idx(pa, ps->pcp.slots[PCP_RING_BASE(o) +
-							  (i & ((PCP_RING >> o) - 1))]) == (unsigned int)z)
+		if (top - i > PCP_RING_CAP(r))		/* torn snapshot */
+			continue;
+		if (z < 0) {
+			n += (unsigned long)(top - i) << o;
+			continue;
+		}
+		for (; i != top; i++)
+			if (pa_zone_idx(pa, ps->pcp.slots[PCP_RING_BASE(r) + i]) == (unsigned int)z)
 				n += 1UL << o;
 	}
+	return n;
+}
+
+/* Blocks cached in @ps, all rings. */
+static unsigned long pageset_blocks(const struct per_cpu_pageset *ps)
+{
+	unsigned long n = 0;
+
+	for (unsigned int r = 0; r < PCP_RINGS; r++)
+		n += READ_ONCE(ps->pcp.top[r]) - READ_ONCE(ps->pcp.bottom[r]);
 	return n;
 }
 
@@ -1285,15 +1347,23 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
-/* Add @b's counters to @a. */
-static void stats_add(struct page_alloc_cpu_stats *a, const struct page_alloc_cpu_stats *b)
+/*
+ * Add the counters of @ps to @a.  Every block popped from a ring was
+ * pushed by a free or a refill and not drained, hence the hits; the pops
+ * right after a refill are misses.
+ */
+static void stats_add(struct page_alloc_cpu_stats *a, const struct per_cpu_pageset *ps)
 {
-	a->allocs += b->allocs + b->pcp_hits;
-	a->frees += b->frees;
+	const struct pcp_counters *b = &ps->stats;
+	unsigned long pops = b->pcp_frees + b->refill_blocks - b->drain_blocks - pageset_blocks(ps);
+	unsigned long hits = pops - b->miss_pops;
+
+	a->allocs += b->allocs + hits;
+	a->frees += b->frees + b->pcp_frees;
 	a->alloc_failed += b->alloc_failed;
 	a->splits += b->splits;
 	a->merges += b->merges;
-	a->pcp_hits += b->pcp_hits;
+	a->pcp_hits += hits;
 	a->pcp_misses += b->pcp_misses;
 	a->pcp_refills += b->pcp_refills;
 	a->pcp_drains += b->pcp_drains;
@@ -1308,7 +1378,7 @@ unsigned long page_alloc_cpu_stats(unsigned int cpu, struct page_alloc_cpu_stats
 	memset(st, 0, sizeof(*st));
 	if (!ps)
 		return 0;
-	stats_add(st, &ps->stats);
+	stats_add(st, ps);
 	n = pageset_pages(&global_pa, ps, -1);
 	return n;
 }
@@ -1336,7 +1406,7 @@ void page_alloc_get_stats(struct page_alloc_stats *st)
 
 		if (!ps)
 			continue;
-		stats_add(&st->events, &ps->stats);
+		stats_add(&st->events, ps);
 		for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
 			unsigned long n = pageset_pages(&global_pa, ps, z);
 
@@ -1379,6 +1449,8 @@ void page_alloc_show_meminfo(void)
 	printk(KERN_INFO "MemFree:        %10lu kB\n", st.free << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PerCPUCached:   %10lu kB\n", st.pcp << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PageMetadata:   %10lu kB\n", st.metadata_bytes >> 10);
+	printk(KERN_INFO "PerCPUPagesets: %10zu kB (%u CPU slots of %zu bytes)\n",
+	       sizeof(pagesets) >> 10, NR_CPUS, sizeof(pagesets[0]));
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct page_alloc_zone_stats *zs = &st.zone[z];
 
@@ -1402,15 +1474,15 @@ void page_alloc_show_meminfo(void)
  * Consistency checks and fingerprints
  */
 
-/* Are all frames of [pfn, pfn + n) in state 00? */
-static bool ps_range_clear(unsigned long pfn, unsigned long n)
+/* Is no bit of either head bitmap set for [pfn, pfn + n)? */
+static bool heads_clear(unsigned long pfn, unsigned long n)
 {
 	for (unsigned long p = pfn; p < pfn + n; p++) {
-		if (!(p % PS_PER_WORD) && p + PS_PER_WORD <= pfn + n) {
-			if (READ_ONCE(*ps_word(p)))
+		if (!(p % 64) && p + 64 <= pfn + n) {
+			if (READ_ONCE(page_alloc_map[p / 64]) | READ_ONCE(page_free_map[p / 64]))
 				return false;
-			p += PS_PER_WORD - 1;
-		} else if (ps_get(p)) {
+			p += 63;
+		} else if (map_test(page_alloc_map, p) || pfn_listed(p)) {
 			return false;
 		}
 	}
@@ -1458,14 +1530,15 @@ static unsigned long check_zone(const struct zone *zone)
 			else if (!managed_range(pfn, 1UL << o))
 				check_fail(nbad, "%s: free block %#lx order %u covers unmanaged frames",
 					   zone->name, pfn, o);
-			if (ps_get(pfn) != PS_FREE || page->order != o)
-				check_fail(nbad, "%s: free block %#lx: state %lu order %u on list %u",
-					   zone->name, pfn, ps_get(pfn), page->order, o);
-			if (!ps_range_clear(pfn + 1, (1UL << o) - 1))
+			if (!pfn_listed(pfn) || map_test(page_alloc_map, pfn) || page->order != o)
+				check_fail(nbad, "%s: free block %#lx: bits %d%d order %u on list %u",
+					   zone->name, pfn, map_test(page_alloc_map, pfn),
+					   pfn_listed(pfn), page->order, o);
+			if (!heads_clear(pfn + 1, (1UL << o) - 1))
 				check_fail(nbad, "%s: free block %#lx order %u has non-free frames",
 					   zone->name, pfn, o);
 			if (o < MAX_ORDER && buddy - zone->start_pfn < span &&
-			    ps_get(buddy) == PS_FREE && mem_map[buddy].order == o)
+			    pfn_listed(buddy) && mem_map[buddy].order == o)
 				check_fail(nbad, "%s: free block %#lx and its buddy %#lx not merged (order %u)",
 					   zone->name, pfn, buddy, o);
 			pages += 1UL << o;
@@ -1479,16 +1552,29 @@ static unsigned long check_zone(const struct zone *zone)
 	}
 	if (pages != zone->nr_free)
 		check_fail(nbad, "%s: %lu pages listed, nr_free %lu", zone->name, pages, zone->nr_free);
-	/* Every 10 state in the zone must be a listed head. */
-	for (unsigned long p = zone->start_pfn; p < zone->end_pfn; p++) {
-		if (!(p % PS_PER_WORD) && p + PS_PER_WORD <= zone->end_pfn) {
-			unsigned long w = READ_ONCE(*ps_word(p));
+	/* Every free bit in the zone is a listed head; allocated heads are sane. */
+	for (unsigned long p = zone->start_pfn; p < zone->end_pfn;) {
+		unsigned int o;
 
-			heads += __builtin_popcountl((w >> 1) & ~w & PS_ALLOC_BITS);
-			p += PS_PER_WORD - 1;
-		} else {
-			heads += ps_get(p) == PS_FREE;
+		if (!(p % 64) && p + 64 <= zone->end_pfn && !READ_ONCE(page_alloc_map[p / 64])) {
+			heads += __builtin_popcountl(READ_ONCE(page_free_map[p / 64]));
+			p += 64;
+			continue;
 		}
+		heads += pfn_listed(p);
+		if (!map_test(page_alloc_map, p)) {
+			p++;
+			continue;
+		}
+		o = mem_map[p].order;
+		if (o > MAX_ORDER || (p & ((1UL << o) - 1)) || p + (1UL << o) > zone->end_pfn ||
+		    pfn_listed(p) || !heads_clear(p + 1, (1UL << o) - 1)) {
+			check_fail(nbad, "%s: allocated block %#lx order %u misplaced or overlapping",
+				   zone->name, p, o);
+			p++;
+			continue;
+		}
+		p += 1UL << o;		/* its other frames have no bit set */
 	}
 	if (heads != blocks)
 		check_fail(nbad, "%s: %lu free heads in the bitmap, %lu on the lists",
@@ -1520,45 +1606,48 @@ unsigned long page_alloc_check(void)
 	return check_pa(&global_pa);
 }
 
-/* O(MAX_ORDER) check of the block around @pfn: 0 or -EBADMSG. */
+/* O(MAX_ORDER + block / 64) check of the block around @pfn: 0 or -EBADMSG. */
 int page_alloc_check_pfn(unsigned long pfn)
 {
-	unsigned int z;
+	unsigned int z, o;
 	unsigned long buddy, h = NO_PFN, span;
 	const struct zone *zone;
 
 	if (!pfn_valid(pfn))
 		return 0;
-	if (ps_get(pfn) & PS_ALLOC) {
-		if (find_alloc_head(pfn) != NO_PFN)
-			return 0;
-		pr_err("check: allocated frame %#lx has no head\n", pfn);
+	if (map_test(page_alloc_map, pfn) && pfn_listed(pfn)) {
+		pr_err("check: frame %#lx is both an allocated and a free head\n", pfn);
 		return -EBADMSG;
 	}
+	if (find_alloc_head(pfn) != NO_PFN)
+		return 0;
 	/* The free block containing pfn, if it is on a list. */
-	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+	for (o = 0; o <= MAX_ORDER; o++) {
 		unsigned long c = pfn & ~((1UL << o) - 1);
 
-		if (ps_get(c) == PS_FREE && c + (1UL << mem_map[c].order) > pfn) {
-			h = c;
+		if (pfn_listed(c)) {
+			if (c + (1UL << mem_map[c].order) > pfn)
+				h = c;
 			break;
 		}
-		if (ps_get(c))
-			break;
 	}
 	if (h == NO_PFN)
 		return 0;	/* cached per CPU or racing */
 	z = pa_zone_idx(&global_pa, h);
 	zone = &global_pa.zones[z];
 	span = zone->end_pfn - zone->start_pfn;
-	buddy = h ^ (1UL << mem_map[h].order);
-	if ((h & ((1UL << mem_map[h].order) - 1)) ||
-	    h + (1UL << mem_map[h].order) > zone->end_pfn) {
-		pr_err("check: free block %#lx order %u misplaced\n", h, mem_map[h].order);
+	o = mem_map[h].order;
+	buddy = h ^ (1UL << o);
+	if (o > MAX_ORDER || (h & ((1UL << o) - 1)) || h + (1UL << o) > zone->end_pfn) {
+		pr_err("check: free block %#lx order %u misplaced\n", h, o);
 		return -EBADMSG;
 	}
-	if (mem_map[h].order < MAX_ORDER && buddy - zone->start_pfn < span &&
-	    ps_get(buddy) == PS_FREE && mem_map[buddy].order == mem_map[h].order) {
+	if (map_test(page_alloc_map, h) || !heads_clear(h + 1, (1UL << o) - 1)) {
+		pr_err("check: free block %#lx order %u overlaps other blocks\n", h, o);
+		return -EBADMSG;
+	}
+	if (o < MAX_ORDER && buddy - zone->start_pfn < span && pfn_listed(buddy) &&
+	    mem_map[buddy].order == o) {
 		pr_err("check: free block %#lx and buddy %#lx not merged\n", h, buddy);
 		return -EBADMSG;
 	}
@@ -1624,7 +1713,7 @@ static void zone_init(struct zone *zone, const char *name, unsigned long start, 
 /* Carve a private 2^@order instance out of the system allocator. */
 int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 {
-	struct page_alloc_cpu_stats unused = { 0 };
+	struct pcp_counters unused = { 0 };
 	struct page *page;
 	unsigned long pfn, flags;
 	struct zone *zone;
@@ -1639,7 +1728,9 @@ int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 	 */
 	page = order < MAX_ORDER ? alloc_pages(GFP_KERNEL | __GFP_NOWARN, order + 1) : NULL;
 	if (page)
-		free_contiguous(page_to_phys(page) + PFN_PHYS(1UL << order), 1UL << order);
+		/* Straight to the lists: a cached buddy would never be merged. */
+		free_range(&global_pa, page_to_phys(page) + PFN_PHYS(1UL << order), 1UL << order,
+			   "buddy_test_init");
 	else
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 	if (!page)
@@ -1654,10 +1745,10 @@ int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 	bi->pa.nr_zones = 1;
 	bi->pa.preferred = 0;
 	bi->pa.pageset = &bi->pageset;
-	bi->pageset.self = &bi->pageset;
+	pageset_reset(&bi->pageset);
 	/* The block is ours: from the system's view it stays an allocated
 	 * block; inside, the instance's zone owns every state bit. */
-	if (WARN_ON(!ps_take_block(pfn, order)))
+	if (WARN_ON(!map_test_and_clear(page_alloc_map, pfn)))
 		return -EINVAL;
 	spin_lock_irqsave(&zone->lock, flags);
 	__free_one(zone, pfn, order, &unused);
@@ -1673,7 +1764,7 @@ int buddy_test_destroy(struct buddy_test_instance *bi)
 
 	buddy_test_drain(bi);
 	spin_lock_irqsave(&zone->lock, flags);
-	if (zone->nr_free != 1UL << bi->order || ps_get(bi->base_pfn) != PS_FREE) {
+	if (zone->nr_free != 1UL << bi->order || !pfn_listed(bi->base_pfn)) {
 		spin_unlock_irqrestore(&zone->lock, flags);
 		pr_err("buddy_test_destroy: %lu of %lu frames still allocated, block leaked\n",
 		       (1UL << bi->order) - zone->nr_free, 1UL << bi->order);
@@ -1742,13 +1833,13 @@ unsigned long buddy_test_check(struct buddy_test_instance *bi)
 void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	stats_add(st, &bi->pageset.stats);
+	stats_add(st, &bi->pageset);
 }
 
 /* Blocks of @order in the instance's cache. */
 unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order)
 {
-	return order < PCP_ORDERS ? pcp_count(&bi->pageset.pcp, order) : 0;
+	return pcp_cached(order) ? pcp_count(&bi->pageset.pcp, pcp_ring(order)) : 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1791,7 +1882,7 @@ static unsigned int block_order(unsigned long s, unsigned long e)
  */
 unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
 {
-	struct page_alloc_cpu_stats unused = { 0 };
+	struct pcp_counters unused = { 0 };
 	unsigned long added = 0;
 
 	end = min(end, max_pfn);
@@ -1821,17 +1912,17 @@ unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
 /* Metadata from memblock, then every free range to the zones.  Once, at boot. */
 void __init page_alloc_init(void)
 {
-	unsigned long frames, state_words, map_words;
+	unsigned long frames, map_words;
 
 	max_pfn = PHYS_PFN(memblock_end_of_ram());
 	if (!max_pfn)
 		panic("page_alloc: no usable RAM");
-	state_words = DIV_ROUND_UP(max_pfn, PS_PER_WORD);
 	map_words = DIV_ROUND_UP(max_pfn, 64);
 	metadata_bytes = 0;
 	/* mem_map is never initialised: entries are written when used. */
 	mem_map = meta_alloc((u64)max_pfn * sizeof(struct page), "mem_map");
-	page_state_map = bitmap_alloc(state_words, "page state bitmap");
+	page_alloc_map = bitmap_alloc(map_words, "page alloc bitmap");
+	page_free_map = bitmap_alloc(map_words, "page free bitmap");
 	page_managed_map = bitmap_alloc(map_words, "page managed bitmap");
 	page_poison_map = IS_ENABLED(CONFIG_PAGE_POISONING) ?
 			  bitmap_alloc(map_words, "page poison bitmap") : NULL;
@@ -1845,10 +1936,9 @@ void __init page_alloc_init(void)
 		  max_pfn);
 	global_pa.nr_zones = MAX_NR_ZONES;
 	global_pa.pageset = NULL;
-	/* Forget the caches of a previous run (hosted tests re-initialise). */
+	/* Empty caches (hosted tests re-initialise: forget the previous run's). */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (!cpu || __per_cpu_offset[cpu])
-			per_cpu_ptr(&pagesets, cpu)->self = NULL;
+		pageset_reset(&pagesets[cpu]);
 
 	frames = memblock_release_to_buddy();
 	global_pa.preferred = ZONE_DMA;

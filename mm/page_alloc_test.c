@@ -14,10 +14,12 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/memblock.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -26,16 +28,18 @@
 
 #ifdef __HOSTED__
 #include <asm/hosted.h>
-#define RANDOM_OPS	1000000UL
+#define RANDOM_OPS	2000000UL
 #define RANDOM_CHECK	8192UL		/* full consistency check period */
-#define STRESS_NS	(1500 * NSEC_PER_MSEC)
-#define STRESS_CPUS	4
+#define STRESS_NS	(1000 * NSEC_PER_MSEC)
+#define STRESS_CPUS	{ 2, NR_CPUS - 1 }
+#define STRESS_NCPU(n)	(n)
 #else
 #define RANDOM_OPS	20000UL
 #define RANDOM_CHECK	1000UL
-#define STRESS_NS	(2000 * NSEC_PER_MSEC)
-/* Not every configuration has cross-CPU calls yet: test for them. */
-#pragma weak on_each_cpu
+#define STRESS_NS	(3000 * NSEC_PER_MSEC)
+#define STRESS_CPUS	{ 0 }		/* every online CPU */
+#define STRESS_PER_CPU	2		/* threads per CPU */
+#define STRESS_NCPU(n)	num_online_cpus()
 #endif
 
 #define PA_BAD	((phys_addr_t)0x123)	/* an address nobody allocates */
@@ -327,8 +331,29 @@ static bool unchanged(const struct pa_state *s)
 	return now.nr_free == s->nr_free && fp_equal(&now.fp, &s->fp);
 }
 
+#ifdef __HOSTED__
+/* Hosted: count the log lines of each rejected call (one, rate limit allowing). */
+static unsigned long error_lines;
+static void (*chained_hook)(const char *msg);
+
+static void count_error_line(const char *msg)
+{
+	if (strstr(msg, "page_alloc: ") && strstr(msg, "(-E"))
+		error_lines++;
+	if (chained_hook)
+		chained_hook(msg);
+}
+#define LINES_BEFORE()	unsigned long __lines = error_lines
+#define LINES_AFTER(t)	KTEST_EXPECT_LE(t, error_lines - __lines, 1)
+#else
+#define LINES_BEFORE()	do { } while (0)
+#define LINES_AFTER(t)	do { } while (0)
+#endif
+
 #define EXPECT_REJECTED(t, call, err, st) do {				\
+	LINES_BEFORE();							\
 	KTEST_EXPECT_EQ(t, call, err);					\
+	LINES_AFTER(t);							\
 	KTEST_EXPECT_TRUE(t, unchanged(st));				\
 } while (0)
 
@@ -339,6 +364,11 @@ static void test_error_paths(struct ktest *t)
 	struct pa_state st;
 	unsigned long flags;
 
+#ifdef __HOSTED__
+	chained_hook = hosted_printk_hook;
+	hosted_printk_hook = count_error_line;
+	error_lines = 0;
+#endif
 	/* Keep interrupt handlers out of our caches while we compare states. */
 	local_irq_save(flags);
 	KTEST_ASSERT_EQ(t, alloc_frame(&f), 0);
@@ -397,6 +427,11 @@ static void test_error_paths(struct ktest *t)
 	EXPECT_REJECTED(t, free_frame(run + 14 * PAGE_SIZE), -ENOENT, &st);
 	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+#ifdef __HOSTED__
+	/* Every kind of error was reported (at most 10 lines per call site). */
+	hosted_printk_hook = chained_hook;
+	KTEST_EXPECT_GE(t, error_lines, 20);
+#endif
 }
 
 /* ---------------------------------------------------------------------
@@ -641,6 +676,105 @@ static void test_pcp_instance(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
 }
 
+/*
+ * The linear stacks: freeing far more than the high-water mark drains a
+ * batch of the oldest frames every PCP_BATCH frees, and once the stack
+ * reaches the end of its slots its blocks move down.  Through all that
+ * the cache stays LIFO, every frame comes back exactly once and the hit
+ * counter (derived, not counted) stays exact.
+ */
+static void test_pcp_compaction(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	static phys_addr_t frames[1UL << 12];
+	unsigned int order = min(12U, (unsigned int)MAX_ORDER);
+	unsigned long size = 1UL << order, n = 2 * PCP_HIGH + 3 * PCP_BATCH;
+	struct free_area_fingerprint before, after;
+	struct page_alloc_cpu_stats s0, s1;
+	phys_addr_t f;
+
+	if (n > size)
+		KTEST_SKIP(t, "PCP_HIGH too large for a 2^MAX_ORDER instance");
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
+	buddy_test_fingerprint(&bi, &before);
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	buddy_test_drain(&bi);
+	buddy_test_stats(&bi, &s0);
+	for (unsigned long i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	buddy_test_stats(&bi, &s1);
+	/* Drained a batch each time the stack reached PCP_HIGH. */
+	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / PCP_BATCH + 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0),
+			n - ((n - PCP_HIGH) / PCP_BATCH + 1) * PCP_BATCH);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	/* LIFO across the compaction: the newest frames come back first. */
+	for (unsigned long i = n; i-- > n - 2 * PCP_BATCH;) {
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &f), 0);
+		KTEST_EXPECT_EQ(t, f, frames[i]);
+		frames[i] = f;
+	}
+	buddy_test_stats(&bi, &s0);
+	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 2 * PCP_BATCH);
+	KTEST_EXPECT_EQ(t, s0.pcp_misses, s1.pcp_misses);
+	for (unsigned long i = n - 2 * PCP_BATCH; i < n; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/* Order-9 (2 MiB) blocks have their own cache of PCP_HUGE_HIGH blocks. */
+static void test_pcp_huge(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	struct free_area_fingerprint before, after;
+	struct page_alloc_cpu_stats s0, s1;
+	phys_addr_t b[PCP_HUGE_HIGH + 1], again;
+	/* Room for PCP_HUGE_HIGH + 1 blocks of order 9. */
+	unsigned int order = PCP_HUGE_ORDER + order_base_2(PCP_HUGE_HIGH + 1);
+
+	if (!PCP_HUGE_HIGH)
+		KTEST_SKIP(t, "CONFIG_PCP_HUGE_HIGH=0");
+	if (order > MAX_ORDER)
+		KTEST_SKIP(t, "MAX_ORDER too small for PCP_HUGE_HIGH + 1 blocks of order 9");
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
+	buddy_test_fingerprint(&bi, &before);
+	buddy_test_stats(&bi, &s0);
+	/* A miss refills one block and hands it out: the cache stays empty. */
+	KTEST_ASSERT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &b[0]), 0);
+	KTEST_EXPECT_EQ(t, b[0] & (PFN_PHYS(512) - 1), 0);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), 0);
+	/* Freed: cached, and the next allocation is a hit on the same block. */
+	KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[0], 512), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), 1);
+	KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &again), 0);
+	KTEST_EXPECT_EQ(t, again, b[0]);
+	buddy_test_stats(&bi, &s0);
+	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 1);
+	KTEST_EXPECT_EQ(t, s0.splits, s1.splits);	/* no buddy work at all */
+	/* One block more than the limit: the oldest goes back to the zone. */
+	for (unsigned int i = 1; i <= PCP_HUGE_HIGH; i++)
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_contiguous(&bi, 512, &b[i]), 0);
+	for (unsigned int i = 0; i <= PCP_HUGE_HIGH; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[i], 512), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, PCP_HUGE_ORDER), PCP_HUGE_HIGH);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), 1UL << order);
+	/* Still a double free once cached. */
+	KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b[PCP_HUGE_HIGH], 512), -ENOENT);
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
 /* The real per-CPU cache of this CPU. */
 static void test_pcp_local(struct ktest *t)
 {
@@ -824,6 +958,9 @@ static void test_random_sequence(struct ktest *t)
 			}
 			if (b.kind != K_CONTIG)
 				KTEST_ASSERT_TRUE(t, pfn_is_block_head(pfn));
+			/* The halves a split gave back: aligned, listed, not mergeable. */
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn - 1), 0);
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count), 0);
 			live[nlive++] = b;
 			held += b.count;
 		} else {
@@ -851,8 +988,11 @@ static void test_random_sequence(struct ktest *t)
 				shadow[p / 64] &= ~(1UL << (p % 64));
 			}
 			held -= b.count;
+			/* The block each freed end went to, and their neighbours. */
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn - 1), 0);
 			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn), 0);
 			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count - 1), 0);
+			KTEST_ASSERT_EQ(t, page_alloc_check_pfn(pfn + b.count), 0);
 			/* Now and then, a double free must be refused. */
 			if (!(i & 255))
 				KTEST_ASSERT_EQ(t, free_frame(b.base), -ENOENT);
@@ -890,26 +1030,26 @@ struct stress_ctx {
 
 #define STRESS_SLOTS	64
 
-/* What a frame of a block owned by @cpu must hold at both ends. */
-static u64 stress_sig(phys_addr_t frame, unsigned int cpu)
+/* What a frame of a block owned by stress worker @id must hold at both ends. */
+static u64 stress_sig(phys_addr_t frame, unsigned int id)
 {
-	return frame ^ ((u64)cpu << 56) ^ 0x5ca1ab1e00000000ULL;
+	return frame ^ ((u64)id << 56) ^ 0x5ca1ab1e00000000ULL;
 }
 
-static void stress_sign(phys_addr_t base, unsigned int count, unsigned int cpu)
+static void stress_sign(phys_addr_t base, unsigned int count, unsigned int id)
 {
 	for (unsigned int i = 0; i < count; i++) {
 		u64 *va = phys_to_virt(base + PFN_PHYS(i));
 
-		va[0] = va[PAGE_SIZE / 8 - 1] = stress_sig(base + PFN_PHYS(i), cpu);
+		va[0] = va[PAGE_SIZE / 8 - 1] = stress_sig(base + PFN_PHYS(i), id);
 	}
 }
 
-static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int cpu)
+static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int id)
 {
 	for (unsigned int i = 0; i < count; i++) {
 		u64 *va = phys_to_virt(base + PFN_PHYS(i));
-		u64 sig = stress_sig(base + PFN_PHYS(i), cpu);
+		u64 sig = stress_sig(base + PFN_PHYS(i), id);
 
 		if (va[0] != sig || va[PAGE_SIZE / 8 - 1] != sig)
 			return false;
@@ -917,12 +1057,16 @@ static bool stress_verify(phys_addr_t base, unsigned int count, unsigned int cpu
 	return true;
 }
 
-static void stress_cpu(void *arg)
+/*
+ * One worker: random allocations of every shape (frames, powers of two up
+ * to order 3, odd runs), each frame signed with the worker's id, verified
+ * before it is freed.  Another worker writing into our frames, or a frame
+ * handed out twice, breaks a signature.
+ */
+static void stress_worker(struct stress_ctx *ctx, unsigned int id)
 {
-	struct stress_ctx *ctx = arg;
 	struct live_block slot[STRESS_SLOTS] = { { 0 } };
-	unsigned int cpu = smp_processor_id();
-	u64 seed = 0x1234567ULL * (cpu + 1);
+	u64 seed = 0x1234567ULL * (id + 1);
 	long ops = 0;
 
 	while (ktime_get_ns() < ctx->deadline) {
@@ -931,7 +1075,7 @@ static void stress_cpu(void *arg)
 			unsigned long r = rnd_below(&seed, 16);
 
 			if (b->count) {
-				if (!stress_verify(b->base, b->count, cpu))
+				if (!stress_verify(b->base, b->count, id))
 					atomic_inc(&ctx->errors);
 				if ((b->kind == K_FRAME ? free_frame(b->base) :
 				     free_contiguous(b->base, b->count)))
@@ -946,7 +1090,7 @@ static void stress_cpu(void *arg)
 				b->count = 0;
 				continue;
 			}
-			stress_sign(b->base, b->count, cpu);
+			stress_sign(b->base, b->count, id);
 		}
 	}
 	for (unsigned int i = 0; i < STRESS_SLOTS; i++) {
@@ -954,43 +1098,112 @@ static void stress_cpu(void *arg)
 
 		if (!b->count)
 			continue;
-		if (!stress_verify(b->base, b->count, cpu) ||
+		if (!stress_verify(b->base, b->count, id) ||
 		    free_contiguous(b->base, b->count))
 			atomic_inc(&ctx->errors);
 	}
-	drain_local_pages();
 	atomic_long_add(ops, &ctx->ops);
 }
 
+#ifdef __HOSTED__
+/* A hosted CPU thread: worker id = CPU number. */
+static void stress_cpu(void *arg)
+{
+	stress_worker(arg, smp_processor_id());
+}
+
+/* @nr CPU threads (CPUs 1..nr) for @ns; their caches drained afterwards. */
+static int stress_run(struct stress_ctx *ctx, unsigned int nr, u64 ns)
+{
+	int err;
+
+	ctx->deadline = ktime_get_ns() + ns;
+	err = hosted_run_on_cpus(1, nr, stress_cpu, ctx);
+	for (unsigned int cpu = 1; cpu <= nr; cpu++)
+		drain_cpu_pages(cpu);
+	return err;
+}
+#else
+struct stress_thread {
+	struct stress_ctx *ctx;
+	unsigned int id;
+};
+
+static int stress_thread_fn(void *arg)
+{
+	struct stress_thread *st = arg;
+
+	stress_worker(st->ctx, st->id);
+	return 0;
+}
+
+/*
+ * STRESS_PER_CPU kernel threads bound to every online CPU, in process
+ * context with interrupts on: they preempt each other on their CPU, the
+ * timer interrupt lands in the middle of the fast paths, and every CPU
+ * allocates and frees at once.  @nr is unused (all online CPUs).
+ */
+static int stress_run(struct stress_ctx *ctx, unsigned int nr, u64 ns)
+{
+	static struct stress_thread args[STRESS_PER_CPU * NR_CPUS];
+	static struct task_struct *threads[STRESS_PER_CPU * NR_CPUS];
+	unsigned int n = 0, cpu;
+	int err = 0;
+
+	(void)nr;
+	ctx->deadline = ktime_get_ns() + ns;
+	for_each_online_cpu(cpu) {
+		for (unsigned int k = 0; k < STRESS_PER_CPU; k++) {
+			struct task_struct *th;
+
+			args[n] = (struct stress_thread){ .ctx = ctx, .id = n };
+			th = kthread_create(stress_thread_fn, &args[n], "pa-stress/%u", cpu);
+			if (!th) {
+				err = -ENOMEM;
+				continue;
+			}
+			/* Unbound it still runs (and is joined), but the test fails. */
+			if (kthread_bind(th, cpu))
+				err = -EINVAL;
+			wake_up_process(th);
+			threads[n++] = th;
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (kthread_join(threads[i]))
+			err = -EIO;
+	return err;
+}
+#endif
+
+/*
+ * SMP stress: every CPU allocates, signs every frame, verifies and frees
+ * for several seconds; then the free count is back at its baseline and
+ * every invariant holds.  Hosted: 2 CPU threads, then 7 (every hosted
+ * CPU slot but the test's own).
+ */
 static void test_smp_stress(struct ktest *t)
 {
+	static const unsigned int cpus[] = STRESS_CPUS;
 	struct stress_ctx ctx;
 	unsigned long baseline;
 	bool poison = page_poison_enable(true);
 
-	settle();
-	baseline = nr_free_pages();
-	ctx.deadline = ktime_get_ns() + STRESS_NS;
-	atomic_set(&ctx.errors, 0);
-	atomic_long_set(&ctx.ops, 0);
-#ifdef __HOSTED__
-	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, STRESS_CPUS, stress_cpu, &ctx), 0);
-	for (unsigned int cpu = 1; cpu <= STRESS_CPUS; cpu++)
-		drain_cpu_pages(cpu);
-#else
-	if (!on_each_cpu) {
-		page_poison_enable(poison);
-		KTEST_SKIP(t, "no cross-CPU calls in this kernel");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cpus); i++) {
+		settle();
+		baseline = nr_free_pages();
+		atomic_set(&ctx.errors, 0);
+		atomic_long_set(&ctx.ops, 0);
+		KTEST_EXPECT_EQ(t, stress_run(&ctx, cpus[i], STRESS_NS), 0);
+		settle();
+		KTEST_EXPECT_EQ(t, atomic_read(&ctx.errors), 0);
+		KTEST_EXPECT_GT(t, atomic_long_read(&ctx.ops), 1000);
+		KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+		KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+		ktest_log(t, "%u CPUs: %ld operations", STRESS_NCPU(cpus[i]),
+			  atomic_long_read(&ctx.ops));
 	}
-	on_each_cpu(stress_cpu, &ctx, true);
-#endif
 	page_poison_enable(poison);
-	settle();
-	KTEST_EXPECT_EQ(t, atomic_read(&ctx.errors), 0);
-	KTEST_EXPECT_GT(t, atomic_long_read(&ctx.ops), 1000);
-	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
-	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
-	ktest_log(t, "%ld operations", atomic_long_read(&ctx.ops));
 }
 
 /* ---------------------------------------------------------------------
@@ -1210,6 +1423,8 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_exhaust_instance),
 	KTEST_CASE(test_zones),
 	KTEST_CASE(test_pcp_instance),
+	KTEST_CASE(test_pcp_compaction),
+	KTEST_CASE(test_pcp_huge),
 	KTEST_CASE(test_pcp_local),
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),

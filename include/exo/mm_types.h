@@ -3,13 +3,15 @@
  * Page-allocator data structures: struct page, zones, per-CPU page caches.
  *
  * struct page is NOT initialised per frame.  An entry means something only
- * for the head frame of a block, and only while the frame's two state bits
- * (see mm/page_alloc.c) say so:
+ * for the head frame of a block, and only while the frame's bits in the
+ * two head bitmaps (see mm/page_alloc.c) say so:
  *
- *   state 11  allocated head: order, type, flags, units and the owner fields
- *             (lru, private[]) are valid; lru/private belong to the owner.
- *   state 10  head of a free block on a buddy free list: order and lru valid.
- *   other     the entry is stale garbage and must not be read.
+ *   alloc bit  allocated head: order, type, flags, units and the owner
+ *              fields (lru, private[]) are valid; lru/private belong to the
+ *              owner.
+ *   free bit   head of a free block on a buddy free list: order and lru.
+ *   neither    the entry is stale garbage and must not be read (except by
+ *              the allocator for a block in a per-CPU cache).
  *
  * Users outside mm/ go through the helpers in <exo/page_alloc.h>.
  */
@@ -98,33 +100,61 @@ struct zone {
 };
 
 /*
- * Per-CPU caches of blocks of order 0 .. PCP_MAX_ORDER: one LIFO ring per
- * order, shared by the zones (a ring may hold blocks of any zone; requests
- * restricted to low zones bypass it).  A miss refills PCP_BATCH pages; once
- * a CPU caches PCP_HIGH pages (all orders together), PCP_BATCH pages of the
- * order just freed go back, oldest first.  Ring o holds PCP_RING >> o block
- * numbers, enough for PCP_HIGH pages; the rings share one slots[] array.
+ * Per-CPU caches: one LIFO stack of block numbers per cached order, shared
+ * by the zones (a stack may hold blocks of any zone; requests restricted
+ * to low zones bypass them).  Stack r (pcp_ring(order)) lives in
+ * slots[PCP_RING_BASE(r) ...] and holds the blocks [bottom, top): pops and
+ * pushes at the top, drains take the oldest blocks at the bottom.
+ *
+ * A push that reaches limit[r] takes the slow path: the stack holds
+ * PCP_RING_HIGH(r) blocks (drain PCP_BATCH pages, oldest first) or has
+ * reached the end of its slots (move the blocks down, amortised: the
+ * capacity is twice the high-water mark).  One compare on the fast path
+ * covers both, and indexes need no wrap-around arithmetic.
+ *
+ * High-water marks: PCP_HIGH order-0 frames; orders 1-3 a quarter of that
+ * in pages each (at least two batches); order PCP_HUGE_ORDER (2 MiB, what
+ * Linux 6.1 also caches) PCP_HUGE_HIGH blocks, refilled and drained one
+ * block at a time.
  */
+#ifndef CONFIG_PCP_HUGE_HIGH
+#define CONFIG_PCP_HUGE_HIGH 1
+#endif
 #define PCP_MAX_ORDER	3
-#define PCP_ORDERS	(PCP_MAX_ORDER + 1)
+#define PCP_HUGE_ORDER	9
+#define PCP_HUGE_HIGH	CONFIG_PCP_HUGE_HIGH
+#define PCP_RINGS	(PCP_MAX_ORDER + 2)
+#define PCP_HUGE_RING	(PCP_RINGS - 1)
 #define PCP_BATCH	CONFIG_PCP_BATCH
 #define PCP_HIGH	CONFIG_PCP_HIGH
-#define PCP_RING	(PCP_HIGH <= 64 ? 64 : PCP_HIGH <= 128 ? 128 :		\
-			 PCP_HIGH <= 256 ? 256 : PCP_HIGH <= 512 ? 512 :	\
-			 PCP_HIGH <= 1024 ? 1024 : PCP_HIGH <= 2048 ? 2048 : 4096)
-#define PCP_RING_BASE(o) (2 * PCP_RING - ((2 * PCP_RING) >> (o)))
+
+/* Blocks of @order moved per refill or drain: PCP_BATCH pages, at least one. */
+#define PCP_BATCH_BLOCKS(order)	((PCP_BATCH >> (order)) ? (PCP_BATCH >> (order)) : 1)
+/* Slots beyond the limit for frees nested in interrupt handlers. */
+#define PCP_MARGIN	64
+#define __PCP_SMALL_HIGH(r)	((PCP_HIGH >> ((r) + 2)) > 2 * PCP_BATCH_BLOCKS(r) ?	\
+				 (PCP_HIGH >> ((r) + 2)) : 2 * PCP_BATCH_BLOCKS(r))
+/* A ring is drained when a push makes it hold this many blocks. */
+#define PCP_RING_HIGH(r)	((unsigned int)((r) == 0 ? PCP_HIGH :				\
+				 (r) == PCP_HUGE_RING ? PCP_HUGE_HIGH + 1 : __PCP_SMALL_HIGH(r)))
+#define PCP_RING_CAP(r)		(2 * PCP_RING_HIGH(r) + PCP_MARGIN)
+#define PCP_RING_BASE(r)	((r) == 0 ? 0 : (r) == 1 ? PCP_RING_CAP(0) :			\
+				 (r) == 2 ? PCP_RING_CAP(0) + PCP_RING_CAP(1) :			\
+				 (r) == 3 ? PCP_RING_CAP(0) + PCP_RING_CAP(1) + PCP_RING_CAP(2) :	\
+				 PCP_RING_CAP(0) + PCP_RING_CAP(1) + PCP_RING_CAP(2) + PCP_RING_CAP(3))
+#define PCP_SLOTS		(PCP_RING_BASE(PCP_HUGE_RING) + PCP_RING_CAP(PCP_HUGE_RING))
 
 struct per_cpu_pages {
-	unsigned int count;		/* pages cached, all orders */
-	unsigned int top[PCP_ORDERS];	/* free-running push index */
-	unsigned int bottom[PCP_ORDERS];/* free-running oldest index */
-	unsigned long slots[2 * PCP_RING];
+	unsigned int top[PCP_RINGS];	/* next free slot */
+	unsigned int bottom[PCP_RINGS];	/* oldest cached block */
+	unsigned int limit[PCP_RINGS];	/* a push reaching it drains or compacts */
+	unsigned long slots[PCP_SLOTS];
 };
 
 /*
- * Event counters, per CPU, plain increments with interrupts disabled.
- * Allocations served by the cache count as pcp_hits only; the total is
- * allocs + pcp_hits (page_alloc_get_stats() reports it so).
+ * Event counters as reported: per CPU, or summed.  The total number of
+ * successful allocations is allocs (page_alloc_get_stats() and
+ * page_alloc_cpu_stats() include the cache hits in it).
  */
 struct page_alloc_cpu_stats {
 	unsigned long allocs;		/* successful allocations */
@@ -138,14 +168,30 @@ struct page_alloc_cpu_stats {
 	unsigned long pcp_drains;	/* batches given back to the buddy */
 };
 
+/*
+ * What a CPU actually counts, with interrupts disabled: the fast paths
+ * count only frees into the cache.  Cache hits follow exactly from
+ * conservation of the blocks that went through the rings:
+ *   hits = pcp_frees + refill_blocks - drain_blocks - cached - miss_pops.
+ */
+struct pcp_counters {
+	unsigned long pcp_frees;	/* frees pushed on a ring (fast path) */
+	unsigned long frees;		/* other successful frees */
+	unsigned long allocs;		/* allocations not served by a hit */
+	unsigned long alloc_failed;
+	unsigned long splits;
+	unsigned long merges;
+	unsigned long pcp_misses;
+	unsigned long pcp_refills;
+	unsigned long pcp_drains;
+	unsigned long refill_blocks;	/* blocks pushed by refills */
+	unsigned long drain_blocks;	/* blocks removed by drains */
+	unsigned long miss_pops;	/* pops right after a refill (a miss) */
+};
+
+/* One CPU's caches (pagesets[cpu] in mm/page_alloc.c) or a test instance's. */
 struct per_cpu_pageset {
-	/*
-	 * Points at itself once initialised on this CPU's area.  A per-CPU
-	 * area copied from the boot CPU's (SMP bring-up) has a foreign value
-	 * here and is reset on first use instead of sharing its pages.
-	 */
-	struct per_cpu_pageset *self;
-	struct page_alloc_cpu_stats stats;
+	struct pcp_counters stats;
 	struct per_cpu_pages pcp;
 };
 

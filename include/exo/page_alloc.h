@@ -46,8 +46,11 @@
  */
 extern struct page *mem_map;
 extern unsigned long max_pfn;
-/* 2 bits per frame: bit 2n "allocated", bit 2n+1 "head" (see page_alloc.c). */
-extern unsigned long *page_state_map;
+/*
+ * 1 bit per frame, the allocation state: set on the first frame (head) of
+ * every allocated block, clear everywhere else (see mm/page_alloc.c).
+ */
+extern unsigned long *page_alloc_map;
 /* 1 bit per frame: frame was handed to the allocator (RAM, not reserved). */
 extern unsigned long *page_managed_map;
 
@@ -86,11 +89,6 @@ static inline struct page *virt_to_page(const void *addr)
 	return phys_to_page(virt_to_phys(addr));
 }
 
-static inline unsigned long __page_state(unsigned long pfn)
-{
-	return (READ_ONCE(page_state_map[pfn >> 5]) >> ((pfn & 31) * 2)) & 3;
-}
-
 /**
  * pfn_valid() - is @pfn a RAM frame managed by the page allocator?
  * @pfn: any frame number
@@ -108,12 +106,10 @@ static inline bool pfn_valid(unsigned long pfn)
  * @pfn: any frame number
  *
  * Frames cached per CPU or on the free lists are not allocated.
- * Return: true for every frame (head or not) of an allocated block.  O(1).
+ * Return: true for every frame (head or not) of an allocated block.  O(1)
+ * for a block head, at most MAX_ORDER + 1 bit tests otherwise.
  */
-static inline bool pfn_allocated(unsigned long pfn)
-{
-	return pfn < max_pfn && (__page_state(pfn) & 1);
-}
+bool pfn_allocated(unsigned long pfn);
 
 /**
  * pfn_is_block_head() - is @pfn the first frame of an allocated block?
@@ -124,7 +120,7 @@ static inline bool pfn_allocated(unsigned long pfn)
  */
 static inline bool pfn_is_block_head(unsigned long pfn)
 {
-	return pfn < max_pfn && __page_state(pfn) == 3;
+	return pfn < max_pfn && ((READ_ONCE(page_alloc_map[pfn >> 6]) >> (pfn & 63)) & 1);
 }
 
 /**
@@ -179,9 +175,10 @@ static inline void page_set_type(struct page *page, enum page_type type)
  * alloc_frame() - allocate one 4 KiB frame
  * @frame: where to store its physical address (4 KiB aligned)
  *
- * Served from this CPU's cache when possible (no lock; one atomic bitmap
- * update), else from the zones NORMAL, DMA32, DMA in that order.  On a fresh allocator two consecutive
- * calls return buddies: the second frame is the first plus PAGE_SIZE.
+ * Served from this CPU's cache when possible (no lock, one atomic bit set),
+ * else from the zones NORMAL, DMA32, DMA in that order.  On a fresh
+ * allocator two consecutive calls return buddies: the second frame is the
+ * first plus PAGE_SIZE.
  *
  * Return: 0, or -ENOMEM when no frame is left.
  */
@@ -296,11 +293,13 @@ void drain_local_pages(void);
 void drain_cpu_pages(unsigned int cpu);
 
 /**
- * drain_remote_pages() - make every other CPU run drain_local_pages()
+ * drain_remote_pages() - make every other online CPU drain its own caches
  *
- * Weak no-op here; the SMP code overrides it with an IPI to every other
- * online CPU, waited for.  Called only with interrupts enabled, outside
- * interrupt context, and never for __GFP_ATOMIC allocations.
+ * Sends drain_local_pages() to every other online CPU with
+ * smp_call_function_many() and waits: only a cache's own CPU ever touches
+ * it.  Weak, so that the SMP code may provide a batched variant.  Called
+ * by the allocator only with interrupts enabled, outside interrupt
+ * context, and never for __GFP_ATOMIC allocations.
  */
 void drain_remote_pages(void);
 
@@ -368,12 +367,13 @@ void page_alloc_show_meminfo(void);
 unsigned long page_alloc_check(void);
 
 /**
- * page_alloc_check_pfn() - O(MAX_ORDER) local check around one frame
- * @pfn: a managed frame
+ * page_alloc_check_pfn() - local check of the block around one frame
+ * @pfn: any frame number (frames that are not managed RAM pass)
  *
  * If @pfn lies in a free block on the buddy lists: the block is aligned,
- * inside its zone, and its buddy is not a free block of the same order.
- * If it lies in an allocated block: its head is found and covers @pfn.
+ * inside its zone, holds no other head, and its buddy is not a free block
+ * of the same order.  No frame is both an allocated and a free head.
+ * O(MAX_ORDER + block size / 64).
  * Return: 0 when consistent, -EBADMSG otherwise (and one line is printed).
  */
 int page_alloc_check_pfn(unsigned long pfn);
