@@ -4,9 +4,21 @@
  * first line of boot.  Output is polled (waits for THR empty); input is
  * polled by the shell.  The harness depends on console_flush() draining the
  * transmitter before the emulator exits, or Bochs drops the last bytes.
+ *
+ * Two stages: serial8250_early_init() programs COM1 and registers the
+ * console before the first printk (no allocator, no device model); later
+ * the "serial8250" platform driver binds to the platform device that
+ * describes the port (drivers/platform/pc_legacy.c) and adopts the running
+ * console: it checks the port answers, and from then on lsdev shows who
+ * owns 0x3f8.  Unbinding leaves the console running: the kernel log must
+ * never lose its only output.
  */
+#define pr_fmt(fmt) "serial8250: " fmt
+
 #include <exo/console.h>
+#include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/platform.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -84,3 +96,47 @@ void serial8250_early_init(void)
 	if (uart_present)
 		register_console(&uart_console);
 }
+
+/* Scratch-register test: something answers at @base. */
+static bool uart_responds(u16 base)
+{
+	u8 old = inb(base + 7);
+	bool ok;
+
+	outb(base + 7, 0x5a);
+	ok = inb(base + 7) == 0x5a;
+	outb(base + 7, old);
+	return ok;
+}
+
+static int serial8250_probe(struct platform_device *pdev)
+{
+	struct resource *io = platform_get_resource(pdev, IORESOURCE_IO, 0);
+
+	if (!io || resource_size(io) < 8) {
+		dev_err(&pdev->dev, "no 8-port I/O resource\n");
+		return -EINVAL;
+	}
+	if (!uart_responds(io->start))
+		return -ENODEV;
+	if (io->start != COM1) {
+		/* Only COM1 carries a console; other ports are just claimed. */
+		dev_info(&pdev->dev, "16550 at %#llx (no console)\n", io->start);
+		return 0;
+	}
+	platform_set_drvdata(pdev, &uart_console);
+	dev_info(&pdev->dev, "16550 at %#llx, console %s%s\n", io->start, uart_console.name,
+		 uart_present ? " (adopted from early boot)" : "");
+	return 0;
+}
+
+static struct platform_driver serial8250_driver = {
+	.driver = { .name = "serial8250" },
+	.probe = serial8250_probe,
+};
+
+static int __init serial8250_driver_init(void)
+{
+	return platform_driver_register(&serial8250_driver);
+}
+device_initcall(serial8250_driver_init);
