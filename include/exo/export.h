@@ -36,7 +36,7 @@ struct kernel_symbol {
 		__section("__ksymtab_strings") = #sym;			\
 	static const struct kernel_symbol __ksymtab_##sym __used	\
 		__section(__KSYMTAB_SEC(sym, gpl)) __aligned(8) =	\
-		{ (unsigned long)&sym, __kstrtab_##sym }
+		{ (__force unsigned long)&sym, __kstrtab_##sym }
 #else
 # define __EXPORT_SYMBOL(sym, gpl)	extern __typeof__(sym) sym
 #endif

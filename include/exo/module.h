@@ -82,13 +82,20 @@ extern struct module __this_module;
 #define __MODULE_PASTE(a, b)	___MODULE_PASTE(a, b)
 #define __MODULE_UNIQUE_ID(p)	__MODULE_PASTE(__MODULE_PASTE(__UNIQUE_ID_, p), __COUNTER__)
 
+/* An alias must carry its target's attributes (__init is cold). */
+#if defined(__has_attribute) && __has_attribute(__copy__)
+# define __mod_copy(fn)	__attribute__((__copy__(fn)))
+#else
+# define __mod_copy(fn)
+#endif
+
 #ifdef MODULE
 # define module_init(fn)						\
 	static inline initcall_t __maybe_unused __inittest(void) { return fn; } \
-	int init_module(void) __attribute__((alias(#fn)))
+	int init_module(void) __mod_copy(fn) __attribute__((alias(#fn)))
 # define module_exit(fn)						\
 	static inline void (*__maybe_unused __exittest(void))(void) { return fn; } \
-	void cleanup_module(void) __attribute__((alias(#fn)))
+	void cleanup_module(void) __mod_copy(fn) __attribute__((alias(#fn)))
 # define __MODULE_INFO(tag, info)					\
 	static const char __MODULE_UNIQUE_ID(tag)[] __used __aligned(1)	\
 		__section(".modinfo") = #tag "=" info
@@ -145,6 +152,12 @@ int unload_module(const char *name);
  * Return: the module, or NULL.
  */
 struct module *find_module(const char *name);
+
+/**
+ * find_exported_symbol() - address of an exported symbol (kernel or live
+ * module), or 0 if nothing exports @name
+ */
+unsigned long find_exported_symbol(const char *name);
 
 /* Reference counting of a module by code that calls into it. */
 bool try_module_get(struct module *mod);

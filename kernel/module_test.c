@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the module loader with the modules embedded by
+ * kernel/module_test/blobs.c: load, use and unload (also 100 times), a
+ * dependency between two modules with its reference count, every
+ * malformed or hostile module refused with nothing left allocated, and a
+ * real driver module (edu.ko from the boot modules) binding its device
+ * when it loads.  "Nothing left" means: free frames, module memory and
+ * the number of loaded modules all back at their values before the case.
+ */
+#include <exo/device.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/module.h>
+#include <exo/page_alloc.h>
+#include <exo/pci.h>
+#include <exo/string.h>
+
+#include "module-internal.h"
+#include "module_test/modtest.h"
+
+struct baseline {
+	unsigned long pages;
+	size_t mod_bytes;
+	unsigned int nr_mods;
+};
+
+static void take_baseline(struct baseline *b)
+{
+	b->pages = nr_free_pages();
+	b->mod_bytes = module_bytes_allocated();
+	b->nr_mods = module_nr_loaded();
+}
+
+#define EXPECT_BASELINE(t, b) do {					\
+	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->pages);		\
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
+	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
+} while (0)
+
+static const struct modtest_blob *blob(const char *name)
+{
+	for (unsigned long i = 0; i < modtest_nr_blobs; i++)
+		if (!strcmp(modtest_blobs[i].name, name))
+			return &modtest_blobs[i];
+	return NULL;
+}
+
+static int load_blob(struct ktest *t, const char *name, struct module **mod)
+{
+	const struct modtest_blob *b = blob(name);
+
+	if (!b) {
+		ktest_fail(t, __FILE__, __LINE__, "no embedded module %s", name);
+		ktest_abort(t);
+	}
+	return load_module(b->start, b->end - b->start, mod);
+}
+
+static void test_load_use_unload(struct ktest *t)
+{
+	struct baseline base;
+	int (*selftest)(void), (*add)(int, int);
+	struct module *mod = NULL;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &mod), 0);
+	KTEST_ASSERT_NOT_NULL(t, mod);
+	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == mod);
+	KTEST_EXPECT_EQ(t, strcmp(mod->license, "GPL"), 0);
+	KTEST_EXPECT_TRUE(t, mod->gpl_ok);
+	KTEST_EXPECT_EQ(t, mod->nr_syms, 2u);		/* add, selftest */
+	KTEST_EXPECT_EQ(t, mod->nr_gpl_syms, 1u);
+	KTEST_EXPECT_EQ(t, module_refcount(mod), 0);
+	/* Module memory: page-aligned regions within 2 GiB of the kernel. */
+	KTEST_EXPECT_EQ(t, (unsigned long)mod->base % PAGE_SIZE, 0ul);
+	KTEST_EXPECT_GE(t, (unsigned long)mod->base, 0xffffffff80000000ul);
+	KTEST_EXPECT_GT(t, mod->text_size, 0ul);
+	KTEST_EXPECT_LT(t, nr_free_pages(), base.pages);	/* init's page */
+
+	selftest = (void *)find_exported_symbol("modtest_a_selftest");
+	add = (void *)find_exported_symbol("modtest_a_add");
+	KTEST_ASSERT_NOT_NULL(t, selftest);
+	KTEST_ASSERT_NOT_NULL(t, add);
+	KTEST_EXPECT_EQ(t, selftest(), 0);
+	KTEST_EXPECT_EQ(t, add(40, 2), 42);
+	/* Backtraces name module functions. */
+	{
+		char buf[96];
+
+		snprintf(buf, sizeof(buf), "%pS", (void *)((unsigned long)add + 1));
+		KTEST_EXPECT_NOT_NULL(t, strstr(buf, "modtest_a_add"));
+	}
+
+	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_a", NULL), -EEXIST);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	KTEST_EXPECT_NULL(t, find_module("modtest_a"));
+	KTEST_EXPECT_EQ(t, find_exported_symbol("modtest_a_add"), 0ul);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -ENOENT);
+	EXPECT_BASELINE(t, &base);
+}
+
+static void test_dependency(struct ktest *t)
+{
+	struct module *a = NULL, *b = NULL;
+	struct baseline base;
+	int (*twice)(int);
+
+	take_baseline(&base);
+	/* B alone: A's exports are missing. */
+	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_b", NULL), -ENOENT);
+	EXPECT_BASELINE(t, &base);
+
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_b", &b), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+	KTEST_EXPECT_EQ(t, b->nr_deps, 1u);
+	KTEST_EXPECT_TRUE(t, b->deps[0] == a);
+	twice = (void *)find_exported_symbol("modtest_b_twice");
+	KTEST_ASSERT_NOT_NULL(t, twice);
+	KTEST_EXPECT_EQ(t, twice(21), 42);
+	/* A is pinned while B uses it. */
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == a);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+static void test_load_unload_100(struct ktest *t)
+{
+	struct baseline base;
+	int failures = 0;
+
+	take_baseline(&base);
+	for (int i = 0; i < 100 && !failures; i++) {
+		int (*twice)(int);
+
+		failures += load_blob(t, "modtest_a", NULL) != 0;
+		failures += load_blob(t, "modtest_b", NULL) != 0;
+		twice = (void *)find_exported_symbol("modtest_b_twice");
+		failures += !twice || twice(i) != 2 * i;
+		failures += unload_module("modtest_b") != 0;
+		failures += unload_module("modtest_a") != 0;
+	}
+	KTEST_EXPECT_EQ(t, failures, 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+static const struct {
+	const char *name;
+	int err;
+} bad_modules[] = {
+	{ "elf_notelf", -ENOEXEC },
+	{ "elf_class32", -ENOEXEC },
+	{ "elf_type", -ENOEXEC },
+	{ "elf_machine", -ENOEXEC },
+	{ "elf_truncated", -ENOEXEC },
+	{ "elf_shtab_past_end", -ENOEXEC },
+	{ "elf_section_past_end", -ENOEXEC },
+	{ "elf_overlap", -ENOEXEC },
+	{ "elf_shstrndx", -ENOEXEC },
+	{ "elf_rel", -ENOEXEC },
+	{ "elf_reloc_offset", -ENOEXEC },
+	{ "elf_reloc_overflow", -ERANGE },
+	{ "elf_reloc_type", -ENOEXEC },
+	{ "elf_reloc_sym", -ENOEXEC },
+	{ "elf_vermagic", -EINVAL },
+	{ "elf_no_this_module", -EINVAL },
+	{ "elf_badalign", -ENOEXEC },
+	{ "bad_unknown", -ENOENT },
+	{ "bad_nolicense", -EPERM },
+	{ "bad_proprietary", -EPERM },
+	{ "bad_init", -EIO },
+	{ "bad_dupexport", -EEXIST },
+};
+
+static void test_bad_modules_refused(struct ktest *t)
+{
+	struct baseline base;
+
+	take_baseline(&base);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad_modules); i++) {
+		int ret = load_blob(t, bad_modules[i].name, NULL);
+
+		if (ret != bad_modules[i].err)
+			ktest_log(t, "%s: got %d, want %d", bad_modules[i].name, ret,
+				  bad_modules[i].err);
+		KTEST_EXPECT_EQ(t, ret, bad_modules[i].err);
+		EXPECT_BASELINE(t, &base);
+	}
+	/* Tiny and absurd inputs. */
+	KTEST_EXPECT_EQ(t, load_module(blob("modtest_a")->start, 10, NULL), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, load_module(NULL, 100, NULL), -EINVAL);
+	EXPECT_BASELINE(t, &base);
+}
+
+/* A refused dependent leaves its would-be dependency's count alone. */
+static void test_refused_module_drops_refs(struct ktest *t)
+{
+	struct module *a = NULL;
+	struct baseline base;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
+	/* Unaligned copy of B: exercises the loader's copy path too. */
+	{
+		const struct modtest_blob *b = blob("modtest_b");
+		size_t len = b->end - b->start;
+		unsigned int order = order_base_2(DIV_ROUND_UP(len + 4, PAGE_SIZE));
+		u8 *buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+
+		KTEST_ASSERT_NOT_NULL(t, buf);
+		memcpy(buf + 4, b->start, len);
+		KTEST_EXPECT_EQ(t, load_module(buf + 4, len - 100, NULL), -ENOEXEC);
+		KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+		KTEST_EXPECT_EQ(t, load_module(buf + 4, len, NULL), 0);
+		KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+		KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+		free_pages((unsigned long)buf, order);
+	}
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+/* edu.ko from the boot modules: unloading unbinds, loading binds again. */
+static void test_driver_module_binds(struct ktest *t)
+{
+	struct pci_dev *edu;
+	const void *img;
+	size_t len;
+
+	if (!IS_MODULE(CONFIG_PCI_EDU))
+		KTEST_SKIP(t, "the edu driver is not a module in this configuration");
+	edu = pci_get_device(0x1234, 0x11e8, NULL);
+	if (!edu)
+		KTEST_SKIP(t, "no edu device (QEMU -device edu)");
+	img = boot_module_find("edu", &len);
+	if (!img) {
+		put_device(&edu->dev);
+		KTEST_SKIP(t, "edu.ko is not among the boot modules");
+	}
+	KTEST_EXPECT_NOT_NULL(t, find_module("edu"));
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_EQ(t, find_module("edu")->nr_device_ids, 1u);
+	KTEST_EXPECT_EQ(t, unload_module("edu"), 0);
+	KTEST_EXPECT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_NULL(t, bus_find_driver(&pci_bus_type, "edu"));
+	KTEST_EXPECT_EQ(t, load_module(img, len, NULL), 0);
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	if (edu->dev.driver)
+		KTEST_EXPECT_EQ(t, strcmp(edu->dev.driver->name, "edu"), 0);
+	put_device(&edu->dev);
+}
+
+static struct ktest_case module_cases[] = {
+	KTEST_CASE(test_load_use_unload),
+	KTEST_CASE(test_dependency),
+	KTEST_CASE(test_load_unload_100),
+	KTEST_CASE(test_bad_modules_refused),
+	KTEST_CASE(test_refused_module_drops_refs),
+	KTEST_CASE(test_driver_module_binds),
+	{}
+};
+
+static struct ktest_suite module_suite = {
+	.name = "module",
+	.cases = module_cases,
+};
+KTEST_SUITE(module_suite);
