@@ -41,6 +41,7 @@
 #include <exo/atomic.h>
 #include <exo/bitmap.h>
 #include <exo/bootinfo.h>
+#include <exo/device.h>
 #include <exo/elf.h>
 #include <exo/errno.h>
 #include <exo/export.h>
@@ -1072,6 +1073,7 @@ int load_module(const void *image, size_t len, struct module **modp)
 		if (ret > 0)
 			ret = -EINVAL;
 		mod->state = MODULE_STATE_GOING;
+		driver_unregister_owner(mod);
 		list_del(&mod->list);
 		drop_deps(mod->deps, mod->nr_deps);
 		free_module_memory(info.base, info.size);
@@ -1116,6 +1118,8 @@ int unload_module(const char *name)
 	mod->state = MODULE_STATE_GOING;
 	if (mod->exit)
 		mod->exit();
+	/* Its code is about to go: no driver of it may stay registered. */
+	driver_unregister_owner(mod);
 	list_del(&mod->list);
 	drop_deps(mod->deps, mod->nr_deps);
 	base = mod->base;

@@ -12,9 +12,12 @@
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/module.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
+#include <exo/platform.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 
 #include "module-internal.h"
@@ -226,6 +229,23 @@ static void test_refused_module_drops_refs(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/* A driver its module forgot to unregister is removed with the module. */
+static void test_leaked_driver_removed(struct ktest *t)
+{
+	struct module *mod = NULL;
+	struct baseline base;
+	struct device_driver *drv;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_leak", &mod), 0);
+	drv = bus_find_driver(&platform_bus_type, "kt-leaked-driver");
+	KTEST_ASSERT_NOT_NULL(t, drv);
+	KTEST_EXPECT_TRUE(t, drv->owner == mod);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_leak"), 0);
+	KTEST_EXPECT_NULL(t, bus_find_driver(&platform_bus_type, "kt-leaked-driver"));
+	EXPECT_BASELINE(t, &base);
+}
+
 /* edu.ko from the boot modules: unloading unbinds, loading binds again. */
 static void test_driver_module_binds(struct ktest *t)
 {
@@ -256,13 +276,69 @@ static void test_driver_module_binds(struct ktest *t)
 	put_device(&edu->dev);
 }
 
+/*
+ * Every online CPU loads, uses and unloads modtest_a concurrently.  Only
+ * the thread whose load succeeded unloads, and no other load can succeed
+ * while that one is loaded (-EEXIST), so nobody unloads a module another
+ * thread is using: any other result is an error.
+ */
+#define SMP_LOADS	50
+
+static int smp_loader(void *arg)
+{
+	const struct modtest_blob *b = blob("modtest_a");
+	int *loaded = arg, errors = 0;
+
+	for (int i = 0; i < SMP_LOADS; i++) {
+		int (*selftest)(void);
+		int ret = load_module(b->start, b->end - b->start, NULL);
+
+		if (ret == -EEXIST)
+			continue;
+		if (ret) {
+			errors++;
+			continue;
+		}
+		(*loaded)++;
+		selftest = (void *)find_exported_symbol("modtest_a_selftest");
+		errors += !selftest || selftest() != 0;
+		errors += unload_module("modtest_a") != 0;
+	}
+	return errors;
+}
+
+static void test_smp_load_unload(struct ktest *t)
+{
+	struct task_struct *k[NR_CPUS];
+	int loaded[NR_CPUS] = { 0 }, total = 0;
+	struct baseline base;
+	unsigned int cpu;
+
+	take_baseline(&base);
+	for_each_online_cpu(cpu) {
+		k[cpu] = kthread_create(smp_loader, &loaded[cpu], "kt-mod%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, k[cpu]);
+		KTEST_EXPECT_EQ(t, kthread_bind(k[cpu], cpu), 0);
+	}
+	for_each_online_cpu(cpu)
+		wake_up_process(k[cpu]);
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_EQ(t, kthread_join(k[cpu]), 0);
+		total += loaded[cpu];
+	}
+	KTEST_EXPECT_GE(t, total, SMP_LOADS);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_dependency),
 	KTEST_CASE(test_load_unload_100),
 	KTEST_CASE(test_bad_modules_refused),
 	KTEST_CASE(test_refused_module_drops_refs),
+	KTEST_CASE(test_leaked_driver_removed),
 	KTEST_CASE(test_driver_module_binds),
+	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP),
 	{}
 };
 

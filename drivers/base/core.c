@@ -552,6 +552,30 @@ int bus_for_each_dev(struct bus_type *bus, void *data,
 }
 EXPORT_SYMBOL_GPL(bus_for_each_dev);
 
+unsigned int driver_unregister_owner(struct module *owner)
+{
+	struct bus_type *bus;
+	unsigned int n = 0;
+
+	if (!owner)
+		return 0;
+	dm_lock();
+	list_for_each_entry(bus, &bus_list, node) {
+		struct device_driver *drv, *tmp;
+
+		list_for_each_entry_safe(drv, tmp, &bus->drivers, node) {
+			if (drv->owner != owner)
+				continue;
+			pr_err("driver %s (bus %s) left registered by its module: unregistering\n",
+			       drv->name, bus->name);
+			driver_unregister(drv);
+			n++;
+		}
+	}
+	dm_unlock();
+	return n;
+}
+
 /* ---------------------------------------------------------------- shell */
 
 static void lsdev_one(struct device *dev)

@@ -9,7 +9,9 @@
  */
 #include <exo/device.h>
 #include <exo/errno.h>
+#include <exo/kthread.h>
 #include <exo/ktest.h>
+#include <exo/smp.h>
 #include <exo/page_alloc.h>
 #include <exo/platform.h>
 #include <exo/string.h>
@@ -35,7 +37,8 @@ static void kt_trace(void *data)
 
 static void kt_release(struct device *dev)
 {
-	releases++;
+	/* put_device() may run on any CPU, outside the core's lock. */
+	__atomic_fetch_add(&releases, 1, __ATOMIC_RELAXED);
 }
 
 struct kt_drv {
@@ -407,6 +410,73 @@ static void test_dm_alloc(struct ktest *t)
 	KTEST_EXPECT_NULL(t, dm_alloc((size_t)-8));
 }
 
+/*
+ * Every online CPU registers, rebinds and unregisters its own device while
+ * another thread registers and unregisters a second matching driver.  The
+ * core's lock serialises probe and remove, so the counters are exact:
+ * every probe is matched by a remove and every device is released.
+ */
+#define SMP_ITERS	200
+
+static struct kt_dev smp_devs[NR_CPUS];
+
+static int smp_device_worker(void *arg)
+{
+	struct kt_dev *d = arg;
+	char name[16];
+	int errors = 0;
+
+	snprintf(name, sizeof(name), "smp%ld", (long)(d - smp_devs));
+	for (int i = 0; i < SMP_ITERS; i++) {
+		kt_dev_init(d, name, 0);
+		errors += device_add(&d->dev) != 0;
+		device_release_driver(&d->dev);
+		errors += device_attach(&d->dev) < 0;
+		device_unregister(&d->dev);
+	}
+	return errors;
+}
+
+static int smp_driver_flipper(void *arg)
+{
+	int errors = 0;
+
+	for (int i = 0; i < SMP_ITERS; i++) {
+		errors += driver_register(&drv2.drv) != 0;
+		driver_unregister(&drv2.drv);
+	}
+	return errors;
+}
+
+static void test_smp_bind_unbind(struct ktest *t)
+{
+	struct task_struct *k[NR_CPUS], *flip;
+	unsigned int cpu, n = 0;
+
+	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
+	flip = kthread_create(smp_driver_flipper, NULL, "kt-dm-flip");
+	KTEST_ASSERT_NOT_NULL(t, flip);
+	for_each_online_cpu(cpu) {
+		k[cpu] = kthread_create(smp_device_worker, &smp_devs[cpu], "kt-dm%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, k[cpu]);
+		KTEST_EXPECT_EQ(t, kthread_bind(k[cpu], cpu), 0);
+	}
+	wake_up_process(flip);
+	for_each_online_cpu(cpu)
+		wake_up_process(k[cpu]);
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_EQ(t, kthread_join(k[cpu]), 0);
+		n++;
+	}
+	KTEST_EXPECT_EQ(t, kthread_join(flip), 0);
+	driver_unregister(&drv1.drv);
+	KTEST_EXPECT_EQ(t, releases, (int)(n * SMP_ITERS));
+	KTEST_EXPECT_EQ(t, drv1.probes, drv1.removes);
+	KTEST_EXPECT_EQ(t, drv2.probes, drv2.removes);
+	KTEST_EXPECT_GE(t, drv1.probes + drv2.probes, (int)(2 * n * SMP_ITERS));
+	KTEST_EXPECT_EQ(t, driver_deferred_count(), 0u);
+}
+
 static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_driver_after_device),
 	KTEST_CASE(test_device_after_driver),
@@ -417,6 +487,7 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_parent_child_refcount),
 	KTEST_CASE(test_rejected_calls),
 	KTEST_CASE(test_dm_alloc),
+	KTEST_CASE_FLAGS(test_smp_bind_unbind, KTEST_F_SMP),
 	{}
 };
 

@@ -171,6 +171,15 @@ int driver_register(struct device_driver *drv);
 void driver_unregister(struct device_driver *drv);
 
 /**
+ * driver_unregister_owner() - unregister every driver @owner left behind
+ *
+ * The module loader calls it after a module's exit (or failed init): a
+ * driver whose code is about to be freed must not stay on a bus.  Each one
+ * found is logged.  Return: how many there were.
+ */
+unsigned int driver_unregister_owner(struct module *owner);
+
+/**
  * device_attach() - try to bind an unbound registered device
  * Return: 1 bound, 0 no driver matched or all declined, -EPROBE_DEFER
  * deferred, -ENODEV not registered.
