@@ -50,6 +50,7 @@
 #include <exo/kernel.h>
 #include <exo/module.h>
 #include <exo/page_alloc.h>
+#include <exo/pci.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -934,20 +935,28 @@ static void drop_deps(struct module **deps, unsigned int n)
 		module_put(deps[i]);
 }
 
-static unsigned int count_device_ids(struct load_info *info)
+/* MODULE_DEVICE_TABLE(pci, ...): the table's address and its entries. */
+static void find_device_table(struct load_info *info, struct module *mod)
 {
 	for (unsigned int i = 1; i < info->nsyms; i++) {
 		const Elf64_Sym *s = &info->syms[i];
+		const struct pci_device_id *id;
+		unsigned int n = 0;
 
-		if (info->symok[i] && s->st_shndx != SHN_UNDEF &&
-		    !strcmp(info->strtab + s->st_name, "__mod_pci__device_table")) {
-			/* struct pci_device_id entries, minus the terminator. */
-			size_t n = s->st_size / (6 * sizeof(u32) + sizeof(unsigned long));
-
-			return n ? n - 1 : 1;
-		}
+		if (!info->symok[i] || s->st_shndx == SHN_UNDEF ||
+		    strcmp(info->strtab + s->st_name, "__mod_pci__device_table"))
+			continue;
+		id = (const struct pci_device_id *)info->symval[i];
+		/* Count up to the all-zero terminator, never past the module. */
+		while (in_module(info, (unsigned long)&id[n], sizeof(*id)) &&
+		       (id[n].vendor || id[n].device || id[n].subvendor || id[n].class_mask))
+			n++;
+		if (!in_module(info, (unsigned long)&id[n], sizeof(*id)))
+			return;		/* unterminated: ignore the table */
+		mod->pci_ids = id;
+		mod->nr_device_ids = n;
+		return;
 	}
-	return 0;
 }
 
 static int do_load(struct load_info *info)
@@ -1001,7 +1010,9 @@ static int do_load(struct load_info *info)
 	mod->size = info->size;
 	mod->text_size = info->text_size;
 	mod->ro_size = info->ro_size;
-	mod->nr_device_ids = count_device_ids(info);
+	find_device_table(info, mod);
+	mod->modinfo = (const char *)info->secaddr[info->modinfo_idx];
+	mod->modinfo_size = info->sh[info->modinfo_idx].sh_size;
 	/* modinfo strings must point into module memory, not the file. */
 	{
 		long delta = (long)info->secaddr[info->modinfo_idx] -
@@ -1347,6 +1358,38 @@ static int cmd_lsmod(int argc, char **argv)
 	return 0;
 }
 DEFINE_SHELL_CMD(lsmod, "loaded modules, size, users", cmd_lsmod);
+
+static int cmd_modinfo(int argc, char **argv)
+{
+	const struct pci_device_id *id;
+	struct module *m;
+
+	if (argc < 2) {
+		printk("usage: modinfo <name>\n");
+		return -EINVAL;
+	}
+	mod_lock();
+	m = __find_module(argv[1]);
+	if (!m) {
+		mod_unlock();
+		printk("modinfo: %s is not loaded\n", argv[1]);
+		return -ENOENT;
+	}
+	for (const char *p = m->modinfo; p < m->modinfo + m->modinfo_size; p += strlen(p) + 1)
+		if (*p)
+			printk("%s\n", p);
+	printk("base=%p size=%zu refcnt=%d", m->base, m->size, atomic_read(&m->refcnt));
+	for (unsigned int i = 0; i < m->nr_deps; i++)
+		printk(KERN_CONT "%s%s", i ? "," : " depends=", m->deps[i]->name);
+	printk(KERN_CONT "\n");
+	id = m->pci_ids;
+	for (unsigned int i = 0; i < m->nr_device_ids; i++)
+		printk("pci id: vendor %04x device %04x class %06x/%06x\n", id[i].vendor & 0xffff,
+		       id[i].device & 0xffff, id[i].class, id[i].class_mask);
+	mod_unlock();
+	return 0;
+}
+DEFINE_SHELL_CMD(modinfo, "modinfo <name>: a loaded module's tags, users, PCI IDs", cmd_modinfo);
 
 static int cmd_insmod(int argc, char **argv)
 {

@@ -5,13 +5,15 @@
  * 2 long before this binds (arch/x86/kernel/tsc.c, by ports, no driver
  * needed); the driver owns the ports afterwards and checks that channel 0,
  * which the firmware leaves running at 18.2 Hz, really counts.  Until the
- * interrupt routing code lands it exposes only a tick reader.
+ * interrupt routing code lands it exposes only a tick reader.  Built in or
+ * as a module (i8253.ko).
  */
 #define pr_fmt(fmt) "pit: " fmt
 
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/init.h>
+#include <exo/module.h>
 #include <exo/platform.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
@@ -89,8 +91,6 @@ static struct platform_driver pit_driver = {
 	.probe = pit_probe,
 };
 
-static int __init pit_driver_init(void)
-{
-	return platform_driver_register(&pit_driver);
-}
-device_initcall(pit_driver_init);
+module_platform_driver(pit_driver);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("8254 PIT");

@@ -65,6 +65,9 @@ struct module {
 	size_t size;				/* bytes in it */
 	size_t text_size, ro_size;		/* text | rodata | data, page-aligned */
 	unsigned int nr_device_ids;		/* entries in MODULE_DEVICE_TABLE(pci) */
+	const void *pci_ids;			/* that table (struct pci_device_id[]) */
+	const char *modinfo;			/* the .modinfo strings, in module memory */
+	size_t modinfo_size;
 	/* Symbol table, kept in module memory for backtraces (%pS). */
 	const void *symtab;
 	const char *strtab;
@@ -100,6 +103,7 @@ extern struct module __this_module;
 	static const char __MODULE_UNIQUE_ID(tag)[] __used __aligned(1)	\
 		__section(".modinfo") = #tag "=" info
 # define MODULE_DEVICE_TABLE(type, name)				\
+	__MODULE_INFO(device_table, #type ":" #name);			\
 	extern __typeof__(name) __mod_##type##__device_table		\
 		__attribute__((unused, alias(#name)))
 #else
@@ -185,6 +189,7 @@ unsigned int module_nr_loaded(void);
  */
 const void *boot_module_find(const char *name, size_t *len);
 #else
+static inline struct module *find_module(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
 static inline void module_put(struct module *mod) { }
 #endif
