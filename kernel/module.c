@@ -1156,8 +1156,8 @@ static const char *module_lookup(unsigned long addr, unsigned long *offset, cons
 		for (unsigned int i = 1; i < m->nr_symtab; i++) {
 			const Elf64_Sym *s = &syms[i];
 
-			if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || !s->st_value ||
-			    s->st_value > addr)
+			if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_shndx == SHN_UNDEF ||
+			    !s->st_value || s->st_value > addr)
 				continue;
 			if (!best || s->st_value > best->st_value)
 				best = s;
