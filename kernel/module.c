@@ -848,6 +848,13 @@ static bool in_module(const struct load_info *info, unsigned long p, size_t len)
 	return p >= b && p < b + info->size && len <= b + info->size - p;
 }
 
+static bool in_text(const struct load_info *info, unsigned long p)
+{
+	unsigned long b = (unsigned long)info->base;
+
+	return p >= b && p < b + info->text_size;
+}
+
 /* The module's own export tables, after relocation. */
 static int check_exports(struct load_info *info, int idx, const struct kernel_symbol **tab,
 			 unsigned int *n)
@@ -984,13 +991,14 @@ static int do_load(struct load_info *info)
 
 	mod = (struct module *)info->secaddr[info->this_idx];
 	info->mod = mod;
-	if (strncmp(mod->name, info->name, MODULE_NAME_LEN)) {
-		load_err(info, "this_module is named '%.*s'", MODULE_NAME_LEN, mod->name);
+	if (strnlen(mod->name, MODULE_NAME_LEN) == MODULE_NAME_LEN ||
+	    strcmp(mod->name, info->name)) {
+		load_err(info, "this_module is named '%.*s'", MODULE_NAME_LEN - 1, mod->name);
 		return -EINVAL;
 	}
-	if ((mod->init && !in_module(info, (unsigned long)mod->init, 1)) ||
-	    (mod->exit && !in_module(info, (unsigned long)mod->exit, 1))) {
-		load_err(info, "init or exit outside the module");
+	if ((mod->init && !in_text(info, (unsigned long)mod->init)) ||
+	    (mod->exit && !in_text(info, (unsigned long)mod->exit))) {
+		load_err(info, "init or exit outside the module's text");
 		return -ENOEXEC;
 	}
 	ret = check_exports(info, info->ksym_idx, &mod->syms, &mod->nr_syms);
