@@ -20,6 +20,14 @@ int set_memory_nx(unsigned long addr, unsigned int numpages);
 /* Bytes the loader currently holds from module_alloc() (tests: leaks). */
 size_t module_bytes_allocated(void);
 
+/*
+ * module_archive_find() - the .ko named @name ("foo" or "dir/foo.ko") in a
+ * newc cpio archive.  Return: 1 found (@data, @size set), 0 not there,
+ * -ENOEXEC malformed archive (logged).
+ */
+int module_archive_find(const void *archive, size_t len, const char *name,
+			const void **data, size_t *size);
+
 /* Module test blobs embedded in the kernel (kernel/module_test/blobs.S). */
 struct modtest_blob {
 	const char *name;

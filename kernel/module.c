@@ -1282,19 +1282,35 @@ static int ko_find_fn(const char *file, const u8 *data, size_t size, void *arg)
 	return 1;
 }
 
+int module_archive_find(const void *archive, size_t len, const char *name,
+			const void **data, size_t *size)
+{
+	struct ko_find f = { .name = name };
+	int ret;
+
+	if (!is_cpio(archive, len)) {
+		pr_err("boot archive: not a newc cpio archive\n");
+		return -ENOEXEC;
+	}
+	ret = cpio_walk(archive, len, ko_find_fn, &f);
+	if (ret == 1) {
+		*data = f.data;
+		*size = f.size;
+	}
+	return ret;
+}
+
 const void *boot_module_find(const char *name, size_t *len)
 {
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
 		const struct boot_module *bm = &boot_info.modules[i];
 		const u8 *p = phys_to_virt(bm->start);
 		size_t size = bm->end - bm->start;
-		struct ko_find f = { .name = name };
+		const void *data;
 
 		if (is_cpio(p, size)) {
-			if (cpio_walk(p, size, ko_find_fn, &f) == 1) {
-				*len = f.size;
-				return f.data;
-			}
+			if (module_archive_find(p, size, name, &data, len) == 1)
+				return data;
 		} else if (ko_name_is(bm->name, name)) {
 			*len = size;
 			return p;

@@ -332,6 +332,58 @@ static void test_fuzz_loader(struct ktest *t)
 	free_pages((unsigned long)buf, order);
 }
 
+/* Append a newc entry (mode 0100644 for files, 0 for the trailer). */
+static size_t cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size)
+{
+	u32 nsize = strlen(name) + 1;
+
+	off += snprintf((char *)a + off, 111, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+			1, data ? 0100644 : 0, 0, 0, 1, 0, size, 0, 0, 0, 0, nsize, 0);
+	memcpy(a + off, name, nsize);
+	off = ALIGN(off + nsize, 4);
+	if (data)
+		memcpy(a + off, data, size);
+	return ALIGN(off + size, 4);
+}
+
+static void test_boot_archive(struct ktest *t)
+{
+	const struct modtest_blob *ma = blob("modtest_a"), *mb = blob("modtest_b");
+	size_t la = ma->end - ma->start, lb = mb->end - mb->start, len, size;
+	unsigned int order = order_base_2(DIV_ROUND_UP(la + lb + 1024, PAGE_SIZE));
+	u8 *a = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+	struct baseline base;
+	const void *data;
+
+	KTEST_ASSERT_NOT_NULL(t, a);
+	len = cpio_add(a, 0, "modtest_a.ko", ma->start, la);
+	len = cpio_add(a, len, "sub/modtest_b.ko", mb->start, lb);
+	len = cpio_add(a, len, "TRAILER!!!", NULL, 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, size, lb);
+	KTEST_EXPECT_EQ(t, memcmp(data, mb->start, lb), 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest", &data, &size), 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "edu", &data, &size), 0);
+	/* From the archive, as at boot: A, then B which needs it. */
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);
+	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);	/* 4-byte aligned: copied */
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+	/* Malformed archives are refused, never walked past their end. */
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len - 200, "nothere", &data, &size), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, 100, "modtest_a", &data, &size), -ENOEXEC);
+	a[len - ALIGN(110 + sizeof("TRAILER!!!"), 4) + 14] = 'Q';	/* trailer mode: not hex */
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "nothere", &data, &size), -ENOEXEC);
+	a[0] = '1';
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), -ENOEXEC);
+	free_pages((unsigned long)a, order);
+}
+
 /* A driver its module forgot to unregister is removed with the module. */
 static void test_leaked_driver_removed(struct ktest *t)
 {
@@ -439,6 +491,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_unload_100),
 	KTEST_CASE(test_bad_modules_refused),
 	KTEST_CASE(test_refused_module_drops_refs),
+	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
 	KTEST_CASE(test_fuzz_loader),
 	KTEST_CASE(test_driver_module_binds),
