@@ -173,7 +173,7 @@ PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
 iso: $(objtree)/exo.iso
 $(objtree)/exo.iso: $(objtree)/vmlinux $(objtree)/modules.cpio $(srctree)/scripts/mkiso.sh
 	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)" \
-		$(addprefix $(objtree)/,$(shell cat $(objtree)/modules.order 2>/dev/null))
+		$$(sed 's|^|$(objtree)/|' $(objtree)/modules.order 2>/dev/null)
 
 # make run builds defconfig when there is no configuration yet.
 ensure-config:
