@@ -403,7 +403,8 @@ static int check_header(struct load_info *info)
 
 static bool strtab_ok(const struct load_info *info, const Elf64_Shdr *s)
 {
-	return s->sh_type == SHT_STRTAB && s->sh_size && info->img[s->sh_offset + s->sh_size - 1] == 0;
+	return s->sh_type == SHT_STRTAB && s->sh_size &&
+	       info->img[s->sh_offset + s->sh_size - 1] == 0;
 }
 
 /* Section @i's file bytes, as [start, end). */
@@ -486,8 +487,9 @@ static int find_tables(struct load_info *info)
 			load_err(info, "section %s: REL relocations are not used on x86-64", n);
 			return -ENOEXEC;
 		case SHT_RELA:
-			if (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_size % sizeof(Elf64_Rela) ||
-			    s->sh_info >= info->shnum || !s->sh_info || !IS_ALIGNED(s->sh_offset, 8)) {
+			if (s->sh_entsize != sizeof(Elf64_Rela) ||
+			    s->sh_size % sizeof(Elf64_Rela) || s->sh_info >= info->shnum ||
+			    !s->sh_info || !IS_ALIGNED(s->sh_offset, 8)) {
 				load_err(info, "malformed relocation section %s", n);
 				return -ENOEXEC;
 			}
@@ -873,12 +875,11 @@ static int check_exports(struct load_info *info, int idx, const struct kernel_sy
 	*n = info->sh[idx].sh_size / sizeof(*ks);
 	for (unsigned int i = 0; i < *n; i++) {
 		unsigned long np = (unsigned long)ks[i].name;
-		const char *end = (const char *)info->base + info->size;
+		size_t room = (unsigned long)info->base + info->size - np;
 		struct module *owner;
 		bool gpl;
 
-		if (!in_module(info, np, 1) ||
-		    strnlen((const char *)np, end - (const char *)np) == (size_t)(end - (const char *)np) ||
+		if (!in_module(info, np, 1) || strnlen((const char *)np, room) == room ||
 		    !in_module(info, ks[i].value, 1)) {
 			load_err(info, "export %u points outside the module", i);
 			return -ENOEXEC;

@@ -567,6 +567,7 @@ static void test_platform_register_unregister(struct ktest *t)
 					       DEFINE_RES_IRQ(11) };
 	unsigned long before = nr_free_pages();
 	struct platform_device *p0, *p1;
+	struct resource *mem;
 
 	pt_probes = pt_removes = 0;
 	p0 = platform_device_register_simple("kt-platform", 0, res, 2);
@@ -577,9 +578,10 @@ static void test_platform_register_unregister(struct ktest *t)
 	p1 = platform_device_register_simple("kt-platform", 1, res, 2);
 	KTEST_ASSERT_NOT_NULL(t, p1);
 	KTEST_EXPECT_EQ(t, pt_probes, 2);
-	KTEST_EXPECT_TRUE(t, platform_get_drvdata(p1) == platform_get_resource(p1, IORESOURCE_MEM, 0));
+	mem = platform_get_resource(p1, IORESOURCE_MEM, 0);
+	KTEST_EXPECT_TRUE(t, platform_get_drvdata(p1) == mem);
 	KTEST_EXPECT_EQ(t, platform_get_resource(p1, IORESOURCE_IRQ, 0)->start, 11ull);
-	KTEST_EXPECT_EQ(t, strcmp(platform_get_resource(p1, IORESOURCE_MEM, 0)->name, "kt-platform"), 0);
+	KTEST_EXPECT_EQ(t, strcmp(mem->name, "kt-platform"), 0);
 	platform_device_unregister(p0);
 	KTEST_EXPECT_EQ(t, pt_removes, 1);
 	platform_driver_unregister(&pt_driver);

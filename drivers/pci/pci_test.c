@@ -99,11 +99,12 @@ static void test_expected_devices(struct ktest *t)
 	if (!nr_expect)
 		KTEST_SKIP(t, "no pci_expect= on the command line");
 	for (unsigned int i = 0; i < nr_expect; i++) {
-		struct pci_dev *p = pci_get_device(expect_ids[i] >> 16, expect_ids[i] & 0xffff, NULL);
+		u32 vendor = expect_ids[i] >> 16, device = expect_ids[i] & 0xffff;
+		struct pci_dev *p = pci_get_device(vendor, device, NULL);
 
 		KTEST_EXPECT_NOT_NULL(t, p);
 		if (!p)
-			ktest_log(t, "missing %04x:%04x", expect_ids[i] >> 16, expect_ids[i] & 0xffff);
+			ktest_log(t, "missing %04x:%04x", vendor, device);
 		put_device(p ? &p->dev : NULL);
 	}
 }
