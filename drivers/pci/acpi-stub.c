@@ -5,7 +5,9 @@
  * acpi_get_table() of the ACPI code replaces it at link time.  Kept in its
  * own file so no caller can inline it.
  */
-#include <exo/pci.h>
+#include <exo/types.h>
+
+const void *acpi_get_table(const char *sig, unsigned int instance);
 
 __weak const void *acpi_get_table(const char *sig, unsigned int instance)
 {

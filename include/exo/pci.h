@@ -158,12 +158,6 @@ int pci_mcfg_parse(const void *table, size_t len, struct pci_mcfg_region *out,
 		   unsigned int max);
 
 /**
- * acpi_get_table() - ACPI table by signature (provided by the ACPI code;
- * drivers/pci has a weak fallback returning NULL)
- */
-const void *acpi_get_table(const char *sig, unsigned int instance);
-
-/**
  * pci_match_id() - the entry of @ids that matches @pdev, or NULL
  */
 const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
