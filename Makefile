@@ -23,7 +23,7 @@ endif
 export srctree objtree
 
 PHONY := all
-all: vmlinux
+all: vmlinux modules
 
 include $(srctree)/scripts/Kbuild.include
 export V Q quiet C
@@ -72,7 +72,8 @@ LDFLAGS_vmlinux += --no-warn-rwx-segments
 endif
 CHECKFLAGS := -D__x86_64__ -m64 -Wbitwise -Wno-return-void -Wno-unknown-attribute \
 	-Wno-cast-truncate -Wsparse-error
-export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS
+KBUILD_CFLAGS_MODULE := -DMODULE
+export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS KBUILD_CFLAGS_MODULE
 
 # ---------------------------------------------------------------------------
 # Configuration (Debian's python3-kconfiglib)
@@ -195,11 +196,20 @@ $(objtree)/vmlinux: $(objtree)/built-in.o $(LDS) FORCE
 -include $(objtree)/.vmlinux.cmd
 
 # ---------------------------------------------------------------------------
+# Modules: every obj-m .ko (built with the tree) listed in modules.order,
+# packed into modules.cpio (newc) for QEMU -initrd; GRUB gets them one by one.
+PHONY += modules
+modules: $(objtree)/modules.cpio
+$(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.py FORCE
+	$(Q)$(PYTHON) $(srctree)/scripts/mkmodarchive.py $@ $(objtree) $(objtree)/modules.order
+
+# ---------------------------------------------------------------------------
 # Images, emulators, tests
 PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
 iso: $(objtree)/exo.iso
-$(objtree)/exo.iso: $(objtree)/vmlinux $(srctree)/scripts/mkiso.sh
-	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)"
+$(objtree)/exo.iso: $(objtree)/vmlinux $(objtree)/modules.cpio $(srctree)/scripts/mkiso.sh
+	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)" \
+		$$(sed 's|^|$(objtree)/|' $(objtree)/modules.order 2>/dev/null)
 
 # make run builds defconfig when there is no configuration yet.
 ensure-config:
@@ -207,12 +217,12 @@ ensure-config:
 
 run: ensure-config
 	$(Q)$(srctree)/scripts/deps.sh run
-	$(Q)$(MAKE) vmlinux
+	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
 bochs: ensure-config
 	$(Q)$(srctree)/scripts/deps.sh bochs
-	$(Q)$(MAKE) vmlinux
+	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-bochs.sh $(objtree)/vmlinux
 
 gdb: ensure-config
@@ -238,9 +248,9 @@ fuzz:
 PHONY += clean mrproper help
 clean:
 	$(Q)find $(objtree) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '.*.d' \
-		-o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \) \
+		-o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' -o -name '*.mod.o' \) \
 		-not -path '*/.git/*' -delete
-	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
+	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd $(objtree)/modules.cpio \
 		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
 		$(objtree)/build-fuzz \
 		$(objtree)/.iso-root $(objtree)/test-results

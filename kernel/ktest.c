@@ -18,10 +18,16 @@
  * binary links this same file.
  */
 #include <exo/ktest.h>
+#include <exo/page_alloc.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/spinlock.h>
+#ifndef __HOSTED__
+#include <exo/vmalloc.h>
+#endif
 
 #ifdef __CHECKER__
 /* sparse does not know the GCC builtins used for ASSERT unwinding. */
@@ -159,6 +165,22 @@ static bool run_suite(const struct ktest_suite *s, unsigned int index,
 		s->suite_exit();
 	printk("%sok %u %s\n", suite_ok ? "" : "not ", index, s->name);
 	return suite_ok;
+}
+
+unsigned long ktest_settled_free_pages(void)
+{
+#ifndef __HOSTED__
+	msleep(1);
+	vmalloc_drain();
+#endif
+	kmem_drain_all();
+#ifdef __HOSTED__
+	/* The page caches of finished "CPU" threads are out of reach otherwise. */
+	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
+		drain_cpu_pages(cpu);
+#endif
+	drain_all_pages();
+	return nr_free_pages();
 }
 
 int ktest_run(const char *filter, bool quick)

@@ -18,7 +18,6 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
-#include <exo/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -394,10 +393,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 	unsigned long before;
 	unsigned int cpu;
 
-	msleep(2);
-	vmalloc_drain();
-	drain_all_pages();
-	before = nr_free_pages();
+	before = ktest_settled_free_pages();
 	for_each_online_cpu(cpu) {
 		atomic_set(&h[cpu].hog_progress, 0);
 		atomic_set(&h[cpu].other_progress, 0);
@@ -417,10 +413,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 		KTEST_EXPECT_GT(t, atomic_read(&h[cpu].hog_progress), 0);
 		KTEST_EXPECT_GT(t, atomic_read(&h[cpu].other_progress), 1);
 	}
-	msleep(2);
-	vmalloc_drain();
-	drain_all_pages();
-	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
 }
 
 static struct ktest_case smp_cases[] = {

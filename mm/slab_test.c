@@ -19,9 +19,6 @@
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
-#ifndef __HOSTED__
-#include <exo/vmalloc.h>
-#endif
 #include <exo/time.h>
 #include <asm/page.h>
 
@@ -90,21 +87,6 @@ static bool signed_ok(const void *p, size_t size)
 		return v == s;
 	}
 	return !memchr_inv(p, (u8)s, size);
-}
-
-/* Everything cached goes back; then the free-frame count is meaningful. */
-static unsigned long settled_free(void)
-{
-	kmem_drain_all();
-#ifndef __HOSTED__
-	vmalloc_drain();	/* stacks of threads reaped in the scheduler */
-#endif
-#ifdef __HOSTED__
-	/* The page caches of finished "CPU" threads are out of reach otherwise. */
-	for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
-		drain_cpu_pages(cpu);
-#endif
-	return nr_free_pages();
 }
 
 static struct kmem_cache_stats stats_of(size_t size, int cpu)
@@ -179,7 +161,7 @@ static void test_kmalloc_thread_local(struct ktest *t)
 /* Every size class: ksize, alignment, the whole object is writable. */
 static void test_size_classes(struct ktest *t)
 {
-	unsigned long base = settled_free();
+	unsigned long base = ktest_settled_free_pages();
 	static const size_t sizes[] = { 1, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127,
 					128, 129, 200, 255, 256, 257, 511, 512, 513, 1000,
 					1024, 1025, 2047, 2048, 2049, 4000, 4095, 4096 };
@@ -198,7 +180,7 @@ static void test_size_classes(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 /* 256 is tier 1, 257 tier 2; 4096 is a slab, 4097 whole pages. */
@@ -285,7 +267,7 @@ static void test_zero_and_null(struct ktest *t)
 /* krealloc across every tier and back, contents intact. */
 static void test_krealloc(struct ktest *t)
 {
-	unsigned long base = settled_free();
+	unsigned long base = ktest_settled_free_pages();
 	size_t size = 16, keep;
 	u8 *p, *q;
 
@@ -329,7 +311,7 @@ static void test_krealloc(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	kfree(p);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 /* ---------------------------------------------------------------------
@@ -351,7 +333,7 @@ static void test_foreign_pointers(struct ktest *t)
 	big = kmalloc(3 * PAGE_SIZE);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_ASSERT_NOT_NULL(t, big);
-	base = settled_free();
+	base = ktest_settled_free_pages();
 	a = stats_of(32, -1);
 
 	KTEST_EXPECT_EQ(t, kfree_checked(on_stack), -EFAULT);
@@ -376,7 +358,7 @@ static void test_foreign_pointers(struct ktest *t)
 	b = stats_of(32, -1);
 	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 	KTEST_EXPECT_EQ(t, ksize(p), 32UL);
 	kfree(p);
 	kfree(big);
@@ -481,7 +463,7 @@ static void release(void *head)
 
 static void test_exhaustion(struct ktest *t)
 {
-	unsigned long base = settled_free(), n_big, n_small, n_page;
+	unsigned long base = ktest_settled_free_pages(), n_big, n_small, n_page;
 	int level = console_loglevel;
 	void *big, *small, *pages, *p;
 
@@ -501,7 +483,7 @@ static void test_exhaustion(struct ktest *t)
 	release(pages);
 	release(big);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 	/* Everything works again. */
 	p = kmalloc(64);
 	KTEST_EXPECT_NOT_NULL(t, p);
@@ -509,7 +491,7 @@ static void test_exhaustion(struct ktest *t)
 	p = kmalloc(1UL << 20);
 	KTEST_EXPECT_NOT_NULL(t, p);
 	kfree(p);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 /* ---------------------------------------------------------------------
@@ -534,7 +516,7 @@ static void tobj_ctor(void *p)
 
 static void test_typed_cache(struct ktest *t)
 {
-	unsigned long base = settled_free(), err0;
+	unsigned long base = ktest_settled_free_pages(), err0;
 	struct kmem_cache *c, *d;
 	struct tobj *objs[100];
 	void *k;
@@ -577,7 +559,7 @@ static void test_typed_cache(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(d), 0);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(kmalloc_cache(64)), -EINVAL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 /* ---------------------------------------------------------------------
@@ -637,7 +619,7 @@ static int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
 /* A thread's cache goes back when it exits; nothing stays cached for it. */
 static void test_thread_exit_flush(struct ktest *t)
 {
-	unsigned long base = settled_free();
+	unsigned long base = ktest_settled_free_pages();
 	struct kmem_cache_stats a, b;
 	struct flush_ctx ctx = { 0 };
 
@@ -651,7 +633,7 @@ static void test_thread_exit_flush(struct ktest *t)
 		KTEST_EXPECT_GE(t, b.t1_hits + b.t1_misses, a.t1_hits + a.t1_misses + 40);
 	kfree(ctx.kept);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 #define MBOX_SIZE	64
@@ -790,7 +772,7 @@ static void stress_check(struct ktest *t, struct stress_ctx *ctx, unsigned long 
 		KTEST_EXPECT_GT(t, ctx->passed, 0UL);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 static struct stress_ctx stress;
@@ -835,7 +817,7 @@ static void run_stress(struct ktest *t, unsigned int nr, unsigned int ncpus)
 /* Threads sharing one CPU preempt each other mid-operation (timer tick). */
 static void test_stress_threads(struct ktest *t)
 {
-	unsigned long base = settled_free(), err0 = kmem_error_count();
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
 
 	stress_init(3, STRESS_OPS);
 #ifdef __HOSTED__
@@ -850,7 +832,7 @@ static void test_stress_threads(struct ktest *t)
 /* Every online CPU, two threads each, cross-CPU frees. */
 static void test_stress_smp(struct ktest *t)
 {
-	unsigned long base = settled_free(), err0 = kmem_error_count();
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
 #ifdef __HOSTED__
 	stress_init(4, STRESS_OPS);
 	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 4, stress_worker, &stress), 0);
@@ -934,7 +916,7 @@ static void raise_test_irq(void)
 
 static void test_irq_context(struct ktest *t)
 {
-	unsigned long base = settled_free(), err0 = kmem_error_count();
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
 	struct kmem_cache_stats a, b;
 	void *held[32] = { 0 };
 	int cpu;
@@ -984,7 +966,7 @@ static void test_irq_context(struct ktest *t)
 	KTEST_EXPECT_EQ(t, irq_bad, 0UL);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	KTEST_EXPECT_EQ(t, settled_free(), base);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
 /* Idle threads, early boot and hosted threads without `current` use tier 2. */

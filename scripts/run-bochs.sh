@@ -9,6 +9,12 @@ kernel=$1
 cmdline=${2:-shell=0}
 dir=${BOCHS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/exo-bochs.XXXXXX")}
 mkdir -p "$dir"
+# The modules built beside the kernel (modules.order) become GRUB module2
+# entries, loaded at boot like QEMU's modules.cpio.
+if [ -z "${BOCHS_MODULES+set}" ]; then
+	objdir=$(dirname "$kernel")
+	BOCHS_MODULES=$(sed "s|^|$objdir/|" "$objdir/modules.order" 2>/dev/null | tr '\n' ' ')
+fi
 "$(dirname "$0")/mkiso.sh" "$kernel" "$dir/exo.iso" "$cmdline" ${BOCHS_MODULES:-} >/dev/null || exit 1
 cat > "$dir/bochsrc" <<EOT
 megs: ${BOCHS_MEGS:-256}

@@ -3,15 +3,18 @@
 # run-qemu.sh <vmlinux>: boot in QEMU with 4 CPUs and 512 MiB.
 # Interactive (stdin is a terminal): the kernel shell on the serial console,
 # Ctrl-A X quits.  Otherwise: boot, print the log and the stats, power off.
+# The modules beside the kernel (modules.cpio) are loaded at boot; QEMU's
+# edu device is there for the edu driver (QEMU_DEVICES= to change).
 . "$(dirname "$0")/qemu-common.sh"
 kernel=$1
 smp=${SMP:-4}
 mem=${MEM:-512M}
 if [ -t 0 ]; then
-	exec $QEMU $(qemu_accel) -kernel "$kernel" -append "${CMDLINE:-}" -smp "$smp" \
+	exec $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
+		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 fi
-timeout "${TIMEOUT:-60}" $QEMU $(qemu_accel) -kernel "$kernel" \
+timeout "${TIMEOUT:-60}" $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
 	-append "shell=0 ${CMDLINE:-}" -smp "$smp" -m "$mem" -display none \
 	-serial stdio -monitor none -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 rc=$?

@@ -5,11 +5,22 @@
  * I/O APIC is up, the receive interrupt (IRQ 4) wakes the shell, which then
  * reads the bytes; without it the shell polls.  The harness depends on console_flush() draining the
  * transmitter before the emulator exits, or Bochs drops the last bytes.
+ *
+ * Two stages: serial8250_early_init() programs COM1 and registers the
+ * console before the first printk (no allocator, no device model); later
+ * the "serial8250" platform driver binds to the platform device that
+ * describes the port (drivers/platform/pc_legacy.c) and adopts the running
+ * console: it checks the port answers, and from then on lsdev shows who
+ * owns 0x3f8.  Unbinding leaves the console running: the kernel log must
+ * never lose its only output.
  */
+#define pr_fmt(fmt) "serial8250: " fmt
+
 #include <exo/console.h>
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/interrupt.h>
+#include <exo/platform.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -26,6 +37,7 @@
 #define LSR_TEMT	0x40
 
 static bool uart_present;
+static bool rx_irq;		/* the receive interrupt is routed to us */
 
 static void uart_putc(char c)
 {
@@ -85,15 +97,6 @@ static void uart_rx_interrupt(unsigned int irq, void *dev)
 	console_input_ready();
 }
 
-static int __init serial8250_irq_init(void)
-{
-	if (!uart_present || request_irq(4, uart_rx_interrupt, "ttyS0", &uart_console))
-		return -ENODEV;
-	outb(COM1 + IER, 0x01);		/* received-data interrupt */
-	return 0;
-}
-device_initcall(serial8250_irq_init);
-
 void serial8250_early_init(void);
 
 void serial8250_early_init(void)
@@ -102,3 +105,69 @@ void serial8250_early_init(void)
 	if (uart_present)
 		register_console(&uart_console);
 }
+
+/* Scratch-register test: something answers at @base. */
+static bool uart_responds(u16 base)
+{
+	u8 old = inb(base + 7);
+	bool ok;
+
+	outb(base + 7, 0x5a);
+	ok = inb(base + 7) == 0x5a;
+	outb(base + 7, old);
+	return ok;
+}
+
+static int serial8250_probe(struct platform_device *pdev)
+{
+	struct resource *io = platform_get_resource(pdev, IORESOURCE_IO, 0), *irq;
+
+	if (!io || resource_size(io) < 8) {
+		dev_err(&pdev->dev, "no 8-port I/O resource\n");
+		return -EINVAL;
+	}
+	if (!uart_responds(io->start))
+		return -ENODEV;
+	if (io->start != COM1) {
+		/* Only COM1 carries a console; other ports are just claimed. */
+		dev_info(&pdev->dev, "16550 at %#llx (no console)\n", io->start);
+		return 0;
+	}
+	platform_set_drvdata(pdev, &uart_console);
+	dev_info(&pdev->dev, "16550 at %#llx, console %s%s\n", io->start, uart_console.name,
+		 uart_present ? " (adopted from early boot)" : "");
+	/*
+	 * The receive interrupt wakes the shell; without it (no I/O APIC)
+	 * the shell polls, so a routing failure is not a probe failure.
+	 */
+	irq = platform_get_resource(pdev, IORESOURCE_IRQ, 0);
+	rx_irq = irq && !request_irq(irq->start, uart_rx_interrupt, uart_console.name,
+				     &uart_console);
+	if (rx_irq)
+		outb(COM1 + IER, 0x01);		/* received-data interrupt */
+	return 0;
+}
+
+/* The console itself stays (printk needs it); only its interrupt goes. */
+static void serial8250_remove(struct platform_device *pdev)
+{
+	struct resource *irq = platform_get_resource(pdev, IORESOURCE_IRQ, 0);
+
+	if (!rx_irq || platform_get_drvdata(pdev) != &uart_console || !irq)
+		return;
+	outb(COM1 + IER, 0x00);
+	free_irq(irq->start, &uart_console);
+	rx_irq = false;
+}
+
+static struct platform_driver serial8250_driver = {
+	.driver = { .name = "serial8250" },
+	.probe = serial8250_probe,
+	.remove = serial8250_remove,
+};
+
+static int __init serial8250_driver_init(void)
+{
+	return platform_driver_register(&serial8250_driver);
+}
+device_initcall(serial8250_driver_init);

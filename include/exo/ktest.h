@@ -87,6 +87,16 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
  */
 #ifdef CONFIG_KTEST
 int ktest_run(const char *filter, bool quick);
+
+/**
+ * ktest_settled_free_pages() - free frames once every cache is emptied
+ *
+ * Lets the idle threads reap exited threads, finishes the stack frees the
+ * scheduler deferred, empties the slab caches (freeing empty slabs) and
+ * the per-CPU page caches, then counts free frames: the figure leak tests
+ * compare with their baseline.  Process context, interrupts enabled.
+ */
+unsigned long ktest_settled_free_pages(void);
 #else
 static inline int ktest_run(const char *filter, bool quick)
 {

@@ -12,17 +12,7 @@
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
-#include <exo/vmalloc.h>
 #include <exo/wait.h>
-
-/* Let the idle threads reap what exited, then count free frames. */
-static unsigned long settled_free_pages(void)
-{
-	msleep(1);
-	vmalloc_drain();	/* stacks of threads reaped in the scheduler */
-	drain_all_pages();
-	return nr_free_pages();
-}
 
 static int return_arg(void *arg)
 {
@@ -31,7 +21,7 @@ static int return_arg(void *arg)
 
 static void test_kthread_run_join(struct ktest *t)
 {
-	unsigned long before = settled_free_pages();
+	unsigned long before = ktest_settled_free_pages();
 	unsigned int threads = nr_threads();
 	struct task_struct *k = kthread_run(return_arg, (void *)42L, "ktest-ret");
 
@@ -42,7 +32,7 @@ static void test_kthread_run_join(struct ktest *t)
 	k = kthread_create(return_arg, (void *)-7L, "ktest-new");
 	KTEST_ASSERT_NOT_NULL(t, k);
 	KTEST_EXPECT_EQ(t, kthread_join(k), -7);
-	KTEST_EXPECT_EQ(t, settled_free_pages(), before);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
 }
 
 static int report_cpu(void *arg)
@@ -273,7 +263,7 @@ static void test_preemption(struct ktest *t)
 /* Many short threads: stacks and task structs all come back. */
 static void test_no_leak(struct ktest *t)
 {
-	unsigned long before = settled_free_pages();
+	unsigned long before = ktest_settled_free_pages();
 	unsigned int threads = nr_threads();
 
 	for (int round = 0; round < 10; round++) {
@@ -296,7 +286,7 @@ static void test_no_leak(struct ktest *t)
 	}
 	msleep(20);
 	KTEST_EXPECT_EQ(t, nr_threads(), threads);
-	KTEST_EXPECT_EQ(t, settled_free_pages(), before);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
 }
 
 static struct ktest_case sched_cases[] = {

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Managed device resources (devm_*): what a probe acquires is recorded on
+ * the device and released in reverse order of acquisition when the binding
+ * ends (probe failure, unbind, driver or device removal), so drivers have
+ * no error-unwinding ladders and cannot leak on remove.
+ *
+ * Each resource is a struct devres node followed by its payload.  The list
+ * is only touched under the device-model lock (probe/remove context) or
+ * when the device's last reference is dropped, never concurrently.
+ *
+ * Device-model objects and devres nodes come from kzalloc()/kfree().
+ */
+#define pr_fmt(fmt) "devres: " fmt
+
+#include <exo/device.h>
+#include <exo/errno.h>
+#include <exo/export.h>
+#include <exo/kernel.h>
+#include <exo/mm.h>
+#include <exo/page_alloc.h>
+#include <exo/slab.h>
+#include <asm/page.h>
+
+struct devres {
+	struct list_head node;
+	void (*action)(void *data);	/* NULL: plain memory */
+	void *data;
+	size_t size;
+	u64 payload[];
+};
+
+static struct devres *devres_new(struct device *dev, size_t size)
+{
+	struct devres *dr = kzalloc(sizeof(*dr) + size);
+
+	if (!dr)
+		return NULL;
+	dr->size = size;
+	list_add_tail(&dr->node, &dev->devres);
+	return dr;
+}
+
+void *devm_kzalloc(struct device *dev, size_t size)
+{
+	struct devres *dr = devres_new(dev, size);
+
+	if (!dr) {
+		dev_err(dev, "devm_kzalloc: out of memory for %zu bytes\n", size);
+		return NULL;
+	}
+	return dr->payload;
+}
+EXPORT_SYMBOL(devm_kzalloc);
+
+int devm_kfree(struct device *dev, void *p)
+{
+	struct devres *dr;
+
+	list_for_each_entry(dr, &dev->devres, node)
+		if (!dr->action && (void *)dr->payload == p) {
+			list_del(&dr->node);
+			kfree(dr);
+			return 0;
+		}
+	dev_err(dev, "devm_kfree: %p is not a managed allocation of this device\n", p);
+	return -ENOENT;
+}
+EXPORT_SYMBOL(devm_kfree);
+
+int devm_add_action(struct device *dev, void (*action)(void *), void *data)
+{
+	struct devres *dr = devres_new(dev, 0);
+
+	if (!dr) {
+		dev_err(dev, "devm_add_action: out of memory\n");
+		return -ENOMEM;
+	}
+	dr->action = action;
+	dr->data = data;
+	return 0;
+}
+EXPORT_SYMBOL(devm_add_action);
+
+int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data)
+{
+	int ret = devm_add_action(dev, action, data);
+
+	if (ret)
+		action(data);
+	return ret;
+}
+EXPORT_SYMBOL(devm_add_action_or_reset);
+
+unsigned int devres_count(struct device *dev)
+{
+	struct devres *dr;
+	unsigned int n = 0;
+
+	list_for_each_entry(dr, &dev->devres, node)
+		n++;
+	return n;
+}
+EXPORT_SYMBOL(devres_count);
+
+void devres_release_all(struct device *dev)
+{
+	/* devres lists of never-initialised devices are zeroed: nothing to do. */
+	if (!dev->devres.next)
+		return;
+	while (!list_empty(&dev->devres)) {
+		struct devres *dr = list_last_entry(&dev->devres, struct devres, node);
+
+		list_del(&dr->node);
+		if (dr->action)
+			dr->action(dr->data);
+		kfree(dr);
+	}
+}
+EXPORT_SYMBOL(devres_release_all);

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "pci" bus of the device model: ID-table matching, probe/remove glue,
+ * driver registration, lookups, decoding control and the lspci command.
+ * A driver's id_table is scanned in order and the first matching entry is
+ * handed to its probe, so specific IDs go before class wildcards.
+ */
+#define pr_fmt(fmt) "pci: " fmt
+
+#include <exo/errno.h>
+#include <exo/export.h>
+#include <exo/pci.h>
+#include <exo/shell.h>
+#include <exo/string.h>
+#include <asm/io.h>
+#include <asm/page.h>
+
+static bool id_is_end(const struct pci_device_id *id)
+{
+	return !id->vendor && !id->subvendor && !id->class_mask && !id->device;
+}
+
+static bool id_field(u32 want, u32 have)
+{
+	return want == PCI_ANY_ID || want == have;
+}
+
+const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
+					 const struct pci_dev *pdev)
+{
+	if (!ids)
+		return NULL;
+	for (; !id_is_end(ids); ids++)
+		if (id_field(ids->vendor, pdev->vendor) && id_field(ids->device, pdev->device) &&
+		    id_field(ids->subvendor, pdev->subsystem_vendor) &&
+		    id_field(ids->subdevice, pdev->subsystem_device) &&
+		    !((ids->class ^ pdev->class) & ids->class_mask))
+			return ids;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(pci_match_id);
+
+static int pci_bus_match(struct device *dev, struct device_driver *drv)
+{
+	return pci_match_id(to_pci_driver(drv)->id_table, to_pci_dev(dev)) != NULL;
+}
+
+static int pci_device_probe(struct device *dev)
+{
+	struct pci_driver *drv = to_pci_driver(dev->driver);
+	struct pci_dev *pdev = to_pci_dev(dev);
+	const struct pci_device_id *id = pci_match_id(drv->id_table, pdev);
+
+	if (!id)
+		return -ENODEV;
+	return drv->probe(pdev, id);
+}
+
+static void pci_device_remove(struct device *dev)
+{
+	struct pci_driver *drv = to_pci_driver(dev->driver);
+
+	if (drv->remove)
+		drv->remove(to_pci_dev(dev));
+}
+
+struct bus_type pci_bus_type = {
+	.name = "pci",
+	.match = pci_bus_match,
+	.probe = pci_device_probe,
+	.remove = pci_device_remove,
+};
+EXPORT_SYMBOL_GPL(pci_bus_type);
+
+int __pci_register_driver(struct pci_driver *drv, struct module *owner)
+{
+	if (!drv->name || !drv->id_table || !drv->probe) {
+		pr_err("pci_register_driver: %s has no %s\n", drv->name ? drv->name : "driver",
+		       !drv->name ? "name" : !drv->id_table ? "id_table" : "probe");
+		return -EINVAL;
+	}
+	drv->driver.name = drv->name;
+	drv->driver.bus = &pci_bus_type;
+	drv->driver.owner = owner;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL(__pci_register_driver);
+
+void pci_unregister_driver(struct pci_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL(pci_unregister_driver);
+
+struct pci_find {
+	u32 vendor, device;
+	struct pci_dev *from, *found;
+	bool past_from;
+};
+
+static int pci_find_fn(struct device *dev, void *data)
+{
+	struct pci_find *f = data;
+	struct pci_dev *p = to_pci_dev(dev);
+
+	if (f->from && !f->past_from) {
+		f->past_from = p == f->from;
+		return 0;
+	}
+	if (id_field(f->vendor, p->vendor) && id_field(f->device, p->device)) {
+		f->found = to_pci_dev(get_device(dev));
+		return 1;
+	}
+	return 0;
+}
+
+struct pci_dev *pci_get_device(u32 vendor, u32 device, struct pci_dev *from)
+{
+	struct pci_find f = { .vendor = vendor, .device = device, .from = from };
+
+	bus_for_each_dev(&pci_bus_type, &f, pci_find_fn);
+	if (from)
+		put_device(&from->dev);
+	return f.found;
+}
+EXPORT_SYMBOL(pci_get_device);
+
+#define DEFINE_CFG_ACCESSORS(sfx, type, size)				\
+int pci_read_config_##sfx(struct pci_dev *pdev, unsigned int where, type *val) \
+{									\
+	u32 v = ~0u;							\
+	int ret = pci_bus_read_config(pdev->segment, pdev->bus, pdev->devfn, \
+				      where, size, &v);			\
+	*val = v;							\
+	return ret;							\
+}									\
+EXPORT_SYMBOL(pci_read_config_##sfx);					\
+int pci_write_config_##sfx(struct pci_dev *pdev, unsigned int where, type val) \
+{									\
+	return pci_bus_write_config(pdev->segment, pdev->bus, pdev->devfn, \
+				    where, size, val);			\
+}									\
+EXPORT_SYMBOL(pci_write_config_##sfx)
+
+DEFINE_CFG_ACCESSORS(byte, u8, 1);
+DEFINE_CFG_ACCESSORS(word, u16, 2);
+DEFINE_CFG_ACCESSORS(dword, u32, 4);
+
+int pci_enable_device(struct pci_dev *pdev)
+{
+	u16 cmd, want = 0;
+
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
+		if (pdev->resource[i].flags & IORESOURCE_IO)
+			want |= PCI_COMMAND_IO;
+		if (pdev->resource[i].flags & IORESOURCE_MEM)
+			want |= PCI_COMMAND_MEMORY;
+	}
+	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
+	    pci_write_config_word(pdev, PCI_COMMAND, cmd | want)) {
+		dev_err(&pdev->dev, "cannot write the command register\n");
+		return -EIO;
+	}
+	return 0;
+}
+EXPORT_SYMBOL(pci_enable_device);
+
+void pci_disable_device(struct pci_dev *pdev)
+{
+	u16 cmd;
+
+	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
+		pci_write_config_word(pdev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+}
+EXPORT_SYMBOL(pci_disable_device);
+
+void pci_set_master(struct pci_dev *pdev)
+{
+	u16 cmd;
+
+	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
+		pci_write_config_word(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MASTER);
+}
+EXPORT_SYMBOL(pci_set_master);
+
+void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar)
+{
+	const struct resource *r;
+
+	if (bar >= PCI_NUM_BARS)
+		return NULL;
+	r = &pdev->resource[bar];
+	if (!(r->flags & IORESOURCE_MEM) || !r->start) {
+		dev_err(&pdev->dev, "BAR%u is not a memory BAR\n", bar);
+		return NULL;
+	}
+	return ioremap(r->start, resource_size(r));
+}
+EXPORT_SYMBOL(pci_iomap);
+
+static const struct { u16 class; const char *name; } class_names[] = {
+	{ 0x0100, "SCSI storage controller" }, { 0x0101, "IDE interface" },
+	{ 0x0106, "SATA controller" }, { 0x0108, "Non-Volatile memory controller" },
+	{ 0x0200, "Ethernet controller" }, { 0x0300, "VGA compatible controller" },
+	{ 0x0380, "Display controller" }, { 0x0401, "Multimedia audio controller" },
+	{ 0x0403, "Audio device" }, { 0x0600, "Host bridge" }, { 0x0601, "ISA bridge" },
+	{ 0x0604, "PCI bridge" }, { 0x0680, "Bridge" }, { 0x0700, "Serial controller" },
+	{ 0x0c03, "USB controller" }, { 0x0c05, "SMBus" }, { 0, NULL },
+};
+
+const char *pci_class_name(u32 class)
+{
+	for (unsigned int i = 0; class_names[i].name; i++)
+		if (class_names[i].class == class)
+			return class_names[i].name;
+	if ((class >> 8) == 0x00 || (class >> 8) == 0xff)
+		return "Unclassified device";
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(pci_class_name);
+
+static int lspci_one(struct device *dev, void *data)
+{
+	struct pci_dev *p = to_pci_dev(dev);
+	const char *cn = pci_class_name(p->class >> 8);
+	bool verbose = *(bool *)data;
+
+	printk("%02x:%02x.%u %04x: %04x:%04x (rev %02x) %s%s%s\n", p->bus, PCI_SLOT(p->devfn),
+	       PCI_FUNC(p->devfn), p->class >> 8, p->vendor, p->device, p->revision,
+	       cn ? cn : "Class", dev->driver ? ", driver " : "",
+	       dev->driver ? dev->driver->name : "");
+	if (!verbose)
+		return 0;
+	for (unsigned int i = 0; i <= PCI_NUM_BARS; i++) {
+		const struct resource *r = &p->resource[i];
+
+		if (!r->flags)
+			continue;
+		if (resource_type(r) == IORESOURCE_IRQ)
+			printk("\tIRQ %llu (INT%c#)\n", r->start, 'A' + p->irq_pin - 1);
+		else
+			printk("\t%s: %s at %#llx [size %#llx]%s%s\n", r->name,
+			       resource_type(r) == IORESOURCE_IO ? "I/O ports" : "Memory",
+			       r->start, resource_size(r),
+			       r->flags & IORESOURCE_MEM_64 ? " 64-bit" : "",
+			       r->flags & IORESOURCE_PREFETCH ? " prefetchable" : "");
+	}
+	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+		printk("\tbuses: secondary %02x, subordinate %02x\n", p->secondary, p->subordinate);
+	return 0;
+}
+
+static int cmd_lspci(int argc, char **argv)
+{
+	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+
+	if (!pci_bus_type.registered) {
+		printk("lspci: no PCI bus\n");
+		return -ENODEV;
+	}
+	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
+	return 0;
+}
+DEFINE_SHELL_CMD(lspci, "PCI functions and their drivers (-v: BARs, IRQ)", cmd_lspci);

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The device model: buses, devices and drivers, as in Linux.
+ *
+ * A bus (struct bus_type) has a list of devices and a list of drivers and
+ * decides which driver fits which device (match).  Registering a device
+ * probes the bus's drivers against it; registering a driver probes it
+ * against every unbound device, so the order of the two never matters.  A
+ * probe that returns -EPROBE_DEFER parks the device on the deferred list,
+ * retried each time another device binds.  Whatever a probe acquired with
+ * the devm_*() helpers is released automatically when the probe fails or
+ * the driver unbinds, in reverse order.
+ *
+ * Devices are reference counted (get_device/put_device); the release()
+ * callback frees a device when the last reference goes.  A child holds a
+ * reference on its parent.  Registration and binding are serialised by one
+ * recursive sleeping lock (a probe may register children), so probe and
+ * remove run in thread context, never with the lock of a list held.
+ * See Documentation/driver-model.rst.
+ */
+#ifndef _EXO_DEVICE_H
+#define _EXO_DEVICE_H
+
+#include <exo/atomic.h>
+#include <exo/list.h>
+#include <exo/printk.h>
+#include <exo/types.h>
+
+struct device;
+struct device_driver;
+struct module;
+
+#define DEVICE_NAME_LEN		32
+
+struct bus_type {
+	const char *name;
+	/* Non-zero if @drv can drive @dev.  Required. */
+	int (*match)(struct device *dev, struct device_driver *drv);
+	/* Bus-level probe/remove wrapping the driver's (optional). */
+	int (*probe)(struct device *dev);
+	void (*remove)(struct device *dev);
+
+	/* Private to drivers/base. */
+	struct list_head devices;
+	struct list_head drivers;
+	struct list_head node;
+	bool registered;
+};
+
+struct device_driver {
+	const char *name;
+	struct bus_type *bus;
+	struct module *owner;
+	int (*probe)(struct device *dev);
+	void (*remove)(struct device *dev);
+
+	/* Private to drivers/base. */
+	struct list_head devices;		/* bound devices */
+	struct list_head node;			/* on bus->drivers */
+	bool registered;
+};
+
+struct device {
+	char name[DEVICE_NAME_LEN];
+	struct device *parent;
+	struct bus_type *bus;
+	struct device_driver *driver;		/* bound driver or NULL */
+	void *driver_data;
+	void *platform_data;
+	/* Frees the structure once the last reference is gone.  Required. */
+	void (*release)(struct device *dev);
+
+	/* Private to drivers/base. */
+	atomic_t refcount;
+	struct list_head bus_node;
+	struct list_head driver_node;
+	struct list_head children;
+	struct list_head sibling;
+	struct list_head devres;
+	struct list_head deferred;
+	int probe_err;				/* last probe result */
+	bool registered;
+	bool parent_ref;			/* device_add() took a ref on parent */
+};
+
+/**
+ * bus_register() - make a bus known (for lsdev and driver registration)
+ * Return: 0, -EINVAL if it has no name or match, -EEXIST if registered.
+ */
+int bus_register(struct bus_type *bus);
+
+/**
+ * bus_unregister() - forget a bus with no devices or drivers left
+ * Return: 0, -EBUSY if devices or drivers are still registered, -ENOENT.
+ */
+int bus_unregister(struct bus_type *bus);
+
+/**
+ * device_initialize() - prepare @dev (reference count 1); no bus yet
+ */
+void device_initialize(struct device *dev);
+
+/**
+ * device_add() - register an initialised device and probe drivers for it
+ *
+ * Return: 0 (even if no driver binds); -EINVAL no name, no release or an
+ * unregistered bus; -EEXIST already registered, or a device of that name
+ * is already on the bus.
+ */
+int device_add(struct device *dev);
+
+/**
+ * device_register() - device_initialize() + device_add()
+ *
+ * On error the caller still holds its reference: put_device() frees it.
+ */
+int device_register(struct device *dev);
+
+/**
+ * device_del() - unbind and unregister @dev and, first, all its children
+ */
+void device_del(struct device *dev);
+
+/**
+ * device_unregister() - device_del() + put_device()
+ */
+void device_unregister(struct device *dev);
+
+/**
+ * get_device() - take a reference; returns @dev (NULL stays NULL)
+ */
+struct device *get_device(struct device *dev);
+
+/**
+ * put_device() - drop a reference; the last one calls dev->release()
+ */
+void put_device(struct device *dev);
+
+/**
+ * dev_set_name() - printf-style name, truncated to DEVICE_NAME_LEN - 1
+ */
+void dev_set_name(struct device *dev, const char *fmt, ...) __printf(2, 3);
+
+static inline const char *dev_name(const struct device *dev)
+{
+	return dev->name;
+}
+
+static inline void *dev_get_drvdata(const struct device *dev)
+{
+	return dev->driver_data;
+}
+
+static inline void dev_set_drvdata(struct device *dev, void *data)
+{
+	dev->driver_data = data;
+}
+
+/**
+ * driver_register() - register @drv on its bus and bind it to every
+ * unbound device it matches
+ *
+ * Return: 0; -EINVAL no name or bus, bus not registered; -EEXIST already
+ * registered or a driver of that name is on the bus.
+ */
+int driver_register(struct device_driver *drv);
+
+/**
+ * driver_unregister() - unbind @drv from all its devices and remove it
+ */
+void driver_unregister(struct device_driver *drv);
+
+/**
+ * driver_unregister_owner() - unregister every driver @owner left behind
+ *
+ * The module loader calls it after a module's exit (or failed init): a
+ * driver whose code is about to be freed must not stay on a bus.  Each one
+ * found is logged.  Return: how many there were.
+ */
+unsigned int driver_unregister_owner(struct module *owner);
+
+/**
+ * device_attach() - try to bind an unbound registered device
+ * Return: 1 bound, 0 no driver matched or all declined, -EPROBE_DEFER
+ * deferred, -ENODEV not registered.
+ */
+int device_attach(struct device *dev);
+
+/**
+ * device_release_driver() - unbind @dev from its driver (remove, then the
+ * devres of the binding are released)
+ */
+void device_release_driver(struct device *dev);
+
+/**
+ * device_bind_driver() - bind @dev to exactly @drv (the `bind` command)
+ * Return: 0; -EBUSY already bound; -ENODEV no match; or the probe's error.
+ */
+int device_bind_driver(struct device *dev, struct device_driver *drv);
+
+/**
+ * driver_deferred_probe_trigger() - retry every deferred device now
+ */
+void driver_deferred_probe_trigger(void);
+
+/**
+ * driver_deferred_count() - number of devices waiting on the deferred list
+ */
+unsigned int driver_deferred_count(void);
+
+/**
+ * bus_find_device_by_name() - registered device of @bus named @name, with
+ * a reference the caller drops with put_device()
+ */
+struct device *bus_find_device_by_name(struct bus_type *bus, const char *name);
+
+/**
+ * bus_find_driver() - registered driver of @bus named @name (no reference:
+ * drivers live as long as their code)
+ */
+struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
+
+/**
+ * bus_for_each_dev() - call @fn for each device of @bus until it returns
+ * non-zero; returns that value.  Must not register or remove devices.
+ */
+int bus_for_each_dev(struct bus_type *bus, void *data,
+		     int (*fn)(struct device *dev, void *data));
+
+/**
+ * bus_find() - registered bus by name, or NULL
+ */
+struct bus_type *bus_find(const char *name);
+
+/* Managed resources: released in reverse order when the binding ends. */
+
+/**
+ * devm_kzalloc() - zeroed memory owned by @dev's current binding
+ * Return: the memory (kzalloc()), or NULL.
+ */
+void *devm_kzalloc(struct device *dev, size_t size);
+
+/**
+ * devm_kfree() - release a devm_kzalloc() block early
+ * Return: 0, or -ENOENT if @p is not one of @dev's blocks.
+ */
+int devm_kfree(struct device *dev, void *p);
+
+/**
+ * devm_add_action() - call @action(@data) when the binding ends
+ * Return: 0, -ENOMEM.
+ */
+int devm_add_action(struct device *dev, void (*action)(void *), void *data);
+
+/**
+ * devm_add_action_or_reset() - same, but runs @action at once on failure
+ */
+int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data);
+
+/**
+ * devres_count() - number of managed resources @dev holds (for tests)
+ */
+unsigned int devres_count(struct device *dev);
+
+/**
+ * devres_release_all() - release every managed resource of @dev now
+ * (drivers/base calls it; drivers need not)
+ */
+void devres_release_all(struct device *dev);
+
+#define dev_printk(level, dev, fmt, ...)				\
+	printk(level "%s %s: " fmt,					\
+	       (dev)->driver ? (dev)->driver->name : ((dev)->bus ? (dev)->bus->name : "device"), \
+	       dev_name(dev), ##__VA_ARGS__)
+#define dev_err(dev, fmt, ...)	dev_printk(KERN_ERR, dev, fmt, ##__VA_ARGS__)
+#define dev_warn(dev, fmt, ...)	dev_printk(KERN_WARNING, dev, fmt, ##__VA_ARGS__)
+#define dev_info(dev, fmt, ...)	dev_printk(KERN_INFO, dev, fmt, ##__VA_ARGS__)
+#define dev_dbg(dev, fmt, ...)	dev_printk(KERN_DEBUG, dev, fmt, ##__VA_ARGS__)
+
+#endif /* _EXO_DEVICE_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exports of core kernel symbols defined outside the module code, kept in
+ * one place so that the files of other subsystems stay untouched until
+ * their owners move each EXPORT_SYMBOL() next to its definition.  Only
+ * what modules need: libc-like helpers, printk, the page allocator, time,
+ * the per-CPU variables that inline helpers (smp_processor_id(),
+ * preempt_disable()) reference, and the spinlock debug hooks.
+ * The device model, platform, PCI and RTC code export their own API.
+ */
+#include <exo/bug.h>
+#include <exo/export.h>
+#include <exo/page_alloc.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+
+EXPORT_SYMBOL(memcpy);
+EXPORT_SYMBOL(memmove);
+EXPORT_SYMBOL(memset);
+EXPORT_SYMBOL(memcmp);
+EXPORT_SYMBOL(memchr_inv);
+EXPORT_SYMBOL(strlen);
+EXPORT_SYMBOL(strnlen);
+EXPORT_SYMBOL(strcmp);
+EXPORT_SYMBOL(strncmp);
+EXPORT_SYMBOL(strlcpy);
+EXPORT_SYMBOL(strchr);
+EXPORT_SYMBOL(snprintf);
+EXPORT_SYMBOL(vsnprintf);
+EXPORT_SYMBOL(printk);
+EXPORT_SYMBOL(__warn);
+EXPORT_SYMBOL(dump_stack);
+EXPORT_SYMBOL(panic);
+
+EXPORT_SYMBOL(alloc_pages);
+EXPORT_SYMBOL(__free_pages);
+EXPORT_SYMBOL(__get_free_pages);
+EXPORT_SYMBOL(get_zeroed_page);
+EXPORT_SYMBOL(free_pages);
+EXPORT_SYMBOL(alloc_frame);
+EXPORT_SYMBOL(free_frame);
+EXPORT_SYMBOL(nr_free_pages);
+EXPORT_SYMBOL(mem_map);
+
+EXPORT_SYMBOL(ktime_get_ns);
+EXPORT_SYMBOL(udelay);
+EXPORT_SYMBOL(mdelay);
+EXPORT_SYMBOL(msleep);
+EXPORT_SYMBOL(yield);
+EXPORT_SYMBOL(preempt_schedule);
+
+EXPORT_SYMBOL(cpu_number);
+EXPORT_SYMBOL(__preempt_count);
+#ifdef CONFIG_DEBUG_SPINLOCK
+EXPORT_SYMBOL(spin_debug_before);
+EXPORT_SYMBOL(spin_debug_after);
+EXPORT_SYMBOL(spin_debug_unlock);
+EXPORT_SYMBOL(spin_debug_long_spin);
+#endif

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the module loader with the modules embedded by
+ * kernel/module_test/blobs.c: load, use and unload (also 100 times), a
+ * dependency between two modules with its reference count, every
+ * malformed or hostile module refused with nothing left allocated, and a
+ * real driver module (edu.ko from the boot modules) binding its device
+ * when it loads.  "Nothing left" means: free frames, module memory and
+ * the number of loaded modules all back at their values before the case.
+ */
+#include <exo/device.h>
+#include <exo/elf.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/kthread.h>
+#include <exo/module.h>
+#include <exo/page_alloc.h>
+#include <exo/pci.h>
+#include <exo/platform.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+
+#include "module-internal.h"
+#include "module_test/modtest.h"
+
+struct baseline {
+	unsigned long pages;
+	size_t mod_bytes;
+	unsigned int nr_mods;
+};
+
+static void take_baseline(struct baseline *b)
+{
+	b->pages = nr_free_pages();
+	b->mod_bytes = module_bytes_allocated();
+	b->nr_mods = module_nr_loaded();
+}
+
+#define EXPECT_BASELINE(t, b) do {					\
+	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->pages);		\
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
+	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
+} while (0)
+
+static const struct modtest_blob *blob(const char *name)
+{
+	for (unsigned long i = 0; i < modtest_nr_blobs; i++)
+		if (!strcmp(modtest_blobs[i].name, name))
+			return &modtest_blobs[i];
+	return NULL;
+}
+
+static int load_blob(struct ktest *t, const char *name, struct module **mod)
+{
+	const struct modtest_blob *b = blob(name);
+
+	if (!b) {
+		ktest_fail(t, __FILE__, __LINE__, "no embedded module %s", name);
+		ktest_abort(t);
+	}
+	return load_module(b->start, b->end - b->start, mod);
+}
+
+static void test_load_use_unload(struct ktest *t)
+{
+	struct baseline base;
+	int (*selftest)(void), (*add)(int, int);
+	struct module *mod = NULL;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &mod), 0);
+	KTEST_ASSERT_NOT_NULL(t, mod);
+	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == mod);
+	KTEST_EXPECT_EQ(t, strcmp(mod->license, "GPL"), 0);
+	KTEST_EXPECT_TRUE(t, mod->gpl_ok);
+	KTEST_EXPECT_EQ(t, mod->nr_syms, 2u);		/* add, selftest */
+	KTEST_EXPECT_EQ(t, mod->nr_gpl_syms, 1u);
+	KTEST_EXPECT_EQ(t, module_refcount(mod), 0);
+	/* Module memory: page-aligned regions within 2 GiB of the kernel. */
+	KTEST_EXPECT_EQ(t, (unsigned long)mod->base % PAGE_SIZE, 0ul);
+	KTEST_EXPECT_GE(t, (unsigned long)mod->base, 0xffffffff80000000ul);
+	KTEST_EXPECT_GT(t, mod->text_size, 0ul);
+	KTEST_EXPECT_LT(t, nr_free_pages(), base.pages);	/* init's page */
+
+	selftest = (void *)find_exported_symbol("modtest_a_selftest");
+	add = (void *)find_exported_symbol("modtest_a_add");
+	KTEST_ASSERT_NOT_NULL(t, selftest);
+	KTEST_ASSERT_NOT_NULL(t, add);
+	KTEST_EXPECT_EQ(t, selftest(), 0);
+	KTEST_EXPECT_EQ(t, add(40, 2), 42);
+	/* Backtraces name module functions. */
+	{
+		char buf[96];
+
+		snprintf(buf, sizeof(buf), "%pS", (void *)((unsigned long)add + 1));
+		KTEST_EXPECT_NOT_NULL(t, strstr(buf, "modtest_a_add"));
+	}
+
+	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_a", NULL), -EEXIST);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	KTEST_EXPECT_NULL(t, find_module("modtest_a"));
+	KTEST_EXPECT_EQ(t, find_exported_symbol("modtest_a_add"), 0ul);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -ENOENT);
+	EXPECT_BASELINE(t, &base);
+}
+
+extern char _end[];
+
+/*
+ * Least privilege: text and rodata read-only.  Only checkable once the VM
+ * code's module_alloc()/set_memory_*() replace the placeholders (the
+ * placeholder arena lives in the kernel image, mapped RWX): then this case
+ * runs by itself.
+ */
+static void test_module_permissions(struct ktest *t)
+{
+	struct module *mod = NULL;
+	unsigned long base;
+	bool placeholder;
+
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &mod), 0);
+	base = (unsigned long)mod->base;
+	placeholder = base < (unsigned long)_end;
+	if (!placeholder) {
+		/* Last byte of each region: padding, should the write land. */
+		KTEST_EXPECT_FAULT_WRITE(t, base + mod->text_size - 1);
+		KTEST_EXPECT_FAULT_WRITE(t, base + mod->text_size + mod->ro_size - 1);
+		KTEST_EXPECT_NO_FAULT_READ(t, base + mod->text_size);
+		KTEST_EXPECT_NO_FAULT_READ(t, base + mod->text_size + mod->ro_size);
+	}
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	if (placeholder)
+		KTEST_SKIP(t, "module_alloc() placeholder in the kernel image: permissions not enforced yet");
+}
+
+static void test_dependency(struct ktest *t)
+{
+	struct module *a = NULL, *b = NULL;
+	struct baseline base;
+	int (*twice)(int);
+
+	take_baseline(&base);
+	/* B alone: A's exports are missing. */
+	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_b", NULL), -ENOENT);
+	EXPECT_BASELINE(t, &base);
+
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_b", &b), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+	KTEST_EXPECT_EQ(t, b->nr_deps, 1u);
+	KTEST_EXPECT_TRUE(t, b->deps[0] == a);
+	twice = (void *)find_exported_symbol("modtest_b_twice");
+	KTEST_ASSERT_NOT_NULL(t, twice);
+	KTEST_EXPECT_EQ(t, twice(21), 42);
+	/* A is pinned while B uses it. */
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == a);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+static void test_load_unload_100(struct ktest *t)
+{
+	struct baseline base;
+	int failures = 0;
+
+	take_baseline(&base);
+	for (int i = 0; i < 100 && !failures; i++) {
+		int (*twice)(int);
+
+		failures += load_blob(t, "modtest_a", NULL) != 0;
+		failures += load_blob(t, "modtest_b", NULL) != 0;
+		twice = (void *)find_exported_symbol("modtest_b_twice");
+		failures += !twice || twice(i) != 2 * i;
+		failures += unload_module("modtest_b") != 0;
+		failures += unload_module("modtest_a") != 0;
+	}
+	KTEST_EXPECT_EQ(t, failures, 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+static const struct {
+	const char *name;
+	int err;
+} bad_modules[] = {
+	{ "elf_notelf", -ENOEXEC },
+	{ "elf_class32", -ENOEXEC },
+	{ "elf_type", -ENOEXEC },
+	{ "elf_machine", -ENOEXEC },
+	{ "elf_truncated", -ENOEXEC },
+	{ "elf_shtab_past_end", -ENOEXEC },
+	{ "elf_section_past_end", -ENOEXEC },
+	{ "elf_overlap", -ENOEXEC },
+	{ "elf_shstrndx", -ENOEXEC },
+	{ "elf_rel", -ENOEXEC },
+	{ "elf_reloc_offset", -ENOEXEC },
+	{ "elf_reloc_overflow", -ERANGE },
+	{ "elf_reloc_type", -ENOEXEC },
+	{ "elf_reloc_sym", -ENOEXEC },
+	{ "elf_vermagic", -EINVAL },
+	{ "elf_no_this_module", -EINVAL },
+	{ "elf_badalign", -ENOEXEC },
+	{ "bad_unknown", -ENOENT },
+	{ "bad_nolicense", -EPERM },
+	{ "bad_proprietary", -EPERM },
+	{ "bad_init", -EIO },
+	{ "bad_dupexport", -EEXIST },
+};
+
+static void test_bad_modules_refused(struct ktest *t)
+{
+	struct baseline base;
+
+	take_baseline(&base);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad_modules); i++) {
+		int ret = load_blob(t, bad_modules[i].name, NULL);
+
+		if (ret != bad_modules[i].err)
+			ktest_log(t, "%s: got %d, want %d", bad_modules[i].name, ret,
+				  bad_modules[i].err);
+		KTEST_EXPECT_EQ(t, ret, bad_modules[i].err);
+		EXPECT_BASELINE(t, &base);
+	}
+	/* Tiny and absurd inputs. */
+	KTEST_EXPECT_EQ(t, load_module(blob("modtest_a")->start, 10, NULL), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, load_module(NULL, 100, NULL), -EINVAL);
+	EXPECT_BASELINE(t, &base);
+}
+
+/* A refused dependent leaves its would-be dependency's count alone. */
+static void test_refused_module_drops_refs(struct ktest *t)
+{
+	struct module *a = NULL;
+	struct baseline base;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
+	/* Unaligned copy of B: exercises the loader's copy path too. */
+	{
+		const struct modtest_blob *b = blob("modtest_b");
+		size_t len = b->end - b->start;
+		unsigned int order = order_base_2(DIV_ROUND_UP(len + 4, PAGE_SIZE));
+		u8 *buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+
+		KTEST_ASSERT_NOT_NULL(t, buf);
+		memcpy(buf + 4, b->start, len);
+		KTEST_EXPECT_EQ(t, load_module(buf + 4, len - 100, NULL), -ENOEXEC);
+		KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+		KTEST_EXPECT_EQ(t, load_module(buf + 4, len, NULL), 0);
+		KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+		KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+		free_pages((unsigned long)buf, order);
+	}
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+}
+
+/*
+ * Fuzzing: 1000 copies of modtest_inert.ko (no init, no exit: no module
+ * code ever runs), each with 1-4 random bytes changed, 3 in 5 of them in
+ * the ELF header, the section table, the symbol table or a relocation
+ * table.  Each load must fail cleanly or
+ * succeed and unload; nothing may crash and nothing may stay allocated.
+ * The seed is fixed, so a failure is reproducible.
+ */
+#define FUZZ_ROUNDS	1000
+
+static u64 fuzz_rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* An offset inside the symbol table or a relocation table of @eh. */
+static size_t meta_offset(const Elf64_Ehdr *eh, u64 r, size_t len)
+{
+	const Elf64_Shdr *sh = (const void *)((const u8 *)eh + eh->e_shoff);
+	unsigned int n = 0, pick;
+
+	for (unsigned int i = 0; i < eh->e_shnum; i++)
+		n += sh[i].sh_type == SHT_SYMTAB || sh[i].sh_type == SHT_RELA;
+	pick = r % n;
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_RELA)
+			continue;
+		if (!pick--)
+			return sh[i].sh_offset + (r >> 16) % sh[i].sh_size;
+	}
+	return r % len;
+}
+
+static void test_fuzz_loader(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	u64 seed = 0x9e3779b97f4a7c15ULL;
+	unsigned int loaded = 0, refused = 0;
+	struct baseline base;
+	int saved_loglevel;
+	u8 *buf;
+
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	/* The clean file loads (a sanity check of the target itself). */
+	KTEST_ASSERT_EQ(t, load_module(b->start, len, NULL), 0);
+	KTEST_ASSERT_EQ(t, unload_module("modtest_inert"), 0);
+	take_baseline(&base);
+	/* 500+ one-line refusals: keep them in dmesg, off the console. */
+	saved_loglevel = console_loglevel;
+	console_loglevel = LOGLEVEL_ERR;
+	for (int round = 0; round < FUZZ_ROUNDS; round++) {
+		unsigned int n = 1 + fuzz_rnd(&seed) % 4;
+		struct module *mod = NULL;
+		char name[MODULE_NAME_LEN];
+		int ret;
+
+		memcpy(buf, b->start, len);
+		for (unsigned int i = 0; i < n; i++) {
+			u64 r = fuzz_rnd(&seed);
+			size_t off;
+
+			switch (r % 5) {
+			case 0:
+				off = (r >> 8) % sizeof(Elf64_Ehdr);
+				break;
+			case 1:
+				off = eh->e_shoff + (r >> 8) % (eh->e_shnum * sizeof(Elf64_Shdr));
+				break;
+			case 2:
+				off = meta_offset(eh, r >> 8, len);
+				break;
+			default:
+				off = (r >> 8) % len;
+			}
+			if (r & (1ULL << 60))
+				buf[off] ^= 1u << ((r >> 40) & 7);
+			else
+				buf[off] = r >> 48;
+		}
+		ret = load_module(buf, len, &mod);
+		if (ret) {
+			refused++;
+			continue;
+		}
+		loaded++;
+		strlcpy(name, mod->name, sizeof(name));
+		KTEST_EXPECT_EQ(t, unload_module(name), 0);
+	}
+	console_loglevel = saved_loglevel;
+	ktest_log(t, "%u mutated modules refused, %u loaded and unloaded", refused, loaded);
+	KTEST_EXPECT_GT(t, refused, FUZZ_ROUNDS / 4u);
+	EXPECT_BASELINE(t, &base);
+	free_pages((unsigned long)buf, order);
+}
+
+/* Append a newc entry (mode 0100644 for files, 0 for the trailer). */
+static size_t cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size)
+{
+	u32 nsize = strlen(name) + 1;
+
+	off += snprintf((char *)a + off, 111, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+			1, data ? 0100644 : 0, 0, 0, 1, 0, size, 0, 0, 0, 0, nsize, 0);
+	memcpy(a + off, name, nsize);
+	off = ALIGN(off + nsize, 4);
+	if (data)
+		memcpy(a + off, data, size);
+	return ALIGN(off + size, 4);
+}
+
+static void test_boot_archive(struct ktest *t)
+{
+	const struct modtest_blob *ma = blob("modtest_a"), *mb = blob("modtest_b");
+	size_t la = ma->end - ma->start, lb = mb->end - mb->start, len, size;
+	unsigned int order = order_base_2(DIV_ROUND_UP(la + lb + 1024, PAGE_SIZE));
+	u8 *a = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+	struct baseline base;
+	const void *data;
+
+	KTEST_ASSERT_NOT_NULL(t, a);
+	len = cpio_add(a, 0, "modtest_a.ko", ma->start, la);
+	len = cpio_add(a, len, "sub/modtest_b.ko", mb->start, lb);
+	len = cpio_add(a, len, "TRAILER!!!", NULL, 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, size, lb);
+	KTEST_EXPECT_EQ(t, memcmp(data, mb->start, lb), 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest", &data, &size), 0);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "edu", &data, &size), 0);
+	/* From the archive, as at boot: A, then B which needs it. */
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);
+	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
+	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);	/* 4-byte aligned: copied */
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	EXPECT_BASELINE(t, &base);
+	/* Malformed archives are refused, never walked past their end. */
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len - 200, "nothere", &data, &size), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, module_archive_find(a, 100, "modtest_a", &data, &size), -ENOEXEC);
+	a[len - ALIGN(110 + sizeof("TRAILER!!!"), 4) + 14] = 'Q';	/* trailer mode: not hex */
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "nothere", &data, &size), -ENOEXEC);
+	a[0] = '1';
+	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), -ENOEXEC);
+	free_pages((unsigned long)a, order);
+}
+
+/* A driver its module forgot to unregister is removed with the module. */
+static void test_leaked_driver_removed(struct ktest *t)
+{
+	struct module *mod = NULL;
+	struct baseline base;
+	struct device_driver *drv;
+
+	take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_leak", &mod), 0);
+	drv = bus_find_driver(&platform_bus_type, "kt-leaked-driver");
+	KTEST_ASSERT_NOT_NULL(t, drv);
+	KTEST_EXPECT_TRUE(t, drv->owner == mod);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_leak"), 0);
+	KTEST_EXPECT_NULL(t, bus_find_driver(&platform_bus_type, "kt-leaked-driver"));
+	EXPECT_BASELINE(t, &base);
+}
+
+/* edu.ko from the boot modules: unloading unbinds, loading binds again. */
+static void test_driver_module_binds(struct ktest *t)
+{
+	struct pci_dev *edu;
+	const void *img;
+	size_t len;
+
+	if (!IS_MODULE(CONFIG_PCI_EDU))
+		KTEST_SKIP(t, "the edu driver is not a module in this configuration");
+	edu = pci_get_device(0x1234, 0x11e8, NULL);
+	if (!edu)
+		KTEST_SKIP(t, "no edu device (QEMU -device edu)");
+	img = boot_module_find("edu", &len);
+	if (!img) {
+		put_device(&edu->dev);
+		KTEST_SKIP(t, "edu.ko is not among the boot modules");
+	}
+	KTEST_EXPECT_NOT_NULL(t, find_module("edu"));
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_EQ(t, find_module("edu")->nr_device_ids, 1u);
+	KTEST_EXPECT_EQ(t, unload_module("edu"), 0);
+	KTEST_EXPECT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_NULL(t, bus_find_driver(&pci_bus_type, "edu"));
+	KTEST_EXPECT_EQ(t, load_module(img, len, NULL), 0);
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	if (edu->dev.driver)
+		KTEST_EXPECT_EQ(t, strcmp(edu->dev.driver->name, "edu"), 0);
+	put_device(&edu->dev);
+}
+
+/*
+ * Every online CPU loads, uses and unloads modtest_a concurrently.  Only
+ * the thread whose load succeeded unloads, and no other load can succeed
+ * while that one is loaded (-EEXIST), so nobody unloads a module another
+ * thread is using: any other result is an error.
+ */
+#define SMP_LOADS	50
+
+static int smp_loader(void *arg)
+{
+	const struct modtest_blob *b = blob("modtest_a");
+	int *loaded = arg, errors = 0;
+
+	for (int i = 0; i < SMP_LOADS; i++) {
+		int (*selftest)(void);
+		int ret = load_module(b->start, b->end - b->start, NULL);
+
+		if (ret == -EEXIST)
+			continue;
+		if (ret) {
+			errors++;
+			continue;
+		}
+		(*loaded)++;
+		selftest = (void *)find_exported_symbol("modtest_a_selftest");
+		errors += !selftest || selftest() != 0;
+		errors += unload_module("modtest_a") != 0;
+	}
+	return errors;
+}
+
+static void test_smp_load_unload(struct ktest *t)
+{
+	struct task_struct *k[NR_CPUS];
+	int loaded[NR_CPUS] = { 0 }, total = 0, saved_loglevel;
+	struct baseline base;
+	unsigned int cpu;
+
+	take_baseline(&base);
+	/* Most loads lose the race (-EEXIST, one line each): keep them off the console. */
+	saved_loglevel = console_loglevel;
+	console_loglevel = LOGLEVEL_ERR;
+	for_each_online_cpu(cpu) {
+		k[cpu] = kthread_create(smp_loader, &loaded[cpu], "kt-mod%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, k[cpu]);
+		KTEST_EXPECT_EQ(t, kthread_bind(k[cpu], cpu), 0);
+	}
+	for_each_online_cpu(cpu)
+		wake_up_process(k[cpu]);
+	for_each_online_cpu(cpu) {
+		KTEST_EXPECT_EQ(t, kthread_join(k[cpu]), 0);
+		total += loaded[cpu];
+	}
+	console_loglevel = saved_loglevel;
+	/*
+	 * Only "at least one" is guaranteed: the first load in time succeeds,
+	 * but a thread may lose every race while others hold the module.
+	 */
+	ktest_log(t, "%d successful loads among %u CPUs", total, num_online_cpus());
+	KTEST_EXPECT_GE(t, total, 1);
+	EXPECT_BASELINE(t, &base);
+}
+
+static struct ktest_case module_cases[] = {
+	KTEST_CASE(test_load_use_unload),
+	KTEST_CASE(test_module_permissions),
+	KTEST_CASE(test_dependency),
+	KTEST_CASE(test_load_unload_100),
+	KTEST_CASE(test_bad_modules_refused),
+	KTEST_CASE(test_refused_module_drops_refs),
+	KTEST_CASE(test_boot_archive),
+	KTEST_CASE(test_leaked_driver_removed),
+	KTEST_CASE(test_fuzz_loader),
+	KTEST_CASE(test_driver_module_binds),
+	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP),
+	{}
+};
+
+static struct ktest_suite module_suite = {
+	.name = "module",
+	.cases = module_cases,
+};
+KTEST_SUITE(module_suite);

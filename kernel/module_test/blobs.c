@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The loader test modules, embedded in the kernel image so the tests need
+ * no boot loader support: the modules built from C (test-m) and the
+ * malformed ones scripts/gen-bad-modules.py derives from modtest_a.ko.
+ * MODTEST_DIR (the build directory) comes from the Makefile.
+ */
+#include <exo/compiler.h>
+#include "../module-internal.h"
+
+#define BLOB(sym, file)							\
+	asm(".pushsection .rodata.modtest, \"a\"\n"			\
+	    ".balign 8\n"						\
+	    #sym "_start:\n"						\
+	    ".incbin \"" MODTEST_DIR "/" file "\"\n"			\
+	    #sym "_end:\n"						\
+	    ".popsection");						\
+	extern const u8 sym##_start[], sym##_end[]
+
+#define MODTEST_BLOBS(X)						\
+	X(modtest_a) X(modtest_b) X(bad_unknown) X(bad_nolicense)	\
+	X(bad_proprietary) X(bad_init) X(bad_dupexport) X(modtest_leak)	\
+	X(modtest_inert)						\
+	X(elf_notelf) X(elf_class32) X(elf_type) X(elf_machine)		\
+	X(elf_truncated) X(elf_shtab_past_end) X(elf_section_past_end)	\
+	X(elf_overlap) X(elf_shstrndx) X(elf_rel) X(elf_reloc_offset)	\
+	X(elf_reloc_overflow) X(elf_reloc_type) X(elf_reloc_sym)	\
+	X(elf_vermagic) X(elf_no_this_module) X(elf_badalign)
+
+#define DEFINE_BLOB(n)	BLOB(n, #n ".ko");
+MODTEST_BLOBS(DEFINE_BLOB)
+
+#define BLOB_ENTRY(n)	{ #n, n##_start, n##_end },
+const struct modtest_blob modtest_blobs[] = { MODTEST_BLOBS(BLOB_ENTRY) };
+const unsigned long modtest_nr_blobs = ARRAY_SIZE(modtest_blobs);
