@@ -11,7 +11,8 @@ static __always_inline unsigned long arch_local_save_flags(void)
 {
 	unsigned long f;
 
-	__asm__ __volatile__("pushfq; popq %0" : "=rm"(f) : : "memory");
+	/* "=r": with "=rm" clang spills the flags to the stack and reloads them. */
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(f) : : "memory");
 	return f;
 }
 
