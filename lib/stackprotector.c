@@ -10,12 +10,14 @@
  * to be corrupted.
  */
 #include <exo/bug.h>
+#include <exo/export.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/stackprotector.h>
 
 /* Read by every protected function: in .data, next to nothing writable. */
 unsigned long __stack_chk_guard = 0x5a5aa5a55a5a0000UL;
+EXPORT_SYMBOL(__stack_chk_guard);	/* modules compare against it too */
 
 void (*stack_chk_fail_hook)(unsigned long ip);
 
@@ -29,3 +31,4 @@ __noreturn void __stack_chk_fail(void)
 	panic("stack-protector: kernel stack is corrupted in: %pS (CPU %u)", (void *)ip,
 	      smp_processor_id());
 }
+EXPORT_SYMBOL(__stack_chk_fail);

@@ -39,6 +39,7 @@
 
 #include <exo/bitmap.h>
 #include <exo/bug.h>
+#include <exo/export.h>
 #include <exo/kallsyms.h>
 #include <exo/kernel.h>
 #include <exo/lockdep.h>
@@ -393,6 +394,7 @@ done:
 out:
 	arch_local_irq_restore(flags);
 }
+EXPORT_SYMBOL(lockdep_acquire);	/* inline spin_lock() calls it from modules too */
 
 void lockdep_release(spinlock_t *l)
 {
@@ -411,6 +413,7 @@ void lockdep_release(spinlock_t *l)
 	/* Not found: taken while the validator ignored this CPU, or untracked. */
 	arch_local_irq_restore(flags);
 }
+EXPORT_SYMBOL(lockdep_release);	/* inline spin_lock() calls it from modules too */
 
 unsigned int lockdep_depth(void)
 {
