@@ -3,7 +3,8 @@
  * Exports of core kernel symbols defined outside the module code, kept in
  * one place so that the files of other subsystems stay untouched until
  * their owners move each EXPORT_SYMBOL() next to its definition.  Only
- * what modules need: libc-like helpers, printk, the page allocator, time,
+ * what modules need: libc-like helpers, printk, the page and kernel
+ * allocators, the page-table contract (map_page, unmap_page, translate), time,
  * the per-CPU variables that inline helpers (smp_processor_id(),
  * preempt_disable()) reference, and the spinlock debug hooks.
  * The device model, platform, PCI and RTC code export their own API.
@@ -11,13 +12,16 @@
 #include <exo/bug.h>
 #include <exo/export.h>
 #include <exo/page_alloc.h>
+#include <exo/pgtable.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/tlb.h>
 
 EXPORT_SYMBOL(memcpy);
 EXPORT_SYMBOL(memmove);
@@ -46,6 +50,17 @@ EXPORT_SYMBOL(alloc_frame);
 EXPORT_SYMBOL(free_frame);
 EXPORT_SYMBOL(nr_free_pages);
 EXPORT_SYMBOL(mem_map);
+
+EXPORT_SYMBOL(kmalloc);
+EXPORT_SYMBOL(kzalloc);
+EXPORT_SYMBOL(kcalloc);
+EXPORT_SYMBOL(krealloc);
+EXPORT_SYMBOL(kfree);
+EXPORT_SYMBOL(ksize);
+EXPORT_SYMBOL(map_page);
+EXPORT_SYMBOL(unmap_page);
+EXPORT_SYMBOL(translate);
+EXPORT_SYMBOL(flush_tlb);
 
 EXPORT_SYMBOL(ktime_get_ns);
 EXPORT_SYMBOL(udelay);

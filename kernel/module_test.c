@@ -18,6 +18,7 @@
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
 #include <exo/platform.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 
@@ -26,19 +27,36 @@
 
 struct baseline {
 	unsigned long pages;
+	unsigned long kmalloc_objs;
 	size_t mod_bytes;
 	unsigned int nr_mods;
 };
 
+/* kmalloc objects in use (cached free objects do not count). */
+static unsigned long kmalloc_objs_inuse(void)
+{
+	unsigned long n = 0;
+
+	for (size_t size = 16; size <= 4096; size *= 2) {
+		struct kmem_cache_stats st;
+
+		kmem_cache_get_stats(kmalloc_cache(size), -1, &st);
+		n += st.objs_inuse;
+	}
+	return n;
+}
+
 static void take_baseline(struct baseline *b)
 {
-	b->pages = nr_free_pages();
+	b->pages = ktest_settled_free_pages();
+	b->kmalloc_objs = kmalloc_objs_inuse();
 	b->mod_bytes = module_bytes_allocated();
 	b->nr_mods = module_nr_loaded();
 }
 
 #define EXPECT_BASELINE(t, b) do {					\
-	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->pages);		\
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), (b)->pages);	\
+	KTEST_EXPECT_EQ(t, kmalloc_objs_inuse(), (b)->kmalloc_objs);	\
 	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
 	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
 } while (0)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loader test module A: exports (plain and GPL-only) for module B, every
- * relocation type the loader supports, .data/.rodata/.bss, and a page from
- * the page allocator held from init to exit (kmalloc is not in this tree
- * yet; map_page neither, so no mapping is made).
+ * relocation type the loader supports, .data/.rodata/.bss, and memory held
+ * from init to exit: a page from the page allocator, a kmalloc() buffer and
+ * a frame mapped with map_page() at MODTEST_VA (unmapped again at exit).
  *
  *   R_X86_64_64    pointer tables (modtest_a_names[], modtest_a_printk_ptr)
  *   R_X86_64_PC32  rip-relative data accesses
@@ -14,7 +14,9 @@
 #include <exo/errno.h>
 #include <exo/module.h>
 #include <exo/page_alloc.h>
+#include <exo/pgtable.h>
 #include <exo/printk.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 #include "modtest.h"
@@ -25,6 +27,12 @@ int (*modtest_a_printk_ptr)(const char *, ...) = printk;
 static int counter = 5;
 static unsigned long zeroed[64];
 static struct page *page;
+static char *buf;
+static phys_addr_t frame;
+
+/* Lower half of the kernel's own address space: nothing else maps it. */
+#define MODTEST_VA	0x00007e0000000000UL
+#define BUF_SIZE	200
 
 asm(".pushsection .data.modtest, \"aw\"\n"
     ".balign 4\n"
@@ -64,21 +72,57 @@ int modtest_a_selftest(void)
 		return 6;
 	if (counter != 5)
 		return 7;
+	for (unsigned int i = 0; i < BUF_SIZE; i++)
+		if (buf[i] != (char)i)
+			return 8;
+	{
+		phys_addr_t pa;
+
+		if (translate(MODTEST_VA + 12, &pa) || pa != frame + 12)
+			return 9;
+		if (*(volatile u32 *)MODTEST_VA != 0xc0ffee || *(u32 *)phys_to_virt(frame) != 0xc0ffee)
+			return 10;
+	}
 	return 0;
 }
 EXPORT_SYMBOL(modtest_a_selftest);
 
 static int __init modtest_a_init(void)
 {
+	int err = -ENOMEM;
+
 	page = alloc_pages(GFP_KERNEL, 0);
 	if (!page)
 		return -ENOMEM;
 	*(u32 *)page_address(page) = 0xfeedf00d;
+	buf = kmalloc(BUF_SIZE);
+	if (!buf)
+		goto free_page;
+	for (unsigned int i = 0; i < BUF_SIZE; i++)
+		buf[i] = (char)i;
+	err = alloc_frame(&frame);
+	if (err)
+		goto free_buf;
+	err = map_page(MODTEST_VA, frame, PAGE_WRITABLE);
+	if (err)
+		goto free_frame;
+	*(volatile u32 *)MODTEST_VA = 0xc0ffee;
 	return 0;
+
+free_frame:
+	free_frame(frame);
+free_buf:
+	kfree(buf);
+free_page:
+	__free_pages(page, 0);
+	return err;
 }
 
 static void modtest_a_exit(void)
 {
+	unmap_page(MODTEST_VA);
+	free_frame(frame);
+	kfree(buf);
 	__free_pages(page, 0);
 }
 
@@ -86,4 +130,4 @@ module_init(modtest_a_init);
 module_exit(modtest_a_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("Exo-OS");
-MODULE_DESCRIPTION("loader test: exports, relocations, pages");
+MODULE_DESCRIPTION("loader test: exports, relocations, pages, kmalloc, map_page");
