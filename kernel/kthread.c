@@ -210,7 +210,7 @@ void __noreturn kthread_exit(int code)
 	t->exit_code = code;
 	/* No preemption between here and the switch: a dead thread never runs again. */
 	local_irq_disable();
-	__set_current_state(TASK_DEAD);
+	set_current_dead();
 	schedule();
 	BUG();
 }

@@ -175,6 +175,22 @@ static void __schedule(bool preempt)
 	finish_task_switch(prev);
 }
 
+/*
+ * Mark current dead, interrupts disabled.  Wakers change ->state under the
+ * rq lock (activate()), reading it first: a plain store here could land
+ * between a racing waker's read of an older sleeping state and its write
+ * of TASK_RUNNING, which would bring the dead thread back (Linux's
+ * set_special_state() exists for the same reason).
+ */
+void set_current_dead(void)
+{
+	struct rq *rq = this_rq();
+
+	spin_lock(&rq->lock);
+	WRITE_ONCE(current->state, TASK_DEAD);
+	spin_unlock(&rq->lock);
+}
+
 void schedule(void)
 {
 	unsigned long flags;

@@ -13,6 +13,7 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
 void ret_from_kthread(void);
 
 /* core.c */
+void set_current_dead(void);
 void schedule_tail(struct task_struct *prev) __releases(rq->lock);
 int idle_thread_fn(void *unused);
 
