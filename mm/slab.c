@@ -56,6 +56,7 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
 #include <exo/page_alloc.h>
@@ -102,6 +103,11 @@
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
 #define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+#if defined(CONFIG_KASAN) && !defined(__HOSTED__)
+#define KASAN		1
+#else
+#define KASAN		0
+#endif
 
 #define NR_KMALLOC	9		/* 16 .. 4096 */
 #define NR_T1		5		/* 16 .. 256 */
@@ -586,6 +592,8 @@ static struct page *slab_new(struct kmem_cache *c)
 		prev = obj;
 	}
 	pg->freelist = prev;
+	/* Until handed out, every slot of a new slab is red zone. */
+	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
 	return pg;
 }
@@ -1262,9 +1270,54 @@ static noinline void *kmalloc_slow(size_t size)
 	return obj;
 }
 
+/*
+ * CONFIG_KASAN: every call takes the slow paths, so that each allocation
+ * unpoisons exactly the bytes asked for and each free poisons the slot and
+ * catches a double free before the tiers see the pointer.
+ */
+static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (!KASAN || ZERO_OR_NULL_PTR(obj))
+		return obj;
+	kind = classify(obj, &ref);
+	if (kind == 1)
+		kasan_slab_alloc(obj, size, ref.c->size, ip);
+	else if (kind == 2)
+		kasan_slab_alloc(obj, size, PAGE_SIZE << page_order(ref.page), ip);
+	return obj;
+}
+
+static int kfree_common(const void *p, unsigned long ip, const char *fn);
+
+static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (!KASAN || ZERO_OR_NULL_PTR(p))
+		return kfree_common(p, ip, fn);
+	if (kasan_free_precheck(p, ip))
+		return -EINVAL;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free(fn, p, kind, ip);
+		return kind;
+	}
+	if (kasan_slab_free((void *)p, kind == 1 ? ref.c->size :
+			    PAGE_SIZE << page_order(ref.page), ip))
+		return -EINVAL;
+	return kfree_common(p, ip, fn);
+}
+
 void *kmalloc(size_t size)
 {
 	void *obj;
+
+	if (KASAN)
+		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
 
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
 		unsigned long i = kmalloc_class(size);
@@ -1342,6 +1395,10 @@ void kfree(const void *p)
 {
 	unsigned long pfn = addr_pfn(p);
 
+	if (KASAN) {
+		kfree_hooked(p, _RET_IP_, "kfree");
+		return;
+	}
 	if (likely(pfn < slab_map_pfns)) {
 		unsigned long cls = slab_class_map[pfn];
 
@@ -1369,7 +1426,7 @@ void kfree(const void *p)
 
 int kfree_checked(const void *p)
 {
-	return kfree_common(p, _RET_IP_, "kfree");
+	return kfree_hooked(p, _RET_IP_, "kfree");
 }
 
 size_t ksize(const void *p)
@@ -1384,6 +1441,8 @@ size_t ksize(const void *p)
 		report_bad_free("ksize", p, kind, _RET_IP_);
 		return 0;
 	}
+	/* The caller may now use all of it. */
+	kasan_unpoison(p, kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page));
 	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
 }
 
@@ -1395,14 +1454,16 @@ void *krealloc(const void *p, size_t new_size)
 	int kind;
 
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc_slow(new_size);
+		return kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	if (KASAN && kasan_free_precheck(p, _RET_IP_))
+		return NULL;
 	kind = classify(p, &ref);
 	if (kind < 0) {
 		report_bad_free("krealloc", p, kind, _RET_IP_);
 		return NULL;
 	}
 	if (!new_size) {
-		kfree_common(p, _RET_IP_, "krealloc");
+		kfree_hooked(p, _RET_IP_, "krealloc");
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
@@ -1412,19 +1473,19 @@ void *krealloc(const void *p, size_t new_size)
 			return NULL;
 		}
 		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
-			return (void *)p;
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
 		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
 		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
-			return (void *)p;
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = kmalloc_slow(new_size);
+	n = kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, new_size));
-	kfree_common(p, _RET_IP_, "krealloc");
+	kfree_hooked(p, _RET_IP_, "krealloc");
 	return n;
 }
 
@@ -1563,7 +1624,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	void *obj;
 
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2))) {
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2))) {
 		obj = t2_pop(c);
 		if (likely(obj))
 			return obj;
@@ -1571,6 +1632,8 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	obj = cache_alloc(c);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, _RET_IP_);
+	if (KASAN && obj)
+		kasan_slab_alloc(obj, c->size, c->size, _RET_IP_);
 	return obj;
 }
 
@@ -1603,12 +1666,14 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, ip);
 		return;
 	}
+	if (KASAN && kasan_slab_free(obj, c->size, ip))
+		return;
 	free_slab_obj(c, obj, ip);
 }
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);
