@@ -106,8 +106,10 @@ int kasan_slab_free(void *obj, size_t slot, unsigned long ip);
 
 /**
  * kasan_free_precheck() - is @obj, about to be freed, already free?
- * Return: 0 if not (or not known); -EINVAL if its first granule is
- * poisoned as a freed object or a free page: a double free, reported.
+ * Return: 0 if not, or if @obj is in a free page (reported as a double
+ * or invalid free; the allocator then refuses it with its own -EFAULT);
+ * -EINVAL if @obj is a freed slab or large kmalloc object still held by
+ * its allocator: a double free, reported, and the caller must not free it.
  */
 int kasan_free_precheck(const void *obj, unsigned long ip);
 

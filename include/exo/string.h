@@ -15,8 +15,10 @@ int memcmp(const void *a, const void *b, size_t n);
  * (mm/kasan/generic.c).  Code built without instrumentation (the allocators,
  * which write free memory by design, and the KASAN runtime) uses the raw
  * versions: only instrumented objects get -D__EXO_KASAN_SANITIZE__.
+ * Modules (never instrumented) keep the exported, checked names.
  */
-#if defined(CONFIG_KASAN) && !defined(__EXO_KASAN_SANITIZE__) && !defined(__HOSTED__)
+#if defined(CONFIG_KASAN) && !defined(__EXO_KASAN_SANITIZE__) && !defined(__HOSTED__) && \
+	!defined(MODULE)
 void *__memset(void *s, int c, size_t n);
 void *__memcpy(void *dst, const void *src, size_t n);
 void *__memmove(void *dst, const void *src, size_t n);

@@ -57,7 +57,12 @@ bool kasan_check_range(const void *p, size_t size, bool write, unsigned long ip)
 {
 	unsigned long addr = (unsigned long)p, bad;
 
-	if (!READ_ONCE(kasan_on) || !size || kasan_reporting_here())
+	/*
+	 * No check while any CPU prints a report (printing must not recurse),
+	 * and no per-CPU access here: an AP runs instrumented code before its
+	 * %gs base is loaded.
+	 */
+	if (!READ_ONCE(kasan_on) || !size || kasan_report_active())
 		return true;
 	if (unlikely(addr + size < addr)) {
 		kasan_report(addr, size, write, ip);

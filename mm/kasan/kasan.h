@@ -22,10 +22,12 @@ void *__memcpy(void *dst, const void *src, size_t n);
 void *__memmove(void *dst, const void *src, size_t n);
 
 /* report.c */
-bool kasan_reporting_here(void);
+bool kasan_report_active(void);
 void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip);
 void kasan_report_free(const void *obj, enum kasan_bug bug, unsigned long ip);
 void kasan_track_alloc(const void *obj, size_t size, unsigned long ip);
 void kasan_track_free(const void *obj, unsigned long ip);
+/* Was @obj recorded as allocated, then freed? */
+bool kasan_tracked_freed(const void *obj);
 
 #endif /* _MM_KASAN_H */

@@ -15,9 +15,9 @@
  * Memory: TRACK_SLOTS * 88 bytes (~700 KiB), no per-object overhead, no
  * change to the slab layout.
  *
- * Invariants: one report at a time (report_lock); checks made while a
- * report prints are skipped (kasan_on is dropped for its duration on that
- * CPU's behalf via in_report), so printing never recurses.
+ * Invariants: one report at a time (report_lock); while one prints
+ * (in_report is its CPU), checks on every CPU are skipped, so printing
+ * never recurses and the window is a few lines of console output.
  */
 #define pr_fmt(fmt) "kasan: " fmt
 
@@ -112,6 +112,18 @@ void kasan_track_free(const void *obj, unsigned long ip)
 		save_stack(t->free, ip);
 	}
 	spin_unlock_irqrestore(&track_lock, flags);
+}
+
+bool kasan_tracked_freed(const void *obj)
+{
+	struct kasan_track *t = &tracks[track_slot((unsigned long)obj)];
+	unsigned long flags;
+	bool freed;
+
+	spin_lock_irqsave(&track_lock, flags);
+	freed = t->obj == (unsigned long)obj && t->free[0];
+	spin_unlock_irqrestore(&track_lock, flags);
+	return freed;
 }
 
 static void print_stack(const char *what, unsigned int cpu, const unsigned long *st)
@@ -241,9 +253,9 @@ void kasan_report_free(const void *obj, enum kasan_bug bug, unsigned long ip)
 	report_end(flags);
 }
 
-bool kasan_reporting_here(void)
+bool kasan_report_active(void)
 {
-	return READ_ONCE(in_report) == (int)smp_processor_id();
+	return READ_ONCE(in_report) != -1;
 }
 
 unsigned long kasan_report_count(void)

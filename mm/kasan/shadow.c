@@ -200,10 +200,19 @@ int kasan_free_precheck(const void *obj, unsigned long ip)
 	    ((unsigned long)obj & (KASAN_GRANULE_SIZE - 1)))
 		return 0;
 	s = *(u8 *)kasan_mem_to_shadow(obj);
-	if (s != KASAN_SLAB_FREE && s != KASAN_PAGE_FREE)
-		return 0;
-	kasan_report_free(obj, KASAN_BUG_DOUBLE_FREE, ip);
-	return -EINVAL;
+	if (s == KASAN_SLAB_FREE) {
+		kasan_report_free(obj, KASAN_BUG_DOUBLE_FREE, ip);
+		return -EINVAL;
+	}
+	/*
+	 * A free page: the allocator refuses it by its own contract (-EFAULT,
+	 * "already freed pages"); KASAN only adds what it knows - whether
+	 * this was a large kmalloc block freed before.
+	 */
+	if (s == KASAN_PAGE_FREE)
+		kasan_report_free(obj, kasan_tracked_freed(obj) ? KASAN_BUG_DOUBLE_FREE :
+				  KASAN_BUG_INVALID_FREE, ip);
+	return 0;
 }
 
 int kasan_slab_free(void *obj, size_t slot, unsigned long ip)
