@@ -1299,8 +1299,9 @@ static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 
 	if (!KASAN || ZERO_OR_NULL_PTR(p))
 		return kfree_common(p, ip, fn);
+	/* A double free: KASAN's report is the log line; -ENOENT as SLAB_DEBUG's. */
 	if (kasan_free_precheck(p, ip))
-		return -EINVAL;
+		goto double_free;
 	kind = classify(p, &ref);
 	if (kind < 0) {
 		report_bad_free(fn, p, kind, ip);
@@ -1308,8 +1309,11 @@ static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 	}
 	if (kasan_slab_free((void *)p, kind == 1 ? ref.c->size :
 			    PAGE_SIZE << page_order(ref.page), ip))
-		return -EINVAL;
+		goto double_free;
 	return kfree_common(p, ip, fn);
+double_free:
+	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+	return -ENOENT;
 }
 
 void *kmalloc(size_t size)
@@ -1666,8 +1670,10 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, ip);
 		return;
 	}
-	if (KASAN && kasan_slab_free(obj, c->size, ip))
+	if (KASAN && kasan_slab_free(obj, c->size, ip)) {
+		__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
 		return;
+	}
 	free_slab_obj(c, obj, ip);
 }
 

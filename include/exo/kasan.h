@@ -98,7 +98,7 @@ void kasan_slab_alloc(void *obj, size_t size, size_t slot, unsigned long ip);
 
 /**
  * kasan_slab_free() - @obj (a slot of @slot bytes) is being freed
- * Return: 0 when the caller may free it; -EINVAL when the object is
+ * Return: 0 when the caller may free it; -ENOENT when the object is
  * already free (a double free: reported, the caller must not free it).
  * On 0 the slot is poisoned and the free stack recorded.
  */
@@ -108,7 +108,7 @@ int kasan_slab_free(void *obj, size_t slot, unsigned long ip);
  * kasan_free_precheck() - is @obj, about to be freed, already free?
  * Return: 0 if not, or if @obj is in a free page (reported as a double
  * or invalid free; the allocator then refuses it with its own -EFAULT);
- * -EINVAL if @obj is a freed slab or large kmalloc object still held by
+ * -ENOENT if @obj is a freed slab or large kmalloc object still held by
  * its allocator: a double free, reported, and the caller must not free it.
  */
 int kasan_free_precheck(const void *obj, unsigned long ip);

@@ -21,6 +21,9 @@
 #include <asm/page.h>
 
 static volatile char sink;
+/* Reports the cases provoked (all kinds / bad accesses only), for test_totals. */
+static unsigned long provoked, provoked_access;
+static unsigned long count_at_start;
 
 static noinline size_t ident(size_t x)
 {
@@ -46,6 +49,9 @@ static void expect_one(struct ktest *t, struct probe *p, enum kasan_bug bug,
 	struct kasan_report_info r;
 
 	KTEST_EXPECT_EQ(t, kasan_report_count(), p->before + 1);
+	provoked++;
+	if (bug == KASAN_BUG_OOB || bug == KASAN_BUG_UAF)
+		provoked_access++;
 	kasan_last_report(&r);
 	KTEST_EXPECT_EQ(t, (int)r.bug, (int)bug);
 	KTEST_EXPECT_EQ(t, r.addr, (unsigned long)addr);
@@ -102,7 +108,8 @@ static void uaf(struct ktest *t, size_t size)
 }
 
 /*
- * A slab object stays poisoned in the tier caches: -EINVAL.  A large block
+ * A slab object stays poisoned in the tier caches: -ENOENT, as with
+ * CONFIG_SLAB_DEBUG.  A large block
  * went back to the page allocator: kfree's contract says -EFAULT (not
  * ours any more), and KASAN's tracking still names it a double free.
  */
@@ -114,7 +121,7 @@ static void double_free(struct ktest *t, size_t size)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	probe_begin(t, &pr);
-	KTEST_EXPECT_EQ(t, kfree_checked(p), size > KMALLOC_MAX_CACHE_SIZE ? -EFAULT : -EINVAL);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), size > KMALLOC_MAX_CACHE_SIZE ? -EFAULT : -ENOENT);
 	expect_one(t, &pr, KASAN_BUG_DOUBLE_FREE, p, false);
 }
 
@@ -237,7 +244,27 @@ static void test_no_shadow_unchecked(struct ktest *t)
 	expect_none(t, &pr);
 }
 
+static void test_start(struct ktest *t)
+{
+	need_kasan(t);
+	count_at_start = kasan_report_count();
+	provoked = provoked_access = 0;
+}
+
+/*
+ * Every report since test_start was one a case asked for.  The log line
+ * lets make check prove that no other suite made a bad access under KASAN
+ * (free reports there come from tests that free bad pointers on purpose).
+ */
+static void test_totals(struct ktest *t)
+{
+	need_kasan(t);
+	KTEST_EXPECT_EQ(t, kasan_report_count() - count_at_start, provoked);
+	ktest_log(t, "kasan: %lu access reports expected", provoked_access);
+}
+
 static struct ktest_case kasan_cases[] = {
+	KTEST_CASE(test_start),
 	KTEST_CASE(test_tier1_oob_read),
 	KTEST_CASE(test_tier1_oob_write),
 	KTEST_CASE(test_tier1_uaf),
@@ -255,6 +282,7 @@ static struct ktest_case kasan_cases[] = {
 	KTEST_CASE(test_krealloc_shrink),
 	KTEST_CASE(test_typed_cache_uaf),
 	KTEST_CASE(test_no_shadow_unchecked),
+	KTEST_CASE(test_totals),
 	{}
 };
 

@@ -202,7 +202,7 @@ int kasan_free_precheck(const void *obj, unsigned long ip)
 	s = *(u8 *)kasan_mem_to_shadow(obj);
 	if (s == KASAN_SLAB_FREE) {
 		kasan_report_free(obj, KASAN_BUG_DOUBLE_FREE, ip);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	/*
 	 * A free page: the allocator refuses it by its own contract (-EFAULT,
@@ -218,7 +218,7 @@ int kasan_free_precheck(const void *obj, unsigned long ip)
 int kasan_slab_free(void *obj, size_t slot, unsigned long ip)
 {
 	if (kasan_free_precheck(obj, ip))
-		return -EINVAL;
+		return -ENOENT;
 	if (!kasan_enabled() || !kasan_addr_has_shadow((unsigned long)obj))
 		return 0;
 	kasan_poison(obj, slot, KASAN_SLAB_FREE);
