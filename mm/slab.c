@@ -1291,10 +1291,12 @@ static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
 }
 
 static int kfree_common(const void *p, unsigned long ip, const char *fn);
+static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip);
 
 static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 {
 	struct obj_ref ref;
+	size_t slot;
 	int kind;
 
 	if (!KASAN || ZERO_OR_NULL_PTR(p))
@@ -1307,14 +1309,31 @@ static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 		report_bad_free(fn, p, kind, ip);
 		return kind;
 	}
-	if (kasan_slab_free((void *)p, kind == 1 ? ref.c->size :
-			    PAGE_SIZE << page_order(ref.page), ip))
+	slot = kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
+	if (kasan_slab_free((void *)p, slot, ip))
 		goto double_free;
+	/*
+	 * Slab objects only: a large block goes straight back to the page
+	 * allocator, where it stays poisoned (and kfree of it is refused
+	 * with -EFAULT) until the pages are allocated again.
+	 */
+	if (kind == 1 && kasan_quarantine_put((void *)p, NULL, slot))
+		return 0;
 	return kfree_common(p, ip, fn);
 double_free:
 	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
 	return -ENOENT;
 }
+
+#if KASAN
+void kmem_free_quarantined(void *obj, struct kmem_cache *c)
+{
+	if (c)
+		free_slab_obj(c, obj, _RET_IP_);
+	else
+		kfree_common(obj, _RET_IP_, "kfree");
+}
+#endif
 
 void *kmalloc(size_t size)
 {
@@ -1674,6 +1693,8 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 		__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	if (KASAN && kasan_quarantine_put(obj, c, c->stride))
+		return;
 	free_slab_obj(c, obj, ip);
 }
 
@@ -1699,6 +1720,8 @@ unsigned long kmem_drain_all(void)
 	struct kmem_cache *c;
 	unsigned long flags, pages = 0;
 
+	/* Quarantined objects first: they are in use as far as the tiers know. */
+	kasan_quarantine_drain();
 	kmem_flush_current();
 #ifdef __HOSTED__
 	/* Hosted "CPUs" are threads; the caller has joined the others. */

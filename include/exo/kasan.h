@@ -121,6 +121,37 @@ int kasan_free_precheck(const void *obj, unsigned long ip);
  */
 bool kasan_check_range(const void *addr, size_t size, bool write, unsigned long ip);
 
+struct kmem_cache;
+
+/**
+ * kasan_quarantine_put() - delay the reuse of a freed, poisoned object
+ * @cache: its typed cache, or NULL for kmalloc memory
+ * @size: its slot size (what the quarantine budget counts)
+ *
+ * May first release the oldest objects (kmem_free_quarantined()).
+ * Return: true if queued (the caller must not free it now); false if the
+ * quarantine is off or @obj does not fit: free it at once.
+ */
+bool kasan_quarantine_put(void *obj, struct kmem_cache *cache, size_t size);
+
+/** kasan_quarantine_drain() - release every queued object (kmem_drain_all()) */
+void kasan_quarantine_drain(void);
+
+/** kasan_quarantine_enabled() - do kfree'd objects go through the quarantine? */
+bool kasan_quarantine_enabled(void);
+
+/** kasan_quarantine_bytes() - slot bytes now held */
+size_t kasan_quarantine_bytes(void);
+
+/**
+ * kmem_free_quarantined() - the allocator's release of a quarantined object
+ * @cache: as given to kasan_quarantine_put()
+ *
+ * Provided by mm/slab.c: frees @obj through the tiers, without the KASAN
+ * hooks (it is poisoned already).
+ */
+void kmem_free_quarantined(void *obj, struct kmem_cache *cache);
+
 /** kasan_report_count() - reports made since boot */
 unsigned long kasan_report_count(void);
 
@@ -144,6 +175,14 @@ static inline void kasan_unpoison_pages(unsigned long pfn, unsigned long n) { }
 static inline void kasan_slab_alloc(void *obj, size_t size, size_t slot, unsigned long ip) { }
 static inline int kasan_slab_free(void *obj, size_t slot, unsigned long ip) { return 0; }
 static inline int kasan_free_precheck(const void *obj, unsigned long ip) { return 0; }
+struct kmem_cache;
+static inline bool kasan_quarantine_put(void *obj, struct kmem_cache *cache, size_t size)
+{
+	return false;
+}
+static inline bool kasan_quarantine_enabled(void) { return false; }
+static inline size_t kasan_quarantine_bytes(void) { return 0; }
+static inline void kasan_quarantine_drain(void) { }
 
 #endif /* CONFIG_KASAN */
 

@@ -231,6 +231,38 @@ static void test_typed_cache_uaf(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/*
+ * With the quarantine, a freed object is not handed out again by the next
+ * allocations of its size, so a late use-after-free is still caught; a
+ * drain gives everything back.
+ */
+static void test_quarantine_delays_reuse(struct ktest *t)
+{
+	enum { N = 64 };
+	void *objs[N];
+	volatile char *p;
+	struct probe pr;
+
+	need_kasan(t);
+	if (!kasan_quarantine_enabled())
+		KTEST_SKIP(t, "CONFIG_KASAN_QUARANTINE_KB=0");
+	p = kmalloc(ident(TIER1));
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree((void *)p);
+	KTEST_EXPECT_GT(t, kasan_quarantine_bytes(), 0UL);
+	for (int i = 0; i < N; i++) {
+		objs[i] = kmalloc(ident(TIER1));
+		KTEST_EXPECT_TRUE(t, objs[i] != (void *)p);
+	}
+	probe_begin(t, &pr);
+	sink = p[5];
+	expect_one(t, &pr, KASAN_BUG_UAF, (const void *)(p + 5), false);
+	for (int i = 0; i < N; i++)
+		kfree(objs[i]);
+	kmem_drain_all();
+	KTEST_EXPECT_EQ(t, kasan_quarantine_bytes(), 0UL);
+}
+
 /* Memory without shadow (vmalloc, stacks) is never checked, never faults. */
 static void test_no_shadow_unchecked(struct ktest *t)
 {
@@ -281,6 +313,7 @@ static struct ktest_case kasan_cases[] = {
 	KTEST_CASE(test_memset_memcpy_oob),
 	KTEST_CASE(test_krealloc_shrink),
 	KTEST_CASE(test_typed_cache_uaf),
+	KTEST_CASE(test_quarantine_delays_reuse),
 	KTEST_CASE(test_no_shadow_unchecked),
 	KTEST_CASE(test_totals),
 	{}
