@@ -1292,6 +1292,26 @@ static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
 
 static int kfree_common(const void *p, unsigned long ip, const char *fn);
 static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip);
+static void free_slab_tiers(struct kmem_cache *c, void *obj);
+static int debug_free(struct kmem_cache *c, void *obj, unsigned long ip);
+
+/*
+ * A slab object KASAN has poisoned: the SLAB_DEBUG checks now (so their
+ * error codes are the caller's), the tiers after the quarantine.
+ */
+static int free_slab_quarantined(struct kmem_cache *c, void *obj, unsigned long ip)
+{
+	int ret = 0;
+
+	if (DEBUG) {
+		ret = debug_free(c, obj, ip);
+		if (ret == -ENOENT)
+			return ret;
+	}
+	if (!kasan_quarantine_put(obj, c, c->stride))
+		free_slab_tiers(c, obj);
+	return ret;
+}
 
 static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 {
@@ -1317,8 +1337,8 @@ static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 	 * allocator, where it stays poisoned (and kfree of it is refused
 	 * with -EFAULT) until the pages are allocated again.
 	 */
-	if (kind == 1 && kasan_quarantine_put((void *)p, NULL, slot))
-		return 0;
+	if (kind == 1)
+		return free_slab_quarantined(ref.c, (void *)p, ip);
 	return kfree_common(p, ip, fn);
 double_free:
 	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
@@ -1328,10 +1348,7 @@ double_free:
 #if KASAN
 void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 {
-	if (c)
-		free_slab_obj(c, obj, _RET_IP_);
-	else
-		kfree_common(obj, _RET_IP_, "kfree");
+	free_slab_tiers(c, obj);
 }
 #endif
 
@@ -1368,10 +1385,24 @@ void *kmalloc(size_t size)
 	return kmalloc_slow(size);
 }
 
+/* Give a freed (and checked) object to the tiers. */
+static void free_slab_tiers(struct kmem_cache *c, void *obj)
+{
+	struct slab_tcache *tc;
+
+	if (c->t1 >= 0) {
+		tc = tcache_get_create();
+		if (tc) {
+			tcache_push(tc, c->t1, obj);
+			return;
+		}
+	}
+	cache_free(c, obj);
+}
+
 /* Free a classified slab object through the tiers. */
 static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
 {
-	struct slab_tcache *tc;
 	int ret = 0;
 
 	if (DEBUG) {
@@ -1379,14 +1410,7 @@ static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
 		if (ret == -ENOENT)
 			return ret;
 	}
-	if (c->t1 >= 0) {
-		tc = tcache_get_create();
-		if (tc) {
-			tcache_push(tc, c->t1, obj);
-			return ret;
-		}
-	}
-	cache_free(c, obj);
+	free_slab_tiers(c, obj);
 	return ret;
 }
 
@@ -1693,8 +1717,10 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 		__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	if (KASAN && kasan_quarantine_put(obj, c, c->stride))
+	if (KASAN) {
+		free_slab_quarantined(c, obj, ip);
 		return;
+	}
 	free_slab_obj(c, obj, ip);
 }
 

@@ -125,7 +125,7 @@ struct kmem_cache;
 
 /**
  * kasan_quarantine_put() - delay the reuse of a freed, poisoned object
- * @cache: its typed cache, or NULL for kmalloc memory
+ * @cache: its slab cache (a kmalloc class or a typed cache)
  * @size: its slot size (what the quarantine budget counts)
  *
  * May first release the oldest objects (kmem_free_quarantined()).
@@ -147,8 +147,8 @@ size_t kasan_quarantine_bytes(void);
  * kmem_free_quarantined() - the allocator's release of a quarantined object
  * @cache: as given to kasan_quarantine_put()
  *
- * Provided by mm/slab.c: frees @obj through the tiers, without the KASAN
- * hooks (it is poisoned already).
+ * Provided by mm/slab.c: gives @obj to the tiers, without the KASAN hooks
+ * or the SLAB_DEBUG checks (both ran when it was freed).
  */
 void kmem_free_quarantined(void *obj, struct kmem_cache *cache);
 

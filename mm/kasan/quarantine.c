@@ -30,7 +30,7 @@
 
 struct q_entry {
 	void *obj;
-	struct kmem_cache *cache;	/* NULL: kmalloc */
+	struct kmem_cache *cache;
 	size_t size;
 };
 
