@@ -196,21 +196,22 @@ static void describe(unsigned long addr)
 		print_stack("freed", t.free_cpu, t.free);
 }
 
-/* Start a report; false if another one is being printed by this CPU. */
-static bool report_begin(unsigned long *flags)
+/* A report from inside a report (the printing code) is dropped. */
+static bool report_recursing(void)
 {
-	if (READ_ONCE(in_report) == (int)smp_processor_id())
-		return false;
-	spin_lock_irqsave(&report_lock, *flags);
-	WRITE_ONCE(in_report, (int)smp_processor_id());
-	atomic_long_inc(&nr_reports);
-	return true;
+	return READ_ONCE(in_report) == (int)smp_processor_id();
 }
 
-static void report_end(unsigned long flags)
+/* report_lock held. */
+static void report_start(void)
+{
+	WRITE_ONCE(in_report, (int)smp_processor_id());
+	atomic_long_inc(&nr_reports);
+}
+
+static void report_stop(void)
 {
 	WRITE_ONCE(in_report, -1);
-	spin_unlock_irqrestore(&report_lock, flags);
 }
 
 void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip)
@@ -219,8 +220,10 @@ void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip)
 	enum kasan_bug bug;
 	u8 shadow;
 
-	if (!report_begin(&flags))
+	if (report_recursing())
 		return;
+	spin_lock_irqsave(&report_lock, flags);
+	report_start();
 	bug = classify(addr, size, &shadow);
 	last = (struct kasan_report_info){ .bug = bug, .addr = addr, .size = size,
 					   .write = write, .ip = ip, .shadow = shadow };
@@ -231,7 +234,8 @@ void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip)
 		describe(addr);
 		dump_stack();
 	}
-	report_end(flags);
+	report_stop();
+	spin_unlock_irqrestore(&report_lock, flags);
 }
 
 void kasan_report_free(const void *obj, enum kasan_bug bug, unsigned long ip)
@@ -239,8 +243,10 @@ void kasan_report_free(const void *obj, enum kasan_bug bug, unsigned long ip)
 	unsigned long flags;
 	u8 shadow;
 
-	if (!report_begin(&flags))
+	if (report_recursing())
 		return;
+	spin_lock_irqsave(&report_lock, flags);
+	report_start();
 	classify((unsigned long)obj, 1, &shadow);
 	last = (struct kasan_report_info){ .bug = bug, .addr = (unsigned long)obj, .size = 0,
 					   .write = false, .ip = ip, .shadow = shadow };
@@ -250,7 +256,8 @@ void kasan_report_free(const void *obj, enum kasan_bug bug, unsigned long ip)
 		describe((unsigned long)obj);
 		dump_stack();
 	}
-	report_end(flags);
+	report_stop();
+	spin_unlock_irqrestore(&report_lock, flags);
 }
 
 bool kasan_report_active(void)
