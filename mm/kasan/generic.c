@@ -19,7 +19,7 @@
 #undef memcpy
 #undef memmove
 
-/* Is the granule byte at @addr, for an access ending at @last_byte, poisoned? */
+/* Is the byte at @addr inaccessible according to its granule's shadow? */
 static __always_inline bool byte_poisoned(unsigned long addr)
 {
 	s8 s = *(s8 *)kasan_mem_to_shadow((void *)addr);
@@ -68,7 +68,7 @@ bool kasan_check_range(const void *p, size_t size, bool write, unsigned long ip)
 		kasan_report(addr, size, write, ip);
 		return false;
 	}
-	/* A range is checked when its first byte has shadow (chunks are 16 MiB). */
+	/* Checked when both ends have shadow: shadowed regions are 16 MiB chunks. */
 	if (!kasan_addr_has_shadow(addr) || !kasan_addr_has_shadow(addr + size - 1))
 		return true;
 	bad = first_bad(addr, size);
