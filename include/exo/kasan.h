@@ -166,23 +166,48 @@ bool kasan_set_quiet(bool quiet);
 
 #else /* !CONFIG_KASAN */
 
+/* The hosted build compiles with -Wunused-parameter: every stub uses them. */
+struct kmem_cache;
 static inline void kasan_init(void) { }
 static inline bool kasan_enabled(void) { return false; }
-static inline void kasan_poison(const void *addr, size_t size, u8 code) { }
-static inline void kasan_unpoison(const void *addr, size_t size) { }
-static inline void kasan_poison_pages(unsigned long pfn, unsigned long n) { }
-static inline void kasan_unpoison_pages(unsigned long pfn, unsigned long n) { }
-static inline void kasan_slab_alloc(void *obj, size_t size, size_t slot, unsigned long ip) { }
-static inline int kasan_slab_free(void *obj, size_t slot, unsigned long ip) { return 0; }
-static inline int kasan_free_precheck(const void *obj, unsigned long ip) { return 0; }
-struct kmem_cache;
+static inline void kasan_poison(const void *addr, size_t size, u8 code)
+{
+	(void)addr; (void)size; (void)code;
+}
+static inline void kasan_unpoison(const void *addr, size_t size)
+{
+	(void)addr; (void)size;
+}
+static inline void kasan_poison_pages(unsigned long pfn, unsigned long n)
+{
+	(void)pfn; (void)n;
+}
+static inline void kasan_unpoison_pages(unsigned long pfn, unsigned long n)
+{
+	(void)pfn; (void)n;
+}
+static inline void kasan_slab_alloc(void *obj, size_t size, size_t slot, unsigned long ip)
+{
+	(void)obj; (void)size; (void)slot; (void)ip;
+}
+static inline int kasan_slab_free(void *obj, size_t slot, unsigned long ip)
+{
+	(void)obj; (void)slot; (void)ip;
+	return 0;
+}
+static inline int kasan_free_precheck(const void *obj, unsigned long ip)
+{
+	(void)obj; (void)ip;
+	return 0;
+}
 static inline bool kasan_quarantine_put(void *obj, struct kmem_cache *cache, size_t size)
 {
+	(void)obj; (void)cache; (void)size;
 	return false;
 }
 static inline bool kasan_quarantine_enabled(void) { return false; }
-static inline size_t kasan_quarantine_bytes(void) { return 0; }
 static inline void kasan_quarantine_drain(void) { }
+static inline size_t kasan_quarantine_bytes(void) { return 0; }
 
 #endif /* CONFIG_KASAN */
 
