@@ -129,6 +129,30 @@ endif
 DISABLE_UBSAN := -fno-sanitize=all
 DISABLE_STACKPROTECTOR := -fno-stack-protector
 export DISABLE_UBSAN DISABLE_STACKPROTECTOR
+ifdef CONFIG_KASAN
+# Generic KASAN, outline: every checked access is a call into mm/kasan/
+# (threshold 0), which returns at once until kasan_init() has mapped the
+# shadow, so early boot code needs no opt-out.  No stack or global red
+# zones yet: thread stacks live in vmalloc space, which has no shadow, and
+# no constructors run to register globals (Documentation/hardening.rst).
+KASAN_SHADOW_OFFSET := 0xdffffc0000000000
+ifeq ($(LLVM),1)
+CFLAGS_KASAN := -fsanitize=kernel-address -mllvm -asan-mapping-offset=$(KASAN_SHADOW_OFFSET) \
+	-mllvm -asan-instrumentation-with-call-threshold=0 -mllvm -asan-stack=0 \
+	-mllvm -asan-globals=0
+else
+CFLAGS_KASAN := -fsanitize=kernel-address -fasan-shadow-offset=$(KASAN_SHADOW_OFFSET) \
+	--param asan-instrumentation-with-call-threshold=0 --param asan-stack=0 \
+	--param asan-globals=0
+endif
+CFLAGS_KASAN += -D__EXO_KASAN_SANITIZE__
+endif
+# scripts/Makefile.build adds CFLAGS_KASAN to every built-in object except
+# those with KASAN_SANITIZE_foo.o := n (or KASAN_SANITIZE := n for a whole
+# directory): gcc rejects -fasan-shadow-offset once a later flag turns the
+# sanitizer off, so opting out must drop the flags, not override them.
+# Modules live in the module area, which has no shadow: never instrumented.
+export CFLAGS_KASAN
 ifdef CONFIG_UBSAN
 # The checks that mean something in C in a kernel.  Not used: enum (a no-op
 # in C), pointer-overflow (address arithmetic on the higher half wraps by

@@ -8,6 +8,22 @@
 #include <exo/string.h>
 #include <exo/errno.h>
 
+/*
+ * CONFIG_KASAN: these are the raw __memset/__memcpy/__memmove, and
+ * mm/kasan/generic.c defines memset/memcpy/memmove as checked wrappers.
+ */
+#ifdef CONFIG_KASAN
+#undef memset
+#undef memcpy
+#undef memmove
+#define memset __memset
+#define memcpy __memcpy
+#define memmove __memmove
+void *__memset(void *s, int c, size_t n);
+void *__memcpy(void *dst, const void *src, size_t n);
+void *__memmove(void *dst, const void *src, size_t n);
+#endif
+
 void *memset(void *s, int c, size_t n)
 {
 	void *d = s;

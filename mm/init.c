@@ -11,6 +11,7 @@
 #include <exo/bootinfo.h>
 #include <exo/bug.h>
 #include <exo/init.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
 #include <exo/mm.h>
@@ -60,6 +61,7 @@ void __init mm_core_init(void)
 	init_direct_map();
 	page_alloc_init();
 	paging_init();
+	kasan_init();
 	kmem_cache_init();
 	mm_init_ticks = rdtsc_ordered() - t0;
 	memblock_dump();

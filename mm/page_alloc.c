@@ -70,6 +70,7 @@
 #include <exo/errno.h>
 #include <exo/fault_inject.h>
 #include <exo/init.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
 #include <exo/page_alloc.h>
@@ -284,6 +285,7 @@ static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t
 {
 	if (IS_ENABLED(CONFIG_PAGE_POISONING))
 		check_poison(pfn, n);
+	kasan_unpoison_pages(pfn, n);
 	if (gfp & __GFP_ZERO)
 		memset(phys_to_virt(PFN_PHYS(pfn)), 0, n << PAGE_SHIFT);
 }
@@ -797,6 +799,8 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 
 	if (IS_ENABLED(CONFIG_PAGE_POISONING))
 		poison_frames(pfn, 1UL << order);
+	/* Before the per-CPU cache: cached blocks are free memory too. */
+	kasan_poison_pages(pfn, 1UL << order);
 	if (!pcp_cached(order))
 		return FREE_ZONE;
 	flags = arch_local_irq_save();
@@ -925,6 +929,7 @@ static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size
 	}
 	if (IS_ENABLED(CONFIG_PAGE_POISONING))
 		poison_frames(p, count);
+	kasan_poison_pages(p, count);
 	while (p < end) {
 		struct zone *zone = &pa->zones[pa_zone_idx(pa, p)];
 		unsigned long e = min(end, zone->end_pfn);
@@ -1043,6 +1048,7 @@ static __always_inline int __alloc_frame(struct page_allocator *pa, phys_addr_t 
 	if (likely(pcp_alloc_fast(pa, 0, &pfn))) {
 		if (IS_ENABLED(CONFIG_PAGE_POISONING))
 			check_poison(pfn, 1);
+		kasan_unpoison_pages(pfn, 1);
 		*frame = PFN_PHYS(pfn);
 		return 0;
 	}

@@ -56,6 +56,7 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
 #include <exo/page_alloc.h>
@@ -102,6 +103,11 @@
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
 #define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+#if defined(CONFIG_KASAN) && !defined(__HOSTED__)
+#define KASAN		1
+#else
+#define KASAN		0
+#endif
 
 #define NR_KMALLOC	9		/* 16 .. 4096 */
 #define NR_T1		5		/* 16 .. 256 */
@@ -586,6 +592,8 @@ static struct page *slab_new(struct kmem_cache *c)
 		prev = obj;
 	}
 	pg->freelist = prev;
+	/* Until handed out, every slot of a new slab is red zone. */
+	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
 	return pg;
 }
@@ -1262,9 +1270,94 @@ static noinline void *kmalloc_slow(size_t size)
 	return obj;
 }
 
+/*
+ * CONFIG_KASAN: every call takes the slow paths, so that each allocation
+ * unpoisons exactly the bytes asked for and each free poisons the slot and
+ * catches a double free before the tiers see the pointer.
+ */
+static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (!KASAN || ZERO_OR_NULL_PTR(obj))
+		return obj;
+	kind = classify(obj, &ref);
+	if (kind == 1)
+		kasan_slab_alloc(obj, size, ref.c->size, ip);
+	else if (kind == 2)
+		kasan_slab_alloc(obj, size, PAGE_SIZE << page_order(ref.page), ip);
+	return obj;
+}
+
+static int kfree_common(const void *p, unsigned long ip, const char *fn);
+static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip);
+static void free_slab_tiers(struct kmem_cache *c, void *obj);
+static int debug_free(struct kmem_cache *c, void *obj, unsigned long ip);
+
+/*
+ * A slab object KASAN has poisoned: the SLAB_DEBUG checks now (so their
+ * error codes are the caller's), the tiers after the quarantine.
+ */
+static int free_slab_quarantined(struct kmem_cache *c, void *obj, unsigned long ip)
+{
+	int ret = 0;
+
+	if (DEBUG) {
+		ret = debug_free(c, obj, ip);
+		if (ret == -ENOENT)
+			return ret;
+	}
+	if (!kasan_quarantine_put(obj, c, c->stride))
+		free_slab_tiers(c, obj);
+	return ret;
+}
+
+static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
+{
+	struct obj_ref ref;
+	size_t slot;
+	int kind;
+
+	if (!KASAN || ZERO_OR_NULL_PTR(p))
+		return kfree_common(p, ip, fn);
+	/* A double free: KASAN's report is the log line; -ENOENT as SLAB_DEBUG's. */
+	if (kasan_free_precheck(p, ip))
+		goto double_free;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free(fn, p, kind, ip);
+		return kind;
+	}
+	slot = kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
+	if (kasan_slab_free((void *)p, slot, ip))
+		goto double_free;
+	/*
+	 * Slab objects only: a large block goes straight back to the page
+	 * allocator, where it stays poisoned (and kfree of it is refused
+	 * with -EFAULT) until the pages are allocated again.
+	 */
+	if (kind == 1)
+		return free_slab_quarantined(ref.c, (void *)p, ip);
+	return kfree_common(p, ip, fn);
+double_free:
+	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+	return -ENOENT;
+}
+
+#if KASAN
+void kmem_free_quarantined(void *obj, struct kmem_cache *c)
+{
+	free_slab_tiers(c, obj);
+}
+#endif
+
 void *kmalloc(size_t size)
 {
 	void *obj;
+
+	if (KASAN)
+		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
 
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
 		unsigned long i = kmalloc_class(size);
@@ -1292,10 +1385,24 @@ void *kmalloc(size_t size)
 	return kmalloc_slow(size);
 }
 
+/* Give a freed (and checked) object to the tiers. */
+static void free_slab_tiers(struct kmem_cache *c, void *obj)
+{
+	struct slab_tcache *tc;
+
+	if (c->t1 >= 0) {
+		tc = tcache_get_create();
+		if (tc) {
+			tcache_push(tc, c->t1, obj);
+			return;
+		}
+	}
+	cache_free(c, obj);
+}
+
 /* Free a classified slab object through the tiers. */
 static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
 {
-	struct slab_tcache *tc;
 	int ret = 0;
 
 	if (DEBUG) {
@@ -1303,14 +1410,7 @@ static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
 		if (ret == -ENOENT)
 			return ret;
 	}
-	if (c->t1 >= 0) {
-		tc = tcache_get_create();
-		if (tc) {
-			tcache_push(tc, c->t1, obj);
-			return ret;
-		}
-	}
-	cache_free(c, obj);
+	free_slab_tiers(c, obj);
 	return ret;
 }
 
@@ -1342,6 +1442,10 @@ void kfree(const void *p)
 {
 	unsigned long pfn = addr_pfn(p);
 
+	if (KASAN) {
+		kfree_hooked(p, _RET_IP_, "kfree");
+		return;
+	}
 	if (likely(pfn < slab_map_pfns)) {
 		unsigned long cls = slab_class_map[pfn];
 
@@ -1369,7 +1473,7 @@ void kfree(const void *p)
 
 int kfree_checked(const void *p)
 {
-	return kfree_common(p, _RET_IP_, "kfree");
+	return kfree_hooked(p, _RET_IP_, "kfree");
 }
 
 size_t ksize(const void *p)
@@ -1384,6 +1488,8 @@ size_t ksize(const void *p)
 		report_bad_free("ksize", p, kind, _RET_IP_);
 		return 0;
 	}
+	/* The caller may now use all of it. */
+	kasan_unpoison(p, kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page));
 	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
 }
 
@@ -1395,14 +1501,16 @@ void *krealloc(const void *p, size_t new_size)
 	int kind;
 
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc_slow(new_size);
+		return kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	if (KASAN && kasan_free_precheck(p, _RET_IP_))
+		return NULL;
 	kind = classify(p, &ref);
 	if (kind < 0) {
 		report_bad_free("krealloc", p, kind, _RET_IP_);
 		return NULL;
 	}
 	if (!new_size) {
-		kfree_common(p, _RET_IP_, "krealloc");
+		kfree_hooked(p, _RET_IP_, "krealloc");
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
@@ -1412,19 +1520,19 @@ void *krealloc(const void *p, size_t new_size)
 			return NULL;
 		}
 		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
-			return (void *)p;
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
 		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
 		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
-			return (void *)p;
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = kmalloc_slow(new_size);
+	n = kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, new_size));
-	kfree_common(p, _RET_IP_, "krealloc");
+	kfree_hooked(p, _RET_IP_, "krealloc");
 	return n;
 }
 
@@ -1563,7 +1671,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	void *obj;
 
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2))) {
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2))) {
 		obj = t2_pop(c);
 		if (likely(obj))
 			return obj;
@@ -1571,6 +1679,8 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	obj = cache_alloc(c);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, _RET_IP_);
+	if (KASAN && obj)
+		kasan_slab_alloc(obj, c->size, c->size, _RET_IP_);
 	return obj;
 }
 
@@ -1603,12 +1713,20 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, ip);
 		return;
 	}
+	if (KASAN && kasan_slab_free(obj, c->size, ip)) {
+		__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if (KASAN) {
+		free_slab_quarantined(c, obj, ip);
+		return;
+	}
 	free_slab_obj(c, obj, ip);
 }
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);
@@ -1628,6 +1746,8 @@ unsigned long kmem_drain_all(void)
 	struct kmem_cache *c;
 	unsigned long flags, pages = 0;
 
+	/* Quarantined objects first: they are in use as far as the tiers know. */
+	kasan_quarantine_drain();
 	kmem_flush_current();
 #ifdef __HOSTED__
 	/* Hosted "CPUs" are threads; the caller has joined the others. */

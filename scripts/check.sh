@@ -9,9 +9,11 @@
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
 #  4. the allnoconfig kernel boots to the end of init;
-#  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, stack
+#  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
-#     booted with every ktest; each hosted fuzzer for FUZZ_SECONDS (10) s.
+#     booted with every ktest; defconfig + KASAN (gcc) booted -smp 2 with
+#     every ktest and no KASAN report but the kasan suite's own; each
+#     hosted fuzzer for FUZZ_SECONDS (10) s.
 #  5. page tables seen from outside: QEMU's monitor walks CR3 and must agree
 #     with translate() and the layout (scripts/check-pgtables.py), and a
 #     deliberate kernel stack overflow must oops on the #DF IST stack, not
@@ -93,6 +95,23 @@ ktest_qemu() {
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
+# ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
+# bad-access KASAN reports are the ones the kasan suite provokes (it says how
+# many); free reports elsewhere come from tests of refused frees.
+ktest_kasan() {
+	local log=$logs/$1.log want got
+	ktest_qemu "$@"
+	[ -f "$log" ] || return
+	want=$(grep -oE 'kasan: [0-9]+ access reports expected' "$log" | grep -oE '[0-9]+' | tail -n 1)
+	got=$(grep -cE 'BUG: KASAN: (out-of-bounds|use-after-free|wild-memory-access)' "$log")
+	if [ -n "$want" ] && [ "$got" = "$want" ]; then
+		ok "$1 reports"
+	else
+		grep 'BUG: KASAN:' "$log" | head -10
+		bad "$1 reports" "$got KASAN reports, ${want:-?} expected; $log"
+	fi
+}
+
 # ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
 ktest_bochs() {
 	local log=$logs/$1.log
@@ -153,6 +172,8 @@ build clang defconfig LLVM=1
 build allyes allyesconfig C=1
 build clang-allyes allyesconfig LLVM=1
 build allno allnoconfig
+# defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
+build kasan kasan_defconfig
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
@@ -181,6 +202,8 @@ crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
 ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
+# Every suite under KASAN: no report outside the kasan suite's own.
+ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 fi

@@ -9,6 +9,23 @@ void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+
+/*
+ * CONFIG_KASAN: memset/memcpy/memmove check their ranges
+ * (mm/kasan/generic.c).  Code built without instrumentation (the allocators,
+ * which write free memory by design, and the KASAN runtime) uses the raw
+ * versions: only instrumented objects get -D__EXO_KASAN_SANITIZE__.
+ * Modules (never instrumented) keep the exported, checked names.
+ */
+#if defined(CONFIG_KASAN) && !defined(__EXO_KASAN_SANITIZE__) && !defined(__HOSTED__) && \
+	!defined(MODULE)
+void *__memset(void *s, int c, size_t n);
+void *__memcpy(void *dst, const void *src, size_t n);
+void *__memmove(void *dst, const void *src, size_t n);
+#define memset(s, c, n)		__memset(s, c, n)
+#define memcpy(d, s, n)		__memcpy(d, s, n)
+#define memmove(d, s, n)	__memmove(d, s, n)
+#endif
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
