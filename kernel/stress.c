@@ -59,6 +59,7 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <exo/ubsan.h>
+#include <exo/vmalloc.h>
 #ifdef CONFIG_KASAN
 /* The hook for KASAN: its report counter (see Documentation/stress.rst). */
 #include <exo/kasan.h>
@@ -82,26 +83,36 @@ struct kind_stats {
 };
 
 static struct kind_stats kstats[ST_NR];
-static unsigned long stress_seconds;
+static unsigned long stress_ms;	/* duration asked for; 0 = no soak */
 static bool stress_stop;
 static unsigned long reported;	/* error lines printed (the first few only) */
 
 #define MAX_REPORTS	20
 
+/* stress=SECONDS, or stress=Nms for the short runs of slow emulators (Bochs). */
 static int __init stress_setup(const char *val)
 {
-	if (kstrtoul(val, 0, &stress_seconds) || !stress_seconds) {
-		pr_err("bad stress= value '%s' (want seconds > 0)\n", val);
-		stress_seconds = 0;
+	char num[24];
+	size_t len = strlen(val);
+	unsigned long n;
+	bool ms = len > 2 && !strcmp(val + len - 2, "ms");
+
+	strlcpy(num, val, sizeof(num));
+	if (ms && len - 2 < sizeof(num))
+		num[len - 2] = 0;
+	if (kstrtoul(num, 0, &n) || !n || n > 365UL * 24 * 3600 * (ms ? 1000 : 1)) {
+		pr_err("bad stress= value '%s' (want seconds, or Nms, > 0)\n", val);
+		stress_ms = 0;
 		return -EINVAL;
 	}
+	stress_ms = ms ? n : n * 1000;
 	return 0;
 }
 __setup("stress=", stress_setup);
 
 bool stress_requested(void)
 {
-	return stress_seconds != 0;
+	return stress_ms != 0;
 }
 
 static void add(unsigned long *counter, unsigned long n)
@@ -706,6 +717,11 @@ static int ipi_worker(void *arg)
 
 struct baseline {
 	unsigned long free_pages;
+	unsigned long pgtable_pages;
+	unsigned long vmalloc_pages;
+	unsigned long large_pages;
+	unsigned long slab_pages;	/* pages of the kmalloc caches' slabs */
+	unsigned long slab_inuse;	/* objects in use in them */
 	unsigned long slab_errors;
 	unsigned long ubsan;
 	unsigned long lockdep;
@@ -717,10 +733,38 @@ struct baseline {
 #endif
 };
 
+/*
+ * The kmalloc caches' slab pages and objects in use.  Objects that live
+ * across the run (a driver's state reallocated by a module reload) may end
+ * up spread over one more partly used slab: that page is accounted for,
+ * not a leak, as long as the number of objects in use is the same.
+ */
+static void slab_totals(unsigned long *pages, unsigned long *inuse)
+{
+	struct kmem_cache *prev = NULL;
+
+	*pages = *inuse = 0;
+	for (size_t size = 8; size <= PAGE_SIZE; size *= 2) {
+		struct kmem_cache *c = kmalloc_cache(size);
+		struct kmem_cache_stats st;
+
+		if (!c || c == prev)
+			continue;
+		prev = c;
+		kmem_cache_get_stats(c, -1, &st);
+		*pages += st.slabs << st.order;
+		*inuse += st.objs_inuse;
+	}
+}
+
 static void take_baseline(struct baseline *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->free_pages = ktest_settled_free_pages();
+	b->pgtable_pages = nr_pgtable_pages();
+	b->vmalloc_pages = vmalloc_nr_pages();
+	b->large_pages = kmalloc_large_pages();
+	slab_totals(&b->slab_pages, &b->slab_inuse);
 	b->slab_errors = kmem_error_count();
 #ifdef CONFIG_UBSAN
 	b->ubsan = ubsan_nr_reports(UBSAN_NONE);
@@ -768,7 +812,15 @@ static unsigned long check_baseline(const struct baseline *b)
 		pr_err("kmem_check(): %lu violations\n", bad);
 	errors += bad;
 	take_baseline(&now);
-	errors += check_same("free frames", now.free_pages, b->free_pages);
+	errors += check_same("kmalloc objects in use", now.slab_inuse, b->slab_inuse);
+	if (check_same("free frames + kmalloc slab pages", now.free_pages + now.slab_pages,
+		       b->free_pages + b->slab_pages)) {
+		errors++;
+		/* Where the difference may be: */
+		pr_err("page tables %lu (before %lu), vmalloc %lu (%lu), kmalloc large %lu (%lu)\n",
+		       now.pgtable_pages, b->pgtable_pages, now.vmalloc_pages, b->vmalloc_pages,
+		       now.large_pages, b->large_pages);
+	}
 	errors += check_same("slab debugging errors", now.slab_errors, b->slab_errors);
 	errors += check_same("UBSAN reports", now.ubsan, b->ubsan);
 	errors += check_same("lockdep reports", now.lockdep, b->lockdep);
@@ -778,8 +830,9 @@ static unsigned long check_baseline(const struct baseline *b)
 	errors += check_same("loaded modules", now.nr_modules, b->nr_modules);
 	errors += check_same("module bytes", now.module_bytes, b->module_bytes);
 #endif
-	pr_notice("free frames %lu (before %lu), page_alloc_check/kmem_check clean: %s\n",
-		  now.free_pages, b->free_pages, errors ? "no" : "yes");
+	pr_notice("free frames %lu (before %lu), kmalloc slab pages %lu (%lu), objects %lu (%lu); invariants hold: %s\n",
+		  now.free_pages, b->free_pages, now.slab_pages, b->slab_pages, now.slab_inuse,
+		  b->slab_inuse, errors ? "no" : "yes");
 	return errors;
 }
 
@@ -830,16 +883,16 @@ static int spawn_all(void)
 }
 
 /* Deadline loop: checks the buddy allocator every few seconds while the workers run. */
-static unsigned long supervise(u64 seconds)
+static unsigned long supervise(u64 ms)
 {
-	u64 start = ktime_get_ns(), end = start + seconds * NSEC_PER_SEC;
+	u64 start = ktime_get_ns(), end = start + ms * NSEC_PER_MSEC;
 	u64 next_report = start + 60 * NSEC_PER_SEC;
 	unsigned long errors = 0, checks = 0;
 
-	while (ktime_get_ns() < end) {
+	for (u64 now = start; now < end; now = ktime_get_ns()) {
 		unsigned long bad;
 
-		msleep(2000);
+		msleep((unsigned int)min_t(u64, 2000, (end - now) / NSEC_PER_MSEC + 1));
 		bad = page_alloc_check();
 		checks++;
 		if (bad) {
@@ -855,7 +908,7 @@ static unsigned long supervise(u64 seconds)
 			}
 			pr_notice("%llu/%llu s: %lu operations, %lu errors so far\n",
 				  (ktime_get_ns() - start) / NSEC_PER_SEC,
-				  (unsigned long long)seconds, ops, errs + errors);
+				  (unsigned long long)ms / 1000, ops, errs + errors);
 			next_report += 60 * NSEC_PER_SEC;
 		}
 	}
@@ -899,8 +952,8 @@ long stress_run(void)
 	unsigned long errors = 0, ops = 0;
 	int ret;
 
-	pr_notice("%lu s on %u CPUs (frames, slab, map/shootdown, modules, IPIs)\n",
-		  stress_seconds, num_online_cpus());
+	pr_notice("%lu.%03lu s on %u CPUs (frames, slab, map/shootdown, modules, IPIs)\n",
+		  stress_ms / 1000, stress_ms % 1000, num_online_cpus());
 	take_baseline(&base);
 #ifdef CONFIG_MODULES
 	ret = mods_prepare();
@@ -915,7 +968,7 @@ long stress_run(void)
 	for (unsigned int i = 0; i < nr_threads_started; i++)
 		wake_up_process(threads[i]);
 	if (!ret)
-		errors += supervise(stress_seconds);
+		errors += supervise(stress_ms);
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < nr_threads_started; i++)
 		if (kthread_join(threads[i]))
