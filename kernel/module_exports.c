@@ -9,6 +9,7 @@
  * The device model, platform, PCI and RTC code export their own API.
  */
 #include <exo/bug.h>
+#include <exo/lockdep.h>
 #include <exo/export.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
@@ -61,4 +62,12 @@ EXPORT_SYMBOL(spin_debug_before);
 EXPORT_SYMBOL(spin_debug_after);
 EXPORT_SYMBOL(spin_debug_unlock);
 EXPORT_SYMBOL(spin_debug_long_spin);
+#endif
+/* spin_lock()/spin_unlock() are inline: a module's locks call lockdep too. */
+#ifdef CONFIG_LOCKDEP
+EXPORT_SYMBOL(lockdep_acquire);
+EXPORT_SYMBOL(lockdep_release);
+#endif
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
+EXPORT_SYMBOL(__might_sleep);
 #endif

@@ -31,6 +31,7 @@
 
 #include <exo/atomic.h>
 #include <exo/bug.h>
+#include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
@@ -515,7 +516,8 @@ static void handle_implicit_conversion(struct implicit_conversion_data *d, void 
 /*
  * Each check has a recoverable entry point and an _abort one (used with
  * -fno-sanitize-recover, after which the compiler emits no code): the
- * latter reports and never returns.
+ * latter reports and never returns.  Both are exported: modules are
+ * built with the same -fsanitize= flags and call them too.
  */
 #define UBSAN_ENTRY(name, params, call, loc, kind)			\
 	void __ubsan_handle_##name params;				\
@@ -525,7 +527,9 @@ static void handle_implicit_conversion(struct implicit_conversion_data *d, void 
 	{								\
 		call;							\
 		cannot_continue(loc, kind);				\
-	}
+	}								\
+	EXPORT_SYMBOL(__ubsan_handle_##name);				\
+	EXPORT_SYMBOL(__ubsan_handle_##name##_abort);
 
 UBSAN_ENTRY(add_overflow, (struct overflow_data *d, void *l, void *r),
 	    handle_overflow(d, l, r, "+"), &d->loc, UBSAN_SIGNED_OVERFLOW)
@@ -576,3 +580,4 @@ __noreturn void __ubsan_handle_builtin_unreachable(struct location_data *d)
 		report_end(flags);
 	cannot_continue(&d->loc, UBSAN_UNREACHABLE);
 }
+EXPORT_SYMBOL(__ubsan_handle_builtin_unreachable);
