@@ -18,6 +18,8 @@
 #   STRESS_CPUS      CPUs (default 4)
 #   STRESS_OUT       build directory (default build/stress); logs in it
 #   QEMU_ONLY=1 / BOCHS_ONLY=1   run one emulator only
+#   STRESS_KERNEL    soak this vmlinux instead (modes qemu and bochs: make
+#                    check soaks its allyesconfig kernel); STRESS_LOGS: log dir
 set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +30,8 @@ cpus=${STRESS_CPUS:-4}
 what=${1:-all}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+kernel=${STRESS_KERNEL:-$out/vmlinux}
+logs=${STRESS_LOGS:-$out}
 
 # The debug options of the soak; KASAN joins when its Kconfig symbol exists.
 options="DEBUG_SPINLOCK=y LOCKDEP=y DEBUG_ATOMIC_SLEEP=y UBSAN=y SLAB_DEBUG=y PAGE_POISONING=y"
@@ -83,11 +87,11 @@ judge() {
 }
 
 run_qemu() {
-	local log=$out/qemu-smp$cpus.log rc
+	local log=$logs/stress-qemu-smp$cpus.log rc
 	. "$src/scripts/qemu-common.sh"
 	# Boot (a few s) + the soak + the final checks, with a wide margin.
-	timeout $((secs * 3 + 120)) $QEMU $(qemu_accel) -kernel "$out/vmlinux" \
-		$(qemu_modules "$out/vmlinux") $QEMU_DEVICES \
+	timeout $((secs * 3 + 120)) $QEMU $(qemu_accel) -kernel "$kernel" \
+		$(qemu_modules "$kernel") $QEMU_DEVICES \
 		-append "stress=$secs loglevel=6 shell=0" -smp "$cpus" -m 512M \
 		-display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
 		</dev/null >"$log.qemu" 2>&1
@@ -96,10 +100,10 @@ run_qemu() {
 }
 
 run_bochs() {
-	local log=$out/bochs-smp$cpus.log rc
+	local log=$logs/stress-bochs-smp$cpus.log rc
 	# Bochs runs every CPU in one host thread: one guest second takes several.
-	BOCHS_DIR=$out/bochs BOCHS_CPUS=$cpus TIMEOUT=${BOCHS_TIMEOUT:-7200} \
-		"$src/scripts/run-bochs.sh" "$out/vmlinux" \
+	BOCHS_DIR=$logs/stress-bochs BOCHS_CPUS=$cpus TIMEOUT=${BOCHS_TIMEOUT:-7200} \
+		"$src/scripts/run-bochs.sh" "$kernel" \
 		"stress=$bdur loglevel=6 shell=0" >"$log" 2>&1
 	rc=$?
 	judge "stress-bochs-smp$cpus" "$log" "$rc" 0
