@@ -44,8 +44,8 @@ build() {
 	local log=$out/build.log
 	echo "  CONFIG  defconfig + $options"
 	if make -C "$src" O="$out" defconfig >"$log" 2>&1 &&
-	   (cd "$src" && KCONFIG_CONFIG=$out/.config ${PYTHON:-/usr/bin/python3} -m setconfig --kconfig Kconfig \
-		$options) >>"$log" 2>&1 &&
+	   (cd "$src" && KCONFIG_CONFIG=$out/.config ${PYTHON:-/usr/bin/python3} -m setconfig \
+		--kconfig Kconfig $options) >>"$log" 2>&1 &&
 	   make -C "$src" O="$out" olddefconfig >>"$log" 2>&1 &&
 	   make -C "$src" O="$out" -j"${JOBS:-2}" >>"$log" 2>&1 &&
 	   ! grep -qiE "warning:|error:" "$log"; then
