@@ -9,16 +9,18 @@
  * The device model, platform, PCI and RTC code export their own API.
  */
 #include <exo/bug.h>
-#include <exo/lockdep.h>
 #include <exo/export.h>
+#include <exo/lockdep.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
+#include <exo/stackprotector.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <asm/stackprotector.h>
 
 EXPORT_SYMBOL(memcpy);
 EXPORT_SYMBOL(memmove);
@@ -70,4 +72,9 @@ EXPORT_SYMBOL(lockdep_release);
 #endif
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP
 EXPORT_SYMBOL(__might_sleep);
+#endif
+/* Modules are built with -fstack-protector-strong -mstack-protector-guard=global too. */
+#ifdef CONFIG_STACKPROTECTOR
+EXPORT_SYMBOL(__stack_chk_guard);
+EXPORT_SYMBOL(__stack_chk_fail);
 #endif
