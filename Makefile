@@ -3,7 +3,7 @@
 #
 #   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
 #   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
-#   make run | check | bench | fuzz | bochs | gdb | iso | modules | clean | mrproper
+#   make run | check | bench | fuzz | stress | bochs | gdb | iso | modules | clean | mrproper
 
 VERSION = 0
 PATCHLEVEL = 1
@@ -116,7 +116,7 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
-no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz ensure-config run bochs gdb
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress ensure-config run bochs gdb
 ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
 else
 -include $(objtree)/include/config/auto.conf
@@ -261,6 +261,12 @@ bench:
 
 hosted-test:
 	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
+
+# The SMP soak (Documentation/stress.rst): its own debug build in
+# $(objtree)/build/stress, STRESS_SECONDS (default 60) in QEMU -smp 4, then Bochs.
+PHONY += stress
+stress:
+	$(Q)STRESS_OUT=$(objtree)/build/stress $(srctree)/scripts/stress.sh
 
 # Hosted libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60).
 PHONY += fuzz

@@ -17,6 +17,7 @@
 #include <exo/reboot.h>
 #include <exo/shell.h>
 #include <exo/smp.h>
+#include <exo/stress.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <generated/compile.h>
@@ -123,6 +124,12 @@ static noinline __noreturn void kernel_run(void)
 
 	free_initmem();
 	pr_notice("Boot done in %llu ms\n", ktime_get_ns() / NSEC_PER_MSEC);
+	if (stress_requested()) {
+		long errors = stress_run();
+
+		pr_notice("stress: %s\n", errors ? "FAILED" : "PASSED");
+		emulator_exit(errors == 0);
+	}
 	if (ktest_filter) {
 		failed = ktest_run(strcmp(ktest_filter, "all") ? ktest_filter : NULL, ktest_quick);
 		pr_notice("ktest: %s\n", failed ? "FAILED" : "PASSED");

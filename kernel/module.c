@@ -870,8 +870,9 @@ static void protect(struct module *m)
 /* Back to plain RW+NX memory before it is freed. */
 static void unprotect(void *base, size_t size)
 {
-	set_memory_rw((unsigned long)base, pages(size));
+	/* NX first: making text writable while it is still executable is refused (W^X). */
 	set_memory_nx((unsigned long)base, pages(size));
+	set_memory_rw((unsigned long)base, pages(size));
 }
 
 static void drop_deps(struct module **deps, unsigned int n)

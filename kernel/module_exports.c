@@ -11,6 +11,7 @@
  */
 #include <exo/bug.h>
 #include <exo/export.h>
+#include <exo/lockdep.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
 #include <exo/preempt.h>
@@ -19,6 +20,7 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
+#include <exo/stackprotector.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <exo/tlb.h>
@@ -76,4 +78,8 @@ EXPORT_SYMBOL(spin_debug_before);
 EXPORT_SYMBOL(spin_debug_after);
 EXPORT_SYMBOL(spin_debug_unlock);
 EXPORT_SYMBOL(spin_debug_long_spin);
+#endif
+/* lockdep_acquire/release, the UBSAN handlers and the stack canary are exported where they are defined. */
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
+EXPORT_SYMBOL(__might_sleep);
 #endif

@@ -14,7 +14,11 @@
 #     booted with every ktest; defconfig + KASAN (gcc) booted -smp 2 with
 #     every ktest and no KASAN report but the kasan suite's own; each
 #     hosted fuzzer for FUZZ_SECONDS (10) s.
-#  5. page tables seen from outside: QEMU's monitor walks CR3 and must agree
+#  6. the SMP soak, short (scripts/stress.sh, Documentation/stress.rst): every
+#     stress worker on 4 CPUs of the allyesconfig kernel (lock debugging,
+#     lockdep, UBSAN) for STRESS_SECONDS (20) s in QEMU, and for
+#     BOCHS_STRESS (200ms) in Bochs;
+#  7. page tables seen from outside: QEMU's monitor walks CR3 and must agree
 #     with translate() and the layout (scripts/check-pgtables.py), and a
 #     deliberate kernel stack overflow must oops on the #DF IST stack, not
 #     triple-fault.
@@ -206,6 +210,26 @@ ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
+fi
+
+echo "== SMP soak (short)"
+# stress_step <name> <qemu|bochs> <vmlinux> <stress= duration>: exit status
+# and the final "stress: N operations, 0 errors" line (scripts/stress.sh).
+stress_step() {
+	local name=$1 log=$logs/$1.txt
+	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
+	if STRESS_KERNEL=$3 STRESS_LOGS=$logs STRESS_SECONDS=$4 BOCHS_STRESS=$4 \
+		"$src/scripts/stress.sh" "$2" >"$log" 2>&1; then
+		ok "$name"
+		tail -n 1 "$log" | sed 's/^/  /'
+	else
+		tail -n 5 "$log"
+		bad "$name" "$log"
+	fi
+}
+stress_step stress-qemu-allyes-smp4 qemu "$out/allyes/vmlinux" "${STRESS_SECONDS:-20}"
+if [ "${QUICK:-0}" != 1 ]; then
+	stress_step stress-bochs-allyes-smp4 bochs "$out/allyes/vmlinux" "${BOCHS_STRESS:-200ms}"
 fi
 
 echo "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
