@@ -81,7 +81,10 @@
 #define CONFIG_SLAB_TIER_THREAD_BATCH	16
 #endif
 #ifndef CONFIG_SLAB_TIER_THREAD_LIMIT
-#define CONFIG_SLAB_TIER_THREAD_LIMIT	64
+#define CONFIG_SLAB_TIER_THREAD_LIMIT	1024
+#endif
+#ifndef CONFIG_SLAB_TIER_THREAD_BYTES
+#define CONFIG_SLAB_TIER_THREAD_BYTES	65536
 #endif
 #ifndef CONFIG_SLAB_TIER_PERCPU_BATCH
 #define CONFIG_SLAB_TIER_PERCPU_BATCH	16
@@ -95,6 +98,10 @@
 
 #define T1_BATCH	CONFIG_SLAB_TIER_THREAD_BATCH
 #define T1_LIMIT	CONFIG_SLAB_TIER_THREAD_LIMIT
+#define T1_BYTES	CONFIG_SLAB_TIER_THREAD_BYTES
+/* Length bound of thread list @i (objects of 16 << @i bytes). */
+#define T1_FIT(i)	((unsigned int)(T1_BYTES >> (4 + (i))))
+#define T1_LIMIT_OF(i)	(T1_FIT(i) > T1_LIMIT ? T1_LIMIT : T1_FIT(i) < T1_BATCH ? T1_BATCH : T1_FIT(i))
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
 #define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
@@ -886,7 +893,7 @@ static void tcache_create(struct task_struct *t)
 		return;		/* tier 2 until memory comes back */
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < NR_T1; i++)
-		tc->room[i] = T1_LIMIT;
+		tc->room[i] = T1_LIMIT_OF(i);
 	tc->owner = t;
 	tc->cpu = smp_processor_id();
 	spin_lock_irqsave(&tc_list_lock, flags);
@@ -1002,7 +1009,7 @@ static void *tcache_refill(struct slab_tcache *tc, int i)
 
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
-	if (!n && c->objs <= T1_LIMIT) {
+	if (!n && c->objs <= T1_LIMIT_OF(i)) {
 		if (tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
 		struct page *pg = slab_new(c);
@@ -1692,7 +1699,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 			st->t1_hits += READ_ONCE(tc->hits[c->t1]);
 			st->t1_misses += READ_ONCE(tc->misses[c->t1]);
 			st->t1_flushes += READ_ONCE(tc->flushes[c->t1]);
-			st->objs_cached += T1_LIMIT - READ_ONCE(tc->room[c->t1]);
+			st->objs_cached += T1_LIMIT_OF(c->t1) - READ_ONCE(tc->room[c->t1]);
 		}
 		spin_unlock_irqrestore(&tc_list_lock, flags);
 	}
