@@ -117,6 +117,8 @@
 #define CLS_NONE	15
 #define NR_CLS		16
 #define MAX_SLAB_ORDER	3
+/* Internal c->flags bit (kmem_cache_create() refuses it): see pcpu_ac. */
+#define SLAB_KMALLOC_AC	0x80000000u
 
 BUILD_BUG_ON(T1_BATCH > T1_LIMIT);
 BUILD_BUG_ON(T2_BATCH > T2_LIMIT);
@@ -187,11 +189,48 @@ struct kmem_cache {
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	struct array_cache cpu_ac[NR_CPUS];
+	/*
+	 * The kmalloc caches' arrays are per-CPU variables (kmalloc_ac, flag
+	 * SLAB_KMALLOC_AC); the typed caches' are cpu_ac[].
+	 */
+	struct array_cache __percpu *pcpu_ac;
+	struct array_cache cpu_ac[NR_CPUS];	/* the others' */
 #endif
 };
 
-#define cpu_ac(c, cpu)	(&(c)->cpu_ac[cpu])
+#ifdef CONFIG_SLAB_TIER_PERCPU
+/*
+ * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
+ * fast paths find this CPU's array of class i from the per-CPU base and
+ * i alone, with no CPU-number multiply.  A CPU that was never brought up
+ * has no area: cpu_ac_any() gives NULL for it.
+ */
+static DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+
+static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac)
+		return per_cpu_ptr(c->pcpu_ac, cpu);
+	return &c->cpu_ac[cpu];
+}
+
+/*
+ * CPU 0 always has its area (the hosted build's CPU 0 is the template
+ * itself, at offset 0); another CPU has one once its offset is set.
+ */
+static bool cpu_has_area(unsigned int cpu)
+{
+	return !cpu || __per_cpu_offset[cpu];
+}
+
+/* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
+static struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac && !cpu_has_area(cpu))
+		return NULL;
+	return cpu_ac(c, cpu);
+}
+#endif
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
@@ -727,7 +766,7 @@ static __always_inline void *t2_pop(struct kmem_cache *c)
 	void *obj = NULL;
 
 	local_irq_save(flags);
-	ac = cpu_ac(c, smp_processor_id());
+	ac = &c->cpu_ac[smp_processor_id()];
 	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
 	__asm__("" : "+r"(ac));
 	if (likely(ac->avail)) {
@@ -750,7 +789,7 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 	bool ok = false;
 
 	local_irq_save(flags);
-	ac = cpu_ac(c, smp_processor_id());
+	ac = &c->cpu_ac[smp_processor_id()];
 	__asm__("" : "+r"(ac));
 	if (likely(ac->avail < T2_LIMIT)) {
 		ac->entry[ac->avail++] = obj;
@@ -760,6 +799,95 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 	return ok;
 #else
 	(void)c;
+	(void)obj;
+	return false;
+#endif
+}
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+#ifdef __HOSTED__
+#define kac(off)		((struct array_cache *)((char *)this_cpu_ptr(&kmalloc_ac[0]) + (off)))
+#define kac_read(v, field, off)	((v) = kac(off)->field)
+#define kac_write(v, field, off) (kac(off)->field = (v))
+#define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
+#define kac_set_entry(obj, off, n) (kac(off)->entry[n] = (obj))
+#define kac_inc_hits(off)	(kac(off)->hits++)
+#else
+/*
+ * This CPU's kmalloc_ac[] fields, addressed %gs-relative with the class's
+ * byte offset @off in a register: no per-CPU base or CPU number to load.
+ * Interrupts are off around every use, so nothing else runs on this CPU's
+ * arrays meanwhile; the "memory" clobbers keep the order.
+ */
+#define kac_addr(field)		((__force char *)&kmalloc_ac[0].field)
+#define kac_read(v, field, off)							\
+	__asm__ __volatile__("mov %%gs:%c1(%2), %0" : "=r"(v)			\
+			     : "i"(kac_addr(field)), "r"(off) : "memory")
+#define kac_write(v, field, off)						\
+	__asm__ __volatile__("mov %0, %%gs:%c1(%2)"				\
+			     : : "r"(v), "i"(kac_addr(field)), "r"(off) : "memory")
+#define kac_entry(obj, off, n)							\
+	__asm__ __volatile__("movq %%gs:%c1(%2,%3,8), %0" : "=r"(obj)		\
+			     : "i"(kac_addr(entry)), "r"(off), "r"((unsigned long)(n)) : "memory")
+#define kac_set_entry(obj, off, n)						\
+	__asm__ __volatile__("movq %0, %%gs:%c1(%2,%3,8)"			\
+			     : : "r"(obj), "i"(kac_addr(entry)), "r"(off),		\
+			       "r"((unsigned long)(n)) : "memory")
+#define kac_inc_hits(off)							\
+	__asm__ __volatile__("incq %%gs:%c0(%1)" : : "i"(kac_addr(hits)), "r"(off) : "memory")
+#endif
+#endif
+
+/*
+ * The same for the kmalloc caches, whose arrays are per-CPU variables:
+ * @off is the class times AC_BYTES.
+ */
+static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	void *obj;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (unlikely(!avail)) {
+		local_irq_restore(flags);
+		return false;
+	}
+	avail--;
+	kac_write(avail, avail, off);
+	kac_entry(obj, off, avail);
+	kac_inc_hits(off);
+	local_irq_restore(flags);
+	*objp = obj;
+	return true;
+#else
+	(void)off;
+	(void)objp;
+	return false;
+#endif
+}
+
+static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	bool ok = false;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (likely(avail < T2_LIMIT)) {
+		kac_set_entry(obj, off, avail);
+		avail++;
+		kac_write(avail, avail, off);
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)off;
 	(void)obj;
 	return false;
 #endif
@@ -841,10 +969,10 @@ static void drain_cpu_arrays(unsigned int cpu)
 
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
-		struct array_cache *ac = cpu_ac(c, cpu);
+		struct array_cache *ac = cpu_ac_any(c, cpu);
 		LIST_HEAD(reap);
 
-		if (!ac->avail)
+		if (!ac || !ac->avail)
 			continue;
 		spin_lock(&c->lock);
 		/* Keep every empty slab here; kmem_drain_all() shrinks after. */
@@ -1317,8 +1445,7 @@ void *kmalloc(size_t size)
 		}
 	} else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		if (TIER2 && !DEBUG) {
-			obj = t2_pop(&kmalloc_caches[kmalloc_class(size)]);
-			if (likely(obj))
+			if (likely(t2_pop_kmalloc(kmalloc_class(size) * AC_BYTES, &obj)))
 				return obj;
 		}
 	} else if (size) {
@@ -1393,7 +1520,7 @@ void kfree(const void *p)
 				return tcache_free_full(tc, cls, (void *)p);
 			}
 		} else if (TIER2 && !((unsigned long)p & t2_free_mask[cls])) {
-			if (likely(t2_push(&kmalloc_caches[cls], (void *)p)))
+			if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 				return;
 		} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
 			return;
@@ -1598,7 +1725,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	void *obj;
 
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2))) {
+	if (TIER2 && !DEBUG && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
 		obj = t2_pop(c);
 		if (likely(obj))
 			return obj;
@@ -1643,7 +1770,8 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	if (TIER2 && !DEBUG && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
+	if (TIER2 && !DEBUG && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
+	    likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);
@@ -1713,10 +1841,14 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		st->t1_misses += READ_ONCE(s->t1_misses);
 		st->t1_flushes += READ_ONCE(s->t1_flushes);
 #ifdef CONFIG_SLAB_TIER_PERCPU
-		st->t2_hits += READ_ONCE(cpu_ac(c, i)->hits);
-		st->t2_misses += READ_ONCE(cpu_ac(c, i)->misses);
-		st->t2_drains += READ_ONCE(cpu_ac(c, i)->drains);
-		st->objs_cached += READ_ONCE(cpu_ac(c, i)->avail);
+		const struct array_cache *ac = cpu_ac_any(c, i);
+
+		if (!ac)
+			continue;
+		st->t2_hits += READ_ONCE(ac->hits);
+		st->t2_misses += READ_ONCE(ac->misses);
+		st->t2_drains += READ_ONCE(ac->drains);
+		st->objs_cached += READ_ONCE(ac->avail);
 #endif
 	}
 	if (c->t1 >= 0) {
@@ -1921,7 +2053,13 @@ void kmem_cache_init(void)
 			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
-		cache_init(c, kmalloc_names[i], 0, NULL);
+#ifdef CONFIG_SLAB_TIER_PERCPU
+		c->pcpu_ac = &kmalloc_ac[i];
+		for (unsigned int cpu = 0; reinit && cpu < NR_CPUS; cpu++)
+			if (cpu_has_area(cpu))
+				memset(per_cpu_ptr(&kmalloc_ac[i], cpu), 0, sizeof(struct array_cache));
+#endif
+		cache_init(c, kmalloc_names[i], TIER2 ? SLAB_KMALLOC_AC : 0, NULL);
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)
