@@ -234,8 +234,8 @@ static struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
+	void *head[NR_T1];		/* first: the fast paths index it with no offset */
 	unsigned int room[NR_T1];	/* pushes left before a flush */
-	void *head[NR_T1];
 	unsigned long hits[NR_T1];
 	unsigned long misses[NR_T1];
 	unsigned long flushes[NR_T1];
@@ -262,6 +262,8 @@ static DEFINE_SPINLOCK(tc_list_lock);
 /* One byte per frame, see I1. */
 static u8 *slab_class_map;
 static unsigned long slab_map_pfns;
+/* Frame number of the direct map's first byte: addr_pfn(p) == (p >> PAGE_SHIFT) - bias. */
+static unsigned long slab_pfn_bias;
 static unsigned long slab_map_pages;
 /*
  * kfree fast paths: (ptr & t1_free_mask[cls]) == 0 iff ptr starts an
@@ -289,6 +291,12 @@ static __always_inline unsigned int kmalloc_class(size_t size)
 {
 	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
 }
+
+/* kmalloc_class() of the tier-1 sizes, by (size - 1) / 16: one load, no bsr. */
+static const u8 t1_class_of[KMALLOC_TIER1_MAX / 16] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
 
 /* Frame number of a direct-map address; huge for anything else. */
 static __always_inline unsigned long addr_pfn(const void *p)
@@ -1430,7 +1438,7 @@ void *kmalloc(size_t size)
 	void *obj;
 
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
-		unsigned long i = kmalloc_class(size);
+		unsigned long i = t1_class_of[(size - 1) >> 4];
 		struct slab_tcache *tc = tcache_get();
 
 		if (likely(tc)) {
@@ -1502,7 +1510,8 @@ static noinline void kfree_slow(const void *p)
 
 void kfree(const void *p)
 {
-	unsigned long pfn = addr_pfn(p);
+	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
 
 	if (likely(pfn < slab_map_pfns)) {
 		unsigned long cls = slab_class_map[pfn];
@@ -2036,6 +2045,11 @@ void kmem_cache_init(void)
 	INIT_LIST_HEAD(&cache_list);
 	INIT_LIST_HEAD(&tc_list);
 	slab_map_pfns = max_pfn;
+#ifdef __HOSTED__
+	slab_pfn_bias = (unsigned long)hosted_ram_base >> PAGE_SHIFT;
+#else
+	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
+#endif
 	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
 	err = alloc_contiguous(slab_map_pages, &pa);
 	if (err)
