@@ -17,7 +17,8 @@
  *           thread preempted half-way through a pop or push is resumed
  *           later on the same CPU (threads never migrate) and finishes it;
  *           whatever ran meanwhile used its own thread cache or tier 2.
- *   tier 2  struct array_cache, one per cache per CPU: a stack of object
+ *   tier 2  struct array_cache, one per cache per CPU (the kmalloc caches'
+ *           in per-CPU memory, kmalloc_ac[]): a stack of object
  *           pointers, used with local interrupts disabled on that CPU only.
  *           Refilled from / drained to the slabs in batches.
  *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
@@ -50,6 +51,10 @@
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
+ *   I5  (kernel) the per-CPU slab_cur_cache equals current->slab_cache of
+ *       the thread running on that CPU, except inside __schedule() between
+ *       its two stores (interrupts off, no kmalloc there) and inside
+ *       tcache_set() (where a stale value is NULL/TC_DEAD: slow path).
  */
 #define pr_fmt(fmt) "slab: " fmt
 
@@ -2047,6 +2052,7 @@ void kmem_cache_init(void)
 	slab_map_pfns = max_pfn;
 #ifdef __HOSTED__
 	slab_pfn_bias = (unsigned long)hosted_ram_base >> PAGE_SHIFT;
+	BUG_ON(slab_pfn_bias << PAGE_SHIFT != (unsigned long)hosted_ram_base);
 #else
 	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
 #endif
