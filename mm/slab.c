@@ -208,9 +208,14 @@ struct kmem_cache {
  * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
  * fast paths find this CPU's array of class i from the per-CPU base and
  * i alone, with no CPU-number multiply.  A CPU that was never brought up
- * has no area: cpu_ac_any() gives NULL for it.
+ * has no area: cpu_ac_any() gives NULL for it.  Kernel only: a hosted
+ * CPU's area is a copy of hosted CPU 0's live one (the template), which
+ * would duplicate the objects cached there; the hosted build keeps the
+ * embedded arrays for every cache.
  */
+#ifndef __HOSTED__
 static DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
 
 static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
 {
@@ -819,7 +824,7 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
 #ifdef __HOSTED__
-#define kac(off)		((struct array_cache *)((char *)this_cpu_ptr(&kmalloc_ac[0]) + (off)))
+#define kac(off)		(&kmalloc_caches[(off) / AC_BYTES].cpu_ac[smp_processor_id()])
 #define kac_read(v, field, off)	((v) = kac(off)->field)
 #define kac_write(v, field, off) (kac(off)->field = (v))
 #define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
@@ -2068,18 +2073,17 @@ void kmem_cache_init(void)
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
+		unsigned int kflags = 0;
 
 		if (reinit)
 			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
-#ifdef CONFIG_SLAB_TIER_PERCPU
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
 		c->pcpu_ac = &kmalloc_ac[i];
-		for (unsigned int cpu = 0; reinit && cpu < NR_CPUS; cpu++)
-			if (cpu_has_area(cpu))
-				memset(per_cpu_ptr(&kmalloc_ac[i], cpu), 0, sizeof(struct array_cache));
+		kflags = SLAB_KMALLOC_AC;
 #endif
-		cache_init(c, kmalloc_names[i], TIER2 ? SLAB_KMALLOC_AC : 0, NULL);
+		cache_init(c, kmalloc_names[i], kflags, NULL);
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)
