@@ -17,7 +17,8 @@
  *           thread preempted half-way through a pop or push is resumed
  *           later on the same CPU (threads never migrate) and finishes it;
  *           whatever ran meanwhile used its own thread cache or tier 2.
- *   tier 2  struct array_cache, one per cache per CPU: a stack of object
+ *   tier 2  struct array_cache, one per cache per CPU (the kmalloc caches'
+ *           in per-CPU memory, kmalloc_ac[]): a stack of object
  *           pointers, used with local interrupts disabled on that CPU only.
  *           Refilled from / drained to the slabs in batches.
  *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
@@ -50,6 +51,10 @@
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
+ *   I5  (kernel) the per-CPU slab_cur_cache equals current->slab_cache of
+ *       the thread running on that CPU, except inside __schedule() between
+ *       its two stores (interrupts off, no kmalloc there) and inside
+ *       tcache_set() (where a stale value is NULL/TC_DEAD: slow path).
  */
 #define pr_fmt(fmt) "slab: " fmt
 
@@ -82,7 +87,10 @@
 #define CONFIG_SLAB_TIER_THREAD_BATCH	16
 #endif
 #ifndef CONFIG_SLAB_TIER_THREAD_LIMIT
-#define CONFIG_SLAB_TIER_THREAD_LIMIT	64
+#define CONFIG_SLAB_TIER_THREAD_LIMIT	1024
+#endif
+#ifndef CONFIG_SLAB_TIER_THREAD_BYTES
+#define CONFIG_SLAB_TIER_THREAD_BYTES	65536
 #endif
 #ifndef CONFIG_SLAB_TIER_PERCPU_BATCH
 #define CONFIG_SLAB_TIER_PERCPU_BATCH	16
@@ -96,6 +104,10 @@
 
 #define T1_BATCH	CONFIG_SLAB_TIER_THREAD_BATCH
 #define T1_LIMIT	CONFIG_SLAB_TIER_THREAD_LIMIT
+#define T1_BYTES	CONFIG_SLAB_TIER_THREAD_BYTES
+/* Length bound of thread list @i (objects of 16 << @i bytes). */
+#define T1_FIT(i)	((unsigned int)(T1_BYTES >> (4 + (i))))
+#define T1_LIMIT_OF(i)	(T1_FIT(i) > T1_LIMIT ? T1_LIMIT : T1_FIT(i) < T1_BATCH ? T1_BATCH : T1_FIT(i))
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
 #define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
@@ -116,6 +128,8 @@
 #define CLS_NONE	15
 #define NR_CLS		16
 #define MAX_SLAB_ORDER	3
+/* Internal c->flags bit (kmem_cache_create() refuses it): see pcpu_ac. */
+#define SLAB_KMALLOC_AC	0x80000000u
 
 BUILD_BUG_ON(T1_BATCH > T1_LIMIT);
 BUILD_BUG_ON(T2_BATCH > T2_LIMIT);
@@ -186,16 +200,58 @@ struct kmem_cache {
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	struct array_cache cpu_ac[NR_CPUS];
+	/*
+	 * The kmalloc caches' arrays are per-CPU variables (kmalloc_ac, flag
+	 * SLAB_KMALLOC_AC); the typed caches' are cpu_ac[].
+	 */
+	struct array_cache __percpu *pcpu_ac;
+	struct array_cache cpu_ac[NR_CPUS];	/* the others' */
 #endif
 };
 
-#define cpu_ac(c, cpu)	(&(c)->cpu_ac[cpu])
+#ifdef CONFIG_SLAB_TIER_PERCPU
+/*
+ * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
+ * fast paths find this CPU's array of class i from the per-CPU base and
+ * i alone, with no CPU-number multiply.  A CPU that was never brought up
+ * has no area: cpu_ac_any() gives NULL for it.  Kernel only: a hosted
+ * CPU's area is a copy of hosted CPU 0's live one (the template), which
+ * would duplicate the objects cached there; the hosted build keeps the
+ * embedded arrays for every cache.
+ */
+#ifndef __HOSTED__
+static DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
+
+static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac)
+		return per_cpu_ptr(c->pcpu_ac, cpu);
+	return &c->cpu_ac[cpu];
+}
+
+/*
+ * CPU 0 always has its area (the hosted build's CPU 0 is the template
+ * itself, at offset 0); another CPU has one once its offset is set.
+ */
+static bool cpu_has_area(unsigned int cpu)
+{
+	return !cpu || __per_cpu_offset[cpu];
+}
+
+/* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
+static struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac && !cpu_has_area(cpu))
+		return NULL;
+	return cpu_ac(c, cpu);
+}
+#endif
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
+	void *head[NR_T1];		/* first: the fast paths index it with no offset */
 	unsigned int room[NR_T1];	/* pushes left before a flush */
-	void *head[NR_T1];
 	unsigned long hits[NR_T1];
 	unsigned long misses[NR_T1];
 	unsigned long flushes[NR_T1];
@@ -222,6 +278,8 @@ static DEFINE_SPINLOCK(tc_list_lock);
 /* One byte per frame, see I1. */
 static u8 *slab_class_map;
 static unsigned long slab_map_pfns;
+/* Frame number of the direct map's first byte: addr_pfn(p) == (p >> PAGE_SHIFT) - bias. */
+static unsigned long slab_pfn_bias;
 static unsigned long slab_map_pages;
 /*
  * kfree fast paths: (ptr & t1_free_mask[cls]) == 0 iff ptr starts an
@@ -249,6 +307,12 @@ static __always_inline unsigned int kmalloc_class(size_t size)
 {
 	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
 }
+
+/* kmalloc_class() of the tier-1 sizes, by (size - 1) / 16: one load, no bsr. */
+static const u8 t1_class_of[KMALLOC_TIER1_MAX / 16] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
 
 /* Frame number of a direct-map address; huge for anything else. */
 static __always_inline unsigned long addr_pfn(const void *p)
@@ -311,34 +375,62 @@ static __always_inline void room_undo(unsigned int *room)
 	(*room)++;
 }
 
-/* current, read as a stable value: a thread's current never changes. */
-static __always_inline struct task_struct *slab_current(void)
-{
-#ifdef __HOSTED__
-	return current;
-#else
-	struct task_struct *t;
+#ifndef __HOSTED__
+/*
+ * current->slab_cache of the thread running on this CPU, kept by the
+ * scheduler at every switch (see the declaration in <exo/slab.h>), so the
+ * fast paths reach the thread cache with one %gs-relative load instead of
+ * current, a test and a dependent load.  It is read as a stable value, like
+ * current: whenever this thread runs, the variable holds its own cache, so
+ * a value read before a preemption is still right after it.
+ */
+DEFINE_PER_CPU(void *, slab_cur_cache);
 
-	__asm__("movq %%gs:%c1, %0" : "=r"(t) : "i"(&current_task));
-	return t;
+static __always_inline struct slab_tcache *slab_cur_tc(void)
+{
+	struct slab_tcache *tc;
+
+	__asm__("movq %%gs:%c1, %0" : "=r"(tc) : "i"(&slab_cur_cache));
+	return tc;
+}
+#endif
+
+/* Set @t's cache; keeps slab_cur_cache equal to current->slab_cache. */
+static void tcache_set(struct task_struct *t, struct slab_tcache *tc)
+{
+	t->slab_cache = tc;
+#ifndef __HOSTED__
+	/*
+	 * The task field first: a switch between the two stores copies the
+	 * new value, and until the second one a stale NULL/TC_DEAD only
+	 * sends this thread to the slow path, which reads the task field.
+	 */
+	barrier();
+	if (t == current)
+		this_cpu_write(slab_cur_cache, (void *)tc);
 #endif
 }
 
 /*
  * The calling thread's cache if tier 1 may be used: a thread (not early
- * boot), not an interrupt handler, with a live cache.  NULL otherwise.
+ * boot: then slab_cur_cache is NULL), not an interrupt handler, with a
+ * live cache.  NULL otherwise.
  */
 static __always_inline struct slab_tcache *tcache_get(void)
 {
-	struct task_struct *t;
 	struct slab_tcache *tc;
 
 	if (!TIER1 || unlikely(slab_in_irq()))
 		return NULL;
-	t = slab_current();
+#ifdef __HOSTED__
+	struct task_struct *t = current;
+
 	if (unlikely(!t))
 		return NULL;
 	tc = t->slab_cache;
+#else
+	tc = slab_cur_tc();
+#endif
 	return likely(tc_live(tc)) ? tc : NULL;
 }
 
@@ -700,7 +792,7 @@ static __always_inline void *t2_pop(struct kmem_cache *c)
 	void *obj = NULL;
 
 	local_irq_save(flags);
-	ac = cpu_ac(c, smp_processor_id());
+	ac = &c->cpu_ac[smp_processor_id()];
 	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
 	__asm__("" : "+r"(ac));
 	if (likely(ac->avail)) {
@@ -723,7 +815,7 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 	bool ok = false;
 
 	local_irq_save(flags);
-	ac = cpu_ac(c, smp_processor_id());
+	ac = &c->cpu_ac[smp_processor_id()];
 	__asm__("" : "+r"(ac));
 	if (likely(ac->avail < T2_LIMIT)) {
 		ac->entry[ac->avail++] = obj;
@@ -733,6 +825,95 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 	return ok;
 #else
 	(void)c;
+	(void)obj;
+	return false;
+#endif
+}
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+#ifdef __HOSTED__
+#define kac(off)		(&kmalloc_caches[(off) / AC_BYTES].cpu_ac[smp_processor_id()])
+#define kac_read(v, field, off)	((v) = kac(off)->field)
+#define kac_write(v, field, off) (kac(off)->field = (v))
+#define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
+#define kac_set_entry(obj, off, n) (kac(off)->entry[n] = (obj))
+#define kac_inc_hits(off)	(kac(off)->hits++)
+#else
+/*
+ * This CPU's kmalloc_ac[] fields, addressed %gs-relative with the class's
+ * byte offset @off in a register: no per-CPU base or CPU number to load.
+ * Interrupts are off around every use, so nothing else runs on this CPU's
+ * arrays meanwhile; the "memory" clobbers keep the order.
+ */
+#define kac_addr(field)		((__force char *)&kmalloc_ac[0].field)
+#define kac_read(v, field, off)							\
+	__asm__ __volatile__("mov %%gs:%c1(%2), %0" : "=r"(v)			\
+			     : "i"(kac_addr(field)), "r"(off) : "memory")
+#define kac_write(v, field, off)						\
+	__asm__ __volatile__("mov %0, %%gs:%c1(%2)"				\
+			     : : "r"(v), "i"(kac_addr(field)), "r"(off) : "memory")
+#define kac_entry(obj, off, n)							\
+	__asm__ __volatile__("movq %%gs:%c1(%2,%3,8), %0" : "=r"(obj)		\
+			     : "i"(kac_addr(entry)), "r"(off), "r"((unsigned long)(n)) : "memory")
+#define kac_set_entry(obj, off, n)						\
+	__asm__ __volatile__("movq %0, %%gs:%c1(%2,%3,8)"			\
+			     : : "r"(obj), "i"(kac_addr(entry)), "r"(off),		\
+			       "r"((unsigned long)(n)) : "memory")
+#define kac_inc_hits(off)							\
+	__asm__ __volatile__("incq %%gs:%c0(%1)" : : "i"(kac_addr(hits)), "r"(off) : "memory")
+#endif
+#endif
+
+/*
+ * The same for the kmalloc caches, whose arrays are per-CPU variables:
+ * @off is the class times AC_BYTES.
+ */
+static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	void *obj;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (unlikely(!avail)) {
+		local_irq_restore(flags);
+		return false;
+	}
+	avail--;
+	kac_write(avail, avail, off);
+	kac_entry(obj, off, avail);
+	kac_inc_hits(off);
+	local_irq_restore(flags);
+	*objp = obj;
+	return true;
+#else
+	(void)off;
+	(void)objp;
+	return false;
+#endif
+}
+
+static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	bool ok = false;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (likely(avail < T2_LIMIT)) {
+		kac_set_entry(obj, off, avail);
+		avail++;
+		kac_write(avail, avail, off);
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)off;
 	(void)obj;
 	return false;
 #endif
@@ -814,10 +995,10 @@ static void drain_cpu_arrays(unsigned int cpu)
 
 	spin_lock_irqsave(&cache_list_lock, flags);
 	list_for_each_entry(c, &cache_list, list) {
-		struct array_cache *ac = cpu_ac(c, cpu);
+		struct array_cache *ac = cpu_ac_any(c, cpu);
 		LIST_HEAD(reap);
 
-		if (!ac->avail)
+		if (!ac || !ac->avail)
 			continue;
 		spin_lock(&c->lock);
 		/* Keep every empty slab here; kmem_drain_all() shrinks after. */
@@ -886,7 +1067,7 @@ static void tcache_create(struct task_struct *t)
 	unsigned long flags;
 
 	if (t->flags & PF_IDLE) {
-		t->slab_cache = TC_DEAD;
+		tcache_set(t, TC_DEAD);
 		return;
 	}
 	tc = cache_alloc(&tcache_cache);
@@ -894,13 +1075,13 @@ static void tcache_create(struct task_struct *t)
 		return;		/* tier 2 until memory comes back */
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < NR_T1; i++)
-		tc->room[i] = T1_LIMIT;
+		tc->room[i] = T1_LIMIT_OF(i);
 	tc->owner = t;
 	tc->cpu = smp_processor_id();
 	spin_lock_irqsave(&tc_list_lock, flags);
 	list_add(&tc->node, &tc_list);
 	spin_unlock_irqrestore(&tc_list_lock, flags);
-	t->slab_cache = tc;
+	tcache_set(t, tc);
 }
 
 /* Move up to @n objects of list @i to the per-CPU tier.  Return: how many. */
@@ -1010,7 +1191,7 @@ static void *tcache_refill(struct slab_tcache *tc, int i)
 
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
-	if (!n && c->objs <= T1_LIMIT) {
+	if (!n && c->objs <= T1_LIMIT_OF(i)) {
 		if (tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
 		struct page *pg = slab_new(c);
@@ -1071,7 +1252,7 @@ static void slab_task_exit(struct task_struct *t)
 	struct slab_tcache *tc = t->slab_cache;
 	unsigned long flags;
 
-	t->slab_cache = TC_DEAD;
+	tcache_set(t, TC_DEAD);
 	if (!tc_live(tc))
 		return;
 	tcache_flush_all(tc);
@@ -1360,7 +1541,7 @@ void *kmalloc(size_t size)
 		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
 
 	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
-		unsigned long i = kmalloc_class(size);
+		unsigned long i = t1_class_of[(size - 1) >> 4];
 		struct slab_tcache *tc = tcache_get();
 
 		if (likely(tc)) {
@@ -1375,8 +1556,7 @@ void *kmalloc(size_t size)
 		}
 	} else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		if (TIER2 && !DEBUG) {
-			obj = t2_pop(&kmalloc_caches[kmalloc_class(size)]);
-			if (likely(obj))
+			if (likely(t2_pop_kmalloc(kmalloc_class(size) * AC_BYTES, &obj)))
 				return obj;
 		}
 	} else if (size) {
@@ -1440,7 +1620,8 @@ static noinline void kfree_slow(const void *p)
 
 void kfree(const void *p)
 {
-	unsigned long pfn = addr_pfn(p);
+	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
 
 	if (KASAN) {
 		kfree_hooked(p, _RET_IP_, "kfree");
@@ -1462,7 +1643,7 @@ void kfree(const void *p)
 				return tcache_free_full(tc, cls, (void *)p);
 			}
 		} else if (TIER2 && !((unsigned long)p & t2_free_mask[cls])) {
-			if (likely(t2_push(&kmalloc_caches[cls], (void *)p)))
+			if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 				return;
 		} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
 			return;
@@ -1671,7 +1852,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	void *obj;
 
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2))) {
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
 		obj = t2_pop(c);
 		if (likely(obj))
 			return obj;
@@ -1726,7 +1907,8 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_NO_TIER2)) && likely(c->t1 < 0) &&
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
+	    likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);
@@ -1798,10 +1980,14 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		st->t1_misses += READ_ONCE(s->t1_misses);
 		st->t1_flushes += READ_ONCE(s->t1_flushes);
 #ifdef CONFIG_SLAB_TIER_PERCPU
-		st->t2_hits += READ_ONCE(cpu_ac(c, i)->hits);
-		st->t2_misses += READ_ONCE(cpu_ac(c, i)->misses);
-		st->t2_drains += READ_ONCE(cpu_ac(c, i)->drains);
-		st->objs_cached += READ_ONCE(cpu_ac(c, i)->avail);
+		const struct array_cache *ac = cpu_ac_any(c, i);
+
+		if (!ac)
+			continue;
+		st->t2_hits += READ_ONCE(ac->hits);
+		st->t2_misses += READ_ONCE(ac->misses);
+		st->t2_drains += READ_ONCE(ac->drains);
+		st->objs_cached += READ_ONCE(ac->avail);
 #endif
 	}
 	if (c->t1 >= 0) {
@@ -1812,7 +1998,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 			st->t1_hits += READ_ONCE(tc->hits[c->t1]);
 			st->t1_misses += READ_ONCE(tc->misses[c->t1]);
 			st->t1_flushes += READ_ONCE(tc->flushes[c->t1]);
-			st->objs_cached += T1_LIMIT - READ_ONCE(tc->room[c->t1]);
+			st->objs_cached += T1_LIMIT_OF(c->t1) - READ_ONCE(tc->room[c->t1]);
 		}
 		spin_unlock_irqrestore(&tc_list_lock, flags);
 	}
@@ -1989,6 +2175,12 @@ void kmem_cache_init(void)
 	INIT_LIST_HEAD(&cache_list);
 	INIT_LIST_HEAD(&tc_list);
 	slab_map_pfns = max_pfn;
+#ifdef __HOSTED__
+	slab_pfn_bias = (unsigned long)hosted_ram_base >> PAGE_SHIFT;
+	BUG_ON(slab_pfn_bias << PAGE_SHIFT != (unsigned long)hosted_ram_base);
+#else
+	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
+#endif
 	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
 	err = alloc_contiguous(slab_map_pages, &pa);
 	if (err)
@@ -2001,12 +2193,17 @@ void kmem_cache_init(void)
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
+		unsigned int kflags = 0;
 
 		if (reinit)
 			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
-		cache_init(c, kmalloc_names[i], 0, NULL);
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
+		c->pcpu_ac = &kmalloc_ac[i];
+		kflags = SLAB_KMALLOC_AC;
+#endif
+		cache_init(c, kmalloc_names[i], kflags, NULL);
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)

@@ -642,6 +642,141 @@ static void test_thread_exit_flush(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+/*
+ * Tier-1 list bounds: min(SLAB_TIER_THREAD_LIMIT objects, _BYTES bytes),
+ * at least _BATCH.  Same defaults as mm/slab.c for the hosted build.
+ */
+#ifndef CONFIG_SLAB_TIER_THREAD_BATCH
+#define CONFIG_SLAB_TIER_THREAD_BATCH	16
+#endif
+#ifndef CONFIG_SLAB_TIER_THREAD_LIMIT
+#define CONFIG_SLAB_TIER_THREAD_LIMIT	1024
+#endif
+#ifndef CONFIG_SLAB_TIER_THREAD_BYTES
+#define CONFIG_SLAB_TIER_THREAD_BYTES	65536
+#endif
+
+static unsigned int t1_bound(size_t size)
+{
+	unsigned long fit = CONFIG_SLAB_TIER_THREAD_BYTES / size;
+
+	return (unsigned int)clamp(fit, (unsigned long)CONFIG_SLAB_TIER_THREAD_BATCH,
+				   (unsigned long)CONFIG_SLAB_TIER_THREAD_LIMIT);
+}
+
+struct bound_ctx {
+	size_t size;
+	unsigned long flushes_at_bound;	/* t1 flushes after `bound` frees */
+	unsigned long flushes_past;	/* ... after one more */
+	int ok;
+};
+
+static unsigned long t1_flushes_now(size_t size)
+{
+	return stats_of(size, this_cpu()).t1_flushes;
+}
+
+/* In a fresh thread: fill the empty list to its bound, then one more. */
+static void bound_worker(void *arg)
+{
+	struct bound_ctx *ctx = arg;
+	unsigned int n = t1_bound(ctx->size) + 1;
+	void **objs = kcalloc(n, sizeof(*objs));
+	unsigned long f0;
+	unsigned int got = 0;
+
+	if (!objs)
+		return;
+	while (got < n && (objs[got] = kmalloc(ctx->size)))
+		got++;
+	kmem_flush_current();		/* the list is empty, its room full */
+	f0 = t1_flushes_now(ctx->size);
+	for (unsigned int i = 0; i + 1 < got; i++)
+		kfree(objs[i]);
+	ctx->flushes_at_bound = t1_flushes_now(ctx->size) - f0;
+	if (got)
+		kfree(objs[got - 1]);
+	ctx->flushes_past = t1_flushes_now(ctx->size) - f0;
+	ctx->ok = got == n;
+	kfree(objs);
+}
+
+/* A thread list holds exactly its bound: 1024 x 16..64 B, 512 x 128, 256 x 256. */
+static void test_tier1_bounds(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	for (size_t size = 16; size <= 256; size *= 2) {
+		struct bound_ctx ctx = { .size = size };
+
+		KTEST_ASSERT_EQ(t, run_thread_on(0, bound_worker, &ctx), 0);
+		KTEST_EXPECT_EQ(t, ctx.ok, 1);
+		KTEST_EXPECT_EQ(t, ctx.flushes_at_bound, 0UL);
+		KTEST_EXPECT_EQ(t, ctx.flushes_past, 1UL);
+	}
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+#ifndef __HOSTED__
+#define SWITCH_ROUNDS	200
+
+struct switch_ctx {
+	unsigned long bad;		/* atomic: slab_cur_cache != current's */
+	unsigned long hits;		/* atomic */
+};
+
+/* slab_cur_cache must follow every switch (I5). */
+static void switch_worker(void *arg)
+{
+	struct switch_ctx *ctx = arg;
+
+	for (int i = 0; i < SWITCH_ROUNDS; i++) {
+		void *p = kmalloc(32), *q;
+		unsigned long h0 = stats_of(32, this_cpu()).t1_hits;
+
+		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
+		yield();
+		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
+		kfree(p);
+		q = kmalloc(32);	/* the object just freed, from this thread's list */
+		if (q == p && stats_of(32, this_cpu()).t1_hits > h0)
+			__atomic_fetch_add(&ctx->hits, 1, __ATOMIC_RELAXED);
+		kfree(q);
+	}
+}
+
+/* Two threads on one CPU take turns: each keeps finding its own cache. */
+static void test_cur_cache_switch(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+	struct switch_ctx ctx = { 0 };
+	void *pair[2] = { (void *)switch_worker, &ctx };
+	struct task_struct *th[2];
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	for (int i = 0; i < 2; i++) {
+		th[i] = kthread_create(kthread_body, pair, "slabswitch%d", i);
+		KTEST_ASSERT_NOT_NULL(t, th[i]);
+		kthread_bind(th[i], 0);
+	}
+	for (int i = 0; i < 2; i++)
+		wake_up_process(th[i]);
+	for (int i = 0; i < 2; i++)
+		kthread_join(th[i]);
+	KTEST_EXPECT_EQ(t, ctx.bad, 0UL);
+	/* Every round's re-allocation is the thread's own object, a tier-1 hit. */
+	KTEST_EXPECT_EQ(t, ctx.hits, 2UL * SWITCH_ROUNDS);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+#endif
+
 #define MBOX_SIZE	64
 #define MAX_WORKERS	8
 
@@ -998,6 +1133,10 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_debug_redzone),
 	KTEST_CASE(test_typed_cache),
 	KTEST_CASE(test_thread_exit_flush),
+	KTEST_CASE(test_tier1_bounds),
+#ifndef __HOSTED__
+	KTEST_CASE(test_cur_cache_switch),
+#endif
 	KTEST_CASE(test_stress_threads),
 	KTEST_CASE_FLAGS(test_stress_smp, KTEST_F_SMP),
 	KTEST_CASE(test_irq_context),

@@ -156,6 +156,22 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
 size_t kmem_cache_size(const struct kmem_cache *c);
 
 /* ---------------------------------------------------------------------
+ * Scheduler interface
+ */
+#ifndef __HOSTED__
+#include <exo/percpu.h>
+
+/*
+ * The running thread's tier-1 cache: always equal to current->slab_cache
+ * on this CPU (NULL before the scheduler runs).  The scheduler stores it
+ * right after current_task at every switch, with interrupts off; mm/slab.c
+ * stores it when it changes the running thread's own cache.  Nobody else
+ * writes it.
+ */
+DECLARE_PER_CPU(void *, slab_cur_cache);
+#endif
+
+/* ---------------------------------------------------------------------
  * Reclaim and statistics
  */
 
