@@ -708,6 +708,8 @@ static void test_tier1_bounds(struct ktest *t)
 
 	if (!TIER1)
 		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN sends every kmalloc/kfree down the slow paths");
 	for (size_t size = 16; size <= 256; size *= 2) {
 		struct bound_ctx ctx = { .size = size };
 
@@ -760,6 +762,8 @@ static void test_cur_cache_switch(struct ktest *t)
 
 	if (!TIER1)
 		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN sends every kmalloc/kfree down the slow paths");
 	for (int i = 0; i < 2; i++) {
 		th[i] = kthread_create(kthread_body, pair, "slabswitch%d", i);
 		KTEST_ASSERT_NOT_NULL(t, th[i]);
