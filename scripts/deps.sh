@@ -37,7 +37,9 @@ check|fuzz)
 	need_cmd sparse || add sparse
 	need_cmd clang || add clang
 	need_cmd ld.lld || add lld
-	[ -d /usr/lib/llvm-14/lib/clang ] || add libclang-rt-14-dev ;;
+	# libFuzzer and the sanitizer runtimes (clang alone does not bring them).
+	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+		add libclang-rt-14-dev ;;
 esac
 case $what in
 gdb) need_cmd gdb || add gdb ;;
