@@ -19,25 +19,15 @@
 #include <asm/hosted.h>
 #include <asm/processor.h>
 
-#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#define WARMUP		20
-#define BATCHES		201
-#define MAX_HELD	1000
+#include "bench_harness.h"
 
-struct bench {
-	const char *name;
-	const char *desc;
-	unsigned int ops;			/* operations per batch */
-	void (*run)(unsigned int ops);
-};
+#define MAX_HELD	1000
 
 static phys_addr_t held[MAX_HELD];
 static struct page *held_pages[MAX_HELD];
@@ -142,7 +132,7 @@ static void run_pt_translate(unsigned int ops)
 			die("translate");
 }
 
-static const struct bench benches[] = {
+static const struct hbench benches[] = {
 	{ "pt_map_unmap", "map_page+unmap_page 4K, tables present", 1000, run_pt_map_unmap },
 	{ "pt_translate", "translate() of a 4K kernel mapping", 1000, run_pt_translate },
 	{ "frame_pair", "alloc_frame+free_frame (cache hit)", 1000, run_frame_pair },
@@ -154,75 +144,13 @@ static const struct bench benches[] = {
 	{ "many_order3", "1000 order-3 allocs then 1000 frees", 2000, run_many_order3 },
 };
 
-static int perf_fd = -1;
-
-/* Retired user-space instructions, if perf events are available. */
-static void perf_open(void)
+static void run_bench(const struct hbench *b, u64 overhead)
 {
-	struct perf_event_attr a;
+	struct hbench_result r = hbench_measure(b, overhead);
 
-	memset(&a, 0, sizeof(a));
-	a.type = PERF_TYPE_HARDWARE;
-	a.size = sizeof(a);
-	a.config = PERF_COUNT_HW_INSTRUCTIONS;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	perf_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-}
-
-static u64 perf_read(void)
-{
-	u64 v = 0;
-
-	if (perf_fd >= 0 && read(perf_fd, &v, sizeof(v)) != sizeof(v))
-		v = 0;
-	return v;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median cost of an empty timing bracket. */
-static u64 timer_overhead(void)
-{
-	u64 t[BATCHES];
-
-	for (int i = 0; i < BATCHES; i++) {
-		u64 s = rdtsc_ordered();
-
-		t[i] = rdtscp_ordered() - s;
-	}
-	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
-	return t[BATCHES / 2];
-}
-
-static void run_bench(const struct bench *b, u64 overhead)
-{
-	u64 t[BATCHES], insn[BATCHES];
-
-	for (int i = 0; i < WARMUP; i++)
-		b->run(b->ops);
-	for (int i = 0; i < BATCHES; i++) {
-		u64 i0 = perf_read();
-		u64 s = rdtsc_ordered();
-		u64 e;
-
-		b->run(b->ops);
-		e = rdtscp_ordered();
-		insn[i] = perf_read() - i0;
-		t[i] = e - s > overhead ? e - s - overhead : 0;
-	}
-	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
-	qsort(insn, BATCHES, sizeof(insn[0]), cmp_u64);
-	printf("%-14s %-40s %8.1f %8.1f %8.1f", b->name, b->desc,
-	       (double)t[BATCHES / 2] / b->ops, (double)t[BATCHES / 10] / b->ops,
-	       (double)t[BATCHES * 9 / 10] / b->ops);
-	if (perf_fd >= 0)
-		printf(" %8.1f", (double)insn[BATCHES / 2] / b->ops);
+	printf("%-14s %-40s %8.1f %8.1f %8.1f", b->name, b->desc, r.median, r.p10, r.p90);
+	if (r.insn >= 0)
+		printf(" %8.1f", r.insn);
 	printf("\n");
 }
 
@@ -243,12 +171,11 @@ int main(int argc, char **argv)
 		die("hosted_mm_init");
 	if (hosted_pgtable_init() || map_page(PT_VA + PAGE_SIZE, 0x1000, 0))
 		die("hosted_pgtable_init");
-	perf_open();
-	overhead = timer_overhead();
+	overhead = hbench_init();
 	printf("# hosted page allocator, host TSC ticks per operation (timer overhead %llu ticks subtracted)\n",
 	       overhead);
 	printf("%-14s %-40s %8s %8s %8s%s\n", "bench", "operation", "median", "p10", "p90",
-	       perf_fd >= 0 ? "    insn" : "");
+	       hbench_has_insn() ? "    insn" : "");
 	for (unsigned int i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
 		if (!filter || !strncmp(benches[i].name, filter, strlen(filter)))
 			run_bench(&benches[i], overhead);

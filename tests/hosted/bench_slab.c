@@ -25,28 +25,18 @@
 #include <asm/hosted.h>
 #include <asm/processor.h>
 
-#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define WARMUP		20
-#define BATCHES		201
+#include "bench_harness.h"
+
 #define BULK		1000
 #define ROUNDS		7
 #define MT_OPS		2000000UL
-
-struct bench {
-	const char *name;
-	const char *desc;
-	unsigned int ops;
-	void (*run)(unsigned int ops);
-};
 
 static void *held[BULK];
 static volatile size_t bsize;
@@ -96,7 +86,7 @@ static void run_bulk(unsigned int ops)
 		kfree(held[i]);
 }
 
-static const struct bench benches[] = {
+static const struct hbench benches[] = {
 	{ "kmalloc16_pair", "kmalloc(16)+kfree (tier 1)", 1000, run_pair_16 },
 	{ "kmalloc64_pair", "kmalloc(64)+kfree (tier 1)", 1000, run_pair_64 },
 	{ "kmalloc256_pair", "kmalloc(256)+kfree (tier 1)", 1000, run_pair_256 },
@@ -109,37 +99,6 @@ static const struct bench benches[] = {
 	{ "kmalloc64_bulk1000", "1000 x kmalloc(64), 1000 x kfree; per op", 2 * BULK, run_bulk },
 };
 
-static int perf_fd = -1;
-
-static void perf_open(void)
-{
-	struct perf_event_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.type = PERF_TYPE_HARDWARE;
-	a.size = sizeof(a);
-	a.config = PERF_COUNT_HW_INSTRUCTIONS;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	perf_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-}
-
-static u64 perf_read(void)
-{
-	u64 v = 0;
-
-	if (perf_fd >= 0 && read(perf_fd, &v, sizeof(v)) != sizeof(v))
-		v = 0;
-	return v;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -147,42 +106,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static u64 timer_overhead(void)
+static void run_bench(const struct hbench *b, u64 overhead)
 {
-	u64 t[BATCHES];
+	struct hbench_result r = hbench_measure(b, overhead);
 
-	for (int i = 0; i < BATCHES; i++) {
-		u64 s = rdtsc_ordered();
-
-		t[i] = rdtscp_ordered() - s;
-	}
-	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
-	return t[BATCHES / 2];
-}
-
-static void run_bench(const struct bench *b, u64 overhead)
-{
-	u64 t[BATCHES], insn[BATCHES];
-
-	for (int i = 0; i < WARMUP; i++)
-		b->run(b->ops);
-	for (int i = 0; i < BATCHES; i++) {
-		u64 i0 = perf_read();
-		u64 s = rdtsc_ordered();
-		u64 e;
-
-		b->run(b->ops);
-		e = rdtscp_ordered();
-		insn[i] = perf_read() - i0;
-		t[i] = e - s > overhead ? e - s - overhead : 0;
-	}
-	qsort(t, BATCHES, sizeof(t[0]), cmp_u64);
-	qsort(insn, BATCHES, sizeof(insn[0]), cmp_u64);
-	printf("%-20s %-42s %8.1f %8.1f %8.1f", b->name, b->desc,
-	       (double)t[0] / b->ops, (double)t[BATCHES / 2] / b->ops,
-	       (double)t[BATCHES * 9 / 10] / b->ops);
-	if (perf_fd >= 0)
-		printf(" %8.1f", (double)insn[BATCHES / 2] / b->ops);
+	printf("%-20s %-42s %8.1f %8.1f %8.1f", b->name, b->desc, r.best, r.median, r.p90);
+	if (r.insn >= 0)
+		printf(" %8.1f", r.insn);
 	printf("\n");
 }
 
@@ -267,12 +197,11 @@ int main(int argc, char **argv)
 	cache64 = kmem_cache_create("bench64", 64, 0, 0, NULL);
 	if (!cache64)
 		die("kmem_cache_create");
-	perf_open();
-	overhead = timer_overhead();
+	overhead = hbench_init();
 	printf("# hosted kmalloc, host TSC ticks per operation (timer overhead %llu ticks subtracted)\n",
 	       overhead);
 	printf("%-20s %-42s %8s %8s %8s%s\n", "bench", "operation", "best", "median", "p90",
-	       perf_fd >= 0 ? "    insn" : "");
+	       hbench_has_insn() ? "    insn" : "");
 	for (unsigned int i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
 		if (!filter || !strncmp(benches[i].name, filter, strlen(filter)))
 			run_bench(&benches[i], overhead);
