@@ -644,18 +644,8 @@ static void test_thread_exit_flush(struct ktest *t)
 
 /*
  * Tier-1 list bounds: min(SLAB_TIER_THREAD_LIMIT objects, _BYTES bytes),
- * at least _BATCH.  Same defaults as mm/slab.c for the hosted build.
+ * at least _BATCH (defaults for the hosted build in <exo/slab.h>).
  */
-#ifndef CONFIG_SLAB_TIER_THREAD_BATCH
-#define CONFIG_SLAB_TIER_THREAD_BATCH	16
-#endif
-#ifndef CONFIG_SLAB_TIER_THREAD_LIMIT
-#define CONFIG_SLAB_TIER_THREAD_LIMIT	1024
-#endif
-#ifndef CONFIG_SLAB_TIER_THREAD_BYTES
-#define CONFIG_SLAB_TIER_THREAD_BYTES	65536
-#endif
-
 static unsigned int t1_bound(size_t size)
 {
 	unsigned long fit = CONFIG_SLAB_TIER_THREAD_BYTES / size;
