@@ -100,11 +100,11 @@ static void __init do_initcalls(void)
 		do_initcall_level(level);
 }
 
-/* What `make run </dev/null` shows before powering off. */
+/* What `make run </dev/null` and `make bochs` show before powering off. */
 static void show_stats(void)
 {
 	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "ps", "slabinfo",
-					    "tlbinfo", "lsmod", "lspci" };
+					    "tlbinfo", "ptdump", "lsmod", "lspci" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (!shell_has_command(cmds[i]))
