@@ -43,8 +43,10 @@ fi
 build() {
 	local log=$out/build.log
 	echo "  CONFIG  defconfig + $options"
+	# setconfig runs Kconfig outside make: give it the CC that make exports,
+	# or the $(CC) probes (CC_HAS_KASAN) fail and KASAN is silently off.
 	if make -C "$src" O="$out" defconfig >"$log" 2>&1 &&
-	   (cd "$src" && KCONFIG_CONFIG=$out/.config ${PYTHON:-/usr/bin/python3} -m setconfig \
+	   (cd "$src" && CC=${CC:-gcc} KCONFIG_CONFIG=$out/.config ${PYTHON:-/usr/bin/python3} -m setconfig \
 		--kconfig Kconfig $options) >>"$log" 2>&1 &&
 	   make -C "$src" O="$out" olddefconfig >>"$log" 2>&1 &&
 	   make -C "$src" O="$out" -j"${JOBS:-2}" >>"$log" 2>&1 &&
