@@ -327,8 +327,8 @@ static int frame_worker(void *arg)
 
 			if (ret) {
 				if (ret != -ENOMEM || !injected(ST_FRAMES, snap))
-					stress_error(ST_FRAMES, "allocation of %zu frames: %d", count,
-						     ret);
+					stress_error(ST_FRAMES, "allocation of %zu frames: %d",
+						     count, ret);
 				continue;
 			}
 			held[n].addr = pa;
