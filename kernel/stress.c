@@ -29,6 +29,17 @@
  *           call, on the right CPU; asynchronous calls are counted and
  *           must all have run at the end.
  *
+ * With fault injection armed (fail_page_alloc=, fail_slab=, fail_pgtable=
+ * on the command line) the workers run while allocations fail at random:
+ * an allocation that fails while some injection point fired during the
+ * call (fault_inject_nr_failed() moved) is an expected outcome, counted
+ * per kind as "injected failures survived" and checked for its own
+ * contract (a failed krealloc leaves the old object intact, a failed
+ * map_page leaves the page unmapped, a failed module load leaves no
+ * module); one with no injection behind it is still an error.  Injection
+ * is suspended while the soak sets up and checks itself, and each armed
+ * point must have injected at least once.
+ *
  * Invariants checked at the end (after joining every worker and draining
  * every cache): page_alloc_check() and kmem_check() find nothing, the
  * free-frame count, module memory and module count are back at their
@@ -41,6 +52,7 @@
 
 #include <exo/atomic.h>
 #include <exo/errno.h>
+#include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
@@ -79,6 +91,7 @@ struct kind_stats {
 	unsigned long ops;
 	unsigned long errors;
 	unsigned long aux;	/* per kind: handoffs, reads, -EEXIST, async calls */
+	unsigned long injected;	/* injected allocation failures survived */
 	unsigned int threads;
 };
 
@@ -133,6 +146,20 @@ static bool time_up(void)
 } while (0)
 
 /* xorshift64*: cheap, per thread, no lock. */
+/*
+ * A failed allocation of @kind: an expected outcome if some injection
+ * point fired since @snap (fault_inject_nr_failed() before the call).
+ * Threads are bound and the window is one call, so a real failure during
+ * another CPU's injection is the only one that can pass unnoticed.
+ */
+static bool injected(enum stress_kind kind, unsigned long snap)
+{
+	if (fault_inject_nr_failed() == snap)
+		return false;
+	add(&kstats[kind].injected, 1);
+	return true;
+}
+
 static u64 rng_next(u64 *s)
 {
 	*s ^= *s >> 12;
@@ -294,11 +321,14 @@ static int frame_worker(void *arg)
 			frame_release(&h, &rng);
 		} else {
 			size_t count = (r & 0x300) ? 1 : 2 + (size_t)((r >> 16) % 15);
+			unsigned long snap = fault_inject_nr_failed();
 			phys_addr_t pa;
 			int ret = count == 1 ? alloc_frame(&pa) : alloc_contiguous(count, &pa);
 
 			if (ret) {
-				stress_error(ST_FRAMES, "allocation of %zu frames: %d", count, ret);
+				if (ret != -ENOMEM || !injected(ST_FRAMES, snap))
+					stress_error(ST_FRAMES, "allocation of %zu frames: %d",
+						     count, ret);
 				continue;
 			}
 			held[n].addr = pa;
@@ -385,11 +415,16 @@ static void obj_release(const struct handoff *h)
 static void obj_realloc(struct handoff *h, u64 r, u64 seq)
 {
 	size_t new_size = random_size(r);
+	unsigned long snap = fault_inject_nr_failed();
 	u8 *p = krealloc((void *)h->addr, new_size);
 
 	if (!p) {
-		stress_error(ST_SLAB, "krealloc(%zu -> %zu) failed", h->size, new_size);
-		return;		/* the old object is still valid */
+		/* The old object must still be there, whole. */
+		if (!injected(ST_SLAB, snap))
+			stress_error(ST_SLAB, "krealloc(%zu -> %zu) failed", h->size, new_size);
+		else
+			obj_verify((const u8 *)h->addr, h->size, h->size, h->sig);
+		return;
 	}
 	if (!obj_verify(p, h->size, min(h->size, new_size), h->sig) && ksize(p) < new_size)
 		stress_error(ST_SLAB, "ksize(%px) %zu < %zu", p, ksize(p), new_size);
@@ -427,10 +462,12 @@ static int slab_worker(void *arg)
 			obj_release(&h);
 		} else {
 			size_t size = random_size(r >> 24);
+			unsigned long snap = fault_inject_nr_failed();
 			u8 *p = kmalloc(size);
 
 			if (!p) {
-				stress_error(ST_SLAB, "kmalloc(%zu) failed", size);
+				if (!injected(ST_SLAB, snap))
+					stress_error(ST_SLAB, "kmalloc(%zu) failed", size);
 				continue;
 			}
 			held[n].addr = (unsigned long)p;
@@ -463,11 +500,14 @@ static int map_writer(void *arg)
 	u64 round = 0;
 
 	while (!time_up() || atomic_read(&map_readers) > 0) {
+		unsigned long snap = fault_inject_nr_failed();
 		int ret = alloc_frame(&pa);
 
 		if (ret) {
-			stress_error(ST_MAP, "alloc_frame: %d", ret);
-			msleep(1);
+			if (ret != -ENOMEM || !injected(ST_MAP, snap)) {
+				stress_error(ST_MAP, "alloc_frame: %d", ret);
+				msleep(1);
+			}
 			continue;
 		}
 		memset(phys_to_virt(pa), (u8)(round + 1), PAGE_SIZE);
@@ -480,7 +520,16 @@ static int map_writer(void *arg)
 			free_frame(cur);
 		}
 		cur = pa;
+		snap = fault_inject_nr_failed();
 		ret = map_page(STRESS_VA, pa, 0);
+		if (ret == -ENOMEM && injected(ST_MAP, snap)) {
+			/* The page tables were unwound: nothing may be mapped. */
+			if (translate(STRESS_VA, &got) != -ENOENT)
+				stress_error(ST_MAP, "failed map_page left %#lx mapped", STRESS_VA);
+			free_frame(cur);
+			cur = 0;
+			continue;
+		}
 		if (ret || translate(STRESS_VA, &got) || got != pa) {
 			stress_error(ST_MAP, "map_page/translate round %llu: %d",
 				     (unsigned long long)round + 1, ret);
@@ -617,6 +666,7 @@ static int module_worker(void *arg)
 	while (!time_up() && nr_mods) {
 		struct stress_module *m = &mods[rng_next(&rng) % nr_mods];
 		struct module *mod = NULL;
+		unsigned long snap;
 		int ret;
 
 		if (__atomic_exchange_n(&m->claimed, true, __ATOMIC_ACQUIRE)) {
@@ -624,8 +674,12 @@ static int module_worker(void *arg)
 			yield();
 			continue;
 		}
+		snap = fault_inject_nr_failed();
 		ret = load_module(m->image, m->len, &mod);
-		if (ret) {
+		if (ret == -ENOMEM && injected(ST_MODULES, snap)) {
+			if (find_module(m->name))
+				stress_error(ST_MODULES, "failed load left %s loaded", m->name);
+		} else if (ret) {
 			stress_error(ST_MODULES, "load %s: %d", m->name, ret);
 		} else {
 			if (find_module(m->name) != mod)
@@ -946,14 +1000,69 @@ static void drain_boxes(void)
 	}
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+static struct fault_attr *const fault_points[] = { &fail_page_alloc, &fail_slab, &fail_pgtable };
+
+/* Armed points inject silently (the soak counts), from a clean count. */
+static unsigned int faults_prepare(void)
+{
+	unsigned int armed = fault_inject_suspend();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fault_points); i++) {
+		struct fault_attr *a = fault_points[i];
+
+		a->verbose = 0;
+		a->task = NULL;
+		__atomic_store_n(&a->nr_calls, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&a->nr_failed, 0, __ATOMIC_RELAXED);
+	}
+	if (armed)
+		pr_notice("fault injection armed at %u point(s): injected failures are expected\n",
+			  armed);
+	return armed;
+}
+
+/* One line per point; an armed point that never injected is an error. */
+static unsigned long faults_report(void)
+{
+	unsigned long errors = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fault_points); i++) {
+		const struct fault_attr *a = fault_points[i];
+		bool armed = a->suspended != 0;
+
+		pr_notice("fault %s: %s, %lu calls, %lu injected\n", a->name,
+			  armed ? "armed" : "off", a->nr_calls, a->nr_failed);
+		if (armed && !a->nr_failed) {
+			pr_err("fault %s was armed but injected nothing\n", a->name);
+			errors++;
+		}
+	}
+	return errors;
+}
+#else
+static unsigned int faults_prepare(void)
+{
+	return 0;
+}
+
+static unsigned long faults_report(void)
+{
+	return 0;
+}
+#endif
+
 long stress_run(void)
 {
 	struct baseline base;
-	unsigned long errors = 0, ops = 0;
+	unsigned long errors = 0, ops = 0, survived = 0;
+	unsigned int faults;
 	int ret;
 
 	pr_notice("%lu.%03lu s on %u CPUs (frames, slab, map/shootdown, modules, IPIs)\n",
 		  stress_ms / 1000, stress_ms % 1000, num_online_cpus());
+	/* Setup and checks run without injection; only the workers' run has it. */
+	faults = faults_prepare();
 	take_baseline(&base);
 #ifdef CONFIG_MODULES
 	ret = mods_prepare();
@@ -965,10 +1074,13 @@ long stress_run(void)
 		pr_err("cannot create the workers: %d\n", ret);
 		__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
 	}
+	if (faults && !ret)
+		fault_inject_resume();
 	for (unsigned int i = 0; i < nr_threads_started; i++)
 		wake_up_process(threads[i]);
 	if (!ret)
 		errors += supervise(stress_ms);
+	fault_inject_suspend();
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < nr_threads_started; i++)
 		if (kthread_join(threads[i]))
@@ -982,13 +1094,18 @@ long stress_run(void)
 	for (int k = 0; k < ST_NR; k++) {
 		const struct kind_stats *s = &kstats[k];
 
-		pr_notice("%-8s %u threads, %lu operations, %lu errors (%s %lu)\n", kind_name[k],
-			  s->threads, s->ops, s->errors,
+		pr_notice("%-8s %u threads, %lu operations, %lu errors (%s %lu, injected failures %lu)\n",
+			  kind_name[k], s->threads, s->ops, s->errors,
 			  k == ST_FRAMES || k == ST_SLAB ? "handed to another CPU" :
 			  k == ST_MAP ? "reads checked" : k == ST_MODULES ? "busy picks" :
-			  "async calls", s->aux);
+			  "async calls", s->aux, s->injected);
 		ops += s->ops;
 		errors += s->errors;
+		survived += s->injected;
+	}
+	if (faults) {
+		errors += faults_report();
+		pr_notice("%lu injected failures survived\n", survived);
 	}
 	pr_notice("%lu operations, %lu errors\n", ops, errors);
 	return ret ? ret : (long)errors;

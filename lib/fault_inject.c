@@ -14,6 +14,13 @@
  * Invariant: with probability 0 (the boot default) should_fail() is never
  * even called (fault_attr_active() in the header), so an unconfigured
  * injection point costs one load.
+ *
+ * Boot: the fail_*= parameters are parsed first thing (early_param) but
+ * only take effect at this file's late initcall, once the boot-time
+ * allocations (which may panic on failure by design: the idle threads,
+ * the kernel-half page tables, the boot modules) are done; lib/ links
+ * after kernel/ and mm/, so the boot modules' late initcall runs first.
+ * The workload after boot (stress=, ktest=, the shell) runs armed.
  */
 #define pr_fmt(fmt) "fault_inject: " fmt
 
@@ -155,6 +162,7 @@ int setup_fault_attr(struct fault_attr *attr, const char *str)
 		goto bad;
 	/* Stop injecting while the fields change, then switch on last. */
 	WRITE_ONCE(attr->probability, 0);
+	WRITE_ONCE(attr->suspended, 0);
 	barrier();
 	WRITE_ONCE(attr->interval, (unsigned long)v[0]);
 	__atomic_store_n(&attr->space, v[2], __ATOMIC_RELAXED);
@@ -172,7 +180,51 @@ bad:
 
 void fault_attr_disable(struct fault_attr *attr)
 {
+	WRITE_ONCE(attr->suspended, 0);
 	WRITE_ONCE(attr->probability, 0);
+}
+
+static void attr_suspend(struct fault_attr *attr)
+{
+	unsigned long prob = READ_ONCE(attr->probability);
+
+	if (!prob)
+		return;
+	WRITE_ONCE(attr->suspended, prob);
+	WRITE_ONCE(attr->probability, 0);
+}
+
+unsigned int fault_inject_suspend(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_attrs); i++) {
+		attr_suspend(all_attrs[i]);
+		n += READ_ONCE(all_attrs[i]->suspended) != 0;
+	}
+	return n;
+}
+
+void fault_inject_resume(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_attrs); i++) {
+		struct fault_attr *a = all_attrs[i];
+		unsigned long prob = READ_ONCE(a->suspended);
+
+		if (!prob)
+			continue;
+		WRITE_ONCE(a->suspended, 0);
+		__atomic_store_n(&a->probability, prob, __ATOMIC_RELEASE);
+	}
+}
+
+unsigned long fault_inject_nr_failed(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_attrs); i++)
+		n += __atomic_load_n(&all_attrs[i]->nr_failed, __ATOMIC_RELAXED);
+	return n;
 }
 
 struct fault_attr *fault_attr_find(const char *name)
@@ -186,31 +238,57 @@ struct fault_attr *fault_attr_find(const char *name)
 	return NULL;
 }
 
+/* Parsed at once (a bad string is reported early), armed at the late initcall. */
+static int __init setup_boot_attr(struct fault_attr *attr, const char *val)
+{
+	int ret = setup_fault_attr(attr, val);
+
+	if (!ret)
+		attr_suspend(attr);
+	return ret;
+}
+
 static int __init setup_fail_page_alloc(const char *val)
 {
-	return setup_fault_attr(&fail_page_alloc, val);
+	return setup_boot_attr(&fail_page_alloc, val);
 }
 early_param("fail_page_alloc=", setup_fail_page_alloc);
 
 static int __init setup_fail_slab(const char *val)
 {
-	return setup_fault_attr(&fail_slab, val);
+	return setup_boot_attr(&fail_slab, val);
 }
 early_param("fail_slab=", setup_fail_slab);
 
 static int __init setup_fail_pgtable(const char *val)
 {
-	return setup_fault_attr(&fail_pgtable, val);
+	return setup_boot_attr(&fail_pgtable, val);
 }
 early_param("fail_pgtable=", setup_fail_pgtable);
+
+static int __init fault_inject_boot_arm(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(all_attrs); i++) {
+		const struct fault_attr *a = all_attrs[i];
+
+		if (a->suspended)
+			pr_notice("%s armed from the command line: interval %lu, probability %lu%%, space %ld, times %ld\n",
+				  a->name, a->interval, a->suspended, a->space, a->times);
+	}
+	fault_inject_resume();
+	return 0;
+}
+late_initcall(fault_inject_boot_arm);
 
 #ifdef CONFIG_KERNEL_SHELL
 static void show_attr(const struct fault_attr *a)
 {
+	unsigned long prob = a->probability ? a->probability : a->suspended;
+
 	printk("%-16s %s interval %lu probability %lu%% space %ld times %ld verbose %u: "
-	       "%lu calls, %lu failed\n", a->name, a->probability ? "on " : "off",
-	       a->interval, a->probability, a->space, a->times, a->verbose,
-	       a->nr_calls, a->nr_failed);
+	       "%lu calls, %lu failed\n", a->name,
+	       a->probability ? "on " : a->suspended ? "suspended" : "off",
+	       a->interval, prob, a->space, a->times, a->verbose, a->nr_calls, a->nr_failed);
 }
 
 static int cmd_fault(int argc, char **argv)

@@ -15,10 +15,12 @@
  */
 #include <exo/errno.h>
 #include <exo/fault_inject.h>
+#include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 
@@ -26,10 +28,14 @@ static struct fault_attr test_attr = FAULT_ATTR_INITIALIZER("fail_test");
 
 static void fi_exit(struct ktest *t)
 {
-	fault_attr_disable(&fail_page_alloc);
+	struct fault_attr *const attrs[] = { &fail_page_alloc, &fail_slab, &fail_pgtable };
+
 	fault_attr_disable(&test_attr);
-	WRITE_ONCE(fail_page_alloc.task, NULL);
-	fail_page_alloc.verbose = 1;
+	for (unsigned int i = 0; i < ARRAY_SIZE(attrs); i++) {
+		fault_attr_disable(attrs[i]);
+		WRITE_ONCE(attrs[i]->task, NULL);
+		attrs[i]->verbose = 1;
+	}
 }
 
 /* Arm @a for this thread only, silently (the tests count for themselves). */
@@ -138,6 +144,189 @@ static void test_page_alloc_hooks(struct ktest *t)
 	KTEST_EXPECT_EQ(t, free_frame(pa), 0);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), base);
 	KTEST_EXPECT_EQ(t, fail_page_alloc.nr_failed, 0UL);
+}
+
+/* Sizes in every kmalloc tier: thread cache, per-CPU arrays, whole pages. */
+static const size_t tier_sizes[] = { 1, 16, 100, 256, 257, 512, 2000, 4096, 4097, 9000, 70000 };
+
+/* kmalloc objects in use in the kmalloc caches (after draining every cache). */
+static unsigned long kmalloc_objs(void)
+{
+	struct kmem_cache *prev = NULL;
+	unsigned long n = 0;
+
+	for (size_t size = 8; size <= KMALLOC_MAX_CACHE_SIZE; size *= 2) {
+		struct kmem_cache *c = kmalloc_cache(size);
+		struct kmem_cache_stats st;
+
+		if (!c || c == prev)
+			continue;
+		prev = c;
+		kmem_cache_get_stats(c, -1, &st);
+		n += st.objs_inuse;
+	}
+	return n;
+}
+
+/*
+ * Every slab entry point, every tier: an armed fail_slab makes each call
+ * return NULL and count one failure; nothing is taken; disarmed, the same
+ * calls work.
+ */
+static void test_slab_hooks(struct ktest *t)
+{
+	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_objs();
+	struct kmem_cache *c = kmem_cache_create("fi_test", 72, 8, 0, NULL);
+	unsigned long calls = 0;
+	void *p;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(tier_sizes); i++) {
+		size_t size = tier_sizes[i];
+
+		KTEST_EXPECT_NULL(t, kmalloc(size));
+		KTEST_EXPECT_NULL(t, kzalloc(size));
+		KTEST_EXPECT_NULL(t, kcalloc(size, 1));
+		KTEST_EXPECT_NULL(t, krealloc(NULL, size));
+		calls += 4;
+	}
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc(c));
+	calls++;
+	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, calls);
+	KTEST_EXPECT_EQ(t, fail_slab.nr_calls, calls);
+	/* Size 0 and an overflowing kcalloc keep their own answers, uncounted. */
+	KTEST_EXPECT_TRUE(t, kmalloc(0) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_NULL(t, kcalloc(~(size_t)0 / 2, 4));
+	KTEST_EXPECT_EQ(t, fail_slab.nr_calls, calls);
+	fault_attr_disable(&fail_slab);
+	for (unsigned int i = 0; i < ARRAY_SIZE(tier_sizes); i++) {
+		p = kmalloc(tier_sizes[i]);
+		KTEST_EXPECT_NOT_NULL(t, p);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	}
+	p = kmem_cache_alloc(c);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, calls);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base_free);
+	KTEST_EXPECT_EQ(t, kmalloc_objs(), base_objs);
+}
+
+/* times and interval through the slab hook: exactly the 3rd and 6th kmalloc fail. */
+static void test_slab_interval(struct ktest *t)
+{
+	void *p[8];
+	unsigned int nulls = 0;
+
+	KTEST_ASSERT_EQ(t, arm(&fail_slab, "3,100,0,2"), 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kmalloc(tier_sizes[i % ARRAY_SIZE(tier_sizes)]);
+		nulls += !p[i];
+	}
+	fault_attr_disable(&fail_slab);
+	KTEST_EXPECT_EQ(t, nulls, 2U);
+	KTEST_EXPECT_NULL(t, p[2]);
+	KTEST_EXPECT_NULL(t, p[5]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(p); i++)
+		if (p[i])
+			KTEST_EXPECT_EQ(t, kfree_checked(p[i]), 0);
+}
+
+static void fill(u8 *p, size_t n, u8 seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (u8)(seed + i * 7);
+}
+
+static bool intact(const u8 *p, size_t n, u8 seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (u8)(seed + i * 7))
+			return false;
+	return true;
+}
+
+/*
+ * A krealloc() that needs a new object and cannot get one returns NULL and
+ * leaves the old object as it was: same address, same contents, still
+ * allocated (ksize, kfree_checked), in every tier and across tiers.  One
+ * that fits in place makes no allocation and so cannot fail.
+ */
+static void test_krealloc_keeps_old(struct ktest *t)
+{
+	static const size_t from_to[][2] = {
+		{ 24, 200 }, { 100, 300 }, { 256, 4096 }, { 600, 1500 }, { 3000, 5000 },
+		{ 5000, 30000 }, { 20000, 100 }, { 9000, 16 },
+	};
+	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_objs();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(from_to); i++) {
+		size_t old = from_to[i][0], new = from_to[i][1];
+		u8 *p = kmalloc(old), *q;
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		fill(p, old, (u8)i);
+		KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,1"), 0);
+		q = krealloc(p, new);
+		fault_attr_disable(&fail_slab);
+		KTEST_EXPECT_NULL(t, q);
+		KTEST_EXPECT_EQ(t, fail_slab.nr_failed, 1UL);
+		KTEST_EXPECT_TRUE(t, intact(p, old, (u8)i));
+		KTEST_EXPECT_GE(t, ksize(p), old);
+		/* Disarmed, the same krealloc works and keeps the prefix. */
+		q = krealloc(p, new);
+		KTEST_ASSERT_NOT_NULL(t, q);
+		KTEST_EXPECT_TRUE(t, intact(q, min(old, new), (u8)i));
+		KTEST_EXPECT_EQ(t, kfree_checked(q), 0);
+		if (t->failures)
+			break;
+	}
+	/* In place (same class, same order): no allocation, so no failure. */
+	{
+		u8 *p = kmalloc(100);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
+		KTEST_EXPECT_TRUE(t, krealloc(p, 120) == p);
+		KTEST_EXPECT_EQ(t, fail_slab.nr_calls, 0UL);
+		fault_attr_disable(&fail_slab);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	}
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base_free);
+	KTEST_EXPECT_EQ(t, kmalloc_objs(), base_objs);
+}
+
+/*
+ * Suspend puts every armed point aside (what the soak does around its own
+ * setup and checks, and what boot does with fail_*=), resume re-arms it
+ * with its statistics intact; fault_inject_nr_failed() sums the points.
+ */
+static void test_suspend_resume(struct ktest *t)
+{
+	unsigned long total = fault_inject_nr_failed();
+	void *p;
+
+	KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
+	KTEST_EXPECT_NULL(t, kmalloc(64));
+	KTEST_EXPECT_EQ(t, fault_inject_nr_failed(), total + 1);
+	KTEST_EXPECT_EQ(t, fault_inject_suspend(), 1U);
+	KTEST_EXPECT_EQ(t, fail_slab.probability, 0UL);
+	p = kmalloc(64);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kfree(p);
+	fault_inject_resume();
+	KTEST_EXPECT_EQ(t, fail_slab.probability, 100UL);
+	KTEST_EXPECT_NULL(t, kmalloc(64));
+	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, 2UL);
+	KTEST_EXPECT_EQ(t, fault_inject_nr_failed(), total + 2);
+	/* Disabling a suspended point also forgets what a resume would restore. */
+	KTEST_EXPECT_EQ(t, fault_inject_suspend(), 1U);
+	fault_attr_disable(&fail_slab);
+	fault_inject_resume();
+	KTEST_EXPECT_EQ(t, fail_slab.probability, 0UL);
+	KTEST_EXPECT_EQ(t, fault_inject_suspend(), 0U);
 }
 
 /*
@@ -363,6 +552,10 @@ static struct ktest_case fault_inject_cases[] = {
 	KTEST_CASE(test_probability),
 	KTEST_CASE(test_task_filter),
 	KTEST_CASE(test_page_alloc_hooks),
+	KTEST_CASE(test_slab_hooks),
+	KTEST_CASE(test_slab_interval),
+	KTEST_CASE(test_krealloc_keeps_old),
+	KTEST_CASE(test_suspend_resume),
 	KTEST_CASE(test_unwind_every_step),
 	KTEST_CASE(test_random_traffic),
 	KTEST_CASE_FLAGS(test_smp_traffic, KTEST_F_SMP),

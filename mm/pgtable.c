@@ -31,6 +31,7 @@
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/fault_inject.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
 #include <exo/page_alloc.h>
@@ -194,7 +195,7 @@ pgflags_t pte_pgflags(pte_t entry, unsigned long size)
 
 static pte_t *table_alloc(struct mm_struct *mm)
 {
-	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
+	struct page *pg = should_fail_pgtable() ? NULL : alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
 
 	if (!pg)
 		return NULL;

@@ -60,6 +60,7 @@
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kasan.h>
 #include <exo/kernel.h>
@@ -1528,6 +1529,8 @@ void *kmalloc(size_t size)
 {
 	void *obj;
 
+	if (should_fail_slab(size, GFP_KERNEL))
+		return NULL;
 	if (KASAN)
 		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
 
@@ -1673,7 +1676,8 @@ void *krealloc(const void *p, size_t new_size)
 	int kind;
 
 	if (ZERO_OR_NULL_PTR(p))
-		return kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+		return should_fail_slab(new_size, GFP_KERNEL) ? NULL :
+		       kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
 	if (KASAN && kasan_free_precheck(p, _RET_IP_))
 		return NULL;
 	kind = classify(p, &ref);
@@ -1700,7 +1704,8 @@ void *krealloc(const void *p, size_t new_size)
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
 			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	n = should_fail_slab(new_size, GFP_KERNEL) ? NULL :
+	    kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, new_size));
@@ -1843,6 +1848,8 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 {
 	void *obj;
 
+	if (should_fail_slab(c->size, GFP_KERNEL))
+		return NULL;
 	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
 		obj = t2_pop(c);
 		if (likely(obj))

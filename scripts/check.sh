@@ -11,13 +11,17 @@
 #  4. the allnoconfig kernel boots to the end of init;
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
-#     booted with every ktest; defconfig + KASAN (gcc) booted -smp 2 with
-#     every ktest and no KASAN report but the kasan suite's own; each
-#     hosted fuzzer for FUZZ_SECONDS (10) s.
+#     booted with every ktest; defconfig + KASAN with gcc (booted -smp 2)
+#     and with clang (-smp 1), every ktest and no KASAN report but the
+#     kasan suite's own; each hosted fuzzer for FUZZ_SECONDS (10) s.
 #  6. the SMP soak, short (scripts/stress.sh, Documentation/stress.rst): every
 #     stress worker on 4 CPUs of the allyesconfig kernel (lock debugging,
 #     lockdep, UBSAN) for STRESS_SECONDS (20) s in QEMU, and for
-#     BOCHS_STRESS (200ms) in Bochs;
+#     BOCHS_STRESS (200ms) in Bochs; then the same soak in QEMU for
+#     FAULT_STRESS_SECONDS (10) s with fault injection armed at all three
+#     points (fail_page_alloc, fail_slab, fail_pgtable): every injected
+#     failure must be survived, every point must have injected, and the
+#     end-of-run leak and consistency checks must still pass;
 #  7. page tables seen from outside: QEMU's monitor walks CR3 and must agree
 #     with translate() and the layout (scripts/check-pgtables.py), and a
 #     deliberate kernel stack overflow must oops on the #DF IST stack, not
@@ -178,6 +182,7 @@ build clang-allyes allyesconfig LLVM=1
 build allno allnoconfig
 # defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
 build kasan kasan_defconfig
+build clang-kasan kasan_defconfig LLVM=1
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
@@ -208,19 +213,23 @@ ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 # Every suite under KASAN: no report outside the kasan suite's own.
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
+ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 fi
 
 echo "== SMP soak (short)"
-# stress_step <name> <qemu|bochs> <vmlinux> <stress= duration>: exit status
-# and the final "stress: N operations, 0 errors" line (scripts/stress.sh).
+# stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
+# status and the final "stress: N operations, 0 errors" line
+# (scripts/stress.sh); "faults" arms fault injection and shows its figures.
 stress_step() {
 	local name=$1 log=$logs/$1.txt
 	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
 	if STRESS_KERNEL=$3 STRESS_LOGS=$logs STRESS_SECONDS=$4 BOCHS_STRESS=$4 \
+		STRESS_FAULTS=$([ "${5:-}" = faults ] && echo 1 || echo 0) \
 		"$src/scripts/stress.sh" "$2" >"$log" 2>&1; then
 		ok "$name"
+		[ "${5:-}" = faults ] && grep -E "stress: (fault |[0-9]+ injected)" "$log"
 		tail -n 1 "$log" | sed 's/^/  /'
 	else
 		tail -n 5 "$log"
@@ -231,6 +240,9 @@ stress_step stress-qemu-allyes-smp4 qemu "$out/allyes/vmlinux" "${STRESS_SECONDS
 if [ "${QUICK:-0}" != 1 ]; then
 	stress_step stress-bochs-allyes-smp4 bochs "$out/allyes/vmlinux" "${BOCHS_STRESS:-200ms}"
 fi
+# Injected allocation failures during the soak: survived, counted, no leak.
+stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
+	"${FAULT_STRESS_SECONDS:-10}" faults
 
 echo "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
 if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build >"$logs/fuzz-build.log" 2>&1; then

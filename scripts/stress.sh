@@ -20,6 +20,15 @@
 #   QEMU_ONLY=1 / BOCHS_ONLY=1   run one emulator only
 #   STRESS_KERNEL    soak this vmlinux instead (modes qemu and bochs: make
 #                    check soaks its allyesconfig kernel); STRESS_LOGS: log dir
+#   STRESS_FAULTS=1  arm fault injection on all three points (needs
+#                    CONFIG_FAULT_INJECTION; the build adds it): boot with
+#                    $STRESS_FAULT_ARGS (default: 1% of page and slab
+#                    allocations and 5% of page-table allocations fail:
+#                    tables are taken ~100x less often); the run then needs
+#                    one "fault fail_X: armed, N calls, M injected" line per
+#                    point with M > 0, and its logs are named *-faults
+#   STRESS_NAME      name of the run in its result line and log (default
+#                    stress-<emulator>-smp<CPUs>[-faults])
 set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +44,15 @@ logs=${STRESS_LOGS:-$out}
 
 # The debug options of the soak; KASAN joins when its Kconfig symbol exists.
 options="DEBUG_SPINLOCK=y LOCKDEP=y DEBUG_ATOMIC_SLEEP=y UBSAN=y SLAB_DEBUG=y PAGE_POISONING=y"
-options="$options STRESS=y KTEST=y MODULES=y"
+options="$options STRESS=y KTEST=y MODULES=y FAULT_INJECTION=y"
+faults=${STRESS_FAULTS:-0}
+fault_args=${STRESS_FAULT_ARGS:-fail_page_alloc=1,1,0,-1 fail_slab=1,1,0,-1 fail_pgtable=1,5,0,-1}
+extra=
+suffix=
+if [ "$faults" = 1 ]; then
+	extra=" $fault_args"
+	suffix=-faults
+fi
 if grep -rqs --include='Kconfig*' -E '^config KASAN$' "$src"; then
 	options="$options KASAN=y"
 fi
@@ -70,12 +87,20 @@ judge() {
 	local name=$1 log=$2 rc=$3 want=$4 final
 	final=$(grep -aE "stress: [0-9]+ operations, [0-9]+ errors" "$log" | tail -n 1 |
 		tr -d '\r' | sed -E 's/^\[ *[0-9.]+\] //')
-	grep -aE "stress: (frames|slab|map|modules|ipi) " "$log" | tr -d '\r' |
+	grep -aE "stress: (frames|slab|map|modules|ipi|fault|[0-9]+ injected) " "$log" | tr -d '\r' |
 		sed -E 's/^\[ *[0-9.]+\] /  /'
+	# Injection must really have happened, at every point.
+	local faults_ok=1
+	if [ "$faults" = 1 ]; then
+		for p in fail_page_alloc fail_slab fail_pgtable; do
+			grep -aqE "stress: fault $p: armed, [0-9]+ calls, [1-9][0-9]* injected" "$log" ||
+				{ faults_ok=0; echo "  $name: $p injected nothing (or is missing)"; }
+		done
+	fi
 	# A soak on fewer CPUs than asked for would prove much less.
 	local cpus_ok=1
 	grep -aq "stress: [0-9.]* s on $cpus CPUs" "$log" || cpus_ok=0
-	if [ "$rc" = "$want" ] && [ -n "$final" ] && [ $cpus_ok = 1 ] &&
+	if [ "$rc" = "$want" ] && [ -n "$final" ] && [ $cpus_ok = 1 ] && [ $faults_ok = 1 ] &&
 	   echo "$final" | grep -qE ", 0 errors$" &&
 	   ! grep -aqE "Oops:|Kernel panic|UBSAN:|BUG:|WARNING:" "$log"; then
 		echo "$name: $final, ok"
@@ -89,26 +114,27 @@ judge() {
 }
 
 run_qemu() {
-	local log=$logs/stress-qemu-smp$cpus.log rc
+	local name=${STRESS_NAME:-stress-qemu-smp$cpus$suffix} rc
+	local log=$logs/$name.log
 	. "$src/scripts/qemu-common.sh"
 	# Boot (a few s) + the soak + the final checks, with a wide margin.
 	timeout $((secs * 3 + 120)) $QEMU $(qemu_accel) -kernel "$kernel" \
 		$(qemu_modules "$kernel") $QEMU_DEVICES \
-		-append "stress=$secs loglevel=6 shell=0" -smp "$cpus" -m 512M \
+		-append "stress=$secs loglevel=6 shell=0$extra" -smp "$cpus" -m 512M \
 		-display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
 		</dev/null >"$log.qemu" 2>&1
 	rc=$?
-	judge "stress-qemu-smp$cpus" "$log" "$rc" 33
+	judge "$name" "$log" "$rc" 33
 }
 
 run_bochs() {
-	local log=$logs/stress-bochs-smp$cpus.log rc
+	local name=${STRESS_NAME:-stress-bochs-smp$cpus$suffix} rc
+	local log=$logs/$name.log
 	# Bochs runs every CPU in one host thread: one guest second takes several.
-	BOCHS_DIR=$logs/stress-bochs BOCHS_CPUS=$cpus TIMEOUT=${BOCHS_TIMEOUT:-7200} \
-		"$src/scripts/run-bochs.sh" "$kernel" \
-		"stress=$bdur loglevel=6 shell=0" >"$log" 2>&1
+	BOCHS_DIR=$logs/$name BOCHS_CPUS=$cpus TIMEOUT=${BOCHS_TIMEOUT:-7200} \
+		"$src/scripts/run-bochs.sh" "$kernel" "stress=$bdur loglevel=6 shell=0$extra" >"$log" 2>&1
 	rc=$?
-	judge "stress-bochs-smp$cpus" "$log" "$rc" 0
+	judge "$name" "$log" "$rc" 0
 }
 
 status=0

@@ -17,15 +17,19 @@
  * Boot parameters and the `fault` shell command set them:
  *
  *   fail_page_alloc=<interval>,<probability>,<space>,<times>
- *   fail_slab=...  fail_pgtable=...        (same format)
+ *   fail_slab=...  fail_pgtable=...        (same format; armed at the end
+ *                                           of boot, not during it)
  *   fault                                  list the attributes and counts
  *   fault <name> <interval>,<probability>,<space>,<times>
  *   fault <name> off | verbose <0-2>
  *
  * Hooks: should_fail_page_alloc() at the top of the page allocator's
  * alloc_frame(), alloc_contiguous() and alloc_pages(); should_fail_slab()
- * and should_fail_pgtable() for the slab allocator and the page-table code
- * to call first thing in their allocation paths.  With injection off each
+ * first thing in kmalloc() (so kzalloc and kcalloc), in krealloc() where
+ * it needs a new object (a failed krealloc leaves the old one intact) and
+ * in kmem_cache_alloc(); should_fail_pgtable() where mm/pgtable.c takes a
+ * page-table page (table_alloc(): every level of map_page/map_range, the
+ * split of a huge page, and mm_create()'s PML4).  With injection off each
  * costs one load and a predicted branch; with CONFIG_FAULT_INJECTION=n,
  * nothing.
  */
@@ -45,6 +49,7 @@ struct fault_attr {
 	long space;
 	unsigned int verbose;
 	struct task_struct *task;
+	unsigned long suspended;	/* probability put aside by a suspend */
 	/* statistics and state, updated atomically */
 	unsigned long count;		/* eligible calls (past space) */
 	unsigned long nr_calls;		/* all calls while probability > 0 */
@@ -97,6 +102,32 @@ void fault_attr_disable(struct fault_attr *attr);
  */
 struct fault_attr *fault_attr_find(const char *name);
 
+/**
+ * fault_inject_suspend() - switch every injection point off for a while
+ *
+ * Puts each attribute's probability aside (statistics and the other
+ * fields stay), so that a workload can set itself up and check itself
+ * without injected failures.  Not nestable; the caller owns the
+ * attributes meanwhile (no `fault` command or setup_fault_attr() between
+ * suspend and resume).
+ * Return: how many attributes are suspended (were armed).
+ */
+unsigned int fault_inject_suspend(void);
+
+/**
+ * fault_inject_resume() - re-arm what fault_inject_suspend() put aside
+ */
+void fault_inject_resume(void);
+
+/**
+ * fault_inject_nr_failed() - failures injected so far, all points together
+ *
+ * A caller that sees this count unchanged across a failed call knows the
+ * failure was not injected.
+ * Return: the sum of every attribute's nr_failed.
+ */
+unsigned long fault_inject_nr_failed(void);
+
 static __always_inline bool fault_attr_active(const struct fault_attr *attr)
 {
 	return unlikely(READ_ONCE(attr->probability) != 0);
@@ -110,19 +141,36 @@ static __always_inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order
 	       should_fail(&fail_page_alloc, (size_t)4096 << order);
 }
 
-/* First thing in kmalloc()/kmem_cache_alloc() (mm/slab.c). */
+/*
+ * First thing in kmalloc()/kmem_cache_alloc(), and where krealloc() needs a
+ * new object (mm/slab.c).  kmalloc(0) allocates nothing, so it cannot fail.
+ */
 static __always_inline bool should_fail_slab(size_t size, gfp_t gfp)
 {
 	(void)gfp;
-	return fault_attr_active(&fail_slab) && should_fail(&fail_slab, size);
+	return fault_attr_active(&fail_slab) && size && should_fail(&fail_slab, size);
 }
 
-/* Before allocating a page-table page (mm/pgtable.c). */
+/* Before allocating a page-table page (mm/pgtable.c table_alloc()). */
 static __always_inline bool should_fail_pgtable(void)
 {
 	return fault_attr_active(&fail_pgtable) && should_fail(&fail_pgtable, 4096);
 }
 #else
+static inline unsigned int fault_inject_suspend(void)
+{
+	return 0;
+}
+
+static inline void fault_inject_resume(void)
+{
+}
+
+static inline unsigned long fault_inject_nr_failed(void)
+{
+	return 0;
+}
+
 static inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order)
 {
 	(void)gfp;

@@ -261,7 +261,12 @@ void __weak smp_send_reschedule(unsigned int cpu)
 
 bool wake_up_process(struct task_struct *p)
 {
-	struct rq *rq = cpu_rq(p->cpu);
+	/*
+	 * Threads never migrate: read the CPU now.  Once the lock is dropped
+	 * a detached @p may run, exit and free itself before we go on.
+	 */
+	unsigned int cpu = p->cpu;
+	struct rq *rq = cpu_rq(cpu);
 	unsigned long flags;
 	bool woke;
 
@@ -274,8 +279,8 @@ bool wake_up_process(struct task_struct *p)
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (!woke)
 		return false;
-	if (p->cpu != smp_processor_id())
-		smp_send_reschedule(p->cpu);
+	if (cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
 	else if (current->flags & PF_IDLE)
 		set_preempt_need_resched();
 	return true;
