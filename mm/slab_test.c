@@ -729,10 +729,10 @@ static void switch_worker(void *arg)
 		void *p = kmalloc(32), *q;
 		unsigned long h0 = stats_of(32, this_cpu()).t1_hits;
 
-		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		yield();
-		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		kfree(p);
 		q = kmalloc(32);	/* the object just freed, from this thread's list */
@@ -1020,10 +1020,15 @@ static void test_irq_remove(void)
 {
 }
 
+/* What the kernel's do_interrupt() does around a handler. */
 static void raise_test_irq(void)
 {
+	void *tc;
+
 	__preempt_count_add(HARDIRQ_OFFSET);
+	tc = slab_irq_enter();
 	slab_test_irq_body();
+	slab_irq_exit(tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
 }
 #else
