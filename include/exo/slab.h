@@ -42,22 +42,25 @@
  * always empty and whose room is always negative, so that both fast paths
  * fall through to the out-of-line code with no extra test.
  *
- * ctr[i]: bits 0-15 are the room of list i (pushes left before a flush, a
+ * ctr[i]: bits 48-63 are the room of list i (pushes left before a flush, a
  * signed 16-bit value, 0..CONFIG_SLAB_TIER_THREAD_LIMIT for a thread,
- * about -16384 for slab_no_tcache) and bits 16-63 its hit count, so that
- * one "add $0x10001" records a pop and one "subw $1" + sign test a push.
- * A pop never carries out of the room half: a thread's room is at most the
- * list limit (<= 4096) whenever one of its pops can run.
+ * about -16384 for slab_no_tcache) and bits 0-47 its hit count, so that one
+ * 64-bit add records a pop and one 64-bit sub + sign test a push.  Both
+ * are full-word operations on purpose: a narrower store followed by a
+ * wider load of the same word (kfree then kmalloc) defeats store-to-load
+ * forwarding and costs ten-odd cycles.  The hit count would carry into the
+ * room after 2^48 hits of one thread (the bound then grows by one).
  */
 #define SLAB_T1_CLASSES		5			/* 16 .. 256 B */
-#define SLAB_T1_HIT		0x10001UL		/* ctr += this on a pop */
-#define SLAB_T1_ROOM_MASK	0xffffUL
-#define SLAB_T1_HITS_SHIFT	16
-#define SLAB_NO_ROOM		0xc000UL		/* -16384: slab_no_tcache's room */
+#define SLAB_T1_ROOM_SHIFT	48
+#define SLAB_T1_ROOM_ONE	(1UL << SLAB_T1_ROOM_SHIFT)
+#define SLAB_T1_HIT		(SLAB_T1_ROOM_ONE | 1)	/* ctr += this on a pop */
+#define SLAB_T1_HITS_MASK	(SLAB_T1_ROOM_ONE - 1)
+#define SLAB_NO_ROOM		(0xc000UL << SLAB_T1_ROOM_SHIFT) /* room -16384 */
 
 struct slab_tcache_hot {
 	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL: kmalloc(0) misses */
-	unsigned long ctr[SLAB_T1_CLASSES];	/* room | hits << 16 */
+	unsigned long ctr[SLAB_T1_CLASSES];	/* room << 48 | hits */
 };
 
 /* The cache seen by code that must not use tier 1 (see above). */
@@ -204,12 +207,12 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
  */
 void __kfree_full(const void *ptr, unsigned long cls);
 
-/* Take one unit of room (subw + sign: one instruction); false if there was none. */
+/* Take one unit of room (sub + sign: one instruction); false if there was none. */
 static __always_inline bool slab_t1_room_take(unsigned long *ctr)
 {
 	bool neg;
 
-	__asm__("subw $1, %0" : "+m"(*ctr), "=@ccs"(neg));
+	__asm__("subq %2, %0" : "+m"(*ctr), "=@ccs"(neg) : "r"(SLAB_T1_ROOM_ONE));
 	return !neg;
 }
 
@@ -220,9 +223,12 @@ static __always_inline bool slab_t1_room_take(unsigned long *ctr)
  */
 static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
 {
-	__asm__ __volatile__("addq %2, %c3(%0,%1,8)"
-			     : : "r"(tc), "r"(i), "i"(SLAB_T1_HIT),
-			       "i"(__builtin_offsetof(struct slab_tcache_hot, ctr)));
+	if (__builtin_constant_p(i))
+		__asm__ __volatile__("addq %1, %0" : "+m"(tc->ctr[i]) : "r"(SLAB_T1_HIT));
+	else
+		__asm__ __volatile__("addq %2, %c3(%0,%1,8)"
+				     : : "r"(tc), "r"(i), "r"(SLAB_T1_HIT),
+				       "i"(__builtin_offsetof(struct slab_tcache_hot, ctr)));
 }
 
 /* Does @p start an object of tier-1 class @cls?  One test with memory. */
@@ -234,23 +240,35 @@ static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 	return !bad;
 }
 
-/* The kmalloc() fast path: a pop from this thread's list, else out of line. */
-static __always_inline void *__kmalloc_t1(size_t size)
+/* Pop from list @i of @tc; out of line if it is empty. */
+static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsigned long i,
+					      size_t size)
 {
-	struct slab_tcache_hot *tc;
-	unsigned long i;
-	void *obj;
+	void *obj = tc->head[i];
 
-	if (unlikely(size > KMALLOC_TIER1_MAX))
-		return __kmalloc_big(size);
-	i = slab_t1_class[size];
-	tc = slab_cur_tc();
-	obj = tc->head[i];
 	if (unlikely(!obj))
 		return __kmalloc_slow(size);
 	tc->head[i] = *(void **)obj;
 	slab_t1_count_hit(tc, i);
 	return obj;
+}
+
+/* The kmalloc() fast path: a pop from this thread's list, else out of line. */
+static __always_inline void *__kmalloc_t1(size_t size)
+{
+	if (unlikely(size > KMALLOC_TIER1_MAX))
+		return __kmalloc_big(size);
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size);
+}
+
+/* Push @p on list @cls of @tc; out of line if the list is full. */
+static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned long cls,
+					    const void *p)
+{
+	if (unlikely(!slab_t1_room_take(&tc->ctr[cls])))
+		return __kfree_full(p, cls);
+	*(void **)p = tc->head[cls];
+	tc->head[cls] = (void *)p;
 }
 
 /*
@@ -262,7 +280,6 @@ static __always_inline void *__kmalloc_t1(size_t size)
 static __always_inline void __kfree_t1(const void *p)
 {
 	unsigned long pfn = ((unsigned long)p >> 12) - slab_pfn_bias;
-	struct slab_tcache_hot *tc;
 	unsigned long cls;
 
 	if (unlikely(pfn >= slab_map_pfns))
@@ -270,11 +287,7 @@ static __always_inline void __kfree_t1(const void *p)
 	cls = slab_class_map[pfn];
 	if (unlikely(!slab_t1_object(p, cls)))
 		return __kfree_other(p, cls, pfn);
-	tc = slab_cur_tc();
-	if (unlikely(!slab_t1_room_take(&tc->ctr[cls])))
-		return __kfree_full(p, cls);
-	*(void **)p = tc->head[cls];
-	tc->head[cls] = (void *)p;
+	__kfree_t1_push(slab_cur_tc(), cls, p);
 }
 #endif /* SLAB_T1_FAST */
 
