@@ -1536,66 +1536,12 @@ noinline void *__kmalloc_big(size_t size)
 	return kmalloc_slow(size);
 }
 
-#ifdef SLAB_T1_FAST
-/*
- * The exported kmalloc()/kfree() (modules, the hosted build, the host-alloc
- * anchor) branch on the list number and then use constant offsets into the
- * thread cache, where the inline copies index with it: a few more bytes
- * and one predicted indirect jump, but a push's store and the next pop's
- * load of the same head then have the same address form, which lets the
- * CPU forward (or rename) it at once instead of waiting for the class
- * lookup: the anchor's pair went from 12.4 to 9.4 TSC ticks on this kind
- * of host.  The inline copies keep the indexed form: fewer instructions
- * and much less code at every call site.
- */
-#define T1_CASES(op)	op(0) op(1) op(2) op(3) op(4)
-
-static __always_inline void *kmalloc_t1_switch(size_t size)
-{
-	struct slab_tcache_hot *tc;
-
-	if (unlikely(size > KMALLOC_TIER1_MAX))
-		return __kmalloc_big(size);
-	tc = slab_cur_tc();
-#define T1_POP(k)	case k: return __kmalloc_t1_pop(tc, k, size);
-	switch (slab_t1_class[size]) {
-	T1_CASES(T1_POP)
-	case NR_T1:
-		return __kmalloc_slow(size);	/* size 0 */
-	default:
-		__builtin_unreachable();	/* slab_t1_class[] holds 0 .. NR_T1 */
-	}
-#undef T1_POP
-}
-
-static __always_inline void kfree_t1_switch(const void *p)
-{
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
-	struct slab_tcache_hot *tc;
-	unsigned long cls;
-
-	if (unlikely(pfn >= slab_map_pfns))
-		return __kfree_slow(p);
-	cls = slab_class_map[pfn];
-	if (unlikely(!slab_t1_object(p, cls)))
-		return __kfree_other(p, cls, pfn);
-	tc = slab_cur_tc();
-#define T1_PUSH(k)	case k: return __kfree_t1_push(tc, k, p);
-	switch (cls) {
-	T1_CASES(T1_PUSH)
-	default:
-		__builtin_unreachable();	/* slab_t1_object(): a tier-1 class */
-	}
-#undef T1_PUSH
-}
-#endif
-
 void *kmalloc(size_t size)
 {
 	if (KASAN)
 		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
 #ifdef SLAB_T1_FAST
-	return kmalloc_t1_switch(size);
+	return __kmalloc_t1(size);
 #else
 	if (size > KMALLOC_TIER1_MAX)
 		return __kmalloc_big(size);
@@ -1700,7 +1646,7 @@ void kfree(const void *p)
 		return;
 	}
 #ifdef SLAB_T1_FAST
-	kfree_t1_switch(p);
+	__kfree_t1(p);
 #else
 	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
 	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;

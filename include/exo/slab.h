@@ -161,7 +161,7 @@ static __always_inline void slab_irq_exit(void *prev)
 #endif
 #endif
 
-#ifdef SLAB_T1_FAST
+/* Shared by the inline fast paths and mm/slab.c (whatever the configuration). */
 /* Tier-1 list of kmalloc(size), size 0..256 (0 gives the empty list 5). */
 extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
 /* The class map (one byte per frame) and its bounds: see mm/slab.c I1. */
@@ -207,6 +207,7 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
  */
 void __kfree_full(const void *ptr, unsigned long cls);
 
+#ifdef SLAB_T1_FAST
 /* Take one unit of room (sub + sign: one instruction); false if there was none. */
 static __always_inline bool slab_t1_room_take(unsigned long *ctr)
 {
