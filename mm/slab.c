@@ -12,8 +12,9 @@
  *   tier 1  struct slab_tcache hanging off current->slab_cache: one LIFO
  *           list per small class (16..256 B), linked through the free
  *           objects.  Touched ONLY by its owning thread, never from an
- *           interrupt handler (in_interrupt() sends those to tier 2), so a
- *           hit needs no lock, no atomic and no interrupt-flag change.  A
+ *           interrupt handler (they see slab_no_tcache, I5, and use tier
+ *           2), so a hit needs no lock, no atomic and no interrupt-flag
+ *           change; the hit paths are inline in <exo/slab.h>.  A
  *           thread preempted half-way through a pop or push is resumed
  *           later on the same CPU (threads never migrate) and finishes it;
  *           whatever ran meanwhile used its own thread cache or tier 2.
@@ -1393,7 +1394,9 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 
 /*
  * The slow paths are reached by tail calls (CFLAGS_slab.o allows sibling
- * calls), so their own return address is the caller of kmalloc/kfree.
+ * calls) from the exported kmalloc/kfree and from the __kmalloc_*() and
+ * __kfree_*() entry points, which the inline copies call directly, so
+ * their own return address is the caller of kmalloc/kfree.
  */
 static noinline void *kmalloc_slow(size_t size)
 {

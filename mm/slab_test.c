@@ -993,6 +993,9 @@ static unsigned long irq_runs, irq_bad;
 /* Free what the last interrupt allocated, allocate again, sign it. */
 static void slab_test_irq_body(void)
 {
+	/* Handlers see the empty cache, never the interrupted thread's (I5). */
+	if (slab_cur_tc() != &slab_no_tcache)
+		irq_bad++;
 	if (irq_small && !signed_ok(irq_small, 64))
 		irq_bad++;
 	if (irq_mid && !signed_ok(irq_mid, 700))
@@ -1007,6 +1010,10 @@ static void slab_test_irq_body(void)
 		sign(irq_small, 64);
 		sign(irq_mid, 700);
 	}
+	/* ... and leave it empty, with negative room (I6). */
+	for (int i = 0; i < SLAB_T1_CLASSES; i++)
+		if (slab_no_tcache.head[i] || (long)READ_ONCE(slab_no_tcache.ctr[i]) >= 0)
+			irq_bad++;
 	irq_runs++;
 }
 
@@ -1072,6 +1079,9 @@ static void test_irq_context(struct ktest *t)
 	raise_test_irq();
 	raise_test_irq();
 	b = stats_of(64, cpu);
+	/* The interrupted thread got its own cache pointer back. */
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() != (void *)&slab_no_tcache);
 	preempt_enable();
 	/* The handler never touched the thread cache: tier 2 only. */
 	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits);
