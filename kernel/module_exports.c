@@ -53,11 +53,10 @@ EXPORT_SYMBOL(free_frame);
 EXPORT_SYMBOL(nr_free_pages);
 EXPORT_SYMBOL(mem_map);
 
-EXPORT_SYMBOL(kmalloc);
+/* kmalloc and kfree: mm/slab.c, next to their out-of-line definitions. */
 EXPORT_SYMBOL(kzalloc);
 EXPORT_SYMBOL(kcalloc);
 EXPORT_SYMBOL(krealloc);
-EXPORT_SYMBOL(kfree);
 EXPORT_SYMBOL(ksize);
 EXPORT_SYMBOL(map_page);
 EXPORT_SYMBOL(unmap_page);

@@ -12,8 +12,9 @@
  *   tier 1  struct slab_tcache hanging off current->slab_cache: one LIFO
  *           list per small class (16..256 B), linked through the free
  *           objects.  Touched ONLY by its owning thread, never from an
- *           interrupt handler (in_interrupt() sends those to tier 2), so a
- *           hit needs no lock, no atomic and no interrupt-flag change.  A
+ *           interrupt handler (they see slab_no_tcache, I5, and use tier
+ *           2), so a hit needs no lock, no atomic and no interrupt-flag
+ *           change; the hit paths are inline in <exo/slab.h>.  A
  *           thread preempted half-way through a pop or push is resumed
  *           later on the same CPU (threads never migrate) and finishes it;
  *           whatever ran meanwhile used its own thread cache or tier 2.
@@ -51,15 +52,30 @@
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
- *   I5  (kernel) the per-CPU slab_cur_cache equals current->slab_cache of
- *       the thread running on that CPU, except inside __schedule() between
- *       its two stores (interrupts off, no kmalloc there) and inside
- *       tcache_set() (where a stale value is NULL/TC_DEAD: slow path).
+ *   I5  the cache pointer of the fast paths (per-CPU slab_cur_cache; hosted:
+ *       the thread-local slab_cur_cache_tls) is never NULL.  In thread
+ *       context it equals slab_tc_publish(current->slab_cache): the live
+ *       cache, or slab_no_tcache for NULL/TC_DEAD; in an interrupt handler
+ *       it is slab_no_tcache (do_interrupt() saves, replaces and restores
+ *       it, nested handlers likewise, and restores it before any
+ *       preemption on the way out).  Exceptions: inside __schedule()
+ *       between its two stores (interrupts off, no kmalloc there) and
+ *       inside tcache_set() (where the stale value is slab_no_tcache: slow
+ *       path, which reads the task field).
+ *   I6  slab_no_tcache's lists are always empty and its room words always
+ *       negative (about SLAB_NO_ROOM: every "sub" on it is followed by the
+ *       slow path storing SLAB_NO_ROOM back, so racing CPUs can only push
+ *       it a few units lower), so no fast path ever pops or pushes on it.
+ *       A thread's own room word is only written by that thread, outside
+ *       interrupt handlers: its "sub" and "add" need no atomicity.
  */
 #define pr_fmt(fmt) "slab: " fmt
+/* This file defines the exported kmalloc()/kfree(): no inline copies here. */
+#define SLAB_OUT_OF_LINE
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kasan.h>
@@ -82,6 +98,19 @@
 #pragma weak on_each_cpu
 #else
 #include <asm/hosted.h>
+#endif
+
+#ifdef HOSTED_GLUE
+/*
+ * tests/hosted/kmalloc_glue.c: a host thread's first call makes it a hosted
+ * CPU with a `current`.  Only the out-of-line entry points check: until
+ * then the thread's cache pointer is slab_no_tcache, so no fast path hits.
+ */
+extern __thread int hosted_glue_ready;
+void hosted_glue_thread_init(void);
+#define slab_entry()	do { if (unlikely(!hosted_glue_ready)) hosted_glue_thread_init(); } while (0)
+#else
+#define slab_entry()	do { } while (0)
 #endif
 
 #ifndef CONFIG_SLAB_TIER_PERCPU_BATCH
@@ -242,15 +271,17 @@ static struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
 
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
-	void *head[NR_T1];		/* first: the fast paths index it with no offset */
-	unsigned int room[NR_T1];	/* pushes left before a flush */
-	unsigned long hits[NR_T1];
+	struct slab_tcache_hot hot;	/* first: what the inline fast paths see */
 	unsigned long misses[NR_T1];
 	unsigned long flushes[NR_T1];
 	struct task_struct *owner;
 	unsigned int cpu;
 	struct list_head node;		/* tc_list */
 };
+
+BUILD_BUG_ON(NR_T1 != SLAB_T1_CLASSES);
+BUILD_BUG_ON(T1_LIMIT >= 0x8000 - 1);	/* room fits the signed 16 bits */
+BUILD_BUG_ON(offsetof(struct slab_tcache, hot) != 0);
 
 static struct kmem_cache kmalloc_caches[NR_KMALLOC];
 static struct kmem_cache tcache_cache;
@@ -268,16 +299,17 @@ static LIST_HEAD(tc_list);
 static DEFINE_SPINLOCK(tc_list_lock);
 
 /* One byte per frame, see I1. */
-static u8 *slab_class_map;
-static unsigned long slab_map_pfns;
+u8 *slab_class_map;
+unsigned long slab_map_pfns;
 /* Frame number of the direct map's first byte: addr_pfn(p) == (p >> PAGE_SHIFT) - bias. */
-static unsigned long slab_pfn_bias;
+unsigned long slab_pfn_bias;
 static unsigned long slab_map_pages;
 /*
- * kfree fast paths: (ptr & t1_free_mask[cls]) == 0 iff ptr starts an
+ * kfree fast paths: (ptr & slab_t1_free_mask[cls]) == 0 iff ptr starts an
  * object of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).
  */
-static unsigned long t1_free_mask[NR_CLS];
+unsigned long slab_t1_free_mask[NR_CLS];
+BUILD_BUG_ON(NR_CLS != ARRAY_SIZE(slab_t1_free_mask));
 static unsigned long t2_free_mask[NR_CLS];
 
 static unsigned long slab_errors;
@@ -300,11 +332,41 @@ static __always_inline unsigned int kmalloc_class(size_t size)
 	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
 }
 
-/* kmalloc_class() of the tier-1 sizes, by (size - 1) / 16: one load, no bsr. */
-static const u8 t1_class_of[KMALLOC_TIER1_MAX / 16] = {
-	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,
+/*
+ * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
+ * load, no bsr, no "size - 1" (257 bytes, of which a call touches one
+ * line).  Size 0 maps to list NR_T1, which is always empty: kmalloc(0)
+ * takes the slow path with no test of its own.
+ */
+#define T1C(lo, hi, v)	[lo ... hi] = v
+const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1] = {
+	[0] = NR_T1, T1C(1, 16, 0), T1C(17, 32, 1), T1C(33, 64, 2),
+	T1C(65, 128, 3), T1C(129, 256, 4),
 };
+#undef T1C
 BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
+
+/* A thread cache that is always empty and never has room: see I6. */
+struct slab_tcache_hot slab_no_tcache __aligned(64) = {
+	.ctr = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM },
+};
+
+/* Room of list @i: the signed top 16 bits of its counter word. */
+static __always_inline int tc_room(const struct slab_tcache *tc, int i)
+{
+	return (s16)(READ_ONCE(tc->hot.ctr[i]) >> SLAB_T1_ROOM_SHIFT);
+}
+
+/* Add @d to the room of list @i (mod 2^64: the hit count stays). */
+static __always_inline void tc_room_add(struct slab_tcache *tc, int i, int d)
+{
+	tc->hot.ctr[i] += (unsigned long)(long)d << SLAB_T1_ROOM_SHIFT;
+}
+
+static __always_inline unsigned long tc_hits(const struct slab_tcache *tc, int i)
+{
+	return READ_ONCE(tc->hot.ctr[i]) & SLAB_T1_HITS_MASK;
+}
 
 /* Frame number of a direct-map address; huge for anything else. */
 static __always_inline unsigned long addr_pfn(const void *p)
@@ -326,104 +388,49 @@ static __always_inline bool tc_live(const struct slab_tcache *tc)
 	return (unsigned long)tc > (unsigned long)TC_DEAD;
 }
 
-/*
- * In an interrupt handler?  The hardirq depth cannot change under the
- * code that reads it (a handler returns it to the value it found), so the
- * read needs neither volatile nor a memory clobber; in the kernel it is
- * byte 2 of the preempt count, a single test.
- */
-static __always_inline bool slab_in_irq(void)
+/* The thread cache the fast paths see, NULL for slab_no_tcache (I5). */
+static __always_inline struct slab_tcache *tcache_cur(void)
 {
-#ifdef __HOSTED__
-	return in_interrupt();
-#else
-	bool r;
+	struct slab_tcache_hot *h = slab_cur_tc();
 
-	__asm__("testb $0xff, %%gs:%c1" : "=@ccnz"(r)
-		: "i"((__force char *)&__preempt_count + 2));
-	return r;
-#endif
-}
-
-/*
- * Take one unit of @room; false if it was 0 (then @room is left at -1 and
- * the caller must give it back with room_undo()).  One instruction and a
- * branch instead of a load, test, branch, store.
- */
-static __always_inline bool room_take(unsigned int *room)
-{
-#ifdef __HOSTED__
-	return (*room)-- != 0;
-#else
-	bool borrow;
-
-	__asm__("subl $1, %0" : "+m"(*room), "=@ccc"(borrow));
-	return !borrow;
-#endif
-}
-
-static __always_inline void room_undo(unsigned int *room)
-{
-	(*room)++;
+	return h == &slab_no_tcache ? NULL : container_of(h, struct slab_tcache, hot);
 }
 
 #ifndef __HOSTED__
-/*
- * current->slab_cache of the thread running on this CPU, kept by the
- * scheduler at every switch (see the declaration in <exo/slab.h>), so the
- * fast paths reach the thread cache with one %gs-relative load instead of
- * current, a test and a dependent load.  It is read as a stable value, like
- * current: whenever this thread runs, the variable holds its own cache, so
- * a value read before a preemption is still right after it.
- */
-DEFINE_PER_CPU(void *, slab_cur_cache);
-
-static __always_inline struct slab_tcache *slab_cur_tc(void)
-{
-	struct slab_tcache *tc;
-
-	__asm__("movq %%gs:%c1, %0" : "=r"(tc) : "i"(&slab_cur_cache));
-	return tc;
-}
+DEFINE_PER_CPU(void *, slab_cur_cache) = &slab_no_tcache;
+#else
+__thread void *slab_cur_cache_tls = &slab_no_tcache;
 #endif
 
-/* Set @t's cache; keeps slab_cur_cache equal to current->slab_cache. */
+/* Set @t's cache; keeps the published pointer in step (I5). */
 static void tcache_set(struct task_struct *t, struct slab_tcache *tc)
 {
 	t->slab_cache = tc;
-#ifndef __HOSTED__
 	/*
 	 * The task field first: a switch between the two stores copies the
-	 * new value, and until the second one a stale NULL/TC_DEAD only
+	 * new value, and until the second one a stale slab_no_tcache only
 	 * sends this thread to the slow path, which reads the task field.
 	 */
 	barrier();
-	if (t == current)
-		this_cpu_write(slab_cur_cache, (void *)tc);
+	if (t != current)
+		return;
+#ifndef __HOSTED__
+	this_cpu_write(slab_cur_cache, slab_tc_publish(tc));
+#else
+	slab_cur_cache_tls = slab_tc_publish(tc);
 #endif
 }
 
 /*
  * The calling thread's cache if tier 1 may be used: a thread (not early
- * boot: then slab_cur_cache is NULL), not an interrupt handler, with a
- * live cache.  NULL otherwise.
+ * boot), not an interrupt handler, with a live cache; NULL otherwise.  The
+ * published pointer says all of it (I5).
  */
 static __always_inline struct slab_tcache *tcache_get(void)
 {
-	struct slab_tcache *tc;
-
-	if (!TIER1 || unlikely(slab_in_irq()))
+	if (!TIER1)
 		return NULL;
-#ifdef __HOSTED__
-	struct task_struct *t = current;
-
-	if (unlikely(!t))
-		return NULL;
-	tc = t->slab_cache;
-#else
-	tc = slab_cur_tc();
-#endif
-	return likely(tc_live(tc)) ? tc : NULL;
+	return tcache_cur();
 }
 
 static struct ratelimit_state *rs(void)
@@ -1067,7 +1074,7 @@ static void tcache_create(struct task_struct *t)
 		return;		/* tier 2 until memory comes back */
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < NR_T1; i++)
-		tc->room[i] = T1_LIMIT_OF(i);
+		tc->hot.ctr[i] = (unsigned long)T1_LIMIT_OF(i) << SLAB_T1_ROOM_SHIFT;
 	tc->owner = t;
 	tc->cpu = smp_processor_id();
 	spin_lock_irqsave(&tc_list_lock, flags);
@@ -1083,16 +1090,16 @@ static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
 	void *objs[T1_BATCH];
 	unsigned int done = 0;
 
-	while (done < n && tc->head[i]) {
+	while (done < n && tc->hot.head[i]) {
 		unsigned int k = 0;
 
-		while (k < T1_BATCH && done + k < n && tc->head[i]) {
-			void *obj = tc->head[i];
+		while (k < T1_BATCH && done + k < n && tc->hot.head[i]) {
+			void *obj = tc->hot.head[i];
 
-			tc->head[i] = *free_link(c, obj);
+			tc->hot.head[i] = *free_link(c, obj);
 			objs[k++] = obj;
 		}
-		tc->room[i] += k;
+		tc_room_add(tc, i, (int)k);
 		done += k;
 		cache_put_bulk(c, objs, k);
 	}
@@ -1118,12 +1125,12 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg = list_first_entry(&c->partial, struct page, slab_list);
 	else if (!list_empty(&c->empty))
 		pg = list_first_entry(&c->empty, struct page, slab_list);
-	if (pg && c->objs - pg->counters <= tc->room[i]) {
+	if (pg && (long)(c->objs - pg->counters) <= tc_room(tc, i)) {
 		n = c->objs - (unsigned int)pg->counters;
 		if (!pg->counters)
 			c->nr_empty--;
-		tc->head[i] = pg->freelist;
-		tc->room[i] -= n;
+		tc->hot.head[i] = pg->freelist;
+		tc_room_add(tc, i, -(int)n);
 		pg->freelist = NULL;
 		pg->counters = c->objs;
 		list_del(&pg->slab_list);
@@ -1163,10 +1170,10 @@ static unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 /* Pop the head of list @i (not empty). */
 static void *tcache_pop(struct slab_tcache *tc, int i)
 {
-	void *obj = tc->head[i];
+	void *obj = tc->hot.head[i];
 
-	tc->head[i] = *free_link(&kmalloc_caches[i], obj);
-	tc->room[i]++;
+	tc->hot.head[i] = *free_link(&kmalloc_caches[i], obj);
+	tc_room_add(tc, i, 1);
 	return obj;
 }
 
@@ -1196,10 +1203,10 @@ static void *tcache_refill(struct slab_tcache *tc, int i)
 	if (!n)
 		return NULL;
 	for (unsigned int k = n; k-- > 1;) {
-		*free_link(c, objs[k]) = tc->head[i];
-		tc->head[i] = objs[k];
+		*free_link(c, objs[k]) = tc->hot.head[i];
+		tc->hot.head[i] = objs[k];
 	}
-	tc->room[i] -= n - 1;
+	tc_room_add(tc, i, -(int)(n - 1));
 	return objs[0];
 }
 
@@ -1212,30 +1219,13 @@ static void tcache_flush_all(struct slab_tcache *tc)
 /* Push @obj on list @i, flushing a batch first if the list is full. */
 static void tcache_push(struct slab_tcache *tc, int i, void *obj)
 {
-	if (!room_take(&tc->room[i])) {
-		room_undo(&tc->room[i]);
+	if (tc_room(tc, i) <= 0) {
 		tc->flushes[i]++;
 		tcache_flush(tc, i, T1_BATCH);
-		tc->room[i]--;
 	}
-	*free_link(&kmalloc_caches[i], obj) = tc->head[i];
-	tc->head[i] = obj;
-}
-
-/* kfree fast path, list full (room already given back). */
-static noinline void tcache_free_full(struct slab_tcache *tc, unsigned long i, void *obj)
-{
-	tcache_push(tc, (int)i, obj);
-}
-
-/* kmalloc fast path, list empty. */
-static noinline void *tcache_alloc_miss(struct slab_tcache *tc, unsigned long i)
-{
-	void *obj = tcache_refill(tc, (int)i);
-
-	if (unlikely(!obj) && __ratelimit(rs()))
-		pr_warn("kmalloc(%lu): out of memory\n", 16UL << i);
-	return obj;
+	tc_room_add(tc, i, -1);
+	*free_link(&kmalloc_caches[i], obj) = tc->hot.head[i];
+	tc->hot.head[i] = obj;
 }
 
 /* Exit hook: the thread's cache goes back and it never gets another. */
@@ -1253,7 +1243,7 @@ static void slab_task_exit(struct task_struct *t)
 	for (int i = 0; i < NR_T1; i++) {
 		struct slab_cpu_stats *st = &kmalloc_caches[i].stats[tc->cpu];
 
-		st->t1_hits += tc->hits[i];
+		st->t1_hits += tc_hits(tc, i);
 		st->t1_misses += tc->misses[i];
 		st->t1_flushes += tc->flushes[i];
 	}
@@ -1405,7 +1395,9 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 
 /*
  * The slow paths are reached by tail calls (CFLAGS_slab.o allows sibling
- * calls), so their own return address is the caller of kmalloc/kfree.
+ * calls) from the exported kmalloc/kfree and from the __kmalloc_*() and
+ * __kfree_*() entry points, which the inline copies call directly, so
+ * their own return address is the caller of kmalloc/kfree.
  */
 static noinline void *kmalloc_slow(size_t size)
 {
@@ -1425,11 +1417,10 @@ static noinline void *kmalloc_slow(size_t size)
 	c = &kmalloc_caches[i];
 	tc = i < NR_T1 ? tcache_get_create() : NULL;
 	if (tc) {
-		obj = tc->head[i];
+		obj = tc->hot.head[i];
 		if (obj) {
-			tc->head[i] = *free_link(c, obj);
-			tc->room[i]++;
-			tc->hits[i]++;
+			tc->hot.head[i] = *free_link(c, obj);
+			tc->hot.ctr[i] += SLAB_T1_HIT;
 		} else {
 			obj = tcache_refill(tc, i);
 		}
@@ -1525,39 +1516,45 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 }
 #endif
 
-void *kmalloc(size_t size)
+/* The tier-1 sizes after a miss of the fast path (or without it). */
+noinline void *__kmalloc_slow(size_t size)
+{
+	slab_entry();
+	return kmalloc_slow(size);
+}
+
+/*
+ * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15".
+ */
+noinline void *__kmalloc_big(size_t size)
 {
 	void *obj;
 
+	slab_entry();
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size);
+	if (TIER2 && !DEBUG && !KASAN &&
+	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+		return obj;
+	return kmalloc_slow(size);
+}
+
+void *kmalloc(size_t size)
+{
 	if (should_fail_slab(size, GFP_KERNEL))
 		return NULL;
 	if (KASAN)
 		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
-
-	if (likely(size - 1 < KMALLOC_TIER1_MAX) && !DEBUG) {
-		unsigned long i = t1_class_of[(size - 1) >> 4];
-		struct slab_tcache *tc = tcache_get();
-
-		if (likely(tc)) {
-			obj = tc->head[i];
-			if (likely(obj)) {
-				tc->head[i] = *(void **)obj;
-				tc->room[i]++;
-				tc->hits[i]++;
-				return obj;
-			}
-			return tcache_alloc_miss(tc, i);
-		}
-	} else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
-		if (TIER2 && !DEBUG) {
-			if (likely(t2_pop_kmalloc(kmalloc_class(size) * AC_BYTES, &obj)))
-				return obj;
-		}
-	} else if (size) {
-		return kmalloc_large(size);
-	}
-	return kmalloc_slow(size);
+#ifdef SLAB_T1_FAST
+	return __kmalloc_t1(size);
+#else
+	if (size > KMALLOC_TIER1_MAX)
+		return __kmalloc_big(size);
+	return __kmalloc_slow(size);
+#endif
 }
+EXPORT_SYMBOL(kmalloc);
 
 /* Give a freed (and checked) object to the tiers. */
 static void free_slab_tiers(struct kmem_cache *c, void *obj)
@@ -1607,44 +1604,66 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 	return free_slab_obj(ref.c, (void *)p, ip);
 }
 
-static noinline void kfree_slow(const void *p)
+/* kfree() of anything the fast paths do not handle: classify and report. */
+noinline void __kfree_slow(const void *p)
 {
+	slab_entry();
 	kfree_common(p, _RET_IP_, "kfree");
+}
+
+/* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
+noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
+{
+	bool bad;
+
+	slab_entry();
+	/* A test with memory (what gcc makes of "&" is a mov, an and). */
+	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(t2_free_mask[cls]));
+	if (TIER2 && !bad) {
+		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+			return;
+	} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
+		return;
+	}
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
+/* A tier-1 object whose push found no room (taken: give it back first). */
+noinline void __kfree_full(const void *p, unsigned long cls)
+{
+	struct slab_tcache *tc;
+
+	slab_entry();
+	tc = tcache_get();
+	if (!tc) {
+		/* slab_no_tcache (I6): an interrupt handler, idle, no cache yet. */
+		WRITE_ONCE(slab_no_tcache.ctr[cls], SLAB_NO_ROOM);
+		kfree_common(p, _RET_IP_, "kfree");
+		return;
+	}
+	tc_room_add(tc, (int)cls, 1);
+	tcache_push(tc, (int)cls, (void *)p);
 }
 
 void kfree(const void *p)
 {
-	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
-
 	if (KASAN) {
 		kfree_hooked(p, _RET_IP_, "kfree");
 		return;
 	}
-	if (likely(pfn < slab_map_pfns)) {
-		unsigned long cls = slab_class_map[pfn];
+#ifdef SLAB_T1_FAST
+	__kfree_t1(p);
+#else
+	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
 
-		if (likely(!(t1_free_mask[cls] & (unsigned long)p))) {
-			struct slab_tcache *tc = tcache_get();
-
-			if (likely(tc)) {
-				if (likely(room_take(&tc->room[cls]))) {
-					*(const void **)p = tc->head[cls];
-					tc->head[cls] = (void *)p;
-					return;
-				}
-				room_undo(&tc->room[cls]);
-				return tcache_free_full(tc, cls, (void *)p);
-			}
-		} else if (TIER2 && !((unsigned long)p & t2_free_mask[cls])) {
-			if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
-				return;
-		} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
-			return;
-		}
-	}
-	kfree_slow(p);
+	if (likely(pfn < slab_map_pfns))
+		__kfree_other(p, slab_class_map[pfn], pfn);
+	else
+		__kfree_slow(p);
+#endif
 }
+EXPORT_SYMBOL(kfree);
 
 int kfree_checked(const void *p)
 {
@@ -1675,6 +1694,7 @@ void *krealloc(const void *p, size_t new_size)
 	void *n;
 	int kind;
 
+	slab_entry();
 	if (ZERO_OR_NULL_PTR(p))
 		return should_fail_slab(new_size, GFP_KERNEL) ? NULL :
 		       kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
@@ -1993,10 +2013,10 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		list_for_each_entry(tc, &tc_list, node) {
 			if (cpu >= 0 && (unsigned int)cpu != tc->cpu)
 				continue;
-			st->t1_hits += READ_ONCE(tc->hits[c->t1]);
+			st->t1_hits += tc_hits(tc, c->t1);
 			st->t1_misses += READ_ONCE(tc->misses[c->t1]);
 			st->t1_flushes += READ_ONCE(tc->flushes[c->t1]);
-			st->objs_cached += T1_LIMIT_OF(c->t1) - READ_ONCE(tc->room[c->t1]);
+			st->objs_cached += T1_LIMIT_OF(c->t1) - tc_room(tc, c->t1);
 		}
 		spin_unlock_irqrestore(&tc_list_lock, flags);
 	}
@@ -2187,7 +2207,7 @@ void kmem_cache_init(void)
 	class_map_fill(slab_class_map, slab_map_pages * PAGE_SIZE);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
-		t1_free_mask[i] = t2_free_mask[i] = ~0UL;
+		slab_t1_free_mask[i] = t2_free_mask[i] = ~0UL;
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
@@ -2205,7 +2225,7 @@ void kmem_cache_init(void)
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)
-				t1_free_mask[i] = size - 1;
+				slab_t1_free_mask[i] = size - 1;
 		} else if (TIER2 && i >= NR_T1 && !DEBUG) {
 			t2_free_mask[i] = size - 1;
 		}

@@ -729,10 +729,10 @@ static void switch_worker(void *arg)
 		void *p = kmalloc(32), *q;
 		unsigned long h0 = stats_of(32, this_cpu()).t1_hits;
 
-		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		yield();
-		if (this_cpu_read(slab_cur_cache) != current->slab_cache)
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		kfree(p);
 		q = kmalloc(32);	/* the object just freed, from this thread's list */
@@ -993,6 +993,9 @@ static unsigned long irq_runs, irq_bad;
 /* Free what the last interrupt allocated, allocate again, sign it. */
 static void slab_test_irq_body(void)
 {
+	/* Handlers see the empty cache, never the interrupted thread's (I5). */
+	if (slab_cur_tc() != &slab_no_tcache)
+		irq_bad++;
 	if (irq_small && !signed_ok(irq_small, 64))
 		irq_bad++;
 	if (irq_mid && !signed_ok(irq_mid, 700))
@@ -1007,6 +1010,10 @@ static void slab_test_irq_body(void)
 		sign(irq_small, 64);
 		sign(irq_mid, 700);
 	}
+	/* ... and leave it empty, with negative room (I6). */
+	for (int i = 0; i < SLAB_T1_CLASSES; i++)
+		if (slab_no_tcache.head[i] || (long)READ_ONCE(slab_no_tcache.ctr[i]) >= 0)
+			irq_bad++;
 	irq_runs++;
 }
 
@@ -1020,10 +1027,15 @@ static void test_irq_remove(void)
 {
 }
 
+/* What the kernel's do_interrupt() does around a handler. */
 static void raise_test_irq(void)
 {
+	void *tc;
+
 	__preempt_count_add(HARDIRQ_OFFSET);
+	tc = slab_irq_enter();
 	slab_test_irq_body();
+	slab_irq_exit(tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
 }
 #else
@@ -1067,6 +1079,9 @@ static void test_irq_context(struct ktest *t)
 	raise_test_irq();
 	raise_test_irq();
 	b = stats_of(64, cpu);
+	/* The interrupted thread got its own cache pointer back. */
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() != (void *)&slab_no_tcache);
 	preempt_enable();
 	/* The handler never touched the thread cache: tier 2 only. */
 	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits);

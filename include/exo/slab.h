@@ -31,6 +31,282 @@
 #define KMALLOC_TIER1_MAX	256	/* largest thread-local class */
 #define KMALLOC_MAX_CACHE_SIZE	4096	/* largest slab class; above: pages */
 
+/* ---------------------------------------------------------------------
+ * Tier-1 fast paths, inlined into callers (mm/slab.c has the rest).
+ *
+ * What they see of a thread cache: its first bytes, struct slab_tcache_hot.
+ * The cache in use is the per-CPU slab_cur_cache, which is never NULL: a
+ * thread with a live cache publishes it; everything that must not touch
+ * tier 1 (interrupt handlers, idle and exited threads, early boot, a thread
+ * whose cache is not created yet) sees slab_no_tcache, whose lists are
+ * always empty and whose room is always negative, so that both fast paths
+ * fall through to the out-of-line code with no extra test.
+ *
+ * ctr[i]: bits 48-63 are the room of list i (pushes left before a flush, a
+ * signed 16-bit value, 0..CONFIG_SLAB_TIER_THREAD_LIMIT for a thread,
+ * about -16384 for slab_no_tcache) and bits 0-47 its hit count, so that one
+ * 64-bit add records a pop and one 64-bit sub + sign test a push.  Both
+ * are full-word operations on purpose: a narrower store followed by a
+ * wider load of the same word (kfree then kmalloc) defeats store-to-load
+ * forwarding and costs ten-odd cycles.  The hit count would carry into the
+ * room after 2^48 hits of one thread (the bound then grows by one).
+ */
+#define SLAB_T1_CLASSES		5			/* 16 .. 256 B */
+#define SLAB_T1_ROOM_SHIFT	48
+#define SLAB_T1_ROOM_ONE	(1UL << SLAB_T1_ROOM_SHIFT)
+#define SLAB_T1_HIT		(SLAB_T1_ROOM_ONE | 1)	/* ctr += this on a pop */
+#define SLAB_T1_HITS_MASK	(SLAB_T1_ROOM_ONE - 1)
+#define SLAB_NO_ROOM		(0xc000UL << SLAB_T1_ROOM_SHIFT) /* room -16384 */
+
+struct slab_tcache_hot {
+	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL: kmalloc(0) misses */
+	unsigned long ctr[SLAB_T1_CLASSES];	/* room << 48 | hits */
+};
+
+/* The cache seen by code that must not use tier 1 (see above). */
+extern struct slab_tcache_hot slab_no_tcache;
+
+/* What slab_cur_cache holds for a task->slab_cache (NULL, TC_DEAD: none). */
+static __always_inline void *slab_tc_publish(void *tc)
+{
+	return (unsigned long)tc > 1UL ? tc : (void *)&slab_no_tcache;
+}
+
+#ifndef __HOSTED__
+#include <exo/percpu.h>
+
+/*
+ * The cache the fast paths use on this CPU (I5 in mm/slab.c):
+ * slab_tc_publish(current->slab_cache) while a thread runs, slab_no_tcache
+ * while an interrupt handler runs.  The scheduler stores it right after
+ * current_task at every switch (interrupts off); do_interrupt() saves it,
+ * stores slab_no_tcache and restores it around the handler
+ * (slab_irq_enter/exit), which nests; mm/slab.c stores it when it changes
+ * the running thread's own cache.  Nobody else writes it.
+ */
+DECLARE_PER_CPU(void *, slab_cur_cache);
+
+/*
+ * Read with a volatile %gs load, once per call: never reused across calls,
+ * where the exit hook may have freed the cache it pointed to.  A value read
+ * before a preemption is still this thread's own cache after it.
+ */
+static __always_inline struct slab_tcache_hot *slab_cur_tc(void)
+{
+	return (struct slab_tcache_hot *)this_cpu_read(slab_cur_cache);
+}
+
+/**
+ * slab_irq_enter() - hide the thread cache from an interrupt handler
+ *
+ * Interrupt entry, interrupts disabled, before the handler runs.
+ * Return: the value to give slab_irq_exit().
+ */
+static __always_inline void *slab_irq_enter(void)
+{
+	void *prev = this_cpu_read(slab_cur_cache);
+
+	this_cpu_write(slab_cur_cache, (void *)&slab_no_tcache);
+	return prev;
+}
+
+/**
+ * slab_irq_exit() - give the interrupted code its cache back
+ * @prev: what slab_irq_enter() returned
+ *
+ * Interrupt exit, interrupts disabled, before any preemption.
+ */
+static __always_inline void slab_irq_exit(void *prev)
+{
+	this_cpu_write(slab_cur_cache, prev);
+}
+#else
+/* Hosted: one per host thread; the same rules, `current` being per thread. */
+extern __thread void *slab_cur_cache_tls;
+
+static __always_inline struct slab_tcache_hot *slab_cur_tc(void)
+{
+	return (struct slab_tcache_hot *)*(void *volatile *)&slab_cur_cache_tls;
+}
+
+static __always_inline void *slab_irq_enter(void)
+{
+	void *prev = slab_cur_cache_tls;
+
+	slab_cur_cache_tls = (void *)&slab_no_tcache;
+	return prev;
+}
+
+static __always_inline void slab_irq_exit(void *prev)
+{
+	slab_cur_cache_tls = prev;
+}
+#endif
+
+/*
+ * The fast paths exist without the debugging checks and KASAN, which need
+ * every call in mm/slab.c; they are inlined into callers in the kernel
+ * proper, not in modules (which call the exported kmalloc/kfree), not in
+ * the hosted build (whose callers, like the host-alloc anchor, call across
+ * an object boundary), not in mm/slab.c (which defines the exported
+ * functions), and not with fault injection, whose should_fail_slab() hook
+ * sits first in the out-of-line kmalloc().
+ */
+#if defined(CONFIG_SLAB_TIER_THREAD) && !defined(CONFIG_SLAB_DEBUG) && \
+	!(defined(CONFIG_KASAN) && !defined(__HOSTED__))
+#define SLAB_T1_FAST		1
+#if !defined(__HOSTED__) && !defined(MODULE) && !defined(SLAB_OUT_OF_LINE) && \
+	!defined(CONFIG_FAULT_INJECTION)
+#define SLAB_T1_INLINE		1
+#endif
+#endif
+
+/* Shared by the inline fast paths and mm/slab.c (whatever the configuration). */
+/* Tier-1 list of kmalloc(size), size 0..256 (0 gives the empty list 5). */
+extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
+/* The class map (one byte per frame) and its bounds: see mm/slab.c I1. */
+extern u8 *slab_class_map;
+extern unsigned long slab_map_pfns;
+extern unsigned long slab_pfn_bias;
+/* (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object. */
+extern unsigned long slab_t1_free_mask[16];
+
+/**
+ * __kmalloc_slow() - kmalloc() of 0 .. 256 bytes when the tier-1 list is empty
+ * @size: 0 .. KMALLOC_TIER1_MAX
+ * Return: as for kmalloc().
+ */
+void *__kmalloc_slow(size_t size);
+
+/**
+ * __kmalloc_big() - kmalloc() above the tier-1 sizes (tier 2, tier 3)
+ * @size: more than KMALLOC_TIER1_MAX
+ * Return: as for kmalloc().
+ */
+void *__kmalloc_big(size_t size);
+
+/**
+ * __kfree_slow() - kfree() of a pointer outside the class map
+ * @ptr: as for kfree()
+ */
+void __kfree_slow(const void *ptr);
+
+/**
+ * __kfree_other() - kfree() of a pointer that is not a tier-1 object start
+ * @ptr: as for kfree()
+ * @cls: its class map byte
+ * @pfn: its frame number (inside the class map)
+ */
+void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
+
+/**
+ * __kfree_full() - kfree() of a tier-1 object when the list had no room
+ * @ptr: the object
+ * @cls: its class; the room of list @cls in the current cache has been
+ *	 taken (below 0): this gives it back
+ */
+void __kfree_full(const void *ptr, unsigned long cls);
+
+#ifdef SLAB_T1_FAST
+/* Take one unit of room (sub + sign: one instruction); false if there was none. */
+static __always_inline bool slab_t1_room_take(unsigned long *ctr)
+{
+	bool neg;
+
+	__asm__("subq %2, %0" : "+m"(*ctr), "=@ccs"(neg) : "r"(SLAB_T1_ROOM_ONE));
+	return !neg;
+}
+
+/*
+ * Count a pop (room + 1, hits + 1).  In asm, addressed from the cache and
+ * the list number like the head: gcc otherwise spends a lea on a shared
+ * base.  Only out-of-line code reads the word, so no clobber is needed.
+ */
+static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
+{
+	if (__builtin_constant_p(i))
+		__asm__ __volatile__("addq %1, %0" : "+m"(tc->ctr[i]) : "r"(SLAB_T1_HIT));
+	else
+		__asm__ __volatile__("addq %2, %c3(%0,%1,8)"
+				     : : "r"(tc), "r"(i), "r"(SLAB_T1_HIT),
+				       "i"(__builtin_offsetof(struct slab_tcache_hot, ctr)));
+}
+
+/* Does @p start an object of tier-1 class @cls?  One test with memory. */
+static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
+{
+	bool bad;
+
+	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(slab_t1_free_mask[cls]));
+	return !bad;
+}
+
+/* Pop from list @i of @tc; out of line if it is empty. */
+static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsigned long i,
+					      size_t size)
+{
+	void *obj = tc->head[i];
+
+	if (unlikely(!obj))
+		return __kmalloc_slow(size);
+	tc->head[i] = *(void **)obj;
+	slab_t1_count_hit(tc, i);
+	return obj;
+}
+
+/* The kmalloc() fast path: a pop from this thread's list, else out of line. */
+static __always_inline void *__kmalloc_t1(size_t size)
+{
+	if (unlikely(size > KMALLOC_TIER1_MAX))
+		return __kmalloc_big(size);
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size);
+}
+
+/* Push @p on list @cls of @tc; out of line if the list is full. */
+static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned long cls,
+					    const void *p)
+{
+	if (unlikely(!slab_t1_room_take(&tc->ctr[cls])))
+		return __kfree_full(p, cls);
+	*(void **)p = tc->head[cls];
+	tc->head[cls] = (void *)p;
+}
+
+/*
+ * The kfree() fast path: the class byte of the frame (the always-on
+ * foreign-pointer check: a pointer outside the map, in a frame that is not
+ * a tier-1 slab, or not at an object start goes out of line), then a push
+ * within the list bound.
+ */
+static __always_inline void __kfree_t1(const void *p)
+{
+	unsigned long pfn = ((unsigned long)p >> 12) - slab_pfn_bias;
+	unsigned long cls;
+
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map[pfn];
+	if (unlikely(!slab_t1_object(p, cls)))
+		return __kfree_other(p, cls, pfn);
+	__kfree_t1_push(slab_cur_tc(), cls, p);
+}
+#endif /* SLAB_T1_FAST */
+
+#ifdef SLAB_T1_INLINE
+/*
+ * kmalloc() and kfree() as documented below, inlined: the tier-1 hit is
+ * about ten instructions each, everything else is one call away.
+ */
+static __always_inline void *kmalloc(size_t size)
+{
+	return __kmalloc_t1(size);
+}
+
+static __always_inline void kfree(const void *ptr)
+{
+	__kfree_t1(ptr);
+}
+#else
 /**
  * kmalloc() - allocate @size bytes
  * @size: any size; 0 gives ZERO_SIZE_PTR
@@ -52,6 +328,8 @@ void *kmalloc(size_t size);
  * CONFIG_SLAB_DEBUG a double free is refused and reported too.
  */
 void kfree(const void *ptr);
+
+#endif
 
 /**
  * kfree_checked() - kfree() that says what it did
@@ -154,22 +432,6 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
  * kmem_cache_size() - object size of @c (what kmem_cache_create() was given)
  */
 size_t kmem_cache_size(const struct kmem_cache *c);
-
-/* ---------------------------------------------------------------------
- * Scheduler interface
- */
-#ifndef __HOSTED__
-#include <exo/percpu.h>
-
-/*
- * The running thread's tier-1 cache: always equal to current->slab_cache
- * on this CPU (NULL before the scheduler runs).  The scheduler stores it
- * right after current_task at every switch, with interrupts off; mm/slab.c
- * stores it when it changes the running thread's own cache.  Nobody else
- * writes it.
- */
-DECLARE_PER_CPU(void *, slab_cur_cache);
-#endif
 
 /* ---------------------------------------------------------------------
  * Reclaim and statistics

@@ -172,7 +172,7 @@ static void __schedule(bool preempt)
 	rq->nr_switches++;
 	rq->curr = next;
 	this_cpu_write(current_task, next);
-	this_cpu_write(slab_cur_cache, next->slab_cache);
+	this_cpu_write(slab_cur_cache, slab_tc_publish(next->slab_cache));
 	prev = __switch_to(prev, next);
 	finish_task_switch(prev);
 }
@@ -444,7 +444,7 @@ void __init sched_init(void)
 	rq->nr_running = 1;
 	rq->curr = &init_task;
 	this_cpu_write(current_task, &init_task);
-	this_cpu_write(slab_cur_cache, init_task.slab_cache);
+	this_cpu_write(slab_cur_cache, slab_tc_publish(init_task.slab_cache));
 	idle = kthread_create_idle(0);
 	if (!idle)
 		panic("sched: no memory for the idle thread");
@@ -468,7 +468,7 @@ int sched_init_ap(unsigned int cpu, void *stack, size_t size)
 	rq->curr = t;
 	rq->idle_since = ktime_get_ns();
 	this_cpu_write(current_task, t);
-	this_cpu_write(slab_cur_cache, NULL);
+	this_cpu_write(slab_cur_cache, slab_tc_publish(NULL));
 	return 0;
 }
 

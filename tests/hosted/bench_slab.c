@@ -13,7 +13,11 @@
  * `current`) run a mixed workload at once -- a window of 32 live objects
  * of 16..4096 bytes, replaced at random -- for a fixed number of
  * operations; the aggregate Mops/s is reported as the median and min-max
- * over rounds.
+ * over rounds.  So is the rate per CPU-second each thread actually got
+ * (CLOCK_THREAD_CPUTIME_ID): on a shared or oversubscribed host the wall
+ * figure says how many CPUs the threads got, this one whether they slow
+ * each other down (shared cache lines, lock contention): it stays at the
+ * one-thread figure when they do not.
  *
  *	bench_slab [name-prefix]
  */
@@ -121,11 +125,21 @@ static void run_bench(const struct hbench *b, u64 overhead)
  */
 
 static u64 mt_seed_base;
+static u64 mt_cpu_ns;		/* atomic: CPU time of the round's threads */
+
+static u64 thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
 
 static void mt_worker(void *arg)
 {
 	u64 s = mt_seed_base ^ ((u64)(unsigned long)current * 0x9e3779b97f4a7c15ULL);
 	void *win[32] = { 0 };
+	u64 c0 = thread_cpu_ns();
 
 	(void)arg;
 	for (unsigned long op = 0; op < MT_OPS; op++) {
@@ -146,6 +160,7 @@ static void mt_worker(void *arg)
 	}
 	for (unsigned int i = 0; i < 32; i++)
 		kfree(win[i]);
+	__atomic_fetch_add(&mt_cpu_ns, thread_cpu_ns() - c0, __ATOMIC_RELAXED);
 }
 
 static double now_s(void)
@@ -156,30 +171,38 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void run_threads(unsigned int nthreads, double *base)
+static void run_threads(unsigned int nthreads, double *base, double *cbase)
 {
-	double r[ROUNDS], t0;
+	double r[ROUNDS], c[ROUNDS], t0, load[1] = { -1 };
 
+	getloadavg(load, 1);
 	for (int i = 0; i < ROUNDS; i++) {
 		mt_seed_base = 0x12345 + i;
+		mt_cpu_ns = 0;
 		t0 = now_s();
 		if (hosted_run_on_cpus(1, nthreads, mt_worker, NULL))
 			die("threads");
 		r[i] = nthreads * MT_OPS / (now_s() - t0) / 1e6;
+		c[i] = nthreads * MT_OPS / (mt_cpu_ns * 1e-9) / 1e6;
 	}
 	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
-	if (!*base)
+	qsort(c, ROUNDS, sizeof(c[0]), cmp_double);
+	if (!*base) {
 		*base = r[ROUNDS / 2];
-	printf("%-20s %u thread%s at once, mixed 16-4096 B        %8.2f Mops/s (min %.2f, max %.2f) x%.2f vs 1\n",
+		*cbase = c[ROUNDS / 2];
+	}
+	printf("%-20s %u thread%s at once, mixed 16-4096 B        %8.2f Mops/s (min %.2f, max %.2f) x%.2f vs 1; "
+	       "per CPU-second %.2f (%.2f-%.2f) x%.2f; load %.1f\n",
 	       nthreads == 1 ? "mt_1thread" : nthreads == 2 ? "mt_2threads" : "mt_4threads",
 	       nthreads, nthreads > 1 ? "s" : "", r[ROUNDS / 2], r[0], r[ROUNDS - 1],
-	       r[ROUNDS / 2] / *base);
+	       r[ROUNDS / 2] / *base, c[ROUNDS / 2], c[0], c[ROUNDS - 1], c[ROUNDS / 2] / *cbase,
+	       load[0]);
 }
 
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	double base = 0;
+	double base = 0, cbase = 0;
 	cpu_set_t set;
 	int cpu = sched_getcpu();
 	u64 overhead;
@@ -212,7 +235,7 @@ int main(int argc, char **argv)
 			CPU_SET(c, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 		for (unsigned int n = 1; n <= 4; n *= 2)
-			run_threads(n, &base);
+			run_threads(n, &base, &cbase);
 	}
 	kmem_cache_destroy(cache64);
 	if (kmem_check())

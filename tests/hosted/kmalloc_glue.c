@@ -6,8 +6,11 @@
  * makes the main thread CPU 0; every other thread that calls in becomes the
  * next free hosted CPU with its own `current` on its first call, and gives
  * the CPU back (after the exit hooks flush its thread cache) when it ends.
- * The cost over the bare allocator is one thread-local load and branch per
- * call.  The rest of mm/slab.c's symbols are made local (objcopy).
+ * kmalloc/kfree are mm/slab.c's own: their tier-1 hit paths cost nothing
+ * extra (a new thread's cache pointer is slab_no_tcache, so its first calls
+ * take the out-of-line paths, which mm/slab.c built with -DHOSTED_GLUE
+ * starts with a check of hosted_glue_ready).  The rest of mm/slab.c's
+ * symbols are made local (objcopy).
  */
 #include <exo/percpu.h>
 #include <exo/printk.h>
@@ -19,11 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void *slab_kmalloc(size_t size);
-void slab_kfree(const void *p);
-void *slab_krealloc(const void *p, size_t size);
-
-static __thread int glue_ready;
+__thread int hosted_glue_ready;
+void hosted_glue_thread_init(void);
 static pthread_key_t glue_key;
 static pthread_mutex_t glue_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long cpus_used = 1;	/* CPU 0: the main thread */
@@ -38,7 +38,8 @@ static void glue_thread_exit(void *arg)
 	pthread_mutex_unlock(&glue_lock);
 }
 
-static noinline void glue_thread_init(void)
+/* See mm/slab.c (slab_entry()): a thread's first out-of-line call. */
+noinline void hosted_glue_thread_init(void)
 {
 	unsigned int cpu;
 
@@ -54,7 +55,7 @@ static noinline void glue_thread_init(void)
 	hosted_set_cpu((int)cpu);
 	hosted_task_begin("bench-thread");
 	pthread_setspecific(glue_key, (void *)(unsigned long)(cpu + 1));
-	glue_ready = 1;
+	hosted_glue_ready = 1;
 }
 
 __attribute__((constructor)) static void glue_init(void)
@@ -68,26 +69,5 @@ __attribute__((constructor)) static void glue_init(void)
 	kmem_cache_init();
 	hosted_task_begin("bench-main");
 	pthread_key_create(&glue_key, glue_thread_exit);
-	glue_ready = 1;
-}
-
-void *kmalloc(size_t size)
-{
-	if (__builtin_expect(!glue_ready, 0))
-		glue_thread_init();
-	return slab_kmalloc(size);
-}
-
-void kfree(const void *p)
-{
-	if (__builtin_expect(!glue_ready, 0))
-		glue_thread_init();
-	slab_kfree(p);
-}
-
-void *krealloc(const void *p, size_t size)
-{
-	if (__builtin_expect(!glue_ready, 0))
-		glue_thread_init();
-	return slab_krealloc(p, size);
+	hosted_glue_ready = 1;
 }

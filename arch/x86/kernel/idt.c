@@ -10,6 +10,7 @@
 #include <exo/percpu.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
+#include <exo/slab.h>
 #include <asm/traps.h>
 #include <asm/desc.h>
 #include <asm/io.h>
@@ -97,18 +98,22 @@ void do_interrupt(struct pt_regs *regs)
 {
 	unsigned int vec = regs->vector;
 	irq_handler_t fn;
+	void *slab_tc;
 
 	if (vec < 32) {
 		do_trap(regs);
 		return;
 	}
 	__preempt_count_add(HARDIRQ_OFFSET);
+	/* Handlers never see the interrupted thread's kmalloc cache (mm/slab.c I5). */
+	slab_tc = slab_irq_enter();
 	this_cpu_inc(irq_count);
 	fn = READ_ONCE(irq_handlers[vec]);
 	if (fn)
 		fn(regs);
 	else
 		pr_warn_ratelimited("unexpected interrupt vector %u\n", vec);
+	slab_irq_exit(slab_tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
 	/*
 	 * Preempt on the way out if a switch is pending (the timer tick or a
