@@ -273,13 +273,34 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 	return (void *)a->start;
 }
 
+/* Whether any page of [@start, + @pages) is mapped (the first, usually). */
+static bool any_mapped(unsigned long start, unsigned long pages)
+{
+	phys_addr_t pa;
+
+	for (unsigned long i = 0; i < pages; i++)
+		if (!translate(start + (i << PAGE_SHIFT), &pa))
+			return true;
+	return false;
+}
+
+/* The owner's pages (MMIO, firmware): unmapped; only page tables are freed. */
+static void unmap_reservation(const struct vm_area *a)
+{
+	if (!any_mapped(a->start, a->nr_pages))
+		return;			/* unmap_range() would log "nothing mapped" */
+	if (a->nr_pages == 1)
+		unmap_page(a->start);	/* a register page: no range walk */
+	else
+		unmap_range(a->start, a->nr_pages << PAGE_SHIFT);
+}
+
 static void area_unmap_release(struct vm_area *a)
 {
 	unsigned long flags;
 
 	if (kind_is_reservation(a->kind)) {
-		/* The owner's pages (MMIO, firmware): unmap, free only page tables. */
-		unmap_range(a->start, a->nr_pages << PAGE_SHIFT);
+		unmap_reservation(a);
 	} else {
 		unpopulate(a->start, a->nr_pages);
 		__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);

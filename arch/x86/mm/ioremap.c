@@ -96,7 +96,11 @@ static unsigned long map_phys(phys_addr_t pa, size_t size, pgflags_t flags, cons
 	va = __get_vm_area(len, align, phase, VM_IOREMAP, caller);
 	if (!va)
 		return 0;
-	err = map_range(va, first, len, flags | PAGE_GLOBAL);
+	/* One page (the usual register block): map_page() skips the range walk. */
+	if (len == PAGE_SIZE)
+		err = map_page(va, first, flags | PAGE_GLOBAL);
+	else
+		err = map_range(va, first, len, flags | PAGE_GLOBAL);
 	if (err) {
 		pr_err_ratelimited("%s(%#llx, %#zx) from %pS: cannot map: %d\n", fn,
 				   (unsigned long long)pa, size, caller, err);
