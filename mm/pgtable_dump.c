@@ -38,6 +38,7 @@ static const struct {
 	{ KERNEL_HALF_START, "Kernel half" },
 	{ PAGE_OFFSET, "Direct map" },
 	{ VMALLOC_START, "vmalloc area" },
+	{ IOREMAP_START, "ioremap area" },
 	{ VMALLOC_END + 1, "Kernel half" },
 	{ KERNEL_VMA, "Kernel image" },
 	{ MODULES_VADDR, "Modules" },

@@ -6,9 +6,11 @@
  * with every allocation fenced by unmapped guard pages, and the permission
  * changes (set_memory_*) a module loader needs, never producing W+X.
  *
- * Two arenas (see Documentation/mm/layout.rst): vmalloc(), thread stacks
- * and bare reservations (get_vm_area(), which ioremap() fills with device
- * or firmware pages) in [VMALLOC_START, VMALLOC_END), module_alloc() in
+ * Three arenas (see Documentation/mm/layout.rst): vmalloc() and thread
+ * stacks in [VMALLOC_START, IOREMAP_START), bare reservations
+ * (get_vm_area(), which ioremap() fills with device or firmware pages) in
+ * the vmalloc area's last TiB [IOREMAP_START, VMALLOC_END], so that they
+ * do not lengthen the first-fit walks of vmalloc(), and module_alloc() in
  * [MODULES_VADDR, MODULES_END).  Each allocation reserves
  * [guard][pages][guard] of address space; the list of allocations is kept
  * in address order and searched first fit (a reservation may ask for a
@@ -71,8 +73,13 @@ struct vm_arena {
 };
 
 static struct vm_arena vmalloc_arena = {
-	.name = "vmalloc", .start = VMALLOC_START, .end = VMALLOC_END + 1,
+	.name = "vmalloc", .start = VMALLOC_START, .end = IOREMAP_START,
 	.areas = LIST_HEAD_INIT(vmalloc_arena.areas),
+};
+
+static struct vm_arena ioremap_arena = {
+	.name = "ioremap", .start = IOREMAP_START, .end = VMALLOC_END + 1,
+	.areas = LIST_HEAD_INIT(ioremap_arena.areas),
 };
 
 static struct vm_arena module_arena = {
@@ -150,26 +157,64 @@ static bool fits(unsigned long cursor, unsigned long start, unsigned long pages,
 	return start > cursor && start < limit && limit - start >= (pages + 1) << PAGE_SHIFT;
 }
 
-/* Reserve address space for @pages (+ guards) in @arena; vm_lock held. */
-static struct vm_area *reserve(struct vm_arena *arena, unsigned long pages, enum vm_kind kind,
-			       unsigned long align, unsigned long phase)
+/*
+ * First fit for a page-aligned area: the common case (vmalloc, stacks,
+ * modules), kept to one subtraction per area walked.  Return: the start,
+ * @pos the area to insert before; 0 when nothing fits.
+ */
+static __always_inline unsigned long first_fit(struct vm_arena *arena, unsigned long pages,
+						struct list_head **pos)
+{
+	unsigned long need = (pages + 2) << PAGE_SHIFT, cursor = arena->start;
+	struct vm_area *a;
+
+	list_for_each_entry(a, &arena->areas, list) {
+		if (area_va_start(a) - cursor >= need) {
+			*pos = &a->list;
+			return cursor + PAGE_SIZE;
+		}
+		cursor = area_va_end(a);
+	}
+	*pos = &arena->areas;
+	return arena->end - cursor >= need ? cursor + PAGE_SIZE : 0;
+}
+
+/* First fit for a start congruent to @phase modulo @align (ioremap only). */
+static noinline unsigned long first_fit_aligned(struct vm_arena *arena, unsigned long pages,
+						unsigned long align, unsigned long phase,
+						struct list_head **pos)
 {
 	unsigned long cursor = arena->start, start;
-	struct list_head *pos = &arena->areas;
-	struct vm_area *a, *n;
+	struct vm_area *a;
 
 	list_for_each_entry(a, &arena->areas, list) {
 		start = fit_start(cursor, align, phase);
 		if (fits(cursor, start, pages, area_va_start(a))) {
-			pos = &a->list;
-			goto found;
+			*pos = &a->list;
+			return start;
 		}
 		cursor = area_va_end(a);
 	}
+	*pos = &arena->areas;
 	start = fit_start(cursor, align, phase);
-	if (!fits(cursor, start, pages, arena->end))
+	return fits(cursor, start, pages, arena->end) ? start : 0;
+}
+
+/* Reserve address space for @pages (+ guards) in @arena; vm_lock held. */
+static __always_inline struct vm_area *reserve(struct vm_arena *arena, unsigned long pages,
+					       enum vm_kind kind, unsigned long align,
+					       unsigned long phase)
+{
+	struct list_head *pos;
+	struct vm_area *n;
+	unsigned long start;
+
+	if (align == PAGE_SIZE)
+		start = first_fit(arena, pages, &pos);
+	else
+		start = first_fit_aligned(arena, pages, align, phase, &pos);
+	if (!start)
 		return NULL;
-found:
 	n = slot_get();
 	if (!n)
 		return NULL;
@@ -285,7 +330,7 @@ static bool any_mapped(unsigned long start, unsigned long pages)
 }
 
 /* The owner's pages (MMIO, firmware): unmapped; only page tables are freed. */
-static void unmap_reservation(const struct vm_area *a)
+static noinline void unmap_reservation(const struct vm_area *a)
 {
 	if (!any_mapped(a->start, a->nr_pages))
 		return;			/* unmap_range() would log "nothing mapped" */
@@ -430,7 +475,7 @@ unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phas
 
 	if (!atomic_context())
 		vmalloc_drain();
-	if (!size || pages > ((VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT) ||
+	if (!size || pages > ((ioremap_arena.end - ioremap_arena.start) >> PAGE_SHIFT) ||
 	    align < PAGE_SIZE || (align & (align - 1)) || phase >= align ||
 	    (phase & (PAGE_SIZE - 1)) || (flags & ~VM_IOREMAP)) {
 		pr_err_ratelimited("get_vm_area(%#zx, align %#lx, phase %#lx, flags %#lx) from %pS: bad argument (-EINVAL)\n",
@@ -438,12 +483,12 @@ unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phas
 		return 0;
 	}
 	spin_lock_irqsave(&vm_lock, irqflags);
-	a = reserve(&vmalloc_arena, pages, kind, align, phase);
+	a = reserve(&ioremap_arena, pages, kind, align, phase);
 	if (a)
 		a->caller = caller;
 	spin_unlock_irqrestore(&vm_lock, irqflags);
 	if (!a) {
-		pr_err_ratelimited("get_vm_area(%#zx) from %pS: vmalloc area exhausted\n", size,
+		pr_err_ratelimited("get_vm_area(%#zx) from %pS: ioremap area exhausted\n", size,
 				   caller);
 		return 0;
 	}
@@ -462,7 +507,7 @@ int free_vm_area(unsigned long addr)
 				   addr, __builtin_return_address(0));
 		return -EINVAL;
 	}
-	return area_free(&vmalloc_arena, (void *)addr, VM_RESERVED, "free_vm_area");
+	return area_free(&ioremap_arena, (void *)addr, VM_RESERVED, "free_vm_area");
 }
 
 bool vm_area_lookup(unsigned long addr, unsigned long *start, size_t *size)
@@ -472,7 +517,7 @@ bool vm_area_lookup(unsigned long addr, unsigned long *start, size_t *size)
 	bool found = false;
 
 	spin_lock_irqsave(&vm_lock, flags);
-	list_for_each_entry(a, &vmalloc_arena.areas, list) {
+	list_for_each_entry(a, &ioremap_arena.areas, list) {
 		if (a->dying || addr < a->start || addr - a->start >= a->nr_pages << PAGE_SHIFT)
 			continue;
 		found = kind_is_reservation(a->kind);
@@ -606,7 +651,7 @@ int set_memory_nx(unsigned long addr, unsigned int numpages)
 
 static int cmd_vmallocinfo(int argc, char **argv)
 {
-	struct vm_arena *arenas[] = { &vmalloc_arena, &module_arena };
+	struct vm_arena *arenas[] = { &vmalloc_arena, &ioremap_arena, &module_arena };
 	unsigned long flags;
 	struct vm_area *a;
 

@@ -16,7 +16,7 @@ page tables from CR3 itself:
   - the direct map is RAM only: every leaf lies inside a usable range of
     the memory map the kernel printed, write-back; the holes (VGA, BIOS
     area, LAPIC) are unmapped there and the LAPIC is reached through an
-    uncached, NX ioremap() page in the vmalloc area;
+    uncached, NX ioremap() page in the ioremap part of the vmalloc area;
   - info mem is consistent (no writable range inside the text).
 
 Prints one line per check and "pgtable-oracle: N passed, M failed, 0 skipped";
@@ -36,6 +36,7 @@ KERNEL_HALF = 0xffff800000000000
 PAGE_OFFSET = 0xffff888000000000
 DIRECT_END = PAGE_OFFSET + (64 << 40)
 VMALLOC_START, VMALLOC_END = 0xffffc90000000000, 0xffffe8ffffffffff
+IOREMAP_START = 0xffffe80000000000      # the vmalloc area's last TiB
 
 
 class Qmp:
@@ -193,8 +194,8 @@ def main():
               all(l[2][5] != "C" and l[2][6] != "T" for l in direct))
         io = oracle.get("ioremap", (None, None))[0]
         io_leaf = [l for l in leaves if io is not None and l[0] == io & ~0xfff]
-        check("ioremap(LAPIC): vmalloc area, uncached, NX, writable",
-              io_leaf and VMALLOC_START <= io_leaf[0][0] <= VMALLOC_END and
+        check("ioremap(LAPIC): ioremap area, uncached, NX, writable",
+              io_leaf and IOREMAP_START <= io_leaf[0][0] <= VMALLOC_END and
               io_leaf[0][2][5] == "C" and nx(io_leaf[0][2]) and w(io_leaf[0][2]),
               io_leaf[0][2] if io_leaf else "no leaf")
         vmal = [l for l in leaves if VMALLOC_START <= l[0] <= VMALLOC_END]

@@ -144,6 +144,7 @@ static void test_vm_area(struct ktest *t)
 	va = get_vm_area(3 * PAGE_SIZE + 1, 0);
 	KTEST_ASSERT_NE(t, va, 0UL);
 	KTEST_EXPECT_TRUE(t, is_vmalloc_addr((void *)va));
+	KTEST_EXPECT_GE(t, va, IOREMAP_START);
 	KTEST_EXPECT_EQ(t, va & (PAGE_SIZE - 1), 0UL);
 	KTEST_EXPECT_TRUE(t, vm_area_lookup(va + 2 * PAGE_SIZE, &start, &size));
 	KTEST_EXPECT_EQ(t, start, va);
@@ -197,6 +198,7 @@ static void test_ioremap_lapic(struct ktest *t)
 	lvr = ioremap(base + APIC_LVR, 4);
 	KTEST_ASSERT_NOT_NULL(t, lvr);
 	KTEST_EXPECT_TRUE(t, is_vmalloc_addr((__force void *)lvr));
+	KTEST_EXPECT_GE(t, (unsigned long __force)lvr, IOREMAP_START);	/* its own arena */
 	KTEST_EXPECT_EQ(t, (unsigned long __force)lvr & (PAGE_SIZE - 1), (unsigned long)APIC_LVR);
 	KTEST_EXPECT_EQ(t, translate((unsigned long __force)lvr, &pa), 0);
 	KTEST_EXPECT_EQ(t, pa, base + APIC_LVR);
