@@ -189,7 +189,11 @@ void pci_set_master(struct pci_dev *pdev);
  */
 void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar);
 
-/* pci_iounmap() - undo pci_iomap() (@addr: its result, or NULL) */
+/**
+ * pci_iounmap() - undo pci_iomap()
+ * @pdev: the device the BAR belongs to
+ * @addr: pci_iomap()'s result, or NULL
+ */
 void pci_iounmap(struct pci_dev *pdev, void __iomem *addr);
 
 static inline u64 pci_resource_start(const struct pci_dev *pdev, unsigned int bar)
