@@ -293,7 +293,8 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 
 	if (!atomic_context())
 		vmalloc_drain();
-	if (!size || pages > ((arena->end - arena->start) >> PAGE_SHIFT)) {
+	/* size itself is bounded: DIV_ROUND_UP() of a huge one wraps to 0 pages. */
+	if (!size || size > arena->end - arena->start) {
 		pr_err_ratelimited("%s(%zu) from %pS: bad size\n", kind_names[kind], size, caller);
 		return NULL;
 	}
@@ -475,7 +476,8 @@ unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phas
 
 	if (!atomic_context())
 		vmalloc_drain();
-	if (!size || pages > ((ioremap_arena.end - ioremap_arena.start) >> PAGE_SHIFT) ||
+	/* size itself is bounded: DIV_ROUND_UP() of a huge one wraps to 0 pages. */
+	if (!size || size > ioremap_arena.end - ioremap_arena.start ||
 	    align < PAGE_SIZE || (align & (align - 1)) || phase >= align ||
 	    (phase & (PAGE_SIZE - 1)) || (flags & ~VM_IOREMAP)) {
 		pr_err_ratelimited("get_vm_area(%#zx, align %#lx, phase %#lx, flags %#lx) from %pS: bad argument (-EINVAL)\n",

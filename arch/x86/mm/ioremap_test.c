@@ -167,6 +167,7 @@ static void test_vm_area(struct ktest *t)
 	KTEST_EXPECT_EQ(t, get_vm_area(0, 0), 0UL);
 	KTEST_EXPECT_EQ(t, get_vm_area(PAGE_SIZE, 0x80), 0UL);	/* unknown flag */
 	KTEST_EXPECT_EQ(t, get_vm_area(1UL << 50, 0), 0UL);	/* larger than the area */
+	KTEST_EXPECT_EQ(t, get_vm_area(~0UL, 0), 0UL);		/* would round to 0 pages */
 	KTEST_EXPECT_EQ(t, __get_vm_area(PAGE_SIZE, 3 * PAGE_SIZE, 0, 0, NULL), 0UL);
 	KTEST_EXPECT_EQ(t, __get_vm_area(PAGE_SIZE, PMD_SIZE, PMD_SIZE, 0, NULL), 0UL);
 	KTEST_EXPECT_EQ(t, __get_vm_area(PAGE_SIZE, PMD_SIZE, 0x800, 0, NULL), 0UL);
