@@ -8,15 +8,19 @@
  *	0xffffffff80100000-0xffffffff80112000   72K  4K  ro  x   GLB
  *
  * "ptdump all" also lists the lower half.  The vm_oracle boot parameter
- * feeds scripts/check-pgtables.py (see the end of the file).
+ * feeds scripts/check-pgtables.py (see the end of the file): translate()
+ * of fixed addresses (holes of the direct map and an ioremap() of the
+ * LAPIC included) and the RAM ranges the direct map must cover.
  */
 #include <exo/init.h>
 #include <exo/kernel.h>
+#include <exo/memblock.h>
 #include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/string.h>
 #include <exo/vmalloc.h>
+#include <asm/io.h>
 
 struct dump_state {
 	unsigned long start, end;	/* current run */
@@ -34,6 +38,7 @@ static const struct {
 	{ KERNEL_HALF_START, "Kernel half" },
 	{ PAGE_OFFSET, "Direct map" },
 	{ VMALLOC_START, "vmalloc area" },
+	{ IOREMAP_START, "ioremap area" },
 	{ VMALLOC_END + 1, "Kernel half" },
 	{ KERNEL_VMA, "Kernel image" },
 	{ MODULES_VADDR, "Modules" },
@@ -154,11 +159,15 @@ static void oracle_line(const char *name, unsigned long va)
 
 static int __init oracle_run(void)
 {
+	void __iomem *io;
+	phys_addr_t base;
+	u64 size;
 	u8 *buf;
 
 	if (!oracle_requested)
 		return 0;
 	buf = vmalloc(3 * PAGE_SIZE);	/* kept: the script looks at it and its guards */
+	io = ioremap(0xfee00000, PAGE_SIZE);	/* kept: the LAPIC, uncached */
 	oracle_line("text", (unsigned long)_text);
 	oracle_line("text_end", (unsigned long)_etext - 1);
 	oracle_line("rodata", (unsigned long)_rodata);
@@ -171,6 +180,8 @@ static int __init oracle_run(void)
 	oracle_line("direct0", PAGE_OFFSET);
 	oracle_line("direct16m", PAGE_OFFSET + (16UL << 20) + 0x123);
 	oracle_line("direct_hole", PAGE_OFFSET + 0xb8000);
+	oracle_line("direct_bios", PAGE_OFFSET + 0xf0000);
+	oracle_line("direct_lapic", PAGE_OFFSET + 0xfee00000);
 	oracle_line("identity", 0x100000);
 	oracle_line("null", 0);
 	oracle_line("modules", MODULES_VADDR);
@@ -180,6 +191,11 @@ static int __init oracle_run(void)
 		oracle_line("vmalloc_guard_after", (unsigned long)buf + 3 * PAGE_SIZE);
 		oracle_line("vmalloc_guard_before", (unsigned long)buf - 1);
 	}
+	if (io)
+		oracle_line("ioremap", (unsigned long __force)io + 0x30);
+	/* What the direct map must cover, exactly. */
+	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++)
+		printk(KERN_NOTICE "vm_oracle_ram: %#llx %#llx\n", base, base + size);
 	printk(KERN_NOTICE "vm_oracle: ready\n");
 	return 0;
 }

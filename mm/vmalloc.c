@@ -6,20 +6,28 @@
  * with every allocation fenced by unmapped guard pages, and the permission
  * changes (set_memory_*) a module loader needs, never producing W+X.
  *
- * Two arenas (see Documentation/mm/layout.rst): vmalloc() and thread
- * stacks in [VMALLOC_START, VMALLOC_END), module_alloc() in
+ * Three arenas (see Documentation/mm/layout.rst): vmalloc() and thread
+ * stacks in [VMALLOC_START, IOREMAP_START), bare reservations
+ * (get_vm_area(), which ioremap() fills with device or firmware pages) in
+ * the vmalloc area's last TiB [IOREMAP_START, VMALLOC_END], so that they
+ * do not lengthen the first-fit walks of vmalloc(), and module_alloc() in
  * [MODULES_VADDR, MODULES_END).  Each allocation reserves
  * [guard][pages][guard] of address space; the list of allocations is kept
- * in address order and searched first fit.  Descriptors come from whole
- * pages carved into slots (there is no kmalloc underneath this layer).
+ * in address order and searched first fit (a reservation may ask for a
+ * start congruent to a physical address modulo 2 MiB, so that its mapping
+ * can use huge pages).  Descriptors come from whole pages carved into
+ * slots (there is no kmalloc underneath this layer).
  *
  * Unmapping waits for the TLB shootdown IPIs, so a free from atomic context
  * (see atomic_context()) is deferred to the next call from a normal one.
  *
- * Invariants: an area's pages are all mapped RW + NX when handed out; the
- * frames are found again through the page tables at free time (no
- * per-page array); a pointer that is not the start of a live area of the
- * right kind is refused with one log line and changes nothing.
+ * Invariants: a vmalloc/stack/module area's pages are all mapped RW + NX
+ * when handed out and their frames are found again through the page
+ * tables at free time (no per-page array); a reservation's pages are
+ * whatever its owner mapped, never frames of ours: freeing it unmaps them
+ * and frees nothing but page tables.  A pointer that is not the start of
+ * a live area of the right kind is refused with one log line and changes
+ * nothing.
  */
 #define pr_fmt(fmt) "vmalloc: " fmt
 
@@ -38,9 +46,15 @@
 #include <exo/vmalloc.h>
 #include <asm/irqflags.h>
 
-enum vm_kind { VM_VMALLOC, VM_STACK, VM_MODULE };
+enum vm_kind { VM_VMALLOC, VM_STACK, VM_MODULE, VM_RESERVED, VM_IO };
 
-static const char *const kind_names[] = { "vmalloc", "stack", "module" };
+static const char *const kind_names[] = { "vmalloc", "stack", "module", "vm_area", "ioremap" };
+
+/* Reservations: pages mapped by their owner, not frames of the allocator. */
+static bool kind_is_reservation(enum vm_kind kind)
+{
+	return kind == VM_RESERVED || kind == VM_IO;
+}
 
 struct vm_area {
 	struct list_head list;		/* arena, address order; or the free slots */
@@ -59,8 +73,13 @@ struct vm_arena {
 };
 
 static struct vm_arena vmalloc_arena = {
-	.name = "vmalloc", .start = VMALLOC_START, .end = VMALLOC_END + 1,
+	.name = "vmalloc", .start = VMALLOC_START, .end = IOREMAP_START,
 	.areas = LIST_HEAD_INIT(vmalloc_arena.areas),
+};
+
+static struct vm_arena ioremap_arena = {
+	.name = "ioremap", .start = IOREMAP_START, .end = VMALLOC_END + 1,
+	.areas = LIST_HEAD_INIT(ioremap_arena.areas),
 };
 
 static struct vm_arena module_arena = {
@@ -120,27 +139,86 @@ static struct vm_area *slot_get(void)
 	return a;
 }
 
-/* Reserve address space for @pages (+ guards) in @arena; vm_lock held. */
-static struct vm_area *reserve(struct vm_arena *arena, unsigned long pages, enum vm_kind kind)
+/*
+ * First start after the guard page above @cursor that is congruent to
+ * @phase modulo @align (a power of two >= PAGE_SIZE, @phase < @align).
+ */
+static unsigned long fit_start(unsigned long cursor, unsigned long align, unsigned long phase)
+{
+	unsigned long s = cursor + PAGE_SIZE;
+
+	return s + ((phase - s) & (align - 1));
+}
+
+/* Whether [guard][@pages from @start][guard] fits below @limit, from @cursor. */
+static bool fits(unsigned long cursor, unsigned long start, unsigned long pages,
+		 unsigned long limit)
+{
+	return start > cursor && start < limit && limit - start >= (pages + 1) << PAGE_SHIFT;
+}
+
+/*
+ * First fit for a page-aligned area: the common case (vmalloc, stacks,
+ * modules), kept to one subtraction per area walked.  Return: the start,
+ * @pos the area to insert before; 0 when nothing fits.
+ */
+static __always_inline unsigned long first_fit(struct vm_arena *arena, unsigned long pages,
+						struct list_head **pos)
 {
 	unsigned long need = (pages + 2) << PAGE_SHIFT, cursor = arena->start;
-	struct list_head *pos = &arena->areas;
-	struct vm_area *a, *n;
+	struct vm_area *a;
 
 	list_for_each_entry(a, &arena->areas, list) {
 		if (area_va_start(a) - cursor >= need) {
-			pos = &a->list;
-			goto found;
+			*pos = &a->list;
+			return cursor + PAGE_SIZE;
 		}
 		cursor = area_va_end(a);
 	}
-	if (arena->end - cursor < need)
+	*pos = &arena->areas;
+	return arena->end - cursor >= need ? cursor + PAGE_SIZE : 0;
+}
+
+/* First fit for a start congruent to @phase modulo @align (ioremap only). */
+static noinline unsigned long first_fit_aligned(struct vm_arena *arena, unsigned long pages,
+						unsigned long align, unsigned long phase,
+						struct list_head **pos)
+{
+	unsigned long cursor = arena->start, start;
+	struct vm_area *a;
+
+	list_for_each_entry(a, &arena->areas, list) {
+		start = fit_start(cursor, align, phase);
+		if (fits(cursor, start, pages, area_va_start(a))) {
+			*pos = &a->list;
+			return start;
+		}
+		cursor = area_va_end(a);
+	}
+	*pos = &arena->areas;
+	start = fit_start(cursor, align, phase);
+	return fits(cursor, start, pages, arena->end) ? start : 0;
+}
+
+/* Reserve address space for @pages (+ guards) in @arena; vm_lock held. */
+static __always_inline struct vm_area *reserve(struct vm_arena *arena, unsigned long pages,
+					       enum vm_kind kind, unsigned long align,
+					       unsigned long phase)
+{
+	struct list_head *pos;
+	struct vm_area *n;
+	unsigned long start;
+
+	if (align == PAGE_SIZE)
+		start = first_fit(arena, pages, &pos);
+	else
+		start = first_fit_aligned(arena, pages, align, phase, &pos);
+	if (!start)
 		return NULL;
-found:
 	n = slot_get();
 	if (!n)
 		return NULL;
-	n->start = cursor + PAGE_SIZE;
+	n->start = start;
 	n->nr_pages = pages;
 	n->kind = kind;
 	n->dying = false;
@@ -215,12 +293,13 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 
 	if (!atomic_context())
 		vmalloc_drain();
-	if (!size || pages > ((arena->end - arena->start) >> PAGE_SHIFT)) {
+	/* size itself is bounded: DIV_ROUND_UP() of a huge one wraps to 0 pages. */
+	if (!size || size > arena->end - arena->start) {
 		pr_err_ratelimited("%s(%zu) from %pS: bad size\n", kind_names[kind], size, caller);
 		return NULL;
 	}
 	spin_lock_irqsave(&vm_lock, flags);
-	a = reserve(arena, pages, kind);
+	a = reserve(arena, pages, kind, PAGE_SIZE, 0);
 	if (a)
 		a->caller = caller;
 	spin_unlock_irqrestore(&vm_lock, flags);
@@ -240,12 +319,38 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 	return (void *)a->start;
 }
 
+/* Whether any page of [@start, + @pages) is mapped (the first, usually). */
+static bool any_mapped(unsigned long start, unsigned long pages)
+{
+	phys_addr_t pa;
+
+	for (unsigned long i = 0; i < pages; i++)
+		if (!translate(start + (i << PAGE_SHIFT), &pa))
+			return true;
+	return false;
+}
+
+/* The owner's pages (MMIO, firmware): unmapped; only page tables are freed. */
+static noinline void unmap_reservation(const struct vm_area *a)
+{
+	if (!any_mapped(a->start, a->nr_pages))
+		return;			/* unmap_range() would log "nothing mapped" */
+	if (a->nr_pages == 1)
+		unmap_page(a->start);	/* a register page: no range walk */
+	else
+		unmap_range(a->start, a->nr_pages << PAGE_SHIFT);
+}
+
 static void area_unmap_release(struct vm_area *a)
 {
 	unsigned long flags;
 
-	unpopulate(a->start, a->nr_pages);
-	__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
+	if (kind_is_reservation(a->kind)) {
+		unmap_reservation(a);
+	} else {
+		unpopulate(a->start, a->nr_pages);
+		__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
+	}
 	spin_lock_irqsave(&vm_lock, flags);
 	list_add(&a->list, &free_slots);
 	spin_unlock_irqrestore(&vm_lock, flags);
@@ -273,18 +378,24 @@ void vmalloc_drain(void)
 	}
 }
 
-static void area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind,
-		      const char *fn)
+/* Whether an area of kind @have may be freed by the function for @want. */
+static bool kind_matches(enum vm_kind have, enum vm_kind want)
+{
+	return have == want || (want == VM_RESERVED && kind_is_reservation(have));
+}
+
+static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind,
+		     const char *fn)
 {
 	bool atomic = atomic_context();
 	unsigned long flags;
 	struct vm_area *a;
 
 	if (!addr)
-		return;
+		return 0;
 	spin_lock_irqsave(&vm_lock, flags);
 	a = find_area(arena, (unsigned long)addr);
-	if (a && a->kind == kind) {
+	if (a && kind_matches(a->kind, kind)) {
 		if (atomic) {
 			a->deferred_next = deferred;	/* stays in the arena: VA reserved */
 			a->dying = true;
@@ -299,12 +410,13 @@ static void area_free(struct vm_arena *arena, const void *addr, enum vm_kind kin
 	if (!a) {
 		pr_err_ratelimited("%s(%p): not an address returned by the matching allocator (ignored)\n",
 				   fn, addr);
-		return;
+		return -ENOENT;
 	}
 	if (!atomic) {
 		area_unmap_release(a);
 		vmalloc_drain();
 	}
+	return 0;
 }
 
 void *vmalloc(size_t size)
@@ -353,6 +465,72 @@ void free_kernel_stack(void *stack, size_t size)
 		return;
 	}
 	area_free(&vmalloc_arena, stack, VM_STACK, "free_kernel_stack");
+}
+
+unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phase,
+			    unsigned long flags, const void *caller)
+{
+	enum vm_kind kind = flags & VM_IOREMAP ? VM_IO : VM_RESERVED;
+	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE), irqflags;
+	struct vm_area *a;
+
+	if (!atomic_context())
+		vmalloc_drain();
+	/* size itself is bounded: DIV_ROUND_UP() of a huge one wraps to 0 pages. */
+	if (!size || size > ioremap_arena.end - ioremap_arena.start ||
+	    align < PAGE_SIZE || (align & (align - 1)) || phase >= align ||
+	    (phase & (PAGE_SIZE - 1)) || (flags & ~VM_IOREMAP)) {
+		pr_err_ratelimited("get_vm_area(%#zx, align %#lx, phase %#lx, flags %#lx) from %pS: bad argument (-EINVAL)\n",
+				   size, align, phase, flags, caller);
+		return 0;
+	}
+	spin_lock_irqsave(&vm_lock, irqflags);
+	a = reserve(&ioremap_arena, pages, kind, align, phase);
+	if (a)
+		a->caller = caller;
+	spin_unlock_irqrestore(&vm_lock, irqflags);
+	if (!a) {
+		pr_err_ratelimited("get_vm_area(%#zx) from %pS: ioremap area exhausted\n", size,
+				   caller);
+		return 0;
+	}
+	return a->start;
+}
+
+unsigned long get_vm_area(size_t size, unsigned long flags)
+{
+	return __get_vm_area(size, PAGE_SIZE, 0, flags, __builtin_return_address(0));
+}
+
+int free_vm_area(unsigned long addr)
+{
+	if (!addr || (addr & (PAGE_SIZE - 1)) || !is_vmalloc_addr((void *)addr)) {
+		pr_err_ratelimited("free_vm_area(%#lx) from %pS: not a vmalloc-area page (-EINVAL)\n",
+				   addr, __builtin_return_address(0));
+		return -EINVAL;
+	}
+	return area_free(&ioremap_arena, (void *)addr, VM_RESERVED, "free_vm_area");
+}
+
+bool vm_area_lookup(unsigned long addr, unsigned long *start, size_t *size)
+{
+	unsigned long flags;
+	struct vm_area *a;
+	bool found = false;
+
+	spin_lock_irqsave(&vm_lock, flags);
+	list_for_each_entry(a, &ioremap_arena.areas, list) {
+		if (a->dying || addr < a->start || addr - a->start >= a->nr_pages << PAGE_SHIFT)
+			continue;
+		found = kind_is_reservation(a->kind);
+		if (found && start)
+			*start = a->start;
+		if (found && size)
+			*size = a->nr_pages << PAGE_SHIFT;
+		break;
+	}
+	spin_unlock_irqrestore(&vm_lock, flags);
+	return found;
 }
 
 bool is_vmalloc_addr(const void *addr)
@@ -475,7 +653,7 @@ int set_memory_nx(unsigned long addr, unsigned int numpages)
 
 static int cmd_vmallocinfo(int argc, char **argv)
 {
-	struct vm_arena *arenas[] = { &vmalloc_arena, &module_arena };
+	struct vm_arena *arenas[] = { &vmalloc_arena, &ioremap_arena, &module_arena };
 	unsigned long flags;
 	struct vm_area *a;
 

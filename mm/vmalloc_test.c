@@ -87,6 +87,8 @@ static void test_vmalloc_errors(struct ktest *t)
 	vbase_take(&b);
 	KTEST_EXPECT_NULL(t, vmalloc(0));
 	KTEST_EXPECT_NULL(t, vmalloc(1UL << 50));	/* larger than the area */
+	KTEST_EXPECT_NULL(t, vmalloc(~0UL));		/* would round up to 0 pages */
+	KTEST_EXPECT_NULL(t, module_alloc(~0UL - PAGE_SIZE + 2));
 	vfree(NULL);
 	p = vmalloc(2 * PAGE_SIZE);
 	KTEST_ASSERT_NOT_NULL(t, p);

@@ -13,6 +13,10 @@ page tables from CR3 itself:
     vmalloc area, rodata and data are NX; text is executable and read-only;
     every kernel leaf is global; nothing is mapped in the lower half (the
     identity map is gone);
+  - the direct map is RAM only: every leaf lies inside a usable range of
+    the memory map the kernel printed, write-back; the holes (VGA, BIOS
+    area, LAPIC) are unmapped there and the LAPIC is reached through an
+    uncached, NX ioremap() page in the ioremap part of the vmalloc area;
   - info mem is consistent (no writable range inside the text).
 
 Prints one line per check and "pgtable-oracle: N passed, M failed, 0 skipped";
@@ -32,6 +36,7 @@ KERNEL_HALF = 0xffff800000000000
 PAGE_OFFSET = 0xffff888000000000
 DIRECT_END = PAGE_OFFSET + (64 << 40)
 VMALLOC_START, VMALLOC_END = 0xffffc90000000000, 0xffffe8ffffffffff
+IOREMAP_START = 0xffffe80000000000      # the vmalloc area's last TiB
 
 
 class Qmp:
@@ -120,7 +125,7 @@ def main():
         oracle = {}
         for m in re.finditer(r"vm_oracle: (\w+) (0x[0-9a-f]+|0) (0x[0-9a-f]+|0|-)", text):
             oracle[m.group(1)] = (int(m.group(2), 16), None if m.group(3) == "-" else int(m.group(3), 16))
-        check("kernel printed the oracle lines", len(oracle) >= 15, "%d lines" % len(oracle))
+        check("kernel printed the oracle lines", len(oracle) >= 19, "%d lines" % len(oracle))
         q = Qmp(sock)
         q.cmd("stop")
 
@@ -133,7 +138,8 @@ def main():
                   "monitor %s, kernel %s" % (hex(got) if got is not None else out,
                                              hex(pa) if pa is not None else "unmapped"))
         expect_unmapped = ["stack_guard", "image_below", "image_above", "identity", "null",
-                           "modules", "vmalloc_guard_after", "vmalloc_guard_before"]
+                           "modules", "vmalloc_guard_after", "vmalloc_guard_before",
+                           "direct_hole", "direct_bios", "direct_lapic"]
         check("guards, identity map, holes are unmapped",
               all(oracle.get(n, (0, 1))[1] is None for n in expect_unmapped))
 
@@ -160,6 +166,38 @@ def main():
               "%d leaves" % len(direct))
         huge = [l for l in direct if l[2][2] == "P"]
         check("direct map uses huge pages", len(huge) > 0, "%d huge leaves" % len(huge))
+        # RAM only: each leaf inside one RAM range the kernel printed (memblock).
+        usable = [(int(m.group(1), 16), int(m.group(2), 16)) for m in
+                  re.finditer(r"vm_oracle_ram: (0x[0-9a-f]+|0) (0x[0-9a-f]+)", text)]
+        starts = set(l[0] for l in leaves)
+
+        def pgsize(l):
+            # info tlb prints one line per leaf without its size: a huge leaf
+            # is 1 GiB when the next 2 MiB is no leaf of its own yet translates
+            # contiguously (which only a 1 GiB page does).
+            if l[2][2] != "P":
+                return 4096
+            nxt = l[0] + (2 << 20)
+            if l[0] % (1 << 30) or nxt in starts:
+                return 2 << 20
+            m = re.search(r"gpa: (0x[0-9a-f]+)", q.hmp("gva2gpa %#x" % nxt))
+            return (1 << 30) if m and int(m.group(1), 16) == l[1] + (2 << 20) else (2 << 20)
+        not_ram = []
+        for l in direct:
+            size = pgsize(l)
+            if not any(lo <= l[1] and l[1] + size <= hi for lo, hi in usable):
+                not_ram.append(l)
+        check("direct map: RAM only (inside memblock ranges)", usable and not not_ram,
+              "%d RAM ranges; outside: %s" % (len(usable),
+                                                 ", ".join("%#x" % l[1] for l in not_ram[:4])))
+        check("direct map: write-back (no PCD/PWT leaf)",
+              all(l[2][5] != "C" and l[2][6] != "T" for l in direct))
+        io = oracle.get("ioremap", (None, None))[0]
+        io_leaf = [l for l in leaves if io is not None and l[0] == io & ~0xfff]
+        check("ioremap(LAPIC): ioremap area, uncached, NX, writable",
+              io_leaf and IOREMAP_START <= io_leaf[0][0] <= VMALLOC_END and
+              io_leaf[0][2][5] == "C" and nx(io_leaf[0][2]) and w(io_leaf[0][2]),
+              io_leaf[0][2] if io_leaf else "no leaf")
         vmal = [l for l in leaves if VMALLOC_START <= l[0] <= VMALLOC_END]
         check("vmalloc area NX", vmal and all(nx(l[2]) for l in vmal), "%d leaves" % len(vmal))
 

@@ -8,6 +8,13 @@
  * boundaries).  The root table is the XSDT when the RSDP is ACPI 2.0+ and
  * has one, else the RSDT.  Nothing is trusted before its signature, length
  * and checksum are verified; a bad table is reported once and skipped.
+ *
+ * Mappings (acpi_os_map(): the direct map covers RAM only, firmware memory
+ * gets read-only mappings on demand): the RSDP is copied out of the BIOS
+ * area or wherever the loader pointed, the root table is unmapped once its
+ * entries are read, and every table that passes its checks stays mapped
+ * (table_virt[]), so acpi_get_table()'s result is valid for good and costs
+ * no mapping.
  */
 #define pr_fmt(fmt) "ACPI: " fmt
 
@@ -23,7 +30,9 @@
 #define ACPI_MAX_TABLE_LEN	(1UL << 20)	/* larger than any sane static table */
 
 static phys_addr_t table_phys[ACPI_MAX_TABLES];
+static const struct acpi_table_header *table_virt[ACPI_MAX_TABLES];	/* validated */
 static unsigned int nr_tables;
+static struct acpi_rsdp rsdp_copy;
 static bool acpi_disabled;
 
 /* acpi=off: ignore the firmware tables (tests the uniprocessor fallback). */
@@ -68,43 +77,67 @@ int acpi_validate_rsdp(const struct acpi_rsdp *rsdp, size_t avail)
 	return 0;
 }
 
-/* A table header at @pa that is what it claims to be, or NULL. */
+/* The table at @pa, mapped, if it is what it claims to be; else NULL. */
 static const struct acpi_table_header *map_table(phys_addr_t pa, const char *what)
 {
-	const struct acpi_table_header *h;
+	const struct acpi_table_header *hdr, *h;
+	u32 len;
 
 	if (!pa)
 		return NULL;
-	h = acpi_os_map(pa, sizeof(*h));
+	hdr = acpi_os_map(pa, sizeof(*hdr));
+	if (!hdr)
+		return NULL;
+	len = hdr->length;
+	if (len < sizeof(*hdr) || len > ACPI_MAX_TABLE_LEN) {
+		pr_err("%s at %#llx: absurd length %u\n", what, (unsigned long long)pa, len);
+		acpi_os_unmap(hdr, sizeof(*hdr));
+		return NULL;
+	}
+	/* Mapped before the header is dropped: shares its window when it fits. */
+	h = acpi_os_map(pa, len);
+	acpi_os_unmap(hdr, sizeof(*hdr));
+	if (h && (h->length != len || !acpi_checksum_ok(h, len))) {
+		acpi_os_unmap(h, len);
+		h = NULL;
+	}
 	if (!h)
-		return NULL;
-	if (h->length < sizeof(*h) || h->length > ACPI_MAX_TABLE_LEN) {
-		pr_err("%s at %#llx: absurd length %u\n", what, (unsigned long long)pa, h->length);
-		return NULL;
-	}
-	h = acpi_os_map(pa, h->length);
-	if (!h || !acpi_checksum_ok(h, h->length)) {
 		pr_err("%s at %#llx: bad checksum\n", what, (unsigned long long)pa);
-		return NULL;
-	}
 	return h;
+}
+
+/* Copy the RSDP at @r (@avail bytes readable) into rsdp_copy. */
+static const struct acpi_rsdp *keep_rsdp(const void *r, size_t avail)
+{
+	memset(&rsdp_copy, 0, sizeof(rsdp_copy));
+	memcpy(&rsdp_copy, r, min(avail, sizeof(rsdp_copy)));
+	return &rsdp_copy;
 }
 
 static const struct acpi_rsdp *scan_area(phys_addr_t start, size_t len)
 {
-	for (phys_addr_t pa = start; pa + 20 <= start + len; pa += 16) {
-		const struct acpi_rsdp *r = acpi_os_map(pa, sizeof(*r));
+	const u8 *area = acpi_os_map(start, len);
+	const struct acpi_rsdp *found = NULL;
 
-		if (r && !memcmp(r->signature, "RSD PTR ", 8) && acpi_checksum_ok(r, 20))
-			return r;
+	if (!area)
+		return NULL;
+	for (size_t off = 0; off + 20 <= len; off += 16) {
+		const struct acpi_rsdp *r = (const void *)(area + off);
+
+		if (!memcmp(r->signature, "RSD PTR ", 8) && acpi_checksum_ok(r, 20)) {
+			found = keep_rsdp(r, len - off);
+			break;
+		}
 	}
-	return NULL;
+	acpi_os_unmap(area, len);
+	return found;
 }
 
 static const struct acpi_rsdp *find_rsdp(const char **where)
 {
-	const u16 *ebda_seg;
 	const struct acpi_rsdp *r;
+	const u16 *ebda_ptr;
+	u16 ebda_seg;
 
 	if (boot_info.has_rsdp_copy) {
 		*where = "boot loader copy";
@@ -112,12 +145,19 @@ static const struct acpi_rsdp *find_rsdp(const char **where)
 	}
 	if (boot_info.rsdp_phys) {
 		*where = "boot loader pointer";
-		return acpi_os_map(boot_info.rsdp_phys, sizeof(*r));
+		r = acpi_os_map(boot_info.rsdp_phys, sizeof(*r));
+		if (!r)
+			return NULL;
+		keep_rsdp(r, sizeof(*r));
+		acpi_os_unmap(r, sizeof(*r));
+		return &rsdp_copy;
 	}
 	*where = "BIOS area scan";
-	ebda_seg = acpi_os_map(0x40e, 2);
-	if (ebda_seg && *ebda_seg) {
-		r = scan_area((phys_addr_t)*ebda_seg << 4, 1024);
+	ebda_ptr = acpi_os_map(0x40e, 2);
+	ebda_seg = ebda_ptr ? *ebda_ptr : 0;
+	acpi_os_unmap(ebda_ptr, 2);
+	if (ebda_seg) {
+		r = scan_area((phys_addr_t)ebda_seg << 4, 1024);
 		if (r)
 			return r;
 	}
@@ -152,6 +192,7 @@ static void list_tables(void)
 	for (unsigned int i = 0; i < nr_tables; i++) {
 		const struct acpi_table_header *h = map_table(table_phys[i], "table");
 
+		table_virt[i] = h;
 		if (h && used + 6 < sizeof(line))
 			used += snprintf(line + used, sizeof(line) - used, " %.4s", h->signature);
 	}
@@ -181,12 +222,15 @@ int __init acpi_table_init(void)
 	root = map_table(xsdt ? rsdp->xsdt_address : rsdp->rsdt_address, xsdt ? "XSDT" : "RSDT");
 	if (!root || memcmp(root->signature, xsdt ? "XSDT" : "RSDT", 4)) {
 		pr_err("%s: missing or malformed, ignoring ACPI\n", xsdt ? "XSDT" : "RSDT");
+		if (root)
+			acpi_os_unmap(root, root->length);
 		return -EINVAL;
 	}
 	pr_info("RSDP rev %u (%s, OEM %.6s), %s at %#llx\n", rsdp->revision, where,
 		rsdp->oem_id, xsdt ? "XSDT" : "RSDT",
 		(unsigned long long)(xsdt ? rsdp->xsdt_address : rsdp->rsdt_address));
 	read_root(root, xsdt ? 8 : 4);
+	acpi_os_unmap(root, root->length);
 	list_tables();
 	return 0;
 }
@@ -194,12 +238,9 @@ int __init acpi_table_init(void)
 const struct acpi_table_header *acpi_get_table(const char *sig, unsigned int instance)
 {
 	for (unsigned int i = 0; i < nr_tables; i++) {
-		const struct acpi_table_header *h = acpi_os_map(table_phys[i], sizeof(*h));
+		const struct acpi_table_header *h = table_virt[i];
 
-		if (!h || memcmp(h->signature, sig, 4))
-			continue;
-		h = map_table(table_phys[i], sig);
-		if (h && instance-- == 0)
+		if (h && !memcmp(h->signature, sig, 4) && instance-- == 0)
 			return h;
 	}
 	return NULL;

@@ -182,6 +182,13 @@ static void edu_disable(void *data)
 	pci_disable_device(data);
 }
 
+static void edu_unmap(void *data)
+{
+	struct edu *edu = data;
+
+	pci_iounmap(edu->pdev, edu->mmio);
+}
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct edu *edu;
@@ -202,6 +209,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!edu->mmio)
 		return -ENODEV;
 	edu->pdev = pdev;
+	ret = devm_add_action_or_reset(&pdev->dev, edu_unmap, edu);
+	if (ret)
+		return ret;
 	edu->drvdata.ops = &edu_ops;
 	spin_lock_init(&edu->lock);
 	ident = edu_read(edu, EDU_IDENT);

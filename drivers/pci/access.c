@@ -11,10 +11,10 @@
  * ECAM (PCIe enhanced configuration): every function's 4 KiB lies at
  * base + (bus - start_bus) << 20 | devfn << 12 in memory, regions listed in
  * ACPI's MCFG table.  A plain MMIO access is atomic by itself: no lock.  A
- * region is used only when it lies in the part of the physical address
- * space the direct map covers (the low 4 GiB; higher ones wait for
- * ioremap() from the VM code) and segment 0 bus 0 reads the same vendor ID
- * through it as through mechanism #1, so a bogus table cannot blind us.
+ * region is ioremap()ed once (the direct map covers RAM only; 2 MiB pages,
+ * so 256 buses cost one page table) and used only when segment 0 bus 0
+ * reads the same vendor ID through it as through mechanism #1, so a bogus
+ * table cannot blind us.
  */
 #define pr_fmt(fmt) "pci: " fmt
 
@@ -27,15 +27,14 @@
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <asm/io.h>
-#include <asm/page.h>
 
 #define CONF1_ADDR	0xcf8
 #define CONF1_DATA	0xcfc
 #define MAX_MCFG	4
-#define DIRECT_MAPPED	(4ULL << 30)
 
 static DEFINE_SPINLOCK(conf1_lock);
 static struct pci_mcfg_region mcfg[MAX_MCFG];
+static u8 __iomem *mcfg_virt[MAX_MCFG];		/* ioremap() of each region */
 static unsigned int nr_mcfg;
 
 static int check_access(unsigned int where, unsigned int size, unsigned int limit)
@@ -86,8 +85,8 @@ static volatile void __iomem *ecam_addr(u16 seg, u8 bus, u8 devfn, unsigned int 
 		const struct pci_mcfg_region *r = &mcfg[i];
 
 		if (r->segment == seg && bus >= r->start_bus && bus <= r->end_bus)
-			return (__force volatile void __iomem *)phys_to_virt(r->base +
-				((u64)(bus - r->start_bus) << 20 | (u64)devfn << 12 | where));
+			return mcfg_virt[i] + ((u64)(bus - r->start_bus) << 20 |
+					       (u64)devfn << 12 | where);
 	}
 	return NULL;
 }
@@ -203,13 +202,14 @@ void __init pci_ecam_init(void)
 	len = table->length;
 	n = pci_mcfg_parse(table, len, regs, MAX_MCFG);
 	for (int i = 0; i < n; i++) {
-		u64 end = regs[i].base + ((u64)(regs[i].end_bus - regs[i].start_bus + 1) << 20);
+		size_t size = (size_t)(regs[i].end_bus - regs[i].start_bus + 1) << 20;
+		u8 __iomem *virt = ioremap(regs[i].base, size);
 
-		if (end > DIRECT_MAPPED) {
-			pr_warn("ECAM %#llx above the direct-mapped 4 GiB: not used\n",
-				regs[i].base);
+		if (!virt) {
+			pr_warn("ECAM %#llx: cannot map, not used\n", regs[i].base);
 			continue;
 		}
+		mcfg_virt[nr_mcfg] = virt;
 		mcfg[nr_mcfg++] = regs[i];
 	}
 	if (!nr_mcfg)
@@ -219,7 +219,8 @@ void __init pci_ecam_init(void)
 	pci_bus_read_config(0, 0, 0, PCI_VENDOR_ID, 4, &ve);
 	if (v1 != ve) {
 		pr_err("ECAM reads %#x at 00:00.0, mechanism #1 %#x: ECAM disabled\n", ve, v1);
-		nr_mcfg = 0;
+		while (nr_mcfg)
+			iounmap(mcfg_virt[--nr_mcfg]);
 		return;
 	}
 	pr_info("ECAM at %#llx, buses %u-%u\n", mcfg[0].base, mcfg[0].start_bus,

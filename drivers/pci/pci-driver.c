@@ -198,6 +198,12 @@ void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar)
 }
 EXPORT_SYMBOL(pci_iomap);
 
+void pci_iounmap(struct pci_dev *pdev, void __iomem *addr)
+{
+	iounmap(addr);
+}
+EXPORT_SYMBOL(pci_iounmap);
+
 static const struct { u16 class; const char *name; } class_names[] = {
 	{ 0x0100, "SCSI storage controller" }, { 0x0101, "IDE interface" },
 	{ 0x0106, "SATA controller" }, { 0x0108, "Non-Volatile memory controller" },

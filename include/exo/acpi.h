@@ -152,7 +152,22 @@ int acpi_parse_madt(const struct acpi_table_madt *madt, size_t len, struct madt_
 extern struct madt_info acpi_madt;
 extern bool acpi_madt_valid;
 
-/* Architecture hook: the kernel address of physical [pa, pa + len). */
+/**
+ * acpi_os_map() - kernel address of firmware memory [@pa, @pa + @len)
+ *
+ * Architecture hook.  RAM comes from the direct map; anything else gets a
+ * read-only, write-back, NX mapping, shared with an earlier one that
+ * covers the range (reference-counted).  Return: the address, or NULL
+ * (logged) for len 0, an impossible range or no memory.
+ */
 void *acpi_os_map(phys_addr_t pa, size_t len);
+
+/**
+ * acpi_os_unmap() - drop what acpi_os_map() returned
+ * @ptr: its result (NULL does nothing)
+ * @len: the length it was mapped with
+ * Return: 0; -ENOENT (logged) for a pointer acpi_os_map() did not return.
+ */
+int acpi_os_unmap(const void *ptr, size_t len);
 
 #endif /* _EXO_ACPI_H */

@@ -182,13 +182,19 @@ void pci_disable_device(struct pci_dev *pdev);
 void pci_set_master(struct pci_dev *pdev);
 
 /**
- * pci_iomap() - kernel address of memory BAR @bar
+ * pci_iomap() - map memory BAR @bar (ioremap(): uncached, NX)
  *
  * Return: the mapping, or NULL if the BAR is not memory or cannot be
- * mapped (the direct map covers the low 4 GiB; above that needs ioremap()
- * from the VM code).
+ * mapped.  Undo with pci_iounmap().
  */
 void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar);
+
+/**
+ * pci_iounmap() - undo pci_iomap()
+ * @pdev: the device the BAR belongs to
+ * @addr: pci_iomap()'s result, or NULL
+ */
+void pci_iounmap(struct pci_dev *pdev, void __iomem *addr);
 
 static inline u64 pci_resource_start(const struct pci_dev *pdev, unsigned int bar)
 {

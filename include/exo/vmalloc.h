@@ -12,6 +12,10 @@
  *	set_memory_ro((unsigned long)m, pages);
  *	set_memory_x((unsigned long)m, pages);	// never W+X: ro first
  *	module_memfree(m);
+ *
+ *	unsigned long va = get_vm_area(len, 0);	// address space only
+ *	map_range(va, pa, len, PAGE_WRITABLE);	// the owner maps what it wants
+ *	free_vm_area(va);			// unmaps, frees page tables + VA
  */
 #ifndef _EXO_VMALLOC_H
 #define _EXO_VMALLOC_H
@@ -88,6 +92,53 @@ void free_kernel_stack(void *stack, size_t size);
  * from a normal context, or this call.  Interrupts must be enabled.
  */
 void vmalloc_drain(void);
+
+/* get_vm_area() flag: the reservation holds device memory (ioremap). */
+#define VM_IOREMAP	0x1UL
+
+/**
+ * __get_vm_area() - reserve address space in the vmalloc area, map nothing
+ * @size: bytes, rounded up to pages; not 0
+ * @align: a power of two >= PAGE_SIZE
+ * @phase: page-aligned, < @align: the start is congruent to @phase modulo
+ *	@align (pass the physical address modulo 2 MiB to let map_range() use
+ *	2 MiB pages for a physical range that is not 2 MiB aligned)
+ * @flags: 0 or VM_IOREMAP (shown by vmallocinfo)
+ * @caller: shown by vmallocinfo
+ *
+ * The reservation has an unmapped guard page on each side like every
+ * vmalloc-area allocation.  Its owner maps and unmaps pages in it with
+ * map_range()/unmap_range(); the frames stay the owner's.
+ * Return: the page-aligned start, or 0 (logged) for a bad argument or an
+ * exhausted area.
+ */
+unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phase,
+			    unsigned long flags, const void *caller);
+
+/* get_vm_area() - __get_vm_area() with page alignment and the caller's address. */
+unsigned long get_vm_area(size_t size, unsigned long flags);
+
+/**
+ * free_vm_area() - unmap a reservation and give its address space back
+ * @addr: what (__)get_vm_area() returned
+ *
+ * Whatever is mapped in it is unmapped in one shootdown round and the
+ * page tables that become empty are freed; the mapped frames are not (they
+ * are the owner's).  From atomic context the unmap is deferred like
+ * vfree()'s.
+ * Return: 0; -EINVAL not a page of the vmalloc area; -ENOENT no live
+ * reservation starts there (e.g. a double free).  Logged; nothing changes.
+ */
+int free_vm_area(unsigned long addr);
+
+/**
+ * vm_area_lookup() - the reservation containing @addr
+ * @start: NULL or receives its start
+ * @size: NULL or receives its size in bytes
+ * Return: true if @addr lies in a live get_vm_area() reservation (the
+ * outputs are then set), false otherwise.
+ */
+bool vm_area_lookup(unsigned long addr, unsigned long *start, size_t *size);
 
 /* Whether @addr lies in the vmalloc area / the module area. */
 bool is_vmalloc_addr(const void *addr);

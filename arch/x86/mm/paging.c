@@ -6,12 +6,14 @@
  * 4 GiB three times (identity, direct map, kernel image) plus RAM above.
  * paging_init() replaces all of it with init_mm's tables (mm/pgtable.c):
  *
- *  - direct map (PAGE_OFFSET + phys) of all RAM, RW + NX, with the largest
- *    pages the configuration and CPU allow (1 GiB, 2 MiB, 4 KiB at the
- *    edges).  The non-RAM holes below 4 GiB (legacy VGA/BIOS area, ACPI
- *    tables, PCI MMIO such as the LAPIC and IOAPIC) stay reachable through
- *    phys_to_virt() as before, but uncached and NX, because the firmware
- *    parsers and the interrupt-controller drivers use them that way.
+ *  - direct map (PAGE_OFFSET + phys) of all RAM and nothing else, RW + NX,
+ *    write-back, with the largest pages the configuration and CPU allow
+ *    (1 GiB, 2 MiB, 4 KiB at the edges).  The holes -- legacy VGA/BIOS
+ *    area, ACPI tables in firmware ranges, the LAPIC/IOAPIC/PCI MMIO
+ *    window below 4 GiB -- are unmapped: a stray phys_to_virt() of one
+ *    faults.  Device registers and firmware tables get mappings of their
+ *    own from ioremap() and acpi_os_map() (arch/x86/mm/ioremap.c), which
+ *    only run after this (see there).
  *  - the kernel image by section with least privilege: text RX, rodata
  *    R + NX, data/bss RW + NX, init text RX and init data RW + NX until
  *    free_initmem(); the boot stack's guard page is left unmapped.
@@ -76,10 +78,10 @@ static void __init map_image(const void *start, const void *end, pgflags_t flags
 	map_or_die(s, virt_to_phys(start), e - s, flags | PAGE_GLOBAL, what);
 }
 
-static void __init map_direct(phys_addr_t start, phys_addr_t end, pgflags_t flags)
+static void __init map_direct(phys_addr_t start, phys_addr_t end)
 {
 	map_or_die((unsigned long)phys_to_virt(start), start, end - start,
-		   flags | PAGE_WRITABLE | PAGE_GLOBAL, "direct map");
+		   PAGE_WRITABLE | PAGE_GLOBAL, "direct map");
 }
 
 static int count_leaf(const struct pt_leaf *l, void *arg)
@@ -90,9 +92,10 @@ static int count_leaf(const struct pt_leaf *l, void *arg)
 
 static void __init build_direct_map(void)
 {
-	phys_addr_t base, end = 0, hole_top = 4ULL << 30;
+	phys_addr_t base, end = 0;
 	u64 size;
 
+	/* memblock's ranges are whole pages, sorted and disjoint: RAM exactly. */
 	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++) {
 		phys_addr_t s = ALIGN_DOWN(base, PAGE_SIZE), e = ALIGN(base + size, PAGE_SIZE);
 
@@ -100,13 +103,9 @@ static void __init build_direct_map(void)
 			s = end;
 		if (e <= s)
 			continue;
-		if (s > end && end < hole_top)
-			map_direct(end, min(s, hole_top), PAGE_NOCACHE);
-		map_direct(s, e, 0);
+		map_direct(s, e);
 		end = e;
 	}
-	if (end < hole_top)
-		map_direct(end, hole_top, PAGE_NOCACHE);
 	mm_walk(&init_mm, PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE, count_leaf, NULL);
 	pr_info("direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages (1 GiB pages %s)\n",
 		nr_maps[2], nr_maps[1], nr_maps[0],

@@ -65,13 +65,27 @@ static __always_inline void writeb(u8 v, volatile void __iomem *addr)
 }
 
 /**
- * ioremap() - kernel address of device memory [@pa, @pa + @size)
+ * ioremap() - map device memory [@pa, @pa + @size) uncached
+ * @pa: physical address, any alignment (the offset in the page is kept)
+ * @size: bytes, not 0
  *
- * Return: the mapping, or NULL (logged) when the range cannot be mapped.
+ * A new mapping in the vmalloc area (guard pages around it): UC- (PCD),
+ * NX, read-write, global; 2 MiB pages where @size and the alignment allow.
+ * The direct map covers RAM only, so this is the only way to reach MMIO.
+ * Callable with interrupts enabled (it may allocate page tables).
+ * Return: the kernel address of @pa, or NULL (logged) for size 0, a range
+ * that wraps or lies beyond 2^52, a range that overlaps RAM, or no memory.
  */
 void __iomem *ioremap(phys_addr_t pa, size_t size);
 
-/** iounmap() - release an ioremap() mapping */
+/**
+ * iounmap() - undo ioremap()
+ * @addr: what ioremap() returned (any address in its first page), or NULL
+ *
+ * Unmaps in one TLB shootdown round, frees the page tables that became
+ * empty and the address space.  Anything else (a foreign pointer, a double
+ * iounmap) is refused with a log line and changes nothing.
+ */
 void iounmap(volatile void __iomem *addr);
 
 #endif /* _ASM_X86_IO_H */

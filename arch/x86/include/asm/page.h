@@ -29,6 +29,8 @@
 /* vmalloc-like area for large virtually contiguous allocations. */
 #define VMALLOC_START	0xffffc90000000000UL
 #define VMALLOC_END	0xffffe8ffffffffffUL
+/* Its last TiB: get_vm_area() reservations (ioremap, acpi_os_map). */
+#define IOREMAP_START	0xffffe80000000000UL
 /* Kernel image: -2 GiB, so -mcmodel=kernel addressing works. */
 #define KERNEL_VMA	0xffffffff80000000UL
 /* Modules sit within +-2 GiB of the kernel text for PC32 relocations. */
