@@ -35,14 +35,9 @@ struct baseline {
 /* kmalloc objects in use (cached free objects do not count). */
 static unsigned long kmalloc_objs_inuse(void)
 {
-	unsigned long n = 0;
+	unsigned long n;
 
-	for (size_t size = 16; size <= 4096; size *= 2) {
-		struct kmem_cache_stats st;
-
-		kmem_cache_get_stats(kmalloc_cache(size), -1, &st);
-		n += st.objs_inuse;
-	}
+	kmalloc_usage(NULL, &n);
 	return n;
 }
 

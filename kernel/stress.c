@@ -787,29 +787,6 @@ struct baseline {
 #endif
 };
 
-/*
- * The kmalloc caches' slab pages and objects in use.  Objects that live
- * across the run (a driver's state reallocated by a module reload) may end
- * up spread over one more partly used slab: that page is accounted for,
- * not a leak, as long as the number of objects in use is the same.
- */
-static void slab_totals(unsigned long *pages, unsigned long *inuse)
-{
-	struct kmem_cache *prev = NULL;
-
-	*pages = *inuse = 0;
-	for (size_t size = 8; size <= PAGE_SIZE; size *= 2) {
-		struct kmem_cache *c = kmalloc_cache(size);
-		struct kmem_cache_stats st;
-
-		if (!c || c == prev)
-			continue;
-		prev = c;
-		kmem_cache_get_stats(c, -1, &st);
-		*pages += st.slabs << st.order;
-		*inuse += st.objs_inuse;
-	}
-}
 
 static void take_baseline(struct baseline *b)
 {
@@ -818,7 +795,7 @@ static void take_baseline(struct baseline *b)
 	b->pgtable_pages = nr_pgtable_pages();
 	b->vmalloc_pages = vmalloc_nr_pages();
 	b->large_pages = kmalloc_large_pages();
-	slab_totals(&b->slab_pages, &b->slab_inuse);
+	kmalloc_usage(&b->slab_pages, &b->slab_inuse);
 	b->slab_errors = kmem_error_count();
 #ifdef CONFIG_UBSAN
 	b->ubsan = ubsan_nr_reports(UBSAN_NONE);
@@ -866,6 +843,12 @@ static unsigned long check_baseline(const struct baseline *b)
 		pr_err("kmem_check(): %lu violations\n", bad);
 	errors += bad;
 	take_baseline(&now);
+	/*
+	 * Objects that live across the run (a driver's state reallocated by
+	 * a module reload) may end up spread over one more partly used slab:
+	 * that page is accounted for, not a leak, as long as the number of
+	 * objects in use is the same.
+	 */
 	errors += check_same("kmalloc objects in use", now.slab_inuse, b->slab_inuse);
 	if (check_same("free frames + kmalloc slab pages", now.free_pages + now.slab_pages,
 		       b->free_pages + b->slab_pages)) {

@@ -57,19 +57,9 @@ struct fi_base {
 
 static unsigned long kmalloc_objs(void)
 {
-	struct kmem_cache *prev = NULL;
-	unsigned long n = 0;
+	unsigned long n;
 
-	for (size_t size = 8; size <= KMALLOC_MAX_CACHE_SIZE; size *= 2) {
-		struct kmem_cache *c = kmalloc_cache(size);
-		struct kmem_cache_stats st;
-
-		if (!c || c == prev)
-			continue;
-		prev = c;
-		kmem_cache_get_stats(c, -1, &st);
-		n += st.objs_inuse;
-	}
+	kmalloc_usage(NULL, &n);
 	return n;
 }
 

@@ -1761,6 +1761,22 @@ struct kmem_cache *kmalloc_cache(size_t size)
 	return &kmalloc_caches[kmalloc_class(size)];
 }
 
+void kmalloc_usage(unsigned long *slab_pages, unsigned long *objs_inuse)
+{
+	struct kmem_cache_stats st;
+	unsigned long pages = 0, inuse = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
+		kmem_cache_get_stats(&kmalloc_caches[i], -1, &st);
+		pages += st.slabs << st.order;
+		inuse += st.objs_inuse;
+	}
+	if (slab_pages)
+		*slab_pages = pages;
+	if (objs_inuse)
+		*objs_inuse = inuse;
+}
+
 /* ---------------------------------------------------------------------
  * Typed caches
  */
