@@ -111,3 +111,33 @@ write('page_alloc', 'mixed', bytes([6]) + b''.join(
                      (6, 9, 4), (7, 0, 0), (2, 64, 0), (5, 11, 2), (0, 0, 0), (6, 1, 1)]))
 write('page_alloc', 'exhaust', bytes([4]) + b''.join(bytes([0]) + struct.pack('<H', i)
                                                      for i in range(20)) + b'\x07\0\0')
+
+# --- slab: op byte (op % 16), then each op's own fields ----------------------
+def sz(mode, r):
+    return bytes([mode]) + struct.pack('<H', r)
+
+
+SLAB_ALLOC, SLAB_ZALLOC, SLAB_FREE, SLAB_REALLOC = 0, 3, 4, 7
+SLAB_CCREATE, SLAB_CALLOC, SLAB_CFREE, SLAB_CDESTROY, SLAB_BAD = 8, 9, 10, 11, 12
+SLAB_MOVE, SLAB_EXIT, SLAB_DRAIN = 13, 14, 15
+tiers = b''.join(bytes([SLAB_ALLOC]) + sz(m, r) for m, r in
+                 [(0, 63), (0, 200), (2, 300), (2, 3000), (4, 1), (4, 20000), (5, 12), (6, 7)])
+frees = b''.join(bytes([SLAB_FREE, i, i & 1]) for i in range(4))
+write('slab', 'tiers', tiers + frees + bytes([SLAB_DRAIN | 0x80]))
+write('slab', 'realloc', tiers + b''.join(bytes([SLAB_REALLOC, i]) + sz(m, r) for i, m, r in
+                                          [(0, 2, 700), (1, 0, 5), (2, 4, 9000), (3, 7, 0)]))
+write('slab', 'zalloc', b''.join(bytes([SLAB_ZALLOC | (k << 7)]) + sz(m, r) + bytes([3])
+                                 for k, m, r in [(0, 0, 40), (1, 2, 900), (1, 4, 5000), (0, 7, 0)]))
+write('slab', 'caches', bytes([SLAB_CCREATE, 0]) + struct.pack('<H', 0x3040) + bytes([0]) +
+      bytes([SLAB_CCREATE, 1]) + struct.pack('<H', 0x0200) + bytes([1]) +
+      bytes([SLAB_CCREATE, 2]) + struct.pack('<H', 0x0010) + bytes([0x81]) +
+      b''.join(bytes([SLAB_CALLOC, i % 2]) for i in range(12)) +
+      bytes([SLAB_CDESTROY, 0]) + b''.join(bytes([SLAB_CFREE, i]) for i in range(6)) +
+      bytes([SLAB_BAD, 5, 1, 0, 0]) + bytes([SLAB_CDESTROY, 1]))
+write('slab', 'cpus', b''.join(bytes([SLAB_ALLOC]) + sz(m, r) + bytes([SLAB_MOVE | (c << 4)])
+                               for c, m, r in [(1, 0, 30), (2, 2, 1000), (3, 0, 100), (0, 2, 2000)] * 3) +
+      bytes([SLAB_EXIT | 0x80, SLAB_DRAIN | 0x10]) +
+      b''.join(bytes([SLAB_FREE, i, 0, SLAB_MOVE | ((i % 4) << 4)]) for i in range(10)))
+write('slab', 'bad', tiers + b''.join(bytes([SLAB_BAD, k]) + struct.pack('<H', r) + bytes([i])
+                                      for k, r, i in [(0, 5, 0), (1, 3, 0), (2, 9, 0), (3, 17, 1),
+                                                      (4, 0x8003, 4), (6, 77, 0)]))
