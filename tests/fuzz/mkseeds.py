@@ -141,3 +141,50 @@ write('slab', 'cpus', b''.join(bytes([SLAB_ALLOC]) + sz(m, r) + bytes([SLAB_MOVE
 write('slab', 'bad', tiers + b''.join(bytes([SLAB_BAD, k]) + struct.pack('<H', r) + bytes([i])
                                       for k, r, i in [(0, 5, 0), (1, 3, 0), (2, 9, 0), (3, 17, 1),
                                                       (4, 0x8003, 4), (6, 77, 0)]))
+
+# --- pgtable: op byte (op % 8), then va (mode: window | kind << 2, u32),
+# size flag, flags (u16), pa (mode, u32) / range size (mode, u16) ------------
+def pva(win, kind, r):
+    return bytes([win | (kind << 2)]) + struct.pack('<I', r)
+
+
+def ppa(mode, r):
+    return bytes([mode]) + struct.pack('<I', r)
+
+
+def pmap(win, kind, r, size, flags, pamode, par):
+    return bytes([0]) + pva(win, kind, r) + bytes([size]) + struct.pack('<H', flags) + ppa(pamode, par)
+
+
+def prange(op, win, kind, r, smode, sr, flags, pamode=3, par=0, same=0):
+    raw = bytes([op]) + pva(win, kind, r) + bytes([smode]) + struct.pack('<H', sr) + struct.pack('<H', flags)
+    if op == 3:
+        raw += ppa(pamode, par) + bytes([same])
+    return raw
+
+
+def punmap(win, kind, r):
+    return bytes([2]) + pva(win, kind, r)
+
+
+# 4 KiB, 2 MiB and 1 GiB pages in each window, then unmaps that split them
+seed = b''.join(pmap(w, k, r, sz, 1, 3, r) for w in range(4)
+                for k, r, sz in [(0, 5, 0), (3, 3, 1), (5, 1, 2)])
+seed += b''.join(punmap(w, 6, 0x00090001 | (w << 24)) for w in range(4))
+seed += punmap(0, 3, 3) + punmap(2, 5, 1)
+write('pgtable', 'pages', seed)
+# ranges with huge pieces, protect across their ends, unmap of pieces
+seed = prange(3, 0, 5, 1, 5, 1, 1, 2, 0, 1) + prange(3, 1, 3, 7, 3, 0x0103, 3, 3, 7, 1)
+seed += prange(5, 0, 0, 0x40100, 0, 700, 0) + prange(4, 0, 0, 0x40300, 3, 2, 0)
+seed += prange(3, 2, 3, 9, 4, 0x0201, 0x10, 3, 9, 1) + prange(5, 2, 3, 9, 0, 3, 0x12)
+seed += prange(4, 1, 7, 0, 7, 0, 0) + prange(3, 3, 7, 3, 7, 0, 1) + prange(4, 3, 0, 0, 0, 100, 0)
+write('pgtable', 'ranges', seed)
+# bad arguments and errors: unknown flags, USER in the kernel half, GLOBAL below,
+# misaligned, near 2^52, ranges of size 0 / wrapping / crossing the lower half
+seed = pmap(0, 0, 1, 0, 0x8001, 3, 1) + pmap(2, 0, 1, 0, 0x0004, 3, 1) + pmap(0, 0, 1, 0, 0x0100, 3, 1)
+seed += pmap(0, 0, 2, 1, 1, 1, 0x777) + pmap(0, 0, 3, 0, 1, 0, 1) + pmap(0, 0, 3, 0, 1, 0, 1)
+seed += prange(3, 1, 7, 5, 6, 3, 0) + prange(3, 1, 7, 5, 6, 2, 0) + prange(4, 0, 0, 9, 6, 0, 0)
+seed += prange(3, 0, 0, 0x100, 0, 2, 1, 0, 1) + prange(5, 0, 0, 0x100, 0, 4, 1)
+seed += bytes([6, 0]) + struct.pack('<I', 77) + bytes([6, 5]) + struct.pack('<I', 0) + bytes([3])
+seed += bytes([6, 4]) + struct.pack('<I', 5)
+write('pgtable', 'bad', seed)
