@@ -188,3 +188,65 @@ seed += prange(3, 0, 0, 0x100, 0, 2, 1, 0, 1) + prange(5, 0, 0, 0x100, 0, 4, 1)
 seed += bytes([6, 0]) + struct.pack('<I', 77) + bytes([6, 5]) + struct.pack('<I', 0) + bytes([3])
 seed += bytes([6, 4]) + struct.pack('<I', 5)
 write('pgtable', 'bad', seed)
+
+# --- madt: mode byte; 0 = a MADT alone, 1 = firmware image at 0xE0000 --------
+def acpi_sum_fix(b, at):
+    b = bytearray(b)
+    b[at] = 0
+    b[at] = (-sum(b)) & 0xff
+    return bytes(b)
+
+
+def acpi_table(sig, body, rev=1):
+    raw = sig + struct.pack('<IBB6s8sIII', 36 + len(body), rev, 0, b'EXO   ', b'FUZZSEED', 1, 0, 0) + body
+    return acpi_sum_fix(raw, 9)
+
+
+def madt_body(entries, lapic=0xfee00000, flags=1):
+    return struct.pack('<II', lapic, flags) + b''.join(entries)
+
+
+MADT_ENTRIES = [
+    struct.pack('<BBBBI', 0, 8, 0, 0, 1), struct.pack('<BBBBI', 0, 8, 1, 1, 1),
+    struct.pack('<BBBBI', 0, 8, 2, 2, 0), struct.pack('<BBBBI', 0, 8, 3, 1, 1),   # disabled, duplicate
+    struct.pack('<BBHIII', 9, 16, 0, 0x100, 1, 7),                                   # x2APIC
+    struct.pack('<BBBBII', 1, 12, 2, 0, 0xfec00000, 0),                              # I/O APIC
+    struct.pack('<BBBBIH', 2, 10, 0, 0, 2, 0), struct.pack('<BBBBIH', 2, 10, 0, 9, 9, 0xd),
+    struct.pack('<BBBHB', 4, 6, 0xff, 5, 1), struct.pack('<BBHIB3s', 10, 12, 5, 0xffffffff, 1, b''),
+    struct.pack('<BBHQ', 5, 12, 0, 0xfee00000), bytes([0x7f, 4, 0, 0]),              # unknown type
+]
+madt = acpi_table(b'APIC', madt_body(MADT_ENTRIES))
+write('madt', 'madt-qemu', bytes([0]) + madt)
+write('madt', 'madt-many-cpus', bytes([0]) + acpi_table(b'APIC', madt_body(
+    [struct.pack('<BBBBI', 0, 8, i, i, 1) for i in range(12)])))
+write('madt', 'madt-short-entry', bytes([0x80]) + acpi_table(b'APIC', madt_body(
+    [struct.pack('<BBBBI', 0, 8, 0, 0, 1), bytes([1, 6, 0, 0, 0, 0])])))
+
+
+def rsdp(rev, rsdt, xsdt):
+    raw = struct.pack('<8sB6sBI', b'RSD PTR ', 0, b'EXO   ', rev, rsdt)
+    raw = acpi_sum_fix(raw, 8)
+    if rev >= 2:
+        raw += struct.pack('<IQB3s', 36, xsdt, 0, b'')
+        raw = raw[:32] + bytes([(-sum(raw)) & 0xff]) + raw[33:]
+    return raw
+
+
+def firmware(rev, src, use_xsdt=True):
+    base = 0xe0000
+    img = bytearray(0x400)
+    facp = acpi_table(b'FACP', bytes(16))
+    ptrs = [base + 0x100, base + 0x300]
+    root = acpi_table(b'XSDT', b''.join(struct.pack('<Q', p) for p in ptrs)) if use_xsdt else \
+        acpi_table(b'RSDT', b''.join(struct.pack('<I', p) for p in ptrs))
+    r = rsdp(rev, base + 0x40 if not use_xsdt else 0, base + 0x40 if use_xsdt else 0)
+    img[0:len(r)] = r
+    img[0x40:0x40 + len(root)] = root
+    img[0x100:0x100 + len(madt)] = madt
+    img[0x300:0x300 + len(facp)] = facp
+    return bytes([1]) + bytes([src, 0, 0]) + bytes(img)
+
+
+write('madt', 'fw-xsdt-copy', firmware(2, 0))
+write('madt', 'fw-rsdt-scan', firmware(0, 2, use_xsdt=False))
+write('madt', 'fw-xsdt-pointer', firmware(2, 1))
