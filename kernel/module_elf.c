@@ -582,9 +582,15 @@ static void keep_symtab(struct load_info *info)
 	info->mod->nr_symtab = info->nsyms;
 }
 
-/* MODULE_DEVICE_TABLE(pci, ...): the table's address and its entries. */
+/*
+ * MODULE_DEVICE_TABLE(pci, ...): the table's address and its entries.
+ * struct module comes from the file: without a valid table both fields
+ * must still be cleared, or the file's bytes would be followed later.
+ */
 static void find_device_table(struct load_info *info, struct module *mod)
 {
+	mod->pci_ids = NULL;
+	mod->nr_device_ids = 0;
 	for (unsigned int i = 1; i < info->nsyms; i++) {
 		const Elf64_Sym *s = &info->syms[i];
 		const struct pci_device_id *id;

@@ -544,12 +544,52 @@ static void test_smp_load_unload(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-stale-pci-ids):
+ * struct module is the file's .gnu.linkonce.this_module, and without a
+ * device table pci_ids / nr_device_ids kept the file's bytes, which
+ * "modinfo" then followed.  A module with junk there loads with both 0.
+ */
+static void test_this_module_junk_cleared(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	const Elf64_Shdr *sh = (const void *)(b->start + eh->e_shoff);
+	const char *names = (const char *)b->start + sh[eh->e_shstrndx].sh_offset;
+	struct module *mod = NULL, *m;
+	struct baseline base;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module"))
+			continue;
+		m = (struct module *)(buf + sh[i].sh_offset);
+		m->pci_ids = (const void *)0xdead000000000000UL;
+		m->nr_device_ids = 12345;
+	}
+	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	if (mod) {
+		KTEST_EXPECT_NULL(t, mod->pci_ids);
+		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
+		KTEST_EXPECT_EQ(t, unload_module("modtest_inert"), 0);
+	}
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
 	KTEST_CASE(test_dependency),
 	KTEST_CASE(test_load_unload_100),
 	KTEST_CASE(test_bad_modules_refused),
+	KTEST_CASE(test_this_module_junk_cleared),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
