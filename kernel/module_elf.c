@@ -600,6 +600,10 @@ static void find_device_table(struct load_info *info, struct module *mod)
 		    strcmp(info->strtab + s->st_name, "__mod_pci__device_table"))
 			continue;
 		id = (const struct pci_device_id *)info->symval[i];
+		if (!IS_ALIGNED(info->symval[i], __alignof__(*id))) {
+			load_err(info, "PCI device table at %p is misaligned: ignored", id);
+			return;
+		}
 		/* Count up to the all-zero terminator, never past the module. */
 		while (in_module(info, (unsigned long)&id[n], sizeof(*id)) &&
 		       (id[n].vendor || id[n].device || id[n].subvendor || id[n].class_mask))

@@ -482,6 +482,60 @@ static void test_driver_module_binds(struct ktest *t)
 }
 
 /*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-pci-table):
+ * a device table symbol whose value is not 8-byte aligned was read as a
+ * struct pci_device_id array (undefined behaviour; UBSan in the hosted
+ * fuzzer).  Such a table is now ignored, with a log line.
+ */
+static void test_misaligned_device_table(struct ktest *t)
+{
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	struct module *mod = NULL;
+	const void *img;
+	unsigned int order;
+	size_t len;
+	u8 *buf;
+	bool patched = false;
+
+	if (!IS_MODULE(CONFIG_PCI_EDU))
+		KTEST_SKIP(t, "the edu driver is not a module in this configuration");
+	img = boot_module_find("edu", &len);
+	if (!img || !find_module("edu"))
+		KTEST_SKIP(t, "edu.ko is not among the loaded boot modules");
+	order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, img, len);
+	eh = (const void *)buf;
+	sh = (const void *)(buf + eh->e_shoff);
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		Elf64_Sym *sym = (Elf64_Sym *)(buf + sh[i].sh_offset);
+		const char *str = (const char *)buf + sh[sh[i].sh_link].sh_offset;
+
+		if (sh[i].sh_type != SHT_SYMTAB)
+			continue;
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*sym); k++)
+			if (!strcmp(str + sym[k].st_name, "__mod_pci__device_table")) {
+				sym[k].st_value += 4;
+				patched = true;
+			}
+	}
+	KTEST_EXPECT_TRUE(t, patched);
+	KTEST_ASSERT_EQ(t, unload_module("edu"), 0);
+	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	if (mod) {
+		KTEST_EXPECT_NULL(t, mod->pci_ids);
+		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
+		KTEST_EXPECT_EQ(t, unload_module("edu"), 0);
+	}
+	free_pages((unsigned long)buf, order);
+	/* Leave the real driver loaded, as the boot did. */
+	KTEST_EXPECT_EQ(t, load_module(img, len, NULL), 0);
+	KTEST_EXPECT_EQ(t, find_module("edu")->nr_device_ids, 1u);
+}
+
+/*
  * Every online CPU loads, uses and unloads modtest_a concurrently.  Only
  * the thread whose load succeeded unloads, and no other load can succeed
  * while that one is loaded (-EEXIST), so nobody unloads a module another
@@ -595,6 +649,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_leaked_driver_removed),
 	KTEST_CASE(test_fuzz_loader),
 	KTEST_CASE(test_driver_module_binds),
+	KTEST_CASE(test_misaligned_device_table),
 	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP),
 	{}
 };
