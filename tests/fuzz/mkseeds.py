@@ -250,3 +250,26 @@ def firmware(rev, src, use_xsdt=True):
 write('madt', 'fw-xsdt-copy', firmware(2, 0))
 write('madt', 'fw-rsdt-scan', firmware(0, 2, use_xsdt=False))
 write('madt', 'fw-xsdt-pointer', firmware(2, 1))
+
+# --- module: flags byte (bit 0: accept the image's own vermagic), then a .ko --
+# The seeds are the tree's own modules without debug sections; rewrite them
+# with MODULE_BUILD=<build dir> (e.g. build/x after "make O=build/x").
+# The elf_* ones are kernel/module_test's hostile variants (as built: a
+# strip would repair some of them).  regress-* are kept as they are.
+MODULE_SEEDS = {'drivers/clocksource/i8253.ko': 1, 'drivers/misc/edu.ko': 1}
+for n in ['modtest_a', 'modtest_b', 'modtest_inert', 'modtest_leak', 'bad_dupexport', 'bad_init',
+          'bad_nolicense', 'bad_proprietary', 'bad_unknown']:
+    MODULE_SEEDS['kernel/module_test/%s.ko' % n] = 1
+HOSTILE = {'elf_reloc_offset': 1, 'elf_reloc_overflow': 9, 'elf_reloc_sym': 1, 'elf_overlap': 1,
+           'elf_vermagic': 0, 'elf_section_past_end': 1}
+if os.environ.get('MODULE_BUILD'):
+    import subprocess
+    import tempfile
+    bdir = os.environ['MODULE_BUILD']
+    for rel, flag in MODULE_SEEDS.items():
+        with tempfile.NamedTemporaryFile() as tmp:
+            subprocess.run(['objcopy', '--strip-debug', os.path.join(bdir, rel), tmp.name], check=True)
+            write('module', os.path.basename(rel)[:-3], bytes([flag]) + open(tmp.name, 'rb').read())
+    for n, flag in HOSTILE.items():
+        with open(os.path.join(bdir, 'kernel/module_test/%s.ko' % n), 'rb') as f:
+            write('module', n, bytes([flag]) + f.read())
