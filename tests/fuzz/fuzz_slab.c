@@ -24,6 +24,9 @@
  *    block, object of another cache, krealloc of a foreign pointer) returns
  *    the documented error, counts exactly one report and changes nothing
  *    (every cache's counters, the free-frame count);
+ * built as slab_debug (CONFIG_SLAB_DEBUG=1): a slab object freed twice is
+ * refused with -ENOENT the same way, and an object whose red zone was
+ * overwritten is freed with -EBADMSG and one report;
  * and at the end of the input everything is freed, the typed caches are
  * destroyed, every thread cache and CPU array drained: the free-frame count
  * is back at its value after initialisation (no leak).
@@ -366,6 +369,13 @@ static void op_free(struct fuzz_stream *s)
 	} else {
 		FUZZ_CHECK(kfree_checked(p) == 0);
 	}
+	if (IS_ENABLED(CONFIG_SLAB_DEBUG) && !large && !ZERO_OR_NULL_PTR(p)) {
+		struct snapshot b;	/* slab_debug: a slab double free is caught too */
+
+		snap(&b);
+		FUZZ_CHECK(kfree_checked(p) == -ENOENT);
+		expect_refused(&b);
+	}
 	if (large) {		/* a page block's double free is always caught */
 		struct snapshot b;
 
@@ -582,6 +592,31 @@ static void op_bad(struct fuzz_stream *s)
 	}
 }
 
+/*
+ * slab_debug only: overwrite the red zone just past a slab object's class
+ * size; the free reports it once, returns -EBADMSG, and frees the object.
+ */
+static void op_redzone(struct fuzz_stream *s)
+{
+	int i = pick_obj(s, false);
+	u8 *p;
+	size_t end;
+
+	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) || i < 0 || !real_obj(&objs[i]) ||
+	    objs[i].size > KMALLOC_MAX_CACHE_SIZE)
+		return;
+	p = objs[i].p;
+	end = ksize(p);
+	drop((unsigned int)i);
+	p[end] ^= 0x5a;
+	{
+		unsigned long errors = kmem_error_count();
+
+		FUZZ_CHECK(kfree_checked(p) == -EBADMSG);
+		FUZZ_CHECK(kmem_error_count() == errors + 1);
+	}
+}
+
 static void move_to(int cpu)
 {
 	cur_cpu = cpu;
@@ -675,7 +710,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			move_to((op >> 4) % NR_FCPUS);
 			break;
 		case 14:
-			if (op & 0x80)
+			if (IS_ENABLED(CONFIG_SLAB_DEBUG) && (op & 0x40))
+				op_redzone(&s);
+			else if (op & 0x80)
 				thread_exit();
 			else
 				kmem_flush_current();

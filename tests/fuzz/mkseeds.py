@@ -141,6 +141,11 @@ write('slab', 'cpus', b''.join(bytes([SLAB_ALLOC]) + sz(m, r) + bytes([SLAB_MOVE
 write('slab', 'bad', tiers + b''.join(bytes([SLAB_BAD, k]) + struct.pack('<H', r) + bytes([i])
                                       for k, r, i in [(0, 5, 0), (1, 3, 0), (2, 9, 0), (3, 17, 1),
                                                       (4, 0x8003, 4), (6, 77, 0)]))
+# slab_debug: the same harness on CONFIG_SLAB_DEBUG; plus red-zone overwrites
+for name in ['tiers', 'realloc', 'zalloc', 'caches', 'cpus', 'bad']:
+    with open(os.path.join(HERE, 'corpus', 'slab', name), 'rb') as f:
+        write('slab_debug', name, f.read())
+write('slab_debug', 'redzone', tiers + b''.join(bytes([SLAB_EXIT | 0x40, i]) for i in range(5)))
 
 # --- pgtable: op byte (op % 8), then va (mode: window | kind << 2, u32),
 # size flag, flags (u16), pa (mode, u32) / range size (mode, u16) ------------
