@@ -209,9 +209,11 @@ static int find_tables(struct load_info *info)
 				 sec_name(info, &sh[i]));
 			return -ENOEXEC;
 		}
+	/* Its alignment too: struct module is used in place, atomics included. */
 	if (info->this_idx < 0 || sh[info->this_idx].sh_size != sizeof(struct module) ||
 	    sh[info->this_idx].sh_type != SHT_PROGBITS ||
-	    !(sh[info->this_idx].sh_flags & SHF_WRITE)) {
+	    !(sh[info->this_idx].sh_flags & SHF_WRITE) ||
+	    sh[info->this_idx].sh_addralign < __alignof__(struct module)) {
 		load_err(info, "no valid .gnu.linkonce.this_module (built for another kernel?)");
 		return -EINVAL;
 	}

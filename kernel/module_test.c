@@ -637,6 +637,41 @@ static void test_this_module_junk_cleared(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-this-module):
+ * a .gnu.linkonce.this_module with sh_addralign 1 could be placed at an
+ * odd address and struct module (refcnt atomics included) used there.
+ * Now refused like any other unusable this_module.
+ */
+static void test_this_module_alignment(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	const char *names;
+	struct baseline base;
+	Elf64_Shdr *sh;
+	bool patched = false;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (unsigned int i = 1; i < eh->e_shnum; i++)
+		if (!strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module")) {
+			sh[i].sh_addralign = 1;
+			patched = true;
+		}
+	KTEST_EXPECT_TRUE(t, patched);
+	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -EINVAL);
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -644,6 +679,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_unload_100),
 	KTEST_CASE(test_bad_modules_refused),
 	KTEST_CASE(test_this_module_junk_cleared),
+	KTEST_CASE(test_this_module_alignment),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
