@@ -510,6 +510,11 @@ static int apply_relocations(struct load_info *info)
 
 		if (rs->sh_type != SHT_RELA || !(info->sh[rs->sh_info].sh_flags & SHF_ALLOC))
 			continue;
+		/* .modinfo was checked in the file: relocating it would change the checked strings. */
+		if ((int)rs->sh_info == info->modinfo_idx) {
+			load_err(info, "relocation section %s targets .modinfo", sec_name(info, rs));
+			return -ENOEXEC;
+		}
 		ret = apply_rela(info, rs);
 		if (ret)
 			return ret;

@@ -672,6 +672,45 @@ static void test_this_module_alignment(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-relocated-modinfo):
+ * a RELA section aimed at .modinfo rewrote the vermagic/license strings
+ * after they were checked in the file (even their terminators, so that
+ * "modinfo" could read past the module).  Now refused.
+ */
+static void test_modinfo_relocation_refused(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	int modinfo = -1, rela = -1;
+	const char *names;
+	struct baseline base;
+	Elf64_Shdr *sh;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		if (!strcmp(names + sh[i].sh_name, ".modinfo"))
+			modinfo = (int)i;
+		if (!strcmp(names + sh[i].sh_name, ".rela.gnu.linkonce.this_module"))
+			rela = (int)i;
+	}
+	KTEST_EXPECT_TRUE(t, modinfo > 0 && rela > 0);
+	if (modinfo > 0 && rela > 0) {
+		sh[rela].sh_info = (u32)modinfo;
+		KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
+	}
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -680,6 +719,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_bad_modules_refused),
 	KTEST_CASE(test_this_module_junk_cleared),
 	KTEST_CASE(test_this_module_alignment),
+	KTEST_CASE(test_modinfo_relocation_refused),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
