@@ -12,7 +12,7 @@
  *  - mode 1 (firmware): the RSDP source (bits 0-1: loader copy of the
  *    image's first 36 bytes, loader pointer to image offset 16 * bits 2-7,
  *    BIOS scan), a 16-bit EBDA segment, then an image of physical memory at
- *    0xE0000 (the BIOS area).  Bit 7 recomputes every checksum in the image
+ *    0xE0000 (the BIOS area, 128 KiB, zero past the input).  Bit 7 recomputes every checksum in the image
  *    (RSDPs on 16-byte boundaries, tables on 4-byte ones).
  * Checked:
  *  - acpi_parse_madt() returns 0 or -EINVAL and agrees exactly with an
@@ -50,6 +50,21 @@ void *acpi_os_map(phys_addr_t pa, size_t len)
 	if (pa < IMAGE_BASE || pa - IMAGE_BASE > image_len || len > image_len - (pa - IMAGE_BASE))
 		return NULL;
 	return (void *)(image + (pa - IMAGE_BASE));
+}
+
+/*
+ * Firmware mappings are dropped again by newer tables.c; any pointer
+ * acpi_os_map() handed out may come back, nothing else.
+ */
+int acpi_os_unmap(const void *ptr, size_t len);
+
+int acpi_os_unmap(const void *ptr, size_t len)
+{
+	const u8 *p = ptr;
+
+	FUZZ_CHECK(p == ebda_word ||
+		   (p >= image && p <= image + image_len && len <= image_len - (size_t)(p - image)));
+	return 0;
 }
 
 static u8 sum(const u8 *p, size_t n)
@@ -270,11 +285,16 @@ static void run_firmware(struct fuzz_stream *s, bool fix)
 	len = (size_t)(s->end - s->p);
 	if (len > 0x20000)
 		len = 0x20000;
-	img = malloc(len ? len : 1);
+	/*
+	 * The whole BIOS area (0xE0000-0xFFFFF), zero beyond the input: the
+	 * RSDP scan may map all of it at once.
+	 */
+	img = calloc(1, 0x20000);
 	FUZZ_CHECK(img);
 	memcpy(img, s->p, len);
-	if (fix)
+	if (fix)		/* the input's part only: the rest is zero */
 		fix_checksums(img, len);
+	len = 0x20000;
 	image = img;
 	image_len = len;
 	if (src == 0 && len >= 36) {		/* the loader's copy: the image's first 36 bytes */
