@@ -98,6 +98,14 @@ static int check_sections(struct load_info *info)
 	u64 tab_start = info->hdr->e_shoff;
 	u64 tab_end = tab_start + (u64)info->shnum * sizeof(Elf64_Shdr);
 
+	/*
+	 * Section 0 is not checked below, yet e_shstrndx or a symbol table's
+	 * link may name it: it must be the null section.
+	 */
+	if (sh[0].sh_type != SHT_NULL) {
+		load_err(info, "section 0 is not the null section (type %u)", sh[0].sh_type);
+		return -ENOEXEC;
+	}
 	for (unsigned int i = 1; i < info->shnum; i++) {
 		const Elf64_Shdr *s = &sh[i];
 		u64 a, b;

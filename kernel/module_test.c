@@ -711,6 +711,37 @@ static void test_modinfo_relocation_refused(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-section0-strtab):
+ * section 0 was never range-checked, but e_shstrndx (or the symbol
+ * table's link) could name it, and strtab_ok() then read the image at its
+ * unchecked offset.  Section 0 must be SHT_NULL now.
+ */
+static void test_section0_not_null(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	struct baseline base;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	eh = (Elf64_Ehdr *)buf;
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	sh[0].sh_type = SHT_STRTAB;
+	sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
+	sh[0].sh_size = 16;
+	eh->e_shstrndx = 0;
+	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -720,6 +751,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_this_module_junk_cleared),
 	KTEST_CASE(test_this_module_alignment),
 	KTEST_CASE(test_modinfo_relocation_refused),
+	KTEST_CASE(test_section0_not_null),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
