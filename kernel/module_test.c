@@ -477,6 +477,60 @@ static void test_driver_module_binds(struct ktest *t)
 }
 
 /*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-pci-table):
+ * a device table symbol whose value is not 8-byte aligned was read as a
+ * struct pci_device_id array (undefined behaviour; UBSan in the hosted
+ * fuzzer).  Such a table is now ignored, with a log line.
+ */
+static void test_misaligned_device_table(struct ktest *t)
+{
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	struct module *mod = NULL;
+	const void *img;
+	unsigned int order;
+	size_t len;
+	u8 *buf;
+	bool patched = false;
+
+	if (!IS_MODULE(CONFIG_PCI_EDU))
+		KTEST_SKIP(t, "the edu driver is not a module in this configuration");
+	img = boot_module_find("edu", &len);
+	if (!img || !find_module("edu"))
+		KTEST_SKIP(t, "edu.ko is not among the loaded boot modules");
+	order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, img, len);
+	eh = (const void *)buf;
+	sh = (const void *)(buf + eh->e_shoff);
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		Elf64_Sym *sym = (Elf64_Sym *)(buf + sh[i].sh_offset);
+		const char *str = (const char *)buf + sh[sh[i].sh_link].sh_offset;
+
+		if (sh[i].sh_type != SHT_SYMTAB)
+			continue;
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*sym); k++)
+			if (!strcmp(str + sym[k].st_name, "__mod_pci__device_table")) {
+				sym[k].st_value += 4;
+				patched = true;
+			}
+	}
+	KTEST_EXPECT_TRUE(t, patched);
+	KTEST_ASSERT_EQ(t, unload_module("edu"), 0);
+	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	if (mod) {
+		KTEST_EXPECT_NULL(t, mod->pci_ids);
+		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
+		KTEST_EXPECT_EQ(t, unload_module("edu"), 0);
+	}
+	free_pages((unsigned long)buf, order);
+	/* Leave the real driver loaded, as the boot did. */
+	KTEST_EXPECT_EQ(t, load_module(img, len, NULL), 0);
+	KTEST_EXPECT_EQ(t, find_module("edu")->nr_device_ids, 1u);
+}
+
+/*
  * Every online CPU loads, uses and unloads modtest_a concurrently.  Only
  * the thread whose load succeeded unloads, and no other load can succeed
  * while that one is loaded (-EEXIST), so nobody unloads a module another
@@ -539,17 +593,166 @@ static void test_smp_load_unload(struct ktest *t)
 	EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-stale-pci-ids):
+ * struct module is the file's .gnu.linkonce.this_module, and without a
+ * device table pci_ids / nr_device_ids kept the file's bytes, which
+ * "modinfo" then followed.  A module with junk there loads with both 0.
+ */
+static void test_this_module_junk_cleared(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	const Elf64_Shdr *sh = (const void *)(b->start + eh->e_shoff);
+	const char *names = (const char *)b->start + sh[eh->e_shstrndx].sh_offset;
+	struct module *mod = NULL, *m;
+	struct baseline base;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module"))
+			continue;
+		m = (struct module *)(buf + sh[i].sh_offset);
+		m->pci_ids = (const void *)0xdead000000000000UL;
+		m->nr_device_ids = 12345;
+	}
+	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	if (mod) {
+		KTEST_EXPECT_NULL(t, mod->pci_ids);
+		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
+		KTEST_EXPECT_EQ(t, unload_module("modtest_inert"), 0);
+	}
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-this-module):
+ * a .gnu.linkonce.this_module with sh_addralign 1 could be placed at an
+ * odd address and struct module (refcnt atomics included) used there.
+ * Now refused like any other unusable this_module.
+ */
+static void test_this_module_alignment(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	const char *names;
+	struct baseline base;
+	Elf64_Shdr *sh;
+	bool patched = false;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (unsigned int i = 1; i < eh->e_shnum; i++)
+		if (!strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module")) {
+			sh[i].sh_addralign = 1;
+			patched = true;
+		}
+	KTEST_EXPECT_TRUE(t, patched);
+	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -EINVAL);
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-relocated-modinfo):
+ * a RELA section aimed at .modinfo rewrote the vermagic/license strings
+ * after they were checked in the file (even their terminators, so that
+ * "modinfo" could read past the module).  Now refused.
+ */
+static void test_modinfo_relocation_refused(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	const Elf64_Ehdr *eh = (const void *)b->start;
+	int modinfo = -1, rela = -1;
+	const char *names;
+	struct baseline base;
+	Elf64_Shdr *sh;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (unsigned int i = 1; i < eh->e_shnum; i++) {
+		if (!strcmp(names + sh[i].sh_name, ".modinfo"))
+			modinfo = (int)i;
+		if (!strcmp(names + sh[i].sh_name, ".rela.gnu.linkonce.this_module"))
+			rela = (int)i;
+	}
+	KTEST_EXPECT_TRUE(t, modinfo > 0 && rela > 0);
+	if (modinfo > 0 && rela > 0) {
+		sh[rela].sh_info = (u32)modinfo;
+		KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
+	}
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
+/*
+ * Found by the module fuzzer (tests/fuzz/corpus/module/regress-section0-strtab):
+ * section 0 was never range-checked, but e_shstrndx (or the symbol
+ * table's link) could name it, and strtab_ok() then read the image at its
+ * unchecked offset.  Section 0 must be SHT_NULL now.
+ */
+static void test_section0_not_null(struct ktest *t)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	size_t len = b->end - b->start;
+	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	struct baseline base;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+	u8 *buf;
+
+	take_baseline(&base);
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	memcpy(buf, b->start, len);
+	eh = (Elf64_Ehdr *)buf;
+	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	sh[0].sh_type = SHT_STRTAB;
+	sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
+	sh[0].sh_size = 16;
+	eh->e_shstrndx = 0;
+	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
+	free_pages((unsigned long)buf, order);
+	EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
 	KTEST_CASE(test_dependency),
 	KTEST_CASE(test_load_unload_100),
 	KTEST_CASE(test_bad_modules_refused),
+	KTEST_CASE(test_this_module_junk_cleared),
+	KTEST_CASE(test_this_module_alignment),
+	KTEST_CASE(test_modinfo_relocation_refused),
+	KTEST_CASE(test_section0_not_null),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
 	KTEST_CASE(test_leaked_driver_removed),
 	KTEST_CASE(test_fuzz_loader),
 	KTEST_CASE(test_driver_module_binds),
+	KTEST_CASE(test_misaligned_device_table),
 	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP),
 	{}
 };

@@ -901,8 +901,12 @@ int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, siz
 		err = check_flags("map_range", virt, flags, false);
 	if (!err)
 		err = check_phys("map_range", phys, PAGE_SIZE);
-	if (!err && phys + size < phys)
+	/* The whole physical range must fit in 52 bits, not just its start. */
+	if (!err && (phys + size < phys || phys + size > (1ULL << 52))) {
+		pr_err_ratelimited("map_range(%#lx): physical %#llx + %#zx beyond 52 bits (-EINVAL)\n",
+				   virt, phys, size);
 		err = -EINVAL;
+	}
 	if (unlikely(err))
 		return err;
 	mm = owner_mm(mm, virt);

@@ -221,6 +221,29 @@ static void test_errors(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/*
+ * Found by the pgtable fuzzer (tests/fuzz/corpus/pgtable/regress-range-beyond-52-bits):
+ * map_range() checked only the start of the physical range, so a range
+ * reaching past 2^52 had its last pages' addresses cut by the entry mask
+ * (mapped to physical 0).  Now -EINVAL, nothing mapped.
+ */
+static void test_range_beyond_52_bits(struct ktest *t)
+{
+	phys_addr_t top = (1ULL << 52) - PAGE_SIZE, pa;
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_EXPECT_EQ(t, map_range(LOW_VA, top, 2 * PAGE_SIZE, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, translate(LOW_VA + PAGE_SIZE, &pa), -ENOENT);
+	EXPECT_BASELINE(t, &b);
+	/* The last page below the limit is still fine. */
+	KTEST_ASSERT_EQ(t, map_range(LOW_VA, top, PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, translate(LOW_VA + 0x123, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, top + 0x123);
+	KTEST_EXPECT_EQ(t, unmap_range(LOW_VA, PAGE_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
 /* Take every free frame (linked through struct page): maps then find no table frames. */
 static unsigned long exhaust(struct list_head *held)
 {
@@ -763,6 +786,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_roundtrip_2m),
 	KTEST_CASE(test_roundtrip_1g),
 	KTEST_CASE(test_errors),
+	KTEST_CASE(test_range_beyond_52_bits),
 	KTEST_CASE(test_enomem),
 	KTEST_CASE(test_split_2m),
 	KTEST_CASE(test_split_1g_protect),

@@ -247,7 +247,7 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 echo "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
 if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build >"$logs/fuzz-build.log" 2>&1; then
 	ok "build fuzzers"
-	for t in page_alloc memblock multiboot2 pvh cmdline; do
+	for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
 		# Each run starts from the in-tree seeds only: same work every time.
 		rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
 		if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \

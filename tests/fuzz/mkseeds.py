@@ -111,3 +111,170 @@ write('page_alloc', 'mixed', bytes([6]) + b''.join(
                      (6, 9, 4), (7, 0, 0), (2, 64, 0), (5, 11, 2), (0, 0, 0), (6, 1, 1)]))
 write('page_alloc', 'exhaust', bytes([4]) + b''.join(bytes([0]) + struct.pack('<H', i)
                                                      for i in range(20)) + b'\x07\0\0')
+
+# --- slab: op byte (op % 16), then each op's own fields ----------------------
+def sz(mode, r):
+    return bytes([mode]) + struct.pack('<H', r)
+
+
+SLAB_ALLOC, SLAB_ZALLOC, SLAB_FREE, SLAB_REALLOC = 0, 3, 4, 7
+SLAB_CCREATE, SLAB_CALLOC, SLAB_CFREE, SLAB_CDESTROY, SLAB_BAD = 8, 9, 10, 11, 12
+SLAB_MOVE, SLAB_EXIT, SLAB_DRAIN = 13, 14, 15
+tiers = b''.join(bytes([SLAB_ALLOC]) + sz(m, r) for m, r in
+                 [(0, 63), (0, 200), (2, 300), (2, 3000), (4, 1), (4, 20000), (5, 12), (6, 7)])
+frees = b''.join(bytes([SLAB_FREE, i, i & 1]) for i in range(4))
+write('slab', 'tiers', tiers + frees + bytes([SLAB_DRAIN | 0x80]))
+write('slab', 'realloc', tiers + b''.join(bytes([SLAB_REALLOC, i]) + sz(m, r) for i, m, r in
+                                          [(0, 2, 700), (1, 0, 5), (2, 4, 9000), (3, 7, 0)]))
+write('slab', 'zalloc', b''.join(bytes([SLAB_ZALLOC | (k << 7)]) + sz(m, r) + bytes([3])
+                                 for k, m, r in [(0, 0, 40), (1, 2, 900), (1, 4, 5000), (0, 7, 0)]))
+write('slab', 'caches', bytes([SLAB_CCREATE, 0]) + struct.pack('<H', 0x3040) + bytes([0]) +
+      bytes([SLAB_CCREATE, 1]) + struct.pack('<H', 0x0200) + bytes([1]) +
+      bytes([SLAB_CCREATE, 2]) + struct.pack('<H', 0x0010) + bytes([0x81]) +
+      b''.join(bytes([SLAB_CALLOC, i % 2]) for i in range(12)) +
+      bytes([SLAB_CDESTROY, 0]) + b''.join(bytes([SLAB_CFREE, i]) for i in range(6)) +
+      bytes([SLAB_BAD, 5, 1, 0, 0]) + bytes([SLAB_CDESTROY, 1]))
+write('slab', 'cpus', b''.join(bytes([SLAB_ALLOC]) + sz(m, r) + bytes([SLAB_MOVE | (c << 4)])
+                               for c, m, r in [(1, 0, 30), (2, 2, 1000), (3, 0, 100), (0, 2, 2000)] * 3) +
+      bytes([SLAB_EXIT | 0x80, SLAB_DRAIN | 0x10]) +
+      b''.join(bytes([SLAB_FREE, i, 0, SLAB_MOVE | ((i % 4) << 4)]) for i in range(10)))
+write('slab', 'bad', tiers + b''.join(bytes([SLAB_BAD, k]) + struct.pack('<H', r) + bytes([i])
+                                      for k, r, i in [(0, 5, 0), (1, 3, 0), (2, 9, 0), (3, 17, 1),
+                                                      (4, 0x8003, 4), (6, 77, 0)]))
+# slab_debug: the same harness on CONFIG_SLAB_DEBUG; plus red-zone overwrites
+for name in ['tiers', 'realloc', 'zalloc', 'caches', 'cpus', 'bad']:
+    with open(os.path.join(HERE, 'corpus', 'slab', name), 'rb') as f:
+        write('slab_debug', name, f.read())
+write('slab_debug', 'redzone', tiers + b''.join(bytes([SLAB_EXIT | 0x40, i]) for i in range(5)))
+
+# --- pgtable: op byte (op % 8), then va (mode: window | kind << 2, u32),
+# size flag, flags (u16), pa (mode, u32) / range size (mode, u16) ------------
+def pva(win, kind, r):
+    return bytes([win | (kind << 2)]) + struct.pack('<I', r)
+
+
+def ppa(mode, r):
+    return bytes([mode]) + struct.pack('<I', r)
+
+
+def pmap(win, kind, r, size, flags, pamode, par):
+    return bytes([0]) + pva(win, kind, r) + bytes([size]) + struct.pack('<H', flags) + ppa(pamode, par)
+
+
+def prange(op, win, kind, r, smode, sr, flags, pamode=3, par=0, same=0):
+    raw = bytes([op]) + pva(win, kind, r) + bytes([smode]) + struct.pack('<H', sr) + struct.pack('<H', flags)
+    if op == 3:
+        raw += ppa(pamode, par) + bytes([same])
+    return raw
+
+
+def punmap(win, kind, r):
+    return bytes([2]) + pva(win, kind, r)
+
+
+# 4 KiB, 2 MiB and 1 GiB pages in each window, then unmaps that split them
+seed = b''.join(pmap(w, k, r, sz, 1, 3, r) for w in range(4)
+                for k, r, sz in [(0, 5, 0), (3, 3, 1), (5, 1, 2)])
+seed += b''.join(punmap(w, 6, 0x00090001 | (w << 24)) for w in range(4))
+seed += punmap(0, 3, 3) + punmap(2, 5, 1)
+write('pgtable', 'pages', seed)
+# ranges with huge pieces, protect across their ends, unmap of pieces
+seed = prange(3, 0, 5, 1, 5, 1, 1, 2, 0, 1) + prange(3, 1, 3, 7, 3, 0x0103, 3, 3, 7, 1)
+seed += prange(5, 0, 0, 0x40100, 0, 700, 0) + prange(4, 0, 0, 0x40300, 3, 2, 0)
+seed += prange(3, 2, 3, 9, 4, 0x0201, 0x10, 3, 9, 1) + prange(5, 2, 3, 9, 0, 3, 0x12)
+seed += prange(4, 1, 7, 0, 7, 0, 0) + prange(3, 3, 7, 3, 7, 0, 1) + prange(4, 3, 0, 0, 0, 100, 0)
+write('pgtable', 'ranges', seed)
+# bad arguments and errors: unknown flags, USER in the kernel half, GLOBAL below,
+# misaligned, near 2^52, ranges of size 0 / wrapping / crossing the lower half
+seed = pmap(0, 0, 1, 0, 0x8001, 3, 1) + pmap(2, 0, 1, 0, 0x0004, 3, 1) + pmap(0, 0, 1, 0, 0x0100, 3, 1)
+seed += pmap(0, 0, 2, 1, 1, 1, 0x777) + pmap(0, 0, 3, 0, 1, 0, 1) + pmap(0, 0, 3, 0, 1, 0, 1)
+seed += prange(3, 1, 7, 5, 6, 3, 0) + prange(3, 1, 7, 5, 6, 2, 0) + prange(4, 0, 0, 9, 6, 0, 0)
+seed += prange(3, 0, 0, 0x100, 0, 2, 1, 0, 1) + prange(5, 0, 0, 0x100, 0, 4, 1)
+seed += bytes([6, 0]) + struct.pack('<I', 77) + bytes([6, 5]) + struct.pack('<I', 0) + bytes([3])
+seed += bytes([6, 4]) + struct.pack('<I', 5)
+write('pgtable', 'bad', seed)
+
+# --- madt: mode byte; 0 = a MADT alone, 1 = firmware image at 0xE0000 --------
+def acpi_sum_fix(b, at):
+    b = bytearray(b)
+    b[at] = 0
+    b[at] = (-sum(b)) & 0xff
+    return bytes(b)
+
+
+def acpi_table(sig, body, rev=1):
+    raw = sig + struct.pack('<IBB6s8sIII', 36 + len(body), rev, 0, b'EXO   ', b'FUZZSEED', 1, 0, 0) + body
+    return acpi_sum_fix(raw, 9)
+
+
+def madt_body(entries, lapic=0xfee00000, flags=1):
+    return struct.pack('<II', lapic, flags) + b''.join(entries)
+
+
+MADT_ENTRIES = [
+    struct.pack('<BBBBI', 0, 8, 0, 0, 1), struct.pack('<BBBBI', 0, 8, 1, 1, 1),
+    struct.pack('<BBBBI', 0, 8, 2, 2, 0), struct.pack('<BBBBI', 0, 8, 3, 1, 1),   # disabled, duplicate
+    struct.pack('<BBHIII', 9, 16, 0, 0x100, 1, 7),                                   # x2APIC
+    struct.pack('<BBBBII', 1, 12, 2, 0, 0xfec00000, 0),                              # I/O APIC
+    struct.pack('<BBBBIH', 2, 10, 0, 0, 2, 0), struct.pack('<BBBBIH', 2, 10, 0, 9, 9, 0xd),
+    struct.pack('<BBBHB', 4, 6, 0xff, 5, 1), struct.pack('<BBHIB3s', 10, 12, 5, 0xffffffff, 1, b''),
+    struct.pack('<BBHQ', 5, 12, 0, 0xfee00000), bytes([0x7f, 4, 0, 0]),              # unknown type
+]
+madt = acpi_table(b'APIC', madt_body(MADT_ENTRIES))
+write('madt', 'madt-qemu', bytes([0]) + madt)
+write('madt', 'madt-many-cpus', bytes([0]) + acpi_table(b'APIC', madt_body(
+    [struct.pack('<BBBBI', 0, 8, i, i, 1) for i in range(12)])))
+write('madt', 'madt-short-entry', bytes([0x80]) + acpi_table(b'APIC', madt_body(
+    [struct.pack('<BBBBI', 0, 8, 0, 0, 1), bytes([1, 6, 0, 0, 0, 0])])))
+
+
+def rsdp(rev, rsdt, xsdt):
+    raw = struct.pack('<8sB6sBI', b'RSD PTR ', 0, b'EXO   ', rev, rsdt)
+    raw = acpi_sum_fix(raw, 8)
+    if rev >= 2:
+        raw += struct.pack('<IQB3s', 36, xsdt, 0, b'')
+        raw = raw[:32] + bytes([(-sum(raw)) & 0xff]) + raw[33:]
+    return raw
+
+
+def firmware(rev, src, use_xsdt=True):
+    base = 0xe0000
+    img = bytearray(0x400)
+    facp = acpi_table(b'FACP', bytes(16))
+    ptrs = [base + 0x100, base + 0x300]
+    root = acpi_table(b'XSDT', b''.join(struct.pack('<Q', p) for p in ptrs)) if use_xsdt else \
+        acpi_table(b'RSDT', b''.join(struct.pack('<I', p) for p in ptrs))
+    r = rsdp(rev, base + 0x40 if not use_xsdt else 0, base + 0x40 if use_xsdt else 0)
+    img[0:len(r)] = r
+    img[0x40:0x40 + len(root)] = root
+    img[0x100:0x100 + len(madt)] = madt
+    img[0x300:0x300 + len(facp)] = facp
+    return bytes([1]) + bytes([src, 0, 0]) + bytes(img)
+
+
+write('madt', 'fw-xsdt-copy', firmware(2, 0))
+write('madt', 'fw-rsdt-scan', firmware(0, 2, use_xsdt=False))
+write('madt', 'fw-xsdt-pointer', firmware(2, 1))
+
+# --- module: flags byte (bit 0: accept the image's own vermagic), then a .ko --
+# The seeds are the tree's own modules without debug sections; rewrite them
+# with MODULE_BUILD=<build dir> (e.g. build/x after "make O=build/x").
+# The elf_* ones are kernel/module_test's hostile variants (as built: a
+# strip would repair some of them).  regress-* are kept as they are.
+MODULE_SEEDS = {'drivers/clocksource/i8253.ko': 1, 'drivers/misc/edu.ko': 1}
+for n in ['modtest_a', 'modtest_b', 'modtest_inert', 'modtest_leak', 'bad_dupexport', 'bad_init',
+          'bad_nolicense', 'bad_proprietary', 'bad_unknown']:
+    MODULE_SEEDS['kernel/module_test/%s.ko' % n] = 1
+HOSTILE = {'elf_reloc_offset': 1, 'elf_reloc_overflow': 9, 'elf_reloc_sym': 1, 'elf_overlap': 1,
+           'elf_vermagic': 0, 'elf_section_past_end': 1}
+if os.environ.get('MODULE_BUILD'):
+    import subprocess
+    import tempfile
+    bdir = os.environ['MODULE_BUILD']
+    for rel, flag in MODULE_SEEDS.items():
+        with tempfile.NamedTemporaryFile() as tmp:
+            subprocess.run(['objcopy', '--strip-debug', os.path.join(bdir, rel), tmp.name], check=True)
+            write('module', os.path.basename(rel)[:-3], bytes([flag]) + open(tmp.name, 'rb').read())
+    for n, flag in HOSTILE.items():
+        with open(os.path.join(bdir, 'kernel/module_test/%s.ko' % n), 'rb') as f:
+            write('module', n, bytes([flag]) + f.read())
