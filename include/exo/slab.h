@@ -337,9 +337,11 @@ void kfree(const void *ptr);
  *
  * Return: 0 (freed, or NULL/ZERO_SIZE_PTR); -EFAULT if @ptr is not inside
  * a slab or a kmalloc page; -EINVAL if it points inside one but not at the
- * start of an object; -ENOENT if the object is already free (double free:
- * always for pages, for slab objects with CONFIG_SLAB_DEBUG); -EBADMSG if
+ * start of an object; -ENOENT if a slab object is already free (double
+ * free, caught with CONFIG_SLAB_DEBUG or KASAN); -EBADMSG if
  * CONFIG_SLAB_DEBUG found its red zone overwritten (it is freed anyway).
+ * A freed page block (> KMALLOC_MAX_CACHE_SIZE) is no kmalloc page any
+ * more, so freeing it again is always caught, as -EFAULT.
  * Every error but -EBADMSG leaves the allocator unchanged.
  */
 int kfree_checked(const void *ptr);
