@@ -783,6 +783,7 @@ int translate(unsigned long virt, phys_addr_t *phys)
 struct range_op {
 	int op;			/* RANGE_* */
 	pgflags_t flags;	/* RANGE_PROTECT */
+	unsigned long lo, hi;	/* the caller's whole range: leaves inside stay whole */
 	unsigned long found;	/* leaves seen */
 	struct list_head *dead;
 };
@@ -794,9 +795,13 @@ struct range_op {
 #define RANGE_HOLES	4	/* count unmapped 4 KiB pages in the range */
 
 /*
- * Apply @op to [@start, @end) below @table at @level.  For RANGE_SPLIT,
- * leaves that are not fully inside are split (may fail with -ENOMEM);
- * the other ops expect the ends to be split already.
+ * Apply @op to [@start, @end) below @table at @level.  A leaf is "whole"
+ * when it lies inside the caller's range [@op->lo, @op->hi), which may be
+ * wider than the part walked: split_ends() walks only the first and last
+ * page of a range, and must leave a huge leaf that the range covers
+ * entirely alone.  For RANGE_SPLIT, leaves that are not whole are split
+ * (may fail with -ENOMEM); the other ops expect the ends to be split
+ * already.
  */
 static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned long start,
 		      unsigned long end, struct range_op *op)
@@ -808,7 +813,7 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 		unsigned long base = va & ~(size - 1);
 		unsigned long next = base + size;
 		pte_t *e = &table[pt_index(va, level)];
-		bool whole = base >= start && (next <= end || next == 0);
+		bool whole = base >= op->lo && (next <= op->hi || next == 0);
 		int err;
 
 		if (next > end || next == 0)
@@ -857,13 +862,21 @@ static int range_apply(struct mm_struct *mm, unsigned long start, size_t size,
 {
 	unsigned long end = start + size;
 
+	if (op->op != RANGE_SPLIT) {
+		op->lo = start;
+		op->hi = end;
+	}
 	return range_walk(mm, mm->pgd, LEVEL_PML4, start, end, op);
 }
 
-/* Split the leaves straddling the two ends of the range (owner lock held). */
+/*
+ * Split the huge leaves straddling the two ends of [@start, @start +
+ * @size), and only those: a huge page the range covers entirely is
+ * unmapped or re-protected whole (owner lock held).
+ */
 static int split_ends(struct mm_struct *mm, unsigned long start, size_t size)
 {
-	struct range_op op = { .op = RANGE_SPLIT };
+	struct range_op op = { .op = RANGE_SPLIT, .lo = start, .hi = start + size };
 	int err = range_apply(mm, start, PAGE_SIZE, &op);
 
 	if (!err && size > PAGE_SIZE)

@@ -326,6 +326,38 @@ static void test_split_2m(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/*
+ * A range that covers a huge page entirely changes it whole: no split, no
+ * table page, even when the range goes on into small pages beside it.
+ */
+static void test_range_covers_huge(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 8 * PMD_SIZE;
+	struct baseline b;
+	unsigned long tables;
+	struct leaf_info li;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA + PMD_SIZE, PAGE_WRITABLE), 0);
+	tables = nr_pgtable_pages();
+	KTEST_EXPECT_EQ(t, protect_range(va, PMD_SIZE + PAGE_SIZE, 0), 0);
+	li = leaf_of(&init_mm, va);
+	KTEST_EXPECT_EQ(t, li.size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, li.flags & PAGE_WRITABLE, 0UL);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PMD_SIZE).flags & PAGE_WRITABLE, 0UL);
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), tables);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 2UL);
+	/* Exactly the huge page: unmapped whole, the 4 KiB page beside it stays. */
+	KTEST_EXPECT_EQ(t, unmap_range(va, PMD_SIZE), 0);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 1UL);
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), tables);
+	KTEST_EXPECT_EQ(t, unmap_range(va + PMD_SIZE, PAGE_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
 static void test_split_1g_protect(struct ktest *t)
 {
 	unsigned long va = LOW_VA + 2 * PUD_SIZE;
@@ -789,6 +821,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_range_beyond_52_bits),
 	KTEST_CASE(test_enomem),
 	KTEST_CASE(test_split_2m),
+	KTEST_CASE(test_range_covers_huge),
 	KTEST_CASE(test_split_1g_protect),
 	KTEST_CASE(test_map_range_sizes),
 	KTEST_CASE(test_no_table_leaks),

@@ -136,12 +136,17 @@ static void split(unsigned int i)
 	nleaves += 511;
 }
 
-/* Split whatever huge leaf holds @va down to the 4 KiB page (range ends). */
-static void split_to_page(unsigned long va)
+/*
+ * A range end at @va of the range [@lo, @lo + @size): split the huge leaf
+ * holding @va until what holds it lies inside the range (a huge leaf the
+ * range covers entirely stays whole).
+ */
+static void split_end(unsigned long va, unsigned long lo, unsigned long size)
 {
 	struct leaf *l;
 
-	while ((l = leaf_at(va)) && l->size > PAGE_SIZE)
+	while ((l = leaf_at(va)) && l->size > PAGE_SIZE &&
+	       !(l->va >= lo && l->va + (l->size - 1) <= lo + (size - 1)))
 		split((unsigned int)(l - leaves));
 }
 
@@ -260,8 +265,8 @@ static int model_unmap_range(unsigned long va, unsigned long size)
 		return err;
 	if (!overlaps(va, size))
 		return -ENOENT;
-	split_to_page(va);
-	split_to_page(va + size - PAGE_SIZE);
+	split_end(va, va, size);
+	split_end(va + size - PAGE_SIZE, va, size);
 	i = lower_bound(va);
 	while (i < nleaves && leaves[i].va <= va + (size - 1)) {
 		remove_at(i);
@@ -298,8 +303,8 @@ static int model_protect_range(unsigned long va, unsigned long size, pgflags_t f
 		return err;
 	if (!fully_mapped(va, size))
 		return -ENOENT;
-	split_to_page(va);
-	split_to_page(va + size - PAGE_SIZE);
+	split_end(va, va, size);
+	split_end(va + size - PAGE_SIZE, va, size);
 	for (unsigned int i = lower_bound(va); i < nleaves && leaves[i].va <= va + (size - 1); i++)
 		leaves[i].flags = stored_flags(va, flags);
 	return 0;
