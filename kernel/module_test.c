@@ -476,6 +476,44 @@ static void test_driver_module_binds(struct ktest *t)
 	put_device(&edu->dev);
 }
 
+/* A writable copy of a module image, for the tests that patch one. */
+struct image_copy {
+	u8 *buf;
+	size_t len;
+	unsigned int order;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+};
+
+static bool image_copy(struct image_copy *c, const void *img, size_t len)
+{
+	c->len = len;
+	c->order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
+	c->buf = (u8 *)__get_free_pages(GFP_KERNEL, c->order);
+	if (!c->buf)
+		return false;
+	memcpy(c->buf, img, len);
+	c->eh = (Elf64_Ehdr *)c->buf;
+	c->sh = (Elf64_Shdr *)(c->buf + c->eh->e_shoff);
+	return true;
+}
+
+static void image_free(struct image_copy *c)
+{
+	free_pages((unsigned long)c->buf, c->order);
+}
+
+/* Index of @c's section named @name, or -1. */
+static int image_section(const struct image_copy *c, const char *name)
+{
+	const char *names = (const char *)c->buf + c->sh[c->eh->e_shstrndx].sh_offset;
+
+	for (unsigned int i = 1; i < c->eh->e_shnum; i++)
+		if (!strcmp(names + c->sh[i].sh_name, name))
+			return (int)i;
+	return -1;
+}
+
 /*
  * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-pci-table):
  * a device table symbol whose value is not 8-byte aligned was read as a
@@ -484,13 +522,10 @@ static void test_driver_module_binds(struct ktest *t)
  */
 static void test_misaligned_device_table(struct ktest *t)
 {
-	const Elf64_Ehdr *eh;
-	const Elf64_Shdr *sh;
 	struct module *mod = NULL;
+	struct image_copy c;
 	const void *img;
-	unsigned int order;
 	size_t len;
-	u8 *buf;
 	bool patched = false;
 
 	if (!IS_MODULE(CONFIG_PCI_EDU))
@@ -498,15 +533,11 @@ static void test_misaligned_device_table(struct ktest *t)
 	img = boot_module_find("edu", &len);
 	if (!img || !find_module("edu"))
 		KTEST_SKIP(t, "edu.ko is not among the loaded boot modules");
-	order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
-	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
-	KTEST_ASSERT_NOT_NULL(t, buf);
-	memcpy(buf, img, len);
-	eh = (const void *)buf;
-	sh = (const void *)(buf + eh->e_shoff);
-	for (unsigned int i = 1; i < eh->e_shnum; i++) {
-		Elf64_Sym *sym = (Elf64_Sym *)(buf + sh[i].sh_offset);
-		const char *str = (const char *)buf + sh[sh[i].sh_link].sh_offset;
+	KTEST_ASSERT_TRUE(t, image_copy(&c, img, len));
+	for (unsigned int i = 1; i < c.eh->e_shnum; i++) {
+		const Elf64_Shdr *sh = c.sh;
+		Elf64_Sym *sym = (Elf64_Sym *)(c.buf + sh[i].sh_offset);
+		const char *str = (const char *)c.buf + sh[sh[i].sh_link].sh_offset;
 
 		if (sh[i].sh_type != SHT_SYMTAB)
 			continue;
@@ -518,13 +549,13 @@ static void test_misaligned_device_table(struct ktest *t)
 	}
 	KTEST_EXPECT_TRUE(t, patched);
 	KTEST_ASSERT_EQ(t, unload_module("edu"), 0);
-	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	KTEST_EXPECT_EQ(t, load_module(c.buf, len, &mod), 0);
 	if (mod) {
 		KTEST_EXPECT_NULL(t, mod->pci_ids);
 		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
 		KTEST_EXPECT_EQ(t, unload_module("edu"), 0);
 	}
-	free_pages((unsigned long)buf, order);
+	image_free(&c);
 	/* Leave the real driver loaded, as the boot did. */
 	KTEST_EXPECT_EQ(t, load_module(img, len, NULL), 0);
 	KTEST_EXPECT_EQ(t, find_module("edu")->nr_device_ids, 1u);
@@ -602,33 +633,27 @@ static void test_smp_load_unload(struct ktest *t)
 static void test_this_module_junk_cleared(struct ktest *t)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
-	size_t len = b->end - b->start;
-	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
-	const Elf64_Ehdr *eh = (const void *)b->start;
-	const Elf64_Shdr *sh = (const void *)(b->start + eh->e_shoff);
-	const char *names = (const char *)b->start + sh[eh->e_shstrndx].sh_offset;
 	struct module *mod = NULL, *m;
 	struct baseline base;
-	u8 *buf;
+	struct image_copy c;
+	int i;
 
 	take_baseline(&base);
-	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
-	KTEST_ASSERT_NOT_NULL(t, buf);
-	memcpy(buf, b->start, len);
-	for (unsigned int i = 1; i < eh->e_shnum; i++) {
-		if (strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module"))
-			continue;
-		m = (struct module *)(buf + sh[i].sh_offset);
+	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
+	i = image_section(&c, ".gnu.linkonce.this_module");
+	KTEST_EXPECT_GT(t, i, 0);
+	if (i > 0) {
+		m = (struct module *)(c.buf + c.sh[i].sh_offset);
 		m->pci_ids = (const void *)0xdead000000000000UL;
 		m->nr_device_ids = 12345;
 	}
-	KTEST_EXPECT_EQ(t, load_module(buf, len, &mod), 0);
+	KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, &mod), 0);
 	if (mod) {
 		KTEST_EXPECT_NULL(t, mod->pci_ids);
 		KTEST_EXPECT_EQ(t, mod->nr_device_ids, 0u);
 		KTEST_EXPECT_EQ(t, unload_module("modtest_inert"), 0);
 	}
-	free_pages((unsigned long)buf, order);
+	image_free(&c);
 	EXPECT_BASELINE(t, &base);
 }
 
@@ -641,29 +666,19 @@ static void test_this_module_junk_cleared(struct ktest *t)
 static void test_this_module_alignment(struct ktest *t)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
-	size_t len = b->end - b->start;
-	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
-	const Elf64_Ehdr *eh = (const void *)b->start;
-	const char *names;
 	struct baseline base;
-	Elf64_Shdr *sh;
-	bool patched = false;
-	u8 *buf;
+	struct image_copy c;
+	int i;
 
 	take_baseline(&base);
-	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
-	KTEST_ASSERT_NOT_NULL(t, buf);
-	memcpy(buf, b->start, len);
-	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
-	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
-	for (unsigned int i = 1; i < eh->e_shnum; i++)
-		if (!strcmp(names + sh[i].sh_name, ".gnu.linkonce.this_module")) {
-			sh[i].sh_addralign = 1;
-			patched = true;
-		}
-	KTEST_EXPECT_TRUE(t, patched);
-	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -EINVAL);
-	free_pages((unsigned long)buf, order);
+	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
+	i = image_section(&c, ".gnu.linkonce.this_module");
+	KTEST_EXPECT_GT(t, i, 0);
+	if (i > 0) {
+		c.sh[i].sh_addralign = 1;
+		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -EINVAL);
+	}
+	image_free(&c);
 	EXPECT_BASELINE(t, &base);
 }
 
@@ -676,33 +691,20 @@ static void test_this_module_alignment(struct ktest *t)
 static void test_modinfo_relocation_refused(struct ktest *t)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
-	size_t len = b->end - b->start;
-	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
-	const Elf64_Ehdr *eh = (const void *)b->start;
-	int modinfo = -1, rela = -1;
-	const char *names;
 	struct baseline base;
-	Elf64_Shdr *sh;
-	u8 *buf;
+	struct image_copy c;
+	int modinfo, rela;
 
 	take_baseline(&base);
-	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
-	KTEST_ASSERT_NOT_NULL(t, buf);
-	memcpy(buf, b->start, len);
-	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
-	names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
-	for (unsigned int i = 1; i < eh->e_shnum; i++) {
-		if (!strcmp(names + sh[i].sh_name, ".modinfo"))
-			modinfo = (int)i;
-		if (!strcmp(names + sh[i].sh_name, ".rela.gnu.linkonce.this_module"))
-			rela = (int)i;
-	}
+	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
+	modinfo = image_section(&c, ".modinfo");
+	rela = image_section(&c, ".rela.gnu.linkonce.this_module");
 	KTEST_EXPECT_TRUE(t, modinfo > 0 && rela > 0);
 	if (modinfo > 0 && rela > 0) {
-		sh[rela].sh_info = (u32)modinfo;
-		KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
+		c.sh[rela].sh_info = (u32)modinfo;
+		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -ENOEXEC);
 	}
-	free_pages((unsigned long)buf, order);
+	image_free(&c);
 	EXPECT_BASELINE(t, &base);
 }
 
@@ -715,25 +717,17 @@ static void test_modinfo_relocation_refused(struct ktest *t)
 static void test_section0_not_null(struct ktest *t)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
-	size_t len = b->end - b->start;
-	unsigned int order = order_base_2(DIV_ROUND_UP(len, PAGE_SIZE));
 	struct baseline base;
-	Elf64_Ehdr *eh;
-	Elf64_Shdr *sh;
-	u8 *buf;
+	struct image_copy c;
 
 	take_baseline(&base);
-	buf = (u8 *)__get_free_pages(GFP_KERNEL, order);
-	KTEST_ASSERT_NOT_NULL(t, buf);
-	memcpy(buf, b->start, len);
-	eh = (Elf64_Ehdr *)buf;
-	sh = (Elf64_Shdr *)(buf + eh->e_shoff);
-	sh[0].sh_type = SHT_STRTAB;
-	sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
-	sh[0].sh_size = 16;
-	eh->e_shstrndx = 0;
-	KTEST_EXPECT_EQ(t, load_module(buf, len, NULL), -ENOEXEC);
-	free_pages((unsigned long)buf, order);
+	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
+	c.sh[0].sh_type = SHT_STRTAB;
+	c.sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
+	c.sh[0].sh_size = 16;
+	c.eh->e_shstrndx = 0;
+	KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -ENOEXEC);
+	image_free(&c);
 	EXPECT_BASELINE(t, &base);
 }
 
