@@ -813,7 +813,8 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 		unsigned long base = va & ~(size - 1);
 		unsigned long next = base + size;
 		pte_t *e = &table[pt_index(va, level)];
-		bool whole = base >= op->lo && (next <= op->hi || next == 0);
+		/* Inclusive ends: next or hi may be 0, i.e. 2^64. */
+		bool whole = base >= op->lo && next - 1 <= op->hi - 1;
 		int err;
 
 		if (next > end || next == 0)
