@@ -32,26 +32,17 @@ struct baseline {
 	unsigned int nr_mods;
 };
 
-/* kmalloc objects in use (cached free objects do not count). */
-static unsigned long kmalloc_objs_inuse(void)
-{
-	unsigned long n;
-
-	kmalloc_usage(NULL, &n);
-	return n;
-}
-
 static void take_baseline(struct baseline *b)
 {
 	b->pages = ktest_settled_free_pages();
-	b->kmalloc_objs = kmalloc_objs_inuse();
+	b->kmalloc_objs = kmalloc_usage(NULL);
 	b->mod_bytes = module_bytes_allocated();
 	b->nr_mods = module_nr_loaded();
 }
 
 #define EXPECT_BASELINE(t, b) do {					\
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), (b)->pages);	\
-	KTEST_EXPECT_EQ(t, kmalloc_objs_inuse(), (b)->kmalloc_objs);	\
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), (b)->kmalloc_objs);	\
 	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
 	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
 } while (0)

@@ -795,7 +795,7 @@ static void take_baseline(struct baseline *b)
 	b->pgtable_pages = nr_pgtable_pages();
 	b->vmalloc_pages = vmalloc_nr_pages();
 	b->large_pages = kmalloc_large_pages();
-	kmalloc_usage(&b->slab_pages, &b->slab_inuse);
+	b->slab_inuse = kmalloc_usage(&b->slab_pages);
 	b->slab_errors = kmem_error_count();
 #ifdef CONFIG_UBSAN
 	b->ubsan = ubsan_nr_reports(UBSAN_NONE);

@@ -149,15 +149,6 @@ static void test_page_alloc_hooks(struct ktest *t)
 /* Sizes in every kmalloc tier: thread cache, per-CPU arrays, whole pages. */
 static const size_t tier_sizes[] = { 1, 16, 100, 256, 257, 512, 2000, 4096, 4097, 9000, 70000 };
 
-/* kmalloc objects in use in the kmalloc caches (after draining every cache). */
-static unsigned long kmalloc_objs(void)
-{
-	unsigned long n;
-
-	kmalloc_usage(NULL, &n);
-	return n;
-}
-
 /*
  * Every slab entry point, every tier: an armed fail_slab makes each call
  * return NULL and count one failure; nothing is taken; disarmed, the same
@@ -165,7 +156,7 @@ static unsigned long kmalloc_objs(void)
  */
 static void test_slab_hooks(struct ktest *t)
 {
-	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_objs();
+	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_usage(NULL);
 	struct kmem_cache *c = kmem_cache_create("fi_test", 72, 8, 0, NULL);
 	unsigned long calls = 0;
 	void *p;
@@ -201,7 +192,7 @@ static void test_slab_hooks(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, calls);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base_free);
-	KTEST_EXPECT_EQ(t, kmalloc_objs(), base_objs);
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), base_objs);
 }
 
 /* times and interval through the slab hook: exactly the 3rd and 6th kmalloc fail. */
@@ -250,7 +241,7 @@ static void test_krealloc_keeps_old(struct ktest *t)
 		{ 24, 200 }, { 100, 300 }, { 256, 4096 }, { 600, 1500 }, { 3000, 5000 },
 		{ 5000, 30000 }, { 20000, 100 }, { 9000, 16 },
 	};
-	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_objs();
+	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_usage(NULL);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(from_to); i++) {
 		size_t old = from_to[i][0], new = from_to[i][1];
@@ -285,7 +276,7 @@ static void test_krealloc_keeps_old(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base_free);
-	KTEST_EXPECT_EQ(t, kmalloc_objs(), base_objs);
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), base_objs);
 }
 
 /*

@@ -55,20 +55,12 @@ struct fi_base {
 	unsigned long free, tables, vm, objs;
 };
 
-static unsigned long kmalloc_objs(void)
-{
-	unsigned long n;
-
-	kmalloc_usage(NULL, &n);
-	return n;
-}
-
 static void base_take(struct fi_base *b)
 {
 	b->free = ktest_settled_free_pages();
 	b->tables = nr_pgtable_pages();
 	b->vm = vmalloc_nr_pages();
-	b->objs = kmalloc_objs();
+	b->objs = kmalloc_usage(NULL);
 }
 
 static void expect_base(struct ktest *t, const struct fi_base *b, unsigned int k)

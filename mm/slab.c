@@ -1761,7 +1761,7 @@ struct kmem_cache *kmalloc_cache(size_t size)
 	return &kmalloc_caches[kmalloc_class(size)];
 }
 
-void kmalloc_usage(unsigned long *slab_pages, unsigned long *objs_inuse)
+unsigned long kmalloc_usage(unsigned long *slab_pages)
 {
 	struct kmem_cache_stats st;
 	unsigned long pages = 0, inuse = 0;
@@ -1773,8 +1773,7 @@ void kmalloc_usage(unsigned long *slab_pages, unsigned long *objs_inuse)
 	}
 	if (slab_pages)
 		*slab_pages = pages;
-	if (objs_inuse)
-		*objs_inuse = inuse;
+	return inuse;
 }
 
 /* ---------------------------------------------------------------------

@@ -501,14 +501,14 @@ struct kmem_cache *kmalloc_cache(size_t size);
 /**
  * kmalloc_usage() - totals over the built-in kmalloc caches
  * @slab_pages: if not NULL, set to the pages their slabs hold
- * @objs_inuse: if not NULL, set to the objects allocated and not yet freed
- *	(objects cached free in tier 1 or 2 do not count)
  *
  * The leak checks of tests and of the soak compare these with a baseline.
  * Racy snapshot, like kmem_cache_get_stats(); large (page) kmallocs are
  * not included: the free-frame count covers them.
+ * Return: the objects allocated and not yet freed (objects cached free in
+ * tier 1 or 2 do not count).
  */
-void kmalloc_usage(unsigned long *slab_pages, unsigned long *objs_inuse);
+unsigned long kmalloc_usage(unsigned long *slab_pages);
 
 /* Reports (foreign pointers, double frees, red zones, poison) so far. */
 unsigned long kmem_error_count(void);
