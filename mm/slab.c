@@ -9,9 +9,11 @@
  *
  * Layers, top to bottom:
  *
- *   tier 1  struct slab_tcache hanging off current->slab_cache: one LIFO
- *           list per small class (16..256 B), linked through the free
- *           objects.  Touched ONLY by its owning thread, never from an
+ *   tier 1  struct slab_tcache hanging off current->slab_cache: two lists
+ *           per small class (16..256 B), linked through the free objects:
+ *           kmalloc pops head[], kfree pushes on freed[], and an empty
+ *           head[] takes over freed[] whole (<exo/slab.h> says why two).
+ *           Touched ONLY by its owning thread, never from an
  *           interrupt handler (they see slab_no_tcache, I5, and use tier
  *           2), so a hit needs no lock, no atomic and no interrupt-flag
  *           change; the hit paths are inline in <exo/slab.h>.  A
@@ -66,8 +68,12 @@
  *       negative (about SLAB_NO_ROOM: every "sub" on it is followed by the
  *       slow path storing SLAB_NO_ROOM back, so racing CPUs can only push
  *       it a few units lower), so no fast path ever pops or pushes on it.
- *       A thread's own room word is only written by that thread, outside
- *       interrupt handlers: its "sub" and "add" need no atomicity.
+ *       A thread's own words are only written by that thread, outside
+ *       interrupt handlers: their updates need no atomicity.
+ *   I7  for a live thread cache and each class i: freed[i] holds
+ *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds hin[i] - hits[i]
+ *       (hin: objects the slow paths put on head[], net of flushes; hits:
+ *       every pop from it), each at most T1_LIMIT_OF(i).
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* This file defines the exported kmalloc()/kfree(): no inline copies here. */
@@ -272,6 +278,7 @@ static struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
 /* Tier 1: a thread's cache. */
 struct slab_tcache {
 	struct slab_tcache_hot hot;	/* first: what the inline fast paths see */
+	unsigned long hin[NR_T1];	/* I7 */
 	unsigned long misses[NR_T1];
 	unsigned long flushes[NR_T1];
 	struct task_struct *owner;
@@ -280,7 +287,6 @@ struct slab_tcache {
 };
 
 BUILD_BUG_ON(NR_T1 != SLAB_T1_CLASSES);
-BUILD_BUG_ON(T1_LIMIT >= 0x8000 - 1);	/* room fits the signed 16 bits */
 BUILD_BUG_ON(offsetof(struct slab_tcache, hot) != 0);
 
 static struct kmem_cache kmalloc_caches[NR_KMALLOC];
@@ -348,24 +354,16 @@ BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
 
 /* A thread cache that is always empty and never has room: see I6. */
 struct slab_tcache_hot slab_no_tcache __aligned(64) = {
-	.ctr = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM },
+	.room = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM },
 };
 
-/* Room of list @i: the signed top 16 bits of its counter word. */
-static __always_inline int tc_room(const struct slab_tcache *tc, int i)
+/* Objects on thread list @i, both halves (I7; racy but bounded from another CPU). */
+static unsigned long tc_cached(const struct slab_tcache *tc, int i)
 {
-	return (s16)(READ_ONCE(tc->hot.ctr[i]) >> SLAB_T1_ROOM_SHIFT);
-}
+	long freed = (long)T1_LIMIT_OF(i) - READ_ONCE(tc->hot.room[i]);
+	long head = (long)(READ_ONCE(tc->hin[i]) - READ_ONCE(tc->hot.hits[i]));
 
-/* Add @d to the room of list @i (mod 2^64: the hit count stays). */
-static __always_inline void tc_room_add(struct slab_tcache *tc, int i, int d)
-{
-	tc->hot.ctr[i] += (unsigned long)(long)d << SLAB_T1_ROOM_SHIFT;
-}
-
-static __always_inline unsigned long tc_hits(const struct slab_tcache *tc, int i)
-{
-	return READ_ONCE(tc->hot.ctr[i]) & SLAB_T1_HITS_MASK;
+	return (unsigned long)(max(freed, 0L) + max(head, 0L));
 }
 
 /* Frame number of a direct-map address; huge for anything else. */
@@ -1074,7 +1072,7 @@ static void tcache_create(struct task_struct *t)
 		return;		/* tier 2 until memory comes back */
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < NR_T1; i++)
-		tc->hot.ctr[i] = (unsigned long)T1_LIMIT_OF(i) << SLAB_T1_ROOM_SHIFT;
+		tc->hot.room[i] = T1_LIMIT_OF(i);
 	tc->owner = t;
 	tc->cpu = smp_processor_id();
 	spin_lock_irqsave(&tc_list_lock, flags);
@@ -1083,27 +1081,59 @@ static void tcache_create(struct task_struct *t)
 	tcache_set(t, tc);
 }
 
-/* Move up to @n objects of list @i to the per-CPU tier.  Return: how many. */
-static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
+/* Move up to @n objects of @list (a list of class @i) to the per-CPU tier.  Return: how many. */
+static unsigned int tcache_flush_list(int i, void **list, unsigned int n)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *objs[T1_BATCH];
 	unsigned int done = 0;
 
-	while (done < n && tc->hot.head[i]) {
+	while (done < n && *list) {
 		unsigned int k = 0;
 
-		while (k < T1_BATCH && done + k < n && tc->hot.head[i]) {
-			void *obj = tc->hot.head[i];
+		while (k < T1_BATCH && done + k < n && *list) {
+			void *obj = *list;
 
-			tc->hot.head[i] = *free_link(c, obj);
+			*list = *free_link(c, obj);
 			objs[k++] = obj;
 		}
-		tc_room_add(tc, i, (int)k);
 		done += k;
 		cache_put_bulk(c, objs, k);
 	}
 	return done;
+}
+
+/* Up to @n objects of freed list @i to the per-CPU tier.  Return: how many. */
+static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
+{
+	unsigned int k = tcache_flush_list(i, &tc->hot.freed[i], n);
+
+	tc->hot.room[i] += k;
+	return k;
+}
+
+/* Both lists of class @i to the per-CPU tier. */
+static void tcache_flush_class(struct slab_tcache *tc, int i)
+{
+	tcache_flush(tc, i, -1U);
+	tc->hin[i] -= tcache_flush_list(i, &tc->hot.head[i], -1U);
+}
+
+/* T1_LIMIT_OF() of a run-time class. */
+static const long t1_limit[NR_T1] = {
+	T1_LIMIT_OF(0), T1_LIMIT_OF(1), T1_LIMIT_OF(2), T1_LIMIT_OF(3), T1_LIMIT_OF(4),
+};
+BUILD_BUG_ON(NR_T1 != 5);
+
+/* The empty head list @i takes over the freed list (I7 holds across). */
+static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
+{
+	long room = t1_limit[i];
+
+	tc->hot.head[i] = tc->hot.freed[i];
+	tc->hot.freed[i] = NULL;
+	tc->hin[i] += (unsigned long)(room - tc->hot.room[i]);
+	tc->hot.room[i] = room;
 }
 
 /*
@@ -1125,12 +1155,12 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg = list_first_entry(&c->partial, struct page, slab_list);
 	else if (!list_empty(&c->empty))
 		pg = list_first_entry(&c->empty, struct page, slab_list);
-	if (pg && (long)(c->objs - pg->counters) <= tc_room(tc, i)) {
+	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
 		n = c->objs - (unsigned int)pg->counters;
 		if (!pg->counters)
 			c->nr_empty--;
 		tc->hot.head[i] = pg->freelist;
-		tc_room_add(tc, i, -(int)n);
+		tc->hin[i] += n;
 		pg->freelist = NULL;
 		pg->counters = c->objs;
 		list_del(&pg->slab_list);
@@ -1167,20 +1197,52 @@ static unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 	return got;
 }
 
-/* Pop the head of list @i (not empty). */
+#ifdef SLAB_T1_FAST
+#define T1_LIFO		0
+#else
+#define T1_LIFO		1
+#endif
+
+/* A hit on thread list @i: its head list, else its freed one.  NULL if both are empty. */
+static void *tcache_take(struct slab_tcache *tc, int i)
+{
+	void **list = &tc->hot.head[i];
+	void *obj;
+
+	if (T1_LIFO && tc->hot.freed[i]) {
+		/*
+		 * Without the fast paths (debugging, KASAN) the object freed
+		 * last comes back first, so that the checks see a freed
+		 * object again as soon as possible.
+		 */
+		list = &tc->hot.freed[i];
+		tc->hot.room[i]++;
+		tc->hin[i]++;
+	} else if (!*list) {
+		if (!tc->hot.freed[i])
+			return NULL;
+		tcache_swap(tc, i);
+	}
+	obj = *list;
+	*list = *free_link(&kmalloc_caches[i], obj);
+	tc->hot.hits[i]++;
+	return obj;
+}
+
+/* Pop the head of the refilled list @i (not empty): a miss, not a hit. */
 static void *tcache_pop(struct slab_tcache *tc, int i)
 {
 	void *obj = tc->hot.head[i];
 
 	tc->hot.head[i] = *free_link(&kmalloc_caches[i], obj);
-	tc_room_add(tc, i, 1);
+	tc->hin[i]--;
 	return obj;
 }
 
 /*
- * Miss on list @i: this CPU's array first (objects already hot here),
- * then a whole slab freelist, else a batch from the slabs.  Return: one
- * object, or NULL without memory.
+ * Miss on list @i (both halves empty): this CPU's array first (objects
+ * already hot here), then a whole slab freelist, else a batch from the
+ * slabs.  Return: one object, or NULL without memory.
  */
 static void *tcache_refill(struct slab_tcache *tc, int i)
 {
@@ -1206,26 +1268,26 @@ static void *tcache_refill(struct slab_tcache *tc, int i)
 		*free_link(c, objs[k]) = tc->hot.head[i];
 		tc->hot.head[i] = objs[k];
 	}
-	tc_room_add(tc, i, -(int)(n - 1));
+	tc->hin[i] += n - 1;
 	return objs[0];
 }
 
 static void tcache_flush_all(struct slab_tcache *tc)
 {
 	for (int i = 0; i < NR_T1; i++)
-		tcache_flush(tc, i, -1U);
+		tcache_flush_class(tc, i);
 }
 
-/* Push @obj on list @i, flushing a batch first if the list is full. */
+/* Push @obj on freed list @i, flushing a batch first if it is full. */
 static void tcache_push(struct slab_tcache *tc, int i, void *obj)
 {
-	if (tc_room(tc, i) <= 0) {
+	if (tc->hot.room[i] <= 0) {
 		tc->flushes[i]++;
 		tcache_flush(tc, i, T1_BATCH);
 	}
-	tc_room_add(tc, i, -1);
-	*free_link(&kmalloc_caches[i], obj) = tc->hot.head[i];
-	tc->hot.head[i] = obj;
+	tc->hot.room[i]--;
+	*free_link(&kmalloc_caches[i], obj) = tc->hot.freed[i];
+	tc->hot.freed[i] = obj;
 }
 
 /* Exit hook: the thread's cache goes back and it never gets another. */
@@ -1243,7 +1305,7 @@ static void slab_task_exit(struct task_struct *t)
 	for (int i = 0; i < NR_T1; i++) {
 		struct slab_cpu_stats *st = &kmalloc_caches[i].stats[tc->cpu];
 
-		st->t1_hits += tc_hits(tc, i);
+		st->t1_hits += tc->hot.hits[i];
 		st->t1_misses += tc->misses[i];
 		st->t1_flushes += tc->flushes[i];
 	}
@@ -1417,13 +1479,9 @@ static noinline void *kmalloc_slow(size_t size)
 	c = &kmalloc_caches[i];
 	tc = i < NR_T1 ? tcache_get_create() : NULL;
 	if (tc) {
-		obj = tc->hot.head[i];
-		if (obj) {
-			tc->hot.head[i] = *free_link(c, obj);
-			tc->hot.ctr[i] += SLAB_T1_HIT;
-		} else {
+		obj = tcache_take(tc, i);
+		if (!obj)
 			obj = tcache_refill(tc, i);
-		}
 	} else {
 		obj = cache_alloc(c);
 	}
@@ -1519,6 +1577,22 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 /* The tier-1 sizes after a miss of the fast path (or without it). */
 noinline void *__kmalloc_slow(size_t size)
 {
+#ifdef SLAB_T1_FAST
+	/*
+	 * The common miss, first: head[i] ran dry and freed[i] takes over.
+	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
+	 */
+	struct slab_tcache_hot *h = slab_cur_tc();
+	unsigned long i = slab_t1_class[size];
+	void *obj = h->freed[i];
+
+	if (likely(obj)) {
+		tcache_swap(container_of(h, struct slab_tcache, hot), (int)i);
+		h->head[i] = *(void **)obj;
+		h->hits[i]++;
+		return obj;
+	}
+#endif
 	slab_entry();
 	return kmalloc_slow(size);
 }
@@ -1637,11 +1711,11 @@ noinline void __kfree_full(const void *p, unsigned long cls)
 	tc = tcache_get();
 	if (!tc) {
 		/* slab_no_tcache (I6): an interrupt handler, idle, no cache yet. */
-		WRITE_ONCE(slab_no_tcache.ctr[cls], SLAB_NO_ROOM);
+		WRITE_ONCE(slab_no_tcache.room[cls], SLAB_NO_ROOM);
 		kfree_common(p, _RET_IP_, "kfree");
 		return;
 	}
-	tc_room_add(tc, (int)cls, 1);
+	tc->hot.room[cls]++;
 	tcache_push(tc, (int)cls, (void *)p);
 }
 
@@ -2028,10 +2102,10 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		list_for_each_entry(tc, &tc_list, node) {
 			if (cpu >= 0 && (unsigned int)cpu != tc->cpu)
 				continue;
-			st->t1_hits += tc_hits(tc, c->t1);
+			st->t1_hits += READ_ONCE(tc->hot.hits[c->t1]);
 			st->t1_misses += READ_ONCE(tc->misses[c->t1]);
 			st->t1_flushes += READ_ONCE(tc->flushes[c->t1]);
-			st->objs_cached += T1_LIMIT_OF(c->t1) - tc_room(tc, c->t1);
+			st->objs_cached += tc_cached(tc, c->t1);
 		}
 		spin_unlock_irqrestore(&tc_list_lock, flags);
 	}

@@ -132,17 +132,24 @@ static void slab_suite_exit(void)
  * Basic contract
  */
 
-/* The seed's test: a 64-byte kmalloc/kfree, served by the thread cache. */
+/*
+ * The seed's test: a 64-byte kmalloc/kfree, served by the thread cache.
+ * A freed object waits on the thread's freed list until the head list runs
+ * dry; then it is the first to come back, and all of it is tier-1 hits.
+ */
 static void test_kmalloc_thread_local(struct ktest *t)
 {
 	struct kmem_cache_stats a, b;
-	void *p, *q;
+	void *p, *q, *chain;
+	unsigned long n = 1;
 
 	p = kmalloc(64);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, ksize(p), 64UL);
 	memset(p, 0x11, 64);
+	a = stats_of(64, this_cpu());
 	kfree(p);
+	b = stats_of(64, this_cpu());
 	/* The KASAN quarantine delays the reuse that this case measures. */
 	if (!TIER1 || DEBUG || kasan_quarantine_enabled()) {
 		q = kmalloc(64);
@@ -150,14 +157,33 @@ static void test_kmalloc_thread_local(struct ktest *t)
 		kfree(q);
 		return;
 	}
-	/* The object is now at the head of this thread's 64-byte list. */
+	KTEST_EXPECT_EQ(t, b.objs_cached, a.objs_cached + 1);
+	KTEST_EXPECT_EQ(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses);
 	a = stats_of(64, this_cpu());
 	q = kmalloc(64);
 	b = stats_of(64, this_cpu());
-	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + 1);
 	KTEST_EXPECT_EQ(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses);
-	kfree(q);
+	/* Drain the head list, linking what comes back through its first word. */
+	chain = q;
+	*(void **)q = NULL;
+	while (q != p && n <= 2UL * CONFIG_SLAB_TIER_THREAD_LIMIT) {
+		q = kmalloc(64);
+		KTEST_ASSERT_NOT_NULL(t, q);
+		*(void **)q = chain;
+		chain = q;
+		n++;
+	}
+	b = stats_of(64, this_cpu());
+	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + n);
+	KTEST_EXPECT_EQ(t, b.t1_misses, a.t1_misses);
+	while (chain) {
+		q = chain;
+		chain = *(void **)q;
+		kfree(q);
+	}
 }
 
 /* Every size class: ksize, alignment, the whole object is writable. */
@@ -712,6 +738,67 @@ static void test_tier1_bounds(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+#define SWAP_N	40
+
+struct swap_ctx {
+	void *p[SWAP_N], *q[SWAP_N];
+	struct kmem_cache_stats empty, freed, again;
+	int ok;
+};
+
+/*
+ * In a fresh thread with both 64-byte lists empty: SWAP_N frees fill the
+ * freed list, and SWAP_N allocations then take it over whole: tier-1 hits
+ * in the reverse order of the frees, and the cached counts follow (I7).
+ */
+static void swap_worker(void *arg)
+{
+	struct swap_ctx *ctx = arg;
+	unsigned int n = 0;
+
+	while (n < SWAP_N && (ctx->p[n] = kmalloc(64)))
+		n++;
+	kmem_flush_current();
+	ctx->empty = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		kfree(ctx->p[i]);
+	ctx->freed = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		ctx->q[i] = kmalloc(64);
+	ctx->again = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		kfree(ctx->q[i]);
+	ctx->ok = n == SWAP_N;
+}
+
+static void test_tier1_swap(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+	struct swap_ctx *ctx = kzalloc(sizeof(*ctx));
+	unsigned int order = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, ctx);
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN)) {
+		kfree(ctx);
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	}
+	KTEST_ASSERT_EQ(t, run_thread_on(0, swap_worker, ctx), 0);
+	KTEST_EXPECT_EQ(t, ctx->ok, 1);
+	KTEST_EXPECT_EQ(t, ctx->freed.objs_cached, ctx->empty.objs_cached + SWAP_N);
+	KTEST_EXPECT_EQ(t, ctx->freed.t1_flushes, ctx->empty.t1_flushes);
+	KTEST_EXPECT_EQ(t, ctx->again.objs_cached, ctx->empty.objs_cached);
+	KTEST_EXPECT_EQ(t, ctx->again.t1_hits, ctx->freed.t1_hits + SWAP_N);
+	KTEST_EXPECT_EQ(t, ctx->again.t1_misses, ctx->freed.t1_misses);
+	KTEST_EXPECT_EQ(t, ctx->again.t2_hits + ctx->again.t2_misses,
+			ctx->freed.t2_hits + ctx->freed.t2_misses);
+	for (unsigned int i = 0; i < SWAP_N; i++)
+		order += ctx->q[i] == ctx->p[SWAP_N - 1 - i];
+	KTEST_EXPECT_EQ(t, order, SWAP_N);
+	kfree(ctx);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
 #ifndef __HOSTED__
 #define SWITCH_ROUNDS	200
 
@@ -727,7 +814,7 @@ static void switch_worker(void *arg)
 
 	for (int i = 0; i < SWITCH_ROUNDS; i++) {
 		void *p = kmalloc(32), *q;
-		unsigned long h0 = stats_of(32, this_cpu()).t1_hits;
+		unsigned long h0;
 
 		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
@@ -735,8 +822,9 @@ static void switch_worker(void *arg)
 		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		kfree(p);
-		q = kmalloc(32);	/* the object just freed, from this thread's list */
-		if (q == p && stats_of(32, this_cpu()).t1_hits > h0)
+		h0 = slab_cur_tc()->hits[1];
+		q = kmalloc(32);	/* from this thread's own lists (32 B: list 1) */
+		if (q && slab_cur_tc()->hits[1] == h0 + 1)
 			__atomic_fetch_add(&ctx->hits, 1, __ATOMIC_RELAXED);
 		kfree(q);
 	}
@@ -764,7 +852,7 @@ static void test_cur_cache_switch(struct ktest *t)
 	for (int i = 0; i < 2; i++)
 		kthread_join(th[i]);
 	KTEST_EXPECT_EQ(t, ctx.bad, 0UL);
-	/* Every round's re-allocation is the thread's own object, a tier-1 hit. */
+	/* Every round's re-allocation is a hit on the thread's own lists. */
 	KTEST_EXPECT_EQ(t, ctx.hits, 2UL * SWITCH_ROUNDS);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
@@ -1012,7 +1100,8 @@ static void slab_test_irq_body(void)
 	}
 	/* ... and leave it empty, with negative room (I6). */
 	for (int i = 0; i < SLAB_T1_CLASSES; i++)
-		if (slab_no_tcache.head[i] || (long)READ_ONCE(slab_no_tcache.ctr[i]) >= 0)
+		if (slab_no_tcache.head[i] || slab_no_tcache.freed[i] ||
+		    READ_ONCE(slab_no_tcache.room[i]) >= 0)
 			irq_bad++;
 	irq_runs++;
 }
@@ -1143,6 +1232,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_typed_cache),
 	KTEST_CASE(test_thread_exit_flush),
 	KTEST_CASE(test_tier1_bounds),
+	KTEST_CASE(test_tier1_swap),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -42,25 +42,24 @@
  * always empty and whose room is always negative, so that both fast paths
  * fall through to the out-of-line code with no extra test.
  *
- * ctr[i]: bits 48-63 are the room of list i (pushes left before a flush, a
- * signed 16-bit value, 0..CONFIG_SLAB_TIER_THREAD_LIMIT for a thread,
- * about -16384 for slab_no_tcache) and bits 0-47 its hit count, so that one
- * 64-bit add records a pop and one 64-bit sub + sign test a push.  Both
- * are full-word operations on purpose: a narrower store followed by a
- * wider load of the same word (kfree then kmalloc) defeats store-to-load
- * forwarding and costs ten-odd cycles.  The hit count would carry into the
- * room after 2^48 hits of one thread (the bound then grows by one).
+ * Each class has two lists: kmalloc() pops head[i], kfree() pushes on
+ * freed[i], and when head[i] runs dry the out-of-line code makes freed[i]
+ * the new head[i] in one step.  Keeping the two ends apart is what makes a
+ * kmalloc+kfree pair cheap: with one list, the kmalloc() after a kfree()
+ * loads the very word that kfree() stored at an address known only once the
+ * class map byte of the freed pointer has been read, and the pair runs at
+ * that chain's latency (host pair 12.9 TSC ticks against 9.2).  For the
+ * same reason each side counts in its own word: hits[i] (pops, kmalloc) and
+ * room[i] (pushes left on freed[i] before a flush, kfree).
  */
 #define SLAB_T1_CLASSES		5			/* 16 .. 256 B */
-#define SLAB_T1_ROOM_SHIFT	48
-#define SLAB_T1_ROOM_ONE	(1UL << SLAB_T1_ROOM_SHIFT)
-#define SLAB_T1_HIT		(SLAB_T1_ROOM_ONE | 1)	/* ctr += this on a pop */
-#define SLAB_T1_HITS_MASK	(SLAB_T1_ROOM_ONE - 1)
-#define SLAB_NO_ROOM		(0xc000UL << SLAB_T1_ROOM_SHIFT) /* room -16384 */
+#define SLAB_NO_ROOM		(-(1L << 62))		/* slab_no_tcache's room */
 
 struct slab_tcache_hot {
 	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL: kmalloc(0) misses */
-	unsigned long ctr[SLAB_T1_CLASSES];	/* room << 48 | hits */
+	unsigned long hits[SLAB_T1_CLASSES];	/* objects popped from head[] */
+	void *freed[SLAB_T1_CLASSES + 1];	/* freed since the last swap; [5] NULL */
+	long room[SLAB_T1_CLASSES];		/* pushes left on freed[] */
 };
 
 /* The cache seen by code that must not use tier 1 (see above). */
@@ -208,28 +207,28 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
 void __kfree_full(const void *ptr, unsigned long cls);
 
 #ifdef SLAB_T1_FAST
-/* Take one unit of room (sub + sign: one instruction); false if there was none. */
-static __always_inline bool slab_t1_room_take(unsigned long *ctr)
+/* Take one unit of room of freed list @i (sub + sign); false if there was none. */
+static __always_inline bool slab_t1_room_take(struct slab_tcache_hot *tc, unsigned long i)
 {
 	bool neg;
 
-	__asm__("subq %2, %0" : "+m"(*ctr), "=@ccs"(neg) : "r"(SLAB_T1_ROOM_ONE));
+	__asm__ __volatile__("subq $1, %0" : "+m"(tc->room[i]), "=@ccs"(neg));
 	return !neg;
 }
 
 /*
- * Count a pop (room + 1, hits + 1).  In asm, addressed from the cache and
- * the list number like the head: gcc otherwise spends a lea on a shared
- * base.  Only out-of-line code reads the word, so no clobber is needed.
+ * Count a pop.  In asm, addressed from the cache and the list number like
+ * the head: gcc otherwise spends a lea on a shared base.  Only out-of-line
+ * code reads the word, so no clobber is needed.
  */
 static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
 {
 	if (__builtin_constant_p(i))
-		__asm__ __volatile__("addq %1, %0" : "+m"(tc->ctr[i]) : "r"(SLAB_T1_HIT));
+		__asm__ __volatile__("addq $1, %0" : "+m"(tc->hits[i]));
 	else
-		__asm__ __volatile__("addq %2, %c3(%0,%1,8)"
-				     : : "r"(tc), "r"(i), "r"(SLAB_T1_HIT),
-				       "i"(__builtin_offsetof(struct slab_tcache_hot, ctr)));
+		__asm__ __volatile__("addq $1, %c2(%0,%1,8)"
+				     : : "r"(tc), "r"(i),
+				       "i"(__builtin_offsetof(struct slab_tcache_hot, hits)));
 }
 
 /* Does @p start an object of tier-1 class @cls?  One test with memory. */
@@ -262,14 +261,29 @@ static __always_inline void *__kmalloc_t1(size_t size)
 	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size);
 }
 
-/* Push @p on list @cls of @tc; out of line if the list is full. */
+/* Push @p on freed list @cls of @tc; out of line if the list is full. */
 static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned long cls,
 					    const void *p)
 {
-	if (unlikely(!slab_t1_room_take(&tc->ctr[cls])))
+	void *next;
+
+	if (unlikely(!slab_t1_room_take(tc, cls)))
 		return __kfree_full(p, cls);
-	*(void **)p = tc->head[cls];
-	tc->head[cls] = (void *)p;
+	/*
+	 * The push in asm for its addressing: gcc 12 spends an add on an
+	 * index it shares between the load and the store.  The asm has no
+	 * memory operands: the word is this thread's own, only these two
+	 * statements touch it in line, both come after the room asm (which
+	 * is ordered against every call), and out-of-line code reaches it
+	 * through calls.
+	 */
+	__asm__ __volatile__("movq %c3(%1,%2,8), %0"
+			     : "=r"(next) : "r"(tc), "r"(cls),
+			       "i"(__builtin_offsetof(struct slab_tcache_hot, freed)));
+	*(void **)p = next;
+	__asm__ __volatile__("movq %3, %c2(%0,%1,8)"
+			     : : "r"(tc), "r"(cls),
+			       "i"(__builtin_offsetof(struct slab_tcache_hot, freed)), "r"(p));
 }
 
 /*
