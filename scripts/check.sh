@@ -7,7 +7,9 @@
 #     (-Werror, -Wsparse-error);
 #  2. hosted unit tests of the portable code (ASan + UBSan);
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
-#     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO);
+#     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO); the kernel
+#     without tier 1 and without tier 2 of kmalloc
+#     (slab_notier1/2_defconfig), every ktest in QEMU -smp 2;
 #  4. the allnoconfig kernel boots to the end of init;
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
@@ -183,6 +185,9 @@ build allno allnoconfig
 # defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
 build kasan kasan_defconfig
 build clang-kasan kasan_defconfig LLVM=1
+# The allocator with one of its first two tiers configured out.
+build notier1 slab_notier1_defconfig
+build notier2 slab_notier2_defconfig
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
@@ -214,6 +219,9 @@ ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 # Every suite under KASAN: no report outside the kasan suite's own.
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
 ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
+# kmalloc without its thread tier, and without its per-CPU tier.
+ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2
+ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 fi
