@@ -164,6 +164,8 @@ static __always_inline pte_t make_leaf(phys_addr_t pa, pgflags_t flags, int leve
 		e |= _PAGE_NX;
 	if (level != LEVEL_PT)
 		e |= _PAGE_PSE;
+	if (unlikely(flags & PAGE_WRITECOMBINE))
+		e |= level == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
 	if (is_kernel_addr(va))
 		e |= _PAGE_GLOBAL;
 	return __pte(e);
@@ -186,6 +188,8 @@ pgflags_t pte_pgflags(pte_t entry, unsigned long size)
 
 	if (!(v & _PAGE_NX))
 		f |= PAGE_EXEC;
+	if (v & (size == PAGE_SIZE ? _PAGE_PAT : _PAGE_PAT_LARGE))
+		f |= PAGE_WRITECOMBINE;
 	if (size == PMD_SIZE)
 		f |= PAGE_HUGE_2M;
 	else if (size == PUD_SIZE)
@@ -294,6 +298,11 @@ static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool s
 	}
 	if (unlikely((flags & PAGE_USER) && is_kernel_addr(va))) {
 		pr_err_ratelimited("%s(%#lx): PAGE_USER in the kernel half (-EINVAL)\n", fn, va);
+		return -EINVAL;
+	}
+	if (unlikely((flags & PAGE_WRITECOMBINE) &&
+		     (flags & (PAGE_NOCACHE | PAGE_WRITETHROUGH)))) {
+		pr_err_ratelimited("%s(%#lx): two memory types in %#lx (-EINVAL)\n", fn, va, flags);
 		return -EINVAL;
 	}
 	/* A global lower-half entry would leak into every address space. */
@@ -413,6 +422,9 @@ static int split_leaf(struct mm_struct *mm, pte_t *slot, int level, unsigned lon
 		return -ENOMEM;
 	if (level - 1 != LEVEL_PT)
 		flags |= _PAGE_PSE;
+	/* The PAT bit moves from bit 12 to bit 7 in 4 KiB entries. */
+	if (pte_val(old) & _PAGE_PAT_LARGE)
+		flags |= level - 1 == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
 		t[i] = __pte((pa + i * step) | _PAGE_PRESENT | flags);
 	table_page_of(t)->units = PTRS_PER_TABLE;

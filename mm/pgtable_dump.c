@@ -46,6 +46,16 @@ static const struct {
 };
 
 #define PERM_BITS (_PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_GLOBAL | _PAGE_NX)
+/* In the run's bits: the PAT bit of any page size, kept where 4 KiB has it. */
+#define RUN_WC	_PAGE_PAT
+
+/* Memory type of a run from its PWT/PCD/PAT bits (the PAT as set up by the architecture). */
+static const char *mem_type(u64 bits)
+{
+	if (bits & RUN_WC)
+		return bits & (_PAGE_PCD | _PAGE_PWT) ? "PAT?" : "WC";
+	return bits & _PAGE_PCD ? "UC" : bits & _PAGE_PWT ? "WT" : "WB";
+}
 
 static void human(char *buf, size_t len, unsigned long v)
 {
@@ -71,7 +81,7 @@ static void flush_run(struct dump_state *s)
 	printk(KERN_INFO "%#018lx-%#018lx %6s %3s  %s %s %s %s %s\n", s->start, s->end, sz, psz,
 	       s->bits & _PAGE_RW ? "RW" : "ro", s->bits & _PAGE_NX ? "NX" : "x ",
 	       s->bits & _PAGE_GLOBAL ? "GLB" : "   ", s->bits & _PAGE_USER ? "USR" : "   ",
-	       s->bits & _PAGE_PCD ? "UC" : s->bits & _PAGE_PWT ? "WT" : "WB");
+	       mem_type(s->bits));
 	s->lines++;
 	s->start = s->end;
 }
@@ -90,6 +100,9 @@ static int dump_leaf(const struct pt_leaf *l, void *arg)
 {
 	struct dump_state *s = arg;
 	u64 bits = pte_val(l->entry) & PERM_BITS;
+
+	if (pte_pgflags(l->entry, l->size) & PAGE_WRITECOMBINE)
+		bits |= RUN_WC;
 
 	s->leaves++;
 	if (l->virt == s->end && l->size == s->size && bits == s->bits) {

@@ -103,6 +103,75 @@ static void test_page_mapping(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+static int entry_cb(const struct pt_leaf *l, void *arg)
+{
+	*(u64 *)arg = pte_val(l->entry);
+	return 0;
+}
+
+/* The raw leaf entry mapping @va in the current mm (0: none). */
+static u64 entry_of(unsigned long va)
+{
+	u64 e = 0;
+
+	mm_walk(current_mm(), va, va + 1, entry_cb, &e);
+	return e;
+}
+
+/*
+ * PAGE_WRITECOMBINE: the PAT bit at the place each page size has it (bit 7
+ * at 4 KiB, bit 12 at 2 MiB, where it is not part of the address), moved
+ * when a split turns one into the other; exclusive with the other types.
+ */
+static void test_write_combine(struct ktest *t)
+{
+	const pgflags_t wc = PAGE_WRITABLE | PAGE_WRITECOMBINE;
+	phys_addr_t pa = 0;
+	struct baseline b;
+	struct leaf_info li;
+
+	baseline_take(&b);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, wc | PAGE_NOCACHE), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, wc | PAGE_WRITETHROUGH), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_range(KERN_VA, FAKE_PA, PMD_SIZE, wc | PAGE_NOCACHE), -EINVAL);
+	KTEST_ASSERT_EQ(t, map_page(KERN_VA, FAKE_PA + PAGE_SIZE, wc), 0);
+	KTEST_EXPECT_EQ(t, entry_of(KERN_VA) & (_PAGE_PAT | _PAGE_PCD | _PAGE_PWT), _PAGE_PAT);
+	KTEST_EXPECT_TRUE(t, leaf_of(current_mm(), KERN_VA).flags & PAGE_WRITECOMBINE);
+	KTEST_EXPECT_EQ(t, translate(KERN_VA + 0x10, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PAGE_SIZE + 0x10);
+	/* protect_range() sets the type it is given, WB included. */
+	KTEST_EXPECT_EQ(t, protect_range(KERN_VA, PAGE_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, entry_of(KERN_VA) & (_PAGE_PAT | _PAGE_PCD | _PAGE_PWT), 0ULL);
+	KTEST_EXPECT_EQ(t, protect_range(KERN_VA, PAGE_SIZE, wc), 0);
+	KTEST_EXPECT_TRUE(t, leaf_of(current_mm(), KERN_VA).flags & PAGE_WRITECOMBINE);
+	KTEST_EXPECT_EQ(t, unmap_page(KERN_VA), 0);
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		KTEST_ASSERT_EQ(t, map_range(KERN_VA, FAKE_PA, PMD_SIZE, wc), 0);
+		li = leaf_of(current_mm(), KERN_VA + PAGE_SIZE);
+		KTEST_EXPECT_EQ(t, li.size, PMD_SIZE);
+		KTEST_EXPECT_TRUE(t, li.flags & PAGE_WRITECOMBINE);
+		KTEST_EXPECT_EQ(t, entry_of(KERN_VA) & (_PAGE_PAT_LARGE | _PAGE_PCD | _PAGE_PWT),
+				_PAGE_PAT_LARGE);
+		KTEST_EXPECT_EQ(t, translate(KERN_VA + 0x1234, &pa), 0);
+		KTEST_EXPECT_EQ(t, pa, FAKE_PA + 0x1234);
+		/* Unmapping the second page splits the leaf: 511 entries keep the type. */
+		KTEST_EXPECT_EQ(t, unmap_range(KERN_VA + PAGE_SIZE, PAGE_SIZE), 0);
+		for (unsigned long off = 0; off < PMD_SIZE; off += PAGE_SIZE) {
+			if (off == PAGE_SIZE)
+				continue;
+			li = leaf_of(current_mm(), KERN_VA + off);
+			KTEST_EXPECT_EQ(t, li.size, PAGE_SIZE);
+			KTEST_EXPECT_TRUE(t, li.flags & PAGE_WRITECOMBINE);
+			KTEST_EXPECT_EQ(t, entry_of(KERN_VA + off) &
+					(_PAGE_PAT | _PAGE_PCD | _PAGE_PWT), _PAGE_PAT);
+			KTEST_EXPECT_EQ(t, translate(KERN_VA + off, &pa), 0);
+			KTEST_EXPECT_EQ(t, pa, FAKE_PA + off);
+		}
+		KTEST_EXPECT_EQ(t, unmap_range(KERN_VA, PMD_SIZE), 0);
+	}
+	EXPECT_BASELINE(t, &b);
+}
+
 /* map, translate at several offsets, unmap, for one page size. */
 static void roundtrip(struct ktest *t, unsigned long va, pgflags_t size_flag, unsigned long size)
 {
@@ -814,6 +883,7 @@ static int pgtable_case_init(struct ktest *t)
 
 static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_page_mapping),
+	KTEST_CASE(test_write_combine),
 	KTEST_CASE(test_roundtrip_4k),
 	KTEST_CASE(test_roundtrip_2m),
 	KTEST_CASE(test_roundtrip_1g),

@@ -42,6 +42,8 @@ static inline pte_t __pte(u64 v)
 #define _PAGE_ACCESSED	0x020ULL
 #define _PAGE_DIRTY	0x040ULL
 #define _PAGE_PSE	0x080ULL	/* leaf at PD (2 MiB) / PDPT (1 GiB) level */
+#define _PAGE_PAT	0x080ULL	/* the same bit in a 4 KiB entry: PAT index bit 2 */
+#define _PAGE_PAT_LARGE	0x1000ULL	/* PAT index bit 2 in a 2 MiB / 1 GiB leaf */
 #define _PAGE_GLOBAL	0x100ULL
 #define _PAGE_NX	(1ULL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
@@ -50,6 +52,10 @@ static inline pte_t __pte(u64 v)
  * Mapping flags (pgflags_t).  The hardware-backed ones have their
  * hardware bit values so that building an entry is one mask; PAGE_EXEC and
  * the size flags use bits the CPU ignores and are never stored.
+ * PAGE_WRITECOMBINE sets the PAT bit, whose place depends on the page size
+ * (_PAGE_PAT, _PAGE_PAT_LARGE); it selects PAT entry 4, which the
+ * architecture programs as write-combining (x86: arch/x86/mm/pat.c), and
+ * excludes PAGE_NOCACHE and PAGE_WRITETHROUGH.
  */
 #define PAGE_WRITABLE		0x002UL
 #define PAGE_USER		0x004UL
@@ -59,7 +65,8 @@ static inline pte_t __pte(u64 v)
 #define PAGE_EXEC		0x200UL
 #define PAGE_HUGE_2M		0x400UL
 #define PAGE_HUGE_1G		0x800UL
-#define PAGE_FLAGS_ALL		0xf1eUL
+#define PAGE_WRITECOMBINE	0x1000UL
+#define PAGE_FLAGS_ALL		0x1f1eUL
 #define PAGE_HW_FLAGS		(PAGE_WRITABLE | PAGE_USER | PAGE_WRITETHROUGH | \
 				 PAGE_NOCACHE | PAGE_GLOBAL)
 

@@ -45,7 +45,7 @@
 #define SPLIT_ROOM	1100	/* leaves one call may add at most (1G -> 2M -> 4K, twice) */
 #define PHYS_LIMIT	(1ULL << 52)
 #define SIZE_FLAGS	(PAGE_HUGE_2M | PAGE_HUGE_1G)
-#define KEPT_FLAGS	(PAGE_HW_FLAGS | PAGE_EXEC)
+#define KEPT_FLAGS	(PAGE_HW_FLAGS | PAGE_EXEC | PAGE_WRITECOMBINE)
 
 static const unsigned long win_base[NR_WIN] = {
 	0x7f80000000UL,				/* across the 512 GiB PML4 slot */
@@ -167,6 +167,8 @@ static int flags_err(unsigned long va, pgflags_t flags, bool sizes_ok)
 	if ((flags & PAGE_USER) && is_kernel(va))
 		return -EINVAL;
 	if ((flags & PAGE_GLOBAL) && !is_kernel(va))
+		return -EINVAL;
+	if ((flags & PAGE_WRITECOMBINE) && (flags & (PAGE_NOCACHE | PAGE_WRITETHROUGH)))
 		return -EINVAL;
 	return 0;
 }
@@ -504,6 +506,8 @@ static pgflags_t pick_flags(struct fuzz_stream *s, unsigned long va)
 		f |= PAGE_WRITETHROUGH;
 	if (r & 16)
 		f |= is_kernel(va) ? PAGE_GLOBAL : PAGE_USER;
+	if (r & 32)
+		f |= PAGE_WRITECOMBINE;
 	return f;
 }
 

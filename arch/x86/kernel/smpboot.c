@@ -37,6 +37,7 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/page.h>
+#include <asm/pat.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
@@ -237,6 +238,7 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	write_cr3(kernel_cr3 & ~0xfffUL & ~(1UL << 63));
 	write_cr4(bsp_cr4 & ~X86_CR4_PCIDE);
 	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
+	pat_cpu_init();
 	tlb_cpu_init();
 	cpu_init_descriptors(cpu);
 	apic_init_ap();

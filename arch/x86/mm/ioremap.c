@@ -10,7 +10,9 @@
  * (get_vm_area()), with an unmapped guard page on each side:
  *
  *  - ioremap(): uncached (PCD: UC-, which the MTRRs may only make
- *    stricter, as Linux's ioremap()), NX, read-write, global.  RAM is
+ *    stricter, as Linux's ioremap()), NX, read-write, global;
+ *    ioremap_wc() the same but write-combining (PAT entry 4, see
+ *    arch/x86/mm/pat.c), for memory written in bursts.  RAM is
  *    refused: a second, uncached alias of memory the direct map caches is
  *    exactly the attribute conflict the CPU manuals forbid.  Mappings of
  *    2 MiB or more start at a virtual address congruent to the physical
@@ -43,6 +45,7 @@
 #include <exo/vmalloc.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/pat.h>
 
 /* Physical addresses the architecture can have (MAXPHYADDR <= 52). */
 #define IO_MAX_PHYS	(1ULL << 52)
@@ -130,6 +133,12 @@ void __iomem *ioremap(phys_addr_t pa, size_t size)
 {
 	return __ioremap(pa, size, PAGE_WRITABLE | PAGE_NOCACHE, "ioremap",
 			 __builtin_return_address(0));
+}
+
+void __iomem *ioremap_wc(phys_addr_t pa, size_t size)
+{
+	return __ioremap(pa, size, PAGE_WRITABLE | (x86_pat_wc ? PAGE_WRITECOMBINE : PAGE_NOCACHE),
+			 "ioremap_wc", __builtin_return_address(0));
 }
 
 /* Unmap the reservation whose first page holds @va. */

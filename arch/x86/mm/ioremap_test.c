@@ -15,11 +15,13 @@
 #include <exo/memblock.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/pat.h>
 #include <asm/processor.h>
 
 extern char _text[];
@@ -85,7 +87,8 @@ static int direct_leaf(const struct pt_leaf *l, void *arg)
 
 	st->leaves++;
 	st->not_ram += !pa_range_is_ram(l->phys, l->size);
-	st->uncached += !!(pte_val(l->entry) & (_PAGE_PCD | _PAGE_PWT));
+	st->uncached += !!(pte_val(l->entry) & (_PAGE_PCD | _PAGE_PWT)) ||
+			(pte_pgflags(l->entry, l->size) & PAGE_WRITECOMBINE);
 	return 0;
 }
 
@@ -266,6 +269,64 @@ static void test_ioremap_huge(struct ktest *t)
 	EXPECT_IOBASE(t, &b);
 }
 
+static void pat_check(void *arg)
+{
+	if (rdmsr(MSR_IA32_PAT) != pat_msr_value())
+		__atomic_fetch_add((unsigned long *)arg, 1, __ATOMIC_RELAXED);
+}
+
+/* Memory-type bits of a leaf, the PAT bit normalised to its 4 KiB place. */
+static u64 type_bits(const struct pt_leaf *l)
+{
+	u64 e = pte_val(l->entry);
+
+	return (e & (_PAGE_PCD | _PAGE_PWT)) |
+	       (e & (l->size == PAGE_SIZE ? _PAGE_PAT : _PAGE_PAT_LARGE) ? _PAGE_PAT : 0);
+}
+
+/*
+ * ioremap_wc(): every CPU has the same PAT, entry 4 write-combining and
+ * 0-3 at their power-on values; the mapping's leaves select entry 4 (the
+ * PAT bit alone) at 4 KiB and 2 MiB, with the right physical addresses.
+ */
+static void test_ioremap_wc(struct ktest *t)
+{
+	phys_addr_t pa = phys_above_ram() + PMD_SIZE - PAGE_SIZE, got;
+	const size_t size = 5UL << 20;
+	unsigned long va, bad = 0, huge = 0;
+	void __iomem *p;
+	struct pt_leaf l;
+	struct iobase b;
+
+	if (!x86_pat_wc)
+		KTEST_SKIP(t, "no PAT on this CPU");
+	KTEST_EXPECT_EQ(t, pat_msr_value() & 0xffffffffULL, 0x00070406ULL);	/* UC UC- WT WB */
+	KTEST_EXPECT_EQ(t, (pat_msr_value() >> 32) & 0xff, 0x01ULL);		/* WC */
+	on_each_cpu(pat_check, &bad, true);
+	KTEST_EXPECT_EQ(t, bad, 0UL);
+	iobase_take(&b);
+	p = ioremap_wc(pa, size);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	va = (unsigned long __force)p;
+	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
+		KTEST_ASSERT_EQ(t, translate(va + off, &got), 0);
+		KTEST_EXPECT_EQ(t, got, pa + off);
+		KTEST_ASSERT_TRUE(t, leaf_of(va + off, &l));
+		KTEST_EXPECT_EQ(t, type_bits(&l), _PAGE_PAT);
+		KTEST_EXPECT_TRUE(t, pte_val(l.entry) & _PAGE_NX);
+		KTEST_EXPECT_TRUE(t, pte_pgflags(l.entry, l.size) & PAGE_WRITECOMBINE);
+		huge += l.size == PMD_SIZE;
+	}
+	if (IS_ENABLED(CONFIG_HUGEPAGES_2M))
+		KTEST_EXPECT_EQ(t, huge, PMD_SIZE / PAGE_SIZE * 2);
+	iounmap(p);
+	KTEST_EXPECT_EQ(t, translate(va, &got), -ENOENT);
+	/* The RAM rule and the argument checks are ioremap()'s. */
+	KTEST_EXPECT_NULL(t, ioremap_wc(virt_to_phys(_text), PAGE_SIZE));
+	KTEST_EXPECT_NULL(t, ioremap_wc(pa, 0));
+	EXPECT_IOBASE(t, &b);
+}
+
 static void test_ioremap_errors(struct ktest *t)
 {
 	phys_addr_t frame, base, hole = phys_above_ram();
@@ -361,6 +422,7 @@ static struct ktest_case ioremap_cases[] = {
 	KTEST_CASE(test_vm_area),
 	KTEST_CASE(test_ioremap_lapic),
 	KTEST_CASE(test_ioremap_huge),
+	KTEST_CASE(test_ioremap_wc),
 	KTEST_CASE(test_ioremap_errors),
 	KTEST_CASE(test_acpi_os_map),
 	{}

@@ -34,6 +34,7 @@
 #include <exo/printk.h>
 #include <exo/tlb.h>
 #include <asm/page.h>
+#include <asm/pat.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 
@@ -168,6 +169,7 @@ void __init paging_init(void)
 		panic("paging: no memory for the kernel page tables");
 	build_direct_map();
 	build_kernel_image();
+	pat_cpu_init();
 	tlb_cpu_init();
 	wx = paging_check_wx(true);
 	if (wx)

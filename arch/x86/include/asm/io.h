@@ -79,8 +79,23 @@ static __always_inline void writeb(u8 v, volatile void __iomem *addr)
 void __iomem *ioremap(phys_addr_t pa, size_t size);
 
 /**
- * iounmap() - undo ioremap()
- * @addr: what ioremap() returned (any address in its first page), or NULL
+ * ioremap_wc() - map device memory [@pa, @pa + @size) write-combining
+ * @pa: physical address, any alignment (the offset in the page is kept)
+ * @size: bytes, not 0
+ *
+ * As ioremap(), but the pages are write-combining (PAGE_WRITECOMBINE: PAT
+ * entry 4): stores may be buffered, merged and reordered until a fence or
+ * an uncached access, loads are not cached.  For frame buffers and other
+ * memory a device reads in bursts, never for registers with side effects.
+ * Without a PAT (x86_pat_wc false) the mapping is uncached, as ioremap().
+ * Return: as for ioremap().
+ */
+void __iomem *ioremap_wc(phys_addr_t pa, size_t size);
+
+/**
+ * iounmap() - undo ioremap() or ioremap_wc()
+ * @addr: what ioremap() or ioremap_wc() returned (any address in its
+ *	  first page), or NULL
  *
  * Unmaps in one TLB shootdown round, frees the page tables that became
  * empty and the address space.  Anything else (a foreign pointer, a double
