@@ -268,13 +268,14 @@ static int check_addr(const char *fn, unsigned long va, unsigned long align)
 	return 0;
 }
 
+/* A range may end at 2^64 exactly (end == 0), never wrap past it. */
 static int check_range(const char *fn, unsigned long va, size_t size)
 {
-	unsigned long end = va + size;
+	unsigned long last = va + size - 1;
 
-	if (unlikely(!size || (size & (PAGE_SIZE - 1)) || end < va ||
-		     (va < USER_HALF_END && end > USER_HALF_END) ||
-		     (end != 0 && !virt_is_canonical(end - 1)))) {
+	if (unlikely(!size || (size & (PAGE_SIZE - 1)) || last < va ||
+		     (va < USER_HALF_END && last >= USER_HALF_END) ||
+		     !virt_is_canonical(last))) {
 		pr_err_ratelimited("%s: bad range %#lx + %#zx (-EINVAL)\n", fn, va, size);
 		return -EINVAL;
 	}
@@ -807,7 +808,8 @@ struct range_op {
 #define RANGE_HOLES	4	/* count unmapped 4 KiB pages in the range */
 
 /*
- * Apply @op to [@start, @end) below @table at @level.  A leaf is "whole"
+ * Apply @op to [@start, @end), not empty, below @table at @level (@end 0
+ * means 2^64).  A leaf is "whole"
  * when it lies inside the caller's range [@op->lo, @op->hi), which may be
  * wider than the part walked: split_ends() walks only the first and last
  * page of a range, and must leave a huge leaf that the range covers
@@ -821,7 +823,8 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 	unsigned long size = level_size(level);
 	unsigned long va = start;
 
-	while (va < end) {
+	/* Never empty (start < end); end may be 2^64, i.e. 0. */
+	for (;;) {
 		unsigned long base = va & ~(size - 1);
 		unsigned long next = base + size;
 		pte_t *e = &table[pt_index(va, level)];
@@ -829,7 +832,7 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 		bool whole = base >= op->lo && next - 1 <= op->hi - 1;
 		int err;
 
-		if (next > end || next == 0)
+		if (next - 1 >= end - 1)	/* past the end, or at 2^64 */
 			next = end;
 		if (!pte_present(*e)) {
 			if (op->op == RANGE_HOLES)
@@ -863,7 +866,7 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 				table_defer_free(mm, child, op->dead);
 			}
 		}
-		if (next == 0)
+		if (next == end)
 			break;
 		va = next;
 	}

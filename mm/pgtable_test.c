@@ -172,6 +172,38 @@ static void test_write_combine(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+#define TOP_VA		(0UL - PMD_SIZE)	/* the last 2 MiB: the range ends at 2^64 */
+
+/* Ranges that end exactly at 2^64 (their exclusive end is 0). */
+static void test_range_ends_at_2_64(struct ktest *t)
+{
+	phys_addr_t pa = 0;
+	struct baseline b;
+	struct leaf_info li;
+
+	baseline_take(&b);
+	KTEST_EXPECT_EQ(t, map_range(TOP_VA, FAKE_PA, PMD_SIZE + PAGE_SIZE, PAGE_WRITABLE), -EINVAL);
+	KTEST_ASSERT_EQ(t, map_range(TOP_VA, FAKE_PA, PMD_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, translate(~0UL, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PMD_SIZE - 1);
+	li = leaf_of(current_mm(), ~0UL);
+	KTEST_EXPECT_EQ(t, li.size, pgtable_huge_supported(PAGE_HUGE_2M) ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, map_range(0UL - PAGE_SIZE, FAKE_PA, PAGE_SIZE, 0), -EEXIST);
+	/* The last page alone: splits the leaf at its start, keeps the rest. */
+	KTEST_EXPECT_EQ(t, protect_range(0UL - PAGE_SIZE, PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, leaf_of(current_mm(), ~0UL).flags & PAGE_WRITABLE, 0UL);
+	KTEST_EXPECT_TRUE(t, leaf_of(current_mm(), 0UL - 2 * PAGE_SIZE).flags & PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, unmap_range(0UL - PAGE_SIZE, PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, translate(~0UL, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(0UL - PAGE_SIZE - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PMD_SIZE - PAGE_SIZE - 1);
+	/* The rest, ending at 2^64 with a hole at the end: unmapped whole. */
+	KTEST_EXPECT_EQ(t, unmap_range(TOP_VA, PMD_SIZE), 0);
+	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), TOP_VA, 0UL - PAGE_SIZE), 0UL);
+	KTEST_EXPECT_EQ(t, unmap_range(TOP_VA, PMD_SIZE), -ENOENT);
+	EXPECT_BASELINE(t, &b);
+}
+
 /* map, translate at several offsets, unmap, for one page size. */
 static void roundtrip(struct ktest *t, unsigned long va, pgflags_t size_flag, unsigned long size)
 {
@@ -825,6 +857,32 @@ static void test_faults(struct ktest *t)
 	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
 }
 
+/*
+ * The last page of the address space: its flush range ends at 2^64, which
+ * the invlpg loop once read as empty, leaving the old translation usable.
+ */
+static void test_last_page_flush(struct ktest *t)
+{
+	unsigned long va = 0UL - PAGE_SIZE;
+	phys_addr_t frame;
+	u8 v = 0;
+
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	*(u8 *)phys_to_virt(frame) = 0x5a;
+	KTEST_ASSERT_EQ(t, map_range(va, frame, PAGE_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, probe_read((void *)va, &v), 0);	/* in the TLB now */
+	KTEST_EXPECT_EQ(t, v, 0x5a);
+	KTEST_EXPECT_EQ(t, protect_range(va, PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_FAULT_WRITE(t, va);
+	KTEST_EXPECT_EQ(t, unmap_range(va, PAGE_SIZE), 0);
+	KTEST_EXPECT_FAULT_READ(t, va);
+	KTEST_ASSERT_EQ(t, map_page(va, frame, 0), 0);
+	KTEST_EXPECT_EQ(t, probe_read((void *)va, &v), 0);
+	KTEST_EXPECT_EQ(t, unmap_page(va), 0);
+	KTEST_EXPECT_FAULT_READ(t, va);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+}
+
 /* The boot-time layout: least privilege, no W+X, no identity map. */
 static void test_kernel_layout(struct ktest *t)
 {
@@ -892,6 +950,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_enomem),
 	KTEST_CASE(test_split_2m),
 	KTEST_CASE(test_range_covers_huge),
+	KTEST_CASE(test_range_ends_at_2_64),
 	KTEST_CASE(test_split_1g_protect),
 	KTEST_CASE(test_map_range_sizes),
 	KTEST_CASE(test_no_table_leaks),
@@ -903,6 +962,7 @@ static struct ktest_case pgtable_cases[] = {
 #else
 	KTEST_CASE(test_write_through_mapping),
 	KTEST_CASE(test_faults),
+	KTEST_CASE(test_last_page_flush),
 	KTEST_CASE(test_kernel_layout),
 	KTEST_CASE(test_shell_commands),
 #endif

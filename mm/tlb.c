@@ -162,7 +162,8 @@ static void local_flush_range(const struct flush_info *f)
 			local_flush_mm();
 		return;
 	}
-	for (unsigned long va = f->start; va < f->end; va += 1UL << f->stride_shift)
+	/* n pages, not "va < end": a range may end at 2^64 (end == 0). */
+	for (unsigned long i = 0, va = f->start; i < n; i++, va += 1UL << f->stride_shift)
 		__invlpg(va);
 	stat_add(local_page_flushes, n);
 }

@@ -156,7 +156,8 @@ int translate(unsigned long virt, phys_addr_t *phys);
  * map_range() - map [@virt, @virt + @size) to [@phys, ...)
  * @virt: page-aligned start
  * @phys: page-aligned physical start
- * @size: bytes, a multiple of PAGE_SIZE
+ * @size: bytes, a multiple of PAGE_SIZE; the range may end at 2^64 exactly
+ *	(as for unmap_range() and protect_range()), never wrap past it
  * @flags: as map_page() without the size flags (the helper picks 1 GiB,
  *	2 MiB or 4 KiB pieces itself: 1 GiB only where configured and
  *	supported, 2 MiB only with CONFIG_HUGEPAGES_2M)

@@ -181,13 +181,7 @@ static int range_err(unsigned long va, unsigned long size)
 		return -EINVAL;
 	if (last < va || !virt_is_canonical(last))
 		return -EINVAL;
-	/*
-	 * The range calls take an exclusive end that must not wrap: a range
-	 * cannot end at 2^64 (check_range() rejects end == 0 although its
-	 * canonical test and range_walk() were written for it).
-	 */
-	if (va + size == 0)
-		return -EINVAL;
+	/* A range may end at 2^64 exactly (its exclusive end is then 0). */
 	if (va < USER_HALF_END && last >= USER_HALF_END)
 		return -EINVAL;
 	return 0;
