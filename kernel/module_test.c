@@ -649,28 +649,44 @@ static void test_this_module_junk_cleared(struct ktest *t)
 }
 
 /*
+ * Load a copy of modtest_inert changed by @patch (false: the section it
+ * changes is missing): refused with @err, leaving nothing behind.
+ */
+static void expect_patch_refused(struct ktest *t, bool (*patch)(struct image_copy *c), int err)
+{
+	const struct modtest_blob *b = blob("modtest_inert");
+	struct baseline base;
+	struct image_copy c;
+	bool patched;
+
+	take_baseline(&base);
+	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
+	patched = patch(&c);
+	KTEST_EXPECT_TRUE(t, patched);
+	if (patched)
+		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), err);
+	image_free(&c);
+	EXPECT_BASELINE(t, &base);
+}
+
+/*
  * Found by the module fuzzer (tests/fuzz/corpus/module/regress-misaligned-this-module):
  * a .gnu.linkonce.this_module with sh_addralign 1 could be placed at an
  * odd address and struct module (refcnt atomics included) used there.
  * Now refused like any other unusable this_module.
  */
+static bool patch_this_module_align(struct image_copy *c)
+{
+	int i = image_section(c, ".gnu.linkonce.this_module");
+
+	if (i > 0)
+		c->sh[i].sh_addralign = 1;
+	return i > 0;
+}
+
 static void test_this_module_alignment(struct ktest *t)
 {
-	const struct modtest_blob *b = blob("modtest_inert");
-	struct baseline base;
-	struct image_copy c;
-	int i;
-
-	take_baseline(&base);
-	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
-	i = image_section(&c, ".gnu.linkonce.this_module");
-	KTEST_EXPECT_GT(t, i, 0);
-	if (i > 0) {
-		c.sh[i].sh_addralign = 1;
-		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -EINVAL);
-	}
-	image_free(&c);
-	EXPECT_BASELINE(t, &base);
+	expect_patch_refused(t, patch_this_module_align, -EINVAL);
 }
 
 /*
@@ -679,24 +695,19 @@ static void test_this_module_alignment(struct ktest *t)
  * after they were checked in the file (even their terminators, so that
  * "modinfo" could read past the module).  Now refused.
  */
+static bool patch_relocate_modinfo(struct image_copy *c)
+{
+	int modinfo = image_section(c, ".modinfo");
+	int rela = image_section(c, ".rela.gnu.linkonce.this_module");
+
+	if (modinfo > 0 && rela > 0)
+		c->sh[rela].sh_info = (u32)modinfo;
+	return modinfo > 0 && rela > 0;
+}
+
 static void test_modinfo_relocation_refused(struct ktest *t)
 {
-	const struct modtest_blob *b = blob("modtest_inert");
-	struct baseline base;
-	struct image_copy c;
-	int modinfo, rela;
-
-	take_baseline(&base);
-	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
-	modinfo = image_section(&c, ".modinfo");
-	rela = image_section(&c, ".rela.gnu.linkonce.this_module");
-	KTEST_EXPECT_TRUE(t, modinfo > 0 && rela > 0);
-	if (modinfo > 0 && rela > 0) {
-		c.sh[rela].sh_info = (u32)modinfo;
-		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -ENOEXEC);
-	}
-	image_free(&c);
-	EXPECT_BASELINE(t, &base);
+	expect_patch_refused(t, patch_relocate_modinfo, -ENOEXEC);
 }
 
 /*
@@ -705,21 +716,18 @@ static void test_modinfo_relocation_refused(struct ktest *t)
  * table's link) could name it, and strtab_ok() then read the image at its
  * unchecked offset.  Section 0 must be SHT_NULL now.
  */
+static bool patch_section0_strtab(struct image_copy *c)
+{
+	c->sh[0].sh_type = SHT_STRTAB;
+	c->sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
+	c->sh[0].sh_size = 16;
+	c->eh->e_shstrndx = 0;
+	return true;
+}
+
 static void test_section0_not_null(struct ktest *t)
 {
-	const struct modtest_blob *b = blob("modtest_inert");
-	struct baseline base;
-	struct image_copy c;
-
-	take_baseline(&base);
-	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
-	c.sh[0].sh_type = SHT_STRTAB;
-	c.sh[0].sh_offset = 1UL << 40;	/* far outside the image: never read */
-	c.sh[0].sh_size = 16;
-	c.eh->e_shstrndx = 0;
-	KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), -ENOEXEC);
-	image_free(&c);
-	EXPECT_BASELINE(t, &base);
+	expect_patch_refused(t, patch_section0_strtab, -ENOEXEC);
 }
 
 static struct ktest_case module_cases[] = {
