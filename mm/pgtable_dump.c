@@ -47,14 +47,14 @@ static const struct {
 
 #define PERM_BITS (_PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_GLOBAL | _PAGE_NX)
 /* In the run's bits: the PAT bit of any page size, kept where 4 KiB has it. */
-#define RUN_WC	_PAGE_PAT
+#define RUN_PAT	_PAGE_PAT
 
-/* Memory type of a run from its PWT/PCD/PAT bits (the PAT as set up by the architecture). */
+/* Memory type of a run: its PAT index, in the PAT the architecture sets up. */
 static const char *mem_type(u64 bits)
 {
-	if (bits & RUN_WC)
-		return bits & (_PAGE_PCD | _PAGE_PWT) ? "PAT?" : "WC";
-	return bits & _PAGE_PCD ? "UC" : bits & _PAGE_PWT ? "WT" : "WB";
+	static const char *const types[8] = { "WB", "WT", "UC-", "UC", "WC", "WT", "UC-", "UC" };
+
+	return types[(bits & RUN_PAT ? 4 : 0) | (bits & _PAGE_PCD ? 2 : 0) | (bits & _PAGE_PWT ? 1 : 0)];
 }
 
 static void human(char *buf, size_t len, unsigned long v)
@@ -102,7 +102,7 @@ static int dump_leaf(const struct pt_leaf *l, void *arg)
 	u64 bits = pte_val(l->entry) & PERM_BITS;
 
 	if (pte_pgflags(l->entry, l->size) & PAGE_WRITECOMBINE)
-		bits |= RUN_WC;
+		bits |= RUN_PAT;
 
 	s->leaves++;
 	if (l->virt == s->end && l->size == s->size && bits == s->bits) {

@@ -1203,7 +1203,12 @@ static unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 #define T1_LIFO		1
 #endif
 
-/* A hit on thread list @i: its head list, else its freed one.  NULL if both are empty. */
+/*
+ * A hit on thread list @i: its head list, else its freed one.  NULL if
+ * both are empty, which is all slab_no_tcache's lists ever are (the
+ * fast-path miss passes it in as a struct slab_tcache: hot is first, and
+ * nothing beyond it is touched then).
+ */
 static void *tcache_take(struct slab_tcache *tc, int i)
 {
 	void **list = &tc->hot.head[i];
@@ -1224,7 +1229,8 @@ static void *tcache_take(struct slab_tcache *tc, int i)
 		tcache_swap(tc, i);
 	}
 	obj = *list;
-	*list = *free_link(&kmalloc_caches[i], obj);
+	/* With the fast paths there is no debugging: the link is at offset 0, as they assume. */
+	*list = T1_LIFO ? *free_link(&kmalloc_caches[i], obj) : *(void **)obj;
 	tc->hot.hits[i]++;
 	return obj;
 }
@@ -1582,16 +1588,11 @@ noinline void *__kmalloc_slow(size_t size)
 	 * The common miss, first: head[i] ran dry and freed[i] takes over.
 	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
 	 */
-	struct slab_tcache_hot *h = slab_cur_tc();
-	unsigned long i = slab_t1_class[size];
-	void *obj = h->freed[i];
+	void *obj = tcache_take(container_of(slab_cur_tc(), struct slab_tcache, hot),
+				(int)slab_t1_class[size]);
 
-	if (likely(obj)) {
-		tcache_swap(container_of(h, struct slab_tcache, hot), (int)i);
-		h->head[i] = *(void **)obj;
-		h->hits[i]++;
+	if (likely(obj))
 		return obj;
-	}
 #endif
 	slab_entry();
 	return kmalloc_slow(size);

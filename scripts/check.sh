@@ -9,7 +9,8 @@
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO); the kernel
 #     without tier 1 and without tier 2 of kmalloc
-#     (slab_notier1/2_defconfig), every ktest in QEMU -smp 2;
+#     (slab_notier1/2_defconfig), every ktest in QEMU -smp 2; defconfig on
+#     a CPU without a PAT (-cpu max,-pat);
 #  4. the allnoconfig kernel boots to the end of init;
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
@@ -219,6 +220,8 @@ ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 # Every suite under KASAN: no report outside the kasan suite's own.
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
 ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
+# A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).
+QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2
 # kmalloc without its thread tier, and without its per-CPU tier.
 ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2
 ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2
