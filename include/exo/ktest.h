@@ -151,6 +151,23 @@ static inline int ktest_run(const char *filter, bool quick)
 
 #define KTEST_SKIP(t, reason) do { ktest_skip(t, reason); return; } while (0)
 
+/**
+ * ktest_run_on_cpus() - run a concurrency test's workers on separate CPUs
+ * @nr: workers wanted
+ * @fn: worker body, called as @fn(@arg, id) with id 0 .. n - 1
+ * @arg: shared context
+ *
+ * Kernel: one kernel thread per online CPU, bound to it, up to @nr of
+ * them (the caller's CPU last, so that all are running before the caller
+ * sleeps in the join).  Hosted: @nr host threads as CPUs 1 .. @nr (at
+ * most NR_CPUS - 1).  Returns once every worker has returned.
+ *
+ * Return: the number of workers that ran (n <= @nr; fewer when there are
+ * fewer CPUs), or a negative errno if one could not be started (then
+ * none ran).
+ */
+int ktest_run_on_cpus(unsigned int nr, void (*fn)(void *arg, unsigned int id), void *arg);
+
 /*
  * Fault expectation: probe_read()/probe_write() touch one byte (write stores
  * @v) through the exception fixup table.  They return 0 if the access
