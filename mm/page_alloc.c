@@ -754,7 +754,8 @@ static void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps,
 
 /* What the free fast paths return: 0 (done) or what is left to do. */
 enum {
-	FREE_SLOW = -1,		/* not a whole allocated block: free_range() */
+	FREE_CLAIMED = -2,	/* the head's bit is ours, the block is not (pfn, order) */
+	FREE_SLOW = -1,		/* nothing changed; not a whole allocated block */
 	FREE_DONE = 0,
 	FREE_LIMIT,		/* pushed; the ring reached its limit */
 	FREE_ZONE,		/* uncached order: straight to the zone */
@@ -819,53 +820,126 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 
 /* ---------------------------------------------------------------------
  * Freeing arbitrary runs of allocated frames
+ *
+ * A run [pfn, end) that is not exactly one allocated block is freed under
+ * the locks of the zones it touches (two at most: a run is at most
+ * MAX_ORDER_NR_PAGES frames, far less than ZONE_DMA32), in three steps:
+ *
+ *  1. claim_run() takes the alloc bit of every block covering the run,
+ *     in address order, with the fast paths' own atomic test-and-clear.
+ *     A block that is not allocated, or that a lock-free fast free takes
+ *     first, fails the claim: the bits already taken are set again and
+ *     the call returns -ENOENT, having changed nothing.  Checking and
+ *     clearing are thus one atomic step against every other free, fast or
+ *     slow: of two frees of the same run exactly one gets it.  A fast free
+ *     that finds a bit taken by a claim that is then undone falls back to
+ *     this path and waits for the lock, so it sees the bit set again.
+ *  2. The parts of the first and last blocks outside the run stay
+ *     allocated, as aligned blocks with their owner's info.
+ *  3. The run, now owned by nobody (no bit, on no list: like a block on
+ *     its way to a per-CPU cache), is poisoned -- only now, once it is
+ *     ours, and with the locks dropped, since poisoning touches every
+ *     byte -- and put on the lists.
+ *
+ * What depends on the arguments alone (alignment, count, managed RAM) is
+ * checked first, without a lock.
  */
 
-/*
- * Free the parts of the unmarked block (pfn, order) inside [a, b) and keep
- * the rest allocated as aligned blocks carrying @info (owner type, flags).
- */
-static void carve(struct zone *zone, unsigned long pfn, unsigned int order, unsigned long a,
-		  unsigned long b, u64 info, struct pcp_counters *st)
+BUILD_BUG_ON(MAX_ORDER_NR_PAGES > ZONE_DMA32_END_PFN - ZONE_DMA_END_PFN);
+
+/* Largest aligned block starting at @s that fits before @e. */
+static unsigned int block_order(unsigned long s, unsigned long e)
 {
-	unsigned long end = pfn + (1UL << order);
+	unsigned int o = s ? __builtin_ctzl(s) : MAX_ORDER;
 
-	if (pfn >= a && end <= b) {
-		__free_one(zone, pfn, order, st);
-	} else if (end <= a || pfn >= b) {
-		mem_map[pfn].info = (info & ~0xffULL) | order;
-		map_test_and_set(page_alloc_map, pfn);
-	} else {
-		carve(zone, pfn, order - 1, a, b, info, st);
-		carve(zone, pfn + (1UL << (order - 1)), order - 1, a, b, info, st);
+	o = min(o, ilog2(e - s));
+	return min(o, (unsigned int)MAX_ORDER);
+}
+
+/* Mark [a, b), part of one block allocated with @info, as allocated aligned blocks. */
+static void mark_allocated(unsigned long a, unsigned long b, u64 info)
+{
+	while (a < b) {
+		unsigned int o = block_order(a, b);
+
+		mem_map[a].info = (info & ~0xffULL) | o;
+		map_test_and_set(page_alloc_map, a);
+		a += 1UL << o;
 	}
 }
 
-/* Free the allocated frames [a, b) of one zone (zone->lock held). */
-static void free_range_locked(struct zone *zone, unsigned long a, unsigned long b,
-			      struct pcp_counters *st)
+/* Put the frames [a, b), owned by nobody, on @pa's lists (zone locks held). */
+static void free_run_locked(struct page_allocator *pa, unsigned long a, unsigned long b,
+			    struct pcp_counters *st)
 {
-	unsigned long p = a;
+	while (a < b) {
+		struct zone *zone = &pa->zones[pa_zone_idx(pa, a)];
+		unsigned int o = block_order(a, min(b, zone->end_pfn));
 
-	while (p < b) {
-		unsigned long h = find_alloc_head(p);
-		unsigned int o;
-		u64 info;
-
-		if (WARN_ON(h == NO_PFN))
-			return;
-		o = mem_map[h].order;
-		info = mem_map[h].info;
-		map_test_and_clear(page_alloc_map, h);
-		carve(zone, h, o, a, b, info, st);
-		p = h + (1UL << o);
+		__free_one(zone, a, o, st);
+		a += 1UL << o;
 	}
 }
 
 /*
- * Validate a free request without changing anything: 0, or the contract
- * error with *bad set to the offending address.  Walks blocks, not frames,
- * for the allocation state.
+ * Step 1 (zone locks held): take the alloc bits of the blocks covering
+ * [pfn, end).  @claimed: the caller's fast path already holds the bit of
+ * the block headed by @pfn.  0 with *@first and *@last the heads of the
+ * first and last block, or -ENOENT with every bit as it was before the
+ * call (the caller's included) and *@bad the first frame not allocated.
+ * Orders are read only from blocks already ours.
+ */
+static int claim_run(unsigned long pfn, unsigned long end, bool claimed, unsigned long *first,
+		     unsigned long *last, phys_addr_t *bad)
+{
+	unsigned long h = claimed ? pfn : find_alloc_head(pfn), p;
+
+	if (h == NO_PFN) {
+		*bad = PFN_PHYS(pfn);
+		return -ENOENT;
+	}
+	/* Blocks are disjoint: after the first, each starts where the last ends. */
+	for (p = h; p < end; p += 1UL << mem_map[p].order) {
+		if ((claimed && p == h) || map_test_and_clear(page_alloc_map, p)) {
+			*last = p;
+			continue;
+		}
+		*bad = PFN_PHYS(max(p, pfn));
+		for (unsigned long q = h; q < p; q += 1UL << mem_map[q].order)
+			map_test_and_set(page_alloc_map, q);
+		return -ENOENT;
+	}
+	*first = h;
+	return 0;
+}
+
+/*
+ * The zones of a run, lower first (interrupts disabled).  Both are
+ * "taken" for sparse when they are one zone, so that the count is the
+ * same on every path.
+ */
+static void lock_run(struct zone *lo, struct zone *hi) __acquires(lo->lock) __acquires(hi->lock)
+{
+	spin_lock(&lo->lock);
+	if (hi != lo)
+		spin_lock(&hi->lock);
+	else
+		__acquire(hi->lock);
+}
+
+static void unlock_run(struct zone *lo, struct zone *hi) __releases(lo->lock) __releases(hi->lock)
+{
+	if (hi != lo)
+		spin_unlock(&hi->lock);
+	else
+		__release(hi->lock);
+	spin_unlock(&lo->lock);
+}
+
+/*
+ * Validate what the arguments alone decide, without changing anything: 0,
+ * or -EINVAL/-EFAULT with *bad set to the offending address.  Whether the
+ * frames are allocated is claim_run()'s business, under the lock.
  */
 static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count,
 		       phys_addr_t *bad)
@@ -880,15 +954,6 @@ static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count
 			*bad = PFN_PHYS(p);
 			return -EFAULT;
 		}
-	}
-	for (unsigned long p = pfn; p < pfn + count;) {
-		unsigned long h = find_alloc_head(p);
-
-		if (h == NO_PFN) {
-			*bad = PFN_PHYS(p);
-			return -ENOENT;
-		}
-		p = h + (1UL << mem_map[h].order);
 	}
 	return 0;
 }
@@ -915,35 +980,70 @@ static noinline void report_free_error(const char *who, phys_addr_t base, size_t
 	}
 }
 
-/* Slow path of every free: validate the whole run, then free it zone by zone. */
-static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size_t count,
-			       const char *who)
+/* Does a freed run need its bytes or shadow written before it is listed? */
+static __always_inline bool free_needs_poison(void)
 {
-	unsigned long p = PHYS_PFN(base), end = p + count;
+	return IS_ENABLED(CONFIG_KASAN) ||
+	       (IS_ENABLED(CONFIG_PAGE_POISONING) && READ_ONCE(poison_on));
+}
+
+/*
+ * Slow path of every free: [base, base + count) as described above.
+ * @claimed: the fast path already took the bit of the block at @base.
+ */
+static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size_t count,
+			       const char *who, bool claimed)
+{
+	unsigned long pfn = PHYS_PFN(base), end = pfn + count, first = 0, last = 0, flags;
+	struct zone *lo = &pa->zones[pa_zone_idx(pa, pfn)];
+	struct zone *hi = &pa->zones[pa_zone_idx(pa, end - 1)];
+	struct per_cpu_pageset *ps;
 	phys_addr_t bad;
 	int err = check_range(pa, base, count, &bad);
 
-	if (err) {
-		report_free_error(who, base, count, err, bad);
-		return err;
+	flags = arch_local_irq_save();
+	if (unlikely(err)) {
+		/* Only a run reaching past the claimed block can be refused here. */
+		if (claimed) {
+			spin_lock(&lo->lock);
+			map_test_and_set(page_alloc_map, pfn);
+			spin_unlock(&lo->lock);
+		}
+		goto out;
 	}
-	if (IS_ENABLED(CONFIG_PAGE_POISONING))
-		poison_frames(p, count);
-	kasan_poison_pages(p, count);
-	while (p < end) {
-		struct zone *zone = &pa->zones[pa_zone_idx(pa, p)];
-		unsigned long e = min(end, zone->end_pfn);
-		unsigned long flags = arch_local_irq_save();
-		struct per_cpu_pageset *ps = pa_pageset(pa);
+	lock_run(lo, hi);
+	err = claim_run(pfn, end, claimed, &first, &last, &bad);
+	if (unlikely(err)) {
+		unlock_run(lo, hi);
+		goto out;
+	}
+	{
+		u64 first_info = mem_map[first].info, last_info = mem_map[last].info;
+		unsigned long last_end = last + (1UL << mem_map[last].order);
 
-		spin_lock(&zone->lock);
-		free_range_locked(zone, p, e, &ps->stats);
-		spin_unlock(&zone->lock);
-		ps->stats.frees += p == PHYS_PFN(base);	/* count the call once */
-		arch_local_irq_restore(flags);
-		p = e;
+		if (first < pfn)
+			mark_allocated(first, pfn, first_info);
+		if (last_end > end)
+			mark_allocated(end, last_end, last_info);
 	}
-	return 0;
+	if (free_needs_poison()) {
+		unlock_run(lo, hi);
+		arch_local_irq_restore(flags);
+		if (IS_ENABLED(CONFIG_PAGE_POISONING))
+			poison_frames(pfn, count);
+		kasan_poison_pages(pfn, count);
+		flags = arch_local_irq_save();
+		lock_run(lo, hi);
+	}
+	ps = pa_pageset(pa);
+	free_run_locked(pa, pfn, end, &ps->stats);
+	ps->stats.frees++;
+	unlock_run(lo, hi);
+out:
+	arch_local_irq_restore(flags);
+	if (unlikely(err))
+		report_free_error(who, base, count, err, bad);
+	return err;
 }
 
 /* ---------------------------------------------------------------------
@@ -987,11 +1087,15 @@ static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned
 
 /*
  * Free (pfn, order) in O(1) if it is exactly an allocated block of that
- * order: FREE_SLOW (nothing changed) for anything else, left to
- * free_range().  The head info is read before the alloc bit is taken: it
- * is stale garbage unless the bit is set, and then it is the block's (I4);
- * a wrong guess only sends the call to the slow path.  A block whose owner
- * left the info as allocated needs no store to be cached again (I5).
+ * order.  The alloc bit is taken first, with one atomic test-and-clear:
+ * checking and clearing in one step, so that of two frees racing for a
+ * block exactly one gets it, and the other finds the bit clear and goes
+ * to free_range() (FREE_SLOW, nothing changed), which reports it.  The
+ * head info is read only once the block is ours: it is then the block's
+ * own (I4), not a guess that a free and a new allocation of the same
+ * frames could have made stale.  A block of another order is finished
+ * by free_range() (FREE_CLAIMED); one whose owner left the info as
+ * allocated needs no store to be cached again (I5).
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order)
@@ -1000,13 +1104,13 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 
 	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1))))
 		return FREE_SLOW;
+	/* The address before the bit: the asm's clobber would reload mem_map. */
 	page = &mem_map[pfn];
-	if (likely(page->info == BUDDY_INFO(order))) {
-		if (unlikely(!map_test_and_clear(page_alloc_map, pfn)))
-			return FREE_SLOW;
-	} else {
-		if (page->order != order || !map_test_and_clear(page_alloc_map, pfn))
-			return FREE_SLOW;
+	if (unlikely(!map_test_and_clear(page_alloc_map, pfn)))
+		return FREE_SLOW;
+	if (unlikely(page->info != BUDDY_INFO(order))) {
+		if (page->order != order)
+			return FREE_CLAIMED;
 		page->info = BUDDY_INFO(order);
 	}
 	return release_block(pa, pfn, order);
@@ -1064,10 +1168,10 @@ static __always_inline unsigned long frame_ror(phys_addr_t frame)
 /* free_frame() once its fast path returned @code (arguments in fast-path registers). */
 static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_allocator *pa)
 {
-	/* Errors, or a frame inside a larger block. */
+	/* Errors, or a frame of a larger block. */
 	if (code < 0)
 		return free_range(pa, (phys_addr_t)((rpfn << PAGE_SHIFT) | (rpfn >> (64 - PAGE_SHIFT))),
-				  1, "free_frame");
+				  1, "free_frame", code == FREE_CLAIMED);
 	free_finish(pa, rpfn, 0, code);
 	return 0;
 }
@@ -1108,13 +1212,14 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 		return -ENOMEM;
 	}
 	if (count < 1UL << order) {
-		/* Give the tail back now; the head part stays allocated. */
+		/* Give the tail back now (never poisoned: never handed out). */
 		struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
 		unsigned long flags = arch_local_irq_save();
 		struct per_cpu_pageset *ps = pa_pageset(pa);
 
 		spin_lock(&zone->lock);
-		free_range_locked(zone, pfn + count, pfn + (1UL << order), &ps->stats);
+		mark_allocated(pfn, pfn + count, BUDDY_INFO(order));
+		free_run_locked(pa, pfn + count, pfn + (1UL << order), &ps->stats);
 		spin_unlock(&zone->lock);
 		arch_local_irq_restore(flags);
 	}
@@ -1128,7 +1233,7 @@ static noinline int free_contiguous_slow(struct page_allocator *pa, phys_addr_t 
 					 size_t count, const char *who, int code)
 {
 	if (code < 0)
-		return free_range(pa, base, count, who);
+		return free_range(pa, base, count, who, code == FREE_CLAIMED);
 	free_finish(pa, PHYS_PFN(base), ilog2(count), code);
 	return 0;
 }
@@ -1736,7 +1841,7 @@ int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 	if (page)
 		/* Straight to the lists: a cached buddy would never be merged. */
 		free_range(&global_pa, page_to_phys(page) + PFN_PHYS(1UL << order), 1UL << order,
-			   "buddy_test_init");
+			   "buddy_test_init", false);
 	else
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 	if (!page)
@@ -1870,15 +1975,6 @@ static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
 
 	memset(map, 0, words * sizeof(unsigned long));
 	return map;
-}
-
-/* Largest aligned block starting at @s that fits before @e. */
-static unsigned int block_order(unsigned long s, unsigned long e)
-{
-	unsigned int o = s ? __builtin_ctzl(s) : MAX_ORDER;
-
-	o = min(o, ilog2(e - s));
-	return min(o, (unsigned int)MAX_ORDER);
 }
 
 /*

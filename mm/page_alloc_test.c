@@ -266,6 +266,54 @@ static void test_free_pieces(struct ktest *t)
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
 }
 
+/*
+ * A free that is refused part-way through its run changes nothing: the
+ * bits it had already taken are given back.  And a free that takes a
+ * block's bit on the fast path but finds a block of another order
+ * finishes the job on the slow path, not as the order it asked for.
+ */
+static void test_refused_free_undone(struct ktest *t)
+{
+	unsigned long before = nr_free_pages(), pfn;
+	struct free_area_fingerprint fp0, fp1;
+	struct page *page;
+	phys_addr_t base;
+
+	/* Blocks [0, 2) and [3]; frame 2 free: a 4-frame free must not touch them. */
+	KTEST_ASSERT_EQ(t, alloc_contiguous(4, &base), 0);
+	pfn = PHYS_PFN(base);
+	KTEST_ASSERT_EQ(t, free_frame(base + 2 * PAGE_SIZE), 0);
+	page_alloc_fingerprint(&fp0);
+	KTEST_EXPECT_EQ(t, free_contiguous(base, 4), -ENOENT);
+	KTEST_EXPECT_EQ(t, free_contiguous(base + PAGE_SIZE, 3), -ENOENT);
+	page_alloc_fingerprint(&fp1);
+	KTEST_EXPECT_TRUE(t, fp_equal(&fp0, &fp1));
+	KTEST_EXPECT_TRUE(t, pfn_is_block_head(pfn) && pfn_is_block_head(pfn + 3));
+	KTEST_EXPECT_TRUE(t, range_allocated(pfn, 2));
+	KTEST_EXPECT_EQ(t, free_contiguous(base, 2), 0);
+	KTEST_EXPECT_EQ(t, free_frame(base + 3 * PAGE_SIZE), 0);
+
+	/* Blocks [0] and [2, 4); frame 1 free: the fast path takes block 0 first. */
+	KTEST_ASSERT_EQ(t, alloc_contiguous(4, &base), 0);
+	pfn = PHYS_PFN(base);
+	KTEST_ASSERT_EQ(t, free_frame(base + PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(base, 4), -ENOENT);
+	KTEST_EXPECT_TRUE(t, pfn_is_block_head(pfn) && pfn_is_block_head(pfn + 2));
+	KTEST_EXPECT_EQ(t, free_frame(base), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(base + 2 * PAGE_SIZE, 2), 0);
+
+	/* One frame of an order-2 block, by its head: the other three stay. */
+	page = alloc_pages(GFP_KERNEL, 2);
+	KTEST_ASSERT_NOT_NULL(t, page);
+	pfn = page_to_pfn(page);
+	__free_pages(page, 0);
+	KTEST_EXPECT_FALSE(t, pfn_allocated(pfn));
+	KTEST_EXPECT_TRUE(t, range_allocated(pfn + 1, 3));
+	KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn + 1), 3), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+}
+
 /* What the slab allocator relies on. */
 static void test_page_metadata(struct ktest *t)
 {
@@ -1207,6 +1255,176 @@ static void test_smp_stress(struct ktest *t)
 }
 
 /* ---------------------------------------------------------------------
+ * Racing double frees
+ */
+
+/* Rounds of a race test, and the wall-time budget that may cut it short. */
+#ifdef __HOSTED__
+#define RACE_ROUNDS	50000U
+#else
+#define RACE_ROUNDS	20000U
+#endif
+#define RACE_NS		(2000 * NSEC_PER_MSEC)
+
+/*
+ * Round r: worker 0 allocates a run, publishes it, and both freers free
+ * it at the same moment, in one of four shapes (nr % 4): both
+ * free_contiguous(base, 3) (slow path twice); both free_contiguous(base,
+ * 4) of one order-2 block (fast path twice); free_contiguous(base, 2) of an
+ * order-1 block against free_frame(base) (fast path against the slow
+ * path's carving); free_contiguous(base, 2) against free_contiguous(base,
+ * 3) of a 3-frame run.  Exactly one of the two may succeed; the other gets
+ * -ENOENT and changes nothing, and what the winner did not cover is still
+ * allocated.  The other workers allocate, sign and free in ZONE_DMA
+ * meanwhile: memory the runs (from the preferred zone) can never reuse,
+ * so a stray free or poisoning of theirs is a bug, not a reuse.
+ */
+struct dfree_ctx {
+	u64 deadline;
+	unsigned int rounds;		/* the last round, once worker 0 knows it */
+	unsigned int round;		/* published by worker 0 */
+	unsigned int ready;		/* worker 1 has seen the round */
+	unsigned int done;		/* rounds worker 1 has finished */
+	phys_addr_t base;
+	int res[2];
+	bool stop;
+	atomic_t both_won, none_won, bad_err, leftover, bystander_errors;
+	atomic_long_t bystander_ops;
+};
+
+/* What worker @w does to the run of round @r (shape r % 4). */
+static int dfree_one(phys_addr_t base, unsigned int r, unsigned int w)
+{
+	switch (r % 4) {
+	case 0: return free_contiguous(base, 3);
+	case 1: return free_contiguous(base, 4);
+	case 2: return w ? free_frame(base) : free_contiguous(base, 2);
+	default: return free_contiguous(base, w ? 3 : 2);
+	}
+}
+
+/*
+ * Wait until *@p reaches @v; its value.  A short tight spin first, so that
+ * two workers leave a handshake within nanoseconds of each other, then
+ * cpu_relax() (which yields to other threads in the hosted build).
+ */
+static unsigned int dfree_wait(unsigned int *p, unsigned int v)
+{
+	unsigned int x, spins = 0;
+
+	while ((x = smp_load_acquire(p)) < v)
+		if (++spins > 4096)
+			cpu_relax();
+	return x;
+}
+
+static void dfree_worker(void *arg, unsigned int id)
+{
+	struct dfree_ctx *c = arg;
+
+	if (id == 0) {
+		for (unsigned int r = 1; r <= c->rounds; r++) {
+			static const size_t count[4] = { 3, 4, 2, 3 };
+			phys_addr_t base;
+			int a, b;
+
+			if (alloc_contiguous(count[r % 4], &base)) {
+				atomic_inc(&c->bad_err);
+				base = PA_BAD;
+			}
+			/* Out of time or memory: this round is the last one. */
+			if (base == PA_BAD || ktime_get_ns() > c->deadline)
+				WRITE_ONCE(c->rounds, r);
+			c->base = base;
+			smp_store_release(&c->round, r);
+			dfree_wait(&c->ready, r);
+			a = base == PA_BAD ? -ENOENT : dfree_one(base, r, 0);
+			dfree_wait(&c->done, r);
+			b = c->res[1];
+			if (!a && !b)
+				atomic_inc(&c->both_won);
+			else if (a && b && base != PA_BAD)
+				atomic_inc(&c->none_won);
+			else if ((a && a != -ENOENT) || (b && b != -ENOENT))
+				atomic_inc(&c->bad_err);
+			/* What the winner did not cover is still allocated. */
+			if (r % 4 == 2 && !b && free_frame(base + PAGE_SIZE))
+				atomic_inc(&c->leftover);
+			if (r % 4 == 3 && !a && free_frame(base + 2 * PAGE_SIZE))
+				atomic_inc(&c->leftover);
+		}
+		WRITE_ONCE(c->stop, true);
+	} else if (id == 1) {
+		for (unsigned int r = 1; r <= READ_ONCE(c->rounds); r++) {
+			dfree_wait(&c->round, r);
+			smp_store_release(&c->ready, r);
+			c->res[1] = c->base == PA_BAD ? -ENOENT : dfree_one(c->base, r, 1);
+			smp_store_release(&c->done, r);
+		}
+	} else {
+		struct page *held[16] = { NULL };
+		unsigned int order[16] = { 0 };
+		u64 seed = 0xd0ab1efULL + id;
+		long ops = 0;
+
+		while (!READ_ONCE(c->stop)) {
+			unsigned int i = rnd_below(&seed, 16);
+
+			if (held[i]) {
+				if (!stress_verify(page_to_phys(held[i]), 1U << order[i], id))
+					atomic_inc(&c->bystander_errors);
+				__free_pages(held[i], order[i]);
+				held[i] = NULL;
+			} else {
+				order[i] = rnd_below(&seed, 3);
+				held[i] = alloc_pages(GFP_DMA | __GFP_NOWARN, order[i]);
+				if (held[i])
+					stress_sign(page_to_phys(held[i]), 1U << order[i], id);
+			}
+			ops++;
+			cpu_relax();	/* hosted: leave the host CPUs to the freers */
+		}
+		for (unsigned int i = 0; i < 16; i++) {
+			if (!held[i])
+				continue;
+			if (!stress_verify(page_to_phys(held[i]), 1U << order[i], id) ||
+			    free_contiguous(page_to_phys(held[i]), 1U << order[i]))
+				atomic_inc(&c->bystander_errors);
+		}
+		atomic_long_add(ops, &c->bystander_ops);
+	}
+}
+
+/*
+ * Issue 15 item 1: two CPUs freeing the same run both got 0 when the
+ * slow path validated the run without the zone lock.
+ */
+static void test_double_free_race(struct ktest *t)
+{
+	struct dfree_ctx c = { .rounds = RACE_ROUNDS };
+	unsigned long baseline;
+	int n;
+
+	settle();
+	baseline = nr_free_pages();
+	c.deadline = ktime_get_ns() + RACE_NS;
+	n = ktest_run_on_cpus(3, dfree_worker, &c);
+	KTEST_ASSERT_GE(t, n, 2);
+	settle();
+	KTEST_EXPECT_EQ(t, READ_ONCE(c.round), c.rounds);
+	KTEST_EXPECT_GE(t, c.rounds, 100U);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.both_won), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.none_won), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.bad_err), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.leftover), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.bystander_errors), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	ktest_log(t, "%d CPUs, %u rounds, %ld bystander operations", n, c.rounds,
+		  atomic_long_read(&c.bystander_ops));
+}
+
+/* ---------------------------------------------------------------------
  * memblock and initialisation
  */
 
@@ -1417,6 +1635,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_alignment_every_order),
 	KTEST_CASE(test_alloc_contiguous_tail),
 	KTEST_CASE(test_free_pieces),
+	KTEST_CASE(test_refused_free_undone),
 	KTEST_CASE(test_page_metadata),
 	KTEST_CASE(test_error_paths),
 	KTEST_CASE(test_exhaust_and_restore),
@@ -1429,6 +1648,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_smp_stress, KTEST_F_SMP | KTEST_F_SLOW),
+	KTEST_CASE_FLAGS(test_double_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_memblock_reservations),
 #ifdef __HOSTED__
 	KTEST_CASE(test_memblock_sanitise),
