@@ -8,17 +8,27 @@
  * preempt count are per thread.
  */
 #include <exo/percpu.h>
+#include <exo/pgtable.h>
 #include <exo/smp.h>
+#include <asm/hosted.h>
 #include <asm/irqflags.h>
 #include <asm/percpu.h>
 #include <asm/preempt.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 __thread unsigned long hosted_this_cpu_off;
 __thread unsigned long hosted_irqflags = X86_EFLAGS_IF;
+#ifndef HOSTED_BENCH
+__thread unsigned int *hosted_irq_self;
+/* One cache line per CPU: see <asm/irqflags.h>. */
+static struct {
+	unsigned int state;
+} __aligned(64) hosted_irq_state[NR_CPUS];
+#endif
 __thread unsigned int hosted_preempt_count;
 
 unsigned long __per_cpu_offset[NR_CPUS];
@@ -34,8 +44,13 @@ static pthread_mutex_t percpu_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Keeps the areas reachable for LeakSanitizer (offsets are not pointers). */
 static char *areas[NR_CPUS];
 
-/* Byte copy that ASan does not check: the template may hold redzones. */
-__attribute__((no_sanitize_address)) static void copy_template(char *dst)
+/*
+ * Byte copy that ASan does not check (the template may hold redzones) and
+ * TSan does not watch: CPU 0 runs on the template meanwhile, as the boot
+ * CPU does while an AP copies its area; what must not be inherited is
+ * reset afterwards (hosted_set_cpu()).
+ */
+__attribute__((no_sanitize_address, no_sanitize_thread)) static void copy_template(char *dst)
 {
 	volatile const char *src = __start_exo_percpu;
 
@@ -73,8 +88,64 @@ void hosted_set_cpu(int cpu)
 		fprintf(stderr, "hosted_set_cpu(%d): out of range\n", cpu);
 		abort();
 	}
+#ifndef HOSTED_BENCH
+	/*
+	 * Come up with interrupts off, as a CPU does: a cross-CPU call for
+	 * this CPU waits until its area exists and is set up.
+	 */
+	hosted_irq_self = &hosted_irq_state[cpu].state;
+	arch_local_irq_disable();
+#endif
 	if (cpu)
 		setup_area(cpu);
 	hosted_this_cpu_off = __per_cpu_offset[cpu];
 	this_cpu_write(cpu_number, (unsigned int)cpu);
+	/* An area copied from CPU 0's, or left by an earlier thread, may hold its cache. */
+	pgtable_cpu_init();
+#ifndef HOSTED_BENCH
+	arch_local_irq_enable();
+#endif
 }
+
+#ifndef HOSTED_BENCH
+
+/* A cross-CPU call is pending or running for this CPU: let it finish first. */
+void hosted_irq_off_slow(void)
+{
+	unsigned int on;
+
+	do {
+		sched_yield();
+		on = 0;
+	} while (!__atomic_compare_exchange_n(hosted_irq_self, &on, HOSTED_IRQ_OFF, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+}
+
+/*
+ * Run @fn(@cpu) as an interrupt handler on @cpu would run: once @cpu has
+ * interrupts on, and with @cpu kept from turning them off until @fn
+ * returns.  As with a real IPI, a CPU that keeps turning interrupts off
+ * and on cannot starve the call: the pending bit stops it at the next
+ * "off".  The caller must have interrupts on itself.
+ */
+void hosted_cross_call(unsigned int cpu, void (*fn)(unsigned int cpu))
+{
+	unsigned int *state = &hosted_irq_state[cpu].state, old;
+
+	for (;;) {
+		old = __atomic_load_n(state, __ATOMIC_RELAXED);
+		if (!(old & (HOSTED_IRQ_OFF | HOSTED_IRQ_CALL))) {
+			if (__atomic_compare_exchange_n(state, &old, HOSTED_IRQ_CALL, false,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				break;
+			continue;
+		}
+		if (!(old & HOSTED_IRQ_PENDING))
+			__atomic_fetch_or(state, HOSTED_IRQ_PENDING, __ATOMIC_RELAXED);
+		sched_yield();
+	}
+	fn(cpu);
+	/* Other callers' pending bits go too: they set them again. */
+	__atomic_store_n(state, 0, __ATOMIC_RELEASE);
+}
+#endif

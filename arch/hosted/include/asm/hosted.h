@@ -93,6 +93,14 @@ extern struct hosted_tlb_log hosted_tlb_log;
  */
 int hosted_pgtable_init(void);
 
+/*
+ * hosted_cross_call() - run @fn(@cpu) as @cpu's interrupt handler would run:
+ * once @cpu has interrupts on, with @cpu kept from turning them off until
+ * @fn returns (see <asm/irqflags.h>).  Call with interrupts on.  Not in
+ * the benchmark build.
+ */
+void hosted_cross_call(unsigned int cpu, void (*fn)(unsigned int cpu));
+
 /* WARN_ON() hits so far. */
 extern unsigned long hosted_warn_count;
 
