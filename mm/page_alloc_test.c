@@ -1258,13 +1258,14 @@ static void test_smp_stress(struct ktest *t)
  * Racing double frees
  */
 
-/* Rounds of a race test, and the wall-time budget that may cut it short. */
+/* Rounds of a race test, and the time budget that may cut it short. */
 #ifdef __HOSTED__
 #define RACE_ROUNDS	50000U
+#define RACE_NS		(2000 * NSEC_PER_MSEC)
 #else
 #define RACE_ROUNDS	20000U
+#define RACE_NS		(1000 * NSEC_PER_MSEC)
 #endif
-#define RACE_NS		(2000 * NSEC_PER_MSEC)
 
 /*
  * Round r: worker 0 allocates a run, publishes it, and both freers free

@@ -52,7 +52,6 @@ struct mm_struct init_mm = {
 };
 
 static unsigned long pgtable_pages;	/* all tables, all address spaces */
-static void xlate_cache_invalidate_all(void);
 /* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
 static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 static u64 next_ctx_id = 2;
@@ -219,10 +218,12 @@ static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_hea
 	BUG_ON(pg->units != 0);
 	list_add(&pg->lru, dead);
 	mm->nr_tables--;
-	/* Tables are only ever unlinked here: the fast paths' caches die with them. */
+	/*
+	 * Tables are only ever unlinked here: the fast paths' cache (used
+	 * under the lock) dies with them.  translate()'s per-CPU caches are
+	 * cleared by the flush that comes before the free (xlate_cache_flush()).
+	 */
 	mm->pt_cache_tag = ~0UL;
-	if (mm == &init_mm)
-		xlate_cache_invalidate_all();
 }
 
 static void free_dead_tables(struct list_head *dead)
@@ -657,13 +658,33 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
 }
 
 /*
- * translate() of kernel addresses keeps a per-CPU software TLB of the last
- * page table it walked to.  Every CPU's entry is invalidated (under
- * init_mm.lock) whenever an init_mm table is unlinked, the only way a page
- * table leaves its slot.  Only the owning CPU fills its entry, with
- * interrupts off; a reader that passed the tag check before an
- * invalidation still runs with interrupts off, so the table cannot be freed
- * under it (the free waits for the flush IPI), just as for the full walk.
+ * translate() of kernel addresses keeps a per-CPU software TLB: the last
+ * page table it walked to.  An entry must never outlive its table.  It is
+ * written only by its own CPU, with interrupts off, and cleared by
+ * xlate_cache_flush(), which the TLB shootdown preceding every free of a
+ * kernel-half table (TLB_FLUSH_FULL) runs on every online CPU, each CPU
+ * for itself, in the IPI handler, i.e. outside any translate().  So:
+ *
+ *   CPU A: translate(K)                  CPU B: unmap_page(K)
+ *   interrupts off
+ *   reads the PD entry: table T
+ *                                        clears the PD entry (lock held)
+ *                                        flush: IPI to every CPU, waits
+ *   caches (K, T)
+ *   interrupts on, takes the IPI:
+ *     xlate_cache_flush(): entry gone
+ *                                        flush done, T freed and reused
+ *
+ * A's store always precedes the IPI that clears it, because A stores with
+ * interrupts off; a translate() after the IPI reads the PD entry again,
+ * and it no longer leads to T.  A translate() that started before the
+ * IPI still holds it off, so T is not freed under it either.  (Clearing
+ * every CPU's entry from B at the unlink, before the flush, let A store T
+ * after the clear: K's translation then came from K + 2 MiB's new table.)
+ * The hit path pays nothing for this; a free of a kernel table pays one
+ * store per CPU, in IPIs it sends anyway.  A CPU that is not online yet
+ * gets no IPI: it must not translate() before set_cpu_online() (none
+ * does; tlb_cpu_init() clears its entry on the way up).
  */
 struct xlate_cache {
 	unsigned long tag;	/* va >> PMD_SHIFT, ~0 when invalid */
@@ -672,15 +693,9 @@ struct xlate_cache {
 
 static DEFINE_PER_CPU(struct xlate_cache, xlate_cache) = { .tag = ~0UL };
 
-static void xlate_cache_invalidate_all(void)
+void xlate_cache_flush(unsigned int cpu)
 {
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (cpu && !__per_cpu_offset[cpu])
-			continue;	/* possible, but no per-CPU area yet */
-		WRITE_ONCE(per_cpu(xlate_cache, cpu).tag, ~0UL);
-	}
+	WRITE_ONCE(per_cpu(xlate_cache, cpu).tag, ~0UL);
 }
 
 void pgtable_cpu_init(void)

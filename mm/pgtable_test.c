@@ -14,6 +14,7 @@
 #include <exo/pgtable.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/time.h>
 #include <exo/tlb.h>
 
 #ifdef __HOSTED__
@@ -705,6 +706,91 @@ static void test_random_against_model(struct ktest *t)
 	model_run(t, LOW_VA + 8 * PUD_SIZE + 5 * PMD_SIZE, 0x0badc0ffee15900dULL);
 }
 
+/*
+ * translate() against unmap_page() on other CPUs (issue 15, item 2).  One
+ * page stays mapped in the 1 GiB region, so its page directory survives;
+ * the writer maps and unmaps K (the page table under K is freed), then
+ * maps and unmaps K + 2 MiB, whose new page table is the frame just freed
+ * (LIFO per-CPU cache).  Readers translate K and K + 2 MiB all along:
+ * each answer must be "not mapped" or that page's own address, never the
+ * other's, which only a stale pointer to the freed table could give.
+ */
+#define XR_VA		(KERN_VA + 24 * PUD_SIZE)
+#define XR_KEEP		(XR_VA + 100 * PMD_SIZE)
+#define XR_PA(i)	(FAKE_PA + (i) * PMD_SIZE)
+/* Rounds, and the time budget that may end them (TCG: ~100 rounds a second). */
+#ifdef __HOSTED__
+#define XR_ROUNDS	200000UL
+#define XR_NS		(2000 * NSEC_PER_MSEC)
+#else
+#define XR_ROUNDS	50000UL
+#define XR_NS		(1000 * NSEC_PER_MSEC)
+#endif
+
+struct xrace_ctx {
+	u64 deadline;
+	unsigned long rounds, reads, wrong, errors;
+	bool stop;
+};
+
+static void xrace_worker(void *arg, unsigned int id)
+{
+	struct xrace_ctx *c = arg;
+	unsigned long r, reads = 0, wrong = 0;
+
+	if (id == 0) {
+		for (r = 0; r < XR_ROUNDS && ktime_get_ns() < c->deadline; r++) {
+			for (unsigned long i = 0; i < 2; i++) {
+				unsigned long va = XR_VA + i * PMD_SIZE;
+
+				if (map_page(va, XR_PA(i), 0) || unmap_page(va))
+					__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
+			}
+		}
+		__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->stop, true, __ATOMIC_RELEASE);
+		return;
+	}
+	/* One page per reader: its cached table is then reused, not replaced. */
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		unsigned long i = (id + 1) % 2, off = (reads * 8) & (PAGE_SIZE - 1);
+		phys_addr_t pa;
+		int err = translate(XR_VA + i * PMD_SIZE + off, &pa);
+
+		wrong += err ? err != -ENOENT : pa != XR_PA(i) + off;
+		reads++;
+	}
+	__atomic_fetch_add(&c->reads, reads, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->wrong, wrong, __ATOMIC_RELAXED);
+}
+
+static void test_translate_unmap_race(struct ktest *t)
+{
+	struct xrace_ctx c = { 0 };
+	struct baseline b;
+	phys_addr_t pa;
+	int n;
+
+	KTEST_ASSERT_EQ(t, map_page(XR_KEEP, FAKE_PA, 0), 0);
+	baseline_take(&b);
+	c.deadline = ktime_get_ns() + XR_NS;
+	n = ktest_run_on_cpus(4, xrace_worker, &c);
+	KTEST_ASSERT_GE(t, n, 2);
+	KTEST_EXPECT_EQ(t, c.errors, 0UL);
+	KTEST_EXPECT_EQ(t, c.wrong, 0UL);
+	KTEST_EXPECT_GT(t, c.rounds, 10UL);
+	KTEST_EXPECT_EQ(t, translate(XR_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(XR_VA + PMD_SIZE, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, XR_VA, XR_VA + PUD_SIZE), 1UL);
+#ifdef __HOSTED__
+	for (unsigned int cpu = 1; cpu <= (unsigned int)n; cpu++)
+		drain_cpu_pages(cpu);
+#endif
+	EXPECT_BASELINE(t, &b);
+	KTEST_EXPECT_EQ(t, unmap_page(XR_KEEP), 0);
+	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
+}
+
 #ifdef __HOSTED__
 /* What the page-table code asks the TLB for (the hosted TLB records it). */
 static void test_flush_requests(struct ktest *t)
@@ -956,6 +1042,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_no_table_leaks),
 	KTEST_CASE(test_address_spaces),
 	KTEST_CASE(test_random_against_model),
+	KTEST_CASE_FLAGS(test_translate_unmap_race, KTEST_F_SMP),
 #ifdef __HOSTED__
 	KTEST_CASE(test_flush_requests),
 	KTEST_CASE(test_concurrent_tables),

@@ -20,7 +20,9 @@
  *  - Kernel-half changes go to every online CPU (kernel entries are global
  *    and in every CPU's TLB).  An interrupt-disabled lock-free walker of
  *    the kernel tables therefore delays the flush, which is what makes
- *    freeing kernel tables after the flush safe (see mm/pgtable.c).
+ *    freeing kernel tables after the flush safe (see mm/pgtable.c); when
+ *    tables are freed (TLB_FLUSH_FULL) each CPU also drops translate()'s
+ *    cached table there, after its last walk that could have cached it.
  *  - Lower-half changes go to mm->cpus, the CPUs that have the mm loaded
  *    now.  Lazy mode: a CPU that switched away is not interrupted; it
  *    flushes when it switches back because its slot's generation is older
@@ -148,6 +150,9 @@ static void local_flush_range(const struct flush_info *f)
 	bool kernel = f->start >= KERNEL_HALF_START;
 	unsigned long n = (f->end - f->start + (1UL << f->stride_shift) - 1) >> f->stride_shift;
 
+	/* Kernel tables are about to be freed: see the xlate cache in mm/pgtable.c. */
+	if (kernel && (f->flags & TLB_FLUSH_FULL))
+		xlate_cache_flush(smp_processor_id());
 	if (!kernel && f->mm != loaded)
 		return;		/* lazy: its PCID slot is stale by generation */
 	stat_add(pages_flushed, (f->end - f->start) >> PAGE_SHIFT);

@@ -263,6 +263,17 @@ int pgtable_init(void);
 /* Reset this CPU's page-table state (tlb_cpu_init() calls it on every CPU). */
 void pgtable_cpu_init(void);
 
+/**
+ * xlate_cache_flush() - forget @cpu's cached kernel page table
+ * @cpu: the CPU whose translate() cache to clear
+ *
+ * Part of the TLB shootdown that precedes every free of a kernel-half page
+ * table (TLB_FLUSH_FULL): mm/tlb.c calls it on each CPU for itself, with
+ * interrupts off, the hosted build on a CPU's behalf while that CPU cannot
+ * be in translate().  The reasoning is at the cache in mm/pgtable.c.
+ */
+void xlate_cache_flush(unsigned int cpu);
+
 /* Whether the CPU and the configuration allow PAGE_HUGE_2M / PAGE_HUGE_1G. */
 bool pgtable_huge_supported(pgflags_t size_flag);
 
