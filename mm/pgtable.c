@@ -520,12 +520,19 @@ static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
 		err = -ENOENT;
 		goto unlock;
 	}
-	/* A 4 KiB page inside a huge one: split down to 4 KiB first. */
-	while (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
-		err = split_leaf(mm, slot, level, virt);
-		if (err)
-			goto unlock;
-		slot = walk_leaf(mm, virt, &level);
+	/*
+	 * A 4 KiB page inside a huge one, wherever it lies in it: split all
+	 * the way down (1 GiB -> 2 MiB -> 4 KiB).  Whether @virt is inside is
+	 * decided by the page that maps it, not by the 2 MiB page the first
+	 * split leaves at @virt.  The base of a huge page unmaps it whole.
+	 */
+	if (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
+		while (level != LEVEL_PT) {
+			err = split_leaf(mm, slot, level, virt);
+			if (err)
+				goto unlock;
+			slot = walk_leaf(mm, virt, &level);
+		}
 	}
 	size = level_size(level);
 	start = virt & ~(size - 1);

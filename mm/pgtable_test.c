@@ -12,6 +12,7 @@
 #include <exo/list.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
+#include <exo/preempt.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
@@ -488,6 +489,98 @@ static void test_split_1g_protect(struct ktest *t)
 	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PUD_SIZE - 1);
 	KTEST_EXPECT_EQ(t, count_leaves(current_mm(), va, va + PUD_SIZE), 511UL + 512UL);
 	KTEST_EXPECT_EQ(t, unmap_range(va, PUD_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
+/*
+ * unmap_page() of one 4 KiB page inside a page of every size, at every
+ * alignment the offset can have (4 KiB, 2 MiB, 1 GiB), first, middle and
+ * last of each (issue 15, item 3: at a 2 MiB-aligned offset of a 1 GiB
+ * page it removed 2 MiB).  Offset 0 removes the whole page.  Afterwards
+ * the leaves must tile the rest of the page exactly: right addresses,
+ * the original flags, 2 MiB leaves where the page was not split further,
+ * and every 4 KiB page but the one unmapped still translates.
+ */
+struct matrix_walk {
+	unsigned long va, size, hole;	/* the page; the unmapped 4 KiB */
+	phys_addr_t pa;
+	pgflags_t flags;
+	unsigned long covered, n4k, n2m, bad;
+};
+
+static int matrix_cb(const struct pt_leaf *l, void *arg)
+{
+	struct matrix_walk *m = arg;
+	pgflags_t f = pte_pgflags(l->entry, l->size) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
+
+	m->bad += l->phys != m->pa + (l->virt - m->va) || f != m->flags ||
+		  (l->virt <= m->hole && m->hole < l->virt + l->size);
+	m->covered += l->size;
+	m->n4k += l->size == PAGE_SIZE;
+	m->n2m += l->size == PMD_SIZE;
+	return 0;
+}
+
+static void matrix_case(struct ktest *t, unsigned long va, unsigned long size, pgflags_t huge,
+			unsigned long off)
+{
+	const pgflags_t flags = PAGE_WRITABLE | PAGE_WRITETHROUGH | PAGE_GLOBAL;
+	struct matrix_walk m = { .va = va, .size = size, .hole = va + off, .pa = FAKE_PA,
+				 .flags = flags };
+	unsigned long wrong = 0;
+	phys_addr_t pa;
+
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, flags | huge), 0);
+	KTEST_EXPECT_EQ(t, unmap_page(va + off), 0);
+	mm_walk(&init_mm, va, va + size, matrix_cb, &m);
+	if (!off) {
+		KTEST_EXPECT_EQ(t, m.covered, 0UL);	/* the base: the whole page */
+		KTEST_EXPECT_EQ(t, translate(va + size - 1, &pa), -ENOENT);
+		return;
+	}
+	KTEST_EXPECT_EQ(t, m.bad, 0UL);
+	KTEST_EXPECT_EQ(t, m.covered, size - PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, m.n4k, PTRS_PER_TABLE - 1UL);
+	KTEST_EXPECT_EQ(t, m.n2m, size == PUD_SIZE ? PTRS_PER_TABLE - 1UL : 0UL);
+	for (unsigned long o = 0; o < size; o += PAGE_SIZE) {
+		int err = translate(va + o + 0x123, &pa);
+
+		if (o == off)
+			wrong += err != -ENOENT;
+		else
+			wrong += err || pa != FAKE_PA + o + 0x123;
+	}
+	KTEST_EXPECT_EQ(t, wrong, 0UL);
+	if (m.bad || wrong || m.covered != size - PAGE_SIZE)
+		ktest_log(t, "page %#lx, unmapped at offset %#lx", size, off);
+	KTEST_EXPECT_EQ(t, unmap_range(va, size), 0);
+}
+
+static void test_unmap_huge_matrix(struct ktest *t)
+{
+	static const struct { unsigned long size; pgflags_t flag; } pages[] = {
+		{ PAGE_SIZE, 0 }, { PMD_SIZE, PAGE_HUGE_2M }, { PUD_SIZE, PAGE_HUGE_1G },
+	};
+	unsigned long va = KERN_VA + 28 * PUD_SIZE, cases = 0;
+	struct baseline b;
+
+	baseline_take(&b);
+	for (unsigned int i = 0; i < ARRAY_SIZE(pages); i++) {
+		unsigned long size = pages[i].size;
+
+		if (pages[i].flag && !pgtable_huge_supported(pages[i].flag))
+			continue;
+		matrix_case(t, va, size, pages[i].flag, 0);
+		cases++;
+		/* Offsets aligned to 4 KiB, 2 MiB: the first, one in the middle, the last. */
+		for (unsigned long align = PAGE_SIZE; align < size; align <<= 9) {
+			unsigned long offs[3] = { align, size / 2 + align, size - align };
+
+			for (unsigned int k = 0; k < 3; k++, cases++)
+				matrix_case(t, va, size, pages[i].flag, offs[k]);
+		}
+	}
+	ktest_log(t, "%lu cases", cases);
 	EXPECT_BASELINE(t, &b);
 }
 
@@ -1038,6 +1131,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_range_covers_huge),
 	KTEST_CASE(test_range_ends_at_2_64),
 	KTEST_CASE(test_split_1g_protect),
+	KTEST_CASE(test_unmap_huge_matrix),
 	KTEST_CASE(test_map_range_sizes),
 	KTEST_CASE(test_no_table_leaks),
 	KTEST_CASE(test_address_spaces),

@@ -216,9 +216,12 @@ static int model_unmap_page(unsigned long va)
 	l = leaf_at(va);
 	if (!l)
 		return -ENOENT;
-	while (l->size > PAGE_SIZE && (va & (l->size - 1))) {
-		split((unsigned int)(l - leaves));
-		l = leaf_at(va);
+	/* Inside a huge page, at any alignment: down to 4 KiB (1G -> 2M -> 4K). */
+	if (l->size > PAGE_SIZE && (va & (l->size - 1))) {
+		while (l->size > PAGE_SIZE) {
+			split((unsigned int)(l - leaves));
+			l = leaf_at(va);
+		}
 	}
 	remove_at((unsigned int)(l - leaves));
 	return 0;
