@@ -238,6 +238,52 @@ static void free_dead_tables(struct list_head *dead)
 	}
 }
 
+/*
+ * Tables for splits, taken before any entry changes: a call that would run
+ * out of frames half-way through its splits fails before the first one.
+ */
+#define SPLITS_MAX	4	/* two ends, 1 GiB -> 2 MiB -> 4 KiB each */
+
+struct table_pool {
+	pte_t *t[SPLITS_MAX];
+	unsigned int n;
+};
+
+/* Give back a table that was never linked (owner lock held). */
+static void table_free_unused(struct mm_struct *mm, pte_t *table)
+{
+	struct page *pg = virt_to_page(table);
+
+	mm->nr_tables--;
+	page_set_type(pg, PAGE_TYPE_BUDDY);
+	__free_pages(pg, 0);
+	__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
+}
+
+static void pool_drain(struct mm_struct *mm, struct table_pool *pool)
+{
+	while (pool->n)
+		table_free_unused(mm, pool->t[--pool->n]);
+}
+
+/* @need tables in @pool, or -ENOMEM with none taken (owner lock held). */
+static int pool_fill(struct mm_struct *mm, struct table_pool *pool, unsigned int need)
+{
+	pool->n = 0;
+	if (WARN_ON(need > SPLITS_MAX))
+		return -EINVAL;
+	while (pool->n < need) {
+		pte_t *t = table_alloc(mm);
+
+		if (!t) {
+			pool_drain(mm, pool);
+			return -ENOMEM;
+		}
+		pool->t[pool->n++] = t;
+	}
+	return 0;
+}
+
 unsigned long nr_pgtable_pages(void)
 {
 	return __atomic_load_n(&pgtable_pages, __ATOMIC_RELAXED);
@@ -409,19 +455,22 @@ static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *level
 
 /*
  * Replace the huge leaf at *@slot (level @level) by a table of 512 next-level
- * entries with the same flags.  The translation does not change, so no
- * flush is needed before the caller's own (which covers the huge page).
+ * entries with the same flags, the table from @pool.  The translation does
+ * not change, so no flush is needed before the caller's own (which covers
+ * the huge page).
  */
-static int split_leaf(struct mm_struct *mm, pte_t *slot, int level, unsigned long va)
+static int split_leaf(pte_t *slot, int level, unsigned long va, struct table_pool *pool)
 {
 	pte_t old = *slot;
 	u64 flags = pte_val(old) & (PAGE_HW_FLAGS | _PAGE_NX);
 	unsigned long step = level_size(level - 1);
 	phys_addr_t pa = leaf_phys(old, level);
-	pte_t *t = table_alloc(mm);
+	pte_t *t;
 
-	if (!t)
+	/* The caller counted the splits: an empty pool is a bug, not -ENOMEM. */
+	if (WARN_ON(!pool->n))
 		return -ENOMEM;
+	t = pool->t[--pool->n];
 	if (level - 1 != LEVEL_PT)
 		flags |= _PAGE_PSE;
 	/* The PAT bit moves from bit 12 to bit 7 in 4 KiB entries. */
@@ -524,15 +573,20 @@ static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
 	 * A 4 KiB page inside a huge one, wherever it lies in it: split all
 	 * the way down (1 GiB -> 2 MiB -> 4 KiB).  Whether @virt is inside is
 	 * decided by the page that maps it, not by the 2 MiB page the first
-	 * split leaves at @virt.  The base of a huge page unmaps it whole.
+	 * split leaves at @virt.  Every table is taken before the first
+	 * split, so -ENOMEM changes nothing.  The base of a huge page unmaps
+	 * it whole.
 	 */
 	if (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
-		while (level != LEVEL_PT) {
-			err = split_leaf(mm, slot, level, virt);
-			if (err)
-				goto unlock;
+		struct table_pool pool;
+
+		err = pool_fill(mm, &pool, level - LEVEL_PT);
+		while (!err && level != LEVEL_PT) {
+			err = split_leaf(slot, level, virt, &pool);
 			slot = walk_leaf(mm, virt, &level);
 		}
+		if (err)
+			goto unlock;
 	}
 	size = level_size(level);
 	start = virt & ~(size - 1);
@@ -821,6 +875,7 @@ struct range_op {
 	unsigned long lo, hi;	/* the caller's whole range: leaves inside stay whole */
 	unsigned long found;	/* leaves seen */
 	struct list_head *dead;
+	struct table_pool *pool;	/* RANGE_SPLIT: the tables, counted beforehand */
 };
 
 #define RANGE_COUNT	0	/* count leaves, change nothing */
@@ -863,7 +918,7 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 			if (!whole && op->op != RANGE_COUNT && op->op != RANGE_HOLES) {
 				if (op->op != RANGE_SPLIT)
 					return -EINVAL;	/* caller bug: ends not split */
-				err = split_leaf(mm, e, level, va);
+				err = split_leaf(e, level, va, op->pool);
 				if (err)
 					return err;
 				continue;	/* walk the new table */
@@ -908,17 +963,64 @@ static int range_apply(struct mm_struct *mm, unsigned long start, size_t size,
 }
 
 /*
+ * The tables split_ends() will need: for each end, one per level from the
+ * huge leaf holding it down to the first level where the leaf holding it
+ * lies inside [@lo, @hi) (@hi 0: 2^64), a leaf both ends share counted
+ * once.  Changes nothing.
+ */
+static unsigned int split_ends_need(struct mm_struct *mm, unsigned long lo, unsigned long hi)
+{
+	const unsigned long ends[2] = { lo, hi - PAGE_SIZE };
+	unsigned long split_base[SPLITS_MAX];
+	int split_level[SPLITS_MAX];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		int level;
+
+		if (!walk_leaf(mm, ends[i], &level))
+			continue;
+		for (; level > LEVEL_PT; level--) {
+			unsigned long size = level_size(level), base = ends[i] & ~(size - 1);
+			bool seen = false;
+
+			if (base >= lo && base + size - 1 <= hi - 1)
+				break;		/* whole: stays as it is */
+			for (unsigned int k = 0; k < n; k++)
+				seen |= split_level[k] == level && split_base[k] == base;
+			if (!seen) {
+				split_level[n] = level;
+				split_base[n++] = base;
+			}
+		}
+	}
+	return n;
+}
+
+/*
  * Split the huge leaves straddling the two ends of [@start, @start +
  * @size), and only those: a huge page the range covers entirely is
- * unmapped or re-protected whole (owner lock held).
+ * unmapped or re-protected whole (owner lock held).  Every table is taken
+ * first: -ENOMEM changes nothing.
  */
 static int split_ends(struct mm_struct *mm, unsigned long start, size_t size)
 {
-	struct range_op op = { .op = RANGE_SPLIT, .lo = start, .hi = start + size };
-	int err = range_apply(mm, start, PAGE_SIZE, &op);
+	struct table_pool pool;
+	struct range_op op = { .op = RANGE_SPLIT, .lo = start, .hi = start + size, .pool = &pool };
+	unsigned int need = split_ends_need(mm, start, start + size);
+	int err;
 
+	if (!need)
+		return 0;	/* the common case: no huge page straddles an end */
+	err = pool_fill(mm, &pool, need);
+	if (err)
+		return err;
+	err = range_apply(mm, start, PAGE_SIZE, &op);
 	if (!err && size > PAGE_SIZE)
 		err = range_apply(mm, start + size - PAGE_SIZE, PAGE_SIZE, &op);
+	/* Counted exactly: nothing is left over, and nothing can fail. */
+	WARN_ON(err || pool.n);
+	pool_drain(mm, &pool);
 	return err;
 }
 

@@ -584,6 +584,64 @@ static void test_unmap_huge_matrix(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/*
+ * A range call or unmap_page() that runs out of frames for its splits
+ * changes nothing, not even the splits it could have done (issue 15,
+ * item 4): two 2 MiB pages and one free frame, a range from inside the
+ * first to inside the second needs two tables.  The one frame is held by
+ * this CPU's cache, so preemption stays off while it matters.
+ */
+static void test_failed_split_undone(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 30 * PUD_SIZE, free_before, tables;
+	LIST_HEAD(held);
+	struct baseline b;
+	struct page *one;
+	phys_addr_t pa;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA + PMD_SIZE, PAGE_WRITABLE | PAGE_HUGE_2M),
+			0);
+	if (pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_ASSERT_EQ(t, map_page(va + PUD_SIZE, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_1G), 0);
+	tables = nr_pgtable_pages();
+	preempt_disable();
+	KTEST_ASSERT_GT(t, exhaust(&held), 0UL);
+	one = list_first_entry(&held, struct page, lru);
+	list_del(&one->lru);
+	KTEST_EXPECT_EQ(t, free_frame(page_to_phys(one)), 0);
+	free_before = nr_free_pages();
+	KTEST_EXPECT_EQ(t, unmap_range(va + PAGE_SIZE, 2 * PMD_SIZE - 2 * PAGE_SIZE), -ENOMEM);
+	KTEST_EXPECT_EQ(t, protect_range(va + PAGE_SIZE, 2 * PMD_SIZE - 2 * PAGE_SIZE, 0), -ENOMEM);
+	/* Inside a 1 GiB page, off its 2 MiB grid: 1G -> 2M -> 4K needs two tables. */
+	if (pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_EXPECT_EQ(t, unmap_page(va + PUD_SIZE + PMD_SIZE + PAGE_SIZE), -ENOMEM);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), free_before);
+	preempt_enable();
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), tables);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PMD_SIZE).size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PMD_SIZE).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	if (pgtable_huge_supported(PAGE_HUGE_1G))
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PUD_SIZE).size, PUD_SIZE);
+	KTEST_EXPECT_EQ(t, translate(va + PMD_SIZE + 5 * PAGE_SIZE, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PMD_SIZE + 5 * PAGE_SIZE);
+	give_back(&held);
+	/* With memory, the same calls do their work. */
+	KTEST_EXPECT_EQ(t, protect_range(va + PAGE_SIZE, 2 * PMD_SIZE - 2 * PAGE_SIZE, 0), 0);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PAGE_SIZE).flags & PAGE_WRITABLE, 0);
+	KTEST_EXPECT_EQ(t, unmap_range(va, 2 * PMD_SIZE), 0);
+	if (pgtable_huge_supported(PAGE_HUGE_1G)) {
+		KTEST_EXPECT_EQ(t, unmap_page(va + PUD_SIZE + PMD_SIZE + PAGE_SIZE), 0);
+		KTEST_EXPECT_EQ(t, unmap_range(va + PUD_SIZE, PUD_SIZE), 0);
+	}
+	EXPECT_BASELINE(t, &b);
+}
+
 static void test_map_range_sizes(struct ktest *t)
 {
 	unsigned long va = KERN_VA + 2 * PUD_SIZE;
@@ -1132,6 +1190,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_range_ends_at_2_64),
 	KTEST_CASE(test_split_1g_protect),
 	KTEST_CASE(test_unmap_huge_matrix),
+	KTEST_CASE(test_failed_split_undone),
 	KTEST_CASE(test_map_range_sizes),
 	KTEST_CASE(test_no_table_leaks),
 	KTEST_CASE(test_address_spaces),
