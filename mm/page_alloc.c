@@ -66,6 +66,7 @@
 #define pr_fmt(fmt) "page_alloc: " fmt
 
 #include <exo/atomic.h>
+#include <exo/bitmap.h>
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/fault_inject.h>
@@ -142,7 +143,7 @@ static __always_inline void pa_irq_restore(unsigned long flags)
  */
 static __always_inline bool map_test_and_set(unsigned long *map, unsigned long nr)
 {
-#ifdef __x86_64__
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)	/* TSan sees no asm */
 	bool old;
 
 	asm volatile("lock btsq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");
@@ -154,7 +155,7 @@ static __always_inline bool map_test_and_set(unsigned long *map, unsigned long n
 
 static __always_inline bool map_test_and_clear(unsigned long *map, unsigned long nr)
 {
-#ifdef __x86_64__
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 	bool old;
 
 	asm volatile("lock btrq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");

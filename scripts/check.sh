@@ -5,7 +5,8 @@
 #  1. builds: gcc defconfig and allyesconfig with sparse (C=1), clang
 #     (LLVM=1) defconfig and allyesconfig, allnoconfig -- zero warnings
 #     (-Werror, -Wsparse-error);
-#  2. hosted unit tests of the portable code (ASan + UBSan);
+#  2. hosted unit tests of the portable code (ASan + UBSan), and their
+#     concurrency cases under ThreadSanitizer;
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
 #     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO); the kernel
 #     without tier 1 and without tier 2 of kmalloc
@@ -190,7 +191,7 @@ build clang-kasan kasan_defconfig LLVM=1
 build notier1 slab_notier1_defconfig
 build notier2 slab_notier2_defconfig
 
-echo "== hosted unit tests (ASan + UBSan)"
+echo "== hosted unit tests (ASan + UBSan; concurrency cases under TSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
 	make -C "$src" -f tests/hosted/Makefile O="$out/hosted" run >"$logs/hosted.log" 2>&1
 	rc=$?
@@ -200,6 +201,14 @@ if [ -f "$src/tests/hosted/Makefile" ]; then
 		echo "hosted: 0 passed, 1 failed, 0 skipped" >>"$logs/hosted.ktap"
 	fi
 	add_counts hosted "$logs/hosted.ktap"
+	# The concurrency cases again under ThreadSanitizer (TSAN_CASES): one step.
+	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted" -j"$jobs" run-tsan \
+		>"$logs/hosted-tsan.log" 2>&1; then
+		ok "hosted tsan"
+	else
+		grep -E "WARNING: ThreadSanitizer|not ok|Expected" "$logs/hosted-tsan.log" | head -5
+		bad "hosted tsan" "$logs/hosted-tsan.log"
+	fi
 fi
 
 echo "== in-kernel tests"

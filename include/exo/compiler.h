@@ -49,8 +49,26 @@
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")
 
+#ifndef __SANITIZE_THREAD__
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#else
+/*
+ * The hosted ThreadSanitizer build: marked accesses become relaxed
+ * atomics, which is what the kernel means by them, so that TSan takes them
+ * as the intended races they are and reports every unmarked one.
+ * ((void)0, x) is x without its qualifiers.
+ */
+#define READ_ONCE(x) ({							\
+	__typeof__(((void)0, (x))) __ro;				\
+	__atomic_load(&(x), &__ro, __ATOMIC_RELAXED);			\
+	__ro;								\
+})
+#define WRITE_ONCE(x, v) ({						\
+	__typeof__(((void)0, (x))) __wo = (v);				\
+	__atomic_store(&(x), &__wo, __ATOMIC_RELAXED);			\
+})
+#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
