@@ -530,16 +530,23 @@ static void debug_alloc(struct kmem_cache *c, void *obj, unsigned long ip)
 static int debug_free(struct kmem_cache *c, void *obj, unsigned long ip)
 {
 	struct slab_track *tr = obj_track(c, obj);
+	unsigned long state = STATE_ALLOC;
 	int ret = 0;
 
-	if (tr->state == STATE_FREE) {
-		slab_report("%s: double free of %p from %pS (freed before from %pS, allocated from %pS)\n",
-			    c->name, obj, (void *)ip, (void *)tr->free_ip, (void *)tr->alloc_ip);
-		return -ENOENT;
-	}
-	if (tr->state != STATE_ALLOC) {
-		slab_report("%s: kfree(%p) from %pS: slot metadata corrupted (state %#lx), refused\n",
-			    c->name, obj, (void *)ip, tr->state);
+	/*
+	 * Check and mark in one atomic step: of two CPUs freeing the object
+	 * at once exactly one gets it, the other sees STATE_FREE.  Nobody
+	 * else touches the object until we hand it to the tiers.
+	 */
+	if (!__atomic_compare_exchange_n(&tr->state, &state, STATE_FREE, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (state == STATE_FREE)
+			slab_report("%s: double free of %p from %pS (freed before from %pS, allocated from %pS)\n",
+				    c->name, obj, (void *)ip, (void *)READ_ONCE(tr->free_ip),
+				    (void *)tr->alloc_ip);
+		else
+			slab_report("%s: kfree(%p) from %pS: slot metadata corrupted (state %#lx), refused\n",
+				    c->name, obj, (void *)ip, state);
 		return -ENOENT;
 	}
 	if (!redzone_ok(c, obj)) {
@@ -550,8 +557,7 @@ static int debug_free(struct kmem_cache *c, void *obj, unsigned long ip)
 	}
 	if (poisoned(c))
 		memset(obj, POISON_FREE, pad_start(c));
-	tr->state = STATE_FREE;
-	tr->free_ip = ip;
+	WRITE_ONCE(tr->free_ip, ip);
 	return ret;
 }
 

@@ -416,6 +416,84 @@ static void test_debug_double_free(struct ktest *t)
 	KTEST_EXPECT_NE(t, p, kmalloc(64));
 }
 
+/*
+ * Two CPUs kfree() the same object at the same moment: with the debug
+ * checks exactly one free may be taken, the other is -ENOENT.  The check
+ * and the state change were two steps, so both could pass and the object
+ * went into two caches, to be handed out twice.
+ */
+struct dkfree_ctx {
+	u64 deadline;
+	unsigned int rounds, round, ready, done;
+	void *obj;
+	int res1;
+	unsigned long both, none;
+};
+
+static unsigned int dkfree_wait(unsigned int *p, unsigned int v)
+{
+	unsigned int x, spins = 0;
+
+	while ((x = __atomic_load_n(p, __ATOMIC_ACQUIRE)) < v)
+		if (++spins > 4096)
+			cpu_relax();
+	return x;
+}
+
+static void dkfree_worker(void *arg, unsigned int id)
+{
+	static const size_t sizes[] = { 64, 512, 2048 };
+	struct dkfree_ctx *c = arg;
+
+	if (id > 1)
+		return;
+	for (unsigned int r = 1; r <= __atomic_load_n(&c->rounds, __ATOMIC_RELAXED); r++) {
+		int res;
+
+		if (id == 0) {
+			void *p = kmalloc(sizes[r % ARRAY_SIZE(sizes)]);
+
+			if (!p || ktime_get_ns() > c->deadline)
+				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
+			c->obj = p;
+			__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
+			dkfree_wait(&c->ready, r);
+		} else {
+			dkfree_wait(&c->round, r);
+			__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
+		}
+		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
+		if (id == 1) {
+			c->res1 = res;
+			__atomic_store_n(&c->done, r, __ATOMIC_RELEASE);
+			continue;
+		}
+		dkfree_wait(&c->done, r);
+		if (c->obj && !res && !c->res1)
+			c->both++;
+		else if (c->obj && (res != -ENOENT) == (c->res1 != -ENOENT))
+			c->none++;
+	}
+}
+
+static void test_debug_double_free_race(struct ktest *t)
+{
+	struct dkfree_ctx c = { .rounds = 20000 };
+	void *p;
+
+	if (!DEBUG)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
+	c.deadline = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	KTEST_ASSERT_GE(t, ktest_run_on_cpus(2, dkfree_worker, &c), 2);
+	KTEST_EXPECT_EQ(t, c.both, 0UL);
+	KTEST_EXPECT_EQ(t, c.none, 0UL);
+	KTEST_EXPECT_GT(t, c.rounds, 10U);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	p = kmalloc(64);
+	KTEST_EXPECT_NE(t, p, kmalloc(64));
+	ktest_log(t, "%u rounds", c.rounds);
+}
+
 static void test_debug_use_after_free(struct ktest *t)
 {
 	unsigned long err0;
@@ -1228,6 +1306,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
+	KTEST_CASE_FLAGS(test_debug_double_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_debug_use_after_free),
 	KTEST_CASE(test_debug_redzone),
 	KTEST_CASE(test_typed_cache),
