@@ -571,7 +571,8 @@ static int perm_leaf(const struct pt_leaf *l, void *arg)
 {
 	struct perm_scan *s = arg;
 	unsigned long from = max(l->virt, s->start), to = min(l->virt + l->size, s->end);
-	pgflags_t old = pte_pgflags(l->entry, PAGE_SIZE) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
+	/* The leaf's own size: its PAT bit is not where a 4 KiB entry has it. */
+	pgflags_t old = pte_pgflags(l->entry, l->size) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
 	pgflags_t new = (old | s->set) & ~s->clear;
 
 	s->covered += to - from;

@@ -190,7 +190,37 @@ static void test_module_alloc_perms(struct ktest *t)
 	EXPECT_VBASE(t, &b);
 }
 
-/* set_memory_* on the direct map splits the huge page around one frame. */
+struct vleaf {
+	unsigned long size;
+	pgflags_t flags;
+};
+
+static int vleaf_cb(const struct pt_leaf *l, void *arg)
+{
+	struct vleaf *v = arg;
+
+	v->size = l->size;
+	v->flags = pte_pgflags(l->entry, l->size);
+	return 0;
+}
+
+/* The kernel leaf mapping @va: its size and flags (size 0: none). */
+static struct vleaf vleaf_of(unsigned long va)
+{
+	struct vleaf v = { 0, 0 };
+
+	mm_walk(&init_mm, va, va + 1, vleaf_cb, &v);
+	return v;
+}
+
+#define MEMTYPE	(PAGE_WRITECOMBINE | PAGE_NOCACHE | PAGE_WRITETHROUGH)
+
+/*
+ * set_memory_* on the direct map splits the huge page around one frame,
+ * and changes nothing but the permission: the memory type stays
+ * write-back (a huge leaf's PSE bit once read as the 4 KiB PAT bit turned
+ * the frame write-combining).
+ */
 static void test_set_memory_direct_map(struct ktest *t)
 {
 	phys_addr_t frame;
@@ -201,7 +231,11 @@ static void test_set_memory_direct_map(struct ktest *t)
 	va = (unsigned long)phys_to_virt(frame);
 	p = (volatile u8 *)va;
 	*p = 1;
+	KTEST_EXPECT_EQ(t, vleaf_of(va).flags & MEMTYPE, 0UL);
 	KTEST_EXPECT_EQ(t, set_memory_ro(va, 1), 0);
+	KTEST_EXPECT_EQ(t, vleaf_of(va).size, PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, vleaf_of(va).flags & (MEMTYPE | PAGE_WRITABLE), 0UL);
+	KTEST_EXPECT_EQ(t, vleaf_of(va ^ PAGE_SIZE).flags & MEMTYPE, 0UL);
 	KTEST_EXPECT_FAULT_WRITE(t, va);
 	KTEST_EXPECT_NO_FAULT_READ(t, va);
 	/* The neighbours stay writable. */
@@ -209,6 +243,7 @@ static void test_set_memory_direct_map(struct ktest *t)
 	KTEST_EXPECT_EQ(t, set_memory_x(va, 1), 0);	/* RO -> RX allowed */
 	KTEST_EXPECT_EQ(t, set_memory_nx(va, 1), 0);
 	KTEST_EXPECT_EQ(t, set_memory_rw(va, 1), 0);
+	KTEST_EXPECT_EQ(t, vleaf_of(va).flags & (MEMTYPE | PAGE_WRITABLE), PAGE_WRITABLE);
 	*p = 2;
 	KTEST_EXPECT_EQ(t, *p, 2);
 	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
