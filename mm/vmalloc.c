@@ -556,15 +556,22 @@ unsigned long vmalloc_nr_pages(void)
  * Permission changes.
  */
 
+/* Pages with the same permissions before and after: one protect_range(). */
+struct perm_run {
+	unsigned long start, end;
+	pgflags_t old, new;
+};
+
+#define PERM_RUNS_LOCAL	16
+
 struct perm_scan {
 	unsigned long start, end;	/* range asked for */
 	unsigned long covered;		/* bytes of it that are mapped */
 	pgflags_t set, clear;
 	bool wx;			/* the change would create W+X */
-	/* runs of equal permissions to apply */
-	unsigned int nr_runs;
-	bool overflow;
-	struct { unsigned long start, end; pgflags_t flags; } runs[16];
+	unsigned long nr_runs;		/* runs found (all of them) */
+	unsigned long max_runs;		/* room in runs[] */
+	struct perm_run *runs;
 };
 
 static int perm_leaf(const struct pt_leaf *l, void *arg)
@@ -574,28 +581,59 @@ static int perm_leaf(const struct pt_leaf *l, void *arg)
 	/* The leaf's own size: its PAT bit is not where a 4 KiB entry has it. */
 	pgflags_t old = pte_pgflags(l->entry, l->size) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
 	pgflags_t new = (old | s->set) & ~s->clear;
+	struct perm_run *last = s->nr_runs && s->nr_runs <= s->max_runs ?
+				&s->runs[s->nr_runs - 1] : NULL;
 
 	s->covered += to - from;
 	if ((new & PAGE_WRITABLE) && (new & PAGE_EXEC))
 		s->wx = true;
-	if (s->nr_runs && s->runs[s->nr_runs - 1].end == from &&
-	    s->runs[s->nr_runs - 1].flags == new) {
-		s->runs[s->nr_runs - 1].end = to;
-	} else if (s->nr_runs < ARRAY_SIZE(s->runs)) {
-		s->runs[s->nr_runs].start = from;
-		s->runs[s->nr_runs].end = to;
-		s->runs[s->nr_runs].flags = new;
-		s->nr_runs++;
-	} else {
-		s->overflow = true;
+	/* Merged only when both sides agree: a run is undone with one call. */
+	if (last && last->end == from && last->old == old && last->new == new) {
+		last->end = to;
+		return 0;
 	}
+	if (s->nr_runs < s->max_runs)
+		s->runs[s->nr_runs] = (struct perm_run){ from, to, old, new };
+	s->nr_runs++;
 	return 0;
+}
+
+/* Walk [s->start, s->end): coverage, W+X and up to s->max_runs runs. */
+static void perm_scan(struct perm_scan *s)
+{
+	s->covered = 0;
+	s->nr_runs = 0;
+	s->wx = false;
+	mm_walk(&init_mm, s->start, s->end, perm_leaf, s);
+}
+
+/*
+ * Apply the runs; on failure (-ENOMEM for a split) give the runs already
+ * changed their old permissions back.  That cannot fail: their ends were
+ * split by the change, so restoring them needs no table.
+ */
+static int perm_apply(const struct perm_scan *s)
+{
+	unsigned long i;
+	int err = 0;
+
+	for (i = 0; i < s->nr_runs && !err; i++)
+		err = protect_range(s->runs[i].start, s->runs[i].end - s->runs[i].start,
+				    s->runs[i].new);
+	if (!err)
+		return 0;
+	for (i--; i--;)
+		WARN_ON(protect_range(s->runs[i].start, s->runs[i].end - s->runs[i].start,
+				      s->runs[i].old));
+	return err;
 }
 
 static int change_perms(const char *fn, unsigned long addr, unsigned int numpages,
 			pgflags_t set, pgflags_t clear)
 {
-	struct perm_scan s = { .start = addr, .set = set, .clear = clear };
+	struct perm_run local[PERM_RUNS_LOCAL];
+	struct perm_scan s = { .start = addr, .set = set, .clear = clear,
+			       .runs = local, .max_runs = PERM_RUNS_LOCAL };
 	int err;
 
 	if (!numpages)
@@ -605,31 +643,35 @@ static int change_perms(const char *fn, unsigned long addr, unsigned int numpage
 		pr_err_ratelimited("%s(%#lx, %u): bad address (-EINVAL)\n", fn, addr, numpages);
 		return -EINVAL;
 	}
-	do {
-		s.covered = 0;
-		s.nr_runs = 0;
-		s.overflow = false;
-		mm_walk(&init_mm, s.start, s.end, perm_leaf, &s);
-		if (s.covered != s.end - s.start) {
-			pr_err_ratelimited("%s(%#lx, %u): not all pages are mapped (-ENOENT)\n", fn,
-					   addr, numpages);
-			return -ENOENT;
+	perm_scan(&s);
+	if (s.covered != s.end - s.start) {
+		pr_err_ratelimited("%s(%#lx, %u): not all pages are mapped (-ENOENT)\n", fn,
+				   addr, numpages);
+		return -ENOENT;
+	}
+	if (s.wx) {
+		pr_err_ratelimited("%s(%#lx, %u): would make pages writable and executable (-EINVAL)\n",
+				   fn, addr, numpages);
+		return -EINVAL;
+	}
+	/* Every run is recorded before anything changes, to be undone on failure. */
+	if (s.nr_runs > s.max_runs) {
+		s.max_runs = s.nr_runs;
+		s.runs = vmalloc(s.max_runs * sizeof(*s.runs));
+		if (!s.runs) {
+			pr_err_ratelimited("%s(%#lx, %u): no memory for %lu runs (-ENOMEM)\n", fn,
+					   addr, numpages, s.max_runs);
+			return -ENOMEM;
 		}
-		if (s.wx) {
-			pr_err_ratelimited("%s(%#lx, %u): would make pages writable and executable (-EINVAL)\n",
-					   fn, addr, numpages);
-			return -EINVAL;
-		}
-		for (unsigned int i = 0; i < s.nr_runs; i++) {
-			err = protect_range(s.runs[i].start, s.runs[i].end - s.runs[i].start,
-					    s.runs[i].flags);
-			if (err)
-				return err;
-		}
-		/* More runs than fit: go on after the last one applied. */
-		s.start = s.nr_runs ? s.runs[s.nr_runs - 1].end : s.end;
-	} while (s.overflow && s.start < s.end);
-	return 0;
+		perm_scan(&s);
+	}
+	err = s.nr_runs <= s.max_runs ? perm_apply(&s) : -EAGAIN;
+	if (s.runs != local)
+		vfree(s.runs);
+	if (err)
+		pr_err_ratelimited("%s(%#lx, %u): %s (%d), nothing changed\n", fn, addr, numpages,
+				   err == -ENOMEM ? "no memory to split" : "changed meanwhile", err);
+	return err;
 }
 
 int set_memory_ro(unsigned long addr, unsigned int numpages)

@@ -249,6 +249,61 @@ static void test_set_memory_direct_map(struct ktest *t)
 	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
 }
 
+/* Every frame but those @held keeps, taken: the next allocation fails. */
+static void exhaust(struct list_head *held)
+{
+	phys_addr_t pa;
+
+	drain_local_pages();
+	while (alloc_frame(&pa) == 0)
+		list_add(&phys_to_page(pa)->lru, held);
+}
+
+static void give_back(struct list_head *held)
+{
+	struct page *pg, *n;
+
+	list_for_each_entry_safe(pg, n, held, lru) {
+		list_del(&pg->lru);
+		free_frame(page_to_phys(pg));
+	}
+}
+
+/*
+ * A change over several runs that fails on a later one (-ENOMEM for a
+ * split) undoes the runs it already changed: "nothing changes on
+ * failure".  Run 1 is a 4 KiB uncached page, run 2 the start of a 2 MiB
+ * page after it, whose split finds no frame.  Translate-only mappings of
+ * an address nobody touches, in a corner of the vmalloc area.
+ */
+static void test_set_memory_undone(struct ktest *t)
+{
+	const unsigned long huge = 0xffffe7ff80000000UL, small = huge - PAGE_SIZE;
+	const phys_addr_t fake = 0x0000004000000000ULL;
+	LIST_HEAD(held);
+	struct vbase b;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	vbase_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(small, fake, PAGE_WRITABLE | PAGE_NOCACHE), 0);
+	KTEST_ASSERT_EQ(t, map_page(huge, fake + PMD_SIZE, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	exhaust(&held);
+	KTEST_EXPECT_EQ(t, set_memory_ro(small, 2), -ENOMEM);
+	give_back(&held);
+	KTEST_EXPECT_EQ(t, vleaf_of(small).flags & (PAGE_WRITABLE | PAGE_NOCACHE),
+			PAGE_WRITABLE | PAGE_NOCACHE);
+	KTEST_EXPECT_EQ(t, vleaf_of(huge).size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, vleaf_of(huge).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	/* With memory: both runs change, each keeping its memory type. */
+	KTEST_EXPECT_EQ(t, set_memory_ro(small, 2), 0);
+	KTEST_EXPECT_EQ(t, vleaf_of(small).flags & (PAGE_WRITABLE | PAGE_NOCACHE), PAGE_NOCACHE);
+	KTEST_EXPECT_EQ(t, vleaf_of(huge).flags & (PAGE_WRITABLE | MEMTYPE), 0UL);
+	KTEST_EXPECT_EQ(t, vleaf_of(huge + PAGE_SIZE).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, unmap_range(small, PAGE_SIZE + PMD_SIZE), 0);
+	EXPECT_VBASE(t, &b);
+}
+
 static void test_kernel_stack_guard(struct ktest *t)
 {
 	const size_t size = 4 * PAGE_SIZE;
@@ -307,6 +362,7 @@ static struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(test_vmalloc_large),
 	KTEST_CASE(test_module_alloc_perms),
 	KTEST_CASE(test_set_memory_direct_map),
+	KTEST_CASE(test_set_memory_undone),
 	KTEST_CASE(test_kernel_stack_guard),
 	KTEST_CASE(test_thread_stack_guard),
 	{}
