@@ -384,8 +384,13 @@ static bool kind_matches(enum vm_kind have, enum vm_kind want)
 	return have == want || (want == VM_RESERVED && kind_is_reservation(have));
 }
 
+/*
+ * Free the area starting at @addr if it is of @kind (and, @pages != 0, of
+ * that many pages): the check and the unlinking under one hold of vm_lock,
+ * so that of two frees of one area exactly one gets it.
+ */
 static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind,
-		     const char *fn)
+		     unsigned long pages, const char *fn)
 {
 	bool atomic = atomic_context();
 	unsigned long flags;
@@ -395,7 +400,7 @@ static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind
 		return 0;
 	spin_lock_irqsave(&vm_lock, flags);
 	a = find_area(arena, (unsigned long)addr);
-	if (a && kind_matches(a->kind, kind)) {
+	if (a && kind_matches(a->kind, kind) && (!pages || a->nr_pages == pages)) {
 		if (atomic) {
 			a->deferred_next = deferred;	/* stays in the arena: VA reserved */
 			a->dying = true;
@@ -408,8 +413,12 @@ static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind
 	}
 	spin_unlock_irqrestore(&vm_lock, flags);
 	if (!a) {
-		pr_err_ratelimited("%s(%p): not an address returned by the matching allocator (ignored)\n",
-				   fn, addr);
+		if (pages)
+			pr_err_ratelimited("%s(%p, %lu pages): not a live area of that size (ignored)\n",
+					   fn, addr, pages);
+		else
+			pr_err_ratelimited("%s(%p): not an address returned by the matching allocator (ignored)\n",
+					   fn, addr);
 		return -ENOENT;
 	}
 	if (!atomic) {
@@ -426,7 +435,7 @@ void *vmalloc(size_t size)
 
 void vfree(const void *addr)
 {
-	area_free(&vmalloc_arena, addr, VM_VMALLOC, "vfree");
+	area_free(&vmalloc_arena, addr, VM_VMALLOC, 0, "vfree");
 }
 
 void *module_alloc(size_t size)
@@ -436,7 +445,7 @@ void *module_alloc(size_t size)
 
 void module_memfree(void *addr)
 {
-	area_free(&module_arena, addr, VM_MODULE, "module_memfree");
+	area_free(&module_arena, addr, VM_MODULE, 0, "module_memfree");
 }
 
 void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame)
@@ -451,20 +460,12 @@ void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame)
 
 void free_kernel_stack(void *stack, size_t size)
 {
-	unsigned long flags;
-	struct vm_area *a;
-	bool ok;
+	/* A size that is not whole pages matches no stack: refused there. */
+	unsigned long pages = size & (PAGE_SIZE - 1) ? ~0UL : size >> PAGE_SHIFT;
 
-	spin_lock_irqsave(&vm_lock, flags);
-	a = find_area(&vmalloc_arena, (unsigned long)stack);
-	ok = a && a->kind == VM_STACK && a->nr_pages << PAGE_SHIFT == size;
-	spin_unlock_irqrestore(&vm_lock, flags);
-	if (stack && !ok) {
-		pr_err_ratelimited("free_kernel_stack(%p, %zu): not a stack of that size (ignored)\n",
-				   stack, size);
-		return;
-	}
-	area_free(&vmalloc_arena, stack, VM_STACK, "free_kernel_stack");
+	if (stack && !pages)
+		pages = ~0UL;
+	area_free(&vmalloc_arena, stack, VM_STACK, pages, "free_kernel_stack");
 }
 
 unsigned long __get_vm_area(size_t size, unsigned long align, unsigned long phase,
@@ -509,7 +510,18 @@ int free_vm_area(unsigned long addr)
 				   addr, __builtin_return_address(0));
 		return -EINVAL;
 	}
-	return area_free(&ioremap_arena, (void *)addr, VM_RESERVED, "free_vm_area");
+	return area_free(&ioremap_arena, (void *)addr, VM_RESERVED, 0, "free_vm_area");
+}
+
+int __free_vm_area(unsigned long addr, unsigned long flags, const char *fn)
+{
+	if (!addr || (addr & (PAGE_SIZE - 1)) || !is_vmalloc_addr((void *)addr)) {
+		pr_err_ratelimited("%s(%#lx) from %pS: not a vmalloc-area page (-EINVAL)\n", fn,
+				   addr, __builtin_return_address(0));
+		return -EINVAL;
+	}
+	return area_free(&ioremap_arena, (void *)addr, flags & VM_IOREMAP ? VM_IO : VM_RESERVED,
+			 0, fn);
 }
 
 bool vm_area_lookup(unsigned long addr, unsigned long *start, size_t *size)

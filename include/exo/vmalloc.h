@@ -132,6 +132,19 @@ unsigned long get_vm_area(size_t size, unsigned long flags);
 int free_vm_area(unsigned long addr);
 
 /**
+ * __free_vm_area() - free_vm_area() of a reservation made with @flags only
+ * @addr: its start
+ * @flags: what __get_vm_area() was given (VM_IOREMAP: an ioremap() area)
+ * @fn: the caller's name, for the log line
+ *
+ * The kind check and the unlinking are one step under the area lock, so
+ * that iounmap() can neither free a plain get_vm_area() reservation nor
+ * race a second free into one that took the address meanwhile.
+ * Return: as free_vm_area().
+ */
+int __free_vm_area(unsigned long addr, unsigned long flags, const char *fn);
+
+/**
  * vm_area_lookup() - the reservation containing @addr
  * @start: NULL or receives its start
  * @size: NULL or receives its size in bytes

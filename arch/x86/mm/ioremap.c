@@ -141,24 +141,12 @@ void __iomem *ioremap_wc(phys_addr_t pa, size_t size)
 			 "ioremap_wc", __builtin_return_address(0));
 }
 
-/* Unmap the reservation whose first page holds @va. */
-static int unmap_phys(unsigned long va, const char *fn, const void *caller)
-{
-	unsigned long start;
-	size_t size;
-
-	if (!vm_area_lookup(va, &start, &size) || start != ALIGN_DOWN(va, PAGE_SIZE)) {
-		pr_err_ratelimited("%s(%#lx) from %pS: not an address ioremap() returned (ignored)\n",
-				   fn, va, caller);
-		return -ENOENT;
-	}
-	return free_vm_area(start);
-}
-
 void iounmap(volatile void __iomem *addr)
 {
+	/* An address in the first page of an ioremap() area, found and freed at once. */
 	if (addr)
-		unmap_phys((unsigned long __force)addr, "iounmap", __builtin_return_address(0));
+		__free_vm_area(ALIGN_DOWN((unsigned long __force)addr, PAGE_SIZE), VM_IOREMAP,
+			       "iounmap");
 }
 
 /* ---------------------------------------------------------------------

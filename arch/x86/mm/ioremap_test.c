@@ -158,6 +158,10 @@ static void test_vm_area(struct ktest *t)
 	KTEST_ASSERT_EQ(t, alloc_frame(&pa), 0);
 	KTEST_EXPECT_EQ(t, map_page(va + PAGE_SIZE, pa, PAGE_WRITABLE), 0);
 	KTEST_EXPECT_NO_FAULT_READ(t, va + PAGE_SIZE);
+	/* Not an ioremap() area: iounmap() refuses it, whatever its check costs. */
+	iounmap((void __iomem __force *)va);
+	KTEST_EXPECT_TRUE(t, vm_area_lookup(va, NULL, NULL));
+	KTEST_EXPECT_NO_FAULT_READ(t, va + PAGE_SIZE);
 	KTEST_EXPECT_EQ(t, free_vm_area(va), 0);
 	KTEST_EXPECT_FAULT_READ(t, va + PAGE_SIZE);
 	KTEST_EXPECT_FALSE(t, vm_area_lookup(va, NULL, NULL));
