@@ -197,6 +197,10 @@ int mm_create(struct mm_struct **mm);
 /**
  * mm_destroy() - free an address space and its lower-half page tables
  * @mm: not loaded on any CPU; the mapped frames stay the caller's
+ *
+ * The -EBUSY check catches destroying a loaded address space; it cannot
+ * stop a switch_mm() to @mm racing with the destroy (switch_mm() cannot
+ * fail): the caller must make sure nobody switches to @mm any more.
  * Return: 0; -EINVAL for init_mm or NULL; -EBUSY while some CPU has it loaded.
  */
 int mm_destroy(struct mm_struct *mm);
