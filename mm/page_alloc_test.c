@@ -1333,8 +1333,8 @@ static void dfree_worker(void *arg, unsigned int id)
 				atomic_inc(&c->bad_err);
 				base = PA_BAD;
 			}
-			/* Out of time or memory: this round is the last one. */
-			if (base == PA_BAD || ktime_get_ns() > c->deadline)
+			/* Out of memory, or of time after 100 rounds: the last round. */
+			if (base == PA_BAD || (r >= 100 && ktime_get_ns() > c->deadline))
 				WRITE_ONCE(c->rounds, r);
 			c->base = base;
 			smp_store_release(&c->round, r);
