@@ -21,11 +21,10 @@ static const char *bench_unit = "ticks/op";
 
 static int __init bench_unit_setup(const char *val)
 {
-	if (!strcmp(val, "instructions"))
-		bench_unit = "instr/op";
+	bench_unit = strcmp(val, "instructions") ? "ticks/op" : "instr/op";
 	return 0;
 }
-__setup("bench_unit=", bench_unit_setup);
+__setup_choice("bench_unit=", bench_unit_setup, "ticks", "cycles", "instructions");
 
 void bench_pause(struct bench *b)
 {

@@ -34,7 +34,7 @@ static int __init ktest_setup(const char *val)
 	ktest_filter = *val ? val : "all";
 	return 0;
 }
-__setup("ktest=", ktest_setup);
+__setup_desc("ktest=", ktest_setup, "all, a suite or suite.case");
 
 static int __init ktest_quick_setup(const char *val)
 {
@@ -48,14 +48,14 @@ static int __init bench_setup(const char *val)
 	bench_filter = *val ? val : "all";
 	return 0;
 }
-__setup("bench=", bench_setup);
+__setup_desc("bench=", bench_setup, "all, none or a name prefix");
 
 static int __init shell_setup(const char *val)
 {
 	shell_enabled = strcmp(val, "0") && strcmp(val, "off");
 	return 0;
 }
-__setup("shell=", shell_setup);
+__setup_choice("shell=", shell_setup, "0", "off", "1", "on");
 
 static int __init poweroff_setup(const char *val)
 {

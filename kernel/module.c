@@ -629,7 +629,7 @@ static int __init autoload_setup(const char *val)
 	autoload = strcmp(val, "0") && strcmp(val, "off");
 	return 0;
 }
-__setup("modules=", autoload_setup);
+__setup_choice("modules=", autoload_setup, "0", "off", "1", "on");
 
 /* Every boot module is loaded once the built-in drivers are registered. */
 static int __init load_boot_modules(void)

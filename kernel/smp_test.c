@@ -29,11 +29,12 @@ static int __init expect_cpus_setup(const char *val)
 {
 	unsigned long n;
 
-	if (!kstrtoul(val, 10, &n))
-		expect_cpus = n;
+	if (kstrtoul(val, 10, &n) || !n || n > ~0U)
+		return -EINVAL;
+	expect_cpus = n;
 	return 0;
 }
-__setup("expect_cpus=", expect_cpus_setup);
+__setup_desc("expect_cpus=", expect_cpus_setup, "a number of CPUs, 1 or more");
 
 static void test_cpus_online(struct ktest *t)
 {
