@@ -136,9 +136,10 @@ static noinline __noreturn void kernel_run(void)
 		emulator_exit(failed == 0);
 	}
 	if (bench_filter) {
-		bench_run(bench_filter);
-		pr_notice("bench: done\n");
-		emulator_exit(true);
+		int ran = bench_run(bench_filter);
+
+		pr_notice("bench: %s\n", ran < 0 ? "FAILED" : "done");
+		emulator_exit(ran >= 0);
 	}
 	if (IS_ENABLED(CONFIG_KERNEL_SHELL) && shell_enabled)
 		shell_loop();
