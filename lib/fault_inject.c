@@ -310,26 +310,28 @@ static int cmd_fault(int argc, char **argv)
 		return 0;
 	}
 	a = fault_attr_find(argv[1]);
-	if (!a || argc < 3 || argc > 4)
-		goto usage;
+	if (!a) {
+		printk("fault: no injection point '%s'\n", argv[1]);
+		return shell_usage(argv[0]);
+	}
+	if (argc < 3)
+		return shell_usage(argv[0]);
 	if (argc == 3 && !strcmp(argv[2], "off")) {
 		fault_attr_disable(a);
 	} else if (argc == 4 && !strcmp(argv[2], "verbose")) {
-		if (kstrtoul(argv[3], 10, &v) || v > 2)
-			goto usage;
+		if (shell_arg_ulong(argv[0], argv[3], 0, 2, &v))
+			return -EINVAL;
 		WRITE_ONCE(a->verbose, (unsigned int)v);
 	} else if (argc == 3) {
 		if (setup_fault_attr(a, argv[2]))
 			return -EINVAL;
 	} else {
-		goto usage;
+		return shell_usage(argv[0]);
 	}
 	show_attr(a);
 	return 0;
-usage:
-	printk("usage: fault [page_alloc|slab|pgtable <interval>,<probability>,<space>,<times>"
-	       " | off | verbose 0-2]\n");
-	return -EINVAL;
 }
-DEFINE_SHELL_CMD(fault, "fault injection: show or set fail_page_alloc/slab/pgtable", cmd_fault);
+DEFINE_SHELL_CMD_ARGS(fault, "[page_alloc|slab|pgtable "
+		      "<interval>,<probability>,<space>,<times> | off | verbose 0-2]", 0, 3,
+		      "fault injection: show or set fail_page_alloc/slab/pgtable", cmd_fault);
 #endif

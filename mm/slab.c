@@ -2242,11 +2242,13 @@ void kmem_show_slabinfo(bool per_cpu)
 #ifndef __HOSTED__
 static int cmd_slabinfo(int argc, char **argv)
 {
-	kmem_show_slabinfo(argc > 1 && !strcmp(argv[1], "-c"));
+	if (argc > 1 && shell_arg_choice(argv[0], argv[1], "-c") < 0)
+		return -EINVAL;
+	kmem_show_slabinfo(argc > 1);
 	return 0;
 }
-DEFINE_SHELL_CMD(slabinfo, "kmalloc caches: objects, slabs, tier hits/misses ([-c] per CPU)",
-		 cmd_slabinfo);
+DEFINE_SHELL_CMD_ARGS(slabinfo, "[-c]", 0, 1,
+		      "kmalloc caches: objects, slabs, tier hits/misses (-c: per CPU)", cmd_slabinfo);
 #endif
 
 /* ---------------------------------------------------------------------
