@@ -27,7 +27,6 @@ static const char *ktest_filter;
 static bool ktest_quick;
 static const char *bench_filter;
 static bool shell_enabled = IS_ENABLED(CONFIG_KERNEL_SHELL);
-static bool poweroff_when_done;
 
 static int __init ktest_setup(const char *val)
 {
@@ -56,13 +55,6 @@ static int __init shell_setup(const char *val)
 	return 0;
 }
 __setup_choice("shell=", shell_setup, "0", "off", "1", "on");
-
-static int __init poweroff_setup(const char *val)
-{
-	poweroff_when_done = true;
-	return 0;
-}
-__setup("poweroff", poweroff_setup);
 
 extern initcall_t __initcall_early_start[], __initcall_core_start[],
 	__initcall_postcore_start[], __initcall_arch_start[],
@@ -141,15 +133,13 @@ static noinline __noreturn void kernel_run(void)
 		pr_notice("bench: %s\n", ran < 0 ? "FAILED" : "done");
 		emulator_exit(ran >= 0);
 	}
+	/* The shell returns for "exit": nothing else runs, the machine goes off. */
 	if (IS_ENABLED(CONFIG_KERNEL_SHELL) && shell_enabled)
 		shell_loop();
 	else
 		show_stats();
-	if (poweroff_when_done || !shell_enabled) {
-		pr_notice("Powering off.\n");
-		machine_power_off();
-	}
-	machine_halt();
+	pr_notice("Powering off.\n");
+	machine_power_off();
 }
 
 __noreturn void __init start_kernel(void)

@@ -198,12 +198,14 @@ static int cmd_reboot(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(reboot, "reset the machine", cmd_reboot);
 
+/* The shell is the only session: leaving it ends the run, as poweroff does. */
 static int cmd_exit(int argc, char **argv)
 {
+	printk("exit: the shell is the only session; the machine powers off\n");
 	shell_exit = true;
 	return 0;
 }
-DEFINE_SHELL_CMD(exit, "leave the shell (the kernel then powers off or halts)", cmd_exit);
+DEFINE_SHELL_CMD(exit, "leave the shell: the machine powers off", cmd_exit);
 
 static int cmd_version(int argc, char **argv)
 {
