@@ -2,7 +2,9 @@
 /*
  * A small kernel shell on the console.  Commands are registered with
  * DEFINE_SHELL_CMD() next to the code they inspect; this file knows only the
- * generic ones (help, dmesg, poweroff, ...).
+ * generic ones (help, dmesg, poweroff, ...).  Lines are read through the
+ * line editor (kernel/line_edit.c): cursor keys, the usual Ctrl keys and a
+ * history.
  */
 #include <exo/bench.h>
 #include <exo/bootinfo.h>
@@ -10,6 +12,7 @@
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/ktest.h>
+#include <exo/line_edit.h>
 #include <exo/printk.h>
 #include <exo/reboot.h>
 #include <exo/shell.h>
@@ -19,6 +22,9 @@
 #include <asm/processor.h>
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+/* What the editor takes is what a command line may hold. */
+BUILD_BUG_ON(LINE_EDIT_MAX != SHELL_LINE_MAX);
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
@@ -105,13 +111,18 @@ int shell_run_command(const char *line)
 	return cmd->fn(argc, argv);
 }
 
-/* Read one line into @buf; false (said why) if it is longer than @size - 1. */
-static bool shell_readline(char *buf, size_t size)
+static void shell_write(void *ctx, const char *s, size_t n)
 {
-	bool overflow = false;
-	size_t n = 0;
+	console_write_raw(s, n);
+}
 
-	for (;;) {
+/* Read one line through @le; false if it was cancelled or refused. */
+static bool shell_readline(struct line_edit *le)
+{
+	enum line_edit_status st = LINE_EDIT_MORE;
+
+	line_edit_start(le);
+	while (st == LINE_EDIT_MORE) {
 		int c = console_getc();
 
 		if (c < 0) {
@@ -119,45 +130,25 @@ static bool shell_readline(char *buf, size_t size)
 			console_wait_input(50);
 			continue;
 		}
-		if (c == '\r' || c == '\n') {
-			console_write_raw("\n", 1);
-			break;
-		}
-		if ((c == 0x7f || c == '\b') && n) {
-			n--;
-			console_write_raw("\b \b", 3);
-			continue;
-		}
-		if (c >= ' ' && c < 0x7f) {
-			char ch = (char)c;
-
-			if (n + 1 == size) {
-				overflow = true;
-				continue;
-			}
-			buf[n++] = ch;
-			console_write_raw(&ch, 1);
-		}
+		st = line_edit_feed(le, c);
 	}
-	buf[n] = 0;
-	if (overflow)
-		printk("shell: line too long (more than %zu characters): not run\n", size - 1);
-	return !overflow;
+	if (st == LINE_EDIT_TOO_LONG)
+		printk("shell: line too long (more than %d characters): not run\n",
+		       SHELL_LINE_MAX);
+	return st == LINE_EDIT_DONE;
 }
 
 static bool shell_exit;
+static struct line_edit shell_le;
 
 void shell_loop(void)
 {
-	char line[SHELL_LINE_MAX + 1];
-
 	printk("Exo-OS shell. Type 'help' for commands.\n");
+	line_edit_init(&shell_le, "exo> ", shell_write, NULL);
 	shell_exit = false;
-	while (!shell_exit) {
-		console_write_raw("exo> ", 5);
-		if (shell_readline(line, sizeof(line)))
-			shell_run_command(line);
-	}
+	while (!shell_exit)
+		if (shell_readline(&shell_le))
+			shell_run_command(shell_le.buf);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -173,6 +164,9 @@ static int cmd_help(int argc, char **argv)
 		else
 			printk("  %-24s %s\n", head, c->help);
 	}
+	printk("Keys: Left/Right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U/K/W kill,\n"
+	       "Up/Down history, Ctrl-C drops the line.  Under make run, Ctrl-A is QEMU's:\n"
+	       "type it twice.\n");
 	return 0;
 }
 DEFINE_SHELL_CMD(help, "list commands", cmd_help);
