@@ -5,6 +5,7 @@
  * results are per operation, in hundredths for two decimals.
  */
 #include <exo/bench.h>
+#include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
@@ -21,11 +22,10 @@ static const char *bench_unit = "ticks/op";
 
 static int __init bench_unit_setup(const char *val)
 {
-	if (!strcmp(val, "instructions"))
-		bench_unit = "instr/op";
+	bench_unit = strcmp(val, "instructions") ? "ticks/op" : "instr/op";
 	return 0;
 }
-__setup("bench_unit=", bench_unit_setup);
+__setup_choice("bench_unit=", bench_unit_setup, "ticks", "cycles", "instructions");
 
 void bench_pause(struct bench *b)
 {
@@ -118,20 +118,51 @@ static void run_one(const struct bench_def *d, u64 overhead)
 	       p10, p90, batches, ops, d->desc ? d->desc : "");
 }
 
+static bool bench_selected(const struct bench_def *d, const char *filter)
+{
+	return !filter || !strncmp(d->name, filter, strlen(filter));
+}
+
+/* Nothing matches @filter: name what exists, several to a line. */
+static void no_match(const char *filter)
+{
+	char line[80];
+	size_t len = 0;
+
+	printk("bench: no benchmark name starts with '%s'; they are:\n", filter);
+	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++) {
+		if (len && len + 1 + strlen((*d)->name) >= 72) {
+			printk("bench:%s\n", line);
+			len = 0;
+		}
+		len += snprintf(line + len, sizeof(line) - len, " %s", (*d)->name);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+	}
+	if (len)
+		printk("bench:%s\n", line);
+}
+
 int bench_run(const char *filter)
 {
-	u64 overhead = timing_overhead();
+	u64 overhead;
 	int n = 0;
 
+	if (filter && !strcmp(filter, "none"))
+		return 0;
 	if (filter && !strcmp(filter, "all"))
 		filter = NULL;
-	printk("bench: timing overhead %llu ticks subtracted; unit %s\n", overhead, bench_unit);
-	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++) {
-		if (filter && strncmp((*d)->name, filter, strlen(filter)))
-			continue;
-		run_one(*d, overhead);
-		n++;
+	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++)
+		n += bench_selected(*d, filter);
+	if (!n) {
+		no_match(filter ? filter : "");
+		return -ENOENT;
 	}
+	overhead = timing_overhead();
+	printk("bench: timing overhead %llu ticks subtracted; unit %s\n", overhead, bench_unit);
+	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++)
+		if (bench_selected(*d, filter))
+			run_one(*d, overhead);
 	printk("bench: %d benchmarks run\n", n);
 	return n;
 }

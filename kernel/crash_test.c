@@ -22,7 +22,7 @@ static int __init crash_test_setup(const char *val)
 	crash_mode = val;
 	return 0;
 }
-__setup("crash_test=", crash_test_setup);
+__setup_choice("crash_test=", crash_test_setup, "oops", "panic", "overflow");
 
 static noinline int crash_spinner(void *unused)
 {

@@ -17,6 +17,7 @@
  * of the case is skipped but the run goes on.  Portable: the hosted test
  * binary links this same file.
  */
+#include <exo/errno.h>
 #include <exo/ktest.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
@@ -183,27 +184,92 @@ unsigned long ktest_settled_free_pages(void)
 	return nr_free_pages();
 }
 
+/* Print @n names, several to a line, after "ktest: <what>:". */
+static void print_names(const char *what, const char *(*name)(unsigned int i, const void *arg),
+			unsigned int n, const void *arg)
+{
+	char line[80];
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const char *s = name(i, arg);
+
+		if (len && len + 1 + strlen(s) >= 72) {
+			printk("ktest: %s:%s\n", what, line);
+			len = 0;
+		}
+		len += snprintf(line + len, sizeof(line) - len, " %s", s);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+	}
+	printk("ktest: %s:%s\n", what, len ? line : " (none)");
+}
+
+static const char *suite_name_at(unsigned int i, const void *arg)
+{
+	return SUITES_BEGIN[i]->name;
+}
+
+static const char *case_name_at(unsigned int i, const void *arg)
+{
+	return ((const struct ktest_suite *)arg)->cases[i].name;
+}
+
+static const struct ktest_suite *find_suite(const char *name, size_t len)
+{
+	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
+		if (strlen((*s)->name) == len && !strncmp((*s)->name, name, len))
+			return *s;
+	return NULL;
+}
+
+/*
+ * A filter that names nothing is an error, not an empty pass: say what
+ * exists instead.  Return: 0 if @filter ("suite" or "suite.case") names a
+ * suite, and a case of it when it has a dot; else -ENOENT.
+ */
+static int check_filter(const char *filter)
+{
+	const char *dot = strchr(filter, '.');
+	size_t len = dot ? (size_t)(dot - filter) : strlen(filter);
+	const struct ktest_suite *s = find_suite(filter, len);
+	unsigned int n = 0;
+
+	if (!s) {
+		printk("ktest: no suite named '%.*s'\n", (int)len, filter);
+		print_names("suites", suite_name_at, (unsigned int)(SUITES_END - SUITES_BEGIN), NULL);
+		return -ENOENT;
+	}
+	if (!dot)
+		return 0;
+	for (const struct ktest_case *c = s->cases; c->run; c++) {
+		if (!strcmp(c->name, dot + 1))
+			return 0;
+		n++;
+	}
+	printk("ktest: suite %s has no case '%s'\n", s->name, dot + 1);
+	print_names("its cases", case_name_at, n, s);
+	return -ENOENT;
+}
+
 int ktest_run(const char *filter, bool quick)
 {
 	struct ktest_totals tot = { 0, 0, 0 };
-	char suite_name[64];
+	const struct ktest_suite *only = NULL;
 	const char *case_filter = NULL;
-	unsigned int n = 0, idx = 0;
+	unsigned int idx = 0;
 
 	if (filter) {
 		const char *dot = strchr(filter, '.');
 
-		strlcpy(suite_name, filter, sizeof(suite_name));
-		if (dot && (size_t)(dot - filter) < sizeof(suite_name)) {
-			suite_name[dot - filter] = 0;
-			case_filter = dot + 1;
-		}
+		if (check_filter(filter))
+			return -ENOENT;
+		only = find_suite(filter, dot ? (size_t)(dot - filter) : strlen(filter));
+		case_filter = dot ? dot + 1 : NULL;
 	}
+	printk("KTAP version 1\n1..%u\n", only ? 1 : (unsigned int)(SUITES_END - SUITES_BEGIN));
 	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
-		n += !filter || !strcmp((*s)->name, suite_name);
-	printk("KTAP version 1\n1..%u\n", n);
-	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
-		if (!filter || !strcmp((*s)->name, suite_name))
+		if (!only || *s == only)
 			run_suite(*s, ++idx, case_filter, quick, &tot);
 	printk("# ktest: %u passed, %u failed, %u skipped\n", tot.passed, tot.failed,
 	       tot.skipped);

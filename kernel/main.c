@@ -27,14 +27,13 @@ static const char *ktest_filter;
 static bool ktest_quick;
 static const char *bench_filter;
 static bool shell_enabled = IS_ENABLED(CONFIG_KERNEL_SHELL);
-static bool poweroff_when_done;
 
 static int __init ktest_setup(const char *val)
 {
 	ktest_filter = *val ? val : "all";
 	return 0;
 }
-__setup("ktest=", ktest_setup);
+__setup_desc("ktest=", ktest_setup, "all, a suite or suite.case");
 
 static int __init ktest_quick_setup(const char *val)
 {
@@ -48,21 +47,14 @@ static int __init bench_setup(const char *val)
 	bench_filter = *val ? val : "all";
 	return 0;
 }
-__setup("bench=", bench_setup);
+__setup_desc("bench=", bench_setup, "all, none or a name prefix");
 
 static int __init shell_setup(const char *val)
 {
 	shell_enabled = strcmp(val, "0") && strcmp(val, "off");
 	return 0;
 }
-__setup("shell=", shell_setup);
-
-static int __init poweroff_setup(const char *val)
-{
-	poweroff_when_done = true;
-	return 0;
-}
-__setup("poweroff", poweroff_setup);
+__setup_choice("shell=", shell_setup, "0", "off", "1", "on");
 
 extern initcall_t __initcall_early_start[], __initcall_core_start[],
 	__initcall_postcore_start[], __initcall_arch_start[],
@@ -136,19 +128,18 @@ static noinline __noreturn void kernel_run(void)
 		emulator_exit(failed == 0);
 	}
 	if (bench_filter) {
-		bench_run(bench_filter);
-		pr_notice("bench: done\n");
-		emulator_exit(true);
+		int ran = bench_run(bench_filter);
+
+		pr_notice("bench: %s\n", ran < 0 ? "FAILED" : "done");
+		emulator_exit(ran >= 0);
 	}
+	/* The shell returns for "exit": nothing else runs, the machine goes off. */
 	if (IS_ENABLED(CONFIG_KERNEL_SHELL) && shell_enabled)
 		shell_loop();
 	else
 		show_stats();
-	if (poweroff_when_done || !shell_enabled) {
-		pr_notice("Powering off.\n");
-		machine_power_off();
-	}
-	machine_halt();
+	pr_notice("Powering off.\n");
+	machine_power_off();
 }
 
 __noreturn void __init start_kernel(void)

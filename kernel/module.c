@@ -629,7 +629,7 @@ static int __init autoload_setup(const char *val)
 	autoload = strcmp(val, "0") && strcmp(val, "off");
 	return 0;
 }
-__setup("modules=", autoload_setup);
+__setup_choice("modules=", autoload_setup, "0", "off", "1", "on");
 
 /* Every boot module is loaded once the built-in drivers are registered. */
 static int __init load_boot_modules(void)
@@ -682,10 +682,6 @@ static int cmd_modinfo(int argc, char **argv)
 	const struct pci_device_id *id;
 	struct module *m;
 
-	if (argc < 2) {
-		printk("usage: modinfo <name>\n");
-		return -EINVAL;
-	}
 	mod_lock();
 	m = __find_module(argv[1]);
 	if (!m) {
@@ -707,7 +703,8 @@ static int cmd_modinfo(int argc, char **argv)
 	mod_unlock();
 	return 0;
 }
-DEFINE_SHELL_CMD(modinfo, "modinfo <name>: a loaded module's tags, users, PCI IDs", cmd_modinfo);
+DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1, "a loaded module's tags, users, PCI IDs",
+		      cmd_modinfo);
 
 static int cmd_insmod(int argc, char **argv)
 {
@@ -715,10 +712,6 @@ static int cmd_insmod(int argc, char **argv)
 	size_t len;
 	int ret;
 
-	if (argc < 2) {
-		printk("usage: insmod <name>  (a .ko among the boot modules)\n");
-		return -EINVAL;
-	}
 	img = boot_module_find(argv[1], &len);
 	if (!img) {
 		printk("insmod: no boot module %s\n", argv[1]);
@@ -726,17 +719,15 @@ static int cmd_insmod(int argc, char **argv)
 	}
 	ret = load_module(img, len, NULL);
 	if (ret)
-		printk("insmod: %s: error %d\n", argv[1], ret);
+		printk("insmod: %s: %s\n", argv[1], errname(ret));
 	return ret;
 }
-DEFINE_SHELL_CMD(insmod, "insmod <name>: load a module from the boot modules", cmd_insmod);
+DEFINE_SHELL_CMD_ARGS(insmod, "<name>", 1, 1, "load a module (a .ko among the boot modules)",
+		      cmd_insmod);
 
+/* unload_module() logs the outcome, success or not. */
 static int cmd_rmmod(int argc, char **argv)
 {
-	if (argc < 2) {
-		printk("usage: rmmod <name>\n");
-		return -EINVAL;
-	}
 	return unload_module(argv[1]);
 }
-DEFINE_SHELL_CMD(rmmod, "rmmod <name>: unload a module", cmd_rmmod);
+DEFINE_SHELL_CMD_ARGS(rmmod, "<name>", 1, 1, "unload a module", cmd_rmmod);

@@ -5,6 +5,7 @@
  * any initcall, the rest just before the initcalls.
  */
 #include <exo/bootinfo.h>
+#include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/printk.h>
 #include <exo/string.h>
@@ -33,7 +34,51 @@ static char *param_copy(const char *word, size_t len)
 	return p;
 }
 
-static int run_param(const char *word, size_t len, int early)
+static bool __init value_listed(const char *val, const char *const *choices)
+{
+	for (; *choices; choices++)
+		if (!strcmp(val, *choices))
+			return true;
+	return false;
+}
+
+/* "want one of: a, b, c" for the log line of a refused value. */
+static void __init choices_text(char *buf, size_t size, const char *const *choices)
+{
+	size_t n = strlcpy(buf, "want one of:", size);
+
+	for (; *choices && n < size; choices++)
+		n += snprintf(buf + n, size - n, "%s %s", n > 12 ? "," : "", *choices);
+}
+
+/*
+ * Check @val against what @p accepts, then call its handler.  Return:
+ * 0, or -EINVAL with @why saying what the parameter wants.
+ */
+static int __init apply_param(const struct kernel_param *p, const char *val, bool has_value,
+		       char *why, size_t size)
+{
+	size_t plen = strlen(p->name);
+
+	if (p->name[plen - 1] != '=' && has_value) {
+		snprintf(why, size, "%s takes no value", p->name);
+		return -EINVAL;
+	}
+	if (p->choices && !value_listed(val, p->choices)) {
+		choices_text(why, size, p->choices);
+		return -EINVAL;
+	}
+	if (!p->setup(val))
+		return 0;
+	if (p->choices)
+		choices_text(why, size, p->choices);
+	else
+		snprintf(why, size, "want %s", p->values ? p->values : "a valid value");
+	return -EINVAL;
+}
+
+static int __init run_param(const char *word, size_t len, int early, bool log,
+			    unsigned int *refused)
 {
 	char *buf = param_copy(word, len);
 	const char *val;
@@ -46,9 +91,9 @@ static int run_param(const char *word, size_t len, int early)
 	}
 	val = strchr(buf, '=');
 	nlen = val ? (size_t)(val - buf) : len;
-	val = val ? val + 1 : "";
 	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++) {
 		size_t plen = strlen(p->name);
+		char why[128];
 
 		/* "foo=" matches foo=..., "foo" matches a bare foo */
 		if (p->name[plen - 1] == '=')
@@ -58,13 +103,16 @@ static int run_param(const char *word, size_t len, int early)
 		claimed = 1;
 		if (!p->early != !early)
 			continue;
-		if (p->setup(val))
-			pr_warn("cmdline: bad value for %.*s: '%s'\n", (int)nlen, buf, val);
+		if (!apply_param(p, val ? val + 1 : "", val != NULL, why, sizeof(why)))
+			continue;
+		(*refused)++;
+		if (log)
+			pr_warn("cmdline: '%s' ignored: %s\n", buf, why);
 	}
 	return !claimed;
 }
 
-int __init parse_args(const char *cmdline, int early)
+static int __init parse_words(const char *cmdline, int early, bool log, unsigned int *refused)
 {
 	int unknown = 0;
 
@@ -76,12 +124,29 @@ int __init parse_args(const char *cmdline, int early)
 		len = 0;
 		while (cmdline[len] && cmdline[len] != ' ')
 			len++;
-		if (len && run_param(cmdline, len, early)) {
-			if (!early)
+		if (len && run_param(cmdline, len, early, log, refused)) {
+			if (!early && log)
 				pr_info("cmdline: unknown parameter '%.*s'\n", (int)len, cmdline);
 			unknown++;
 		}
 		cmdline += len;
 	}
+	return unknown;
+}
+
+int __init parse_args(const char *cmdline, int early)
+{
+	unsigned int refused = 0;
+
+	return parse_words(cmdline, early, true, &refused);
+}
+
+int __init parse_args_quiet(const char *cmdline, int early, unsigned int *refused)
+{
+	unsigned int n = 0;
+	int unknown = parse_words(cmdline, early, false, &n);
+
+	if (refused)
+		*refused = n;
 	return unknown;
 }

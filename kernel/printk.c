@@ -43,7 +43,7 @@ static int __init loglevel_setup(const char *val)
 	console_loglevel = (int)lvl;
 	return 0;
 }
-early_param("loglevel", loglevel_setup);
+early_param_desc("loglevel=", loglevel_setup, "0-8 or debug");
 
 static int __init quiet_setup(const char *val)
 {

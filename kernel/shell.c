@@ -2,7 +2,9 @@
 /*
  * A small kernel shell on the console.  Commands are registered with
  * DEFINE_SHELL_CMD() next to the code they inspect; this file knows only the
- * generic ones (help, dmesg, poweroff, ...).
+ * generic ones (help, dmesg, poweroff, ...).  Lines are read through the
+ * line editor (kernel/line_edit.c): cursor keys, the usual Ctrl keys and a
+ * history.
  */
 #include <exo/bench.h>
 #include <exo/bootinfo.h>
@@ -10,6 +12,7 @@
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/ktest.h>
+#include <exo/line_edit.h>
 #include <exo/printk.h>
 #include <exo/reboot.h>
 #include <exo/shell.h>
@@ -18,10 +21,10 @@
 #include <generated/compile.h>
 #include <asm/processor.h>
 
-#define MAX_ARGS	16
-#define LINE_MAX	256
-
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+/* What the editor takes is what a command line may hold. */
+BUILD_BUG_ON(LINE_EDIT_MAX != SHELL_LINE_MAX);
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
@@ -36,37 +39,90 @@ bool shell_has_command(const char *name)
 	return find_cmd(name) != NULL;
 }
 
+int shell_usage(const char *name)
+{
+	const struct shell_cmd *cmd = find_cmd(name);
+
+	if (cmd)
+		printk("usage: %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
+	return -EINVAL;
+}
+
+int shell_arg_ulong(const char *cmd, const char *arg, unsigned long min, unsigned long max,
+		    unsigned long *val)
+{
+	unsigned long v;
+
+	if (kstrtoul(arg, 10, &v) || v < min || v > max) {
+		printk("%s: '%s' is not a number from %lu to %lu\n", cmd, arg, min, max);
+		return shell_usage(cmd);
+	}
+	*val = v;
+	return 0;
+}
+
+int __shell_arg_choice(const char *cmd, const char *arg, const char *const *choices)
+{
+	for (int i = 0; choices[i]; i++)
+		if (!strcmp(arg, choices[i]))
+			return i;
+	printk("%s: unknown argument '%s'\n", cmd, arg);
+	return shell_usage(cmd);
+}
+
 int shell_run_command(const char *line)
 {
-	char buf[LINE_MAX], *argv[MAX_ARGS], *p = buf;
+	char buf[SHELL_LINE_MAX + 1], *argv[SHELL_MAX_ARGS + 1], *p = buf;
 	const struct shell_cmd *cmd;
 	int argc = 0;
 
-	strlcpy(buf, line, sizeof(buf));
-	while (*p && argc < MAX_ARGS) {
+	if (strlcpy(buf, line, sizeof(buf)) >= sizeof(buf)) {
+		printk("shell: line too long (more than %d characters): not run\n", SHELL_LINE_MAX);
+		return -E2BIG;
+	}
+	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			*p++ = 0;
 		if (!*p)
 			break;
+		if (argc == SHELL_MAX_ARGS) {
+			printk("shell: too many words (more than %d): not run\n", SHELL_MAX_ARGS);
+			return -E2BIG;
+		}
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 	}
 	if (!argc)
 		return 0;
+	argv[argc] = NULL;
 	cmd = find_cmd(argv[0]);
 	if (!cmd) {
 		printk("%s: unknown command (try 'help')\n", argv[0]);
 		return -ENOENT;
 	}
+	if (argc - 1 < cmd->min_args || argc - 1 > cmd->max_args) {
+		if (argc - 1 > cmd->max_args)
+			printk("%s: too many arguments\n", argv[0]);
+		else
+			printk("%s: missing arguments\n", argv[0]);
+		return shell_usage(argv[0]);
+	}
 	return cmd->fn(argc, argv);
 }
 
-static void shell_readline(char *buf, size_t size)
+static void shell_write(void *ctx, const char *s, size_t n)
 {
-	size_t n = 0;
+	console_write_raw(s, n);
+}
 
-	for (;;) {
+/* Read one line through @le; false if it was cancelled or refused. */
+static bool shell_readline(struct line_edit *le)
+{
+	enum line_edit_status st = LINE_EDIT_MORE;
+
+	line_edit_start(le);
+	while (st == LINE_EDIT_MORE) {
 		int c = console_getc();
 
 		if (c < 0) {
@@ -74,44 +130,43 @@ static void shell_readline(char *buf, size_t size)
 			console_wait_input(50);
 			continue;
 		}
-		if (c == '\r' || c == '\n') {
-			console_write_raw("\n", 1);
-			break;
-		}
-		if ((c == 0x7f || c == '\b') && n) {
-			n--;
-			console_write_raw("\b \b", 3);
-			continue;
-		}
-		if (c >= ' ' && c < 0x7f && n + 1 < size) {
-			char ch = (char)c;
-
-			buf[n++] = ch;
-			console_write_raw(&ch, 1);
-		}
+		st = line_edit_feed(le, c);
 	}
-	buf[n] = 0;
+	if (st == LINE_EDIT_TOO_LONG)
+		printk("shell: line too long (more than %d characters): not run\n",
+		       SHELL_LINE_MAX);
+	return st == LINE_EDIT_DONE;
 }
 
 static bool shell_exit;
+static struct line_edit shell_le;
 
 void shell_loop(void)
 {
-	char line[LINE_MAX];
-
 	printk("Exo-OS shell. Type 'help' for commands.\n");
+	line_edit_init(&shell_le, "exo> ", shell_write, NULL);
 	shell_exit = false;
-	while (!shell_exit) {
-		console_write_raw("exo> ", 5);
-		shell_readline(line, sizeof(line));
-		shell_run_command(line);
-	}
+	while (!shell_exit)
+		if (shell_readline(&shell_le))
+			shell_run_command(shell_le.buf);
 }
 
 static int cmd_help(int argc, char **argv)
 {
-	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++)
-		printk("  %-12s %s\n", c->name, c->help);
+	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+		char head[SHELL_LINE_MAX + 1];
+		int n = snprintf(head, sizeof(head), "%s%s%s", c->name, *c->usage ? " " : "",
+				 c->usage);
+
+		/* A long usage gets a line of its own. */
+		if (n > 24)
+			printk("  %s\n  %-24s %s\n", head, "", c->help);
+		else
+			printk("  %-24s %s\n", head, c->help);
+	}
+	printk("Keys: Left/Right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U/K/W kill,\n"
+	       "Up/Down history, Ctrl-C drops the line.  Under make run, Ctrl-A is QEMU's:\n"
+	       "type it twice.\n");
 	return 0;
 }
 DEFINE_SHELL_CMD(help, "list commands", cmd_help);
@@ -137,12 +192,14 @@ static int cmd_reboot(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(reboot, "reset the machine", cmd_reboot);
 
+/* The shell is the only session: leaving it ends the run, as poweroff does. */
 static int cmd_exit(int argc, char **argv)
 {
+	printk("exit: the shell is the only session; the machine powers off\n");
 	shell_exit = true;
 	return 0;
 }
-DEFINE_SHELL_CMD(exit, "leave the shell (the kernel then powers off or halts)", cmd_exit);
+DEFINE_SHELL_CMD(exit, "leave the shell: the machine powers off", cmd_exit);
 
 static int cmd_version(int argc, char **argv)
 {
@@ -165,27 +222,33 @@ static int cmd_ktest(int argc, char **argv)
 {
 	int failed = ktest_run(argc > 1 ? argv[1] : NULL, false);
 
-	printk("ktest: %d failed\n", failed);
-	return failed ? -EIO : 0;
+	if (failed < 0)
+		printk("ktest: nothing run (%s)\n", errname(failed));
+	else
+		printk("ktest: %d failed\n", failed);
+	return failed ? (failed < 0 ? failed : -EIO) : 0;
 }
-DEFINE_SHELL_CMD(ktest, "ktest [suite[.case]]: run in-kernel tests", cmd_ktest);
+DEFINE_SHELL_CMD_ARGS(ktest, "[suite[.case]]", 0, 1, "run in-kernel tests", cmd_ktest);
 
 static int cmd_bench(int argc, char **argv)
 {
-	bench_run(argc > 1 ? argv[1] : NULL);
-	return 0;
+	int ran = bench_run(argc > 1 ? argv[1] : NULL);
+
+	return ran < 0 ? ran : 0;
 }
-DEFINE_SHELL_CMD(bench, "bench [name]: run micro-benchmarks", cmd_bench);
+DEFINE_SHELL_CMD_ARGS(bench, "[name-prefix]", 0, 1, "run micro-benchmarks", cmd_bench);
 
 static int cmd_loglevel(int argc, char **argv)
 {
 	unsigned long lvl;
 
-	if (argc < 2 || kstrtoul(argv[1], 10, &lvl) || lvl > 8) {
-		printk("loglevel is %d; usage: loglevel 0-8\n", console_loglevel);
-		return argc < 2 ? 0 : -EINVAL;
+	if (argc < 2) {
+		printk("loglevel is %d\n", console_loglevel);
+		return 0;
 	}
+	if (shell_arg_ulong(argv[0], argv[1], 0, 8, &lvl))
+		return -EINVAL;
 	console_loglevel = (int)lvl;
 	return 0;
 }
-DEFINE_SHELL_CMD(loglevel, "loglevel [n]: show or set the console level", cmd_loglevel);
+DEFINE_SHELL_CMD_ARGS(loglevel, "[0-8]", 0, 1, "show or set the console level", cmd_loglevel);

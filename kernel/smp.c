@@ -17,6 +17,15 @@
  *       waiting sender sees the function's side effects;
  *   C3  a CPU that waits with interrupts disabled keeps serving its own
  *       queue, so two CPUs calling each other with interrupts off progress.
+ *   C4  a CPU's csds are only used by the thread running there, with
+ *       preemption off: never from an interrupt, exception or NMI handler,
+ *       which could have interrupted that thread between its csd_wait()
+ *       and queue_call() and would queue an already-queued csd (a cycle in
+ *       the target's queue) or wait forever for one the interrupted thread
+ *       has locked.  Such calls are refused (csd_context_ok()).  Thread
+ *       context with interrupts off is fine, unlike in Linux: nothing on
+ *       this CPU can then reach the csds, and C3 prevents the deadlock
+ *       Linux warns about.
  */
 #define pr_fmt(fmt) "smp: " fmt
 
@@ -154,10 +163,18 @@ static void run_local(smp_call_func_t func, void *info)
 	arch_local_irq_restore(flags);
 }
 
+/* C4: may this context use the csds?  WARNs (once) when it may not. */
+static bool csd_context_ok(void)
+{
+	return !WARN_ON_ONCE(in_interrupt());
+}
+
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait)
 {
 	struct call_single_data *csd;
 
+	if (!csd_context_ok())
+		return -EDEADLK;
 	if (cpu >= NR_CPUS || !cpu_online(cpu)) {
 		pr_err_ratelimited("smp_call_function_single: CPU %u is not online\n", cpu);
 		return -ENXIO;
@@ -186,7 +203,8 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 	struct call_single_data *csds;
 	unsigned int cpu, me;
 
-	WARN_ON_ONCE(wait && in_interrupt());
+	if (!csd_context_ok())
+		return;
 	preempt_disable();
 	me = smp_processor_id();
 	csds = this_cpu_ptr(&csd_data)[0];
@@ -214,6 +232,8 @@ void smp_call_function(smp_call_func_t func, void *info, bool wait)
 
 void on_each_cpu(smp_call_func_t func, void *info, bool wait)
 {
+	if (!csd_context_ok())
+		return;
 	preempt_disable();
 	smp_call_function_many(&cpu_online_mask, func, info, wait);
 	run_local(func, info);

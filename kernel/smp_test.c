@@ -21,6 +21,7 @@
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/traps.h>
 
 static unsigned int expect_cpus;
 
@@ -29,11 +30,12 @@ static int __init expect_cpus_setup(const char *val)
 {
 	unsigned long n;
 
-	if (!kstrtoul(val, 10, &n))
-		expect_cpus = n;
+	if (kstrtoul(val, 10, &n) || !n || n > ~0U)
+		return -EINVAL;
+	expect_cpus = n;
 	return 0;
 }
-__setup("expect_cpus=", expect_cpus_setup);
+__setup_desc("expect_cpus=", expect_cpus_setup, "a number of CPUs, 1 or more");
 
 static void test_cpus_online(struct ktest *t)
 {
@@ -205,6 +207,63 @@ static void test_calls_with_irqs_off(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kthread_join(k[1]), 0);
 	KTEST_EXPECT_EQ(t, c.got[0], 100);
 	KTEST_EXPECT_EQ(t, c.got[1], 100);
+}
+
+/*
+ * From an interrupt handler (int $0x9a on a vector of the test's own), every
+ * cross-CPU call is refused (C4): the handler may have interrupted this
+ * CPU's thread in the middle of using the very csd it would take.
+ */
+#define SMP_TEST_VECTOR	0x9a
+
+static int irq_call_ret[2];
+static atomic_t irq_call_hits;
+static unsigned int irq_call_other;
+
+static void irq_call_hit(void *unused)
+{
+	atomic_inc(&irq_call_hits);
+}
+
+static void smp_test_irq(struct pt_regs *regs)
+{
+	irq_call_ret[0] = smp_call_function_single(irq_call_other, irq_call_hit, NULL, false);
+	irq_call_ret[1] = smp_call_function_single(smp_processor_id(), irq_call_hit, NULL, false);
+	smp_call_function_many(&cpu_online_mask, irq_call_hit, NULL, false);
+	on_each_cpu(irq_call_hit, NULL, false);
+}
+
+static void test_call_from_interrupt(struct ktest *t)
+{
+	struct smp_cpu_stats before, after;
+	unsigned int me, cpu;
+
+	atomic_set(&irq_call_hits, 0);
+	irq_call_ret[0] = irq_call_ret[1] = 1;
+	preempt_disable();
+	me = smp_processor_id();
+	irq_call_other = me;
+	for_each_online_cpu(cpu)
+		if (cpu != me)
+			irq_call_other = cpu;
+	smp_cpu_stats(me, &before);
+	if (set_irq_handler(SMP_TEST_VECTOR, smp_test_irq)) {
+		preempt_enable();
+		KTEST_ASSERT_TRUE(t, false);
+	}
+	__asm__ __volatile__("int %0" : : "i"(SMP_TEST_VECTOR) : "memory");
+	set_irq_handler(SMP_TEST_VECTOR, NULL);
+	smp_cpu_stats(me, &after);
+	preempt_enable();
+	/* An asynchronous call that had been queued would have run by now. */
+	msleep(20);
+	KTEST_EXPECT_EQ(t, irq_call_ret[0], -EDEADLK);
+	KTEST_EXPECT_EQ(t, irq_call_ret[1], -EDEADLK);
+	KTEST_EXPECT_EQ(t, atomic_read(&irq_call_hits), 0);
+	KTEST_EXPECT_EQ(t, after.calls_sent, before.calls_sent);
+	/* From the thread, the same call goes through. */
+	KTEST_EXPECT_EQ(t, smp_call_function_single(irq_call_other, irq_call_hit, NULL, true), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&irq_call_hits), 1);
 }
 
 static void test_tick_everywhere(struct ktest *t)
@@ -423,6 +482,7 @@ static struct ktest_case smp_cases[] = {
 	KTEST_CASE(test_every_cpu_answers),
 	KTEST_CASE(test_call_many_targets),
 	KTEST_CASE(test_calls_with_irqs_off),
+	KTEST_CASE(test_call_from_interrupt),
 	KTEST_CASE(test_tick_everywhere),
 	KTEST_CASE(test_remote_wakeup),
 	KTEST_CASE(test_ipi_storm),

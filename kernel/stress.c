@@ -110,18 +110,17 @@ static int __init stress_setup(const char *val)
 	unsigned long n;
 	bool ms = len > 2 && !strcmp(val + len - 2, "ms");
 
-	strlcpy(num, val, sizeof(num));
-	if (ms && len - 2 < sizeof(num))
-		num[len - 2] = 0;
-	if (kstrtoul(num, 0, &n) || !n || n > 365UL * 24 * 3600 * (ms ? 1000 : 1)) {
-		pr_err("bad stress= value '%s' (want seconds, or Nms, > 0)\n", val);
-		stress_ms = 0;
+	if (len >= sizeof(num))
 		return -EINVAL;
-	}
+	strlcpy(num, val, sizeof(num));
+	if (ms)
+		num[len - 2] = 0;
+	if (kstrtoul(num, 0, &n) || !n || n > 365UL * 24 * 3600 * (ms ? 1000 : 1))
+		return -EINVAL;
 	stress_ms = ms ? n : n * 1000;
 	return 0;
 }
-__setup("stress=", stress_setup);
+__setup_desc("stress=", stress_setup, "SECONDS or Nms, more than 0, at most a year");
 
 bool stress_requested(void)
 {

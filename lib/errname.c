@@ -8,6 +8,8 @@ const char *errname(int err)
 	case 0: return "0";
 	case EPERM: return "EPERM";
 	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case EINTR: return "EINTR";
 	case EIO: return "EIO";
 	case ENXIO: return "ENXIO";
 	case E2BIG: return "E2BIG";
@@ -22,7 +24,9 @@ const char *errname(int err)
 	case EINVAL: return "EINVAL";
 	case ENOSPC: return "ENOSPC";
 	case ERANGE: return "ERANGE";
+	case EDEADLK: return "EDEADLK";
 	case ENOSYS: return "ENOSYS";
+	case ENOTEMPTY: return "ENOTEMPTY";
 	case EOVERFLOW: return "EOVERFLOW";
 	case EBADMSG: return "EBADMSG";
 	case ETIMEDOUT: return "ETIMEDOUT";

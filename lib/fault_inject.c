@@ -146,7 +146,8 @@ static int parse_field(const char *s, const char *end, bool allow_minus_one, lon
 	return 0;
 }
 
-int setup_fault_attr(struct fault_attr *attr, const char *str)
+/* setup_fault_attr() without the log line: the boot parser writes its own. */
+static int parse_fault_attr(struct fault_attr *attr, const char *str)
 {
 	long v[4];
 	const char *p = str;
@@ -155,11 +156,11 @@ int setup_fault_attr(struct fault_attr *attr, const char *str)
 		const char *end = strchr(p, i < 3 ? ',' : '\0');
 
 		if (!end || parse_field(p, end, i == 3, &v[i]))
-			goto bad;
+			return -EINVAL;
 		p = end + 1;
 	}
 	if (v[0] < 1 || v[1] > 100)
-		goto bad;
+		return -EINVAL;
 	/* Stop injecting while the fields change, then switch on last. */
 	WRITE_ONCE(attr->probability, 0);
 	WRITE_ONCE(attr->suspended, 0);
@@ -172,10 +173,17 @@ int setup_fault_attr(struct fault_attr *attr, const char *str)
 	__atomic_store_n(&attr->nr_failed, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&attr->probability, (unsigned long)v[1], __ATOMIC_RELEASE);
 	return 0;
-bad:
-	pr_err("%s: bad attributes '%s' (want interval>=1,probability 0-100,space,times)\n",
-	       attr->name, str);
-	return -EINVAL;
+}
+
+#define FAULT_ATTR_FORMAT "interval>=1,probability 0-100,space,times (-1: no limit)"
+
+int setup_fault_attr(struct fault_attr *attr, const char *str)
+{
+	int ret = parse_fault_attr(attr, str);
+
+	if (ret)
+		pr_err("%s: bad attributes '%s' (want " FAULT_ATTR_FORMAT ")\n", attr->name, str);
+	return ret;
 }
 
 void fault_attr_disable(struct fault_attr *attr)
@@ -241,7 +249,7 @@ struct fault_attr *fault_attr_find(const char *name)
 /* Parsed at once (a bad string is reported early), armed at the late initcall. */
 static int __init setup_boot_attr(struct fault_attr *attr, const char *val)
 {
-	int ret = setup_fault_attr(attr, val);
+	int ret = parse_fault_attr(attr, val);
 
 	if (!ret)
 		attr_suspend(attr);
@@ -252,19 +260,19 @@ static int __init setup_fail_page_alloc(const char *val)
 {
 	return setup_boot_attr(&fail_page_alloc, val);
 }
-early_param("fail_page_alloc=", setup_fail_page_alloc);
+early_param_desc("fail_page_alloc=", setup_fail_page_alloc, FAULT_ATTR_FORMAT);
 
 static int __init setup_fail_slab(const char *val)
 {
 	return setup_boot_attr(&fail_slab, val);
 }
-early_param("fail_slab=", setup_fail_slab);
+early_param_desc("fail_slab=", setup_fail_slab, FAULT_ATTR_FORMAT);
 
 static int __init setup_fail_pgtable(const char *val)
 {
 	return setup_boot_attr(&fail_pgtable, val);
 }
-early_param("fail_pgtable=", setup_fail_pgtable);
+early_param_desc("fail_pgtable=", setup_fail_pgtable, FAULT_ATTR_FORMAT);
 
 static int __init fault_inject_boot_arm(void)
 {
@@ -302,26 +310,28 @@ static int cmd_fault(int argc, char **argv)
 		return 0;
 	}
 	a = fault_attr_find(argv[1]);
-	if (!a || argc < 3 || argc > 4)
-		goto usage;
+	if (!a) {
+		printk("fault: no injection point '%s'\n", argv[1]);
+		return shell_usage(argv[0]);
+	}
+	if (argc < 3)
+		return shell_usage(argv[0]);
 	if (argc == 3 && !strcmp(argv[2], "off")) {
 		fault_attr_disable(a);
 	} else if (argc == 4 && !strcmp(argv[2], "verbose")) {
-		if (kstrtoul(argv[3], 10, &v) || v > 2)
-			goto usage;
+		if (shell_arg_ulong(argv[0], argv[3], 0, 2, &v))
+			return -EINVAL;
 		WRITE_ONCE(a->verbose, (unsigned int)v);
 	} else if (argc == 3) {
 		if (setup_fault_attr(a, argv[2]))
 			return -EINVAL;
 	} else {
-		goto usage;
+		return shell_usage(argv[0]);
 	}
 	show_attr(a);
 	return 0;
-usage:
-	printk("usage: fault [page_alloc|slab|pgtable <interval>,<probability>,<space>,<times>"
-	       " | off | verbose 0-2]\n");
-	return -EINVAL;
 }
-DEFINE_SHELL_CMD(fault, "fault injection: show or set fail_page_alloc/slab/pgtable", cmd_fault);
+DEFINE_SHELL_CMD_ARGS(fault, "[page_alloc|slab|pgtable "
+		      "<interval>,<probability>,<space>,<times> | off | verbose 0-2]", 0, 3,
+		      "fault injection: show or set fail_page_alloc/slab/pgtable", cmd_fault);
 #endif

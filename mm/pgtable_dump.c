@@ -12,6 +12,7 @@
  * of fixed addresses (holes of the direct map and an ioremap() of the
  * LAPIC included) and the RAM ranges the direct map must cover.
  */
+#include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
@@ -126,9 +127,11 @@ static int dump_leaf(const struct pt_leaf *l, void *arg)
 static int cmd_ptdump(int argc, char **argv)
 {
 	struct dump_state s = { .marker = 0 };
-	bool all = argc > 1 && !strcmp(argv[1], "all");
+	bool all = argc > 1;
 	struct mm_struct *mm = current_mm();
 
+	if (all && shell_arg_choice(argv[0], argv[1], "all") < 0)
+		return -EINVAL;
 	if (all)
 		printk(KERN_INFO "---[ %s ]---\n", markers[0].name);
 	else
@@ -141,7 +144,9 @@ static int cmd_ptdump(int argc, char **argv)
 	       s.leaves, nr_pgtable_pages());
 	return 0;
 }
-DEFINE_SHELL_CMD(ptdump, "page-table dump: ranges, page sizes, permissions [all]", cmd_ptdump);
+DEFINE_SHELL_CMD_ARGS(ptdump, "[all]", 0, 1,
+		      "page-table dump: ranges, page sizes, permissions (all: the lower half too)",
+		      cmd_ptdump);
 
 /*
  * vm_oracle (boot parameter): print translate() for addresses whose

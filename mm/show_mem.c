@@ -15,7 +15,6 @@
 
 static int cmd_meminfo(int argc, char **argv)
 {
-	bool all = argc > 1 && !strcmp(argv[1], "-a");
 	unsigned int cpu;
 
 	page_alloc_show_meminfo();
@@ -26,8 +25,7 @@ static int cmd_meminfo(int argc, char **argv)
 		printk(KERN_INFO "CPU%-3u cached %6lu pages, hits %lu, misses %lu, refills %lu, drains %lu\n",
 		       cpu, cached, st.pcp_hits, st.pcp_misses, st.pcp_refills, st.pcp_drains);
 	}
-	if (all || argc == 1)
-		memblock_dump();
+	memblock_dump();
 	return 0;
 }
 DEFINE_SHELL_CMD(meminfo, "memory totals, zones, counters, boot map", cmd_meminfo);

@@ -57,10 +57,10 @@
  *   I5  the cache pointer of the fast paths (per-CPU slab_cur_cache; hosted:
  *       the thread-local slab_cur_cache_tls) is never NULL.  In thread
  *       context it equals slab_tc_publish(current->slab_cache): the live
- *       cache, or slab_no_tcache for NULL/TC_DEAD; in an interrupt handler
- *       it is slab_no_tcache (do_interrupt() saves, replaces and restores
- *       it, nested handlers likewise, and restores it before any
- *       preemption on the way out).  Exceptions: inside __schedule()
+ *       cache, or slab_no_tcache for NULL/TC_DEAD; in an interrupt,
+ *       exception or NMI handler it is slab_no_tcache (do_interrupt() saves,
+ *       replaces and restores it, nested handlers likewise, and restores it
+ *       before any preemption on the way out).  Exceptions: inside __schedule()
  *       between its two stores (interrupts off, no kmalloc there) and
  *       inside tcache_set() (where the stale value is slab_no_tcache: slow
  *       path, which reads the task field).
@@ -74,6 +74,14 @@
  *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds hin[i] - hits[i]
  *       (hin: objects the slow paths put on head[], net of flushes; hits:
  *       every pop from it), each at most T1_LIMIT_OF(i).
+ *   I8  nothing is allocated or freed from an exception or NMI handler
+ *       (in_trap()): those interrupt anything, a tier-2 section with
+ *       interrupts off or a cache lock held on this CPU included.  They
+ *       see slab_no_tcache (do_interrupt() hides the thread cache for
+ *       vectors 0-31 as for interrupts), so the tier-1 fast paths miss,
+ *       and every out-of-line entry refuses them first, NULL included:
+ *       NULL, or the object left allocated, with a report.  The fast paths cost
+ *       nothing for it; the tier-2 hits one test of the preempt count.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* This file defines the exported kmalloc()/kfree(): no inline copies here. */
@@ -434,6 +442,43 @@ static __always_inline struct slab_tcache *tcache_get(void)
 static struct ratelimit_state *rs(void)
 {
 	return &slab_rs;
+}
+
+/*
+ * I8: an entry point called from an exception or NMI handler.  The report
+ * is printed from the handler itself, as the panic path does: an NMI that
+ * interrupted a printk on this CPU would wait on its lock, but this is a
+ * bug to be seen, once, with its backtrace.
+ */
+static noinline __cold void slab_trap_refuse(const char *fn, unsigned long ip)
+{
+	static bool warned;
+
+	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+		return;
+	pr_err("%s() from %pS in an exception or NMI handler: refused (nothing is allocated or freed there)\n",
+	       fn, (void *)ip);
+	dump_stack();
+}
+
+#define slab_trap_refused(fn, ip)					\
+	(unlikely(in_trap()) ? (slab_trap_refuse(fn, ip), true) : false)
+
+/*
+ * The same for the entry points with a tier-2 hit path, reached by a tail
+ * call, so that the test is all the hit path pays: no frame, and the
+ * return address is still the caller's.
+ */
+static noinline __cold void *slab_trap_null(const char *fn)
+{
+	slab_trap_refuse(fn, _RET_IP_);
+	return NULL;
+}
+
+static noinline __cold void slab_trap_void(const char *fn)
+{
+	slab_trap_refuse(fn, _RET_IP_);
 }
 
 /* One report line; counts every error even when the line is suppressed. */
@@ -1481,6 +1526,8 @@ static noinline void *kmalloc_slow(size_t size)
 	void *obj;
 	int i;
 
+	if (slab_trap_refused("kmalloc", ip))
+		return NULL;
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
@@ -1553,6 +1600,8 @@ static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 	size_t slot;
 	int kind;
 
+	if (slab_trap_refused(fn, ip))
+		return -EDEADLK;
 	if (!KASAN || ZERO_OR_NULL_PTR(p))
 		return kfree_common(p, ip, fn);
 	/* A double free: KASAN's report is the log line; -ENOENT as SLAB_DEBUG's. */
@@ -1613,6 +1662,8 @@ noinline void *__kmalloc_big(size_t size)
 	void *obj;
 
 	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_null("kmalloc");
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size);
 	if (TIER2 && !DEBUG && !KASAN &&
@@ -1671,6 +1722,8 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 	struct obj_ref ref;
 	int kind;
 
+	if (slab_trap_refused(fn, ip))
+		return -EDEADLK;
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
 	kind = classify(p, &ref);
@@ -1698,6 +1751,8 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 	bool bad;
 
 	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
 	/* A test with memory (what gcc makes of "&" is a mov, an and). */
 	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(t2_free_mask[cls]));
 	if (TIER2 && !bad) {
@@ -1776,6 +1831,8 @@ void *krealloc(const void *p, size_t new_size)
 	int kind;
 
 	slab_entry();
+	if (slab_trap_refused("krealloc", _RET_IP_))
+		return NULL;
 	if (ZERO_OR_NULL_PTR(p))
 		return should_fail_slab(new_size, GFP_KERNEL) ? NULL :
 		       kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
@@ -1966,6 +2023,8 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 
 	if (should_fail_slab(c->size, GFP_KERNEL))
 		return NULL;
+	if (unlikely(in_trap()))
+		return slab_trap_null("kmem_cache_alloc");
 	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
 		obj = t2_pop(c);
 		if (likely(obj))
@@ -2021,6 +2080,8 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
+	if (unlikely(in_trap()))
+		return slab_trap_void("kmem_cache_free");
 	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
 	    likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
@@ -2248,11 +2309,13 @@ void kmem_show_slabinfo(bool per_cpu)
 #ifndef __HOSTED__
 static int cmd_slabinfo(int argc, char **argv)
 {
-	kmem_show_slabinfo(argc > 1 && !strcmp(argv[1], "-c"));
+	if (argc > 1 && shell_arg_choice(argv[0], argv[1], "-c") < 0)
+		return -EINVAL;
+	kmem_show_slabinfo(argc > 1);
 	return 0;
 }
-DEFINE_SHELL_CMD(slabinfo, "kmalloc caches: objects, slabs, tier hits/misses ([-c] per CPU)",
-		 cmd_slabinfo);
+DEFINE_SHELL_CMD_ARGS(slabinfo, "[-c]", 0, 1,
+		      "kmalloc caches: objects, slabs, tier hits/misses (-c: per CPU)", cmd_slabinfo);
 #endif
 
 /* ---------------------------------------------------------------------

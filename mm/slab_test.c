@@ -28,6 +28,8 @@
 #define STRESS_OPS	200000UL
 #else
 #include <exo/kthread.h>
+#include <asm/apic.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #define STRESS_OPS	20000UL
 #endif
@@ -1287,6 +1289,122 @@ static void test_irq_context(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+/* ---------------------------------------------------------------------
+ * Exception and NMI context (I8).  Kernel: a real NMI that this CPU sends
+ * itself, taken by a hook in front of the panic-stop one.  Hosted: the
+ * body run with the trap count raised and the thread cache hidden, which
+ * is what do_interrupt() does for vectors 0-31.
+ */
+#define TRAP_REFUSALS	9	/* calls slab_test_trap_body() makes */
+
+static struct kmem_cache *trap_cache;
+static void *trap_victim, *trap_cache_victim, *trap_got[6];
+static const void *trap_seen_tc;
+static int trap_checked;
+static unsigned long trap_runs;
+
+static void slab_test_trap_body(void)
+{
+	trap_seen_tc = slab_cur_tc();
+	/* Tier 1 (the interrupted thread's list is warm), tier 2, tier 3. */
+	trap_got[0] = kmalloc(64);
+	trap_got[1] = kmalloc(700);
+	trap_got[2] = kmalloc(3 * PAGE_SIZE);
+	trap_got[3] = kzalloc(32);
+	trap_got[4] = krealloc(trap_victim, 100);
+	trap_got[5] = kmem_cache_alloc(trap_cache);
+	kfree(trap_victim);
+	kmem_cache_free(trap_cache, trap_cache_victim);
+	trap_checked = kfree_checked(trap_victim);
+	WRITE_ONCE(trap_runs, trap_runs + 1);
+}
+
+#ifdef __HOSTED__
+static int raise_test_trap(void)
+{
+	void *tc;
+
+	__preempt_count_add(TRAP_OFFSET);
+	tc = slab_irq_enter();
+	slab_test_trap_body();
+	slab_irq_exit(tc);
+	__preempt_count_add(-(int)TRAP_OFFSET);
+	return 0;
+}
+#else
+static bool (*trap_prev_hook)(struct pt_regs *regs);
+static int trap_cpu = -1;
+
+static bool slab_test_nmi(struct pt_regs *regs)
+{
+	if ((int)smp_processor_id() != READ_ONCE(trap_cpu))
+		return trap_prev_hook && trap_prev_hook(regs);
+	WRITE_ONCE(trap_cpu, -1);
+	slab_test_trap_body();
+	return true;
+}
+
+static int raise_test_trap(void)
+{
+	unsigned long runs = READ_ONCE(trap_runs);
+	u64 deadline = ktime_get_ns() + 200 * NSEC_PER_MSEC;
+	int ret = 0;
+
+	preempt_disable();
+	trap_prev_hook = nmi_handler_hook;
+	WRITE_ONCE(trap_cpu, (int)smp_processor_id());
+	WRITE_ONCE(nmi_handler_hook, slab_test_nmi);
+	apic_send_ipi(cpu_to_apicid(smp_processor_id()), APIC_DM_NMI);
+	while (READ_ONCE(trap_runs) == runs && ktime_get_ns() < deadline)
+		cpu_relax();
+	if (READ_ONCE(trap_runs) == runs)
+		ret = -ETIMEDOUT;
+	WRITE_ONCE(trap_cpu, -1);
+	WRITE_ONCE(nmi_handler_hook, trap_prev_hook);
+	preempt_enable();
+	return ret;
+}
+#endif
+
+static void test_trap_context(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+	struct kmem_cache_stats a, b;
+
+	trap_cache = kmem_cache_create("ktest-trap", 48, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, trap_cache);
+	trap_victim = kmalloc(64);
+	trap_cache_victim = kmem_cache_alloc(trap_cache);
+	KTEST_ASSERT_NOT_NULL(t, trap_victim);
+	KTEST_ASSERT_NOT_NULL(t, trap_cache_victim);
+	sign(trap_victim, 64);
+	/* Warm this thread's 64-byte list: a handler using it would succeed. */
+	kfree(kmalloc(64));
+	kmem_cache_get_stats(trap_cache, -1, &a);
+	memset(trap_got, 0x5a, sizeof(trap_got));
+	KTEST_ASSERT_EQ(t, raise_test_trap(), 0);
+	kmem_cache_get_stats(trap_cache, -1, &b);
+
+	/* The handler saw no thread cache, got nothing, freed nothing. */
+	KTEST_EXPECT_TRUE(t, trap_seen_tc == (const void *)&slab_no_tcache);
+	for (unsigned int i = 0; i < ARRAY_SIZE(trap_got); i++)
+		KTEST_EXPECT_NULL(t, trap_got[i]);
+	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + TRAP_REFUSALS);
+	KTEST_ASSERT_EQ(t, trap_checked, -EDEADLK);
+	/* The thread's cache pointer is its own again. */
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
+
+	/* Both objects are still the thread's, whole, and free once. */
+	KTEST_EXPECT_TRUE(t, signed_ok(trap_victim, 64));
+	KTEST_EXPECT_EQ(t, kfree_checked(trap_victim), 0);
+	kmem_cache_free(trap_cache, trap_cache_victim);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(trap_cache), 0);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + TRAP_REFUSALS);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
 /* Idle threads, early boot and hosted threads without `current` use tier 2. */
 static void test_slabinfo_runs(struct ktest *t)
 {
@@ -1319,6 +1437,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_stress_threads),
 	KTEST_CASE_FLAGS(test_stress_smp, KTEST_F_SMP),
 	KTEST_CASE(test_irq_context),
+	KTEST_CASE(test_trap_context),
 	KTEST_CASE_FLAGS(test_exhaustion, KTEST_F_SLOW),
 	KTEST_CASE(test_slabinfo_runs),
 	{}

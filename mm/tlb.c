@@ -396,15 +396,18 @@ static int cmd_tlbinfo(int argc, char **argv)
 {
 	unsigned int cpu;
 
-	if (argc == 3 && !strcmp(argv[1], "ceiling")) {
-		unsigned long v = 0;
-
-		for (const char *p = argv[2]; *p >= '0' && *p <= '9'; p++)
-			v = v * 10 + (unsigned long)(*p - '0');
-		if (!v || v > 4096) {
-			printk(KERN_ERR "tlbinfo: ceiling must be 1..4096\n");
+	if (argc == 2) {
+		if (shell_arg_choice(argv[0], argv[1], "ceiling") < 0)
 			return -EINVAL;
-		}
+		printk("tlbinfo: ceiling needs a number\n");
+		return shell_usage(argv[0]);
+	}
+	if (argc == 3) {
+		unsigned long v;
+
+		if (shell_arg_choice(argv[0], argv[1], "ceiling") < 0 ||
+		    shell_arg_ulong(argv[0], argv[2], 1, 4096, &v))
+			return -EINVAL;
 		tlb_single_page_flush_ceiling = v;
 	}
 	printk(KERN_INFO "PCID %s, INVPCID %s, CR4 %#lx, single-page flush ceiling %u pages\n",
@@ -424,4 +427,5 @@ static int cmd_tlbinfo(int argc, char **argv)
 	}
 	return 0;
 }
-DEFINE_SHELL_CMD(tlbinfo, "TLB flush/shootdown counters per CPU [ceiling N]", cmd_tlbinfo);
+DEFINE_SHELL_CMD_ARGS(tlbinfo, "[ceiling 1-4096]", 0, 2,
+		      "TLB flush/shootdown counters per CPU; set the flush ceiling", cmd_tlbinfo);

@@ -12,7 +12,8 @@
 #     without tier 1 and without tier 2 of kmalloc
 #     (slab_notier1/2_defconfig), every ktest in QEMU -smp 2; defconfig on
 #     a CPU without a PAT (-cpu max,-pat);
-#  4. the allnoconfig kernel boots to the end of init;
+#  4. the allnoconfig kernel boots to the end of init; the shell is driven
+#     from a terminal as `make run` shows it (scripts/check-shell.py);
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
 #     booted with every ktest; defconfig + KASAN with gcc (booted -smp 2)
@@ -221,6 +222,16 @@ ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
+# The shell as `make run` shows it, on a terminal: bad parameters and
+# arguments, line editing, history, a 5000-character line, exit and
+# poweroff ending with status 0 (scripts/check-shell.py, two boots, ~3 s).
+shell_qemu() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" \
+		>"$logs/$1.ktap" 2>&1
+	add_counts "$1" "$logs/$1.ktap"
+}
+shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).

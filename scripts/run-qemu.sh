@@ -5,22 +5,29 @@
 # Ctrl-A X quits.  Otherwise: boot, print the log and the stats, power off.
 # The modules beside the kernel (modules.cpio) are loaded at boot; QEMU's
 # edu device is there for the edu driver (QEMU_DEVICES= to change).
+# Exit status 0 when the kernel powered off (poweroff, exit, or the end of
+# a non-interactive run) or QEMU was quit; 1 after a panic or a time-out.
 . "$(dirname "$0")/qemu-common.sh"
 kernel=$1
 smp=${SMP:-4}
 mem=${MEM:-512M}
 if [ -t 0 ]; then
-	exec $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
+	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
 		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
+else
+	timeout "${TIMEOUT:-60}" $QEMU $(qemu_accel) -kernel "$kernel" \
+		$(qemu_modules "$kernel") $QEMU_DEVICES \
+		-append "shell=0 ${CMDLINE:-}" -smp "$smp" -m "$mem" -display none \
+		-serial stdio -monitor none -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 fi
-timeout "${TIMEOUT:-60}" $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
-	-append "shell=0 ${CMDLINE:-}" -smp "$smp" -m "$mem" -display none \
-	-serial stdio -monitor none -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 rc=$?
-# 0: ACPI power-off; 33: isa-debug-exit pass.  A panic exits 35.
+# The kernel powers off through isa-debug-exit (33, the test harness's pass
+# status, so that make check can tell it from a triple fault, which exits 0);
+# Ctrl-A X, ACPI power-off and -no-reboot's reset exit 0.  A panic exits 35.
 case $rc in
 0|33) exit 0 ;;
+35) echo "run-qemu: the kernel panicked (QEMU exited 35)" >&2; exit 1 ;;
 124) echo "run-qemu: timed out" >&2; exit 1 ;;
 *) echo "run-qemu: QEMU exited $rc" >&2; exit 1 ;;
 esac

@@ -41,7 +41,7 @@ static int __init acpi_setup(const char *val)
 	acpi_disabled = !strcmp(val, "off");
 	return 0;
 }
-early_param("acpi=", acpi_setup);
+early_param_choice("acpi=", acpi_setup, "off", "on");
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {

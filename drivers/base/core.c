@@ -612,38 +612,77 @@ static int cmd_lsdev(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(lsdev, "buses, devices and their bound drivers", cmd_lsdev);
 
-/* bind/unbind <bus> <device> [driver]: rebind by hand. */
+/* The device @name on bus @bus_name, referenced; NULL after saying what is missing. */
+static struct device *shell_find_device(const char *cmd, const char *bus_name,
+					const char *name, struct bus_type **busp)
+{
+	struct bus_type *bus = bus_find(bus_name);
+	struct device *dev = bus ? bus_find_device_by_name(bus, name) : NULL;
+
+	if (!bus)
+		printk("%s: no bus '%s' (lsdev lists them)\n", cmd, bus_name);
+	else if (!dev)
+		printk("%s: no device '%s' on bus %s\n", cmd, name, bus_name);
+	*busp = bus;
+	return dev;
+}
+
+/* bind <bus> <device> <driver>: probe a driver by hand, and say how it went. */
 static int cmd_bind(int argc, char **argv)
 {
-	bool unbind = !strcmp(argv[0], "unbind");
-	struct device_driver *drv = NULL;
+	struct device_driver *drv;
 	struct bus_type *bus;
-	struct device *dev;
+	struct device *dev = shell_find_device(argv[0], argv[1], argv[2], &bus);
 	int ret;
 
-	if (argc < (unbind ? 3 : 4)) {
-		printk("usage: bind <bus> <device> <driver> | unbind <bus> <device>\n");
-		return -EINVAL;
-	}
-	bus = bus_find(argv[1]);
-	dev = bus ? bus_find_device_by_name(bus, argv[2]) : NULL;
-	if (!unbind && dev)
-		drv = bus_find_driver(bus, argv[3]);
-	if (!dev || (!unbind && !drv)) {
-		printk("%s: no such %s\n", argv[0], !bus ? "bus" : !dev ? "device" : "driver");
+	if (!dev)
+		return -ENOENT;
+	drv = bus_find_driver(bus, argv[3]);
+	if (!drv) {
+		printk("bind: no driver '%s' on bus %s\n", argv[3], bus->name);
 		put_device(dev);
 		return -ENOENT;
 	}
-	if (unbind) {
-		device_release_driver(dev);
-		ret = 0;
-	} else {
-		ret = device_bind_driver(dev, drv);
-		if (ret)
-			printk("bind: %d\n", ret);
-	}
+	ret = device_bind_driver(dev, drv);
+	if (!ret)
+		printk("bind: %s bound to %s\n", dev_name(dev), drv->name);
+	else if (ret == -EBUSY)
+		printk("bind: %s: EBUSY (it already has a driver: unbind it first)\n",
+		       dev_name(dev));
+	else if (ret == -ENODEV)
+		printk("bind: %s: ENODEV (%s does not match it)\n", dev_name(dev), drv->name);
+	else
+		printk("bind: %s: %s's probe failed: %s\n", dev_name(dev), drv->name,
+		       errname(ret));
 	put_device(dev);
 	return ret;
 }
-DEFINE_SHELL_CMD(bind, "bind <bus> <device> <driver>: probe a driver by hand", cmd_bind);
-DEFINE_SHELL_CMD(unbind, "unbind <bus> <device>: detach a device's driver", cmd_bind);
+DEFINE_SHELL_CMD_ARGS(bind, "<bus> <device> <driver>", 3, 3, "probe a driver by hand",
+		      cmd_bind);
+
+/* unbind <bus> <device>: detach the driver, and say which it was. */
+static int cmd_unbind(int argc, char **argv)
+{
+	struct bus_type *bus;
+	struct device *dev = shell_find_device(argv[0], argv[1], argv[2], &bus);
+	char drv_name[32] = "";
+
+	if (!dev)
+		return -ENOENT;
+	/*
+	 * The driver named is the one detached: one hold of the lock.  Its
+	 * name is copied, as a module's driver may go once it is detached.
+	 */
+	dm_lock();
+	if (dev->driver)
+		strlcpy(drv_name, dev->driver->name, sizeof(drv_name));
+	__device_release_driver(dev);
+	dm_unlock();
+	if (drv_name[0])
+		printk("unbind: %s detached from %s\n", dev_name(dev), drv_name);
+	else
+		printk("unbind: %s: ENODEV (it has no driver)\n", dev_name(dev));
+	put_device(dev);
+	return drv_name[0] ? 0 : -ENODEV;
+}
+DEFINE_SHELL_CMD_ARGS(unbind, "<bus> <device>", 2, 2, "detach a device's driver", cmd_unbind);

@@ -15,6 +15,7 @@
 #include <exo/smp.h>
 #include <exo/page_alloc.h>
 #include <exo/platform.h>
+#include <exo/shell.h>
 #include <exo/string.h>
 
 /* ------------------------------------------------------------ fixtures */
@@ -266,6 +267,40 @@ static void test_unbind_rebind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 1);
 }
 
+/* The bind and unbind shell commands: each outcome has its error. */
+static void test_shell_bind_unbind(struct ktest *t)
+{
+	kt_dev_init(&dev_a, "a", 0);
+	kt_dev_init(&dev_b, "b", 2);
+	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_b.dev), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv1.drv);
+
+	KTEST_EXPECT_EQ(t, shell_run_command("unbind ktbus a"), 0);
+	KTEST_EXPECT_NULL(t, dev_a.dev.driver);
+	KTEST_EXPECT_EQ(t, drv1.removes, 1);
+	KTEST_EXPECT_EQ(t, shell_run_command("unbind ktbus a"), -ENODEV);
+	KTEST_EXPECT_EQ(t, shell_run_command("unbind ktbus nope"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("unbind ktbus"), -EINVAL);
+
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus a kt-drv1"), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv1.drv);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus a kt-drv1"), -EBUSY);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus b kt-drv1"), -ENODEV);
+	KTEST_EXPECT_NULL(t, dev_b.dev.driver);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus b kt-nope"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus nope kt-drv1"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind nobus a kt-drv1"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("bind ktbus a kt-drv1 x"), -EINVAL);
+	KTEST_EXPECT_EQ(t, drv1.probes, 2);
+
+	device_unregister(&dev_a.dev);
+	device_unregister(&dev_b.dev);
+	driver_unregister(&drv1.drv);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
 static bool supplier_up;
 
 static bool supplier_ready(void)
@@ -467,6 +502,7 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_match_order),
 	KTEST_CASE(test_probe_failure_unwinds),
 	KTEST_CASE(test_unbind_rebind),
+	KTEST_CASE(test_shell_bind_unbind),
 	KTEST_CASE(test_deferred_probe),
 	KTEST_CASE(test_parent_child_refcount),
 	KTEST_CASE(test_rejected_calls),

@@ -258,8 +258,10 @@ static int lspci_one(struct device *dev, void *data)
 
 static int cmd_lspci(int argc, char **argv)
 {
-	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+	bool verbose = argc > 1;
 
+	if (verbose && shell_arg_choice(argv[0], argv[1], "-v") < 0)
+		return -EINVAL;
 	if (!pci_bus_type.registered) {
 		printk("lspci: no PCI bus\n");
 		return -ENODEV;
@@ -267,4 +269,5 @@ static int cmd_lspci(int argc, char **argv)
 	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
 	return 0;
 }
-DEFINE_SHELL_CMD(lspci, "PCI functions and their drivers (-v: BARs, IRQ)", cmd_lspci);
+DEFINE_SHELL_CMD_ARGS(lspci, "[-v]", 0, 1, "PCI functions and their drivers (-v: BARs, IRQ)",
+		      cmd_lspci);

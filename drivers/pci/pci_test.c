@@ -36,23 +36,26 @@ static int hex4(const char *s, u32 *v)
 	return 0;
 }
 
+/* All of the list or nothing: a bad entry leaves the previous list. */
 static int __init pci_expect_setup(const char *val)
 {
-	while (*val && nr_expect < MAX_EXPECT) {
+	u32 ids[MAX_EXPECT];
+	unsigned int n = 0;
+
+	do {
 		u32 v, d;
 
-		if (strlen(val) < 9 || val[4] != ':' || hex4(val, &v) || hex4(val + 5, &d)) {
-			pr_err("pci_expect=: want vvvv:dddd[,vvvv:dddd...]\n");
+		if (n == MAX_EXPECT || strnlen(val, 9) < 9 || val[4] != ':' ||
+		    hex4(val, &v) || hex4(val + 5, &d) || (val[9] && val[9] != ','))
 			return -EINVAL;
-		}
-		expect_ids[nr_expect++] = v << 16 | d;
+		ids[n++] = v << 16 | d;
 		val += 9;
-		if (*val == ',')
-			val++;
-	}
+	} while (*val++ == ',');
+	memcpy(expect_ids, ids, n * sizeof(ids[0]));
+	nr_expect = n;
 	return 0;
 }
-__setup("pci_expect=", pci_expect_setup);
+__setup_desc("pci_expect=", pci_expect_setup, "vvvv:dddd[,vvvv:dddd...], at most 8");
 
 static struct pci_dev *find_slot(u8 bus, u8 devfn)
 {

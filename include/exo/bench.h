@@ -20,6 +20,7 @@
 #ifndef _EXO_BENCH_H
 #define _EXO_BENCH_H
 
+#include <exo/errno.h>
 #include <exo/types.h>
 #include <exo/printk.h>
 
@@ -57,8 +58,9 @@ void bench_resume(struct bench *b);
 
 /**
  * bench_run() - run benchmarks whose name matches and print a table
- * @filter: NULL or "all" for all, else a name prefix
- * Return: number of benchmarks run.
+ * @filter: NULL or "all" for all, "none" for none, else a name prefix
+ * Return: number of benchmarks run, or -ENOENT (the names that exist are
+ * printed) if @filter is a prefix of no benchmark's name.
  */
 #ifdef CONFIG_BENCH
 int bench_run(const char *filter);
@@ -66,7 +68,7 @@ int bench_run(const char *filter);
 static inline int bench_run(const char *filter)
 {
 	printk("bench: not built in (CONFIG_BENCH=n)\n");
-	return 0;
+	return -ENOSYS;
 }
 #endif
 

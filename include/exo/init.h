@@ -46,19 +46,39 @@ typedef int (*initcall_t)(void);
 /*
  * Kernel command-line parameters: __setup("name=", fn) calls fn with the
  * text after '='; early_param() does the same before the early initcalls.
+ * A name without '=' is a flag: "name" alone calls fn with "", and
+ * "name=anything" is refused.
+ *
+ * A handler returns 0, or -EINVAL for a value it refuses; it must then
+ * leave its setting alone (the default, or an earlier valid value).  The
+ * parser logs every refusal in one line that names what the parameter
+ * accepts: the @values text of __setup_desc()/early_param_desc(), or the
+ * list of __setup_choice()/early_param_choice(), whose handlers are only
+ * called with one of the listed strings.
  */
 struct kernel_param {
 	const char *name;
 	int (*setup)(const char *val);
 	int early;
+	const char *values;		/* what is accepted, for the log; or NULL */
+	const char *const *choices;	/* NULL-terminated; NULL: any value */
 };
 
-#define __setup_param(str, fn, early)					\
+#define __setup_param(str, fn, early, values, choices)			\
 	static const struct kernel_param __param_##fn __used		\
-	__section(".init.setup") __aligned(8) = { str, fn, early }
+	__section(".init.setup") __aligned(8) = { str, fn, early, values, choices }
 
-#define __setup(str, fn)	__setup_param(str, fn, 0)
-#define early_param(str, fn)	__setup_param(str, fn, 1)
+#define __setup(str, fn)	__setup_param(str, fn, 0, NULL, NULL)
+#define early_param(str, fn)	__setup_param(str, fn, 1, NULL, NULL)
+#define __setup_desc(str, fn, values)	__setup_param(str, fn, 0, values, NULL)
+#define early_param_desc(str, fn, values) __setup_param(str, fn, 1, values, NULL)
+
+#define __param_choice(str, fn, early, ...)				\
+	static const char *const __param_choices_##fn[] __initconst =	\
+		{ __VA_ARGS__, NULL };					\
+	__setup_param(str, fn, early, NULL, __param_choices_##fn)
+#define __setup_choice(str, fn, ...)	__param_choice(str, fn, 0, __VA_ARGS__)
+#define early_param_choice(str, fn, ...) __param_choice(str, fn, 1, __VA_ARGS__)
 
 /* The whole command line, as the boot loader gave it. */
 extern char boot_command_line[];
@@ -68,9 +88,22 @@ extern char boot_command_line[];
  * @cmdline: space-separated words, name=value or bare name
  * @early: non-zero to run only early_param() handlers, zero for the rest
  *
+ * Logs each unknown word (late pass only) and each refused value.
  * Return: number of words no handler claimed.
  */
 int parse_args(const char *cmdline, int early);
+
+/**
+ * parse_args_quiet() - parse_args() that logs nothing, for tests
+ * @cmdline: as for parse_args()
+ * @early: as for parse_args()
+ * @refused: if not NULL, set to the number of values refused (by the
+ *	     parser: a value for a flag, one not in a parameter's choices;
+ *	     or by the handler)
+ *
+ * Return: number of words no handler claimed.
+ */
+int parse_args_quiet(const char *cmdline, int early, unsigned int *refused);
 
 /* Addresses of the __init region, freed by free_initmem() after boot. */
 extern char __init_begin[], __init_end[];

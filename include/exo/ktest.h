@@ -23,6 +23,7 @@
 #ifndef _EXO_KTEST_H
 #define _EXO_KTEST_H
 
+#include <exo/errno.h>
 #include <exo/types.h>
 #include <exo/compiler.h>
 #include <exo/printk.h>
@@ -83,7 +84,10 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
  * @filter: NULL for all suites, else a suite name or "suite.case"
  * @quick: skip cases flagged KTEST_F_SLOW
  *
- * Return: number of failed cases (0 means all passed or skipped).
+ * A @filter that names no suite, or no case of its suite, runs nothing and
+ * prints the names that exist.
+ * Return: number of failed cases (0 means all passed or skipped), or
+ * -ENOENT if @filter matched nothing.
  */
 #ifdef CONFIG_KTEST
 int ktest_run(const char *filter, bool quick);
@@ -101,7 +105,7 @@ unsigned long ktest_settled_free_pages(void);
 static inline int ktest_run(const char *filter, bool quick)
 {
 	printk("ktest: not built in (CONFIG_KTEST=n)\n");
-	return 0;
+	return -ENOSYS;
 }
 #endif
 

@@ -31,6 +31,12 @@ void preempt_schedule(void);
 
 #define preempt_count()		__preempt_count_read()
 #define preemptible()		(preempt_count() == 0 && !irqs_disabled())
-#define in_interrupt()		(preempt_count() & HARDIRQ_MASK)
+/* In an interrupt, exception or NMI handler. */
+#define in_interrupt()		(preempt_count() & (HARDIRQ_MASK | TRAP_MASK))
+/*
+ * In an exception or NMI handler (vectors 0-31): the interrupted code may
+ * be anywhere, interrupts off or a lock held on this CPU included.
+ */
+#define in_trap()		__preempt_count_test(TRAP_MASK)
 
 #endif /* _EXO_PREEMPT_H */

@@ -14,8 +14,11 @@
  *   3. whole pages from the buddy allocator above 4096 B.
  *
  * Every function may be called from any thread, on any CPU, and from
- * interrupt handlers (not from NMI handlers).  An object may be freed by a
- * thread or CPU other than the one that allocated it.
+ * interrupt handlers.  Not from exception or NMI handlers (vectors 0-31),
+ * which may interrupt the allocator itself: there allocations return NULL
+ * and frees leave the object allocated, with a report (mm/slab.c I8).  An
+ * object may be freed by a thread or CPU other than the one that
+ * allocated it.
  */
 #ifndef _EXO_SLAB_H
 #define _EXO_SLAB_H
@@ -37,8 +40,9 @@
  * What they see of a thread cache: its first bytes, struct slab_tcache_hot.
  * The cache in use is the per-CPU slab_cur_cache, which is never NULL: a
  * thread with a live cache publishes it; everything that must not touch
- * tier 1 (interrupt handlers, idle and exited threads, early boot, a thread
- * whose cache is not created yet) sees slab_no_tcache, whose lists are
+ * tier 1 (interrupt, exception and NMI handlers, idle and exited threads,
+ * early boot, a thread whose cache is not created yet) sees slab_no_tcache,
+ * whose lists are
  * always empty and whose room is always negative, so that both fast paths
  * fall through to the out-of-line code with no extra test.
  *
@@ -77,11 +81,12 @@ static __always_inline void *slab_tc_publish(void *tc)
 /*
  * The cache the fast paths use on this CPU (I5 in mm/slab.c):
  * slab_tc_publish(current->slab_cache) while a thread runs, slab_no_tcache
- * while an interrupt handler runs.  The scheduler stores it right after
- * current_task at every switch (interrupts off); do_interrupt() saves it,
- * stores slab_no_tcache and restores it around the handler
- * (slab_irq_enter/exit), which nests; mm/slab.c stores it when it changes
- * the running thread's own cache.  Nobody else writes it.
+ * while an interrupt, exception or NMI handler runs.  The scheduler stores
+ * it right after current_task at every switch (interrupts off);
+ * do_interrupt() saves it, stores slab_no_tcache and restores it around
+ * every handler, vectors 0-31 included (slab_irq_enter/exit), which nests;
+ * mm/slab.c stores it when it changes the running thread's own cache.
+ * Nobody else writes it.
  */
 DECLARE_PER_CPU(void *, slab_cur_cache);
 
@@ -98,7 +103,8 @@ static __always_inline struct slab_tcache_hot *slab_cur_tc(void)
 /**
  * slab_irq_enter() - hide the thread cache from an interrupt handler
  *
- * Interrupt entry, interrupts disabled, before the handler runs.
+ * Interrupt, exception or NMI entry, interrupts disabled, before the
+ * handler runs.
  * Return: the value to give slab_irq_exit().
  */
 static __always_inline void *slab_irq_enter(void)
@@ -355,7 +361,8 @@ void kfree(const void *ptr);
  * free, caught with CONFIG_SLAB_DEBUG or KASAN); -EBADMSG if
  * CONFIG_SLAB_DEBUG found its red zone overwritten (it is freed anyway).
  * A freed page block (> KMALLOC_MAX_CACHE_SIZE) is no kmalloc page any
- * more, so freeing it again is always caught, as -EFAULT.
+ * more, so freeing it again is always caught, as -EFAULT.  -EDEADLK from
+ * an exception or NMI handler, where nothing is freed.
  * Every error but -EBADMSG leaves the allocator unchanged.
  */
 int kfree_checked(const void *ptr);

@@ -49,7 +49,11 @@ typedef void (*smp_call_func_t)(void *info);
  * @info: its argument
  * @wait: wait until @func has returned on the target
  *
- * Return: 0, or -ENXIO if @cpu is not online.
+ * Context: thread context, interrupts on or off (while it waits with them
+ * off it serves calls addressed to this CPU).  Not from an interrupt,
+ * exception or NMI handler: the call shares its per-target slot with the
+ * thread it interrupted; it is refused with a warning (once).
+ * Return: 0, -ENXIO if @cpu is not online, or -EDEADLK from a handler.
  */
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait);
 
@@ -63,7 +67,8 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
  * Sends at most one IPI per target (none to a CPU whose call queue already
  * has an IPI pending).  May be called with interrupts disabled: while it
  * waits it serves calls addressed to this CPU, so two CPUs calling each
- * other cannot deadlock.  Not from interrupt handlers with @wait.
+ * other cannot deadlock.  Not from interrupt, exception or NMI handlers,
+ * as smp_call_function_single(): there it warns (once) and calls nothing.
  */
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			    void *info, bool wait);
@@ -77,6 +82,8 @@ void smp_call_function(smp_call_func_t func, void *info, bool wait);
  * on_each_cpu() - run @func on every online CPU, this one included
  *
  * The local call runs with interrupts disabled, like the remote ones.
+ * Not from interrupt, exception or NMI handlers: there it warns (once) and
+ * calls nothing, not even locally.
  */
 void on_each_cpu(smp_call_func_t func, void *info, bool wait);
 

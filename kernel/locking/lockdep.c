@@ -39,6 +39,7 @@
 
 #include <exo/bitmap.h>
 #include <exo/bug.h>
+#include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/kallsyms.h>
 #include <exo/kernel.h>
@@ -447,14 +448,17 @@ static int cmd_lockdep(int argc, char **argv)
 {
 	struct lockdep_stats st;
 
+	if (argc > 1 && shell_arg_choice(argv[0], argv[1], "-v") < 0)
+		return -EINVAL;
 	lockdep_get_stats(&st);
 	printk("lockdep: %s, %u classes, %u dependencies, max depth %u, %lu inversions, "
 	       "%lu untracked acquisitions\n", READ_ONCE(lockdep_off) ? "off" : "on",
 	       st.nr_classes, st.nr_edges, st.max_depth, st.nr_reports, st.nr_untracked);
-	if (argc > 1 && !strcmp(argv[1], "-v"))
+	if (argc > 1)
 		for (unsigned int i = 0; i < st.nr_classes; i++)
 			printk("  %3u %s\n", i, classes[i].name);
 	return 0;
 }
-DEFINE_SHELL_CMD(lockdep, "lock-order validator statistics (-v: classes)", cmd_lockdep);
+DEFINE_SHELL_CMD_ARGS(lockdep, "[-v]", 0, 1, "lock-order validator statistics (-v: classes)",
+		      cmd_lockdep);
 #endif

@@ -6,7 +6,8 @@
  * value pool is reset for every input) and its table of handlers (the
  * linker-built __setup section is replaced by a fuzz_setup section of test
  * handlers: bare and "name=" parameters, early and late ones, one name
- * registered twice, one that rejects a value).  Each input is a command
+ * registered twice, one that rejects a value, one with a list of
+ * accepted values).  Each input is a command
  * line, parsed twice (early, then late) as at boot.  Checked: every
  * handler call, its order, its value and the number of unclaimed words
  * equal what an independent model of the documented grammar predicts, and
@@ -43,7 +44,9 @@ static int record(int param, const char *val)
 }
 
 #define HANDLER(n) static int h##n(const char *val) { return record(n, val); }
-HANDLER(0) HANDLER(1) HANDLER(2) HANDLER(3) HANDLER(4) HANDLER(5) HANDLER(6)
+HANDLER(0) HANDLER(1) HANDLER(2) HANDLER(3) HANDLER(4) HANDLER(5) HANDLER(6) HANDLER(7)
+
+static const char *const colors[] = { "red", "green", "", NULL };
 
 static const struct kernel_param fuzz_params[] __attribute__((section("fuzz_setup"), used,
 							       aligned(8))) = {
@@ -54,10 +57,19 @@ static const struct kernel_param fuzz_params[] __attribute__((section("fuzz_setu
 	{ "dup=", h4, 0 },
 	{ "dup=", h5, 1 },
 	{ "a", h6, 0 },
+	{ "color=", h7, 0, NULL, colors },
 };
 
 /* The grammar of <exo/init.h>, written independently of params.c. */
 static size_t model_pool;
+
+static bool model_listed(const char *val, const char *const *list)
+{
+	for (unsigned int i = 0; list[i]; i++)
+		if (!strcmp(list[i], val))
+			return true;
+	return false;
+}
 
 static unsigned int model_word(const char *w, size_t len, int early)
 {
@@ -82,7 +94,10 @@ static unsigned int model_word(const char *w, size_t len, int early)
 		claimed = true;
 		if (fuzz_params[p].early != early || nr_want >= MAX_CALLS)
 			continue;
-		c = &want[nr_want++];
+		/* A flag given a value, a value not listed: the handler is not called. */
+		if (name[strlen(name) - 1] != '=' && nlen < len)
+			continue;
+		c = &want[nr_want];
 		c->param = (int)p;
 		if (nlen < len) {
 			memcpy(c->copy, w + nlen + 1, len - nlen - 1);
@@ -90,6 +105,9 @@ static unsigned int model_word(const char *w, size_t len, int early)
 		} else {
 			c->copy[0] = 0;
 		}
+		if (fuzz_params[p].choices && !model_listed(c->copy, fuzz_params[p].choices))
+			continue;
+		nr_want++;
 	}
 	return !claimed;
 }

@@ -34,13 +34,14 @@ static bool timer_oneshot;
  * apic_timer=oneshot: drive the tick with one-shot countdowns re-armed by
  * each interrupt instead of the periodic mode (the base a tickless idle
  * would build on; make check runs one kernel this way).
+ * apic_timer=periodic is the default.
  */
 static int __init apic_timer_setup(const char *val)
 {
 	timer_oneshot = !strcmp(val, "oneshot");
 	return 0;
 }
-early_param("apic_timer=", apic_timer_setup);
+early_param_choice("apic_timer=", apic_timer_setup, "periodic", "oneshot");
 
 DEFINE_PER_CPU(unsigned long, apic_timer_ticks);
 DEFINE_PER_CPU(unsigned long, apic_errors);

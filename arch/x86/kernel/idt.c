@@ -101,7 +101,18 @@ void do_interrupt(struct pt_regs *regs)
 	void *slab_tc;
 
 	if (vec < 32) {
+		/*
+		 * Exceptions and NMIs interrupt anything, interrupt handlers
+		 * and interrupts-off sections included: they are counted apart
+		 * (in_trap()), and see no thread cache either, so that kmalloc
+		 * refuses them rather than use the interrupted code's lists
+		 * (mm/slab.c I5, I8).
+		 */
+		__preempt_count_add(TRAP_OFFSET);
+		slab_tc = slab_irq_enter();
 		do_trap(regs);
+		slab_irq_exit(slab_tc);
+		__preempt_count_add(-(int)TRAP_OFFSET);
 		return;
 	}
 	__preempt_count_add(HARDIRQ_OFFSET);

@@ -80,16 +80,20 @@ static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
 static u64 smp_boot_ns;
 static unsigned int silent_cpu;
 
-/* smp_test_silent_cpu=N: never send CPU N its STARTUP IPIs (tests the time-out path). */
+/*
+ * smp_test_silent_cpu=N: never send CPU N its STARTUP IPIs (tests the
+ * time-out path).  CPU 0 is the boot CPU: 0 means none, the default.
+ */
 static int __init silent_cpu_setup(const char *val)
 {
 	unsigned long n;
 
-	if (!kstrtoul(val, 10, &n))
-		silent_cpu = n;
+	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
+		return -EINVAL;
+	silent_cpu = n;
 	return 0;
 }
-early_param("smp_test_silent_cpu=", silent_cpu_setup);
+early_param_desc("smp_test_silent_cpu=", silent_cpu_setup, "a CPU number below NR_CPUS");
 
 void __noreturn secondary_startup_64(unsigned int cpu);
 

@@ -4,6 +4,7 @@
  * -EFAULT, per-CPU accessors hit this CPU's copy, the kernel symbol table
  * resolves addresses, and the boot command line was parsed.
  */
+#include <exo/bootinfo.h>
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/init.h>
@@ -60,7 +61,14 @@ static void test_kallsyms(struct ktest *t)
 	KTEST_EXPECT_NULL(t, kallsyms_lookup(0x1000, &off));
 }
 
-static int param_hits;
+/*
+ * Parameters only the test below passes (any boot may name them too:
+ * they record, nothing else).
+ */
+static int param_hits, choice_hits, flag_hits;
+static const char *choice_value;
+static unsigned long number_value;
+
 static int __init param_test_setup(const char *val)
 {
 	param_hits++;
@@ -68,19 +76,60 @@ static int __init param_test_setup(const char *val)
 }
 __setup("ktest_param_probe=", param_test_setup);
 
+static int __init param_choice_setup(const char *val)
+{
+	choice_hits++;
+	choice_value = val;
+	return 0;
+}
+__setup_choice("ktest_param_choice=", param_choice_setup, "red", "green");
+
+static int __init param_flag_setup(const char *val)
+{
+	flag_hits++;
+	return 0;
+}
+__setup("ktest_param_flag", param_flag_setup);
+
+static int __init param_number_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n))
+		return -EINVAL;
+	number_value = n;
+	return 0;
+}
+__setup_desc("ktest_param_number=", param_number_setup, "a number");
+
 /*
  * parse_args() and the __setup table are __init: they are gone (filled with
  * int3) by the time tests run, so the probe runs at boot and the test
- * checks what it recorded.
+ * checks what it recorded.  It parses quietly: a test must not put an
+ * "unknown parameter" line into every boot's log.
  */
-static int param_probe_unknown = -1, param_probe_hits = -1;
+static struct {
+	int unknown, hits, choice_hits, flag_hits;
+	unsigned int refused, refused_values;
+	char choice[8];
+	unsigned long number;
+} probe = { .unknown = -1 };
 
 static int __init param_probe(void)
 {
 	int before = param_hits;
 
-	param_probe_unknown = parse_args("no_such_param=1 ktest_param_probe=x", 0);
-	param_probe_hits = param_hits - before;
+	probe.unknown = parse_args_quiet("no_such_param=1 ktest_param_probe=x", 0, &probe.refused);
+	probe.hits = param_hits - before;
+	/* Refused: a value not in the list, a value for a flag, a bad number. */
+	parse_args_quiet("ktest_param_choice=blue ktest_param_choice=green ktest_param_choice= "
+			 "ktest_param_flag=1 ktest_param_flag ktest_param_number=12 "
+			 "ktest_param_number=12x ktest_param_number=", 0, &probe.refused_values);
+	probe.choice_hits = choice_hits;
+	probe.flag_hits = flag_hits;
+	if (choice_value)
+		strlcpy(probe.choice, choice_value, sizeof(probe.choice));
+	probe.number = number_value;
 	return 0;
 }
 late_initcall(param_probe);
@@ -88,9 +137,22 @@ late_initcall(param_probe);
 static void test_cmdline_params(struct ktest *t)
 {
 	/* Unknown words are counted, known ones dispatched to their handler. */
-	KTEST_EXPECT_EQ(t, param_probe_unknown, 1);
-	KTEST_EXPECT_EQ(t, param_probe_hits, 1);
-	KTEST_EXPECT_TRUE(t, strstr(boot_command_line, "ktest=") != NULL);
+	KTEST_EXPECT_EQ(t, probe.unknown, 1);
+	KTEST_EXPECT_EQ(t, probe.hits, 1);
+	KTEST_EXPECT_EQ(t, probe.refused, 0);
+	/* The boot loader's line, however the kernel was started, is terminated. */
+	KTEST_EXPECT_LT(t, strnlen(boot_command_line, BOOT_CMDLINE_MAX), BOOT_CMDLINE_MAX);
+}
+
+static void test_cmdline_bad_values(struct ktest *t)
+{
+	/* Only the listed value and the bare flag reach their handlers. */
+	KTEST_EXPECT_EQ(t, probe.refused_values, 5);
+	KTEST_EXPECT_EQ(t, probe.choice_hits, 1);
+	KTEST_EXPECT_EQ(t, strcmp(probe.choice, "green"), 0);
+	KTEST_EXPECT_EQ(t, probe.flag_hits, 1);
+	/* A refused number keeps the last good one. */
+	KTEST_EXPECT_EQ(t, probe.number, 12);
 }
 
 static struct ktest_case traps_cases[] = {
@@ -98,6 +160,7 @@ static struct ktest_case traps_cases[] = {
 	KTEST_CASE(test_percpu_access),
 	KTEST_CASE(test_kallsyms),
 	KTEST_CASE(test_cmdline_params),
+	KTEST_CASE(test_cmdline_bad_values),
 	{}
 };
 

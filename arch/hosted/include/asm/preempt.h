@@ -7,12 +7,15 @@
 
 #define PREEMPT_MASK	0x000000ffU
 #define HARDIRQ_OFFSET	0x00010000U
-#define HARDIRQ_MASK	0x00ff0000U
+#define HARDIRQ_MASK	0x000f0000U
+#define TRAP_OFFSET	0x00100000U
+#define TRAP_MASK	0x00f00000U
 
 extern __thread unsigned int hosted_preempt_count;
 
 static inline unsigned int __preempt_count_read(void) { return hosted_preempt_count; }
 static inline void __preempt_count_add(int v) { hosted_preempt_count += v; }
+static inline bool __preempt_count_test(unsigned int mask) { return hosted_preempt_count & mask; }
 static inline bool __preempt_count_dec_and_test(void)
 {
 	--hosted_preempt_count;

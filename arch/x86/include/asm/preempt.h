@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU preempt count, Linux style: bits 0-7 preempt depth, bits 16-23
- * hardirq depth, bit 31 set while NO reschedule is needed (inverted so that
+ * Per-CPU preempt count, Linux style: bits 0-7 preempt depth, bits 16-19
+ * hardirq depth, bits 20-23 exception/NMI depth (vectors 0-31, where Linux
+ * counts NMIs), bit 31 set while NO reschedule is needed (inverted so that
  * "count == 0" means "preemptible and a reschedule is pending" in a single
  * compare after the decrement).
  */
@@ -13,7 +14,9 @@
 
 #define PREEMPT_MASK		0x000000ffU
 #define HARDIRQ_OFFSET		0x00010000U
-#define HARDIRQ_MASK		0x00ff0000U
+#define HARDIRQ_MASK		0x000f0000U
+#define TRAP_OFFSET		0x00100000U
+#define TRAP_MASK		0x00f00000U
 #define PREEMPT_NEED_RESCHED	0x80000000U
 
 extern unsigned int __percpu __preempt_count;
@@ -21,6 +24,19 @@ extern unsigned int __percpu __preempt_count;
 static __always_inline unsigned int __preempt_count_read(void)
 {
 	return this_cpu_read(__preempt_count) & ~PREEMPT_NEED_RESCHED;
+}
+
+/*
+ * Any of @mask's bits set in this CPU's count?  One test of memory.  Not
+ * volatile: the bits it is used for (interrupt and trap depth) are the
+ * same before and after any handler that interrupts the caller.
+ */
+static __always_inline bool __preempt_count_test(unsigned int mask)
+{
+	bool set;
+
+	__asm__("testl %1, %%gs:%c2" : "=@ccnz"(set) : "i"(mask), "i"(&__preempt_count));
+	return set;
 }
 
 static __always_inline void __preempt_count_add(int v)

@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Drive the kernel shell from a terminal, as a user of `make run` does.
+
+usage: check-shell.py <vmlinux> [--log FILE] [--name LABEL]
+
+Starts scripts/run-qemu.sh under a pseudo-terminal, so that it takes its
+interactive path (-nographic, the serial console on the terminal), with
+bad parameters on the kernel command line.  Checks the boot log, then
+types commands as a user would (bad arguments, cursor keys, history,
+Ctrl keys, a 5000-character line) and checks what the console shows;
+ends with `exit`, which must power off with run-qemu.sh exiting 0.  A
+second, short boot does the same with `poweroff`.
+
+Prints each failed check and "LABEL: N passed, M failed, 0 skipped";
+exits 1 if anything failed.  The whole console output goes to --log.
+"""
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bO[A-Z]")
+STAMP = re.compile(r"^\[\s*\d+\.\d+\] ", re.M)
+PROMPT = "exo> "
+
+# Bad values on the command line: each must be refused with a line that
+# says what the parameter accepts, and the boot must go on.
+BAD_PARAMS = [
+    ("crash_test=opps", "want one of: oops, panic, overflow"),
+    ("apic_timer=bogus", "want one of: periodic, oneshot"),
+    ("loglevel=abc", "want 0-8 or debug"),
+    ("stress=xyz", "want SECONDS or Nms"),
+    ("acpi=maybe", "want one of: off, on"),
+    ("modules=no", "want one of: 0, off, 1, on"),
+    ("expect_cpus=two", "want a number of CPUs"),
+    ("vm_oracle=1", "vm_oracle takes no value"),
+]
+
+UP, DOWN, LEFT, RIGHT = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[C"
+HOME, END, DELETE = "\x1b[H", "\x1b[F", "\x1b[3~"
+# In -nographic mode Ctrl-A is QEMU's escape key: Ctrl-A Ctrl-A sends one.
+CTRL_A = "\x01\x01"
+
+# (keys typed, patterns the output must show, patterns it must not show)
+STEPS = [
+    ("help\r", [r"ptdump \[all\]", r"tlbinfo \[ceiling 1-4096\]", r"Up/Down history"], []),
+    ("ptdump foo\r", [r"ptdump: unknown argument 'foo'", r"usage: ptdump \[all\]"],
+     [r"---\["]),
+    ("tlbinfo foo\r", [r"tlbinfo: unknown argument 'foo'", r"usage: tlbinfo"], [r"PCID"]),
+    ("tlbinfo ceiling\r", [r"ceiling needs a number", r"usage: tlbinfo"], [r"PCID"]),
+    ("tlbinfo ceiling 12x\r", [r"'12x' is not a number from 1 to 4096"], [r"PCID"]),
+    ("loglevel 9\r", [r"'9' is not a number from 0 to 8", r"usage: loglevel \[0-8\]"], []),
+    ("help me\r", [r"help: too many arguments", r"usage: help"], [r"ptdump"]),
+    ("ktest nosuchsuite\r", [r"no suite named 'nosuchsuite'", r"ktest: suites: .*x86_core",
+                             r"nothing run \(ENOENT\)"], [r"PASSED", r"^ok 1"]),
+    ("ktest slab.nosuch\r", [r"suite slab has no case 'nosuch'"], [r"ok 1 slab"]),
+    # Started from the shell, with no ktest= on the command line.
+    ("ktest x86_core\r", [r"ok 1 x86_core", r"ktest: 0 failed"], [r"not ok"]),
+    ("bench nosuch\r", [r"no benchmark name starts with 'nosuch'"], [r"benchmarks run"]),
+    ("unbind pci 0000:00:04.0\r", [r"unbind: 0000:00:04.0 detached from edu"], []),
+    ("unbind pci 0000:00:04.0\r", [r"unbind: 0000:00:04.0: ENODEV \(it has no driver\)"], []),
+    ("bind pci 0000:00:04.0 edu\r", [r"bind: 0000:00:04.0 bound to edu"], []),
+    ("bind pci 0000:00:04.0 edu\r", [r"bind: 0000:00:04.0: EBUSY"], []),
+    ("bind pci 0000:00:04.0 nosuch\r", [r"bind: no driver 'nosuch' on bus pci"], []),
+    ("bind pci 0000:00:04.0\r", [r"bind: missing arguments", r"usage: bind <bus> <device>"], []),
+    # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
+    ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
+    ("xversoin" + HOME + DELETE + END + LEFT + LEFT + "\x7f" + RIGHT + "o\r",
+     [r"^Exo-OS .*\ncommand line:"], [r"unknown command"]),
+    ("ersion" + CTRL_A + "v\x05\r", [r"^Exo-OS "], [r"unknown command"]),
+    ("garbage\x15uptime\r", [r"^up \d"], [r"unknown command"]),
+    ("uptime extra\x17\x17\x17uptime\r", [r"^up \d"], [r"unknown command", r"too many"]),
+    ("rm -rf\x03", [r"\^C"], [r"unknown command"]),
+    # History: Up recalls the last line (it printed "[A: unknown command").
+    (UP + "\r", [r"^up \d"], [r"unknown command"]),
+    # Newest first: uptime, version, uptime; Down comes back to version.
+    (UP + UP + UP + DOWN + "\r", [r"^Exo-OS "], [r"unknown command"]),
+    # Unknown escape sequences (Page Up, F5) leave nothing on the line.
+    ("\x1b[5~\x1b[15~" + "uptime\r", [r"^up \d"], [r"unknown command"]),
+    # A long line is refused whole, not cut and run.
+    ("x" * 5000 + "\r", [r"line too long \(more than 255 characters\): not run"],
+     [r"unknown command"]),
+    ("a b c d e f g h i j k l m n o p q\r", [r"too many words \(more than 16\): not run"],
+     [r"unknown command"]),
+]
+
+
+class Term:
+    """run-qemu.sh on a pseudo-terminal; everything it prints is kept."""
+
+    def __init__(self, kernel, cmdline, log):
+        master, slave = pty.openpty()
+        env = dict(os.environ, SMP="2", CMDLINE=cmdline)
+        self.proc = subprocess.Popen([os.path.join(SRC, "scripts/run-qemu.sh"), kernel],
+                                     stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.fd = master
+        self.raw = ""
+        self.mark = 0
+        self.log = log
+
+    def read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        text = data.decode("latin-1")
+        self.raw += text
+        self.log.write(text)
+        return True
+
+    def text(self, start=None):
+        """What the terminal showed since @start, without escapes, CRs and stamps."""
+        t = self.raw[self.mark if start is None else start:]
+        return STAMP.sub("", ANSI.sub("", t).replace("\r", ""))
+
+    def wait_for(self, pattern, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if re.search(pattern, self.text(), re.M):
+                return True
+            if not self.read(min(0.5, max(0.01, end - time.time()))) and \
+                    self.proc.poll() is not None:
+                return bool(re.search(pattern, self.text(), re.M))
+        return False
+
+    def type(self, keys):
+        self.mark = len(self.raw)
+        data = keys.encode("latin-1")
+        while data:
+            _, w, _ = select.select([], [self.fd], [], 5)
+            if w:
+                n = os.write(self.fd, data[:256])
+                data = data[n:]
+            self.read(0)
+
+    def finish(self, timeout):
+        end = time.time() + timeout
+        while self.proc.poll() is None and time.time() < end:
+            self.read(0.2)
+        while self.read(0.1):
+            pass
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+            return None
+        return self.proc.returncode
+
+
+def main():
+    args = sys.argv[1:]
+    kernel = args[0]
+    name = args[args.index("--name") + 1] if "--name" in args else "shell"
+    logname = args[args.index("--log") + 1] if "--log" in args else os.devnull
+    passed = failed = 0
+    problems = []
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            problems.append(what)
+
+    with open(logname, "w") as log:
+        cmdline = " ".join(p for p, _ in BAD_PARAMS)
+        t = Term(kernel, cmdline, log)
+        booted = t.wait_for(re.escape(PROMPT), 60)
+        check(booted, "no shell prompt after boot")
+        boot = t.text(0)
+        for param, want in BAD_PARAMS:
+            check(re.search(r"cmdline: '%s' ignored: %s" % (re.escape(param), want), boot),
+                  "boot: no refusal of %s (%s)" % (param, want))
+        check("unknown parameter 'no_such_param" not in boot,
+              "boot: a test's 'unknown parameter' line is in the log")
+        check(not re.search(r"Kernel panic|Oops:", boot), "boot: panic or oops")
+        for keys, want, never in STEPS if booted else []:
+            label = repr(keys if len(keys) < 40 else keys[:20] + "...")
+            t.type(keys)
+            # The command's output ends at the next prompt.
+            got = t.wait_for(r"\n" + re.escape(PROMPT) + r"$", 60)
+            out = t.text()
+            check(got, "%s: no prompt after it" % label)
+            for p in want:
+                check(re.search(p, out, re.M), "%s: no %r in %r" % (label, p, out[-300:]))
+            for p in never:
+                check(not re.search(p, out, re.M), "%s: %r in %r" % (label, p, out[-300:]))
+        t.type("exit\r")
+        check(t.wait_for(r"the machine powers off", 20), "exit: did not say it powers off")
+        rc = t.finish(30)
+        check(rc == 0, "exit: run-qemu.sh exit status %s (want 0)" % rc)
+
+        t = Term(kernel, "", log)
+        if t.wait_for(re.escape(PROMPT), 60):
+            t.type("poweroff\r")
+        rc = t.finish(30)
+        check(rc == 0, "poweroff: run-qemu.sh exit status %s (want 0)" % rc)
+
+    for p in problems:
+        print("  %s: %s" % (name, p))
+    print("%s: %d passed, %d failed, 0 skipped" % (name, passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
