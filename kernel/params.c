@@ -14,8 +14,11 @@ char boot_command_line[BOOT_CMDLINE_MAX];
 extern const struct kernel_param __setup_start[], __setup_end[];
 
 /*
- * Handlers may keep the value pointer (ktest=, bench=...), so each word is
- * copied into a pool that lives as long as the kernel.
+ * Handlers may keep the value pointer (ktest=, bench=...), so each word
+ * handed to a handler is copied into a pool that lives as long as the
+ * kernel.  Only those words are copied, once per pass that has a handler
+ * for them, so the boot line's two passes together need at most one copy
+ * of it (plus the rare word with both an early and a late handler).
  */
 static char param_pool[2 * BOOT_CMDLINE_MAX];
 static size_t param_pool_used;
@@ -33,33 +36,44 @@ static char *param_copy(const char *word, size_t len)
 	return p;
 }
 
+/* Does handler @p take the word whose name is @word[0..@nlen)? */
+static bool param_matches(const struct kernel_param *p, const char *word, size_t nlen)
+{
+	size_t plen = strlen(p->name);
+
+	/* "foo=" matches foo=..., "foo" matches a bare foo */
+	if (p->name[plen - 1] == '=')
+		plen--;
+	return plen == nlen && !strncmp(p->name, word, nlen);
+}
+
 static int run_param(const char *word, size_t len, int early)
 {
-	char *buf = param_copy(word, len);
-	const char *val;
-	size_t nlen;
+	size_t nlen = 0;
+	const char *val = NULL;
 	int claimed = 0;
 
-	if (!buf) {
-		pr_warn("cmdline: parameters too long, '%.*s' ignored\n", (int)len, word);
-		return 1;
-	}
-	val = strchr(buf, '=');
-	nlen = val ? (size_t)(val - buf) : len;
-	val = val ? val + 1 : "";
-	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++) {
-		size_t plen = strlen(p->name);
+	while (nlen < len && word[nlen] != '=')
+		nlen++;
 
-		/* "foo=" matches foo=..., "foo" matches a bare foo */
-		if (p->name[plen - 1] == '=')
-			plen--;
-		if (plen != nlen || strncmp(p->name, buf, nlen))
+	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++) {
+		if (!param_matches(p, word, nlen))
 			continue;
 		claimed = 1;
 		if (!p->early != !early)
 			continue;
+		if (!val) {
+			char *buf = param_copy(word, len);
+
+			if (!buf) {
+				pr_warn("cmdline: parameter pool full (%zu bytes), '%.*s' ignored\n",
+					sizeof(param_pool), (int)len, word);
+				return 0;
+			}
+			val = nlen < len ? buf + nlen + 1 : "";
+		}
 		if (p->setup(val))
-			pr_warn("cmdline: bad value for %.*s: '%s'\n", (int)nlen, buf, val);
+			pr_warn("cmdline: bad value for %.*s: '%s'\n", (int)nlen, word, val);
 	}
 	return !claimed;
 }
