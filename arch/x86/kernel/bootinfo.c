@@ -58,6 +58,16 @@ void __init parse_boot_info(u32 magic, u32 info_phys)
 		scratch.info_end = info_phys + *(const u32 *)info;
 	} else if (info && *(const u32 *)info == PVH_START_MAGIC) {
 		err = pvh_parse(info_phys, early_map, &scratch);
+	} else if (early_map(info_phys, 32) &&
+		   (err = fw_cfg_boot_info(info_phys, early_map(info_phys, 32), &scratch)) != -ENODEV) {
+		if (err)
+			panic("the PVH start info at %#x was overwritten by the command line and "
+			      "cannot be rebuilt: use a command line under 4096 characters",
+			      info_phys);
+		pr_warn("boot: the PVH start info at %#x was overwritten by the %zu-character "
+			"command line (QEMU's PVH loader copies it into a 4096-byte buffer); "
+			"memory map, command line and initrd recovered through fw_cfg\n",
+			info_phys, scratch.cmdline_len);
 	} else {
 		panic("unknown boot protocol (magic %#x, info %#x): boot with GRUB "
 		      "(multiboot2) or QEMU -kernel (PVH)", magic, info_phys);
