@@ -177,6 +177,41 @@ crash_qemu() {
 	fi
 }
 
+# cmdline_qemu <name> <vmlinux> <length>: a command line of exactly <length>
+# characters.  Up to 2047 (COMMAND_LINE_SIZE - 1) it is kept whole: its last
+# word, ktest=bootparse, must take effect, with no warning.  Longer, the
+# kernel must say that it cut the line and boot on (ktest= then comes first);
+# above 4095 QEMU's PVH loader overwrites the start info with the line.
+cmdline_qemu() {
+	local name=$1 kernel=$2 len=$3 log=$logs/$1.log head tail line rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	if [ "$len" -le 2047 ]; then
+		head="loglevel=6 shell=0" tail=" ktest=bootparse"
+	else
+		head="ktest=bootparse loglevel=6" tail=""
+	fi
+	line=$head
+	while [ ${#line} -lt "$len" ]; do line="$line cmdline_pad=0123456789abcdef"; done
+	line="${line:0:$((len - ${#tail}))}$tail"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "$line" -smp 1 -m 128M \
+		-display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
+		</dev/null >/dev/null 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$name" >"$log.ktap" 2>&1
+	if [ "$rc" != 33 ]; then
+		echo "  $name: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	elif [ "$len" -le 2047 ] && grep -qE "longer than the|parameter pool full" "$log"; then
+		echo "  $name: a $len-character line was cut or overflowed the pool" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	elif [ "$len" -gt 2047 ] && ! grep -q "command line is $len characters, longer than" "$log"; then
+		echo "  $name: no warning that the $len-character line was cut" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$name" "$log.ktap"
+}
+
 echo "== builds"
 build gcc defconfig C=1
 build clang defconfig LLVM=1
@@ -211,6 +246,8 @@ ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
 # Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
+# Command lines of 2047, 3000 and 10 000 characters (Documentation/boot.rst).
+for len in 2047 3000 10000; do cmdline_qemu "qemu-cmdline-$len" "$out/gcc/vmlinux" "$len"; done
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
