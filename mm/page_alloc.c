@@ -178,6 +178,17 @@ static __always_inline bool pfn_listed(unsigned long pfn)
 /* Set bits [start, start + n) of a plain bitmap (callers serialise). */
 static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long n)
 {
+	/* Boot hands all RAM over in a few ranges: whole words in one fill. */
+	if (n >= 128) {
+		unsigned long head = -start % 64;
+
+		bitmap_set_range(map, start, head);
+		start += head;
+		n -= head;
+		memset64((u64 *)&map[start / 64], ~0ULL, n / 64);
+		start += n & ~63UL;
+		n %= 64;
+	}
 	while (n) {
 		unsigned int bit = start % 64;
 		unsigned long len = min_t(unsigned long, n, 64 - bit);
@@ -1868,7 +1879,8 @@ static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
 {
 	unsigned long *map = meta_alloc(words * sizeof(unsigned long), why);
 
-	memset(map, 0, words * sizeof(unsigned long));
+	/* Word stores: a byte memset() would be 8x the instructions per frame. */
+	memset64((u64 *)map, 0, words);
 	return map;
 }
 
