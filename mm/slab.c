@@ -89,6 +89,7 @@
 #include <exo/list.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
+#include <exo/pgtable.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -2253,30 +2254,57 @@ DEFINE_SHELL_CMD(slabinfo, "kmalloc caches: objects, slabs, tier hits/misses ([-
  * Initialisation
  */
 
+#ifndef __HOSTED__
 /*
- * Fill the class map with CLS_NONE, 8 bytes per store: memset() is
- * rep stosb, one instruction per byte under icount, which would make the
- * map of a large machine a visible part of mm_core_init().
+ * The class map is virtually contiguous at SLAB_CLASS_MAP_START and backed
+ * by buddy blocks of at most 2^MAX_ORDER pages: one byte per frame (256 MiB
+ * for 1 TiB) is more than one block holds, and than a fragmented machine
+ * may have contiguous.  map_range() uses 2 MiB pages for the whole blocks.
  */
-static void class_map_fill(u8 *map, size_t bytes)
+static int class_map_alloc(unsigned long pages)
 {
-	u64 pattern = 0x0101010101010101ULL * CLS_NONE;
-#ifdef __HOSTED__
-	for (size_t i = 0; i < bytes / 8; i++)
-		((volatile u64 *)map)[i] = pattern;
-#else
-	size_t words = bytes / 8;
+	unsigned long done = 0;
 
-	__asm__ __volatile__("rep stosq" : "+D"(map), "+c"(words) : "a"(pattern) : "memory");
-#endif
+	if (pages > (SLAB_CLASS_MAP_END - SLAB_CLASS_MAP_START) / PAGE_SIZE)
+		return -E2BIG;
+	while (done < pages) {
+		unsigned long n = min(pages - done, 1UL << MAX_ORDER);
+		phys_addr_t pa;
+		int err;
+
+		while ((err = alloc_contiguous(n, &pa)) == -ENOMEM && n > 1)
+			n = 1UL << ilog2(n - 1);
+		if (err)
+			return err;
+		err = map_range(SLAB_CLASS_MAP_START + done * PAGE_SIZE, pa, n * PAGE_SIZE,
+				PAGE_WRITABLE);
+		if (err) {
+			free_contiguous(pa, n);
+			return err;
+		}
+		done += n;
+	}
+	slab_class_map = (u8 *)SLAB_CLASS_MAP_START;
+	return 0;
 }
+#else
+/* Hosted: a small machine, the map in one block of its arena. */
+static int class_map_alloc(unsigned long pages)
+{
+	phys_addr_t pa;
+	int err = alloc_contiguous(pages, &pa);
+
+	if (!err)
+		slab_class_map = phys_to_virt(pa);
+	return err;
+}
+#endif
 
 void kmem_cache_init(void)
 {
 	static bool exit_hook_registered;
 	/* The built-in caches are .bss: only a hosted re-init must clear them. */
 	bool reinit = slab_ready;
-	phys_addr_t pa;
 	int err;
 
 	slab_rs = (struct ratelimit_state){ 0 };
@@ -2290,11 +2318,12 @@ void kmem_cache_init(void)
 	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
 #endif
 	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
-	err = alloc_contiguous(slab_map_pages, &pa);
+	err = class_map_alloc(slab_map_pages);
 	if (err)
 		panic("slab: no memory for the class map (%lu pages): %d", slab_map_pages, err);
-	slab_class_map = phys_to_virt(pa);
-	class_map_fill(slab_class_map, slab_map_pages * PAGE_SIZE);
+	/* Word stores: memset() counts one instruction per byte under icount. */
+	memset64((u64 *)slab_class_map, 0x0101010101010101ULL * CLS_NONE,
+		 slab_map_pages * PAGE_SIZE / 8);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
 		slab_t1_free_mask[i] = t2_free_mask[i] = ~0UL;
