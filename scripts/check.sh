@@ -106,6 +106,16 @@ ktest_qemu() {
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
+# ktest_bigmem <name> <vmlinux> <smp> <RAM>: every ktest with <RAM> of guest
+# memory that the host only backs as the guest writes it: a file on /dev/shm
+# (4 KiB host pages).  Anonymous guest RAM would get 2 MiB transparent huge
+# pages, and the exhaustion tests, which write a word into every block they
+# take, would then make QEMU resident in all of it.
+ktest_bigmem() {
+	MEM=$4 TIMEOUT=600 QEMU_EXTRA="-object memory-backend-file,id=m0,size=$4,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
+		ktest_qemu "$1" "$2" "$3"
+}
+
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
@@ -243,6 +253,8 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 # The clang kernel also drives its tick in one-shot mode.
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
+# A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
+ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
 # Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
