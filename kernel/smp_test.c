@@ -18,6 +18,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/tlb.h>
 #include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -66,6 +67,40 @@ static void test_cpus_online(struct ktest *t)
 				min_t(unsigned int, expect_cpus, NR_CPUS));
 	else
 		ktest_log(t, "no expect_cpus= given; %u CPUs online", num_online_cpus());
+}
+
+/*
+ * Every possible CPU has per-CPU data, and the per-CPU statistics give
+ * zeros for any other CPU number (a CPU left out for lack of memory has
+ * none: smp_test_nomem_apic= makes one, make check boots that way).
+ */
+static void test_possible_cpus_have_areas(struct ktest *t)
+{
+	unsigned int cpu, possible = 0;
+
+	for_each_possible_cpu(cpu) {
+		KTEST_EXPECT_TRUE(t, cpu == 0 || __per_cpu_offset[cpu]);
+		KTEST_EXPECT_LT(t, cpu, nr_cpu_ids);
+		possible++;
+	}
+	KTEST_EXPECT_EQ(t, possible, nr_cpu_ids);
+	for (cpu = nr_cpu_ids; cpu < NR_CPUS + 2; cpu++) {
+		struct smp_cpu_stats st;
+		struct tlb_stats tl;
+		struct page_alloc_cpu_stats pa;
+
+		memset(&st, 0xff, sizeof(st));
+		memset(&tl, 0xff, sizeof(tl));
+		smp_cpu_stats(cpu, &st);
+		tlb_get_stats((int)cpu, &tl);
+		KTEST_EXPECT_EQ(t, st.ipi_sent | st.irqs | st.timer_ticks, 0UL);
+		KTEST_EXPECT_EQ(t, tl.switches | tl.shootdowns_sent, 0UL);
+		KTEST_EXPECT_EQ(t, page_alloc_cpu_stats(cpu, &pa), 0UL);
+		KTEST_EXPECT_EQ(t, pa.allocs, 0UL);
+	}
+	if (smp_cpus_without_memory())
+		ktest_log(t, "%u CPUs without memory; %u possible", smp_cpus_without_memory(),
+			  possible);
 }
 
 static void record_cpu(void *arg)
@@ -426,6 +461,7 @@ static struct ktest_case smp_cases[] = {
 	KTEST_CASE(test_apic_mode),
 	KTEST_CASE(test_preempt_every_cpu),
 	KTEST_CASE(test_cpus_online),
+	KTEST_CASE(test_possible_cpus_have_areas),
 	KTEST_CASE(test_every_cpu_answers),
 	KTEST_CASE(test_call_many_targets),
 	KTEST_CASE(test_calls_with_irqs_off),

@@ -101,6 +101,23 @@ static int __init silent_cpu_setup(const char *val)
 }
 early_param("smp_test_silent_cpu=", silent_cpu_setup);
 
+/*
+ * smp_test_nomem_apic=N: the CPU with APIC ID N gets no per-CPU area, as on
+ * a machine too small for it (tests the left-out path and the walkers).
+ */
+static u32 nomem_test_apic = ~0U;
+
+static int __init nomem_apic_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n) || n >= ~0U)
+		return -EINVAL;
+	nomem_test_apic = n;
+	return 0;
+}
+early_param("smp_test_nomem_apic=", nomem_apic_setup);
+
 void __noreturn secondary_startup_64(unsigned int cpu);
 
 static void cpu_collect_info(unsigned int cpu)
@@ -171,7 +188,7 @@ static void __init build_cpu_map(void)
 
 		if (apic_id == bsp)
 			continue;
-		if (alloc_percpu_area(n)) {
+		if (apic_id == nomem_test_apic || alloc_percpu_area(n)) {
 			nomem_apicid[nr_nomem_apicid++] = apic_id;
 			continue;
 		}
