@@ -106,6 +106,20 @@ ktest_qemu() {
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
+# ktest_suite_qemu <name> <vmlinux> <smp> <suite> <cmdline> [expected CPUs]: one
+# suite only (a later ktest= wins), judged as one suite.
+ktest_suite_qemu() {
+	local log=$logs/$1.log rc
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 $5")
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$1" >"$log.ktap" 2>&1
+	if [ "$rc" != 33 ]; then
+		echo "  $1: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
+		echo "$1: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$1" "$log.ktap"
+}
+
 # ktest_bigmem <name> <vmlinux> <smp> <RAM>: every ktest with <RAM> of guest
 # memory that the host only backs as the guest writes it: a file on /dev/shm
 # (4 KiB host pages).  Anonymous guest RAM would get 2 MiB transparent huge
@@ -158,6 +172,30 @@ boot_qemu() {
 		ok "$name"
 	else
 		bad "$name" "$log"
+	fi
+}
+
+# stats_boot_qemu <name> <vmlinux> <smp> <RAM> [cmdline]: boots with shell=0,
+# which runs every statistics command (cpus, meminfo, slabinfo, tlbinfo,
+# ps...) over all CPUs before powering off.  A CPU must be left out for lack
+# of memory, and no walker may touch per-CPU data it never got (exit 33, no
+# oops, the CPU reported).
+stats_boot_qemu() {
+	local name=$1 kernel=$2 log=$logs/$1.log rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") \
+		-append "shell=0 ${5:-}" -smp "$3" -m "$4" -display none -serial file:"$log" \
+		-monitor none -no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 33 ] && ! grep -qE "Kernel panic|Oops:" "$log" &&
+	   grep -q "CPUs online of" "$log" && grep -q "exo> tlbinfo" "$log" &&
+	   grep -q "left out" "$log"; then
+		ok "$name"
+		grep -E "left out" "$log" | sed 's/^\[ *[0-9.]*\] /  /' | head -3
+	else
+		grep -E "Oops|RIP is at|Kernel panic" "$log" | head -3
+		bad "$name" "exit $rc; $log"
 	fi
 }
 
@@ -255,6 +293,13 @@ ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
 ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
+# Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
+# of RAM (KTEST_CASE_RAM).  A CPU left out for want of a per-CPU area (APIC
+# ID 2, as on a machine too small for it): every statistics walker, and the
+# smp suite accounting for it.
+MEM=8M ktest_qemu qemu-8m-smp4 "$out/gcc/vmlinux" 4
+stats_boot_qemu boot-nomem-cpu-smp4-stats "$out/gcc/vmlinux" 4 128M "smp_test_nomem_apic=2"
+ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_apic=2"
 # Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
