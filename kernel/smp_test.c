@@ -424,6 +424,17 @@ static int hog_other(void *arg)
 	return 0;
 }
 
+/* Has the pair on every online CPU made progress, both threads? */
+static bool pairs_progressed(struct hog_pair *h)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (atomic_read(&h[cpu].hog_progress) <= 0 || atomic_read(&h[cpu].other_progress) <= 1)
+			return false;
+	return true;
+}
+
 /*
  * On every CPU a thread that never yields shares the CPU with one that
  * sleeps and counts: both progress only if the tick preempts the hog.
@@ -435,6 +446,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 	struct task_struct *hog[NR_CPUS], *other[NR_CPUS];
 	unsigned long before;
 	unsigned int cpu;
+	u64 deadline;
 
 	before = ktest_settled_free_pages();
 	for_each_online_cpu(cpu) {
@@ -449,7 +461,14 @@ static void test_preempt_every_cpu(struct ktest *t)
 		wake_up_process(hog[cpu]);
 		wake_up_process(other[cpu]);
 	}
+	/*
+	 * 100 ms, and more while some pair has not progressed: TCG with many
+	 * vCPUs on a busy host may leave a vCPU unscheduled that long (bounded).
+	 */
+	deadline = ktime_get_ns() + 10 * NSEC_PER_SEC;
 	msleep(100);
+	while (!pairs_progressed(h) && ktime_get_ns() < deadline)
+		msleep(20);
 	for_each_online_cpu(cpu) {
 		KTEST_EXPECT_EQ(t, kthread_stop(other[cpu]), 0);
 		KTEST_EXPECT_EQ(t, kthread_stop(hog[cpu]), 0);
