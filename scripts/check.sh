@@ -291,6 +291,25 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 # The clang kernel also drives its tick in one-shot mode.
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
+# -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
+# cross-calls, ticks, preemption and page caches on every CPU), and all 64
+# CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for
+# fewer).  SMP64_SUITES=all runs every ktest, which on 2 busy host cores
+# takes well over 50 min: each TLB shootdown waits for all 64 vCPUs.
+rm -f "$logs"/qemu-smp64*.log
+for s in ${SMP64_SUITES:-smp page_alloc}; do
+	if [ "$s" = all ]; then
+		TIMEOUT=7200 ktest_qemu qemu-smp64 "$out/gcc/vmlinux" 64
+	else
+		ktest_suite_qemu "qemu-smp64-$s" "$out/gcc/vmlinux" 64 "$s" ""
+	fi
+done
+if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
+	ok "qemu-smp64: 64 CPUs online"
+else
+	bad "qemu-smp64: 64 CPUs online" \
+	    "$(cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -o "test_cpus_online: .*" | head -1)"
+fi
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
 ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
 # Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
