@@ -173,6 +173,29 @@ static int __init alloc_percpu_area(unsigned int cpu)
 }
 
 /*
+ * " 3 5-9 12" from @v[0..@n) (runs of consecutive values), " ..." when
+ * @buf is full: a machine with little memory may leave out a hundred CPUs.
+ */
+static void format_ranges(char *buf, size_t size, const u32 *v, unsigned int n)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j = i;
+
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		if (len >= size - 16) {
+			snprintf(buf + len, size - len, " ...");
+			return;
+		}
+		len += snprintf(buf + len, size - len, j > i ? " %u-%u" : " %u", v[i], v[j]);
+		i = j;
+	}
+}
+
+/*
  * The possible CPUs from the MADT, the boot CPU first, each with its
  * per-CPU area.  Those beyond NR_CPUS and those without memory for an area
  * are left out, with one line saying which and why.
@@ -198,14 +221,11 @@ static void __init build_cpu_map(void)
 	}
 	nr_cpu_ids = n;
 	if (nr_nomem_apicid) {
-		char ids[64];
-		size_t len = 0;
+		char ids[96];
 
-		for (unsigned int i = 0; i < nr_nomem_apicid && len < sizeof(ids) - 12; i++)
-			len += snprintf(ids + len, sizeof(ids) - len, " %u", nomem_apicid[i]);
-		pr_err("%u CPU(s) left out: no memory for a per-CPU area (%zu KiB each); APIC IDs%s%s\n",
-		       nr_nomem_apicid, percpu_area_pages() * PAGE_SIZE >> 10, ids,
-		       len >= sizeof(ids) - 12 ? " ..." : "");
+		format_ranges(ids, sizeof(ids), nomem_apicid, nr_nomem_apicid);
+		pr_err("%u CPU(s) left out: no memory for a per-CPU area (%zu KiB each); APIC IDs%s\n",
+		       nr_nomem_apicid, percpu_area_pages() * PAGE_SIZE >> 10, ids);
 	}
 	if (acpi_madt.nr_ignored)
 		pr_warn("%u CPU(s) left out: this kernel is built for NR_CPUS=%u (APIC IDs %u to %u are not used); set CONFIG_NR_CPUS to %u or more to use them\n",
@@ -356,8 +376,7 @@ static int __init start_ap(unsigned int cpu)
 
 	err = alloc_ap_stack(cpu);
 	if (err) {
-		cpu_data[cpu].state = CPU_STATE_NOMEM;
-		pr_err("CPU %u (APIC %u): no memory for its stack: left out\n", cpu, apic_id);
+		cpu_data[cpu].state = CPU_STATE_NOMEM;	/* reported by report_nomem_cpus() */
 		return err;
 	}
 	p->cpu = cpu;
@@ -389,11 +408,28 @@ static int __init start_ap(unsigned int cpu)
 		       AP_CALLIN_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
-	if (ap_callin == -ENOMEM)
-		pr_err("CPU %u (APIC %u): no memory for its idle thread: left out\n", cpu, apic_id);
-	else
+	if (ap_callin != -ENOMEM)
 		pr_err("CPU %u (APIC %u) failed to start (%d): skipped\n", cpu, apic_id, ap_callin);
 	return ap_callin;
+}
+
+/*
+ * One line for the possible CPUs that got no stack or idle thread (a
+ * machine with little memory may have a hundred).
+ */
+static void __init report_nomem_cpus(void)
+{
+	static u32 cpus[NR_CPUS] __initdata;
+	unsigned int n = 0;
+	char list[96];
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (cpu_data[cpu].state == CPU_STATE_NOMEM)
+			cpus[n++] = cpu;
+	if (!n)
+		return;
+	format_ranges(list, sizeof(list), cpus, n);
+	pr_err("%u CPU(s) left out: no memory for a stack or an idle thread; CPUs%s\n", n, list);
 }
 
 void __init smp_boot_cpus(void)
@@ -410,6 +446,7 @@ void __init smp_boot_cpus(void)
 			start_ap(cpu);
 	}
 	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
+	report_nomem_cpus();
 out:
 	smp_boot_ns = ktime_get_ns() - t0;
 	pr_info("%u of %u CPUs online (%llu us)\n", num_online_cpus(), nr_cpu_ids,
@@ -448,12 +485,17 @@ static int cmd_cpus(int argc, char **argv)
 		       c->tsc_khz % 1000, st.timer_ticks, st.irqs, st.ipi_sent, st.ipi_received,
 		       st.calls_handled, f);
 	}
-	for (unsigned int i = 0; i < nr_nomem_apicid; i++)
-		printk("  - %4u left out: no memory for its per-CPU area\n", nomem_apicid[i]);
+	if (nr_nomem_apicid) {
+		char ids[96];
+
+		format_ranges(ids, sizeof(ids), nomem_apicid, nr_nomem_apicid);
+		printk("%u CPU(s) left out: no memory for a per-CPU area; APIC IDs%s\n",
+		       nr_nomem_apicid, ids);
+	}
 	if (acpi_madt.nr_ignored)
-		printk("%u more CPUs (APIC IDs %u to %u) left out: beyond NR_CPUS=%u\n",
-		       acpi_madt.nr_ignored, acpi_madt.ignored_apic_min, acpi_madt.ignored_apic_max,
-		       NR_CPUS);
+		printk("%u CPU(s) left out: beyond NR_CPUS=%u; APIC IDs %u to %u\n",
+		       acpi_madt.nr_ignored, NR_CPUS, acpi_madt.ignored_apic_min,
+		       acpi_madt.ignored_apic_max);
 	return 0;
 }
 DEFINE_SHELL_CMD(cpus, "CPUs: APIC IDs, state, TSC, features, IPI counters", cmd_cpus);
