@@ -114,12 +114,28 @@ static bool case_selected(const struct ktest_case *c, const char *case_filter, b
 	return !(quick && (c->flags & KTEST_F_SLOW));
 }
 
+/* RAM the page allocator manages, in MiB. */
+static unsigned long managed_mib(void)
+{
+	static struct page_alloc_stats st;
+
+	page_alloc_get_stats(&st);
+	return st.managed >> (20 - PAGE_SHIFT);
+}
+
 static const char *skip_reason(const struct ktest_case *c)
 {
+	static char why[80];
+
 	if ((c->flags & KTEST_F_NOHOST) && RUNNING_HOSTED)
 		return "kernel only";
 	if ((c->flags & KTEST_F_SMP) && !RUNNING_HOSTED && num_online_cpus() < 2)
 		return "needs 2 or more CPUs";
+	if (c->ram_mib && managed_mib() < c->ram_mib) {
+		snprintf(why, sizeof(why), "needs %u MiB of RAM, the allocator manages %lu MiB",
+			 c->ram_mib, managed_mib());
+		return why;
+	}
 	return NULL;
 }
 

@@ -560,12 +560,24 @@ static void test_misaligned_device_table(struct ktest *t)
  */
 #define SMP_LOADS	50
 
+/*
+ * Loads per CPU: SMP_LOADS up to 8 CPUs, then about 400 in all.  Every
+ * load and unload changes kernel mappings, i.e. a TLB shootdown that waits
+ * for every online CPU, and TCG runs the vCPUs on the host's few cores.
+ */
+static int smp_loads(void)
+{
+	unsigned int n = num_online_cpus();
+
+	return n <= 8 ? SMP_LOADS : max(4, 400 / (int)n);
+}
+
 static int smp_loader(void *arg)
 {
 	const struct modtest_blob *b = blob("modtest_a");
-	int *loaded = arg, errors = 0;
+	int *loaded = arg, errors = 0, loads = smp_loads();
 
-	for (int i = 0; i < SMP_LOADS; i++) {
+	for (int i = 0; i < loads; i++) {
 		int (*selftest)(void);
 		int ret = load_module(b->start, b->end - b->start, NULL);
 

@@ -15,8 +15,11 @@ char boot_command_line[BOOT_CMDLINE_MAX];
 extern const struct kernel_param __setup_start[], __setup_end[];
 
 /*
- * Handlers may keep the value pointer (ktest=, bench=...), so each word is
- * copied into a pool that lives as long as the kernel.
+ * Handlers may keep the value pointer (ktest=, bench=...), so each word
+ * handed to a handler is copied into a pool that lives as long as the
+ * kernel.  Only those words are copied, once per pass that has a handler
+ * for them, so the boot line's two passes together need at most one copy
+ * of it (plus the rare word with both an early and a late handler).
  */
 static char param_pool[2 * BOOT_CMDLINE_MAX];
 static size_t param_pool_used;
@@ -77,33 +80,44 @@ static int __init apply_param(const struct kernel_param *p, const char *val, boo
 	return -EINVAL;
 }
 
+/* Does handler @p take the word whose name is @word[0..@nlen)? */
+static bool __init param_matches(const struct kernel_param *p, const char *word, size_t nlen)
+{
+	size_t plen = strlen(p->name);
+
+	/* "foo=" matches foo=..., "foo" matches a bare foo */
+	if (p->name[plen - 1] == '=')
+		plen--;
+	return plen == nlen && !strncmp(p->name, word, nlen);
+}
+
 static int __init run_param(const char *word, size_t len, int early, bool log,
 			    unsigned int *refused)
 {
-	char *buf = param_copy(word, len);
-	const char *val;
-	size_t nlen;
+	size_t nlen = 0;
+	char *buf = NULL;
 	int claimed = 0;
 
-	if (!buf) {
-		pr_warn("cmdline: parameters too long, '%.*s' ignored\n", (int)len, word);
-		return 1;
-	}
-	val = strchr(buf, '=');
-	nlen = val ? (size_t)(val - buf) : len;
+	while (nlen < len && word[nlen] != '=')
+		nlen++;
+
 	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++) {
-		size_t plen = strlen(p->name);
 		char why[128];
 
-		/* "foo=" matches foo=..., "foo" matches a bare foo */
-		if (p->name[plen - 1] == '=')
-			plen--;
-		if (plen != nlen || strncmp(p->name, buf, nlen))
+		if (!param_matches(p, word, nlen))
 			continue;
 		claimed = 1;
 		if (!p->early != !early)
 			continue;
-		if (!apply_param(p, val ? val + 1 : "", val != NULL, why, sizeof(why)))
+		if (!buf) {
+			buf = param_copy(word, len);
+			if (!buf) {
+				pr_warn("cmdline: parameter pool full (%zu bytes), '%.*s' ignored\n",
+					sizeof(param_pool), (int)len, word);
+				return 0;
+			}
+		}
+		if (!apply_param(p, nlen < len ? buf + nlen + 1 : "", nlen < len, why, sizeof(why)))
 			continue;
 		(*refused)++;
 		if (log)

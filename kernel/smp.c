@@ -37,6 +37,7 @@
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <exo/string.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
 #include <asm/apic.h>
@@ -294,6 +295,10 @@ void smp_send_stop(void)
 
 void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st)
 {
+	if (!cpu_possible(cpu)) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	st->ipi_sent = READ_ONCE(per_cpu(ipi_sent, cpu));
 	st->ipi_received = READ_ONCE(per_cpu(ipi_received, cpu));
 	st->calls_sent = READ_ONCE(per_cpu(calls_sent, cpu));

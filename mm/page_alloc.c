@@ -55,8 +55,8 @@
  *               mem_map[buddy].order == o: two loads, O(1).
  * Free lists:   doubly linked through struct page: O(1) insert and remove.
  * Per-CPU:      one LIFO stack (a "ring" in the code) per cached order
- *               (0..3 and 9), shared by the zones, in pagesets[] indexed by
- *               CPU number, used with local interrupts disabled and no
+ *               (0..3 and 9), shared by the zones, in the CPU's per-CPU
+ *               area (pagesets), used with local interrupts disabled and no
  *               lock, by its own CPU only; refilled and drained in batches
  *               under the zone lock.  Other CPUs never touch a ring: they
  *               ask its owner to drain it (drain_remote_pages(), a
@@ -108,13 +108,25 @@ static atomic_long_t poison_errors;
 static unsigned long metadata_bytes;
 
 static struct page_allocator global_pa;
+#ifdef __HOSTED__
 /*
- * Indexed by CPU number, not a per-CPU variable: smp_processor_id() is
- * valid from the first instruction a CPU runs with its own per-CPU area
- * (setup_percpu_base()), whereas a per-CPU area is a copy of the boot
- * CPU's live one and would need an ownership check on every fast path.
+ * Hosted: indexed by CPU number.  A hosted CPU's per-CPU area is a copy of
+ * CPU 0's live one, which would duplicate the blocks CPU 0 has cached.
  */
 static struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
+#else
+/*
+ * In each CPU's per-CPU area: memory for the CPUs present, not NR_CPUS
+ * slots of 22 KiB.  Every area is a copy of the pristine template
+ * (arch/x86/kernel/smpboot.c), so each CPU starts from this: empty rings
+ * with their push limits (pcp_set_limit() with bottom 0).
+ */
+static DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
+	.pcp.limit = { PCP_RING_HIGH(0), PCP_RING_HIGH(1), PCP_RING_HIGH(2), PCP_RING_HIGH(3),
+		       PCP_RING_HIGH(4) },
+};
+BUILD_BUG_ON(PCP_RINGS != 5);
+#endif
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
@@ -179,6 +191,17 @@ static __always_inline bool pfn_listed(unsigned long pfn)
 /* Set bits [start, start + n) of a plain bitmap (callers serialise). */
 static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long n)
 {
+	/* Boot hands all RAM over in a few ranges: whole words in one fill. */
+	if (n >= 128) {
+		unsigned long head = -start % 64;
+
+		bitmap_set_range(map, start, head);
+		start += head;
+		n -= head;
+		memset64((u64 *)&map[start / 64], ~0ULL, n / 64);
+		start += n & ~63UL;
+		n %= 64;
+	}
 	while (n) {
 		unsigned int bit = start % 64;
 		unsigned long len = min_t(unsigned long, n, 64 - bit);
@@ -446,18 +469,20 @@ static void pageset_reset(struct per_cpu_pageset *ps)
 }
 
 /*
- * This CPU's pageset of @pa (interrupts disabled by the caller).  The
- * offset is computed in 32 bits, which the compiler knows to be
+ * This CPU's pageset of @pa (interrupts disabled by the caller).  Hosted,
+ * the offset is computed in 32 bits, which the compiler knows to be
  * zero-extended for free.
  */
 static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
 {
-	unsigned int off;
-
 	if (pa != &global_pa)
 		return pa->pageset;
-	off = smp_processor_id() * (unsigned int)sizeof(struct per_cpu_pageset);
-	return (struct per_cpu_pageset *)((char *)pagesets + off);
+#ifdef __HOSTED__
+	return (struct per_cpu_pageset *)((char *)pagesets + smp_processor_id() *
+					  (unsigned int)sizeof(struct per_cpu_pageset));
+#else
+	return this_cpu_ptr(&pagesets);
+#endif
 }
 
 /* Pop the most recently cached block of @order. */
@@ -1352,10 +1377,14 @@ void free_pages(unsigned long addr, unsigned int order)
  * Per-CPU cache draining
  */
 
-/* CPU @cpu's pageset, or NULL for a CPU number beyond NR_CPUS. */
+/* CPU @cpu's pageset, or NULL for a CPU without one (not possible). */
 static struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 {
+#ifdef __HOSTED__
 	return cpu < NR_CPUS ? &pagesets[cpu] : NULL;
+#else
+	return cpu_possible(cpu) ? per_cpu_ptr(&pagesets, cpu) : NULL;
+#endif
 }
 
 /* Empty this CPU's caches into the zones; any context. */
@@ -1561,8 +1590,9 @@ void page_alloc_show_meminfo(void)
 	printk(KERN_INFO "MemFree:        %10lu kB\n", st.free << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PerCPUCached:   %10lu kB\n", st.pcp << (PAGE_SHIFT - 10));
 	printk(KERN_INFO "PageMetadata:   %10lu kB\n", st.metadata_bytes >> 10);
-	printk(KERN_INFO "PerCPUPagesets: %10zu kB (%u CPU slots of %zu bytes)\n",
-	       sizeof(pagesets) >> 10, NR_CPUS, sizeof(pagesets[0]));
+	printk(KERN_INFO "PerCPUPagesets: %10zu kB (%u CPUs of %zu bytes)\n",
+	       cpumask_weight(&cpu_possible_mask) * sizeof(struct per_cpu_pageset) >> 10,
+	       cpumask_weight(&cpu_possible_mask), sizeof(struct per_cpu_pageset));
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct page_alloc_zone_stats *zs = &st.zone[z];
 
@@ -1974,7 +2004,8 @@ static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
 {
 	unsigned long *map = meta_alloc(words * sizeof(unsigned long), why);
 
-	memset(map, 0, words * sizeof(unsigned long));
+	/* Word stores: a byte memset() would be 8x the instructions per frame. */
+	memset64((u64 *)map, 0, words);
 	return map;
 }
 
@@ -2041,7 +2072,8 @@ void __init page_alloc_init(void)
 	global_pa.pageset = NULL;
 	/* Empty caches (hosted tests re-initialise: forget the previous run's). */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		pageset_reset(&pagesets[cpu]);
+		if (cpu_pageset(cpu))
+			pageset_reset(cpu_pageset(cpu));
 
 	frames = memblock_release_to_buddy();
 	global_pa.preferred = ZONE_DMA;

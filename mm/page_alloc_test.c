@@ -24,6 +24,7 @@
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/vmalloc.h>
 #include <asm/page.h>
 
 #ifdef __HOSTED__
@@ -932,27 +933,53 @@ enum { K_FRAME, K_PAGES, K_CONTIG };
 #define MAX_LIVE	512
 #endif
 
+/*
+ * The shadow bitmap has a bit per frame of [0, max_pfn): above 512 GiB of
+ * address space that is more than one buddy block, so the kernel maps it
+ * with vmalloc(); hosted machines are small.
+ */
+static unsigned long *shadow_alloc(size_t bytes)
+{
+#ifdef __HOSTED__
+	phys_addr_t pa;
+
+	return alloc_contiguous(DIV_ROUND_UP(bytes, PAGE_SIZE), &pa) ? NULL : phys_to_virt(pa);
+#else
+	return vmalloc(bytes);
+#endif
+}
+
+static void shadow_free(unsigned long *shadow, size_t bytes)
+{
+#ifdef __HOSTED__
+	free_contiguous(virt_to_phys(shadow), DIV_ROUND_UP(bytes, PAGE_SIZE));
+#else
+	(void)bytes;
+	vfree(shadow);
+#endif
+}
+
 static void test_random_sequence(struct ktest *t)
 {
-	unsigned long baseline, held = 0, shadow_frames, steps = 0, failures = 0;
+	unsigned long baseline, held = 0, shadow_bytes, steps = 0, failures = 0;
 	struct free_area_fingerprint before, after;
 	struct live_block *live;
 	unsigned long *shadow;
 	unsigned int nlive = 0;
-	phys_addr_t live_pa, shadow_pa;
+	phys_addr_t live_pa;
 	u64 seed = 0x5eed5eed12345678ULL;
 	bool poison = page_poison_enable(true);
 
 	/* The test's own bookkeeping comes from the allocator, before the baseline. */
-	shadow_frames = DIV_ROUND_UP(DIV_ROUND_UP(max_pfn, 8), PAGE_SIZE);
-	KTEST_ASSERT_EQ(t, alloc_contiguous(shadow_frames, &shadow_pa), 0);
+	shadow_bytes = ALIGN(DIV_ROUND_UP(max_pfn, 8), PAGE_SIZE);
+	shadow = shadow_alloc(shadow_bytes);
+	KTEST_ASSERT_NOT_NULL(t, shadow);
 	if (alloc_contiguous(DIV_ROUND_UP(MAX_LIVE * sizeof(*live), PAGE_SIZE), &live_pa)) {
-		free_contiguous(shadow_pa, shadow_frames);
+		shadow_free(shadow, shadow_bytes);
 		KTEST_ASSERT_TRUE(t, false);
 	}
-	shadow = phys_to_virt(shadow_pa);
 	live = phys_to_virt(live_pa);
-	memset(shadow, 0, shadow_frames * PAGE_SIZE);
+	memset(shadow, 0, shadow_bytes);
 	settle();
 	baseline = nr_free_pages();
 	page_alloc_fingerprint(&before);
@@ -1063,7 +1090,7 @@ check:
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
 	ktest_log(t, "%lu operations, %lu allocation failures", steps, failures);
 	free_contiguous(live_pa, DIV_ROUND_UP(MAX_LIVE * sizeof(*live), PAGE_SIZE));
-	free_contiguous(shadow_pa, shadow_frames);
+	shadow_free(shadow, shadow_bytes);
 }
 
 /* ---------------------------------------------------------------------
@@ -1632,19 +1659,19 @@ static void test_init_16g(struct ktest *t)
 static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_buddy_alloc_free),
 	KTEST_CASE(test_buddy_coalescing),
-	KTEST_CASE(test_buddy_coalescing_instance),
+	KTEST_CASE_RAM(test_buddy_coalescing_instance, 0, 64),
 	KTEST_CASE(test_alignment_every_order),
-	KTEST_CASE(test_alloc_contiguous_tail),
+	KTEST_CASE_RAM(test_alloc_contiguous_tail, 0, 32),
 	KTEST_CASE(test_free_pieces),
 	KTEST_CASE(test_refused_free_undone),
 	KTEST_CASE(test_page_metadata),
 	KTEST_CASE(test_error_paths),
 	KTEST_CASE(test_exhaust_and_restore),
-	KTEST_CASE(test_exhaust_instance),
+	KTEST_CASE_RAM(test_exhaust_instance, 0, 64),
 	KTEST_CASE(test_zones),
-	KTEST_CASE(test_pcp_instance),
-	KTEST_CASE(test_pcp_compaction),
-	KTEST_CASE(test_pcp_huge),
+	KTEST_CASE_RAM(test_pcp_instance, 0, 64),
+	KTEST_CASE_RAM(test_pcp_compaction, 0, 64),
+	KTEST_CASE_RAM(test_pcp_huge, 0, 64),
 	KTEST_CASE(test_pcp_local),
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),

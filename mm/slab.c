@@ -95,8 +95,10 @@
 #include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
+#include <exo/memblock.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
+#include <exo/pgtable.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -2322,31 +2324,100 @@ DEFINE_SHELL_CMD_ARGS(slabinfo, "[-c]", 0, 1,
  * Initialisation
  */
 
-/*
- * Fill the class map with CLS_NONE, 8 bytes per store: memset() is
- * rep stosb, one instruction per byte under icount, which would make the
- * map of a large machine a visible part of mm_core_init().
- */
-static void class_map_fill(u8 *map, size_t bytes)
-{
-	u64 pattern = 0x0101010101010101ULL * CLS_NONE;
-#ifdef __HOSTED__
-	for (size_t i = 0; i < bytes / 8; i++)
-		((volatile u64 *)map)[i] = pattern;
-#else
-	size_t words = bytes / 8;
+#ifndef __HOSTED__
+/* Frames covered by one 2 MiB page of the class map: 8 GiB of address space. */
+#define MAP_CHUNK_PAGES		(PMD_SIZE / PAGE_SIZE)
+#define MAP_CHUNK_FRAMES	(PMD_SIZE * 1UL)
 
-	__asm__ __volatile__("rep stosq" : "+D"(map), "+c"(words) : "a"(pattern) : "memory");
-#endif
+/* Is any frame of [@start, @end) RAM? */
+static bool ram_in(unsigned long start, unsigned long end)
+{
+	phys_addr_t base;
+	u64 size;
+
+	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++)
+		if (PHYS_PFN(base) < end && PHYS_PFN(base + size - 1) >= start)
+			return true;
+	return false;
 }
+
+/*
+ * The class map is virtually contiguous at SLAB_CLASS_MAP_START, so that
+ * no machine size needs one physically contiguous block for it (one byte
+ * per frame is 256 MiB for 1 TiB, and one buddy block holds at most
+ * 2^MAX_ORDER pages).  It is built in 2 MiB pieces, each covering 8 GiB of
+ * the physical address space: a piece over RAM gets a buddy block of its
+ * own (smaller ones if memory is fragmented) filled with CLS_NONE; a piece
+ * over a hole without any RAM (AMD machines of 1 TiB and more have one of
+ * about 1 TiB below their RAM) shares one read-only block of CLS_NONE,
+ * since no slab ever lives there.  Returns the bytes filled.
+ */
+static long class_map_alloc(unsigned long pages)
+{
+	phys_addr_t none = 0;
+	unsigned long done = 0;
+	long filled = 0;
+
+	if (pages > (SLAB_CLASS_MAP_END - SLAB_CLASS_MAP_START) / PAGE_SIZE)
+		return -E2BIG;
+	while (done < pages) {
+		unsigned long va = SLAB_CLASS_MAP_START + done * PAGE_SIZE;
+		unsigned long n = min(pages - done, MAP_CHUNK_PAGES - done % MAP_CHUNK_PAGES);
+		unsigned long first = done * PAGE_SIZE;
+		phys_addr_t pa;
+		int err;
+
+		if (n == MAP_CHUNK_PAGES && !ram_in(first, first + MAP_CHUNK_FRAMES)) {
+			if (!none) {
+				err = alloc_contiguous(MAP_CHUNK_PAGES, &none);
+				if (err)
+					return err;
+				memset64(phys_to_virt(none), 0x0101010101010101ULL * CLS_NONE,
+					 PMD_SIZE / 8);
+			}
+			err = map_page(va, none, PAGE_HUGE_2M);
+			if (err)
+				return err;
+			done += n;
+			continue;
+		}
+		while ((err = alloc_contiguous(n, &pa)) == -ENOMEM && n > 1)
+			n = 1UL << ilog2(n - 1);
+		if (err)
+			return err;
+		err = map_range(va, pa, n * PAGE_SIZE, PAGE_WRITABLE);
+		if (err) {
+			free_contiguous(pa, n);
+			return err;
+		}
+		memset64((u64 *)va, 0x0101010101010101ULL * CLS_NONE, n * PAGE_SIZE / 8);
+		filled += n * PAGE_SIZE;
+		done += n;
+	}
+	slab_class_map = (u8 *)SLAB_CLASS_MAP_START;
+	return filled;
+}
+#else
+/* Hosted: a small machine, the map in one block of its arena. */
+static long class_map_alloc(unsigned long pages)
+{
+	phys_addr_t pa;
+	int err = alloc_contiguous(pages, &pa);
+
+	if (err)
+		return err;
+	slab_class_map = phys_to_virt(pa);
+	memset64((u64 *)slab_class_map, 0x0101010101010101ULL * CLS_NONE, pages * PAGE_SIZE / 8);
+	return pages * PAGE_SIZE;
+}
+#endif
 
 void kmem_cache_init(void)
 {
 	static bool exit_hook_registered;
 	/* The built-in caches are .bss: only a hosted re-init must clear them. */
 	bool reinit = slab_ready;
-	phys_addr_t pa;
-	int err;
+	long map_bytes;
 
 	slab_rs = (struct ratelimit_state){ 0 };
 	INIT_LIST_HEAD(&cache_list);
@@ -2359,11 +2430,10 @@ void kmem_cache_init(void)
 	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
 #endif
 	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
-	err = alloc_contiguous(slab_map_pages, &pa);
-	if (err)
-		panic("slab: no memory for the class map (%lu pages): %d", slab_map_pages, err);
-	slab_class_map = phys_to_virt(pa);
-	class_map_fill(slab_class_map, slab_map_pages * PAGE_SIZE);
+	map_bytes = class_map_alloc(slab_map_pages);
+	if (map_bytes < 0)
+		panic("slab: no memory for the class map (%lu pages): %ld", slab_map_pages,
+		      map_bytes);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
 		slab_t1_free_mask[i] = t2_free_mask[i] = ~0UL;
@@ -2400,7 +2470,7 @@ void kmem_cache_init(void)
 	}
 	large_pages = 0;
 	WRITE_ONCE(slab_ready, true);
-	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB%s\n",
+	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB (%ld KiB over RAM)%s\n",
 		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",
-		(slab_map_pages * PAGE_SIZE) >> 10, DEBUG ? ", debugging on" : "");
+		(slab_map_pages * PAGE_SIZE) >> 10, map_bytes >> 10, DEBUG ? ", debugging on" : "");
 }

@@ -1435,7 +1435,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_cur_cache_switch),
 #endif
 	KTEST_CASE(test_stress_threads),
-	KTEST_CASE_FLAGS(test_stress_smp, KTEST_F_SMP),
+	KTEST_CASE_RAM(test_stress_smp, KTEST_F_SMP, 32),
 	KTEST_CASE(test_irq_context),
 	KTEST_CASE(test_trap_context),
 	KTEST_CASE_FLAGS(test_exhaustion, KTEST_F_SLOW),

@@ -373,7 +373,10 @@ void tlb_get_stats(int cpu, struct tlb_stats *st)
 	unsigned int c;
 
 	if (cpu >= 0) {
-		*st = per_cpu(tlb_stats, cpu);
+		if (cpu_possible(cpu))
+			*st = per_cpu(tlb_stats, cpu);
+		else
+			memset(st, 0, sizeof(*st));
 		return;
 	}
 	memset(st, 0, sizeof(*st));

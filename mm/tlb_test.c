@@ -452,7 +452,7 @@ static struct ktest_case tlb_cases[] = {
 	KTEST_CASE(test_pcid_stale_generation),
 	KTEST_CASE(test_pcid_many_spaces),
 	KTEST_CASE_FLAGS(test_pcid_switch_smp, KTEST_F_SMP),
-	KTEST_CASE_FLAGS(test_shootdown_remap, KTEST_F_SMP),
+	KTEST_CASE_RAM(test_shootdown_remap, KTEST_F_SMP, 32),	/* 2001 frames */
 	KTEST_CASE_FLAGS(test_shootdown_targets_lazy, KTEST_F_SMP),
 	{}
 };

@@ -16,7 +16,8 @@
  * in address order and searched first fit (a reservation may ask for a
  * start congruent to a physical address modulo 2 MiB, so that its mapping
  * can use huge pages).  Descriptors come from whole pages carved into
- * slots (there is no kmalloc underneath this layer).
+ * slots (there is no kmalloc underneath this layer), given back when a
+ * page's slots are all free and another page has free slots.
  *
  * Unmapping waits for the TLB shootdown IPIs, so a free from atomic context
  * (see atomic_context()) is deferred to the next call from a normal one.
@@ -122,6 +123,19 @@ static unsigned long area_va_end(const struct vm_area *a)
 	return a->start + ((a->nr_pages + 1) << PAGE_SHIFT);
 }
 
+/*
+ * A page of descriptors: slot 0 is the page's header, the count of its
+ * slots in use (found from any slot by masking the address).
+ */
+#define SLOTS_PER_PAGE	(PAGE_SIZE / sizeof(struct vm_area) - 1)
+static unsigned long nr_free_slots;
+
+static unsigned long *slot_page_used(const struct vm_area *a)
+{
+	return (unsigned long *)((unsigned long)a & PAGE_MASK);
+}
+
+/* A descriptor, from a page carved into slots.  vm_lock held. */
 static struct vm_area *slot_get(void)
 {
 	struct vm_area *a;
@@ -131,12 +145,36 @@ static struct vm_area *slot_get(void)
 
 		if (!page)
 			return NULL;
-		for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*page); i++)
+		for (unsigned int i = 1; i <= SLOTS_PER_PAGE; i++)
 			list_add_tail(&page[i].list, &free_slots);
+		nr_free_slots += SLOTS_PER_PAGE;
 	}
 	a = list_first_entry(&free_slots, struct vm_area, list);
 	list_del(&a->list);
+	nr_free_slots--;
+	(*slot_page_used(a))++;
 	return a;
+}
+
+/*
+ * Give a descriptor back.  A page whose slots are all free goes back to
+ * the page allocator when another page still has free slots: the pool
+ * does not keep the high-water mark of a burst (128 thread stacks at
+ * -smp 64), and a single area allocated and freed over and over does not
+ * take and free a page each time.  vm_lock held.
+ */
+static void slot_put(struct vm_area *a)
+{
+	struct vm_area *page = (void *)slot_page_used(a);
+
+	list_add(&a->list, &free_slots);
+	nr_free_slots++;
+	if (--(*slot_page_used(a)) || nr_free_slots == SLOTS_PER_PAGE)
+		return;
+	for (unsigned int i = 1; i <= SLOTS_PER_PAGE; i++)
+		list_del(&page[i].list);
+	nr_free_slots -= SLOTS_PER_PAGE;
+	free_page((unsigned long)page);
 }
 
 /*
@@ -229,7 +267,7 @@ static __always_inline struct vm_area *reserve(struct vm_arena *arena, unsigned 
 static void release(struct vm_area *a)
 {
 	list_del(&a->list);
-	list_add(&a->list, &free_slots);
+	slot_put(a);
 }
 
 static struct vm_area *find_area(struct vm_arena *arena, unsigned long start)
@@ -352,7 +390,7 @@ static void area_unmap_release(struct vm_area *a)
 		__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
 	}
 	spin_lock_irqsave(&vm_lock, flags);
-	list_add(&a->list, &free_slots);
+	slot_put(a);
 	spin_unlock_irqrestore(&vm_lock, flags);
 }
 

@@ -359,7 +359,7 @@ static void test_thread_stack_guard(struct ktest *t)
 static struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(test_vmalloc_guards),
 	KTEST_CASE(test_vmalloc_errors),
-	KTEST_CASE(test_vmalloc_large),
+	KTEST_CASE_RAM(test_vmalloc_large, 0, 32),	/* a 4 MiB vmalloc() */
 	KTEST_CASE(test_module_alloc_perms),
 	KTEST_CASE(test_set_memory_direct_map),
 	KTEST_CASE(test_set_memory_undone),

@@ -108,6 +108,30 @@ ktest_qemu() {
 	judge "$1" "$2" "$log" "$rc" 33 QEMU
 }
 
+# ktest_suite_qemu <name> <vmlinux> <smp> <suite> <cmdline> [expected CPUs]: one
+# suite only (a later ktest= wins), judged as one suite.
+ktest_suite_qemu() {
+	local log=$logs/$1.log rc
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 $5")
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$1" >"$log.ktap" 2>&1
+	if [ "$rc" != 33 ]; then
+		echo "  $1: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
+		echo "$1: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$1" "$log.ktap"
+}
+
+# ktest_bigmem <name> <vmlinux> <smp> <RAM>: every ktest with <RAM> of guest
+# memory that the host only backs as the guest writes it: a file on /dev/shm
+# (4 KiB host pages).  Anonymous guest RAM would get 2 MiB transparent huge
+# pages, and the exhaustion tests, which write a word into every block they
+# take, would then make QEMU resident in all of it.
+ktest_bigmem() {
+	MEM=$4 TIMEOUT=600 QEMU_EXTRA="-object memory-backend-file,id=m0,size=$4,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
+		ktest_qemu "$1" "$2" "$3"
+}
+
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
@@ -153,6 +177,30 @@ boot_qemu() {
 	fi
 }
 
+# stats_boot_qemu <name> <vmlinux> <smp> <RAM> [cmdline]: boots with shell=0,
+# which runs every statistics command (cpus, meminfo, slabinfo, tlbinfo,
+# ps...) over all CPUs before powering off.  A CPU must be left out for lack
+# of memory, and no walker may touch per-CPU data it never got (exit 33, no
+# oops, the CPU reported).
+stats_boot_qemu() {
+	local name=$1 kernel=$2 log=$logs/$1.log rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") \
+		-append "shell=0 ${5:-}" -smp "$3" -m "$4" -display none -serial file:"$log" \
+		-monitor none -no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 33 ] && ! grep -qE "Kernel panic|Oops:" "$log" &&
+	   grep -q "CPUs online of" "$log" && grep -q "exo> tlbinfo" "$log" &&
+	   grep -q "left out" "$log"; then
+		ok "$name"
+		grep -E "left out" "$log" | sed 's/^\[ *[0-9.]*\] /  /' | head -3
+	else
+		grep -E "Oops|RIP is at|Kernel panic" "$log" | head -3
+		bad "$name" "exit $rc; $log"
+	fi
+}
+
 # crash_qemu <name> <vmlinux> <smp>: a deliberate oops must print the fault,
 # the registers, a symbolised backtrace, stop every other CPU by NMI (each
 # printing its own state) and end with the failure exit status (35).
@@ -177,6 +225,41 @@ crash_qemu() {
 	else
 		bad "$name" "exit $rc, missing:$missing; $log"
 	fi
+}
+
+# cmdline_qemu <name> <vmlinux> <length>: a command line of exactly <length>
+# characters.  Up to 2047 (COMMAND_LINE_SIZE - 1) it is kept whole: its last
+# word, ktest=bootparse, must take effect, with no warning.  Longer, the
+# kernel must say that it cut the line and boot on (ktest= then comes first);
+# above 4095 QEMU's PVH loader overwrites the start info with the line.
+cmdline_qemu() {
+	local name=$1 kernel=$2 len=$3 log=$logs/$1.log head tail line rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	if [ "$len" -le 2047 ]; then
+		head="loglevel=6 shell=0" tail=" ktest=bootparse"
+	else
+		head="ktest=bootparse loglevel=6" tail=""
+	fi
+	line=$head
+	while [ ${#line} -lt "$len" ]; do line="$line cmdline_pad=0123456789abcdef"; done
+	line="${line:0:$((len - ${#tail}))}$tail"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "$line" -smp 1 -m 128M \
+		-display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
+		</dev/null >/dev/null 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$name" >"$log.ktap" 2>&1
+	if [ "$rc" != 33 ]; then
+		echo "  $name: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	elif [ "$len" -le 2047 ] && grep -qE "longer than the|parameter pool full" "$log"; then
+		echo "  $name: a $len-character line was cut or overflowed the pool" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	elif [ "$len" -gt 2047 ] && ! grep -q "command line is $len characters, longer than" "$log"; then
+		echo "  $name: no warning that the $len-character line was cut" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$name" "$log.ktap"
 }
 
 echo "== builds"
@@ -218,9 +301,39 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 # The clang kernel also drives its tick in one-shot mode.
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
+# -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
+# cross-calls, ticks, preemption and page caches on every CPU), and all 64
+# CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for
+# fewer).  SMP64_SUITES=all runs every ktest, which on 2 busy host cores
+# takes well over 50 min: each TLB shootdown waits for all 64 vCPUs.
+rm -f "$logs"/qemu-smp64*.log
+for s in ${SMP64_SUITES:-smp page_alloc}; do
+	if [ "$s" = all ]; then
+		TIMEOUT=7200 ktest_qemu qemu-smp64 "$out/gcc/vmlinux" 64
+	else
+		ktest_suite_qemu "qemu-smp64-$s" "$out/gcc/vmlinux" 64 "$s" ""
+	fi
+done
+if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
+	ok "qemu-smp64: 64 CPUs online"
+else
+	bad "qemu-smp64: 64 CPUs online" \
+	    "$(cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -o "test_cpus_online: .*" | head -1)"
+fi
+# A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
+ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
+# Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
+# of RAM (KTEST_CASE_RAM).  A CPU left out for want of a per-CPU area (APIC
+# ID 2, as on a machine too small for it): every statistics walker, and the
+# smp suite accounting for it.
+MEM=8M ktest_qemu qemu-8m-smp4 "$out/gcc/vmlinux" 4
+stats_boot_qemu boot-nomem-cpu-smp4-stats "$out/gcc/vmlinux" 4 128M "smp_test_nomem_apic=2"
+ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_apic=2"
 # Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
+# Command lines of 2047, 3000 and 10 000 characters (Documentation/boot.rst).
+for len in 2047 3000 10000; do cmdline_qemu "qemu-cmdline-$len" "$out/gcc/vmlinux" "$len"; done
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 # The shell as `make run` shows it, on a terminal: bad parameters and
 # arguments, line editing, history, a 5000-character line, exit and

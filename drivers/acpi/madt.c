@@ -12,6 +12,7 @@
 
 #include <exo/acpi.h>
 #include <exo/errno.h>
+#include <exo/kernel.h>
 #include <exo/printk.h>
 #include <exo/string.h>
 
@@ -95,9 +96,13 @@ static void add_cpu(struct madt_info *info, u32 apic_id, u32 flags)
 		}
 	}
 	if (info->nr_cpus >= NR_CPUS) {
-		if (!info->nr_ignored++)
+		if (!info->nr_ignored++) {
 			pr_warn("more than NR_CPUS=%u CPUs: APIC ID %u and later are ignored\n",
 				NR_CPUS, apic_id);
+			info->ignored_apic_min = info->ignored_apic_max = apic_id;
+		}
+		info->ignored_apic_min = min(info->ignored_apic_min, apic_id);
+		info->ignored_apic_max = max(info->ignored_apic_max, apic_id);
 		return;
 	}
 	info->apic_ids[info->nr_cpus++] = apic_id;

@@ -93,6 +93,7 @@ struct madt_info {
 	bool has_8259;
 	unsigned int nr_cpus;			/* enabled CPUs kept (<= NR_CPUS) */
 	unsigned int nr_ignored;		/* enabled CPUs beyond NR_CPUS */
+	u32 ignored_apic_min, ignored_apic_max;	/* their APIC IDs' range */
 	unsigned int nr_disabled;		/* entries neither enabled nor online-capable */
 	u32 apic_ids[NR_CPUS];			/* [0] is the first listed, not the BSP */
 	unsigned int nr_ioapics;

@@ -19,7 +19,13 @@
 
 #define BOOT_MAX_MMAP		128
 #define BOOT_MAX_MODULES	16
-#define BOOT_CMDLINE_MAX	1024
+/*
+ * Command line bytes kept, NUL included: Linux's x86 COMMAND_LINE_SIZE.
+ * A longer line is cut with a warning (cmdline_len says how long it was).
+ */
+#define BOOT_CMDLINE_MAX	2048
+/* How far a parser looks for the end of an unterminated line. */
+#define BOOT_CMDLINE_SCAN	(64 * 1024)
 
 struct boot_mmap_entry {
 	u64 addr;
@@ -37,6 +43,11 @@ struct boot_info {
 	const char *protocol;		/* "multiboot2", "pvh" */
 	char loader_name[64];
 	char cmdline[BOOT_CMDLINE_MAX];
+	/*
+	 * The loader's line length (at most BOOT_CMDLINE_SCAN): above
+	 * BOOT_CMDLINE_MAX - 1, cmdline holds only its start.
+	 */
+	size_t cmdline_len;
 	struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
 	unsigned int nr_mmap;
 	struct boot_module modules[BOOT_MAX_MODULES];

@@ -34,6 +34,7 @@ struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
 	unsigned int flags;
+	unsigned int ram_mib;	/* skipped on a machine with less RAM (0: any) */
 };
 
 #define KTEST_F_SLOW	0x1	/* skipped by "ktest quick" */
@@ -61,6 +62,14 @@ struct ktest {
 
 #define KTEST_CASE(fn)		{ .name = #fn, .run = fn }
 #define KTEST_CASE_FLAGS(fn, f)	{ .name = #fn, .run = fn, .flags = (f) }
+/*
+ * A case that needs more memory than a tiny machine has (a large
+ * contiguous block, thousands of page tables...): skipped, with the
+ * reason, when the allocator manages less than @mib MiB.  The threshold is
+ * the machine's size, not the free memory of the moment, so a leak is
+ * never mistaken for a small machine.
+ */
+#define KTEST_CASE_RAM(fn, f, mib)	{ .name = #fn, .run = fn, .flags = (f), .ram_mib = (mib) }
 
 #define KTEST_SUITE(s)							\
 	static struct ktest_suite *const __ktest_ptr_##s __used		\

@@ -21,8 +21,19 @@ static inline unsigned int smp_processor_id(void)
 #define raw_smp_processor_id() smp_processor_id()
 
 extern struct cpumask cpu_online_mask;
+/*
+ * The CPUs that have per-CPU data: per_cpu() and per_cpu_ptr() may be used
+ * for these only.  A CPU becomes possible once its per-CPU area exists
+ * (arch/x86/kernel/smpboot.c), before it starts; it may then fail to start
+ * and never be online.  Walkers of per-CPU data go over the possible CPUs.
+ */
 extern struct cpumask cpu_possible_mask;
 extern unsigned int nr_cpu_ids;
+
+static inline bool cpu_possible(unsigned int cpu)
+{
+	return cpu < NR_CPUS && cpumask_test_cpu(cpu, &cpu_possible_mask);
+}
 
 static inline unsigned int num_online_cpus(void)
 {
@@ -108,7 +119,7 @@ struct smp_cpu_stats {
 	unsigned long irqs;		/* all interrupts taken */
 };
 
-/** smp_cpu_stats() - a snapshot of @cpu's counters */
+/** smp_cpu_stats() - a snapshot of @cpu's counters (zeros if @cpu is not possible) */
 void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st);
 
 #endif

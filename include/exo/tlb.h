@@ -64,7 +64,7 @@ struct tlb_stats {
 };
 
 /**
- * tlb_get_stats() - CPU @cpu's counters, or the sum over CPUs for @cpu < 0
+ * tlb_get_stats() - CPU @cpu's counters (zeros if not possible), or the sum for @cpu < 0
  * @cpu: logical CPU number or -1
  * @st: result
  */

@@ -74,11 +74,8 @@ static bool model_listed(const char *val, const char *const *list)
 static unsigned int model_word(const char *w, size_t len, int early)
 {
 	size_t nlen = len;
-	bool claimed = false;
+	bool claimed = false, copied = false;
 
-	if (len + 1 > sizeof(param_pool) - model_pool)
-		return 1;	/* pool exhausted: the word is dropped */
-	model_pool += len + 1;
 	for (size_t i = 0; i < len; i++)
 		if (w[i] == '=') {
 			nlen = i;
@@ -92,7 +89,16 @@ static unsigned int model_word(const char *w, size_t len, int early)
 		if (plen != nlen || memcmp(name, w, nlen))
 			continue;
 		claimed = true;
-		if (fuzz_params[p].early != early || nr_want >= MAX_CALLS)
+		if (fuzz_params[p].early != early)
+			continue;
+		/* Copied once per pass, only for a handler of this pass. */
+		if (!copied) {
+			if (len + 1 > sizeof(param_pool) - model_pool)
+				return 0;	/* pool exhausted: the word is dropped */
+			model_pool += len + 1;
+			copied = true;
+		}
+		if (nr_want >= MAX_CALLS)
 			continue;
 		/* A flag given a value, a value not listed: the handler is not called. */
 		if (name[strlen(name) - 1] != '=' && nlen < len)

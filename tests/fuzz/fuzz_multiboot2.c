@@ -43,6 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(a.nr_mmap <= BOOT_MAX_MMAP);
 	FUZZ_CHECK(a.nr_modules <= BOOT_MAX_MODULES);
 	FUZZ_CHECK(terminated(a.cmdline, sizeof(a.cmdline)));
+	/* The kept part is the whole line or its first BOOT_CMDLINE_MAX - 1 bytes. */
+	FUZZ_CHECK(strlen(a.cmdline) == (a.cmdline_len < sizeof(a.cmdline) ?
+					 a.cmdline_len : sizeof(a.cmdline) - 1));
 	FUZZ_CHECK(terminated(a.loader_name, sizeof(a.loader_name)));
 	for (unsigned int i = 0; i < a.nr_modules; i++) {
 		FUZZ_CHECK(a.modules[i].start <= a.modules[i].end);

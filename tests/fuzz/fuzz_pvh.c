@@ -80,6 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(err == 0 || err == -EINVAL);
 	FUZZ_CHECK(a.nr_mmap <= BOOT_MAX_MMAP && a.nr_modules <= BOOT_MAX_MODULES);
 	FUZZ_CHECK(memchr(a.cmdline, 0, sizeof(a.cmdline)));
+	/* The kept part is the whole line or its first BOOT_CMDLINE_MAX - 1 bytes. */
+	FUZZ_CHECK(strlen(a.cmdline) == (a.cmdline_len < sizeof(a.cmdline) ?
+					 a.cmdline_len : sizeof(a.cmdline) - 1));
 	FUZZ_CHECK(memchr(a.loader_name, 0, sizeof(a.loader_name)));
 	if (!err) {
 		u32 hdr[4];

@@ -17,7 +17,7 @@
 
 #define FAKE_BASE	0x10000ULL
 
-static u8 mem[1024] __aligned(8);
+static u8 mem[4096] __aligned(8);
 static size_t window;
 static struct boot_info bi;
 
@@ -59,15 +59,51 @@ static void test_pvh_cmdline_bounded(struct ktest *t)
 	window = 1009;
 	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), 0);
 	KTEST_EXPECT_TRUE(t, !strcmp(bi.cmdline, text));
-	/* A long one, up to the end of memory: whole, terminated. */
+	/* A long one, up to the end of memory: cut, terminated, its length known. */
 	start_info(FAKE_BASE + 64);
 	memset(mem + 64, 'a', sizeof(mem) - 65);
 	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), 0);
-	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), sizeof(mem) - 65);
+	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), (size_t)BOOT_CMDLINE_MAX - 1);
+	KTEST_EXPECT_EQ(t, bi.cmdline_len, sizeof(mem) - 65);
 	/* Unreachable command line: empty, not a fault. */
 	start_info(0x7fff0000);
 	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), 0);
 	KTEST_EXPECT_EQ(t, bi.cmdline[0], 0);
+}
+
+/*
+ * Linux's x86 COMMAND_LINE_SIZE: 2047 characters are kept whole; one more
+ * is cut, and the parser says how long the loader's line was.
+ */
+static void test_cmdline_size(struct ktest *t)
+{
+	const size_t max = BOOT_CMDLINE_MAX - 1;
+
+	KTEST_EXPECT_GE(t, max, (size_t)2047);
+	start_info(FAKE_BASE + 64);
+	memset(mem + 64, 'b', max);
+	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), 0);
+	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), max);
+	KTEST_EXPECT_EQ(t, bi.cmdline_len, max);
+	KTEST_EXPECT_EQ(t, bi.cmdline[max - 1], 'b');
+	mem[64 + max] = 'c';
+	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), 0);
+	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), max);
+	KTEST_EXPECT_EQ(t, bi.cmdline_len, max + 1);
+	KTEST_EXPECT_EQ(t, bi.cmdline[max - 1], 'b');
+
+	/* Multiboot2: a 3000-character command line tag. */
+	memset(mem, 0, sizeof(mem));
+	memset(&bi, 0, sizeof(bi));
+	put32(0, 8 + 3016 + 8);			/* header, cmdline tag, end tag */
+	put32(8, 1);				/* MB2_TAG_CMDLINE */
+	put32(12, 8 + 3001);
+	memset(mem + 16, 'm', 3000);
+	put32(8 + 3016, 0);			/* end tag, 8-byte aligned */
+	put32(8 + 3016 + 4, 8);
+	KTEST_EXPECT_EQ(t, multiboot2_parse(mem, 8 + 3016 + 8, &bi), 0);
+	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), max);
+	KTEST_EXPECT_EQ(t, bi.cmdline_len, (size_t)3000);
 }
 
 static void test_pvh_misaligned_memmap(struct ktest *t)
@@ -88,7 +124,7 @@ static void test_pvh_misaligned_memmap(struct ktest *t)
 	KTEST_EXPECT_EQ(t, bi.mmap[1].addr, 0xfec00000ULL);
 	KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_RESERVED);
 	/* A map that runs past the window is refused. */
-	put32(48, 40);
+	put32(48, sizeof(mem) / 24);
 	KTEST_EXPECT_EQ(t, pvh_parse(FAKE_BASE, test_map, &bi), -EINVAL);
 }
 
@@ -137,6 +173,7 @@ static void test_multiboot2(struct ktest *t)
 
 static struct ktest_case bootparse_cases[] = {
 	KTEST_CASE(test_pvh_cmdline_bounded),
+	KTEST_CASE(test_cmdline_size),
 	KTEST_CASE(test_pvh_misaligned_memmap),
 	KTEST_CASE(test_pvh_modules),
 	KTEST_CASE(test_multiboot2),

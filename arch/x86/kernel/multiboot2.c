@@ -35,14 +35,16 @@ struct mb2_mmap_entry {
 	u32 reserved;
 };
 
-static void copy_string(char *dst, size_t dstsz, const char *src, size_t max)
+/* Copy what fits of the string (at most @max bytes), terminated; returns its length. */
+static size_t copy_string(char *dst, size_t dstsz, const char *src, size_t max)
 {
-	size_t n = strnlen(src, max);
+	size_t len = strnlen(src, max), n = len;
 
 	if (n >= dstsz)
 		n = dstsz - 1;
 	memcpy(dst, src, n);
 	dst[n] = 0;
+	return len;
 }
 
 static int parse_mmap(const struct mb2_tag *tag, struct boot_info *bi)
@@ -107,7 +109,7 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
 
 	switch (tag->type) {
 	case MB2_TAG_CMDLINE:
-		copy_string(bi->cmdline, sizeof(bi->cmdline), payload, len);
+		bi->cmdline_len = copy_string(bi->cmdline, sizeof(bi->cmdline), payload, len);
 		return 0;
 	case MB2_TAG_LOADER:
 		copy_string(bi->loader_name, sizeof(bi->loader_name), payload, len);

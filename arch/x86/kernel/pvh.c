@@ -14,6 +14,7 @@
 #include <exo/bootinfo.h>
 #include <exo/bootparse.h>
 #include <exo/errno.h>
+#include <exo/kernel.h>
 #include <exo/printk.h>
 #include <exo/string.h>
 
@@ -46,20 +47,24 @@ struct hvm_memmap_entry {
 
 /*
  * Copy the NUL-terminated string at @pa into @dst (always terminated),
- * stopping at @dstsz - 1 bytes or at the first unreachable byte.
+ * stopping at @dstsz - 1 bytes or at the first unreachable byte.  Returns
+ * the string's length as far as it is reachable, looking at most @scan
+ * bytes (so a caller can tell that it was cut).
  */
-static void copy_phys_string(char *dst, size_t dstsz, u64 pa, boot_map_fn map)
+static size_t copy_phys_string(char *dst, size_t dstsz, u64 pa, boot_map_fn map, size_t scan)
 {
 	size_t n = 0;
 
-	for (; n + 1 < dstsz && pa + n >= pa; n++) {
+	for (; n < scan && pa + n >= pa; n++) {
 		const char *c = map(pa + n, 1);
 
 		if (!c || !*c)
 			break;
-		dst[n] = *c;
+		if (n + 1 < dstsz)
+			dst[n] = *c;
 	}
-	dst[n] = 0;
+	dst[min(n, dstsz - 1)] = 0;
+	return n;
 }
 
 static int parse_memmap(const struct hvm_start_info *si, boot_map_fn map, struct boot_info *bi)
@@ -115,7 +120,8 @@ static int parse_modules(const struct hvm_start_info *si, boot_map_fn map, struc
 		bm->end = m.paddr + m.size;
 		bm->name[0] = 0;
 		if (m.cmdline_paddr)
-			copy_phys_string(bm->name, sizeof(bm->name), m.cmdline_paddr, map);
+			copy_phys_string(bm->name, sizeof(bm->name), m.cmdline_paddr, map,
+					 sizeof(bm->name) - 1);
 	}
 	bi->nr_modules = n;
 	return 0;
@@ -134,7 +140,8 @@ int pvh_parse(u64 info_pa, boot_map_fn map, struct boot_info *bi)
 		return -EINVAL;
 	}
 	if (si->cmdline_paddr)
-		copy_phys_string(bi->cmdline, sizeof(bi->cmdline), si->cmdline_paddr, map);
+		bi->cmdline_len = copy_phys_string(bi->cmdline, sizeof(bi->cmdline),
+						   si->cmdline_paddr, map, BOOT_CMDLINE_SCAN);
 	if (si->version >= 1 && si->memmap_entries) {
 		err = parse_memmap(si, map, bi);
 		if (err)

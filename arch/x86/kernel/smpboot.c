@@ -7,15 +7,22 @@
  * MADT order), enables the boot CPU's local APIC and timer and masks the
  * I/O APICs.  smp_boot_cpus() then starts the APs one at a time:
  *
- *   BSP: per-CPU area (copy of the pristine template), stack, trampoline
- *        parameters; INIT, 10 ms, STARTUP, 200 us, STARTUP; wait for the
- *        AP's call-in (bounded: a silent CPU is reported and skipped).
+ *   BSP: stack, trampoline parameters; INIT, 10 ms, STARTUP, 200 us,
+ *        STARTUP; wait for the AP's call-in (bounded: a silent CPU is
+ *        reported and skipped).
  *   AP:  trampoline -> long mode -> secondary_startup_64(): kernel CR3 and
  *        CR4, per-CPU base, GDT/TSS/IDT, local APIC, idle thread; marks
  *        itself online, starts its tick and enters the idle loop.
  *
  * One AP at a time keeps the trampoline and its parameter block simple:
  * nothing else touches them while an AP is starting.
+ *
+ * Every per-CPU area (a copy of the pristine template) is allocated when
+ * the MADT is read, before any AP starts, and a CPU becomes possible only
+ * once it has one: walkers of the possible CPUs may read any CPU's per-CPU
+ * data.  A CPU that gets no memory for its area is left out (no logical
+ * number), and so are the CPUs beyond NR_CPUS; both are logged and listed
+ * by `cpus`.
  */
 #define pr_fmt(fmt) "smpboot: " fmt
 
@@ -77,6 +84,9 @@ static phys_addr_t tramp_pgtable;	/* PML4 of the trampoline's page table */
 static unsigned long kernel_cr3, bsp_cr4;
 static void *ap_stack[NR_CPUS];
 static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
+/* APIC IDs of the CPUs left out for lack of memory for their per-CPU area. */
+static u32 nomem_apicid[NR_CPUS];
+static unsigned int nr_nomem_apicid;
 static u64 smp_boot_ns;
 static unsigned int silent_cpu;
 
@@ -94,6 +104,23 @@ static int __init silent_cpu_setup(const char *val)
 	return 0;
 }
 early_param_desc("smp_test_silent_cpu=", silent_cpu_setup, "a CPU number below NR_CPUS");
+
+/*
+ * smp_test_nomem_apic=N: the CPU with APIC ID N gets no per-CPU area, as on
+ * a machine too small for it (tests the left-out path and the walkers).
+ */
+static u32 nomem_test_apic = ~0U;
+
+static int __init nomem_apic_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n) || n >= ~0U)
+		return -EINVAL;
+	nomem_test_apic = n;
+	return 0;
+}
+early_param("smp_test_nomem_apic=", nomem_apic_setup);
 
 void __noreturn secondary_startup_64(unsigned int cpu);
 
@@ -131,7 +158,52 @@ static void cpu_collect_info(unsigned int cpu)
 	c->tsc_khz = tsc_khz;
 }
 
-/* The possible CPUs from the MADT, the boot CPU first. */
+static size_t percpu_area_pages(void)
+{
+	return DIV_ROUND_UP(__per_cpu_end - __per_cpu_start, PAGE_SIZE);
+}
+
+/* CPU @cpu's per-CPU area: exactly its pages, a copy of the pristine template. */
+static int __init alloc_percpu_area(unsigned int cpu)
+{
+	phys_addr_t pa;
+	int err = alloc_contiguous(percpu_area_pages(), &pa);
+
+	if (err)
+		return err;
+	memcpy(phys_to_virt(pa), __per_cpu_load, __per_cpu_end - __per_cpu_start);
+	__per_cpu_offset[cpu] = (unsigned long)phys_to_virt(pa);
+	return 0;
+}
+
+/*
+ * " 3 5-9 12" from @v[0..@n) (runs of consecutive values), " ..." when
+ * @buf is full: a machine with little memory may leave out a hundred CPUs.
+ */
+static void format_ranges(char *buf, size_t size, const u32 *v, unsigned int n)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j = i;
+
+		while (j + 1 < n && v[j + 1] == v[j] + 1)
+			j++;
+		if (len >= size - 16) {
+			snprintf(buf + len, size - len, " ...");
+			return;
+		}
+		len += snprintf(buf + len, size - len, j > i ? " %u-%u" : " %u", v[i], v[j]);
+		i = j;
+	}
+}
+
+/*
+ * The possible CPUs from the MADT, the boot CPU first, each with its
+ * per-CPU area.  Those beyond NR_CPUS and those without memory for an area
+ * are left out, with one line saying which and why.
+ */
 static void __init build_cpu_map(void)
 {
 	u32 bsp = read_apic_id();
@@ -139,15 +211,46 @@ static void __init build_cpu_map(void)
 
 	x86_cpu_to_apicid[0] = bsp;
 	for (unsigned int i = 0; i < acpi_madt.nr_cpus && n < NR_CPUS; i++) {
-		if (acpi_madt.apic_ids[i] == bsp)
+		u32 apic_id = acpi_madt.apic_ids[i];
+
+		if (apic_id == bsp)
 			continue;
-		x86_cpu_to_apicid[n] = acpi_madt.apic_ids[i];
+		if (apic_id == nomem_test_apic || alloc_percpu_area(n)) {
+			nomem_apicid[nr_nomem_apicid++] = apic_id;
+			continue;
+		}
+		x86_cpu_to_apicid[n] = apic_id;
 		cpumask_set_cpu(n, &cpu_possible_mask);
 		n++;
 	}
 	nr_cpu_ids = n;
+	if (nr_nomem_apicid) {
+		char ids[96];
+
+		format_ranges(ids, sizeof(ids), nomem_apicid, nr_nomem_apicid);
+		pr_err("%u CPU(s) left out: no memory for a per-CPU area (%zu KiB each); APIC IDs%s\n",
+		       nr_nomem_apicid, percpu_area_pages() * PAGE_SIZE >> 10, ids);
+	}
 	if (acpi_madt.nr_ignored)
-		pr_warn("%u CPUs beyond NR_CPUS=%u are ignored\n", acpi_madt.nr_ignored, NR_CPUS);
+		pr_warn("%u CPU(s) left out: this kernel is built for NR_CPUS=%u (APIC IDs %u to %u are not used); set CONFIG_NR_CPUS to %u or more to use them\n",
+			acpi_madt.nr_ignored, NR_CPUS, acpi_madt.ignored_apic_min,
+			acpi_madt.ignored_apic_max, acpi_madt.nr_cpus + acpi_madt.nr_ignored);
+}
+
+/**
+ * smp_cpus_without_memory() - CPUs listed by the firmware that lack memory
+ *
+ * Those left out for want of a per-CPU area, plus the possible CPUs that
+ * could not get a stack or an idle thread (state CPU_STATE_NOMEM).
+ * Return: their number.
+ */
+unsigned int smp_cpus_without_memory(void)
+{
+	unsigned int n = nr_nomem_apicid;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		n += cpu_data[cpu].state == CPU_STATE_NOMEM;
+	return n;
 }
 
 void __init smp_prepare_boot_cpu(void)
@@ -260,22 +363,11 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	cpu_startup_entry(cpu);
 }
 
-static int __init alloc_ap_resources(unsigned int cpu)
+static int __init alloc_ap_stack(unsigned int cpu)
 {
-	size_t size = __per_cpu_end - __per_cpu_start;
-	unsigned int order = order_base_2(DIV_ROUND_UP(size, PAGE_SIZE));
-	unsigned long area = __get_free_pages(GFP_KERNEL, order);
-
 	if (!ap_stack[cpu])
 		ap_stack[cpu] = alloc_kernel_stack(AP_STACK_SIZE, NULL);	/* guard page below */
-	if (!area || !ap_stack[cpu]) {
-		if (area)
-			free_pages(area, order);
-		return -ENOMEM;
-	}
-	memcpy((void *)area, __per_cpu_load, size);
-	__per_cpu_offset[cpu] = area;
-	return 0;
+	return ap_stack[cpu] ? 0 : -ENOMEM;
 }
 
 static int __init start_ap(unsigned int cpu)
@@ -286,9 +378,9 @@ static int __init start_ap(unsigned int cpu)
 	u64 deadline;
 	int err;
 
-	err = alloc_ap_resources(cpu);
+	err = alloc_ap_stack(cpu);
 	if (err) {
-		pr_err("CPU %u (APIC %u): no memory for its stack or per-CPU area\n", cpu, apic_id);
+		cpu_data[cpu].state = CPU_STATE_NOMEM;	/* reported by report_nomem_cpus() */
 		return err;
 	}
 	p->cpu = cpu;
@@ -312,7 +404,7 @@ static int __init start_ap(unsigned int cpu)
 		cpu_relax();
 	if (smp_load_acquire(&ap_callin) > 0)
 		return 0;
-	cpu_data[cpu].state = CPU_STATE_DEAD;
+	cpu_data[cpu].state = ap_callin == -ENOMEM ? CPU_STATE_NOMEM : CPU_STATE_DEAD;
 	if (!ap_callin) {
 		/* Park it again so it cannot wake up later on reused parameters. */
 		apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
@@ -320,8 +412,28 @@ static int __init start_ap(unsigned int cpu)
 		       AP_CALLIN_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
-	pr_err("CPU %u (APIC %u) failed to start (%d): skipped\n", cpu, apic_id, ap_callin);
+	if (ap_callin != -ENOMEM)
+		pr_err("CPU %u (APIC %u) failed to start (%d): skipped\n", cpu, apic_id, ap_callin);
 	return ap_callin;
+}
+
+/*
+ * One line for the possible CPUs that got no stack or idle thread (a
+ * machine with little memory may have a hundred).
+ */
+static void __init report_nomem_cpus(void)
+{
+	static u32 cpus[NR_CPUS] __initdata;
+	unsigned int n = 0;
+	char list[96];
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (cpu_data[cpu].state == CPU_STATE_NOMEM)
+			cpus[n++] = cpu;
+	if (!n)
+		return;
+	format_ranges(list, sizeof(list), cpus, n);
+	pr_err("%u CPU(s) left out: no memory for a stack or an idle thread; CPUs%s\n", n, list);
 }
 
 void __init smp_boot_cpus(void)
@@ -338,6 +450,7 @@ void __init smp_boot_cpus(void)
 			start_ap(cpu);
 	}
 	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
+	report_nomem_cpus();
 out:
 	smp_boot_ns = ktime_get_ns() - t0;
 	pr_info("%u of %u CPUs online (%llu us)\n", num_online_cpus(), nr_cpu_ids,
@@ -347,6 +460,7 @@ out:
 static const char *const state_names[] = {
 	[CPU_STATE_ABSENT] = "absent", [CPU_STATE_BOOTING] = "booting",
 	[CPU_STATE_ONLINE] = "online", [CPU_STATE_DEAD] = "dead",
+	[CPU_STATE_NOMEM] = "no-mem",
 };
 
 static int cmd_cpus(int argc, char **argv)
@@ -375,6 +489,17 @@ static int cmd_cpus(int argc, char **argv)
 		       c->tsc_khz % 1000, st.timer_ticks, st.irqs, st.ipi_sent, st.ipi_received,
 		       st.calls_handled, f);
 	}
+	if (nr_nomem_apicid) {
+		char ids[96];
+
+		format_ranges(ids, sizeof(ids), nomem_apicid, nr_nomem_apicid);
+		printk("%u CPU(s) left out: no memory for a per-CPU area; APIC IDs%s\n",
+		       nr_nomem_apicid, ids);
+	}
+	if (acpi_madt.nr_ignored)
+		printk("%u CPU(s) left out: beyond NR_CPUS=%u; APIC IDs %u to %u\n",
+		       acpi_madt.nr_ignored, NR_CPUS, acpi_madt.ignored_apic_min,
+		       acpi_madt.ignored_apic_max);
 	return 0;
 }
 DEFINE_SHELL_CMD(cpus, "CPUs: APIC IDs, state, TSC, features, IPI counters", cmd_cpus);

@@ -31,6 +31,9 @@
 #define VMALLOC_END	0xffffe8ffffffffffUL
 /* Its last TiB: get_vm_area() reservations (ioremap, acpi_os_map). */
 #define IOREMAP_START	0xffffe80000000000UL
+/* Slab class map: one byte per frame of the direct map (64 TiB / 4 KiB). */
+#define SLAB_CLASS_MAP_START	0xffffe90000000000UL
+#define SLAB_CLASS_MAP_END	(SLAB_CLASS_MAP_START + (DIRECT_MAP_SIZE >> PAGE_SHIFT))
 /* Kernel image: -2 GiB, so -mcmodel=kernel addressing works. */
 #define KERNEL_VMA	0xffffffff80000000UL
 /* Modules sit within +-2 GiB of the kernel text for PC32 relocations. */

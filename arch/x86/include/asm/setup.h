@@ -9,6 +9,8 @@
 void early_console_init(void);
 /* Fill boot_info from the loader's structures; panics on garbage. */
 void parse_boot_info(u32 magic, u32 info_phys);
+/* QEMU's fw_cfg when the PVH start info was overwritten (fw_cfg.c). */
+int fw_cfg_boot_info(u32 info_pa, const void *info, struct boot_info *bi);
 void setup_percpu_base(unsigned int cpu, unsigned long base);
 void tsc_calibrate(void);
 /* Map all RAM at PAGE_OFFSET (arch/x86/mm/init.c); after memblock_init(). */

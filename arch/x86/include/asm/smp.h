@@ -23,7 +23,10 @@ static inline u32 cpu_to_apicid(unsigned int cpu)
 #define CPU_FEAT_SMAP		0x20
 #define CPU_FEAT_NX		0x40
 
-enum cpu_state { CPU_STATE_ABSENT, CPU_STATE_BOOTING, CPU_STATE_ONLINE, CPU_STATE_DEAD };
+/* NOMEM: a possible CPU that got no stack or idle thread, never started. */
+enum cpu_state {
+	CPU_STATE_ABSENT, CPU_STATE_BOOTING, CPU_STATE_ONLINE, CPU_STATE_DEAD, CPU_STATE_NOMEM
+};
 
 struct cpu_info {
 	u32 apic_id;
@@ -49,5 +52,7 @@ void smp_prepare_boot_cpu(void);
  * A CPU that does not answer in time is reported and skipped.
  */
 void smp_boot_cpus(void);
+
+unsigned int smp_cpus_without_memory(void);
 
 #endif /* _ASM_X86_SMP_H */
