@@ -190,6 +190,22 @@ build clang-kasan kasan_defconfig LLVM=1
 build notier1 slab_notier1_defconfig
 build notier2 slab_notier2_defconfig
 
+# script_step <name> <script> <args...>: a check script that prints one line
+# per check and exits with the number that failed.
+script_step() {
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "$name"
+	else
+		grep FAILED "$log" | head -10
+		bad "$name" "$log"
+	fi
+}
+echo "== the build system"
+# C=1, plain make without .config, make help, make gdb, make clean.
+script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
+
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
 	make -C "$src" -f tests/hosted/Makefile O="$out/hosted" run >"$logs/hosted.log" 2>&1

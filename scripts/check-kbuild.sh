@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check-kbuild.sh <defconfig build dir> <work dir>: the make targets a new
+# user meets first, on a copy of a finished defconfig build
+# (scripts/clone-build.sh), so each check costs a second or two:
+#
+#   C=1      sparse runs on a recompiled file and says so ("  CHECK   f.c")
+#
+# One line per check; the exit status is the number of failed checks.
+set -u
+unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
+src=$(cd "$(dirname "$0")/.." && pwd)
+from=$1 dir=$2
+fails=0
+check() {	# check <what> <command...>
+	local what=$1
+	shift
+	if "$@"; then
+		echo "  kbuild: $what: ok"
+	else
+		echo "  kbuild: $what: FAILED"
+		fails=$((fails + 1))
+	fi
+}
+"$src/scripts/clone-build.sh" "$from" "$dir" || exit 1
+mk() { make -C "$src" O="$dir" "$@"; }
+
+# C=1: sparse before the compiler, with its own line.
+c1() {
+	rm -f "$dir/lib/string.o"
+	mk C=1 >"$dir/c1.log" 2>&1 &&
+		grep -A1 '^  CHECK   lib/string.c$' "$dir/c1.log" | grep -q '^  CC      lib/string.o$'
+}
+check "C=1 prints CHECK lib/string.c before compiling it" c1
+
+exit $fails
