@@ -108,12 +108,17 @@ $(KCONFIG_CONFIG):
 	@echo "*** No configuration: run 'make defconfig' (or menuconfig) first." >&2
 	@exit 1
 
-# autoconf.h + auto.conf + include/config/<sym>.h stamps for fixdep.
+# syncconfig: autoconf.h, then the include/config/<sym>.h stamp of every
+# symbol whose value differs from the PREVIOUS auto.conf, then the new
+# auto.conf.  sync_deps() reads include/config/auto.conf as the old values
+# and writes it itself, so nothing else may write that file first (with
+# --config-out it already held the new values: no stamp was ever touched
+# and no object was rebuilt after a configuration change).
 $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 	@mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(call kconfig,olddefconfig) Kconfig >/dev/null
 	$(Q)$(call kconfig,genconfig) --header-path $(objtree)/include/generated/autoconf.h \
-		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
+		--sync-deps $(objtree)/include/config Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
 no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress ensure-config run bochs gdb

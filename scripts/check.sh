@@ -205,6 +205,8 @@ script_step() {
 echo "== the build system"
 # C=1, plain make without .config, make help, make gdb, make clean.
 script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
+# A configuration change + make (no clean) gives the new configuration's kernel.
+script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
