@@ -47,7 +47,7 @@ HOSTCC	?= gcc
 CHECK	?= sparse
 export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
 
-KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-I$(objtree)/include -I$(srctree)/arch/x86/include -I$(srctree)/include \
 	-include $(srctree)/include/exo/kconfig.h
 
@@ -92,15 +92,27 @@ PHONY += $(config-targets)
 
 kconfig = cd $(srctree) && $(PYTHON) -m $(1)
 
+# Every entry point runs scripts/deps.sh for what it is about to use, before
+# using it: on a fresh machine it installs the Debian packages (as root) or
+# prints the apt-get line and stops.  Build needs: gcc, binutils, kconfiglib,
+# plus sparse for C=1/2 and clang + lld for LLVM=1.
+deps = $(Q)$(srctree)/scripts/deps.sh $(1)
+deps-build := build $(if $(filter 1 2,$(C)),sparse) $(if $(filter 1,$(LLVM)),llvm)
+
 menuconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,menuconfig) Kconfig
 olddefconfig oldconfig alldefconfig allyesconfig allnoconfig listnewconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,$@) Kconfig
 defconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(KCONFIG_DEFCONFIG)
 %_defconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(srctree)/arch/x86/configs/$@
 savedefconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
 	@echo "  GEN     defconfig (copy it to arch/x86/configs/defconfig to make it the default)"
 
@@ -115,16 +127,20 @@ $(KCONFIG_CONFIG):
 # --config-out it already held the new values: no stamp was ever touched
 # and no object was rebuilt after a configuration change).
 $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+	$(call deps,$(deps-build))
 	@mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(call kconfig,olddefconfig) Kconfig >/dev/null
 	$(Q)$(call kconfig,genconfig) --header-path $(objtree)/include/generated/autoconf.h \
 		--sync-deps $(objtree)/include/config Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
-no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress ensure-config run bochs gdb
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress \
+	ensure-config run bochs gdb
 ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
 else
--include $(objtree)/include/config/auto.conf
+# include, not -include: if making auto.conf fails (deps.sh, Kconfig),
+# make stops there instead of going on to "No rule to make target".
+include $(objtree)/include/config/auto.conf
 endif
 
 # ---------------------------------------------------------------------------
@@ -233,28 +249,33 @@ $(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.p
 	$(Q)$(PYTHON) $(srctree)/scripts/mkmodarchive.py $@ $(objtree) $(objtree)/modules.order
 
 # ---------------------------------------------------------------------------
-# Images, emulators, tests
+# Images, emulators, tests.  Each runs scripts/deps.sh for what it needs
+# first, then creates the configuration if there is none (make defconfig).
 PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
 iso: $(objtree)/exo.iso
 $(objtree)/exo.iso: $(objtree)/vmlinux $(objtree)/modules.cpio $(srctree)/scripts/mkiso.sh
+	$(call deps,iso)
 	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)" \
 		$$(sed 's|^|$(objtree)/|' $(objtree)/modules.order 2>/dev/null)
 
-# make run builds defconfig when there is no configuration yet.
 ensure-config:
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) defconfig
 
-run: ensure-config
-	$(Q)$(srctree)/scripts/deps.sh run
+run:
+	$(call deps,run $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
-bochs: ensure-config
-	$(Q)$(srctree)/scripts/deps.sh bochs
+bochs:
+	$(call deps,bochs $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-bochs.sh $(objtree)/vmlinux
 
-gdb: ensure-config
+gdb:
+	$(call deps,gdb $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux
 	$(Q)$(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux
 
@@ -265,18 +286,20 @@ bench:
 	$(Q)$(srctree)/scripts/bench.sh
 
 hosted-test:
+	$(call deps,hosted)
 	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
 
 # The SMP soak (Documentation/stress.rst): its own debug build in
 # $(objtree)/build/stress, STRESS_SECONDS (default 60) in QEMU -smp 4, then Bochs.
 PHONY += stress
 stress:
+	$(call deps,stress)
 	$(Q)STRESS_OUT=$(objtree)/build/stress $(srctree)/scripts/stress.sh
 
 # Hosted libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60).
 PHONY += fuzz
 fuzz:
-	$(Q)$(srctree)/scripts/deps.sh fuzz
+	$(call deps,fuzz)
 	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile O=$(objtree)/build-fuzz run
 
 # ---------------------------------------------------------------------------

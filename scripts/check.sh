@@ -207,6 +207,8 @@ echo "== the build system"
 script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
 # A configuration change + make (no clean) gives the new configuration's kernel.
 script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
+# Every README target asks deps.sh for its packages before it needs them.
+script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
