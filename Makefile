@@ -116,10 +116,6 @@ savedefconfig:
 	$(Q)$(call kconfig,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
 	@echo "  GEN     defconfig (copy it to arch/x86/configs/defconfig to make it the default)"
 
-$(KCONFIG_CONFIG):
-	@echo "*** No configuration: run 'make defconfig' (or menuconfig) first." >&2
-	@exit 1
-
 # syncconfig: autoconf.h, then the include/config/<sym>.h stamp of every
 # symbol whose value differs from the PREVIOUS auto.conf, then the new
 # auto.conf.  sync_deps() reads include/config/auto.conf as the old values
@@ -136,8 +132,13 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 
 no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress \
 	ensure-config run bochs gdb
-ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
-else
+ifneq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
+# A goal that builds needs a configuration; say so once, before make tries
+# (and fails) to remake auto.conf from a .config that does not exist.
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+$(error No configuration in $(objtree): run 'make$(if $(O), O=$(O)) defconfig' \
+	(or menuconfig) first; 'make run' does it for you)
+endif
 # include, not -include: if making auto.conf fails (deps.sh, Kconfig),
 # make stops there instead of going on to "No rule to make target".
 include $(objtree)/include/config/auto.conf

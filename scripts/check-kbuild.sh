@@ -5,6 +5,7 @@
 # (scripts/clone-build.sh), so each check costs a second or two:
 #
 #   C=1      sparse runs on a recompiled file and says so ("  CHECK   f.c")
+#   config   plain make without a configuration says what to run, and only that
 #
 # One line per check; the exit status is the number of failed checks.
 set -u
@@ -32,5 +33,14 @@ c1() {
 		grep -A1 '^  CHECK   lib/string.c$' "$dir/c1.log" | grep -q '^  CC      lib/string.o$'
 }
 check "C=1 prints CHECK lib/string.c before compiling it" c1
+
+# Plain make with no configuration: the hint, and no make error after it.
+noconfig() {
+	rm -rf "$dir/empty"
+	! make -C "$src" O="$dir/empty" >"$dir/noconfig.log" 2>&1 &&
+		grep -q "run 'make O=$dir/empty defconfig'" "$dir/noconfig.log" &&
+		! grep -q "No rule to make target" "$dir/noconfig.log"
+}
+check "plain make without .config: one hint, no 'No rule'" noconfig
 
 exit $fails
