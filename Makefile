@@ -1,9 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Exo-OS top-level Makefile.  See Documentation/build.rst.
-#
-#   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
-#   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
-#   make run | check | bench | fuzz | stress | bochs | gdb | iso | modules | clean | mrproper
+# Exo-OS top-level Makefile.  See Documentation/build.rst; "make help" lists
+# the targets.
 
 VERSION = 0
 PATCHLEVEL = 1
@@ -320,6 +317,37 @@ mrproper: clean
 		$(objtree)/scripts/kallsyms $(objtree)/defconfig
 
 help:
-	@sed -n '2,8p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@echo 'Configuration (python3-kconfiglib; installed by the first target that needs it):'
+	@echo '  defconfig       - arch/x86/configs/defconfig (<name>_defconfig: the others there)'
+	@echo '  menuconfig      - change options in a text UI, then "make" rebuilds what they affect'
+	@echo '  olddefconfig    - update .config, new options at their defaults'
+	@echo '  savedefconfig   - minimal defconfig in the build directory'
+	@echo '  allyesconfig allnoconfig alldefconfig oldconfig listnewconfig'
+	@echo ''
+	@echo 'Build:'
+	@echo '  all             - vmlinux and modules (the default target)'
+	@echo '  vmlinux         - the kernel (ELF with symbols)'
+	@echo '  modules         - every =m driver as a .ko, packed into modules.cpio'
+	@echo '  iso             - exo.iso: GRUB rescue image (Multiboot2) for Bochs and real machines'
+	@echo '  clean           - remove the build products (not .config; not other O= trees)'
+	@echo '  mrproper        - clean, and remove .config and the generated files'
+	@echo ''
+	@echo 'Run and test:'
+	@echo '  run             - boot in QEMU (4 CPUs, 512 MiB), shell on the terminal;'
+	@echo '                    stdin not a terminal: boot, print the stats, power off'
+	@echo '  bochs           - boot exo.iso in Bochs (4 CPUs), print the log and the stats'
+	@echo '  gdb             - QEMU halted at the first instruction + gdb with symbols'
+	@echo '  check           - every test layer (Documentation/testing.rst)'
+	@echo '  bench           - micro-benchmarks (Documentation/benchmarks.md)'
+	@echo '  hosted-test     - only the hosted unit tests (ASan + UBSan)'
+	@echo '  fuzz            - hosted libFuzzer targets, FUZZ_SECONDS=N each'
+	@echo '  stress          - SMP soak with lock debugging, STRESS_SECONDS=N (QEMU, then Bochs)'
+	@echo ''
+	@echo 'Options:'
+	@echo '  make V=1        - print every command'
+	@echo '  make O=dir      - build in dir (sources are never written)'
+	@echo '  make C=1        - sparse on every C file compiled (C=2: on every C file)'
+	@echo '  make LLVM=1     - clang and ld.lld instead of gcc and ld'
+	@echo '  make help       - this list'
 
 .PHONY: $(PHONY)

@@ -6,6 +6,7 @@
 #
 #   C=1      sparse runs on a recompiled file and says so ("  CHECK   f.c")
 #   config   plain make without a configuration says what to run, and only that
+#   help     make help lists every target the README shows, and nothing else
 #
 # One line per check; the exit status is the number of failed checks.
 set -u
@@ -42,5 +43,18 @@ noconfig() {
 		! grep -q "No rule to make target" "$dir/noconfig.log"
 }
 check "plain make without .config: one hint, no 'No rule'" noconfig
+
+# make help: every "make <target>" of the README's command blocks, no junk.
+help_lists() {
+	local t missing=""
+	mk help >"$dir/help.txt" 2>&1 || return 1
+	for t in $(sed -n '/^```sh/,/^```/p' "$src/README.md" | grep -oE '^make [a-z|-]+( \| [a-z-]+)*' |
+		   sed 's/^make //' | tr '|' ' '); do
+		grep -qE "^  $t( |$)|^  .* $t( |$)" "$dir/help.txt" || missing="$missing $t"
+	done
+	[ -z "$missing" ] || echo "  kbuild: make help does not list:$missing"
+	[ -z "$missing" ] && ! grep -qE '^[A-Z_]+ = ' "$dir/help.txt"
+}
+check "make help lists the README's targets" help_lists
 
 exit $fails
