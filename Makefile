@@ -301,14 +301,20 @@ fuzz:
 	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile O=$(objtree)/build-fuzz run
 
 # ---------------------------------------------------------------------------
+# clean removes what this build directory's own targets made, and nothing
+# in other build directories: it looks only in the directories Kbuild
+# builds, so O= trees inside the source tree (build/, where make check,
+# make stress and make bench build) are left alone.
 PHONY += clean mrproper help
+kbuild-dirs := $(patsubst %/,%,$(filter %/,$(shell sed -n 's/^obj-y *+= *//p' $(srctree)/Kbuild))) scripts
 clean:
-	$(Q)find $(objtree) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '.*.d' \
-		-o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' -o -name '*.mod.o' \) \
-		-not -path '*/.git/*' -delete
-	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd $(objtree)/modules.cpio \
-		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
-		$(objtree)/build-fuzz \
+	$(Q)find $(addprefix $(objtree)/,$(kbuild-dirs)) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '.*.d' -o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \
+		-o -name '*.mod.o' -o -name 'elf_stamp' \) -delete 2>/dev/null || true
+	$(Q)rm -rf $(objtree)/built-in.o $(objtree)/.built-in.o.cmd $(objtree)/modules.order \
+		$(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
+		$(objtree)/modules.cpio $(objtree)/.tmp_kallsyms* $(objtree)/exo.iso \
+		$(objtree)/build-hosted $(objtree)/build-fuzz \
 		$(objtree)/.iso-root $(objtree)/test-results
 
 mrproper: clean

@@ -7,6 +7,8 @@
 #   C=1      sparse runs on a recompiled file and says so ("  CHECK   f.c")
 #   config   plain make without a configuration says what to run, and only that
 #   help     make help lists every target the README shows, and nothing else
+#   clean    make clean empties the build directory's own objects but no
+#            O= tree inside it (make check's build/ trees)
 #
 # One line per check; the exit status is the number of failed checks.
 set -u
@@ -56,5 +58,16 @@ help_lists() {
 	[ -z "$missing" ] && ! grep -qE '^[A-Z_]+ = ' "$dir/help.txt"
 }
 check "make help lists the README's targets" help_lists
+
+# make clean: the build directory's objects go, an O= tree inside it stays.
+clean() {
+	mkdir -p "$dir/build/check/gcc/kernel"
+	touch "$dir/build/check/gcc/kernel/main.o" "$dir/build/check/gcc/vmlinux"
+	mk clean >"$dir/clean.log" 2>&1 &&
+		[ ! -e "$dir/vmlinux" ] && [ ! -e "$dir/kernel/main.o" ] &&
+		[ -z "$(find "$dir" -path "$dir/build" -prune -o -name '*.o' -print)" ] &&
+		[ -e "$dir/build/check/gcc/kernel/main.o" ] && [ -e "$dir/build/check/gcc/vmlinux" ]
+}
+check "make clean leaves O= trees inside alone" clean
 
 exit $fails
