@@ -271,11 +271,12 @@ bochs:
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-bochs.sh $(objtree)/vmlinux
 
+# The serial log goes to the build directory (ignored by git).
 gdb:
 	$(call deps,gdb $(deps-build))
 	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux
-	$(Q)$(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux
+	$(Q)SERIAL_LOG=$(objtree)/serial-gdb.log $(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux $(GDB_ARGS)
 
 check:
 	$(Q)$(srctree)/scripts/check.sh
@@ -314,7 +315,7 @@ clean:
 	$(Q)rm -rf $(objtree)/built-in.o $(objtree)/.built-in.o.cmd $(objtree)/modules.order \
 		$(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
 		$(objtree)/modules.cpio $(objtree)/.tmp_kallsyms* $(objtree)/exo.iso \
-		$(objtree)/build-hosted $(objtree)/build-fuzz \
+		$(objtree)/build-hosted $(objtree)/build-fuzz $(objtree)/serial-gdb.log \
 		$(objtree)/.iso-root $(objtree)/test-results
 
 mrproper: clean

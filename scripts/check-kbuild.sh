@@ -7,6 +7,8 @@
 #   C=1      sparse runs on a recompiled file and says so ("  CHECK   f.c")
 #   config   plain make without a configuration says what to run, and only that
 #   help     make help lists every target the README shows, and nothing else
+#   gdb      make gdb stops at start_kernel (vmlinux given to gdb once), the
+#            serial log lands in the build directory, not the source tree
 #   clean    make clean empties the build directory's own objects but no
 #            O= tree inside it (make check's build/ trees)
 #
@@ -58,6 +60,20 @@ help_lists() {
 	[ -z "$missing" ] && ! grep -qE '^[A-Z_]+ = ' "$dir/help.txt"
 }
 check "make help lists the README's targets" help_lists
+
+# make gdb: one vmlinux for gdb, start_kernel reached, the log in the build dir.
+gdb_run() {
+	local mark=$dir/gdb.mark
+	touch "$mark"
+	rm -f "$dir/serial-gdb.log"
+	timeout 120 make -C "$src" O="$dir" gdb GDB_PORT=$((20000 + $$ % 20000)) \
+		GDB_ARGS="-batch -ex continue" </dev/null >"$dir/gdb.log" 2>&1 &&
+		grep -q "hit Breakpoint 1, start_kernel" "$dir/gdb.log" &&
+		! grep -q "not a core dump" "$dir/gdb.log" &&
+		[ -f "$dir/serial-gdb.log" ] &&
+		[ -z "$(find "$src" -maxdepth 1 -name serial-gdb.log -newer "$mark")" ]
+}
+check "make gdb reaches start_kernel, log in the build dir" gdb_run
 
 # make clean: the build directory's objects go, an O= tree inside it stays.
 clean() {

@@ -75,7 +75,7 @@ for what in "$@"; do
 	run) want_build; want_qemu ;;
 	bochs) want_build; want_bochs ;;
 	iso) want_iso ;;
-	gdb) want_build; want_qemu; need_cmd gdb || add gdb ;;
+	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;
 	hosted) want_toolchain ;;
 	bench) want_build; want_qemu ;;
 	stress) want_build; want_qemu; want_bochs ;;
