@@ -209,6 +209,8 @@ script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
 script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
 # Every README target asks deps.sh for its packages before it needs them.
 script_step deps "$src/scripts/check-deps.sh" "$out/deps"
+# Every example in README.md and Documentation/ compiles or names what exists.
+script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 
 echo "== hosted unit tests (ASan + UBSan)"
 if [ -f "$src/tests/hosted/Makefile" ]; then
