@@ -309,7 +309,10 @@ judge() {
 
 # ktest_qemu <name> <vmlinux> <smp> [cmdline [expected CPUs]]: QEMU exit 33
 # is pass (0 = triple fault).
-ktest_qemu() { run_step _ktest_qemu "$@"; }
+# A ktest boot with 4 or more CPUs keeps two host CPUs busy (its IPI and
+# shootdown tests spin); a smaller one about one.
+boot_cost() { (($1 >= 4)) && echo 2 || echo 1; }
+ktest_qemu() { run_step --cost "$(boot_cost "$3")" _ktest_qemu "$@"; }
 _ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
@@ -320,7 +323,7 @@ _ktest_qemu() {
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
-ktest_kasan() { run_step _ktest_kasan "$@"; }
+ktest_kasan() { run_step --cost "$(boot_cost "$3")" _ktest_kasan "$@"; }
 _ktest_kasan() {
 	local log=$logs/$1.log want got
 	_ktest_qemu "$@"
