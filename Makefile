@@ -80,7 +80,10 @@ ifneq ($(origin KCONFIG_CONFIG),command line)
 KCONFIG_CONFIG := $(objtree)/.config
 endif
 export KCONFIG_CONFIG
-KCONFIG_FILES := $(shell find $(srctree) -name 'Kconfig*' -not -path '*/.git/*')
+# The Kconfig files the last genconfig read (--file-list): auto.conf is
+# remade when one changes.  Not a find over the source tree, which would
+# walk every O= tree inside it on every make.
+KCONFIG_FILES := $(addprefix $(srctree)/,$(shell cat $(objtree)/include/config/kconfig-files 2>/dev/null))
 KCONFIG_DEFCONFIG := $(srctree)/arch/x86/configs/defconfig
 
 config-targets := menuconfig olddefconfig savedefconfig defconfig allyesconfig \
@@ -119,12 +122,14 @@ savedefconfig:
 # and writes it itself, so nothing else may write that file first (with
 # --config-out it already held the new values: no stamp was ever touched
 # and no object was rebuilt after a configuration change).
-$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES) \
+		$(if $(wildcard $(objtree)/include/config/kconfig-files),,FORCE)
 	$(call deps,$(deps-build))
 	@mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(call kconfig,olddefconfig) Kconfig >/dev/null
 	$(Q)$(call kconfig,genconfig) --header-path $(objtree)/include/generated/autoconf.h \
-		--sync-deps $(objtree)/include/config Kconfig
+		--sync-deps $(objtree)/include/config \
+		--file-list $(objtree)/include/config/kconfig-files Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
 no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress \
