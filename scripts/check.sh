@@ -48,7 +48,8 @@
 # and a step with a function of its own is queued with run_step:
 #	run_step my_step my-name "$out/gcc/vmlinux" ...
 # (the function gets its arguments and reports with ok/bad/add_counts).
-# The results print in list order; $logs/times.txt has each step's time.
+# The results print in list order; $logs/times.txt has each step's wall
+# and CPU time.
 set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,9 +153,16 @@ start_step() {
 		eval "${q_cmd[i]}"
 		t1=$(date +%s.%N)
 		printf '%s\n' "$passed $failed" ${failures[@]+"${failures[@]}"} >"$res/$i.counts"
-		[ "${q_cost[i]}" = 0 ] ||
-			awk -v a="$t0" -v b="$t1" -v n="${q_name[i]}" \
-				'BEGIN { printf "%6.1f s  %s\n", b - a, n }' >"$res/$i.time"
+		# Wall time, and the CPU time of everything the step ran.
+		times >"$res/$i.cpu"
+		[ "${q_cost[i]}" = 0 ] || tail -n 1 "$res/$i.cpu" |
+			awk -v a="$t0" -v b="$t1" -v n="${q_name[i]}" '{
+				for (k = 1; k <= 2; k++) {
+					split($k, t, /[ms]/)
+					cpu += t[1] * 60 + t[2]
+				}
+				printf "%6.1f s  %6.1f s CPU  %s\n", b - a, cpu, n
+			}' >"$res/$i.time"
 	) >"$res/$i.out" 2>&1 </dev/null &
 	q_pid_of[$!]=$i
 }
@@ -236,7 +244,10 @@ finish() {
 		passed=$((passed + p))
 		failed=$((failed + f))
 	done
-	sort -rn "$res"/*.time >"$logs/times.txt" 2>/dev/null
+	{
+		echo "  wall       CPU        step"
+		sort -rn "$res"/*.time 2>/dev/null
+	} >"$logs/times.txt"
 }
 
 # Ctrl-C or a kill: end every step still running, with its children.
