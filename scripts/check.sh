@@ -290,14 +290,16 @@ _build() {
 q_alias() { q_index["build:$1"]=$((q_n - 1)); }
 build() { run_step --cost "$jobs" _build "$@"; q_alias "$1"; }
 
-# clone_build <name> <from> <config-target> [make args...]: <name> is
-# <from>'s build (scripts/clone-build.sh) reconfigured, so only the
-# objects the configuration change touches are rebuilt.
+# clone_build <name> <from> <config-target> [make args...]: the first time,
+# <name> starts as a copy of <from>'s build (scripts/clone-build.sh), so only
+# the objects the configuration change touches are compiled; later runs
+# rebuild it in place like any build directory.
 clone_build() { run_step --cost "$jobs" --after "build:$2" _clone_build "$@"; q_alias "$1"; }
 _clone_build() {
 	local name=$1 from=$2
 	shift 2
-	if ! "$src/scripts/clone-build.sh" "$out/$from" "$out/$name" >"$logs/build-$name.log" 2>&1; then
+	if [ ! -f "$out/$name/.config" ] &&
+	   ! "$src/scripts/clone-build.sh" "$out/$from" "$out/$name" >"$logs/build-$name.log" 2>&1; then
 		bad "build $name" "$logs/build-$name.log"
 		return
 	fi
