@@ -89,13 +89,13 @@ add_counts() {
 
 # ---------------------------------------------------------------------------
 # Scheduling.  A step costs what it keeps busy: a build $jobs CPUs (make
-# -j$jobs), a boot or a fuzzer one; steps start in list order while their
-# costs fit in $slots (CHECK_SLOTS, default: the CPUs + 1, so that a boot,
-# often idle waiting for its guest's timers, runs beside a build).  A step
-# waits for the steps it depends on (the builds whose directories its
-# arguments name, and --after ones); a ready step may overtake one that
-# waits for room only if it leaves that one's room free.  Each step runs in
-# a subshell, prints into its own file and leaves its counts there.
+# -j$jobs), a ktest boot with 4 or more CPUs and the QEMU soak two, a
+# smaller boot or a fuzzer one; steps start in list order while their costs
+# fit in $slots (CHECK_SLOTS, default: the CPUs + 1, so that a boot, often
+# idle waiting for its guest's timers, runs beside a build).  A step waits
+# for the steps it depends on (the builds whose directories its arguments
+# name, and --after ones).  Each step runs in a subshell, prints into its
+# own file and leaves its counts there.
 slots=${CHECK_SLOTS:-$((jobs + 1))}
 res=$out/results
 rm -rf "$res"
@@ -103,7 +103,7 @@ mkdir -p "$res"
 q_n=0
 declare -a q_name q_cost q_deps q_cmd q_env q_state
 declare -A q_index q_pid_of
-baseline_env=$(export -p | sort)
+baseline_env=$(export -p)
 running=0
 printed=0
 in_job=0
@@ -133,10 +133,14 @@ run_step() {
 	q_cost[q_n]=$cost
 	q_deps[q_n]=$deps
 	q_cmd[q_n]=$(printf '%q ' "$@")
-	q_env[q_n]=$(comm -13 <(echo "$baseline_env") <(export -p | sort))
+	a=$(export -p)
+	q_env[q_n]=
+	[ "$a" = "$baseline_env" ] || q_env[q_n]=$(comm -13 <(sort <<<"$baseline_env") <(sort <<<"$a"))
 	q_state[q_n]=queued
 	q_index[$2]=$q_n
 	q_n=$((q_n + 1))
+	# Start at once what can start (with CHECK_ONLY, only once all is known).
+	[ -n "${CHECK_ONLY:-}" ] || schedule
 }
 
 # section <title>: a heading, printed in its place in the list.
@@ -191,14 +195,23 @@ select_steps() {
 	done
 }
 
+# Start what fits, in list order.  Once a ready step does not fit (the
+# head), a later one may still start if the head will fit as soon as the
+# biggest running step ends: a boot runs beside a build while the next
+# build waits for it, but boots cannot keep a bigger step waiting forever.
 schedule() {
-	local i reserve=0
+	local i j head=0 biggest
 	for ((i = 0; i < q_n; i++)); do
 		[ "${q_state[i]}" = queued ] && deps_done "$i" || continue
-		if ((running + q_cost[i] + reserve <= slots)); then
+		biggest=0
+		for ((j = 0; j < q_n; j++)); do
+			[ "${q_state[j]}" = running ] && ((q_cost[j] > biggest)) && biggest=${q_cost[j]}
+		done
+		if ((running + q_cost[i] <= slots &&
+		     (head == 0 || running + q_cost[i] + head - biggest <= slots))); then
 			start_step "$i"
-		elif ((reserve == 0)); then
-			reserve=${q_cost[i]}
+		elif ((head == 0)); then
+			head=${q_cost[i]}
 		fi
 	done
 }
