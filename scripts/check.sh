@@ -47,7 +47,8 @@
 #	ktest_qemu qemu-smp16 "$out/gcc/vmlinux" 16
 # and a step with a function of its own is queued with run_step:
 #	run_step my_step my-name "$out/gcc/vmlinux" ...
-# (the function gets its arguments and reports with ok/bad/add_counts).
+# (the function gets its arguments and reports with ok/bad/add_counts; it
+# runs alone unless --cost says otherwise, see "Scheduling").
 # The results print in list order; $logs/times.txt has each step's wall
 # and CPU time.
 set -u
@@ -88,15 +89,21 @@ add_counts() {
 }
 
 # ---------------------------------------------------------------------------
-# Scheduling.  A step costs what it keeps busy: a build $jobs CPUs (make
-# -j$jobs), a ktest boot with 4 or more CPUs and the QEMU soak two, a
-# smaller boot or a fuzzer one; steps start in list order while their costs
-# fit in $slots (CHECK_SLOTS, default: the CPUs + 1, so that a boot, often
-# idle waiting for its guest's timers, runs beside a build).  A step waits
-# for the steps it depends on (the builds whose directories its arguments
-# name, and --after ones).  Each step runs in a subshell, prints into its
-# own file and leaves its counts there.
+# Scheduling.  Steps start in list order while their costs fit in $slots
+# (CHECK_SLOTS, default the CPUs + 1).  A build costs $jobs (make -j$jobs).
+# A QEMU guest's clock is the host's, and ktests that wait a few guest
+# milliseconds for other threads fail when the host CPUs are oversubscribed
+# (seen: smp.test_preempt_every_cpu at -smp 8, sched.test_no_leak), so a
+# QEMU boot with more than one CPU runs alone (cost $slots), a one-CPU boot
+# beside at most one single-threaded step (qemu_cost).  What does not
+# depend on host timing costs one: Bochs (its clock counts instructions),
+# the fuzzers (a fixed time each), the build-system scripts; the extra
+# slot lets them run beside a build.  A step of unknown cost runs alone.
+# A step waits for the steps it depends on (the builds whose directories its
+# arguments name, and --after ones).  Each step runs in a subshell, prints
+# into its own file and leaves its counts there.
 slots=${CHECK_SLOTS:-$((jobs + 1))}
+qemu_cost() { (($1 <= 1 && slots > 2)) && echo $((slots - 1)) || echo "$slots"; }
 res=$out/results
 rm -rf "$res"
 mkdir -p "$res"
@@ -112,7 +119,7 @@ in_job=0
 # "<function> <name> args..." as step <name>.  Environment assignments in
 # front of the call (QEMU_CPU=... ktest_qemu ...) go with it.
 run_step() {
-	local cost=1 deps="" a b
+	local cost=$slots deps="" a b
 	while :; do
 		case $1 in
 		--cost) cost=$2; shift 2 ;;
@@ -335,10 +342,7 @@ judge() {
 
 # ktest_qemu <name> <vmlinux> <smp> [cmdline [expected CPUs]]: QEMU exit 33
 # is pass (0 = triple fault).
-# A ktest boot with 4 or more CPUs keeps two host CPUs busy (its IPI and
-# shootdown tests spin); a smaller one about one.
-boot_cost() { (($1 >= 4)) && echo 2 || echo 1; }
-ktest_qemu() { run_step --cost "$(boot_cost "$3")" _ktest_qemu "$@"; }
+ktest_qemu() { run_step --cost "$(qemu_cost "$3")" _ktest_qemu "$@"; }
 _ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
@@ -349,7 +353,7 @@ _ktest_qemu() {
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
-ktest_kasan() { run_step --cost "$(boot_cost "$3")" _ktest_kasan "$@"; }
+ktest_kasan() { run_step --cost "$(qemu_cost "$3")" _ktest_kasan "$@"; }
 _ktest_kasan() {
 	local log=$logs/$1.log want got
 	_ktest_qemu "$@"
@@ -365,7 +369,7 @@ _ktest_kasan() {
 }
 
 # ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
-ktest_bochs() { run_step _ktest_bochs "$@"; }
+ktest_bochs() { run_step --cost 1 _ktest_bochs "$@"; }
 _ktest_bochs() {
 	local log=$logs/$1.log
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
@@ -378,7 +382,7 @@ pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 
 # boot_qemu <name> <vmlinux> <smp>: boots to the end and powers off cleanly
 # (exit 33 via isa-debug-exit; a kernel without console is judged by that alone).
-boot_qemu() { run_step _boot_qemu "$@"; }
+boot_qemu() { run_step --cost "$(qemu_cost "${3:-1}")" _boot_qemu "$@"; }
 _boot_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
@@ -397,7 +401,7 @@ _boot_qemu() {
 # crash_qemu <name> <vmlinux> <smp>: a deliberate oops must print the fault,
 # the registers, a symbolised backtrace, stop every other CPU by NMI (each
 # printing its own state) and end with the failure exit status (35).
-crash_qemu() { run_step _crash_qemu "$@"; }
+crash_qemu() { run_step --cost "$(qemu_cost "$3")" _crash_qemu "$@"; }
 _crash_qemu() {
 	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc missing=""
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
@@ -438,7 +442,7 @@ clone_build notier2 gcc slab_notier2_defconfig
 
 # script_step <name> <script> <args...>: a check script that prints one line
 # per check and exits with the number that failed.
-script_step() { run_step _script_step "$@"; }
+script_step() { run_step --cost 1 _script_step "$@"; }
 _script_step() {
 	local name=$1 log=$logs/$1.log
 	shift
@@ -473,8 +477,37 @@ hosted_tests() {
 	fi
 	add_counts "$name" "$logs/$name.ktap"
 }
-run_step hosted_tests hosted
+run_step --cost "$jobs" hosted_tests hosted
 
+section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+fuzz_build() {
+	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build -j"$jobs" \
+		>"$logs/fuzz-build.log" 2>&1; then
+		ok "build fuzzers"
+	else
+		tail -5 "$logs/fuzz-build.log"
+		bad "build fuzzers" "$logs/fuzz-build.log"
+	fi
+}
+# fuzz_run <target>: FUZZ_SECONDS of one fuzzer, from the in-tree seeds only
+# (same work every time).
+fuzz_run() {
+	local t=${1#fuzz-}
+	[ -x "$out/fuzz/tests/fuzz/fuzz_$t" ] || { bad "fuzz $t" "not built"; return; }
+	rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
+	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \
+		FUZZ_SECONDS="${FUZZ_SECONDS:-10}" >"$logs/fuzz-$t.log" 2>&1; then
+		passed=$((passed + 1))
+		note "fuzz $t" "$(grep '^fuzz ' "$logs/fuzz-$t.log" | tail -n 1 | sed 's/^fuzz [a-z0-9_]*: //')"
+	else
+		grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
+		bad "fuzz $t" "$logs/fuzz-$t.log"
+	fi
+}
+run_step --cost "$jobs" fuzz_build fuzz-build
+for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
+	run_step --cost 1 --after fuzz-build fuzz_run "fuzz-$t"
+done
 section "== in-kernel tests"
 # Bochs first: the longest boot, and one CPU's worth.
 if [ "${QUICK:-0}" != 1 ]; then
@@ -507,7 +540,7 @@ section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
 # status and the final "stress: N operations, 0 errors" line
 # (scripts/stress.sh); "faults" arms fault injection and shows its figures.
-stress_step() { run_step --cost "$([ "$2" = qemu ] && echo 2 || echo 1)" _stress_step "$@"; }
+stress_step() { run_step --cost "$([ "$2" = qemu ] && echo "$slots" || echo 1)" _stress_step "$@"; }
 _stress_step() {
 	local name=$1 log=$logs/$1.txt
 	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
@@ -530,38 +563,9 @@ fi
 stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 
-section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
-fuzz_build() {
-	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build -j"$jobs" \
-		>"$logs/fuzz-build.log" 2>&1; then
-		ok "build fuzzers"
-	else
-		tail -5 "$logs/fuzz-build.log"
-		bad "build fuzzers" "$logs/fuzz-build.log"
-	fi
-}
-# fuzz_run <target>: FUZZ_SECONDS of one fuzzer, from the in-tree seeds only
-# (same work every time).
-fuzz_run() {
-	local t=${1#fuzz-}
-	[ -x "$out/fuzz/tests/fuzz/fuzz_$t" ] || { bad "fuzz $t" "not built"; return; }
-	rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
-	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \
-		FUZZ_SECONDS="${FUZZ_SECONDS:-10}" >"$logs/fuzz-$t.log" 2>&1; then
-		passed=$((passed + 1))
-		note "fuzz $t" "$(grep '^fuzz ' "$logs/fuzz-$t.log" | tail -n 1 | sed 's/^fuzz [a-z0-9_]*: //')"
-	else
-		grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
-		bad "fuzz $t" "$logs/fuzz-$t.log"
-	fi
-}
-run_step --cost "$jobs" fuzz_build fuzz-build
-for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
-	run_step --after fuzz-build fuzz_run "fuzz-$t"
-done
 section "== page tables from outside"
 # pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
-pgtable_oracle() { run_step _pgtable_oracle "$@"; }
+pgtable_oracle() { run_step --cost "$(qemu_cost 2)" _pgtable_oracle "$@"; }
 _pgtable_oracle() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
@@ -574,7 +578,7 @@ _pgtable_oracle() {
 }
 # stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
 # stack and the kernel panics (exit 35); a triple fault would exit 0.
-stack_overflow() { run_step _stack_overflow "$@"; }
+stack_overflow() { run_step --cost "$(qemu_cost 1)" _stack_overflow "$@"; }
 _stack_overflow() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
