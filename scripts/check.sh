@@ -90,39 +90,46 @@ add_counts() {
 
 # ---------------------------------------------------------------------------
 # Scheduling.  Steps start in list order while their costs fit in $slots
-# (CHECK_SLOTS, default the CPUs + 1).  A build costs $jobs (make -j$jobs).
-# A QEMU guest's clock is the host's, and ktests that wait a few guest
-# milliseconds for other threads fail when the host CPUs are oversubscribed
-# (seen: smp.test_preempt_every_cpu at -smp 8, sched.test_no_leak), so a
-# QEMU boot with more than one CPU runs alone (cost $slots), a one-CPU boot
-# beside at most one single-threaded step (qemu_cost).  What does not
-# depend on host timing costs one: Bochs (its clock counts instructions),
-# the fuzzers (a fixed time each), the build-system scripts; the extra
-# slot lets them run beside a build.  A step of unknown cost runs alone.
-# A step waits for the steps it depends on (the builds whose directories its
-# arguments name, and --after ones).  Each step runs in a subshell, prints
-# into its own file and leaves its counts there.
-slots=${CHECK_SLOTS:-$((jobs + 1))}
-qemu_cost() { (($1 <= 1 && slots > 2)) && echo $((slots - 1)) || echo "$slots"; }
+# (CHECK_SLOTS, default the CPUs).  A QEMU guest's clock is the host's, and
+# ktests that wait a few guest milliseconds for other threads fail when the
+# host CPUs are oversubscribed (seen: smp.test_preempt_every_cpu at -smp 8,
+# sched.test_no_leak, even beside two niced fuzzers), so every QEMU boot
+# runs alone (cost $slots: nothing else at all, background included), as do
+# the hosted tests (one times the 16 GiB init) and any step of unknown
+# cost.  Everything else does not care about host timing: builds cost one
+# slot each with make -j$jobs, so two overlap and fill each other's serial
+# parts (Kconfig, links); Bochs (its clock counts instructions), the
+# fuzzers (a fixed time each) and the build-system scripts run in the
+# background (run_step --background, up to $bg_slots at a time) beside the
+# builds, but never beside a step that must run alone.  A step waits for
+# the steps it depends on (the builds whose directories its arguments name,
+# and --after ones).  Each step runs in a subshell, prints into its own file
+# and leaves its counts there.
+slots=${CHECK_SLOTS:-$jobs}
+bg_slots=${CHECK_BG_SLOTS:-$((jobs + 1))}
+t_start=$(date +%s.%N)
 res=$out/results
 rm -rf "$res"
 mkdir -p "$res"
 q_n=0
-declare -a q_name q_cost q_deps q_cmd q_env q_state
+declare -a q_name q_cost q_deps q_cmd q_env q_state q_kind
 declare -A q_index q_pid_of
 baseline_env=$(export -p)
 running=0
+bg_running=0
 printed=0
 in_job=0
 
-# run_step [--cost N] [--after step]... <function> <name> [args...]: queue
-# "<function> <name> args..." as step <name>.  Environment assignments in
-# front of the call (QEMU_CPU=... ktest_qemu ...) go with it.
+# run_step [--cost N | --background] [--after step]... <function> <name>
+# [args...]: queue "<function> <name> args..." as step <name>.  Environment
+# assignments in front of the call (QEMU_CPU=... ktest_qemu ...) go with it.
 run_step() {
-	local cost=$slots deps="" a b
+	local cost=$slots deps="" kind=fg a b
 	while :; do
 		case $1 in
 		--cost) cost=$2; shift 2 ;;
+		--background) kind=bg cost=0; shift ;;
+		--section) kind=section cost=0; shift ;;
 		--after) deps="$deps $2"; shift 2 ;;
 		*) break ;;
 		esac
@@ -144,6 +151,7 @@ run_step() {
 	q_env[q_n]=
 	[ "$a" = "$baseline_env" ] || q_env[q_n]=$(comm -13 <(sort <<<"$baseline_env") <(sort <<<"$a"))
 	q_state[q_n]=queued
+	q_kind[q_n]=$kind
 	q_index[$2]=$q_n
 	q_n=$((q_n + 1))
 	# Start at once what can start (with CHECK_ONLY, only once all is known).
@@ -151,12 +159,13 @@ run_step() {
 }
 
 # section <title>: a heading, printed in its place in the list.
-section() { run_step --cost 0 echo "$1"; }
+section() { run_step --section echo "$1"; }
 
 start_step() {
 	local i=$1
 	q_state[i]=running
 	running=$((running + q_cost[i]))
+	[ "${q_kind[i]}" = bg ] && bg_running=$((bg_running + 1))
 	(
 		eval "${q_env[i]}"
 		in_job=1 passed=0 failed=0 failures=()
@@ -166,13 +175,15 @@ start_step() {
 		printf '%s\n' "$passed $failed" ${failures[@]+"${failures[@]}"} >"$res/$i.counts"
 		# Wall time, and the CPU time of everything the step ran.
 		times >"$res/$i.cpu"
-		[ "${q_cost[i]}" = 0 ] || tail -n 1 "$res/$i.cpu" |
-			awk -v a="$t0" -v b="$t1" -v n="${q_name[i]}" '{
-				for (k = 1; k <= 2; k++) {
-					split($k, t, /[ms]/)
+		[ "${q_kind[i]}" = section ] || tail -n 1 "$res/$i.cpu" |
+			awk -v s="$t_start" -v a="$t0" -v b="$t1" -v n="${q_name[i]}" \
+			    -v k="${q_kind[i]}" '{
+				for (j = 1; j <= 2; j++) {
+					split($j, t, /[ms]/)
 					cpu += t[1] * 60 + t[2]
 				}
-				printf "%6.1f s  %6.1f s CPU  %s\n", b - a, cpu, n
+				printf "%6.1f s  %6.1f s  %6.1f s  %s%s\n", b - a, cpu, a - s, n,
+				       k == "bg" ? " (background)" : ""
 			}' >"$res/$i.time"
 	) >"$res/$i.out" 2>&1 </dev/null &
 	q_pid_of[$!]=$i
@@ -190,7 +201,7 @@ select_steps() {
 	local i d
 	[ -n "${CHECK_ONLY:-}" ] || return
 	for ((i = q_n - 1; i >= 0; i--)); do
-		if [ "${q_cost[i]}" = 0 ] || [[ ${q_name[i]} =~ $CHECK_ONLY ]] ||
+		if [ "${q_kind[i]}" = section ] || [[ ${q_name[i]} =~ $CHECK_ONLY ]] ||
 		   [ "${q_state[i]}" = wanted ]; then
 			q_state[i]=queued
 			for d in ${q_deps[i]}; do
@@ -207,19 +218,34 @@ select_steps() {
 # biggest running step ends: a boot runs beside a build while the next
 # build waits for it, but boots cannot keep a bigger step waiting forever.
 schedule() {
-	local i j head=0 biggest
+	local i j head=0 head_alone=0 biggest alone alone_running=0
 	for ((i = 0; i < q_n; i++)); do
-		[ "${q_state[i]}" = queued ] && deps_done "$i" || continue
+		[ "${q_kind[i]}" != bg ] && [ "${q_state[i]}" = queued ] && deps_done "$i" ||
+			continue
 		biggest=0
 		for ((j = 0; j < q_n; j++)); do
 			[ "${q_state[j]}" = running ] && ((q_cost[j] > biggest)) && biggest=${q_cost[j]}
 		done
-		if ((running + q_cost[i] <= slots &&
+		alone=$((q_cost[i] >= slots))
+		if ((running + q_cost[i] <= slots && (!alone || bg_running == 0) &&
 		     (head == 0 || running + q_cost[i] + head - biggest <= slots))); then
 			start_step "$i"
+			((alone)) && alone_running=1
 		elif ((head == 0)); then
 			head=${q_cost[i]}
+			head_alone=$alone
 		fi
+	done
+	# Background steps, unless a step that must run alone runs, or is next
+	# and only waits for them.
+	for ((j = 0; j < q_n; j++)); do
+		[ "${q_state[j]}" = running ] && [ "${q_kind[j]}" = fg ] &&
+			((q_cost[j] >= slots)) && alone_running=1
+	done
+	((alone_running || (head_alone && running == 0))) && return
+	for ((i = 0; i < q_n && bg_running < bg_slots; i++)); do
+		[ "${q_kind[i]}" = bg ] && [ "${q_state[i]}" = queued ] && deps_done "$i" &&
+			start_step "$i"
 	done
 }
 
@@ -243,7 +269,7 @@ finish() {
 		schedule
 		print_done
 		((printed < q_n)) || break
-		if ((running == 0)); then
+		if ((running == 0 && bg_running == 0)); then
 			echo "check.sh: steps left that cannot start" >&2
 			failed=$((failed + 1))
 			break
@@ -253,6 +279,7 @@ finish() {
 		[ -n "$i" ] || continue
 		q_state[i]=done
 		running=$((running - q_cost[i]))
+		[ "${q_kind[i]}" = bg ] && bg_running=$((bg_running - 1))
 	done
 	for ((i = 0; i < q_n; i++)); do
 		[ "${q_state[i]}" = done ] || continue
@@ -265,7 +292,7 @@ finish() {
 		failed=$((failed + f))
 	done
 	{
-		echo "  wall       CPU        step"
+		echo "  wall       CPU        start     step"
 		sort -rn "$res"/*.time 2>/dev/null
 	} >"$logs/times.txt"
 }
@@ -308,13 +335,13 @@ _build() {
 }
 # The build step's name is build:<name>; steps naming $out/<name>/ wait for it.
 q_alias() { q_index["build:$1"]=$((q_n - 1)); }
-build() { run_step --cost "$jobs" _build "$@"; q_alias "$1"; }
+build() { run_step --cost 1 _build "$@"; q_alias "$1"; }
 
 # clone_build <name> <from> <config-target> [make args...]: the first time,
 # <name> starts as a copy of <from>'s build (scripts/clone-build.sh), so only
 # the objects the configuration change touches are compiled; later runs
 # rebuild it in place like any build directory.
-clone_build() { run_step --cost "$jobs" --after "build:$2" _clone_build "$@"; q_alias "$1"; }
+clone_build() { run_step --cost 1 --after "build:$2" _clone_build "$@"; q_alias "$1"; }
 _clone_build() {
 	local name=$1 from=$2
 	shift 2
@@ -342,7 +369,7 @@ judge() {
 
 # ktest_qemu <name> <vmlinux> <smp> [cmdline [expected CPUs]]: QEMU exit 33
 # is pass (0 = triple fault).
-ktest_qemu() { run_step --cost "$(qemu_cost "$3")" _ktest_qemu "$@"; }
+ktest_qemu() { run_step _ktest_qemu "$@"; }
 _ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
@@ -353,7 +380,7 @@ _ktest_qemu() {
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
-ktest_kasan() { run_step --cost "$(qemu_cost "$3")" _ktest_kasan "$@"; }
+ktest_kasan() { run_step _ktest_kasan "$@"; }
 _ktest_kasan() {
 	local log=$logs/$1.log want got
 	_ktest_qemu "$@"
@@ -369,12 +396,12 @@ _ktest_kasan() {
 }
 
 # ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
-ktest_bochs() { run_step --cost 1 _ktest_bochs "$@"; }
+ktest_bochs() { run_step --background _ktest_bochs "$@"; }
 _ktest_bochs() {
 	local log=$logs/$1.log
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	# Bochs' PCI: i440FX host bridge, PIIX3 ISA bridge and IDE (no edu).
-	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-600} \
+	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-1200} \
 		"$src/scripts/run-bochs.sh" "$2" "ktest=all loglevel=6 expect_cpus=${BOCHS_CPUS:-4} \
 pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 	judge "$1" "$2" "$log" $? 0 Bochs
@@ -382,7 +409,7 @@ pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 
 # boot_qemu <name> <vmlinux> <smp>: boots to the end and powers off cleanly
 # (exit 33 via isa-debug-exit; a kernel without console is judged by that alone).
-boot_qemu() { run_step --cost "$(qemu_cost "${3:-1}")" _boot_qemu "$@"; }
+boot_qemu() { run_step _boot_qemu "$@"; }
 _boot_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
@@ -401,7 +428,7 @@ _boot_qemu() {
 # crash_qemu <name> <vmlinux> <smp>: a deliberate oops must print the fault,
 # the registers, a symbolised backtrace, stop every other CPU by NMI (each
 # printing its own state) and end with the failure exit status (35).
-crash_qemu() { run_step --cost "$(qemu_cost "$3")" _crash_qemu "$@"; }
+crash_qemu() { run_step _crash_qemu "$@"; }
 _crash_qemu() {
 	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc missing=""
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
@@ -425,61 +452,7 @@ _crash_qemu() {
 	fi
 }
 
-section "== builds"
-# In order of need: most steps boot gcc, the soak boots allyes.
-build gcc defconfig C=1
-build allyes allyesconfig C=1
-build clang defconfig LLVM=1
-build allno allnoconfig
-# defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
-build kasan kasan_defconfig
-build clang-kasan kasan_defconfig LLVM=1
-build clang-allyes allyesconfig LLVM=1
-# The allocator with one of its first two tiers configured out: defconfig
-# but one option, so gcc's objects are reused (about half are rebuilt).
-clone_build notier1 gcc slab_notier1_defconfig
-clone_build notier2 gcc slab_notier2_defconfig
-
-# script_step <name> <script> <args...>: a check script that prints one line
-# per check and exits with the number that failed.
-script_step() { run_step --cost 1 _script_step "$@"; }
-_script_step() {
-	local name=$1 log=$logs/$1.log
-	shift
-	if "$@" >"$log" 2>&1; then
-		ok "$name"
-	else
-		grep FAILED "$log" | head -10
-		bad "$name" "$log"
-	fi
-}
-section "== the build system"
-# C=1, plain make without .config, make help, make gdb, make clean.
-script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
-# A configuration change + make (no clean) gives the new configuration's kernel.
-run_step --cost "$jobs" _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
-# Every README target asks deps.sh for its packages before it needs them.
-script_step deps "$src/scripts/check-deps.sh" "$out/deps"
-# Every example in README.md and Documentation/ compiles or names what exists.
-script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
-
-section "== hosted unit tests (ASan + UBSan)"
-# hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.
-hosted_tests() {
-	local name=$1 log=$logs/$1.log rc
-	shift
-	make -C "$src" -f tests/hosted/Makefile O="$out/$name" "$@" run >"$log" 2>&1
-	rc=$?
-	python3 "$src/scripts/ktap.py" "$log" --name "$name" >"$logs/$name.ktap" 2>&1
-	if [ "$rc" != 0 ]; then
-		echo "  $name: build or run exit status $rc" >>"$logs/$name.ktap"
-		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$logs/$name.ktap"
-	fi
-	add_counts "$name" "$logs/$name.ktap"
-}
-run_step --cost "$jobs" hosted_tests hosted
-
-section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+# fuzz_build: the hosted libFuzzer targets (tests/fuzz/), with make -j.
 fuzz_build() {
 	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build -j"$jobs" \
 		>"$logs/fuzz-build.log" 2>&1; then
@@ -504,9 +477,65 @@ fuzz_run() {
 		bad "fuzz $t" "$logs/fuzz-$t.log"
 	fi
 }
-run_step --cost "$jobs" fuzz_build fuzz-build
+section "== builds"
+# In order of need: most steps boot gcc, the soak boots allyes.
+build gcc defconfig C=1
+# The fuzzers' build early: their runs (below) fill the CPUs beside the builds.
+run_step --cost 1 fuzz_build fuzz-build
+build allyes allyesconfig C=1
+build clang defconfig LLVM=1
+build allno allnoconfig
+# defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
+build kasan kasan_defconfig
+build clang-kasan kasan_defconfig LLVM=1
+build clang-allyes allyesconfig LLVM=1
+# The allocator with one of its first two tiers configured out: defconfig
+# but one option, so gcc's objects are reused (about half are rebuilt).
+clone_build notier1 gcc slab_notier1_defconfig
+clone_build notier2 gcc slab_notier2_defconfig
+
+# script_step <name> <script> <args...>: a check script that prints one line
+# per check and exits with the number that failed.
+script_step() { run_step --background _script_step "$@"; }
+_script_step() {
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "$name"
+	else
+		grep FAILED "$log" | head -10
+		bad "$name" "$log"
+	fi
+}
+section "== the build system"
+# C=1, plain make without .config, make help, make gdb, make clean.
+script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
+# A configuration change + make (no clean) gives the new configuration's kernel.
+run_step --cost 1 _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
+# Every README target asks deps.sh for its packages before it needs them.
+script_step deps "$src/scripts/check-deps.sh" "$out/deps"
+# Every example in README.md and Documentation/ compiles or names what exists.
+script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
+
+section "== hosted unit tests (ASan + UBSan)"
+# hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.
+hosted_tests() {
+	local name=$1 log=$logs/$1.log rc
+	shift
+	make -C "$src" -f tests/hosted/Makefile O="$out/$name" "$@" run >"$log" 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --name "$name" >"$logs/$name.ktap" 2>&1
+	if [ "$rc" != 0 ]; then
+		echo "  $name: build or run exit status $rc" >>"$logs/$name.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$logs/$name.ktap"
+	fi
+	add_counts "$name" "$logs/$name.ktap"
+}
+run_step hosted_tests hosted
+
+section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
 for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
-	run_step --cost 1 --after fuzz-build fuzz_run "fuzz-$t"
+	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
 done
 section "== in-kernel tests"
 # Bochs first: the longest boot, and one CPU's worth.
@@ -540,7 +569,13 @@ section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
 # status and the final "stress: N operations, 0 errors" line
 # (scripts/stress.sh); "faults" arms fault injection and shows its figures.
-stress_step() { run_step --cost "$([ "$2" = qemu ] && echo "$slots" || echo 1)" _stress_step "$@"; }
+stress_step() {
+	if [ "$2" = bochs ]; then
+		run_step --background _stress_step "$@"
+	else
+		run_step _stress_step "$@"
+	fi
+}
 _stress_step() {
 	local name=$1 log=$logs/$1.txt
 	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
@@ -565,7 +600,7 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 
 section "== page tables from outside"
 # pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
-pgtable_oracle() { run_step --cost "$(qemu_cost 2)" _pgtable_oracle "$@"; }
+pgtable_oracle() { run_step _pgtable_oracle "$@"; }
 _pgtable_oracle() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
@@ -578,7 +613,7 @@ _pgtable_oracle() {
 }
 # stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
 # stack and the kernel panics (exit 35); a triple fault would exit 0.
-stack_overflow() { run_step --cost "$(qemu_cost 1)" _stack_overflow "$@"; }
+stack_overflow() { run_step _stack_overflow "$@"; }
 _stack_overflow() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
