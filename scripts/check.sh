@@ -533,10 +533,6 @@ hosted_tests() {
 }
 run_step hosted_tests hosted
 
-section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
-for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
-	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
-done
 section "== in-kernel tests"
 # Bochs first: the longest boot, and one CPU's worth.
 if [ "${QUICK:-0}" != 1 ]; then
@@ -598,6 +594,10 @@ fi
 stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 
+section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
+	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
+done
 section "== page tables from outside"
 # pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
 pgtable_oracle() { run_step _pgtable_oracle "$@"; }
