@@ -1,9 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Exo-OS top-level Makefile.  See Documentation/build.rst.
-#
-#   make defconfig | menuconfig | olddefconfig | savedefconfig | allyesconfig | allnoconfig
-#   make [V=1] [O=dir] [C=1] [LLVM=1]      build vmlinux (and modules)
-#   make run | check | bench | fuzz | stress | bochs | gdb | iso | modules | clean | mrproper
+# Exo-OS top-level Makefile.  See Documentation/build.rst; "make help" lists
+# the targets.
 
 VERSION = 0
 PATCHLEVEL = 1
@@ -47,7 +44,7 @@ HOSTCC	?= gcc
 CHECK	?= sparse
 export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
 
-KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-I$(objtree)/include -I$(srctree)/arch/x86/include -I$(srctree)/include \
 	-include $(srctree)/include/exo/kconfig.h
 
@@ -83,7 +80,10 @@ ifneq ($(origin KCONFIG_CONFIG),command line)
 KCONFIG_CONFIG := $(objtree)/.config
 endif
 export KCONFIG_CONFIG
-KCONFIG_FILES := $(shell find $(srctree) -name 'Kconfig*' -not -path '*/.git/*')
+# The Kconfig files the last genconfig read (--file-list): auto.conf is
+# remade when one changes.  Not a find over the source tree, which would
+# walk every O= tree inside it on every make.
+KCONFIG_FILES := $(addprefix $(srctree)/,$(shell cat $(objtree)/include/config/kconfig-files 2>/dev/null))
 KCONFIG_DEFCONFIG := $(srctree)/arch/x86/configs/defconfig
 
 config-targets := menuconfig olddefconfig savedefconfig defconfig allyesconfig \
@@ -92,34 +92,58 @@ PHONY += $(config-targets)
 
 kconfig = cd $(srctree) && $(PYTHON) -m $(1)
 
+# Every entry point runs scripts/deps.sh for what it is about to use, before
+# using it: on a fresh machine it installs the Debian packages (as root) or
+# prints the apt-get line and stops.  Build needs: gcc, binutils, kconfiglib,
+# plus sparse for C=1/2 and clang + lld for LLVM=1.
+deps = $(Q)$(srctree)/scripts/deps.sh $(1)
+deps-build := build $(if $(filter 1 2,$(C)),sparse) $(if $(filter 1,$(LLVM)),llvm)
+
 menuconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,menuconfig) Kconfig
 olddefconfig oldconfig alldefconfig allyesconfig allnoconfig listnewconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,$@) Kconfig
 defconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(KCONFIG_DEFCONFIG)
 %_defconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(srctree)/arch/x86/configs/$@
 savedefconfig:
+	$(call deps,config)
 	$(Q)$(call kconfig,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
 	@echo "  GEN     defconfig (copy it to arch/x86/configs/defconfig to make it the default)"
 
-$(KCONFIG_CONFIG):
-	@echo "*** No configuration: run 'make defconfig' (or menuconfig) first." >&2
-	@exit 1
-
-# autoconf.h + auto.conf + include/config/<sym>.h stamps for fixdep.
-$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+# syncconfig: autoconf.h, then the include/config/<sym>.h stamp of every
+# symbol whose value differs from the PREVIOUS auto.conf, then the new
+# auto.conf.  sync_deps() reads include/config/auto.conf as the old values
+# and writes it itself, so nothing else may write that file first (with
+# --config-out it already held the new values: no stamp was ever touched
+# and no object was rebuilt after a configuration change).
+$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(KCONFIG_FILES) \
+		$(if $(wildcard $(objtree)/include/config/kconfig-files),,FORCE)
+	$(call deps,$(deps-build))
 	@mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(call kconfig,olddefconfig) Kconfig >/dev/null
 	$(Q)$(call kconfig,genconfig) --header-path $(objtree)/include/generated/autoconf.h \
-		--config-out $@ --sync-deps $(objtree)/include/config Kconfig
+		--sync-deps $(objtree)/include/config \
+		--file-list $(objtree)/include/config/kconfig-files Kconfig
 	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
-no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress ensure-config run bochs gdb
-ifeq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
-else
--include $(objtree)/include/config/auto.conf
+no-config-goals := $(config-targets) clean mrproper help check bench hosted-test fuzz stress \
+	ensure-config run bochs gdb
+ifneq ($(filter-out $(no-config-goals),$(MAKECMDGOALS))$(if $(MAKECMDGOALS),,all),)
+# A goal that builds needs a configuration; say so once, before make tries
+# (and fails) to remake auto.conf from a .config that does not exist.
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+$(error No configuration in $(objtree): run 'make$(if $(O), O=$(O)) defconfig' \
+	(or menuconfig) first; 'make run' does it for you)
+endif
+# include, not -include: if making auto.conf fails (deps.sh, Kconfig),
+# make stops there instead of going on to "No rule to make target".
+include $(objtree)/include/config/auto.conf
 endif
 
 # ---------------------------------------------------------------------------
@@ -228,30 +252,36 @@ $(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.p
 	$(Q)$(PYTHON) $(srctree)/scripts/mkmodarchive.py $@ $(objtree) $(objtree)/modules.order
 
 # ---------------------------------------------------------------------------
-# Images, emulators, tests
+# Images, emulators, tests.  Each runs scripts/deps.sh for what it needs
+# first, then creates the configuration if there is none (make defconfig).
 PHONY += iso run bochs check bench gdb stress hosted-test ensure-config
 iso: $(objtree)/exo.iso
 $(objtree)/exo.iso: $(objtree)/vmlinux $(objtree)/modules.cpio $(srctree)/scripts/mkiso.sh
+	$(call deps,iso)
 	$(Q)$(srctree)/scripts/mkiso.sh $(objtree)/vmlinux $@ "$(ISO_CMDLINE)" \
 		$$(sed 's|^|$(objtree)/|' $(objtree)/modules.order 2>/dev/null)
 
-# make run builds defconfig when there is no configuration yet.
 ensure-config:
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) defconfig
 
-run: ensure-config
-	$(Q)$(srctree)/scripts/deps.sh run
+run:
+	$(call deps,run $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
-bochs: ensure-config
-	$(Q)$(srctree)/scripts/deps.sh bochs
+bochs:
+	$(call deps,bochs $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-bochs.sh $(objtree)/vmlinux
 
-gdb: ensure-config
+# The serial log goes to the build directory (ignored by git).
+gdb:
+	$(call deps,gdb $(deps-build))
+	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux
-	$(Q)$(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux
+	$(Q)SERIAL_LOG=$(objtree)/serial-gdb.log $(srctree)/scripts/run-gdb.sh $(objtree)/vmlinux $(GDB_ARGS)
 
 check:
 	$(Q)$(srctree)/scripts/check.sh
@@ -260,29 +290,37 @@ bench:
 	$(Q)$(srctree)/scripts/bench.sh
 
 hosted-test:
+	$(call deps,hosted)
 	$(Q)$(MAKE) -f $(srctree)/tests/hosted/Makefile
 
 # The SMP soak (Documentation/stress.rst): its own debug build in
 # $(objtree)/build/stress, STRESS_SECONDS (default 60) in QEMU -smp 4, then Bochs.
 PHONY += stress
 stress:
+	$(call deps,stress)
 	$(Q)STRESS_OUT=$(objtree)/build/stress $(srctree)/scripts/stress.sh
 
 # Hosted libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60).
 PHONY += fuzz
 fuzz:
-	$(Q)$(srctree)/scripts/deps.sh fuzz
+	$(call deps,fuzz)
 	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile O=$(objtree)/build-fuzz run
 
 # ---------------------------------------------------------------------------
+# clean removes what this build directory's own targets made, and nothing
+# in other build directories: it looks only in the directories Kbuild
+# builds, so O= trees inside the source tree (build/, where make check,
+# make stress and make bench build) are left alone.
 PHONY += clean mrproper help
+kbuild-dirs := $(patsubst %/,%,$(filter %/,$(shell sed -n 's/^obj-y *+= *//p' $(srctree)/Kbuild))) scripts
 clean:
-	$(Q)find $(objtree) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '.*.d' \
-		-o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' -o -name '*.mod.o' \) \
-		-not -path '*/.git/*' -delete
-	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd $(objtree)/modules.cpio \
-		$(objtree)/.tmp_kallsyms* $(objtree)/exo.iso $(objtree)/build-hosted \
-		$(objtree)/build-fuzz \
+	$(Q)find $(addprefix $(objtree)/,$(kbuild-dirs)) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '.*.d' -o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \
+		-o -name '*.mod.o' -o -name 'elf_stamp' \) -delete 2>/dev/null || true
+	$(Q)rm -rf $(objtree)/built-in.o $(objtree)/.built-in.o.cmd $(objtree)/modules.order \
+		$(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
+		$(objtree)/modules.cpio $(objtree)/.tmp_kallsyms* $(objtree)/exo.iso \
+		$(objtree)/build-hosted $(objtree)/build-fuzz $(objtree)/serial-gdb.log \
 		$(objtree)/.iso-root $(objtree)/test-results
 
 mrproper: clean
@@ -291,6 +329,37 @@ mrproper: clean
 		$(objtree)/scripts/kallsyms $(objtree)/defconfig
 
 help:
-	@sed -n '2,8p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@echo 'Configuration (python3-kconfiglib; installed by the first target that needs it):'
+	@echo '  defconfig       - arch/x86/configs/defconfig (<name>_defconfig: the others there)'
+	@echo '  menuconfig      - change options in a text UI, then "make" rebuilds what they affect'
+	@echo '  olddefconfig    - update .config, new options at their defaults'
+	@echo '  savedefconfig   - minimal defconfig in the build directory'
+	@echo '  allyesconfig allnoconfig alldefconfig oldconfig listnewconfig'
+	@echo ''
+	@echo 'Build:'
+	@echo '  all             - vmlinux and modules (the default target)'
+	@echo '  vmlinux         - the kernel (ELF with symbols)'
+	@echo '  modules         - every =m driver as a .ko, packed into modules.cpio'
+	@echo '  iso             - exo.iso: GRUB rescue image (Multiboot2) for Bochs and real machines'
+	@echo '  clean           - remove the build products (not .config; not other O= trees)'
+	@echo '  mrproper        - clean, and remove .config and the generated files'
+	@echo ''
+	@echo 'Run and test:'
+	@echo '  run             - boot in QEMU (4 CPUs, 512 MiB), shell on the terminal;'
+	@echo '                    stdin not a terminal: boot, print the stats, power off'
+	@echo '  bochs           - boot exo.iso in Bochs (4 CPUs), print the log and the stats'
+	@echo '  gdb             - QEMU halted at the first instruction + gdb with symbols'
+	@echo '  check           - every test layer (Documentation/testing.rst)'
+	@echo '  bench           - micro-benchmarks (Documentation/benchmarks.md)'
+	@echo '  hosted-test     - only the hosted unit tests (ASan + UBSan)'
+	@echo '  fuzz            - hosted libFuzzer targets, FUZZ_SECONDS=N each'
+	@echo '  stress          - SMP soak with lock debugging, STRESS_SECONDS=N (QEMU, then Bochs)'
+	@echo ''
+	@echo 'Options:'
+	@echo '  make V=1        - print every command'
+	@echo '  make O=dir      - build in dir (sources are never written)'
+	@echo '  make C=1        - sparse on every C file compiled (C=2: on every C file)'
+	@echo '  make LLVM=1     - clang and ld.lld instead of gcc and ld'
+	@echo '  make help       - this list'
 
 .PHONY: $(PHONY)

@@ -4,7 +4,11 @@
 #
 #  1. builds: gcc defconfig and allyesconfig with sparse (C=1), clang
 #     (LLVM=1) defconfig and allyesconfig, allnoconfig -- zero warnings
-#     (-Werror, -Wsparse-error);
+#     (-Werror, -Wsparse-error); the build system itself: C=1, make help,
+#     gdb, clean and the no-.config hint (scripts/check-kbuild.sh), a
+#     configuration change + make without clean (check-reconfig.sh), every
+#     README target asking deps.sh first on a fake fresh machine
+#     (check-deps.sh), every documentation example (check-docs.py);
 #  2. hosted unit tests of the portable code (ASan + UBSan), and their
 #     concurrency cases under ThreadSanitizer;
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
@@ -34,6 +38,21 @@
 #
 # Each build or boot step counts as one test; each KTAP case counts as one.
 # Logs: build/check/ (CHECK_OUT=dir to move it).  QUICK=1 skips Bochs.
+# CHECK_ONLY=<regex>: only the steps whose names match, and the builds they
+# need (e.g. CHECK_ONLY='^qemu-smp4$').
+#
+# Steps run in parallel (see "Scheduling" below): every step function
+# (build, clone_build, ktest_qemu, ktest_bochs, boot_qemu, crash_qemu,
+# stress_step, script_step, ...) queues its step instead of running it, and
+# a step that boots or reads $out/<build>/ waits for that build.  Adding a
+# step is one line in the list at the end, e.g.
+#	ktest_qemu qemu-smp16 "$out/gcc/vmlinux" 16
+# and a step with a function of its own is queued with run_step:
+#	run_step my_step my-name "$out/gcc/vmlinux" ...
+# (the function gets its arguments and reports with ok/bad/add_counts; it
+# runs alone unless --cost says otherwise, see "Scheduling").
+# The results print in list order; $logs/times.txt has each step's wall
+# and CPU time.
 set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,7 +66,10 @@ jobs=${JOBS:-$(nproc)}
 
 "$src/scripts/deps.sh" check || exit 1
 
-note() { printf '%-44s %s\n' "$1" "$2"; }
+note() {
+	((in_job)) || echo "check.sh: step $1 ran outside the scheduler (queue it with run_step)" >&2
+	printf '%-44s %s\n' "$1" "$2"
+}
 ok() { passed=$((passed + 1)); note "$1" "ok"; }
 bad() { failed=$((failed + 1)); failures+=("$1"); note "$1" "FAILED (${2:-see $logs})"; }
 
@@ -68,8 +90,237 @@ add_counts() {
 	grep -E "^  $1: " "$2" | head -20
 }
 
+# ---------------------------------------------------------------------------
+# Scheduling.  Steps start in list order while their costs fit in $slots
+# (CHECK_SLOTS, default the CPUs).  A QEMU guest's clock is the host's, and
+# ktests that wait a few guest milliseconds for other threads fail when the
+# host CPUs are oversubscribed (seen: smp.test_preempt_every_cpu at -smp 8,
+# sched.test_no_leak, even beside two niced fuzzers), so every QEMU boot
+# runs alone (cost $slots: nothing else at all, background included), as do
+# the hosted tests (one times the 16 GiB init) and any step of unknown
+# cost.  Everything else does not care about host timing: builds cost one
+# slot each with make -j$jobs, so two overlap and fill each other's serial
+# parts (Kconfig, links); Bochs (its clock counts instructions), the
+# fuzzers (a fixed time each) and the build-system scripts run in the
+# background (run_step --background, up to $bg_slots at a time) beside the
+# builds, but never beside a step that must run alone.  A step waits for
+# the steps it depends on (the builds whose directories its arguments name,
+# and --after ones).  Each step runs in a subshell, prints into its own file
+# and leaves its counts there.
+slots=${CHECK_SLOTS:-$jobs}
+bg_slots=${CHECK_BG_SLOTS:-$((jobs + 1))}
+t_start=$(date +%s.%N)
+res=$out/results
+rm -rf "$res"
+mkdir -p "$res"
+q_n=0
+declare -a q_name q_cost q_deps q_cmd q_env q_state q_kind
+declare -A q_index q_pid_of
+baseline_env=$(export -p)
+running=0
+bg_running=0
+printed=0
+in_job=0
+
+# run_step [--cost N | --background] [--after step]... <function> <name>
+# [args...]: queue "<function> <name> args..." as step <name>.  Environment
+# assignments in front of the call (QEMU_CPU=... ktest_qemu ...) go with it.
+run_step() {
+	local cost=$slots deps="" kind=fg a b
+	while :; do
+		case $1 in
+		--cost) cost=$2; shift 2 ;;
+		--background) kind=bg cost=0; shift ;;
+		--section) kind=section cost=0; shift ;;
+		--after) deps="$deps $2"; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	for a in "${@:3}"; do
+		case $a in
+		"$out"/*)
+			b=${a#"$out"/}
+			b=build:${b%%/*}
+			[ -n "${q_index[$b]:-}" ] && deps="$deps $b" ;;
+		esac
+	done
+	((cost > slots)) && cost=$slots
+	q_name[q_n]=$2
+	q_cost[q_n]=$cost
+	q_deps[q_n]=$deps
+	q_cmd[q_n]=$(printf '%q ' "$@")
+	a=$(export -p)
+	q_env[q_n]=
+	[ "$a" = "$baseline_env" ] || q_env[q_n]=$(comm -13 <(sort <<<"$baseline_env") <(sort <<<"$a"))
+	q_state[q_n]=queued
+	q_kind[q_n]=$kind
+	q_index[$2]=$q_n
+	q_n=$((q_n + 1))
+	# Start at once what can start (with CHECK_ONLY, only once all is known).
+	[ -n "${CHECK_ONLY:-}" ] || schedule
+}
+
+# section <title>: a heading, printed in its place in the list.
+section() { run_step --section echo "$1"; }
+
+start_step() {
+	local i=$1
+	q_state[i]=running
+	running=$((running + q_cost[i]))
+	[ "${q_kind[i]}" = bg ] && bg_running=$((bg_running + 1))
+	(
+		eval "${q_env[i]}"
+		in_job=1 passed=0 failed=0 failures=()
+		t0=$(date +%s.%N)
+		eval "${q_cmd[i]}"
+		t1=$(date +%s.%N)
+		printf '%s\n' "$passed $failed" ${failures[@]+"${failures[@]}"} >"$res/$i.counts"
+		# Wall time, and the CPU time of everything the step ran.
+		times >"$res/$i.cpu"
+		[ "${q_kind[i]}" = section ] || tail -n 1 "$res/$i.cpu" |
+			awk -v s="$t_start" -v a="$t0" -v b="$t1" -v n="${q_name[i]}" \
+			    -v k="${q_kind[i]}" '{
+				for (j = 1; j <= 2; j++) {
+					split($j, t, /[ms]/)
+					cpu += t[1] * 60 + t[2]
+				}
+				printf "%6.1f s  %6.1f s  %6.1f s  %s%s\n", b - a, cpu, a - s, n,
+				       k == "bg" ? " (background)" : ""
+			}' >"$res/$i.time"
+	) >"$res/$i.out" 2>&1 </dev/null &
+	q_pid_of[$!]=$i
+}
+
+deps_done() {
+	local d
+	for d in ${q_deps[$1]}; do
+		[ -z "${q_index[$d]:-}" ] || [ "${q_state[${q_index[$d]}]}" = done ] || return 1
+	done
+}
+
+# CHECK_ONLY=<regex>: only the steps whose names match, and what they need.
+select_steps() {
+	local i d
+	[ -n "${CHECK_ONLY:-}" ] || return
+	for ((i = q_n - 1; i >= 0; i--)); do
+		if [ "${q_kind[i]}" = section ] || [[ ${q_name[i]} =~ $CHECK_ONLY ]] ||
+		   [ "${q_state[i]}" = wanted ]; then
+			q_state[i]=queued
+			for d in ${q_deps[i]}; do
+				[ -n "${q_index[$d]:-}" ] && q_state[${q_index[$d]}]=wanted
+			done
+		else
+			q_state[i]=skipped
+		fi
+	done
+}
+
+# Start what fits, in list order.  Once a ready step does not fit (the
+# head), a later one may still start if the head will fit as soon as the
+# biggest running step ends: a boot runs beside a build while the next
+# build waits for it, but boots cannot keep a bigger step waiting forever.
+schedule() {
+	local i j head=0 head_alone=0 biggest alone alone_running=0
+	for ((i = 0; i < q_n; i++)); do
+		[ "${q_kind[i]}" != bg ] && [ "${q_state[i]}" = queued ] && deps_done "$i" ||
+			continue
+		biggest=0
+		for ((j = 0; j < q_n; j++)); do
+			[ "${q_state[j]}" = running ] && ((q_cost[j] > biggest)) && biggest=${q_cost[j]}
+		done
+		alone=$((q_cost[i] >= slots))
+		if ((running + q_cost[i] <= slots && (!alone || bg_running == 0) &&
+		     (head == 0 || running + q_cost[i] + head - biggest <= slots))); then
+			start_step "$i"
+			((alone)) && alone_running=1
+		elif ((head == 0)); then
+			head=${q_cost[i]}
+			head_alone=$alone
+		fi
+	done
+	# Background steps, unless a step that must run alone runs, or is next
+	# and only waits for them.
+	for ((j = 0; j < q_n; j++)); do
+		[ "${q_state[j]}" = running ] && [ "${q_kind[j]}" = fg ] &&
+			((q_cost[j] >= slots)) && alone_running=1
+	done
+	((alone_running || (head_alone && running == 0))) && return
+	for ((i = 0; i < q_n && bg_running < bg_slots; i++)); do
+		[ "${q_kind[i]}" = bg ] && [ "${q_state[i]}" = queued ] && deps_done "$i" &&
+			start_step "$i"
+	done
+}
+
+# Print, in list order, every finished step not printed yet.
+print_done() {
+	while ((printed < q_n)); do
+		case ${q_state[printed]} in
+		done) cat "$res/$printed.out" ;;
+		skipped) ;;
+		*) return ;;
+		esac
+		printed=$((printed + 1))
+	done
+}
+
+# finish: wait for every step, then the totals.
+finish() {
+	local pid i p f line
+	select_steps
+	while :; do
+		schedule
+		print_done
+		((printed < q_n)) || break
+		if ((running == 0 && bg_running == 0)); then
+			echo "check.sh: steps left that cannot start" >&2
+			failed=$((failed + 1))
+			break
+		fi
+		wait -n -p pid
+		i=${q_pid_of[$pid]:-}
+		[ -n "$i" ] || continue
+		q_state[i]=done
+		running=$((running - q_cost[i]))
+		[ "${q_kind[i]}" = bg ] && bg_running=$((bg_running - 1))
+	done
+	for ((i = 0; i < q_n; i++)); do
+		[ "${q_state[i]}" = done ] || continue
+		if ! { read -r p f && while read -r line; do failures+=("$line"); done; } \
+			<"$res/$i.counts" 2>/dev/null; then
+			p=0 f=1
+			failures+=("${q_name[i]}")
+		fi
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done
+	{
+		echo "  wall       CPU        start     step"
+		sort -rn "$res"/*.time 2>/dev/null
+	} >"$logs/times.txt"
+}
+
+# Ctrl-C or a kill: end every step still running, with its children.
+kill_tree() {
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+abort() {
+	local pid
+	for pid in "${!q_pid_of[@]}"; do
+		kill_tree "$pid"
+	done
+	exit 130
+}
+trap abort INT TERM
+
+# ---------------------------------------------------------------------------
+# The steps.  Each public function queues itself; the work is in _name().
+
 # build <name> <config-target> [make args...]
-build() {
+_build() {
 	local name=$1 cfg=$2 dir=$out/$1
 	shift 2
 	mkdir -p "$dir"
@@ -83,6 +334,25 @@ build() {
 		rm -f "$dir/vmlinux"
 		bad "build $name" "$logs/build-$name.log"
 	fi
+}
+# The build step's name is build:<name>; steps naming $out/<name>/ wait for it.
+q_alias() { q_index["build:$1"]=$((q_n - 1)); }
+build() { run_step --cost 1 _build "$@"; q_alias "$1"; }
+
+# clone_build <name> <from> <config-target> [make args...]: the first time,
+# <name> starts as a copy of <from>'s build (scripts/clone-build.sh), so only
+# the objects the configuration change touches are compiled; later runs
+# rebuild it in place like any build directory.
+clone_build() { run_step --cost 1 --after "build:$2" _clone_build "$@"; q_alias "$1"; }
+_clone_build() {
+	local name=$1 from=$2
+	shift 2
+	if [ ! -f "$out/$name/.config" ] &&
+	   ! "$src/scripts/clone-build.sh" "$out/$from" "$out/$name" >"$logs/build-$name.log" 2>&1; then
+		bad "build $name" "$logs/build-$name.log"
+		return
+	fi
+	_build "$name" "$@"
 }
 
 nsuites() { nm "$1" | grep -c ' __ktest_ptr_'; }
@@ -101,7 +371,8 @@ judge() {
 
 # ktest_qemu <name> <vmlinux> <smp> [cmdline [expected CPUs]]: QEMU exit 33
 # is pass (0 = triple fault).
-ktest_qemu() {
+ktest_qemu() { run_step _ktest_qemu "$@"; }
+_ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${5:-$3} ${4:-}")
@@ -110,7 +381,8 @@ ktest_qemu() {
 
 # ktest_suite_qemu <name> <vmlinux> <smp> <suite> <cmdline> [expected CPUs]: one
 # suite only (a later ktest= wins), judged as one suite.
-ktest_suite_qemu() {
+ktest_suite_qemu() { run_step _ktest_suite_qemu "$@"; }
+_ktest_suite_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 $5")
@@ -135,9 +407,10 @@ ktest_bigmem() {
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.
-ktest_kasan() {
+ktest_kasan() { run_step _ktest_kasan "$@"; }
+_ktest_kasan() {
 	local log=$logs/$1.log want got
-	ktest_qemu "$@"
+	_ktest_qemu "$@"
 	[ -f "$log" ] || return
 	want=$(grep -oE 'kasan: [0-9]+ access reports expected' "$log" | grep -oE '[0-9]+' | tail -n 1)
 	got=$(grep -cE 'BUG: KASAN: (out-of-bounds|use-after-free|wild-memory-access)' "$log")
@@ -150,11 +423,12 @@ ktest_kasan() {
 }
 
 # ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
-ktest_bochs() {
+ktest_bochs() { run_step --background _ktest_bochs "$@"; }
+_ktest_bochs() {
 	local log=$logs/$1.log
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	# Bochs' PCI: i440FX host bridge, PIIX3 ISA bridge and IDE (no edu).
-	BOCHS_DIR=$out/bochs TIMEOUT=${BOCHS_TIMEOUT:-600} \
+	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-1200} \
 		"$src/scripts/run-bochs.sh" "$2" "ktest=all loglevel=6 expect_cpus=${BOCHS_CPUS:-4} \
 pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 	judge "$1" "$2" "$log" $? 0 Bochs
@@ -162,7 +436,8 @@ pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 
 # boot_qemu <name> <vmlinux> <smp>: boots to the end and powers off cleanly
 # (exit 33 via isa-debug-exit; a kernel without console is judged by that alone).
-boot_qemu() {
+boot_qemu() { run_step _boot_qemu "$@"; }
+_boot_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
 	. "$src/scripts/qemu-common.sh"
@@ -182,7 +457,8 @@ boot_qemu() {
 # ps...) over all CPUs before powering off.  A CPU must be left out for lack
 # of memory, and no walker may touch per-CPU data it never got (exit 33, no
 # oops, the CPU reported).
-stats_boot_qemu() {
+stats_boot_qemu() { run_step _stats_boot_qemu "$@"; }
+_stats_boot_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
 	. "$src/scripts/qemu-common.sh"
@@ -204,7 +480,8 @@ stats_boot_qemu() {
 # crash_qemu <name> <vmlinux> <smp>: a deliberate oops must print the fault,
 # the registers, a symbolised backtrace, stop every other CPU by NMI (each
 # printing its own state) and end with the failure exit status (35).
-crash_qemu() {
+crash_qemu() { run_step _crash_qemu "$@"; }
+_crash_qemu() {
 	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc missing=""
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
 	. "$src/scripts/qemu-common.sh"
@@ -232,7 +509,8 @@ crash_qemu() {
 # word, ktest=bootparse, must take effect, with no warning.  Longer, the
 # kernel must say that it cut the line and boot on (ktest= then comes first);
 # above 4095 QEMU's PVH loader overwrites the start info with the line.
-cmdline_qemu() {
+cmdline_qemu() { run_step _cmdline_qemu "$@"; }
+_cmdline_qemu() {
 	local name=$1 kernel=$2 len=$3 log=$logs/$1.log head tail line rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
 	. "$src/scripts/qemu-common.sh"
@@ -262,40 +540,103 @@ cmdline_qemu() {
 	add_counts "$name" "$log.ktap"
 }
 
-echo "== builds"
+# fuzz_build: the hosted libFuzzer targets (tests/fuzz/), with make -j.
+fuzz_build() {
+	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build -j"$jobs" \
+		>"$logs/fuzz-build.log" 2>&1; then
+		ok "build fuzzers"
+	else
+		tail -5 "$logs/fuzz-build.log"
+		bad "build fuzzers" "$logs/fuzz-build.log"
+	fi
+}
+# fuzz_run <target>: FUZZ_SECONDS of one fuzzer, from the in-tree seeds only
+# (same work every time).
+fuzz_run() {
+	local t=${1#fuzz-}
+	[ -x "$out/fuzz/tests/fuzz/fuzz_$t" ] || { bad "fuzz $t" "not built"; return; }
+	rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
+	if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \
+		FUZZ_SECONDS="${FUZZ_SECONDS:-10}" >"$logs/fuzz-$t.log" 2>&1; then
+		passed=$((passed + 1))
+		note "fuzz $t" "$(grep '^fuzz ' "$logs/fuzz-$t.log" | tail -n 1 | sed 's/^fuzz [a-z0-9_]*: //')"
+	else
+		grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
+		bad "fuzz $t" "$logs/fuzz-$t.log"
+	fi
+}
+section "== builds"
+# In order of need: most steps boot gcc, the soak boots allyes.
 build gcc defconfig C=1
-build clang defconfig LLVM=1
+# The fuzzers' build early: their runs (below) fill the CPUs beside the builds.
+run_step --cost 1 fuzz_build fuzz-build
 build allyes allyesconfig C=1
-build clang-allyes allyesconfig LLVM=1
+build clang defconfig LLVM=1
 build allno allnoconfig
 # defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
 build kasan kasan_defconfig
 build clang-kasan kasan_defconfig LLVM=1
-# The allocator with one of its first two tiers configured out.
-build notier1 slab_notier1_defconfig
-build notier2 slab_notier2_defconfig
+build clang-allyes allyesconfig LLVM=1
+# The allocator with one of its first two tiers configured out: defconfig
+# but one option, so gcc's objects are reused (about half are rebuilt).
+clone_build notier1 gcc slab_notier1_defconfig
+clone_build notier2 gcc slab_notier2_defconfig
 
-echo "== hosted unit tests (ASan + UBSan; concurrency cases under TSan)"
-if [ -f "$src/tests/hosted/Makefile" ]; then
-	make -C "$src" -f tests/hosted/Makefile O="$out/hosted" run >"$logs/hosted.log" 2>&1
-	rc=$?
-	python3 "$src/scripts/ktap.py" "$logs/hosted.log" --name hosted >"$logs/hosted.ktap" 2>&1
-	if [ "$rc" != 0 ]; then
-		echo "  hosted: build or run exit status $rc" >>"$logs/hosted.ktap"
-		echo "hosted: 0 passed, 1 failed, 0 skipped" >>"$logs/hosted.ktap"
-	fi
-	add_counts hosted "$logs/hosted.ktap"
-	# The concurrency cases again under ThreadSanitizer (TSAN_CASES): one step.
-	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted" -j"$jobs" run-tsan \
-		>"$logs/hosted-tsan.log" 2>&1; then
-		ok "hosted tsan"
+# script_step <name> <script> <args...>: a check script that prints one line
+# per check and exits with the number that failed.
+script_step() { run_step --background _script_step "$@"; }
+_script_step() {
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "$name"
 	else
-		grep -E "WARNING: ThreadSanitizer|not ok|Expected" "$logs/hosted-tsan.log" | head -5
-		bad "hosted tsan" "$logs/hosted-tsan.log"
+		grep FAILED "$log" | head -10
+		bad "$name" "$log"
 	fi
-fi
+}
+section "== the build system"
+# C=1, plain make without .config, make help, make gdb, make clean.
+script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
+# A configuration change + make (no clean) gives the new configuration's kernel.
+run_step --cost 1 _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/gcc" "$out/reconfig"
+# Every README target asks deps.sh for its packages before it needs them.
+script_step deps "$src/scripts/check-deps.sh" "$out/deps"
+# Every example in README.md and Documentation/ compiles or names what exists.
+script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 
-echo "== in-kernel tests"
+section "== hosted unit tests (ASan + UBSan; concurrency cases under TSan)"
+# hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.
+hosted_tests() {
+	local name=$1 log=$logs/$1.log rc
+	shift
+	make -C "$src" -f tests/hosted/Makefile O="$out/$name" "$@" run >"$log" 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --name "$name" >"$logs/$name.ktap" 2>&1
+	if [ "$rc" != 0 ]; then
+		echo "  $name: build or run exit status $rc" >>"$logs/$name.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$logs/$name.ktap"
+	fi
+	add_counts "$name" "$logs/$name.ktap"
+}
+run_step hosted_tests hosted
+# The concurrency cases again under ThreadSanitizer (TSAN_CASES).
+_hosted_tsan() {
+	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted-tsan" -j"$jobs" run-tsan \
+		>"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "WARNING: ThreadSanitizer|not ok|Expected" "$logs/$1.log" | head -5
+		bad "$1" "$logs/$1.log"
+	fi
+}
+run_step _hosted_tsan hosted-tsan
+
+section "== in-kernel tests"
+# Bochs first: the longest boot, and one CPU's worth.
+if [ "${QUICK:-0}" != 1 ]; then
+	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
+fi
 ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
@@ -314,12 +655,19 @@ for s in ${SMP64_SUITES:-smp page_alloc}; do
 		ktest_suite_qemu "qemu-smp64-$s" "$out/gcc/vmlinux" 64 "$s" ""
 	fi
 done
-if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
-	ok "qemu-smp64: 64 CPUs online"
-else
-	bad "qemu-smp64: 64 CPUs online" \
-	    "$(cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -o "test_cpus_online: .*" | head -1)"
-fi
+_smp64_online() {
+	if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
+		ok "$1"
+	else
+		bad "$1" "$(cat "$logs"/qemu-smp64*.log 2>/dev/null |
+			    grep -o "test_cpus_online: .*" | head -1)"
+	fi
+}
+smp64_after=()
+for s in ${SMP64_SUITES:-smp page_alloc}; do
+	if [ "$s" = all ]; then smp64_after+=(--after qemu-smp64); else smp64_after+=(--after "qemu-smp64-$s"); fi
+done
+run_step --cost 0 "${smp64_after[@]}" _smp64_online "qemu-smp64: 64 CPUs online"
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
 ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
 # Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
@@ -338,7 +686,8 @@ boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 # The shell as `make run` shows it, on a terminal: bad parameters and
 # arguments, line editing, history, a 5000-character line, exit and
 # poweroff ending with status 0 (scripts/check-shell.py, two boots, ~3 s).
-shell_qemu() {
+shell_qemu() { run_step _shell_qemu "$@"; }
+_shell_qemu() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" \
 		>"$logs/$1.ktap" 2>&1
@@ -358,15 +707,19 @@ QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2
 # kmalloc without its thread tier, and without its per-CPU tier.
 ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2
 ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2
-if [ "${QUICK:-0}" != 1 ]; then
-	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
-fi
 
-echo "== SMP soak (short)"
+section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
 # status and the final "stress: N operations, 0 errors" line
 # (scripts/stress.sh); "faults" arms fault injection and shows its figures.
 stress_step() {
+	if [ "$2" = bochs ]; then
+		run_step --background _stress_step "$@"
+	else
+		run_step _stress_step "$@"
+	fi
+}
+_stress_step() {
 	local name=$1 log=$logs/$1.txt
 	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
 	if STRESS_KERNEL=$3 STRESS_LOGS=$logs STRESS_SECONDS=$4 BOCHS_STRESS=$4 \
@@ -388,28 +741,14 @@ fi
 stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 
-echo "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
-if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" build >"$logs/fuzz-build.log" 2>&1; then
-	ok "build fuzzers"
-	for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
-		# Each run starts from the in-tree seeds only: same work every time.
-		rm -rf "$out/fuzz/tests/fuzz/corpus-$t"
-		if make -C "$src" -f tests/fuzz/Makefile O="$out/fuzz" run-$t \
-			FUZZ_SECONDS="${FUZZ_SECONDS:-10}" >"$logs/fuzz-$t.log" 2>&1; then
-			passed=$((passed + 1))
-			note "fuzz $t" "$(grep '^fuzz ' "$logs/fuzz-$t.log" | tail -n 1 | sed 's/^fuzz [a-z0-9_]*: //')"
-		else
-			grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
-			bad "fuzz $t" "$logs/fuzz-$t.log"
-		fi
-	done
-else
-	tail -5 "$logs/fuzz-build.log"
-	bad "build fuzzers" "$logs/fuzz-build.log"
-fi
-echo "== page tables from outside"
+section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
+for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
+	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
+done
+section "== page tables from outside"
 # pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
-pgtable_oracle() {
+pgtable_oracle() { run_step _pgtable_oracle "$@"; }
+_pgtable_oracle() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
 		>"$logs/$1.log" 2>&1; then
@@ -421,7 +760,8 @@ pgtable_oracle() {
 }
 # stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
 # stack and the kernel panics (exit 35); a triple fault would exit 0.
-stack_overflow() {
+stack_overflow() { run_step _stack_overflow "$@"; }
+_stack_overflow() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	. "$src/scripts/qemu-common.sh"
@@ -439,6 +779,7 @@ stack_overflow() {
 pgtable_oracle pgtable-oracle "$out/gcc/vmlinux"
 stack_overflow stack-overflow-oops "$out/gcc/vmlinux"
 
+finish
 echo
 if ((${#failures[@]})); then
 	echo "failed: ${failures[*]} (logs in $logs)"

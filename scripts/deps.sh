@@ -1,49 +1,89 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# deps.sh <what>: make sure the Debian packages needed for <what> are there.
-# As root it installs what is missing with apt-get; otherwise it prints the
-# exact command to run and fails.
-#   what: build | run | bochs | check | bench | fuzz
+# deps.sh <what>...: make sure the Debian packages needed for each <what> are
+# there, before anything uses them.  As root it installs what is missing with
+# apt-get; otherwise it prints the exact command to run and fails.
+#   what: config (Kconfig tools) | build | sparse (C=1) | llvm (LLVM=1) |
+#         run | bochs | iso | gdb | hosted | check | bench | fuzz | stress
+# Kconfig is looked for with the interpreter the Makefile runs it with
+# ($PYTHON, default /usr/bin/python3), so what is checked is what is used.
 set -e
-what=${1:-check}
+[ $# -gt 0 ] || set -- check
 need_cmd() { command -v "$1" >/dev/null 2>&1; }
 
 pkgs=""
-add() { pkgs="$pkgs $1"; }
+add() {
+	case " $pkgs " in
+	*" $1 "*) ;;
+	*) pkgs="$pkgs $1" ;;
+	esac
+}
 
-# build
-need_cmd gcc || add gcc
-need_cmd make || add make
-need_cmd ld || add binutils
-[ -f /usr/lib/python3/dist-packages/kconfiglib.py ] || add python3-kconfiglib
-case $what in
-run|check|bench|bochs|gdb)
-	need_cmd qemu-system-x86_64 || add qemu-system-x86 ;;
-esac
-case $what in
-bochs|check)
+python=${PYTHON:-/usr/bin/python3}
+want_config() {
+	if ! [ -x "$python" ] && ! need_cmd "$python"; then
+		add python3
+		add python3-kconfiglib
+	elif ! "$python" -c 'import kconfiglib' >/dev/null 2>&1; then
+		add python3-kconfiglib
+	fi
+}
+want_toolchain() {
+	need_cmd gcc || add gcc
+	need_cmd make || add make
+	need_cmd ld || add binutils
+}
+want_build() {
+	want_config
+	want_toolchain
+}
+want_sparse() { need_cmd sparse || add sparse; }
+want_llvm() {
+	need_cmd clang || add clang
+	need_cmd ld.lld || add lld
+	need_cmd llvm-nm || add llvm
+}
+want_qemu() { need_cmd qemu-system-x86_64 || add qemu-system-x86; }
+want_iso() {
+	need_cmd grub-mkrescue || add grub-common
+	[ -d /usr/lib/grub/i386-pc ] || add grub-pc-bin
+	need_cmd xorriso || add xorriso
+	need_cmd mformat || add mtools
+}
+want_bochs() {
 	need_cmd bochs || add bochs
 	[ -f /usr/share/bochs/BIOS-bochs-latest ] || add bochsbios
 	[ -f /usr/share/vgabios/vgabios.bin ] || add vgabios
 	[ -f /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb.so ] || \
-		[ -n "$(ls /usr/lib/x86_64-linux-gnu/bochs/plugins/ 2>/dev/null | grep -i rfb)" ] || add bochs
-	need_cmd grub-mkrescue || add grub-common
-	[ -d /usr/lib/grub/i386-pc ] || add grub-pc-bin
-	need_cmd xorriso || add xorriso
-	need_cmd mformat || add mtools ;;
-esac
-case $what in
-check|fuzz)
-	need_cmd sparse || add sparse
-	need_cmd clang || add clang
-	need_cmd ld.lld || add lld
+		[ -n "$(ls /usr/lib/x86_64-linux-gnu/bochs/plugins/ 2>/dev/null | grep -i rfb)" ] ||
+		add bochs
+	want_iso
+}
+want_fuzz() {
+	want_llvm
 	# libFuzzer and the sanitizer runtimes (clang alone does not bring them).
 	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
-		add libclang-rt-14-dev ;;
-esac
-case $what in
-gdb) need_cmd gdb || add gdb ;;
-esac
+		add libclang-rt-14-dev
+}
+
+for what in "$@"; do
+	case $what in
+	config) want_config ;;
+	build) want_build ;;
+	sparse) want_sparse ;;
+	llvm) want_llvm ;;
+	run) want_build; want_qemu ;;
+	bochs) want_build; want_bochs ;;
+	iso) want_iso ;;
+	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;
+	hosted) want_toolchain ;;
+	bench) want_build; want_qemu ;;
+	stress) want_build; want_qemu; want_bochs ;;
+	fuzz) need_cmd make || add make; want_fuzz ;;
+	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz ;;
+	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
+	esac
+done
 
 [ -z "$pkgs" ] && exit 0
 if [ "$(id -u)" = 0 ] && need_cmd apt-get; then

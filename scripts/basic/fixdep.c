@@ -9,8 +9,8 @@
  * CONFIG_FOO_BAR changes, so an option change rebuilds exactly the objects
  * whose sources (or headers) mention it.  Output (stdout) is a make fragment:
  *
- *	cmd_<target> := <cmdline>
- *	deps_<target> := <files...> $(wildcard include/config/...)
+ *	savedcmd_<target> := <cmdline>
+ *	deps_<target> := <files...> $(wildcard $(objtree)/include/config/...)
  *	<target>: $(deps_<target>)
  *	$(deps_<target>):
  */
@@ -87,9 +87,15 @@ static void scan_config_syms(const char *path)
 	free(buf);
 }
 
+/*
+ * CONFIG_FOO_BAR -> $(objtree)/include/config/foo/bar.h, the name
+ * kconfiglib's sync_deps() touches.  $(objtree) is left for make to expand:
+ * make runs in the source tree, so a relative path would name the in-tree
+ * build's stamps from an O= build.
+ */
 static void print_sym_dep(const char *sym)
 {
-	printf("    $(wildcard include/config/");
+	printf("    $(wildcard $(objtree)/include/config/");
 	for (const char *p = sym; *p; p++)
 		putchar(*p == '_' ? '/' : tolower((unsigned char)*p));
 	printf(".h) \\\n");

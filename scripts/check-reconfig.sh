@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check-reconfig.sh <defconfig build dir> <work dir> [make args...]
+#
+# A configuration change followed by a plain "make" (no clean) must give the
+# kernel of the new configuration (Documentation/build.rst).  On a copy of a
+# finished defconfig build (scripts/clone-build.sh, so only what changes is
+# recompiled), through the Kconfig tools as a user would:
+#
+#   1. setconfig MAX_ORDER=10 (an int), SLAB_TIER_THREAD=n (a bool whose code
+#      goes away), HUGEPAGES_1G=n, PCI_EDU=y (a tristate m -> y); make; boot:
+#      the buddy has orders 0..10, tier 1 is off, 1 GiB pages are not used,
+#      edu is built in (no edu.ko, not in lsmod) and bound;
+#   2. make defconfig; make; boot: orders 0..12, tier 1 on, 1 GiB pages
+#      used, edu a module again (y -> m).
+#
+# Each build must recompile something and less than a full build.  One line
+# per check; the exit status is the number of failed checks.
+set -u
+unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
+src=$(cd "$(dirname "$0")/.." && pwd)
+from=$1 dir=$2
+shift 2
+fails=0
+check() {	# check <what> <command...>
+	local what=$1
+	shift
+	if "$@"; then
+		echo "  reconfig: $what: ok"
+	else
+		echo "  reconfig: $what: FAILED"
+		fails=$((fails + 1))
+	fi
+}
+
+"$src/scripts/clone-build.sh" "$from" "$dir" || exit 1
+# Objects compiled from a source (not the ld -r ones): a full rebuild.
+total=$(find "$dir" -name '.*.o.cmd' -exec grep -l -- ' -c -o ' {} + | wc -l)
+
+# make_step [make args]: make, logged; compiled: the files it compiled.
+defconfig_step() { make -C "$src" O="$dir" defconfig >"$dir/$step.config" 2>&1; }
+make_step() {
+	make -C "$src" O="$dir" "$@" -j"${JOBS:-$(nproc)}" >"$dir/$step.log" 2>&1
+}
+compiled() { grep -c '^  CC ' "$dir/$step.log"; }
+
+# boot <name>: the stats of a non-interactive make run (shell=0).
+boot() {
+	SMP=2 TIMEOUT=120 "$src/scripts/run-qemu.sh" "$dir/vmlinux" >"$dir/$step.serial" 2>&1
+	local rc=$?
+	tr -d '\r' <"$dir/$step.serial" >"$dir/$step.boot"
+	return $rc
+}
+max_order() { sed -n 's/^\[[ 0-9.]*\] order: *\([0-9 ]*\)$/\1/p' "$dir/$step.boot" | awk '{print $NF}'; }
+has() { grep -qE "$1" "$dir/$step.boot"; }
+hasnt() { ! grep -qE "$1" "$dir/$step.boot"; }
+in_order() { grep -q "misc/edu.ko" "$dir/modules.order"; }
+
+step=changed
+(cd "$src" && KCONFIG_CONFIG="$dir/.config" /usr/bin/python3 -m setconfig --kconfig Kconfig \
+	MAX_ORDER=10 SLAB_TIER_THREAD=n HUGEPAGES_1G=n PCI_EDU=y) >"$dir/$step.setconfig" 2>&1
+check "setconfig" grep -q '^CONFIG_PCI_EDU=y' "$dir/.config"
+check "$step: make" make_step "$@"
+n=$(compiled)
+check "$step: $n of $total objects recompiled" test "$n" -gt 0 -a "$n" -lt "$total"
+check "$step: mm/page_alloc.o recompiled (uses MAX_ORDER)" grep -q '  CC      mm/page_alloc.o' "$dir/$step.log"
+check "$step: boot" boot
+check "$step: buddy orders 0..10 (MAX_ORDER=10)" test "$(max_order)" = 10
+check "$step: kmalloc tier 1 off" has "tiers: thread off"
+check "$step: 1 GiB pages not used" has "1 GiB pages not available"
+check "$step: edu built in (no edu.ko)" eval '! in_order'
+check "$step: edu bound, not a module" eval 'has "driver edu" && hasnt "^\[[ 0-9.]*\] edu +[0-9]+ "'
+
+step=defconfig
+check "$step: make defconfig" defconfig_step
+check "$step: make" make_step "$@"
+n=$(compiled)
+check "$step: $n of $total objects recompiled" test "$n" -gt 0 -a "$n" -lt "$total"
+check "$step: boot" boot
+check "$step: buddy orders 0..12" test "$(max_order)" = 12
+check "$step: kmalloc tier 1 on" has "tiers: thread on"
+check "$step: 1 GiB pages used" has "1 GiB pages used"
+check "$step: edu.ko in modules.order" in_order
+check "$step: edu loaded as a module" has "module: edu: loaded"
+exit $fails
