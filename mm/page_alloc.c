@@ -148,44 +148,10 @@ static __always_inline void pa_irq_restore(unsigned long flags)
  * Head bitmaps
  */
 
-/*
- * Atomically set / clear bit @nr of @map; return its old value.  On x86 a
- * single locked bts/btr addressing the bitmap as one bit string: no index
- * arithmetic, no loop.
- */
-static __always_inline bool map_test_and_set(unsigned long *map, unsigned long nr)
-{
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)	/* TSan sees no asm */
-	bool old;
-
-	asm volatile("lock btsq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");
-	return old;
-#else
-	return test_and_set_bit(nr, map);
-#endif
-}
-
-static __always_inline bool map_test_and_clear(unsigned long *map, unsigned long nr)
-{
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
-	bool old;
-
-	asm volatile("lock btrq %2, %0" : "+m"(*map), "=@ccc"(old) : "r"(nr) : "memory");
-	return old;
-#else
-	return test_and_clear_bit(nr, map);
-#endif
-}
-
-static __always_inline bool map_test(const unsigned long *map, unsigned long nr)
-{
-	return (READ_ONCE(map[nr / 64]) >> (nr % 64)) & 1;
-}
-
 /* Is @pfn the head of a free block on a buddy list? */
 static __always_inline bool pfn_listed(unsigned long pfn)
 {
-	return map_test(page_free_map, pfn);
+	return test_bit(pfn, page_free_map);
 }
 
 /* Set bits [start, start + n) of a plain bitmap (callers serialise). */
@@ -223,7 +189,7 @@ static unsigned long find_alloc_head(unsigned long pfn)
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
 		unsigned long h = pfn & ~((1UL << o) - 1);
 
-		if (map_test(page_alloc_map, h))
+		if (test_bit(h, page_alloc_map))
 			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
 		if (pfn_listed(h))
 			return NO_PFN;
@@ -329,7 +295,7 @@ static __always_inline void free_list_add(struct zone *zone, unsigned long pfn, 
 	area->nr_free++;
 	zone->free_mask |= 1UL << order;
 	/* Atomic: a word may be shared with a test instance's zone. */
-	map_test_and_set(page_free_map, pfn);
+	test_and_set_bit(pfn, page_free_map);
 }
 
 /* Take the free block headed by @pfn off its list; its head bit goes. */
@@ -343,7 +309,7 @@ static __always_inline void free_list_del(struct zone *zone, unsigned long pfn, 
 	e->prev->next = e->next;
 	if (--area->nr_free == 0)
 		zone->free_mask &= ~(1UL << order);
-	map_test_and_clear(page_free_map, pfn);
+	test_and_clear_bit(pfn, page_free_map);
 }
 
 /* Free the unlisted block (pfn, order) into @zone, merging with free buddies. */
@@ -646,7 +612,7 @@ static void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
 static __always_inline void prep_block(unsigned long pfn, unsigned int order)
 {
 	mem_map[pfn].info = BUDDY_INFO(order);
-	map_test_and_set(page_alloc_map, pfn);
+	test_and_set_bit(pfn, page_alloc_map);
 }
 
 /*
@@ -663,7 +629,7 @@ static bool take_block(struct page_allocator *pa, int high, bool cached, unsigne
 
 	if (cached) {
 		if (pcp_pop(&ps->pcp, order, pfnp)) {	/* a hit after all */
-			map_test_and_set(page_alloc_map, *pfnp);
+			test_and_set_bit(*pfnp, page_alloc_map);
 			arch_local_irq_restore(flags);
 			return true;
 		}
@@ -674,7 +640,7 @@ static bool take_block(struct page_allocator *pa, int high, bool cached, unsigne
 		ok = pcp_pop(&ps->pcp, order, pfnp);
 		if (ok) {
 			ps->stats.miss_pops++;
-			map_test_and_set(page_alloc_map, *pfnp);
+			test_and_set_bit(*pfnp, page_alloc_map);
 		}
 	} else {
 		for (int z = high; z >= 0 && !ok; z--) {
@@ -889,7 +855,7 @@ static void mark_allocated(unsigned long a, unsigned long b, u64 info)
 		unsigned int o = block_order(a, b);
 
 		mem_map[a].info = (info & ~0xffULL) | o;
-		map_test_and_set(page_alloc_map, a);
+		test_and_set_bit(a, page_alloc_map);
 		a += 1UL << o;
 	}
 }
@@ -926,13 +892,13 @@ static int claim_run(unsigned long pfn, unsigned long end, bool claimed, unsigne
 	}
 	/* Blocks are disjoint: after the first, each starts where the last ends. */
 	for (p = h; p < end; p += 1UL << mem_map[p].order) {
-		if ((claimed && p == h) || map_test_and_clear(page_alloc_map, p)) {
+		if ((claimed && p == h) || test_and_clear_bit(p, page_alloc_map)) {
 			*last = p;
 			continue;
 		}
 		*bad = PFN_PHYS(max(p, pfn));
 		for (unsigned long q = h; q < p; q += 1UL << mem_map[q].order)
-			map_test_and_set(page_alloc_map, q);
+			test_and_set_bit(q, page_alloc_map);
 		return -ENOENT;
 	}
 	*first = h;
@@ -1032,7 +998,7 @@ static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size
 		/* Only a run reaching past the claimed block can be refused here. */
 		if (claimed) {
 			spin_lock(&lo->lock);
-			map_test_and_set(page_alloc_map, pfn);
+			test_and_set_bit(pfn, page_alloc_map);
 			spin_unlock(&lo->lock);
 		}
 		goto out;
@@ -1090,7 +1056,7 @@ static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned i
 	if (likely(pcp_pop(&ps->pcp, order, pfnp))) {
 		pa_irq_restore(flags);
 		/* Ours since the pop: nobody else may touch this bit now. */
-		map_test_and_set(page_alloc_map, *pfnp);
+		test_and_set_bit(*pfnp, page_alloc_map);
 		return true;
 	}
 	pa_irq_restore(flags);
@@ -1130,9 +1096,9 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 
 	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1))))
 		return FREE_SLOW;
-	/* The address before the bit: the asm's clobber would reload mem_map. */
+	/* The address before the bit: the bit op's memory clobber would reload mem_map. */
 	page = &mem_map[pfn];
-	if (unlikely(!map_test_and_clear(page_alloc_map, pfn)))
+	if (unlikely(!test_and_clear_bit(pfn, page_alloc_map)))
 		return FREE_SLOW;
 	if (unlikely(page->info != BUDDY_INFO(order))) {
 		if (page->order != order)
@@ -1624,7 +1590,7 @@ static bool heads_clear(unsigned long pfn, unsigned long n)
 			if (READ_ONCE(page_alloc_map[p / 64]) | READ_ONCE(page_free_map[p / 64]))
 				return false;
 			p += 63;
-		} else if (map_test(page_alloc_map, p) || pfn_listed(p)) {
+		} else if (test_bit(p, page_alloc_map) || pfn_listed(p)) {
 			return false;
 		}
 	}
@@ -1672,9 +1638,9 @@ static unsigned long check_zone(const struct zone *zone)
 			else if (!managed_range(pfn, 1UL << o))
 				check_fail(nbad, "%s: free block %#lx order %u covers unmanaged frames",
 					   zone->name, pfn, o);
-			if (!pfn_listed(pfn) || map_test(page_alloc_map, pfn) || page->order != o)
+			if (!pfn_listed(pfn) || test_bit(pfn, page_alloc_map) || page->order != o)
 				check_fail(nbad, "%s: free block %#lx: bits %d%d order %u on list %u",
-					   zone->name, pfn, map_test(page_alloc_map, pfn),
+					   zone->name, pfn, test_bit(pfn, page_alloc_map),
 					   pfn_listed(pfn), page->order, o);
 			if (!heads_clear(pfn + 1, (1UL << o) - 1))
 				check_fail(nbad, "%s: free block %#lx order %u has non-free frames",
@@ -1704,7 +1670,7 @@ static unsigned long check_zone(const struct zone *zone)
 			continue;
 		}
 		heads += pfn_listed(p);
-		if (!map_test(page_alloc_map, p)) {
+		if (!test_bit(p, page_alloc_map)) {
 			p++;
 			continue;
 		}
@@ -1757,7 +1723,7 @@ int page_alloc_check_pfn(unsigned long pfn)
 
 	if (!pfn_valid(pfn))
 		return 0;
-	if (map_test(page_alloc_map, pfn) && pfn_listed(pfn)) {
+	if (test_bit(pfn, page_alloc_map) && pfn_listed(pfn)) {
 		pr_err("check: frame %#lx is both an allocated and a free head\n", pfn);
 		return -EBADMSG;
 	}
@@ -1784,7 +1750,7 @@ int page_alloc_check_pfn(unsigned long pfn)
 		pr_err("check: free block %#lx order %u misplaced\n", h, o);
 		return -EBADMSG;
 	}
-	if (map_test(page_alloc_map, h) || !heads_clear(h + 1, (1UL << o) - 1)) {
+	if (test_bit(h, page_alloc_map) || !heads_clear(h + 1, (1UL << o) - 1)) {
 		pr_err("check: free block %#lx order %u overlaps other blocks\n", h, o);
 		return -EBADMSG;
 	}
@@ -1890,7 +1856,7 @@ int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
 	pageset_reset(&bi->pageset);
 	/* The block is ours: from the system's view it stays an allocated
 	 * block; inside, the instance's zone owns every state bit. */
-	if (WARN_ON(!map_test_and_clear(page_alloc_map, pfn)))
+	if (WARN_ON(!test_and_clear_bit(pfn, page_alloc_map)))
 		return -EINVAL;
 	spin_lock_irqsave(&zone->lock, flags);
 	__free_one(zone, pfn, order, &unused);

@@ -3,16 +3,18 @@
  * Bit operations and bitmaps (lib/bitmap.c).  A bitmap is an array of
  * unsigned long, bit n living in word n / BITS_PER_LONG.
  *
- * set_bit()/clear_bit()/test_and_*_bit() are atomic (one locked
- * instruction) and may race with each other on the same word;
- * __set_bit()/__clear_bit() are the plain versions for bitmaps nobody else
- * touches.  The range functions are not atomic.
+ * The atomic single-bit operations come from <asm/bitops.h>:
+ * set_bit()/clear_bit(), and test_and_*_bit() (fully ordered); they may
+ * race with each other on the same word.  __set_bit()/__clear_bit() are
+ * the plain versions for bitmaps nobody else touches.  The range functions
+ * are not atomic.
  */
 #ifndef _EXO_BITMAP_H
 #define _EXO_BITMAP_H
 
 #include <exo/types.h>
 #include <exo/compiler.h>
+#include <asm/bitops.h>
 
 #define BITS_PER_LONG		64
 #define BIT_WORD(nr)		((nr) / BITS_PER_LONG)
@@ -33,30 +35,6 @@ static inline void __set_bit(unsigned long nr, unsigned long *map)
 static inline void __clear_bit(unsigned long nr, unsigned long *map)
 {
 	map[BIT_WORD(nr)] &= ~BIT_MASK(nr);
-}
-
-static inline void set_bit(unsigned long nr, unsigned long *map)
-{
-	__atomic_fetch_or(&map[BIT_WORD(nr)], BIT_MASK(nr), __ATOMIC_RELAXED);
-}
-
-static inline void clear_bit(unsigned long nr, unsigned long *map)
-{
-	__atomic_fetch_and(&map[BIT_WORD(nr)], ~BIT_MASK(nr), __ATOMIC_RELAXED);
-}
-
-/* Atomically set bit @nr; fully ordered.  Return: its old value. */
-static inline bool test_and_set_bit(unsigned long nr, unsigned long *map)
-{
-	return __atomic_fetch_or(&map[BIT_WORD(nr)], BIT_MASK(nr), __ATOMIC_SEQ_CST) &
-	       BIT_MASK(nr);
-}
-
-/* Atomically clear bit @nr; fully ordered.  Return: its old value. */
-static inline bool test_and_clear_bit(unsigned long nr, unsigned long *map)
-{
-	return __atomic_fetch_and(&map[BIT_WORD(nr)], ~BIT_MASK(nr), __ATOMIC_SEQ_CST) &
-	       BIT_MASK(nr);
 }
 
 /**
