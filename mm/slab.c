@@ -844,7 +844,7 @@ static __always_inline void *t2_pop(struct kmem_cache *c)
 	local_irq_save(flags);
 	ac = &c->cpu_ac[smp_processor_id()];
 	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
-	__asm__("" : "+r"(ac));
+	OPTIMIZER_HIDE_VAR(ac);
 	if (likely(ac->avail)) {
 		obj = ac->entry[--ac->avail];
 		ac->hits++;
@@ -866,7 +866,7 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 
 	local_irq_save(flags);
 	ac = &c->cpu_ac[smp_processor_id()];
-	__asm__("" : "+r"(ac));
+	OPTIMIZER_HIDE_VAR(ac);
 	if (likely(ac->avail < T2_LIMIT)) {
 		ac->entry[ac->avail++] = obj;
 		ok = true;
@@ -890,27 +890,15 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 #define kac_inc_hits(off)	(kac(off)->hits++)
 #else
 /*
- * This CPU's kmalloc_ac[] fields, addressed %gs-relative with the class's
- * byte offset @off in a register: no per-CPU base or CPU number to load.
- * Interrupts are off around every use, so nothing else runs on this CPU's
- * arrays meanwhile; the "memory" clobbers keep the order.
+ * This CPU's kmalloc_ac[] fields, from the class's byte offset @off in a
+ * register: no per-CPU base or CPU number to load.  Interrupts are off
+ * around every use, so nothing else runs on this CPU's arrays meanwhile.
  */
-#define kac_addr(field)		((__force char *)&kmalloc_ac[0].field)
-#define kac_read(v, field, off)							\
-	__asm__ __volatile__("mov %%gs:%c1(%2), %0" : "=r"(v)			\
-			     : "i"(kac_addr(field)), "r"(off) : "memory")
-#define kac_write(v, field, off)						\
-	__asm__ __volatile__("mov %0, %%gs:%c1(%2)"				\
-			     : : "r"(v), "i"(kac_addr(field)), "r"(off) : "memory")
-#define kac_entry(obj, off, n)							\
-	__asm__ __volatile__("movq %%gs:%c1(%2,%3,8), %0" : "=r"(obj)		\
-			     : "i"(kac_addr(entry)), "r"(off), "r"((unsigned long)(n)) : "memory")
-#define kac_set_entry(obj, off, n)						\
-	__asm__ __volatile__("movq %0, %%gs:%c1(%2,%3,8)"			\
-			     : : "r"(obj), "i"(kac_addr(entry)), "r"(off),		\
-			       "r"((unsigned long)(n)) : "memory")
-#define kac_inc_hits(off)							\
-	__asm__ __volatile__("incq %%gs:%c0(%1)" : : "i"(kac_addr(hits)), "r"(off) : "memory")
+#define kac_read(v, field, off)	((v) = raw_cpu_read_off(kmalloc_ac[0].field, off))
+#define kac_write(v, field, off) raw_cpu_write_off(kmalloc_ac[0].field, off, v)
+#define kac_entry(obj, off, n)	((obj) = raw_cpu_read_off_idx(kmalloc_ac[0].entry, off, n))
+#define kac_set_entry(obj, off, n) raw_cpu_write_off_idx(kmalloc_ac[0].entry, off, n, obj)
+#define kac_inc_hits(off)	raw_cpu_inc_off(kmalloc_ac[0].hits, off)
 #endif
 #endif
 

@@ -48,6 +48,8 @@
 #define fallthrough	__attribute__((__fallthrough__))
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")
+/* Make @var opaque to the optimiser: it can no longer derive it from what it knew. */
+#define OPTIMIZER_HIDE_VAR(var)	__asm__ ("" : "=r"(var) : "0"(var))
 
 #ifndef __SANITIZE_THREAD__
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))

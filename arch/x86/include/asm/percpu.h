@@ -46,6 +46,67 @@ do {									\
 #define this_cpu_write(var, val)	__pcpu_op("mov", var, val)
 #define this_cpu_add(var, val)		__pcpu_op("add", var, val)
 
+/*
+ * An element of a per-CPU array picked at run time, addressed from the
+ * per-CPU symbol and a byte offset held in a register, with no per-CPU base
+ * or CPU number to load: @var is a field of the array's first element
+ * (&kmalloc_ac[0].avail), @off the element's byte offset, @n (the _idx
+ * forms) an index into @var when it is itself an array of 8-byte words.
+ * 4- and 8-byte fields only.  raw_: no protection of their own, the caller
+ * keeps other code off this CPU's copy (interrupts disabled).  The
+ * "memory" clobbers keep them ordered against the caller's other accesses.
+ */
+#define raw_cpu_read_off(var, off) ({					\
+	__typeof__(var) __r;						\
+	BUILD_BUG_ON(sizeof(var) != 4 && sizeof(var) != 8);		\
+	if (sizeof(var) == 4)						\
+		__asm__ __volatile__("movl %%gs:%c1(%2), %0"		\
+			: "=r"(*(u32 *)&__r)				\
+			: "i"((__force char *)&(var)), "r"(off) : "memory");	\
+	else								\
+		__asm__ __volatile__("movq %%gs:%c1(%2), %0"		\
+			: "=r"(*(u64 *)&__r)				\
+			: "i"((__force char *)&(var)), "r"(off) : "memory");	\
+	__r;								\
+})
+
+#define raw_cpu_write_off(var, off, val) do {				\
+	__typeof__(var) __v = (val);					\
+	BUILD_BUG_ON(sizeof(var) != 4 && sizeof(var) != 8);		\
+	if (sizeof(var) == 4)						\
+		__asm__ __volatile__("movl %0, %%gs:%c1(%2)"		\
+			: : "r"(*(u32 *)&__v),				\
+			    "i"((__force char *)&(var)), "r"(off) : "memory");	\
+	else								\
+		__asm__ __volatile__("movq %0, %%gs:%c1(%2)"		\
+			: : "r"(*(u64 *)&__v),				\
+			    "i"((__force char *)&(var)), "r"(off) : "memory");	\
+} while (0)
+
+#define raw_cpu_inc_off(var, off) do {					\
+	BUILD_BUG_ON(sizeof(var) != 8);					\
+	__asm__ __volatile__("incq %%gs:%c0(%1)"			\
+		: : "i"((__force char *)&(var)), "r"(off) : "memory");	\
+} while (0)
+
+#define raw_cpu_read_off_idx(var, off, n) ({				\
+	__typeof__((var)[0]) __r;					\
+	BUILD_BUG_ON(sizeof(__r) != 8);					\
+	__asm__ __volatile__("movq %%gs:%c1(%2,%3,8), %0"		\
+		: "=r"(*(u64 *)&__r)					\
+		: "i"((__force char *)&(var)), "r"(off),		\
+		  "r"((unsigned long)(n)) : "memory");			\
+	__r;								\
+})
+
+#define raw_cpu_write_off_idx(var, off, n, val) do {			\
+	__typeof__((var)[0]) __v = (val);				\
+	BUILD_BUG_ON(sizeof(__v) != 8);					\
+	__asm__ __volatile__("movq %0, %%gs:%c1(%2,%3,8)"		\
+		: : "r"(*(u64 *)&__v), "i"((__force char *)&(var)),	\
+		    "r"(off), "r"((unsigned long)(n)) : "memory");	\
+} while (0)
+
 /* Each area stores its own base so this_cpu_ptr() needs one load. */
 extern unsigned long __percpu this_cpu_off;
 #define arch_this_cpu_off()	this_cpu_read(this_cpu_off)
