@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests for the kernel allocator (mm/slab.c).  The same file runs in the
- * kernel (ktest) and in the hosted build (ASan + UBSan), where host threads
- * stand in for CPUs and kernel threads (hosted_run_on_cpus()).
+ * Tests for the kernel allocator (mm/slab_common.c and friends).  The same
+ * file runs in the kernel (ktest) and in the hosted build (ASan + UBSan),
+ * where host threads stand in for CPUs and kernel threads
+ * (hosted_run_on_cpus()).
  *
  * Every case that allocates checks that it left nothing behind: after
  * kmem_drain_all() the free-frame count is back at the case's baseline, and

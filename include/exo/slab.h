@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel allocator (mm/slab.c): kmalloc and typed object caches.
+ * The kernel allocator (mm/slab_common.c and friends, mm/slab.h): kmalloc
+ * and typed object caches.
  * See Documentation/mm/slab.rst for the design.
  *
  * Contract API (Exo-OS memory API): kmalloc(), kfree(), krealloc(),
@@ -16,7 +17,7 @@
  * Every function may be called from any thread, on any CPU, and from
  * interrupt handlers.  Not from exception or NMI handlers (vectors 0-31),
  * which may interrupt the allocator itself: there allocations return NULL
- * and frees leave the object allocated, with a report (mm/slab.c I8).  An
+ * and frees leave the object allocated, with a report (mm/slab.h I8).  An
  * object may be freed by a thread or CPU other than the one that
  * allocated it.
  */
@@ -35,7 +36,7 @@
 #define KMALLOC_MAX_CACHE_SIZE	4096	/* largest slab class; above: pages */
 
 /* ---------------------------------------------------------------------
- * Tier-1 fast paths, inlined into callers (mm/slab.c has the rest).
+ * Tier-1 fast paths, inlined into callers (the allocator has the rest).
  *
  * What they see of a thread cache: its first bytes, struct slab_tcache_hot.
  * The cache in use is the per-CPU slab_cur_cache, which is never NULL: a
@@ -79,13 +80,13 @@ static __always_inline void *slab_tc_publish(void *tc)
 #include <exo/percpu.h>
 
 /*
- * The cache the fast paths use on this CPU (I5 in mm/slab.c):
+ * The cache the fast paths use on this CPU (I5 in mm/slab.h):
  * slab_tc_publish(current->slab_cache) while a thread runs, slab_no_tcache
  * while an interrupt, exception or NMI handler runs.  The scheduler stores
  * it right after current_task at every switch (interrupts off);
  * do_interrupt() saves it, stores slab_no_tcache and restores it around
  * every handler, vectors 0-31 included (slab_irq_enter/exit), which nests;
- * mm/slab.c stores it when it changes the running thread's own cache.
+ * mm/slab_tcache.c stores it when it changes the running thread's own cache.
  * Nobody else writes it.
  */
 DECLARE_PER_CPU(void *, slab_cur_cache);
@@ -150,12 +151,12 @@ static __always_inline void slab_irq_exit(void *prev)
 
 /*
  * The fast paths exist without the debugging checks and KASAN, which need
- * every call in mm/slab.c; they are inlined into callers in the kernel
+ * every call out of line; they are inlined into callers in the kernel
  * proper, not in modules (which call the exported kmalloc/kfree), not in
  * the hosted build (whose callers, like the host-alloc anchor, call across
- * an object boundary), not in mm/slab.c (which defines the exported
- * functions), and not with fault injection, whose should_fail_slab() hook
- * sits first in the out-of-line kmalloc().
+ * an object boundary), not in the allocator itself (mm/slab_common.c
+ * defines the exported functions), and not with fault injection, whose
+ * should_fail_slab() hook sits first in the out-of-line kmalloc().
  */
 #if defined(CONFIG_SLAB_TIER_THREAD) && !defined(CONFIG_SLAB_DEBUG) && \
 	!(defined(CONFIG_KASAN) && !defined(__HOSTED__))
@@ -166,10 +167,10 @@ static __always_inline void slab_irq_exit(void *prev)
 #endif
 #endif
 
-/* Shared by the inline fast paths and mm/slab.c (whatever the configuration). */
+/* Shared by the inline fast paths and the allocator (whatever the configuration). */
 /* Tier-1 list of kmalloc(size), size 0..256 (0 gives the empty list 5). */
 extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
-/* The class map (one byte per frame) and its bounds: see mm/slab.c I1. */
+/* The class map (one byte per frame) and its bounds: see mm/slab.h I1. */
 extern u8 *slab_class_map;
 extern unsigned long slab_map_pfns;
 extern unsigned long slab_pfn_bias;

@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel allocator's private declarations, shared by its files:
+ *
+ *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
+ *                  typed-cache API, pointer classification
+ *   slub.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
+ *                  class map, initialisation, reclaim
+ *   slab_tcache.c  tier 1 (thread caches)
+ *   slab_debug.c   CONFIG_SLAB_DEBUG (poison, red zones, call sites),
+ *                  exception/NMI refusals, kmem_check()
+ *   slab_stats.c   counters and the slabinfo shell command
+ *
+ * A 3-tier kmalloc over slabs, plus typed caches.
+ *
+ * Goal: the common small kmalloc/kfree pair costs a handful of plain loads
+ * and stores, every context (threads, interrupt handlers, early boot, any
+ * CPU freeing anything) is correct, and a bad pointer is refused, never
+ * followed.  See Documentation/mm/slab.rst.
+ *
+ * Layers, top to bottom:
+ *
+ *   tier 1  struct slab_tcache hanging off current->slab_cache: two lists
+ *           per small class (16..256 B), linked through the free objects:
+ *           kmalloc pops head[], kfree pushes on freed[], and an empty
+ *           head[] takes over freed[] whole (<exo/slab.h> says why two).
+ *           Touched ONLY by its owning thread, never from an
+ *           interrupt handler (they see slab_no_tcache, I5, and use tier
+ *           2), so a hit needs no lock, no atomic and no interrupt-flag
+ *           change; the hit paths are inline in <exo/slab.h>.  A
+ *           thread preempted half-way through a pop or push is resumed
+ *           later on the same CPU (threads never migrate) and finishes it;
+ *           whatever ran meanwhile used its own thread cache or tier 2.
+ *   tier 2  struct array_cache, one per cache per CPU (the kmalloc caches'
+ *           in per-CPU memory, kmalloc_ac[]): a stack of object
+ *           pointers, used with local interrupts disabled on that CPU only.
+ *           Refilled from / drained to the slabs in batches.
+ *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
+ *           the free objects of each slab linked from page->freelist and
+ *           the number in use in page->counters; every slab is on exactly
+ *           one of its cache's partial/full/empty lists.  All of it only
+ *           under the cache's lock (taken with interrupts disabled).
+ *   tier 3  kmalloc above 4 KiB: a buddy block tagged PAGE_TYPE_LARGE_KMALLOC,
+ *           whose head records the order.
+ *
+ * Remote frees: an object freed by another thread or CPU simply enters the
+ * freeing thread's cache (or the freeing CPU's array).  Caches hold objects
+ * that are "allocated" from the slabs' point of view, so no cache ever
+ * touches memory another CPU owns, and a slab's freelist only changes under
+ * its lock.  Objects thus migrate between caches; the batch limits bound
+ * how many any cache holds, and exiting threads and kmem_drain_all() give
+ * them back.
+ *
+ * Invariants:
+ *   I1  slab_class_map[pfn] != CLS_NONE iff pfn belongs to a slab; the
+ *       value is the kmalloc class (0..8) or, for typed caches, CLS_TYPED
+ *       + the slab order.  Written before a slab is published, cleared
+ *       before its pages go back to the buddy.
+ *   I2  a slab's objects are: on its freelist (counted by objs - inuse),
+ *       or allocated, or cached in a tier-1 list / tier-2 array (both
+ *       count as in use for the slab).
+ *   I3  c->nr_slabs = partial + full + empty slabs; c->nr_empty slabs have
+ *       inuse == 0 and are on c->empty; at most SLAB_EMPTY_KEEP stay there
+ *       after a free.
+ *   I4  tier 1 is only reached with current != NULL, outside interrupt
+ *       context, with current->slab_cache pointing at the thread's own
+ *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
+ *   I5  the cache pointer of the fast paths (per-CPU slab_cur_cache; hosted:
+ *       the thread-local slab_cur_cache_tls) is never NULL.  In thread
+ *       context it equals slab_tc_publish(current->slab_cache): the live
+ *       cache, or slab_no_tcache for NULL/TC_DEAD; in an interrupt,
+ *       exception or NMI handler it is slab_no_tcache (do_interrupt() saves,
+ *       replaces and restores it, nested handlers likewise, and restores it
+ *       before any preemption on the way out).  Exceptions: inside __schedule()
+ *       between its two stores (interrupts off, no kmalloc there) and
+ *       inside tcache_set() (where the stale value is slab_no_tcache: slow
+ *       path, which reads the task field).
+ *   I6  slab_no_tcache's lists are always empty and its room words always
+ *       negative (about SLAB_NO_ROOM: every "sub" on it is followed by the
+ *       slow path storing SLAB_NO_ROOM back, so racing CPUs can only push
+ *       it a few units lower), so no fast path ever pops or pushes on it.
+ *       A thread's own words are only written by that thread, outside
+ *       interrupt handlers: their updates need no atomicity.
+ *   I7  for a live thread cache and each class i: freed[i] holds
+ *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds hin[i] - hits[i]
+ *       (hin: objects the slow paths put on head[], net of flushes; hits:
+ *       every pop from it), each at most T1_LIMIT_OF(i).
+ *   I8  nothing is allocated or freed from an exception or NMI handler
+ *       (in_trap()): those interrupt anything, a tier-2 section with
+ *       interrupts off or a cache lock held on this CPU included.  They
+ *       see slab_no_tcache (do_interrupt() hides the thread cache for
+ *       vectors 0-31 as for interrupts), so the tier-1 fast paths miss,
+ *       and every out-of-line entry refuses them first, NULL included:
+ *       NULL, or the object left allocated, with a report.  The fast paths cost
+ *       nothing for it; the tier-2 hits one test of the preempt count.
+ */
+#ifndef _MM_SLAB_H
+#define _MM_SLAB_H
+
+#include <exo/bug.h>
+#include <exo/kernel.h>
+#include <exo/list.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <asm/irqflags.h>
+#include <asm/page.h>
+#ifdef __HOSTED__
+#include <asm/hosted.h>
+#endif
+
+#ifdef HOSTED_GLUE
+/*
+ * tests/hosted/kmalloc_glue.c: a host thread's first call makes it a hosted
+ * CPU with a `current`.  Only the out-of-line entry points check: until
+ * then the thread's cache pointer is slab_no_tcache, so no fast path hits.
+ */
+extern __thread int hosted_glue_ready;
+void hosted_glue_thread_init(void);
+#define slab_entry()	do { if (unlikely(!hosted_glue_ready)) hosted_glue_thread_init(); } while (0)
+#else
+#define slab_entry()	do { } while (0)
+#endif
+
+#ifndef CONFIG_SLAB_TIER_PERCPU_BATCH
+#define CONFIG_SLAB_TIER_PERCPU_BATCH	16
+#endif
+#ifndef CONFIG_SLAB_TIER_PERCPU_LIMIT
+#define CONFIG_SLAB_TIER_PERCPU_LIMIT	60
+#endif
+#ifndef CONFIG_SLAB_EMPTY_KEEP
+#define CONFIG_SLAB_EMPTY_KEEP		2
+#endif
+
+#define T1_BATCH	CONFIG_SLAB_TIER_THREAD_BATCH
+#define T1_LIMIT	CONFIG_SLAB_TIER_THREAD_LIMIT
+#define T1_BYTES	CONFIG_SLAB_TIER_THREAD_BYTES
+/* Length bound of thread list @i (objects of 16 << @i bytes). */
+#define T1_FIT(i)	((unsigned int)(T1_BYTES >> (4 + (i))))
+#define T1_LIMIT_OF(i)	(T1_FIT(i) > T1_LIMIT ? T1_LIMIT : T1_FIT(i) < T1_BATCH ? T1_BATCH : T1_FIT(i))
+#define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
+#define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
+#define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
+
+#define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
+#define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
+#define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+#if defined(CONFIG_KASAN) && !defined(__HOSTED__)
+#define KASAN		1
+#else
+#define KASAN		0
+#endif
+
+#define NR_KMALLOC	9		/* 16 .. 4096 */
+#define NR_T1		5		/* 16 .. 256 */
+/* Class map values: 0..8 kmalloc class, CLS_TYPED + order, CLS_NONE. */
+#define CLS_TYPED	9
+#define CLS_NONE	15
+#define NR_CLS		16
+#define MAX_SLAB_ORDER	3
+/* Internal c->flags bit (kmem_cache_create() refuses it): see pcpu_ac. */
+#define SLAB_KMALLOC_AC	0x80000000u
+
+BUILD_BUG_ON(T1_BATCH > T1_LIMIT);
+BUILD_BUG_ON(T2_BATCH > T2_LIMIT);
+
+/* Debug patterns. */
+#define POISON_FREE	0x6b
+#define REDZONE_BYTE	0xbb
+#define REDZONE_WORD	0xbbbbbbbbbbbbbbbbULL
+#define STATE_FREE	0x5ab1ef4eeUL
+#define STATE_ALLOC	0x5ab1a110cUL
+
+/*
+ * CONFIG_SLAB_DEBUG: after each object, a pad starting with this record;
+ * the rest of the pad is red zone.  The free-list link lives in the pad,
+ * so the whole object can be poisoned.
+ */
+struct slab_track {
+	u64 redzone;
+	unsigned long state;		/* STATE_FREE / STATE_ALLOC */
+	unsigned long alloc_ip;
+	unsigned long free_ip;
+	void *link;
+};
+
+/* Tier-1 counters of thread caches that are gone, per CPU. */
+struct slab_cpu_stats {
+	unsigned long t1_hits, t1_misses, t1_flushes;
+};
+
+/*
+ * Not __aligned(64): list_for_each_entry() forms a struct kmem_cache
+ * pointer from the list head, which UBSan rejects for over-aligned types.
+ * Neighbouring CPUs' arrays share at most one cache line at their edges.
+ */
+/*
+ * A power of two in size (the entries beyond T2_LIMIT are slack), so that
+ * finding this CPU's array is one shift.
+ */
+#define AC_HEADER	32
+#define AC_BYTES_MIN	(AC_HEADER + T2_LIMIT * 8)
+#define AC_BYTES	(AC_BYTES_MIN <= 256 ? 256 : AC_BYTES_MIN <= 512 ? 512 :	\
+			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
+			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
+struct array_cache {
+	unsigned int avail;
+	unsigned long hits, misses, drains;
+	void *entry[(AC_BYTES - AC_HEADER) / 8];
+};
+BUILD_BUG_ON(sizeof(struct array_cache) != AC_BYTES);
+
+struct kmem_cache {
+	unsigned int size;		/* object size (ksize) */
+	unsigned int stride;		/* slot size in the slab */
+	unsigned int order;		/* slab order */
+	unsigned int objs;		/* objects per slab */
+	unsigned int link_off;		/* free-list link offset in a free slot */
+	unsigned int cls;		/* class map value */
+	unsigned int flags;
+	int t1;				/* tier-1 list, -1 if none */
+	void (*ctor)(void *obj);
+	const char *name;
+	struct list_head list;		/* all caches */
+
+	spinlock_t lock;		/* everything below except stats/cpu */
+	struct list_head partial, full, empty;
+	unsigned long nr_slabs, nr_empty, nr_slab_free;
+	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
+
+	struct slab_cpu_stats stats[NR_CPUS];
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	/*
+	 * The kmalloc caches' arrays are per-CPU variables (kmalloc_ac, flag
+	 * SLAB_KMALLOC_AC); the typed caches' are cpu_ac[].
+	 */
+	struct array_cache __percpu *pcpu_ac;
+	struct array_cache cpu_ac[NR_CPUS];	/* the others' */
+#endif
+};
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+/*
+ * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
+ * fast paths find this CPU's array of class i from the per-CPU base and
+ * i alone, with no CPU-number multiply.  A CPU that was never brought up
+ * has no area: cpu_ac_any() gives NULL for it.  Kernel only: a hosted
+ * CPU's area is a copy of hosted CPU 0's live one (the template), which
+ * would duplicate the objects cached there; the hosted build keeps the
+ * embedded arrays for every cache.
+ */
+#ifndef __HOSTED__
+DECLARE_PER_CPU(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
+
+static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac)
+		return per_cpu_ptr(c->pcpu_ac, cpu);
+	return &c->cpu_ac[cpu];
+}
+
+struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu);
+#endif
+
+/* Tier 1: a thread's cache. */
+struct slab_tcache {
+	struct slab_tcache_hot hot;	/* first: what the inline fast paths see */
+	unsigned long hin[NR_T1];	/* I7 */
+	unsigned long misses[NR_T1];
+	unsigned long flushes[NR_T1];
+	struct task_struct *owner;
+	unsigned int cpu;
+	struct list_head node;		/* tcache_list */
+};
+
+BUILD_BUG_ON(NR_T1 != SLAB_T1_CLASSES);
+BUILD_BUG_ON(offsetof(struct slab_tcache, hot) != 0);
+
+/* current->slab_cache of a thread that must never get one (idle, exited). */
+#define TC_DEAD		((struct slab_tcache *)1UL)
+
+extern struct kmem_cache kmalloc_caches[NR_KMALLOC];
+extern struct kmem_cache tcache_cache;
+/* Every cache, under slab_caches_lock; the live thread caches, under tcache_list_lock. */
+extern struct list_head slab_caches;
+extern spinlock_t slab_caches_lock;
+extern struct list_head tcache_list;
+extern spinlock_t tcache_list_lock;
+/* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
+extern unsigned long t2_free_mask[NR_CLS];
+extern unsigned long slab_errors;
+/*
+ * Pages held by tier 3.  One atomic, not a per-CPU counter: an AP's per-CPU
+ * area starts as a copy of the boot CPU's, which would count twice.
+ */
+extern long large_pages;
+extern bool slab_ready;
+extern struct ratelimit_state slab_rs;
+
+/* Class 0..8 of a size 1..4096: 16 << class >= size. */
+static __always_inline unsigned int kmalloc_class(size_t size)
+{
+	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
+}
+
+/* Frame number of a direct-map address; huge for anything else. */
+static __always_inline unsigned long addr_pfn(const void *p)
+{
+#ifdef __HOSTED__
+	return ((unsigned long)p - (unsigned long)hosted_ram_base) >> PAGE_SHIFT;
+#else
+	return ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
+#endif
+}
+
+static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)
+{
+	return (void **)((char *)obj + c->link_off);
+}
+
+static __always_inline bool tc_live(const struct slab_tcache *tc)
+{
+	return (unsigned long)tc > (unsigned long)TC_DEAD;
+}
+
+/* The thread cache the fast paths see, NULL for slab_no_tcache (I5). */
+static __always_inline struct slab_tcache *tcache_cur(void)
+{
+	struct slab_tcache_hot *h = slab_cur_tc();
+
+	return h == &slab_no_tcache ? NULL : container_of(h, struct slab_tcache, hot);
+}
+
+/*
+ * The calling thread's cache if tier 1 may be used: a thread (not early
+ * boot), not an interrupt handler, with a live cache; NULL otherwise.  The
+ * published pointer says all of it (I5).
+ */
+static __always_inline struct slab_tcache *tcache_get(void)
+{
+	if (!TIER1)
+		return NULL;
+	return tcache_cur();
+}
+
+static inline struct ratelimit_state *rs(void)
+{
+	return &slab_rs;
+}
+
+void slab_trap_refuse(const char *fn, unsigned long ip);
+void *slab_trap_null(const char *fn);
+void slab_trap_void(const char *fn);
+
+/* I8: true (and reported) for an entry point called from an exception or NMI handler. */
+#define slab_trap_refused(fn, ip)					\
+	(unlikely(in_trap()) ? (slab_trap_refuse(fn, ip), true) : false)
+
+/* One report line; counts every error even when the line is suppressed. */
+#define slab_report(fmt, ...) do {					\
+	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);		\
+	if (__ratelimit(rs()))						\
+		pr_err(fmt, ##__VA_ARGS__);				\
+} while (0)
+
+/* ---------------------------------------------------------------------
+ * Tier 2: this CPU's arrays with local interrupts off (inline hit paths)
+ */
+
+/*
+ * Tier-2 hit paths, inlined into kmalloc/kfree: this CPU's array with local
+ * interrupts off.  irqsave rather than a bare cli/sti: callers may already
+ * run with interrupts disabled (spin_lock_irqsave holders), and there is no
+ * cheaper way to know.  NULL / false on a miss: the slow path refills or
+ * drains.
+ */
+static __always_inline void *t2_pop(struct kmem_cache *c)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+	void *obj = NULL;
+
+	local_irq_save(flags);
+	ac = &c->cpu_ac[smp_processor_id()];
+	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
+	OPTIMIZER_HIDE_VAR(ac);
+	if (likely(ac->avail)) {
+		obj = ac->entry[--ac->avail];
+		ac->hits++;
+	}
+	local_irq_restore(flags);
+	return obj;
+#else
+	(void)c;
+	return NULL;
+#endif
+}
+
+static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+	bool ok = false;
+
+	local_irq_save(flags);
+	ac = &c->cpu_ac[smp_processor_id()];
+	OPTIMIZER_HIDE_VAR(ac);
+	if (likely(ac->avail < T2_LIMIT)) {
+		ac->entry[ac->avail++] = obj;
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)c;
+	(void)obj;
+	return false;
+#endif
+}
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+#ifdef __HOSTED__
+#define kac(off)		(&kmalloc_caches[(off) / AC_BYTES].cpu_ac[smp_processor_id()])
+#define kac_read(v, field, off)	((v) = kac(off)->field)
+#define kac_write(v, field, off) (kac(off)->field = (v))
+#define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
+#define kac_set_entry(obj, off, n) (kac(off)->entry[n] = (obj))
+#define kac_inc_hits(off)	(kac(off)->hits++)
+#else
+/*
+ * This CPU's kmalloc_ac[] fields, from the class's byte offset @off in a
+ * register: no per-CPU base or CPU number to load.  Interrupts are off
+ * around every use, so nothing else runs on this CPU's arrays meanwhile.
+ */
+#define kac_read(v, field, off)	((v) = raw_cpu_read_off(kmalloc_ac[0].field, off))
+#define kac_write(v, field, off) raw_cpu_write_off(kmalloc_ac[0].field, off, v)
+#define kac_entry(obj, off, n)	((obj) = raw_cpu_read_off_idx(kmalloc_ac[0].entry, off, n))
+#define kac_set_entry(obj, off, n) raw_cpu_write_off_idx(kmalloc_ac[0].entry, off, n, obj)
+#define kac_inc_hits(off)	raw_cpu_inc_off(kmalloc_ac[0].hits, off)
+#endif
+#endif
+
+/*
+ * The same for the kmalloc caches, whose arrays are per-CPU variables:
+ * @off is the class times AC_BYTES.
+ */
+static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	void *obj;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (unlikely(!avail)) {
+		local_irq_restore(flags);
+		return false;
+	}
+	avail--;
+	kac_write(avail, avail, off);
+	kac_entry(obj, off, avail);
+	kac_inc_hits(off);
+	local_irq_restore(flags);
+	*objp = obj;
+	return true;
+#else
+	(void)off;
+	(void)objp;
+	return false;
+#endif
+}
+
+static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	unsigned int avail;
+	bool ok = false;
+
+	local_irq_save(flags);
+	kac_read(avail, avail, off);
+	if (likely(avail < T2_LIMIT)) {
+		kac_set_entry(obj, off, avail);
+		avail++;
+		kac_write(avail, avail, off);
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)off;
+	(void)obj;
+	return false;
+#endif
+}
+
+/* ---------------------------------------------------------------------
+ * Tier 1: the hit path shared by kmalloc's slow path and the refill
+ */
+
+/* T1_LIMIT_OF() of a run-time class. */
+extern const long slab_t1_limit[NR_T1];
+
+/* The empty head list @i takes over the freed list (I7 holds across). */
+static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
+{
+	long room = slab_t1_limit[i];
+
+	tc->hot.head[i] = tc->hot.freed[i];
+	tc->hot.freed[i] = NULL;
+	tc->hin[i] += (unsigned long)(room - tc->hot.room[i]);
+	tc->hot.room[i] = room;
+}
+
+#ifdef SLAB_T1_FAST
+#define T1_LIFO		0
+#else
+#define T1_LIFO		1
+#endif
+
+/*
+ * A hit on thread list @i: its head list, else its freed one.  NULL if
+ * both are empty, which is all slab_no_tcache's lists ever are (the
+ * fast-path miss passes it in as a struct slab_tcache: hot is first, and
+ * nothing beyond it is touched then).
+ */
+static inline void *tcache_take(struct slab_tcache *tc, int i)
+{
+	void **list = &tc->hot.head[i];
+	void *obj;
+
+	if (T1_LIFO && tc->hot.freed[i]) {
+		/*
+		 * Without the fast paths (debugging, KASAN) the object freed
+		 * last comes back first, so that the checks see a freed
+		 * object again as soon as possible.
+		 */
+		list = &tc->hot.freed[i];
+		tc->hot.room[i]++;
+		tc->hin[i]++;
+	} else if (!*list) {
+		if (!tc->hot.freed[i])
+			return NULL;
+		tcache_swap(tc, i);
+	}
+	obj = *list;
+	/* With the fast paths there is no debugging: the link is at offset 0, as they assume. */
+	*list = T1_LIFO ? *free_link(&kmalloc_caches[i], obj) : *(void **)obj;
+	tc->hot.hits[i]++;
+	return obj;
+}
+
+/* ---------------------------------------------------------------------
+ * Across the files
+ */
+
+/* slub.c */
+struct page *slab_alloc_pages(unsigned int order);
+struct page *slab_new(struct kmem_cache *c);
+void slab_publish(struct kmem_cache *c, struct page *pg);
+unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
+unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n);
+void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
+unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
+void *cache_alloc(struct kmem_cache *c);
+void cache_free(struct kmem_cache *c, void *obj);
+bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
+		  bool ctor);
+void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
+		void (*ctor)(void *));
+
+/* slab_tcache.c */
+void tcache_set(struct task_struct *t, struct slab_tcache *tc);
+struct slab_tcache *tcache_get_create(void);
+void *tcache_refill(struct slab_tcache *tc, int i);
+void tcache_push(struct slab_tcache *tc, int i, void *obj);
+unsigned long tc_cached(const struct slab_tcache *tc, int i);
+void slab_tcache_init(void);
+
+/* slab_debug.c */
+void debug_init_slot(struct kmem_cache *c, void *obj);
+void debug_alloc(struct kmem_cache *c, void *obj, unsigned long ip);
+int debug_free(struct kmem_cache *c, void *obj, unsigned long ip);
+
+#endif /* _MM_SLAB_H */

@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel allocator's API: the kmalloc size classes, kmalloc/kfree and
+ * their out-of-line paths, krealloc and friends, the typed-cache API, and
+ * the classification of any pointer.  Design and invariants: slab.h.
+ */
+#define pr_fmt(fmt) "slab: " fmt
+/* This file defines the exported kmalloc()/kfree(): no inline copies here. */
+#define SLAB_OUT_OF_LINE
+
+#include <exo/errno.h>
+#include <exo/export.h>
+#include <exo/fault_inject.h>
+#include <exo/kasan.h>
+#include <exo/string.h>
+
+#include "slab.h"
+
+/*
+ * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
+ * load, no bsr, no "size - 1" (257 bytes, of which a call touches one
+ * line).  Size 0 maps to list NR_T1, which is always empty: kmalloc(0)
+ * takes the slow path with no test of its own.
+ */
+#define T1C(lo, hi, v)	[lo ... hi] = v
+const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1] = {
+	[0] = NR_T1, T1C(1, 16, 0), T1C(17, 32, 1), T1C(33, 64, 2),
+	T1C(65, 128, 3), T1C(129, 256, 4),
+};
+#undef T1C
+BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
+
+/* ---------------------------------------------------------------------
+ * Pointer classification
+ */
+
+struct obj_ref {
+	struct kmem_cache *c;
+	struct page *page;		/* slab head, or large-kmalloc head */
+};
+
+/*
+ * What @p is.  Return: 1 slab object (ref->c), 2 large kmalloc block
+ * (ref->page), or -EFAULT (not ours), -EINVAL (inside ours, not an object
+ * start), -ENOENT (a freed large block).  Never dereferences @p.
+ */
+static int classify(const void *p, struct obj_ref *ref)
+{
+	unsigned long pfn = addr_pfn(p), off;
+	struct kmem_cache *c;
+	struct page *pg;
+	unsigned int cls, order;
+
+	if (pfn < slab_map_pfns && (cls = READ_ONCE(slab_class_map[pfn])) != CLS_NONE) {
+		if (cls < NR_KMALLOC) {
+			c = &kmalloc_caches[cls];
+			order = c->order;
+			pg = pfn_to_page(pfn & ~((1UL << order) - 1));
+		} else {
+			order = cls - CLS_TYPED;
+			pg = pfn_to_page(pfn & ~((1UL << order) - 1));
+			c = READ_ONCE(pg->slab_cache);
+			if (!c)
+				return -EFAULT;
+		}
+		off = (unsigned long)((const char *)p - (const char *)page_address(pg));
+		if (off % c->stride || off / c->stride >= c->objs)
+			return -EINVAL;
+		ref->c = c;
+		ref->page = pg;
+		return 1;
+	}
+	if (pfn >= max_pfn)
+		return -EFAULT;
+	pg = pfn_to_block_head(pfn);
+	if (!pg) {
+		/* A freed large block, or never ours. */
+		return -EFAULT;
+	}
+	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+		return -EFAULT;
+	if (p != page_address(pg))
+		return -EINVAL;
+	ref->c = NULL;
+	ref->page = pg;
+	return 2;
+}
+
+static void report_bad_free(const char *fn, const void *p, int err, unsigned long ip)
+{
+	slab_report("%s(%p) from %pS: %s, refused\n", fn, p, (void *)ip,
+		    err == -EINVAL ? "not the start of an object" :
+		    "not a kmalloc/slab pointer (foreign, or already freed pages)");
+}
+
+/* ---------------------------------------------------------------------
+ * kmalloc and friends
+ */
+
+static noinline void *kmalloc_large(size_t size)
+{
+	unsigned int order;
+	struct page *pg;
+
+	/* Before any rounding: DIV_ROUND_UP(SIZE_MAX, ...) wraps. */
+	if (unlikely(size > (PAGE_SIZE << MAX_ORDER))) {
+		if (__ratelimit(rs()))
+			pr_err("kmalloc(%zu): larger than the largest block (%lu KiB)\n", size,
+			       (PAGE_SIZE << MAX_ORDER) >> 10);
+		return NULL;
+	}
+	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	pg = slab_alloc_pages(order);
+	if (unlikely(!pg)) {
+		if (__ratelimit(rs()))
+			pr_warn("kmalloc(%zu): out of memory\n", size);
+		return NULL;
+	}
+	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
+	__atomic_fetch_add(&large_pages, 1L << order, __ATOMIC_RELAXED);
+	return page_address(pg);
+}
+
+static void free_large(struct page *pg)
+{
+	unsigned int order = page_order(pg);
+
+	page_set_type(pg, PAGE_TYPE_BUDDY);
+	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
+	__free_pages(pg, order);
+}
+
+/*
+ * kfree of a page-aligned pointer outside the slabs: a large kmalloc block
+ * is freed at once when @p is its head (O(1) state check).  Anything else
+ * goes to the slow path, which classifies and reports.
+ */
+static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
+{
+	struct page *pg;
+
+	if (((unsigned long)p & (PAGE_SIZE - 1)) || !pfn_is_block_head(pfn))
+		return false;
+	pg = pfn_to_page(pfn);
+	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+		return false;
+	free_large(pg);
+	return true;
+}
+
+/*
+ * The slow paths are reached by tail calls (CFLAGS_slab.o allows sibling
+ * calls) from the exported kmalloc/kfree and from the __kmalloc_*() and
+ * __kfree_*() entry points, which the inline copies call directly, so
+ * their own return address is the caller of kmalloc/kfree.
+ */
+static noinline void *kmalloc_slow(size_t size)
+{
+	unsigned long ip = _RET_IP_;
+	struct kmem_cache *c;
+	struct slab_tcache *tc;
+	void *obj;
+	int i;
+
+	if (slab_trap_refused("kmalloc", ip))
+		return NULL;
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size);
+	if (WARN_ON_ONCE(!slab_ready))
+		return NULL;
+	i = (int)kmalloc_class(size);
+	c = &kmalloc_caches[i];
+	tc = i < NR_T1 ? tcache_get_create() : NULL;
+	if (tc) {
+		obj = tcache_take(tc, i);
+		if (!obj)
+			obj = tcache_refill(tc, i);
+	} else {
+		obj = cache_alloc(c);
+	}
+	if (unlikely(!obj) && __ratelimit(rs()))
+		pr_warn("kmalloc(%zu): out of memory\n", size);
+	if (DEBUG && obj)
+		debug_alloc(c, obj, ip);
+	return obj;
+}
+
+/*
+ * CONFIG_KASAN: every call takes the slow paths, so that each allocation
+ * unpoisons exactly the bytes asked for and each free poisons the slot and
+ * catches a double free before the tiers see the pointer.
+ */
+static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (!KASAN || ZERO_OR_NULL_PTR(obj))
+		return obj;
+	kind = classify(obj, &ref);
+	if (kind == 1)
+		kasan_slab_alloc(obj, size, ref.c->size, ip);
+	else if (kind == 2)
+		kasan_slab_alloc(obj, size, PAGE_SIZE << page_order(ref.page), ip);
+	return obj;
+}
+
+static int kfree_common(const void *p, unsigned long ip, const char *fn);
+static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip);
+static void free_slab_tiers(struct kmem_cache *c, void *obj);
+
+/*
+ * A slab object KASAN has poisoned: the SLAB_DEBUG checks now (so their
+ * error codes are the caller's), the tiers after the quarantine.
+ */
+static int free_slab_quarantined(struct kmem_cache *c, void *obj, unsigned long ip)
+{
+	int ret = 0;
+
+	if (DEBUG) {
+		ret = debug_free(c, obj, ip);
+		if (ret == -ENOENT)
+			return ret;
+	}
+	if (!kasan_quarantine_put(obj, c, c->stride))
+		free_slab_tiers(c, obj);
+	return ret;
+}
+
+static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
+{
+	struct obj_ref ref;
+	size_t slot;
+	int kind;
+
+	if (slab_trap_refused(fn, ip))
+		return -EDEADLK;
+	if (!KASAN || ZERO_OR_NULL_PTR(p))
+		return kfree_common(p, ip, fn);
+	/* A double free: KASAN's report is the log line; -ENOENT as SLAB_DEBUG's. */
+	if (kasan_free_precheck(p, ip))
+		goto double_free;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free(fn, p, kind, ip);
+		return kind;
+	}
+	slot = kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
+	if (kasan_slab_free((void *)p, slot, ip))
+		goto double_free;
+	/*
+	 * Slab objects only: a large block goes straight back to the page
+	 * allocator, where it stays poisoned (and kfree of it is refused
+	 * with -EFAULT) until the pages are allocated again.
+	 */
+	if (kind == 1)
+		return free_slab_quarantined(ref.c, (void *)p, ip);
+	return kfree_common(p, ip, fn);
+double_free:
+	__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+	return -ENOENT;
+}
+
+#if KASAN
+void kmem_free_quarantined(void *obj, struct kmem_cache *c)
+{
+	free_slab_tiers(c, obj);
+}
+#endif
+
+/* The tier-1 sizes after a miss of the fast path (or without it). */
+noinline void *__kmalloc_slow(size_t size)
+{
+#ifdef SLAB_T1_FAST
+	/*
+	 * The common miss, first: head[i] ran dry and freed[i] takes over.
+	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
+	 */
+	void *obj = tcache_take(container_of(slab_cur_tc(), struct slab_tcache, hot),
+				(int)slab_t1_class[size]);
+
+	if (likely(obj))
+		return obj;
+#endif
+	slab_entry();
+	return kmalloc_slow(size);
+}
+
+/*
+ * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15".
+ */
+noinline void *__kmalloc_big(size_t size)
+{
+	void *obj;
+
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_null("kmalloc");
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size);
+	if (TIER2 && !DEBUG && !KASAN &&
+	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+		return obj;
+	return kmalloc_slow(size);
+}
+
+void *kmalloc(size_t size)
+{
+	if (should_fail_slab(size, GFP_KERNEL))
+		return NULL;
+	if (KASAN)
+		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
+#ifdef SLAB_T1_FAST
+	return __kmalloc_t1(size);
+#else
+	if (size > KMALLOC_TIER1_MAX)
+		return __kmalloc_big(size);
+	return __kmalloc_slow(size);
+#endif
+}
+EXPORT_SYMBOL(kmalloc);
+
+/* Give a freed (and checked) object to the tiers. */
+static void free_slab_tiers(struct kmem_cache *c, void *obj)
+{
+	struct slab_tcache *tc;
+
+	if (c->t1 >= 0) {
+		tc = tcache_get_create();
+		if (tc) {
+			tcache_push(tc, c->t1, obj);
+			return;
+		}
+	}
+	cache_free(c, obj);
+}
+
+/* Free a classified slab object through the tiers. */
+static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip)
+{
+	int ret = 0;
+
+	if (DEBUG) {
+		ret = debug_free(c, obj, ip);
+		if (ret == -ENOENT)
+			return ret;
+	}
+	free_slab_tiers(c, obj);
+	return ret;
+}
+
+static int kfree_common(const void *p, unsigned long ip, const char *fn)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (slab_trap_refused(fn, ip))
+		return -EDEADLK;
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free(fn, p, kind, ip);
+		return kind;
+	}
+	if (kind == 2) {
+		free_large(ref.page);
+		return 0;
+	}
+	return free_slab_obj(ref.c, (void *)p, ip);
+}
+
+/* kfree() of anything the fast paths do not handle: classify and report. */
+noinline void __kfree_slow(const void *p)
+{
+	slab_entry();
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
+/* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
+noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
+{
+	bool bad;
+
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	/* A test with memory (what gcc makes of "&" is a mov, an and). */
+	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(t2_free_mask[cls]));
+	if (TIER2 && !bad) {
+		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+			return;
+	} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
+		return;
+	}
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
+/* A tier-1 object whose push found no room (taken: give it back first). */
+noinline void __kfree_full(const void *p, unsigned long cls)
+{
+	struct slab_tcache *tc;
+
+	slab_entry();
+	tc = tcache_get();
+	if (!tc) {
+		/* slab_no_tcache (I6): an interrupt handler, idle, no cache yet. */
+		WRITE_ONCE(slab_no_tcache.room[cls], SLAB_NO_ROOM);
+		kfree_common(p, _RET_IP_, "kfree");
+		return;
+	}
+	tc->hot.room[cls]++;
+	tcache_push(tc, (int)cls, (void *)p);
+}
+
+void kfree(const void *p)
+{
+	if (KASAN) {
+		kfree_hooked(p, _RET_IP_, "kfree");
+		return;
+	}
+#ifdef SLAB_T1_FAST
+	__kfree_t1(p);
+#else
+	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
+
+	if (likely(pfn < slab_map_pfns))
+		__kfree_other(p, slab_class_map[pfn], pfn);
+	else
+		__kfree_slow(p);
+#endif
+}
+EXPORT_SYMBOL(kfree);
+
+int kfree_checked(const void *p)
+{
+	return kfree_hooked(p, _RET_IP_, "kfree");
+}
+
+size_t ksize(const void *p)
+{
+	struct obj_ref ref;
+	int kind;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free("ksize", p, kind, _RET_IP_);
+		return 0;
+	}
+	/* The caller may now use all of it. */
+	kasan_unpoison(p, kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page));
+	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
+}
+
+void *krealloc(const void *p, size_t new_size)
+{
+	struct obj_ref ref;
+	size_t old;
+	void *n;
+	int kind;
+
+	slab_entry();
+	if (slab_trap_refused("krealloc", _RET_IP_))
+		return NULL;
+	if (ZERO_OR_NULL_PTR(p))
+		return should_fail_slab(new_size, GFP_KERNEL) ? NULL :
+		       kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	if (KASAN && kasan_free_precheck(p, _RET_IP_))
+		return NULL;
+	kind = classify(p, &ref);
+	if (kind < 0) {
+		report_bad_free("krealloc", p, kind, _RET_IP_);
+		return NULL;
+	}
+	if (!new_size) {
+		kfree_hooked(p, _RET_IP_, "krealloc");
+		return ZERO_SIZE_PTR;
+	}
+	if (kind == 1) {
+		old = ref.c->size;
+		if (ref.c->cls >= NR_KMALLOC) {
+			report_bad_free("krealloc", p, -EFAULT, _RET_IP_);
+			return NULL;
+		}
+		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
+	} else {
+		old = PAGE_SIZE << page_order(ref.page);
+		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
+		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
+		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
+			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
+	}
+	n = should_fail_slab(new_size, GFP_KERNEL) ? NULL :
+	    kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	if (!n)
+		return NULL;
+	memcpy(n, p, min(old, new_size));
+	kfree_hooked(p, _RET_IP_, "krealloc");
+	return n;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (!ZERO_OR_NULL_PTR(p))
+		memset(p, 0, size);
+	return p;
+}
+
+void *kcalloc(size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes)) {
+		if (__ratelimit(rs()))
+			pr_err("kcalloc(%zu, %zu): size overflows\n", n, size);
+		return NULL;
+	}
+	return kzalloc(bytes);
+}
+
+struct kmem_cache *kmalloc_cache(size_t size)
+{
+	if (!size || size > KMALLOC_MAX_CACHE_SIZE)
+		return NULL;
+	return &kmalloc_caches[kmalloc_class(size)];
+}
+
+unsigned long kmalloc_usage(unsigned long *slab_pages)
+{
+	struct kmem_cache_stats st;
+	unsigned long pages = 0, inuse = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
+		kmem_cache_get_stats(&kmalloc_caches[i], -1, &st);
+		pages += st.slabs << st.order;
+		inuse += st.objs_inuse;
+	}
+	if (slab_pages)
+		*slab_pages = pages;
+	return inuse;
+}
+
+/* ---------------------------------------------------------------------
+ * Typed caches
+ */
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     unsigned int flags, void (*ctor)(void *obj))
+{
+	struct kmem_cache *c;
+
+	if (!name || !size || size > KMALLOC_MAX_CACHE_SIZE ||
+	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
+	    (flags & ~(SLAB_HWCACHE_ALIGN | SLAB_NO_TIER2))) {
+		pr_err("kmem_cache_create(%s, %zu, %zu, %#x): bad argument (-EINVAL)\n",
+		       name ? name : "(null)", size, align, flags);
+		return NULL;
+	}
+	align = max_t(size_t, align, 8);
+	if (flags & SLAB_HWCACHE_ALIGN)
+		align = max_t(size_t, align, 64);
+	c = kzalloc(sizeof(*c));
+	if (!c) {
+		pr_err("kmem_cache_create(%s): no memory\n", name);
+		return NULL;
+	}
+	if (!cache_layout(c, size, align, false, ctor != NULL)) {
+		pr_err("kmem_cache_create(%s, %zu): object too large for a slab\n", name, size);
+		kfree(c);
+		return NULL;
+	}
+	c->cls = CLS_TYPED + c->order;
+	cache_init(c, name, flags, ctor);
+	return c;
+}
+
+int kmem_cache_destroy(struct kmem_cache *c)
+{
+	unsigned long flags;
+	bool busy;
+
+	if (!c)
+		return 0;
+	if (c->cls < NR_KMALLOC || c == &tcache_cache) {
+		pr_err("kmem_cache_destroy(%s): built-in cache (-EINVAL)\n", c->name);
+		return -EINVAL;
+	}
+	kmem_drain_all();
+	spin_lock_irqsave(&c->lock, flags);
+	busy = c->nr_slabs != c->nr_empty;
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (busy) {
+		pr_err("kmem_cache_destroy(%s): objects still allocated (-EBUSY)\n", c->name);
+		return -EBUSY;
+	}
+	cache_shrink(c, 0);
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_del(&c->list);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	kfree(c);
+	return 0;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+	void *obj;
+
+	if (should_fail_slab(c->size, GFP_KERNEL))
+		return NULL;
+	if (unlikely(in_trap()))
+		return slab_trap_null("kmem_cache_alloc");
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
+		obj = t2_pop(c);
+		if (likely(obj))
+			return obj;
+	}
+	obj = cache_alloc(c);
+	if (DEBUG && obj)
+		debug_alloc(c, obj, _RET_IP_);
+	if (KASAN && obj)
+		kasan_slab_alloc(obj, c->size, c->size, _RET_IP_);
+	return obj;
+}
+
+/* Does @obj start an object of typed cache @c?  O(1), never dereferences @obj. */
+static __always_inline bool typed_obj_of(const struct kmem_cache *c, const void *obj)
+{
+	unsigned long pfn = addr_pfn(obj), head;
+
+	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls)
+		return false;
+	head = pfn & ~((1UL << c->order) - 1);
+	return pfn_to_page(head)->slab_cache == c &&
+	       !(((unsigned long)obj - (unsigned long)page_address(pfn_to_page(head))) % c->stride);
+}
+
+static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
+{
+	unsigned long ip = _RET_IP_;
+	struct obj_ref ref;
+	int kind;
+
+	if (!obj)
+		return;
+	kind = classify(obj, &ref);
+	if (kind != 1 || ref.c != c) {
+		if (kind == 1)
+			slab_report("kmem_cache_free(%s, %p) from %pS: object of %s, refused\n",
+				    c->name, obj, (void *)ip, ref.c->name);
+		else
+			report_bad_free("kmem_cache_free", obj, kind == 2 ? -EFAULT : kind, ip);
+		return;
+	}
+	if (KASAN && kasan_slab_free(obj, c->size, ip)) {
+		__atomic_fetch_add(&slab_errors, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if (KASAN) {
+		free_slab_quarantined(c, obj, ip);
+		return;
+	}
+	free_slab_obj(c, obj, ip);
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	if (unlikely(in_trap()))
+		return slab_trap_void("kmem_cache_free");
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
+	    likely(c->t1 < 0) &&
+	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
+		return;
+	kmem_cache_free_slow(c, obj);
+}
+
+size_t kmem_cache_size(const struct kmem_cache *c)
+{
+	return c->size;
+}
+

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tier 1 of the kernel allocator: each thread's cache of small objects
+ * (16 .. 256 B), two lists per class, touched only by its thread (I4-I7 in
+ * slab.h).  The hit paths are inline in <exo/slab.h> and slab.h; this is
+ * the rest: creation, refill, flush, and the exit hook.
+ */
+#define pr_fmt(fmt) "slab: " fmt
+/* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
+#define SLAB_OUT_OF_LINE
+
+#include <exo/string.h>
+
+#include "slab.h"
+
+/* A thread cache that is always empty and never has room: see I6. */
+struct slab_tcache_hot slab_no_tcache __aligned(64) = {
+	.room = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM },
+};
+
+#ifndef __HOSTED__
+DEFINE_PER_CPU(void *, slab_cur_cache) = &slab_no_tcache;
+#else
+__thread void *slab_cur_cache_tls = &slab_no_tcache;
+#endif
+
+LIST_HEAD(tcache_list);
+DEFINE_SPINLOCK(tcache_list_lock);
+
+const long slab_t1_limit[NR_T1] = {
+	T1_LIMIT_OF(0), T1_LIMIT_OF(1), T1_LIMIT_OF(2), T1_LIMIT_OF(3), T1_LIMIT_OF(4),
+};
+BUILD_BUG_ON(NR_T1 != 5);
+
+/* Objects on thread list @i, both halves (I7; racy but bounded from another CPU). */
+unsigned long tc_cached(const struct slab_tcache *tc, int i)
+{
+	long freed = (long)T1_LIMIT_OF(i) - READ_ONCE(tc->hot.room[i]);
+	long head = (long)(READ_ONCE(tc->hin[i]) - READ_ONCE(tc->hot.hits[i]));
+
+	return (unsigned long)(max(freed, 0L) + max(head, 0L));
+}
+
+/* Set @t's cache; keeps the published pointer in step (I5). */
+void tcache_set(struct task_struct *t, struct slab_tcache *tc)
+{
+	t->slab_cache = tc;
+	/*
+	 * The task field first: a switch between the two stores copies the
+	 * new value, and until the second one a stale slab_no_tcache only
+	 * sends this thread to the slow path, which reads the task field.
+	 */
+	barrier();
+	if (t != current)
+		return;
+#ifndef __HOSTED__
+	this_cpu_write(slab_cur_cache, slab_tc_publish(tc));
+#else
+	slab_cur_cache_tls = slab_tc_publish(tc);
+#endif
+}
+
+static void tcache_create(struct task_struct *t);
+
+/* Slow-path tcache_get(): creates the cache on first use; NULL if unusable. */
+struct slab_tcache *tcache_get_create(void)
+{
+	struct task_struct *t;
+	struct slab_tcache *tc;
+
+	if (!TIER1 || in_interrupt())
+		return NULL;
+	t = current;
+	if (!t)
+		return NULL;
+	/*
+	 * Threads never migrate, so this only fires for a CPU whose per-CPU
+	 * area still carries the boot CPU's current (an AP before
+	 * sched_init_ap()): it must not share that thread's cache.
+	 */
+	if (WARN_ON_ONCE(t->cpu != smp_processor_id()))
+		return NULL;
+	tc = t->slab_cache;
+	if (!tc) {
+		tcache_create(t);
+		tc = t->slab_cache;
+	}
+	return tc_live(tc) ? tc : NULL;
+}
+
+static void tcache_create(struct task_struct *t)
+{
+	struct slab_tcache *tc;
+	unsigned long flags;
+
+	if (t->flags & PF_IDLE) {
+		tcache_set(t, TC_DEAD);
+		return;
+	}
+	tc = cache_alloc(&tcache_cache);
+	if (!tc)
+		return;		/* tier 2 until memory comes back */
+	memset(tc, 0, sizeof(*tc));
+	for (int i = 0; i < NR_T1; i++)
+		tc->hot.room[i] = T1_LIMIT_OF(i);
+	tc->owner = t;
+	tc->cpu = smp_processor_id();
+	spin_lock_irqsave(&tcache_list_lock, flags);
+	list_add(&tc->node, &tcache_list);
+	spin_unlock_irqrestore(&tcache_list_lock, flags);
+	tcache_set(t, tc);
+}
+
+/* Move up to @n objects of @list (a list of class @i) to the per-CPU tier.  Return: how many. */
+static unsigned int tcache_flush_list(int i, void **list, unsigned int n)
+{
+	struct kmem_cache *c = &kmalloc_caches[i];
+	void *objs[T1_BATCH];
+	unsigned int done = 0;
+
+	while (done < n && *list) {
+		unsigned int k = 0;
+
+		while (k < T1_BATCH && done + k < n && *list) {
+			void *obj = *list;
+
+			*list = *free_link(c, obj);
+			objs[k++] = obj;
+		}
+		done += k;
+		cache_put_bulk(c, objs, k);
+	}
+	return done;
+}
+
+/* Up to @n objects of freed list @i to the per-CPU tier.  Return: how many. */
+static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
+{
+	unsigned int k = tcache_flush_list(i, &tc->hot.freed[i], n);
+
+	tc->hot.room[i] += k;
+	return k;
+}
+
+/* Both lists of class @i to the per-CPU tier. */
+static void tcache_flush_class(struct slab_tcache *tc, int i)
+{
+	tcache_flush(tc, i, -1U);
+	tc->hin[i] -= tcache_flush_list(i, &tc->hot.head[i], -1U);
+}
+
+/*
+ * Refill the empty list @i in O(1): the freelist of one slab becomes the
+ * list (both link through the same word), if all its free objects fit.
+ * @fresh: a new slab to publish first, or NULL.  Return: objects moved.
+ */
+static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fresh)
+{
+	struct kmem_cache *c = &kmalloc_caches[i];
+	struct page *pg = NULL;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (fresh)
+		slab_publish(c, fresh);
+	if (!list_empty(&c->partial))
+		pg = list_first_entry(&c->partial, struct page, slab_list);
+	else if (!list_empty(&c->empty))
+		pg = list_first_entry(&c->empty, struct page, slab_list);
+	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
+		n = c->objs - (unsigned int)pg->counters;
+		if (!pg->counters)
+			c->nr_empty--;
+		tc->hot.head[i] = pg->freelist;
+		tc->hin[i] += n;
+		pg->freelist = NULL;
+		pg->counters = c->objs;
+		list_del(&pg->slab_list);
+		list_add(&pg->slab_list, &c->full);
+		c->nr_slab_free -= n;
+		c->slab_allocs += n;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
+/* Pop the head of the refilled list @i (not empty): a miss, not a hit. */
+static void *tcache_pop(struct slab_tcache *tc, int i)
+{
+	void *obj = tc->hot.head[i];
+
+	tc->hot.head[i] = *free_link(&kmalloc_caches[i], obj);
+	tc->hin[i]--;
+	return obj;
+}
+
+/*
+ * Miss on list @i (both halves empty): this CPU's array first (objects
+ * already hot here), then a whole slab freelist, else a batch from the
+ * slabs.  Return: one object, or NULL without memory.
+ */
+void *tcache_refill(struct slab_tcache *tc, int i)
+{
+	struct kmem_cache *c = &kmalloc_caches[i];
+	void *objs[T1_BATCH];
+	unsigned int n;
+
+	tc->misses[i]++;
+	n = t2_take(c, objs, T1_BATCH);
+	if (!n && c->objs <= T1_LIMIT_OF(i)) {
+		if (tcache_splice(tc, i, NULL))
+			return tcache_pop(tc, i);
+		struct page *pg = slab_new(c);
+
+		if (pg && tcache_splice(tc, i, pg))
+			return tcache_pop(tc, i);
+	}
+	if (!n)
+		n = slab_get_bulk(c, objs, T1_BATCH);
+	if (!n)
+		return NULL;
+	for (unsigned int k = n; k-- > 1;) {
+		*free_link(c, objs[k]) = tc->hot.head[i];
+		tc->hot.head[i] = objs[k];
+	}
+	tc->hin[i] += n - 1;
+	return objs[0];
+}
+
+static void tcache_flush_all(struct slab_tcache *tc)
+{
+	for (int i = 0; i < NR_T1; i++)
+		tcache_flush_class(tc, i);
+}
+
+/* Push @obj on freed list @i, flushing a batch first if it is full. */
+void tcache_push(struct slab_tcache *tc, int i, void *obj)
+{
+	if (tc->hot.room[i] <= 0) {
+		tc->flushes[i]++;
+		tcache_flush(tc, i, T1_BATCH);
+	}
+	tc->hot.room[i]--;
+	*free_link(&kmalloc_caches[i], obj) = tc->hot.freed[i];
+	tc->hot.freed[i] = obj;
+}
+
+/* Exit hook: the thread's cache goes back and it never gets another. */
+static void slab_task_exit(struct task_struct *t)
+{
+	struct slab_tcache *tc = t->slab_cache;
+	unsigned long flags;
+
+	tcache_set(t, TC_DEAD);
+	if (!tc_live(tc))
+		return;
+	tcache_flush_all(tc);
+	spin_lock_irqsave(&tcache_list_lock, flags);
+	list_del(&tc->node);
+	for (int i = 0; i < NR_T1; i++) {
+		struct slab_cpu_stats *st = &kmalloc_caches[i].stats[tc->cpu];
+
+		st->t1_hits += tc->hot.hits[i];
+		st->t1_misses += tc->misses[i];
+		st->t1_flushes += tc->flushes[i];
+	}
+	spin_unlock_irqrestore(&tcache_list_lock, flags);
+	cache_free(&tcache_cache, tc);
+}
+
+static struct task_exit_hook slab_exit_hook = { .fn = slab_task_exit };
+
+void kmem_flush_current(void)
+{
+	struct slab_tcache *tc = tcache_get();
+
+	if (tc)
+		tcache_flush_all(tc);
+}
+
+/* Register the exit hook (once: the hosted build initialises again). */
+void slab_tcache_init(void)
+{
+	static bool exit_hook_registered;
+
+	INIT_LIST_HEAD(&tcache_list);
+	if (TIER1 && !exit_hook_registered) {
+		register_task_exit_hook(&slab_exit_hook);
+		exit_hook_registered = true;
+	}
+}

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel allocator's machinery: slabs (pages from the buddy allocator
+ * cut into objects), tier 2 (per-CPU object arrays), cache geometry, the
+ * class map and initialisation.  Design and invariants: slab.h.
+ */
+#define pr_fmt(fmt) "slab: " fmt
+/* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
+#define SLAB_OUT_OF_LINE
+
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kasan.h>
+#include <exo/memblock.h>
+#include <exo/pgtable.h>
+#include <exo/string.h>
+
+#include "slab.h"
+
+#ifndef __HOSTED__
+/* Cross-CPU calls are not in every tree yet: drain what we can reach. */
+#pragma weak on_each_cpu
+#endif
+
+struct kmem_cache kmalloc_caches[NR_KMALLOC];
+struct kmem_cache tcache_cache;
+static const char *const kmalloc_names[NR_KMALLOC] = {
+	"kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-128", "kmalloc-256",
+	"kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+};
+
+LIST_HEAD(slab_caches);
+DEFINE_SPINLOCK(slab_caches_lock);
+
+/* One byte per frame, see I1. */
+u8 *slab_class_map;
+unsigned long slab_map_pfns;
+/* Frame number of the direct map's first byte: addr_pfn(p) == (p >> PAGE_SHIFT) - bias. */
+unsigned long slab_pfn_bias;
+static unsigned long slab_map_pages;
+/*
+ * kfree fast paths: (ptr & slab_t1_free_mask[cls]) == 0 iff ptr starts an
+ * object of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).
+ */
+unsigned long slab_t1_free_mask[NR_CLS];
+BUILD_BUG_ON(NR_CLS != ARRAY_SIZE(slab_t1_free_mask));
+unsigned long t2_free_mask[NR_CLS];
+
+unsigned long slab_errors;
+long large_pages;
+bool slab_ready;
+struct ratelimit_state slab_rs;
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+#ifndef __HOSTED__
+DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
+
+/*
+ * CPU 0 always has its area (the hosted build's CPU 0 is the template
+ * itself, at offset 0); another CPU has one once its offset is set.
+ */
+static bool cpu_has_area(unsigned int cpu)
+{
+	return !cpu || __per_cpu_offset[cpu];
+}
+
+/* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
+struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
+{
+	if (c->pcpu_ac && !cpu_has_area(cpu))
+		return NULL;
+	return cpu_ac(c, cpu);
+}
+#endif
+
+/* ---------------------------------------------------------------------
+ * Slabs (cache lock held, interrupts disabled)
+ */
+
+static struct page *obj_slab(const struct kmem_cache *c, const void *obj)
+{
+	return pfn_to_page(addr_pfn(obj) & ~((1UL << c->order) - 1));
+}
+
+static void set_class(unsigned long pfn, unsigned int order, u8 cls)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		WRITE_ONCE(slab_class_map[pfn + i], cls);
+}
+
+/* Take up to @n objects from the slabs.  Return: how many. */
+static unsigned int slab_take(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	unsigned int got = 0;
+
+	while (got < n) {
+		struct page *pg;
+		struct list_head *from;
+
+		if (!list_empty(&c->partial)) {
+			from = &c->partial;
+		} else if (!list_empty(&c->empty)) {
+			from = &c->empty;
+		} else {
+			break;
+		}
+		pg = list_first_entry(from, struct page, slab_list);
+		if (from == &c->empty)
+			c->nr_empty--;
+		while (got < n && pg->freelist) {
+			void *obj = pg->freelist;
+
+			pg->freelist = *free_link(c, obj);
+			pg->counters++;
+			objs[got++] = obj;
+		}
+		list_del(&pg->slab_list);
+		list_add(&pg->slab_list, pg->freelist ? &c->partial : &c->full);
+	}
+	c->nr_slab_free -= got;
+	c->slab_allocs += got;
+	return got;
+}
+
+/* Give @n objects back to their slabs; empty slabs beyond the keep go to @reap. */
+static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
+		     struct list_head *reap, unsigned int keep)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		void *obj = objs[i];
+		struct page *pg = obj_slab(c, obj);
+		bool was_full = !pg->freelist;
+
+		*free_link(c, obj) = pg->freelist;
+		pg->freelist = obj;
+		pg->counters--;
+		if (!pg->counters) {
+			list_del(&pg->slab_list);
+			if (c->nr_empty >= keep) {
+				list_add(&pg->slab_list, reap);
+				c->nr_slabs--;
+				c->nr_slab_free -= c->objs - 1;
+				c->slabs_freed++;
+				continue;
+			}
+			list_add(&pg->slab_list, &c->empty);
+			c->nr_empty++;
+		} else if (was_full) {
+			list_del(&pg->slab_list);
+			list_add(&pg->slab_list, &c->partial);
+		}
+		c->nr_slab_free++;
+	}
+	c->slab_frees += n;
+}
+
+/* Free the slabs on @reap to the buddy allocator (no lock needed). */
+static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
+{
+	unsigned long pages = 0;
+
+	while (!list_empty(reap)) {
+		struct page *pg = list_first_entry(reap, struct page, slab_list);
+
+		list_del(&pg->slab_list);
+		set_class(page_to_pfn(pg), c->order, CLS_NONE);
+		pg->slab_cache = NULL;
+		page_set_type(pg, PAGE_TYPE_BUDDY);
+		__free_pages(pg, c->order);
+		pages += 1UL << c->order;
+	}
+	return pages;
+}
+
+/* A new slab, not yet published (see slab_publish()).  Any context. */
+struct page *slab_new(struct kmem_cache *c)
+{
+	struct page *pg = slab_alloc_pages(c->order);
+	char *base;
+	void *prev = NULL;
+
+	if (!pg)
+		return NULL;
+	base = page_address(pg);
+	page_set_type(pg, PAGE_TYPE_SLAB);
+	pg->slab_cache = c;
+	pg->counters = 0;
+	/* Linked in address order: the first allocations are the lowest. */
+	for (unsigned int i = c->objs; i-- > 0;) {
+		void *obj = base + (size_t)i * c->stride;
+
+		if (DEBUG)
+			debug_init_slot(c, obj);
+		if (c->ctor)
+			c->ctor(obj);
+		*free_link(c, obj) = prev;
+		prev = obj;
+	}
+	pg->freelist = prev;
+	/* Until handed out, every slot of a new slab is red zone. */
+	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
+	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
+	return pg;
+}
+
+/* Put a new slab on c->empty; lock held. */
+void slab_publish(struct kmem_cache *c, struct page *pg)
+{
+	list_add(&pg->slab_list, &c->empty);
+	c->nr_empty++;
+	c->nr_slabs++;
+	c->nr_slab_free += c->objs;
+	c->slabs_created++;
+}
+
+/* Give every empty slab beyond @keep back.  Return: pages freed. */
+unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
+{
+	LIST_HEAD(reap);
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	while (c->nr_empty > keep) {
+		struct page *pg = list_first_entry(&c->empty, struct page, slab_list);
+
+		list_del(&pg->slab_list);
+		list_add(&pg->slab_list, &reap);
+		c->nr_empty--;
+		c->nr_slabs--;
+		c->nr_slab_free -= c->objs;
+		c->slabs_freed++;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return slab_reap(c, &reap);
+}
+
+/* ---------------------------------------------------------------------
+ * Tier 2: per-CPU arrays, and the bulk interface tier 1 uses
+ */
+
+/*
+ * Up to @n objects from the slabs, growing the cache if needed; a new slab
+ * is published and taken from in one lock hold, so other CPUs cannot
+ * empty it first.  Any context.  Return: how many (0: out of memory).
+ */
+unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	struct page *pg = NULL;
+	unsigned long flags;
+	unsigned int got;
+
+	spin_lock_irqsave(&c->lock, flags);
+	got = slab_take(c, objs, n);
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (got)
+		return got;
+	pg = slab_new(c);
+	if (!pg)
+		return 0;
+	spin_lock_irqsave(&c->lock, flags);
+	slab_publish(c, pg);
+	got = slab_take(c, objs, n);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return got;
+}
+
+/* @n objects back: to this CPU's array if they fit, else to the slabs. */
+void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
+{
+	LIST_HEAD(reap);
+	unsigned long flags;
+
+	local_irq_save(flags);
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	if (!(c->flags & SLAB_NO_TIER2)) {
+		struct array_cache *ac = cpu_ac(c, smp_processor_id());
+
+		if (ac->avail + n <= T2_LIMIT) {
+			memcpy(&ac->entry[ac->avail], objs, n * sizeof(*objs));
+			ac->avail += n;
+			local_irq_restore(flags);
+			return;
+		}
+	}
+#endif
+	spin_lock(&c->lock);
+	slab_put(c, objs, n, &reap, EMPTY_KEEP);
+	spin_unlock(&c->lock);
+	local_irq_restore(flags);
+	slab_reap(c, &reap);
+}
+
+/* One object from tier 2 (or the slabs). */
+void *cache_alloc(struct kmem_cache *c)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	if (likely(!(c->flags & SLAB_NO_TIER2))) {
+		unsigned long flags;
+		struct array_cache *ac;
+		unsigned int cpu;
+		void *obj;
+
+		local_irq_save(flags);
+		cpu = smp_processor_id();
+		ac = cpu_ac(c, cpu);
+		if (likely(ac->avail)) {
+			obj = ac->entry[--ac->avail];
+			ac->hits++;
+			local_irq_restore(flags);
+			return obj;
+		}
+		ac->misses++;
+		local_irq_restore(flags);
+		/* Refill a batch; keep one, the rest go to the array. */
+		void *objs[T2_BATCH];
+		unsigned int n = slab_get_bulk(c, objs, T2_BATCH);
+
+		if (!n)
+			return NULL;
+		if (n > 1)
+			cache_put_bulk(c, objs + 1, n - 1);
+		return objs[0];
+	}
+#endif
+	void *obj;
+
+	return slab_get_bulk(c, &obj, 1) ? obj : NULL;
+}
+
+/* One object to tier 2; a full array first drains its oldest batch. */
+void cache_free(struct kmem_cache *c, void *obj)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	if (likely(!(c->flags & SLAB_NO_TIER2))) {
+		LIST_HEAD(reap);
+		unsigned long flags;
+		struct array_cache *ac;
+		unsigned int cpu;
+
+		local_irq_save(flags);
+		cpu = smp_processor_id();
+		ac = cpu_ac(c, cpu);
+		if (unlikely(ac->avail == T2_LIMIT)) {
+			spin_lock(&c->lock);
+			slab_put(c, ac->entry, T2_BATCH, &reap, EMPTY_KEEP);
+			spin_unlock(&c->lock);
+			ac->avail -= T2_BATCH;
+			memmove(ac->entry, ac->entry + T2_BATCH, ac->avail * sizeof(void *));
+			ac->drains++;
+		}
+		ac->entry[ac->avail++] = obj;
+		local_irq_restore(flags);
+		slab_reap(c, &reap);
+		return;
+	}
+#endif
+	cache_put_bulk(c, &obj, 1);
+}
+
+/* Empty one CPU's arrays (that CPU with interrupts off, or not running). */
+static void drain_cpu_arrays(unsigned int cpu)
+{
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct kmem_cache *c;
+	unsigned long flags;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_for_each_entry(c, &slab_caches, list) {
+		struct array_cache *ac = cpu_ac_any(c, cpu);
+		LIST_HEAD(reap);
+
+		if (!ac || !ac->avail)
+			continue;
+		spin_lock(&c->lock);
+		/* Keep every empty slab here; kmem_drain_all() shrinks after. */
+		slab_put(c, ac->entry, ac->avail, &reap, -1U);
+		spin_unlock(&c->lock);
+		ac->avail = 0;
+		ac->drains++;
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+#else
+	(void)cpu;
+#endif
+}
+
+static void __maybe_unused drain_local(void *unused)
+{
+	unsigned long flags;
+
+	(void)unused;
+	local_irq_save(flags);
+	drain_cpu_arrays(smp_processor_id());
+	local_irq_restore(flags);
+}
+
+void kmem_drain_cpu(unsigned int cpu)
+{
+	if (cpu < NR_CPUS)
+		drain_cpu_arrays(cpu);
+}
+
+/* Up to @n objects from this CPU's array only.  Return: how many. */
+unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	unsigned int got = 0;
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	struct array_cache *ac;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ac = cpu_ac(c, smp_processor_id());
+	while (got < n && ac->avail)
+		objs[got++] = ac->entry[--ac->avail];
+	if (got)
+		ac->hits++;
+	else
+		ac->misses++;
+	local_irq_restore(flags);
+#else
+	(void)c;
+	(void)objs;
+	(void)n;
+#endif
+	return got;
+}
+
+/*
+ * Pages for the slow paths.  GFP_ATOMIC first: it is the same fast path
+ * and needs no look at the interrupt flag; only if it fails, and the
+ * context allows it, GFP_KERNEL may also drain the other CPUs' caches.
+ */
+struct page *slab_alloc_pages(unsigned int order)
+{
+	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order);
+
+	if (unlikely(!pg) && !in_interrupt() && !irqs_disabled())
+		pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	return pg;
+}
+
+unsigned long kmem_drain_all(void)
+{
+	struct kmem_cache *c;
+	unsigned long flags, pages = 0;
+
+	/* Quarantined objects first: they are in use as far as the tiers know. */
+	kasan_quarantine_drain();
+	kmem_flush_current();
+#ifdef __HOSTED__
+	/* Hosted "CPUs" are threads; the caller has joined the others. */
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		drain_cpu_arrays(cpu);
+#else
+	if (on_each_cpu)
+		on_each_cpu(drain_local, NULL, true);
+	else
+		drain_local(NULL);
+#endif
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_for_each_entry(c, &slab_caches, list) {
+		/* cache_shrink() takes c->lock; nesting in this order only. */
+		pages += cache_shrink(c, 0);
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return pages;
+}
+
+/* ---------------------------------------------------------------------
+ * Cache set-up
+ */
+
+/* Geometry of @c from size/align; false if it does not fit a slab. */
+bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
+		  bool ctor)
+{
+	size_t sz = ALIGN(size, align), pad = 0, stride;
+
+	if (DEBUG)
+		pad = kmalloc_class ? max_t(size_t, size, 64) : ALIGN((size_t)64, align);
+	else if (ctor)
+		pad = ALIGN(sizeof(void *), align);	/* the link must not hit constructed state */
+	stride = sz + pad;
+	c->size = (unsigned int)size;
+	c->stride = (unsigned int)stride;
+	c->order = order_base_2(DIV_ROUND_UP(stride, PAGE_SIZE));
+	if (c->order > MAX_SLAB_ORDER)
+		return false;
+	c->objs = (unsigned int)((PAGE_SIZE << c->order) / stride);
+	if (DEBUG)
+		c->link_off = (unsigned int)(sz + offsetof(struct slab_track, link));
+	else
+		c->link_off = ctor ? (unsigned int)sz : 0;
+	return true;
+}
+
+void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
+		void (*ctor)(void *))
+{
+	unsigned long lf;
+
+	c->name = name;
+	c->flags = flags;
+	c->ctor = ctor;
+	c->t1 = -1;
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->partial);
+	INIT_LIST_HEAD(&c->full);
+	INIT_LIST_HEAD(&c->empty);
+	spin_lock_irqsave(&slab_caches_lock, lf);
+	list_add_tail(&c->list, &slab_caches);
+	spin_unlock_irqrestore(&slab_caches_lock, lf);
+}
+
+/* ---------------------------------------------------------------------
+ * Initialisation
+ */
+
+#ifndef __HOSTED__
+/* Frames covered by one 2 MiB page of the class map: 8 GiB of address space. */
+#define MAP_CHUNK_PAGES		(PMD_SIZE / PAGE_SIZE)
+#define MAP_CHUNK_FRAMES	(PMD_SIZE * 1UL)
+
+/* Is any frame of [@start, @end) RAM? */
+static bool ram_in(unsigned long start, unsigned long end)
+{
+	phys_addr_t base;
+	u64 size;
+
+	for (unsigned int i = 0; memblock_memory_region(i, &base, &size); i++)
+		if (PHYS_PFN(base) < end && PHYS_PFN(base + size - 1) >= start)
+			return true;
+	return false;
+}
+
+/*
+ * The class map is virtually contiguous at SLAB_CLASS_MAP_START, so that
+ * no machine size needs one physically contiguous block for it (one byte
+ * per frame is 256 MiB for 1 TiB, and one buddy block holds at most
+ * 2^MAX_ORDER pages).  It is built in 2 MiB pieces, each covering 8 GiB of
+ * the physical address space: a piece over RAM gets a buddy block of its
+ * own (smaller ones if memory is fragmented) filled with CLS_NONE; a piece
+ * over a hole without any RAM (AMD machines of 1 TiB and more have one of
+ * about 1 TiB below their RAM) shares one read-only block of CLS_NONE,
+ * since no slab ever lives there.  Returns the bytes filled.
+ */
+static long class_map_alloc(unsigned long pages)
+{
+	phys_addr_t none = 0;
+	unsigned long done = 0;
+	long filled = 0;
+
+	if (pages > (SLAB_CLASS_MAP_END - SLAB_CLASS_MAP_START) / PAGE_SIZE)
+		return -E2BIG;
+	while (done < pages) {
+		unsigned long va = SLAB_CLASS_MAP_START + done * PAGE_SIZE;
+		unsigned long n = min(pages - done, MAP_CHUNK_PAGES - done % MAP_CHUNK_PAGES);
+		unsigned long first = done * PAGE_SIZE;
+		phys_addr_t pa;
+		int err;
+
+		if (n == MAP_CHUNK_PAGES && !ram_in(first, first + MAP_CHUNK_FRAMES)) {
+			if (!none) {
+				err = alloc_contiguous(MAP_CHUNK_PAGES, &none);
+				if (err)
+					return err;
+				memset64(phys_to_virt(none), 0x0101010101010101ULL * CLS_NONE,
+					 PMD_SIZE / 8);
+			}
+			err = map_page(va, none, PAGE_HUGE_2M);
+			if (err)
+				return err;
+			done += n;
+			continue;
+		}
+		while ((err = alloc_contiguous(n, &pa)) == -ENOMEM && n > 1)
+			n = 1UL << ilog2(n - 1);
+		if (err)
+			return err;
+		err = map_range(va, pa, n * PAGE_SIZE, PAGE_WRITABLE);
+		if (err) {
+			free_contiguous(pa, n);
+			return err;
+		}
+		memset64((u64 *)va, 0x0101010101010101ULL * CLS_NONE, n * PAGE_SIZE / 8);
+		filled += n * PAGE_SIZE;
+		done += n;
+	}
+	slab_class_map = (u8 *)SLAB_CLASS_MAP_START;
+	return filled;
+}
+#else
+/* Hosted: a small machine, the map in one block of its arena. */
+static long class_map_alloc(unsigned long pages)
+{
+	phys_addr_t pa;
+	int err = alloc_contiguous(pages, &pa);
+
+	if (err)
+		return err;
+	slab_class_map = phys_to_virt(pa);
+	memset64((u64 *)slab_class_map, 0x0101010101010101ULL * CLS_NONE, pages * PAGE_SIZE / 8);
+	return pages * PAGE_SIZE;
+}
+#endif
+
+void kmem_cache_init(void)
+{
+	/* The built-in caches are .bss: only a hosted re-init must clear them. */
+	bool reinit = slab_ready;
+	long map_bytes;
+
+	slab_rs = (struct ratelimit_state){ 0 };
+	INIT_LIST_HEAD(&slab_caches);
+	slab_map_pfns = max_pfn;
+#ifdef __HOSTED__
+	slab_pfn_bias = (unsigned long)hosted_ram_base >> PAGE_SHIFT;
+	BUG_ON(slab_pfn_bias << PAGE_SHIFT != (unsigned long)hosted_ram_base);
+#else
+	slab_pfn_bias = PAGE_OFFSET >> PAGE_SHIFT;
+#endif
+	slab_map_pages = DIV_ROUND_UP(max_pfn, PAGE_SIZE);
+	map_bytes = class_map_alloc(slab_map_pages);
+	if (map_bytes < 0)
+		panic("slab: no memory for the class map (%lu pages): %ld", slab_map_pages,
+		      map_bytes);
+
+	for (unsigned int i = 0; i < NR_CLS; i++)
+		slab_t1_free_mask[i] = t2_free_mask[i] = ~0UL;
+	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
+		struct kmem_cache *c = &kmalloc_caches[i];
+		size_t size = 16UL << i;
+		unsigned int kflags = 0;
+
+		if (reinit)
+			memset(c, 0, sizeof(*c));
+		BUG_ON(!cache_layout(c, size, size, true, false));
+		c->cls = i;
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
+		c->pcpu_ac = &kmalloc_ac[i];
+		kflags = SLAB_KMALLOC_AC;
+#endif
+		cache_init(c, kmalloc_names[i], kflags, NULL);
+		if (TIER1 && i < NR_T1) {
+			c->t1 = (int)i;
+			if (!DEBUG)
+				slab_t1_free_mask[i] = size - 1;
+		} else if (TIER2 && i >= NR_T1 && !DEBUG) {
+			t2_free_mask[i] = size - 1;
+		}
+	}
+	if (reinit)
+		memset(&tcache_cache, 0, sizeof(tcache_cache));
+	BUG_ON(!cache_layout(&tcache_cache, sizeof(struct slab_tcache), 64, false, false));
+	tcache_cache.cls = CLS_TYPED + tcache_cache.order;
+	cache_init(&tcache_cache, "slab_tcache", 0, NULL);
+	slab_tcache_init();
+	large_pages = 0;
+	WRITE_ONCE(slab_ready, true);
+	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB (%ld KiB over RAM)%s\n",
+		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",
+		(slab_map_pages * PAGE_SIZE) >> 10, map_bytes >> 10, DEBUG ? ", debugging on" : "");
+}
+
