@@ -1,67 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: a binary buddy allocator with zones and
- * per-CPU caches.
- *
- * Design goal: the common case, one block allocated and freed on the same
- * CPU, costs a few dozen instructions, takes no lock, runs no
- * compare-and-swap loop and touches no shared cache line but one word of a
- * bitmap and the block's struct page; everything else (splits, merges,
- * zone fallback, validation of odd requests) is off that path.
- * Initialisation costs O(blocks), not O(frames): nothing is written per
- * frame at boot.
- *
- * Metadata, for frames [0, max_pfn), one bit each in two bitmaps:
- *
- *   page_alloc_map   "an allocated block starts here": the allocation
- *                    state bit.  For a frame from alloc_frame() it is the
- *                    frame's state; the other frames of a larger block
- *                    are 0 and belong to the block whose head is the
- *                    nearest set bit at an aligned position below them
- *                    (found in at most MAX_ORDER + 1 steps).
- *   page_free_map    "a free block on a buddy list starts here"
- *   mem_map[]        struct page per frame, valid only for heads: order,
- *                    owner type, list link and owner fields
- *   page_managed_map 1 bit per frame: RAM handed to the allocator
- *   page_poison_map  1 bit per frame (CONFIG_PAGE_POISONING): frame holds
- *                    the poison pattern and must be verified when allocated
- *
- * Invariants (checked by page_alloc_check()):
- *
- *   I1  every block is naturally aligned (head pfn multiple of 2^order) and
- *       lies inside one zone; no block spans two zones;
- *   I2  a block on free_area[o] of a zone has its free bit set, order o in
- *       its struct page and no bit set on any other of its frames, and is
- *       counted in free_area[o].nr_free, zone->nr_free and zone->free_mask;
- *   I3  no free block on the lists has a buddy (pfn ^ 2^o) that is itself a
- *       free block of order o on the lists: frees merge as far as possible,
- *       up to MAX_ORDER;
- *   I4  an allocated block has its alloc bit set at its head and no bit on
- *       its other frames; its head's struct page has its order and owner
- *       type;
- *   I5  blocks in per-CPU caches have no bit set: free as far as
- *       free_frame() is concerned (a second free is -ENOENT), but not on
- *       the lists, so never merged; their head's struct page already holds
- *       the info of a fresh allocation (order, PAGE_TYPE_BUDDY), so that
- *       allocating from a cache sets one bit and nothing else;
- *   I6  free bits only change under the zone lock; an alloc bit is set by
- *       whoever just took the block and cleared by exactly one freeing
- *       caller (an atomic test-and-clear: of two racing frees of the same
- *       block one wins, the other gets -ENOENT).  Both are single-bit
- *       atomic instructions, never read-modify-write loops: a word is
- *       shared by 64 frames of different owners.
- *
- * Buddy test:   "is my buddy free with order o" = free bit of buddy &&
- *               mem_map[buddy].order == o: two loads, O(1).
- * Free lists:   doubly linked through struct page: O(1) insert and remove.
- * Per-CPU:      one LIFO stack (a "ring" in the code) per cached order
- *               (0..3 and 9), shared by the zones, in the CPU's per-CPU
- *               area (pagesets), used with local interrupts disabled and no
- *               lock, by its own CPU only; refilled and drained in batches
- *               under the zone lock.  Other CPUs never touch a ring: they
- *               ask its owner to drain it (drain_remote_pages(), a
- *               cross-CPU call).
- * Locking:      zone->lock, always with local interrupts disabled.
+ * The physical frame allocator: head bitmaps, free lists, per-CPU rings,
+ * the allocation and free paths, the contract and Linux-like APIs, and
+ * draining.  Design and invariants: internal.h.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -84,11 +25,7 @@
 #include <asm/irqflags.h>
 #include <asm/page.h>
 
-#define NO_PFN		(~0UL)
-#define PAGE_POISON	0xaa
-
-/* Head info of a freshly allocated block of @order. */
-#define BUDDY_INFO(order)	((u64)(order) | ((u64)PAGE_TYPE_BUDDY << 8))
+#include "internal.h"
 
 BUILD_BUG_ON(sizeof(struct page) != 48);
 BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
@@ -101,19 +38,19 @@ struct page *mem_map;
 unsigned long max_pfn;
 unsigned long *page_alloc_map;
 unsigned long *page_managed_map;
-static unsigned long *page_free_map;
-static unsigned long *page_poison_map;
-static bool poison_on = IS_ENABLED(CONFIG_PAGE_POISONING);
-static atomic_long_t poison_errors;
-static unsigned long metadata_bytes;
+unsigned long *page_free_map;
+unsigned long *page_poison_map;
+bool poison_on = IS_ENABLED(CONFIG_PAGE_POISONING);
+atomic_long_t poison_errors;
+unsigned long metadata_bytes;
 
-static struct page_allocator global_pa;
+struct page_allocator global_pa;
 #ifdef __HOSTED__
 /*
  * Hosted: indexed by CPU number.  A hosted CPU's per-CPU area is a copy of
  * CPU 0's live one, which would duplicate the blocks CPU 0 has cached.
  */
-static struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
+struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
 #else
 /*
  * In each CPU's per-CPU area: memory for the CPUs present, not NR_CPUS
@@ -121,16 +58,14 @@ static struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
  * (arch/x86/kernel/smpboot.c), so each CPU starts from this: empty rings
  * with their push limits (pcp_set_limit() with bottom 0).
  */
-static DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
+DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
 	.pcp.limit = { PCP_RING_HIGH(0), PCP_RING_HIGH(1), PCP_RING_HIGH(2), PCP_RING_HIGH(3),
 		       PCP_RING_HIGH(4) },
 };
 BUILD_BUG_ON(PCP_RINGS != 5);
 #endif
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-
-#define report(fmt, ...) pr_err_ratelimited(fmt "\n", ##__VA_ARGS__)
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
 /*
  * arch_local_irq_restore() with the flags kept opaque until here, so that
@@ -148,43 +83,12 @@ static __always_inline void pa_irq_restore(unsigned long flags)
  * Head bitmaps
  */
 
-/* Is @pfn the head of a free block on a buddy list? */
-static __always_inline bool pfn_listed(unsigned long pfn)
-{
-	return test_bit(pfn, page_free_map);
-}
-
-/* Set bits [start, start + n) of a plain bitmap (callers serialise). */
-static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long n)
-{
-	/* Boot hands all RAM over in a few ranges: whole words in one fill. */
-	if (n >= 128) {
-		unsigned long head = -start % 64;
-
-		bitmap_set_range(map, start, head);
-		start += head;
-		n -= head;
-		memset64((u64 *)&map[start / 64], ~0ULL, n / 64);
-		start += n & ~63UL;
-		n %= 64;
-	}
-	while (n) {
-		unsigned int bit = start % 64;
-		unsigned long len = min_t(unsigned long, n, 64 - bit);
-		unsigned long mask = (len == 64 ? ~0UL : ((1UL << len) - 1)) << bit;
-
-		map[start / 64] |= mask;
-		start += len;
-		n -= len;
-	}
-}
-
 /*
  * Head of the allocated block containing @pfn, or NO_PFN.  Blocks are
  * aligned and disjoint, so the first head met going up the aligned
  * positions decides: a covering allocated head, or nothing.
  */
-static unsigned long find_alloc_head(unsigned long pfn)
+unsigned long find_alloc_head(unsigned long pfn)
 {
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
 		unsigned long h = pfn & ~((1UL << o) - 1);
@@ -214,62 +118,6 @@ bool pfn_allocated(unsigned long pfn)
 	return pfn < max_pfn && find_alloc_head(pfn) != NO_PFN;
 }
 
-/* ---------------------------------------------------------------------
- * Page poisoning
- */
-
-/* Fill freed frames with the pattern and flag them for verification. */
-static void poison_frames(unsigned long pfn, unsigned long n)
-{
-	if (!IS_ENABLED(CONFIG_PAGE_POISONING) || !READ_ONCE(poison_on))
-		return;
-	for (unsigned long p = pfn; p < pfn + n; p++) {
-		memset(phys_to_virt(PFN_PHYS(p)), PAGE_POISON, PAGE_SIZE);
-		__atomic_fetch_or(&page_poison_map[p / 64], 1UL << (p % 64), __ATOMIC_RELAXED);
-	}
-}
-
-/* Report a frame written to after it was freed. */
-static noinline void poison_report(unsigned long pfn, const u8 *va, const u8 *bad)
-{
-	atomic_long_inc(&poison_errors);
-	pr_err_ratelimited("use-after-free: frame %#llx written while free, first bad byte at offset %#lx (%#x, expected %#x)\n",
-			   PFN_PHYS(pfn), (unsigned long)(bad - va), *bad, PAGE_POISON);
-}
-
-/* Verify (and unflag) the poisoned frames of [pfn, pfn + n). */
-static void check_poison(unsigned long pfn, unsigned long n)
-{
-	unsigned long p = pfn, end = pfn + n;
-
-	while (p < end) {
-		unsigned long *w = &page_poison_map[p / 64];
-		unsigned long bit = 1UL << (p % 64);
-		const u8 *va, *bad;
-
-		if (!(READ_ONCE(*w) & bit)) {
-			/* A clear word means 64 frames to skip at once. */
-			p = READ_ONCE(*w) ? p + 1 : ALIGN(p + 1, 64);
-			continue;
-		}
-		va = phys_to_virt(PFN_PHYS(p));
-		bad = memchr_inv(va, PAGE_POISON, PAGE_SIZE);
-		if (unlikely(bad))
-			poison_report(p, va, bad);
-		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
-		p++;
-	}
-}
-
-/* Turn poisoning of freed frames on or off; returns the old setting. */
-bool page_poison_enable(bool on)
-{
-	bool old = READ_ONCE(poison_on);
-
-	WRITE_ONCE(poison_on, on && IS_ENABLED(CONFIG_PAGE_POISONING));
-	return old;
-}
-
 /* What every successful allocation does outside the critical section. */
 static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t gfp)
 {
@@ -284,37 +132,9 @@ static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t
  * Zones and free lists (zone->lock held, interrupts disabled)
  */
 
-/* Put the head @pfn of a free block on its list. */
-static __always_inline void free_list_add(struct zone *zone, unsigned long pfn, unsigned int order)
-{
-	struct page *page = &mem_map[pfn];
-	struct free_area *area = &zone->free_area[order];
-
-	page->info = order;
-	list_add(&page->lru, &area->free_list);
-	area->nr_free++;
-	zone->free_mask |= 1UL << order;
-	/* Atomic: a word may be shared with a test instance's zone. */
-	test_and_set_bit(pfn, page_free_map);
-}
-
-/* Take the free block headed by @pfn off its list; its head bit goes. */
-static __always_inline void free_list_del(struct zone *zone, unsigned long pfn, unsigned int order)
-{
-	struct free_area *area = &zone->free_area[order];
-	struct list_head *e = &mem_map[pfn].lru;
-
-	/* Unlink only: the node is dead until the block is listed again. */
-	e->next->prev = e->prev;
-	e->prev->next = e->next;
-	if (--area->nr_free == 0)
-		zone->free_mask &= ~(1UL << order);
-	test_and_clear_bit(pfn, page_free_map);
-}
-
 /* Free the unlisted block (pfn, order) into @zone, merging with free buddies. */
-static void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
-		       struct pcp_counters *st)
+void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
+		struct pcp_counters *st)
 {
 	unsigned long span = zone->end_pfn - zone->start_pfn;
 
@@ -363,54 +183,6 @@ static bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp
  * Allocator instances: the system one and test instances
  */
 
-/* Index of @pfn's zone; only for pfns already known to be in @pa. */
-static __always_inline unsigned int pa_zone_idx(struct page_allocator *pa, unsigned long pfn)
-{
-	if (pa == &global_pa)
-		return pfn < ZONE_DMA_END_PFN ? ZONE_DMA :
-		       pfn < ZONE_DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL;
-	return 0;
-}
-
-/* Does @pa manage @pfn (< max_pfn)?  Always for the system allocator. */
-static __always_inline bool pa_owns(struct page_allocator *pa, unsigned long pfn)
-{
-	const struct zone *z = &pa->zones[0];
-
-	return pa == &global_pa || pfn - z->start_pfn < z->end_pfn - z->start_pfn;
-}
-
-/* Stack ("ring" r) of a cached @order: 0..3 for orders 0..3, then order 9. */
-static __always_inline unsigned int pcp_ring(unsigned int order)
-{
-	return order <= PCP_MAX_ORDER ? order : PCP_HUGE_RING;
-}
-
-/* Order of the blocks in stack @r. */
-static __always_inline unsigned int ring_order(unsigned int r)
-{
-	return r < PCP_HUGE_RING ? r : PCP_HUGE_ORDER;
-}
-
-/* Is @order served by the per-CPU stacks? */
-static __always_inline bool pcp_cached(unsigned int order)
-{
-	return order <= PCP_MAX_ORDER || (PCP_HUGE_HIGH && order == PCP_HUGE_ORDER);
-}
-
-/* Slot @idx of stack @r. */
-static __always_inline unsigned long *pcp_slot(struct per_cpu_pages *pcp, unsigned int r,
-					       unsigned int idx)
-{
-	return &pcp->slots[PCP_RING_BASE(r) + idx];
-}
-
-/* Blocks in stack @r. */
-static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, unsigned int r)
-{
-	return pcp->top[r] - pcp->bottom[r];
-}
-
 /* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
 static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 {
@@ -425,30 +197,13 @@ static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
  * clearing NR_CPUS x 22 KiB at boot would cost more than the rest of
  * the buddy initialisation.
  */
-static void pageset_reset(struct per_cpu_pageset *ps)
+void pageset_reset(struct per_cpu_pageset *ps)
 {
 	memset(&ps->stats, 0, sizeof(ps->stats));
 	for (unsigned int r = 0; r < PCP_RINGS; r++) {
 		ps->pcp.top[r] = ps->pcp.bottom[r] = 0;
 		pcp_set_limit(&ps->pcp, r);
 	}
-}
-
-/*
- * This CPU's pageset of @pa (interrupts disabled by the caller).  Hosted,
- * the offset is computed in 32 bits, which the compiler knows to be
- * zero-extended for free.
- */
-static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
-{
-	if (pa != &global_pa)
-		return pa->pageset;
-#ifdef __HOSTED__
-	return (struct per_cpu_pageset *)((char *)pagesets + smp_processor_id() *
-					  (unsigned int)sizeof(struct per_cpu_pageset));
-#else
-	return this_cpu_ptr(&pagesets);
-#endif
 }
 
 /* Pop the most recently cached block of @order. */
@@ -601,18 +356,11 @@ static noinline void pcp_drain(struct page_allocator *pa, struct per_cpu_pages *
 }
 
 /* Empty every ring of @ps into @pa's zones (interrupts disabled). */
-static void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
+void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
 {
 	for (unsigned int r = 0; r < PCP_RINGS; r++)
 		if (pcp_count(&ps->pcp, r))
 			pcp_drain(pa, &ps->pcp, ring_order(r), pcp_count(&ps->pcp, r), &ps->stats);
-}
-
-/* Write the head's metadata and state of a block just taken off a list. */
-static __always_inline void prep_block(unsigned long pfn, unsigned int order)
-{
-	mem_map[pfn].info = BUDDY_INFO(order);
-	test_and_set_bit(pfn, page_alloc_map);
 }
 
 /*
@@ -808,234 +556,6 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 	}
 	pa_irq_restore(flags);
 	return FREE_DONE;
-}
-
-/* ---------------------------------------------------------------------
- * Freeing arbitrary runs of allocated frames
- *
- * A run [pfn, end) that is not exactly one allocated block is freed under
- * the locks of the zones it touches (two at most: a run is at most
- * MAX_ORDER_NR_PAGES frames, far less than ZONE_DMA32), in three steps:
- *
- *  1. claim_run() takes the alloc bit of every block covering the run,
- *     in address order, with the fast paths' own atomic test-and-clear.
- *     A block that is not allocated, or that a lock-free fast free takes
- *     first, fails the claim: the bits already taken are set again and
- *     the call returns -ENOENT, having changed nothing.  Checking and
- *     clearing are thus one atomic step against every other free, fast or
- *     slow: of two frees of the same run exactly one gets it.  A fast free
- *     that finds a bit taken by a claim that is then undone falls back to
- *     this path and waits for the lock, so it sees the bit set again.
- *  2. The parts of the first and last blocks outside the run stay
- *     allocated, as aligned blocks with their owner's info.
- *  3. The run, now owned by nobody (no bit, on no list: like a block on
- *     its way to a per-CPU cache), is poisoned -- only now, once it is
- *     ours, and with the locks dropped, since poisoning touches every
- *     byte -- and put on the lists.
- *
- * What depends on the arguments alone (alignment, count, managed RAM) is
- * checked first, without a lock.
- */
-
-BUILD_BUG_ON(MAX_ORDER_NR_PAGES > ZONE_DMA32_END_PFN - ZONE_DMA_END_PFN);
-
-/* Largest aligned block starting at @s that fits before @e. */
-static unsigned int block_order(unsigned long s, unsigned long e)
-{
-	unsigned int o = s ? __builtin_ctzl(s) : MAX_ORDER;
-
-	o = min(o, ilog2(e - s));
-	return min(o, (unsigned int)MAX_ORDER);
-}
-
-/* Mark [a, b), part of one block allocated with @info, as allocated aligned blocks. */
-static void mark_allocated(unsigned long a, unsigned long b, u64 info)
-{
-	while (a < b) {
-		unsigned int o = block_order(a, b);
-
-		mem_map[a].info = (info & ~0xffULL) | o;
-		test_and_set_bit(a, page_alloc_map);
-		a += 1UL << o;
-	}
-}
-
-/* Put the frames [a, b), owned by nobody, on @pa's lists (zone locks held). */
-static void free_run_locked(struct page_allocator *pa, unsigned long a, unsigned long b,
-			    struct pcp_counters *st)
-{
-	while (a < b) {
-		struct zone *zone = &pa->zones[pa_zone_idx(pa, a)];
-		unsigned int o = block_order(a, min(b, zone->end_pfn));
-
-		__free_one(zone, a, o, st);
-		a += 1UL << o;
-	}
-}
-
-/*
- * Step 1 (zone locks held): take the alloc bits of the blocks covering
- * [pfn, end).  @claimed: the caller's fast path already holds the bit of
- * the block headed by @pfn.  0 with *@first and *@last the heads of the
- * first and last block, or -ENOENT with every bit as it was before the
- * call (the caller's included) and *@bad the first frame not allocated.
- * Orders are read only from blocks already ours.
- */
-static int claim_run(unsigned long pfn, unsigned long end, bool claimed, unsigned long *first,
-		     unsigned long *last, phys_addr_t *bad)
-{
-	unsigned long h = claimed ? pfn : find_alloc_head(pfn), p;
-
-	if (h == NO_PFN) {
-		*bad = PFN_PHYS(pfn);
-		return -ENOENT;
-	}
-	/* Blocks are disjoint: after the first, each starts where the last ends. */
-	for (p = h; p < end; p += 1UL << mem_map[p].order) {
-		if ((claimed && p == h) || test_and_clear_bit(p, page_alloc_map)) {
-			*last = p;
-			continue;
-		}
-		*bad = PFN_PHYS(max(p, pfn));
-		for (unsigned long q = h; q < p; q += 1UL << mem_map[q].order)
-			test_and_set_bit(q, page_alloc_map);
-		return -ENOENT;
-	}
-	*first = h;
-	return 0;
-}
-
-/*
- * The zones of a run, lower first (interrupts disabled).  Both are
- * "taken" for sparse when they are one zone, so that the count is the
- * same on every path.
- */
-static void lock_run(struct zone *lo, struct zone *hi) __acquires(lo->lock) __acquires(hi->lock)
-{
-	spin_lock(&lo->lock);
-	if (hi != lo)
-		spin_lock(&hi->lock);
-	else
-		__acquire(hi->lock);
-}
-
-static void unlock_run(struct zone *lo, struct zone *hi) __releases(lo->lock) __releases(hi->lock)
-{
-	if (hi != lo)
-		spin_unlock(&hi->lock);
-	else
-		__release(hi->lock);
-	spin_unlock(&lo->lock);
-}
-
-/*
- * Validate what the arguments alone decide, without changing anything: 0,
- * or -EINVAL/-EFAULT with *bad set to the offending address.  Whether the
- * frames are allocated is claim_run()'s business, under the lock.
- */
-static int check_range(struct page_allocator *pa, phys_addr_t base, size_t count,
-		       phys_addr_t *bad)
-{
-	unsigned long pfn = PHYS_PFN(base);
-
-	*bad = base;
-	if (!count || count > MAX_ORDER_NR_PAGES || (base & ~PAGE_MASK))
-		return -EINVAL;
-	for (unsigned long p = pfn; p < pfn + count; p++) {
-		if (!pfn_valid(p) || !pa_owns(pa, p)) {
-			*bad = PFN_PHYS(p);
-			return -EFAULT;
-		}
-	}
-	return 0;
-}
-
-/* The one log line of a rejected free. */
-static noinline void report_free_error(const char *who, phys_addr_t base, size_t count,
-				       int err, phys_addr_t bad)
-{
-	switch (err) {
-	case -EINVAL:
-		if (!count || count > MAX_ORDER_NR_PAGES)
-			report("%s(%#llx, %zu): bad count (-EINVAL)", who, base, count);
-		else
-			report("%s(%#llx): misaligned address (-EINVAL)", who, base);
-		break;
-	case -EFAULT:
-		report("%s(%#llx, %zu): %#llx is not RAM managed by the allocator (-EFAULT)",
-		       who, base, count, bad);
-		break;
-	default:
-		report("%s(%#llx, %zu): %#llx is not allocated, double free? (-ENOENT)",
-		       who, base, count, bad);
-		break;
-	}
-}
-
-/* Does a freed run need its bytes or shadow written before it is listed? */
-static __always_inline bool free_needs_poison(void)
-{
-	return IS_ENABLED(CONFIG_KASAN) ||
-	       (IS_ENABLED(CONFIG_PAGE_POISONING) && READ_ONCE(poison_on));
-}
-
-/*
- * Slow path of every free: [base, base + count) as described above.
- * @claimed: the fast path already took the bit of the block at @base.
- */
-static noinline int free_range(struct page_allocator *pa, phys_addr_t base, size_t count,
-			       const char *who, bool claimed)
-{
-	unsigned long pfn = PHYS_PFN(base), end = pfn + count, first = 0, last = 0, flags;
-	struct zone *lo = &pa->zones[pa_zone_idx(pa, pfn)];
-	struct zone *hi = &pa->zones[pa_zone_idx(pa, end - 1)];
-	struct per_cpu_pageset *ps;
-	phys_addr_t bad;
-	int err = check_range(pa, base, count, &bad);
-
-	flags = arch_local_irq_save();
-	if (unlikely(err)) {
-		/* Only a run reaching past the claimed block can be refused here. */
-		if (claimed) {
-			spin_lock(&lo->lock);
-			test_and_set_bit(pfn, page_alloc_map);
-			spin_unlock(&lo->lock);
-		}
-		goto out;
-	}
-	lock_run(lo, hi);
-	err = claim_run(pfn, end, claimed, &first, &last, &bad);
-	if (unlikely(err)) {
-		unlock_run(lo, hi);
-		goto out;
-	}
-	{
-		u64 first_info = mem_map[first].info, last_info = mem_map[last].info;
-		unsigned long last_end = last + (1UL << mem_map[last].order);
-
-		if (first < pfn)
-			mark_allocated(first, pfn, first_info);
-		if (last_end > end)
-			mark_allocated(end, last_end, last_info);
-	}
-	if (free_needs_poison()) {
-		unlock_run(lo, hi);
-		arch_local_irq_restore(flags);
-		if (IS_ENABLED(CONFIG_PAGE_POISONING))
-			poison_frames(pfn, count);
-		kasan_poison_pages(pfn, count);
-		flags = arch_local_irq_save();
-		lock_run(lo, hi);
-	}
-	ps = pa_pageset(pa);
-	free_run_locked(pa, pfn, end, &ps->stats);
-	ps->stats.frees++;
-	unlock_run(lo, hi);
-out:
-	arch_local_irq_restore(flags);
-	if (unlikely(err))
-		report_free_error(who, base, count, err, bad);
-	return err;
 }
 
 /* ---------------------------------------------------------------------
@@ -1244,6 +764,27 @@ static __always_inline int __free_contiguous(struct page_allocator *pa, phys_add
 }
 
 /* One 4 KiB frame, or -ENOMEM.  Kernel-doc in <exo/page_alloc.h>. */
+/* The contract API on any instance, out of line (test instances). */
+int pa_alloc_frame(struct page_allocator *pa, phys_addr_t *frame)
+{
+	return __alloc_frame(pa, frame);
+}
+
+int pa_free_frame(struct page_allocator *pa, phys_addr_t frame)
+{
+	return __free_frame(pa, frame);
+}
+
+int pa_alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr_t *base)
+{
+	return __alloc_contiguous(pa, count, base);
+}
+
+int pa_free_contiguous(struct page_allocator *pa, phys_addr_t base, size_t count)
+{
+	return __free_contiguous(pa, base, count, "free_contiguous");
+}
+
 int alloc_frame(phys_addr_t *frame)
 {
 	if (should_fail_page_alloc(GFP_KERNEL, 0))
@@ -1344,7 +885,7 @@ void free_pages(unsigned long addr, unsigned int order)
  */
 
 /* CPU @cpu's pageset, or NULL for a CPU without one (not possible). */
-static struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
+struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 {
 #ifdef __HOSTED__
 	return cpu < NR_CPUS ? &pagesets[cpu] : NULL;
@@ -1399,654 +940,4 @@ void drain_all_pages(void)
 	drain_local_pages();
 	if (!irqs_disabled() && !in_interrupt())
 		drain_remote_pages();
-}
-
-/* ---------------------------------------------------------------------
- * Statistics
- */
-
-/* Pages cached in @ps: all of them (@z < 0) or those of zone @z. */
-static unsigned long pageset_pages(struct page_allocator *pa, const struct per_cpu_pageset *ps,
-				   int z)
-{
-	unsigned long n = 0;
-
-	for (unsigned int r = 0; r < PCP_RINGS; r++) {
-		unsigned int top = READ_ONCE(ps->pcp.top[r]), i = READ_ONCE(ps->pcp.bottom[r]);
-		unsigned int o = ring_order(r);
-
-		if (top - i > PCP_RING_CAP(r))		/* torn snapshot */
-			continue;
-		if (z < 0) {
-			n += (unsigned long)(top - i) << o;
-			continue;
-		}
-		for (; i != top; i++)
-			if (pa_zone_idx(pa, ps->pcp.slots[PCP_RING_BASE(r) + i]) == (unsigned int)z)
-				n += 1UL << o;
-	}
-	return n;
-}
-
-/* Blocks cached in @ps, all rings. */
-static unsigned long pageset_blocks(const struct per_cpu_pageset *ps)
-{
-	unsigned long n = 0;
-
-	for (unsigned int r = 0; r < PCP_RINGS; r++)
-		n += READ_ONCE(ps->pcp.top[r]) - READ_ONCE(ps->pcp.bottom[r]);
-	return n;
-}
-
-/* Free frames, lists plus caches (racy snapshot). */
-unsigned long nr_free_pages(void)
-{
-	unsigned long n = 0;
-
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
-		n += READ_ONCE(global_pa.zones[z].nr_free);
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
-
-		if (ps)
-			n += pageset_pages(&global_pa, ps, -1);
-	}
-	return n;
-}
-
-/*
- * Add the counters of @ps to @a.  Every block popped from a ring was
- * pushed by a free or a refill and not drained, hence the hits; the pops
- * right after a refill are misses.
- */
-static void stats_add(struct page_alloc_cpu_stats *a, const struct per_cpu_pageset *ps)
-{
-	const struct pcp_counters *b = &ps->stats;
-	unsigned long pops = b->pcp_frees + b->refill_blocks - b->drain_blocks - pageset_blocks(ps);
-	unsigned long hits = pops - b->miss_pops;
-
-	a->allocs += b->allocs + hits;
-	a->frees += b->frees + b->pcp_frees;
-	a->alloc_failed += b->alloc_failed;
-	a->splits += b->splits;
-	a->merges += b->merges;
-	a->pcp_hits += hits;
-	a->pcp_misses += b->pcp_misses;
-	a->pcp_refills += b->pcp_refills;
-	a->pcp_drains += b->pcp_drains;
-}
-
-/* One CPU's counters; returns its cached pages. */
-unsigned long page_alloc_cpu_stats(unsigned int cpu, struct page_alloc_cpu_stats *st)
-{
-	const struct per_cpu_pageset *ps = cpu_pageset(cpu);
-	unsigned long n = 0;
-
-	memset(st, 0, sizeof(*st));
-	if (!ps)
-		return 0;
-	stats_add(st, ps);
-	n = pageset_pages(&global_pa, ps, -1);
-	return n;
-}
-
-/* Every counter, per zone and summed over CPUs (racy snapshot). */
-void page_alloc_get_stats(struct page_alloc_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &global_pa.zones[z];
-		struct page_alloc_zone_stats *zs = &st->zone[z];
-
-		zs->name = zone_names[z];
-		zs->start_pfn = zone->start_pfn;
-		zs->end_pfn = zone->end_pfn;
-		zs->managed = zone->managed;
-		zs->free = READ_ONCE(zone->nr_free);
-		for (unsigned int o = 0; o < NR_ORDERS; o++)
-			zs->nr_free[o] = READ_ONCE(zone->free_area[o].nr_free);
-		st->managed += zs->managed;
-		st->free += zs->free;
-	}
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
-
-		if (!ps)
-			continue;
-		stats_add(&st->events, ps);
-		for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-			unsigned long n = pageset_pages(&global_pa, ps, z);
-
-			st->zone[z].pcp += n;
-			st->pcp += n;
-		}
-	}
-	st->free += st->pcp;
-	st->poison_errors = atomic_long_read(&poison_errors);
-	st->metadata_bytes = metadata_bytes;
-}
-
-/* Free blocks per order and zone, /proc/buddyinfo style. */
-void page_alloc_show_buddyinfo(void)
-{
-	char line[32 + 8 * NR_ORDERS];
-
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &global_pa.zones[z];
-		size_t n;
-
-		if (!zone->managed)
-			continue;
-		n = snprintf(line, sizeof(line), "Node 0, zone %8s", zone->name);
-		for (unsigned int o = 0; o < NR_ORDERS && n < sizeof(line); o++)
-			n += snprintf(line + n, sizeof(line) - n, " %6lu",
-				      READ_ONCE(zone->free_area[o].nr_free));
-		printk(KERN_INFO "%s\n", line);
-	}
-}
-
-/* Totals, zones and events, /proc/meminfo style. */
-void page_alloc_show_meminfo(void)
-{
-	struct page_alloc_stats st;
-	const struct page_alloc_cpu_stats *ev = &st.events;
-
-	page_alloc_get_stats(&st);
-	printk(KERN_INFO "MemTotal:       %10lu kB\n", st.managed << (PAGE_SHIFT - 10));
-	printk(KERN_INFO "MemFree:        %10lu kB\n", st.free << (PAGE_SHIFT - 10));
-	printk(KERN_INFO "PerCPUCached:   %10lu kB\n", st.pcp << (PAGE_SHIFT - 10));
-	printk(KERN_INFO "PageMetadata:   %10lu kB\n", st.metadata_bytes >> 10);
-	printk(KERN_INFO "PerCPUPagesets: %10zu kB (%u CPUs of %zu bytes)\n",
-	       cpumask_weight(&cpu_possible_mask) * sizeof(struct per_cpu_pageset) >> 10,
-	       cpumask_weight(&cpu_possible_mask), sizeof(struct per_cpu_pageset));
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct page_alloc_zone_stats *zs = &st.zone[z];
-
-		if (!zs->managed)
-			continue;
-		printk(KERN_INFO "Zone %-6s managed %lu kB, free %lu kB (cached %lu kB), span [%#llx-%#llx)\n",
-		       zs->name, zs->managed << (PAGE_SHIFT - 10),
-		       (zs->free + zs->pcp) << (PAGE_SHIFT - 10), zs->pcp << (PAGE_SHIFT - 10),
-		       PFN_PHYS(zs->start_pfn), PFN_PHYS(zs->end_pfn));
-	}
-	printk(KERN_INFO "Allocations %lu, frees %lu, failures %lu, splits %lu, merges %lu\n",
-	       ev->allocs, ev->frees, ev->alloc_failed, ev->splits, ev->merges);
-	printk(KERN_INFO "Per-CPU cache: hits %lu, misses %lu, refills %lu, drains %lu\n",
-	       ev->pcp_hits, ev->pcp_misses, ev->pcp_refills, ev->pcp_drains);
-	printk(KERN_INFO "Poisoning %s, use-after-free writes found %lu\n",
-	       !IS_ENABLED(CONFIG_PAGE_POISONING) ? "not built" : READ_ONCE(poison_on) ? "on" : "off",
-	       st.poison_errors);
-}
-
-/* ---------------------------------------------------------------------
- * Consistency checks and fingerprints
- */
-
-/* Is no bit of either head bitmap set for [pfn, pfn + n)? */
-static bool heads_clear(unsigned long pfn, unsigned long n)
-{
-	for (unsigned long p = pfn; p < pfn + n; p++) {
-		if (!(p % 64) && p + 64 <= pfn + n) {
-			if (READ_ONCE(page_alloc_map[p / 64]) | READ_ONCE(page_free_map[p / 64]))
-				return false;
-			p += 63;
-		} else if (test_bit(p, page_alloc_map) || pfn_listed(p)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Are all frames of [pfn, pfn + n) managed? */
-static bool managed_range(unsigned long pfn, unsigned long n)
-{
-	for (unsigned long p = pfn; p < pfn + n; p++)
-		if (!pfn_valid(p))
-			return false;
-	return true;
-}
-
-#define check_fail(nbad, fmt, ...) do {					\
-	if ((nbad)++ < 8)						\
-		pr_err("check: " fmt "\n", ##__VA_ARGS__);		\
-} while (0)
-
-/* Invariants I1-I3 for one zone (lock held). */
-static unsigned long check_zone(const struct zone *zone)
-{
-	unsigned long nbad = 0, pages = 0, blocks = 0, heads = 0;
-	unsigned long span = zone->end_pfn - zone->start_pfn;
-
-	for (unsigned int o = 0; o < NR_ORDERS; o++) {
-		const struct free_area *area = &zone->free_area[o];
-		const struct page *page;
-		unsigned long n = 0;
-
-		list_for_each_entry(page, &area->free_list, lru) {
-			unsigned long pfn = page_to_pfn(page), buddy = pfn ^ (1UL << o);
-
-			if (n++ > span) {
-				check_fail(nbad, "%s order %u: free list loops", zone->name, o);
-				break;
-			}
-			if (pfn & ((1UL << o) - 1))
-				check_fail(nbad, "%s: free block %#lx misaligned for order %u",
-					   zone->name, pfn, o);
-			if (pfn < zone->start_pfn || pfn + (1UL << o) > zone->end_pfn)
-				check_fail(nbad, "%s: free block %#lx order %u outside the zone",
-					   zone->name, pfn, o);
-			else if (!managed_range(pfn, 1UL << o))
-				check_fail(nbad, "%s: free block %#lx order %u covers unmanaged frames",
-					   zone->name, pfn, o);
-			if (!pfn_listed(pfn) || test_bit(pfn, page_alloc_map) || page->order != o)
-				check_fail(nbad, "%s: free block %#lx: bits %d%d order %u on list %u",
-					   zone->name, pfn, test_bit(pfn, page_alloc_map),
-					   pfn_listed(pfn), page->order, o);
-			if (!heads_clear(pfn + 1, (1UL << o) - 1))
-				check_fail(nbad, "%s: free block %#lx order %u has non-free frames",
-					   zone->name, pfn, o);
-			if (o < MAX_ORDER && buddy - zone->start_pfn < span &&
-			    pfn_listed(buddy) && mem_map[buddy].order == o)
-				check_fail(nbad, "%s: free block %#lx and its buddy %#lx not merged (order %u)",
-					   zone->name, pfn, buddy, o);
-			pages += 1UL << o;
-		}
-		if (n != area->nr_free)
-			check_fail(nbad, "%s order %u: %lu blocks listed, nr_free %lu",
-				   zone->name, o, n, area->nr_free);
-		if (!n != !(zone->free_mask & (1UL << o)))
-			check_fail(nbad, "%s order %u: free_mask bit wrong", zone->name, o);
-		blocks += n;
-	}
-	if (pages != zone->nr_free)
-		check_fail(nbad, "%s: %lu pages listed, nr_free %lu", zone->name, pages, zone->nr_free);
-	/* Every free bit in the zone is a listed head; allocated heads are sane. */
-	for (unsigned long p = zone->start_pfn; p < zone->end_pfn;) {
-		unsigned int o;
-
-		if (!(p % 64) && p + 64 <= zone->end_pfn && !READ_ONCE(page_alloc_map[p / 64])) {
-			heads += __builtin_popcountl(READ_ONCE(page_free_map[p / 64]));
-			p += 64;
-			continue;
-		}
-		heads += pfn_listed(p);
-		if (!test_bit(p, page_alloc_map)) {
-			p++;
-			continue;
-		}
-		o = mem_map[p].order;
-		if (o > MAX_ORDER || (p & ((1UL << o) - 1)) || p + (1UL << o) > zone->end_pfn ||
-		    pfn_listed(p) || !heads_clear(p + 1, (1UL << o) - 1)) {
-			check_fail(nbad, "%s: allocated block %#lx order %u misplaced or overlapping",
-				   zone->name, p, o);
-			p++;
-			continue;
-		}
-		p += 1UL << o;		/* its other frames have no bit set */
-	}
-	if (heads != blocks)
-		check_fail(nbad, "%s: %lu free heads in the bitmap, %lu on the lists",
-			   zone->name, heads, blocks);
-	return nbad;
-}
-
-/* Check every zone of @pa. */
-static unsigned long check_pa(struct page_allocator *pa)
-{
-	unsigned long nbad = 0;
-
-	for (unsigned int z = 0; z < pa->nr_zones; z++) {
-		struct zone *zone = &pa->zones[z];
-		unsigned long flags;
-
-		if (zone->start_pfn >= zone->end_pfn)
-			continue;
-		spin_lock_irqsave(&zone->lock, flags);
-		nbad += check_zone(zone);
-		spin_unlock_irqrestore(&zone->lock, flags);
-	}
-	return nbad;
-}
-
-/* Number of invariant violations in the system allocator. */
-unsigned long page_alloc_check(void)
-{
-	return check_pa(&global_pa);
-}
-
-/* O(MAX_ORDER + block / 64) check of the block around @pfn: 0 or -EBADMSG. */
-int page_alloc_check_pfn(unsigned long pfn)
-{
-	unsigned int z, o;
-	unsigned long buddy, h = NO_PFN, span;
-	const struct zone *zone;
-
-	if (!pfn_valid(pfn))
-		return 0;
-	if (test_bit(pfn, page_alloc_map) && pfn_listed(pfn)) {
-		pr_err("check: frame %#lx is both an allocated and a free head\n", pfn);
-		return -EBADMSG;
-	}
-	if (find_alloc_head(pfn) != NO_PFN)
-		return 0;
-	/* The free block containing pfn, if it is on a list. */
-	for (o = 0; o <= MAX_ORDER; o++) {
-		unsigned long c = pfn & ~((1UL << o) - 1);
-
-		if (pfn_listed(c)) {
-			if (c + (1UL << mem_map[c].order) > pfn)
-				h = c;
-			break;
-		}
-	}
-	if (h == NO_PFN)
-		return 0;	/* cached per CPU or racing */
-	z = pa_zone_idx(&global_pa, h);
-	zone = &global_pa.zones[z];
-	span = zone->end_pfn - zone->start_pfn;
-	o = mem_map[h].order;
-	buddy = h ^ (1UL << o);
-	if (o > MAX_ORDER || (h & ((1UL << o) - 1)) || h + (1UL << o) > zone->end_pfn) {
-		pr_err("check: free block %#lx order %u misplaced\n", h, o);
-		return -EBADMSG;
-	}
-	if (test_bit(h, page_alloc_map) || !heads_clear(h + 1, (1UL << o) - 1)) {
-		pr_err("check: free block %#lx order %u overlaps other blocks\n", h, o);
-		return -EBADMSG;
-	}
-	if (o < MAX_ORDER && buddy - zone->start_pfn < span && pfn_listed(buddy) &&
-	    mem_map[buddy].order == o) {
-		pr_err("check: free block %#lx and buddy %#lx not merged\n", h, buddy);
-		return -EBADMSG;
-	}
-	return 0;
-}
-
-/* Order-independent mix of a block number into the fingerprint. */
-static u64 fp_mix(u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Fingerprint the free lists of @pa. */
-static void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp)
-{
-	memset(fp, 0, sizeof(*fp));
-	for (unsigned int z = 0; z < pa->nr_zones; z++) {
-		struct zone *zone = &pa->zones[z];
-		unsigned long flags;
-
-		if (zone->start_pfn >= zone->end_pfn)
-			continue;
-		spin_lock_irqsave(&zone->lock, flags);
-		for (unsigned int o = 0; o < NR_ORDERS; o++) {
-			const struct page *page;
-
-			list_for_each_entry(page, &zone->free_area[o].free_list, lru) {
-				fp->nr[z][o]++;
-				fp->hash[z][o] += fp_mix(page_to_pfn(page));
-			}
-		}
-		spin_unlock_irqrestore(&zone->lock, flags);
-	}
-}
-
-/* Order-independent summary of the system free lists. */
-void page_alloc_fingerprint(struct free_area_fingerprint *fp)
-{
-	fingerprint_pa(&global_pa, fp);
-}
-
-/* ---------------------------------------------------------------------
- * Test instances
- */
-
-/* An empty zone spanning [start, end). */
-static void zone_init(struct zone *zone, const char *name, unsigned long start, unsigned long end)
-{
-	memset(zone, 0, sizeof(*zone));
-	spin_lock_init(&zone->lock);
-	for (unsigned int o = 0; o < NR_ORDERS; o++)
-		INIT_LIST_HEAD(&zone->free_area[o].free_list);
-	zone->name = name;
-	zone->start_pfn = start;
-	zone->end_pfn = max(start, end);
-}
-
-/* Carve a private 2^@order instance out of the system allocator. */
-int buddy_test_init(struct buddy_test_instance *bi, unsigned int order)
-{
-	struct pcp_counters unused = { 0 };
-	struct page *page;
-	unsigned long pfn, flags;
-	struct zone *zone;
-
-	if (order > MAX_ORDER)
-		return -EINVAL;
-	/*
-	 * Worst case on purpose: take twice the size and give the upper half
-	 * back, so that the instance's buddy is a free block of the same order
-	 * in the system allocator.  A merge across the instance's boundary
-	 * would corrupt both and be caught.
-	 */
-	page = order < MAX_ORDER ? alloc_pages(GFP_KERNEL | __GFP_NOWARN, order + 1) : NULL;
-	if (page)
-		/* Straight to the lists: a cached buddy would never be merged. */
-		free_range(&global_pa, page_to_phys(page) + PFN_PHYS(1UL << order), 1UL << order,
-			   "buddy_test_init", false);
-	else
-		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
-	if (!page)
-		return -ENOMEM;
-	pfn = page_to_pfn(page);
-	memset(bi, 0, sizeof(*bi));
-	bi->base_pfn = pfn;
-	bi->order = order;
-	zone = &bi->pa.zones[0];
-	zone_init(zone, "test", pfn, pfn + (1UL << order));
-	zone->managed = 1UL << order;
-	bi->pa.nr_zones = 1;
-	bi->pa.preferred = 0;
-	bi->pa.pageset = &bi->pageset;
-	pageset_reset(&bi->pageset);
-	/* The block is ours: from the system's view it stays an allocated
-	 * block; inside, the instance's zone owns every state bit. */
-	if (WARN_ON(!test_and_clear_bit(pfn, page_alloc_map)))
-		return -EINVAL;
-	spin_lock_irqsave(&zone->lock, flags);
-	__free_one(zone, pfn, order, &unused);
-	spin_unlock_irqrestore(&zone->lock, flags);
-	return 0;
-}
-
-/* Give an empty instance's block back; -EBUSY if frames are in use. */
-int buddy_test_destroy(struct buddy_test_instance *bi)
-{
-	struct zone *zone = &bi->pa.zones[0];
-	unsigned long flags;
-
-	buddy_test_drain(bi);
-	spin_lock_irqsave(&zone->lock, flags);
-	if (zone->nr_free != 1UL << bi->order || !pfn_listed(bi->base_pfn)) {
-		spin_unlock_irqrestore(&zone->lock, flags);
-		pr_err("buddy_test_destroy: %lu of %lu frames still allocated, block leaked\n",
-		       (1UL << bi->order) - zone->nr_free, 1UL << bi->order);
-		return -EBUSY;
-	}
-	free_list_del(zone, bi->base_pfn, bi->order);
-	zone->nr_free = 0;
-	spin_unlock_irqrestore(&zone->lock, flags);
-	prep_block(bi->base_pfn, bi->order);
-	__free_pages(&mem_map[bi->base_pfn], bi->order);
-	return 0;
-}
-
-/* The instance's alloc_frame(): the same code on its own zone and cache. */
-int buddy_test_alloc_frame(struct buddy_test_instance *bi, phys_addr_t *frame)
-{
-	return __alloc_frame(&bi->pa, frame);
-}
-
-/* The instance's free_frame(). */
-int buddy_test_free_frame(struct buddy_test_instance *bi, phys_addr_t frame)
-{
-	return __free_frame(&bi->pa, frame);
-}
-
-/* The instance's alloc_contiguous(). */
-int buddy_test_alloc_contiguous(struct buddy_test_instance *bi, size_t count, phys_addr_t *base)
-{
-	return __alloc_contiguous(&bi->pa, count, base);
-}
-
-/* The instance's free_contiguous(). */
-int buddy_test_free_contiguous(struct buddy_test_instance *bi, phys_addr_t base, size_t count)
-{
-	return __free_contiguous(&bi->pa, base, count, "free_contiguous");
-}
-
-/* Empty the instance's cache into its zone. */
-void buddy_test_drain(struct buddy_test_instance *bi)
-{
-	unsigned long flags = arch_local_irq_save();
-
-	drain_pageset(&bi->pa, pa_pageset(&bi->pa));
-	arch_local_irq_restore(flags);
-}
-
-/* Free frames of the instance, list plus cache. */
-unsigned long buddy_test_nr_free(struct buddy_test_instance *bi)
-{
-	return bi->pa.zones[0].nr_free + pageset_pages(&bi->pa, &bi->pageset, -1);
-}
-
-/* Fingerprint of the instance's free lists. */
-void buddy_test_fingerprint(struct buddy_test_instance *bi, struct free_area_fingerprint *fp)
-{
-	fingerprint_pa(&bi->pa, fp);
-}
-
-/* Invariant violations in the instance. */
-unsigned long buddy_test_check(struct buddy_test_instance *bi)
-{
-	return check_pa(&bi->pa);
-}
-
-/* The instance's counters. */
-void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	stats_add(st, &bi->pageset);
-}
-
-/* Blocks of @order in the instance's cache. */
-unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order)
-{
-	return pcp_cached(order) ? pcp_count(&bi->pageset.pcp, pcp_ring(order)) : 0;
-}
-
-/* ---------------------------------------------------------------------
- * Initialisation
- */
-
-/* Boot memory for metadata, through the direct map. */
-static void *__init meta_alloc(u64 bytes, const char *why)
-{
-	phys_addr_t pa = memblock_alloc_range(bytes, PAGE_SIZE, 0, MEMBLOCK_ALLOC_ANYWHERE, why);
-
-	if (!pa)
-		panic("page_alloc: cannot allocate %llu bytes for %s", bytes, why);
-	metadata_bytes += ALIGN(bytes, PAGE_SIZE);
-	return phys_to_virt(pa);
-}
-
-/* A zeroed bitmap of @words words. */
-static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
-{
-	unsigned long *map = meta_alloc(words * sizeof(unsigned long), why);
-
-	/* Word stores: a byte memset() would be 8x the instructions per frame. */
-	memset64((u64 *)map, 0, words);
-	return map;
-}
-
-/*
- * Hand free frames [start, end) to the zones as aligned blocks; returns
- * frames.  Not __init: free_initmem() gives the __init sections back with
- * it, and this code must not sit in what it frees.
- */
-unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
-{
-	struct pcp_counters unused = { 0 };
-	unsigned long added = 0;
-
-	end = min(end, max_pfn);
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &global_pa.zones[z];
-		unsigned long s = max(start, zone->start_pfn), e = min(end, zone->end_pfn);
-		unsigned long flags;
-
-		if (s >= e)
-			continue;
-		/* One insertion per aligned block: O(blocks), never per frame. */
-		spin_lock_irqsave(&zone->lock, flags);
-		bitmap_set_range(page_managed_map, s, e - s);
-		zone->managed += e - s;
-		added += e - s;
-		while (s < e) {
-			unsigned int o = block_order(s, e);
-
-			__free_one(zone, s, o, &unused);
-			s += 1UL << o;
-		}
-		spin_unlock_irqrestore(&zone->lock, flags);
-	}
-	return added;
-}
-
-/* Metadata from memblock, then every free range to the zones.  Once, at boot. */
-void __init page_alloc_init(void)
-{
-	unsigned long frames, map_words;
-
-	max_pfn = PHYS_PFN(memblock_end_of_ram());
-	if (!max_pfn)
-		panic("page_alloc: no usable RAM");
-	map_words = DIV_ROUND_UP(max_pfn, 64);
-	metadata_bytes = 0;
-	/* mem_map is never initialised: entries are written when used. */
-	mem_map = meta_alloc((u64)max_pfn * sizeof(struct page), "mem_map");
-	page_alloc_map = bitmap_alloc(map_words, "page alloc bitmap");
-	page_free_map = bitmap_alloc(map_words, "page free bitmap");
-	page_managed_map = bitmap_alloc(map_words, "page managed bitmap");
-	page_poison_map = IS_ENABLED(CONFIG_PAGE_POISONING) ?
-			  bitmap_alloc(map_words, "page poison bitmap") : NULL;
-	atomic_long_set(&poison_errors, 0);
-
-	zone_init(&global_pa.zones[ZONE_DMA], zone_names[ZONE_DMA], 0,
-		  min(max_pfn, ZONE_DMA_END_PFN));
-	zone_init(&global_pa.zones[ZONE_DMA32], zone_names[ZONE_DMA32], ZONE_DMA_END_PFN,
-		  min(max_pfn, ZONE_DMA32_END_PFN));
-	zone_init(&global_pa.zones[ZONE_NORMAL], zone_names[ZONE_NORMAL], ZONE_DMA32_END_PFN,
-		  max_pfn);
-	global_pa.nr_zones = MAX_NR_ZONES;
-	global_pa.pageset = NULL;
-	/* Empty caches (hosted tests re-initialise: forget the previous run's). */
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (cpu_pageset(cpu))
-			pageset_reset(cpu_pageset(cpu));
-
-	frames = memblock_release_to_buddy();
-	global_pa.preferred = ZONE_DMA;
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
-		if (global_pa.zones[z].managed)
-			global_pa.preferred = z;
-	pr_info("%lu frames (%lu MiB) free, max_pfn %#lx, metadata %lu KiB (%zu-byte struct page)\n",
-		frames, frames >> (20 - PAGE_SHIFT), max_pfn, metadata_bytes >> 10,
-		sizeof(struct page));
 }

@@ -27,6 +27,8 @@
 #include <exo/vmalloc.h>
 #include <asm/page.h>
 
+#include "page_alloc_test.h"
+
 #ifdef __HOSTED__
 #include <asm/hosted.h>
 #define RANDOM_OPS	2000000UL

@@ -168,42 +168,4 @@ struct page_alloc_cpu_stats {
 	unsigned long pcp_drains;	/* batches given back to the buddy */
 };
 
-/*
- * What a CPU actually counts, with interrupts disabled: the fast paths
- * count only frees into the cache.  Cache hits follow exactly from
- * conservation of the blocks that went through the rings:
- *   hits = pcp_frees + refill_blocks - drain_blocks - cached - miss_pops.
- */
-struct pcp_counters {
-	unsigned long pcp_frees;	/* frees pushed on a ring (fast path) */
-	unsigned long frees;		/* other successful frees */
-	unsigned long allocs;		/* allocations not served by a hit */
-	unsigned long alloc_failed;
-	unsigned long splits;
-	unsigned long merges;
-	unsigned long pcp_misses;
-	unsigned long pcp_refills;
-	unsigned long pcp_drains;
-	unsigned long refill_blocks;	/* blocks pushed by refills */
-	unsigned long drain_blocks;	/* blocks removed by drains */
-	unsigned long miss_pops;	/* pops right after a refill (a miss) */
-};
-
-/* One CPU's caches (pagesets[cpu] in mm/page_alloc.c) or a test instance's. */
-struct per_cpu_pageset {
-	struct pcp_counters stats;
-	struct per_cpu_pages pcp;
-};
-
-/*
- * A set of zones with its caches: the system allocator, or an isolated
- * instance carved out of it for tests (struct buddy_test_instance).
- */
-struct page_allocator {
-	struct zone zones[MAX_NR_ZONES];
-	unsigned int nr_zones;
-	unsigned int preferred;		/* highest populated zone */
-	struct per_cpu_pageset *pageset;/* NULL: the per-CPU pagesets */
-};
-
 #endif /* _EXO_MM_TYPES_H */

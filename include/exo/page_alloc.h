@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The physical frame allocator (mm/page_alloc.c): a buddy allocator with
- * zones and per-CPU caches.  See Documentation/mm/page_alloc.rst.
+ * The physical frame allocator (mm/page_alloc*.c, mm/internal.h): a buddy
+ * allocator with zones and per-CPU caches.  See Documentation/mm/page_alloc.rst.
  *
  * Contract API (Exo-OS memory API): alloc_frame(), free_frame(),
  * alloc_contiguous(), free_contiguous().  Linux-like API on top:
@@ -48,7 +48,7 @@ extern struct page *mem_map;
 extern unsigned long max_pfn;
 /*
  * 1 bit per frame, the allocation state: set on the first frame (head) of
- * every allocated block, clear everywhere else (see mm/page_alloc.c).
+ * every allocated block, clear everywhere else (see mm/internal.h).
  */
 extern unsigned long *page_alloc_map;
 /* 1 bit per frame: frame was handed to the allocator (RAM, not reserved). */
@@ -399,54 +399,6 @@ void page_alloc_fingerprint(struct free_area_fingerprint *fp);
  * Return: the previous setting.
  */
 bool page_poison_enable(bool on);
-
-/* ---------------------------------------------------------------------
- * Isolated instances for tests: a private zone over one block taken from
- * the system allocator, driven by the same code as the system allocator
- * (per-CPU cache fast path included).  Single-threaded use only.
- */
-struct buddy_test_instance {
-	struct page_allocator pa;
-	struct per_cpu_pageset pageset;
-	unsigned long base_pfn;
-	unsigned int order;
-};
-
-/**
- * buddy_test_init() - carve an instance out of the system allocator
- * @bi: instance to set up
- * @order: its size, 2^@order frames (<= MAX_ORDER)
- *
- * Return: 0, or -ENOMEM if no block of that order is free, -EINVAL for a
- * bad order.
- */
-int buddy_test_init(struct buddy_test_instance *bi, unsigned int order);
-
-/**
- * buddy_test_destroy() - give the instance's block back
- * @bi: an instance whose frames were all freed
- *
- * Return: 0, or -EBUSY (and the block is leaked) if frames are still
- * allocated.
- */
-int buddy_test_destroy(struct buddy_test_instance *bi);
-
-int buddy_test_alloc_frame(struct buddy_test_instance *bi, phys_addr_t *frame);
-int buddy_test_free_frame(struct buddy_test_instance *bi, phys_addr_t frame);
-int buddy_test_alloc_contiguous(struct buddy_test_instance *bi, size_t count,
-				phys_addr_t *base);
-int buddy_test_free_contiguous(struct buddy_test_instance *bi, phys_addr_t base,
-			       size_t count);
-/* Empty the instance's cache into its zone. */
-void buddy_test_drain(struct buddy_test_instance *bi);
-/* Free pages in the instance (free lists + cache). */
-unsigned long buddy_test_nr_free(struct buddy_test_instance *bi);
-void buddy_test_fingerprint(struct buddy_test_instance *bi, struct free_area_fingerprint *fp);
-unsigned long buddy_test_check(struct buddy_test_instance *bi);
-/* The instance's event counters (allocs includes cache hits). */
-void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st);
-/* Blocks of order @order currently in the instance's cache. */
-unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order);
 
 /* ---------------------------------------------------------------------
  * Initialisation

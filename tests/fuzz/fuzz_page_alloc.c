@@ -29,6 +29,7 @@
 #include <asm/percpu.h>
 
 #include "fuzz.h"
+#include "../../mm/page_alloc_test.h"
 
 #define MAX_FRAMES	1024		/* order <= 10 */
 
