@@ -135,11 +135,7 @@ struct page_allocator {
 };
 
 extern struct page_allocator global_pa;
-#ifdef __HOSTED__
-extern struct per_cpu_pageset pagesets[NR_CPUS];
-#else
 DECLARE_PER_CPU(struct per_cpu_pageset, pagesets);
-#endif
 extern unsigned long *page_free_map;
 extern unsigned long *page_poison_map;
 extern bool poison_on;
@@ -231,21 +227,12 @@ static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, u
 	return pcp->top[r] - pcp->bottom[r];
 }
 
-/*
- * This CPU's pageset of @pa (interrupts disabled by the caller).  Hosted,
- * the offset is computed in 32 bits, which the compiler knows to be
- * zero-extended for free.
- */
+/* This CPU's pageset of @pa (interrupts disabled by the caller). */
 static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
 {
 	if (pa != &global_pa)
 		return pa->pageset;
-#ifdef __HOSTED__
-	return (struct per_cpu_pageset *)((char *)pagesets + smp_processor_id() *
-					  (unsigned int)sizeof(struct per_cpu_pageset));
-#else
 	return this_cpu_ptr(&pagesets);
-#endif
 }
 
 /* Write the head's metadata and state of a block just taken off a list. */

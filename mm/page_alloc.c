@@ -45,25 +45,18 @@ atomic_long_t poison_errors;
 unsigned long metadata_bytes;
 
 struct page_allocator global_pa;
-#ifdef __HOSTED__
-/*
- * Hosted: indexed by CPU number.  A hosted CPU's per-CPU area is a copy of
- * CPU 0's live one, which would duplicate the blocks CPU 0 has cached.
- */
-struct per_cpu_pageset pagesets[NR_CPUS] __aligned(64);
-#else
 /*
  * In each CPU's per-CPU area: memory for the CPUs present, not NR_CPUS
  * slots of 22 KiB.  Every area is a copy of the pristine template
- * (arch/x86/kernel/smpboot.c), so each CPU starts from this: empty rings
- * with their push limits (pcp_set_limit() with bottom 0).
+ * (arch/x86/kernel/smpboot.c; the hosted build's too), so each CPU starts
+ * from this: empty rings with their push limits (pcp_set_limit() with
+ * bottom 0).
  */
 DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
 	.pcp.limit = { PCP_RING_HIGH(0), PCP_RING_HIGH(1), PCP_RING_HIGH(2), PCP_RING_HIGH(3),
 		       PCP_RING_HIGH(4) },
 };
 BUILD_BUG_ON(PCP_RINGS != 5);
-#endif
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
@@ -887,11 +880,7 @@ void free_pages(unsigned long addr, unsigned int order)
 /* CPU @cpu's pageset, or NULL for a CPU without one (not possible). */
 struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 {
-#ifdef __HOSTED__
-	return cpu < NR_CPUS ? &pagesets[cpu] : NULL;
-#else
 	return cpu_possible(cpu) ? per_cpu_ptr(&pagesets, cpu) : NULL;
-#endif
 }
 
 /* Empty this CPU's caches into the zones; any context. */
@@ -926,9 +915,9 @@ static void drain_local_ipi(void *unused)
 /*
  * Every other online CPU empties its own caches while we wait: rings are
  * only ever touched by their CPU, so this is the only correct way to get
- * at them.  Weak so that the SMP code may provide a batched variant.
+ * at them.
  */
-void __weak drain_remote_pages(void)
+void drain_remote_pages(void)
 {
 	if (num_online_cpus() > 1)
 		smp_call_function_many(&cpu_online_mask, drain_local_ipi, NULL, true);

@@ -1597,8 +1597,9 @@ static void copy_cpu(void *arg)
 }
 
 /*
- * SMP bring-up copies the boot CPU's per-CPU area, caches included.  A CPU
- * whose area is such a copy must not hand out the boot CPU's cached frames.
+ * A new CPU's per-CPU area is a copy of the pristine template, never of
+ * the boot CPU's live one (which runs on the template): it must not hand
+ * out the boot CPU's cached frames.
  */
 static void test_percpu_area_copy(struct ktest *t)
 {
@@ -1606,7 +1607,7 @@ static void test_percpu_area_copy(struct ktest *t)
 	phys_addr_t mine[PCP_BATCH];
 	unsigned int cpu = NR_CPUS - 1;	/* never used before: copied now */
 
-	/* Fill CPU 0's ring, then let a new CPU start from a copy of it. */
+	/* Fill CPU 0's ring, then bring up a new CPU. */
 	for (unsigned int i = 0; i < PCP_BATCH; i++)
 		KTEST_ASSERT_EQ(t, alloc_frame(&mine[i]), 0);
 	for (unsigned int i = 0; i < PCP_BATCH; i++)

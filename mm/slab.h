@@ -249,10 +249,9 @@ struct kmem_cache {
  * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
  * fast paths find this CPU's array of class i from the per-CPU base and
  * i alone, with no CPU-number multiply.  A CPU that was never brought up
- * has no area: cpu_ac_any() gives NULL for it.  Kernel only: a hosted
- * CPU's area is a copy of hosted CPU 0's live one (the template), which
- * would duplicate the objects cached there; the hosted build keeps the
- * embedded arrays for every cache.
+ * has no area: cpu_ac_any() gives NULL for it.  Kernel only: the hosted
+ * build, which has no raw_cpu_*_off() accessors, keeps the embedded arrays
+ * for every cache.
  */
 #ifndef __HOSTED__
 DECLARE_PER_CPU(struct array_cache, kmalloc_ac[NR_KMALLOC]);

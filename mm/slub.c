@@ -17,10 +17,6 @@
 
 #include "slab.h"
 
-#ifndef __HOSTED__
-/* Cross-CPU calls are not in every tree yet: drain what we can reach. */
-#pragma weak on_each_cpu
-#endif
 
 struct kmem_cache kmalloc_caches[NR_KMALLOC];
 struct kmem_cache tcache_cache;
@@ -453,10 +449,7 @@ unsigned long kmem_drain_all(void)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		drain_cpu_arrays(cpu);
 #else
-	if (on_each_cpu)
-		on_each_cpu(drain_local, NULL, true);
-	else
-		drain_local(NULL);
+	on_each_cpu(drain_local, NULL, true);
 #endif
 	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {

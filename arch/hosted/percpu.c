@@ -2,9 +2,10 @@
 /*
  * Hosted per-CPU emulation.  The "exo_percpu" section is the template and
  * CPU 0's area (offset 0), as in the kernel where the boot CPU runs on the
- * template.  hosted_set_cpu(n) gives CPU n a copy of the template -- of
- * CPU 0's live data, exactly like an SMP bring-up that copies the boot
- * CPU's area -- and makes the calling thread CPU n.  Interrupt flag and
+ * template.  hosted_set_cpu(n) gives CPU n a copy of the template as
+ * linked (saved before anything runs), exactly like the kernel's SMP
+ * bring-up, which copies the pristine template and not the boot CPU's
+ * live area, and makes the calling thread CPU n.  Interrupt flag and
  * preempt count are per thread.
  */
 #include <exo/percpu.h>
@@ -44,18 +45,31 @@ static pthread_mutex_t percpu_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Keeps the areas reachable for LeakSanitizer (offsets are not pointers). */
 static char *areas[NR_CPUS];
 
+/* The template as linked: CPU 0 runs on (and changes) the section itself. */
+static char *pristine;
+
 /*
  * Byte copy that ASan does not check (the template may hold redzones) and
- * TSan does not watch: CPU 0 runs on the template meanwhile, as the boot
- * CPU does while an AP copies its area; what must not be inherited is
- * reset afterwards (hosted_set_cpu()).
+ * TSan does not watch.
  */
-__attribute__((no_sanitize_address, no_sanitize_thread)) static void copy_template(char *dst)
+__attribute__((no_sanitize_address, no_sanitize_thread)) static void copy_template(char *dst,
+										      const char *from)
 {
-	volatile const char *src = __start_exo_percpu;
+	volatile const char *src = from;
 
 	for (size_t i = 0; i < (size_t)(__stop_exo_percpu - __start_exo_percpu); i++)
 		dst[i] = src[i];
+}
+
+/* Before every other constructor (101 is the first user priority). */
+__attribute__((constructor(101))) static void save_template(void)
+{
+	pristine = malloc((size_t)(__stop_exo_percpu - __start_exo_percpu) + 1);
+	if (!pristine) {
+		fprintf(stderr, "hosted percpu: out of memory\n");
+		abort();
+	}
+	copy_template(pristine, __start_exo_percpu);
 }
 
 /* Give CPU @cpu its area (a copy of the template) on first use. */
@@ -71,7 +85,7 @@ static void setup_area(unsigned int cpu)
 			fprintf(stderr, "hosted_set_cpu: out of memory\n");
 			abort();
 		}
-		copy_template(area);
+		copy_template(area, pristine);
 		areas[cpu] = area;
 		__per_cpu_offset[cpu] = (unsigned long)(area - __start_exo_percpu);
 		cpumask_set_cpu(cpu, &cpu_possible_mask);
@@ -100,7 +114,7 @@ void hosted_set_cpu(int cpu)
 		setup_area(cpu);
 	hosted_this_cpu_off = __per_cpu_offset[cpu];
 	this_cpu_write(cpu_number, (unsigned int)cpu);
-	/* An area copied from CPU 0's, or left by an earlier thread, may hold its cache. */
+	/* An area left by an earlier thread may hold its cache. */
 	pgtable_cpu_init();
 #ifndef HOSTED_BENCH
 	arch_local_irq_enable();

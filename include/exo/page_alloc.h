@@ -297,9 +297,8 @@ void drain_cpu_pages(unsigned int cpu);
  *
  * Sends drain_local_pages() to every other online CPU with
  * smp_call_function_many() and waits: only a cache's own CPU ever touches
- * it.  Weak, so that the SMP code may provide a batched variant.  Called
- * by the allocator only with interrupts enabled, outside interrupt
- * context, and never for __GFP_ATOMIC allocations.
+ * it.  Called by the allocator only with interrupts enabled, outside
+ * interrupt context, and never for __GFP_ATOMIC allocations.
  */
 void drain_remote_pages(void);
 
