@@ -60,18 +60,6 @@ BUILD_BUG_ON(PCP_RINGS != 5);
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
-/*
- * arch_local_irq_restore() with the flags kept opaque until here, so that
- * the compiler tests the saved IF bit right before the sti instead of
- * computing the mask early into another register (two instructions on
- * every fast path).
- */
-static __always_inline void pa_irq_restore(unsigned long flags)
-{
-	asm volatile("" : "+a"(flags));
-	arch_local_irq_restore(flags);
-}
-
 /* ---------------------------------------------------------------------
  * Head bitmaps
  */
@@ -544,10 +532,10 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 	ps->pcp.top[r] = ++top;
 	ps->stats.pcp_frees++;
 	if (unlikely(top >= ps->pcp.limit[r])) {
-		pa_irq_restore(flags);
+		arch_local_irq_restore_late(flags);
 		return FREE_LIMIT;
 	}
-	pa_irq_restore(flags);
+	arch_local_irq_restore_late(flags);
 	return FREE_DONE;
 }
 
@@ -567,12 +555,12 @@ static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned i
 	struct per_cpu_pageset *ps = pa_pageset(pa);
 
 	if (likely(pcp_pop(&ps->pcp, order, pfnp))) {
-		pa_irq_restore(flags);
+		arch_local_irq_restore_late(flags);
 		/* Ours since the pop: nobody else may touch this bit now. */
 		test_and_set_bit(*pfnp, page_alloc_map);
 		return true;
 	}
-	pa_irq_restore(flags);
+	arch_local_irq_restore_late(flags);
 	return false;
 }
 

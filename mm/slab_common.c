@@ -388,8 +388,7 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-	/* A test with memory (what gcc makes of "&" is a mov, an and). */
-	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(t2_free_mask[cls]));
+	bad = arch_slab_mask_test(p, t2_free_mask[cls]);
 	if (TIER2 && !bad) {
 		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 			return;

@@ -213,38 +213,26 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
  */
 void __kfree_full(const void *ptr, unsigned long cls);
 
+/* The arch's single-instruction steps of the paths below. */
+#include <asm/slab.h>
+
 #ifdef SLAB_T1_FAST
-/* Take one unit of room of freed list @i (sub + sign); false if there was none. */
+/* Take one unit of room of freed list @i; false if there was none. */
 static __always_inline bool slab_t1_room_take(struct slab_tcache_hot *tc, unsigned long i)
 {
-	bool neg;
-
-	__asm__ __volatile__("subq $1, %0" : "+m"(tc->room[i]), "=@ccs"(neg));
-	return !neg;
+	return arch_slab_room_take(tc, i);
 }
 
-/*
- * Count a pop.  In asm, addressed from the cache and the list number like
- * the head: gcc otherwise spends a lea on a shared base.  Only out-of-line
- * code reads the word, so no clobber is needed.
- */
+/* Count a pop from head list @i. */
 static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
 {
-	if (__builtin_constant_p(i))
-		__asm__ __volatile__("addq $1, %0" : "+m"(tc->hits[i]));
-	else
-		__asm__ __volatile__("addq $1, %c2(%0,%1,8)"
-				     : : "r"(tc), "r"(i),
-				       "i"(__builtin_offsetof(struct slab_tcache_hot, hits)));
+	arch_slab_count_hit(tc, i);
 }
 
-/* Does @p start an object of tier-1 class @cls?  One test with memory. */
+/* Does @p start an object of tier-1 class @cls? */
 static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 {
-	bool bad;
-
-	__asm__("testq %1, %2" : "=@ccnz"(bad) : "r"(p), "m"(slab_t1_free_mask[cls]));
-	return !bad;
+	return !arch_slab_mask_test(p, slab_t1_free_mask[cls]);
 }
 
 /* Pop from list @i of @tc; out of line if it is empty. */
@@ -272,25 +260,9 @@ static __always_inline void *__kmalloc_t1(size_t size)
 static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned long cls,
 					    const void *p)
 {
-	void *next;
-
 	if (unlikely(!slab_t1_room_take(tc, cls)))
 		return __kfree_full(p, cls);
-	/*
-	 * The push in asm for its addressing: gcc 12 spends an add on an
-	 * index it shares between the load and the store.  The asm has no
-	 * memory operands: the word is this thread's own, only these two
-	 * statements touch it in line, both come after the room asm (which
-	 * is ordered against every call), and out-of-line code reaches it
-	 * through calls.
-	 */
-	__asm__ __volatile__("movq %c3(%1,%2,8), %0"
-			     : "=r"(next) : "r"(tc), "r"(cls),
-			       "i"(__builtin_offsetof(struct slab_tcache_hot, freed)));
-	*(void **)p = next;
-	__asm__ __volatile__("movq %3, %c2(%0,%1,8)"
-			     : : "r"(tc), "r"(cls),
-			       "i"(__builtin_offsetof(struct slab_tcache_hot, freed)), "r"(p));
+	arch_slab_push_freed(tc, cls, p);
 }
 
 /*

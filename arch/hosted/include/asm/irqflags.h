@@ -81,6 +81,12 @@ static inline void arch_local_irq_restore(unsigned long f)
 		arch_local_irq_disable();
 }
 
+/* The x86 one keeps the flags opaque until here; nothing to gain hosted. */
+static inline void arch_local_irq_restore_late(unsigned long f)
+{
+	arch_local_irq_restore(f);
+}
+
 static inline int arch_irqs_disabled(void) { return !(hosted_irqflags & X86_EFLAGS_IF); }
 
 #endif
