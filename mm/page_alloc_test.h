@@ -6,6 +6,8 @@
 #ifndef _MM_PAGE_ALLOC_TEST_H
 #define _MM_PAGE_ALLOC_TEST_H
 
+#include <exo/string.h>
+
 #include "internal.h"
 
 /*
@@ -55,5 +57,48 @@ unsigned long buddy_test_check(struct buddy_test_instance *bi);
 void buddy_test_stats(struct buddy_test_instance *bi, struct page_alloc_cpu_stats *st);
 /* Blocks of order @order currently in the instance's cache. */
 unsigned int buddy_test_pcp_count(struct buddy_test_instance *bi, unsigned int order);
+
+/* ---------------------------------------------------------------------
+ * Shared by the page_alloc suite's files
+ */
+struct ktest;
+
+/* xorshift64*: deterministic, cheap, good enough for test sequences. */
+static inline u64 rnd_next(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static inline unsigned long rnd_below(u64 *s, unsigned long n)
+{
+	return (unsigned long)(rnd_next(s) % n);
+}
+
+static inline bool fp_equal(const struct free_area_fingerprint *a, const struct free_area_fingerprint *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* Drain every cache we can reach so the free lists are the whole story. */
+static inline void settle(void)
+{
+	drain_all_pages();
+}
+
+/* mm/page_alloc_stress_test.c */
+void test_random_sequence(struct ktest *t);
+void test_smp_stress(struct ktest *t);
+void test_double_free_race(struct ktest *t);
+
+/* mm/page_alloc_init_test.c */
+void test_memblock_reservations(struct ktest *t);
+#ifdef __HOSTED__
+void test_memblock_sanitise(struct ktest *t);
+void test_percpu_area_copy(struct ktest *t);
+void test_init_16g(struct ktest *t);
+#endif
 
 #endif /* _MM_PAGE_ALLOC_TEST_H */

@@ -53,8 +53,7 @@
  * kmalloc+kfree pair cheap: with one list, the kmalloc() after a kfree()
  * loads the very word that kfree() stored at an address known only once the
  * class map byte of the freed pointer has been read, and the pair runs at
- * that chain's latency (host pair 12.9 TSC ticks against 9.2).  For the
- * same reason each side counts in its own word: hits[i] (pops, kmalloc) and
+ * that chain's latency.  For the same reason each side counts in its own word: hits[i] (pops, kmalloc) and
  * room[i] (pushes left on freed[i] before a flush, kfree).
  */
 #define SLAB_T1_CLASSES		5			/* 16 .. 256 B */

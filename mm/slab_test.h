@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the slab suite's files (mm/slab_test.c, mm/slab_tier_test.c). */
+#ifndef _MM_SLAB_TEST_H
+#define _MM_SLAB_TEST_H
+
+#include <exo/ktest.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+
+#define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+#define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
+#define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
+
+static inline struct kmem_cache_stats stats_of(size_t size, int cpu)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_get_stats(kmalloc_cache(size), cpu, &st);
+	return st;
+}
+
+static inline int this_cpu(void)
+{
+	return (int)smp_processor_id();
+}
+
+/* mm/slab_tier_test.c */
+void test_thread_exit_flush(struct ktest *t);
+void test_tier1_bounds(struct ktest *t);
+void test_tier1_swap(struct ktest *t);
+#ifndef __HOSTED__
+void test_cur_cache_switch(struct ktest *t);
+#endif
+void test_stress_threads(struct ktest *t);
+void test_stress_smp(struct ktest *t);
+void test_irq_context(struct ktest *t);
+void test_trap_context(struct ktest *t);
+void test_slabinfo_runs(struct ktest *t);
+
+#endif /* _MM_SLAB_TEST_H */

@@ -1,0 +1,832 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the kernel allocator's tiers and contexts: thread caches (exit
+ * flush, bounds, the head/freed swap), threads and CPUs freeing each
+ * other's objects, and kmalloc from interrupt, exception and NMI
+ * handlers.  Cases of the slab suite (mm/slab_test.c).
+ */
+#include <exo/errno.h>
+#include <exo/kasan.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/page_alloc.h>
+#include <exo/percpu.h>
+#include <exo/preempt.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <asm/page.h>
+
+#include "slab_test.h"
+
+#ifdef __HOSTED__
+#include <asm/hosted.h>
+#define STRESS_OPS	200000UL
+#else
+#include <exo/kthread.h>
+#include <asm/apic.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+#define STRESS_OPS	20000UL
+#endif
+
+#ifdef __HOSTED__
+static void let_others_run(void)
+{
+	cpu_relax();
+}
+#else
+/* No timer preemption is guaranteed: threads sharing a CPU take turns here. */
+static void let_others_run(void)
+{
+	yield();
+}
+#endif
+
+static u64 rnd_next(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* Per-object signature: depends on the address and the size. */
+static u64 sig_of(const void *p, size_t size)
+{
+	return ((u64)(unsigned long)p * 0x9e3779b97f4a7c15ULL) ^ size;
+}
+
+static void sign(void *p, size_t size)
+{
+	u64 s = sig_of(p, size);
+
+	memset(p, (u8)s, min_t(size_t, size, 64));
+	if (size >= 8)
+		memcpy(p, &s, 8);
+	if (size >= 16)
+		memcpy((char *)p + size - 8, &s, 8);
+}
+
+static bool signed_ok(const void *p, size_t size)
+{
+	u64 s = sig_of(p, size), v;
+
+	if (size >= 16) {
+		memcpy(&v, (const char *)p + size - 8, 8);
+		if (v != s)
+			return false;
+	}
+	if (size >= 8) {
+		memcpy(&v, p, 8);
+		return v == s;
+	}
+	return !memchr_inv(p, (u8)s, size);
+}
+
+/* ---------------------------------------------------------------------
+ * Threads: exit flush, stress with cross-thread frees
+ */
+
+struct flush_ctx {
+	void *kept;
+	int ok;
+};
+
+static void flush_worker(void *arg)
+{
+	struct flush_ctx *ctx = arg;
+	void *p[40];
+
+	for (int i = 0; i < 40; i++)
+		p[i] = kmalloc(64);
+	for (int i = 0; i < 40; i++) {
+		if (!p[i])
+			return;
+		kfree(p[i]);
+	}
+	ctx->kept = kmalloc(128);	/* freed by the main thread */
+	ctx->ok = 1;
+}
+
+#ifndef __HOSTED__
+static int kthread_body(void *arg)
+{
+	void (**fnp)(void *) = arg;
+
+	fnp[0](fnp[1]);
+	return 0;
+}
+
+/* Run @fn(@arg) in a new kernel thread on @cpu and wait for it. */
+static int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	void *pair[2] = { (void *)fn, arg };
+	struct task_struct *th = kthread_create(kthread_body, pair, "slabtest");
+
+	if (!th)
+		return -ENOMEM;
+	kthread_bind(th, cpu);
+	wake_up_process(th);
+	return kthread_join(th);
+}
+#else
+static int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	(void)cpu;
+	return hosted_run_on_cpus(1, 1, fn, arg);
+}
+#endif
+
+/* A thread's cache goes back when it exits; nothing stays cached for it. */
+void test_thread_exit_flush(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+	struct kmem_cache_stats a, b;
+	struct flush_ctx ctx = { 0 };
+
+	a = stats_of(64, -1);
+	KTEST_ASSERT_EQ(t, run_thread_on(0, flush_worker, &ctx), 0);
+	/* What the thread freed may wait in the KASAN quarantine. */
+	kasan_quarantine_drain();
+	b = stats_of(64, -1);
+	KTEST_EXPECT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
+	/* 40 allocations through tier 1: a miss per refill batch at most. */
+	if (TIER1)
+		KTEST_EXPECT_GE(t, b.t1_hits + b.t1_misses, a.t1_hits + a.t1_misses + 40);
+	kfree(ctx.kept);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/*
+ * Tier-1 list bounds: min(SLAB_TIER_THREAD_LIMIT objects, _BYTES bytes),
+ * at least _BATCH (defaults for the hosted build in <exo/slab.h>).
+ */
+static unsigned int t1_bound(size_t size)
+{
+	unsigned long fit = CONFIG_SLAB_TIER_THREAD_BYTES / size;
+
+	return (unsigned int)clamp(fit, (unsigned long)CONFIG_SLAB_TIER_THREAD_BATCH,
+				   (unsigned long)CONFIG_SLAB_TIER_THREAD_LIMIT);
+}
+
+struct bound_ctx {
+	size_t size;
+	unsigned long flushes_at_bound;	/* t1 flushes after `bound` frees */
+	unsigned long flushes_past;	/* ... after one more */
+	int ok;
+};
+
+static unsigned long t1_flushes_now(size_t size)
+{
+	return stats_of(size, this_cpu()).t1_flushes;
+}
+
+/* In a fresh thread: fill the empty list to its bound, then one more. */
+static void bound_worker(void *arg)
+{
+	struct bound_ctx *ctx = arg;
+	unsigned int n = t1_bound(ctx->size) + 1;
+	void **objs = kcalloc(n, sizeof(*objs));
+	unsigned long f0;
+	unsigned int got = 0;
+
+	if (!objs)
+		return;
+	while (got < n && (objs[got] = kmalloc(ctx->size)))
+		got++;
+	kmem_flush_current();		/* the list is empty, its room full */
+	f0 = t1_flushes_now(ctx->size);
+	for (unsigned int i = 0; i + 1 < got; i++)
+		kfree(objs[i]);
+	ctx->flushes_at_bound = t1_flushes_now(ctx->size) - f0;
+	if (got)
+		kfree(objs[got - 1]);
+	ctx->flushes_past = t1_flushes_now(ctx->size) - f0;
+	ctx->ok = got == n;
+	kfree(objs);
+}
+
+/* A thread list holds exactly its bound: 1024 x 16..64 B, 512 x 128, 256 x 256. */
+void test_tier1_bounds(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN sends every kmalloc/kfree down the slow paths");
+	for (size_t size = 16; size <= 256; size *= 2) {
+		struct bound_ctx ctx = { .size = size };
+
+		KTEST_ASSERT_EQ(t, run_thread_on(0, bound_worker, &ctx), 0);
+		KTEST_EXPECT_EQ(t, ctx.ok, 1);
+		KTEST_EXPECT_EQ(t, ctx.flushes_at_bound, 0UL);
+		KTEST_EXPECT_EQ(t, ctx.flushes_past, 1UL);
+	}
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+#define SWAP_N	40
+
+struct swap_ctx {
+	void *p[SWAP_N], *q[SWAP_N];
+	struct kmem_cache_stats empty, freed, again;
+	int ok;
+};
+
+/*
+ * In a fresh thread with both 64-byte lists empty: SWAP_N frees fill the
+ * freed list, and SWAP_N allocations then take it over whole: tier-1 hits
+ * in the reverse order of the frees, and the cached counts follow (I7).
+ */
+static void swap_worker(void *arg)
+{
+	struct swap_ctx *ctx = arg;
+	unsigned int n = 0;
+
+	while (n < SWAP_N && (ctx->p[n] = kmalloc(64)))
+		n++;
+	kmem_flush_current();
+	ctx->empty = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		kfree(ctx->p[i]);
+	ctx->freed = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		ctx->q[i] = kmalloc(64);
+	ctx->again = stats_of(64, this_cpu());
+	for (unsigned int i = 0; i < n; i++)
+		kfree(ctx->q[i]);
+	ctx->ok = n == SWAP_N;
+}
+
+void test_tier1_swap(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+	struct swap_ctx *ctx = kzalloc(sizeof(*ctx));
+	unsigned int order = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, ctx);
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN)) {
+		kfree(ctx);
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	}
+	KTEST_ASSERT_EQ(t, run_thread_on(0, swap_worker, ctx), 0);
+	KTEST_EXPECT_EQ(t, ctx->ok, 1);
+	KTEST_EXPECT_EQ(t, ctx->freed.objs_cached, ctx->empty.objs_cached + SWAP_N);
+	KTEST_EXPECT_EQ(t, ctx->freed.t1_flushes, ctx->empty.t1_flushes);
+	KTEST_EXPECT_EQ(t, ctx->again.objs_cached, ctx->empty.objs_cached);
+	KTEST_EXPECT_EQ(t, ctx->again.t1_hits, ctx->freed.t1_hits + SWAP_N);
+	KTEST_EXPECT_EQ(t, ctx->again.t1_misses, ctx->freed.t1_misses);
+	KTEST_EXPECT_EQ(t, ctx->again.t2_hits + ctx->again.t2_misses,
+			ctx->freed.t2_hits + ctx->freed.t2_misses);
+	for (unsigned int i = 0; i < SWAP_N; i++)
+		order += ctx->q[i] == ctx->p[SWAP_N - 1 - i];
+	KTEST_EXPECT_EQ(t, order, SWAP_N);
+	kfree(ctx);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+#ifndef __HOSTED__
+#define SWITCH_ROUNDS	200
+
+struct switch_ctx {
+	unsigned long bad;		/* atomic: slab_cur_cache != current's */
+	unsigned long hits;		/* atomic */
+};
+
+/* slab_cur_cache must follow every switch (I5). */
+static void switch_worker(void *arg)
+{
+	struct switch_ctx *ctx = arg;
+
+	for (int i = 0; i < SWITCH_ROUNDS; i++) {
+		void *p = kmalloc(32), *q;
+		unsigned long h0;
+
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
+			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
+		yield();
+		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
+			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
+		kfree(p);
+		h0 = slab_cur_tc()->hits[1];
+		q = kmalloc(32);	/* from this thread's own lists (32 B: list 1) */
+		if (q && slab_cur_tc()->hits[1] == h0 + 1)
+			__atomic_fetch_add(&ctx->hits, 1, __ATOMIC_RELAXED);
+		kfree(q);
+	}
+}
+
+/* Two threads on one CPU take turns: each keeps finding its own cache. */
+void test_cur_cache_switch(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages();
+	struct switch_ctx ctx = { 0 };
+	void *pair[2] = { (void *)switch_worker, &ctx };
+	struct task_struct *th[2];
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN sends every kmalloc/kfree down the slow paths");
+	for (int i = 0; i < 2; i++) {
+		th[i] = kthread_create(kthread_body, pair, "slabswitch%d", i);
+		KTEST_ASSERT_NOT_NULL(t, th[i]);
+		kthread_bind(th[i], 0);
+	}
+	for (int i = 0; i < 2; i++)
+		wake_up_process(th[i]);
+	for (int i = 0; i < 2; i++)
+		kthread_join(th[i]);
+	KTEST_EXPECT_EQ(t, ctx.bad, 0UL);
+	/* Every round's re-allocation is a hit on the thread's own lists. */
+	KTEST_EXPECT_EQ(t, ctx.hits, 2UL * SWITCH_ROUNDS);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+#endif
+
+#define MBOX_SIZE	64
+#define MAX_WORKERS	8
+
+struct mbox {
+	spinlock_t lock;
+	unsigned int n;
+	void *obj[MBOX_SIZE];
+	size_t size[MBOX_SIZE];
+};
+
+struct stress_ctx {
+	unsigned int nr;
+	unsigned long ops;
+	unsigned int started;		/* atomic: worker ids */
+	unsigned int done;		/* atomic */
+	unsigned long bad_sig;		/* atomic */
+	unsigned long nomem;		/* atomic */
+	unsigned long passed;		/* atomic: objects freed by another thread */
+	struct mbox box[MAX_WORKERS];
+};
+
+static bool mbox_put(struct mbox *b, void *p, size_t size)
+{
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&b->lock, flags);
+	if (b->n < MBOX_SIZE) {
+		b->obj[b->n] = p;
+		b->size[b->n++] = size;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return ok;
+}
+
+/* Verify and free what others passed to us. */
+static void mbox_drain(struct stress_ctx *ctx, struct mbox *b)
+{
+	void *obj[MBOX_SIZE];
+	size_t size[MBOX_SIZE];
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&b->lock, flags);
+	n = b->n;
+	memcpy(obj, b->obj, n * sizeof(obj[0]));
+	memcpy(size, b->size, n * sizeof(size[0]));
+	b->n = 0;
+	spin_unlock_irqrestore(&b->lock, flags);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!signed_ok(obj[i], size[i]))
+			__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+		kfree(obj[i]);
+	}
+	__atomic_fetch_add(&ctx->passed, n, __ATOMIC_RELAXED);
+}
+
+#define HELD 48
+
+static void stress_worker(void *arg)
+{
+	struct stress_ctx *ctx = arg;
+	unsigned int me = __atomic_fetch_add(&ctx->started, 1, __ATOMIC_RELAXED) % ctx->nr;
+	u64 seed = 0x1234567ULL * (me + 1);
+	void *held[HELD] = { 0 };
+	size_t hsize[HELD];
+
+	for (unsigned long op = 0; op < ctx->ops; op++) {
+		unsigned int slot = (unsigned int)(rnd_next(&seed) % HELD);
+		u64 r = rnd_next(&seed);
+		size_t size;
+
+		if (held[slot]) {
+			if (!signed_ok(held[slot], hsize[slot]))
+				__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+			/* One in four goes to the next worker to free. */
+			if (!(r & 3) && ctx->nr > 1 &&
+			    mbox_put(&ctx->box[(me + 1) % ctx->nr], held[slot], hsize[slot])) {
+				held[slot] = NULL;
+			} else {
+				kfree(held[slot]);
+				held[slot] = NULL;
+			}
+			continue;
+		}
+		/* Mostly small, some tier 2, a few whole pages. */
+		switch ((r >> 8) & 15) {
+		case 0:
+			size = 4097 + (r >> 16) % 12000;
+			break;
+		case 1: case 2: case 3:
+			size = 257 + (r >> 16) % 3840;
+			break;
+		default:
+			size = 1 + (r >> 16) % 256;
+		}
+		held[slot] = kmalloc(size);
+		if (!held[slot]) {
+			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		hsize[slot] = size;
+		sign(held[slot], size);
+		if (!(op & 63))
+			mbox_drain(ctx, &ctx->box[me]);
+		if (!(op & 255))
+			let_others_run();
+	}
+	for (unsigned int i = 0; i < HELD; i++) {
+		if (!held[i])
+			continue;
+		if (!signed_ok(held[i], hsize[i]))
+			__atomic_fetch_add(&ctx->bad_sig, 1, __ATOMIC_RELAXED);
+		kfree(held[i]);
+	}
+	/* Wait until nobody sends any more, then empty our box. */
+	__atomic_fetch_add(&ctx->done, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&ctx->done, __ATOMIC_ACQUIRE) < ctx->nr) {
+		mbox_drain(ctx, &ctx->box[me]);
+		let_others_run();
+	}
+	mbox_drain(ctx, &ctx->box[me]);
+}
+
+static void stress_check(struct ktest *t, struct stress_ctx *ctx, unsigned long base,
+			 unsigned long err0)
+{
+	ktest_log(t, "%u threads, %lu ops each, %lu objects freed by another thread",
+		  ctx->nr, ctx->ops, ctx->passed);
+	KTEST_EXPECT_EQ(t, ctx->bad_sig, 0UL);
+	KTEST_EXPECT_EQ(t, ctx->nomem, 0UL);
+	if (ctx->nr > 1)
+		KTEST_EXPECT_GT(t, ctx->passed, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+static struct stress_ctx stress;
+
+static void stress_init(unsigned int nr, unsigned long ops)
+{
+	memset(&stress, 0, sizeof(stress));
+	stress.nr = nr;
+	stress.ops = ops;
+	for (unsigned int i = 0; i < MAX_WORKERS; i++)
+		spin_lock_init(&stress.box[i].lock);
+}
+
+#ifndef __HOSTED__
+/* @nr threads placed round-robin on @ncpus CPUs, started together, joined. */
+static void run_stress(struct ktest *t, unsigned int nr, unsigned int ncpus)
+{
+	struct task_struct *th[MAX_WORKERS];
+	void *pair[2] = { (void *)stress_worker, &stress };
+	unsigned int cpu = smp_processor_id(), made = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		th[i] = kthread_create(kthread_body, pair, "slabstress%u", i);
+		if (!th[i])
+			break;
+		kthread_bind(th[i], cpu);
+		made++;
+		while (ncpus > 1) {
+			cpu = (cpu + 1) % NR_CPUS;
+			if (cpu_online(cpu))
+				break;
+		}
+	}
+	KTEST_ASSERT_EQ(t, made, nr);
+	for (unsigned int i = 0; i < nr; i++)
+		wake_up_process(th[i]);
+	for (unsigned int i = 0; i < nr; i++)
+		kthread_join(th[i]);
+}
+#endif
+
+/* Threads sharing one CPU preempt each other mid-operation (timer tick). */
+void test_stress_threads(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+
+	stress_init(3, STRESS_OPS);
+#ifdef __HOSTED__
+	/* Host threads: three CPUs running truly in parallel. */
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 3, stress_worker, &stress), 0);
+#else
+	run_stress(t, 3, 1);
+#endif
+	stress_check(t, &stress, base, err0);
+}
+
+/* Every online CPU, two threads each, cross-CPU frees. */
+void test_stress_smp(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+#ifdef __HOSTED__
+	stress_init(4, STRESS_OPS);
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, 4, stress_worker, &stress), 0);
+#else
+	unsigned int n = min_t(unsigned int, 2 * num_online_cpus(), MAX_WORKERS);
+
+	stress_init(n, STRESS_OPS);
+	run_stress(t, n, num_online_cpus());
+#endif
+	stress_check(t, &stress, base, err0);
+}
+
+/* ---------------------------------------------------------------------
+ * Interrupt context.  Kernel: a real software interrupt (int $0x99 on a
+ * vector installed with set_irq_handler()).  Hosted: the handler body run
+ * with the hardirq count raised, which is all the allocator looks at.
+ */
+#define TEST_VECTOR	0x99
+
+static void *irq_small, *irq_mid;
+static unsigned long irq_runs, irq_bad;
+
+/* Free what the last interrupt allocated, allocate again, sign it. */
+static void slab_test_irq_body(void)
+{
+	/* Handlers see the empty cache, never the interrupted thread's (I5). */
+	if (slab_cur_tc() != &slab_no_tcache)
+		irq_bad++;
+	if (irq_small && !signed_ok(irq_small, 64))
+		irq_bad++;
+	if (irq_mid && !signed_ok(irq_mid, 700))
+		irq_bad++;
+	kfree(irq_small);
+	kfree(irq_mid);
+	irq_small = kmalloc(64);
+	irq_mid = kmalloc(700);
+	if (!irq_small || !irq_mid)
+		irq_bad++;
+	else {
+		sign(irq_small, 64);
+		sign(irq_mid, 700);
+	}
+	/* ... and leave it empty, with negative room (I6). */
+	for (int i = 0; i < SLAB_T1_CLASSES; i++)
+		if (slab_no_tcache.head[i] || slab_no_tcache.freed[i] ||
+		    READ_ONCE(slab_no_tcache.room[i]) >= 0)
+			irq_bad++;
+	irq_runs++;
+}
+
+#ifdef __HOSTED__
+static int test_irq_install(void)
+{
+	return 0;
+}
+
+static void test_irq_remove(void)
+{
+}
+
+/* What the kernel's do_interrupt() does around a handler. */
+static void raise_test_irq(void)
+{
+	void *tc;
+
+	__preempt_count_add(HARDIRQ_OFFSET);
+	tc = slab_irq_enter();
+	slab_test_irq_body();
+	slab_irq_exit(tc);
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+}
+#else
+static void slab_test_irq(struct pt_regs *regs)
+{
+	(void)regs;
+	slab_test_irq_body();
+}
+
+static int test_irq_install(void)
+{
+	return set_irq_handler(TEST_VECTOR, slab_test_irq);
+}
+
+static void test_irq_remove(void)
+{
+	set_irq_handler(TEST_VECTOR, NULL);
+}
+
+static void raise_test_irq(void)
+{
+	__asm__ __volatile__("int %0" : : "i"(TEST_VECTOR) : "memory");
+}
+#endif
+
+void test_irq_context(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+	struct kmem_cache_stats a, b;
+	void *held[32] = { 0 };
+	int cpu;
+
+	KTEST_ASSERT_EQ(t, test_irq_install(), 0);
+	irq_small = irq_mid = NULL;
+	irq_runs = irq_bad = 0;
+	/* Warm this thread's 64-byte list. */
+	kfree(kmalloc(64));
+	preempt_disable();	/* the per-CPU counters below must stay ours */
+	cpu = this_cpu();
+	a = stats_of(64, cpu);
+	raise_test_irq();
+	raise_test_irq();
+	b = stats_of(64, cpu);
+	/* The interrupted thread got its own cache pointer back. */
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
+	/* ... a live one, unless tier 1 is configured out. */
+	KTEST_EXPECT_TRUE(t, !TIER1 || (void *)slab_cur_tc() != (void *)&slab_no_tcache);
+	preempt_enable();
+	/* The handler never touched the thread cache: tier 2 only. */
+	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits);
+	KTEST_EXPECT_EQ(t, b.t1_misses, a.t1_misses);
+	if (TIER2)
+		KTEST_EXPECT_GE(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses + 2);
+
+	/* Interleave: the thread allocates and frees around interrupts. */
+	for (unsigned int i = 0; i < 5000; i++) {
+		unsigned int s = i % 32;
+
+		if (held[s]) {
+			if (!signed_ok(held[s], 64))
+				irq_bad++;
+			kfree(held[s]);
+		}
+		held[s] = kmalloc(64);
+		if (held[s])
+			sign(held[s], 64);
+		if (!(i % 3))
+			raise_test_irq();
+	}
+	for (unsigned int s = 0; s < 32; s++) {
+		if (held[s] && !signed_ok(held[s], 64))
+			irq_bad++;
+		kfree(held[s]);
+	}
+	test_irq_remove();
+	kfree(irq_small);
+	kfree(irq_mid);
+	KTEST_EXPECT_GT(t, irq_runs, 1600UL);
+	KTEST_EXPECT_EQ(t, irq_bad, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/* ---------------------------------------------------------------------
+ * Exception and NMI context (I8).  Kernel: a real NMI that this CPU sends
+ * itself, taken by a hook in front of the panic-stop one.  Hosted: the
+ * body run with the trap count raised and the thread cache hidden, which
+ * is what do_interrupt() does for vectors 0-31.
+ */
+#define TRAP_REFUSALS	9	/* calls slab_test_trap_body() makes */
+
+static struct kmem_cache *trap_cache;
+static void *trap_victim, *trap_cache_victim, *trap_got[6];
+static const void *trap_seen_tc;
+static int trap_checked;
+static unsigned long trap_runs;
+
+static void slab_test_trap_body(void)
+{
+	trap_seen_tc = slab_cur_tc();
+	/* Tier 1 (the interrupted thread's list is warm), tier 2, tier 3. */
+	trap_got[0] = kmalloc(64);
+	trap_got[1] = kmalloc(700);
+	trap_got[2] = kmalloc(3 * PAGE_SIZE);
+	trap_got[3] = kzalloc(32);
+	trap_got[4] = krealloc(trap_victim, 100);
+	trap_got[5] = kmem_cache_alloc(trap_cache);
+	kfree(trap_victim);
+	kmem_cache_free(trap_cache, trap_cache_victim);
+	trap_checked = kfree_checked(trap_victim);
+	WRITE_ONCE(trap_runs, trap_runs + 1);
+}
+
+#ifdef __HOSTED__
+static int raise_test_trap(void)
+{
+	void *tc;
+
+	__preempt_count_add(TRAP_OFFSET);
+	tc = slab_irq_enter();
+	slab_test_trap_body();
+	slab_irq_exit(tc);
+	__preempt_count_add(-(int)TRAP_OFFSET);
+	return 0;
+}
+#else
+static bool (*trap_prev_hook)(struct pt_regs *regs);
+static int trap_cpu = -1;
+
+static bool slab_test_nmi(struct pt_regs *regs)
+{
+	if ((int)smp_processor_id() != READ_ONCE(trap_cpu))
+		return trap_prev_hook && trap_prev_hook(regs);
+	WRITE_ONCE(trap_cpu, -1);
+	slab_test_trap_body();
+	return true;
+}
+
+static int raise_test_trap(void)
+{
+	unsigned long runs = READ_ONCE(trap_runs);
+	u64 deadline = ktime_get_ns() + 200 * NSEC_PER_MSEC;
+	int ret = 0;
+
+	preempt_disable();
+	trap_prev_hook = nmi_handler_hook;
+	WRITE_ONCE(trap_cpu, (int)smp_processor_id());
+	WRITE_ONCE(nmi_handler_hook, slab_test_nmi);
+	apic_send_ipi(cpu_to_apicid(smp_processor_id()), APIC_DM_NMI);
+	while (READ_ONCE(trap_runs) == runs && ktime_get_ns() < deadline)
+		cpu_relax();
+	if (READ_ONCE(trap_runs) == runs)
+		ret = -ETIMEDOUT;
+	WRITE_ONCE(trap_cpu, -1);
+	WRITE_ONCE(nmi_handler_hook, trap_prev_hook);
+	preempt_enable();
+	return ret;
+}
+#endif
+
+void test_trap_context(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+	struct kmem_cache_stats a, b;
+
+	trap_cache = kmem_cache_create("ktest-trap", 48, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, trap_cache);
+	trap_victim = kmalloc(64);
+	trap_cache_victim = kmem_cache_alloc(trap_cache);
+	KTEST_ASSERT_NOT_NULL(t, trap_victim);
+	KTEST_ASSERT_NOT_NULL(t, trap_cache_victim);
+	sign(trap_victim, 64);
+	/* Warm this thread's 64-byte list: a handler using it would succeed. */
+	kfree(kmalloc(64));
+	kmem_cache_get_stats(trap_cache, -1, &a);
+	memset(trap_got, 0x5a, sizeof(trap_got));
+	KTEST_ASSERT_EQ(t, raise_test_trap(), 0);
+	kmem_cache_get_stats(trap_cache, -1, &b);
+
+	/* The handler saw no thread cache, got nothing, freed nothing. */
+	KTEST_EXPECT_TRUE(t, trap_seen_tc == (const void *)&slab_no_tcache);
+	for (unsigned int i = 0; i < ARRAY_SIZE(trap_got); i++)
+		KTEST_EXPECT_NULL(t, trap_got[i]);
+	KTEST_EXPECT_EQ(t, b.objs_inuse, a.objs_inuse);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + TRAP_REFUSALS);
+	KTEST_ASSERT_EQ(t, trap_checked, -EDEADLK);
+	/* The thread's cache pointer is its own again. */
+	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
+
+	/* Both objects are still the thread's, whole, and free once. */
+	KTEST_EXPECT_TRUE(t, signed_ok(trap_victim, 64));
+	KTEST_EXPECT_EQ(t, kfree_checked(trap_victim), 0);
+	kmem_cache_free(trap_cache, trap_cache_victim);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(trap_cache), 0);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + TRAP_REFUSALS);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/* Idle threads, early boot and hosted threads without `current` use tier 2. */
+void test_slabinfo_runs(struct ktest *t)
+{
+	int level = console_loglevel;
+
+	console_loglevel = min(level, LOGLEVEL_WARNING);
+	kmem_show_slabinfo(true);
+	console_loglevel = level;
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
