@@ -53,7 +53,7 @@ EXPORT_SYMBOL(free_frame);
 EXPORT_SYMBOL(nr_free_pages);
 EXPORT_SYMBOL(mem_map);
 
-/* kmalloc and kfree: mm/slab.c, next to their out-of-line definitions. */
+/* kmalloc and kfree: mm/slab_common.c, next to their out-of-line definitions. */
 EXPORT_SYMBOL(kzalloc);
 EXPORT_SYMBOL(kcalloc);
 EXPORT_SYMBOL(krealloc);

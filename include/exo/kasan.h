@@ -147,7 +147,7 @@ size_t kasan_quarantine_bytes(void);
  * kmem_free_quarantined() - the allocator's release of a quarantined object
  * @cache: as given to kasan_quarantine_put()
  *
- * Provided by mm/slab.c: gives @obj to the tiers, without the KASAN hooks
+ * Provided by mm/slab_common.c: gives @obj to the tiers, without the KASAN hooks
  * or the SLAB_DEBUG checks (both ran when it was freed).
  */
 void kmem_free_quarantined(void *obj, struct kmem_cache *cache);

@@ -56,7 +56,7 @@ struct task_struct {
 	struct list_head sleep_list;	/* timed sleepers of its run queue */
 	struct list_head tasks;		/* all threads */
 	bool switched_out;		/* dead and off its stack: joinable */
-	void *slab_cache;		/* thread-local kmalloc tier (mm/slab.c) */
+	void *slab_cache;		/* thread-local kmalloc tier (mm/slab_tcache.c) */
 	char comm[TASK_COMM_LEN];
 };
 

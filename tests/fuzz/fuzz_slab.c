@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target: sequences of kernel-allocator calls (mm/slab.c, all three
+ * Fuzz target: sequences of kernel-allocator calls (mm/slab*.c, all three
  * tiers) on the hosted arena: kmalloc / kzalloc / kcalloc / krealloc /
  * kfree / kfree_checked / ksize, typed caches (kmem_cache_create /
  * _alloc / _free / _destroy), bad frees, drains, and moves of the calling

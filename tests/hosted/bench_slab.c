@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hosted microbenchmarks of mm/slab.c (built -O2, no sanitizers, no slab
+ * Hosted microbenchmarks of mm/slab*.c (built -O2, no sanitizers, no slab
  * debugging: the production configuration), the same operations as the
  * in-kernel mm/slab_bench.c.
  *

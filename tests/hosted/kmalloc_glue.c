@@ -6,10 +6,10 @@
  * makes the main thread CPU 0; every other thread that calls in becomes the
  * next free hosted CPU with its own `current` on its first call, and gives
  * the CPU back (after the exit hooks flush its thread cache) when it ends.
- * kmalloc/kfree are mm/slab.c's own: their tier-1 hit paths cost nothing
+ * kmalloc/kfree are mm/slab_common.c's own: their tier-1 hit paths cost nothing
  * extra (a new thread's cache pointer is slab_no_tcache, so its first calls
- * take the out-of-line paths, which mm/slab.c built with -DHOSTED_GLUE
- * starts with a check of hosted_glue_ready).  The rest of mm/slab.c's
+ * take the out-of-line paths, which the allocator built with -DHOSTED_GLUE
+ * starts with a check of hosted_glue_ready).  The rest of the allocator's
  * symbols are made local (objcopy).
  */
 #include <exo/percpu.h>
@@ -38,7 +38,7 @@ static void glue_thread_exit(void *arg)
 	pthread_mutex_unlock(&glue_lock);
 }
 
-/* See mm/slab.c (slab_entry()): a thread's first out-of-line call. */
+/* See mm/slab.h (slab_entry()): a thread's first out-of-line call. */
 noinline void hosted_glue_thread_init(void)
 {
 	unsigned int cpu;

@@ -106,7 +106,7 @@ void do_interrupt(struct pt_regs *regs)
 		 * and interrupts-off sections included: they are counted apart
 		 * (in_trap()), and see no thread cache either, so that kmalloc
 		 * refuses them rather than use the interrupted code's lists
-		 * (mm/slab.c I5, I8).
+		 * (mm/slab.h I5, I8).
 		 */
 		__preempt_count_add(TRAP_OFFSET);
 		slab_tc = slab_irq_enter();
@@ -116,7 +116,7 @@ void do_interrupt(struct pt_regs *regs)
 		return;
 	}
 	__preempt_count_add(HARDIRQ_OFFSET);
-	/* Handlers never see the interrupted thread's kmalloc cache (mm/slab.c I5). */
+	/* Handlers never see the interrupted thread's kmalloc cache (mm/slab.h I5). */
 	slab_tc = slab_irq_enter();
 	this_cpu_inc(irq_count);
 	fn = READ_ONCE(irq_handlers[vec]);
