@@ -641,7 +641,7 @@ static void test_irq_remove(void)
 
 static void raise_test_irq(void)
 {
-	__asm__ __volatile__("int %0" : : "i"(TEST_VECTOR) : "memory");
+	raise_vector(TEST_VECTOR);
 }
 #endif
 

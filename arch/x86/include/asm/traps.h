@@ -45,6 +45,9 @@ typedef void (*irq_handler_t)(struct pt_regs *regs);
  */
 int set_irq_handler(unsigned int vector, irq_handler_t fn);
 
+/* Run the handler of @vector (a constant) on this CPU now, as "int $vector" (tests). */
+#define raise_vector(vector)	__asm__ __volatile__("int %0" : : "i"(vector) : "memory")
+
 void idt_init(void);
 void load_idt(void);
 void show_regs(const struct pt_regs *regs);
