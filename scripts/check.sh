@@ -504,6 +504,24 @@ _crash_qemu() {
 	fi
 }
 
+# panic_qemu <name> <vmlinux> <smp> <crash_test mode> <message>: the mode
+# must end the boot in a panic that prints <message> (exit status 35).
+panic_qemu() { run_step _panic_qemu "$@"; }
+_panic_qemu() {
+	local name=$1 kernel=$2 log=$logs/$1.log rc
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "shell=0 crash_test=$4" \
+		-smp "$3" -m 512M -display none -serial file:"$log" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 35 ] && grep -q "Kernel panic.*$5" "$log"; then
+		ok "$name"
+	else
+		bad "$name" "exit $rc, no panic with '$5'; $log"
+	fi
+}
+
 # cmdline_qemu <name> <vmlinux> <length>: a command line of exactly <length>
 # characters.  Up to 2047 (COMMAND_LINE_SIZE - 1) it is kept whole: its last
 # word, ktest=bootparse, must take effect, with no warning.  Longer, the
@@ -695,6 +713,8 @@ _shell_qemu() {
 }
 shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
+# A TLB shootdown from an interrupt handler stops the kernel (mm/tlb.c).
+panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shootdown from an interrupt"
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
 ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
