@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 4-level page tables (PML4 -> PDPT -> PD -> PT) with 2 MiB and 1 GiB pages.
+ * Multi-level page tables with huge leaves at the PMD (2 MiB) and PUD
+ * (1 GiB) levels.
  *
  * Goal: the contract's map_page/unmap_page/translate plus range helpers,
  * correct under concurrency, with no page-table page leaks, portable enough
- * to run unchanged in the hosted build (the only CPU-specific things are the
- * TLB flushes, behind flush_tlb_mm_range(), and the 1 GiB CPUID check).
+ * to run unchanged in the hosted build.  Entries are only ever read and
+ * built through the architecture's accessors (<asm/pgtable_64.h> on x86:
+ * the pt_* hooks for the walkers that loop over levels, Linux's per-level
+ * pgd/pud/pmd/pte names for the unrolled fast paths); the other
+ * CPU-specific things are the TLB flushes, behind flush_tlb_mm_range(),
+ * and arch_has_gbpages().
  *
  * Invariants:
- *  - Every page-table page below a PML4 is a frame from the buddy
+ *  - Every page-table page below a PGD is a frame from the buddy
  *    allocator tagged PAGE_TYPE_PGTABLE whose struct page ->units counts
  *    its present entries.  A table whose count drops to 0 is unlinked and
- *    freed, except the 256 kernel-half PDPTs, which live forever (they are
- *    what every address space shares: mm_create() copies 256 PML4 entries
- *    and nothing ever has to be synchronised afterwards).
+ *    freed, except the tables below the kernel-half PGD slots, which live
+ *    forever (they are what every address space shares: mm_create()
+ *    copies those PGD entries and nothing ever has to be synchronised
+ *    afterwards).
  *  - A table is freed only after the flush that follows its unlinking has
  *    completed on every CPU that may walk it.  Kernel-half flushes reach
  *    every online CPU, so a lock-free reader running with interrupts
@@ -52,49 +58,22 @@ struct mm_struct init_mm = {
 };
 
 static unsigned long pgtable_pages;	/* all tables, all address spaces */
-/* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
-static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
+/*
+ * Direct-map addresses of the permanent tables the kernel-half PGD slots
+ * point to (PUD tables on x86-64, where the P4D level is folded).
+ */
+static pte_t *kernel_tables[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 static u64 next_ctx_id = 2;
-
-#define LEVEL_PT	1
-#define LEVEL_PD	2
-#define LEVEL_PDPT	3
-#define LEVEL_PML4	4
-
-static __always_inline unsigned int level_shift(int level)
-{
-	return PAGE_SHIFT + 9 * (level - 1);
-}
 
 static __always_inline unsigned long level_size(int level)
 {
-	return 1UL << level_shift(level);
+	return 1UL << pt_level_shift(level);
 }
 
-static __always_inline unsigned int pt_index(unsigned long va, int level)
-{
-	return (va >> level_shift(level)) & (PTRS_PER_TABLE - 1);
-}
-
-static __always_inline bool pte_present(pte_t e)
-{
-	return pte_val(e) & _PAGE_PRESENT;
-}
-
-static __always_inline bool pte_leaf(pte_t e, int level)
-{
-	return level == LEVEL_PT || (pte_val(e) & _PAGE_PSE);
-}
-
-static __always_inline pte_t *pte_table(pte_t e)
-{
-	return phys_to_virt(pte_val(e) & PTE_ADDR_MASK);
-}
-
-/* Physical address of a leaf at @level (bit 12 is PAT in huge entries). */
+/* Physical address of a leaf at @level (the arch's bits below its size masked). */
 static __always_inline phys_addr_t leaf_phys(pte_t e, int level)
 {
-	return pte_val(e) & PTE_ADDR_MASK & ~(level_size(level) - 1);
+	return pt_entry_phys(e) & ~(level_size(level) - 1);
 }
 
 /* The table page an entry lives in (tables are single frames). */
@@ -145,55 +124,28 @@ static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
 static __always_inline void set_entry(pte_t *slot, pte_t e)
 {
 	table_page_of(slot)->units++;
-	WRITE_ONCE(*slot, e);
+	set_pte(slot, e);
 }
 
 static __always_inline void clear_entry(pte_t *slot)
 {
 	table_page_of(slot)->units--;
-	WRITE_ONCE(*slot, __pte(0));
+	set_pte(slot, __pte(0));
 }
 
+/* Kernel-half leaves are always global. */
 static __always_inline pte_t make_leaf(phys_addr_t pa, pgflags_t flags, int level,
 				       unsigned long va)
 {
-	u64 e = pa | _PAGE_PRESENT | (flags & PAGE_HW_FLAGS);
-
-	if (!(flags & PAGE_EXEC))
-		e |= _PAGE_NX;
-	if (level != LEVEL_PT)
-		e |= _PAGE_PSE;
-	if (unlikely(flags & PAGE_WRITECOMBINE))
-		e |= level == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
 	if (is_kernel_addr(va))
-		e |= _PAGE_GLOBAL;
-	return __pte(e);
+		flags |= PAGE_GLOBAL;
+	return pt_mk_leaf(pa, flags, level);
 }
 
-/* Upper levels are permissive; the leaf decides (no USER in the kernel half). */
+/* No USER above a leaf in the kernel half. */
 static __always_inline pte_t make_table_entry(const pte_t *table, unsigned long va)
 {
-	u64 e = virt_to_phys(table) | _PAGE_PRESENT | _PAGE_RW;
-
-	if (!is_kernel_addr(va))
-		e |= _PAGE_USER;
-	return __pte(e);
-}
-
-pgflags_t pte_pgflags(pte_t entry, unsigned long size)
-{
-	u64 v = pte_val(entry);
-	pgflags_t f = v & PAGE_HW_FLAGS;
-
-	if (!(v & _PAGE_NX))
-		f |= PAGE_EXEC;
-	if (v & (size == PAGE_SIZE ? _PAGE_PAT : _PAGE_PAT_LARGE))
-		f |= PAGE_WRITECOMBINE;
-	if (size == PMD_SIZE)
-		f |= PAGE_HUGE_2M;
-	else if (size == PUD_SIZE)
-		f |= PAGE_HUGE_1G;
-	return f;
+	return pt_mk_table(virt_to_phys(table), !is_kernel_addr(va));
 }
 
 static pte_t *table_alloc(struct mm_struct *mm)
@@ -363,7 +315,7 @@ static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool s
 
 static int check_phys(const char *fn, phys_addr_t pa, unsigned long align)
 {
-	if (unlikely((pa & (align - 1)) || pa >= (1ULL << 52))) {
+	if (unlikely((pa & (align - 1)) || pa >= (1ULL << __PHYSICAL_MASK_SHIFT))) {
 		pr_err_ratelimited("%s: physical %#llx misaligned or beyond 52 bits (-EINVAL)\n",
 				   fn, pa);
 		return -EINVAL;
@@ -377,30 +329,30 @@ static int check_phys(const char *fn, phys_addr_t pa, unsigned long align)
 
 /*
  * Remove now-empty tables on the path to @va, bottom up.  The kernel-half
- * PDPTs and the PML4 stay.  Called with the owner's lock held.
+ * tables and the PGD stay.  Called with the owner's lock held.
  */
 static void prune_path(struct mm_struct *mm, unsigned long va, struct list_head *dead)
 {
-	pte_t *path[LEVEL_PML4 + 1];
+	pte_t *path[PGTABLE_LEVELS + 1];
 	pte_t *table = mm->pgd;
 	int level;
 
-	for (level = LEVEL_PML4; level > LEVEL_PT; level--) {
+	for (level = PGTABLE_LEVELS; level > PT_LEVEL_PTE; level--) {
 		pte_t e = table[pt_index(va, level)];
 
 		path[level] = &table[pt_index(va, level)];
-		if (!pte_present(e) || pte_leaf(e, level))
+		if (!pte_present(e) || pt_leaf(e, level))
 			break;
-		table = pte_table(e);
+		table = pt_table(e);
 	}
 	/* path[level + 1 ..] lead to @table; free while the child is empty. */
-	for (level = level + 1; level <= LEVEL_PML4; level++) {
-		pte_t *child = pte_table(*path[level]);
+	for (level = level + 1; level <= PGTABLE_LEVELS; level++) {
+		pte_t *child = pt_table(*path[level]);
 
 		if (table_page_of(child)->units != 0)
 			break;
-		if (level == LEVEL_PML4 && is_kernel_addr(va))
-			break;		/* kernel-half PDPTs are permanent */
+		if (level == PGTABLE_LEVELS && is_kernel_addr(va))
+			break;		/* kernel_tables[] are permanent */
 		clear_entry(path[level]);
 		table_defer_free(mm, child, dead);
 	}
@@ -415,7 +367,7 @@ static int walk_create(struct mm_struct *mm, unsigned long va, int target, pte_t
 {
 	pte_t *table = mm->pgd;
 
-	for (int level = LEVEL_PML4; level > target; level--) {
+	for (int level = PGTABLE_LEVELS; level > target; level--) {
 		pte_t *e = &table[pt_index(va, level)];
 
 		if (unlikely(!pte_present(*e))) {
@@ -424,10 +376,10 @@ static int walk_create(struct mm_struct *mm, unsigned long va, int target, pte_t
 			if (!t)
 				return -ENOMEM;
 			set_entry(e, make_table_entry(t, va));
-		} else if (unlikely(pte_val(*e) & _PAGE_PSE)) {
+		} else if (unlikely(pt_leaf(*e, level))) {
 			return -EEXIST;
 		}
-		table = pte_table(*e);
+		table = pt_table(*e);
 	}
 	*slot = &table[pt_index(va, target)];
 	return 0;
@@ -438,17 +390,17 @@ static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *level
 {
 	pte_t *table = mm->pgd;
 
-	for (int level = LEVEL_PML4; level >= LEVEL_PT; level--) {
+	for (int level = PGTABLE_LEVELS; level >= PT_LEVEL_PTE; level--) {
 		pte_t *e = &table[pt_index(va, level)];
 		pte_t v = READ_ONCE(*e);
 
 		if (!pte_present(v))
 			return NULL;
-		if (pte_leaf(v, level)) {
+		if (pt_leaf(v, level)) {
 			*levelp = level;
 			return e;
 		}
-		table = pte_table(v);
+		table = pt_table(v);
 	}
 	return NULL;
 }
@@ -461,26 +413,16 @@ static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *level
  */
 static int split_leaf(pte_t *slot, int level, unsigned long va, struct table_pool *pool)
 {
-	pte_t old = *slot;
-	u64 flags = pte_val(old) & (PAGE_HW_FLAGS | _PAGE_NX);
-	unsigned long step = level_size(level - 1);
-	phys_addr_t pa = leaf_phys(old, level);
 	pte_t *t;
 
 	/* The caller counted the splits: an empty pool is a bug, not -ENOMEM. */
 	if (WARN_ON(!pool->n))
 		return -ENOMEM;
 	t = pool->t[--pool->n];
-	if (level - 1 != LEVEL_PT)
-		flags |= _PAGE_PSE;
-	/* The PAT bit moves from bit 12 to bit 7 in 4 KiB entries. */
-	if (pte_val(old) & _PAGE_PAT_LARGE)
-		flags |= level - 1 == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-		t[i] = __pte((pa + i * step) | _PAGE_PRESENT | flags);
+	pt_split_fill(*slot, level, t);
 	table_page_of(t)->units = PTRS_PER_TABLE;
 	/* Same count in the parent: one entry replaced by one entry. */
-	WRITE_ONCE(*slot, make_table_entry(t, va));
+	set_pte(slot, make_table_entry(t, va));
 	return 0;
 }
 
@@ -492,14 +434,14 @@ static int size_level(pgflags_t flags, unsigned long *size)
 {
 	if (flags & PAGE_HUGE_1G) {
 		*size = PUD_SIZE;
-		return LEVEL_PDPT;
+		return PT_LEVEL_PUD;
 	}
 	if (flags & PAGE_HUGE_2M) {
 		*size = PMD_SIZE;
-		return LEVEL_PD;
+		return PT_LEVEL_PMD;
 	}
 	*size = PAGE_SIZE;
-	return LEVEL_PT;
+	return PT_LEVEL_PTE;
 }
 
 /* Map one leaf; owner lock held. */
@@ -577,11 +519,11 @@ static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
 	 * split, so -ENOMEM changes nothing.  The base of a huge page unmaps
 	 * it whole.
 	 */
-	if (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
+	if (level != PT_LEVEL_PTE && (virt & (level_size(level) - 1))) {
 		struct table_pool pool;
 
-		err = pool_fill(mm, &pool, level - LEVEL_PT);
-		while (!err && level != LEVEL_PT) {
+		err = pool_fill(mm, &pool, level - PT_LEVEL_PTE);
+		while (!err && level != PT_LEVEL_PTE) {
 			err = split_leaf(slot, level, virt, &pool);
 			slot = walk_leaf(mm, virt, &level);
 		}
@@ -599,7 +541,7 @@ unlock:
 				   err == -ENOENT ? "nothing mapped" : "no memory to split", err);
 		return err;
 	}
-	flush_tlb_mm_range(mm, start, start + size, level_shift(level),
+	flush_tlb_mm_range(mm, start, start + size, pt_level_shift(level),
 			   list_empty(&dead) ? 0 : TLB_FLUSH_FULL);
 	free_dead_tables(&dead);
 	return 0;
@@ -613,47 +555,49 @@ unlock:
  */
 
 /*
- * The PT slot of @va if all three upper levels are tables (else false).
- * The last PT found is cached per address space (lock held): consecutive
- * operations in one 2 MiB region skip the walk.  A PT stays linked where
+ * The PTE slot of @va if every upper level is a table (else false).
+ * The last page table found is cached per address space (lock held):
+ * consecutive operations in one 2 MiB region skip the walk.  It stays linked where
  * it was until table_defer_free(), which drops the cache.
  */
 static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va, pte_t **slot)
 {
-	u64 e;
+	p4d_t p4d;
+	pud_t pud, *pudp;
+	pmd_t pmd;
 	pte_t *t;
 
 	if (likely(mm->pt_cache_tag == va >> PMD_SHIFT)) {
-		*slot = &mm->pt_cache[pt_index(va, LEVEL_PT)];
+		*slot = &mm->pt_cache[pte_index(va)];
 		return true;
 	}
 	if (is_kernel_addr(va)) {
-		t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+		pudp = kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST] + pud_index(va);
 	} else {
-		e = pte_val(READ_ONCE(mm->pgd[pt_index(va, LEVEL_PML4)]));
-		if (unlikely(!(e & _PAGE_PRESENT)))
+		p4d = READ_ONCE(*p4d_offset(pgd_offset(mm, va), va));
+		if (unlikely(!p4d_present(p4d)))
 			return false;
-		t = phys_to_virt(e & PTE_ADDR_MASK);
+		pudp = pud_offset(&p4d, va);
 	}
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
-	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+	pud = READ_ONCE(*pudp);
+	if (unlikely(!pud_is_table(pud)))
 		return false;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
-	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+	pmd = READ_ONCE(*pmd_offset(&pud, va));
+	if (unlikely(!pmd_is_table(pmd)))
 		return false;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
+	t = pt_table(pmd);
 	mm->pt_cache_tag = va >> PMD_SHIFT;
 	mm->pt_cache = t;
 	mm->pt_cache_page = table_page_of(t);
-	*slot = &t[pt_index(va, LEVEL_PT)];
+	*slot = &t[pte_index(va)];
 	return true;
 }
 
-/* Non-canonical or not page aligned. */
+/* Non-canonical (bits 63..__VIRTUAL_MASK_SHIFT not all equal) or not page aligned. */
 static __always_inline bool bad_page_addr(unsigned long va)
 {
-	return ((va + (1UL << 47)) >> 48) | (va & (PAGE_SIZE - 1));
+	return ((va + (1UL << __VIRTUAL_MASK_SHIFT)) >> (__VIRTUAL_MASK_SHIFT + 1)) |
+	       (va & (PAGE_SIZE - 1));
 }
 
 static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
@@ -662,7 +606,7 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 	unsigned long irqflags;
 	pte_t *slot;
 
-	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> 52)) &&
+	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> __PHYSICAL_MASK_SHIFT)) &&
 		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
 		   !(flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL)))) {
 		mm = owner_mm(mm, virt);
@@ -670,7 +614,7 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
 			/* pt_slot_fast() left the table's struct page in the cache. */
 			mm->pt_cache_page->units++;
-			WRITE_ONCE(*slot, make_leaf(phys, flags, LEVEL_PT, virt));
+			set_pte(slot, make_leaf(phys, flags, PT_LEVEL_PTE, virt));
 			pt_unlock(mm, irqflags);
 			return 0;
 		}
@@ -692,7 +636,7 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 
 			if (likely(pg->units > 1)) {	/* the table stays */
 				pg->units--;
-				WRITE_ONCE(*slot, __pte(0));
+				set_pte(slot, __pte(0));
 				if (is_kernel_addr(virt) &&
 				    arch_flush_tlb_kernel_page_local(virt)) {
 					pt_unlock(mm, irqflags);
@@ -728,8 +672,8 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  *
  *   CPU A: translate(K)                  CPU B: unmap_page(K)
  *   interrupts off
- *   reads the PD entry: table T
- *                                        clears the PD entry (lock held)
+ *   reads the PMD entry: table T
+ *                                        clears the PMD entry (lock held)
  *                                        flush: IPI to every CPU, waits
  *   caches (K, T)
  *   interrupts on, takes the IPI:
@@ -737,7 +681,7 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  *                                        flush done, T freed and reused
  *
  * A's store always precedes the IPI that clears it, because A stores with
- * interrupts off; a translate() after the IPI reads the PD entry again,
+ * interrupts off; a translate() after the IPI reads the PMD entry again,
  * and it no longer leads to T.  A translate() that started before the
  * IPI still holds it off, so T is not freed under it either.  (Clearing
  * every CPU's entry from B at the unlink, before the flush, let A store T
@@ -776,45 +720,43 @@ static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 {
 	unsigned long irqflags = arch_local_irq_save();
 	unsigned long mask;
-	pte_t *t;
-	u64 e;
+	pud_t pud;
+	pmd_t pmd;
+	pte_t e;
 
 	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
-		e = pte_val(READ_ONCE(this_cpu_read(xlate_cache.pt)[pt_index(va, LEVEL_PT)]));
+		e = READ_ONCE(this_cpu_read(xlate_cache.pt)[pte_index(va)]);
 		arch_local_irq_restore(irqflags);
-		if (unlikely(!(e & _PAGE_PRESENT)))
+		if (unlikely(!pte_present(e)))
 			return -ENOENT;
-		*phys = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
 		return 0;
 	}
 	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
 		arch_local_irq_restore(irqflags);
 		return translate_current(va, phys);
 	}
-	t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
 	mask = PUD_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pud_present(pud))
 		goto none;
-	if (e & _PAGE_PSE)
+	if (pud_leaf(pud))
 		goto leaf;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	e = pmd = READ_ONCE(*pmd_offset(&pud, va));
 	mask = PMD_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pmd_present(pmd))
 		goto none;
-	if (e & _PAGE_PSE)
+	if (pmd_leaf(pmd))
 		goto leaf;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	this_cpu_write(xlate_cache.pt, t);
+	this_cpu_write(xlate_cache.pt, pt_table(pmd));
 	this_cpu_write(xlate_cache.tag, va >> PMD_SHIFT);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
+	e = READ_ONCE(*pte_offset_kernel(&pmd, va));
 	mask = PAGE_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pte_present(e))
 		goto none;
 leaf:
 	arch_local_irq_restore(irqflags);
-	*phys = (e & PTE_ADDR_MASK & ~(u64)mask) | (va & mask);
+	*phys = (pt_entry_phys(e) & ~(u64)mask) | (va & mask);
 	return 0;
 none:
 	arch_local_irq_restore(irqflags);
@@ -914,7 +856,7 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 		if (!pte_present(*e)) {
 			if (op->op == RANGE_HOLES)
 				op->found += (next - va) >> PAGE_SHIFT;
-		} else if (pte_leaf(*e, level)) {
+		} else if (pt_leaf(*e, level)) {
 			if (!whole && op->op != RANGE_COUNT && op->op != RANGE_HOLES) {
 				if (op->op != RANGE_SPLIT)
 					return -EINVAL;	/* caller bug: ends not split */
@@ -928,17 +870,17 @@ static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned lo
 			if (op->op == RANGE_UNMAP) {
 				clear_entry(e);
 			} else if (op->op == RANGE_PROTECT) {
-				WRITE_ONCE(*e, make_leaf(leaf_phys(*e, level), op->flags, level,
+				set_pte(e, make_leaf(leaf_phys(*e, level), op->flags, level,
 							 va));
 			}
 		} else {
-			pte_t *child = pte_table(*e);
+			pte_t *child = pt_table(*e);
 
 			err = range_walk(mm, child, level - 1, va, next, op);
 			if (err)
 				return err;
 			if (op->op == RANGE_UNMAP && table_page_of(child)->units == 0 &&
-			    !(level == LEVEL_PML4 && is_kernel_addr(va))) {
+			    !(level == PGTABLE_LEVELS && is_kernel_addr(va))) {
 				clear_entry(e);
 				table_defer_free(mm, child, op->dead);
 			}
@@ -959,7 +901,7 @@ static int range_apply(struct mm_struct *mm, unsigned long start, size_t size,
 		op->lo = start;
 		op->hi = end;
 	}
-	return range_walk(mm, mm->pgd, LEVEL_PML4, start, end, op);
+	return range_walk(mm, mm->pgd, PGTABLE_LEVELS, start, end, op);
 }
 
 /*
@@ -980,7 +922,7 @@ static unsigned int split_ends_need(struct mm_struct *mm, unsigned long lo, unsi
 
 		if (!walk_leaf(mm, ends[i], &level))
 			continue;
-		for (; level > LEVEL_PT; level--) {
+		for (; level > PT_LEVEL_PTE; level--) {
 			unsigned long size = level_size(level), base = ends[i] & ~(size - 1);
 			bool seen = false;
 
@@ -1030,15 +972,15 @@ static int piece_level(unsigned long va, phys_addr_t pa, unsigned long left, uns
 	if (pgtable_huge_supported(PAGE_HUGE_1G) && !((va | pa) & (PUD_SIZE - 1)) &&
 	    left >= PUD_SIZE) {
 		*sz = PUD_SIZE;
-		return LEVEL_PDPT;
+		return PT_LEVEL_PUD;
 	}
 	if (pgtable_huge_supported(PAGE_HUGE_2M) && !((va | pa) & (PMD_SIZE - 1)) &&
 	    left >= PMD_SIZE) {
 		*sz = PMD_SIZE;
-		return LEVEL_PD;
+		return PT_LEVEL_PMD;
 	}
 	*sz = PAGE_SIZE;
-	return LEVEL_PT;
+	return PT_LEVEL_PTE;
 }
 
 int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, size_t size,
@@ -1055,7 +997,7 @@ int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, siz
 	if (!err)
 		err = check_phys("map_range", phys, PAGE_SIZE);
 	/* The whole physical range must fit in 52 bits, not just its start. */
-	if (!err && (phys + size < phys || phys + size > (1ULL << 52))) {
+	if (!err && (phys + size < phys || phys + size > (1ULL << __PHYSICAL_MASK_SHIFT))) {
 		pr_err_ratelimited("map_range(%#lx): physical %#llx + %#zx beyond 52 bits (-EINVAL)\n",
 				   virt, phys, size);
 		err = -EINVAL;
@@ -1184,19 +1126,19 @@ static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned l
 		pte_t e = READ_ONCE(table[i]);
 		int ret;
 
-		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
+		if (level == PGTABLE_LEVELS && i >= PGD_KERNEL_FIRST)
 			va |= 0xffff000000000000UL;	/* sign extension */
 		if (va + size - 1 < start || va > last || !pte_present(e))
 			continue;
-		if (pte_leaf(e, level)) {
+		if (pt_leaf(e, level)) {
 			struct pt_leaf leaf = {
 				.virt = va, .phys = leaf_phys(e, level), .size = size, .entry = e,
 			};
 
 			ret = fn(&leaf, arg);
-		} else if (table_page_of(pte_table(e))->units) {
-			/* Empty tables (the idle kernel PDPTs) are skipped whole. */
-			ret = walk_level(pte_table(e), level - 1, va, start, last, fn, arg);
+		} else if (table_page_of(pt_table(e))->units) {
+			/* Empty tables (idle kernel_tables[]) are skipped whole. */
+			ret = walk_level(pt_table(e), level - 1, va, start, last, fn, arg);
 		} else {
 			ret = 0;
 		}
@@ -1209,7 +1151,7 @@ static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned l
 int mm_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 	    int (*fn)(const struct pt_leaf *leaf, void *arg), void *arg)
 {
-	return walk_level(mm->pgd, LEVEL_PML4, 0, start, end ? end - 1 : ~0UL, fn, arg);
+	return walk_level(mm->pgd, PGTABLE_LEVELS, 0, start, end ? end - 1 : ~0UL, fn, arg);
 }
 
 /* ---------------------------------------------------------------------
@@ -1218,18 +1160,18 @@ int mm_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 
 int pgtable_init(void)
 {
-	pte_t *pgd = table_alloc(&init_mm);
+	pgd_t *pgd = table_alloc(&init_mm);
 
 	if (!pgd)
 		return -ENOMEM;
-	init_mm.nr_tables--;	/* the PML4 is not counted as a lower table */
+	init_mm.nr_tables--;	/* the PGD is not counted as a lower table */
 	for (unsigned int i = PGD_KERNEL_FIRST; i < PTRS_PER_TABLE; i++) {
-		pte_t *pdpt = table_alloc(&init_mm);
+		pte_t *table = table_alloc(&init_mm);
 
-		if (!pdpt)
+		if (!table)
 			return -ENOMEM;	/* boot-time only: the caller panics */
-		set_entry(&pgd[i], make_table_entry(pdpt, KERNEL_HALF_START));
-		kernel_pdpt[i - PGD_KERNEL_FIRST] = pdpt;
+		set_entry(&pgd[i], make_table_entry(table, KERNEL_HALF_START));
+		kernel_tables[i - PGD_KERNEL_FIRST] = table;
 	}
 	init_mm.pgd = pgd;
 	init_mm.pgd_phys = virt_to_phys(pgd);
@@ -1239,7 +1181,7 @@ int pgtable_init(void)
 int mm_create(struct mm_struct **out)
 {
 	struct mm_struct *mm = (void *)get_zeroed_page(GFP_KERNEL);
-	pte_t *pgd;
+	pgd_t *pgd;
 
 	if (!mm)
 		goto nomem;
@@ -1250,7 +1192,7 @@ int mm_create(struct mm_struct **out)
 	}
 	mm->nr_tables = 0;
 	memcpy(&pgd[PGD_KERNEL_FIRST], &init_mm.pgd[PGD_KERNEL_FIRST],
-	       (PTRS_PER_TABLE - PGD_KERNEL_FIRST) * sizeof(pte_t));
+	       (PTRS_PER_TABLE - PGD_KERNEL_FIRST) * sizeof(pgd_t));
 	table_page_of(pgd)->units = PTRS_PER_TABLE - PGD_KERNEL_FIRST;
 	spin_lock_init(&mm->lock);
 	mm->pgd = pgd;
@@ -1270,12 +1212,12 @@ static void free_lower(struct mm_struct *mm, pte_t *table, int level, struct lis
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
 		pte_t e = table[i];
 
-		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
+		if (level == PGTABLE_LEVELS && i >= PGD_KERNEL_FIRST)
 			break;
 		if (!pte_present(e))
 			continue;
-		if (!pte_leaf(e, level)) {
-			pte_t *child = pte_table(e);
+		if (!pt_leaf(e, level)) {
+			pte_t *child = pt_table(e);
 
 			free_lower(mm, child, level - 1, dead);
 			table_page_of(child)->units = 0;
@@ -1303,7 +1245,7 @@ int mm_destroy(struct mm_struct *mm)
 	 * No CPU has it loaded, and its ctx_id is never reused: stale PCID
 	 * entries are flushed when their slot is given to another mm.
 	 */
-	free_lower(mm, mm->pgd, LEVEL_PML4, &dead);
+	free_lower(mm, mm->pgd, PGTABLE_LEVELS, &dead);
 	WARN_ON(mm->nr_tables != 0);
 	free_dead_tables(&dead);
 	table_page_of(mm->pgd)->units = 0;
