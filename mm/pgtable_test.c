@@ -45,6 +45,57 @@ static void test_page_mapping(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/* The size flag of a leaf at @level. */
+static pgflags_t size_flag_of(int level)
+{
+	return level == PT_LEVEL_PUD ? PAGE_HUGE_1G : level == PT_LEVEL_PMD ? PAGE_HUGE_2M : 0;
+}
+
+/*
+ * The architecture's entry hooks: every combination of flags survives
+ * pt_mk_leaf() -> pte_pgflags() at every leaf level, the address comes
+ * back, and pt_split_fill() gives the next level's leaves the same flags
+ * over the same memory.
+ */
+static void test_entry_encoding(struct ktest *t)
+{
+	const pgflags_t all = PAGE_FLAGS_ALL & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
+	const phys_addr_t pa = FAKE_PA;
+	phys_addr_t frame;
+	pte_t *table;
+
+	KTEST_ASSERT_EQ(t, alloc_frame(&frame), 0);
+	table = phys_to_virt(frame);
+	for (int level = PT_LEVEL_PTE; level <= PT_LEVEL_PUD; level++) {
+		unsigned long size = 1UL << pt_level_shift(level);
+		unsigned long step = size / PTRS_PER_TABLE;
+		pgflags_t f = 0;
+
+		do {	/* every subset of @all */
+			pte_t e = pt_mk_leaf(pa, f, level);
+
+			if ((f & PAGE_WRITECOMBINE) && (f & (PAGE_NOCACHE | PAGE_WRITETHROUGH)))
+				continue;	/* refused by the API */
+			KTEST_EXPECT_TRUE(t, pte_present(e) && pt_leaf(e, level));
+			KTEST_EXPECT_EQ(t, pt_entry_phys(e) & ~(size - 1), pa);
+			KTEST_EXPECT_EQ(t, pte_pgflags(e, size), f | size_flag_of(level));
+			if (level == PT_LEVEL_PTE)
+				continue;
+			pt_split_fill(e, level, table);
+			for (unsigned int i = 0; i < PTRS_PER_TABLE; i += PTRS_PER_TABLE - 1) {
+				KTEST_EXPECT_TRUE(t, pt_leaf(table[i], level - 1));
+				KTEST_EXPECT_EQ(t, pt_entry_phys(table[i]) & ~(step - 1), pa + i * step);
+				KTEST_EXPECT_EQ(t, pte_pgflags(table[i], step),
+						f | size_flag_of(level - 1));
+			}
+		} while ((f = (f - all) & all));
+	}
+	/* A table entry is not a leaf above the PTE level, and leads to its table. */
+	KTEST_EXPECT_FALSE(t, pt_leaf(pt_mk_table(frame, true), PT_LEVEL_PMD));
+	KTEST_EXPECT_TRUE(t, pt_table(pt_mk_table(frame, false)) == table);
+	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
+}
+
 static int entry_cb(const struct pt_leaf *l, void *arg)
 {
 	*(u64 *)arg = pte_val(l->entry);
@@ -833,6 +884,7 @@ static int pgtable_case_init(struct ktest *t)
 static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_page_mapping),
 	KTEST_CASE(test_write_combine),
+	KTEST_CASE(test_entry_encoding),
 	KTEST_CASE(test_roundtrip_4k),
 	KTEST_CASE(test_roundtrip_2m),
 	KTEST_CASE(test_roundtrip_1g),
