@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Page tables and address spaces: the "Virtual memory" part of the memory
- * API contract (shared/spec/memory-api.md), see Documentation/mm/vm.rst.
+ * API contract (Documentation/mm/api.rst), see Documentation/mm/vm.rst.
  *
  *	phys_addr_t f;
  *	alloc_frame(&f);
