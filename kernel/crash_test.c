@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crash_test=panic|oops|overflow: end the boot in a deliberate crash, so
+ * crash_test=panic|oops|overflow|shootdown_irq: end the boot in a deliberate
+ * crash, so
  * scripts/check.sh can check what a crash prints (the CPU, registers, a
  * symbolised backtrace, every other CPU stopped by NMI with its own state)
  * and that the emulator reports a failure.  Each other CPU first runs a
@@ -14,6 +15,10 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/tlb.h>
+#include <asm/apic.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
 
 static const char *crash_mode;
 
@@ -22,7 +27,7 @@ static int __init crash_test_setup(const char *val)
 	crash_mode = val;
 	return 0;
 }
-__setup_choice("crash_test=", crash_test_setup, "oops", "panic", "overflow");
+__setup_choice("crash_test=", crash_test_setup, "oops", "panic", "overflow", "shootdown_irq");
 
 static noinline int crash_spinner(void *unused)
 {
@@ -49,6 +54,28 @@ static noinline unsigned long crash_recurse(unsigned long depth)
 	return crash_recurse(depth + 1) + pad[0];
 }
 
+/*
+ * A TLB shootdown from an interrupt handler cannot reach the other CPUs
+ * and must stop the kernel, not return as if the flush had been done.
+ */
+#define CRASH_VECTOR	0x9b
+
+static void crash_shootdown_irq(struct pt_regs *regs)
+{
+	apic_eoi();
+	flush_tlb_all();
+}
+
+static noinline void crash_shootdown(void)
+{
+	if (set_irq_handler(CRASH_VECTOR, crash_shootdown_irq))
+		return;
+	apic_send_ipi(cpu_to_apicid(smp_processor_id()), APIC_DM_FIXED | CRASH_VECTOR);
+	msleep(100);
+	set_irq_handler(CRASH_VECTOR, NULL);
+	pr_emerg("crash_test: the shootdown from an interrupt handler returned\n");
+}
+
 static int __init crash_test(void)
 {
 	unsigned int cpu;
@@ -72,6 +99,8 @@ static int __init crash_test(void)
 		crash_oops();
 	else if (!strcmp(crash_mode, "overflow"))
 		crash_recurse(0);
+	else if (!strcmp(crash_mode, "shootdown_irq"))
+		crash_shootdown();
 	panic("crash_test=%s", crash_mode);
 	return 0;
 }

@@ -68,6 +68,16 @@ static void insert(struct line_edit *le, char ch)
 	cursor_left(le, le->len - le->pos);
 }
 
+/*
+ * A line emptied by hand (Ctrl-U, erasing it all) is a new start: what was
+ * dropped from the old one no longer matters.
+ */
+static void forget_overflow(struct line_edit *le)
+{
+	if (!le->len)
+		le->overflow = false;
+}
+
 /* Delete @n characters at @from (from + n <= len); the cursor goes to @from. */
 static void delete_range(struct line_edit *le, unsigned int from, unsigned int n)
 {
@@ -76,6 +86,7 @@ static void delete_range(struct line_edit *le, unsigned int from, unsigned int n
 	memmove(le->buf + from, le->buf + from + n, le->len - from - n + 1);
 	le->len -= n;
 	le->pos = from;
+	forget_overflow(le);
 	refresh(le);
 }
 
@@ -90,6 +101,7 @@ static void backspace(struct line_edit *le)
 	le->buf[--le->len] = 0;
 	le->pos--;
 	outs(le, "\b \b");
+	forget_overflow(le);
 }
 
 static void kill_word(struct line_edit *le)
@@ -110,6 +122,7 @@ static void kill_to_end(struct line_edit *le)
 	le->buf[le->pos] = 0;
 	le->len = le->pos;
 	outs(le, "\x1b[K");
+	forget_overflow(le);
 }
 
 static void move_to(struct line_edit *le, unsigned int pos)

@@ -265,12 +265,23 @@ static void test_too_long(struct ktest *t)
 	/* Not in the history; the next line is fine. */
 	EXPECT_EDIT(t, "\x1b[A", "");
 	EXPECT_LINE(t, "ok\r", "ok");
+	/* Emptied by hand (Ctrl-U), the line is a new one. */
+	for (int i = 0; i < 5000; i++)
+		line_edit_feed(&fx.le, 'a' + i % 26);
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 2);
+	EXPECT_LINE(t, "\x15help\r", "help");
+	/* So is one erased to nothing with backspace. */
+	for (int i = 0; i < LINE_EDIT_MAX + 1; i++)
+		line_edit_feed(&fx.le, 'y');
+	for (int i = 0; i < LINE_EDIT_MAX; i++)
+		line_edit_feed(&fx.le, 0x7f);
+	EXPECT_LINE(t, "ok\r", "ok");
 	/* A line of exactly LINE_EDIT_MAX characters is accepted. */
 	for (int i = 0; i < LINE_EDIT_MAX; i++)
 		line_edit_feed(&fx.le, 'x');
 	KTEST_EXPECT_EQ(t, feed("\r"), LINE_EDIT_DONE);
 	KTEST_EXPECT_EQ(t, strlen(fx.le.buf), LINE_EDIT_MAX);
-	KTEST_EXPECT_EQ(t, fx.tm.bells, 1);
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 3);
 }
 
 static struct ktest_case line_edit_cases[] = {

@@ -48,54 +48,27 @@
 #include <exo/kallsyms.h>
 #include <exo/kernel.h>
 #include <exo/module.h>
+#include <exo/mutex.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
-#include <exo/sched.h>
 #include <exo/shell.h>
-#include <exo/spinlock.h>
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
-#include <asm/processor.h>
 
 #include "module-internal.h"
 #include "module_elf.h"
 
 /* ------------------------------------------------------------------------
- * The module list and its lock.
+ * The module list and module_mutex, which serialises loads and unloads and
+ * protects the list.  It is held across a module's init and exit, which
+ * may sleep and register drivers (the device core's locks nest inside it).
  */
 static LIST_HEAD(modules_list);
-static struct {
-	spinlock_t lock;
-	bool held;
-} module_mutex = { .lock = __SPIN_LOCK_UNLOCKED(module_mutex.lock) };
+static DEFINE_MUTEX(module_mutex);
 static size_t bytes_allocated;
-
-static void mod_lock(void)
-{
-	for (;;) {
-		spin_lock(&module_mutex.lock);
-		if (!module_mutex.held) {
-			module_mutex.held = true;
-			spin_unlock(&module_mutex.lock);
-			return;
-		}
-		spin_unlock(&module_mutex.lock);
-		if (sched_ready())
-			yield();
-		else
-			cpu_relax();
-	}
-}
-
-static void mod_unlock(void)
-{
-	spin_lock(&module_mutex.lock);
-	module_mutex.held = false;
-	spin_unlock(&module_mutex.lock);
-}
 
 size_t module_bytes_allocated(void)
 {
@@ -107,10 +80,10 @@ unsigned int module_nr_loaded(void)
 	struct module *m;
 	unsigned int n = 0;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	list_for_each_entry(m, &modules_list, list)
 		n++;
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return n;
 }
 
@@ -128,11 +101,11 @@ struct module *find_module(const char *name)
 {
 	struct module *m;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	m = __find_module(name);
 	if (m && m->state != MODULE_STATE_LIVE)
 		m = NULL;
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return m;
 }
 
@@ -238,9 +211,9 @@ unsigned long find_exported_symbol(const char *name)
 	struct module *owner;
 	bool gpl;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	s = find_symbol(name, NULL, &owner, &gpl);
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return s ? s->value : 0;
 }
 
@@ -369,7 +342,7 @@ int load_module(const void *image, size_t len, struct module **modp)
 	}
 	info.hdr = (const Elf64_Ehdr *)info.img;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	ret = do_load(&info);
 	if (ret) {
 		drop_deps(info.deps, info.nr_deps);
@@ -399,7 +372,7 @@ int load_module(const void *image, size_t len, struct module **modp)
 	if (modp)
 		*modp = mod;
 out:
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	free_load_info(&info);
 	return ret;
 }
@@ -412,7 +385,7 @@ int unload_module(const char *name)
 	size_t size;
 	int ret = 0;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	mod = __find_module(name);
 	if (!mod || mod->state != MODULE_STATE_LIVE) {
 		ret = -ENOENT;
@@ -425,7 +398,7 @@ int unload_module(const char *name)
 		pr_err("%s: has init but no exit: cannot be unloaded\n", name);
 	}
 	if (ret) {
-		mod_unlock();
+		mutex_unlock(&module_mutex);
 		return ret;
 	}
 	mod->state = MODULE_STATE_GOING;
@@ -439,7 +412,7 @@ int unload_module(const char *name)
 	size = mod->size;
 	pr_info("%s: unloaded\n", name);
 	free_module_memory(base, size);	/* mod itself lives in there */
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(unload_module);
@@ -659,7 +632,7 @@ static int cmd_lsmod(int argc, char **argv)
 	struct module *m;
 
 	printk("%-20s %8s %5s  %s\n", "Module", "Size", "Used", "by / description");
-	mod_lock();
+	mutex_lock(&module_mutex);
 	list_for_each_entry(m, &modules_list, list) {
 		struct module *u;
 
@@ -672,7 +645,7 @@ static int cmd_lsmod(int argc, char **argv)
 		       m->nr_device_ids ? " [pci ids]" : "",
 		       m->state == MODULE_STATE_LIVE ? "" : " (not live)");
 	}
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return 0;
 }
 DEFINE_SHELL_CMD(lsmod, "loaded modules, size, users", cmd_lsmod);
@@ -682,10 +655,10 @@ static int cmd_modinfo(int argc, char **argv)
 	const struct pci_device_id *id;
 	struct module *m;
 
-	mod_lock();
+	mutex_lock(&module_mutex);
 	m = __find_module(argv[1]);
 	if (!m) {
-		mod_unlock();
+		mutex_unlock(&module_mutex);
 		printk("modinfo: %s is not loaded\n", argv[1]);
 		return -ENOENT;
 	}
@@ -700,7 +673,7 @@ static int cmd_modinfo(int argc, char **argv)
 	for (unsigned int i = 0; i < m->nr_device_ids; i++)
 		printk("pci id: vendor %04x device %04x class %06x/%06x\n", id[i].vendor & 0xffff,
 		       id[i].device & 0xffff, id[i].class, id[i].class_mask);
-	mod_unlock();
+	mutex_unlock(&module_mutex);
 	return 0;
 }
 DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1, "a loaded module's tags, users, PCI IDs",

@@ -67,31 +67,132 @@ static void consoles_write(const char *s, size_t n)
 		con->write(con, s, n);
 }
 
-static unsigned long lock_log(void) __acquires(&logbuf_lock)
+/* Lines an exception or NMI handler could not log (lock_log()). */
+static unsigned long printk_dropped;
+
+/*
+ * Spins of a handler on a lock held for ever by the code it interrupted:
+ * long enough for another CPU to finish writing a line to the serial port.
+ */
+#define TRAP_LOG_SPINS	(1UL << 22)
+
+/*
+ * Take the log lock, interrupts off.  An exception or NMI handler may have
+ * interrupted this very CPU inside vprintk(), holding the lock, and would
+ * spin on it for ever: from such a handler (in_trap()) the wait is
+ * bounded, and when it ends *@held is false and the caller must not touch
+ * the log (it counts the line in printk_dropped instead).  Once a panic
+ * has begun (console_force_unlock()) nobody takes the lock.
+ */
+static unsigned long lock_log(bool *held) __acquires(&logbuf_lock)
 {
 	unsigned long flags = arch_local_irq_save();
+	unsigned long spins = 0;
 
-	if (!READ_ONCE(console_unlocked_for_panic))
-		spin_lock(&logbuf_lock);
-	else
+	*held = true;
+	if (READ_ONCE(console_unlocked_for_panic)) {
 		__acquire(&logbuf_lock);
+		return flags;
+	}
+	if (likely(!in_trap())) {
+		spin_lock(&logbuf_lock);
+		return flags;
+	}
+	while (!spin_trylock(&logbuf_lock)) {
+		if (++spins == TRAP_LOG_SPINS) {
+			*held = false;
+			break;
+		}
+		cpu_relax();
+	}
+	__acquire(&logbuf_lock);
 	return flags;
 }
 
-static void unlock_log(unsigned long flags) __releases(&logbuf_lock)
+static void unlock_log(unsigned long flags, bool held) __releases(&logbuf_lock)
 {
-	if (!READ_ONCE(console_unlocked_for_panic))
+	if (held && !READ_ONCE(console_unlocked_for_panic))
 		spin_unlock(&logbuf_lock);
 	else
 		__release(&logbuf_lock);
 	arch_local_irq_restore(flags);
 }
 
+/* "[seconds.micros] ", the time since boot that starts each line. */
+static int log_stamp(char *buf, size_t size)
+{
+	u64 ns = ktime_get_ns();
+
+	return snprintf(buf, size, "[%5llu.%06llu] ", ns / NSEC_PER_SEC,
+			(ns % NSEC_PER_SEC) / 1000);
+}
+
+/*
+ * Report the lines handlers dropped, in order: before the next message.
+ * Called with the log lock held.
+ */
+static void log_dropped(void)
+{
+	unsigned long n = __atomic_exchange_n(&printk_dropped, 0, __ATOMIC_RELAXED);
+	char msg[128];
+	int len;
+
+	if (!n)
+		return;
+	len = log_stamp(msg, sizeof(msg));
+	len += snprintf(msg + len, sizeof(msg) - len,
+			"printk: %lu line(s) from exception/NMI handlers dropped (log busy)\n", n);
+	if (line_open)
+		log_store("\n", 1);
+	line_open = false;
+	log_store(msg, len);
+	consoles_write(msg, len);
+}
+
+#ifdef CONFIG_KTEST
+/**
+ * printk_test_lock_log() - hold the log lock, as an interrupted printk does
+ *
+ * For printk's tests only: interrupts are off until printk_test_unlock_log().
+ *
+ * Return: the flags to pass to printk_test_unlock_log().
+ */
+unsigned long printk_test_lock_log(void)
+{
+	bool held;
+	unsigned long flags = lock_log(&held);
+
+	__release(&logbuf_lock);
+	return flags;
+}
+
+/**
+ * printk_test_unlock_log() - release what printk_test_lock_log() took
+ * @flags: its return value
+ */
+void printk_test_unlock_log(unsigned long flags)
+{
+	__acquire(&logbuf_lock);
+	unlock_log(flags, true);
+}
+
+/**
+ * printk_dropped_count() - lines dropped and not yet reported
+ *
+ * Return: how many lines exception or NMI handlers could not log since
+ * the last message that reported them.
+ */
+unsigned long printk_dropped_count(void)
+{
+	return READ_ONCE(printk_dropped);
+}
+#endif
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char text[512], prefix[32];
 	int level = LOGLEVEL_DEFAULT, len, plen = 0;
-	bool cont = false;
+	bool cont = false, held;
 	unsigned long flags;
 
 	if (fmt[0] == KERN_SOH[0] && fmt[1]) {
@@ -105,14 +206,17 @@ int vprintk(const char *fmt, va_list ap)
 	if (len >= (int)sizeof(text))
 		len = sizeof(text) - 1;
 
-	flags = lock_log();
+	flags = lock_log(&held);
+	if (unlikely(!held)) {
+		__atomic_fetch_add(&printk_dropped, 1, __ATOMIC_RELAXED);
+		unlock_log(flags, false);
+		return 0;
+	}
+	log_dropped();
 	if (!(cont && line_open)) {
-		u64 ns = ktime_get_ns();
-
 		if (line_open)
 			log_store("\n", 1);
-		plen = snprintf(prefix, sizeof(prefix), "[%5llu.%06llu] ",
-				ns / NSEC_PER_SEC, (ns % NSEC_PER_SEC) / 1000);
+		plen = log_stamp(prefix, sizeof(prefix));
 		log_store(prefix, plen);
 	}
 	log_store(text, len);
@@ -122,7 +226,7 @@ int vprintk(const char *fmt, va_list ap)
 			consoles_write(prefix, plen);
 		consoles_write(text, len);
 	}
-	unlock_log(flags);
+	unlock_log(flags, true);
 	return len;
 }
 
@@ -146,30 +250,34 @@ bool __ratelimit(struct ratelimit_state *rs)
 
 void register_console(struct console *con)
 {
-	unsigned long flags = lock_log();
+	bool held;
+	unsigned long flags = lock_log(&held);
 	u64 start = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
 
 	list_add_tail(&con->list, &console_list);
 	/* Replay what was logged before this console existed. */
 	for (u64 i = start; i < log_head; i++)
 		con->write(con, &log_buf[i & (LOG_BUF_LEN - 1)], 1);
-	unlock_log(flags);
+	unlock_log(flags, held);
 }
 
 void unregister_console(struct console *con)
 {
-	unsigned long flags = lock_log();
+	bool held;
+	unsigned long flags = lock_log(&held);
 
 	list_del(&con->list);
-	unlock_log(flags);
+	unlock_log(flags, held);
 }
 
 void console_write_raw(const char *s, size_t n)
 {
-	unsigned long flags = lock_log();
+	bool held;
+	unsigned long flags = lock_log(&held);
 
-	consoles_write(s, n);
-	unlock_log(flags);
+	if (held)
+		consoles_write(s, n);
+	unlock_log(flags, held);
 }
 
 static DECLARE_WAIT_QUEUE_HEAD(console_input_wq);
@@ -219,7 +327,8 @@ void console_flush(void)
 
 void log_buf_dump(void)
 {
-	unsigned long flags = lock_log();
+	bool held;
+	unsigned long flags = lock_log(&held);
 	u64 i = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
 
 	/* After a wrap, start at the first whole line. */
@@ -228,7 +337,7 @@ void log_buf_dump(void)
 			;
 	for (; i < log_head; i++)
 		consoles_write(&log_buf[i & (LOG_BUF_LEN - 1)], 1);
-	unlock_log(flags);
+	unlock_log(flags, held);
 }
 
 void console_force_unlock(void)

@@ -44,9 +44,9 @@
  * every cache): page_alloc_check() and kmem_check() find nothing, the
  * free-frame count, module memory and module count are back at their
  * values before the start, and the sanitizer/lock debugging report
- * counters (UBSAN, lockdep, might_sleep, slab debugging; KASAN's when it
- * exists) did not move.  page_alloc_check() also runs every few seconds
- * while the workers run.
+ * counters (UBSAN, lockdep, might_sleep, slab debugging, KASAN) did not
+ * move.  page_alloc_check() also runs every few seconds while the workers
+ * run.
  */
 #define pr_fmt(fmt) "stress: " fmt
 
@@ -73,7 +73,7 @@
 #include <exo/ubsan.h>
 #include <exo/vmalloc.h>
 #ifdef CONFIG_KASAN
-/* The hook for KASAN: its report counter (see Documentation/stress.rst). */
+/* KASAN's report counter is one of the counters that must not move. */
 #include <exo/kasan.h>
 #endif
 

@@ -580,15 +580,18 @@ static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned
 
 /*
  * Free (pfn, order) in O(1) if it is exactly an allocated block of that
- * order.  The alloc bit is taken first, with one atomic test-and-clear:
- * checking and clearing in one step, so that of two frees racing for a
- * block exactly one gets it, and the other finds the bit clear and goes
- * to free_range() (FREE_SLOW, nothing changed), which reports it.  The
- * head info is read only once the block is ours: it is then the block's
- * own (I4), not a guess that a free and a new allocation of the same
- * frames could have made stale.  A block of another order is finished
- * by free_range() (FREE_CLAIMED); one whose owner left the info as
- * allocated needs no store to be cached again (I5).
+ * order.  A head of another order is left to free_range() untouched
+ * (FREE_SLOW): clearing its alloc bit first would hide the whole block,
+ * outside any lock, from a rightful free of another of its frames on
+ * another CPU.  Then the alloc bit is taken with one atomic
+ * test-and-clear, so that of two frees racing for a block exactly one
+ * gets it, and the other finds the bit clear and goes to free_range()
+ * (FREE_SLOW, nothing changed), which reports it.  The head info is read
+ * again once the block is ours: it is then the block's own (I4), not a
+ * guess that a free and a new allocation of the same frames could have
+ * made stale; if that changed its order, free_range() finishes the block
+ * (FREE_CLAIMED).  One whose owner left the info as allocated needs no
+ * store to be cached again (I5).
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order)
@@ -599,6 +602,8 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 		return FREE_SLOW;
 	/* The address before the bit: the bit op's memory clobber would reload mem_map. */
 	page = &mem_map[pfn];
+	if (unlikely(READ_ONCE(page->order) != order))
+		return FREE_SLOW;
 	if (unlikely(!test_and_clear_bit(pfn, page_alloc_map)))
 		return FREE_SLOW;
 	if (unlikely(page->info != BUDDY_INFO(order))) {

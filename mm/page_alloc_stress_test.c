@@ -587,3 +587,89 @@ void test_double_free_race(struct ktest *t)
 	ktest_log(t, "%d CPUs, %u rounds, %ld bystander operations", n, c.rounds,
 		  atomic_long_read(&c.bystander_ops));
 }
+
+/*
+ * Rightful frees of different frames of one order-3 block, at the same
+ * moment: free_frame(base) on worker 0, free_frame() of base + 4 .. 7
+ * pages on worker 1, for SFREE_RUNS blocks a round.  All must succeed,
+ * and frames 1 .. 3 stay allocated.  The fast path once cleared the
+ * head's alloc bit before seeing that the block was not of the order
+ * freed, so for a moment the block looked free to the other CPU, whose
+ * free failed with -ENOENT and leaked its frame.
+ */
+#define SFREE_RUNS	16
+
+struct sfree_ctx {
+	struct dfree_ctx d;		/* rounds, handshakes, counters */
+	phys_addr_t base[SFREE_RUNS];
+	unsigned int nr;
+};
+
+static void sfree_worker0(struct sfree_ctx *c)
+{
+	for (unsigned int r = 1; r <= c->d.rounds; r++) {
+		unsigned int nr = 0;
+
+		while (nr < SFREE_RUNS && !alloc_contiguous(8, &c->base[nr]))
+			nr++;
+		if (nr < SFREE_RUNS)
+			atomic_inc(&c->d.bad_err);
+		if (!nr || (r >= 20 && ktime_get_ns() > c->d.deadline))
+			WRITE_ONCE(c->d.rounds, r);
+		c->nr = nr;
+		smp_store_release(&c->d.round, r);
+		dfree_wait(&c->d.ready, r);
+		for (unsigned int i = 0; i < nr; i++)
+			if (free_frame(c->base[i]))
+				atomic_inc(&c->d.none_won);
+		dfree_wait(&c->d.done, r);
+		/* The frames nobody freed are still allocated. */
+		for (unsigned int i = 0; i < nr; i++)
+			for (unsigned int f = 1; f < 4; f++)
+				if (free_frame(c->base[i] + f * PAGE_SIZE))
+					atomic_inc(&c->d.leftover);
+		if (!nr)
+			break;
+	}
+}
+
+static void sfree_worker(void *arg, unsigned int id)
+{
+	struct sfree_ctx *c = arg;
+
+	if (id == 0) {
+		sfree_worker0(c);
+		return;
+	}
+	for (unsigned int r = 1; r <= READ_ONCE(c->d.rounds); r++) {
+		dfree_wait(&c->d.round, r);
+		smp_store_release(&c->d.ready, r);
+		for (unsigned int i = 0; i < c->nr; i++)
+			for (unsigned int f = 4; f < 8; f++)
+				if (free_frame(c->base[i] + f * PAGE_SIZE))
+					atomic_inc(&c->d.none_won);
+		smp_store_release(&c->d.done, r);
+	}
+}
+
+void test_split_free_race(struct ktest *t)
+{
+	struct sfree_ctx c = { .d.rounds = RACE_ROUNDS };
+	unsigned long baseline;
+	int n;
+
+	settle();
+	baseline = nr_free_pages();
+	c.d.deadline = ktime_get_ns() + RACE_NS;
+	n = ktest_run_on_cpus(2, sfree_worker, &c);
+	KTEST_ASSERT_GE(t, n, 2);
+	settle();
+	KTEST_EXPECT_EQ(t, READ_ONCE(c.d.round), c.d.rounds);
+	KTEST_EXPECT_GE(t, c.d.rounds, 20U);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.d.bad_err), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.d.none_won), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.d.leftover), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	ktest_log(t, "%u rounds of %d blocks", c.d.rounds, SFREE_RUNS);
+}

@@ -898,6 +898,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_smp_stress, KTEST_F_SMP | KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_double_free_race, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_split_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_memblock_reservations),
 #ifdef __HOSTED__
 	KTEST_CASE(test_memblock_sanitise),

@@ -92,6 +92,7 @@ static inline void settle(void)
 void test_random_sequence(struct ktest *t);
 void test_smp_stress(struct ktest *t);
 void test_double_free_race(struct ktest *t);
+void test_split_free_race(struct ktest *t);
 
 /* mm/page_alloc_init_test.c */
 void test_memblock_reservations(struct ktest *t);

@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 4-level page tables (PML4 -> PDPT -> PD -> PT) with 2 MiB and 1 GiB pages.
+ * Multi-level page tables with huge leaves at the PMD (2 MiB) and PUD
+ * (1 GiB) levels.
  *
  * Goal: the contract's map_page/unmap_page/translate plus range helpers,
  * correct under concurrency, with no page-table page leaks, portable enough
- * to run unchanged in the hosted build (the only CPU-specific things are the
- * TLB flushes, behind flush_tlb_mm_range(), and the 1 GiB CPUID check).
+ * to run unchanged in the hosted build.  Entries are only ever read and
+ * built through the architecture's accessors (<asm/pgtable_64.h> on x86:
+ * the pt_* hooks for the walkers that loop over levels, Linux's per-level
+ * pgd/pud/pmd/pte names for the unrolled fast paths); the other
+ * CPU-specific things are the TLB flushes, behind flush_tlb_mm_range(),
+ * and arch_has_gbpages().
+ *
+ * This file: table accounting, the walks, single pages and translate().
+ * Range operations are in pgtable_range.c, address spaces and mm_walk() in
+ * pgtable_mm.c; pgtable_internal.h is what they share.
  *
  * Invariants:
- *  - Every page-table page below a PML4 is a frame from the buddy
+ *  - Every page-table page below a PGD is a frame from the buddy
  *    allocator tagged PAGE_TYPE_PGTABLE whose struct page ->units counts
  *    its present entries.  A table whose count drops to 0 is unlinked and
- *    freed, except the 256 kernel-half PDPTs, which live forever (they are
- *    what every address space shares: mm_create() copies 256 PML4 entries
- *    and nothing ever has to be synchronised afterwards).
+ *    freed, except the tables below the kernel-half PGD slots, which live
+ *    forever (they are what every address space shares: mm_create()
+ *    copies those PGD entries and nothing ever has to be synchronised
+ *    afterwards).
  *  - A table is freed only after the flush that follows its unlinking has
  *    completed on every CPU that may walk it.  Kernel-half flushes reach
  *    every online CPU, so a lock-free reader running with interrupts
@@ -44,6 +54,8 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
+#include "pgtable_internal.h"
+
 struct mm_struct init_mm = {
 	.lock = __SPIN_LOCK_UNLOCKED(init_mm.lock),
 	.ctx_id = 1,
@@ -51,67 +63,8 @@ struct mm_struct init_mm = {
 	.pt_cache_tag = ~0UL,
 };
 
-static unsigned long pgtable_pages;	/* all tables, all address spaces */
-/* Direct-map addresses of the 256 permanent kernel-half PDPTs. */
-static pte_t *kernel_pdpt[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
-static u64 next_ctx_id = 2;
-
-#define LEVEL_PT	1
-#define LEVEL_PD	2
-#define LEVEL_PDPT	3
-#define LEVEL_PML4	4
-
-static __always_inline unsigned int level_shift(int level)
-{
-	return PAGE_SHIFT + 9 * (level - 1);
-}
-
-static __always_inline unsigned long level_size(int level)
-{
-	return 1UL << level_shift(level);
-}
-
-static __always_inline unsigned int pt_index(unsigned long va, int level)
-{
-	return (va >> level_shift(level)) & (PTRS_PER_TABLE - 1);
-}
-
-static __always_inline bool pte_present(pte_t e)
-{
-	return pte_val(e) & _PAGE_PRESENT;
-}
-
-static __always_inline bool pte_leaf(pte_t e, int level)
-{
-	return level == LEVEL_PT || (pte_val(e) & _PAGE_PSE);
-}
-
-static __always_inline pte_t *pte_table(pte_t e)
-{
-	return phys_to_virt(pte_val(e) & PTE_ADDR_MASK);
-}
-
-/* Physical address of a leaf at @level (bit 12 is PAT in huge entries). */
-static __always_inline phys_addr_t leaf_phys(pte_t e, int level)
-{
-	return pte_val(e) & PTE_ADDR_MASK & ~(level_size(level) - 1);
-}
-
-/* The table page an entry lives in (tables are single frames). */
-static __always_inline struct page *table_page_of(const pte_t *entry)
-{
-	return pfn_to_page(PHYS_PFN(direct_virt_to_phys(entry)));
-}
-
-static __always_inline bool is_kernel_addr(unsigned long va)
-{
-	return (long)va < 0;	/* canonical kernel half: bit 63 set */
-}
-
-static __always_inline struct mm_struct *owner_mm(struct mm_struct *mm, unsigned long va)
-{
-	return is_kernel_addr(va) ? &init_mm : mm;
-}
+unsigned long pgtable_pages;
+pte_t *kernel_tables[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 
 /*
  * The fast paths' lock: interrupts off already exclude preemption, so the
@@ -140,63 +93,7 @@ static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
 	__release(mm->lock);
 	arch_local_irq_restore(flags);
 }
-
-/* Store an entry and keep the table's present count. */
-static __always_inline void set_entry(pte_t *slot, pte_t e)
-{
-	table_page_of(slot)->units++;
-	WRITE_ONCE(*slot, e);
-}
-
-static __always_inline void clear_entry(pte_t *slot)
-{
-	table_page_of(slot)->units--;
-	WRITE_ONCE(*slot, __pte(0));
-}
-
-static __always_inline pte_t make_leaf(phys_addr_t pa, pgflags_t flags, int level,
-				       unsigned long va)
-{
-	u64 e = pa | _PAGE_PRESENT | (flags & PAGE_HW_FLAGS);
-
-	if (!(flags & PAGE_EXEC))
-		e |= _PAGE_NX;
-	if (level != LEVEL_PT)
-		e |= _PAGE_PSE;
-	if (unlikely(flags & PAGE_WRITECOMBINE))
-		e |= level == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
-	if (is_kernel_addr(va))
-		e |= _PAGE_GLOBAL;
-	return __pte(e);
-}
-
-/* Upper levels are permissive; the leaf decides (no USER in the kernel half). */
-static __always_inline pte_t make_table_entry(const pte_t *table, unsigned long va)
-{
-	u64 e = virt_to_phys(table) | _PAGE_PRESENT | _PAGE_RW;
-
-	if (!is_kernel_addr(va))
-		e |= _PAGE_USER;
-	return __pte(e);
-}
-
-pgflags_t pte_pgflags(pte_t entry, unsigned long size)
-{
-	u64 v = pte_val(entry);
-	pgflags_t f = v & PAGE_HW_FLAGS;
-
-	if (!(v & _PAGE_NX))
-		f |= PAGE_EXEC;
-	if (v & (size == PAGE_SIZE ? _PAGE_PAT : _PAGE_PAT_LARGE))
-		f |= PAGE_WRITECOMBINE;
-	if (size == PMD_SIZE)
-		f |= PAGE_HUGE_2M;
-	else if (size == PUD_SIZE)
-		f |= PAGE_HUGE_1G;
-	return f;
-}
-
-static pte_t *table_alloc(struct mm_struct *mm)
+pte_t *pgt_table_alloc(struct mm_struct *mm)
 {
 	struct page *pg = should_fail_pgtable() ? NULL : alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
 
@@ -211,7 +108,7 @@ static pte_t *table_alloc(struct mm_struct *mm)
 }
 
 /* Queue an unlinked table; it is freed after the flush (see the invariants). */
-static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_head *dead)
+void pgt_table_defer_free(struct mm_struct *mm, pte_t *table, struct list_head *dead)
 {
 	struct page *pg = virt_to_page(table);
 
@@ -226,7 +123,7 @@ static void table_defer_free(struct mm_struct *mm, pte_t *table, struct list_hea
 	mm->pt_cache_tag = ~0UL;
 }
 
-static void free_dead_tables(struct list_head *dead)
+void pgt_free_dead_tables(struct list_head *dead)
 {
 	struct page *pg, *n;
 
@@ -237,18 +134,6 @@ static void free_dead_tables(struct list_head *dead)
 		__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
 	}
 }
-
-/*
- * Tables for splits, taken before any entry changes: a call that would run
- * out of frames half-way through its splits fails before the first one.
- */
-#define SPLITS_MAX	4	/* two ends, 1 GiB -> 2 MiB -> 4 KiB each */
-
-struct table_pool {
-	pte_t *t[SPLITS_MAX];
-	unsigned int n;
-};
-
 /* Give back a table that was never linked (owner lock held). */
 static void table_free_unused(struct mm_struct *mm, pte_t *table)
 {
@@ -260,30 +145,29 @@ static void table_free_unused(struct mm_struct *mm, pte_t *table)
 	__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
 }
 
-static void pool_drain(struct mm_struct *mm, struct table_pool *pool)
+void pgt_pool_drain(struct mm_struct *mm, struct table_pool *pool)
 {
 	while (pool->n)
 		table_free_unused(mm, pool->t[--pool->n]);
 }
 
 /* @need tables in @pool, or -ENOMEM with none taken (owner lock held). */
-static int pool_fill(struct mm_struct *mm, struct table_pool *pool, unsigned int need)
+int pgt_pool_fill(struct mm_struct *mm, struct table_pool *pool, unsigned int need)
 {
 	pool->n = 0;
 	if (WARN_ON(need > SPLITS_MAX))
 		return -EINVAL;
 	while (pool->n < need) {
-		pte_t *t = table_alloc(mm);
+		pte_t *t = pgt_table_alloc(mm);
 
 		if (!t) {
-			pool_drain(mm, pool);
+			pgt_pool_drain(mm, pool);
 			return -ENOMEM;
 		}
 		pool->t[pool->n++] = t;
 	}
 	return 0;
 }
-
 unsigned long nr_pgtable_pages(void)
 {
 	return __atomic_load_n(&pgtable_pages, __ATOMIC_RELAXED);
@@ -316,7 +200,7 @@ static int check_addr(const char *fn, unsigned long va, unsigned long align)
 }
 
 /* A range may end at 2^64 exactly (end == 0), never wrap past it. */
-static int check_range(const char *fn, unsigned long va, size_t size)
+int pgt_check_range(const char *fn, unsigned long va, size_t size)
 {
 	unsigned long last = va + size - 1;
 
@@ -329,7 +213,7 @@ static int check_range(const char *fn, unsigned long va, size_t size)
 	return check_addr(fn, va, PAGE_SIZE);
 }
 
-static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool sizes_ok)
+int pgt_check_flags(const char *fn, unsigned long va, pgflags_t flags, bool sizes_ok)
 {
 	pgflags_t huge = flags & (PAGE_HUGE_2M | PAGE_HUGE_1G);
 
@@ -361,9 +245,9 @@ static int check_flags(const char *fn, unsigned long va, pgflags_t flags, bool s
 	return 0;
 }
 
-static int check_phys(const char *fn, phys_addr_t pa, unsigned long align)
+int pgt_check_phys(const char *fn, phys_addr_t pa, unsigned long align)
 {
-	if (unlikely((pa & (align - 1)) || pa >= (1ULL << 52))) {
+	if (unlikely((pa & (align - 1)) || pa >= (1ULL << __PHYSICAL_MASK_SHIFT))) {
 		pr_err_ratelimited("%s: physical %#llx misaligned or beyond 52 bits (-EINVAL)\n",
 				   fn, pa);
 		return -EINVAL;
@@ -377,32 +261,32 @@ static int check_phys(const char *fn, phys_addr_t pa, unsigned long align)
 
 /*
  * Remove now-empty tables on the path to @va, bottom up.  The kernel-half
- * PDPTs and the PML4 stay.  Called with the owner's lock held.
+ * tables and the PGD stay.  Called with the owner's lock held.
  */
 static void prune_path(struct mm_struct *mm, unsigned long va, struct list_head *dead)
 {
-	pte_t *path[LEVEL_PML4 + 1];
+	pte_t *path[PGTABLE_LEVELS + 1];
 	pte_t *table = mm->pgd;
 	int level;
 
-	for (level = LEVEL_PML4; level > LEVEL_PT; level--) {
+	for (level = PGTABLE_LEVELS; level > PT_LEVEL_PTE; level--) {
 		pte_t e = table[pt_index(va, level)];
 
 		path[level] = &table[pt_index(va, level)];
-		if (!pte_present(e) || pte_leaf(e, level))
+		if (!pte_present(e) || pt_leaf(e, level))
 			break;
-		table = pte_table(e);
+		table = pt_table(e);
 	}
 	/* path[level + 1 ..] lead to @table; free while the child is empty. */
-	for (level = level + 1; level <= LEVEL_PML4; level++) {
-		pte_t *child = pte_table(*path[level]);
+	for (level = level + 1; level <= PGTABLE_LEVELS; level++) {
+		pte_t *child = pt_table(*path[level]);
 
 		if (table_page_of(child)->units != 0)
 			break;
-		if (level == LEVEL_PML4 && is_kernel_addr(va))
-			break;		/* kernel-half PDPTs are permanent */
+		if (level == PGTABLE_LEVELS && is_kernel_addr(va))
+			break;		/* kernel_tables[] are permanent */
 		clear_entry(path[level]);
-		table_defer_free(mm, child, dead);
+		pgt_table_defer_free(mm, child, dead);
 	}
 }
 
@@ -415,42 +299,22 @@ static int walk_create(struct mm_struct *mm, unsigned long va, int target, pte_t
 {
 	pte_t *table = mm->pgd;
 
-	for (int level = LEVEL_PML4; level > target; level--) {
+	for (int level = PGTABLE_LEVELS; level > target; level--) {
 		pte_t *e = &table[pt_index(va, level)];
 
 		if (unlikely(!pte_present(*e))) {
-			pte_t *t = table_alloc(mm);
+			pte_t *t = pgt_table_alloc(mm);
 
 			if (!t)
 				return -ENOMEM;
 			set_entry(e, make_table_entry(t, va));
-		} else if (unlikely(pte_val(*e) & _PAGE_PSE)) {
+		} else if (unlikely(pt_leaf(*e, level))) {
 			return -EEXIST;
 		}
-		table = pte_table(*e);
+		table = pt_table(*e);
 	}
 	*slot = &table[pt_index(va, target)];
 	return 0;
-}
-
-/* The leaf slot that maps @va and its level, or NULL. */
-static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *levelp)
-{
-	pte_t *table = mm->pgd;
-
-	for (int level = LEVEL_PML4; level >= LEVEL_PT; level--) {
-		pte_t *e = &table[pt_index(va, level)];
-		pte_t v = READ_ONCE(*e);
-
-		if (!pte_present(v))
-			return NULL;
-		if (pte_leaf(v, level)) {
-			*levelp = level;
-			return e;
-		}
-		table = pte_table(v);
-	}
-	return NULL;
 }
 
 /*
@@ -459,28 +323,18 @@ static pte_t *walk_leaf(const struct mm_struct *mm, unsigned long va, int *level
  * not change, so no flush is needed before the caller's own (which covers
  * the huge page).
  */
-static int split_leaf(pte_t *slot, int level, unsigned long va, struct table_pool *pool)
+int pgt_split_leaf(pte_t *slot, int level, unsigned long va, struct table_pool *pool)
 {
-	pte_t old = *slot;
-	u64 flags = pte_val(old) & (PAGE_HW_FLAGS | _PAGE_NX);
-	unsigned long step = level_size(level - 1);
-	phys_addr_t pa = leaf_phys(old, level);
 	pte_t *t;
 
 	/* The caller counted the splits: an empty pool is a bug, not -ENOMEM. */
 	if (WARN_ON(!pool->n))
 		return -ENOMEM;
 	t = pool->t[--pool->n];
-	if (level - 1 != LEVEL_PT)
-		flags |= _PAGE_PSE;
-	/* The PAT bit moves from bit 12 to bit 7 in 4 KiB entries. */
-	if (pte_val(old) & _PAGE_PAT_LARGE)
-		flags |= level - 1 == LEVEL_PT ? _PAGE_PAT : _PAGE_PAT_LARGE;
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-		t[i] = __pte((pa + i * step) | _PAGE_PRESENT | flags);
+	pt_split_fill(*slot, level, t);
 	table_page_of(t)->units = PTRS_PER_TABLE;
 	/* Same count in the parent: one entry replaced by one entry. */
-	WRITE_ONCE(*slot, make_table_entry(t, va));
+	set_pte(slot, make_table_entry(t, va));
 	return 0;
 }
 
@@ -492,19 +346,19 @@ static int size_level(pgflags_t flags, unsigned long *size)
 {
 	if (flags & PAGE_HUGE_1G) {
 		*size = PUD_SIZE;
-		return LEVEL_PDPT;
+		return PT_LEVEL_PUD;
 	}
 	if (flags & PAGE_HUGE_2M) {
 		*size = PMD_SIZE;
-		return LEVEL_PD;
+		return PT_LEVEL_PMD;
 	}
 	*size = PAGE_SIZE;
-	return LEVEL_PT;
+	return PT_LEVEL_PTE;
 }
 
 /* Map one leaf; owner lock held. */
-static int __map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_t flags,
-		     int level, struct list_head *dead)
+int pgt_map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_t flags,
+		int level, struct list_head *dead)
 {
 	pte_t *slot;
 	int err = walk_create(mm, va, level, &slot);
@@ -530,19 +384,19 @@ static noinline int map_page_slow(struct mm_struct *mm, unsigned long virt, phys
 	level = size_level(flags, &size);
 	err = check_addr("map_page", virt, size);
 	if (!err)
-		err = check_flags("map_page", virt, flags, true);
+		err = pgt_check_flags("map_page", virt, flags, true);
 	if (!err)
-		err = check_phys("map_page", phys, size);
+		err = pgt_check_phys("map_page", phys, size);
 	if (unlikely(err))
 		return err;
 	mm = owner_mm(mm, virt);
 	spin_lock_irqsave(&mm->lock, irqflags);
-	err = __map_one(mm, virt, phys, flags, level, &dead);
+	err = pgt_map_one(mm, virt, phys, flags, level, &dead);
 	spin_unlock_irqrestore(&mm->lock, irqflags);
 	if (unlikely(err)) {
 		if (!list_empty(&dead)) {
 			flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, TLB_FLUSH_FULL);
-			free_dead_tables(&dead);
+			pgt_free_dead_tables(&dead);
 		}
 		if (err == -EEXIST)
 			pr_err_ratelimited("map_page(%#lx): already mapped (-EEXIST)\n", virt);
@@ -577,12 +431,12 @@ static noinline int unmap_page_slow(struct mm_struct *mm, unsigned long virt)
 	 * split, so -ENOMEM changes nothing.  The base of a huge page unmaps
 	 * it whole.
 	 */
-	if (level != LEVEL_PT && (virt & (level_size(level) - 1))) {
+	if (level != PT_LEVEL_PTE && (virt & (level_size(level) - 1))) {
 		struct table_pool pool;
 
-		err = pool_fill(mm, &pool, level - LEVEL_PT);
-		while (!err && level != LEVEL_PT) {
-			err = split_leaf(slot, level, virt, &pool);
+		err = pgt_pool_fill(mm, &pool, level - PT_LEVEL_PTE);
+		while (!err && level != PT_LEVEL_PTE) {
+			err = pgt_split_leaf(slot, level, virt, &pool);
 			slot = walk_leaf(mm, virt, &level);
 		}
 		if (err)
@@ -599,9 +453,9 @@ unlock:
 				   err == -ENOENT ? "nothing mapped" : "no memory to split", err);
 		return err;
 	}
-	flush_tlb_mm_range(mm, start, start + size, level_shift(level),
+	flush_tlb_mm_range(mm, start, start + size, pt_level_shift(level),
 			   list_empty(&dead) ? 0 : TLB_FLUSH_FULL);
-	free_dead_tables(&dead);
+	pgt_free_dead_tables(&dead);
 	return 0;
 }
 
@@ -613,47 +467,49 @@ unlock:
  */
 
 /*
- * The PT slot of @va if all three upper levels are tables (else false).
- * The last PT found is cached per address space (lock held): consecutive
- * operations in one 2 MiB region skip the walk.  A PT stays linked where
- * it was until table_defer_free(), which drops the cache.
+ * The PTE slot of @va if every upper level is a table (else false).
+ * The last page table found is cached per address space (lock held):
+ * consecutive operations in one 2 MiB region skip the walk.  It stays linked where
+ * it was until pgt_table_defer_free(), which drops the cache.
  */
 static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va, pte_t **slot)
 {
-	u64 e;
+	p4d_t p4d;
+	pud_t pud, *pudp;
+	pmd_t pmd;
 	pte_t *t;
 
 	if (likely(mm->pt_cache_tag == va >> PMD_SHIFT)) {
-		*slot = &mm->pt_cache[pt_index(va, LEVEL_PT)];
+		*slot = &mm->pt_cache[pte_index(va)];
 		return true;
 	}
 	if (is_kernel_addr(va)) {
-		t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
+		pudp = kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST] + pud_index(va);
 	} else {
-		e = pte_val(READ_ONCE(mm->pgd[pt_index(va, LEVEL_PML4)]));
-		if (unlikely(!(e & _PAGE_PRESENT)))
+		p4d = READ_ONCE(*p4d_offset(pgd_offset(mm, va), va));
+		if (unlikely(!p4d_present(p4d)))
 			return false;
-		t = phys_to_virt(e & PTE_ADDR_MASK);
+		pudp = pud_offset(&p4d, va);
 	}
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
-	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+	pud = READ_ONCE(*pudp);
+	if (unlikely(!pud_is_table(pud)))
 		return false;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
-	if (unlikely((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT))
+	pmd = READ_ONCE(*pmd_offset(&pud, va));
+	if (unlikely(!pmd_is_table(pmd)))
 		return false;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
+	t = pt_table(pmd);
 	mm->pt_cache_tag = va >> PMD_SHIFT;
 	mm->pt_cache = t;
 	mm->pt_cache_page = table_page_of(t);
-	*slot = &t[pt_index(va, LEVEL_PT)];
+	*slot = &t[pte_index(va)];
 	return true;
 }
 
-/* Non-canonical or not page aligned. */
+/* Non-canonical (bits 63..__VIRTUAL_MASK_SHIFT not all equal) or not page aligned. */
 static __always_inline bool bad_page_addr(unsigned long va)
 {
-	return ((va + (1UL << 47)) >> 48) | (va & (PAGE_SIZE - 1));
+	return ((va + (1UL << __VIRTUAL_MASK_SHIFT)) >> (__VIRTUAL_MASK_SHIFT + 1)) |
+	       (va & (PAGE_SIZE - 1));
 }
 
 static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
@@ -662,7 +518,7 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 	unsigned long irqflags;
 	pte_t *slot;
 
-	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> 52)) &&
+	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> __PHYSICAL_MASK_SHIFT)) &&
 		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
 		   !(flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL)))) {
 		mm = owner_mm(mm, virt);
@@ -670,7 +526,7 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
 			/* pt_slot_fast() left the table's struct page in the cache. */
 			mm->pt_cache_page->units++;
-			WRITE_ONCE(*slot, make_leaf(phys, flags, LEVEL_PT, virt));
+			set_pte(slot, make_leaf(phys, flags, PT_LEVEL_PTE, virt));
 			pt_unlock(mm, irqflags);
 			return 0;
 		}
@@ -692,7 +548,7 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 
 			if (likely(pg->units > 1)) {	/* the table stays */
 				pg->units--;
-				WRITE_ONCE(*slot, __pte(0));
+				set_pte(slot, __pte(0));
 				if (is_kernel_addr(virt) &&
 				    arch_flush_tlb_kernel_page_local(virt)) {
 					pt_unlock(mm, irqflags);
@@ -728,8 +584,8 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  *
  *   CPU A: translate(K)                  CPU B: unmap_page(K)
  *   interrupts off
- *   reads the PD entry: table T
- *                                        clears the PD entry (lock held)
+ *   reads the PMD entry: table T
+ *                                        clears the PMD entry (lock held)
  *                                        flush: IPI to every CPU, waits
  *   caches (K, T)
  *   interrupts on, takes the IPI:
@@ -737,7 +593,7 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  *                                        flush done, T freed and reused
  *
  * A's store always precedes the IPI that clears it, because A stores with
- * interrupts off; a translate() after the IPI reads the PD entry again,
+ * interrupts off; a translate() after the IPI reads the PMD entry again,
  * and it no longer leads to T.  A translate() that started before the
  * IPI still holds it off, so T is not freed under it either.  (Clearing
  * every CPU's entry from B at the unlink, before the flush, let A store T
@@ -776,45 +632,43 @@ static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 {
 	unsigned long irqflags = arch_local_irq_save();
 	unsigned long mask;
-	pte_t *t;
-	u64 e;
+	pud_t pud;
+	pmd_t pmd;
+	pte_t e;
 
 	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
-		e = pte_val(READ_ONCE(this_cpu_read(xlate_cache.pt)[pt_index(va, LEVEL_PT)]));
+		e = READ_ONCE(this_cpu_read(xlate_cache.pt)[pte_index(va)]);
 		arch_local_irq_restore(irqflags);
-		if (unlikely(!(e & _PAGE_PRESENT)))
+		if (unlikely(!pte_present(e)))
 			return -ENOENT;
-		*phys = (e & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1));
+		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
 		return 0;
 	}
 	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
 		arch_local_irq_restore(irqflags);
 		return translate_current(va, phys);
 	}
-	t = kernel_pdpt[pt_index(va, LEVEL_PML4) - PGD_KERNEL_FIRST];
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PDPT)]));
+	e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
 	mask = PUD_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pud_present(pud))
 		goto none;
-	if (e & _PAGE_PSE)
+	if (pud_leaf(pud))
 		goto leaf;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PD)]));
+	e = pmd = READ_ONCE(*pmd_offset(&pud, va));
 	mask = PMD_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pmd_present(pmd))
 		goto none;
-	if (e & _PAGE_PSE)
+	if (pmd_leaf(pmd))
 		goto leaf;
-	t = phys_to_virt(e & PTE_ADDR_MASK);
-	this_cpu_write(xlate_cache.pt, t);
+	this_cpu_write(xlate_cache.pt, pt_table(pmd));
 	this_cpu_write(xlate_cache.tag, va >> PMD_SHIFT);
-	e = pte_val(READ_ONCE(t[pt_index(va, LEVEL_PT)]));
+	e = READ_ONCE(*pte_offset_kernel(&pmd, va));
 	mask = PAGE_SIZE - 1;
-	if (!(e & _PAGE_PRESENT))
+	if (!pte_present(e))
 		goto none;
 leaf:
 	arch_local_irq_restore(irqflags);
-	*phys = (e & PTE_ADDR_MASK & ~(u64)mask) | (va & mask);
+	*phys = (pt_entry_phys(e) & ~(u64)mask) | (va & mask);
 	return 0;
 none:
 	arch_local_irq_restore(irqflags);
@@ -863,453 +717,4 @@ static noinline int translate_current(unsigned long virt, phys_addr_t *phys)
 int translate(unsigned long virt, phys_addr_t *phys)
 {
 	return translate_kernel(virt, phys);
-}
-
-/* ---------------------------------------------------------------------
- * Ranges.
- */
-
-struct range_op {
-	int op;			/* RANGE_* */
-	pgflags_t flags;	/* RANGE_PROTECT */
-	unsigned long lo, hi;	/* the caller's whole range: leaves inside stay whole */
-	unsigned long found;	/* leaves seen */
-	struct list_head *dead;
-	struct table_pool *pool;	/* RANGE_SPLIT: the tables, counted beforehand */
-};
-
-#define RANGE_COUNT	0	/* count leaves, change nothing */
-#define RANGE_SPLIT	1	/* split huge leaves that straddle the ends */
-#define RANGE_UNMAP	2
-#define RANGE_PROTECT	3
-#define RANGE_HOLES	4	/* count unmapped 4 KiB pages in the range */
-
-/*
- * Apply @op to [@start, @end), not empty, below @table at @level (@end 0
- * means 2^64).  A leaf is "whole"
- * when it lies inside the caller's range [@op->lo, @op->hi), which may be
- * wider than the part walked: split_ends() walks only the first and last
- * page of a range, and must leave a huge leaf that the range covers
- * entirely alone.  For RANGE_SPLIT, leaves that are not whole are split
- * (may fail with -ENOMEM); the other ops expect the ends to be split
- * already.
- */
-static int range_walk(struct mm_struct *mm, pte_t *table, int level, unsigned long start,
-		      unsigned long end, struct range_op *op)
-{
-	unsigned long size = level_size(level);
-	unsigned long va = start;
-
-	/* Never empty (start < end); end may be 2^64, i.e. 0. */
-	for (;;) {
-		unsigned long base = va & ~(size - 1);
-		unsigned long next = base + size;
-		pte_t *e = &table[pt_index(va, level)];
-		/* Inclusive ends: next or hi may be 0, i.e. 2^64. */
-		bool whole = base >= op->lo && next - 1 <= op->hi - 1;
-		int err;
-
-		if (next - 1 >= end - 1)	/* past the end, or at 2^64 */
-			next = end;
-		if (!pte_present(*e)) {
-			if (op->op == RANGE_HOLES)
-				op->found += (next - va) >> PAGE_SHIFT;
-		} else if (pte_leaf(*e, level)) {
-			if (!whole && op->op != RANGE_COUNT && op->op != RANGE_HOLES) {
-				if (op->op != RANGE_SPLIT)
-					return -EINVAL;	/* caller bug: ends not split */
-				err = split_leaf(e, level, va, op->pool);
-				if (err)
-					return err;
-				continue;	/* walk the new table */
-			}
-			if (op->op != RANGE_HOLES)
-				op->found++;
-			if (op->op == RANGE_UNMAP) {
-				clear_entry(e);
-			} else if (op->op == RANGE_PROTECT) {
-				WRITE_ONCE(*e, make_leaf(leaf_phys(*e, level), op->flags, level,
-							 va));
-			}
-		} else {
-			pte_t *child = pte_table(*e);
-
-			err = range_walk(mm, child, level - 1, va, next, op);
-			if (err)
-				return err;
-			if (op->op == RANGE_UNMAP && table_page_of(child)->units == 0 &&
-			    !(level == LEVEL_PML4 && is_kernel_addr(va))) {
-				clear_entry(e);
-				table_defer_free(mm, child, op->dead);
-			}
-		}
-		if (next == end)
-			break;
-		va = next;
-	}
-	return 0;
-}
-
-static int range_apply(struct mm_struct *mm, unsigned long start, size_t size,
-		       struct range_op *op)
-{
-	unsigned long end = start + size;
-
-	if (op->op != RANGE_SPLIT) {
-		op->lo = start;
-		op->hi = end;
-	}
-	return range_walk(mm, mm->pgd, LEVEL_PML4, start, end, op);
-}
-
-/*
- * The tables split_ends() will need: for each end, one per level from the
- * huge leaf holding it down to the first level where the leaf holding it
- * lies inside [@lo, @hi) (@hi 0: 2^64), a leaf both ends share counted
- * once.  Changes nothing.
- */
-static unsigned int split_ends_need(struct mm_struct *mm, unsigned long lo, unsigned long hi)
-{
-	const unsigned long ends[2] = { lo, hi - PAGE_SIZE };
-	unsigned long split_base[SPLITS_MAX];
-	int split_level[SPLITS_MAX];
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < 2; i++) {
-		int level;
-
-		if (!walk_leaf(mm, ends[i], &level))
-			continue;
-		for (; level > LEVEL_PT; level--) {
-			unsigned long size = level_size(level), base = ends[i] & ~(size - 1);
-			bool seen = false;
-
-			if (base >= lo && base + size - 1 <= hi - 1)
-				break;		/* whole: stays as it is */
-			for (unsigned int k = 0; k < n; k++)
-				seen |= split_level[k] == level && split_base[k] == base;
-			if (!seen) {
-				split_level[n] = level;
-				split_base[n++] = base;
-			}
-		}
-	}
-	return n;
-}
-
-/*
- * Split the huge leaves straddling the two ends of [@start, @start +
- * @size), and only those: a huge page the range covers entirely is
- * unmapped or re-protected whole (owner lock held).  Every table is taken
- * first: -ENOMEM changes nothing.
- */
-static int split_ends(struct mm_struct *mm, unsigned long start, size_t size)
-{
-	struct table_pool pool;
-	struct range_op op = { .op = RANGE_SPLIT, .lo = start, .hi = start + size, .pool = &pool };
-	unsigned int need = split_ends_need(mm, start, start + size);
-	int err;
-
-	if (!need)
-		return 0;	/* the common case: no huge page straddles an end */
-	err = pool_fill(mm, &pool, need);
-	if (err)
-		return err;
-	err = range_apply(mm, start, PAGE_SIZE, &op);
-	if (!err && size > PAGE_SIZE)
-		err = range_apply(mm, start + size - PAGE_SIZE, PAGE_SIZE, &op);
-	/* Counted exactly: nothing is left over, and nothing can fail. */
-	WARN_ON(err || pool.n);
-	pool_drain(mm, &pool);
-	return err;
-}
-
-/* The biggest piece that fits at @va/@pa: its level and size. */
-static int piece_level(unsigned long va, phys_addr_t pa, unsigned long left, unsigned long *sz)
-{
-	if (pgtable_huge_supported(PAGE_HUGE_1G) && !((va | pa) & (PUD_SIZE - 1)) &&
-	    left >= PUD_SIZE) {
-		*sz = PUD_SIZE;
-		return LEVEL_PDPT;
-	}
-	if (pgtable_huge_supported(PAGE_HUGE_2M) && !((va | pa) & (PMD_SIZE - 1)) &&
-	    left >= PMD_SIZE) {
-		*sz = PMD_SIZE;
-		return LEVEL_PD;
-	}
-	*sz = PAGE_SIZE;
-	return LEVEL_PT;
-}
-
-int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, size_t size,
-		 pgflags_t flags)
-{
-	struct range_op count = { .op = RANGE_COUNT };
-	unsigned long irqflags, done = 0;
-	LIST_HEAD(dead);
-	int err;
-
-	err = check_range("map_range", virt, size);
-	if (!err)
-		err = check_flags("map_range", virt, flags, false);
-	if (!err)
-		err = check_phys("map_range", phys, PAGE_SIZE);
-	/* The whole physical range must fit in 52 bits, not just its start. */
-	if (!err && (phys + size < phys || phys + size > (1ULL << 52))) {
-		pr_err_ratelimited("map_range(%#lx): physical %#llx + %#zx beyond 52 bits (-EINVAL)\n",
-				   virt, phys, size);
-		err = -EINVAL;
-	}
-	if (unlikely(err))
-		return err;
-	mm = owner_mm(mm, virt);
-	spin_lock_irqsave(&mm->lock, irqflags);
-	range_apply(mm, virt, size, &count);
-	if (count.found) {
-		err = -EEXIST;
-		goto unlock;
-	}
-	while (done < size) {
-		unsigned long sz;
-		int level = piece_level(virt + done, phys + done, size - done, &sz);
-
-		err = __map_one(mm, virt + done, phys + done, flags, level, &dead);
-		if (err)
-			break;
-		done += sz;
-	}
-	if (err && done) {
-		struct range_op un = { .op = RANGE_UNMAP, .dead = &dead };
-
-		range_apply(mm, virt, done, &un);
-	}
-unlock:
-	spin_unlock_irqrestore(&mm->lock, irqflags);
-	if (err) {
-		if (done || !list_empty(&dead))
-			flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, TLB_FLUSH_FULL);
-		free_dead_tables(&dead);
-		pr_err_ratelimited("map_range(%#lx + %#zx): %s (%d)\n", virt, size,
-				   err == -EEXIST ? "something is mapped there" : "no memory", err);
-	}
-	return err;
-}
-
-int mm_unmap_range(struct mm_struct *mm, unsigned long virt, size_t size)
-{
-	struct range_op op = { .op = RANGE_UNMAP };
-	unsigned long irqflags;
-	LIST_HEAD(dead);
-	int err = check_range("unmap_range", virt, size);
-
-	if (unlikely(err))
-		return err;
-	op.dead = &dead;
-	mm = owner_mm(mm, virt);
-	spin_lock_irqsave(&mm->lock, irqflags);
-	err = split_ends(mm, virt, size);
-	if (!err)
-		err = range_apply(mm, virt, size, &op);
-	spin_unlock_irqrestore(&mm->lock, irqflags);
-	if (!err && !op.found)
-		err = -ENOENT;
-	if (err) {
-		pr_err_ratelimited("unmap_range(%#lx + %#zx): %s (%d)\n", virt, size,
-				   err == -ENOENT ? "nothing mapped" : "no memory to split", err);
-		return err;
-	}
-	flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT,
-			   list_empty(&dead) ? 0 : TLB_FLUSH_FULL);
-	free_dead_tables(&dead);
-	return 0;
-}
-
-int mm_protect_range(struct mm_struct *mm, unsigned long virt, size_t size, pgflags_t flags)
-{
-	struct range_op holes = { .op = RANGE_HOLES };
-	struct range_op op = { .op = RANGE_PROTECT, .flags = flags };
-	unsigned long irqflags;
-	int err = check_range("protect_range", virt, size);
-
-	if (!err)
-		err = check_flags("protect_range", virt, flags, false);
-	if (unlikely(err))
-		return err;
-	mm = owner_mm(mm, virt);
-	spin_lock_irqsave(&mm->lock, irqflags);
-	range_apply(mm, virt, size, &holes);
-	if (holes.found)
-		err = -ENOENT;
-	if (!err)
-		err = split_ends(mm, virt, size);
-	if (!err)
-		err = range_apply(mm, virt, size, &op);
-	spin_unlock_irqrestore(&mm->lock, irqflags);
-	if (err) {
-		pr_err_ratelimited("protect_range(%#lx + %#zx): %s (%d)\n", virt, size,
-				   err == -ENOENT ? "not everything is mapped" : "no memory to split",
-				   err);
-		return err;
-	}
-	flush_tlb_mm_range(mm, virt, virt + size, PAGE_SHIFT, 0);
-	return 0;
-}
-
-int map_range(unsigned long virt, phys_addr_t phys, size_t size, pgflags_t flags)
-{
-	return mm_map_range(current_mm(), virt, phys, size, flags);
-}
-
-int unmap_range(unsigned long virt, size_t size)
-{
-	return mm_unmap_range(current_mm(), virt, size);
-}
-
-int protect_range(unsigned long virt, size_t size, pgflags_t flags)
-{
-	return mm_protect_range(current_mm(), virt, size, flags);
-}
-
-/* ---------------------------------------------------------------------
- * Walk for dumps and checks.
- */
-
-static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned long start,
-		      unsigned long last, int (*fn)(const struct pt_leaf *, void *), void *arg)
-{
-	unsigned long size = level_size(level);
-
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
-		unsigned long va = va_base + i * size;
-		pte_t e = READ_ONCE(table[i]);
-		int ret;
-
-		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
-			va |= 0xffff000000000000UL;	/* sign extension */
-		if (va + size - 1 < start || va > last || !pte_present(e))
-			continue;
-		if (pte_leaf(e, level)) {
-			struct pt_leaf leaf = {
-				.virt = va, .phys = leaf_phys(e, level), .size = size, .entry = e,
-			};
-
-			ret = fn(&leaf, arg);
-		} else if (table_page_of(pte_table(e))->units) {
-			/* Empty tables (the idle kernel PDPTs) are skipped whole. */
-			ret = walk_level(pte_table(e), level - 1, va, start, last, fn, arg);
-		} else {
-			ret = 0;
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-int mm_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
-	    int (*fn)(const struct pt_leaf *leaf, void *arg), void *arg)
-{
-	return walk_level(mm->pgd, LEVEL_PML4, 0, start, end ? end - 1 : ~0UL, fn, arg);
-}
-
-/* ---------------------------------------------------------------------
- * Address spaces.
- */
-
-int pgtable_init(void)
-{
-	pte_t *pgd = table_alloc(&init_mm);
-
-	if (!pgd)
-		return -ENOMEM;
-	init_mm.nr_tables--;	/* the PML4 is not counted as a lower table */
-	for (unsigned int i = PGD_KERNEL_FIRST; i < PTRS_PER_TABLE; i++) {
-		pte_t *pdpt = table_alloc(&init_mm);
-
-		if (!pdpt)
-			return -ENOMEM;	/* boot-time only: the caller panics */
-		set_entry(&pgd[i], make_table_entry(pdpt, KERNEL_HALF_START));
-		kernel_pdpt[i - PGD_KERNEL_FIRST] = pdpt;
-	}
-	init_mm.pgd = pgd;
-	init_mm.pgd_phys = virt_to_phys(pgd);
-	return 0;
-}
-
-int mm_create(struct mm_struct **out)
-{
-	struct mm_struct *mm = (void *)get_zeroed_page(GFP_KERNEL);
-	pte_t *pgd;
-
-	if (!mm)
-		goto nomem;
-	pgd = table_alloc(mm);
-	if (!pgd) {
-		free_page((unsigned long)mm);
-		goto nomem;
-	}
-	mm->nr_tables = 0;
-	memcpy(&pgd[PGD_KERNEL_FIRST], &init_mm.pgd[PGD_KERNEL_FIRST],
-	       (PTRS_PER_TABLE - PGD_KERNEL_FIRST) * sizeof(pte_t));
-	table_page_of(pgd)->units = PTRS_PER_TABLE - PGD_KERNEL_FIRST;
-	spin_lock_init(&mm->lock);
-	mm->pgd = pgd;
-	mm->pgd_phys = virt_to_phys(pgd);
-	mm->ctx_id = __atomic_fetch_add(&next_ctx_id, 1, __ATOMIC_RELAXED);
-	mm->tlb_gen = 1;
-	mm->pt_cache_tag = ~0UL;
-	*out = mm;
-	return 0;
-nomem:
-	pr_err("mm_create: out of memory (-ENOMEM)\n");
-	return -ENOMEM;
-}
-
-static void free_lower(struct mm_struct *mm, pte_t *table, int level, struct list_head *dead)
-{
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
-		pte_t e = table[i];
-
-		if (level == LEVEL_PML4 && i >= PGD_KERNEL_FIRST)
-			break;
-		if (!pte_present(e))
-			continue;
-		if (!pte_leaf(e, level)) {
-			pte_t *child = pte_table(e);
-
-			free_lower(mm, child, level - 1, dead);
-			table_page_of(child)->units = 0;
-			table_defer_free(mm, child, dead);
-		}
-		table_page_of(&table[i])->units--;
-		table[i] = __pte(0);
-	}
-}
-
-int mm_destroy(struct mm_struct *mm)
-{
-	LIST_HEAD(dead);
-
-	if (!mm || mm == &init_mm) {
-		pr_err("mm_destroy: %s (-EINVAL)\n", mm ? "init_mm is permanent" : "NULL");
-		return -EINVAL;
-	}
-	if (!cpumask_empty(&mm->cpus)) {
-		pr_err("mm_destroy: address space still loaded on %u CPU(s) (-EBUSY)\n",
-		       cpumask_weight(&mm->cpus));
-		return -EBUSY;
-	}
-	/*
-	 * No CPU has it loaded, and its ctx_id is never reused: stale PCID
-	 * entries are flushed when their slot is given to another mm.
-	 */
-	free_lower(mm, mm->pgd, LEVEL_PML4, &dead);
-	WARN_ON(mm->nr_tables != 0);
-	free_dead_tables(&dead);
-	table_page_of(mm->pgd)->units = 0;
-	page_set_type(virt_to_page(mm->pgd), PAGE_TYPE_BUDDY);
-	free_page((unsigned long)mm->pgd);
-	__atomic_fetch_sub(&pgtable_pages, 1, __ATOMIC_RELAXED);
-	free_page((unsigned long)mm);
-	return 0;
 }

@@ -26,7 +26,7 @@
 struct dump_state {
 	unsigned long start, end;	/* current run */
 	unsigned long size;		/* its page size */
-	u64 bits;			/* its permission bits */
+	pgflags_t bits;			/* its PAGE_* flags, without the size */
 	unsigned long lines, leaves;
 	int marker;
 };
@@ -47,16 +47,16 @@ static const struct {
 	{ MODULES_END, "Kernel half" },
 };
 
-#define PERM_BITS (_PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_GLOBAL | _PAGE_NX)
-/* In the run's bits: the PAT bit of any page size, kept where 4 KiB has it. */
-#define RUN_PAT	_PAGE_PAT
-
-/* Memory type of a run: its PAT index, in the PAT the architecture sets up. */
-static const char *mem_type(u64 bits)
+/*
+ * Memory type of a run: its PAT index (WRITECOMBINE, NOCACHE and
+ * WRITETHROUGH are its three bits), in the PAT the architecture sets up.
+ */
+static const char *mem_type(pgflags_t bits)
 {
 	static const char *const types[8] = { "WB", "WT", "UC-", "UC", "WC", "WT", "UC-", "UC" };
 
-	return types[(bits & RUN_PAT ? 4 : 0) | (bits & _PAGE_PCD ? 2 : 0) | (bits & _PAGE_PWT ? 1 : 0)];
+	return types[(bits & PAGE_WRITECOMBINE ? 4 : 0) | (bits & PAGE_NOCACHE ? 2 : 0) |
+		     (bits & PAGE_WRITETHROUGH ? 1 : 0)];
 }
 
 static void human(char *buf, size_t len, unsigned long v)
@@ -81,8 +81,8 @@ static void flush_run(struct dump_state *s)
 	human(sz, sizeof(sz), s->end - s->start);
 	human(psz, sizeof(psz), s->size);
 	printk(KERN_INFO "%#018lx-%#018lx %6s %3s  %s %s %s %s %s\n", s->start, s->end, sz, psz,
-	       s->bits & _PAGE_RW ? "RW" : "ro", s->bits & _PAGE_NX ? "NX" : "x ",
-	       s->bits & _PAGE_GLOBAL ? "GLB" : "   ", s->bits & _PAGE_USER ? "USR" : "   ",
+	       s->bits & PAGE_WRITABLE ? "RW" : "ro", s->bits & PAGE_EXEC ? "x " : "NX",
+	       s->bits & PAGE_GLOBAL ? "GLB" : "   ", s->bits & PAGE_USER ? "USR" : "   ",
 	       mem_type(s->bits));
 	s->lines++;
 	s->start = s->end;
@@ -101,10 +101,7 @@ static void print_markers(struct dump_state *s, unsigned long va)
 static int dump_leaf(const struct pt_leaf *l, void *arg)
 {
 	struct dump_state *s = arg;
-	u64 bits = pte_val(l->entry) & PERM_BITS;
-
-	if (pte_pgflags(l->entry, l->size) & PAGE_WRITECOMBINE)
-		bits |= RUN_PAT;
+	pgflags_t bits = pte_pgflags(l->entry, l->size) & ~(PAGE_HUGE_2M | PAGE_HUGE_1G);
 
 	s->leaves++;
 	if (l->virt == s->end && l->size == s->size && bits == s->bits) {

@@ -15,9 +15,10 @@
 
 /*
  * I8: an entry point called from an exception or NMI handler.  The report
- * is printed from the handler itself, as the panic path does: an NMI that
- * interrupted a printk on this CPU would wait on its lock, but this is a
- * bug to be seen, once, with its backtrace.
+ * is printed from the handler itself, once, with its backtrace: printk
+ * from a handler that interrupted a printk on its own CPU drops the lines
+ * after a bounded wait instead of deadlocking (kernel/printk.c), and the
+ * refusal is counted either way.
  */
 noinline __cold void slab_trap_refuse(const char *fn, unsigned long ip)
 {

@@ -193,11 +193,26 @@ static __always_inline bool others_in(const struct cpumask *mask, unsigned int c
 	return false;
 }
 
+/*
+ * A shootdown waits for the other CPUs, and cross-CPU calls are refused in
+ * handler context (kernel/smp.c, C4).  Going on without them would let the
+ * caller free page tables and frames that other CPUs still translate
+ * through: a use-after-free, so this stops the kernel instead (Linux's
+ * vunmap() BUGs for the same reason).  vfree() from a handler is deferred
+ * (mm/vmalloc.c) and never gets here.
+ */
+static void shootdown_context_check(void)
+{
+	if (unlikely(in_interrupt()))
+		panic("TLB shootdown from an interrupt or exception handler: other CPUs cannot be reached");
+}
+
 static noinline void send_flush_ipis(struct mm_struct *mm, const struct cpumask *targets,
 				     unsigned int cpu, struct flush_info *f)
 {
 	unsigned int n = cpumask_weight(targets) - cpumask_test_cpu(cpu, targets);
 
+	shootdown_context_check();
 	WARN_ON_ONCE(arch_irqs_disabled());
 	stat_add(shootdowns_sent, n);
 	stat_add(shootdown_rounds, 1);
@@ -255,6 +270,7 @@ static void flush_all_ipi(void *unused)
 
 void flush_tlb_all(void)
 {
+	shootdown_context_check();
 	on_each_cpu(flush_all_ipi, NULL, true);
 }
 

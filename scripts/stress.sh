@@ -5,8 +5,8 @@
 #   scripts/stress.sh [build|qemu|bochs|all]     (default: all)
 #
 # Builds O=$STRESS_OUT (build/stress): defconfig + spinlock debugging,
-# lockdep, might_sleep checks, UBSAN, slab debugging, page poisoning (and
-# KASAN once the tree has it), then boots it with stress=$STRESS_SECONDS
+# lockdep, might_sleep checks, UBSAN, slab debugging, page poisoning and
+# KASAN, then boots it with stress=$STRESS_SECONDS
 # in QEMU TCG -smp $STRESS_CPUS and in Bochs with $STRESS_CPUS CPUs.  A run
 # passes when the emulator reports a pass (QEMU exit 33, Bochs 0) AND the
 # log ends the soak with "stress: N operations, 0 errors" and no oops,

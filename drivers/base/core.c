@@ -7,18 +7,35 @@
  * as before (no driver, no drvdata, every devm_ resource released); a probe
  * that returns -EPROBE_DEFER is retried after each later successful bind.
  *
- * Invariants (all under dm_lock):
- *  - dev->driver != NULL  <=>  dev is on dev->driver->devices;
+ * Locking, as in Linux:
+ *  - device_lock(dev), a mutex in each device, is held across its probe and
+ *    remove: binding and unbinding of one device never race, while
+ *    different devices probe in parallel.  A probe may register children
+ *    (their probe nests the child's lock inside the parent's) and drivers;
+ *  - dm_mutex, the global one, protects the buses, the device and driver
+ *    lists, the deferred list and the registered flags.  It is only held
+ *    for list work, never across a driver's probe or remove.
+ *  Order: device_lock(parent) -> device_lock(child) -> dm_mutex.  A walk
+ *  that probes (a driver against the bus's devices, a device against the
+ *  bus's drivers) drops dm_mutex for each probe and resumes by sequence
+ *  number (dev->seq, drv->seq: registration order), so a concurrent removal
+ *  neither breaks it nor makes it skip or repeat anything.
+ *
+ * Invariants:
+ *  - dev->driver != NULL  <=>  dev is on dev->driver->devices; both change
+ *    under device_lock(dev) and dm_mutex together, so either lock makes
+ *    dev->driver stable.  dev->driver is set before probe() runs (claimed),
+ *    so driver_unregister() waits for a probe in flight on device_lock();
  *  - a registered device is on exactly one list: its bus's devices, or
  *    busless_devices when it has no bus;
- *  - a device is on deferred_list only while registered and unbound;
+ *  - a device is on deferred_list (or a retry pass's list) only while
+ *    registered and unbound;
  *  - dev->refcount counts references; the creator's reference plus one per
  *    registered child (dropped when the child is released).
  *
- * dm_lock is a recursive sleeping lock (owner task + depth): probe()
- * routinely registers child devices or drivers, which re-enters here.  It
- * is held across probe and remove so that bind/unbind of one device never
- * race; contended waiters yield the CPU rather than spin.
+ * Deferred devices are retried by the outermost binding call (device_add,
+ * driver_register, device_attach...), once its own work is done and it
+ * holds no device lock: never from inside a probe, whose caller will.
  */
 #define pr_fmt(fmt) "device: " fmt
 
@@ -26,58 +43,69 @@
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/mutex.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
-#include <exo/spinlock.h>
 #include <exo/string.h>
-#include <asm/processor.h>
 
-static struct {
-	spinlock_t lock;
-	struct task_struct *owner;
-	unsigned int depth;
-} dm = { .lock = __SPIN_LOCK_UNLOCKED(dm.lock) };
-
+static DEFINE_MUTEX(dm_mutex);
 static LIST_HEAD(bus_list);
 static LIST_HEAD(busless_devices);
 static LIST_HEAD(deferred_list);
 static bool deferred_pending;
+static unsigned long deferred_trigger_count;	/* successful binds */
+static unsigned long dm_seq;			/* last dev->seq / drv->seq given */
+
+/* A thread inside a probe() (on probing, under dm_mutex). */
+struct probe_frame {
+	struct task_struct *task;
+	struct list_head node;
+};
+static LIST_HEAD(probing);
+
+static bool current_in_probe(void)
+{
+	struct probe_frame *f;
+
+	list_for_each_entry(f, &probing, node)
+		if (f->task == current)
+			return true;
+	return false;
+}
 
 static void run_deferred(void);
 
-static void dm_lock(void)
+/* Retry the deferred devices if a bind happened, unless inside a probe. */
+static void deferred_probe_flush(void)
 {
-	struct task_struct *me = current;
+	bool run;
 
-	for (;;) {
-		spin_lock(&dm.lock);
-		if (!dm.owner || dm.owner == me) {
-			dm.owner = me;
-			dm.depth++;
-			spin_unlock(&dm.lock);
-			return;
-		}
-		spin_unlock(&dm.lock);
-		if (sched_ready())
-			yield();
-		else
-			cpu_relax();
-	}
-}
-
-static void dm_unlock(void)
-{
-	BUG_ON(dm.owner != current || !dm.depth);
-	/* The outermost caller retries deferred devices once its work is done. */
-	if (dm.depth == 1 && deferred_pending)
+	/*
+	 * Unlocked peek: a bind that set it on this thread is seen, and one
+	 * on another thread is flushed by that thread's outermost call.
+	 */
+	if (!READ_ONCE(deferred_pending))
+		return;
+	mutex_lock(&dm_mutex);
+	run = deferred_pending && !current_in_probe();
+	mutex_unlock(&dm_mutex);
+	if (run)
 		run_deferred();
-	spin_lock(&dm.lock);
-	if (--dm.depth == 0)
-		dm.owner = NULL;
-	spin_unlock(&dm.lock);
 }
 
 /* ---------------------------------------------------------------- buses */
+
+static struct bus_type *__bus_find(const char *name)
+{
+	struct bus_type *bus, *found = NULL;
+
+	list_for_each_entry(bus, &bus_list, node)
+		if (!strcmp(bus->name, name)) {
+			found = bus;
+			break;
+		}
+	return found;
+}
 
 int bus_register(struct bus_type *bus)
 {
@@ -86,9 +114,9 @@ int bus_register(struct bus_type *bus)
 		       bus->name ? bus->name : "(null)");
 		return -EINVAL;
 	}
-	dm_lock();
-	if (bus->registered || bus_find(bus->name)) {
-		dm_unlock();
+	mutex_lock(&dm_mutex);
+	if (bus->registered || __bus_find(bus->name)) {
+		mutex_unlock(&dm_mutex);
 		pr_err("bus_register: bus %s is already registered\n", bus->name);
 		return -EEXIST;
 	}
@@ -96,7 +124,7 @@ int bus_register(struct bus_type *bus)
 	INIT_LIST_HEAD(&bus->drivers);
 	list_add_tail(&bus->node, &bus_list);
 	bus->registered = true;
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(bus_register);
@@ -105,7 +133,7 @@ int bus_unregister(struct bus_type *bus)
 {
 	int ret = 0;
 
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	if (!bus->registered)
 		ret = -ENOENT;
 	else if (!list_empty(&bus->devices) || !list_empty(&bus->drivers))
@@ -114,7 +142,7 @@ int bus_unregister(struct bus_type *bus)
 		list_del(&bus->node);
 		bus->registered = false;
 	}
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	if (ret)
 		pr_err("bus_unregister: bus %s: %s\n", bus->name,
 		       ret == -EBUSY ? "devices or drivers still registered" : "not registered");
@@ -124,15 +152,11 @@ EXPORT_SYMBOL_GPL(bus_unregister);
 
 struct bus_type *bus_find(const char *name)
 {
-	struct bus_type *bus, *found = NULL;
+	struct bus_type *found;
 
-	dm_lock();
-	list_for_each_entry(bus, &bus_list, node)
-		if (!strcmp(bus->name, name)) {
-			found = bus;
-			break;
-		}
-	dm_unlock();
+	mutex_lock(&dm_mutex);
+	found = __bus_find(name);
+	mutex_unlock(&dm_mutex);
 	return found;
 }
 EXPORT_SYMBOL_GPL(bus_find);
@@ -145,60 +169,128 @@ static void deferred_add(struct device *dev)
 		list_add_tail(&dev->deferred, &deferred_list);
 }
 
-/* Bind @dev to @drv.  Return: 1 bound, else the probe's error. */
+/*
+ * Bind @dev to @drv: claim it, probe, and keep or undo the binding.  Called
+ * with @dev locked, unbound and registered, @drv registered and matching,
+ * and dm_mutex held, which it drops for the probe.
+ * Return: 1 bound, else the probe's error.
+ */
 static int really_probe(struct device *dev, struct device_driver *drv)
 {
+	struct probe_frame frame = { .task = current };
+	unsigned long trigger = deferred_trigger_count;
 	int ret = 0;
 
 	dev->driver = drv;
+	list_add_tail(&dev->driver_node, &drv->devices);
+	list_add(&frame.node, &probing);
+	mutex_unlock(&dm_mutex);
+
 	if (dev->bus->probe)
 		ret = dev->bus->probe(dev);
 	else if (drv->probe)
 		ret = drv->probe(dev);
+	/* Leave the device as we found it, whatever probe did. */
+	if (ret)
+		devres_release_all(dev);
+
+	mutex_lock(&dm_mutex);
+	list_del(&frame.node);
 	dev->probe_err = ret;
 	if (ret) {
-		/* Leave the device as we found it, whatever probe did. */
-		devres_release_all(dev);
+		list_del_init(&dev->driver_node);
 		dev->driver = NULL;
 		dev->driver_data = NULL;
 		if (ret == -EPROBE_DEFER) {
 			deferred_add(dev);
-			pr_info("%s: probe of %s deferred\n", drv->name, dev_name(dev));
-		} else if (ret != -ENODEV && ret != -ENXIO) {
-			pr_warn("%s: probe of %s failed with error %d\n", drv->name,
-				dev_name(dev), ret);
+			/* What it waited for may have bound while it probed. */
+			if (deferred_trigger_count != trigger)
+				deferred_pending = true;
 		}
-		return ret;
+	} else {
+		if (!list_empty(&dev->deferred))
+			list_del_init(&dev->deferred);
+		deferred_trigger_count++;
+		/* Something new is up: deferred devices may now find what they need. */
+		if (!list_empty(&deferred_list))
+			deferred_pending = true;
 	}
-	list_add_tail(&dev->driver_node, &drv->devices);
-	if (!list_empty(&dev->deferred))
-		list_del_init(&dev->deferred);
-	/* Something new is up: deferred devices may now find what they need. */
-	if (!list_empty(&deferred_list))
-		deferred_pending = true;
-	return 1;
+	mutex_unlock(&dm_mutex);
+
+	if (ret == -EPROBE_DEFER)
+		pr_info("%s: probe of %s deferred\n", drv->name, dev_name(dev));
+	else if (ret && ret != -ENODEV && ret != -ENXIO)
+		pr_warn("%s: probe of %s failed with error %d\n", drv->name, dev_name(dev), ret);
+	return ret ? ret : 1;
 }
 
-/* Try every driver of the bus in registration order. */
+/*
+ * Try the bus's drivers on @dev in registration order; @dev locked.
+ * Return: 1 bound (or already), 0 none took it, -EPROBE_DEFER, -ENODEV
+ * not registered.
+ */
 static int __device_attach(struct device *dev)
 {
 	struct device_driver *drv;
+	unsigned long after = 0;
 	int ret;
 
-	if (dev->driver)
-		return 1;
-	if (!dev->bus)
-		return 0;
-	list_for_each_entry(drv, &dev->bus->drivers, node) {
-		if (!dev->bus->match(dev, drv))
-			continue;
-		ret = really_probe(dev, drv);
+	for (;;) {
+		struct device_driver *next = NULL;
+
+		mutex_lock(&dm_mutex);
+		if (!dev->registered || dev->driver || !dev->bus) {
+			ret = !dev->registered ? -ENODEV : dev->driver ? 1 : 0;
+			mutex_unlock(&dm_mutex);
+			return ret;
+		}
+		list_for_each_entry(drv, &dev->bus->drivers, node)
+			if (drv->seq > after && dev->bus->match(dev, drv)) {
+				next = drv;
+				break;
+			}
+		if (!next) {
+			mutex_unlock(&dm_mutex);
+			return 0;
+		}
+		after = next->seq;
+		ret = really_probe(dev, next);
 		if (ret == 1 || ret == -EPROBE_DEFER)
 			return ret;
 	}
-	return 0;
 }
 
+/* Offer every unbound device of @drv's bus to @drv, in registration order. */
+static void driver_attach(struct device_driver *drv)
+{
+	unsigned long after = 0;
+
+	for (;;) {
+		struct device *dev, *next = NULL;
+
+		mutex_lock(&dm_mutex);
+		if (drv->registered)
+			list_for_each_entry(dev, &drv->bus->devices, bus_node)
+				if (dev->seq > after && !dev->driver && drv->bus->match(dev, drv)) {
+					next = get_device(dev);
+					break;
+				}
+		mutex_unlock(&dm_mutex);
+		if (!next)
+			return;
+		after = next->seq;
+		device_lock(next);
+		mutex_lock(&dm_mutex);
+		if (next->registered && !next->driver && drv->registered)
+			really_probe(next, drv);
+		else
+			mutex_unlock(&dm_mutex);
+		device_unlock(next);
+		put_device(next);
+	}
+}
+
+/* Unbind @dev, which is locked. */
 static void __device_release_driver(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
@@ -210,39 +302,53 @@ static void __device_release_driver(struct device *dev)
 	else if (drv->remove)
 		drv->remove(dev);
 	devres_release_all(dev);
+	mutex_lock(&dm_mutex);
 	list_del_init(&dev->driver_node);
 	dev->driver = NULL;
 	dev->driver_data = NULL;
+	mutex_unlock(&dm_mutex);
 }
 
+/* Retry deferred devices until a pass binds nothing new. */
 static void run_deferred(void)
 {
-	bool progress;
+	bool again;
 
 	do {
 		LIST_HEAD(todo);
+		bool progress = false;
 
+		mutex_lock(&dm_mutex);
 		deferred_pending = false;
-		progress = false;
 		while (!list_empty(&deferred_list))
 			list_move_tail(deferred_list.next, &todo);
 		while (!list_empty(&todo)) {
-			struct device *dev = list_first_entry(&todo, struct device, deferred);
+			/* device_del() takes a device off @todo too, under dm_mutex. */
+			struct device *dev = get_device(list_first_entry(&todo, struct device,
+									 deferred));
 
 			list_del_init(&dev->deferred);
+			mutex_unlock(&dm_mutex);
+			device_lock(dev);
 			if (__device_attach(dev) == 1)
 				progress = true;
+			device_unlock(dev);
+			put_device(dev);
+			mutex_lock(&dm_mutex);
 		}
-	} while (progress || deferred_pending);
+		again = progress || deferred_pending;
+		mutex_unlock(&dm_mutex);
+	} while (again);
 }
 
 int device_attach(struct device *dev)
 {
 	int ret;
 
-	dm_lock();
-	ret = dev->registered ? __device_attach(dev) : -ENODEV;
-	dm_unlock();
+	device_lock(dev);
+	ret = __device_attach(dev);
+	device_unlock(dev);
+	deferred_probe_flush();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(device_attach);
@@ -251,7 +357,8 @@ int device_bind_driver(struct device *dev, struct device_driver *drv)
 {
 	int ret;
 
-	dm_lock();
+	device_lock(dev);
+	mutex_lock(&dm_mutex);
 	if (!dev->registered || !drv->registered || dev->bus != drv->bus)
 		ret = -ENODEV;
 	else if (dev->driver)
@@ -259,25 +366,31 @@ int device_bind_driver(struct device *dev, struct device_driver *drv)
 	else if (!dev->bus->match(dev, drv))
 		ret = -ENODEV;
 	else
-		ret = really_probe(dev, drv);
-	dm_unlock();
+		ret = 0;
+	if (ret)
+		mutex_unlock(&dm_mutex);
+	else
+		ret = really_probe(dev, drv);	/* drops dm_mutex */
+	device_unlock(dev);
+	deferred_probe_flush();
 	return ret == 1 ? 0 : ret;
 }
 EXPORT_SYMBOL_GPL(device_bind_driver);
 
 void device_release_driver(struct device *dev)
 {
-	dm_lock();
+	device_lock(dev);
 	__device_release_driver(dev);
-	dm_unlock();
+	device_unlock(dev);
 }
 EXPORT_SYMBOL_GPL(device_release_driver);
 
 void driver_deferred_probe_trigger(void)
 {
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	deferred_pending = true;
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
+	deferred_probe_flush();
 }
 EXPORT_SYMBOL_GPL(driver_deferred_probe_trigger);
 
@@ -286,10 +399,10 @@ unsigned int driver_deferred_count(void)
 	struct device *dev;
 	unsigned int n = 0;
 
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	list_for_each_entry(dev, &deferred_list, deferred)
 		n++;
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	return n;
 }
 EXPORT_SYMBOL_GPL(driver_deferred_count);
@@ -299,6 +412,7 @@ EXPORT_SYMBOL_GPL(driver_deferred_count);
 void device_initialize(struct device *dev)
 {
 	atomic_set(&dev->refcount, 1);
+	mutex_init(&dev->mutex);
 	INIT_LIST_HEAD(&dev->bus_node);
 	INIT_LIST_HEAD(&dev->driver_node);
 	INIT_LIST_HEAD(&dev->children);
@@ -309,6 +423,7 @@ void device_initialize(struct device *dev)
 	dev->registered = false;
 	dev->parent_ref = false;
 	dev->probe_err = 0;
+	dev->seq = 0;
 }
 EXPORT_SYMBOL_GPL(device_initialize);
 
@@ -332,43 +447,58 @@ static struct device *__find_by_name(struct list_head *head, const char *name)
 	return NULL;
 }
 
+/* Why @dev cannot be added (dm_mutex held), or 0. */
+static int device_add_check(struct device *dev, struct list_head *head)
+{
+	if (dev->bus && !dev->bus->registered) {
+		pr_err("device_add: %s: bus %s is not registered\n", dev->name, dev->bus->name);
+		return -EINVAL;
+	}
+	if (dev->parent && !dev->parent->registered) {
+		pr_err("device_add: %s: parent %s is not registered\n", dev->name,
+		       dev->parent->name);
+		return -EINVAL;
+	}
+	if (dev->registered || __find_by_name(head, dev->name)) {
+		pr_err("device_add: %s is already registered on bus %s\n", dev->name,
+		       dev->bus ? dev->bus->name : "(none)");
+		return -EEXIST;
+	}
+	return 0;
+}
+
 int device_add(struct device *dev)
 {
 	struct list_head *head;
-	int ret = 0;
+	int ret;
 
 	if (!dev->name[0] || !dev->release) {
 		pr_err("device_add: device %s has no %s\n", dev->name[0] ? dev->name : "?",
 		       dev->name[0] ? "release()" : "name");
 		return -EINVAL;
 	}
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	head = dev->bus ? &dev->bus->devices : &busless_devices;
-	if (dev->bus && !dev->bus->registered) {
-		pr_err("device_add: %s: bus %s is not registered\n", dev->name, dev->bus->name);
-		ret = -EINVAL;
-	} else if (dev->parent && !dev->parent->registered) {
-		pr_err("device_add: %s: parent %s is not registered\n", dev->name,
-		       dev->parent->name);
-		ret = -EINVAL;
-	} else if (dev->registered || __find_by_name(head, dev->name)) {
-		pr_err("device_add: %s is already registered on bus %s\n", dev->name,
-		       dev->bus ? dev->bus->name : "(none)");
-		ret = -EEXIST;
-	}
+	ret = device_add_check(dev, head);
 	if (ret) {
-		dm_unlock();
+		mutex_unlock(&dm_mutex);
 		return ret;
 	}
 	dev->registered = true;
+	dev->seq = ++dm_seq;
 	if (dev->parent) {
 		dev->parent_ref = true;
 		get_device(dev->parent);
 		list_add_tail(&dev->sibling, &dev->parent->children);
 	}
 	list_add_tail(&dev->bus_node, head);
-	__device_attach(dev);
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
+	if (dev->bus) {
+		device_lock(dev);
+		__device_attach(dev);
+		device_unlock(dev);
+		deferred_probe_flush();
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(device_add);
@@ -380,30 +510,60 @@ int device_register(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_register);
 
+/* @dev's newest registered child, referenced, or NULL. */
+static struct device *last_child(struct device *dev)
+{
+	struct device *child = NULL;
+
+	mutex_lock(&dm_mutex);
+	if (!list_empty(&dev->children))
+		child = get_device(list_last_entry(&dev->children, struct device, sibling));
+	mutex_unlock(&dm_mutex);
+	return child;
+}
+
 void device_del(struct device *dev)
 {
-	dm_lock();
-	if (!dev->registered) {
-		dm_unlock();
+	struct device *child;
+	bool registered;
+
+	mutex_lock(&dm_mutex);
+	registered = dev->registered;
+	mutex_unlock(&dm_mutex);
+	if (!registered) {
 		pr_err("device_del: %s is not registered\n", dev->name);
 		return;
 	}
-	/* Children first, newest first, as Linux requires of its callers. */
-	while (!list_empty(&dev->children)) {
-		struct device *child = list_last_entry(&dev->children, struct device, sibling);
-
-		get_device(child);
-		device_del(child);
-		put_device(child);
+	/*
+	 * Children first, newest first, as Linux requires of its callers;
+	 * then unbind.  The device stays locked from the unbind to the end,
+	 * so nothing binds it again; a child added meanwhile means one more
+	 * round.
+	 */
+	for (;;) {
+		while ((child = last_child(dev))) {
+			device_del(child);
+			put_device(child);
+		}
+		device_lock(dev);
+		__device_release_driver(dev);
+		mutex_lock(&dm_mutex);
+		if (list_empty(&dev->children))
+			break;
+		mutex_unlock(&dm_mutex);
+		device_unlock(dev);
 	}
-	__device_release_driver(dev);
-	if (!list_empty(&dev->deferred))
-		list_del_init(&dev->deferred);
-	list_del_init(&dev->bus_node);
-	if (dev->parent)
-		list_del_init(&dev->sibling);
-	dev->registered = false;
-	dm_unlock();
+	/* A concurrent device_del() of the same device may have finished first. */
+	if (dev->registered) {
+		if (!list_empty(&dev->deferred))
+			list_del_init(&dev->deferred);
+		list_del_init(&dev->bus_node);
+		if (dev->parent)
+			list_del_init(&dev->sibling);
+		dev->registered = false;
+	}
+	mutex_unlock(&dm_mutex);
+	device_unlock(dev);
 }
 EXPORT_SYMBOL_GPL(device_del);
 
@@ -450,25 +610,30 @@ EXPORT_SYMBOL_GPL(put_device);
 
 /* -------------------------------------------------------------- drivers */
 
-struct device_driver *bus_find_driver(struct bus_type *bus, const char *name)
+static struct device_driver *__bus_find_driver(struct bus_type *bus, const char *name)
 {
-	struct device_driver *drv, *found = NULL;
+	struct device_driver *drv;
 
-	dm_lock();
 	if (bus->registered)
 		list_for_each_entry(drv, &bus->drivers, node)
-			if (!strcmp(drv->name, name)) {
-				found = drv;
-				break;
-			}
-	dm_unlock();
+			if (!strcmp(drv->name, name))
+				return drv;
+	return NULL;
+}
+
+struct device_driver *bus_find_driver(struct bus_type *bus, const char *name)
+{
+	struct device_driver *found;
+
+	mutex_lock(&dm_mutex);
+	found = __bus_find_driver(bus, name);
+	mutex_unlock(&dm_mutex);
 	return found;
 }
 EXPORT_SYMBOL_GPL(bus_find_driver);
 
 int driver_register(struct device_driver *drv)
 {
-	struct device *dev;
 	int ret = 0;
 
 	if (!drv->name || !drv->bus) {
@@ -476,49 +641,59 @@ int driver_register(struct device_driver *drv)
 		       drv->name ? "bus" : "name");
 		return -EINVAL;
 	}
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	if (!drv->bus->registered) {
 		pr_err("driver_register: %s: bus %s is not registered\n", drv->name,
 		       drv->bus->name);
 		ret = -EINVAL;
-	} else if (drv->registered || bus_find_driver(drv->bus, drv->name)) {
+	} else if (drv->registered || __bus_find_driver(drv->bus, drv->name)) {
 		pr_err("driver_register: %s is already registered on bus %s\n", drv->name,
 		       drv->bus->name);
 		ret = -EEXIST;
 	}
 	if (ret) {
-		dm_unlock();
+		mutex_unlock(&dm_mutex);
 		return ret;
 	}
 	INIT_LIST_HEAD(&drv->devices);
 	list_add_tail(&drv->node, &drv->bus->drivers);
 	drv->registered = true;
-	/*
-	 * Probe may add devices to this bus (children), appended at the tail:
-	 * the walk sees them too, which is what we want.
-	 */
-	list_for_each_entry(dev, &drv->bus->devices, bus_node)
-		if (!dev->driver && drv->bus->match(dev, drv))
-			really_probe(dev, drv);
-	dm_unlock();
+	drv->seq = ++dm_seq;
+	mutex_unlock(&dm_mutex);
+	/* Devices probe() adds to this bus meanwhile come later: seen too. */
+	driver_attach(drv);
+	deferred_probe_flush();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(driver_register);
 
 void driver_unregister(struct device_driver *drv)
 {
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	if (!drv->registered) {
-		dm_unlock();
+		mutex_unlock(&dm_mutex);
 		pr_err("driver_unregister: %s is not registered\n", drv->name ? drv->name : "?");
 		return;
 	}
-	while (!list_empty(&drv->devices))
-		__device_release_driver(list_first_entry(&drv->devices, struct device,
-							 driver_node));
 	list_del(&drv->node);
 	drv->registered = false;
-	dm_unlock();
+	/*
+	 * Nothing binds to it any more; unbind what is bound, waiting on each
+	 * device's lock for a probe in flight (it claimed the device first).
+	 */
+	while (!list_empty(&drv->devices)) {
+		struct device *dev = get_device(list_first_entry(&drv->devices, struct device,
+								 driver_node));
+
+		mutex_unlock(&dm_mutex);
+		device_lock(dev);
+		if (dev->driver == drv)
+			__device_release_driver(dev);
+		device_unlock(dev);
+		put_device(dev);
+		mutex_lock(&dm_mutex);
+	}
+	mutex_unlock(&dm_mutex);
 }
 EXPORT_SYMBOL_GPL(driver_unregister);
 
@@ -526,10 +701,10 @@ struct device *bus_find_device_by_name(struct bus_type *bus, const char *name)
 {
 	struct device *dev = NULL;
 
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	if (bus->registered)
 		dev = get_device(__find_by_name(&bus->devices, name));
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	return dev;
 }
 EXPORT_SYMBOL_GPL(bus_find_device_by_name);
@@ -540,40 +715,49 @@ int bus_for_each_dev(struct bus_type *bus, void *data,
 	struct device *dev;
 	int ret = 0;
 
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	if (bus->registered)
 		list_for_each_entry(dev, &bus->devices, bus_node) {
 			ret = fn(dev, data);
 			if (ret)
 				break;
 		}
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(bus_for_each_dev);
 
+/* A driver of @owner still registered on some bus, or NULL. */
+static struct device_driver *find_owned_driver(struct module *owner)
+{
+	struct device_driver *drv;
+	struct bus_type *bus;
+
+	list_for_each_entry(bus, &bus_list, node)
+		list_for_each_entry(drv, &bus->drivers, node)
+			if (drv->owner == owner)
+				return drv;
+	return NULL;
+}
+
 unsigned int driver_unregister_owner(struct module *owner)
 {
-	struct bus_type *bus;
+	struct device_driver *drv;
 	unsigned int n = 0;
 
 	if (!owner)
 		return 0;
-	dm_lock();
-	list_for_each_entry(bus, &bus_list, node) {
-		struct device_driver *drv, *tmp;
-
-		list_for_each_entry_safe(drv, tmp, &bus->drivers, node) {
-			if (drv->owner != owner)
-				continue;
-			pr_err("driver %s (bus %s) left registered by its module: unregistering\n",
-			       drv->name, bus->name);
-			driver_unregister(drv);
-			n++;
-		}
+	for (;;) {
+		mutex_lock(&dm_mutex);
+		drv = find_owned_driver(owner);
+		mutex_unlock(&dm_mutex);
+		if (!drv)
+			return n;
+		pr_err("driver %s (bus %s) left registered by its module: unregistering\n",
+		       drv->name, drv->bus->name);
+		driver_unregister(drv);
+		n++;
 	}
-	dm_unlock();
-	return n;
 }
 
 /* ---------------------------------------------------------------- shell */
@@ -591,7 +775,7 @@ static int cmd_lsdev(int argc, char **argv)
 	struct bus_type *bus;
 	struct device *dev;
 
-	dm_lock();
+	mutex_lock(&dm_mutex);
 	list_for_each_entry(bus, &bus_list, node) {
 		struct device_driver *drv;
 
@@ -607,7 +791,7 @@ static int cmd_lsdev(int argc, char **argv)
 		list_for_each_entry(dev, &busless_devices, bus_node)
 			lsdev_one(dev);
 	}
-	dm_unlock();
+	mutex_unlock(&dm_mutex);
 	return 0;
 }
 DEFINE_SHELL_CMD(lsdev, "buses, devices and their bound drivers", cmd_lsdev);
@@ -670,14 +854,14 @@ static int cmd_unbind(int argc, char **argv)
 	if (!dev)
 		return -ENOENT;
 	/*
-	 * The driver named is the one detached: one hold of the lock.  Its
-	 * name is copied, as a module's driver may go once it is detached.
+	 * The driver named is the one detached: one hold of the device lock.
+	 * Its name is copied, as a module's driver may go once it is detached.
 	 */
-	dm_lock();
+	device_lock(dev);
 	if (dev->driver)
 		strlcpy(drv_name, dev->driver->name, sizeof(drv_name));
 	__device_release_driver(dev);
-	dm_unlock();
+	device_unlock(dev);
 	if (drv_name[0])
 		printk("unbind: %s detached from %s\n", dev_name(dev), drv_name);
 	else

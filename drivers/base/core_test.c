@@ -12,6 +12,7 @@
 #include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/module.h>
+#include <exo/mutex.h>
 #include <exo/smp.h>
 #include <exo/page_alloc.h>
 #include <exo/platform.h>
@@ -27,14 +28,20 @@ struct kt_dev {
 };
 
 static int releases;
+static int unlocked_calls;	/* probe/remove called without the device lock */
 static char trace[32];		/* devres release order, one letter each */
 static unsigned int trace_len;
 
+static DEFINE_SPINLOCK(trace_lock);
+
+/* Devices of the SMP case unbind in parallel: the trace is shared. */
 static void kt_trace(void *data)
 {
+	spin_lock(&trace_lock);
 	if (trace_len < sizeof(trace) - 1)
 		trace[trace_len++] = (char)(unsigned long)data;
 	trace[trace_len] = 0;
+	spin_unlock(&trace_lock);
 }
 
 static void kt_release(struct device *dev)
@@ -67,8 +74,11 @@ static int kt_probe(struct device *dev)
 	struct kt_drv *d = to_kt_drv(dev->driver);
 	int ret;
 
-	d->probes++;
+	/* Probes of different devices run in parallel: count atomically. */
+	__atomic_fetch_add(&d->probes, 1, __ATOMIC_RELAXED);
 	to_kt_dev(dev)->probes++;
+	if (!mutex_held_by_current(&dev->mutex))
+		__atomic_fetch_add(&unlocked_calls, 1, __ATOMIC_RELAXED);
 	if (d->ready && !d->ready())
 		return -EPROBE_DEFER;
 	for (int i = 0; i < d->devm_allocs; i++)
@@ -85,8 +95,10 @@ static int kt_probe(struct device *dev)
 
 static void kt_remove(struct device *dev)
 {
-	to_kt_drv(dev->driver)->removes++;
+	__atomic_fetch_add(&to_kt_drv(dev->driver)->removes, 1, __ATOMIC_RELAXED);
 	to_kt_dev(dev)->removes++;
+	if (!mutex_held_by_current(&dev->mutex))
+		__atomic_fetch_add(&unlocked_calls, 1, __ATOMIC_RELAXED);
 	kt_trace((void *)'r');
 }
 
@@ -124,6 +136,7 @@ static void kt_drv_reset(struct kt_drv *d)
 static int kt_init(struct ktest *t)
 {
 	releases = 0;
+	unlocked_calls = 0;
 	trace_len = 0;
 	trace[0] = 0;
 	kt_drv_reset(&drv1);
@@ -134,6 +147,7 @@ static int kt_init(struct ktest *t)
 
 static void kt_exit(struct ktest *t)
 {
+	KTEST_EXPECT_EQ(t, unlocked_calls, 0);
 	KTEST_EXPECT_EQ(t, bus_unregister(&kt_bus), 0);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), baseline);
 }
@@ -430,10 +444,92 @@ static void test_rejected_calls(struct ktest *t)
 }
 
 /*
+ * A probe that registers a child device, which binds at once, inside its
+ * parent's probe: the child's lock nests in the parent's.  Deleting the
+ * parent deletes and unbinds the child first.
+ */
+static int parent_probe(struct device *dev)
+{
+	kt_dev_init(&dev_c, "child", 1);
+	dev_c.dev.parent = dev;
+	if (device_add(&dev_c.dev))
+		return -EIO;
+	/* Bound already, by drv1, while this probe still runs. */
+	return dev_c.dev.driver == &drv1.drv ? 0 : -EIO;
+}
+
+static struct kt_drv drv_parent = { .drv = { .name = "kt-parent", .bus = &kt_bus,
+	.probe = parent_probe, .remove = kt_remove }, .id = 4 };
+
+static void test_probe_adds_child(struct ktest *t)
+{
+	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
+	kt_dev_init(&dev_a, "parent", 4);
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv1.drv);
+	KTEST_EXPECT_EQ(t, drv1.probes, 1);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&dev_a.dev.mutex));
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&dev_c.dev.mutex));
+	device_unregister(&dev_a.dev);
+	KTEST_EXPECT_FALSE(t, dev_c.dev.registered);
+	KTEST_EXPECT_EQ(t, drv1.removes, 1);
+	put_device(&dev_c.dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+	driver_unregister(&drv_parent.drv);
+	driver_unregister(&drv1.drv);
+}
+
+/*
+ * A probe that registers a driver, which binds another waiting device
+ * (and skips the one being probed, which is claimed already); the
+ * deferred device waiting for it is retried once the outer call is done.
+ */
+static int registrar_probe(struct device *dev)
+{
+	return driver_register(&drv2.drv);
+}
+
+static struct kt_drv drv_registrar = { .drv = { .name = "kt-registrar", .bus = &kt_bus,
+	.probe = registrar_probe, .remove = kt_remove }, .id = 5 };
+
+static bool drv2_bound(void)
+{
+	return dev_b.dev.driver == &drv2.drv;
+}
+
+static void test_probe_registers_driver(struct ktest *t)
+{
+	kt_dev_init(&dev_a, "registrar", 5);
+	kt_dev_init(&dev_b, "waiting", 2);
+	kt_dev_init(&dev_c, "consumer", 1);
+	drv1.ready = drv2_bound;
+	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_registrar.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_b.dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
+	KTEST_EXPECT_EQ(t, driver_deferred_count(), 1u);
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_registrar.drv);
+	KTEST_EXPECT_TRUE(t, dev_b.dev.driver == &drv2.drv);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv1.drv);
+	KTEST_EXPECT_EQ(t, driver_deferred_count(), 0u);
+	device_unregister(&dev_a.dev);
+	device_unregister(&dev_b.dev);
+	device_unregister(&dev_c.dev);
+	driver_unregister(&drv2.drv);
+	driver_unregister(&drv_registrar.drv);
+	driver_unregister(&drv1.drv);
+	KTEST_EXPECT_EQ(t, releases, 3);
+}
+
+/*
  * Every online CPU registers, rebinds and unregisters its own device while
- * another thread registers and unregisters a second matching driver.  The
- * core's lock serialises probe and remove, so the counters are exact:
- * every probe is matched by a remove and every device is released.
+ * another thread registers and unregisters a second matching driver.  Each
+ * device's lock serialises its probe and remove (different devices probe
+ * in parallel), so the counters are exact: every probe is matched by a
+ * remove and every device is released.
  */
 #define SMP_ITERS	200
 
@@ -506,6 +602,8 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_deferred_probe),
 	KTEST_CASE(test_parent_child_refcount),
 	KTEST_CASE(test_rejected_calls),
+	KTEST_CASE(test_probe_adds_child),
+	KTEST_CASE(test_probe_registers_driver),
 	KTEST_CASE_FLAGS(test_smp_bind_unbind, KTEST_F_SMP),
 	{}
 };

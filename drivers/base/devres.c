@@ -6,7 +6,7 @@
  * no error-unwinding ladders and cannot leak on remove.
  *
  * Each resource is a struct devres node followed by its payload.  The list
- * is only touched under the device-model lock (probe/remove context) or
+ * is only touched under the device's lock (device_lock(): probe/remove) or
  * when the device's last reference is dropped, never concurrently.
  *
  * Device-model objects and devres nodes come from kzalloc()/kfree().

@@ -13,16 +13,19 @@
  *
  * Devices are reference counted (get_device/put_device); the release()
  * callback frees a device when the last reference goes.  A child holds a
- * reference on its parent.  Registration and binding are serialised by one
- * recursive sleeping lock (a probe may register children), so probe and
- * remove run in thread context, never with the lock of a list held.
- * See Documentation/driver-model.rst.
+ * reference on its parent.  Each device has a mutex, device_lock(), held
+ * across its probe and remove, so binding and unbinding of one device never
+ * race while different devices probe in parallel; a global mutex protects
+ * the lists and is never held across a driver's callback.  Probe and remove
+ * run in thread context and may sleep, register children (locking the
+ * child inside the parent) or drivers.  See Documentation/driver-model.rst.
  */
 #ifndef _EXO_DEVICE_H
 #define _EXO_DEVICE_H
 
 #include <exo/atomic.h>
 #include <exo/list.h>
+#include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/types.h>
 
@@ -57,6 +60,7 @@ struct device_driver {
 	/* Private to drivers/base. */
 	struct list_head devices;		/* bound devices */
 	struct list_head node;			/* on bus->drivers */
+	unsigned long seq;			/* registration order */
 	bool registered;
 };
 
@@ -71,6 +75,7 @@ struct device {
 	void (*release)(struct device *dev);
 
 	/* Private to drivers/base. */
+	struct mutex mutex;			/* device_lock() */
 	atomic_t refcount;
 	struct list_head bus_node;
 	struct list_head driver_node;
@@ -79,9 +84,51 @@ struct device {
 	struct list_head devres;
 	struct list_head deferred;
 	int probe_err;				/* last probe result */
+	unsigned long seq;			/* registration order */
 	bool registered;
 	bool parent_ref;			/* device_add() took a ref on parent */
 };
+
+/**
+ * device_lock() - take @dev's mutex, which its probe and remove run under
+ * @dev: the device
+ *
+ * The driver core takes it to bind and unbind @dev; drivers take it to
+ * keep the binding stable.  A parent's lock comes before its children's.
+ */
+static inline void device_lock(struct device *dev)
+{
+	mutex_lock(&dev->mutex);
+}
+
+/**
+ * device_trylock() - device_lock() without sleeping
+ * @dev: the device
+ *
+ * Return: 1 if locked, 0 if another thread holds the lock.
+ */
+static inline int device_trylock(struct device *dev)
+{
+	return mutex_trylock(&dev->mutex);
+}
+
+/**
+ * device_unlock() - release the lock device_lock() took
+ * @dev: the device
+ */
+static inline void device_unlock(struct device *dev)
+{
+	mutex_unlock(&dev->mutex);
+}
+
+/**
+ * device_lock_assert() - warn unless current holds @dev's lock
+ * @dev: the device
+ */
+static inline void device_lock_assert(struct device *dev)
+{
+	lockdep_assert_held(&dev->mutex);
+}
 
 /**
  * bus_register() - make a bus known (for lsdev and driver registration)
@@ -222,7 +269,8 @@ struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
 
 /**
  * bus_for_each_dev() - call @fn for each device of @bus until it returns
- * non-zero; returns that value.  Must not register or remove devices.
+ * non-zero; returns that value.  @fn runs under the device model's global
+ * mutex: it must not register, remove, bind or lock devices.
  */
 int bus_for_each_dev(struct bus_type *bus, void *data,
 		     int (*fn)(struct device *dev, void *data));

@@ -151,7 +151,7 @@ static __always_inline bool should_fail_slab(size_t size, gfp_t gfp)
 	return fault_attr_active(&fail_slab) && size && should_fail(&fail_slab, size);
 }
 
-/* Before allocating a page-table page (mm/pgtable.c table_alloc()). */
+/* Before allocating a page-table page (mm/pgtable.c pgt_table_alloc()). */
 static __always_inline bool should_fail_pgtable(void)
 {
 	return fault_attr_active(&fail_pgtable) && should_fail(&fail_pgtable, 4096);

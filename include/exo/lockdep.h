@@ -8,6 +8,8 @@
  *    records "A before B"; the first acquisition that closes a cycle
  *    (B held, then A; or any longer chain) is reported once, with the call
  *    sites and a backtrace of both orders.  The hooks are in <exo/spinlock.h>;
+ *    sleeping locks (<exo/mutex.h>) carry a struct lockdep_map and are
+ *    tracked per thread, as they are held across sleeps;
  *  - might_sleep() (CONFIG_DEBUG_ATOMIC_SLEEP, kernel/locking/might_sleep.c):
  *    a function that may sleep says so; called with a spinlock held,
  *    preemption disabled or interrupts off, it reports once per call site.
@@ -29,7 +31,60 @@ struct lockdep_stats {
 	const char *last_acquired;	/* class being acquired then */
 };
 
+/*
+ * The validator's view of a sleeping lock: its class key (NULL for a
+ * statically defined lock, whose address is the key), its name, and the
+ * class number cached on first use.
+ */
+struct lockdep_map {
+	struct lock_class_key *key;
+	const char *name;
+	unsigned int class_idx;		/* class number + 1; 0 = unknown */
+};
+
+/* A lock on a held-lock stack (per CPU for spinlocks, per thread for mutexes). */
+struct held_lock {
+	const void *lock;
+	unsigned long ip;
+	u16 class_idx;
+	u8 irq_context;
+	u8 trylock;
+};
+
+/* Sleeping locks one thread may hold at once, as the validator sees them. */
+#define LOCKDEP_TASK_HELD	8
+
+/* The per-thread held-lock stack (struct task_struct's lockdep member). */
+struct lockdep_task {
+	unsigned int depth;
+	struct held_lock held[LOCKDEP_TASK_HELD];
+};
+
 #ifdef CONFIG_LOCKDEP
+/**
+ * lock_map_acquire() - a sleeping lock is about to be taken by current
+ * @map: the lock's map
+ * @trylock: taken by a trylock (cannot deadlock: no order recorded to it)
+ * @ip: call site
+ *
+ * Called before blocking, so that an inversion is reported even if it
+ * deadlocks.  Records "held -> @map" for every sleeping lock current holds.
+ */
+void lock_map_acquire(struct lockdep_map *map, bool trylock, unsigned long ip);
+
+/**
+ * lock_map_release() - current released the sleeping lock of @map
+ * @map: the lock's map
+ */
+void lock_map_release(struct lockdep_map *map);
+
+/**
+ * lockdep_task_depth() - number of sleeping locks current holds
+ *
+ * Return: the depth of current's held-lock stack.
+ */
+unsigned int lockdep_task_depth(void);
+
 /**
  * lockdep_get_stats() - snapshot of the validator's counters
  * @st: filled in

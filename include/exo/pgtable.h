@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Page tables and address spaces: the "Virtual memory" part of the memory
- * API contract (shared/spec/memory-api.md), see Documentation/mm/vm.rst.
+ * API contract (Documentation/mm/api.rst), see Documentation/mm/vm.rst.
  *
  *	phys_addr_t f;
  *	alloc_frame(&f);
@@ -9,9 +9,9 @@
  *	translate(0x10000123, &pa);			// pa == f + 0x123
  *	unmap_page(0x10000000);			// flushed wherever it may be cached
  *
- * Entries are x86-64 format on every build (the hosted build walks the same
- * tables in its fake RAM).  pte_t is __bitwise: sparse rejects arithmetic
- * on an entry that does not go through pte_val()/__pte().
+ * The entry format, its accessors and the address-space geometry are the
+ * architecture's (<asm/pgtable_types.h>, <asm/pgtable.h>, included here):
+ * the code in mm/ walks tables only through them.
  */
 #ifndef _EXO_PGTABLE_H
 #define _EXO_PGTABLE_H
@@ -20,42 +20,16 @@
 #include <exo/cpumask.h>
 #include <exo/spinlock.h>
 #include <asm/page.h>
-
-typedef u64 __bitwise pte_t;
-
-static inline u64 pte_val(pte_t p)
-{
-	return (__force u64)p;
-}
-
-static inline pte_t __pte(u64 v)
-{
-	return (__force pte_t)v;
-}
-
-/* Hardware bits of an entry at any level. */
-#define _PAGE_PRESENT	0x001ULL
-#define _PAGE_RW	0x002ULL
-#define _PAGE_USER	0x004ULL
-#define _PAGE_PWT	0x008ULL
-#define _PAGE_PCD	0x010ULL
-#define _PAGE_ACCESSED	0x020ULL
-#define _PAGE_DIRTY	0x040ULL
-#define _PAGE_PSE	0x080ULL	/* leaf at PD (2 MiB) / PDPT (1 GiB) level */
-#define _PAGE_PAT	0x080ULL	/* the same bit in a 4 KiB entry: PAT index bit 2 */
-#define _PAGE_PAT_LARGE	0x1000ULL	/* PAT index bit 2 in a 2 MiB / 1 GiB leaf */
-#define _PAGE_GLOBAL	0x100ULL
-#define _PAGE_NX	(1ULL << 63)
-#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+#include <asm/pgtable_types.h>
 
 /*
  * Mapping flags (pgflags_t).  The hardware-backed ones have their
- * hardware bit values so that building an entry is one mask; PAGE_EXEC and
+ * x86 bit values so that building an x86 entry is one mask; PAGE_EXEC and
  * the size flags use bits the CPU ignores and are never stored.
- * PAGE_WRITECOMBINE sets the PAT bit, whose place depends on the page size
- * (_PAGE_PAT, _PAGE_PAT_LARGE); it selects PAT entry 4, which the
- * architecture programs as write-combining (x86: arch/x86/mm/pat.c), and
- * excludes PAGE_NOCACHE and PAGE_WRITETHROUGH.
+ * PAGE_WRITECOMBINE selects PAT entry 4, which the architecture programs
+ * as write-combining (x86: arch/x86/mm/pat.c), and excludes PAGE_NOCACHE
+ * and PAGE_WRITETHROUGH.  The architecture turns flags into entries
+ * (pt_mk_leaf()) and back (pte_pgflags()).
  */
 #define PAGE_WRITABLE		0x002UL
 #define PAGE_USER		0x004UL
@@ -70,14 +44,10 @@ static inline pte_t __pte(u64 v)
 #define PAGE_HW_FLAGS		(PAGE_WRITABLE | PAGE_USER | PAGE_WRITETHROUGH | \
 				 PAGE_NOCACHE | PAGE_GLOBAL)
 
-#define PTRS_PER_TABLE		512
-#define KERNEL_HALF_START	0xffff800000000000UL
-#define USER_HALF_END		0x0000800000000000UL
-#define PGD_KERNEL_FIRST	256	/* first kernel-half PML4 slot */
-
 /**
  * struct mm_struct - an address space
- * @pgd: its PML4 (direct-map address); slots 256..511 are init_mm's
+ * @pgd: its top-level table (direct-map address); the kernel-half slots
+ *	(PGD_KERNEL_FIRST..) are init_mm's
  * @pgd_phys: physical address of @pgd, for CR3
  * @lock: serialises changes to the lower-half tables (init_mm's lock
  *	covers the shared kernel half for every address space)
@@ -95,7 +65,7 @@ static inline pte_t __pte(u64 v)
  * @pt_cache_page: its struct page (the present-entry count)
  */
 struct mm_struct {
-	pte_t *pgd;
+	pgd_t *pgd;
 	phys_addr_t pgd_phys;
 	spinlock_t lock;
 	struct cpumask cpus;
@@ -281,12 +251,18 @@ void xlate_cache_flush(unsigned int cpu);
 /* Whether the CPU and the configuration allow PAGE_HUGE_2M / PAGE_HUGE_1G. */
 bool pgtable_huge_supported(pgflags_t size_flag);
 
-/* pgflags_t for an entry (PAGE_EXEC when NX is clear, size flag for huge). */
-pgflags_t pte_pgflags(pte_t entry, unsigned long size);
-
 static inline bool virt_is_canonical(unsigned long v)
 {
 	return v < USER_HALF_END || v >= KERNEL_HALF_START;
 }
+
+/* The PGD slot of @va in @mm. */
+#define pgd_offset(mm, va)	pgd_offset_pgd((mm)->pgd, (va))
+
+/*
+ * The accessors (pte_pgflags() among them) take the PAGE_* flags and
+ * struct mm_struct above, so they come last.
+ */
+#include <asm/pgtable.h>
 
 #endif /* _EXO_PGTABLE_H */

@@ -41,6 +41,12 @@
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
 
+#ifdef CONFIG_KTEST
+unsigned long printk_test_lock_log(void);
+void printk_test_unlock_log(unsigned long flags);
+unsigned long printk_dropped_count(void);
+#endif
+
 /* Current console level; messages with a level >= it are not shown. */
 extern int console_loglevel;
 

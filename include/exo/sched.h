@@ -19,6 +19,7 @@
 #include <exo/types.h>
 #include <exo/atomic.h>
 #include <exo/list.h>
+#include <exo/lockdep.h>
 #include <exo/percpu.h>
 #include <exo/spinlock.h>
 
@@ -57,6 +58,9 @@ struct task_struct {
 	struct list_head tasks;		/* all threads */
 	bool switched_out;		/* dead and off its stack: joinable */
 	void *slab_cache;		/* thread-local kmalloc tier (mm/slab_tcache.c) */
+#ifdef CONFIG_LOCKDEP
+	struct lockdep_task lockdep;	/* sleeping locks held (lockdep.c) */
+#endif
 	char comm[TASK_COMM_LEN];
 };
 

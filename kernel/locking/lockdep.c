@@ -15,9 +15,14 @@
  * deadlock is reported before it hangs.
  *
  * Invariants:
- *  - the held-lock stack is per CPU: spinlocks disable preemption, so a
- *    thread holding one never migrates, and the scheduler's rq lock (taken
- *    by one thread, released by the next) balances on its CPU;
+ *  - the held-lock stack of spinlocks is per CPU: spinlocks disable
+ *    preemption, so a thread holding one never migrates, and the
+ *    scheduler's rq lock (taken by one thread, released by the next)
+ *    balances on its CPU;
+ *  - sleeping locks (struct lockdep_map) are held across sleeps, while
+ *    other threads run on the CPU: their stack is per thread
+ *    (task_struct.lockdep).  A lock taken in thread context is ordered
+ *    after both the CPU's spinlocks and the thread's sleeping locks;
  *  - pairs are only recorded between locks taken in the same context
  *    (thread or interrupt): an interrupt's locks do not depend on what the
  *    interrupted code held.  A trylock cannot deadlock: it records no pair
@@ -32,8 +37,8 @@
  *    spinlocks, which are ignored while this CPU is inside the validator.
  *
  * Memory: MAX_CLASSES^2 bits of graph (8 KiB), an edge table with short
- * backtraces (MAX_EDGES * 72 bytes, 36 KiB), and per CPU a stack of
- * MAX_HELD held locks.
+ * backtraces (MAX_EDGES * 72 bytes, 36 KiB), per CPU a stack of
+ * MAX_HELD held locks, and per thread one of LOCKDEP_TASK_HELD.
  */
 #define pr_fmt(fmt) "lockdep: " fmt
 
@@ -47,6 +52,7 @@
 #include <exo/percpu.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/smp.h>
 #include <exo/string.h>
@@ -67,14 +73,6 @@ struct lock_edge {
 	u16 from, to;
 	unsigned long from_ip, to_ip;
 	unsigned long stack[EDGE_STACK];
-};
-
-struct held_lock {
-	spinlock_t *lock;
-	unsigned long ip;
-	u16 class_idx;
-	u8 irq_context;
-	u8 trylock;
 };
 
 struct held_stack {
@@ -125,7 +123,7 @@ static void graph_lock_release(void)
 }
 
 /* The key of a lock without lock_class_key: its static address. */
-static const void *static_key(spinlock_t *l)
+static const void *static_key(const void *l)
 {
 	unsigned long a = (unsigned long)l;
 	unsigned long size = (unsigned long)(__per_cpu_end - __per_cpu_start);
@@ -183,20 +181,24 @@ static const char *lock_name(spinlock_t *l)
 #endif
 }
 
-/* Class number of @l (cached in the lock), or -1 if it has none. */
-static int lock_class_of(spinlock_t *l)
+/*
+ * Class number of the lock at @lock with class key @key (NULL: the lock's
+ * static address), cached in *@cache; -1 if it has none.
+ */
+static int class_of(const void *lock, struct lock_class_key *key, const char *name,
+		    unsigned int *cache)
 {
-	unsigned int cached = READ_ONCE(l->class_idx);
-	const void *key;
+	unsigned int cached = READ_ONCE(*cache);
+	const void *k;
 	int idx;
 
 	if (likely(cached))
 		return (int)cached - 1;
-	key = l->key ? (const void *)l->key : static_key(l);
-	if (!key)
+	k = key ? (const void *)key : static_key(lock);
+	if (!k)
 		return -1;
 	graph_lock_acquire();
-	idx = find_class(key, lock_name(l));
+	idx = find_class(k, name);
 	graph_lock_release();
 	if (idx < 0) {
 		if (!lockdep_off)
@@ -204,7 +206,7 @@ static int lock_class_of(spinlock_t *l)
 		lockdep_off = true;
 		return -1;
 	}
-	WRITE_ONCE(l->class_idx, (unsigned int)idx + 1);
+	WRITE_ONCE(*cache, (unsigned int)idx + 1);
 	return idx;
 }
 
@@ -349,51 +351,110 @@ static void add_dependency(const struct held_lock *prev, unsigned int to, unsign
 	graph_lock_release();
 }
 
+/*
+ * Enter the validator on this CPU, interrupts off: its stack, or NULL if
+ * this CPU is inside the validator already (its own printk's locks).
+ */
+static struct held_stack *validator_enter(unsigned long *flags)
+{
+	struct held_stack *hs;
+
+	*flags = arch_local_irq_save();
+	hs = this_stack();
+	if (hs->in_lockdep) {
+		arch_local_irq_restore(*flags);
+		return NULL;
+	}
+	hs->in_lockdep = 1;
+	return hs;
+}
+
+static void validator_exit(struct held_stack *hs, unsigned long flags)
+{
+	hs->in_lockdep = 0;
+	arch_local_irq_restore(flags);
+}
+
+/* current's sleeping-lock stack; NULL before the scheduler runs. */
+static struct lockdep_task *task_stack(void)
+{
+	struct task_struct *t = sched_ready() ? current : NULL;
+
+	return t ? &t->lockdep : NULL;
+}
+
+/* Record held -> @cls for the top entries of @held taken in context @ctx. */
+static void check_held(const struct held_lock *held, unsigned int depth, u8 ctx,
+		       unsigned int cls, unsigned long ip)
+{
+	for (int i = (int)depth - 1; i >= 0; i--) {
+		const struct held_lock *h = &held[i];
+
+		if (h->irq_context != ctx)
+			break;
+		if (h->class_idx != cls && !has_edge(h->class_idx, cls))
+			add_dependency(h, cls, ip);
+	}
+}
+
+/* Push @h on a stack of @max entries; false (validator off) if it is full. */
+static bool push_held(struct held_lock *held, unsigned int *depth, unsigned int max,
+		      struct held_lock h)
+{
+	if (*depth == max) {
+		pr_err("more than %u locks held: validator off\n", max);
+		lockdep_off = true;
+		return false;
+	}
+	held[(*depth)++] = h;
+	return true;
+}
+
+/* Remove @lock from a stack; usually the top, else the rest shifts down. */
+static void pop_held(struct held_lock *held, unsigned int *depth, const void *lock)
+{
+	for (int i = (int)*depth - 1; i >= 0; i--) {
+		if (held[i].lock != lock)
+			continue;
+		memmove(&held[i], &held[i + 1],
+			(*depth - 1 - (unsigned int)i) * sizeof(held[0]));
+		(*depth)--;
+		return;
+	}
+	/* Not found: taken while the validator ignored this CPU, or untracked. */
+}
+
 void lockdep_acquire(spinlock_t *l, bool trylock)
 {
 	unsigned long ip = _RET_IP_, flags;
+	struct lockdep_task *ts;
 	struct held_stack *hs;
 	u8 ctx;
 	int cls;
 
 	if (READ_ONCE(lockdep_off))
 		return;
-	flags = arch_local_irq_save();
-	hs = this_stack();
-	if (hs->in_lockdep)
-		goto out;
-	hs->in_lockdep = 1;
-	cls = lock_class_of(l);
+	hs = validator_enter(&flags);
+	if (!hs)
+		return;
+	cls = class_of(l, l->key, lock_name(l), &l->class_idx);
 	if (cls < 0) {
 		nr_untracked++;
 		goto done;
 	}
 	ctx = in_interrupt() ? 1 : 0;
 	if (!trylock) {
-		for (int i = (int)hs->depth - 1; i >= 0; i--) {
-			const struct held_lock *h = &hs->held[i];
-
-			if (h->irq_context != ctx)
-				break;
-			if (h->class_idx != cls && !has_edge(h->class_idx, (unsigned int)cls))
-				add_dependency(h, (unsigned int)cls, ip);
-		}
+		check_held(hs->held, hs->depth, ctx, (unsigned int)cls, ip);
+		ts = ctx ? NULL : task_stack();
+		if (ts)
+			check_held(ts->held, ts->depth, 0, (unsigned int)cls, ip);
 	}
-	if (hs->depth == MAX_HELD) {
-		pr_err("more than %d locks held: validator off\n", MAX_HELD);
-		lockdep_off = true;
-		goto done;
-	}
-	hs->held[hs->depth++] = (struct held_lock){
-		.lock = l, .ip = ip, .class_idx = (u16)cls, .irq_context = ctx,
-		.trylock = trylock,
-	};
-	if (hs->depth > max_depth)
+	if (push_held(hs->held, &hs->depth, MAX_HELD, (struct held_lock){
+			.lock = l, .ip = ip, .class_idx = (u16)cls, .irq_context = ctx,
+			.trylock = trylock }) && hs->depth > max_depth)
 		max_depth = hs->depth;
 done:
-	hs->in_lockdep = 0;
-out:
-	arch_local_irq_restore(flags);
+	validator_exit(hs, flags);
 }
 EXPORT_SYMBOL(lockdep_acquire);	/* inline spin_lock() calls it from modules too */
 
@@ -402,19 +463,58 @@ void lockdep_release(spinlock_t *l)
 	unsigned long flags = arch_local_irq_save();
 	struct held_stack *hs = this_stack();
 
-	/* Usually the top; out-of-order releases shift the rest down. */
-	for (int i = (int)hs->depth - 1; i >= 0; i--) {
-		if (hs->held[i].lock != l)
-			continue;
-		memmove(&hs->held[i], &hs->held[i + 1],
-			(hs->depth - 1 - (unsigned int)i) * sizeof(hs->held[0]));
-		hs->depth--;
-		break;
-	}
-	/* Not found: taken while the validator ignored this CPU, or untracked. */
+	pop_held(hs->held, &hs->depth, l);
 	arch_local_irq_restore(flags);
 }
 EXPORT_SYMBOL(lockdep_release);	/* inline spin_lock() calls it from modules too */
+
+/*
+ * A sleeping lock is only taken in thread context, where no spinlock may
+ * be held (might_sleep() reports that): it is ordered after the thread's
+ * other sleeping locks only.
+ */
+void lock_map_acquire(struct lockdep_map *map, bool trylock, unsigned long ip)
+{
+	struct lockdep_task *ts = task_stack();
+	struct held_stack *hs;
+	unsigned long flags;
+	int cls;
+
+	if (READ_ONCE(lockdep_off) || !ts)
+		return;
+	hs = validator_enter(&flags);
+	if (!hs)
+		return;
+	cls = class_of(map, map->key, map->name, &map->class_idx);
+	if (cls < 0)
+		nr_untracked++;
+	else if (!trylock)
+		check_held(ts->held, ts->depth, 0, (unsigned int)cls, ip);
+	if (cls >= 0 && push_held(ts->held, &ts->depth, LOCKDEP_TASK_HELD, (struct held_lock){
+			.lock = map, .ip = ip, .class_idx = (u16)cls, .trylock = trylock }) &&
+	    ts->depth > max_depth)
+		max_depth = ts->depth;
+	validator_exit(hs, flags);
+}
+
+void lock_map_release(struct lockdep_map *map)
+{
+	struct lockdep_task *ts = task_stack();
+	unsigned long flags;
+
+	if (!ts)
+		return;
+	flags = arch_local_irq_save();
+	pop_held(ts->held, &ts->depth, map);
+	arch_local_irq_restore(flags);
+}
+
+unsigned int lockdep_task_depth(void)
+{
+	struct lockdep_task *ts = task_stack();
+
+	return ts ? READ_ONCE(ts->depth) : 0;
+}
 
 unsigned int lockdep_depth(void)
 {

@@ -11,7 +11,7 @@
  *
  * The model is a sorted list of leaves (virtual start, size, physical
  * address, flags), updated by an independent implementation of the
- * contract (shared/spec/memory-api.md, <exo/pgtable.h>): which calls fail
+ * contract (Documentation/mm/api.rst, <exo/pgtable.h>): which calls fail
  * with which error, how map_range picks its pieces, that unmap_page
  * splits a huge page down to the page it removes, that the range calls
  * split the huge pages straddling their ends.  Checked after every step:

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* x86-64 paging features the portable page-table code asks about. */
+/*
+ * x86-64 page tables: the entry format and its accessors
+ * (<asm/pgtable_types.h>, <asm/pgtable_64.h>), the paging features the
+ * portable page-table code asks about, and the boot-time paging setup.
+ * Generic code includes <exo/pgtable.h>, which includes this.
+ */
 #ifndef _ASM_X86_PGTABLE_H
 #define _ASM_X86_PGTABLE_H
 
 #include <exo/types.h>
+#include <exo/pgtable.h>
+#include <asm/pgtable_types.h>
+#include <asm/pgtable_64.h>
 
 /* CPUID.80000001H:EDX.Page1GB, read once by x86_paging_features(). */
 extern bool x86_gbpages;
