@@ -179,20 +179,20 @@ static unsigned long check_zone(const struct zone *zone)
 	return nbad;
 }
 
+/* Each zone @z of @pa that spans frames (an empty zone has nothing to look at). */
+#define for_each_spanned_zone(pa, z)						\
+	for (unsigned int z = 0; z < (pa)->nr_zones; z++)			\
+		if ((pa)->zones[z].start_pfn >= (pa)->zones[z].end_pfn) {} else
+
 /* Check every zone of @pa. */
 unsigned long check_pa(struct page_allocator *pa)
 {
-	unsigned long nbad = 0;
+	unsigned long nbad = 0, flags;
 
-	for (unsigned int z = 0; z < pa->nr_zones; z++) {
-		struct zone *zone = &pa->zones[z];
-		unsigned long flags;
-
-		if (zone->start_pfn >= zone->end_pfn)
-			continue;
-		spin_lock_irqsave(&zone->lock, flags);
-		nbad += check_zone(zone);
-		spin_unlock_irqrestore(&zone->lock, flags);
+	for_each_spanned_zone(pa, z) {
+		spin_lock_irqsave(&pa->zones[z].lock, flags);
+		nbad += check_zone(&pa->zones[z]);
+		spin_unlock_irqrestore(&pa->zones[z].lock, flags);
 	}
 	return nbad;
 }
@@ -265,13 +265,12 @@ static u64 fp_mix(u64 x)
 /* Fingerprint the free lists of @pa. */
 void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp)
 {
-	memset(fp, 0, sizeof(*fp));
-	for (unsigned int z = 0; z < pa->nr_zones; z++) {
-		struct zone *zone = &pa->zones[z];
-		unsigned long flags;
+	unsigned long flags;
 
-		if (zone->start_pfn >= zone->end_pfn)
-			continue;
+	memset(fp, 0, sizeof(*fp));
+	for_each_spanned_zone(pa, z) {
+		struct zone *zone = &pa->zones[z];
+
 		spin_lock_irqsave(&zone->lock, flags);
 		for (unsigned int o = 0; o < NR_ORDERS; o++) {
 			const struct page *page;
