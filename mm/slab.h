@@ -4,7 +4,7 @@
  *
  *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
  *                  typed-cache API, pointer classification
- *   slub.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
+ *   slab.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
  *                  class map, initialisation, reclaim
  *   slab_tcache.c  tier 1 (thread caches)
  *   slab_debug.c   CONFIG_SLAB_DEBUG (poison, red zones, call sites),
@@ -562,7 +562,7 @@ static inline void *tcache_take(struct slab_tcache *tc, int i)
  * Across the files
  */
 
-/* slub.c */
+/* slab.c */
 struct page *slab_alloc_pages(unsigned int order);
 struct page *slab_new(struct kmem_cache *c);
 void slab_publish(struct kmem_cache *c, struct page *pg);
