@@ -435,31 +435,6 @@ static void test_remote_wakeup(struct ktest *t)
 	KTEST_EXPECT_GT(t, after.resched_received, before.resched_received);
 }
 
-static void check_apic_id(void *arg)
-{
-	atomic_t *bad = arg;
-	unsigned int cpu = smp_processor_id();
-
-	if (read_apic_id() != cpu_to_apicid(cpu) || cpu_data[cpu].state != CPU_STATE_ONLINE)
-		atomic_inc(bad);
-}
-
-/* Every CPU runs in the mode the boot CPU chose and has the APIC ID we think. */
-static void test_apic_mode(struct ktest *t)
-{
-	atomic_t bad = ATOMIC_INIT(0);
-	u32 a, b, c, d;
-
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	KTEST_EXPECT_EQ(t, x2apic_mode, IS_ENABLED(CONFIG_X86_X2APIC) && (c & (1u << 21)));
-	KTEST_EXPECT_EQ(t, !!(rdmsr(MSR_APIC_BASE) & MSR_APIC_BASE_X2APIC), x2apic_mode);
-	KTEST_EXPECT_NE(t, rdmsr(MSR_APIC_BASE) & MSR_APIC_BASE_ENABLE, 0);
-	on_each_cpu(check_apic_id, &bad, true);
-	KTEST_EXPECT_EQ(t, atomic_read(&bad), 0);
-	KTEST_EXPECT_GT(t, apic_timer_hz, 0);
-	ktest_log(t, "%s mode, timer %llu Hz", x2apic_mode ? "x2APIC" : "xAPIC", apic_timer_hz);
-}
-
 struct hog_pair {
 	atomic_t hog_progress;
 	atomic_t other_progress;
@@ -540,7 +515,6 @@ static void test_preempt_every_cpu(struct ktest *t)
 }
 
 static struct ktest_case smp_cases[] = {
-	KTEST_CASE(test_apic_mode),
 	KTEST_CASE(test_preempt_every_cpu),
 	KTEST_CASE(test_cpus_online),
 	KTEST_CASE(test_possible_cpus_have_areas),

@@ -47,7 +47,9 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
+#include <asm/cpufeature.h>
 #include <asm/irqflags.h>
+#include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
 
@@ -331,47 +333,31 @@ out:
  * Per-CPU bring-up.
  */
 
-static bool cpuid_bit(u32 leaf, u32 sub, int reg, int bit)
-{
-	u32 r[4], max;
-
-	cpuid_count(leaf & 0x80000000, 0, &max, &r[1], &r[2], &r[3]);
-	if (max < leaf)
-		return false;
-	cpuid_count(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
-	return (r[reg] >> bit) & 1;
-}
-
-#define EAX 0
-#define EBX 1
-#define ECX 2
-#define EDX 3
-
 void tlb_cpu_init(void)
 {
 	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
 	unsigned long irqflags = arch_local_irq_save();
 	unsigned long cr4 = read_cr4();
-	bool pge = cpuid_bit(1, 0, EDX, 13);
+	bool pge = this_cpu_has(X86_FEATURE_PGE);
 
-	if (cpuid_bit(0x80000001, 0, EDX, 20))
+	if (this_cpu_has(X86_FEATURE_NX))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (pge)
 		cr4 |= X86_CR4_PGE;
-	if (cpuid_bit(7, 0, EBX, 7))
+	if (this_cpu_has(X86_FEATURE_SMEP))
 		cr4 |= X86_CR4_SMEP;
-	if (cpuid_bit(7, 0, EBX, 20))
+	if (this_cpu_has(X86_FEATURE_SMAP))
 		cr4 |= X86_CR4_SMAP;
-	if (cpuid_bit(7, 0, ECX, 2))
+	if (this_cpu_has(X86_FEATURE_UMIP))
 		cr4 |= X86_CR4_UMIP;
 	/* PCIDE may only be set with CR3[11:0] == 0: load init_mm as PCID 0 first. */
 	write_cr3(init_mm.pgd_phys);
 	memset(st, 0, sizeof(*st));
 	st->self = st;
-	if (IS_ENABLED(CONFIG_X86_PCID) && pge && cpuid_bit(1, 0, ECX, 17)) {
+	if (IS_ENABLED(CONFIG_X86_PCID) && pge && this_cpu_has(X86_FEATURE_PCID)) {
 		cr4 |= X86_CR4_PCIDE;
 		st->pcid = true;
-		st->invpcid = IS_ENABLED(CONFIG_X86_INVPCID) && cpuid_bit(7, 0, EBX, 10);
+		st->invpcid = IS_ENABLED(CONFIG_X86_INVPCID) && this_cpu_has(X86_FEATURE_INVPCID);
 	}
 	write_cr4(cr4);
 	__flush_tlb_global_cr4();

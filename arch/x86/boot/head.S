@@ -8,6 +8,7 @@
  * PAGE_OFFSET, and the first GiB at KERNEL_VMA for the kernel image.
  * mm/ replaces them once the page allocator runs.
  */
+#include <asm/msr-index.h>
 #include <asm/page.h>
 
 #define MB2_MAGIC		0xe85250d6
@@ -122,12 +123,12 @@ _start32:
 	movl	%eax, %cr4
 	movl	$early_pml4, %eax
 	movl	%eax, %cr3
-	movl	$0xc0000080, %ecx
+	movl	$MSR_EFER, %ecx
 	rdmsr
-	orl	$0x100, %eax
+	orl	$EFER_LME, %eax
 	btl	$20, %esi
 	jnc	2f
-	orl	$0x800, %eax
+	orl	$EFER_NXE, %eax
 2:	wrmsr
 	movl	%cr0, %eax
 	orl	$0x80010001, %eax

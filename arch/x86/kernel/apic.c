@@ -19,7 +19,9 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/io.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -50,14 +52,14 @@ DEFINE_PER_CPU(unsigned long, apic_spurious);
 u32 apic_read(u32 reg)
 {
 	if (x2apic_mode)
-		return (u32)rdmsr(0x800 + (reg >> 4));
+		return (u32)rdmsr(MSR_X2APIC_BASE + (reg >> 4));
 	return readl(apic_mmio + reg);
 }
 
 static void apic_write(u32 reg, u32 v)
 {
 	if (x2apic_mode)
-		wrmsr(0x800 + (reg >> 4), v);
+		wrmsr(MSR_X2APIC_BASE + (reg >> 4), v);
 	else
 		writel(v, apic_mmio + reg);
 }
@@ -81,7 +83,7 @@ void apic_send_ipi(u32 apic_id, u32 icr_low)
 	if (x2apic_mode) {
 		/* One MSR write; x2APIC ICR writes are not serializing: fence first. */
 		__asm__ __volatile__("mfence" : : : "memory");
-		wrmsr(0x830, ((u64)apic_id << 32) | icr_low);
+		wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr_low);
 		return;
 	}
 	/* ICR2 then ICR: an interrupt in between could send its own IPI. */
@@ -121,23 +123,15 @@ static void timer_interrupt(struct pt_regs *regs)
 	scheduler_tick();
 }
 
-static bool cpu_has_x2apic(void)
-{
-	u32 a, b, c, d;
-
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	return c & (1u << 21);
-}
-
 /* Enable this CPU's APIC in the chosen mode; common to BSP and APs. */
 static void apic_enable_local(void)
 {
-	u64 base = rdmsr(MSR_APIC_BASE);
+	u64 base = rdmsr(MSR_IA32_APICBASE);
 
-	base |= MSR_APIC_BASE_ENABLE;
+	base |= MSR_IA32_APICBASE_ENABLE;
 	if (x2apic_mode)
-		base |= MSR_APIC_BASE_X2APIC;
-	wrmsr(MSR_APIC_BASE, base);
+		base |= MSR_IA32_APICBASE_X2APIC;
+	wrmsr(MSR_IA32_APICBASE, base);
 
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVTT, APIC_LVT_MASKED);
@@ -165,16 +159,14 @@ void apic_setup_lint_nmi(unsigned int acpi_uid)
 
 int __init apic_init_bsp(u64 madt_base)
 {
-	u32 a, b, c, d;
 	u64 base;
 
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	if (!(d & (1u << 9))) {
+	if (!boot_cpu_has(X86_FEATURE_APIC)) {
 		pr_err("this CPU has no local APIC: uniprocessor, no timer interrupt\n");
 		return -ENODEV;
 	}
-	x2apic_mode = IS_ENABLED(CONFIG_X86_X2APIC) && cpu_has_x2apic();
-	base = rdmsr(MSR_APIC_BASE) & ~0xfffULL & ((1ULL << 52) - 1);
+	x2apic_mode = IS_ENABLED(CONFIG_X86_X2APIC) && boot_cpu_has(X86_FEATURE_X2APIC);
+	base = rdmsr(MSR_IA32_APICBASE) & MSR_IA32_APICBASE_BASE;
 	if (madt_base && madt_base != base)
 		pr_warn("MADT says the APIC is at %#llx, the MSR %#llx: using the MSR\n",
 			(unsigned long long)madt_base, (unsigned long long)base);

@@ -10,7 +10,9 @@
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/preempt.h>
 #include <asm/processor.h>
@@ -60,6 +62,7 @@ void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys);
  */
 void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys)
 {
+	early_cpu_init();
 #ifdef CONFIG_STACKPROTECTOR
 	boot_init_stack_canary();
 #endif
@@ -69,6 +72,7 @@ void __init __noreturn x86_64_start_kernel(u32 magic, u32 info_phys)
 	 */
 	memcpy(__per_cpu_bsp, __per_cpu_load, __per_cpu_end - __per_cpu_start);
 	setup_percpu_base(0, (unsigned long)__per_cpu_bsp);
+	identify_boot_cpu();
 	early_console_init();
 	parse_boot_info(magic, info_phys);
 	idt_init();

@@ -42,7 +42,9 @@
 #include <exo/tlb.h>
 #include <exo/vmalloc.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/pat.h>
 #include <asm/processor.h>
@@ -127,34 +129,8 @@ void __noreturn secondary_startup_64(unsigned int cpu);
 static void cpu_collect_info(unsigned int cpu)
 {
 	struct cpu_info *c = &cpu_data[cpu];
-	u32 a, b, cx, d, max;
 
 	c->apic_id = read_apic_id();
-	cpuid_count(0, 0, &max, &b, &cx, &d);
-	cpuid_count(1, 0, &a, &b, &cx, &d);
-	c->family = (a >> 8) & 0xf;
-	c->model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
-	if (cx & (1u << 17))
-		c->features |= CPU_FEAT_PCID;
-	if (cx & (1u << 21))
-		c->features |= CPU_FEAT_X2APIC;
-	if (max >= 7) {
-		cpuid_count(7, 0, &a, &b, &cx, &d);
-		if (b & (1u << 10))
-			c->features |= CPU_FEAT_INVPCID;
-		if (b & (1u << 7))
-			c->features |= CPU_FEAT_SMEP;
-		if (b & (1u << 20))
-			c->features |= CPU_FEAT_SMAP;
-	}
-	cpuid_count(0x80000000, 0, &max, &b, &cx, &d);
-	if (max >= 0x80000001) {
-		cpuid_count(0x80000001, 0, &a, &b, &cx, &d);
-		if (d & (1u << 26))
-			c->features |= CPU_FEAT_PDPE1GB;
-		if (d & (1u << 20))
-			c->features |= CPU_FEAT_NX;
-	}
 	c->tsc_khz = tsc_khz;
 }
 
@@ -322,7 +298,7 @@ static int __init setup_trampoline(void)
 	p->pm_offset = tramp_phys + (tr_pm32 - trampoline_start);
 	p->lm_offset = tramp_phys + (tr_lm64 - trampoline_start);
 	p->cr3 = tramp_pgtable;
-	p->efer = rdmsr(MSR_EFER) & (0x100 | EFER_NXE);		/* LME, NXE */
+	p->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
 	p->cr0 = read_cr0();
 	p->entry = (unsigned long)secondary_startup_64;
 	kernel_cr3 = read_cr3();
@@ -345,6 +321,7 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	write_cr3(kernel_cr3 & ~0xfffUL & ~(1UL << 63));
 	write_cr4(bsp_cr4 & ~X86_CR4_PCIDE);
 	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
+	identify_secondary_cpu();
 	pat_cpu_init();
 	tlb_cpu_init();
 	cpu_init_descriptors(cpu);
@@ -463,10 +440,26 @@ static const char *const state_names[] = {
 	[CPU_STATE_NOMEM] = "no-mem",
 };
 
+/*
+ * The named features (x86_cap_flags) CPU @cpu has, as CPUID reported them
+ * when it started; empty for a CPU that never ran.
+ */
+static void format_features(char *buf, size_t size, unsigned int cpu)
+{
+	const struct cpuinfo_x86 *c;
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (cpu_data[cpu].state != CPU_STATE_ONLINE)
+		return;
+	c = per_cpu_ptr(&cpu_info, cpu);
+	for (unsigned int i = 0; i < NCAPINTS * 32 && n < size; i++)
+		if (x86_cap_flags[i] && cpu_has(c, i))
+			n += snprintf(buf + n, size - n, "%s ", x86_cap_flags[i]);
+}
+
 static int cmd_cpus(int argc, char **argv)
 {
-	static const char *const feat[] = { "pcid", "invpcid", "x2apic", "pdpe1gb",
-					    "smep", "smap", "nx" };
 	unsigned int cpu;
 
 	printk("%u CPUs online of %u possible, APIC mode %s, timer %llu Hz\n",
@@ -476,14 +469,10 @@ static int cmd_cpus(int argc, char **argv)
 	for_each_possible_cpu(cpu) {
 		struct cpu_info *c = &cpu_data[cpu];
 		struct smp_cpu_stats st;
-		char f[64];
-		size_t n = 0;
+		char f[160];
 
 		smp_cpu_stats(cpu, &st);
-		f[0] = 0;
-		for (unsigned int i = 0; i < ARRAY_SIZE(feat); i++)
-			if (c->features & (1u << i))
-				n += snprintf(f + n, sizeof(f) - n, "%s ", feat[i]);
+		format_features(f, sizeof(f), cpu);
 		printk("%3u %4u %-8s %4llu.%03llu %-8lu %-8lu %-8lu %-8lu %-7lu %s\n", cpu,
 		       cpu_to_apicid(cpu), state_names[c->state], c->tsc_khz / 1000,
 		       c->tsc_khz % 1000, st.timer_ticks, st.irqs, st.ipi_sent, st.ipi_received,

@@ -12,6 +12,7 @@
  * The trampoline page table identity-maps the first 2 MiB and shares the
  * kernel half of the kernel's PML4, so the jump lands in mapped code.
  */
+#include <asm/msr-index.h>
 #include <asm/page.h>
 
 #define TR(x)	((x) - trampoline_start)
@@ -45,7 +46,7 @@ tr_pm32:
 	movl	%eax, %cr4
 	movl	TR(tr_cr3)(%ebx), %eax
 	movl	%eax, %cr3
-	movl	$0xc0000080, %ecx		/* EFER: LME, NXE as on the BSP */
+	movl	$MSR_EFER, %ecx			/* LME, NXE as on the BSP */
 	movl	TR(tr_efer)(%ebx), %eax
 	xorl	%edx, %edx
 	wrmsr

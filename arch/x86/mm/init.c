@@ -27,6 +27,8 @@
 #include <exo/mm.h>
 #include <exo/printk.h>
 #include <exo/string.h>
+#include <asm/cpufeature.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -45,20 +47,12 @@ static unsigned long nr_1g, nr_2m, nr_tables;
 
 static bool cpu_has_gbpages(void)
 {
-	u32 a, b, c, d;
-
-	if (!IS_ENABLED(CONFIG_HUGEPAGES_1G))
-		return false;
-	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return false;
-	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
-	return d & (1U << 26);
+	return IS_ENABLED(CONFIG_HUGEPAGES_1G) && boot_cpu_has(X86_FEATURE_GBPAGES);
 }
 
 static bool cpu_has_nx(void)
 {
-	return rdmsr(0xc0000080) & (1UL << 11);	/* EFER.NXE, set by head.S */
+	return rdmsr(MSR_EFER) & EFER_NXE;	/* set by head.S */
 }
 
 /* A zeroed page-table page below 4 GiB (already mapped). */

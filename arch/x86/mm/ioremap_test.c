@@ -20,6 +20,7 @@
 #include <exo/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/pat.h>
 #include <asm/processor.h>
@@ -57,7 +58,7 @@ static bool leaf_of(unsigned long va, struct pt_leaf *l)
 
 static phys_addr_t lapic_phys(void)
 {
-	return rdmsr(MSR_APIC_BASE) & ~0xfffULL & ((1ULL << 52) - 1);
+	return rdmsr(MSR_IA32_APICBASE) & MSR_IA32_APICBASE_BASE;
 }
 
 /* A page-aligned physical range of @size above all RAM: no device, no RAM. */

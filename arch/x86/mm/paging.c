@@ -33,6 +33,7 @@
 #include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <exo/tlb.h>
+#include <asm/cpufeature.h>
 #include <asm/page.h>
 #include <asm/pat.h>
 #include <asm/pgtable.h>
@@ -48,13 +49,7 @@ static unsigned long nr_maps[3];	/* direct-map leaves: 4K, 2M, 1G */
 
 void x86_paging_features(void)
 {
-	u32 a, b, c, d;
-
-	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000001)
-		return;
-	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
-	x86_gbpages = d & (1U << 26);
+	x86_gbpages = boot_cpu_has(X86_FEATURE_GBPAGES);
 }
 
 static void __init map_or_die(unsigned long va, phys_addr_t pa, size_t size, pgflags_t flags,

@@ -20,6 +20,8 @@
 
 #include <exo/printk.h>
 #include <exo/smp.h>
+#include <asm/cpufeature.h>
+#include <asm/msr-index.h>
 #include <asm/pat.h>
 #include <asm/processor.h>
 
@@ -36,14 +38,6 @@
 
 bool x86_pat_wc;
 
-static bool cpu_has_pat(void)
-{
-	u32 a, b, c, d;
-
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	return d & (1U << 16);
-}
-
 u64 pat_msr_value(void)
 {
 	return PAT_VALUE;
@@ -53,7 +47,7 @@ void pat_cpu_init(void)
 {
 	bool boot = !smp_processor_id();
 
-	if (!cpu_has_pat()) {
+	if (!this_cpu_has(X86_FEATURE_PAT)) {
 		/* Every x86-64 CPU has it; an emulator might not say so. */
 		if (boot)
 			pr_warn("no PAT: ioremap_wc() maps uncached\n");

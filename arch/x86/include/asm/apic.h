@@ -10,7 +10,7 @@
 #include <exo/percpu.h>
 #include <exo/types.h>
 
-/* Register offsets (xAPIC MMIO); the x2APIC MSR is 0x800 + (reg >> 4). */
+/* Register offsets (xAPIC MMIO); the x2APIC MSR is MSR_X2APIC_BASE + (reg >> 4). */
 #define APIC_ID		0x020
 #define APIC_LVR	0x030
 #define APIC_TPR	0x080
@@ -37,10 +37,6 @@
 #define APIC_ICR_BUSY		0x1000
 #define APIC_ICR_ASSERT		0x4000
 #define APIC_ICR_LEVEL		0x8000
-
-#define MSR_APIC_BASE_BSP	(1UL << 8)
-#define MSR_APIC_BASE_X2APIC	(1UL << 10)
-#define MSR_APIC_BASE_ENABLE	(1UL << 11)
 
 #define APIC_TIMER_HZ		100
 

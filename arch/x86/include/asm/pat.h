@@ -5,8 +5,6 @@
 
 #include <exo/types.h>
 
-#define MSR_IA32_PAT		0x00000277
-
 /* Whether PAGE_WRITECOMBINE gives write-combining (PAT programmed). */
 extern bool x86_pat_wc;
 

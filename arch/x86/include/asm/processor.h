@@ -78,13 +78,6 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
-#define MSR_EFER		0xc0000080
-#define MSR_FS_BASE		0xc0000100
-#define MSR_GS_BASE		0xc0000101
-#define MSR_KERNEL_GS_BASE	0xc0000102
-#define MSR_APIC_BASE		0x0000001b
-#define EFER_NXE		(1UL << 11)
-
 #define X86_CR0_WP		(1UL << 16)
 #define X86_CR4_PGE		(1UL << 7)
 #define X86_CR4_UMIP		(1UL << 11)

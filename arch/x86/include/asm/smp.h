@@ -14,25 +14,15 @@ static inline u32 cpu_to_apicid(unsigned int cpu)
 	return x86_cpu_to_apicid[cpu];
 }
 
-/* What `cpus` shows of each CPU, filled by the CPU itself when it starts. */
-#define CPU_FEAT_PCID		0x01
-#define CPU_FEAT_INVPCID	0x02
-#define CPU_FEAT_X2APIC		0x04
-#define CPU_FEAT_PDPE1GB	0x08
-#define CPU_FEAT_SMEP		0x10
-#define CPU_FEAT_SMAP		0x20
-#define CPU_FEAT_NX		0x40
-
 /* NOMEM: a possible CPU that got no stack or idle thread, never started. */
 enum cpu_state {
 	CPU_STATE_ABSENT, CPU_STATE_BOOTING, CPU_STATE_ONLINE, CPU_STATE_DEAD, CPU_STATE_NOMEM
 };
 
+/* What `cpus` shows of each CPU (its features: per-CPU cpu_info). */
 struct cpu_info {
 	u32 apic_id;
 	enum cpu_state state;
-	unsigned int family, model;
-	unsigned int features;		/* CPU_FEAT_* */
 	u64 tsc_khz;
 };
 

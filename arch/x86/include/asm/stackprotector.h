@@ -13,11 +13,10 @@
 #define _ASM_X86_STACKPROTECTOR_H
 
 #include <exo/types.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 
 extern unsigned long __stack_chk_guard;
-
-#define X86_CPUID1_ECX_RDRAND	(1U << 30)
 
 /* One RDRAND result; false if the DRNG had nothing (retry advised). */
 static __always_inline bool rdrand_long(unsigned long *v)
@@ -29,19 +28,17 @@ static __always_inline bool rdrand_long(unsigned long *v)
 }
 
 /*
- * RDRAND when CPUID has it (up to 10 tries, as Intel advises), always mixed
- * with the TSC so that a missing or failing DRNG still gives a boot-unique
- * value.  The low byte is zero: a string overflow (strcpy & co.) stops at
+ * RDRAND when the boot CPU has it (up to 10 tries, as Intel advises;
+ * early_cpu_init() must have run), always mixed with the TSC so that a
+ * missing or failing DRNG still gives a boot-unique value.  The low byte is zero: a string overflow (strcpy & co.) stops at
  * the canary instead of reading or writing past it.
  */
 static __always_inline void boot_init_stack_canary(void)
 {
 	unsigned long canary = 0, r;
-	u32 a, b, c, d;
 	u64 tsc = rdtsc();
 
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	if (c & X86_CPUID1_ECX_RDRAND) {
+	if (boot_cpu_has(X86_FEATURE_RDRAND)) {
 		for (int i = 0; i < 10; i++) {
 			if (rdrand_long(&r)) {
 				canary = r;
