@@ -47,9 +47,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
-#include <asm/cpufeature.h>
 #include <asm/irqflags.h>
-#include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
 
@@ -337,29 +335,11 @@ void tlb_cpu_init(void)
 {
 	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
 	unsigned long irqflags = arch_local_irq_save();
-	unsigned long cr4 = read_cr4();
-	bool pge = this_cpu_has(X86_FEATURE_PGE);
 
-	if (this_cpu_has(X86_FEATURE_NX))
-		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	if (pge)
-		cr4 |= X86_CR4_PGE;
-	if (this_cpu_has(X86_FEATURE_SMEP))
-		cr4 |= X86_CR4_SMEP;
-	if (this_cpu_has(X86_FEATURE_SMAP))
-		cr4 |= X86_CR4_SMAP;
-	if (this_cpu_has(X86_FEATURE_UMIP))
-		cr4 |= X86_CR4_UMIP;
-	/* PCIDE may only be set with CR3[11:0] == 0: load init_mm as PCID 0 first. */
-	write_cr3(init_mm.pgd_phys);
 	memset(st, 0, sizeof(*st));
 	st->self = st;
-	if (IS_ENABLED(CONFIG_X86_PCID) && pge && this_cpu_has(X86_FEATURE_PCID)) {
-		cr4 |= X86_CR4_PCIDE;
-		st->pcid = true;
-		st->invpcid = IS_ENABLED(CONFIG_X86_INVPCID) && this_cpu_has(X86_FEATURE_INVPCID);
-	}
-	write_cr4(cr4);
+	st->pcid = tlb_cpu_has_pcid();
+	st->invpcid = st->pcid && tlb_cpu_has_invpcid();
 	__flush_tlb_global_cr4();
 	pgtable_cpu_init();
 	switch_mm(&init_mm);

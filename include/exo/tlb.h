@@ -75,10 +75,11 @@ bool tlb_pcid_enabled(void);
 bool tlb_invpcid_enabled(void);
 
 /**
- * tlb_cpu_init() - paging features of the calling CPU
+ * tlb_cpu_init() - TLB state of the calling CPU
  *
- * Turns on CR4.PGE, SMEP, SMAP, UMIP and PCID as the CPU and Kconfig allow,
- * loads init_mm and marks it loaded here.  The boot CPU runs it from
+ * Uses PCIDs (and INVPCID) when the architecture turned them on for this
+ * CPU (x86: cr4_init(), which must run first), flushes everything, loads
+ * init_mm and marks it loaded here.  The boot CPU runs it from
  * paging_init(); every AP must call it once, early, on its own stack.
  */
 void tlb_cpu_init(void);

@@ -315,7 +315,7 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 {
 	/*
 	 * The kernel's tables without PCID bits, and the boot CPU's CR4 minus
-	 * PCIDE: tlb_cpu_init() turns PCID (and the rest) on for this CPU once
+	 * PCIDE: cr4_init() turns PCID (and the rest) on for this CPU once
 	 * its per-CPU area is reachable.
 	 */
 	write_cr3(kernel_cr3 & ~0xfffUL & ~(1UL << 63));
@@ -323,6 +323,7 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	setup_percpu_base(cpu, __per_cpu_offset[cpu]);
 	identify_secondary_cpu();
 	pat_cpu_init();
+	cr4_init();
 	tlb_cpu_init();
 	cpu_init_descriptors(cpu);
 	apic_init_ap();

@@ -165,6 +165,7 @@ void __init paging_init(void)
 	build_direct_map();
 	build_kernel_image();
 	pat_cpu_init();
+	cr4_init();
 	tlb_cpu_init();
 	wx = paging_check_wx(true);
 	if (wx)

@@ -85,4 +85,10 @@ DEFINE_CR(4)
 #define X86_CR4_SMEP		(1UL << 20)
 #define X86_CR4_SMAP		(1UL << 21)
 
+/**
+ * cr4_init() - turn on this CPU's paging and protection features (NX,
+ * PGE, SMEP, SMAP, UMIP, PCID) as far as it has them; before tlb_cpu_init()
+ */
+void cr4_init(void);
+
 #endif /* _ASM_X86_PROCESSOR_H */

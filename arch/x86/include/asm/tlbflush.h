@@ -13,6 +13,7 @@
 #include <exo/percpu.h>
 #include <exo/smp.h>
 #include <exo/tlb.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 
 #define CR3_NOFLUSH		(1UL << 63)
@@ -47,6 +48,18 @@ static __always_inline void __flush_tlb_global_cr4(void)
 	} else {
 		write_cr3(read_cr3() & ~CR3_NOFLUSH);
 	}
+}
+
+/* PCIDs are on for this CPU: cr4_init() found them and set CR4.PCIDE. */
+static inline bool tlb_cpu_has_pcid(void)
+{
+	return read_cr4() & X86_CR4_PCIDE;
+}
+
+/* INVPCID may be used on this CPU (with PCIDs on). */
+static inline bool tlb_cpu_has_invpcid(void)
+{
+	return IS_ENABLED(CONFIG_X86_INVPCID) && this_cpu_has(X86_FEATURE_INVPCID);
 }
 
 DECLARE_PER_CPU(struct tlb_stats, tlb_stats);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU x86 setup: what CPUID says the CPU has (cpufeature.h) and the
- * descriptor tables.
+ * Per-CPU x86 setup: what CPUID says the CPU has (cpufeature.h), the
+ * control-register and EFER features the kernel turns on from that, and
+ * the descriptor tables.
  *
  * Each CPU has its own GDT (the TSS descriptor differs) and TSS, whose IST
  * stacks give #DF, NMI and #MC a known-good stack even when the kernel
@@ -11,12 +12,14 @@
 
 #include <exo/init.h>
 #include <exo/kernel.h>
+#include <exo/pgtable.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/irqflags.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -99,6 +102,39 @@ void identify_secondary_cpu(void)
 				cpu_has(c, i) ? "has" : "lacks", x86_cap_flags[i],
 				boot_cpu_has(i) ? "has" : "does not");
 	}
+}
+
+/**
+ * cr4_init() - turn on this CPU's paging and protection features
+ *
+ * NX in EFER; global pages, SMEP, SMAP and UMIP in CR4 when the CPU has
+ * them; PCIDs when it has them and CONFIG_X86_PCID is set (mm/tlb.c reads
+ * CR4.PCIDE back through tlb_cpu_has_pcid()).  Loads init_mm's tables as
+ * PCID 0 on the way, as CR4.PCIDE may only be set with CR3[11:0] == 0.
+ * Called on every CPU before tlb_cpu_init(), after identify_*_cpu().
+ */
+void cr4_init(void)
+{
+	unsigned long irqflags = arch_local_irq_save();
+	unsigned long cr4 = read_cr4();
+	bool pge = this_cpu_has(X86_FEATURE_PGE);
+
+	if (this_cpu_has(X86_FEATURE_NX))
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (pge)
+		cr4 |= X86_CR4_PGE;
+	if (this_cpu_has(X86_FEATURE_SMEP))
+		cr4 |= X86_CR4_SMEP;
+	if (this_cpu_has(X86_FEATURE_SMAP))
+		cr4 |= X86_CR4_SMAP;
+	if (this_cpu_has(X86_FEATURE_UMIP))
+		cr4 |= X86_CR4_UMIP;
+	/* PCIDE may only be set with CR3[11:0] == 0: load init_mm as PCID 0 first. */
+	write_cr3(init_mm.pgd_phys);
+	if (IS_ENABLED(CONFIG_X86_PCID) && pge && this_cpu_has(X86_FEATURE_PCID))
+		cr4 |= X86_CR4_PCIDE;
+	write_cr4(cr4);
+	arch_local_irq_restore(irqflags);
 }
 
 static DEFINE_PER_CPU_ALIGNED(u64 [8], cpu_gdt);
