@@ -58,8 +58,8 @@ struct asid_slot {
 	u64 gen;		/* mm->tlb_gen this PCID is up to date with */
 };
 
+/* All zero (no PCID, init_mm) until tlb_cpu_init(), as in the per-CPU template. */
 struct cpu_tlbstate {
-	struct cpu_tlbstate *self;	/* == itself once set up on this CPU */
 	struct mm_struct *loaded_mm;
 	unsigned int asid;		/* slot of loaded_mm (PCID = asid + 1) */
 	unsigned int next_asid;		/* round-robin victim */
@@ -82,29 +82,16 @@ struct flush_info {
 
 #define stat_add(field, n)	this_cpu_add(tlb_stats.field, n)
 
-/*
- * This CPU's state.  A per-CPU area copied from the boot CPU's (SMP
- * bring-up) carries a foreign ->self: such a CPU has not run
- * tlb_cpu_init(), so it gets a safe state (no PCID tricks, init_mm).
- */
 static struct cpu_tlbstate *this_tlbstate(void)
 {
-	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
-
-	if (unlikely(st->self != st)) {
-		memset(st, 0, sizeof(*st));
-		st->self = st;
-	}
-	return st;
+	return this_cpu_ptr(&cpu_tlbstate);
 }
 
 struct mm_struct *current_mm(void)
 {
-	struct cpu_tlbstate *st = this_cpu_ptr(&cpu_tlbstate);
+	struct mm_struct *mm = this_tlbstate()->loaded_mm;
 
-	if (likely(st->self == st && st->loaded_mm))
-		return st->loaded_mm;
-	return &init_mm;
+	return likely(mm) ? mm : &init_mm;
 }
 
 bool tlb_pcid_enabled(void)
@@ -337,7 +324,6 @@ void tlb_cpu_init(void)
 	unsigned long irqflags = arch_local_irq_save();
 
 	memset(st, 0, sizeof(*st));
-	st->self = st;
 	st->pcid = tlb_cpu_has_pcid();
 	st->invpcid = st->pcid && tlb_cpu_has_invpcid();
 	__flush_tlb_global_cr4();
