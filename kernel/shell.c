@@ -70,6 +70,22 @@ int __shell_arg_choice(const char *cmd, const char *arg, const char *const *choi
 	return shell_usage(cmd);
 }
 
+int shell_arg_key_ulong(int argc, char **argv, const char *key, unsigned long min,
+			unsigned long max, unsigned long *val)
+{
+	if (argc < 2)
+		return 0;
+	if (__shell_arg_choice(argv[0], argv[1], (const char *const []){ key, NULL }) < 0)
+		return -EINVAL;
+	if (argc < 3) {
+		printk("%s: %s needs a number\n", argv[0], key);
+		return shell_usage(argv[0]);
+	}
+	if (shell_arg_ulong(argv[0], argv[2], min, max, val))
+		return -EINVAL;
+	return 1;
+}
+
 int shell_run_command(const char *line)
 {
 	char buf[SHELL_LINE_MAX + 1], *argv[SHELL_MAX_ARGS + 1], *p = buf;

@@ -114,6 +114,26 @@ static void test_good_arguments(struct ktest *t)
 	KTEST_EXPECT_EQ(t, shell_run_command("uptime"), 0);
 }
 
+/* shell_arg_key_ulong() on its own: absent, given, and each way to get it wrong. */
+static void test_key_number_argument(struct ktest *t)
+{
+	char cmd[] = "cmd", key[] = "ceiling", other[] = "floor", n12[] = "12", n0[] = "0";
+	char *argv[3] = { cmd, key, n12 };
+	unsigned long v = 7;
+
+	KTEST_EXPECT_EQ(t, shell_arg_key_ulong(1, argv, "ceiling", 1, 99, &v), 0);
+	KTEST_EXPECT_EQ(t, shell_arg_key_ulong(2, argv, "ceiling", 1, 99, &v), -EINVAL);
+	argv[2] = n0;
+	KTEST_EXPECT_EQ(t, shell_arg_key_ulong(3, argv, "ceiling", 1, 99, &v), -EINVAL);
+	argv[1] = other;
+	argv[2] = n12;
+	KTEST_EXPECT_EQ(t, shell_arg_key_ulong(3, argv, "ceiling", 1, 99, &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, v, 7UL);
+	argv[1] = key;
+	KTEST_EXPECT_EQ(t, shell_arg_key_ulong(3, argv, "ceiling", 1, 99, &v), 1);
+	KTEST_EXPECT_EQ(t, v, 12UL);
+}
+
 static void test_line_limits(struct ktest *t)
 {
 	static char line[SHELL_LINE_MAX + 2];
@@ -139,6 +159,7 @@ static void test_line_limits(struct ktest *t)
 static struct ktest_case shell_cases[] = {
 	KTEST_CASE(test_bad_arguments),
 	KTEST_CASE(test_good_arguments),
+	KTEST_CASE(test_key_number_argument),
 	KTEST_CASE(test_line_limits),
 	{}
 };

@@ -365,22 +365,14 @@ void tlb_get_stats(int cpu, struct tlb_stats *st)
 
 static int cmd_tlbinfo(int argc, char **argv)
 {
+	unsigned long ceiling;
 	unsigned int cpu;
+	int ret = shell_arg_key_ulong(argc, argv, "ceiling", 1, 4096, &ceiling);
 
-	if (argc == 2) {
-		if (shell_arg_choice(argv[0], argv[1], "ceiling") < 0)
-			return -EINVAL;
-		printk("tlbinfo: ceiling needs a number\n");
-		return shell_usage(argv[0]);
-	}
-	if (argc == 3) {
-		unsigned long v;
-
-		if (shell_arg_choice(argv[0], argv[1], "ceiling") < 0 ||
-		    shell_arg_ulong(argv[0], argv[2], 1, 4096, &v))
-			return -EINVAL;
-		tlb_single_page_flush_ceiling = v;
-	}
+	if (ret < 0)
+		return ret;
+	if (ret)
+		tlb_single_page_flush_ceiling = ceiling;
 	printk(KERN_INFO "PCID %s, INVPCID %s, CR4 %#lx, single-page flush ceiling %u pages\n",
 	       tlb_pcid_enabled() ? "on" : "off", tlb_invpcid_enabled() ? "on" : "off",
 	       read_cr4(), tlb_single_page_flush_ceiling);

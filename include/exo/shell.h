@@ -9,6 +9,7 @@
  * usage text:
  *
  *	DEFINE_SHELL_CMD_ARGS(tlbinfo, "[ceiling N]", 0, 2, "TLB counters", cmd_tlbinfo);
+
  *
  * The shell (kernel/shell.c) finds every command in the .shell_cmds
  * section, and calls one only with a number of arguments in its range;
@@ -98,5 +99,22 @@ int __shell_arg_choice(const char *cmd, const char *arg, const char *const *choi
 /* shell_arg_choice(argv[0], argv[1], "-a", "-b"): the same with a literal list. */
 #define shell_arg_choice(cmd, arg, ...) \
 	__shell_arg_choice(cmd, arg, (const char *const []){ __VA_ARGS__, NULL })
+
+/**
+ * shell_arg_key_ulong() - parse an optional "<@key> N" pair in argv[1..2]
+ * @argc: the command's argc
+ * @argv: its argv
+ * @key: the keyword
+ * @min: smallest N accepted
+ * @max: largest N accepted
+ * @val: set to N when the pair is given, untouched otherwise
+ *
+ * For a command whose only arguments are that pair (0 to 2 arguments).
+ * Return: 0 without arguments; 1 with @val set; -EINVAL after printing what
+ * was wrong (another word, "<@key> needs a number", a bad number) and the
+ * usage line.
+ */
+int shell_arg_key_ulong(int argc, char **argv, const char *key, unsigned long min,
+			unsigned long max, unsigned long *val);
 
 #endif
