@@ -4,11 +4,21 @@
  *
  * Design: every CPU has a lock-free call queue (a stack of call_single_data
  * pushed with cmpxchg, taken whole with xchg by the owner).  A sender queues
- * one csd per target and sends the CALL_FUNCTION IPI only when the target's
+ * one csd per target and sends the call-function IPI only when the target's
  * queue was empty: a non-empty queue means an IPI is already on its way and
  * the handler will find the new entry too.  Each CPU owns one csd per
  * possible target (csd_data), reused only once the previous call through it
  * has completed (CSD_LOCKED clear), so asynchronous calls need no allocation.
+ *
+ * smp_call_function_many() queues on every target first and then sends the
+ * IPIs in one arch_send_call_function_ipi_mask(), as Linux does.  Waiting
+ * for a csd meanwhile, with IPIs still held back, cannot deadlock: that
+ * csd belongs to an earlier call, whose IPI was sent before it returned.
+ *
+ * The architecture sends the IPIs and takes them (the arch_*() hooks in
+ * <exo/smp.h>; its handlers call generic_smp_call_function_interrupt() and
+ * generic_smp_reschedule_interrupt()), and stops CPUs for a panic
+ * (arch_smp_send_stop(), smp_stop_begin()/smp_stop_end()).
  *
  * Invariants:
  *   C1  a csd is on at most one queue, and only while CSD_LOCKED is set;
@@ -40,11 +50,9 @@
 #include <exo/string.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
-#include <asm/apic.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
-#include <asm/traps.h>
 
 struct cpumask cpu_online_mask = { .bits = { 1 } };
 struct cpumask cpu_possible_mask = { .bits = { 1 } };
@@ -79,12 +87,6 @@ void set_cpu_online(unsigned int cpu, bool online)
 				   ~(1UL << (cpu % BITS_PER_LONG)), __ATOMIC_SEQ_CST);
 }
 
-static void send_ipi(unsigned int cpu, unsigned int vector)
-{
-	this_cpu_inc(ipi_sent);
-	apic_send_ipi(cpu_to_apicid(cpu), APIC_DM_FIXED | vector);
-}
-
 /* Run everything queued for this CPU; interrupts disabled. */
 static void flush_call_queue(void)
 {
@@ -117,19 +119,17 @@ static void flush_call_queue(void)
 	}
 }
 
-static void call_function_interrupt(struct pt_regs *regs)
+void generic_smp_call_function_interrupt(void)
 {
-	apic_eoi();
 	this_cpu_inc(ipi_received);
 	flush_call_queue();
 }
 
-static void reschedule_interrupt(struct pt_regs *regs)
+void generic_smp_reschedule_interrupt(void)
 {
-	apic_eoi();
 	this_cpu_inc(ipi_received);
 	this_cpu_inc(resched_received);
-	set_preempt_need_resched();	/* do_interrupt() switches on the way out */
+	set_preempt_need_resched();	/* the interrupt exit switches on the way out */
 }
 
 /* Wait for a csd to be free again (C3: serve our own queue meanwhile). */
@@ -142,7 +142,8 @@ static void csd_wait(struct call_single_data *csd)
 	}
 }
 
-static void queue_call(unsigned int cpu, struct call_single_data *csd)
+/* Queue @csd on @cpu.  Return: whether @cpu needs an IPI (its queue was empty). */
+static bool queue_call(unsigned int cpu, struct call_single_data *csd)
 {
 	struct call_single_data **head = per_cpu_ptr(&call_queue, cpu);
 	struct call_single_data *old = __atomic_load_n(head, __ATOMIC_RELAXED);
@@ -152,8 +153,7 @@ static void queue_call(unsigned int cpu, struct call_single_data *csd)
 	} while (!__atomic_compare_exchange_n(head, &old, csd, true, __ATOMIC_RELEASE,
 					      __ATOMIC_RELAXED));
 	this_cpu_inc(calls_sent);
-	if (!old)
-		send_ipi(cpu, CALL_FUNCTION_VECTOR);
+	return !old;
 }
 
 static void run_local(smp_call_func_t func, void *info)
@@ -191,7 +191,10 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
 	csd->func = func;
 	csd->info = info;
 	csd->flags = CSD_LOCKED | (wait ? CSD_SYNC : 0);
-	queue_call(cpu, csd);
+	if (queue_call(cpu, csd)) {
+		this_cpu_inc(ipi_sent);
+		arch_send_call_function_single_ipi(cpu);
+	}
 	if (wait)
 		csd_wait(csd);
 	preempt_enable();
@@ -202,7 +205,8 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			    void *info, bool wait)
 {
 	struct call_single_data *csds;
-	unsigned int cpu, me;
+	struct cpumask ipi = {};
+	unsigned int cpu, me, nr_ipi = 0;
 
 	if (!csd_context_ok())
 		return;
@@ -216,7 +220,14 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 		csds[cpu].func = func;
 		csds[cpu].info = info;
 		csds[cpu].flags = CSD_LOCKED | (wait ? CSD_SYNC : 0);
-		queue_call(cpu, &csds[cpu]);
+		if (queue_call(cpu, &csds[cpu])) {
+			cpumask_set_cpu(cpu, &ipi);
+			nr_ipi++;
+		}
+	}
+	if (nr_ipi) {
+		this_cpu_add(ipi_sent, nr_ipi);
+		arch_send_call_function_ipi_mask(&ipi);
 	}
 	if (wait) {
 		for_each_cpu(cpu, mask)
@@ -243,8 +254,10 @@ void on_each_cpu(smp_call_func_t func, void *info, bool wait)
 
 void smp_send_reschedule(unsigned int cpu)
 {
-	if (cpu != smp_processor_id() && cpu_online(cpu))
-		send_ipi(cpu, RESCHEDULE_VECTOR);
+	if (cpu != smp_processor_id() && cpu_online(cpu)) {
+		this_cpu_inc(ipi_sent);
+		arch_smp_send_reschedule(cpu);
+	}
 }
 
 /* ---- panic: stop the others, each prints its state once ---- */
@@ -253,22 +266,23 @@ static int stopping_cpu = -1;
 static atomic_t cpus_stopped = ATOMIC_INIT(0);
 static int stop_print_lock;
 
-static bool stop_nmi(struct pt_regs *regs)
+bool smp_stop_begin(void)
 {
-	if (READ_ONCE(stopping_cpu) < 0 || (int)smp_processor_id() == stopping_cpu)
+	int by = READ_ONCE(stopping_cpu);
+
+	if (by < 0 || by == (int)smp_processor_id())
 		return false;
 	while (__atomic_exchange_n(&stop_print_lock, 1, __ATOMIC_ACQUIRE))
 		cpu_relax();
-	printk(KERN_EMERG "CPU %u stopped by CPU %d:\n", smp_processor_id(), stopping_cpu);
-	show_regs(regs);
-	show_backtrace(regs->rbp, regs->rip);
+	printk(KERN_EMERG "CPU %u stopped by CPU %d:\n", smp_processor_id(), by);
+	return true;
+}
+
+void smp_stop_end(void)
+{
 	__atomic_store_n(&stop_print_lock, 0, __ATOMIC_RELEASE);
 	set_cpu_online(smp_processor_id(), false);
 	atomic_inc(&cpus_stopped);
-	for (;;) {
-		arch_local_irq_disable();
-		halt();
-	}
 }
 
 void smp_send_stop(void)
@@ -283,7 +297,7 @@ void smp_send_stop(void)
 	for_each_online_cpu(cpu) {
 		if (cpu == me)
 			continue;
-		apic_send_ipi(cpu_to_apicid(cpu), APIC_DM_NMI);
+		arch_smp_send_stop(cpu);
 		others++;
 	}
 	/* Give them a moment to print, but never hang the panic on them. */
@@ -304,15 +318,11 @@ void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st)
 	st->calls_sent = READ_ONCE(per_cpu(calls_sent, cpu));
 	st->calls_handled = READ_ONCE(per_cpu(calls_handled, cpu));
 	st->resched_received = READ_ONCE(per_cpu(resched_received, cpu));
-	st->timer_ticks = READ_ONCE(per_cpu(apic_timer_ticks, cpu));
-	st->irqs = READ_ONCE(per_cpu(irq_count, cpu));
+	arch_smp_cpu_stats(cpu, st);
 }
 
 void __init smp_init(void)
 {
-	set_irq_handler(CALL_FUNCTION_VECTOR, call_function_interrupt);
-	set_irq_handler(RESCHEDULE_VECTOR, reschedule_interrupt);
-	nmi_handler_hook = stop_nmi;
 	smp_prepare_boot_cpu();
 	smp_boot_cpus();
 }

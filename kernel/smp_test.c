@@ -19,7 +19,6 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <exo/tlb.h>
-#include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/traps.h>

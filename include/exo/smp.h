@@ -108,6 +108,48 @@ void smp_send_stop(void);
  */
 void smp_init(void);
 
+/*
+ * Provided by the architecture (x86: arch/x86/kernel/smp.c), for the
+ * calls above.  Each sends without waiting for the target to act; the
+ * target must be online and not the caller.
+ */
+
+/* The call-function IPI to every CPU in @mask. */
+void arch_send_call_function_ipi_mask(const struct cpumask *mask);
+/* The call-function IPI to @cpu. */
+void arch_send_call_function_single_ipi(unsigned int cpu);
+/* The reschedule IPI to @cpu. */
+void arch_smp_send_reschedule(unsigned int cpu);
+/* The stop IPI (x86: an NMI, so that a CPU spinning with interrupts off stops too). */
+void arch_smp_send_stop(unsigned int cpu);
+
+struct smp_cpu_stats;
+/* Fill @st's timer_ticks and irqs for @cpu (a possible CPU). */
+void arch_smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st);
+
+/*
+ * For the architecture's IPI handlers, which run with interrupts off and
+ * have acknowledged the interrupt.
+ */
+
+/* The call-function IPI: run the calls queued for this CPU. */
+void generic_smp_call_function_interrupt(void);
+/* The reschedule IPI: reschedule when the interrupt returns. */
+void generic_smp_reschedule_interrupt(void);
+
+/**
+ * smp_stop_begin() - start of the stop IPI's work on this CPU
+ *
+ * Return: false when no other CPU is stopping this one (the IPI is not a
+ * stop: the handler goes on); true once "CPU n stopped by CPU m" is
+ * printed, with the print lock held: the handler prints this CPU's state,
+ * calls smp_stop_end() and halts for good.
+ */
+bool smp_stop_begin(void);
+
+/** smp_stop_end() - drop the print lock and count this CPU as stopped (offline) */
+void smp_stop_end(void);
+
 /* Per-CPU counters of the cross-CPU machinery (for `cpus`, tests, benches). */
 struct smp_cpu_stats {
 	unsigned long ipi_sent;		/* IPIs this CPU sent (all kinds) */

@@ -233,6 +233,7 @@ void __init smp_prepare_boot_cpu(void)
 {
 	const struct acpi_table_header *h;
 
+	smp_ipi_init();
 	if (!acpi_table_init() && (h = acpi_get_table("APIC", 0)) &&
 	    !acpi_parse_madt((const void *)h, h->length, &acpi_madt)) {
 		acpi_madt_valid = true;

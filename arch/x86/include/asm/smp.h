@@ -28,6 +28,9 @@ struct cpu_info {
 
 extern struct cpu_info cpu_data[NR_CPUS];
 
+/** smp_ipi_init() - install the IPI and stop-NMI handlers (once, boot CPU) */
+void smp_ipi_init(void);
+
 /**
  * smp_prepare_boot_cpu() - ACPI tables, MADT, boot CPU's APIC, I/O APIC
  *
