@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module loader's ELF half: validation, layout, symbol resolution,
- * relocation and the checks on the linked result (steps 1-7 in
+ * relocation (each SHT_RELA section through the arch's apply_relocate_add(),
+ * <exo/moduleloader.h>) and the checks on the linked result (steps 1-7 in
  * kernel/module.c).  Split out of module.c unchanged so that it runs both
  * in the kernel and in the hosted fuzzer; what depends on the kernel
  * (module memory, the loader's scratch pages, the export tables and the
@@ -9,8 +10,8 @@
  *
  * Invariants: nothing is read from the image before the range it lies in
  * is checked against the file length; nothing is written outside the
- * ops->alloc() block (every relocation offset is checked against its
- * target section, every section fits the block by construction); the image
+ * ops->alloc() block (apply_relocate_add() checks every relocation offset
+ * against its target section, every section fits the block by construction); the image
  * is never written.
  */
 #define pr_fmt(fmt) "module: " fmt
@@ -27,11 +28,6 @@
 #define MAX_SECTIONS	1024
 #define MAX_SYMBOLS	65536
 #define MAX_SECTION_SZ	(16UL << 20)
-
-static const char *sec_name(const struct load_info *info, const Elf64_Shdr *s)
-{
-	return s->sh_name < info->shstr_size ? info->shstr + s->sh_name : "?";
-}
 
 static int check_header(struct load_info *info)
 {
@@ -54,9 +50,9 @@ static int check_header(struct load_info *info)
 		load_err(info, "ELF type %u is not a relocatable object (ET_REL)", h->e_type);
 		return -ENOEXEC;
 	}
-	if (h->e_machine != EM_X86_64) {
-		load_err(info, "wrong machine %u (this kernel is x86-64, machine %u)",
-			 h->e_machine, EM_X86_64);
+	if (h->e_machine != module_elf_machine) {
+		load_err(info, "wrong machine %u (this kernel is %s, machine %u)",
+			 h->e_machine, module_elf_arch_name, module_elf_machine);
 		return -ENOEXEC;
 	}
 	if (h->e_shentsize != sizeof(Elf64_Shdr) || !h->e_shnum || h->e_shnum > MAX_SECTIONS ||
@@ -156,7 +152,7 @@ static int find_tables(struct load_info *info)
 	info->symidx = 0;
 	for (unsigned int i = 1; i < info->shnum; i++) {
 		const Elf64_Shdr *s = &sh[i];
-		const char *n = sec_name(info, s);
+		const char *n = module_sec_name(info, s);
 
 		switch (s->sh_type) {
 		case SHT_SYMTAB:
@@ -167,7 +163,8 @@ static int find_tables(struct load_info *info)
 			info->symidx = i;
 			break;
 		case SHT_REL:
-			load_err(info, "section %s: REL relocations are not used on x86-64", n);
+			load_err(info, "section %s: REL relocations are not used on %s", n,
+				 module_elf_arch_name);
 			return -ENOEXEC;
 		case SHT_RELA:
 			if (s->sh_entsize != sizeof(Elf64_Rela) ||
@@ -214,7 +211,7 @@ static int find_tables(struct load_info *info)
 	for (unsigned int i = 1; i < info->shnum; i++)
 		if (sh[i].sh_type == SHT_RELA && sh[i].sh_link != info->symidx) {
 			load_err(info, "relocation section %s uses another symbol table",
-				 sec_name(info, &sh[i]));
+				 module_sec_name(info, &sh[i]));
 			return -ENOEXEC;
 		}
 	/* Its alignment too: struct module is used in place, atomics included. */
@@ -441,75 +438,6 @@ static int resolve_symbols(struct load_info *info)
 	return 0;
 }
 
-static int apply_rela(struct load_info *info, const Elf64_Shdr *rs)
-{
-	const Elf64_Shdr *target = &info->sh[rs->sh_info];
-	const Elf64_Rela *rel = (const Elf64_Rela *)(info->img + rs->sh_offset);
-	unsigned long n = rs->sh_size / sizeof(*rel);
-
-	if (target->sh_type == SHT_NOBITS) {
-		load_err(info, "relocations for a section without contents (%s)",
-			 sec_name(info, target));
-		return -ENOEXEC;
-	}
-	for (unsigned long i = 0; i < n; i++) {
-		u32 type = ELF64_R_TYPE(rel[i].r_info), symi = ELF64_R_SYM(rel[i].r_info);
-		unsigned int size = (type == R_X86_64_64 || type == R_X86_64_PC64) ? 8 : 4;
-		u64 off = rel[i].r_offset, loc, val;
-
-		if (type == R_X86_64_NONE)
-			continue;
-		if (!range_ok(off, size, target->sh_size)) {
-			load_err(info, "relocation %lu in %s: offset %#llx is out of range (size %#llx)",
-				 i, sec_name(info, target), off, target->sh_size);
-			return -ENOEXEC;
-		}
-		if (symi >= info->nsyms || (symi && !info->symok[symi])) {
-			load_err(info, "relocation %lu in %s: bad symbol %u", i,
-				 sec_name(info, target), symi);
-			return -ENOEXEC;
-		}
-		loc = info->secaddr[rs->sh_info] + off;
-		val = info->symval[symi] + rel[i].r_addend;
-		switch (type) {
-		case R_X86_64_64:
-			memcpy((void *)loc, &val, 8);
-			continue;
-		case R_X86_64_PC64:
-			val -= loc;
-			memcpy((void *)loc, &val, 8);
-			continue;
-		case R_X86_64_PC32:
-		case R_X86_64_PLT32:
-			val -= loc;
-			fallthrough;
-		case R_X86_64_32S:
-			if ((s64)val != (s32)val)
-				goto overflow;
-			break;
-		case R_X86_64_32:
-			if (val != (u32)val)
-				goto overflow;
-			break;
-		default:
-			load_err(info, "relocation %lu in %s: unsupported type %u", i,
-				 sec_name(info, target), type);
-			return -ENOEXEC;
-		}
-		{
-			u32 v32 = (u32)val;
-
-			memcpy((void *)loc, &v32, 4);
-		}
-		continue;
-overflow:
-		load_err(info, "relocation %lu (type %u) in %s: value %#llx overflows 32 bits",
-			 i, type, sec_name(info, target), val);
-		return -ERANGE;
-	}
-	return 0;
-}
-
 static int apply_relocations(struct load_info *info)
 {
 	for (unsigned int i = 1; i < info->shnum; i++) {
@@ -520,10 +448,10 @@ static int apply_relocations(struct load_info *info)
 			continue;
 		/* .modinfo was checked in the file: relocating it would change the checked strings. */
 		if ((int)rs->sh_info == info->modinfo_idx) {
-			load_err(info, "relocation section %s targets .modinfo", sec_name(info, rs));
+			load_err(info, "relocation section %s targets .modinfo", module_sec_name(info, rs));
 			return -ENOEXEC;
 		}
-		ret = apply_rela(info, rs);
+		ret = apply_relocate_add(info->sh, info->strtab, info->symidx, i, info);
 		if (ret)
 			return ret;
 	}
@@ -555,7 +483,7 @@ static int check_exports(struct load_info *info, int idx, const struct kernel_sy
 	if (idx < 0)
 		return 0;
 	if (info->sh[idx].sh_size % sizeof(*ks) || !IS_ALIGNED(info->secaddr[idx], 8)) {
-		load_err(info, "malformed export table %s", sec_name(info, &info->sh[idx]));
+		load_err(info, "malformed export table %s", module_sec_name(info, &info->sh[idx]));
 		return -ENOEXEC;
 	}
 	ks = (const struct kernel_symbol *)info->secaddr[idx];
