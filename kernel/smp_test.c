@@ -293,7 +293,7 @@ static void test_call_from_interrupt(struct ktest *t)
 		preempt_enable();
 		KTEST_ASSERT_TRUE(t, false);
 	}
-	__asm__ __volatile__("int %0" : : "i"(SMP_TEST_VECTOR) : "memory");
+	raise_vector(SMP_TEST_VECTOR);
 	set_irq_handler(SMP_TEST_VECTOR, NULL);
 	smp_cpu_stats(me, &after);
 	preempt_enable();

@@ -4,6 +4,7 @@
 #define _EXO_STRING_H
 
 #include <exo/types.h>
+#include <asm/string.h>
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
@@ -47,22 +48,18 @@ void *memchr_inv(const void *s, int c, size_t n);
  * @v: the value of every word
  * @n: words (not bytes)
  *
- * For large boot-time tables: one rep stosq, i.e. one instruction per word
- * under QEMU's -icount, where memset()'s rep stosb counts one per byte.
+ * For large boot-time tables.  An architecture may provide its own
+ * (__HAVE_ARCH_MEMSET64 in <asm/string.h>).
  * Return: @s.
  */
+#ifndef __HAVE_ARCH_MEMSET64
 static inline void *memset64(u64 *s, u64 v, size_t n)
 {
-#if defined(__x86_64__) && !defined(__HOSTED__)
-	void *d = s;
-
-	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(v) : "memory");
-#else
 	for (size_t i = 0; i < n; i++)
 		s[i] = v;
-#endif
 	return s;
 }
+#endif
 
 /**
  * kstrtoul() - parse an unsigned number (base 0: 0x prefix selects hex)

@@ -392,7 +392,7 @@ static void __noreturn idle_loop(void)
 			continue;
 		}
 		if (READ_ONCE(rq->ticking)) {
-			__asm__ __volatile__("sti; hlt" : : : "memory");
+			arch_safe_halt();
 		} else {
 			local_irq_enable();
 			cpu_relax();

@@ -53,6 +53,16 @@ static __always_inline void arch_local_irq_restore_late(unsigned long f)
 	arch_local_irq_restore(f);
 }
 
+/*
+ * Enable interrupts and halt until one arrives, with no window in between:
+ * sti takes effect after the next instruction, so an interrupt that is
+ * already pending wakes the hlt instead of being taken before it.
+ */
+static __always_inline void arch_safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
+}
+
 static __always_inline int arch_irqs_disabled(void)
 {
 	return !(arch_local_save_flags() & X86_EFLAGS_IF);
