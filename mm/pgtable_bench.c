@@ -4,7 +4,7 @@
  * operation under QEMU -icount, see Documentation/benchmarks.md):
  *
  *   vm_map_unmap_4k   map_page + unmap_page of one 4 KiB kernel page with
- *                     its local invlpg, tables present (Linux: vmap+vunmap)
+ *                     its local flush, tables present (Linux: vmap+vunmap)
  *   vm_translate      translate() of a kernel address
  *   vm_switch_mm      switch_mm() between two address spaces (a pair per
  *                     op); PCID or not is printed (Bochs has PCID, QEMU not)
@@ -53,7 +53,7 @@ static void map_unmap_4k(struct bench *b, unsigned int ops)
 		}
 	}
 }
-DEFINE_BENCH_FULL(vm_map_unmap_4k, .desc = "map_page+unmap_page 4K, tables present, local invlpg",
+DEFINE_BENCH_FULL(vm_map_unmap_4k, .desc = "map_page+unmap_page 4K, tables present, local flush",
 		  .run = map_unmap_4k, .setup = map_setup, .teardown = map_teardown, .ops = 64);
 
 static void translate_one(struct bench *b, unsigned int ops)
@@ -156,7 +156,7 @@ static void ipi_teardown(struct bench *b)
 	WRITE_ONCE(ipi.stop, true);
 	for (unsigned int i = 0; i < ipi.nr; i++)
 		kthread_join(ipi.holders[i]);
-	pr_notice("bench: %u holder CPUs: %lu IPIs / op, %lu rounds / op, full flushes %lu, invlpg %lu over %lu ops\n",
+	pr_notice("bench: %u holder CPUs: %lu IPIs / op, %lu rounds / op, full flushes %lu, single-page %lu over %lu ops\n",
 		ipi.nr, (after.shootdowns_sent - ipi.before.shootdowns_sent) / ipi.ops,
 		(after.shootdown_rounds - ipi.before.shootdown_rounds) / ipi.ops,
 		after.full_flushes - ipi.before.full_flushes,

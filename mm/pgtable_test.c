@@ -799,7 +799,8 @@ static void test_faults(struct ktest *t)
 
 /*
  * The last page of the address space: its flush range ends at 2^64, which
- * the invlpg loop once read as empty, leaving the old translation usable.
+ * the single-page flush loop once read as empty, leaving the old
+ * translation usable.
  */
 static void test_last_page_flush(struct ktest *t)
 {

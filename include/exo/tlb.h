@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TLB maintenance (mm/tlb.c): local flushes, IPI shootdowns, PCID address
- * space switches and their per-CPU counters.  See Documentation/mm/vm.rst.
+ * TLB maintenance: local flushes, IPI shootdowns, address-space switches
+ * (with PCIDs / ASIDs where the CPU has them) and their per-CPU counters.
+ * Each architecture implements it (x86: arch/x86/mm/tlb.c; hosted: a fake
+ * TLB, arch/hosted/tlb.c).  See Documentation/mm/vm.rst.
  *
  * The page-table code calls flush_tlb_mm_range() after every change that
  * removes or restricts a translation; users normally never call anything
@@ -33,11 +35,11 @@ void flush_tlb_all(void);
  * @start: first address
  * @end: end (exclusive)
  * @stride_shift: PAGE_SHIFT, or PMD_SHIFT/PUD_SHIFT when the range is one
- *	huge leaf (one invlpg per huge page is enough)
+ *	huge leaf (one single-page flush per huge page is enough)
  * @flags: TLB_FLUSH_FULL when page-table pages were unlinked (their
  *	paging-structure cache entries must go too)
  *
- * Flushes locally (invlpg per page, or a full flush past the ceiling),
+ * Flushes locally (page by page, or everything past the ceiling),
  * then one IPI round to the other CPUs that may cache the range, and
  * returns once they all have flushed.  Call with interrupts enabled and no
  * spinlock held (the IPIs are waited for).
@@ -45,14 +47,14 @@ void flush_tlb_all(void);
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 			unsigned int stride_shift, unsigned int flags);
 
-/* Pages above which a local flush is a full flush instead of invlpg (default 33). */
+/* Pages above which a local flush is a full flush instead of page by page (default 33). */
 extern unsigned int tlb_single_page_flush_ceiling;
 
 /**
  * struct tlb_stats - per-CPU TLB event counters (tlbinfo)
  */
 struct tlb_stats {
-	unsigned long local_page_flushes;	/* invlpg executed */
+	unsigned long local_page_flushes;	/* single-page flushes executed */
 	unsigned long full_flushes;		/* whole-TLB or whole-PCID flushes */
 	unsigned long pages_flushed;		/* pages covered by flushes */
 	unsigned long shootdowns_sent;		/* IPIs sent (one per target CPU) */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The x86 TLB instructions, for mm/tlb.c (and one fast path of
+ * The x86 TLB instructions, for arch/x86/mm/tlb.c (and one fast path of
  * mm/pgtable.c, arch_flush_tlb_kernel_page_local()).  invlpg drops the
  * translation of one page (global or not, for the current PCID) and every
  * paging-structure cache entry of the current PCID; a CR4.PGE toggle drops

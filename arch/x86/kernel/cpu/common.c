@@ -108,9 +108,9 @@ void identify_secondary_cpu(void)
  * cr4_init() - turn on this CPU's paging and protection features
  *
  * NX in EFER; global pages, SMEP, SMAP and UMIP in CR4 when the CPU has
- * them; PCIDs when it has them and CONFIG_X86_PCID is set (mm/tlb.c reads
- * CR4.PCIDE back through tlb_cpu_has_pcid()).  Loads init_mm's tables as
- * PCID 0 on the way, as CR4.PCIDE may only be set with CR3[11:0] == 0.
+ * them; PCIDs when it has them and CONFIG_X86_PCID is set
+ * (arch/x86/mm/tlb.c reads CR4.PCIDE back through tlb_cpu_has_pcid()).
+ * Loads init_mm's tables as PCID 0 on the way.
  * Called on every CPU before tlb_cpu_init(), after identify_*_cpu().
  */
 void cr4_init(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of mm/tlb.c.  Single-CPU cases check that flushes really drop
+ * Tests of arch/x86/mm/tlb.c.  Single-CPU cases check that flushes really drop
  * stale translations (QEMU TCG and Bochs both keep a TLB and honour
  * invlpg/CR3/INVPCID), that the counters count, and that PCID switching
  * (Bochs) or its fallback (QEMU) keeps every address space reading its
