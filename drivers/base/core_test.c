@@ -7,6 +7,7 @@
  * fixed devices.  Every case runs on a private bus ("ktbus") and checks
  * that the free-frame count is back at its baseline at the end.
  */
+#include <exo/atomic.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/kthread.h>
@@ -16,6 +17,7 @@
 #include <exo/smp.h>
 #include <exo/page_alloc.h>
 #include <exo/platform.h>
+#include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/string.h>
 
@@ -25,6 +27,7 @@ struct kt_dev {
 	struct device dev;
 	int want;		/* which driver may bind (0: any) */
 	int probes, removes;
+	bool released;		/* release() ran: the struct may be reused */
 };
 
 static int releases;
@@ -48,6 +51,7 @@ static void kt_release(struct device *dev)
 {
 	/* put_device() may run on any CPU, outside the core's lock. */
 	__atomic_fetch_add(&releases, 1, __ATOMIC_RELAXED);
+	smp_store_release(&container_of(dev, struct kt_dev, dev)->released, true);
 }
 
 struct kt_drv {
@@ -548,6 +552,12 @@ static int smp_device_worker(void *arg)
 		device_release_driver(&d->dev);
 		errors += device_attach(&d->dev) < 0;
 		device_unregister(&d->dev);
+		/*
+		 * The flipper may still hold a reference (and the device
+		 * lock): the struct is reused only once release() ran.
+		 */
+		while (!smp_load_acquire(&d->released))
+			yield();
 	}
 	return errors;
 }
