@@ -602,7 +602,8 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 		return FREE_SLOW;
 	/* The address before the bit: the bit op's memory clobber would reload mem_map. */
 	page = &mem_map[pfn];
-	if (unlikely(READ_ONCE(page->order) != order))
+	/* A hint, read unlocked: the owner's order is stable, a racer's is checked below. */
+	if (unlikely(data_race(page->order) != order))
 		return FREE_SLOW;
 	if (unlikely(!test_and_clear_bit(pfn, page_alloc_map)))
 		return FREE_SLOW;

@@ -72,6 +72,26 @@
 })
 #endif
 
+/*
+ * data_race(expr): a read that races with writers on purpose, whose value
+ * is only a hint that the caller checks again under synchronisation (as
+ * Linux's data_race()).  The hosted ThreadSanitizer build ignores the
+ * reads in it; everywhere else it is @expr.
+ */
+#ifdef __SANITIZE_THREAD__
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define data_race(expr) ({						\
+	__typeof__(((void)0, (expr))) __dr;				\
+	AnnotateIgnoreReadsBegin(__FILE__, __LINE__);			\
+	__dr = (expr);							\
+	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);			\
+	__dr;								\
+})
+#else
+#define data_race(expr)	(expr)
+#endif
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define container_of(ptr, type, member) \
