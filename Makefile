@@ -19,8 +19,21 @@ objtree := $(srctree)
 endif
 export srctree objtree
 
+# ARCH=x86 (the default; x86_64 is the same) or ARCH=hosted: the portable
+# code as a host program for the tests and fuzzers (arch/hosted/Kconfig).
+ARCH ?= x86
+SRCARCH := $(patsubst x86_64,x86,$(ARCH))
+ifeq ($(wildcard $(srctree)/arch/$(SRCARCH)/Kconfig),)
+$(error ARCH=$(ARCH): no arch/$(SRCARCH)/ (known: x86, hosted))
+endif
+export ARCH SRCARCH
+
 PHONY := all
+ifeq ($(SRCARCH),hosted)
+all: hosted
+else
 all: vmlinux modules
+endif
 
 include $(srctree)/scripts/Kbuild.include
 export V Q quiet C
@@ -44,6 +57,9 @@ HOSTCC	?= gcc
 CHECK	?= sparse
 export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
 
+ifneq ($(SRCARCH),hosted)
+# x86.  ARCH=hosted sets its host-program flags in arch/hosted/Makefile,
+# once the configuration (its sanitizer choice) has been read.
 KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-I$(objtree)/include -I$(srctree)/arch/x86/include -I$(srctree)/include \
 	-include $(srctree)/include/exo/kconfig.h
@@ -67,6 +83,7 @@ LDFLAGS_vmlinux := -nostdlib -static -z max-page-size=0x1000 -z noexecstack
 ifneq ($(LLVM),1)
 LDFLAGS_vmlinux += --no-warn-rwx-segments
 endif
+endif
 CHECKFLAGS := -D__x86_64__ -m64 -Wbitwise -Wno-return-void -Wno-unknown-attribute \
 	-Wno-cast-truncate -Wsparse-error
 KBUILD_CFLAGS_MODULE := -DMODULE
@@ -84,7 +101,7 @@ export KCONFIG_CONFIG
 # remade when one changes.  Not a find over the source tree, which would
 # walk every O= tree inside it on every make.
 KCONFIG_FILES := $(addprefix $(srctree)/,$(shell cat $(objtree)/include/config/kconfig-files 2>/dev/null))
-KCONFIG_DEFCONFIG := $(srctree)/arch/x86/configs/defconfig
+KCONFIG_DEFCONFIG := $(srctree)/arch/$(SRCARCH)/configs/$(if $(filter hosted,$(SRCARCH)),hosted_defconfig,defconfig)
 
 config-targets := menuconfig olddefconfig savedefconfig defconfig allyesconfig \
 	allnoconfig alldefconfig oldconfig listnewconfig %_defconfig
@@ -110,11 +127,11 @@ defconfig:
 	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(KCONFIG_DEFCONFIG)
 %_defconfig:
 	$(call deps,config)
-	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(srctree)/arch/x86/configs/$@
+	$(Q)$(call kconfig,defconfig) --kconfig Kconfig $(srctree)/arch/$(SRCARCH)/configs/$@
 savedefconfig:
 	$(call deps,config)
 	$(Q)$(call kconfig,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
-	@echo "  GEN     defconfig (copy it to arch/x86/configs/defconfig to make it the default)"
+	@echo "  GEN     defconfig (copy it to arch/$(SRCARCH)/configs/ to make it the default)"
 
 # syncconfig: autoconf.h, then the include/config/<sym>.h stamp of every
 # symbol whose value differs from the PREVIOUS auto.conf, then the new
@@ -144,6 +161,10 @@ endif
 # include, not -include: if making auto.conf fails (deps.sh, Kconfig),
 # make stops there instead of going on to "No rule to make target".
 include $(objtree)/include/config/auto.conf
+endif
+
+ifeq ($(SRCARCH),hosted)
+include $(srctree)/arch/hosted/Makefile
 endif
 
 # ---------------------------------------------------------------------------
@@ -312,7 +333,7 @@ fuzz:
 # builds, so O= trees inside the source tree (build/, where make check,
 # make stress and make bench build) are left alone.
 PHONY += clean mrproper help
-kbuild-dirs := $(patsubst %/,%,$(filter %/,$(shell sed -n 's/^obj-y *+= *//p' $(srctree)/Kbuild))) scripts
+kbuild-dirs := $(subst $$(SRCARCH),$(SRCARCH),$(patsubst %/,%,$(filter %/,$(shell sed -n 's/^obj-[^ ]* *+= *//p' $(srctree)/Kbuild)))) scripts
 clean:
 	$(Q)find $(addprefix $(objtree)/,$(kbuild-dirs)) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \
@@ -321,7 +342,8 @@ clean:
 		$(objtree)/vmlinux $(objtree)/vmlinux.tmp* $(objtree)/.vmlinux.cmd \
 		$(objtree)/modules.cpio $(objtree)/.tmp_kallsyms* $(objtree)/exo.iso \
 		$(objtree)/build-hosted $(objtree)/build-fuzz $(objtree)/serial-gdb.log \
-		$(objtree)/.iso-root $(objtree)/test-results
+		$(objtree)/.iso-root $(objtree)/test-results \
+		$(addprefix $(objtree)/tests/hosted/,page_alloc_test fuzz_page_alloc bench_page_alloc bench_slab)
 
 mrproper: clean
 	$(Q)rm -rf $(objtree)/include/generated $(objtree)/include/config \
@@ -331,6 +353,7 @@ mrproper: clean
 help:
 	@echo 'Configuration (python3-kconfiglib; installed by the first target that needs it):'
 	@echo '  defconfig       - arch/x86/configs/defconfig (<name>_defconfig: the others there)'
+	@echo '                    ARCH=hosted: arch/hosted/configs/hosted_defconfig (and the others there)'
 	@echo '  menuconfig      - change options in a text UI, then "make" rebuilds what they affect'
 	@echo '  olddefconfig    - update .config, new options at their defaults'
 	@echo '  savedefconfig   - minimal defconfig in the build directory'
@@ -360,6 +383,7 @@ help:
 	@echo '  make O=dir      - build in dir (sources are never written)'
 	@echo '  make C=1        - sparse on every C file compiled (C=2: on every C file)'
 	@echo '  make LLVM=1     - clang and ld.lld instead of gcc and ld'
+	@echo '  make ARCH=hosted - the portable code as host programs (hosted tests, fuzzers)'
 	@echo '  make help       - this list'
 
 .PHONY: $(PHONY)

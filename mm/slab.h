@@ -114,7 +114,7 @@
 #include <asm/hosted.h>
 #endif
 
-#ifdef HOSTED_GLUE
+#ifdef CONFIG_HOSTED_GLUE
 /*
  * tests/hosted/kmalloc_glue.c: a host thread's first call makes it a hosted
  * CPU with a `current`.  Only the out-of-line entry points check: until
@@ -127,15 +127,6 @@ void hosted_glue_thread_init(void);
 #define slab_entry()	do { } while (0)
 #endif
 
-#ifndef CONFIG_SLAB_TIER_PERCPU_BATCH
-#define CONFIG_SLAB_TIER_PERCPU_BATCH	16
-#endif
-#ifndef CONFIG_SLAB_TIER_PERCPU_LIMIT
-#define CONFIG_SLAB_TIER_PERCPU_LIMIT	60
-#endif
-#ifndef CONFIG_SLAB_EMPTY_KEEP
-#define CONFIG_SLAB_EMPTY_KEEP		2
-#endif
 
 #define T1_BATCH	CONFIG_SLAB_TIER_THREAD_BATCH
 #define T1_LIMIT	CONFIG_SLAB_TIER_THREAD_LIMIT

@@ -78,10 +78,10 @@ entry defconfig "$kconf" defconfig
 entry menuconfig "$kconf" menuconfig
 entry check "$build sparse qemu-system-x86 bochs clang lld" check
 entry bench "$build qemu-system-x86" bench
-entry fuzz "clang lld" fuzz
+entry fuzz "$kconf clang lld" fuzz
 entry gdb "$build qemu-system-x86 gdb" gdb
 entry stress "$build qemu-system-x86 bochs" stress
-entry hosted-test "gcc" hosted-test
+entry hosted-test "$build" hosted-test
 with_config=1
 entry all "$build"
 entry C=1 "$build sparse" C=1

@@ -76,10 +76,10 @@ for what in "$@"; do
 	bochs) want_build; want_bochs ;;
 	iso) want_iso ;;
 	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;
-	hosted) want_toolchain ;;
+	hosted) want_build ;;	# an ARCH=hosted Kbuild tree: Kconfig too
 	bench) want_build; want_qemu ;;
 	stress) want_build; want_qemu; want_bochs ;;
-	fuzz) need_cmd make || add make; want_fuzz ;;
+	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
 	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz ;;
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac

@@ -22,16 +22,6 @@
 #include <exo/list.h>
 #include <exo/spinlock.h>
 
-#ifndef CONFIG_MAX_ORDER
-#define CONFIG_MAX_ORDER 12
-#endif
-#ifndef CONFIG_PCP_BATCH
-#define CONFIG_PCP_BATCH 63
-#endif
-#ifndef CONFIG_PCP_HIGH
-#define CONFIG_PCP_HIGH 1024
-#endif
-
 /* Orders 0 .. MAX_ORDER inclusive: 4 KiB .. 16 MiB with the default 12. */
 #define MAX_ORDER		CONFIG_MAX_ORDER
 #define NR_ORDERS		(MAX_ORDER + 1)
@@ -117,9 +107,6 @@ struct zone {
  * Linux 6.1 also caches) PCP_HUGE_HIGH blocks, refilled and drained one
  * block at a time.
  */
-#ifndef CONFIG_PCP_HUGE_HIGH
-#define CONFIG_PCP_HUGE_HIGH 1
-#endif
 #define PCP_MAX_ORDER	3
 #define PCP_HUGE_ORDER	9
 #define PCP_HUGE_HIGH	CONFIG_PCP_HUGE_HIGH

@@ -22,9 +22,6 @@
 #include <exo/types.h>
 #include <asm/percpu.h>
 
-#ifndef CONFIG_NR_CPUS
-#define CONFIG_NR_CPUS 1
-#endif
 #define NR_CPUS CONFIG_NR_CPUS
 
 #define DECLARE_PER_CPU(type, name) \

@@ -530,15 +530,4 @@ void kmem_show_slabinfo(bool per_cpu);
  */
 void kmem_cache_init(void);
 
-/* Tier-1 bounds when Kconfig does not set them (the hosted build). */
-#ifndef CONFIG_SLAB_TIER_THREAD_BATCH
-#define CONFIG_SLAB_TIER_THREAD_BATCH	16
-#endif
-#ifndef CONFIG_SLAB_TIER_THREAD_LIMIT
-#define CONFIG_SLAB_TIER_THREAD_LIMIT	1024
-#endif
-#ifndef CONFIG_SLAB_TIER_THREAD_BYTES
-#define CONFIG_SLAB_TIER_THREAD_BYTES	65536
-#endif
-
 #endif /* _EXO_SLAB_H */

@@ -219,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
+#if !IS_ENABLED(CONFIG_HOSTED_LIBFUZZER)
 static int replay(const char *path)
 {
 	static uint8_t buf[1 << 16];

@@ -8,7 +8,7 @@
  * the CPU back (after the exit hooks flush its thread cache) when it ends.
  * kmalloc/kfree are mm/slab_common.c's own: their tier-1 hit paths cost nothing
  * extra (a new thread's cache pointer is slab_no_tcache, so its first calls
- * take the out-of-line paths, which the allocator built with -DHOSTED_GLUE
+ * take the out-of-line paths, which the allocator built with CONFIG_HOSTED_GLUE
  * starts with a check of hosted_glue_ready).  The rest of the allocator's
  * symbols are made local (objcopy).
  */
