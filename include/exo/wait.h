@@ -65,6 +65,17 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
  */
 unsigned int wake_up(struct wait_queue_head *wq);
 
+/**
+ * wake_up_locked() - wake_up() for a caller that holds @wq->lock
+ * @wq: the queue
+ *
+ * For a waker whose condition lives under the queue's lock and whose
+ * object a woken waiter may free as soon as that lock is dropped (a
+ * completion on the waiter's stack): it must not touch @wq after the
+ * unlock.  Return: the number of threads woken.
+ */
+unsigned int wake_up_locked(struct wait_queue_head *wq);
+
 /* Sleep until @cond is true (evaluated after every wake-up). */
 #define wait_event(wq, cond) do {					\
 	DEFINE_WAIT(__w);					\

@@ -4,7 +4,9 @@
  * the queue's lock, and a waiter consumes one in the condition of its
  * wait_event(), so a complete() before the wait is not lost and each one
  * lets exactly one wait through.  complete() wakes every waiter; those that
- * find the count used up by another sleep again.
+ * find the count used up by another sleep again.  The wake-up is done
+ * before the lock is dropped: a waiter that sees the count may return and
+ * free the completion (one on its stack) as soon as it can take the lock.
  */
 #include <exo/completion.h>
 #include <exo/export.h>
@@ -28,8 +30,8 @@ void complete(struct completion *x)
 	spin_lock_irqsave(&x->wait.lock, flags);
 	if (x->done != COMPLETE_ALL)
 		x->done++;
+	wake_up_locked(&x->wait);
 	spin_unlock_irqrestore(&x->wait.lock, flags);
-	wake_up(&x->wait);
 }
 EXPORT_SYMBOL(complete);
 
@@ -39,8 +41,8 @@ void complete_all(struct completion *x)
 
 	spin_lock_irqsave(&x->wait.lock, flags);
 	x->done = COMPLETE_ALL;
+	wake_up_locked(&x->wait);
 	spin_unlock_irqrestore(&x->wait.lock, flags);
-	wake_up(&x->wait);
 }
 EXPORT_SYMBOL(complete_all);
 

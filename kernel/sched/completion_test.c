@@ -9,6 +9,7 @@
 #include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/sched.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/time.h>
 
@@ -122,11 +123,66 @@ static void test_completion_timeout(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, completion_done(&c));
 }
 
+/*
+ * The usual pattern: a completion inside an object the waiter frees as
+ * soon as it returns.  complete() must not touch it after the waiter can
+ * see it done (KASAN and page poisoning catch a late touch).
+ */
+#define FREED_ROUNDS	200
+
+struct freed_req {
+	struct completion done;
+	int result;
+};
+
+static struct freed_req *volatile freed_slot;
+
+static int freed_completer(void *arg)
+{
+	for (int i = 0; i < FREED_ROUNDS; i++) {
+		struct freed_req *r;
+
+		while (!(r = READ_ONCE(freed_slot)))
+			yield();
+		WRITE_ONCE(freed_slot, NULL);
+		r->result = i;
+		complete(&r->done);
+	}
+	return 0;
+}
+
+static void test_completion_freed_by_waiter(struct ktest *t)
+{
+	struct task_struct *k;
+	int bad = 0;
+
+	freed_slot = NULL;
+	k = kthread_run(freed_completer, NULL, "kt-compl-free");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	for (int i = 0; i < FREED_ROUNDS; i++) {
+		struct freed_req *r = kmalloc(sizeof(*r));
+
+		if (!r) {
+			bad++;
+			break;
+		}
+		init_completion(&r->done);
+		r->result = -1;
+		WRITE_ONCE(freed_slot, r);
+		wait_for_completion(&r->done);
+		bad += r->result != i;
+		kfree(r);
+	}
+	KTEST_EXPECT_EQ(t, bad, 0);
+	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+}
+
 static struct ktest_case completion_cases[] = {
 	KTEST_CASE(test_complete_before_wait),
 	KTEST_CASE(test_complete_after_wait),
 	KTEST_CASE(test_complete_all),
 	KTEST_CASE(test_completion_timeout),
+	KTEST_CASE(test_completion_freed_by_waiter),
 	{}
 };
 

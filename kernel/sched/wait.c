@@ -37,15 +37,23 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-unsigned int wake_up(struct wait_queue_head *wq)
+unsigned int wake_up_locked(struct wait_queue_head *wq)
 {
 	struct wait_queue_entry *w;
-	unsigned long flags;
 	unsigned int n = 0;
 
-	spin_lock_irqsave(&wq->lock, flags);
 	list_for_each_entry(w, &wq->head, entry)
 		n += wake_up_process(w->task);
+	return n;
+}
+
+unsigned int wake_up(struct wait_queue_head *wq)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	n = wake_up_locked(wq);
 	spin_unlock_irqrestore(&wq->lock, flags);
 	return n;
 }
