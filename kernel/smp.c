@@ -136,8 +136,16 @@ void generic_smp_reschedule_interrupt(void)
 static void csd_wait(struct call_single_data *csd)
 {
 	while (smp_load_acquire(&csd->flags) & CSD_LOCKED) {
-		if (irqs_disabled())
+		if (irqs_disabled()) {
+			/*
+			 * The calls run as from the IPI handler: a call that
+			 * made a cross-CPU call of its own here would take
+			 * csds this thread holds locked (C4 refuses it).
+			 */
+			__preempt_count_add(HARDIRQ_OFFSET);
 			flush_call_queue();
+			__preempt_count_add(-(int)HARDIRQ_OFFSET);
+		}
 		cpu_relax();
 	}
 }
