@@ -70,24 +70,28 @@ static void consoles_write(const char *s, size_t n)
 /* Lines an exception or NMI handler could not log (lock_log()). */
 static unsigned long printk_dropped;
 
-/*
- * Spins of a handler on a lock held for ever by the code it interrupted:
- * long enough for another CPU to finish writing a line to the serial port.
- */
-#define TRAP_LOG_SPINS	(1UL << 22)
+/* The CPU holding the log lock, or -1: tells a handler whom it interrupted. */
+static int log_owner = -1;
+
+/* How long a handler waits for another CPU to finish its line. */
+#define TRAP_LOG_WAIT_NS	(1000 * NSEC_PER_MSEC)
 
 /*
  * Take the log lock, interrupts off.  An exception or NMI handler may have
  * interrupted this very CPU inside vprintk(), holding the lock, and would
- * spin on it for ever: from such a handler (in_trap()) the wait is
- * bounded, and when it ends *@held is false and the caller must not touch
- * the log (it counts the line in printk_dropped instead).  Once a panic
- * has begun (console_force_unlock()) nobody takes the lock.
+ * spin on it for ever: from such a handler (in_trap()), a lock this CPU
+ * holds is given up at once, and one another CPU holds is waited for
+ * TRAP_LOG_WAIT_NS at most (this CPU may have been interrupted between
+ * taking the lock and noting itself as its owner).  Then *@held is false
+ * and the caller must not touch the log (vprintk() counts its line in
+ * printk_dropped instead).  Once a panic has begun (console_force_unlock())
+ * nobody takes the lock.
  */
 static unsigned long lock_log(bool *held) __acquires(&logbuf_lock)
 {
 	unsigned long flags = arch_local_irq_save();
-	unsigned long spins = 0;
+	int me = (int)smp_processor_id();
+	u64 deadline = 0;
 
 	*held = true;
 	if (READ_ONCE(console_unlocked_for_panic)) {
@@ -96,25 +100,33 @@ static unsigned long lock_log(bool *held) __acquires(&logbuf_lock)
 	}
 	if (likely(!in_trap())) {
 		spin_lock(&logbuf_lock);
-		return flags;
-	}
-	while (!spin_trylock(&logbuf_lock)) {
-		if (++spins == TRAP_LOG_SPINS) {
-			*held = false;
-			break;
+	} else {
+		while (!spin_trylock(&logbuf_lock)) {
+			u64 now = ktime_get_ns();
+
+			if (!deadline)
+				deadline = now + TRAP_LOG_WAIT_NS;
+			if (READ_ONCE(log_owner) == me || now > deadline) {
+				*held = false;
+				__acquire(&logbuf_lock);
+				return flags;
+			}
+			cpu_relax();
 		}
-		cpu_relax();
+		__acquire(&logbuf_lock);
 	}
-	__acquire(&logbuf_lock);
+	WRITE_ONCE(log_owner, me);
 	return flags;
 }
 
 static void unlock_log(unsigned long flags, bool held) __releases(&logbuf_lock)
 {
-	if (held && !READ_ONCE(console_unlocked_for_panic))
+	if (held && !READ_ONCE(console_unlocked_for_panic)) {
+		WRITE_ONCE(log_owner, -1);
 		spin_unlock(&logbuf_lock);
-	else
+	} else {
 		__release(&logbuf_lock);
+	}
 	arch_local_irq_restore(flags);
 }
 
