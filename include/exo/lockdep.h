@@ -52,7 +52,7 @@ struct held_lock {
 };
 
 /* Sleeping locks one thread may hold at once, as the validator sees them. */
-#define LOCKDEP_TASK_HELD	8
+#define LOCKDEP_TASK_HELD	32
 
 /* The per-thread held-lock stack (struct task_struct's lockdep member). */
 struct lockdep_task {
