@@ -179,7 +179,7 @@ int mm_destroy(struct mm_struct *mm);
  * switch_mm() - load @mm on this CPU
  *
  * With PCID the address space keeps its TLB entries across switches (a
- * per-CPU ASID slot, see mm/tlb.c); without, the switch flushes the
+ * per-CPU ASID slot, see arch/x86/mm/tlb.c); without, the switch flushes the
  * non-global entries.
  */
 void switch_mm(struct mm_struct *mm);

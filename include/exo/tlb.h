@@ -2,8 +2,10 @@
 /*
  * TLB maintenance: local flushes, IPI shootdowns, address-space switches
  * (with PCIDs / ASIDs where the CPU has them) and their per-CPU counters.
- * Each architecture implements it (x86: arch/x86/mm/tlb.c; hosted: a fake
- * TLB, arch/hosted/tlb.c).  See Documentation/mm/vm.rst.
+ * mm/tlb.c implements the shootdowns and counters over the hooks of
+ * <asm/tlbflush.h>; the architecture implements the switch and the
+ * address-space ids (x86: arch/x86/mm/tlb.c).  The hosted arch has a fake
+ * TLB of its own, arch/hosted/tlb.c.  See Documentation/mm/vm.rst.
  *
  * The page-table code calls flush_tlb_mm_range() after every change that
  * removes or restricts a translation; users normally never call anything

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The x86 TLB instructions, for arch/x86/mm/tlb.c (and one fast path of
- * mm/pgtable.c, arch_flush_tlb_kernel_page_local()).  invlpg drops the
+ * The x86 TLB instructions, and the hooks the generic TLB code (mm/tlb.c)
+ * and one fast path of mm/pgtable.c (arch_flush_tlb_kernel_page_local())
+ * flush with; arch/x86/mm/tlb.c keeps the per-CPU PCID state.  invlpg drops the
  * translation of one page (global or not, for the current PCID) and every
  * paging-structure cache entry of the current PCID; a CR4.PGE toggle drops
  * everything for every PCID; INVPCID does either without a CR3 write.
@@ -62,7 +63,58 @@ static inline bool tlb_cpu_has_invpcid(void)
 	return IS_ENABLED(CONFIG_X86_INVPCID) && this_cpu_has(X86_FEATURE_INVPCID);
 }
 
+/* The counters of <exo/tlb.h>, defined in mm/tlb.c. */
 DECLARE_PER_CPU(struct tlb_stats, tlb_stats);
+
+/*
+ * Arch hooks of mm/tlb.c.  Each flushes this CPU only; call them with
+ * interrupts or preemption disabled.  The generic code counts the flushes
+ * (tlb_stats) and picks the hook: the range up to the ceiling, else a full
+ * flush; with address-space ids (tlb_pcid_enabled()) a kernel range whose
+ * page tables were freed takes arch_tlb_flush_local_all(), because
+ * arch_tlb_flush_local_range() only cleans the current id's
+ * paging-structure caches.
+ */
+
+/**
+ * arch_tlb_flush_local_all() - flush everything on this CPU
+ *
+ * Global entries and every PCID included: INVPCID type 2 when the CPU has
+ * it, else a CR4.PGE toggle.
+ */
+void arch_tlb_flush_local_all(void);
+
+/**
+ * arch_tlb_flush_local_mm() - flush the loaded address space on this CPU
+ *
+ * The non-global entries of the current PCID: INVPCID type 1 when the CPU
+ * has PCID and INVPCID, else a CR3 reload without the no-flush bit.
+ */
+void arch_tlb_flush_local_mm(void);
+
+/**
+ * arch_tlb_flush_local_range() - flush @n pages from @start on this CPU
+ * @start: first address
+ * @n: number of flushes, each @stride_shift apart
+ * @stride_shift: PAGE_SHIFT, or the shift of the huge leaf mapping the range
+ *
+ * One invlpg per page (per huge leaf): the translation, global or not, for
+ * the current PCID, and that PCID's paging-structure caches.  @n pages, not
+ * "up to an end": a range may end at 2^64.
+ */
+static __always_inline void arch_tlb_flush_local_range(unsigned long start, unsigned long n,
+						       unsigned int stride_shift)
+{
+	for (unsigned long i = 0, va = start; i < n; i++, va += 1UL << stride_shift)
+		__invlpg(va);
+}
+
+/**
+ * arch_tlb_show_features() - print tlbinfo's first line
+ *
+ * PCID and INVPCID on or off, CR4, and tlb_single_page_flush_ceiling.
+ */
+void arch_tlb_show_features(void);
 
 /**
  * arch_flush_tlb_kernel_page_local() - flush one kernel page if only this CPU runs

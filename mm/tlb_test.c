@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of arch/x86/mm/tlb.c.  Single-CPU cases check that flushes really drop
- * stale translations (QEMU TCG and Bochs both keep a TLB and honour
- * invlpg/CR3/INVPCID), that the counters count, and that PCID switching
- * (Bochs) or its fallback (QEMU) keeps every address space reading its
- * own frames.  The SMP cases (skipped with one CPU) run readers on the
- * other CPUs while this CPU remaps, and check the IPI counts: one per CPU
- * that may cache the range, one round per range, none for lazy CPUs.
+ * Tests of mm/tlb.c and arch/x86/mm/tlb.c.  Single-CPU cases check that
+ * flushes really drop stale translations (QEMU TCG and Bochs both keep a
+ * TLB and honour single-page, CR3 and INVPCID flushes), that the counters
+ * count, and that PCID switching (Bochs) or its fallback (QEMU) keeps every
+ * address space reading its own frames.  The SMP cases (skipped with one
+ * CPU) run readers on the other CPUs while this CPU remaps, and check the
+ * IPI counts: one per CPU that may cache the range, one round per range,
+ * none for lazy CPUs.
  */
 #include <exo/atomic.h>
 #include <exo/errno.h>
@@ -72,7 +73,7 @@ static void test_counters_and_ceiling(struct ktest *t)
 	preempt_disable();
 	cpu = smp_processor_id();
 	others = num_online_cpus() - 1;
-	/* One page: one invlpg, one IPI per other CPU (kernel mapping), one round. */
+	/* One page: one flush, one IPI per other CPU (kernel mapping), one round. */
 	KTEST_EXPECT_EQ(t, map_page(TEST_VA, f, 0), 0);
 	KTEST_EXPECT_EQ(t, map_page(TEST_VA + PAGE_SIZE, f, 0), 0);	/* keeps the PT */
 	stats(cpu, &s0);
@@ -103,7 +104,7 @@ static void test_counters_and_ceiling(struct ktest *t)
 	KTEST_EXPECT_EQ(t, s1.local_page_flushes, s0.local_page_flushes);
 	KTEST_EXPECT_EQ(t, s1.shootdowns_sent - s0.shootdowns_sent, (unsigned long)others);
 	KTEST_EXPECT_EQ(t, s1.shootdown_rounds - s0.shootdown_rounds, others ? 1UL : 0UL);
-	/* At the ceiling: invlpg per page. */
+	/* At the ceiling: single-page flushes. */
 	KTEST_EXPECT_EQ(t, map_range(TEST_VA, 0, 34 * PAGE_SIZE, 0), 0);
 	stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, unmap_range(TEST_VA + PAGE_SIZE, tlb_single_page_flush_ceiling *
