@@ -805,6 +805,22 @@ int free_contiguous(phys_addr_t base, size_t count)
  * Linux-like API
  */
 
+/*
+ * __GFP_NOFAIL, out of the way of the common path: refused up front when
+ * it cannot be honoured, and a failure after the drain-and-retry WARNs
+ * (there is no reclaim to wait for).
+ */
+static noinline struct page *alloc_pages_nofail(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (WARN_ON_ONCE(gfp_nofail_refused(gfp, order)))
+		return NULL;
+	page = alloc_pages(gfp & ~__GFP_NOFAIL, order);
+	WARN_ON_ONCE(!page);
+	return page;
+}
+
 /* A 2^@order block from the zones @gfp allows, or NULL. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -818,9 +834,12 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	if (should_fail_page_alloc(gfp, order))
 		return NULL;
-	/* Any zone will do: this CPU's cache first. */
-	if (!(gfp & (__GFP_DMA | __GFP_DMA32)) && alloc_order_fast(&global_pa, order, &pfn))
+	/* Any zone will do: this CPU's cache first.  __GFP_NOFAIL: out of line. */
+	if (!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL)) &&
+	    alloc_order_fast(&global_pa, order, &pfn))
 		goto out;
+	if (unlikely(gfp & __GFP_NOFAIL))
+		return alloc_pages_nofail(gfp, order);
 	if (alloc_block(&global_pa, gfp, order, &pfn)) {
 		if (!(gfp & __GFP_NOWARN))
 			report("alloc_pages(%#x, %u): out of memory", (__force unsigned int)gfp, order);

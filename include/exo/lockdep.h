@@ -17,6 +17,7 @@
 #ifndef _EXO_LOCKDEP_H
 #define _EXO_LOCKDEP_H
 
+#include <exo/gfp.h>
 #include <exo/spinlock.h>
 #include <exo/types.h>
 
@@ -128,7 +129,7 @@ unsigned long might_sleep_reports(void);
 
 /* An allocation that may wait (no __GFP_ATOMIC) is a sleeping call. */
 #define might_alloc(gfp) do {						\
-	if (!((__force unsigned int)(gfp) & 0x400u /* ___GFP_ATOMIC */)) \
+	if (gfpflags_allow_blocking(gfp))				\
 		might_sleep();						\
 } while (0)
 

@@ -14,32 +14,9 @@
 #define _EXO_PAGE_ALLOC_H
 
 #include <exo/types.h>
+#include <exo/gfp.h>
 #include <exo/mm_types.h>
 #include <asm/page.h>
-
-/* ---------------------------------------------------------------------
- * GFP flags
- */
-#define ___GFP_DMA	0x01u
-#define ___GFP_DMA32	0x02u
-#define ___GFP_ZERO	0x100u
-#define ___GFP_NOWARN	0x200u
-#define ___GFP_ATOMIC	0x400u
-
-/* Zone modifiers: only memory below 16 MiB / below 4 GiB. */
-#define __GFP_DMA	((__force gfp_t)___GFP_DMA)
-#define __GFP_DMA32	((__force gfp_t)___GFP_DMA32)
-/* Fill the block with zeroes. */
-#define __GFP_ZERO	((__force gfp_t)___GFP_ZERO)
-/* Do not log an allocation failure. */
-#define __GFP_NOWARN	((__force gfp_t)___GFP_NOWARN)
-/* Never wait, not even for other CPUs to drain their caches. */
-#define __GFP_ATOMIC	((__force gfp_t)___GFP_ATOMIC)
-
-#define GFP_KERNEL	((__force gfp_t)0u)
-#define GFP_ATOMIC	__GFP_ATOMIC
-#define GFP_DMA		__GFP_DMA
-#define GFP_DMA32	__GFP_DMA32
 
 /* ---------------------------------------------------------------------
  * Metadata: mem_map[] has one struct page per frame of [0, max_pfn).
@@ -231,11 +208,16 @@ int free_contiguous(phys_addr_t base, size_t count);
 
 /**
  * alloc_pages() - allocate a naturally aligned block of 2^@order frames
- * @gfp: GFP_KERNEL, GFP_ATOMIC, GFP_DMA, GFP_DMA32, with __GFP_ZERO/__GFP_NOWARN
+ * @gfp: GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, with
+ *	 __GFP_ZERO/__GFP_NOWARN/__GFP_NOFAIL (<exo/gfp.h>)
  * @order: 0 .. MAX_ORDER
  *
+ * Without __GFP_ATOMIC, a failed first try also drains the other CPUs'
+ * caches (when interrupts are on, outside interrupt context) and retries.
  * Return: the head's struct page (type PAGE_TYPE_BUDDY), or NULL if no
- * block is free in the allowed zones or @order is too large.
+ * block is free in the allowed zones or @order is too large; NULL with a
+ * WARN for a __GFP_NOFAIL request that gfp_nofail_refused() turns down
+ * or that still fails after the retry.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 

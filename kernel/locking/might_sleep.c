@@ -20,13 +20,10 @@
 
 #include <exo/bug.h>
 #include <exo/lockdep.h>
-#include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
-
-BUILD_BUG_ON(___GFP_ATOMIC != 0x400u);	/* might_alloc() in <exo/lockdep.h> */
 
 static unsigned long nr_reports;
 
