@@ -56,6 +56,7 @@ EXPORT_SYMBOL(mem_map);
 /* kmalloc and kfree: mm/slab_common.c, next to their out-of-line definitions. */
 EXPORT_SYMBOL(kzalloc);
 EXPORT_SYMBOL(kcalloc);
+EXPORT_SYMBOL(kmalloc_array);
 EXPORT_SYMBOL(krealloc);
 EXPORT_SYMBOL(ksize);
 EXPORT_SYMBOL(map_page);

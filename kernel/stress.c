@@ -415,7 +415,7 @@ static void obj_realloc(struct handoff *h, u64 r, u64 seq)
 {
 	size_t new_size = random_size(r);
 	unsigned long snap = fault_inject_nr_failed();
-	u8 *p = krealloc((void *)h->addr, new_size);
+	u8 *p = krealloc((void *)h->addr, new_size, GFP_KERNEL);
 
 	if (!p) {
 		/* The old object must still be there, whole. */
@@ -462,7 +462,7 @@ static int slab_worker(void *arg)
 		} else {
 			size_t size = random_size(r >> 24);
 			unsigned long snap = fault_inject_nr_failed();
-			u8 *p = kmalloc(size);
+			u8 *p = kmalloc(size, GFP_KERNEL);
 
 			if (!p) {
 				if (!injected(ST_SLAB, snap))

@@ -166,27 +166,27 @@ static void test_slab_hooks(struct ktest *t)
 	for (unsigned int i = 0; i < ARRAY_SIZE(tier_sizes); i++) {
 		size_t size = tier_sizes[i];
 
-		KTEST_EXPECT_NULL(t, kmalloc(size));
-		KTEST_EXPECT_NULL(t, kzalloc(size));
-		KTEST_EXPECT_NULL(t, kcalloc(size, 1));
-		KTEST_EXPECT_NULL(t, krealloc(NULL, size));
+		KTEST_EXPECT_NULL(t, kmalloc(size, GFP_KERNEL));
+		KTEST_EXPECT_NULL(t, kzalloc(size, GFP_KERNEL));
+		KTEST_EXPECT_NULL(t, kcalloc(size, 1, GFP_KERNEL));
+		KTEST_EXPECT_NULL(t, krealloc(NULL, size, GFP_KERNEL));
 		calls += 4;
 	}
-	KTEST_EXPECT_NULL(t, kmem_cache_alloc(c));
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc(c, GFP_KERNEL));
 	calls++;
 	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, calls);
 	KTEST_EXPECT_EQ(t, fail_slab.nr_calls, calls);
 	/* Size 0 and an overflowing kcalloc keep their own answers, uncounted. */
-	KTEST_EXPECT_TRUE(t, kmalloc(0) == ZERO_SIZE_PTR);
-	KTEST_EXPECT_NULL(t, kcalloc(~(size_t)0 / 2, 4));
+	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_NULL(t, kcalloc(~(size_t)0 / 2, 4, GFP_KERNEL));
 	KTEST_EXPECT_EQ(t, fail_slab.nr_calls, calls);
 	fault_attr_disable(&fail_slab);
 	for (unsigned int i = 0; i < ARRAY_SIZE(tier_sizes); i++) {
-		p = kmalloc(tier_sizes[i]);
+		p = kmalloc(tier_sizes[i], GFP_KERNEL);
 		KTEST_EXPECT_NOT_NULL(t, p);
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
-	p = kmem_cache_alloc(c);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
 	KTEST_EXPECT_NOT_NULL(t, p);
 	kmem_cache_free(c, p);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
@@ -203,7 +203,7 @@ static void test_slab_interval(struct ktest *t)
 
 	KTEST_ASSERT_EQ(t, arm(&fail_slab, "3,100,0,2"), 0);
 	for (unsigned int i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = kmalloc(tier_sizes[i % ARRAY_SIZE(tier_sizes)]);
+		p[i] = kmalloc(tier_sizes[i % ARRAY_SIZE(tier_sizes)], GFP_KERNEL);
 		nulls += !p[i];
 	}
 	fault_attr_disable(&fail_slab);
@@ -245,19 +245,19 @@ static void test_krealloc_keeps_old(struct ktest *t)
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(from_to); i++) {
 		size_t old = from_to[i][0], new = from_to[i][1];
-		u8 *p = kmalloc(old), *q;
+		u8 *p = kmalloc(old, GFP_KERNEL), *q;
 
 		KTEST_ASSERT_NOT_NULL(t, p);
 		fill(p, old, (u8)i);
 		KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,1"), 0);
-		q = krealloc(p, new);
+		q = krealloc(p, new, GFP_KERNEL);
 		fault_attr_disable(&fail_slab);
 		KTEST_EXPECT_NULL(t, q);
 		KTEST_EXPECT_EQ(t, fail_slab.nr_failed, 1UL);
 		KTEST_EXPECT_TRUE(t, intact(p, old, (u8)i));
 		KTEST_EXPECT_GE(t, ksize(p), old);
 		/* Disarmed, the same krealloc works and keeps the prefix. */
-		q = krealloc(p, new);
+		q = krealloc(p, new, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, q);
 		KTEST_EXPECT_TRUE(t, intact(q, min(old, new), (u8)i));
 		KTEST_EXPECT_EQ(t, kfree_checked(q), 0);
@@ -266,11 +266,11 @@ static void test_krealloc_keeps_old(struct ktest *t)
 	}
 	/* In place (same class, same order): no allocation, so no failure. */
 	{
-		u8 *p = kmalloc(100);
+		u8 *p = kmalloc(100, GFP_KERNEL);
 
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
-		KTEST_EXPECT_TRUE(t, krealloc(p, 120) == p);
+		KTEST_EXPECT_TRUE(t, krealloc(p, 120, GFP_KERNEL) == p);
 		KTEST_EXPECT_EQ(t, fail_slab.nr_calls, 0UL);
 		fault_attr_disable(&fail_slab);
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
@@ -290,16 +290,16 @@ static void test_suspend_resume(struct ktest *t)
 	void *p;
 
 	KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
-	KTEST_EXPECT_NULL(t, kmalloc(64));
+	KTEST_EXPECT_NULL(t, kmalloc(64, GFP_KERNEL));
 	KTEST_EXPECT_EQ(t, fault_inject_nr_failed(), total + 1);
 	KTEST_EXPECT_EQ(t, fault_inject_suspend(), 1U);
 	KTEST_EXPECT_EQ(t, fail_slab.probability, 0UL);
-	p = kmalloc(64);
+	p = kmalloc(64, GFP_KERNEL);
 	KTEST_EXPECT_NOT_NULL(t, p);
 	kfree(p);
 	fault_inject_resume();
 	KTEST_EXPECT_EQ(t, fail_slab.probability, 100UL);
-	KTEST_EXPECT_NULL(t, kmalloc(64));
+	KTEST_EXPECT_NULL(t, kmalloc(64, GFP_KERNEL));
 	KTEST_EXPECT_EQ(t, fail_slab.nr_failed, 2UL);
 	KTEST_EXPECT_EQ(t, fault_inject_nr_failed(), total + 2);
 	/* Disabling a suspended point also forgets what a resume would restore. */

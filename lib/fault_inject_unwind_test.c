@@ -373,7 +373,7 @@ static int fi_probe(struct device *dev)
 	static const size_t sizes[] = { 40, 1000, 6000 };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
-		u8 *p = devm_kzalloc(dev, sizes[i]);
+		u8 *p = devm_kzalloc(dev, sizes[i], GFP_KERNEL);
 
 		if (!p)
 			return -ENOMEM;

@@ -170,9 +170,9 @@ static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 }
 
 /* A new slab, not yet published (see slab_publish()).  Any context. */
-struct page *slab_new(struct kmem_cache *c)
+struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *pg = slab_alloc_pages(c->order);
+	struct page *pg = slab_alloc_pages(c->order, gfp);
 	char *base;
 	void *prev = NULL;
 
@@ -240,7 +240,7 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
  * is published and taken from in one lock hold, so other CPUs cannot
  * empty it first.  Any context.  Return: how many (0: out of memory).
  */
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
+unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp)
 {
 	struct page *pg = NULL;
 	unsigned long flags;
@@ -251,7 +251,7 @@ unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n)
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (got)
 		return got;
-	pg = slab_new(c);
+	pg = slab_new(c, gfp);
 	if (!pg)
 		return 0;
 	spin_lock_irqsave(&c->lock, flags);
@@ -288,7 +288,7 @@ void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
 }
 
 /* One object from tier 2 (or the slabs). */
-void *cache_alloc(struct kmem_cache *c)
+void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (likely(!(c->flags & SLAB_NO_TIER2))) {
@@ -310,7 +310,7 @@ void *cache_alloc(struct kmem_cache *c)
 		local_irq_restore(flags);
 		/* Refill a batch; keep one, the rest go to the array. */
 		void *objs[T2_BATCH];
-		unsigned int n = slab_get_bulk(c, objs, T2_BATCH);
+		unsigned int n = slab_get_bulk(c, objs, T2_BATCH, gfp);
 
 		if (!n)
 			return NULL;
@@ -321,7 +321,7 @@ void *cache_alloc(struct kmem_cache *c)
 #endif
 	void *obj;
 
-	return slab_get_bulk(c, &obj, 1) ? obj : NULL;
+	return slab_get_bulk(c, &obj, 1, gfp) ? obj : NULL;
 }
 
 /* One object to tier 2; a full array first drains its oldest batch. */
@@ -423,17 +423,15 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 }
 
 /*
- * Pages for the slow paths.  GFP_ATOMIC first: it is the same fast path
- * and needs no look at the interrupt flag; only if it fails, and the
- * context allows it, GFP_KERNEL may also drain the other CPUs' caches.
+ * Pages for the slow paths, from any zone (@gfp's zone bits are the
+ * callers' business), silently: the callers log.  Only the context bit
+ * goes on: without __GFP_ATOMIC the page allocator may, before failing,
+ * drain the other CPUs' caches (where interrupts are on, outside interrupt
+ * context).
  */
-struct page *slab_alloc_pages(unsigned int order)
+struct page *slab_alloc_pages(unsigned int order, gfp_t gfp)
 {
-	struct page *pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order);
-
-	if (unlikely(!pg) && !in_interrupt() && !irqs_disabled())
-		pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
-	return pg;
+	return alloc_pages((gfp & __GFP_ATOMIC) | __GFP_NOWARN, order);
 }
 
 unsigned long kmem_drain_all(void)

@@ -554,14 +554,14 @@ static inline void *tcache_take(struct slab_tcache *tc, int i)
  */
 
 /* slab.c */
-struct page *slab_alloc_pages(unsigned int order);
-struct page *slab_new(struct kmem_cache *c);
+struct page *slab_alloc_pages(unsigned int order, gfp_t gfp);
+struct page *slab_new(struct kmem_cache *c, gfp_t gfp);
 void slab_publish(struct kmem_cache *c, struct page *pg);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n);
+unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
-void *cache_alloc(struct kmem_cache *c);
+void *cache_alloc(struct kmem_cache *c, gfp_t gfp);
 void cache_free(struct kmem_cache *c, void *obj);
 bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
 		  bool ctor);
@@ -570,8 +570,8 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 
 /* slab_tcache.c */
 void tcache_set(struct task_struct *t, struct slab_tcache *tc);
-struct slab_tcache *tcache_get_create(void);
-void *tcache_refill(struct slab_tcache *tc, int i);
+struct slab_tcache *tcache_get_create(gfp_t gfp);
+void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp);
 void tcache_push(struct slab_tcache *tc, int i, void *obj);
 unsigned long tc_cached(const struct slab_tcache *tc, int i);
 void slab_tcache_init(void);

@@ -3,7 +3,7 @@
  * kmalloc micro-benchmarks for `make bench`, the operations of the Linux 6.1
  * anchors (shared/anchors/linux: kmalloc{64,256,2048,16384}_pair,
  * kmem_cache64_pair, kmalloc64_bulk256) plus the tier-1 bulk of issue 6
- * (1000 x kmalloc(64) then 1000 frees).  Under QEMU -icount shift=0 the
+ * (1000 x kmalloc(64, GFP_KERNEL) then 1000 frees).  Under QEMU -icount shift=0 the
  * figures are guest instructions per op.  The size goes through a volatile
  * so that it is a run-time value, as in the anchor module.
  */
@@ -32,7 +32,7 @@ static void pair(unsigned int ops, size_t size)
 {
 	bench_size = size;
 	for (unsigned int i = 0; i < ops; i++) {
-		void *p = kmalloc(bench_size);
+		void *p = kmalloc(bench_size, GFP_KERNEL);
 
 		if (!p)
 			return fail("kmalloc");
@@ -70,7 +70,7 @@ static void cache_teardown(struct bench *b)
 static void cache_pair(struct bench *b, unsigned int ops)
 {
 	for (unsigned int i = 0; i < ops; i++) {
-		void *p = kmem_cache_alloc(bench_cache);
+		void *p = kmem_cache_alloc(bench_cache, GFP_KERNEL);
 
 		if (!p)
 			return fail("kmem_cache_alloc");
@@ -85,7 +85,7 @@ static void bulk_alloc(struct bench *b, unsigned int ops)
 {
 	bench_size = 64;
 	for (unsigned int i = 0; i < ops; i++)
-		if (!(bulk[i] = kmalloc(bench_size)))
+		if (!(bulk[i] = kmalloc(bench_size, GFP_KERNEL)))
 			return fail("kmalloc");
 	bench_pause(b);
 	for (unsigned int i = 0; i < ops; i++)
@@ -99,7 +99,7 @@ static void bulk_free(struct bench *b, unsigned int ops)
 	bench_size = 64;
 	bench_pause(b);
 	for (unsigned int i = 0; i < ops; i++)
-		if (!(bulk[i] = kmalloc(bench_size)))
+		if (!(bulk[i] = kmalloc(bench_size, GFP_KERNEL)))
 			return fail("kmalloc");
 	bench_resume(b);
 	for (unsigned int i = 0; i < ops; i++)
@@ -149,7 +149,7 @@ static void mt_work(unsigned int ops, u64 seed)
 		slot = (unsigned int)(seed & 31);
 		size = (seed >> 8) & 3 ? 16UL << ((seed >> 10) % 5) : 512UL << ((seed >> 10) % 4);
 		kfree(win[slot]);
-		win[slot] = kmalloc(size);
+		win[slot] = kmalloc(size, GFP_KERNEL);
 		if (!win[slot])
 			return fail("kmalloc");
 		*(volatile char *)win[slot] = 1;

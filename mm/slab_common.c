@@ -97,7 +97,24 @@ static void report_bad_free(const char *fn, const void *p, int err, unsigned lon
  * kmalloc and friends
  */
 
-static noinline void *kmalloc_large(size_t size)
+/*
+ * A page block for kmalloc(@size), or the failure line and NULL.  The
+ * order is read back from @pg so that it need not live across the call.
+ */
+static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gfp_t gfp)
+{
+	if (unlikely(!pg)) {
+		if (!(gfp & __GFP_NOWARN) && __ratelimit(rs()))
+			pr_warn("kmalloc(%zu): out of memory\n", size);
+		return NULL;
+	}
+	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
+	__atomic_fetch_add(&large_pages, 1L << page_order(pg), __ATOMIC_RELAXED);
+	return page_address(pg);
+}
+
+/* Whole pages above the slab sizes, from any zone. */
+static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 {
 	unsigned int order;
 	struct page *pg;
@@ -110,15 +127,25 @@ static noinline void *kmalloc_large(size_t size)
 		return NULL;
 	}
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
-	pg = slab_alloc_pages(order);
-	if (unlikely(!pg)) {
-		if (__ratelimit(rs()))
-			pr_warn("kmalloc(%zu): out of memory\n", size);
-		return NULL;
-	}
-	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
-	__atomic_fetch_add(&large_pages, 1L << order, __ATOMIC_RELAXED);
-	return page_address(pg);
+	pg = slab_alloc_pages(order, gfp);
+	return kmalloc_pages_done(pg, size, gfp);
+}
+
+/*
+ * GFP_DMA/GFP_DMA32 (@gfp's zone bits), any size but 0: whole pages from
+ * the zone, since the slabs are not zone-constrained.
+ */
+static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
+{
+	unsigned int order = 0;
+	struct page *pg;
+
+	if (unlikely(size > (PAGE_SIZE << MAX_ORDER)))
+		return kmalloc_large(size, gfp);
+	if (size > PAGE_SIZE)
+		order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	pg = alloc_pages((gfp & (GFP_ZONEMASK | __GFP_ATOMIC)) | __GFP_NOWARN, order);
+	return kmalloc_pages_done(pg, size, gfp);
 }
 
 static void free_large(struct page *pg)
@@ -154,7 +181,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
  * __kfree_*() entry points, which the inline copies call directly, so
  * their own return address is the caller of kmalloc/kfree.
  */
-static noinline void *kmalloc_slow(size_t size)
+static noinline void *kmalloc_slow(size_t size, gfp_t gfp)
 {
 	unsigned long ip = _RET_IP_;
 	struct kmem_cache *c;
@@ -167,20 +194,20 @@ static noinline void *kmalloc_slow(size_t size)
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size);
+		return kmalloc_large(size, gfp);
 	if (WARN_ON_ONCE(!slab_ready))
 		return NULL;
 	i = (int)kmalloc_class(size);
 	c = &kmalloc_caches[i];
-	tc = i < NR_T1 ? tcache_get_create() : NULL;
+	tc = i < NR_T1 ? tcache_get_create(gfp) : NULL;
 	if (tc) {
 		obj = tcache_take(tc, i);
 		if (!obj)
-			obj = tcache_refill(tc, i);
+			obj = tcache_refill(tc, i, gfp);
 	} else {
-		obj = cache_alloc(c);
+		obj = cache_alloc(c, gfp);
 	}
-	if (unlikely(!obj) && __ratelimit(rs()))
+	if (unlikely(!obj) && !(gfp & __GFP_NOWARN) && __ratelimit(rs()))
 		pr_warn("kmalloc(%zu): out of memory\n", size);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, ip);
@@ -271,7 +298,7 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 #endif
 
 /* The tier-1 sizes after a miss of the fast path (or without it). */
-noinline void *__kmalloc_slow(size_t size)
+noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 {
 #ifdef SLAB_T1_FAST
 	/*
@@ -285,14 +312,14 @@ noinline void *__kmalloc_slow(size_t size)
 		return obj;
 #endif
 	slab_entry();
-	return kmalloc_slow(size);
+	return kmalloc_slow(size, gfp);
 }
 
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
  * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15".
  */
-noinline void *__kmalloc_big(size_t size)
+noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
 	void *obj;
 
@@ -300,26 +327,64 @@ noinline void *__kmalloc_big(size_t size)
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmalloc");
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size);
+		return kmalloc_large(size, gfp);
 	if (TIER2 && !DEBUG && !KASAN &&
 	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
 		return obj;
-	return kmalloc_slow(size);
+	return kmalloc_slow(size, gfp);
 }
 
-void *kmalloc(size_t size)
+/* kmalloc() for @gfp with only context bits (SLAB_GFP_PLAIN), checks done. */
+static __always_inline void *kmalloc_plain(size_t size, gfp_t gfp)
 {
-	if (should_fail_slab(size, GFP_KERNEL))
-		return NULL;
 	if (KASAN)
-		return kasan_alloc_hook(kmalloc_slow(size), size, _RET_IP_);
+		return kasan_alloc_hook(kmalloc_slow(size, gfp), size, _RET_IP_);
 #ifdef SLAB_T1_FAST
-	return __kmalloc_t1(size);
+	return __kmalloc_t1(size, gfp);
 #else
 	if (size > KMALLOC_TIER1_MAX)
-		return __kmalloc_big(size);
-	return __kmalloc_slow(size);
+		return __kmalloc_big(size, gfp);
+	return __kmalloc_slow(size, gfp);
 #endif
+}
+
+/* The flags kmalloc_plain() does not handle: zone, zeroing, __GFP_NOFAIL. */
+noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
+{
+	void *p;
+
+	if (unlikely(gfp & __GFP_NOFAIL) &&
+	    WARN_ON_ONCE(gfp_nofail_refused(gfp, size > 2 * PAGE_SIZE ? 2 : 0)))
+		return NULL;
+	might_alloc(gfp);
+	if (should_fail_slab(size, gfp))
+		return NULL;
+	if (unlikely(gfp & GFP_ZONEMASK)) {
+		slab_entry();
+		if (unlikely(in_trap()))
+			return slab_trap_null("kmalloc");
+		p = size ? kasan_alloc_hook(kmalloc_zone(size, gfp), size, _RET_IP_) :
+			   ZERO_SIZE_PTR;
+	} else {
+		p = kmalloc_plain(size, gfp);
+	}
+	if (unlikely(!p)) {
+		WARN_ON_ONCE(gfp & __GFP_NOFAIL);
+		return NULL;
+	}
+	if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(p))
+		memset(p, 0, size);
+	return p;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(!SLAB_GFP_PLAIN(gfp)))
+		return __kmalloc_gfp(size, gfp);
+	might_alloc(gfp);
+	if (should_fail_slab(size, gfp))
+		return NULL;
+	return kmalloc_plain(size, gfp);
 }
 EXPORT_SYMBOL(kmalloc);
 
@@ -329,7 +394,8 @@ static void free_slab_tiers(struct kmem_cache *c, void *obj)
 	struct slab_tcache *tc;
 
 	if (c->t1 >= 0) {
-		tc = tcache_get_create();
+		/* kfree() has no flags: as any kfree() did, it may create the cache. */
+		tc = tcache_get_create(GFP_KERNEL);
 		if (tc) {
 			tcache_push(tc, c->t1, obj);
 			return;
@@ -457,19 +523,35 @@ size_t ksize(const void *p)
 	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
 }
 
-void *krealloc(const void *p, size_t new_size)
+/* The new object of krealloc() (@gfp without zone bits), not zeroed. */
+static void *krealloc_new(size_t size, gfp_t gfp, unsigned long ip)
+{
+	gfp &= ~__GFP_ZERO;
+	if (!SLAB_GFP_PLAIN(gfp))
+		return __kmalloc_gfp(size, gfp);
+	return should_fail_slab(size, gfp) ? NULL :
+	       kasan_alloc_hook(kmalloc_slow(size, gfp), size, ip);
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
 	struct obj_ref ref;
 	size_t old;
 	void *n;
 	int kind;
 
+	if (WARN_ON_ONCE(gfp & GFP_ZONEMASK))
+		return NULL;
+	might_alloc(gfp);
 	slab_entry();
 	if (slab_trap_refused("krealloc", _RET_IP_))
 		return NULL;
-	if (ZERO_OR_NULL_PTR(p))
-		return should_fail_slab(new_size, GFP_KERNEL) ? NULL :
-		       kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	if (ZERO_OR_NULL_PTR(p)) {
+		n = krealloc_new(new_size, gfp, _RET_IP_);
+		if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(n))
+			memset(n, 0, new_size);
+		return n;
+	}
 	if (KASAN && kasan_free_precheck(p, _RET_IP_))
 		return NULL;
 	kind = classify(p, &ref);
@@ -496,34 +578,36 @@ void *krealloc(const void *p, size_t new_size)
 		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
 			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = should_fail_slab(new_size, GFP_KERNEL) ? NULL :
-	    kasan_alloc_hook(kmalloc_slow(new_size), new_size, _RET_IP_);
+	n = krealloc_new(new_size, gfp, _RET_IP_);
 	if (!n)
 		return NULL;
 	memcpy(n, p, min(old, new_size));
+	if ((gfp & __GFP_ZERO) && new_size > old)
+		memset((char *)n + old, 0, new_size - old);
 	kfree_hooked(p, _RET_IP_, "krealloc");
 	return n;
 }
 
-void *kzalloc(size_t size)
+void *kzalloc(size_t size, gfp_t gfp)
 {
-	void *p = kmalloc(size);
-
-	if (!ZERO_OR_NULL_PTR(p))
-		memset(p, 0, size);
-	return p;
+	return __kmalloc_gfp(size, gfp | __GFP_ZERO);
 }
 
-void *kcalloc(size_t n, size_t size)
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
 	size_t bytes;
 
 	if (check_mul_overflow(n, size, &bytes)) {
-		if (__ratelimit(rs()))
-			pr_err("kcalloc(%zu, %zu): size overflows\n", n, size);
+		if (!(gfp & __GFP_NOWARN) && __ratelimit(rs()))
+			pr_err("kmalloc_array(%zu, %zu): size overflows\n", n, size);
 		return NULL;
 	}
-	return kzalloc(bytes);
+	return __kmalloc_gfp(bytes, gfp);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return kmalloc_array(n, size, gfp | __GFP_ZERO);
 }
 
 struct kmem_cache *kmalloc_cache(size_t size)
@@ -567,7 +651,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	align = max_t(size_t, align, 8);
 	if (flags & SLAB_HWCACHE_ALIGN)
 		align = max_t(size_t, align, 64);
-	c = kzalloc(sizeof(*c));
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c) {
 		pr_err("kmem_cache_create(%s): no memory\n", name);
 		return NULL;
@@ -609,11 +693,14 @@ int kmem_cache_destroy(struct kmem_cache *c)
 	return 0;
 }
 
-void *kmem_cache_alloc(struct kmem_cache *c)
+/* kmem_cache_alloc() for @gfp without zone bits, __GFP_ZERO, __GFP_NOFAIL. */
+static __always_inline void *cache_alloc_plain(struct kmem_cache *c, gfp_t gfp,
+					       unsigned long ip)
 {
 	void *obj;
 
-	if (should_fail_slab(c->size, GFP_KERNEL))
+	might_alloc(gfp);
+	if (should_fail_slab(c->size, gfp))
 		return NULL;
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmem_cache_alloc");
@@ -622,11 +709,36 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 		if (likely(obj))
 			return obj;
 	}
-	obj = cache_alloc(c);
+	obj = cache_alloc(c, gfp);
 	if (DEBUG && obj)
-		debug_alloc(c, obj, _RET_IP_);
+		debug_alloc(c, obj, ip);
 	if (KASAN && obj)
-		kasan_slab_alloc(obj, c->size, c->size, _RET_IP_);
+		kasan_slab_alloc(obj, c->size, c->size, ip);
+	return obj;
+}
+
+/* GFP_KERNEL: what the inline kmem_cache_alloc() calls for that constant. */
+void *__kmem_cache_alloc(struct kmem_cache *c)
+{
+	return cache_alloc_plain(c, GFP_KERNEL, _RET_IP_);
+}
+
+void *__kmem_cache_alloc_gfp(struct kmem_cache *c, gfp_t gfp)
+{
+	void *obj;
+
+	/* Typed caches are not zone-constrained: refused rather than ignored. */
+	if (WARN_ON_ONCE(gfp & GFP_ZONEMASK))
+		return NULL;
+	if (unlikely(gfp & __GFP_NOFAIL) && WARN_ON_ONCE(gfp_nofail_refused(gfp, c->order)))
+		return NULL;
+	obj = cache_alloc_plain(c, gfp & ~(__GFP_ZERO | __GFP_NOFAIL), _RET_IP_);
+	if (unlikely(!obj)) {
+		WARN_ON_ONCE(gfp & __GFP_NOFAIL);
+		return NULL;
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->size);
 	return obj;
 }
 

@@ -62,8 +62,11 @@ void tcache_set(struct task_struct *t, struct slab_tcache *tc)
 
 static void tcache_create(struct task_struct *t);
 
-/* Slow-path tcache_get(): creates the cache on first use; NULL if unusable. */
-struct slab_tcache *tcache_get_create(void)
+/*
+ * Slow-path tcache_get(): creates the cache on first use, unless @gfp
+ * forbids waiting (creation allocates); NULL if unusable.
+ */
+struct slab_tcache *tcache_get_create(gfp_t gfp)
 {
 	struct task_struct *t;
 	struct slab_tcache *tc;
@@ -82,6 +85,8 @@ struct slab_tcache *tcache_get_create(void)
 		return NULL;
 	tc = t->slab_cache;
 	if (!tc) {
+		if (!gfpflags_allow_blocking(gfp))
+			return NULL;
 		tcache_create(t);
 		tc = t->slab_cache;
 	}
@@ -97,7 +102,7 @@ static void tcache_create(struct task_struct *t)
 		tcache_set(t, TC_DEAD);
 		return;
 	}
-	tc = cache_alloc(&tcache_cache);
+	tc = cache_alloc(&tcache_cache, GFP_KERNEL);
 	if (!tc)
 		return;		/* tier 2 until memory comes back */
 	memset(tc, 0, sizeof(*tc));
@@ -200,7 +205,7 @@ static void *tcache_pop(struct slab_tcache *tc, int i)
  * already hot here), then a whole slab freelist, else a batch from the
  * slabs.  Return: one object, or NULL without memory.
  */
-void *tcache_refill(struct slab_tcache *tc, int i)
+void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *objs[T1_BATCH];
@@ -211,13 +216,13 @@ void *tcache_refill(struct slab_tcache *tc, int i)
 	if (!n && c->objs <= T1_LIMIT_OF(i)) {
 		if (tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
-		struct page *pg = slab_new(c);
+		struct page *pg = slab_new(c, gfp);
 
 		if (pg && tcache_splice(tc, i, pg))
 			return tcache_pop(tc, i);
 	}
 	if (!n)
-		n = slab_get_bulk(c, objs, T1_BATCH);
+		n = slab_get_bulk(c, objs, T1_BATCH, gfp);
 	if (!n)
 		return NULL;
 	for (unsigned int k = n; k-- > 1;) {

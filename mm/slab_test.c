@@ -75,7 +75,7 @@ static void test_kmalloc_thread_local(struct ktest *t)
 	void *p, *q, *chain;
 	unsigned long n = 1;
 
-	p = kmalloc(64);
+	p = kmalloc(64, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, ksize(p), 64UL);
 	memset(p, 0x11, 64);
@@ -84,7 +84,7 @@ static void test_kmalloc_thread_local(struct ktest *t)
 	b = stats_of(64, this_cpu());
 	/* The KASAN quarantine delays the reuse that this case measures. */
 	if (!TIER1 || DEBUG || kasan_quarantine_enabled()) {
-		q = kmalloc(64);
+		q = kmalloc(64, GFP_KERNEL);
 		KTEST_EXPECT_NOT_NULL(t, q);
 		kfree(q);
 		return;
@@ -92,7 +92,7 @@ static void test_kmalloc_thread_local(struct ktest *t)
 	KTEST_EXPECT_EQ(t, b.objs_cached, a.objs_cached + 1);
 	KTEST_EXPECT_EQ(t, b.t2_hits + b.t2_misses, a.t2_hits + a.t2_misses);
 	a = stats_of(64, this_cpu());
-	q = kmalloc(64);
+	q = kmalloc(64, GFP_KERNEL);
 	b = stats_of(64, this_cpu());
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + 1);
@@ -101,7 +101,7 @@ static void test_kmalloc_thread_local(struct ktest *t)
 	chain = q;
 	*(void **)q = NULL;
 	while (q != p && n <= 2UL * CONFIG_SLAB_TIER_THREAD_LIMIT) {
-		q = kmalloc(64);
+		q = kmalloc(64, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, q);
 		*(void **)q = chain;
 		chain = q;
@@ -128,7 +128,7 @@ static void test_size_classes(struct ktest *t)
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size_t s = sizes[i], cls = s <= 16 ? 16 : 1UL << order_base_2(s);
-		u8 *p = kmalloc(s);
+		u8 *p = kmalloc(s, GFP_KERNEL);
 
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_EXPECT_EQ(t, ksize(p), cls);
@@ -151,10 +151,10 @@ static void test_tier_boundaries(struct ktest *t)
 	void *p, *q;
 
 	/* Warm the thread cache and the per-CPU arrays first. */
-	kfree(kmalloc(256));
-	kfree(kmalloc(257));
+	kfree(kmalloc(256, GFP_KERNEL));
+	kfree(kmalloc(257, GFP_KERNEL));
 	a = stats_of(256, this_cpu());
-	p = kmalloc(256);
+	p = kmalloc(256, GFP_KERNEL);
 	b = stats_of(256, this_cpu());
 	KTEST_ASSERT_NOT_NULL(t, p);
 	if (TIER1 && !DEBUG)
@@ -162,7 +162,7 @@ static void test_tier_boundaries(struct ktest *t)
 	kfree(p);
 
 	a = stats_of(512, this_cpu());
-	p = kmalloc(257);
+	p = kmalloc(257, GFP_KERNEL);
 	b = stats_of(512, this_cpu());
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, ksize(p), 512UL);
@@ -172,8 +172,8 @@ static void test_tier_boundaries(struct ktest *t)
 	kfree(p);
 
 	large0 = kmalloc_large_pages();
-	p = kmalloc(4096);
-	q = kmalloc(4097);
+	p = kmalloc(4096, GFP_KERNEL);
+	q = kmalloc(4097, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, ksize(p), 4096UL);
@@ -192,8 +192,8 @@ static void test_zero_and_null(struct ktest *t)
 	unsigned long err0 = kmem_error_count();
 	u8 *p;
 
-	KTEST_EXPECT_TRUE(t, kmalloc(0) == ZERO_SIZE_PTR);
-	KTEST_EXPECT_TRUE(t, kzalloc(0) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_TRUE(t, kzalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	kfree(ZERO_SIZE_PTR);
 	kfree(NULL);
 	KTEST_EXPECT_EQ(t, kfree_checked(NULL), 0);
@@ -203,21 +203,21 @@ static void test_zero_and_null(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 
 	/* kcalloc overflow is refused, not wrapped. */
-	KTEST_EXPECT_NULL(t, kcalloc(SIZE_MAX / 2, 3));
-	KTEST_EXPECT_NULL(t, kcalloc(1UL << 33, 1UL << 33));
-	KTEST_EXPECT_NULL(t, kmalloc(SIZE_MAX));
-	KTEST_EXPECT_NULL(t, kmalloc((PAGE_SIZE << MAX_ORDER) + 1));
+	KTEST_EXPECT_NULL(t, kcalloc(SIZE_MAX / 2, 3, GFP_KERNEL));
+	KTEST_EXPECT_NULL(t, kcalloc(1UL << 33, 1UL << 33, GFP_KERNEL));
+	KTEST_EXPECT_NULL(t, kmalloc(SIZE_MAX, GFP_KERNEL));
+	KTEST_EXPECT_NULL(t, kmalloc((PAGE_SIZE << MAX_ORDER) + 1, GFP_KERNEL));
 
 	/* kzalloc/kcalloc zero memory that was dirty. */
-	p = kmalloc(128);
+	p = kmalloc(128, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	memset(p, 0xff, 128);
 	kfree(p);
-	p = kzalloc(128);
+	p = kzalloc(128, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_TRUE(t, memchr_inv(p, 0, 128) == NULL);
 	kfree(p);
-	p = kcalloc(25, 40);
+	p = kcalloc(25, 40, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, ksize(p), 1024UL);
 	KTEST_EXPECT_TRUE(t, memchr_inv(p, 0, 1000) == NULL);
@@ -231,12 +231,12 @@ static void test_krealloc(struct ktest *t)
 	size_t size = 16, keep;
 	u8 *p, *q;
 
-	p = krealloc(NULL, size);
+	p = krealloc(NULL, size, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	for (size_t i = 0; i < size; i++)
 		p[i] = (u8)(i * 7 + 1);
 	for (size = 24; size <= 70000; size = size * 2 + 3) {
-		q = krealloc(p, size);
+		q = krealloc(p, size, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, q);
 		keep = (size - 3) / 2;
 		for (size_t i = 0; i < keep; i++)
@@ -249,11 +249,11 @@ static void test_krealloc(struct ktest *t)
 		p = q;
 	}
 	/* Same class: stays in place. */
-	q = krealloc(p, ksize(p));
+	q = krealloc(p, ksize(p), GFP_KERNEL);
 	KTEST_EXPECT_TRUE(t, q == p);
 	/* Shrink down through every tier. */
 	for (size = 20000; size >= 8; size /= 3) {
-		q = krealloc(p, size);
+		q = krealloc(p, size, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, q);
 		KTEST_EXPECT_EQ(t, ksize(q), size <= 16 ? 16UL :
 				size <= 4096 ? 1UL << order_base_2(size) :
@@ -265,9 +265,9 @@ static void test_krealloc(struct ktest *t)
 			}
 		p = q;
 	}
-	q = krealloc(p, 0);
+	q = krealloc(p, 0, GFP_KERNEL);
 	KTEST_EXPECT_TRUE(t, q == ZERO_SIZE_PTR);
-	p = krealloc(ZERO_SIZE_PTR, 40);
+	p = krealloc(ZERO_SIZE_PTR, 40, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	kfree(p);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
@@ -289,8 +289,8 @@ static void test_foreign_pointers(struct ktest *t)
 	struct page *pg;
 	u8 *p, *big;
 
-	p = kmalloc(32);
-	big = kmalloc(3 * PAGE_SIZE);
+	p = kmalloc(32, GFP_KERNEL);
+	big = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_ASSERT_NOT_NULL(t, big);
 	base = ktest_settled_free_pages();
@@ -305,7 +305,7 @@ static void test_foreign_pointers(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kfree_checked(big + 64), -EINVAL);
 	kfree(p + 8);		/* plain kfree refuses too */
 	KTEST_EXPECT_EQ(t, ksize(p + 1), 0UL);
-	KTEST_EXPECT_NULL(t, krealloc(p + 1, 100));
+	KTEST_EXPECT_NULL(t, krealloc(p + 1, 100, GFP_KERNEL));
 	/* A page owned by someone else (the page allocator's user). */
 	pg = alloc_page(GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, pg);
@@ -335,7 +335,7 @@ static void test_debug_double_free(struct ktest *t)
 	if (!DEBUG)
 		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
 	for (size_t s = 16; s <= 4096; s *= 4) {
-		p = kmalloc(s);
+		p = kmalloc(s, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 		err0 = kmem_error_count();
@@ -344,8 +344,8 @@ static void test_debug_double_free(struct ktest *t)
 	}
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	/* The refused frees did not put anything on a list twice. */
-	p = kmalloc(64);
-	KTEST_EXPECT_NE(t, p, kmalloc(64));
+	p = kmalloc(64, GFP_KERNEL);
+	KTEST_EXPECT_NE(t, p, kmalloc(64, GFP_KERNEL));
 }
 
 /*
@@ -383,7 +383,7 @@ static void dkfree_worker(void *arg, unsigned int id)
 		int res;
 
 		if (id == 0) {
-			void *p = kmalloc(sizes[r % ARRAY_SIZE(sizes)]);
+			void *p = kmalloc(sizes[r % ARRAY_SIZE(sizes)], GFP_KERNEL);
 
 			if (!p || (r >= 20 && ktime_get_ns() > c->deadline))
 				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
@@ -421,8 +421,8 @@ static void test_debug_double_free_race(struct ktest *t)
 	KTEST_EXPECT_EQ(t, c.none, 0UL);
 	KTEST_EXPECT_GE(t, c.rounds, 20U);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
-	p = kmalloc(64);
-	KTEST_EXPECT_NE(t, p, kmalloc(64));
+	p = kmalloc(64, GFP_KERNEL);
+	KTEST_EXPECT_NE(t, p, kmalloc(64, GFP_KERNEL));
 	ktest_log(t, "%u rounds", c.rounds);
 }
 
@@ -435,18 +435,18 @@ static void test_debug_use_after_free(struct ktest *t)
 		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
 	if (kasan_quarantine_enabled())
 		KTEST_SKIP(t, "the KASAN quarantine delays the reuse (and KASAN reports the write)");
-	p = kmalloc(64);
+	p = kmalloc(64, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	kfree(p);
 	p[10] = 0x42;		/* the planted bug */
 	err0 = kmem_error_count();
-	q = kmalloc(64);	/* LIFO: the same object comes back */
+	q = kmalloc(64, GFP_KERNEL);	/* LIFO: the same object comes back */
 	KTEST_EXPECT_TRUE(t, q == p);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
 	kfree(q);
 	/* A clean object reports nothing. */
 	err0 = kmem_error_count();
-	kfree(kmalloc(64));
+	kfree(kmalloc(64, GFP_KERNEL));
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 }
 
@@ -458,7 +458,7 @@ static void test_debug_redzone(struct ktest *t)
 	if (!DEBUG)
 		KTEST_SKIP(t, "needs CONFIG_SLAB_DEBUG");
 	for (size_t s = 16; s <= 4096; s *= 2) {
-		p = kmalloc(s);
+		p = kmalloc(s, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, p);
 		err0 = kmem_error_count();
 		p[s] = 0;	/* one byte past the object */
@@ -468,7 +468,7 @@ static void test_debug_redzone(struct ktest *t)
 	/* Repaired: the next use of those objects is clean. */
 	err0 = kmem_error_count();
 	for (size_t s = 16; s <= 4096; s *= 2)
-		kfree(kmalloc(s));
+		kfree(kmalloc(s, GFP_KERNEL));
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
@@ -483,7 +483,7 @@ static void *exhaust(size_t size, unsigned long *n)
 	void *head = NULL, *p;
 
 	*n = 0;
-	while ((p = kmalloc(size))) {
+	while ((p = kmalloc(size, GFP_KERNEL))) {
 		*(void **)p = head;
 		head = p;
 		(*n)++;
@@ -512,7 +512,7 @@ static void test_exhaustion(struct ktest *t)
 	big = exhaust(1UL << 20, &n_big);
 	pages = exhaust(8192, &n_page);
 	small = exhaust(64, &n_small);
-	p = kmalloc(4096);
+	p = kmalloc(4096, GFP_KERNEL);
 	console_loglevel = level;
 	KTEST_EXPECT_GT(t, n_big, 0UL);
 	KTEST_EXPECT_GT(t, n_small, 0UL);
@@ -525,10 +525,10 @@ static void test_exhaustion(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 	/* Everything works again. */
-	p = kmalloc(64);
+	p = kmalloc(64, GFP_KERNEL);
 	KTEST_EXPECT_NOT_NULL(t, p);
 	kfree(p);
-	p = kmalloc(1UL << 20);
+	p = kmalloc(1UL << 20, GFP_KERNEL);
 	KTEST_EXPECT_NOT_NULL(t, p);
 	kfree(p);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
@@ -570,7 +570,7 @@ static void test_typed_cache(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, d);
 	KTEST_EXPECT_EQ(t, kmem_cache_size(c), sizeof(struct tobj));
 	for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++) {
-		objs[i] = kmem_cache_alloc(c);
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, objs[i]);
 		KTEST_EXPECT_EQ(t, (unsigned long)objs[i] & 31, 0UL);
 		KTEST_EXPECT_EQ(t, objs[i]->magic, OBJ_MAGIC);
@@ -578,7 +578,7 @@ static void test_typed_cache(struct ktest *t)
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(objs); i++)
 		KTEST_EXPECT_EQ(t, objs[i]->value, i);
-	k = kmem_cache_alloc(d);
+	k = kmem_cache_alloc(d, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, k);
 	/* Wrong cache, kmalloc objects, interior pointers: refused. */
 	err0 = kmem_error_count();
@@ -591,7 +591,7 @@ static void test_typed_cache(struct ktest *t)
 		kmem_cache_free(c, objs[i]);
 	kmem_cache_free(d, k);
 	/* Constructed state is kept across free/alloc. */
-	objs[0] = kmem_cache_alloc(c);
+	objs[0] = kmem_cache_alloc(c, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, objs[0]);
 	KTEST_EXPECT_EQ(t, objs[0]->magic, OBJ_MAGIC);
 	kmem_cache_free(c, objs[0]);
@@ -601,6 +601,172 @@ static void test_typed_cache(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(kmalloc_cache(64)), -EINVAL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
+
+/* ---------------------------------------------------------------------
+ * gfp flags: zeroing, zones, __GFP_NOFAIL, atomic allocations
+ */
+
+/* __GFP_ZERO zeroes (a dirtied object comes back clean); overflows fail. */
+static void test_gfp_zero(struct ktest *t)
+{
+	struct kmem_cache *c;
+	u8 *p, *q;
+
+	for (size_t size = 16; size <= 8192; size *= 2) {
+		p = kmalloc(size, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		memset(p, 0xa5, size);
+		kfree(p);
+		q = kmalloc(size, GFP_KERNEL | __GFP_ZERO);
+		KTEST_ASSERT_NOT_NULL(t, q);
+		KTEST_EXPECT_TRUE(t, !memchr_inv(q, 0, size));
+		kfree(q);
+	}
+	p = kcalloc(10, 30, GFP_ATOMIC);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_TRUE(t, !memchr_inv(p, 0, 300));
+	kfree(p);
+	KTEST_EXPECT_NULL(t, kmalloc_array(~(size_t)0 / 2, 4, GFP_KERNEL | __GFP_NOWARN));
+	p = kmalloc_array(3, 100, GFP_KERNEL);
+	KTEST_EXPECT_GE(t, ksize(p), 300UL);
+	/* krealloc() with __GFP_ZERO: the part beyond the old object is zeroed. */
+	memset(p, 0xa5, ksize(p));
+	q = krealloc(p, 2000, GFP_KERNEL | __GFP_ZERO);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	KTEST_EXPECT_TRUE(t, q[0] == 0xa5);
+	KTEST_EXPECT_TRUE(t, !memchr_inv(q + 512, 0, 2000 - 512));
+	kfree(q);
+	c = kmem_cache_create("gfp_zero", 72, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	memset(p, 0xa5, 72);
+	kmem_cache_free(c, p);
+	p = kmem_cache_zalloc(c, GFP_ATOMIC);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_TRUE(t, !memchr_inv(p, 0, 72));
+	kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * GFP_DMA32 is honoured (a whole page below 4 GiB), never ignored; typed
+ * caches and krealloc() refuse zone flags; __GFP_NOFAIL is refused when
+ * it may not wait or asks for more than two pages.  The refusals WARN once.
+ */
+static void test_gfp_zones_nofail(struct ktest *t)
+{
+	struct kmem_cache *c;
+	void *p;
+
+	p = kmalloc(64, GFP_KERNEL | GFP_DMA32);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), PAGE_SIZE);
+#ifndef __HOSTED__
+	KTEST_EXPECT_LT(t, page_to_pfn(virt_to_page(p)), 1UL << (32 - PAGE_SHIFT));
+#endif
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_DMA32) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_NULL(t, krealloc(NULL, 64, GFP_KERNEL | GFP_DMA32));
+	c = kmem_cache_create("gfp_zone", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc(c, GFP_KERNEL | GFP_DMA32));
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc(c, GFP_ATOMIC | __GFP_NOFAIL));
+	p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOFAIL);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+	KTEST_EXPECT_NULL(t, kmalloc(64, GFP_ATOMIC | __GFP_NOFAIL));
+	KTEST_EXPECT_NULL(t, kmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_NOFAIL));
+	KTEST_EXPECT_NULL(t, alloc_pages(GFP_NOWAIT | __GFP_NOFAIL, 0));
+	p = kmalloc(2 * PAGE_SIZE, GFP_KERNEL | __GFP_NOFAIL);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	kfree(p);
+}
+
+#ifndef __HOSTED__
+/*
+ * A new thread: GFP_ATOMIC and GFP_NOWAIT must not create its cache (it
+ * allocates); GFP_KERNEL does.  kfree() would create it too, so no frees
+ * before the checks.
+ */
+static int gfp_atomic_thread(void *arg)
+{
+	bool *res = arg;
+	void *p[4];
+
+	p[0] = kmalloc(32, GFP_ATOMIC);
+	p[1] = kmalloc(32, GFP_NOWAIT);
+	p[2] = kzalloc(64, GFP_ATOMIC);
+	res[0] = p[0] && p[1] && p[2] && !current->slab_cache;
+	p[3] = kmalloc(32, GFP_KERNEL);
+	res[1] = p[3] && IS_ENABLED(CONFIG_SLAB_TIER_THREAD) == !!current->slab_cache;
+	for (int i = 0; i < 4; i++)
+		kfree(p[i]);
+	return 0;
+}
+
+static void test_gfp_atomic_no_tcache(struct ktest *t)
+{
+	bool res[2] = { false, false };
+	struct task_struct *th = kthread_run(gfp_atomic_thread, res, "slab_gfp_test");
+
+	KTEST_ASSERT_NOT_NULL(t, th);
+	KTEST_EXPECT_EQ(t, kthread_join(th), 0);
+	KTEST_EXPECT_TRUE(t, res[0]);
+	KTEST_EXPECT_TRUE(t, res[1]);
+}
+#endif
+
+#if defined(CONFIG_DEBUG_ATOMIC_SLEEP) && !defined(__HOSTED__)
+static DEFINE_SPINLOCK(gfp_test_lock);
+
+/* Three allocations with @gfp under a spinlock (the out-of-line entries). */
+static void gfp_alloc_locked(struct kmem_cache *c, gfp_t gfp, void **p)
+{
+	spin_lock(&gfp_test_lock);
+	p[0] = kmalloc(64, gfp);
+	p[1] = kzalloc(100, gfp);
+	p[2] = kmem_cache_alloc(c, gfp);
+	spin_unlock(&gfp_test_lock);
+}
+
+/*
+ * kmalloc(..., GFP_KERNEL) where sleeping is forbidden is reported (and
+ * still served); GFP_ATOMIC and GFP_NOWAIT there are fine.  Each report
+ * counts; one line per call site.
+ */
+static void test_gfp_might_sleep(struct ktest *t)
+{
+	unsigned long before = might_sleep_reports();
+	struct kmem_cache *c = kmem_cache_create("gfp_sleep", 64, 0, 0, NULL);
+	void *p[11];
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	p[0] = kmalloc(64, GFP_KERNEL);		/* thread context: fine */
+	kfree(p[0]);
+	KTEST_EXPECT_EQ(t, might_sleep_reports(), before);
+	gfp_alloc_locked(c, GFP_ATOMIC, p);
+	gfp_alloc_locked(c, GFP_NOWAIT, p + 3);
+	KTEST_EXPECT_EQ(t, might_sleep_reports(), before);
+	gfp_alloc_locked(c, GFP_KERNEL, p + 6);
+	KTEST_EXPECT_EQ(t, might_sleep_reports(), before + 3);
+	/* Constant flags: the inline kmalloc() and kmem_cache_alloc() check too. */
+	preempt_disable();
+	p[9] = kmalloc(64, GFP_KERNEL);
+	p[10] = kmem_cache_alloc(c, GFP_KERNEL);
+	preempt_enable();
+	KTEST_EXPECT_EQ(t, might_sleep_reports(), before + 5);
+	for (int i = 0; i < 11; i++) {
+		KTEST_EXPECT_NOT_NULL(t, p[i]);
+		if (i % 3 == 2 || i == 10)
+			kmem_cache_free(c, p[i]);
+		else
+			kfree(p[i]);
+	}
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+#endif
 
 static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
@@ -626,6 +792,14 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_trap_context),
 	KTEST_CASE_FLAGS(test_exhaustion, KTEST_F_SLOW),
 	KTEST_CASE(test_slabinfo_runs),
+	KTEST_CASE(test_gfp_zero),
+	KTEST_CASE(test_gfp_zones_nofail),
+#ifndef __HOSTED__
+	KTEST_CASE(test_gfp_atomic_no_tcache),
+#endif
+#if defined(CONFIG_DEBUG_ATOMIC_SLEEP) && !defined(__HOSTED__)
+	KTEST_CASE(test_gfp_might_sleep),
+#endif
 	{}
 };
 

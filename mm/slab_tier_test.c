@@ -102,13 +102,13 @@ static void flush_worker(void *arg)
 	void *p[40];
 
 	for (int i = 0; i < 40; i++)
-		p[i] = kmalloc(64);
+		p[i] = kmalloc(64, GFP_KERNEL);
 	for (int i = 0; i < 40; i++) {
 		if (!p[i])
 			return;
 		kfree(p[i]);
 	}
-	ctx->kept = kmalloc(128);	/* freed by the main thread */
+	ctx->kept = kmalloc(128, GFP_KERNEL);	/* freed by the main thread */
 	ctx->ok = 1;
 }
 
@@ -192,13 +192,13 @@ static void bound_worker(void *arg)
 {
 	struct bound_ctx *ctx = arg;
 	unsigned int n = t1_bound(ctx->size) + 1;
-	void **objs = kcalloc(n, sizeof(*objs));
+	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
 	unsigned long f0;
 	unsigned int got = 0;
 
 	if (!objs)
 		return;
-	while (got < n && (objs[got] = kmalloc(ctx->size)))
+	while (got < n && (objs[got] = kmalloc(ctx->size, GFP_KERNEL)))
 		got++;
 	kmem_flush_current();		/* the list is empty, its room full */
 	f0 = t1_flushes_now(ctx->size);
@@ -251,7 +251,7 @@ static void swap_worker(void *arg)
 	struct swap_ctx *ctx = arg;
 	unsigned int n = 0;
 
-	while (n < SWAP_N && (ctx->p[n] = kmalloc(64)))
+	while (n < SWAP_N && (ctx->p[n] = kmalloc(64, GFP_KERNEL)))
 		n++;
 	kmem_flush_current();
 	ctx->empty = stats_of(64, this_cpu());
@@ -259,7 +259,7 @@ static void swap_worker(void *arg)
 		kfree(ctx->p[i]);
 	ctx->freed = stats_of(64, this_cpu());
 	for (unsigned int i = 0; i < n; i++)
-		ctx->q[i] = kmalloc(64);
+		ctx->q[i] = kmalloc(64, GFP_KERNEL);
 	ctx->again = stats_of(64, this_cpu());
 	for (unsigned int i = 0; i < n; i++)
 		kfree(ctx->q[i]);
@@ -269,7 +269,7 @@ static void swap_worker(void *arg)
 void test_tier1_swap(struct ktest *t)
 {
 	unsigned long base = ktest_settled_free_pages();
-	struct swap_ctx *ctx = kzalloc(sizeof(*ctx));
+	struct swap_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	unsigned int order = 0;
 
 	KTEST_ASSERT_NOT_NULL(t, ctx);
@@ -308,7 +308,7 @@ static void switch_worker(void *arg)
 	struct switch_ctx *ctx = arg;
 
 	for (int i = 0; i < SWITCH_ROUNDS; i++) {
-		void *p = kmalloc(32), *q;
+		void *p = kmalloc(32, GFP_KERNEL), *q;
 		unsigned long h0;
 
 		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
@@ -318,7 +318,7 @@ static void switch_worker(void *arg)
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		kfree(p);
 		h0 = slab_cur_tc()->hits[1];
-		q = kmalloc(32);	/* from this thread's own lists (32 B: list 1) */
+		q = kmalloc(32, GFP_KERNEL);	/* from this thread's own lists (32 B: list 1) */
 		if (q && slab_cur_tc()->hits[1] == h0 + 1)
 			__atomic_fetch_add(&ctx->hits, 1, __ATOMIC_RELAXED);
 		kfree(q);
@@ -451,7 +451,7 @@ static void stress_worker(void *arg)
 		default:
 			size = 1 + (r >> 16) % 256;
 		}
-		held[slot] = kmalloc(size);
+		held[slot] = kmalloc(size, GFP_KERNEL);
 		if (!held[slot]) {
 			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
 			continue;
@@ -585,8 +585,8 @@ static void slab_test_irq_body(void)
 		irq_bad++;
 	kfree(irq_small);
 	kfree(irq_mid);
-	irq_small = kmalloc(64);
-	irq_mid = kmalloc(700);
+	irq_small = kmalloc(64, GFP_ATOMIC);
+	irq_mid = kmalloc(700, GFP_ATOMIC);
 	if (!irq_small || !irq_mid)
 		irq_bad++;
 	else {
@@ -656,7 +656,7 @@ void test_irq_context(struct ktest *t)
 	irq_small = irq_mid = NULL;
 	irq_runs = irq_bad = 0;
 	/* Warm this thread's 64-byte list. */
-	kfree(kmalloc(64));
+	kfree(kmalloc(64, GFP_KERNEL));
 	preempt_disable();	/* the per-CPU counters below must stay ours */
 	cpu = this_cpu();
 	a = stats_of(64, cpu);
@@ -683,7 +683,7 @@ void test_irq_context(struct ktest *t)
 				irq_bad++;
 			kfree(held[s]);
 		}
-		held[s] = kmalloc(64);
+		held[s] = kmalloc(64, GFP_KERNEL);
 		if (held[s])
 			sign(held[s], 64);
 		if (!(i % 3))
@@ -722,12 +722,12 @@ static void slab_test_trap_body(void)
 {
 	trap_seen_tc = slab_cur_tc();
 	/* Tier 1 (the interrupted thread's list is warm), tier 2, tier 3. */
-	trap_got[0] = kmalloc(64);
-	trap_got[1] = kmalloc(700);
-	trap_got[2] = kmalloc(3 * PAGE_SIZE);
-	trap_got[3] = kzalloc(32);
-	trap_got[4] = krealloc(trap_victim, 100);
-	trap_got[5] = kmem_cache_alloc(trap_cache);
+	trap_got[0] = kmalloc(64, GFP_ATOMIC);
+	trap_got[1] = kmalloc(700, GFP_ATOMIC);
+	trap_got[2] = kmalloc(3 * PAGE_SIZE, GFP_ATOMIC);
+	trap_got[3] = kzalloc(32, GFP_ATOMIC);
+	trap_got[4] = krealloc(trap_victim, 100, GFP_ATOMIC);
+	trap_got[5] = kmem_cache_alloc(trap_cache, GFP_ATOMIC);
 	kfree(trap_victim);
 	kmem_cache_free(trap_cache, trap_cache_victim);
 	trap_checked = kfree_checked(trap_victim);
@@ -788,13 +788,13 @@ void test_trap_context(struct ktest *t)
 
 	trap_cache = kmem_cache_create("ktest-trap", 48, 0, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, trap_cache);
-	trap_victim = kmalloc(64);
-	trap_cache_victim = kmem_cache_alloc(trap_cache);
+	trap_victim = kmalloc(64, GFP_KERNEL);
+	trap_cache_victim = kmem_cache_alloc(trap_cache, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, trap_victim);
 	KTEST_ASSERT_NOT_NULL(t, trap_cache_victim);
 	sign(trap_victim, 64);
 	/* Warm this thread's 64-byte list: a handler using it would succeed. */
-	kfree(kmalloc(64));
+	kfree(kmalloc(64, GFP_KERNEL));
 	kmem_cache_get_stats(trap_cache, -1, &a);
 	memset(trap_got, 0x5a, sizeof(trap_got));
 	KTEST_ASSERT_EQ(t, raise_test_trap(), 0);

@@ -86,7 +86,7 @@ static int kt_probe(struct device *dev)
 	if (d->ready && !d->ready())
 		return -EPROBE_DEFER;
 	for (int i = 0; i < d->devm_allocs; i++)
-		if (!devm_kzalloc(dev, 100 + i * 3000))
+		if (!devm_kzalloc(dev, 100 + i * 3000, GFP_KERNEL))
 			return -ENOMEM;
 	ret = devm_add_action(dev, kt_trace, (void *)'a');
 	if (!ret)
@@ -670,7 +670,7 @@ static int pt_probe(struct platform_device *pdev)
 	struct resource *mem = platform_get_resource(pdev, IORESOURCE_MEM, 0);
 
 	pt_probes++;
-	if (!mem || !devm_kzalloc(&pdev->dev, resource_size(mem)))
+	if (!mem || !devm_kzalloc(&pdev->dev, resource_size(mem), GFP_KERNEL))
 		return -ENOMEM;
 	platform_set_drvdata(pdev, mem);
 	return 0;

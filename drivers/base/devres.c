@@ -30,9 +30,9 @@ struct devres {
 	u64 payload[];
 };
 
-static struct devres *devres_new(struct device *dev, size_t size)
+static struct devres *devres_new(struct device *dev, size_t size, gfp_t gfp)
 {
-	struct devres *dr = kzalloc(sizeof(*dr) + size);
+	struct devres *dr = kzalloc(sizeof(*dr) + size, gfp);
 
 	if (!dr)
 		return NULL;
@@ -41,9 +41,9 @@ static struct devres *devres_new(struct device *dev, size_t size)
 	return dr;
 }
 
-void *devm_kzalloc(struct device *dev, size_t size)
+void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp)
 {
-	struct devres *dr = devres_new(dev, size);
+	struct devres *dr = devres_new(dev, size, gfp);
 
 	if (!dr) {
 		dev_err(dev, "devm_kzalloc: out of memory for %zu bytes\n", size);
@@ -70,7 +70,7 @@ EXPORT_SYMBOL(devm_kfree);
 
 int devm_add_action(struct device *dev, void (*action)(void *), void *data)
 {
-	struct devres *dr = devres_new(dev, 0);
+	struct devres *dr = devres_new(dev, 0, GFP_KERNEL);
 
 	if (!dr) {
 		dev_err(dev, "devm_add_action: out of memory\n");

@@ -62,7 +62,7 @@ struct platform_device *platform_device_register_simple(const char *name, int id
 		pr_err("%s: %u resources is too many\n", name, nres);
 		return NULL;
 	}
-	po = kzalloc(sizeof(*po) + nres * sizeof(*res));
+	po = kzalloc(sizeof(*po) + nres * sizeof(*res), GFP_KERNEL);
 	if (!po) {
 		pr_err("%s: out of memory\n", name);
 		return NULL;

@@ -195,7 +195,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	u32 ident;
 	int ret;
 
-	edu = devm_kzalloc(&pdev->dev, sizeof(*edu));
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
 	if (!edu)
 		return -ENOMEM;
 	ret = pci_enable_device(pdev);

@@ -117,7 +117,7 @@ static void pci_scan_bus(u8 bus, struct device *parent);
 
 static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 {
-	struct pci_dev *p = kzalloc(sizeof(*p));
+	struct pci_dev *p = kzalloc(sizeof(*p), GFP_KERNEL);
 	u32 class_rev;
 	int ret;
 

@@ -185,7 +185,7 @@ static int cmos_probe(struct platform_device *pdev)
 		return -EINVAL;
 	if (the_rtc)
 		return -EBUSY;		/* one CMOS clock per machine */
-	rtc = devm_kzalloc(&pdev->dev, sizeof(*rtc));
+	rtc = devm_kzalloc(&pdev->dev, sizeof(*rtc), GFP_KERNEL);
 	if (!rtc)
 		return -ENOMEM;
 	rtc->port = io->start;

@@ -24,6 +24,7 @@
 #define _EXO_DEVICE_H
 
 #include <exo/atomic.h>
+#include <exo/gfp.h>
 #include <exo/list.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
@@ -284,9 +285,12 @@ struct bus_type *bus_find(const char *name);
 
 /**
  * devm_kzalloc() - zeroed memory owned by @dev's current binding
+ * @dev: the device
+ * @size: as for kzalloc()
+ * @gfp: as for kzalloc() (GFP_KERNEL in probe)
  * Return: the memory (kzalloc()), or NULL.
  */
-void *devm_kzalloc(struct device *dev, size_t size);
+void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp);
 
 /**
  * devm_kfree() - release a devm_kzalloc() block early

@@ -14,9 +14,13 @@
  *      thread cache misses or cannot be used (interrupts, idle, early boot);
  *   3. whole pages from the buddy allocator above 4096 B.
  *
- * Every function may be called from any thread, on any CPU, and from
- * interrupt handlers.  Not from exception or NMI handlers (vectors 0-31),
- * which may interrupt the allocator itself: there allocations return NULL
+ * Allocations take Linux's gfp flags (<exo/gfp.h>): GFP_KERNEL in thread
+ * context (might_sleep() reports it elsewhere), GFP_ATOMIC or GFP_NOWAIT
+ * under a spinlock, with interrupts off and in interrupt handlers; see
+ * Documentation/mm/api.rst.  Every function may be called from any thread,
+ * on any CPU, and (with GFP_ATOMIC) from interrupt handlers.  Not from
+ * exception or NMI handlers (vectors 0-31), which may interrupt the
+ * allocator itself: there allocations return NULL
  * and frees leave the object allocated, with a report (mm/slab.h I8).  An
  * object may be freed by a thread or CPU other than the one that
  * allocated it.
@@ -26,6 +30,8 @@
 
 #include <exo/types.h>
 #include <exo/compiler.h>
+#include <exo/gfp.h>
+#include <exo/lockdep.h>
 
 /* What kmalloc(0) returns: not NULL, faults on access, accepted by kfree(). */
 #define ZERO_SIZE_PTR		((void *)16)
@@ -176,19 +182,36 @@ extern unsigned long slab_pfn_bias;
 /* (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object. */
 extern unsigned long slab_t1_free_mask[16];
 
+/*
+ * Flags the fast paths serve (the context bits): anything else - zone,
+ * __GFP_ZERO, __GFP_NOFAIL - goes to __kmalloc_gfp().
+ */
+#define SLAB_GFP_PLAIN(gfp) \
+	(!((__force unsigned int)(gfp) & ~(___GFP_ATOMIC | ___GFP_NOWARN)))
+
 /**
  * __kmalloc_slow() - kmalloc() of 0 .. 256 bytes when the tier-1 list is empty
  * @size: 0 .. KMALLOC_TIER1_MAX
+ * @gfp: context bits only (SLAB_GFP_PLAIN)
  * Return: as for kmalloc().
  */
-void *__kmalloc_slow(size_t size);
+void *__kmalloc_slow(size_t size, gfp_t gfp);
 
 /**
  * __kmalloc_big() - kmalloc() above the tier-1 sizes (tier 2, tier 3)
  * @size: more than KMALLOC_TIER1_MAX
+ * @gfp: context bits only (SLAB_GFP_PLAIN)
  * Return: as for kmalloc().
  */
-void *__kmalloc_big(size_t size);
+void *__kmalloc_big(size_t size, gfp_t gfp);
+
+/**
+ * __kmalloc_gfp() - kmalloc() with any flags, out of line
+ * @size: as for kmalloc()
+ * @gfp: as for kmalloc()
+ * Return: as for kmalloc().
+ */
+void *__kmalloc_gfp(size_t size, gfp_t gfp);
 
 /**
  * __kfree_slow() - kfree() of a pointer outside the class map
@@ -236,23 +259,23 @@ static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 
 /* Pop from list @i of @tc; out of line if it is empty. */
 static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsigned long i,
-					      size_t size)
+					      size_t size, gfp_t gfp)
 {
 	void *obj = tc->head[i];
 
 	if (unlikely(!obj))
-		return __kmalloc_slow(size);
+		return __kmalloc_slow(size, gfp);
 	tc->head[i] = *(void **)obj;
 	slab_t1_count_hit(tc, i);
 	return obj;
 }
 
 /* The kmalloc() fast path: a pop from this thread's list, else out of line. */
-static __always_inline void *__kmalloc_t1(size_t size)
+static __always_inline void *__kmalloc_t1(size_t size, gfp_t gfp)
 {
 	if (unlikely(size > KMALLOC_TIER1_MAX))
-		return __kmalloc_big(size);
-	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size);
+		return __kmalloc_big(size, gfp);
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size, gfp);
 }
 
 /* Push @p on freed list @cls of @tc; out of line if the list is full. */
@@ -287,11 +310,16 @@ static __always_inline void __kfree_t1(const void *p)
 #ifdef SLAB_T1_INLINE
 /*
  * kmalloc() and kfree() as documented below, inlined: the tier-1 hit is
- * about ten instructions each, everything else is one call away.
+ * about ten instructions each, everything else is one call away.  Flags
+ * are nearly always constant: then the test below folds away, and
+ * GFP_KERNEL or GFP_ATOMIC cost nothing on the hit.
  */
-static __always_inline void *kmalloc(size_t size)
+static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
-	return __kmalloc_t1(size);
+	if (!__builtin_constant_p(gfp) || !SLAB_GFP_PLAIN(gfp))
+		return __kmalloc_gfp(size, gfp);
+	might_alloc(gfp);
+	return __kmalloc_t1(size, gfp);
 }
 
 static __always_inline void kfree(const void *ptr)
@@ -302,14 +330,22 @@ static __always_inline void kfree(const void *ptr)
 /**
  * kmalloc() - allocate @size bytes
  * @size: any size; 0 gives ZERO_SIZE_PTR
+ * @gfp: GFP_KERNEL (thread context, may wait), GFP_ATOMIC or GFP_NOWAIT
+ *	 (never waits, never creates the thread cache), optionally with
+ *	 __GFP_ZERO, __GFP_NOWARN, __GFP_NOFAIL, GFP_DMA or GFP_DMA32
  *
  * Alignment: at least 16 bytes; power-of-two sizes up to 4096 are
  * naturally aligned; larger allocations are page aligned.  The memory is
- * not zeroed.
+ * zeroed only with __GFP_ZERO.  GFP_DMA and GFP_DMA32 are honoured with
+ * whole pages from that zone, whatever @size (the slabs take any zone).
+ * GFP_KERNEL where sleeping is forbidden is reported by might_sleep()
+ * (CONFIG_DEBUG_ATOMIC_SLEEP), and the allocation goes on.
  * Return: the object, ZERO_SIZE_PTR for 0, or NULL when memory is
- * exhausted or @size is larger than the largest buddy block (logged).
+ * exhausted or @size is larger than the largest buddy block (logged
+ * unless __GFP_NOWARN); NULL with a WARN for __GFP_NOFAIL refused
+ * (gfp_nofail_refused(), order 2 above 8 KiB) or still failing.
  */
-void *kmalloc(size_t size);
+void *kmalloc(size_t size, gfp_t gfp);
 
 /**
  * kfree() - free an object from kmalloc(), kzalloc(), kcalloc(), krealloc()
@@ -341,31 +377,45 @@ int kfree_checked(const void *ptr);
 
 /**
  * krealloc() - resize an object, keeping its contents
- * @ptr: an object, NULL (then this is kmalloc(@new_size)) or ZERO_SIZE_PTR
+ * @ptr: an object, NULL (then this is kmalloc(@new_size, @gfp)) or ZERO_SIZE_PTR
  * @new_size: the new size; 0 frees @ptr and returns ZERO_SIZE_PTR
+ * @gfp: as for kmalloc(), but without GFP_DMA/GFP_DMA32
  *
  * The object stays in place when @new_size maps to the same size class
  * (or the same page block); otherwise a new object receives the first
- * min(old, new) bytes and the old one is freed.
+ * min(old, new) bytes and the old one is freed.  With __GFP_ZERO a moved
+ * object has every byte beyond the old usable size (ksize()) zeroed.
  * Return: the object, or NULL on failure or for a foreign @ptr (then @ptr
- * is untouched and still valid).
+ * is untouched and still valid); NULL with a WARN for a zone flag.
  */
-void *krealloc(const void *ptr, size_t new_size);
+void *krealloc(const void *ptr, size_t new_size, gfp_t gfp);
 
 /**
  * kzalloc() - kmalloc() and zero the @size bytes
  * @size: as for kmalloc()
+ * @gfp: as for kmalloc()
  * Return: as for kmalloc().
  */
-void *kzalloc(size_t size);
+void *kzalloc(size_t size, gfp_t gfp);
+
+/**
+ * kmalloc_array() - array of @n elements of @size bytes
+ * @n: number of elements
+ * @size: element size
+ * @gfp: as for kmalloc()
+ * Return: as for kmalloc(@n * @size); NULL (logged unless __GFP_NOWARN)
+ * if the product overflows.
+ */
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
 
 /**
  * kcalloc() - zeroed array of @n elements of @size bytes
  * @n: number of elements
  * @size: element size
- * Return: as for kzalloc(@n * @size); NULL (logged) if the product overflows.
+ * @gfp: as for kmalloc()
+ * Return: as for kmalloc_array(@n, @size, @gfp | __GFP_ZERO).
  */
-void *kcalloc(size_t n, size_t size);
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
 
 /**
  * ksize() - usable size of an object
@@ -408,12 +458,36 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  */
 int kmem_cache_destroy(struct kmem_cache *c);
 
+/* GFP_KERNEL / any flags: what kmem_cache_alloc() calls. */
+void *__kmem_cache_alloc(struct kmem_cache *c);
+void *__kmem_cache_alloc_gfp(struct kmem_cache *c, gfp_t gfp);
+
 /**
  * kmem_cache_alloc() - allocate one object of @c
  * @c: the cache
- * Return: the object, or NULL when memory is exhausted.
+ * @gfp: as for kmalloc(); GFP_DMA/GFP_DMA32 are refused with a WARN (typed
+ *	 caches take slabs from any zone); __GFP_ZERO zeroes the object
+ *
+ * Return: the object, or NULL when memory is exhausted or @gfp is refused.
  */
-void *kmem_cache_alloc(struct kmem_cache *c);
+static __always_inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	/* A constant GFP_KERNEL is one call, as before flags existed. */
+	if (__builtin_constant_p(gfp) && (__force unsigned int)gfp == 0)
+		return __kmem_cache_alloc(c);
+	return __kmem_cache_alloc_gfp(c, gfp);
+}
+
+/**
+ * kmem_cache_zalloc() - kmem_cache_alloc() of a zeroed object
+ * @c: the cache
+ * @gfp: as for kmem_cache_alloc()
+ * Return: as for kmem_cache_alloc().
+ */
+static __always_inline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
+{
+	return kmem_cache_alloc(c, gfp | __GFP_ZERO);
+}
 
 /**
  * kmem_cache_free() - free an object of @c

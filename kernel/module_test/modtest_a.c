@@ -95,7 +95,7 @@ static int __init modtest_a_init(void)
 	if (!page)
 		return -ENOMEM;
 	*(u32 *)page_address(page) = 0xfeedf00d;
-	buf = kmalloc(BUF_SIZE);
+	buf = kmalloc(BUF_SIZE, GFP_KERNEL);
 	if (!buf)
 		goto free_page;
 	for (unsigned int i = 0; i < BUF_SIZE; i++)

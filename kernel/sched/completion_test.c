@@ -160,7 +160,7 @@ static void test_completion_freed_by_waiter(struct ktest *t)
 	k = kthread_run(freed_completer, NULL, "kt-compl-free");
 	KTEST_ASSERT_NOT_NULL(t, k);
 	for (int i = 0; i < FREED_ROUNDS; i++) {
-		struct freed_req *r = kmalloc(sizeof(*r));
+		struct freed_req *r = kmalloc(sizeof(*r), GFP_KERNEL);
 
 		if (!r) {
 			bad++;

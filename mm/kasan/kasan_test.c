@@ -75,7 +75,7 @@ static void expect_none(struct ktest *t, struct probe *p)
 static void oob(struct ktest *t, size_t size, bool write)
 {
 	size_t n = ident(size);
-	volatile char *p = kmalloc(n);
+	volatile char *p = kmalloc(n, GFP_KERNEL);
 	struct probe pr;
 
 	KTEST_ASSERT_NOT_NULL(t, p);
@@ -96,7 +96,7 @@ static void oob(struct ktest *t, size_t size, bool write)
 static void uaf(struct ktest *t, size_t size)
 {
 	size_t n = ident(size);
-	volatile char *p = kmalloc(n);
+	volatile char *p = kmalloc(n, GFP_KERNEL);
 	struct probe pr;
 
 	KTEST_ASSERT_NOT_NULL(t, p);
@@ -115,7 +115,7 @@ static void uaf(struct ktest *t, size_t size)
  */
 static void double_free(struct ktest *t, size_t size)
 {
-	void *p = kmalloc(ident(size));
+	void *p = kmalloc(ident(size), GFP_KERNEL);
 	struct probe pr;
 
 	KTEST_ASSERT_NOT_NULL(t, p);
@@ -171,8 +171,8 @@ static void test_memset_memcpy_oob(struct ktest *t)
 	struct probe pr;
 
 	need_kasan(t);
-	p = kmalloc(n);
-	q = kmalloc(n);
+	p = kmalloc(n, GFP_KERNEL);
+	q = kmalloc(n, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_ASSERT_NOT_NULL(t, q);
 	probe_begin(t, &pr);
@@ -196,9 +196,9 @@ static void test_krealloc_shrink(struct ktest *t)
 	struct probe pr;
 
 	need_kasan(t);
-	p = kmalloc(ident(60));
+	p = kmalloc(ident(60), GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	q = krealloc((void *)p, ident(50));
+	q = krealloc((void *)p, ident(50), GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, q == p);
 	probe_begin(t, &pr);
 	sink = q[ident(50)];
@@ -216,7 +216,7 @@ static void test_typed_cache_uaf(struct ktest *t)
 	need_kasan(t);
 	c = kmem_cache_create("kasan_test", 72, 8, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, c);
-	p = kmem_cache_alloc(c);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	probe_begin(t, &pr);
 	p[71] = 1;
@@ -246,12 +246,12 @@ static void test_quarantine_delays_reuse(struct ktest *t)
 	need_kasan(t);
 	if (!kasan_quarantine_enabled())
 		KTEST_SKIP(t, "CONFIG_KASAN_QUARANTINE_KB=0");
-	p = kmalloc(ident(TIER1));
+	p = kmalloc(ident(TIER1), GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	kfree((void *)p);
 	KTEST_EXPECT_GT(t, kasan_quarantine_bytes(), 0UL);
 	for (int i = 0; i < N; i++) {
-		objs[i] = kmalloc(ident(TIER1));
+		objs[i] = kmalloc(ident(TIER1), GFP_KERNEL);
 		KTEST_EXPECT_TRUE(t, objs[i] != (void *)p);
 	}
 	probe_begin(t, &pr);

@@ -322,15 +322,15 @@ static void op_alloc(struct fuzz_stream *s, unsigned int how)
 		u8 k = fuzz_u8(s);
 
 		if (k == 0xff) {
-			FUZZ_CHECK(kcalloc(SIZE_MAX / 2, 3) == NULL);
+			FUZZ_CHECK(kcalloc(SIZE_MAX / 2, 3, GFP_KERNEL) == NULL);
 			return;
 		}
 		n = 1 + k % 8;
 		size = size / n;
-		p = kcalloc(n, size);
+		p = kcalloc(n, size, GFP_KERNEL);
 		size *= n;
 	} else {
-		p = how ? kzalloc(size) : kmalloc(size);
+		p = how ? kzalloc(size, GFP_KERNEL) : kmalloc(size, GFP_KERNEL);
 	}
 	if (absurd(size)) {
 		FUZZ_CHECK(p == NULL);
@@ -400,7 +400,7 @@ static void op_realloc(struct fuzz_stream *s)
 	if (i < 0) {
 		if (nobjs == MAX_OBJS)
 			return;
-		p = krealloc(NULL, size);	/* = kmalloc */
+		p = krealloc(NULL, size, GFP_KERNEL);	/* = kmalloc */
 		if (absurd(size)) {
 			FUZZ_CHECK(!p);
 			return;
@@ -411,7 +411,7 @@ static void op_realloc(struct fuzz_stream *s)
 	}
 	old = objs[i];
 	FUZZ_CHECK(tagged(&old, 0, old.size));
-	p = krealloc(old.p, size);
+	p = krealloc(old.p, size, GFP_KERNEL);
 	if (!size) {
 		FUZZ_CHECK(p == ZERO_SIZE_PTR);
 	} else if (absurd(size)) {
@@ -492,7 +492,7 @@ static void op_cache_alloc(struct fuzz_stream *s)
 
 	if (!caches[slot].c || nobjs == MAX_OBJS)
 		return;
-	p = kmem_cache_alloc(caches[slot].c);
+	p = kmem_cache_alloc(caches[slot].c, GFP_KERNEL);
 	FUZZ_CHECK(p != NULL);
 	add(p, caches[slot].size, (int)slot, false);
 }
@@ -574,7 +574,7 @@ static void op_bad(struct fuzz_stream *s)
 	}
 	default:		/* krealloc of a foreign pointer: NULL, nothing freed */
 		snap(&b);
-		FUZZ_CHECK(krealloc(foreign_buf + (r & 0xf0), 1 + r % 5000) == NULL);
+		FUZZ_CHECK(krealloc(foreign_buf + (r & 0xf0), 1 + r % 5000, GFP_KERNEL) == NULL);
 		expect_refused(&b);
 		return;
 	}

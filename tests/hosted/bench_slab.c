@@ -56,7 +56,7 @@ static void run_pair(unsigned int ops, size_t size)
 {
 	bsize = size;
 	for (unsigned int i = 0; i < ops; i++) {
-		void *p = kmalloc(bsize);
+		void *p = kmalloc(bsize, GFP_KERNEL);
 
 		if (!p)
 			die("kmalloc");
@@ -71,7 +71,7 @@ PAIR(16) PAIR(64) PAIR(256) PAIR(512) PAIR(1024) PAIR(2048) PAIR(4096) PAIR(1638
 static void run_cache_pair(unsigned int ops)
 {
 	for (unsigned int i = 0; i < ops; i++) {
-		void *p = kmem_cache_alloc(cache64);
+		void *p = kmem_cache_alloc(cache64, GFP_KERNEL);
 
 		if (!p)
 			die("kmem_cache_alloc");
@@ -79,12 +79,12 @@ static void run_cache_pair(unsigned int ops)
 	}
 }
 
-/* BULK x kmalloc(64) then BULK frees, per pair. */
+/* BULK x kmalloc(64, GFP_KERNEL) then BULK frees, per pair. */
 static void run_bulk(unsigned int ops)
 {
 	bsize = 64;
 	for (unsigned int i = 0; i < ops / 2; i++)
-		if (!(held[i] = kmalloc(bsize)))
+		if (!(held[i] = kmalloc(bsize, GFP_KERNEL)))
 			die("kmalloc");
 	for (unsigned int i = 0; i < ops / 2; i++)
 		kfree(held[i]);
@@ -153,7 +153,7 @@ static void mt_worker(void *arg)
 		/* 3/4 small (tier 1), 1/4 512..4096 (tier 2). */
 		size = (s >> 8) & 3 ? 16UL << ((s >> 10) % 5) : 512UL << ((s >> 10) % 4);
 		kfree(win[slot]);
-		win[slot] = kmalloc(size);
+		win[slot] = kmalloc(size, GFP_KERNEL);
 		if (!win[slot])
 			die("kmalloc");
 		*(volatile char *)win[slot] = 1;
