@@ -442,16 +442,22 @@ pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
 	judge "$1" "$2" "$log" $? 0 Bochs
 }
 
+# qemu_serial_boot <vmlinux> <log> <smp> <cmdline>: one QEMU boot with 512 MiB,
+# the serial console in <log>, at most 60 s; its exit status.
+qemu_serial_boot() {
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$1" -append "$4" -smp "$3" -m 512M \
+		-display none -serial file:"$2" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+}
+
 # boot_qemu <name> <vmlinux> <smp>: boots to the end and powers off cleanly
 # (exit 33 via isa-debug-exit; a kernel without console is judged by that alone).
 boot_qemu() { run_step _boot_qemu "$@"; }
 _boot_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
-	. "$src/scripts/qemu-common.sh"
-	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "shell=0" -smp "${3:-1}" \
-		-m 512M -display none -serial file:"$log" -monitor none -no-reboot \
-		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	qemu_serial_boot "$kernel" "$log" "${3:-1}" "shell=0"
 	rc=$?
 	if [ "$rc" = 33 ] && ! grep -qE "Kernel panic|Oops:" "$log"; then
 		ok "$name"
@@ -492,10 +498,7 @@ crash_qemu() { run_step _crash_qemu "$@"; }
 _crash_qemu() {
 	local name=$1 kernel=$2 smp=$3 log=$logs/$1.log rc missing=""
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
-	. "$src/scripts/qemu-common.sh"
-	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "shell=0 crash_test=oops" \
-		-smp "$smp" -m 512M -display none -serial file:"$log" -monitor none -no-reboot \
-		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	qemu_serial_boot "$kernel" "$log" "$smp" "shell=0 crash_test=oops"
 	rc=$?
 	for pat in "Oops: #PF page fault" "page fault at address 0000008000000000 (write" \
 		   "RIP is at .*crash_oops+" "RAX: " "Call trace:" \
@@ -518,10 +521,7 @@ panic_qemu() { run_step _panic_qemu "$@"; }
 _panic_qemu() {
 	local name=$1 kernel=$2 log=$logs/$1.log rc
 	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
-	. "$src/scripts/qemu-common.sh"
-	timeout 60 $QEMU $(qemu_accel) -kernel "$kernel" -append "shell=0 crash_test=$4" \
-		-smp "$3" -m 512M -display none -serial file:"$log" -monitor none -no-reboot \
-		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	qemu_serial_boot "$kernel" "$log" "$3" "shell=0 crash_test=$4"
 	rc=$?
 	if [ "$rc" = 35 ] && grep -q "Kernel panic.*$5" "$log"; then
 		ok "$name"
