@@ -265,6 +265,7 @@ static void test_no_leak(struct ktest *t)
 {
 	unsigned long before = ktest_settled_free_pages();
 	unsigned int threads = nr_threads();
+	u64 deadline;
 
 	for (int round = 0; round < 10; round++) {
 		struct task_struct *k[16];
@@ -284,7 +285,11 @@ static void test_no_leak(struct ktest *t)
 		kthread_detach(k);
 		wake_up_process(k);
 	}
-	msleep(20);
+	/* Detached threads reap themselves when they get to run (bounded). */
+	deadline = ktime_get_ns() + 10 * NSEC_PER_SEC;
+	do
+		msleep(20);
+	while (nr_threads() != threads && ktime_get_ns() < deadline);
 	KTEST_EXPECT_EQ(t, nr_threads(), threads);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
 }
