@@ -705,6 +705,10 @@ MEM=8M KTEST_MIN_PASSED=160 ktest_qemu qemu-8m-smp4 "$out/gcc/vmlinux" 4
 stats_boot_qemu boot-5m-smp4-stats "$out/gcc/vmlinux" 4 5M
 stats_boot_qemu boot-nomem-cpu-smp4-stats "$out/gcc/vmlinux" 4 128M "smp_test_nomem_apic=2"
 ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_apic=2"
+# PCI INTx routing behind a PCI-PCI bridge: the swizzled pin falls back to
+# the PIIX's wiring, and edu's interrupt must arrive on the line it names.
+QEMU_DEVICES="-device edu -device pci-bridge,id=br0,chassis_nr=1 -device edu,bus=br0,addr=3" \
+	ktest_suite_qemu qemu-pci-intx-bridge-smp2 "$out/gcc/vmlinux" 2 pci_intx ""
 # Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
 ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
 ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
@@ -772,7 +776,7 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 
 section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
-for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module; do
+for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module mpparse; do
 	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
 done
 section "== page tables from outside"

@@ -89,6 +89,11 @@ struct pci_dev {
 	u8 secondary, subordinate;	/* bridges only */
 	struct resource resource[PCI_NUM_BARS + 1];	/* BARs, then the IRQ */
 	char res_names[PCI_NUM_BARS + 1][8];
+	/* INTx route, set after enumeration (arch/x86/pci/irq.c, asm/pci_x86.h) */
+	unsigned int irq;		/* GSI (= Linux IRQ number), 0: none */
+	u8 irq_trigger;			/* ACPI_LEVEL_SENSITIVE / ACPI_EDGE_SENSITIVE */
+	u8 irq_polarity;		/* ACPI_ACTIVE_HIGH / ACPI_ACTIVE_LOW */
+	u8 irq_source;			/* enum pci_intx_source */
 };
 
 struct pci_driver {

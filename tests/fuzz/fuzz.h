@@ -42,6 +42,25 @@ static inline uint64_t fuzz_bytes(struct fuzz_stream *s, unsigned int n)
 	return v;
 }
 
+/* Firmware tables: the byte sum (0 when a checksum is right), a little-endian field. */
+static inline uint8_t fuzz_sum8(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s += *p++;
+	return s;
+}
+
+static inline uint32_t fuzz_le(const uint8_t *p, unsigned int n)
+{
+	uint32_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
 #define fuzz_u8(s)	((uint8_t)fuzz_bytes(s, 1))
 #define fuzz_u16(s)	((uint16_t)fuzz_bytes(s, 2))
 #define fuzz_u32(s)	((uint32_t)fuzz_bytes(s, 4))

@@ -67,25 +67,7 @@ int acpi_os_unmap(const void *ptr, size_t len)
 	return 0;
 }
 
-static u8 sum(const u8 *p, size_t n)
-{
-	u8 s = 0;
-
-	while (n--)
-		s += *p++;
-	return s;
-}
-
 /* ---- reference MADT parser ---- */
-
-static u32 rd(const u8 *p, unsigned int n)
-{
-	u32 v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v |= (u32)p[i] << (8 * i);
-	return v;
-}
 
 static void ref_cpu(struct madt_info *m, u32 id, u32 flags)
 {
@@ -117,10 +99,10 @@ static int ref_parse(const u8 *t, size_t len, struct madt_info *m)
 	memset(m, 0, sizeof(*m));
 	if (len < 44 || memcmp(t, "APIC", 4))
 		return -EINVAL;
-	tlen = rd(t + 4, 4);
-	if (tlen < 44 || tlen > len || sum(t, tlen))
+	tlen = fuzz_le(t + 4, 4);
+	if (tlen < 44 || tlen > len || fuzz_sum8(t, tlen))
 		return -EINVAL;
-	m->lapic_address = rd(t + 36, 4);
+	m->lapic_address = fuzz_le(t + 36, 4);
 	m->has_8259 = t[40] & 1;
 	for (off = 44; off < tlen;) {
 		const u8 *e = t + off;
@@ -134,29 +116,29 @@ static int ref_parse(const u8 *t, size_t len, struct madt_info *m)
 			return -EINVAL;
 		switch (type) {
 		case 0:
-			ref_cpu(m, e[3], rd(e + 4, 4));
+			ref_cpu(m, e[3], fuzz_le(e + 4, 4));
 			break;
 		case 9:
-			ref_cpu(m, rd(e + 4, 4), rd(e + 8, 4));
+			ref_cpu(m, fuzz_le(e + 4, 4), fuzz_le(e + 8, 4));
 			break;
 		case 1:
 			if (m->nr_ioapics < MADT_MAX_IOAPICS)
 				m->ioapics[m->nr_ioapics++] =
-					(struct madt_ioapic){ e[2], rd(e + 4, 4), rd(e + 8, 4) };
+					(struct madt_ioapic){ e[2], fuzz_le(e + 4, 4), fuzz_le(e + 8, 4) };
 			break;
 		case 2:
 			if (e[2] == 0 && e[3] < 16 && m->nr_overrides < MADT_MAX_OVERRIDES)
 				m->overrides[m->nr_overrides++] =
-					(struct madt_override){ e[3], rd(e + 4, 4), (u16)rd(e + 8, 2) };
+					(struct madt_override){ e[3], fuzz_le(e + 4, 4), (u16)fuzz_le(e + 8, 2) };
 			break;
 		case 4:
-			ref_nmi(m, e[2] == 0xff ? 0xffffffff : e[2], e[5], (u16)rd(e + 3, 2));
+			ref_nmi(m, e[2] == 0xff ? 0xffffffff : e[2], e[5], (u16)fuzz_le(e + 3, 2));
 			break;
 		case 10:
-			ref_nmi(m, rd(e + 4, 4), e[8], (u16)rd(e + 2, 2));
+			ref_nmi(m, fuzz_le(e + 4, 4), e[8], (u16)fuzz_le(e + 2, 2));
 			break;
 		case 5:
-			m->lapic_address = rd(e + 4, 4) | (u64)rd(e + 8, 4) << 32;
+			m->lapic_address = fuzz_le(e + 4, 4) | (u64)fuzz_le(e + 8, 4) << 32;
 			break;
 		default:
 			break;
@@ -231,20 +213,20 @@ static void fix_checksums(u8 *img, size_t len)
 		u8 *p = img + off;
 
 		if (!(off & 15) && off + 20 <= len && !memcmp(p, "RSD PTR ", 8)) {
-			u32 l = off + 24 <= len ? rd(p + 20, 4) : 0;
+			u32 l = off + 24 <= len ? fuzz_le(p + 20, 4) : 0;
 
 			p[8] = 0;
-			p[8] = (u8)-sum(p, 20);
+			p[8] = (u8)-fuzz_sum8(p, 20);
 			if (p[15] >= 2 && l >= 33 && l <= len - off) {
 				p[32] = 0;
-				p[32] = (u8)-sum(p, l);
+				p[32] = (u8)-fuzz_sum8(p, l);
 			}
 		} else if (off + 36 <= len && table_sig(p)) {
-			u32 l = rd(p + 4, 4);
+			u32 l = fuzz_le(p + 4, 4);
 
 			if (l >= 36 && l <= len - off) {
 				p[9] = 0;
-				p[9] = (u8)-sum(p, l);
+				p[9] = (u8)-fuzz_sum8(p, l);
 			}
 		}
 	}
@@ -266,7 +248,7 @@ static void check_lookup(const char *sig)
 		FUZZ_CHECK(i < 64);
 		FUZZ_CHECK(in_image(h, sizeof(*h)) && in_image(h, h->length));
 		FUZZ_CHECK(!memcmp(h->signature, sig, 4) && h->length >= sizeof(*h));
-		FUZZ_CHECK(sum((const u8 *)h, h->length) == 0);
+		FUZZ_CHECK(fuzz_sum8((const u8 *)h, h->length) == 0);
 		if (!memcmp(sig, "APIC", 4))
 			check_madt((const u8 *)h, h->length);
 	}
@@ -335,10 +317,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(t);
 		memcpy(t, s.p, len);
 		if ((mode & 0x80) && len >= 10) {
-			u32 l = len >= 8 ? rd(t + 4, 4) : 0;
+			u32 l = len >= 8 ? fuzz_le(t + 4, 4) : 0;
 
 			t[9] = 0;
-			t[9] = (u8)-sum(t, l <= len ? l : len);
+			t[9] = (u8)-fuzz_sum8(t, l <= len ? l : len);
 		}
 		check_madt(t, len);
 		free(t);

@@ -256,6 +256,50 @@ write('madt', 'fw-xsdt-copy', firmware(2, 0))
 write('madt', 'fw-rsdt-scan', firmware(0, 2, use_xsdt=False))
 write('madt', 'fw-xsdt-pointer', firmware(2, 1))
 
+# --- mpparse: mode byte; bit 0 clear = an MP configuration table alone, set =
+# BIOS data area words then low memory at 0x9f000 (4 KiB) and 0xf0000 (64 KiB)
+def mp_table(entries, count=None):
+    body = b''.join(entries)
+    hdr = struct.pack('<4sHBB8s12sIHHIHBB', b'PCMP', 44 + len(body), 4, 0, b'EXO     ',
+                      b'FUZZSEED    ', 0, 0, len(entries) if count is None else count,
+                      0xfee00000, 0, 0, 0)
+    return acpi_sum_fix(hdr + body, 7)
+
+
+def mp_intsrc(bus, srcirq, apic, pin, flag=0):
+    return struct.pack('<BBHBBBB', 3, 0, flag, bus, srcirq, apic, pin)
+
+
+MP_SEABIOS = [struct.pack('<BBBBIIII', 0, 0, 0x14, 3, 0x663, 0x781abfd, 0, 0),
+              struct.pack('<BB6s', 1, 0, b'PCI   '), struct.pack('<BB6s', 1, 1, b'ISA   '),
+              struct.pack('<BBBBI', 2, 0, 0x11, 1, 0xfec00000),
+              mp_intsrc(0, 1 << 2, 0, 9, 1), mp_intsrc(0, 3 << 2, 0, 11, 1),
+              mp_intsrc(0, 4 << 2, 0, 11, 1)] + \
+             [mp_intsrc(1, i, 0, i) for i in (0, 1, 3, 4, 6, 8, 12, 14, 15)] + \
+             [struct.pack('<BBHBBBB', 4, 3, 0, 1, 0, 0, 0), struct.pack('<BBHBBBB', 4, 1, 0, 1, 0, 0xff, 1)]
+mpc = mp_table(MP_SEABIOS)
+write('mpparse', 'mpc-seabios', bytes([0]) + mpc)
+write('mpparse', 'mpc-two-ioapics', bytes([0xc0]) + mp_table(
+    [struct.pack('<BB6s', 1, 0, b'PCI   '), struct.pack('<BB6s', 1, 2, b'PCI   '),
+     struct.pack('<BBBBI', 2, 0, 0x11, 1, 0xfec00000), struct.pack('<BBBBI', 2, 1, 0x20, 0, 0xfec01000),
+     mp_intsrc(2, 5 << 2 | 3, 1, 7, 0xf), mp_intsrc(0, 2 << 2 | 1, 0, 16)]))
+write('mpparse', 'mpc-bad-count', bytes([0x80]) + mp_table(MP_SEABIOS, count=3))
+
+
+def mp_firmware(where):
+    """The floating pointer in the EBDA (0x9fc00) or the BIOS area, the table after it."""
+    low, bios = bytearray(0x1000), bytearray(0x200)
+    img, base = (low, 0x9f000) if where == 'ebda' else (bios, 0xf0000)
+    at = 0xc00 if where == 'ebda' else 0x100
+    mpf = struct.pack('<4sIBBBBBBBB', b'_MP_', base + at + 16, 1, 4, 0, 0, 0, 0, 0, 0)
+    img[at:at + 16] = acpi_sum_fix(mpf, 10)
+    img[at + 16:at + 16 + len(mpc)] = mpc
+    return bytes([1]) + struct.pack('<HH', 0x9fc0, 639) + bytes(low) + bytes(bios)
+
+
+write('mpparse', 'fw-ebda', mp_firmware('ebda'))
+write('mpparse', 'fw-bios', mp_firmware('bios'))
+
 # --- module: flags byte (bit 0: accept the image's own vermagic), then a .ko --
 # The seeds are the tree's own modules without debug sections; rewrite them
 # with MODULE_BUILD=<build dir> (e.g. build/x after "make O=build/x").
