@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "pci" bus of the device model: ID-table matching, probe/remove glue,
- * driver registration, lookups, decoding control and the lspci command.
+ * driver registration, lookups, config space accessors and the lspci command.
  * A driver's id_table is scanned in order and the first matching entry is
  * handed to its probe, so specific IDs go before class wildcards.
  */
@@ -129,7 +129,8 @@ EXPORT_SYMBOL(pci_get_device);
 int pci_read_config_##sfx(struct pci_dev *pdev, unsigned int where, type *val) \
 {									\
 	u32 v = ~0u;							\
-	int ret = pci_bus_read_config(pdev->segment, pdev->bus, pdev->devfn, \
+	int ret = pdev->cfg_ops ? pdev->cfg_ops->read(pdev, where, size, &v) : \
+		  pci_bus_read_config(pdev->segment, pdev->bus, pdev->devfn, \
 				      where, size, &v);			\
 	*val = v;							\
 	return ret;							\
@@ -137,6 +138,8 @@ int pci_read_config_##sfx(struct pci_dev *pdev, unsigned int where, type *val) \
 EXPORT_SYMBOL(pci_read_config_##sfx);					\
 int pci_write_config_##sfx(struct pci_dev *pdev, unsigned int where, type val) \
 {									\
+	if (pdev->cfg_ops)						\
+		return pdev->cfg_ops->write(pdev, where, size, val);	\
 	return pci_bus_write_config(pdev->segment, pdev->bus, pdev->devfn, \
 				    where, size, val);			\
 }									\
@@ -145,43 +148,6 @@ EXPORT_SYMBOL(pci_write_config_##sfx)
 DEFINE_CFG_ACCESSORS(byte, u8, 1);
 DEFINE_CFG_ACCESSORS(word, u16, 2);
 DEFINE_CFG_ACCESSORS(dword, u32, 4);
-
-int pci_enable_device(struct pci_dev *pdev)
-{
-	u16 cmd, want = 0;
-
-	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
-		if (pdev->resource[i].flags & IORESOURCE_IO)
-			want |= PCI_COMMAND_IO;
-		if (pdev->resource[i].flags & IORESOURCE_MEM)
-			want |= PCI_COMMAND_MEMORY;
-	}
-	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
-	    pci_write_config_word(pdev, PCI_COMMAND, cmd | want)) {
-		dev_err(&pdev->dev, "cannot write the command register\n");
-		return -EIO;
-	}
-	return 0;
-}
-EXPORT_SYMBOL(pci_enable_device);
-
-void pci_disable_device(struct pci_dev *pdev)
-{
-	u16 cmd;
-
-	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
-}
-EXPORT_SYMBOL(pci_disable_device);
-
-void pci_set_master(struct pci_dev *pdev)
-{
-	u16 cmd;
-
-	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MASTER);
-}
-EXPORT_SYMBOL(pci_set_master);
 
 void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar)
 {

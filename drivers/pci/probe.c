@@ -25,6 +25,7 @@
 #include <exo/pci.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include "pci.h"
 
 void pci_ecam_init(void);
 
@@ -159,6 +160,7 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	p->dev.release = pci_release_dev;
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
+	pci_setup_caps(p);
 	ret = device_add(&p->dev);
 	if (ret) {
 		put_device(&p->dev);
