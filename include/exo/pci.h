@@ -309,6 +309,61 @@ void pci_clear_master(struct pci_dev *pdev);
 void pci_intx(struct pci_dev *pdev, int enable);
 
 /**
+ * pci_request_region() - claim BAR @bar for @name in the resource tree
+ * Return: 0; -EINVAL no such BAR; -EBUSY someone else claims (part of) it
+ * (logged by the resource tree).
+ */
+int pci_request_region(struct pci_dev *pdev, int bar, const char *name);
+
+/** pci_release_region() - undo pci_request_region() (a no-op if unclaimed) */
+void pci_release_region(struct pci_dev *pdev, int bar);
+
+/**
+ * pci_request_regions() - claim every BAR @pdev has; all or none
+ * Return: 0 or pci_request_region()'s error for the first BAR that failed.
+ */
+int pci_request_regions(struct pci_dev *pdev, const char *name);
+
+/** pci_release_regions() - release every BAR pci_request_region() claimed */
+void pci_release_regions(struct pci_dev *pdev);
+
+/**
+ * pcim_iomap_table() - the managed table of BAR mappings of @pdev
+ * (created empty on first use, freed with the binding)
+ * Return: an array of PCI_NUM_BARS pointers, or NULL without memory.
+ */
+void __iomem *const *pcim_iomap_table(struct pci_dev *pdev);
+
+/**
+ * pcim_iomap_regions() - claim and map the BARs in @mask, managed
+ * @pdev: the function
+ * @mask: bit n for BAR n
+ * @name: who claims them
+ *
+ * Each mapping is then in pcim_iomap_table(pdev)[n]; the claims and
+ * mappings go when the binding ends (or with pcim_iounmap_regions()).
+ *
+ * Return: 0; -EINVAL a bit for a BAR that does not exist or is not memory
+ * (or is already mapped); -EBUSY claimed elsewhere; -ENOMEM.  All or none.
+ */
+int pcim_iomap_regions(struct pci_dev *pdev, int mask, const char *name);
+
+/** pcim_iounmap_regions() - unmap and release the BARs in @mask now */
+void pcim_iounmap_regions(struct pci_dev *pdev, int mask);
+
+/**
+ * devm_ioremap() - managed ioremap(): unmapped when @dev's binding ends
+ * Return: the mapping or NULL (logged).
+ */
+void __iomem *devm_ioremap(struct device *dev, resource_size_t offset, resource_size_t size);
+
+/**
+ * devm_iounmap() - unmap a devm_ioremap() mapping now (logs a line if
+ * @addr is not one of @dev's)
+ */
+void devm_iounmap(struct device *dev, void __iomem *addr);
+
+/**
  * pci_iomap() - map memory BAR @bar (ioremap(): uncached, NX)
  *
  * Return: the mapping, or NULL if the BAR is not memory or cannot be
