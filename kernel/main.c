@@ -96,10 +96,15 @@ static void __init do_initcalls(void)
 static void show_stats(void)
 {
 	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "ps", "slabinfo",
-					    "tlbinfo", "ptdump", "lsmod", "lspci" };
+					    "tlbinfo", "ptdump", "lsmod", "lspci -v" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
-		if (!shell_has_command(cmds[i]))
+		char name[16];
+
+		strlcpy(name, cmds[i], sizeof(name));
+		if (strchr(name, ' '))
+			*strchr(name, ' ') = '\0';
+		if (!shell_has_command(name))
 			continue;
 		printk("exo> %s\n", cmds[i]);
 		shell_run_command(cmds[i]);

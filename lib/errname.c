@@ -29,6 +29,7 @@ const char *errname(int err)
 	case ENOTEMPTY: return "ENOTEMPTY";
 	case EOVERFLOW: return "EOVERFLOW";
 	case EBADMSG: return "EBADMSG";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case EPROBE_DEFER: return "EPROBE_DEFER";
 	default: return "E?";

@@ -665,6 +665,10 @@ if [ "${QUICK:-0}" != 1 ]; then
 fi
 ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
+# q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
+# e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
+QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3 \
+	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4
 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 # The clang kernel also drives its tick in one-shot mode.
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"

@@ -14,10 +14,12 @@ qemu_accel() {
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_EXIT_DEV="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
 # The modules built beside a kernel (modules.cpio, see the top Makefile)
-# reach it as the PVH boot module; the edu device exercises the PCI driver.
+# reach it as the PVH boot module; the edu device exercises the PCI driver,
+# and pci-testdev (membar=) gives the PCI tests every BAR type: 32-bit
+# memory, I/O, and 64-bit prefetchable memory.
 # qemu_modules <vmlinux>: the -initrd option, if there is an archive.
 qemu_modules() {
 	archive=$(dirname "$1")/modules.cpio
 	[ -s "$archive" ] && echo "-initrd $archive"
 }
-QEMU_DEVICES=${QEMU_DEVICES:--device edu}
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M}

@@ -92,6 +92,24 @@ int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *d
 }
 EXPORT_SYMBOL(devm_add_action_or_reset);
 
+void devm_release_action(struct device *dev, void (*action)(void *), void *data)
+{
+	struct devres *dr, *found = NULL;
+
+	list_for_each_entry(dr, &dev->devres, node)
+		if (dr->action == action && dr->data == data)
+			found = dr;
+	if (!found) {
+		dev_err(dev, "devm_release_action: action %p(%p) is not managed by this device\n",
+			action, data);
+		return;
+	}
+	list_del(&found->node);
+	kfree(found);
+	action(data);
+}
+EXPORT_SYMBOL(devm_release_action);
+
 unsigned int devres_count(struct device *dev)
 {
 	struct devres *dr;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "pci" bus of the device model: ID-table matching, probe/remove glue,
- * driver registration, lookups, decoding control and the lspci command.
+ * driver registration, lookups and config space accessors.
  * A driver's id_table is scanned in order and the first matching entry is
  * handed to its probe, so specific IDs go before class wildcards.
  */
@@ -10,7 +10,6 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/pci.h>
-#include <exo/shell.h>
 #include <exo/string.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -129,7 +128,8 @@ EXPORT_SYMBOL(pci_get_device);
 int pci_read_config_##sfx(struct pci_dev *pdev, unsigned int where, type *val) \
 {									\
 	u32 v = ~0u;							\
-	int ret = pci_bus_read_config(pdev->segment, pdev->bus, pdev->devfn, \
+	int ret = pdev->cfg_ops ? pdev->cfg_ops->read(pdev, where, size, &v) : \
+		  pci_bus_read_config(pdev->segment, pdev->bus, pdev->devfn, \
 				      where, size, &v);			\
 	*val = v;							\
 	return ret;							\
@@ -137,6 +137,8 @@ int pci_read_config_##sfx(struct pci_dev *pdev, unsigned int where, type *val) \
 EXPORT_SYMBOL(pci_read_config_##sfx);					\
 int pci_write_config_##sfx(struct pci_dev *pdev, unsigned int where, type val) \
 {									\
+	if (pdev->cfg_ops)						\
+		return pdev->cfg_ops->write(pdev, where, size, val);	\
 	return pci_bus_write_config(pdev->segment, pdev->bus, pdev->devfn, \
 				    where, size, val);			\
 }									\
@@ -145,43 +147,6 @@ EXPORT_SYMBOL(pci_write_config_##sfx)
 DEFINE_CFG_ACCESSORS(byte, u8, 1);
 DEFINE_CFG_ACCESSORS(word, u16, 2);
 DEFINE_CFG_ACCESSORS(dword, u32, 4);
-
-int pci_enable_device(struct pci_dev *pdev)
-{
-	u16 cmd, want = 0;
-
-	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
-		if (pdev->resource[i].flags & IORESOURCE_IO)
-			want |= PCI_COMMAND_IO;
-		if (pdev->resource[i].flags & IORESOURCE_MEM)
-			want |= PCI_COMMAND_MEMORY;
-	}
-	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
-	    pci_write_config_word(pdev, PCI_COMMAND, cmd | want)) {
-		dev_err(&pdev->dev, "cannot write the command register\n");
-		return -EIO;
-	}
-	return 0;
-}
-EXPORT_SYMBOL(pci_enable_device);
-
-void pci_disable_device(struct pci_dev *pdev)
-{
-	u16 cmd;
-
-	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
-}
-EXPORT_SYMBOL(pci_disable_device);
-
-void pci_set_master(struct pci_dev *pdev)
-{
-	u16 cmd;
-
-	if (!pci_read_config_word(pdev, PCI_COMMAND, &cmd))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MASTER);
-}
-EXPORT_SYMBOL(pci_set_master);
 
 void __iomem *pci_iomap(struct pci_dev *pdev, unsigned int bar)
 {
@@ -224,50 +189,3 @@ const char *pci_class_name(u32 class)
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(pci_class_name);
-
-static int lspci_one(struct device *dev, void *data)
-{
-	struct pci_dev *p = to_pci_dev(dev);
-	const char *cn = pci_class_name(p->class >> 8);
-	bool verbose = *(bool *)data;
-
-	printk("%02x:%02x.%u %04x: %04x:%04x (rev %02x) %s%s%s\n", p->bus, PCI_SLOT(p->devfn),
-	       PCI_FUNC(p->devfn), p->class >> 8, p->vendor, p->device, p->revision,
-	       cn ? cn : "Class", dev->driver ? ", driver " : "",
-	       dev->driver ? dev->driver->name : "");
-	if (!verbose)
-		return 0;
-	for (unsigned int i = 0; i <= PCI_NUM_BARS; i++) {
-		const struct resource *r = &p->resource[i];
-
-		if (!r->flags)
-			continue;
-		if (resource_type(r) == IORESOURCE_IRQ)
-			printk("\tIRQ %llu (INT%c#)\n", r->start, 'A' + p->irq_pin - 1);
-		else
-			printk("\t%s: %s at %#llx [size %#llx]%s%s\n", r->name,
-			       resource_type(r) == IORESOURCE_IO ? "I/O ports" : "Memory",
-			       r->start, resource_size(r),
-			       r->flags & IORESOURCE_MEM_64 ? " 64-bit" : "",
-			       r->flags & IORESOURCE_PREFETCH ? " prefetchable" : "");
-	}
-	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE)
-		printk("\tbuses: secondary %02x, subordinate %02x\n", p->secondary, p->subordinate);
-	return 0;
-}
-
-static int cmd_lspci(int argc, char **argv)
-{
-	bool verbose = argc > 1;
-
-	if (verbose && shell_arg_choice(argv[0], argv[1], "-v") < 0)
-		return -EINVAL;
-	if (!pci_bus_type.registered) {
-		printk("lspci: no PCI bus\n");
-		return -ENODEV;
-	}
-	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
-	return 0;
-}
-DEFINE_SHELL_CMD_ARGS(lspci, "[-v]", 0, 1, "PCI functions and their drivers (-v: BARs, IRQ)",
-		      cmd_lspci);

@@ -25,6 +25,7 @@
 #include <exo/pci.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include "pci.h"
 
 void pci_ecam_init(void);
 
@@ -110,7 +111,32 @@ static void pci_read_bases(struct pci_dev *p, unsigned int nbars)
 
 static void pci_release_dev(struct device *dev)
 {
-	kfree(to_pci_dev(dev));
+	struct pci_dev *p = to_pci_dev(dev);
+
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
+		if (p->resource[i].parent)
+			release_resource(&p->resource[i]);
+	kfree(p);
+}
+
+/*
+ * Enter each assigned BAR in the resource tree, so drivers' claims nest
+ * under it.  A BAR that overlaps another (firmware error) stays out of the
+ * tree, with the resource tree's log line.
+ */
+static void pci_claim_bars(struct pci_dev *p)
+{
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
+		struct resource *r = &p->resource[i];
+
+		if (!r->flags || !r->start)
+			continue;
+		r->name = dev_name(&p->dev);
+		if (request_resource(resource_type(r) == IORESOURCE_IO ? &ioport_resource :
+				     &iomem_resource, r))
+			dev_warn(&p->dev, "BAR%u [%#llx-%#llx] not entered in the resource tree\n",
+				 i, r->start, r->end);
+	}
 }
 
 static void pci_scan_bus(u8 bus, struct device *parent);
@@ -159,11 +185,13 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	p->dev.release = pci_release_dev;
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
+	pci_setup_caps(p);
 	ret = device_add(&p->dev);
 	if (ret) {
 		put_device(&p->dev);
 		return;
 	}
+	pci_claim_bars(p);
 	nr_functions++;
 	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE && p->secondary > bus)
 		pci_scan_bus(p->secondary, &p->dev);

@@ -310,6 +310,12 @@ int devm_add_action(struct device *dev, void (*action)(void *), void *data);
 int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data);
 
 /**
+ * devm_release_action() - run the managed @action(@data) now and forget it
+ * (the newest such entry); logs a line if @dev holds no such action
+ */
+void devm_release_action(struct device *dev, void (*action)(void *), void *data);
+
+/**
  * devres_count() - number of managed resources @dev holds (for tests)
  */
 unsigned int devres_count(struct device *dev);

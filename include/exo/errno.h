@@ -26,6 +26,7 @@
 #define ENOTEMPTY	39
 #define EOVERFLOW	75
 #define EBADMSG		74
+#define EOPNOTSUPP	95
 #define ETIMEDOUT	110
 #define EPROBE_DEFER	517
 

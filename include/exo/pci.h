@@ -20,8 +20,10 @@
 #define _EXO_PCI_H
 
 #include <exo/device.h>
+#include <exo/atomic.h>
 #include <exo/ioport.h>
 #include <exo/module.h>
+#include <exo/pci_regs.h>
 
 #define PCI_ANY_ID		(~0u)
 
@@ -89,11 +91,37 @@ struct pci_dev {
 	u8 secondary, subordinate;	/* bridges only */
 	struct resource resource[PCI_NUM_BARS + 1];	/* BARs, then the IRQ */
 	char res_names[PCI_NUM_BARS + 1][8];
+	/* Capability offsets found at enumeration (0: absent). */
+	u8 pm_cap, msi_cap, msix_cap, pcie_cap;
+	u16 cfg_size;			/* 256, or 4096 for PCIe with ECAM */
+	u8 current_state;		/* PCI_D0..PCI_D3hot, as last read/set */
+	bool is_busmaster;
+	bool is_managed;		/* pcim_enable_device() was called */
+	bool msi_enabled, msix_enabled;
+	atomic_t enable_cnt;		/* pci_enable_device() calls not undone */
+	u8 regions_requested;		/* bit n: BAR n claimed by pci_request_region() */
+	void __iomem *msix_base;	/* the MSI-X table, pci_msix_map_table() */
+	struct pcim_iomap_devres *iomap;	/* pcim_iomap_table() */
 	/* INTx route, set after enumeration (arch/x86/pci/irq.c, asm/pci_x86.h) */
 	unsigned int irq;		/* GSI (= Linux IRQ number), 0: none */
 	u8 irq_trigger;			/* ACPI_LEVEL_SENSITIVE / ACPI_EDGE_SENSITIVE */
 	u8 irq_polarity;		/* ACPI_ACTIVE_HIGH / ACPI_ACTIVE_LOW */
 	u8 irq_source;			/* enum pci_intx_source */
+	/*
+	 * Configuration accesses go to these instead of the hardware when set
+	 * (tests use it to present a synthetic config space).
+	 */
+	const struct pci_cfg_ops *cfg_ops;
+};
+
+/**
+ * struct pci_cfg_ops - a config space behind a struct pci_dev (tests)
+ * @read: read @size (1, 2, 4) bytes at @where into @val; 0 or -errno
+ * @write: write @size bytes; 0 or -errno
+ */
+struct pci_cfg_ops {
+	int (*read)(struct pci_dev *pdev, unsigned int where, unsigned int size, u32 *val);
+	int (*write)(struct pci_dev *pdev, unsigned int where, unsigned int size, u32 val);
 };
 
 struct pci_driver {
@@ -178,13 +206,167 @@ const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,
 struct pci_dev *pci_get_device(u32 vendor, u32 device, struct pci_dev *from);
 
 /**
- * pci_enable_device() - turn on I/O and memory decoding for the BARs the
- * function has.  Return: 0 or -EIO (config write failed).
+ * pci_find_capability() - offset of the first standard capability @cap
+ * @pdev: the function
+ * @cap: PCI_CAP_ID_*
+ *
+ * The list is followed for at most PCI_FIND_CAP_TTL entries, so a list
+ * that loops ends; a pointer below 0x40 (into the header) ends the walk and
+ * a misaligned one is refused, each with a log line.
+ *
+ * Return: the offset in config space, or 0 if absent.
+ */
+u8 pci_find_capability(struct pci_dev *pdev, int cap);
+
+/**
+ * pci_find_next_capability() - the next capability @cap after the one at
+ * @pos (as pci_find_capability(), starting from @pos's next pointer)
+ * Return: the offset, or 0 if there is none.
+ */
+u8 pci_find_next_capability(struct pci_dev *pdev, u8 pos, int cap);
+
+/**
+ * pci_find_ext_capability() - offset of the first extended (PCIe)
+ * capability @cap (PCI_EXT_CAP_ID_*)
+ *
+ * Only where config space is 4096 bytes (ECAM and a PCIe function).  The
+ * walk ends after (4096 - 256) / 8 entries; a next pointer below 0x100 or
+ * misaligned ends it with a log line.
+ *
+ * Return: the offset, or 0 if absent or config space is 256 bytes.
+ */
+u16 pci_find_ext_capability(struct pci_dev *pdev, int cap);
+
+/**
+ * pci_find_next_ext_capability() - the next extended capability @cap
+ * after the one at @start (0: from the start of extended space)
+ * Return: the offset, or 0.
+ */
+u16 pci_find_next_ext_capability(struct pci_dev *pdev, u16 start, int cap);
+
+/**
+ * pci_pcie_type() - the PCIe device/port type (PCI_EXP_TYPE_*) of a
+ * function with a PCI Express capability, or -EINVAL without one
+ */
+int pci_pcie_type(struct pci_dev *pdev);
+
+/**
+ * pci_set_power_state() - move @pdev to D-state @state through its PM
+ * capability
+ * @pdev: the function
+ * @state: PCI_D0..PCI_D3hot
+ *
+ * Leaving D3hot waits PCI_PM_D3HOT_WAIT ms before the function is used;
+ * leaving D2, PCI_PM_D2_DELAY us.  A function without a PM capability is
+ * always in D0.
+ *
+ * Context: may sleep.
+ * Return: 0; -EINVAL bad state; -EIO (with a log line) when a function
+ * without PM is asked for another state, or the state does not stick.
+ */
+int pci_set_power_state(struct pci_dev *pdev, int state);
+
+/**
+ * pci_enable_device() - make @pdev usable: D0, then I/O and memory
+ * decoding for the BARs it has
+ *
+ * Counted: each call needs a pci_disable_device(); only the first one
+ * touches the device.
+ *
+ * Context: may sleep.
+ * Return: 0, or -EIO (config access or power state failed; the count is
+ * left unchanged).
  */
 int pci_enable_device(struct pci_dev *pdev);
+
+/**
+ * pci_disable_device() - undo one pci_enable_device(); the last one stops
+ * bus mastering (decoding stays on, as Linux leaves it).  Logs a line for
+ * an unbalanced call.
+ */
 void pci_disable_device(struct pci_dev *pdev);
-/* Let the function master the bus (DMA). */
+
+/**
+ * pci_is_enabled() - true while pci_enable_device() calls outnumber
+ * pci_disable_device() ones
+ */
+static inline bool pci_is_enabled(struct pci_dev *pdev)
+{
+	return atomic_read(&pdev->enable_cnt) > 0;
+}
+
+/**
+ * pcim_enable_device() - managed pci_enable_device(): disabled again when
+ * the driver's binding ends; marks @pdev managed
+ * Return: as pci_enable_device(), or -ENOMEM.
+ */
+int pcim_enable_device(struct pci_dev *pdev);
+
+/** pci_set_master() - let the function master the bus (DMA, MSI writes) */
 void pci_set_master(struct pci_dev *pdev);
+/** pci_clear_master() - stop the function mastering the bus */
+void pci_clear_master(struct pci_dev *pdev);
+
+/**
+ * pci_intx() - set (@enable 0) or clear the INTx Disable bit of the
+ * command register: with MSI or MSI-X on, drivers keep INTx off
+ */
+void pci_intx(struct pci_dev *pdev, int enable);
+
+/**
+ * pci_request_region() - claim BAR @bar for @name in the resource tree
+ * Return: 0; -EINVAL no such BAR; -EBUSY someone else claims (part of) it
+ * (logged by the resource tree).
+ */
+int pci_request_region(struct pci_dev *pdev, int bar, const char *name);
+
+/** pci_release_region() - undo pci_request_region() (a no-op if unclaimed) */
+void pci_release_region(struct pci_dev *pdev, int bar);
+
+/**
+ * pci_request_regions() - claim every BAR @pdev has; all or none
+ * Return: 0 or pci_request_region()'s error for the first BAR that failed.
+ */
+int pci_request_regions(struct pci_dev *pdev, const char *name);
+
+/** pci_release_regions() - release every BAR pci_request_region() claimed */
+void pci_release_regions(struct pci_dev *pdev);
+
+/**
+ * pcim_iomap_table() - the managed table of BAR mappings of @pdev
+ * (created empty on first use, freed with the binding)
+ * Return: an array of PCI_NUM_BARS pointers, or NULL without memory.
+ */
+void __iomem *const *pcim_iomap_table(struct pci_dev *pdev);
+
+/**
+ * pcim_iomap_regions() - claim and map the BARs in @mask, managed
+ * @pdev: the function
+ * @mask: bit n for BAR n
+ * @name: who claims them
+ *
+ * Each mapping is then in pcim_iomap_table(pdev)[n]; the claims and
+ * mappings go when the binding ends (or with pcim_iounmap_regions()).
+ *
+ * Return: 0; -EINVAL a bit for a BAR that does not exist or is not memory
+ * (or is already mapped); -EBUSY claimed elsewhere; -ENOMEM.  All or none.
+ */
+int pcim_iomap_regions(struct pci_dev *pdev, int mask, const char *name);
+
+/** pcim_iounmap_regions() - unmap and release the BARs in @mask now */
+void pcim_iounmap_regions(struct pci_dev *pdev, int mask);
+
+/**
+ * devm_ioremap() - managed ioremap(): unmapped when @dev's binding ends
+ * Return: the mapping or NULL (logged).
+ */
+void __iomem *devm_ioremap(struct device *dev, resource_size_t offset, resource_size_t size);
+
+/**
+ * devm_iounmap() - unmap a devm_ioremap() mapping now (logs a line if
+ * @addr is not one of @dev's)
+ */
+void devm_iounmap(struct device *dev, void __iomem *addr);
 
 /**
  * pci_iomap() - map memory BAR @bar (ioremap(): uncached, NX)

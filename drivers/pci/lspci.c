@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lspci shell command.  Plain: one line per function.  -v: as Linux's
+ * `lspci -v`: subsystem, state (bus master, D-state, IRQ), every BAR with
+ * its type and size, every capability decoded (read live from config
+ * space, so enable bits are current), and the bound driver.
+ */
+#include <exo/errno.h>
+#include <exo/msi.h>
+#include <exo/pci.h>
+#include <exo/shell.h>
+#include "pci.h"
+
+static void lspci_bars(struct pci_dev *p)
+{
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
+		const struct resource *r = &p->resource[i];
+
+		if (!r->flags)
+			continue;
+		if (resource_type(r) == IORESOURCE_IO)
+			printk("\tRegion %u: I/O ports at %04llx [size=%llu]\n", i, r->start,
+			       resource_size(r));
+		else
+			printk("\tRegion %u: Memory at %08llx (%s-bit, %sprefetchable) [size=%#llx]\n",
+			       i, r->start, r->flags & IORESOURCE_MEM_64 ? "64" : "32",
+			       r->flags & IORESOURCE_PREFETCH ? "" : "non-", resource_size(r));
+	}
+}
+
+static const char *const pcie_types[] = {
+	[PCI_EXP_TYPE_ENDPOINT] = "Endpoint", [PCI_EXP_TYPE_LEG_END] = "Legacy Endpoint",
+	[PCI_EXP_TYPE_ROOT_PORT] = "Root Port", [PCI_EXP_TYPE_UPSTREAM] = "Upstream Port",
+	[PCI_EXP_TYPE_DOWNSTREAM] = "Downstream Port",
+	[PCI_EXP_TYPE_PCI_BRIDGE] = "PCI-Express to PCI/PCI-X Bridge",
+	[PCI_EXP_TYPE_PCIE_BRIDGE] = "PCI/PCI-X to PCI-Express Bridge",
+	[PCI_EXP_TYPE_RC_END] = "Root Complex Integrated Endpoint",
+	[PCI_EXP_TYPE_RC_EC] = "Root Complex Event Collector",
+};
+
+static const char *en(bool b)
+{
+	return b ? "+" : "-";
+}
+
+static void lspci_cap(struct pci_dev *p, u8 pos)
+{
+	u8 id = 0, len = 0;
+	u16 flags = 0;
+
+	pci_read_config_byte(p, pos + PCI_CAP_LIST_ID, &id);
+	pci_read_config_word(p, pos + PCI_CAP_FLAGS, &flags);
+	printk("\tCapabilities: [%02x] ", pos);
+	switch (id) {
+	case PCI_CAP_ID_PM: {
+		u16 pmcsr = 0;
+
+		pci_read_config_word(p, pos + PCI_PM_CTRL, &pmcsr);
+		printk(KERN_CONT "Power Management version %u, current D%u\n",
+		       flags & PCI_PM_CAP_VER_MASK, pmcsr & PCI_PM_CTRL_STATE_MASK);
+		break;
+	}
+	case PCI_CAP_ID_MSI: {
+		struct pci_msi_info mi;
+
+		pci_msi_read_info(p, &mi);
+		printk(KERN_CONT "MSI: Enable%s Count=%u/%u Maskable%s 64bit%s\n", en(mi.enabled),
+		       mi.nvec_enabled, mi.nvec_capable, en(mi.maskable),
+		       en(mi.is_64bit));
+		break;
+	}
+	case PCI_CAP_ID_MSIX: {
+		struct pci_msix_info xi;
+
+		pci_msix_read_info(p, &xi);
+		printk(KERN_CONT "MSI-X: Enable%s Count=%u Masked%s Vector table: BAR=%u offset=%08x PBA: BAR=%u offset=%08x\n",
+		       en(xi.enabled), xi.table_size, en(xi.masked_all), xi.table_bir,
+		       xi.table_offset, xi.pba_bir, xi.pba_offset);
+		break;
+	}
+	case PCI_CAP_ID_EXP: {
+		unsigned int type = (flags & PCI_EXP_FLAGS_TYPE) >> 4;
+
+		printk(KERN_CONT "Express %s, version %u\n",
+		       type < ARRAY_SIZE(pcie_types) && pcie_types[type] ? pcie_types[type] :
+		       "(unknown type)", flags & PCI_EXP_FLAGS_VERS);
+		break;
+	}
+	case PCI_CAP_ID_VNDR:
+		pci_read_config_byte(p, pos + PCI_CAP_VNDR_LEN, &len);
+		printk(KERN_CONT "Vendor Specific Information: Len=%02x\n", len);
+		break;
+	default:
+		printk(KERN_CONT "Capability ID %#04x\n", id);
+	}
+}
+
+static void lspci_caps(struct pci_dev *p)
+{
+	for (u8 pos = pci_find_capability(p, PCI_CAP_ANY); pos;
+	     pos = pci_find_next_capability(p, pos, PCI_CAP_ANY))
+		lspci_cap(p, pos);
+	for (u16 pos = pci_find_ext_capability(p, PCI_CAP_ANY); pos;
+	     pos = pci_find_next_ext_capability(p, pos, PCI_CAP_ANY)) {
+		u32 header = 0;
+
+		pci_read_config_dword(p, pos, &header);
+		printk("\tCapabilities: [%03x v%u] Extended Capability ID %#06x\n", pos,
+		       PCI_EXT_CAP_VER(header), PCI_EXT_CAP_ID(header));
+	}
+}
+
+static int lspci_one(struct device *dev, void *data)
+{
+	struct pci_dev *p = to_pci_dev(dev);
+	const char *cn = pci_class_name(p->class >> 8);
+	bool verbose = *(bool *)data;
+	u16 cmd = 0;
+
+	printk("%02x:%02x.%u %04x: %04x:%04x (rev %02x) %s%s%s\n", p->bus, PCI_SLOT(p->devfn),
+	       PCI_FUNC(p->devfn), p->class >> 8, p->vendor, p->device, p->revision,
+	       cn ? cn : "Class", dev->driver ? ", driver " : "",
+	       dev->driver ? dev->driver->name : "");
+	if (!verbose)
+		return 0;
+	if (p->hdr_type == PCI_HEADER_TYPE_NORMAL)
+		printk("\tSubsystem: %04x:%04x\n", p->subsystem_vendor, p->subsystem_device);
+	pci_read_config_word(p, PCI_COMMAND, &cmd);
+	printk("\tFlags: %s%s, D%u", cmd & PCI_COMMAND_MASTER ? "bus master, " : "",
+	       cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY) ? "decoding" : "not decoding",
+	       p->current_state);
+	if (p->resource[PCI_IRQ_RESOURCE].flags)
+		printk(KERN_CONT ", IRQ %llu (INT%c#)%s", p->resource[PCI_IRQ_RESOURCE].start,
+		       'A' + p->irq_pin - 1, cmd & PCI_COMMAND_INTX_DISABLE ? " disabled" : "");
+	else if (p->irq_pin)
+		printk(KERN_CONT ", INT%c# not routed", 'A' + p->irq_pin - 1);
+	printk(KERN_CONT "%s%s\n", p->msi_enabled ? ", MSI on" : "",
+	       p->msix_enabled ? ", MSI-X on" : "");
+	lspci_bars(p);
+	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE)
+		printk("\tBus: secondary=%02x, subordinate=%02x\n", p->secondary, p->subordinate);
+	lspci_caps(p);
+	if (dev->driver)
+		printk("\tKernel driver in use: %s\n", dev->driver->name);
+	return 0;
+}
+
+static int cmd_lspci(int argc, char **argv)
+{
+	bool verbose = argc > 1;
+
+	if (verbose && shell_arg_choice(argv[0], argv[1], "-v") < 0)
+		return -EINVAL;
+	if (!pci_bus_type.registered) {
+		printk("lspci: no PCI bus\n");
+		return -ENODEV;
+	}
+	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
+	return 0;
+}
+DEFINE_SHELL_CMD_ARGS(lspci, "[-v]", 0, 1,
+		      "PCI functions and their drivers (-v: BARs, IRQ, capabilities)", cmd_lspci);

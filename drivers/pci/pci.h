@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal to drivers/pci/: what enumeration calls in pci.c. */
+#ifndef _DRIVERS_PCI_PCI_H
+#define _DRIVERS_PCI_PCI_H
+
+#include <exo/pci.h>
+
+/*
+ * Capability ID that pci_find_capability() and the other walkers match
+ * with any capability: lspci lists them all with it.
+ */
+#define PCI_CAP_ANY		(-1)
+
+/* Find and cache the capabilities, config space size and power state. */
+void pci_setup_caps(struct pci_dev *pdev);
+
+#endif /* _DRIVERS_PCI_PCI_H */
