@@ -138,7 +138,9 @@ void disable_irq(unsigned int irq);
 /**
  * enable_irq() - undo one disable_irq(); the last one unmasks
  *
- * An unbalanced call (depth already 0) is logged and ignored.
+ * An unbalanced call (depth already 0), or one for an IRQ without
+ * handler, is logged and ignored.  An edge that arrived while disabled
+ * is replayed.
  * Context: any.
  */
 void enable_irq(unsigned int irq);

@@ -314,9 +314,9 @@ void enable_irq(unsigned int irq)
 		return;
 	}
 	spin_lock_irqsave(&desc->lock, flags);
-	if (!desc->depth) {
+	if (!desc->depth || !desc->action) {
 		spin_unlock_irqrestore(&desc->lock, flags);
-		pr_err("enable_irq(%u): unbalanced enable\n", irq);
+		pr_err("enable_irq(%u): unbalanced enable, or no handler\n", irq);
 		return;
 	}
 	if (!--desc->depth && desc->action && (desc->istate & IRQS_STARTED)) {
