@@ -432,18 +432,27 @@ static bool route_elsewhere(unsigned int irq, unsigned int *cpu)
 	return false;
 }
 
-static void test_irq_synchronize(struct ktest *t)
+/* The slow handler on test IRQ 3, routed to another CPU; false (skipped) on one CPU. */
+static bool slow_request(struct ktest *t, unsigned int *cpu)
 {
-	unsigned int irq = tirq_base + 3, cpu;
+	unsigned int irq = tirq_base + 3;
 
 	atomic_set(&slow_running, 0);
 	atomic_set(&slow_calls, 0);
 	KTEST_ASSERT_EQ(t, request_irq(irq, slow_handler, 0, "slow", &slow_calls), 0);
-	if (!route_elsewhere(irq, &cpu)) {
-		free_irq(irq, &slow_calls);
-		ktest_skip(t, "needs 2 CPUs");
+	if (route_elsewhere(irq, cpu))
+		return true;
+	free_irq(irq, &slow_calls);
+	ktest_skip(t, "needs 2 CPUs");
+	return false;
+}
+
+static void test_irq_synchronize(struct ktest *t)
+{
+	unsigned int irq = tirq_base + 3, cpu;
+
+	if (!slow_request(t, &cpu))
 		return;
-	}
 	tirq_raise(3);
 	while (!atomic_read(&slow_running) && !atomic_read(&slow_calls))
 		cpu_relax();
@@ -479,14 +488,8 @@ static void test_irq_free_during_delivery(struct ktest *t)
 	struct task_struct *k;
 	int calls;
 
-	atomic_set(&slow_running, 0);
-	atomic_set(&slow_calls, 0);
-	KTEST_ASSERT_EQ(t, request_irq(irq, slow_handler, 0, "slow", &slow_calls), 0);
-	if (!route_elsewhere(irq, &cpu)) {
-		free_irq(irq, &slow_calls);
-		ktest_skip(t, "needs 2 CPUs");
+	if (!slow_request(t, &cpu))
 		return;
-	}
 	k = kthread_create(raiser_fn, &r, "irqtest-raise");
 	KTEST_ASSERT_NOT_NULL(t, k);
 	wake_up_process(k);
@@ -614,14 +617,28 @@ static void soft_raise(unsigned int irq, unsigned int n)
 	}
 }
 
-static void test_irq_storm(struct ktest *t)
+/* The storm tests' IRQ on the software chip, with @handler counting in @calls. */
+static struct irq_desc *soft_request(struct ktest *t, irq_handler_t handler, atomic_t *calls)
 {
 	unsigned int irq = tirq_base + 5;
-	struct irq_desc *desc = irq_to_desc(irq);
 
 	irq_set_chip_and_handler_name(irq, &soft_chip, handle_edge_irq, "edge");
-	atomic_set(&storm_calls, 0);
-	KTEST_ASSERT_EQ(t, request_irq(irq, none_handler, 0, "stuck", &storm_calls), 0);
+	atomic_set(calls, 0);
+	KTEST_ASSERT_EQ(t, request_irq(irq, handler, 0, "stuck", calls), 0);
+	return irq_to_desc(irq);
+}
+
+static void soft_free(atomic_t *calls)
+{
+	free_irq(tirq_base + 5, calls);
+	irq_set_chip_and_handler_name(tirq_base + 5, &test_chip, handle_edge_irq, "edge");
+}
+
+static void test_irq_storm(struct ktest *t)
+{
+	struct irq_desc *desc = soft_request(t, none_handler, &storm_calls);
+	unsigned int irq = desc->irq_data.irq;
+
 	soft_raise(irq, SPURIOUS_WINDOW - 1);
 	KTEST_EXPECT_FALSE(t, desc->istate & IRQS_SPURIOUS_DISABLED);
 	soft_raise(irq, 1);
@@ -637,8 +654,7 @@ static void test_irq_storm(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, wait_count(&storm_calls, SPURIOUS_WINDOW + 1));
 	soft_raise(irq, 1);
 	KTEST_EXPECT_EQ(t, atomic_read(&storm_calls), (int)SPURIOUS_WINDOW + 2);
-	free_irq(irq, &storm_calls);
-	irq_set_chip_and_handler_name(irq, &test_chip, handle_edge_irq, "edge");
+	soft_free(&storm_calls);
 }
 
 static atomic_t mostly_calls;
@@ -652,17 +668,12 @@ static irqreturn_t mostly_none_handler(int irq, void *dev_id)
 
 static void test_irq_storm_threshold(struct ktest *t)
 {
-	unsigned int irq = tirq_base + 5;
-	struct irq_desc *desc = irq_to_desc(irq);
+	struct irq_desc *desc = soft_request(t, mostly_none_handler, &mostly_calls);
 
-	irq_set_chip_and_handler_name(irq, &soft_chip, handle_edge_irq, "edge");
-	atomic_set(&mostly_calls, 0);
-	KTEST_ASSERT_EQ(t, request_irq(irq, mostly_none_handler, 0, "noisy", &mostly_calls), 0);
-	soft_raise(irq, SPURIOUS_WINDOW);
+	soft_raise(desc->irq_data.irq, SPURIOUS_WINDOW);
 	KTEST_EXPECT_FALSE(t, desc->istate & IRQS_SPURIOUS_DISABLED);
 	KTEST_EXPECT_EQ(t, atomic_read(&mostly_calls), (int)SPURIOUS_WINDOW);
-	free_irq(irq, &mostly_calls);
-	irq_set_chip_and_handler_name(irq, &test_chip, handle_edge_irq, "edge");
+	soft_free(&mostly_calls);
 }
 
 /* --- MSI-style allocation ------------------------------------------- */
