@@ -103,7 +103,8 @@ static void pin_set_mask(struct ioapic_pin *p, bool masked)
 static void pin_apply_msg(struct ioapic_pin *p, const struct msi_msg *msg)
 {
 	p->rte_lo = (p->rte_lo & ~0xffu) | msi_msg_vector(msg);
-	p->rte_hi = (x2apic_mode ? msi_msg_dest_apicid(msg) : msi_msg_dest_apicid(msg) & 0xff) << 24;
+	/* 8 destination bits in both APIC modes (no interrupt remapping). */
+	p->rte_hi = (msi_msg_dest_apicid(msg) & 0xff) << 24;
 	pin_write(p);
 }
 
