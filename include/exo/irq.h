@@ -258,9 +258,33 @@ int irq_get_msi_msg(unsigned int irq, struct msi_msg *msg);
  */
 int irq_set_affinity_spread(unsigned int irq, unsigned int cnt);
 
-/* Flow handlers.  Called by the arch with interrupts off and the IRQ's vector in service. */
+/*
+ * Flow handlers, for irq_set_chip_and_handler_name().  The arch calls them
+ * with interrupts off and the IRQ's vector in service; each ends the
+ * interrupt at the chip in every case.
+ */
+
+/**
+ * handle_edge_irq() - edge flow: irq_ack, then the actions
+ * @desc: the IRQ
+ *
+ * An edge that arrives while the IRQ is disabled or runs on another CPU
+ * is marked pending and replayed.  MSI and edge I/O APIC lines.
+ */
 void handle_edge_irq(struct irq_desc *desc);
+
+/**
+ * handle_level_irq() - level flow for ack-type chips: mask + ack, actions, unmask
+ * @desc: the IRQ
+ */
 void handle_level_irq(struct irq_desc *desc);
+
+/**
+ * handle_fasteoi_irq() - level flow for EOI-type chips: actions, then irq_eoi
+ * @desc: the IRQ
+ *
+ * With IRQF_ONESHOT the line stays masked until the woken threads finish.
+ */
 void handle_fasteoi_irq(struct irq_desc *desc);
 
 /**
