@@ -547,7 +547,7 @@ static int flood_fn(void *arg)
 
 static void test_irq_affinity_flood(struct ktest *t)
 {
-	unsigned int irq = tirq_base + 4, cpu = 0, moves = 0, busy = 0;
+	unsigned int irq = tirq_base + 4, cpu = 0, moves = 0, busy = 0, was;
 	struct task_struct *k;
 	u64 start, end;
 
@@ -566,14 +566,15 @@ static void test_irq_affinity_flood(struct ktest *t)
 		cpu = cpumask_next(cpu, &cpu_online_mask);
 		if (cpu >= NR_CPUS)
 			cpu = cpumask_next(-1, &cpu_online_mask);
+		was = READ_ONCE(irq_to_desc(irq)->cfg.cpu);
 		ret = irq_set_affinity(irq, one_cpu(cpu));
-		if (!ret && READ_ONCE(irq_to_desc(irq)->cfg.cpu) == cpu)
+		if (!ret && was != cpu)
 			moves++;
 		else if (ret == -EBUSY)
 			busy++;
 		else
 			KTEST_EXPECT_EQ(t, ret, 0);
-		if (moves > 2000)
+		if (moves >= 2000)
 			break;
 		yield();
 	}
