@@ -95,8 +95,8 @@ static void __init do_initcalls(void)
 /* What `make run </dev/null` and `make bochs` show before powering off. */
 static void show_stats(void)
 {
-	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "ps", "slabinfo",
-					    "tlbinfo", "ptdump", "lsmod", "lspci -v" };
+	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "interrupts", "ps",
+					    "slabinfo", "tlbinfo", "ptdump", "lsmod", "lspci -v" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char name[16];

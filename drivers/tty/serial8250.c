@@ -91,10 +91,11 @@ static bool uart_init(void)
 	return true;
 }
 
-static void uart_rx_interrupt(unsigned int irq, void *dev)
+static irqreturn_t uart_rx_interrupt(int irq, void *dev)
 {
 	/* The shell reads the bytes; reading them also drops the IRQ line. */
 	console_input_ready();
+	return IRQ_HANDLED;
 }
 
 void serial8250_early_init(void);
@@ -141,7 +142,7 @@ static int serial8250_probe(struct platform_device *pdev)
 	 * the shell polls, so a routing failure is not a probe failure.
 	 */
 	irq = platform_get_resource(pdev, IORESOURCE_IRQ, 0);
-	rx_irq = irq && !request_irq(irq->start, uart_rx_interrupt, uart_console.name,
+	rx_irq = irq && !request_irq(irq->start, uart_rx_interrupt, 0, uart_console.name,
 				     &uart_console);
 	if (rx_irq)
 		outb(COM1 + IER, 0x01);		/* received-data interrupt */

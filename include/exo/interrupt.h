@@ -1,34 +1,184 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Device interrupts: legacy (ISA) IRQ lines routed through the I/O APIC.
- * A handler runs in interrupt context with interrupts disabled; the
- * dispatcher acknowledges the local APIC after it returns.
+ * Device interrupts for drivers, the Linux API (kernel/irq/,
+ * Documentation/irq.rst):
+ *
+ *	static irqreturn_t my_irq(int irq, void *dev_id)
+ *	{
+ *		if (!my_device_raised_it(dev_id))
+ *			return IRQ_NONE;	// shared line: someone else's
+ *		ack_my_device(dev_id);
+ *		return IRQ_WAKE_THREAD;		// or IRQ_HANDLED
+ *	}
+ *	err = request_threaded_irq(irq, my_irq, my_thread_fn,
+ *				   IRQF_SHARED | IRQF_ONESHOT, "mydev", priv);
+ *	...
+ *	free_irq(irq, priv);
+ *
+ * A primary handler runs in hard interrupt context with interrupts off on
+ * the CPU the IRQ is routed to; a thread function runs in a per-action
+ * kernel thread ("irq/<irq>-<name>") and may sleep.
  */
 #ifndef _EXO_INTERRUPT_H
 #define _EXO_INTERRUPT_H
 
+#include <exo/irq.h>
 #include <exo/types.h>
 
-typedef void (*irq_fn_t)(unsigned int irq, void *dev_id);
+/**
+ * enum irqreturn - what a handler did
+ * @IRQ_NONE: the interrupt was not from this device
+ * @IRQ_HANDLED: it was, and is handled
+ * @IRQ_WAKE_THREAD: it was; wake the handler thread
+ */
+enum irqreturn {
+	IRQ_NONE		= 0,
+	IRQ_HANDLED		= 1 << 0,
+	IRQ_WAKE_THREAD		= 1 << 1,
+};
+typedef enum irqreturn irqreturn_t;
+#define IRQ_RETVAL(x)	((x) ? IRQ_HANDLED : IRQ_NONE)
 
-#define NR_LEGACY_IRQS	16
+typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
+
+/* request_irq() flags (Linux's values). */
+#define IRQF_TRIGGER_NONE	0x00000000
+#define IRQF_TRIGGER_RISING	0x00000001
+#define IRQF_TRIGGER_FALLING	0x00000002
+#define IRQF_TRIGGER_HIGH	0x00000004
+#define IRQF_TRIGGER_LOW	0x00000008
+#define IRQF_TRIGGER_MASK	0x0000000f
+#define IRQF_SHARED		0x00000080	/* every sharer must say so */
+#define IRQF_ONESHOT		0x00002000	/* masked until the thread ran */
+#define IRQF_NO_THREAD		0x00010000
+#define IRQF_COND_SUSPEND	0x00040000	/* accepted, no meaning here */
 
 /**
- * request_irq() - route ISA IRQ @irq to the boot CPU and call @fn on it
- * @irq: 0-15 (the MADT's interrupt source overrides are applied)
- * @fn: handler
- * @name: shown by `cpus`/logs
- * @dev_id: passed to @fn
- *
- * Return: 0; -EINVAL bad IRQ or handler; -EBUSY the IRQ has a handler;
- * -ENODEV no I/O APIC serves it.
+ * struct irqaction - one handler of an IRQ
+ * @handler: primary handler (hard interrupt context)
+ * @dev_id: its cookie, the key of free_irq()
+ * @next: next action of a shared IRQ
+ * @thread_fn: thread function (NULL: none)
+ * @thread: the handler thread
+ * @irq: the IRQ number
+ * @flags: IRQF_*
+ * @thread_flags: IRQTF_* (internal)
+ * @thread_mask: this action's bit in desc->threads_oneshot
+ * @name: the requester's name
  */
-int request_irq(unsigned int irq, irq_fn_t fn, const char *name, void *dev_id);
+struct irqaction {
+	irq_handler_t handler;
+	void *dev_id;
+	struct irqaction *next;
+	irq_handler_t thread_fn;
+	struct task_struct *thread;
+	unsigned int irq;
+	unsigned int flags;
+	unsigned long thread_flags;
+	unsigned long thread_mask;
+	const char *name;
+};
 
-/** free_irq() - mask @irq and remove its handler (@dev_id must match) */
-void free_irq(unsigned int irq, void *dev_id);
+/**
+ * request_threaded_irq() - install a handler (and a thread) for @irq
+ * @irq: an IRQ number (ISA IRQ, GSI from acpi_register_gsi(), MSI IRQ)
+ * @handler: primary handler; NULL: irq_default_primary_handler (wake the
+ *	thread; then IRQF_ONESHOT is required)
+ * @thread_fn: run in a kernel thread when @handler returns
+ *	IRQ_WAKE_THREAD; NULL: no thread
+ * @irqflags: IRQF_*
+ * @devname: shown by `interrupts` and the thread's name
+ * @dev_id: passed to the handlers; required (non-NULL) with IRQF_SHARED
+ *
+ * The first action starts the IRQ: a vector is allocated on a CPU of its
+ * affinity, the chip routes it there and unmasks it.  A shared IRQ's
+ * actions must all pass IRQF_SHARED and agree on IRQF_ONESHOT and the
+ * trigger type.
+ * Context: may sleep.  Return: 0; -EINVAL for a bad IRQ, no handler at
+ * all, IRQF_SHARED without @dev_id, or no IRQF_ONESHOT without a primary
+ * handler; -EBUSY when the IRQ is taken and not shareable on these terms;
+ * -ENOSPC without a free vector; -ENOMEM.  Each is logged.
+ */
+int request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn,
+			 unsigned long irqflags, const char *devname, void *dev_id);
 
-/** irq_count() - interrupts delivered on @irq since boot */
-unsigned long irq_stat(unsigned int irq);
+/** request_irq() - request_threaded_irq() without a thread */
+static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
+			      const char *name, void *dev)
+{
+	return request_threaded_irq(irq, handler, NULL, flags, name, dev);
+}
+
+/**
+ * free_irq() - remove the action of @irq whose cookie is @dev_id
+ *
+ * Waits until no handler of @irq runs on any CPU and its thread finished,
+ * then stops the thread.  The last action's removal masks the IRQ and
+ * frees its vector.
+ * Context: may sleep; not from the IRQ's own handlers.  Return: the
+ * action's devname, as Linux 6.1; NULL (and a log line) when @irq has no
+ * action with @dev_id.
+ */
+const void *free_irq(unsigned int irq, void *dev_id);
+
+/**
+ * disable_irq_nosync() - mask @irq and don't wait for running handlers
+ *
+ * Nests: enable_irq() must be called as many times.
+ * Context: any.
+ */
+void disable_irq_nosync(unsigned int irq);
+
+/**
+ * disable_irq() - disable_irq_nosync() and wait for running handlers and threads
+ * Context: may sleep; not from @irq's own handler (it would wait for itself).
+ */
+void disable_irq(unsigned int irq);
+
+/**
+ * enable_irq() - undo one disable_irq(); the last one unmasks
+ *
+ * An unbalanced call (depth already 0), or one for an IRQ without
+ * handler, is logged and ignored.  An edge that arrived while disabled
+ * is replayed.
+ * Context: any.
+ */
+void enable_irq(unsigned int irq);
+
+/**
+ * synchronize_irq() - wait until no handler or thread of @irq is running
+ * Context: may sleep.
+ */
+void synchronize_irq(unsigned int irq);
+
+/**
+ * irq_set_affinity() - deliver @irq to a CPU of @cpumask from now on
+ *
+ * The vector moves at once; the old one stays valid until an interrupt
+ * arrived on the new one and none is pending on the old one, so none is
+ * lost (Documentation/irq.rst, "Affinity").
+ * Context: any (spins on the IRQ's lock).  Return: 0; -EINVAL for a bad
+ * IRQ or a mask without online CPU; -EBUSY while the previous move is
+ * not complete; -ENOSPC without a free vector on those CPUs.
+ */
+int irq_set_affinity(unsigned int irq, const struct cpumask *cpumask);
+
+/** irq_default_primary_handler() - the primary handler that wakes the thread */
+irqreturn_t irq_default_primary_handler(int irq, void *dev_id);
+
+/**
+ * devm_request_threaded_irq() - request_threaded_irq() freed at unbind of @dev
+ * Context: may sleep (probe).  Return: as request_threaded_irq(), or -ENOMEM.
+ */
+int devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler,
+			      irq_handler_t thread_fn, unsigned long irqflags,
+			      const char *devname, void *dev_id);
+
+/** devm_request_irq() - devm_request_threaded_irq() without a thread */
+static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_handler_t handler,
+				   unsigned long irqflags, const char *devname, void *dev_id)
+{
+	return devm_request_threaded_irq(dev, irq, handler, NULL, irqflags, devname, dev_id);
+}
 
 #endif /* _EXO_INTERRUPT_H */

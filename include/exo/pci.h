@@ -103,7 +103,8 @@ struct pci_dev {
 	void __iomem *msix_base;	/* the MSI-X table, pci_msix_map_table() */
 	struct pcim_iomap_devres *iomap;	/* pcim_iomap_table() */
 	/* INTx route, set after enumeration (arch/x86/pci/irq.c, asm/pci_x86.h) */
-	unsigned int irq;		/* GSI (= Linux IRQ number), 0: none */
+	unsigned int irq;		/* INTx IRQ number for request_irq(), 0: none */
+	u32 irq_gsi;			/* the I/O APIC input INTx reaches */
 	u8 irq_trigger;			/* ACPI_LEVEL_SENSITIVE / ACPI_EDGE_SENSITIVE */
 	u8 irq_polarity;		/* ACPI_ACTIVE_HIGH / ACPI_ACTIVE_LOW */
 	u8 irq_source;			/* enum pci_intx_source */

@@ -2,7 +2,9 @@
 /*
  * IDT setup and interrupt dispatch.  Every vector enters through the stubs
  * in entry.S and lands in do_interrupt(): exceptions (0-31) go to the trap
- * handlers, everything else to the handler installed by set_irq_handler().
+ * handlers, system vectors (timer, IPIs) to the handler installed by
+ * set_irq_handler(), device vectors to their IRQ's flow handler
+ * (apic/vector.c, kernel/irq/).
  */
 #include <exo/errno.h>
 #include <exo/init.h>
@@ -14,6 +16,7 @@
 #include <asm/traps.h>
 #include <asm/desc.h>
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <asm/irqflags.h>
 
 struct idt_entry {
@@ -27,7 +30,7 @@ struct idt_entry {
 } __packed;
 
 static struct idt_entry idt[256] __aligned(4096);
-static irq_handler_t irq_handlers[256];
+static sysvec_handler_t irq_handlers[256];
 extern const char interrupt_stubs[];
 
 void do_interrupt(struct pt_regs *regs);
@@ -77,7 +80,7 @@ void load_idt(void)
 	__asm__ __volatile__("lidt %0" : : "m"(p));
 }
 
-int set_irq_handler(unsigned int vector, irq_handler_t fn)
+int set_irq_handler(unsigned int vector, sysvec_handler_t fn)
 {
 	if (vector < 32 || vector > 255) {
 		pr_err("set_irq_handler: vector %u is not an interrupt vector\n", vector);
@@ -85,6 +88,10 @@ int set_irq_handler(unsigned int vector, irq_handler_t fn)
 	}
 	if (fn && irq_handlers[vector]) {
 		pr_err("set_irq_handler: vector %u already has a handler\n", vector);
+		return -EBUSY;
+	}
+	if (x86_vector_reserve_system(vector, fn)) {
+		pr_err("set_irq_handler: vector %u is a device IRQ's\n", vector);
 		return -EBUSY;
 	}
 	WRITE_ONCE(irq_handlers[vector], fn);
@@ -97,7 +104,7 @@ DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken, for `cpus` */
 void do_interrupt(struct pt_regs *regs)
 {
 	unsigned int vec = regs->vector;
-	irq_handler_t fn;
+	sysvec_handler_t fn;
 	void *slab_tc;
 
 	if (vec < 32) {
@@ -123,7 +130,7 @@ void do_interrupt(struct pt_regs *regs)
 	if (fn)
 		fn(regs);
 	else
-		pr_warn_ratelimited("unexpected interrupt vector %u\n", vec);
+		x86_device_interrupt(vec);
 	slab_irq_exit(slab_tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
 	/*

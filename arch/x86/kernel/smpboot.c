@@ -42,6 +42,7 @@
 #include <exo/tlb.h>
 #include <exo/vmalloc.h>
 #include <asm/apic.h>
+#include <asm/irq.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/msr-index.h>
@@ -252,6 +253,7 @@ void __init smp_prepare_boot_cpu(void)
 		build_cpu_map();
 	else
 		x86_cpu_to_apicid[0] = read_apic_id();
+	x86_vector_init();
 	ioapic_init();
 	apic_timer_calibrate();
 	apic_timer_start();

@@ -309,10 +309,17 @@ static int pcibios_lookup_irq(struct pci_dev *pdev)
 {
 	struct pci_intx_route r;
 	int err = pcibios_intx_route(pdev, &r);
+	int irq;
 
 	if (err)
 		return err;
-	pdev->irq = r.gsi;
+	irq = acpi_register_gsi(&pdev->dev, r.gsi, r.trigger, r.polarity);
+	if (irq < 0) {
+		pr_err("%s: GSI %u cannot be registered (%d)\n", dev_name(&pdev->dev), r.gsi, irq);
+		return irq;
+	}
+	pdev->irq = irq;
+	pdev->irq_gsi = r.gsi;
 	pdev->irq_trigger = r.trigger;
 	pdev->irq_polarity = r.polarity;
 	pdev->irq_source = r.source;

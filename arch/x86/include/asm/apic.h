@@ -16,6 +16,7 @@
 #define APIC_TPR	0x080
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
+#define APIC_IRR	0x200
 #define APIC_ESR	0x280
 #define APIC_ICR	0x300
 #define APIC_ICR2	0x310
@@ -97,21 +98,10 @@ u32 apic_read(u32 reg);
 /**
  * ioapic_init() - find the I/O APICs in the MADT, mask every input
  *
- * Return: number of I/O APICs set up (0: legacy IRQs stay unrouted).
+ * Creates the IRQ descriptor of every input (ISA IRQs through the MADT
+ * overrides, GSI n as IRQ n; arch/x86/kernel/ioapic.c).
+ * Return: number of I/O APICs set up (0: no device IRQs).
  */
 int ioapic_init(void);
-
-/**
- * ioapic_route() - route an ISA IRQ to a vector on a CPU
- * @isa_irq: 0-15; the MADT overrides give its GSI, polarity and trigger
- * @vector: IDT vector
- * @apic_id: destination CPU
- *
- * Return: 0, -EINVAL for a bad IRQ, -ENODEV when no I/O APIC serves it.
- */
-int ioapic_route(unsigned int isa_irq, unsigned int vector, u32 apic_id);
-
-/** ioapic_mask() - mask (or unmask) the input an ISA IRQ arrives on */
-int ioapic_mask(unsigned int isa_irq, bool masked);
 
 #endif /* _ASM_X86_APIC_H */

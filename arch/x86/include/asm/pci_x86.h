@@ -9,21 +9,16 @@
  * INTx routing", says which source each machine uses.
  *
  * Enumeration is followed by pcibios_irq_init() (fs_initcall), which
- * stores every function's route in struct pci_dev (irq, irq_trigger,
- * irq_polarity, irq_source) before any driver binds.
+ * stores every function's route in struct pci_dev (irq_gsi, irq_trigger,
+ * irq_polarity, irq_source) and registers the GSI with the IRQ core
+ * (acpi_register_gsi()), whose IRQ number goes to pdev->irq, before any
+ * driver binds.
  */
 #ifndef _ASM_X86_PCI_X86_H
 #define _ASM_X86_PCI_X86_H
 
+#include <exo/irq.h>	/* ACPI_*_SENSITIVE, ACPI_ACTIVE_* */
 #include <exo/pci.h>
-
-/* Trigger and polarity, as acpi_register_gsi() takes them (Linux's values). */
-#ifndef ACPI_LEVEL_SENSITIVE
-#define ACPI_LEVEL_SENSITIVE	0
-#define ACPI_EDGE_SENSITIVE	1
-#define ACPI_ACTIVE_HIGH	0
-#define ACPI_ACTIVE_LOW		1
-#endif
 
 /* Where a route came from (struct pci_dev's irq_source). */
 enum pci_intx_source {

@@ -15,8 +15,13 @@
 #define X86_TRAP_PF	14
 #define X86_TRAP_MC	18
 
-/* Vector allocation: 32-47 legacy IRQs (via I/O APIC), high vectors for IPIs. */
-#define IRQ0_VECTOR		0x20
+/*
+ * System vectors, installed with set_irq_handler().  Device IRQs get
+ * vectors from arch/x86/kernel/apic/vector.c in [0x30, 0xec), minus those
+ * a set_irq_handler() holds.  The move cleanup vector has the lowest
+ * priority so that a device vector pending beside it is served first.
+ */
+#define IRQ_MOVE_CLEANUP_VECTOR	0x20
 #define LOCAL_TIMER_VECTOR	0xec
 #define TLB_FLUSH_VECTOR	0xf0
 #define CALL_FUNCTION_VECTOR	0xfb
@@ -34,16 +39,18 @@
 DECLARE_PER_CPU(unsigned long, irq_count);
 #endif
 
-typedef void (*irq_handler_t)(struct pt_regs *regs);
+typedef void (*sysvec_handler_t)(struct pt_regs *regs);
 
 /**
- * set_irq_handler() - install the handler for an interrupt vector >= 32
+ * set_irq_handler() - install the handler of a system vector (timer, IPIs, tests)
  * @vector: vector number, 32..255
  * @fn: handler, called with interrupts disabled; NULL to remove
  *
- * Return: 0, -EINVAL for an exception vector, -EBUSY if one is installed.
+ * Device interrupts use request_irq() (<exo/interrupt.h>) instead.
+ * Return: 0, -EINVAL for an exception vector, -EBUSY if one is installed
+ * or a device IRQ holds the vector on some CPU.
  */
-int set_irq_handler(unsigned int vector, irq_handler_t fn);
+int set_irq_handler(unsigned int vector, sysvec_handler_t fn);
 
 /* Run the handler of @vector (a constant) on this CPU now, as "int $vector" (tests). */
 #define raise_vector(vector)	__asm__ __volatile__("int %0" : : "i"(vector) : "memory")

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The `interrupts` shell command, laid out as Linux's /proc/interrupts:
+ * per IRQ with an action, its count on each online CPU, its chip, its
+ * hardware number and flow, and its handlers' names; then the local APIC
+ * timer, spurious and error counts.
+ */
+#include <exo/printk.h>
+#include <exo/shell.h>
+#include <exo/smp.h>
+#include <asm/apic.h>
+#include "internal.h"
+
+static void show_irq(struct irq_desc *desc)
+{
+	unsigned int cpu, len = 0;
+	unsigned long flags;
+	char names[96];
+
+	names[0] = 0;
+	spin_lock_irqsave(&desc->lock, flags);
+	if (!desc->action) {
+		spin_unlock_irqrestore(&desc->lock, flags);
+		return;
+	}
+	for (struct irqaction *a = desc->action; a && len < sizeof(names); a = a->next)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+				a->name ? a->name : "?");
+	spin_unlock_irqrestore(&desc->lock, flags);
+	printk("%4u: ", desc->irq_data.irq);
+	for_each_online_cpu(cpu)
+		printk(KERN_CONT "%10lu ", READ_ONCE(desc->kstat_irqs[cpu]));
+	printk(KERN_CONT " %-8s %4lu-%-8s %s%s\n", desc->irq_data.chip->name,
+	       desc->irq_data.hwirq, desc->name ? desc->name : "?", names,
+	       (desc->istate & IRQS_SPURIOUS_DISABLED) ? " (disabled: nobody cared)" : "");
+}
+
+static void show_percpu(const char *label, unsigned long __percpu *counter, const char *what)
+{
+	unsigned int cpu;
+
+	printk("%4s: ", label);
+	for_each_online_cpu(cpu)
+		printk(KERN_CONT "%10lu ", *per_cpu_ptr(counter, cpu));
+	printk(KERN_CONT " %s\n", what);
+}
+
+static int cmd_interrupts(int argc, char **argv)
+{
+	unsigned int cpu;
+
+	(void)argc;
+	(void)argv;
+	printk("      ");
+	for_each_online_cpu(cpu) {
+		char label[16];
+
+		snprintf(label, sizeof(label), "CPU%u", cpu);
+		printk(KERN_CONT "%10s ", label);
+	}
+	printk(KERN_CONT "\n");
+	for (unsigned int irq = irq_get_next_desc(0); irq < NR_IRQS; irq = irq_get_next_desc(irq + 1)) {
+		struct irq_desc *desc = irq_to_desc(irq);
+
+		if (desc)
+			show_irq(desc);
+	}
+	show_percpu("LOC", &apic_timer_ticks, "Local timer interrupts");
+	show_percpu("SPU", &apic_spurious, "Spurious interrupts");
+	show_percpu("ERR", &apic_errors, "APIC errors");
+	return 0;
+}
+DEFINE_SHELL_CMD(interrupts, "IRQ counts per CPU, chips, triggers, handlers", cmd_interrupts);
