@@ -280,16 +280,28 @@ static int try_to_grab_pending(struct work_struct *work, bool is_dwork)
 	return -EAGAIN;
 }
 
+/*
+ * Own @dwork's PENDING bit, or learn that a canceller does (-ENOENT).
+ * Returns with interrupts disabled (restore with @flags): the -EAGAIN
+ * window it spins over is never preempted (see queue_work_on()).
+ */
+static int grab_dwork_irqsave(struct delayed_work *dwork, unsigned long *flags)
+{
+	int ret;
+
+	local_irq_save(*flags);
+	do {
+		ret = try_to_grab_pending(&dwork->work, true);
+	} while (ret == -EAGAIN);
+	return ret;
+}
+
 bool mod_delayed_work_on(unsigned int cpu, struct workqueue_struct *wq,
 			 struct delayed_work *dwork, unsigned long delay)
 {
 	unsigned long flags;
-	int ret;
+	int ret = grab_dwork_irqsave(dwork, &flags);
 
-	local_irq_save(flags);
-	do {
-		ret = try_to_grab_pending(&dwork->work, true);
-	} while (ret == -EAGAIN);
 	if (ret >= 0)
 		__queue_delayed_work(cpu, wq, dwork, delay);
 	local_irq_restore(flags);
@@ -408,12 +420,8 @@ EXPORT_SYMBOL_GPL(cancel_delayed_work_sync);
 bool cancel_delayed_work(struct delayed_work *dwork)
 {
 	unsigned long flags;
-	int ret;
+	int ret = grab_dwork_irqsave(dwork, &flags);
 
-	local_irq_save(flags);
-	do {
-		ret = try_to_grab_pending(&dwork->work, true);
-	} while (ret == -EAGAIN);
 	if (ret >= 0)
 		clear_bit(WORK_STRUCT_PENDING_BIT, &dwork->work.data);
 	local_irq_restore(flags);
@@ -582,12 +590,12 @@ static struct worker_pool *create_pool(struct workqueue_struct *wq, unsigned int
 
 	if (!pool)
 		return NULL;
+	pool->wq = wq;
+	pool->cpu = cpu;
 	spin_lock_init(&pool->lock);
 	INIT_LIST_HEAD(&pool->worklist);
 	INIT_LIST_HEAD(&pool->workers);
 	init_waitqueue_head(&pool->done_wq);
-	pool->wq = wq;
-	pool->cpu = cpu;
 	for (unsigned int i = 0; i < nr; i++) {
 		if (start_worker(pool, i)) {
 			stop_pool(pool);

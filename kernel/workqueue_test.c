@@ -89,16 +89,12 @@ static void twork_init(struct twork *tw, struct workqueue_struct *wq)
 	tw->requeue_cpu = WORK_CPU_UNBOUND;
 }
 
+/* Sleep until @tw ran @n times; false after about @ms milliseconds. */
 static bool wait_runs(struct twork *tw, int n, unsigned int ms)
 {
-	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-
-	while (atomic_read(&tw->runs) < n) {
-		if (ktime_get_ns() > end)
-			return false;
+	for (unsigned int i = 0; i < ms && atomic_read(&tw->runs) < n; i++)
 		msleep(1);
-	}
-	return true;
+	return atomic_read(&tw->runs) >= n;
 }
 
 struct baseline {
