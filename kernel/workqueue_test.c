@@ -106,6 +106,8 @@ static void take_baseline(struct baseline *b)
 {
 	unsigned long exec;
 
+	/* Lets exited workers be reaped and deferred frees finish first. */
+	ktest_settled_free_pages();
 	b->threads = nr_threads();
 	workqueue_stats(&exec, &b->workers, &b->wqs);
 	b->kmalloc_objs = kmalloc_usage(NULL);
