@@ -13,6 +13,7 @@
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/page_alloc.h>
@@ -161,6 +162,7 @@ struct task_struct *kthread_create(int (*fn)(void *arg), void *arg, const char *
 	va_end(ap);
 	return t;
 }
+EXPORT_SYMBOL_GPL(kthread_create);
 
 /* CPU @cpu's idle thread, for a CPU whose boot context keeps other work. */
 struct task_struct *kthread_create_idle(unsigned int cpu)
@@ -188,12 +190,14 @@ int kthread_bind(struct task_struct *t, unsigned int cpu)
 	t->flags |= PF_BOUND;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(kthread_bind);
 
 void kthread_detach(struct task_struct *t)
 {
 	WARN_ON(READ_ONCE(t->state) != TASK_NEW);
 	t->flags |= PF_DETACHED;
 }
+EXPORT_SYMBOL_GPL(kthread_detach);
 
 /* First C function of a thread, after schedule_tail(). */
 void kthread_main(struct task_struct *t)
@@ -214,6 +218,7 @@ void __noreturn kthread_exit(int code)
 	schedule();
 	BUG();
 }
+EXPORT_SYMBOL_GPL(kthread_exit);
 
 /*
  * Called by the thread that ran after @t's last switch on @t's CPU: @t's
@@ -242,11 +247,13 @@ int kthread_join(struct task_struct *t)
 	task_free(t);
 	return code;
 }
+EXPORT_SYMBOL_GPL(kthread_join);
 
 bool kthread_should_stop(void)
 {
 	return READ_ONCE(current->stop);
 }
+EXPORT_SYMBOL_GPL(kthread_should_stop);
 
 int kthread_stop(struct task_struct *t)
 {
@@ -254,6 +261,7 @@ int kthread_stop(struct task_struct *t)
 	wake_up_process(t);
 	return kthread_join(t);
 }
+EXPORT_SYMBOL_GPL(kthread_stop);
 
 static const char *state_name(const struct task_struct *t)
 {

@@ -67,9 +67,6 @@ EXPORT_SYMBOL(flush_tlb);
 EXPORT_SYMBOL(ktime_get_ns);
 EXPORT_SYMBOL(udelay);
 EXPORT_SYMBOL(mdelay);
-EXPORT_SYMBOL(msleep);
-EXPORT_SYMBOL(yield);
-EXPORT_SYMBOL(preempt_schedule);
 
 EXPORT_SYMBOL(cpu_number);
 EXPORT_SYMBOL(__preempt_count);
@@ -79,7 +76,11 @@ EXPORT_SYMBOL(spin_debug_after);
 EXPORT_SYMBOL(spin_debug_unlock);
 EXPORT_SYMBOL(spin_debug_long_spin);
 #endif
-/* lockdep_acquire/release, the UBSAN handlers and the stack canary are exported where they are defined. */
+/*
+ * lockdep_acquire/release, the UBSAN handlers, the stack canary, the
+ * scheduler, wait queues, kthreads, vmalloc and ioremap are exported where
+ * they are defined.
+ */
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP
 EXPORT_SYMBOL(__might_sleep);
 #endif

@@ -34,6 +34,7 @@
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
 #include <exo/page_alloc.h>
@@ -470,11 +471,23 @@ void *vmalloc(size_t size)
 {
 	return area_alloc(&vmalloc_arena, size, VM_VMALLOC, NULL, __builtin_return_address(0));
 }
+EXPORT_SYMBOL_GPL(vmalloc);
+
+void *vzalloc(size_t size)
+{
+	void *p = area_alloc(&vmalloc_arena, size, VM_VMALLOC, NULL, __builtin_return_address(0));
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+EXPORT_SYMBOL_GPL(vzalloc);
 
 void vfree(const void *addr)
 {
 	area_free(&vmalloc_arena, addr, VM_VMALLOC, 0, "vfree");
 }
+EXPORT_SYMBOL_GPL(vfree);
 
 void *module_alloc(size_t size)
 {

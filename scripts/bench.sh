@@ -54,16 +54,18 @@ echo "== cross-CPU calls (plain TCG: emulation time, TSC ticks per operation; ${
 for smp in 2 4; do
 	for run in $(seq 1 "${SMP_RUNS:-3}"); do
 		# Cross-CPU calls, then TLB shootdowns (vm_ipi_*: n other CPUs hold the mm).
-		for what in ipi vm_ipi; do
+		# ... and queue_work on another CPU (wq_remote_*).
+		for what in ipi vm_ipi wq_remote; do
 			timeout 300 $QEMU -accel tcg -cpu max -kernel "$out/vmlinux" \
 				-append "bench=$what loglevel=6" -smp "$smp" -m 512M -display none \
 				-serial file:"$out/$what-smp$smp-$run.log" -monitor none -no-reboot \
 				$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
 		done
-		cat "$out/vm_ipi-smp$smp-$run.log" >>"$out/ipi-smp$smp-$run.log"
+		cat "$out/vm_ipi-smp$smp-$run.log" "$out/wq_remote-smp$smp-$run.log" \
+			>>"$out/ipi-smp$smp-$run.log"
 	done
 	for b in ipi_one_other_wait ipi_all_others_wait $(seq -f vm_ipi_user%g 1 $((smp - 1))) \
-		 $(seq -f vm_ipi_range%g 1 $((smp - 1))); do
+		 $(seq -f vm_ipi_range%g 1 $((smp - 1))) wq_remote_roundtrip; do
 		meds=$(cat "$out"/ipi-smp$smp-*.log | sed -n "s/.*bench $b  *\([0-9.]*\) ticks.*/\1/p" | sort -n)
 		counts=$(sed -n "s/.*bench $b  *\(IPIs.*\)/\1/p" "$out/ipi-smp$smp-1.log")
 		printf 'smp%s %-22s median %10s  spread %s..%s  %s\n' "$smp" "$b" \

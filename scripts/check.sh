@@ -8,7 +8,8 @@
 #     gdb, clean and the no-.config hint (scripts/check-kbuild.sh), a
 #     configuration change + make without clean (check-reconfig.sh), every
 #     README target asking deps.sh first on a fake fresh machine
-#     (check-deps.sh), every documentation example (check-docs.py);
+#     (check-deps.sh), every documentation example (check-docs.py), every
+#     symbol of the driver API exported (check-driver-api.py);
 #  2. hosted unit tests of the portable code (ASan + UBSan), and their
 #     concurrency cases under ThreadSanitizer;
 #  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
@@ -630,6 +631,9 @@ run_step --cost 1 _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/g
 script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 # Every example in README.md and Documentation/ compiles or names what exists.
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
+# Every symbol Documentation/driver-api.rst offers to modules exists.
+script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
+	"$out/gcc/vmlinux" "$src"
 
 section "== hosted unit tests (ASan + UBSan; concurrency cases under TSan)"
 # hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.

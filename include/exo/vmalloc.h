@@ -33,6 +33,14 @@
 void *vmalloc(size_t size);
 
 /**
+ * vzalloc() - vmalloc() of zeroed memory
+ * @size: bytes wanted
+ *
+ * Return: the address, or NULL (as vmalloc()).
+ */
+void *vzalloc(size_t size);
+
+/**
  * vfree() - free what vmalloc() returned
  * @addr: vmalloc()'s result or NULL; anything else is refused with a log line
  */

@@ -108,4 +108,15 @@ unsigned int wake_up_locked(struct wait_queue_head *wq);
 	__left;								\
 })
 
+/*
+ * Linux's variants.  There are no signals, so an interruptible wait is
+ * only ended by its condition (or its timeout) and never returns
+ * -ERESTARTSYS; every waiter is woken by wake_up().
+ */
+#define wake_up_all(wq)			wake_up(wq)
+#define wake_up_interruptible(wq)	wake_up(wq)
+#define wake_up_interruptible_all(wq)	wake_up(wq)
+#define wait_event_interruptible(wq, cond) ({ wait_event(wq, cond); 0; })
+#define wait_event_interruptible_timeout(wq, cond, ns) wait_event_timeout(wq, cond, ns)
+
 #endif /* _EXO_WAIT_H */

@@ -27,6 +27,7 @@
 
 #include <exo/bug.h>
 #include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
@@ -60,6 +61,7 @@ struct rq {
 
 static DEFINE_PER_CPU_ALIGNED(struct rq, runqueues);
 DEFINE_PER_CPU(struct task_struct *, current_task);
+EXPORT_SYMBOL_GPL(current_task);	/* `current` in modules */
 
 static struct task_struct init_task;
 extern char init_stack[], init_stack_top[];
@@ -205,6 +207,7 @@ void schedule(void)
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL_GPL(schedule);
 
 /* An involuntary switch from thread context (preempt_enable()). */
 static void schedule_preempt(void)
@@ -230,6 +233,7 @@ void yield(void)
 {
 	schedule();
 }
+EXPORT_SYMBOL(yield);
 
 void preempt_schedule(void)
 {
@@ -241,6 +245,7 @@ void preempt_schedule(void)
 		schedule_preempt();
 	} while (test_preempt_need_resched() && !preempt_count());
 }
+EXPORT_SYMBOL(preempt_schedule);
 
 void preempt_schedule_irq(void)
 {
@@ -285,6 +290,7 @@ bool wake_up_process(struct task_struct *p)
 		set_preempt_need_resched();
 	return true;
 }
+EXPORT_SYMBOL_GPL(wake_up_process);
 
 /* Insert current into its rq's sleepers at @deadline; rq locked. */
 static void add_sleeper(struct rq *rq, struct task_struct *p, u64 deadline)
@@ -325,6 +331,7 @@ u64 schedule_timeout(u64 ns)
 	now = ktime_get_ns();
 	return now >= deadline ? 0 : deadline - now;
 }
+EXPORT_SYMBOL_GPL(schedule_timeout);
 
 void msleep(unsigned int ms)
 {
@@ -333,6 +340,7 @@ void msleep(unsigned int ms)
 	while (left)
 		left = schedule_timeout(left);
 }
+EXPORT_SYMBOL(msleep);
 
 /* Wake @rq's sleepers whose deadline passed; rq locked.  True if any. */
 static bool wake_expired(struct rq *rq, u64 now)

@@ -5,6 +5,7 @@
  * condition first and then wakes everyone queued, so either the sleeper
  * sees the new condition or the waker sees the sleeper.
  */
+#include <exo/export.h>
 #include <exo/sched.h>
 #include <exo/wait.h>
 
@@ -13,6 +14,7 @@ void init_waitqueue_head(struct wait_queue_head *wq)
 	spin_lock_init(&wq->lock);
 	INIT_LIST_HEAD(&wq->head);
 }
+EXPORT_SYMBOL_GPL(init_waitqueue_head);
 
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait, int state)
 {
@@ -25,6 +27,7 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait, 
 	set_current_state(state);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
+EXPORT_SYMBOL_GPL(prepare_to_wait);
 
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait)
 {
@@ -36,6 +39,7 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait)
 		list_del_init(&wait->entry);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
+EXPORT_SYMBOL_GPL(finish_wait);
 
 unsigned int wake_up_locked(struct wait_queue_head *wq)
 {
@@ -46,6 +50,7 @@ unsigned int wake_up_locked(struct wait_queue_head *wq)
 		n += wake_up_process(w->task);
 	return n;
 }
+EXPORT_SYMBOL_GPL(wake_up_locked);
 
 unsigned int wake_up(struct wait_queue_head *wq)
 {
@@ -57,3 +62,4 @@ unsigned int wake_up(struct wait_queue_head *wq)
 	spin_unlock_irqrestore(&wq->lock, flags);
 	return n;
 }
+EXPORT_SYMBOL_GPL(wake_up);

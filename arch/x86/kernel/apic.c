@@ -18,6 +18,7 @@
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/timer.h>
 #include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/io.h>
@@ -121,6 +122,7 @@ static void timer_interrupt(struct pt_regs *regs)
 	apic_eoi();
 	this_cpu_inc(apic_timer_ticks);
 	scheduler_tick();
+	run_local_timers();
 }
 
 /* Enable this CPU's APIC in the chosen mode; common to BSP and APs. */

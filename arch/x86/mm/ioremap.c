@@ -37,6 +37,7 @@
 
 #include <exo/acpi.h>
 #include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
 #include <exo/pgtable.h>
@@ -134,12 +135,14 @@ void __iomem *ioremap(phys_addr_t pa, size_t size)
 	return __ioremap(pa, size, PAGE_WRITABLE | PAGE_NOCACHE, "ioremap",
 			 __builtin_return_address(0));
 }
+EXPORT_SYMBOL_GPL(ioremap);
 
 void __iomem *ioremap_wc(phys_addr_t pa, size_t size)
 {
 	return __ioremap(pa, size, PAGE_WRITABLE | (x86_pat_wc ? PAGE_WRITECOMBINE : PAGE_NOCACHE),
 			 "ioremap_wc", __builtin_return_address(0));
 }
+EXPORT_SYMBOL_GPL(ioremap_wc);
 
 void iounmap(volatile void __iomem *addr)
 {
@@ -148,6 +151,7 @@ void iounmap(volatile void __iomem *addr)
 		__free_vm_area(ALIGN_DOWN((unsigned long __force)addr, PAGE_SIZE), VM_IOREMAP,
 			       "iounmap");
 }
+EXPORT_SYMBOL_GPL(iounmap);
 
 /* ---------------------------------------------------------------------
  * ACPI tables.
