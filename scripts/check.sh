@@ -673,7 +673,9 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 # e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
 QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4
-ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
+# 8 vCPUs on 2 host cores: the slowest QEMU boot, whose time grows fastest
+# when the host is busy (10 min, not 5, before a hang is declared).
+TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
 # The clang kernel also drives its tick in one-shot mode.
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
