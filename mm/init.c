@@ -19,6 +19,7 @@
 #include <exo/printk.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include <exo/swiotlb.h>
 #include <exo/time.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
@@ -58,6 +59,8 @@ void __init mm_core_init(void)
 	print_boot_map();
 	t0 = rdtsc_ordered();
 	memblock_init(&boot_info);
+	/* The bounce pool must be contiguous and low: only memblock can promise it. */
+	swiotlb_reserve();
 	init_direct_map();
 	page_alloc_init();
 	paging_init();

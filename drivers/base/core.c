@@ -41,6 +41,7 @@
 
 #include <exo/bug.h>
 #include <exo/device.h>
+#include <exo/dma-debug.h>
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/mutex.h>
@@ -302,6 +303,8 @@ static void __device_release_driver(struct device *dev)
 	else if (drv->remove)
 		drv->remove(dev);
 	devres_release_all(dev);
+	/* What the driver still has mapped now is a leak (CONFIG_DMA_API_DEBUG). */
+	dma_debug_driver_unbound(dev);
 	mutex_lock(&dm_mutex);
 	list_del_init(&dev->driver_node);
 	dev->driver = NULL;

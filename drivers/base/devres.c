@@ -110,6 +110,24 @@ void devm_release_action(struct device *dev, void (*action)(void *), void *data)
 }
 EXPORT_SYMBOL(devm_release_action);
 
+int devm_release_action_match(struct device *dev, void (*action)(void *),
+			      bool (*match)(void *data, void *match_data), void *match_data)
+{
+	struct devres *dr;
+
+	/* Newest first, as the release order goes. */
+	for (dr = list_last_entry(&dev->devres, struct devres, node); &dr->node != &dev->devres;
+	     dr = list_entry(dr->node.prev, struct devres, node))
+		if (dr->action == action && match(dr->data, match_data)) {
+			list_del(&dr->node);
+			action(dr->data);
+			kfree(dr);
+			return 0;
+		}
+	return -ENOENT;
+}
+EXPORT_SYMBOL_GPL(devm_release_action_match);
+
 unsigned int devres_count(struct device *dev)
 {
 	struct devres *dr;

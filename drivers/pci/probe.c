@@ -183,6 +183,10 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	p->dev.bus = &pci_bus_type;
 	p->dev.parent = parent;
 	p->dev.release = pci_release_dev;
+	/* Linux's default: a function can address 32 bits until its driver says more. */
+	p->dma_mask = 0xffffffffULL;
+	p->dev.dma_mask = &p->dma_mask;
+	p->dev.coherent_dma_mask = 0xffffffffULL;
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
 	pci_setup_caps(p);

@@ -32,6 +32,7 @@
 
 struct device;
 struct device_driver;
+struct dma_map_ops;
 struct module;
 
 #define DEVICE_NAME_LEN		32
@@ -74,6 +75,14 @@ struct device {
 	void *platform_data;
 	/* Frees the structure once the last reference is gone.  Required. */
 	void (*release)(struct device *dev);
+	/*
+	 * DMA (<exo/dma-mapping.h>): the streaming mask lives in the bus's
+	 * device (NULL: no DMA); the ops default to the direct mapping.
+	 */
+	u64 *dma_mask;
+	u64 coherent_dma_mask;
+	const struct dma_map_ops *dma_ops;
+	bool dma_force_bounce;			/* bounce every mapping (tests) */
 
 	/* Private to drivers/base. */
 	struct mutex mutex;			/* device_lock() */
@@ -314,6 +323,20 @@ int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *d
  * (the newest such entry); logs a line if @dev holds no such action
  */
 void devm_release_action(struct device *dev, void (*action)(void *), void *data);
+
+/**
+ * devm_release_action_match() - run one managed action now and forget it
+ * @dev: the device
+ * @action: the action it was added with
+ * @match: picks the resource: true for the @data it was added with
+ * @match_data: passed to @match
+ *
+ * The newest matching action runs; for the *_free() of a managed
+ * resource found by another key than its data (dmam_free_coherent()).
+ * Return: 0, or -ENOENT if none matched (nothing runs).
+ */
+int devm_release_action_match(struct device *dev, void (*action)(void *),
+			      bool (*match)(void *data, void *match_data), void *match_data);
 
 /**
  * devres_count() - number of managed resources @dev holds (for tests)

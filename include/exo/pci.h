@@ -108,6 +108,7 @@ struct pci_dev {
 	u8 irq_trigger;			/* ACPI_LEVEL_SENSITIVE / ACPI_EDGE_SENSITIVE */
 	u8 irq_polarity;		/* ACPI_ACTIVE_HIGH / ACPI_ACTIVE_LOW */
 	u8 irq_source;			/* enum pci_intx_source */
+	u64 dma_mask;			/* dev.dma_mask points here; 32 bits at first */
 	/*
 	 * Configuration accesses go to these instead of the hardware when set
 	 * (tests use it to present a synthetic config space).
