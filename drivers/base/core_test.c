@@ -3,15 +3,17 @@
  * Tests of the device model (drivers/base): binding whichever of device or
  * driver comes first, match order, probe-failure unwinding, unbind/rebind,
  * deferred probe, reference counting with parent/child, devres ordering,
- * rejected calls that change nothing, and the platform bus with the PC's
- * fixed devices.  Every case runs on a private bus ("ktbus") and checks
- * that the free-frame count is back at its baseline at the end.
+ * rejected calls that change nothing, the lock order of parent and child
+ * (CONFIG_LOCKDEP), and the platform bus with the PC's fixed devices.
+ * Every case runs on a private bus ("ktbus") and checks that the
+ * free-frame count is back at its baseline at the end.
  */
 #include <exo/atomic.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
+#include <exo/lockdep.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/smp.h>
@@ -528,6 +530,66 @@ static void test_probe_registers_driver(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 3);
 }
 
+#ifdef CONFIG_LOCKDEP
+static unsigned long lockdep_reports(void)
+{
+	struct lockdep_stats st;
+
+	lockdep_get_stats(&st);
+	return st.nr_reports;
+}
+
+static struct lock_class_key kt_devlock_key;
+static bool devlock_used;
+
+/*
+ * device_lock() takes each device's lock at its depth in the tree:
+ * parent, child, grandchild in that order is the checked order, and a
+ * child's lock then its parent's is reported.  The devices get a lock
+ * class of their own, so the orders other code recorded do not count.
+ */
+static void test_device_lock_nesting(struct ktest *t)
+{
+	struct kt_dev *devs[] = { &dev_a, &dev_b, &dev_c };
+	unsigned long before = lockdep_reports();
+	struct lockdep_stats st;
+
+	if (devlock_used)
+		KTEST_SKIP(t, "the class has recorded orders (run again after a reboot)");
+	devlock_used = true;
+	kt_dev_init(&dev_a, "parent", 0);
+	kt_dev_init(&dev_b, "child", 0);
+	kt_dev_init(&dev_c, "grandchild", 0);
+	dev_b.dev.parent = &dev_a.dev;
+	dev_c.dev.parent = &dev_b.dev;
+	for (int i = 0; i < 3; i++) {
+		lockdep_set_class(&devs[i]->dev.mutex, &kt_devlock_key);
+		KTEST_EXPECT_EQ(t, device_lock_subclass(&devs[i]->dev), (unsigned int)i);
+	}
+	for (int i = 0; i < 3; i++)
+		device_lock(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 3u);
+	for (int i = 2; i >= 0; i--)
+		device_unlock(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+
+	ktest_log(t, "a circular locking report follows");
+	device_lock(&dev_b.dev);
+	device_lock(&dev_a.dev);
+	device_unlock(&dev_a.dev);
+	device_unlock(&dev_b.dev);
+	lockdep_get_stats(&st);
+	KTEST_EXPECT_EQ(t, st.nr_reports, before + 1);
+	KTEST_EXPECT_TRUE(t, st.last_held && !strcmp(st.last_held, "&kt_devlock_key"));
+	KTEST_EXPECT_EQ(t, st.last_held_subclass, 1u);
+	KTEST_EXPECT_EQ(t, st.last_acquired_subclass, 0u);
+	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 0u);
+	for (int i = 0; i < 3; i++)
+		put_device(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, releases, 3);
+}
+#endif
+
 /*
  * Every online CPU registers, rebinds and unregisters its own device while
  * another thread registers and unregisters a second matching driver.  Each
@@ -614,6 +676,9 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_rejected_calls),
 	KTEST_CASE(test_probe_adds_child),
 	KTEST_CASE(test_probe_registers_driver),
+#ifdef CONFIG_LOCKDEP
+	KTEST_CASE(test_device_lock_nesting),
+#endif
 	KTEST_CASE_FLAGS(test_smp_bind_unbind, KTEST_F_SMP),
 	{}
 };
