@@ -454,14 +454,17 @@ static void test_rejected_calls(struct ktest *t)
  * parent's probe: the child's lock nests in the parent's.  Deleting the
  * parent deletes and unbinds the child first.
  */
+/* The child parent_probe() adds, set up by the case, and its driver. */
+static struct kt_dev *probe_child;
+static struct kt_drv *probe_child_drv;
+
 static int parent_probe(struct device *dev)
 {
-	kt_dev_init(&dev_c, "child", 1);
-	dev_c.dev.parent = dev;
-	if (device_add(&dev_c.dev))
+	probe_child->dev.parent = dev;
+	if (device_add(&probe_child->dev))
 		return -EIO;
-	/* Bound already, by drv1, while this probe still runs. */
-	return dev_c.dev.driver == &drv1.drv ? 0 : -EIO;
+	/* Bound already, while this probe still runs. */
+	return probe_child->dev.driver == &probe_child_drv->drv ? 0 : -EIO;
 }
 
 static struct kt_drv drv_parent = { .drv = { .name = "kt-parent", .bus = &kt_bus,
@@ -471,6 +474,9 @@ static void test_probe_adds_child(struct ktest *t)
 {
 	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
 	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
+	kt_dev_init(&dev_c, "child", 1);
+	probe_child = &dev_c;
+	probe_child_drv = &drv1;
 	kt_dev_init(&dev_a, "parent", 4);
 	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
 	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
@@ -488,9 +494,10 @@ static void test_probe_adds_child(struct ktest *t)
 }
 
 /*
- * A probe that registers a driver, which binds another waiting device
- * (and skips the one being probed, which is claimed already); the
- * deferred device waiting for it is retried once the outer call is done.
+ * A probe that registers a driver, which binds another waiting device once
+ * the probe is over (and skips the one that was probed, bound by then);
+ * the deferred device waiting for it is retried once the outer call is
+ * done.
  */
 static int registrar_probe(struct device *dev)
 {
@@ -530,15 +537,119 @@ static void test_probe_registers_driver(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 3);
 }
 
-#ifdef CONFIG_LOCKDEP
 static unsigned long lockdep_reports(void)
 {
+#ifdef CONFIG_LOCKDEP
 	struct lockdep_stats st;
 
 	lockdep_get_stats(&st);
 	return st.nr_reports;
+#else
+	return 0;
+#endif
 }
 
+static struct lock_class_key kt_attach_key;
+static bool attach_inversion_shown;
+
+/* A device whose lock is in the class of the pending-attach case only. */
+static void kt_dev_init_attach(struct kt_dev *d, const char *name, int want)
+{
+	kt_dev_init(d, name, want);
+	lockdep_set_class(&d->dev.mutex, &kt_attach_key);
+}
+
+/*
+ * host (depth 0), whose probe adds its child registrar (depth 1), bound at
+ * once, whose probe registers
+ * drv2, which matches "waiting" (depth 0).  Walking drv2 over the bus
+ * inside the registrar's probe would lock "waiting" under the registrar's
+ * lock, a deeper device's then a shallower one's, after the host's probe
+ * nested them the other way: the walk waits for the outermost call,
+ * device_add(host), and nothing is reported.  Locking the two in that
+ * order by hand is reported, which shows the case would see it.
+ */
+static void test_probe_registers_driver_nested(struct ktest *t)
+{
+	unsigned long before;
+
+	kt_dev_init_attach(&dev_a, "host", 4);
+	kt_dev_init_attach(&dev_b, "registrar", 5);
+	kt_dev_init_attach(&dev_c, "waiting", 2);
+	probe_child = &dev_b;
+	probe_child_drv = &drv_registrar;
+	KTEST_ASSERT_EQ(t, driver_register(&drv_registrar.drv), 0);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
+	KTEST_EXPECT_NULL(t, dev_c.dev.driver);
+	before = lockdep_reports();
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
+	KTEST_EXPECT_TRUE(t, dev_b.dev.driver == &drv_registrar.drv);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv2.drv);
+	KTEST_EXPECT_EQ(t, drv2.probes, 1);
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&dev_c.dev.mutex));
+	/* Once per boot: the inversion, recorded, is not reported again. */
+	if (IS_ENABLED(CONFIG_LOCKDEP) && !attach_inversion_shown) {
+		attach_inversion_shown = true;
+		ktest_log(t, "a circular locking report follows");
+		device_lock(&dev_b.dev);
+		device_lock(&dev_c.dev);
+		device_unlock(&dev_c.dev);
+		device_unlock(&dev_b.dev);
+		KTEST_EXPECT_EQ(t, lockdep_reports(), before + 1);
+	}
+	/* Drivers first this time: each unbinds what it drives. */
+	driver_unregister(&drv2.drv);
+	KTEST_EXPECT_EQ(t, drv2.removes, 1);
+	driver_unregister(&drv_registrar.drv);
+	driver_unregister(&drv_parent.drv);
+	KTEST_EXPECT_TRUE(t, !dev_a.dev.driver && !dev_b.dev.driver && !dev_c.dev.driver);
+	device_unregister(&dev_c.dev);
+	device_unregister(&dev_a.dev);		/* and its child */
+	KTEST_EXPECT_FALSE(t, dev_b.dev.registered);
+	put_device(&dev_b.dev);
+	KTEST_EXPECT_EQ(t, releases, 3);
+}
+
+/* Registers drv2, changes its mind, and fails. */
+static int quitter_probe(struct device *dev)
+{
+	if (driver_register(&drv2.drv))
+		return -EIO;
+	driver_unregister(&drv2.drv);
+	return -ENODEV;
+}
+
+static struct kt_drv drv_quitter = { .drv = { .name = "kt-quitter", .bus = &kt_bus,
+	.probe = quitter_probe, .remove = kt_remove }, .id = 7 };
+
+/*
+ * A driver registered and unregistered inside one probe leaves the
+ * pending attaches: nothing walks it afterwards, and registered again
+ * from outside a probe it binds at once.
+ */
+static void test_probe_registers_driver_undone(struct ktest *t)
+{
+	kt_dev_init(&dev_c, "waiting", 2);
+	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
+	kt_dev_init(&dev_a, "quitter", 7);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_quitter.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_EQ(t, dev_a.dev.probe_err, -ENODEV);
+	/* Neither bound, and drv2 never probed anything. */
+	KTEST_EXPECT_TRUE(t, !dev_a.dev.driver && !dev_c.dev.driver && !drv2.probes);
+	KTEST_ASSERT_EQ(t, driver_register(&drv2.drv), 0);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv2.drv);
+	device_unregister(&dev_a.dev);
+	device_unregister(&dev_c.dev);
+	driver_unregister(&drv2.drv);
+	driver_unregister(&drv_quitter.drv);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+#ifdef CONFIG_LOCKDEP
 static struct lock_class_key kt_devlock_key;
 static bool devlock_used;
 
@@ -676,6 +787,8 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_rejected_calls),
 	KTEST_CASE(test_probe_adds_child),
 	KTEST_CASE(test_probe_registers_driver),
+	KTEST_CASE(test_probe_registers_driver_nested),
+	KTEST_CASE(test_probe_registers_driver_undone),
 #ifdef CONFIG_LOCKDEP
 	KTEST_CASE(test_device_lock_nesting),
 #endif

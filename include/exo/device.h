@@ -33,6 +33,7 @@
 struct device;
 struct device_driver;
 struct module;
+struct task_struct;
 
 #define DEVICE_NAME_LEN		32
 
@@ -61,6 +62,8 @@ struct device_driver {
 	/* Private to drivers/base. */
 	struct list_head devices;		/* bound devices */
 	struct list_head node;			/* on bus->drivers */
+	struct list_head attach_node;		/* on the pending-attach list */
+	struct task_struct *attach_task;	/* who attaches it, once out of probes */
 	unsigned long seq;			/* registration order */
 	bool registered;
 };
@@ -232,6 +235,11 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
  * driver_register() - register @drv on its bus and bind it to every
  * unbound device it matches
  *
+ * Called from inside a probe, @drv is on the bus at once (devices added
+ * from then on may bind to it) but its walk of the bus's devices waits
+ * until the outermost binding call of this thread has finished its probe:
+ * that walk locks other devices, which must not happen under the probing
+ * device's lock.
  * Return: 0; -EINVAL no name or bus, bus not registered; -EEXIST already
  * registered or a driver of that name is on the bus.
  */
