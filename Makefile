@@ -57,35 +57,24 @@ HOSTCC	?= gcc
 CHECK	?= sparse
 export CC LD NM OBJCOPY CPP HOSTCC CHECK PYTHON LLVM
 
+# The kernel's generic flags.  The arch's Makefile (arch/$(SRCARCH)/Makefile,
+# included once the configuration is read) adds its own; the rest of the
+# generic ones follow it.  ARCH=hosted replaces them all with a host
+# program's flags (its sanitizer choice is a Kconfig option).
 ifneq ($(SRCARCH),hosted)
-# x86.  ARCH=hosted sets its host-program flags in arch/hosted/Makefile,
-# once the configuration (its sanitizer choice) has been read.
 KBUILD_CPPFLAGS := -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
-	-I$(objtree)/include -I$(srctree)/arch/x86/include -I$(srctree)/include \
+	-I$(objtree)/include -I$(srctree)/arch/$(SRCARCH)/include -I$(srctree)/include \
 	-include $(srctree)/include/exo/kconfig.h
 
 KBUILD_CFLAGS := $(KBUILD_CPPFLAGS) -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-sign-compare -Wstrict-prototypes -Wmissing-prototypes -Wundef \
-	-ffreestanding -fno-builtin-printf -fno-common -fno-strict-aliasing \
-	-fno-pic -fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
-	-mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-stack-protector \
-	-fno-delete-null-pointer-checks
-ifeq ($(LLVM),1)
-KBUILD_CFLAGS += -Wno-gnu-variable-sized-type-not-at-end
-else
-KBUILD_CFLAGS += --param=min-pagesize=0 -Wno-array-bounds
-endif
+	-ffreestanding -fno-builtin-printf -fno-common -fno-strict-aliasing
 KBUILD_AFLAGS := $(KBUILD_CPPFLAGS) -D__ASSEMBLER__ -g
-LDFLAGS_vmlinux := -nostdlib -static -z max-page-size=0x1000 -z noexecstack
-ifneq ($(LLVM),1)
-LDFLAGS_vmlinux += --no-warn-rwx-segments
+LDFLAGS_vmlinux := -nostdlib -static
 endif
-endif
-CHECKFLAGS := -D__x86_64__ -m64 -Wbitwise -Wno-return-void -Wno-unknown-attribute \
-	-Wno-cast-truncate -Wsparse-error
+# Appended to below, not inherited: a recursive make starts again from here.
+CHECKFLAGS :=
 KBUILD_CFLAGS_MODULE := -DMODULE
 export KBUILD_CFLAGS KBUILD_AFLAGS CHECKFLAGS KBUILD_CFLAGS_MODULE
 
@@ -163,9 +152,22 @@ endif
 include $(objtree)/include/config/auto.conf
 endif
 
-ifeq ($(SRCARCH),hosted)
-include $(srctree)/arch/hosted/Makefile
+include $(srctree)/arch/$(SRCARCH)/Makefile
+
+ifneq ($(SRCARCH),hosted)
+KBUILD_CFLAGS += -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-stack-protector \
+	-fno-delete-null-pointer-checks
+ifeq ($(LLVM),1)
+KBUILD_CFLAGS += -Wno-gnu-variable-sized-type-not-at-end
+else
+KBUILD_CFLAGS += --param=min-pagesize=0 -Wno-array-bounds
 endif
+LDFLAGS_vmlinux += -z noexecstack
+ifneq ($(LLVM),1)
+LDFLAGS_vmlinux += --no-warn-rwx-segments
+endif
+endif
+CHECKFLAGS += -Wbitwise -Wno-return-void -Wno-unknown-attribute -Wno-cast-truncate -Wsparse-error
 
 # ---------------------------------------------------------------------------
 # Hardening flags (lib/Kconfig.debug).  A file opts out with
@@ -180,7 +182,7 @@ ifdef CONFIG_KASAN
 # shadow, so early boot code needs no opt-out.  No stack or global red
 # zones yet: thread stacks live in vmalloc space, which has no shadow, and
 # no constructors run to register globals (Documentation/hardening.rst).
-KASAN_SHADOW_OFFSET := 0xdffffc0000000000
+# KASAN_SHADOW_OFFSET comes from the arch's Makefile.
 ifeq ($(LLVM),1)
 CFLAGS_KASAN := -fsanitize=kernel-address -mllvm -asan-mapping-offset=$(KASAN_SHADOW_OFFSET) \
 	-mllvm -asan-instrumentation-with-call-threshold=0 -mllvm -asan-stack=0 \
@@ -249,7 +251,7 @@ PHONY += build-tree
 build-tree: prepare
 	$(Q)$(MAKE) -f $(srctree)/scripts/Makefile.build obj=.
 
-LDS := $(objtree)/arch/x86/kernel/vmlinux.lds
+LDS := $(objtree)/arch/$(SRCARCH)/kernel/vmlinux.lds
 
 quiet_cmd_link_vmlinux = LD      vmlinux
       cmd_link_vmlinux = $(srctree)/scripts/link-vmlinux.sh "$(LD)" "$(LDFLAGS_vmlinux)" \

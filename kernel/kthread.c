@@ -3,7 +3,8 @@
  * Kernel threads: creation, placement, exit, join.
  *
  * A thread's life: kthread_create() (TASK_NEW, stack with guard page,
- * initial frame that "returns" into ret_from_kthread) -> wake_up_process()
+ * initial frame from the arch's copy_thread() that "returns" into
+ * ret_from_kthread) -> wake_up_process()
  * -> runs fn(arg) -> kthread_exit() (exit hooks, TASK_DEAD, last switch)
  * -> the next thread on that CPU reaps it in finish_task_switch(): a
  * detached thread is freed there, a joinable one is handed to
@@ -21,7 +22,6 @@
 #include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/smp.h>
-#include <exo/string.h>
 #include <exo/vmalloc.h>
 #include <exo/wait.h>
 #include <asm/irqflags.h>
@@ -105,23 +105,6 @@ static void task_free(struct task_struct *t)
 	free_page((unsigned long)t);
 }
 
-/*
- * The initial frame, as __switch_to() pops it: r15 r14 r13 r12 rbx rbp,
- * then the return address.  r12 carries the thread; rbp 0 ends
- * backtraces.  After the ret the stack pointer is 16-byte aligned, as the
- * ABI wants before a call.
- */
-static void build_initial_frame(struct task_struct *t)
-{
-	unsigned long top = (unsigned long)t->stack + t->stack_size - 16;
-	unsigned long *frame = (unsigned long *)(top - 7 * sizeof(unsigned long));
-
-	memset(frame, 0, 9 * sizeof(unsigned long));
-	frame[3] = (unsigned long)t;			/* r12 */
-	frame[6] = (unsigned long)ret_from_kthread;	/* return address */
-	t->sp = (unsigned long)frame;
-}
-
 static struct task_struct *task_create(int (*fn)(void *), void *arg, unsigned int cpu,
 				       unsigned int flags)
 {
@@ -142,7 +125,11 @@ static struct task_struct *task_create(int (*fn)(void *), void *arg, unsigned in
 	t->state = TASK_NEW;
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->sleep_list);
-	build_initial_frame(t);
+	if (copy_thread(t)) {
+		thread_stack_free(t->stack, t->stack_size);
+		free_page((unsigned long)t);
+		goto nomem;
+	}
 	kthread_register(t);
 	return t;
 nomem:

@@ -17,17 +17,8 @@ set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
 from=$1 dir=$2
-fails=0
-check() {	# check <what> <command...>
-	local what=$1
-	shift
-	if "$@"; then
-		echo "  kbuild: $what: ok"
-	else
-		echo "  kbuild: $what: FAILED"
-		fails=$((fails + 1))
-	fi
-}
+check_tag=kbuild
+. "$src/scripts/check-common.sh"
 "$src/scripts/clone-build.sh" "$from" "$dir" || exit 1
 mk() { make -C "$src" O="$dir" "$@"; }
 

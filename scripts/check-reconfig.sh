@@ -21,17 +21,8 @@ unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
 from=$1 dir=$2
 shift 2
-fails=0
-check() {	# check <what> <command...>
-	local what=$1
-	shift
-	if "$@"; then
-		echo "  reconfig: $what: ok"
-	else
-		echo "  reconfig: $what: FAILED"
-		fails=$((fails + 1))
-	fi
-}
+check_tag=reconfig
+. "$src/scripts/check-common.sh"
 
 "$src/scripts/clone-build.sh" "$from" "$dir" || exit 1
 # Objects compiled from a source (not the ld -r ones): a full rebuild.

@@ -35,7 +35,15 @@
  *
  * Deferred devices are retried by the outermost binding call (device_add,
  * driver_register, device_attach...), once its own work is done and it
- * holds no device lock: never from inside a probe, whose caller will.
+ * holds no device lock: never from inside a probe, whose caller will.  A
+ * driver registered from inside a probe is attached the same way: its walk
+ * of the bus's devices locks each one, and under the probing device's
+ * lock that would order unrelated devices (a deeper one's lock before a
+ * shallower one's, which lockdep reports), so driver_register() only puts
+ * it on the bus and on attach_pending, and the outermost call of the same
+ * thread walks it once the probe is over (as Linux's deferred probe
+ * trigger runs from the outermost call).  The registering thread, which
+ * owns the driver as driver_register()'s caller does, runs the walk.
  */
 #define pr_fmt(fmt) "device: " fmt
 
@@ -53,6 +61,8 @@ static DEFINE_MUTEX(dm_mutex);
 static LIST_HEAD(bus_list);
 static LIST_HEAD(busless_devices);
 static LIST_HEAD(deferred_list);
+static LIST_HEAD(attach_pending);		/* drivers registered inside a probe */
+static unsigned int nr_attach_pending;
 static bool deferred_pending;
 static unsigned long deferred_trigger_count;	/* successful binds */
 static unsigned long dm_seq;			/* last dev->seq / drv->seq given */
@@ -74,21 +84,35 @@ static bool current_in_probe(void)
 	return false;
 }
 
+/* The first driver current registered inside a probe and has not attached. */
+static struct device_driver *current_attach_pending(void)
+{
+	struct device_driver *drv;
+
+	list_for_each_entry(drv, &attach_pending, attach_node)
+		if (drv->attach_task == current)
+			return drv;
+	return NULL;
+}
+
 static void run_deferred(void);
 
-/* Retry the deferred devices if a bind happened, unless inside a probe. */
+/*
+ * Unless inside a probe: attach the drivers this thread registered from
+ * probes, and retry the deferred devices if a bind happened.
+ */
 static void deferred_probe_flush(void)
 {
 	bool run;
 
 	/*
-	 * Unlocked peek: a bind that set it on this thread is seen, and one
-	 * on another thread is flushed by that thread's outermost call.
+	 * Unlocked peek: what this thread queued or bound is seen, and what
+	 * another thread did is flushed by that thread's outermost call.
 	 */
-	if (!READ_ONCE(deferred_pending))
+	if (!READ_ONCE(deferred_pending) && !READ_ONCE(nr_attach_pending))
 		return;
 	mutex_lock(&dm_mutex);
-	run = deferred_pending && !current_in_probe();
+	run = (deferred_pending || current_attach_pending()) && !current_in_probe();
 	mutex_unlock(&dm_mutex);
 	if (run)
 		run_deferred();
@@ -312,7 +336,31 @@ static void __device_release_driver(struct device *dev)
 	mutex_unlock(&dm_mutex);
 }
 
-/* Retry deferred devices until a pass binds nothing new. */
+static void attach_pending_del(struct device_driver *drv)
+{
+	if (!list_empty(&drv->attach_node)) {
+		list_del_init(&drv->attach_node);
+		nr_attach_pending--;
+	}
+}
+
+/* Attach the drivers current registered inside probes; dm_mutex held, dropped. */
+static void run_attach_pending(void)
+{
+	struct device_driver *drv;
+
+	while ((drv = current_attach_pending())) {
+		attach_pending_del(drv);
+		mutex_unlock(&dm_mutex);
+		driver_attach(drv);
+		mutex_lock(&dm_mutex);
+	}
+}
+
+/*
+ * Attach the drivers this thread registered inside probes, then retry
+ * deferred devices, until a pass binds nothing new and queues nothing.
+ */
 static void run_deferred(void)
 {
 	bool again;
@@ -322,6 +370,7 @@ static void run_deferred(void)
 		bool progress = false;
 
 		mutex_lock(&dm_mutex);
+		run_attach_pending();
 		deferred_pending = false;
 		while (!list_empty(&deferred_list))
 			list_move_tail(deferred_list.next, &todo);
@@ -339,7 +388,7 @@ static void run_deferred(void)
 			put_device(dev);
 			mutex_lock(&dm_mutex);
 		}
-		again = progress || deferred_pending;
+		again = progress || deferred_pending || current_attach_pending();
 		mutex_unlock(&dm_mutex);
 	} while (again);
 }
@@ -637,6 +686,7 @@ EXPORT_SYMBOL_GPL(bus_find_driver);
 
 int driver_register(struct device_driver *drv)
 {
+	bool inside_probe;
 	int ret = 0;
 
 	if (!drv->name || !drv->bus) {
@@ -659,10 +709,20 @@ int driver_register(struct device_driver *drv)
 		return ret;
 	}
 	INIT_LIST_HEAD(&drv->devices);
+	INIT_LIST_HEAD(&drv->attach_node);
 	list_add_tail(&drv->node, &drv->bus->drivers);
 	drv->registered = true;
 	drv->seq = ++dm_seq;
+	inside_probe = current_in_probe();
+	if (inside_probe) {
+		/* Walked by this thread's outermost binding call (see the top). */
+		drv->attach_task = current;
+		list_add_tail(&drv->attach_node, &attach_pending);
+		nr_attach_pending++;
+	}
 	mutex_unlock(&dm_mutex);
+	if (inside_probe)
+		return 0;
 	/* Devices probe() adds to this bus meanwhile come later: seen too. */
 	driver_attach(drv);
 	deferred_probe_flush();
@@ -679,6 +739,7 @@ void driver_unregister(struct device_driver *drv)
 		return;
 	}
 	list_del(&drv->node);
+	attach_pending_del(drv);
 	drv->registered = false;
 	/*
 	 * Nothing binds to it any more; unbind what is bound, waiting on each

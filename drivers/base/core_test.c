@@ -3,15 +3,17 @@
  * Tests of the device model (drivers/base): binding whichever of device or
  * driver comes first, match order, probe-failure unwinding, unbind/rebind,
  * deferred probe, reference counting with parent/child, devres ordering,
- * rejected calls that change nothing, and the platform bus with the PC's
- * fixed devices.  Every case runs on a private bus ("ktbus") and checks
- * that the free-frame count is back at its baseline at the end.
+ * rejected calls that change nothing, the lock order of parent and child
+ * (CONFIG_LOCKDEP), and the platform bus with the PC's fixed devices.
+ * Every case runs on a private bus ("ktbus") and checks that the
+ * free-frame count is back at its baseline at the end.
  */
 #include <exo/atomic.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
+#include <exo/lockdep.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/smp.h>
@@ -452,14 +454,17 @@ static void test_rejected_calls(struct ktest *t)
  * parent's probe: the child's lock nests in the parent's.  Deleting the
  * parent deletes and unbinds the child first.
  */
+/* The child parent_probe() adds, set up by the case, and its driver. */
+static struct kt_dev *probe_child;
+static struct kt_drv *probe_child_drv;
+
 static int parent_probe(struct device *dev)
 {
-	kt_dev_init(&dev_c, "child", 1);
-	dev_c.dev.parent = dev;
-	if (device_add(&dev_c.dev))
+	probe_child->dev.parent = dev;
+	if (device_add(&probe_child->dev))
 		return -EIO;
-	/* Bound already, by drv1, while this probe still runs. */
-	return dev_c.dev.driver == &drv1.drv ? 0 : -EIO;
+	/* Bound already, while this probe still runs. */
+	return probe_child->dev.driver == &probe_child_drv->drv ? 0 : -EIO;
 }
 
 static struct kt_drv drv_parent = { .drv = { .name = "kt-parent", .bus = &kt_bus,
@@ -469,6 +474,9 @@ static void test_probe_adds_child(struct ktest *t)
 {
 	KTEST_ASSERT_EQ(t, driver_register(&drv1.drv), 0);
 	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
+	kt_dev_init(&dev_c, "child", 1);
+	probe_child = &dev_c;
+	probe_child_drv = &drv1;
 	kt_dev_init(&dev_a, "parent", 4);
 	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
 	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
@@ -486,9 +494,10 @@ static void test_probe_adds_child(struct ktest *t)
 }
 
 /*
- * A probe that registers a driver, which binds another waiting device
- * (and skips the one being probed, which is claimed already); the
- * deferred device waiting for it is retried once the outer call is done.
+ * A probe that registers a driver, which binds another waiting device once
+ * the probe is over (and skips the one that was probed, bound by then);
+ * the deferred device waiting for it is retried once the outer call is
+ * done.
  */
 static int registrar_probe(struct device *dev)
 {
@@ -527,6 +536,170 @@ static void test_probe_registers_driver(struct ktest *t)
 	driver_unregister(&drv1.drv);
 	KTEST_EXPECT_EQ(t, releases, 3);
 }
+
+static unsigned long lockdep_reports(void)
+{
+#ifdef CONFIG_LOCKDEP
+	struct lockdep_stats st;
+
+	lockdep_get_stats(&st);
+	return st.nr_reports;
+#else
+	return 0;
+#endif
+}
+
+static struct lock_class_key kt_attach_key;
+static bool attach_inversion_shown;
+
+/* A device whose lock is in the class of the pending-attach case only. */
+static void kt_dev_init_attach(struct kt_dev *d, const char *name, int want)
+{
+	kt_dev_init(d, name, want);
+	lockdep_set_class(&d->dev.mutex, &kt_attach_key);
+}
+
+/*
+ * host (depth 0), whose probe adds its child registrar (depth 1), bound at
+ * once, whose probe registers
+ * drv2, which matches "waiting" (depth 0).  Walking drv2 over the bus
+ * inside the registrar's probe would lock "waiting" under the registrar's
+ * lock, a deeper device's then a shallower one's, after the host's probe
+ * nested them the other way: the walk waits for the outermost call,
+ * device_add(host), and nothing is reported.  Locking the two in that
+ * order by hand is reported, which shows the case would see it.
+ */
+static void test_probe_registers_driver_nested(struct ktest *t)
+{
+	unsigned long before;
+
+	kt_dev_init_attach(&dev_a, "host", 4);
+	kt_dev_init_attach(&dev_b, "registrar", 5);
+	kt_dev_init_attach(&dev_c, "waiting", 2);
+	probe_child = &dev_b;
+	probe_child_drv = &drv_registrar;
+	KTEST_ASSERT_EQ(t, driver_register(&drv_registrar.drv), 0);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
+	KTEST_EXPECT_NULL(t, dev_c.dev.driver);
+	before = lockdep_reports();
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
+	KTEST_EXPECT_TRUE(t, dev_b.dev.driver == &drv_registrar.drv);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv2.drv);
+	KTEST_EXPECT_EQ(t, drv2.probes, 1);
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&dev_c.dev.mutex));
+	/* Once per boot: the inversion, recorded, is not reported again. */
+	if (IS_ENABLED(CONFIG_LOCKDEP) && !attach_inversion_shown) {
+		attach_inversion_shown = true;
+		ktest_log(t, "a circular locking report follows");
+		device_lock(&dev_b.dev);
+		device_lock(&dev_c.dev);
+		device_unlock(&dev_c.dev);
+		device_unlock(&dev_b.dev);
+		KTEST_EXPECT_EQ(t, lockdep_reports(), before + 1);
+	}
+	/* Drivers first this time: each unbinds what it drives. */
+	driver_unregister(&drv2.drv);
+	KTEST_EXPECT_EQ(t, drv2.removes, 1);
+	driver_unregister(&drv_registrar.drv);
+	driver_unregister(&drv_parent.drv);
+	KTEST_EXPECT_TRUE(t, !dev_a.dev.driver && !dev_b.dev.driver && !dev_c.dev.driver);
+	device_unregister(&dev_c.dev);
+	device_unregister(&dev_a.dev);		/* and its child */
+	KTEST_EXPECT_FALSE(t, dev_b.dev.registered);
+	put_device(&dev_b.dev);
+	KTEST_EXPECT_EQ(t, releases, 3);
+}
+
+/* Registers drv2, changes its mind, and fails. */
+static int quitter_probe(struct device *dev)
+{
+	if (driver_register(&drv2.drv))
+		return -EIO;
+	driver_unregister(&drv2.drv);
+	return -ENODEV;
+}
+
+static struct kt_drv drv_quitter = { .drv = { .name = "kt-quitter", .bus = &kt_bus,
+	.probe = quitter_probe, .remove = kt_remove }, .id = 7 };
+
+/*
+ * A driver registered and unregistered inside one probe leaves the
+ * pending attaches: nothing walks it afterwards, and registered again
+ * from outside a probe it binds at once.
+ */
+static void test_probe_registers_driver_undone(struct ktest *t)
+{
+	kt_dev_init(&dev_c, "waiting", 2);
+	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
+	kt_dev_init(&dev_a, "quitter", 7);
+	KTEST_ASSERT_EQ(t, driver_register(&drv_quitter.drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
+	KTEST_EXPECT_EQ(t, dev_a.dev.probe_err, -ENODEV);
+	/* Neither bound, and drv2 never probed anything. */
+	KTEST_EXPECT_TRUE(t, !dev_a.dev.driver && !dev_c.dev.driver && !drv2.probes);
+	KTEST_ASSERT_EQ(t, driver_register(&drv2.drv), 0);
+	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv2.drv);
+	device_unregister(&dev_a.dev);
+	device_unregister(&dev_c.dev);
+	driver_unregister(&drv2.drv);
+	driver_unregister(&drv_quitter.drv);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+#ifdef CONFIG_LOCKDEP
+static struct lock_class_key kt_devlock_key;
+static bool devlock_used;
+
+/*
+ * device_lock() takes each device's lock at its depth in the tree:
+ * parent, child, grandchild in that order is the checked order, and a
+ * child's lock then its parent's is reported.  The devices get a lock
+ * class of their own, so the orders other code recorded do not count.
+ */
+static void test_device_lock_nesting(struct ktest *t)
+{
+	struct kt_dev *devs[] = { &dev_a, &dev_b, &dev_c };
+	unsigned long before = lockdep_reports();
+	struct lockdep_stats st;
+
+	if (devlock_used)
+		KTEST_SKIP(t, "the class has recorded orders (run again after a reboot)");
+	devlock_used = true;
+	kt_dev_init(&dev_a, "parent", 0);
+	kt_dev_init(&dev_b, "child", 0);
+	kt_dev_init(&dev_c, "grandchild", 0);
+	dev_b.dev.parent = &dev_a.dev;
+	dev_c.dev.parent = &dev_b.dev;
+	for (int i = 0; i < 3; i++) {
+		lockdep_set_class(&devs[i]->dev.mutex, &kt_devlock_key);
+		KTEST_EXPECT_EQ(t, device_lock_subclass(&devs[i]->dev), (unsigned int)i);
+	}
+	for (int i = 0; i < 3; i++)
+		device_lock(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 3u);
+	for (int i = 2; i >= 0; i--)
+		device_unlock(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+
+	ktest_log(t, "a circular locking report follows");
+	device_lock(&dev_b.dev);
+	device_lock(&dev_a.dev);
+	device_unlock(&dev_a.dev);
+	device_unlock(&dev_b.dev);
+	lockdep_get_stats(&st);
+	KTEST_EXPECT_EQ(t, st.nr_reports, before + 1);
+	KTEST_EXPECT_TRUE(t, st.last_held && !strcmp(st.last_held, "&kt_devlock_key"));
+	KTEST_EXPECT_EQ(t, st.last_held_subclass, 1u);
+	KTEST_EXPECT_EQ(t, st.last_acquired_subclass, 0u);
+	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 0u);
+	for (int i = 0; i < 3; i++)
+		put_device(&devs[i]->dev);
+	KTEST_EXPECT_EQ(t, releases, 3);
+}
+#endif
 
 /*
  * Every online CPU registers, rebinds and unregisters its own device while
@@ -614,6 +787,11 @@ static struct ktest_case device_cases[] = {
 	KTEST_CASE(test_rejected_calls),
 	KTEST_CASE(test_probe_adds_child),
 	KTEST_CASE(test_probe_registers_driver),
+	KTEST_CASE(test_probe_registers_driver_nested),
+	KTEST_CASE(test_probe_registers_driver_undone),
+#ifdef CONFIG_LOCKDEP
+	KTEST_CASE(test_device_lock_nesting),
+#endif
 	KTEST_CASE_FLAGS(test_smp_bind_unbind, KTEST_F_SMP),
 	{}
 };

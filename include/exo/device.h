@@ -34,6 +34,7 @@ struct device;
 struct device_driver;
 struct dma_map_ops;
 struct module;
+struct task_struct;
 
 #define DEVICE_NAME_LEN		32
 
@@ -62,6 +63,8 @@ struct device_driver {
 	/* Private to drivers/base. */
 	struct list_head devices;		/* bound devices */
 	struct list_head node;			/* on bus->drivers */
+	struct list_head attach_node;		/* on the pending-attach list */
+	struct task_struct *attach_task;	/* who attaches it, once out of probes */
 	unsigned long seq;			/* registration order */
 	bool registered;
 };
@@ -100,21 +103,45 @@ struct device {
 };
 
 /**
+ * device_lock_subclass() - @dev's nesting level for the lock validator
+ * @dev: the device
+ *
+ * Every device's lock is in one lock class; its subclass is the device's
+ * depth in the device tree (0 for a device without parent), so that
+ * lockdep checks the rule "a parent's lock before its children's"
+ * (shallower before deeper), capped at MAX_LOCKDEP_SUBCLASSES - 1: locks
+ * deeper than that are one subclass, not ordered among themselves.
+ * Return: the subclass.
+ */
+static inline unsigned int device_lock_subclass(const struct device *dev)
+{
+	unsigned int depth = 0;
+
+	while ((dev = dev->parent) && depth < MAX_LOCKDEP_SUBCLASSES - 1)
+		depth++;
+	return depth;
+}
+
+/**
  * device_lock() - take @dev's mutex, which its probe and remove run under
  * @dev: the device
  *
  * The driver core takes it to bind and unbind @dev; drivers take it to
- * keep the binding stable.  A parent's lock comes before its children's.
+ * keep the binding stable.  A parent's lock comes before its children's,
+ * and more generally a shallower device's before a deeper one's: the lock
+ * is taken at subclass device_lock_subclass(), so lockdep reports a child
+ * locked before its parent.  Two devices of one depth are not ordered.
  */
 static inline void device_lock(struct device *dev)
 {
-	mutex_lock(&dev->mutex);
+	mutex_lock_nested(&dev->mutex, device_lock_subclass(dev));
 }
 
 /**
  * device_trylock() - device_lock() without sleeping
  * @dev: the device
  *
+ * A trylock cannot deadlock; the validator records the lock at subclass 0.
  * Return: 1 if locked, 0 if another thread holds the lock.
  */
 static inline int device_trylock(struct device *dev)
@@ -217,6 +244,11 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
  * driver_register() - register @drv on its bus and bind it to every
  * unbound device it matches
  *
+ * Called from inside a probe, @drv is on the bus at once (devices added
+ * from then on may bind to it) but its walk of the bus's devices waits
+ * until the outermost binding call of this thread has finished its probe:
+ * that walk locks other devices, which must not happen under the probing
+ * device's lock.
  * Return: 0; -EINVAL no name or bus, bus not registered; -EEXIST already
  * registered or a driver of that name is on the bus.
  */

@@ -9,7 +9,10 @@
  *    (B held, then A; or any longer chain) is reported once, with the call
  *    sites and a backtrace of both orders.  The hooks are in <exo/spinlock.h>;
  *    sleeping locks (<exo/mutex.h>) carry a struct lockdep_map and are
- *    tracked per thread, as they are held across sleeps;
+ *    tracked per thread, as they are held across sleeps.  Two locks of one
+ *    class taken together are not ordered, unless the inner one is taken
+ *    with a subclass (mutex_lock_nested()): each (class, subclass) pair is
+ *    a class of its own, so "subclass 0 before subclass 1" is validated;
  *  - might_sleep() (CONFIG_DEBUG_ATOMIC_SLEEP, kernel/locking/might_sleep.c):
  *    a function that may sleep says so; called with a spinlock held,
  *    preemption disabled or interrupts off, it reports once per call site.
@@ -30,12 +33,14 @@ struct lockdep_stats {
 	unsigned long nr_untracked;	/* acquisitions of locks without a class */
 	const char *last_held;		/* class held in the last inversion */
 	const char *last_acquired;	/* class being acquired then */
+	unsigned int last_held_subclass;
+	unsigned int last_acquired_subclass;
 };
 
 /*
  * The validator's view of a sleeping lock: its class key (NULL for a
  * statically defined lock, whose address is the key), its name, and the
- * class number cached on first use.
+ * class number of subclass 0, cached on first use.
  */
 struct lockdep_map {
 	struct lock_class_key *key;
@@ -65,13 +70,38 @@ struct lockdep_task {
 /**
  * lock_map_acquire() - a sleeping lock is about to be taken by current
  * @map: the lock's map
+ * @subclass: nesting level within the lock's class, below
+ *	MAX_LOCKDEP_SUBCLASSES (0 for a plain lock)
  * @trylock: taken by a trylock (cannot deadlock: no order recorded to it)
  * @ip: call site
  *
  * Called before blocking, so that an inversion is reported even if it
- * deadlocks.  Records "held -> @map" for every sleeping lock current holds.
+ * deadlocks.  Records "held -> @map's class/@subclass" for every sleeping
+ * lock current holds.  An out-of-range @subclass is logged once and the
+ * acquisition is not tracked.
  */
-void lock_map_acquire(struct lockdep_map *map, bool trylock, unsigned long ip);
+void lock_map_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
+		      unsigned long ip);
+
+/**
+ * lockdep_init_map() - give a sleeping lock the class @key
+ * @map: the lock's map, not held and not used since its init
+ * @name: class name for reports
+ * @key: class key (static storage)
+ *
+ * Use lockdep_set_class().
+ */
+static inline void lockdep_init_map(struct lockdep_map *map, const char *name,
+				    struct lock_class_key *key)
+{
+	*map = (struct lockdep_map){ .key = key, .name = name };
+}
+
+/*
+ * Put a lock initialised elsewhere (one class per init call site, as for
+ * every device's lock) in a class of its own, before its first use.
+ */
+#define lockdep_set_class(lock, key)	lockdep_init_map(&(lock)->dep_map, #key, key)
 
 /**
  * lock_map_release() - current released the sleeping lock of @map
@@ -98,6 +128,8 @@ void lockdep_get_stats(struct lockdep_stats *st);
  * Return: the depth of this CPU's held-lock stack.
  */
 unsigned int lockdep_depth(void);
+#else
+#define lockdep_set_class(lock, key)	do { (void)(lock); (void)(key); } while (0)
 #endif
 
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP

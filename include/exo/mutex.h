@@ -13,7 +13,8 @@
  * mutex its owner already holds deadlocks (and is reported).  Unlocking one
  * current does not own is refused with a warning.  Under CONFIG_LOCKDEP each
  * mutex has a lock class (its DEFINE_MUTEX(), or its mutex_init() call
- * site) and the validator checks the order of mutexes held together.
+ * site, or lockdep_set_class()) and the validator checks the order of
+ * mutexes held together; mutex_lock_nested() orders two of one class.
  * See Documentation/locking.rst.
  */
 #ifndef _EXO_MUTEX_H
@@ -73,6 +74,22 @@ void __mutex_init(struct mutex *m, const char *name, struct lock_class_key *key)
  * Thread context only (might_sleep()).  Not recursive.
  */
 void mutex_lock(struct mutex *m);
+
+#ifdef CONFIG_LOCKDEP
+/**
+ * mutex_lock_nested() - mutex_lock(), at nesting level @subclass of its class
+ * @m: the mutex
+ * @subclass: below MAX_LOCKDEP_SUBCLASSES; 0 is mutex_lock()
+ *
+ * For a mutex taken while another of the same lock class is held, in an
+ * order the caller guarantees (a parent's, then a child's): the validator
+ * treats each subclass as a class of its own, so it checks that order
+ * instead of ignoring it.  Without CONFIG_LOCKDEP, mutex_lock().
+ */
+void mutex_lock_nested(struct mutex *m, unsigned int subclass);
+#else
+#define mutex_lock_nested(m, subclass)	do { (void)(subclass); mutex_lock(m); } while (0)
+#endif
 
 /**
  * mutex_trylock() - lock @m if it is free, without sleeping

@@ -197,6 +197,21 @@ unsigned int nr_threads(void);
  */
 bool sched_ready(void);
 
+/**
+ * copy_thread() - arch hook: make a new thread's stack switchable-to
+ * @p: the new thread, with @p->stack and @p->stack_size set
+ *
+ * Builds the frame the arch's __switch_to() resumes from, such that the
+ * first switch to @p enters the arch's ret_from_kthread, which calls
+ * schedule_tail(prev) and then kthread_main(@p); sets @p->sp to it.
+ * Called by kernel/kthread.c before the thread is visible to anyone.
+ * (x86: arch/x86/kernel/process.c; Linux's copy_thread() also handles
+ * user-space forks, which this kernel does not have.)
+ * Return: 0, or a negative errno if the arch cannot set up the thread
+ * (the caller then frees it).
+ */
+int copy_thread(struct task_struct *p);
+
 /* Hook for subsystems that keep per-thread state: run by a thread on exit. */
 struct task_exit_hook {
 	void (*fn)(struct task_struct *t);

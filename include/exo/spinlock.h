@@ -21,9 +21,19 @@
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 
-/* A lock class's identity is the address of a static key. */
+/*
+ * Subclasses of one lock class: nesting levels a lock of the class may be
+ * taken at (mutex_lock_nested()), each validated as a class of its own.
+ */
+#define MAX_LOCKDEP_SUBCLASSES	8U
+#define SINGLE_DEPTH_NESTING	1
+
+/*
+ * A lock class's identity is the address of a static key; subclass n's
+ * is the address of byte n.
+ */
 struct lock_class_key {
-	char unused;
+	char subkeys[MAX_LOCKDEP_SUBCLASSES];
 };
 
 typedef struct spinlock {

@@ -28,7 +28,12 @@
  *    interrupted code held.  A trylock cannot deadlock: it records no pair
  *    to itself, but pairs from it to later locks;
  *  - two locks of one class held together (two zones' locks) record no
- *    pair: nesting within a class is not validated;
+ *    pair: nesting within a class is not validated, unless it is
+ *    annotated.  A sleeping lock taken with subclass n (mutex_lock_nested())
+ *    is in the class keyed by byte n of its key (of the lock itself for a
+ *    static lock, whose map is larger than MAX_LOCKDEP_SUBCLASSES bytes),
+ *    as in Linux: a class of its own, ordered against the others, so a
+ *    parent's and a child's device_lock() are;
  *  - the graph only grows (classes are never freed); edges are added under
  *    graph_lock, a raw lock taken with interrupts off.  Lookups of an
  *    existing edge read the bitmap without the lock (a stale miss just
@@ -66,6 +71,7 @@
 struct lock_class {
 	const void *key;
 	const char *name;
+	unsigned int subclass;
 };
 
 /* How the first A -> B pair was seen: where each lock was taken, and how. */
@@ -95,6 +101,7 @@ static bool lockdep_off;		/* a table filled up: stop validating */
 static unsigned int max_depth;
 static unsigned long nr_reports, nr_untracked;
 static const char *last_held, *last_acquired;
+static unsigned int last_held_subclass, last_acquired_subclass;
 
 static DEFINE_PER_CPU(struct held_stack, held_locks);
 
@@ -151,7 +158,7 @@ static unsigned int hash_key(const void *key)
 }
 
 /* Find or register the class of @key; graph lock held.  -1 if full. */
-static int find_class(const void *key, const char *name)
+static int find_class(const void *key, const char *name, unsigned int subclass)
 {
 	unsigned int h = hash_key(key);
 
@@ -166,6 +173,7 @@ static int find_class(const void *key, const char *name)
 			return -1;
 		classes[nr_classes].key = key;
 		classes[nr_classes].name = name ? name : "?";
+		classes[nr_classes].subclass = subclass;
 		key_hash[h] = (u16)(++nr_classes);
 		return (int)nr_classes - 1;
 	}
@@ -182,23 +190,25 @@ static const char *lock_name(spinlock_t *l)
 }
 
 /*
- * Class number of the lock at @lock with class key @key (NULL: the lock's
- * static address), cached in *@cache; -1 if it has none.
+ * Class number of subclass @subclass of the lock at @lock with class key
+ * @key (NULL: the lock's static address); subclass 0's is cached in
+ * *@cache.  -1 if it has none.
  */
 static int class_of(const void *lock, struct lock_class_key *key, const char *name,
-		    unsigned int *cache)
+		    unsigned int subclass, unsigned int *cache)
 {
 	unsigned int cached = READ_ONCE(*cache);
 	const void *k;
 	int idx;
 
-	if (likely(cached))
+	if (likely(cached) && !subclass)
 		return (int)cached - 1;
 	k = key ? (const void *)key : static_key(lock);
 	if (!k)
 		return -1;
+	k = (const char *)k + subclass;
 	graph_lock_acquire();
-	idx = find_class(k, name);
+	idx = find_class(k, name, subclass);
 	graph_lock_release();
 	if (idx < 0) {
 		if (!lockdep_off)
@@ -206,8 +216,18 @@ static int class_of(const void *lock, struct lock_class_key *key, const char *na
 		lockdep_off = true;
 		return -1;
 	}
-	WRITE_ONCE(*cache, (unsigned int)idx + 1);
+	if (!subclass)
+		WRITE_ONCE(*cache, (unsigned int)idx + 1);
 	return idx;
+}
+
+/* A class's name as reports print it: "name", or "name/subclass". */
+static const char *class_str(unsigned int idx, char *buf, size_t size)
+{
+	if (!classes[idx].subclass)
+		return classes[idx].name;
+	snprintf(buf, size, "%s/%u", classes[idx].name, classes[idx].subclass);
+	return buf;
 }
 
 static bool has_edge(unsigned int from, unsigned int to)
@@ -291,30 +311,34 @@ static void print_stack(const unsigned long *st, unsigned int n)
 static noinline void report_inversion(const struct held_lock *prev, unsigned int to,
 				      unsigned long ip, const u16 *parent)
 {
+	static char b1[48], b2[48];	/* graph lock held: one report at a time */
 	unsigned int from = prev->class_idx, c;
 	struct lock_edge *e;
 
 	nr_reports++;
 	last_held = classes[from].name;
+	last_held_subclass = classes[from].subclass;
 	last_acquired = classes[to].name;
+	last_acquired_subclass = classes[to].subclass;
 	printk(KERN_ERR "======================================================\n");
 	printk(KERN_ERR "WARNING: possible circular locking dependency (CPU %u)\n",
 	       smp_processor_id());
-	printk(KERN_ERR "acquiring lock class '%s' at %pS\n", classes[to].name, (void *)ip);
-	printk(KERN_ERR "while holding lock class '%s', taken at %pS\n", classes[from].name,
-	       (void *)prev->ip);
+	printk(KERN_ERR "acquiring lock class '%s' at %pS\n", class_str(to, b1, sizeof(b1)),
+	       (void *)ip);
+	printk(KERN_ERR "while holding lock class '%s', taken at %pS\n",
+	       class_str(from, b1, sizeof(b1)), (void *)prev->ip);
 	printk(KERN_ERR "but the opposite order was seen before:\n");
 	/* Walk the recorded path to -> ... -> from, edge by edge. */
 	for (c = from; c != to; c = parent[c]) {
 		e = find_edge(parent[c], c);
 		printk(KERN_ERR "  '%s' (taken at %pS) -> '%s' (taken at %pS), call trace:\n",
-		       classes[parent[c]].name, e ? (void *)e->from_ip : NULL,
-		       classes[c].name, e ? (void *)e->to_ip : NULL);
+		       class_str(parent[c], b1, sizeof(b1)), e ? (void *)e->from_ip : NULL,
+		       class_str(c, b2, sizeof(b2)), e ? (void *)e->to_ip : NULL);
 		if (e)
 			print_stack(e->stack, EDGE_STACK);
 	}
-	printk(KERN_ERR "this order ('%s' -> '%s'), call trace:\n", classes[from].name,
-	       classes[to].name);
+	printk(KERN_ERR "this order ('%s' -> '%s'), call trace:\n",
+	       class_str(from, b1, sizeof(b1)), class_str(to, b2, sizeof(b2)));
 	dump_stack();
 	printk(KERN_ERR "======================================================\n");
 }
@@ -437,7 +461,7 @@ void lockdep_acquire(spinlock_t *l, bool trylock)
 	hs = validator_enter(&flags);
 	if (!hs)
 		return;
-	cls = class_of(l, l->key, lock_name(l), &l->class_idx);
+	cls = class_of(l, l->key, lock_name(l), 0, &l->class_idx);
 	if (cls < 0) {
 		nr_untracked++;
 		goto done;
@@ -473,7 +497,8 @@ EXPORT_SYMBOL(lockdep_release);	/* inline spin_lock() calls it from modules too 
  * be held (might_sleep() reports that): it is ordered after the thread's
  * other sleeping locks only.
  */
-void lock_map_acquire(struct lockdep_map *map, bool trylock, unsigned long ip)
+void lock_map_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
+		      unsigned long ip)
 {
 	struct lockdep_task *ts = task_stack();
 	struct held_stack *hs;
@@ -485,7 +510,18 @@ void lock_map_acquire(struct lockdep_map *map, bool trylock, unsigned long ip)
 	hs = validator_enter(&flags);
 	if (!hs)
 		return;
-	cls = class_of(map, map->key, map->name, &map->class_idx);
+	if (subclass >= MAX_LOCKDEP_SUBCLASSES) {
+		static bool said;
+
+		if (!said)
+			pr_err("%s taken with subclass %u (the limit is %u) at %pS: not tracked\n",
+			       map->name ? map->name : "?", subclass,
+			       MAX_LOCKDEP_SUBCLASSES - 1, (void *)ip);
+		said = true;
+		cls = -1;
+	} else {
+		cls = class_of(map, map->key, map->name, subclass, &map->class_idx);
+	}
 	if (cls < 0)
 		nr_untracked++;
 	else if (!trylock)
@@ -539,6 +575,8 @@ void lockdep_get_stats(struct lockdep_stats *st)
 	st->nr_untracked = nr_untracked;
 	st->last_held = last_held;
 	st->last_acquired = last_acquired;
+	st->last_held_subclass = last_held_subclass;
+	st->last_acquired_subclass = last_acquired_subclass;
 	graph_lock_release();
 	arch_local_irq_restore(flags);
 }
@@ -555,8 +593,11 @@ static int cmd_lockdep(int argc, char **argv)
 	       "%lu untracked acquisitions\n", READ_ONCE(lockdep_off) ? "off" : "on",
 	       st.nr_classes, st.nr_edges, st.max_depth, st.nr_reports, st.nr_untracked);
 	if (argc > 1)
-		for (unsigned int i = 0; i < st.nr_classes; i++)
-			printk("  %3u %s\n", i, classes[i].name);
+		for (unsigned int i = 0; i < st.nr_classes; i++) {
+			char buf[48];
+
+			printk("  %3u %s\n", i, class_str(i, buf, sizeof(buf)));
+		}
 	return 0;
 }
 DEFINE_SHELL_CMD_ARGS(lockdep, "[-v]", 0, 1, "lock-order validator statistics (-v: classes)",

@@ -38,10 +38,10 @@ struct mutex_waiter {
 };
 
 #ifdef CONFIG_LOCKDEP
-#define dep_acquire(m, try, ip)	lock_map_acquire(&(m)->dep_map, (try), (ip))
+#define dep_acquire(m, sub, try, ip)	lock_map_acquire(&(m)->dep_map, (sub), (try), (ip))
 #define dep_release(m)		lock_map_release(&(m)->dep_map)
 #else
-#define dep_acquire(m, try, ip)	do { (void)(m); (void)(ip); } while (0)
+#define dep_acquire(m, sub, try, ip)	do { (void)(m); (void)(ip); } while (0)
 #define dep_release(m)		do { (void)(m); } while (0)
 #endif
 
@@ -110,21 +110,35 @@ static noinline void mutex_lock_slow(struct mutex *m)
 	wait_unlock(m);
 }
 
-void mutex_lock(struct mutex *m)
+static __always_inline void __mutex_lock(struct mutex *m, unsigned int subclass,
+					 unsigned long ip)
 {
 	might_sleep();
 	/* Before sleeping: an inversion is reported even if it deadlocks now. */
-	dep_acquire(m, false, _RET_IP_);
+	dep_acquire(m, subclass, false, ip);
 	if (!mutex_try_fast(m))
 		mutex_lock_slow(m);
 }
+
+void mutex_lock(struct mutex *m)
+{
+	__mutex_lock(m, 0, _RET_IP_);
+}
 EXPORT_SYMBOL(mutex_lock);
+
+#ifdef CONFIG_LOCKDEP
+void mutex_lock_nested(struct mutex *m, unsigned int subclass)
+{
+	__mutex_lock(m, subclass, _RET_IP_);
+}
+EXPORT_SYMBOL(mutex_lock_nested);
+#endif
 
 int mutex_trylock(struct mutex *m)
 {
 	if (!mutex_try_fast(m))
 		return 0;
-	dep_acquire(m, true, _RET_IP_);
+	dep_acquire(m, 0, true, _RET_IP_);
 	return 1;
 }
 EXPORT_SYMBOL(mutex_trylock);

@@ -4,7 +4,8 @@
  * and owner checks under contention from two threads per CPU, hand-over
  * to the waiters in arrival order, trylock, refusal of an unlock by a
  * thread that does not own the mutex, and (CONFIG_LOCKDEP) an A->B / B->A
- * order on a mutex pair reported once, without a real deadlock.
+ * order on a mutex pair reported once, without a real deadlock, and the
+ * order of two mutexes of one class nested with mutex_lock_nested().
  */
 #include <exo/completion.h>
 #include <exo/errno.h>
@@ -286,6 +287,60 @@ static void test_mutex_abba_reported(struct ktest *t)
 	mutex_unlock(&abba[1]);
 	KTEST_EXPECT_EQ(t, lockdep_reports(), before + 1);
 }
+
+static struct lock_class_key nest_key;
+static struct mutex nest[2];
+static bool nest_used;
+
+/*
+ * Two mutexes of one class: the inner one taken with mutex_lock_nested()
+ * is subclass 1, so "subclass 0, then 1" is an order (whichever mutex
+ * plays which part) and "1, then 0" closes a cycle.  A subclass out of
+ * range still locks, untracked.
+ */
+static void test_mutex_nested_subclass(struct ktest *t)
+{
+	unsigned long before = lockdep_reports(), untracked;
+	struct lockdep_stats st;
+
+	if (nest_used)
+		KTEST_SKIP(t, "the classes have recorded orders (run again after a reboot)");
+	nest_used = true;
+	__mutex_init(&nest[0], "test_mutex_nest", &nest_key);
+	__mutex_init(&nest[1], "test_mutex_nest", &nest_key);
+	for (int i = 0; i < 2; i++) {
+		mutex_lock(&nest[i]);
+		mutex_lock_nested(&nest[!i], SINGLE_DEPTH_NESTING);
+		KTEST_EXPECT_EQ(t, lockdep_task_depth(), 2u);
+		mutex_unlock(&nest[!i]);
+		mutex_unlock(&nest[i]);
+	}
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+
+	ktest_log(t, "a circular locking report follows");
+	mutex_lock_nested(&nest[1], SINGLE_DEPTH_NESTING);
+	mutex_lock(&nest[0]);
+	/* Reported on taking it, with both ends named class/subclass. */
+	lockdep_get_stats(&st);
+	mutex_unlock(&nest[0]);
+	mutex_unlock(&nest[1]);
+	KTEST_EXPECT_EQ(t, st.nr_reports, before + 1);
+	KTEST_EXPECT_TRUE(t, st.last_held && st.last_acquired &&
+			  !strcmp(st.last_held, "test_mutex_nest") &&
+			  !strcmp(st.last_acquired, st.last_held));
+	KTEST_EXPECT_EQ(t, st.last_held_subclass, 1u);
+	KTEST_EXPECT_EQ(t, st.last_acquired_subclass, 0u);
+
+	untracked = st.nr_untracked;
+	mutex_lock_nested(&nest[0], MAX_LOCKDEP_SUBCLASSES);
+	KTEST_EXPECT_TRUE(t, mutex_held_by_current(&nest[0]));
+	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 0u);
+	mutex_unlock(&nest[0]);
+	KTEST_EXPECT_FALSE(t, mutex_is_locked(&nest[0]));
+	lockdep_get_stats(&st);
+	KTEST_EXPECT_EQ(t, st.nr_untracked, untracked + 1);
+	KTEST_EXPECT_EQ(t, st.nr_reports, before + 1);
+}
 #endif
 
 static struct ktest_case mutex_cases[] = {
@@ -295,6 +350,7 @@ static struct ktest_case mutex_cases[] = {
 	KTEST_CASE(test_mutex_trylock_and_owner),
 #ifdef CONFIG_LOCKDEP
 	KTEST_CASE(test_mutex_abba_reported),
+	KTEST_CASE(test_mutex_nested_subclass),
 #endif
 	{}
 };

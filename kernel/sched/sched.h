@@ -8,9 +8,8 @@
 
 #include <exo/sched.h>
 
-/* arch/x86/kernel/switch.S: returns, in next's context, the previous thread. */
+/* Arch (x86: switch.S): returns, in next's context, the previous thread. */
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next);
-void ret_from_kthread(void);
 
 /* core.c */
 void set_current_dead(void);

@@ -36,8 +36,8 @@ __switch_to:
 
 /*
  * First instruction of a new thread: __switch_to "returns" here with the
- * previous thread in %rax and the new thread in %r12 (see kthread.c for
- * the initial frame).  %rbp is 0, which ends backtraces.
+ * previous thread in %rax and the new thread in %r12 (copy_thread() in
+ * process.c builds the initial frame).  %rbp is 0, which ends backtraces.
  */
 	.globl	ret_from_kthread
 	.type	ret_from_kthread, @function
