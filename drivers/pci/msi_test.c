@@ -17,6 +17,7 @@
 #include <exo/msi.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
 #include <exo/pci.h>
 #include <exo/smp.h>
 #include <exo/string.h>
@@ -538,6 +539,9 @@ static void test_e1000e_msix(struct ktest *t)
 		KTEST_EXPECT_EQ(t, irq_set_affinity(base, &m), -EBUSY);
 		check_entry(t, p, 0, base, 0);
 	}
+	/* What a user sees: the per-device chip in `interrupts`, the IRQs in lspci -v. */
+	KTEST_EXPECT_EQ(t, shell_run_command("interrupts"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("lspci -v"), 0);
 	ktest_log(t, "%s: %d MSI-X vectors, IRQs %d-%d, CPUs %u %u %u %u %u", dev_name(&p->dev), n,
 		  base, base + n - 1, cpus[0], cpus[1], cpus[2], cpus[3], cpus[4]);
 	for (int i = 0; i < n; i++)
