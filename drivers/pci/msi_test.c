@@ -99,7 +99,7 @@ static irqreturn_t edu_irq_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* Move @irq to the CPU after its current one; 1 if it moved. */
+/* Move @irq to the CPU after its current one (retrying -EBUSY); 1 if it moved. */
 static unsigned int edu_move_next(unsigned int irq, struct irq_desc *desc)
 {
 	unsigned int cpu = cpumask_next(READ_ONCE(desc->cfg.cpu), &cpu_online_mask);
@@ -446,11 +446,46 @@ static void test_managed_release_on_unbind(struct ktest *t)
 
 /* --- MSI-X on the e1000e (q35) ----------------------------------------- */
 
-static irqreturn_t nop_handler(int irq, void *dev_id)
+/*
+ * Real e1000e interrupts: IVAR maps the causes RxQ0, RxQ1, TxQ0, TxQ1 and
+ * Other to MSI-X vectors 0-4, IMS enables them, and writing a cause to ICS
+ * makes the NIC send that vector's message.
+ */
+#define E1000_ICR	0xc0
+#define E1000_ICS	0xc8
+#define E1000_IMS	0xd0
+#define E1000_IMC	0xd8
+#define E1000_IVAR	0xe4
+#define E1000_IVAR_MAP	0x000cba98	/* valid | vector, 4 bits per cause */
+#define E1000_CAUSE(i)	(1u << (20 + (i)))	/* RxQ0 .. Other */
+
+struct nic_irqs {
+	void __iomem *mmio;
+	int base;
+	unsigned int count[5];
+	unsigned int cpu[5];
+};
+
+static irqreturn_t nic_handler(int irq, void *dev_id)
 {
-	(void)irq;
-	(void)dev_id;
-	return IRQ_NONE;
+	struct nic_irqs *n = dev_id;
+	unsigned int i = irq - n->base;
+
+	writel(E1000_CAUSE(i), n->mmio + E1000_ICR);	/* write 1 to clear */
+	WRITE_ONCE(n->cpu[i], smp_processor_id());
+	WRITE_ONCE(n->count[i], n->count[i] + 1);
+	return IRQ_HANDLED;
+}
+
+/* Raise vector @i's cause; true once its handler ran. */
+static bool nic_raise(struct nic_irqs *n, unsigned int i)
+{
+	unsigned int before = READ_ONCE(n->count[i]);
+
+	writel(E1000_CAUSE(i), n->mmio + E1000_ICS);
+	for (int us = 0; us < 1000000 && READ_ONCE(n->count[i]) == before; us += 10)
+		udelay(10);
+	return READ_ONCE(n->count[i]) != before;
 }
 
 /* Entry @i of @p's table holds IRQ @irq's message, masked as @masked. */
@@ -471,6 +506,7 @@ static void test_e1000e_msix(struct ktest *t)
 {
 	struct pci_dev *p = pci_get_device(0x8086, 0x10d3, NULL);
 	unsigned int ncpu = num_online_cpus(), first = 0, cpus[8] = {};
+	struct nic_irqs nic = {};
 	struct msi_counts c0;
 	bool was_bound;
 	int n, base;
@@ -481,6 +517,9 @@ static void test_e1000e_msix(struct ktest *t)
 	was_bound = borrow(p);
 	counts_read(&c0, true);
 	KTEST_ASSERT_EQ(t, pci_enable_device(p), 0);
+	pci_set_master(p);
+	nic.mmio = pci_iomap(p, 0);
+	KTEST_ASSERT_NOT_NULL(t, nic.mmio);
 	KTEST_EXPECT_EQ(t, pci_alloc_irq_vectors(p, 6, 8, PCI_IRQ_MSIX), -ENOSPC);
 	n = pci_alloc_irq_vectors(p, 2, 8, PCI_IRQ_ALL_TYPES);
 	KTEST_ASSERT_EQ(t, n, pci_msix_vec_count(p));
@@ -488,6 +527,7 @@ static void test_e1000e_msix(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, p->msi_enabled);
 	KTEST_EXPECT_EQ(t, pci_irq_vectors_info(p, &first), (unsigned int)n);
 	base = pci_irq_vector(p, 0);
+	nic.base = base;
 	KTEST_EXPECT_EQ(t, (int)first, base);
 	KTEST_EXPECT_EQ(t, pci_irq_vector(p, n), -EINVAL);
 	for (int i = 0; i < n; i++) {
@@ -500,7 +540,7 @@ static void test_e1000e_msix(struct ktest *t)
 	for (int i = 0; i < n; i++) {
 		struct irq_data *d = &irq_to_desc(base + i)->irq_data;
 
-		KTEST_ASSERT_EQ(t, request_irq(base + i, nop_handler, 0, "kt-msix", p), 0);
+		KTEST_ASSERT_EQ(t, request_irq(base + i, nic_handler, 0, "kt-msix", &nic), 0);
 		check_entry(t, p, i, base + i, 0);
 		/* Spread: the i-th vector on the i-th online CPU. */
 		if (i < (int)ARRAY_SIZE(cpus))
@@ -515,6 +555,24 @@ static void test_e1000e_msix(struct ktest *t)
 	for (int i = 1; i < n && i < (int)ARRAY_SIZE(cpus); i++)
 		if (i < (int)ncpu)
 			KTEST_EXPECT_NE(t, cpus[i], cpus[i - 1]);
+	/* Each vector delivered 10 times, on its CPU; a masked one latches. */
+	writel(E1000_IVAR_MAP, nic.mmio + E1000_IVAR);
+	writel(0x01f00000, nic.mmio + E1000_IMS);
+	for (int i = 0; i < n && i < 5; i++) {
+		for (int k = 0; k < 10; k++)
+			KTEST_EXPECT_TRUE(t, nic_raise(&nic, i));
+		KTEST_EXPECT_EQ(t, READ_ONCE(nic.count[i]), 10u);
+		KTEST_EXPECT_EQ(t, kstat_irqs(base + i), 10ul);
+		KTEST_EXPECT_EQ(t, nic.cpu[i], irq_to_desc(base + i)->irq_data.effective_cpu);
+		disable_irq(base + i);
+		writel(E1000_CAUSE(i), nic.mmio + E1000_ICS);
+		mdelay(5);
+		KTEST_EXPECT_EQ(t, READ_ONCE(nic.count[i]), 10u);
+		enable_irq(base + i);
+		for (int ms = 0; ms < 1000 && READ_ONCE(nic.count[i]) == 10; ms++)
+			mdelay(1);
+		KTEST_EXPECT_EQ(t, READ_ONCE(nic.count[i]), 11u);
+	}
 	/*
 	 * A move rewrites the entry, which stays unmasked.  The old vector
 	 * stays reserved until an interrupt arrives on the new one (none
@@ -538,19 +596,29 @@ static void test_e1000e_msix(struct ktest *t)
 				cpumask_next(-1, &cpu_online_mask), &m);
 		KTEST_EXPECT_EQ(t, irq_set_affinity(base, &m), -EBUSY);
 		check_entry(t, p, 0, base, 0);
+		/* The next interrupt comes on the new CPU and completes the move. */
+		KTEST_EXPECT_TRUE(t, nic_raise(&nic, 0));
+		KTEST_EXPECT_EQ(t, nic.cpu[0], to);
+		KTEST_EXPECT_EQ(t, edu_move_next(base, irq_to_desc(base)), 1u);
+		KTEST_EXPECT_TRUE(t, nic_raise(&nic, 0));
+		KTEST_EXPECT_EQ(t, nic.cpu[0], d->effective_cpu);
+		KTEST_EXPECT_NE(t, nic.cpu[0], to);
 	}
 	/* What a user sees: the per-device chip in `interrupts`, the IRQs in lspci -v. */
 	KTEST_EXPECT_EQ(t, shell_run_command("interrupts"), 0);
 	KTEST_EXPECT_EQ(t, shell_run_command("lspci -v"), 0);
 	ktest_log(t, "%s: %d MSI-X vectors, IRQs %d-%d, CPUs %u %u %u %u %u", dev_name(&p->dev), n,
 		  base, base + n - 1, cpus[0], cpus[1], cpus[2], cpus[3], cpus[4]);
+	writel(~0u, nic.mmio + E1000_IMC);
 	for (int i = 0; i < n; i++)
-		free_irq(base + i, p);
+		free_irq(base + i, &nic);
 	for (int i = 0; i < n; i++)
 		KTEST_EXPECT_EQ(t, pci_msix_masked(p, i), 1);
 	pci_free_irq_vectors(p);
 	KTEST_EXPECT_FALSE(t, p->msix_enabled);
 	KTEST_EXPECT_NULL(t, p->msix_base);
+	pci_iounmap(p, nic.mmio);
+	pci_clear_master(p);
 	pci_disable_device(p);
 	counts_check(t, &c0, true);
 	give_back(t, p, was_bound);
