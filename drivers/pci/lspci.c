@@ -43,6 +43,19 @@ static const char *en(bool b)
 	return b ? "+" : "-";
 }
 
+/* End a capability's line with the IRQs of its vectors in use. */
+static void lspci_vectors(struct pci_dev *p, bool enabled)
+{
+	unsigned int first, n = enabled ? pci_irq_vectors_info(p, &first) : 0;
+
+	if (n == 1)
+		printk(KERN_CONT " IRQ %u\n", first);
+	else if (n)
+		printk(KERN_CONT " IRQs %u-%u\n", first, first + n - 1);
+	else
+		printk(KERN_CONT "\n");
+}
+
 static void lspci_cap(struct pci_dev *p, u8 pos)
 {
 	u8 id = 0, len = 0;
@@ -64,18 +77,20 @@ static void lspci_cap(struct pci_dev *p, u8 pos)
 		struct pci_msi_info mi;
 
 		pci_msi_read_info(p, &mi);
-		printk(KERN_CONT "MSI: Enable%s Count=%u/%u Maskable%s 64bit%s\n", en(mi.enabled),
+		printk(KERN_CONT "MSI: Enable%s Count=%u/%u Maskable%s 64bit%s", en(mi.enabled),
 		       mi.nvec_enabled, mi.nvec_capable, en(mi.maskable),
 		       en(mi.is_64bit));
+		lspci_vectors(p, mi.enabled);
 		break;
 	}
 	case PCI_CAP_ID_MSIX: {
 		struct pci_msix_info xi;
 
 		pci_msix_read_info(p, &xi);
-		printk(KERN_CONT "MSI-X: Enable%s Count=%u Masked%s Vector table: BAR=%u offset=%08x PBA: BAR=%u offset=%08x\n",
+		printk(KERN_CONT "MSI-X: Enable%s Count=%u Masked%s Vector table: BAR=%u offset=%08x PBA: BAR=%u offset=%08x",
 		       en(xi.enabled), xi.table_size, en(xi.masked_all), xi.table_bir,
 		       xi.table_offset, xi.pba_bir, xi.pba_offset);
+		lspci_vectors(p, xi.enabled);
 		break;
 	}
 	case PCI_CAP_ID_EXP: {

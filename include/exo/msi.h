@@ -21,21 +21,10 @@
 #ifndef _EXO_MSI_H
 #define _EXO_MSI_H
 
+#include <exo/irq.h>		/* struct msi_msg */
 #include <exo/types.h>
 
 struct pci_dev;
-
-/**
- * struct msi_msg - one MSI/MSI-X message
- * @address_lo: low 32 bits of the address the device writes to
- * @address_hi: high 32 bits (0 for a 32-bit-only MSI capability)
- * @data: the 32-bit value written (MSI uses the low 16 bits)
- */
-struct msi_msg {
-	u32 address_lo;
-	u32 address_hi;
-	u32 data;
-};
 
 /**
  * struct pci_msi_info - a function's MSI capability, decoded

@@ -76,6 +76,8 @@ struct pci_device_id {
 #define PCI_SLOT(devfn)		(((devfn) >> 3) & 0x1f)
 #define PCI_FUNC(devfn)		((devfn) & 0x07)
 
+struct pci_irq_vecs;
+
 struct pci_dev {
 	struct device dev;
 	u16 segment;
@@ -101,6 +103,8 @@ struct pci_dev {
 	atomic_t enable_cnt;		/* pci_enable_device() calls not undone */
 	u8 regions_requested;		/* bit n: BAR n claimed by pci_request_region() */
 	void __iomem *msix_base;	/* the MSI-X table, pci_msix_map_table() */
+	struct pci_irq_vecs *irq_vecs;	/* pci_alloc_irq_vectors() state, NULL: none */
+	bool is_msi_managed;		/* vectors freed at unbind (pcim) */
 	struct pcim_iomap_devres *iomap;	/* pcim_iomap_table() */
 	/* INTx route, set after enumeration (arch/x86/pci/irq.c, asm/pci_x86.h) */
 	unsigned int irq;		/* INTx IRQ number for request_irq(), 0: none */
@@ -428,6 +432,78 @@ unsigned int pci_nr_devices(void);
  * pci_class_name() - human name of a class/subclass (class >> 8), or NULL
  */
 const char *pci_class_name(u32 class);
+
+/* pci_alloc_irq_vectors() @flags: the interrupt types to try, in this order. */
+#define PCI_IRQ_MSIX		(1 << 2)	/* MSI-X, one IRQ per table entry */
+#define PCI_IRQ_MSI		(1 << 1)	/* MSI (one vector on x86, see below) */
+#define PCI_IRQ_LEGACY		(1 << 0)	/* INTx: pdev->irq, one vector */
+#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
+#define PCI_IRQ_AFFINITY	(1 << 3)	/* accepted: vectors are always spread */
+#define PCI_IRQ_ALL_TYPES	(PCI_IRQ_LEGACY | PCI_IRQ_MSI | PCI_IRQ_MSIX)
+
+/**
+ * pci_alloc_irq_vectors() - allocate between @min_vecs and @max_vecs
+ * interrupt vectors for @dev
+ * @dev: the PCI function (its driver's probe, usually)
+ * @min_vecs: fewest vectors the driver can work with, >= 1
+ * @max_vecs: most it can use, >= @min_vecs
+ * @flags: PCI_IRQ_MSIX, PCI_IRQ_MSI, PCI_IRQ_LEGACY (PCI_IRQ_ALL_TYPES),
+ *	optionally PCI_IRQ_AFFINITY
+ *
+ * Tries MSI-X (up to the table size), then MSI, then INTx, among the
+ * types @flags allows.  MSI gives one vector: on x86 without interrupt
+ * remapping a multi-message MSI needs consecutive, aligned vectors on one
+ * CPU, which Linux does not allocate either.  INTx gives one vector, the
+ * routed line pdev->irq (shared, level).  MSI/MSI-X vectors are spread
+ * over the online CPUs, masked until request_irq().  While MSI is on,
+ * pdev->irq is its IRQ, as in Linux.  After pcim_enable_device() the
+ * vectors are freed when the driver unbinds.
+ *
+ * Context: may sleep.
+ * Return: the number of vectors allocated (>= @min_vecs); -EINVAL for bad
+ * arguments or when vectors are already allocated; -ENODEV when @dev has
+ * none of the types asked for; -ENOSPC when no type gives @min_vecs (or
+ * IRQ numbers or CPU vectors run out); -ENOMEM.  Failures are logged.
+ */
+int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs,
+			  unsigned int max_vecs, unsigned int flags);
+
+/**
+ * pci_irq_vector() - the IRQ number of vector @nr of @dev, for request_irq()
+ * @dev: the PCI function
+ * @nr: 0 .. the count pci_alloc_irq_vectors() returned - 1
+ *
+ * Without vectors allocated, vector 0 is pdev->irq (INTx), as in Linux.
+ * Context: any.  Return: the IRQ number; -EINVAL (logged) for @nr out of
+ * range or no IRQ.
+ */
+int pci_irq_vector(struct pci_dev *dev, unsigned int nr);
+
+/**
+ * pci_free_irq_vectors() - undo pci_alloc_irq_vectors()
+ * @dev: the PCI function; free_irq() every vector first
+ *
+ * Disables MSI/MSI-X (INTx is enabled again), masks the MSI-X entries,
+ * unmaps the table and frees the IRQ numbers and their CPU vectors.  A
+ * vector with a handler still requested keeps everything allocated (a
+ * log line says which); a call with nothing allocated is logged.
+ * Context: may sleep.
+ */
+void pci_free_irq_vectors(struct pci_dev *dev);
+
+/** pci_dev_msi_enabled() - MSI or MSI-X is enabled on @pdev */
+static inline bool pci_dev_msi_enabled(struct pci_dev *pdev)
+{
+	return pdev->msi_enabled || pdev->msix_enabled;
+}
+
+/**
+ * pci_irq_vectors_info() - the IRQs pci_alloc_irq_vectors() gave @dev
+ * @dev: the PCI function
+ * @first: set to the first IRQ number
+ * Return: how many (consecutive from @first); 0 without MSI/MSI-X vectors.
+ */
+unsigned int pci_irq_vectors_info(struct pci_dev *dev, unsigned int *first);
 
 #define module_pci_driver(__drv)					\
 	static int __init __drv##_init(void)				\
