@@ -14,6 +14,7 @@
 #include <exo/ktest.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
+#include <exo/pgtable.h>
 #include <exo/string.h>
 
 static struct pci_dev *edu;
@@ -101,6 +102,18 @@ static void test_edu_dma_roundtrip(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
 }
 
+/* Unbind and rebind @n times, checking the driver's state each time. */
+static void edu_rebind(struct ktest *t, int n)
+{
+	for (int i = 0; i < n; i++) {
+		device_release_driver(&edu->dev);
+		KTEST_ASSERT_TRUE(t, edu->dev.driver == NULL);
+		KTEST_EXPECT_NULL(t, pci_get_drvdata(edu));
+		KTEST_EXPECT_EQ(t, devres_count(&edu->dev), 0u);
+		KTEST_ASSERT_EQ(t, device_attach(&edu->dev), 1);
+	}
+}
+
 static void test_edu_unbind_rebind(struct ktest *t)
 {
 	const struct edu_ops *ops;
@@ -109,18 +122,20 @@ static void test_edu_unbind_rebind(struct ktest *t)
 
 	NEED_EDU(t);
 	edu_get(t);
-	before = ktest_settled_free_pages();
-	for (int i = 0; i < 5; i++) {
-		device_release_driver(&edu->dev);
-		KTEST_ASSERT_TRUE(t, edu->dev.driver == NULL);
-		KTEST_EXPECT_NULL(t, pci_get_drvdata(edu));
-		KTEST_EXPECT_EQ(t, devres_count(&edu->dev), 0u);
-		KTEST_ASSERT_EQ(t, device_attach(&edu->dev), 1);
-	}
+	/*
+	 * Under the debug options (allyesconfig) the first cycles grow some
+	 * bounded state, so the baseline is taken after 200 of them; a leak
+	 * per cycle still shows over the next 100.  Each bind ioremap()s the BAR
+	 * again, maybe into vmalloc space that had no page table yet: kernel
+	 * page tables are kept, so they count as used, not leaked.
+	 */
+	edu_rebind(t, 200);
+	before = ktest_settled_free_pages() + nr_pgtable_pages();
+	edu_rebind(t, 100);
 	ops = edu_get(t);
 	KTEST_ASSERT_EQ(t, ops->factorial(&edu->dev, 10, &got), 0);
 	KTEST_EXPECT_EQ(t, got, 3628800u);
-	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages() + nr_pgtable_pages(), before);
 }
 
 static struct ktest_case edu_cases[] = {
