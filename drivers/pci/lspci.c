@@ -110,19 +110,36 @@ static void lspci_cap(struct pci_dev *p, u8 pos)
 	}
 }
 
-static void lspci_caps(struct pci_dev *p)
+/*
+ * Each find call bounds its own walk, but this loop takes one hop per call,
+ * so a looping list needs a budget of its own: no list holds more entries
+ * than its space can.  Without it `lspci -v` would spin with dm_mutex held.
+ */
+unsigned int lspci_caps(struct pci_dev *p)
 {
-	for (u8 pos = pci_find_capability(p, PCI_CAP_ANY); pos;
-	     pos = pci_find_next_capability(p, pos, PCI_CAP_ANY))
+	unsigned int n = 0, budget = PCI_FIND_CAP_TTL;
+	u8 pos;
+	u16 epos;
+
+	for (pos = pci_find_capability(p, PCI_CAP_ANY); pos && budget;
+	     pos = pci_find_next_capability(p, pos, PCI_CAP_ANY), budget--, n++)
 		lspci_cap(p, pos);
-	for (u16 pos = pci_find_ext_capability(p, PCI_CAP_ANY); pos;
-	     pos = pci_find_next_ext_capability(p, pos, PCI_CAP_ANY)) {
+	if (pos)
+		printk("\tCapabilities: list longer than %d entries (a loop?): ended\n",
+		       PCI_FIND_CAP_TTL);
+	budget = PCI_EXT_CAP_TTL;
+	for (epos = pci_find_ext_capability(p, PCI_CAP_ANY); epos && budget;
+	     epos = pci_find_next_ext_capability(p, epos, PCI_CAP_ANY), budget--, n++) {
 		u32 header = 0;
 
-		pci_read_config_dword(p, pos, &header);
-		printk("\tCapabilities: [%03x v%u] Extended Capability ID %#06x\n", pos,
+		pci_read_config_dword(p, epos, &header);
+		printk("\tCapabilities: [%03x v%u] Extended Capability ID %#06x\n", epos,
 		       PCI_EXT_CAP_VER(header), PCI_EXT_CAP_ID(header));
 	}
+	if (epos)
+		printk("\tCapabilities: extended list longer than %d entries (a loop?): ended\n",
+		       (int)PCI_EXT_CAP_TTL);
+	return n;
 }
 
 static int lspci_one(struct device *dev, void *data)

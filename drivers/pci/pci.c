@@ -21,7 +21,6 @@
 #include "pci.h"
 
 #define PCI_STD_HEADER_END	0x40
-#define PCI_EXT_CAP_TTL		((PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8)
 
 /* Follow the next pointer stored at @where until capability @cap. */
 static u8 find_next_cap_ttl(struct pci_dev *pdev, unsigned int where, int cap)

@@ -17,6 +17,7 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/io.h>
+#include "pci.h"
 
 /* A function whose config space is an array: every access is checked. */
 struct fake_pci {
@@ -145,6 +146,45 @@ static void test_ext_cap_walk_synthetic(struct ktest *t)
 	/* An empty extended space (header 0) has no capabilities. */
 	memset(fake.cfg + 0x100, 0, 4);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_ERR), 0);
+}
+
+/*
+ * lspci -v walks one hop per find call: a looping list must still end, after
+ * at most as many entries as the space holds.
+ */
+static void test_lspci_caps_loop(struct ktest *t)
+{
+	/* Write each entry in turn; where want is set, lspci must print that many. */
+	static const struct {
+		u16 pos, id, next;
+		unsigned int want;
+	} steps[] = {
+		{ 0x40, PCI_CAP_ID_PM, 0x50, 0 },
+		{ 0x50, PCI_CAP_ID_VNDR, 0, 2 },
+		{ 0x40, PCI_CAP_ID_VNDR, 0x40, PCI_FIND_CAP_TTL },	/* self-loop */
+		{ 0x40, PCI_CAP_ID_VNDR, 0x50, 0 },
+		{ 0x50, PCI_CAP_ID_VNDR, 0x40, PCI_FIND_CAP_TTL },	/* 0x40 <-> 0x50 */
+		/* Extended (the standard list is switched off first). */
+		{ 0x100, PCI_EXT_CAP_ID_ERR, 0x140, 0 },
+		{ 0x140, PCI_EXT_CAP_ID_VNDR, 0, 2 },
+		{ 0x140, PCI_EXT_CAP_ID_VNDR, 0x100, PCI_EXT_CAP_TTL },	/* 0x100 <-> 0x140 */
+		/* A self-loop ends inside the find call: printed once. */
+		{ 0x100, PCI_EXT_CAP_ID_ERR, 0x100, 1 },
+	};
+	struct pci_dev *p = fake_reset();
+
+	fake.cfg[PCI_CAPABILITY_LIST] = 0x40;
+	p->cfg_size = PCI_CFG_SPACE_EXP_SIZE;
+	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (steps[i].pos >= PCI_CFG_SPACE_SIZE) {
+			fake.cfg[PCI_STATUS] = 0;
+			fake_ext_cap(steps[i].pos, steps[i].id, steps[i].next);
+		} else {
+			fake_cap(steps[i].pos, steps[i].id, steps[i].next);
+		}
+		if (steps[i].want)
+			KTEST_EXPECT_EQ(t, lspci_caps(p), steps[i].want);
+	}
 }
 
 static u16 fake_word(unsigned int where)
@@ -543,6 +583,7 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 static struct ktest_case pci_setup_cases[] = {
 	KTEST_CASE(test_cap_walk_synthetic),
 	KTEST_CASE(test_ext_cap_walk_synthetic),
+	KTEST_CASE(test_lspci_caps_loop),
 	KTEST_CASE(test_enable_count_and_d0),
 	KTEST_CASE(test_msi_synthetic),
 	KTEST_CASE(test_msix_table_outside_bar),
