@@ -112,11 +112,21 @@ static void pci_read_bases(struct pci_dev *p, unsigned int nbars)
 static void pci_release_dev(struct device *dev)
 {
 	struct pci_dev *p = to_pci_dev(dev);
+	bool pinned = false;
 
-	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
-		if (p->resource[i].parent)
-			release_resource(&p->resource[i]);
-	kfree(p);
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
+		if (!p->resource[i].parent || !release_resource(&p->resource[i]))
+			continue;
+		/*
+		 * A claim below the BAR was never released: the BAR stays
+		 * linked in the tree and lives in *p, so freeing p would leave
+		 * the tree pointing at freed memory.  Leak it instead.
+		 */
+		dev_err(dev, "BAR%u still has claims below it: the device is leaked\n", i);
+		pinned = true;
+	}
+	if (!pinned)
+		kfree(p);
 }
 
 /*
