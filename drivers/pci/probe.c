@@ -200,12 +200,16 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
 	pci_setup_caps(p);
+	/*
+	 * Before device_add(), which probes drivers: their region claims
+	 * must nest under the BARs, not land under the root and block them.
+	 */
+	pci_claim_bars(p);
 	ret = device_add(&p->dev);
 	if (ret) {
 		put_device(&p->dev);
 		return;
 	}
-	pci_claim_bars(p);
 	nr_functions++;
 	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE && p->secondary > bus)
 		pci_scan_bus(p->secondary, &p->dev);
