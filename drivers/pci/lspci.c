@@ -9,6 +9,7 @@
 #include <exo/msi.h>
 #include <exo/pci.h>
 #include <exo/shell.h>
+#include <exo/slab.h>
 #include "pci.h"
 
 static void lspci_bars(struct pci_dev *p)
@@ -177,9 +178,37 @@ static int lspci_one(struct device *dev, void *data)
 	return 0;
 }
 
+struct lspci_list {
+	struct device **devs;
+	unsigned int n, max;
+};
+
+static int lspci_count(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+static int lspci_collect(struct device *dev, void *data)
+{
+	struct lspci_list *l = data;
+
+	if (l->n == l->max)	/* added since the count: left out */
+		return 1;
+	l->devs[l->n++] = get_device(dev);
+	return 0;
+}
+
+/*
+ * dm_mutex only keeps the bus's list stable; what lspci -v reads of a
+ * device (its driver, its MSI vectors) changes at bind and unbind, under
+ * device_lock().  So take a reference on each device under dm_mutex, then
+ * print each under its own lock, as a probe or remove would hold it.
+ */
 static int cmd_lspci(int argc, char **argv)
 {
 	bool verbose = argc > 1;
+	struct lspci_list l = { 0 };
 
 	if (verbose && shell_arg_choice(argv[0], argv[1], "-v") < 0)
 		return -EINVAL;
@@ -187,7 +216,20 @@ static int cmd_lspci(int argc, char **argv)
 		printk("lspci: no PCI bus\n");
 		return -ENODEV;
 	}
-	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
+	bus_for_each_dev(&pci_bus_type, &l.max, lspci_count);
+	l.devs = kcalloc(l.max ?: 1, sizeof(*l.devs), GFP_KERNEL);
+	if (!l.devs) {
+		printk("lspci: out of memory\n");
+		return -ENOMEM;
+	}
+	bus_for_each_dev(&pci_bus_type, &l, lspci_collect);
+	for (unsigned int i = 0; i < l.n; i++) {
+		device_lock(l.devs[i]);
+		lspci_one(l.devs[i], &verbose);
+		device_unlock(l.devs[i]);
+		put_device(l.devs[i]);
+	}
+	kfree(l.devs);
 	return 0;
 }
 DEFINE_SHELL_CMD_ARGS(lspci, "[-v]", 0, 1,

@@ -14,6 +14,7 @@
 #include <exo/msi.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
+#include <exo/shell.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/io.h>
@@ -557,6 +558,8 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, cmd & PCI_COMMAND_MASTER);
 	/* A mapped BAR works: pci-testdev's BAR0 reads back. */
 	KTEST_EXPECT_NE(t, readl(kt_extra), 0xffffffffu);
+	/* lspci -v takes each device's lock: a bound one must not block it. */
+	KTEST_EXPECT_EQ(t, shell_run_command("lspci -v"), 0);
 	devm_iounmap(&p->dev, kt_extra);
 	pci_unregister_driver(&kt_testdev_driver);
 	KTEST_EXPECT_NULL(t, p->dev.driver);
