@@ -105,11 +105,14 @@ static void test_cap_walk_synthetic(struct ktest *t)
 	/* A self-loop too. */
 	fake_cap(0x40, PCI_CAP_ID_PM, 0x40);
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_EXP), 0);
-	/* Into the header, and misaligned: refused. */
+	/* Into the header: refused.  Bits 1:0 are reserved: masked, as Linux does. */
 	fake_cap(0x40, PCI_CAP_ID_PM, 0x10);
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0);
-	fake_cap(0x40, PCI_CAP_ID_PM, 0x51);
-	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0);
+	fake_cap(0x40, PCI_CAP_ID_PM, 0x53);
+	fake_cap(0x70, PCI_CAP_ID_VNDR, 0);
+	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0x60);
+	KTEST_EXPECT_EQ(t, pci_find_next_capability(p, 0x40, PCI_CAP_ID_VNDR), 0x50);
+	fake.cfg[PCI_CAPABILITY_LIST] = 0x41;
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_PM), 0x40);
 	fake.cfg[PCI_CAPABILITY_LIST] = 0x3e;
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_PM), 0);
@@ -137,13 +140,13 @@ static void test_ext_cap_walk_synthetic(struct ktest *t)
 	/* A start outside extended space or misaligned is refused. */
 	KTEST_EXPECT_EQ(t, pci_find_next_ext_capability(p, 0x40, PCI_EXT_CAP_ID_DSN), 0);
 	KTEST_EXPECT_EQ(t, pci_find_next_ext_capability(p, 0x102, PCI_EXT_CAP_ID_DSN), 0);
-	/* A loop ends; a pointer below 0x100 or misaligned ends the walk. */
+	/* A loop ends; a pointer below 0x100 ends the walk; bits 1:0 are masked. */
 	fake_ext_cap(0x1c0, PCI_EXT_CAP_ID_VNDR, 0x100);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, 0x15), 0);
 	fake_ext_cap(0x140, PCI_EXT_CAP_ID_VNDR, 0x080);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0);
 	fake_ext_cap(0x140, PCI_EXT_CAP_ID_VNDR, 0x182);
-	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0);
+	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0x180);
 	/* An empty extended space (header 0) has no capabilities. */
 	memset(fake.cfg + 0x100, 0, 4);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_ERR), 0);
