@@ -162,11 +162,16 @@ static int lspci_one(struct device *dev, void *data)
 	printk("\tFlags: %s%s, D%u", cmd & PCI_COMMAND_MASTER ? "bus master, " : "",
 	       cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY) ? "decoding" : "not decoding",
 	       p->current_state);
-	if (p->resource[PCI_IRQ_RESOURCE].flags)
-		printk(KERN_CONT ", IRQ %llu (INT%c#)%s", p->resource[PCI_IRQ_RESOURCE].start,
-		       'A' + p->irq_pin - 1, cmd & PCI_COMMAND_INTX_DISABLE ? " disabled" : "");
+	/* The routed IRQ (pdev->irq, MSI's first vector while on), as Linux shows. */
+	if (p->irq_pin > 4)
+		printk(KERN_CONT ", invalid interrupt pin %u", p->irq_pin);
+	else if (p->irq_pin && p->irq)
+		printk(KERN_CONT ", IRQ %u (INT%c#)%s", p->irq, 'A' + p->irq_pin - 1,
+		       cmd & PCI_COMMAND_INTX_DISABLE ? " disabled" : "");
 	else if (p->irq_pin)
 		printk(KERN_CONT ", INT%c# not routed", 'A' + p->irq_pin - 1);
+	else if (p->irq)
+		printk(KERN_CONT ", IRQ %u", p->irq);
 	printk(KERN_CONT "%s%s\n", p->msi_enabled ? ", MSI on" : "",
 	       p->msix_enabled ? ", MSI-X on" : "");
 	lspci_bars(p);
