@@ -246,6 +246,12 @@ static void pcim_disable(void *data)
 {
 	struct pci_dev *pdev = data;
 
+	/*
+	 * A managed function's plain pci_request_region() claims end with the
+	 * binding, as in Linux.  This action was added first, so it runs last:
+	 * pcim_iomap_regions() has released its own claims by now.
+	 */
+	pci_release_regions(pdev);
 	if (pci_is_enabled(pdev))
 		pci_disable_device(pdev);
 	pdev->is_managed = false;

@@ -497,6 +497,7 @@ static void test_bar_claims(struct ktest *t)
 
 /* pci-testdev bound by a driver that only uses managed calls. */
 static int kt_probe_ret;
+static bool kt_plain;		/* claim with plain pci_request_regions() only */
 static void __iomem *kt_extra;
 
 static int kt_testdev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -507,6 +508,8 @@ static int kt_testdev_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
+	if (kt_plain)
+		return pci_request_regions(pdev, "kt-plain");
 	pci_set_master(pdev);
 	/* An I/O BAR cannot be mapped: all or none, nothing stays claimed. */
 	if (pcim_iomap_regions(pdev, 1 << 0 | 1 << 1, "kt-testdev") != -EINVAL)
@@ -583,6 +586,19 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&p->enable_cnt), 0);
 	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0);
 	KTEST_EXPECT_EQ(t, resource_count_busy(&ioport_resource), io0);
+	/* On a managed function, plain pci_request_regions() claims end at unbind. */
+	kt_probe_ret = 0;
+	kt_plain = true;
+	KTEST_EXPECT_EQ(t, pci_register_driver(&kt_testdev_driver), 0);
+	kt_plain = false;
+	KTEST_EXPECT_TRUE(t, p->dev.driver == &kt_testdev_driver.driver);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0 + 2);
+	KTEST_EXPECT_NE(t, p->regions_requested, 0);
+	pci_unregister_driver(&kt_testdev_driver);
+	KTEST_EXPECT_EQ(t, p->regions_requested, 0);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&ioport_resource), io0);
+	KTEST_EXPECT_FALSE(t, pci_is_enabled(p));
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), pages0);
 }
 

@@ -303,7 +303,8 @@ static inline bool pci_is_enabled(struct pci_dev *pdev)
 
 /**
  * pcim_enable_device() - managed pci_enable_device(): disabled again when
- * the driver's binding ends; marks @pdev managed
+ * the driver's binding ends; marks @pdev managed, so BARs still claimed by
+ * pci_request_region() are released then too (as in Linux)
  * Return: as pci_enable_device(), or -ENOMEM.
  */
 int pcim_enable_device(struct pci_dev *pdev);
