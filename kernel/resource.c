@@ -181,6 +181,13 @@ void __release_region(struct resource *parent, resource_size_t start, resource_s
 			}
 			if (res->start != start || res->end != end)
 				break;
+			if (res->child) {
+				/* Freeing it would leave the children pointing at freed memory. */
+				spin_unlock(&resource_lock);
+				pr_err("release of [%#llx-%#llx] under %s: it has claims inside: kept\n",
+				       start, end, res_name(parent));
+				return;
+			}
 			*p = res->sibling;
 			spin_unlock(&resource_lock);
 			kfree(res);

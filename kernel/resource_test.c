@@ -19,6 +19,7 @@ static void test_request_release_resource(struct ktest *t)
 	struct resource a = DEFINE_RES_IO(0x100, 0x100), b = DEFINE_RES_IO(0x200, 0x100);
 	struct resource c = DEFINE_RES_IO(0x1ff, 2), d = DEFINE_RES_IO(0xff00, 0x200);
 	struct resource e = { .start = 0x10, .end = 0xf };
+	struct resource e2 = DEFINE_RES_IO(0x184, 4);
 	struct resource *r, *r2;
 
 	a.name = "kt-a";
@@ -52,6 +53,12 @@ static void test_request_release_resource(struct ktest *t)
 	KTEST_EXPECT_EQ(t, release_resource(&a), -EBUSY);
 	__release_region(&root, 0x180, 0x8);		/* not that size: logged, kept */
 	KTEST_EXPECT_EQ(t, resource_count_busy(&root), 3u);
+	/* A claim with a node inside it: logged, kept, and the node too. */
+	KTEST_EXPECT_EQ(t, request_resource(r, &e2), 0);
+	__release_region(&root, 0x180, 0x10);
+	KTEST_EXPECT_TRUE(t, r->parent == &a && a.child == r2 && r2->sibling == r);
+	KTEST_EXPECT_TRUE(t, e2.parent == r && r->child == &e2);
+	KTEST_EXPECT_EQ(t, release_resource(&e2), 0);
 	__release_region(&root, 0x180, 0x10);
 	__release_region(&root, 0x100, 0x80);
 	__release_region(&root, 0x400, 4);

@@ -43,7 +43,9 @@
  * it on the bus and on attach_pending, and the outermost call of the same
  * thread walks it once the probe is over (as Linux's deferred probe
  * trigger runs from the outermost call).  The registering thread, which
- * owns the driver as driver_register()'s caller does, runs the walk.
+ * owns the driver as driver_register()'s caller does, runs the walk;
+ * driver_unregister() from another thread waits for it (drv->attaching),
+ * so the driver is not freed under it.
  */
 #define pr_fmt(fmt) "device: " fmt
 
@@ -56,6 +58,7 @@
 #include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/string.h>
+#include <exo/wait.h>
 
 static DEFINE_MUTEX(dm_mutex);
 static LIST_HEAD(bus_list);
@@ -63,6 +66,8 @@ static LIST_HEAD(busless_devices);
 static LIST_HEAD(deferred_list);
 static LIST_HEAD(attach_pending);		/* drivers registered inside a probe */
 static unsigned int nr_attach_pending;
+/* Woken when a pending attach walk ends (drv->attaching goes false). */
+static DECLARE_WAIT_QUEUE_HEAD(attach_done_wq);
 static bool deferred_pending;
 static unsigned long deferred_trigger_count;	/* successful binds */
 static unsigned long dm_seq;			/* last dev->seq / drv->seq given */
@@ -351,9 +356,17 @@ static void run_attach_pending(void)
 
 	while ((drv = current_attach_pending())) {
 		attach_pending_del(drv);
+		/*
+		 * driver_register() returned long ago: its caller may unregister
+		 * and free drv while the walk runs unlocked, so driver_unregister()
+		 * waits for the walk to drop drv.
+		 */
+		drv->attaching = true;
 		mutex_unlock(&dm_mutex);
 		driver_attach(drv);
 		mutex_lock(&dm_mutex);
+		drv->attaching = false;
+		wake_up_all(&attach_done_wq);
 	}
 }
 
@@ -710,6 +723,7 @@ int driver_register(struct device_driver *drv)
 	}
 	INIT_LIST_HEAD(&drv->devices);
 	INIT_LIST_HEAD(&drv->attach_node);
+	drv->attaching = false;
 	list_add_tail(&drv->node, &drv->bus->drivers);
 	drv->registered = true;
 	drv->seq = ++dm_seq;
@@ -755,6 +769,16 @@ void driver_unregister(struct device_driver *drv)
 			__device_release_driver(dev);
 		device_unlock(dev);
 		put_device(dev);
+		mutex_lock(&dm_mutex);
+	}
+	/*
+	 * Another thread's pending attach walk may still hold drv (it sees
+	 * !registered and stops), and the caller frees drv once this returns.
+	 * Unless the walk is this thread's own (a probe it runs unregisters).
+	 */
+	while (drv->attaching && drv->attach_task != current) {
+		mutex_unlock(&dm_mutex);
+		wait_event(attach_done_wq, !READ_ONCE(drv->attaching));
 		mutex_lock(&dm_mutex);
 	}
 	mutex_unlock(&dm_mutex);

@@ -9,6 +9,7 @@
 #include <exo/msi.h>
 #include <exo/pci.h>
 #include <exo/shell.h>
+#include <exo/slab.h>
 #include "pci.h"
 
 static void lspci_bars(struct pci_dev *p)
@@ -110,19 +111,36 @@ static void lspci_cap(struct pci_dev *p, u8 pos)
 	}
 }
 
-static void lspci_caps(struct pci_dev *p)
+/*
+ * Each find call bounds its own walk, but this loop takes one hop per call,
+ * so a looping list needs a budget of its own: no list holds more entries
+ * than its space can.  Without it `lspci -v` would spin with dm_mutex held.
+ */
+unsigned int lspci_caps(struct pci_dev *p)
 {
-	for (u8 pos = pci_find_capability(p, PCI_CAP_ANY); pos;
-	     pos = pci_find_next_capability(p, pos, PCI_CAP_ANY))
+	unsigned int n = 0, budget = PCI_FIND_CAP_TTL;
+	u8 pos;
+	u16 epos;
+
+	for (pos = pci_find_capability(p, PCI_CAP_ANY); pos && budget;
+	     pos = pci_find_next_capability(p, pos, PCI_CAP_ANY), budget--, n++)
 		lspci_cap(p, pos);
-	for (u16 pos = pci_find_ext_capability(p, PCI_CAP_ANY); pos;
-	     pos = pci_find_next_ext_capability(p, pos, PCI_CAP_ANY)) {
+	if (pos)
+		printk("\tCapabilities: list longer than %d entries (a loop?): ended\n",
+		       PCI_FIND_CAP_TTL);
+	budget = PCI_EXT_CAP_TTL;
+	for (epos = pci_find_ext_capability(p, PCI_CAP_ANY); epos && budget;
+	     epos = pci_find_next_ext_capability(p, epos, PCI_CAP_ANY), budget--, n++) {
 		u32 header = 0;
 
-		pci_read_config_dword(p, pos, &header);
-		printk("\tCapabilities: [%03x v%u] Extended Capability ID %#06x\n", pos,
+		pci_read_config_dword(p, epos, &header);
+		printk("\tCapabilities: [%03x v%u] Extended Capability ID %#06x\n", epos,
 		       PCI_EXT_CAP_VER(header), PCI_EXT_CAP_ID(header));
 	}
+	if (epos)
+		printk("\tCapabilities: extended list longer than %d entries (a loop?): ended\n",
+		       (int)PCI_EXT_CAP_TTL);
+	return n;
 }
 
 static int lspci_one(struct device *dev, void *data)
@@ -144,11 +162,16 @@ static int lspci_one(struct device *dev, void *data)
 	printk("\tFlags: %s%s, D%u", cmd & PCI_COMMAND_MASTER ? "bus master, " : "",
 	       cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY) ? "decoding" : "not decoding",
 	       p->current_state);
-	if (p->resource[PCI_IRQ_RESOURCE].flags)
-		printk(KERN_CONT ", IRQ %llu (INT%c#)%s", p->resource[PCI_IRQ_RESOURCE].start,
-		       'A' + p->irq_pin - 1, cmd & PCI_COMMAND_INTX_DISABLE ? " disabled" : "");
+	/* The routed IRQ (pdev->irq, MSI's first vector while on), as Linux shows. */
+	if (p->irq_pin > 4)
+		printk(KERN_CONT ", invalid interrupt pin %u", p->irq_pin);
+	else if (p->irq_pin && p->irq)
+		printk(KERN_CONT ", IRQ %u (INT%c#)%s", p->irq, 'A' + p->irq_pin - 1,
+		       cmd & PCI_COMMAND_INTX_DISABLE ? " disabled" : "");
 	else if (p->irq_pin)
 		printk(KERN_CONT ", INT%c# not routed", 'A' + p->irq_pin - 1);
+	else if (p->irq)
+		printk(KERN_CONT ", IRQ %u", p->irq);
 	printk(KERN_CONT "%s%s\n", p->msi_enabled ? ", MSI on" : "",
 	       p->msix_enabled ? ", MSI-X on" : "");
 	lspci_bars(p);
@@ -160,9 +183,37 @@ static int lspci_one(struct device *dev, void *data)
 	return 0;
 }
 
+struct lspci_list {
+	struct device **devs;
+	unsigned int n, max;
+};
+
+static int lspci_count(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+static int lspci_collect(struct device *dev, void *data)
+{
+	struct lspci_list *l = data;
+
+	if (l->n == l->max)	/* added since the count: left out */
+		return 1;
+	l->devs[l->n++] = get_device(dev);
+	return 0;
+}
+
+/*
+ * dm_mutex only keeps the bus's list stable; what lspci -v reads of a
+ * device (its driver, its MSI vectors) changes at bind and unbind, under
+ * device_lock().  So take a reference on each device under dm_mutex, then
+ * print each under its own lock, as a probe or remove would hold it.
+ */
 static int cmd_lspci(int argc, char **argv)
 {
 	bool verbose = argc > 1;
+	struct lspci_list l = { 0 };
 
 	if (verbose && shell_arg_choice(argv[0], argv[1], "-v") < 0)
 		return -EINVAL;
@@ -170,7 +221,20 @@ static int cmd_lspci(int argc, char **argv)
 		printk("lspci: no PCI bus\n");
 		return -ENODEV;
 	}
-	bus_for_each_dev(&pci_bus_type, &verbose, lspci_one);
+	bus_for_each_dev(&pci_bus_type, &l.max, lspci_count);
+	l.devs = kcalloc(l.max ?: 1, sizeof(*l.devs), GFP_KERNEL);
+	if (!l.devs) {
+		printk("lspci: out of memory\n");
+		return -ENOMEM;
+	}
+	bus_for_each_dev(&pci_bus_type, &l, lspci_collect);
+	for (unsigned int i = 0; i < l.n; i++) {
+		device_lock(l.devs[i]);
+		lspci_one(l.devs[i], &verbose);
+		device_unlock(l.devs[i]);
+		put_device(l.devs[i]);
+	}
+	kfree(l.devs);
 	return 0;
 }
 DEFINE_SHELL_CMD_ARGS(lspci, "[-v]", 0, 1,

@@ -7,7 +7,8 @@
  *
  * Capability lists come from the device, so they are not trusted: a walk
  * stops after as many entries as the space can hold (a loop ends), and a
- * pointer into the header or not dword-aligned ends it with a log line.
+ * pointer into the header ends it with a log line.  Bits 1:0 of a pointer
+ * are reserved (the spec and Linux mask them), so they are ignored.
  */
 #define pr_fmt(fmt) "pci: " fmt
 
@@ -21,7 +22,6 @@
 #include "pci.h"
 
 #define PCI_STD_HEADER_END	0x40
-#define PCI_EXT_CAP_TTL		((PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8)
 
 /* Follow the next pointer stored at @where until capability @cap. */
 static u8 find_next_cap_ttl(struct pci_dev *pdev, unsigned int where, int cap)
@@ -34,11 +34,12 @@ static u8 find_next_cap_ttl(struct pci_dev *pdev, unsigned int where, int cap)
 	while (ttl--) {
 		u16 ent;
 
+		pos &= ~3;
 		if (!pos)
 			return 0;
-		if (pos < PCI_STD_HEADER_END || (pos & 3)) {
-			dev_err(&pdev->dev, "capability pointer %#x at %#x %s: list ignored\n",
-				pos, where, pos & 3 ? "misaligned" : "into the header");
+		if (pos < PCI_STD_HEADER_END) {
+			dev_err(&pdev->dev, "capability pointer %#x at %#x into the header: list ignored\n",
+				pos, where);
 			return 0;
 		}
 		if (pci_read_config_word(pdev, pos, &ent))
@@ -89,15 +90,15 @@ u16 pci_find_next_ext_capability(struct pci_dev *pdev, u16 start, int cap)
 	if (pci_read_config_dword(pdev, pos, &header) || !header || header == ~0u)
 		return 0;
 	while (ttl-- > 0) {
-		u32 next = header >> 20;
+		u32 next = (header >> 20) & ~3u;	/* bits 1:0 reserved */
 
 		if ((cap == PCI_CAP_ANY || (int)PCI_EXT_CAP_ID(header) == cap) && pos != start)
 			return pos;
 		if (!next)
 			return 0;
-		if (next < PCI_CFG_SPACE_SIZE || (next & 3)) {
-			dev_err(&pdev->dev, "extended capability pointer %#x at %#x %s: list ignored\n",
-				next, pos, next & 3 ? "misaligned" : "below 0x100");
+		if (next < PCI_CFG_SPACE_SIZE) {
+			dev_err(&pdev->dev, "extended capability pointer %#x at %#x below 0x100: list ignored\n",
+				next, pos);
 			return 0;
 		}
 		pos = next;
@@ -245,6 +246,12 @@ static void pcim_disable(void *data)
 {
 	struct pci_dev *pdev = data;
 
+	/*
+	 * A managed function's plain pci_request_region() claims end with the
+	 * binding, as in Linux.  This action was added first, so it runs last:
+	 * pcim_iomap_regions() has released its own claims by now.
+	 */
+	pci_release_regions(pdev);
 	if (pci_is_enabled(pdev))
 		pci_disable_device(pdev);
 	pdev->is_managed = false;

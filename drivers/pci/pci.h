@@ -11,7 +11,13 @@
  */
 #define PCI_CAP_ANY		(-1)
 
+/* Extended capabilities the 4K space can hold (each at least 8 bytes). */
+#define PCI_EXT_CAP_TTL		((PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8)
+
 /* Find and cache the capabilities, config space size and power state. */
 void pci_setup_caps(struct pci_dev *pdev);
+
+/* Print @pdev's capabilities as `lspci -v` does; returns how many. */
+unsigned int lspci_caps(struct pci_dev *pdev);
 
 #endif /* _DRIVERS_PCI_PCI_H */

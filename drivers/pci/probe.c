@@ -112,11 +112,21 @@ static void pci_read_bases(struct pci_dev *p, unsigned int nbars)
 static void pci_release_dev(struct device *dev)
 {
 	struct pci_dev *p = to_pci_dev(dev);
+	bool pinned = false;
 
-	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
-		if (p->resource[i].parent)
-			release_resource(&p->resource[i]);
-	kfree(p);
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
+		if (!p->resource[i].parent || !release_resource(&p->resource[i]))
+			continue;
+		/*
+		 * A claim below the BAR was never released: the BAR stays
+		 * linked in the tree and lives in *p, so freeing p would leave
+		 * the tree pointing at freed memory.  Leak it instead.
+		 */
+		dev_err(dev, "BAR%u still has claims below it: the device is leaked\n", i);
+		pinned = true;
+	}
+	if (!pinned)
+		kfree(p);
 }
 
 /*
@@ -190,12 +200,16 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
 	pci_setup_caps(p);
+	/*
+	 * Before device_add(), which probes drivers: their region claims
+	 * must nest under the BARs, not land under the root and block them.
+	 */
+	pci_claim_bars(p);
 	ret = device_add(&p->dev);
 	if (ret) {
 		put_device(&p->dev);
 		return;
 	}
-	pci_claim_bars(p);
 	nr_functions++;
 	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE && p->secondary > bus)
 		pci_scan_bus(p->secondary, &p->dev);

@@ -14,9 +14,11 @@
 #include <exo/msi.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
+#include <exo/shell.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/io.h>
+#include "pci.h"
 
 /* A function whose config space is an array: every access is checked. */
 struct fake_pci {
@@ -103,11 +105,14 @@ static void test_cap_walk_synthetic(struct ktest *t)
 	/* A self-loop too. */
 	fake_cap(0x40, PCI_CAP_ID_PM, 0x40);
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_EXP), 0);
-	/* Into the header, and misaligned: refused. */
+	/* Into the header: refused.  Bits 1:0 are reserved: masked, as Linux does. */
 	fake_cap(0x40, PCI_CAP_ID_PM, 0x10);
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0);
-	fake_cap(0x40, PCI_CAP_ID_PM, 0x51);
-	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0);
+	fake_cap(0x40, PCI_CAP_ID_PM, 0x53);
+	fake_cap(0x70, PCI_CAP_ID_VNDR, 0);
+	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_MSI), 0x60);
+	KTEST_EXPECT_EQ(t, pci_find_next_capability(p, 0x40, PCI_CAP_ID_VNDR), 0x50);
+	fake.cfg[PCI_CAPABILITY_LIST] = 0x41;
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_PM), 0x40);
 	fake.cfg[PCI_CAPABILITY_LIST] = 0x3e;
 	KTEST_EXPECT_EQ(t, pci_find_capability(p, PCI_CAP_ID_PM), 0);
@@ -135,16 +140,55 @@ static void test_ext_cap_walk_synthetic(struct ktest *t)
 	/* A start outside extended space or misaligned is refused. */
 	KTEST_EXPECT_EQ(t, pci_find_next_ext_capability(p, 0x40, PCI_EXT_CAP_ID_DSN), 0);
 	KTEST_EXPECT_EQ(t, pci_find_next_ext_capability(p, 0x102, PCI_EXT_CAP_ID_DSN), 0);
-	/* A loop ends; a pointer below 0x100 or misaligned ends the walk. */
+	/* A loop ends; a pointer below 0x100 ends the walk; bits 1:0 are masked. */
 	fake_ext_cap(0x1c0, PCI_EXT_CAP_ID_VNDR, 0x100);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, 0x15), 0);
 	fake_ext_cap(0x140, PCI_EXT_CAP_ID_VNDR, 0x080);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0);
 	fake_ext_cap(0x140, PCI_EXT_CAP_ID_VNDR, 0x182);
-	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0);
+	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_DSN), 0x180);
 	/* An empty extended space (header 0) has no capabilities. */
 	memset(fake.cfg + 0x100, 0, 4);
 	KTEST_EXPECT_EQ(t, pci_find_ext_capability(p, PCI_EXT_CAP_ID_ERR), 0);
+}
+
+/*
+ * lspci -v walks one hop per find call: a looping list must still end, after
+ * at most as many entries as the space holds.
+ */
+static void test_lspci_caps_loop(struct ktest *t)
+{
+	/* Write each entry in turn; where want is set, lspci must print that many. */
+	static const struct {
+		u16 pos, id, next;
+		unsigned int want;
+	} steps[] = {
+		{ 0x40, PCI_CAP_ID_PM, 0x50, 0 },
+		{ 0x50, PCI_CAP_ID_VNDR, 0, 2 },
+		{ 0x40, PCI_CAP_ID_VNDR, 0x40, PCI_FIND_CAP_TTL },	/* self-loop */
+		{ 0x40, PCI_CAP_ID_VNDR, 0x50, 0 },
+		{ 0x50, PCI_CAP_ID_VNDR, 0x40, PCI_FIND_CAP_TTL },	/* 0x40 <-> 0x50 */
+		/* Extended (the standard list is switched off first). */
+		{ 0x100, PCI_EXT_CAP_ID_ERR, 0x140, 0 },
+		{ 0x140, PCI_EXT_CAP_ID_VNDR, 0, 2 },
+		{ 0x140, PCI_EXT_CAP_ID_VNDR, 0x100, PCI_EXT_CAP_TTL },	/* 0x100 <-> 0x140 */
+		/* A self-loop ends inside the find call: printed once. */
+		{ 0x100, PCI_EXT_CAP_ID_ERR, 0x100, 1 },
+	};
+	struct pci_dev *p = fake_reset();
+
+	fake.cfg[PCI_CAPABILITY_LIST] = 0x40;
+	p->cfg_size = PCI_CFG_SPACE_EXP_SIZE;
+	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (steps[i].pos >= PCI_CFG_SPACE_SIZE) {
+			fake.cfg[PCI_STATUS] = 0;
+			fake_ext_cap(steps[i].pos, steps[i].id, steps[i].next);
+		} else {
+			fake_cap(steps[i].pos, steps[i].id, steps[i].next);
+		}
+		if (steps[i].want)
+			KTEST_EXPECT_EQ(t, lspci_caps(p), steps[i].want);
+	}
 }
 
 static u16 fake_word(unsigned int where)
@@ -453,6 +497,7 @@ static void test_bar_claims(struct ktest *t)
 
 /* pci-testdev bound by a driver that only uses managed calls. */
 static int kt_probe_ret;
+static bool kt_plain;		/* claim with plain pci_request_regions() only */
 static void __iomem *kt_extra;
 
 static int kt_testdev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -463,6 +508,8 @@ static int kt_testdev_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
+	if (kt_plain)
+		return pci_request_regions(pdev, "kt-plain");
 	pci_set_master(pdev);
 	/* An I/O BAR cannot be mapped: all or none, nothing stays claimed. */
 	if (pcim_iomap_regions(pdev, 1 << 0 | 1 << 1, "kt-testdev") != -EINVAL)
@@ -517,6 +564,8 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, cmd & PCI_COMMAND_MASTER);
 	/* A mapped BAR works: pci-testdev's BAR0 reads back. */
 	KTEST_EXPECT_NE(t, readl(kt_extra), 0xffffffffu);
+	/* lspci -v takes each device's lock: a bound one must not block it. */
+	KTEST_EXPECT_EQ(t, shell_run_command("lspci -v"), 0);
 	devm_iounmap(&p->dev, kt_extra);
 	pci_unregister_driver(&kt_testdev_driver);
 	KTEST_EXPECT_NULL(t, p->dev.driver);
@@ -537,12 +586,26 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&p->enable_cnt), 0);
 	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0);
 	KTEST_EXPECT_EQ(t, resource_count_busy(&ioport_resource), io0);
+	/* On a managed function, plain pci_request_regions() claims end at unbind. */
+	kt_probe_ret = 0;
+	kt_plain = true;
+	KTEST_EXPECT_EQ(t, pci_register_driver(&kt_testdev_driver), 0);
+	kt_plain = false;
+	KTEST_EXPECT_TRUE(t, p->dev.driver == &kt_testdev_driver.driver);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0 + 2);
+	KTEST_EXPECT_NE(t, p->regions_requested, 0);
+	pci_unregister_driver(&kt_testdev_driver);
+	KTEST_EXPECT_EQ(t, p->regions_requested, 0);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&iomem_resource), mem0);
+	KTEST_EXPECT_EQ(t, resource_count_busy(&ioport_resource), io0);
+	KTEST_EXPECT_FALSE(t, pci_is_enabled(p));
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), pages0);
 }
 
 static struct ktest_case pci_setup_cases[] = {
 	KTEST_CASE(test_cap_walk_synthetic),
 	KTEST_CASE(test_ext_cap_walk_synthetic),
+	KTEST_CASE(test_lspci_caps_loop),
 	KTEST_CASE(test_enable_count_and_d0),
 	KTEST_CASE(test_msi_synthetic),
 	KTEST_CASE(test_msix_table_outside_bar),

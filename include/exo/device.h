@@ -65,6 +65,7 @@ struct device_driver {
 	struct list_head node;			/* on bus->drivers */
 	struct list_head attach_node;		/* on the pending-attach list */
 	struct task_struct *attach_task;	/* who attaches it, once out of probes */
+	bool attaching;				/* attach_task walks it, unlocked */
 	unsigned long seq;			/* registration order */
 	bool registered;
 };

@@ -217,8 +217,8 @@ struct pci_dev *pci_get_device(u32 vendor, u32 device, struct pci_dev *from);
  * @cap: PCI_CAP_ID_*
  *
  * The list is followed for at most PCI_FIND_CAP_TTL entries, so a list
- * that loops ends; a pointer below 0x40 (into the header) ends the walk and
- * a misaligned one is refused, each with a log line.
+ * that loops ends; a pointer below 0x40 (into the header) ends the walk
+ * with a log line.  Bits 1:0 of a pointer are reserved and masked.
  *
  * Return: the offset in config space, or 0 if absent.
  */
@@ -236,8 +236,8 @@ u8 pci_find_next_capability(struct pci_dev *pdev, u8 pos, int cap);
  * capability @cap (PCI_EXT_CAP_ID_*)
  *
  * Only where config space is 4096 bytes (ECAM and a PCIe function).  The
- * walk ends after (4096 - 256) / 8 entries; a next pointer below 0x100 or
- * misaligned ends it with a log line.
+ * walk ends after (4096 - 256) / 8 entries; a next pointer below 0x100
+ * ends it with a log line (bits 1:0 are reserved and masked).
  *
  * Return: the offset, or 0 if absent or config space is 256 bytes.
  */
@@ -303,7 +303,8 @@ static inline bool pci_is_enabled(struct pci_dev *pdev)
 
 /**
  * pcim_enable_device() - managed pci_enable_device(): disabled again when
- * the driver's binding ends; marks @pdev managed
+ * the driver's binding ends; marks @pdev managed, so BARs still claimed by
+ * pci_request_region() are released then too (as in Linux)
  * Return: as pci_enable_device(), or -ENOMEM.
  */
 int pcim_enable_device(struct pci_dev *pdev);

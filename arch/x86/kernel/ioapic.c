@@ -342,3 +342,14 @@ void acpi_unregister_gsi(u32 gsi)
 	(void)gsi;
 }
 EXPORT_SYMBOL_GPL(acpi_unregister_gsi);
+
+/*
+ * The pin counts are read once at ioapic_init() and never change, so the
+ * answer needs neither ioapic_lock nor a register access racing pin_write().
+ */
+bool ioapic_gsi_valid(u32 gsi)
+{
+	unsigned int pin;
+
+	return gsi_ioapic(gsi, &pin) != NULL;
+}

@@ -18,6 +18,7 @@
 #include <exo/slab.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/pci_x86.h>
 
@@ -392,26 +393,6 @@ static void test_route_walk(struct ktest *t)
 
 /* ---- this machine ---- */
 
-/* Is @gsi an input of an I/O APIC the MADT lists?  (Pins read from it.) */
-static bool gsi_exists(u32 gsi)
-{
-	bool ok = false;
-
-	for (unsigned int i = 0; i < acpi_madt.nr_ioapics && !ok; i++) {
-		const struct madt_ioapic *io = &acpi_madt.ioapics[i];
-		void __iomem *base = ioremap(io->address, 0x20);
-		u32 pins;
-
-		if (!base)
-			continue;
-		writel(1, base);			/* IOREGSEL: version */
-		pins = ((readl(base + 0x10) >> 16) & 0xff) + 1;
-		iounmap(base);
-		ok = gsi >= io->gsi_base && gsi < io->gsi_base + pins;
-	}
-	return ok;
-}
-
 static void test_machine_routes(struct ktest *t)
 {
 	struct pci_dev *p = NULL;
@@ -431,7 +412,7 @@ static void test_machine_routes(struct ktest *t)
 		KTEST_EXPECT_NE(t, p->irq, 0u);
 		KTEST_EXPECT_EQ(t, p->irq_source, r.source);
 		KTEST_EXPECT_NE(t, r.source, PCI_INTX_SRC_NONE);
-		KTEST_EXPECT_TRUE(t, gsi_exists(r.gsi));
+		KTEST_EXPECT_TRUE(t, ioapic_gsi_valid(r.gsi));
 		KTEST_EXPECT_EQ(t, r.trigger, ACPI_LEVEL_SENSITIVE);
 		by_src[r.source & 3]++;
 		ktest_log(t, "%s INT%c -> GSI %u %s (%02x:%02x INT%c), INTERRUPT_LINE %u",

@@ -104,4 +104,12 @@ u32 apic_read(u32 reg);
  */
 int ioapic_init(void);
 
+/**
+ * ioapic_gsi_valid() - is @gsi an input of an I/O APIC that ioapic_init() set up
+ * @gsi: global system interrupt number
+ *
+ * Return: true if an I/O APIC serves @gsi.
+ */
+bool ioapic_gsi_valid(u32 gsi);
+
 #endif /* _ASM_X86_APIC_H */
