@@ -249,6 +249,136 @@ static void test_edu_msi_and_intx(struct ktest *t)
 	edu_put(t, p, &e, was_bound);
 }
 
+/* --- an I/O APIC level line moved with its interrupt in flight --------- */
+
+struct lazy_irq {
+	struct edu_irq e;
+	bool lazy;		/* the next call leaves the line asserted */
+	unsigned int first_cpu;	/* the CPU of that call */
+};
+
+static irqreturn_t edu_lazy_handler(int irq, void *dev_id)
+{
+	struct lazy_irq *l = dev_id;
+
+	if (!READ_ONCE(l->lazy))
+		return edu_irq_handler(irq, &l->e);
+	WRITE_ONCE(l->first_cpu, smp_processor_id());
+	WRITE_ONCE(l->e.count, l->e.count + 1);
+	WRITE_ONCE(l->lazy, false);
+	return IRQ_HANDLED;
+}
+
+/* Wait (bounded, 2 s) for @e's count to reach @want. */
+static bool edu_wait(struct edu_irq *e, unsigned int want)
+{
+	for (int us = 0; us < 2000000 && READ_ONCE(e->count) < want; us += 10)
+		udelay(10);
+	return READ_ONCE(e->count) >= want;
+}
+
+/* Wait (bounded, 2 s) until @desc's last move was cleaned up: a new one is then accepted. */
+static bool move_settled(struct irq_desc *desc)
+{
+	for (int us = 0; us < 2000000 && READ_ONCE(desc->cfg.prev_vector); us += 10)
+		udelay(10);
+	return !READ_ONCE(desc->cfg.prev_vector);
+}
+
+/* Move @irq to @cpu alone, retrying while the previous move's cleanup is due. */
+static int move_to(unsigned int irq, unsigned int cpu)
+{
+	struct cpumask mask = {};
+	int ret = -EBUSY;
+
+	cpumask_clear(&mask);
+	cpumask_set_cpu(cpu, &mask);
+	for (int us = 0; us < 2000000 && ret == -EBUSY; us += 10) {
+		ret = irq_set_affinity(irq, &mask);
+		if (ret == -EBUSY)
+			udelay(10);
+	}
+	return ret;
+}
+
+/*
+ * edu's INTx through a level I/O APIC entry: raised with interrupts off
+ * here, so that it is in flight (remote IRR set) when the IRQ moves to
+ * another CPU; the move waits for its EOI.  Its handler leaves the line
+ * asserted, so the EOI finds the line still up: unless the entry is
+ * masked across the EOI and the rewrite, the interrupt comes again at
+ * once on the old vector, whose EOI then matches no entry and leaves the
+ * remote IRR set for good, and the line is dead.
+ */
+static void test_edu_intx_level_move(struct ktest *t)
+{
+	unsigned int me, other, n;
+	struct cpumask to_other;
+	struct lazy_irq l = {};
+	unsigned long flags;
+	struct pci_dev *p;
+	bool was_bound;
+	int irq;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs two CPUs");
+	p = edu_get(t, &l.e, &was_bound);
+	if (!p)
+		KTEST_SKIP(t, "no edu device");
+	KTEST_ASSERT_NOT_NULL(t, l.e.mmio);
+	if (!p->irq || pci_alloc_irq_vectors(p, 1, 1, PCI_IRQ_LEGACY) != 1) {
+		edu_put(t, p, &l.e, was_bound);
+		KTEST_SKIP(t, "INTx not routed");
+	}
+	irq = pci_irq_vector(p, 0);
+	if (irq_to_desc(irq)->handle_irq != handle_fasteoi_irq) {
+		pci_free_irq_vectors(p);
+		edu_put(t, p, &l.e, was_bound);
+		KTEST_SKIP(t, "INTx not on a level line");
+	}
+	KTEST_ASSERT_EQ(t, request_irq(irq, edu_lazy_handler, IRQF_SHARED, "kt-edu-level", &l), 0);
+	preempt_disable();
+	me = smp_processor_id();
+	other = cpumask_next(me, &cpu_online_mask);
+	if (other >= NR_CPUS)
+		other = cpumask_next(-1, &cpu_online_mask);
+	cpumask_clear(&to_other);
+	cpumask_set_cpu(other, &to_other);
+	/* On this CPU, and one interrupt there, which ends any earlier move. */
+	KTEST_EXPECT_EQ(t, move_to(irq, me), 0);
+	writel(1, l.e.mmio + EDU_IRQ_RAISE);
+	KTEST_EXPECT_TRUE(t, edu_wait(&l.e, 1));
+	KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), me);
+	for (int round = 0; round < 3; round++) {
+		n = READ_ONCE(l.e.count);
+		KTEST_EXPECT_TRUE(t, move_settled(irq_to_desc(irq)));
+		WRITE_ONCE(l.lazy, true);
+		local_irq_save(flags);
+		writel(2, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_EQ(t, irq_set_affinity(irq, &to_other), 0);
+		local_irq_restore(flags);
+		/* The lazy call where it was in flight, then the same interrupt on the new CPU. */
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 2));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.first_cpu), me);
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), other);
+		/* The line still works, on the new CPU. */
+		writel(4, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 3));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), other);
+		if (READ_ONCE(l.e.count) != n + 3)
+			break;
+		/* And back, for the next round. */
+		KTEST_EXPECT_EQ(t, move_to(irq, me), 0);
+		writel(8, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 4));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), me);
+	}
+	preempt_enable();
+	free_irq(irq, &l);
+	pci_free_irq_vectors(p);
+	edu_put(t, p, &l.e, was_bound);
+}
+
 /* Bad calls: -EINVAL/-ENOSPC/-ENODEV, logged, nothing allocated. */
 static void test_alloc_errors(struct ktest *t)
 {
@@ -628,6 +758,7 @@ static struct ktest_case pci_msi_cases[] = {
 	KTEST_CASE(test_alloc_errors),
 	KTEST_CASE(test_edu_msi_and_intx),
 	KTEST_CASE(test_edu_msi_affinity_stream),
+	KTEST_CASE(test_edu_intx_level_move),
 	KTEST_CASE(test_managed_release_on_unbind),
 	KTEST_CASE(test_e1000e_msix),
 	{}
