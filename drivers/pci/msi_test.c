@@ -177,11 +177,16 @@ static void edu_put(struct ktest *t, struct pci_dev *p, struct edu_irq *e, bool 
 static void edu_msi_once(struct ktest *t, struct pci_dev *p, struct edu_irq *e)
 {
 	unsigned int intx = p->irq;
-	struct msi_msg msg, dev_msg;
+	struct msi_msg msg, dev_msg, parked;
 	int irq;
 
+	x86_vector_shutdown_msg(&parked);
 	KTEST_ASSERT_EQ(t, pci_alloc_irq_vectors(p, 1, 4, PCI_IRQ_MSI), 1);
 	irq = pci_irq_vector(p, 0);
+	/* Enabled, not requested: parked on the shutdown vector. */
+	KTEST_EXPECT_EQ(t, pci_msi_read_msg(p, &dev_msg), 0);
+	KTEST_EXPECT_EQ(t, dev_msg.address_lo, parked.address_lo);
+	KTEST_EXPECT_EQ(t, dev_msg.data, parked.data);
 	KTEST_EXPECT_GT(t, irq, 0);
 	KTEST_EXPECT_TRUE(t, p->msi_enabled);
 	KTEST_EXPECT_EQ(t, p->irq, (unsigned int)irq);		/* as Linux */
@@ -202,6 +207,15 @@ static void edu_msi_once(struct ktest *t, struct pci_dev *p, struct edu_irq *e)
 	pci_free_irq_vectors(p);
 	KTEST_EXPECT_TRUE(t, p->msi_enabled);
 	free_irq(irq, e);
+	/* Freed: parked again; a signal now goes to the shutdown vector, counted nowhere. */
+	KTEST_EXPECT_EQ(t, pci_msi_read_msg(p, &dev_msg), 0);
+	KTEST_EXPECT_EQ(t, dev_msg.address_lo, parked.address_lo);
+	KTEST_EXPECT_EQ(t, dev_msg.data, parked.data);
+	writel(1, e->mmio + EDU_IRQ_RAISE);
+	mdelay(1);
+	writel(readl(e->mmio + EDU_IRQ_STATUS), e->mmio + EDU_IRQ_ACK);
+	KTEST_EXPECT_EQ(t, READ_ONCE(e->count), 50u);
+	KTEST_EXPECT_EQ(t, kstat_irqs(irq), 50ul);
 	pci_free_irq_vectors(p);
 	KTEST_EXPECT_FALSE(t, p->msi_enabled);
 	KTEST_EXPECT_EQ(t, p->irq, intx);
