@@ -43,6 +43,9 @@ void irq_finalize_oneshot(struct irq_desc *desc, struct irqaction *action);
 
 /* irqdesc.c: iterate the descriptors (for `interrupts`). */
 unsigned int irq_get_next_desc(unsigned int from);
+/* sparse_irq_lock (a mutex): no descriptor is allocated or freed while held. */
+void irq_lock_sparse(void);
+void irq_unlock_sparse(void);
 
 
 #endif /* _KERNEL_IRQ_INTERNAL_H */

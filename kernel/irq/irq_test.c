@@ -16,6 +16,8 @@
 #include <exo/ktest.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -792,6 +794,59 @@ static void test_irq_devm(struct ktest *t)
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
 }
 
+/* --- `interrupts` against descriptors freed meanwhile ---------------- */
+
+static unsigned long churn_rounds;
+
+/* Allocate, request, free and free again a descriptor whose chip is kmalloc'ed, as MSI does. */
+static int churn_fn(void *arg)
+{
+	atomic_t *calls = arg;
+
+	while (!kthread_should_stop()) {
+		struct irq_chip *chip = kzalloc(sizeof(*chip), GFP_KERNEL);
+		int irq = irq_alloc_descs(-1, 0, 1, NUMA_NO_NODE);
+
+		if (chip && irq >= 0) {
+			*chip = test_chip;
+			chip->name = "churn";
+			irq_set_chip_and_handler_name(irq, chip, handle_edge_irq, "edge");
+			irq_set_chip_data(irq, &tirqs[7]);
+			if (!request_irq(irq, count_handler, 0, "churn", calls))
+				free_irq(irq, calls);
+		}
+		if (irq >= 0)
+			irq_free_descs(irq, 1);
+		kfree(chip);
+		WRITE_ONCE(churn_rounds, churn_rounds + 1);
+		yield();
+	}
+	return 0;
+}
+
+/* The descriptor walk holds sparse_irq_lock: a freed descriptor or chip is never read. */
+static void test_irq_interrupts_vs_free(struct ktest *t)
+{
+	struct task_struct *k;
+	unsigned long before;
+	atomic_t calls;
+
+	atomic_set(&calls, 0);
+	churn_rounds = 0;
+	k = kthread_create(churn_fn, &calls, "irqtest-churn");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	wake_up_process(k);
+	for (int i = 0; i < 4; i++) {
+		before = READ_ONCE(churn_rounds);
+		KTEST_EXPECT_EQ(t, shell_run_command("interrupts"), 0);
+		/* Bounded: the churn must make progress between two walks. */
+		for (int ms = 0; ms < 2000 && READ_ONCE(churn_rounds) == before; ms++)
+			msleep(1);
+	}
+	KTEST_EXPECT_EQ(t, kthread_stop(k), 0);
+	KTEST_EXPECT_GT(t, READ_ONCE(churn_rounds), 0ul);
+}
+
 /* --- the I/O APIC's GSIs -------------------------------------------- */
 
 static void test_irq_gsi(struct ktest *t)
@@ -835,6 +890,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE_FLAGS(test_irq_msi_spread, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_devm, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_gsi, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_irq_interrupts_vs_free, KTEST_F_NOHOST),
 	{}
 };
 
