@@ -99,7 +99,11 @@ static irqreturn_t edu_irq_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* Move @irq to the CPU after its current one (retrying -EBUSY); 1 if it moved. */
+/*
+ * Move @irq to the CPU after its current one, retrying -EBUSY (the
+ * previous move's cleanup, which may wait for a descheduled vCPU) for up
+ * to 2 s; 1 if it moved.
+ */
 static unsigned int edu_move_next(unsigned int irq, struct irq_desc *desc)
 {
 	unsigned int cpu = cpumask_next(READ_ONCE(desc->cfg.cpu), &cpu_online_mask);
@@ -108,7 +112,7 @@ static unsigned int edu_move_next(unsigned int irq, struct irq_desc *desc)
 	if (cpu >= NR_CPUS)
 		cpu = cpumask_next(-1, &cpu_online_mask);
 	cpumask_set_cpu(cpu, &mask);
-	for (int us = 0; us < 10000; us += 5) {
+	for (int us = 0; us < 2000000; us += 5) {
 		int ret = irq_set_affinity(irq, &mask);
 
 		if (ret != -EBUSY)
@@ -432,49 +436,25 @@ static void test_alloc_errors(struct ktest *t)
 
 /* --- affinity moves during a stream of edu MSIs ------------------------- */
 
-struct mover {
-	unsigned int irq;
-	unsigned int moves, busy, tries;
-	int other;
-};
-
-static int mover_fn(void *arg)
-{
-	struct mover *m = arg;
-	unsigned int cpu = 0;
-
-	while (!kthread_should_stop()) {
-		struct cpumask mask = {};
-		unsigned int before;
-		int ret;
-
-		cpu = cpumask_next(cpu, &cpu_online_mask);
-		if (cpu >= NR_CPUS)
-			cpu = cpumask_next(-1, &cpu_online_mask);
-		cpumask_set_cpu(cpu, &mask);
-		before = READ_ONCE(irq_to_desc(m->irq)->cfg.cpu);
-		ret = irq_set_affinity(m->irq, &mask);
-		if (!ret && before != cpu)
-			m->moves++;
-		else if (ret == -EBUSY)
-			m->busy++;
-		else if (ret)
-			m->other = ret;
-		m->tries++;
-		udelay(2);
-	}
-	return 0;
-}
-
+/*
+ * edu's MSI has no mask bits, so a move rewrites its message unmasked, as
+ * two config writes; a raise between them would reach the new CPU with
+ * the old vector and be lost (Documentation/irq.rst, a known limitation:
+ * Linux closes it with an intermediate vector).  So the moves here come
+ * from the raising thread, between raises: each moves the IRQ while the
+ * interrupt just raised may still sit in the old CPU's IRR, which is what
+ * the kept old vector and its cleanup must survive.  Every move waits
+ * (bounded) for the previous one's cleanup, so all of them happen and
+ * every interrupt after the first lands on another CPU than the one
+ * before, however late a vCPU runs.
+ */
 static void test_edu_msi_affinity_stream(struct ktest *t)
 {
-	struct mover m = {};
 	struct edu_irq e = {};
-	struct task_struct *th;
 	struct msi_counts c0;
 	struct pci_dev *p;
 	bool was_bound;
-	unsigned int n = 500, got, inline_moves = 0, hops = 0;
+	unsigned int n = 500, got, moves = 0, hops = 0;
 	int irq;
 
 	if (num_online_cpus() < 2)
@@ -487,22 +467,13 @@ static void test_edu_msi_affinity_stream(struct ktest *t)
 	KTEST_ASSERT_EQ(t, pci_alloc_irq_vectors(p, 1, 1, PCI_IRQ_MSI), 1);
 	irq = pci_irq_vector(p, 0);
 	KTEST_ASSERT_EQ(t, request_irq(irq, edu_irq_handler, 0, "kt-edu-move", &e), 0);
-	m.irq = irq;
-	/* The mover on another CPU than the raiser, which spins. */
-	th = kthread_create(mover_fn, &m, "kt-msi-mover");
-	KTEST_ASSERT_NOT_NULL(t, th);
-	kthread_bind(th, cpumask_next(smp_processor_id(), &cpu_online_mask) < NR_CPUS ?
-			 cpumask_next(smp_processor_id(), &cpu_online_mask) :
-			 cpumask_next(-1, &cpu_online_mask));
-	wake_up_process(th);
-	got = edu_rounds(&e, n, irq, &inline_moves, &hops);
-	kthread_stop(th);
+	got = edu_rounds(&e, n, irq, &moves, &hops);
 	KTEST_EXPECT_EQ(t, got, n);
 	KTEST_EXPECT_EQ(t, kstat_irqs(irq), (unsigned long)n);
-	KTEST_EXPECT_GT(t, hops, n / 2);
-	KTEST_EXPECT_EQ(t, m.other, 0);
-	ktest_log(t, "%u MSIs, none lost; delivered on another CPU than the previous %u times (moves: %u in flight, %u from another CPU, %u refused busy)",
-		  got, hops, inline_moves, m.moves, m.busy);
+	KTEST_EXPECT_EQ(t, moves, n);
+	KTEST_EXPECT_GE(t, hops, n - 1);
+	ktest_log(t, "%u MSIs, none lost; %u moves right after a raise, %u deliveries on another CPU than the previous",
+		  got, moves, hops);
 	free_irq(irq, &e);
 	pci_free_irq_vectors(p);
 	counts_check(t, &c0, true);
