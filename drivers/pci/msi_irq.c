@@ -34,6 +34,7 @@
 #include <exo/mutex.h>
 #include <exo/pci.h>
 #include <exo/slab.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 #include "pci.h"
 
@@ -370,13 +371,24 @@ unsigned int pci_irq_vectors_info(struct pci_dev *dev, unsigned int *first)
 }
 EXPORT_SYMBOL_GPL(pci_irq_vectors_info);
 
-/* A vector whose handler is still requested, or -1. */
+/*
+ * A vector whose handler is still requested, or -1.  Read under each
+ * descriptor's lock, which request_irq()/free_irq() hold while they
+ * change the action list.
+ */
 static int vecs_busy(struct pci_irq_vecs *v)
 {
 	for (unsigned int i = 0; i < v->nvec; i++) {
 		struct irq_desc *desc = irq_to_desc(v->base + i);
+		bool busy = false;
+		unsigned long flags;
 
-		if (desc && READ_ONCE(desc->action))
+		if (desc) {
+			spin_lock_irqsave(&desc->lock, flags);
+			busy = desc->action;
+			spin_unlock_irqrestore(&desc->lock, flags);
+		}
+		if (busy)
 			return i;
 	}
 	return -1;
