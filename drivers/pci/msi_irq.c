@@ -34,6 +34,7 @@
 #include <exo/mutex.h>
 #include <exo/pci.h>
 #include <exo/slab.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 #include "pci.h"
 
@@ -100,6 +101,20 @@ static void pci_msi_write_irq_msg(struct irq_data *d, struct msi_msg *msg)
 		pci_msi_set_mask(v->pdev, nr, false);
 }
 
+/*
+ * free_irq() of an MSI without mask bits: the device could still signal,
+ * to a vector that is freed and may be reused.  Its message is parked on
+ * the shutdown vector instead (irq_startup() writes the real one again).
+ */
+static void pci_msi_shutdown_irq(struct irq_data *d)
+{
+	struct msi_msg msg;
+
+	pci_msi_mask_irq(d);
+	x86_vector_shutdown_msg(&msg);
+	pci_msi_write_irq_msg(d, &msg);
+}
+
 static void pci_msix_mask_irq(struct irq_data *d)
 {
 	unsigned int nr;
@@ -154,6 +169,7 @@ static struct pci_irq_vecs *vecs_alloc(struct pci_dev *dev, unsigned int type)
 		v->maskable = info.maskable;
 		v->chip.irq_mask = pci_msi_mask_irq;
 		v->chip.irq_unmask = pci_msi_unmask_irq;
+		v->chip.irq_shutdown = pci_msi_shutdown_irq;
 		v->chip.irq_write_msi_msg = pci_msi_write_irq_msg;
 	}
 	return v;
@@ -209,9 +225,15 @@ static int msix_enable(struct pci_irq_vecs *v)
 	return 0;
 }
 
+/*
+ * MSI: the message is written at request_irq(); until then a device
+ * without mask bits that signals would write to whatever its capability
+ * held, so it is parked on the shutdown vector before the enable bit.
+ */
 static int msi_enable(struct pci_irq_vecs *v)
 {
 	struct pci_dev *dev = v->pdev;
+	struct msi_msg msg;
 	int ret;
 
 	if (v->maskable)
@@ -219,6 +241,8 @@ static int msi_enable(struct pci_irq_vecs *v)
 	ret = vecs_setup_irqs(v);
 	if (ret)
 		return ret;
+	x86_vector_shutdown_msg(&msg);
+	pci_msi_write_msg(dev, &msg);
 	pci_msi_set_enable(dev, 1);
 	dev->irq = v->base;
 	return 0;
@@ -347,13 +371,24 @@ unsigned int pci_irq_vectors_info(struct pci_dev *dev, unsigned int *first)
 }
 EXPORT_SYMBOL_GPL(pci_irq_vectors_info);
 
-/* A vector whose handler is still requested, or -1. */
+/*
+ * A vector whose handler is still requested, or -1.  Read under each
+ * descriptor's lock, which request_irq()/free_irq() hold while they
+ * change the action list.
+ */
 static int vecs_busy(struct pci_irq_vecs *v)
 {
 	for (unsigned int i = 0; i < v->nvec; i++) {
 		struct irq_desc *desc = irq_to_desc(v->base + i);
+		bool busy = false;
+		unsigned long flags;
 
-		if (desc && READ_ONCE(desc->action))
+		if (desc) {
+			spin_lock_irqsave(&desc->lock, flags);
+			busy = desc->action;
+			spin_unlock_irqrestore(&desc->lock, flags);
+		}
+		if (busy)
 			return i;
 	}
 	return -1;

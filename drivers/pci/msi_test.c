@@ -99,7 +99,11 @@ static irqreturn_t edu_irq_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* Move @irq to the CPU after its current one (retrying -EBUSY); 1 if it moved. */
+/*
+ * Move @irq to the CPU after its current one, retrying -EBUSY (the
+ * previous move's cleanup, which may wait for a descheduled vCPU) for up
+ * to 2 s; 1 if it moved.
+ */
 static unsigned int edu_move_next(unsigned int irq, struct irq_desc *desc)
 {
 	unsigned int cpu = cpumask_next(READ_ONCE(desc->cfg.cpu), &cpu_online_mask);
@@ -108,7 +112,7 @@ static unsigned int edu_move_next(unsigned int irq, struct irq_desc *desc)
 	if (cpu >= NR_CPUS)
 		cpu = cpumask_next(-1, &cpu_online_mask);
 	cpumask_set_cpu(cpu, &mask);
-	for (int us = 0; us < 10000; us += 5) {
+	for (int us = 0; us < 2000000; us += 5) {
 		int ret = irq_set_affinity(irq, &mask);
 
 		if (ret != -EBUSY)
@@ -177,11 +181,16 @@ static void edu_put(struct ktest *t, struct pci_dev *p, struct edu_irq *e, bool 
 static void edu_msi_once(struct ktest *t, struct pci_dev *p, struct edu_irq *e)
 {
 	unsigned int intx = p->irq;
-	struct msi_msg msg, dev_msg;
+	struct msi_msg msg, dev_msg, parked;
 	int irq;
 
+	x86_vector_shutdown_msg(&parked);
 	KTEST_ASSERT_EQ(t, pci_alloc_irq_vectors(p, 1, 4, PCI_IRQ_MSI), 1);
 	irq = pci_irq_vector(p, 0);
+	/* Enabled, not requested: parked on the shutdown vector. */
+	KTEST_EXPECT_EQ(t, pci_msi_read_msg(p, &dev_msg), 0);
+	KTEST_EXPECT_EQ(t, dev_msg.address_lo, parked.address_lo);
+	KTEST_EXPECT_EQ(t, dev_msg.data, parked.data);
 	KTEST_EXPECT_GT(t, irq, 0);
 	KTEST_EXPECT_TRUE(t, p->msi_enabled);
 	KTEST_EXPECT_EQ(t, p->irq, (unsigned int)irq);		/* as Linux */
@@ -202,6 +211,15 @@ static void edu_msi_once(struct ktest *t, struct pci_dev *p, struct edu_irq *e)
 	pci_free_irq_vectors(p);
 	KTEST_EXPECT_TRUE(t, p->msi_enabled);
 	free_irq(irq, e);
+	/* Freed: parked again; a signal now goes to the shutdown vector, counted nowhere. */
+	KTEST_EXPECT_EQ(t, pci_msi_read_msg(p, &dev_msg), 0);
+	KTEST_EXPECT_EQ(t, dev_msg.address_lo, parked.address_lo);
+	KTEST_EXPECT_EQ(t, dev_msg.data, parked.data);
+	writel(1, e->mmio + EDU_IRQ_RAISE);
+	mdelay(1);
+	writel(readl(e->mmio + EDU_IRQ_STATUS), e->mmio + EDU_IRQ_ACK);
+	KTEST_EXPECT_EQ(t, READ_ONCE(e->count), 50u);
+	KTEST_EXPECT_EQ(t, kstat_irqs(irq), 50ul);
 	pci_free_irq_vectors(p);
 	KTEST_EXPECT_FALSE(t, p->msi_enabled);
 	KTEST_EXPECT_EQ(t, p->irq, intx);
@@ -249,6 +267,136 @@ static void test_edu_msi_and_intx(struct ktest *t)
 	edu_put(t, p, &e, was_bound);
 }
 
+/* --- an I/O APIC level line moved with its interrupt in flight --------- */
+
+struct lazy_irq {
+	struct edu_irq e;
+	bool lazy;		/* the next call leaves the line asserted */
+	unsigned int first_cpu;	/* the CPU of that call */
+};
+
+static irqreturn_t edu_lazy_handler(int irq, void *dev_id)
+{
+	struct lazy_irq *l = dev_id;
+
+	if (!READ_ONCE(l->lazy))
+		return edu_irq_handler(irq, &l->e);
+	WRITE_ONCE(l->first_cpu, smp_processor_id());
+	WRITE_ONCE(l->e.count, l->e.count + 1);
+	WRITE_ONCE(l->lazy, false);
+	return IRQ_HANDLED;
+}
+
+/* Wait (bounded, 2 s) for @e's count to reach @want. */
+static bool edu_wait(struct edu_irq *e, unsigned int want)
+{
+	for (int us = 0; us < 2000000 && READ_ONCE(e->count) < want; us += 10)
+		udelay(10);
+	return READ_ONCE(e->count) >= want;
+}
+
+/* Wait (bounded, 2 s) until @desc's last move was cleaned up: a new one is then accepted. */
+static bool move_settled(struct irq_desc *desc)
+{
+	for (int us = 0; us < 2000000 && READ_ONCE(desc->cfg.prev_vector); us += 10)
+		udelay(10);
+	return !READ_ONCE(desc->cfg.prev_vector);
+}
+
+/* Move @irq to @cpu alone, retrying while the previous move's cleanup is due. */
+static int move_to(unsigned int irq, unsigned int cpu)
+{
+	struct cpumask mask = {};
+	int ret = -EBUSY;
+
+	cpumask_clear(&mask);
+	cpumask_set_cpu(cpu, &mask);
+	for (int us = 0; us < 2000000 && ret == -EBUSY; us += 10) {
+		ret = irq_set_affinity(irq, &mask);
+		if (ret == -EBUSY)
+			udelay(10);
+	}
+	return ret;
+}
+
+/*
+ * edu's INTx through a level I/O APIC entry: raised with interrupts off
+ * here, so that it is in flight (remote IRR set) when the IRQ moves to
+ * another CPU; the move waits for its EOI.  Its handler leaves the line
+ * asserted, so the EOI finds the line still up: unless the entry is
+ * masked across the EOI and the rewrite, the interrupt comes again at
+ * once on the old vector, whose EOI then matches no entry and leaves the
+ * remote IRR set for good, and the line is dead.
+ */
+static void test_edu_intx_level_move(struct ktest *t)
+{
+	unsigned int me, other, n;
+	struct cpumask to_other;
+	struct lazy_irq l = {};
+	unsigned long flags;
+	struct pci_dev *p;
+	bool was_bound;
+	int irq;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs two CPUs");
+	p = edu_get(t, &l.e, &was_bound);
+	if (!p)
+		KTEST_SKIP(t, "no edu device");
+	KTEST_ASSERT_NOT_NULL(t, l.e.mmio);
+	if (!p->irq || pci_alloc_irq_vectors(p, 1, 1, PCI_IRQ_LEGACY) != 1) {
+		edu_put(t, p, &l.e, was_bound);
+		KTEST_SKIP(t, "INTx not routed");
+	}
+	irq = pci_irq_vector(p, 0);
+	if (irq_to_desc(irq)->handle_irq != handle_fasteoi_irq) {
+		pci_free_irq_vectors(p);
+		edu_put(t, p, &l.e, was_bound);
+		KTEST_SKIP(t, "INTx not on a level line");
+	}
+	KTEST_ASSERT_EQ(t, request_irq(irq, edu_lazy_handler, IRQF_SHARED, "kt-edu-level", &l), 0);
+	preempt_disable();
+	me = smp_processor_id();
+	other = cpumask_next(me, &cpu_online_mask);
+	if (other >= NR_CPUS)
+		other = cpumask_next(-1, &cpu_online_mask);
+	cpumask_clear(&to_other);
+	cpumask_set_cpu(other, &to_other);
+	/* On this CPU, and one interrupt there, which ends any earlier move. */
+	KTEST_EXPECT_EQ(t, move_to(irq, me), 0);
+	writel(1, l.e.mmio + EDU_IRQ_RAISE);
+	KTEST_EXPECT_TRUE(t, edu_wait(&l.e, 1));
+	KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), me);
+	for (int round = 0; round < 3; round++) {
+		n = READ_ONCE(l.e.count);
+		KTEST_EXPECT_TRUE(t, move_settled(irq_to_desc(irq)));
+		WRITE_ONCE(l.lazy, true);
+		local_irq_save(flags);
+		writel(2, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_EQ(t, irq_set_affinity(irq, &to_other), 0);
+		local_irq_restore(flags);
+		/* The lazy call where it was in flight, then the same interrupt on the new CPU. */
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 2));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.first_cpu), me);
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), other);
+		/* The line still works, on the new CPU. */
+		writel(4, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 3));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), other);
+		if (READ_ONCE(l.e.count) != n + 3)
+			break;
+		/* And back, for the next round. */
+		KTEST_EXPECT_EQ(t, move_to(irq, me), 0);
+		writel(8, l.e.mmio + EDU_IRQ_RAISE);
+		KTEST_EXPECT_TRUE(t, edu_wait(&l.e, n + 4));
+		KTEST_EXPECT_EQ(t, READ_ONCE(l.e.last_cpu), me);
+	}
+	preempt_enable();
+	free_irq(irq, &l);
+	pci_free_irq_vectors(p);
+	edu_put(t, p, &l.e, was_bound);
+}
+
 /* Bad calls: -EINVAL/-ENOSPC/-ENODEV, logged, nothing allocated. */
 static void test_alloc_errors(struct ktest *t)
 {
@@ -288,49 +436,25 @@ static void test_alloc_errors(struct ktest *t)
 
 /* --- affinity moves during a stream of edu MSIs ------------------------- */
 
-struct mover {
-	unsigned int irq;
-	unsigned int moves, busy, tries;
-	int other;
-};
-
-static int mover_fn(void *arg)
-{
-	struct mover *m = arg;
-	unsigned int cpu = 0;
-
-	while (!kthread_should_stop()) {
-		struct cpumask mask = {};
-		unsigned int before;
-		int ret;
-
-		cpu = cpumask_next(cpu, &cpu_online_mask);
-		if (cpu >= NR_CPUS)
-			cpu = cpumask_next(-1, &cpu_online_mask);
-		cpumask_set_cpu(cpu, &mask);
-		before = READ_ONCE(irq_to_desc(m->irq)->cfg.cpu);
-		ret = irq_set_affinity(m->irq, &mask);
-		if (!ret && before != cpu)
-			m->moves++;
-		else if (ret == -EBUSY)
-			m->busy++;
-		else if (ret)
-			m->other = ret;
-		m->tries++;
-		udelay(2);
-	}
-	return 0;
-}
-
+/*
+ * edu's MSI has no mask bits, so a move rewrites its message unmasked, as
+ * two config writes; a raise between them would reach the new CPU with
+ * the old vector and be lost (Documentation/irq.rst, a known limitation:
+ * Linux closes it with an intermediate vector).  So the moves here come
+ * from the raising thread, between raises: each moves the IRQ while the
+ * interrupt just raised may still sit in the old CPU's IRR, which is what
+ * the kept old vector and its cleanup must survive.  Every move waits
+ * (bounded) for the previous one's cleanup, so all of them happen and
+ * every interrupt after the first lands on another CPU than the one
+ * before, however late a vCPU runs.
+ */
 static void test_edu_msi_affinity_stream(struct ktest *t)
 {
-	struct mover m = {};
 	struct edu_irq e = {};
-	struct task_struct *th;
 	struct msi_counts c0;
 	struct pci_dev *p;
 	bool was_bound;
-	unsigned int n = 500, got, inline_moves = 0, hops = 0;
+	unsigned int n = 500, got, moves = 0, hops = 0;
 	int irq;
 
 	if (num_online_cpus() < 2)
@@ -343,22 +467,13 @@ static void test_edu_msi_affinity_stream(struct ktest *t)
 	KTEST_ASSERT_EQ(t, pci_alloc_irq_vectors(p, 1, 1, PCI_IRQ_MSI), 1);
 	irq = pci_irq_vector(p, 0);
 	KTEST_ASSERT_EQ(t, request_irq(irq, edu_irq_handler, 0, "kt-edu-move", &e), 0);
-	m.irq = irq;
-	/* The mover on another CPU than the raiser, which spins. */
-	th = kthread_create(mover_fn, &m, "kt-msi-mover");
-	KTEST_ASSERT_NOT_NULL(t, th);
-	kthread_bind(th, cpumask_next(smp_processor_id(), &cpu_online_mask) < NR_CPUS ?
-			 cpumask_next(smp_processor_id(), &cpu_online_mask) :
-			 cpumask_next(-1, &cpu_online_mask));
-	wake_up_process(th);
-	got = edu_rounds(&e, n, irq, &inline_moves, &hops);
-	kthread_stop(th);
+	got = edu_rounds(&e, n, irq, &moves, &hops);
 	KTEST_EXPECT_EQ(t, got, n);
 	KTEST_EXPECT_EQ(t, kstat_irqs(irq), (unsigned long)n);
-	KTEST_EXPECT_GT(t, hops, n / 2);
-	KTEST_EXPECT_EQ(t, m.other, 0);
-	ktest_log(t, "%u MSIs, none lost; delivered on another CPU than the previous %u times (moves: %u in flight, %u from another CPU, %u refused busy)",
-		  got, hops, inline_moves, m.moves, m.busy);
+	KTEST_EXPECT_EQ(t, moves, n);
+	KTEST_EXPECT_GE(t, hops, n - 1);
+	ktest_log(t, "%u MSIs, none lost; %u moves right after a raise, %u deliveries on another CPU than the previous",
+		  got, moves, hops);
 	free_irq(irq, &e);
 	pci_free_irq_vectors(p);
 	counts_check(t, &c0, true);
@@ -628,6 +743,7 @@ static struct ktest_case pci_msi_cases[] = {
 	KTEST_CASE(test_alloc_errors),
 	KTEST_CASE(test_edu_msi_and_intx),
 	KTEST_CASE(test_edu_msi_affinity_stream),
+	KTEST_CASE(test_edu_intx_level_move),
 	KTEST_CASE(test_managed_release_on_unbind),
 	KTEST_CASE(test_e1000e_msix),
 	{}

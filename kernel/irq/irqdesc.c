@@ -108,6 +108,17 @@ int irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node)
 }
 EXPORT_SYMBOL_GPL(irq_alloc_descs);
 
+/* Hold off irq_alloc_descs()/irq_free_descs(): a descriptor read now stays valid. */
+void irq_lock_sparse(void)
+{
+	mutex_lock(&sparse_irq_lock);
+}
+
+void irq_unlock_sparse(void)
+{
+	mutex_unlock(&sparse_irq_lock);
+}
+
 static void sync_nop(void *info)
 {
 	(void)info;

@@ -307,7 +307,6 @@ void enable_irq(unsigned int irq)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
 	unsigned long flags;
-	bool resend = false;
 
 	if (!desc) {
 		pr_err("enable_irq(%u): no such IRQ\n", irq);
@@ -323,12 +322,15 @@ void enable_irq(unsigned int irq)
 		desc->istate &= ~(IRQS_DISABLED | IRQS_SPURIOUS_DISABLED);
 		if (!desc->threads_oneshot)
 			unmask_irq(desc);
-		/* An edge that came while disabled was only latched here: replay it. */
-		resend = (desc->istate & IRQS_PENDING) && !(desc->irq_data.type & IRQ_TYPE_LEVEL_MASK);
+		/*
+		 * An edge that came while disabled was only latched here:
+		 * replay it, under the lock, so that a concurrent move or
+		 * free_irq() cannot leave it aimed at a vector no longer ours.
+		 */
+		if ((desc->istate & IRQS_PENDING) && !(desc->irq_data.type & IRQ_TYPE_LEVEL_MASK))
+			x86_vector_retrigger(desc);
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
-	if (resend)
-		x86_vector_retrigger(desc);
 }
 EXPORT_SYMBOL_GPL(enable_irq);
 

@@ -3,7 +3,10 @@
  * The `interrupts` shell command, laid out as Linux's /proc/interrupts:
  * per IRQ with an action, its count on each online CPU, its chip, its
  * hardware number and flow, and its handlers' names; then the local APIC
- * timer, spurious and error counts.
+ * timer, spurious and error counts.  The descriptors are walked under
+ * sparse_irq_lock, so that pci_free_irq_vectors() cannot free one (and its
+ * chip) meanwhile; what an action or the chip names is copied under the
+ * descriptor's lock.
  */
 #include <exo/printk.h>
 #include <exo/shell.h>
@@ -14,8 +17,9 @@
 static void show_irq(struct irq_desc *desc)
 {
 	unsigned int cpu, len = 0;
-	unsigned long flags;
-	char names[96];
+	char names[96], chip[32], flow[16];
+	unsigned long flags, hwirq;
+	bool nobody_cared;
 
 	names[0] = 0;
 	spin_lock_irqsave(&desc->lock, flags);
@@ -26,13 +30,17 @@ static void show_irq(struct irq_desc *desc)
 	for (struct irqaction *a = desc->action; a && len < sizeof(names); a = a->next)
 		len += snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
 				a->name ? a->name : "?");
+	snprintf(chip, sizeof(chip), "%s",
+		 desc->irq_data.chip && desc->irq_data.chip->name ? desc->irq_data.chip->name : "?");
+	snprintf(flow, sizeof(flow), "%s", desc->name ? desc->name : "?");
+	hwirq = desc->irq_data.hwirq;
+	nobody_cared = desc->istate & IRQS_SPURIOUS_DISABLED;
 	spin_unlock_irqrestore(&desc->lock, flags);
 	printk("%4u: ", desc->irq_data.irq);
 	for_each_online_cpu(cpu)
 		printk(KERN_CONT "%10lu ", READ_ONCE(desc->kstat_irqs[cpu]));
-	printk(KERN_CONT " %-8s %4lu-%-8s %s%s\n", desc->irq_data.chip->name,
-	       desc->irq_data.hwirq, desc->name ? desc->name : "?", names,
-	       (desc->istate & IRQS_SPURIOUS_DISABLED) ? " (disabled: nobody cared)" : "");
+	printk(KERN_CONT " %-8s %4lu-%-8s %s%s\n", chip, hwirq, flow, names,
+	       nobody_cared ? " (disabled: nobody cared)" : "");
 }
 
 static void show_percpu(const char *label, unsigned long __percpu *counter, const char *what)
@@ -59,12 +67,14 @@ static int cmd_interrupts(int argc, char **argv)
 		printk(KERN_CONT "%10s ", label);
 	}
 	printk(KERN_CONT "\n");
+	irq_lock_sparse();
 	for (unsigned int irq = irq_get_next_desc(0); irq < NR_IRQS; irq = irq_get_next_desc(irq + 1)) {
 		struct irq_desc *desc = irq_to_desc(irq);
 
 		if (desc)
 			show_irq(desc);
 	}
+	irq_unlock_sparse();
 	show_percpu("LOC", &apic_timer_ticks, "Local timer interrupts");
 	show_percpu("SPU", &apic_spurious, "Spurious interrupts");
 	show_percpu("ERR", &apic_errors, "APIC errors");

@@ -15,6 +15,8 @@
 #include <exo/time.h>
 #include "internal.h"
 
+u64 spurious_gap_ns = SPURIOUS_GAP_NS;
+
 static void report_bad_irq(struct irq_desc *desc)
 {
 	pr_err("IRQ %u: nobody cared (%u of %u interrupts unhandled): disabling it\n",
@@ -28,7 +30,7 @@ void note_interrupt(struct irq_desc *desc, irqreturn_t ret)
 	if (ret == IRQ_NONE) {
 		u64 now = ktime_get_ns();
 
-		if (now - desc->last_unhandled > SPURIOUS_GAP_NS)
+		if (now - desc->last_unhandled > READ_ONCE(spurious_gap_ns))
 			desc->irqs_unhandled = 1;
 		else
 			desc->irqs_unhandled++;

@@ -90,6 +90,12 @@ int set_irq_handler(unsigned int vector, sysvec_handler_t fn)
 		pr_err("set_irq_handler: vector %u already has a handler\n", vector);
 		return -EBUSY;
 	}
+	if (!fn) {
+		/* Handler gone before the vector is freed: its next owner never reaches it. */
+		WRITE_ONCE(irq_handlers[vector], NULL);
+		x86_vector_reserve_system(vector, false);
+		return 0;
+	}
 	if (x86_vector_reserve_system(vector, fn)) {
 		pr_err("set_irq_handler: vector %u is a device IRQ's\n", vector);
 		return -EBUSY;

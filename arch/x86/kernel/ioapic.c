@@ -13,8 +13,14 @@
  * redirection entry's destination and vector.  A level line's entry is
  * not rewritten while an interrupt from it is in flight: the local APIC's
  * EOI is matched by vector against the entry, and a changed vector would
- * leave the remote IRR set forever.  Such a move is applied by the next
- * EOI instead, with the entry masked.
+ * leave the remote IRR set forever.  The entry is masked before its
+ * remote IRR is read, so that nothing is delivered between the check and
+ * the rewrite; a move that finds an interrupt in flight is applied by the
+ * EOI path instead, which masks the entry before the EOI (a line still
+ * asserted would otherwise be delivered again at once on the old vector)
+ * and unmasks it after the rewrite unless the IRQ is masked.  A remote IRR
+ * the firmware left set is cleared at init, and one left by an interrupt
+ * of a shut-down IRQ when it starts again.
  */
 #define pr_fmt(fmt) "IOAPIC: " fmt
 
@@ -100,6 +106,28 @@ static void pin_set_mask(struct ioapic_pin *p, bool masked)
 	spin_unlock_irqrestore(&ioapic_lock, flags);
 }
 
+/* Mask the entry in the I/O APIC only: p->rte_lo keeps the IRQ's own mask state. */
+static void pin_hw_mask(struct ioapic_pin *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ioapic_lock, flags);
+	io_write(p->io, IOAPIC_REDTBL(p->pin), p->rte_lo | RTE_MASKED);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
+/*
+ * Clear the remote IRR of a masked level entry whose EOI will never come
+ * (as Linux's __eoi_ioapic_pin() without the EOI register): an entry
+ * switched to edge drops its remote IRR.  The entry is left masked, with
+ * trigger @lo & RTE_LEVEL.
+ */
+static void io_clear_remote_irr(struct ioapic *io, unsigned int pin, u32 lo)
+{
+	io_write(io, IOAPIC_REDTBL(pin), (lo | RTE_MASKED) & ~(RTE_LEVEL | RTE_REMOTE_IRR));
+	io_write(io, IOAPIC_REDTBL(pin), (lo | RTE_MASKED) & ~RTE_REMOTE_IRR);
+}
+
 static void pin_apply_msg(struct ioapic_pin *p, const struct msi_msg *msg)
 {
 	p->rte_lo = (p->rte_lo & ~0xffu) | msi_msg_vector(msg);
@@ -129,29 +157,76 @@ static bool pin_remote_irr(struct ioapic_pin *p)
 	return lo & RTE_REMOTE_IRR;
 }
 
+/* desc->lock held. */
 static void ioapic_write_msg(struct irq_data *d, struct msi_msg *msg)
 {
 	struct ioapic_pin *p = d->chip_data;
 
-	if ((p->rte_lo & RTE_LEVEL) && pin_remote_irr(p)) {
-		p->pending = *msg;
-		p->move_pending = true;
-		return;
+	if (p->rte_lo & RTE_LEVEL) {
+		pin_hw_mask(p);
+		if (pin_remote_irr(p)) {
+			/* Its EOI (ioapic_ack_level()) applies the move. */
+			p->pending = *msg;
+			p->move_pending = true;
+			pin_set_mask(p, p->rte_lo & RTE_MASKED);
+			return;
+		}
 	}
 	p->move_pending = false;
 	pin_apply_msg(p, msg);
 }
 
-/* Level lines: EOI (which clears the remote IRR), then a deferred move. */
+/*
+ * Level lines, desc->lock held: EOI (which clears the remote IRR), then a
+ * deferred move, with the entry masked across both.  If the remote IRR is
+ * still set (the EOI not yet at the I/O APIC) the move waits for the next
+ * EOI, as in Linux.
+ */
 static void ioapic_ack_level(struct irq_data *d)
 {
 	struct ioapic_pin *p = d->chip_data;
+	bool move = p->move_pending;
 
+	if (move)
+		pin_hw_mask(p);
 	apic_ack_irq(d);
+	if (!move)
+		return;
+	if (pin_remote_irr(p)) {
+		pin_set_mask(p, p->rte_lo & RTE_MASKED);
+		return;
+	}
+	p->move_pending = false;
+	pin_apply_msg(p, &p->pending);
+}
+
+/*
+ * Start, desc->lock held, the entry masked since the shutdown (or init).
+ * An interrupt of the IRQ's previous life may have been in flight at its
+ * shutdown: it landed on a freed vector, so the deferred move it holds
+ * back is applied now, and its remote IRR, which would block the line,
+ * cleared (the late EOI, on the old vector, then matches nothing).
+ */
+static unsigned int ioapic_startup(struct irq_data *d)
+{
+	struct ioapic_pin *p = d->chip_data;
+	unsigned long flags;
+
 	if (p->move_pending) {
+		spin_lock_irqsave(&ioapic_lock, flags);
+		io_clear_remote_irr(p->io, p->pin, p->rte_lo);
+		spin_unlock_irqrestore(&ioapic_lock, flags);
 		p->move_pending = false;
 		pin_apply_msg(p, &p->pending);
 	}
+	pin_set_mask(p, false);
+	return 0;
+}
+
+/* Shut down, desc->lock held: masked; a move still pending is kept for the next start. */
+static void ioapic_shutdown(struct irq_data *d)
+{
+	pin_set_mask(d->chip_data, true);
 }
 
 static int ioapic_set_type(struct irq_data *d, unsigned int type)
@@ -175,6 +250,8 @@ static int ioapic_set_type(struct irq_data *d, unsigned int type)
 
 static struct irq_chip ioapic_chip = {
 	.name			= "IO-APIC",
+	.irq_startup		= ioapic_startup,
+	.irq_shutdown		= ioapic_shutdown,
 	.irq_mask		= ioapic_mask,
 	.irq_unmask		= ioapic_unmask,
 	.irq_ack		= apic_ack_irq,
@@ -283,8 +360,15 @@ int __init ioapic_init(void)
 		io->gsi_base = m->gsi_base;
 		io->nr_pins = ((io_read(io, IOAPIC_VER) >> 16) & 0xff) + 1;
 		for (unsigned int pin = 0; pin < io->nr_pins; pin++) {
+			u32 lo = io_read(io, IOAPIC_REDTBL(pin));
+
+			/* Left by the firmware, it would block the line's first interrupt. */
+			if (lo & RTE_REMOTE_IRR)
+				io_clear_remote_irr(io, pin, lo);
 			io_write(io, IOAPIC_REDTBL(pin) + 1, 0);
 			io_write(io, IOAPIC_REDTBL(pin), RTE_MASKED);
+			if (io_read(io, IOAPIC_REDTBL(pin)) & RTE_REMOTE_IRR)
+				pr_warn("ID %u pin %u: remote IRR stuck\n", m->id, pin);
 		}
 		if (io->gsi_base + io->nr_pins > gsi_top)
 			gsi_top = io->gsi_base + io->nr_pins;

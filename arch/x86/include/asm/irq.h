@@ -38,6 +38,7 @@ struct irq_cfg {
 struct irq_desc;
 struct irq_data;
 struct cpumask;
+struct msi_msg;
 
 /* The x86 vector layer, called by kernel/irq/ with the desc lock held, IRQs off. */
 int x86_vector_activate(struct irq_desc *desc);
@@ -50,6 +51,14 @@ void x86_vector_init(void);
 int x86_vector_reserve_system(unsigned int vector, bool reserve);
 void x86_device_interrupt(unsigned int vector);
 void x86_vector_retrigger(struct irq_desc *desc);
+
+/**
+ * x86_vector_shutdown_msg() - a harmless MSI message, for a device that
+ * may signal while none of its IRQs is started: MANAGED_IRQ_SHUTDOWN_VECTOR
+ * on the boot CPU, whose handler only signals EOI and logs (ratelimited).
+ * @msg: filled in
+ */
+void x86_vector_shutdown_msg(struct msi_msg *msg);
 
 /**
  * apic_ack_irq() - the irq_ack/irq_eoi of a chip whose IRQs arrive through

@@ -23,6 +23,8 @@
  */
 #define IRQ_MOVE_CLEANUP_VECTOR	0x20
 #define LOCAL_TIMER_VECTOR	0xec
+/* Where a device's MSI message points while it has no started IRQ (as Linux). */
+#define MANAGED_IRQ_SHUTDOWN_VECTOR	0xef
 #define TLB_FLUSH_VECTOR	0xf0
 #define CALL_FUNCTION_VECTOR	0xfb
 #define RESCHEDULE_VECTOR	0xfc

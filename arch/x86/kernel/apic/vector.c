@@ -289,12 +289,31 @@ void x86_device_interrupt(unsigned int vector)
 	desc->handle_irq(desc);
 }
 
+/* A device signalled through x86_vector_shutdown_msg(): nobody to call. */
+static void shutdown_vector_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+	apic_eoi();
+	pr_warn_ratelimited("CPU %u: interrupt on the shutdown vector (a device without a started IRQ)\n",
+			    smp_processor_id());
+}
+
+void x86_vector_shutdown_msg(struct msi_msg *msg)
+{
+	u32 apicid = cpu_to_apicid(0);
+
+	msg->address_lo = 0xfee00000u | (apicid & 0xff) << 12;
+	msg->address_hi = apicid & ~0xffu;
+	msg->data = MANAGED_IRQ_SHUTDOWN_VECTOR;
+}
+
 /* Boot CPU, once its local APIC is enabled, before any IRQ is requested. */
 void __init x86_vector_init(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		INIT_LIST_HEAD(&cleanup_list[cpu]);
 	set_irq_handler(IRQ_MOVE_CLEANUP_VECTOR, move_cleanup_interrupt);
+	set_irq_handler(MANAGED_IRQ_SHUTDOWN_VECTOR, shutdown_vector_interrupt);
 	vector_ready = true;
 }
 
