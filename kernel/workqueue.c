@@ -220,8 +220,9 @@ static void __queue_delayed_work(unsigned int cpu, struct workqueue_struct *wq,
 {
 	struct timer_list *timer = &dwork->timer;
 
-	if (WARN_ON_ONCE(timer->function != delayed_work_timer_fn))
-		timer_setup(timer, delayed_work_timer_fn, 0);
+	if (WARN_ON_ONCE(timer->function != delayed_work_timer_fn ||
+			 !(timer->flags & TIMER_IRQSAFE)))
+		timer_setup(timer, delayed_work_timer_fn, TIMER_IRQSAFE);
 	if (!delay) {
 		__queue_work(cpu, wq, &dwork->work);
 		return;

@@ -93,7 +93,7 @@ void delayed_work_timer_fn(struct timer_list *t);
 
 #define INIT_DELAYED_WORK(_dwork, _func) do {				\
 	INIT_WORK(&(_dwork)->work, (_func));				\
-	timer_setup(&(_dwork)->timer, delayed_work_timer_fn, 0);	\
+	timer_setup(&(_dwork)->timer, delayed_work_timer_fn, TIMER_IRQSAFE);	\
 } while (0)
 
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)

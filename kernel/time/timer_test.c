@@ -18,6 +18,7 @@
 #include <exo/kthread.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <exo/timer.h>
@@ -272,6 +273,30 @@ static void test_timer_del_sync_from_callback(struct ktest *t)
 	KTEST_EXPECT_EQ(t, del_timer_sync(&timer), 0);
 }
 
+static int irqsafe_seen = -1;
+
+static void irqsafe_fn(struct timer_list *timer)
+{
+	WRITE_ONCE(irqsafe_seen, irqs_disabled());
+}
+
+/* TIMER_IRQSAFE callbacks run with interrupts off; the others with them on. */
+static void test_timer_irqsafe(struct ktest *t)
+{
+	static struct timer_list timer;
+
+	for (int pass = 0; pass < 2; pass++) {
+		timer_setup(&timer, irqsafe_fn, pass ? TIMER_IRQSAFE : 0);
+		KTEST_EXPECT_EQ(t, !!(timer.flags & TIMER_IRQSAFE), pass);
+		WRITE_ONCE(irqsafe_seen, -1);
+		mod_timer(&timer, jiffies + 1);
+		for (int ms = 0; ms < 10000 && READ_ONCE(irqsafe_seen) < 0; ms += 10)
+			msleep(10);
+		del_timer_sync(&timer);
+		KTEST_EXPECT_EQ(t, READ_ONCE(irqsafe_seen), pass);
+	}
+}
+
 static void test_timer_bad_input(struct ktest *t)
 {
 	static struct timer_list zero;
@@ -399,6 +424,7 @@ static struct ktest_case timer_cases[] = {
 	KTEST_CASE(test_timer_add_on_cpu),
 	KTEST_CASE_FLAGS(test_timer_del_sync_running, KTEST_F_SMP),
 	KTEST_CASE(test_timer_del_sync_from_callback),
+	KTEST_CASE(test_timer_irqsafe),
 	KTEST_CASE(test_timer_bad_input),
 	KTEST_CASE(test_timer_smp_race),
 	KTEST_CASE(test_sleep_accuracy),
