@@ -389,6 +389,13 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
 	for (;;) {
 		local_irq_save(flags);
 		ret = try_to_grab_pending(work, is_dwork);
+		/*
+		 * Mark it before interrupts come back: PENDING owned, off every
+		 * list and without CANCELING is the -EAGAIN state, and an IRQ
+		 * or timer callback grabbing it here would spin on it forever.
+		 */
+		if (ret >= 0)
+			set_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
 		local_irq_restore(flags);
 		if (ret >= 0)
 			break;
@@ -398,11 +405,13 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
 		else
 			cpu_relax();
 	}
-	/* We own PENDING: it cannot be queued again while we wait. */
-	set_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
+	/* CANCELING: grabbers get -ENOENT and queuers fail while we wait. */
 	__flush_work(work);
-	clear_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
-	clear_bit(WORK_STRUCT_PENDING_BIT, &work->data);
+	/* Both bits in one step, for the same reason as above. */
+	local_irq_save(flags);
+	__atomic_fetch_and(&work->data, ~(WORK_STRUCT_PENDING | WORK_STRUCT_CANCELING),
+			   __ATOMIC_SEQ_CST);
+	local_irq_restore(flags);
 	return ret;
 }
 

@@ -388,6 +388,55 @@ static void test_wq_delayed_work(struct ktest *t)
 	KTEST_EXPECT_EQ(t, tw.cpu, num_online_cpus() - 1);
 }
 
+/*
+ * A driver timer on this CPU re-arms a delayed work every tick while this
+ * thread cancels it synchronously: a tick landing between a canceller's
+ * grab and its CANCELING mark (or between clearing the two bits) used to
+ * make the timer callback spin on the work with interrupts off.
+ */
+static struct delayed_work race_dw;
+static struct timer_list race_timer;
+static bool race_stop;
+static atomic_t race_fired, race_dw_runs;
+
+static void race_dw_fn(struct work_struct *w)
+{
+	atomic_inc(&race_dw_runs);
+}
+
+static void race_timer_fn(struct timer_list *tl)
+{
+	mod_delayed_work(system_wq, &race_dw, HZ);
+	atomic_inc(&race_fired);
+	if (!READ_ONCE(race_stop))
+		mod_timer(tl, jiffies + 1);
+}
+
+static void test_wq_cancel_vs_timer_requeue(struct ktest *t)
+{
+	u64 end = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	unsigned int i;
+
+	INIT_DELAYED_WORK(&race_dw, race_dw_fn);
+	KTEST_EXPECT_TRUE(t, race_dw.timer.flags & TIMER_IRQSAFE);
+	timer_setup(&race_timer, race_timer_fn, 0);
+	WRITE_ONCE(race_stop, false);
+	atomic_set(&race_fired, 0);
+	race_timer.expires = jiffies + 1;
+	add_timer_on(&race_timer, smp_processor_id());
+	for (i = 0; i < 400000 && ktime_get_ns() < end; i++) {
+		cancel_delayed_work_sync(&race_dw);
+		if (i % 4 == 0)
+			udelay(i % 13);
+	}
+	WRITE_ONCE(race_stop, true);
+	del_timer_sync(&race_timer);
+	cancel_delayed_work_sync(&race_dw);
+	KTEST_EXPECT_FALSE(t, delayed_work_pending(&race_dw));
+	KTEST_EXPECT_GT(t, atomic_read(&race_fired), 0);
+	ktest_log(t, "%u cancels against %d timer re-arms", i, atomic_read(&race_fired));
+}
+
 static void test_wq_destroy_with_pending(struct ktest *t)
 {
 	static struct twork tw[6];
@@ -441,6 +490,7 @@ static struct ktest_case workqueue_cases[] = {
 	KTEST_CASE_FLAGS(test_wq_cancel_self_requeue_race, KTEST_F_SMP),
 	KTEST_CASE(test_wq_smp_queue_cancel_flush),
 	KTEST_CASE(test_wq_delayed_work),
+	KTEST_CASE(test_wq_cancel_vs_timer_requeue),
 	KTEST_CASE(test_wq_destroy_with_pending),
 	KTEST_CASE(test_wq_bad_input),
 	{}

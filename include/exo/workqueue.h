@@ -56,6 +56,8 @@ struct work_struct {
 
 #define WORK_STRUCT_PENDING_BIT		0	/* queued, or its timer armed */
 #define WORK_STRUCT_CANCELING_BIT	1	/* cancel_work_sync() holds it */
+#define WORK_STRUCT_PENDING		(1UL << WORK_STRUCT_PENDING_BIT)
+#define WORK_STRUCT_CANCELING		(1UL << WORK_STRUCT_CANCELING_BIT)
 
 /* queue_work_on() CPU meaning "the calling CPU". */
 #define WORK_CPU_UNBOUND	NR_CPUS
