@@ -143,6 +143,7 @@ static void test_bad_input(struct ktest *t)
 {
 	u8 *buf = kmalloc(64, GFP_KERNEL);
 	void *vbuf = vmalloc(PAGE_SIZE);
+	void *mbuf;
 	dma_addr_t h = 0;
 
 	KTEST_ASSERT_NOT_NULL(t, buf);
@@ -153,6 +154,20 @@ static void test_bad_input(struct ktest *t)
 	if (vbuf)
 		KTEST_EXPECT_EQ(t, dma_map_single(&kt_dev, vbuf, 64, DMA_TO_DEVICE),
 				DMA_MAPPING_ERROR);
+	mbuf = module_alloc(PAGE_SIZE);
+	KTEST_EXPECT_NOT_NULL(t, mbuf);
+	if (mbuf) {
+		/* Above KERNEL_VMA like the image, but vmalloc'd: refused. */
+		KTEST_EXPECT_EQ(t, dma_map_single(&kt_dev, mbuf, 64, DMA_TO_DEVICE),
+				DMA_MAPPING_ERROR);
+		module_memfree(mbuf);
+	}
+	/* The kernel image itself is physically contiguous: accepted. */
+	h = dma_map_single(&kt_dev, &kt_dev, sizeof(kt_dev), DMA_TO_DEVICE);
+	KTEST_EXPECT_FALSE(t, dma_mapping_error(&kt_dev, h));
+	if (!dma_mapping_error(&kt_dev, h))
+		dma_unmap_single(&kt_dev, h, sizeof(kt_dev), DMA_TO_DEVICE);
+	h = 0;
 	KTEST_EXPECT_NE(t, dma_mapping_error(&kt_dev, DMA_MAPPING_ERROR), 0);
 	KTEST_EXPECT_EQ(t, dma_mapping_error(&kt_dev, 0x1000), 0);
 	KTEST_EXPECT_NULL(t, dma_alloc_coherent(&kt_dev, 0, &h, GFP_KERNEL));

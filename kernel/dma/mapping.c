@@ -106,13 +106,19 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page, size_t offs
 }
 EXPORT_SYMBOL_GPL(dma_map_page_attrs);
 
-/* Is [@p, @p + @size) in the direct map or the kernel image (physically contiguous)? */
+extern char _end[];
+
+/*
+ * Is [@p, @p + @size) in the direct map or the kernel image (physically
+ * contiguous)?  The module area above the image is vmalloc'd memory, whose
+ * pages virt_to_phys() cannot find.
+ */
 static bool dma_virt_ok(const void *p, size_t size)
 {
 	unsigned long v = (unsigned long)p;
 
 	if (v >= KERNEL_VMA)
-		return true;
+		return v < (unsigned long)_end && size <= (unsigned long)_end - v;
 	return v >= PAGE_OFFSET && v - PAGE_OFFSET < PFN_PHYS(max_pfn) &&
 	       size <= PFN_PHYS(max_pfn) - (v - PAGE_OFFSET);
 }
