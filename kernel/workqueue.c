@@ -9,8 +9,12 @@
  *
  * Invariants (under pool->lock, interrupts disabled):
  *   W1  a work is on at most one list: a pool's worklist or a worker's
- *       ->scheduled list, and then its PENDING bit is set and ->pool is
- *       that pool;
+ *       ->scheduled list, and then its PENDING bit is set and ->pool and
+ *       ->queued_pool are that pool.  ->queued_pool is set and cleared
+ *       only under that pool's lock, with the list change, so a grabber
+ *       holding a pool's lock knows the work is on that pool's list iff
+ *       ->queued_pool is that pool (->pool alone may be overwritten by a
+ *       queuer on another pool meanwhile);
  *   W2  PENDING is set by whoever queues (or cancels) the work, with an
  *       atomic test-and-set, and cleared by the worker under the lock of
  *       the pool just before it calls the function (or by the canceller
@@ -99,6 +103,7 @@ void __init_work(struct work_struct *work, work_func_t func)
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
 	work->pool = NULL;
+	work->queued_pool = NULL;
 	work->wq_id = 0;
 	work->seq = 0;
 }
@@ -184,6 +189,7 @@ locked:
 	work->wq_id = wq->id;
 	work->seq = ++pool->seq;
 	list_add_tail(&work->entry, &pool->worklist);
+	work->queued_pool = pool;
 	wake_idle_worker(pool);
 	spin_unlock(&pool->lock);
 }
@@ -266,11 +272,12 @@ static int try_to_grab_pending(struct work_struct *work, bool is_dwork)
 		return 1;
 	if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, &work->data))
 		return 0;
-	pool = READ_ONCE(work->pool);
+	pool = READ_ONCE(work->queued_pool);
 	if (pool) {
 		spin_lock(&pool->lock);
-		if (work->pool == pool && !list_empty(&work->entry)) {
+		if (work->queued_pool == pool) {
 			list_del_init(&work->entry);
+			work->queued_pool = NULL;
 			spin_unlock(&pool->lock);
 			return 1;
 		}
@@ -319,7 +326,7 @@ static bool work_busy_upto(struct worker_pool *pool, struct work_struct *work, u
 	bool busy = false;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	if (work->pool == pool && !list_empty(&work->entry) && work->seq <= seq)
+	if (work->queued_pool == pool && work->seq <= seq)
 		busy = true;
 	list_for_each_entry(w, &pool->workers, node)
 		if (w->current_work == work && w->current_seq <= seq)
@@ -345,7 +352,7 @@ static bool __flush_work(struct work_struct *work)
 		return false;
 	}
 	spin_lock_irqsave(&pool->lock, flags);
-	if (work->pool == pool && !list_empty(&work->entry)) {
+	if (work->queued_pool == pool) {
 		target = work->seq;
 		found = true;
 	}
@@ -497,6 +504,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work, bo
 		list_add_tail(&work->entry, &other->scheduled);		/* W3 */
 		return;
 	}
+	work->queued_pool = NULL;
 	worker->current_work = work;
 	worker->current_func = fn;
 	worker->current_seq = work->seq;

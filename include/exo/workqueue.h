@@ -50,6 +50,7 @@ struct work_struct {
 	struct list_head entry;		/* on a pool's list while queued */
 	work_func_t func;
 	struct worker_pool *pool;	/* pool it was last queued on */
+	struct worker_pool *queued_pool;	/* pool whose list it is on, or NULL */
 	unsigned int wq_id;		/* ... and that pool's workqueue */
 	u64 seq;			/* queueing number within that pool */
 };
