@@ -378,9 +378,18 @@ EXPORT_SYMBOL_GPL(flush_work);
 bool flush_delayed_work(struct delayed_work *dwork)
 {
 	unsigned long flags;
+	int ret;
 
+	might_sleep();
+	/*
+	 * Wait out a callback running on another CPU: it is about to queue
+	 * the work, and flush_work() before that would find nothing to wait
+	 * for.  It runs with interrupts off (TIMER_IRQSAFE), so it ends.
+	 */
 	local_irq_save(flags);
-	if (del_timer(&dwork->timer))
+	while ((ret = try_to_del_timer_sync(&dwork->timer)) < 0)
+		cpu_relax();
+	if (ret)
 		__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 	local_irq_restore(flags);
 	return flush_work(&dwork->work);

@@ -437,6 +437,36 @@ static void test_wq_cancel_vs_timer_requeue(struct ktest *t)
 	ktest_log(t, "%u cancels against %d timer re-arms", i, atomic_read(&race_fired));
 }
 
+/*
+ * flush_delayed_work() right as the timer fires on another CPU: the
+ * timer is detached but its callback has not queued the work yet.  The
+ * flush must still wait for that run.
+ */
+static void test_wq_flush_delayed_vs_timer(struct ktest *t)
+{
+	static struct twork tw;
+	unsigned int other = smp_processor_id(), cpu, bad = 0;
+
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			other = cpu;
+	twork_init(&tw, system_wq);
+	for (int round = 0; round < 60; round++) {
+		u64 end = ktime_get_ns() + 5 * NSEC_PER_SEC;
+
+		queue_delayed_work_on(other, system_wq, &tw.dwork, 1);
+		while (timer_pending(&tw.dwork.timer) && ktime_get_ns() < end)
+			cpu_relax();
+		flush_delayed_work(&tw.dwork);
+		if (atomic_read(&tw.runs) != round + 1)
+			bad++;
+		/* Resynchronise if it ran late: never let the count drift. */
+		flush_delayed_work(&tw.dwork);
+		atomic_set(&tw.runs, round + 1);
+	}
+	KTEST_EXPECT_EQ(t, bad, 0U);
+}
+
 static void test_wq_destroy_with_pending(struct ktest *t)
 {
 	static struct twork tw[6];
@@ -491,6 +521,7 @@ static struct ktest_case workqueue_cases[] = {
 	KTEST_CASE(test_wq_smp_queue_cancel_flush),
 	KTEST_CASE(test_wq_delayed_work),
 	KTEST_CASE(test_wq_cancel_vs_timer_requeue),
+	KTEST_CASE_FLAGS(test_wq_flush_delayed_vs_timer, KTEST_F_SMP),
 	KTEST_CASE(test_wq_destroy_with_pending),
 	KTEST_CASE(test_wq_bad_input),
 	{}
