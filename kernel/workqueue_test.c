@@ -361,18 +361,20 @@ static void test_wq_delayed_work(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, delayed_work_pending(&tw.dwork));
 	KTEST_ASSERT_TRUE(t, wait_runs(&tw, 1, 3000));
 	KTEST_EXPECT_TRUE(t, time_after_eq(tw.jiffies_at, j0 + 4));
-	KTEST_EXPECT_GT(t, tw.ns_at - t0, 3 * TICK_NSEC);
+	/* jiffies is ktime_get_ns() / TICK_NSEC: the clock had reached j0 + 4. */
+	KTEST_EXPECT_GE(t, tw.ns_at, jiffies_to_nsecs(j0 + 4));
+	KTEST_EXPECT_GT(t, tw.ns_at, t0);
 	KTEST_EXPECT_EQ(t, tw.cpu, smp_processor_id());
 	/* Cancelled while its timer is armed: never runs. */
 	twork_init(&tw, system_wq);
-	schedule_delayed_work(&tw.dwork, 5);
+	schedule_delayed_work(&tw.dwork, HZ);
 	KTEST_EXPECT_TRUE(t, cancel_delayed_work_sync(&tw.dwork));
 	KTEST_EXPECT_FALSE(t, cancel_delayed_work(&tw.dwork));
 	msleep(80);
 	KTEST_EXPECT_EQ(t, atomic_read(&tw.runs), 0);
 	/* mod_delayed_work() pushes it later; flush_delayed_work() runs it now. */
 	twork_init(&tw, system_wq);
-	KTEST_EXPECT_FALSE(t, mod_delayed_work(system_wq, &tw.dwork, 2));
+	KTEST_EXPECT_FALSE(t, mod_delayed_work(system_wq, &tw.dwork, HZ));
 	KTEST_EXPECT_TRUE(t, mod_delayed_work(system_wq, &tw.dwork, 10 * HZ));
 	msleep(60);
 	KTEST_EXPECT_EQ(t, atomic_read(&tw.runs), 0);
