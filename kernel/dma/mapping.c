@@ -247,7 +247,8 @@ void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle,
 		return NULL;
 	}
 	vaddr = get_dma_ops(dev)->alloc(dev, size, dma_handle, gfp, attrs);
-	debug_dma_alloc_coherent(dev, size, *dma_handle, vaddr);
+	if (vaddr)	/* *dma_handle is not set on failure */
+		debug_dma_alloc_coherent(dev, size, *dma_handle, vaddr);
 	return vaddr;
 }
 EXPORT_SYMBOL_GPL(dma_alloc_attrs);
