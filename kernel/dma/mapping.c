@@ -258,7 +258,8 @@ void dma_free_attrs(struct device *dev, size_t size, void *cpu_addr,
 {
 	if (!cpu_addr)
 		return;
-	if (!debug_dma_free_coherent(dev, size, cpu_addr, dma_handle))
+	/* A wrong @size is logged and replaced by the allocated one. */
+	if (!debug_dma_free_coherent(dev, &size, cpu_addr, dma_handle))
 		return;
 	get_dma_ops(dev)->free(dev, size, cpu_addr, dma_handle, attrs);
 }
