@@ -362,6 +362,15 @@ static bool __flush_work(struct work_struct *work)
 			found = true;
 		}
 	}
+	/* Queued behind us on a pool whose only worker we are: never runs. */
+	if (found && me && me->pool == pool &&
+	    pool->workers.next == pool->workers.prev) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		pr_err("%ps flushes %ps queued behind it on its single worker: not waiting\n",
+		       me->current_func, work->func);
+		WARN_ON_ONCE(1);
+		return false;
+	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (found)
 		wait_event(pool->done_wq, !work_busy_upto(pool, work, target));
@@ -707,9 +716,17 @@ static bool wq_idle(struct workqueue_struct *wq)
 
 void destroy_workqueue(struct workqueue_struct *wq)
 {
+	struct worker *me = current_worker();
+
 	might_sleep();
 	if (!wq)
 		return;
+	/* Its workers would have to stop the one running us: refuse. */
+	if (me && me->pool->wq == wq) {
+		pr_err("%s destroyed from one of its own works: not destroyed\n", wq->name);
+		WARN_ON_ONCE(1);
+		return;
+	}
 	WRITE_ONCE(wq->flags, wq->flags | __WQ_DRAINING);
 	/* Works queued by works being drained are drained too. */
 	while (!wq_idle(wq))

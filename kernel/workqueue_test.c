@@ -499,9 +499,30 @@ static void self_flush_fn(struct work_struct *w)
 	self_flush_ret = flush_work(w);
 }
 
+static struct work_struct behind_work;
+static int behind_flush_ret = -1;
+static struct workqueue_struct *own_wq;
+
+static void behind_fn(struct work_struct *w)
+{
+}
+
+/* Queues behind_work behind itself on its CPU's only worker, flushes it. */
+static void flush_behind_fn(struct work_struct *w)
+{
+	queue_work_on(smp_processor_id(), system_wq, &behind_work);
+	behind_flush_ret = flush_work(&behind_work);
+}
+
+static void destroy_own_fn(struct work_struct *w)
+{
+	destroy_workqueue(own_wq);
+}
+
 static void test_wq_bad_input(struct ktest *t)
 {
 	static struct work_struct w;
+	static struct work_struct w2;
 
 	KTEST_EXPECT_NULL(t, alloc_workqueue("tbad", 0, -1));
 	KTEST_EXPECT_NULL(t, alloc_workqueue("tbad", WQ_UNBOUND, WQ_MAX_ACTIVE + 1));
@@ -510,6 +531,22 @@ static void test_wq_bad_input(struct ktest *t)
 	schedule_work(&w);
 	flush_work(&w);
 	KTEST_EXPECT_EQ(t, self_flush_ret, 0);
+	/* Would wait for the worker that runs it: refused, not a hang. */
+	ktest_log(t, "expect a WARNING: a work flushing one queued behind it");
+	INIT_WORK(&behind_work, behind_fn);
+	INIT_WORK(&w2, flush_behind_fn);
+	schedule_work(&w2);
+	flush_work(&w2);
+	KTEST_EXPECT_EQ(t, behind_flush_ret, 0);
+	flush_work(&behind_work);
+	KTEST_EXPECT_FALSE(t, work_pending(&behind_work));
+	ktest_log(t, "expect a WARNING: a workqueue destroyed from its own work");
+	own_wq = alloc_workqueue("tdestroyself", 0, 0);
+	KTEST_ASSERT_NOT_NULL(t, own_wq);
+	INIT_WORK(&w2, destroy_own_fn);
+	queue_work(own_wq, &w2);
+	flush_work(&w2);
+	destroy_workqueue(own_wq);
 }
 
 static struct ktest_case workqueue_cases[] = {

@@ -137,7 +137,8 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
  * Every work queued runs first, and works that queue works on @wq while
  * it drains are run too; others may not queue on it any more (refused
  * with a log line).  Delayed works of @wq must be cancelled before.
- * May sleep.
+ * May sleep; called from a work of @wq it would wait for itself, and is
+ * refused with a WARN.
  */
 void destroy_workqueue(struct workqueue_struct *wq);
 
@@ -212,7 +213,8 @@ static inline bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_
  * @work: the work
  *
  * Works queued again after the call are not waited for.  May sleep; a
- * work flushing itself is refused with a WARN.
+ * work flushing itself, or a work queued behind it on the single worker
+ * of its per-CPU or ordered pool, is refused with a WARN (never runs).
  * Return: true if it waited, false if @work was idle.
  */
 bool flush_work(struct work_struct *work);
