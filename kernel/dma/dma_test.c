@@ -461,7 +461,7 @@ static void test_pool_boundary(struct ktest *t)
 	struct { void *va; dma_addr_t h; } blk[200];
 	struct dma_pool *pool;
 	dma_addr_t h;
-	void *va;
+	void *va, *gap;
 
 	KTEST_EXPECT_NULL(t, dma_pool_create("kt", &kt_dev, 64, 3, 0));
 	KTEST_EXPECT_NULL(t, dma_pool_create("kt", &kt_dev, 0, 8, 0));
@@ -486,8 +486,12 @@ static void test_pool_boundary(struct ktest *t)
 	dma_pool_free(pool, blk[0].va, blk[0].h);			/* twice */
 	dma_pool_free(pool, (u8 *)blk[1].va + 8, blk[1].h + 8);	/* not a block */
 	dma_pool_free(pool, blk[3].va, blk[3].h + 32);		/* wrong handle */
+	/* 192 = 2 * 96, but in the gap before the 256-byte boundary. */
+	gap = (u8 *)((unsigned long)blk[0].va & ~(PAGE_SIZE - 1)) + 192;
+	dma_pool_free(pool, gap, (blk[0].h & ~(dma_addr_t)(PAGE_SIZE - 1)) + 192);
 	va = dma_pool_zalloc(pool, GFP_KERNEL, &h);
 	KTEST_ASSERT_NOT_NULL(t, va);
+	KTEST_EXPECT_TRUE(t, va != gap);
 	KTEST_EXPECT_NULL(t, memchr_inv(va, 0, 96));
 	for (int i = 1; i < 200; i += 2) {
 		KTEST_EXPECT_TRUE(t, blk[i].va != va);
