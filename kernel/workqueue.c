@@ -9,8 +9,12 @@
  *
  * Invariants (under pool->lock, interrupts disabled):
  *   W1  a work is on at most one list: a pool's worklist or a worker's
- *       ->scheduled list, and then its PENDING bit is set and ->pool is
- *       that pool;
+ *       ->scheduled list, and then its PENDING bit is set and ->pool and
+ *       ->queued_pool are that pool.  ->queued_pool is set and cleared
+ *       only under that pool's lock, with the list change, so a grabber
+ *       holding a pool's lock knows the work is on that pool's list iff
+ *       ->queued_pool is that pool (->pool alone may be overwritten by a
+ *       queuer on another pool meanwhile);
  *   W2  PENDING is set by whoever queues (or cancels) the work, with an
  *       atomic test-and-set, and cleared by the worker under the lock of
  *       the pool just before it calls the function (or by the canceller
@@ -99,6 +103,7 @@ void __init_work(struct work_struct *work, work_func_t func)
 	INIT_LIST_HEAD(&work->entry);
 	work->func = func;
 	work->pool = NULL;
+	work->queued_pool = NULL;
 	work->wq_id = 0;
 	work->seq = 0;
 }
@@ -184,6 +189,7 @@ locked:
 	work->wq_id = wq->id;
 	work->seq = ++pool->seq;
 	list_add_tail(&work->entry, &pool->worklist);
+	work->queued_pool = pool;
 	wake_idle_worker(pool);
 	spin_unlock(&pool->lock);
 }
@@ -220,8 +226,9 @@ static void __queue_delayed_work(unsigned int cpu, struct workqueue_struct *wq,
 {
 	struct timer_list *timer = &dwork->timer;
 
-	if (WARN_ON_ONCE(timer->function != delayed_work_timer_fn))
-		timer_setup(timer, delayed_work_timer_fn, 0);
+	if (WARN_ON_ONCE(timer->function != delayed_work_timer_fn ||
+			 !(timer->flags & TIMER_IRQSAFE)))
+		timer_setup(timer, delayed_work_timer_fn, TIMER_IRQSAFE);
 	if (!delay) {
 		__queue_work(cpu, wq, &dwork->work);
 		return;
@@ -265,11 +272,12 @@ static int try_to_grab_pending(struct work_struct *work, bool is_dwork)
 		return 1;
 	if (!test_and_set_bit(WORK_STRUCT_PENDING_BIT, &work->data))
 		return 0;
-	pool = READ_ONCE(work->pool);
+	pool = READ_ONCE(work->queued_pool);
 	if (pool) {
 		spin_lock(&pool->lock);
-		if (work->pool == pool && !list_empty(&work->entry)) {
+		if (work->queued_pool == pool) {
 			list_del_init(&work->entry);
+			work->queued_pool = NULL;
 			spin_unlock(&pool->lock);
 			return 1;
 		}
@@ -318,7 +326,7 @@ static bool work_busy_upto(struct worker_pool *pool, struct work_struct *work, u
 	bool busy = false;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	if (work->pool == pool && !list_empty(&work->entry) && work->seq <= seq)
+	if (work->queued_pool == pool && work->seq <= seq)
 		busy = true;
 	list_for_each_entry(w, &pool->workers, node)
 		if (w->current_work == work && w->current_seq <= seq)
@@ -344,7 +352,7 @@ static bool __flush_work(struct work_struct *work)
 		return false;
 	}
 	spin_lock_irqsave(&pool->lock, flags);
-	if (work->pool == pool && !list_empty(&work->entry)) {
+	if (work->queued_pool == pool) {
 		target = work->seq;
 		found = true;
 	}
@@ -353,6 +361,15 @@ static bool __flush_work(struct work_struct *work)
 			target = max(target, w->current_seq);
 			found = true;
 		}
+	}
+	/* Queued behind us on a pool whose only worker we are: never runs. */
+	if (found && me && me->pool == pool &&
+	    pool->workers.next == pool->workers.prev) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		pr_err("%ps flushes %ps queued behind it on its single worker: not waiting\n",
+		       me->current_func, work->func);
+		WARN_ON_ONCE(1);
+		return false;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (found)
@@ -370,9 +387,18 @@ EXPORT_SYMBOL_GPL(flush_work);
 bool flush_delayed_work(struct delayed_work *dwork)
 {
 	unsigned long flags;
+	int ret;
 
+	might_sleep();
+	/*
+	 * Wait out a callback running on another CPU: it is about to queue
+	 * the work, and flush_work() before that would find nothing to wait
+	 * for.  It runs with interrupts off (TIMER_IRQSAFE), so it ends.
+	 */
 	local_irq_save(flags);
-	if (del_timer(&dwork->timer))
+	while ((ret = try_to_del_timer_sync(&dwork->timer)) < 0)
+		cpu_relax();
+	if (ret)
 		__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 	local_irq_restore(flags);
 	return flush_work(&dwork->work);
@@ -388,6 +414,13 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
 	for (;;) {
 		local_irq_save(flags);
 		ret = try_to_grab_pending(work, is_dwork);
+		/*
+		 * Mark it before interrupts come back: PENDING owned, off every
+		 * list and without CANCELING is the -EAGAIN state, and an IRQ
+		 * or timer callback grabbing it here would spin on it forever.
+		 */
+		if (ret >= 0)
+			set_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
 		local_irq_restore(flags);
 		if (ret >= 0)
 			break;
@@ -397,11 +430,13 @@ static bool __cancel_work_sync(struct work_struct *work, bool is_dwork)
 		else
 			cpu_relax();
 	}
-	/* We own PENDING: it cannot be queued again while we wait. */
-	set_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
+	/* CANCELING: grabbers get -ENOENT and queuers fail while we wait. */
 	__flush_work(work);
-	clear_bit(WORK_STRUCT_CANCELING_BIT, &work->data);
-	clear_bit(WORK_STRUCT_PENDING_BIT, &work->data);
+	/* Both bits in one step, for the same reason as above. */
+	local_irq_save(flags);
+	__atomic_fetch_and(&work->data, ~(WORK_STRUCT_PENDING | WORK_STRUCT_CANCELING),
+			   __ATOMIC_SEQ_CST);
+	local_irq_restore(flags);
 	return ret;
 }
 
@@ -487,6 +522,7 @@ static void process_one_work(struct worker *worker, struct work_struct *work, bo
 		list_add_tail(&work->entry, &other->scheduled);		/* W3 */
 		return;
 	}
+	work->queued_pool = NULL;
 	worker->current_work = work;
 	worker->current_func = fn;
 	worker->current_seq = work->seq;
@@ -680,9 +716,17 @@ static bool wq_idle(struct workqueue_struct *wq)
 
 void destroy_workqueue(struct workqueue_struct *wq)
 {
+	struct worker *me = current_worker();
+
 	might_sleep();
 	if (!wq)
 		return;
+	/* Its workers would have to stop the one running us: refuse. */
+	if (me && me->pool->wq == wq) {
+		pr_err("%s destroyed from one of its own works: not destroyed\n", wq->name);
+		WARN_ON_ONCE(1);
+		return;
+	}
 	WRITE_ONCE(wq->flags, wq->flags | __WQ_DRAINING);
 	/* Works queued by works being drained are drained too. */
 	while (!wq_idle(wq))

@@ -361,18 +361,20 @@ static void test_wq_delayed_work(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, delayed_work_pending(&tw.dwork));
 	KTEST_ASSERT_TRUE(t, wait_runs(&tw, 1, 3000));
 	KTEST_EXPECT_TRUE(t, time_after_eq(tw.jiffies_at, j0 + 4));
-	KTEST_EXPECT_GT(t, tw.ns_at - t0, 3 * TICK_NSEC);
+	/* jiffies is ktime_get_ns() / TICK_NSEC: the clock had reached j0 + 4. */
+	KTEST_EXPECT_GE(t, tw.ns_at, jiffies_to_nsecs(j0 + 4));
+	KTEST_EXPECT_GT(t, tw.ns_at, t0);
 	KTEST_EXPECT_EQ(t, tw.cpu, smp_processor_id());
 	/* Cancelled while its timer is armed: never runs. */
 	twork_init(&tw, system_wq);
-	schedule_delayed_work(&tw.dwork, 5);
+	schedule_delayed_work(&tw.dwork, HZ);
 	KTEST_EXPECT_TRUE(t, cancel_delayed_work_sync(&tw.dwork));
 	KTEST_EXPECT_FALSE(t, cancel_delayed_work(&tw.dwork));
 	msleep(80);
 	KTEST_EXPECT_EQ(t, atomic_read(&tw.runs), 0);
 	/* mod_delayed_work() pushes it later; flush_delayed_work() runs it now. */
 	twork_init(&tw, system_wq);
-	KTEST_EXPECT_FALSE(t, mod_delayed_work(system_wq, &tw.dwork, 2));
+	KTEST_EXPECT_FALSE(t, mod_delayed_work(system_wq, &tw.dwork, HZ));
 	KTEST_EXPECT_TRUE(t, mod_delayed_work(system_wq, &tw.dwork, 10 * HZ));
 	msleep(60);
 	KTEST_EXPECT_EQ(t, atomic_read(&tw.runs), 0);
@@ -386,6 +388,85 @@ static void test_wq_delayed_work(struct ktest *t)
 	queue_delayed_work_on(num_online_cpus() - 1, system_wq, &tw.dwork, 2);
 	KTEST_ASSERT_TRUE(t, wait_runs(&tw, 1, 2000));
 	KTEST_EXPECT_EQ(t, tw.cpu, num_online_cpus() - 1);
+}
+
+/*
+ * A driver timer on this CPU re-arms a delayed work every tick while this
+ * thread cancels it synchronously: a tick landing between a canceller's
+ * grab and its CANCELING mark (or between clearing the two bits) used to
+ * make the timer callback spin on the work with interrupts off.
+ */
+static struct delayed_work race_dw;
+static struct timer_list race_timer;
+static bool race_stop;
+static atomic_t race_fired, race_dw_runs;
+
+static void race_dw_fn(struct work_struct *w)
+{
+	atomic_inc(&race_dw_runs);
+}
+
+static void race_timer_fn(struct timer_list *tl)
+{
+	mod_delayed_work(system_wq, &race_dw, HZ);
+	atomic_inc(&race_fired);
+	if (!READ_ONCE(race_stop))
+		mod_timer(tl, jiffies + 1);
+}
+
+static void test_wq_cancel_vs_timer_requeue(struct ktest *t)
+{
+	u64 end = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	unsigned int i;
+
+	INIT_DELAYED_WORK(&race_dw, race_dw_fn);
+	KTEST_EXPECT_TRUE(t, race_dw.timer.flags & TIMER_IRQSAFE);
+	timer_setup(&race_timer, race_timer_fn, 0);
+	WRITE_ONCE(race_stop, false);
+	atomic_set(&race_fired, 0);
+	race_timer.expires = jiffies + 1;
+	add_timer_on(&race_timer, smp_processor_id());
+	for (i = 0; i < 400000 && ktime_get_ns() < end; i++) {
+		cancel_delayed_work_sync(&race_dw);
+		if (i % 4 == 0)
+			udelay(i % 13);
+	}
+	WRITE_ONCE(race_stop, true);
+	del_timer_sync(&race_timer);
+	cancel_delayed_work_sync(&race_dw);
+	KTEST_EXPECT_FALSE(t, delayed_work_pending(&race_dw));
+	KTEST_EXPECT_GT(t, atomic_read(&race_fired), 0);
+	ktest_log(t, "%u cancels against %d timer re-arms", i, atomic_read(&race_fired));
+}
+
+/*
+ * flush_delayed_work() right as the timer fires on another CPU: the
+ * timer is detached but its callback has not queued the work yet.  The
+ * flush must still wait for that run.
+ */
+static void test_wq_flush_delayed_vs_timer(struct ktest *t)
+{
+	static struct twork tw;
+	unsigned int other = smp_processor_id(), cpu, bad = 0;
+
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			other = cpu;
+	twork_init(&tw, system_wq);
+	for (int round = 0; round < 60; round++) {
+		u64 end = ktime_get_ns() + 5 * NSEC_PER_SEC;
+
+		queue_delayed_work_on(other, system_wq, &tw.dwork, 1);
+		while (timer_pending(&tw.dwork.timer) && ktime_get_ns() < end)
+			cpu_relax();
+		flush_delayed_work(&tw.dwork);
+		if (atomic_read(&tw.runs) != round + 1)
+			bad++;
+		/* Resynchronise if it ran late: never let the count drift. */
+		flush_delayed_work(&tw.dwork);
+		atomic_set(&tw.runs, round + 1);
+	}
+	KTEST_EXPECT_EQ(t, bad, 0U);
 }
 
 static void test_wq_destroy_with_pending(struct ktest *t)
@@ -418,9 +499,30 @@ static void self_flush_fn(struct work_struct *w)
 	self_flush_ret = flush_work(w);
 }
 
+static struct work_struct behind_work;
+static int behind_flush_ret = -1;
+static struct workqueue_struct *own_wq;
+
+static void behind_fn(struct work_struct *w)
+{
+}
+
+/* Queues behind_work behind itself on its CPU's only worker, flushes it. */
+static void flush_behind_fn(struct work_struct *w)
+{
+	queue_work_on(smp_processor_id(), system_wq, &behind_work);
+	behind_flush_ret = flush_work(&behind_work);
+}
+
+static void destroy_own_fn(struct work_struct *w)
+{
+	destroy_workqueue(own_wq);
+}
+
 static void test_wq_bad_input(struct ktest *t)
 {
 	static struct work_struct w;
+	static struct work_struct w2;
 
 	KTEST_EXPECT_NULL(t, alloc_workqueue("tbad", 0, -1));
 	KTEST_EXPECT_NULL(t, alloc_workqueue("tbad", WQ_UNBOUND, WQ_MAX_ACTIVE + 1));
@@ -429,6 +531,22 @@ static void test_wq_bad_input(struct ktest *t)
 	schedule_work(&w);
 	flush_work(&w);
 	KTEST_EXPECT_EQ(t, self_flush_ret, 0);
+	/* Would wait for the worker that runs it: refused, not a hang. */
+	ktest_log(t, "expect a WARNING: a work flushing one queued behind it");
+	INIT_WORK(&behind_work, behind_fn);
+	INIT_WORK(&w2, flush_behind_fn);
+	schedule_work(&w2);
+	flush_work(&w2);
+	KTEST_EXPECT_EQ(t, behind_flush_ret, 0);
+	flush_work(&behind_work);
+	KTEST_EXPECT_FALSE(t, work_pending(&behind_work));
+	ktest_log(t, "expect a WARNING: a workqueue destroyed from its own work");
+	own_wq = alloc_workqueue("tdestroyself", 0, 0);
+	KTEST_ASSERT_NOT_NULL(t, own_wq);
+	INIT_WORK(&w2, destroy_own_fn);
+	queue_work(own_wq, &w2);
+	flush_work(&w2);
+	destroy_workqueue(own_wq);
 }
 
 static struct ktest_case workqueue_cases[] = {
@@ -441,6 +559,8 @@ static struct ktest_case workqueue_cases[] = {
 	KTEST_CASE_FLAGS(test_wq_cancel_self_requeue_race, KTEST_F_SMP),
 	KTEST_CASE(test_wq_smp_queue_cancel_flush),
 	KTEST_CASE(test_wq_delayed_work),
+	KTEST_CASE(test_wq_cancel_vs_timer_requeue),
+	KTEST_CASE_FLAGS(test_wq_flush_delayed_vs_timer, KTEST_F_SMP),
 	KTEST_CASE(test_wq_destroy_with_pending),
 	KTEST_CASE(test_wq_bad_input),
 	{}

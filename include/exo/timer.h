@@ -46,6 +46,12 @@ struct timer_list {
 #define TIMER_CPUMASK		0x0003ffffU
 #define TIMER_MIGRATING		0x00040000U	/* moving between bases */
 #define TIMER_PINNED		0x00200000U	/* mod_timer() keeps its CPU */
+/*
+ * The callback runs with interrupts disabled, so no interrupt handler on
+ * its CPU sees the state between the timer's detaching and the callback's
+ * end (delayed work: PENDING set, on no list).
+ */
+#define TIMER_IRQSAFE		0x00400000U
 
 #define from_timer(var, callback_timer, timer_fieldname) \
 	container_of(callback_timer, __typeof__(*var), timer_fieldname)
@@ -54,7 +60,7 @@ struct timer_list {
  * timer_setup() - initialise a timer before its first use
  * @timer: the timer
  * @callback: run with @timer as argument when it expires
- * @flags: 0 or TIMER_PINNED
+ * @flags: 0, or TIMER_PINNED and/or TIMER_IRQSAFE
  */
 void timer_setup(struct timer_list *timer, void (*callback)(struct timer_list *),
 		 unsigned int flags);

@@ -50,12 +50,15 @@ struct work_struct {
 	struct list_head entry;		/* on a pool's list while queued */
 	work_func_t func;
 	struct worker_pool *pool;	/* pool it was last queued on */
+	struct worker_pool *queued_pool;	/* pool whose list it is on, or NULL */
 	unsigned int wq_id;		/* ... and that pool's workqueue */
 	u64 seq;			/* queueing number within that pool */
 };
 
 #define WORK_STRUCT_PENDING_BIT		0	/* queued, or its timer armed */
 #define WORK_STRUCT_CANCELING_BIT	1	/* cancel_work_sync() holds it */
+#define WORK_STRUCT_PENDING		(1UL << WORK_STRUCT_PENDING_BIT)
+#define WORK_STRUCT_CANCELING		(1UL << WORK_STRUCT_CANCELING_BIT)
 
 /* queue_work_on() CPU meaning "the calling CPU". */
 #define WORK_CPU_UNBOUND	NR_CPUS
@@ -93,7 +96,7 @@ void delayed_work_timer_fn(struct timer_list *t);
 
 #define INIT_DELAYED_WORK(_dwork, _func) do {				\
 	INIT_WORK(&(_dwork)->work, (_func));				\
-	timer_setup(&(_dwork)->timer, delayed_work_timer_fn, 0);	\
+	timer_setup(&(_dwork)->timer, delayed_work_timer_fn, TIMER_IRQSAFE);	\
 } while (0)
 
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)
@@ -134,7 +137,8 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
  * Every work queued runs first, and works that queue works on @wq while
  * it drains are run too; others may not queue on it any more (refused
  * with a log line).  Delayed works of @wq must be cancelled before.
- * May sleep.
+ * May sleep; called from a work of @wq it would wait for itself, and is
+ * refused with a WARN.
  */
 void destroy_workqueue(struct workqueue_struct *wq);
 
@@ -209,7 +213,8 @@ static inline bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_
  * @work: the work
  *
  * Works queued again after the call are not waited for.  May sleep; a
- * work flushing itself is refused with a WARN.
+ * work flushing itself, or a work queued behind it on the single worker
+ * of its per-CPU or ordered pool, is refused with a WARN (never runs).
  * Return: true if it waited, false if @work was idle.
  */
 bool flush_work(struct work_struct *work);

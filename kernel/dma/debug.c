@@ -300,17 +300,19 @@ void debug_dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t dma_ad
 			  DMA_BIDIRECTIONAL, 0);
 }
 
-bool debug_dma_free_coherent(struct device *dev, size_t size, void *virt, dma_addr_t addr)
+bool debug_dma_free_coherent(struct device *dev, size_t *size, void *virt, dma_addr_t addr)
 {
 	struct dma_debug_entry *e;
 	bool ok;
 
 	if (!dma_debug_active())
 		return true;
-	e = check_unmap(dev, TYPE_COHERENT, addr, size, DMA_BIDIRECTIONAL, "free_coherent");
+	e = check_unmap(dev, TYPE_COHERENT, addr, *size, DMA_BIDIRECTIONAL, "free_coherent");
 	if (!e)
 		return false;
 	ok = e->paddr == virt_to_phys(virt);
+	if (ok)
+		*size = e->size;
 	if (!ok) {
 		err_printk(dev, DMA_DEBUG_WRONG_TYPE,
 			   "free_coherent of %p, which is not the block at [device address=%#llx]: ignored",

@@ -143,6 +143,7 @@ static void test_bad_input(struct ktest *t)
 {
 	u8 *buf = kmalloc(64, GFP_KERNEL);
 	void *vbuf = vmalloc(PAGE_SIZE);
+	void *mbuf;
 	dma_addr_t h = 0;
 
 	KTEST_ASSERT_NOT_NULL(t, buf);
@@ -153,6 +154,20 @@ static void test_bad_input(struct ktest *t)
 	if (vbuf)
 		KTEST_EXPECT_EQ(t, dma_map_single(&kt_dev, vbuf, 64, DMA_TO_DEVICE),
 				DMA_MAPPING_ERROR);
+	mbuf = module_alloc(PAGE_SIZE);
+	KTEST_EXPECT_NOT_NULL(t, mbuf);
+	if (mbuf) {
+		/* Above KERNEL_VMA like the image, but vmalloc'd: refused. */
+		KTEST_EXPECT_EQ(t, dma_map_single(&kt_dev, mbuf, 64, DMA_TO_DEVICE),
+				DMA_MAPPING_ERROR);
+		module_memfree(mbuf);
+	}
+	/* The kernel image itself is physically contiguous: accepted. */
+	h = dma_map_single(&kt_dev, &kt_dev, sizeof(kt_dev), DMA_TO_DEVICE);
+	KTEST_EXPECT_FALSE(t, dma_mapping_error(&kt_dev, h));
+	if (!dma_mapping_error(&kt_dev, h))
+		dma_unmap_single(&kt_dev, h, sizeof(kt_dev), DMA_TO_DEVICE);
+	h = 0;
 	KTEST_EXPECT_NE(t, dma_mapping_error(&kt_dev, DMA_MAPPING_ERROR), 0);
 	KTEST_EXPECT_EQ(t, dma_mapping_error(&kt_dev, 0x1000), 0);
 	KTEST_EXPECT_NULL(t, dma_alloc_coherent(&kt_dev, 0, &h, GFP_KERNEL));
@@ -446,7 +461,7 @@ static void test_pool_boundary(struct ktest *t)
 	struct { void *va; dma_addr_t h; } blk[200];
 	struct dma_pool *pool;
 	dma_addr_t h;
-	void *va;
+	void *va, *gap;
 
 	KTEST_EXPECT_NULL(t, dma_pool_create("kt", &kt_dev, 64, 3, 0));
 	KTEST_EXPECT_NULL(t, dma_pool_create("kt", &kt_dev, 0, 8, 0));
@@ -471,8 +486,12 @@ static void test_pool_boundary(struct ktest *t)
 	dma_pool_free(pool, blk[0].va, blk[0].h);			/* twice */
 	dma_pool_free(pool, (u8 *)blk[1].va + 8, blk[1].h + 8);	/* not a block */
 	dma_pool_free(pool, blk[3].va, blk[3].h + 32);		/* wrong handle */
+	/* 192 = 2 * 96, but in the gap before the 256-byte boundary. */
+	gap = (u8 *)((unsigned long)blk[0].va & ~(PAGE_SIZE - 1)) + 192;
+	dma_pool_free(pool, gap, (blk[0].h & ~(dma_addr_t)(PAGE_SIZE - 1)) + 192);
 	va = dma_pool_zalloc(pool, GFP_KERNEL, &h);
 	KTEST_ASSERT_NOT_NULL(t, va);
+	KTEST_EXPECT_TRUE(t, va != gap);
 	KTEST_EXPECT_NULL(t, memchr_inv(va, 0, 96));
 	for (int i = 1; i < 200; i += 2) {
 		KTEST_EXPECT_TRUE(t, blk[i].va != va);

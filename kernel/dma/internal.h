@@ -52,7 +52,7 @@ bool debug_dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 			enum dma_data_direction dir);
 void debug_dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t dma_addr,
 			      void *virt);
-bool debug_dma_free_coherent(struct device *dev, size_t size, void *virt, dma_addr_t addr);
+bool debug_dma_free_coherent(struct device *dev, size_t *size, void *virt, dma_addr_t addr);
 /* Return: false when the sync must not go on. */
 bool debug_dma_sync_single(struct device *dev, dma_addr_t addr, size_t size,
 			   enum dma_data_direction dir, bool for_cpu);
@@ -69,7 +69,7 @@ static inline bool debug_dma_unmap_sg(struct device *dev, struct scatterlist *sg
 				      enum dma_data_direction dir) { return true; }
 static inline void debug_dma_alloc_coherent(struct device *dev, size_t size,
 					    dma_addr_t dma_addr, void *virt) { }
-static inline bool debug_dma_free_coherent(struct device *dev, size_t size, void *virt,
+static inline bool debug_dma_free_coherent(struct device *dev, size_t *size, void *virt,
 					   dma_addr_t addr) { return true; }
 static inline bool debug_dma_sync_single(struct device *dev, dma_addr_t addr, size_t size,
 					 enum dma_data_direction dir, bool for_cpu) { return true; }

@@ -106,13 +106,19 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page, size_t offs
 }
 EXPORT_SYMBOL_GPL(dma_map_page_attrs);
 
-/* Is [@p, @p + @size) in the direct map or the kernel image (physically contiguous)? */
+extern char _end[];
+
+/*
+ * Is [@p, @p + @size) in the direct map or the kernel image (physically
+ * contiguous)?  The module area above the image is vmalloc'd memory, whose
+ * pages virt_to_phys() cannot find.
+ */
 static bool dma_virt_ok(const void *p, size_t size)
 {
 	unsigned long v = (unsigned long)p;
 
 	if (v >= KERNEL_VMA)
-		return true;
+		return v < (unsigned long)_end && size <= (unsigned long)_end - v;
 	return v >= PAGE_OFFSET && v - PAGE_OFFSET < PFN_PHYS(max_pfn) &&
 	       size <= PFN_PHYS(max_pfn) - (v - PAGE_OFFSET);
 }
@@ -241,7 +247,8 @@ void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle,
 		return NULL;
 	}
 	vaddr = get_dma_ops(dev)->alloc(dev, size, dma_handle, gfp, attrs);
-	debug_dma_alloc_coherent(dev, size, *dma_handle, vaddr);
+	if (vaddr)	/* *dma_handle is not set on failure */
+		debug_dma_alloc_coherent(dev, size, *dma_handle, vaddr);
 	return vaddr;
 }
 EXPORT_SYMBOL_GPL(dma_alloc_attrs);
@@ -251,7 +258,8 @@ void dma_free_attrs(struct device *dev, size_t size, void *cpu_addr,
 {
 	if (!cpu_addr)
 		return;
-	if (!debug_dma_free_coherent(dev, size, cpu_addr, dma_handle))
+	/* A wrong @size is logged and replaced by the allocated one. */
+	if (!debug_dma_free_coherent(dev, &size, cpu_addr, dma_handle))
 		return;
 	get_dma_ops(dev)->free(dev, size, cpu_addr, dma_handle, attrs);
 }

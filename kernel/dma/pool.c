@@ -150,15 +150,21 @@ void *dma_pool_zalloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle
 }
 EXPORT_SYMBOL_GPL(dma_pool_zalloc);
 
-/* Is @block a block start of @page, and not already free?  Lock held. */
+/*
+ * Is @block a block start of @page, as pool_init_page() laid them out
+ * (not in a gap before a boundary or in the chunk's tail), and not
+ * already free?  Lock held.
+ */
 static const char *pool_check_free(struct dma_pool *pool, struct dma_page *page, void *block,
 				   dma_addr_t dma)
 {
 	size_t off = (size_t)((u8 *)block - (u8 *)page->vaddr);
+	size_t in_seg = pool->boundary ? off & (pool->boundary - 1) : off;
 
 	if (page->dma + off != dma)
 		return "with the wrong bus address";
-	if ((pool->boundary ? off & (pool->boundary - 1) : off) % pool->size)
+	if (in_seg % pool->size || off + pool->size > pool->allocation ||
+	    (pool->boundary && in_seg + pool->size > pool->boundary))
 		return "which is not a block start";
 	for (void *p = page->free; p; p = *(void **)p)
 		if (p == block)

@@ -72,7 +72,7 @@ void timer_setup(struct timer_list *timer, void (*callback)(struct timer_list *)
 	timer->entry.next = timer->entry.prev = NULL;
 	timer->function = callback;
 	timer->expires = 0;
-	timer->flags = (flags & TIMER_PINNED) | smp_processor_id();
+	timer->flags = (flags & (TIMER_PINNED | TIMER_IRQSAFE)) | smp_processor_id();
 }
 EXPORT_SYMBOL_GPL(timer_setup);
 
@@ -245,9 +245,15 @@ static void expire_timers(struct timer_base *base, struct list_head *expired)
 		list_del(&timer->entry);
 		base->nr_pending--;
 		base->running_timer = timer;
-		spin_unlock_irq(&base->lock);
-		fn(timer);
-		spin_lock_irq(&base->lock);
+		if (timer->flags & TIMER_IRQSAFE) {
+			spin_unlock(&base->lock);
+			fn(timer);
+			spin_lock(&base->lock);
+		} else {
+			spin_unlock_irq(&base->lock);
+			fn(timer);
+			spin_lock_irq(&base->lock);
+		}
 		base->running_timer = NULL;
 		base->nr_run++;
 	}
