@@ -746,7 +746,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
 	KTEST_CASE(test_dependency),
-	KTEST_CASE(test_load_unload_100),
+	KTEST_CASE_FLAGS(test_load_unload_100, KTEST_F_SLOW),
 	KTEST_CASE(test_bad_modules_refused),
 	KTEST_CASE(test_this_module_junk_cleared),
 	KTEST_CASE(test_this_module_alignment),
@@ -758,7 +758,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_fuzz_loader),
 	KTEST_CASE(test_driver_module_binds),
 	KTEST_CASE(test_misaligned_device_table),
-	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP | KTEST_F_SLOW),
 	{}
 };
 

@@ -536,7 +536,7 @@ static struct ktest_case smp_cases[] = {
 	KTEST_CASE(test_call_from_interrupt),
 	KTEST_CASE(test_tick_everywhere),
 	KTEST_CASE(test_remote_wakeup),
-	KTEST_CASE(test_ipi_storm),
+	KTEST_CASE_FLAGS(test_ipi_storm, KTEST_F_SLOW),
 	{}
 };
 

@@ -884,7 +884,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE_FLAGS(test_irq_disable_depth, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_synchronize, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_free_during_delivery, KTEST_F_NOHOST | KTEST_F_SMP),
-	KTEST_CASE_FLAGS(test_irq_affinity_flood, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_irq_affinity_flood, KTEST_F_NOHOST | KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_irq_storm, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_storm_threshold, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_msi_spread, KTEST_F_NOHOST),

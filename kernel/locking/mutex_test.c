@@ -345,7 +345,7 @@ static void test_mutex_nested_subclass(struct ktest *t)
 
 static struct ktest_case mutex_cases[] = {
 	KTEST_CASE(test_mutex_basic),
-	KTEST_CASE(test_mutex_contention),
+	KTEST_CASE_FLAGS(test_mutex_contention, KTEST_F_SLOW),
 	KTEST_CASE(test_mutex_handoff_order),
 	KTEST_CASE(test_mutex_trylock_and_owner),
 #ifdef CONFIG_LOCKDEP
