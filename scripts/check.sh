@@ -431,6 +431,39 @@ _ktest_kasan() {
 	fi
 }
 
+# side_by_side <name> <fn> <args...> -- <fn> <args...>: two step functions
+# (_ktest_qemu, _ktest_kasan...) at once, each judged as if alone.  Only for
+# boots with one busy vCPU each: two of them fill the 2-core host as one
+# -smp 2 boot does, with no vCPU waiting for a host CPU.
+side_by_side() { run_step _side_by_side "$@"; }
+_side_by_side() {
+	local name=$1 dir=$res/side-$1 half p f line
+	local -a first=()
+	shift
+	while [ "$1" != -- ]; do first+=("$1"); shift; done
+	shift
+	mkdir -p "$dir"
+	for half in 1 2; do
+		(
+			passed=0 failed=0 failures=()
+			if [ "$half" = 1 ]; then "${first[@]}"; else "$@"; fi
+			printf '%s\n' "$passed $failed" ${failures[@]+"${failures[@]}"} >"$dir/$half.counts"
+		) >"$dir/$half.out" 2>&1 &
+	done
+	wait
+	for half in 1 2; do
+		cat "$dir/$half.out"
+		if { read -r p f && while read -r line; do failures+=("$line"); done; } \
+			<"$dir/$half.counts" 2>/dev/null; then
+			passed=$((passed + p))
+			failed=$((failed + f))
+		else
+			failed=$((failed + 1))
+			failures+=("$name (half $half)")
+		fi
+	done
+}
+
 # ktest_bochs <name> <vmlinux>: Bochs exit 0 is pass (1 = fail or triple fault).
 ktest_bochs() { run_step --background _ktest_bochs "$@"; }
 _ktest_bochs() {
@@ -667,7 +700,10 @@ section "== in-kernel tests"
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 fi
-ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1
+# -smp 1, beside the kernel without ACPI (one CPU runs, the APs are never
+# started): one busy vCPU each.
+side_by_side qemu-smp1+acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
+	_ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off ktest_quick" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
 # e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
@@ -719,9 +755,12 @@ ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_ap
 # the PIIX's wiring, and edu's interrupt must arrive on the line it names.
 QEMU_DEVICES="-device edu -device pci-bridge,id=br0,chassis_nr=1 -device edu,bus=br0,addr=3" \
 	ktest_suite_qemu qemu-pci-intx-bridge-smp2 "$out/gcc/vmlinux" 2 pci_intx ""
-# Fallbacks: no ACPI means one CPU; an AP that never answers is skipped.
-ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off" 1
-ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3" 3
+# Variant boots (a fallback, a CPU feature, a kmalloc tier) run with
+# ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
+# main boots run and which do not depend on the variant.
+# Fallbacks: no ACPI means one CPU (beside qemu-smp1 above); an AP that
+# never answers is skipped.
+ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3 ktest_quick" 3
 # Command lines of 2047, 3000 and 10 000 characters (Documentation/boot.rst).
 for len in 2047 3000 10000; do cmdline_qemu "qemu-cmdline-$len" "$out/gcc/vmlinux" "$len"; done
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
@@ -742,15 +781,17 @@ panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shoo
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
 ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
-ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1
 # Every suite under KASAN: no report outside the kasan suite's own.
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
-ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
+# The two clang -smp 1 boots side by side.
+side_by_side qemu-clang-allyes+kasan-smp1 \
+	_ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
+	_ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
 # A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).
-QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2
+QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2 ktest_quick
 # kmalloc without its thread tier, and without its per-CPU tier.
-ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2
-ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2
+ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2 ktest_quick
+ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 ktest_quick
 
 section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
