@@ -450,13 +450,14 @@ static void test_remote_wakeup(struct ktest *t)
 struct hog_pair {
 	atomic_t hog_progress;
 	atomic_t other_progress;
+	bool stop;
 };
 
 static int hog_spin(void *arg)
 {
 	struct hog_pair *h = arg;
 
-	while (!kthread_should_stop())
+	while (!kthread_should_stop() && !READ_ONCE(h->stop))
 		atomic_inc(&h->hog_progress);	/* never yields: only the tick can switch */
 	return 0;
 }
@@ -498,6 +499,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 
 	before = ktest_settled_free_pages();
 	for_each_online_cpu(cpu) {
+		h[cpu].stop = false;
 		atomic_set(&h[cpu].hog_progress, 0);
 		atomic_set(&h[cpu].other_progress, 0);
 		hog[cpu] = kthread_create(hog_spin, &h[cpu], "ktest-hog%u", cpu);
@@ -517,6 +519,13 @@ static void test_preempt_every_cpu(struct ktest *t)
 	msleep(100);
 	while (!pairs_progressed(h) && ktime_get_ns() < deadline)
 		msleep(20);
+	/*
+	 * Stop every hog at once before the one-by-one kthread_stop(): with
+	 * many vCPUs on few host cores, each stop would otherwise wait for its
+	 * vCPU to be scheduled among all the others still spinning.
+	 */
+	for_each_online_cpu(cpu)
+		WRITE_ONCE(h[cpu].stop, true);
 	for_each_online_cpu(cpu) {
 		KTEST_EXPECT_EQ(t, kthread_stop(other[cpu]), 0);
 		KTEST_EXPECT_EQ(t, kthread_stop(hog[cpu]), 0);
