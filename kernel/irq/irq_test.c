@@ -26,6 +26,7 @@
 #include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/traps.h>
 #include "internal.h"
 
 #define TEST_MAX_IRQS	8
@@ -36,6 +37,8 @@ struct tirq {
 	bool masked;
 	bool pending;
 	unsigned int writes;	/* irq_write_msi_msg calls */
+	unsigned int torn;	/* writes that changed destination and vector at once */
+	unsigned int unmapped;	/* writes naming a vector not mapped to the IRQ */
 };
 
 static struct tirq tirqs[TEST_MAX_IRQS];
@@ -76,12 +79,36 @@ static void tchip_unmask(struct irq_data *d)
 	spin_unlock_irqrestore(&tchip_lock, flags);
 }
 
+/*
+ * What a device without mask bits could send between two of the writes
+ * that take @old to @new: every message on the way must reach the IRQ.
+ * Writes to or from the shutdown vector (device quiet) are not moves.
+ */
+static void tchip_check_move(struct irq_data *d, struct tirq *ti, const struct msi_msg *old,
+			     const struct msi_msg *new)
+{
+	unsigned int vector = msi_msg_vector(new), cpu;
+
+	if (!old->data || msi_msg_vector(old) == MANAGED_IRQ_SHUTDOWN_VECTOR ||
+	    vector == MANAGED_IRQ_SHUTDOWN_VECTOR)
+		return;
+	if (old->address_lo != new->address_lo && old->data != new->data)
+		ti->torn++;
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu) && cpu_to_apicid(cpu) == msi_msg_dest_apicid(new))
+			break;
+	if (cpu == NR_CPUS ||
+	    x86_vector_desc(cpu, vector) != container_of(d, struct irq_desc, irq_data))
+		ti->unmapped++;
+}
+
 static void tchip_write_msg(struct irq_data *d, struct msi_msg *msg)
 {
 	struct tirq *ti = to_tirq(d);
 	unsigned long flags;
 
 	spin_lock_irqsave(&tchip_lock, flags);
+	tchip_check_move(d, ti, &ti->msg, msg);
 	ti->msg = *msg;
 	ti->writes++;
 	spin_unlock_irqrestore(&tchip_lock, flags);
@@ -627,6 +654,67 @@ static void test_irq_affinity_flood(struct ktest *t)
 	free_irq(irq, &flood_handled);
 }
 
+/* --- moves of a device without mask bits ---------------------------- */
+
+static atomic_t move_calls;
+
+/* Move test IRQ @i to @cpu, raise it once and wait until the old vector is freed. */
+static void move_and_raise(struct ktest *t, unsigned int i, unsigned int cpu,
+			   unsigned int *same, unsigned int *both)
+{
+	struct irq_desc *desc = irq_to_desc(tirq_base + i);
+	unsigned int was_cpu = desc->cfg.cpu, was_vector = desc->cfg.vector;
+	int want = atomic_read(&move_calls) + 1;
+	u64 end = ktime_get_ns() + 2000000000ull;
+
+	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + i, one_cpu(cpu)), 0);
+	if (desc->cfg.cpu != was_cpu) {
+		*same += desc->cfg.vector == was_vector;
+		*both += desc->cfg.vector != was_vector;
+	}
+	tirq_raise(i);
+	KTEST_EXPECT_TRUE(t, wait_count(&move_calls, want));
+	while (READ_ONCE(desc->cfg.prev_vector) && ktime_get_ns() < end)
+		yield();
+	KTEST_EXPECT_EQ(t, READ_ONCE(desc->cfg.prev_vector), 0);
+}
+
+/*
+ * An MSI without mask bits may fire between the writes of its address and
+ * its data, so no move may change both at once, and every message written
+ * must name a vector mapped to the IRQ on its CPU.  IRQ 7 takes a vector
+ * on c1 and moves to c0; IRQ 6 then takes the lowest free vector on c1,
+ * usually the one IRQ 7 left: moving IRQ 7 back needs a new vector there.
+ * One of the two moves keeps the vector number, the other changes it.
+ */
+static void test_irq_move_one_register(struct ktest *t)
+{
+	unsigned int c0 = cpumask_next(-1, &cpu_online_mask), c1, same = 0, both = 0;
+
+	c1 = cpumask_next(c0, &cpu_online_mask);
+	if (c1 >= NR_CPUS)
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+	tirqs[6].torn = tirqs[6].unmapped = tirqs[7].torn = tirqs[7].unmapped = 0;
+	atomic_set(&move_calls, 0);
+	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + 7, one_cpu(c1)), 0);
+	KTEST_ASSERT_EQ(t, request_irq(tirq_base + 7, count_handler, 0, "move7", &move_calls), 0);
+	move_and_raise(t, 7, c0, &same, &both);
+	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base + 6, one_cpu(c1)), 0);
+	KTEST_EXPECT_EQ(t, request_irq(tirq_base + 6, count_handler, 0, "move6", &move_calls), 0);
+	move_and_raise(t, 7, c1, &same, &both);
+	for (unsigned int r = 0; r < 8; r++) {
+		move_and_raise(t, 6 + (r & 1), r & 2 ? c1 : c0, &same, &both);
+		move_and_raise(t, 7 - (r & 1), r & 2 ? c0 : c1, &same, &both);
+	}
+	free_irq(tirq_base + 6, &move_calls);
+	free_irq(tirq_base + 7, &move_calls);
+	ktest_log(t, "%u moves kept the vector, %u changed it", same, both);
+	KTEST_EXPECT_GT(t, same, 0u);
+	KTEST_EXPECT_GT(t, both, 0u);
+	KTEST_EXPECT_EQ(t, tirqs[6].torn + tirqs[7].torn, 0u);
+	KTEST_EXPECT_EQ(t, tirqs[6].unmapped + tirqs[7].unmapped, 0u);
+}
+
 /* --- stuck line ----------------------------------------------------- */
 
 static atomic_t storm_calls;
@@ -754,13 +842,23 @@ static void test_irq_msi_spread(struct ktest *t)
 		if (cpu >= NR_CPUS)
 			cpu = cpumask_next(-1, &cpu_online_mask);
 	}
-	/* A move rewrites the message; the IRQ still arrives, on its new CPU. */
+	/*
+	 * A move rewrites the message (twice when the vector number changes
+	 * too, see test_irq_move_one_register); the IRQ still arrives, on its
+	 * new CPU.
+	 */
 	cpu = cpumask_next(-1, &cpu_online_mask);
 	if (online > 1)
 		cpu = cpumask_next(cpu, &cpu_online_mask);
+	if (cpu >= NR_CPUS)
+		return;		/* cannot be: @online CPUs */
 	writes = tirqs[0].writes;
 	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base, one_cpu(cpu)), 0);
-	KTEST_EXPECT_EQ(t, tirqs[0].writes, writes + (online > 1));
+	if (online > 1)
+		KTEST_EXPECT_EQ(t, tirqs[0].writes - writes,
+				irq_to_desc(tirq_base)->cfg.tramp_vector ? 2u : 1u);
+	else
+		KTEST_EXPECT_EQ(t, tirqs[0].writes, writes);
 	KTEST_ASSERT_EQ(t, irq_get_msi_msg(tirq_base, &msg), 0);
 	KTEST_EXPECT_EQ(t, msi_msg_dest_apicid(&msg), cpu_to_apicid(cpu));
 	tirq_raise(0);
@@ -885,6 +983,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE_FLAGS(test_irq_synchronize, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_free_during_delivery, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_affinity_flood, KTEST_F_NOHOST | KTEST_F_SLOW),
+	KTEST_CASE_FLAGS(test_irq_move_one_register, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_storm, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_storm_threshold, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_msi_spread, KTEST_F_NOHOST),

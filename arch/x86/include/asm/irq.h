@@ -28,6 +28,7 @@
 struct irq_cfg {
 	u8 vector;
 	u8 prev_vector;
+	u8 tramp_vector;	/* @vector, also held on @prev_cpu during a move */
 	bool move_in_progress;
 	bool cleanup_queued;
 	unsigned int cpu;

@@ -9,7 +9,17 @@
  *
  * Moving an IRQ (irq_set_affinity) allocates the new vector and rewrites
  * the message at once, but keeps the old vector mapped: an interrupt the
- * device sent before the rewrite may still be pending there.  The first
+ * device sent before the rewrite may still be pending there.
+ *
+ * A message is several registers (MSI: address, then data; I/O APIC: two
+ * halves of a redirection entry), and an MSI without mask bits may fire
+ * between two of the writes.  So no write changes both the destination
+ * and the vector: a move keeps the vector number when it is free on the
+ * new CPU (only the destination changes).  Otherwise the new vector is
+ * one that is also free on the old CPU, held there too (tramp_vector) for
+ * the move: the message first changes its vector on the old CPU, then its
+ * destination, and every message the device can see on the way has a
+ * vector mapped to the IRQ.  The first
  * interrupt that arrives on the new vector proves the device uses it; the
  * old CPU is then asked, with the lowest-priority IRQ_MOVE_CLEANUP_VECTOR,
  * to free the old vector once its IRR bit is clear (a device vector still
@@ -97,27 +107,54 @@ int x86_vector_reserve_system(unsigned int vector, bool reserve)
 	return err;
 }
 
-/* Under vector_lock: a free vector on the least loaded online CPU of @dest. */
-static int vector_alloc(struct irq_desc *desc, const struct cpumask *dest,
-			unsigned int *cpu_out)
+static bool vector_free_on(unsigned int cpu, unsigned int v)
+{
+	return !test_bit(v, system_vectors) && vector_is_free(cpu_vectors(cpu)[v]);
+}
+
+static void vector_take(struct irq_desc *desc, unsigned int cpu, unsigned int v)
+{
+	WRITE_ONCE(cpu_vectors(cpu)[v], desc);
+	per_cpu(vectors_used, cpu)++;
+}
+
+/*
+ * Under vector_lock: the least loaded online CPU of @dest, among those
+ * where @v is free if @v is not 0.  Return: it, or NR_CPUS if none.
+ */
+static unsigned int vector_pick_cpu(const struct cpumask *dest, unsigned int v)
 {
 	unsigned int best = NR_CPUS, cpu;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		if (!cpumask_test_cpu(cpu, dest) || !cpu_online(cpu))
+		if (!cpumask_test_cpu(cpu, dest) || !cpu_online(cpu) ||
+		    (v && !vector_free_on(cpu, v)))
 			continue;
 		if (best == NR_CPUS || per_cpu(vectors_used, cpu) < per_cpu(vectors_used, best))
 			best = cpu;
 	}
+	return best;
+}
+
+/*
+ * Under vector_lock: a free vector on the least loaded online CPU of @dest,
+ * preferring one that is free on CPU @also too (NR_CPUS: no preference).
+ */
+static int vector_alloc(struct irq_desc *desc, const struct cpumask *dest,
+			unsigned int *cpu_out, unsigned int also)
+{
+	unsigned int best = vector_pick_cpu(dest, 0);
+
 	if (best == NR_CPUS)
 		return -EINVAL;
-	for (unsigned int v = FIRST_DEVICE_VECTOR; v < FIRST_SYSTEM_VECTOR; v++) {
-		if (test_bit(v, system_vectors) || !vector_is_free(cpu_vectors(best)[v]))
-			continue;
-		WRITE_ONCE(cpu_vectors(best)[v], desc);
-		per_cpu(vectors_used, best)++;
-		*cpu_out = best;
-		return v;
+	for (int pass = also < NR_CPUS ? 0 : 1; pass < 2; pass++) {
+		for (unsigned int v = FIRST_DEVICE_VECTOR; v < FIRST_SYSTEM_VECTOR; v++) {
+			if (!vector_free_on(best, v) || (!pass && !vector_free_on(also, v)))
+				continue;
+			vector_take(desc, best, v);
+			*cpu_out = best;
+			return v;
+		}
 	}
 	return -ENOSPC;
 }
@@ -128,23 +165,28 @@ static void vector_free(unsigned int cpu, unsigned int vector)
 	per_cpu(vectors_used, cpu)--;
 }
 
-/* The x86 message for (cpu, vector), then the chip writes it. */
-static void vector_write_msg(struct irq_desc *desc)
+/* The x86 message for (@cpu, @vector), then the chip writes it. */
+static void vector_write_msg_to(struct irq_desc *desc, unsigned int cpu, unsigned int vector)
 {
 	struct irq_data *d = &desc->irq_data;
-	u32 apicid = cpu_to_apicid(desc->cfg.cpu);
+	u32 apicid = cpu_to_apicid(cpu);
 	struct msi_msg msg = {
 		.address_lo = 0xfee00000u | (apicid & 0xff) << 12,
 		.address_hi = apicid & ~0xffu,
-		.data = desc->cfg.vector,
+		.data = vector,
 	};
 
-	d->effective_cpu = desc->cfg.cpu;
+	d->effective_cpu = cpu;
 	if (d->chip->irq_compose_msi_msg)
 		d->chip->irq_compose_msi_msg(d, &msg);
 	d->msg = msg;
 	if (d->chip->irq_write_msi_msg)
 		d->chip->irq_write_msi_msg(d, &msg);
+}
+
+static void vector_write_msg(struct irq_desc *desc)
+{
+	vector_write_msg_to(desc, desc->cfg.cpu, desc->cfg.vector);
 }
 
 int x86_vector_activate(struct irq_desc *desc)
@@ -157,9 +199,9 @@ int x86_vector_activate(struct irq_desc *desc)
 		return -ENODEV;
 	}
 	spin_lock(&vector_lock);
-	v = vector_alloc(desc, &desc->irq_data.affinity, &cpu);
+	v = vector_alloc(desc, &desc->irq_data.affinity, &cpu, NR_CPUS);
 	if (v == -EINVAL)	/* no online CPU in the mask: any online CPU */
-		v = vector_alloc(desc, &cpu_online_mask, &cpu);
+		v = vector_alloc(desc, &cpu_online_mask, &cpu, NR_CPUS);
 	if (v > 0) {
 		desc->cfg.vector = v;
 		desc->cfg.cpu = cpu;
@@ -182,9 +224,11 @@ void x86_vector_deactivate(struct irq_desc *desc)
 		vector_free(cfg->cpu, cfg->vector);
 	if (cfg->prev_vector)
 		vector_free(cfg->prev_cpu, cfg->prev_vector);
+	if (cfg->tramp_vector)
+		vector_free(cfg->prev_cpu, cfg->tramp_vector);
 	if (cfg->cleanup_queued)
 		list_del_init(&cfg->cleanup);
-	cfg->vector = cfg->prev_vector = 0;
+	cfg->vector = cfg->prev_vector = cfg->tramp_vector = 0;
 	cfg->move_in_progress = cfg->cleanup_queued = false;
 	spin_unlock(&vector_lock);
 }
@@ -192,7 +236,7 @@ void x86_vector_deactivate(struct irq_desc *desc)
 int x86_vector_set_affinity(struct irq_desc *desc, const struct cpumask *dest)
 {
 	struct irq_cfg *cfg = &desc->cfg;
-	unsigned int cpu;
+	unsigned int old_cpu = cfg->cpu, cpu;
 	int v;
 
 	spin_lock(&vector_lock);
@@ -200,30 +244,51 @@ int x86_vector_set_affinity(struct irq_desc *desc, const struct cpumask *dest)
 		spin_unlock(&vector_lock);
 		return -EBUSY;
 	}
-	v = vector_alloc(desc, dest, &cpu);
-	if (v < 0) {
-		spin_unlock(&vector_lock);
-		return v;
+	/* The same vector number elsewhere: only the destination changes. */
+	cpu = vector_pick_cpu(dest, cfg->vector);
+	if (cpu < NR_CPUS) {
+		v = cfg->vector;
+		vector_take(desc, cpu, v);
+	} else {
+		v = vector_alloc(desc, dest, &cpu, old_cpu);
+		if (v < 0) {
+			spin_unlock(&vector_lock);
+			return v;
+		}
+		if (cpu != old_cpu && vector_free_on(old_cpu, v)) {
+			vector_take(desc, old_cpu, v);
+			cfg->tramp_vector = v;
+		}
 	}
 	cfg->prev_vector = cfg->vector;
-	cfg->prev_cpu = cfg->cpu;
+	cfg->prev_cpu = old_cpu;
 	cfg->vector = v;
 	cfg->cpu = cpu;
 	cfg->move_in_progress = true;
 	spin_unlock(&vector_lock);
+	if (cfg->tramp_vector)
+		vector_write_msg_to(desc, old_cpu, v);
+	else if (cfg->prev_vector != v && cpu != old_cpu)
+		pr_warn_ratelimited("IRQ %u: no vector free on CPUs %u and %u alike: the move rewrites destination and vector at once\n",
+			     desc->irq_data.irq, old_cpu, cpu);
 	vector_write_msg(desc);
 	return 0;
+}
+
+static bool vector_pending(unsigned int v)
+{
+	return v && (apic_read(APIC_IRR + (v / 32) * 0x10) & (1u << (v % 32)));
 }
 
 /* Under vector_lock, on the CPU of the cleanup list. */
 static bool vector_cleanup_one(struct irq_cfg *cfg, unsigned int cpu)
 {
-	unsigned int v = cfg->prev_vector;
-
-	if (apic_read(APIC_IRR + (v / 32) * 0x10) & (1u << (v % 32)))
+	if (vector_pending(cfg->prev_vector) || vector_pending(cfg->tramp_vector))
 		return false;		/* still pending: served first, then retry */
-	vector_free(cpu, v);
-	cfg->prev_vector = 0;
+	vector_free(cpu, cfg->prev_vector);
+	if (cfg->tramp_vector)
+		vector_free(cpu, cfg->tramp_vector);
+	cfg->prev_vector = cfg->tramp_vector = 0;
 	cfg->cleanup_queued = false;
 	list_del_init(&cfg->cleanup);
 	return true;
