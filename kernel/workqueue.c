@@ -26,7 +26,9 @@
  *   W4  ->seq numbers a pool's queueings in order; a worker records the
  *       number of the queueing it runs, so flush_work() and
  *       flush_workqueue() wait for "every queueing up to N is done"
- *       without barrier works.  pool->done_wq is woken after every work.
+ *       without barrier works.  A queueing finishes when its work has
+ *       run or when a grab took it off the list: pool->done_wq is woken
+ *       after both, or a flusher waiting for it would sleep on.
  */
 #define pr_fmt(fmt) "workqueue: " fmt
 
@@ -278,6 +280,11 @@ static int try_to_grab_pending(struct work_struct *work, bool is_dwork)
 		if (work->queued_pool == pool) {
 			list_del_init(&work->entry);
 			work->queued_pool = NULL;
+			/*
+			 * W4: this queueing is finished as surely as if it had
+			 * run, and flushers waiting for it sleep on done_wq.
+			 */
+			wake_up(&pool->done_wq);
 			spin_unlock(&pool->lock);
 			return 1;
 		}
