@@ -533,6 +533,16 @@ static void test_wq_destroy_with_pending(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&tw[0].runs), 4);
 	for (unsigned int i = 1; i < ARRAY_SIZE(tw); i++)
 		KTEST_EXPECT_EQ(t, atomic_read(&tw[i].runs), 1);
+	/* Their workqueue's pools are freed: flush and cancel must not touch them. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(tw); i++) {
+		KTEST_EXPECT_FALSE(t, flush_work(&tw[i].work));
+		KTEST_EXPECT_FALSE(t, cancel_work_sync(&tw[i].work));
+		KTEST_EXPECT_FALSE(t, work_pending(&tw[i].work));
+	}
+	/* ... and they may be queued on another workqueue. */
+	KTEST_EXPECT_TRUE(t, queue_work(system_wq, &tw[1].work));
+	KTEST_EXPECT_TRUE(t, flush_work(&tw[1].work) || atomic_read(&tw[1].runs) == 2);
+	KTEST_EXPECT_EQ(t, atomic_read(&tw[1].runs), 2);
 	expect_baseline(t, &b);
 }
 
