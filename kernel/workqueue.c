@@ -26,7 +26,23 @@
  *   W4  ->seq numbers a pool's queueings in order; a worker records the
  *       number of the queueing it runs, so flush_work() and
  *       flush_workqueue() wait for "every queueing up to N is done"
- *       without barrier works.  pool->done_wq is woken after every work.
+ *       without barrier works.  A queueing finishes when its work has
+ *       run or when a grab took it off the list: pool->done_wq is woken
+ *       after both, or a flusher waiting for it would sleep on.
+ *
+ * Lifetime: a work keeps ->pool (and ->wq_id) after it ran, and its
+ * workqueue may be destroyed since, its pools freed.  So ->pool is only
+ * dereferenced
+ *   - by the PENDING owner queueing on a live workqueue whose id is
+ *     ->wq_id: then it is one of that workqueue's pools (ids are never
+ *     reused);
+ *   - through get_work_pool(), which finds it among the pools of a
+ *     workqueue still on all_wqs and takes a reference (flushers);
+ *   - as ->queued_pool, read and locked with interrupts disabled by a
+ *     grabber: destroy_workqueue() first drains (no ->queued_pool points
+ *     to its pools any more), then waits until every other CPU has
+ *     taken an IPI, so every such section that read one has ended,
+ *     before it drops its references.
  */
 #define pr_fmt(fmt) "workqueue: " fmt
 
@@ -73,6 +89,7 @@ struct worker_pool {
 	bool stopping;
 	u64 seq;			/* last queueing number given (W4) */
 	struct wait_queue_head done_wq;
+	atomic_t refs;			/* its workqueue's + get_work_pool()'s */
 };
 
 struct workqueue_struct {
@@ -278,6 +295,11 @@ static int try_to_grab_pending(struct work_struct *work, bool is_dwork)
 		if (work->queued_pool == pool) {
 			list_del_init(&work->entry);
 			work->queued_pool = NULL;
+			/*
+			 * W4: this queueing is finished as surely as if it had
+			 * run, and flushers waiting for it sleep on done_wq.
+			 */
+			wake_up(&pool->done_wq);
 			spin_unlock(&pool->lock);
 			return 1;
 		}
@@ -335,22 +357,60 @@ static bool work_busy_upto(struct worker_pool *pool, struct work_struct *work, u
 	return busy;
 }
 
+static void put_pool(struct worker_pool *pool)
+{
+	if (atomic_dec_and_test(&pool->refs))
+		kfree(pool);
+}
+
+/*
+ * The pool @work was last queued on, referenced (put_pool() it), or NULL
+ * if it has none or its workqueue is being freed (then nothing of @work
+ * can be queued or running there).
+ */
+static struct worker_pool *get_work_pool(struct work_struct *work)
+{
+	struct worker_pool *pool = READ_ONCE(work->pool), *found = NULL;
+	unsigned int id = READ_ONCE(work->wq_id);
+	struct workqueue_struct *wq;
+	unsigned long flags;
+
+	if (!pool)
+		return NULL;
+	spin_lock_irqsave(&wq_list_lock, flags);
+	list_for_each_entry(wq, &all_wqs, list) {
+		if (wq->id != id)
+			continue;
+		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+			if (wq->pools[cpu] == pool) {
+				atomic_inc(&pool->refs);
+				found = pool;
+				break;
+			}
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&wq_list_lock, flags);
+	return found;
+}
+
 /* Wait until @work's queueings on its pool up to now have run. */
 static bool __flush_work(struct work_struct *work)
 {
-	struct worker_pool *pool = READ_ONCE(work->pool);
 	struct worker *w, *me = current_worker();
+	struct worker_pool *pool;
 	unsigned long flags;
 	u64 target = 0;
 	bool found = false;
 
-	if (!pool)
-		return false;
 	if (me && me->current_work == work) {
 		pr_err("%ps flushes or cancels itself: not waiting\n", work->func);
 		WARN_ON_ONCE(1);
 		return false;
 	}
+	pool = get_work_pool(work);
+	if (!pool)
+		return false;
 	spin_lock_irqsave(&pool->lock, flags);
 	if (work->queued_pool == pool) {
 		target = work->seq;
@@ -369,11 +429,13 @@ static bool __flush_work(struct work_struct *work)
 		pr_err("%ps flushes %ps queued behind it on its single worker: not waiting\n",
 		       me->current_func, work->func);
 		WARN_ON_ONCE(1);
+		put_pool(pool);
 		return false;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (found)
 		wait_event(pool->done_wq, !work_busy_upto(pool, work, target));
+	put_pool(pool);
 	return found;
 }
 
@@ -585,7 +647,7 @@ static void stop_pool(struct worker_pool *pool)
 		spin_unlock_irq(&wq_list_lock);
 		kfree(w);
 	}
-	kfree(pool);
+	put_pool(pool);
 }
 
 static int start_worker(struct worker_pool *pool, unsigned int index)
@@ -632,6 +694,7 @@ static struct worker_pool *create_pool(struct workqueue_struct *wq, unsigned int
 	INIT_LIST_HEAD(&pool->worklist);
 	INIT_LIST_HEAD(&pool->workers);
 	init_waitqueue_head(&pool->done_wq);
+	atomic_set(&pool->refs, 1);
 	for (unsigned int i = 0; i < nr; i++) {
 		if (start_worker(pool, i)) {
 			stop_pool(pool);
@@ -714,6 +777,10 @@ static bool wq_idle(struct workqueue_struct *wq)
 	return true;
 }
 
+static void wq_quiesce_ipi(void *unused)
+{
+}
+
 void destroy_workqueue(struct workqueue_struct *wq)
 {
 	struct worker *me = current_worker();
@@ -731,10 +798,13 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	/* Works queued by works being drained are drained too. */
 	while (!wq_idle(wq))
 		flush_workqueue(wq);
+	/* From here get_work_pool() finds none of its pools. */
 	spin_lock_irq(&wq_list_lock);
 	list_del(&wq->list);
 	nr_wqs--;
 	spin_unlock_irq(&wq_list_lock);
+	/* Grabbers that read a ->queued_pool of ours before the drain are done. */
+	smp_call_function(wq_quiesce_ipi, NULL, true);
 	free_pools(wq);
 	kfree(wq);
 }

@@ -282,6 +282,50 @@ static void test_wq_cancel_pending_and_running(struct ktest *t)
 	destroy_workqueue(wq);
 }
 
+static struct twork flushed_tw;
+static DECLARE_COMPLETION(flushed_done);
+
+static int flush_thread_fn(void *arg)
+{
+	flush_work(&flushed_tw.work);
+	complete(&flushed_done);
+	return 0;
+}
+
+/*
+ * A flusher sleeping on a pending work must wake when another thread
+ * cancels that work (its queueing ends without running): it used to
+ * sleep until some other work of the pool ran, forever on an idle pool.
+ */
+static void test_wq_flush_vs_cancel_pending(struct ktest *t)
+{
+	struct workqueue_struct *wq = alloc_ordered_workqueue("tflushcancel", 0);
+	static struct twork blocker;
+	DECLARE_COMPLETION(gate);
+	struct task_struct *th;
+
+	KTEST_ASSERT_NOT_NULL(t, wq);
+	reinit_completion(&flushed_done);
+	twork_init(&blocker, wq);
+	blocker.gate = &gate;
+	twork_init(&flushed_tw, wq);
+	queue_work(wq, &blocker.work);
+	queue_work(wq, &flushed_tw.work);
+	th = kthread_run(flush_thread_fn, NULL, "tflush");
+	KTEST_ASSERT_NOT_NULL(t, th);
+	msleep(20);		/* let it sleep on the pool */
+	KTEST_EXPECT_FALSE(t, completion_done(&flushed_done));
+	KTEST_EXPECT_TRUE(t, cancel_work_sync(&flushed_tw.work));
+	/* The blocker still runs: only the cancel can have woken it. */
+	KTEST_EXPECT_NE(t, wait_for_completion_timeout(&flushed_done, 2000 * NSEC_PER_MSEC), 0ULL);
+	KTEST_EXPECT_EQ(t, atomic_read(&blocker.runs), 0);
+	complete(&gate);
+	kthread_join(th);
+	destroy_workqueue(wq);
+	KTEST_EXPECT_EQ(t, atomic_read(&flushed_tw.runs), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&blocker.runs), 1);
+}
+
 /*
  * cancel_work_sync() from this CPU while the work re-queues itself on
  * another CPU, at many points of its cycle.
@@ -337,13 +381,6 @@ static void race_worker(void *arg, unsigned int id)
 
 static void test_wq_smp_queue_cancel_flush(struct ktest *t)
 {
-	/*
-	 * Known bug, open in issue 17: with every CPU queueing, cancelling
-	 * and flushing the same works, a boot in a few hangs here (seen in
-	 * make check at -smp 4 on q35 and at -smp 8).  Skipped, not passed,
-	 * until the cancel/flush interleaving that livelocks is found.
-	 */
-	KTEST_SKIP(t, "known hang in concurrent queue/cancel/flush (issue 17)");
 	for (unsigned int i = 0; i < ARRAY_SIZE(race_tw); i++)
 		twork_init(&race_tw[i], system_wq);
 	KTEST_ASSERT_GT(t, ktest_run_on_cpus(num_online_cpus(), race_worker, NULL), 0);
@@ -496,6 +533,16 @@ static void test_wq_destroy_with_pending(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&tw[0].runs), 4);
 	for (unsigned int i = 1; i < ARRAY_SIZE(tw); i++)
 		KTEST_EXPECT_EQ(t, atomic_read(&tw[i].runs), 1);
+	/* Their workqueue's pools are freed: flush and cancel must not touch them. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(tw); i++) {
+		KTEST_EXPECT_FALSE(t, flush_work(&tw[i].work));
+		KTEST_EXPECT_FALSE(t, cancel_work_sync(&tw[i].work));
+		KTEST_EXPECT_FALSE(t, work_pending(&tw[i].work));
+	}
+	/* ... and they may be queued on another workqueue. */
+	KTEST_EXPECT_TRUE(t, queue_work(system_wq, &tw[1].work));
+	KTEST_EXPECT_TRUE(t, flush_work(&tw[1].work) || atomic_read(&tw[1].runs) == 2);
+	KTEST_EXPECT_EQ(t, atomic_read(&tw[1].runs), 2);
 	expect_baseline(t, &b);
 }
 
@@ -563,6 +610,7 @@ static struct ktest_case workqueue_cases[] = {
 	KTEST_CASE(test_wq_unbound_concurrency),
 	KTEST_CASE(test_wq_requeue_self_and_flush),
 	KTEST_CASE(test_wq_cancel_pending_and_running),
+	KTEST_CASE(test_wq_flush_vs_cancel_pending),
 	KTEST_CASE_FLAGS(test_wq_cancel_self_requeue_race, KTEST_F_SMP),
 	KTEST_CASE(test_wq_smp_queue_cancel_flush),
 	KTEST_CASE(test_wq_delayed_work),

@@ -137,6 +137,8 @@ struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
  * Every work queued runs first, and works that queue works on @wq while
  * it drains are run too; others may not queue on it any more (refused
  * with a log line).  Delayed works of @wq must be cancelled before.
+ * Its works may outlive it: flush_work() and cancel_work_sync() on them
+ * then return false, and they may be queued on another workqueue.
  * May sleep; called from a work of @wq it would wait for itself, and is
  * refused with a WARN.
  */
