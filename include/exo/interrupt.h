@@ -181,4 +181,16 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_han
 	return devm_request_threaded_irq(dev, irq, handler, NULL, irqflags, devname, dev_id);
 }
 
+/**
+ * devm_free_irq() - free a devm_request_irq()ed IRQ before unbind
+ * @dev: the device it was requested for
+ * @irq: the IRQ
+ * @dev_id: the cookie it was requested with
+ *
+ * free_irq() now, and forget the managed resource.  An IRQ that @dev did
+ * not request with devm_ is left alone, with a log line (free_irq() is
+ * for those).  Context: may sleep.
+ */
+void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
+
 #endif /* _EXO_INTERRUPT_H */

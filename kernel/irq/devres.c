@@ -41,3 +41,33 @@ int devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_
 	return devm_add_action_or_reset(dev, devm_irq_release, dr);
 }
 EXPORT_SYMBOL_GPL(devm_request_threaded_irq);
+
+struct irq_devres_match {
+	unsigned int irq;
+	void *dev_id;
+	struct irq_devres *found;
+};
+
+static bool devm_irq_match(void *data, void *match_data)
+{
+	struct irq_devres *dr = data;
+	struct irq_devres_match *m = match_data;
+
+	if (dr->irq != m->irq || dr->dev_id != m->dev_id)
+		return false;
+	m->found = dr;
+	return true;
+}
+
+void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id)
+{
+	struct irq_devres_match m = { .irq = irq, .dev_id = dev_id };
+
+	if (devm_release_action_match(dev, devm_irq_release, devm_irq_match, &m)) {
+		dev_err(dev, "devm_free_irq: IRQ %u (dev_id %p) was not requested with devm_\n",
+			irq, dev_id);
+		return;
+	}
+	devm_kfree(dev, m.found);
+}
+EXPORT_SYMBOL_GPL(devm_free_irq);

@@ -886,6 +886,14 @@ static void test_irq_devm(struct ktest *t)
 	devres_release_all(&dev);
 	KTEST_EXPECT_NULL(t, irq_to_desc(irq)->action);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
+	/* devm_free_irq(): the IRQ and both resources go at once; a foreign one is refused. */
+	KTEST_ASSERT_EQ(t, devm_request_irq(&dev, irq, count_handler, 0, NULL, &calls), 0);
+	devm_free_irq(&dev, irq, &dev);
+	KTEST_EXPECT_NOT_NULL(t, irq_to_desc(irq)->action);
+	KTEST_EXPECT_EQ(t, devres_count(&dev), 2u);
+	devm_free_irq(&dev, irq, &calls);
+	KTEST_EXPECT_NULL(t, irq_to_desc(irq)->action);
+	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
 	/* A failed request leaves nothing behind. */
 	KTEST_EXPECT_EQ(t, devm_request_irq(&dev, NR_IRQS + 1, count_handler, 0, NULL, &calls),
 			-EINVAL);
