@@ -36,6 +36,7 @@
 #include <exo/atomic.h>
 #include <exo/cpumask.h>
 #include <exo/list.h>
+#include <exo/mutex.h>
 #include <exo/spinlock.h>
 #include <exo/types.h>
 #include <exo/wait.h>
@@ -159,6 +160,7 @@ typedef void (*irq_flow_handler_t)(struct irq_desc *desc);
  * @handle_irq: the flow handler (handle_edge_irq(), handle_fasteoi_irq()...)
  * @action: the handlers, in request order (shared lines have several)
  * @lock: protects everything but the statistics
+ * @request_mutex: serialises request_irq() and free_irq() of this IRQ
  * @istate: IRQS_* bits
  * @depth: disable_irq() nesting; 1 while no handler is installed
  * @kstat_irqs: interrupts taken, per CPU
@@ -176,6 +178,7 @@ struct irq_desc {
 	irq_flow_handler_t handle_irq;
 	struct irqaction *action;
 	spinlock_t lock;
+	struct mutex request_mutex;
 	unsigned int istate;
 	unsigned int depth;
 	unsigned long kstat_irqs[NR_CPUS];

@@ -653,6 +653,71 @@ static void test_irq_storm_threshold(struct ktest *t)
 	soft_free(&mostly_calls);
 }
 
+/* --- a slow free holds up no other IRQ ------------------------------ */
+
+static atomic_t slow_thr_in, other_done;
+static bool slow_thr_release, slow_freed;
+
+static irqreturn_t slow_thr_fn(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	atomic_inc(&slow_thr_in);
+	while (!READ_ONCE(slow_thr_release))
+		msleep(1);
+	return IRQ_HANDLED;
+}
+
+static int slow_free_fn(void *arg)
+{
+	free_irq(tirq_base + 6, arg);
+	WRITE_ONCE(slow_freed, true);
+	return 0;
+}
+
+static int other_request_fn(void *arg)
+{
+	int ret = request_irq(tirq_base + 7, count_handler, 0, "other", arg);
+
+	if (!ret)
+		free_irq(tirq_base + 7, arg);
+	atomic_inc(&other_done);
+	return ret;
+}
+
+/*
+ * free_irq() of IRQ 6 waits for its thread, which is stuck in its handler;
+ * meanwhile IRQ 7 is requested and freed: requests and frees are
+ * serialised per IRQ, not by one global lock.
+ */
+static void test_irq_free_waits_alone(struct ktest *t)
+{
+	struct task_struct *k, *other;
+	atomic_t calls;
+
+	atomic_set(&slow_thr_in, 0);
+	atomic_set(&other_done, 0);
+	WRITE_ONCE(slow_thr_release, false);
+	WRITE_ONCE(slow_freed, false);
+	KTEST_ASSERT_EQ(t, request_threaded_irq(tirq_base + 6, NULL, slow_thr_fn, IRQF_ONESHOT,
+						"slow", &slow_thr_in), 0);
+	tirq_raise(6);
+	KTEST_ASSERT_TRUE(t, wait_count(&slow_thr_in, 1));
+	k = kthread_run(slow_free_fn, &slow_thr_in, "irqtest-free");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	msleep(20);		/* free_irq(6) is now waiting for the thread */
+	other = kthread_run(other_request_fn, &calls, "irqtest-other");
+	KTEST_ASSERT_NOT_NULL(t, other);
+	KTEST_EXPECT_TRUE(t, wait_count(&other_done, 1));
+	KTEST_EXPECT_FALSE(t, READ_ONCE(slow_freed));	/* still waiting for its thread */
+	WRITE_ONCE(slow_thr_release, true);
+	KTEST_EXPECT_EQ(t, kthread_join(other), 0);
+	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(slow_freed));
+	KTEST_EXPECT_NULL(t, irq_to_desc(tirq_base + 6)->action);
+	tirq_clear_pending(6);
+}
+
 /* --- device-managed ------------------------------------------------- */
 
 static void test_irq_devm(struct ktest *t)
@@ -781,6 +846,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE_FLAGS(test_irq_storm, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_storm_threshold, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_msi_spread, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_irq_free_waits_alone, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_devm, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_gsi, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_interrupts_vs_free, KTEST_F_NOHOST),

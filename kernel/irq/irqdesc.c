@@ -46,6 +46,7 @@ static struct irq_desc *desc_alloc(unsigned int irq)
 	desc->irq_data.irq = irq;
 	desc->irq_data.hwirq = irq;
 	spin_lock_init(&desc->lock);
+	mutex_init(&desc->request_mutex);
 	init_waitqueue_head(&desc->wait_for_threads);
 	desc->depth = 1;
 	desc->istate = IRQS_DISABLED | IRQS_MASKED;

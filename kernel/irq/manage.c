@@ -3,9 +3,10 @@
  * The driver API: request_threaded_irq(), free_irq(), disable/enable,
  * synchronize_irq(), irq_set_affinity() and the handler threads.
  *
- * Requests and frees are serialized by irq_request_mutex (they sleep:
- * thread creation, waiting for handlers); each IRQ's state by its
- * desc->lock, which interrupt context takes too.
+ * Requests and frees of an IRQ are serialized by its desc->request_mutex
+ * (they sleep: waiting for handlers, stopping a thread), so a slow free of
+ * one IRQ never holds up another's; each IRQ's state by its desc->lock,
+ * which interrupt context takes too.
  */
 #define pr_fmt(fmt) "irq: " fmt
 
@@ -20,8 +21,6 @@
 #include <exo/smp.h>
 #include <asm/processor.h>
 #include "internal.h"
-
-static DEFINE_MUTEX(irq_request_mutex);
 
 irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
 {
@@ -198,11 +197,11 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t 
 		}
 		wake_up_process(action->thread);	/* it sleeps until woken by a handler */
 	}
-	mutex_lock(&irq_request_mutex);
+	mutex_lock(&desc->request_mutex);
 	spin_lock_irqsave(&desc->lock, flags);
 	ret = setup_irq_locked(desc, action);
 	spin_unlock_irqrestore(&desc->lock, flags);
-	mutex_unlock(&irq_request_mutex);
+	mutex_unlock(&desc->request_mutex);
 	if (ret) {
 		pr_err("request_irq(%u, %s): %d\n", irq, devname, ret);
 		if (action->thread)
@@ -249,7 +248,7 @@ const void *free_irq(unsigned int irq, void *dev_id)
 		pr_err("free_irq(%u): no such IRQ\n", irq);
 		return NULL;
 	}
-	mutex_lock(&irq_request_mutex);
+	mutex_lock(&desc->request_mutex);
 	spin_lock_irqsave(&desc->lock, flags);
 	for (p = &desc->action; *p; p = &(*p)->next) {
 		if ((*p)->dev_id == dev_id) {
@@ -262,7 +261,7 @@ const void *free_irq(unsigned int irq, void *dev_id)
 		irq_shutdown(desc);
 	spin_unlock_irqrestore(&desc->lock, flags);
 	if (!action) {
-		mutex_unlock(&irq_request_mutex);
+		mutex_unlock(&desc->request_mutex);
 		pr_err("free_irq(%u): no action with dev_id %p\n", irq, dev_id);
 		return NULL;
 	}
@@ -270,7 +269,7 @@ const void *free_irq(unsigned int irq, void *dev_id)
 	synchronize_irq(irq);
 	if (action->thread)
 		kthread_stop(action->thread);
-	mutex_unlock(&irq_request_mutex);
+	mutex_unlock(&desc->request_mutex);
 	name = action->name;
 	kfree(action);
 	return name;
