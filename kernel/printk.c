@@ -310,7 +310,7 @@ void console_wait_input(unsigned int ms)
 		return;
 	}
 	wait_event_timeout(console_input_wq, READ_ONCE(console_input_events) != seen,
-			   (u64)ms * NSEC_PER_MSEC);
+			   msecs_to_jiffies(ms));
 }
 
 int console_getc(void)

@@ -317,7 +317,7 @@ static void test_wq_flush_vs_cancel_pending(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, completion_done(&flushed_done));
 	KTEST_EXPECT_TRUE(t, cancel_work_sync(&flushed_tw.work));
 	/* The blocker still runs: only the cancel can have woken it. */
-	KTEST_EXPECT_NE(t, wait_for_completion_timeout(&flushed_done, 2000 * NSEC_PER_MSEC), 0ULL);
+	KTEST_EXPECT_NE(t, wait_for_completion_timeout(&flushed_done, msecs_to_jiffies(2000)), 0UL);
 	KTEST_EXPECT_EQ(t, atomic_read(&blocker.runs), 0);
 	complete(&gate);
 	kthread_join(th);

@@ -67,13 +67,13 @@ void complete_all(struct completion *x);
 void wait_for_completion(struct completion *x);
 
 /**
- * wait_for_completion_timeout() - wait_for_completion() for at most @ns
+ * wait_for_completion_timeout() - wait_for_completion() for at most @timeout
  * @x: the completion
- * @ns: the longest wait, in nanoseconds (the unit of schedule_timeout())
+ * @timeout: the longest wait, in jiffies (msecs_to_jiffies())
  *
- * Return: 0 if the time ran out, else the nanoseconds left (at least 1).
+ * Return: 0 if the time ran out, else the jiffies left (at least 1).
  */
-u64 wait_for_completion_timeout(struct completion *x, u64 ns);
+unsigned long wait_for_completion_timeout(struct completion *x, unsigned long timeout);
 
 /**
  * try_wait_for_completion() - consume a completion of @x without sleeping

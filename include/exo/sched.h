@@ -18,6 +18,8 @@
 
 #include <exo/types.h>
 #include <exo/atomic.h>
+#include <exo/jiffies.h>
+#include <exo/limits.h>
 #include <exo/list.h>
 #include <exo/lockdep.h>
 #include <exo/percpu.h>
@@ -105,14 +107,32 @@ void yield(void);
 bool wake_up_process(struct task_struct *p);
 
 /**
- * schedule_timeout() - sleep at most @ns nanoseconds
+ * schedule_timeout_ns() - sleep at most @ns nanoseconds
  * @ns: the longest sleep
  *
- * Sets TASK_INTERRUPTIBLE itself unless the caller already chose a
- * sleeping state; returns early on wake_up_process().
+ * The precise sleep under schedule_timeout(), msleep() and usleep_range():
+ * the deadline is the TSC clock's, not a tick.  Sets TASK_INTERRUPTIBLE
+ * itself unless the caller already chose a sleeping state; returns early
+ * on wake_up_process().
  * Return: nanoseconds left (0 if the time ran out).
  */
-u64 schedule_timeout(u64 ns);
+u64 schedule_timeout_ns(u64 ns);
+
+/* schedule_timeout() without a timeout: sleep until woken. */
+#define MAX_SCHEDULE_TIMEOUT	LONG_MAX
+
+/**
+ * schedule_timeout() - sleep at most @timeout jiffies
+ * @timeout: the longest sleep, in jiffies (msecs_to_jiffies()), or
+ *	MAX_SCHEDULE_TIMEOUT for no limit
+ *
+ * As Linux's: sets TASK_INTERRUPTIBLE itself unless the caller already
+ * chose a sleeping state, and returns early on wake_up_process().  A
+ * negative @timeout is refused with a log line.
+ * Return: the jiffies left, rounded up (0 if the time ran out, or for a
+ * negative @timeout); MAX_SCHEDULE_TIMEOUT for MAX_SCHEDULE_TIMEOUT.
+ */
+long schedule_timeout(long timeout);
 
 /**
  * msleep() - sleep for at least @ms milliseconds

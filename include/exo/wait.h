@@ -89,10 +89,13 @@ unsigned int wake_up_locked(struct wait_queue_head *wq);
 	finish_wait(&(wq), &__w);					\
 } while (0)
 
-/* wait_event() for at most @ns; evaluates to the time left, 0 on timeout. */
-#define wait_event_timeout(wq, cond, ns) ({				\
+/*
+ * wait_event() for at most @timeout jiffies; evaluates to the jiffies
+ * left (at least 1 if @cond came true), 0 on timeout, as Linux's.
+ */
+#define wait_event_timeout(wq, cond, timeout) ({			\
 	DEFINE_WAIT(__w);					\
-	u64 __left = (ns);						\
+	long __left = (timeout);					\
 	for (;;) {							\
 		prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);	\
 		if (cond) {						\
@@ -117,6 +120,6 @@ unsigned int wake_up_locked(struct wait_queue_head *wq);
 #define wake_up_interruptible(wq)	wake_up(wq)
 #define wake_up_interruptible_all(wq)	wake_up(wq)
 #define wait_event_interruptible(wq, cond) ({ wait_event(wq, cond); 0; })
-#define wait_event_interruptible_timeout(wq, cond, ns) wait_event_timeout(wq, cond, ns)
+#define wait_event_interruptible_timeout(wq, cond, timeout) wait_event_timeout(wq, cond, timeout)
 
 #endif /* _EXO_WAIT_H */

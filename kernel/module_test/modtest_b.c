@@ -48,7 +48,7 @@ static int modtest_b_driver_api(void)
 	INIT_WORK(&work, modtest_b_work);
 	timer_setup(&timer, modtest_b_timer, 0);
 	mod_timer(&timer, jiffies + 1);
-	if (!wait_for_completion_timeout(&done, NSEC_PER_SEC))
+	if (!wait_for_completion_timeout(&done, HZ))
 		return -ETIMEDOUT;
 	buf = vzalloc(8192);
 	if (!buf)

@@ -10,6 +10,7 @@
  */
 #include <exo/completion.h>
 #include <exo/export.h>
+#include <exo/kernel.h>
 #include <exo/lockdep.h>
 #include <exo/sched.h>
 #include <exo/wait.h>
@@ -76,9 +77,10 @@ void wait_for_completion(struct completion *x)
 }
 EXPORT_SYMBOL(wait_for_completion);
 
-u64 wait_for_completion_timeout(struct completion *x, u64 ns)
+unsigned long wait_for_completion_timeout(struct completion *x, unsigned long timeout)
 {
 	might_sleep();
-	return wait_event_timeout(x->wait, try_wait_for_completion(x), ns);
+	return wait_event_timeout(x->wait, try_wait_for_completion(x),
+				  (long)min(timeout, (unsigned long)MAX_SCHEDULE_TIMEOUT));
 }
 EXPORT_SYMBOL(wait_for_completion_timeout);

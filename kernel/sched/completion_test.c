@@ -27,7 +27,7 @@ static void test_complete_before_wait(struct ktest *t)
 	complete(&c);
 	complete(&c);
 	KTEST_EXPECT_TRUE(t, try_wait_for_completion(&c));
-	KTEST_EXPECT_GT(t, wait_for_completion_timeout(&c, NSEC_PER_MSEC), 0ull);
+	KTEST_EXPECT_GT(t, wait_for_completion_timeout(&c, 1), 0ul);
 	KTEST_EXPECT_FALSE(t, try_wait_for_completion(&c));
 }
 
@@ -112,13 +112,13 @@ static void test_completion_timeout(struct ktest *t)
 	u64 start = ktime_get_ns();
 
 	init_completion(&c);
-	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&c, 3 * NSEC_PER_MSEC), 0ull);
-	KTEST_EXPECT_GE(t, ktime_get_ns() - start, 3 * NSEC_PER_MSEC);
-	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&c, 0), 0ull);
+	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&c, 2), 0ul);
+	KTEST_EXPECT_GE(t, ktime_get_ns() - start, 2 * TICK_NSEC);
+	KTEST_EXPECT_EQ(t, wait_for_completion_timeout(&c, 0), 0ul);
 	/* Completed from another thread before the time runs out: time left. */
 	k = kthread_run(complete_later, &c, "kt-compl-late");
 	KTEST_ASSERT_NOT_NULL(t, k);
-	KTEST_EXPECT_GT(t, wait_for_completion_timeout(&c, 10 * NSEC_PER_SEC), 0ull);
+	KTEST_EXPECT_GT(t, wait_for_completion_timeout(&c, 10 * HZ), 0ul);
 	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
 	KTEST_EXPECT_FALSE(t, completion_done(&c));
 }

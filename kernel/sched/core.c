@@ -307,7 +307,7 @@ static void add_sleeper(struct rq *rq, struct task_struct *p, u64 deadline)
 	list_add_tail(&p->sleep_list, &rq->sleepers);
 }
 
-u64 schedule_timeout(u64 ns)
+u64 schedule_timeout_ns(u64 ns)
 {
 	struct task_struct *p = current;
 	u64 deadline = ktime_get_ns() + ns, now;
@@ -331,6 +331,28 @@ u64 schedule_timeout(u64 ns)
 	now = ktime_get_ns();
 	return now >= deadline ? 0 : deadline - now;
 }
+EXPORT_SYMBOL_GPL(schedule_timeout_ns);
+
+long schedule_timeout(long timeout)
+{
+	u64 left;
+
+	if (timeout < 0) {
+		pr_err("schedule_timeout: wrong timeout value %ld from %pS\n", timeout,
+		       __builtin_return_address(0));
+		__set_current_state(TASK_RUNNING);
+		return 0;
+	}
+	if (timeout == MAX_SCHEDULE_TIMEOUT || (u64)timeout > U64_MAX / (2 * TICK_NSEC)) {
+		might_sleep();
+		if (current->state == TASK_RUNNING)
+			set_current_state(TASK_INTERRUPTIBLE);
+		schedule();
+		return timeout;
+	}
+	left = schedule_timeout_ns((u64)timeout * TICK_NSEC);
+	return (long)DIV_ROUND_UP(left, TICK_NSEC);
+}
 EXPORT_SYMBOL_GPL(schedule_timeout);
 
 void msleep(unsigned int ms)
@@ -338,7 +360,7 @@ void msleep(unsigned int ms)
 	u64 left = (u64)ms * NSEC_PER_MSEC;
 
 	while (left)
-		left = schedule_timeout(left);
+		left = schedule_timeout_ns(left);
 }
 EXPORT_SYMBOL(msleep);
 

@@ -187,6 +187,13 @@ static void test_msleep(struct ktest *t)
 	/* Generous: TCG on a loaded host can be slow, but not this slow. */
 	KTEST_EXPECT_LT(t, slept, 2000 * NSEC_PER_MSEC);
 	KTEST_EXPECT_EQ(t, schedule_timeout(0), 0);
+	KTEST_EXPECT_EQ(t, schedule_timeout_ns(0), 0ull);
+	/* Negative: refused with a log line, no sleep. */
+	KTEST_EXPECT_EQ(t, schedule_timeout(-1), 0);
+	/* Whole jiffies: 2 of them take at least 2 ticks' time and return 0. */
+	t0 = ktime_get_ns();
+	KTEST_EXPECT_EQ(t, schedule_timeout(2), 0);
+	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, 2 * TICK_NSEC);
 }
 
 struct waiter_ctx {
@@ -225,7 +232,7 @@ static void test_wait_queue(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kthread_join(k[i]), 0);
 	KTEST_EXPECT_EQ(t, w.seen, 7);
 	/* A timed wait whose condition never comes true times out. */
-	KTEST_EXPECT_EQ(t, wait_event_timeout(w.wq, READ_ONCE(w.flag) == 99, 3 * NSEC_PER_MSEC), 0);
+	KTEST_EXPECT_EQ(t, wait_event_timeout(w.wq, READ_ONCE(w.flag) == 99, 1), 0);
 }
 
 static int spin_until_stopped(void *arg)

@@ -344,9 +344,9 @@ void usleep_range(unsigned long min, unsigned long max)
 	u64 deadline = ktime_get_ns() + (u64)min * NSEC_PER_USEC, now;
 
 	might_sleep();
-	/* schedule_timeout() returns early on a stray wake-up: sleep the rest. */
+	/* schedule_timeout_ns() returns early on a stray wake-up: sleep the rest. */
 	while ((now = ktime_get_ns()) < deadline)
-		schedule_timeout(deadline - now);
+		schedule_timeout_ns(deadline - now);
 }
 EXPORT_SYMBOL_GPL(usleep_range);
 

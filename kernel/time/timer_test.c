@@ -393,7 +393,7 @@ static void check_sleep(struct ktest *t, enum sleep_kind kind, u64 want_ns)
 			usleep_range(want_ns / NSEC_PER_USEC, 2 * want_ns / NSEC_PER_USEC);
 			break;
 		case SLEEP_TIMEOUT:
-			while (schedule_timeout(want_ns - min(want_ns, ktime_get_ns() - t0)))
+			while (schedule_timeout_ns(want_ns - min(want_ns, ktime_get_ns() - t0)))
 				;
 			break;
 		}
