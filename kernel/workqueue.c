@@ -202,7 +202,7 @@ static void __queue_work(unsigned int cpu, struct workqueue_struct *wq, struct w
 	}
 	spin_lock(&pool->lock);
 locked:
-	work->pool = pool;
+	WRITE_ONCE(work->pool, pool);
 	work->wq_id = wq->id;
 	work->seq = ++pool->seq;
 	list_add_tail(&work->entry, &pool->worklist);
@@ -642,6 +642,14 @@ static void stop_pool(struct worker_pool *pool)
 	spin_unlock_irq(&pool->lock);
 	list_for_each_entry_safe(w, tmp, &pool->workers, node) {
 		kthread_stop(w->task);
+		/*
+		 * A flusher holding a reference to the pool (get_work_pool())
+		 * still walks its workers: unlink before freeing, so that a
+		 * dead pool has none and its flushers find nothing to wait for.
+		 */
+		spin_lock_irq(&pool->lock);
+		list_del(&w->node);
+		spin_unlock_irq(&pool->lock);
 		spin_lock_irq(&wq_list_lock);
 		nr_workers--;
 		spin_unlock_irq(&wq_list_lock);

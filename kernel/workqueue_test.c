@@ -312,8 +312,13 @@ static void test_wq_flush_vs_cancel_pending(struct ktest *t)
 	queue_work(wq, &blocker.work);
 	queue_work(wq, &flushed_tw.work);
 	th = kthread_run(flush_thread_fn, NULL, "tflush");
+	if (!th)
+		complete(&gate);	/* before the abort: the blocker waits on our stack */
 	KTEST_ASSERT_NOT_NULL(t, th);
-	msleep(20);		/* let it sleep on the pool */
+	/* Sleeping in flush_work() on the pool: the only sleep it makes (bounded). */
+	for (int i = 0; i < 2000 && READ_ONCE(th->state) != TASK_UNINTERRUPTIBLE; i++)
+		msleep(1);
+	KTEST_EXPECT_EQ(t, READ_ONCE(th->state), TASK_UNINTERRUPTIBLE);
 	KTEST_EXPECT_FALSE(t, completion_done(&flushed_done));
 	KTEST_EXPECT_TRUE(t, cancel_work_sync(&flushed_tw.work));
 	/* The blocker still runs: only the cancel can have woken it. */
