@@ -151,7 +151,9 @@ static int msi_mask_reg(struct pci_dev *pdev, unsigned int nr, const char *what)
 int pci_msi_set_mask(struct pci_dev *pdev, unsigned int nr, bool mask)
 {
 	int reg = msi_mask_reg(pdev, nr, "mask");
+	unsigned long flags;
 	u32 bits;
+	int ret;
 
 	if (reg < 0)
 		return reg;
@@ -159,10 +161,15 @@ int pci_msi_set_mask(struct pci_dev *pdev, unsigned int nr, bool mask)
 		dev_err(&pdev->dev, "MSI: no per-vector masking\n");
 		return -EOPNOTSUPP;
 	}
-	if (pci_read_config_dword(pdev, reg, &bits))
-		return -EINVAL;
-	bits = mask ? bits | 1u << nr : bits & ~(1u << nr);
-	return pci_write_config_dword(pdev, reg, bits) ? -EINVAL : 0;
+	/* One register for all the function's vectors, each with its own IRQ lock. */
+	spin_lock_irqsave(&pdev->msi_lock, flags);
+	ret = pci_read_config_dword(pdev, reg, &bits);
+	if (!ret) {
+		bits = mask ? bits | 1u << nr : bits & ~(1u << nr);
+		ret = pci_write_config_dword(pdev, reg, bits);
+	}
+	spin_unlock_irqrestore(&pdev->msi_lock, flags);
+	return ret ? -EINVAL : 0;
 }
 EXPORT_SYMBOL_GPL(pci_msi_set_mask);
 

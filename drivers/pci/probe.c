@@ -164,6 +164,7 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	}
 	p->bus = bus;
 	p->devfn = devfn;
+	spin_lock_init(&p->msi_lock);
 	p->vendor = cfg_read(p, PCI_VENDOR_ID, 2);
 	p->device = cfg_read(p, PCI_DEVICE_ID, 2);
 	class_rev = cfg_read(p, PCI_CLASS_REVISION, 4);

@@ -24,6 +24,7 @@
 #include <exo/ioport.h>
 #include <exo/module.h>
 #include <exo/pci_regs.h>
+#include <exo/spinlock.h>
 
 #define PCI_ANY_ID		(~0u)
 
@@ -100,6 +101,7 @@ struct pci_dev {
 	bool is_busmaster;
 	bool is_managed;		/* pcim_enable_device() was called */
 	bool msi_enabled, msix_enabled;
+	spinlock_t msi_lock;		/* the MSI mask register's read-modify-write */
 	atomic_t enable_cnt;		/* pci_enable_device() calls not undone */
 	u8 regions_requested;		/* bit n: BAR n claimed by pci_request_region() */
 	void __iomem *msix_base;	/* the MSI-X table, pci_msix_map_table() */
