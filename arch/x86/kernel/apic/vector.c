@@ -143,16 +143,24 @@ static unsigned int vector_pick_cpu(const struct cpumask *dest, unsigned int v)
 static int vector_alloc(struct irq_desc *desc, const struct cpumask *dest,
 			unsigned int *cpu_out, unsigned int also)
 {
-	unsigned int best = vector_pick_cpu(dest, 0);
+	unsigned int best = vector_pick_cpu(dest, 0), cpu;
 
 	if (best == NR_CPUS)
 		return -EINVAL;
+	/* Pass 0: a vector free on @also too, on @best first, then any CPU of @dest. */
 	for (int pass = also < NR_CPUS ? 0 : 1; pass < 2; pass++) {
 		for (unsigned int v = FIRST_DEVICE_VECTOR; v < FIRST_SYSTEM_VECTOR; v++) {
-			if (!vector_free_on(best, v) || (!pass && !vector_free_on(also, v)))
+			if (pass) {
+				cpu = vector_free_on(best, v) ? best : NR_CPUS;
+			} else {
+				if (!vector_free_on(also, v))
+					continue;
+				cpu = vector_free_on(best, v) ? best : vector_pick_cpu(dest, v);
+			}
+			if (cpu == NR_CPUS)
 				continue;
-			vector_take(desc, best, v);
-			*cpu_out = best;
+			vector_take(desc, cpu, v);
+			*cpu_out = cpu;
 			return v;
 		}
 	}
@@ -236,10 +244,12 @@ void x86_vector_deactivate(struct irq_desc *desc)
 int x86_vector_set_affinity(struct irq_desc *desc, const struct cpumask *dest)
 {
 	struct irq_cfg *cfg = &desc->cfg;
-	unsigned int old_cpu = cfg->cpu, cpu;
+	unsigned int old_cpu, old_vector, tramp, cpu;
 	int v;
 
 	spin_lock(&vector_lock);
+	old_cpu = cfg->cpu;
+	old_vector = cfg->vector;
 	if (cfg->prev_vector) {
 		spin_unlock(&vector_lock);
 		return -EBUSY;
@@ -265,10 +275,12 @@ int x86_vector_set_affinity(struct irq_desc *desc, const struct cpumask *dest)
 	cfg->vector = v;
 	cfg->cpu = cpu;
 	cfg->move_in_progress = true;
+	tramp = cfg->tramp_vector;
 	spin_unlock(&vector_lock);
-	if (cfg->tramp_vector)
+	/* desc->lock, held by the caller, keeps irq_complete_move() out meanwhile. */
+	if (tramp)
 		vector_write_msg_to(desc, old_cpu, v);
-	else if (cfg->prev_vector != v && cpu != old_cpu)
+	else if (old_vector != (unsigned int)v)
 		pr_warn_ratelimited("IRQ %u: no vector free on CPUs %u and %u alike: the move rewrites destination and vector at once\n",
 			     desc->irq_data.irq, old_cpu, cpu);
 	vector_write_msg(desc);
