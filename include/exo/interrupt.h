@@ -189,7 +189,8 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_han
  *
  * free_irq() now, and forget the managed resource.  An IRQ that @dev did
  * not request with devm_ is left alone, with a log line (free_irq() is
- * for those).  Context: may sleep.
+ * for those).  Context: may sleep; from probe or remove, or with
+ * device_lock() held, like every devres change (the list is unlocked).
  */
 void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
 

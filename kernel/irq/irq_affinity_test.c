@@ -52,7 +52,7 @@ static int flood_fn(void *arg)
 			cpu_relax();
 		}
 		atomic_inc(&flood_raised);
-		tirq_raise(4);
+		irqtest_tirq_raise(4);
 	}
 	return 0;
 }
@@ -79,7 +79,7 @@ void test_irq_affinity_flood(struct ktest *t)
 		if (cpu >= NR_CPUS)
 			cpu = cpumask_next(-1, &cpu_online_mask);
 		was = READ_ONCE(irq_to_desc(irq)->cfg.cpu);
-		ret = irq_set_affinity(irq, one_cpu(cpu));
+		ret = irq_set_affinity(irq, irqtest_one_cpu(cpu));
 		if (!ret && was != cpu)
 			moves++;
 		else if (ret == -EBUSY)
@@ -93,7 +93,7 @@ void test_irq_affinity_flood(struct ktest *t)
 	WRITE_ONCE(flood_stop, true);
 	KTEST_EXPECT_EQ(t, kthread_stop(k), 0);
 	/* The last raise may still be on its way to a vCPU that is not running. */
-	KTEST_EXPECT_TRUE(t, wait_count(&flood_handled, atomic_read(&flood_raised)));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&flood_handled, atomic_read(&flood_raised)));
 	KTEST_EXPECT_EQ(t, atomic_read(&flood_handled), atomic_read(&flood_raised));
 	KTEST_EXPECT_GT(t, atomic_read(&flood_raised), 100);
 	if (num_online_cpus() > 1)
@@ -116,13 +116,13 @@ static void move_and_raise(struct ktest *t, unsigned int i, unsigned int cpu,
 	int want = atomic_read(&move_calls) + 1;
 	u64 end = ktime_get_ns() + 2000000000ull;
 
-	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + i, one_cpu(cpu)), 0);
+	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + i, irqtest_one_cpu(cpu)), 0);
 	if (desc->cfg.cpu != was_cpu) {
 		*same += desc->cfg.vector == was_vector;
 		*both += desc->cfg.vector != was_vector;
 	}
-	tirq_raise(i);
-	KTEST_EXPECT_TRUE(t, wait_count(&move_calls, want));
+	irqtest_tirq_raise(i);
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&move_calls, want));
 	while (READ_ONCE(desc->cfg.prev_vector) && ktime_get_ns() < end)
 		yield();
 	KTEST_EXPECT_EQ(t, READ_ONCE(desc->cfg.prev_vector), 0);
@@ -143,13 +143,15 @@ void test_irq_move_one_register(struct ktest *t)
 	c1 = cpumask_next(c0, &cpu_online_mask);
 	if (c1 >= NR_CPUS)
 		KTEST_SKIP(t, "needs 2 or more CPUs");
-	tirqs[6].torn = tirqs[6].unmapped = tirqs[7].torn = tirqs[7].unmapped = 0;
+	/* Checked as moves from their last message: start from none. */
+	for (unsigned int i = 6; i <= 7; i++)
+		tirqs[i].msg = (struct msi_msg){}, tirqs[i].torn = tirqs[i].unmapped = 0;
 	atomic_set(&move_calls, 0);
-	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + 7, one_cpu(c1)), 0);
-	KTEST_ASSERT_EQ(t, request_irq(tirq_base + 7, count_handler, 0, "move7", &move_calls), 0);
+	KTEST_ASSERT_EQ(t, irq_set_affinity(tirq_base + 7, irqtest_one_cpu(c1)), 0);
+	KTEST_ASSERT_EQ(t, request_irq(tirq_base + 7, irqtest_count_handler, 0, "move7", &move_calls), 0);
 	move_and_raise(t, 7, c0, &same, &both);
-	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base + 6, one_cpu(c1)), 0);
-	KTEST_EXPECT_EQ(t, request_irq(tirq_base + 6, count_handler, 0, "move6", &move_calls), 0);
+	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base + 6, irqtest_one_cpu(c1)), 0);
+	KTEST_EXPECT_EQ(t, request_irq(tirq_base + 6, irqtest_count_handler, 0, "move6", &move_calls), 0);
 	move_and_raise(t, 7, c1, &same, &both);
 	for (unsigned int r = 0; r < 8; r++) {
 		move_and_raise(t, 6 + (r & 1), r & 2 ? c1 : c0, &same, &both);
@@ -176,7 +178,7 @@ void test_irq_msi_spread(struct ktest *t)
 	KTEST_ASSERT_EQ(t, irq_set_affinity_spread(tirq_base, nvec), 0);
 	for (unsigned int i = 0; i < nvec; i++) {
 		atomic_set(&msi_calls[i], 0);
-		KTEST_ASSERT_EQ(t, request_irq(tirq_base + i, count_handler, 0, "msi",
+		KTEST_ASSERT_EQ(t, request_irq(tirq_base + i, irqtest_count_handler, 0, "msi",
 					       &msi_calls[i]), 0);
 	}
 	cpu = cpumask_next(-1, &cpu_online_mask);
@@ -189,8 +191,8 @@ void test_irq_msi_spread(struct ktest *t)
 		KTEST_EXPECT_GE(t, msi_msg_vector(&msg), (unsigned int)FIRST_DEVICE_VECTOR);
 		KTEST_EXPECT_LT(t, msi_msg_vector(&msg), (unsigned int)FIRST_SYSTEM_VECTOR);
 		KTEST_EXPECT_TRUE(t, x86_vector_desc(cpu, msi_msg_vector(&msg)) == irq_to_desc(irq));
-		tirq_raise(i);
-		KTEST_EXPECT_TRUE(t, wait_count(&msi_calls[i], 1));
+		irqtest_tirq_raise(i);
+		KTEST_EXPECT_TRUE(t, irqtest_wait_count(&msi_calls[i], 1));
 		KTEST_EXPECT_EQ(t, kstat_irqs_cpu(irq, cpu), 1ul);
 		cpu = cpumask_next(cpu, &cpu_online_mask);
 		if (cpu >= NR_CPUS)
@@ -207,7 +209,7 @@ void test_irq_msi_spread(struct ktest *t)
 	if (cpu >= NR_CPUS)
 		return;		/* cannot be: @online CPUs */
 	writes = tirqs[0].writes;
-	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base, one_cpu(cpu)), 0);
+	KTEST_EXPECT_EQ(t, irq_set_affinity(tirq_base, irqtest_one_cpu(cpu)), 0);
 	if (online > 1)
 		KTEST_EXPECT_EQ(t, tirqs[0].writes - writes,
 				irq_to_desc(tirq_base)->cfg.tramp_vector ? 2u : 1u);
@@ -215,8 +217,8 @@ void test_irq_msi_spread(struct ktest *t)
 		KTEST_EXPECT_EQ(t, tirqs[0].writes, writes);
 	KTEST_ASSERT_EQ(t, irq_get_msi_msg(tirq_base, &msg), 0);
 	KTEST_EXPECT_EQ(t, msi_msg_dest_apicid(&msg), cpu_to_apicid(cpu));
-	tirq_raise(0);
-	KTEST_EXPECT_TRUE(t, wait_count(&msi_calls[0], 2));
+	irqtest_tirq_raise(0);
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&msi_calls[0], 2));
 	for (unsigned int i = 0; i < nvec; i++)
 		free_irq(tirq_base + i, &msi_calls[i]);
 }

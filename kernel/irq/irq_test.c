@@ -113,7 +113,7 @@ static struct irq_chip test_chip = {
 };
 
 /* Raise test IRQ @i (index from tirq_base) as its device would. */
-void tirq_raise(unsigned int i)
+void irqtest_tirq_raise(unsigned int i)
 {
 	struct tirq *ti = &tirqs[i];
 	unsigned long flags;
@@ -146,7 +146,7 @@ static struct irq_chip soft_chip = {
 static unsigned int vectors_before[NR_CPUS];
 static struct cpumask one_cpu_masks[NR_CPUS];
 
-const struct cpumask *one_cpu(unsigned int cpu)
+const struct cpumask *irqtest_one_cpu(unsigned int cpu)
 {
 	cpumask_clear(&one_cpu_masks[cpu]);
 	cpumask_set_cpu(cpu, &one_cpu_masks[cpu]);
@@ -181,7 +181,7 @@ static void irq_suite_exit(struct ktest *t)
 }
 
 /* Wait (sleeping) up to 2 s for *@v to reach @want. */
-bool wait_count(atomic_t *v, int want)
+bool irqtest_wait_count(atomic_t *v, int want)
 {
 	u64 end = ktime_get_ns() + 2000000000ull;
 
@@ -207,7 +207,7 @@ static bool spin_nonzero(atomic_t *a, atomic_t *b)
 }
 
 /* Forget a raise test IRQ @i latched while masked, so that no later case inherits it. */
-void tirq_clear_pending(unsigned int i)
+void irqtest_tirq_clear_pending(unsigned int i)
 {
 	unsigned long flags;
 
@@ -241,8 +241,8 @@ static void test_irq_shared(struct ktest *t)
 					       &share_calls[i]), 0);
 	}
 	for (int n = 1; n <= 20; n++) {
-		tirq_raise(0);
-		KTEST_ASSERT_TRUE(t, wait_count(&share_calls[2], n));
+		irqtest_tirq_raise(0);
+		KTEST_ASSERT_TRUE(t, irqtest_wait_count(&share_calls[2], n));
 	}
 	for (int i = 0; i < 3; i++)
 		KTEST_EXPECT_EQ(t, atomic_read(&share_calls[i]), 20);
@@ -250,8 +250,8 @@ static void test_irq_shared(struct ktest *t)
 	KTEST_EXPECT_EQ(t, desc->irqs_unhandled, 0u);
 	KTEST_EXPECT_TRUE(t, free_irq(irq, &share_calls[1]) != NULL);
 	/* The others still run. */
-	tirq_raise(0);
-	KTEST_EXPECT_TRUE(t, wait_count(&share_calls[2], 21));
+	irqtest_tirq_raise(0);
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&share_calls[2], 21));
 	KTEST_EXPECT_EQ(t, atomic_read(&share_calls[1]), 20);
 	free_irq(irq, &share_calls[0]);
 	free_irq(irq, &share_calls[2]);
@@ -370,8 +370,8 @@ static void run_threaded(struct ktest *t, irq_handler_t primary, irq_flow_handle
 						"thr", desc), 0);
 	KTEST_EXPECT_NOT_NULL(t, desc->action->thread);
 	for (int n = 1; n <= 10; n++) {
-		tirq_raise(1);
-		KTEST_ASSERT_TRUE(t, wait_count(&thr_runs, n));
+		irqtest_tirq_raise(1);
+		KTEST_ASSERT_TRUE(t, irqtest_wait_count(&thr_runs, n));
 	}
 	/*
 	 * A raise while the thread sleeps waits behind the mask (fasteoi) or
@@ -381,10 +381,10 @@ static void run_threaded(struct ktest *t, irq_handler_t primary, irq_flow_handle
 	 * wait for run 12, whose hard IRQ is the last one: once it ran, no
 	 * raise is latched or in flight, however late a vCPU runs.
 	 */
-	tirq_raise(1);
-	KTEST_ASSERT_TRUE(t, wait_count(&thr_entered, 11));
-	tirq_raise(1);
-	KTEST_ASSERT_TRUE(t, wait_count(&thr_runs, 12));
+	irqtest_tirq_raise(1);
+	KTEST_ASSERT_TRUE(t, irqtest_wait_count(&thr_entered, 11));
+	irqtest_tirq_raise(1);
+	KTEST_ASSERT_TRUE(t, irqtest_wait_count(&thr_runs, 12));
 	synchronize_irq(irq);
 	KTEST_EXPECT_EQ(t, atomic_read(&thr_runs), 12);
 	KTEST_EXPECT_EQ(t, atomic_read(&thr_in_irq), 0);
@@ -413,7 +413,7 @@ static void test_irq_threaded_default_primary(struct ktest *t)
 
 static atomic_t de_calls;
 
-irqreturn_t count_handler(int irq, void *dev_id)
+irqreturn_t irqtest_count_handler(int irq, void *dev_id)
 {
 	(void)irq;
 	atomic_inc(dev_id);
@@ -427,30 +427,30 @@ static void test_irq_disable_depth(struct ktest *t)
 	unsigned long flags;
 
 	atomic_set(&de_calls, 0);
-	KTEST_ASSERT_EQ(t, request_irq(irq, count_handler, 0, "depth", &de_calls), 0);
+	KTEST_ASSERT_EQ(t, request_irq(irq, irqtest_count_handler, 0, "depth", &de_calls), 0);
 	disable_irq(irq);
 	disable_irq(irq);
 	KTEST_EXPECT_EQ(t, desc->depth, 2u);
-	tirq_raise(2);
+	irqtest_tirq_raise(2);
 	msleep(20);
 	KTEST_EXPECT_EQ(t, atomic_read(&de_calls), 0);
 	enable_irq(irq);
 	msleep(20);
 	KTEST_EXPECT_EQ(t, atomic_read(&de_calls), 0);
 	enable_irq(irq);
-	KTEST_EXPECT_TRUE(t, wait_count(&de_calls, 1));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&de_calls, 1));
 	KTEST_EXPECT_EQ(t, desc->depth, 0u);
 
 	/* An edge already in flight when disabled is replayed by enable_irq(). */
 	local_irq_save(flags);
-	KTEST_EXPECT_EQ(t, irq_set_affinity(irq, one_cpu(smp_processor_id())), 0);
-	tirq_raise(2);			/* pending in this CPU's IRR or on the way */
+	KTEST_EXPECT_EQ(t, irq_set_affinity(irq, irqtest_one_cpu(smp_processor_id())), 0);
+	irqtest_tirq_raise(2);			/* pending in this CPU's IRR or on the way */
 	disable_irq_nosync(irq);
 	local_irq_restore(flags);
 	msleep(20);
 	KTEST_EXPECT_EQ(t, atomic_read(&de_calls), 1);
 	enable_irq(irq);
-	KTEST_EXPECT_TRUE(t, wait_count(&de_calls, 2));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&de_calls, 2));
 	msleep(5);
 	KTEST_EXPECT_EQ(t, atomic_read(&de_calls), 2);
 	free_irq(irq, &de_calls);
@@ -477,7 +477,7 @@ static bool route_elsewhere(unsigned int irq, unsigned int *cpu)
 	unsigned int me = smp_processor_id(), c;
 
 	for_each_online_cpu(c)
-		if (c != me && !irq_set_affinity(irq, one_cpu(c))) {
+		if (c != me && !irq_set_affinity(irq, irqtest_one_cpu(c))) {
 			*cpu = c;
 			return true;
 		}
@@ -505,7 +505,7 @@ static void test_irq_synchronize(struct ktest *t)
 
 	if (!slow_request(t, &cpu))
 		return;
-	tirq_raise(3);
+	irqtest_tirq_raise(3);
 	KTEST_EXPECT_TRUE(t, spin_nonzero(&slow_running, &slow_calls));
 	synchronize_irq(irq);
 	KTEST_EXPECT_EQ(t, atomic_read(&slow_running), 0);
@@ -524,7 +524,7 @@ static int raiser_fn(void *arg)
 	struct raiser *r = arg;
 
 	while (!kthread_should_stop()) {
-		tirq_raise(r->idx);
+		irqtest_tirq_raise(r->idx);
 		r->raised++;
 		udelay(50);
 	}
@@ -544,7 +544,7 @@ static void test_irq_free_during_delivery(struct ktest *t)
 	k = kthread_create(raiser_fn, &r, "irqtest-raise");
 	KTEST_ASSERT_NOT_NULL(t, k);
 	wake_up_process(k);
-	KTEST_EXPECT_TRUE(t, wait_count(&slow_calls, 3));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&slow_calls, 3));
 	/* The raiser keeps the handler busy: free_irq() meets it running. */
 	KTEST_EXPECT_TRUE(t, spin_nonzero(&slow_running, &slow_running));
 	KTEST_EXPECT_TRUE(t, free_irq(irq, &slow_calls) != NULL);
@@ -554,7 +554,7 @@ static void test_irq_free_during_delivery(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&slow_calls), calls);
 	kthread_stop(k);
 	/* Raises after free_irq() were latched by the masked "device". */
-	tirq_clear_pending(3);
+	irqtest_tirq_clear_pending(3);
 	ktest_log(t, "%d handled, %lu raised", calls, r.raised);
 }
 
@@ -628,7 +628,7 @@ static void test_irq_storm(struct ktest *t)
 	/* enable_irq() brings it back and replays the edge latched meanwhile. */
 	enable_irq(irq);
 	KTEST_EXPECT_FALSE(t, desc->istate & (IRQS_SPURIOUS_DISABLED | IRQS_DISABLED));
-	KTEST_EXPECT_TRUE(t, wait_count(&storm_calls, SPURIOUS_WINDOW + 1));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&storm_calls, SPURIOUS_WINDOW + 1));
 	soft_raise(irq, 1);
 	KTEST_EXPECT_EQ(t, atomic_read(&storm_calls), (int)SPURIOUS_WINDOW + 2);
 	soft_free(&storm_calls);
@@ -677,7 +677,7 @@ static int slow_free_fn(void *arg)
 
 static int other_request_fn(void *arg)
 {
-	int ret = request_irq(tirq_base + 7, count_handler, 0, "other", arg);
+	int ret = request_irq(tirq_base + 7, irqtest_count_handler, 0, "other", arg);
 
 	if (!ret)
 		free_irq(tirq_base + 7, arg);
@@ -693,7 +693,8 @@ static int other_request_fn(void *arg)
 static void test_irq_free_waits_alone(struct ktest *t)
 {
 	struct task_struct *k, *other;
-	atomic_t calls;
+	atomic_t calls = ATOMIC_INIT(0);
+	u64 end;
 
 	atomic_set(&slow_thr_in, 0);
 	atomic_set(&other_done, 0);
@@ -701,21 +702,29 @@ static void test_irq_free_waits_alone(struct ktest *t)
 	WRITE_ONCE(slow_freed, false);
 	KTEST_ASSERT_EQ(t, request_threaded_irq(tirq_base + 6, NULL, slow_thr_fn, IRQF_ONESHOT,
 						"slow", &slow_thr_in), 0);
-	tirq_raise(6);
-	KTEST_ASSERT_TRUE(t, wait_count(&slow_thr_in, 1));
+	irqtest_tirq_raise(6);
+	KTEST_ASSERT_TRUE(t, irqtest_wait_count(&slow_thr_in, 1));
 	k = kthread_run(slow_free_fn, &slow_thr_in, "irqtest-free");
+	if (!k)
+		WRITE_ONCE(slow_thr_release, true);	/* before the abort */
 	KTEST_ASSERT_NOT_NULL(t, k);
-	msleep(20);		/* free_irq(6) is now waiting for the thread */
+	/* free_irq(6) unlinks the action under its mutex, then waits for the thread. */
+	end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+	while (READ_ONCE(irq_to_desc(tirq_base + 6)->action) && ktime_get_ns() < end)
+		msleep(1);
+	KTEST_EXPECT_NULL(t, READ_ONCE(irq_to_desc(tirq_base + 6)->action));
 	other = kthread_run(other_request_fn, &calls, "irqtest-other");
+	if (!other)
+		WRITE_ONCE(slow_thr_release, true);
 	KTEST_ASSERT_NOT_NULL(t, other);
-	KTEST_EXPECT_TRUE(t, wait_count(&other_done, 1));
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&other_done, 1));
 	KTEST_EXPECT_FALSE(t, READ_ONCE(slow_freed));	/* still waiting for its thread */
 	WRITE_ONCE(slow_thr_release, true);
 	KTEST_EXPECT_EQ(t, kthread_join(other), 0);
 	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
 	KTEST_EXPECT_TRUE(t, READ_ONCE(slow_freed));
 	KTEST_EXPECT_NULL(t, irq_to_desc(tirq_base + 6)->action);
-	tirq_clear_pending(6);
+	irqtest_tirq_clear_pending(6);
 }
 
 /* --- device-managed ------------------------------------------------- */
@@ -729,16 +738,16 @@ static void test_irq_devm(struct ktest *t)
 	device_initialize(&dev);
 	dev_set_name(&dev, "irqtest");
 	atomic_set(&calls, 0);
-	KTEST_ASSERT_EQ(t, devm_request_irq(&dev, irq, count_handler, 0, NULL, &calls), 0);
+	KTEST_ASSERT_EQ(t, devm_request_irq(&dev, irq, irqtest_count_handler, 0, NULL, &calls), 0);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 2u);
 	KTEST_EXPECT_EQ(t, strcmp(irq_to_desc(irq)->action->name, "irqtest"), 0);
-	tirq_raise(6);
-	KTEST_EXPECT_TRUE(t, wait_count(&calls, 1));
+	irqtest_tirq_raise(6);
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&calls, 1));
 	devres_release_all(&dev);
 	KTEST_EXPECT_NULL(t, irq_to_desc(irq)->action);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
 	/* devm_free_irq(): the IRQ and both resources go at once; a foreign one is refused. */
-	KTEST_ASSERT_EQ(t, devm_request_irq(&dev, irq, count_handler, 0, NULL, &calls), 0);
+	KTEST_ASSERT_EQ(t, devm_request_irq(&dev, irq, irqtest_count_handler, 0, NULL, &calls), 0);
 	devm_free_irq(&dev, irq, &dev);
 	KTEST_EXPECT_NOT_NULL(t, irq_to_desc(irq)->action);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 2u);
@@ -746,7 +755,7 @@ static void test_irq_devm(struct ktest *t)
 	KTEST_EXPECT_NULL(t, irq_to_desc(irq)->action);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
 	/* A failed request leaves nothing behind. */
-	KTEST_EXPECT_EQ(t, devm_request_irq(&dev, NR_IRQS + 1, count_handler, 0, NULL, &calls),
+	KTEST_EXPECT_EQ(t, devm_request_irq(&dev, NR_IRQS + 1, irqtest_count_handler, 0, NULL, &calls),
 			-EINVAL);
 	KTEST_EXPECT_EQ(t, devres_count(&dev), 0u);
 }
@@ -769,7 +778,7 @@ static int churn_fn(void *arg)
 			chip->name = "churn";
 			irq_set_chip_and_handler_name(irq, chip, handle_edge_irq, "edge");
 			irq_set_chip_data(irq, &tirqs[7]);
-			if (!request_irq(irq, count_handler, 0, "churn", calls))
+			if (!request_irq(irq, irqtest_count_handler, 0, "churn", calls))
 				free_irq(irq, calls);
 		}
 		if (irq >= 0)

@@ -28,15 +28,15 @@ extern struct tirq tirqs[TEST_MAX_IRQS];
 extern unsigned int tirq_base;
 
 /* Raise test IRQ @i (index from tirq_base) as its device would. */
-void tirq_raise(unsigned int i);
+void irqtest_tirq_raise(unsigned int i);
 /* Forget a raise of test IRQ @i latched while masked. */
-void tirq_clear_pending(unsigned int i);
+void irqtest_tirq_clear_pending(unsigned int i);
 /* A mask of @cpu alone (one static mask per CPU). */
-const struct cpumask *one_cpu(unsigned int cpu);
+const struct cpumask *irqtest_one_cpu(unsigned int cpu);
 /* Wait (sleeping) up to 2 s for *@v to reach @want. */
-bool wait_count(atomic_t *v, int want);
+bool irqtest_wait_count(atomic_t *v, int want);
 /* A handler that counts in the atomic_t @dev_id. */
-irqreturn_t count_handler(int irq, void *dev_id);
+irqreturn_t irqtest_count_handler(int irq, void *dev_id);
 
 /* Cases in irq_affinity_test.c. */
 void test_irq_affinity_flood(struct ktest *t);
