@@ -29,14 +29,14 @@
 /*
  * Remap rounds of test_shootdown_remap: ROUNDS up to 4 CPUs, then fewer so
  * that the total IPIs stay about the same.  Each round waits for every
- * other vCPU, which TCG runs on the host's few cores; 250 rounds still wrap
- * the round numbers the readers check.
+ * other vCPU, which TCG runs on the host's few cores; at least 300 rounds,
+ * so the round numbers the readers check (mod 256) still wrap.
  */
 static int remap_rounds(void)
 {
 	unsigned int n = num_online_cpus();
 
-	return n <= 4 ? ROUNDS : max(250, ROUNDS * 4 / (int)n);
+	return n <= 4 ? ROUNDS : max(300, ROUNDS * 4 / (int)n);
 }
 
 static void stats(int cpu, struct tlb_stats *s)
