@@ -97,7 +97,8 @@ add_counts() {
 # ktests that wait a few guest milliseconds for other threads fail when the
 # host CPUs are oversubscribed (seen: smp.test_preempt_every_cpu at -smp 8,
 # sched.test_no_leak, even beside two niced fuzzers), so every QEMU boot
-# runs alone (cost $slots: nothing else at all, background included), as do
+# runs alone (cost $slots: nothing else at all, background included; two
+# boots with one busy vCPU each may share the step, see side_by_side), as do
 # the hosted tests (one times the 16 GiB init) and any step of unknown
 # cost.  Everything else does not care about host timing: builds cost one
 # slot each with make -j$jobs, so two overlap and fill each other's serial
@@ -115,7 +116,7 @@ res=$out/results
 rm -rf "$res"
 mkdir -p "$res"
 q_n=0
-declare -a q_name q_cost q_deps q_cmd q_env q_state q_kind
+declare -a q_name q_cost q_deps q_cmd q_env q_state q_kind q_also
 declare -A q_index q_pid_of
 baseline_env=$(export -p)
 running=0
@@ -200,11 +201,23 @@ deps_done() {
 }
 
 # CHECK_ONLY=<regex>: only the steps whose names match, and what they need.
+# A step also matches by the names of the boots it runs (side_by_side).
+step_matches() {
+	local n
+	for n in "${q_name[$1]}" ${q_also[$1]:-}; do
+		[[ $n =~ $CHECK_ONLY ]] && return 0
+	done
+	return 1
+}
+
 select_steps() {
-	local i d
+	local i d matched=0
 	[ -n "${CHECK_ONLY:-}" ] || return
 	for ((i = q_n - 1; i >= 0; i--)); do
-		if [ "${q_kind[i]}" = section ] || [[ ${q_name[i]} =~ $CHECK_ONLY ]] ||
+		if [ "${q_kind[i]}" != section ] && step_matches "$i"; then
+			matched=$((matched + 1))
+		fi
+		if [ "${q_kind[i]}" = section ] || step_matches "$i" ||
 		   [ "${q_state[i]}" = wanted ]; then
 			q_state[i]=queued
 			for d in ${q_deps[i]}; do
@@ -214,6 +227,11 @@ select_steps() {
 			q_state[i]=skipped
 		fi
 	done
+	if ((!matched)); then
+		echo "check.sh: CHECK_ONLY='$CHECK_ONLY' matches no step" >&2
+		failed=$((failed + 1))
+		for ((i = 0; i < q_n; i++)); do q_state[i]=skipped; done
+	fi
 }
 
 # Start what fits, in list order.  Once a ready step does not fit (the
@@ -435,7 +453,15 @@ _ktest_kasan() {
 # (_ktest_qemu, _ktest_kasan...) at once, each judged as if alone.  Only for
 # boots with one busy vCPU each: two of them fill the 2-core host as one
 # -smp 2 boot does, with no vCPU waiting for a host CPU.
-side_by_side() { run_step _side_by_side "$@"; }
+side_by_side() {
+	local -a a=("$@")
+	local i names=$3
+	for ((i = 3; i < ${#a[@]}; i++)); do
+		[ "${a[i]}" = -- ] && names="$names ${a[i + 2]}"
+	done
+	run_step _side_by_side "$@"
+	q_also[q_n - 1]=$names
+}
 _side_by_side() {
 	local name=$1 dir=$res/side-$1 half p f line
 	local -a first=()
@@ -702,7 +728,7 @@ if [ "${QUICK:-0}" != 1 ]; then
 fi
 # -smp 1, beside the kernel without ACPI (one CPU runs, the APs are never
 # started): one busy vCPU each.
-side_by_side qemu-smp1+acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
+side_by_side qemu-smp1,acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
 	_ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off ktest_quick" 1
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
@@ -784,7 +810,7 @@ ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 # Every suite under KASAN: no report outside the kasan suite's own.
 ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
 # The two clang -smp 1 boots side by side.
-side_by_side qemu-clang-allyes+kasan-smp1 \
+side_by_side qemu-clang-allyes,kasan-smp1 \
 	_ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
 	_ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
 # A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).

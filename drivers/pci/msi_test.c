@@ -438,12 +438,12 @@ static void test_alloc_errors(struct ktest *t)
 
 /*
  * edu's MSI has no mask bits, so a move rewrites its message unmasked, as
- * two config writes; a raise between them would reach the new CPU with
- * the old vector and be lost (Documentation/irq.rst, a known limitation:
- * Linux closes it with an intermediate vector).  So the moves here come
- * from the raising thread, between raises: each moves the IRQ while the
- * interrupt just raised may still sit in the old CPU's IRR, which is what
- * the kept old vector and its cleanup must survive.  Every move waits
+ * two config writes, never both destination and vector in one
+ * (Documentation/irq.rst; irq.test_irq_move_one_register checks the
+ * writes).  The moves here come from the raising thread, between raises:
+ * each moves the IRQ while the interrupt just raised may still sit in the
+ * old CPU's IRR, which is what the kept old vector and its cleanup must
+ * survive.  Every move waits
  * (bounded) for the previous one's cleanup, so all of them happen and
  * every interrupt after the first lands on another CPU than the one
  * before, however late a vCPU runs.
