@@ -115,6 +115,18 @@ bool wake_up_process(struct task_struct *p);
 u64 schedule_timeout(u64 ns);
 
 /**
+ * __schedule_timeout() - schedule_timeout() for a caller that set its
+ * sleeping state itself (prepare_to_wait())
+ * @ns: the longest sleep
+ *
+ * A wake-up since the state was set left the thread TASK_RUNNING, and then
+ * it does not sleep: schedule_timeout() cannot tell that from a caller that
+ * chose no state, and would sleep through the wake-up.
+ * Return: nanoseconds left (0 if the time ran out).
+ */
+u64 __schedule_timeout(u64 ns);
+
+/**
  * msleep() - sleep for at least @ms milliseconds
  * @ms: duration
  */

@@ -102,7 +102,7 @@ unsigned int wake_up_locked(struct wait_queue_head *wq);
 		}							\
 		if (!__left)						\
 			break;						\
-		__left = schedule_timeout(__left);			\
+		__left = __schedule_timeout(__left);			\
 	}								\
 	finish_wait(&(wq), &__w);					\
 	__left;								\

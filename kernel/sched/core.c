@@ -307,7 +307,7 @@ static void add_sleeper(struct rq *rq, struct task_struct *p, u64 deadline)
 	list_add_tail(&p->sleep_list, &rq->sleepers);
 }
 
-u64 schedule_timeout(u64 ns)
+u64 __schedule_timeout(u64 ns)
 {
 	struct task_struct *p = current;
 	u64 deadline = ktime_get_ns() + ns, now;
@@ -315,8 +315,6 @@ u64 schedule_timeout(u64 ns)
 	unsigned long flags;
 
 	might_sleep();
-	if (p->state == TASK_RUNNING)
-		set_current_state(TASK_INTERRUPTIBLE);
 	spin_lock_irqsave(&rq->lock, flags);
 	if (p->state != TASK_RUNNING)	/* not woken in the meantime */
 		add_sleeper(rq, p, deadline);
@@ -330,6 +328,14 @@ u64 schedule_timeout(u64 ns)
 	spin_unlock_irqrestore(&rq->lock, flags);
 	now = ktime_get_ns();
 	return now >= deadline ? 0 : deadline - now;
+}
+EXPORT_SYMBOL_GPL(__schedule_timeout);
+
+u64 schedule_timeout(u64 ns)
+{
+	if (current->state == TASK_RUNNING)
+		set_current_state(TASK_INTERRUPTIBLE);
+	return __schedule_timeout(ns);
 }
 EXPORT_SYMBOL_GPL(schedule_timeout);
 
