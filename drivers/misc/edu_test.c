@@ -23,6 +23,7 @@
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/irq.h>
+#include <exo/kernel.h>
 #include <exo/interrupt.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -40,6 +41,7 @@
 
 #define EDU_MAX		4
 #define KT_NR_IRQS	1024	/* kernel/irq's NR_IRQS: the descriptor range to count */
+#define EDU_PAGE_SLACK	4
 
 static struct pci_dev *edus[EDU_MAX];
 static unsigned int nr_edu;
@@ -530,7 +532,13 @@ static void baseline_check(struct ktest *t, const struct edu_baseline *b)
 	KTEST_EXPECT_EQ(t, now.descs, b->descs);
 	KTEST_EXPECT_EQ(t, now.vectors, b->vectors);
 	KTEST_EXPECT_EQ(t, now.mods, b->mods);
-	KTEST_EXPECT_EQ(t, now.pages, b->pages);
+	/*
+	 * Objects exactly; pages within EDU_PAGE_SLACK: under the debug
+	 * options (allyesconfig) a long-lived object allocated meanwhile
+	 * (lockdep, DMA debug) can pin one more slab page, while a page
+	 * leaked per cycle would show as 100.
+	 */
+	KTEST_EXPECT_LE(t, b->pages - min(b->pages, now.pages), EDU_PAGE_SLACK);
 	KTEST_EXPECT_EQ(t, now.kmalloc_objs, b->kmalloc_objs);
 	for (unsigned int i = 0; i < nr_edu; i++)
 		KTEST_EXPECT_EQ(t, dma_debug_device_count(&edus[i]->dev), 0u);
@@ -642,7 +650,7 @@ static void edu_rebind(struct ktest *t, int n)
 
 static void test_edu_unbind_rebind(struct ktest *t)
 {
-	unsigned long before;
+	unsigned long before, now, objs;
 	u32 got;
 
 	NEED_EDU(t);
@@ -654,10 +662,13 @@ static void test_edu_unbind_rebind(struct ktest *t)
 	 */
 	edu_rebind(t, 200);
 	before = ktest_settled_free_pages() + nr_pgtable_pages();
+	objs = kmalloc_usage(NULL);
 	edu_rebind(t, 100);
 	KTEST_ASSERT_EQ(t, edu_get(t, edus[0])->factorial(&edus[0]->dev, 10, &got), 0);
 	KTEST_EXPECT_EQ(t, got, 3628800u);
-	KTEST_EXPECT_EQ(t, ktest_settled_free_pages() + nr_pgtable_pages(), before);
+	now = ktest_settled_free_pages() + nr_pgtable_pages();
+	KTEST_EXPECT_LE(t, before - min(before, now), EDU_PAGE_SLACK);	/* see baseline_check() */
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), objs);
 }
 
 /* Buffers above 4 GiB: beyond the 28-bit mask, bounced, data intact. */
