@@ -61,14 +61,19 @@
 /* The driver's "irq_mode" parameter: set through edu_ops.set_irq_mode. */
 static enum edu_irq_mode irq_mode = EDU_IRQ_MODE_MSI;
 
+/* One unit of the device (factorial, DMA, ping): its register sequence and wait. */
+struct edu_unit {
+	struct mutex lock;
+	struct completion done;
+};
+
 struct edu {
 	struct edu_drvdata drvdata;	/* first: see include/exo/edu.h */
 	struct pci_dev *pdev;
 	void __iomem *mmio;
 	int irq;
 	bool msi;
-	struct mutex fact_lock, dma_lock, ping_lock;
-	struct completion fact_done, dma_done, ping_done;
+	struct edu_unit fact, dma, ping;
 	atomic_long_t handled, none, fact_irqs, dma_irqs, ping_irqs, timeouts;
 };
 
@@ -105,23 +110,29 @@ static irqreturn_t edu_irq(int irq, void *data)
 	atomic_long_inc(&edu->handled);
 	if (st & EDU_IRQ_FACT) {
 		atomic_long_inc(&edu->fact_irqs);
-		complete(&edu->fact_done);
+		complete(&edu->fact.done);
 	}
 	if (st & EDU_IRQ_DMA) {
 		atomic_long_inc(&edu->dma_irqs);
-		complete(&edu->dma_done);
+		complete(&edu->dma.done);
 	}
 	if (st & EDU_IRQ_PING) {
 		atomic_long_inc(&edu->ping_irqs);
-		complete(&edu->ping_done);
+		complete(&edu->ping.done);
 	}
 	return IRQ_HANDLED;
 }
 
-/* Wait for the interrupt of an operation.  Return: 0 or -ETIMEDOUT. */
-static int edu_wait(struct edu *edu, struct completion *done, const char *what)
+/*
+ * Start an operation of @u by writing @val to @reg, and wait for its
+ * interrupt; @u->lock held.  Return: 0 or -ETIMEDOUT.
+ */
+static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg, u32 val,
+			  const char *what)
 {
-	if (wait_for_completion_timeout(done, EDU_TIMEOUT_NS))
+	reinit_completion(&u->done);
+	edu_write(edu, reg, val);
+	if (wait_for_completion_timeout(&u->done, EDU_TIMEOUT_NS))
 		return 0;
 	atomic_long_inc(&edu->timeouts);
 	dev_err(&edu->pdev->dev, "%s: no interrupt (status %#x)\n", what,
@@ -139,10 +150,10 @@ static u32 edu_liveness(struct device *dev, u32 v)
 	struct edu *edu = to_edu(dev);
 	u32 r;
 
-	mutex_lock(&edu->fact_lock);
+	mutex_lock(&edu->fact.lock);
 	edu_write(edu, EDU_LIVENESS, v);
 	r = edu_read(edu, EDU_LIVENESS);
-	mutex_unlock(&edu->fact_lock);
+	mutex_unlock(&edu->fact.lock);
 	return r;
 }
 
@@ -151,29 +162,27 @@ static int edu_factorial(struct device *dev, u32 n, u32 *result)
 	struct edu *edu = to_edu(dev);
 	int ret;
 
-	mutex_lock(&edu->fact_lock);
-	reinit_completion(&edu->fact_done);
-	edu_write(edu, EDU_FACTORIAL, n);
-	ret = edu_wait(edu, &edu->fact_done, "factorial");
+	mutex_lock(&edu->fact.lock);
+	ret = edu_start_wait(edu, &edu->fact, EDU_FACTORIAL, n, "factorial");
 	if (!ret)
 		*result = edu_read(edu, EDU_FACTORIAL);
-	mutex_unlock(&edu->fact_lock);
+	mutex_unlock(&edu->fact.lock);
 	return ret;
 }
 
-/* One transfer between RAM at @addr and the device's buffer; dma_lock held. */
+/* One transfer between RAM at @addr and the device's buffer; dma.lock held. */
 static int edu_dma(struct edu *edu, dma_addr_t addr, u32 len, bool to_ram)
 {
 	/*
 	 * The DMA registers are 64 bits wide; a 32-bit write sets the whole
 	 * register (zero-extended), enough for a 28-bit @addr.
 	 */
-	reinit_completion(&edu->dma_done);
 	edu_write(edu, EDU_DMA_SRC, to_ram ? EDU_DMA_BUF : (u32)addr);
 	edu_write(edu, EDU_DMA_DST, to_ram ? (u32)addr : EDU_DMA_BUF);
 	edu_write(edu, EDU_DMA_COUNT, len);
-	edu_write(edu, EDU_DMA_CMD, EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0));
-	return edu_wait(edu, &edu->dma_done, to_ram ? "DMA to RAM" : "DMA from RAM");
+	return edu_start_wait(edu, &edu->dma, EDU_DMA_CMD,
+			      EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0),
+			      to_ram ? "DMA to RAM" : "DMA from RAM");
 }
 
 /* Map @buf, transfer, unmap.  Return: 0, -ENOMEM or -ETIMEDOUT. */
@@ -201,12 +210,12 @@ static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, siz
 		dev_err(dev, "DMA length %zu not in 1..%d\n", len, EDU_DMA_SIZE);
 		return -EINVAL;
 	}
-	mutex_lock(&edu->dma_lock);
+	mutex_lock(&edu->dma.lock);
 	/* DMA_TO_DEVICE only reads the buffer. */
 	ret = edu_dma_buf(edu, (void *)src, len, false);
 	if (!ret)
 		ret = edu_dma_buf(edu, dst, len, true);
-	mutex_unlock(&edu->dma_lock);
+	mutex_unlock(&edu->dma.lock);
 	return ret;
 }
 
@@ -215,11 +224,9 @@ static int edu_ping(struct device *dev)
 	struct edu *edu = to_edu(dev);
 	int ret;
 
-	mutex_lock(&edu->ping_lock);
-	reinit_completion(&edu->ping_done);
-	edu_write(edu, EDU_IRQ_RAISE, EDU_IRQ_PING);
-	ret = edu_wait(edu, &edu->ping_done, "ping");
-	mutex_unlock(&edu->ping_lock);
+	mutex_lock(&edu->ping.lock);
+	ret = edu_start_wait(edu, &edu->ping, EDU_IRQ_RAISE, EDU_IRQ_PING, "ping");
+	mutex_unlock(&edu->ping.lock);
 	return ret;
 }
 
@@ -295,6 +302,12 @@ static int edu_setup_irq(struct edu *edu)
 	return 0;
 }
 
+static void edu_unit_init(struct edu_unit *u)
+{
+	mutex_init(&u->lock);
+	init_completion(&u->done);
+}
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct edu *edu;
@@ -325,12 +338,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	pci_set_master(pdev);
 	edu->drvdata.ops = &edu_ops;
-	mutex_init(&edu->fact_lock);
-	mutex_init(&edu->dma_lock);
-	mutex_init(&edu->ping_lock);
-	init_completion(&edu->fact_done);
-	init_completion(&edu->dma_done);
-	init_completion(&edu->ping_done);
+	edu_unit_init(&edu->fact);
+	edu_unit_init(&edu->dma);
+	edu_unit_init(&edu->ping);
 	pci_set_drvdata(pdev, edu);
 	ret = edu_setup_irq(edu);
 	if (ret) {
