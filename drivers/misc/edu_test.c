@@ -430,7 +430,7 @@ static void test_edu_dma_stress(struct ktest *t)
 		  total, n, (ktime_get_ns() - t0) / NSEC_PER_MSEC, sw1.mapped - sw0.mapped);
 }
 
-/* Move every device's IRQ around the CPUs until the workers finish. */
+/* Move every device's IRQ around the CPUs, as often as it can, until the workers finish. */
 static unsigned long mover(struct edu_worker *w, unsigned int n)
 {
 	unsigned long moves = 0;
@@ -447,7 +447,7 @@ static unsigned long mover(struct edu_worker *w, unsigned int n)
 			if (edu_move(st.irq, k + i))
 				moves++;
 		}
-		msleep(1);
+		yield();
 	}
 	return moves;
 }
