@@ -781,6 +781,26 @@ ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_ap
 # the PIIX's wiring, and edu's interrupt must arrive on the line it names.
 QEMU_DEVICES="-device edu -device pci-bridge,id=br0,chassis_nr=1 -device edu,bus=br0,addr=3" \
 	ktest_suite_qemu qemu-pci-intx-bridge-smp2 "$out/gcc/vmlinux" 2 pci_intx ""
+# The edu driver (drivers/misc/edu_test.c) on two devices, pc and q35: MSI
+# and INTx, interrupt counts, affinity moves and 100 rmmod/insmod cycles
+# during traffic (edu_test_full; the ktest=all boots run 10).
+QEMU_DEVICES="-device edu -device edu" \
+	ktest_suite_qemu qemu-edu-smp4 "$out/gcc/vmlinux" 4 edu "edu_test_full"
+QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-M q35" \
+	ktest_suite_qemu qemu-edu-q35-smp4 "$out/gcc/vmlinux" 4 edu "edu_test_full"
+# 10 000 DMA round trips over both devices, a thread each on its own CPU.
+# QEMU ends each DMA 100 ms of virtual time after its command (1000 s in
+# all); under -icount with sleep=off the virtual clock jumps to the next
+# timer when every vCPU halts, which the interrupt-driven driver lets them
+# do.  -smp 2: icount runs the vCPUs in turn, and each more one adds ticks.
+QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sleep=off" \
+	ktest_suite_qemu qemu-edu-dma10k-icount-smp2 "$out/gcc/vmlinux" 2 edu.test_edu_dma_stress \
+	"edu_test_roundtrips=10000"
+# The edu suite in a 6 GiB guest: buffers above 4 GiB, beyond edu's 28-bit
+# DMA mask, are bounced.
+QEMU_DEVICES="-device edu -device edu" MEM=6G \
+	QEMU_EXTRA="-object memory-backend-file,id=m0,size=6G,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
+	ktest_suite_qemu qemu-edu-6g-smp2 "$out/gcc/vmlinux" 2 edu ""
 # Variant boots (a fallback, a CPU feature, a kmalloc tier) run with
 # ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
 # main boots run and which do not depend on the variant.

@@ -1,56 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Driver for QEMU's educational PCI device "edu" (vendor 0x1234, device
- * 0x11e8; docs/specs/edu.txt in QEMU).  BAR0 is 1 MiB of MMIO:
+ * 0x11e8; docs/specs/edu.txt and hw/misc/edu.c in QEMU).  BAR0 is 1 MiB
+ * of MMIO:
  *
  *   0x00 identification 0xRRrr00ed    0x04 liveness: reads back ~written
- *   0x08 factorial: write n, read n!  0x20 status: bit 0 = computing
+ *   0x08 factorial: write n, read n!  0x20 status: bit 0 computing,
+ *                                          bit 7 interrupt when done
+ *   0x24 interrupt status  0x60 raise (set bits)  0x64 acknowledge (clear)
  *   0x80 DMA source  0x88 DMA dest    0x90 DMA count  0x98 DMA command
- *        (bit 0 start/busy, bit 1 direction 1 = device to RAM)
+ *        (bit 0 start/busy, bit 1 direction 1 = device to RAM,
+ *         bit 2 interrupt when done)
  *   the device's DMA buffer is at 0x40000 in its own address space.
  *
- * Everything is polled: interrupts are not routed yet.  Only 32-bit MMIO
- * accesses are used (the device ignores other sizes below 0x80).  The
- * device masks DMA addresses to 28 bits, so bounce buffers come from
- * ZONE_DMA (below 16 MiB).  One lock per device serialises register
- * sequences (factorial and DMA are multi-step).  All resources are devm_
- * managed: remove() has nothing to undo by hand.
+ * Every operation ends with the device's interrupt: the handler
+ * acknowledges what it read from the status register and completes the
+ * waiter of each bit, so no code polls.  The interrupt is an MSI, or the
+ * shared level INTx line (irq_mode), where the status register tells
+ * whether the interrupt is ours.  QEMU masks DMA addresses to 28 bits (its
+ * dma_mask property), so the DMA mask is 28 bits and the DMA layer bounces
+ * (swiotlb) a buffer the device cannot reach.  QEMU completes a DMA from a
+ * virtual-clock timer 100 ms after the command.  Only 32-bit MMIO accesses
+ * are used below 0x80 (the device ignores other sizes there).  One mutex
+ * per unit (factorial, DMA, ping) serialises its register sequence and
+ * wait.  Everything is managed (pcim_/devm_/pci_alloc_irq_vectors after
+ * pcim_enable_device()), so there is no remove().
  */
 #define pr_fmt(fmt) "edu: " fmt
 
+#include <exo/atomic.h>
+#include <exo/completion.h>
+#include <exo/dma-mapping.h>
 #include <exo/edu.h>
 #include <exo/errno.h>
+#include <exo/interrupt.h>
+#include <exo/jiffies.h>
 #include <exo/module.h>
-#include <exo/mm.h>
-#include <exo/page_alloc.h>
+#include <exo/mutex.h>
 #include <exo/pci.h>
-#include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/io.h>
-#include <asm/page.h>
-#include <asm/processor.h>
 
 #define EDU_IDENT	0x00
 #define EDU_LIVENESS	0x04
 #define EDU_FACTORIAL	0x08
 #define EDU_STATUS	0x20
-#define  EDU_STATUS_COMPUTING	0x01
+#define  EDU_STATUS_IRQFACT	0x80
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
 #define EDU_DMA_COUNT	0x90
 #define EDU_DMA_CMD	0x98
 #define  EDU_DMA_START		0x01
 #define  EDU_DMA_TO_RAM		0x02
+#define  EDU_DMA_IRQ		0x04
 #define EDU_DMA_BUF	0x40000
-#define EDU_DMA_MASK	((1ULL << 28) - 1)
-#define EDU_TIMEOUT_NS	(2 * NSEC_PER_SEC)	/* DMA takes 100 ms of virtual time */
+#define EDU_DMA_BITS	28
+/* A DMA takes 100 ms of virtual time; a busy TCG host may stretch it. */
+#define EDU_TIMEOUT	(10 * HZ)	/* jiffies */
+
+/* The driver's "irq_mode" parameter: set through edu_ops.set_irq_mode. */
+static enum edu_irq_mode irq_mode = EDU_IRQ_MODE_MSI;
+
+/* One unit of the device (factorial, DMA, ping): its register sequence and wait. */
+struct edu_unit {
+	struct mutex lock;
+	struct completion done;
+};
 
 struct edu {
 	struct edu_drvdata drvdata;	/* first: see include/exo/edu.h */
 	struct pci_dev *pdev;
 	void __iomem *mmio;
-	spinlock_t lock;
+	int irq;
+	bool msi;
+	struct edu_unit fact, dma, ping;
+	atomic_long_t handled, none, fact_irqs, dma_irqs, ping_irqs, timeouts;
 };
 
 static u32 edu_read(struct edu *edu, unsigned int reg)
@@ -68,19 +93,52 @@ static struct edu *to_edu(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-/* Poll @reg until @bit clears.  Return: 0 or -ETIMEDOUT. */
-static int edu_wait(struct edu *edu, unsigned int reg, u32 bit)
+/*
+ * Acknowledge exactly the bits read: a bit raised after the read stays
+ * pending and (MSI) signals again, or (INTx) keeps the line asserted.
+ */
+static irqreturn_t edu_irq(int irq, void *data)
 {
-	u64 deadline = ktime_get_ns() + EDU_TIMEOUT_NS;
+	struct edu *edu = data;
+	u32 st = edu_read(edu, EDU_IRQ_STATUS);
 
-	while (edu_read(edu, reg) & bit) {
-		if (ktime_get_ns() > deadline) {
-			dev_err(&edu->pdev->dev, "register %#x bit %#x stuck\n", reg, bit);
-			return -ETIMEDOUT;
-		}
-		cpu_relax();
+	(void)irq;
+	if (!st) {
+		atomic_long_inc(&edu->none);
+		return IRQ_NONE;
 	}
-	return 0;
+	edu_write(edu, EDU_IRQ_ACK, st);
+	atomic_long_inc(&edu->handled);
+	if (st & EDU_IRQ_FACT) {
+		atomic_long_inc(&edu->fact_irqs);
+		complete(&edu->fact.done);
+	}
+	if (st & EDU_IRQ_DMA) {
+		atomic_long_inc(&edu->dma_irqs);
+		complete(&edu->dma.done);
+	}
+	if (st & EDU_IRQ_PING) {
+		atomic_long_inc(&edu->ping_irqs);
+		complete(&edu->ping.done);
+	}
+	return IRQ_HANDLED;
+}
+
+/*
+ * Start an operation of @u by writing @val to @reg, and wait for its
+ * interrupt; @u->lock held.  Return: 0 or -ETIMEDOUT.
+ */
+static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg, u32 val,
+			  const char *what)
+{
+	reinit_completion(&u->done);
+	edu_write(edu, reg, val);
+	if (wait_for_completion_timeout(&u->done, EDU_TIMEOUT))
+		return 0;
+	atomic_long_inc(&edu->timeouts);
+	dev_err(&edu->pdev->dev, "%s: no interrupt (status %#x)\n", what,
+		edu_read(edu, EDU_IRQ_STATUS));
+	return -ETIMEDOUT;
 }
 
 static u32 edu_ident(struct device *dev)
@@ -91,13 +149,12 @@ static u32 edu_ident(struct device *dev)
 static u32 edu_liveness(struct device *dev, u32 v)
 {
 	struct edu *edu = to_edu(dev);
-	unsigned long flags;
 	u32 r;
 
-	spin_lock_irqsave(&edu->lock, flags);
+	mutex_lock(&edu->fact.lock);
 	edu_write(edu, EDU_LIVENESS, v);
 	r = edu_read(edu, EDU_LIVENESS);
-	spin_unlock_irqrestore(&edu->lock, flags);
+	mutex_unlock(&edu->fact.lock);
 	return r;
 }
 
@@ -106,68 +163,97 @@ static int edu_factorial(struct device *dev, u32 n, u32 *result)
 	struct edu *edu = to_edu(dev);
 	int ret;
 
-	spin_lock(&edu->lock);
-	ret = edu_wait(edu, EDU_STATUS, EDU_STATUS_COMPUTING);
-	if (!ret) {
-		edu_write(edu, EDU_FACTORIAL, n);
-		ret = edu_wait(edu, EDU_STATUS, EDU_STATUS_COMPUTING);
-	}
+	mutex_lock(&edu->fact.lock);
+	ret = edu_start_wait(edu, &edu->fact, EDU_FACTORIAL, n, "factorial");
 	if (!ret)
 		*result = edu_read(edu, EDU_FACTORIAL);
-	spin_unlock(&edu->lock);
+	mutex_unlock(&edu->fact.lock);
 	return ret;
 }
 
-static int edu_dma(struct edu *edu, u64 src, u64 dst, u32 len, u32 dir)
+/* One transfer between RAM at @addr and the device's buffer; dma.lock held. */
+static int edu_dma(struct edu *edu, dma_addr_t addr, u32 len, bool to_ram)
 {
-	int ret = edu_wait(edu, EDU_DMA_CMD, EDU_DMA_START);
-
-	if (ret)
-		return ret;
-	edu_write(edu, EDU_DMA_SRC, src);
-	edu_write(edu, EDU_DMA_SRC + 4, src >> 32);
-	edu_write(edu, EDU_DMA_DST, dst);
-	edu_write(edu, EDU_DMA_DST + 4, dst >> 32);
+	/*
+	 * The DMA registers are 64 bits wide; a 32-bit write sets the whole
+	 * register (zero-extended), enough for a 28-bit @addr.
+	 */
+	edu_write(edu, EDU_DMA_SRC, to_ram ? EDU_DMA_BUF : (u32)addr);
+	edu_write(edu, EDU_DMA_DST, to_ram ? (u32)addr : EDU_DMA_BUF);
 	edu_write(edu, EDU_DMA_COUNT, len);
-	edu_write(edu, EDU_DMA_CMD, EDU_DMA_START | dir);
-	return edu_wait(edu, EDU_DMA_CMD, EDU_DMA_START);
+	return edu_start_wait(edu, &edu->dma, EDU_DMA_CMD,
+			      EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0),
+			      to_ram ? "DMA to RAM" : "DMA from RAM");
+}
+
+/* Map @buf, transfer, unmap.  Return: 0, -ENOMEM or -ETIMEDOUT. */
+static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
+{
+	enum dma_data_direction dir = to_ram ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t addr;
+	int ret;
+
+	addr = dma_map_single(dev, buf, len, dir);
+	if (dma_mapping_error(dev, addr))
+		return -ENOMEM;
+	ret = edu_dma(edu, addr, len, to_ram);
+	dma_unmap_single(dev, addr, len, dir);
+	return ret;
 }
 
 static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, size_t len)
 {
 	struct edu *edu = to_edu(dev);
-	struct page *page;
-	phys_addr_t pa;
-	u8 *buf;
 	int ret;
 
 	if (!len || len > EDU_DMA_SIZE) {
 		dev_err(dev, "DMA length %zu not in 1..%d\n", len, EDU_DMA_SIZE);
 		return -EINVAL;
 	}
-	page = alloc_pages(GFP_DMA, 0);
-	if (!page)
-		return -ENOMEM;
-	pa = page_to_phys(page);
-	buf = page_address(page);
-	if (pa + PAGE_SIZE - 1 > EDU_DMA_MASK) {
-		dev_err(dev, "bounce page %#llx beyond the device's 28-bit DMA reach\n", pa);
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(buf, src, len);
-	spin_lock(&edu->lock);
-	ret = edu_dma(edu, pa, EDU_DMA_BUF, len, 0);
-	if (!ret) {
-		memset(buf, 0, PAGE_SIZE);	/* prove the data comes back from the device */
-		ret = edu_dma(edu, EDU_DMA_BUF, pa, len, EDU_DMA_TO_RAM);
-	}
-	spin_unlock(&edu->lock);
+	mutex_lock(&edu->dma.lock);
+	/* DMA_TO_DEVICE only reads the buffer. */
+	ret = edu_dma_buf(edu, (void *)src, len, false);
 	if (!ret)
-		memcpy(dst, buf, len);
-out:
-	__free_pages(page, 0);
+		ret = edu_dma_buf(edu, dst, len, true);
+	mutex_unlock(&edu->dma.lock);
 	return ret;
+}
+
+static int edu_ping(struct device *dev)
+{
+	struct edu *edu = to_edu(dev);
+	int ret;
+
+	mutex_lock(&edu->ping.lock);
+	ret = edu_start_wait(edu, &edu->ping, EDU_IRQ_RAISE, EDU_IRQ_PING, "ping");
+	mutex_unlock(&edu->ping.lock);
+	return ret;
+}
+
+static void edu_get_stats(struct device *dev, struct edu_stats *st)
+{
+	struct edu *edu = to_edu(dev);
+
+	st->irq = edu->irq;
+	st->msi = edu->msi;
+	st->handled = atomic_long_read(&edu->handled);
+	st->none = atomic_long_read(&edu->none);
+	st->fact_irqs = atomic_long_read(&edu->fact_irqs);
+	st->dma_irqs = atomic_long_read(&edu->dma_irqs);
+	st->ping_irqs = atomic_long_read(&edu->ping_irqs);
+	st->timeouts = atomic_long_read(&edu->timeouts);
+}
+
+static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
+{
+	if (mode != EDU_IRQ_MODE_MSI && mode != EDU_IRQ_MODE_INTX) {
+		dev_err(dev, "irq_mode %d is not MSI (%d) or INTx (%d)\n", mode,
+			EDU_IRQ_MODE_MSI, EDU_IRQ_MODE_INTX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(irq_mode, mode);
+	return 0;
 }
 
 static const struct edu_ops edu_ops = {
@@ -175,18 +261,52 @@ static const struct edu_ops edu_ops = {
 	.liveness = edu_liveness,
 	.factorial = edu_factorial,
 	.dma_roundtrip = edu_dma_roundtrip,
+	.ping = edu_ping,
+	.get_stats = edu_get_stats,
+	.set_irq_mode = edu_set_irq_mode,
 };
 
-static void edu_disable(void *data)
-{
-	pci_disable_device(data);
-}
-
-static void edu_unmap(void *data)
+/* Unbinding: the device raises nothing more, and nothing stays pending. */
+static void edu_quiesce(void *data)
 {
 	struct edu *edu = data;
 
-	pci_iounmap(edu->pdev, edu->mmio);
+	edu_write(edu, EDU_STATUS, 0);
+	edu_write(edu, EDU_IRQ_ACK, ~0u);
+}
+
+static int edu_setup_irq(struct edu *edu)
+{
+	struct pci_dev *pdev = edu->pdev;
+	unsigned int flags = PCI_IRQ_LEGACY;
+	int ret;
+
+	if (READ_ONCE(irq_mode) == EDU_IRQ_MODE_MSI)
+		flags |= PCI_IRQ_MSI;
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, flags);
+	if (ret < 0)
+		return ret;
+	edu->irq = pci_irq_vector(pdev, 0);
+	if (edu->irq < 0)
+		return edu->irq;
+	edu->msi = pci_dev_msi_enabled(pdev);
+	/* Nothing left from an earlier binding may look like ours. */
+	edu_write(edu, EDU_IRQ_ACK, ~0u);
+	ret = devm_request_irq(&pdev->dev, edu->irq, edu_irq, edu->msi ? 0 : IRQF_SHARED,
+			       "edu", edu);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&pdev->dev, edu_quiesce, edu);
+	if (ret)
+		return ret;
+	edu_write(edu, EDU_STATUS, EDU_STATUS_IRQFACT);
+	return 0;
+}
+
+static void edu_unit_init(struct edu_unit *u)
+{
+	mutex_init(&u->lock);
+	init_completion(&u->done);
 }
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -195,37 +315,46 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	u32 ident;
 	int ret;
 
+	(void)id;
 	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
 	if (!edu)
 		return -ENOMEM;
-	ret = pci_enable_device(pdev);
+	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	ret = devm_add_action_or_reset(&pdev->dev, edu_disable, pdev);
+	ret = pcim_iomap_regions(pdev, 1 << 0, "edu");
 	if (ret)
 		return ret;
-	pci_set_master(pdev);
-	edu->mmio = pci_iomap(pdev, 0);
-	if (!edu->mmio)
-		return -ENODEV;
+	edu->mmio = pcim_iomap_table(pdev)[0];
 	edu->pdev = pdev;
-	ret = devm_add_action_or_reset(&pdev->dev, edu_unmap, edu);
-	if (ret)
-		return ret;
-	edu->drvdata.ops = &edu_ops;
-	spin_lock_init(&edu->lock);
 	ident = edu_read(edu, EDU_IDENT);
 	if ((ident & 0xff) != 0xed) {
 		dev_err(&pdev->dev, "identification %#x is not an edu device\n", ident);
 		return -ENODEV;
 	}
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(EDU_DMA_BITS));
+	if (ret) {
+		dev_err(&pdev->dev, "no usable %d-bit DMA\n", EDU_DMA_BITS);
+		return ret;
+	}
+	pci_set_master(pdev);
+	edu->drvdata.ops = &edu_ops;
+	edu_unit_init(&edu->fact);
+	edu_unit_init(&edu->dma);
+	edu_unit_init(&edu->ping);
 	pci_set_drvdata(pdev, edu);
+	ret = edu_setup_irq(edu);
+	if (ret) {
+		dev_err(&pdev->dev, "no interrupt: %d\n", ret);
+		return ret;
+	}
 	if (edu_liveness(&pdev->dev, 0x12345678) != ~0x12345678u) {
 		dev_err(&pdev->dev, "liveness check failed\n");
 		return -EIO;
 	}
-	dev_info(&pdev->dev, "edu v%u.%u, MMIO at %#llx\n", ident >> 24, (ident >> 16) & 0xff,
-		 pci_resource_start(pdev, 0));
+	dev_info(&pdev->dev, "edu v%u.%u, MMIO at %#llx, IRQ %d (%s)\n", ident >> 24,
+		 (ident >> 16) & 0xff, pci_resource_start(pdev, 0), edu->irq,
+		 edu->msi ? "MSI" : "INTx");
 	return 0;
 }
 

@@ -4,7 +4,9 @@
  * reachable by any code, built in or a module, through the bound device's
  * driver data: the first member of the driver data is a pointer to this
  * table.  This is how the built-in test drives a driver that may be a
- * module.
+ * module.  A caller holds device_lock() of the device around each call, so
+ * that the driver cannot be unbound (or its module unloaded) under it, and
+ * checks that the bound driver is "edu" first.
  */
 #ifndef _EXO_EDU_H
 #define _EXO_EDU_H
@@ -20,23 +22,81 @@
  */
 #define EDU_DMA_SIZE	4095
 
+/* Registers the test and the bench use directly (BAR0). */
+#define EDU_IRQ_STATUS	0x24	/* pending interrupt bits */
+#define EDU_IRQ_RAISE	0x60	/* write: set these bits, interrupt */
+#define EDU_IRQ_ACK	0x64	/* write: clear these bits */
+/* Interrupt status bits: the device's own, and the driver's ping. */
+#define  EDU_IRQ_FACT		0x00000001	/* factorial done */
+#define  EDU_IRQ_DMA		0x00000100	/* DMA done */
+#define  EDU_IRQ_PING		0x00010000	/* raised by edu_ops.ping */
+
 struct device;
 
-struct edu_ops {
-	/* Identification register (0x010000ed for version 1.0). */
-	u32 (*ident)(struct device *dev);
-	/* Liveness register: returns ~@v. */
-	u32 (*liveness)(struct device *dev, u32 v);
-	/* n! modulo 2^32 by the device; -ETIMEDOUT if it never finishes. */
-	int (*factorial)(struct device *dev, u32 n, u32 *result);
-	/*
-	 * Copy @len bytes (<= EDU_DMA_SIZE) of @src into the device's buffer
-	 * by DMA, then back out into @dst by DMA.  -EINVAL bad length,
-	 * -ETIMEDOUT, -ENOMEM.
-	 */
-	int (*dma_roundtrip)(struct device *dev, const void *src, void *dst, size_t len);
+/**
+ * enum edu_irq_mode - how the driver asks for its interrupt at probe
+ * @EDU_IRQ_MODE_MSI: MSI, INTx if MSI cannot be had (the default)
+ * @EDU_IRQ_MODE_INTX: INTx only (the shared, level-triggered line)
+ */
+enum edu_irq_mode {
+	EDU_IRQ_MODE_MSI,
+	EDU_IRQ_MODE_INTX,
 };
 
+/**
+ * struct edu_stats - a bound device's interrupt and transfer counts since
+ * its probe
+ * @irq: its Linux IRQ number
+ * @msi: true if it is an MSI, false for INTx
+ * @handled: handler runs that found a status bit (IRQ_HANDLED)
+ * @none: handler runs that found none (IRQ_NONE: a sharer's on INTx, or
+ *	  an MSI whose bits an earlier run already acknowledged)
+ * @fact_irqs: factorial-done bits seen (one per factorial)
+ * @dma_irqs: DMA-done bits seen (one per transfer)
+ * @ping_irqs: ping bits seen (one per ping)
+ * @timeouts: operations whose interrupt never came
+ */
+struct edu_stats {
+	unsigned int irq;
+	bool msi;
+	unsigned long handled, none;
+	unsigned long fact_irqs, dma_irqs, ping_irqs;
+	unsigned long timeouts;
+};
+
+/**
+ * struct edu_ops - what the edu driver offers through its driver data
+ * @ident: identification register (0x010000ed for version 1.0)
+ * @liveness: liveness register: returns ~@v
+ * @factorial: n! modulo 2^32 by the device, waiting for its interrupt;
+ *	0, or -ETIMEDOUT if the interrupt never comes
+ * @dma_roundtrip: copy @len bytes (1..EDU_DMA_SIZE) of @src into the
+ *	device's buffer by DMA, then back out into @dst by DMA, each
+ *	transfer mapped with dma_map_single() (bounced if the device cannot
+ *	reach the buffer) and ended by its interrupt.  @src and @dst are
+ *	direct-map or kernel-image memory.  0; -EINVAL bad length,
+ *	-ENOMEM no mapping, -ETIMEDOUT no interrupt
+ * @ping: raise the ping bit through INTR_RAISE and wait for the handler
+ *	to see it; 0 or -ETIMEDOUT
+ * @get_stats: copy the device's counts into @st
+ * @set_irq_mode: the interrupt mode of devices probed from now on (the
+ *	driver's "irq_mode" parameter; this device keeps its own until it is
+ *	bound again); 0 or -EINVAL
+ */
+struct edu_ops {
+	u32 (*ident)(struct device *dev);
+	u32 (*liveness)(struct device *dev, u32 v);
+	int (*factorial)(struct device *dev, u32 n, u32 *result);
+	int (*dma_roundtrip)(struct device *dev, const void *src, void *dst, size_t len);
+	int (*ping)(struct device *dev);
+	void (*get_stats)(struct device *dev, struct edu_stats *st);
+	int (*set_irq_mode)(struct device *dev, enum edu_irq_mode mode);
+};
+
+/**
+ * struct edu_drvdata - the head of the edu driver's driver data
+ * @ops: its operations
+ */
 struct edu_drvdata {
 	const struct edu_ops *ops;
 };

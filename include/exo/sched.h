@@ -111,9 +111,11 @@ bool wake_up_process(struct task_struct *p);
  * @ns: the longest sleep
  *
  * The precise sleep under schedule_timeout(), msleep() and usleep_range():
- * the deadline is the TSC clock's, not a tick.  Sets TASK_INTERRUPTIBLE
- * itself unless the caller already chose a sleeping state; returns early
- * on wake_up_process().
+ * the deadline is the TSC clock's, not a tick.  As Linux's
+ * schedule_timeout(), it sleeps in the state the caller set
+ * (set_current_state(), prepare_to_wait()); a wake-up since then left the
+ * thread TASK_RUNNING, and then it returns at once instead of sleeping
+ * through that wake-up.  Returns early on wake_up_process().
  * Return: nanoseconds left (0 if the time ran out).
  */
 u64 schedule_timeout_ns(u64 ns);
@@ -126,13 +128,29 @@ u64 schedule_timeout_ns(u64 ns);
  * @timeout: the longest sleep, in jiffies (msecs_to_jiffies()), or
  *	MAX_SCHEDULE_TIMEOUT for no limit
  *
- * As Linux's: sets TASK_INTERRUPTIBLE itself unless the caller already
- * chose a sleeping state, and returns early on wake_up_process().  A
- * negative @timeout is refused with a log line.
+ * As Linux's: the caller sets its sleeping state first
+ * (set_current_state(TASK_UNINTERRUPTIBLE), or use
+ * schedule_timeout_uninterruptible()); a thread still TASK_RUNNING does
+ * not sleep.  Returns early on wake_up_process().  A negative @timeout is
+ * refused with a log line.
  * Return: the jiffies left, rounded up (0 if the time ran out, or for a
  * negative @timeout); MAX_SCHEDULE_TIMEOUT for MAX_SCHEDULE_TIMEOUT.
  */
 long schedule_timeout(long timeout);
+
+/** schedule_timeout_uninterruptible() - set TASK_UNINTERRUPTIBLE, schedule_timeout() */
+static inline long schedule_timeout_uninterruptible(long timeout)
+{
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	return schedule_timeout(timeout);
+}
+
+/** schedule_timeout_interruptible() - as uninterruptible: there are no signals */
+static inline long schedule_timeout_interruptible(long timeout)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	return schedule_timeout(timeout);
+}
 
 /**
  * msleep() - sleep for at least @ms milliseconds

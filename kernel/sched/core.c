@@ -315,8 +315,6 @@ u64 schedule_timeout_ns(u64 ns)
 	unsigned long flags;
 
 	might_sleep();
-	if (p->state == TASK_RUNNING)
-		set_current_state(TASK_INTERRUPTIBLE);
 	spin_lock_irqsave(&rq->lock, flags);
 	if (p->state != TASK_RUNNING)	/* not woken in the meantime */
 		add_sleeper(rq, p, deadline);
@@ -345,8 +343,6 @@ long schedule_timeout(long timeout)
 	}
 	if (timeout == MAX_SCHEDULE_TIMEOUT || (u64)timeout > U64_MAX / (2 * TICK_NSEC)) {
 		might_sleep();
-		if (current->state == TASK_RUNNING)
-			set_current_state(TASK_INTERRUPTIBLE);
 		schedule();
 		return timeout;
 	}
@@ -359,8 +355,10 @@ void msleep(unsigned int ms)
 {
 	u64 left = (u64)ms * NSEC_PER_MSEC;
 
-	while (left)
+	while (left) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
 		left = schedule_timeout_ns(left);
+	}
 }
 EXPORT_SYMBOL(msleep);
 

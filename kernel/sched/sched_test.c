@@ -192,7 +192,7 @@ static void test_msleep(struct ktest *t)
 	KTEST_EXPECT_EQ(t, schedule_timeout(-1), 0);
 	/* Whole jiffies: 2 of them take at least 2 ticks' time and return 0. */
 	t0 = ktime_get_ns();
-	KTEST_EXPECT_EQ(t, schedule_timeout(2), 0);
+	KTEST_EXPECT_EQ(t, schedule_timeout_uninterruptible(2), 0);
 	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, 2 * TICK_NSEC);
 }
 

@@ -345,8 +345,10 @@ void usleep_range(unsigned long min, unsigned long max)
 
 	might_sleep();
 	/* schedule_timeout_ns() returns early on a stray wake-up: sleep the rest. */
-	while ((now = ktime_get_ns()) < deadline)
+	while ((now = ktime_get_ns()) < deadline) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule_timeout_ns(deadline - now);
+	}
 }
 EXPORT_SYMBOL_GPL(usleep_range);
 

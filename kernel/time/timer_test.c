@@ -393,8 +393,9 @@ static void check_sleep(struct ktest *t, enum sleep_kind kind, u64 want_ns)
 			usleep_range(want_ns / NSEC_PER_USEC, 2 * want_ns / NSEC_PER_USEC);
 			break;
 		case SLEEP_TIMEOUT:
-			while (schedule_timeout_ns(want_ns - min(want_ns, ktime_get_ns() - t0)))
-				;
+			do
+				set_current_state(TASK_UNINTERRUPTIBLE);
+			while (schedule_timeout_ns(want_ns - min(want_ns, ktime_get_ns() - t0)));
 			break;
 		}
 		took = ktime_get_ns() - t0;
