@@ -793,7 +793,8 @@ QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-M q35" \
 # all); under -icount with sleep=off the virtual clock jumps to the next
 # timer when every vCPU halts, which the interrupt-driven driver lets them
 # do.  -smp 2: icount runs the vCPUs in turn, and each more one adds ticks.
-QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sleep=off" \
+# TCG only: QEMU refuses -icount with KVM.
+ACCEL=tcg QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sleep=off" \
 	ktest_suite_qemu qemu-edu-dma10k-icount-smp2 "$out/gcc/vmlinux" 2 edu.test_edu_dma_stress \
 	"edu_test_roundtrips=10000"
 # The edu suite in a 6 GiB guest: buffers above 4 GiB, beyond edu's 28-bit

@@ -46,6 +46,7 @@
 #define EDU_LIVENESS	0x04
 #define EDU_FACTORIAL	0x08
 #define EDU_STATUS	0x20
+#define  EDU_STATUS_COMPUTING	0x01
 #define  EDU_STATUS_IRQFACT	0x80
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
@@ -62,10 +63,17 @@
 /* The driver's "irq_mode" parameter: set through edu_ops.set_irq_mode. */
 static enum edu_irq_mode irq_mode = EDU_IRQ_MODE_MSI;
 
-/* One unit of the device (factorial, DMA, ping): its register sequence and wait. */
+/*
+ * One unit of the device (factorial, DMA, ping): its register sequence and
+ * wait, and how to tell it is still busy (@busy_reg & @busy_bit; 0: never)
+ * and which interrupt status bit it raises.
+ */
 struct edu_unit {
 	struct mutex lock;
 	struct completion done;
+	unsigned int busy_reg;
+	u32 busy_bit;
+	u32 irq_bit;
 };
 
 struct edu {
@@ -75,6 +83,8 @@ struct edu {
 	int irq;
 	bool msi;
 	struct edu_unit fact, dma, ping;
+	bool dead;		/* a unit stayed busy after a timeout: nothing more is started */
+	unsigned long timeout;	/* jiffies an operation waits for its interrupt */
 	atomic_long_t handled, none, fact_irqs, dma_irqs, ping_irqs, timeouts;
 };
 
@@ -103,7 +113,7 @@ static irqreturn_t edu_irq(int irq, void *data)
 	u32 st = edu_read(edu, EDU_IRQ_STATUS);
 
 	(void)irq;
-	if (!st) {
+	if (!st || st == ~0u) {		/* not ours, or the device is gone */
 		atomic_long_inc(&edu->none);
 		return IRQ_NONE;
 	}
@@ -125,20 +135,49 @@ static irqreturn_t edu_irq(int irq, void *data)
 }
 
 /*
+ * After a timeout of @u: the device ignores a unit's registers while the
+ * unit is busy, and its late interrupt would complete the next operation.
+ * Wait (bounded) until the unit is idle, acknowledge its bit, let a
+ * handler that already read it finish, and consume its completion.
+ * Return: -ETIMEDOUT, or -EIO if the unit stays busy (the device is then
+ * dead to the driver: a DMA may still be writing).
+ */
+static int edu_recover(struct edu *edu, struct edu_unit *u, const char *what)
+{
+	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+
+	while (u->busy_reg && (edu_read(edu, u->busy_reg) & u->busy_bit)) {
+		if (ktime_get_ns() > end) {
+			WRITE_ONCE(edu->dead, true);
+			dev_err(&edu->pdev->dev, "%s: still busy after its timeout, device disabled\n",
+				what);
+			return -EIO;
+		}
+		msleep(1);
+	}
+	edu_write(edu, EDU_IRQ_ACK, u->irq_bit);
+	synchronize_irq(edu->irq);
+	reinit_completion(&u->done);
+	return -ETIMEDOUT;
+}
+
+/*
  * Start an operation of @u by writing @val to @reg, and wait for its
- * interrupt; @u->lock held.  Return: 0 or -ETIMEDOUT.
+ * interrupt; @u->lock held.  Return: 0, -ETIMEDOUT, or -EIO (device dead).
  */
 static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg, u32 val,
 			  const char *what)
 {
+	if (READ_ONCE(edu->dead))
+		return -EIO;
 	reinit_completion(&u->done);
 	edu_write(edu, reg, val);
-	if (wait_for_completion_timeout(&u->done, EDU_TIMEOUT))
+	if (wait_for_completion_timeout(&u->done, READ_ONCE(edu->timeout)))
 		return 0;
 	atomic_long_inc(&edu->timeouts);
 	dev_err(&edu->pdev->dev, "%s: no interrupt (status %#x)\n", what,
 		edu_read(edu, EDU_IRQ_STATUS));
-	return -ETIMEDOUT;
+	return edu_recover(edu, u, what);
 }
 
 static u32 edu_ident(struct device *dev)
@@ -186,7 +225,7 @@ static int edu_dma(struct edu *edu, dma_addr_t addr, u32 len, bool to_ram)
 			      to_ram ? "DMA to RAM" : "DMA from RAM");
 }
 
-/* Map @buf, transfer, unmap.  Return: 0, -ENOMEM or -ETIMEDOUT. */
+/* Map @buf, transfer, unmap.  Return: 0, -ENOMEM, -ETIMEDOUT or -EIO. */
 static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
 {
 	enum dma_data_direction dir = to_ram ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
@@ -198,6 +237,11 @@ static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
 	if (dma_mapping_error(dev, addr))
 		return -ENOMEM;
 	ret = edu_dma(edu, addr, len, to_ram);
+	if (ret == -EIO) {
+		/* The engine may still write there: better a leak than a corruption. */
+		dev_err(dev, "DMA mapping %#llx (%u bytes) left mapped\n", (u64)addr, len);
+		return ret;
+	}
 	dma_unmap_single(dev, addr, len, dir);
 	return ret;
 }
@@ -256,7 +300,13 @@ static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
 	return 0;
 }
 
+static void edu_set_timeout(struct device *dev, unsigned long timeout)
+{
+	WRITE_ONCE(to_edu(dev)->timeout, timeout ? timeout : 1);
+}
+
 static const struct edu_ops edu_ops = {
+	.set_timeout = edu_set_timeout,
 	.ident = edu_ident,
 	.liveness = edu_liveness,
 	.factorial = edu_factorial,
@@ -303,10 +353,13 @@ static int edu_setup_irq(struct edu *edu)
 	return 0;
 }
 
-static void edu_unit_init(struct edu_unit *u)
+static void edu_unit_init(struct edu_unit *u, unsigned int busy_reg, u32 busy_bit, u32 irq_bit)
 {
 	mutex_init(&u->lock);
 	init_completion(&u->done);
+	u->busy_reg = busy_reg;
+	u->busy_bit = busy_bit;
+	u->irq_bit = irq_bit;
 }
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -339,9 +392,10 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	pci_set_master(pdev);
 	edu->drvdata.ops = &edu_ops;
-	edu_unit_init(&edu->fact);
-	edu_unit_init(&edu->dma);
-	edu_unit_init(&edu->ping);
+	edu->timeout = EDU_TIMEOUT;
+	edu_unit_init(&edu->fact, EDU_STATUS, EDU_STATUS_COMPUTING, EDU_IRQ_FACT);
+	edu_unit_init(&edu->dma, EDU_DMA_CMD, EDU_DMA_START, EDU_IRQ_DMA);
+	edu_unit_init(&edu->ping, 0, 0, EDU_IRQ_PING);
 	pci_set_drvdata(pdev, edu);
 	ret = edu_setup_irq(edu);
 	if (ret) {

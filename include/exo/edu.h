@@ -82,6 +82,12 @@ struct edu_stats {
  * @set_irq_mode: the interrupt mode of devices probed from now on (the
  *	driver's "irq_mode" parameter; this device keeps its own until it is
  *	bound again); 0 or -EINVAL
+ * @set_timeout: how long this device's operations wait for their
+ *	interrupt, in jiffies (at least 1; the default is 10 s), for tests of
+ *	the timeout path.  After a timeout the driver waits (up to 2 s) for
+ *	the unit to go idle and drops its late interrupt, so the next
+ *	operation starts clean; a unit still busy then makes every later
+ *	operation fail with -EIO
  */
 struct edu_ops {
 	u32 (*ident)(struct device *dev);
@@ -91,6 +97,7 @@ struct edu_ops {
 	int (*ping)(struct device *dev);
 	void (*get_stats)(struct device *dev, struct edu_stats *st);
 	int (*set_irq_mode)(struct device *dev, enum edu_irq_mode mode);
+	void (*set_timeout)(struct device *dev, unsigned long timeout);
 };
 
 /**
