@@ -333,7 +333,7 @@ EXPORT_SYMBOL_GPL(schedule_timeout_ns);
 
 long schedule_timeout(long timeout)
 {
-	u64 left;
+	u64 now, expire;
 
 	if (timeout < 0) {
 		pr_err("schedule_timeout: wrong timeout value %ld from %pS\n", timeout,
@@ -346,8 +346,19 @@ long schedule_timeout(long timeout)
 		schedule();
 		return timeout;
 	}
-	left = schedule_timeout_ns((u64)timeout * TICK_NSEC);
-	return (long)DIV_ROUND_UP(left, TICK_NSEC);
+	/*
+	 * On the tick grid, as Linux's jiffies: the sleep ends at the
+	 * @timeout-th tick boundary from now (between @timeout - 1 and
+	 * @timeout periods), and what is left is counted in whole boundaries.
+	 * A caller that sleeps again with what is left (wait_event_timeout()
+	 * woken early) aims at the same boundary: no drift, however often it
+	 * is woken.
+	 */
+	now = ktime_get_ns();
+	expire = now / TICK_NSEC + (u64)timeout;
+	schedule_timeout_ns(expire * TICK_NSEC - now);
+	now = ktime_get_ns() / TICK_NSEC;
+	return now >= expire ? 0 : (long)(expire - now);
 }
 EXPORT_SYMBOL_GPL(schedule_timeout);
 

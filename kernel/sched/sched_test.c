@@ -190,10 +190,10 @@ static void test_msleep(struct ktest *t)
 	KTEST_EXPECT_EQ(t, schedule_timeout_ns(0), 0ull);
 	/* Negative: refused with a log line, no sleep. */
 	KTEST_EXPECT_EQ(t, schedule_timeout(-1), 0);
-	/* Whole jiffies: 2 of them take at least 2 ticks' time and return 0. */
+	/* Jiffies, as Linux's: 2 of them end at the second tick boundary, returning 0. */
 	t0 = ktime_get_ns();
 	KTEST_EXPECT_EQ(t, schedule_timeout_uninterruptible(2), 0);
-	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, 2 * TICK_NSEC);
+	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, TICK_NSEC);
 }
 
 struct waiter_ctx {
@@ -233,6 +233,25 @@ static void test_wait_queue(struct ktest *t)
 	KTEST_EXPECT_EQ(t, w.seen, 7);
 	/* A timed wait whose condition never comes true times out. */
 	KTEST_EXPECT_EQ(t, wait_event_timeout(w.wq, READ_ONCE(w.flag) == 99, 1), 0);
+}
+
+/*
+ * schedule_timeout() called again and again with what it returned, each
+ * call ending at once (still TASK_RUNNING, as a waiter woken early is):
+ * what is left must still run out on time.  Each call used to restart the
+ * remaining time, rounded up to a whole tick, so it never did.
+ */
+static void test_timeout_left_runs_out(struct ktest *t)
+{
+	u64 t0 = ktime_get_ns();
+	long left = 20;		/* 200 ms: more than a vCPU stall that could hide the bug */
+
+	while (left && ktime_get_ns() - t0 < 2 * NSEC_PER_SEC) {
+		__set_current_state(TASK_RUNNING);
+		left = schedule_timeout(left);
+	}
+	KTEST_EXPECT_EQ(t, left, 0);
+	KTEST_EXPECT_GE(t, ktime_get_ns() - t0, 19 * TICK_NSEC);
 }
 
 static int spin_until_stopped(void *arg)
@@ -308,6 +327,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(test_yield_pingpong),
 	KTEST_CASE(test_msleep),
 	KTEST_CASE(test_wait_queue),
+	KTEST_CASE(test_timeout_left_runs_out),
 	KTEST_CASE(test_preemption),
 	KTEST_CASE(test_no_leak),
 	{}
