@@ -21,6 +21,23 @@ size_t module_bytes_allocated(void);
 int module_archive_find(const void *archive, size_t len, const char *name,
 			const void **data, size_t *size);
 
+struct kernel_param;
+struct module;
+
+/*
+ * param_apply() - set @kp from @val (NULL: bare key), logging a refusal in
+ * one line naming @owner, @key, @val, @source and the type wanted.
+ * Return: 0 or the error of the type's set().
+ */
+int param_apply(const char *owner, const struct kernel_param *kp, const char *key,
+		const char *val, const char *source);
+
+/*
+ * module_check_params() - are @mod's parameters (its __param section)
+ * inside its memory, with known types?  Return: 0 or -ENOEXEC (logged).
+ */
+int module_check_params(struct module *mod);
+
 /* Module test blobs embedded in the kernel (kernel/module_test/blobs.S). */
 struct modtest_blob {
 	const char *name;
@@ -29,5 +46,7 @@ struct modtest_blob {
 };
 extern const struct modtest_blob modtest_blobs[];
 extern const unsigned long modtest_nr_blobs;
+/* The embedded module named @name, or NULL. */
+const struct modtest_blob *modtest_blob(const char *name);
 
 #endif /* _KERNEL_MODULE_INTERNAL_H */

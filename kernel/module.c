@@ -54,6 +54,7 @@
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
+#include <exo/slab.h>
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
@@ -318,7 +319,30 @@ static void free_module_memory(void *base, size_t size)
 	bytes_allocated -= size;
 }
 
-int load_module(const void *image, size_t len, struct module **modp)
+/*
+ * Parameters, before init: the command line's "name.key=value" words, then
+ * @args (insmod's), so that an explicit argument wins.  Linux leaves the
+ * command line to modprobe; there is no user space here to do it.
+ */
+static int module_set_params(struct module *mod, const char *args)
+{
+	char prefix[MODULE_NAME_LEN + 1];
+	int ret = module_check_params(mod);
+
+	if (ret)
+		return ret;
+	snprintf(prefix, sizeof(prefix), "%s.", mod->name);
+	ret = module_parse_args(mod, boot_command_line, "cmdline", prefix);
+	if (!ret)
+		ret = module_parse_args(mod, args, "arguments", NULL);
+	if (ret) {
+		pr_err("%s: not loaded: a parameter was refused\n", mod->name);
+		module_destroy_params(mod);
+	}
+	return ret;
+}
+
+int load_module_args(const void *image, size_t len, const char *args, struct module **modp)
 {
 	struct load_info info = { .ops = &kernel_elf_ops, .label = "(unnamed .ko)", .img = image,
 				  .len = len };
@@ -344,6 +368,8 @@ int load_module(const void *image, size_t len, struct module **modp)
 
 	mutex_lock(&module_mutex);
 	ret = do_load(&info);
+	if (!ret)
+		ret = module_set_params(info.mod, args);
 	if (ret) {
 		drop_deps(info.deps, info.nr_deps);
 		if (info.base)
@@ -362,6 +388,7 @@ int load_module(const void *image, size_t len, struct module **modp)
 		driver_unregister_owner(mod);
 		list_del(&mod->list);
 		drop_deps(mod->deps, mod->nr_deps);
+		module_destroy_params(mod);
 		free_module_memory(info.base, info.size);
 		goto out;
 	}
@@ -375,6 +402,12 @@ out:
 	mutex_unlock(&module_mutex);
 	free_load_info(&info);
 	return ret;
+}
+EXPORT_SYMBOL_GPL(load_module_args);
+
+int load_module(const void *image, size_t len, struct module **modp)
+{
+	return load_module_args(image, len, NULL, modp);
 }
 EXPORT_SYMBOL_GPL(load_module);
 
@@ -408,6 +441,7 @@ int unload_module(const char *name)
 	driver_unregister_owner(mod);
 	list_del(&mod->list);
 	drop_deps(mod->deps, mod->nr_deps);
+	module_destroy_params(mod);
 	base = mod->base;
 	size = mod->size;
 	pr_info("%s: unloaded\n", name);
@@ -669,6 +703,11 @@ static int cmd_modinfo(int argc, char **argv)
 	for (unsigned int i = 0; i < m->nr_deps; i++)
 		printk(KERN_CONT "%s%s", i ? "," : " depends=", m->deps[i]->name);
 	printk(KERN_CONT "\n");
+	for (unsigned int i = 0; i < m->num_kp; i++) {
+		char buf[PARAM_BUF_SIZE];
+
+		printk("parm value: %s=%s\n", m->kp[i].name, param_value_text(&m->kp[i], buf));
+	}
 	id = m->pci_ids;
 	for (unsigned int i = 0; i < m->nr_device_ids; i++)
 		printk("pci id: vendor %04x device %04x class %06x/%06x\n", id[i].vendor & 0xffff,
@@ -679,9 +718,33 @@ static int cmd_modinfo(int argc, char **argv)
 DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1, "a loaded module's tags, users, PCI IDs",
 		      cmd_modinfo);
 
+/* argv[2..] joined by spaces, quotes kept, for module_parse_args(). */
+static char *join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s;
+
+	for (int i = 2; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = kmalloc(n, GFP_KERNEL);
+	if (!s)
+		return NULL;
+	n = 0;
+	for (int i = 2; i < argc; i++) {
+		size_t l = strlen(argv[i]);
+
+		memcpy(s + n, argv[i], l);
+		n += l;
+		s[n++] = ' ';
+	}
+	s[n ? n - 1 : 0] = 0;
+	return s;
+}
+
 static int cmd_insmod(int argc, char **argv)
 {
 	const void *img;
+	char *args;
 	size_t len;
 	int ret;
 
@@ -690,13 +753,17 @@ static int cmd_insmod(int argc, char **argv)
 		printk("insmod: no boot module %s\n", argv[1]);
 		return -ENOENT;
 	}
-	ret = load_module(img, len, NULL);
+	args = join_args(argc, argv);
+	if (!args)
+		return -ENOMEM;
+	ret = load_module_args(img, len, args, NULL);
+	kfree(args);
 	if (ret)
 		printk("insmod: %s: %s\n", argv[1], errname(ret));
 	return ret;
 }
-DEFINE_SHELL_CMD_ARGS(insmod, "<name>", 1, 1, "load a module (a .ko among the boot modules)",
-		      cmd_insmod);
+DEFINE_SHELL_CMD_ARGS(insmod, "<name> [key=value...]", 1, SHELL_MAX_ARGS - 1,
+		      "load a module (a .ko among the boot modules) with parameters", cmd_insmod);
 
 /* unload_module() logs the outcome, success or not. */
 static int cmd_rmmod(int argc, char **argv)

@@ -49,10 +49,7 @@ static void take_baseline(struct baseline *b)
 
 static const struct modtest_blob *blob(const char *name)
 {
-	for (unsigned long i = 0; i < modtest_nr_blobs; i++)
-		if (!strcmp(modtest_blobs[i].name, name))
-			return &modtest_blobs[i];
-	return NULL;
+	return modtest_blob(name);
 }
 
 static int load_blob(struct ktest *t, const char *name, struct module **mod)
