@@ -38,6 +38,14 @@ int param_apply(const char *owner, const struct kernel_param *kp, const char *ke
  */
 int module_check_params(struct module *mod);
 
+/*
+ * kernel/kmod.c on one archive (<exo/kmod.h> runs them on the boot
+ * modules): modprobe, modprobe -r and an alias lookup.
+ */
+int modprobe_archive(const void *ar, size_t len, const char *name, const char *args);
+int modprobe_remove_archive(const void *ar, size_t len, const char *name);
+int modprobe_alias_archive(const void *ar, size_t len, const char *alias);
+
 /* Module test blobs embedded in the kernel (kernel/module_test/blobs.S). */
 struct modtest_blob {
 	const char *name;

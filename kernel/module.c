@@ -411,6 +411,26 @@ int load_module(const void *image, size_t len, struct module **modp)
 }
 EXPORT_SYMBOL_GPL(load_module);
 
+/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
+static void report_users(struct module *mod)
+{
+	char buf[128];
+	size_t n = 0;
+	unsigned int mods = 0;
+	struct module *u;
+
+	buf[0] = 0;
+	list_for_each_entry(u, &modules_list, list)
+		for (unsigned int i = 0; i < u->nr_deps; i++)
+			if (u->deps[i] == mod && n < sizeof(buf)) {
+				n += snprintf(buf + n, sizeof(buf) - n, " %s", u->name);
+				mods++;
+			}
+	pr_err("%s: in use by%s%s (%d users%s)\n", mod->name, mods ? buf : " the kernel",
+	       n >= sizeof(buf) ? "..." : "", atomic_read(&mod->refcnt),
+	       atomic_read(&mod->refcnt) > (int)mods ? ", not all of them modules" : "");
+}
+
 int unload_module(const char *name)
 {
 	struct module *mod;
@@ -425,7 +445,7 @@ int unload_module(const char *name)
 		pr_err("%s: not loaded\n", name);
 	} else if (atomic_read(&mod->refcnt)) {
 		ret = -EBUSY;
-		pr_err("%s: in use (%d users)\n", name, atomic_read(&mod->refcnt));
+		report_users(mod);
 	} else if (mod->init && !mod->exit) {
 		ret = -EBUSY;
 		pr_err("%s: has init but no exit: cannot be unloaded\n", name);

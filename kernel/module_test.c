@@ -414,6 +414,111 @@ static void test_boot_archive(struct ktest *t)
 	free_pages((unsigned long)a, order);
 }
 
+/* An archive as mkmodarchive.py writes: A, B (needs A), modules.dep/.alias. */
+static u8 *kmod_archive(const char *dep, const char *alias, size_t *len, unsigned int *order)
+{
+	const struct modtest_blob *ma = blob("modtest_a"), *mb = blob("modtest_b");
+	size_t la = ma->end - ma->start, lb = mb->end - mb->start;
+	u8 *a;
+
+	*order = order_base_2(DIV_ROUND_UP(la + lb + 2048, PAGE_SIZE));
+	a = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, *order);
+	if (!a)
+		return NULL;
+	*len = cpio_add(a, 0, "modtest_a.ko", ma->start, la);
+	*len = cpio_add(a, *len, "modtest_b.ko", mb->start, lb);
+	*len = cpio_add(a, *len, "modules.dep", dep, strlen(dep));
+	*len = cpio_add(a, *len, "modules.alias", alias, strlen(alias));
+	*len = cpio_add(a, *len, "TRAILER!!!", NULL, 0);
+	return a;
+}
+
+static const char kmod_dep[] = "modtest_a.ko:\nmodtest_b.ko: modtest_a.ko\n";
+static const char kmod_alias[] = "alias pci:v0000ABCDd*sv*sd*bc01sc*i* modtest_b\n"
+				 "alias virtio:d0000002Av* modtest_a\n";
+
+static void test_modprobe_deps(struct ktest *t)
+{
+	struct baseline base;
+	unsigned int order;
+	struct module *a;
+	size_t len;
+	u8 *ar;
+
+	take_baseline(&base);
+	ar = kmod_archive(kmod_dep, kmod_alias, &len, &order);
+	KTEST_ASSERT_NOT_NULL(t, ar);
+	/* Dependencies first: B alone would be refused (unknown symbols). */
+	KTEST_EXPECT_EQ(t, modprobe_archive(ar, len, "modtest_b", NULL), 0);
+	a = find_module("modtest_a");
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_NOT_NULL(t, find_module("modtest_b"));
+	KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+	KTEST_EXPECT_EQ(t, modprobe_archive(ar, len, "modtest_b", NULL), 0);	/* loaded: ok */
+	/* rmmod of a module in use is refused (the log names modtest_b). */
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_a"), -EBUSY);
+	/* modprobe -r: B, then A, now unused. */
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_b"), 0);
+	KTEST_EXPECT_NULL(t, find_module("modtest_a"));
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_b"), -ENOENT);
+	KTEST_EXPECT_EQ(t, modprobe_archive(ar, len, "nothere", NULL), -ENOENT);
+	free_pages((unsigned long)ar, order);
+
+	/* A dependency missing from the archive: B is not loaded (A, listed last, is). */
+	ar = kmod_archive("modtest_b.ko: gone.ko modtest_a.ko\n", "", &len, &order);
+	KTEST_ASSERT_NOT_NULL(t, ar);
+	KTEST_EXPECT_EQ(t, modprobe_archive(ar, len, "modtest_b", NULL), -ENOENT);
+	KTEST_EXPECT_NULL(t, find_module("modtest_b"));
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_a"), 0);
+	free_pages((unsigned long)ar, order);
+	EXPECT_BASELINE(t, &base);
+}
+
+static void test_modprobe_alias(struct ktest *t)
+{
+	struct baseline base;
+	unsigned int order;
+	size_t len;
+	u8 *ar;
+
+	take_baseline(&base);
+	ar = kmod_archive(kmod_dep, kmod_alias, &len, &order);
+	KTEST_ASSERT_NOT_NULL(t, ar);
+	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len,
+		"pci:v0000ABCDd00001234sv00000000sd00000000bc01sc06i01"), 0);
+	KTEST_EXPECT_NOT_NULL(t, find_module("modtest_b"));
+	KTEST_EXPECT_NOT_NULL(t, find_module("modtest_a"));
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len,
+		"pci:v0000ABCDd00001234sv00000000sd00000000bc02sc06i01"), -ENOENT);
+	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len,
+		"pci:v0000ABCEd00001234sv00000000sd00000000bc01sc06i01"), -ENOENT);
+	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len, "virtio:d0000002Av00001AF4"), 0);
+	KTEST_EXPECT_NOT_NULL(t, find_module("modtest_a"));
+	KTEST_EXPECT_NULL(t, find_module("modtest_b"));
+	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_a"), 0);
+	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len, "virtio:d0000002"), -ENOENT);
+	free_pages((unsigned long)ar, order);
+	EXPECT_BASELINE(t, &base);
+}
+
+/* The build's archive carries edu's alias in Linux's form. */
+static void test_boot_archive_alias(struct ktest *t)
+{
+	static const char want[] = "alias pci:v00001234d000011E8sv*sd*bc*sc*i* edu\n";
+	const char *data;
+	size_t len;
+
+	data = boot_module_find("modules.alias", &len);
+	if (!data)
+		KTEST_SKIP(t, "no module archive among the boot modules");
+	KTEST_EXPECT_NOT_NULL(t, boot_module_find("modules.dep", &len));
+	data = boot_module_find("modules.alias", &len);
+	KTEST_ASSERT_NOT_NULL(t, data);
+	KTEST_EXPECT_TRUE(t, len >= sizeof(want) - 1 && !memcmp(data, want, sizeof(want) - 1));
+}
+
 /* A driver its module forgot to unregister is removed with the module. */
 static void test_leaked_driver_removed(struct ktest *t)
 {
@@ -751,6 +856,9 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_section0_not_null),
 	KTEST_CASE(test_refused_module_drops_refs),
 	KTEST_CASE(test_boot_archive),
+	KTEST_CASE(test_modprobe_deps),
+	KTEST_CASE(test_modprobe_alias),
+	KTEST_CASE(test_boot_archive_alias),
 	KTEST_CASE(test_leaked_driver_removed),
 	KTEST_CASE(test_fuzz_loader),
 	KTEST_CASE(test_driver_module_binds),

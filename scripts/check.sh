@@ -664,6 +664,8 @@ run_step --cost 1 _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/g
 script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 # Every example in README.md and Documentation/ compiles or names what exists.
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
+# modules.dep and modules.alias (scripts/depmod.py) from the gcc tree's modules.
+script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
 	"$out/gcc/vmlinux" "$src"
