@@ -57,4 +57,26 @@ extern const unsigned long modtest_nr_blobs;
 /* The embedded module named @name, or NULL. */
 const struct modtest_blob *modtest_blob(const char *name);
 
+/*
+ * What a test case must leave as it found: free frames, kmalloc objects,
+ * module memory and loaded modules.
+ */
+struct modtest_baseline {
+	unsigned long pages;
+	unsigned long kmalloc_objs;
+	size_t mod_bytes;
+	unsigned int nr_mods;
+};
+void modtest_take_baseline(struct modtest_baseline *b);
+
+#define MODTEST_EXPECT_BASELINE(t, b) do {				\
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), (b)->pages);	\
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), (b)->kmalloc_objs);	\
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
+	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
+} while (0)
+
+/* Append a newc cpio entry (a file, or the trailer if @data is NULL) at @off. */
+size_t modtest_cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size);
+
 #endif /* _KERNEL_MODULE_INTERNAL_H */

@@ -649,21 +649,21 @@ static int autoload_fn(const char *file, const u8 *data, size_t size, void *arg)
 	return 0;
 }
 
-static bool autoload = true;
+static enum { AUTOLOAD_OFF, AUTOLOAD_ALIAS, AUTOLOAD_ALL } autoload_mode = AUTOLOAD_ALL;
 
+/* modules=1|on: load every boot module; auto: by modalias only; 0|off: none. */
 static int __init autoload_setup(const char *val)
 {
-	autoload = strcmp(val, "0") && strcmp(val, "off");
+	if (!strcmp(val, "auto"))
+		autoload_mode = AUTOLOAD_ALIAS;
+	else
+		autoload_mode = strcmp(val, "0") && strcmp(val, "off") ? AUTOLOAD_ALL : AUTOLOAD_OFF;
 	return 0;
 }
-__setup_choice("modules=", autoload_setup, "0", "off", "1", "on");
+__setup_choice("modules=", autoload_setup, "0", "off", "1", "on", "auto");
 
-/* Every boot module is loaded once the built-in drivers are registered. */
-static int __init load_boot_modules(void)
+static void __init load_all_boot_modules(void)
 {
-	module_address_lookup = module_lookup;
-	if (!autoload || !boot_info.nr_modules)
-		return 0;
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
 		const struct boot_module *bm = &boot_info.modules[i];
 		const u8 *p = phys_to_virt(bm->start);
@@ -674,6 +674,21 @@ static int __init load_boot_modules(void)
 		else
 			load_module(p, size, NULL);
 	}
+}
+
+/*
+ * Every boot module is loaded once the built-in drivers are registered
+ * (unless modules=0 or modules=auto); then autoload starts: every device
+ * nothing drives gets the module its modalias names (modules=0: none).
+ */
+static int __init load_boot_modules(void)
+{
+	module_address_lookup = module_lookup;
+	if (autoload_mode == AUTOLOAD_OFF)
+		return 0;
+	if (autoload_mode == AUTOLOAD_ALL)
+		load_all_boot_modules();
+	autoload_start();
 	return 0;
 }
 late_initcall(load_boot_modules);

@@ -56,25 +56,6 @@ static const char *value(struct module *mod, const char *name, char *buf)
 		ktest_fail(t, __FILE__, __LINE__, "%s = '%s', want '%s'", name, __v, want); \
 } while (0)
 
-struct param_base {
-	unsigned long kmalloc_objs;
-	size_t mod_bytes;
-	unsigned int nr_mods;
-};
-
-static void take_base(struct param_base *b)
-{
-	b->kmalloc_objs = kmalloc_usage(NULL);
-	b->mod_bytes = module_bytes_allocated();
-	b->nr_mods = module_nr_loaded();
-}
-
-#define EXPECT_BASE(t, b) do {						\
-	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), (b)->kmalloc_objs);	\
-	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
-	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
-} while (0)
-
 struct want {
 	const char *key, *value;
 };
@@ -120,14 +101,14 @@ static void test_param_types(struct ktest *t)
 		{ "n_int", "2147483647" }, { "n_uint", "4294967295" }, { "flag", "N" },
 		{ "list", "-2147483648,0,0,9" },
 	};
-	struct param_base base;
+	struct modtest_baseline base;
 
-	take_base(&base);
+	modtest_take_baseline(&base);
 	check_values(t, "n_int=-42 n_uint=0x10 flag name=hello list=1,-2,3 words=a,bb,ccc",
 		     want1, ARRAY_SIZE(want1));
 	check_values(t, "n_int=2147483647 n_uint=4294967295 flag=off list=-2147483648,0,0,9",
 		     want2, ARRAY_SIZE(want2));
-	EXPECT_BASE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /* .modinfo carries each parameter's type and description, as modinfo shows. */
@@ -161,15 +142,15 @@ static void test_param_bad_values(struct ktest *t)
 		"list=1,2,3,4,5", "list=1,,2", "list=", "list=1,x", "words=a,b,c,d", "name",
 		"name=ok n_int=5 n_uint=bad",
 	};
-	struct param_base base;
+	struct modtest_baseline base;
 
-	take_base(&base);
+	modtest_take_baseline(&base);
 	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (load_param(t, bad[i], NULL) != -EINVAL)
 			ktest_fail(t, __FILE__, __LINE__, "'%s' not refused with -EINVAL", bad[i]);
 		KTEST_EXPECT_NULL(t, find_module("modtest_param"));
 	}
-	EXPECT_BASE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 static void test_param_unknown_ignored(struct ktest *t)
@@ -189,10 +170,10 @@ static void test_param_charp_lifetime(struct ktest *t)
 	static const char args[] = "name=\"two words\" words=x,yy name=again words=p,q,r";
 	static const struct want quoted[] = { { "name", "two words" } };
 	struct module *mod = NULL;
-	struct param_base base;
+	struct modtest_baseline base;
 	char *text;
 
-	take_base(&base);
+	modtest_take_baseline(&base);
 	text = kmalloc(sizeof(args), GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, text);
 	memcpy(text, args, sizeof(args));
@@ -202,10 +183,10 @@ static void test_param_charp_lifetime(struct ktest *t)
 	EXPECT_VALUE(t, mod, "name", "again");
 	EXPECT_VALUE(t, mod, "words", "p,q,r");
 	KTEST_EXPECT_EQ(t, unload_module("modtest_param"), 0);
-	EXPECT_BASE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 
 	check_values(t, "name=\"two words\"", quoted, ARRAY_SIZE(quoted));
-	EXPECT_BASE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 static bool on_cmdline(const char *word)

@@ -7,6 +7,10 @@
  */
 #include <exo/compiler.h>
 #include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/module.h>
+#include <exo/printk.h>
+#include <exo/slab.h>
 #include <exo/string.h>
 #include "../module-internal.h"
 
@@ -42,4 +46,25 @@ const struct modtest_blob *modtest_blob(const char *name)
 		if (!strcmp(modtest_blobs[i].name, name))
 			return &modtest_blobs[i];
 	return NULL;
+}
+
+void modtest_take_baseline(struct modtest_baseline *b)
+{
+	b->pages = ktest_settled_free_pages();
+	b->kmalloc_objs = kmalloc_usage(NULL);
+	b->mod_bytes = module_bytes_allocated();
+	b->nr_mods = module_nr_loaded();
+}
+
+size_t modtest_cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size)
+{
+	u32 nsize = strlen(name) + 1;
+
+	off += snprintf((char *)a + off, 111, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+			1, data ? 0100644 : 0, 0, 0, 1, 0, size, 0, 0, 0, 0, nsize, 0);
+	memcpy(a + off, name, nsize);
+	off = ALIGN(off + nsize, 4);
+	if (data)
+		memcpy(a + off, data, size);
+	return ALIGN(off + size, 4);
 }
