@@ -120,9 +120,20 @@ static int load_one(const void *ar, size_t len, const char *name, const char *ar
 		pr_err("%s: not in the module archive\n", name);
 		return ret ? ret : -ENOENT;
 	}
-	ret = load_module_args(data, size, args, NULL);
-	/* Another loader won the race: it is there, which is what was asked. */
-	return ret == -EEXIST && find_module(name) ? 0 : ret;
+	/*
+	 * -EEXIST: another loader won the race, and the module is there,
+	 * which is what was asked; unless a modprobe -r took it away again
+	 * before we looked: then load it once more.  An export clash (also
+	 * -EEXIST) fails every time and is returned.
+	 */
+	for (int tries = 0; tries < 3; tries++) {
+		ret = load_module_args(data, size, args, NULL);
+		if (ret != -EEXIST)
+			return ret;
+		if (find_module(name))
+			return 0;
+	}
+	return ret;
 }
 
 int modprobe_archive(const void *ar, size_t len, const char *name, const char *args)

@@ -16,10 +16,13 @@
 #include <exo/kobject.h>
 #include <exo/page_alloc.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/module.h>
 #include <exo/pci.h>
 #include <exo/sched.h>
+#include <exo/printk.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 
 #include "module-internal.h"
@@ -109,6 +112,115 @@ static void test_modprobe_alias(struct ktest *t)
 	KTEST_EXPECT_NULL(t, find_module("modtest_b"));
 	KTEST_EXPECT_EQ(t, modprobe_remove_archive(ar, len, "modtest_a"), 0);
 	KTEST_EXPECT_EQ(t, modprobe_alias_archive(ar, len, "virtio:d0000002"), -ENOENT);
+	free_pages((unsigned long)ar, order);
+	MODTEST_EXPECT_BASELINE(t, &base);
+}
+
+struct kmod_racer {
+	const u8 *ar;
+	size_t len;
+	bool remover;		/* modprobe -r instead of modprobe */
+	bool removers;		/* other threads run modprobe -r */
+	int errors;
+	int bad;		/* the last unexpected return value */
+};
+
+#define KMOD_RACES	20
+
+/*
+ * modprobe of B from every CPU at once: each call returns 0 (loaded, or
+ * already there).  With removers among them a modprobe may also find A
+ * gone under B (-ENOENT: its symbols), as with Linux's modprobe; a remove
+ * gets 0, -ENOENT (gone) or -EBUSY (B on A).  Anything else is an error.
+ */
+static int kmod_race(void *arg)
+{
+	struct kmod_racer *r = arg;
+
+	for (int i = 0; i < KMOD_RACES; i++) {
+		int ret;
+
+		bool ok;
+
+		if (r->remover) {
+			ret = modprobe_remove_archive(r->ar, r->len, "modtest_b");
+			ok = !ret || ret == -ENOENT || ret == -EBUSY;
+		} else {
+			ret = modprobe_archive(r->ar, r->len, "modtest_b", NULL);
+			ok = !ret || (ret == -ENOENT && r->removers);
+		}
+		if (!ok) {
+			r->errors++;
+			r->bad = ret;
+		}
+	}
+	return 0;
+}
+
+static void run_racers(struct ktest *t, struct kmod_racer *r, bool removers)
+{
+	struct task_struct *k[NR_CPUS];
+	unsigned int cpu, n = 0;
+
+	for_each_online_cpu(cpu) {
+		r[cpu].remover = removers && (n++ & 1);
+		r[cpu].removers = removers;
+		k[cpu] = kthread_create(kmod_race, &r[cpu], "kt-kmod%u", cpu);
+		KTEST_ASSERT_NOT_NULL(t, k[cpu]);
+		KTEST_EXPECT_EQ(t, kthread_bind(k[cpu], cpu), 0);
+	}
+	for_each_online_cpu(cpu)
+		wake_up_process(k[cpu]);
+	for_each_online_cpu(cpu)
+		KTEST_EXPECT_EQ(t, kthread_join(k[cpu]), 0);
+}
+
+static void expect_no_race_errors(struct ktest *t, struct kmod_racer *r)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (r[cpu].errors)
+			ktest_fail(t, __FILE__, __LINE__, "CPU %u: %d errors, the last %d (%s)",
+				   cpu, r[cpu].errors, r[cpu].bad, r[cpu].remover ? "modprobe -r" :
+				   "modprobe");
+}
+
+static void test_modprobe_smp(struct ktest *t)
+{
+	struct modtest_baseline base;
+	struct kmod_racer *r;
+	unsigned int order, cpu;
+	int saved_loglevel;
+	size_t len;
+	u8 *ar;
+
+	modtest_take_baseline(&base);
+	ar = kmod_archive(kmod_dep, kmod_alias, &len, &order);
+	r = kcalloc(NR_CPUS, sizeof(*r), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, ar);
+	KTEST_ASSERT_NOT_NULL(t, r);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		r[cpu].ar = ar;
+		r[cpu].len = len;
+	}
+	/* Lost races log one refusal each: keep them off the console. */
+	saved_loglevel = console_loglevel;
+	console_loglevel = LOGLEVEL_ERR;
+	run_racers(t, r, false);
+	console_loglevel = saved_loglevel;
+	expect_no_race_errors(t, r);
+	KTEST_EXPECT_NOT_NULL(t, find_module("modtest_b"));
+	if (find_module("modtest_a"))
+		KTEST_EXPECT_EQ(t, module_refcount(find_module("modtest_a")), 1);
+	console_loglevel = LOGLEVEL_ERR;
+	run_racers(t, r, true);
+	console_loglevel = saved_loglevel;
+	expect_no_race_errors(t, r);
+	modprobe_remove_archive(ar, len, "modtest_b");
+	modprobe_remove_archive(ar, len, "modtest_a");
+	KTEST_EXPECT_NULL(t, find_module("modtest_a"));
+	kfree(r);
 	free_pages((unsigned long)ar, order);
 	MODTEST_EXPECT_BASELINE(t, &base);
 }
@@ -271,6 +383,7 @@ static struct ktest_case kmod_cases[] = {
 	KTEST_CASE(test_modprobe_deps),
 	KTEST_CASE(test_modprobe_alias),
 	KTEST_CASE(test_boot_archive_alias),
+	KTEST_CASE_FLAGS(test_modprobe_smp, KTEST_F_SMP),
 	KTEST_CASE(test_pci_modalias),
 	KTEST_CASE(test_coldplug),
 	KTEST_CASE(test_hotplug),
