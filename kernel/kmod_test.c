@@ -20,6 +20,7 @@
 #include <exo/module.h>
 #include <exo/pci.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
@@ -379,6 +380,28 @@ static void test_hotplug(struct ktest *t)
 	put_device(&edu->dev);
 }
 
+/* The shell's insmod/modinfo/modprobe/rmmod on the real edu.ko. */
+static void test_shell_commands(struct ktest *t)
+{
+	struct pci_dev *edu = edu_device(t);
+
+	if (!edu)
+		return;
+	KTEST_EXPECT_EQ(t, shell_run_command("modinfo edu"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("rmmod edu"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("modinfo edu"), 0);	/* from the file */
+	KTEST_EXPECT_EQ(t, shell_run_command("modinfo no_such_module"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("insmod edu no_such_param=1"), 0);
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_EQ(t, shell_run_command("modprobe -r edu"), 0);
+	KTEST_EXPECT_NULL(t, find_module("edu"));
+	KTEST_EXPECT_EQ(t, shell_run_command("modprobe -r edu"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("modprobe edu"), 0);
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_EQ(t, shell_run_command("modprobe no_such_module"), -ENOENT);
+	put_device(&edu->dev);
+}
+
 static struct ktest_case kmod_cases[] = {
 	KTEST_CASE(test_modprobe_deps),
 	KTEST_CASE(test_modprobe_alias),
@@ -387,6 +410,7 @@ static struct ktest_case kmod_cases[] = {
 	KTEST_CASE(test_pci_modalias),
 	KTEST_CASE(test_coldplug),
 	KTEST_CASE(test_hotplug),
+	KTEST_CASE(test_shell_commands),
 	{}
 };
 

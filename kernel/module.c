@@ -719,6 +719,39 @@ static int cmd_lsmod(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(lsmod, "loaded modules, size, users", cmd_lsmod);
 
+/* print_modinfo() of a module in the boot archive, not loaded: from its file. */
+static int modinfo_file(const char *name)
+{
+	struct load_info info = { .label = name };
+	const char *data;
+	size_t size;
+	int ret;
+
+	info.img = boot_module_find(name, &info.len);
+	if (!info.img) {
+		printk("modinfo: %s is neither loaded nor among the boot modules\n", name);
+		return -ENOENT;
+	}
+	if (!IS_ALIGNED((unsigned long)info.img, 8)) {
+		/* cpio data is 4-aligned; the ELF structures want 8. */
+		info.copy_order = order_base_2(DIV_ROUND_UP(info.len, PAGE_SIZE));
+		info.copy = (void *)__get_free_pages(GFP_KERNEL, info.copy_order);
+		if (!info.copy)
+			return -ENOMEM;
+		memcpy(info.copy, info.img, info.len);
+		info.img = info.copy;
+	}
+	info.hdr = (const Elf64_Ehdr *)info.img;
+	ret = module_elf_modinfo(&info, &data, &size);
+	for (const char *p = data; !ret && p < data + size; p += strnlen(p, data + size - p) + 1)
+		if (*p)
+			printk("%.*s\n", (int)strnlen(p, data + size - p), p);
+	if (!ret)
+		printk("(not loaded: from the boot modules)\n");
+	free_load_info(&info);
+	return ret;
+}
+
 static int cmd_modinfo(int argc, char **argv)
 {
 	const struct pci_device_id *id;
@@ -728,8 +761,7 @@ static int cmd_modinfo(int argc, char **argv)
 	m = __find_module(argv[1]);
 	if (!m) {
 		mutex_unlock(&module_mutex);
-		printk("modinfo: %s is not loaded\n", argv[1]);
-		return -ENOENT;
+		return modinfo_file(argv[1]);
 	}
 	for (const char *p = m->modinfo; p < m->modinfo + m->modinfo_size; p += strlen(p) + 1)
 		if (*p)
@@ -750,7 +782,8 @@ static int cmd_modinfo(int argc, char **argv)
 	mutex_unlock(&module_mutex);
 	return 0;
 }
-DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1, "a loaded module's tags, users, PCI IDs",
+DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1,
+		      "a module's tags (parameters too), users, PCI IDs; loaded or from the boot modules",
 		      cmd_modinfo);
 
 /* argv[2..] joined by spaces, quotes kept, for module_parse_args(). */

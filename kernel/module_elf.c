@@ -658,3 +658,24 @@ int module_elf_load(struct load_info *info)
 	keep_symtab(info);
 	return 0;
 }
+
+int module_elf_modinfo(struct load_info *info, const char **data, size_t *size)
+{
+	int ret = check_header(info);
+
+	if (!ret)
+		ret = check_sections(info);
+	if (ret)
+		return ret;
+	for (unsigned int i = 1; i < info->shnum; i++) {
+		const Elf64_Shdr *s = &info->sh[i];
+
+		if (s->sh_type == SHT_PROGBITS && !strcmp(module_sec_name(info, s), ".modinfo")) {
+			*data = (const char *)info->img + s->sh_offset;
+			*size = s->sh_size;
+			return 0;
+		}
+	}
+	load_err(info, "no .modinfo section");
+	return -EINVAL;
+}
