@@ -233,6 +233,8 @@ static void test_boot_archive_alias(struct ktest *t)
 	const char *data;
 	size_t len;
 
+	if (!IS_MODULE(CONFIG_PCI_EDU))
+		KTEST_SKIP(t, "the edu driver is not a module in this configuration");
 	data = boot_module_find("modules.alias", &len);
 	if (!data)
 		KTEST_SKIP(t, "no module archive among the boot modules");
