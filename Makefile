@@ -271,7 +271,7 @@ $(objtree)/vmlinux: $(objtree)/built-in.o $(LDS) FORCE
 # packed into modules.cpio (newc) for QEMU -initrd; GRUB gets them one by one.
 PHONY += modules
 modules: $(objtree)/modules.cpio
-$(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.py FORCE
+$(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.py $(srctree)/scripts/depmod.py FORCE
 	$(Q)$(PYTHON) $(srctree)/scripts/mkmodarchive.py $@ $(objtree) $(objtree)/modules.order
 
 # ---------------------------------------------------------------------------

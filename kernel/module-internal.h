@@ -21,6 +21,31 @@ size_t module_bytes_allocated(void);
 int module_archive_find(const void *archive, size_t len, const char *name,
 			const void **data, size_t *size);
 
+struct kernel_param;
+struct module;
+
+/*
+ * param_apply() - set @kp from @val (NULL: bare key), logging a refusal in
+ * one line naming @owner, @key, @val, @source and the type wanted.
+ * Return: 0 or the error of the type's set().
+ */
+int param_apply(const char *owner, const struct kernel_param *kp, const char *key,
+		const char *val, const char *source);
+
+/*
+ * module_check_params() - are @mod's parameters (its __param section)
+ * inside its memory, with known types?  Return: 0 or -ENOEXEC (logged).
+ */
+int module_check_params(struct module *mod);
+
+/*
+ * kernel/kmod.c on one archive (<exo/kmod.h> runs them on the boot
+ * modules): modprobe, modprobe -r and an alias lookup.
+ */
+int modprobe_archive(const void *ar, size_t len, const char *name, const char *args);
+int modprobe_remove_archive(const void *ar, size_t len, const char *name);
+int modprobe_alias_archive(const void *ar, size_t len, const char *alias);
+
 /* Module test blobs embedded in the kernel (kernel/module_test/blobs.S). */
 struct modtest_blob {
 	const char *name;
@@ -29,5 +54,29 @@ struct modtest_blob {
 };
 extern const struct modtest_blob modtest_blobs[];
 extern const unsigned long modtest_nr_blobs;
+/* The embedded module named @name, or NULL. */
+const struct modtest_blob *modtest_blob(const char *name);
+
+/*
+ * What a test case must leave as it found: free frames, kmalloc objects,
+ * module memory and loaded modules.
+ */
+struct modtest_baseline {
+	unsigned long pages;
+	unsigned long kmalloc_objs;
+	size_t mod_bytes;
+	unsigned int nr_mods;
+};
+void modtest_take_baseline(struct modtest_baseline *b);
+
+#define MODTEST_EXPECT_BASELINE(t, b) do {				\
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), (b)->pages);	\
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), (b)->kmalloc_objs);	\
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
+	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
+} while (0)
+
+/* Append a newc cpio entry (a file, or the trailer if @data is NULL) at @off. */
+size_t modtest_cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size);
 
 #endif /* _KERNEL_MODULE_INTERNAL_H */

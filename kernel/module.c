@@ -54,6 +54,7 @@
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
+#include <exo/slab.h>
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
@@ -318,7 +319,30 @@ static void free_module_memory(void *base, size_t size)
 	bytes_allocated -= size;
 }
 
-int load_module(const void *image, size_t len, struct module **modp)
+/*
+ * Parameters, before init: the command line's "name.key=value" words, then
+ * @args (insmod's), so that an explicit argument wins.  Linux leaves the
+ * command line to modprobe; there is no user space here to do it.
+ */
+static int module_set_params(struct module *mod, const char *args)
+{
+	char prefix[MODULE_NAME_LEN + 1];
+	int ret = module_check_params(mod);
+
+	if (ret)
+		return ret;
+	snprintf(prefix, sizeof(prefix), "%s.", mod->name);
+	ret = module_parse_args(mod, boot_command_line, "cmdline", prefix);
+	if (!ret)
+		ret = module_parse_args(mod, args, "arguments", NULL);
+	if (ret) {
+		pr_err("%s: not loaded: a parameter was refused\n", mod->name);
+		module_destroy_params(mod);
+	}
+	return ret;
+}
+
+int load_module_args(const void *image, size_t len, const char *args, struct module **modp)
 {
 	struct load_info info = { .ops = &kernel_elf_ops, .label = "(unnamed .ko)", .img = image,
 				  .len = len };
@@ -344,6 +368,8 @@ int load_module(const void *image, size_t len, struct module **modp)
 
 	mutex_lock(&module_mutex);
 	ret = do_load(&info);
+	if (!ret)
+		ret = module_set_params(info.mod, args);
 	if (ret) {
 		drop_deps(info.deps, info.nr_deps);
 		if (info.base)
@@ -362,6 +388,7 @@ int load_module(const void *image, size_t len, struct module **modp)
 		driver_unregister_owner(mod);
 		list_del(&mod->list);
 		drop_deps(mod->deps, mod->nr_deps);
+		module_destroy_params(mod);
 		free_module_memory(info.base, info.size);
 		goto out;
 	}
@@ -376,7 +403,33 @@ out:
 	free_load_info(&info);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(load_module_args);
+
+int load_module(const void *image, size_t len, struct module **modp)
+{
+	return load_module_args(image, len, NULL, modp);
+}
 EXPORT_SYMBOL_GPL(load_module);
+
+/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
+static void report_users(struct module *mod)
+{
+	char buf[128];
+	size_t n = 0;
+	unsigned int mods = 0;
+	struct module *u;
+
+	buf[0] = 0;
+	list_for_each_entry(u, &modules_list, list)
+		for (unsigned int i = 0; i < u->nr_deps; i++)
+			if (u->deps[i] == mod && n < sizeof(buf)) {
+				n += snprintf(buf + n, sizeof(buf) - n, " %s", u->name);
+				mods++;
+			}
+	pr_err("%s: in use by%s%s (%d users%s)\n", mod->name, mods ? buf : " the kernel",
+	       n >= sizeof(buf) ? "..." : "", atomic_read(&mod->refcnt),
+	       atomic_read(&mod->refcnt) > (int)mods ? ", not all of them modules" : "");
+}
 
 int unload_module(const char *name)
 {
@@ -392,7 +445,7 @@ int unload_module(const char *name)
 		pr_err("%s: not loaded\n", name);
 	} else if (atomic_read(&mod->refcnt)) {
 		ret = -EBUSY;
-		pr_err("%s: in use (%d users)\n", name, atomic_read(&mod->refcnt));
+		report_users(mod);
 	} else if (mod->init && !mod->exit) {
 		ret = -EBUSY;
 		pr_err("%s: has init but no exit: cannot be unloaded\n", name);
@@ -408,6 +461,7 @@ int unload_module(const char *name)
 	driver_unregister_owner(mod);
 	list_del(&mod->list);
 	drop_deps(mod->deps, mod->nr_deps);
+	module_destroy_params(mod);
 	base = mod->base;
 	size = mod->size;
 	pr_info("%s: unloaded\n", name);
@@ -595,21 +649,21 @@ static int autoload_fn(const char *file, const u8 *data, size_t size, void *arg)
 	return 0;
 }
 
-static bool autoload = true;
+static enum { AUTOLOAD_OFF, AUTOLOAD_ALIAS, AUTOLOAD_ALL } autoload_mode = AUTOLOAD_ALL;
 
+/* modules=1|on: load every boot module; auto: by modalias only; 0|off: none. */
 static int __init autoload_setup(const char *val)
 {
-	autoload = strcmp(val, "0") && strcmp(val, "off");
+	if (!strcmp(val, "auto"))
+		autoload_mode = AUTOLOAD_ALIAS;
+	else
+		autoload_mode = strcmp(val, "0") && strcmp(val, "off") ? AUTOLOAD_ALL : AUTOLOAD_OFF;
 	return 0;
 }
-__setup_choice("modules=", autoload_setup, "0", "off", "1", "on");
+__setup_choice("modules=", autoload_setup, "0", "off", "1", "on", "auto");
 
-/* Every boot module is loaded once the built-in drivers are registered. */
-static int __init load_boot_modules(void)
+static void __init load_all_boot_modules(void)
 {
-	module_address_lookup = module_lookup;
-	if (!autoload || !boot_info.nr_modules)
-		return 0;
 	for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
 		const struct boot_module *bm = &boot_info.modules[i];
 		const u8 *p = phys_to_virt(bm->start);
@@ -620,6 +674,21 @@ static int __init load_boot_modules(void)
 		else
 			load_module(p, size, NULL);
 	}
+}
+
+/*
+ * Every boot module is loaded once the built-in drivers are registered
+ * (unless modules=0 or modules=auto); then autoload starts: every device
+ * nothing drives gets the module its modalias names (modules=0: none).
+ */
+static int __init load_boot_modules(void)
+{
+	module_address_lookup = module_lookup;
+	if (autoload_mode == AUTOLOAD_OFF)
+		return 0;
+	if (autoload_mode == AUTOLOAD_ALL)
+		load_all_boot_modules();
+	autoload_start();
 	return 0;
 }
 late_initcall(load_boot_modules);
@@ -650,6 +719,39 @@ static int cmd_lsmod(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(lsmod, "loaded modules, size, users", cmd_lsmod);
 
+/* print_modinfo() of a module in the boot archive, not loaded: from its file. */
+static int modinfo_file(const char *name)
+{
+	struct load_info info = { .label = name };
+	const char *data;
+	size_t size;
+	int ret;
+
+	info.img = boot_module_find(name, &info.len);
+	if (!info.img) {
+		printk("modinfo: %s is neither loaded nor among the boot modules\n", name);
+		return -ENOENT;
+	}
+	if (!IS_ALIGNED((unsigned long)info.img, 8)) {
+		/* cpio data is 4-aligned; the ELF structures want 8. */
+		info.copy_order = order_base_2(DIV_ROUND_UP(info.len, PAGE_SIZE));
+		info.copy = (void *)__get_free_pages(GFP_KERNEL, info.copy_order);
+		if (!info.copy)
+			return -ENOMEM;
+		memcpy(info.copy, info.img, info.len);
+		info.img = info.copy;
+	}
+	info.hdr = (const Elf64_Ehdr *)info.img;
+	ret = module_elf_modinfo(&info, &data, &size);
+	for (const char *p = data; !ret && p < data + size; p += strnlen(p, data + size - p) + 1)
+		if (*p)
+			printk("%.*s\n", (int)strnlen(p, data + size - p), p);
+	if (!ret)
+		printk("(not loaded: from the boot modules)\n");
+	free_load_info(&info);
+	return ret;
+}
+
 static int cmd_modinfo(int argc, char **argv)
 {
 	const struct pci_device_id *id;
@@ -659,8 +761,7 @@ static int cmd_modinfo(int argc, char **argv)
 	m = __find_module(argv[1]);
 	if (!m) {
 		mutex_unlock(&module_mutex);
-		printk("modinfo: %s is not loaded\n", argv[1]);
-		return -ENOENT;
+		return modinfo_file(argv[1]);
 	}
 	for (const char *p = m->modinfo; p < m->modinfo + m->modinfo_size; p += strlen(p) + 1)
 		if (*p)
@@ -669,6 +770,11 @@ static int cmd_modinfo(int argc, char **argv)
 	for (unsigned int i = 0; i < m->nr_deps; i++)
 		printk(KERN_CONT "%s%s", i ? "," : " depends=", m->deps[i]->name);
 	printk(KERN_CONT "\n");
+	for (unsigned int i = 0; i < m->num_kp; i++) {
+		char buf[PARAM_BUF_SIZE];
+
+		printk("parm value: %s=%s\n", m->kp[i].name, param_value_text(&m->kp[i], buf));
+	}
 	id = m->pci_ids;
 	for (unsigned int i = 0; i < m->nr_device_ids; i++)
 		printk("pci id: vendor %04x device %04x class %06x/%06x\n", id[i].vendor & 0xffff,
@@ -676,12 +782,37 @@ static int cmd_modinfo(int argc, char **argv)
 	mutex_unlock(&module_mutex);
 	return 0;
 }
-DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1, "a loaded module's tags, users, PCI IDs",
+DEFINE_SHELL_CMD_ARGS(modinfo, "<name>", 1, 1,
+		      "a module's tags (parameters too), users, PCI IDs; loaded or from the boot modules",
 		      cmd_modinfo);
+
+/* argv[2..] joined by spaces, quotes kept, for module_parse_args(). */
+static char *join_args(int argc, char **argv)
+{
+	size_t n = 1;
+	char *s;
+
+	for (int i = 2; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = kmalloc(n, GFP_KERNEL);
+	if (!s)
+		return NULL;
+	n = 0;
+	for (int i = 2; i < argc; i++) {
+		size_t l = strlen(argv[i]);
+
+		memcpy(s + n, argv[i], l);
+		n += l;
+		s[n++] = ' ';
+	}
+	s[n ? n - 1 : 0] = 0;
+	return s;
+}
 
 static int cmd_insmod(int argc, char **argv)
 {
 	const void *img;
+	char *args;
 	size_t len;
 	int ret;
 
@@ -690,13 +821,17 @@ static int cmd_insmod(int argc, char **argv)
 		printk("insmod: no boot module %s\n", argv[1]);
 		return -ENOENT;
 	}
-	ret = load_module(img, len, NULL);
+	args = join_args(argc, argv);
+	if (!args)
+		return -ENOMEM;
+	ret = load_module_args(img, len, args, NULL);
+	kfree(args);
 	if (ret)
 		printk("insmod: %s: %s\n", argv[1], errname(ret));
 	return ret;
 }
-DEFINE_SHELL_CMD_ARGS(insmod, "<name>", 1, 1, "load a module (a .ko among the boot modules)",
-		      cmd_insmod);
+DEFINE_SHELL_CMD_ARGS(insmod, "<name> [key=value...]", 1, SHELL_MAX_ARGS - 1,
+		      "load a module (a .ko among the boot modules) with parameters", cmd_insmod);
 
 /* unload_module() logs the outcome, success or not. */
 static int cmd_rmmod(int argc, char **argv)

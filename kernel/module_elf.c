@@ -149,6 +149,7 @@ static int find_tables(struct load_info *info)
 	const Elf64_Shdr *sh = info->sh;
 
 	info->modinfo_idx = info->this_idx = info->ksym_idx = info->ksym_gpl_idx = -1;
+	info->param_idx = -1;
 	info->symidx = 0;
 	for (unsigned int i = 1; i < info->shnum; i++) {
 		const Elf64_Shdr *s = &sh[i];
@@ -185,6 +186,8 @@ static int find_tables(struct load_info *info)
 			info->ksym_idx = i;
 		else if (!strcmp(n, "__ksymtab_gpl"))
 			info->ksym_gpl_idx = i;
+		else if (!strcmp(n, "__param"))
+			info->param_idx = i;
 	}
 	if (!info->symidx) {
 		load_err(info, "no symbol table");
@@ -559,6 +562,30 @@ static void find_device_table(struct load_info *info, struct module *mod)
 	}
 }
 
+/*
+ * module_param(): the __param section's entries, in place.  Their pointers
+ * are checked by the kernel side (module_check_params()), which knows the
+ * standard parameter types.
+ */
+static int find_params(struct load_info *info, struct module *mod)
+{
+	const Elf64_Shdr *s;
+
+	mod->kp = NULL;
+	mod->num_kp = 0;
+	if (info->param_idx < 0)
+		return 0;
+	s = &info->sh[info->param_idx];
+	if (s->sh_type != SHT_PROGBITS || s->sh_size % sizeof(struct kernel_param) ||
+	    !IS_ALIGNED(info->secaddr[info->param_idx], __alignof__(struct kernel_param))) {
+		load_err(info, "malformed __param section");
+		return -ENOEXEC;
+	}
+	mod->kp = (const struct kernel_param *)info->secaddr[info->param_idx];
+	mod->num_kp = s->sh_size / sizeof(struct kernel_param);
+	return 0;
+}
+
 int module_elf_load(struct load_info *info)
 {
 	struct module *mod;
@@ -612,6 +639,9 @@ int module_elf_load(struct load_info *info)
 	mod->text_size = info->text_size;
 	mod->ro_size = info->ro_size;
 	find_device_table(info, mod);
+	ret = find_params(info, mod);
+	if (ret)
+		return ret;
 	mod->modinfo = (const char *)info->secaddr[info->modinfo_idx];
 	mod->modinfo_size = info->sh[info->modinfo_idx].sh_size;
 	/* modinfo strings must point into module memory, not the file. */
@@ -627,4 +657,25 @@ int module_elf_load(struct load_info *info)
 	}
 	keep_symtab(info);
 	return 0;
+}
+
+int module_elf_modinfo(struct load_info *info, const char **data, size_t *size)
+{
+	int ret = check_header(info);
+
+	if (!ret)
+		ret = check_sections(info);
+	if (ret)
+		return ret;
+	for (unsigned int i = 1; i < info->shnum; i++) {
+		const Elf64_Shdr *s = &info->sh[i];
+
+		if (s->sh_type == SHT_PROGBITS && !strcmp(module_sec_name(info, s), ".modinfo")) {
+			*data = (const char *)info->img + s->sh_offset;
+			*size = s->sh_size;
+			return 0;
+		}
+	}
+	load_err(info, "no .modinfo section");
+	return -EINVAL;
 }

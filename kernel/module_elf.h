@@ -54,4 +54,15 @@ struct module_elf_ops {
  */
 int module_elf_load(struct load_info *info);
 
+/**
+ * module_elf_modinfo() - the .modinfo strings of a module file, unloaded
+ * @info: .label, .img (8-byte aligned), .len and .hdr set, the rest 0
+ * @data: set to the section's bytes, in the image
+ * @size: set to its size
+ *
+ * Checks the header and the section table (steps 1 and 2) first.
+ * Return: 0; -ENOEXEC malformed file; -EINVAL no .modinfo (logged).
+ */
+int module_elf_modinfo(struct load_info *info, const char **data, size_t *size);
+
 #endif /* _KERNEL_MODULE_ELF_H */

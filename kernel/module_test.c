@@ -25,34 +25,9 @@
 #include "module-internal.h"
 #include "module_test/modtest.h"
 
-struct baseline {
-	unsigned long pages;
-	unsigned long kmalloc_objs;
-	size_t mod_bytes;
-	unsigned int nr_mods;
-};
-
-static void take_baseline(struct baseline *b)
-{
-	b->pages = ktest_settled_free_pages();
-	b->kmalloc_objs = kmalloc_usage(NULL);
-	b->mod_bytes = module_bytes_allocated();
-	b->nr_mods = module_nr_loaded();
-}
-
-#define EXPECT_BASELINE(t, b) do {					\
-	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), (b)->pages);	\
-	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), (b)->kmalloc_objs);	\
-	KTEST_EXPECT_EQ(t, module_bytes_allocated(), (b)->mod_bytes);	\
-	KTEST_EXPECT_EQ(t, module_nr_loaded(), (b)->nr_mods);		\
-} while (0)
-
 static const struct modtest_blob *blob(const char *name)
 {
-	for (unsigned long i = 0; i < modtest_nr_blobs; i++)
-		if (!strcmp(modtest_blobs[i].name, name))
-			return &modtest_blobs[i];
-	return NULL;
+	return modtest_blob(name);
 }
 
 static int load_blob(struct ktest *t, const char *name, struct module **mod)
@@ -68,11 +43,11 @@ static int load_blob(struct ktest *t, const char *name, struct module **mod)
 
 static void test_load_use_unload(struct ktest *t)
 {
-	struct baseline base;
+	struct modtest_baseline base;
 	int (*selftest)(void), (*add)(int, int);
 	struct module *mod = NULL;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &mod), 0);
 	KTEST_ASSERT_NOT_NULL(t, mod);
 	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == mod);
@@ -106,7 +81,7 @@ static void test_load_use_unload(struct ktest *t)
 	KTEST_EXPECT_NULL(t, find_module("modtest_a"));
 	KTEST_EXPECT_EQ(t, find_exported_symbol("modtest_a_add"), 0ul);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -ENOENT);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 extern char _end[];
@@ -141,13 +116,13 @@ static void test_module_permissions(struct ktest *t)
 static void test_dependency(struct ktest *t)
 {
 	struct module *a = NULL, *b = NULL;
-	struct baseline base;
+	struct modtest_baseline base;
 	int (*twice)(int);
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	/* B alone: A's exports are missing. */
 	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_b", NULL), -ENOENT);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_b", &b), 0);
@@ -163,15 +138,15 @@ static void test_dependency(struct ktest *t)
 	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
 	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 static void test_load_unload_100(struct ktest *t)
 {
-	struct baseline base;
+	struct modtest_baseline base;
 	int failures = 0;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	for (int i = 0; i < 100 && !failures; i++) {
 		int (*twice)(int);
 
@@ -183,7 +158,7 @@ static void test_load_unload_100(struct ktest *t)
 		failures += unload_module("modtest_a") != 0;
 	}
 	KTEST_EXPECT_EQ(t, failures, 0);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 static const struct {
@@ -216,9 +191,9 @@ static const struct {
 
 static void test_bad_modules_refused(struct ktest *t)
 {
-	struct baseline base;
+	struct modtest_baseline base;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	for (unsigned int i = 0; i < ARRAY_SIZE(bad_modules); i++) {
 		int ret = load_blob(t, bad_modules[i].name, NULL);
 
@@ -226,21 +201,21 @@ static void test_bad_modules_refused(struct ktest *t)
 			ktest_log(t, "%s: got %d, want %d", bad_modules[i].name, ret,
 				  bad_modules[i].err);
 		KTEST_EXPECT_EQ(t, ret, bad_modules[i].err);
-		EXPECT_BASELINE(t, &base);
+		MODTEST_EXPECT_BASELINE(t, &base);
 	}
 	/* Tiny and absurd inputs. */
 	KTEST_EXPECT_EQ(t, load_module(blob("modtest_a")->start, 10, NULL), -ENOEXEC);
 	KTEST_EXPECT_EQ(t, load_module(NULL, 100, NULL), -EINVAL);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /* A refused dependent leaves its would-be dependency's count alone. */
 static void test_refused_module_drops_refs(struct ktest *t)
 {
 	struct module *a = NULL;
-	struct baseline base;
+	struct modtest_baseline base;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
 	/* Unaligned copy of B: exercises the loader's copy path too. */
 	{
@@ -260,7 +235,7 @@ static void test_refused_module_drops_refs(struct ktest *t)
 	}
 	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /*
@@ -307,7 +282,7 @@ static void test_fuzz_loader(struct ktest *t)
 	const Elf64_Ehdr *eh = (const void *)b->start;
 	u64 seed = 0x9e3779b97f4a7c15ULL;
 	unsigned int loaded = 0, refused = 0;
-	struct baseline base;
+	struct modtest_baseline base;
 	int saved_loglevel;
 	u8 *buf;
 
@@ -316,7 +291,7 @@ static void test_fuzz_loader(struct ktest *t)
 	/* The clean file loads (a sanity check of the target itself). */
 	KTEST_ASSERT_EQ(t, load_module(b->start, len, NULL), 0);
 	KTEST_ASSERT_EQ(t, unload_module("modtest_inert"), 0);
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	/* 500+ one-line refusals: keep them in dmesg, off the console. */
 	saved_loglevel = console_loglevel;
 	console_loglevel = LOGLEVEL_ERR;
@@ -361,23 +336,11 @@ static void test_fuzz_loader(struct ktest *t)
 	console_loglevel = saved_loglevel;
 	ktest_log(t, "%u mutated modules refused, %u loaded and unloaded", refused, loaded);
 	KTEST_EXPECT_GT(t, refused, FUZZ_ROUNDS / 4u);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 	free_pages((unsigned long)buf, order);
 }
 
 /* Append a newc entry (mode 0100644 for files, 0 for the trailer). */
-static size_t cpio_add(u8 *a, size_t off, const char *name, const void *data, u32 size)
-{
-	u32 nsize = strlen(name) + 1;
-
-	off += snprintf((char *)a + off, 111, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-			1, data ? 0100644 : 0, 0, 0, 1, 0, size, 0, 0, 0, 0, nsize, 0);
-	memcpy(a + off, name, nsize);
-	off = ALIGN(off + nsize, 4);
-	if (data)
-		memcpy(a + off, data, size);
-	return ALIGN(off + size, 4);
-}
 
 static void test_boot_archive(struct ktest *t)
 {
@@ -385,13 +348,13 @@ static void test_boot_archive(struct ktest *t)
 	size_t la = ma->end - ma->start, lb = mb->end - mb->start, len, size;
 	unsigned int order = order_base_2(DIV_ROUND_UP(la + lb + 1024, PAGE_SIZE));
 	u8 *a = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
-	struct baseline base;
+	struct modtest_baseline base;
 	const void *data;
 
 	KTEST_ASSERT_NOT_NULL(t, a);
-	len = cpio_add(a, 0, "modtest_a.ko", ma->start, la);
-	len = cpio_add(a, len, "sub/modtest_b.ko", mb->start, lb);
-	len = cpio_add(a, len, "TRAILER!!!", NULL, 0);
+	len = modtest_cpio_add(a, 0, "modtest_a.ko", ma->start, la);
+	len = modtest_cpio_add(a, len, "sub/modtest_b.ko", mb->start, lb);
+	len = modtest_cpio_add(a, len, "TRAILER!!!", NULL, 0);
 	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
 	KTEST_EXPECT_EQ(t, size, lb);
 	KTEST_EXPECT_EQ(t, memcmp(data, mb->start, lb), 0);
@@ -399,14 +362,14 @@ static void test_boot_archive(struct ktest *t)
 	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "modtest", &data, &size), 0);
 	KTEST_EXPECT_EQ(t, module_archive_find(a, len, "edu", &data, &size), 0);
 	/* From the archive, as at boot: A, then B which needs it. */
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_a", &data, &size), 1);
 	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);
 	KTEST_ASSERT_EQ(t, module_archive_find(a, len, "modtest_b", &data, &size), 1);
 	KTEST_EXPECT_EQ(t, load_module(data, size, NULL), 0);	/* 4-byte aligned: copied */
 	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 	/* Malformed archives are refused, never walked past their end. */
 	KTEST_EXPECT_EQ(t, module_archive_find(a, len - 200, "nothere", &data, &size), -ENOEXEC);
 	KTEST_EXPECT_EQ(t, module_archive_find(a, 100, "modtest_a", &data, &size), -ENOEXEC);
@@ -417,21 +380,20 @@ static void test_boot_archive(struct ktest *t)
 	free_pages((unsigned long)a, order);
 }
 
-/* A driver its module forgot to unregister is removed with the module. */
 static void test_leaked_driver_removed(struct ktest *t)
 {
 	struct module *mod = NULL;
-	struct baseline base;
+	struct modtest_baseline base;
 	struct device_driver *drv;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_leak", &mod), 0);
 	drv = bus_find_driver(&platform_bus_type, "kt-leaked-driver");
 	KTEST_ASSERT_NOT_NULL(t, drv);
 	KTEST_EXPECT_TRUE(t, drv->owner == mod);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_leak"), 0);
 	KTEST_EXPECT_NULL(t, bus_find_driver(&platform_bus_type, "kt-leaked-driver"));
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /* edu.ko from the boot modules: unloading unbinds, loading binds again. */
@@ -599,10 +561,10 @@ static void test_smp_load_unload(struct ktest *t)
 {
 	struct task_struct *k[NR_CPUS];
 	int loaded[NR_CPUS] = { 0 }, total = 0, saved_loglevel;
-	struct baseline base;
+	struct modtest_baseline base;
 	unsigned int cpu;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	/* Most loads lose the race (-EEXIST, one line each): keep them off the console. */
 	saved_loglevel = console_loglevel;
 	console_loglevel = LOGLEVEL_ERR;
@@ -624,7 +586,7 @@ static void test_smp_load_unload(struct ktest *t)
 	 */
 	ktest_log(t, "%d successful loads among %u CPUs", total, num_online_cpus());
 	KTEST_EXPECT_GE(t, total, 1);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /*
@@ -637,11 +599,11 @@ static void test_this_module_junk_cleared(struct ktest *t)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
 	struct module *mod = NULL, *m;
-	struct baseline base;
+	struct modtest_baseline base;
 	struct image_copy c;
 	int i;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
 	i = image_section(&c, ".gnu.linkonce.this_module");
 	KTEST_EXPECT_GT(t, i, 0);
@@ -657,7 +619,7 @@ static void test_this_module_junk_cleared(struct ktest *t)
 		KTEST_EXPECT_EQ(t, unload_module("modtest_inert"), 0);
 	}
 	image_free(&c);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /*
@@ -667,18 +629,18 @@ static void test_this_module_junk_cleared(struct ktest *t)
 static void expect_patch_refused(struct ktest *t, bool (*patch)(struct image_copy *c), int err)
 {
 	const struct modtest_blob *b = blob("modtest_inert");
-	struct baseline base;
+	struct modtest_baseline base;
 	struct image_copy c;
 	bool patched;
 
-	take_baseline(&base);
+	modtest_take_baseline(&base);
 	KTEST_ASSERT_TRUE(t, image_copy(&c, b->start, b->end - b->start));
 	patched = patch(&c);
 	KTEST_EXPECT_TRUE(t, patched);
 	if (patched)
 		KTEST_EXPECT_EQ(t, load_module(c.buf, c.len, NULL), err);
 	image_free(&c);
-	EXPECT_BASELINE(t, &base);
+	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
 /*

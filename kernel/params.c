@@ -7,12 +7,13 @@
 #include <exo/bootinfo.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/moduleparam.h>
 #include <exo/printk.h>
 #include <exo/string.h>
 
 char boot_command_line[BOOT_CMDLINE_MAX];
 
-extern const struct kernel_param __setup_start[], __setup_end[];
+extern const struct obs_kernel_param __setup_start[], __setup_end[];
 
 /*
  * Handlers may keep the value pointer (ktest=, bench=...), so each word
@@ -58,7 +59,7 @@ static void __init choices_text(char *buf, size_t size, const char *const *choic
  * Check @val against what @p accepts, then call its handler.  Return:
  * 0, or -EINVAL with @why saying what the parameter wants.
  */
-static int __init apply_param(const struct kernel_param *p, const char *val, bool has_value,
+static int __init apply_param(const struct obs_kernel_param *p, const char *val, bool has_value,
 		       char *why, size_t size)
 {
 	size_t plen = strlen(p->name);
@@ -81,7 +82,7 @@ static int __init apply_param(const struct kernel_param *p, const char *val, boo
 }
 
 /* Does handler @p take the word whose name is @word[0..@nlen)? */
-static bool __init param_matches(const struct kernel_param *p, const char *word, size_t nlen)
+static bool __init param_matches(const struct obs_kernel_param *p, const char *word, size_t nlen)
 {
 	size_t plen = strlen(p->name);
 
@@ -101,7 +102,7 @@ static int __init run_param(const char *word, size_t len, int early, bool log,
 	while (nlen < len && word[nlen] != '=')
 		nlen++;
 
-	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++) {
+	for (const struct obs_kernel_param *p = __setup_start; p < __setup_end; p++) {
 		char why[128];
 
 		if (!param_matches(p, word, nlen))
@@ -123,7 +124,17 @@ static int __init run_param(const char *word, size_t len, int early, bool log,
 		if (log)
 			pr_warn("cmdline: '%s' ignored: %s\n", buf, why);
 	}
+	if (!claimed && !early)
+		claimed = builtin_module_param(word, len, log, refused);
 	return !claimed;
+}
+
+static bool __init has_dot(const char *word, size_t len)
+{
+	for (size_t i = 0; i < len && word[i] != '='; i++)
+		if (word[i] == '.')
+			return true;
+	return false;
 }
 
 static int __init parse_words(const char *cmdline, int early, bool log, unsigned int *refused)
@@ -139,7 +150,8 @@ static int __init parse_words(const char *cmdline, int early, bool log, unsigned
 		while (cmdline[len] && cmdline[len] != ' ')
 			len++;
 		if (len && run_param(cmdline, len, early, log, refused)) {
-			if (!early && log)
+			/* "mod.key=val" may be for a module loaded later. */
+			if (!early && log && !has_dot(cmdline, len))
 				pr_info("cmdline: unknown parameter '%.*s'\n", (int)len, cmdline);
 			unknown++;
 		}

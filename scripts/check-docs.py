@@ -61,14 +61,16 @@ cflags = shlex.split(top_vars.get('KBUILD_CFLAGS', ''))
 checkflags = shlex.split(top_vars.get('CHECKFLAGS', ''))
 if not cflags:
     fail('setup', f'no KBUILD_CFLAGS from make -C {src} O={build}')
-example_flags = ['-Wno-unused-function', '-Wno-unused-variable', '-Wno-unused-const-variable']
+# Every object gets a KBUILD_MODNAME (scripts/Makefile.build), built in too.
+example_flags = ['-Wno-unused-function', '-Wno-unused-variable', '-Wno-unused-const-variable',
+                 '-DKBUILD_MODNAME="docexample"']
 
 
 def check_c(where, path):
     name = os.path.basename(path)
     runs = [('built in', [cc] + cflags + example_flags),
             ('module', [cc] + cflags + example_flags +
-             ['-DMODULE', '-DKBUILD_MODNAME="docexample"']),
+             ['-DMODULE']),
             ('sparse', ['sparse'] + checkflags + cflags + example_flags)]
     for what, cmd in runs:
         extra = [] if what == 'sparse' else ['-c', '-o', os.devnull]

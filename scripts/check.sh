@@ -690,6 +690,8 @@ run_step --cost 1 _script_step reconfig "$src/scripts/check-reconfig.sh" "$out/g
 script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 # Every example in README.md and Documentation/ compiles or names what exists.
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
+# modules.dep and modules.alias (scripts/depmod.py) from the gcc tree's modules.
+script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
 	"$out/gcc/vmlinux" "$src"
@@ -730,7 +732,10 @@ fi
 # started): one busy vCPU each.
 side_by_side qemu-smp1,acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
 	_ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off ktest_quick" 1
-ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
+# Module parameters from the command line (the module_param suite).
+MODPARAM_CMDLINE="module_param_test.builtin_int=7 module_param_test.builtin_bad=xyz \
+module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
+ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE"
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
 # e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
 QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3 \
@@ -738,8 +743,9 @@ QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3 \
 # 8 vCPUs on 2 host cores: the slowest QEMU boot, whose time grows fastest
 # when the host is busy (10 min, not 5, before a hang is declared).
 TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
-# The clang kernel also drives its tick in one-shot mode.
-ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot"
+# The clang kernel also drives its tick in one-shot mode, and loads only
+# the boot modules a device's modalias asks for (the kmod suite: edu.ko).
+ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot modules=auto $MODPARAM_CMDLINE"
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64
 # CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for

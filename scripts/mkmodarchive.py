@@ -3,12 +3,16 @@
 """mkmodarchive.py <out.cpio> <objtree> <modules.order>
 
 Pack the modules listed in modules.order (paths relative to objtree) into
-a newc cpio archive, each as "<name>.ko" at the top level.  QEMU hands it
-to the kernel as the PVH boot module (-initrd); kernel/module.c loads
-every .ko in it at boot.  The archive is rewritten only when it changes.
+a newc cpio archive, each as "<name>.ko" at the top level, followed by
+modules.dep and modules.alias (scripts/depmod.py), which modprobe and the
+modalias autoloader read.  QEMU hands it to the kernel as the PVH boot
+module (-initrd).  The archive is rewritten only when it changes.
 """
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import depmod  # noqa: E402
 
 
 def entry(name, data, ino):
@@ -33,6 +37,9 @@ def main():
     for i, m in enumerate(mods):
         with open(os.path.join(objtree, m), "rb") as f:
             blob += entry(os.path.basename(m), f.read(), i + 1)
+    deps, aliases = depmod.depmod(depmod.from_order(objtree, order))
+    for i, (name, lines) in enumerate((("modules.dep", deps), ("modules.alias", aliases))):
+        blob += entry(name, "".join(l + "\n" for l in lines).encode(), len(mods) + i + 1)
     blob += entry("TRAILER!!!", None, 0)
     blob += b"\0" * (-len(blob) % 512)
     if os.path.exists(out):

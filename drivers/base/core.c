@@ -563,6 +563,9 @@ int device_add(struct device *dev)
 		__device_attach(dev);
 		device_unlock(dev);
 		deferred_probe_flush();
+		/* Nobody drives it: its module may be in the archive. */
+		if (!READ_ONCE(dev->driver))
+			device_request_module(dev);
 	}
 	return 0;
 }
@@ -814,6 +817,27 @@ int bus_for_each_dev(struct bus_type *bus, void *data,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(bus_for_each_dev);
+
+int bus_for_each_uevent_bus(int (*fn)(struct device *dev, void *data), void *data)
+{
+	struct bus_type *bus;
+	struct device *dev;
+	int ret = 0;
+
+	mutex_lock(&dm_mutex);
+	list_for_each_entry(bus, &bus_list, node) {
+		if (!bus->uevent)
+			continue;
+		list_for_each_entry(dev, &bus->devices, bus_node) {
+			ret = fn(dev, data);
+			if (ret)
+				goto out;
+		}
+	}
+out:
+	mutex_unlock(&dm_mutex);
+	return ret;
+}
 
 /* A driver of @owner still registered on some bus, or NULL. */
 static struct device_driver *find_owned_driver(struct module *owner)

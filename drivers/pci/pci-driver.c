@@ -9,6 +9,7 @@
 
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/kobject.h>
 #include <exo/pci.h>
 #include <exo/string.h>
 #include <asm/io.h>
@@ -63,11 +64,23 @@ static void pci_device_remove(struct device *dev)
 		drv->remove(to_pci_dev(dev));
 }
 
+/* Linux's PCI modalias, which depmod's "alias pci:..." patterns match. */
+static int pci_uevent(const struct device *dev, struct kobj_uevent_env *env)
+{
+	const struct pci_dev *pdev = to_pci_dev(dev);
+
+	return add_uevent_var(env, "MODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+			      pdev->vendor, pdev->device, pdev->subsystem_vendor,
+			      pdev->subsystem_device, (u8)(pdev->class >> 16),
+			      (u8)(pdev->class >> 8), (u8)pdev->class);
+}
+
 struct bus_type pci_bus_type = {
 	.name = "pci",
 	.match = pci_bus_match,
 	.probe = pci_device_probe,
 	.remove = pci_device_remove,
+	.uevent = pci_uevent,
 };
 EXPORT_SYMBOL_GPL(pci_bus_type);
 

@@ -38,6 +38,8 @@ struct task_struct;
 
 #define DEVICE_NAME_LEN		32
 
+struct kobj_uevent_env;
+
 struct bus_type {
 	const char *name;
 	/* Non-zero if @drv can drive @dev.  Required. */
@@ -45,6 +47,12 @@ struct bus_type {
 	/* Bus-level probe/remove wrapping the driver's (optional). */
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
+	/*
+	 * Optional: add the device's "MODALIAS=..." (and any other key) with
+	 * add_uevent_var(), as Linux's bus uevent(); it drives module
+	 * autoload (drivers/base/modalias.c).  0 or a negative errno.
+	 */
+	int (*uevent)(const struct device *dev, struct kobj_uevent_env *env);
 
 	/* Private to drivers/base. */
 	struct list_head devices;
@@ -302,6 +310,35 @@ unsigned int driver_deferred_count(void);
  * bus_find_device_by_name() - registered device of @bus named @name, with
  * a reference the caller drops with put_device()
  */
+/**
+ * device_modalias() - @dev's modalias, from its bus's uevent()
+ * @dev: the device
+ * @buf: where to write it
+ * @size: bytes at @buf
+ * Return: 0; -ENOENT the bus gives none; -E2BIG too long; -ENOMEM.
+ */
+int device_modalias(struct device *dev, char *buf, size_t size);
+
+/**
+ * device_request_module() - load the module for @dev's modalias, later
+ * @dev: a device with no driver
+ *
+ * Queues request_module(<its modalias>) on a workqueue (device_add() does
+ * this for every device nothing binds), once autoload has started; safe
+ * from a module's init.  The driver, when its module loads, binds @dev.
+ */
+void device_request_module(struct device *dev);
+
+/*
+ * For kernel/module.c: start autoload once the boot modules are in, and
+ * request a module for every device nothing drives yet (coldplug).
+ */
+void autoload_start(void);
+/* No autoload request is queued or running (tests). */
+bool device_autoload_idle(void);
+/* For drivers/base/modalias.c: @fn on every device of every bus with a uevent(). */
+int bus_for_each_uevent_bus(int (*fn)(struct device *dev, void *data), void *data);
+
 struct device *bus_find_device_by_name(struct bus_type *bus, const char *name);
 
 /**

@@ -56,7 +56,7 @@ typedef int (*initcall_t)(void);
  * list of __setup_choice()/early_param_choice(), whose handlers are only
  * called with one of the listed strings.
  */
-struct kernel_param {
+struct obs_kernel_param {
 	const char *name;
 	int (*setup)(const char *val);
 	int early;
@@ -65,7 +65,7 @@ struct kernel_param {
 };
 
 #define __setup_param(str, fn, early, values, choices)			\
-	static const struct kernel_param __param_##fn __used		\
+	static const struct obs_kernel_param __setup_##fn __used		\
 	__section(".init.setup") __aligned(8) = { str, fn, early, values, choices }
 
 #define __setup(str, fn)	__setup_param(str, fn, 0, NULL, NULL)

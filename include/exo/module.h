@@ -29,6 +29,8 @@
 #include <exo/list.h>
 #include <exo/types.h>
 
+struct kernel_param;
+
 #define MODULE_NAME_LEN		56
 #define MODULE_MAX_DEPS		16
 
@@ -68,6 +70,8 @@ struct module {
 	const void *pci_ids;			/* that table (struct pci_device_id[]) */
 	const char *modinfo;			/* the .modinfo strings, in module memory */
 	size_t modinfo_size;
+	const struct kernel_param *kp;		/* its __param section (module memory) */
+	unsigned int num_kp;
 	/* Symbol table, kept in module memory for backtraces (%pS). */
 	const void *symtab;
 	const char *strtab;
@@ -143,6 +147,19 @@ extern struct module __this_module;
 int load_module(const void *image, size_t len, struct module **modp);
 
 /**
+ * load_module_args() - load_module() with parameters
+ * @image: the .ko file's bytes
+ * @len: its size
+ * @args: "key=value ..." for the module's parameters (module_param()), or
+ *	NULL; applied after the kernel command line's "name.key=value" words
+ * @modp: set to the live module on success (may be NULL)
+ *
+ * Return: as load_module(); also -EINVAL when a parameter value is
+ * refused (logged: module, parameter, value, type wanted; nothing loaded).
+ */
+int load_module_args(const void *image, size_t len, const char *args, struct module **modp);
+
+/**
  * unload_module() - run a module's exit and free it
  * @name: module name
  *
@@ -193,5 +210,7 @@ static inline struct module *find_module(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
 static inline void module_put(struct module *mod) { }
 #endif
+
+#include <exo/moduleparam.h>
 
 #endif /* _EXO_MODULE_H */

@@ -37,7 +37,7 @@ struct load_info {
 	unsigned int nsyms, symidx;
 	const char *strtab;
 	size_t strtab_size;
-	int modinfo_idx, this_idx, ksym_idx, ksym_gpl_idx;
+	int modinfo_idx, this_idx, ksym_idx, ksym_gpl_idx, param_idx;
 	const char *name, *license, *vermagic, *description;
 
 	/* Scratch: section addresses, symbol values, per-symbol "usable". */

@@ -68,6 +68,10 @@ SECTIONS
 		KEEP(*(SORT(___ksymtab_gpl+*)))
 		__stop___ksymtab_gpl = .;
 		KEEP(*(__ksymtab_strings))
+		. = ALIGN(8);
+		__start___param = .;
+		KEEP(*(__param))
+		__stop___param = .;
 	}
 	.notes : LOAD(.notes) {
 		KEEP(*(.note.Xen))

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driver autoload by modalias, the in-kernel stand-in for udev's
+ * "MODALIAS=... -> modprobe": when a device is added on a bus and no
+ * driver binds it, the bus's uevent() callback gives its modalias
+ * (pci:v...d...sv...sd...bc...sc...i..., virtio:d...v...), and
+ * request_module() loads the modules whose modules.alias pattern matches,
+ * dependencies first.  A loaded driver registers and binds the device.
+ *
+ * request_module() takes module_mutex and device_add() can run inside a
+ * module's init (a driver that adds a child device), so the request is
+ * made from a workqueue, never from device_add() itself.  Requests wait
+ * for autoload_start(), which the module code calls once the boot
+ * modules are in (kernel/module.c), and which requests every device added
+ * before it with no driver (coldplug).
+ */
+#define pr_fmt(fmt) "modalias: " fmt
+
+#include <exo/device.h>
+#include <exo/errno.h>
+#include <exo/export.h>
+#include <exo/kmod.h>
+#include <exo/kobject.h>
+#include <exo/printk.h>
+#include <exo/slab.h>
+#include <exo/string.h>
+#include <exo/workqueue.h>
+
+static bool autoload_on;
+static atomic_t autoload_pending = ATOMIC_INIT(0);
+
+int add_uevent_var(struct kobj_uevent_env *env, const char *format, ...)
+{
+	va_list ap;
+	int len;
+
+	if (env->envp_idx >= UEVENT_NUM_ENVP) {
+		pr_err("add_uevent_var: too many keys\n");
+		return -ENOMEM;
+	}
+	va_start(ap, format);
+	len = vsnprintf(env->buf + env->buflen, sizeof(env->buf) - env->buflen, format, ap);
+	va_end(ap);
+	if (len < 0 || len >= (int)sizeof(env->buf) - env->buflen) {
+		pr_err("add_uevent_var: buffer size too small\n");
+		return -ENOMEM;
+	}
+	env->envp[env->envp_idx++] = &env->buf[env->buflen];
+	env->buflen += len + 1;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(add_uevent_var);
+
+int device_modalias(struct device *dev, char *buf, size_t size)
+{
+	struct kobj_uevent_env *env;
+	int ret = -ENOENT;
+
+	if (!dev->bus || !dev->bus->uevent)
+		return -ENOENT;
+	env = kzalloc(sizeof(*env), GFP_KERNEL);
+	if (!env)
+		return -ENOMEM;
+	if (!dev->bus->uevent(dev, env)) {
+		for (int i = 0; i < env->envp_idx; i++) {
+			if (strncmp(env->envp[i], "MODALIAS=", 9))
+				continue;
+			ret = strlcpy(buf, env->envp[i] + 9, size) < size ? 0 : -E2BIG;
+			break;
+		}
+	}
+	kfree(env);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(device_modalias);
+
+struct autoload_work {
+	struct work_struct work;
+	struct device *dev;
+};
+
+static void autoload_fn(struct work_struct *work)
+{
+	struct autoload_work *aw = container_of(work, struct autoload_work, work);
+	struct device *dev = aw->dev;
+	char alias[128];
+	bool unbound;
+	int ret;
+
+	device_lock(dev);
+	unbound = dev->registered && !dev->driver;
+	device_unlock(dev);
+	if (unbound && !device_modalias(dev, alias, sizeof(alias))) {
+		ret = request_module("%s", alias);
+		if (ret && ret != -ENOENT)
+			pr_err("%s: loading the module for %s failed: %s\n", dev->name, alias,
+			       errname(ret));
+		else if (!ret)
+			pr_info("%s: loaded the module for %s\n", dev->name, alias);
+	}
+	put_device(dev);
+	kfree(aw);
+	atomic_dec(&autoload_pending);
+}
+
+void device_request_module(struct device *dev)
+{
+	struct autoload_work *aw;
+
+	if (!READ_ONCE(autoload_on) || !dev->bus || !dev->bus->uevent)
+		return;
+	aw = kmalloc(sizeof(*aw), GFP_KERNEL);
+	if (!aw) {
+		pr_err("%s: no memory to request its module\n", dev->name);
+		return;
+	}
+	INIT_WORK(&aw->work, autoload_fn);
+	aw->dev = get_device(dev);
+	atomic_inc(&autoload_pending);
+	queue_work(system_unbound_wq, &aw->work);
+}
+EXPORT_SYMBOL_GPL(device_request_module);
+
+bool device_autoload_idle(void)
+{
+	return !atomic_read(&autoload_pending);
+}
+
+static int coldplug_dev(struct device *dev, void *data)
+{
+	if (!dev->driver)
+		device_request_module(dev);
+	return 0;
+}
+
+void autoload_start(void)
+{
+	WRITE_ONCE(autoload_on, true);
+	bus_for_each_uevent_bus(coldplug_dev, NULL);
+}
