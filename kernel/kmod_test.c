@@ -11,6 +11,7 @@
  * alias (modules=auto) or with every boot module (the default).
  */
 #include <exo/device.h>
+#include <exo/edu.h>
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/kobject.h>
@@ -382,6 +383,18 @@ static void test_hotplug(struct ktest *t)
 	put_device(&edu->dev);
 }
 
+/* Is @p bound to edu with an MSI?  (false also when unbound) */
+static bool edu_uses_msi(struct pci_dev *p)
+{
+	struct edu_stats st = { .msi = false };
+
+	device_lock(&p->dev);
+	if (p->dev.driver && !strcmp(p->dev.driver->name, "edu"))
+		((struct edu_drvdata *)pci_get_drvdata(p))->ops->get_stats(&p->dev, &st);
+	device_unlock(&p->dev);
+	return st.msi;
+}
+
 /* The shell's insmod/modinfo/modprobe/rmmod on the real edu.ko. */
 static void test_shell_commands(struct ktest *t)
 {
@@ -401,6 +414,17 @@ static void test_shell_commands(struct ktest *t)
 	KTEST_EXPECT_EQ(t, shell_run_command("modprobe edu"), 0);
 	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
 	KTEST_EXPECT_EQ(t, shell_run_command("modprobe no_such_module"), -ENOENT);
+	/* A parameter: use_msi=0 binds on INTx; a bad value loads nothing. */
+	KTEST_EXPECT_TRUE(t, edu_uses_msi(edu));
+	KTEST_EXPECT_EQ(t, shell_run_command("rmmod edu"), 0);
+	KTEST_EXPECT_NE(t, shell_run_command("insmod edu use_msi=maybe"), 0);
+	KTEST_EXPECT_NULL(t, find_module("edu"));
+	KTEST_EXPECT_EQ(t, shell_run_command("insmod edu use_msi=0"), 0);
+	KTEST_EXPECT_NOT_NULL(t, edu->dev.driver);
+	KTEST_EXPECT_FALSE(t, edu_uses_msi(edu));
+	KTEST_EXPECT_EQ(t, shell_run_command("rmmod edu"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("modprobe edu"), 0);
+	KTEST_EXPECT_TRUE(t, edu_uses_msi(edu));
 	put_device(&edu->dev);
 }
 

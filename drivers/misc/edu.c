@@ -16,7 +16,7 @@
  * Every operation ends with the device's interrupt: the handler
  * acknowledges what it read from the status register and completes the
  * waiter of each bit, so no code polls.  The interrupt is an MSI, or the
- * shared level INTx line (irq_mode), where the status register tells
+ * shared level INTx line (the use_msi parameter), where the status register tells
  * whether the interrupt is ours.  QEMU masks DMA addresses to 28 bits (its
  * dma_mask property), so the DMA mask is 28 bits and the DMA layer bounces
  * (swiotlb) a buffer the device cannot reach.  QEMU completes a DMA from a
@@ -36,6 +36,7 @@
 #include <exo/interrupt.h>
 #include <exo/jiffies.h>
 #include <exo/module.h>
+#include <exo/moduleparam.h>
 #include <exo/mutex.h>
 #include <exo/pci.h>
 #include <exo/string.h>
@@ -60,8 +61,14 @@
 /* A DMA takes 100 ms of virtual time; a busy TCG host may stretch it. */
 #define EDU_TIMEOUT	(10 * HZ)	/* jiffies */
 
-/* The driver's "irq_mode" parameter: set through edu_ops.set_irq_mode. */
-static enum edu_irq_mode irq_mode = EDU_IRQ_MODE_MSI;
+/*
+ * How devices probed from now on ask for their interrupt: the use_msi
+ * parameter (insmod edu use_msi=0, or edu.use_msi=0 on the command line),
+ * also set through edu_ops.set_irq_mode.
+ */
+static bool use_msi = true;
+module_param(use_msi, bool, 0644);
+MODULE_PARM_DESC(use_msi, "ask for MSI, falling back to INTx (default); 0: INTx only");
 
 /*
  * One unit of the device (factorial, DMA, ping): its register sequence and
@@ -296,7 +303,7 @@ static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
 			EDU_IRQ_MODE_MSI, EDU_IRQ_MODE_INTX);
 		return -EINVAL;
 	}
-	WRITE_ONCE(irq_mode, mode);
+	WRITE_ONCE(use_msi, mode == EDU_IRQ_MODE_MSI);
 	return 0;
 }
 
@@ -331,7 +338,7 @@ static int edu_setup_irq(struct edu *edu)
 	unsigned int flags = PCI_IRQ_LEGACY;
 	int ret;
 
-	if (READ_ONCE(irq_mode) == EDU_IRQ_MODE_MSI)
+	if (READ_ONCE(use_msi))
 		flags |= PCI_IRQ_MSI;
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, flags);
 	if (ret < 0)

@@ -80,7 +80,7 @@ struct edu_stats {
  *	to see it; 0 or -ETIMEDOUT
  * @get_stats: copy the device's counts into @st
  * @set_irq_mode: the interrupt mode of devices probed from now on (the
- *	driver's "irq_mode" parameter; this device keeps its own until it is
+ *	driver's use_msi parameter; this device keeps its own until it is
  *	bound again); 0 or -EINVAL
  * @set_timeout: how long this device's operations wait for their
  *	interrupt, in jiffies (at least 1; the default is 10 s), for tests of
