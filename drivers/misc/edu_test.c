@@ -292,9 +292,24 @@ static void test_edu_irq_counts_msi(struct ktest *t)
 }
 
 /* The same in INTx mode (a shared level line), then back to MSI. */
+/*
+ * Has every device an INTx route?  None without an I/O APIC (acpi=off).
+ * pdev->irq is the MSI's while MSI is on: ask the route (no PCI line is
+ * GSI 0).
+ */
+static bool edus_have_intx(void)
+{
+	for (unsigned int i = 0; i < nr_edu; i++)
+		if (!edus[i]->irq_gsi)
+			return false;
+	return true;
+}
+
 static void test_edu_irq_counts_intx(struct ktest *t)
 {
 	NEED_EDU(t);
+	if (!edus_have_intx())
+		KTEST_SKIP(t, "no INTx route (no I/O APIC: acpi=off?)");
 	edu_set_mode(t, EDU_IRQ_MODE_INTX);
 	for (unsigned int i = 0; i < nr_edu; i++)
 		edu_counts_check(t, edus[i], 50, 20, 1);
@@ -542,7 +557,10 @@ static void test_edu_affinity_during_traffic(struct ktest *t)
 	KTEST_EXPECT_GT(t, moves, 0ul);
 	ktest_log(t, "MSI: %lu operations, %lu moves between them", ops, moves);
 	traffic_with_mover(t, "MSI", nops);
-
+	if (!edus_have_intx()) {
+		ktest_log(t, "no INTx route: INTx part skipped");
+		return;
+	}
 	edu_set_mode(t, EDU_IRQ_MODE_INTX);
 	traffic_with_mover(t, "INTx", nops);
 	edu_set_mode(t, EDU_IRQ_MODE_MSI);
