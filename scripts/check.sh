@@ -733,7 +733,7 @@ side_by_side qemu-smp1,acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
 # e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
-QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3 \
+QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4
 # 8 vCPUs on 2 host cores: the slowest QEMU boot, whose time grows fastest
 # when the host is busy (10 min, not 5, before a hang is declared).
