@@ -873,7 +873,8 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 
 section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-10} s each)"
-for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module mpparse; do
+for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module mpparse \
+	virtqueue; do
 	run_step --background --after fuzz-build fuzz_run "fuzz-$t"
 done
 section "== page tables from outside"
