@@ -15,11 +15,12 @@ QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_EXIT_DEV="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
 # The modules built beside a kernel (modules.cpio, see the top Makefile)
 # reach it as the PVH boot module; the edu device exercises the PCI driver,
-# and pci-testdev (membar=) gives the PCI tests every BAR type: 32-bit
-# memory, I/O, and 64-bit prefetchable memory.
+# pci-testdev (membar=) gives the PCI tests every BAR type: 32-bit
+# memory, I/O, and 64-bit prefetchable memory, and virtio-rng-pci is the
+# virtio device the virtio_pci suite drives (1af4:1005, transitional).
 # qemu_modules <vmlinux>: the -initrd option, if there is an archive.
 qemu_modules() {
 	archive=$(dirname "$1")/modules.cpio
 	[ -s "$archive" ] && echo "-initrd $archive"
 }
-QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M}
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci}

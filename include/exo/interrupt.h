@@ -23,21 +23,8 @@
 #define _EXO_INTERRUPT_H
 
 #include <exo/irq.h>
+#include <exo/irqreturn.h>
 #include <exo/types.h>
-
-/**
- * enum irqreturn - what a handler did
- * @IRQ_NONE: the interrupt was not from this device
- * @IRQ_HANDLED: it was, and is handled
- * @IRQ_WAKE_THREAD: it was; wake the handler thread
- */
-enum irqreturn {
-	IRQ_NONE		= 0,
-	IRQ_HANDLED		= 1 << 0,
-	IRQ_WAKE_THREAD		= 1 << 1,
-};
-typedef enum irqreturn irqreturn_t;
-#define IRQ_RETVAL(x)	((x) ? IRQ_HANDLED : IRQ_NONE)
 
 typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 

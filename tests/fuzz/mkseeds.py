@@ -322,3 +322,19 @@ if os.environ.get('MODULE_BUILD'):
     for n, flag in HOSTILE.items():
         with open(os.path.join(bdir, 'kernel/module_test/%s.ko' % n), 'rb') as f:
             write('module', n, bytes([flag]) + f.read())
+
+# --- virtqueue: header (log2 size, bit 3 indirect, bit 4 event idx), then ops
+# (fuzz_virtqueue.c): 0 add <token> <nout> <nin> <len>..., 2 kick,
+# 3 use <mode> (<len8> | <id32> <len32> if mode & 0x80), 4 get.
+def vq_add(tok, lens_out, lens_in):
+    return bytes([0, tok, len(lens_out), len(lens_in)] + lens_out + lens_in)
+
+
+VQ_ROUND = (vq_add(1, [15], [31]) + vq_add(2, [7, 7], [63, 0]) + bytes([2]) +
+            bytes([3, 0, 40]) + bytes([4]) + bytes([3, 0, 3]) + bytes([4]))
+write('virtqueue', 'chain', bytes([3]) + VQ_ROUND)
+write('virtqueue', 'indirect-event', bytes([3 | 8 | 16]) + VQ_ROUND)
+write('virtqueue', 'full', bytes([1]) + b''.join(vq_add(t, [], [8]) for t in range(4)) +
+      bytes([2, 3, 0, 5, 4]) + vq_add(9, [], [8]))
+write('virtqueue', 'liar', bytes([2]) + vq_add(1, [], [8]) + bytes([3, 0x80]) +
+      struct.pack('<II', 7, 0) + bytes([4]) + vq_add(2, [], [8]))

@@ -54,6 +54,16 @@ static __always_inline void writel(u32 v, volatile void __iomem *addr)
 	*(volatile u32 __force *)addr = v;
 }
 
+static __always_inline u16 readw(const volatile void __iomem *addr)
+{
+	return *(const volatile u16 __force *)addr;
+}
+
+static __always_inline void writew(u16 v, volatile void __iomem *addr)
+{
+	*(volatile u16 __force *)addr = v;
+}
+
 static __always_inline u8 readb(const volatile void __iomem *addr)
 {
 	return *(const volatile u8 __force *)addr;
