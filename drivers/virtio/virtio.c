@@ -11,6 +11,7 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/init.h>
+#include <exo/kobject.h>
 #include <exo/string.h>
 #include <exo/virtio.h>
 #include <exo/virtio_config.h>
@@ -195,11 +196,21 @@ static void virtio_dev_remove(struct device *d)
 	virtio_add_status(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 }
 
+/* Linux's form, which depmod writes into modules.alias from MODULE_DEVICE_TABLE(virtio). */
+static int virtio_uevent(const struct device *dev, struct kobj_uevent_env *env)
+{
+	const struct virtio_device *vdev = container_of(dev, struct virtio_device, dev);
+
+	return add_uevent_var(env, "MODALIAS=virtio:d%08Xv%08X", vdev->id.device,
+			      vdev->id.vendor);
+}
+
 struct bus_type virtio_bus = {
 	.name = "virtio",
 	.match = virtio_dev_match,
 	.probe = virtio_dev_probe,
 	.remove = virtio_dev_remove,
+	.uevent = virtio_uevent,
 };
 EXPORT_SYMBOL_GPL(virtio_bus);
 

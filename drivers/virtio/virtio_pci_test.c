@@ -91,6 +91,33 @@ static void test_virtio_rng_read(struct ktest *t)
 	KTEST_EXPECT_EQ(t, hwrng_read(&one, 1), 1);
 }
 
+static int find_rng_vdev(struct device *dev, void *data)
+{
+	struct device **found = data;
+
+	if (dev->parent != &rng_pdev->dev)
+		return 0;
+	*found = dev;
+	return 1;
+}
+
+/*
+ * The virtio device's modalias is Linux's, the form depmod writes for
+ * virtio-rng's MODULE_DEVICE_TABLE, so the module autoloads (make check's
+ * modules=auto boot binds it that way).
+ */
+static void test_virtio_modalias(struct ktest *t)
+{
+	struct device *vdev = NULL;
+	char alias[64];
+
+	NEED_RNG(t);
+	KTEST_ASSERT_EQ(t, bus_for_each_dev(&virtio_bus, &vdev, find_rng_vdev), 1);
+	KTEST_ASSERT_EQ(t, device_modalias(vdev, alias, sizeof(alias)), 0);
+	KTEST_EXPECT_EQ(t, strcmp(alias, "virtio:d00000004v00001AF4"), 0);
+	ktest_log(t, "%s: %s", dev_name(vdev), alias);
+}
+
 static int reader(void *arg)
 {
 	u8 buf[200];
@@ -173,6 +200,7 @@ static void test_virtio_pci_rebind_leak(struct ktest *t)
 
 static struct ktest_case vpt_cases[] = {
 	KTEST_CASE(test_virtio_rng_read),
+	KTEST_CASE(test_virtio_modalias),
 	KTEST_CASE_FLAGS(test_virtio_rng_smp, KTEST_F_NOHOST),
 	KTEST_CASE(test_virtio_pci_irq_layouts),
 	KTEST_CASE(test_virtio_pci_rebind_leak),
