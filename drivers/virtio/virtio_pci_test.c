@@ -162,10 +162,14 @@ static void test_virtio_pci_irq_layouts(struct ktest *t)
 	rebind(t);
 	expect_random(t, 256);
 	virtio_pci_force_shared = false;
-	virtio_pci_force_intx = true;
-	rebind(t);
-	expect_random(t, 256);
-	virtio_pci_force_intx = false;
+	if (rng_pdev->irq_gsi) {	/* an INTx route: none without an I/O APIC (acpi=off) */
+		virtio_pci_force_intx = true;
+		rebind(t);
+		expect_random(t, 256);
+		virtio_pci_force_intx = false;
+	} else {
+		ktest_log(t, "no INTx route: INTx layout not tried");
+	}
 	rebind(t);
 	KTEST_EXPECT_TRUE(t, rng_pdev->msix_enabled);
 	expect_random(t, 256);

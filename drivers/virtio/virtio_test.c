@@ -7,8 +7,10 @@
  * generation changes.
  */
 #include <exo/ktest.h>
+#include <exo/sched.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include <exo/time.h>
 #include <exo/virtio.h>
 #include <exo/virtio_config.h>
 
@@ -148,6 +150,21 @@ static void ft_setup(u32 id, u64 offered)
 	probe_ret = 0;
 }
 
+/*
+ * Unregister the fake device and wait (bounded) for its release: another
+ * holder, such as the device model's module autoload work, may keep a
+ * reference a little longer, and ft is set up again for the next step.
+ */
+static void ft_unregister(struct ktest *t)
+{
+	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+
+	unregister_virtio_device(&ft.vdev);
+	while (!READ_ONCE(ft.released) && ktime_get_ns() < end)
+		msleep(1);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(ft.released));
+}
+
 #define V1	(1ULL << VIRTIO_F_VERSION_1)
 
 static void test_virtio_bus_probe_remove(struct ktest *t)
@@ -174,7 +191,7 @@ static void test_virtio_bus_probe_remove(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, virtio_has_feature(&ft.vdev, 3));
 	KTEST_EXPECT_FALSE(t, virtio_has_feature(&ft.vdev, 1));
 	KTEST_EXPECT_FALSE(t, virtio_has_feature(&ft.vdev, VIRTIO_F_RING_PACKED));
-	unregister_virtio_device(&ft.vdev);
+	ft_unregister(t);
 	KTEST_EXPECT_EQ(t, removes, 1u);
 	KTEST_EXPECT_EQ(t, ft.resets, 2u);
 	KTEST_EXPECT_TRUE(t, ft.released);
@@ -189,21 +206,21 @@ static void test_virtio_bus_refusals(struct ktest *t)
 	KTEST_ASSERT_EQ(t, register_virtio_device(&ft.vdev), 0);
 	KTEST_EXPECT_EQ(t, probes, 0u);
 	KTEST_EXPECT_NULL(t, ft.vdev.dev.driver);
-	unregister_virtio_device(&ft.vdev);
+	ft_unregister(t);
 	/* No VERSION_1: legacy, refused before the driver sees it. */
 	ft_setup(TEST_VIRTIO_ID, 0x9);
 	KTEST_ASSERT_EQ(t, register_virtio_device(&ft.vdev), 0);
 	KTEST_EXPECT_EQ(t, probes, 0u);
 	KTEST_EXPECT_TRUE(t, ft.status & VIRTIO_CONFIG_S_FAILED);
 	KTEST_EXPECT_TRUE(t, ft.vdev.failed);
-	unregister_virtio_device(&ft.vdev);
+	ft_unregister(t);
 	/* FEATURES_OK does not stick. */
 	ft_setup(TEST_VIRTIO_ID, V1);
 	ft.refuse_features = true;
 	KTEST_ASSERT_EQ(t, register_virtio_device(&ft.vdev), 0);
 	KTEST_EXPECT_EQ(t, probes, 0u);
 	KTEST_EXPECT_TRUE(t, ft.status & VIRTIO_CONFIG_S_FAILED);
-	unregister_virtio_device(&ft.vdev);
+	ft_unregister(t);
 	/* The driver's probe fails: FAILED, unbound. */
 	ft_setup(TEST_VIRTIO_ID, V1);
 	probe_ret = -EIO;
@@ -217,7 +234,7 @@ static void test_virtio_bus_refusals(struct ktest *t)
 	KTEST_EXPECT_EQ(t, device_attach(&ft.vdev.dev), 1);
 	KTEST_EXPECT_TRUE(t, ft.status & VIRTIO_CONFIG_S_DRIVER_OK);
 	KTEST_EXPECT_FALSE(t, ft.vdev.failed);
-	unregister_virtio_device(&ft.vdev);
+	ft_unregister(t);
 	unregister_virtio_driver(&td_driver);
 	/* A driver without remove is refused. */
 	td_driver.remove = NULL;
