@@ -146,6 +146,14 @@ static unsigned int edu_rounds(struct edu_irq *e, unsigned int n, unsigned int i
 			udelay(10);
 		if (READ_ONCE(e->count) == before)
 			break;
+		/*
+		 * Out of the flow handler too: an edge that arrives while the
+		 * IRQ is in progress on its old CPU is replayed there
+		 * (handle_edge_irq()), not run where the message points.
+		 */
+		for (int us = 0; desc && us < 1000000 &&
+		     (READ_ONCE(desc->istate) & IRQS_INPROGRESS); us += 10)
+			udelay(10);
 		if (hops && READ_ONCE(e->last_cpu) != last)
 			(*hops)++;
 		last = READ_ONCE(e->last_cpu);
