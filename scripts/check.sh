@@ -745,9 +745,10 @@ QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 # 8 vCPUs on 2 host cores: the slowest QEMU boot, whose time grows fastest
 # when the host is busy (10 min, not 5, before a hang is declared).
 TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8
-# The clang kernel also drives its tick in one-shot mode, and loads only
-# the boot modules a device's modalias asks for (the kmod suite: edu.ko).
-ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot modules=auto $MODPARAM_CMDLINE"
+# The clang kernel also drives its tick in one-shot mode, loads only the
+# boot modules a device's modalias asks for (the kmod suite: edu.ko), and
+# keeps ticket spinlocks under QEMU (nopvspin, Documentation/locking.rst).
+ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot modules=auto nopvspin $MODPARAM_CMDLINE"
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64
 # CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Ticket spinlocks.  Fair (FIFO) under contention, one cache line, and
+ * Ticket spinlocks.  Fair (FIFO) under contention (test-and-set under a
+ * hypervisor, see virt_spin_lock()), one cache line, and
  * portable: the only arch hooks are cpu_relax() and the irq-flag helpers from
  * <asm/irqflags.h>, so the same code runs in the kernel and in the hosted
  * build (where "interrupts" are a no-op).
@@ -96,22 +97,6 @@ static inline void spin_debug_after(spinlock_t *l, unsigned long ip) { (void)l; 
 static inline void spin_debug_unlock(spinlock_t *l) { (void)l; }
 #endif
 
-static __always_inline void arch_spin_lock(spinlock_t *l)
-{
-	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-#ifdef CONFIG_DEBUG_SPINLOCK
-	unsigned long spins = 0;
-#endif
-
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
-		cpu_relax();
-#ifdef CONFIG_DEBUG_SPINLOCK
-		if (unlikely(++spins == (1UL << 28)))
-			spin_debug_long_spin(l, _RET_IP_);
-#endif
-	}
-}
-
 static __always_inline bool arch_spin_trylock(spinlock_t *l)
 {
 	u32 old = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
@@ -122,6 +107,51 @@ static __always_inline bool arch_spin_trylock(spinlock_t *l)
 	return __atomic_compare_exchange_n((u32 *)l, &old,
 					   old + (1u << 16), false,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/*
+ * Test-and-set on the ticket word (virt_spin_lock_on(), <asm/processor.h>):
+ * wait until the lock looks free, then take the next ticket only if it is
+ * still free.  Unfair, but no waiter has to run for the others to get in.
+ * The unlock is the same in both modes.
+ */
+static __always_inline void virt_spin_lock(spinlock_t *l)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	unsigned long spins = 0;
+#endif
+
+	while (!arch_spin_trylock(l)) {
+		do {
+			cpu_relax();
+#ifdef CONFIG_DEBUG_SPINLOCK
+			if (unlikely(++spins == (1UL << 28)))
+				spin_debug_long_spin(l, _RET_IP_);
+#endif
+		} while (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
+			 __atomic_load_n(&l->next, __ATOMIC_RELAXED));
+	}
+}
+
+static __always_inline void arch_spin_lock(spinlock_t *l)
+{
+	u16 me;
+#ifdef CONFIG_DEBUG_SPINLOCK
+	unsigned long spins = 0;
+#endif
+
+	if (virt_spin_lock_on()) {
+		virt_spin_lock(l);
+		return;
+	}
+	me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
+		cpu_relax();
+#ifdef CONFIG_DEBUG_SPINLOCK
+		if (unlikely(++spins == (1UL << 28)))
+			spin_debug_long_spin(l, _RET_IP_);
+#endif
+	}
 }
 
 static __always_inline void arch_spin_unlock(spinlock_t *l)

@@ -102,9 +102,9 @@ static void test_spinlock_counter_all_cpus(struct ktest *t)
 
 	/*
 	 * About 4000 acquisitions in all: under TCG with more vCPUs than host
-	 * cores every ticket hand-off waits for the next holder's vCPU to be
-	 * scheduled by the host (~ms), so the total, not the per-thread count,
-	 * sets the run time.
+	 * cores a ticket hand-off (nopvspin) waits for the next holder's vCPU
+	 * to be scheduled by the host (~ms), so the total, not the per-thread
+	 * count, sets the run time.
 	 */
 	c.rounds = max(100u, 4000 / (2 * num_online_cpus()));
 	for_each_online_cpu(cpu) {

@@ -17,6 +17,12 @@ static inline void cpu_relax(void)
 	sched_yield();
 }
 
+/* Hosted CPUs are threads that yield while spinning: ticket locks throughout. */
+static inline bool virt_spin_lock_on(void)
+{
+	return false;
+}
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;

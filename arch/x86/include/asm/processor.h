@@ -10,6 +10,20 @@ static __always_inline void cpu_relax(void)
 	__asm__ __volatile__("pause" : : : "memory");
 }
 
+/*
+ * Under a hypervisor the host may deschedule a vCPU that holds or waits for
+ * a spinlock.  A ticket lock then serves a stalled waiter before everyone
+ * behind it (a convoy), so spinlocks fall back to test-and-set there, as
+ * Linux's virt_spin_lock() does.  Set once on the boot CPU from CPUID's
+ * hypervisor bit, before any other CPU runs (arch/x86/kernel/cpu/common.c).
+ */
+extern bool virt_spin_lock_enabled;
+
+static __always_inline bool virt_spin_lock_on(void)
+{
+	return virt_spin_lock_enabled;
+}
+
 static __always_inline void halt(void)
 {
 	__asm__ __volatile__("hlt" : : : "memory");

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "cpu: " fmt
 
+#include <exo/export.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/pgtable.h>
@@ -81,9 +82,26 @@ static void get_cpu_cap(struct cpuinfo_x86 *c)
 	}
 }
 
+bool virt_spin_lock_enabled;
+EXPORT_SYMBOL_GPL(virt_spin_lock_enabled);
+
+/*
+ * "nopvspin" (Linux's name) keeps ticket locks under a hypervisor.  Early
+ * parameters are parsed before the APs start, so no lock changes mode
+ * while another CPU waits on it.
+ */
+static int __init nopvspin_setup(const char *arg)
+{
+	(void)arg;
+	virt_spin_lock_enabled = false;
+	return 0;
+}
+early_param("nopvspin", nopvspin_setup);
+
 void __init early_cpu_init(void)
 {
 	get_cpu_cap(&boot_cpu_data);
+	virt_spin_lock_enabled = boot_cpu_has(X86_FEATURE_HYPERVISOR);
 }
 
 void __init identify_boot_cpu(void)
