@@ -469,6 +469,9 @@ static struct request *blk_mq_get_request(struct request_queue *q, blk_opf_t opf
 	rq->status = BLK_STS_OK;
 	rq->timeout = q->rq_timeout;
 	rq->flush_seq = 0;
+	rq->flush_len = 0;
+	rq->flush_segs = 0;
+	rq->flush_bio = rq->flush_biotail = NULL;
 	rq->submit_cpu = smp_processor_id();
 	INIT_LIST_HEAD(&rq->queuelist);
 	INIT_LIST_HEAD(&rq->ipi_list);
@@ -619,11 +622,8 @@ int blk_rq_map_sg(struct request_queue *q, struct request *rq, struct scatterlis
 		unsigned int len = bv.bv_len;
 
 		while (len) {
-			unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
-			unsigned int seg = min(len, lim->max_segment_size);
+			unsigned int seg = blk_seg_len(lim, pa, len);
 
-			if (room && seg > room)
-				seg = (unsigned int)room;
 			/* Physically adjacent: grow the last entry if it stays legal. */
 			if (sg && pa == end && sg->length + seg <= lim->max_segment_size &&
 			    ((pa - sg->length) | lim->seg_boundary_mask) ==
