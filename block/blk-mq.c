@@ -14,6 +14,7 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
@@ -395,6 +396,25 @@ void blk_mq_start_hw_queues(struct request_queue *q)
 	}
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_hw_queues);
+
+void blk_mq_quiesce_queue(struct request_queue *q)
+{
+	blk_mq_stop_hw_queues(q);
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_hw_ctx *hctx = q->queue_hw_ctx[i];
+
+		/* A dispatcher sees the stop bit after its current queue_rq. */
+		while (READ_ONCE(hctx->running))
+			msleep(1);
+	}
+}
+EXPORT_SYMBOL_GPL(blk_mq_quiesce_queue);
+
+void blk_mq_unquiesce_queue(struct request_queue *q)
+{
+	blk_mq_start_stopped_hw_queues(q, true);
+}
+EXPORT_SYMBOL_GPL(blk_mq_unquiesce_queue);
 
 void blk_mq_insert_request(struct request *rq, bool at_head)
 {
