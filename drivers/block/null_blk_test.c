@@ -91,8 +91,8 @@ static void test_block_queue_full(struct ktest *t)
 	struct nullb_stats st;
 
 	blk_get_counters(&c0);
-	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), true, 7, 0, 1024, 0), 0);
-	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), false, 7, 0, 1024, 0), 0);
+	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), true, 7, 0, 512, 0), 0);
+	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), false, 7, 0, 512, 0), 0);
 	blk_get_counters(&c1);
 	null_blk_get_stats(nb, &st);
 	KTEST_EXPECT_TRUE(t, st.resource > 0);
