@@ -51,16 +51,20 @@ void blk_bench_exit(u64 t0)
 		*this_cpu_ptr(&blk_bench_cycles) += rdtsc() - t0;
 }
 
-/* Move all of @from onto the empty @to. */
-static void blk_list_take(struct list_head *from, struct list_head *to)
+/* Move all of @from, guarded by @lock, onto the empty @to. */
+static void blk_list_take(spinlock_t *lock, struct list_head *from, struct list_head *to)
 {
-	if (list_empty(from))
-		return;
-	to->next = from->next;
-	to->prev = from->prev;
-	to->next->prev = to;
-	to->prev->next = to;
-	INIT_LIST_HEAD(from);
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	if (!list_empty(from)) {
+		to->next = from->next;
+		to->prev = from->prev;
+		to->next->prev = to;
+		to->prev->next = to;
+		INIT_LIST_HEAD(from);
+	}
+	spin_unlock_irqrestore(lock, flags);
 }
 
 static bool blk_mq_in_atomic(void)
@@ -207,12 +211,9 @@ static void blk_mq_complete_work(struct work_struct *work)
 	struct blk_mq_ctx *ctx = container_of(work, struct blk_mq_ctx, complete_work);
 	u64 t0 = blk_bench_enter();
 	struct request *rq, *tmp;
-	unsigned long flags;
 	LIST_HEAD(list);
 
-	spin_lock_irqsave(&ctx->lock, flags);
-	blk_list_take(&ctx->complete_list, &list);
-	spin_unlock_irqrestore(&ctx->lock, flags);
+	blk_list_take(&ctx->lock, &ctx->complete_list, &list);
 	list_for_each_entry_safe(rq, tmp, &list, ipi_list) {
 		list_del_init(&rq->ipi_list);
 		blk_mq_call_complete(rq);
@@ -352,10 +353,17 @@ void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx, bool async)
 }
 EXPORT_SYMBOL_GPL(blk_mq_run_hw_queue);
 
-void blk_mq_run_hw_queues(struct request_queue *q, bool async)
+/* @fn(hctx, @async) for every hardware queue of @q. */
+static void blk_mq_for_each_hctx(struct request_queue *q,
+				 void (*fn)(struct blk_mq_hw_ctx *hctx, bool async), bool async)
 {
 	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
-		blk_mq_run_hw_queue(q->queue_hw_ctx[i], async);
+		fn(q->queue_hw_ctx[i], async);
+}
+
+void blk_mq_run_hw_queues(struct request_queue *q, bool async)
+{
+	blk_mq_for_each_hctx(q, blk_mq_run_hw_queue, async);
 }
 EXPORT_SYMBOL_GPL(blk_mq_run_hw_queues);
 
@@ -365,10 +373,15 @@ void blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx)
 }
 EXPORT_SYMBOL_GPL(blk_mq_stop_hw_queue);
 
+static void blk_mq_stop_one(struct blk_mq_hw_ctx *hctx, bool unused)
+{
+	(void)unused;
+	blk_mq_stop_hw_queue(hctx);
+}
+
 void blk_mq_stop_hw_queues(struct request_queue *q)
 {
-	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
-		blk_mq_stop_hw_queue(q->queue_hw_ctx[i]);
+	blk_mq_for_each_hctx(q, blk_mq_stop_one, false);
 }
 EXPORT_SYMBOL_GPL(blk_mq_stop_hw_queues);
 
@@ -383,17 +396,19 @@ EXPORT_SYMBOL_GPL(blk_mq_start_stopped_hw_queue);
 
 void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
 {
-	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
-		blk_mq_start_stopped_hw_queue(q->queue_hw_ctx[i], async);
+	blk_mq_for_each_hctx(q, blk_mq_start_stopped_hw_queue, async);
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_stopped_hw_queues);
 
+static void blk_mq_start_one(struct blk_mq_hw_ctx *hctx, bool async)
+{
+	clear_bit(BLK_MQ_S_STOPPED, &hctx->state);
+	blk_mq_run_hw_queue(hctx, async);
+}
+
 void blk_mq_start_hw_queues(struct request_queue *q)
 {
-	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
-		clear_bit(BLK_MQ_S_STOPPED, &q->queue_hw_ctx[i]->state);
-		blk_mq_run_hw_queue(q->queue_hw_ctx[i], false);
-	}
+	blk_mq_for_each_hctx(q, blk_mq_start_one, false);
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_hw_queues);
 
@@ -451,9 +466,7 @@ void blk_mq_kick_requeue_list(struct request_queue *q)
 	unsigned long flags;
 	LIST_HEAD(list);
 
-	spin_lock_irqsave(&q->requeue_lock, flags);
-	blk_list_take(&q->requeue_list, &list);
-	spin_unlock_irqrestore(&q->requeue_lock, flags);
+	blk_list_take(&q->requeue_lock, &q->requeue_list, &list);
 	list_for_each_entry_safe(rq, tmp, &list, queuelist) {
 		struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
 
