@@ -69,6 +69,7 @@ EXPORT_SYMBOL(udelay);
 EXPORT_SYMBOL(mdelay);
 
 EXPORT_SYMBOL(cpu_number);
+EXPORT_SYMBOL(nr_cpu_ids);	/* Linux exports it too: drivers size per-CPU queues */
 EXPORT_SYMBOL(__preempt_count);
 #ifdef CONFIG_DEBUG_SPINLOCK
 EXPORT_SYMBOL(spin_debug_before);

@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) "virtio_blk: " fmt
 
-#include <exo/bitmap.h>
 #include <exo/blk-mq.h>
 #include <exo/blkdev.h>
 #include <exo/errno.h>
@@ -98,6 +97,13 @@ struct virtio_blk_discard_write_zeroes {
 #define VIRTBLK_MINORS		16	/* the disk and 15 partitions */
 #define VIRTBLK_MAX_DISKS	256
 #define VIRTBLK_TIMEOUT_S	30
+/*
+ * Data segments per request.  Each request carries its scatterlist inline
+ * (no allocation when submitting), so this bounds the memory of a tag set
+ * (ring size x hardware queues x this); 32 covers a maximal request of
+ * the default limits in separate pages.
+ */
+#define VIRTBLK_MAX_SEGS	32
 
 struct virtio_blk_vq {
 	struct virtqueue *vq;
@@ -134,8 +140,19 @@ struct virtblk_req {
 	struct scatterlist sg[];
 };
 
+/* As Linux's: 0 = one queue per CPU (as many as the device offers). */
+static unsigned int num_request_queues;
+module_param(num_request_queues, uint, 0644);
+MODULE_PARM_DESC(num_request_queues,
+		 "Limit the number of request queues (0: one per CPU, as many as the device offers)");
+
+/* 0 = the ring size; larger lets the ring fill (queue_rq then stops the queue). */
+static unsigned int virtblk_queue_depth;
+module_param_named(queue_depth, virtblk_queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth, "Requests per hardware queue (0: the ring size), at most 1024");
+
 static DEFINE_MUTEX(vd_index_lock);
-static DECLARE_BITMAP(vd_index_map, VIRTBLK_MAX_DISKS);
+static bool vd_index_used[VIRTBLK_MAX_DISKS];	/* under vd_index_lock */
 
 static blk_status_t virtblk_result(u8 status)
 {
@@ -450,6 +467,8 @@ static int init_vq(struct virtio_blk *vblk)
 		return -EINVAL;
 	}
 	num_vqs = min_t(unsigned int, num_vqs, nr_cpu_ids);
+	if (num_request_queues)
+		num_vqs = min(num_vqs, num_request_queues);
 
 	vblk->vqs = kcalloc(num_vqs, sizeof(*vblk->vqs), GFP_KERNEL);
 	callbacks = kcalloc(num_vqs, sizeof(*callbacks), GFP_KERNEL);
@@ -571,9 +590,10 @@ static int virtblk_probe(struct virtio_device *vdev)
 	int err, index;
 
 	mutex_lock(&vd_index_lock);
-	index = find_next_zero_bit(vd_index_map, VIRTBLK_MAX_DISKS, 0);
+	for (index = 0; index < VIRTBLK_MAX_DISKS && vd_index_used[index]; index++)
+		;
 	if (index < VIRTBLK_MAX_DISKS)
-		__set_bit(index, vd_index_map);
+		vd_index_used[index] = true;
 	mutex_unlock(&vd_index_lock);
 	if (index >= VIRTBLK_MAX_DISKS) {
 		dev_err(&vdev->dev, "too many virtio disks\n");
@@ -584,8 +604,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	sg_elems = 1;
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_SEG_MAX))
 		sg_elems = VBLK_CREAD32(vdev, seg_max);
-	if (!sg_elems || sg_elems > 256)
-		sg_elems = sg_elems ? 256 : 1;
+	sg_elems = clamp(sg_elems, 1U, (u32)VIRTBLK_MAX_SEGS);
 
 	err = -ENOMEM;
 	vblk = kzalloc(sizeof(*vblk), GFP_KERNEL);
@@ -608,6 +627,8 @@ static int virtblk_probe(struct virtio_device *vdev)
 	vblk->tag_set.queue_depth = virtqueue_get_vring_size(vblk->vqs[0].vq);
 	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))
 		vblk->tag_set.queue_depth /= 2;
+	if (virtblk_queue_depth)
+		vblk->tag_set.queue_depth = min(virtblk_queue_depth, BLK_MQ_MAX_DEPTH);
 	vblk->tag_set.numa_node = NUMA_NO_NODE;
 	vblk->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
 	vblk->tag_set.cmd_size = sizeof(struct virtblk_req) +
@@ -662,7 +683,7 @@ out_free_vblk:
 	kfree(vblk);
 out_free_index:
 	mutex_lock(&vd_index_lock);
-	__clear_bit(index, vd_index_map);
+	vd_index_used[index] = false;
 	mutex_unlock(&vd_index_lock);
 	return err;
 }
@@ -687,7 +708,7 @@ static void virtblk_remove(struct virtio_device *vdev)
 	put_disk(vblk->disk);
 	blk_mq_free_tag_set(&vblk->tag_set);
 	mutex_lock(&vd_index_lock);
-	__clear_bit(vblk->index, vd_index_map);
+	vd_index_used[vblk->index] = false;
 	mutex_unlock(&vd_index_lock);
 	kfree(vblk);
 }
