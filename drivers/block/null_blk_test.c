@@ -452,7 +452,27 @@ static void test_block_partitions_gpt(struct ktest *t)
 	expect_baseline(t);
 }
 
+/* Known values, the same scripts/blkimage.py selftest asserts. */
+static void test_block_pattern(struct ktest *t)
+{
+	u64 *w = kmalloc(2 * SECTOR_SIZE, GFP_KERNEL);
+
+	KTEST_ASSERT_TRUE(t, w != NULL);
+	blk_pattern_fill(w, 5, 7, 2);
+	KTEST_EXPECT_EQ(t, w[0], 5ULL);
+	KTEST_EXPECT_EQ(t, w[1], 7ULL);
+	KTEST_EXPECT_EQ(t, w[2], 0x96a4f3aecfb5cf84ULL);
+	KTEST_EXPECT_EQ(t, w[63], 0xe93ba90182eddfd9ULL);
+	KTEST_EXPECT_EQ(t, w[64], 6ULL);
+	KTEST_EXPECT_EQ(t, blk_pattern_check(w, 5, 7, 2), -1L);
+	KTEST_EXPECT_EQ(t, blk_pattern_check(w, 6, 7, 1), 0L);
+	((u8 *)w)[512 + 100] ^= 1;
+	KTEST_EXPECT_EQ(t, blk_pattern_check(w, 5, 7, 2), 612L);
+	kfree(w);
+}
+
 static struct ktest_case block_cases[] = {
+	KTEST_CASE(test_block_pattern),
 	KTEST_CASE_FLAGS(test_block_integrity_smp, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_queue_full, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_timeout, KTEST_F_NOHOST),
