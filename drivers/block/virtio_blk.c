@@ -582,12 +582,10 @@ static int virtblk_set_limits(struct virtio_blk *vblk, struct request_queue *q)
 	return 0;
 }
 
-static int virtblk_probe(struct virtio_device *vdev)
+/* The lowest free disk index (vda = 0), taken.  Return: it, or -ENOSPC. */
+static int virtblk_get_index(void)
 {
-	struct virtio_blk *vblk;
-	struct request_queue *q;
-	u32 sg_elems;
-	int err, index;
+	int index;
 
 	mutex_lock(&vd_index_lock);
 	for (index = 0; index < VIRTBLK_MAX_DISKS && vd_index_used[index]; index++)
@@ -595,9 +593,62 @@ static int virtblk_probe(struct virtio_device *vdev)
 	if (index < VIRTBLK_MAX_DISKS)
 		vd_index_used[index] = true;
 	mutex_unlock(&vd_index_lock);
-	if (index >= VIRTBLK_MAX_DISKS) {
+	return index < VIRTBLK_MAX_DISKS ? index : -ENOSPC;
+}
+
+static void virtblk_put_index(int index)
+{
+	mutex_lock(&vd_index_lock);
+	vd_index_used[index] = false;
+	mutex_unlock(&vd_index_lock);
+}
+
+/*
+ * The tag set: a hardware queue per virtqueue, as deep as the ring (half
+ * without indirect descriptors, where a request takes a chain of up to
+ * 2 + sg_elems).  As Linux's blk-mq does, a depth whose requests do not
+ * fit in memory is halved until they do (down to 16).
+ * Return: 0 or the error of blk_mq_alloc_tag_set().
+ */
+static int virtblk_alloc_tag_set(struct virtio_blk *vblk)
+{
+	struct blk_mq_tag_set *set = &vblk->tag_set;
+	int err;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &virtio_mq_ops;
+	set->queue_depth = virtqueue_get_vring_size(vblk->vqs[0].vq);
+	if (!virtio_has_feature(vblk->vdev, VIRTIO_RING_F_INDIRECT_DESC))
+		set->queue_depth /= 2;
+	if (virtblk_queue_depth)
+		set->queue_depth = min(virtblk_queue_depth, BLK_MQ_MAX_DEPTH);
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = sizeof(struct virtblk_req) + sizeof(struct scatterlist) * vblk->sg_elems;
+	set->driver_data = vblk;
+	set->nr_hw_queues = vblk->num_vqs;
+	set->timeout = VIRTBLK_TIMEOUT_S * HZ;
+	for (;;) {
+		err = blk_mq_alloc_tag_set(set);
+		if (err != -ENOMEM || set->queue_depth <= 16)
+			return err;
+		set->queue_depth /= 2;
+		dev_warn(&vblk->vdev->dev, "out of memory for the requests: depth %u\n",
+			 set->queue_depth);
+	}
+}
+
+static int virtblk_probe(struct virtio_device *vdev)
+{
+	struct virtio_blk *vblk;
+	struct request_queue *q;
+	u32 sg_elems;
+	int err, index;
+
+	index = virtblk_get_index();
+	if (index < 0) {
 		dev_err(&vdev->dev, "too many virtio disks\n");
-		return -ENOSPC;
+		return index;
 	}
 
 	/* seg_max counts the data segments; header and status come on top. */
@@ -621,22 +672,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	if (err)
 		goto out_free_vblk;
 
-	memset(&vblk->tag_set, 0, sizeof(vblk->tag_set));
-	vblk->tag_set.ops = &virtio_mq_ops;
-	/* Without indirect descriptors a request takes up to 2 + sg_elems. */
-	vblk->tag_set.queue_depth = virtqueue_get_vring_size(vblk->vqs[0].vq);
-	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))
-		vblk->tag_set.queue_depth /= 2;
-	if (virtblk_queue_depth)
-		vblk->tag_set.queue_depth = min(virtblk_queue_depth, BLK_MQ_MAX_DEPTH);
-	vblk->tag_set.numa_node = NUMA_NO_NODE;
-	vblk->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
-	vblk->tag_set.cmd_size = sizeof(struct virtblk_req) +
-				 sizeof(struct scatterlist) * sg_elems;
-	vblk->tag_set.driver_data = vblk;
-	vblk->tag_set.nr_hw_queues = vblk->num_vqs;
-	vblk->tag_set.timeout = VIRTBLK_TIMEOUT_S * HZ;
-	err = blk_mq_alloc_tag_set(&vblk->tag_set);
+	err = virtblk_alloc_tag_set(vblk);
 	if (err)
 		goto out_free_vq;
 
@@ -682,9 +718,7 @@ out_free_vq:
 out_free_vblk:
 	kfree(vblk);
 out_free_index:
-	mutex_lock(&vd_index_lock);
-	vd_index_used[index] = false;
-	mutex_unlock(&vd_index_lock);
+	virtblk_put_index(index);
 	return err;
 }
 
@@ -707,9 +741,7 @@ static void virtblk_remove(struct virtio_device *vdev)
 
 	put_disk(vblk->disk);
 	blk_mq_free_tag_set(&vblk->tag_set);
-	mutex_lock(&vd_index_lock);
-	vd_index_used[vblk->index] = false;
-	mutex_unlock(&vd_index_lock);
+	virtblk_put_index(vblk->index);
 	kfree(vblk);
 }
 

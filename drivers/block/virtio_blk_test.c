@@ -191,11 +191,30 @@ static void test_virtio_blk_rw(struct ktest *t)
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 }
 
+/*
+ * A bio of @op without data (discard, write-zeroes, a bad empty read) on
+ * @nr sectors from @lba, waited for.  Return: as submit_bio_wait(), or
+ * -ENOMEM.
+ */
+static int vbt_nodata_bio(struct block_device *bdev, blk_opf_t op, sector_t lba,
+			  unsigned int nr)
+{
+	struct bio *bio = bio_alloc(bdev, 0, op, GFP_KERNEL);
+	int err;
+
+	if (!bio)
+		return -ENOMEM;
+	bio->bi_iter.bi_sector = lba;
+	bio->bi_iter.bi_size = nr * 512;
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	return err;
+}
+
 /* Flush, FUA and preflush writes, write-zeroes and discard. */
 static void test_virtio_blk_flush_zeroes(struct ktest *t)
 {
 	struct block_device *bdev;
-	struct bio *bio;
 	u8 *buf;
 
 	NEED_VDA(t);
@@ -209,24 +228,14 @@ static void test_virtio_blk_flush_zeroes(struct ktest *t)
 
 	/* Write-zeroes: the sectors read back as zeroes. */
 	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 9000, 64, 5, 0, buf), 0);
-	bio = bio_alloc(bdev, 0, REQ_OP_WRITE_ZEROES, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, bio);
-	bio->bi_iter.bi_sector = 9008;
-	bio->bi_iter.bi_size = 32 * 512;
-	KTEST_EXPECT_EQ(t, submit_bio_wait(bio), 0);
-	bio_put(bio);
+	KTEST_EXPECT_EQ(t, vbt_nodata_bio(bdev, REQ_OP_WRITE_ZEROES, 9008, 32), 0);
 	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, 9000, buf, 64 * 512), 0);
 	KTEST_EXPECT_EQ(t, blk_pattern_check(buf, 9000, 5, 8), -1L);
 	KTEST_EXPECT_EQ(t, memchr_inv(buf + 8 * 512, 0, 32 * 512), NULL);
 	KTEST_EXPECT_EQ(t, blk_pattern_check(buf + 40 * 512, 9040, 5, 24), -1L);
 
 	/* Discard succeeds; the data is the device's to keep or drop. */
-	bio = bio_alloc(bdev, 0, REQ_OP_DISCARD, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, bio);
-	bio->bi_iter.bi_sector = 9000;
-	bio->bi_iter.bi_size = 64 * 512;
-	KTEST_EXPECT_EQ(t, submit_bio_wait(bio), 0);
-	bio_put(bio);
+	KTEST_EXPECT_EQ(t, vbt_nodata_bio(bdev, REQ_OP_DISCARD, 9000, 64), 0);
 	kfree(buf);
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 }
@@ -235,7 +244,6 @@ static void test_virtio_blk_flush_zeroes(struct ktest *t)
 static void test_virtio_blk_bad_input(struct ktest *t)
 {
 	struct block_device *bdev;
-	struct bio *bio;
 	u8 *buf;
 
 	NEED_VDA(t);
@@ -248,19 +256,9 @@ static void test_virtio_blk_bad_input(struct ktest *t)
 	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_WRITE, ~0ULL >> 10, buf, 512), 0);
 	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf + 1, 512), 0);
 	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf, 100), 0);
-	/* A bio without data. */
-	bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, bio);
-	bio->bi_iter.bi_sector = 0;
-	KTEST_EXPECT_LT(t, submit_bio_wait(bio), 0);
-	bio_put(bio);
-	/* A discard past the end. */
-	bio = bio_alloc(bdev, 0, REQ_OP_DISCARD, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, bio);
-	bio->bi_iter.bi_sector = VBT_SECTORS - 8;
-	bio->bi_iter.bi_size = 16 * 512;
-	KTEST_EXPECT_LT(t, submit_bio_wait(bio), 0);
-	bio_put(bio);
+	/* A read without data, a discard past the end. */
+	KTEST_EXPECT_LT(t, vbt_nodata_bio(bdev, REQ_OP_READ, 0, 0), 0);
+	KTEST_EXPECT_LT(t, vbt_nodata_bio(bdev, REQ_OP_DISCARD, VBT_SECTORS - 8, 16), 0);
 	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 10000, 8, 9, 0, buf), 0);
 	kfree(buf);
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
