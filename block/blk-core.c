@@ -184,11 +184,8 @@ unsigned int blk_bio_segments(struct request_queue *q, struct bio *bio, unsigned
 		unsigned int len = bv.bv_len;
 
 		while (len) {
-			unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
-			unsigned int seg = min(len, lim->max_segment_size);
+			unsigned int seg = blk_seg_len(lim, pa, len);
 
-			if (room && seg > room)
-				seg = (unsigned int)room;
 			if (nsegs == lim->max_segments || total == max_bytes)
 				goto out;
 			seg = min(seg, max_bytes - total);

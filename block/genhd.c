@@ -100,6 +100,14 @@ void set_capacity(struct gendisk *disk, sector_t size)
 }
 EXPORT_SYMBOL_GPL(set_capacity);
 
+void set_disk_ro(struct gendisk *disk, bool read_only)
+{
+	for (int i = 0; i < DISK_MAX_PARTS; i++)
+		if (disk->parts[i])
+			WRITE_ONCE(disk->parts[i]->bd_read_only, read_only);
+}
+EXPORT_SYMBOL_GPL(set_disk_ro);
+
 struct gendisk *blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
 {
 	struct request_queue *q = blk_mq_init_queue_data(set, queuedata);
