@@ -694,7 +694,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	/* The write cache is on unless the device lacks FLUSH (write-through). */
 	blk_queue_write_cache(q, virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH), false);
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_RO))
-		vblk->disk->part0->bd_read_only = true;
+		set_disk_ro(vblk->disk, true);
 	err = virtblk_set_limits(vblk, q);
 	if (err)
 		goto out_cleanup_disk;

@@ -13,6 +13,7 @@
 #include <exo/blkdev.h>
 #include <exo/blk-mq.h>
 #include <exo/err.h>
+#include <exo/kasan.h>
 #include <exo/kmod.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -409,9 +410,15 @@ static void vbt_burst(struct ktest *t, struct block_device *bdev, unsigned int n
 	kfree(buf);
 }
 
-/* virtio_blk out: vda gone; in again (with @args): vda back. */
+/*
+ * virtio_blk out: vda gone; in again (with @args): vda back.  Built in,
+ * the virtio device is unbound from virtio_blk and bound again (unbinding
+ * the PCI function would delete the virtio device, and the disk with it,
+ * before virtio_blk's remove ran).
+ */
 static bool vbt_cycle(struct ktest *t, const char *args)
 {
+	struct device *vdev = NULL;
 	bool ok = true;
 
 	if (IS_MODULE(CONFIG_VIRTIO_BLK)) {
@@ -421,12 +428,15 @@ static bool vbt_cycle(struct ktest *t, const char *args)
 		     tries++)
 			msleep(1);
 		ok &= err == 0;
-		ok &= vblk_pdev->dev.driver == NULL || !vbt_present();
+		ok &= !vbt_present();
 		ok &= modprobe("virtio_blk", args) == 0;
 	} else {
-		device_release_driver(&vblk_pdev->dev);
-		ok &= vblk_pdev->dev.driver == NULL;
-		ok &= device_attach(&vblk_pdev->dev) == 1;
+		ok &= bus_for_each_dev(&virtio_bus, &vdev, vbt_find_vdev) == 1;
+		if (ok) {
+			device_release_driver(vdev);
+			ok &= vdev->driver == NULL && !vbt_present();
+			ok &= device_attach(vdev) == 1;
+		}
 	}
 	ok &= vbt_present();
 	if (!ok)
@@ -468,6 +478,8 @@ static void vbt_baseline(unsigned long *b)
 {
 	struct blk_counters c;
 
+	/* KASAN's quarantine holds freed objects, and their slab pages, back. */
+	kasan_quarantine_drain();
 	b[0] = ktest_settled_free_pages() + nr_pgtable_pages();
 	b[1] = kmalloc_usage(NULL);
 	blk_get_counters(&c);
@@ -476,13 +488,28 @@ static void vbt_baseline(unsigned long *b)
 	b[4] = c.in_flight;
 }
 
+/* Stop and join the traffic threads; add up what they did. */
+static void vbt_stop(struct ktest *t, struct vbt_worker *w, struct task_struct **th,
+		     unsigned int n, unsigned long *done, unsigned long *failed)
+{
+	for (unsigned int i = 0; i < n; i++)
+		WRITE_ONCE(w[i].stop, true);
+	for (unsigned int i = 0; i < n; i++) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[i]), 0);
+		KTEST_EXPECT_EQ(t, w[i].bad, 0ul);
+		*done += w[i].done;
+		*failed += w[i].failed;
+	}
+}
+
 /*
  * virtio_blk removed and loaded again (unbound and bound when built in)
- * @cycles times while a thread per CPU does I/O; the baseline is taken
- * after 5 warm-up cycles (first-use state of the debug options).  Pages
- * come back within VBT_PAGE_SLACK (a debug record allocated meanwhile may
- * pin a slab page; a page leaked per cycle would show as @cycles);
- * kmalloc objects, bios, tags and requests in flight exactly.
+ * @cycles times while a thread per CPU does I/O.  The baseline is taken
+ * after 5 warm-up cycles with traffic (first-use state of the debug
+ * options, thread stacks cached).  Pages come back within VBT_PAGE_SLACK
+ * (a debug record allocated meanwhile may pin a slab page; a page leaked
+ * per cycle would show as @cycles); kmalloc objects, bios, tags and
+ * requests in flight exactly.
  */
 static void test_virtio_blk_cycles_during_traffic(struct ktest *t)
 {
@@ -490,28 +517,25 @@ static void test_virtio_blk_cycles_during_traffic(struct ktest *t)
 	struct task_struct *th[VBT_THREADS];
 	unsigned int n = min_t(unsigned int, num_online_cpus(), VBT_THREADS), started;
 	unsigned long base[VBT_NR_BASE], now[VBT_NR_BASE], done = 0, failed = 0;
+	bool ok = true;
 
 	NEED_VDA(t);
 	KTEST_ASSERT_TRUE(t, vbt_present());
-	for (int i = 0; i < 5; i++)
-		if (!vbt_cycle(t, NULL))
-			return;
+	started = vbt_start(w, th, n, true, 0);
+	for (int i = 0; i < 5 && ok; i++)
+		ok = vbt_cycle(t, NULL);
+	vbt_stop(t, w, th, started, &done, &failed);
+	if (!ok)
+		return;
+	done = failed = 0;
 	vbt_baseline(base);
 	started = vbt_start(w, th, n, true, 0);
-	for (unsigned int c = 0; c < cycles; c++) {
-		if (!vbt_cycle(t, NULL))
-			break;
+	for (unsigned int c = 0; c < cycles && ok; c++) {
+		ok = vbt_cycle(t, NULL);
 		if (c % 10 == 9)
 			msleep(20);	/* let the traffic through */
 	}
-	for (unsigned int i = 0; i < started; i++)
-		WRITE_ONCE(w[i].stop, true);
-	for (unsigned int i = 0; i < started; i++) {
-		KTEST_EXPECT_EQ(t, kthread_join(th[i]), 0);
-		KTEST_EXPECT_EQ(t, w[i].bad, 0ul);
-		done += w[i].done;
-		failed += w[i].failed;
-	}
+	vbt_stop(t, w, th, started, &done, &failed);
 	KTEST_EXPECT_GT(t, done, 0ul);
 	ktest_log(t, "%u cycles, %lu requests checked, %lu failed during removal", cycles, done,
 		  failed);
