@@ -19,7 +19,8 @@
 #   DURATION   Linux: seconds per configuration (default 10)
 #   ANCHOR_HARNESS, ANCHOR_BUILD  as in run.sh (build/linux-anchor-blk)
 #   EXO_BENCH  the Exo-OS shell command (default "blk bench vda": 0.3 s per
-#              depth), typed EXO_REPEAT times (default 3); the last counts
+#              depth), typed EXO_REPEAT times (default 7): the first warms
+#              up, the median of the others counts
 # Logs: $ANCHOR_BUILD/results/ (Linux) and $ANCHOR_BUILD/exo-*.log.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,20 +55,20 @@ chmod -R u+w "$build"
 # --- Exo-OS -------------------------------------------------------------------
 img=$build/exo-disk-$$.img
 trap 'rm -f "$img"' EXIT
-exo_iops() {	# <log> <qd>: the IOPS of `blk bench` at that depth
-	sed -n "s/.*QD$2[^0-9].* \([0-9][0-9]*\) IOPS.*/\1/p" "$1" | tail -1
-}
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+exo_iops() {	# <log> <qd>: the median IOPS of `blk bench` at that depth, first run left out
+	sed -n "s/.*QD$2[^0-9].* \([0-9][0-9]*\) IOPS.*/\1/p" "$1" | tail -n +2 | median
+}
 exo_qd1=() exo_qd32=()
 for i in $(seq 1 "$RUNS"); do
 	# The harness's image: every 4 KiB block allocated, "BLKANCHR" + its number.
 	perl -e 'my $z = "\0" x 4080; for my $i (0 .. 256 * 256 - 1) { print "BLKANCHR", pack("Q<", $i), $z }' >"$img"
 	log=$build/exo-$i.log
 	echo "== Exo-OS run $i/$RUNS" >&2
-	# The last of EXO_REPEAT runs counts: the first ones warm TCG's
-	# translation cache (Linux's harness has 200 warm-up requests).
+	# The first of EXO_REPEAT runs warms TCG's translation cache (Linux's
+	# harness has 200 warm-up requests); the median of the others counts.
 	cmds=()
-	for _ in $(seq 1 "${EXO_REPEAT:-3}"); do cmds+=(-c "${EXO_BENCH:-blk bench vda}"); done
+	for _ in $(seq 1 "${EXO_REPEAT:-7}"); do cmds+=(-c "${EXO_BENCH:-blk bench vda}"); done
 	"$tree/scripts/qemu-shell.py" --timeout 600 --log "$log" "${cmds[@]}" -- \
 		qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 1,maxcpus=2 -m 1G \
 		-nographic -no-reboot -nic none \
