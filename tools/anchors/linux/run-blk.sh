@@ -29,28 +29,9 @@ vmlinux=${1:-$tree/build/gcc/vmlinux}
 [ -f "$vmlinux" ] || { echo "run-blk.sh: no kernel $vmlinux (make O=build/gcc first)" >&2; exit 1; }
 RUNS=${RUNS:-1}
 
-harness=${ANCHOR_HARNESS:-}
-if [ -z "$harness" ]; then
-	for top in "$tree" "$(dirname "$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/.git)")"; do
-		if [ -x "$top/../shared/anchors/linux/run-blk.sh" ]; then
-			harness=$(cd "$top/../shared/anchors/linux" && pwd)
-			break
-		fi
-	done
-fi
-if [ -z "$harness" ] || [ ! -x "$harness/run-blk.sh" ]; then
-	echo "run-blk.sh: Linux anchor harness not found: set ANCHOR_HARNESS" >&2
-	exit 1
-fi
 build=${ANCHOR_BUILD:-$tree/build/linux-anchor-blk}
-mkdir -p "$build"
-for f in "$harness"/* "$harness"/.gitignore "$harness"/.kver; do
-	[ -e "$f" ] || continue
-	case ${f##*/} in results) continue ;; esac
-	rm -rf "${build:?}/${f##*/}"
-	cp -r "$f" "$build/"
-done
-chmod -R u+w "$build"
+. "$here/harness.sh"
+anchor_harness_copy run-blk.sh "$build"
 
 # --- Exo-OS -------------------------------------------------------------------
 img=$build/exo-disk-$$.img
