@@ -281,10 +281,12 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 		return status;
 
 	spin_lock_irqsave(&vbq->lock, flags);
-	if (READ_ONCE(vblk->dead))
-		err = -EIO;
-	else
-		err = virtblk_add_req(vbq->vq, req, vbr);
+	if (READ_ONCE(vblk->dead)) {
+		/* Reset after a timeout; said once, by virtblk_reset_work(). */
+		spin_unlock_irqrestore(&vbq->lock, flags);
+		return BLK_STS_IOERR;
+	}
+	err = virtblk_add_req(vbq->vq, req, vbr);
 	if (err) {
 		virtqueue_kick(vbq->vq);
 		/*
@@ -375,12 +377,13 @@ static enum blk_eh_timer_return virtblk_timeout(struct request *req)
 	struct virtio_blk *vblk = req->q->queuedata;
 	unsigned long flags;
 
-	dev_err(&vblk->vdev->dev, "request at sector %llu timed out: resetting the device\n",
-		(unsigned long long)blk_rq_pos(req));
 	spin_lock_irqsave(&vblk->vqs[0].lock, flags);
 	if (!vblk->reset_pending) {
 		vblk->reset_pending = true;
 		schedule_work(&vblk->reset_work);
+		dev_err(&vblk->vdev->dev,
+			"request at sector %llu timed out: resetting the device\n",
+			(unsigned long long)blk_rq_pos(req));
 	}
 	spin_unlock_irqrestore(&vblk->vqs[0].lock, flags);
 	/* The reset work ends it (with the others still on the rings). */

@@ -551,6 +551,62 @@ static void test_virtio_blk_cycles_during_traffic(struct ktest *t)
 	}
 }
 
+/*
+ * A request the device does not complete in time: with a 1-jiffy
+ * timeout, bursts of 1000 reads (the ring holds 256) leave requests on
+ * the ring past their deadline.  virtio_blk resets the device and ends
+ * every request it held with an error: each bio completes (none hangs),
+ * once; the disk then fails I/O until virtio_blk is bound again, after
+ * which it works and nothing is left behind.
+ */
+static void test_virtio_blk_timeout(struct ktest *t)
+{
+	unsigned long base[VBT_NR_BASE], now[VBT_NR_BASE];
+	struct block_device *bdev;
+	u8 *buf = kmalloc(1000 * 4096, GFP_KERNEL);
+	atomic_t left = ATOMIC_INIT(0);
+	int errors = 0, bursts = 0;
+
+	NEED_VDA(t);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	vbt_baseline(base);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	blk_queue_rq_timeout(bdev_get_queue(bdev), 1);
+	while (!errors && bursts++ < 5) {
+		for (unsigned int i = 0; i < 1000; i++) {
+			struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
+
+			KTEST_ASSERT_NOT_NULL(t, bio);
+			bio->bi_iter.bi_sector = i * 8;
+			KTEST_ASSERT_EQ(t, bio_add_virt(bio, buf + i * 4096, 4096), 4096);
+			bio->bi_end_io = vbt_end_io;
+			bio->bi_private = &left;
+			atomic_add(1, &left);
+			submit_bio(bio);
+		}
+		KTEST_ASSERT_TRUE(t, vbt_wait_bios(&left));
+		errors = atomic_read(&left) >> 16;
+		atomic_set(&left, 0);
+	}
+	ktest_log(t, "%d burst(s) of 1000 reads, %d failed", bursts, errors);
+	KTEST_EXPECT_GT(t, errors, 0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	kfree(buf);
+	KTEST_ASSERT_TRUE(t, vbt_cycle(t, NULL));
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	buf = kmalloc(8 * 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 12000, 8, 11, 0, buf), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	vbt_baseline(now);
+	KTEST_EXPECT_LE(t, base[0] - min(base[0], now[0]), (unsigned long)VBT_PAGE_SLACK);
+	for (int i = 1; i < VBT_NR_BASE; i++)
+		KTEST_EXPECT_EQ(t, now[i], base[i]);
+}
+
 static struct ktest_case vbt_cases[] = {
 	KTEST_CASE(test_virtio_blk_probe),
 	KTEST_CASE(test_virtio_blk_modalias),
@@ -560,6 +616,7 @@ static struct ktest_case vbt_cases[] = {
 	KTEST_CASE_FLAGS(test_virtio_blk_smp, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_virtio_blk_ring_full, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_virtio_blk_cycles_during_traffic, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_virtio_blk_timeout, KTEST_F_NOHOST),
 	{}
 };
 
