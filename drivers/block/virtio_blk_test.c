@@ -377,6 +377,31 @@ static bool vbt_wait_bios(atomic_t *left)
 }
 
 /*
+ * Submit @n 4 KiB reads of sectors 0, 8, ... into @buf at once and wait
+ * (10 s at most) for them all; errors are counted in @left's high half.
+ * Return: false if a bio could not be allocated or they did not complete.
+ */
+static bool vbt_read_burst(struct block_device *bdev, u8 *buf, unsigned int n, atomic_t *left)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
+
+		if (!bio || bio_add_virt(bio, buf + i * 4096, 4096) != 4096) {
+			if (bio)
+				bio_put(bio);
+			vbt_wait_bios(left);
+			return false;
+		}
+		bio->bi_iter.bi_sector = i * 8;
+		bio->bi_end_io = vbt_end_io;
+		bio->bi_private = left;
+		atomic_add(1, left);
+		submit_bio(bio);
+	}
+	return vbt_wait_bios(left);
+}
+
+/*
  * @n reads of 8 sectors in flight at once from one CPU: with queue_depth
  * above the ring size the ring fills, queue_rq stops the hardware queue
  * and the completions restart it.  Each read returns its own data.
@@ -391,18 +416,7 @@ static void vbt_burst(struct ktest *t, struct block_device *bdev, unsigned int n
 	blk_pattern_fill(buf, 0, 77, n * 8);
 	KTEST_ASSERT_EQ(t, blkdev_rw(bdev, REQ_OP_WRITE, 0, buf, n * 4096), 0);
 	memset(buf, 0, n * 4096);
-	for (unsigned int i = 0; i < n; i++) {
-		struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
-
-		KTEST_ASSERT_NOT_NULL(t, bio);
-		bio->bi_iter.bi_sector = i * 8;
-		KTEST_ASSERT_EQ(t, bio_add_virt(bio, buf + i * 4096, 4096), 4096);
-		bio->bi_end_io = vbt_end_io;
-		bio->bi_private = &left;
-		atomic_add(1, &left);
-		submit_bio(bio);
-	}
-	KTEST_ASSERT_TRUE(t, vbt_wait_bios(&left));
+	KTEST_ASSERT_TRUE(t, vbt_read_burst(bdev, buf, n, &left));
 	KTEST_EXPECT_EQ(t, atomic_read(&left) >> 16, 0);
 	for (unsigned int i = 0; i < n; i++)
 		bad += blk_pattern_check(buf + i * 4096, i * 8, 77, 8) != -1;
@@ -574,18 +588,7 @@ static void test_virtio_blk_timeout(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
 	blk_queue_rq_timeout(bdev_get_queue(bdev), 1);
 	while (!errors && bursts++ < 5) {
-		for (unsigned int i = 0; i < 1000; i++) {
-			struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
-
-			KTEST_ASSERT_NOT_NULL(t, bio);
-			bio->bi_iter.bi_sector = i * 8;
-			KTEST_ASSERT_EQ(t, bio_add_virt(bio, buf + i * 4096, 4096), 4096);
-			bio->bi_end_io = vbt_end_io;
-			bio->bi_private = &left;
-			atomic_add(1, &left);
-			submit_bio(bio);
-		}
-		KTEST_ASSERT_TRUE(t, vbt_wait_bios(&left));
+		KTEST_ASSERT_TRUE(t, vbt_read_burst(bdev, buf, 1000, &left));
 		errors = atomic_read(&left) >> 16;
 		atomic_set(&left, 0);
 	}
