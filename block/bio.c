@@ -27,6 +27,7 @@ void blk_get_counters(struct blk_counters *c)
 	c->splits = atomic_long_read(&blk_nr_splits);
 	c->merges = atomic_long_read(&blk_nr_merges);
 }
+EXPORT_SYMBOL_GPL(blk_get_counters);
 
 static const struct {
 	int errno;

@@ -804,7 +804,12 @@ fail:
 	return ERR_PTR(err);
 }
 
-/* Free @q; nothing may be inside it (del_gendisk() froze it). */
+/*
+ * Tear down what @q holds of the driver (hardware contexts, tag set link,
+ * work, timers); nothing may be inside it (del_gendisk() froze it and
+ * marked it dying).  The structure itself stays for late submitters
+ * holding a block_device, which find it dying: the disk frees it.
+ */
 void blk_mq_destroy_queue(struct request_queue *q)
 {
 	struct blk_mq_tag_set *set = q->tag_set;
@@ -818,7 +823,10 @@ void blk_mq_destroy_queue(struct request_queue *q)
 	mutex_unlock(&set->tag_list_lock);
 	kfree(q->queue_ctx);
 	kfree(q->queue_hw_ctx);
-	kfree(q);
+	q->queue_ctx = NULL;
+	q->queue_hw_ctx = NULL;
+	q->nr_hw_queues = 0;
+	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
 }
 
 static int __init blk_mq_init(void)

@@ -235,8 +235,15 @@ static void null_complete_rq(struct request *rq);
 
 static void null_complete(struct nullb_queue *nq, struct request *rq, struct nullb_cmd *cmd)
 {
-	unsigned int cpu = (smp_processor_id() + 1) % num_online_cpus();
+	unsigned int me = smp_processor_id(), cpu = me;
 	unsigned long flags;
+
+	/* The next online CPU (this one on a single-CPU machine). */
+	for (unsigned int i = 1; i <= NR_CPUS; i++) {
+		cpu = (me + i) % NR_CPUS;
+		if (cpu_online(cpu))
+			break;
+	}
 
 	switch (nq->dev->cfg.irqmode) {
 	case NULL_IRQ_IPI:

@@ -13,6 +13,7 @@
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
@@ -343,6 +344,64 @@ static void test_block_quiesce_ro(struct ktest *t)
 	expect_baseline(t);
 }
 
+struct traffic {
+	struct block_device *bdev;
+	atomic_t *stop;
+	unsigned long ok, failed;
+};
+
+static int traffic_fn(void *arg)
+{
+	struct traffic *tr = arg;
+	u8 *buf = kmalloc(4096, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; !atomic_read(tr->stop); i++) {
+		if (blkdev_rw(tr->bdev, i & 1 ? REQ_OP_WRITE : REQ_OP_READ, (i % 64) * 8, buf, 4096))
+			tr->failed++;
+		else
+			tr->ok++;
+	}
+	kfree(buf);
+	return 0;
+}
+
+/* Deleting a disk under I/O from every CPU: bios fail, nothing hangs or leaks. */
+static void test_block_del_during_io(struct ktest *t)
+{
+	struct nullb_config cfg = { .submit_queues = 2, .hw_queue_depth = 4,
+				    .irqmode = NULL_IRQ_TIMER };
+	struct nullb *nb = mk(t, cfg, "nullt11");
+	struct task_struct *tasks[4];
+	struct traffic tr[4] = {};
+	atomic_t stop = ATOMIC_INIT(0);
+	unsigned int n = min(4u, num_online_cpus() * 2);
+	unsigned long ok = 0, failed = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		tr[i].bdev = blkdev_get_by_path("nullt11", FMODE_WRITE, NULL);
+		KTEST_ASSERT_TRUE(t, !IS_ERR(tr[i].bdev));
+		tr[i].stop = &stop;
+		tasks[i] = kthread_run(traffic_fn, &tr[i], "blktraffic/%u", i);
+		KTEST_ASSERT_TRUE(t, tasks[i] != NULL);
+	}
+	msleep(60);
+	null_blk_destroy(nb);
+	msleep(20);
+	atomic_set(&stop, 1);
+	for (unsigned int i = 0; i < n; i++) {
+		kthread_join(tasks[i]);
+		ok += tr[i].ok;
+		failed += tr[i].failed;
+		blkdev_put(tr[i].bdev, FMODE_WRITE);
+	}
+	ktest_log(t, "%lu requests done before the delete, %lu refused after", ok, failed);
+	KTEST_EXPECT_TRUE(t, ok > 0);
+	KTEST_EXPECT_TRUE(t, failed > 0);
+	expect_baseline(t);
+}
+
 static u32 test_crc32(const u8 *p, size_t len)
 {
 	u32 crc = ~0U;
@@ -527,6 +586,7 @@ static struct ktest_case block_cases[] = {
 	KTEST_CASE_FLAGS(test_block_limits_split, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_bad_input, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_quiesce_ro, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_block_del_during_io, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_mbr, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_gpt, KTEST_F_NOHOST),
 	{}

@@ -324,6 +324,7 @@ void blk_mq_complete_request(struct request *rq);
  */
 void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list);
 
+/* Move requeued requests back to their hardware queues and run them. */
 void blk_mq_kick_requeue_list(struct request_queue *q);
 
 /**
@@ -333,6 +334,7 @@ void blk_mq_kick_requeue_list(struct request_queue *q);
  * and call blk_mq_start_stopped_hw_queues() once there is room.
  */
 void blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx);
+/* blk_mq_stop_hw_queue() on every hardware queue of @q. */
 void blk_mq_stop_hw_queues(struct request_queue *q);
 
 /**
@@ -341,7 +343,9 @@ void blk_mq_stop_hw_queues(struct request_queue *q);
  * @async: dispatch from a workqueue (required in interrupt context)
  */
 void blk_mq_start_stopped_hw_queue(struct blk_mq_hw_ctx *hctx, bool async);
+/* blk_mq_start_stopped_hw_queue() on every hardware queue of @q. */
 void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async);
+/* Clear every queue's stopped state and dispatch now (thread context). */
 void blk_mq_start_hw_queues(struct request_queue *q);
 
 /**
@@ -350,6 +354,7 @@ void blk_mq_start_hw_queues(struct request_queue *q);
  * @async: from a workqueue (required in interrupt context)
  */
 void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx, bool async);
+/* blk_mq_run_hw_queue() on every hardware queue of @q. */
 void blk_mq_run_hw_queues(struct request_queue *q, bool async);
 
 static inline bool blk_mq_queue_stopped_hctx(const struct blk_mq_hw_ctx *hctx)
@@ -373,6 +378,7 @@ struct request *blk_mq_tag_to_rq(struct blk_mq_tags *tags, unsigned int tag);
  * stopped too.  May sleep.
  */
 void blk_mq_quiesce_queue(struct request_queue *q);
+/* Restart the queues blk_mq_quiesce_queue() stopped (any context). */
 void blk_mq_unquiesce_queue(struct request_queue *q);
 
 /**
@@ -381,6 +387,7 @@ void blk_mq_unquiesce_queue(struct request_queue *q);
  * New bios wait in submit_bio() until blk_mq_unfreeze_queue().
  */
 void blk_mq_freeze_queue(struct request_queue *q);
+/* Let bios in again after blk_mq_freeze_queue(). */
 void blk_mq_unfreeze_queue(struct request_queue *q);
 
 /**

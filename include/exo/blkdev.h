@@ -284,17 +284,90 @@ int blkdev_issue_flush(struct block_device *bdev);
  */
 int blkdev_rw(struct block_device *bdev, blk_opf_t op, sector_t sector, void *buf, size_t len);
 
-/* Queue limits, set by the driver before device_add_disk(). */
+/*
+ * Queue limits, set by the driver before device_add_disk().  A value out
+ * of range is logged and replaced by the nearest legal one (or, where
+ * none is, ignored), as Linux does.
+ */
+
+/**
+ * blk_queue_max_hw_sectors() - most 512-byte sectors in one request
+ * @q: the queue
+ * @max_hw_sectors: at least a page's worth (8); smaller is raised to it
+ */
 void blk_queue_max_hw_sectors(struct request_queue *q, unsigned int max_hw_sectors);
+
+/**
+ * blk_queue_max_segments() - most scatter-gather segments in one request
+ * @q: the queue
+ * @max_segments: at least 1 (0 is raised to 1)
+ */
 void blk_queue_max_segments(struct request_queue *q, unsigned short max_segments);
+
+/**
+ * blk_queue_max_segment_size() - longest segment, in bytes
+ * @q: the queue
+ * @max_size: at least PAGE_SIZE (smaller is raised to it)
+ */
 void blk_queue_max_segment_size(struct request_queue *q, unsigned int max_size);
+
+/**
+ * blk_queue_logical_block_size() - the device's addressing unit
+ * @q: the queue
+ * @size: a power of 2 from 512 to 4096 (else 512 is used); bios must
+ *	start and end on it
+ */
 void blk_queue_logical_block_size(struct request_queue *q, unsigned int size);
+
+/**
+ * blk_queue_physical_block_size() - the device's internal block size
+ * @q: the queue
+ * @size: a power of 2, at least the logical block size (else ignored)
+ */
 void blk_queue_physical_block_size(struct request_queue *q, unsigned int size);
+
+/**
+ * blk_queue_max_discard_sectors() - offer REQ_OP_DISCARD
+ * @q: the queue
+ * @max_discard_sectors: most sectors per discard request; 0: not offered
+ */
 void blk_queue_max_discard_sectors(struct request_queue *q, unsigned int max_discard_sectors);
+
+/**
+ * blk_queue_max_write_zeroes_sectors() - offer REQ_OP_WRITE_ZEROES
+ * @q: the queue
+ * @max_sectors: most sectors per request; 0: not offered
+ */
 void blk_queue_max_write_zeroes_sectors(struct request_queue *q, unsigned int max_sectors);
+
+/**
+ * blk_queue_dma_alignment() - alignment of data buffers
+ * @q: the queue
+ * @mask: address mask, a power of 2 minus 1 (511 by default; else ignored)
+ */
 void blk_queue_dma_alignment(struct request_queue *q, int mask);
+
+/**
+ * blk_queue_segment_boundary() - a boundary no segment may cross
+ * @q: the queue
+ * @mask: boundary - 1 (0xffff: 64 KiB, as IDE bus-master DMA needs);
+ *	at least PAGE_SIZE - 1
+ */
 void blk_queue_segment_boundary(struct request_queue *q, unsigned long mask);
+
+/**
+ * blk_queue_write_cache() - say whether the device caches writes
+ * @q: the queue
+ * @wc: a volatile write cache: REQ_OP_FLUSH and REQ_PREFLUSH reach the driver
+ * @fua: native FUA writes (else emulated with a flush after the write)
+ */
 void blk_queue_write_cache(struct request_queue *q, bool wc, bool fua);
+
+/**
+ * blk_queue_rq_timeout() - the request timeout
+ * @q: the queue
+ * @timeout: jiffies (0 is taken as 1)
+ */
 void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout);
 
 static inline unsigned int queue_logical_block_size(const struct request_queue *q)
