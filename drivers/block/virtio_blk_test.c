@@ -72,6 +72,12 @@ static int vbt_init(struct ktest *t)
 		if (p->device == 0x1042 || (p->device == 0x1001 && p->subsystem_device == 2))
 			break;
 	vblk_pdev = p;
+	/*
+	 * With modules=auto virtio_blk.ko is loaded by the device's modalias
+	 * from a workqueue, maybe after the tests started: give it 10 s.
+	 */
+	for (int ms = 0; p && ms < 10000 && !vbt_present(); ms += 10)
+		msleep(10);
 	return 0;
 }
 
