@@ -69,6 +69,7 @@ EXPORT_SYMBOL(udelay);
 EXPORT_SYMBOL(mdelay);
 
 EXPORT_SYMBOL(cpu_number);
+EXPORT_SYMBOL(nr_cpu_ids);	/* Linux exports it too: drivers size per-CPU queues */
 EXPORT_SYMBOL(__preempt_count);
 /* null_blk: completion by IPI on the next online CPU (cpu_online() reads the mask). */
 EXPORT_SYMBOL(cpu_online_mask);

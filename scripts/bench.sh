@@ -93,6 +93,20 @@ for run in $(seq 1 "${SMP_RUNS:-3}"); do
 		"$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/smpboot-$run.log")"
 done
 
+# Block I/O: `blk bench vda` in the kernel shell (scripts/qemu-shell.py
+# types it) on a virtio-blk disk: 4 KiB random reads at QD1 and QD32,
+# guest instructions per request over the submit call and the block
+# layer's completion path (rdtsc brackets, so waiting is not counted;
+# Documentation/block.rst).  The IOPS of this run are emulation time
+# under -icount and mean nothing; tools/anchors/linux/run-blk.sh measures
+# IOPS against Linux under plain TCG.
+echo "== block: virtio-blk 4 KiB random reads (blk bench vda; $unit per request; QEMU $accel -smp 1)"
+python3 "$src/scripts/qemu-shell.py" --timeout 600 --log "$out/blk.log" -c "blk bench vda" -- \
+	$QEMU $accel -kernel "$out/vmlinux" $(qemu_modules "$out/vmlinux") \
+	-smp 1 -m 512M -nographic -no-reboot $(qemu_scratch_drive bench0 256M) \
+	-device virtio-blk-pci,drive=bench0 $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+sed -n 's/.*\(blk bench vda: .*\)/\1/p' "$out/blk.log" | tr -d '\r'
+
 if [ -f "$src/tests/hosted/Makefile" ]; then
 	echo "== hosted benchmarks (host TSC ticks per operation)"
 	make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" bench 2>&1 | grep -v "^gcc "

@@ -17,10 +17,24 @@ QEMU_EXIT_DEV="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
 # reach it as the PVH boot module; the edu device exercises the PCI driver,
 # pci-testdev (membar=) gives the PCI tests every BAR type: 32-bit
 # memory, I/O, and 64-bit prefetchable memory, and virtio-rng-pci is the
-# virtio device the virtio_pci suite drives (1af4:1005, transitional).
+# virtio device the virtio_pci suite drives (1af4:1005, transitional),
+# and virtio-blk-pci the virtio_blk suite's disk (below).
 # qemu_modules <vmlinux>: the -initrd option, if there is an archive.
 qemu_modules() {
 	archive=$(dirname "$1")/modules.cpio
 	[ -s "$archive" ] && echo "-initrd $archive"
 }
-QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci}
+# qemu_scratch_drive <id> <size>: a -drive of <size> private to one QEMU
+# process, for boots that run in parallel: reads of unwritten sectors
+# return zeroes (null-co) and writes go to a temporary qcow2 overlay
+# (snapshot=on) that QEMU unlinks as soon as it has opened it, so nothing
+# is left behind, even after a kill.  snapshot=on ignores flushes (data
+# only has to outlive the boot); the integrity test (check.sh, blkcheck)
+# uses a real image file instead.  Attach it with -device ...,drive=<id>.
+qemu_scratch_drive() {
+	echo "-drive driver=null-co,size=$2,read-zeroes=on,snapshot=on,if=none,id=$1"
+}
+# virtio-blk-pci (1af4:1001) is the disk the virtio_blk suite drives; it
+# offers one queue per vCPU (num-queues defaults to -smp's count).
+QEMU_VBLK="$(qemu_scratch_drive vblk0 16M) -device virtio-blk-pci,drive=vblk0"
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK}

@@ -18,29 +18,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "$here/../../.." && pwd)
 
-harness=${ANCHOR_HARNESS:-}
-if [ -z "$harness" ]; then
-	for top in "$tree" "$(dirname "$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/.git)")"; do
-		if [ -x "$top/../shared/anchors/linux/run.sh" ]; then
-			harness=$(cd "$top/../shared/anchors/linux" && pwd)
-			break
-		fi
-	done
-fi
-if [ -z "$harness" ] || [ ! -x "$harness/run.sh" ]; then
-	echo "run.sh: Linux anchor harness not found: set ANCHOR_HARNESS" >&2
-	exit 1
-fi
 build=${ANCHOR_BUILD:-$tree/build/linux-anchor-irqwq}
-
-# A fresh copy of the harness, keeping the results of earlier runs.
-mkdir -p "$build"
-for f in "$harness"/* "$harness"/.gitignore; do
-	case ${f##*/} in results|blk) continue ;; esac
-	rm -rf "${build:?}/${f##*/}"
-	cp -r "$f" "$build/"
-done
-chmod -R u+w "$build"
+. "$here/harness.sh"
+anchor_harness_copy run.sh "$build" blk
 cp "$here/irqwq_bench.c" "$build/bench.c"
 
 # The harness's QEMU line is fixed; a wrapper first in PATH adds the device.

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end tests of virtio_blk on QEMU's virtio-blk-pci (the 16 MiB
+ * scratch disk scripts/qemu-common.sh gives every default boot): the disk
+ * appears as vda through modalias autoload, with one hardware queue per
+ * CPU; data written with the integrity pattern reads back from every CPU
+ * at once; flush, FUA, write-zeroes and discard work; bad requests fail
+ * cleanly; a ring smaller than the queue depth fills and recovers; and
+ * virtio_blk goes out and in again during traffic (virtio_blk_test_cycles,
+ * default 10; make check's pc and q35 -smp 4 boots ask for 50) with every
+ * page and kmalloc object back afterwards.  Skipped without the disk.
+ */
+#include <exo/blkdev.h>
+#include <exo/blk-mq.h>
+#include <exo/err.h>
+#include <exo/kasan.h>
+#include <exo/kmod.h>
+#include <exo/kthread.h>
+#include <exo/ktest.h>
+#include <exo/module.h>
+#include <exo/pci.h>
+#include <exo/pgtable.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/virtio.h>
+
+#define VBT_DISK	"vda"
+#define VBT_SECTORS	(16u << 11)	/* the scratch disk: 16 MiB */
+#define VBT_PAGE_SLACK	4
+#define VBT_THREADS	8
+
+static unsigned int cycles = 10;
+
+static int __init cycles_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 0, &n) || !n || n > 1000)
+		return -EINVAL;
+	cycles = n;
+	return 0;
+}
+__setup_desc("virtio_blk_test_cycles=", cycles_setup,
+	     "rmmod/modprobe cycles of the virtio_blk test (1..1000, default 10)");
+
+static struct block_device *vbt_get(void)
+{
+	return blkdev_get_by_path(VBT_DISK, FMODE_READ | FMODE_WRITE, NULL);
+}
+
+/* Is there a vda?  (Only virtio_blk names its disks vd*.) */
+static bool vbt_present(void)
+{
+	struct block_device *bdev = vbt_get();
+
+	if (IS_ERR(bdev))
+		return false;
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	return true;
+}
+
+static struct pci_dev *vblk_pdev;
+
+static int vbt_init(struct ktest *t)
+{
+	struct pci_dev *p = NULL;
+
+	/* Transitional (0x1001) on pc, modern (0x1042) behind PCIe ports. */
+	while ((p = pci_get_device(0x1af4, PCI_ANY_ID, p)))
+		if (p->device == 0x1042 || (p->device == 0x1001 && p->subsystem_device == 2))
+			break;
+	vblk_pdev = p;
+	/*
+	 * With modules=auto virtio_blk.ko is loaded by the device's modalias
+	 * from a workqueue, maybe after the tests started: give it 10 s.
+	 */
+	for (int ms = 0; p && ms < 10000 && !vbt_present(); ms += 10)
+		msleep(10);
+	return 0;
+}
+
+static void vbt_exit(struct ktest *t)
+{
+	if (vblk_pdev)
+		put_device(&vblk_pdev->dev);
+	vblk_pdev = NULL;
+}
+
+#define NEED_VDA(t) do {						\
+	if (!vblk_pdev)							\
+		KTEST_SKIP(t, "no virtio-blk device (QEMU -device virtio-blk-pci)"); \
+} while (0)
+
+static void test_virtio_blk_probe(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct request_queue *q;
+
+	NEED_VDA(t);
+	bdev = vbt_get();
+	if (IS_ERR(bdev)) {
+		ktest_fail(t, __FILE__, __LINE__, "no %s (%ld)%s", VBT_DISK, (long)PTR_ERR(bdev),
+			   IS_MODULE(CONFIG_VIRTIO_BLK) ? ": virtio_blk.ko not autoloaded?" : "");
+		return;
+	}
+	q = bdev_get_queue(bdev);
+	KTEST_EXPECT_TRUE(t, vbt_present());
+	KTEST_EXPECT_EQ(t, bdev_nr_sectors(bdev), (sector_t)VBT_SECTORS);
+	KTEST_EXPECT_EQ(t, bdev_logical_block_size(bdev), 512u);
+	/* QEMU offers FLUSH (write cache on), DISCARD and WRITE_ZEROES. */
+	KTEST_EXPECT_TRUE(t, blk_queue_flag_test(QUEUE_FLAG_WC, q));
+	KTEST_EXPECT_GT(t, q->limits.max_discard_sectors, 0u);
+	KTEST_EXPECT_GT(t, q->limits.max_write_zeroes_sectors, 0u);
+	KTEST_EXPECT_GE(t, queue_max_segments(q), 1);
+	/* One queue per vCPU (QEMU's num-queues default), up to the CPU count. */
+	KTEST_EXPECT_GE(t, q->nr_hw_queues, 1u);
+	KTEST_EXPECT_LE(t, q->nr_hw_queues, nr_cpu_ids);
+	if (num_online_cpus() > 1)
+		KTEST_EXPECT_GT(t, q->nr_hw_queues, 1u);
+	ktest_log(t, "%s: %llu sectors, %u hardware queues, depth %u, %u segments",
+		  VBT_DISK, (unsigned long long)bdev_nr_sectors(bdev), q->nr_hw_queues,
+		  q->tag_set->queue_depth, queue_max_segments(q));
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+static int vbt_find_vdev(struct device *dev, void *data)
+{
+	struct device **found = data;
+
+	if (dev->parent != &vblk_pdev->dev)
+		return 0;
+	*found = dev;
+	return 1;
+}
+
+/* Linux's modalias, the form depmod writes for virtio_blk's table. */
+static void test_virtio_blk_modalias(struct ktest *t)
+{
+	struct device *vdev = NULL;
+	char alias[64];
+
+	NEED_VDA(t);
+	KTEST_ASSERT_EQ(t, bus_for_each_dev(&virtio_bus, &vdev, vbt_find_vdev), 1);
+	KTEST_ASSERT_EQ(t, device_modalias(vdev, alias, sizeof(alias)), 0);
+	KTEST_EXPECT_EQ(t, strcmp(alias, "virtio:d00000002v00001AF4"), 0);
+	KTEST_ASSERT_NOT_NULL(t, vdev->driver);
+	KTEST_EXPECT_EQ(t, strcmp(vdev->driver->name, "virtio_blk"), 0);
+}
+
+#define VBT_BADDATA	1	/* vbt_rw_check(): read back the wrong data */
+
+/*
+ * Write @nr sectors of pattern at @lba with @flags, read back, check.
+ * Return: 0, a negative errno of the I/O, or VBT_BADDATA.
+ */
+static int vbt_rw_check(struct block_device *bdev, sector_t lba, unsigned int nr, u64 seed,
+			blk_opf_t flags, u8 *buf)
+{
+	int err;
+
+	blk_pattern_fill(buf, lba, seed, nr);
+	err = blkdev_rw(bdev, REQ_OP_WRITE | flags, lba, buf, nr * 512);
+	if (err)
+		return err;
+	memset(buf, 0xa5, nr * 512);
+	err = blkdev_rw(bdev, REQ_OP_READ, lba, buf, nr * 512);
+	if (err)
+		return err;
+	return blk_pattern_check(buf, lba, seed, nr) == -1 ? 0 : VBT_BADDATA;
+}
+
+static void test_virtio_blk_rw(struct ktest *t)
+{
+	static const unsigned int sizes[] = { 1, 7, 8, 64, 255, 256, 1024 };
+	struct block_device *bdev;
+	u8 *buf;
+
+	NEED_VDA(t);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	buf = kmalloc(1024 * 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++)
+		KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 4096 + i * 2048, sizes[i], 0x51 + i, 0, buf), 0);
+	/* The last sector of the disk. */
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, VBT_SECTORS - 1, 1, 7, 0, buf), 0);
+	/* Page-sized I/O from separate pages: one segment each. */
+	for (unsigned int i = 0; i < 4; i++) {
+		struct page *pg = alloc_page(GFP_KERNEL);
+
+		KTEST_ASSERT_NOT_NULL(t, pg);
+		KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 100 + i * 8, 8, i, 0, page_address(pg)), 0);
+		__free_page(pg);
+	}
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
+ * A bio of @op without data (discard, write-zeroes, a bad empty read) on
+ * @nr sectors from @lba, waited for.  Return: as submit_bio_wait(), or
+ * -ENOMEM.
+ */
+static int vbt_nodata_bio(struct block_device *bdev, blk_opf_t op, sector_t lba,
+			  unsigned int nr)
+{
+	struct bio *bio = bio_alloc(bdev, 0, op, GFP_KERNEL);
+	int err;
+
+	if (!bio)
+		return -ENOMEM;
+	bio->bi_iter.bi_sector = lba;
+	bio->bi_iter.bi_size = nr * 512;
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	return err;
+}
+
+/* Flush, FUA and preflush writes, write-zeroes and discard. */
+static void test_virtio_blk_flush_zeroes(struct ktest *t)
+{
+	struct block_device *bdev;
+	u8 *buf;
+
+	NEED_VDA(t);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	buf = kmalloc(64 * 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_EQ(t, blkdev_issue_flush(bdev), 0);
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 8192, 16, 3, REQ_FUA, buf), 0);
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 8256, 16, 4, REQ_PREFLUSH | REQ_FUA, buf), 0);
+
+	/* Write-zeroes: the sectors read back as zeroes. */
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 9000, 64, 5, 0, buf), 0);
+	KTEST_EXPECT_EQ(t, vbt_nodata_bio(bdev, REQ_OP_WRITE_ZEROES, 9008, 32), 0);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, 9000, buf, 64 * 512), 0);
+	KTEST_EXPECT_EQ(t, blk_pattern_check(buf, 9000, 5, 8), -1L);
+	KTEST_EXPECT_EQ(t, memchr_inv(buf + 8 * 512, 0, 32 * 512), NULL);
+	KTEST_EXPECT_EQ(t, blk_pattern_check(buf + 40 * 512, 9040, 5, 24), -1L);
+
+	/* Discard succeeds; the data is the device's to keep or drop. */
+	KTEST_EXPECT_EQ(t, vbt_nodata_bio(bdev, REQ_OP_DISCARD, 9000, 64), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/* Requests beyond the end, misaligned, empty: errors, and the disk still works. */
+static void test_virtio_blk_bad_input(struct ktest *t)
+{
+	struct block_device *bdev;
+	u8 *buf;
+
+	NEED_VDA(t);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	buf = kmalloc(8 * 512 + 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, VBT_SECTORS, buf, 512), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, VBT_SECTORS - 4, buf, 8 * 512), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_WRITE, ~0ULL >> 10, buf, 512), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf + 1, 512), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf, 100), 0);
+	/* A read without data, a discard past the end. */
+	KTEST_EXPECT_LT(t, vbt_nodata_bio(bdev, REQ_OP_READ, 0, 0), 0);
+	KTEST_EXPECT_LT(t, vbt_nodata_bio(bdev, REQ_OP_DISCARD, VBT_SECTORS - 8, 16), 0);
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 10000, 8, 9, 0, buf), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
+ * Traffic: each thread owns a 256-sector region and writes, reads back and
+ * checks it with its own seed, in requests of 1..64 sectors, some FUA.
+ * While virtio_blk comes and goes (@w->cycling) a request may fail with
+ * an error or find no disk; it must never return wrong data.
+ */
+struct vbt_worker {
+	unsigned int id;
+	bool cycling;
+	bool stop;
+	unsigned long done;		/* requests checked */
+	unsigned long failed;		/* errors, only while cycling */
+	unsigned long bad;		/* wrong data: never */
+	unsigned int iters;		/* 0: until stop */
+};
+
+static u32 vbt_rand(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static int vbt_worker_fn(void *arg)
+{
+	struct vbt_worker *w = arg;
+	u32 seed = 0x9e37 + w->id * 7919;
+	u8 *buf = kmalloc(64 * 512, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; w->iters ? i < w->iters : !READ_ONCE(w->stop); i++) {
+		unsigned int nr = 1 + vbt_rand(&seed) % 64;
+		sector_t lba = 16384 + w->id * 256 + vbt_rand(&seed) % (256 - nr + 1);
+		struct block_device *bdev = vbt_get();
+		int err;
+
+		if (IS_ERR(bdev)) {
+			if (!w->cycling)
+				w->bad++;
+			msleep(1);
+			continue;
+		}
+		err = vbt_rw_check(bdev, lba, nr, w->id * 1000 + i, i % 4 ? 0 : REQ_FUA, buf);
+		blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+		if (err == VBT_BADDATA)
+			w->bad++;
+		else if (err && !w->cycling)
+			w->bad++;
+		else if (err)
+			w->failed++;
+		else
+			WRITE_ONCE(w->done, w->done + 1);
+	}
+	kfree(buf);
+	return 0;
+}
+
+static unsigned int vbt_start(struct vbt_worker *w, struct task_struct **th, unsigned int n,
+			      bool cycling, unsigned int iters)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		w[i] = (struct vbt_worker){ .id = i, .cycling = cycling, .iters = iters };
+		th[i] = kthread_create(vbt_worker_fn, &w[i], "vbt%u", i);
+		if (!th[i])
+			return i;
+		kthread_bind(th[i], i % num_online_cpus());
+		wake_up_process(th[i]);
+	}
+	return n;
+}
+
+/* Every online CPU submits at once (two threads each): all data intact. */
+static void test_virtio_blk_smp(struct ktest *t)
+{
+	struct vbt_worker w[VBT_THREADS];
+	struct task_struct *th[VBT_THREADS];
+	unsigned int n = min_t(unsigned int, num_online_cpus() * 2, VBT_THREADS), started;
+
+	NEED_VDA(t);
+	KTEST_ASSERT_TRUE(t, vbt_present());
+	started = vbt_start(w, th, n, false, 40);
+	for (unsigned int i = 0; i < started; i++) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[i]), 0);
+		KTEST_EXPECT_EQ(t, w[i].bad, 0ul);
+		KTEST_EXPECT_EQ(t, w[i].done, 40ul);
+	}
+	KTEST_EXPECT_EQ(t, started, n);
+}
+
+static void vbt_end_io(struct bio *bio)
+{
+	atomic_t *left = bio->bi_private;
+
+	if (bio->bi_status)
+		atomic_add(1 << 16, left);	/* count errors in the high half */
+	atomic_sub(1, left);
+	bio_put(bio);
+}
+
+static bool vbt_wait_bios(atomic_t *left)
+{
+	for (int ms = 0; ms < 10000; ms += 5) {
+		if ((atomic_read(left) & 0xffff) == 0)
+			return true;
+		msleep(5);
+	}
+	return false;
+}
+
+/*
+ * Submit @n 4 KiB reads of sectors 0, 8, ... into @buf at once and wait
+ * (10 s at most) for them all; errors are counted in @left's high half.
+ * Return: false if a bio could not be allocated or they did not complete.
+ */
+static bool vbt_read_burst(struct block_device *bdev, u8 *buf, unsigned int n, atomic_t *left)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
+
+		if (!bio || bio_add_virt(bio, buf + i * 4096, 4096) != 4096) {
+			if (bio)
+				bio_put(bio);
+			vbt_wait_bios(left);
+			return false;
+		}
+		bio->bi_iter.bi_sector = i * 8;
+		bio->bi_end_io = vbt_end_io;
+		bio->bi_private = left;
+		atomic_add(1, left);
+		submit_bio(bio);
+	}
+	return vbt_wait_bios(left);
+}
+
+/*
+ * @n reads of 8 sectors in flight at once from one CPU: with queue_depth
+ * above the ring size the ring fills, queue_rq stops the hardware queue
+ * and the completions restart it.  Each read returns its own data.
+ */
+static void vbt_burst(struct ktest *t, struct block_device *bdev, unsigned int n)
+{
+	u8 *buf = kmalloc(n * 4096, GFP_KERNEL);
+	atomic_t left = ATOMIC_INIT(0);
+	unsigned int bad = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	blk_pattern_fill(buf, 0, 77, n * 8);
+	KTEST_ASSERT_EQ(t, blkdev_rw(bdev, REQ_OP_WRITE, 0, buf, n * 4096), 0);
+	memset(buf, 0, n * 4096);
+	KTEST_ASSERT_TRUE(t, vbt_read_burst(bdev, buf, n, &left));
+	KTEST_EXPECT_EQ(t, atomic_read(&left) >> 16, 0);
+	for (unsigned int i = 0; i < n; i++)
+		bad += blk_pattern_check(buf + i * 4096, i * 8, 77, 8) != -1;
+	KTEST_EXPECT_EQ(t, bad, 0u);
+	kfree(buf);
+}
+
+/*
+ * virtio_blk out: vda gone; in again (with @args): vda back.  Built in,
+ * the virtio device is unbound from virtio_blk and bound again (unbinding
+ * the PCI function would delete the virtio device, and the disk with it,
+ * before virtio_blk's remove ran).
+ */
+static bool vbt_cycle(struct ktest *t, const char *args)
+{
+	struct device *vdev = NULL;
+	bool ok = true;
+
+	if (IS_MODULE(CONFIG_VIRTIO_BLK)) {
+		int err;
+
+		for (int tries = 0; (err = modprobe_remove("virtio_blk")) == -EBUSY && tries < 1000;
+		     tries++)
+			msleep(1);
+		ok &= err == 0;
+		ok &= !vbt_present();
+		ok &= modprobe("virtio_blk", args) == 0;
+	} else {
+		ok &= bus_for_each_dev(&virtio_bus, &vdev, vbt_find_vdev) == 1;
+		if (ok) {
+			device_release_driver(vdev);
+			ok &= vdev->driver == NULL && !vbt_present();
+			ok &= device_attach(vdev) == 1;
+		}
+	}
+	ok &= vbt_present();
+	if (!ok)
+		ktest_fail(t, __FILE__, __LINE__, "virtio_blk cycle failed");
+	return ok;
+}
+
+/*
+ * Whether the ring fills depends on how fast QEMU's device thread takes
+ * the requests, so bursts are repeated (up to 10) until one did.
+ */
+static void test_virtio_blk_ring_full(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct blk_mq_hw_ctx *hctx;
+	int bursts = 0;
+
+	NEED_VDA(t);
+	if (!IS_MODULE(CONFIG_VIRTIO_BLK))
+		KTEST_SKIP(t, "virtio_blk built in: queue_depth is fixed at boot");
+	KTEST_ASSERT_TRUE(t, vbt_cycle(t, "queue_depth=1024 num_request_queues=1"));
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	KTEST_EXPECT_EQ(t, bdev_get_queue(bdev)->tag_set->queue_depth, 1024u);
+	hctx = bdev_get_queue(bdev)->queue_hw_ctx[0];
+	while (bursts++ < 10 && !READ_ONCE(hctx->dispatch_busy))
+		vbt_burst(t, bdev, 1000);
+	ktest_log(t, "%d burst(s) of 1000 reads; the ring was full %lu times", bursts - 1,
+		  READ_ONCE(hctx->dispatch_busy));
+	KTEST_EXPECT_GT(t, READ_ONCE(hctx->dispatch_busy), 0ul);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	vbt_cycle(t, NULL);
+}
+
+/* Free pages, kmalloc objects, live bios, held tags, started requests. */
+#define VBT_NR_BASE	5
+
+static void vbt_baseline(unsigned long *b)
+{
+	struct blk_counters c;
+
+	/* KASAN's quarantine holds freed objects, and their slab pages, back. */
+	kasan_quarantine_drain();
+	b[0] = ktest_settled_free_pages() + nr_pgtable_pages();
+	b[1] = kmalloc_usage(NULL);
+	blk_get_counters(&c);
+	b[2] = c.bios;
+	b[3] = c.requests;
+	b[4] = c.in_flight;
+}
+
+/* Stop and join the traffic threads; add up what they did. */
+static void vbt_stop(struct ktest *t, struct vbt_worker *w, struct task_struct **th,
+		     unsigned int n, unsigned long *done, unsigned long *failed)
+{
+	for (unsigned int i = 0; i < n; i++)
+		WRITE_ONCE(w[i].stop, true);
+	for (unsigned int i = 0; i < n; i++) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[i]), 0);
+		KTEST_EXPECT_EQ(t, w[i].bad, 0ul);
+		*done += w[i].done;
+		*failed += w[i].failed;
+	}
+}
+
+/*
+ * virtio_blk removed and loaded again (unbound and bound when built in)
+ * @cycles times while a thread per CPU does I/O.  The baseline is taken
+ * after 5 warm-up cycles with traffic (first-use state of the debug
+ * options, thread stacks cached).  Pages come back within VBT_PAGE_SLACK
+ * (a debug record allocated meanwhile may pin a slab page; a page leaked
+ * per cycle would show as @cycles); kmalloc objects, bios, tags and
+ * requests in flight exactly.
+ */
+static void test_virtio_blk_cycles_during_traffic(struct ktest *t)
+{
+	struct vbt_worker w[VBT_THREADS];
+	struct task_struct *th[VBT_THREADS];
+	unsigned int n = min_t(unsigned int, num_online_cpus(), VBT_THREADS), started;
+	unsigned long base[VBT_NR_BASE], now[VBT_NR_BASE], done = 0, failed = 0;
+	bool ok = true;
+
+	NEED_VDA(t);
+	KTEST_ASSERT_TRUE(t, vbt_present());
+	started = vbt_start(w, th, n, true, 0);
+	for (int i = 0; i < 5 && ok; i++)
+		ok = vbt_cycle(t, NULL);
+	vbt_stop(t, w, th, started, &done, &failed);
+	if (!ok)
+		return;
+	done = failed = 0;
+	vbt_baseline(base);
+	started = vbt_start(w, th, n, true, 0);
+	for (unsigned int c = 0; c < cycles && ok; c++) {
+		ok = vbt_cycle(t, NULL);
+		if (c % 10 == 9)
+			msleep(20);	/* let the traffic through */
+	}
+	vbt_stop(t, w, th, started, &done, &failed);
+	KTEST_EXPECT_GT(t, done, 0ul);
+	ktest_log(t, "%u cycles, %lu requests checked, %lu failed during removal", cycles, done,
+		  failed);
+	vbt_baseline(now);
+	KTEST_EXPECT_LE(t, base[0] - min(base[0], now[0]), (unsigned long)VBT_PAGE_SLACK);
+	for (int i = 1; i < VBT_NR_BASE; i++)
+		KTEST_EXPECT_EQ(t, now[i], base[i]);
+	/* The disk works after it all. */
+	started = vbt_start(w, th, 1, false, 10);
+	for (unsigned int i = 0; i < started; i++) {
+		KTEST_EXPECT_EQ(t, kthread_join(th[i]), 0);
+		KTEST_EXPECT_EQ(t, w[i].bad, 0ul);
+	}
+}
+
+/*
+ * A request the device does not complete in time: with a 1-jiffy
+ * timeout, bursts of 1000 reads (the ring holds 256) leave requests on
+ * the ring past their deadline.  virtio_blk resets the device and ends
+ * every request it held with an error: each bio completes (none hangs),
+ * once; the disk then fails I/O until virtio_blk is bound again, after
+ * which it works and nothing is left behind.
+ */
+static void test_virtio_blk_timeout(struct ktest *t)
+{
+	unsigned long base[VBT_NR_BASE], now[VBT_NR_BASE];
+	struct block_device *bdev;
+	u8 *buf = kmalloc(1000 * 4096, GFP_KERNEL);
+	atomic_t left = ATOMIC_INIT(0);
+	int errors = 0, bursts = 0;
+
+	NEED_VDA(t);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	vbt_baseline(base);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	blk_queue_rq_timeout(bdev_get_queue(bdev), 1);
+	while (!errors && bursts++ < 5) {
+		KTEST_ASSERT_TRUE(t, vbt_read_burst(bdev, buf, 1000, &left));
+		errors = atomic_read(&left) >> 16;
+		atomic_set(&left, 0);
+	}
+	ktest_log(t, "%d burst(s) of 1000 reads, %d failed", bursts, errors);
+	KTEST_EXPECT_GT(t, errors, 0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	kfree(buf);
+	KTEST_ASSERT_TRUE(t, vbt_cycle(t, NULL));
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	buf = kmalloc(8 * 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 12000, 8, 11, 0, buf), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	vbt_baseline(now);
+	KTEST_EXPECT_LE(t, base[0] - min(base[0], now[0]), (unsigned long)VBT_PAGE_SLACK);
+	for (int i = 1; i < VBT_NR_BASE; i++)
+		KTEST_EXPECT_EQ(t, now[i], base[i]);
+}
+
+static struct ktest_case vbt_cases[] = {
+	KTEST_CASE(test_virtio_blk_probe),
+	KTEST_CASE(test_virtio_blk_modalias),
+	KTEST_CASE(test_virtio_blk_rw),
+	KTEST_CASE(test_virtio_blk_flush_zeroes),
+	KTEST_CASE(test_virtio_blk_bad_input),
+	KTEST_CASE_FLAGS(test_virtio_blk_smp, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_virtio_blk_ring_full, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_virtio_blk_cycles_during_traffic, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_virtio_blk_timeout, KTEST_F_NOHOST),
+	{}
+};
+
+static struct ktest_suite vbt_suite = {
+	.name = "virtio_blk",
+	.cases = vbt_cases,
+	.init = vbt_init,
+	.exit = vbt_exit,
+};
+KTEST_SUITE(vbt_suite);
