@@ -279,7 +279,8 @@ static int ata_sd_index_get(void)
 	int idx;
 
 	mutex_lock(&ata_sd_lock);
-	idx = find_next_zero_bit(ata_sd_used, ATA_MAX_SD, 0);
+	for (idx = 0; idx < ATA_MAX_SD && test_bit(idx, ata_sd_used); idx++)
+		;
 	if (idx < ATA_MAX_SD)
 		__set_bit(idx, ata_sd_used);
 	else

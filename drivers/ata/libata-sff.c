@@ -532,5 +532,5 @@ void ata_eh_work(struct work_struct *work)
 	if (qc)
 		ata_sff_qc_end(ap, qc);
 	spin_unlock_irqrestore(&host->lock, flags);
-	ata_port_info(ap, "channel reset after a timeout%s\n", rc ? " failed" : "");
+	pr_warn("ata%u: channel reset after a timeout%s\n", ap->print_id, rc ? " failed" : "");
 }
