@@ -47,7 +47,7 @@ struct blk_mq_tags;
 enum mq_rq_state {
 	MQ_RQ_IDLE		= 0,	/* allocated, not given to the driver */
 	MQ_RQ_IN_FLIGHT		= 1,	/* blk_mq_start_request() was called */
-	MQ_RQ_COMPLETE		= 2,	/* completed (or timed out), ending */
+	MQ_RQ_COMPLETE		= 2,	/* completed, ending */
 };
 
 /* request.rq_flags bits. */
@@ -83,9 +83,11 @@ struct request {
 	u64 start_tsc;			/* blk bench: rdtsc at submit */
 	unsigned int submit_cpu;
 	struct list_head ipi_list;	/* on the completion list */
-	struct request *flush_orig;	/* post-flush: the write it finishes */
-	void (*end_io)(struct request *rq, blk_status_t status);
-	void *end_io_data;
+	u8 flush_seq;			/* flush steps left (REQ_FSEQ_*) */
+	blk_opf_t flush_opf;		/* the data step's, while flushing */
+	unsigned int flush_len;
+	unsigned short flush_segs;
+	struct bio *flush_bio, *flush_biotail;
 };
 
 static inline enum req_op req_op(const struct request *rq)
@@ -176,6 +178,7 @@ struct blk_mq_hw_ctx {
 	struct delayed_work run_work;
 	unsigned long queued;		/* requests given to queue_rq */
 	unsigned long dispatch_busy;	/* BLK_STS_RESOURCE answers */
+	atomic_t nr_active;		/* started, not ended */
 };
 
 /* A CPU's software queue. */

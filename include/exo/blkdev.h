@@ -22,13 +22,16 @@
 #define _EXO_BLKDEV_H
 
 #include <exo/bio.h>
+#include <exo/bitmap.h>
 #include <exo/blk_types.h>
 #include <exo/device.h>
 #include <exo/list.h>
 #include <exo/mutex.h>
 #include <exo/spinlock.h>
 #include <exo/types.h>
+#include <exo/timer.h>
 #include <exo/wait.h>
+#include <exo/workqueue.h>
 
 struct blk_mq_ctx;
 struct blk_mq_hw_ctx;
@@ -81,9 +84,9 @@ struct request_queue {
 	atomic_t mq_freeze_depth;
 	spinlock_t requeue_lock;
 	struct list_head requeue_list;
-	struct list_head flush_list;		/* writes waiting for a pre-flush */
 	struct list_head tag_set_list;		/* on tag_set->tag_list */
-	struct mutex sysfs_lock;
+	struct timer_list timeout;		/* earliest request deadline */
+	struct work_struct timeout_work;	/* scans for expired requests */
 };
 
 static inline bool blk_queue_flag_test(unsigned int flag, const struct request_queue *q)
@@ -135,10 +138,11 @@ struct gendisk {
 	void *private_data;
 	unsigned long state;			/* GD_* bits */
 	struct block_device *part0;		/* the whole disk */
+	/* Shown by lsblk when the disk has no parent device with a driver. */
+	const char *driver_name;
 	/* Private to block/. */
 	struct block_device *parts[DISK_MAX_PARTS];	/* [0] == part0 */
 	struct mutex open_mutex;		/* partitions (re)scan */
-	const char *driver_name;
 };
 
 static inline sector_t get_capacity(const struct gendisk *disk)
@@ -228,7 +232,8 @@ typedef unsigned int fmode_t;
  * @holder: unused (exclusive opens are not supported)
  *
  * Return: the device, held until blkdev_put(); ERR_PTR(-ENODEV) if there
- * is none; ERR_PTR(-EROFS) for a write open of a read-only device.
+ * is none (or its disk is being deleted); ERR_PTR(-EACCES) for a write
+ * open of a read-only device.
  */
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder);
 
@@ -331,5 +336,41 @@ void blk_pattern_fill(void *buf, sector_t lba, u64 seed, unsigned int nr);
  * Return: -1 if every byte matches, else the offset of the first bad byte.
  */
 long blk_pattern_check(const void *buf, sector_t lba, u64 seed, unsigned int nr);
+
+/**
+ * blk_integrity_run() - write or verify the pattern on a range of @bdev
+ * @bdev: the device
+ * @write: write the pattern (with pre-flushes, FUA writes and a final
+ *	flush), else read it back and check every byte
+ * @seed: the pattern's seed
+ * @first: first sector, relative to @bdev (the pattern holds disk LBAs)
+ * @nr: sectors
+ * @nr_threads: concurrent submitters, one per online CPU in turn
+ *	(0: one per online CPU)
+ *
+ * Return: 0; -EINVAL for a range outside @bdev; -EIO for a mismatch (the
+ * first bad LBA is logged); or an I/O error.
+ */
+int blk_integrity_run(struct block_device *bdev, bool write, u64 seed, sector_t first,
+		      sector_t nr, unsigned int nr_threads);
+
+/*
+ * Live block layer objects, for leak checks: each count goes back to its
+ * baseline once the I/O it belongs to completed.
+ */
+struct blk_counters {
+	long bios;		/* bio_alloc()ed, not freed */
+	long requests;		/* tags held */
+	long in_flight;		/* started, not ended */
+	long timeouts;		/* requests ended by the timeout handler (total) */
+	long requeues;		/* BLK_STS_RESOURCE answers and requeues (total) */
+	long splits;		/* bios split to fit the limits (total) */
+	long merges;		/* bios merged into a waiting request (total) */
+};
+
+/**
+ * blk_get_counters() - a snapshot of the block layer's counters
+ */
+void blk_get_counters(struct blk_counters *c);
 
 #endif /* _EXO_BLKDEV_H */

@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk-mq: bios become requests on the submitting CPU's software queue,
+ * which feeds one hardware queue; the driver's queue_rq gets them from
+ * the hardware queue's dispatch list, directly in the submitter's context
+ * when nobody else is dispatching, and completions come back through
+ * blk_mq_complete_request() (bottom half on the submitting CPU) or
+ * blk_mq_end_request().  Documentation/block.rst has the whole picture.
+ */
+#include <exo/blk-mq.h>
+#include <exo/errno.h>
+#include <exo/err.h>
+#include <exo/export.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <asm/processor.h>
+#include "blk.h"
+
+struct workqueue_struct *kblockd_workqueue;
+
+bool blk_bench_active;
+DEFINE_PER_CPU(u64, blk_bench_cycles);
+DEFINE_PER_CPU(unsigned int, blk_bench_depth);
+
+/*
+ * Completion-path cycle counting for `blk bench`: only the outermost of
+ * nested entries (complete -> ops->complete -> end_request) counts.
+ * 0: not counting; 1: nested; else the entry's timestamp.
+ */
+u64 blk_bench_enter(void)
+{
+	if (!READ_ONCE(blk_bench_active))
+		return 0;
+	if ((*this_cpu_ptr(&blk_bench_depth))++)
+		return 1;
+	return rdtsc() | 2;
+}
+
+void blk_bench_exit(u64 t0)
+{
+	if (!t0)
+		return;
+	(*this_cpu_ptr(&blk_bench_depth))--;
+	if (t0 > 1)
+		*this_cpu_ptr(&blk_bench_cycles) += rdtsc() - t0;
+}
+
+/* Move all of @from onto the empty @to. */
+static void blk_list_take(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	to->next = from->next;
+	to->prev = from->prev;
+	to->next->prev = to;
+	to->prev->next = to;
+	INIT_LIST_HEAD(from);
+}
+
+static bool blk_mq_in_atomic(void)
+{
+	return in_interrupt() || irqs_disabled() || preempt_count();
+}
+
+static void rq_set_state(struct request *rq, int st)
+{
+	int old = READ_ONCE(rq->state);
+
+	WRITE_ONCE(rq->state, (old & ~RQ_STATE_MASK) | st);
+}
+
+/* Move @rq from @from to @to (MQ_RQ_*), keeping its generation. */
+static bool rq_claim(struct request *rq, int from, int to)
+{
+	int old = READ_ONCE(rq->state);
+
+	if ((old & RQ_STATE_MASK) != from)
+		return false;
+	return __atomic_compare_exchange_n(&rq->state, &old, (old & ~RQ_STATE_MASK) | to, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static void rq_leave_flight(struct request *rq)
+{
+	atomic_add(-1, &rq->mq_hctx->nr_active);
+	atomic_long_add_return(-1, &blk_nr_in_flight);
+}
+
+void blk_mq_start_request(struct request *rq)
+{
+	int old = READ_ONCE(rq->state);
+
+	if ((old & RQ_STATE_MASK) != MQ_RQ_IDLE) {
+		pr_err("block: request %d started twice\n", rq->tag);
+		return;
+	}
+	rq->rq_flags |= RQF_STARTED;
+	atomic_add(1, &rq->mq_hctx->nr_active);
+	atomic_long_add_return(1, &blk_nr_in_flight);
+	blk_add_timer(rq);
+	/* A new generation: a stale timeout claim on the old one fails. */
+	WRITE_ONCE(rq->state, (old & ~RQ_STATE_MASK) + RQ_GEN_ONE + MQ_RQ_IN_FLIGHT);
+}
+EXPORT_SYMBOL_GPL(blk_mq_start_request);
+
+void blk_mq_free_request(struct request *rq)
+{
+	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	struct request_queue *q = rq->q;
+	bool timed_out = rq->rq_flags & RQF_TIMED_OUT;
+
+	rq->bio = rq->biotail = NULL;
+	rq->rq_flags = 0;
+	rq_set_state(rq, MQ_RQ_IDLE);
+	atomic_long_add_return(-1, &blk_nr_requests);
+	blk_mq_put_tag(hctx->tags, (unsigned int)rq->tag);
+	/* A request waits for room the freed one leaves. */
+	if (!list_empty(&hctx->dispatch))
+		blk_mq_run_hw_queue(hctx, true);
+	/* The timeout handler dropped a timed-out request's usage already. */
+	if (!timed_out)
+		blk_queue_exit(q);
+}
+
+static void blk_mq_end_bios(struct request *rq, blk_status_t error)
+{
+	struct bio *bio = rq->bio, *next;
+
+	if (error && error != BLK_STS_TIMEOUT)
+		pr_err_ratelimited("block: %s: %s error, sector %llu, %u sectors\n",
+				   rq->q->disk ? rq->q->disk->disk_name : "?", blk_status_name(error),
+				   (unsigned long long)blk_rq_pos(rq), blk_rq_sectors(rq));
+	rq->bio = rq->biotail = NULL;
+	for (; bio; bio = next) {
+		next = bio->bi_next;
+		bio->bi_next = NULL;
+		if (error && !bio->bi_status)
+			bio->bi_status = error;
+		bio_endio(bio);
+	}
+}
+
+void __blk_mq_end_request(struct request *rq, blk_status_t error)
+{
+	if ((rq->rq_flags & RQF_FLUSH_SEQ) && blk_flush_complete_seq(rq, error))
+		return;
+	blk_mq_end_bios(rq, error);
+	blk_mq_free_request(rq);
+}
+
+/*
+ * The request's end is claimed by whoever moves it out of IN_FLIGHT (or
+ * IDLE, for a driver ending a request it never started).  A completion
+ * arriving after the timeout handler took the request frees the tag the
+ * core kept for it (see blk_mq_rq_timed_out()).  True: go on ending it.
+ */
+static bool blk_mq_claim_end(struct request *rq)
+{
+	for (;;) {
+		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+
+		if (st == MQ_RQ_COMPLETE)
+			return true;
+		if (st == MQ_RQ_TIMED_OUT) {
+			pr_warn_ratelimited("block: late completion of timed-out request %d\n",
+					    rq->tag);
+			blk_mq_free_request(rq);
+			return false;
+		}
+		if (rq_claim(rq, st, MQ_RQ_COMPLETE)) {
+			if (st == MQ_RQ_IN_FLIGHT)
+				rq_leave_flight(rq);
+			return true;
+		}
+	}
+}
+
+void blk_mq_end_request(struct request *rq, blk_status_t error)
+{
+	u64 t0 = blk_bench_enter();
+
+	if (blk_mq_claim_end(rq))
+		__blk_mq_end_request(rq, error);
+	blk_bench_exit(t0);
+}
+EXPORT_SYMBOL_GPL(blk_mq_end_request);
+
+static void blk_mq_call_complete(struct request *rq)
+{
+	const struct blk_mq_ops *ops = rq->q->tag_set->ops;
+
+	if (ops->complete)
+		ops->complete(rq);
+	else
+		blk_mq_end_request(rq, BLK_STS_OK);
+}
+
+/* Bottom half: the requests other CPUs completed for this one. */
+static void blk_mq_complete_work(struct work_struct *work)
+{
+	struct blk_mq_ctx *ctx = container_of(work, struct blk_mq_ctx, complete_work);
+	u64 t0 = blk_bench_enter();
+	struct request *rq, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	spin_lock_irqsave(&ctx->lock, flags);
+	blk_list_take(&ctx->complete_list, &list);
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	list_for_each_entry_safe(rq, tmp, &list, ipi_list) {
+		list_del_init(&rq->ipi_list);
+		blk_mq_call_complete(rq);
+	}
+	blk_bench_exit(t0);
+}
+
+void blk_mq_complete_request(struct request *rq)
+{
+	u64 t0 = blk_bench_enter();
+	struct blk_mq_ctx *ctx;
+	unsigned long flags;
+
+	if (!rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE)) {
+		if ((READ_ONCE(rq->state) & RQ_STATE_MASK) == MQ_RQ_TIMED_OUT)
+			blk_mq_claim_end(rq);
+		else
+			pr_err_ratelimited("block: completing request %d not in flight\n", rq->tag);
+		goto out;
+	}
+	rq_leave_flight(rq);
+	if (rq->submit_cpu == smp_processor_id()) {
+		/* The submitter's CPU: its caches are warm, end it here. */
+		blk_mq_call_complete(rq);
+		goto out;
+	}
+	ctx = &rq->q->queue_ctx[rq->submit_cpu];
+	spin_lock_irqsave(&ctx->lock, flags);
+	list_add_tail(&rq->ipi_list, &ctx->complete_list);
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	queue_work_on(rq->submit_cpu, kblockd_workqueue, &ctx->complete_work);
+out:
+	blk_bench_exit(t0);
+}
+EXPORT_SYMBOL_GPL(blk_mq_complete_request);
+
+/* A request queue_rq refused for lack of room goes back, unstarted. */
+static void blk_mq_unstart(struct request *rq)
+{
+	if (rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_IDLE))
+		rq_leave_flight(rq);
+	rq->rq_flags &= ~RQF_STARTED;
+}
+
+/*
+ * Hand the dispatch list to queue_rq, with hctx->lock held (dropped around
+ * each call).  True if the driver answered BLK_STS_RESOURCE.
+ */
+static bool blk_mq_dispatch_locked(struct blk_mq_hw_ctx *hctx, unsigned long *flags)
+{
+	const struct blk_mq_ops *ops = hctx->queue->tag_set->ops;
+	bool queued = false, sent_last = true, busy = false;
+
+	while (!list_empty(&hctx->dispatch) && !blk_mq_queue_stopped_hctx(hctx)) {
+		struct request *rq = list_first_entry(&hctx->dispatch, struct request, queuelist);
+		struct blk_mq_queue_data bd = { .rq = rq };
+		blk_status_t ret;
+
+		list_del_init(&rq->queuelist);
+		bd.last = list_empty(&hctx->dispatch);
+		spin_unlock_irqrestore(&hctx->lock, *flags);
+		ret = ops->queue_rq(hctx, &bd);
+		spin_lock_irqsave(&hctx->lock, *flags);
+		if (ret == BLK_STS_OK) {
+			hctx->queued++;
+			queued = true;
+			sent_last = bd.last;
+			continue;
+		}
+		if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
+			blk_mq_unstart(rq);
+			list_add(&rq->queuelist, &hctx->dispatch);
+			hctx->dispatch_busy++;
+			atomic_long_add_return(1, &blk_nr_requeues);
+			busy = true;
+			break;
+		}
+		spin_unlock_irqrestore(&hctx->lock, *flags);
+		blk_mq_end_request(rq, ret);
+		spin_lock_irqsave(&hctx->lock, *flags);
+	}
+	if (queued && !sent_last && ops->commit_rqs) {
+		spin_unlock_irqrestore(&hctx->lock, *flags);
+		ops->commit_rqs(hctx);
+		spin_lock_irqsave(&hctx->lock, *flags);
+	}
+	return busy;
+}
+
+/*
+ * One CPU dispatches a hardware queue at a time; others leave their
+ * requests on the list and ask it to run again (rerun).  A driver that
+ * answers BLK_STS_RESOURCE is retried when one of its requests ends, or
+ * after BLK_MQ_RESOURCE_DELAY when none is in flight to end.
+ */
+static void __blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
+{
+	unsigned long flags;
+	bool busy = false;
+
+	spin_lock_irqsave(&hctx->lock, flags);
+	if (hctx->running) {
+		hctx->rerun = true;
+		spin_unlock_irqrestore(&hctx->lock, flags);
+		return;
+	}
+	hctx->running = true;
+	do {
+		hctx->rerun = false;
+		busy = blk_mq_dispatch_locked(hctx, &flags);
+	} while (hctx->rerun && !blk_mq_queue_stopped_hctx(hctx));
+	hctx->running = false;
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	if (busy && !atomic_read(&hctx->nr_active))
+		mod_delayed_work(kblockd_workqueue, &hctx->run_work,
+				 msecs_to_jiffies(BLK_MQ_RESOURCE_DELAY));
+}
+
+static void blk_mq_run_work_fn(struct work_struct *work)
+{
+	struct blk_mq_hw_ctx *hctx = container_of(to_delayed_work(work), struct blk_mq_hw_ctx,
+						  run_work);
+
+	__blk_mq_run_hw_queue(hctx);
+}
+
+void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx, bool async)
+{
+	if (blk_mq_queue_stopped_hctx(hctx))
+		return;
+	if (async || blk_mq_in_atomic() ||
+	    ((hctx->queue->tag_set->flags & BLK_MQ_F_BLOCKING) && preempt_count()))
+		mod_delayed_work(kblockd_workqueue, &hctx->run_work, 0);
+	else
+		__blk_mq_run_hw_queue(hctx);
+}
+EXPORT_SYMBOL_GPL(blk_mq_run_hw_queue);
+
+void blk_mq_run_hw_queues(struct request_queue *q, bool async)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
+		blk_mq_run_hw_queue(q->queue_hw_ctx[i], async);
+}
+EXPORT_SYMBOL_GPL(blk_mq_run_hw_queues);
+
+void blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx)
+{
+	set_bit(BLK_MQ_S_STOPPED, &hctx->state);
+}
+EXPORT_SYMBOL_GPL(blk_mq_stop_hw_queue);
+
+void blk_mq_stop_hw_queues(struct request_queue *q)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
+		blk_mq_stop_hw_queue(q->queue_hw_ctx[i]);
+}
+EXPORT_SYMBOL_GPL(blk_mq_stop_hw_queues);
+
+void blk_mq_start_stopped_hw_queue(struct blk_mq_hw_ctx *hctx, bool async)
+{
+	if (!blk_mq_queue_stopped_hctx(hctx))
+		return;
+	clear_bit(BLK_MQ_S_STOPPED, &hctx->state);
+	blk_mq_run_hw_queue(hctx, async);
+}
+EXPORT_SYMBOL_GPL(blk_mq_start_stopped_hw_queue);
+
+void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++)
+		blk_mq_start_stopped_hw_queue(q->queue_hw_ctx[i], async);
+}
+EXPORT_SYMBOL_GPL(blk_mq_start_stopped_hw_queues);
+
+void blk_mq_start_hw_queues(struct request_queue *q)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		clear_bit(BLK_MQ_S_STOPPED, &q->queue_hw_ctx[i]->state);
+		blk_mq_run_hw_queue(q->queue_hw_ctx[i], false);
+	}
+}
+EXPORT_SYMBOL_GPL(blk_mq_start_hw_queues);
+
+void blk_mq_insert_request(struct request *rq, bool at_head)
+{
+	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hctx->lock, flags);
+	if (at_head)
+		list_add(&rq->queuelist, &hctx->dispatch);
+	else
+		list_add_tail(&rq->queuelist, &hctx->dispatch);
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	blk_mq_run_hw_queue(hctx, false);
+}
+
+void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
+{
+	struct request_queue *q = rq->q;
+	unsigned long flags;
+
+	blk_mq_unstart(rq);
+	atomic_long_add_return(1, &blk_nr_requeues);
+	spin_lock_irqsave(&q->requeue_lock, flags);
+	list_add_tail(&rq->queuelist, &q->requeue_list);
+	spin_unlock_irqrestore(&q->requeue_lock, flags);
+	if (kick_requeue_list)
+		blk_mq_kick_requeue_list(q);
+}
+EXPORT_SYMBOL_GPL(blk_mq_requeue_request);
+
+void blk_mq_kick_requeue_list(struct request_queue *q)
+{
+	struct request *rq, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	spin_lock_irqsave(&q->requeue_lock, flags);
+	blk_list_take(&q->requeue_list, &list);
+	spin_unlock_irqrestore(&q->requeue_lock, flags);
+	list_for_each_entry_safe(rq, tmp, &list, queuelist) {
+		struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+
+		list_del_init(&rq->queuelist);
+		spin_lock_irqsave(&hctx->lock, flags);
+		list_add(&rq->queuelist, &hctx->dispatch);
+		spin_unlock_irqrestore(&hctx->lock, flags);
+	}
+	blk_mq_run_hw_queues(q, true);
+}
+EXPORT_SYMBOL_GPL(blk_mq_kick_requeue_list);
+
+static struct request *blk_mq_get_request(struct request_queue *q, blk_opf_t opf)
+{
+	struct blk_mq_ctx *ctx = &q->queue_ctx[smp_processor_id()];
+	struct blk_mq_hw_ctx *hctx = ctx->hctx;
+	struct request *rq;
+	int tag;
+
+	tag = blk_mq_get_tag(hctx->tags, opf & REQ_NOWAIT);
+	if (tag < 0)
+		return NULL;
+	rq = hctx->tags->rqs[tag];
+	rq->q = q;
+	rq->mq_ctx = ctx;
+	rq->mq_hctx = hctx;
+	rq->cmd_flags = opf;
+	rq->rq_flags = 0;
+	rq->__data_len = 0;
+	rq->__sector = 0;
+	rq->bio = rq->biotail = NULL;
+	rq->nr_phys_segments = 0;
+	rq->status = BLK_STS_OK;
+	rq->timeout = q->rq_timeout;
+	rq->flush_seq = 0;
+	rq->submit_cpu = smp_processor_id();
+	INIT_LIST_HEAD(&rq->queuelist);
+	INIT_LIST_HEAD(&rq->ipi_list);
+	rq_set_state(rq, MQ_RQ_IDLE);
+	atomic_long_add_return(1, &blk_nr_requests);
+	return rq;
+}
+
+/*
+ * Append @bio to the last request waiting on the CPU's hardware queue when
+ * it continues it on the disk and the merged request stays within the
+ * queue limits.  True if merged.
+ */
+static bool blk_mq_attempt_merge(struct request_queue *q, struct bio *bio, unsigned int nsegs)
+{
+	struct blk_mq_hw_ctx *hctx = q->queue_ctx[smp_processor_id()].hctx;
+	const struct queue_limits *lim = &q->limits;
+	unsigned long flags;
+	struct request *rq;
+	bool merged = false;
+
+	if (!(q->tag_set->flags & BLK_MQ_F_SHOULD_MERGE) || (bio->bi_opf & REQ_NOMERGE) ||
+	    !op_has_data(bio_op(bio)) || list_empty(&hctx->dispatch))
+		return false;
+	spin_lock_irqsave(&hctx->lock, flags);
+	if (list_empty(&hctx->dispatch))
+		goto out;
+	rq = list_last_entry(&hctx->dispatch, struct request, queuelist);
+	if (rq->cmd_flags != bio->bi_opf || (rq->rq_flags & (RQF_FLUSH_SEQ | RQF_STARTED)) ||
+	    !rq->bio || blk_rq_pos(rq) + blk_rq_sectors(rq) != bio->bi_iter.bi_sector ||
+	    blk_rq_sectors(rq) + bio_sectors(bio) > lim->max_sectors ||
+	    rq->nr_phys_segments + nsegs > lim->max_segments)
+		goto out;
+	rq->biotail->bi_next = bio;
+	rq->biotail = bio;
+	rq->__data_len += bio->bi_iter.bi_size;
+	rq->nr_phys_segments += nsegs;
+	atomic_long_add_return(1, &blk_nr_merges);
+	merged = true;
+out:
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	return merged;
+}
+
+/*
+ * The first piece of @bio that fits one request: @bio itself, or a split
+ * chained to it.  NULL if a split could not be allocated.
+ */
+static struct bio *blk_bio_fit(struct request_queue *q, struct bio *bio, unsigned int *nsegs)
+{
+	const struct queue_limits *lim = &q->limits;
+	unsigned int lbs = lim->logical_block_size, max, bytes;
+	struct bio *split;
+
+	*nsegs = 0;
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		*nsegs = blk_bio_segments(q, bio, lim->max_sectors << SECTOR_SHIFT, &bytes);
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		max = bio_op(bio) == REQ_OP_DISCARD ? lim->max_discard_sectors :
+			lim->max_write_zeroes_sectors;
+		bytes = (unsigned int)min_t(u64, (u64)max << SECTOR_SHIFT, bio->bi_iter.bi_size);
+		break;
+	default:
+		return bio;
+	}
+	if (bytes >= bio->bi_iter.bi_size)
+		return bio;
+	bytes = ALIGN_DOWN(bytes, lbs);
+	split = bio_split(bio, (int)(bytes >> SECTOR_SHIFT), GFP_KERNEL);
+	if (!split)
+		return NULL;
+	bio_chain(split, bio);
+	atomic_long_add_return(1, &blk_nr_splits);
+	if (op_has_data(bio_op(split)))
+		*nsegs = blk_bio_segments(q, split, bytes, &bytes);
+	return split;
+}
+
+void blk_mq_submit_bio(struct bio *bio)
+{
+	struct request_queue *q = bio->bi_bdev->bd_queue;
+	bool nowait = bio->bi_opf & REQ_NOWAIT;
+	struct bio *cur;
+
+	/* Without a volatile cache there is nothing to flush. */
+	if (!blk_queue_flag_test(QUEUE_FLAG_WC, q)) {
+		if (bio_op(bio) == REQ_OP_FLUSH) {
+			bio_endio(bio);
+			return;
+		}
+		bio->bi_opf &= ~(REQ_PREFLUSH | REQ_FUA);
+	}
+	do {
+		unsigned int nsegs;
+		struct request *rq;
+
+		if (!blk_queue_enter(q, nowait)) {
+			bio->bi_status = nowait ? BLK_STS_AGAIN : BLK_STS_IOERR;
+			bio_endio(bio);
+			return;
+		}
+		cur = blk_bio_fit(q, bio, &nsegs);
+		if (!cur) {
+			blk_queue_exit(q);
+			bio->bi_status = BLK_STS_RESOURCE;
+			bio_endio(bio);
+			return;
+		}
+		if (blk_mq_attempt_merge(q, cur, nsegs)) {
+			blk_queue_exit(q);
+			continue;
+		}
+		rq = blk_mq_get_request(q, cur->bi_opf);
+		if (!rq) {
+			blk_queue_exit(q);
+			cur->bi_status = BLK_STS_AGAIN;
+			bio_endio(cur);
+			continue;
+		}
+		rq->__sector = cur->bi_iter.bi_sector;
+		rq->__data_len = op_has_data(bio_op(cur)) || bio_op(cur) == REQ_OP_DISCARD ||
+			bio_op(cur) == REQ_OP_WRITE_ZEROES ? cur->bi_iter.bi_size : 0;
+		rq->bio = rq->biotail = cur;
+		rq->nr_phys_segments = (unsigned short)nsegs;
+		if (op_is_flush(rq->cmd_flags))
+			blk_insert_flush(rq);
+		blk_mq_insert_request(rq, false);
+	} while (cur != bio);
+}
+
+int blk_rq_map_sg(struct request_queue *q, struct request *rq, struct scatterlist *sglist)
+{
+	const struct queue_limits *lim = &q->limits;
+	struct scatterlist *sg = NULL;
+	struct req_iterator iter;
+	phys_addr_t end = 0;
+	struct bio_vec bv;
+	int nsegs = 0;
+
+	if (!op_has_data(req_op(rq)) || !blk_rq_bytes(rq))
+		return 0;
+	rq_for_each_segment(bv, rq, iter) {
+		phys_addr_t pa = page_to_phys(bv.bv_page) + bv.bv_offset;
+		unsigned int len = bv.bv_len;
+
+		while (len) {
+			unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
+			unsigned int seg = min(len, lim->max_segment_size);
+
+			if (room && seg > room)
+				seg = (unsigned int)room;
+			/* Physically adjacent: grow the last entry if it stays legal. */
+			if (sg && pa == end && sg->length + seg <= lim->max_segment_size &&
+			    ((pa - sg->length) | lim->seg_boundary_mask) ==
+			    ((pa + seg - 1) | lim->seg_boundary_mask)) {
+				sg->length += seg;
+			} else {
+				sg = sg ? sg + 1 : sglist;
+				sg_unmark_end(sg);
+				sg_set_page(sg, phys_to_page(pa & PAGE_MASK), seg,
+					    (unsigned int)offset_in_page(pa));
+				nsegs++;
+			}
+			end = pa + seg;
+			pa += seg;
+			len -= seg;
+		}
+	}
+	if (sg)
+		sg_mark_end(sg);
+	return nsegs;
+}
+EXPORT_SYMBOL_GPL(blk_rq_map_sg);
+
+int blk_mq_alloc_tag_set(struct blk_mq_tag_set *set)
+{
+	if (!set->ops || !set->ops->queue_rq || !set->nr_hw_queues ||
+	    set->nr_hw_queues > NR_CPUS || !set->queue_depth ||
+	    set->queue_depth > BLK_MQ_MAX_DEPTH) {
+		pr_err("block: tag set refused: %u hw queues, depth %u%s\n", set->nr_hw_queues,
+		       set->queue_depth, set->ops && set->ops->queue_rq ? "" : ", no queue_rq");
+		return -EINVAL;
+	}
+	if (!set->timeout)
+		set->timeout = BLK_DEFAULT_TIMEOUT;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		set->map[cpu] = cpu % set->nr_hw_queues;
+	set->tags = kcalloc(set->nr_hw_queues, sizeof(*set->tags), GFP_KERNEL);
+	if (!set->tags)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < set->nr_hw_queues; i++) {
+		set->tags[i] = blk_mq_alloc_tags(set, i);
+		if (!set->tags[i]) {
+			blk_mq_free_tag_set(set);
+			return -ENOMEM;
+		}
+	}
+	mutex_init(&set->tag_list_lock);
+	INIT_LIST_HEAD(&set->tag_list);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(blk_mq_alloc_tag_set);
+
+void blk_mq_free_tag_set(struct blk_mq_tag_set *set)
+{
+	if (!set->tags)
+		return;
+	for (unsigned int i = 0; i < set->nr_hw_queues; i++)
+		blk_mq_free_tags(set, set->tags[i], i);
+	kfree(set->tags);
+	set->tags = NULL;
+}
+EXPORT_SYMBOL_GPL(blk_mq_free_tag_set);
+
+static void blk_mq_exit_hctxs(struct request_queue *q, unsigned int nr)
+{
+	const struct blk_mq_ops *ops = q->tag_set->ops;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		struct blk_mq_hw_ctx *hctx = q->queue_hw_ctx[i];
+
+		cancel_delayed_work_sync(&hctx->run_work);
+		if (ops->exit_hctx)
+			ops->exit_hctx(hctx, i);
+		kfree(hctx);
+	}
+}
+
+static int blk_mq_init_hctxs(struct request_queue *q)
+{
+	struct blk_mq_tag_set *set = q->tag_set;
+
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_hw_ctx *hctx = kzalloc(sizeof(*hctx), GFP_KERNEL);
+		int err;
+
+		if (!hctx) {
+			blk_mq_exit_hctxs(q, i);
+			return -ENOMEM;
+		}
+		hctx->queue = q;
+		hctx->queue_num = i;
+		hctx->tags = set->tags[i];
+		spin_lock_init(&hctx->lock);
+		INIT_LIST_HEAD(&hctx->dispatch);
+		INIT_DELAYED_WORK(&hctx->run_work, blk_mq_run_work_fn);
+		q->queue_hw_ctx[i] = hctx;
+		err = set->ops->init_hctx ? set->ops->init_hctx(hctx, set->driver_data, i) : 0;
+		if (err) {
+			kfree(hctx);
+			blk_mq_exit_hctxs(q, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void blk_mq_init_ctxs(struct request_queue *q)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct blk_mq_ctx *ctx = &q->queue_ctx[cpu];
+
+		spin_lock_init(&ctx->lock);
+		ctx->cpu = cpu;
+		ctx->queue = q;
+		ctx->hctx = q->queue_hw_ctx[q->tag_set->map[cpu]];
+		INIT_LIST_HEAD(&ctx->complete_list);
+		INIT_WORK(&ctx->complete_work, blk_mq_complete_work);
+	}
+}
+
+struct request_queue *blk_mq_init_queue_data(struct blk_mq_tag_set *set, void *queuedata)
+{
+	struct request_queue *q;
+	int err = -ENOMEM;
+
+	if (!set->tags)
+		return ERR_PTR(-EINVAL);
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	q->queuedata = queuedata;
+	q->tag_set = set;
+	q->nr_hw_queues = set->nr_hw_queues;
+	q->rq_timeout = set->timeout;
+	blk_set_default_limits(&q->limits);
+	atomic_set(&q->q_usage, 0);
+	atomic_set(&q->mq_freeze_depth, 0);
+	init_waitqueue_head(&q->mq_freeze_wq);
+	spin_lock_init(&q->requeue_lock);
+	INIT_LIST_HEAD(&q->requeue_list);
+	q->queue_hw_ctx = kcalloc(q->nr_hw_queues, sizeof(*q->queue_hw_ctx), GFP_KERNEL);
+	q->queue_ctx = kcalloc(NR_CPUS, sizeof(*q->queue_ctx), GFP_KERNEL);
+	if (!q->queue_hw_ctx || !q->queue_ctx)
+		goto fail;
+	err = blk_mq_init_hctxs(q);
+	if (err)
+		goto fail;
+	blk_mq_init_ctxs(q);
+	blk_timeout_init(q);
+	mutex_lock(&set->tag_list_lock);
+	list_add_tail(&q->tag_set_list, &set->tag_list);
+	mutex_unlock(&set->tag_list_lock);
+	return q;
+fail:
+	kfree(q->queue_ctx);
+	kfree(q->queue_hw_ctx);
+	kfree(q);
+	return ERR_PTR(err);
+}
+
+/* Free @q; nothing may be inside it (del_gendisk() froze it). */
+void blk_mq_destroy_queue(struct request_queue *q)
+{
+	struct blk_mq_tag_set *set = q->tag_set;
+
+	blk_timeout_stop(q);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		cancel_work_sync(&q->queue_ctx[cpu].complete_work);
+	blk_mq_exit_hctxs(q, q->nr_hw_queues);
+	mutex_lock(&set->tag_list_lock);
+	list_del(&q->tag_set_list);
+	mutex_unlock(&set->tag_list_lock);
+	kfree(q->queue_ctx);
+	kfree(q->queue_hw_ctx);
+	kfree(q);
+}
+
+static int __init blk_mq_init(void)
+{
+	kblockd_workqueue = alloc_workqueue("kblockd", 0, 0);
+	return kblockd_workqueue ? 0 : -ENOMEM;
+}
+subsys_initcall(blk_mq_init);
