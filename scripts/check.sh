@@ -810,6 +810,17 @@ ACCEL=tcg QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sle
 QEMU_DEVICES="-device edu -device edu" MEM=6G \
 	QEMU_EXTRA="-object memory-backend-file,id=m0,size=6G,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
 	ktest_suite_qemu qemu-edu-6g-smp2 "$out/gcc/vmlinux" 2 edu ""
+# The ATA driver (drivers/ata/ata_test.c) on QEMU pc's PIIX3 IDE with two
+# disks on the primary channel: integrity by DMA and by PIO from 4 CPUs,
+# LBA48, bad requests, a device error and a timeout, rmmod/modprobe.
+_ktest_ata_qemu() {
+	local disks
+	. "$src/scripts/qemu-common.sh"
+	disks=$(qemu_ide_disks "$out/$1") || { bad "$1" "no disk images"; return; }
+	QEMU_DEVICES="$QEMU_DEVICES $disks" _ktest_suite_qemu "$@"
+	rm -f "$out/$1"/ide*.img
+}
+run_step _ktest_ata_qemu qemu-ata-smp4 "$out/gcc/vmlinux" 4 ata ""
 # Variant boots (a fallback, a CPU feature, a kmalloc tier) run with
 # ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
 # main boots run and which do not depend on the variant.
