@@ -86,17 +86,26 @@ struct at_work {
 	int errors[NR_CPUS];
 };
 
+/* Worker @id's first sector, and a buffer of @n sectors (NULL: counted as an error). */
+static void *at_worker_buf(struct at_work *w, unsigned int id, unsigned int n, sector_t *base)
+{
+	void *buf = kmalloc(n * 512, GFP_KERNEL);
+
+	*base = AT_BASE + (sector_t)id * AT_PER_CPU;
+	if (!buf)
+		w->errors[id]++;
+	return buf;
+}
+
 /* Worker @id writes its sectors in chunks, every other one FUA, then flushes. */
 static void at_write_worker(void *arg, unsigned int id)
 {
 	struct at_work *w = arg;
-	sector_t base = AT_BASE + (sector_t)id * AT_PER_CPU;
-	void *buf = kmalloc(AT_CHUNK * 512, GFP_KERNEL);
+	sector_t base;
+	void *buf = at_worker_buf(w, id, AT_CHUNK, &base);
 
-	if (!buf) {
-		w->errors[id]++;
+	if (!buf)
 		return;
-	}
 	for (unsigned int s = 0; s < AT_PER_CPU; s += AT_CHUNK) {
 		blk_opf_t op = REQ_OP_WRITE | ((s / AT_CHUNK) & 1 ? REQ_FUA : 0);
 
@@ -112,13 +121,11 @@ static void at_write_worker(void *arg, unsigned int id)
 static void at_read_worker(void *arg, unsigned int id)
 {
 	struct at_work *w = arg;
-	sector_t base = AT_BASE + (sector_t)id * AT_PER_CPU;
-	void *buf = kmalloc(AT_PER_CPU * 512, GFP_KERNEL);
+	sector_t base;
+	void *buf = at_worker_buf(w, id, AT_PER_CPU, &base);
 
-	if (!buf) {
-		w->errors[id]++;
+	if (!buf)
 		return;
-	}
 	if (blkdev_rw(w->bdev, REQ_OP_READ, base, buf, AT_PER_CPU * 512) ||
 	    blk_pattern_check(buf, base, w->seed, AT_PER_CPU) >= 0)
 		w->errors[id]++;
