@@ -261,6 +261,7 @@ static void blk_mq_unstart(struct request *rq)
  * each call).  True if the driver answered BLK_STS_RESOURCE.
  */
 static bool blk_mq_dispatch_locked(struct blk_mq_hw_ctx *hctx, unsigned long *flags)
+	__must_hold(&hctx->lock)
 {
 	const struct blk_mq_ops *ops = hctx->queue->tag_set->ops;
 	bool queued = false, sent_last = true, busy = false;

@@ -9,6 +9,7 @@
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
@@ -137,7 +138,8 @@ static u64 blk_bench_cycles_sum(void)
 	u64 sum = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += per_cpu(blk_bench_cycles, cpu);
+		if (cpu_possible(cpu))
+			sum += per_cpu(blk_bench_cycles, cpu);
 	return sum;
 }
 
@@ -154,8 +156,6 @@ static int blk_bench_run(struct block_device *bdev, struct blk_bench_slot *slots
 		slots[i].b = &b;
 		slots[i].idx = i;
 	}
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		per_cpu(blk_bench_cycles, cpu) = 0;
 	cycles0 = blk_bench_cycles_sum();
 	WRITE_ONCE(blk_bench_active, true);
 	t0 = ktime_get_ns();

@@ -737,6 +737,8 @@ script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 # modules.dep and modules.alias (scripts/depmod.py) from the gcc tree's modules.
 script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
+# scripts/blkimage.py: the host's integrity pattern matches the kernel's, and catches corruption.
+script_step blkimage python3 "$src/scripts/blkimage.py" selftest
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
 	"$out/gcc/vmlinux" "$src"
