@@ -11,6 +11,7 @@
  * through the disk's private data (struct ata_device, <exo/libata.h>).
  */
 #include <exo/blkdev.h>
+#include <exo/device.h>
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/kmod.h>
@@ -57,8 +58,21 @@ static int at_param(const char *kv)
 	return refused ? -EINVAL : 0;
 }
 
+/*
+ * sda, once the boot's module autoload (modules=auto loads ata_piix from
+ * a workqueue) has settled, at most 10 s; NULL if there is none.
+ */
+static struct block_device *at_get_sda(void)
+{
+	struct block_device *bdev = at_get("sda");
+
+	for (int ms = 0; !bdev && ms < 10000 && !device_autoload_idle(); ms += 20)
+		msleep(20);
+	return bdev ? bdev : at_get("sda");
+}
+
 #define NEED_DISK(t, bdev) do {						\
-	bdev = at_get("sda");						\
+	bdev = at_get_sda();						\
 	if (!bdev)							\
 		KTEST_SKIP(t, "no IDE disk (sda) attached");		\
 } while (0)
