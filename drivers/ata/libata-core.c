@@ -86,7 +86,7 @@ static void ata_internal_done(struct ata_queued_cmd *qc)
 	complete(&qc->ap->internal_done);
 }
 
-/* Called by libata-sff.c with host->lock held when a command ends. */
+/* Called by libata-sff.c, without host->lock, when a command ends. */
 void ata_qc_done(struct ata_queued_cmd *qc)
 {
 	qc->complete_fn(qc);
@@ -165,7 +165,7 @@ static void ata_build_rw_tf(struct ata_device *dev, struct ata_taskfile *tf, u64
 
 /* --- the block queue ------------------------------------------------------ */
 
-/* A block command ended (host->lock held): finish it in the bottom half. */
+/* A block command ended: on the submitting CPU now, else in a bottom half. */
 static void ata_blk_qc_done(struct ata_queued_cmd *qc)
 {
 	blk_mq_complete_request(blk_mq_rq_from_pdu(qc));

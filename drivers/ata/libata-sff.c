@@ -7,8 +7,10 @@
  *
  * Locking: host->lock (interrupts off) covers a channel's registers while
  * a command runs, ap->qc_active, ap->hsm_state and ap->eh_pending.  The
- * command is issued, moved and completed under it; the timeout and the
- * interrupt handler take it, so only one of them ends a command.  After a
+ * command is issued, moved and ended under it; the timeout and the
+ * interrupt handler take it, so only one of them ends a command.  Its
+ * complete_fn runs after the lock is dropped: a block completion may run
+ * the queue at once and issue the next command.  After a
  * timeout the error handler (a work item) owns the channel until it has
  * reset it and completed the command: eh_pending makes the handler leave
  * the command alone meanwhile.
@@ -286,7 +288,11 @@ static bool ata_pio_sector(struct ata_queued_cmd *qc)
 	return true;
 }
 
-/* End the running command; host->lock held. */
+/*
+ * End the running command; host->lock held.  Its complete_fn runs once the
+ * lock is dropped (ata_sff_take_done()): a block completion may run the
+ * queue at once, and so issue the next command, which takes the lock.
+ */
 static void ata_sff_qc_end(struct ata_port *ap, struct ata_queued_cmd *qc)
 {
 	ata_sff_tf_read(ap, &qc->result_tf);
@@ -295,7 +301,16 @@ static void ata_sff_qc_end(struct ata_port *ap, struct ata_queued_cmd *qc)
 	ap->qc_active = NULL;
 	ap->hsm_state = HSM_ST_IDLE;
 	del_timer(&ap->timer);
-	ata_qc_done(qc);
+	ap->qc_done = qc;
+}
+
+/* The command ata_sff_qc_end() set aside, for after the unlock; host->lock held. */
+static struct ata_queued_cmd *ata_sff_take_done(struct ata_port *ap)
+{
+	struct ata_queued_cmd *qc = ap->qc_done;
+
+	ap->qc_done = NULL;
+	return qc;
 }
 
 /*
@@ -389,6 +404,7 @@ static bool ata_sff_port_intr(struct ata_port *ap)
 irqreturn_t ata_bmdma_interrupt(int irq, void *dev_instance)
 {
 	struct ata_host *host = dev_instance;
+	struct ata_queued_cmd *done[2] = { NULL, NULL };
 	unsigned long flags;
 	bool handled = false;
 
@@ -396,10 +412,15 @@ irqreturn_t ata_bmdma_interrupt(int irq, void *dev_instance)
 	for (unsigned int i = 0; i < host->n_ports; i++) {
 		struct ata_port *ap = host->ports[i];
 
-		if (ap && !ap->disabled && ap->irq == (unsigned int)irq)
+		if (ap && !ap->disabled && ap->irq == (unsigned int)irq) {
 			handled |= ata_sff_port_intr(ap);
+			done[i] = ata_sff_take_done(ap);
+		}
 	}
 	spin_unlock_irqrestore(&host->lock, flags);
+	for (unsigned int i = 0; i < 2; i++)
+		if (done[i])
+			ata_qc_done(done[i]);
 	return handled ? IRQ_HANDLED : IRQ_NONE;
 }
 EXPORT_SYMBOL_GPL(ata_bmdma_interrupt);
@@ -432,6 +453,7 @@ void ata_qc_issue(struct ata_queued_cmd *qc)
 {
 	struct ata_port *ap = qc->ap;
 	struct ata_host *host = ap->host;
+	struct ata_queued_cmd *done;
 	unsigned long flags;
 
 	qc->err_mask = 0;
@@ -478,7 +500,10 @@ void ata_qc_issue(struct ata_queued_cmd *qc)
 		break;
 	}
 out:
+	done = ata_sff_take_done(ap);
 	spin_unlock_irqrestore(&host->lock, flags);
+	if (done)
+		ata_qc_done(done);
 }
 EXPORT_SYMBOL_GPL(ata_qc_issue);
 
@@ -531,6 +556,9 @@ void ata_eh_work(struct work_struct *work)
 	ap->eh_pending = false;
 	if (qc)
 		ata_sff_qc_end(ap, qc);
+	qc = ata_sff_take_done(ap);
 	spin_unlock_irqrestore(&host->lock, flags);
+	if (qc)
+		ata_qc_done(qc);
 	pr_warn("ata%u: channel reset after a timeout%s\n", ap->print_id, rc ? " failed" : "");
 }

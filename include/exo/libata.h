@@ -71,8 +71,9 @@ struct ata_taskfile {
 /*
  * One command on a channel: a block request's (in the request's pdu) or
  * an internal one (IDENTIFY, SET FEATURES), issued with ata_qc_issue()
- * and ended through complete_fn, from the interrupt handler or from error
- * handling.
+ * and ended through complete_fn, from the interrupt handler, from error
+ * handling or from ata_qc_issue() itself (a command that could not
+ * start), always without host->lock held.
  */
 struct ata_queued_cmd {
 	struct ata_port *ap;
@@ -141,8 +142,9 @@ struct ata_port {
 	struct ata_device device[2];
 	u8 ctl;				/* device control value (nIEN clear) */
 
-	/* The running command, under host->lock. */
+	/* The running command, and the one just ended, under host->lock. */
 	struct ata_queued_cmd *qc_active;
+	struct ata_queued_cmd *qc_done;
 	unsigned int hsm_state;
 	bool eh_pending;		/* timed out: error handling owns qc_active */
 
@@ -158,7 +160,7 @@ struct ata_port {
 	struct ata_queued_cmd qc_internal;
 	struct completion internal_done;
 
-	/* Counters for tests and the log (under host->lock). */
+	/* Counters for tests and the log (under host->lock; nr_resets by the reset). */
 	unsigned long nr_dma, nr_pio, nr_nodata, nr_errors, nr_timeouts, nr_resets;
 };
 
