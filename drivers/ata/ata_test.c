@@ -41,21 +41,26 @@ static struct ata_device *at_dev(struct block_device *bdev)
 	return bdev->bd_disk->private_data;
 }
 
-/* Set a libata parameter, built in or a module ("timeout_ms=300"). */
-static int at_param(const char *kv)
+/*
+ * Set a libata parameter, built in or a module: @key to @val.  A built-in
+ * one is found by name ("libata.key") in the __param section and set
+ * through its ops, as the command line would.
+ */
+static int at_param(const char *key, const char *val)
 {
 	char word[64];
-	unsigned int refused = 0;
 	struct module *mod;
 
 	if (IS_MODULE(CONFIG_ATA)) {
 		mod = find_module("libata");
-		return mod ? module_parse_args(mod, kv, "ktest", NULL) : -ENOENT;
+		snprintf(word, sizeof(word), "%s=%s", key, val);
+		return mod ? module_parse_args(mod, word, "ktest", NULL) : -ENOENT;
 	}
-	snprintf(word, sizeof(word), "libata.%s", kv);
-	if (!builtin_module_param(word, strlen(word), true, &refused))
-		return -ENOENT;
-	return refused ? -EINVAL : 0;
+	snprintf(word, sizeof(word), "libata.%s", key);
+	for (const struct kernel_param *kp = __start___param; kp < __stop___param; kp++)
+		if (!strcmp(kp->name, word))
+			return kp->ops->set(val, kp);
+	return -ENOENT;
 }
 
 /*
@@ -210,15 +215,15 @@ static void test_ata_device_error_and_timeout(struct ktest *t)
 	ap = at_dev(bdev)->ap;
 	buf = kmalloc(4096, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, buf);
-	KTEST_ASSERT_EQ(t, at_param("eh_test_error=1"), 0);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_error", "1"), 0);
 	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), -EIO);
 	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
 
 	resets = READ_ONCE(ap->nr_resets);
-	KTEST_ASSERT_EQ(t, at_param("timeout_ms=300"), 0);
-	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout=1"), 0);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
 	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
-	KTEST_EXPECT_EQ(t, at_param("timeout_ms=10000"), 0);
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
 	KTEST_EXPECT_GT(t, READ_ONCE(ap->nr_resets), resets);
 	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
 	blk_pattern_fill(buf, AT_BASE, 77, 8);
