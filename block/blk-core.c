@@ -100,13 +100,14 @@ static const char *bio_check(struct bio *bio, blk_status_t *status)
 {
 	struct block_device *bdev = bio->bi_bdev;
 	struct request_queue *q = bdev->bd_queue;
-	unsigned int lbs = q->limits.logical_block_size;
 	enum req_op op = bio_op(bio);
 	sector_t nr = bio_sectors(bio);
+	unsigned int lbs;
 
 	*status = BLK_STS_IOERR;
 	if (test_bit(GD_DEAD, &bdev->bd_disk->state))
 		return "the disk is gone";
+	lbs = q->limits.logical_block_size;
 	switch (op) {
 	case REQ_OP_FLUSH:
 		return bio->bi_iter.bi_size ? "a flush carries no data" : NULL;
@@ -184,11 +185,8 @@ unsigned int blk_bio_segments(struct request_queue *q, struct bio *bio, unsigned
 		unsigned int len = bv.bv_len;
 
 		while (len) {
-			unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
-			unsigned int seg = min(len, lim->max_segment_size);
+			unsigned int seg = blk_seg_len(lim, pa, len);
 
-			if (room && seg > room)
-				seg = (unsigned int)room;
 			if (nsegs == lim->max_segments || total == max_bytes)
 				goto out;
 			seg = min(seg, max_bytes - total);

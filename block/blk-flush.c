@@ -13,20 +13,25 @@
  * at any step ends the bios with it.
  */
 #include <exo/blk-mq.h>
+#include <exo/kernel.h>
 #include "blk.h"
 
+/* Exchange the request's data fields with their parked copies. */
+static void blk_flush_swap(struct request *rq)
+{
+	swap(rq->cmd_flags, rq->flush_opf);
+	swap(rq->__data_len, rq->flush_len);
+	swap(rq->nr_phys_segments, rq->flush_segs);
+	swap(rq->bio, rq->flush_bio);
+	swap(rq->biotail, rq->flush_biotail);
+}
+
+/* A flush step: the data waits in flush_*, the request carries no bios. */
 static void blk_flush_park(struct request *rq)
 {
 	if (!rq->bio)
 		return;
-	rq->flush_opf = rq->cmd_flags;
-	rq->flush_len = rq->__data_len;
-	rq->flush_segs = rq->nr_phys_segments;
-	rq->flush_bio = rq->bio;
-	rq->flush_biotail = rq->biotail;
-	rq->bio = rq->biotail = NULL;
-	rq->__data_len = 0;
-	rq->nr_phys_segments = 0;
+	blk_flush_swap(rq);
 	rq->cmd_flags = REQ_OP_FLUSH | (rq->flush_opf & REQ_SYNC);
 }
 
@@ -34,12 +39,7 @@ static void blk_flush_restore(struct request *rq)
 {
 	if (rq->bio || !rq->flush_bio)
 		return;
-	rq->cmd_flags = rq->flush_opf;
-	rq->__data_len = rq->flush_len;
-	rq->nr_phys_segments = rq->flush_segs;
-	rq->bio = rq->flush_bio;
-	rq->biotail = rq->flush_biotail;
-	rq->flush_bio = rq->flush_biotail = NULL;
+	blk_flush_swap(rq);
 }
 
 /* Set @rq up for its next step, the lowest REQ_FSEQ_* bit left. */

@@ -14,6 +14,7 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/preempt.h>
+#include <exo/sched.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
@@ -396,6 +397,25 @@ void blk_mq_start_hw_queues(struct request_queue *q)
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_hw_queues);
 
+void blk_mq_quiesce_queue(struct request_queue *q)
+{
+	blk_mq_stop_hw_queues(q);
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_hw_ctx *hctx = q->queue_hw_ctx[i];
+
+		/* A dispatcher sees the stop bit after its current queue_rq. */
+		while (READ_ONCE(hctx->running))
+			msleep(1);
+	}
+}
+EXPORT_SYMBOL_GPL(blk_mq_quiesce_queue);
+
+void blk_mq_unquiesce_queue(struct request_queue *q)
+{
+	blk_mq_start_stopped_hw_queues(q, true);
+}
+EXPORT_SYMBOL_GPL(blk_mq_unquiesce_queue);
+
 void blk_mq_insert_request(struct request *rq, bool at_head)
 {
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
@@ -469,6 +489,9 @@ static struct request *blk_mq_get_request(struct request_queue *q, blk_opf_t opf
 	rq->status = BLK_STS_OK;
 	rq->timeout = q->rq_timeout;
 	rq->flush_seq = 0;
+	rq->flush_len = 0;
+	rq->flush_segs = 0;
+	rq->flush_bio = rq->flush_biotail = NULL;
 	rq->submit_cpu = smp_processor_id();
 	INIT_LIST_HEAD(&rq->queuelist);
 	INIT_LIST_HEAD(&rq->ipi_list);
@@ -619,11 +642,8 @@ int blk_rq_map_sg(struct request_queue *q, struct request *rq, struct scatterlis
 		unsigned int len = bv.bv_len;
 
 		while (len) {
-			unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
-			unsigned int seg = min(len, lim->max_segment_size);
+			unsigned int seg = blk_seg_len(lim, pa, len);
 
-			if (room && seg > room)
-				seg = (unsigned int)room;
 			/* Physically adjacent: grow the last entry if it stays legal. */
 			if (sg && pa == end && sg->length + seg <= lim->max_segment_size &&
 			    ((pa - sg->length) | lim->seg_boundary_mask) ==
@@ -784,7 +804,12 @@ fail:
 	return ERR_PTR(err);
 }
 
-/* Free @q; nothing may be inside it (del_gendisk() froze it). */
+/*
+ * Tear down what @q holds of the driver (hardware contexts, tag set link,
+ * work, timers); nothing may be inside it (del_gendisk() froze it and
+ * marked it dying).  The structure itself stays for late submitters
+ * holding a block_device, which find it dying: the disk frees it.
+ */
 void blk_mq_destroy_queue(struct request_queue *q)
 {
 	struct blk_mq_tag_set *set = q->tag_set;
@@ -798,7 +823,10 @@ void blk_mq_destroy_queue(struct request_queue *q)
 	mutex_unlock(&set->tag_list_lock);
 	kfree(q->queue_ctx);
 	kfree(q->queue_hw_ctx);
-	kfree(q);
+	q->queue_ctx = NULL;
+	q->queue_hw_ctx = NULL;
+	q->nr_hw_queues = 0;
+	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
 }
 
 static int __init blk_mq_init(void)

@@ -126,8 +126,13 @@ void blk_timeout_init(struct request_queue *q)
 	INIT_WORK(&q->timeout_work, blk_mq_timeout_work);
 }
 
+/*
+ * With nothing in flight (the queue is frozen or unused) the work re-arms
+ * nothing, so timer, work, timer leaves neither pending.
+ */
 void blk_timeout_stop(struct request_queue *q)
 {
 	del_timer_sync(&q->timeout);
 	cancel_work_sync(&q->timeout_work);
+	del_timer_sync(&q->timeout);
 }

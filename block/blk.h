@@ -33,6 +33,23 @@ extern atomic_long_t blk_nr_timeouts, blk_nr_requeues, blk_nr_splits, blk_nr_mer
 
 extern struct workqueue_struct *kblockd_workqueue;
 
+/*
+ * Length of the segment that starts at physical address @pa, with @len
+ * bytes of the bio_vec left: cut at max_segment_size and at the segment
+ * boundary.
+ */
+static inline unsigned int blk_seg_len(const struct queue_limits *lim, phys_addr_t pa,
+				       unsigned int len)
+{
+	unsigned long room = lim->seg_boundary_mask - (pa & lim->seg_boundary_mask) + 1;
+	unsigned int seg = len < lim->max_segment_size ? len : lim->max_segment_size;
+
+	/* room is 0 when the mask is ~0: no boundary. */
+	if (room && seg > room)
+		seg = (unsigned int)room;
+	return seg;
+}
+
 /* blk-core.c */
 bool blk_queue_enter(struct request_queue *q, bool nowait);
 void blk_queue_exit(struct request_queue *q);

@@ -34,6 +34,8 @@ static void bdev_release(struct device *dev)
 	if (bdev->bd_partno) {
 		put_device(&disk->part0->bd_device);
 	} else {
+		/* put_disk() tore the queue down; late submitters saw it dying. */
+		kfree(disk->queue);
 		kfree(disk);
 	}
 	kfree(bdev);
@@ -100,6 +102,14 @@ void set_capacity(struct gendisk *disk, sector_t size)
 }
 EXPORT_SYMBOL_GPL(set_capacity);
 
+void set_disk_ro(struct gendisk *disk, bool read_only)
+{
+	for (int i = 0; i < DISK_MAX_PARTS; i++)
+		if (disk->parts[i])
+			WRITE_ONCE(disk->parts[i]->bd_read_only, read_only);
+}
+EXPORT_SYMBOL_GPL(set_disk_ro);
+
 struct gendisk *blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
 {
 	struct request_queue *q = blk_mq_init_queue_data(set, queuedata);
@@ -123,6 +133,7 @@ struct gendisk *blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
 	return disk;
 fail:
 	blk_mq_destroy_queue(q);
+	kfree(q);
 	return ERR_PTR(-ENOMEM);
 }
 EXPORT_SYMBOL_GPL(blk_mq_alloc_disk);
@@ -204,10 +215,7 @@ void put_disk(struct gendisk *disk)
 		pr_err("block: put_disk(%s) before del_gendisk(): deleting it\n", disk->disk_name);
 		del_gendisk(disk);
 	}
-	if (disk->queue) {
-		blk_mq_destroy_queue(disk->queue);
-		disk->queue = NULL;
-	}
+	blk_mq_destroy_queue(disk->queue);
 	put_device(&disk->part0->bd_device);
 }
 EXPORT_SYMBOL_GPL(put_disk);

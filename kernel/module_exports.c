@@ -70,7 +70,7 @@ EXPORT_SYMBOL(mdelay);
 
 EXPORT_SYMBOL(cpu_number);
 EXPORT_SYMBOL(__preempt_count);
-/* null_blk: completion by IPI on another CPU (num_online_cpus() reads the mask). */
+/* null_blk: completion by IPI on the next online CPU (cpu_online() reads the mask). */
 EXPORT_SYMBOL(cpu_online_mask);
 EXPORT_SYMBOL_GPL(smp_call_function_single);
 #ifdef CONFIG_DEBUG_SPINLOCK

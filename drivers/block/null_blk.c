@@ -29,36 +29,25 @@
 #include <exo/timer.h>
 #include "null_blk.h"
 
-static unsigned int nr_devices = 1;
-module_param(nr_devices, uint, 0444);
-MODULE_PARM_DESC(nr_devices, "devices created at load (nullb0...), default 1");
-static unsigned int submit_queues = 1;
-module_param(submit_queues, uint, 0444);
-MODULE_PARM_DESC(submit_queues, "hardware queues per device (1..NR_CPUS), default 1");
-static unsigned int hw_queue_depth = 64;
-module_param(hw_queue_depth, uint, 0444);
-MODULE_PARM_DESC(hw_queue_depth, "tags per hardware queue (1..1024), default 64");
-static unsigned int bs = 512;
-module_param(bs, uint, 0444);
-MODULE_PARM_DESC(bs, "logical block size, 512..4096, default 512");
-static unsigned int size = 16;
-module_param(size, uint, 0444);
-MODULE_PARM_DESC(size, "capacity in MiB, default 16");
-static unsigned int irqmode = NULL_IRQ_NONE;
-module_param(irqmode, uint, 0444);
-MODULE_PARM_DESC(irqmode, "completion: 0 in queue_rq (default), 1 IPI to the next CPU, 2 timer");
+/* A uint parameter, read-only unless @perm says otherwise. */
+#define NULLB_PARAM(name, def, perm, desc)				\
+	static unsigned int name = def;					\
+	module_param(name, uint, perm);					\
+	MODULE_PARM_DESC(name, desc)
+
+NULLB_PARAM(nr_devices, 1, 0444, "devices created at load (nullb0...), default 1");
+NULLB_PARAM(submit_queues, 1, 0444, "hardware queues per device (1..NR_CPUS), default 1");
+NULLB_PARAM(hw_queue_depth, 64, 0444, "tags per hardware queue (1..1024), default 64");
+NULLB_PARAM(bs, 512, 0444, "logical block size, 512..4096, default 512");
+NULLB_PARAM(size, 16, 0444, "capacity in MiB, default 16");
+NULLB_PARAM(irqmode, NULL_IRQ_NONE, 0444,
+	    "completion: 0 in queue_rq (default), 1 IPI to the next CPU, 2 timer");
+NULLB_PARAM(inject_error, 0, 0644, "fail every Nth command with an I/O error (0: never)");
+NULLB_PARAM(inject_timeout, 0, 0644, "drop every Nth command, so that it times out (0: never)");
+NULLB_PARAM(inject_requeue, 0, 0644, "answer every Nth command BLK_STS_RESOURCE (0: never)");
 static bool memory_backed = true;
 module_param(memory_backed, bool, 0444);
 MODULE_PARM_DESC(memory_backed, "keep written data (default y)");
-static unsigned int inject_error;
-module_param(inject_error, uint, 0644);
-MODULE_PARM_DESC(inject_error, "fail every Nth command with an I/O error (0: never)");
-static unsigned int inject_timeout;
-module_param(inject_timeout, uint, 0644);
-MODULE_PARM_DESC(inject_timeout, "drop every Nth command, so that it times out (0: never)");
-static unsigned int inject_requeue;
-module_param(inject_requeue, uint, 0644);
-MODULE_PARM_DESC(inject_requeue, "answer every Nth command BLK_STS_RESOURCE (0: never)");
 
 struct nullb_cmd {
 	blk_status_t error;
@@ -246,8 +235,15 @@ static void null_complete_rq(struct request *rq);
 
 static void null_complete(struct nullb_queue *nq, struct request *rq, struct nullb_cmd *cmd)
 {
-	unsigned int cpu = (smp_processor_id() + 1) % num_online_cpus();
+	unsigned int me = smp_processor_id(), cpu = me;
 	unsigned long flags;
+
+	/* The next online CPU (this one on a single-CPU machine). */
+	for (unsigned int i = 1; i <= NR_CPUS; i++) {
+		cpu = (me + i) % NR_CPUS;
+		if (cpu_online(cpu))
+			break;
+	}
 
 	switch (nq->dev->cfg.irqmode) {
 	case NULL_IRQ_IPI:

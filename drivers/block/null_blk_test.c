@@ -13,6 +13,7 @@
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/kthread.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
@@ -91,8 +92,8 @@ static void test_block_queue_full(struct ktest *t)
 	struct nullb_stats st;
 
 	blk_get_counters(&c0);
-	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), true, 7, 0, 1024, 0), 0);
-	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), false, 7, 0, 1024, 0), 0);
+	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), true, 7, 0, 512, 0), 0);
+	KTEST_EXPECT_EQ(t, blk_integrity_run(bdev_of(nb), false, 7, 0, 512, 0), 0);
 	blk_get_counters(&c1);
 	null_blk_get_stats(nb, &st);
 	KTEST_EXPECT_TRUE(t, st.resource > 0);
@@ -297,6 +298,110 @@ static void test_block_bad_input(struct ktest *t)
 	expect_baseline(t);
 }
 
+static void count_endio(struct bio *bio)
+{
+	atomic_add(1, bio->bi_private);
+}
+
+/* Quiesced queues hold bios back; read-only disks refuse writes. */
+static void test_block_quiesce_ro(struct ktest *t)
+{
+	struct nullb_config cfg = { .irqmode = NULL_IRQ_IPI };
+	struct nullb *nb = mk(t, cfg, "nullt10");
+	struct gendisk *disk = null_blk_disk(nb);
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	atomic_t done = ATOMIC_INIT(0);
+	struct block_device *b;
+	struct bio *bio;
+
+	KTEST_ASSERT_TRUE(t, buf != NULL);
+	blk_mq_quiesce_queue(disk->queue);
+	bio = bio_alloc(disk->part0, 1, REQ_OP_READ, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, bio != NULL);
+	bio_add_virt(bio, buf, 4096);
+	bio->bi_end_io = count_endio;
+	bio->bi_private = &done;
+	submit_bio(bio);
+	msleep(30);
+	KTEST_EXPECT_EQ(t, atomic_read(&done), 0);
+	blk_mq_unquiesce_queue(disk->queue);
+	for (int i = 0; i < 100 && !atomic_read(&done); i++)
+		msleep(5);
+	KTEST_EXPECT_EQ(t, atomic_read(&done), 1);
+	KTEST_EXPECT_EQ(t, bio->bi_status, BLK_STS_OK);
+	bio_put(bio);
+
+	set_disk_ro(disk, true);
+	KTEST_EXPECT_TRUE(t, get_disk_ro(disk));
+	KTEST_EXPECT_EQ(t, rw(disk->part0, REQ_OP_WRITE, 0, buf, 512), -EIO);
+	KTEST_EXPECT_EQ(t, rw(disk->part0, REQ_OP_READ, 0, buf, 512), 0);
+	b = blkdev_get_by_path("nullt10", FMODE_WRITE, NULL);
+	KTEST_EXPECT_EQ(t, PTR_ERR(b), (long)-EACCES);
+	set_disk_ro(disk, false);
+	KTEST_EXPECT_EQ(t, rw(disk->part0, REQ_OP_WRITE, 0, buf, 512), 0);
+	kfree(buf);
+	null_blk_destroy(nb);
+	expect_baseline(t);
+}
+
+struct traffic {
+	struct block_device *bdev;
+	atomic_t *stop;
+	unsigned long ok, failed;
+};
+
+static int traffic_fn(void *arg)
+{
+	struct traffic *tr = arg;
+	u8 *buf = kmalloc(4096, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; !atomic_read(tr->stop); i++) {
+		if (blkdev_rw(tr->bdev, i & 1 ? REQ_OP_WRITE : REQ_OP_READ, (i % 64) * 8, buf, 4096))
+			tr->failed++;
+		else
+			tr->ok++;
+	}
+	kfree(buf);
+	return 0;
+}
+
+/* Deleting a disk under I/O from every CPU: bios fail, nothing hangs or leaks. */
+static void test_block_del_during_io(struct ktest *t)
+{
+	struct nullb_config cfg = { .submit_queues = 2, .hw_queue_depth = 4,
+				    .irqmode = NULL_IRQ_TIMER };
+	struct nullb *nb = mk(t, cfg, "nullt11");
+	struct task_struct *tasks[4];
+	struct traffic tr[4] = {};
+	atomic_t stop = ATOMIC_INIT(0);
+	unsigned int n = min(4u, num_online_cpus() * 2);
+	unsigned long ok = 0, failed = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		tr[i].bdev = blkdev_get_by_path("nullt11", FMODE_WRITE, NULL);
+		KTEST_ASSERT_TRUE(t, !IS_ERR(tr[i].bdev));
+		tr[i].stop = &stop;
+		tasks[i] = kthread_run(traffic_fn, &tr[i], "blktraffic/%u", i);
+		KTEST_ASSERT_TRUE(t, tasks[i] != NULL);
+	}
+	msleep(60);
+	null_blk_destroy(nb);
+	msleep(20);
+	atomic_set(&stop, 1);
+	for (unsigned int i = 0; i < n; i++) {
+		kthread_join(tasks[i]);
+		ok += tr[i].ok;
+		failed += tr[i].failed;
+		blkdev_put(tr[i].bdev, FMODE_WRITE);
+	}
+	ktest_log(t, "%lu requests done before the delete, %lu refused after", ok, failed);
+	KTEST_EXPECT_TRUE(t, ok > 0);
+	KTEST_EXPECT_TRUE(t, failed > 0);
+	expect_baseline(t);
+}
+
 static u32 test_crc32(const u8 *p, size_t len)
 {
 	u32 crc = ~0U;
@@ -480,6 +585,8 @@ static struct ktest_case block_cases[] = {
 	KTEST_CASE_FLAGS(test_block_flush_fua, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_limits_split, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_bad_input, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_block_quiesce_ro, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_block_del_during_io, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_mbr, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_gpt, KTEST_F_NOHOST),
 	{}

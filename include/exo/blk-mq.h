@@ -300,7 +300,8 @@ void blk_mq_start_request(struct request *rq);
  * @error: BLK_STS_OK or the error its bios complete with
  *
  * Completes the bios, frees the tag and wakes submitters waiting for one.
- * Any context.  Ignored (with a log line) for a request the timeout
+ * Any context.  Call it once per request (a second call would free a tag
+ * that may belong to a new request by then).  Ignored (with a log line) for a request the timeout
  * handler already ended.
  */
 void blk_mq_end_request(struct request *rq, blk_status_t error);
@@ -361,6 +362,18 @@ static inline bool blk_mq_queue_stopped_hctx(const struct blk_mq_hw_ctx *hctx)
  * Return: the request, or NULL for a tag out of range.
  */
 struct request *blk_mq_tag_to_rq(struct blk_mq_tags *tags, unsigned int tag);
+
+/**
+ * blk_mq_quiesce_queue() - stop dispatching and wait for queue_rq calls to end
+ * @q: the queue
+ *
+ * After it returns no queue_rq call runs until blk_mq_unquiesce_queue();
+ * requests submitted meanwhile wait on their hardware queue.  Stops the
+ * hardware queues, so blk_mq_unquiesce_queue() restarts queues the driver
+ * stopped too.  May sleep.
+ */
+void blk_mq_quiesce_queue(struct request_queue *q);
+void blk_mq_unquiesce_queue(struct request_queue *q);
 
 /**
  * blk_mq_freeze_queue() - wait until no bio or request is inside @q

@@ -173,6 +173,18 @@ static inline struct device *disk_to_dev(struct gendisk *disk)
 void set_capacity(struct gendisk *disk, sector_t size);
 
 /**
+ * set_disk_ro() - make @disk (and its partitions found later) read-only, or not
+ * @disk: the disk
+ * @read_only: true: writes fail with BLK_STS_IOERR and a log line
+ */
+void set_disk_ro(struct gendisk *disk, bool read_only);
+
+static inline bool get_disk_ro(const struct gendisk *disk)
+{
+	return disk->part0->bd_read_only;
+}
+
+/**
  * device_add_disk() - register @disk and scan its partitions
  * @parent: the device the disk belongs to (the driver's PCI device), or NULL
  * @disk: from blk_mq_alloc_disk(), with name, capacity and limits set
