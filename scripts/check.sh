@@ -498,10 +498,53 @@ _ktest_bochs() {
 	# Bochs' PCI: i440FX host bridge, PIIX3 ISA bridge and IDE (no edu).
 	# ktest_quick: Bochs is for the CPU features QEMU lacks (PCID, INVPCID,
 	# x2APIC); the long SMP stress cases run in QEMU and in the Bochs soak.
-	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-1200} \
+	# An ATA disk as ata0-slave: the ata suite runs on it, and blkcheck
+	# writes the integrity pattern over its first BOCHS_ATA_SECTORS from
+	# every CPU (bochs_ata_verify checks it afterwards).
+	bochs_ata_image "$out/bochs-$1"
+	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-1200} BOCHS_DISK=$out/bochs-$1/ata.img \
 		"$src/scripts/run-bochs.sh" "$2" "ktest=all ktest_quick loglevel=6 expect_cpus=${BOCHS_CPUS:-4} \
-pci_expect=8086:1237,8086:7000,8086:7010" >"$log" 2>&1
+pci_expect=8086:1237,8086:7000,8086:7010 $(bochs_ata_blkcheck write)" >"$log" 2>&1
 	judge "$1" "$2" "$log" $? 0 Bochs
+}
+
+# The Bochs ATA integrity test: the image bochs-smp4 wrote (its blkcheck
+# suite, through ata_piix by DMA from 4 CPUs with flushes and FUA) is
+# checked byte by byte on the host, then read back by a second, short
+# boot (ktest=blkcheck, verify mode).  The ata suite's own writes lie
+# beyond BOCHS_ATA_SECTORS.
+BOCHS_ATA_SECTORS=2048
+BOCHS_ATA_SEED=18
+# bochs_ata_image <dir>: a blank 20-cylinder image (16 heads, 63 sectors).
+bochs_ata_image() {
+	mkdir -p "$1" && rm -f "$1/ata.img" && truncate -s $((20 * 16 * 63 * 512)) "$1/ata.img"
+}
+bochs_ata_blkcheck() {
+	echo "blkcheck.dev=sda blkcheck.mode=$1 blkcheck.seed=$BOCHS_ATA_SEED" \
+	     "blkcheck.sectors=$BOCHS_ATA_SECTORS"
+}
+bochs_ata_verify() { run_step --background --after "$2" _bochs_ata_verify "$@"; }
+_bochs_ata_verify() {
+	local name=$1 dir=$out/bochs-$2 log=$logs/$1.log
+	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
+	[ -f "$dir/ata.img" ] || { bad "$name" "no image from $2"; return; }
+	if python3 "$src/scripts/blkimage.py" check "$dir/ata.img" --seed "$BOCHS_ATA_SEED" \
+		--sectors "$BOCHS_ATA_SECTORS" >"$logs/$name-host.log" 2>&1; then
+		ok "$name-host"
+	else
+		tail -n 3 "$logs/$name-host.log"
+		bad "$name-host" "$logs/$name-host.log"
+	fi
+	BOCHS_DIR=$out/bochs-$name TIMEOUT=${BOCHS_TIMEOUT:-1200} BOCHS_DISK=$dir/ata.img \
+		"$src/scripts/run-bochs.sh" "$3" "ktest=blkcheck loglevel=7 expect_cpus=${BOCHS_CPUS:-4} \
+$(bochs_ata_blkcheck verify)" >"$log" 2>&1
+	local rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$name" >"$log.ktap" 2>&1
+	if [ "$rc" != 0 ] || ! grep -q "blkcheck: sda verify $BOCHS_ATA_SECTORS sectors.*OK" "$log"; then
+		echo "  $name: Bochs exit status $rc (pass is 0), or no blkcheck OK line" >>"$log.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
+	fi
+	add_counts "$name" "$log.ktap"
 }
 
 # qemu_serial_boot <vmlinux> <log> <smp> <cmdline>: one QEMU boot with 512 MiB,
@@ -731,6 +774,7 @@ section "== in-kernel tests"
 # Bochs first: the longest boot, and one CPU's worth.
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
+	bochs_ata_verify bochs-ata-verify-smp4 bochs-smp4 "$out/gcc/vmlinux"
 fi
 # blk_integrity_qemu <name> <vmlinux> <machine>: the block integrity test
 # through virtio_blk on QEMU <machine> at -smp 4: a fresh 8 MiB image, a
@@ -853,6 +897,17 @@ ACCEL=tcg QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sle
 QEMU_DEVICES="-device edu -device edu" MEM=6G \
 	QEMU_EXTRA="-object memory-backend-file,id=m0,size=6G,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
 	ktest_suite_qemu qemu-edu-6g-smp2 "$out/gcc/vmlinux" 2 edu ""
+# The ATA driver (drivers/ata/ata_test.c) on QEMU pc's PIIX3 IDE with two
+# disks on the primary channel: integrity by DMA and by PIO from 4 CPUs,
+# LBA48, bad requests, a device error and a timeout, rmmod/modprobe.
+_ktest_ata_qemu() {
+	local disks
+	. "$src/scripts/qemu-common.sh"
+	disks=$(qemu_ide_disks "$out/$1") || { bad "$1" "no disk images"; return; }
+	QEMU_DEVICES="$QEMU_DEVICES $disks" _ktest_suite_qemu "$@"
+	rm -f "$out/$1"/ide*.img
+}
+run_step _ktest_ata_qemu qemu-ata-smp4 "$out/gcc/vmlinux" 4 ata ""
 # Variant boots (a fallback, a CPU feature, a kmalloc tier) run with
 # ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
 # main boots run and which do not depend on the variant.

@@ -38,3 +38,13 @@ qemu_scratch_drive() {
 # offers one queue per vCPU (num-queues defaults to -smp's count).
 QEMU_VBLK="$(qemu_scratch_drive vblk0 16M) -device virtio-blk-pci,drive=vblk0"
 QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK}
+# qemu_ide_disks <dir>: the IDE disks of the ata ktests on QEMU's pc
+# (PIIX3 IDE), created empty (sparse) in <dir>: a 64 MiB primary master
+# (sda) and a 160 GiB primary slave (sdb, addressed beyond LBA28), beside
+# the default empty CD-ROM on the secondary master.  Prints the options.
+qemu_ide_disks() {
+	mkdir -p "$1" && rm -f "$1/ide0.img" "$1/ide1.img" &&
+		truncate -s 64M "$1/ide0.img" && truncate -s 160G "$1/ide1.img" &&
+		echo "-drive file=$1/ide0.img,if=ide,index=0,format=raw" \
+		     "-drive file=$1/ide1.img,if=ide,index=1,format=raw"
+}

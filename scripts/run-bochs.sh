@@ -9,6 +9,12 @@ kernel=$1
 cmdline=${2:-shell=0}
 dir=${BOCHS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/exo-bochs.XXXXXX")}
 mkdir -p "$dir"
+# BOCHS_DISK=<image>: a flat disk image as ata0-slave (beside the CD-ROM
+# at ata0-master), 16 heads and 63 sectors per track, its cylinders from
+# its size (a multiple of 516096 bytes).
+disk_line=
+[ -n "${BOCHS_DISK:-}" ] &&
+	disk_line="ata0-slave: type=disk, path=$BOCHS_DISK, mode=flat, cylinders=0, heads=16, spt=63"
 # The modules built beside the kernel (modules.order) become GRUB module2
 # entries, loaded at boot like QEMU's modules.cpio.
 if [ -z "${BOCHS_MODULES+set}" ]; then
@@ -22,6 +28,7 @@ cpu: model=corei7_skylake_x, count=${BOCHS_CPUS:-4}, ips=100000000, reset_on_tri
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$dir/exo.iso, status=inserted
+$disk_line
 boot: cdrom
 display_library: rfb, options="timeout=0"
 log: $dir/bochs.log

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end tests of libata and ata_piix on the IDE disks QEMU (-drive
+ * if=ide) or Bochs (ata0-slave) attach: the disks found, the integrity
+ * pattern written by every CPU at once (FUA, flushes) and read back, by
+ * DMA and by PIO (ata_piix reloaded with dma=0: rmmod/modprobe), LBA48
+ * addresses on a disk larger than 128 GiB, bad requests refused, and a
+ * device error and a timeout (libata's eh_test_* parameters) completing
+ * the request with an error, after which the disk works again.  Skipped
+ * where no IDE disk is attached.  The test reaches the driver's state
+ * through the disk's private data (struct ata_device, <exo/libata.h>).
+ */
+#include <exo/blkdev.h>
+#include <exo/device.h>
+#include <exo/err.h>
+#include <exo/errno.h>
+#include <exo/kmod.h>
+#include <exo/ktest.h>
+#include <exo/libata.h>
+#include <exo/module.h>
+#include <exo/moduleparam.h>
+#include <exo/page_alloc.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+
+#define AT_CHUNK	64		/* sectors each worker writes per request */
+#define AT_PER_CPU	256		/* sectors each worker owns */
+#define AT_BASE		2048		/* first sector the tests use */
+
+static struct block_device *at_get(const char *name)
+{
+	struct block_device *bdev = blkdev_get_by_path(name, FMODE_READ | FMODE_WRITE, NULL);
+
+	return IS_ERR(bdev) ? NULL : bdev;
+}
+
+static struct ata_device *at_dev(struct block_device *bdev)
+{
+	return bdev->bd_disk->private_data;
+}
+
+/*
+ * Set a libata parameter, built in or a module: @key to @val.  A built-in
+ * one is found by name ("libata.key") in the __param section and set
+ * through its ops, as the command line would.
+ */
+static int at_param(const char *key, const char *val)
+{
+	char word[64];
+	struct module *mod;
+
+	if (IS_MODULE(CONFIG_ATA)) {
+		mod = find_module("libata");
+		snprintf(word, sizeof(word), "%s=%s", key, val);
+		return mod ? module_parse_args(mod, word, "ktest", NULL) : -ENOENT;
+	}
+	snprintf(word, sizeof(word), "libata.%s", key);
+	for (const struct kernel_param *kp = __start___param; kp < __stop___param; kp++)
+		if (!strcmp(kp->name, word))
+			return kp->ops->set(val, kp);
+	return -ENOENT;
+}
+
+/*
+ * sda, once the boot's module autoload (modules=auto loads ata_piix from
+ * a workqueue) has settled, at most 10 s; NULL if there is none.
+ */
+static struct block_device *at_get_sda(void)
+{
+	struct block_device *bdev = at_get("sda");
+
+	for (int ms = 0; !bdev && ms < 10000 && !device_autoload_idle(); ms += 20)
+		msleep(20);
+	return bdev ? bdev : at_get("sda");
+}
+
+#define NEED_DISK(t, bdev) do {						\
+	bdev = at_get_sda();						\
+	if (!bdev)							\
+		KTEST_SKIP(t, "no IDE disk (sda) attached");		\
+} while (0)
+
+static void test_ata_disk_found(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_device *dev;
+
+	NEED_DISK(t, bdev);
+	dev = at_dev(bdev);
+	KTEST_EXPECT_EQ(t, dev->class, ATA_DEV_ATA);
+	KTEST_EXPECT_EQ(t, dev->n_sectors, get_capacity(bdev->bd_disk));
+	KTEST_EXPECT_TRUE(t, dev->disk == bdev->bd_disk);
+	KTEST_EXPECT_EQ(t, bdev_logical_block_size(bdev), 512u);
+	ktest_log(t, "sda: \"%s\", %llu sectors, %s, ata%u.%02u", dev->model,
+		  (unsigned long long)dev->n_sectors, dev->flags & ATA_DFLAG_DMA ? "DMA" : "PIO",
+		  dev->ap->print_id, dev->devno);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+struct at_work {
+	struct block_device *bdev;
+	u64 seed;
+	int errors[NR_CPUS];
+};
+
+/* Worker @id's first sector, and a buffer of @n sectors (NULL: counted as an error). */
+static void *at_worker_buf(struct at_work *w, unsigned int id, unsigned int n, sector_t *base)
+{
+	void *buf = kmalloc(n * 512, GFP_KERNEL);
+
+	*base = AT_BASE + (sector_t)id * AT_PER_CPU;
+	if (!buf)
+		w->errors[id]++;
+	return buf;
+}
+
+/* Worker @id writes its sectors in chunks, every other one FUA, then flushes. */
+static void at_write_worker(void *arg, unsigned int id)
+{
+	struct at_work *w = arg;
+	sector_t base;
+	void *buf = at_worker_buf(w, id, AT_CHUNK, &base);
+
+	if (!buf)
+		return;
+	for (unsigned int s = 0; s < AT_PER_CPU; s += AT_CHUNK) {
+		blk_opf_t op = REQ_OP_WRITE | ((s / AT_CHUNK) & 1 ? REQ_FUA : 0);
+
+		blk_pattern_fill(buf, base + s, w->seed, AT_CHUNK);
+		if (blkdev_rw(w->bdev, op, base + s, buf, AT_CHUNK * 512))
+			w->errors[id]++;
+	}
+	if (blkdev_issue_flush(w->bdev))
+		w->errors[id]++;
+	kfree(buf);
+}
+
+static void at_read_worker(void *arg, unsigned int id)
+{
+	struct at_work *w = arg;
+	sector_t base;
+	void *buf = at_worker_buf(w, id, AT_PER_CPU, &base);
+
+	if (!buf)
+		return;
+	if (blkdev_rw(w->bdev, REQ_OP_READ, base, buf, AT_PER_CPU * 512) ||
+	    blk_pattern_check(buf, base, w->seed, AT_PER_CPU) >= 0)
+		w->errors[id]++;
+	kfree(buf);
+}
+
+/* Every CPU writes its own range at once, then every CPU checks its range. */
+static void at_integrity(struct ktest *t, struct block_device *bdev, u64 seed)
+{
+	struct at_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	int n;
+
+	KTEST_ASSERT_NOT_NULL(t, w);
+	w->bdev = bdev;
+	w->seed = seed;
+	n = ktest_run_on_cpus(num_online_cpus(), at_write_worker, w);
+	KTEST_EXPECT_GT(t, n, 0);
+	if (n > 0)
+		KTEST_EXPECT_EQ(t, ktest_run_on_cpus(n, at_read_worker, w), n);
+	for (int i = 0; i < n; i++)
+		KTEST_EXPECT_EQ(t, w->errors[i], 0);
+	kfree(w);
+}
+
+static void test_ata_integrity_smp(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_port *ap;
+	unsigned long dma0;
+
+	NEED_DISK(t, bdev);
+	ap = at_dev(bdev)->ap;
+	dma0 = READ_ONCE(ap->nr_dma) + READ_ONCE(ap->nr_pio);
+	at_integrity(t, bdev, 0xa7a0001);
+	KTEST_EXPECT_GT(t, READ_ONCE(ap->nr_dma) + READ_ONCE(ap->nr_pio), dma0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+static void test_ata_bad_input(struct ktest *t)
+{
+	struct block_device *bdev;
+	sector_t cap;
+	u8 *buf;
+
+	NEED_DISK(t, bdev);
+	cap = get_capacity(bdev->bd_disk);
+	buf = kmalloc(2048, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, cap, buf, 512), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, cap - 1, buf, 1024), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf, 100), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf + 1, 512), 0);
+	/* The disk still works. */
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, cap - 1, buf, 512), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/* A device-reported error and a lost interrupt both end in an error, then work. */
+static void test_ata_device_error_and_timeout(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_port *ap;
+	unsigned long resets;
+	void *buf;
+
+	NEED_DISK(t, bdev);
+	ap = at_dev(bdev)->ap;
+	buf = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_error", "1"), 0);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), -EIO);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+
+	resets = READ_ONCE(ap->nr_resets);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	KTEST_EXPECT_LT(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
+	KTEST_EXPECT_GT(t, READ_ONCE(ap->nr_resets), resets);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+	blk_pattern_fill(buf, AT_BASE, 77, 8);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_WRITE, AT_BASE, buf, 4096), 0);
+	memset(buf, 0, 4096);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+	KTEST_EXPECT_LT(t, blk_pattern_check(buf, AT_BASE, 77, 8), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/* Beyond sector 2^28: LBA48 commands. */
+static void test_ata_lba48(struct ktest *t)
+{
+	struct block_device *bdev = NULL;
+	char name[8];
+	sector_t lba;
+	void *buf;
+
+	for (char c = 'a'; c <= 'd' && !bdev; c++) {
+		snprintf(name, sizeof(name), "sd%c", c);
+		bdev = at_get(name);
+		if (bdev && get_capacity(bdev->bd_disk) <= (1ULL << 28) + 64) {
+			blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+			bdev = NULL;
+		}
+	}
+	if (!bdev)
+		KTEST_SKIP(t, "no IDE disk above 128 GiB");
+	KTEST_EXPECT_TRUE(t, at_dev(bdev)->flags & ATA_DFLAG_LBA48);
+	buf = kmalloc(8 * 512, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	lba = get_capacity(bdev->bd_disk) - 8;
+	blk_pattern_fill(buf, lba, 48, 8);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_WRITE | REQ_FUA, lba, buf, 8 * 512), 0);
+	memset(buf, 0, 8 * 512);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, lba, buf, 8 * 512), 0);
+	KTEST_EXPECT_LT(t, blk_pattern_check(buf, lba, 48, 8), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
+ * rmmod ata_piix and load it again with @args: by modprobe where the boot
+ * modules came with modules.dep (QEMU's archive), else from the boot
+ * module itself (GRUB's module2 list, Bochs).
+ */
+static int at_reload_piix(const char *args)
+{
+	const void *img;
+	size_t len;
+	int rc;
+
+	rc = unload_module("ata_piix");
+	if (rc)
+		return rc;
+	rc = modprobe("ata_piix", args);
+	if (rc != -ENOENT)
+		return rc;
+	img = boot_module_find("ata_piix", &len);
+	return img ? load_module_args(img, len, args, NULL) : -ENOENT;
+}
+
+/* ata_piix out and in again with dma=0, the integrity run by PIO, then back. */
+static void test_ata_pio_after_modprobe(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_port *ap;
+	unsigned long pio0;
+
+	if (!IS_MODULE(CONFIG_ATA_PIIX))
+		KTEST_SKIP(t, "ata_piix is built in");
+	NEED_DISK(t, bdev);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	KTEST_ASSERT_EQ(t, at_reload_piix("dma=0"), 0);
+	bdev = at_get("sda");
+	KTEST_ASSERT_NOT_NULL(t, bdev);
+	KTEST_EXPECT_FALSE(t, at_dev(bdev)->flags & ATA_DFLAG_DMA);
+	ap = at_dev(bdev)->ap;
+	pio0 = READ_ONCE(ap->nr_pio);
+	at_integrity(t, bdev, 0xa7a0002);
+	KTEST_EXPECT_GT(t, READ_ONCE(ap->nr_pio), pio0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_dma), 0ul);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	KTEST_ASSERT_EQ(t, at_reload_piix("dma=1"), 0);
+	bdev = at_get("sda");
+	KTEST_ASSERT_NOT_NULL(t, bdev);
+	ktest_log(t, "sda by %s again", at_dev(bdev)->flags & ATA_DFLAG_DMA ? "DMA" : "PIO");
+	at_integrity(t, bdev, 0xa7a0003);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+static struct ktest_case ata_cases[] = {
+	KTEST_CASE_FLAGS(test_ata_disk_found, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_integrity_smp, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_bad_input, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_device_error_and_timeout, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_lba48, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_pio_after_modprobe, KTEST_F_NOHOST),
+	{}
+};
+
+static struct ktest_suite ata_suite = {
+	.name = "ata",
+	.cases = ata_cases,
+};
+KTEST_SUITE(ata_suite);
