@@ -327,6 +327,28 @@ void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout)
 }
 EXPORT_SYMBOL_GPL(blk_queue_rq_timeout);
 
+void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n)
+{
+	atomic_set(&q->fake_timeouts, (int)min(n, (unsigned int)INT_MAX));
+}
+EXPORT_SYMBOL_GPL(blk_queue_fake_timeouts);
+
+bool __blk_should_fake_timeout(struct request_queue *q)
+{
+	int left = atomic_read(&q->fake_timeouts);
+
+	/* Take one of the completions left to lose, if another CPU did not. */
+	while (left > 0) {
+		if (atomic_try_cmpxchg(&q->fake_timeouts, &left, left - 1)) {
+			pr_warn_ratelimited("block: %s: completion dropped (fake timeout)\n",
+					    q->disk ? q->disk->disk_name : "?");
+			return true;
+		}
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(__blk_should_fake_timeout);
+
 int blkdev_issue_flush(struct block_device *bdev)
 {
 	struct bio bio;

@@ -351,8 +351,11 @@ static void virtblk_done(struct virtqueue *vq)
 	do {
 		virtqueue_disable_cb(vq);
 		while ((vbr = virtqueue_get_buf(vq, &len)) != NULL) {
+			struct request *req = blk_mq_rq_from_pdu(vbr);
+
 			vbr->in_flight = false;
-			blk_mq_complete_request(blk_mq_rq_from_pdu(vbr));
+			if (likely(!blk_should_fake_timeout(req->q)))
+				blk_mq_complete_request(req);
 			req_done = true;
 		}
 		if (unlikely(virtqueue_is_broken(vq)))
@@ -375,8 +378,23 @@ static void virtblk_done(struct virtqueue *vq)
 static enum blk_eh_timer_return virtblk_timeout(struct request *req)
 {
 	struct virtio_blk *vblk = req->q->queuedata;
+	struct virtblk_req *vbr = blk_mq_rq_to_pdu(req);
+	struct virtio_blk_vq *vbq = get_virtio_blk_vq(req->mq_hctx);
 	unsigned long flags;
+	bool held;
 
+	/*
+	 * Off the ring already: the device is done with it and only its
+	 * completion was lost (blk_should_fake_timeout()); the core ends it.
+	 */
+	spin_lock_irqsave(&vbq->lock, flags);
+	held = vbr->in_flight;
+	spin_unlock_irqrestore(&vbq->lock, flags);
+	if (!held) {
+		dev_err(&vblk->vdev->dev, "request at sector %llu lost its completion\n",
+			(unsigned long long)blk_rq_pos(req));
+		return BLK_EH_DONE;
+	}
 	spin_lock_irqsave(&vblk->vqs[0].lock, flags);
 	if (!vblk->reset_pending) {
 		vblk->reset_pending = true;

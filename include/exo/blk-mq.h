@@ -317,6 +317,22 @@ void blk_mq_end_request(struct request *rq, blk_status_t error);
  */
 void blk_mq_complete_request(struct request *rq);
 
+bool __blk_should_fake_timeout(struct request_queue *q);
+
+/**
+ * blk_should_fake_timeout() - drop this completion (fault injection)?
+ * @q: the request's queue
+ *
+ * A driver asks before blk_mq_complete_request(), as in Linux:
+ * ``if (likely(!blk_should_fake_timeout(req->q))) blk_mq_complete_request(req);``
+ * True while blk_queue_fake_timeouts() has completions left to lose; the
+ * request then stays in flight until it times out.
+ */
+static inline bool blk_should_fake_timeout(struct request_queue *q)
+{
+	return unlikely(atomic_read(&q->fake_timeouts) > 0) && __blk_should_fake_timeout(q);
+}
+
 /**
  * blk_mq_requeue_request() - put a started request back on its queue
  * @rq: the request

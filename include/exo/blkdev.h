@@ -87,6 +87,7 @@ struct request_queue {
 	struct list_head tag_set_list;		/* on tag_set->tag_list */
 	struct timer_list timeout;		/* earliest request deadline */
 	struct work_struct timeout_work;	/* scans for expired requests */
+	atomic_t fake_timeouts;			/* blk_queue_fake_timeouts() */
 };
 
 static inline bool blk_queue_flag_test(unsigned int flag, const struct request_queue *q)
@@ -369,6 +370,18 @@ void blk_queue_write_cache(struct request_queue *q, bool wc, bool fua);
  * @timeout: jiffies (0 is taken as 1)
  */
 void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout);
+
+/**
+ * blk_queue_fake_timeouts() - lose the next completions of a queue's device
+ * @q: the queue
+ * @n: how many completions blk_should_fake_timeout() swallows from now on
+ *
+ * Fault injection for tests, Linux's fail_io_timeout without the debugfs
+ * knob: the driver sees its device complete a request but, asked
+ * blk_should_fake_timeout(), does not pass it on, so the request times out
+ * as if the interrupt had been lost.
+ */
+void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n);
 
 static inline unsigned int queue_logical_block_size(const struct request_queue *q)
 {
