@@ -220,7 +220,7 @@ EXPORT_SYMBOL_GPL(local_bh_enable);
 
 unsigned long softirq_count_cpu(unsigned int cpu, unsigned int nr)
 {
-	if (cpu >= NR_CPUS || nr >= NR_SOFTIRQS)
+	if (!cpu_possible(cpu) || nr >= NR_SOFTIRQS)
 		return 0;
 	return READ_ONCE(per_cpu(softirq_runs, cpu)[nr]);
 }
@@ -228,12 +228,12 @@ EXPORT_SYMBOL_GPL(softirq_count_cpu);
 
 unsigned long softirq_deferred_cpu(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? READ_ONCE(per_cpu(softirq_deferred, cpu)) : 0;
+	return cpu_possible(cpu) ? READ_ONCE(per_cpu(softirq_deferred, cpu)) : 0;
 }
 
 struct task_struct *softirq_ksoftirqd(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? per_cpu(ksoftirqd, cpu) : NULL;
+	return cpu_possible(cpu) ? per_cpu(ksoftirqd, cpu) : NULL;
 }
 
 static int ksoftirqd_fn(void *arg)
