@@ -36,6 +36,7 @@
 #define MAX_SOFTIRQ_TIME_NS	(2 * 1000 * 1000ULL)
 
 DEFINE_PER_CPU(unsigned int, __softirq_pending);
+EXPORT_SYMBOL_GPL(__softirq_pending);	/* local_softirq_pending() in modules */
 static DEFINE_PER_CPU(struct task_struct *, ksoftirqd);
 static DEFINE_PER_CPU(unsigned long, softirq_runs[NR_SOFTIRQS]);
 /* Rounds handed over to ksoftirqd, for the tests. */
