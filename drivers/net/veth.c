@@ -178,9 +178,15 @@ static void veth_free(struct net_device *dev)
 	priv = netdev_priv(dev);
 	rq = priv->rq;
 	tq = priv->tq;
-	/* The NAPI contexts live in rq: off the device's list before it goes. */
-	for (unsigned int i = 0; rq && i < dev->num_rx_queues; i++)
+	/*
+	 * The NAPI contexts live in rq: off the device's list before it goes.
+	 * A peer's transmit that raced with our close may have queued a frame
+	 * after veth_stop() purged: both are closed now, so purge again.
+	 */
+	for (unsigned int i = 0; rq && i < dev->num_rx_queues; i++) {
 		netif_napi_del(&rq[i].napi);
+		skb_queue_purge(&rq[i].ring);
+	}
 	free_netdev(dev);
 	kfree(tq);
 	kfree(rq);
