@@ -22,8 +22,10 @@
 #ifndef _EXO_INTERRUPT_H
 #define _EXO_INTERRUPT_H
 
+#include <exo/bottom_half.h>
 #include <exo/irq.h>
 #include <exo/irqreturn.h>
+#include <exo/percpu.h>
 #include <exo/types.h>
 
 typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
@@ -180,5 +182,76 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_han
  * device_lock() held, like every devres change (the list is unlocked).
  */
 void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
+
+/*
+ * Softirqs (kernel/softirq.c), Linux's vectors and numbering.  A softirq
+ * is a per-CPU deferred action: raise_softirq() marks it pending on this
+ * CPU, and it runs on the same CPU at the exit of the outermost interrupt
+ * (interrupts on, not preemptible, in_serving_softirq()), at the end of
+ * a local_bh_disable() section, or in that CPU's ksoftirqd/<cpu> thread
+ * when it keeps being raised.  A vector's action never nests on one CPU,
+ * but may run on several CPUs at once: its data is per CPU or locked.
+ */
+enum {
+	HI_SOFTIRQ = 0,
+	TIMER_SOFTIRQ,
+	NET_TX_SOFTIRQ,
+	NET_RX_SOFTIRQ,
+	BLOCK_SOFTIRQ,
+	IRQ_POLL_SOFTIRQ,
+	TASKLET_SOFTIRQ,
+	SCHED_SOFTIRQ,
+	HRTIMER_SOFTIRQ,
+	RCU_SOFTIRQ,
+	NR_SOFTIRQS
+};
+
+/**
+ * struct softirq_action - a softirq vector's handler
+ * @action: called with the vector's entry; softirq context, interrupts on
+ */
+struct softirq_action {
+	void (*action)(struct softirq_action *);
+};
+
+/* This CPU's pending vectors (bit n: vector n). */
+DECLARE_PER_CPU(unsigned int, __softirq_pending);
+#define local_softirq_pending()	this_cpu_read(__softirq_pending)
+
+/**
+ * open_softirq() - install @action as vector @nr's handler
+ *
+ * Once, at boot, by the subsystem that owns the vector.  A second
+ * installation or a bad @nr is logged and ignored.
+ * Context: thread.
+ */
+void open_softirq(int nr, void (*action)(struct softirq_action *));
+
+/**
+ * raise_softirq_irqoff() - mark vector @nr pending on this CPU
+ *
+ * From thread context (no interrupt to exit), wakes ksoftirqd so it runs
+ * soon.  Context: interrupts off.
+ */
+void raise_softirq_irqoff(unsigned int nr);
+
+/** raise_softirq() - raise_softirq_irqoff() from any context */
+void raise_softirq(unsigned int nr);
+
+/**
+ * irq_exit_softirq() - run pending softirqs at interrupt exit
+ *
+ * Called by the architecture's interrupt exit, interrupts off, hard
+ * interrupt count already dropped, when local_softirq_pending(); does
+ * nothing if the interrupt nested in another, a softirq or a
+ * local_bh_disable() section (those run them when they end).
+ */
+void irq_exit_softirq(void);
+
+/**
+ * softirq_count_cpu() - how many times vector @nr ran on @cpu (for `softirqs`)
+ * Context: any.
+ */
+unsigned long softirq_count_cpu(unsigned int cpu, unsigned int nr);
 
 #endif /* _EXO_INTERRUPT_H */

@@ -31,8 +31,18 @@ void preempt_schedule(void);
 
 #define preempt_count()		__preempt_count_read()
 #define preemptible()		(preempt_count() == 0 && !irqs_disabled())
-/* In an interrupt, exception or NMI handler. */
-#define in_interrupt()		(preempt_count() & (HARDIRQ_MASK | TRAP_MASK))
+/*
+ * In an interrupt, exception or NMI handler, serving softirqs, or with
+ * bottom halves disabled (Linux's meaning).
+ */
+#define in_interrupt()		(preempt_count() & (HARDIRQ_MASK | SOFTIRQ_MASK | TRAP_MASK))
+/* In a hard interrupt handler. */
+#define in_hardirq()		(preempt_count() & HARDIRQ_MASK)
+#define in_irq()		in_hardirq()
+/* Serving softirqs, or bottom halves disabled. */
+#define in_softirq()		(preempt_count() & SOFTIRQ_MASK)
+/* Serving softirqs (running a softirq action). */
+#define in_serving_softirq()	(preempt_count() & SOFTIRQ_OFFSET)
 /*
  * In an exception or NMI handler (vectors 0-31): the interrupted code may
  * be anywhere, interrupts off or a lock held on this CPU included.

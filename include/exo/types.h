@@ -25,6 +25,14 @@ typedef u64 phys_addr_t;		/* physical address */
 typedef unsigned long pgflags_t;	/* PAGE_* mapping flags */
 typedef long ssize_t;
 
+/* Fixed-endian values (<exo/byteorder.h> converts): bitwise for sparse. */
+typedef u16 __bitwise __le16;
+typedef u16 __bitwise __be16;
+typedef u32 __bitwise __le32;
+typedef u32 __bitwise __be32;
+typedef u64 __bitwise __le64;
+typedef u64 __bitwise __be64;
+
 /* gfp_t is bitwise so sparse rejects mixing it with plain integers. */
 typedef unsigned int __bitwise gfp_t;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU preempt count, Linux style: bits 0-7 preempt depth, bits 16-19
+ * Per-CPU preempt count, Linux style: bits 0-7 preempt depth, bits 8-15
+ * softirq depth (bit 8 while serving softirqs, +2 per local_bh_disable()), bits 16-19
  * hardirq depth, bits 20-23 exception/NMI depth (vectors 0-31, where Linux
  * counts NMIs), bit 31 set while NO reschedule is needed (inverted so that
  * "count == 0" means "preemptible and a reschedule is pending" in a single
@@ -13,6 +14,9 @@
 #include <asm/percpu.h>
 
 #define PREEMPT_MASK		0x000000ffU
+#define SOFTIRQ_OFFSET		0x00000100U
+#define SOFTIRQ_MASK		0x0000ff00U
+#define SOFTIRQ_DISABLE_OFFSET	(2 * SOFTIRQ_OFFSET)
 #define HARDIRQ_OFFSET		0x00010000U
 #define HARDIRQ_MASK		0x000f0000U
 #define TRAP_OFFSET		0x00100000U
