@@ -527,9 +527,9 @@ struct rtnl_link_stats64 *dev_get_stats(struct net_device *dev, struct rtnl_link
 /**
  * dev_queue_xmit() - transmit @skb on skb->dev
  *
- * The skb must start with its link-layer header.  The queue is chosen by
- * ndo_select_queue(), or skb->queue_mapping if below real_num_tx_queues,
- * or the sending CPU.  If the queue is running and its backlog empty the
+ * The skb must start with its link-layer header.  The TX queue is the
+ * one skb_set_queue_mapping() chose (modulo real_num_tx_queues), else
+ * ndo_select_queue()'s, else the sending CPU's (CPU modulo the queues).  If the queue is running and its backlog empty the
  * driver gets it at once; otherwise it joins the queue's backlog, dropped
  * when that is full.  The skb is consumed in every case.
  * Context: any but hard interrupt.  Return: NET_XMIT_SUCCESS, or

@@ -8,6 +8,7 @@
  */
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/interrupt.h>
 #include <exo/printk.h>
 #include <exo/percpu.h>
 #include <exo/preempt.h>
@@ -137,8 +138,11 @@ void do_interrupt(struct pt_regs *regs)
 		fn(regs);
 	else
 		x86_device_interrupt(vec);
-	slab_irq_exit(slab_tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+	/* Softirqs run before the interrupted code gets its cache back. */
+	if (unlikely(local_softirq_pending()))
+		irq_exit_softirq();
+	slab_irq_exit(slab_tc);
 	/*
 	 * Preempt on the way out if a switch is pending (the timer tick or a
 	 * reschedule IPI asked for one), the interrupted code had interrupts
