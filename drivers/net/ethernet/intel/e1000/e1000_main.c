@@ -821,9 +821,11 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	ret = register_netdev(netdev);
 	if (ret)
 		goto err;
-	netdev_info(netdev, "82540EM at %#llx, IRQ %d (%s), MAC %pM%s\n",
+	netdev_info(netdev, "82540EM at %#llx, IRQ %d (%s), MAC %02x:%02x:%02x:%02x:%02x:%02x%s\n",
 		    (unsigned long long)pci_resource_start(pdev, 0), a->irq,
-		    a->msi ? "MSI" : "INTx", netdev->dev_addr, a->loopback ? ", PHY loopback" : "");
+		    a->msi ? "MSI" : "INTx", netdev->dev_addr[0], netdev->dev_addr[1],
+		    netdev->dev_addr[2], netdev->dev_addr[3], netdev->dev_addr[4],
+		    netdev->dev_addr[5], a->loopback ? ", PHY loopback" : "");
 	return 0;
 err:
 	netif_napi_del(&a->napi);
