@@ -23,4 +23,7 @@ qemu_modules() {
 	archive=$(dirname "$1")/modules.cpio
 	[ -s "$archive" ] && echo "-initrd $archive"
 }
-QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci}
+# Two e1000 NICs (8086:100e) joined by QEMU's internal hub 1, no host
+# network: the e1000 suite sends frames from each to the other.
+QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0 -netdev hubport,id=e1,hubid=1 -device e1000,netdev=e1"
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_E1000_PAIR}
