@@ -9,6 +9,7 @@
 #include <exo/byteorder.h>
 #include <exo/err.h>
 #include <exo/etherdevice.h>
+#include <exo/init.h>
 #include <exo/interrupt.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -16,11 +17,22 @@
 #include <exo/net_tap.h>
 #include <exo/netdevice.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
 #include <exo/smp.h>
 #include <exo/time.h>
 #include "veth.h"
 
 static long nt_baseline;
+/* net_test_full: the 100 000-frame test too (a make check step of its own). */
+static bool nt_full;
+
+static int __init nt_full_setup(const char *val)
+{
+	(void)val;
+	nt_full = true;
+	return 0;
+}
+__setup("net_test_full", nt_full_setup);
 
 static int nt_init(struct ktest *t)
 {
@@ -448,11 +460,14 @@ static void nt_frametest(struct ktest *t, unsigned int queues, unsigned long cou
 /* Four TX queues, a sender thread each on its own CPU, both directions. */
 static void test_net_frametest_smp(struct ktest *t)
 {
-	nt_frametest(t, 4, 20000, true);
+	nt_frametest(t, 4, 2000, true);
 }
 
+/* The count, over four queues (net_test_full only). */
 static void test_net_frametest_100k(struct ktest *t)
 {
+	if (!nt_full)
+		KTEST_SKIP(t, "net_test_full not given");
 	nt_frametest(t, 4, 100000, false);
 }
 
@@ -502,6 +517,42 @@ static void test_net_unregister_under_traffic(struct ktest *t)
 	nt_expect_no_leak(t);
 }
 
+/* The shell commands, their results and their answers to bad input. */
+static void test_net_shell(struct ktest *t)
+{
+	char line[96], mac[18];
+	struct net_device *b;
+
+	KTEST_ASSERT_EQ(t, shell_run_command("veth add nsh0 nsh1 2"), 0);
+	b = dev_get_by_name(NULL, "nsh1");
+	KTEST_ASSERT_NOT_NULL(t, b);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b->dev_addr[0],
+		 b->dev_addr[1], b->dev_addr[2], b->dev_addr[3], b->dev_addr[4], b->dev_addr[5]);
+	dev_put(b);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip link"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip -s link show nsh0"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip link show nosuch"), -ENODEV);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip route"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("net recv nsh1 0"), 0);	/* start the tap */
+	snprintf(line, sizeof(line), "net send nsh0 %s 100 3", mac);
+	KTEST_EXPECT_EQ(t, shell_run_command(line), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("net recv nsh1 3 1000"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("net recv nsh1 1 10"), -ETIMEDOUT);
+	KTEST_EXPECT_EQ(t, shell_run_command("net recv nsh1 stop"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("net send nsh0 zz:00:00:00:00:00 100"), -EINVAL);
+	snprintf(line, sizeof(line), "net send nsh0 %s 5000", mac);
+	KTEST_EXPECT_EQ(t, shell_run_command(line), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("net send nosuch 00:11:22:33:44:55 100"), -ENODEV);
+	KTEST_EXPECT_EQ(t, shell_run_command("net frametest nsh0 nsh1 2000 2 both"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip link set nsh1 down"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("net frametest nsh0 nsh1 100"), -ENETDOWN);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip link set nsh1 sideways"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("ip link set nsh1 up"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("veth del nsh1"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("veth del nsh0"), -ENODEV);
+	nt_expect_no_leak(t);
+}
+
 static struct ktest_case net_cases[] = {
 	KTEST_CASE(test_net_skb_ops),
 	KTEST_CASE(test_net_register),
@@ -513,8 +564,9 @@ static struct ktest_case net_cases[] = {
 	KTEST_CASE(test_net_napi_budget),
 	KTEST_CASE(test_net_napi_disable_waits),
 	KTEST_CASE(test_net_frametest_smp),
-	KTEST_CASE_FLAGS(test_net_frametest_100k, KTEST_F_SLOW),
+	KTEST_CASE(test_net_frametest_100k),
 	KTEST_CASE(test_net_unregister_under_traffic),
+	KTEST_CASE(test_net_shell),
 	{}
 };
 
