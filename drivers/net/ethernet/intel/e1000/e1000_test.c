@@ -134,6 +134,17 @@ static int e1000t_init(struct ktest *t)
 	}
 	if (p)
 		put_device(&p->dev);
+	/*
+	 * With modules=auto, e1000.ko comes from the modalias autoload,
+	 * which runs on a workqueue: give it 10 s, then let a probe still
+	 * running finish (it holds the device lock).
+	 */
+	for (int ms = 0; ms < 10000 && !device_autoload_idle(); ms += 10)
+		msleep(10);
+	for (unsigned int i = 0; i < nr_nic; i++) {
+		device_lock(&nics[i]->dev);
+		device_unlock(&nics[i]->dev);
+	}
 	return 0;
 }
 
