@@ -37,7 +37,6 @@ qemu_scratch_drive() {
 # virtio-blk-pci (1af4:1001) is the disk the virtio_blk suite drives; it
 # offers one queue per vCPU (num-queues defaults to -smp's count).
 QEMU_VBLK="$(qemu_scratch_drive vblk0 16M) -device virtio-blk-pci,drive=vblk0"
-QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK}
 # qemu_ide_disks <dir>: the IDE disks of the ata ktests on QEMU's pc
 # (PIIX3 IDE), created empty (sparse) in <dir>: a 64 MiB primary master
 # (sda) and a 160 GiB primary slave (sdb, addressed beyond LBA28), beside
@@ -48,3 +47,7 @@ qemu_ide_disks() {
 		echo "-drive file=$1/ide0.img,if=ide,index=0,format=raw" \
 		     "-drive file=$1/ide1.img,if=ide,index=1,format=raw"
 }
+# Two e1000 NICs (8086:100e) joined by QEMU's internal hub 1, no host
+# network: the e1000 suite sends frames from each to the other.
+QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0 -netdev hubport,id=e1,hubid=1 -device e1000,netdev=e1"
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK $QEMU_E1000_PAIR}

@@ -15,6 +15,7 @@ mkdir -p "$dir"
 disk_line=
 [ -n "${BOCHS_DISK:-}" ] &&
 	disk_line="ata0-slave: type=disk, path=$BOCHS_DISK, mode=flat, cylinders=0, heads=16, spt=63"
+dir=$(cd "$dir" && pwd)
 # The modules built beside the kernel (modules.order) become GRUB module2
 # entries, loaded at boot like QEMU's modules.cpio.
 if [ -z "${BOCHS_MODULES+set}" ]; then
@@ -42,10 +43,15 @@ magic_break: enabled=1
 sound: driver=dummy
 speaker: enabled=0
 clock: sync=none, time0=local
+# An e1000 (8086:100e) whose frames go nowhere (ethmod=null).
+plugin_ctrl: e1000=1
+e1000: enabled=1, mac=52:54:00:12:34:58, ethmod=null
 EOT
 printf 'c\nquit\n' > "$dir/bochs.rc"
-timeout "${TIMEOUT:-300}" bochs -q -f "$dir/bochsrc" -rc "$dir/bochs.rc" </dev/null \
-	> "$dir/bochs-stdout.txt" 2>&1
+# In $dir: the e1000's null network module writes its eth_null-tx* logs
+# of the frames sent into the current directory.
+(cd "$dir" && timeout "${TIMEOUT:-300}" bochs -q -f "$dir/bochsrc" -rc "$dir/bochs.rc" \
+	</dev/null > "$dir/bochs-stdout.txt" 2>&1)
 rc=$?
 tr -d '\r' < "$dir/serial.txt" 2>/dev/null
 [ -z "${BOCHS_DIR:-}" ] && rm -rf "$dir"
