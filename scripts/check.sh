@@ -820,9 +820,12 @@ module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
 # and 50 rmmod/modprobe cycles during traffic (the other boots: 2000, 5);
 # virtio_blk's cycles during traffic too (50; 10 elsewhere).
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cycles=50 e1000_test_full"
-# q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
-# e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
-QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
+# q35 (ICH9, PCIe): ECAM, extended capabilities, and its NIC, an e1000e
+# with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).  The
+# default device list's NICs displace q35's default one: it is added back,
+# on a hub of its own.
+QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0" \
+PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4 "virtio_blk_test_cycles=50"
 # The block integrity test through virtio_blk, on pc and q35 (-smp 4).
 blk_integrity_qemu blk-integrity-virtio-pc-smp4 "$out/gcc/vmlinux" pc
