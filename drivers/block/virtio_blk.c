@@ -135,6 +135,7 @@ struct virtblk_req {
 	struct virtio_blk_outhdr out_hdr;
 	u8 status;
 	bool in_flight;			/* on a ring; under the vq lock */
+	bool lost;			/* its completion was dropped (fake timeout) */
 	struct virtio_blk_discard_write_zeroes range;
 	unsigned int sg_nents;
 	struct scatterlist sg[];
@@ -308,6 +309,7 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 		}
 	}
 	vbr->in_flight = true;
+	vbr->lost = false;
 	if (bd->last && virtqueue_kick_prepare(vbq->vq))
 		notify = true;
 	spin_unlock_irqrestore(&vbq->lock, flags);
@@ -354,7 +356,8 @@ static void virtblk_done(struct virtqueue *vq)
 			struct request *req = blk_mq_rq_from_pdu(vbr);
 
 			vbr->in_flight = false;
-			if (likely(!blk_should_fake_timeout(req->q)))
+			vbr->lost = blk_should_fake_timeout(req->q);
+			if (likely(!vbr->lost))
 				blk_mq_complete_request(req);
 			req_done = true;
 		}
@@ -381,16 +384,19 @@ static enum blk_eh_timer_return virtblk_timeout(struct request *req)
 	struct virtblk_req *vbr = blk_mq_rq_to_pdu(req);
 	struct virtio_blk_vq *vbq = get_virtio_blk_vq(req->mq_hctx);
 	unsigned long flags;
-	bool held;
+	bool lost;
 
 	/*
-	 * Off the ring already: the device is done with it and only its
-	 * completion was lost (blk_should_fake_timeout()); the core ends it.
+	 * The device is done with it and only its completion was dropped
+	 * (blk_should_fake_timeout()): the core ends it.  Any other request,
+	 * on a ring or being taken back by the reset work, is the reset's to
+	 * end (so never twice).
 	 */
 	spin_lock_irqsave(&vbq->lock, flags);
-	held = vbr->in_flight;
+	lost = vbr->lost;
+	vbr->lost = false;
 	spin_unlock_irqrestore(&vbq->lock, flags);
-	if (!held) {
+	if (lost) {
 		dev_err(&vblk->vdev->dev, "request at sector %llu lost its completion\n",
 			(unsigned long long)blk_rq_pos(req));
 		return BLK_EH_DONE;
