@@ -154,9 +154,13 @@ static void mbr_scan_extended(struct gendisk *disk, sector_t ext, sector_t ext_l
 {
 	unsigned int per = queue_logical_block_size(disk->queue) >> SECTOR_SHIFT;
 	sector_t ebr = ext;
+	unsigned int steps = 0;
 
-	/* Each step moves to a new EBR; a chain longer than the slots is a loop. */
-	while (*next < DISK_MAX_PARTS) {
+	/*
+	 * A chain longer than the slots is a loop; links through EBRs with no
+	 * logical partition count too, or a self-link would spin for ever.
+	 */
+	while (*next < DISK_MAX_PARTS && steps++ < DISK_MAX_PARTS) {
 		struct mbr_entry e[2];
 		u8 *buf = read_blocks(disk, ebr / per, 1);
 
