@@ -225,7 +225,7 @@ void blk_queue_max_hw_sectors(struct request_queue *q, unsigned int max_hw_secto
 		max_hw_sectors = min_sectors;
 	}
 	q->limits.max_hw_sectors = max_hw_sectors;
-	q->limits.max_sectors = max_hw_sectors;
+	q->limits.max_sectors = min(max_hw_sectors, BLK_DEF_MAX_SECTORS);
 }
 EXPORT_SYMBOL_GPL(blk_queue_max_hw_sectors);
 
@@ -262,7 +262,8 @@ void blk_queue_logical_block_size(struct request_queue *q, unsigned int size)
 	/* A whole block per request at least, and requests in whole blocks. */
 	if (q->limits.max_hw_sectors < (size >> SECTOR_SHIFT))
 		q->limits.max_hw_sectors = size >> SECTOR_SHIFT;
-	q->limits.max_sectors = q->limits.max_hw_sectors;
+	q->limits.max_sectors = max(min(q->limits.max_hw_sectors, BLK_DEF_MAX_SECTORS),
+				    size >> SECTOR_SHIFT);
 }
 EXPORT_SYMBOL_GPL(blk_queue_logical_block_size);
 

@@ -45,6 +45,13 @@ struct request;
 #define DISK_MAX_PARTS		16
 
 /* What a device can take in one request; see the blk_queue_*() setters. */
+/*
+ * Requests are built up to this size even where the device takes more
+ * (Linux's default): it bounds a request's byte count well inside 32 bits
+ * and a request's time on the device.
+ */
+#define BLK_DEF_MAX_SECTORS	2560U
+
 struct queue_limits {
 	unsigned int max_hw_sectors;		/* device maximum, sectors */
 	unsigned int max_sectors;		/* used maximum, <= max_hw_sectors */
