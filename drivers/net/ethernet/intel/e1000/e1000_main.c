@@ -35,6 +35,7 @@
  */
 #define pr_fmt(fmt) "e1000: " fmt
 
+#include <exo/bottom_half.h>
 #include <exo/dma-mapping.h>
 #include <exo/errno.h>
 #include <exo/etherdevice.h>
@@ -361,6 +362,13 @@ static void e1000_refill_work(struct work_struct *work)
 	a->sw.refill_work++;
 	full = e1000_alloc_rx_buffers(a, GFP_KERNEL);
 	napi_enable(&a->napi);
+	/*
+	 * An interrupt meanwhile masked the device and found NAPI taken: run
+	 * the poll now, which also unmasks, or the device stays silent.
+	 */
+	local_bh_disable();
+	napi_schedule(&a->napi);
+	local_bh_enable();
 	if (!full)
 		e1000_schedule_refill(a, HZ / 10);
 }
@@ -687,14 +695,15 @@ static int e1000_close(struct net_device *netdev)
 	netif_stop_queue(netdev);
 	ew32(a, E1000_RCTL, 0);
 	ew32(a, E1000_TCTL, E1000_TCTL_PSP);
-	e1000_irq_disable(a);
-	free_irq(a->irq, netdev);
 	/* Refill off and cancelled first: refill_work disables NAPI itself. */
 	spin_lock_irq(&a->refill_lock);
 	a->refill_enabled = false;
 	spin_unlock_irq(&a->refill_lock);
 	cancel_delayed_work_sync(&a->refill_work);
+	/* NAPI before the IRQ: a running poll would unmask the device again. */
 	napi_disable(&a->napi);
+	e1000_irq_disable(a);
+	free_irq(a->irq, netdev);
 	cancel_work_sync(&a->link_work);
 	netif_carrier_off(netdev);
 	if (a->loopback)
