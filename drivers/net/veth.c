@@ -142,6 +142,12 @@ static int veth_stop(struct net_device *dev)
 		atomic_long_add((long)skb_queue_len(&rq->ring), &dev->rx_dropped);
 		skb_queue_purge(&rq->ring);
 	}
+	/*
+	 * The peer may have stopped a queue on our full ring; only our poll
+	 * wakes it, and none runs on an empty ring after the next open.
+	 */
+	if (priv->peer && (priv->peer->flags & IFF_UP))
+		netif_tx_wake_all_queues(priv->peer);
 	return 0;
 }
 
