@@ -203,10 +203,13 @@ void local_bh_enable(void)
 {
 	unsigned long flags;
 
-	if (WARN_ON_ONCE(in_hardirq()))
-		return;
 	if (WARN_ON_ONCE(!(preempt_count() & ~SOFTIRQ_OFFSET & SOFTIRQ_MASK)))
 		return;
+	if (WARN_ON_ONCE(in_hardirq())) {
+		/* Ends the section all the same: nothing runs from here. */
+		__preempt_count_add(-(int)SOFTIRQ_DISABLE_OFFSET);
+		return;
+	}
 	/* Keep preemption off until the pending ones ran (Linux does the same). */
 	__preempt_count_add(-(int)(SOFTIRQ_DISABLE_OFFSET - 1));
 	if (unlikely(!in_interrupt() && this_cpu_read(__softirq_pending))) {
