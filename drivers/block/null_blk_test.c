@@ -495,6 +495,13 @@ static void test_block_partitions_mbr(struct ktest *t)
 	/* A rescan while a partition is open is refused. */
 	KTEST_EXPECT_EQ(t, bdev_disk_changed(disk), -EBUSY);
 	blkdev_put(p2, FMODE_WRITE);
+	/* An EBR with no partition that links to itself ends the chain. */
+	memset(buf, 0, 512);
+	mbr_entry(buf, 1, 0x05, 256, 512);
+	KTEST_ASSERT_TRUE(t, rw(disk->part0, REQ_OP_WRITE, 1280, buf, 512) == 0);
+	KTEST_EXPECT_EQ(t, bdev_disk_changed(disk), 0);
+	expect_part(t, "nullt8p5", 1056, 100);
+	expect_part(t, "nullt8p6", 0, 0);
 	kfree(buf);
 	null_blk_destroy(nb);
 	expect_part(t, "nullt8p1", 0, 0);
