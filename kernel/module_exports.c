@@ -69,6 +69,10 @@ EXPORT_SYMBOL(udelay);
 EXPORT_SYMBOL(mdelay);
 
 EXPORT_SYMBOL(cpu_number);
+/* num_online_cpus() is inline: the mask and the popcount it compiles to. */
+int __popcountdi2(long v);
+EXPORT_SYMBOL(cpu_online_mask);
+EXPORT_SYMBOL(__popcountdi2);
 EXPORT_SYMBOL(__preempt_count);
 #ifdef CONFIG_DEBUG_SPINLOCK
 EXPORT_SYMBOL(spin_debug_before);
