@@ -354,8 +354,8 @@ static int virtnet_receive(struct receive_queue *rq, int budget)
 		receive_buf(vi, rq, skb, len);
 		received++;
 	}
-	/* Refill in batches: a kick per half ring, not per frame. */
-	if (rq->vq->num_free > virtqueue_get_vring_size(rq->vq) / 2) {
+	/* Refill in batches of half a budget: fewer kicks, and the ring stays full. */
+	if (rq->vq->num_free > min_t(unsigned int, budget, virtqueue_get_vring_size(rq->vq)) / 2) {
 		if (!try_fill_recv(vi, rq, GFP_ATOMIC))
 			schedule_refill(vi, 0);
 	}
