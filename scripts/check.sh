@@ -740,7 +740,8 @@ module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE"
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its default NIC, an
 # e1000e with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).
-QEMU_EXTRA="-M q35" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
+# QEMU_DEVICES' -netdev drops that NIC, so it is asked for by name.
+QEMU_EXTRA="-M q35 -device e1000e" PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4
 # 8 vCPUs on 2 host cores: the slowest QEMU boot, whose time grows fastest
 # when the host is busy (10 min, not 5, before a hang is declared).
