@@ -66,29 +66,28 @@
 static unsigned long nr_frames = 2000;
 static unsigned long nr_cycles = 10;
 
-static int __init frames_setup(const char *val)
+/* A positive count from the command line into @dst.  Return: 0 or -EINVAL. */
+static int __init count_setup(const char *name, const char *val, unsigned long *dst)
 {
 	unsigned long n;
 
 	if (kstrtoul(val, 0, &n) || !n) {
-		pr_err("virtio_net_test_frames=%s: not a positive number\n", val);
+		pr_err("%s=%s: not a positive number\n", name, val);
 		return -EINVAL;
 	}
-	nr_frames = n;
+	*dst = n;
 	return 0;
+}
+
+static int __init frames_setup(const char *val)
+{
+	return count_setup("virtio_net_test_frames", val, &nr_frames);
 }
 __setup("virtio_net_test_frames=", frames_setup);
 
 static int __init cycles_setup(const char *val)
 {
-	unsigned long n;
-
-	if (kstrtoul(val, 0, &n) || !n) {
-		pr_err("virtio_net_test_cycles=%s: not a positive number\n", val);
-		return -EINVAL;
-	}
-	nr_cycles = n;
-	return 0;
+	return count_setup("virtio_net_test_cycles", val, &nr_cycles);
 }
 __setup("virtio_net_test_cycles=", cycles_setup);
 
