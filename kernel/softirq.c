@@ -36,6 +36,7 @@
 #define MAX_SOFTIRQ_TIME_NS	(2 * 1000 * 1000ULL)
 
 DEFINE_PER_CPU(unsigned int, __softirq_pending);
+EXPORT_SYMBOL_GPL(__softirq_pending);	/* local_softirq_pending() in modules */
 static DEFINE_PER_CPU(struct task_struct *, ksoftirqd);
 static DEFINE_PER_CPU(unsigned long, softirq_runs[NR_SOFTIRQS]);
 /* Rounds handed over to ksoftirqd, for the tests. */
@@ -220,7 +221,7 @@ EXPORT_SYMBOL_GPL(local_bh_enable);
 
 unsigned long softirq_count_cpu(unsigned int cpu, unsigned int nr)
 {
-	if (cpu >= NR_CPUS || nr >= NR_SOFTIRQS)
+	if (!cpu_possible(cpu) || nr >= NR_SOFTIRQS)
 		return 0;
 	return READ_ONCE(per_cpu(softirq_runs, cpu)[nr]);
 }
@@ -228,12 +229,12 @@ EXPORT_SYMBOL_GPL(softirq_count_cpu);
 
 unsigned long softirq_deferred_cpu(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? READ_ONCE(per_cpu(softirq_deferred, cpu)) : 0;
+	return cpu_possible(cpu) ? READ_ONCE(per_cpu(softirq_deferred, cpu)) : 0;
 }
 
 struct task_struct *softirq_ksoftirqd(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? per_cpu(ksoftirqd, cpu) : NULL;
+	return cpu_possible(cpu) ? per_cpu(ksoftirqd, cpu) : NULL;
 }
 
 static int ksoftirqd_fn(void *arg)

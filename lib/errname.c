@@ -32,6 +32,10 @@ const char *errname(int err)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case EPROBE_DEFER: return "EPROBE_DEFER";
+	case ENFILE: return "ENFILE";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case ENETDOWN: return "ENETDOWN";
+	case ENOBUFS: return "ENOBUFS";
 	default: return "E?";
 	}
 }

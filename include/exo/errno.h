@@ -29,6 +29,11 @@
 #define EOPNOTSUPP	95
 #define ETIMEDOUT	110
 #define EPROBE_DEFER	517
+/* Networking (net/). */
+#define ENFILE		23
+#define EADDRNOTAVAIL	99
+#define ENETDOWN	100
+#define ENOBUFS		105
 
 const char *errname(int err);
 

@@ -485,13 +485,18 @@ int register_netdev(struct net_device *dev);
 void unregister_netdev(struct net_device *dev);
 
 /**
- * dev_open() - bring @dev up (ndo_open(), then IFF_UP and the TX queues started)
- * Context: thread.  Return: 0 (also if already up), -ENODEV if not
- * registered, or ndo_open()'s error.
+ * dev_open() - bring @dev up: ndo_open() (which starts the driver's TX
+ * queues, netif_tx_start_all_queues()), then IFF_UP
+ * Context: thread, rtnl_lock() held.  Return: 0 (also if already up),
+ * -ENODEV if not registered, or ndo_open()'s error.
  */
 int dev_open(struct net_device *dev, void *extack);
 
-/** dev_close() - bring @dev down: stop the queues, drop their backlog, ndo_stop() */
+/**
+ * dev_close() - bring @dev down: no more transmits (those in flight
+ * finish), the TX backlogs dropped, then ndo_stop()
+ * Context: thread, rtnl_lock() held.
+ */
 void dev_close(struct net_device *dev);
 
 /**
@@ -527,9 +532,9 @@ struct rtnl_link_stats64 *dev_get_stats(struct net_device *dev, struct rtnl_link
 /**
  * dev_queue_xmit() - transmit @skb on skb->dev
  *
- * The skb must start with its link-layer header.  The queue is chosen by
- * ndo_select_queue(), or skb->queue_mapping if below real_num_tx_queues,
- * or the sending CPU.  If the queue is running and its backlog empty the
+ * The skb must start with its link-layer header.  The TX queue is the
+ * one skb_set_queue_mapping() chose (modulo real_num_tx_queues), else
+ * ndo_select_queue()'s, else the sending CPU's (CPU modulo the queues).  If the queue is running and its backlog empty the
  * driver gets it at once; otherwise it joins the queue's backlog, dropped
  * when that is full.  The skb is consumed in every case.
  * Context: any but hard interrupt.  Return: NET_XMIT_SUCCESS, or
@@ -740,10 +745,6 @@ static inline void dev_addr_set(struct net_device *dev, const u8 *addr)
 
 /** netdev_name() - @dev's name (or "(unnamed net_device)" before registration) */
 const char *netdev_name(const struct net_device *dev);
-
-/** netdev_for_each_tx_queue() - call @f on each of @dev's TX queues */
-#define netdev_for_each_tx_queue_index(dev, i)				\
-	for ((i) = 0; (i) < (dev)->num_tx_queues; (i)++)
 
 /** for_each_netdev() - walk the registered devices, rtnl_lock() held */
 #define for_each_netdev(net, d)	list_for_each_entry(d, &net_device_list, dev_list)

@@ -54,6 +54,7 @@ struct napi_struct;
  * @data_len: bytes in fragments: always 0 here (linear skbs only)
  * @mac_len: length of the link-layer header
  * @queue_mapping: TX queue it goes out on / RX queue it came in on
+ * @queue_mapping_set: the sender chose the TX queue (skb_set_queue_mapping())
  * @protocol: the EtherType, big-endian (eth_type_trans() sets it)
  * @pkt_type: PACKET_* class of the destination address
  * @mac_header: offset of the link-layer header from @head (~0: unset)
@@ -76,6 +77,7 @@ struct sk_buff {
 	u16 queue_mapping;
 	__be16 protocol;
 	u8 pkt_type;
+	u8 queue_mapping_set;
 	u16 mac_header;
 	u16 network_header;
 	unsigned int truesize;
@@ -365,9 +367,16 @@ static inline bool skb_rx_queue_recorded(const struct sk_buff *skb)
 	return skb->queue_mapping != 0;
 }
 
+/**
+ * skb_set_queue_mapping() - send @skb on TX queue @queue_mapping
+ *
+ * dev_queue_xmit() honours it (modulo the queues in use) over
+ * ndo_select_queue() and the CPU-based default.
+ */
 static inline void skb_set_queue_mapping(struct sk_buff *skb, u16 queue_mapping)
 {
 	skb->queue_mapping = queue_mapping;
+	skb->queue_mapping_set = 1;
 }
 
 static inline u16 skb_get_queue_mapping(const struct sk_buff *skb)
