@@ -354,8 +354,13 @@ static int virtnet_receive(struct receive_queue *rq, int budget)
 		receive_buf(vi, rq, skb, len);
 		received++;
 	}
-	/* Refill in batches of half a budget: fewer kicks, and the ring stays full. */
-	if (rq->vq->num_free > min_t(unsigned int, budget, virtqueue_get_vring_size(rq->vq)) / 2) {
+	/*
+	 * Refill in batches of half a budget while busy (Linux's rule), and
+	 * all of it when the poll is about to end: an idle ring is full, so
+	 * its skbs count the same before and after traffic.
+	 */
+	if (rq->vq->num_free > min_t(unsigned int, budget, virtqueue_get_vring_size(rq->vq)) / 2 ||
+	    (received < budget && rq->vq->num_free)) {
 		if (!try_fill_recv(vi, rq, GFP_ATOMIC))
 			schedule_refill(vi, 0);
 	}
