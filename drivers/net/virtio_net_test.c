@@ -15,9 +15,10 @@
  * a sender per CPU keeps transmitting on whichever device exists, with
  * the same leak check at the end.
  *
- * virtio_net_test_frames=N sets the frames of the frame test (default
- * 2000; make check's q35 boot sends 100 000); virtio_net_test_cycles=N
- * the cycles (default 10; make check's -smp 4 boots run 50).  Skipped
+ * virtio_net_test_frames=N sets the frames of the frame test, each way
+ * (default 2000; make check's qemu-vnet-full-q35-smp4 sends 50 000 each
+ * way); virtio_net_test_cycles=N the cycles (default 10; 50 in make
+ * check's two virtio_net steps).  Skipped
  * without two virtio-net devices (Bochs; boots with their own device set).
  */
 #include <exo/atomic.h>
