@@ -38,7 +38,10 @@
 DEFINE_PER_CPU(unsigned int, __softirq_pending);
 EXPORT_SYMBOL_GPL(__softirq_pending);	/* local_softirq_pending() in modules */
 static DEFINE_PER_CPU(struct task_struct *, ksoftirqd);
-static DEFINE_PER_CPU(unsigned long, softirq_runs[NR_SOFTIRQS]);
+struct softirq_stat {
+	unsigned long runs[NR_SOFTIRQS];
+};
+static DEFINE_PER_CPU(struct softirq_stat, softirq_stat);
 /* Rounds handed over to ksoftirqd, for the tests. */
 static DEFINE_PER_CPU(unsigned long, softirq_deferred);
 
@@ -129,7 +132,7 @@ static void run_actions(unsigned int pending)
 
 		pending &= pending - 1;
 		/* Only softirq context on this CPU writes it, and that never nests. */
-		(*this_cpu_ptr(&softirq_runs))[nr]++;
+		this_cpu_ptr(&softirq_stat)->runs[nr]++;
 		if (unlikely(!action)) {
 			pr_err("softirq %s raised without a handler\n", softirq_names[nr]);
 			continue;
@@ -223,7 +226,7 @@ unsigned long softirq_count_cpu(unsigned int cpu, unsigned int nr)
 {
 	if (!cpu_possible(cpu) || nr >= NR_SOFTIRQS)
 		return 0;
-	return READ_ONCE(per_cpu(softirq_runs, cpu)[nr]);
+	return READ_ONCE(per_cpu_ptr(&softirq_stat, cpu)->runs[nr]);
 }
 EXPORT_SYMBOL_GPL(softirq_count_cpu);
 

@@ -49,6 +49,15 @@ static void nt_expect_no_leak(struct ktest *t)
 	KTEST_EXPECT_EQ(t, skb_live_count(), nt_baseline);
 }
 
+/* Close @tap (if any), destroy @a's pair, and check for leaked skbs. */
+static void nt_teardown(struct ktest *t, struct net_device *a, struct net_raw_tap *tap)
+{
+	if (tap)
+		net_raw_tap_close(tap);
+	veth_destroy_pair(a);
+	nt_expect_no_leak(t);
+}
+
 static struct sk_buff *nt_frame(struct net_device *from, struct net_device *to,
 				unsigned int len, u8 fill)
 {
@@ -184,9 +193,7 @@ static void test_net_frames(struct ktest *t)
 	dev_queue_xmit(nt_frame(b, a, 60, 0));
 	dev_get_stats(a, &sa);
 	KTEST_EXPECT_EQ(t, sa.rx_nohandler, 1ULL);
-	net_raw_tap_close(tap);
-	veth_destroy_pair(a);
-	nt_expect_no_leak(t);
+	nt_teardown(t, a, tap);
 }
 
 /* The tap's queue bound: frames beyond it are dropped and counted. */
@@ -251,9 +258,7 @@ static void test_net_queue_stop_wake(struct ktest *t)
 	dev_get_stats(a, &s);
 	KTEST_EXPECT_EQ(t, s.tx_dropped, 3ULL);
 	KTEST_EXPECT_EQ(t, s.tx_packets, 7ULL);
-	net_raw_tap_close(tap);
-	veth_destroy_pair(a);
-	nt_expect_no_leak(t);
+	nt_teardown(t, a, tap);
 }
 
 /* No carrier, or the device down: frames are dropped and counted. */

@@ -217,6 +217,19 @@ int skb_padto(struct sk_buff *skb, unsigned int len)
 }
 EXPORT_SYMBOL_GPL(skb_padto);
 
+/* Queue @newsk at the end (@tail) or the front of @list, under its lock. */
+static void skb_queue_insert_locked(struct sk_buff_head *list, struct sk_buff *newsk, bool tail)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&list->lock, flags);
+	if (tail)
+		__skb_queue_tail(list, newsk);
+	else
+		__skb_queue_head(list, newsk);
+	spin_unlock_irqrestore(&list->lock, flags);
+}
+
 /**
  * skb_queue_tail() - queue at the end, under the list's lock
  * @list: the queue
@@ -224,11 +237,7 @@ EXPORT_SYMBOL_GPL(skb_padto);
  */
 void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&list->lock, flags);
-	__skb_queue_tail(list, newsk);
-	spin_unlock_irqrestore(&list->lock, flags);
+	skb_queue_insert_locked(list, newsk, true);
 }
 EXPORT_SYMBOL_GPL(skb_queue_tail);
 
@@ -239,11 +248,7 @@ EXPORT_SYMBOL_GPL(skb_queue_tail);
  */
 void skb_queue_head(struct sk_buff_head *list, struct sk_buff *newsk)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&list->lock, flags);
-	__skb_queue_head(list, newsk);
-	spin_unlock_irqrestore(&list->lock, flags);
+	skb_queue_insert_locked(list, newsk, false);
 }
 EXPORT_SYMBOL_GPL(skb_queue_head);
 

@@ -108,7 +108,7 @@ EXPORT_SYMBOL_GPL(netif_tx_stop_all_queues);
  * __netif_tx_lock_bh() - disable bottom halves and take @txq's lock
  * @txq: the queue
  */
-void __netif_tx_lock_bh(struct netdev_queue *txq)
+void __netif_tx_lock_bh(struct netdev_queue *txq) __acquires(&txq->_xmit_lock)
 {
 	local_bh_disable();
 	__netif_tx_lock(txq, (int)smp_processor_id());
@@ -119,7 +119,7 @@ EXPORT_SYMBOL_GPL(__netif_tx_lock_bh);
  * __netif_tx_unlock_bh() - release @txq's lock and enable bottom halves
  * @txq: the queue
  */
-void __netif_tx_unlock_bh(struct netdev_queue *txq)
+void __netif_tx_unlock_bh(struct netdev_queue *txq) __releases(&txq->_xmit_lock)
 {
 	__netif_tx_unlock(txq);
 	local_bh_enable();
