@@ -805,7 +805,7 @@ ktest_suite_qemu qemu-net-full-smp4 "$out/gcc/vmlinux" 4 net "net_test_full"
 # virtio_net (drivers/net/virtio_net_test.c) at the size, on the
 # two virtio-net NICs of QEMU's hub: 100 000 frames (50 000 each way) on
 # q35, and 50 rmmod/modprobe cycles during traffic on q35 and pc (the
-# ktest=all boots send 2000 frames each way and run 10 cycles).
+# ktest=all boots send 500 frames each way and run 10 cycles).
 QEMU_EXTRA="-M q35" ktest_suite_qemu qemu-vnet-full-q35-smp4 "$out/gcc/vmlinux" 4 virtio_net \
 	"virtio_net_test_frames=50000 virtio_net_test_cycles=50"
 ktest_suite_qemu qemu-vnet-cycles-smp4 "$out/gcc/vmlinux" 4 \

@@ -16,7 +16,7 @@
  * the same leak check at the end.
  *
  * virtio_net_test_frames=N sets the frames of the frame test, each way
- * (default 2000; make check's qemu-vnet-full-q35-smp4 sends 50 000 each
+ * (default 500; make check's qemu-vnet-full-q35-smp4 sends 50 000 each
  * way); virtio_net_test_cycles=N the cycles (default 10; 50 in make
  * check's two virtio_net steps).  Skipped
  * without two virtio-net devices (Bochs; boots with their own device set).
@@ -57,7 +57,7 @@
  */
 #define VN_RX_INFLIGHT	192
 
-static unsigned long nr_frames = 2000;
+static unsigned long nr_frames = 500;
 static unsigned long nr_cycles = 10;
 
 /* A positive count from the command line into @dst.  Return: 0 or -EINVAL. */
