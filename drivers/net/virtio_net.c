@@ -680,15 +680,11 @@ static void virtnet_config_changed_work(struct work_struct *work)
 	__le16 v;
 
 	virtio_cread(vi->vdev, struct virtio_net_config, status, &v);
-	if (le16_to_cpu(v) & VIRTIO_NET_S_LINK_UP) {
-		if (!netif_carrier_ok(vi->dev)) {
-			netif_carrier_on(vi->dev);
-			netdev_info(vi->dev, "link up\n");
-		}
-	} else if (netif_carrier_ok(vi->dev)) {
+	/* The layer logs the change. */
+	if (le16_to_cpu(v) & VIRTIO_NET_S_LINK_UP)
+		netif_carrier_on(vi->dev);
+	else
 		netif_carrier_off(vi->dev);
-		netdev_info(vi->dev, "link down\n");
-	}
 }
 
 static void virtnet_config_changed(struct virtio_device *vdev)
@@ -885,8 +881,8 @@ static int virtnet_probe(struct virtio_device *vdev)
 		goto free_queues;
 	/* The control queue answers only once the device is live. */
 	virtio_device_ready(vdev);
-	if (max_queue_pairs > 1)
-		virtnet_set_queues(vi, min_t(u16, max_queue_pairs, num_online_cpus()));
+	/* As Linux, also for one pair: the device then knows the driver uses MQ. */
+	virtnet_set_queues(vi, min_t(u16, max_queue_pairs, num_online_cpus()));
 	netif_set_real_num_tx_queues(dev, vi->curr_queue_pairs);
 	netif_set_real_num_rx_queues(dev, vi->curr_queue_pairs);
 
