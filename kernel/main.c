@@ -96,7 +96,8 @@ static void __init do_initcalls(void)
 static void show_stats(void)
 {
 	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "interrupts", "ps",
-					    "slabinfo", "tlbinfo", "ptdump", "lsmod", "lspci -v" };
+					    "slabinfo", "tlbinfo", "ptdump", "lsmod", "lspci -v",
+					    "softirqs", "ip link" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char name[16];

@@ -28,6 +28,7 @@
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
 #include <exo/smp.h>
 #include <exo/time.h>
 #include "softirq.h"
@@ -239,6 +240,28 @@ struct task_struct *softirq_ksoftirqd(unsigned int cpu)
 {
 	return cpu_possible(cpu) ? per_cpu(ksoftirqd, cpu) : NULL;
 }
+
+/* `softirqs`: runs per CPU and vector (Linux's /proc/softirqs, transposed). */
+static int cmd_softirqs(int argc, char **argv)
+{
+	char line[NR_SOFTIRQS * 21 + 8];	/* 20-digit counts fit */
+	unsigned int cpu;
+	int pos;
+
+	pos = snprintf(line, sizeof(line), "%-6s", "");
+	for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++)
+		pos += snprintf(line + pos, sizeof(line) - (size_t)pos, " %9s", softirq_names[nr]);
+	printk("%s\n", line);
+	for_each_online_cpu(cpu) {
+		pos = snprintf(line, sizeof(line), "CPU%-3u", cpu);
+		for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++)
+			pos += snprintf(line + pos, sizeof(line) - (size_t)pos, " %9lu",
+					softirq_count_cpu(cpu, nr));
+		printk("%s\n", line);
+	}
+	return 0;
+}
+DEFINE_SHELL_CMD(softirqs, "softirq runs per vector and CPU", cmd_softirqs);
 
 static int ksoftirqd_fn(void *arg)
 {

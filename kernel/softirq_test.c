@@ -8,6 +8,7 @@
 #include <exo/jiffies.h>
 #include <exo/ktest.h>
 #include <exo/sched.h>
+#include <exo/shell.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/time.h>
@@ -175,6 +176,8 @@ static void test_softirq_bad_vector(struct ktest *t)
 	open_softirq(TEST_VEC, NULL);
 	KTEST_EXPECT_EQ(t, softirq_count_cpu(0, NR_SOFTIRQS), 0UL);
 	KTEST_EXPECT_EQ(t, softirq_count_cpu(NR_CPUS, 0), 0UL);
+	KTEST_EXPECT_EQ(t, shell_run_command("softirqs"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("softirqs now"), -EINVAL);
 }
 
 static struct ktest_case softirq_cases[] = {

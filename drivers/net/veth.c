@@ -170,13 +170,26 @@ static const struct net_device_ops veth_ops = {
 static void veth_free(struct net_device *dev)
 {
 	struct veth_priv *priv;
+	struct veth_rq *rq;
+	void *tq;
 
 	if (!dev)
 		return;
 	priv = netdev_priv(dev);
-	kfree(priv->tq);
-	kfree(priv->rq);
+	rq = priv->rq;
+	tq = priv->tq;
+	/*
+	 * The NAPI contexts live in rq: off the device's list before it goes.
+	 * A peer's transmit that raced with our close may have queued a frame
+	 * after veth_stop() purged: both are closed now, so purge again.
+	 */
+	for (unsigned int i = 0; rq && i < dev->num_rx_queues; i++) {
+		netif_napi_del(&rq[i].napi);
+		skb_queue_purge(&rq[i].ring);
+	}
 	free_netdev(dev);
+	kfree(tq);
+	kfree(rq);
 }
 
 static struct net_device *veth_alloc(const char *name, unsigned int queues)

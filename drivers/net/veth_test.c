@@ -230,6 +230,7 @@ static void test_net_queue_stop_wake(struct ktest *t)
 	struct net_device *a, *b;
 	struct net_raw_tap *tap;
 	struct rtnl_link_stats64 s;
+	struct sk_buff *frames[10];
 	int ret[10];
 
 	KTEST_ASSERT_EQ(t, veth_create_pair("nts%d", "nts%d", 1, &a, &b), 0);
@@ -238,9 +239,14 @@ static void test_net_queue_stop_wake(struct ktest *t)
 	txq = netdev_get_tx_queue(a, 0);
 	tap = net_raw_tap_open(b, 64);
 	KTEST_ASSERT_FALSE(t, IS_ERR(tap));
+	/* Allocated first: GFP_KERNEL may sleep, not with bottom halves off. */
+	for (unsigned int i = 0; i < 10; i++) {
+		frames[i] = nt_frame(a, b, 60, (u8)i);
+		KTEST_ASSERT_NOT_NULL(t, frames[i]);
+	}
 	local_bh_disable();
 	for (unsigned int i = 0; i < 10; i++)
-		ret[i] = dev_queue_xmit(nt_frame(a, b, 60, (u8)i));
+		ret[i] = dev_queue_xmit(frames[i]);
 	KTEST_EXPECT_TRUE(t, netif_tx_queue_stopped(txq));
 	KTEST_EXPECT_EQ(t, skb_queue_len(&txq->backlog), 3U);
 	local_bh_enable();
