@@ -70,9 +70,12 @@ EXPORT_SYMBOL(mdelay);
 
 EXPORT_SYMBOL(cpu_number);
 EXPORT_SYMBOL(nr_cpu_ids);	/* Linux exports it too: drivers size per-CPU queues */
-EXPORT_SYMBOL(__preempt_count);
-/* null_blk: completion by IPI on the next online CPU (cpu_online() reads the mask). */
+/* num_online_cpus() is inline: the mask and the popcount it compiles to. */
+int __popcountdi2(long v);
 EXPORT_SYMBOL(cpu_online_mask);
+EXPORT_SYMBOL(__popcountdi2);
+EXPORT_SYMBOL(__preempt_count);
+/* null_blk: completion by IPI on the next online CPU. */
 EXPORT_SYMBOL_GPL(smp_call_function_single);
 #ifdef CONFIG_DEBUG_SPINLOCK
 EXPORT_SYMBOL(spin_debug_before);

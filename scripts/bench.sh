@@ -24,9 +24,11 @@ else
 fi
 echo "== guest benchmarks ($unit per operation; QEMU $accel -smp 1)"
 # -device edu: the interrupt round trip through a device's MSI (irq_edu_*).
+# The virtio-net pair (QEMU_NET_DEVICES) and the modules: frames sent and
+# received through virtio_net.ko (vnet_*).
 timeout 600 $QEMU $accel -kernel "$out/vmlinux" -append "bench=${BENCH:-all} bench_unit=$unit loglevel=6 ${BENCH_CMDLINE:-}" \
 	-smp 1 -m 512M -display none -serial file:"$out/guest.log" -monitor none -no-reboot \
-	-device edu $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	-device edu $(qemu_modules "$out/vmlinux") $QEMU_NET_DEVICES $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
 sed -n 's/^\[ *[0-9.]*\] //p' "$out/guest.log" | grep '^bench'
 
 # Memory initialisation (memblock + direct map + buddy), in guest

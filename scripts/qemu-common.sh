@@ -50,4 +50,11 @@ qemu_ide_disks() {
 # Two e1000 NICs (8086:100e) joined by QEMU's internal hub 1, no host
 # network: the e1000 suite sends frames from each to the other.
 QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0 -netdev hubport,id=e1,hubid=1 -device e1000,netdev=e1"
-QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK $QEMU_E1000_PAIR}
+# Two virtio-net NICs joined by QEMU's internal hub 0 (no host network):
+# what one sends the other receives (the virtio_net suite).  The first
+# offers VIRTIO_NET_F_MQ (a hub port has one queue pair, so MQ negotiates
+# one pair through the control queue), the second does not.  A -netdev
+# option drops QEMU's default NIC (q35's e1000e).
+QEMU_NET_DEVICES="-netdev hubport,id=vn0,hubid=0 -device virtio-net-pci,netdev=vn0,mq=on \
+-netdev hubport,id=vn1,hubid=0 -device virtio-net-pci,netdev=vn1"
+QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK $QEMU_NET_DEVICES $QEMU_E1000_PAIR}

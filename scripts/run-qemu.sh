@@ -4,8 +4,9 @@
 # Interactive (stdin is a terminal): the kernel shell on the serial console,
 # Ctrl-A X quits.  Otherwise: boot, print the log and the stats, power off.
 # The modules beside the kernel (modules.cpio) are loaded at boot; QEMU's
-# edu device is there for the edu driver, and a 16 MiB virtio-blk scratch
-# disk for lsblk (QEMU_DEVICES= to change).
+# edu device is there for the edu driver, a 16 MiB virtio-blk scratch
+# disk for lsblk, and two virtio-net NICs on an internal hub for `ip link`
+# and `net send`/`net recv` (QEMU_DEVICES= to change).
 # Exit status 0 when the kernel powered off (poweroff, exit, or the end of
 # a non-interactive run) or QEMU was quit; 1 after a panic or a time-out.
 . "$(dirname "$0")/qemu-common.sh"
