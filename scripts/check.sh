@@ -824,7 +824,7 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cyc
 # with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).  The
 # default device list's NICs displace q35's default one: it is added back,
 # on a hub of its own.
-QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0" \
+QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0,romfile=" \
 PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4 "virtio_blk_test_cycles=50"
 # The block integrity test through virtio_blk, on pc and q35 (-smp 4).

@@ -48,13 +48,14 @@ qemu_ide_disks() {
 		     "-drive file=$1/ide1.img,if=ide,index=1,format=raw"
 }
 # Two e1000 NICs (8086:100e) joined by QEMU's internal hub 1, no host
-# network: the e1000 suite sends frames from each to the other.
-QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0 -netdev hubport,id=e1,hubid=1 -device e1000,netdev=e1"
+# network: the e1000 suite sends frames from each to the other.  No NIC
+# here carries a boot ROM (romfile=): the BIOS would run iPXE for each.
+QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0,romfile= -netdev hubport,id=e1,hubid=1 -device e1000,netdev=e1,romfile="
 # Two virtio-net NICs joined by QEMU's internal hub 0 (no host network):
 # what one sends the other receives (the virtio_net suite).  The first
 # offers VIRTIO_NET_F_MQ (a hub port has one queue pair, so MQ negotiates
 # one pair through the control queue), the second does not.  A -netdev
 # option drops QEMU's default NIC (q35's e1000e).
-QEMU_NET_DEVICES="-netdev hubport,id=vn0,hubid=0 -device virtio-net-pci,netdev=vn0,mq=on \
--netdev hubport,id=vn1,hubid=0 -device virtio-net-pci,netdev=vn1"
+QEMU_NET_DEVICES="-netdev hubport,id=vn0,hubid=0 -device virtio-net-pci,netdev=vn0,mq=on,romfile= \
+-netdev hubport,id=vn1,hubid=0 -device virtio-net-pci,netdev=vn1,romfile="
 QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK $QEMU_NET_DEVICES $QEMU_E1000_PAIR}
