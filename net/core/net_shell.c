@@ -43,10 +43,16 @@ static void format_flags(char *buf, size_t len, const struct net_device *dev)
 {
 	bool up = dev->flags & IFF_UP;
 
-	snprintf(buf, len, "<%s%s%s%s%s>", up && !netif_carrier_ok(dev) ? "NO-CARRIER," : "",
-		 dev->flags & IFF_BROADCAST ? "BROADCAST," : "",
-		 dev->flags & IFF_MULTICAST ? "MULTICAST," : "", up ? "UP" : "",
-		 up && netif_carrier_ok(dev) ? ",LOWER_UP" : "");
+	int n = snprintf(buf, len, "<%s%s%s%s%s>", up && !netif_carrier_ok(dev) ? "NO-CARRIER," : "",
+			 dev->flags & IFF_BROADCAST ? "BROADCAST," : "",
+			 dev->flags & IFF_MULTICAST ? "MULTICAST," : "", up ? "UP" : "",
+			 up && netif_carrier_ok(dev) ? ",LOWER_UP" : "");
+
+	/* A down device ends on a flag's comma: "<BROADCAST,MULTICAST>", as ip prints. */
+	if (n >= 3 && (size_t)n < len && buf[n - 2] == ',') {
+		buf[n - 2] = '>';
+		buf[n - 1] = '\0';
+	}
 }
 
 static const char *oper_state(const struct net_device *dev)
