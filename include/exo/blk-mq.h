@@ -193,8 +193,14 @@ struct blk_mq_ctx {
 	unsigned long rq_completed[2];
 };
 
+/*
+ * Unlike Linux, BLK_EH_DONE hands the request back: the core ends it with
+ * BLK_STS_TIMEOUT and frees its tag, so the driver must not end it too
+ * (block/blk-timeout.c).  A driver that will end it itself, after a reset
+ * for instance, returns BLK_EH_RESET_TIMER.
+ */
 enum blk_eh_timer_return {
-	BLK_EH_DONE,		/* the driver completed or will complete it */
+	BLK_EH_DONE,		/* the driver forgot it: the core ends it */
 	BLK_EH_RESET_TIMER,	/* wait another timeout period */
 };
 
