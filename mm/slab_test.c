@@ -150,16 +150,24 @@ static void test_tier_boundaries(struct ktest *t)
 	unsigned long large0;
 	void *p, *q;
 
-	/* Warm the thread cache and the per-CPU arrays first. */
-	kfree(kmalloc(256, GFP_KERNEL));
-	kfree(kmalloc(257, GFP_KERNEL));
-	a = stats_of(256, this_cpu());
-	p = kmalloc(256, GFP_KERNEL);
-	b = stats_of(256, this_cpu());
-	KTEST_ASSERT_NOT_NULL(t, p);
+	/*
+	 * Warm the thread cache and the per-CPU arrays first.  An interrupt
+	 * or softirq that allocates on this CPU, or a migration, between the
+	 * warm-up and the allocation takes the warm object: try 3 times.
+	 */
+	for (int i = 0; i < 3; i++) {
+		kfree(kmalloc(256, GFP_KERNEL));
+		kfree(kmalloc(257, GFP_KERNEL));
+		a = stats_of(256, this_cpu());
+		p = kmalloc(256, GFP_KERNEL);
+		b = stats_of(256, this_cpu());
+		KTEST_ASSERT_NOT_NULL(t, p);
+		kfree(p);
+		if (b.t1_hits == a.t1_hits + 1)
+			break;
+	}
 	if (TIER1 && !DEBUG)
 		KTEST_EXPECT_EQ(t, b.t1_hits, a.t1_hits + 1);
-	kfree(p);
 
 	a = stats_of(512, this_cpu());
 	p = kmalloc(257, GFP_KERNEL);
