@@ -124,9 +124,11 @@ static int load_one(const void *ar, size_t len, const char *name, const char *ar
 	 * -EEXIST: another loader won the race, and the module is there,
 	 * which is what was asked; unless a modprobe -r took it away again
 	 * before we looked: then load it once more.  An export clash (also
-	 * -EEXIST) fails every time and is returned.
+	 * -EEXIST) fails every time and is returned.  Loaders and removers
+	 * racing on every CPU can take it away a few times in a row (seen
+	 * three times at -smp 8), hence the generous bound.
 	 */
-	for (int tries = 0; tries < 3; tries++) {
+	for (int tries = 0; tries < 20; tries++) {
 		ret = load_module_args(data, size, args, NULL);
 		if (ret != -EEXIST)
 			return ret;
