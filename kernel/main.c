@@ -8,6 +8,7 @@
 #include <exo/bench.h>
 #include <exo/bootinfo.h>
 #include <exo/console.h>
+#include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/ktest.h>
@@ -121,6 +122,8 @@ static noinline __noreturn void kernel_run(void)
 	int failed = 0;
 
 	free_initmem();
+	/* Tests, benchmarks and the shell meet every device driven already. */
+	wait_for_device_probe();
 	pr_notice("Boot done in %llu ms\n", ktime_get_ns() / NSEC_PER_MSEC);
 	if (stress_requested()) {
 		long errors = stress_run();

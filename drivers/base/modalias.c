@@ -22,6 +22,7 @@
 #include <exo/kmod.h>
 #include <exo/kobject.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
 #include <exo/slab.h>
 #include <exo/string.h>
 #include <exo/workqueue.h>
@@ -125,6 +126,19 @@ bool device_autoload_idle(void)
 {
 	return !atomic_read(&autoload_pending);
 }
+
+void wait_for_device_probe(void)
+{
+	for (unsigned int ms = 0; !device_autoload_idle(); ms += 10) {
+		if (ms >= 30000) {
+			pr_warn("autoload: %d module requests still pending after 30 s\n",
+				atomic_read(&autoload_pending));
+			return;
+		}
+		msleep(10);
+	}
+}
+EXPORT_SYMBOL_GPL(wait_for_device_probe);
 
 static int coldplug_dev(struct device *dev, void *data)
 {

@@ -336,6 +336,16 @@ void device_request_module(struct device *dev);
 void autoload_start(void);
 /* No autoload request is queued or running (tests). */
 bool device_autoload_idle(void);
+
+/**
+ * wait_for_device_probe() - wait until the modalias autoloads queued so far ran
+ *
+ * Context: thread, may sleep.  The boot calls it before the tests, the
+ * benchmarks or the shell start, so that they meet every device driven
+ * (Linux waits for its asynchronous probes the same way).  Gives up
+ * after 30 s with a warning.
+ */
+void wait_for_device_probe(void);
 /* For drivers/base/modalias.c: @fn on every device of every bus with a uevent(). */
 int bus_for_each_uevent_bus(int (*fn)(struct device *dev, void *data), void *data);
 
