@@ -88,7 +88,7 @@ static void blkcheck_run(struct ktest *t)
 }
 
 static struct ktest_case blkcheck_cases[] = {
-	KTEST_CASE_FLAGS(blkcheck_run, KTEST_F_NOHOST),
+	KTEST_CASE_RAM(blkcheck_run, KTEST_F_NOHOST, 16),	/* 2 MiB of nullb0 by default */
 	{}
 };
 

@@ -881,7 +881,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_buddy_alloc_free),
 	KTEST_CASE(test_buddy_coalescing),
 	KTEST_CASE_RAM(test_buddy_coalescing_instance, 0, 64),
-	KTEST_CASE(test_alignment_every_order),
+	KTEST_CASE_RAM(test_alignment_every_order, 0, 16),	/* a free order-9 block */
 	KTEST_CASE_RAM(test_alloc_contiguous_tail, 0, 32),
 	KTEST_CASE(test_free_pieces),
 	KTEST_CASE(test_refused_free_undone),
@@ -897,7 +897,11 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_smp_stress, KTEST_F_SMP | KTEST_F_SLOW),
-	KTEST_CASE_FLAGS(test_double_free_race, KTEST_F_SMP),
+	/*
+	 * With a few hundred free frames a bystander reallocates the run
+	 * between the two frees, and the second free is then a valid one.
+	 */
+	KTEST_CASE_RAM(test_double_free_race, KTEST_F_SMP, 16),
 	KTEST_CASE_FLAGS(test_split_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_memblock_reservations),
 #ifdef __HOSTED__

@@ -798,7 +798,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE_RAM(test_stress_smp, KTEST_F_SMP, 32),
 	KTEST_CASE(test_irq_context),
 	KTEST_CASE(test_trap_context),
-	KTEST_CASE_FLAGS(test_exhaustion, KTEST_F_SLOW),
+	KTEST_CASE_RAM(test_exhaustion, KTEST_F_SLOW, 16),	/* a free order-9 block */
 	KTEST_CASE(test_slabinfo_runs),
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),

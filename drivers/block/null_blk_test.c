@@ -585,8 +585,9 @@ static void test_block_pattern(struct ktest *t)
 
 static struct ktest_case block_cases[] = {
 	KTEST_CASE(test_block_pattern),
-	KTEST_CASE_FLAGS(test_block_integrity_smp, KTEST_F_NOHOST),
-	KTEST_CASE_FLAGS(test_block_queue_full, KTEST_F_NOHOST),
+	/* 2 MiB and 256 KiB of data in memory-backed disks. */
+	KTEST_CASE_RAM(test_block_integrity_smp, KTEST_F_NOHOST, 16),
+	KTEST_CASE_RAM(test_block_queue_full, KTEST_F_NOHOST, 16),
 	KTEST_CASE_FLAGS(test_block_timeout, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_errors, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_flush_fua, KTEST_F_NOHOST),
