@@ -13,7 +13,9 @@
 #include <exo/device.h>
 #include <exo/edu.h>
 #include <exo/errno.h>
+#include <exo/init.h>
 #include <exo/kernel.h>
+#include <exo/kmod.h>
 #include <exo/kobject.h>
 #include <exo/page_alloc.h>
 #include <exo/ktest.h>
@@ -446,7 +448,76 @@ static void test_shell_commands(struct ktest *t)
 	put_device(&edu->dev);
 }
 
+#define AUTOLOAD_MAX_UNBOUND	64
+
+struct autoload_census {
+	struct ktest *t;
+	unsigned int bound, n;
+	struct device *unbound[AUTOLOAD_MAX_UNBOUND];
+};
+
+/* Under the bus walk's locks: only count, and keep the unbound ones. */
+static int autoload_check_dev(struct device *dev, void *data)
+{
+	struct autoload_census *c = data;
+	char alias[128];
+	bool bound;
+
+	if (device_modalias(dev, alias, sizeof(alias)))
+		return 0;
+	device_lock(dev);
+	bound = dev->driver;
+	if (bound)
+		ktest_log(c->t, "%s: %s bound", dev_name(dev), dev->driver->name);
+	device_unlock(dev);
+	if (bound)
+		c->bound++;
+	else if (c->n < AUTOLOAD_MAX_UNBOUND)
+		c->unbound[c->n++] = get_device(dev);
+	return 0;
+}
+
+/*
+ * modules=auto: every device a boot module claims by modalias was bound
+ * during the boot, with no insmod (virtio-rng, virtio-blk, virtio-net,
+ * e1000, edu, the IDE controller: whatever the machine has).  An unbound
+ * device whose alias request_module() finds a module for (loading it now,
+ * outside the bus walk: a module's init registers on the bus) was missed.
+ * Runs first, before the other cases load and unload modules.
+ */
+static void test_autoload_bound_all(struct ktest *t)
+{
+	struct autoload_census *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	unsigned int unclaimed = 0;
+	char alias[128];
+
+	if (!strstr(boot_command_line, "modules=auto")) {
+		kfree(c);
+		KTEST_SKIP(t, "needs modules=auto");
+	}
+	KTEST_ASSERT_NOT_NULL(t, c);
+	c->t = t;
+	bus_for_each_uevent_bus(autoload_check_dev, c);
+	for (unsigned int i = 0; i < c->n; i++) {
+		struct device *dev = c->unbound[i];
+
+		if (!device_modalias(dev, alias, sizeof(alias)) &&
+		    request_module("%s", alias) != -ENOENT)
+			ktest_fail(t, __FILE__, __LINE__,
+				   "%s (%s): a boot module claims it, but it was not bound at boot",
+				   dev_name(dev), alias);
+		else
+			unclaimed++;
+		put_device(dev);
+	}
+	ktest_log(t, "%u devices with a modalias bound, %u with no module to claim them",
+		  c->bound, unclaimed);
+	KTEST_EXPECT_GT(t, c->bound, 0u);
+	kfree(c);
+}
+
 static struct ktest_case kmod_cases[] = {
+	KTEST_CASE(test_autoload_bound_all),
 	KTEST_CASE(test_modprobe_deps),
 	KTEST_CASE(test_modprobe_alias),
 	KTEST_CASE(test_boot_archive_alias),

@@ -816,7 +816,7 @@ side_by_side qemu-smp1,acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
 # Module parameters from the command line (the module_param suite).
 MODPARAM_CMDLINE="module_param_test.builtin_int=7 module_param_test.builtin_bad=xyz \
 module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
-# The e1000 suite in full here: 100000 frames each way across the pair
+# The e1000 suite in full here: 100 000 frames (50 000 each way) across the pair
 # and 50 rmmod/modprobe cycles during traffic (the other boots: 2000, 5);
 # virtio_blk's cycles during traffic too (50; 10 elsewhere).
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cycles=50 e1000_test_full"
@@ -827,6 +827,14 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cyc
 QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0,romfile=" \
 PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
 	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4 "virtio_blk_test_cycles=50"
+# Modalias autoload at boot on pc and q35 at -smp 4 (modules=auto): every
+# device a boot module claims (virtio-rng, -blk, -net, e1000, edu, the IDE
+# controller) is bound with no insmod (kmod.test_autoload_bound_all).
+ktest_suite_qemu qemu-autoload-pc-smp4 "$out/gcc/vmlinux" 4 kmod.test_autoload_bound_all \
+	"modules=auto"
+QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0,romfile=" \
+	ktest_suite_qemu qemu-autoload-q35-smp4 "$out/gcc/vmlinux" 4 \
+	kmod.test_autoload_bound_all "modules=auto"
 # The block integrity test through virtio_blk, on pc and q35 (-smp 4).
 blk_integrity_qemu blk-integrity-virtio-pc-smp4 "$out/gcc/vmlinux" pc
 blk_integrity_qemu blk-integrity-virtio-q35-smp4 "$out/gcc/vmlinux" q35
