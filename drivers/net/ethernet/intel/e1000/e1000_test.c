@@ -18,7 +18,7 @@
  * area (struct e1000_adapter, e1000.h) under device_lock(), so it works
  * with the driver as a module.  By default the pair test sends 2000 frames
  * each way and the module is reloaded 5 times during traffic;
- * e1000_test_full (make check's qemu-smp4 boot) makes that 100000 and 50
+ * e1000_test_full (make check's qemu-smp4 boot) makes that 50000 and 50
  * (the loopback case sends 2000 at most), and e1000_test_frames=N sets the
  * frames alone.
  */
@@ -59,11 +59,11 @@ static unsigned int nr_nic;
 static unsigned long nr_frames = 2000;
 static int nr_cycles = 5;
 
-/* make check's full run: 100000 frames each way, 50 reload cycles. */
+/* make check's full run: 100000 frames (50000 each way), 50 reload cycles. */
 static int __init full_setup(const char *val)
 {
 	(void)val;
-	nr_frames = 100000;
+	nr_frames = 50000;
 	nr_cycles = 50;
 	return 0;
 }
