@@ -29,6 +29,7 @@ EXPORT_SYMBOL(memcpy);
 EXPORT_SYMBOL(memmove);
 EXPORT_SYMBOL(memset);
 EXPORT_SYMBOL(memcmp);
+EXPORT_SYMBOL(memchr);
 EXPORT_SYMBOL(memchr_inv);
 EXPORT_SYMBOL(strlen);
 EXPORT_SYMBOL(strnlen);

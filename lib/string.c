@@ -62,6 +62,16 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; p++, n--)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
 void *memchr_inv(const void *s, int c, size_t n)
 {
 	const unsigned char *p = s;

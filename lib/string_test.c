@@ -15,6 +15,9 @@ static void test_mem_functions(struct ktest *t)
 	KTEST_EXPECT_NULL(t, memchr_inv(a, 'x', sizeof(a)));
 	a[17] = 'y';
 	KTEST_EXPECT_TRUE(t, memchr_inv(a, 'x', sizeof(a)) == &a[17]);
+	KTEST_EXPECT_TRUE(t, memchr(a, 'y', sizeof(a)) == &a[17]);
+	KTEST_EXPECT_NULL(t, memchr(a, 'y', 17));
+	KTEST_EXPECT_NULL(t, memchr(a, 'y', 0));
 	memcpy(b, a, sizeof(a));
 	KTEST_EXPECT_EQ(t, memcmp(a, b, sizeof(a)), 0);
 	b[3] = 'a';

@@ -37,6 +37,12 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 char *strstr(const char *h, const char *n);
 
 /**
+ * memchr() - find the first byte in @s that is @c
+ * Return: pointer to it, or NULL if none of the @n bytes is @c.
+ */
+void *memchr(const void *s, int c, size_t n);
+
+/**
  * memchr_inv() - find the first byte in @s that is not @c
  * Return: pointer to it, or NULL if all @n bytes equal @c.
  */
