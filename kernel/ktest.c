@@ -30,6 +30,8 @@
 #include <exo/vmalloc.h>
 #endif
 
+#include "ktest-internal.h"
+
 #ifdef __CHECKER__
 /* sparse does not know the GCC builtins used for ASSERT unwinding. */
 int __builtin_setjmp(void **buf);
@@ -107,9 +109,55 @@ static noinline void run_case(struct ktest *t, const struct ktest_case *c)
 		t->suite->exit(t);
 }
 
-static bool case_selected(const struct ktest_case *c, const char *case_filter, bool quick)
+static bool item_matches(const char *item, size_t len, const struct ktest_suite *s,
+			 const struct ktest_case *c)
 {
-	if (case_filter && strcmp(case_filter, c->name))
+	const char *dot = memchr(item, '.', len);
+	size_t slen = dot ? (size_t)(dot - item) : len;
+
+	if (strlen(s->name) != slen || strncmp(s->name, item, slen))
+		return false;
+	if (!dot)
+		return true;
+	if (!c) {	/* the suite, if the item names one of its cases */
+		for (c = s->cases; c->run; c++)
+			if (item_matches(item, len, s, c))
+				return true;
+		return false;
+	}
+	return strlen(c->name) == len - slen - 1 && !strncmp(c->name, dot + 1, len - slen - 1);
+}
+
+bool ktest_filter_selects(const char *filter, const struct ktest_suite *s,
+			  const struct ktest_case *c)
+{
+	bool any_positive = false, in = false, out = false;
+
+	if (!filter)
+		return true;
+	for (const char *p = filter; *p; ) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool neg = *p == '-';
+
+		if (neg) {
+			/* "-suite.case" takes out a case only, never its whole suite. */
+			if (item_matches(p + 1, len - 1, s, c) &&
+			    (c || !memchr(p + 1, '.', len - 1)))
+				out = true;
+		} else {
+			any_positive = true;
+			in |= item_matches(p, len, s, c);
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return (in || !any_positive) && !out;
+}
+
+static bool case_selected(const struct ktest_suite *s, const struct ktest_case *c,
+			  const char *filter, bool quick)
+{
+	if (!ktest_filter_selects(filter, s, c))
 		return false;
 	return !(quick && (c->flags & KTEST_F_SLOW));
 }
@@ -140,13 +188,13 @@ static const char *skip_reason(const struct ktest_case *c)
 }
 
 static bool run_suite(const struct ktest_suite *s, unsigned int index,
-		      const char *case_filter, bool quick, struct ktest_totals *tot)
+		      const char *filter, bool quick, struct ktest_totals *tot)
 {
 	unsigned int n = 0, i = 0;
 	bool suite_ok = true;
 
 	for (const struct ktest_case *c = s->cases; c->run; c++)
-		n += case_selected(c, case_filter, quick);
+		n += case_selected(s, c, filter, quick);
 	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, n);
 	if (s->suite_init && s->suite_init()) {
 		printk("    # suite_init failed\n");
@@ -158,7 +206,7 @@ static bool run_suite(const struct ktest_suite *s, unsigned int index,
 		struct ktest t = { .name = c->name, .suite = s };
 		const char *why;
 
-		if (!case_selected(c, case_filter, quick))
+		if (!case_selected(s, c, filter, quick))
 			continue;
 		i++;
 		why = skip_reason(c);
@@ -240,53 +288,73 @@ static const struct ktest_suite *find_suite(const char *name, size_t len)
 }
 
 /*
- * A filter that names nothing is an error, not an empty pass: say what
- * exists instead.  Return: 0 if @filter ("suite" or "suite.case") names a
- * suite, and a case of it when it has a dot; else -ENOENT.
+ * An item that names nothing is an error, not an empty pass: say what
+ * exists instead.  Return: 0 if @item ("suite" or "suite.case", @len
+ * characters) names a suite, and a case of it when it has a dot; else
+ * -ENOENT.
  */
-static int check_filter(const char *filter)
+static int check_item(const char *item, size_t len)
 {
-	const char *dot = strchr(filter, '.');
-	size_t len = dot ? (size_t)(dot - filter) : strlen(filter);
-	const struct ktest_suite *s = find_suite(filter, len);
+	const char *dot = memchr(item, '.', len);
+	size_t slen = dot ? (size_t)(dot - item) : len;
+	const struct ktest_suite *s = find_suite(item, slen);
 	unsigned int n = 0;
 
 	if (!s) {
-		printk("ktest: no suite named '%.*s'\n", (int)len, filter);
+		printk("ktest: no suite named '%.*s'\n", (int)slen, item);
 		print_names("suites", suite_name_at, (unsigned int)(SUITES_END - SUITES_BEGIN), NULL);
 		return -ENOENT;
 	}
 	if (!dot)
 		return 0;
 	for (const struct ktest_case *c = s->cases; c->run; c++) {
-		if (!strcmp(c->name, dot + 1))
+		if (item_matches(item, len, s, c))
 			return 0;
 		n++;
 	}
-	printk("ktest: suite %s has no case '%s'\n", s->name, dot + 1);
+	printk("ktest: suite %s has no case '%.*s'\n", s->name, (int)(len - slen - 1), dot + 1);
 	print_names("its cases", case_name_at, n, s);
 	return -ENOENT;
+}
+
+/* Every item of @filter must name something. */
+static int check_filter(const char *filter)
+{
+	for (const char *p = filter; ; p++) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (*p == '-') {
+			p++;
+			len--;
+		}
+		if (check_item(p, len))
+			return -ENOENT;
+		if (!end)
+			return 0;
+		p = end;
+	}
+}
+
+/* A suite named (or not excluded) prints even if quick leaves it no case. */
+static bool suite_selected(const struct ktest_suite *s, const char *filter)
+{
+	return ktest_filter_selects(filter, s, NULL);
 }
 
 int ktest_run(const char *filter, bool quick)
 {
 	struct ktest_totals tot = { 0, 0, 0 };
-	const struct ktest_suite *only = NULL;
-	const char *case_filter = NULL;
-	unsigned int idx = 0;
+	unsigned int idx = 0, n = 0;
 
-	if (filter) {
-		const char *dot = strchr(filter, '.');
-
-		if (check_filter(filter))
-			return -ENOENT;
-		only = find_suite(filter, dot ? (size_t)(dot - filter) : strlen(filter));
-		case_filter = dot ? dot + 1 : NULL;
-	}
-	printk("KTAP version 1\n1..%u\n", only ? 1 : (unsigned int)(SUITES_END - SUITES_BEGIN));
+	if (filter && check_filter(filter))
+		return -ENOENT;
 	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
-		if (!only || *s == only)
-			run_suite(*s, ++idx, case_filter, quick, &tot);
+		n += suite_selected(*s, filter);
+	printk("KTAP version 1\n1..%u\n", n);
+	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
+		if (suite_selected(*s, filter))
+			run_suite(*s, ++idx, filter, quick, &tot);
 	printk("# ktest: %u passed, %u failed, %u skipped\n", tot.passed, tot.failed,
 	       tot.skipped);
 	return (int)tot.failed;

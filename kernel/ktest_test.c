@@ -2,11 +2,14 @@
 /*
  * Tests of the test and benchmark runners' selection: a name that matches
  * nothing is an error (which prints the names that exist), never an empty
- * run that reports success.
+ * run that reports success; a list of items selects their union, less
+ * the '-' ones.
  */
 #include <exo/bench.h>
 #include <exo/errno.h>
 #include <exo/ktest.h>
+
+#include "ktest-internal.h"
 
 static void test_filter_unknown_suite(struct ktest *t)
 {
@@ -23,6 +26,54 @@ static void test_filter_unknown_case(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_run("ktest.test_filter_unknown_cas", false), -ENOENT);
 }
 
+static void test_filter_list_unknown_item(struct ktest *t)
+{
+	/* One bad item spoils the list, whatever its sign or place. */
+	KTEST_EXPECT_EQ(t, ktest_run("ktest,nosuch", false), -ENOENT);
+	KTEST_EXPECT_EQ(t, ktest_run("-nosuch", false), -ENOENT);
+	KTEST_EXPECT_EQ(t, ktest_run("-ktest.nosuch", false), -ENOENT);
+	KTEST_EXPECT_EQ(t, ktest_run("ktest,", false), -ENOENT);
+	KTEST_EXPECT_EQ(t, ktest_run(",ktest", false), -ENOENT);
+	KTEST_EXPECT_EQ(t, ktest_run("-", false), -ENOENT);
+}
+
+static void noop_case(struct ktest *t)
+{
+}
+
+static struct ktest_case fake_cases[] = {
+	{ .name = "one", .run = noop_case },
+	{ .name = "two", .run = noop_case },
+	{}
+};
+static const struct ktest_suite fake_suite = { .name = "alpha", .cases = fake_cases };
+
+/* Which of alpha's cases @filter selects: bit 0 "one", bit 1 "two", bit 2 the suite. */
+static unsigned int selected(const char *filter)
+{
+	return ktest_filter_selects(filter, &fake_suite, &fake_cases[0]) |
+	       ktest_filter_selects(filter, &fake_suite, &fake_cases[1]) << 1 |
+	       ktest_filter_selects(filter, &fake_suite, NULL) << 2;
+}
+
+static void test_filter_list_selection(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, selected(NULL), 7u);
+	KTEST_EXPECT_EQ(t, selected("alpha"), 7u);
+	KTEST_EXPECT_EQ(t, selected("beta"), 0u);
+	KTEST_EXPECT_EQ(t, selected("alph"), 0u);
+	KTEST_EXPECT_EQ(t, selected("alpha.one"), 5u);
+	KTEST_EXPECT_EQ(t, selected("alpha.on"), 0u);
+	KTEST_EXPECT_EQ(t, selected("beta,alpha.two"), 6u);
+	KTEST_EXPECT_EQ(t, selected("alpha.one,alpha.two"), 7u);
+	KTEST_EXPECT_EQ(t, selected("-alpha"), 0u);
+	KTEST_EXPECT_EQ(t, selected("-beta"), 7u);
+	KTEST_EXPECT_EQ(t, selected("-alpha.one"), 6u);
+	KTEST_EXPECT_EQ(t, selected("alpha,-alpha.two"), 5u);
+	KTEST_EXPECT_EQ(t, selected("beta,-alpha.two"), 0u);
+	KTEST_EXPECT_EQ(t, selected("-alpha.one,-alpha.two"), 4u);
+}
+
 static void test_bench_filter(struct ktest *t)
 {
 	if (!IS_ENABLED(CONFIG_BENCH))
@@ -35,6 +86,8 @@ static void test_bench_filter(struct ktest *t)
 static struct ktest_case ktest_cases[] = {
 	KTEST_CASE(test_filter_unknown_suite),
 	KTEST_CASE(test_filter_unknown_case),
+	KTEST_CASE(test_filter_list_unknown_item),
+	KTEST_CASE(test_filter_list_selection),
 	KTEST_CASE(test_bench_filter),
 	{}
 };

@@ -34,7 +34,7 @@ static int __init ktest_setup(const char *val)
 	ktest_filter = *val ? val : "all";
 	return 0;
 }
-__setup_desc("ktest=", ktest_setup, "all, a suite or suite.case");
+__setup_desc("ktest=", ktest_setup, "all, or suites and suite.case items, -item to leave out");
 
 static int __init ktest_quick_setup(const char *val)
 {

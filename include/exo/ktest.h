@@ -90,11 +90,13 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 
 /**
  * ktest_run() - run suites and print KTAP
- * @filter: NULL for all suites, else a suite name or "suite.case"
+ * @filter: NULL for all suites, else a comma-separated list of "suite" and
+ *	"suite.case" items, each optionally prefixed with '-' to leave it out
+ *	(with no positive item, all but the '-' ones run)
  * @quick: skip cases flagged KTEST_F_SLOW
  *
- * A @filter that names no suite, or no case of its suite, runs nothing and
- * prints the names that exist.
+ * A @filter with an item that names no suite, or no case of its suite,
+ * runs nothing and prints the names that exist.
  * Return: number of failed cases (0 means all passed or skipped), or
  * -ENOENT if @filter matched nothing.
  */
