@@ -12,11 +12,12 @@
 #     symbol of the driver API exported (check-driver-api.py);
 #  2. hosted unit tests of the portable code (ASan + UBSan), and their
 #     concurrency cases under ThreadSanitizer;
-#  3. in-kernel ktest suites booted in QEMU TCG -smp 1, -smp 4 and -smp 8, the clang
-#     kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB ISO); the kernel
-#     without tier 1 and without tier 2 of kmalloc
-#     (slab_notier1/2_defconfig), every ktest in QEMU -smp 2; defconfig on
-#     a CPU without a PAT (-cpu max,-pat);
+#  3. every in-kernel ktest suite booted in QEMU TCG -smp 1, -smp 4 and
+#     -smp 8, the clang kernel in QEMU -smp 2, and Bochs with 4 CPUs (GRUB
+#     ISO; the suites a CPU feature or chipset can change); variant boots
+#     run the suites their variant can change: q35, the kernel without
+#     tier 1 and without tier 2 of kmalloc (slab_notier1/2_defconfig), a
+#     CPU without a PAT (-cpu max,-pat), 64 GiB, an AP that never starts;
 #  4. the allnoconfig kernel boots to the end of init; the shell is driven
 #     from a terminal as `make run` shows it (scripts/check-shell.py);
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
@@ -375,11 +376,35 @@ _clone_build() {
 }
 
 nsuites() { nm "$1" | grep -c ' __ktest_ptr_'; }
+# expected_suites <vmlinux> <cmdline>: the number of suites the last ktest=
+# of <cmdline> runs (all of them without one): its positive items' suites,
+# or every suite but its "-suite" items (kernel/ktest.c).
+expected_suites() {
+	local f item neg=0
+	local -a pos=()
+	f=$(grep -oE '(^| )ktest=[^ ]*' <<<"$2" | tail -n 1 | sed 's/.*ktest=//')
+	case $f in
+	"" | all) nsuites "$1"; return ;;
+	esac
+	for item in ${f//,/ }; do
+		case $item in
+		-*.*) ;;
+		-*) neg=$((neg + 1)) ;;
+		*) pos+=("${item%%.*}") ;;
+		esac
+	done
+	if ((${#pos[@]})); then
+		printf '%s\n' "${pos[@]}" | sort -u | wc -l
+	else
+		echo $(($(nsuites "$1") - neg))
+	fi
+}
 
-# judge <name> <vmlinux> <log> <status> <pass-status> <what>: KTAP + exit status.
+# judge <name> <vmlinux> <log> <status> <pass-status> <what> [cmdline]: KTAP
+# + exit status; as many suites as <cmdline>'s ktest= selects.
 judge() {
 	local name=$1 kernel=$2 log=$3 rc=$4 want=$5 what=$6
-	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(nsuites "$kernel")" \
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(expected_suites "$kernel" "${7:-}")" \
 		--name "$name" >"$log.ktap" 2>&1
 	if [ "$rc" != "$want" ]; then
 		echo "  $name: $what exit status $rc (pass is $want)" >>"$log.ktap"
@@ -403,17 +428,19 @@ _ktest_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${5:-$3} ${4:-}")
-	judge "$1" "$2" "$log" "$rc" 33 QEMU
+	judge "$1" "$2" "$log" "$rc" 33 QEMU "${4:-}"
 }
 
-# ktest_suite_qemu <name> <vmlinux> <smp> <suite> <cmdline> [expected CPUs]: one
-# suite only (a later ktest= wins), judged as one suite.
+# ktest_suite_qemu <name> <vmlinux> <smp> <suites> <cmdline> [expected CPUs]:
+# only <suites> (a ktest= filter: "suite", "suite.case" or a comma list; a
+# later ktest= wins).
 ktest_suite_qemu() { run_step _ktest_suite_qemu "$@"; }
 _ktest_suite_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 $5")
-	python3 "$src/scripts/ktap.py" "$log" --expect-suites 1 --name "$1" >"$log.ktap" 2>&1
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(expected_suites "$2" "ktest=$4")" \
+		--name "$1" >"$log.ktap" 2>&1
 	if [ "$rc" != 33 ]; then
 		echo "  $1: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
 		echo "$1: 0 passed, 1 failed, 0 skipped" >>"$log.ktap"
@@ -421,14 +448,14 @@ _ktest_suite_qemu() {
 	add_counts "$1" "$log.ktap"
 }
 
-# ktest_bigmem <name> <vmlinux> <smp> <RAM>: every ktest with <RAM> of guest
+# ktest_bigmem <name> <vmlinux> <smp> <RAM> [cmdline]: ktests with <RAM> of guest
 # memory that the host only backs as the guest writes it: a file on /dev/shm
 # (4 KiB host pages).  Anonymous guest RAM would get 2 MiB transparent huge
 # pages, and the exhaustion tests, which write a word into every block they
 # take, would then make QEMU resident in all of it.
 ktest_bigmem() {
 	MEM=$4 TIMEOUT=600 QEMU_EXTRA="-object memory-backend-file,id=m0,size=$4,mem-path=/dev/shm,share=on,reserve=off -machine memory-backend=m0" \
-		ktest_qemu "$1" "$2" "$3"
+		ktest_qemu "$1" "$2" "$3" "${5:-}"
 }
 
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
@@ -496,16 +523,19 @@ _ktest_bochs() {
 	local log=$logs/$1.log
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
 	# Bochs' PCI: i440FX host bridge, PIIX3 ISA bridge and IDE (no edu).
-	# ktest_quick: Bochs is for the CPU features QEMU lacks (PCID, INVPCID,
-	# x2APIC); the long SMP stress cases run in QEMU and in the Bochs soak.
+	# ktest_quick, and not the suites of portable code that no CPU feature
+	# or device of Bochs changes: Bochs is for the CPU features QEMU lacks
+	# (PCID, INVPCID, x2APIC) and its own chipset; the long SMP stress
+	# cases run in QEMU and in the Bochs soak.
 	# An ATA disk as ata0-slave: the ata suite runs on it, and blkcheck
 	# writes the integrity pattern over its first BOCHS_ATA_SECTORS from
 	# every CPU (bochs_ata_verify checks it afterwards).
+	local cmdline="ktest=${BOCHS_KTEST:-$PORTABLE_OUT} ktest_quick loglevel=6 \
+expect_cpus=${BOCHS_CPUS:-4} pci_expect=8086:1237,8086:7000,8086:7010 $(bochs_ata_blkcheck write)"
 	bochs_ata_image "$out/bochs-$1"
 	BOCHS_DIR=$out/bochs-$1 TIMEOUT=${BOCHS_TIMEOUT:-1200} BOCHS_DISK=$out/bochs-$1/ata.img \
-		"$src/scripts/run-bochs.sh" "$2" "ktest=all ktest_quick loglevel=6 expect_cpus=${BOCHS_CPUS:-4} \
-pci_expect=8086:1237,8086:7000,8086:7010 $(bochs_ata_blkcheck write)" >"$log" 2>&1
-	judge "$1" "$2" "$log" $? 0 Bochs
+		"$src/scripts/run-bochs.sh" "$2" "$cmdline" >"$log" 2>&1
+	judge "$1" "$2" "$log" $? 0 Bochs "$cmdline"
 }
 
 # The Bochs ATA integrity test: the image bochs-smp4 wrote (its blkcheck
@@ -771,6 +801,18 @@ _hosted_tsan() {
 run_step _hosted_tsan hosted-tsan
 
 section "== in-kernel tests"
+# ktest= filters (kernel/ktest.c) for the boots that exist for one variant
+# (a fallback, a CPU feature, a chipset, a kmalloc tier, a machine size):
+# the suites the variant can change.  The main boots (-smp 1, 4 and 8, the
+# clang, allyesconfig and 8 MiB kernels) run every suite.
+# Portable code that no CPU feature or chipset changes, left out of Bochs.
+PORTABLE_OUT=-ktest,-line_edit,-shell,-printk,-workqueue,-module,-module_param,-kmod,\
+-completion,-mutex,-lib,-bitmap,-bootparse,-stackprotector,-net
+# The memory manager, for a machine size or a kmalloc tier.
+MM_SUITES=page_alloc,slab,pgtable,vmalloc,tlb,dma
+# q35 changes the chipset (ECAM, PCIe, its interrupt routing, its NIC), not
+# the memory manager, scheduler or portable code.
+Q35_OUT=$PORTABLE_OUT,-page_alloc,-slab,-pgtable,-vmalloc,-tlb,-smp,-sched,-softirq
 # Bochs first: the longest boot, and one CPU's worth.
 if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
@@ -826,7 +868,7 @@ ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cyc
 # on a hub of its own.
 QEMU_EXTRA="-M q35 -netdev hubport,id=q0,hubid=2 -device e1000e,netdev=q0,romfile=" \
 PCI_EXPECT=1234:11e8,1b36:0005,8086:10d3,1af4:1005 \
-	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4 "virtio_blk_test_cycles=50"
+	ktest_qemu qemu-q35-smp4 "$out/gcc/vmlinux" 4 "virtio_blk_test_cycles=50 ktest=$Q35_OUT"
 # Modalias autoload at boot on pc and q35 at -smp 4 (modules=auto): every
 # device a boot module claims (virtio-rng, -blk, -net, e1000, edu, the IDE
 # controller) is bound with no insmod (kmod.test_autoload_bound_all).
@@ -872,7 +914,7 @@ for s in ${SMP64_SUITES:-smp page_alloc}; do
 done
 run_step --cost 0 "${smp64_after[@]}" _smp64_online "qemu-smp64: 64 CPUs online"
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
-ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G
+ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G "ktest=$MM_SUITES"
 # Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
 # of RAM (KTEST_CASE_RAM).  A CPU left out for want of a per-CPU area (APIC
 # ID 2, as on a machine too small for it): every statistics walker, and the
@@ -942,7 +984,10 @@ run_step _ktest_ata_qemu qemu-ata-smp4 "$out/gcc/vmlinux" 4 ata ""
 # main boots run and which do not depend on the variant.
 # Fallbacks: no ACPI means one CPU (beside qemu-smp1 above); an AP that
 # never answers is skipped.
-ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3 ktest_quick" 3
+# The per-CPU walkers (cross-calls, shootdowns, page and slab caches,
+# workqueues) must skip the CPU that never came up.
+ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 \
+	"smp_test_silent_cpu=3 ktest_quick ktest=x86_core,smp,sched,tlb,page_alloc,slab,workqueue" 3
 # Command lines of 2047, 3000 and 10 000 characters (Documentation/boot.rst).
 for len in 2047 3000 10000; do cmdline_qemu "qemu-cmdline-$len" "$out/gcc/vmlinux" "$len"; done
 boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
@@ -970,10 +1015,11 @@ side_by_side qemu-clang-allyes,kasan-smp1 \
 	_ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
 	_ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
 # A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).
-QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2 ktest_quick
+QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2 \
+	"ktest_quick ktest=x86_cpu,ioremap,pgtable,dma"
 # kmalloc without its thread tier, and without its per-CPU tier.
-ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2 ktest_quick
-ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 ktest_quick
+ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"
+ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"
 
 section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
