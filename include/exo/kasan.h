@@ -164,6 +164,19 @@ void kasan_last_report(struct kasan_report_info *info);
  */
 bool kasan_set_quiet(bool quiet);
 
+/**
+ * kasan_disable_current() - no KASAN report from this thread until the
+ * matching kasan_enable_current()
+ *
+ * For tests of other checkers (SLAB_DEBUG red zones, page poisoning) that
+ * corrupt memory on purpose: KASAN would report the same write, which is
+ * then nobody's bug.  Nests; the reports are not counted either.
+ */
+void kasan_disable_current(void);
+
+/** kasan_enable_current() - undo one kasan_disable_current() */
+void kasan_enable_current(void);
+
 #else /* !CONFIG_KASAN */
 
 /* The hosted build compiles with -Wunused-parameter: every stub uses them. */
@@ -206,6 +219,8 @@ static inline bool kasan_quarantine_put(void *obj, struct kmem_cache *cache, siz
 	return false;
 }
 static inline bool kasan_quarantine_enabled(void) { return false; }
+static inline void kasan_disable_current(void) { }
+static inline void kasan_enable_current(void) { }
 static inline void kasan_quarantine_drain(void) { }
 static inline size_t kasan_quarantine_bytes(void) { return 0; }
 

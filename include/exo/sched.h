@@ -63,6 +63,9 @@ struct task_struct {
 #ifdef CONFIG_LOCKDEP
 	struct lockdep_task lockdep;	/* sleeping locks held (lockdep.c) */
 #endif
+#ifdef CONFIG_KASAN
+	unsigned int kasan_depth;	/* kasan_disable_current() nesting */
+#endif
 	char comm[TASK_COMM_LEN];
 };
 

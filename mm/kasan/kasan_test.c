@@ -276,6 +276,29 @@ static void test_no_shadow_unchecked(struct ktest *t)
 	expect_none(t, &pr);
 }
 
+/* Inside kasan_disable_current() a bad access is neither reported nor counted. */
+static void test_disable_current(struct ktest *t)
+{
+	volatile char *p;
+	struct probe pr;
+
+	need_kasan(t);
+	p = kmalloc(ident(TIER1), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	probe_begin(t, &pr);
+	kasan_disable_current();
+	kasan_disable_current();
+	p[TIER1] = 1;
+	kasan_enable_current();
+	sink = p[TIER1];	/* still one level deep */
+	kasan_enable_current();
+	expect_none(t, &pr);
+	probe_begin(t, &pr);
+	sink = p[TIER1];
+	expect_one(t, &pr, KASAN_BUG_OOB, (const void *)(p + TIER1), false);
+	kfree((void *)p);
+}
+
 static void test_start(struct ktest *t)
 {
 	need_kasan(t);
@@ -315,6 +338,7 @@ static struct ktest_case kasan_cases[] = {
 	KTEST_CASE(test_typed_cache_uaf),
 	KTEST_CASE(test_quarantine_delays_reuse),
 	KTEST_CASE(test_no_shadow_unchecked),
+	KTEST_CASE(test_disable_current),
 	KTEST_CASE(test_totals),
 	{}
 };

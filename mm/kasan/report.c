@@ -25,6 +25,7 @@
 #include <exo/bug.h>
 #include <exo/kernel.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -196,10 +197,29 @@ static void describe(unsigned long addr)
 		print_stack("freed", t.free_cpu, t.free);
 }
 
-/* A report from inside a report (the printing code) is dropped. */
+/*
+ * A report from inside a report (the printing code) is dropped, as is one
+ * from a thread inside kasan_disable_current() (or an interrupt on it).
+ */
 static bool report_recursing(void)
 {
+	struct task_struct *tsk = current;
+
+	if (tsk && READ_ONCE(tsk->kasan_depth))
+		return true;
 	return READ_ONCE(in_report) == (int)smp_processor_id();
+}
+
+void kasan_disable_current(void)
+{
+	current->kasan_depth++;
+}
+
+void kasan_enable_current(void)
+{
+	WARN_ON_ONCE(!current->kasan_depth);
+	if (current->kasan_depth)
+		current->kasan_depth--;
 }
 
 /* report_lock held. */
