@@ -22,9 +22,8 @@
 #     from a terminal as `make run` shows it (scripts/check-shell.py);
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
-#     booted with every ktest; defconfig + KASAN with gcc (booted -smp 2)
-#     and with clang (-smp 1), every ktest and no KASAN report but the
-#     kasan suite's own; each hosted fuzzer for FUZZ_SECONDS (10) s.
+#     booted with every ktest (gcc -smp 2, clang -smp 1) and no KASAN report
+#     but the kasan suite's own; each hosted fuzzer for FUZZ_SECONDS (10) s.
 #  6. the SMP soak, short (scripts/stress.sh, Documentation/stress.rst): every
 #     stress worker on 4 CPUs of the allyesconfig kernel (lock debugging,
 #     lockdep, UBSAN) for STRESS_SECONDS (20) s in QEMU, and for
@@ -734,9 +733,9 @@ run_step --cost 1 fuzz_build fuzz-build
 build allyes allyesconfig C=1
 build clang defconfig LLVM=1
 build allno allnoconfig
-# defconfig + CONFIG_KASAN alone (allyesconfig has it too, with everything else).
-build kasan kasan_defconfig
-build clang-kasan kasan_defconfig LLVM=1
+# KASAN is booted in both allyesconfig kernels (gcc and clang), with every
+# other debugging option; kasan_defconfig (defconfig + KASAN alone) is for
+# a developer's quicker build, not built here.
 build clang-allyes allyesconfig LLVM=1
 # The allocator with one of its first two tiers configured out: defconfig
 # but one option, so gcc's objects are reused (about half are rebuilt).
@@ -851,10 +850,6 @@ _blk_integrity_qemu() {
 	fi
 }
 
-# -smp 1, beside the kernel without ACPI (one CPU runs, the APs are never
-# started): one busy vCPU each.
-side_by_side qemu-smp1,acpi-off _ktest_qemu qemu-smp1 "$out/gcc/vmlinux" 1 -- \
-	_ktest_qemu qemu-acpi-off-smp4 "$out/gcc/vmlinux" 4 "acpi=off ktest_quick" 1
 # Module parameters from the command line (the module_param suite).
 MODPARAM_CMDLINE="module_param_test.builtin_int=7 module_param_test.builtin_bad=xyz \
 module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
@@ -1007,13 +1002,20 @@ crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shootdown from an interrupt"
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
-ktest_qemu qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 # Every suite under KASAN: no report outside the kasan suite's own.
-ktest_kasan qemu-kasan-smp2 "$out/kasan/vmlinux" 2
-# The two clang -smp 1 boots side by side.
-side_by_side qemu-clang-allyes,kasan-smp1 \
-	_ktest_qemu qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
-	_ktest_kasan qemu-clang-kasan-smp1 "$out/clang-kasan/vmlinux" 1
+ktest_kasan qemu-allyes-smp2 "$out/allyes/vmlinux" 2
+# The clang allyesconfig kernel at -smp 1, beside the gcc kernel at -smp 1
+# and then without ACPI (one CPU runs, the APs are never started): one
+# busy vCPU each side.
+# _smp1_then_acpi_off <name> <vmlinux> <name without ACPI>
+_smp1_then_acpi_off() {
+	_ktest_qemu "$1" "$2" 1
+	_ktest_qemu "$3" "$2" 4 "acpi=off ktest_quick" 1
+}
+side_by_side qemu-clang-allyes-smp1,smp1,acpi-off \
+	_ktest_kasan qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
+	_smp1_then_acpi_off qemu-smp1 "$out/gcc/vmlinux" qemu-acpi-off-smp4
+q_also[q_n - 1]+=" qemu-acpi-off-smp4"
 # A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).
 QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2 \
 	"ktest_quick ktest=x86_cpu,ioremap,pgtable,dma"
