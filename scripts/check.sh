@@ -98,9 +98,10 @@ add_counts() {
 # host CPUs are oversubscribed (seen: smp.test_preempt_every_cpu at -smp 8,
 # sched.test_no_leak, even beside two niced fuzzers), so every QEMU boot
 # runs alone (cost $slots: nothing else at all, background included; two
-# boots with one busy vCPU each may share the step, see side_by_side), as do
-# the hosted tests (one times the 16 GiB init) and any step of unknown
-# cost.  Everything else does not care about host timing: builds cost one
+# boots with one busy vCPU each may share the step, see side_by_side), as
+# does any step of unknown cost.  Everything else does not care about host
+# timing: the hosted tests (their one time bound, the 16 GiB init's, is ten
+# times what it takes) cost one slot like a build; builds cost one
 # slot each with make -j$jobs, so two overlap and fill each other's serial
 # parts (Kconfig, links); Bochs (its clock counts instructions), the
 # fuzzers (a fixed time each) and the build-system scripts run in the
@@ -786,7 +787,7 @@ hosted_tests() {
 	fi
 	add_counts "$name" "$logs/$name.ktap"
 }
-run_step hosted_tests hosted
+run_step --cost 1 hosted_tests hosted
 # The concurrency cases again under ThreadSanitizer (TSAN_CASES).
 _hosted_tsan() {
 	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted-tsan" -j"$jobs" run-tsan \
@@ -797,7 +798,7 @@ _hosted_tsan() {
 		bad "$1" "$logs/$1.log"
 	fi
 }
-run_step _hosted_tsan hosted-tsan
+run_step --cost 1 _hosted_tsan hosted-tsan
 
 section "== in-kernel tests"
 # ktest= filters (kernel/ktest.c) for the boots that exist for one variant
