@@ -228,6 +228,10 @@ ifdef CONFIG_STACKPROTECTOR
 KBUILD_CFLAGS := $(filter-out -fno-stack-protector,$(KBUILD_CFLAGS)) \
 	-fstack-protector-strong -mstack-protector-guard=global
 endif
+# The user's own flags, last so that they win (KCFLAGS=-g0 drops the debug
+# information, as make check does for the kernels it only boots).
+KBUILD_CFLAGS += $(KCFLAGS)
+KBUILD_AFLAGS += $(KAFLAGS)
 
 $(objtree)/scripts/basic/fixdep: $(srctree)/scripts/basic/fixdep.c
 	@mkdir -p $(@D)
