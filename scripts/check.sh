@@ -731,13 +731,16 @@ section "== builds"
 build gcc defconfig C=1
 # The fuzzers' build early: their runs (below) fill the CPUs beside the builds.
 run_step --cost 1 fuzz_build fuzz-build
-build allyes allyesconfig C=1
-build clang defconfig LLVM=1
-build allno allnoconfig
+# The kernels make check only boots have no debug information (KCFLAGS=-g0:
+# 9% less compile time with gcc, 16% with clang); gcc's defconfig keeps it
+# for make gdb and the trees cloned from it.
+build allyes allyesconfig C=1 KCFLAGS=-g0
+build clang defconfig LLVM=1 KCFLAGS=-g0
+build allno allnoconfig KCFLAGS=-g0
 # KASAN is booted in both allyesconfig kernels (gcc and clang), with every
 # other debugging option; kasan_defconfig (defconfig + KASAN alone) is for
 # a developer's quicker build, not built here.
-build clang-allyes allyesconfig LLVM=1
+build clang-allyes allyesconfig LLVM=1 KCFLAGS=-g0
 # The allocator with one of its first two tiers configured out: defconfig
 # but one option, so gcc's objects are reused (about half are rebuilt).
 clone_build notier1 gcc slab_notier1_defconfig
