@@ -113,7 +113,8 @@ void blk_mq_start_request(struct request *rq)
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
-void blk_mq_free_request(struct request *rq)
+/* The last reference to @rq went: give its tag back. */
+void __blk_mq_free_request(struct request *rq)
 {
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
 	struct request_queue *q = rq->q;
@@ -130,6 +131,13 @@ void blk_mq_free_request(struct request *rq)
 	/* The timeout handler dropped a timed-out request's usage already. */
 	if (!timed_out)
 		blk_queue_exit(q);
+}
+
+/* Drop the owner's reference; a timeout scan may hold the request a little longer. */
+void blk_mq_free_request(struct request *rq)
+{
+	if (req_ref_put_and_test(rq))
+		__blk_mq_free_request(rq);
 }
 
 static void blk_mq_end_bios(struct request *rq, blk_status_t error)
@@ -161,28 +169,41 @@ void __blk_mq_end_request(struct request *rq, blk_status_t error)
 /*
  * The request's end is claimed by whoever moves it out of IN_FLIGHT (or
  * IDLE, for a driver ending a request it never started).  A completion
- * arriving after the timeout handler took the request frees the tag the
- * core kept for it (see blk_mq_rq_timed_out()).  True: go on ending it.
+ * arriving after the timeout handler ended the bios (TIMED_OUT) frees the
+ * tag the core kept for it (see blk_mq_rq_timed_out()); any completion
+ * after that is refused with a log line.  True: go on ending it.
  */
 static bool blk_mq_claim_end(struct request *rq)
 {
 	for (;;) {
-		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+		int old = READ_ONCE(rq->state), st = old & RQ_STATE_MASK;
 
-		if (st == MQ_RQ_COMPLETE)
+		switch (st) {
+		case MQ_RQ_COMPLETE:
+			/* blk_mq_complete_request() claimed it for ops->complete. */
 			return true;
-		if (st == MQ_RQ_TIMED_OUT) {
+		case MQ_RQ_TIMED_OUT:
+			if (!rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED))
+				continue;
 			pr_warn_ratelimited("block: late completion of timed-out request %d\n",
 					    rq->tag);
 			blk_mq_free_request(rq);
 			return false;
-		}
-		if (rq_claim(rq, st, MQ_RQ_COMPLETE)) {
+		case MQ_RQ_IDLE:
+		case MQ_RQ_IN_FLIGHT:
+			if (!rq_claim(rq, st, MQ_RQ_COMPLETE))
+				continue;
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
 			return true;
+		default:
+			goto refuse;
 		}
 	}
+refuse:
+	pr_err_ratelimited("block: completion of request %d refused: it ended already\n",
+			   rq->tag);
+	return false;
 }
 
 void blk_mq_end_request(struct request *rq, blk_status_t error)
@@ -227,8 +248,16 @@ void blk_mq_complete_request(struct request *rq)
 	struct blk_mq_ctx *ctx;
 	unsigned long flags;
 
-	if (!rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE)) {
-		if ((READ_ONCE(rq->state) & RQ_STATE_MASK) == MQ_RQ_TIMED_OUT)
+	for (;;) {
+		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+
+		if (st == MQ_RQ_IN_FLIGHT) {
+			if (rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE))
+				break;
+			continue;
+		}
+		/* A late completion after a timeout frees the tag; others are refused. */
+		if (st == MQ_RQ_TIMED_OUT || st == MQ_RQ_RETIRED)
 			blk_mq_claim_end(rq);
 		else
 			pr_err_ratelimited("block: completing request %d not in flight\n", rq->tag);
@@ -510,6 +539,9 @@ static struct request *blk_mq_get_request(struct request_queue *q, blk_opf_t opf
 	INIT_LIST_HEAD(&rq->ipi_list);
 	rq_set_state(rq, MQ_RQ_IDLE);
 	atomic_long_add_return(1, &blk_nr_requests);
+	/* Initialised before a timeout scan can pin it. */
+	smp_wmb();
+	atomic_set(&rq->ref, 1);
 	return rq;
 }
 

@@ -345,9 +345,21 @@ static enum blk_eh_timer_return null_timeout_rq(struct request *rq)
 		forgot = true;
 	}
 	spin_unlock_irqrestore(&nb->lock, flags);
-	if (forgot)
-		null_end_slot(rq);
-	return forgot ? BLK_EH_DONE : BLK_EH_RESET_TIMER;
+	if (!forgot)
+		return BLK_EH_RESET_TIMER;
+	null_end_slot(rq);
+	if (nb->cfg.timeout_ends) {
+		bool held;
+
+		blk_mq_end_request(rq, BLK_STS_IOERR);
+		/* The timeout scan pins the request: its tag cannot be reused yet. */
+		held = test_bit(rq->tag, rq->mq_hctx->tags->bitmap);
+		spin_lock_irqsave(&nb->lock, flags);
+		nb->st.timeout_ended++;
+		nb->st.timeout_tag_held += held;
+		spin_unlock_irqrestore(&nb->lock, flags);
+	}
+	return BLK_EH_DONE;
 }
 
 static int null_init_hctx(struct blk_mq_hw_ctx *hctx, void *data, unsigned int idx)

@@ -30,6 +30,11 @@ struct nullb_config {
 	bool discard;			/* offer discard and write zeroes */
 	unsigned int max_sectors, max_segments, max_segment_size;	/* 0: defaults */
 	unsigned int timeout_ms;	/* request timeout; 0: the block layer's */
+	/*
+	 * ->timeout ends a dropped request itself (BLK_STS_IOERR) and answers
+	 * BLK_EH_DONE, as Linux drivers that abort a command do.
+	 */
+	bool timeout_ends;
 	/* Every Nth command (0: never): */
 	unsigned int inject_error;	/* completes with BLK_STS_IOERR */
 	unsigned int inject_timeout;	/* is dropped: never completes */
@@ -50,6 +55,8 @@ struct nullb_stats {
 	unsigned long resource;		/* answered BLK_STS_RESOURCE */
 	unsigned long flushes, fua_writes, reads, writes, discards, write_zeroes;
 	unsigned long errors, dropped, timeouts;	/* injected, dropped, ->timeout calls */
+	/* Ended by ->timeout (timeout_ends); of those, their tag still held right after. */
+	unsigned long timeout_ended, timeout_tag_held;
 	unsigned int max_segs_seen, max_sectors_seen;
 	unsigned long pages;		/* memory pages in use */
 };

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktests of blk-mq's races and error paths on null_blk disks (suite
+ * "null_blk").  Each interleaving is forced by a hook instead of left to
+ * timing (each case says how), and each case checks that every bio ended
+ * exactly once and that the block layer's counts went back to where they
+ * were.
+ */
+#include <exo/blk-mq.h>
+#include <exo/err.h>
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/kthread.h>
+#include <exo/page_alloc.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/string.h>
+#include "null_blk.h"
+#include "../../block/blk.h"
+
+/* One bio submitted without waiting, and how often (and how) it ended. */
+struct nr_io {
+	struct bio *bio;
+	atomic_t ends;
+	blk_status_t status;
+};
+
+static void nr_endio(struct bio *bio)
+{
+	struct nr_io *io = bio->bi_private;
+
+	io->status = bio->bi_status;
+	atomic_add(1, &io->ends);
+}
+
+static bool nr_submit(struct nr_io *io, struct block_device *bdev, blk_opf_t op,
+		      sector_t sector, void *buf, unsigned int len)
+{
+	io->bio = bio_alloc(bdev, 1, op, GFP_KERNEL);
+	if (!io->bio)
+		return false;
+	atomic_set(&io->ends, 0);
+	io->bio->bi_iter.bi_sector = sector;
+	io->bio->bi_end_io = nr_endio;
+	io->bio->bi_private = io;
+	if (bio_add_virt(io->bio, buf, len) != (int)len)
+		return false;
+	submit_bio(io->bio);
+	return true;
+}
+
+/*
+ * Wait up to @ms for the bio to end, then a little longer so that a second
+ * end shows, and return how many times it ended.  A bio that never ends
+ * is leaked: the case has failed, and freeing it could free it in use.
+ */
+static int nr_wait(struct nr_io *io, int ms)
+{
+	int ends;
+
+	for (int i = 0; i < ms && !atomic_read(&io->ends); i += 10)
+		msleep(10);
+	msleep(20);
+	ends = atomic_read(&io->ends);
+	if (ends)
+		bio_put(io->bio);
+	return ends;
+}
+
+/* A null_blk disk; *@c0 (if given) gets the block layer's counts before it. */
+static struct nullb *nr_create(struct ktest *t, struct nullb_config cfg, const char *name,
+			       struct blk_counters *c0)
+{
+	struct nullb *nb;
+
+	if (c0)
+		blk_get_counters(c0);
+	cfg.memory_backed = true;
+	cfg.size_mb = cfg.size_mb ?: 2;
+	nb = null_blk_create(&cfg, name);
+	if (IS_ERR(nb)) {
+		ktest_log(t, "null_blk_create(%s): %ld", name, PTR_ERR(nb));
+		return NULL;
+	}
+	return nb;
+}
+
+/* The block layer's live requests and bios back at @c0, none in flight. */
+static void nr_expect_settled(struct ktest *t, const struct blk_counters *c0)
+{
+	struct blk_counters c;
+
+	for (int i = 0; i < 50; i++) {
+		blk_get_counters(&c);
+		if (c.requests == c0->requests && c.bios == c0->bios && !c.in_flight)
+			break;
+		msleep(10);
+	}
+	KTEST_EXPECT_EQ(t, c.requests, c0->requests);
+	KTEST_EXPECT_EQ(t, c.bios, c0->bios);
+	KTEST_EXPECT_EQ(t, c.in_flight, 0L);
+}
+
+static struct nullb *hook_nb;
+static struct request_queue *hook_q;
+static unsigned int hook_late;
+
+/* The device's late completion, exactly between the handler's claim and its end. */
+static void nr_late_completion_hook(struct request *rq)
+{
+	if (rq->q == hook_q)
+		hook_late += null_blk_complete_dropped(hook_nb, BLK_STS_OK);
+}
+
+/*
+ * No ->timeout: the core ends the bios with BLK_STS_TIMEOUT and keeps the
+ * tag until the device completes.  The completion lands inside the
+ * handler's work; the bio must still end once, with the timeout, and the
+ * queue's usage count must drop once (it would go negative, and the bio
+ * never end, if the completion freed the request under the handler).
+ */
+static void test_null_blk_timeout_vs_completion(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2, .timeout_ms = 30 };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct blk_counters c0;
+	struct request_queue *q;
+	struct nr_io io;
+	struct nullb *nb;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr0", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	q = null_blk_disk(nb)->queue;
+	hook_nb = nb;
+	hook_q = q;
+	hook_late = 0;
+	WRITE_ONCE(blk_timeout_test_hook, nr_late_completion_hook);
+	/* The partition scan took command 1: this one, command 2, is dropped. */
+	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
+	WRITE_ONCE(blk_timeout_test_hook, NULL);
+	KTEST_EXPECT_EQ(t, io.status, BLK_STS_TIMEOUT);
+	KTEST_EXPECT_EQ(t, hook_late, 1u);
+	KTEST_EXPECT_EQ(t, atomic_read(&q->q_usage), 0);
+	nr_expect_settled(t, &c0);
+	/* The disk works on. */
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 0, buf, 4096), 0);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
+/*
+ * A driver that ends a request in its ->timeout (and answers BLK_EH_DONE)
+ * frees it while the timeout scan still looks at it: the scan's pin must
+ * keep the tag from being reused until the scan is done with it, and the
+ * core must not end it a second time.
+ */
+static void test_null_blk_timeout_pins_request(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2, .timeout_ms = 30,
+				    .timeout_handler = true, .timeout_ends = true };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct blk_counters c0;
+	struct nullb_stats st;
+	struct nr_io io;
+	struct nullb *nb;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr1", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
+	KTEST_EXPECT_EQ(t, io.status, BLK_STS_IOERR);
+	null_blk_get_stats(nb, &st);
+	KTEST_EXPECT_EQ(t, st.timeout_ended, 1UL);
+	KTEST_EXPECT_EQ(t, st.timeout_tag_held, 1UL);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
+static struct ktest_case null_blk_cases[] = {
+	KTEST_CASE_FLAGS(test_null_blk_timeout_vs_completion, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_timeout_pins_request, KTEST_F_NOHOST),
+	{}
+};
+
+static struct ktest_suite null_blk_suite = {
+	.name = "null_blk", .cases = null_blk_cases,
+};
+KTEST_SUITE(null_blk_suite);
