@@ -113,24 +113,32 @@ void blk_mq_start_request(struct request *rq)
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
-/* The last reference to @rq went: give its tag back. */
+/*
+ * The last reference to @rq went: give its tag back.  The queue and the
+ * hardware context are touched first and the tag freed last, because
+ * blk_mq_destroy_queue() waits for the tags its queue holds before it
+ * frees the contexts.
+ */
 void __blk_mq_free_request(struct request *rq)
 {
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	struct blk_mq_tags *tags = hctx->tags;
 	struct request_queue *q = rq->q;
 	bool timed_out = rq->rq_flags & RQF_TIMED_OUT;
 
 	rq->bio = rq->biotail = NULL;
 	rq->rq_flags = 0;
-	rq_set_state(rq, MQ_RQ_IDLE);
 	atomic_long_add_return(-1, &blk_nr_requests);
-	blk_mq_put_tag(hctx->tags, (unsigned int)rq->tag);
 	/* A request waits for room the freed one leaves. */
 	if (!list_empty(&hctx->dispatch))
 		blk_mq_run_hw_queue(hctx, true);
 	/* The timeout handler dropped a timed-out request's usage already. */
 	if (!timed_out)
 		blk_queue_exit(q);
+	/* Not allocated any more: a completion now is refused (blk_mq_claim_end()). */
+	WRITE_ONCE(rq->q, NULL);
+	rq_set_state(rq, MQ_RQ_IDLE);
+	blk_mq_put_tag(tags, (unsigned int)rq->tag);
 }
 
 /* Drop the owner's reference; a timeout scan may hold the request a little longer. */
@@ -171,7 +179,8 @@ void __blk_mq_end_request(struct request *rq, blk_status_t error)
  * IDLE, for a driver ending a request it never started).  A completion
  * arriving after the timeout handler ended the bios (TIMED_OUT) frees the
  * tag the core kept for it (see blk_mq_rq_timed_out()); any completion
- * after that is refused with a log line.  True: go on ending it.
+ * after that, or of a request that is not allocated (ended already, or
+ * its queue torn down), is refused with a log line.  True: go on ending it.
  */
 static bool blk_mq_claim_end(struct request *rq)
 {
@@ -190,6 +199,9 @@ static bool blk_mq_claim_end(struct request *rq)
 			blk_mq_free_request(rq);
 			return false;
 		case MQ_RQ_IDLE:
+			if (!READ_ONCE(rq->q))
+				goto refuse;
+			fallthrough;
 		case MQ_RQ_IN_FLIGHT:
 			if (!rq_claim(rq, st, MQ_RQ_COMPLETE))
 				continue;
@@ -201,7 +213,7 @@ static bool blk_mq_claim_end(struct request *rq)
 		}
 	}
 refuse:
-	pr_err_ratelimited("block: completion of request %d refused: it ended already\n",
+	pr_err_ratelimited("block: completion of request %d refused: it ended already, or its queue is gone\n",
 			   rq->tag);
 	return false;
 }
@@ -257,7 +269,7 @@ void blk_mq_complete_request(struct request *rq)
 			continue;
 		}
 		/* A late completion after a timeout frees the tag; others are refused. */
-		if (st == MQ_RQ_TIMED_OUT || st == MQ_RQ_RETIRED)
+		if (st == MQ_RQ_TIMED_OUT || st == MQ_RQ_RETIRED || !READ_ONCE(rq->q))
 			blk_mq_claim_end(rq);
 		else
 			pr_err_ratelimited("block: completing request %d not in flight\n", rq->tag);
@@ -850,16 +862,58 @@ fail:
 }
 
 /*
+ * Free the tags @q's timed-out requests still hold (queues without
+ * ops->timeout keep them for the device's late completion): the device
+ * was reset or is gone, and a completion from now on is refused.  Then
+ * wait until no request of @q holds a tag, so that a completion freeing
+ * one right now is done with the hardware contexts before they go.
+ */
+static void blk_mq_cancel_requests(struct request_queue *q)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
+		unsigned long tag;
+
+		for_each_set_bit(tag, tags->bitmap, tags->nr_tags) {
+			struct request *rq = tags->rqs[tag];
+
+			if (!req_ref_inc_not_zero(rq))
+				continue;
+			if (READ_ONCE(rq->q) == q && rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED)) {
+				pr_warn("block: %s: request %d timed out and never completed: freed; a later completion is refused\n",
+					q->disk ? q->disk->disk_name : "?", rq->tag);
+				blk_mq_free_request(rq);
+			}
+			if (req_ref_put_and_test(rq))
+				__blk_mq_free_request(rq);
+		}
+	}
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
+
+		for (unsigned int tag = 0; tag < tags->nr_tags; tag++)
+			while (test_bit(tag, tags->bitmap) && READ_ONCE(tags->rqs[tag]->q) == q)
+				msleep(1);
+	}
+}
+
+/*
  * Tear down what @q holds of the driver (hardware contexts, tag set link,
- * work, timers); nothing may be inside it (del_gendisk() froze it and
- * marked it dying).  The structure itself stays for late submitters
- * holding a block_device, which find it dying: the disk frees it.
+ * work, timers); no bio may be inside it (del_gendisk() froze it and
+ * marked it dying).  Dispatch is quiesced and the timeout handler
+ * stopped first; requests that timed out and never completed are freed
+ * (blk_mq_cancel_requests()).  The structure itself stays for late
+ * submitters holding a block_device, which find it dying: the disk frees
+ * it.
  */
 void blk_mq_destroy_queue(struct request_queue *q)
 {
 	struct blk_mq_tag_set *set = q->tag_set;
 
+	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
+	blk_mq_quiesce_queue(q);
 	blk_timeout_stop(q);
+	blk_mq_cancel_requests(q);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		cancel_work_sync(&q->queue_ctx[cpu].complete_work);
 	blk_mq_exit_hctxs(q, q->nr_hw_queues);
@@ -871,7 +925,6 @@ void blk_mq_destroy_queue(struct request_queue *q)
 	q->queue_ctx = NULL;
 	q->queue_hw_ctx = NULL;
 	q->nr_hw_queues = 0;
-	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
 }
 
 static int __init blk_mq_init(void)

@@ -13,7 +13,8 @@
  * but keeps the tag until the device's late completion arrives (a tag
  * reused while the device still owns the request would let that
  * completion end the wrong request).  That late completion only frees the
- * tag.
+ * tag; blk_mq_destroy_queue() frees the tags still kept, and a completion
+ * after it is refused with a log line.
  *
  * The scan pins each request it looks at (a reference, as Linux's
  * req_ref_inc_not_zero()), so one that completes meanwhile is not freed

@@ -77,6 +77,7 @@ struct nullb {
 	struct nullb_log_entry log[NULLB_LOG_SIZE];
 	unsigned int log_head, log_len;
 	struct nullb_stats st;
+	bool disk_removed;		/* null_blk_remove_disk() */
 };
 
 static struct nullb *boot_devs[8];
@@ -512,15 +513,24 @@ unsigned int null_blk_complete_dropped(struct nullb *nb, blk_status_t status)
 }
 EXPORT_SYMBOL_GPL(null_blk_complete_dropped);
 
-void null_blk_destroy(struct nullb *nb)
+void null_blk_remove_disk(struct nullb *nb)
 {
-	null_blk_complete_dropped(nb, BLK_STS_IOERR);
+	if (nb->disk_removed)
+		return;
+	nb->disk_removed = true;
 	del_gendisk(nb->disk);
 	for (unsigned int i = 0; i < nb->cfg.submit_queues; i++) {
 		del_timer_sync(&nb->queues[i].timer);
 		null_timer_fn(&nb->queues[i].timer);
 	}
 	put_disk(nb->disk);
+}
+EXPORT_SYMBOL_GPL(null_blk_remove_disk);
+
+void null_blk_destroy(struct nullb *nb)
+{
+	null_blk_complete_dropped(nb, BLK_STS_IOERR);
+	null_blk_remove_disk(nb);
 	blk_mq_free_tag_set(&nb->tag_set);
 	null_free(nb);
 }

@@ -75,6 +75,13 @@ struct nullb *null_blk_create(const struct nullb_config *cfg, const char *name);
 /* del_gendisk(), then free everything; dropped requests are completed first. */
 void null_blk_destroy(struct nullb *nb);
 
+/*
+ * Tear the disk down (del_gendisk(), put_disk()) but keep the device and
+ * its dropped requests, whose completion then comes after the teardown;
+ * null_blk_destroy() frees the rest.
+ */
+void null_blk_remove_disk(struct nullb *nb);
+
 struct gendisk *null_blk_disk(struct nullb *nb);
 void null_blk_get_stats(struct nullb *nb, struct nullb_stats *st);
 

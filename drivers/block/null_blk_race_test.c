@@ -182,9 +182,41 @@ static void test_null_blk_timeout_pins_request(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+/*
+ * A request that timed out on a queue without ->timeout, whose device
+ * completes it only after the disk was torn down: the teardown frees its
+ * tag, and the late completion is refused (a log line), touching nothing
+ * the teardown freed.
+ */
+static void test_null_blk_completion_after_teardown(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2, .timeout_ms = 30,
+				    .irqmode = NULL_IRQ_IPI };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct blk_counters c0, c1;
+	struct nullb *nb;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr2", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096),
+			-ETIMEDOUT);
+	blk_get_counters(&c1);
+	KTEST_EXPECT_EQ(t, c1.requests, c0.requests + 1);
+	null_blk_remove_disk(nb);
+	blk_get_counters(&c1);
+	KTEST_EXPECT_EQ(t, c1.requests, c0.requests);
+	/* The late completion: refused. */
+	KTEST_EXPECT_EQ(t, null_blk_complete_dropped(nb, BLK_STS_OK), 1u);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
 static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_timeout_vs_completion, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_timeout_pins_request, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_completion_after_teardown, KTEST_F_NOHOST),
 	{}
 };
 
