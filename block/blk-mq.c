@@ -291,11 +291,25 @@ out:
 }
 EXPORT_SYMBOL_GPL(blk_mq_complete_request);
 
-/* A request queue_rq refused for lack of room goes back, unstarted. */
+/*
+ * A request queue_rq refused for lack of room, or the driver requeues,
+ * goes back unstarted: from IN_FLIGHT, or from COMPLETE (a driver's
+ * ops->complete may requeue, as in Linux), whose flight accounting
+ * blk_mq_complete_request() ended already.
+ */
 static void blk_mq_unstart(struct request *rq)
 {
-	if (rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_IDLE))
-		rq_leave_flight(rq);
+	for (;;) {
+		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+
+		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+			break;
+		if (rq_claim(rq, st, MQ_RQ_IDLE)) {
+			if (st == MQ_RQ_IN_FLIGHT)
+				rq_leave_flight(rq);
+			break;
+		}
+	}
 	rq->rq_flags &= ~RQF_STARTED;
 }
 
@@ -490,7 +504,14 @@ void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 {
 	struct request_queue *q = rq->q;
 	unsigned long flags;
+	int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
+	if (st != MQ_RQ_IDLE && st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE) {
+		/* Its bios ended with BLK_STS_TIMEOUT: nothing to retry. */
+		pr_warn_ratelimited("block: requeue of timed-out request %d: ending it\n", rq->tag);
+		blk_mq_claim_end(rq);
+		return;
+	}
 	blk_mq_unstart(rq);
 	atomic_long_add_return(1, &blk_nr_requeues);
 	spin_lock_irqsave(&q->requeue_lock, flags);

@@ -52,6 +52,7 @@ MODULE_PARM_DESC(memory_backed, "keep written data (default y)");
 struct nullb_cmd {
 	blk_status_t error;
 	bool dropped;
+	bool requeued;			/* requeue_on_complete did, once */
 	struct list_head list;		/* timer list or dropped list */
 };
 
@@ -324,8 +325,20 @@ static void null_end_slot(struct request *rq)
 static void null_complete_rq(struct request *rq)
 {
 	struct nullb_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct nullb *nb = rq->q->queuedata;
+	unsigned long flags;
 
 	null_end_slot(rq);
+	if (nb->cfg.requeue_on_complete && !cmd->requeued) {
+		/* A completion asking for a retry, as a SCSI sense code may. */
+		cmd->requeued = true;
+		spin_lock_irqsave(&nb->lock, flags);
+		nb->st.requeued++;
+		spin_unlock_irqrestore(&nb->lock, flags);
+		blk_mq_requeue_request(rq, true);
+		return;
+	}
+	cmd->requeued = false;
 	blk_mq_end_request(rq, cmd->error);
 }
 

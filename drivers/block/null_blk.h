@@ -35,6 +35,7 @@ struct nullb_config {
 	 * BLK_EH_DONE, as Linux drivers that abort a command do.
 	 */
 	bool timeout_ends;
+	bool requeue_on_complete;	/* ops->complete requeues each request once */
 	/* Every Nth command (0: never): */
 	unsigned int inject_error;	/* completes with BLK_STS_IOERR */
 	unsigned int inject_timeout;	/* is dropped: never completes */
@@ -55,6 +56,7 @@ struct nullb_stats {
 	unsigned long resource;		/* answered BLK_STS_RESOURCE */
 	unsigned long flushes, fua_writes, reads, writes, discards, write_zeroes;
 	unsigned long errors, dropped, timeouts;	/* injected, dropped, ->timeout calls */
+	unsigned long requeued;		/* requeued from ops->complete */
 	/* Ended by ->timeout (timeout_ends); of those, their tag still held right after. */
 	unsigned long timeout_ended, timeout_tag_held;
 	unsigned int max_segs_seen, max_sectors_seen;

@@ -213,10 +213,43 @@ static void test_null_blk_completion_after_teardown(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+/*
+ * ops->complete requeues each request once (the request is COMPLETE
+ * then): it goes back to the device and ends the second time, as in
+ * Linux, with its data intact.
+ */
+static void test_null_blk_requeue_completed(struct ktest *t)
+{
+	struct nullb_config cfg = { .irqmode = NULL_IRQ_IPI, .requeue_on_complete = true };
+	struct blk_counters c0;
+	struct nullb *nb = nr_create(t, cfg, "nullr3", &c0);
+	struct nullb_stats st;
+	struct nr_io io;
+	u8 *buf;
+
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	buf = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	blk_pattern_fill(buf, 16, 3, 8);
+	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_WRITE, 16, buf,
+				       4096));
+	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
+	KTEST_EXPECT_EQ(t, io.status, BLK_STS_OK);
+	memset(buf, 0, 4096);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 16, buf, 4096), 0);
+	KTEST_EXPECT_TRUE(t, blk_pattern_check(buf, 16, 3, 8) < 0);
+	null_blk_get_stats(nb, &st);
+	KTEST_EXPECT_GE(t, st.requeued, 2UL);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
 static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_timeout_vs_completion, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_timeout_pins_request, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_completion_after_teardown, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
 	{}
 };
 
