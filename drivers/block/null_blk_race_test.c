@@ -245,11 +245,80 @@ static void test_null_blk_requeue_completed(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+struct nr_opener {
+	const char *name;
+	struct block_device *bdev;
+	atomic_t done;
+};
+
+static int nr_open_fn(void *arg)
+{
+	struct nr_opener *o = arg;
+
+	o->bdev = blkdev_get_by_path(o->name, FMODE_READ, NULL);
+	atomic_set(&o->done, 1);
+	return 0;
+}
+
+/*
+ * An open of a partition while a rescan holds the disk's open_mutex (the
+ * test holds it and drops the partitions, as bdev_disk_changed() does):
+ * the open waits for the rescan and then finds the partition gone; it
+ * never returns a partition the rescan dropped.
+ */
+static void test_null_blk_open_vs_rescan(struct ktest *t)
+{
+	struct nullb_config cfg = { 0 };
+	struct nr_opener o = { .name = "nullr4p1", .done = ATOMIC_INIT(0) };
+	u8 *mbr = kzalloc(512, GFP_KERNEL);
+	struct task_struct *th;
+	struct gendisk *disk;
+	struct nullb *nb;
+	bool waited;
+
+	KTEST_ASSERT_NOT_NULL(t, mbr);
+	nb = nr_create(t, cfg, "nullr4", NULL);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	disk = null_blk_disk(nb);
+	/* One Linux partition, sectors 64..319. */
+	mbr[446 + 4] = 0x83;
+	mbr[446 + 8] = 64;
+	mbr[446 + 13] = 1;
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	KTEST_ASSERT_EQ(t, blkdev_rw(disk->part0, REQ_OP_WRITE, 0, mbr, 512), 0);
+	KTEST_ASSERT_EQ(t, bdev_disk_changed(disk), 0);
+
+	mutex_lock(&disk->open_mutex);
+	th = kthread_run(nr_open_fn, &o, "nr_open");
+	if (!th)
+		mutex_unlock(&disk->open_mutex);
+	KTEST_ASSERT_NOT_NULL(t, th);
+	msleep(50);
+	waited = !atomic_read(&o.done);
+	blk_drop_partitions(disk);
+	mutex_unlock(&disk->open_mutex);
+	kthread_join(th);
+	KTEST_EXPECT_TRUE(t, waited);
+	KTEST_EXPECT_EQ(t, IS_ERR(o.bdev) ? PTR_ERR(o.bdev) : 0L, (long)-ENODEV);
+	if (!IS_ERR(o.bdev))
+		blkdev_put(o.bdev, FMODE_READ);
+	/* A rescan brings it back. */
+	KTEST_EXPECT_EQ(t, bdev_disk_changed(disk), 0);
+	o.bdev = blkdev_get_by_path("nullr4p1", FMODE_READ, NULL);
+	KTEST_EXPECT_TRUE(t, !IS_ERR(o.bdev));
+	if (!IS_ERR(o.bdev))
+		blkdev_put(o.bdev, FMODE_READ);
+	null_blk_destroy(nb);
+	kfree(mbr);
+}
+
 static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_timeout_vs_completion, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_timeout_pins_request, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_completion_after_teardown, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_open_vs_rescan, KTEST_F_NOHOST),
 	{}
 };
 

@@ -233,10 +233,12 @@ void put_disk(struct gendisk *disk);
  * @disk: an added disk
  *
  * Drops the old partitions (refused while one is open) and adds the ones
- * the partition table now describes.
+ * the partition table now describes, under the disk's open_mutex, which
+ * blkdev_get_by_path() takes too.
  *
- * Return: 0; -EBUSY if a partition is open; -EIO if the table could not
- * be read.  A malformed table is logged and gives no partitions.
+ * Return: 0; -EBUSY if a partition is open; -ENODEV for a disk not added
+ * or being deleted; -EIO if the table could not be read.  A malformed
+ * table is logged and gives no partitions.
  */
 int bdev_disk_changed(struct gendisk *disk);
 
@@ -251,14 +253,19 @@ typedef unsigned int fmode_t;
  * @mode: FMODE_READ and/or FMODE_WRITE
  * @holder: unused (exclusive opens are not supported)
  *
+ * The open counts under the disk's open_mutex, as a partition rescan
+ * runs, so an open never returns a partition a concurrent rescan dropped.
+ * Context: may sleep.
+ *
  * Return: the device, held until blkdev_put(); ERR_PTR(-ENODEV) if there
- * is none (or its disk is being deleted); ERR_PTR(-EACCES) for a write
- * open of a read-only device.
+ * is none (or its disk is being deleted, or a rescan dropped it);
+ * ERR_PTR(-EACCES) for a write open of a read-only device.
  */
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder);
 
 /**
  * blkdev_put() - release a device from blkdev_get_by_path()
+ * Context: may sleep (takes the disk's open_mutex).
  */
 void blkdev_put(struct block_device *bdev, fmode_t mode);
 
