@@ -616,7 +616,8 @@ out:
 
 /*
  * The first piece of @bio that fits one request: @bio itself, or a split
- * chained to it.  NULL if a split could not be allocated.
+ * chained to it.  NULL if a split could not be allocated; ERR_PTR(-EINVAL)
+ * if the queue limits cannot hold even one logical block of it.
  */
 static struct bio *blk_bio_fit(struct request_queue *q, struct bio *bio, unsigned int *nsegs)
 {
@@ -642,6 +643,13 @@ static struct bio *blk_bio_fit(struct request_queue *q, struct bio *bio, unsigne
 	if (bytes >= bio->bi_iter.bi_size)
 		return bio;
 	bytes = ALIGN_DOWN(bytes, lbs);
+	if (!bytes) {
+		/* Retrying cannot help: the limits never let one block through. */
+		pr_err_ratelimited("block: %s: sector %llu: the %u segment(s) a request may hold carry less than one %u-byte block: I/O error\n",
+				   q->disk ? q->disk->disk_name : "?",
+				   (unsigned long long)bio->bi_iter.bi_sector, *nsegs, lbs);
+		return ERR_PTR(-EINVAL);
+	}
 	split = bio_split(bio, (int)(bytes >> SECTOR_SHIFT), GFP_KERNEL);
 	if (!split)
 		return NULL;
@@ -676,9 +684,9 @@ void blk_mq_submit_bio(struct bio *bio)
 			return;
 		}
 		cur = blk_bio_fit(q, bio, &nsegs);
-		if (!cur) {
+		if (IS_ERR_OR_NULL(cur)) {
 			blk_queue_exit(q);
-			bio->bi_status = BLK_STS_RESOURCE;
+			bio->bi_status = cur ? BLK_STS_IOERR : BLK_STS_RESOURCE;
 			bio_endio(bio);
 			return;
 		}

@@ -313,12 +313,44 @@ static void test_null_blk_open_vs_rescan(struct ktest *t)
 	kfree(mbr);
 }
 
+/*
+ * 4 KiB logical blocks, at most 2 segments per request, and a bio of
+ * 1 KiB pieces in separate pages: no request can hold a whole block.
+ * Retrying cannot help, so the bio fails with an I/O error at once.
+ */
+static void test_null_blk_split_below_block(struct ktest *t)
+{
+	struct nullb_config cfg = { .bs = 4096, .max_segments = 2 };
+	struct page *pages[4] = {};
+	struct blk_counters c0;
+	struct nullb *nb;
+	struct bio *bio;
+
+	nb = nr_create(t, cfg, "nullr5", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	bio = bio_alloc(null_blk_disk(nb)->part0, 4, REQ_OP_READ, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, bio);
+	for (int i = 0; i < 4; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, pages[i]);
+		KTEST_EXPECT_EQ(t, bio_add_page(bio, pages[i], 1024, 0), 1024);
+	}
+	bio->bi_iter.bi_sector = 8;
+	KTEST_EXPECT_EQ(t, submit_bio_wait(bio), -EIO);
+	bio_put(bio);
+	for (int i = 0; i < 4; i++)
+		__free_page(pages[i]);
+	null_blk_destroy(nb);
+	nr_expect_settled(t, &c0);
+}
+
 static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_timeout_vs_completion, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_timeout_pins_request, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_completion_after_teardown, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_open_vs_rescan, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_split_below_block, KTEST_F_NOHOST),
 	{}
 };
 
