@@ -342,6 +342,21 @@ static inline bool blk_should_fake_timeout(struct request_queue *q)
 	return unlikely(atomic_read(&q->fake_timeouts) > 0) && __blk_should_fake_timeout(q);
 }
 
+bool __blk_should_fake_stall(struct request_queue *q);
+
+/**
+ * blk_should_fake_stall() - leave the device unaware of this request?
+ * @q: the request's queue
+ *
+ * True while blk_queue_fake_stalls() has requests left to stall: the
+ * driver then skips the notification that would make the device start
+ * the request it just queued.
+ */
+static inline bool blk_should_fake_stall(struct request_queue *q)
+{
+	return unlikely(atomic_read(&q->fake_stalls) > 0) && __blk_should_fake_stall(q);
+}
+
 /**
  * blk_mq_requeue_request() - put a started request back on its queue
  * @rq: the request

@@ -95,6 +95,7 @@ struct request_queue {
 	struct timer_list timeout;		/* earliest request deadline */
 	struct work_struct timeout_work;	/* scans for expired requests */
 	atomic_t fake_timeouts;			/* blk_queue_fake_timeouts() */
+	atomic_t fake_stalls;			/* blk_queue_fake_stalls() */
 };
 
 static inline bool blk_queue_flag_test(unsigned int flag, const struct request_queue *q)
@@ -396,6 +397,20 @@ void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout);
  * as if the interrupt had been lost.
  */
 void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n);
+
+/**
+ * blk_queue_fake_stalls() - let a queue's device sit on the next requests
+ * @q: the queue
+ * @n: how many requests blk_should_fake_stall() holds back from now on
+ *
+ * Fault injection for tests: a driver asks blk_should_fake_stall() when it
+ * has put a request on the device's queue and would tell the device; for
+ * a stalled one it does not, so the device holds the request until the
+ * timeout handler deals with it (or another request's notification), as
+ * a hung device would.  Unlike blk_queue_fake_timeouts(), the device still
+ * owns the request when it times out.
+ */
+void blk_queue_fake_stalls(struct request_queue *q, unsigned int n);
 
 static inline unsigned int queue_logical_block_size(const struct request_queue *q)
 {
