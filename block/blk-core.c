@@ -334,21 +334,38 @@ void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n)
 }
 EXPORT_SYMBOL_GPL(blk_queue_fake_timeouts);
 
-bool __blk_should_fake_timeout(struct request_queue *q)
+void blk_queue_fake_stalls(struct request_queue *q, unsigned int n)
 {
-	int left = atomic_read(&q->fake_timeouts);
+	atomic_set(&q->fake_stalls, (int)min(n, (unsigned int)INT_MAX));
+}
+EXPORT_SYMBOL_GPL(blk_queue_fake_stalls);
 
-	/* Take one of the completions left to lose, if another CPU did not. */
+/* Take one of the faults left in @left, if another CPU did not; log it. */
+static bool blk_take_fake(struct request_queue *q, atomic_t *left_p, const char *what)
+{
+	int left = atomic_read(left_p);
+
 	while (left > 0) {
-		if (atomic_try_cmpxchg(&q->fake_timeouts, &left, left - 1)) {
-			pr_warn_ratelimited("block: %s: completion dropped (fake timeout)\n",
-					    q->disk ? q->disk->disk_name : "?");
+		if (atomic_try_cmpxchg(left_p, &left, left - 1)) {
+			pr_warn_ratelimited("block: %s: %s\n", q->disk ? q->disk->disk_name : "?",
+					    what);
 			return true;
 		}
 	}
 	return false;
 }
+
+bool __blk_should_fake_timeout(struct request_queue *q)
+{
+	return blk_take_fake(q, &q->fake_timeouts, "completion dropped (fake timeout)");
+}
 EXPORT_SYMBOL_GPL(__blk_should_fake_timeout);
+
+bool __blk_should_fake_stall(struct request_queue *q)
+{
+	return blk_take_fake(q, &q->fake_stalls, "device not told of a request (fake stall)");
+}
+EXPORT_SYMBOL_GPL(__blk_should_fake_stall);
 
 int blkdev_issue_flush(struct block_device *bdev)
 {

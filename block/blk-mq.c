@@ -113,23 +113,39 @@ void blk_mq_start_request(struct request *rq)
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
-void blk_mq_free_request(struct request *rq)
+/*
+ * The last reference to @rq went: give its tag back.  The queue and the
+ * hardware context are touched first and the tag freed last, because
+ * blk_mq_destroy_queue() waits for the tags its queue holds before it
+ * frees the contexts.
+ */
+void __blk_mq_free_request(struct request *rq)
 {
 	struct blk_mq_hw_ctx *hctx = rq->mq_hctx;
+	struct blk_mq_tags *tags = hctx->tags;
 	struct request_queue *q = rq->q;
 	bool timed_out = rq->rq_flags & RQF_TIMED_OUT;
 
 	rq->bio = rq->biotail = NULL;
 	rq->rq_flags = 0;
-	rq_set_state(rq, MQ_RQ_IDLE);
 	atomic_long_add_return(-1, &blk_nr_requests);
-	blk_mq_put_tag(hctx->tags, (unsigned int)rq->tag);
 	/* A request waits for room the freed one leaves. */
 	if (!list_empty(&hctx->dispatch))
 		blk_mq_run_hw_queue(hctx, true);
 	/* The timeout handler dropped a timed-out request's usage already. */
 	if (!timed_out)
 		blk_queue_exit(q);
+	/* Not allocated any more: a completion now is refused (blk_mq_claim_end()). */
+	WRITE_ONCE(rq->q, NULL);
+	rq_set_state(rq, MQ_RQ_IDLE);
+	blk_mq_put_tag(tags, (unsigned int)rq->tag);
+}
+
+/* Drop the owner's reference; a timeout scan may hold the request a little longer. */
+void blk_mq_free_request(struct request *rq)
+{
+	if (req_ref_put_and_test(rq))
+		__blk_mq_free_request(rq);
 }
 
 static void blk_mq_end_bios(struct request *rq, blk_status_t error)
@@ -161,28 +177,45 @@ void __blk_mq_end_request(struct request *rq, blk_status_t error)
 /*
  * The request's end is claimed by whoever moves it out of IN_FLIGHT (or
  * IDLE, for a driver ending a request it never started).  A completion
- * arriving after the timeout handler took the request frees the tag the
- * core kept for it (see blk_mq_rq_timed_out()).  True: go on ending it.
+ * arriving after the timeout handler ended the bios (TIMED_OUT) frees the
+ * tag the core kept for it (see blk_mq_rq_timed_out()); any completion
+ * after that, or of a request that is not allocated (ended already, or
+ * its queue torn down), is refused with a log line.  True: go on ending it.
  */
 static bool blk_mq_claim_end(struct request *rq)
 {
 	for (;;) {
-		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+		int old = READ_ONCE(rq->state), st = old & RQ_STATE_MASK;
 
-		if (st == MQ_RQ_COMPLETE)
+		switch (st) {
+		case MQ_RQ_COMPLETE:
+			/* blk_mq_complete_request() claimed it for ops->complete. */
 			return true;
-		if (st == MQ_RQ_TIMED_OUT) {
+		case MQ_RQ_TIMED_OUT:
+			if (!rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED))
+				continue;
 			pr_warn_ratelimited("block: late completion of timed-out request %d\n",
 					    rq->tag);
 			blk_mq_free_request(rq);
 			return false;
-		}
-		if (rq_claim(rq, st, MQ_RQ_COMPLETE)) {
+		case MQ_RQ_IDLE:
+			if (!READ_ONCE(rq->q))
+				goto refuse;
+			fallthrough;
+		case MQ_RQ_IN_FLIGHT:
+			if (!rq_claim(rq, st, MQ_RQ_COMPLETE))
+				continue;
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
 			return true;
+		default:
+			goto refuse;
 		}
 	}
+refuse:
+	pr_err_ratelimited("block: completion of request %d refused: it ended already, or its queue is gone\n",
+			   rq->tag);
+	return false;
 }
 
 void blk_mq_end_request(struct request *rq, blk_status_t error)
@@ -227,8 +260,16 @@ void blk_mq_complete_request(struct request *rq)
 	struct blk_mq_ctx *ctx;
 	unsigned long flags;
 
-	if (!rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE)) {
-		if ((READ_ONCE(rq->state) & RQ_STATE_MASK) == MQ_RQ_TIMED_OUT)
+	for (;;) {
+		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+
+		if (st == MQ_RQ_IN_FLIGHT) {
+			if (rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE))
+				break;
+			continue;
+		}
+		/* A late completion after a timeout frees the tag; others are refused. */
+		if (st == MQ_RQ_TIMED_OUT || st == MQ_RQ_RETIRED || !READ_ONCE(rq->q))
 			blk_mq_claim_end(rq);
 		else
 			pr_err_ratelimited("block: completing request %d not in flight\n", rq->tag);
@@ -250,11 +291,25 @@ out:
 }
 EXPORT_SYMBOL_GPL(blk_mq_complete_request);
 
-/* A request queue_rq refused for lack of room goes back, unstarted. */
+/*
+ * A request queue_rq refused for lack of room, or the driver requeues,
+ * goes back unstarted: from IN_FLIGHT, or from COMPLETE (a driver's
+ * ops->complete may requeue, as in Linux), whose flight accounting
+ * blk_mq_complete_request() ended already.
+ */
 static void blk_mq_unstart(struct request *rq)
 {
-	if (rq_claim(rq, MQ_RQ_IN_FLIGHT, MQ_RQ_IDLE))
-		rq_leave_flight(rq);
+	for (;;) {
+		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
+
+		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+			break;
+		if (rq_claim(rq, st, MQ_RQ_IDLE)) {
+			if (st == MQ_RQ_IN_FLIGHT)
+				rq_leave_flight(rq);
+			break;
+		}
+	}
 	rq->rq_flags &= ~RQF_STARTED;
 }
 
@@ -449,7 +504,14 @@ void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 {
 	struct request_queue *q = rq->q;
 	unsigned long flags;
+	int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
+	if (st != MQ_RQ_IDLE && st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE) {
+		/* Its bios ended with BLK_STS_TIMEOUT: nothing to retry. */
+		pr_warn_ratelimited("block: requeue of timed-out request %d: ending it\n", rq->tag);
+		blk_mq_claim_end(rq);
+		return;
+	}
 	blk_mq_unstart(rq);
 	atomic_long_add_return(1, &blk_nr_requeues);
 	spin_lock_irqsave(&q->requeue_lock, flags);
@@ -510,6 +572,9 @@ static struct request *blk_mq_get_request(struct request_queue *q, blk_opf_t opf
 	INIT_LIST_HEAD(&rq->ipi_list);
 	rq_set_state(rq, MQ_RQ_IDLE);
 	atomic_long_add_return(1, &blk_nr_requests);
+	/* Initialised before a timeout scan can pin it. */
+	smp_wmb();
+	atomic_set(&rq->ref, 1);
 	return rq;
 }
 
@@ -551,7 +616,8 @@ out:
 
 /*
  * The first piece of @bio that fits one request: @bio itself, or a split
- * chained to it.  NULL if a split could not be allocated.
+ * chained to it.  NULL if a split could not be allocated; ERR_PTR(-EINVAL)
+ * if the queue limits cannot hold even one logical block of it.
  */
 static struct bio *blk_bio_fit(struct request_queue *q, struct bio *bio, unsigned int *nsegs)
 {
@@ -577,6 +643,13 @@ static struct bio *blk_bio_fit(struct request_queue *q, struct bio *bio, unsigne
 	if (bytes >= bio->bi_iter.bi_size)
 		return bio;
 	bytes = ALIGN_DOWN(bytes, lbs);
+	if (!bytes) {
+		/* Retrying cannot help: the limits never let one block through. */
+		pr_err_ratelimited("block: %s: sector %llu: the %u segment(s) a request may hold carry less than one %u-byte block: I/O error\n",
+				   q->disk ? q->disk->disk_name : "?",
+				   (unsigned long long)bio->bi_iter.bi_sector, *nsegs, lbs);
+		return ERR_PTR(-EINVAL);
+	}
 	split = bio_split(bio, (int)(bytes >> SECTOR_SHIFT), GFP_KERNEL);
 	if (!split)
 		return NULL;
@@ -611,9 +684,9 @@ void blk_mq_submit_bio(struct bio *bio)
 			return;
 		}
 		cur = blk_bio_fit(q, bio, &nsegs);
-		if (!cur) {
+		if (IS_ERR_OR_NULL(cur)) {
 			blk_queue_exit(q);
-			bio->bi_status = BLK_STS_RESOURCE;
+			bio->bi_status = cur ? BLK_STS_IOERR : BLK_STS_RESOURCE;
 			bio_endio(bio);
 			return;
 		}
@@ -818,16 +891,58 @@ fail:
 }
 
 /*
+ * Free the tags @q's timed-out requests still hold (queues without
+ * ops->timeout keep them for the device's late completion): the device
+ * was reset or is gone, and a completion from now on is refused.  Then
+ * wait until no request of @q holds a tag, so that a completion freeing
+ * one right now is done with the hardware contexts before they go.
+ */
+static void blk_mq_cancel_requests(struct request_queue *q)
+{
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
+		unsigned long tag;
+
+		for_each_set_bit(tag, tags->bitmap, tags->nr_tags) {
+			struct request *rq = tags->rqs[tag];
+
+			if (!req_ref_inc_not_zero(rq))
+				continue;
+			if (READ_ONCE(rq->q) == q && rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED)) {
+				pr_warn("block: %s: request %d timed out and never completed: freed; a later completion is refused\n",
+					q->disk ? q->disk->disk_name : "?", rq->tag);
+				blk_mq_free_request(rq);
+			}
+			if (req_ref_put_and_test(rq))
+				__blk_mq_free_request(rq);
+		}
+	}
+	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
+		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
+
+		for (unsigned int tag = 0; tag < tags->nr_tags; tag++)
+			while (test_bit(tag, tags->bitmap) && READ_ONCE(tags->rqs[tag]->q) == q)
+				msleep(1);
+	}
+}
+
+/*
  * Tear down what @q holds of the driver (hardware contexts, tag set link,
- * work, timers); nothing may be inside it (del_gendisk() froze it and
- * marked it dying).  The structure itself stays for late submitters
- * holding a block_device, which find it dying: the disk frees it.
+ * work, timers); no bio may be inside it (del_gendisk() froze it and
+ * marked it dying).  Dispatch is quiesced and the timeout handler
+ * stopped first; requests that timed out and never completed are freed
+ * (blk_mq_cancel_requests()).  The structure itself stays for late
+ * submitters holding a block_device, which find it dying: the disk frees
+ * it.
  */
 void blk_mq_destroy_queue(struct request_queue *q)
 {
 	struct blk_mq_tag_set *set = q->tag_set;
 
+	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
+	blk_mq_quiesce_queue(q);
 	blk_timeout_stop(q);
+	blk_mq_cancel_requests(q);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		cancel_work_sync(&q->queue_ctx[cpu].complete_work);
 	blk_mq_exit_hctxs(q, q->nr_hw_queues);
@@ -839,7 +954,6 @@ void blk_mq_destroy_queue(struct request_queue *q)
 	q->queue_ctx = NULL;
 	q->queue_hw_ctx = NULL;
 	q->nr_hw_queues = 0;
-	set_bit(QUEUE_FLAG_DYING, &q->queue_flags);
 }
 
 static int __init blk_mq_init(void)

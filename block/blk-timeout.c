@@ -12,7 +12,14 @@
  * the bios with BLK_STS_TIMEOUT at once, so the submitter never hangs,
  * but keeps the tag until the device's late completion arrives (a tag
  * reused while the device still owns the request would let that
- * completion end the wrong request).
+ * completion end the wrong request).  That late completion only frees the
+ * tag; blk_mq_destroy_queue() frees the tags still kept, and a completion
+ * after it is refused with a log line.
+ *
+ * The scan pins each request it looks at (a reference, as Linux's
+ * req_ref_inc_not_zero()), so one that completes meanwhile is not freed
+ * and reused under the handler; the state machine of block/blk.h lets
+ * exactly one of the handler and the completion end it.
  */
 #include <exo/blk-mq.h>
 #include <exo/bitmap.h>
@@ -64,25 +71,69 @@ static void blk_mq_end_timed_out(struct request *rq, bool free_tag)
 	blk_queue_exit(q);
 }
 
+/* Move @rq from @state (IN_FLIGHT, generation included) to @to. */
+static bool blk_mq_claim_timed_out(struct request *rq, int state, int to)
+{
+	return __atomic_compare_exchange_n(&rq->state, &state, (state & ~RQ_STATE_MASK) | to,
+					   false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+#ifdef CONFIG_KTEST
+void (*blk_timeout_test_hook)(struct request *rq);
+#endif
+
+/*
+ * @rq, pinned by the scan, was IN_FLIGHT in @state past its deadline.
+ * Exactly one of the timeout handler and the completion ends its bios:
+ * whoever moves it out of IN_FLIGHT of this generation.
+ */
 static void blk_mq_rq_timed_out(struct request *rq, int state)
 {
 	const struct blk_mq_ops *ops = rq->q->tag_set->ops;
+	bool free_tag = ops->timeout;
 
-	if (ops->timeout) {
-		if (ops->timeout(rq) == BLK_EH_RESET_TIMER) {
+	if (ops->timeout && ops->timeout(rq) == BLK_EH_RESET_TIMER) {
+		if (READ_ONCE(rq->state) == state)
 			blk_add_timer(rq);
-			return;
-		}
-		/* Unless the driver ended it meanwhile, or it was reused. */
-		if (__atomic_compare_exchange_n(&rq->state, &state,
-						(state & ~RQ_STATE_MASK) | MQ_RQ_TIMED_OUT, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			blk_mq_end_timed_out(rq, true);
 		return;
 	}
-	if (__atomic_compare_exchange_n(&rq->state, &state, (state & ~RQ_STATE_MASK) | MQ_RQ_TIMED_OUT,
-					false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		blk_mq_end_timed_out(rq, false);
+	/* Unless the driver ended it meanwhile. */
+	if (!blk_mq_claim_timed_out(rq, state, free_tag ? MQ_RQ_RETIRED : MQ_RQ_TIMED_OUT))
+		return;
+#ifdef CONFIG_KTEST
+	/* A ktest delivers a late completion here, in the window it must survive. */
+	if (READ_ONCE(blk_timeout_test_hook))
+		blk_timeout_test_hook(rq);
+#endif
+	blk_mq_end_timed_out(rq, free_tag);
+}
+
+/*
+ * Look at one started request of @q, pinned (req_ref_inc_not_zero(), as
+ * Linux's blk_mq_check_expired()) so that it cannot be freed and reused
+ * while the handler looks at it.  Returns true with *@next set if it
+ * expires later.
+ */
+static bool blk_mq_check_expired(struct request_queue *q, struct request *rq,
+				 unsigned long now, unsigned long *next)
+{
+	bool pending = false;
+	int state;
+
+	if (!req_ref_inc_not_zero(rq))
+		return false;
+	state = READ_ONCE(rq->state);
+	if ((state & RQ_STATE_MASK) == MQ_RQ_IN_FLIGHT && READ_ONCE(rq->q) == q) {
+		if (time_after_eq(now, READ_ONCE(rq->deadline))) {
+			blk_mq_rq_timed_out(rq, state);
+		} else {
+			*next = rq->deadline;
+			pending = true;
+		}
+	}
+	if (req_ref_put_and_test(rq))
+		__blk_mq_free_request(rq);
+	return pending;
 }
 
 static void blk_mq_timeout_work(struct work_struct *work)
@@ -96,17 +147,13 @@ static void blk_mq_timeout_work(struct work_struct *work)
 		unsigned long tag;
 
 		for_each_set_bit(tag, tags->bitmap, tags->nr_tags) {
-			struct request *rq = tags->rqs[tag];
-			int state = READ_ONCE(rq->state);
+			unsigned long deadline;
 
-			if ((state & RQ_STATE_MASK) != MQ_RQ_IN_FLIGHT || rq->q != q)
+			if (!blk_mq_check_expired(q, tags->rqs[tag], now, &deadline))
 				continue;
-			if (time_after_eq(now, READ_ONCE(rq->deadline))) {
-				blk_mq_rq_timed_out(rq, state);
-			} else if (!pending || time_before(rq->deadline, next)) {
-				next = rq->deadline;
-				pending = true;
-			}
+			if (!pending || time_before(deadline, next))
+				next = deadline;
+			pending = true;
 		}
 	}
 	if (pending)

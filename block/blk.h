@@ -16,12 +16,39 @@
 
 /*
  * request.state packs a generation (bumped by each blk_mq_start_request())
- * above the two MQ_RQ_* bits, so that the timeout handler's claim cannot
- * succeed on a request that completed and was reused meanwhile.
+ * above the MQ_RQ_* bits, so that the timeout handler's claim cannot
+ * succeed on a request that completed and was reused meanwhile.  Two
+ * states beyond Linux's: MQ_RQ_TIMED_OUT, a request of a queue without
+ * ops->timeout whose bios the timeout handler ended, which keeps its tag
+ * until the device's late completion; and MQ_RQ_RETIRED, a request whose
+ * end was claimed outside the normal completion (the core ending it after
+ * BLK_EH_DONE, the late completion, or the queue's tear-down): it is being
+ * freed, and any further completion is refused with a log line.
  */
-#define RQ_STATE_MASK		3
-#define MQ_RQ_TIMED_OUT		3	/* the timeout handler ended its bios */
-#define RQ_GEN_ONE		4
+#define RQ_STATE_MASK		7
+#define MQ_RQ_TIMED_OUT		3
+#define MQ_RQ_RETIRED		4
+#define RQ_GEN_ONE		8
+
+/*
+ * request.ref: the owner's reference (1 from allocation to the end) and
+ * one per timeout scan looking at the request; the tag is freed when the
+ * last goes, so a request the scan examines is never reused under it.
+ */
+static inline bool req_ref_inc_not_zero(struct request *rq)
+{
+	int old = atomic_read(&rq->ref);
+
+	while (old)
+		if (atomic_try_cmpxchg(&rq->ref, &old, old + 1))
+			return true;
+	return false;
+}
+
+static inline bool req_ref_put_and_test(struct request *rq)
+{
+	return atomic_add_return(-1, &rq->ref) == 0;
+}
 
 /* Flush sequence steps of a request (request.flush_seq bits). */
 #define REQ_FSEQ_PREFLUSH	(1u << 0)
@@ -64,6 +91,7 @@ void blk_mq_destroy_queue(struct request_queue *q);
 void blk_mq_insert_request(struct request *rq, bool at_head);
 void __blk_mq_end_request(struct request *rq, blk_status_t error);
 void blk_mq_free_request(struct request *rq);
+void __blk_mq_free_request(struct request *rq);
 int blk_mq_tags_busy(struct blk_mq_tags *tags);
 
 /* blk-mq-tag.c */
@@ -82,6 +110,10 @@ bool blk_flush_complete_seq(struct request *rq, blk_status_t error);
 void blk_add_timer(struct request *rq);
 void blk_timeout_init(struct request_queue *q);
 void blk_timeout_stop(struct request_queue *q);
+#ifdef CONFIG_KTEST
+/* Called by the timeout handler between its claim of a request and its end. */
+extern void (*blk_timeout_test_hook)(struct request *rq);
+#endif
 
 /* genhd.c, partitions.c */
 struct block_device *bdev_alloc(struct gendisk *disk, u8 partno);

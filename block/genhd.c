@@ -224,9 +224,12 @@ int bdev_disk_changed(struct gendisk *disk)
 {
 	int err = 0;
 
-	if (test_bit(GD_DEAD, &disk->state) || !test_bit(GD_ADDED, &disk->state))
-		return -ENODEV;
 	mutex_lock(&disk->open_mutex);
+	/* Under open_mutex: del_gendisk() drops the partitions under it too. */
+	if (test_bit(GD_DEAD, &disk->state) || !test_bit(GD_ADDED, &disk->state)) {
+		err = -ENODEV;
+		goto out;
+	}
 	for (int i = 1; i < DISK_MAX_PARTS; i++) {
 		if (disk->parts[i] && atomic_read(&disk->parts[i]->bd_openers)) {
 			pr_err("block: %s: partition %s is open, not rescanning\n",
@@ -243,34 +246,61 @@ out:
 }
 EXPORT_SYMBOL_GPL(bdev_disk_changed);
 
+/* Is @bdev still a live device of its disk?  Under disk->open_mutex. */
+static bool bdev_live(struct block_device *bdev)
+{
+	struct gendisk *disk = bdev->bd_disk;
+
+	return !test_bit(GD_DEAD, &disk->state) && disk->parts[bdev->bd_partno] == bdev;
+}
+
+/*
+ * The open counts under the disk's open_mutex, which a partition rescan
+ * (bdev_disk_changed()) holds too, as in Linux: a rescan never drops a
+ * partition being opened, and an open never returns a partition the
+ * rescan dropped.
+ */
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder)
 {
 	struct block_device *bdev;
+	struct gendisk *disk;
+	int err = 0;
 
 	(void)holder;
 	if (!strncmp(path, "/dev/", 5))
 		path += 5;
 	mutex_lock(&bdev_lock);
 	bdev = bdev_find_locked(path);
-	if (bdev && test_bit(GD_DEAD, &bdev->bd_disk->state))
-		bdev = NULL;
-	if (bdev && (mode & FMODE_WRITE) && bdev->bd_read_only) {
-		mutex_unlock(&bdev_lock);
-		return ERR_PTR(-EACCES);
-	}
-	if (bdev) {
+	if (bdev)
 		get_device(&bdev->bd_device);
-		atomic_add(1, &bdev->bd_openers);
-	}
 	mutex_unlock(&bdev_lock);
-	return bdev ? bdev : ERR_PTR(-ENODEV);
+	if (!bdev)
+		return ERR_PTR(-ENODEV);
+	disk = bdev->bd_disk;
+	mutex_lock(&disk->open_mutex);
+	if (!bdev_live(bdev))
+		err = -ENODEV;
+	else if ((mode & FMODE_WRITE) && bdev->bd_read_only)
+		err = -EACCES;
+	else
+		atomic_add(1, &bdev->bd_openers);
+	mutex_unlock(&disk->open_mutex);
+	if (err) {
+		put_device(&bdev->bd_device);
+		return ERR_PTR(err);
+	}
+	return bdev;
 }
 EXPORT_SYMBOL_GPL(blkdev_get_by_path);
 
 void blkdev_put(struct block_device *bdev, fmode_t mode)
 {
+	struct gendisk *disk = bdev->bd_disk;
+
 	(void)mode;
+	mutex_lock(&disk->open_mutex);
 	atomic_add(-1, &bdev->bd_openers);
+	mutex_unlock(&disk->open_mutex);
 	put_device(&bdev->bd_device);
 }
 EXPORT_SYMBOL_GPL(blkdev_put);

@@ -52,6 +52,7 @@ MODULE_PARM_DESC(memory_backed, "keep written data (default y)");
 struct nullb_cmd {
 	blk_status_t error;
 	bool dropped;
+	bool requeued;			/* requeue_on_complete did, once */
 	struct list_head list;		/* timer list or dropped list */
 };
 
@@ -77,6 +78,7 @@ struct nullb {
 	struct nullb_log_entry log[NULLB_LOG_SIZE];
 	unsigned int log_head, log_len;
 	struct nullb_stats st;
+	bool disk_removed;		/* null_blk_remove_disk() */
 };
 
 static struct nullb *boot_devs[8];
@@ -323,8 +325,20 @@ static void null_end_slot(struct request *rq)
 static void null_complete_rq(struct request *rq)
 {
 	struct nullb_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct nullb *nb = rq->q->queuedata;
+	unsigned long flags;
 
 	null_end_slot(rq);
+	if (nb->cfg.requeue_on_complete && !cmd->requeued) {
+		/* A completion asking for a retry, as a SCSI sense code may. */
+		cmd->requeued = true;
+		spin_lock_irqsave(&nb->lock, flags);
+		nb->st.requeued++;
+		spin_unlock_irqrestore(&nb->lock, flags);
+		blk_mq_requeue_request(rq, true);
+		return;
+	}
+	cmd->requeued = false;
 	blk_mq_end_request(rq, cmd->error);
 }
 
@@ -345,9 +359,21 @@ static enum blk_eh_timer_return null_timeout_rq(struct request *rq)
 		forgot = true;
 	}
 	spin_unlock_irqrestore(&nb->lock, flags);
-	if (forgot)
-		null_end_slot(rq);
-	return forgot ? BLK_EH_DONE : BLK_EH_RESET_TIMER;
+	if (!forgot)
+		return BLK_EH_RESET_TIMER;
+	null_end_slot(rq);
+	if (nb->cfg.timeout_ends) {
+		bool held;
+
+		blk_mq_end_request(rq, BLK_STS_IOERR);
+		/* The timeout scan pins the request: its tag cannot be reused yet. */
+		held = test_bit(rq->tag, rq->mq_hctx->tags->bitmap);
+		spin_lock_irqsave(&nb->lock, flags);
+		nb->st.timeout_ended++;
+		nb->st.timeout_tag_held += held;
+		spin_unlock_irqrestore(&nb->lock, flags);
+	}
+	return BLK_EH_DONE;
 }
 
 static int null_init_hctx(struct blk_mq_hw_ctx *hctx, void *data, unsigned int idx)
@@ -500,15 +526,24 @@ unsigned int null_blk_complete_dropped(struct nullb *nb, blk_status_t status)
 }
 EXPORT_SYMBOL_GPL(null_blk_complete_dropped);
 
-void null_blk_destroy(struct nullb *nb)
+void null_blk_remove_disk(struct nullb *nb)
 {
-	null_blk_complete_dropped(nb, BLK_STS_IOERR);
+	if (nb->disk_removed)
+		return;
+	nb->disk_removed = true;
 	del_gendisk(nb->disk);
 	for (unsigned int i = 0; i < nb->cfg.submit_queues; i++) {
 		del_timer_sync(&nb->queues[i].timer);
 		null_timer_fn(&nb->queues[i].timer);
 	}
 	put_disk(nb->disk);
+}
+EXPORT_SYMBOL_GPL(null_blk_remove_disk);
+
+void null_blk_destroy(struct nullb *nb)
+{
+	null_blk_complete_dropped(nb, BLK_STS_IOERR);
+	null_blk_remove_disk(nb);
 	blk_mq_free_tag_set(&nb->tag_set);
 	null_free(nb);
 }

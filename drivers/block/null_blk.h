@@ -30,6 +30,12 @@ struct nullb_config {
 	bool discard;			/* offer discard and write zeroes */
 	unsigned int max_sectors, max_segments, max_segment_size;	/* 0: defaults */
 	unsigned int timeout_ms;	/* request timeout; 0: the block layer's */
+	/*
+	 * ->timeout ends a dropped request itself (BLK_STS_IOERR) and answers
+	 * BLK_EH_DONE, as Linux drivers that abort a command do.
+	 */
+	bool timeout_ends;
+	bool requeue_on_complete;	/* ops->complete requeues each request once */
 	/* Every Nth command (0: never): */
 	unsigned int inject_error;	/* completes with BLK_STS_IOERR */
 	unsigned int inject_timeout;	/* is dropped: never completes */
@@ -50,6 +56,9 @@ struct nullb_stats {
 	unsigned long resource;		/* answered BLK_STS_RESOURCE */
 	unsigned long flushes, fua_writes, reads, writes, discards, write_zeroes;
 	unsigned long errors, dropped, timeouts;	/* injected, dropped, ->timeout calls */
+	unsigned long requeued;		/* requeued from ops->complete */
+	/* Ended by ->timeout (timeout_ends); of those, their tag still held right after. */
+	unsigned long timeout_ended, timeout_tag_held;
 	unsigned int max_segs_seen, max_sectors_seen;
 	unsigned long pages;		/* memory pages in use */
 };
@@ -67,6 +76,13 @@ struct nullb *null_blk_create(const struct nullb_config *cfg, const char *name);
 
 /* del_gendisk(), then free everything; dropped requests are completed first. */
 void null_blk_destroy(struct nullb *nb);
+
+/*
+ * Tear the disk down (del_gendisk(), put_disk()) but keep the device and
+ * its dropped requests, whose completion then comes after the teardown;
+ * null_blk_destroy() frees the rest.
+ */
+void null_blk_remove_disk(struct nullb *nb);
 
 struct gendisk *null_blk_disk(struct nullb *nb);
 void null_blk_get_stats(struct nullb *nb, struct nullb_stats *st);

@@ -310,7 +310,8 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 	}
 	vbr->in_flight = true;
 	vbr->lost = false;
-	if (bd->last && virtqueue_kick_prepare(vbq->vq))
+	/* Fault injection: the device is not told, the request times out on the ring. */
+	if (bd->last && !blk_should_fake_stall(req->q) && virtqueue_kick_prepare(vbq->vq))
 		notify = true;
 	spin_unlock_irqrestore(&vbq->lock, flags);
 

@@ -8,7 +8,9 @@
  * cleanly; a ring smaller than the queue depth fills and recovers; and
  * virtio_blk goes out and in again during traffic (virtio_blk_test_cycles,
  * default 10; make check's pc and q35 -smp 4 boots ask for 50) with every
- * page and kmalloc object back afterwards.  Skipped without the disk.
+ * page and kmalloc object back afterwards; requests that time out, and the
+ * device reset that follows, each request ending exactly once.  Skipped
+ * without the disk.
  */
 #include <exo/blkdev.h>
 #include <exo/blk-mq.h>
@@ -647,6 +649,111 @@ static void test_virtio_blk_timeout(struct ktest *t)
 		KTEST_EXPECT_EQ(t, now[i], base[i]);
 }
 
+/* One bio of test_virtio_blk_reset_after_timeout(): how often it ended, and how. */
+struct vbt_slot {
+	atomic_t ends;
+	atomic_t timed_out;	/* ends with BLK_STS_TIMEOUT */
+};
+
+static void vbt_slot_end_io(struct bio *bio)
+{
+	struct vbt_slot *s = bio->bi_private;
+
+	if (bio->bi_status == BLK_STS_TIMEOUT)
+		atomic_add(1, &s->timed_out);
+	atomic_add(1, &s->ends);
+	bio_put(bio);
+}
+
+static bool vbt_slot_read(struct block_device *bdev, u8 *buf, sector_t lba, struct vbt_slot *s)
+{
+	struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ | REQ_NOMERGE, GFP_KERNEL);
+
+	if (!bio || bio_add_virt(bio, buf, 4096) != 4096) {
+		if (bio)
+			bio_put(bio);
+		return false;
+	}
+	bio->bi_iter.bi_sector = lba;
+	bio->bi_end_io = vbt_slot_end_io;
+	bio->bi_private = s;
+	submit_bio(bio);
+	return true;
+}
+
+#define VBT_LOST	2	/* completions dropped: the device is done with them */
+#define VBT_STALLED	4	/* never told to the device: on the ring at the timeout */
+#define VBT_SLOTS	(VBT_LOST + VBT_STALLED)
+
+/*
+ * The reset after a timeout, deterministically: two requests whose
+ * completion is dropped (blk_queue_fake_timeouts()), then four the device
+ * is never told of (blk_queue_fake_stalls()), which are still on the ring
+ * when they time out.  virtio_blk resets the device and ends the four
+ * with BLK_STS_TIMEOUT; the two lost ones, no longer on the ring, are the
+ * core's to end (BLK_EH_DONE).  Every bio must end exactly once, with
+ * BLK_STS_TIMEOUT; the disk then fails I/O, and works again once
+ * virtio_blk is bound again, with nothing left behind.
+ */
+static void test_virtio_blk_reset_after_timeout(struct ktest *t)
+{
+	unsigned long base[VBT_NR_BASE], now[VBT_NR_BASE];
+	int once = 0, timedout = 0, ended = 0;
+	struct block_device *bdev;
+	struct request_queue *q;
+	struct vbt_slot *s;
+	u8 *buf;
+
+	NEED_VDA(t);
+	vbt_baseline(base);
+	buf = kmalloc(VBT_SLOTS * 4096, GFP_KERNEL);
+	s = kcalloc(VBT_SLOTS, sizeof(*s), GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, buf && s);
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	q = bdev_get_queue(bdev);
+	blk_queue_rq_timeout(q, msecs_to_jiffies(100));
+	blk_queue_fake_timeouts(q, VBT_LOST);
+	for (int i = 0; i < VBT_LOST; i++)
+		KTEST_ASSERT_TRUE(t, vbt_slot_read(bdev, buf + i * 4096, i * 8, &s[i]));
+	for (int ms = 0; ms < 2000 && atomic_read(&q->fake_timeouts); ms += 10)
+		msleep(10);
+	KTEST_EXPECT_EQ(t, atomic_read(&q->fake_timeouts), 0);
+	blk_queue_fake_stalls(q, VBT_STALLED);
+	for (int i = VBT_LOST; i < VBT_SLOTS; i++)
+		KTEST_ASSERT_TRUE(t, vbt_slot_read(bdev, buf + i * 4096, i * 8, &s[i]));
+	for (int ms = 0; ms < 5000 && ended < VBT_SLOTS; ms += 10) {
+		msleep(10);
+		ended = 0;
+		for (int i = 0; i < VBT_SLOTS; i++)
+			ended += atomic_read(&s[i].ends) > 0;
+	}
+	msleep(50);		/* a second end would show by now */
+	for (int i = 0; i < VBT_SLOTS; i++) {
+		once += atomic_read(&s[i].ends) == 1;
+		timedout += atomic_read(&s[i].timed_out) == 1;
+	}
+	KTEST_EXPECT_EQ(t, once, VBT_SLOTS);
+	KTEST_EXPECT_EQ(t, timedout, VBT_SLOTS);
+	KTEST_EXPECT_EQ(t, atomic_read(&q->fake_stalls), 0);
+	/* Reset: the disk fails I/O until virtio_blk is bound again. */
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, 0, buf, 4096), -EIO);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	if (ended < VBT_SLOTS)
+		return;		/* a bio still owns its slot and buffer */
+	kfree(s);
+	KTEST_ASSERT_TRUE(t, vbt_cycle(t, NULL));
+	bdev = vbt_get();
+	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
+	KTEST_EXPECT_EQ(t, vbt_rw_check(bdev, 12000, 8, 12, 0, buf), 0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+	kfree(buf);
+	vbt_baseline(now);
+	KTEST_EXPECT_LE(t, base[0] - min(base[0], now[0]), (unsigned long)VBT_PAGE_SLACK);
+	for (int i = 1; i < VBT_NR_BASE; i++)
+		KTEST_EXPECT_EQ(t, now[i], base[i]);
+}
+
 static struct ktest_case vbt_cases[] = {
 	KTEST_CASE(test_virtio_blk_probe),
 	KTEST_CASE(test_virtio_blk_modalias),
@@ -657,6 +764,7 @@ static struct ktest_case vbt_cases[] = {
 	KTEST_CASE_FLAGS(test_virtio_blk_ring_full, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_virtio_blk_cycles_during_traffic, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_virtio_blk_timeout, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_virtio_blk_reset_after_timeout, KTEST_F_NOHOST),
 	{}
 };
 

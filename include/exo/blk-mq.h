@@ -77,6 +77,7 @@ struct request {
 
 	/* Private to block/. */
 	int state;			/* enum mq_rq_state, atomically */
+	atomic_t ref;			/* owner + timeout scans (block/blk.h) */
 	blk_status_t status;		/* for the completion bottom half */
 	unsigned int timeout;		/* jiffies */
 	unsigned long deadline;		/* jiffies */
@@ -195,8 +196,10 @@ struct blk_mq_ctx {
 
 /*
  * Unlike Linux, BLK_EH_DONE hands the request back: the core ends it with
- * BLK_STS_TIMEOUT and frees its tag, so the driver must not end it too
- * (block/blk-timeout.c).  A driver that will end it itself, after a reset
+ * BLK_STS_TIMEOUT and frees its tag, unless the driver ended it already
+ * (in ->timeout itself, as Linux drivers do: the timeout scan holds the
+ * request, so it is ended once and not reused meanwhile; see
+ * block/blk-timeout.c).  A driver that will end it later, after a reset
  * for instance, returns BLK_EH_RESET_TIMER.
  */
 enum blk_eh_timer_return {
@@ -337,6 +340,21 @@ bool __blk_should_fake_timeout(struct request_queue *q);
 static inline bool blk_should_fake_timeout(struct request_queue *q)
 {
 	return unlikely(atomic_read(&q->fake_timeouts) > 0) && __blk_should_fake_timeout(q);
+}
+
+bool __blk_should_fake_stall(struct request_queue *q);
+
+/**
+ * blk_should_fake_stall() - leave the device unaware of this request?
+ * @q: the request's queue
+ *
+ * True while blk_queue_fake_stalls() has requests left to stall: the
+ * driver then skips the notification that would make the device start
+ * the request it just queued.
+ */
+static inline bool blk_should_fake_stall(struct request_queue *q)
+{
+	return unlikely(atomic_read(&q->fake_stalls) > 0) && __blk_should_fake_stall(q);
 }
 
 /**

@@ -95,6 +95,7 @@ struct request_queue {
 	struct timer_list timeout;		/* earliest request deadline */
 	struct work_struct timeout_work;	/* scans for expired requests */
 	atomic_t fake_timeouts;			/* blk_queue_fake_timeouts() */
+	atomic_t fake_stalls;			/* blk_queue_fake_stalls() */
 };
 
 static inline bool blk_queue_flag_test(unsigned int flag, const struct request_queue *q)
@@ -233,10 +234,12 @@ void put_disk(struct gendisk *disk);
  * @disk: an added disk
  *
  * Drops the old partitions (refused while one is open) and adds the ones
- * the partition table now describes.
+ * the partition table now describes, under the disk's open_mutex, which
+ * blkdev_get_by_path() takes too.
  *
- * Return: 0; -EBUSY if a partition is open; -EIO if the table could not
- * be read.  A malformed table is logged and gives no partitions.
+ * Return: 0; -EBUSY if a partition is open; -ENODEV for a disk not added
+ * or being deleted; -EIO if the table could not be read.  A malformed
+ * table is logged and gives no partitions.
  */
 int bdev_disk_changed(struct gendisk *disk);
 
@@ -251,14 +254,19 @@ typedef unsigned int fmode_t;
  * @mode: FMODE_READ and/or FMODE_WRITE
  * @holder: unused (exclusive opens are not supported)
  *
+ * The open counts under the disk's open_mutex, as a partition rescan
+ * runs, so an open never returns a partition a concurrent rescan dropped.
+ * Context: may sleep.
+ *
  * Return: the device, held until blkdev_put(); ERR_PTR(-ENODEV) if there
- * is none (or its disk is being deleted); ERR_PTR(-EACCES) for a write
- * open of a read-only device.
+ * is none (or its disk is being deleted, or a rescan dropped it);
+ * ERR_PTR(-EACCES) for a write open of a read-only device.
  */
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder);
 
 /**
  * blkdev_put() - release a device from blkdev_get_by_path()
+ * Context: may sleep (takes the disk's open_mutex).
  */
 void blkdev_put(struct block_device *bdev, fmode_t mode);
 
@@ -389,6 +397,20 @@ void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout);
  * as if the interrupt had been lost.
  */
 void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n);
+
+/**
+ * blk_queue_fake_stalls() - let a queue's device sit on the next requests
+ * @q: the queue
+ * @n: how many requests blk_should_fake_stall() holds back from now on
+ *
+ * Fault injection for tests: a driver asks blk_should_fake_stall() when it
+ * has put a request on the device's queue and would tell the device; for
+ * a stalled one it does not, so the device holds the request until the
+ * timeout handler deals with it (or another request's notification), as
+ * a hung device would.  Unlike blk_queue_fake_timeouts(), the device still
+ * owns the request when it times out.
+ */
+void blk_queue_fake_stalls(struct request_queue *q, unsigned int n);
 
 static inline unsigned int queue_logical_block_size(const struct request_queue *q)
 {
