@@ -24,7 +24,16 @@
  * are used below 0x80 (the device ignores other sizes there).  One mutex
  * per unit (factorial, DMA, ping) serialises its register sequence and
  * wait.  Everything is managed (pcim_/devm_/pci_alloc_irq_vectors after
- * pcim_enable_device()), so there is no remove().
+ * pcim_enable_device()), so there is no remove(): the devres run in
+ * reverse order, so the device is silenced (edu_quiesce) before its IRQ is
+ * freed and its BAR unmapped.
+ *
+ * Lifetime: a user of the operations holds a reference on the device and
+ * on the module, never the binding.  Each operation is fenced by
+ * dev_enter()/dev_exit() and fails with -ENODEV (ident and liveness read
+ * all ones, as from a removed device) once unbinding has started, and the
+ * core waits for the operations inside before the devres (the BAR mapping,
+ * the IRQ, struct edu) go.  The probe uses the register helpers directly.
  */
 #define pr_fmt(fmt) "edu: " fmt
 
@@ -105,9 +114,27 @@ static void edu_write(struct edu *edu, unsigned int reg, u32 v)
 	writel(v, (u8 __iomem *)edu->mmio + reg);
 }
 
-static struct edu *to_edu(struct device *dev)
+static struct pci_driver edu_driver;
+
+/*
+ * Admit an operation on @dev: bound to this driver, and staying bound
+ * until edu_put().  Return: its struct edu, or NULL (the caller fails with
+ * -ENODEV).
+ */
+static struct edu *edu_get(struct device *dev)
 {
+	if (!dev_enter(dev))
+		return NULL;
+	if (dev->driver != &edu_driver.driver) {
+		dev_exit(dev);
+		return NULL;
+	}
 	return dev_get_drvdata(dev);
+}
+
+static void edu_put(struct edu *edu)
+{
+	dev_exit(&edu->pdev->dev);
 }
 
 /*
@@ -189,12 +216,18 @@ static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg,
 
 static u32 edu_ident(struct device *dev)
 {
-	return edu_read(to_edu(dev), EDU_IDENT);
+	struct edu *edu = edu_get(dev);
+	u32 r;
+
+	if (!edu)
+		return ~0u;
+	r = edu_read(edu, EDU_IDENT);
+	edu_put(edu);
+	return r;
 }
 
-static u32 edu_liveness(struct device *dev, u32 v)
+static u32 __edu_liveness(struct edu *edu, u32 v)
 {
-	struct edu *edu = to_edu(dev);
 	u32 r;
 
 	mutex_lock(&edu->fact.lock);
@@ -204,16 +237,31 @@ static u32 edu_liveness(struct device *dev, u32 v)
 	return r;
 }
 
+static u32 edu_liveness(struct device *dev, u32 v)
+{
+	struct edu *edu = edu_get(dev);
+	u32 r;
+
+	if (!edu)
+		return ~0u;
+	r = __edu_liveness(edu, v);
+	edu_put(edu);
+	return r;
+}
+
 static int edu_factorial(struct device *dev, u32 n, u32 *result)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu = edu_get(dev);
 	int ret;
 
+	if (!edu)
+		return -ENODEV;
 	mutex_lock(&edu->fact.lock);
 	ret = edu_start_wait(edu, &edu->fact, EDU_FACTORIAL, n, "factorial");
 	if (!ret)
 		*result = edu_read(edu, EDU_FACTORIAL);
 	mutex_unlock(&edu->fact.lock);
+	edu_put(edu);
 	return ret;
 }
 
@@ -255,37 +303,47 @@ static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
 
 static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, size_t len)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu;
 	int ret;
 
 	if (!len || len > EDU_DMA_SIZE) {
 		dev_err(dev, "DMA length %zu not in 1..%d\n", len, EDU_DMA_SIZE);
 		return -EINVAL;
 	}
+	edu = edu_get(dev);
+	if (!edu)
+		return -ENODEV;
 	mutex_lock(&edu->dma.lock);
 	/* DMA_TO_DEVICE only reads the buffer. */
 	ret = edu_dma_buf(edu, (void *)src, len, false);
 	if (!ret)
 		ret = edu_dma_buf(edu, dst, len, true);
 	mutex_unlock(&edu->dma.lock);
+	edu_put(edu);
 	return ret;
 }
 
 static int edu_ping(struct device *dev)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu = edu_get(dev);
 	int ret;
 
+	if (!edu)
+		return -ENODEV;
 	mutex_lock(&edu->ping.lock);
 	ret = edu_start_wait(edu, &edu->ping, EDU_IRQ_RAISE, EDU_IRQ_PING, "ping");
 	mutex_unlock(&edu->ping.lock);
+	edu_put(edu);
 	return ret;
 }
 
 static void edu_get_stats(struct device *dev, struct edu_stats *st)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu = edu_get(dev);
 
+	memset(st, 0, sizeof(*st));
+	if (!edu)
+		return;
 	st->irq = edu->irq;
 	st->msi = edu->msi;
 	st->handled = atomic_long_read(&edu->handled);
@@ -294,6 +352,7 @@ static void edu_get_stats(struct device *dev, struct edu_stats *st)
 	st->dma_irqs = atomic_long_read(&edu->dma_irqs);
 	st->ping_irqs = atomic_long_read(&edu->ping_irqs);
 	st->timeouts = atomic_long_read(&edu->timeouts);
+	edu_put(edu);
 }
 
 static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
@@ -309,7 +368,12 @@ static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
 
 static void edu_set_timeout(struct device *dev, unsigned long timeout)
 {
-	WRITE_ONCE(to_edu(dev)->timeout, timeout ? timeout : 1);
+	struct edu *edu = edu_get(dev);
+
+	if (!edu)
+		return;
+	WRITE_ONCE(edu->timeout, timeout ? timeout : 1);
+	edu_put(edu);
 }
 
 static const struct edu_ops edu_ops = {
@@ -409,7 +473,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "no interrupt: %d\n", ret);
 		return ret;
 	}
-	if (edu_liveness(&pdev->dev, 0x12345678) != ~0x12345678u) {
+	if (__edu_liveness(edu, 0x12345678) != ~0x12345678u) {
 		dev_err(&pdev->dev, "liveness check failed\n");
 		return -EIO;
 	}
