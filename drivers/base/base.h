@@ -30,18 +30,18 @@ void driver_deferred_probe_add(struct device *dev);
 void dev_drain(struct device *dev);
 
 /*
- * Debug checks after a driver's remove() and devres: warn (naming the
- * driver) about an IRQ still requested with @dev, its driver data
- * (@drvdata) or its managed memory as dev_id, and about timers and work
- * items still armed inside that memory.  @ranges/@nr: the managed memory
- * blocks as they were before the devres release (devres_snapshot()).
+ * Debug checks of a binding's end (Documentation/driver-model.rst): warn
+ * (naming the driver) about, and undo, an IRQ action, an armed timer or a
+ * pending work item left by the driver, in the managed block [@p, @p +
+ * @size) about to be freed, or (device_unbind_checks(), after the devres)
+ * an IRQ with @dev or @drvdata as dev_id.  Thread context.
  */
-struct devres_range {
-	unsigned long start, end;
-};
-unsigned int devres_snapshot(struct device *dev, struct devres_range *r, unsigned int max);
-void device_unbind_checks(struct device *dev, const char *drv_name, const void *drvdata,
-			  const struct devres_range *r, unsigned int nr);
+void devres_check_block(struct device *dev, const void *p, size_t size);
+void device_unbind_checks(struct device *dev, const void *drvdata);
+/* How many leaks the checks found since boot (tests). */
+unsigned long device_unbind_leaks(void);
+/* devres.c: devres_release_all() with devres_check_block() on each block. */
+void devres_release_driver(struct device *dev);
 
 /* devlink.c */
 

@@ -237,8 +237,10 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 	else if (drv->probe)
 		ret = drv->probe(dev);
 	/* Leave the device as we found it, whatever probe did. */
-	if (ret)
-		devres_release_all(dev);
+	if (ret) {
+		devres_release_driver(dev);
+		device_unbind_checks(dev, dev->driver_data);
+	}
 
 	mutex_lock(&dm_mutex);
 	list_del(&frame.node);
@@ -347,6 +349,7 @@ static void driver_attach(struct device_driver *drv)
 static void __device_release_driver(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
+	void *drvdata;
 
 	if (!drv)
 		return;
@@ -364,11 +367,13 @@ static void __device_release_driver(struct device *dev)
 			return;
 	}
 	dev_drain(dev);
+	drvdata = dev->driver_data;
 	if (dev->bus->remove)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
-	devres_release_all(dev);
+	devres_release_driver(dev);
+	device_unbind_checks(dev, drvdata);
 	device_links_driver_unbound(dev);
 	/* What the driver still has mapped now is a leak (CONFIG_DMA_API_DEBUG). */
 	dma_debug_driver_unbound(dev);

@@ -22,10 +22,15 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/timer.h>
+#include <exo/workqueue.h>
+
+#include "base.h"
 
 struct lt_dev {
 	struct device dev;
 	char id;			/* its letter in the trace */
+	bool leaky;			/* for lt_leaky_drv only */
 	struct lt_dev *made;		/* the child its probe registered */
 };
 
@@ -56,9 +61,11 @@ static void lt_release(struct device *dev)
 	kfree(to_lt(dev));
 }
 
+static struct device_driver lt_leaky_drv;
+
 static int lt_match(struct device *dev, struct device_driver *drv)
 {
-	return 1;
+	return to_lt(dev)->leaky == (drv == &lt_leaky_drv);
 }
 
 static struct bus_type lt_bus = {
@@ -313,12 +320,70 @@ static void test_device_link_autoremove(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 2);
 }
 
+/* A driver that arms a timer and queues a work item and forgets both. */
+struct leaky {
+	struct timer_list timer;
+	struct work_struct work;
+};
+
+static void leaky_timer_fn(struct timer_list *timer)
+{
+}
+
+static void leaky_work_fn(struct work_struct *work)
+{
+	msleep(200);
+}
+
+static int leaky_probe(struct device *dev)
+{
+	struct leaky *l = devm_kzalloc(dev, sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	timer_setup(&l->timer, leaky_timer_fn, 0);
+	mod_timer(&l->timer, jiffies + 100 * HZ);
+	INIT_WORK(&l->work, leaky_work_fn);
+	schedule_work(&l->work);
+	return 0;
+}
+
+static struct device_driver lt_leaky_drv = {
+	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe,
+};
+
+/*
+ * The core's debug check at unbind: the timer and the work item left in
+ * the driver's managed memory are each reported once (WARN, naming the
+ * driver) and undone before the memory is freed.
+ */
+static void test_unbind_reports_armed_timer_and_work(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('l', NULL);
+	unsigned long before = device_unbind_leaks();
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	d->leaky = true;
+	KTEST_ASSERT_EQ(t, driver_register(&lt_leaky_drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	KTEST_EXPECT_TRUE(t, d->dev.driver == &lt_leaky_drv);
+	device_release_driver(&d->dev);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks() - before, 2ul);
+	/* A driver that cleans up is not reported. */
+	before = device_unbind_leaks();
+	device_unregister(&d->dev);
+	driver_unregister(&lt_leaky_drv);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks(), before);
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
 static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_ref_held_across_unbind_and_del),
 	KTEST_CASE(test_unbind_waits_for_ops),
 	KTEST_CASE(test_del_unbinds_children_first),
 	KTEST_CASE(test_device_link_order),
 	KTEST_CASE(test_device_link_autoremove),
+	KTEST_CASE(test_unbind_reports_armed_timer_and_work),
 	{}
 };
 
