@@ -749,6 +749,13 @@ static void test_edu_unbind_during_ops(struct ktest *t)
 	edu_test_unbind_during_ops(t, edus[0]);
 }
 
+/* A binding's pcim_/devm_ resources are released newest first. */
+static void test_edu_devres_order(struct ktest *t)
+{
+	NEED_EDU(t);
+	edu_test_devres_order(t, edus[0]);
+}
+
 /* Buffers above 4 GiB: beyond the 28-bit mask, bounced, data intact. */
 static void test_edu_dma_above_4g(struct ktest *t)
 {
@@ -805,6 +812,7 @@ static struct ktest_case edu_cases[] = {
 	KTEST_CASE(test_edu_cycles_during_traffic),
 	KTEST_CASE(test_edu_unbind_rebind),
 	KTEST_CASE_FLAGS(test_edu_unbind_during_ops, KTEST_F_SMP),
+	KTEST_CASE(test_edu_devres_order),
 	KTEST_CASE_FLAGS(test_edu_dma_above_4g, KTEST_F_NOHOST),
 	{}
 };

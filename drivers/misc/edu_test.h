@@ -9,4 +9,7 @@ struct pci_dev;
 /* Unbind @p while threads call its ops->factorial(): -ENODEV, no fault. */
 void edu_test_unbind_during_ops(struct ktest *t, struct pci_dev *p);
 
+/* Bind a test driver to @p: its pcim_/devm_ resources go newest first. */
+void edu_test_devres_order(struct ktest *t, struct pci_dev *p);
+
 #endif

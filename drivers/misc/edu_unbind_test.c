@@ -9,11 +9,15 @@
  * on the unmapped BAR or the freed driver data, none may hang, and once
  * the unbind has returned no call may succeed until the device is bound
  * again.  The driver core fences the driver's operations
- * (dev_enter()/dev_exit(), Documentation/driver-model.rst).
+ * (dev_enter()/dev_exit(), Documentation/driver-model.rst).  Also: the
+ * release order of a binding's pcim_/devm_ resources.
  */
 #include <exo/device.h>
 #include <exo/edu.h>
 #include <exo/errno.h>
+#include <exo/interrupt.h>
+#include <exo/ioport.h>
+#include <exo/irq.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/module.h>
@@ -23,6 +27,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <asm/io.h>
 
 #include "edu_test.h"
 
@@ -176,4 +181,126 @@ void edu_test_unbind_during_ops(struct ktest *t, struct pci_dev *p)
 		  HAMMERS, hammers_ok(h), enodev);
 	if (!dev->driver)
 		device_attach(dev);
+}
+
+/* --- devres order with pcim_/devm_ resources --------------------------------- */
+
+/*
+ * A test driver takes, in order: the enabled device (pcim), action a, the
+ * BAR (pcim_iomap_regions), action b, an IRQ vector and its handler
+ * (pci_alloc_irq_vectors, devm_request_irq), action c.  Unbinding must
+ * release them newest first: c sees the IRQ and the BAR, b the BAR but no
+ * IRQ, a neither (its region is free to request again).
+ */
+static struct {
+	void __iomem *mmio;
+	struct pci_dev *pdev;
+	int irq;
+	char trace[8];
+	unsigned int len;
+	bool c_ok, b_ok, a_ok;
+} order;
+
+static bool irq_requested(int irq)
+{
+	struct irq_desc *desc = irq_to_desc(irq);
+
+	return desc && READ_ONCE(desc->action);
+}
+
+static bool bar_mapped(void)
+{
+	return (readl(order.mmio) & 0xff) == 0xed;
+}
+
+static void order_c(void *data)
+{
+	order.trace[order.len++] = 'c';
+	order.c_ok = irq_requested(order.irq) && bar_mapped();
+}
+
+static void order_b(void *data)
+{
+	order.trace[order.len++] = 'b';
+	order.b_ok = !irq_requested(order.irq) && bar_mapped();
+}
+
+static void order_a(void *data)
+{
+	resource_size_t start = pci_resource_start(order.pdev, 0);
+	resource_size_t len = pci_resource_len(order.pdev, 0);
+
+	order.trace[order.len++] = 'a';
+	order.a_ok = request_mem_region(start, len, "kt-order") != NULL;
+	if (order.a_ok)
+		release_mem_region(start, len);
+}
+
+static irqreturn_t order_irq(int irq, void *data)
+{
+	return IRQ_NONE;
+}
+
+static int order_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	order.pdev = pdev;
+	ret = pcim_enable_device(pdev);
+	if (!ret)
+		ret = devm_add_action(dev, order_a, NULL);
+	if (!ret)
+		ret = pcim_iomap_regions(pdev, 1 << 0, "kt-order");
+	if (ret)
+		return ret;
+	order.mmio = pcim_iomap_table(pdev)[0];
+	ret = devm_add_action(dev, order_b, NULL);
+	if (!ret)
+		ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (ret < 0)
+		return ret;
+	order.irq = pci_irq_vector(pdev, 0);
+	ret = devm_request_irq(dev, order.irq, order_irq, IRQF_SHARED, "kt-order", &order);
+	if (!ret)
+		ret = devm_add_action(dev, order_c, NULL);
+	return ret;
+}
+
+static const struct pci_device_id order_ids[] = {
+	{ PCI_DEVICE(EDU_VENDOR, EDU_DEVICE) },
+	{ }
+};
+
+static struct pci_driver order_driver = {
+	.name = "kt-devres-order",
+	.id_table = order_ids,
+	.probe = order_probe,
+};
+
+void edu_test_devres_order(struct ktest *t, struct pci_dev *p)
+{
+	struct device *dev = &p->dev;
+	int ret;
+
+	memset(&order, 0, sizeof(order));
+	device_release_driver(dev);
+	KTEST_ASSERT_TRUE(t, dev->driver == NULL);
+	ret = pci_register_driver(&order_driver);
+	if (!ret && dev->driver != &order_driver.driver)
+		ret = -ENODEV;
+	if (!ret) {
+		KTEST_EXPECT_TRUE(t, irq_requested(order.irq));
+		device_release_driver(dev);
+		KTEST_EXPECT_EQ(t, strcmp(order.trace, "cba"), 0);
+		KTEST_EXPECT_TRUE(t, order.c_ok);
+		KTEST_EXPECT_TRUE(t, order.b_ok);
+		KTEST_EXPECT_TRUE(t, order.a_ok);
+		KTEST_EXPECT_EQ(t, devres_count(dev), 0u);
+	} else {
+		ktest_fail(t, __FILE__, __LINE__, "test driver did not bind: %d", ret);
+	}
+	if (!ret || ret == -ENODEV)
+		pci_unregister_driver(&order_driver);
+	KTEST_EXPECT_EQ(t, device_attach(dev), 1);
 }
