@@ -712,9 +712,10 @@ static void test_section0_not_null(struct ktest *t)
 
 static struct module fake_mod;
 static unsigned long stop_seq;	/* odd: fake_mod stopped (GOING) */
+static atomic_long_t gets;	/* successful try_module_get()s, all getters */
 
 struct getter {
-	unsigned long got, refused, bad;
+	unsigned long refused, bad;
 	struct task_struct *task;
 };
 
@@ -730,7 +731,7 @@ static int getter_fn(void *arg)
 			/* A reference taken although the stop came before us. */
 			if ((s & 1) && READ_ONCE(stop_seq) == s)
 				g->bad++;
-			g->got++;
+			atomic_long_inc(&gets);
 			module_put(&fake_mod);
 		} else {
 			g->refused++;
@@ -739,30 +740,22 @@ static int getter_fn(void *arg)
 	return 0;
 }
 
-static unsigned long getters_got(struct getter *g)
-{
-	unsigned long n = 0;
-
-	for (int i = 0; i < GETTERS; i++)
-		n += READ_ONCE(g[i].got);
-	return n;
-}
 
 /*
  * One round: the getters hammer a LIVE module; try_stop_module() is
  * retried until it wins; from then on the count stays 0 and every getter
  * fails.  Return: the stop attempts refused with -EBUSY, or -1 on failure.
  */
-static long stop_round(struct ktest *t, struct getter *g)
+static long stop_round(struct ktest *t)
 {
-	unsigned long from = getters_got(g);
+	long from = atomic_long_read(&gets);
 	long busy = 0;
 
 	WRITE_ONCE(stop_seq, stop_seq + 1);	/* even: live again */
 	smp_mb();
 	module_ref_init(&fake_mod);
 	WRITE_ONCE(fake_mod.state, MODULE_STATE_LIVE);
-	for (int us = 0; getters_got(g) < from + 3 && us < 1000000; us += 10)
+	for (int us = 0; atomic_long_read(&gets) < from + 3 && us < 1000000; us += 10)
 		udelay(10);
 	while (try_stop_module(&fake_mod))
 		busy++;
@@ -794,6 +787,7 @@ static void test_try_module_get_vs_unload_smp(struct ktest *t)
 	memset(&fake_mod, 0, sizeof(fake_mod));
 	strlcpy(fake_mod.name, "kt-fake", sizeof(fake_mod.name));
 	stop_seq = 1;
+	atomic_long_set(&gets, 0);
 	memset(g, 0, sizeof(g));
 	for (int i = 0; i < GETTERS; i++) {
 		g[i].task = kthread_create(getter_fn, &g[i], "kt-modget%d", i);
@@ -802,7 +796,7 @@ static void test_try_module_get_vs_unload_smp(struct ktest *t)
 		wake_up_process(g[i].task);
 	}
 	for (int i = 0; i < STOP_ROUNDS && r >= 0; i++) {
-		r = stop_round(t, g);
+		r = stop_round(t);
 		busy += r > 0 ? r : 0;
 	}
 	for (int i = 0; i < GETTERS; i++) {
@@ -814,7 +808,7 @@ static void test_try_module_get_vs_unload_smp(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_mod.refcnt), 0);
 	KTEST_EXPECT_GT(t, refused, 0ul);
 	ktest_log(t, "%d stops: %lu gets, %lu refused, %lu stops refused (-EBUSY)", STOP_ROUNDS,
-		  getters_got(g), refused, busy);
+		  atomic_long_read(&gets), refused, busy);
 }
 
 /* rmmod of a module a kernel user holds is refused, and works once it lets go. */

@@ -81,41 +81,30 @@ struct owned_range {
 	void *found;
 };
 
+/* Is @p owned by @r?  If so, @r remembers it (for the undo). */
 static bool owned(struct owned_range *r, const void *p)
 {
 	unsigned long addr = (unsigned long)p;
 
-	return (addr >= r->start && addr < r->end) || (p && (p == r->a || p == r->b));
+	if (!((addr >= r->start && addr < r->end) || (p && (p == r->a || p == r->b))))
+		return false;
+	r->found = (void *)p;
+	return true;
 }
 
 static bool match_action(const struct irqaction *action, void *arg)
 {
-	struct owned_range *r = arg;
-
-	if (!owned(r, action->dev_id))
-		return false;
-	r->found = action->dev_id;
-	return true;
+	return owned(arg, action->dev_id);
 }
 
 static bool match_timer(const struct timer_list *timer, void *arg)
 {
-	struct owned_range *r = arg;
-
-	if (!owned(r, timer))
-		return false;
-	r->found = (void *)timer;
-	return true;
+	return owned(arg, timer);
 }
 
 static bool match_work(const struct work_struct *work, void *arg)
 {
-	struct owned_range *r = arg;
-
-	if (!owned(r, work))
-		return false;
-	r->found = (void *)work;
-	return true;
+	return owned(arg, work);
 }
 
 static void leak(struct device *dev, const char *what, const char *name)

@@ -214,16 +214,9 @@ static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg,
 	return edu_recover(edu, u, what);
 }
 
-static u32 edu_ident(struct device *dev)
+static u32 __edu_ident(struct edu *edu, u32 unused)
 {
-	struct edu *edu = edu_get(dev);
-	u32 r;
-
-	if (!edu)
-		return ~0u;
-	r = edu_read(edu, EDU_IDENT);
-	edu_put(edu);
-	return r;
+	return edu_read(edu, EDU_IDENT);
 }
 
 static u32 __edu_liveness(struct edu *edu, u32 v)
@@ -237,32 +230,56 @@ static u32 __edu_liveness(struct edu *edu, u32 v)
 	return r;
 }
 
-static u32 edu_liveness(struct device *dev, u32 v)
+/* @op(@v) under the fence; all ones, as a removed device reads, if unbound. */
+static u32 edu_fenced_read(struct device *dev, u32 (*op)(struct edu *edu, u32 v), u32 v)
 {
 	struct edu *edu = edu_get(dev);
 	u32 r;
 
 	if (!edu)
 		return ~0u;
-	r = __edu_liveness(edu, v);
+	r = op(edu, v);
 	edu_put(edu);
 	return r;
 }
 
-static int edu_factorial(struct device *dev, u32 n, u32 *result)
+static u32 edu_ident(struct device *dev)
+{
+	return edu_fenced_read(dev, __edu_ident, 0);
+}
+
+static u32 edu_liveness(struct device *dev, u32 v)
+{
+	return edu_fenced_read(dev, __edu_liveness, v);
+}
+
+/*
+ * A fenced operation of the unit at @unit (offsetof() in struct edu): start
+ * it by writing @val to @reg, wait, and read @result (if not NULL) from
+ * @reg.  Return: 0, -ENODEV unbound, -ETIMEDOUT or -EIO.
+ */
+static int edu_run(struct device *dev, size_t unit, unsigned int reg, u32 val,
+		   const char *what, u32 *result)
 {
 	struct edu *edu = edu_get(dev);
+	struct edu_unit *u;
 	int ret;
 
 	if (!edu)
 		return -ENODEV;
-	mutex_lock(&edu->fact.lock);
-	ret = edu_start_wait(edu, &edu->fact, EDU_FACTORIAL, n, "factorial");
-	if (!ret)
-		*result = edu_read(edu, EDU_FACTORIAL);
-	mutex_unlock(&edu->fact.lock);
+	u = (struct edu_unit *)((char *)edu + unit);
+	mutex_lock(&u->lock);
+	ret = edu_start_wait(edu, u, reg, val, what);
+	if (!ret && result)
+		*result = edu_read(edu, reg);
+	mutex_unlock(&u->lock);
 	edu_put(edu);
 	return ret;
+}
+
+static int edu_factorial(struct device *dev, u32 n, u32 *result)
+{
+	return edu_run(dev, offsetof(struct edu, fact), EDU_FACTORIAL, n, "factorial", result);
 }
 
 /* One transfer between RAM at @addr and the device's buffer; dma.lock held. */
@@ -325,16 +342,7 @@ static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, siz
 
 static int edu_ping(struct device *dev)
 {
-	struct edu *edu = edu_get(dev);
-	int ret;
-
-	if (!edu)
-		return -ENODEV;
-	mutex_lock(&edu->ping.lock);
-	ret = edu_start_wait(edu, &edu->ping, EDU_IRQ_RAISE, EDU_IRQ_PING, "ping");
-	mutex_unlock(&edu->ping.lock);
-	edu_put(edu);
-	return ret;
+	return edu_run(dev, offsetof(struct edu, ping), EDU_IRQ_RAISE, EDU_IRQ_PING, "ping", NULL);
 }
 
 static void edu_get_stats(struct device *dev, struct edu_stats *st)
