@@ -69,6 +69,7 @@
 #define EDU_DMA_BITS	28
 /* A DMA takes 100 ms of virtual time; a busy TCG host may stretch it. */
 #define EDU_TIMEOUT	(10 * HZ)	/* jiffies */
+#define EDU_GONE_CHECK	(HZ / 10)	/* how often a wait checks the device is there */
 
 /*
  * How devices probed from now on ask for their interrupt: the use_msi
@@ -197,17 +198,35 @@ static int edu_recover(struct edu *edu, struct edu_unit *u, const char *what)
 
 /*
  * Start an operation of @u by writing @val to @reg, and wait for its
- * interrupt; @u->lock held.  Return: 0, -ETIMEDOUT, or -EIO (device dead).
+ * interrupt; @u->lock held.  Return: 0, -ETIMEDOUT, -EIO (device dead) or
+ * -ENODEV (device removed: it reads all ones).
  */
 static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg, u32 val,
 			  const char *what)
 {
+	unsigned long left = READ_ONCE(edu->timeout);
+
 	if (READ_ONCE(edu->dead))
 		return -EIO;
 	reinit_completion(&u->done);
 	edu_write(edu, reg, val);
-	if (wait_for_completion_timeout(&u->done, READ_ONCE(edu->timeout)))
-		return 0;
+	/*
+	 * In slices: a device removed under us (hot removal) reads all ones
+	 * and never interrupts; its user gets -ENODEV at once, not after the
+	 * whole timeout (unbinding waits for this operation to end).
+	 */
+	while (left) {
+		unsigned long slice = min(left, (unsigned long)EDU_GONE_CHECK);
+
+		if (wait_for_completion_timeout(&u->done, slice))
+			return 0;
+		left -= slice;
+		if (edu_read(edu, EDU_IDENT) == ~0u) {
+			WRITE_ONCE(edu->dead, true);
+			dev_err(&edu->pdev->dev, "%s: the device is gone\n", what);
+			return -ENODEV;
+		}
+	}
 	atomic_long_inc(&edu->timeouts);
 	dev_err(&edu->pdev->dev, "%s: no interrupt (status %#x)\n", what,
 		edu_read(edu, EDU_IRQ_STATUS));
