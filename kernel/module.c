@@ -479,24 +479,33 @@ int load_module(const void *image, size_t len, struct module **modp)
 }
 EXPORT_SYMBOL_GPL(load_module);
 
-/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
-static void report_users(struct module *mod)
+int module_users(struct module *mod, char *buf, size_t size)
 {
-	char buf[128];
 	size_t n = 0;
 	unsigned int mods = 0;
 	struct module *u;
+	int users = module_refcount(mod);
 
-	buf[0] = 0;
+	n = snprintf(buf, size, "%s: in use by", mod->name);
 	list_for_each_entry(u, &modules_list, list)
 		for (unsigned int i = 0; i < u->nr_deps; i++)
-			if (u->deps[i] == mod && n < sizeof(buf)) {
-				n += snprintf(buf + n, sizeof(buf) - n, " %s", u->name);
+			if (u->deps[i] == mod && n < size) {
+				n += snprintf(buf + n, size - n, " %s", u->name);
 				mods++;
 			}
-	pr_err("%s: in use by%s%s (%d users%s)\n", mod->name, mods ? buf : " the kernel",
-	       n >= sizeof(buf) ? "..." : "", module_refcount(mod),
-	       module_refcount(mod) > (int)mods ? ", not all of them modules" : "");
+	if (n < size)
+		snprintf(buf + n, size - n, "%s (%d users%s)", mods ? "" : " the kernel", users,
+			 users > (int)mods ? ", not all of them modules" : "");
+	return users;
+}
+
+/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
+static void report_users(struct module *mod)
+{
+	char buf[160];
+
+	module_users(mod, buf, sizeof(buf));
+	pr_err("%s\n", buf);
 }
 
 int unload_module(const char *name)

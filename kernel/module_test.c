@@ -708,7 +708,7 @@ static void test_section0_not_null(struct ktest *t)
 /* --- try_module_get() against unload --------------------------------------- */
 
 #define GETTERS		3
-#define STOP_ROUNDS	50
+#define STOP_ROUNDS	20
 
 static struct module fake_mod;
 static unsigned long stop_seq;	/* odd: fake_mod stopped (GOING) */
@@ -811,22 +811,34 @@ static void test_try_module_get_vs_unload_smp(struct ktest *t)
 		  atomic_long_read(&gets), refused, busy);
 }
 
-/* rmmod of a module a kernel user holds is refused, and works once it lets go. */
+/*
+ * rmmod of a module in use is refused with -EBUSY and the users named (the
+ * line module_users() gives is what rmmod logs), and works once they go.
+ */
 static void test_unload_busy_while_got(struct ktest *t)
 {
 	struct modtest_baseline base;
-	struct module *a;
+	struct module *a, *b;
+	char buf[160];
 
 	modtest_take_baseline(&base);
 	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
 	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
 	KTEST_ASSERT_TRUE(t, try_module_get(a));
-	KTEST_EXPECT_EQ(t, module_refcount(a), 1);
+	KTEST_EXPECT_EQ(t, module_users(a, buf, sizeof(buf)), 1);
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by the kernel (1 users, "
+				  "not all of them modules)"), 0);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
 	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == a);
-	KTEST_EXPECT_TRUE(t, try_module_get(a));	/* still LIVE */
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_b", &b), 0);
+	KTEST_EXPECT_EQ(t, module_users(a, buf, sizeof(buf)), 2);
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by modtest_b (2 users, "
+				  "not all of them modules)"), 0);
 	module_put(a);
-	module_put(a);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	module_users(a, buf, sizeof(buf));
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by modtest_b (1 users)"), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
 	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
 	MODTEST_EXPECT_BASELINE(t, &base);
