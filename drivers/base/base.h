@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals of the driver core shared by the files of drivers/base: the operations
- * fence of a binding (lifetime.c) and device links (devlink.c).
+ * Internals of the driver core shared by the files of drivers/base: the
+ * operations fence of a binding and the unbind checks (lifetime.c), and
+ * device links (devlink.c).
  *
- * Lock order: device_lock(supplier or parent) -> device_lock(consumer or
- * child) -> dm_mutex (core.c) -> device_links_lock (devlink.c).  Consumers
- * are unbound with the supplier unlocked, as in Linux.
+ * Lock order: device_lock(parent) -> device_lock(child) -> dm_mutex
+ * (core.c) -> device_links_lock (devlink.c).  A supplier's lock and its
+ * consumers' are never held together: consumers are unbound with the
+ * supplier unlocked, as in Linux.
  */
 #ifndef _DRIVERS_BASE_BASE_H
 #define _DRIVERS_BASE_BASE_H

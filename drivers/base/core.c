@@ -15,7 +15,8 @@
  *  - dm_mutex, the global one, protects the buses, the device and driver
  *    lists, the deferred list and the registered flags.  It is only held
  *    for list work, never across a driver's probe or remove.
- *  Order: device_lock(parent) -> device_lock(child) -> dm_mutex.  A walk
+ *  Order: device_lock(parent) -> device_lock(child) -> dm_mutex ->
+ *  device_links_lock (devlink.c, see base.h).  A walk
  *  that probes (a driver against the bus's devices, a device against the
  *  bus's drivers) drops dm_mutex for each probe and resumes by sequence
  *  number (dev->seq, drv->seq: registration order), so a concurrent removal

@@ -18,7 +18,10 @@
  * race while different devices probe in parallel; a global mutex protects
  * the lists and is never held across a driver's callback.  Probe and remove
  * run in thread context and may sleep, register children (locking the
- * child inside the parent) or drivers.  See Documentation/driver-model.rst.
+ * child inside the parent) or drivers.  A driver fences the operations it
+ * offers with dev_enter()/dev_exit(), so unbinding waits for them and
+ * later calls fail with -ENODEV; device links order a consumer's binding
+ * after its supplier's.  See Documentation/driver-model.rst.
  */
 #ifndef _EXO_DEVICE_H
 #define _EXO_DEVICE_H
@@ -247,8 +250,9 @@ struct device_link {
  * one more reference (one device_link_del() each).
  * Context: thread, may sleep; not under either device's lock.
  * Return: the link, or NULL (logged): bad flags, a device not registered,
- * @supplier depends on @consumer (a cycle: a parent cannot supply its
- * child's ancestor...), a bound consumer and an unbound supplier, no memory.
+ * a cycle (@supplier is @consumer, one of its descendants or, through
+ * links, one of its consumers), a bound consumer with an unbound supplier,
+ * no memory.
  */
 struct device_link *device_link_add(struct device *consumer, struct device *supplier, u32 flags);
 
