@@ -23,6 +23,8 @@
 #include <exo/string.h>
 #include <exo/time.h>
 
+#include <asm/processor.h>
+
 #include "module-internal.h"
 #include "module_test/modtest.h"
 
@@ -724,22 +726,26 @@ static int getter_fn(void *arg)
 	struct getter *g = arg;
 
 	while (!kthread_should_stop()) {
-		unsigned long s = READ_ONCE(stop_seq);
-
 		if (try_module_get(&fake_mod)) {
-			smp_mb();
-			/* A reference taken although the stop came before us. */
-			if ((s & 1) && READ_ONCE(stop_seq) == s)
-				g->bad++;
 			atomic_long_inc(&gets);
+			/*
+			 * While a reference is held no stop can succeed: seeing
+			 * one completed (stop_seq odd) means the get slipped in
+			 * after it.  The hold widens the window.
+			 */
+			udelay(1);
+			smp_mb();
+			if (READ_ONCE(stop_seq) & 1)
+				g->bad++;
 			module_put(&fake_mod);
 		} else {
 			g->refused++;
 		}
+		/* Leave the stopper moments with no reference held. */
+		udelay(3);
 	}
 	return 0;
 }
-
 
 /*
  * One round: the getters hammer a LIVE module; try_stop_module() is
@@ -757,8 +763,13 @@ static long stop_round(struct ktest *t)
 	WRITE_ONCE(fake_mod.state, MODULE_STATE_LIVE);
 	for (int us = 0; atomic_long_read(&gets) < from + 3 && us < 1000000; us += 10)
 		udelay(10);
-	while (try_stop_module(&fake_mod))
-		busy++;
+	while (try_stop_module(&fake_mod)) {
+		if (++busy > 1000000) {
+			ktest_fail(t, __FILE__, __LINE__, "no stop won in 1000000 tries");
+			return -1;
+		}
+		cpu_relax();
+	}
 	WRITE_ONCE(stop_seq, stop_seq + 1);	/* odd: stopped */
 	for (int i = 0; i < 50; i++) {
 		if (atomic_read(&fake_mod.refcnt)) {
