@@ -25,6 +25,28 @@ struct kernel_param;
 struct module;
 
 /*
+ * module_ref_init() - give a module being loaded its base reference, so
+ * that try_module_get() can succeed once it is COMING.
+ */
+void module_ref_init(struct module *mod);
+
+/*
+ * try_stop_module() - take away @mod's base reference if it has no users,
+ * and mark it GOING; from then on every try_module_get() fails.  The
+ * caller serialises unloaders (module_mutex).
+ * Return: 0, or -EBUSY if it has users (it stays as it was).
+ */
+int try_stop_module(struct module *mod);
+
+/*
+ * module_users() - "foo: in use by bar baz (2 users)" into @buf: the
+ * modules linked against @mod, or "the kernel", and whether some users are
+ * try_module_get() calls; module_mutex held.  What rmmod logs with -EBUSY.
+ * Return: the number of users.
+ */
+int module_users(struct module *mod, char *buf, size_t size);
+
+/*
  * param_apply() - set @kp from @val (NULL: bare key), logging a refusal in
  * one line naming @owner, @key, @val, @source and the type wanted.
  * Return: 0 or the error of the type's set().

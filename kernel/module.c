@@ -110,29 +110,93 @@ struct module *find_module(const char *name)
 	return m;
 }
 
+/*
+ * Unload against try_module_get(), as in Linux: a module that can be got
+ * holds MODULE_REF_BASE in refcnt besides its users.  Unloading removes the
+ * base atomically, and only if nothing else is there (try_stop_module());
+ * a getter increments refcnt only while it is not zero, so once the base
+ * is gone no getter can succeed, whatever it read of the state before.
+ * The state (GOING) then tells new getters early; it is written under
+ * module_mutex, which serialises the unloaders.
+ */
+#define MODULE_REF_BASE	1
+
+static bool atomic_inc_not_zero(atomic_t *v)
+{
+	int old = atomic_read(v);
+
+	do {
+		if (!old)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &old, old + 1));
+	return true;
+}
+
+/* Decrement unless it is not positive; return the old value minus 1. */
+static int atomic_dec_if_positive(atomic_t *v)
+{
+	int old = atomic_read(v);
+
+	do {
+		if (old <= 0)
+			return old - 1;
+	} while (!atomic_try_cmpxchg(v, &old, old - 1));
+	return old - 1;
+}
+
 bool try_module_get(struct module *mod)
 {
+	enum module_state state;
+
 	if (!mod)
 		return true;
-	if (READ_ONCE(mod->state) != MODULE_STATE_LIVE)
+	state = READ_ONCE(mod->state);
+	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_COMING)
 		return false;
-	atomic_inc(&mod->refcnt);
-	return true;
+	return atomic_inc_not_zero(&mod->refcnt);
 }
 EXPORT_SYMBOL(try_module_get);
 
 void module_put(struct module *mod)
 {
-	if (mod && atomic_dec_return(&mod->refcnt) < 0) {
+	if (mod && atomic_dec_if_positive(&mod->refcnt) < 0) {
 		pr_err("module_put: %s: reference count underflow\n", mod->name);
-		atomic_inc(&mod->refcnt);
+		WARN_ON(1);
 	}
 }
 EXPORT_SYMBOL(module_put);
 
 int module_refcount(struct module *mod)
 {
-	return atomic_read(&mod->refcnt);
+	int n = atomic_read(&mod->refcnt);
+
+	/* A module being unloaded has given up its base. */
+	return n > 0 ? n - MODULE_REF_BASE : 0;
+}
+
+int try_stop_module(struct module *mod)
+{
+	int ret;
+
+	/* Drop the base; if users remain, put it back unless they just left. */
+	ret = atomic_add_return(-MODULE_REF_BASE, &mod->refcnt);
+	if (ret > 0) {
+		int old = ret;
+
+		do {
+			if (!old)
+				break;
+		} while (!atomic_try_cmpxchg(&mod->refcnt, &old, old + MODULE_REF_BASE));
+		if (old)
+			return -EBUSY;
+	}
+	WRITE_ONCE(mod->state, MODULE_STATE_GOING);
+	return 0;
+}
+
+void module_ref_init(struct module *mod)
+{
+	atomic_set(&mod->refcnt, MODULE_REF_BASE);
 }
 
 /* ------------------------------------------------------------------------
@@ -377,6 +441,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		goto out;
 	}
 	mod = info.mod;
+	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
 	list_add_tail(&mod->list, &modules_list);
 	ret = mod->init ? mod->init() : 0;
@@ -384,8 +449,11 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		pr_err("%s: init failed with error %d, unloading\n", mod->name, ret);
 		if (ret > 0)
 			ret = -EINVAL;
-		mod->state = MODULE_STATE_GOING;
+		WRITE_ONCE(mod->state, MODULE_STATE_GOING);
 		driver_unregister_owner(mod);
+		if (module_refcount(mod))
+			pr_err("%s: %d users left after its failed init\n", mod->name,
+			       module_refcount(mod));
 		list_del(&mod->list);
 		drop_deps(mod->deps, mod->nr_deps);
 		module_destroy_params(mod);
@@ -411,24 +479,33 @@ int load_module(const void *image, size_t len, struct module **modp)
 }
 EXPORT_SYMBOL_GPL(load_module);
 
-/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
-static void report_users(struct module *mod)
+int module_users(struct module *mod, char *buf, size_t size)
 {
-	char buf[128];
 	size_t n = 0;
 	unsigned int mods = 0;
 	struct module *u;
+	int users = module_refcount(mod);
 
-	buf[0] = 0;
+	n = snprintf(buf, size, "%s: in use by", mod->name);
 	list_for_each_entry(u, &modules_list, list)
 		for (unsigned int i = 0; i < u->nr_deps; i++)
-			if (u->deps[i] == mod && n < sizeof(buf)) {
-				n += snprintf(buf + n, sizeof(buf) - n, " %s", u->name);
+			if (u->deps[i] == mod && n < size) {
+				n += snprintf(buf + n, size - n, " %s", u->name);
 				mods++;
 			}
-	pr_err("%s: in use by%s%s (%d users%s)\n", mod->name, mods ? buf : " the kernel",
-	       n >= sizeof(buf) ? "..." : "", atomic_read(&mod->refcnt),
-	       atomic_read(&mod->refcnt) > (int)mods ? ", not all of them modules" : "");
+	if (n < size)
+		snprintf(buf + n, size - n, "%s (%d users%s)", mods ? "" : " the kernel", users,
+			 users > (int)mods ? ", not all of them modules" : "");
+	return users;
+}
+
+/* "foo: in use by bar baz (2 users)"; other users are try_module_get()s. */
+static void report_users(struct module *mod)
+{
+	char buf[160];
+
+	module_users(mod, buf, sizeof(buf));
+	pr_err("%s\n", buf);
 }
 
 int unload_module(const char *name)
@@ -443,18 +520,17 @@ int unload_module(const char *name)
 	if (!mod || mod->state != MODULE_STATE_LIVE) {
 		ret = -ENOENT;
 		pr_err("%s: not loaded\n", name);
-	} else if (atomic_read(&mod->refcnt)) {
-		ret = -EBUSY;
-		report_users(mod);
 	} else if (mod->init && !mod->exit) {
 		ret = -EBUSY;
 		pr_err("%s: has init but no exit: cannot be unloaded\n", name);
+	} else if (try_stop_module(mod)) {
+		ret = -EBUSY;
+		report_users(mod);
 	}
 	if (ret) {
 		mutex_unlock(&module_mutex);
 		return ret;
 	}
-	mod->state = MODULE_STATE_GOING;
 	if (mod->exit)
 		mod->exit();
 	/* Its code is about to go: no driver of it may stay registered. */
@@ -705,7 +781,7 @@ static int cmd_lsmod(int argc, char **argv)
 	list_for_each_entry(m, &modules_list, list) {
 		struct module *u;
 
-		printk("%-20s %8zu %5d ", m->name, m->size, atomic_read(&m->refcnt));
+		printk("%-20s %8zu %5d ", m->name, m->size, module_refcount(m));
 		list_for_each_entry(u, &modules_list, list)
 			for (unsigned int i = 0; i < u->nr_deps; i++)
 				if (u->deps[i] == m)
@@ -766,7 +842,7 @@ static int cmd_modinfo(int argc, char **argv)
 	for (const char *p = m->modinfo; p < m->modinfo + m->modinfo_size; p += strlen(p) + 1)
 		if (*p)
 			printk("%s\n", p);
-	printk("base=%p size=%zu refcnt=%d", m->base, m->size, atomic_read(&m->refcnt));
+	printk("base=%p size=%zu refcnt=%d", m->base, m->size, module_refcount(m));
 	for (unsigned int i = 0; i < m->nr_deps; i++)
 		printk(KERN_CONT "%s%s", i ? "," : " depends=", m->deps[i]->name);
 	printk(KERN_CONT "\n");

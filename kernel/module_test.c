@@ -21,6 +21,9 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/time.h>
+
+#include <asm/processor.h>
 
 #include "module-internal.h"
 #include "module_test/modtest.h"
@@ -704,6 +707,154 @@ static void test_section0_not_null(struct ktest *t)
 	expect_patch_refused(t, patch_section0_strtab, -ENOEXEC);
 }
 
+/* --- try_module_get() against unload --------------------------------------- */
+
+#define GETTERS		3
+#define STOP_ROUNDS	20
+
+static struct module fake_mod;
+static unsigned long stop_seq;	/* odd: fake_mod stopped (GOING) */
+static atomic_long_t gets;	/* successful try_module_get()s, all getters */
+
+struct getter {
+	unsigned long refused, bad;
+	struct task_struct *task;
+};
+
+static int getter_fn(void *arg)
+{
+	struct getter *g = arg;
+
+	while (!kthread_should_stop()) {
+		if (try_module_get(&fake_mod)) {
+			atomic_long_inc(&gets);
+			/*
+			 * While a reference is held no stop can succeed: seeing
+			 * one completed (stop_seq odd) means the get slipped in
+			 * after it.  The hold widens the window.
+			 */
+			udelay(1);
+			smp_mb();
+			if (READ_ONCE(stop_seq) & 1)
+				g->bad++;
+			module_put(&fake_mod);
+		} else {
+			g->refused++;
+		}
+		/* Leave the stopper moments with no reference held. */
+		udelay(3);
+	}
+	return 0;
+}
+
+/*
+ * One round: the getters hammer a LIVE module; try_stop_module() is
+ * retried until it wins; from then on the count stays 0 and every getter
+ * fails.  Return: the stop attempts refused with -EBUSY, or -1 on failure.
+ */
+static long stop_round(struct ktest *t)
+{
+	long from = atomic_long_read(&gets);
+	long busy = 0;
+
+	WRITE_ONCE(stop_seq, stop_seq + 1);	/* even: live again */
+	smp_mb();
+	module_ref_init(&fake_mod);
+	WRITE_ONCE(fake_mod.state, MODULE_STATE_LIVE);
+	for (int us = 0; atomic_long_read(&gets) < from + 3 && us < 1000000; us += 10)
+		udelay(10);
+	while (try_stop_module(&fake_mod)) {
+		if (++busy > 1000000) {
+			ktest_fail(t, __FILE__, __LINE__, "no stop won in 1000000 tries");
+			return -1;
+		}
+		cpu_relax();
+	}
+	WRITE_ONCE(stop_seq, stop_seq + 1);	/* odd: stopped */
+	for (int i = 0; i < 50; i++) {
+		if (atomic_read(&fake_mod.refcnt)) {
+			ktest_fail(t, __FILE__, __LINE__, "refcnt %d after the stop",
+				   atomic_read(&fake_mod.refcnt));
+			return -1;
+		}
+		udelay(20);
+	}
+	return busy;
+}
+
+/*
+ * Getters on 3 CPUs call try_module_get()/module_put() in a loop while the
+ * unloader's try_stop_module() (what rmmod runs under module_mutex) is
+ * retried: it succeeds only when no reference is held, and no getter that
+ * starts after it wins ever gets one (the old check-state-then-increment
+ * let one in).
+ */
+static void test_try_module_get_vs_unload_smp(struct ktest *t)
+{
+	struct getter g[GETTERS];
+	unsigned long busy = 0, bad = 0, refused = 0;
+	long r = 0;
+
+	memset(&fake_mod, 0, sizeof(fake_mod));
+	strlcpy(fake_mod.name, "kt-fake", sizeof(fake_mod.name));
+	stop_seq = 1;
+	atomic_long_set(&gets, 0);
+	memset(g, 0, sizeof(g));
+	for (int i = 0; i < GETTERS; i++) {
+		g[i].task = kthread_create(getter_fn, &g[i], "kt-modget%d", i);
+		KTEST_ASSERT_NOT_NULL(t, g[i].task);
+		kthread_bind(g[i].task, (i + 1) % num_online_cpus());
+		wake_up_process(g[i].task);
+	}
+	for (int i = 0; i < STOP_ROUNDS && r >= 0; i++) {
+		r = stop_round(t);
+		busy += r > 0 ? r : 0;
+	}
+	for (int i = 0; i < GETTERS; i++) {
+		kthread_stop(g[i].task);
+		bad += g[i].bad;
+		refused += g[i].refused;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0ul);
+	KTEST_EXPECT_EQ(t, atomic_read(&fake_mod.refcnt), 0);
+	KTEST_EXPECT_GT(t, refused, 0ul);
+	ktest_log(t, "%d stops: %lu gets, %lu refused, %lu stops refused (-EBUSY)", STOP_ROUNDS,
+		  atomic_long_read(&gets), refused, busy);
+}
+
+/*
+ * rmmod of a module in use is refused with -EBUSY and the users named (the
+ * line module_users() gives is what rmmod logs), and works once they go.
+ */
+static void test_unload_busy_while_got(struct ktest *t)
+{
+	struct modtest_baseline base;
+	struct module *a, *b;
+	char buf[160];
+
+	modtest_take_baseline(&base);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_a", &a), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_ASSERT_TRUE(t, try_module_get(a));
+	KTEST_EXPECT_EQ(t, module_users(a, buf, sizeof(buf)), 1);
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by the kernel (1 users, "
+				  "not all of them modules)"), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, find_module("modtest_a") == a);
+	KTEST_ASSERT_EQ(t, load_blob(t, "modtest_b", &b), 0);
+	KTEST_EXPECT_EQ(t, module_users(a, buf, sizeof(buf)), 2);
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by modtest_b (2 users, "
+				  "not all of them modules)"), 0);
+	module_put(a);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -EBUSY);
+	module_users(a, buf, sizeof(buf));
+	KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a: in use by modtest_b (1 users)"), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_b"), 0);
+	KTEST_EXPECT_EQ(t, module_refcount(a), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	MODTEST_EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -721,6 +872,8 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_driver_module_binds),
 	KTEST_CASE(test_misaligned_device_table),
 	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP | KTEST_F_SLOW),
+	KTEST_CASE(test_unload_busy_while_got),
+	KTEST_CASE_FLAGS(test_try_module_get_vs_unload_smp, KTEST_F_SMP),
 	{}
 };
 

@@ -394,6 +394,55 @@ static struct worker_pool *get_work_pool(struct work_struct *work)
 	return found;
 }
 
+/* Under @pool's lock: a work on it that @match accepts, queued or running. */
+static struct work_struct *pool_find_work(struct worker_pool *pool,
+					  bool (*match)(const struct work_struct *work, void *arg),
+					  void *arg)
+{
+	struct work_struct *work;
+	struct worker *w;
+
+	list_for_each_entry(work, &pool->worklist, entry)
+		if (match(work, arg))
+			return work;
+	list_for_each_entry(w, &pool->workers, node) {
+		if (w->current_work && match(w->current_work, arg))
+			return w->current_work;
+		list_for_each_entry(work, &w->scheduled, entry)
+			if (match(work, arg))
+				return work;
+	}
+	return NULL;
+}
+
+bool work_find_busy(bool (*match)(const struct work_struct *work, void *arg), void *arg,
+		    work_func_t *fn)
+{
+	struct workqueue_struct *wq;
+	struct work_struct *work = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq_list_lock, flags);
+	list_for_each_entry(wq, &all_wqs, list) {
+		for (unsigned int cpu = 0; cpu < NR_CPUS && !work; cpu++) {
+			struct worker_pool *pool = wq->pools[cpu];
+
+			if (!pool)
+				continue;
+			spin_lock(&pool->lock);
+			work = pool_find_work(pool, match, arg);
+			if (work)
+				*fn = work->func;
+			spin_unlock(&pool->lock);
+		}
+		if (work)
+			break;
+	}
+	spin_unlock_irqrestore(&wq_list_lock, flags);
+	return work != NULL;
+}
+EXPORT_SYMBOL_GPL(work_find_busy);
+
 /* Wait until @work's queueings on its pool up to now have run. */
 static bool __flush_work(struct work_struct *work)
 {

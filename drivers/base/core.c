@@ -15,7 +15,8 @@
  *  - dm_mutex, the global one, protects the buses, the device and driver
  *    lists, the deferred list and the registered flags.  It is only held
  *    for list work, never across a driver's probe or remove.
- *  Order: device_lock(parent) -> device_lock(child) -> dm_mutex.  A walk
+ *  Order: device_lock(parent) -> device_lock(child) -> dm_mutex ->
+ *  device_links_lock (devlink.c, see base.h).  A walk
  *  that probes (a driver against the bus's devices, a device against the
  *  bus's drivers) drops dm_mutex for each probe and resumes by sequence
  *  number (dev->seq, drv->seq: registration order), so a concurrent removal
@@ -60,6 +61,8 @@
 #include <exo/string.h>
 #include <exo/wait.h>
 
+#include "base.h"
+
 static DEFINE_MUTEX(dm_mutex);
 static LIST_HEAD(bus_list);
 static LIST_HEAD(busless_devices);
@@ -101,6 +104,16 @@ static struct device_driver *current_attach_pending(void)
 }
 
 static void run_deferred(void);
+
+void dm_lock(void)
+{
+	mutex_lock(&dm_mutex);
+}
+
+void dm_unlock(void)
+{
+	mutex_unlock(&dm_mutex);
+}
 
 /*
  * Unless inside a probe: attach the drivers this thread registered from
@@ -209,6 +222,7 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 {
 	struct probe_frame frame = { .task = current };
 	unsigned long trigger = deferred_trigger_count;
+	bool suppliers = device_links_suppliers_ready(dev);
 	int ret = 0;
 
 	dev->driver = drv;
@@ -216,13 +230,18 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 	list_add(&frame.node, &probing);
 	mutex_unlock(&dm_mutex);
 
-	if (dev->bus->probe)
+	/* A managed device link's supplier must be bound first. */
+	if (!suppliers)
+		ret = -EPROBE_DEFER;
+	else if (dev->bus->probe)
 		ret = dev->bus->probe(dev);
 	else if (drv->probe)
 		ret = drv->probe(dev);
 	/* Leave the device as we found it, whatever probe did. */
-	if (ret)
-		devres_release_all(dev);
+	if (ret) {
+		devres_release_driver(dev);
+		device_unbind_checks(dev, dev->driver_data);
+	}
 
 	mutex_lock(&dm_mutex);
 	list_del(&frame.node);
@@ -238,6 +257,8 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 				deferred_pending = true;
 		}
 	} else {
+		/* Open to dev_enter() from now until unbinding starts. */
+		WRITE_ONCE(dev->live, true);
 		if (!list_empty(&dev->deferred))
 			list_del_init(&dev->deferred);
 		deferred_trigger_count++;
@@ -320,18 +341,41 @@ static void driver_attach(struct device_driver *drv)
 	}
 }
 
-/* Unbind @dev, which is locked. */
+/*
+ * Unbind @dev, which is locked (and unlocked meanwhile if it has bound
+ * consumers, as in Linux).  In order: no new dev_enter() succeeds and no
+ * consumer probes; the consumers (device links) are unbound; the
+ * operations in flight end; remove(); the devres are released.
+ */
 static void __device_release_driver(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
+	void *drvdata;
 
 	if (!drv)
 		return;
+	for (;;) {
+		mutex_lock(&dm_mutex);
+		WRITE_ONCE(dev->live, false);
+		mutex_unlock(&dm_mutex);
+		if (!device_links_busy(dev))
+			break;
+		device_unlock(dev);
+		device_links_unbind_consumers(dev);
+		device_lock(dev);
+		/* Another thread may have unbound it meanwhile. */
+		if (dev->driver != drv)
+			return;
+	}
+	dev_drain(dev);
+	drvdata = dev->driver_data;
 	if (dev->bus->remove)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
-	devres_release_all(dev);
+	devres_release_driver(dev);
+	device_unbind_checks(dev, drvdata);
+	device_links_driver_unbound(dev);
 	/* What the driver still has mapped now is a leak (CONFIG_DMA_API_DEBUG). */
 	dma_debug_driver_unbound(dev);
 	mutex_lock(&dm_mutex);
@@ -450,6 +494,14 @@ void device_release_driver(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_release_driver);
 
+void driver_deferred_probe_add(struct device *dev)
+{
+	mutex_lock(&dm_mutex);
+	if (dev->registered && !dev->driver && dev->bus)
+		deferred_add(dev);
+	mutex_unlock(&dm_mutex);
+}
+
 void driver_deferred_probe_trigger(void)
 {
 	mutex_lock(&dm_mutex);
@@ -484,6 +536,10 @@ void device_initialize(struct device *dev)
 	INIT_LIST_HEAD(&dev->sibling);
 	INIT_LIST_HEAD(&dev->devres);
 	INIT_LIST_HEAD(&dev->deferred);
+	INIT_LIST_HEAD(&dev->links_suppliers);
+	INIT_LIST_HEAD(&dev->links_consumers);
+	atomic_set(&dev->active, 0);
+	dev->live = false;
 	dev->driver = NULL;
 	dev->registered = false;
 	dev->parent_ref = false;
@@ -578,16 +634,39 @@ int device_register(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_register);
 
-/* @dev's newest registered child, referenced, or NULL. */
-static struct device *last_child(struct device *dev)
+/* @dev's newest registered child older than @seq, referenced, or NULL. */
+static struct device *child_before(struct device *dev, unsigned long seq)
 {
-	struct device *child = NULL;
+	struct device *c, *child = NULL;
 
 	mutex_lock(&dm_mutex);
-	if (!list_empty(&dev->children))
-		child = get_device(list_last_entry(&dev->children, struct device, sibling));
+	/* Children are in registration order: walk back from the newest. */
+	for (c = list_last_entry(&dev->children, struct device, sibling);
+	     &c->sibling != &dev->children; c = list_entry(c->sibling.prev, struct device, sibling))
+		if (c->seq < seq) {
+			child = get_device(c);
+			break;
+		}
 	mutex_unlock(&dm_mutex);
 	return child;
+}
+
+/*
+ * Unbind the drivers of @dev's descendants, deepest and newest first (a
+ * child's driver may use its parent's): the "stop" half of Linux's
+ * pci_stop_and_remove_bus_device(), before anything is deleted.
+ */
+static void device_unbind_children(struct device *dev)
+{
+	unsigned long seq = ULONG_MAX;
+	struct device *child;
+
+	while ((child = child_before(dev, seq))) {
+		seq = child->seq;
+		device_unbind_children(child);
+		device_release_driver(child);
+		put_device(child);
+	}
 }
 
 void device_del(struct device *dev)
@@ -602,17 +681,14 @@ void device_del(struct device *dev)
 		pr_err("device_del: %s is not registered\n", dev->name);
 		return;
 	}
+	device_unbind_children(dev);
 	/*
-	 * Children first, newest first, as Linux requires of its callers;
-	 * then unbind.  The device stays locked from the unbind to the end,
-	 * so nothing binds it again; a child added meanwhile means one more
-	 * round.
+	 * Then our own driver, whose remove() may unregister the children it
+	 * made; then the children left, newest first.  The device stays
+	 * locked from its last unbind to the end, so nothing binds it again;
+	 * a child added meanwhile means one more round.
 	 */
 	for (;;) {
-		while ((child = last_child(dev))) {
-			device_del(child);
-			put_device(child);
-		}
 		device_lock(dev);
 		__device_release_driver(dev);
 		mutex_lock(&dm_mutex);
@@ -620,6 +696,10 @@ void device_del(struct device *dev)
 			break;
 		mutex_unlock(&dm_mutex);
 		device_unlock(dev);
+		while ((child = child_before(dev, ULONG_MAX))) {
+			device_del(child);
+			put_device(child);
+		}
 	}
 	/* A concurrent device_del() of the same device may have finished first. */
 	if (dev->registered) {
@@ -632,6 +712,7 @@ void device_del(struct device *dev)
 	}
 	mutex_unlock(&dm_mutex);
 	device_unlock(dev);
+	device_links_purge(dev);
 }
 EXPORT_SYMBOL_GPL(device_del);
 

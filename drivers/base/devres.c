@@ -22,6 +22,8 @@
 #include <exo/slab.h>
 #include <asm/page.h>
 
+#include "base.h"
+
 struct devres {
 	struct list_head node;
 	void (*action)(void *data);	/* NULL: plain memory */
@@ -154,3 +156,17 @@ void devres_release_all(struct device *dev)
 	}
 }
 EXPORT_SYMBOL(devres_release_all);
+
+void devres_release_driver(struct device *dev)
+{
+	while (!list_empty(&dev->devres)) {
+		struct devres *dr = list_last_entry(&dev->devres, struct devres, node);
+
+		list_del(&dr->node);
+		if (dr->action)
+			dr->action(dr->data);
+		else
+			devres_check_block(dev, dr->payload, dr->size);
+		kfree(dr);
+	}
+}

@@ -24,7 +24,16 @@
  * are used below 0x80 (the device ignores other sizes there).  One mutex
  * per unit (factorial, DMA, ping) serialises its register sequence and
  * wait.  Everything is managed (pcim_/devm_/pci_alloc_irq_vectors after
- * pcim_enable_device()), so there is no remove().
+ * pcim_enable_device()), so there is no remove(): the devres run in
+ * reverse order, so the device is silenced (edu_quiesce) before its IRQ is
+ * freed and its BAR unmapped.
+ *
+ * Lifetime: a user of the operations holds a reference on the device and
+ * on the module, never the binding.  Each operation is fenced by
+ * dev_enter()/dev_exit() and fails with -ENODEV (ident and liveness read
+ * all ones, as from a removed device) once unbinding has started, and the
+ * core waits for the operations inside before the devres (the BAR mapping,
+ * the IRQ, struct edu) go.  The probe uses the register helpers directly.
  */
 #define pr_fmt(fmt) "edu: " fmt
 
@@ -60,6 +69,7 @@
 #define EDU_DMA_BITS	28
 /* A DMA takes 100 ms of virtual time; a busy TCG host may stretch it. */
 #define EDU_TIMEOUT	(10 * HZ)	/* jiffies */
+#define EDU_GONE_CHECK	(HZ / 10)	/* how often a wait checks the device is there */
 
 /*
  * How devices probed from now on ask for their interrupt: the use_msi
@@ -105,9 +115,27 @@ static void edu_write(struct edu *edu, unsigned int reg, u32 v)
 	writel(v, (u8 __iomem *)edu->mmio + reg);
 }
 
-static struct edu *to_edu(struct device *dev)
+static struct pci_driver edu_driver;
+
+/*
+ * Admit an operation on @dev: bound to this driver, and staying bound
+ * until edu_put().  Return: its struct edu, or NULL (the caller fails with
+ * -ENODEV).
+ */
+static struct edu *edu_get(struct device *dev)
 {
+	if (!dev_enter(dev))
+		return NULL;
+	if (dev->driver != &edu_driver.driver) {
+		dev_exit(dev);
+		return NULL;
+	}
 	return dev_get_drvdata(dev);
+}
+
+static void edu_put(struct edu *edu)
+{
+	dev_exit(&edu->pdev->dev);
 }
 
 /*
@@ -170,31 +198,48 @@ static int edu_recover(struct edu *edu, struct edu_unit *u, const char *what)
 
 /*
  * Start an operation of @u by writing @val to @reg, and wait for its
- * interrupt; @u->lock held.  Return: 0, -ETIMEDOUT, or -EIO (device dead).
+ * interrupt; @u->lock held.  Return: 0, -ETIMEDOUT, -EIO (device dead) or
+ * -ENODEV (device removed: it reads all ones).
  */
 static int edu_start_wait(struct edu *edu, struct edu_unit *u, unsigned int reg, u32 val,
 			  const char *what)
 {
+	unsigned long left = READ_ONCE(edu->timeout);
+
 	if (READ_ONCE(edu->dead))
 		return -EIO;
 	reinit_completion(&u->done);
 	edu_write(edu, reg, val);
-	if (wait_for_completion_timeout(&u->done, READ_ONCE(edu->timeout)))
-		return 0;
+	/*
+	 * In slices: a device removed under us (hot removal) reads all ones
+	 * and never interrupts; its user gets -ENODEV at once, not after the
+	 * whole timeout (unbinding waits for this operation to end).
+	 */
+	while (left) {
+		unsigned long slice = min(left, (unsigned long)EDU_GONE_CHECK);
+
+		if (wait_for_completion_timeout(&u->done, slice))
+			return 0;
+		left -= slice;
+		if (edu_read(edu, EDU_IDENT) == ~0u) {
+			WRITE_ONCE(edu->dead, true);
+			dev_err(&edu->pdev->dev, "%s: the device is gone\n", what);
+			return -ENODEV;
+		}
+	}
 	atomic_long_inc(&edu->timeouts);
 	dev_err(&edu->pdev->dev, "%s: no interrupt (status %#x)\n", what,
 		edu_read(edu, EDU_IRQ_STATUS));
 	return edu_recover(edu, u, what);
 }
 
-static u32 edu_ident(struct device *dev)
+static u32 __edu_ident(struct edu *edu, u32 unused)
 {
-	return edu_read(to_edu(dev), EDU_IDENT);
+	return edu_read(edu, EDU_IDENT);
 }
 
-static u32 edu_liveness(struct device *dev, u32 v)
+static u32 __edu_liveness(struct edu *edu, u32 v)
 {
-	struct edu *edu = to_edu(dev);
 	u32 r;
 
 	mutex_lock(&edu->fact.lock);
@@ -204,17 +249,56 @@ static u32 edu_liveness(struct device *dev, u32 v)
 	return r;
 }
 
-static int edu_factorial(struct device *dev, u32 n, u32 *result)
+/* @op(@v) under the fence; all ones, as a removed device reads, if unbound. */
+static u32 edu_fenced_read(struct device *dev, u32 (*op)(struct edu *edu, u32 v), u32 v)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu = edu_get(dev);
+	u32 r;
+
+	if (!edu)
+		return ~0u;
+	r = op(edu, v);
+	edu_put(edu);
+	return r;
+}
+
+static u32 edu_ident(struct device *dev)
+{
+	return edu_fenced_read(dev, __edu_ident, 0);
+}
+
+static u32 edu_liveness(struct device *dev, u32 v)
+{
+	return edu_fenced_read(dev, __edu_liveness, v);
+}
+
+/*
+ * A fenced operation of the unit at @unit (offsetof() in struct edu): start
+ * it by writing @val to @reg, wait, and read @result (if not NULL) from
+ * @reg.  Return: 0, -ENODEV unbound, -ETIMEDOUT or -EIO.
+ */
+static int edu_run(struct device *dev, size_t unit, unsigned int reg, u32 val,
+		   const char *what, u32 *result)
+{
+	struct edu *edu = edu_get(dev);
+	struct edu_unit *u;
 	int ret;
 
-	mutex_lock(&edu->fact.lock);
-	ret = edu_start_wait(edu, &edu->fact, EDU_FACTORIAL, n, "factorial");
-	if (!ret)
-		*result = edu_read(edu, EDU_FACTORIAL);
-	mutex_unlock(&edu->fact.lock);
+	if (!edu)
+		return -ENODEV;
+	u = (struct edu_unit *)((char *)edu + unit);
+	mutex_lock(&u->lock);
+	ret = edu_start_wait(edu, u, reg, val, what);
+	if (!ret && result)
+		*result = edu_read(edu, reg);
+	mutex_unlock(&u->lock);
+	edu_put(edu);
 	return ret;
+}
+
+static int edu_factorial(struct device *dev, u32 n, u32 *result)
+{
+	return edu_run(dev, offsetof(struct edu, fact), EDU_FACTORIAL, n, "factorial", result);
 }
 
 /* One transfer between RAM at @addr and the device's buffer; dma.lock held. */
@@ -255,37 +339,38 @@ static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
 
 static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, size_t len)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu;
 	int ret;
 
 	if (!len || len > EDU_DMA_SIZE) {
 		dev_err(dev, "DMA length %zu not in 1..%d\n", len, EDU_DMA_SIZE);
 		return -EINVAL;
 	}
+	edu = edu_get(dev);
+	if (!edu)
+		return -ENODEV;
 	mutex_lock(&edu->dma.lock);
 	/* DMA_TO_DEVICE only reads the buffer. */
 	ret = edu_dma_buf(edu, (void *)src, len, false);
 	if (!ret)
 		ret = edu_dma_buf(edu, dst, len, true);
 	mutex_unlock(&edu->dma.lock);
+	edu_put(edu);
 	return ret;
 }
 
 static int edu_ping(struct device *dev)
 {
-	struct edu *edu = to_edu(dev);
-	int ret;
-
-	mutex_lock(&edu->ping.lock);
-	ret = edu_start_wait(edu, &edu->ping, EDU_IRQ_RAISE, EDU_IRQ_PING, "ping");
-	mutex_unlock(&edu->ping.lock);
-	return ret;
+	return edu_run(dev, offsetof(struct edu, ping), EDU_IRQ_RAISE, EDU_IRQ_PING, "ping", NULL);
 }
 
 static void edu_get_stats(struct device *dev, struct edu_stats *st)
 {
-	struct edu *edu = to_edu(dev);
+	struct edu *edu = edu_get(dev);
 
+	memset(st, 0, sizeof(*st));
+	if (!edu)
+		return;
 	st->irq = edu->irq;
 	st->msi = edu->msi;
 	st->handled = atomic_long_read(&edu->handled);
@@ -294,6 +379,7 @@ static void edu_get_stats(struct device *dev, struct edu_stats *st)
 	st->dma_irqs = atomic_long_read(&edu->dma_irqs);
 	st->ping_irqs = atomic_long_read(&edu->ping_irqs);
 	st->timeouts = atomic_long_read(&edu->timeouts);
+	edu_put(edu);
 }
 
 static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
@@ -309,7 +395,12 @@ static int edu_set_irq_mode(struct device *dev, enum edu_irq_mode mode)
 
 static void edu_set_timeout(struct device *dev, unsigned long timeout)
 {
-	WRITE_ONCE(to_edu(dev)->timeout, timeout ? timeout : 1);
+	struct edu *edu = edu_get(dev);
+
+	if (!edu)
+		return;
+	WRITE_ONCE(edu->timeout, timeout ? timeout : 1);
+	edu_put(edu);
 }
 
 static const struct edu_ops edu_ops = {
@@ -409,7 +500,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "no interrupt: %d\n", ret);
 		return ret;
 	}
-	if (edu_liveness(&pdev->dev, 0x12345678) != ~0x12345678u) {
+	if (__edu_liveness(edu, 0x12345678) != ~0x12345678u) {
 		dev_err(&pdev->dev, "liveness check failed\n");
 		return -EIO;
 	}

@@ -39,6 +39,8 @@
 #include <exo/time.h>
 #include <asm/irq.h>
 
+#include "edu_test.h"
+
 #define EDU_MAX		4
 #define KT_NR_IRQS	1024	/* kernel/irq's NR_IRQS: the descriptor range to count */
 #define EDU_PAGE_SLACK	4
@@ -740,6 +742,20 @@ static void test_edu_unbind_rebind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), objs);
 }
 
+/* The crash of issue 19: a user calls ops->factorial() while edu unbinds. */
+static void test_edu_unbind_during_ops(struct ktest *t)
+{
+	NEED_EDU(t);
+	edu_test_unbind_during_ops(t, edus[0]);
+}
+
+/* A binding's pcim_/devm_ resources are released newest first. */
+static void test_edu_devres_order(struct ktest *t)
+{
+	NEED_EDU(t);
+	edu_test_devres_order(t, edus[0]);
+}
+
 /* Buffers above 4 GiB: beyond the 28-bit mask, bounced, data intact. */
 static void test_edu_dma_above_4g(struct ktest *t)
 {
@@ -795,6 +811,8 @@ static struct ktest_case edu_cases[] = {
 	KTEST_CASE_FLAGS(test_edu_affinity_during_traffic, KTEST_F_SMP),
 	KTEST_CASE(test_edu_cycles_during_traffic),
 	KTEST_CASE(test_edu_unbind_rebind),
+	KTEST_CASE_FLAGS(test_edu_unbind_during_ops, KTEST_F_SMP),
+	KTEST_CASE(test_edu_devres_order),
 	KTEST_CASE_FLAGS(test_edu_dma_above_4g, KTEST_F_NOHOST),
 	{}
 };

@@ -18,7 +18,10 @@
  * race while different devices probe in parallel; a global mutex protects
  * the lists and is never held across a driver's callback.  Probe and remove
  * run in thread context and may sleep, register children (locking the
- * child inside the parent) or drivers.  See Documentation/driver-model.rst.
+ * child inside the parent) or drivers.  A driver fences the operations it
+ * offers with dev_enter()/dev_exit(), so unbinding waits for them and
+ * later calls fail with -ENODEV; device links order a consumer's binding
+ * after its supplier's.  See Documentation/driver-model.rst.
  */
 #ifndef _EXO_DEVICE_H
 #define _EXO_DEVICE_H
@@ -109,7 +112,41 @@ struct device {
 	unsigned long seq;			/* registration order */
 	bool registered;
 	bool parent_ref;			/* device_add() took a ref on parent */
+	/*
+	 * The binding's operations fence (dev_enter()): @live is true from
+	 * the end of a successful probe until unbinding starts; @active
+	 * counts the callers inside dev_enter()/dev_exit().
+	 */
+	bool live;
+	atomic_t active;
+	struct list_head links_suppliers;	/* device links: we consume */
+	struct list_head links_consumers;	/* device links: we supply */
 };
+
+/**
+ * dev_enter() - start an operation on @dev's bound driver
+ * @dev: the device (the caller holds a reference: get_device())
+ *
+ * A driver calls it at the top of every operation it offers outside its
+ * probe and remove (ops tables, file operations) and fails the operation
+ * with -ENODEV when it returns false; on true, the binding cannot end
+ * (remove() waits) until the matching dev_exit().  It is the driver core's
+ * equivalent of Linux's drm_dev_enter(): unbinding (the `unbind` command,
+ * driver or module removal, device removal) first makes every new
+ * dev_enter() fail, then waits for the callers inside to leave, and only
+ * then runs remove() and releases the devres (unmapping BARs, freeing the
+ * driver data).  Between the two, the caller must not take @dev's lock
+ * or wait for the binding to end.
+ * Context: any thread; not from the driver's own probe or remove.
+ * Return: true if the driver is bound and stays bound until dev_exit().
+ */
+bool dev_enter(struct device *dev);
+
+/**
+ * dev_exit() - end an operation that dev_enter() admitted
+ * @dev: the device
+ */
+void dev_exit(struct device *dev);
 
 /**
  * device_lock_subclass() - @dev's nesting level for the lock validator
@@ -176,6 +213,62 @@ static inline void device_lock_assert(struct device *dev)
 	lockdep_assert_held(&dev->mutex);
 }
 
+/* Device links (drivers/base/devlink.c), Linux's flag values. */
+#define DL_FLAG_STATELESS		(1U << 0)	/* record only, not enforced */
+#define DL_FLAG_AUTOREMOVE_CONSUMER	(1U << 1)	/* dropped when the consumer unbinds */
+#define DL_FLAG_AUTOREMOVE_SUPPLIER	(1U << 4)	/* dropped when the supplier unbinds */
+
+/**
+ * struct device_link - "@consumer's driver uses @supplier's"
+ * @supplier: the device depended on
+ * @consumer: the device that depends on it
+ * @flags: DL_FLAG_*
+ *
+ * The rest is private to drivers/base.
+ */
+struct device_link {
+	struct device *supplier;
+	struct device *consumer;
+	u32 flags;
+	unsigned int refcount;		/* device_link_add() calls for this pair */
+	struct list_head s_node;	/* on supplier->links_consumers */
+	struct list_head c_node;	/* on consumer->links_suppliers */
+};
+
+/**
+ * device_link_add() - make @consumer depend on @supplier
+ * @consumer: the dependent device
+ * @supplier: the device it needs
+ * @flags: DL_FLAG_STATELESS, or DL_FLAG_AUTOREMOVE_CONSUMER and/or
+ *	DL_FLAG_AUTOREMOVE_SUPPLIER (0: a managed link that stays until
+ *	device_link_del() or either device is deleted)
+ *
+ * A managed link (not DL_FLAG_STATELESS) is enforced: @consumer probes
+ * only while @supplier is bound (its probe is deferred until then), and
+ * unbinding @supplier unbinds @consumer first.  The link holds a
+ * reference on both devices.  Adding a link that exists returns it with
+ * one more reference (one device_link_del() each).
+ * Context: thread, may sleep; not under either device's lock.
+ * Return: the link, or NULL (logged): bad flags, a device not registered,
+ * a cycle (@supplier is @consumer, one of its descendants or, through
+ * links, one of its consumers), a bound consumer with an unbound supplier,
+ * no memory.
+ */
+struct device_link *device_link_add(struct device *consumer, struct device *supplier, u32 flags);
+
+/**
+ * device_link_del() - drop one reference of a link device_link_add() gave
+ * @link: the link (NULL: nothing)
+ */
+void device_link_del(struct device_link *link);
+
+/**
+ * device_link_remove() - device_link_del() of the link from @consumer to @supplier
+ * @consumer: its consumer
+ * @supplier: its supplier
+ */
+void device_link_remove(struct device *consumer, struct device *supplier);
+
 /**
  * bus_register() - make a bus known (for lsdev and driver registration)
  * Return: 0, -EINVAL if it has no name or match, -EEXIST if registered.
@@ -211,6 +304,13 @@ int device_register(struct device *dev);
 
 /**
  * device_del() - unbind and unregister @dev and, first, all its children
+ *
+ * In Linux's order (a bus's "stop" then "remove"): the drivers of @dev's
+ * descendants are unbound, deepest and newest first, together with the
+ * consumers of each device (device links); then @dev's own driver, whose
+ * remove() may unregister the children it created; then the remaining
+ * children are deleted, newest first, and @dev last.  Its links go.  The
+ * memory stays until the last put_device().
  */
 void device_del(struct device *dev);
 

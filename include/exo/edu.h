@@ -4,9 +4,15 @@
  * reachable by any code, built in or a module, through the bound device's
  * driver data: the first member of the driver data is a pointer to this
  * table.  This is how the built-in test drives a driver that may be a
- * module.  A caller holds device_lock() of the device around each call, so
- * that the driver cannot be unbound (or its module unloaded) under it, and
- * checks that the bound driver is "edu" first.
+ * module.  A caller reads the table under device_lock(), after checking
+ * that the bound driver is "edu", and takes a reference on the device
+ * (get_device()) and on the driver's module (try_module_get(
+ * dev->driver->owner)) for as long as it keeps the table.  It may then call
+ * the operations without the lock: each is fenced by dev_enter() in the
+ * driver, so once the device is being unbound (or removed) they fail with
+ * -ENODEV (ident and liveness read all ones, get_stats zeroes, set_timeout
+ * does nothing), and unbinding waits for the calls in flight.  After a
+ * new bind the same table works again.
  */
 #ifndef _EXO_EDU_H
 #define _EXO_EDU_H

@@ -183,6 +183,19 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_han
  */
 void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
 
+/**
+ * irq_find_action() - the IRQ of an installed action that @match accepts
+ * @match: called under the descriptor's lock (atomic) for each action
+ * @arg: passed to @match
+ * @name: set to the action's name when one is found
+ * @size: bytes at @name
+ *
+ * A debug walk (the driver core checks at unbind that a driver freed its
+ * IRQs).  Return: the IRQ number, or -ENOENT.
+ */
+int irq_find_action(bool (*match)(const struct irqaction *action, void *arg), void *arg,
+		    char *name, size_t size);
+
 /*
  * Softirqs (kernel/softirq.c), Linux's vectors and numbering.  A softirq
  * is a per-CPU deferred action: raise_softirq() marks it pending on this

@@ -155,6 +155,19 @@ void run_local_timers(void);
 void timer_stats(unsigned int cpu, unsigned long *pending, unsigned long *run);
 
 /**
+ * timer_find_armed() - is a timer that @match accepts armed or running?
+ * @match: called under a timer base's lock (atomic) for each timer
+ * @arg: passed to @match
+ * @fn: set to the timer's callback when one is found
+ *
+ * A debug walk of every CPU's wheel (the driver core checks at unbind
+ * that nothing inside a driver's memory is still armed).
+ * Return: true if one was found.
+ */
+bool timer_find_armed(bool (*match)(const struct timer_list *timer, void *arg), void *arg,
+		      void (**fn)(struct timer_list *));
+
+/**
  * usleep_range() - sleep between @min and (about) @max microseconds
  * @min: the shortest sleep, in microseconds
  * @max: the longest wanted; a hint, since the wake-up comes from the tick

@@ -280,4 +280,18 @@ static inline void flush_scheduled_work(void)
  */
 void workqueue_stats(unsigned long *executed, unsigned int *workers, unsigned int *wqs);
 
+/**
+ * work_find_busy() - is a work item that @match accepts queued or running?
+ * @match: called under a pool's lock (atomic) for each work item
+ * @arg: passed to @match
+ * @fn: set to the work's function when one is found
+ *
+ * A debug walk of every workqueue's pools (the driver core checks at
+ * unbind that nothing inside a driver's memory is still pending).  A
+ * delayed work still on its timer is found by timer_find_armed().
+ * Return: true if one was found.
+ */
+bool work_find_busy(bool (*match)(const struct work_struct *work, void *arg), void *arg,
+		    work_func_t *fn);
+
 #endif /* _EXO_WORKQUEUE_H */

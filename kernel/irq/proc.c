@@ -8,9 +8,12 @@
  * chip) meanwhile; what an action or the chip names is copied under the
  * descriptor's lock.
  */
+#include <exo/errno.h>
+#include <exo/export.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/smp.h>
+#include <exo/string.h>
 #include <asm/apic.h>
 #include "internal.h"
 
@@ -52,6 +55,33 @@ static void show_percpu(const char *label, unsigned long __percpu *counter, cons
 		printk(KERN_CONT "%10lu ", *per_cpu_ptr(counter, cpu));
 	printk(KERN_CONT " %s\n", what);
 }
+
+int irq_find_action(bool (*match)(const struct irqaction *action, void *arg), void *arg,
+		    char *name, size_t size)
+{
+	int found = -ENOENT;
+
+	irq_lock_sparse();
+	for (unsigned int irq = irq_get_next_desc(0); irq < NR_IRQS && found < 0;
+	     irq = irq_get_next_desc(irq + 1)) {
+		struct irq_desc *desc = irq_to_desc(irq);
+		unsigned long flags;
+
+		if (!desc)
+			continue;
+		spin_lock_irqsave(&desc->lock, flags);
+		for (struct irqaction *a = desc->action; a; a = a->next)
+			if (match(a, arg)) {
+				strlcpy(name, a->name ? a->name : "?", size);
+				found = irq;
+				break;
+			}
+		spin_unlock_irqrestore(&desc->lock, flags);
+	}
+	irq_unlock_sparse();
+	return found;
+}
+EXPORT_SYMBOL_GPL(irq_find_action);
 
 static int cmd_interrupts(int argc, char **argv)
 {

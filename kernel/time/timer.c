@@ -320,6 +320,39 @@ void timer_stats(unsigned int cpu, unsigned long *pending, unsigned long *run)
 	*run = READ_ONCE(base->nr_run);
 }
 
+bool timer_find_armed(bool (*match)(const struct timer_list *timer, void *arg), void *arg,
+		      void (**fn)(struct timer_list *))
+{
+	unsigned int cpu;
+	bool found = false;
+
+	for_each_possible_cpu(cpu) {
+		struct timer_base *base = cpu_base(cpu);
+		struct timer_list *timer;
+		unsigned long flags;
+
+		if (!READ_ONCE(base->ready))
+			continue;
+		spin_lock_irqsave(&base->lock, flags);
+		if (base->running_timer && match(base->running_timer, arg)) {
+			*fn = base->running_timer->function;
+			found = true;
+		}
+		for (unsigned int i = 0; i < WHEEL_SIZE && !found; i++)
+			list_for_each_entry(timer, &base->wheel[i], entry)
+				if (match(timer, arg)) {
+					*fn = timer->function;
+					found = true;
+					break;
+				}
+		spin_unlock_irqrestore(&base->lock, flags);
+		if (found)
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(timer_find_armed);
+
 static int __init init_timers(void)
 {
 	unsigned long now = update_jiffies();

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The operations fence of a binding: dev_enter()/dev_exit() around every
+ * operation a driver offers outside probe and remove, so that unbinding
+ * (forced by `unbind`, a driver or module removal, or a device removal)
+ * never runs remove() or frees the driver's resources under a caller.
+ *
+ * The scheme is Linux's drm_dev_enter()/drm_dev_unplug() with a counter in
+ * place of SRCU: a caller increments dev->active, then checks dev->live; the
+ * unbinder clears dev->live, then waits for dev->active to reach zero.  A
+ * full barrier on each side (the Dekker pattern) guarantees that either
+ * the caller sees !live and backs out, or the unbinder sees its count and
+ * waits for its dev_exit().  The count is per device, the wait queue shared:
+ * unbinding is rare, operations are not, and an operation only wakes the
+ * queue when it leaves a device that is being unbound.
+ *
+ * The debug checks at unbind, as Linux's debugobjects on free: before the
+ * core frees a managed memory block of the binding (devm_kzalloc()), every
+ * device action released after it has run (a devm IRQ requested with the
+ * block as dev_id is free by then), so an IRQ action whose dev_id, or an
+ * armed timer or a queued or running work item that lies in the block,
+ * is one the driver's remove() forgot.  It is reported (WARN, with the
+ * driver's name) and then undone (free_irq(), del_timer_sync(),
+ * cancel_work_sync()), so the leak costs a warning, not a use after free.
+ * After the last block, an IRQ with the device or its driver data as dev_id
+ * is reported and freed the same way.
+ */
+#define pr_fmt(fmt) "device: " fmt
+
+#include <exo/atomic.h>
+#include <exo/bug.h>
+#include <exo/device.h>
+#include <exo/export.h>
+#include <exo/interrupt.h>
+#include <exo/jiffies.h>
+#include <exo/timer.h>
+#include <exo/wait.h>
+#include <exo/workqueue.h>
+
+#include "base.h"
+
+static DECLARE_WAIT_QUEUE_HEAD(dev_active_wq);
+
+bool dev_enter(struct device *dev)
+{
+	atomic_inc(&dev->active);
+	smp_mb();	/* the increment before the check: pairs with dev_drain() */
+	if (likely(READ_ONCE(dev->live)))
+		return true;
+	dev_exit(dev);
+	return false;
+}
+EXPORT_SYMBOL_GPL(dev_enter);
+
+void dev_exit(struct device *dev)
+{
+	/* atomic_dec_return() is a full barrier: the count, then !live. */
+	if (atomic_dec_return(&dev->active) == 0 && !READ_ONCE(dev->live))
+		wake_up_all(&dev_active_wq);
+}
+EXPORT_SYMBOL_GPL(dev_exit);
+
+void dev_drain(struct device *dev)
+{
+	smp_mb();	/* !live (the caller's store) before reading the count */
+	while (!wait_event_timeout(dev_active_wq, atomic_read(&dev->active) == 0, 5 * HZ))
+		dev_warn(dev, "unbinding waits for %d operations in flight\n",
+			 atomic_read(&dev->active));
+}
+
+static atomic_long_t unbind_leaks;
+
+unsigned long device_unbind_leaks(void)
+{
+	return atomic_long_read(&unbind_leaks);
+}
+
+struct owned_range {
+	unsigned long start, end;
+	const void *a, *b;		/* also owned: exact pointers (dev, drvdata) */
+	void *found;
+};
+
+/* Is @p owned by @r?  If so, @r remembers it (for the undo). */
+static bool owned(struct owned_range *r, const void *p)
+{
+	unsigned long addr = (unsigned long)p;
+
+	if (!((addr >= r->start && addr < r->end) || (p && (p == r->a || p == r->b))))
+		return false;
+	r->found = (void *)p;
+	return true;
+}
+
+static bool match_action(const struct irqaction *action, void *arg)
+{
+	return owned(arg, action->dev_id);
+}
+
+static bool match_timer(const struct timer_list *timer, void *arg)
+{
+	return owned(arg, timer);
+}
+
+static bool match_work(const struct work_struct *work, void *arg)
+{
+	return owned(arg, work);
+}
+
+static void leak(struct device *dev, const char *what, const char *name)
+{
+	atomic_long_inc(&unbind_leaks);
+	dev_warn(dev, "driver %s left %s %s behind after remove(): undone by the core\n",
+		 dev->driver ? dev->driver->name : "?", what, name);
+	WARN_ON(1);
+}
+
+/* Report and undo what the driver left armed in @r; thread context. */
+static void check_range(struct device *dev, struct owned_range *r)
+{
+	void (*tfn)(struct timer_list *);
+	work_func_t wfn;
+	char name[32];
+	int irq;
+
+	while ((irq = irq_find_action(match_action, r, name, sizeof(name))) >= 0) {
+		leak(dev, "IRQ handler", name);
+		free_irq(irq, r->found);
+	}
+	while (timer_find_armed(match_timer, r, &tfn)) {
+		snprintf(name, sizeof(name), "%ps", tfn);
+		leak(dev, "timer", name);
+		del_timer_sync(r->found);
+	}
+	while (work_find_busy(match_work, r, &wfn)) {
+		snprintf(name, sizeof(name), "%ps", wfn);
+		leak(dev, "work item", name);
+		cancel_work_sync(r->found);
+	}
+}
+
+void devres_check_block(struct device *dev, const void *p, size_t size)
+{
+	struct owned_range r = { (unsigned long)p, (unsigned long)p + size, NULL, NULL, NULL };
+
+	check_range(dev, &r);
+}
+
+void device_unbind_checks(struct device *dev, const void *drvdata)
+{
+	struct owned_range r = { 0, 0, dev, drvdata, NULL };
+
+	check_range(dev, &r);
+}

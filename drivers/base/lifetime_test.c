@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the driver core's lifetime rules (Documentation/driver-model.rst):
+ * a device's memory is freed only by the last put_device(), even when a
+ * user holds it across an unbind and a device_del() (KASAN, on in
+ * allyesconfig, reports any access to freed memory); dev_enter() fails once
+ * unbinding starts and remove() waits for the operations inside; devres
+ * run newest first; a parent's device_del() unbinds its descendants'
+ * drivers deepest first and then its own (whose remove() may unregister
+ * the children it made) before deleting anything; device links unbind a
+ * consumer before its supplier and defer its probe until the supplier
+ * binds.  Every case runs on a private bus ("ktlife"), with devices from
+ * kzalloc() freed by their release(), and checks the kmalloc objects.
+ */
+#include <exo/atomic.h>
+#include <exo/device.h>
+#include <exo/errno.h>
+#include <exo/kthread.h>
+#include <exo/ktest.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <exo/timer.h>
+#include <exo/workqueue.h>
+
+#include "base.h"
+
+struct lt_dev {
+	struct device dev;
+	char id;			/* its letter in the trace */
+	bool leaky;			/* for lt_leaky_drv only */
+	struct lt_dev *made;		/* the child its probe registered */
+};
+
+#define to_lt(d)	container_of(d, struct lt_dev, dev)
+
+static char trace[64];
+static unsigned int trace_len;
+static int releases;
+static DEFINE_SPINLOCK(trace_lock);
+
+static void lt_trace(char c)
+{
+	spin_lock(&trace_lock);
+	if (trace_len < sizeof(trace) - 1)
+		trace[trace_len++] = c;
+	trace[trace_len] = 0;
+	spin_unlock(&trace_lock);
+}
+
+static void lt_trace_action(void *data)
+{
+	lt_trace((char)(unsigned long)data);
+}
+
+static void lt_release(struct device *dev)
+{
+	__atomic_fetch_add(&releases, 1, __ATOMIC_RELAXED);
+	kfree(to_lt(dev));
+}
+
+static struct device_driver lt_leaky_drv;
+
+static int lt_match(struct device *dev, struct device_driver *drv)
+{
+	return to_lt(dev)->leaky == (drv == &lt_leaky_drv);
+}
+
+static struct bus_type lt_bus = {
+	.name = "ktlife",
+	.match = lt_match,
+};
+
+static struct lt_dev *lt_new(char id, struct device *parent)
+{
+	struct lt_dev *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	device_initialize(&d->dev);
+	dev_set_name(&d->dev, "lt-%c", id);
+	d->dev.bus = &lt_bus;
+	d->dev.parent = parent;
+	d->dev.release = lt_release;
+	d->id = id;
+	return d;
+}
+
+/* Probe: three devres, traced "3", "2", "1" as they are released. */
+static int lt_probe(struct device *dev)
+{
+	if (!devm_kzalloc(dev, 64, GFP_KERNEL) ||
+	    devm_add_action(dev, lt_trace_action, (void *)'1') ||
+	    !devm_kzalloc(dev, 32, GFP_KERNEL) ||
+	    devm_add_action(dev, lt_trace_action, (void *)'2') ||
+	    devm_add_action(dev, lt_trace_action, (void *)'3'))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Remove: the device's letter; a child its probe made goes with it. */
+static void lt_remove(struct device *dev)
+{
+	struct lt_dev *d = to_lt(dev);
+
+	lt_trace(d->id);
+	if (d->made) {
+		device_unregister(&d->made->dev);
+		d->made = NULL;
+	}
+}
+
+static struct device_driver lt_drv = {
+	.name = "kt-life", .bus = &lt_bus, .probe = lt_probe, .remove = lt_remove,
+};
+
+static size_t objs_before;
+
+static int lt_init(struct ktest *t)
+{
+	trace_len = 0;
+	trace[0] = 0;
+	releases = 0;
+	/* Settled: what KASAN's quarantine holds is released first. */
+	ktest_settled_free_pages();
+	objs_before = kmalloc_usage(NULL);
+	if (bus_register(&lt_bus))
+		return -EINVAL;
+	return driver_register(&lt_drv);
+}
+
+static void lt_exit(struct ktest *t)
+{
+	driver_unregister(&lt_drv);
+	KTEST_EXPECT_EQ(t, bus_unregister(&lt_bus), 0);
+	ktest_settled_free_pages();
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), objs_before);
+}
+
+static void trace_reset(void)
+{
+	spin_lock(&trace_lock);
+	trace_len = 0;
+	trace[0] = 0;
+	spin_unlock(&trace_lock);
+}
+
+/*
+ * A user holds a device across its unbind and its device_del(): it may
+ * still read it (KASAN checks), dev_enter() fails, and the memory goes
+ * only at the user's put_device(), the last one.
+ */
+static void test_ref_held_across_unbind_and_del(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('a', NULL);
+	struct device *user;
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	KTEST_ASSERT_TRUE(t, d->dev.driver == &lt_drv);
+	user = get_device(&d->dev);
+	KTEST_EXPECT_TRUE(t, dev_enter(user));
+	dev_exit(user);
+
+	device_release_driver(&d->dev);
+	KTEST_EXPECT_FALSE(t, dev_enter(user));
+	KTEST_EXPECT_EQ(t, strcmp(trace, "a321"), 0);
+	device_unregister(&d->dev);		/* the creator lets go */
+	KTEST_EXPECT_EQ(t, releases, 0);
+	KTEST_EXPECT_FALSE(t, user->registered);
+	KTEST_EXPECT_FALSE(t, dev_enter(user));
+	KTEST_EXPECT_EQ(t, strcmp(dev_name(user), "lt-a"), 0);
+	KTEST_EXPECT_EQ(t, device_attach(user), -ENODEV);
+	put_device(user);			/* the last reference */
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
+struct op_thread {
+	struct device *dev;
+	bool entered, admitted;
+};
+
+/* An operation that takes 100 ms; it records 'x' when it leaves. */
+static int op_fn(void *arg)
+{
+	struct op_thread *o = arg;
+
+	o->admitted = dev_enter(o->dev);
+	WRITE_ONCE(o->entered, true);
+	if (o->admitted) {
+		msleep(100);
+		lt_trace('x');
+		dev_exit(o->dev);
+	}
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* Unbinding waits for the operation in flight before remove() and devres. */
+static void test_unbind_waits_for_ops(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('b', NULL);
+	struct op_thread o = { 0 };
+	struct task_struct *task;
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	o.dev = get_device(&d->dev);
+	task = kthread_create(op_fn, &o, "kt-life-op");
+	KTEST_ASSERT_NOT_NULL(t, task);
+	wake_up_process(task);
+	while (!READ_ONCE(o.entered))
+		msleep(1);
+	KTEST_EXPECT_TRUE(t, o.admitted);
+	device_release_driver(&d->dev);
+	/* The operation ended (x) before remove() (b) and the devres (321). */
+	KTEST_EXPECT_EQ(t, strcmp(trace, "xb321"), 0);
+	kthread_stop(task);
+	device_unregister(&d->dev);
+	put_device(o.dev);
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
+/*
+ * device_del() of a parent: the descendants' drivers go first, deepest
+ * first (c, then b), then the parent's (a), whose remove() unregisters the
+ * child its probe made (m, already unbound); then the devices.
+ */
+static void test_del_unbinds_children_first(struct ktest *t)
+{
+	struct lt_dev *a = lt_new('a', NULL), *b, *c, *m;
+
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_ASSERT_EQ(t, device_add(&a->dev), 0);
+	b = lt_new('b', &a->dev);
+	m = lt_new('m', &a->dev);
+	KTEST_ASSERT_TRUE(t, b && m);
+	KTEST_ASSERT_EQ(t, device_add(&b->dev), 0);
+	c = lt_new('c', &b->dev);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&m->dev), 0);
+	a->made = m;				/* as if a's probe had made it */
+	trace_reset();
+	device_unregister(&a->dev);
+	/* m (newest), then c, b (deepest first), then a, each with its devres. */
+	KTEST_EXPECT_EQ(t, strcmp(trace, "m321c321b321a321"), 0);
+	if (strcmp(trace, "m321c321b321a321"))
+		ktest_log(t, "unbind order: %s", trace);
+	KTEST_EXPECT_EQ(t, releases, 1);	/* m; a is held by b, b by c */
+	KTEST_EXPECT_FALSE(t, b->dev.registered);
+	KTEST_EXPECT_FALSE(t, c->dev.registered);
+	put_device(&b->dev);
+	KTEST_EXPECT_EQ(t, releases, 1);
+	put_device(&c->dev);			/* c, then b, then a */
+	KTEST_EXPECT_EQ(t, releases, 4);
+}
+
+/*
+ * A managed link: the consumer waits for its supplier to bind, is unbound
+ * before it, binds again after it; a cycle and bad flags are refused.
+ */
+static void test_device_link_order(struct ktest *t)
+{
+	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct device_link *link;
+
+	KTEST_ASSERT_TRUE(t, s && c);
+	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	device_release_driver(&s->dev);
+	device_release_driver(&c->dev);
+	KTEST_EXPECT_NULL(t, device_link_add(&c->dev, &s->dev, 0x100));	/* bad flags */
+	link = device_link_add(&c->dev, &s->dev, 0);
+	KTEST_ASSERT_NOT_NULL(t, link);
+	KTEST_EXPECT_NULL(t, device_link_add(&s->dev, &c->dev, 0));	/* cycle */
+	KTEST_EXPECT_NULL(t, device_link_add(&s->dev, &s->dev, 0));
+	/* No supplier bound: the consumer's probe is deferred. */
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), -EPROBE_DEFER);
+	KTEST_EXPECT_NULL(t, c->dev.driver);
+	/* The supplier binds: the deferred consumer binds after it. */
+	KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
+	KTEST_EXPECT_TRUE(t, c->dev.driver == &lt_drv);
+	/*
+	 * Unbinding the supplier unbinds the consumer first, which binds
+	 * again after it; then deleting the supplier: consumer first again,
+	 * and the link goes with its references.
+	 */
+	for (int round = 0; round < 2; round++) {
+		trace_reset();
+		if (round)
+			device_unregister(&s->dev);
+		else
+			device_release_driver(&s->dev);
+		KTEST_EXPECT_EQ(t, strcmp(trace, "c321s321"), 0);
+		KTEST_EXPECT_NULL(t, c->dev.driver);
+		if (!round)
+			KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
+		KTEST_EXPECT_TRUE(t, round || c->dev.driver == &lt_drv);
+	}
+	KTEST_EXPECT_EQ(t, releases, 1);	/* the link's reference went too */
+	device_unregister(&c->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+/* DL_FLAG_AUTOREMOVE_CONSUMER: the link goes when the consumer unbinds. */
+static void test_device_link_autoremove(struct ktest *t)
+{
+	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+
+	KTEST_ASSERT_TRUE(t, s && c);
+	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
+	device_release_driver(&c->dev);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	/* No link: the supplier unbinds alone. */
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), 1);
+	trace_reset();
+	device_release_driver(&s->dev);
+	KTEST_EXPECT_EQ(t, strcmp(trace, "s321"), 0);
+	KTEST_EXPECT_TRUE(t, c->dev.driver == &lt_drv);
+	device_unregister(&c->dev);
+	device_unregister(&s->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+/* A driver that arms a timer and queues a work item and forgets both. */
+struct leaky {
+	struct timer_list timer;
+	struct work_struct work;
+};
+
+static void leaky_timer_fn(struct timer_list *timer)
+{
+}
+
+static void leaky_work_fn(struct work_struct *work)
+{
+	msleep(200);
+}
+
+static int leaky_probe(struct device *dev)
+{
+	struct leaky *l = devm_kzalloc(dev, sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	timer_setup(&l->timer, leaky_timer_fn, 0);
+	mod_timer(&l->timer, jiffies + 100 * HZ);
+	INIT_WORK(&l->work, leaky_work_fn);
+	schedule_work(&l->work);
+	return 0;
+}
+
+static struct device_driver lt_leaky_drv = {
+	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe,
+};
+
+/*
+ * The core's debug check at unbind: the timer and the work item left in
+ * the driver's managed memory are each reported once (WARN, naming the
+ * driver) and undone before the memory is freed.
+ */
+static void test_unbind_reports_armed_timer_and_work(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('l', NULL);
+	unsigned long before = device_unbind_leaks();
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	d->leaky = true;
+	KTEST_ASSERT_EQ(t, driver_register(&lt_leaky_drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	KTEST_EXPECT_TRUE(t, d->dev.driver == &lt_leaky_drv);
+	device_release_driver(&d->dev);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks() - before, 2ul);
+	/* A driver that cleans up is not reported. */
+	before = device_unbind_leaks();
+	device_unregister(&d->dev);
+	driver_unregister(&lt_leaky_drv);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks(), before);
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
+static struct ktest_case lifetime_cases[] = {
+	KTEST_CASE(test_ref_held_across_unbind_and_del),
+	KTEST_CASE(test_unbind_waits_for_ops),
+	KTEST_CASE(test_del_unbinds_children_first),
+	KTEST_CASE(test_device_link_order),
+	KTEST_CASE(test_device_link_autoremove),
+	KTEST_CASE(test_unbind_reports_armed_timer_and_work),
+	{}
+};
+
+static struct ktest_suite lifetime_suite = {
+	.name = "device_lifetime",
+	.cases = lifetime_cases,
+	.init = lt_init,
+	.exit = lt_exit,
+};
+KTEST_SUITE(lifetime_suite);
