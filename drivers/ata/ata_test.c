@@ -15,6 +15,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/kmod.h>
+#include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/libata.h>
 #include <exo/module.h>
@@ -266,6 +267,176 @@ static void test_ata_lba48(struct ktest *t)
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 }
 
+
+/* --- the channel shared by internal and block commands ------------------- */
+
+/* Wait (at most 2 s) until @ap has a command on it other than @not; false: none came. */
+static bool at_wait_active(struct ata_port *ap, const struct ata_queued_cmd *not)
+{
+	for (int ms = 0; ms < 2000; ms++) {
+		const struct ata_queued_cmd *qc = READ_ONCE(ap->qc_active);
+
+		if (qc && qc != not)
+			return true;
+		msleep(1);
+	}
+	return false;
+}
+
+struct at_async {
+	struct block_device *bdev;
+	struct ata_device *dev;
+	void *buf;
+	int rc;
+	unsigned int err;
+	struct completion done;
+};
+
+static int at_async_read(void *arg)
+{
+	struct at_async *a = arg;
+
+	a->rc = blkdev_rw(a->bdev, REQ_OP_READ, AT_BASE, a->buf, 4096);
+	complete(&a->done);
+	return 0;
+}
+
+/*
+ * libata's own entry points, where libata may be a module this built-in
+ * test cannot link against: found by name while a disk of it is open
+ * (which pins the module).
+ */
+static void *at_sym(const char *name)
+{
+	return (void *)find_exported_symbol(name);
+}
+
+static unsigned int at_identify(struct ata_device *dev, void *buf)
+{
+	unsigned int (*exec)(struct ata_device *, struct ata_taskfile *, void *, unsigned int,
+			     unsigned int) = at_sym("ata_exec_internal");
+	struct ata_taskfile tf = { 0 };
+
+	if (!exec)
+		return AC_ERR_SYSTEM;
+
+	tf.protocol = ATA_PROT_PIO;
+	tf.device = ATA_DEVICE_OBS | (dev->devno ? ATA_DEV1 : 0);
+	tf.command = ATA_CMD_ID_ATA;
+	return exec(dev, &tf, buf, ATA_SECT_SIZE, 2000);
+}
+
+static int at_async_identify(void *arg)
+{
+	struct at_async *a = arg;
+
+	a->err = at_identify(a->dev, a->buf);
+	complete(&a->done);
+	return 0;
+}
+
+static struct at_async *at_async_start(struct block_device *bdev, int (*fn)(void *))
+{
+	struct at_async *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	struct task_struct *tsk;
+
+	if (!a)
+		return NULL;
+	a->bdev = bdev;
+	a->dev = at_dev(bdev);
+	a->buf = kmalloc(4096, GFP_KERNEL);
+	init_completion(&a->done);
+	tsk = a->buf ? kthread_run(fn, a, "ata_test_async") : ERR_PTR(-ENOMEM);
+	if (IS_ERR(tsk)) {
+		kfree(a->buf);
+		kfree(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Free @a, whose thread has completed a->done (the caller waited for it). */
+static void at_async_end(struct at_async *a)
+{
+	kfree(a->buf);
+	kfree(a);
+}
+
+/*
+ * An internal command takes the channel exclusively: one issued while a
+ * block command is in flight waits for it, and a block command submitted
+ * while one runs waits for it, instead of either being refused (issued
+ * onto a busy channel).  Each in-flight command is held there by the
+ * timeout hook (its interrupt masked) for timeout_ms.
+ */
+static void test_ata_internal_exclusive(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_device *dev;
+	struct at_async *a;
+	unsigned int err;
+	u16 *id;
+
+	NEED_DISK(t, bdev);
+	dev = at_dev(bdev);
+	id = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, id);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+
+	/* A block read in flight, then IDENTIFY: it waits, then succeeds. */
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_read);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(dev->ap, NULL));
+	err = at_identify(dev, id);
+	KTEST_EXPECT_EQ(t, err, 0u);
+	KTEST_EXPECT_EQ(t, memcmp(id + ATA_ID_PROD, dev->id + ATA_ID_PROD, ATA_ID_PROD_LEN), 0);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_LT(t, a->rc, 0);		/* it timed out, as the hook made it */
+	at_async_end(a);
+
+	/* IDENTIFY in flight, then a block read: it waits, then succeeds. */
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_identify);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(dev->ap, NULL));
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, id, 4096), 0);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_TRUE(t, a->err & AC_ERR_TIMEOUT);
+	at_async_end(a);
+
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
+	KTEST_EXPECT_EQ(t, at_identify(dev, id), 0u);
+	kfree(id);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/* IDENTIFY in a loop while every CPU writes and reads its sectors. */
+static int at_identify_loop(void *arg)
+{
+	struct at_async *a = arg;
+
+	for (int i = 0; i < 20 && !a->err; i++)
+		a->err = at_identify(a->dev, a->buf);
+	complete(&a->done);
+	return 0;
+}
+
+static void test_ata_internal_under_io(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct at_async *a;
+
+	NEED_DISK(t, bdev);
+	a = at_async_start(bdev, at_identify_loop);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	at_integrity(t, bdev, 0xa7a0004);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_EQ(t, a->err, 0u);
+	at_async_end(a);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
 /*
  * rmmod ata_piix and load it again with @args: by modprobe where the boot
  * modules came with modules.dep (QEMU's archive), else from the boot
@@ -322,6 +493,8 @@ static struct ktest_case ata_cases[] = {
 	KTEST_CASE_FLAGS(test_ata_bad_input, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_device_error_and_timeout, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_lba48, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_internal_exclusive, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_internal_under_io, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_pio_after_modprobe, KTEST_F_NOHOST),
 	{}
 };
