@@ -438,6 +438,39 @@ static void test_ata_internal_under_io(struct ktest *t)
 }
 
 /*
+ * A timeout expiry that was already running when its command ended (so
+ * del_timer() could not stop it) must not time out the next command: run
+ * the callback by hand while a command is in flight with its own timer
+ * armed, as the late expiry would.
+ */
+static void test_ata_stale_timeout(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_port *ap;
+	struct at_async *a;
+	unsigned long timeouts;
+
+	NEED_DISK(t, bdev);
+	ap = at_dev(bdev)->ap;
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_read);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(ap, NULL));
+	timeouts = READ_ONCE(ap->nr_timeouts);
+	ap->timer.function(&ap->timer);
+	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts);
+	KTEST_EXPECT_FALSE(t, READ_ONCE(ap->eh_pending));
+	/* Its own expiry still ends it. */
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_LT(t, a->rc, 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts + 1);
+	at_async_end(a);
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
  * rmmod ata_piix and load it again with @args: by modprobe where the boot
  * modules came with modules.dep (QEMU's archive), else from the boot
  * module itself (GRUB's module2 list, Bochs).
@@ -495,6 +528,7 @@ static struct ktest_case ata_cases[] = {
 	KTEST_CASE_FLAGS(test_ata_lba48, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_internal_exclusive, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_internal_under_io, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_stale_timeout, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_pio_after_modprobe, KTEST_F_NOHOST),
 	{}
 };

@@ -300,6 +300,13 @@ static void ata_sff_qc_end(struct ata_port *ap, struct ata_queued_cmd *qc)
 		ap->nr_errors++;
 	ap->qc_active = NULL;
 	ap->hsm_state = HSM_ST_IDLE;
+	/*
+	 * Not del_timer_sync(): the callback takes host->lock, held here.
+	 * A callback already running waits for the lock and then finds the
+	 * command gone, or the timer armed again for the next one (a stale
+	 * expiry, ata_sff_timeout() ignores it); the port's teardown waits
+	 * for it with del_timer_sync() before the port is freed.
+	 */
 	del_timer(&ap->timer);
 	ap->qc_done = qc;
 }
@@ -523,7 +530,13 @@ void ata_sff_timeout(struct timer_list *t)
 
 	spin_lock_irqsave(&host->lock, flags);
 	qc = ap->qc_active;
-	if (!qc || ap->eh_pending) {
+	/*
+	 * Armed again (timer_pending()): this expiry was the previous
+	 * command's, which ended while the callback waited for the lock,
+	 * and the next command's timer is running.
+	 */
+	if (!qc || ap->eh_pending || timer_pending(&ap->timer)) {
+		ap->nr_stale_timeouts += qc && !ap->eh_pending;
 		spin_unlock_irqrestore(&host->lock, flags);
 		return;
 	}

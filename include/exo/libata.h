@@ -164,6 +164,8 @@ struct ata_port {
 
 	/* Counters for tests and the log (under host->lock; nr_resets by the reset). */
 	unsigned long nr_dma, nr_pio, nr_nodata, nr_errors, nr_timeouts, nr_resets;
+	/* Timer expiries of commands that had already ended. */
+	unsigned long nr_stale_timeouts;
 };
 
 /* A controller: its channels share its lock (a native-mode IRQ is shared). */
