@@ -25,6 +25,7 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <asm/io.h>
 
 #define AT_CHUNK	64		/* sectors each worker writes per request */
 #define AT_PER_CPU	256		/* sectors each worker owns */
@@ -471,6 +472,60 @@ static void test_ata_stale_timeout(struct ktest *t)
 }
 
 /*
+ * An interrupt while the channel is idle is not ours (IRQ_NONE: on a
+ * shared INTx it is another device's), even when the device raised it;
+ * the stray INTRQ is cleared all the same.  The IRQ is masked and the
+ * block queues quiesced while the test drives the device by hand.
+ */
+static void test_ata_idle_irq_not_ours(struct ktest *t)
+{
+	irqreturn_t (*intr)(int, void *) = at_sym("ata_bmdma_interrupt");
+	struct block_device *bdev;
+	struct ata_port *ap;
+	u16 cmd, bmdma;
+	irqreturn_t rc;
+	u8 st = ATA_BUSY;
+	void *buf;
+
+	NEED_DISK(t, bdev);
+	KTEST_ASSERT_NOT_NULL(t, intr);
+	ap = at_dev(bdev)->ap;
+	cmd = ap->ioaddr.cmd_addr;
+	bmdma = ap->ioaddr.bmdma_addr;
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_quiesce_queue(ap->device[d].disk->queue);
+	for (int ms = 0; READ_ONCE(ap->qc_active) && ms < 2000; ms++)
+		msleep(1);
+	KTEST_EXPECT_NULL(t, READ_ONCE(ap->qc_active));
+	disable_irq(ap->irq);
+	/* Idle, nothing raised: not ours. */
+	KTEST_EXPECT_EQ(t, intr((int)ap->irq, ap->host), IRQ_NONE);
+	/* The device raises INTRQ for a command nobody issued through libata. */
+	outb(cmd + ATA_REG_DEVICE, ATA_DEVICE_OBS | (at_dev(bdev)->devno ? ATA_DEV1 : 0));
+	outb(cmd + ATA_REG_CMD, ATA_CMD_CHK_POWER);
+	for (int i = 0; i < 100000 && (st & ATA_BUSY); i++)
+		st = inb(ap->ioaddr.ctl_addr);
+	KTEST_EXPECT_FALSE(t, st & ATA_BUSY);
+	if (bmdma)
+		KTEST_EXPECT_TRUE(t, inb(bmdma + ATA_DMA_STATUS) & ATA_DMA_INTR);
+	rc = intr((int)ap->irq, ap->host);
+	KTEST_EXPECT_EQ(t, rc, IRQ_NONE);
+	if (bmdma)
+		KTEST_EXPECT_FALSE(t, inb(bmdma + ATA_DMA_STATUS) & ATA_DMA_INTR);
+	enable_irq(ap->irq);
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_unquiesce_queue(ap->device[d].disk->queue);
+	/* The channel still works. */
+	buf = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
  * rmmod ata_piix and load it again with @args: by modprobe where the boot
  * modules came with modules.dep (QEMU's archive), else from the boot
  * module itself (GRUB's module2 list, Bochs).
@@ -529,6 +584,7 @@ static struct ktest_case ata_cases[] = {
 	KTEST_CASE_FLAGS(test_ata_internal_exclusive, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_internal_under_io, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_stale_timeout, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_idle_irq_not_ours, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_pio_after_modprobe, KTEST_F_NOHOST),
 	{}
 };

@@ -164,8 +164,8 @@ struct ata_port {
 
 	/* Counters for tests and the log (under host->lock; nr_resets by the reset). */
 	unsigned long nr_dma, nr_pio, nr_nodata, nr_errors, nr_timeouts, nr_resets;
-	/* Timer expiries of commands that had already ended. */
-	unsigned long nr_stale_timeouts;
+	/* Interrupts while idle (IRQ_NONE), and timer expiries of ended commands. */
+	unsigned long nr_idle_irqs, nr_stale_timeouts;
 };
 
 /* A controller: its channels share its lock (a native-mode IRQ is shared). */
@@ -241,8 +241,11 @@ void ata_host_detach(struct ata_host *host);
  * command ends when the BMDMA status has its interrupt bit (the engine
  * is stopped, both statuses read and acknowledged); a PIO command moves
  * its next block or ends.  Reading the status register acknowledges the
- * device.
- * Return: IRQ_HANDLED if a channel had something, else IRQ_NONE.
+ * device.  A channel with no command waiting for an interrupt does not
+ * claim it (a shared INTx may be another device's), but if its BMDMA
+ * status says it raised one, its status is read and the bit cleared, as
+ * Linux's ata_sff_idle_irq() and sff_irq_check().
+ * Return: IRQ_HANDLED if a channel's command took the interrupt, else IRQ_NONE.
  */
 irqreturn_t ata_bmdma_interrupt(int irq, void *dev_instance);
 
