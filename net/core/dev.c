@@ -342,6 +342,8 @@ int dev_open(struct net_device *dev, void *extack)
 		return err;
 	}
 	dev->flags |= IFF_UP;
+	/* Only now may transmits reach the driver (net/core/xmit.c). */
+	dev_activate(dev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dev_open);

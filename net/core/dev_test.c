@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the device layer's own rules (suite "net_core"), each on a
+ * device of its own made here, so that each can drive the layer into the
+ * state it checks without timing: a transmit from inside ndo_open() and
+ * ndo_stop() never reaches the driver.  The "net" suite
+ * (drivers/net/veth_test.c) tests the rest of the layer.
+ */
+#include <exo/bottom_half.h>
+#include <exo/byteorder.h>
+#include <exo/err.h>
+#include <exo/etherdevice.h>
+#include <exo/kthread.h>
+#include <exo/ktest.h>
+#include <exo/netdevice.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/time.h>
+#include "internal.h"
+
+struct nc_priv {
+	bool opened;		/* between ndo_open()'s return and ndo_stop() */
+	bool xmit_in_open;	/* ndo_open()/ndo_stop() transmit a frame */
+	int open_xmit_rc, stop_xmit_rc;
+	unsigned int xmits, early;
+};
+
+static struct sk_buff *nc_frame(struct net_device *dev)
+{
+	struct sk_buff *skb = alloc_skb(ETH_ZLEN + NET_SKB_PAD, GFP_ATOMIC);
+	struct ethhdr *eth;
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD);
+	eth = skb_put(skb, ETH_HLEN);
+	eth_broadcast_addr(eth->h_dest);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(ETH_P_LOCAL_EXP2);
+	memset(skb_put(skb, ETH_ZLEN - ETH_HLEN), 0x5a, ETH_ZLEN - ETH_HLEN);
+	skb->dev = dev;
+	skb->protocol = eth->h_proto;
+	return skb;
+}
+
+/* Transmit one frame on @dev (NET_XMIT_*, or -ENOMEM). */
+static int nc_send(struct net_device *dev)
+{
+	struct sk_buff *skb = nc_frame(dev);
+
+	return skb ? dev_queue_xmit(skb) : -ENOMEM;
+}
+
+static int nc_open(struct net_device *dev)
+{
+	struct nc_priv *p = netdev_priv(dev);
+
+	/* What another CPU's transmit could do while the device opens. */
+	if (p->xmit_in_open)
+		p->open_xmit_rc = nc_send(dev);
+	p->opened = true;
+	return 0;
+}
+
+static int nc_stop(struct net_device *dev)
+{
+	struct nc_priv *p = netdev_priv(dev);
+
+	p->opened = false;
+	if (p->xmit_in_open)
+		p->stop_xmit_rc = nc_send(dev);
+	return 0;
+}
+
+static netdev_tx_t nc_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct nc_priv *p = netdev_priv(dev);
+
+	p->xmits++;
+	if (!p->opened)
+		p->early++;
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops nc_ops = {
+	.ndo_open = nc_open,
+	.ndo_stop = nc_stop,
+	.ndo_start_xmit = nc_start_xmit,
+};
+
+static struct net_device *nc_create(void)
+{
+	struct net_device *dev = alloc_etherdev(sizeof(struct nc_priv));
+
+	if (!dev)
+		return NULL;
+	strlcpy(dev->name, "ntc%d", IFNAMSIZ);
+	dev->netdev_ops = &nc_ops;
+	eth_hw_addr_random(dev);
+	if (register_netdev(dev)) {
+		free_netdev(dev);
+		return NULL;
+	}
+	return dev;
+}
+
+static void nc_destroy(struct net_device *dev)
+{
+	unregister_netdev(dev);
+	free_netdev(dev);
+}
+
+static void nc_expect_no_leak(struct ktest *t, long baseline)
+{
+	u64 end = ktime_get_ns() + 1000 * 1000000ULL;
+
+	while (skb_live_count() != baseline && ktime_get_ns() < end)
+		msleep(1);
+	KTEST_EXPECT_EQ(t, skb_live_count(), baseline);
+}
+
+/*
+ * dev_open() marks the device running before ndo_open() (as Linux), but
+ * no transmit may reach ndo_start_xmit() until ndo_open() has returned,
+ * nor once ndo_stop() has begun: those are dropped and counted.
+ */
+static void test_net_xmit_gated_on_open(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	struct net_device *dev = nc_create();
+	struct nc_priv *p;
+	long drops;
+
+	KTEST_ASSERT_NOT_NULL(t, dev);
+	p = netdev_priv(dev);
+	p->xmit_in_open = true;
+	drops = atomic_long_read(&dev->tx_dropped);
+	KTEST_EXPECT_EQ(t, nc_send(dev), NET_XMIT_DROP);	/* down */
+	rtnl_lock();
+	KTEST_EXPECT_EQ(t, dev_open(dev, NULL), 0);
+	rtnl_unlock();
+	KTEST_EXPECT_EQ(t, p->open_xmit_rc, NET_XMIT_DROP);
+	KTEST_EXPECT_EQ(t, p->early, 0u);
+	KTEST_EXPECT_EQ(t, p->xmits, 0u);
+	KTEST_EXPECT_EQ(t, atomic_long_read(&dev->tx_dropped), drops + 2);
+	/* Open: frames go to the driver. */
+	KTEST_EXPECT_EQ(t, nc_send(dev), NET_XMIT_SUCCESS);
+	KTEST_EXPECT_EQ(t, p->xmits, 1u);
+	rtnl_lock();
+	dev_close(dev);
+	rtnl_unlock();
+	KTEST_EXPECT_EQ(t, p->stop_xmit_rc, NET_XMIT_DROP);
+	KTEST_EXPECT_EQ(t, p->early, 0u);
+	KTEST_EXPECT_EQ(t, p->xmits, 1u);
+	KTEST_EXPECT_EQ(t, atomic_long_read(&dev->tx_dropped), drops + 3);
+	nc_destroy(dev);
+	nc_expect_no_leak(t, baseline);
+}
+
+static struct ktest_case net_core_cases[] = {
+	KTEST_CASE(test_net_xmit_gated_on_open),
+	{}
+};
+
+static struct ktest_suite net_core_suite = {
+	.name = "net_core",
+	.cases = net_core_cases,
+};
+KTEST_SUITE(net_core_suite);
