@@ -587,13 +587,18 @@ struct packet_type {
 	struct list_head list;
 };
 
-/** dev_add_pack() - start delivering matching packets to @pt.  Context: thread. */
+/**
+ * dev_add_pack() - start delivering matching packets to @pt
+ *
+ * Context: any but hard interrupt, a tap's func included (net/core/rx.c).
+ */
 void dev_add_pack(struct packet_type *pt);
 
 /**
  * dev_remove_pack() - stop delivering to @pt
  *
- * Once it returns, @pt->func runs nowhere.  Context: thread, may sleep.
+ * Once it returns, @pt->func runs nowhere.  Context: thread, may sleep;
+ * not from a tap's func (it waits for every reader to finish).
  */
 void dev_remove_pack(struct packet_type *pt);
 

@@ -3,8 +3,9 @@
  * Tests of the device layer's own rules (suite "net_core"), each on a
  * device of its own made here, so that each can drive the layer into the
  * state it checks without timing: a transmit from inside ndo_open() and
- * ndo_stop() never reaches the driver.  The "net" suite
- * (drivers/net/veth_test.c) tests the rest of the layer.
+ * ndo_stop() never reaches the driver; a tap's func may receive again and
+ * add a tap.  The "net" suite (drivers/net/veth_test.c) tests the rest
+ * of the layer.
  */
 #include <exo/bottom_half.h>
 #include <exo/byteorder.h>
@@ -159,8 +160,128 @@ static void test_net_xmit_gated_on_open(struct ktest *t)
 	nc_expect_no_leak(t, baseline);
 }
 
+/* --- taps whose func receives again and adds a tap ------------------------ */
+
+struct nc_taps {
+	struct packet_type outer, inner, extra;
+	struct net_device *dev;
+	atomic_t outer_seen, inner_seen;
+	bool add_inner;
+};
+
+static int nc_inner_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
+			struct net_device *orig_dev)
+{
+	struct nc_taps *n = pt->af_packet_priv;
+
+	atomic_inc(&n->inner_seen);
+	kfree_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+/* The outer tap: add the inner one (once), then hand a frame on (a nested reader). */
+static int nc_outer_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
+			struct net_device *orig_dev)
+{
+	struct nc_taps *n = pt->af_packet_priv;
+	struct sk_buff *copy;
+
+	if (n->add_inner) {
+		n->add_inner = false;
+		dev_add_pack(&n->inner);
+	}
+	copy = skb_copy(skb, GFP_ATOMIC);
+	if (copy) {
+		copy->dev = n->dev;	/* the inner tap's device */
+		netif_receive_skb(copy);
+	}
+	atomic_inc(&n->outer_seen);
+	kfree_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+struct nc_churn {
+	struct packet_type pt;
+	bool stop;
+	unsigned int rounds;
+};
+
+static int nc_drop_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
+		       struct net_device *orig_dev)
+{
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
+/* Another CPU adds and removes a tap all along: writers against nested readers. */
+static int nc_churn_fn(void *arg)
+{
+	struct nc_churn *c = arg;
+
+	while (!READ_ONCE(c->stop)) {
+		dev_add_pack(&c->pt);
+		dev_remove_pack(&c->pt);
+		c->rounds++;
+		yield();
+	}
+	return 0;
+}
+
+static void test_net_tap_nested_reader(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	struct net_device *a = nc_create(), *b = nc_create();
+	struct nc_churn churn = { 0 };
+	struct task_struct *tsk = NULL;
+	struct nc_taps *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_ASSERT_NOT_NULL(t, b);
+	KTEST_ASSERT_NOT_NULL(t, n);
+	n->dev = b;
+	n->outer.type = htons(ETH_P_ALL);
+	n->outer.dev = a;
+	n->outer.func = nc_outer_rcv;
+	n->outer.af_packet_priv = n;
+	n->inner = n->outer;
+	n->inner.dev = b;
+	n->inner.func = nc_inner_rcv;
+	n->add_inner = true;
+	churn.pt.type = htons(ETH_P_ALL);
+	churn.pt.dev = b;
+	churn.pt.func = nc_drop_rcv;
+	dev_add_pack(&n->outer);
+	/* From a thread with bottom halves off, as a softirq receive would. */
+	local_bh_disable();
+	netif_receive_skb(nc_frame(a));
+	local_bh_enable();
+	KTEST_EXPECT_EQ(t, atomic_read(&n->outer_seen), 1);
+	KTEST_EXPECT_EQ(t, atomic_read(&n->inner_seen), 1);
+	if (num_online_cpus() > 1)
+		tsk = kthread_run(nc_churn_fn, &churn, "net_tap_churn");
+	for (int i = 0; i < 500; i++) {
+		local_bh_disable();
+		netif_receive_skb(nc_frame(a));
+		local_bh_enable();
+	}
+	if (!IS_ERR_OR_NULL(tsk)) {
+		WRITE_ONCE(churn.stop, true);
+		kthread_stop(tsk);
+		ktest_log(t, "%u add/remove rounds against the readers", churn.rounds);
+	}
+	KTEST_EXPECT_EQ(t, atomic_read(&n->outer_seen), 501);
+	KTEST_EXPECT_EQ(t, atomic_read(&n->inner_seen), 501);
+	dev_remove_pack(&n->inner);
+	dev_remove_pack(&n->outer);
+	kfree(n);
+	nc_destroy(a);
+	nc_destroy(b);
+	nc_expect_no_leak(t, baseline);
+}
+
 static struct ktest_case net_core_cases[] = {
 	KTEST_CASE(test_net_xmit_gated_on_open),
+	KTEST_CASE(test_net_tap_nested_reader),
 	{}
 };
 
