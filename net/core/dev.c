@@ -308,6 +308,7 @@ void unregister_netdev(struct net_device *dev)
 	list_del_init(&dev->dev_list);
 	spin_unlock_bh(&dev_base_lock);
 	dev_remove_taps(dev);
+	flush_backlog(dev);
 	if (dev->netdev_ops->ndo_uninit)
 		dev->netdev_ops->ndo_uninit(dev);
 	device_del(&dev->dev);

@@ -4,8 +4,9 @@
  * device of its own made here, so that each can drive the layer into the
  * state it checks without timing: a transmit from inside ndo_open() and
  * ndo_stop() never reaches the driver; a tap's func may receive again and
- * add a tap.  The "net" suite (drivers/net/veth_test.c) tests the rest
- * of the layer.
+ * add a tap; unregistering a device whose skbs fill a CPU's netif_rx()
+ * backlog (held there by owning the backlog's NAPI) leaves none behind.
+ * The "net" suite (drivers/net/veth_test.c) tests the rest of the layer.
  */
 #include <exo/bottom_half.h>
 #include <exo/byteorder.h>
@@ -279,9 +280,105 @@ static void test_net_tap_nested_reader(struct ktest *t)
 	nc_expect_no_leak(t, baseline);
 }
 
+/* --- unregister with a full backlog ---------------------------------------- */
+
+struct nc_backlog_count {
+	struct net_device *dev;
+	unsigned int n;
+};
+
+static void nc_count_backlog(void *arg)
+{
+	struct softnet_data *sd = this_cpu_ptr(&softnet_data);
+	struct nc_backlog_count *c = arg;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sd->input_pkt_queue, skb)
+		c->n += skb->dev == c->dev;
+}
+
+/* Let @cpu's backlog NAPI run again, and run it if something waits. */
+static void nc_release_backlog(void *arg)
+{
+	struct softnet_data *sd = this_cpu_ptr(&softnet_data);
+
+	(void)arg;
+	clear_bit(NAPI_STATE_SCHED, &sd->backlog.state);
+	if (skb_queue_len(&sd->input_pkt_queue) &&
+	    !test_and_set_bit(NAPI_STATE_SCHED, &sd->backlog.state))
+		__napi_schedule_irqoff(&sd->backlog);
+}
+
+/*
+ * Fill this CPU's backlog with @dev's frames while owning the backlog's
+ * NAPI (its SCHED bit), so nothing drains it.  Return: the CPU, or -1 if
+ * the NAPI stayed busy.
+ */
+static int nc_fill_backlog(struct net_device *dev, struct sk_buff_head *skbs)
+{
+	struct softnet_data *sd;
+	int cpu = -1;
+
+	for (int tries = 0; tries < 1000 && cpu < 0; tries++) {
+		local_bh_disable();
+		sd = this_cpu_ptr(&softnet_data);
+		if (!test_and_set_bit(NAPI_STATE_SCHED, &sd->backlog.state)) {
+			struct sk_buff *skb;
+
+			cpu = (int)smp_processor_id();
+			while ((skb = skb_dequeue(skbs)))
+				netif_rx(skb);
+		}
+		local_bh_enable();
+		if (cpu < 0)
+			msleep(1);
+	}
+	return cpu;
+}
+
+static void test_net_unregister_full_backlog(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	struct net_device *dev = nc_create();
+	struct nc_backlog_count c = { 0 };
+	struct sk_buff_head skbs;
+	long drops;
+	int cpu;
+
+	KTEST_ASSERT_NOT_NULL(t, dev);
+	skb_queue_head_init(&skbs);
+	for (unsigned int i = 0; i < NETDEV_MAX_BACKLOG; i++) {
+		struct sk_buff *skb = nc_frame(dev);
+
+		if (skb)
+			skb_queue_tail(&skbs, skb);
+	}
+	KTEST_EXPECT_EQ(t, skb_queue_len(&skbs), (unsigned int)NETDEV_MAX_BACKLOG);
+	drops = atomic_long_read(&dev->rx_dropped);
+	cpu = nc_fill_backlog(dev, &skbs);
+	if (cpu < 0) {
+		skb_queue_purge(&skbs);
+		nc_destroy(dev);
+		KTEST_SKIP(t, "the backlog NAPI stayed busy");
+	}
+	c.dev = dev;
+	smp_call_function_single((unsigned int)cpu, nc_count_backlog, &c, true);
+	KTEST_EXPECT_EQ(t, c.n, (unsigned int)NETDEV_MAX_BACKLOG);
+	unregister_netdev(dev);
+	c.n = 0;
+	smp_call_function_single((unsigned int)cpu, nc_count_backlog, &c, true);
+	KTEST_EXPECT_EQ(t, c.n, 0u);
+	KTEST_EXPECT_EQ(t, atomic_long_read(&dev->rx_dropped), drops + NETDEV_MAX_BACKLOG);
+	smp_call_function_single((unsigned int)cpu, nc_release_backlog, NULL, true);
+	/* Whatever the backlog kept holds the device: free it once drained. */
+	nc_expect_no_leak(t, baseline);
+	free_netdev(dev);
+}
+
 static struct ktest_case net_core_cases[] = {
 	KTEST_CASE(test_net_xmit_gated_on_open),
 	KTEST_CASE(test_net_tap_nested_reader),
+	KTEST_CASE(test_net_unregister_full_backlog),
 	{}
 };
 

@@ -48,6 +48,7 @@ void dev_deactivate_queues(struct net_device *dev);
 void netdev_init_queues(struct net_device *dev);
 
 /* napi.c */
+void flush_backlog(struct net_device *dev);
 void net_rx_action(struct softirq_action *h);
 
 /* rx.c */
