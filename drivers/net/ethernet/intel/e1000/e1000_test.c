@@ -22,6 +22,7 @@
  * (the loopback case sends 2000 at most), and e1000_test_frames=N sets the
  * frames alone.
  */
+#include <exo/bottom_half.h>
 #include <exo/byteorder.h>
 #include <exo/device.h>
 #include <exo/dma-debug.h>
@@ -460,6 +461,60 @@ static void test_e1000_frames(struct ktest *t)
 	frames_across(t, nr_frames, false);
 }
 
+/* --- the RX refill --------------------------------------------------------- */
+
+/* Send @n test frames from NIC 0 to NIC 1; wait until @rx counted @want at NIC 1. */
+static bool frames_to_1(struct ktest *t, struct test_rx *rx, unsigned int n, long want)
+{
+	struct net_device *nd = nic_netdev(t, nics[0]);
+	const u8 *dst = nic_netdev(t, nics[1])->dev_addr;
+
+	for (u32 i = 0; i < n; i++)
+		send_frame(nd, dst, TEST_MAGIC, 0, i, ETH_ZLEN);
+	for (int ms = 0; ms < 2000 && atomic_long_read(&rx->frames[1]) < want; ms++)
+		msleep(1);
+	return atomic_long_read(&rx->frames[1]) >= want;
+}
+
+/*
+ * An interrupt while refill_work holds NAPI disabled masks the device and
+ * cannot schedule the poll: refill_work must run it once NAPI is enabled
+ * again, or the device stays masked for good.  Made deterministic by
+ * holding NAPI here until the interrupt has come (IMS reads 0), then
+ * letting refill_work take NAPI over from us.
+ */
+static void test_e1000_refill_irq_in_window(struct ktest *t)
+{
+	struct e1000_adapter *a;
+	struct test_rx *rx;
+	u64 irqs;
+
+	NEED_PAIR(t);
+	nics_up(t);
+	rx_ready(t, false);
+	a = nic_adapter(t, nics[1]);
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, rx);
+	test_rx_start(rx, TEST_MAGIC);
+	irqs = READ_ONCE(a->sw.irqs);
+	napi_disable(&a->napi);
+	frames_to_1(t, rx, 4, 0);
+	for (int ms = 0; ms < 2000 && (READ_ONCE(a->sw.irqs) == irqs || nic_rd(a, E1000_IMS)); ms++)
+		msleep(1);
+	KTEST_EXPECT_NE(t, READ_ONCE(a->sw.irqs), irqs);
+	KTEST_EXPECT_EQ(t, nic_rd(a, E1000_IMS), 0u);
+	KTEST_EXPECT_EQ(t, atomic_long_read(&rx->frames[1]), 0l);
+	/* refill_work waits in its napi_disable() until we let go. */
+	schedule_delayed_work(&a->refill_work, 0);
+	msleep(20);
+	napi_enable(&a->napi);
+	flush_delayed_work(&a->refill_work);
+	KTEST_EXPECT_TRUE(t, frames_to_1(t, rx, 0, 4));
+	KTEST_EXPECT_NE(t, nic_rd(a, E1000_IMS), 0u);
+	dev_remove_pack(&rx->pt);
+	kfree(rx);
+}
+
 /* --- module reloads --------------------------------------------------------- */
 
 /*
@@ -736,6 +791,7 @@ static struct ktest_case e1000_cases[] = {
 	KTEST_CASE(test_e1000_tx),
 	KTEST_CASE(test_e1000_frames),
 	KTEST_CASE(test_e1000_loopback),
+	KTEST_CASE(test_e1000_refill_irq_in_window),
 	/* Slow only in Bochs (ktest_quick): each refused load costs there. */
 	KTEST_CASE_FLAGS(test_e1000_bad_params, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_e1000_rmmod_during_traffic, KTEST_F_SLOW),
