@@ -29,6 +29,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/etherdevice.h>
+#include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/kmod.h>
@@ -515,6 +516,68 @@ static void test_e1000_refill_irq_in_window(struct ktest *t)
 	kfree(rx);
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * RX under memory pressure: every allocation fails (fail_slab and
+ * fail_page_alloc) while NIC 1's poll takes frames, so it cannot post
+ * new buffers and hands the refill to refill_work, which fails too and
+ * retries; once memory is back the ring fills again and the frame test
+ * passes with nothing lost.
+ */
+static void test_e1000_refill_under_pressure(struct ktest *t)
+{
+	struct fault_attr saved[2];
+	struct e1000_adapter *a;
+	struct test_rx *rx;
+	u64 failed, works;
+
+	NEED_PAIR(t);
+	nics_up(t);
+	rx_ready(t, false);
+	a = nic_adapter(t, nics[1]);
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, rx);
+	test_rx_start(rx, TEST_MAGIC);
+	failed = READ_ONCE(a->sw.rx_alloc_failed);
+	works = READ_ONCE(a->sw.refill_work);
+	/* The frames wait in the ring while NAPI is held: sent before memory runs out. */
+	napi_disable(&a->napi);
+	frames_to_1(t, rx, 32, 0);
+	msleep(50);
+	saved[0] = fail_slab;
+	saved[1] = fail_page_alloc;
+	fail_slab.verbose = 0;
+	fail_page_alloc.verbose = 0;
+	fail_slab.times = -1;
+	fail_page_alloc.times = -1;
+	WRITE_ONCE(fail_page_alloc.probability, 100);
+	WRITE_ONCE(fail_slab.probability, 100);
+	napi_enable(&a->napi);
+	local_bh_disable();
+	napi_schedule(&a->napi);
+	local_bh_enable();
+	for (int ms = 0; ms < 2000 && READ_ONCE(a->sw.refill_work) < works + 2; ms++)
+		msleep(1);
+	WRITE_ONCE(fail_slab.probability, 0);
+	WRITE_ONCE(fail_page_alloc.probability, 0);
+	fail_slab.verbose = saved[0].verbose;
+	fail_slab.times = saved[0].times;
+	fail_page_alloc.verbose = saved[1].verbose;
+	fail_page_alloc.times = saved[1].times;
+	KTEST_EXPECT_GT(t, READ_ONCE(a->sw.rx_alloc_failed), failed);
+	KTEST_EXPECT_GE(t, READ_ONCE(a->sw.refill_work), works + 2);
+	KTEST_EXPECT_TRUE(t, frames_to_1(t, rx, 0, 32));
+	ktest_log(t, "%llu allocations failed, refill_work ran %llu times",
+		  (unsigned long long)(READ_ONCE(a->sw.rx_alloc_failed) - failed),
+		  (unsigned long long)(READ_ONCE(a->sw.refill_work) - works));
+	dev_remove_pack(&rx->pt);
+	kfree(rx);
+	/* The ring is whole again: the frame test loses nothing. */
+	msleep(200);
+	frames_across(t, 500, false);
+}
+#endif
+
 /* --- module reloads --------------------------------------------------------- */
 
 /*
@@ -792,6 +855,9 @@ static struct ktest_case e1000_cases[] = {
 	KTEST_CASE(test_e1000_frames),
 	KTEST_CASE(test_e1000_loopback),
 	KTEST_CASE(test_e1000_refill_irq_in_window),
+#ifdef CONFIG_FAULT_INJECTION
+	KTEST_CASE(test_e1000_refill_under_pressure),
+#endif
 	/* Slow only in Bochs (ktest_quick): each refused load costs there. */
 	KTEST_CASE_FLAGS(test_e1000_bad_params, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_e1000_rmmod_during_traffic, KTEST_F_SLOW),
