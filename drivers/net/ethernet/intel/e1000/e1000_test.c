@@ -477,6 +477,20 @@ static bool frames_to_1(struct ktest *t, struct test_rx *rx, unsigned int n, lon
 	return atomic_long_read(&rx->frames[1]) >= want;
 }
 
+/* Both NICs up and passing frames; a tap counting TEST_MAGIC frames (NULL: no memory). */
+static struct test_rx *nic1_rx_start(struct ktest *t, struct e1000_adapter **a)
+{
+	struct test_rx *rx;
+
+	nics_up(t);
+	rx_ready(t, false);
+	*a = nic_adapter(t, nics[1]);
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	if (rx)
+		test_rx_start(rx, TEST_MAGIC);
+	return rx;
+}
+
 /*
  * An interrupt while refill_work holds NAPI disabled masks the device and
  * cannot schedule the poll: refill_work must run it once NAPI is enabled
@@ -491,12 +505,8 @@ static void test_e1000_refill_irq_in_window(struct ktest *t)
 	u64 irqs;
 
 	NEED_PAIR(t);
-	nics_up(t);
-	rx_ready(t, false);
-	a = nic_adapter(t, nics[1]);
-	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	rx = nic1_rx_start(t, &a);
 	KTEST_ASSERT_NOT_NULL(t, rx);
-	test_rx_start(rx, TEST_MAGIC);
 	irqs = READ_ONCE(a->sw.irqs);
 	napi_disable(&a->napi);
 	frames_to_1(t, rx, 4, 0);
@@ -532,12 +542,8 @@ static void test_e1000_refill_under_pressure(struct ktest *t)
 	u64 failed, works;
 
 	NEED_PAIR(t);
-	nics_up(t);
-	rx_ready(t, false);
-	a = nic_adapter(t, nics[1]);
-	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	rx = nic1_rx_start(t, &a);
 	KTEST_ASSERT_NOT_NULL(t, rx);
-	test_rx_start(rx, TEST_MAGIC);
 	failed = READ_ONCE(a->sw.rx_alloc_failed);
 	works = READ_ONCE(a->sw.refill_work);
 	/* The frames wait in the ring while NAPI is held: sent before memory runs out. */
