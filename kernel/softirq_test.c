@@ -4,6 +4,7 @@
  * vector nothing else opens here (there are no tasklets).
  */
 #include <exo/atomic.h>
+#include <exo/bottom_half.h>
 #include <exo/interrupt.h>
 #include <exo/jiffies.h>
 #include <exo/ktest.h>
@@ -180,6 +181,26 @@ static void test_softirq_bad_vector(struct ktest *t)
 	KTEST_EXPECT_EQ(t, shell_run_command("softirqs now"), -EINVAL);
 }
 
+/*
+ * local_bh_enable() from a hard interrupt handler is a bug it logs, but
+ * it still ends the section: the count the matching local_bh_disable()
+ * added must not stay behind (it would keep softirqs off on the CPU).
+ */
+static void test_softirq_bh_enable_in_hardirq(struct ktest *t)
+{
+	unsigned long flags;
+	unsigned int pc;
+
+	local_irq_save(flags);
+	pc = preempt_count();
+	__preempt_count_add(HARDIRQ_OFFSET);	/* what the interrupt entry does */
+	local_bh_disable();
+	local_bh_enable();
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+	KTEST_EXPECT_EQ(t, preempt_count(), pc);
+	local_irq_restore(flags);
+}
+
 static struct ktest_case softirq_cases[] = {
 	KTEST_CASE(test_softirq_raise_from_irq),
 	KTEST_CASE(test_softirq_bh_disable_masks),
@@ -187,6 +208,7 @@ static struct ktest_case softirq_cases[] = {
 	KTEST_CASE_FLAGS(test_softirq_per_cpu, KTEST_F_SMP),
 	KTEST_CASE(test_softirq_restart_bound),
 	KTEST_CASE(test_softirq_bad_vector),
+	KTEST_CASE(test_softirq_bh_enable_in_hardirq),
 	{}
 };
 

@@ -15,6 +15,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/kmod.h>
+#include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/libata.h>
 #include <exo/module.h>
@@ -24,6 +25,7 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <asm/io.h>
 
 #define AT_CHUNK	64		/* sectors each worker writes per request */
 #define AT_PER_CPU	256		/* sectors each worker owns */
@@ -266,6 +268,263 @@ static void test_ata_lba48(struct ktest *t)
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 }
 
+
+/* --- the channel shared by internal and block commands ------------------- */
+
+/* Wait (at most 2 s) until @ap has a command on it other than @not; false: none came. */
+static bool at_wait_active(struct ata_port *ap, const struct ata_queued_cmd *not)
+{
+	for (int ms = 0; ms < 2000; ms++) {
+		const struct ata_queued_cmd *qc = READ_ONCE(ap->qc_active);
+
+		if (qc && qc != not)
+			return true;
+		msleep(1);
+	}
+	return false;
+}
+
+struct at_async {
+	struct block_device *bdev;
+	struct ata_device *dev;
+	void *buf;
+	int rc;
+	unsigned int err;
+	struct completion done;
+};
+
+static int at_async_read(void *arg)
+{
+	struct at_async *a = arg;
+
+	a->rc = blkdev_rw(a->bdev, REQ_OP_READ, AT_BASE, a->buf, 4096);
+	complete(&a->done);
+	return 0;
+}
+
+/*
+ * libata's own entry points, where libata may be a module this built-in
+ * test cannot link against: found by name while a disk of it is open
+ * (which pins the module).
+ */
+static void *at_sym(const char *name)
+{
+	return (void *)find_exported_symbol(name);
+}
+
+static unsigned int at_identify(struct ata_device *dev, void *buf)
+{
+	unsigned int (*exec)(struct ata_device *, struct ata_taskfile *, void *, unsigned int,
+			     unsigned int) = at_sym("ata_exec_internal");
+	struct ata_taskfile tf = { 0 };
+
+	if (!exec)
+		return AC_ERR_SYSTEM;
+
+	tf.protocol = ATA_PROT_PIO;
+	tf.device = ATA_DEVICE_OBS | (dev->devno ? ATA_DEV1 : 0);
+	tf.command = ATA_CMD_ID_ATA;
+	return exec(dev, &tf, buf, ATA_SECT_SIZE, 2000);
+}
+
+static int at_async_identify(void *arg)
+{
+	struct at_async *a = arg;
+
+	a->err = at_identify(a->dev, a->buf);
+	complete(&a->done);
+	return 0;
+}
+
+static struct at_async *at_async_start(struct block_device *bdev, int (*fn)(void *))
+{
+	struct at_async *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	struct task_struct *tsk;
+
+	if (!a)
+		return NULL;
+	a->bdev = bdev;
+	a->dev = at_dev(bdev);
+	a->buf = kmalloc(4096, GFP_KERNEL);
+	init_completion(&a->done);
+	tsk = a->buf ? kthread_run(fn, a, "ata_test_async") : ERR_PTR(-ENOMEM);
+	if (IS_ERR(tsk)) {
+		kfree(a->buf);
+		kfree(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Free @a, whose thread has completed a->done (the caller waited for it). */
+static void at_async_end(struct at_async *a)
+{
+	kfree(a->buf);
+	kfree(a);
+}
+
+/*
+ * An internal command takes the channel exclusively: one issued while a
+ * block command is in flight waits for it, and a block command submitted
+ * while one runs waits for it, instead of either being refused (issued
+ * onto a busy channel).  Each in-flight command is held there by the
+ * timeout hook (its interrupt masked) for timeout_ms.
+ */
+static void test_ata_internal_exclusive(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_device *dev;
+	struct at_async *a;
+	unsigned int err;
+	u16 *id;
+
+	NEED_DISK(t, bdev);
+	dev = at_dev(bdev);
+	id = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, id);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+
+	/* A block read in flight, then IDENTIFY: it waits, then succeeds. */
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_read);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(dev->ap, NULL));
+	err = at_identify(dev, id);
+	KTEST_EXPECT_EQ(t, err, 0u);
+	KTEST_EXPECT_EQ(t, memcmp(id + ATA_ID_PROD, dev->id + ATA_ID_PROD, ATA_ID_PROD_LEN), 0);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_LT(t, a->rc, 0);		/* it timed out, as the hook made it */
+	at_async_end(a);
+
+	/* IDENTIFY in flight, then a block read: it waits, then succeeds. */
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_identify);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(dev->ap, NULL));
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, id, 4096), 0);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_TRUE(t, a->err & AC_ERR_TIMEOUT);
+	at_async_end(a);
+
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
+	KTEST_EXPECT_EQ(t, at_identify(dev, id), 0u);
+	kfree(id);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/* IDENTIFY in a loop while every CPU writes and reads its sectors. */
+static int at_identify_loop(void *arg)
+{
+	struct at_async *a = arg;
+
+	for (int i = 0; i < 20 && !a->err; i++)
+		a->err = at_identify(a->dev, a->buf);
+	complete(&a->done);
+	return 0;
+}
+
+static void test_ata_internal_under_io(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct at_async *a;
+
+	NEED_DISK(t, bdev);
+	a = at_async_start(bdev, at_identify_loop);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	at_integrity(t, bdev, 0xa7a0004);
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_EQ(t, a->err, 0u);
+	at_async_end(a);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
+ * A timeout expiry that was already running when its command ended (so
+ * del_timer() could not stop it) must not time out the next command: run
+ * the callback by hand while a command is in flight with its own timer
+ * armed, as the late expiry would.
+ */
+static void test_ata_stale_timeout(struct ktest *t)
+{
+	struct block_device *bdev;
+	struct ata_port *ap;
+	struct at_async *a;
+	unsigned long timeouts;
+
+	NEED_DISK(t, bdev);
+	ap = at_dev(bdev)->ap;
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	a = at_async_start(bdev, at_async_read);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_EXPECT_TRUE(t, at_wait_active(ap, NULL));
+	timeouts = READ_ONCE(ap->nr_timeouts);
+	ap->timer.function(&ap->timer);
+	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts);
+	KTEST_EXPECT_FALSE(t, READ_ONCE(ap->eh_pending));
+	/* Its own expiry still ends it. */
+	wait_for_completion(&a->done);
+	KTEST_EXPECT_LT(t, a->rc, 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts + 1);
+	at_async_end(a);
+	KTEST_EXPECT_EQ(t, at_param("timeout_ms", "10000"), 0);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
+/*
+ * An interrupt while the channel is idle is not ours (IRQ_NONE: on a
+ * shared INTx it is another device's), even when the device raised it;
+ * the stray INTRQ is cleared all the same.  The IRQ is masked and the
+ * block queues quiesced while the test drives the device by hand.
+ */
+static void test_ata_idle_irq_not_ours(struct ktest *t)
+{
+	irqreturn_t (*intr)(int, void *) = at_sym("ata_bmdma_interrupt");
+	struct block_device *bdev;
+	struct ata_port *ap;
+	u16 cmd, bmdma;
+	irqreturn_t rc;
+	u8 st = ATA_BUSY;
+	void *buf;
+
+	NEED_DISK(t, bdev);
+	KTEST_ASSERT_NOT_NULL(t, intr);
+	ap = at_dev(bdev)->ap;
+	cmd = ap->ioaddr.cmd_addr;
+	bmdma = ap->ioaddr.bmdma_addr;
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_quiesce_queue(ap->device[d].disk->queue);
+	for (int ms = 0; READ_ONCE(ap->qc_active) && ms < 2000; ms++)
+		msleep(1);
+	KTEST_EXPECT_NULL(t, READ_ONCE(ap->qc_active));
+	disable_irq(ap->irq);
+	/* Idle, nothing raised: not ours. */
+	KTEST_EXPECT_EQ(t, intr((int)ap->irq, ap->host), IRQ_NONE);
+	/* The device raises INTRQ for a command nobody issued through libata. */
+	outb(cmd + ATA_REG_DEVICE, ATA_DEVICE_OBS | (at_dev(bdev)->devno ? ATA_DEV1 : 0));
+	outb(cmd + ATA_REG_CMD, ATA_CMD_CHK_POWER);
+	for (int i = 0; i < 100000 && (st & ATA_BUSY); i++)
+		st = inb(ap->ioaddr.ctl_addr);
+	KTEST_EXPECT_FALSE(t, st & ATA_BUSY);
+	if (bmdma)
+		KTEST_EXPECT_TRUE(t, inb(bmdma + ATA_DMA_STATUS) & ATA_DMA_INTR);
+	rc = intr((int)ap->irq, ap->host);
+	KTEST_EXPECT_EQ(t, rc, IRQ_NONE);
+	if (bmdma)
+		KTEST_EXPECT_FALSE(t, inb(bmdma + ATA_DMA_STATUS) & ATA_DMA_INTR);
+	enable_irq(ap->irq);
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_unquiesce_queue(ap->device[d].disk->queue);
+	/* The channel still works. */
+	buf = kmalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	KTEST_EXPECT_EQ(t, blkdev_rw(bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+	kfree(buf);
+	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
+}
+
 /*
  * rmmod ata_piix and load it again with @args: by modprobe where the boot
  * modules came with modules.dep (QEMU's archive), else from the boot
@@ -316,13 +575,108 @@ static void test_ata_pio_after_modprobe(struct ktest *t)
 	blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 }
 
+/* --- rmmod ata_piix while every CPU reads -------------------------------- */
+
+#define AT_RMMOD_READERS	4
+
+struct at_rmmod {
+	struct block_device *bdev;
+	atomic_t reads;			/* reads that succeeded, all readers */
+	bool removed;			/* ata_piix is gone: one more read, then stop */
+	int late_rc[AT_RMMOD_READERS];	/* that read's result */
+	struct completion done[AT_RMMOD_READERS];
+	unsigned int id;
+};
+
+static int at_rmmod_reader(void *arg)
+{
+	struct at_rmmod *r = arg;
+	unsigned int id = __atomic_fetch_add(&r->id, 1, __ATOMIC_RELAXED);
+	void *buf = kmalloc(4096, GFP_KERNEL);
+
+	r->late_rc[id] = -ENOMEM;
+	while (buf && !READ_ONCE(r->removed)) {
+		if (blkdev_rw(r->bdev, REQ_OP_READ, AT_BASE + 8 * id, buf, 4096))
+			msleep(1);	/* failing: the disk is going away */
+		else
+			atomic_inc(&r->reads);
+	}
+	if (buf)
+		r->late_rc[id] = blkdev_rw(r->bdev, REQ_OP_READ, AT_BASE, buf, 4096);
+	kfree(buf);
+	complete(&r->done[id]);
+	return 0;
+}
+
+/*
+ * rmmod ata_piix while readers on several CPUs keep the disk busy (their
+ * open disk pins libata, not ata_piix): the removal completes, each read
+ * in flight ends, a read after the removal fails at once instead of
+ * hanging, and modprobe brings the disk back.  Two cycles: the second
+ * must leave the free pages where the first left them (a margin for the
+ * per-CPU caches), so a cycle leaks nothing.
+ */
+static void test_ata_rmmod_during_io(struct ktest *t)
+{
+	struct at_rmmod *r;
+	unsigned long free0 = 0;
+	int rc;
+
+	if (!IS_MODULE(CONFIG_ATA_PIIX))
+		KTEST_SKIP(t, "ata_piix is built in");
+	for (int cycle = 0; cycle < 2; cycle++) {
+		void *buf;
+
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, r);
+		NEED_DISK(t, r->bdev);
+		if (cycle == 1)
+			free0 = nr_free_pages();
+		for (unsigned int i = 0; i < AT_RMMOD_READERS; i++) {
+			init_completion(&r->done[i]);
+			KTEST_ASSERT_FALSE(t, IS_ERR(kthread_run(at_rmmod_reader, r, "ata_rmmod%u", i)));
+		}
+		for (int ms = 0; atomic_read(&r->reads) < 4 * AT_RMMOD_READERS && ms < 5000; ms++)
+			msleep(1);
+		KTEST_EXPECT_GE(t, atomic_read(&r->reads), 4 * AT_RMMOD_READERS);
+		KTEST_EXPECT_EQ(t, unload_module("ata_piix"), 0);
+		WRITE_ONCE(r->removed, true);
+		for (unsigned int i = 0; i < AT_RMMOD_READERS; i++) {
+			KTEST_EXPECT_GT(t, wait_for_completion_timeout(&r->done[i],
+								       msecs_to_jiffies(20000)), 0ul);
+			KTEST_EXPECT_LT(t, r->late_rc[i], 0);
+		}
+		buf = kmalloc(4096, GFP_KERNEL);
+		KTEST_EXPECT_LT(t, blkdev_rw(r->bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
+		kfree(buf);
+		blkdev_put(r->bdev, FMODE_READ | FMODE_WRITE);
+		kfree(r);
+		rc = modprobe("ata_piix", "");
+		if (rc == -ENOENT) {
+			size_t len;
+			const void *img = boot_module_find("ata_piix", &len);
+
+			rc = img ? load_module_args(img, len, "", NULL) : -ENOENT;
+		}
+		KTEST_ASSERT_EQ(t, rc, 0);
+	}
+	/* The second cycle leaves the free pages where the first left them. */
+	ktest_log(t, "free pages after a cycle: %ld", (long)(nr_free_pages() - free0));
+	KTEST_EXPECT_LT(t, (long)(free0 - nr_free_pages()), 64L);
+}
+
 static struct ktest_case ata_cases[] = {
 	KTEST_CASE_FLAGS(test_ata_disk_found, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_integrity_smp, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_bad_input, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_device_error_and_timeout, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_lba48, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_internal_exclusive, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_internal_under_io, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_stale_timeout, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_idle_irq_not_ours, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_ata_pio_after_modprobe, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_ata_rmmod_during_io, KTEST_F_NOHOST),
 	{}
 };
 

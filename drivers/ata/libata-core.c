@@ -86,10 +86,47 @@ static void ata_internal_done(struct ata_queued_cmd *qc)
 	complete(&qc->ap->internal_done);
 }
 
-/* Called by libata-sff.c, without host->lock, when a command ends. */
+/*
+ * Called by libata-sff.c, without host->lock, when a command ends (the
+ * channel is idle already).  The wake comes first: once complete_fn ran,
+ * an internal command's caller may return and its channel go away.
+ */
 void ata_qc_done(struct ata_queued_cmd *qc)
 {
+	wake_up(&qc->ap->idle_wq);
 	qc->complete_fn(qc);
+}
+
+/*
+ * No command on @ap.  Read without host->lock: a wait_event() condition
+ * must not sleep or be preempted, and the end of a command (under the
+ * lock) comes before its wake in ata_qc_done(); ata_qc_issue() checks
+ * again under the lock.
+ */
+static bool ata_port_idle(struct ata_port *ap)
+{
+	return !READ_ONCE(ap->qc_active) && !READ_ONCE(ap->eh_pending);
+}
+
+/*
+ * Take the channel for an internal command, as Linux's EH does with the
+ * SCSI host blocked: no block command is dispatched on either device
+ * (their queues share the channel), and the one in flight has ended.
+ * ap->int_mutex held.
+ */
+static void ata_port_claim(struct ata_port *ap)
+{
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_quiesce_queue(ap->device[d].disk->queue);
+	wait_event(ap->idle_wq, ata_port_idle(ap));
+}
+
+static void ata_port_release(struct ata_port *ap)
+{
+	for (unsigned int d = 0; d < 2; d++)
+		if (ap->device[d].disk)
+			blk_mq_unquiesce_queue(ap->device[d].disk->queue);
 }
 
 unsigned int ata_exec_internal(struct ata_device *dev, struct ata_taskfile *tf, void *buf,
@@ -101,6 +138,7 @@ unsigned int ata_exec_internal(struct ata_device *dev, struct ata_taskfile *tf, 
 	unsigned int err;
 
 	mutex_lock(&ap->int_mutex);
+	ata_port_claim(ap);
 	memset(qc, 0, sizeof(*qc));
 	qc->ap = ap;
 	qc->dev = dev;
@@ -122,6 +160,7 @@ unsigned int ata_exec_internal(struct ata_device *dev, struct ata_taskfile *tf, 
 	}
 	err = qc->err_mask;
 	*tf = qc->result_tf;
+	ata_port_release(ap);
 	mutex_unlock(&ap->int_mutex);
 	return err;
 }
@@ -552,6 +591,7 @@ static int ata_port_init(struct ata_host *host, struct ata_port *ap, unsigned in
 	INIT_WORK(&ap->eh_work, ata_eh_work);
 	mutex_init(&ap->int_mutex);
 	init_completion(&ap->internal_done);
+	init_waitqueue_head(&ap->idle_wq);
 	ap->sg = kcalloc(ATA_SG_ENTRIES, sizeof(*ap->sg), GFP_KERNEL);
 	return ap->sg ? 0 : -ENOMEM;
 }
@@ -696,17 +736,21 @@ void ata_host_detach(struct ata_host *host)
 
 		if (!ap || ap->disabled)
 			continue;
+		/* No internal command quiesces a queue while it goes. */
+		mutex_lock(&ap->int_mutex);
 		for (unsigned int d = 0; d < 2; d++) {
 			struct ata_device *dev = &ap->device[d];
+			struct gendisk *disk = dev->disk;
 
-			if (!dev->disk)
+			if (!disk)
 				continue;
-			del_gendisk(dev->disk);
-			put_disk(dev->disk);
 			dev->disk = NULL;
+			del_gendisk(disk);
+			put_disk(disk);
 			ata_sd_index_put(dev->sd_index);
 			dev->sd_index = -1;
 		}
+		mutex_unlock(&ap->int_mutex);
 		if (ap->tag_set_ready) {
 			blk_mq_free_tag_set(&ap->tag_set);
 			ap->tag_set_ready = false;

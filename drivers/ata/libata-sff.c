@@ -300,6 +300,13 @@ static void ata_sff_qc_end(struct ata_port *ap, struct ata_queued_cmd *qc)
 		ap->nr_errors++;
 	ap->qc_active = NULL;
 	ap->hsm_state = HSM_ST_IDLE;
+	/*
+	 * Not del_timer_sync(): the callback takes host->lock, held here.
+	 * A callback already running waits for the lock and then finds the
+	 * command gone, or the timer armed again for the next one (a stale
+	 * expiry, ata_sff_timeout() ignores it); the port's teardown waits
+	 * for it with del_timer_sync() before the port is freed.
+	 */
 	del_timer(&ap->timer);
 	ap->qc_done = qc;
 }
@@ -358,6 +365,32 @@ static void ata_sff_hsm_move(struct ata_port *ap, struct ata_queued_cmd *qc, u8 
 	ata_sff_qc_end(ap, qc);
 }
 
+/*
+ * An interrupt while no command of ours waits for one (idle, or error
+ * handling owns the channel): not ours, whatever the device says, so
+ * IRQ_NONE for a shared line's other users and the spurious-interrupt
+ * accounting, as Linux's ata_sff_idle_irq().  If the channel did raise
+ * it (BMDMA interrupt bit, Linux's sff_irq_check()), read the status and
+ * clear the bit all the same, so a stray INTRQ does not keep the line
+ * asserted.  A PIO-only channel has no such bit: reading its status is
+ * harmless (nothing waits for it) and drops a stray INTRQ.  host->lock held.
+ */
+static void ata_sff_idle_irq(struct ata_port *ap)
+{
+	u8 bm;
+
+	ap->nr_idle_irqs++;
+	if (ap->ioaddr.bmdma_addr) {
+		bm = bmdma_rd(ap, ATA_DMA_STATUS);
+		if (!(bm & ATA_DMA_INTR))
+			return;
+		ata_sff_check_status(ap);
+		ata_bmdma_ack(ap, bm);
+		return;
+	}
+	ata_sff_check_status(ap);
+}
+
 /* One channel's share of an interrupt; host->lock held.  Return: handled. */
 static bool ata_sff_port_intr(struct ata_port *ap)
 {
@@ -365,15 +398,8 @@ static bool ata_sff_port_intr(struct ata_port *ap)
 	u8 bm = 0, status;
 
 	if (!qc || ap->eh_pending || ap->hsm_state == HSM_ST_IDLE) {
-		/* Idle (or error handling owns it): just quiet the device. */
-		if (ap->ioaddr.bmdma_addr) {
-			bm = bmdma_rd(ap, ATA_DMA_STATUS);
-			if (!(bm & ATA_DMA_INTR))
-				return false;
-			ata_bmdma_ack(ap, bm);
-		}
-		ata_sff_check_status(ap);
-		return true;
+		ata_sff_idle_irq(ap);
+		return false;
 	}
 	if (ap->ioaddr.bmdma_addr)
 		bm = bmdma_rd(ap, ATA_DMA_STATUS);
@@ -523,7 +549,13 @@ void ata_sff_timeout(struct timer_list *t)
 
 	spin_lock_irqsave(&host->lock, flags);
 	qc = ap->qc_active;
-	if (!qc || ap->eh_pending) {
+	/*
+	 * Armed again (timer_pending()): this expiry was the previous
+	 * command's, which ended while the callback waited for the lock,
+	 * and the next command's timer is running.
+	 */
+	if (!qc || ap->eh_pending || timer_pending(&ap->timer)) {
+		ap->nr_stale_timeouts += qc && !ap->eh_pending;
 		spin_unlock_irqrestore(&host->lock, flags);
 		return;
 	}

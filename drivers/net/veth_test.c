@@ -267,6 +267,52 @@ static void test_net_queue_stop_wake(struct ktest *t)
 	nt_teardown(t, a, tap);
 }
 
+/*
+ * A peer whose ring filled stops our TX queue, and only its poll wakes
+ * it: closing the peer (which empties the ring) must wake it, or it stays
+ * stopped after the peer opens again (an empty ring runs no poll).  The
+ * ring is kept full by holding the peer's NAPI while a fills it.
+ */
+static void test_net_stop_wakes_peer(struct ktest *t)
+{
+	struct netdev_queue *txq;
+	struct net_device *a, *b;
+	struct napi_struct *napi;
+	struct net_raw_tap *tap;
+	struct sk_buff *frames[6];
+	struct sk_buff *skb;
+
+	KTEST_ASSERT_EQ(t, veth_create_pair("ntw%d", "ntw%d", 1, &a, &b), 0);
+	veth_set_ring_size(b, 4);
+	txq = netdev_get_tx_queue(a, 0);
+	for (unsigned int i = 0; i < 6; i++) {
+		frames[i] = nt_frame(a, b, 60, (u8)i);
+		KTEST_ASSERT_NOT_NULL(t, frames[i]);
+	}
+	list_for_each_entry(napi, &b->napi_list, dev_list)
+		napi_disable(napi);
+	for (unsigned int i = 0; i < 6; i++)
+		dev_queue_xmit(frames[i]);
+	KTEST_EXPECT_TRUE(t, netif_tx_queue_stopped(txq));
+	/* No poll is scheduled: the xmits' napi_schedule() found NAPI held. */
+	list_for_each_entry(napi, &b->napi_list, dev_list)
+		napi_enable(napi);
+	rtnl_lock();
+	dev_close(b);
+	KTEST_EXPECT_EQ(t, dev_open(b, NULL), 0);
+	rtnl_unlock();
+	KTEST_EXPECT_FALSE(t, netif_tx_queue_stopped(txq));
+	tap = net_raw_tap_open(b, 16);
+	KTEST_ASSERT_FALSE(t, IS_ERR(tap));
+	KTEST_EXPECT_EQ(t, dev_queue_xmit(nt_frame(a, b, 60, 0x77)), NET_XMIT_SUCCESS);
+	skb = net_raw_tap_recv(tap, msecs_to_jiffies(1000));
+	KTEST_EXPECT_NOT_NULL(t, skb);
+	if (skb)
+		KTEST_EXPECT_EQ(t, skb->data[0], 0x77);
+	kfree_skb(skb);
+	nt_teardown(t, a, tap);
+}
+
 /* No carrier, or the device down: frames are dropped and counted. */
 static void test_net_carrier(struct ktest *t)
 {
@@ -573,6 +619,7 @@ static struct ktest_case net_cases[] = {
 	KTEST_CASE(test_net_frames),
 	KTEST_CASE(test_net_tap_bound),
 	KTEST_CASE(test_net_queue_stop_wake),
+	KTEST_CASE(test_net_stop_wakes_peer),
 	KTEST_CASE(test_net_carrier),
 	KTEST_CASE(test_net_bad_input),
 	KTEST_CASE(test_net_napi_budget),

@@ -79,6 +79,7 @@ enum {
 	ATA_CMD_ID_ATA		= 0xec,	/* IDENTIFY DEVICE */
 	ATA_CMD_ID_ATAPI	= 0xa1,	/* IDENTIFY PACKET DEVICE */
 	ATA_CMD_SET_FEATURES	= 0xef,
+	ATA_CMD_CHK_POWER	= 0xe5,	/* CHECK POWER MODE: no data, an interrupt */
 };
 
 /* SET FEATURES subcommands. */

@@ -33,6 +33,7 @@
 #include <exo/spinlock.h>
 #include <exo/timer.h>
 #include <exo/types.h>
+#include <exo/wait.h>
 #include <exo/workqueue.h>
 
 struct pci_dev;
@@ -159,9 +160,12 @@ struct ata_port {
 	struct mutex int_mutex;		/* internal commands, one at a time */
 	struct ata_queued_cmd qc_internal;
 	struct completion internal_done;
+	struct wait_queue_head idle_wq;	/* woken when a command ends */
 
 	/* Counters for tests and the log (under host->lock; nr_resets by the reset). */
 	unsigned long nr_dma, nr_pio, nr_nodata, nr_errors, nr_timeouts, nr_resets;
+	/* Interrupts while idle (IRQ_NONE), and timer expiries of ended commands. */
+	unsigned long nr_idle_irqs, nr_stale_timeouts;
 };
 
 /* A controller: its channels share its lock (a native-mode IRQ is shared). */
@@ -237,8 +241,11 @@ void ata_host_detach(struct ata_host *host);
  * command ends when the BMDMA status has its interrupt bit (the engine
  * is stopped, both statuses read and acknowledged); a PIO command moves
  * its next block or ends.  Reading the status register acknowledges the
- * device.
- * Return: IRQ_HANDLED if a channel had something, else IRQ_NONE.
+ * device.  A channel with no command waiting for an interrupt does not
+ * claim it (a shared INTx may be another device's), but if its BMDMA
+ * status says it raised one, its status is read and the bit cleared, as
+ * Linux's ata_sff_idle_irq() and sff_irq_check().
+ * Return: IRQ_HANDLED if a channel's command took the interrupt, else IRQ_NONE.
  */
 irqreturn_t ata_bmdma_interrupt(int irq, void *dev_instance);
 
@@ -247,9 +254,11 @@ irqreturn_t ata_bmdma_interrupt(int irq, void *dev_instance);
  * @qc: a command with ap, dev, tf (and sg/n_elem/nbytes for data) set,
  *	and complete_fn
  *
- * The channel must be idle (the block queue's depth of 1 and the internal
- * command mutex make sure of it).  On a failure to start (mapping, no
- * BMDMA) complete_fn is called at once with err_mask set.
+ * The channel must be idle: the block queue's depth of 1 keeps block
+ * commands apart, and ata_exec_internal() quiesces the block queues of
+ * the channel and waits for it to be idle before it issues.  On a
+ * failure to start (mapping, no BMDMA) complete_fn is called at once
+ * with err_mask set.
  * Context: any; takes host->lock.
  */
 void ata_qc_issue(struct ata_queued_cmd *qc);
@@ -262,8 +271,12 @@ void ata_qc_issue(struct ata_queued_cmd *qc);
  * @buflen: bytes in @buf (a multiple of 512)
  * @timeout_ms: how long to wait for the interrupt
  *
- * Used for IDENTIFY DEVICE and SET FEATURES at probe time, when no block
- * queue of the channel runs.  A timeout resets the channel.
+ * Used for IDENTIFY DEVICE and SET FEATURES at probe time, and at any
+ * time after: the command owns the channel exclusively, as Linux's EH
+ * does with the SCSI host blocked.  It quiesces the block queues of both
+ * devices of the channel (no new command is dispatched), waits until the
+ * command in flight, if any, has ended (by its interrupt or by error
+ * handling), runs, then restarts the queues.  A timeout resets the channel.
  * Context: process, may sleep.
  * Return: 0 or the AC_ERR_* mask of the failure; @tf gets the result
  * registers (status in command, error in error).

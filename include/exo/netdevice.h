@@ -164,6 +164,9 @@ enum netdev_queue_state_t {
  * @sched_next: on the CPU's list of queues to run (internal)
  * @scheduled: on such a list (internal)
  * @index: number of the queue in the device
+ * @activated: transmits reach the driver (internal): set by dev_open()
+ *	once ndo_open() has returned, cleared by dev_close() before
+ *	ndo_stop(), under @_xmit_lock.  Linux's qdisc other than noop_qdisc.
  */
 struct netdev_queue {
 	struct net_device *dev;
@@ -175,6 +178,7 @@ struct netdev_queue {
 	struct netdev_queue *sched_next;
 	unsigned long scheduled;
 	unsigned int index;
+	bool activated;
 };
 
 /**
@@ -583,13 +587,18 @@ struct packet_type {
 	struct list_head list;
 };
 
-/** dev_add_pack() - start delivering matching packets to @pt.  Context: thread. */
+/**
+ * dev_add_pack() - start delivering matching packets to @pt
+ *
+ * Context: any but hard interrupt, a tap's func included (net/core/rx.c).
+ */
 void dev_add_pack(struct packet_type *pt);
 
 /**
  * dev_remove_pack() - stop delivering to @pt
  *
- * Once it returns, @pt->func runs nowhere.  Context: thread, may sleep.
+ * Once it returns, @pt->func runs nowhere.  Context: thread, may sleep;
+ * not from a tap's func (it waits for every reader to finish).
  */
 void dev_remove_pack(struct packet_type *pt);
 

@@ -23,9 +23,12 @@
  *    other threads run on the CPU: their stack is per thread
  *    (task_struct.lockdep).  A lock taken in thread context is ordered
  *    after both the CPU's spinlocks and the thread's sleeping locks;
- *  - pairs are only recorded between locks taken in the same context
- *    (thread or interrupt): an interrupt's locks do not depend on what the
- *    interrupted code held.  A trylock cannot deadlock: it records no pair
+ *  - pairs are only recorded between locks taken in the same context:
+ *    thread, softirq or hard interrupt (lock_context()), as Linux's
+ *    irq_context: an interrupt's locks do not depend on what the
+ *    interrupted code held.  A bh-disabled section of a thread is thread
+ *    context (Linux counts only a softirq being served as softirq): its
+ *    locks are ordered after the thread's.  A trylock cannot deadlock: it records no pair
  *    to itself, but pairs from it to later locks;
  *  - two locks of one class held together (two zones' locks) record no
  *    pair: nesting within a class is not validated, unless it is
@@ -407,6 +410,19 @@ static struct lockdep_task *task_stack(void)
 	return t ? &t->lockdep : NULL;
 }
 
+/*
+ * The context a lock is taken in: 0 thread (bottom halves disabled or
+ * not), 1 serving a softirq, 2 a hard interrupt or a trap.  in_interrupt()
+ * would also count a thread's local_bh_disable() section as interrupt
+ * context and so lose the orders between its locks and the thread's.
+ */
+static u8 lock_context(void)
+{
+	if (preempt_count() & (HARDIRQ_MASK | TRAP_MASK))
+		return 2;
+	return in_serving_softirq() ? 1 : 0;
+}
+
 /* Record held -> @cls for the top entries of @held taken in context @ctx. */
 static void check_held(const struct held_lock *held, unsigned int depth, u8 ctx,
 		       unsigned int cls, unsigned long ip)
@@ -466,7 +482,7 @@ void lockdep_acquire(spinlock_t *l, bool trylock)
 		nr_untracked++;
 		goto done;
 	}
-	ctx = in_interrupt() ? 1 : 0;
+	ctx = lock_context();
 	if (!trylock) {
 		check_held(hs->held, hs->depth, ctx, (unsigned int)cls, ip);
 		ts = ctx ? NULL : task_stack();

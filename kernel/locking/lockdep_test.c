@@ -11,6 +11,7 @@
  * the validator never forgets a recorded order (a second run with the
  * same classes would see nothing new).
  */
+#include <exo/bottom_half.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/lockdep.h>
@@ -175,6 +176,60 @@ static void test_irq_context_separate(struct ktest *t)
 }
 
 /*
+ * A thread's bh-disabled section is thread context: A held, then B with
+ * bottom halves off records A -> B, and the opposite order is reported.
+ */
+static void test_bh_disabled_is_thread_context(struct ktest *t)
+{
+	static spinlock_t l[2];
+	unsigned long before = reports();
+
+	if (!fresh_locks(l, ab_names, 2))
+		KTEST_SKIP(t, "no fresh lock classes left (run again after a reboot)");
+	spin_lock(&l[0]);
+	spin_lock_bh(&l[1]);
+	spin_unlock_bh(&l[1]);
+	spin_unlock(&l[0]);
+	KTEST_EXPECT_EQ(t, reports(), before);
+	local_bh_disable();
+	spin_lock(&l[1]);
+	spin_lock(&l[0]);
+	spin_unlock(&l[0]);
+	spin_unlock(&l[1]);
+	local_bh_enable();
+	KTEST_EXPECT_EQ(t, reports(), before + 1);
+}
+
+/*
+ * Serving a softirq and a hard interrupt on top of it are two contexts:
+ * A in the softirq, B in the interrupt records no A -> B, so B then A in
+ * a thread is no inversion.
+ */
+static void test_softirq_hardirq_separate(struct ktest *t)
+{
+	static spinlock_t l[2];
+	unsigned long flags, before = reports();
+
+	if (!fresh_locks(l, ab_names, 2))
+		KTEST_SKIP(t, "no fresh lock classes left (run again after a reboot)");
+	local_irq_save(flags);
+	__preempt_count_add(SOFTIRQ_OFFSET);	/* what handle_softirqs() does */
+	spin_lock(&l[0]);
+	__preempt_count_add(HARDIRQ_OFFSET);	/* an interrupt on top of it */
+	spin_lock(&l[1]);
+	spin_unlock(&l[1]);
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+	spin_unlock(&l[0]);
+	__preempt_count_add(-(int)SOFTIRQ_OFFSET);
+	local_irq_restore(flags);
+	spin_lock(&l[1]);
+	spin_lock(&l[0]);
+	spin_unlock(&l[0]);
+	spin_unlock(&l[1]);
+	KTEST_EXPECT_EQ(t, reports(), before);
+}
+
+/*
  * Every online CPU takes the same two locks in the same order, many times
  * and concurrently: no report, and every CPU's held stack back to empty.
  */
@@ -297,6 +352,8 @@ static struct ktest_case lockdep_cases[] = {
 	KTEST_CASE(test_three_lock_cycle),
 	KTEST_CASE(test_no_false_positives),
 	KTEST_CASE(test_irq_context_separate),
+	KTEST_CASE(test_bh_disabled_is_thread_context),
+	KTEST_CASE(test_softirq_hardirq_separate),
 	KTEST_CASE_FLAGS(test_smp_consistent_order, KTEST_F_SMP),
 	KTEST_CASE(test_stats),
 #endif

@@ -308,6 +308,7 @@ void unregister_netdev(struct net_device *dev)
 	list_del_init(&dev->dev_list);
 	spin_unlock_bh(&dev_base_lock);
 	dev_remove_taps(dev);
+	flush_backlog(dev);
 	if (dev->netdev_ops->ndo_uninit)
 		dev->netdev_ops->ndo_uninit(dev);
 	device_del(&dev->dev);
@@ -342,6 +343,8 @@ int dev_open(struct net_device *dev, void *extack)
 		return err;
 	}
 	dev->flags |= IFF_UP;
+	/* Only now may transmits reach the driver (net/core/xmit.c). */
+	dev_activate(dev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dev_open);

@@ -43,10 +43,12 @@ extern spinlock_t dev_base_lock;
 
 /* xmit.c */
 void net_tx_action(struct softirq_action *h);
+void dev_activate(struct net_device *dev);
 void dev_deactivate_queues(struct net_device *dev);
 void netdev_init_queues(struct net_device *dev);
 
 /* napi.c */
+void flush_backlog(struct net_device *dev);
 void net_rx_action(struct softirq_action *h);
 
 /* rx.c */

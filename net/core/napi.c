@@ -291,6 +291,7 @@ void net_rx_action(struct softirq_action *h)
 static int process_backlog(struct napi_struct *napi, int quota)
 {
 	struct softnet_data *sd = container_of(napi, struct softnet_data, backlog);
+	struct net_device *dev;
 	int work = 0;
 
 	while (work < quota) {
@@ -305,7 +306,9 @@ static int process_backlog(struct napi_struct *napi, int quota)
 			break;
 		}
 		local_irq_enable();
+		dev = skb->dev;
 		netif_receive_skb(skb);
+		dev_put(dev);		/* netif_rx()'s reference */
 		work++;
 	}
 	return work;
@@ -326,6 +329,8 @@ int netif_rx(struct sk_buff *skb)
 	local_irq_save(flags);
 	sd = this_cpu_ptr(&softnet_data);
 	if (likely(skb_queue_len(&sd->input_pkt_queue) < NETDEV_MAX_BACKLOG)) {
+		/* The queued skb keeps its device: flush_backlog() drops it early. */
+		dev_hold(skb->dev);
 		__skb_queue_tail(&sd->input_pkt_queue, skb);
 		if (!test_and_set_bit(NAPI_STATE_SCHED, &sd->backlog.state))
 			__napi_schedule_irqoff(&sd->backlog);
@@ -340,6 +345,37 @@ int netif_rx(struct sk_buff *skb)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(netif_rx);
+
+/* On each CPU, interrupts off: drop the backlog's skbs of @arg's device. */
+static void flush_backlog_cpu(void *arg)
+{
+	struct softnet_data *sd = this_cpu_ptr(&softnet_data);
+	struct net_device *dev = arg;
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(&sd->input_pkt_queue, skb, tmp) {
+		if (skb->dev != dev)
+			continue;
+		__skb_unlink(skb, &sd->input_pkt_queue);
+		atomic_long_inc(&dev->rx_dropped);
+		kfree_skb(skb);
+		dev_put(dev);
+	}
+}
+
+/*
+ * unregister_netdev(): drop the skbs of @dev that netif_rx() queued on
+ * any CPU's backlog, as Linux's flush_backlog(), so none is delivered for
+ * a device that is gone (each also holds a reference to @dev, so one
+ * queued after the flush is still safe: it finds no tap).
+ */
+void flush_backlog(struct net_device *dev)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, flush_backlog_cpu, dev, true);
+}
 
 static int __init net_dev_init(void)
 {

@@ -5,29 +5,34 @@
  *
  * Taps for every packet of every device are on ptype_all, those of one
  * device on dev->ptype_all, those of one EtherType on ptype_base.
- * Receivers walk the lists on every CPU at once, so they take no shared
- * lock: each marks itself in its CPU's ptype_readers (bottom halves off)
- * and checks ptype_writer; a writer (dev_add_pack(), dev_remove_pack(),
- * under ptype_mutex) raises ptype_writer and waits until no CPU reads,
- * changes the lists and lowers it.  A reader that finds a writer backs
- * off and waits.  So dev_remove_pack() returning means the tap's func
- * runs nowhere and the owner may free it.  Every tap but the last gets
- * its own reference (skb_get()) to the one skb: taps must not change it.
+ * Receivers walk the lists on every CPU at once and take no lock, as
+ * Linux's RCU readers: each counts itself in its CPU's ptype_readers
+ * (bottom halves off) and never waits, so a tap's func may receive again
+ * (a nested reader) or add a tap.  Writers serialise on ptype_lock (a
+ * spinlock, so dev_add_pack() works in any context but hardirq).  An
+ * addition is published with a release store after the entry is
+ * complete, so a reader sees it whole or not at all.  A removal unlinks
+ * the entry but leaves its ->next, so a reader standing on it walks on;
+ * then ptype_sync() (Linux's synchronize_net()) waits until every CPU
+ * has been seen without readers, after which no reader can still hold
+ * the entry.  So dev_remove_pack() returning means the tap's func runs
+ * nowhere and the owner may free it; it must not be called from a tap
+ * (it would wait for itself).  Every tap but the last gets its own
+ * reference (skb_get()) to the one skb: taps must not change it.
  */
 #include <exo/bottom_half.h>
 #include <exo/byteorder.h>
 #include <exo/export.h>
 #include <exo/if_ether.h>
 #include <exo/netdevice.h>
-#include <exo/mutex.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
 #include "internal.h"
 
-static DEFINE_MUTEX(ptype_mutex);
+static DEFINE_SPINLOCK(ptype_lock);
 static DEFINE_PER_CPU(unsigned int, ptype_readers);
-static int ptype_writer;
 static LIST_HEAD(ptype_all);
 static LIST_HEAD(ptype_base);
 
@@ -38,57 +43,68 @@ static struct list_head *ptype_head(const struct packet_type *pt)
 	return &ptype_base;
 }
 
-/* Bottom halves off on entry. */
+/* Bottom halves off on entry; nests. */
 static void ptype_read_lock(void)
 {
-	for (;;) {
-		this_cpu_inc(ptype_readers);
-		smp_mb();
-		if (likely(!READ_ONCE(ptype_writer)))
-			return;
-		this_cpu_dec(ptype_readers);
-		while (READ_ONCE(ptype_writer))
-			cpu_relax();
-	}
+	this_cpu_inc(ptype_readers);
+	smp_mb();	/* the count before the list loads: ptype_sync() */
 }
 
 static void ptype_read_unlock(void)
 {
-	smp_mb();
+	smp_mb();	/* the list loads before the count */
 	this_cpu_dec(ptype_readers);
 }
 
-static void ptype_write_lock(void)
+/* Readers walk with these loads: writers change the lists under them. */
+#define ptype_for_each(pos, head)						\
+	for (pos = list_entry(READ_ONCE((head)->next), typeof(*pos), list);	\
+	     &pos->list != (head);						\
+	     pos = list_entry(READ_ONCE(pos->list.next), typeof(*pos), list))
+
+/* list_add_tail() that a reader walking @head sees whole or not at all. */
+static void ptype_list_add_tail(struct list_head *new, struct list_head *head)
+{
+	struct list_head *prev = head->prev;
+
+	new->next = head;
+	new->prev = prev;
+	smp_store_release(&prev->next, new);
+	head->prev = new;
+}
+
+/* Unlink @e, leaving e->next for a reader standing on it. */
+static void ptype_list_del(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	WRITE_ONCE(e->prev->next, e->next);
+	e->prev = NULL;
+}
+
+/* Wait until no reader can still see an entry unlinked before the call. */
+static void ptype_sync(void)
 {
 	unsigned int cpu;
 
-	mutex_lock(&ptype_mutex);
-	/* No reader may run on top of us here: it would wait for us forever. */
-	local_bh_disable();
-	WRITE_ONCE(ptype_writer, 1);
+	might_sleep();
 	smp_mb();
 	for_each_possible_cpu(cpu)
 		while (READ_ONCE(per_cpu(ptype_readers, cpu)))
 			cpu_relax();
-}
-
-static void ptype_write_unlock(void)
-{
 	smp_mb();
-	WRITE_ONCE(ptype_writer, 0);
-	local_bh_enable();
-	mutex_unlock(&ptype_mutex);
 }
 
 /**
  * dev_add_pack() - start delivering matching packets to @pt
  * @pt: the tap, with type, dev and func set
+ *
+ * Context: any but hard interrupt; also from a tap's func.
  */
 void dev_add_pack(struct packet_type *pt)
 {
-	ptype_write_lock();
-	list_add_tail(&pt->list, ptype_head(pt));
-	ptype_write_unlock();
+	spin_lock_bh(&ptype_lock);
+	ptype_list_add_tail(&pt->list, ptype_head(pt));
+	spin_unlock_bh(&ptype_lock);
 }
 EXPORT_SYMBOL_GPL(dev_add_pack);
 
@@ -96,6 +112,8 @@ EXPORT_SYMBOL_GPL(dev_add_pack);
  * dev_remove_pack() - stop delivering to @pt
  * @pt: a tap added with dev_add_pack(); one its device's unregistration
  *	already removed is accepted
+ *
+ * Context: thread, not from a tap's func (it waits for every reader).
  */
 void dev_remove_pack(struct packet_type *pt)
 {
@@ -103,17 +121,21 @@ void dev_remove_pack(struct packet_type *pt)
 	struct packet_type *p;
 	bool found = false;
 
-	ptype_write_lock();
+	spin_lock_bh(&ptype_lock);
 	head = ptype_head(pt);
 	list_for_each_entry(p, head, list)
 		if (p == pt) {
-			list_del_init(&pt->list);
+			ptype_list_del(&pt->list);
 			found = true;
 			break;
 		}
-	ptype_write_unlock();
-	if (!found && !(pt->dev && pt->dev->reg_state != NETREG_REGISTERED))
+	spin_unlock_bh(&ptype_lock);
+	if (found) {
+		ptype_sync();
+		INIT_LIST_HEAD(&pt->list);
+	} else if (!(pt->dev && pt->dev->reg_state != NETREG_REGISTERED)) {
 		pr_err("dev_remove_pack: %p was not added\n", pt);
+	}
 }
 EXPORT_SYMBOL_GPL(dev_remove_pack);
 
@@ -122,13 +144,15 @@ void dev_remove_taps(struct net_device *dev)
 {
 	struct packet_type *p, *n;
 
-	ptype_write_lock();
+	spin_lock_bh(&ptype_lock);
 	list_for_each_entry_safe(p, n, &dev->ptype_all, list)
-		list_del_init(&p->list);
+		ptype_list_del(&p->list);
+	INIT_LIST_HEAD(&dev->ptype_all);
 	list_for_each_entry_safe(p, n, &ptype_base, list)
 		if (p->dev == dev)
-			list_del_init(&p->list);
-	ptype_write_unlock();
+			ptype_list_del(&p->list);
+	spin_unlock_bh(&ptype_lock);
+	ptype_sync();
 }
 
 /* Hand @skb to @pt, keeping a reference for the next one. */
@@ -143,17 +167,17 @@ static int deliver_all(struct sk_buff *skb, struct net_device *dev)
 	struct packet_type *pt, *prev = NULL;
 	__be16 type = skb->protocol;
 
-	list_for_each_entry(pt, &ptype_all, list) {
+	ptype_for_each(pt, &ptype_all) {
 		if (prev)
 			deliver_skb(skb, prev, dev);
 		prev = pt;
 	}
-	list_for_each_entry(pt, &dev->ptype_all, list) {
+	ptype_for_each(pt, &dev->ptype_all) {
 		if (prev)
 			deliver_skb(skb, prev, dev);
 		prev = pt;
 	}
-	list_for_each_entry(pt, &ptype_base, list) {
+	ptype_for_each(pt, &ptype_base) {
 		if (pt->type != type || (pt->dev && pt->dev != dev))
 			continue;
 		if (prev)

@@ -12,9 +12,17 @@
  * same lock until it is empty or the driver stops the queue again.
  *
  * A queue is on at most one CPU's output list (the `scheduled` bit), and
- * holds a reference to its device while there.  dev_close() clears
- * __LINK_STATE_START, then takes every queue lock (in-flight transmits
- * finish) and drops the backlogs; the driver is not called afterwards.
+ * holds a reference to its device while there.
+ *
+ * The driver sees transmits only between the end of its ndo_open() and
+ * the start of its ndo_stop(): dev_open() sets __LINK_STATE_START before
+ * ndo_open() (the driver may test netif_running() there), but a queue
+ * passes packets on only once dev_activate() has marked it activated,
+ * after ndo_open() returned, as Linux swaps noop_qdisc for the real one
+ * in dev_activate().  Until then a transmit is dropped and counted in
+ * tx_dropped.  dev_close() clears __LINK_STATE_START, then
+ * dev_deactivate_queues() takes every queue lock (in-flight transmits
+ * finish), clears activated and drops the backlogs.
  */
 #include <exo/errno.h>
 #include <exo/etherdevice.h>
@@ -210,8 +218,12 @@ int dev_queue_xmit(struct sk_buff *skb)
 	local_bh_disable();
 	q = pick_tx_queue(dev, skb);
 	__netif_tx_lock(q, (int)smp_processor_id());
-	/* Checked under the lock: dev_close() takes it after clearing START. */
-	if (unlikely(!netif_running(dev) || !netif_carrier_ok(dev))) {
+	/*
+	 * Checked under the lock: dev_activate() and dev_deactivate_queues()
+	 * change activated under it, so ndo_open() has returned and
+	 * ndo_stop() has not begun while the driver is called.
+	 */
+	if (unlikely(!q->activated || !netif_running(dev) || !netif_carrier_ok(dev))) {
 		tx_drop(dev, skb);
 		ret = NET_XMIT_DROP;
 	} else if (likely(skb_queue_empty(&q->backlog) && !netif_xmit_stopped(q))) {
@@ -256,7 +268,7 @@ void net_tx_action(struct softirq_action *h)
 
 		head = head->sched_next;
 		__netif_tx_lock(q, (int)smp_processor_id());
-		if (netif_running(dev))
+		if (q->activated && netif_running(dev))
 			txq_run_backlog(dev, q);
 		else
 			__skb_queue_purge(&q->backlog);
@@ -274,6 +286,18 @@ void net_tx_action(struct softirq_action *h)
 	}
 }
 
+/* dev_open(), after ndo_open() returned: let transmits reach the driver. */
+void dev_activate(struct net_device *dev)
+{
+	for (unsigned int i = 0; i < dev->num_tx_queues; i++) {
+		struct netdev_queue *q = &dev->_tx[i];
+
+		__netif_tx_lock_bh(q);
+		q->activated = true;
+		__netif_tx_unlock_bh(q);
+	}
+}
+
 /* dev_close(): START is clear; finish in-flight transmits, drop backlogs. */
 void dev_deactivate_queues(struct net_device *dev)
 {
@@ -282,6 +306,7 @@ void dev_deactivate_queues(struct net_device *dev)
 		unsigned int drops;
 
 		__netif_tx_lock_bh(q);
+		q->activated = false;
 		drops = skb_queue_len(&q->backlog);
 		__skb_queue_purge(&q->backlog);
 		__netif_tx_unlock_bh(q);

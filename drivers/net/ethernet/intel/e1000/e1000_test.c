@@ -22,12 +22,14 @@
  * (the loopback case sends 2000 at most), and e1000_test_frames=N sets the
  * frames alone.
  */
+#include <exo/bottom_half.h>
 #include <exo/byteorder.h>
 #include <exo/device.h>
 #include <exo/dma-debug.h>
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/etherdevice.h>
+#include <exo/fault_inject.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/kmod.h>
@@ -460,6 +462,128 @@ static void test_e1000_frames(struct ktest *t)
 	frames_across(t, nr_frames, false);
 }
 
+/* --- the RX refill --------------------------------------------------------- */
+
+/* Send @n test frames from NIC 0 to NIC 1; wait until @rx counted @want at NIC 1. */
+static bool frames_to_1(struct ktest *t, struct test_rx *rx, unsigned int n, long want)
+{
+	struct net_device *nd = nic_netdev(t, nics[0]);
+	const u8 *dst = nic_netdev(t, nics[1])->dev_addr;
+
+	for (u32 i = 0; i < n; i++)
+		send_frame(nd, dst, TEST_MAGIC, 0, i, ETH_ZLEN);
+	for (int ms = 0; ms < 2000 && atomic_long_read(&rx->frames[1]) < want; ms++)
+		msleep(1);
+	return atomic_long_read(&rx->frames[1]) >= want;
+}
+
+/* Both NICs up and passing frames; a tap counting TEST_MAGIC frames (NULL: no memory). */
+static struct test_rx *nic1_rx_start(struct ktest *t, struct e1000_adapter **a)
+{
+	struct test_rx *rx;
+
+	nics_up(t);
+	rx_ready(t, false);
+	*a = nic_adapter(t, nics[1]);
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	if (rx)
+		test_rx_start(rx, TEST_MAGIC);
+	return rx;
+}
+
+/*
+ * An interrupt while refill_work holds NAPI disabled masks the device and
+ * cannot schedule the poll: refill_work must run it once NAPI is enabled
+ * again, or the device stays masked for good.  Made deterministic by
+ * holding NAPI here until the interrupt has come (IMS reads 0), then
+ * letting refill_work take NAPI over from us.
+ */
+static void test_e1000_refill_irq_in_window(struct ktest *t)
+{
+	struct e1000_adapter *a;
+	struct test_rx *rx;
+	u64 irqs;
+
+	NEED_PAIR(t);
+	rx = nic1_rx_start(t, &a);
+	KTEST_ASSERT_NOT_NULL(t, rx);
+	irqs = READ_ONCE(a->sw.irqs);
+	napi_disable(&a->napi);
+	frames_to_1(t, rx, 4, 0);
+	for (int ms = 0; ms < 2000 && (READ_ONCE(a->sw.irqs) == irqs || nic_rd(a, E1000_IMS)); ms++)
+		msleep(1);
+	KTEST_EXPECT_NE(t, READ_ONCE(a->sw.irqs), irqs);
+	KTEST_EXPECT_EQ(t, nic_rd(a, E1000_IMS), 0u);
+	KTEST_EXPECT_EQ(t, atomic_long_read(&rx->frames[1]), 0l);
+	/* refill_work waits in its napi_disable() until we let go. */
+	schedule_delayed_work(&a->refill_work, 0);
+	msleep(20);
+	napi_enable(&a->napi);
+	flush_delayed_work(&a->refill_work);
+	KTEST_EXPECT_TRUE(t, frames_to_1(t, rx, 0, 4));
+	KTEST_EXPECT_NE(t, nic_rd(a, E1000_IMS), 0u);
+	dev_remove_pack(&rx->pt);
+	kfree(rx);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * RX under memory pressure: every allocation fails (fail_slab and
+ * fail_page_alloc) while NIC 1's poll takes frames, so it cannot post
+ * new buffers and hands the refill to refill_work, which fails too and
+ * retries; once memory is back the ring fills again and the frame test
+ * passes with nothing lost.
+ */
+static void test_e1000_refill_under_pressure(struct ktest *t)
+{
+	struct fault_attr saved[2];
+	struct e1000_adapter *a;
+	struct test_rx *rx;
+	u64 failed, works;
+
+	NEED_PAIR(t);
+	rx = nic1_rx_start(t, &a);
+	KTEST_ASSERT_NOT_NULL(t, rx);
+	failed = READ_ONCE(a->sw.rx_alloc_failed);
+	works = READ_ONCE(a->sw.refill_work);
+	/* The frames wait in the ring while NAPI is held: sent before memory runs out. */
+	napi_disable(&a->napi);
+	frames_to_1(t, rx, 32, 0);
+	msleep(50);
+	saved[0] = fail_slab;
+	saved[1] = fail_page_alloc;
+	fail_slab.verbose = 0;
+	fail_page_alloc.verbose = 0;
+	fail_slab.times = -1;
+	fail_page_alloc.times = -1;
+	WRITE_ONCE(fail_page_alloc.probability, 100);
+	WRITE_ONCE(fail_slab.probability, 100);
+	napi_enable(&a->napi);
+	local_bh_disable();
+	napi_schedule(&a->napi);
+	local_bh_enable();
+	for (int ms = 0; ms < 2000 && READ_ONCE(a->sw.refill_work) < works + 2; ms++)
+		msleep(1);
+	WRITE_ONCE(fail_slab.probability, 0);
+	WRITE_ONCE(fail_page_alloc.probability, 0);
+	fail_slab.verbose = saved[0].verbose;
+	fail_slab.times = saved[0].times;
+	fail_page_alloc.verbose = saved[1].verbose;
+	fail_page_alloc.times = saved[1].times;
+	KTEST_EXPECT_GT(t, READ_ONCE(a->sw.rx_alloc_failed), failed);
+	KTEST_EXPECT_GE(t, READ_ONCE(a->sw.refill_work), works + 2);
+	KTEST_EXPECT_TRUE(t, frames_to_1(t, rx, 0, 32));
+	ktest_log(t, "%llu allocations failed, refill_work ran %llu times",
+		  (unsigned long long)(READ_ONCE(a->sw.rx_alloc_failed) - failed),
+		  (unsigned long long)(READ_ONCE(a->sw.refill_work) - works));
+	dev_remove_pack(&rx->pt);
+	kfree(rx);
+	/* The ring is whole again: the frame test loses nothing. */
+	msleep(200);
+	frames_across(t, 500, false);
+}
+#endif
+
 /* --- module reloads --------------------------------------------------------- */
 
 /*
@@ -736,6 +860,10 @@ static struct ktest_case e1000_cases[] = {
 	KTEST_CASE(test_e1000_tx),
 	KTEST_CASE(test_e1000_frames),
 	KTEST_CASE(test_e1000_loopback),
+	KTEST_CASE(test_e1000_refill_irq_in_window),
+#ifdef CONFIG_FAULT_INJECTION
+	KTEST_CASE(test_e1000_refill_under_pressure),
+#endif
 	/* Slow only in Bochs (ktest_quick): each refused load costs there. */
 	KTEST_CASE_FLAGS(test_e1000_bad_params, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_e1000_rmmod_during_traffic, KTEST_F_SLOW),
