@@ -15,6 +15,7 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/kernel.h>
+#include <exo/lockdep.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
@@ -41,6 +42,15 @@ static void bdev_release(struct device *dev)
 	kfree(bdev);
 }
 
+/*
+ * A disk's or partition's struct device has no driver; the core locks it
+ * in device_del(), under the disk's open_mutex when partitions go.  In the
+ * one class of all device locks it would stand for bus devices of the
+ * same depth too, locked around probes that take open_mutex (add_disk):
+ * a class of its own.
+ */
+static struct lock_class_key bdev_device_lock_key;
+
 struct block_device *bdev_alloc(struct gendisk *disk, u8 partno)
 {
 	struct block_device *bdev = kzalloc(sizeof(*bdev), GFP_KERNEL);
@@ -53,6 +63,7 @@ struct block_device *bdev_alloc(struct gendisk *disk, u8 partno)
 	atomic_set(&bdev->bd_openers, 0);
 	INIT_LIST_HEAD(&bdev->bd_list);
 	device_initialize(&bdev->bd_device);
+	lockdep_set_class(&bdev->bd_device.mutex, &bdev_device_lock_key);
 	bdev->bd_device.release = bdev_release;
 	if (partno)
 		get_device(&disk->part0->bd_device);

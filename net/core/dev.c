@@ -15,6 +15,7 @@
 #include <exo/export.h>
 #include <exo/jiffies.h>
 #include <exo/kernel.h>
+#include <exo/lockdep.h>
 #include <exo/netdevice.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
@@ -105,6 +106,16 @@ static void netdev_release(struct device *d)
 	kfree(dev);
 }
 
+/*
+ * A net_device's struct device never has a driver, but the core locks it
+ * in device_del() (under rtnl_mutex, from unregister_netdev()).  In the
+ * one class of all device locks it would stand for its bus neighbours too
+ * (a virtio device at the same depth, locked around a probe that takes
+ * rtnl_mutex), and lockdep would see a cycle that no two real locks make:
+ * it gets a class of its own.
+ */
+static struct lock_class_key netdev_device_lock_key;
+
 /**
  * alloc_netdev_mqs() - allocate a device and its queues
  * @sizeof_priv: bytes of private area
@@ -156,6 +167,7 @@ struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
 	set_bit(__LINK_STATE_PRESENT, &dev->state);
 	strlcpy(dev->name, name, IFNAMSIZ);
 	device_initialize(&dev->dev);
+	lockdep_set_class(&dev->dev.mutex, &netdev_device_lock_key);
 	dev->dev.release = netdev_release;
 	if (setup)
 		setup(dev);
