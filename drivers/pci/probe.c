@@ -345,7 +345,12 @@ void pci_stop_and_remove_bus_device(struct pci_dev *dev)
 		dev_err(&dev->dev, "pci_stop_and_remove_bus_device: not registered\n");
 		return;
 	}
-	/* Unbinds the driver (children first) and sends the remove uevent. */
+	/*
+	 * As Linux's pci_stop_dev() then pci_destroy_dev(): the driver goes
+	 * first, so that its remove() deletes the child devices it created
+	 * (a virtio device), then the function itself, with its uevents.
+	 */
+	device_release_driver(&dev->dev);
 	device_del(&dev->dev);
 	/*
 	 * The address ranges are free for the next device in the slot at
