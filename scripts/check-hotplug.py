@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""check-hotplug.py <vmlinux> [--smp N] [--cycles N] [--log FILE]: PCIe native
+hotplug driven from QEMU's monitor (QMP), on q35 with two pcie-root-port slots.
+
+The guest boots with modules=auto (nothing loads without a device that
+needs it) and its shell on the serial port; the script types `hpcheck`
+commands there (drivers/pci/hotplug/hotplug_check.c) and reads the uevents
+the kernel logs (uevent.debug=1).  Checks:
+
+  - pciehp autoloads for both root ports and finds their slots empty;
+  - device_add virtio-rng-pci,bus=rp1: virtio_rng autoloads and binds, the
+    hwrng becomes current and reads;
+  - device_del while an hwrng reader runs: the reader ends with ENODEV,
+    QEMU reports DEVICE_DELETED, the function is gone and virtio_rng's
+    refcount is 0;
+  - N add/remove cycles of an edu (rp2) and a virtio-rng (rp1) at once:
+    kmalloc objects, interrupt vectors, live DMA mappings and PCI
+    functions come back exactly, and free pages (plus kmalloc slab pages)
+    within PAGE_SLACK, to the figures taken after the warm-up cycles.
+
+HOTPLUG_TRACE=1 prints the figures after every cycle.
+
+Prints one line per check and "hotplug: N passed, M failed"; exit status 0
+when everything passed.  Python standard library only.
+"""
+import argparse
+import json
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PROMPT = "exo> "
+PAGE_SLACK = 4
+
+
+class Qmp:
+    """A QMP session whose events are kept for wait_event()."""
+
+    def __init__(self, path, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.f = self.sock.makefile("rw")
+        self.replies = queue.Queue()
+        self.events = []
+        self.cond = threading.Condition()
+        self.f.readline()               # greeting
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.cmd("qmp_capabilities")
+
+    def _reader(self):
+        for line in self.f:
+            msg = json.loads(line)
+            if "event" in msg:
+                with self.cond:
+                    self.events.append(msg)
+                    self.cond.notify_all()
+            else:
+                self.replies.put(msg)
+        self.replies.put({"error": {"desc": "QMP connection closed"}})
+
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.f.write(json.dumps(msg) + "\n")
+        self.f.flush()
+        return self.replies.get(timeout=30)
+
+    def wait_event(self, name, timeout, **data):
+        """The first event @name whose data has @data, removed from the list."""
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for i, ev in enumerate(self.events):
+                    d = ev.get("data", {})
+                    if ev["event"] == name and all(d.get(k) == v for k, v in data.items()):
+                        return self.events.pop(i)
+                left = deadline - time.time()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+
+class Serial:
+    """The guest's console on QEMU's stdio: read in the background, typed into."""
+
+    def __init__(self, proc, log):
+        self.proc = proc
+        self.text = ""
+        self.cond = threading.Condition()
+        self.log = log
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        while True:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            s = chunk.decode(errors="replace").replace("\r", "")
+            if self.log:
+                self.log.write(s)
+                self.log.flush()
+            with self.cond:
+                self.text += s
+                self.cond.notify_all()
+
+    def wait(self, pattern, start, timeout):
+        """The first match of @pattern at or after offset @start, or None."""
+        rx = re.compile(pattern)
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                m = rx.search(self.text, start)
+                if m:
+                    return m
+                left = deadline - time.time()
+                if left <= 0 or self.proc.poll() is not None:
+                    return None
+                self.cond.wait(min(left, 1))
+
+    def mark(self):
+        with self.cond:
+            return len(self.text)
+
+    def run(self, line, timeout=60):
+        """Type @line at the prompt; return what it printed up to the next prompt."""
+        start = self.mark()
+        self.proc.stdin.write((line + "\r").encode())
+        self.proc.stdin.flush()
+        echo = self.wait(re.escape(line), start, timeout)
+        if not echo:
+            return None
+        end = self.wait(re.escape(PROMPT), echo.end(), timeout)
+        return self.text[echo.end():end.start()] if end else None
+
+
+def state(serial):
+    out = serial.run("hpcheck state") or ""
+    m = re.search(r"hpcheck: state (.*)", out)
+    if not m:
+        return {}
+    return dict(kv.split("=", 1) for kv in m.group(1).split())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("vmlinux")
+    ap.add_argument("--smp", default="4")
+    ap.add_argument("--cycles", type=int, default=50)
+    ap.add_argument("--log", default=None)
+    ap.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
+    opts = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="exo-hotplug.")
+    sock = os.path.join(tmp, "qmp.sock")
+    modules = os.path.join(os.path.dirname(opts.vmlinux), "modules.cpio")
+    # The spec's 5 s button wait and 1 s power-off wait, shortened: QEMU
+    # acts on the slot control write at once (see Documentation/hotplug.rst).
+    append = ("modules=auto uevent.debug=1 loglevel=8 pciehp.button_delay_ms=50 "
+              "pciehp.power_off_delay_ms=0")
+    qemu = subprocess.Popen(
+        [opts.qemu, "-accel", "tcg", "-cpu", "max", "-M", "q35", "-kernel", opts.vmlinux,
+         "-initrd", modules, "-append", append, "-smp", opts.smp, "-m", "512M",
+         # q35 hands its slots to ACPI hotplug by default since QEMU 6.1: native here.
+         "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+         "-device", "pcie-root-port,id=rp1,slot=1,chassis=1",
+         "-device", "pcie-root-port,id=rp2,slot=2,chassis=2",
+         "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+         "-qmp", "unix:%s,server=on,wait=off" % sock],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    log = open(opts.log, "w") if opts.log else None
+    serial = Serial(qemu, log)
+    results = []
+
+    def check(name, ok, detail=""):
+        results.append(ok)
+        print("  %-58s %s%s" % (name, "ok" if ok else "FAILED",
+                                (" (" + detail + ")") if detail else ""), flush=True)
+        return ok
+
+    # Each slot's bind line: the PCI function, then (virtio) its virtio device.
+    def bind_rx(driver, sub="pci"):
+        return (r"uevent: ACTION=bind DEVPATH=/devices/pci0000:00/0000:00:[0-9a-f.]+/"
+                r"0000:([0-9a-f]{2}):00\.0\S* SUBSYSTEM=%s DRIVER=%s " % (sub, driver))
+
+    def add(dev_id, args, timeout=60):
+        r = qmp.cmd("device_add", **args, id=dev_id)
+        return "error" not in r, r.get("error", {}).get("desc", "")
+
+    def delete(dev_id, timeout=60):
+        # QEMU refuses while the slot's power indicator blinks (the guest
+        # is still bringing it up): that is an answer to wait on, once.
+        for _ in range(50):
+            r = qmp.cmd("device_del", id=dev_id)
+            if "busy" not in r.get("error", {}).get("desc", ""):
+                break
+            time.sleep(0.1)
+        if "error" in r:
+            return False
+        return qmp.wait_event("DEVICE_DELETED", timeout, device=dev_id) is not None
+
+    def enabled(slot, mark, timeout=30):
+        return serial.wait(r"pciehp %s: slot: card enabled" % re.escape(slot), mark, timeout)
+
+    t0 = time.time()
+    try:
+        check("shell prompt", serial.wait(re.escape(PROMPT), 0, 120) is not None)
+        qmp = Qmp(sock)
+        text = serial.text
+        slots = re.findall(r"pciehp (\S+): slot #(\d+): off", text)
+        check("pciehp autoloaded for both slots, empty", len(slots) == 2, repr(slots))
+        base0 = state(serial)
+        check("state before any hotplug", bool(base0), repr(base0))
+
+        # 1. Hot-add: the module autoloads, binds, the hwrng reads.
+        mark = serial.mark()
+        ok, err = add("rng0", {"driver": "virtio-rng-pci", "bus": "rp1"})
+        check("device_add virtio-rng-pci,bus=rp1", ok, err)
+        m = serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and enabled(slots[0][0], mark)
+        check("virtio_rng autoloaded and bound", m is not None and serial.wait(
+              r"modalias: virtio\d+: loaded the module for virtio:", mark, 30) is not None)
+        check("add uevent carries MODALIAS", re.search(
+            r"uevent: ACTION=add DEVPATH=/devices/pci0000:00/\S+ SUBSYSTEM=pci "
+            r"MODALIAS=pci:v00001AF4d00001044", serial.text[mark:]) is not None)
+        st = state(serial)
+        check("hwrng current is virtio_rng", st.get("hwrng", "").startswith("virtio_rng"),
+              st.get("hwrng"))
+        out = serial.run("hwrng 16") or ""
+        check("hwrng reads", re.search(r"([0-9a-f]{2} ?){16}", out) is not None, out.strip())
+
+        # 2. Removal under a reader: ENODEV, gone, refcount back.
+        out = serial.run("hpcheck reader") or ""
+        check("reader started", "reader started" in out, out.strip())
+        time.sleep(0.3)
+        check("device_del rng0 (DEVICE_DELETED)", delete("rng0"))
+        out = serial.run("hpcheck wait") or ""
+        m = re.search(r"reader: (\d+) reads, then (\S+)", out)
+        check("reader ended with ENODEV after reading", m is not None and
+              m.group(2) == "ENODEV" and int(m.group(1)) > 0, out.strip())
+        out = serial.run("lsdev") or ""
+        check("the function is gone", re.search(r"0000:0[1-9]:00\.0", out) is None)
+        st = state(serial)
+        check("virtio_rng refcount back to 0", st.get("virtio_rng_refs") == "0",
+              st.get("virtio_rng_refs"))
+        check("no hwrng left", st.get("hwrng") == "-", st.get("hwrng"))
+        check("PCI functions back", st.get("pci_functions") == base0.get("pci_functions"))
+
+        # 3. Cycles of edu and virtio-rng at once; the first loads their modules.
+        # The baseline follows a few warm-up cycles: the first loads the
+        # modules, and the next ones fill the per-thread object caches of
+        # the IRQ threads and workers, whose slab pages stay pinned.
+        warmup = min(5, opts.cycles - 1)
+        base, bad = None, []
+        tc = time.time()
+        for i in range(opts.cycles):
+            mark = serial.mark()
+            ok1, e1 = add("edu%d" % i, {"driver": "edu", "bus": "rp2"})
+            ok2, e2 = add("rng%d" % (i + 1), {"driver": "virtio-rng-pci", "bus": "rp1"})
+            b1 = serial.wait(bind_rx("edu"), mark, 30) and enabled(slots[1][0], mark)
+            b2 = serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and \
+                enabled(slots[0][0], mark)
+            d1 = delete("edu%d" % i)
+            d2 = delete("rng%d" % (i + 1))
+            if not (ok1 and ok2 and b1 and b2 and d1 and d2):
+                bad.append("cycle %d: add %s/%s bind %s/%s del %s/%s %s %s" %
+                           (i, ok1, ok2, bool(b1), bool(b2), d1, d2, e1, e2))
+                break
+            if i == warmup:
+                base = state(serial)
+            elif os.environ.get("HOTPLUG_TRACE"):
+                print("    cycle %d: %s" % (i, state(serial)), flush=True)
+        check("%d add/remove cycles of edu + virtio-rng" % opts.cycles, not bad,
+              "; ".join(bad) or "%.1f s" % (time.time() - tc))
+        after = state(serial)
+        # Pages within PAGE_SLACK (a page leaked per cycle would show as
+        # cycles - warmup), everything else exactly.  The pages are the
+        # free ones plus those the kmalloc slabs hold: the slabs' live
+        # objects are compared exactly, and how they spread over slab
+        # pages (fragmentation, bounded by their number) is no leak.
+        for key in ("free_pages", "slab_objects", "vectors", "dma_live", "pci_functions",
+                    "virtio_rng_refs"):
+            if base is None or key not in after or key not in base:
+                ok = False
+            elif key == "free_pages":
+                # Slab pages count as free: the objects are compared
+                # exactly, and where they sit (fragmentation) is no leak.
+                ok = (int(base[key]) + int(base["slab_pages"]) -
+                      int(after[key]) - int(after["slab_pages"])) <= PAGE_SLACK
+            else:
+                ok = after[key] == base[key]
+            check("%s back to baseline" % key, ok, "after cycle %d %s, at the end %s" %
+                  (warmup + 1, base and base.get(key), after.get(key)))
+        check("no oops or warning", not re.search(r"Oops|WARNING|BUG:|panic",
+                                                     serial.text), "")
+    except Exception as e:               # a broken session is a failure, not a crash
+        check("QMP/serial session", False, repr(e))
+    finally:
+        try:
+            qemu.kill()
+            qemu.wait(10)
+        except Exception:
+            pass
+    passed = sum(results)
+    print("hotplug: %d passed, %d failed (%.1f s)" % (passed, len(results) - passed,
+                                                    time.time() - t0))
+    return 0 if all(results) and results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
