@@ -7,7 +7,8 @@
  * while the host removes the device under it.
  *
  *   hpcheck state    one "hpcheck: state ..." line, once caches are drained
- *   hpcheck reader   start a thread reading the current hwrng in a loop
+ *   hpcheck reader   start a thread reading the current hwrng in a loop,
+ *                    and return once it has read
  *   hpcheck wait     wait (30 s at most) for it to stop, and say why
  */
 #define pr_fmt(fmt) "hpcheck: " fmt
@@ -98,7 +99,10 @@ static int cmd_hpcheck(int argc, char **argv)
 		reader = kthread_run(reader_fn, NULL, "hpcheck-reader");
 		if (!reader)
 			return -ENOMEM;
-		printk("hpcheck: reader started\n");
+		/* Busy for sure before the host removes the device: a read done. */
+		for (unsigned int ms = 0; !READ_ONCE(reader_reads) && ms < 5000; ms += 1)
+			msleep(1);
+		printk("hpcheck: reader started, %lu reads so far\n", READ_ONCE(reader_reads));
 		return 0;
 	}
 	if (!reader) {
