@@ -18,7 +18,9 @@ the kernel logs (uevent.debug=1).  Checks:
   - N add/remove cycles of an edu (rp2) and a virtio-rng (rp1) at once:
     kmalloc objects, interrupt vectors, live DMA mappings and PCI
     functions come back exactly, and free pages (plus kmalloc slab pages)
-    within PAGE_SLACK, to the figures taken after the warm-up cycles.
+    within PAGE_SLACK, to the figures taken after the warm-up cycles;
+  - rmmod pciehp frees its vectors; modprobe pciehp finds the slots again
+    and a card added and removed then works.
 
 HOTPLUG_TRACE=1 prints the figures after every cycle.
 
@@ -311,6 +313,21 @@ def main():
                 ok = after[key] == base[key]
             check("%s back to baseline" % key, ok, "after cycle %d %s, at the end %s" %
                   (warmup + 1, base and base.get(key), after.get(key)))
+        # pciehp unloads (its IRQs go) and comes back to a working slot.
+        if modular:
+            mark = serial.mark()
+            serial.run("rmmod pciehp")
+            st = state(serial)
+            check("rmmod pciehp frees its vectors", base is not None and
+                  st.get("vectors") == str(int(base["vectors"]) - 2), st.get("vectors"))
+            serial.run("modprobe pciehp")
+            check("modprobe pciehp finds both slots again", len(re.findall(
+                r"pciehp \S+: slot #\d+: off", serial.text[mark:])) == 2)
+            mark = serial.mark()
+            ok, err = add("rngz", {"driver": "virtio-rng-pci", "bus": "rp1"})
+            ok = ok and serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and \
+                enabled(slots[0][0], mark) and delete("rngz")
+            check("a slot works after pciehp is reloaded", bool(ok), err)
         check("no oops or warning", not re.search(r"Oops|WARNING|BUG:|panic",
                                                      serial.text), "")
     except Exception as e:               # a broken session is a failure, not a crash
