@@ -28,11 +28,11 @@ Prints one line per check and "hotplug: N passed, M failed"; exit status 0
 when everything passed.  Python standard library only.
 """
 import argparse
+import importlib.util
 import json
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,28 +43,24 @@ PROMPT = "exo> "
 PAGE_SLACK = 4
 
 
-class Qmp:
-    """A QMP session whose events are kept for wait_event()."""
+def _pgtables_qmp():
+    """check-pgtables.py's Qmp: its connection, greeting and capabilities."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "check-pgtables.py")
+    spec = importlib.util.spec_from_file_location("check_pgtables", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.Qmp
+
+
+class Qmp(_pgtables_qmp()):
+    """The same session, with its events kept for wait_event()."""
 
     def __init__(self, path, timeout=30):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.f = self.sock.makefile("rw")
+        super().__init__(path, timeout)
         self.replies = queue.Queue()
         self.events = []
         self.cond = threading.Condition()
-        self.f.readline()               # greeting
         threading.Thread(target=self._reader, daemon=True).start()
-        self.cmd("qmp_capabilities")
 
     def _reader(self):
         for line in self.f:
@@ -78,6 +74,9 @@ class Qmp:
         self.replies.put({"error": {"desc": "QMP connection closed"}})
 
     def cmd(self, name, **args):
+        # Until the reader runs (qmp_capabilities), the base class answers.
+        if not hasattr(self, "replies"):
+            return super().cmd(name, **args)
         msg = {"execute": name}
         if args:
             msg["arguments"] = args
