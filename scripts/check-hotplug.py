@@ -160,6 +160,202 @@ def state(serial):
     return dict(kv.split("=", 1) for kv in m.group(1).split())
 
 
+class Session:
+    """One guest, its serial shell and its QMP monitor, and the results."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        self.results = []
+        tmp = tempfile.mkdtemp(prefix="exo-hotplug.")
+        self.sock = os.path.join(tmp, "qmp.sock")
+        modules = os.path.join(os.path.dirname(opts.vmlinux), "modules.cpio")
+        # The spec's 5 s button wait and 1 s power-off wait, shortened: QEMU
+        # acts on the slot control write at once (see Documentation/hotplug.rst).
+        append = ("modules=auto uevent.debug=1 loglevel=8 pciehp.button_delay_ms=50 "
+                  "pciehp.power_off_delay_ms=0")
+        self.qemu = subprocess.Popen(
+            [opts.qemu, "-accel", "tcg", "-cpu", "max", "-M", "q35", "-kernel", opts.vmlinux,
+             "-initrd", modules, "-append", append, "-smp", opts.smp, "-m", "512M",
+             # q35 hands its slots to ACPI hotplug by default since QEMU 6.1: native here.
+             "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+             "-device", "pcie-root-port,id=rp1,slot=1,chassis=1",
+             "-device", "pcie-root-port,id=rp2,slot=2,chassis=2",
+             "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+             "-qmp", "unix:%s,server=on,wait=off" % self.sock],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.serial = Serial(self.qemu, open(opts.log, "w") if opts.log else None)
+        self.qmp = None
+        self.slots, self.modular, self.base = [], False, None
+
+    def check(self, name, ok, detail=""):
+        self.results.append(bool(ok))
+        print("  %-58s %s%s" % (name, "ok" if ok else "FAILED",
+                                (" (" + detail + ")") if detail else ""), flush=True)
+        return ok
+
+    @staticmethod
+    def bind_rx(driver, sub="pci"):
+        """A slot's bind line: the PCI function, then (virtio) its virtio device."""
+        return (r"uevent: ACTION=bind DEVPATH=/devices/pci0000:00/0000:00:[0-9a-f.]+/"
+                r"0000:([0-9a-f]{2}):00\.0\S* SUBSYSTEM=%s DRIVER=%s " % (sub, driver))
+
+    def add(self, dev_id, args):
+        r = self.qmp.cmd("device_add", **args, id=dev_id)
+        return "error" not in r, r.get("error", {}).get("desc", "")
+
+    def delete(self, dev_id, timeout=60):
+        # QEMU refuses while the slot's power indicator blinks (the guest
+        # is still bringing it up): that is an answer to wait on, once.
+        for _ in range(50):
+            r = self.qmp.cmd("device_del", id=dev_id)
+            if "busy" not in r.get("error", {}).get("desc", ""):
+                break
+            time.sleep(0.1)
+        if "error" in r:
+            return False
+        return self.qmp.wait_event("DEVICE_DELETED", timeout, device=dev_id) is not None
+
+    def enabled(self, slot, mark, timeout=30):
+        return self.serial.wait(r"pciehp %s: slot: card enabled" % re.escape(slot), mark,
+                                timeout)
+
+    def add_bound(self, dev_id, driver, bus, slot, sub="pci"):
+        """device_add, then its bind line and the slot enabled: (ok, error)."""
+        mark = self.serial.mark()
+        ok, err = self.add(dev_id, {"driver": driver, "bus": bus})
+        drv = "virtio_rng" if driver == "virtio-rng-pci" else driver
+        ok = ok and self.serial.wait(self.bind_rx(drv, sub), mark, 30) is not None and \
+            self.enabled(slot, mark) is not None
+        return ok, err
+
+    def boot(self):
+        self.check("shell prompt", self.serial.wait(re.escape(PROMPT), 0, 120) is not None)
+        self.qmp = Qmp(self.sock)
+        text = self.serial.text
+        self.slots = [m[0] for m in re.findall(r"pciehp (\S+): slot #(\d+): off", text)]
+        # A kernel with the drivers built in (allyesconfig) loads no module.
+        self.modular = "module: pciehp: loaded" in text
+        self.check("pciehp %s for both slots, empty" %
+                   ("autoloaded" if self.modular else "bound"), len(self.slots) == 2,
+                   repr(self.slots))
+        self.base0 = state(self.serial)
+        self.check("state before any hotplug", bool(self.base0), repr(self.base0))
+
+    def test_add(self):
+        """Hot-add: the module autoloads, binds, the hwrng reads."""
+        mark = self.serial.mark()
+        ok, err = self.add_bound("rng0", "virtio-rng-pci", "rp1", self.slots[0], "virtio")
+        self.check("device_add virtio-rng-pci,bus=rp1: bound", ok, err)
+        self.check("virtio_rng %s" % ("autoloaded" if self.modular else "built in"),
+                   not self.modular or self.serial.wait(
+                       r"modalias: virtio\d+: loaded the module for virtio:", mark, 30))
+        self.check("add uevent carries MODALIAS", re.search(
+            r"uevent: ACTION=add DEVPATH=/devices/pci0000:00/\S+ SUBSYSTEM=pci "
+            r"MODALIAS=pci:v00001AF4d00001044", self.serial.text[mark:]) is not None)
+        st = state(self.serial)
+        self.check("hwrng current is virtio_rng", st.get("hwrng", "").startswith("virtio_rng"),
+                   st.get("hwrng"))
+        out = self.serial.run("hwrng 16") or ""
+        self.check("hwrng reads", re.search(r"([0-9a-f]{2} ?){16}", out) is not None,
+                   out.strip())
+
+    def test_remove_under_reader(self):
+        """Removal under a reader: ENODEV, gone, refcount back."""
+        out = self.serial.run("hpcheck reader") or ""
+        m = re.search(r"reader started, (\d+) reads", out)
+        self.check("reader started and reading", m is not None and int(m.group(1)) > 0,
+                   out.strip())
+        self.check("device_del rng0 (DEVICE_DELETED)", self.delete("rng0"))
+        out = self.serial.run("hpcheck wait") or ""
+        m = re.search(r"reader: (\d+) reads, then (\S+)", out)
+        self.check("reader ended with ENODEV after reading", m is not None and
+                   m.group(2) == "ENODEV" and int(m.group(1)) > 0, out.strip())
+        out = self.serial.run("lsdev") or ""
+        self.check("the function is gone", re.search(r"0000:0[1-9]:00\.0", out) is None)
+        st = state(self.serial)
+        self.check("virtio_rng refcount back to 0", st.get("virtio_rng_refs") ==
+                   ("0" if self.modular else "-1"), st.get("virtio_rng_refs"))
+        self.check("no hwrng left", st.get("hwrng") == "-", st.get("hwrng"))
+        self.check("PCI functions back",
+                   st.get("pci_functions") == self.base0.get("pci_functions"))
+
+    def test_cycles(self):
+        """Cycles of edu and virtio-rng at once, then the figures."""
+        # The baseline follows a few warm-up cycles: the first loads the
+        # modules, and the next ones fill the per-thread object caches of
+        # the IRQ threads and workers, whose slab pages stay pinned.
+        cycles = self.opts.cycles
+        warmup = min(5, cycles - 1)
+        bad, tc = [], time.time()
+        for i in range(cycles):
+            ok1, e1 = self.add_bound("edu%d" % i, "edu", "rp2", self.slots[1])
+            ok2, e2 = self.add_bound("rng%d" % (i + 1), "virtio-rng-pci", "rp1",
+                                     self.slots[0], "virtio")
+            d1, d2 = self.delete("edu%d" % i), self.delete("rng%d" % (i + 1))
+            if not (ok1 and ok2 and d1 and d2):
+                bad.append("cycle %d: add+bind %s/%s del %s/%s %s %s" %
+                           (i, ok1, ok2, d1, d2, e1, e2))
+                break
+            if i == warmup:
+                self.base = state(self.serial)
+            elif os.environ.get("HOTPLUG_TRACE"):
+                print("    cycle %d: %s" % (i, state(self.serial)), flush=True)
+        self.check("%d add/remove cycles of edu + virtio-rng" % cycles, not bad,
+                   "; ".join(bad) or "%.1f s" % (time.time() - tc))
+        self.compare(state(self.serial), warmup)
+
+    def compare(self, after, warmup):
+        """Pages within PAGE_SLACK (a page leaked per cycle would show as
+        cycles - warmup), everything else exactly.  The pages are the free
+        ones plus those the kmalloc slabs hold: the slabs' live objects are
+        compared exactly, and how they spread over slab pages
+        (fragmentation) is no leak."""
+        base = self.base
+        for key in ("free_pages", "slab_objects", "vectors", "dma_live", "pci_functions",
+                    "virtio_rng_refs"):
+            if base is None or key not in after or key not in base:
+                ok = False
+            elif key == "free_pages":
+                ok = (int(base[key]) + int(base["slab_pages"]) -
+                      int(after[key]) - int(after["slab_pages"])) <= PAGE_SLACK
+            else:
+                ok = after[key] == base[key]
+            self.check("%s back to baseline" % key, ok, "after cycle %d %s, at the end %s" %
+                       (warmup + 1, base and base.get(key), after.get(key)))
+
+    def test_reload(self):
+        """pciehp unloads (its IRQs go) and comes back to a working slot."""
+        mark = self.serial.mark()
+        self.serial.run("rmmod pciehp")
+        st = state(self.serial)
+        self.check("rmmod pciehp frees its vectors", self.base is not None and
+                   st.get("vectors") == str(int(self.base["vectors"]) - 2), st.get("vectors"))
+        self.serial.run("modprobe pciehp")
+        self.check("modprobe pciehp finds both slots again", len(re.findall(
+            r"pciehp \S+: slot #\d+: off", self.serial.text[mark:])) == 2)
+        ok, err = self.add_bound("rngz", "virtio-rng-pci", "rp1", self.slots[0], "virtio")
+        self.check("a slot works after pciehp is reloaded", ok and self.delete("rngz"), err)
+
+    def run(self):
+        try:
+            self.boot()
+            self.test_add()
+            self.test_remove_under_reader()
+            self.test_cycles()
+            if self.modular:
+                self.test_reload()
+            self.check("no oops, warning, KASAN or lockdep report",
+                       not re.search(r"Oops|WARNING|BUG:|panic", self.serial.text))
+        except Exception as e:           # a broken session is a failure, not a crash
+            self.check("QMP/serial session", False, repr(e))
+        finally:
+            try:
+                self.qemu.kill()
+                self.qemu.wait(10)
+            except Exception:
+                pass
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vmlinux")
@@ -168,175 +364,10 @@ def main():
     ap.add_argument("--log", default=None)
     ap.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
     opts = ap.parse_args()
-
-    tmp = tempfile.mkdtemp(prefix="exo-hotplug.")
-    sock = os.path.join(tmp, "qmp.sock")
-    modules = os.path.join(os.path.dirname(opts.vmlinux), "modules.cpio")
-    # The spec's 5 s button wait and 1 s power-off wait, shortened: QEMU
-    # acts on the slot control write at once (see Documentation/hotplug.rst).
-    append = ("modules=auto uevent.debug=1 loglevel=8 pciehp.button_delay_ms=50 "
-              "pciehp.power_off_delay_ms=0")
-    qemu = subprocess.Popen(
-        [opts.qemu, "-accel", "tcg", "-cpu", "max", "-M", "q35", "-kernel", opts.vmlinux,
-         "-initrd", modules, "-append", append, "-smp", opts.smp, "-m", "512M",
-         # q35 hands its slots to ACPI hotplug by default since QEMU 6.1: native here.
-         "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
-         "-device", "pcie-root-port,id=rp1,slot=1,chassis=1",
-         "-device", "pcie-root-port,id=rp2,slot=2,chassis=2",
-         "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-         "-qmp", "unix:%s,server=on,wait=off" % sock],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    log = open(opts.log, "w") if opts.log else None
-    serial = Serial(qemu, log)
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print("  %-58s %s%s" % (name, "ok" if ok else "FAILED",
-                                (" (" + detail + ")") if detail else ""), flush=True)
-        return ok
-
-    # Each slot's bind line: the PCI function, then (virtio) its virtio device.
-    def bind_rx(driver, sub="pci"):
-        return (r"uevent: ACTION=bind DEVPATH=/devices/pci0000:00/0000:00:[0-9a-f.]+/"
-                r"0000:([0-9a-f]{2}):00\.0\S* SUBSYSTEM=%s DRIVER=%s " % (sub, driver))
-
-    def add(dev_id, args, timeout=60):
-        r = qmp.cmd("device_add", **args, id=dev_id)
-        return "error" not in r, r.get("error", {}).get("desc", "")
-
-    def delete(dev_id, timeout=60):
-        # QEMU refuses while the slot's power indicator blinks (the guest
-        # is still bringing it up): that is an answer to wait on, once.
-        for _ in range(50):
-            r = qmp.cmd("device_del", id=dev_id)
-            if "busy" not in r.get("error", {}).get("desc", ""):
-                break
-            time.sleep(0.1)
-        if "error" in r:
-            return False
-        return qmp.wait_event("DEVICE_DELETED", timeout, device=dev_id) is not None
-
-    def enabled(slot, mark, timeout=30):
-        return serial.wait(r"pciehp %s: slot: card enabled" % re.escape(slot), mark, timeout)
-
     t0 = time.time()
-    try:
-        check("shell prompt", serial.wait(re.escape(PROMPT), 0, 120) is not None)
-        qmp = Qmp(sock)
-        text = serial.text
-        slots = re.findall(r"pciehp (\S+): slot #(\d+): off", text)
-        # A kernel with the drivers built in (allyesconfig) loads no module.
-        modular = "module: pciehp: loaded" in text
-        check("pciehp %s for both slots, empty" % ("autoloaded" if modular else "bound"),
-              len(slots) == 2, repr(slots))
-        base0 = state(serial)
-        check("state before any hotplug", bool(base0), repr(base0))
-
-        # 1. Hot-add: the module autoloads, binds, the hwrng reads.
-        mark = serial.mark()
-        ok, err = add("rng0", {"driver": "virtio-rng-pci", "bus": "rp1"})
-        check("device_add virtio-rng-pci,bus=rp1", ok, err)
-        m = serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and enabled(slots[0][0], mark)
-        check("virtio_rng %s and bound" % ("autoloaded" if modular else "built in"),
-              m is not None and (not modular or serial.wait(
-                  r"modalias: virtio\d+: loaded the module for virtio:", mark, 30) is not None))
-        check("add uevent carries MODALIAS", re.search(
-            r"uevent: ACTION=add DEVPATH=/devices/pci0000:00/\S+ SUBSYSTEM=pci "
-            r"MODALIAS=pci:v00001AF4d00001044", serial.text[mark:]) is not None)
-        st = state(serial)
-        check("hwrng current is virtio_rng", st.get("hwrng", "").startswith("virtio_rng"),
-              st.get("hwrng"))
-        out = serial.run("hwrng 16") or ""
-        check("hwrng reads", re.search(r"([0-9a-f]{2} ?){16}", out) is not None, out.strip())
-
-        # 2. Removal under a reader: ENODEV, gone, refcount back.
-        out = serial.run("hpcheck reader") or ""
-        m = re.search(r"reader started, (\d+) reads", out)
-        check("reader started and reading", m is not None and int(m.group(1)) > 0, out.strip())
-        check("device_del rng0 (DEVICE_DELETED)", delete("rng0"))
-        out = serial.run("hpcheck wait") or ""
-        m = re.search(r"reader: (\d+) reads, then (\S+)", out)
-        check("reader ended with ENODEV after reading", m is not None and
-              m.group(2) == "ENODEV" and int(m.group(1)) > 0, out.strip())
-        out = serial.run("lsdev") or ""
-        check("the function is gone", re.search(r"0000:0[1-9]:00\.0", out) is None)
-        st = state(serial)
-        check("virtio_rng refcount back to 0", st.get("virtio_rng_refs") ==
-              ("0" if modular else "-1"), st.get("virtio_rng_refs"))
-        check("no hwrng left", st.get("hwrng") == "-", st.get("hwrng"))
-        check("PCI functions back", st.get("pci_functions") == base0.get("pci_functions"))
-
-        # 3. Cycles of edu and virtio-rng at once; the first loads their modules.
-        # The baseline follows a few warm-up cycles: the first loads the
-        # modules, and the next ones fill the per-thread object caches of
-        # the IRQ threads and workers, whose slab pages stay pinned.
-        warmup = min(5, opts.cycles - 1)
-        base, bad = None, []
-        tc = time.time()
-        for i in range(opts.cycles):
-            mark = serial.mark()
-            ok1, e1 = add("edu%d" % i, {"driver": "edu", "bus": "rp2"})
-            ok2, e2 = add("rng%d" % (i + 1), {"driver": "virtio-rng-pci", "bus": "rp1"})
-            b1 = serial.wait(bind_rx("edu"), mark, 30) and enabled(slots[1][0], mark)
-            b2 = serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and \
-                enabled(slots[0][0], mark)
-            d1 = delete("edu%d" % i)
-            d2 = delete("rng%d" % (i + 1))
-            if not (ok1 and ok2 and b1 and b2 and d1 and d2):
-                bad.append("cycle %d: add %s/%s bind %s/%s del %s/%s %s %s" %
-                           (i, ok1, ok2, bool(b1), bool(b2), d1, d2, e1, e2))
-                break
-            if i == warmup:
-                base = state(serial)
-            elif os.environ.get("HOTPLUG_TRACE"):
-                print("    cycle %d: %s" % (i, state(serial)), flush=True)
-        check("%d add/remove cycles of edu + virtio-rng" % opts.cycles, not bad,
-              "; ".join(bad) or "%.1f s" % (time.time() - tc))
-        after = state(serial)
-        # Pages within PAGE_SLACK (a page leaked per cycle would show as
-        # cycles - warmup), everything else exactly.  The pages are the
-        # free ones plus those the kmalloc slabs hold: the slabs' live
-        # objects are compared exactly, and how they spread over slab
-        # pages (fragmentation, bounded by their number) is no leak.
-        for key in ("free_pages", "slab_objects", "vectors", "dma_live", "pci_functions",
-                    "virtio_rng_refs"):
-            if base is None or key not in after or key not in base:
-                ok = False
-            elif key == "free_pages":
-                # Slab pages count as free: the objects are compared
-                # exactly, and where they sit (fragmentation) is no leak.
-                ok = (int(base[key]) + int(base["slab_pages"]) -
-                      int(after[key]) - int(after["slab_pages"])) <= PAGE_SLACK
-            else:
-                ok = after[key] == base[key]
-            check("%s back to baseline" % key, ok, "after cycle %d %s, at the end %s" %
-                  (warmup + 1, base and base.get(key), after.get(key)))
-        # pciehp unloads (its IRQs go) and comes back to a working slot.
-        if modular:
-            mark = serial.mark()
-            serial.run("rmmod pciehp")
-            st = state(serial)
-            check("rmmod pciehp frees its vectors", base is not None and
-                  st.get("vectors") == str(int(base["vectors"]) - 2), st.get("vectors"))
-            serial.run("modprobe pciehp")
-            check("modprobe pciehp finds both slots again", len(re.findall(
-                r"pciehp \S+: slot #\d+: off", serial.text[mark:])) == 2)
-            mark = serial.mark()
-            ok, err = add("rngz", {"driver": "virtio-rng-pci", "bus": "rp1"})
-            ok = ok and serial.wait(bind_rx("virtio_rng", "virtio"), mark, 30) and \
-                enabled(slots[0][0], mark) and delete("rngz")
-            check("a slot works after pciehp is reloaded", bool(ok), err)
-        check("no oops or warning", not re.search(r"Oops|WARNING|BUG:|panic",
-                                                     serial.text), "")
-    except Exception as e:               # a broken session is a failure, not a crash
-        check("QMP/serial session", False, repr(e))
-    finally:
-        try:
-            qemu.kill()
-            qemu.wait(10)
-        except Exception:
-            pass
+    session = Session(opts)
+    session.run()
+    results = session.results
     passed = sum(results)
     print("hotplug: %d passed, %d failed (%.1f s)" % (passed, len(results) - passed,
                                                     time.time() - t0))
