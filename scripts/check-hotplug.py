@@ -45,6 +45,8 @@ PAGE_SLACK = 4
 
 def _pgtables_qmp():
     """check-pgtables.py's Qmp: its connection, greeting and capabilities."""
+    # Importing it must not leave a __pycache__ in the source tree.
+    sys.dont_write_bytecode = True
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "check-pgtables.py")
     spec = importlib.util.spec_from_file_location("check_pgtables", path)
     mod = importlib.util.module_from_spec(spec)
