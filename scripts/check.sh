@@ -1102,6 +1102,23 @@ _stack_overflow() {
 }
 pgtable_oracle pgtable-oracle "$out/gcc/vmlinux"
 stack_overflow stack-overflow-oops "$out/gcc/vmlinux"
+# hotplug_qmp <name> <vmlinux> [args]: QMP device_add/device_del on q35
+# pcie-root-port slots at -smp 4 (pciehp, autoload, ENODEV under a reader, 50
+# add/remove cycles without leaks; scripts/check-hotplug.py).
+hotplug_qmp() { run_step _hotplug_qmp "$@"; }
+_hotplug_qmp() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
+		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "FAILED" "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+hotplug_qmp hotplug-qmp-q35-smp4 "$out/gcc/vmlinux"
+# The same under KASAN and lockdep (allyesconfig: drivers built in), 5 cycles.
+hotplug_qmp hotplug-qmp-allyes-q35-smp4 "$out/allyes/vmlinux" --cycles 5
 
 finish
 echo

@@ -55,6 +55,7 @@
 #include <exo/dma-debug.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/kobject.h>
 #include <exo/mutex.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
@@ -267,6 +268,8 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 			deferred_pending = true;
 	}
 	mutex_unlock(&dm_mutex);
+	if (!ret)
+		device_uevent(dev, KOBJ_BIND);
 
 	if (ret == -EPROBE_DEFER)
 		pr_info("%s: probe of %s deferred\n", drv->name, dev_name(dev));
@@ -350,10 +353,12 @@ static void driver_attach(struct device_driver *drv)
 static void __device_release_driver(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
+	char drv_var[48];
 	void *drvdata;
 
 	if (!drv)
 		return;
+	snprintf(drv_var, sizeof(drv_var), "DRIVER=%s", drv->name);
 	for (;;) {
 		mutex_lock(&dm_mutex);
 		WRITE_ONCE(dev->live, false);
@@ -383,6 +388,7 @@ static void __device_release_driver(struct device *dev)
 	dev->driver = NULL;
 	dev->driver_data = NULL;
 	mutex_unlock(&dm_mutex);
+	device_uevent_env(dev, KOBJ_UNBIND, (char *[]){ drv_var, NULL });
 }
 
 static void attach_pending_del(struct device_driver *drv)
@@ -614,14 +620,13 @@ int device_add(struct device *dev)
 	}
 	list_add_tail(&dev->bus_node, head);
 	mutex_unlock(&dm_mutex);
+	/* Its listeners include the module autoloader (drivers/base/modalias.c). */
+	device_uevent(dev, KOBJ_ADD);
 	if (dev->bus) {
 		device_lock(dev);
 		__device_attach(dev);
 		device_unlock(dev);
 		deferred_probe_flush();
-		/* Nobody drives it: its module may be in the archive. */
-		if (!READ_ONCE(dev->driver))
-			device_request_module(dev);
 	}
 	return 0;
 }
@@ -672,7 +677,7 @@ static void device_unbind_children(struct device *dev)
 void device_del(struct device *dev)
 {
 	struct device *child;
-	bool registered;
+	bool registered, removed = false;
 
 	mutex_lock(&dm_mutex);
 	registered = dev->registered;
@@ -709,10 +714,13 @@ void device_del(struct device *dev)
 		if (dev->parent)
 			list_del_init(&dev->sibling);
 		dev->registered = false;
+		removed = true;
 	}
 	mutex_unlock(&dm_mutex);
 	device_unlock(dev);
 	device_links_purge(dev);
+	if (removed)
+		device_uevent(dev, KOBJ_REMOVE);
 }
 EXPORT_SYMBOL_GPL(device_del);
 

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Driver autoload by modalias, the in-kernel stand-in for udev's
- * "MODALIAS=... -> modprobe": when a device is added on a bus and no
- * driver binds it, the bus's uevent() callback gives its modalias
- * (pci:v...d...sv...sd...bc...sc...i..., virtio:d...v...), and
- * request_module() loads the modules whose modules.alias pattern matches,
- * dependencies first.  A loaded driver registers and binds the device.
+ * "MODALIAS=... -> modprobe": a uevent listener (drivers/base/uevent.c)
+ * that, on each "add" event with a MODALIAS (pci:v...d...sv...sd...bc...
+ * sc...i..., virtio:d...v...), has request_module() load the modules
+ * whose modules.alias pattern matches, dependencies first, if the device
+ * is still without a driver once its probe is over.  A loaded driver
+ * registers and binds the device.
  *
- * request_module() takes module_mutex and device_add() can run inside a
- * module's init (a driver that adds a child device), so the request is
- * made from a workqueue, never from device_add() itself.  Requests wait
+ * request_module() takes module_mutex, and device_add() (which sends the
+ * event) can run inside a module's init (a driver that adds a child
+ * device), so the request is made from a workqueue, never from the
+ * listener itself.  Requests wait
  * for autoload_start(), which the module code calls once the boot
  * modules are in (kernel/module.c), and which requests every device added
  * before it with no driver (coldplug).
@@ -19,6 +21,7 @@
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/init.h>
 #include <exo/kmod.h>
 #include <exo/kobject.h>
 #include <exo/printk.h>
@@ -29,28 +32,6 @@
 
 static bool autoload_on;
 static atomic_t autoload_pending = ATOMIC_INIT(0);
-
-int add_uevent_var(struct kobj_uevent_env *env, const char *format, ...)
-{
-	va_list ap;
-	int len;
-
-	if (env->envp_idx >= UEVENT_NUM_ENVP) {
-		pr_err("add_uevent_var: too many keys\n");
-		return -ENOMEM;
-	}
-	va_start(ap, format);
-	len = vsnprintf(env->buf + env->buflen, sizeof(env->buf) - env->buflen, format, ap);
-	va_end(ap);
-	if (len < 0 || len >= (int)sizeof(env->buf) - env->buflen) {
-		pr_err("add_uevent_var: buffer size too small\n");
-		return -ENOMEM;
-	}
-	env->envp[env->envp_idx++] = &env->buf[env->buflen];
-	env->buflen += len + 1;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(add_uevent_var);
 
 int device_modalias(struct device *dev, char *buf, size_t size)
 {
@@ -139,6 +120,25 @@ void wait_for_device_probe(void)
 	}
 }
 EXPORT_SYMBOL_GPL(wait_for_device_probe);
+
+/* "add" with a MODALIAS: the device may need a module (checked later, unlocked). */
+static void autoload_event(struct uevent_listener *l, struct device *dev,
+			   enum kobject_action action, const struct kobj_uevent_env *env)
+{
+	if (action == KOBJ_ADD && uevent_get_var(env, "MODALIAS"))
+		device_request_module(dev);
+}
+
+static struct uevent_listener autoload_listener = {
+	.name = "modalias-autoload",
+	.event = autoload_event,
+};
+
+static int __init autoload_listener_init(void)
+{
+	return uevent_listener_register(&autoload_listener);
+}
+core_initcall(autoload_listener_init);
 
 static int coldplug_dev(struct device *dev, void *data)
 {

@@ -100,6 +100,18 @@ static void lspci_cap(struct pci_dev *p, u8 pos)
 		printk(KERN_CONT "Express %s, version %u\n",
 		       type < ARRAY_SIZE(pcie_types) && pcie_types[type] ? pcie_types[type] :
 		       "(unknown type)", flags & PCI_EXP_FLAGS_VERS);
+		if (flags & PCI_EXP_FLAGS_SLOT) {
+			u32 cap = 0;
+			u16 ctl = 0, sta = 0;
+
+			/* What pciehp sees, as lspci -vv's SltCap/SltCtl/SltSta. */
+			pci_read_config_dword(p, pos + PCI_EXP_SLTCAP, &cap);
+			pci_read_config_word(p, pos + PCI_EXP_SLTCTL, &ctl);
+			pci_read_config_word(p, pos + PCI_EXP_SLTSTA, &sta);
+			printk("\t\tSlot #%u: HotPlug%s AttnBtn%s PwrCtrl%s SltCtl %#06x SltSta %#06x (Presence%s)\n",
+			       cap >> 19, en(cap & PCI_EXP_SLTCAP_HPC), en(cap & PCI_EXP_SLTCAP_ABP),
+			       en(cap & PCI_EXP_SLTCAP_PCP), ctl, sta, en(sta & PCI_EXP_SLTSTA_PDS));
+		}
 		break;
 	}
 	case PCI_CAP_ID_VNDR:

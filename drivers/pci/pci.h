@@ -20,4 +20,7 @@ void pci_setup_caps(struct pci_dev *pdev);
 /* Print @pdev's capabilities as `lspci -v` does; returns how many. */
 unsigned int lspci_caps(struct pci_dev *pdev);
 
+/* pci_assign_resource() on each unset BAR; returns how many failed. */
+unsigned int pci_assign_unassigned_resources(struct pci_dev *dev);
+
 #endif /* _DRIVERS_PCI_PCI_H */

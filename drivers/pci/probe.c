@@ -22,6 +22,7 @@
 #include <exo/bitmap.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/mutex.h>
 #include <exo/pci.h>
 #include <exo/slab.h>
 #include <exo/string.h>
@@ -139,7 +140,8 @@ static void pci_claim_bars(struct pci_dev *p)
 	for (unsigned int i = 0; i < PCI_NUM_BARS; i++) {
 		struct resource *r = &p->resource[i];
 
-		if (!r->flags || !r->start)
+		/* Unset, or already entered by pci_assign_resource(). */
+		if (!r->flags || !r->start || r->parent)
 			continue;
 		r->name = dev_name(&p->dev);
 		if (request_resource(resource_type(r) == IORESOURCE_IO ? &ioport_resource :
@@ -151,16 +153,16 @@ static void pci_claim_bars(struct pci_dev *p)
 
 static void pci_scan_bus(u8 bus, struct device *parent);
 
-static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
+/* A new function's pci_dev, initialised but not added; NULL without memory. */
+static struct pci_dev *pci_scan_single_device(u8 bus, u8 devfn, struct device *parent)
 {
 	struct pci_dev *p = kzalloc(sizeof(*p), GFP_KERNEL);
 	u32 class_rev;
-	int ret;
 
 	if (!p) {
 		pr_err("%02x:%02x.%u: out of memory, skipped\n", bus, PCI_SLOT(devfn),
 		       PCI_FUNC(devfn));
-		return;
+		return NULL;
 	}
 	p->bus = bus;
 	p->devfn = devfn;
@@ -201,6 +203,14 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	dev_set_name(&p->dev, "%04x:%02x:%02x.%u", p->segment, bus, PCI_SLOT(devfn),
 		     PCI_FUNC(devfn));
 	pci_setup_caps(p);
+	return p;
+}
+
+/* Enter @p's BARs and add it (drivers probe): 0, or its reference is dropped. */
+static int pci_bus_add_device(struct pci_dev *p)
+{
+	int ret;
+
 	/*
 	 * Before device_add(), which probes drivers: their region claims
 	 * must nest under the BARs, not land under the root and block them.
@@ -209,9 +219,18 @@ static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
 	ret = device_add(&p->dev);
 	if (ret) {
 		put_device(&p->dev);
-		return;
+		return ret;
 	}
 	nr_functions++;
+	return 0;
+}
+
+static void pci_scan_function(u8 bus, u8 devfn, struct device *parent)
+{
+	struct pci_dev *p = pci_scan_single_device(bus, devfn, parent);
+
+	if (!p || pci_bus_add_device(p))
+		return;
 	if (p->hdr_type == PCI_HEADER_TYPE_BRIDGE && p->secondary > bus)
 		pci_scan_bus(p->secondary, &p->dev);
 }
@@ -241,6 +260,108 @@ static void pci_scan_bus(u8 bus, struct device *parent)
 		}
 	}
 }
+
+/* Serialises hot-add and hot-removal with each other. */
+static DEFINE_MUTEX(pci_rescan_remove_lock);
+
+/* Is function @devfn of @bus a registered pci_dev already? */
+static bool pci_function_known(u8 bus, u8 devfn)
+{
+	char name[DEVICE_NAME_LEN];
+	struct device *dev;
+
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%u", 0, bus, PCI_SLOT(devfn),
+		 PCI_FUNC(devfn));
+	dev = bus_find_device_by_name(&pci_bus_type, name);
+	put_device(dev);
+	return dev;
+}
+
+/* Function @devfn present (vendor ID readable)? */
+static bool pci_function_present(u8 bus, u8 devfn)
+{
+	u32 vendor = 0xffff;
+
+	pci_bus_read_config(0, bus, devfn, PCI_VENDOR_ID, 2, &vendor);
+	return vendor != 0xffff && vendor != 0;
+}
+
+int pci_scan_slot(struct pci_dev *bridge, int devfn)
+{
+	u8 bus = bridge->secondary;
+	unsigned int nfn = 1;
+	int added = 0;
+	u32 hdr = 0;
+
+	if (bridge->hdr_type != PCI_HEADER_TYPE_BRIDGE || !bus || PCI_FUNC(devfn)) {
+		dev_err(&bridge->dev, "pci_scan_slot: not a bridge with a secondary bus, or devfn %#x is not function 0\n",
+			devfn);
+		return -EINVAL;
+	}
+	mutex_lock(&pci_rescan_remove_lock);
+	if (pci_function_present(bus, devfn)) {
+		pci_bus_read_config(0, bus, devfn, PCI_HEADER_TYPE, 1, &hdr);
+		nfn = (hdr & PCI_HEADER_MULTIFUNC) ? 8 : 1;
+	} else {
+		nfn = 0;
+	}
+	for (unsigned int fn = 0; fn < nfn; fn++) {
+		u8 df = devfn | fn;
+		struct pci_dev *p;
+
+		if (!pci_function_present(bus, df) || pci_function_known(bus, df))
+			continue;
+		p = pci_scan_single_device(bus, df, &bridge->dev);
+		if (!p)
+			break;
+		/* A bridge below would need bus numbers too: not supported. */
+		if (p->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+			dev_err(&p->dev, "hot-added function is not a type 0 endpoint: ignored\n");
+			put_device(&p->dev);
+			continue;
+		}
+		pci_assign_unassigned_resources(p);
+		if (!pci_bus_add_device(p))
+			added++;
+	}
+	mutex_unlock(&pci_rescan_remove_lock);
+	return added;
+}
+EXPORT_SYMBOL_GPL(pci_scan_slot);
+
+/* Take @dev's BARs out of the resource tree (no driver holds a claim now). */
+static void pci_release_bars(struct pci_dev *dev)
+{
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
+		if (dev->resource[i].parent && release_resource(&dev->resource[i]))
+			dev_err(&dev->dev, "BAR%u still claimed after removal\n", i);
+}
+
+void pci_stop_and_remove_bus_device(struct pci_dev *dev)
+{
+	mutex_lock(&pci_rescan_remove_lock);
+	if (!dev->dev.registered) {
+		mutex_unlock(&pci_rescan_remove_lock);
+		dev_err(&dev->dev, "pci_stop_and_remove_bus_device: not registered\n");
+		return;
+	}
+	/*
+	 * As Linux's pci_stop_dev() then pci_destroy_dev(): the driver goes
+	 * first, so that its remove() deletes the child devices it created
+	 * (a virtio device), then the function itself, with its uevents.
+	 */
+	device_release_driver(&dev->dev);
+	device_del(&dev->dev);
+	/*
+	 * The address ranges are free for the next device in the slot at
+	 * once; the struct lives on while users hold references.
+	 */
+	pci_release_bars(dev);
+	nr_functions--;
+	mutex_unlock(&pci_rescan_remove_lock);
+	put_device(&dev->dev);
+}
+EXPORT_SYMBOL_GPL(pci_stop_and_remove_bus_device);
 
 unsigned int pci_nr_devices(void)
 {

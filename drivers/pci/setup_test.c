@@ -6,7 +6,8 @@
  * capabilities), power state and the enable count, the raw MSI/MSI-X
  * layer (messages, masks, enable bits, a table outside its BAR), BAR
  * claims, and the managed pcim_/devm_ calls released by an unbind, on
- * pci-testdev (memory, I/O and 64-bit prefetchable BARs).
+ * pci-testdev (memory, I/O and 64-bit prefetchable BARs); BAR placement
+ * in a synthetic bridge's windows for hot-added functions.
  */
 #include <exo/errno.h>
 #include <exo/kernel.h>
@@ -602,6 +603,88 @@ static void test_pcim_released_on_unbind(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), pages0);
 }
 
+/* A bridge for the hot-add tests: only its windows are read. */
+static struct fake_pci fake_bridge;
+
+static struct pci_dev *fake_bridge_reset(void)
+{
+	struct pci_dev *br = &fake_bridge.pdev;
+	u32 v;
+
+	memset(&fake_bridge, 0, sizeof(fake_bridge));
+	br->cfg_ops = &fake_ops;
+	br->cfg_size = PCI_CFG_SPACE_SIZE;
+	br->hdr_type = PCI_HEADER_TYPE_BRIDGE;
+	br->secondary = 0x42;
+	br->dev.bus = &pci_bus_type;
+	dev_set_name(&br->dev, "fake:00:1f.0");
+	/* I/O and memory windows closed (base above limit). */
+	fake_bridge.cfg[0x1c] = 0xf0;
+	v = 0x0000fff0;
+	memcpy(&fake_bridge.cfg[0x20], &v, 4);
+	/* Prefetchable, 64-bit: 4 MiB at 0x60_0000_0000, far from any real BAR. */
+	v = 0x00310001;
+	memcpy(&fake_bridge.cfg[0x24], &v, 4);
+	v = 0x60;
+	memcpy(&fake_bridge.cfg[0x28], &v, 4);
+	memcpy(&fake_bridge.cfg[0x2c], &v, 4);
+	return br;
+}
+
+static void fake_bar(struct pci_dev *p, int i, unsigned long flags, u64 size)
+{
+	p->resource[i].flags = flags;
+	p->resource[i].start = 0;
+	p->resource[i].end = size - 1;
+}
+
+/* pci_assign_resource(): placement, alignment, refusals; pci_scan_slot() refusals. */
+static void test_assign_resource(struct ktest *t)
+{
+	const unsigned long pref64 = IORESOURCE_MEM | IORESOURCE_PREFETCH | IORESOURCE_MEM_64;
+	struct pci_dev *br = fake_bridge_reset(), *p = fake_reset();
+	u32 lo, hi;
+
+	p->hdr_type = PCI_HEADER_TYPE_NORMAL;
+	p->dev.parent = &br->dev;
+	fake_bar(p, 0, pref64, 2 << 20);
+	fake_bar(p, 2, pref64, 1 << 20);
+	fake_bar(p, 4, IORESOURCE_MEM, 4096);
+	fake_bar(p, 5, IORESOURCE_IO, 32);
+	KTEST_ASSERT_EQ(t, pci_assign_resource(p, 0), 0);
+	KTEST_EXPECT_EQ(t, p->resource[0].start, 0x6000000000ULL);
+	memcpy(&lo, &fake.cfg[PCI_BASE_ADDRESS_0], 4);
+	memcpy(&hi, &fake.cfg[PCI_BASE_ADDRESS_0 + 4], 4);
+	KTEST_EXPECT_EQ(t, ((u64)hi << 32) | lo, 0x6000000000ULL);
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 2), 0);
+	/* Aligned to its size, after the first. */
+	KTEST_EXPECT_EQ(t, p->resource[2].start, 0x6000200000ULL);
+	/* 1 MiB left: a second 2 MiB BAR does not fit; it is cleared. */
+	fake_bar(p, 1, pref64, 2 << 20);
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 1), -ENOSPC);
+	KTEST_EXPECT_EQ(t, p->resource[1].flags, 0ul);
+	/* No memory or I/O window open. */
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 4), -ENOSPC);
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 5), -ENOSPC);
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 6), -EINVAL);
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, -1), -EINVAL);
+	KTEST_EXPECT_EQ(t, release_resource(&p->resource[0]), 0);
+	KTEST_EXPECT_EQ(t, release_resource(&p->resource[2]), 0);
+	/* Not below a PCI bridge. */
+	fake_bar(p, 0, pref64, 4096);
+	p->dev.parent = NULL;
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 0), -EINVAL);
+	p->dev.parent = &br->dev;
+	br->hdr_type = PCI_HEADER_TYPE_NORMAL;
+	KTEST_EXPECT_EQ(t, pci_assign_resource(p, 0), -EINVAL);
+	/* pci_scan_slot() wants a bridge and function 0. */
+	KTEST_EXPECT_EQ(t, pci_scan_slot(br, PCI_DEVFN(0, 0)), -EINVAL);
+	br->hdr_type = PCI_HEADER_TYPE_BRIDGE;
+	KTEST_EXPECT_EQ(t, pci_scan_slot(br, PCI_DEVFN(0, 1)), -EINVAL);
+	br->secondary = 0;
+	KTEST_EXPECT_EQ(t, pci_scan_slot(br, PCI_DEVFN(0, 0)), -EINVAL);
+}
+
 static struct ktest_case pci_setup_cases[] = {
 	KTEST_CASE(test_cap_walk_synthetic),
 	KTEST_CASE(test_ext_cap_walk_synthetic),
@@ -613,6 +696,7 @@ static struct ktest_case pci_setup_cases[] = {
 	KTEST_CASE(test_msix_table_masking),
 	KTEST_CASE(test_bar_claims),
 	KTEST_CASE(test_pcim_released_on_unbind),
+	KTEST_CASE(test_assign_resource),
 	{}
 };
 

@@ -432,6 +432,45 @@ void pci_unregister_driver(struct pci_driver *drv);
 unsigned int pci_nr_devices(void);
 
 /**
+ * pci_scan_slot() - add the functions of a slot behind @bridge (hotplug)
+ * @bridge: a PCI-PCI bridge (a PCIe root or downstream port) whose
+ *	secondary bus the firmware numbered
+ * @devfn: PCI_DEVFN(slot, 0) on the secondary bus
+ *
+ * Linux's pci_scan_slot(), pci_assign_unassigned_bridge_resources() and
+ * pci_bus_add_devices() for one slot (there is no struct pci_bus here):
+ * each present function not yet known gets a pci_dev, its BARs are
+ * assigned in @bridge's windows (pci_assign_resource()), and it is added,
+ * so that a uevent announces it and a driver binds (or the autoloader
+ * loads one).  A hot-added bridge is refused (no bus numbers to give).
+ * Context: thread, may sleep; serialised with
+ * pci_stop_and_remove_bus_device().
+ * Return: the number of functions added; -EINVAL @bridge is no bridge
+ * or @devfn no function 0 (logged).
+ */
+int pci_scan_slot(struct pci_dev *bridge, int devfn);
+
+/**
+ * pci_stop_and_remove_bus_device() - unbind and remove a function (hot-removal)
+ * @dev: a registered function
+ *
+ * Its driver is unbound (its remove() runs: later calls on the device
+ * fail with -ENODEV), the device is deleted with its children and a
+ * remove uevent, its BARs leave the resource tree, and the enumeration's
+ * reference is dropped: the memory goes with the last put_device().
+ * Context: thread, may sleep.
+ */
+void pci_stop_and_remove_bus_device(struct pci_dev *dev);
+
+/**
+ * pci_assign_resource() - place BAR @resno of a hot-added @dev in its bridge's windows
+ * @dev: a function below a bridge, not yet added
+ * @resno: BAR number, 0-5
+ * Return: 0; -EINVAL; -ENOSPC (logged, the BAR cleared).
+ */
+int pci_assign_resource(struct pci_dev *dev, int resno);
+
+/**
  * pci_class_name() - human name of a class/subclass (class >> 8), or NULL
  */
 const char *pci_class_name(u32 class);

@@ -86,6 +86,53 @@
 #define  PCI_EXP_TYPE_PCIE_BRIDGE 0x8
 #define  PCI_EXP_TYPE_RC_END	0x9
 #define  PCI_EXP_TYPE_RC_EC	0xa
+#define  PCI_EXP_FLAGS_SLOT	0x0100	/* slot implemented */
+#define  PCI_EXP_FLAGS_IRQ	0x3e00	/* interrupt message number */
+#define PCI_EXP_LNKCAP		0x0c
+#define  PCI_EXP_LNKCAP_DLLLARC	0x00100000 /* link active reporting capable */
+#define PCI_EXP_LNKSTA		0x12
+#define  PCI_EXP_LNKSTA_DLLLA	0x2000	/* data link layer link active */
+#define PCI_EXP_SLTCAP		0x14	/* slot capabilities */
+#define  PCI_EXP_SLTCAP_ABP	0x00000001 /* attention button present */
+#define  PCI_EXP_SLTCAP_PCP	0x00000002 /* power controller present */
+#define  PCI_EXP_SLTCAP_MRLSP	0x00000004 /* MRL sensor present */
+#define  PCI_EXP_SLTCAP_AIP	0x00000008 /* attention indicator present */
+#define  PCI_EXP_SLTCAP_PIP	0x00000010 /* power indicator present */
+#define  PCI_EXP_SLTCAP_HPS	0x00000020 /* hot-plug surprise */
+#define  PCI_EXP_SLTCAP_HPC	0x00000040 /* hot-plug capable */
+#define  PCI_EXP_SLTCAP_EIP	0x00020000 /* electromechanical interlock present */
+#define  PCI_EXP_SLTCAP_NCCS	0x00040000 /* no command completed support */
+#define  PCI_EXP_SLTCAP_PSN	0xfff80000 /* physical slot number */
+#define PCI_EXP_SLTCTL		0x18	/* slot control */
+#define  PCI_EXP_SLTCTL_ABPE	0x0001	/* attention button pressed enable */
+#define  PCI_EXP_SLTCTL_PFDE	0x0002	/* power fault detected enable */
+#define  PCI_EXP_SLTCTL_MRLSCE	0x0004	/* MRL sensor changed enable */
+#define  PCI_EXP_SLTCTL_PDCE	0x0008	/* presence detect changed enable */
+#define  PCI_EXP_SLTCTL_CCIE	0x0010	/* command completed interrupt enable */
+#define  PCI_EXP_SLTCTL_HPIE	0x0020	/* hot-plug interrupt enable */
+#define  PCI_EXP_SLTCTL_AIC	0x00c0	/* attention indicator control */
+#define  PCI_EXP_SLTCTL_ATTN_IND_ON	0x0040
+#define  PCI_EXP_SLTCTL_ATTN_IND_BLINK	0x0080
+#define  PCI_EXP_SLTCTL_ATTN_IND_OFF	0x00c0
+#define  PCI_EXP_SLTCTL_PIC	0x0300	/* power indicator control */
+#define  PCI_EXP_SLTCTL_PWR_IND_ON	0x0100
+#define  PCI_EXP_SLTCTL_PWR_IND_BLINK	0x0200
+#define  PCI_EXP_SLTCTL_PWR_IND_OFF	0x0300
+#define  PCI_EXP_SLTCTL_PCC	0x0400	/* power controller control: 1 off */
+#define  PCI_EXP_SLTCTL_PWR_ON	0x0000
+#define  PCI_EXP_SLTCTL_PWR_OFF	0x0400
+#define  PCI_EXP_SLTCTL_EIC	0x0800	/* electromechanical interlock control */
+#define  PCI_EXP_SLTCTL_DLLSCE	0x1000	/* data link layer state changed enable */
+#define PCI_EXP_SLTSTA		0x1a	/* slot status */
+#define  PCI_EXP_SLTSTA_ABP	0x0001	/* attention button pressed */
+#define  PCI_EXP_SLTSTA_PFD	0x0002	/* power fault detected */
+#define  PCI_EXP_SLTSTA_MRLSC	0x0004	/* MRL sensor changed */
+#define  PCI_EXP_SLTSTA_PDC	0x0008	/* presence detect changed */
+#define  PCI_EXP_SLTSTA_CC	0x0010	/* command completed */
+#define  PCI_EXP_SLTSTA_MRLSS	0x0020	/* MRL sensor state */
+#define  PCI_EXP_SLTSTA_PDS	0x0040	/* presence detect state */
+#define  PCI_EXP_SLTSTA_EIS	0x0080	/* electromechanical interlock status */
+#define  PCI_EXP_SLTSTA_DLLSC	0x0100	/* data link layer state changed */
 
 /* Extended capabilities (PCIe, offsets 0x100-0xfff). */
 #define PCI_EXT_CAP_ID(header)		((header) & 0x0000ffff)

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of uevents (drivers/base/uevent.c): a device's add, bind, unbind
+ * and remove reach a listener in that order with ACTION, DEVPATH,
+ * SUBSYSTEM, DRIVER, the bus's variables (MODALIAS) and increasing
+ * SEQNUMs; the rejected calls; devices added from every CPU at once
+ * arrive in SEQNUM order.  Loading a module by alias through the
+ * autoload listener is kmod's test_hotplug (kernel/kmod_test.c).
+ */
+#include <exo/atomic.h>
+#include <exo/device.h>
+#include <exo/errno.h>
+#include <exo/kobject.h>
+#include <exo/ktest.h>
+#include <exo/slab.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+
+#define KT_EVENTS	64
+
+struct kt_event {
+	enum kobject_action action;
+	char devpath[64], subsystem[16], modalias[32], driver[16], extra[16];
+	u64 seqnum;
+};
+
+static struct kt_event kt_events[KT_EVENTS];
+static unsigned int kt_nr_events, kt_dropped;
+static int kt_uevent_ret;
+static DEFINE_SPINLOCK(kt_events_lock);
+
+static void copy_var(char *dst, size_t size, const struct kobj_uevent_env *env, const char *key)
+{
+	const char *v = uevent_get_var(env, key);
+
+	strlcpy(dst, v ? v : "", size);
+}
+
+/* Records the events of ktuev's devices only: the rest of the system may run. */
+static void kt_listen(struct uevent_listener *l, struct device *dev,
+		      enum kobject_action action, const struct kobj_uevent_env *env)
+{
+	const char *sub = uevent_get_var(env, "SUBSYSTEM");
+	const char *seq = uevent_get_var(env, "SEQNUM");
+	struct kt_event *e;
+
+	if (!sub || strcmp(sub, "ktuev"))
+		return;
+	spin_lock(&kt_events_lock);
+	if (kt_nr_events == KT_EVENTS) {
+		kt_dropped++;
+		spin_unlock(&kt_events_lock);
+		return;
+	}
+	e = &kt_events[kt_nr_events++];
+	spin_unlock(&kt_events_lock);
+	e->action = action;
+	copy_var(e->devpath, sizeof(e->devpath), env, "DEVPATH");
+	copy_var(e->subsystem, sizeof(e->subsystem), env, "SUBSYSTEM");
+	copy_var(e->modalias, sizeof(e->modalias), env, "MODALIAS");
+	copy_var(e->driver, sizeof(e->driver), env, "DRIVER");
+	copy_var(e->extra, sizeof(e->extra), env, "KTUEV_EXTRA");
+	e->seqnum = 0;
+	for (const char *p = seq; p && *p >= '0' && *p <= '9'; p++)
+		e->seqnum = e->seqnum * 10 + (*p - '0');
+}
+
+static struct uevent_listener kt_listener = {
+	.name = "ktest",
+	.event = kt_listen,
+};
+
+static int kt_match(struct device *dev, struct device_driver *drv)
+{
+	return 1;
+}
+
+static int kt_uevent(const struct device *dev, struct kobj_uevent_env *env)
+{
+	if (kt_uevent_ret)
+		return kt_uevent_ret;
+	return add_uevent_var(env, "MODALIAS=ktuev:%s", dev_name(dev));
+}
+
+static struct bus_type kt_bus = {
+	.name = "ktuev",
+	.match = kt_match,
+	.uevent = kt_uevent,
+};
+
+static int kt_probe(struct device *dev)
+{
+	return 0;
+}
+
+static struct device_driver kt_drv = {
+	.name = "ktuev_drv",
+	.bus = &kt_bus,
+	.probe = kt_probe,
+};
+
+static void kt_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+static struct device *kt_new(const char *name, struct device *parent)
+{
+	struct device *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+
+	if (!dev)
+		return NULL;
+	device_initialize(dev);
+	dev_set_name(dev, "%s", name);
+	dev->bus = &kt_bus;
+	dev->parent = parent;
+	dev->release = kt_release;
+	return dev;
+}
+
+static int kt_init(struct ktest *t)
+{
+	kt_nr_events = kt_dropped = 0;
+	kt_uevent_ret = 0;
+	memset(kt_events, 0, sizeof(kt_events));
+	if (bus_register(&kt_bus))
+		return -EBUSY;
+	if (uevent_listener_register(&kt_listener)) {
+		bus_unregister(&kt_bus);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void kt_exit(struct ktest *t)
+{
+	uevent_listener_unregister(&kt_listener);
+	bus_unregister(&kt_bus);
+}
+
+static void expect_event(struct ktest *t, unsigned int i, enum kobject_action action,
+			 const char *devpath, const char *driver)
+{
+	struct kt_event *e = &kt_events[i];
+
+	KTEST_ASSERT_LT(t, i, kt_nr_events);
+	KTEST_EXPECT_EQ(t, e->action, action);
+	KTEST_EXPECT_EQ(t, strcmp(e->devpath, devpath), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->subsystem, "ktuev"), 0);
+	KTEST_EXPECT_EQ(t, strncmp(e->modalias, "ktuev:", 6), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->driver, driver), 0);
+	if (i)
+		KTEST_EXPECT_GT(t, e->seqnum, kt_events[i - 1].seqnum);
+	else
+		KTEST_EXPECT_GT(t, e->seqnum, 0);
+}
+
+/* add, bind, unbind, bind, then unbind and remove, child before parent. */
+static void test_uevent_lifecycle(struct ktest *t)
+{
+	struct device *parent = kt_new("ktp", NULL), *child = kt_new("ktc", NULL);
+	char *ext[] = { "KTUEV_EXTRA=42", NULL };
+	unsigned int n = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, parent);
+	KTEST_ASSERT_NOT_NULL(t, child);
+	child->parent = parent;
+	KTEST_ASSERT_EQ(t, device_add(parent), 0);
+	KTEST_ASSERT_EQ(t, driver_register(&kt_drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(child), 0);
+	device_release_driver(child);
+	KTEST_EXPECT_EQ(t, device_bind_driver(child, &kt_drv), 0);
+	KTEST_EXPECT_EQ(t, device_uevent_env(child, KOBJ_CHANGE, ext), 0);
+	device_unregister(child);
+	driver_unregister(&kt_drv);
+	device_unregister(parent);
+
+	expect_event(t, n++, KOBJ_ADD, "/devices/ktp", "");
+	expect_event(t, n++, KOBJ_BIND, "/devices/ktp", "ktuev_drv");
+	expect_event(t, n++, KOBJ_ADD, "/devices/ktp/ktc", "");
+	expect_event(t, n++, KOBJ_BIND, "/devices/ktp/ktc", "ktuev_drv");
+	expect_event(t, n++, KOBJ_UNBIND, "/devices/ktp/ktc", "ktuev_drv");
+	expect_event(t, n++, KOBJ_BIND, "/devices/ktp/ktc", "ktuev_drv");
+	expect_event(t, n, KOBJ_CHANGE, "/devices/ktp/ktc", "ktuev_drv");
+	KTEST_EXPECT_EQ(t, strcmp(kt_events[n++].extra, "42"), 0);
+	expect_event(t, n++, KOBJ_UNBIND, "/devices/ktp/ktc", "ktuev_drv");
+	expect_event(t, n++, KOBJ_REMOVE, "/devices/ktp/ktc", "");
+	expect_event(t, n++, KOBJ_UNBIND, "/devices/ktp", "ktuev_drv");
+	expect_event(t, n++, KOBJ_REMOVE, "/devices/ktp", "");
+	KTEST_EXPECT_EQ(t, kt_nr_events, n);
+	KTEST_EXPECT_EQ(t, kt_dropped, 0);
+}
+
+/* Rejected calls change nothing and deliver nothing. */
+static void test_uevent_errors(struct ktest *t)
+{
+	struct uevent_listener none = { .name = "none" };
+	struct device *dev = kt_new("kte", NULL), busless;
+	struct kobj_uevent_env *env;
+	u64 seq;
+
+	KTEST_ASSERT_NOT_NULL(t, dev);
+	KTEST_EXPECT_EQ(t, uevent_listener_register(&none), -EINVAL);
+	KTEST_EXPECT_EQ(t, uevent_listener_register(&kt_listener), -EEXIST);
+	KTEST_ASSERT_EQ(t, device_add(dev), 0);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	KTEST_EXPECT_EQ(t, device_uevent(dev, KOBJ_MAX), -EINVAL);
+	KTEST_EXPECT_EQ(t, device_uevent(dev, (enum kobject_action)-1), -EINVAL);
+	/* The bus's uevent() fails: its error, nothing sent, SEQNUM unchanged. */
+	kt_uevent_ret = -EIO;
+	seq = uevent_seqnum();
+	KTEST_EXPECT_EQ(t, device_uevent(dev, KOBJ_CHANGE), -EIO);
+	KTEST_EXPECT_EQ(t, uevent_seqnum(), seq);
+	kt_uevent_ret = 0;
+	/* No bus, no subsystem: dropped, as Linux does. */
+	memset(&busless, 0, sizeof(busless));
+	dev_set_name(&busless, "ktbusless");
+	KTEST_EXPECT_EQ(t, device_uevent(&busless, KOBJ_CHANGE), 0);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	device_unregister(dev);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 2);
+	KTEST_EXPECT_EQ(t, strcmp(kobject_action_name(KOBJ_UNBIND), "unbind"), 0);
+	KTEST_EXPECT_EQ(t, strcmp(kobject_action_name(KOBJ_MAX), "?"), 0);
+	/* A full environment refuses one more key. */
+	env = kzalloc(sizeof(*env), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, env);
+	for (int i = 0; i < UEVENT_NUM_ENVP; i++)
+		KTEST_EXPECT_EQ(t, add_uevent_var(env, "K%d=v", i), 0);
+	KTEST_EXPECT_EQ(t, add_uevent_var(env, "ONE=more"), -ENOMEM);
+	KTEST_EXPECT_EQ(t, strcmp(uevent_get_var(env, "K3"), "v"), 0);
+	KTEST_EXPECT_NULL(t, uevent_get_var(env, "K"));
+	kfree(env);
+}
+
+/* Every CPU adds and removes devices at once: one SEQNUM order for all. */
+#define KT_SMP_DEVS	4
+
+static void kt_smp_worker(void *arg, unsigned int id)
+{
+	atomic_t *fails = arg;
+
+	for (int i = 0; i < KT_SMP_DEVS; i++) {
+		char name[16];
+		struct device *dev;
+
+		snprintf(name, sizeof(name), "kts%u.%d", id, i);
+		dev = kt_new(name, NULL);
+		if (!dev || device_add(dev)) {
+			atomic_inc(fails);
+			if (dev)
+				put_device(dev);
+			continue;
+		}
+		device_unregister(dev);
+	}
+}
+
+static void test_uevent_smp(struct ktest *t)
+{
+	atomic_t fails = ATOMIC_INIT(0);
+	int n = ktest_run_on_cpus(4, kt_smp_worker, &fails);
+
+	KTEST_ASSERT_GT(t, n, 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&fails), 0);
+	/* Each device: add, remove (no driver registered). */
+	KTEST_EXPECT_EQ(t, kt_nr_events, (unsigned int)n * KT_SMP_DEVS * 2);
+	for (unsigned int i = 1; i < kt_nr_events; i++)
+		KTEST_EXPECT_GT(t, kt_events[i].seqnum, kt_events[i - 1].seqnum);
+}
+
+static struct ktest_case uevent_cases[] = {
+	KTEST_CASE(test_uevent_lifecycle),
+	KTEST_CASE(test_uevent_errors),
+	KTEST_CASE_FLAGS(test_uevent_smp, KTEST_F_SMP),
+	{}
+};
+
+static struct ktest_suite uevent_suite = {
+	.name = "uevent",
+	.cases = uevent_cases,
+	.init = kt_init,
+	.exit = kt_exit,
+};
+KTEST_SUITE(uevent_suite);
