@@ -105,6 +105,13 @@ static noinline void run_case(struct ktest *t, const struct ktest_case *c)
 	arch_local_irq_restore(flags);
 	if (!(flags & X86_EFLAGS_IF))
 		arch_local_irq_disable();
+#ifdef CONFIG_KASAN
+	/* Nor may it leave the runner's KASAN reports off (kasan_disable_current()). */
+	if (current->kasan_depth) {
+		ktest_fail(t, __FILE__, __LINE__, "ended with KASAN reports disabled");
+		current->kasan_depth = 0;
+	}
+#endif
 	if (t->suite->exit)
 		t->suite->exit(t);
 }
