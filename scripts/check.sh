@@ -27,7 +27,7 @@
 #     but the kasan suite's own; each hosted fuzzer for FUZZ_SECONDS (10) s.
 #  6. the SMP soak, short (scripts/stress.sh, Documentation/stress.rst): every
 #     stress worker on 4 CPUs of the allyesconfig kernel (lock debugging,
-#     lockdep, UBSAN) for STRESS_SECONDS (20) s in QEMU, and for
+#     lockdep, UBSAN) for STRESS_SECONDS (12) s in QEMU, and for
 #     BOCHS_STRESS (200ms) in Bochs; then the same soak in QEMU for
 #     FAULT_STRESS_SECONDS (10) s with fault injection armed at all three
 #     points (fail_page_alloc, fail_slab, fail_pgtable): every injected
@@ -906,7 +906,9 @@ TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8 "ktest=-edu,-e1000,-rtc_cm
 # The clang kernel also drives its tick in one-shot mode, loads only the
 # boot modules a device's modalias asks for (the kmod suite: edu.ko), and
 # keeps ticket spinlocks under QEMU (nopvspin, Documentation/locking.rst).
-ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 "apic_timer=oneshot modules=auto nopvspin $MODPARAM_CMDLINE"
+# All suites but the drivers with boots of their own (edu, e1000's full run).
+ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 \
+	"apic_timer=oneshot modules=auto nopvspin $MODPARAM_CMDLINE ktest=-edu,-e1000"
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64
 # CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for
@@ -934,7 +936,11 @@ for s in ${SMP64_SUITES:-smp page_alloc}; do
 done
 run_step --cost 0 "${smp64_after[@]}" _smp64_online "qemu-smp64: 64 CPUs online"
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
-ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G "ktest=$MM_SUITES,-page_alloc.test_smp_stress"
+# The memory-manager suites but three long cases whose size is set by the
+# RAM and which test nothing a small machine does not (SMP stress,
+# page tables with all of RAM taken, twice; a random sequence of allocations).
+ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G \
+	"ktest=$MM_SUITES,-page_alloc.test_smp_stress,-pgtable.test_enomem,-page_alloc.test_random_sequence"
 # Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
 # of RAM (KTEST_CASE_RAM).  A CPU left out for want of a per-CPU area (APIC
 # ID 2, as on a machine too small for it): every statistics walker, and the
@@ -1065,7 +1071,7 @@ _stress_step() {
 		bad "$name" "$log"
 	fi
 }
-stress_step stress-qemu-allyes-smp4 qemu "$out/allyes/vmlinux" "${STRESS_SECONDS:-20}"
+stress_step stress-qemu-allyes-smp4 qemu "$out/allyes/vmlinux" "${STRESS_SECONDS:-12}"
 if [ "${QUICK:-0}" != 1 ]; then
 	stress_step stress-bochs-allyes-smp4 bochs "$out/allyes/vmlinux" "${BOCHS_STRESS:-200ms}"
 fi
