@@ -840,6 +840,26 @@ fi
 ACCEL=tcg QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sleep=off" \
 	run_step --cost 1 _ktest_suite_qemu qemu-edu-dma10k-icount-smp2 "$out/gcc/vmlinux" 2 \
 	edu.test_edu_dma_stress "edu_test_roundtrips=10000"
+# hotplug_qmp <name> <vmlinux> [args]: QMP device_add/device_del on q35
+# pcie-root-port slots at -smp 4 (pciehp, autoload, ENODEV under a reader, 50
+# add/remove cycles without leaks; scripts/check-hotplug.py).
+# Its waits are QMP events and serial replies with 30-60 s timeouts, fifty
+# times what a cycle takes, and pciehp's delays are guest time: it does not
+# need the host to itself, costs one slot and comes early, beside a build.
+hotplug_qmp() { run_step --cost 1 _hotplug_qmp "$@"; }
+_hotplug_qmp() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
+		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "FAILED" "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+hotplug_qmp hotplug-qmp-q35-smp4 "$out/gcc/vmlinux"
+# The same under KASAN and lockdep (allyesconfig: drivers built in), 5 cycles.
+hotplug_qmp hotplug-qmp-allyes-q35-smp4 "$out/allyes/vmlinux" --cycles 5
 # blk_integrity_qemu <name> <vmlinux> <machine>: the block integrity test
 # through virtio_blk on QEMU <machine> at -smp 4: a fresh 8 MiB image, a
 # boot that writes the pattern over its first 4 MiB from every CPU with
@@ -1117,23 +1137,6 @@ _stack_overflow() {
 }
 pgtable_oracle pgtable-oracle "$out/gcc/vmlinux"
 stack_overflow stack-overflow-oops "$out/gcc/vmlinux"
-# hotplug_qmp <name> <vmlinux> [args]: QMP device_add/device_del on q35
-# pcie-root-port slots at -smp 4 (pciehp, autoload, ENODEV under a reader, 50
-# add/remove cycles without leaks; scripts/check-hotplug.py).
-hotplug_qmp() { run_step _hotplug_qmp "$@"; }
-_hotplug_qmp() {
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
-		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
-		ok "$1"
-	else
-		grep -E "FAILED" "$logs/$1.log" | head -10
-		bad "$1" "$logs/$1.log"
-	fi
-}
-hotplug_qmp hotplug-qmp-q35-smp4 "$out/gcc/vmlinux"
-# The same under KASAN and lockdep (allyesconfig: drivers built in), 5 cycles.
-hotplug_qmp hotplug-qmp-allyes-q35-smp4 "$out/allyes/vmlinux" --cycles 5
 
 finish
 echo
