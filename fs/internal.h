@@ -16,6 +16,10 @@ struct dentry *ns_mkdir(struct dentry *parent, const char *name);
 struct dentry *ns_mknod(struct dentry *parent, const char *name, umode_t mode, dev_t rdev,
 			const struct file_operations *fops, void *priv);
 void ns_remove(struct dentry *dentry);
+struct dentry *d_alloc_transient(struct dentry *parent, const char *name, size_t len,
+				 umode_t mode, const struct file_operations *fops,
+				 const struct inode_operations *iop,
+				 const struct dentry_operations *dop, void *fsdata);
 struct dentry *ns_child(struct dentry *dir, const char *name);
 struct dentry *dget(struct dentry *dentry);
 void dput(struct dentry *dentry);
@@ -23,6 +27,9 @@ int ns_iterate(struct dentry *dir, struct dir_context *ctx);
 
 /* /dev, made at boot (fs/devtmpfs.c). */
 extern struct dentry *dev_root;
+
+/* /sys (fs/sysfs.c) */
+extern struct dentry *sys_root;
 
 /* fs/char_dev.c */
 int chrdev_open(struct inode *inode, struct file *filp);

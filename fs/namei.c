@@ -16,6 +16,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/kernel.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
@@ -52,6 +53,8 @@ struct dentry *dget(struct dentry *dentry)
 
 void dput(struct dentry *dentry)
 {
+	struct dentry *parent;
+
 	if (!dentry || !atomic_dec_and_test(&dentry->d_count))
 		return;
 	if (dentry == ns_root || !dentry->d_removed) {
@@ -60,8 +63,47 @@ void dput(struct dentry *dentry)
 		atomic_inc(&dentry->d_count);
 		return;
 	}
+	if (dentry->d_op && dentry->d_op->d_release)
+		dentry->d_op->d_release(dentry);
+	parent = dentry->d_transient ? dentry->d_parent : NULL;
 	atomic_long_dec(&nr_dentries);
 	kfree(dentry);
+	dput(parent);
+}
+
+static struct dentry *d_alloc(const char *name, size_t len, umode_t mode)
+{
+	struct dentry *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	memcpy(d->d_name, name, min_t(size_t, len, NAME_MAX));
+	atomic_set(&d->d_count, 1);
+	INIT_LIST_HEAD(&d->d_subdirs);
+	INIT_LIST_HEAD(&d->d_child);
+	d->d_inode = &d->inode;
+	d->inode.i_mode = mode;
+	atomic_long_inc(&nr_dentries);
+	return d;
+}
+
+struct dentry *d_alloc_transient(struct dentry *parent, const char *name, size_t len,
+				 umode_t mode, const struct file_operations *fops,
+				 const struct inode_operations *iop,
+				 const struct dentry_operations *dop, void *fsdata)
+{
+	struct dentry *d = d_alloc(name, len, mode);
+
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->d_transient = true;
+	d->d_removed = true;
+	d->d_parent = dget(parent);
+	d->inode.i_fop = fops;
+	d->inode.i_op = iop;
+	d->d_op = dop;
+	d->d_fsdata = fsdata;
+	return d;
 }
 
 /* @dir's child @name (no reference taken); ns_lock held. */
@@ -86,45 +128,45 @@ struct dentry *ns_child(struct dentry *dir, const char *name)
 }
 
 /*
- * Walk @path from the root.  Return: the dentry with a reference, or
- * ERR_PTR(-EINVAL) relative path, -ENAMETOOLONG, -ENOENT, -ENOTDIR.
+ * Walk @path from the root; a directory with i_op->lookup (/sys) makes
+ * its entry on demand, outside ns_lock.  Return: the dentry with a
+ * reference, or ERR_PTR(-EINVAL) relative path, -ENAMETOOLONG, -ENOENT,
+ * -ENOTDIR, -ENOMEM.
  */
 struct dentry *ns_lookup(const char *path)
 {
-	struct dentry *d = ns_root;
+	struct dentry *d, *next;
 	const char *p = path;
 
 	if (!path || *path != '/')
 		return ERR_PTR(-EINVAL);
-	mutex_lock(&ns_lock);
+	d = dget(ns_root);
 	for (;;) {
 		size_t len;
 
 		while (*p == '/')
 			p++;
 		if (!*p)
-			break;
+			return d;
 		for (len = 0; p[len] && p[len] != '/'; len++)
 			;
-		if (len > NAME_MAX) {
-			d = ERR_PTR(-ENAMETOOLONG);
-			break;
+		if (len > NAME_MAX)
+			next = ERR_PTR(-ENAMETOOLONG);
+		else if (!S_ISDIR(d->d_inode->i_mode))
+			next = ERR_PTR(-ENOTDIR);
+		else if (d->d_inode->i_op && d->d_inode->i_op->lookup)
+			next = d->d_inode->i_op->lookup(d, p, len);
+		else {
+			mutex_lock(&ns_lock);
+			next = dget(__ns_child(d, p, len)) ?: ERR_PTR(-ENOENT);
+			mutex_unlock(&ns_lock);
 		}
-		if (!S_ISDIR(d->d_inode->i_mode)) {
-			d = ERR_PTR(-ENOTDIR);
-			break;
-		}
-		d = __ns_child(d, p, len);
-		if (!d) {
-			d = ERR_PTR(-ENOENT);
-			break;
-		}
+		dput(d);
+		if (IS_ERR(next))
+			return next;
+		d = next;
 		p += len;
 	}
-	if (!IS_ERR(d))
-		dget(d);
-	mutex_unlock(&ns_lock);
-	return d;
 }
 
 static bool ns_name_ok(const char *name)
@@ -149,27 +191,24 @@ struct dentry *ns_mknod(struct dentry *parent, const char *name, umode_t mode, d
 		pr_err("mknod: bad name '%s' or parent\n", name ?: "(null)");
 		return ERR_PTR(-EINVAL);
 	}
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = d_alloc(name, strlen(name), mode);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
-	strlcpy(d->d_name, name, sizeof(d->d_name));
-	atomic_set(&d->d_count, 1);
-	INIT_LIST_HEAD(&d->d_subdirs);
-	d->d_inode = &d->inode;
-	d->inode.i_mode = mode;
 	d->inode.i_rdev = rdev;
 	d->inode.i_fop = fops;
 	d->inode.i_private = priv;
 	mutex_lock(&ns_lock);
 	if (parent->d_removed || __ns_child(parent, name, strlen(name))) {
+		int err = parent->d_removed ? -ENOENT : -EEXIST;
+
 		mutex_unlock(&ns_lock);
+		atomic_long_dec(&nr_dentries);
 		kfree(d);
-		return ERR_PTR(parent->d_removed ? -ENOENT : -EEXIST);
+		return ERR_PTR(err);
 	}
 	d->inode.i_ino = next_ino++;
 	d->d_parent = dget(parent);
 	list_add_tail(&d->d_child, &parent->d_subdirs);
-	atomic_long_inc(&nr_dentries);
 	mutex_unlock(&ns_lock);
 	return d;
 }

@@ -20,4 +20,8 @@ void pci_setup_caps(struct pci_dev *pdev);
 /* Print @pdev's capabilities as `lspci -v` does; returns how many. */
 unsigned int lspci_caps(struct pci_dev *pdev);
 
+struct attribute_group;
+/* The attributes of a device's /sys directory (pci-sysfs.c). */
+extern const struct attribute_group *pci_dev_groups[];
+
 #endif /* _DRIVERS_PCI_PCI_H */

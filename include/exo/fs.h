@@ -135,6 +135,23 @@ struct file_operations {
 };
 
 /**
+ * struct inode_operations - a directory whose entries are made on demand
+ * @lookup: the entry @name (@len bytes) of @dir, as a new dentry with one
+ *	reference (d_alloc_transient()), or ERR_PTR(-ENOENT)
+ */
+struct inode_operations {
+	struct dentry *(*lookup)(struct dentry *dir, const char *name, size_t len);
+};
+
+/**
+ * struct dentry_operations - what a dentry's owner does with it
+ * @d_release: called before a transient dentry is freed (drop what it held)
+ */
+struct dentry_operations {
+	void (*d_release)(struct dentry *dentry);
+};
+
+/**
  * struct inode - a node's identity
  * @i_mode: type and permission bits
  * @i_rdev: the device of a S_IFCHR/S_IFBLK node
@@ -142,8 +159,10 @@ struct file_operations {
  * @i_fop: the operations an open starts with (def_chr_fops, ...)
  * @i_private: the owner's (an attribute's device, a block device)
  * @i_cdev: the char device an open found (set by chrdev_open())
+ * @i_op: lookup of a directory made on demand (/sys), or NULL
  */
 struct inode {
+	const struct inode_operations *i_op;
 	umode_t i_mode;
 	dev_t i_rdev;
 	loff_t i_size;
@@ -161,16 +180,21 @@ struct inode {
  *
  * Reference counted: a lookup and every open file hold one; a removed
  * node leaves its directory at once and is freed at the last reference.
+ * A transient dentry (d_alloc_transient(), made by a lookup of /sys) is
+ * never in a directory's list and is freed at its last reference.
  */
 struct dentry {
 	char d_name[NAME_MAX + 1];
 	struct dentry *d_parent;
 	struct inode *d_inode;
+	const struct dentry_operations *d_op;
+	void *d_fsdata;
 	/* Private to fs/. */
 	atomic_t d_count;
 	struct list_head d_subdirs;	/* children */
 	struct list_head d_child;	/* on the parent's d_subdirs */
 	bool d_removed;
+	bool d_transient;
 	struct inode inode;		/* d_inode points here */
 };
 
