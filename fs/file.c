@@ -130,40 +130,37 @@ static int rw_verify_area(struct file *file, const loff_t *ppos, size_t count)
 	return 0;
 }
 
+/*
+ * What read(2) and write(2) check before the driver: the open mode
+ * (@mode), an operation to call (@op), the range; @count clamped.
+ */
+static int rw_check(struct file *file, fmode_t mode, bool op, const loff_t *pos, size_t *count)
+{
+	if (!(file->f_mode & mode))
+		return -EBADF;
+	if (!op)
+		return S_ISDIR(file->f_inode->i_mode) ? -EISDIR : -EINVAL;
+	if (*count > MAX_RW_COUNT)
+		*count = MAX_RW_COUNT;
+	return rw_verify_area(file, pos, *count);
+}
+
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos)
 {
-	int ret;
+	int ret = rw_check(file, FMODE_READ, file->f_op && file->f_op->read, pos, &count);
 
-	if (!(file->f_mode & FMODE_READ))
-		return -EBADF;
-	if (!file->f_op || !file->f_op->read)
-		return S_ISDIR(file->f_inode->i_mode) ? -EISDIR : -EINVAL;
-	if (count > MAX_RW_COUNT)
-		count = MAX_RW_COUNT;
-	ret = rw_verify_area(file, pos, count);
-	if (ret)
+	if (ret || !count)
 		return ret;
-	if (!count)
-		return 0;
 	return file->f_op->read(file, (__force char __user *)buf, count, pos);
 }
 EXPORT_SYMBOL_GPL(kernel_read);
 
 ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos)
 {
-	int ret;
+	int ret = rw_check(file, FMODE_WRITE, file->f_op && file->f_op->write, pos, &count);
 
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (!file->f_op || !file->f_op->write)
-		return -EINVAL;
-	if (count > MAX_RW_COUNT)
-		count = MAX_RW_COUNT;
-	ret = rw_verify_area(file, pos, count);
-	if (ret)
+	if (ret || !count)
 		return ret;
-	if (!count)
-		return 0;
 	return file->f_op->write(file, (__force const char __user *)buf, count, pos);
 }
 EXPORT_SYMBOL_GPL(kernel_write);
@@ -230,23 +227,30 @@ static loff_t vfs_setpos(struct file *file, loff_t offset, loff_t maxsize)
 	return offset;
 }
 
-static loff_t llseek_within(struct file *file, loff_t offset, int whence, loff_t eof)
+/*
+ * The new position for @offset from @whence, @eof being the end: legal
+ * up to @max (Linux's generic_file_llseek_size()).
+ */
+static loff_t llseek_size(struct file *file, loff_t offset, int whence, loff_t eof, loff_t max)
 {
+	loff_t pos;
+
 	switch (whence) {
 	case SEEK_SET:
+		pos = offset;
 		break;
 	case SEEK_CUR:
-		if (check_add_overflow(file->f_pos, offset, &offset))
+		if (check_add_overflow(file->f_pos, offset, &pos))
 			return -EINVAL;
 		break;
 	case SEEK_END:
-		if (check_add_overflow(eof, offset, &offset))
+		if (check_add_overflow(eof, offset, &pos))
 			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
 	}
-	return vfs_setpos(file, offset, LOFF_MAX);
+	return vfs_setpos(file, pos, max);
 }
 
 loff_t no_llseek(struct file *file, loff_t offset, int whence)
@@ -266,30 +270,13 @@ EXPORT_SYMBOL_GPL(noop_llseek);
 
 loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size)
 {
-	loff_t pos;
-
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		if (check_add_overflow(file->f_pos, offset, &pos))
-			return -EINVAL;
-		break;
-	case SEEK_END:
-		if (check_add_overflow(size, offset, &pos))
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	return vfs_setpos(file, pos, size);
+	return llseek_size(file, offset, whence, size, size);
 }
 EXPORT_SYMBOL_GPL(fixed_size_llseek);
 
 loff_t default_llseek(struct file *file, loff_t offset, int whence)
 {
-	return llseek_within(file, offset, whence, file->f_inode->i_size);
+	return llseek_size(file, offset, whence, file->f_inode->i_size, LOFF_MAX);
 }
 EXPORT_SYMBOL_GPL(default_llseek);
 

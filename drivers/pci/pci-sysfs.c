@@ -15,29 +15,19 @@
 #include <exo/sysfs.h>
 #include "pci.h"
 
-static ssize_t vendor_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "0x%04x\n", to_pci_dev(dev)->vendor);
-}
-static DEVICE_ATTR_RO(vendor);
+/* A read-only attribute showing one field of struct pci_dev. */
+#define pci_config_attr(field, format)					\
+static ssize_t field##_show(struct device *dev, struct device_attribute *attr, \
+			    char *buf)					\
+{									\
+	return sysfs_emit(buf, format, to_pci_dev(dev)->field);		\
+}									\
+static DEVICE_ATTR_RO(field)
 
-static ssize_t device_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "0x%04x\n", to_pci_dev(dev)->device);
-}
-static DEVICE_ATTR_RO(device);
-
-static ssize_t class_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "0x%06x\n", to_pci_dev(dev)->class);
-}
-static DEVICE_ATTR_RO(class);
-
-static ssize_t irq_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", to_pci_dev(dev)->irq);
-}
-static DEVICE_ATTR_RO(irq);
+pci_config_attr(vendor, "0x%04x\n");
+pci_config_attr(device, "0x%04x\n");
+pci_config_attr(class, "0x%06x\n");
+pci_config_attr(irq, "%u\n");
 
 /* One line per BAR: start, end, flags (zeroes for an unused BAR). */
 static ssize_t resource_show(struct device *dev, struct device_attribute *attr, char *buf)
