@@ -370,14 +370,27 @@ int iterate_dir(struct file *file, struct dir_context *ctx);
 int vfs_stat(const char *path, struct kstat *stat);
 
 /**
- * no_llseek() - llseek for a device without a position: -ESPIPE
- * noop_llseek() - llseek that leaves the position (returns it)
- * fixed_size_llseek() - llseek within [0, @size]
- * default_llseek() - llseek with SEEK_END at i_size
+ * no_llseek() - llseek of a device without a position
+ * Return: -ESPIPE.
  */
 loff_t no_llseek(struct file *file, loff_t offset, int whence);
+
+/**
+ * noop_llseek() - llseek that leaves the position where it is
+ * Return: the position.
+ */
 loff_t noop_llseek(struct file *file, loff_t offset, int whence);
+
+/**
+ * fixed_size_llseek() - llseek within [0, @size] (SEEK_END from @size)
+ * Return: the new position, or -EINVAL (outside, overflow, bad @whence).
+ */
 loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size);
+
+/**
+ * default_llseek() - llseek with SEEK_END at i_size, any position >= 0
+ * Return: the new position, or -EINVAL.
+ */
 loff_t default_llseek(struct file *file, loff_t offset, int whence);
 
 /**
@@ -411,15 +424,27 @@ int stream_open(struct inode *inode, struct file *file);
 int nonseekable_open(struct inode *inode, struct file *file);
 
 struct block_device;
-/*
- * For the block layer (block/genhd.c): the /dev node of a block device
- * appears when it is added and goes before it is deleted.  0 or -errno.
+
+/**
+ * bdev_create_node() - /dev/<name> for a block device being added (the
+ * block layer's bdev_add()); its major:minor is the disk's, or 259:n
+ * Return: 0, -EEXIST, -ENOMEM.
  */
 int bdev_create_node(struct block_device *bdev);
+
+/**
+ * bdev_remove_node() - remove it, before the block device is deleted
+ */
 void bdev_remove_node(struct block_device *bdev);
 
-/* For tests: files open now (all nodes), and nodes allocated. */
+/**
+ * fs_nr_open_files() - files open now, on every node (tests' baseline)
+ */
 unsigned long fs_nr_open_files(void);
+
+/**
+ * fs_nr_dentries() - dentries allocated now, in the tree or transient
+ */
 unsigned long fs_nr_dentries(void);
 
 #endif /* _EXO_FS_H */

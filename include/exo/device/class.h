@@ -75,11 +75,23 @@ int class_for_each_device(struct class *cls, void *data,
  */
 struct class *class_find(const char *name);
 
-/*
- * Node creation for devices made elsewhere (the block layer's, a cdev's):
- * the devtmpfs interface, fs/devtmpfs.c.  0 or -errno (-EEXIST, -ENOMEM).
+/**
+ * devtmpfs_create_node() - /dev/@name for a device made elsewhere (the
+ * block layer's, a cdev's), as Linux's devtmpfs
+ * @name: the node's name
+ * @mode: S_IFCHR or S_IFBLK and permission bits
+ * @devt: its number
+ * @priv: the inode's i_private
+ *
+ * Return: 0; -EINVAL bad name or type; -EEXIST; -ENOMEM; -ENODEV before
+ * /dev exists.
  */
 int devtmpfs_create_node(const char *name, umode_t mode, dev_t devt, void *priv);
+
+/**
+ * devtmpfs_delete_node() - remove /dev/@name (open files keep working);
+ * a missing node is logged
+ */
 void devtmpfs_delete_node(const char *name);
 
 #endif /* _EXO_DEVICE_CLASS_H */
