@@ -140,8 +140,20 @@ static ssize_t devkmsg_write(struct file *file, const char __user *buf, size_t c
 	return count;
 }
 
+/* Readable when a whole line waits (a look at it, the position unmoved). */
+static __poll_t devkmsg_poll(struct file *file, poll_table *wait)
+{
+	struct kmsg_user *u = file->private_data;
+	u64 pos = u->pos;
+
+	if (log_buf_read_line(&pos, u->line, sizeof(u->line)) == -EAGAIN)
+		return 0;
+	return EPOLLIN | EPOLLRDNORM;
+}
+
 static const struct file_operations kmsg_fops = {
 	.open = devkmsg_open,
+	.poll = devkmsg_poll,
 	.release = devkmsg_release,
 	.read = devkmsg_read,
 	.write = devkmsg_write,
