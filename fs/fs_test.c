@@ -351,8 +351,57 @@ static void test_block_node(struct ktest *t)
 	KTEST_EXPECT_EQ(t, vfs_llseek(f, 1, SEEK_END), -EINVAL);
 	filp_close(f, NULL);
 	blkdev_put(bdev, FMODE_READ);
+
+	/* A write across a block boundary at an odd offset, then undone. */
+	f = filp_open("/dev/vda", O_RDWR, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	pos = 70000;
+	KTEST_EXPECT_EQ(t, kernel_read(f, direct, 600, &pos), 600);
+	for (int i = 0; i < 600; i++)
+		node[i] = (u8)(i ^ 0xa5);
+	pos = 70000;
+	KTEST_EXPECT_EQ(t, kernel_write(f, node, 600, &pos), 600);
+	pos = 70000 - 8;
+	KTEST_EXPECT_EQ(t, kernel_read(f, node + 1000, 616, &pos), 616);
+	KTEST_EXPECT_EQ(t, memcmp(node + 1008, node, 600), 0);
+	pos = 70000;
+	KTEST_EXPECT_EQ(t, kernel_write(f, direct, 600, &pos), 600);
+	pos = 70000;
+	KTEST_EXPECT_EQ(t, kernel_read(f, node, 600, &pos), 600);
+	KTEST_EXPECT_EQ(t, memcmp(node, direct, 600), 0);
+	filp_close(f, NULL);
 	kfree(direct);
 	kfree(node);
+}
+
+/* The nodes of other drivers: the current hwrng source, the serial port. */
+static void test_hwrng_ttys_nodes(struct ktest *t)
+{
+	struct kstat st;
+	struct file *f;
+	u8 buf[16];
+
+	if (!vfs_stat("/dev/hwrng", &st)) {
+		KTEST_EXPECT_EQ(t, st.rdev, MKDEV(MISC_MAJOR, HWRNG_MINOR));
+		f = filp_open("/dev/hwrng", O_RDONLY, 0);
+		KTEST_ASSERT_FALSE(t, IS_ERR(f));
+		KTEST_EXPECT_EQ(t, kernel_read(f, buf, sizeof(buf), &f->f_pos), (ssize_t)sizeof(buf));
+		KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -ESPIPE);
+		filp_close(f, NULL);
+		/* No permission checks yet (every caller is the kernel); no write(). */
+		f = filp_open("/dev/hwrng", O_WRONLY, 0);
+		KTEST_ASSERT_FALSE(t, IS_ERR(f));
+		KTEST_EXPECT_EQ(t, kernel_write(f, buf, 1, &f->f_pos), -EINVAL);
+		filp_close(f, NULL);
+	}
+	if (vfs_stat("/dev/ttyS0", &st))
+		KTEST_SKIP(t, "no /dev/ttyS0");
+	KTEST_EXPECT_EQ(t, st.rdev, MKDEV(4, 64));
+	f = filp_open("/dev/ttyS0", O_RDWR | O_NONBLOCK, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	KTEST_EXPECT_EQ(t, kernel_write(f, "ttyS0 node\n", 11, &f->f_pos), 11);
+	KTEST_EXPECT_EQ(t, vfs_llseek(f, 0, SEEK_SET), -ESPIPE);
+	filp_close(f, NULL);
 }
 
 static void test_shell_commands(struct ktest *t)
@@ -441,6 +490,7 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_misc),
 	KTEST_CASE(test_kmsg),
 	KTEST_CASE(test_block_node),
+	KTEST_CASE(test_hwrng_ttys_nodes),
 	KTEST_CASE(test_shell_commands),
 	KTEST_CASE_FLAGS(test_misc_race, KTEST_F_SMP),
 	{}
