@@ -14,6 +14,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/fs.h>
 #include <exo/kernel.h>
 #include <exo/lockdep.h>
 #include <exo/module.h>
@@ -96,11 +97,15 @@ int bdev_add(struct block_device *bdev, struct device *parent)
 	if (!err)
 		list_add_tail(&bdev->bd_list, &all_bdevs);
 	mutex_unlock(&bdev_lock);
+	/* Its /dev node; a disk without one still works from the kernel. */
+	if (!err && bdev_create_node(bdev))
+		pr_err("block: %s: no /dev node\n", bdev_name(bdev));
 	return err;
 }
 
 void bdev_del(struct block_device *bdev)
 {
+	bdev_remove_node(bdev);
 	mutex_lock(&bdev_lock);
 	list_del_init(&bdev->bd_list);
 	mutex_unlock(&bdev_lock);

@@ -98,7 +98,8 @@ static void show_stats(void)
 {
 	static const char *const cmds[] = { "meminfo", "buddyinfo", "cpus", "interrupts", "ps",
 					    "slabinfo", "tlbinfo", "ptdump", "lsmod", "lspci -v",
-					    "lsblk", "softirqs", "ip link" };
+					    "lsblk", "softirqs", "ip link", "ls -l /dev",
+					    "lsdev -t" };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
 		char name[16];

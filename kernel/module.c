@@ -199,6 +199,24 @@ void module_ref_init(struct module *mod)
 	atomic_set(&mod->refcnt, MODULE_REF_BASE);
 }
 
+int module_for_each(int (*fn)(struct module *mod, void *data), void *data)
+{
+	struct module *mod;
+	int ret = 0;
+
+	mutex_lock(&module_mutex);
+	list_for_each_entry(mod, &modules_list, list) {
+		if (mod->state != MODULE_STATE_LIVE)
+			continue;
+		ret = fn(mod, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&module_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(module_for_each);
+
 /* ------------------------------------------------------------------------
  * Export tables.
  */

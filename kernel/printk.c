@@ -352,6 +352,49 @@ void log_buf_dump(void)
 	unlock_log(flags, held);
 }
 
+ssize_t log_buf_read_line(u64 *pos, char *buf, size_t size)
+{
+	bool held;
+	unsigned long flags = lock_log(&held);
+	u64 first = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
+	u64 i, end;
+	ssize_t ret;
+
+	if (*pos < first) {
+		/* Overwritten: go on at the next whole line, as dmesg does. */
+		for (*pos = first; *pos < log_head &&
+		     log_buf[(*pos)++ & (LOG_BUF_LEN - 1)] != '\n';)
+			;
+	}
+	for (end = *pos; end < log_head && log_buf[end & (LOG_BUF_LEN - 1)] != '\n'; end++)
+		;
+	if (end == log_head) {
+		ret = -EAGAIN;
+	} else if (end + 1 - *pos > size) {
+		ret = -EINVAL;
+	} else {
+		for (i = *pos; i <= end; i++)
+			buf[i - *pos] = log_buf[i & (LOG_BUF_LEN - 1)];
+		ret = end + 1 - *pos;
+		*pos = end + 1;
+	}
+	unlock_log(flags, held);
+	return ret;
+}
+
+u64 log_buf_first_line(void)
+{
+	bool held;
+	unsigned long flags = lock_log(&held);
+	u64 i = log_head > LOG_BUF_LEN ? log_head - LOG_BUF_LEN : 0;
+
+	if (i)
+		while (i < log_head && log_buf[i++ & (LOG_BUF_LEN - 1)] != '\n')
+			;
+	unlock_log(flags, held);
+	return i;
+}
+
 void console_force_unlock(void)
 {
 	WRITE_ONCE(console_unlocked_for_panic, true);

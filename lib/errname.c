@@ -36,6 +36,12 @@ const char *errname(int err)
 	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
 	case ENETDOWN: return "ENETDOWN";
 	case ENOBUFS: return "ENOBUFS";
+	case EBADF: return "EBADF";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case ENOTTY: return "ENOTTY";
+	case ESPIPE: return "ESPIPE";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
 	default: return "E?";
 	}
 }

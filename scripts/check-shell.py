@@ -68,6 +68,18 @@ STEPS = [
     ("bind pci 0000:00:03.0 edu\r", [r"bind: 0000:00:03.0: EBUSY"], []),
     ("bind pci 0000:00:03.0 nosuch\r", [r"bind: no driver 'nosuch' on bus pci"], []),
     ("bind pci 0000:00:03.0\r", [r"bind: missing arguments", r"usage: bind <bus> <device>"], []),
+    # /dev and /sys through open/read/write/ioctl/close (fs/, Documentation/chardev.rst).
+    ("ls /dev\r", [r"^null$", r"^zero$", r"^kmsg$", r"^ttyS0$", r"^edu0$"], [r"ls:"]),
+    ("ls -l /dev\r", [r"^c666 +1, +3 null$"], [r"ls:"]),
+    ("cat /sys/bus/pci/devices/0000:00:03.0/vendor\r", [r"^0x1234$"], [r"cat:"]),
+    ("hexdump -n 16 /dev/zero\r", [r"^00000000  (00 ){16} *\|\.{16}\|$"], [r"hexdump:"]),
+    ("echo <3>shell-echo-check > /dev/kmsg\r", [r"^shell-echo-check$"], [r"echo:"]),
+    ("ioctl /dev/edu0 0xc0044501 10\r", [r"returned 0, value 3628800"], []),
+    ("ioctl /dev/null 0x5401\r", [r"ioctl: /dev/null: 0x5401: ENOTTY"], []),
+    ("echo bogus > /sys/bus/pci/devices/0000:00:03.0/enable\r",
+     [r"enable: 'bogus' is not 0 or 1", r"echo: .*enable: write: EINVAL"], []),
+    ("cat /dev/nosuch\r", [r"cat: /dev/nosuch: ENOENT"], []),
+    ("lsdev -t\r", [r"0000:00:03.0 \[pci edu\]", r"`- edu0"], []),
     # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
     ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
     ("xversoin" + HOME + DELETE + END + LEFT + LEFT + "\x7f" + RIGHT + "o\r",

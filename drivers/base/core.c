@@ -60,6 +60,7 @@
 #include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/string.h>
+#include <exo/sysfs.h>
 #include <exo/wait.h>
 
 #include "base.h"
@@ -961,6 +962,82 @@ unsigned int driver_unregister_owner(struct module *owner)
 	}
 }
 
+int bus_for_each(void *data, int (*fn)(struct bus_type *bus, void *data))
+{
+	struct bus_type *bus;
+	int ret = 0;
+
+	mutex_lock(&dm_mutex);
+	list_for_each_entry(bus, &bus_list, node) {
+		ret = fn(bus, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&dm_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(bus_for_each);
+
+int bus_for_each_drv(struct bus_type *bus, void *data,
+		     int (*fn)(struct device_driver *drv, void *data))
+{
+	struct device_driver *drv;
+	int ret = 0;
+
+	mutex_lock(&dm_mutex);
+	list_for_each_entry(drv, &bus->drivers, node) {
+		ret = fn(drv, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&dm_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(bus_for_each_drv);
+
+/* Roots: the parentless devices of every bus and of none. */
+static int device_for_each_root(void *data, int (*fn)(struct device *dev, void *data))
+{
+	struct bus_type *bus;
+	struct device *dev;
+	int ret = 0;
+
+	list_for_each_entry(bus, &bus_list, node) {
+		list_for_each_entry(dev, &bus->devices, bus_node) {
+			ret = dev->parent ? 0 : fn(dev, data);
+			if (ret)
+				return ret;
+		}
+	}
+	list_for_each_entry(dev, &busless_devices, bus_node) {
+		ret = dev->parent ? 0 : fn(dev, data);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int device_for_each_child(struct device *parent, void *data,
+			  int (*fn)(struct device *dev, void *data))
+{
+	struct device *dev;
+	int ret = 0;
+
+	mutex_lock(&dm_mutex);
+	if (!parent) {
+		ret = device_for_each_root(data, fn);
+	} else {
+		list_for_each_entry(dev, &parent->children, sibling) {
+			ret = fn(dev, data);
+			if (ret)
+				break;
+		}
+	}
+	mutex_unlock(&dm_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(device_for_each_child);
+
 /* ---------------------------------------------------------------- shell */
 
 static void lsdev_one(struct device *dev)
@@ -976,6 +1053,12 @@ static int cmd_lsdev(int argc, char **argv)
 	struct bus_type *bus;
 	struct device *dev;
 
+	if (argc > 1) {
+		if (shell_arg_choice(argv[0], argv[1], "-t") < 0)
+			return -EINVAL;
+		sysfs_show_tree();
+		return 0;
+	}
 	mutex_lock(&dm_mutex);
 	list_for_each_entry(bus, &bus_list, node) {
 		struct device_driver *drv;
@@ -995,7 +1078,8 @@ static int cmd_lsdev(int argc, char **argv)
 	mutex_unlock(&dm_mutex);
 	return 0;
 }
-DEFINE_SHELL_CMD(lsdev, "buses, devices and their bound drivers", cmd_lsdev);
+DEFINE_SHELL_CMD_ARGS(lsdev, "[-t]", 0, 1,
+		      "buses, devices and their bound drivers; -t: the device tree", cmd_lsdev);
 
 /* The device @name on bus @bus_name, referenced; NULL after saying what is missing. */
 static struct device *shell_find_device(const char *cmd, const char *bus_name,

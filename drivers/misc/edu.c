@@ -34,10 +34,15 @@
  * all ones, as from a removed device) once unbinding has started, and the
  * core waits for the operations inside before the devres (the BAR mapping,
  * the IRQ, struct edu) go.  The probe uses the register helpers directly.
+ *
+ * Each bound device also has a character device, /dev/eduN (see edu_chr
+ * below).
  */
 #define pr_fmt(fmt) "edu: " fmt
 
 #include <exo/atomic.h>
+#include <exo/bitmap.h>
+#include <exo/cdev.h>
 #include <exo/completion.h>
 #include <exo/dma-mapping.h>
 #include <exo/edu.h>
@@ -48,8 +53,10 @@
 #include <exo/moduleparam.h>
 #include <exo/mutex.h>
 #include <exo/pci.h>
+#include <exo/slab.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/uaccess.h>
 #include <asm/io.h>
 
 #define EDU_IDENT	0x00
@@ -301,15 +308,18 @@ static int edu_factorial(struct device *dev, u32 n, u32 *result)
 	return edu_run(dev, offsetof(struct edu, fact), EDU_FACTORIAL, n, "factorial", result);
 }
 
-/* One transfer between RAM at @addr and the device's buffer; dma.lock held. */
-static int edu_dma(struct edu *edu, dma_addr_t addr, u32 len, bool to_ram)
+/*
+ * One transfer between RAM at @addr and the device's buffer at @off;
+ * dma.lock held.
+ */
+static int edu_dma(struct edu *edu, dma_addr_t addr, u32 off, u32 len, bool to_ram)
 {
 	/*
 	 * The DMA registers are 64 bits wide; a 32-bit write sets the whole
 	 * register (zero-extended), enough for a 28-bit @addr.
 	 */
-	edu_write(edu, EDU_DMA_SRC, to_ram ? EDU_DMA_BUF : (u32)addr);
-	edu_write(edu, EDU_DMA_DST, to_ram ? (u32)addr : EDU_DMA_BUF);
+	edu_write(edu, EDU_DMA_SRC, to_ram ? EDU_DMA_BUF + off : (u32)addr);
+	edu_write(edu, EDU_DMA_DST, to_ram ? (u32)addr : EDU_DMA_BUF + off);
 	edu_write(edu, EDU_DMA_COUNT, len);
 	return edu_start_wait(edu, &edu->dma, EDU_DMA_CMD,
 			      EDU_DMA_START | EDU_DMA_IRQ | (to_ram ? EDU_DMA_TO_RAM : 0),
@@ -317,7 +327,7 @@ static int edu_dma(struct edu *edu, dma_addr_t addr, u32 len, bool to_ram)
 }
 
 /* Map @buf, transfer, unmap.  Return: 0, -ENOMEM, -ETIMEDOUT or -EIO. */
-static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
+static int edu_dma_buf(struct edu *edu, void *buf, u32 off, u32 len, bool to_ram)
 {
 	enum dma_data_direction dir = to_ram ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
 	struct device *dev = &edu->pdev->dev;
@@ -327,7 +337,7 @@ static int edu_dma_buf(struct edu *edu, void *buf, u32 len, bool to_ram)
 	addr = dma_map_single(dev, buf, len, dir);
 	if (dma_mapping_error(dev, addr))
 		return -ENOMEM;
-	ret = edu_dma(edu, addr, len, to_ram);
+	ret = edu_dma(edu, addr, off, len, to_ram);
 	if (ret == -EIO) {
 		/* The engine may still write there: better a leak than a corruption. */
 		dev_err(dev, "DMA mapping %#llx (%u bytes) left mapped\n", (u64)addr, len);
@@ -351,9 +361,9 @@ static int edu_dma_roundtrip(struct device *dev, const void *src, void *dst, siz
 		return -ENODEV;
 	mutex_lock(&edu->dma.lock);
 	/* DMA_TO_DEVICE only reads the buffer. */
-	ret = edu_dma_buf(edu, (void *)src, len, false);
+	ret = edu_dma_buf(edu, (void *)src, 0, len, false);
 	if (!ret)
-		ret = edu_dma_buf(edu, dst, len, true);
+		ret = edu_dma_buf(edu, dst, 0, len, true);
 	mutex_unlock(&edu->dma.lock);
 	edu_put(edu);
 	return ret;
@@ -413,6 +423,205 @@ static const struct edu_ops edu_ops = {
 	.get_stats = edu_get_stats,
 	.set_irq_mode = edu_set_irq_mode,
 };
+
+/*
+ * /dev/eduN: read and write reach the device's DMA buffer at the file
+ * position (by DMA, through a bounce buffer), EDU_IOC_FACTORIAL computes
+ * n! and EDU_IOC_IDENT reads the identification register.
+ *
+ * struct edu_chr outlives the binding: it is freed by its device's
+ * release(), after the last file is closed.  @edu is the bound device
+ * until edu_chr_remove() (a managed action: it runs first at unbind,
+ * before the interrupt and the mapping go) clears it under @lock, which
+ * every file operation holds: so an operation either finishes before
+ * the unbind goes on, or starts after and gets -ENODEV.
+ */
+struct edu_chr {
+	struct device dev;
+	struct cdev cdev;
+	struct mutex lock;
+	struct edu *edu;
+};
+
+static dev_t edu_devt;
+static DEFINE_MUTEX(edu_minor_lock);
+static DECLARE_BITMAP(edu_minors, EDU_MAX_DEVS);
+
+/* Lock @ec and return its device, or NULL (unlocked) once unbound. */
+static struct edu *edu_chr_get(struct edu_chr *ec)
+{
+	mutex_lock(&ec->lock);
+	if (!ec->edu)
+		mutex_unlock(&ec->lock);
+	return ec->edu;
+}
+
+static int edu_chr_open(struct inode *inode, struct file *file)
+{
+	file->private_data = container_of(inode->i_cdev, struct edu_chr, cdev);
+	return 0;
+}
+
+/*
+ * One read or write of [*@ppos, *@ppos + @count) of the device's buffer.
+ * Like a fixed-size device in Linux: a read from the end on gives 0, a
+ * write there -ENOSPC, and a range running past the end is shortened.
+ */
+static ssize_t edu_chr_rw(struct file *file, char __user *ubuf, const char __user *wbuf,
+			  size_t count, loff_t *ppos)
+{
+	struct edu_chr *ec = file->private_data;
+	loff_t pos = *ppos;
+	struct edu *edu;
+	void *bounce;
+	int ret;
+
+	if (pos < 0)
+		return -EINVAL;
+	if (pos >= EDU_DMA_SIZE)
+		return wbuf ? -ENOSPC : 0;
+	count = min_t(size_t, count, EDU_DMA_SIZE - pos);
+	bounce = kmalloc(count, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	if (wbuf && copy_from_user(bounce, wbuf, count)) {
+		kfree(bounce);
+		return -EFAULT;
+	}
+	edu = edu_chr_get(ec);
+	if (!edu) {
+		kfree(bounce);
+		return -ENODEV;
+	}
+	mutex_lock(&edu->dma.lock);
+	ret = edu_dma_buf(edu, bounce, pos, count, !wbuf);
+	mutex_unlock(&edu->dma.lock);
+	mutex_unlock(&ec->lock);
+	if (!ret && ubuf && copy_to_user(ubuf, bounce, count))
+		ret = -EFAULT;
+	/* -EIO left the mapping (and so the buffer) to the engine. */
+	if (ret != -EIO)
+		kfree(bounce);
+	if (ret)
+		return ret;
+	*ppos = pos + count;
+	return count;
+}
+
+static ssize_t edu_chr_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	return edu_chr_rw(file, buf, NULL, count, ppos);
+}
+
+static ssize_t edu_chr_write(struct file *file, const char __user *buf, size_t count,
+			     loff_t *ppos)
+{
+	return edu_chr_rw(file, NULL, buf, count, ppos);
+}
+
+static loff_t edu_chr_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, EDU_DMA_SIZE);
+}
+
+static long edu_chr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu_chr *ec = file->private_data;
+	u32 __user *uarg = (u32 __user *)arg;
+	struct edu *edu;
+	u32 n = 0, v = 0;
+	long ret = 0;
+
+	if (cmd != EDU_IOC_FACTORIAL && cmd != EDU_IOC_IDENT)
+		return -ENOTTY;
+	if (cmd == EDU_IOC_FACTORIAL && get_user(n, uarg))
+		return -EFAULT;
+	edu = edu_chr_get(ec);
+	if (!edu)
+		return -ENODEV;
+	if (cmd == EDU_IOC_IDENT)
+		v = edu_read(edu, EDU_IDENT);
+	else
+		ret = edu_factorial(&edu->pdev->dev, n, &v);
+	mutex_unlock(&ec->lock);
+	if (!ret && put_user(v, uarg))
+		ret = -EFAULT;
+	return ret;
+}
+
+static const struct file_operations edu_chr_fops = {
+	.owner = THIS_MODULE,
+	.open = edu_chr_open,
+	.read = edu_chr_read,
+	.write = edu_chr_write,
+	.llseek = edu_chr_llseek,
+	.unlocked_ioctl = edu_chr_ioctl,
+};
+
+static void edu_chr_release(struct device *dev)
+{
+	kfree(container_of(dev, struct edu_chr, dev));
+}
+
+static void edu_chr_remove(void *data)
+{
+	struct edu_chr *ec = data;
+	unsigned int minor = MINOR(ec->cdev.dev) - MINOR(edu_devt);
+
+	cdev_device_del(&ec->cdev, &ec->dev);
+	mutex_lock(&ec->lock);
+	ec->edu = NULL;
+	mutex_unlock(&ec->lock);
+	mutex_lock(&edu_minor_lock);
+	clear_bit(minor, edu_minors);
+	mutex_unlock(&edu_minor_lock);
+	put_device(&ec->dev);
+}
+
+/* /dev/eduN for @edu, removed at unbind.  0 or -errno. */
+static int edu_chr_add(struct edu *edu)
+{
+	struct pci_dev *pdev = edu->pdev;
+	struct edu_chr *ec;
+	unsigned int minor;
+	int ret;
+
+	mutex_lock(&edu_minor_lock);
+	for (minor = 0; minor < EDU_MAX_DEVS && test_bit(minor, edu_minors); minor++)
+		;
+	if (minor < EDU_MAX_DEVS)
+		set_bit(minor, edu_minors);
+	mutex_unlock(&edu_minor_lock);
+	if (minor >= EDU_MAX_DEVS) {
+		dev_err(&pdev->dev, "no /dev/edu node: %d devices already\n", EDU_MAX_DEVS);
+		return -EBUSY;
+	}
+	ec = kzalloc(sizeof(*ec), GFP_KERNEL);
+	if (!ec) {
+		ret = -ENOMEM;
+		goto free_minor;
+	}
+	mutex_init(&ec->lock);
+	ec->edu = edu;
+	device_initialize(&ec->dev);
+	ec->dev.parent = &pdev->dev;
+	ec->dev.release = edu_chr_release;
+	dev_set_name(&ec->dev, "edu%u", minor);
+	cdev_init(&ec->cdev, &edu_chr_fops);
+	ec->cdev.owner = THIS_MODULE;
+	ec->cdev.dev = edu_devt + minor;
+	ret = cdev_device_add(&ec->cdev, &ec->dev);
+	if (ret) {
+		put_device(&ec->dev);
+		goto free_minor;
+	}
+	return devm_add_action_or_reset(&pdev->dev, edu_chr_remove, ec);
+free_minor:
+	mutex_lock(&edu_minor_lock);
+	clear_bit(minor, edu_minors);
+	mutex_unlock(&edu_minor_lock);
+	return ret;
+}
 
 /* Unbinding: the device raises nothing more, and nothing stays pending. */
 static void edu_quiesce(void *data)
@@ -504,6 +713,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "liveness check failed\n");
 		return -EIO;
 	}
+	ret = edu_chr_add(edu);
+	if (ret)
+		return ret;
 	dev_info(&pdev->dev, "edu v%u.%u, MMIO at %#llx, IRQ %d (%s)\n", ident >> 24,
 		 (ident >> 16) & 0xff, pci_resource_start(pdev, 0), edu->irq,
 		 edu->msi ? "MSI" : "INTx");
@@ -521,7 +733,25 @@ static struct pci_driver edu_driver = {
 	.id_table = edu_ids,
 	.probe = edu_probe,
 };
-module_pci_driver(edu_driver);
+static int __init edu_init(void)
+{
+	int ret = alloc_chrdev_region(&edu_devt, 0, EDU_MAX_DEVS, "edu");
+
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&edu_driver);
+	if (ret)
+		unregister_chrdev_region(edu_devt, EDU_MAX_DEVS);
+	return ret;
+}
+module_init(edu_init);
+
+static void edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	unregister_chrdev_region(edu_devt, EDU_MAX_DEVS);
+}
+module_exit(edu_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("Exo-OS");

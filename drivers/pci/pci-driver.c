@@ -14,6 +14,7 @@
 #include <exo/string.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include "pci.h"
 
 static bool id_is_end(const struct pci_device_id *id)
 {
@@ -81,6 +82,7 @@ struct bus_type pci_bus_type = {
 	.probe = pci_device_probe,
 	.remove = pci_device_remove,
 	.uevent = pci_uevent,
+	.dev_groups = pci_dev_groups,
 };
 EXPORT_SYMBOL_GPL(pci_bus_type);
 

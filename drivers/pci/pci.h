@@ -23,4 +23,8 @@ unsigned int lspci_caps(struct pci_dev *pdev);
 /* pci_assign_resource() on each unset BAR; returns how many failed. */
 unsigned int pci_assign_unassigned_resources(struct pci_dev *dev);
 
+struct attribute_group;
+/* The attributes of a device's /sys directory (pci-sysfs.c). */
+extern const struct attribute_group *pci_dev_groups[];
+
 #endif /* _DRIVERS_PCI_PCI_H */

@@ -12,15 +12,22 @@
  * describes the port (drivers/platform/pc_legacy.c) and adopts the running
  * console: it checks the port answers, and from then on lsdev shows who
  * owns 0x3f8.  Unbinding leaves the console running: the kernel log must
- * never lose its only output.
+ * never lose its only output.  While bound, COM1 is also /dev/ttyS0
+ * (major 4, minor 64): raw bytes out, and the bytes typed in (the shell
+ * reads the same port: a reader of ttyS0 competes with it for input).
  */
 #define pr_fmt(fmt) "serial8250: " fmt
 
+#include <exo/cdev.h>
 #include <exo/console.h>
+#include <exo/device/class.h>
+#include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/interrupt.h>
+#include <exo/kernel.h>
 #include <exo/platform.h>
+#include <exo/uaccess.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -119,6 +126,83 @@ static bool uart_responds(u16 base)
 	return ok;
 }
 
+#define TTY_MAJOR	4
+#define TTYS_MINOR	64
+#define TTYS_MINORS	32
+#define TTYS0		MKDEV(TTY_MAJOR, TTYS_MINOR)
+/* How long a blocking read sleeps between looks when no interrupt wakes it. */
+#define TTY_WAIT_MS	50
+
+static struct class tty_class = { .name = "tty" };
+static struct cdev ttys_cdev;
+static bool ttys0_added;
+
+static ssize_t ttys_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	size_t n = 0;
+	char c;
+	int v;
+
+	while (n < count) {
+		v = uart_read(&uart_console);
+		if (v < 0) {
+			if (n)
+				break;
+			if (file->f_flags & O_NONBLOCK)
+				return -EAGAIN;
+			console_wait_input(TTY_WAIT_MS);
+			continue;
+		}
+		c = (char)v;
+		if (copy_to_user(buf + n, &c, 1))
+			return n ? (ssize_t)n : -EFAULT;
+		n++;
+	}
+	return n;
+}
+
+static ssize_t ttys_write(struct file *file, const char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	char chunk[64];
+	size_t done = 0;
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, sizeof(chunk));
+
+		if (copy_from_user(chunk, buf + done, n))
+			return done ? (ssize_t)done : -EFAULT;
+		uart_write(&uart_console, chunk, n);
+		done += n;
+	}
+	return done;
+}
+
+static const struct file_operations ttys_fops = {
+	.open = nonseekable_open,
+	.read = ttys_read,
+	.write = ttys_write,
+	.llseek = no_llseek,
+};
+
+/* /dev/ttyS0 for the bound COM1; the console works without it. */
+static void ttys0_add(struct platform_device *pdev)
+{
+	struct device *dev;
+
+	cdev_init(&ttys_cdev, &ttys_fops);
+	cdev_set_parent(&ttys_cdev, &pdev->dev);
+	if (cdev_add(&ttys_cdev, TTYS0, 1))
+		return;
+	dev = device_create(&tty_class, &pdev->dev, TTYS0, NULL, "ttyS0");
+	if (IS_ERR(dev)) {
+		dev_err(&pdev->dev, "no /dev/ttyS0: %ld\n", PTR_ERR(dev));
+		cdev_del(&ttys_cdev);
+		return;
+	}
+	ttys0_added = true;
+}
+
 static int serial8250_probe(struct platform_device *pdev)
 {
 	struct resource *io = platform_get_resource(pdev, IORESOURCE_IO, 0), *irq;
@@ -146,6 +230,7 @@ static int serial8250_probe(struct platform_device *pdev)
 				     &uart_console);
 	if (rx_irq)
 		outb(COM1 + IER, 0x01);		/* received-data interrupt */
+	ttys0_add(pdev);
 	return 0;
 }
 
@@ -154,6 +239,11 @@ static void serial8250_remove(struct platform_device *pdev)
 {
 	struct resource *irq = platform_get_resource(pdev, IORESOURCE_IRQ, 0);
 
+	if (ttys0_added && platform_get_drvdata(pdev) == &uart_console) {
+		device_destroy(&tty_class, TTYS0);
+		cdev_del(&ttys_cdev);
+		ttys0_added = false;
+	}
 	if (!rx_irq || platform_get_drvdata(pdev) != &uart_console || !irq)
 		return;
 	outb(COM1 + IER, 0x00);
@@ -169,6 +259,10 @@ static struct platform_driver serial8250_driver = {
 
 static int __init serial8250_driver_init(void)
 {
+	/* The node is an extra: the console's driver registers regardless. */
+	if (class_register(&tty_class) ||
+	    register_chrdev_region(MKDEV(TTY_MAJOR, TTYS_MINOR), TTYS_MINORS, "ttyS"))
+		pr_err("no tty class or ttyS numbers: no /dev/ttyS0\n");
 	return platform_driver_register(&serial8250_driver);
 }
 device_initcall(serial8250_driver_init);

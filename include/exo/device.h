@@ -42,6 +42,7 @@ struct task_struct;
 #define DEVICE_NAME_LEN		32
 
 struct kobj_uevent_env;
+struct attribute_group;
 
 struct bus_type {
 	const char *name;
@@ -56,6 +57,8 @@ struct bus_type {
 	 * autoload (drivers/base/modalias.c).  0 or a negative errno.
 	 */
 	int (*uevent)(const struct device *dev, struct kobj_uevent_env *env);
+	/* Optional: attributes of each device's /sys directory (<exo/sysfs.h>). */
+	const struct attribute_group **dev_groups;
 
 	/* Private to drivers/base. */
 	struct list_head devices;
@@ -464,6 +467,27 @@ struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
  */
 int bus_for_each_dev(struct bus_type *bus, void *data,
 		     int (*fn)(struct device *dev, void *data));
+
+/**
+ * bus_for_each() - call @fn for each registered bus until it returns
+ * non-zero; returns that value.  Under the global mutex, as bus_for_each_dev().
+ */
+int bus_for_each(void *data, int (*fn)(struct bus_type *bus, void *data));
+
+/**
+ * bus_for_each_drv() - call @fn for each driver of @bus until it returns
+ * non-zero; returns that value.  Under the global mutex.
+ */
+int bus_for_each_drv(struct bus_type *bus, void *data,
+		     int (*fn)(struct device_driver *drv, void *data));
+
+/**
+ * device_for_each_child() - call @fn for each child of @parent (NULL: each
+ * device without a parent) until it returns non-zero; returns that value.
+ * Under the global mutex.
+ */
+int device_for_each_child(struct device *parent, void *data,
+			  int (*fn)(struct device *dev, void *data));
 
 /**
  * bus_find() - registered bus by name, or NULL

@@ -17,6 +17,7 @@
 #ifndef _EXO_EDU_H
 #define _EXO_EDU_H
 
+#include <exo/ioctl.h>
 #include <exo/types.h>
 
 #define EDU_VENDOR	0x1234
@@ -38,6 +39,17 @@
 #define  EDU_IRQ_PING		0x00010000	/* raised by edu_ops.ping */
 
 struct device;
+
+/*
+ * /dev/eduN (one per bound device, N from 0): read() and write() move
+ * bytes between the caller and the device's DMA buffer (EDU_DMA_SIZE
+ * bytes) at the file position, by DMA; these ioctls take a pointer to a
+ * u32.  An unknown command gives -ENOTTY; any operation after the device
+ * was unbound gives -ENODEV.
+ */
+#define EDU_IOC_FACTORIAL	_IOWR('E', 1, u32)	/* in: n, out: n! mod 2^32 */
+#define EDU_IOC_IDENT		_IOR('E', 2, u32)	/* out: identification */
+#define EDU_MAX_DEVS		16	/* /dev/edu0 .. edu15 */
 
 /**
  * enum edu_irq_mode - how the driver asks for its interrupt at probe

@@ -34,6 +34,13 @@
 #define EADDRNOTAVAIL	99
 #define ENETDOWN	100
 #define ENOBUFS		105
+/* Files and devices (fs/). */
+#define EBADF		9
+#define ENOTDIR		20
+#define EISDIR		21
+#define ENOTTY		25
+#define ESPIPE		29
+#define ENAMETOOLONG	36
 
 const char *errname(int err);
 

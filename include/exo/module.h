@@ -190,6 +190,13 @@ void module_put(struct module *mod);
 int module_refcount(struct module *mod);
 
 /**
+ * module_for_each() - call @fn for each live module until it returns
+ * non-zero; returns that value.  Under the loader's mutex: @fn must not
+ * load or unload modules.
+ */
+int module_for_each(int (*fn)(struct module *mod, void *data), void *data);
+
+/**
  * module_nr_loaded() - number of modules on the list (any state)
  */
 unsigned int module_nr_loaded(void);

@@ -41,6 +41,22 @@
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
 
+/**
+ * log_buf_read_line() - copy the log's next whole line at *@pos into @buf
+ * @pos: a position in the log's byte stream (log_buf_first_line() to
+ *	start); advanced past the line; moved forward if the text there was
+ *	overwritten
+ * @buf: destination
+ * @size: bytes at @buf
+ *
+ * For /dev/kmsg.  Return: the line's length with its newline; -EAGAIN no
+ * whole line yet; -EINVAL the line is longer than @size.
+ */
+ssize_t log_buf_read_line(u64 *pos, char *buf, size_t size);
+
+/* The position of the oldest whole line still in the log. */
+u64 log_buf_first_line(void);
+
 #ifdef CONFIG_KTEST
 unsigned long printk_test_lock_log(void);
 void printk_test_unlock_log(unsigned long flags);

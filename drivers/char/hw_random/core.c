@@ -8,6 +8,10 @@
  * short (a source's read waits a bounded time), and holding it across the
  * read is what lets hwrng_unregister() know no read still uses the source
  * when it returns, without reference counts.
+ *
+ * /dev/hwrng (misc minor 183) exists while there is a source: it appears
+ * with the first and goes with the last, so that a hot-removed source's
+ * node disappears; a file left open then reads -ENODEV.
  */
 #define pr_fmt(fmt) "hwrng: " fmt
 
@@ -15,11 +19,14 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/hw_random.h>
+#include <exo/kernel.h>
+#include <exo/miscdevice.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include <exo/uaccess.h>
 
 /* Empty answers in a row (from a waiting read) before a source is faulty. */
 #define HWRNG_EMPTY_READS	8
@@ -27,6 +34,38 @@
 static DEFINE_MUTEX(rng_mutex);
 static LIST_HEAD(rng_list);
 static struct hwrng *current_rng;
+
+/* The most a read of /dev/hwrng returns at once (short reads are allowed). */
+#define RNG_BUFFER_SIZE		4096
+
+static ssize_t rng_dev_read(struct file *filp, char __user *buf, size_t count, loff_t *ppos)
+{
+	ssize_t ret;
+	u8 *tmp;
+
+	count = min_t(size_t, count, RNG_BUFFER_SIZE);
+	tmp = kmalloc(count, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	ret = hwrng_read(tmp, count);
+	if (ret > 0 && copy_to_user(buf, tmp, ret))
+		ret = -EFAULT;
+	kfree(tmp);
+	return ret;
+}
+
+static const struct file_operations rng_chrdev_ops = {
+	.open = nonseekable_open,
+	.read = rng_dev_read,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice rng_miscdev = {
+	.minor = HWRNG_MINOR,
+	.name = "hwrng",
+	.fops = &rng_chrdev_ops,
+	.mode = 0444,
+};
 
 /* The best source on the list, or NULL; rng_mutex held. */
 static struct hwrng *best_rng(void)
@@ -88,6 +127,10 @@ int hwrng_register(struct hwrng *rng)
 		if (ret)
 			list_del(&rng->list);
 	}
+	/* The first source brings the node; without it the source still works. */
+	if (!ret && rng_list.next == &rng->list && rng->list.next == &rng_list &&
+	    misc_register(&rng_miscdev))
+		pr_err("no /dev/hwrng\n");
 	if (!ret)
 		pr_info("%s registered%s\n", rng->name, current_rng == rng ? ", current" : "");
 out:
@@ -107,6 +150,8 @@ void hwrng_unregister(struct hwrng *rng)
 		if (next && set_current_rng(next))
 			pr_err("no current source after %s left\n", rng->name);
 	}
+	if (list_empty(&rng_list) && rng_miscdev.this_device)
+		misc_deregister(&rng_miscdev);
 	mutex_unlock(&rng_mutex);
 	pr_info("%s unregistered\n", rng->name);
 }

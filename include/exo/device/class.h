@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Device classes, as Linux's <linux/device/class.h>: a class ("mem",
+ * "misc", "tty") groups devices by what they do rather than how they are
+ * connected.  device_create() makes a class device with a dev_t, whose
+ * /dev node appears at once; device_destroy() removes both.
+ */
+#ifndef _EXO_DEVICE_CLASS_H
+#define _EXO_DEVICE_CLASS_H
+
+#include <exo/fs.h>
+#include <exo/list.h>
+
+struct device;
+
+/**
+ * struct class - a class of devices
+ * @name: its name (/sys/class/<name>)
+ * @devnode: optional: the node's name and mode for @dev (NULL: its name,
+ *	0600 or 0666 with *mode preset)
+ */
+struct class {
+	const char *name;
+	const char *(*devnode)(const struct device *dev, umode_t *mode);
+	/* Private to fs/class.c. */
+	struct list_head node;
+	struct list_head devices;
+	bool registered;
+};
+
+/**
+ * class_register() - make @cls known
+ * Return: 0; -EINVAL no name; -EEXIST a class of that name exists.
+ */
+int class_register(struct class *cls);
+
+/**
+ * class_unregister() - forget @cls, which has no devices left (else logged)
+ */
+void class_unregister(struct class *cls);
+
+/**
+ * device_create() - create and register a class device with a /dev node
+ * @cls: its class
+ * @parent: its parent device, or NULL
+ * @devt: its number (0: no node)
+ * @drvdata: its driver data
+ * @fmt: printf format of its name
+ *
+ * Return: the device, or ERR_PTR(): -EINVAL; -EEXIST a device or node of
+ * that name; -ENOMEM.
+ */
+struct device *device_create(struct class *cls, struct device *parent, dev_t devt,
+			     void *drvdata, const char *fmt, ...) __printf(5, 6);
+
+/**
+ * device_destroy() - remove the device of @cls numbered @devt, and its node
+ */
+void device_destroy(struct class *cls, dev_t devt);
+
+/**
+ * device_devt() - the dev_t of a device made by device_create(), else 0
+ */
+dev_t device_devt(const struct device *dev);
+
+/**
+ * class_for_each_device() - @fn on every device of @cls until non-zero
+ * Return: that value, or 0.
+ */
+int class_for_each_device(struct class *cls, void *data,
+			  int (*fn)(struct device *dev, void *data));
+
+/**
+ * class_find() - registered class by name, or NULL
+ */
+struct class *class_find(const char *name);
+
+/**
+ * devtmpfs_create_node() - /dev/@name for a device made elsewhere (the
+ * block layer's, a cdev's), as Linux's devtmpfs
+ * @name: the node's name
+ * @mode: S_IFCHR or S_IFBLK and permission bits
+ * @devt: its number
+ * @priv: the inode's i_private
+ *
+ * Return: 0; -EINVAL bad name or type; -EEXIST; -ENOMEM; -ENODEV before
+ * /dev exists.
+ */
+int devtmpfs_create_node(const char *name, umode_t mode, dev_t devt, void *priv);
+
+/**
+ * devtmpfs_delete_node() - remove /dev/@name (open files keep working);
+ * a missing node is logged
+ */
+void devtmpfs_delete_node(const char *name);
+
+#endif /* _EXO_DEVICE_CLASS_H */
