@@ -113,11 +113,19 @@ void blk_mq_start_request(struct request *rq)
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
+#ifdef CONFIG_KTEST
+void (*blk_free_test_hook)(struct request *rq);
+#endif
+
 /*
- * The last reference to @rq went: give its tag back.  The queue and the
- * hardware context are touched first and the tag freed last, because
- * blk_mq_destroy_queue() waits for the tags its queue holds before it
- * frees the contexts.
+ * The last reference to @rq went: give its tag back.  The hardware
+ * context is touched before the tag is freed, and the queue's usage is
+ * dropped only after, so that del_gendisk()'s freeze implies the tag is
+ * back.  blk_mq_cancel_requests() waits for the tag bit of every request
+ * of its queue (rq->q already NULL counts as its own), and
+ * blk_mq_put_tag() clears the bit and wakes waiters under tags->lock,
+ * which blk_mq_cancel_requests() takes once after the wait: the tags
+ * are not touched any more when blk_mq_free_tag_set() frees them.
  */
 void __blk_mq_free_request(struct request *rq)
 {
@@ -132,13 +140,17 @@ void __blk_mq_free_request(struct request *rq)
 	/* A request waits for room the freed one leaves. */
 	if (!list_empty(&hctx->dispatch))
 		blk_mq_run_hw_queue(hctx, true);
-	/* The timeout handler dropped a timed-out request's usage already. */
-	if (!timed_out)
-		blk_queue_exit(q);
 	/* Not allocated any more: a completion now is refused (blk_mq_claim_end()). */
 	WRITE_ONCE(rq->q, NULL);
 	rq_set_state(rq, MQ_RQ_IDLE);
+#ifdef CONFIG_KTEST
+	if (READ_ONCE(blk_free_test_hook))
+		blk_free_test_hook(rq);
+#endif
 	blk_mq_put_tag(tags, (unsigned int)rq->tag);
+	/* The timeout handler dropped a timed-out request's usage already. */
+	if (!timed_out)
+		blk_queue_exit(q);
 }
 
 /* Drop the owner's reference; a timeout scan may hold the request a little longer. */
@@ -891,6 +903,22 @@ fail:
 }
 
 /*
+ * Whether @tag is held by a request of @q, or by one being freed (rq->q
+ * is cleared before the tag is put; with a shared tag set it may be
+ * another queue's, which costs a short wait only).
+ */
+static bool blk_mq_rq_of_queue(struct blk_mq_tags *tags, unsigned int tag,
+			       struct request_queue *q)
+{
+	struct request_queue *rq_q;
+
+	if (!test_bit(tag, tags->bitmap))
+		return false;
+	rq_q = READ_ONCE(tags->rqs[tag]->q);
+	return rq_q == q || !rq_q;
+}
+
+/*
  * Free the tags @q's timed-out requests still hold (queues without
  * ops->timeout keep them for the device's late completion): the device
  * was reset or is gone, and a completion from now on is refused.  Then
@@ -920,9 +948,14 @@ static void blk_mq_cancel_requests(struct request_queue *q)
 	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
 		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
 
+		unsigned long flags;
+
 		for (unsigned int tag = 0; tag < tags->nr_tags; tag++)
-			while (test_bit(tag, tags->bitmap) && READ_ONCE(tags->rqs[tag]->q) == q)
+			while (blk_mq_rq_of_queue(tags, tag, q))
 				msleep(1);
+		/* A blk_mq_put_tag() that cleared a bit above is done with the tags. */
+		spin_lock_irqsave(&tags->lock, flags);
+		spin_unlock_irqrestore(&tags->lock, flags);
 	}
 }
 

@@ -113,6 +113,8 @@ void blk_timeout_stop(struct request_queue *q);
 #ifdef CONFIG_KTEST
 /* Called by the timeout handler between its claim of a request and its end. */
 extern void (*blk_timeout_test_hook)(struct request *rq);
+/* Called by __blk_mq_free_request() between clearing rq->q and putting the tag. */
+extern void (*blk_free_test_hook)(struct request *rq);
 #endif
 
 /* genhd.c, partitions.c */

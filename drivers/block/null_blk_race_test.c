@@ -245,6 +245,75 @@ static void test_null_blk_requeue_completed(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+static struct request_queue *free_hook_q;
+static struct request *free_hook_rq;
+static atomic_t free_hook_in, free_hook_go;
+
+/* Hold a freeing request of free_hook_q between rq->q = NULL and its tag's put. */
+static void nr_free_hook(struct request *rq)
+{
+	if (rq->mq_hctx->queue != free_hook_q)
+		return;
+	WRITE_ONCE(free_hook_rq, rq);
+	atomic_set(&free_hook_in, 1);
+	/* Until the test saw the teardown return, or long enough that it cannot. */
+	for (int i = 0; i < 30 && !atomic_read(&free_hook_go); i++)
+		msleep(10);
+}
+
+static int nr_late_fn(void *arg)
+{
+	null_blk_complete_dropped(arg, BLK_STS_OK);
+	return 0;
+}
+
+/*
+ * The late completion of a timed-out request frees it while the disk is
+ * torn down (its queue usage went at the timeout, so del_gendisk() does
+ * not wait for it): blk_mq_destroy_queue() must not return before that
+ * free has put the tag, or blk_mq_free_tag_set() would free the tags
+ * under it.  The hook holds the free just before the tag's put.
+ */
+static void test_null_blk_free_vs_teardown(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2, .timeout_ms = 30 };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct task_struct *th;
+	struct blk_mq_tags *tags;
+	struct blk_counters c0;
+	struct nullb *nb;
+	bool held;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr7", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096),
+			-ETIMEDOUT);
+	free_hook_q = null_blk_disk(nb)->queue;
+	tags = free_hook_q->queue_hw_ctx[0]->tags;
+	free_hook_rq = NULL;
+	atomic_set(&free_hook_in, 0);
+	atomic_set(&free_hook_go, 0);
+	WRITE_ONCE(blk_free_test_hook, nr_free_hook);
+	th = kthread_run(nr_late_fn, nb, "nr_late");
+	if (th)
+		for (int i = 0; i < 2000 && !atomic_read(&free_hook_in); i++)
+			msleep(1);
+	held = th && atomic_read(&free_hook_in);
+	if (held)
+		null_blk_remove_disk(nb);
+	/* The teardown returned: the tag must be back already. */
+	KTEST_EXPECT_TRUE(t, held && !test_bit(free_hook_rq->tag, tags->bitmap));
+	atomic_set(&free_hook_go, 1);
+	if (th)
+		kthread_join(th);
+	WRITE_ONCE(blk_free_test_hook, NULL);
+	KTEST_EXPECT_TRUE(t, held);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
 struct nr_opener {
 	const char *name;
 	struct block_device *bdev;
@@ -351,6 +420,7 @@ static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_open_vs_rescan, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_split_below_block, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_free_vs_teardown, KTEST_F_NOHOST),
 	{}
 };
 
