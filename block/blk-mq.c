@@ -187,12 +187,13 @@ void __blk_mq_end_request(struct request *rq, blk_status_t error)
 }
 
 /*
- * The request's end is claimed by whoever moves it out of IN_FLIGHT (or
- * IDLE, for a driver ending a request it never started).  A completion
- * arriving after the timeout handler ended the bios (TIMED_OUT) frees the
- * tag the core kept for it (see blk_mq_rq_timed_out()); any completion
- * after that, or of a request that is not allocated (ended already, or
- * its queue torn down), is refused with a log line.  True: go on ending it.
+ * The request's end is claimed by whoever moves it to RETIRED: from
+ * IN_FLIGHT, from COMPLETE (inside ops->complete), or from IDLE (a driver
+ * ending a request it never started).  A completion arriving after the
+ * timeout handler ended the bios (TIMED_OUT) frees the tag the core kept
+ * for it (see blk_mq_rq_timed_out()); any completion after that, a second
+ * end, or one of a request that is not allocated (ended already, or its
+ * queue torn down), is refused with a log line.  True: go on ending it.
  */
 static bool blk_mq_claim_end(struct request *rq)
 {
@@ -200,9 +201,6 @@ static bool blk_mq_claim_end(struct request *rq)
 		int old = READ_ONCE(rq->state), st = old & RQ_STATE_MASK;
 
 		switch (st) {
-		case MQ_RQ_COMPLETE:
-			/* blk_mq_complete_request() claimed it for ops->complete. */
-			return true;
 		case MQ_RQ_TIMED_OUT:
 			if (!rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED))
 				continue;
@@ -215,7 +213,8 @@ static bool blk_mq_claim_end(struct request *rq)
 				goto refuse;
 			fallthrough;
 		case MQ_RQ_IN_FLIGHT:
-			if (!rq_claim(rq, st, MQ_RQ_COMPLETE))
+		case MQ_RQ_COMPLETE:
+			if (!rq_claim(rq, st, MQ_RQ_RETIRED))
 				continue;
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
@@ -307,15 +306,21 @@ EXPORT_SYMBOL_GPL(blk_mq_complete_request);
  * A request queue_rq refused for lack of room, or the driver requeues,
  * goes back unstarted: from IN_FLIGHT, or from COMPLETE (a driver's
  * ops->complete may requeue, as in Linux), whose flight accounting
- * blk_mq_complete_request() ended already.
+ * blk_mq_complete_request() ended already.  False if the timeout handler
+ * claimed it meanwhile (TIMED_OUT, RETIRED) or it is not allocated: it
+ * must not be queued again.
  */
-static void blk_mq_unstart(struct request *rq)
+static bool blk_mq_unstart(struct request *rq)
 {
 	for (;;) {
 		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
-		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+		if (!READ_ONCE(rq->q))
+			return false;
+		if (st == MQ_RQ_IDLE)
 			break;
+		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+			return false;
 		if (rq_claim(rq, st, MQ_RQ_IDLE)) {
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
@@ -323,6 +328,18 @@ static void blk_mq_unstart(struct request *rq)
 		}
 	}
 	rq->rq_flags &= ~RQF_STARTED;
+	return true;
+}
+
+/*
+ * @rq cannot be requeued (blk_mq_unstart() failed): the timeout handler
+ * ended its bios, so this is its late completion, or it is not allocated.
+ */
+static void blk_mq_requeue_refused(struct request *rq)
+{
+	pr_warn_ratelimited("block: requeue of timed-out or ended request %d: ending it\n",
+			    rq->tag);
+	blk_mq_claim_end(rq);
 }
 
 /*
@@ -352,7 +369,12 @@ static bool blk_mq_dispatch_locked(struct blk_mq_hw_ctx *hctx, unsigned long *fl
 			continue;
 		}
 		if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
-			blk_mq_unstart(rq);
+			if (!blk_mq_unstart(rq)) {
+				spin_unlock_irqrestore(&hctx->lock, *flags);
+				blk_mq_requeue_refused(rq);
+				spin_lock_irqsave(&hctx->lock, *flags);
+				continue;
+			}
 			list_add(&rq->queuelist, &hctx->dispatch);
 			hctx->dispatch_busy++;
 			atomic_long_add_return(1, &blk_nr_requeues);
@@ -514,17 +536,13 @@ void blk_mq_insert_request(struct request *rq, bool at_head)
 
 void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 {
-	struct request_queue *q = rq->q;
+	struct request_queue *q = READ_ONCE(rq->q);
 	unsigned long flags;
-	int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
-	if (st != MQ_RQ_IDLE && st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE) {
-		/* Its bios ended with BLK_STS_TIMEOUT: nothing to retry. */
-		pr_warn_ratelimited("block: requeue of timed-out request %d: ending it\n", rq->tag);
-		blk_mq_claim_end(rq);
+	if (!blk_mq_unstart(rq)) {
+		blk_mq_requeue_refused(rq);
 		return;
 	}
-	blk_mq_unstart(rq);
 	atomic_long_add_return(1, &blk_nr_requeues);
 	spin_lock_irqsave(&q->requeue_lock, flags);
 	list_add_tail(&rq->queuelist, &q->requeue_list);

@@ -245,6 +245,71 @@ static void test_null_blk_requeue_completed(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+/* A request of @q holding a tag in @st, or NULL. */
+static struct request *nr_find_rq(struct request_queue *q, int st)
+{
+	struct blk_mq_tags *tags = q->queue_hw_ctx[0]->tags;
+	unsigned long tag;
+
+	for_each_set_bit(tag, tags->bitmap, tags->nr_tags) {
+		struct request *rq = tags->rqs[tag];
+
+		if (READ_ONCE(rq->q) == q && (READ_ONCE(rq->state) & RQ_STATE_MASK) == st)
+			return rq;
+	}
+	return NULL;
+}
+
+/*
+ * A driver ending a request twice while the timeout scan pins it (the
+ * test takes the scan's pin itself): the first end ends the bio, the
+ * second is refused and leaves the pin alone (it would drop it, and free
+ * the tag under the scan).  Once freed, a requeue and an end of the
+ * request are refused too, touching no queue.
+ */
+static void test_null_blk_end_twice(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2 };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct blk_counters c0, c1;
+	struct request_queue *q;
+	struct request *rq;
+	struct nr_io io;
+	struct nullb *nb;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr6", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	q = null_blk_disk(nb)->queue;
+	/* The partition scan took command 1: this one, command 2, is dropped. */
+	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	for (int i = 0; i < 200 && !(rq = nr_find_rq(q, MQ_RQ_IN_FLIGHT)); i++)
+		msleep(10);
+	KTEST_ASSERT_NOT_NULL(t, rq);
+	KTEST_ASSERT_TRUE(t, req_ref_inc_not_zero(rq));
+	blk_mq_end_request(rq, BLK_STS_IOERR);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	KTEST_EXPECT_EQ(t, atomic_read(&rq->ref), 1);
+	KTEST_EXPECT_EQ(t, READ_ONCE(rq->state) & RQ_STATE_MASK, MQ_RQ_RETIRED);
+	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
+	KTEST_EXPECT_EQ(t, io.status, BLK_STS_IOERR);
+	/* The scan lets go: now it is freed. */
+	if (req_ref_put_and_test(rq))
+		__blk_mq_free_request(rq);
+	KTEST_EXPECT_TRUE(t, !READ_ONCE(rq->q));
+	blk_mq_requeue_request(rq, true);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	KTEST_EXPECT_EQ(t, atomic_read(&rq->ref), 0);
+	blk_get_counters(&c1);
+	KTEST_EXPECT_EQ(t, c1.requests, c0.requests);
+	/* The device's own completion of it, later: refused as well. */
+	KTEST_EXPECT_EQ(t, null_blk_complete_dropped(nb, BLK_STS_OK), 1u);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 0, buf, 4096), 0);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
 static struct request_queue *free_hook_q;
 static struct request *free_hook_rq;
 static atomic_t free_hook_in, free_hook_go;
@@ -420,6 +485,7 @@ static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_open_vs_rescan, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_split_below_block, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_end_twice, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_free_vs_teardown, KTEST_F_NOHOST),
 	{}
 };
