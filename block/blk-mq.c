@@ -108,8 +108,11 @@ void blk_mq_start_request(struct request *rq)
 	atomic_add(1, &rq->mq_hctx->nr_active);
 	atomic_long_add_return(1, &blk_nr_in_flight);
 	blk_add_timer(rq);
-	/* A new generation: a stale timeout claim on the old one fails. */
-	WRITE_ONCE(rq->state, (old & ~RQ_STATE_MASK) + RQ_GEN_ONE + MQ_RQ_IN_FLIGHT);
+	/*
+	 * A new generation: a stale timeout claim on the old one fails.
+	 * Release: the scan that reads IN_FLIGHT (acquire) sees the deadline.
+	 */
+	smp_store_release(&rq->state, (old & ~RQ_STATE_MASK) + RQ_GEN_ONE + MQ_RQ_IN_FLIGHT);
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
