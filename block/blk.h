@@ -115,6 +115,8 @@ void blk_timeout_stop(struct request_queue *q);
 extern void (*blk_timeout_test_hook)(struct request *rq);
 /* Called by __blk_mq_free_request() between clearing rq->q and putting the tag. */
 extern void (*blk_free_test_hook)(struct request *rq);
+/* Called by blkdev_get_by_path() between the lookup and taking open_mutex. */
+extern void (*blk_open_test_hook)(struct block_device *bdev);
 #endif
 
 /* genhd.c, partitions.c */

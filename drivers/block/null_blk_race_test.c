@@ -128,6 +128,7 @@ static void test_null_blk_timeout_vs_completion(struct ktest *t)
 	struct request_queue *q;
 	struct nr_io io;
 	struct nullb *nb;
+	bool submitted;
 
 	KTEST_ASSERT_NOT_NULL(t, buf);
 	nb = nr_create(t, cfg, "nullr0", &c0);
@@ -138,7 +139,10 @@ static void test_null_blk_timeout_vs_completion(struct ktest *t)
 	hook_late = 0;
 	WRITE_ONCE(blk_timeout_test_hook, nr_late_completion_hook);
 	/* The partition scan took command 1: this one, command 2, is dropped. */
-	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	submitted = nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096);
+	if (!submitted)
+		WRITE_ONCE(blk_timeout_test_hook, NULL);
+	KTEST_ASSERT_TRUE(t, submitted);
 	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
 	WRITE_ONCE(blk_timeout_test_hook, NULL);
 	KTEST_EXPECT_EQ(t, io.status, BLK_STS_TIMEOUT);
@@ -382,33 +386,44 @@ static void test_null_blk_free_vs_teardown(struct ktest *t)
 struct nr_opener {
 	const char *name;
 	struct block_device *bdev;
-	atomic_t done;
 };
+
+static atomic_t open_hook_in, open_hook_go;
+
+/* The opener looked its partition up: hold it there until the rescan ran. */
+static void nr_open_hook(struct block_device *bdev)
+{
+	if (strcmp(bdev_name(bdev), "nullr4p1"))
+		return;
+	atomic_set(&open_hook_in, 1);
+	while (!atomic_read(&open_hook_go))
+		msleep(1);
+}
 
 static int nr_open_fn(void *arg)
 {
 	struct nr_opener *o = arg;
 
 	o->bdev = blkdev_get_by_path(o->name, FMODE_READ, NULL);
-	atomic_set(&o->done, 1);
 	return 0;
 }
 
 /*
- * An open of a partition while a rescan holds the disk's open_mutex (the
- * test holds it and drops the partitions, as bdev_disk_changed() does):
- * the open waits for the rescan and then finds the partition gone; it
- * never returns a partition the rescan dropped.
+ * An open of a partition that looked it up just before a rescan (the
+ * test holds the disk's open_mutex and drops the partitions, as
+ * bdev_disk_changed() does; a hook holds the opener between its lookup
+ * and its open): the open then finds the partition gone; it never
+ * returns a partition the rescan dropped.
  */
 static void test_null_blk_open_vs_rescan(struct ktest *t)
 {
 	struct nullb_config cfg = { 0 };
-	struct nr_opener o = { .name = "nullr4p1", .done = ATOMIC_INIT(0) };
+	struct nr_opener o = { .name = "nullr4p1" };
 	u8 *mbr = kzalloc(512, GFP_KERNEL);
 	struct task_struct *th;
 	struct gendisk *disk;
 	struct nullb *nb;
-	bool waited;
+	bool held = false;
 
 	KTEST_ASSERT_NOT_NULL(t, mbr);
 	nb = nr_create(t, cfg, "nullr4", NULL);
@@ -423,17 +438,23 @@ static void test_null_blk_open_vs_rescan(struct ktest *t)
 	KTEST_ASSERT_EQ(t, blkdev_rw(disk->part0, REQ_OP_WRITE, 0, mbr, 512), 0);
 	KTEST_ASSERT_EQ(t, bdev_disk_changed(disk), 0);
 
-	mutex_lock(&disk->open_mutex);
+	atomic_set(&open_hook_in, 0);
+	atomic_set(&open_hook_go, 0);
+	WRITE_ONCE(blk_open_test_hook, nr_open_hook);
 	th = kthread_run(nr_open_fn, &o, "nr_open");
-	if (!th)
+	if (th) {
+		for (int i = 0; i < 2000 && !atomic_read(&open_hook_in); i++)
+			msleep(1);
+		held = atomic_read(&open_hook_in);
+		mutex_lock(&disk->open_mutex);
+		blk_drop_partitions(disk);
 		mutex_unlock(&disk->open_mutex);
+		atomic_set(&open_hook_go, 1);
+		kthread_join(th);
+	}
+	WRITE_ONCE(blk_open_test_hook, NULL);
 	KTEST_ASSERT_NOT_NULL(t, th);
-	msleep(50);
-	waited = !atomic_read(&o.done);
-	blk_drop_partitions(disk);
-	mutex_unlock(&disk->open_mutex);
-	kthread_join(th);
-	KTEST_EXPECT_TRUE(t, waited);
+	KTEST_EXPECT_TRUE(t, held);
 	KTEST_EXPECT_EQ(t, IS_ERR(o.bdev) ? PTR_ERR(o.bdev) : 0L, (long)-ENODEV);
 	if (!IS_ERR(o.bdev))
 		blkdev_put(o.bdev, FMODE_READ);
