@@ -110,8 +110,9 @@ void blk_mq_put_tag(struct blk_mq_tags *tags, unsigned int tag)
 	spin_lock_irqsave(&tags->lock, flags);
 	__clear_bit(tag, tags->bitmap);
 	tags->nr_free++;
-	spin_unlock_irqrestore(&tags->lock, flags);
+	/* Under the lock: blk_mq_cancel_requests() takes it to know we are done. */
 	wake_up(&tags->wait);
+	spin_unlock_irqrestore(&tags->lock, flags);
 }
 
 int blk_mq_tags_busy(struct blk_mq_tags *tags)

@@ -108,16 +108,27 @@ void blk_mq_start_request(struct request *rq)
 	atomic_add(1, &rq->mq_hctx->nr_active);
 	atomic_long_add_return(1, &blk_nr_in_flight);
 	blk_add_timer(rq);
-	/* A new generation: a stale timeout claim on the old one fails. */
-	WRITE_ONCE(rq->state, (old & ~RQ_STATE_MASK) + RQ_GEN_ONE + MQ_RQ_IN_FLIGHT);
+	/*
+	 * A new generation: a stale timeout claim on the old one fails.
+	 * Release: the scan that reads IN_FLIGHT (acquire) sees the deadline.
+	 */
+	smp_store_release(&rq->state, (old & ~RQ_STATE_MASK) + RQ_GEN_ONE + MQ_RQ_IN_FLIGHT);
 }
 EXPORT_SYMBOL_GPL(blk_mq_start_request);
 
+#ifdef CONFIG_KTEST
+void (*blk_free_test_hook)(struct request *rq);
+#endif
+
 /*
- * The last reference to @rq went: give its tag back.  The queue and the
- * hardware context are touched first and the tag freed last, because
- * blk_mq_destroy_queue() waits for the tags its queue holds before it
- * frees the contexts.
+ * The last reference to @rq went: give its tag back.  The hardware
+ * context is touched before the tag is freed, and the queue's usage is
+ * dropped only after, so that del_gendisk()'s freeze implies the tag is
+ * back.  blk_mq_cancel_requests() waits for the tag bit of every request
+ * of its queue (rq->q already NULL counts as its own), and
+ * blk_mq_put_tag() clears the bit and wakes waiters under tags->lock,
+ * which blk_mq_cancel_requests() takes once after the wait: the tags
+ * are not touched any more when blk_mq_free_tag_set() frees them.
  */
 void __blk_mq_free_request(struct request *rq)
 {
@@ -132,13 +143,17 @@ void __blk_mq_free_request(struct request *rq)
 	/* A request waits for room the freed one leaves. */
 	if (!list_empty(&hctx->dispatch))
 		blk_mq_run_hw_queue(hctx, true);
-	/* The timeout handler dropped a timed-out request's usage already. */
-	if (!timed_out)
-		blk_queue_exit(q);
 	/* Not allocated any more: a completion now is refused (blk_mq_claim_end()). */
 	WRITE_ONCE(rq->q, NULL);
 	rq_set_state(rq, MQ_RQ_IDLE);
+#ifdef CONFIG_KTEST
+	if (READ_ONCE(blk_free_test_hook))
+		blk_free_test_hook(rq);
+#endif
 	blk_mq_put_tag(tags, (unsigned int)rq->tag);
+	/* The timeout handler dropped a timed-out request's usage already. */
+	if (!timed_out)
+		blk_queue_exit(q);
 }
 
 /* Drop the owner's reference; a timeout scan may hold the request a little longer. */
@@ -175,12 +190,13 @@ void __blk_mq_end_request(struct request *rq, blk_status_t error)
 }
 
 /*
- * The request's end is claimed by whoever moves it out of IN_FLIGHT (or
- * IDLE, for a driver ending a request it never started).  A completion
- * arriving after the timeout handler ended the bios (TIMED_OUT) frees the
- * tag the core kept for it (see blk_mq_rq_timed_out()); any completion
- * after that, or of a request that is not allocated (ended already, or
- * its queue torn down), is refused with a log line.  True: go on ending it.
+ * The request's end is claimed by whoever moves it to RETIRED: from
+ * IN_FLIGHT, from COMPLETE (inside ops->complete), or from IDLE (a driver
+ * ending a request it never started).  A completion arriving after the
+ * timeout handler ended the bios (TIMED_OUT) frees the tag the core kept
+ * for it (see blk_mq_rq_timed_out()); any completion after that, a second
+ * end, or one of a request that is not allocated (ended already, or its
+ * queue torn down), is refused with a log line.  True: go on ending it.
  */
 static bool blk_mq_claim_end(struct request *rq)
 {
@@ -188,9 +204,6 @@ static bool blk_mq_claim_end(struct request *rq)
 		int old = READ_ONCE(rq->state), st = old & RQ_STATE_MASK;
 
 		switch (st) {
-		case MQ_RQ_COMPLETE:
-			/* blk_mq_complete_request() claimed it for ops->complete. */
-			return true;
 		case MQ_RQ_TIMED_OUT:
 			if (!rq_claim(rq, MQ_RQ_TIMED_OUT, MQ_RQ_RETIRED))
 				continue;
@@ -203,7 +216,8 @@ static bool blk_mq_claim_end(struct request *rq)
 				goto refuse;
 			fallthrough;
 		case MQ_RQ_IN_FLIGHT:
-			if (!rq_claim(rq, st, MQ_RQ_COMPLETE))
+		case MQ_RQ_COMPLETE:
+			if (!rq_claim(rq, st, MQ_RQ_RETIRED))
 				continue;
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
@@ -295,15 +309,21 @@ EXPORT_SYMBOL_GPL(blk_mq_complete_request);
  * A request queue_rq refused for lack of room, or the driver requeues,
  * goes back unstarted: from IN_FLIGHT, or from COMPLETE (a driver's
  * ops->complete may requeue, as in Linux), whose flight accounting
- * blk_mq_complete_request() ended already.
+ * blk_mq_complete_request() ended already.  False if the timeout handler
+ * claimed it meanwhile (TIMED_OUT, RETIRED) or it is not allocated: it
+ * must not be queued again.
  */
-static void blk_mq_unstart(struct request *rq)
+static bool blk_mq_unstart(struct request *rq)
 {
 	for (;;) {
 		int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
-		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+		if (!READ_ONCE(rq->q))
+			return false;
+		if (st == MQ_RQ_IDLE)
 			break;
+		if (st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE)
+			return false;
 		if (rq_claim(rq, st, MQ_RQ_IDLE)) {
 			if (st == MQ_RQ_IN_FLIGHT)
 				rq_leave_flight(rq);
@@ -311,6 +331,18 @@ static void blk_mq_unstart(struct request *rq)
 		}
 	}
 	rq->rq_flags &= ~RQF_STARTED;
+	return true;
+}
+
+/*
+ * @rq cannot be requeued (blk_mq_unstart() failed): the timeout handler
+ * ended its bios, so this is its late completion, or it is not allocated.
+ */
+static void blk_mq_requeue_refused(struct request *rq)
+{
+	pr_warn_ratelimited("block: requeue of timed-out or ended request %d: ending it\n",
+			    rq->tag);
+	blk_mq_claim_end(rq);
 }
 
 /*
@@ -340,7 +372,12 @@ static bool blk_mq_dispatch_locked(struct blk_mq_hw_ctx *hctx, unsigned long *fl
 			continue;
 		}
 		if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
-			blk_mq_unstart(rq);
+			if (!blk_mq_unstart(rq)) {
+				spin_unlock_irqrestore(&hctx->lock, *flags);
+				blk_mq_requeue_refused(rq);
+				spin_lock_irqsave(&hctx->lock, *flags);
+				continue;
+			}
 			list_add(&rq->queuelist, &hctx->dispatch);
 			hctx->dispatch_busy++;
 			atomic_long_add_return(1, &blk_nr_requeues);
@@ -502,17 +539,13 @@ void blk_mq_insert_request(struct request *rq, bool at_head)
 
 void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 {
-	struct request_queue *q = rq->q;
+	struct request_queue *q = READ_ONCE(rq->q);
 	unsigned long flags;
-	int st = READ_ONCE(rq->state) & RQ_STATE_MASK;
 
-	if (st != MQ_RQ_IDLE && st != MQ_RQ_IN_FLIGHT && st != MQ_RQ_COMPLETE) {
-		/* Its bios ended with BLK_STS_TIMEOUT: nothing to retry. */
-		pr_warn_ratelimited("block: requeue of timed-out request %d: ending it\n", rq->tag);
-		blk_mq_claim_end(rq);
+	if (!blk_mq_unstart(rq)) {
+		blk_mq_requeue_refused(rq);
 		return;
 	}
-	blk_mq_unstart(rq);
 	atomic_long_add_return(1, &blk_nr_requeues);
 	spin_lock_irqsave(&q->requeue_lock, flags);
 	list_add_tail(&rq->queuelist, &q->requeue_list);
@@ -891,6 +924,22 @@ fail:
 }
 
 /*
+ * Whether @tag is held by a request of @q, or by one being freed (rq->q
+ * is cleared before the tag is put; with a shared tag set it may be
+ * another queue's, which costs a short wait only).
+ */
+static bool blk_mq_rq_of_queue(struct blk_mq_tags *tags, unsigned int tag,
+			       struct request_queue *q)
+{
+	struct request_queue *rq_q;
+
+	if (!test_bit(tag, tags->bitmap))
+		return false;
+	rq_q = READ_ONCE(tags->rqs[tag]->q);
+	return rq_q == q || !rq_q;
+}
+
+/*
  * Free the tags @q's timed-out requests still hold (queues without
  * ops->timeout keep them for the device's late completion): the device
  * was reset or is gone, and a completion from now on is refused.  Then
@@ -920,9 +969,14 @@ static void blk_mq_cancel_requests(struct request_queue *q)
 	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
 		struct blk_mq_tags *tags = q->queue_hw_ctx[i]->tags;
 
+		unsigned long flags;
+
 		for (unsigned int tag = 0; tag < tags->nr_tags; tag++)
-			while (test_bit(tag, tags->bitmap) && READ_ONCE(tags->rqs[tag]->q) == q)
+			while (blk_mq_rq_of_queue(tags, tag, q))
 				msleep(1);
+		/* A blk_mq_put_tag() that cleared a bit above is done with the tags. */
+		spin_lock_irqsave(&tags->lock, flags);
+		spin_unlock_irqrestore(&tags->lock, flags);
 	}
 }
 

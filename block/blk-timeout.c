@@ -32,8 +32,8 @@ void blk_add_timer(struct request *rq)
 	struct request_queue *q = rq->q;
 	unsigned long expiry;
 
-	rq->deadline = jiffies + rq->timeout;
-	expiry = rq->deadline;
+	expiry = jiffies + rq->timeout;
+	WRITE_ONCE(rq->deadline, expiry);
 	if (!timer_pending(&q->timeout) || time_before(expiry, READ_ONCE(q->timeout.expires)))
 		mod_timer(&q->timeout, expiry);
 }
@@ -122,7 +122,8 @@ static bool blk_mq_check_expired(struct request_queue *q, struct request *rq,
 
 	if (!req_ref_inc_not_zero(rq))
 		return false;
-	state = READ_ONCE(rq->state);
+	/* Acquire: pairs with blk_mq_start_request(), which set the deadline first. */
+	state = smp_load_acquire(&rq->state);
 	if ((state & RQ_STATE_MASK) == MQ_RQ_IN_FLIGHT && READ_ONCE(rq->q) == q) {
 		if (time_after_eq(now, READ_ONCE(rq->deadline))) {
 			blk_mq_rq_timed_out(rq, state);

@@ -21,9 +21,12 @@
  * states beyond Linux's: MQ_RQ_TIMED_OUT, a request of a queue without
  * ops->timeout whose bios the timeout handler ended, which keeps its tag
  * until the device's late completion; and MQ_RQ_RETIRED, a request whose
- * end was claimed outside the normal completion (the core ending it after
- * BLK_EH_DONE, the late completion, or the queue's tear-down): it is being
- * freed, and any further completion is refused with a log line.
+ * end was claimed (blk_mq_end_request(), the core ending it after
+ * BLK_EH_DONE, the late completion, or the queue's tear-down): its bios
+ * are ending and it is being freed, and any further completion, end or
+ * requeue is refused with a log line.  MQ_RQ_COMPLETE only means that
+ * blk_mq_complete_request() claimed it and ops->complete runs, which may
+ * end it or requeue it.
  */
 #define RQ_STATE_MASK		7
 #define MQ_RQ_TIMED_OUT		3
@@ -113,6 +116,10 @@ void blk_timeout_stop(struct request_queue *q);
 #ifdef CONFIG_KTEST
 /* Called by the timeout handler between its claim of a request and its end. */
 extern void (*blk_timeout_test_hook)(struct request *rq);
+/* Called by __blk_mq_free_request() between clearing rq->q and putting the tag. */
+extern void (*blk_free_test_hook)(struct request *rq);
+/* Called by blkdev_get_by_path() between the lookup and taking open_mutex. */
+extern void (*blk_open_test_hook)(struct block_device *bdev);
 #endif
 
 /* genhd.c, partitions.c */

@@ -276,6 +276,10 @@ static bool bdev_live(struct block_device *bdev)
  * partition being opened, and an open never returns a partition the
  * rescan dropped.
  */
+#ifdef CONFIG_KTEST
+void (*blk_open_test_hook)(struct block_device *bdev);
+#endif
+
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder)
 {
 	struct block_device *bdev;
@@ -292,6 +296,11 @@ struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *ho
 	mutex_unlock(&bdev_lock);
 	if (!bdev)
 		return ERR_PTR(-ENODEV);
+#ifdef CONFIG_KTEST
+	/* A ktest runs a rescan here, after the lookup, before the open. */
+	if (READ_ONCE(blk_open_test_hook))
+		blk_open_test_hook(bdev);
+#endif
 	disk = bdev->bd_disk;
 	mutex_lock(&disk->open_mutex);
 	if (!bdev_live(bdev))

@@ -128,6 +128,7 @@ static void test_null_blk_timeout_vs_completion(struct ktest *t)
 	struct request_queue *q;
 	struct nr_io io;
 	struct nullb *nb;
+	bool submitted;
 
 	KTEST_ASSERT_NOT_NULL(t, buf);
 	nb = nr_create(t, cfg, "nullr0", &c0);
@@ -138,7 +139,10 @@ static void test_null_blk_timeout_vs_completion(struct ktest *t)
 	hook_late = 0;
 	WRITE_ONCE(blk_timeout_test_hook, nr_late_completion_hook);
 	/* The partition scan took command 1: this one, command 2, is dropped. */
-	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	submitted = nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096);
+	if (!submitted)
+		WRITE_ONCE(blk_timeout_test_hook, NULL);
+	KTEST_ASSERT_TRUE(t, submitted);
 	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
 	WRITE_ONCE(blk_timeout_test_hook, NULL);
 	KTEST_EXPECT_EQ(t, io.status, BLK_STS_TIMEOUT);
@@ -245,36 +249,181 @@ static void test_null_blk_requeue_completed(struct ktest *t)
 	nr_expect_settled(t, &c0);
 }
 
+/* A request of @q holding a tag in @st, or NULL. */
+static struct request *nr_find_rq(struct request_queue *q, int st)
+{
+	struct blk_mq_tags *tags = q->queue_hw_ctx[0]->tags;
+	unsigned long tag;
+
+	for_each_set_bit(tag, tags->bitmap, tags->nr_tags) {
+		struct request *rq = tags->rqs[tag];
+
+		if (READ_ONCE(rq->q) == q && (READ_ONCE(rq->state) & RQ_STATE_MASK) == st)
+			return rq;
+	}
+	return NULL;
+}
+
+/*
+ * A driver ending a request twice while the timeout scan pins it (the
+ * test takes the scan's pin itself): the first end ends the bio, the
+ * second is refused and leaves the pin alone (it would drop it, and free
+ * the tag under the scan).  Once freed, a requeue and an end of the
+ * request are refused too, touching no queue.
+ */
+static void test_null_blk_end_twice(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2 };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct blk_counters c0, c1;
+	struct request_queue *q;
+	struct request *rq;
+	struct nr_io io;
+	struct nullb *nb;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr6", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	q = null_blk_disk(nb)->queue;
+	/* The partition scan took command 1: this one, command 2, is dropped. */
+	KTEST_ASSERT_TRUE(t, nr_submit(&io, null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096));
+	for (int i = 0; i < 200 && !(rq = nr_find_rq(q, MQ_RQ_IN_FLIGHT)); i++)
+		msleep(10);
+	KTEST_ASSERT_NOT_NULL(t, rq);
+	KTEST_ASSERT_TRUE(t, req_ref_inc_not_zero(rq));
+	blk_mq_end_request(rq, BLK_STS_IOERR);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	KTEST_EXPECT_EQ(t, atomic_read(&rq->ref), 1);
+	KTEST_EXPECT_EQ(t, READ_ONCE(rq->state) & RQ_STATE_MASK, MQ_RQ_RETIRED);
+	KTEST_EXPECT_EQ(t, nr_wait(&io, 2000), 1);
+	KTEST_EXPECT_EQ(t, io.status, BLK_STS_IOERR);
+	/* The scan lets go: now it is freed. */
+	if (req_ref_put_and_test(rq))
+		__blk_mq_free_request(rq);
+	KTEST_EXPECT_TRUE(t, !READ_ONCE(rq->q));
+	blk_mq_requeue_request(rq, true);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	KTEST_EXPECT_EQ(t, atomic_read(&rq->ref), 0);
+	blk_get_counters(&c1);
+	KTEST_EXPECT_EQ(t, c1.requests, c0.requests);
+	/* The device's own completion of it, later: refused as well. */
+	KTEST_EXPECT_EQ(t, null_blk_complete_dropped(nb, BLK_STS_OK), 1u);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 0, buf, 4096), 0);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
+static struct request_queue *free_hook_q;
+static struct request *free_hook_rq;
+static atomic_t free_hook_in, free_hook_go;
+
+/* Hold a freeing request of free_hook_q between rq->q = NULL and its tag's put. */
+static void nr_free_hook(struct request *rq)
+{
+	if (rq->mq_hctx->queue != free_hook_q)
+		return;
+	WRITE_ONCE(free_hook_rq, rq);
+	atomic_set(&free_hook_in, 1);
+	/* Until the test saw the teardown return, or long enough that it cannot. */
+	for (int i = 0; i < 30 && !atomic_read(&free_hook_go); i++)
+		msleep(10);
+}
+
+static int nr_late_fn(void *arg)
+{
+	null_blk_complete_dropped(arg, BLK_STS_OK);
+	return 0;
+}
+
+/*
+ * The late completion of a timed-out request frees it while the disk is
+ * torn down (its queue usage went at the timeout, so del_gendisk() does
+ * not wait for it): blk_mq_destroy_queue() must not return before that
+ * free has put the tag, or blk_mq_free_tag_set() would free the tags
+ * under it.  The hook holds the free just before the tag's put.
+ */
+static void test_null_blk_free_vs_teardown(struct ktest *t)
+{
+	struct nullb_config cfg = { .inject_timeout = 2, .timeout_ms = 30 };
+	u8 *buf = kzalloc(4096, GFP_KERNEL);
+	struct task_struct *th;
+	struct blk_mq_tags *tags;
+	struct blk_counters c0;
+	struct nullb *nb;
+	bool held;
+
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = nr_create(t, cfg, "nullr7", &c0);
+	KTEST_ASSERT_NOT_NULL(t, nb);
+	KTEST_EXPECT_EQ(t, blkdev_rw(null_blk_disk(nb)->part0, REQ_OP_READ, 8, buf, 4096),
+			-ETIMEDOUT);
+	free_hook_q = null_blk_disk(nb)->queue;
+	tags = free_hook_q->queue_hw_ctx[0]->tags;
+	free_hook_rq = NULL;
+	atomic_set(&free_hook_in, 0);
+	atomic_set(&free_hook_go, 0);
+	WRITE_ONCE(blk_free_test_hook, nr_free_hook);
+	th = kthread_run(nr_late_fn, nb, "nr_late");
+	if (th)
+		for (int i = 0; i < 2000 && !atomic_read(&free_hook_in); i++)
+			msleep(1);
+	held = th && atomic_read(&free_hook_in);
+	if (held)
+		null_blk_remove_disk(nb);
+	/* The teardown returned: the tag must be back already. */
+	KTEST_EXPECT_TRUE(t, held && !test_bit(free_hook_rq->tag, tags->bitmap));
+	atomic_set(&free_hook_go, 1);
+	if (th)
+		kthread_join(th);
+	WRITE_ONCE(blk_free_test_hook, NULL);
+	KTEST_EXPECT_TRUE(t, held);
+	null_blk_destroy(nb);
+	kfree(buf);
+	nr_expect_settled(t, &c0);
+}
+
 struct nr_opener {
 	const char *name;
 	struct block_device *bdev;
-	atomic_t done;
 };
+
+static atomic_t open_hook_in, open_hook_go;
+
+/* The opener looked its partition up: hold it there until the rescan ran. */
+static void nr_open_hook(struct block_device *bdev)
+{
+	if (strcmp(bdev_name(bdev), "nullr4p1"))
+		return;
+	atomic_set(&open_hook_in, 1);
+	while (!atomic_read(&open_hook_go))
+		msleep(1);
+}
 
 static int nr_open_fn(void *arg)
 {
 	struct nr_opener *o = arg;
 
 	o->bdev = blkdev_get_by_path(o->name, FMODE_READ, NULL);
-	atomic_set(&o->done, 1);
 	return 0;
 }
 
 /*
- * An open of a partition while a rescan holds the disk's open_mutex (the
- * test holds it and drops the partitions, as bdev_disk_changed() does):
- * the open waits for the rescan and then finds the partition gone; it
- * never returns a partition the rescan dropped.
+ * An open of a partition that looked it up just before a rescan (the
+ * test holds the disk's open_mutex and drops the partitions, as
+ * bdev_disk_changed() does; a hook holds the opener between its lookup
+ * and its open): the open then finds the partition gone; it never
+ * returns a partition the rescan dropped.
  */
 static void test_null_blk_open_vs_rescan(struct ktest *t)
 {
 	struct nullb_config cfg = { 0 };
-	struct nr_opener o = { .name = "nullr4p1", .done = ATOMIC_INIT(0) };
+	struct nr_opener o = { .name = "nullr4p1" };
 	u8 *mbr = kzalloc(512, GFP_KERNEL);
 	struct task_struct *th;
 	struct gendisk *disk;
 	struct nullb *nb;
-	bool waited;
+	bool held = false;
 
 	KTEST_ASSERT_NOT_NULL(t, mbr);
 	nb = nr_create(t, cfg, "nullr4", NULL);
@@ -289,17 +438,23 @@ static void test_null_blk_open_vs_rescan(struct ktest *t)
 	KTEST_ASSERT_EQ(t, blkdev_rw(disk->part0, REQ_OP_WRITE, 0, mbr, 512), 0);
 	KTEST_ASSERT_EQ(t, bdev_disk_changed(disk), 0);
 
-	mutex_lock(&disk->open_mutex);
+	atomic_set(&open_hook_in, 0);
+	atomic_set(&open_hook_go, 0);
+	WRITE_ONCE(blk_open_test_hook, nr_open_hook);
 	th = kthread_run(nr_open_fn, &o, "nr_open");
-	if (!th)
+	if (th) {
+		for (int i = 0; i < 2000 && !atomic_read(&open_hook_in); i++)
+			msleep(1);
+		held = atomic_read(&open_hook_in);
+		mutex_lock(&disk->open_mutex);
+		blk_drop_partitions(disk);
 		mutex_unlock(&disk->open_mutex);
+		atomic_set(&open_hook_go, 1);
+		kthread_join(th);
+	}
+	WRITE_ONCE(blk_open_test_hook, NULL);
 	KTEST_ASSERT_NOT_NULL(t, th);
-	msleep(50);
-	waited = !atomic_read(&o.done);
-	blk_drop_partitions(disk);
-	mutex_unlock(&disk->open_mutex);
-	kthread_join(th);
-	KTEST_EXPECT_TRUE(t, waited);
+	KTEST_EXPECT_TRUE(t, held);
 	KTEST_EXPECT_EQ(t, IS_ERR(o.bdev) ? PTR_ERR(o.bdev) : 0L, (long)-ENODEV);
 	if (!IS_ERR(o.bdev))
 		blkdev_put(o.bdev, FMODE_READ);
@@ -351,6 +506,8 @@ static struct ktest_case null_blk_cases[] = {
 	KTEST_CASE_FLAGS(test_null_blk_requeue_completed, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_open_vs_rescan, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_null_blk_split_below_block, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_end_twice, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_null_blk_free_vs_teardown, KTEST_F_NOHOST),
 	{}
 };
 

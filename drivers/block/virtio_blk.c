@@ -273,7 +273,7 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 	struct request *req = bd->rq;
 	struct virtblk_req *vbr = blk_mq_rq_to_pdu(req);
 	unsigned long flags;
-	bool notify = false;
+	bool notify = false, stall;
 	blk_status_t status;
 	int err;
 
@@ -310,8 +310,13 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 	}
 	vbr->in_flight = true;
 	vbr->lost = false;
-	/* Fault injection: the device is not told, the request times out on the ring. */
-	if (bd->last && !blk_should_fake_stall(req->q) && virtqueue_kick_prepare(vbq->vq))
+	/*
+	 * Fault injection: the device is not told, the request times out on
+	 * the ring.  Asked for every request, so that n stalls hold back n
+	 * requests however blk-mq batches them.
+	 */
+	stall = blk_should_fake_stall(req->q);
+	if (bd->last && !stall && virtqueue_kick_prepare(vbq->vq))
 		notify = true;
 	spin_unlock_irqrestore(&vbq->lock, flags);
 

@@ -684,6 +684,7 @@ static bool vbt_slot_read(struct block_device *bdev, u8 *buf, sector_t lba, stru
 #define VBT_LOST	2	/* completions dropped: the device is done with them */
 #define VBT_STALLED	4	/* never told to the device: on the ring at the timeout */
 #define VBT_SLOTS	(VBT_LOST + VBT_STALLED)
+#define VBT_RESET_TIMEOUT	(2 * HZ)
 
 /*
  * The reset after a timeout, deterministically: two requests whose
@@ -712,17 +713,22 @@ static void test_virtio_blk_reset_after_timeout(struct ktest *t)
 	bdev = vbt_get();
 	KTEST_ASSERT_TRUE(t, !IS_ERR(bdev));
 	q = bdev_get_queue(bdev);
-	blk_queue_rq_timeout(q, msecs_to_jiffies(100));
+	/*
+	 * Seconds: a read the loaded host's device is slow to complete must
+	 * not time out before its completion is dropped.
+	 */
+	blk_queue_rq_timeout(q, VBT_RESET_TIMEOUT);
 	blk_queue_fake_timeouts(q, VBT_LOST);
 	for (int i = 0; i < VBT_LOST; i++)
 		KTEST_ASSERT_TRUE(t, vbt_slot_read(bdev, buf + i * 4096, i * 8, &s[i]));
-	for (int ms = 0; ms < 2000 && atomic_read(&q->fake_timeouts); ms += 10)
+	for (int ms = 0; ms < 10000 && atomic_read(&q->fake_timeouts); ms += 10)
 		msleep(10);
 	KTEST_EXPECT_EQ(t, atomic_read(&q->fake_timeouts), 0);
 	blk_queue_fake_stalls(q, VBT_STALLED);
 	for (int i = VBT_LOST; i < VBT_SLOTS; i++)
 		KTEST_ASSERT_TRUE(t, vbt_slot_read(bdev, buf + i * 4096, i * 8, &s[i]));
-	for (int ms = 0; ms < 5000 && ended < VBT_SLOTS; ms += 10) {
+	for (int ms = 0; ms < 5 * (int)jiffies_to_msecs(VBT_RESET_TIMEOUT) && ended < VBT_SLOTS;
+	     ms += 10) {
 		msleep(10);
 		ended = 0;
 		for (int i = 0; i < VBT_SLOTS; i++)

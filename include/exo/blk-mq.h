@@ -47,7 +47,7 @@ struct blk_mq_tags;
 enum mq_rq_state {
 	MQ_RQ_IDLE		= 0,	/* allocated, not given to the driver */
 	MQ_RQ_IN_FLIGHT		= 1,	/* blk_mq_start_request() was called */
-	MQ_RQ_COMPLETE		= 2,	/* completed, ending */
+	MQ_RQ_COMPLETE		= 2,	/* completed, in ops->complete */
 };
 
 /* request.rq_flags bits. */
@@ -309,9 +309,11 @@ void blk_mq_start_request(struct request *rq);
  * @error: BLK_STS_OK or the error its bios complete with
  *
  * Completes the bios, frees the tag and wakes submitters waiting for one.
- * Any context.  Call it once per request (a second call would free a tag
- * that may belong to a new request by then).  Ignored (with a log line) for a request the timeout
- * handler already ended.
+ * Any context.  Call it once per request: a second call, or one for a
+ * request that is not allocated, is refused with a log line (it cannot
+ * tell a request reused for new I/O since, so a driver must not rely on
+ * that).  For a request the timeout handler already ended, it is the
+ * late completion: it only frees the tag the core kept.
  */
 void blk_mq_end_request(struct request *rq, blk_status_t error);
 
@@ -321,8 +323,9 @@ void blk_mq_end_request(struct request *rq, blk_status_t error);
  *
  * For interrupt handlers: ops->complete(@rq) runs later, on the CPU that
  * submitted @rq (in a workqueue) or at once when that is this CPU outside
- * interrupt context.  A request the timeout handler already took is left
- * alone.
+ * interrupt context.  For a request the timeout handler already ended it
+ * is the late completion, as for blk_mq_end_request(): the tag the core
+ * kept is freed, and a completion after that is refused with a log line.
  */
 void blk_mq_complete_request(struct request *rq);
 
@@ -361,6 +364,13 @@ static inline bool blk_should_fake_stall(struct request_queue *q)
  * blk_mq_requeue_request() - put a started request back on its queue
  * @rq: the request
  * @kick_requeue_list: dispatch it again now
+ *
+ * From queue_rq's context or from ops->complete (the request is COMPLETE
+ * there, as in Linux); it is unstarted and dispatched again later.  A
+ * request the timeout handler took meanwhile (its bios ended with
+ * BLK_STS_TIMEOUT) is not requeued: the call is its late completion, as
+ * blk_mq_end_request() would be, with a log line; one that is not
+ * allocated any more is refused.
  */
 void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list);
 

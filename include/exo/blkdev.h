@@ -401,7 +401,9 @@ void blk_queue_fake_timeouts(struct request_queue *q, unsigned int n);
 /**
  * blk_queue_fake_stalls() - let a queue's device sit on the next requests
  * @q: the queue
- * @n: how many requests blk_should_fake_stall() holds back from now on
+ * @n: how many device notifications blk_should_fake_stall() holds back
+ *	from now on (a driver asking for each request it queues, as
+ *	virtio_blk does, holds back that many requests)
  *
  * Fault injection for tests: a driver asks blk_should_fake_stall() when it
  * has put a request on the device's queue and would tell the device; for
