@@ -25,9 +25,13 @@
 #include <exo/string.h>
 #include <exo/uaccess.h>
 
+#include "../kernel/module-internal.h"
+
 struct fs_test_base {
 	unsigned long files, dentries;
 };
+
+static struct module fake_mod = { .name = "fs_test_fake", .state = MODULE_STATE_LIVE };
 
 static int fs_test_init(struct ktest *t)
 {
@@ -38,6 +42,9 @@ static int fs_test_init(struct ktest *t)
 	b->files = fs_nr_open_files();
 	b->dentries = fs_nr_dentries();
 	t->priv = b;
+	/* A live module holds its base reference (kernel/module.c). */
+	module_ref_init(&fake_mod);
+	fake_mod.state = MODULE_STATE_LIVE;
 	return 0;
 }
 
@@ -116,7 +123,6 @@ static void test_bad_input(struct ktest *t)
 }
 
 /* A test char device with a parent device and a module owner. */
-static struct module fake_mod = { .name = "fs_test_fake", .state = MODULE_STATE_LIVE };
 static atomic_t fake_opens, fake_releases, parent_released;
 
 static int fake_open(struct inode *inode, struct file *file)
