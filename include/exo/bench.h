@@ -3,7 +3,9 @@
  * In-kernel micro-benchmarks.  A benchmark runs a batch of @ops operations;
  * the framework times batches with serialised rdtsc, subtracts the cost of an
  * empty timing pair, discards warm-up batches and reports the median, p10
- * and p90 per operation.  Under QEMU -icount shift=0,sleep=off the TSC
+ * and p90 per operation, with the mean and the timer ticks and interrupts
+ * that landed inside the timed batches (batches run with interrupts on, as
+ * callers run the API).  Under QEMU -icount shift=0,sleep=off the TSC
  * advances by one per guest instruction, so the figure is exact guest
  * instructions per operation; elsewhere it is TSC ticks.
  *
