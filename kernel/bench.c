@@ -10,6 +10,10 @@
 #include <exo/bench.h>
 #include <exo/errno.h>
 #include <exo/init.h>
+#include <exo/export.h>
+#include <exo/kmod.h>
+#include <exo/module.h>
+#include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/string.h>
@@ -21,6 +25,61 @@
 extern const struct bench_def *const __benches_start[], *const __benches_end[];
 
 static const char *bench_unit = "ticks/op";
+
+/* Benchmarks of loaded modules (bench_register()), few at a time. */
+#define MAX_MODULE_BENCHES	8
+static const struct bench_def *module_benches[MAX_MODULE_BENCHES];
+static DEFINE_MUTEX(module_benches_lock);
+
+int bench_register(const struct bench_def *d)
+{
+	int free_slot = -1, ret = 0;
+
+	if (!d || !d->name || !d->run) {
+		pr_err("bench: bench_register() of an incomplete benchmark\n");
+		return -EINVAL;
+	}
+	mutex_lock(&module_benches_lock);
+	for (int i = 0; i < MAX_MODULE_BENCHES; i++) {
+		if (!module_benches[i]) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (!strcmp(module_benches[i]->name, d->name)) {
+			ret = -EBUSY;
+		}
+	}
+	if (!ret && free_slot < 0)
+		ret = -ENOSPC;
+	if (!ret)
+		module_benches[free_slot] = d;
+	mutex_unlock(&module_benches_lock);
+	if (ret)
+		pr_err("bench: cannot register %s: %d\n", d->name, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(bench_register);
+
+void bench_unregister(const struct bench_def *d)
+{
+	mutex_lock(&module_benches_lock);
+	for (int i = 0; i < MAX_MODULE_BENCHES; i++)
+		if (module_benches[i] == d)
+			module_benches[i] = NULL;
+	mutex_unlock(&module_benches_lock);
+}
+EXPORT_SYMBOL_GPL(bench_unregister);
+
+static const struct bench_def *module_bench_find(const char *name)
+{
+	const struct bench_def *d = NULL;
+
+	mutex_lock(&module_benches_lock);
+	for (int i = 0; i < MAX_MODULE_BENCHES && !d; i++)
+		if (module_benches[i] && !strcmp(module_benches[i]->name, name))
+			d = module_benches[i];
+	mutex_unlock(&module_benches_lock);
+	return d;
+}
 
 static int __init bench_unit_setup(const char *val)
 {
@@ -125,6 +184,40 @@ static void run_one(const struct bench_def *d, u64 overhead)
 	       d->desc ? d->desc : "");
 }
 
+/*
+ * The module stays loaded while its benchmark runs (run_one() calls into
+ * it) and is unloaded after, so a bench run leaves no module behind.  A
+ * module built in (allyesconfig) registered its benchmark at boot.
+ */
+static void run_module(const struct bench_def *d, u64 overhead)
+{
+	const struct bench_def *m = module_bench_find(d->name);
+	bool loaded = false;
+
+	if (!m && IS_ENABLED(CONFIG_MODULES)) {
+		int err = request_module("%s", d->module);
+
+		if (err) {
+			printk("bench %-28s skipped (module %s: %d)\n", d->name, d->module, err);
+			return;
+		}
+		loaded = true;
+		m = module_bench_find(d->name);
+	}
+	if (m)
+		run_one(m, overhead);
+	else
+		printk("bench %-28s skipped (%s registers no such benchmark)\n", d->name, d->module);
+#ifdef CONFIG_MODULES
+	if (loaded) {
+		int err = modprobe_remove(d->module);
+
+		if (err)
+			pr_warn("bench: cannot unload %s: %d\n", d->module, err);
+	}
+#endif
+}
+
 static bool bench_selected(const struct bench_def *d, const char *filter)
 {
 	return !filter || !strncmp(d->name, filter, strlen(filter));
@@ -169,7 +262,7 @@ int bench_run(const char *filter)
 	printk("bench: timing overhead %llu ticks subtracted; unit %s\n", overhead, bench_unit);
 	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++)
 		if (bench_selected(*d, filter))
-			run_one(*d, overhead);
+			(*d)->module ? run_module(*d, overhead) : run_one(*d, overhead);
 	printk("bench: %d benchmarks run\n", n);
 	return n;
 }

@@ -245,3 +245,8 @@ DEFINE_BENCH_FULL(kmalloc_mt2, .desc = "same on 2 CPUs at once (per op of one CP
 DEFINE_BENCH_FULL(kmalloc_mt4, .desc = "same on 4 CPUs at once (per op of one CPU)",
 		  .run = mt_run, .setup = mt_setup4, .teardown = mt_teardown, .ops = 2000,
 		  .batches = 21, .min_cpus = 4);
+
+/* The same pair from a module (mm/slab_bench_module.c, loaded to run). */
+DEFINE_BENCH_MODULE(kmalloc64_pair_module,
+		    "kmalloc(64)+kfree from a module (exported out-of-line path)",
+		    "slab_bench_module");

@@ -37,6 +37,12 @@ struct bench_def {
 	unsigned int ops;		/* operations per batch (0 = default 64) */
 	unsigned int batches;		/* timed batches (0 = default 101) */
 	unsigned int min_cpus;		/* skipped below this many online CPUs */
+	/*
+	 * The code is in this module, measured as a module calls the API:
+	 * the runner loads it, runs the def of the same name the module
+	 * registered with bench_register(), and unloads it.  ->run unused.
+	 */
+	const char *module;
 };
 
 struct bench {
@@ -54,6 +60,13 @@ struct bench {
 #define DEFINE_BENCH(_name, _desc, _run) \
 	DEFINE_BENCH_FULL(_name, .desc = _desc, .run = _run)
 
+/*
+ * A module's benchmark, run through the built-in def of the same name
+ * whose .module names the module (DEFINE_BENCH_MODULE).
+ */
+#define DEFINE_BENCH_MODULE(_name, _desc, _module) \
+	DEFINE_BENCH_FULL(_name, .desc = _desc, .module = _module)
+
 /* Exclude the code between the two calls from the batch's time. */
 void bench_pause(struct bench *b);
 void bench_resume(struct bench *b);
@@ -66,11 +79,37 @@ void bench_resume(struct bench *b);
  */
 #ifdef CONFIG_BENCH
 int bench_run(const char *filter);
+
+/**
+ * bench_register() - offer a module's benchmark to the runner
+ * @d: the benchmark; a built-in def of the same name must name the module
+ *
+ * Called from the module's init; @d must stay valid until
+ * bench_unregister().
+ * Return: 0, -EINVAL if @d has no name or no run function, -EBUSY if a
+ * benchmark of that name is registered already, -ENOSPC if the table is full.
+ */
+int bench_register(const struct bench_def *d);
+
+/**
+ * bench_unregister() - withdraw a benchmark offered by bench_register()
+ * @d: as given to bench_register(); nothing happens if it is not there
+ */
+void bench_unregister(const struct bench_def *d);
 #else
 static inline int bench_run(const char *filter)
 {
 	printk("bench: not built in (CONFIG_BENCH=n)\n");
 	return -ENOSYS;
+}
+
+static inline int bench_register(const struct bench_def *d)
+{
+	return -ENOSYS;
+}
+
+static inline void bench_unregister(const struct bench_def *d)
+{
 }
 #endif
 
