@@ -17,6 +17,7 @@
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/vmalloc.h>
 #include <asm/processor.h>
 
 #define WARMUP_BATCHES	10
@@ -96,6 +97,41 @@ void bench_pause(struct bench *b)
 void bench_resume(struct bench *b)
 {
 	b->excluded += rdtsc_ordered() - b->pause_start;
+}
+
+int bench_burst_setup(struct bench *b)
+{
+	b->priv = vmalloc(b->def->ops * sizeof(u64));
+	return b->priv ? 0 : -ENOMEM;
+}
+
+void bench_burst_teardown(struct bench *b)
+{
+	vfree(b->priv);
+	b->priv = NULL;
+}
+
+void bench_burst(struct bench *b, unsigned int ops,
+		 unsigned int (*get)(u64 *table, unsigned int ops),
+		 void (*put)(u64 *table, unsigned int n), bool time_put)
+{
+	unsigned int n;
+
+	if (time_put)
+		bench_pause(b);
+	n = get(b->priv, ops);
+	if (time_put)
+		bench_resume(b);
+	else
+		bench_pause(b);
+	if (n < ops)
+		pr_err("bench: %s: allocation %u of %u failed\n", b->def->name, n + 1, ops);
+	if (n == ops || !time_put)
+		put(b->priv, n);
+	if (!time_put)
+		bench_resume(b);
+	else if (n < ops)
+		put(b->priv, n);
 }
 
 static u64 timing_overhead(void)

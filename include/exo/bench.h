@@ -81,6 +81,32 @@ void bench_resume(struct bench *b);
 int bench_run(const char *filter);
 
 /**
+ * bench_burst() - a burst: @ops allocations, then @ops frees, one side timed
+ * @b: the batch; its ->priv is the table of bench_burst_setup()
+ * @ops: objects in the burst
+ * @get: allocates up to @ops objects into the table, stops at the first
+ *	failure and returns how many it got
+ * @put: frees the first n objects of the table
+ * @time_put: time the frees (false: the allocations)
+ *
+ * The side not timed runs between bench_pause() and bench_resume().  Use
+ * bench_burst_setup()/bench_burst_teardown() as the def's setup/teardown.
+ */
+void bench_burst(struct bench *b, unsigned int ops,
+		 unsigned int (*get)(u64 *table, unsigned int ops),
+		 void (*put)(u64 *table, unsigned int n), bool time_put);
+
+/**
+ * bench_burst_setup() - vmalloc() a table of one u64 per op into @b->priv
+ * @b: the benchmark
+ * Return: 0 or -ENOMEM.
+ */
+int bench_burst_setup(struct bench *b);
+
+/** bench_burst_teardown() - free the table of bench_burst_setup() */
+void bench_burst_teardown(struct bench *b);
+
+/**
  * bench_register() - offer a module's benchmark to the runner
  * @d: the benchmark; a built-in def of the same name must name the module
  *
