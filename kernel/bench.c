@@ -117,21 +117,19 @@ void bench_burst(struct bench *b, unsigned int ops,
 {
 	unsigned int n;
 
-	if (time_put)
+	if (time_put) {
 		bench_pause(b);
-	n = get(b->priv, ops);
-	if (time_put)
+		n = get(b->priv, ops);
 		bench_resume(b);
-	else
+		put(b->priv, n);
+	} else {
+		n = get(b->priv, ops);
 		bench_pause(b);
+		put(b->priv, n);
+		bench_resume(b);
+	}
 	if (n < ops)
 		pr_err("bench: %s: allocation %u of %u failed\n", b->def->name, n + 1, ops);
-	if (n == ops || !time_put)
-		put(b->priv, n);
-	if (!time_put)
-		bench_resume(b);
-	else if (n < ops)
-		put(b->priv, n);
 }
 
 static u64 timing_overhead(void)
