@@ -3,6 +3,7 @@
 """The guest table of Documentation/benchmarks.md, from a `make bench` log.
 
     bench-table.py GUEST_LOG ANCHORS [--run TEXT] [--doc FILE]
+    bench-table.py selftest
 
 Reads the "bench <name> <median> <unit> p10=.. p90=.. mean=.. n=BxO
 ticks=T irqs=I  # <what>" lines of the guest's serial log (kernel/bench.c)
@@ -117,7 +118,60 @@ def replace_block(doc, block):
         f.write(text)
 
 
+SELFTEST_LOG = """\
+[    1.0] bench: timing overhead 4 ticks subtracted; unit instr/op
+[    1.1] bench page_order0_pair                 106.28 instr/op  p10=106.28 p90=106.28 \
+mean=106.28 n=101x64 ticks=0 irqs=0  # alloc_pages(GFP_KERNEL, 0)+__free_pages (Linux API)
+[    1.2] bench page_frame_pair                   61.40 instr/op  p10=61.40 p90=61.90 \
+mean=61.45 n=101x64 ticks=2 irqs=3  # alloc_frame+free_frame (Exo API, a|b)
+[    1.3] bench kmalloc_mt2                  skipped (needs 2 CPUs)
+""".replace("\\\n", "")
+
+
+def selftest():
+    """make check: parse, like-with-like anchors, skips, the doc block."""
+    import os
+    import tempfile
+    failed = []
+
+    def expect(cond, what):
+        if not cond:
+            failed.append(what)
+
+    with tempfile.TemporaryDirectory() as d:
+        log, anc, doc = (os.path.join(d, n) for n in ("log", "anchors", "doc"))
+        with open(log, "w") as f:
+            f.write(SELFTEST_LOG)
+        with open(anc, "w") as f:
+            f.write("# comment 1.0\npage_order0_pair 701.9\nkmalloc64_pair 272.9\n")
+        rows, unit = read_rows(log)
+        expect(unit == "instr/op" and len(rows) == 3, "three rows, unit instr/op")
+        out = table(rows, unit, read_anchors(anc), "run").splitlines()
+        line = {l.split("`")[1]: l for l in out if l.startswith("| `")}
+        expect("701.9 (`page_order0_pair`) | 0.151 |" in line.get("page_order0_pair", ""),
+               "alloc_pages row beside Linux's alloc_pages, ratio")
+        expect(line.get("page_frame_pair", "").endswith("| 2 / 3 |  |  |"),
+               "alloc_frame row: ticks/irqs, no Linux figure")
+        expect("a\\|b" in line.get("page_frame_pair", ""), "| escaped")
+        expect("61.40..61.90" in line.get("page_frame_pair", ""), "spread")
+        expect("skipped: needs 2 CPUs" in line.get("kmalloc_mt2", ""), "skipped row")
+        with open(doc, "w") as f:
+            f.write(f"head\n{BEGIN}\nold\n{END}\ntail\n")
+        block = table(rows, unit, read_anchors(anc), "run")
+        replace_block(doc, block)
+        once = open(doc).read()
+        replace_block(doc, block)
+        expect(open(doc).read() == once and "old" not in once and once.startswith("head")
+               and once.endswith(f"{END}\ntail\n"), "block replaced, idempotent")
+    for what in failed:
+        print(f"bench-table selftest: FAILED: {what}")
+    print(f"bench-table selftest: {'FAILED' if failed else 'ok'}")
+    return 1 if failed else 0
+
+
 def main():
+    if sys.argv[1:] == ["selftest"]:
+        sys.exit(selftest())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("log")
     ap.add_argument("anchors")
