@@ -7,7 +7,9 @@
  */
 #include <exo/bench.h>
 #include <exo/errno.h>
+#include <exo/kmod.h>
 #include <exo/ktest.h>
+#include <exo/module.h>
 
 #include "ktest-internal.h"
 
@@ -83,12 +85,48 @@ static void test_bench_filter(struct ktest *t)
 	KTEST_EXPECT_EQ(t, bench_run("none"), 0);
 }
 
+static void bench_nop(struct bench *b, unsigned int ops)
+{
+}
+
+/*
+ * A module's benchmark: the runner loads the module, runs what it
+ * registered and unloads it; registering needs a name and a run function
+ * and takes a name once.
+ */
+static void test_bench_module(struct ktest *t)
+{
+	static const struct bench_def nameless = { .run = bench_nop };
+	static const struct bench_def dup = { .name = "ktest_bench_dup", .run = bench_nop };
+
+	if (!IS_ENABLED(CONFIG_BENCH))
+		KTEST_SKIP(t, "CONFIG_BENCH=n");
+	KTEST_EXPECT_EQ(t, bench_register(&nameless), -EINVAL);
+	KTEST_ASSERT_EQ(t, bench_register(&dup), 0);
+	KTEST_EXPECT_EQ(t, bench_register(&dup), -EBUSY);
+	bench_unregister(&dup);
+	KTEST_EXPECT_EQ(t, bench_register(&dup), 0);
+	bench_unregister(&dup);
+	if (!IS_ENABLED(CONFIG_SLAB_BENCH_MODULE))
+		return;
+	/* Built in or loaded at boot (modules=1): run, and left as it was. */
+	KTEST_EXPECT_EQ(t, bench_run("kmalloc64_pair_module"), 1);
+	if (!IS_MODULE(CONFIG_SLAB_BENCH_MODULE) || !find_module("slab_bench_module"))
+		return;
+	/* Not loaded: the runner loads it for the run and unloads it after. */
+	KTEST_ASSERT_EQ(t, modprobe_remove("slab_bench_module"), 0);
+	KTEST_EXPECT_EQ(t, bench_run("kmalloc64_pair_module"), 1);
+	KTEST_EXPECT_TRUE(t, !find_module("slab_bench_module"));
+	KTEST_EXPECT_EQ(t, request_module("slab_bench_module"), 0);
+}
+
 static struct ktest_case ktest_cases[] = {
 	KTEST_CASE(test_filter_unknown_suite),
 	KTEST_CASE(test_filter_unknown_case),
 	KTEST_CASE(test_filter_list_unknown_item),
 	KTEST_CASE(test_filter_list_selection),
 	KTEST_CASE(test_bench_filter),
+	KTEST_CASE(test_bench_module),
 	{}
 };
 

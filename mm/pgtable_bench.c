@@ -5,7 +5,12 @@
  *
  *   vm_map_unmap_4k   map_page + unmap_page of one 4 KiB kernel page with
  *                     its local flush, tables present (Linux: vmap+vunmap)
- *   vm_translate      translate() of a kernel address
+ *   vm_translate      translate() of a kernel address: the per-CPU
+ *                     one-entry cache's hit
+ *   vm_translate_miss_{4k,2m,1g}
+ *                     translate() that misses it: the full walk to a
+ *                     4 KiB, 2 MiB or 1 GiB leaf, 512 addresses spread
+ *                     over 1 GiB, each in another 2 MiB than the last
  *   vm_switch_mm      switch_mm() between two address spaces (a pair per
  *                     op); PCID or not is printed (Bochs has PCID, QEMU not)
  *   vm_ipi_user{1,2,3} / vm_ipi_range{1,2,3}
@@ -64,8 +69,112 @@ static void translate_one(struct bench *b, unsigned int ops)
 		if (translate(BENCH_VA + PAGE_SIZE + (i & 0xff), &pa))
 			return;
 }
-DEFINE_BENCH_FULL(vm_translate, .desc = "translate() of a 4K kernel mapping",
+DEFINE_BENCH_FULL(vm_translate, .desc = "translate() of a 4K kernel mapping, per-CPU cache hit",
 		  .run = translate_one, .setup = map_setup, .teardown = map_teardown, .ops = 64);
+
+/*
+ * Misses: 512 addresses, one per 2 MiB of a GiB, visited in a permuted
+ * order (167 is odd, so k * 167 mod 512 is a permutation) so that no
+ * translate() finds the page table of the one before in the cache.  The
+ * physical addresses are never accessed, only translated.
+ */
+#define XLATE_N		512
+#define XLATE_VA(sz)	(BENCH_VA + (sz) * (1UL << 30))	/* 1, 2 or 3 GiB up, 1 GiB each */
+
+static unsigned long xlate_va[XLATE_N];
+
+static void xlate_addresses(unsigned long base)
+{
+	for (unsigned int k = 0; k < XLATE_N; k++) {
+		unsigned long slot = (k * 167) % XLATE_N;
+
+		xlate_va[k] = base + slot * PMD_SIZE + slot * PAGE_SIZE + 8;
+	}
+}
+
+static int xlate_map(unsigned long base, pgflags_t size_flag)
+{
+	int err = 0;
+
+	if (size_flag && !pgtable_huge_supported(size_flag)) {
+		pr_notice("bench: %s pages not supported here\n",
+			  size_flag == PAGE_HUGE_1G ? "1 GiB" : "2 MiB");
+		return -EOPNOTSUPP;
+	}
+	xlate_addresses(base);
+	if (size_flag == PAGE_HUGE_1G)
+		return map_page(base, 0, PAGE_HUGE_1G);
+	for (unsigned int slot = 0; slot < XLATE_N && !err; slot++) {
+		unsigned long va = base + slot * PMD_SIZE;
+
+		if (size_flag)
+			err = map_page(va, slot * PMD_SIZE, PAGE_HUGE_2M);
+		else
+			err = map_page(va + slot * PAGE_SIZE, bench_frame, 0);
+	}
+	if (err)	/* the runner calls no teardown after a failed setup */
+		unmap_range(base, 1UL << 30);
+	return err;
+}
+
+static int xlate_setup_4k(struct bench *b)
+{
+	int err;
+
+	if (alloc_frame(&bench_frame))
+		return -ENOMEM;
+	err = xlate_map(XLATE_VA(1), 0);
+	if (err)
+		free_frame(bench_frame);
+	return err;
+}
+
+static int xlate_setup_2m(struct bench *b)
+{
+	return xlate_map(XLATE_VA(2), PAGE_HUGE_2M);
+}
+
+static int xlate_setup_1g(struct bench *b)
+{
+	return xlate_map(XLATE_VA(3), PAGE_HUGE_1G);
+}
+
+static void xlate_teardown_4k(struct bench *b)
+{
+	unmap_range(XLATE_VA(1), 1UL << 30);
+	free_frame(bench_frame);
+}
+
+static void xlate_teardown_2m(struct bench *b)
+{
+	unmap_range(XLATE_VA(2), 1UL << 30);
+}
+
+static void xlate_teardown_1g(struct bench *b)
+{
+	unmap_range(XLATE_VA(3), 1UL << 30);
+}
+
+static void translate_miss(struct bench *b, unsigned int ops)
+{
+	phys_addr_t pa;
+
+	for (unsigned int i = 0; i < ops; i++)
+		if (translate(xlate_va[i % XLATE_N], &pa)) {
+			pr_err("bench: translate() of %#lx failed\n", xlate_va[i % XLATE_N]);
+			return;
+		}
+}
+
+DEFINE_BENCH_FULL(vm_translate_miss_4k, .desc = "translate(), cache miss: walk to a 4K leaf",
+		  .run = translate_miss, .setup = xlate_setup_4k, .teardown = xlate_teardown_4k,
+		  .ops = XLATE_N);
+DEFINE_BENCH_FULL(vm_translate_miss_2m, .desc = "translate(), cache miss: walk to a 2M leaf",
+		  .run = translate_miss, .setup = xlate_setup_2m, .teardown = xlate_teardown_2m,
+		  .ops = XLATE_N);
+DEFINE_BENCH_FULL(vm_translate_miss_1g, .desc = "translate(), cache miss: walk to a 1G leaf",
+		  .run = translate_miss, .setup = xlate_setup_1g, .teardown = xlate_teardown_1g,
+		  .ops = XLATE_N);
 
 static struct mm_struct *spaces[2];
 

@@ -2,9 +2,9 @@
 /*
  * kmalloc micro-benchmarks for `make bench`, the operations of the Linux 6.1
  * anchors (shared/anchors/linux: kmalloc{64,256,2048,16384}_pair,
- * kmem_cache64_pair, kmalloc64_bulk256) plus the tier-1 bulk of issue 6
- * (1000 x kmalloc(64, GFP_KERNEL) then 1000 frees).  Under QEMU -icount shift=0 the
- * figures are guest instructions per op.  The size goes through a volatile
+ * kmem_cache64_pair, kmalloc64_bulk256) plus bursts of 1000, 4096 and
+ * 100 000 x kmalloc(64, GFP_KERNEL) then as many frees.  Under QEMU -icount
+ * shift=0 the figures are guest instructions per op.  The size goes through a volatile
  * so that it is a run-time value, as in the anchor module.
  */
 #include <exo/bench.h>
@@ -17,9 +17,6 @@
 #include <exo/string.h>
 #include <asm/processor.h>
 
-#define BULK	1000
-
-static void *bulk[BULK];
 static volatile size_t bench_size;
 static struct kmem_cache *bench_cache;
 
@@ -45,7 +42,7 @@ static void pair_##sz(struct bench *b, unsigned int ops)		\
 {									\
 	pair(ops, sz);							\
 }									\
-DEFINE_BENCH_FULL(kmalloc##sz##_pair, .desc = "kmalloc(" #sz ")+kfree (" what ")", \
+DEFINE_BENCH_FULL(kmalloc##sz##_pair, .desc = "kmalloc(" #sz ")+kfree built in, inlined hit (" what ")", \
 		  .run = pair_##sz, .ops = 64)
 
 DEFINE_PAIR(16, "tier 1 hit");
@@ -80,40 +77,55 @@ static void cache_pair(struct bench *b, unsigned int ops)
 DEFINE_BENCH_FULL(kmem_cache64_pair, .desc = "kmem_cache_alloc+free, 64 B typed cache (tier 2)",
 		  .run = cache_pair, .setup = cache_setup, .teardown = cache_teardown, .ops = 64);
 
-/* @ops allocations timed; the frees that undo them are not. */
+/*
+ * Bursts of kmalloc(64): @ops allocations, then @ops frees, timed apart
+ * and reported per op.  256 is Linux's kmalloc64_bulk256 anchor; 1000 fits
+ * the thread cache (1024 objects per class), 4096 and 100 000 run past it.
+ */
+static unsigned int objs_alloc(u64 *table, unsigned int ops)
+{
+	void **v = (void **)table;
+	unsigned int i;
+
+	bench_size = 64;
+	for (i = 0; i < ops; i++)
+		if (!(v[i] = kmalloc(bench_size, GFP_KERNEL)))
+			break;
+	return i;
+}
+
+static void objs_free(u64 *table, unsigned int ops)
+{
+	void **v = (void **)table;
+
+	for (unsigned int i = 0; i < ops; i++)
+		kfree(v[i]);
+}
+
 static void bulk_alloc(struct bench *b, unsigned int ops)
 {
-	bench_size = 64;
-	for (unsigned int i = 0; i < ops; i++)
-		if (!(bulk[i] = kmalloc(bench_size, GFP_KERNEL)))
-			return fail("kmalloc");
-	bench_pause(b);
-	for (unsigned int i = 0; i < ops; i++)
-		kfree(bulk[i]);
-	bench_resume(b);
+	bench_burst(b, ops, objs_alloc, objs_free, false);
 }
 
-/* @ops frees timed; the allocations that feed them are not. */
 static void bulk_free(struct bench *b, unsigned int ops)
 {
-	bench_size = 64;
-	bench_pause(b);
-	for (unsigned int i = 0; i < ops; i++)
-		if (!(bulk[i] = kmalloc(bench_size, GFP_KERNEL)))
-			return fail("kmalloc");
-	bench_resume(b);
-	for (unsigned int i = 0; i < ops; i++)
-		kfree(bulk[i]);
+	bench_burst(b, ops, objs_alloc, objs_free, true);
 }
 
-DEFINE_BENCH_FULL(kmalloc64_bulk1000_alloc, .desc = "1000 x kmalloc(64) (then untimed frees)",
-		  .run = bulk_alloc, .ops = BULK, .batches = 51);
-DEFINE_BENCH_FULL(kmalloc64_bulk1000_free, .desc = "1000 x kfree (after untimed kmalloc(64))",
-		  .run = bulk_free, .ops = BULK, .batches = 51);
-DEFINE_BENCH_FULL(kmalloc64_bulk256_alloc, .desc = "256 x kmalloc(64) (then untimed frees)",
-		  .run = bulk_alloc, .ops = 256);
-DEFINE_BENCH_FULL(kmalloc64_bulk256_free, .desc = "256 x kfree (after untimed kmalloc(64))",
-		  .run = bulk_free, .ops = 256);
+#define BULK_BENCH(_n, _batches)						\
+DEFINE_BENCH_FULL(kmalloc64_bulk##_n##_alloc,					\
+		  .desc = #_n " x kmalloc(64), per op (then untimed frees)",	\
+		  .run = bulk_alloc, .setup = bench_burst_setup,			\
+		  .teardown = bench_burst_teardown, .ops = _n, .batches = _batches);	\
+DEFINE_BENCH_FULL(kmalloc64_bulk##_n##_free,					\
+		  .desc = #_n " x kfree, per op (after untimed kmalloc(64))",	\
+		  .run = bulk_free, .setup = bench_burst_setup,			\
+		  .teardown = bench_burst_teardown, .ops = _n, .batches = _batches)
+
+BULK_BENCH(256, 101);
+BULK_BENCH(1000, 51);
+BULK_BENCH(4096, 21);
+BULK_BENCH(100000, 5);
 
 /*
  * Several CPUs allocating at once (plain TCG -smp N: emulation time, read
@@ -245,3 +257,8 @@ DEFINE_BENCH_FULL(kmalloc_mt2, .desc = "same on 2 CPUs at once (per op of one CP
 DEFINE_BENCH_FULL(kmalloc_mt4, .desc = "same on 4 CPUs at once (per op of one CPU)",
 		  .run = mt_run, .setup = mt_setup4, .teardown = mt_teardown, .ops = 2000,
 		  .batches = 21, .min_cpus = 4);
+
+/* The same pair from a module (mm/slab_bench_module.c, loaded to run). */
+DEFINE_BENCH_MODULE(kmalloc64_pair_module,
+		    "kmalloc(64)+kfree from a module (exported out-of-line path)",
+		    "slab_bench_module");

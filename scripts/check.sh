@@ -779,6 +779,8 @@ script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
 # scripts/blkimage.py: the host's integrity pattern matches the kernel's, and catches corruption.
 script_step blkimage python3 "$src/scripts/blkimage.py" selftest
+# scripts/bench-table.py: the guest table make bench writes into Documentation/benchmarks.md.
+script_step bench-table python3 "$src/scripts/bench-table.py" selftest
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
 	"$out/gcc/vmlinux" "$src"

@@ -3,7 +3,9 @@
  * In-kernel micro-benchmarks.  A benchmark runs a batch of @ops operations;
  * the framework times batches with serialised rdtsc, subtracts the cost of an
  * empty timing pair, discards warm-up batches and reports the median, p10
- * and p90 per operation.  Under QEMU -icount shift=0,sleep=off the TSC
+ * and p90 per operation, with the mean and the timer ticks and interrupts
+ * that landed inside the timed batches (batches run with interrupts on, as
+ * callers run the API).  Under QEMU -icount shift=0,sleep=off the TSC
  * advances by one per guest instruction, so the figure is exact guest
  * instructions per operation; elsewhere it is TSC ticks.
  *
@@ -35,6 +37,12 @@ struct bench_def {
 	unsigned int ops;		/* operations per batch (0 = default 64) */
 	unsigned int batches;		/* timed batches (0 = default 101) */
 	unsigned int min_cpus;		/* skipped below this many online CPUs */
+	/*
+	 * The code is in this module, measured as a module calls the API:
+	 * the runner loads it, runs the def of the same name the module
+	 * registered with bench_register(), and unloads it.  ->run unused.
+	 */
+	const char *module;
 };
 
 struct bench {
@@ -52,6 +60,13 @@ struct bench {
 #define DEFINE_BENCH(_name, _desc, _run) \
 	DEFINE_BENCH_FULL(_name, .desc = _desc, .run = _run)
 
+/*
+ * A module's benchmark, run through the built-in def of the same name
+ * whose .module names the module (DEFINE_BENCH_MODULE).
+ */
+#define DEFINE_BENCH_MODULE(_name, _desc, _module) \
+	DEFINE_BENCH_FULL(_name, .desc = _desc, .module = _module)
+
 /* Exclude the code between the two calls from the batch's time. */
 void bench_pause(struct bench *b);
 void bench_resume(struct bench *b);
@@ -64,11 +79,63 @@ void bench_resume(struct bench *b);
  */
 #ifdef CONFIG_BENCH
 int bench_run(const char *filter);
+
+/**
+ * bench_burst() - a burst: @ops allocations, then @ops frees, one side timed
+ * @b: the batch; its ->priv is the table of bench_burst_setup()
+ * @ops: objects in the burst
+ * @get: allocates up to @ops objects into the table, stops at the first
+ *	failure and returns how many it got
+ * @put: frees the first n objects of the table
+ * @time_put: time the frees (false: the allocations)
+ *
+ * The side not timed runs between bench_pause() and bench_resume().  Use
+ * bench_burst_setup()/bench_burst_teardown() as the def's setup/teardown.
+ */
+void bench_burst(struct bench *b, unsigned int ops,
+		 unsigned int (*get)(u64 *table, unsigned int ops),
+		 void (*put)(u64 *table, unsigned int n), bool time_put);
+
+/**
+ * bench_burst_setup() - vmalloc() a table of one u64 per op into @b->priv
+ * @b: the benchmark
+ * Return: 0 or -ENOMEM.
+ */
+int bench_burst_setup(struct bench *b);
+
+/** bench_burst_teardown() - free the table of bench_burst_setup() */
+void bench_burst_teardown(struct bench *b);
+
+/**
+ * bench_register() - offer a module's benchmark to the runner
+ * @d: the benchmark; a built-in def of the same name must name the module
+ *
+ * Called from the module's init; @d must stay valid until
+ * bench_unregister().
+ * Return: 0, -EINVAL if @d has no name or no run function, -EBUSY if a
+ * benchmark of that name is registered already, -ENOSPC if the table is full.
+ */
+int bench_register(const struct bench_def *d);
+
+/**
+ * bench_unregister() - withdraw a benchmark offered by bench_register()
+ * @d: as given to bench_register(); nothing happens if it is not there
+ */
+void bench_unregister(const struct bench_def *d);
 #else
 static inline int bench_run(const char *filter)
 {
 	printk("bench: not built in (CONFIG_BENCH=n)\n");
 	return -ENOSYS;
+}
+
+static inline int bench_register(const struct bench_def *d)
+{
+	return -ENOSYS;
+}
+
+static inline void bench_unregister(const struct bench_def *d)
+{
 }
 #endif
 
