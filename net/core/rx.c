@@ -130,12 +130,16 @@ void dev_remove_pack(struct packet_type *pt)
 			break;
 		}
 	spin_unlock_bh(&ptype_lock);
-	if (found) {
-		ptype_sync();
+	/*
+	 * Wait even if @pt was not found: the device's unregistration may
+	 * have unlinked it and still be waiting for a reader inside pt->func,
+	 * and our caller frees @pt once we return.
+	 */
+	ptype_sync();
+	if (found)
 		INIT_LIST_HEAD(&pt->list);
-	} else if (!(pt->dev && pt->dev->reg_state != NETREG_REGISTERED)) {
+	else if (!(pt->dev && pt->dev->reg_state != NETREG_REGISTERED))
 		pr_err("dev_remove_pack: %p was not added\n", pt);
-	}
 }
 EXPORT_SYMBOL_GPL(dev_remove_pack);
 
