@@ -271,10 +271,16 @@ static void test_ata_lba48(struct ktest *t)
 
 /* --- the channel shared by internal and block commands ------------------- */
 
-/* Wait (at most 2 s) until @ap has a command on it other than @not; false: none came. */
+/*
+ * Tests that hold a command in flight (eh_test_timeout) for as long as
+ * AT_HOLD_MS, long enough that a stalled test thread still finds it there.
+ */
+#define AT_HOLD_MS	"3000"
+
+/* Wait (at most 3 s) until @ap has a command on it other than @not; false: none came. */
 static bool at_wait_active(struct ata_port *ap, const struct ata_queued_cmd *not)
 {
-	for (int ms = 0; ms < 2000; ms++) {
+	for (int ms = 0; ms < 3000; ms++) {
 		const struct ata_queued_cmd *qc = READ_ONCE(ap->qc_active);
 
 		if (qc && qc != not)
@@ -382,7 +388,7 @@ static void test_ata_internal_exclusive(struct ktest *t)
 	dev = at_dev(bdev);
 	id = kmalloc(4096, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, id);
-	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", AT_HOLD_MS), 0);
 
 	/* A block read in flight, then IDENTIFY: it waits, then succeeds. */
 	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
@@ -453,12 +459,13 @@ static void test_ata_stale_timeout(struct ktest *t)
 
 	NEED_DISK(t, bdev);
 	ap = at_dev(bdev)->ap;
-	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", AT_HOLD_MS), 0);
 	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	/* Before the read: its own expiry may come before we look. */
+	timeouts = READ_ONCE(ap->nr_timeouts);
 	a = at_async_start(bdev, at_async_read);
 	KTEST_ASSERT_NOT_NULL(t, a);
 	KTEST_EXPECT_TRUE(t, at_wait_active(ap, NULL));
-	timeouts = READ_ONCE(ap->nr_timeouts);
 	ap->timer.function(&ap->timer);
 	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts);
 	KTEST_EXPECT_FALSE(t, READ_ONCE(ap->eh_pending));
