@@ -402,6 +402,88 @@ static void test_net_tap_close_during_unregister(struct ktest *t)
 	kfree(s);
 }
 
+/* --- tap removal against back-to-back receives ----------------------------- */
+
+struct nc_busy_rx {
+	struct packet_type pt;
+	struct net_device *dev;
+	bool stop;
+	unsigned long frames;
+};
+
+/* Receive one skb over and over with bottom halves off: barely a gap between readers. */
+static int nc_busy_rx_fn(void *arg)
+{
+	struct nc_busy_rx *b = arg;
+	struct sk_buff *skb = nc_frame(b->dev);
+
+	if (skb) {
+		local_bh_disable();
+		while (!READ_ONCE(b->stop)) {
+			netif_receive_skb(skb_get(skb));
+			b->frames++;
+		}
+		local_bh_enable();
+		kfree_skb(skb);
+	}
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/*
+ * dev_remove_pack() waits for the readers of its time only: a CPU that
+ * receives back to back, seldom seen without a reader, must not hold it
+ * off.  Each removal here must return while the other CPU still receives.
+ */
+static void test_net_tap_remove_under_rx(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	unsigned int me = smp_processor_id(), cpu;
+	struct packet_type extra = { 0 };
+	struct task_struct *tsk;
+	struct nc_busy_rx *b;
+	u64 start, worst = 0;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs a second CPU to receive");
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, b);
+	b->dev = nc_create();
+	if (!b->dev) {
+		kfree(b);
+		KTEST_ASSERT_NOT_NULL(t, NULL);
+	}
+	b->pt.type = htons(ETH_P_ALL);
+	b->pt.dev = b->dev;
+	b->pt.func = nc_drop_rcv;
+	extra = b->pt;
+	dev_add_pack(&b->pt);
+	tsk = nc_thread_on_other_cpu(nc_busy_rx_fn, b, me, me, &cpu);
+	if (tsk) {
+		wake_up_process(tsk);
+		while (!READ_ONCE(b->frames))
+			msleep(1);
+		for (int i = 0; i < 20; i++) {
+			dev_add_pack(&extra);
+			start = ktime_get_ns();
+			dev_remove_pack(&extra);
+			worst = max(worst, ktime_get_ns() - start);
+		}
+		/* Each returned while the other CPU still received. */
+		KTEST_EXPECT_LT(t, worst, 2000 * 1000000ULL);
+		WRITE_ONCE(b->stop, true);
+		kthread_stop(tsk);
+		ktest_log(t, "%lu frames; the slowest removal took %llu us", b->frames,
+			  (unsigned long long)(worst / 1000));
+	}
+	KTEST_EXPECT_NOT_NULL(t, tsk);
+	dev_remove_pack(&b->pt);
+	nc_destroy(b->dev);
+	kfree(b);
+	nc_expect_no_leak(t, baseline);
+}
+
 /* --- unregister with a full backlog ---------------------------------------- */
 
 struct nc_backlog_count {
@@ -501,6 +583,7 @@ static struct ktest_case net_core_cases[] = {
 	KTEST_CASE(test_net_xmit_gated_on_open),
 	KTEST_CASE(test_net_tap_nested_reader),
 	KTEST_CASE(test_net_tap_close_during_unregister),
+	KTEST_CASE(test_net_tap_remove_under_rx),
 	KTEST_CASE(test_net_unregister_full_backlog),
 	{}
 };
