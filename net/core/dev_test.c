@@ -5,7 +5,8 @@
  * state it checks without timing: a transmit from inside ndo_open() and
  * ndo_stop() never reaches the driver; a tap's func may receive again and
  * add a tap; a tap removed while its device is unregistered is waited
- * for like any other; unregistering a device whose skbs fill a CPU's netif_rx()
+ * for like any other; a CPU receiving back to back does not hold a tap's
+ * removal off; unregistering a device whose skbs fill a CPU's netif_rx()
  * backlog (held there by owning the backlog's NAPI) leaves none behind.
  * The "net" suite (drivers/net/veth_test.c) tests the rest of the layer.
  */
@@ -281,6 +282,21 @@ static void test_net_tap_nested_reader(struct ktest *t)
 	nc_expect_no_leak(t, baseline);
 }
 
+/* A new device and, in @pt, a tap of all its frames (not yet added). */
+static struct net_device *nc_create_tapped(struct packet_type *pt,
+					   int (*func)(struct sk_buff *, struct net_device *,
+						       struct packet_type *, struct net_device *),
+					   void *priv)
+{
+	struct net_device *dev = nc_create();
+
+	pt->type = htons(ETH_P_ALL);
+	pt->dev = dev;
+	pt->func = func;
+	pt->af_packet_priv = priv;
+	return dev;
+}
+
 /* --- a tap closed while its device is unregistered ----------------------- */
 
 struct nc_slow_tap {
@@ -367,15 +383,11 @@ static void test_net_tap_close_during_unregister(struct ktest *t)
 		KTEST_SKIP(t, "needs 3 CPUs (a reader, an unregistration, this thread)");
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, s);
-	s->dev = nc_create();
+	s->dev = nc_create_tapped(&s->pt, nc_slow_rcv, s);
 	if (!s->dev) {
 		kfree(s);
 		KTEST_ASSERT_NOT_NULL(t, NULL);
 	}
-	s->pt.type = htons(ETH_P_ALL);
-	s->pt.dev = s->dev;
-	s->pt.func = nc_slow_rcv;
-	s->pt.af_packet_priv = s;
 	dev_add_pack(&s->pt);
 	reader = nc_thread_on_other_cpu(nc_slow_reader_fn, s, me, me, &rcpu);
 	unreg = nc_thread_on_other_cpu(nc_unregister_fn, s->dev, me, rcpu, &ucpu);
@@ -449,14 +461,11 @@ static void test_net_tap_remove_under_rx(struct ktest *t)
 		KTEST_SKIP(t, "needs a second CPU to receive");
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, b);
-	b->dev = nc_create();
+	b->dev = nc_create_tapped(&b->pt, nc_drop_rcv, b);
 	if (!b->dev) {
 		kfree(b);
 		KTEST_ASSERT_NOT_NULL(t, NULL);
 	}
-	b->pt.type = htons(ETH_P_ALL);
-	b->pt.dev = b->dev;
-	b->pt.func = nc_drop_rcv;
 	extra = b->pt;
 	dev_add_pack(&b->pt);
 	tsk = nc_thread_on_other_cpu(nc_busy_rx_fn, b, me, me, &cpu);
