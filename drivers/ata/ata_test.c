@@ -271,10 +271,16 @@ static void test_ata_lba48(struct ktest *t)
 
 /* --- the channel shared by internal and block commands ------------------- */
 
-/* Wait (at most 2 s) until @ap has a command on it other than @not; false: none came. */
+/*
+ * Tests that hold a command in flight (eh_test_timeout) for as long as
+ * AT_HOLD_MS, long enough that a stalled test thread still finds it there.
+ */
+#define AT_HOLD_MS	"3000"
+
+/* Wait (at most 3 s) until @ap has a command on it other than @not; false: none came. */
 static bool at_wait_active(struct ata_port *ap, const struct ata_queued_cmd *not)
 {
-	for (int ms = 0; ms < 2000; ms++) {
+	for (int ms = 0; ms < 3000; ms++) {
 		const struct ata_queued_cmd *qc = READ_ONCE(ap->qc_active);
 
 		if (qc && qc != not)
@@ -382,7 +388,7 @@ static void test_ata_internal_exclusive(struct ktest *t)
 	dev = at_dev(bdev);
 	id = kmalloc(4096, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, id);
-	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", AT_HOLD_MS), 0);
 
 	/* A block read in flight, then IDENTIFY: it waits, then succeeds. */
 	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
@@ -453,12 +459,13 @@ static void test_ata_stale_timeout(struct ktest *t)
 
 	NEED_DISK(t, bdev);
 	ap = at_dev(bdev)->ap;
-	KTEST_ASSERT_EQ(t, at_param("timeout_ms", "300"), 0);
+	KTEST_ASSERT_EQ(t, at_param("timeout_ms", AT_HOLD_MS), 0);
 	KTEST_ASSERT_EQ(t, at_param("eh_test_timeout", "1"), 0);
+	/* Before the read: its own expiry may come before we look. */
+	timeouts = READ_ONCE(ap->nr_timeouts);
 	a = at_async_start(bdev, at_async_read);
 	KTEST_ASSERT_NOT_NULL(t, a);
 	KTEST_EXPECT_TRUE(t, at_wait_active(ap, NULL));
-	timeouts = READ_ONCE(ap->nr_timeouts);
 	ap->timer.function(&ap->timer);
 	KTEST_EXPECT_EQ(t, READ_ONCE(ap->nr_timeouts), timeouts);
 	KTEST_EXPECT_FALSE(t, READ_ONCE(ap->eh_pending));
@@ -472,10 +479,42 @@ static void test_ata_stale_timeout(struct ktest *t)
 }
 
 /*
+ * Quiesce (@on) or restart the block queues of every port of @host, the
+ * ports that share its interrupt handler (and, in PIIX native mode, its
+ * line).  Return: every port idle (@on), or true.
+ */
+static bool at_host_quiesce(struct ata_host *host, bool on)
+{
+	bool idle = true;
+
+	for (unsigned int i = 0; i < host->n_ports; i++) {
+		struct ata_port *ap = host->ports[i];
+
+		for (unsigned int d = 0; ap && d < 2; d++) {
+			if (!ap->device[d].disk)
+				continue;
+			if (on)
+				blk_mq_quiesce_queue(ap->device[d].disk->queue);
+			else
+				blk_mq_unquiesce_queue(ap->device[d].disk->queue);
+		}
+	}
+	for (unsigned int i = 0; on && i < host->n_ports; i++) {
+		struct ata_port *ap = host->ports[i];
+
+		for (int ms = 0; ap && READ_ONCE(ap->qc_active) && ms < 2000; ms++)
+			msleep(1);
+		idle = idle && !(ap && READ_ONCE(ap->qc_active));
+	}
+	return idle;
+}
+
+/*
  * An interrupt while the channel is idle is not ours (IRQ_NONE: on a
  * shared INTx it is another device's), even when the device raised it;
  * the stray INTRQ is cleared all the same.  The IRQ is masked and the
- * block queues quiesced while the test drives the device by hand.
+ * block queues of every port of the host quiesced (the handler looks at
+ * them all) while the test drives the device by hand.
  */
 static void test_ata_idle_irq_not_ours(struct ktest *t)
 {
@@ -492,12 +531,7 @@ static void test_ata_idle_irq_not_ours(struct ktest *t)
 	ap = at_dev(bdev)->ap;
 	cmd = ap->ioaddr.cmd_addr;
 	bmdma = ap->ioaddr.bmdma_addr;
-	for (unsigned int d = 0; d < 2; d++)
-		if (ap->device[d].disk)
-			blk_mq_quiesce_queue(ap->device[d].disk->queue);
-	for (int ms = 0; READ_ONCE(ap->qc_active) && ms < 2000; ms++)
-		msleep(1);
-	KTEST_EXPECT_NULL(t, READ_ONCE(ap->qc_active));
+	KTEST_EXPECT_TRUE(t, at_host_quiesce(ap->host, true));
 	disable_irq(ap->irq);
 	/* Idle, nothing raised: not ours. */
 	KTEST_EXPECT_EQ(t, intr((int)ap->irq, ap->host), IRQ_NONE);
@@ -514,9 +548,7 @@ static void test_ata_idle_irq_not_ours(struct ktest *t)
 	if (bmdma)
 		KTEST_EXPECT_FALSE(t, inb(bmdma + ATA_DMA_STATUS) & ATA_DMA_INTR);
 	enable_irq(ap->irq);
-	for (unsigned int d = 0; d < 2; d++)
-		if (ap->device[d].disk)
-			blk_mq_unquiesce_queue(ap->device[d].disk->queue);
+	at_host_quiesce(ap->host, false);
 	/* The channel still works. */
 	buf = kmalloc(4096, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, buf);
@@ -581,12 +613,22 @@ static void test_ata_pio_after_modprobe(struct ktest *t)
 
 struct at_rmmod {
 	struct block_device *bdev;
+	atomic_t refs;			/* the test's and each reader's */
 	atomic_t reads;			/* reads that succeeded, all readers */
 	bool removed;			/* ata_piix is gone: one more read, then stop */
 	int late_rc[AT_RMMOD_READERS];	/* that read's result */
 	struct completion done[AT_RMMOD_READERS];
 	unsigned int id;
 };
+
+/* Drop a reference to @r: the last one closes the disk and frees @r. */
+static void at_rmmod_put(struct at_rmmod *r)
+{
+	if (atomic_dec_and_test(&r->refs)) {
+		blkdev_put(r->bdev, FMODE_READ | FMODE_WRITE);
+		kfree(r);
+	}
+}
 
 static int at_rmmod_reader(void *arg)
 {
@@ -605,6 +647,7 @@ static int at_rmmod_reader(void *arg)
 		r->late_rc[id] = blkdev_rw(r->bdev, REQ_OP_READ, AT_BASE, buf, 4096);
 	kfree(buf);
 	complete(&r->done[id]);
+	at_rmmod_put(r);
 	return 0;
 }
 
@@ -625,16 +668,30 @@ static void test_ata_rmmod_during_io(struct ktest *t)
 	if (!IS_MODULE(CONFIG_ATA_PIIX))
 		KTEST_SKIP(t, "ata_piix is built in");
 	for (int cycle = 0; cycle < 2; cycle++) {
+		struct block_device *bdev;
 		void *buf;
 
+		NEED_DISK(t, bdev);
 		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r)
+			blkdev_put(bdev, FMODE_READ | FMODE_WRITE);
 		KTEST_ASSERT_NOT_NULL(t, r);
-		NEED_DISK(t, r->bdev);
+		r->bdev = bdev;
+		/* A reader that outlives its wait below still has @r and the disk. */
+		atomic_set(&r->refs, 1 + AT_RMMOD_READERS);
 		if (cycle == 1)
 			free0 = nr_free_pages();
-		for (unsigned int i = 0; i < AT_RMMOD_READERS; i++) {
+		for (unsigned int i = 0; i < AT_RMMOD_READERS; i++)
 			init_completion(&r->done[i]);
-			KTEST_ASSERT_FALSE(t, IS_ERR(kthread_run(at_rmmod_reader, r, "ata_rmmod%u", i)));
+		for (unsigned int i = 0; i < AT_RMMOD_READERS; i++) {
+			if (IS_ERR(kthread_run(at_rmmod_reader, r, "ata_rmmod%u", i))) {
+				ktest_fail(t, __FILE__, __LINE__, "reader %u not started", i);
+				WRITE_ONCE(r->removed, true);
+				for (; i < AT_RMMOD_READERS; i++)
+					at_rmmod_put(r);
+				at_rmmod_put(r);
+				return;
+			}
 		}
 		for (int ms = 0; atomic_read(&r->reads) < 4 * AT_RMMOD_READERS && ms < 5000; ms++)
 			msleep(1);
@@ -649,8 +706,7 @@ static void test_ata_rmmod_during_io(struct ktest *t)
 		buf = kmalloc(4096, GFP_KERNEL);
 		KTEST_EXPECT_LT(t, blkdev_rw(r->bdev, REQ_OP_READ, AT_BASE, buf, 4096), 0);
 		kfree(buf);
-		blkdev_put(r->bdev, FMODE_READ | FMODE_WRITE);
-		kfree(r);
+		at_rmmod_put(r);
 		rc = modprobe("ata_piix", "");
 		if (rc == -ENOENT) {
 			size_t len;

@@ -271,7 +271,9 @@ static void test_net_queue_stop_wake(struct ktest *t)
  * A peer whose ring filled stops our TX queue, and only its poll wakes
  * it: closing the peer (which empties the ring) must wake it, or it stays
  * stopped after the peer opens again (an empty ring runs no poll).  The
- * ring is kept full by holding the peer's NAPI while a fills it.
+ * ring is kept full by holding the peer's NAPI while a fills it, with
+ * exactly as many frames as it holds: none waits in a's TX backlog, which
+ * NET_TX would send to the reopened peer ahead of the checked frame.
  */
 static void test_net_stop_wakes_peer(struct ktest *t)
 {
@@ -279,21 +281,22 @@ static void test_net_stop_wakes_peer(struct ktest *t)
 	struct net_device *a, *b;
 	struct napi_struct *napi;
 	struct net_raw_tap *tap;
-	struct sk_buff *frames[6];
+	struct sk_buff *frames[4];
 	struct sk_buff *skb;
 
 	KTEST_ASSERT_EQ(t, veth_create_pair("ntw%d", "ntw%d", 1, &a, &b), 0);
 	veth_set_ring_size(b, 4);
 	txq = netdev_get_tx_queue(a, 0);
-	for (unsigned int i = 0; i < 6; i++) {
+	for (unsigned int i = 0; i < 4; i++) {
 		frames[i] = nt_frame(a, b, 60, (u8)i);
 		KTEST_ASSERT_NOT_NULL(t, frames[i]);
 	}
 	list_for_each_entry(napi, &b->napi_list, dev_list)
 		napi_disable(napi);
-	for (unsigned int i = 0; i < 6; i++)
+	for (unsigned int i = 0; i < 4; i++)
 		dev_queue_xmit(frames[i]);
 	KTEST_EXPECT_TRUE(t, netif_tx_queue_stopped(txq));
+	KTEST_EXPECT_EQ(t, skb_queue_len(&txq->backlog), 0U);
 	/* No poll is scheduled: the xmits' napi_schedule() found NAPI held. */
 	list_for_each_entry(napi, &b->napi_list, dev_list)
 		napi_enable(napi);

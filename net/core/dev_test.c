@@ -4,7 +4,9 @@
  * device of its own made here, so that each can drive the layer into the
  * state it checks without timing: a transmit from inside ndo_open() and
  * ndo_stop() never reaches the driver; a tap's func may receive again and
- * add a tap; unregistering a device whose skbs fill a CPU's netif_rx()
+ * add a tap; a tap removed while its device is unregistered is waited
+ * for like any other; a CPU receiving back to back does not hold a tap's
+ * removal off; unregistering a device whose skbs fill a CPU's netif_rx()
  * backlog (held there by owning the backlog's NAPI) leaves none behind.
  * The "net" suite (drivers/net/veth_test.c) tests the rest of the layer.
  */
@@ -280,6 +282,217 @@ static void test_net_tap_nested_reader(struct ktest *t)
 	nc_expect_no_leak(t, baseline);
 }
 
+/* A new device and, in @pt, a tap of all its frames (not yet added). */
+static struct net_device *nc_create_tapped(struct packet_type *pt,
+					   int (*func)(struct sk_buff *, struct net_device *,
+						       struct packet_type *, struct net_device *),
+					   void *priv)
+{
+	struct net_device *dev = nc_create();
+
+	pt->type = htons(ETH_P_ALL);
+	pt->dev = dev;
+	pt->func = func;
+	pt->af_packet_priv = priv;
+	return dev;
+}
+
+/* --- a tap closed while its device is unregistered ----------------------- */
+
+struct nc_slow_tap {
+	struct packet_type pt;
+	struct net_device *dev;
+	bool entered, left;
+};
+
+/* Stay inside func for a while: a reader another CPU's writers must wait for. */
+static int nc_slow_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
+		       struct net_device *orig_dev)
+{
+	struct nc_slow_tap *s = pt->af_packet_priv;
+	u64 end = ktime_get_ns() + 300 * 1000000ULL;
+
+	WRITE_ONCE(s->entered, true);
+	while (ktime_get_ns() < end)
+		cpu_relax();
+	WRITE_ONCE(s->left, true);
+	kfree_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static int nc_slow_reader_fn(void *arg)
+{
+	struct nc_slow_tap *s = arg;
+	struct sk_buff *skb = nc_frame(s->dev);
+
+	if (skb) {
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
+	}
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+static int nc_unregister_fn(void *arg)
+{
+	unregister_netdev(arg);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* A thread bound to an online CPU other than @not1 and @not2, not yet woken. */
+static struct task_struct *nc_thread_on_other_cpu(int (*fn)(void *), void *arg,
+						  unsigned int not1, unsigned int not2,
+						  unsigned int *cpu_out)
+{
+	struct task_struct *tsk;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (cpu == not1 || cpu == not2)
+			continue;
+		tsk = kthread_create(fn, arg, "net_core_cpu%u", cpu);
+		if (IS_ERR(tsk))
+			return NULL;
+		kthread_bind(tsk, cpu);
+		*cpu_out = cpu;
+		return tsk;
+	}
+	return NULL;
+}
+
+/*
+ * unregister_netdev() unlinks the device's taps and waits for their
+ * readers; a dev_remove_pack() of one of them meanwhile finds it already
+ * unlinked, and must still wait for the reader in its func before its
+ * caller frees the tap.  A reader on one CPU stays in func, a second CPU
+ * unregisters the device, and this thread removes the tap once unlinked.
+ */
+static void test_net_tap_close_during_unregister(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	unsigned int me = smp_processor_id(), rcpu = me, ucpu;
+	struct task_struct *reader = NULL, *unreg = NULL;
+	struct nc_slow_tap *s;
+	u64 end;
+
+	if (num_online_cpus() < 3)
+		KTEST_SKIP(t, "needs 3 CPUs (a reader, an unregistration, this thread)");
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	s->dev = nc_create_tapped(&s->pt, nc_slow_rcv, s);
+	if (!s->dev) {
+		kfree(s);
+		KTEST_ASSERT_NOT_NULL(t, NULL);
+	}
+	dev_add_pack(&s->pt);
+	reader = nc_thread_on_other_cpu(nc_slow_reader_fn, s, me, me, &rcpu);
+	unreg = nc_thread_on_other_cpu(nc_unregister_fn, s->dev, me, rcpu, &ucpu);
+	KTEST_ASSERT_NOT_NULL(t, reader);
+	KTEST_ASSERT_NOT_NULL(t, unreg);
+	wake_up_process(reader);
+	end = ktime_get_ns() + 5000 * 1000000ULL;
+	while (!READ_ONCE(s->entered) && ktime_get_ns() < end)
+		msleep(1);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(s->entered));
+	wake_up_process(unreg);
+	/* Unlinked by dev_remove_taps(), which now waits for the reader. */
+	while (READ_ONCE(s->pt.list.prev) && ktime_get_ns() < end)
+		cpu_relax();
+	dev_remove_pack(&s->pt);
+	KTEST_EXPECT_TRUE(t, READ_ONCE(s->left));
+	/* Keep @s alive for the reader even if the check above failed. */
+	while (!READ_ONCE(s->left) && ktime_get_ns() < end)
+		msleep(1);
+	kthread_stop(reader);
+	kthread_stop(unreg);
+	nc_expect_no_leak(t, baseline);
+	free_netdev(s->dev);
+	kfree(s);
+}
+
+/* --- tap removal against back-to-back receives ----------------------------- */
+
+struct nc_busy_rx {
+	struct packet_type pt;
+	struct net_device *dev;
+	bool stop;
+	unsigned long frames;
+};
+
+/* Receive one skb over and over with bottom halves off: barely a gap between readers. */
+static int nc_busy_rx_fn(void *arg)
+{
+	struct nc_busy_rx *b = arg;
+	struct sk_buff *skb = nc_frame(b->dev);
+
+	if (skb) {
+		local_bh_disable();
+		while (!READ_ONCE(b->stop)) {
+			netif_receive_skb(skb_get(skb));
+			b->frames++;
+		}
+		local_bh_enable();
+		kfree_skb(skb);
+	}
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/*
+ * dev_remove_pack() waits for the readers of its time only: a CPU that
+ * receives back to back, seldom seen without a reader, must not hold it
+ * off.  Each removal here must return while the other CPU still receives.
+ */
+static void test_net_tap_remove_under_rx(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	unsigned int me = smp_processor_id(), cpu;
+	struct packet_type extra = { 0 };
+	struct task_struct *tsk;
+	struct nc_busy_rx *b;
+	u64 start, worst = 0;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs a second CPU to receive");
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, b);
+	b->dev = nc_create_tapped(&b->pt, nc_drop_rcv, b);
+	if (!b->dev) {
+		kfree(b);
+		KTEST_ASSERT_NOT_NULL(t, NULL);
+	}
+	extra = b->pt;
+	dev_add_pack(&b->pt);
+	tsk = nc_thread_on_other_cpu(nc_busy_rx_fn, b, me, me, &cpu);
+	if (tsk) {
+		wake_up_process(tsk);
+		while (!READ_ONCE(b->frames))
+			msleep(1);
+		for (int i = 0; i < 20; i++) {
+			dev_add_pack(&extra);
+			start = ktime_get_ns();
+			dev_remove_pack(&extra);
+			worst = max(worst, ktime_get_ns() - start);
+		}
+		/* Each returned while the other CPU still received. */
+		KTEST_EXPECT_LT(t, worst, 2000 * 1000000ULL);
+		WRITE_ONCE(b->stop, true);
+		kthread_stop(tsk);
+		ktest_log(t, "%lu frames; the slowest removal took %llu us", b->frames,
+			  (unsigned long long)(worst / 1000));
+	}
+	KTEST_EXPECT_NOT_NULL(t, tsk);
+	dev_remove_pack(&b->pt);
+	nc_destroy(b->dev);
+	kfree(b);
+	nc_expect_no_leak(t, baseline);
+}
+
 /* --- unregister with a full backlog ---------------------------------------- */
 
 struct nc_backlog_count {
@@ -378,6 +591,8 @@ static void test_net_unregister_full_backlog(struct ktest *t)
 static struct ktest_case net_core_cases[] = {
 	KTEST_CASE(test_net_xmit_gated_on_open),
 	KTEST_CASE(test_net_tap_nested_reader),
+	KTEST_CASE(test_net_tap_close_during_unregister),
+	KTEST_CASE(test_net_tap_remove_under_rx),
 	KTEST_CASE(test_net_unregister_full_backlog),
 	{}
 };

@@ -364,10 +364,11 @@ static void flush_backlog_cpu(void *arg)
 }
 
 /*
- * unregister_netdev(): drop the skbs of @dev that netif_rx() queued on
- * any CPU's backlog, as Linux's flush_backlog(), so none is delivered for
- * a device that is gone (each also holds a reference to @dev, so one
- * queued after the flush is still safe: it finds no tap).
+ * unregister_netdev(): drop the skbs of @dev still queued on any CPU's
+ * backlog by netif_rx(), as Linux's flush_backlog().  One that
+ * process_backlog() already dequeued (or one queued after the flush) is
+ * still delivered, to the taps for every device only (@dev's are gone);
+ * the reference each holds keeps @dev's memory valid until then.
  */
 void flush_backlog(struct net_device *dev)
 {

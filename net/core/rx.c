@@ -33,6 +33,8 @@
 
 static DEFINE_SPINLOCK(ptype_lock);
 static DEFINE_PER_CPU(unsigned int, ptype_readers);
+/* Outermost readers that left, per CPU: ptype_sync() sees a CPU move on. */
+static DEFINE_PER_CPU(unsigned long, ptype_exits);
 static LIST_HEAD(ptype_all);
 static LIST_HEAD(ptype_base);
 
@@ -52,8 +54,12 @@ static void ptype_read_lock(void)
 
 static void ptype_read_unlock(void)
 {
+	unsigned int *readers = this_cpu_ptr(&ptype_readers);
+
 	smp_mb();	/* the list loads before the count */
-	this_cpu_dec(ptype_readers);
+	WRITE_ONCE(*readers, *readers - 1);
+	if (!*readers)
+		WRITE_ONCE(*this_cpu_ptr(&ptype_exits), *this_cpu_ptr(&ptype_exits) + 1);
 }
 
 /* Readers walk with these loads: writers change the lists under them. */
@@ -81,16 +87,27 @@ static void ptype_list_del(struct list_head *e)
 	e->prev = NULL;
 }
 
-/* Wait until no reader can still see an entry unlinked before the call. */
+/*
+ * Wait until no reader can still see an entry unlinked before the call.
+ * Readers on one CPU nest (bottom halves off), so a CPU is done with the
+ * entry once it has no reader, or once its outermost reader of the time
+ * has left: its exit count moved.  The second is what lets a CPU that
+ * receives back to back, and is rarely seen without a reader, let us go.
+ */
 static void ptype_sync(void)
 {
 	unsigned int cpu;
 
 	might_sleep();
 	smp_mb();
-	for_each_possible_cpu(cpu)
-		while (READ_ONCE(per_cpu(ptype_readers, cpu)))
+	for_each_possible_cpu(cpu) {
+		unsigned long exits = READ_ONCE(per_cpu(ptype_exits, cpu));
+
+		smp_rmb();	/* the exit count before the reader count */
+		while (READ_ONCE(per_cpu(ptype_readers, cpu)) &&
+		       READ_ONCE(per_cpu(ptype_exits, cpu)) == exits)
 			cpu_relax();
+	}
 	smp_mb();
 }
 
@@ -130,12 +147,16 @@ void dev_remove_pack(struct packet_type *pt)
 			break;
 		}
 	spin_unlock_bh(&ptype_lock);
-	if (found) {
-		ptype_sync();
+	/*
+	 * Wait even if @pt was not found: the device's unregistration may
+	 * have unlinked it and still be waiting for a reader inside pt->func,
+	 * and our caller frees @pt once we return.
+	 */
+	ptype_sync();
+	if (found)
 		INIT_LIST_HEAD(&pt->list);
-	} else if (!(pt->dev && pt->dev->reg_state != NETREG_REGISTERED)) {
+	else if (!(pt->dev && pt->dev->reg_state != NETREG_REGISTERED))
 		pr_err("dev_remove_pack: %p was not added\n", pt);
-	}
 }
 EXPORT_SYMBOL_GPL(dev_remove_pack);
 

@@ -363,14 +363,20 @@ static void e1000_refill_work(struct work_struct *work)
 	full = e1000_alloc_rx_buffers(a, GFP_KERNEL);
 	napi_enable(&a->napi);
 	/*
+	 * Re-arm before the poll below: a poll whose GFP_ATOMIC refill fails
+	 * asks for this work at once, which must find the delayed retry
+	 * already pending, or the work and the poll would call each other
+	 * back to back for as long as allocations fail.
+	 */
+	if (!full)
+		e1000_schedule_refill(a, HZ / 10);
+	/*
 	 * An interrupt meanwhile masked the device and found NAPI taken: run
 	 * the poll now, which also unmasks, or the device stays silent.
 	 */
 	local_bh_disable();
 	napi_schedule(&a->napi);
 	local_bh_enable();
-	if (!full)
-		e1000_schedule_refill(a, HZ / 10);
 }
 
 /* Unmap and free every posted RX buffer. */
