@@ -620,9 +620,14 @@ int device_add(struct device *dev)
 		list_add_tail(&dev->sibling, &dev->parent->children);
 	}
 	list_add_tail(&dev->bus_node, head);
-	mutex_unlock(&dm_mutex);
-	/* Its listeners include the module autoloader (drivers/base/modalias.c). */
+	/*
+	 * Sent before dm_mutex goes: a probe (driver_attach() from another
+	 * CPU) and device_del() need it first, so listeners get "add" before
+	 * any "bind" or "remove".  Listeners include the module autoloader
+	 * (drivers/base/modalias.c), which defers its work to a workqueue.
+	 */
 	device_uevent(dev, KOBJ_ADD);
+	mutex_unlock(&dm_mutex);
 	if (dev->bus) {
 		device_lock(dev);
 		__device_attach(dev);

@@ -10,7 +10,8 @@
  * assigns SEQNUM: every listener sees every event once, in SEQNUM order,
  * and unregistering a listener waits for a delivery in progress.  The
  * emitter may hold device locks (bind and unbind events come from under
- * device_lock()), hence the listener rules in device_uevent_env().
+ * device_lock()) or the device core's mutex (add), hence the listener
+ * rules in device_uevent_env().
  */
 #define pr_fmt(fmt) "uevent: " fmt
 
@@ -160,7 +161,11 @@ static int fill_env(struct kobj_uevent_env *env, struct device *dev,
 		ret = add_devpath(env, dev);
 	if (!ret)
 		ret = add_uevent_var(env, "SUBSYSTEM=%s", dev->bus->name);
-	/* The driver's name is stable: bind/unbind events come under device_lock(). */
+	/*
+	 * dev->driver is stable: bind and unbind are sent under
+	 * device_lock(dev), add before any probe can start (under the
+	 * device core's mutex) and remove after the driver is gone.
+	 */
 	if (!ret && dev->driver)
 		ret = add_uevent_var(env, "DRIVER=%s", dev->driver->name);
 	if (!ret && dev->bus->uevent) {

@@ -277,6 +277,14 @@ static bool pci_function_known(u8 bus, u8 devfn)
 	return dev;
 }
 
+/* Take @dev's BARs out of the resource tree (no driver holds a claim now). */
+static void pci_release_bars(struct pci_dev *dev)
+{
+	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
+		if (dev->resource[i].parent && release_resource(&dev->resource[i]))
+			dev_err(&dev->dev, "BAR%u still claimed after removal\n", i);
+}
+
 /* Function @devfn present (vendor ID readable)? */
 static bool pci_function_present(u8 bus, u8 devfn)
 {
@@ -320,7 +328,16 @@ int pci_scan_slot(struct pci_dev *bridge, int devfn)
 			put_device(&p->dev);
 			continue;
 		}
-		pci_assign_unassigned_resources(p);
+		/*
+		 * A BAR left without an address would still decode its old one
+		 * once the driver enables memory or I/O: no such function.
+		 */
+		if (pci_assign_unassigned_resources(p)) {
+			dev_err(&p->dev, "hot-added function has unassigned BARs: ignored\n");
+			pci_release_bars(p);
+			put_device(&p->dev);
+			continue;
+		}
 		if (!pci_bus_add_device(p))
 			added++;
 	}
@@ -328,14 +345,6 @@ int pci_scan_slot(struct pci_dev *bridge, int devfn)
 	return added;
 }
 EXPORT_SYMBOL_GPL(pci_scan_slot);
-
-/* Take @dev's BARs out of the resource tree (no driver holds a claim now). */
-static void pci_release_bars(struct pci_dev *dev)
-{
-	for (unsigned int i = 0; i < PCI_NUM_BARS; i++)
-		if (dev->resource[i].parent && release_resource(&dev->resource[i]))
-			dev_err(&dev->dev, "BAR%u still claimed after removal\n", i);
-}
 
 void pci_stop_and_remove_bus_device(struct pci_dev *dev)
 {

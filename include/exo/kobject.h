@@ -102,8 +102,9 @@ void uevent_listener_unregister(struct uevent_listener *l);
  * @envp_ext and SEQNUM.  As in Linux, a device without a bus has no
  * subsystem and its events are dropped.  Each listener's callback runs
  * in this thread under the listeners' mutex, which may be called with
- * device locks held: a callback must not emit uevents, register
- * listeners, or take device locks; work that does goes to a workqueue.
+ * device locks or the device core's mutex held: a callback must not
+ * emit uevents, register listeners, take device locks or add, remove or
+ * bind devices; work that does goes to a workqueue.
  * With the boot parameter uevent.debug=1 each event is also logged at
  * KERN_DEBUG (dmesg shows it).
  * Context: thread, may sleep.

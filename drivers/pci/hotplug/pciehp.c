@@ -93,6 +93,7 @@ struct controller {
 	struct pci_dev *pcie;
 	u32 slot_cap;
 	bool link_active_reporting;
+	bool enabled_port;		/* probe enabled the port (it stays so) */
 	struct mutex ctrl_lock;
 	struct mutex state_lock;
 	enum slot_state state;
@@ -191,6 +192,22 @@ static bool pciehp_card_or_link(struct controller *ctrl)
 	       (ctrl->link_active_reporting && pciehp_link_active(ctrl));
 }
 
+/* Card present and, for a port that reports it, its link up. */
+static bool pciehp_card_and_link(struct controller *ctrl)
+{
+	return pciehp_card_present(ctrl) &&
+	       (!ctrl->link_active_reporting || pciehp_link_active(ctrl));
+}
+
+/* Clear those of @bits that are set: writing 1 to a clear bit is no event. */
+static void pciehp_clear_status(struct controller *ctrl, u16 bits)
+{
+	u16 sta = pciehp_readw(ctrl, PCI_EXP_SLTSTA);
+
+	if (sta != 0xffff && (sta & bits))
+		pciehp_writew(ctrl, PCI_EXP_SLTSTA, sta & bits);
+}
+
 /*
  * After power-on: the link up (when reported), then function 0's vendor
  * ID readable, each within 1 s (the spec's 100 ms after link-up is the
@@ -224,7 +241,7 @@ static int pciehp_check_link_status(struct controller *ctrl)
 static int pciehp_power_on_slot(struct controller *ctrl)
 {
 	/* Stale status from before power-on must not read as new events. */
-	pciehp_writew(ctrl, PCI_EXP_SLTSTA, PCI_EXP_SLTSTA_PFD);
+	pciehp_clear_status(ctrl, PCI_EXP_SLTSTA_PFD);
 	return pcie_write_cmd(ctrl, PCI_EXP_SLTCTL_PWR_ON, PCI_EXP_SLTCTL_PCC);
 }
 
@@ -247,6 +264,11 @@ static int board_added(struct controller *ctrl)
 	msleep(100);
 	ret = pciehp_check_link_status(ctrl);
 	if (!ret) {
+		/*
+		 * The link coming up and the card settling set these during
+		 * bring-up: they are this card's, not a new one's.
+		 */
+		pciehp_clear_status(ctrl, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
 		ret = pci_scan_slot(ctrl->pcie, PCI_DEVFN(0, 0));
 		ret = ret > 0 ? 0 : ret ? ret : -ENODEV;
 		if (ret)
@@ -339,7 +361,13 @@ static void pciehp_handle_presence_or_link_change(struct controller *ctrl, u16 e
 {
 	bool present;
 
-	/* A card that was on and whose presence or link changed is gone (or new). */
+	/*
+	 * A card that was on goes when it is gone or its link is down; a
+	 * change that left both as they were (bring-up's own) is no event.
+	 */
+	if ((ctrl->state == ON_STATE || ctrl->state == BLINKINGOFF_STATE) &&
+	    pciehp_card_and_link(ctrl))
+		return;
 	if (ctrl->state == ON_STATE || ctrl->state == BLINKINGOFF_STATE) {
 		cancel_delayed_work(&ctrl->button_work);
 		pciehp_disable_slot(ctrl, events & PCI_EXP_SLTSTA_PDC ? "presence changed" :
@@ -375,8 +403,11 @@ static void pciehp_button_work(struct work_struct *work)
 		pciehp_disable_slot(ctrl, "attention button");
 	else if (ctrl->state == BLINKINGON_STATE && pciehp_card_or_link(ctrl))
 		pciehp_enable_slot(ctrl);
-	else if (ctrl->state == BLINKINGON_STATE)
+	else if (ctrl->state == BLINKINGON_STATE) {
+		/* No card after all: QEMU refuses device_add while it blinks. */
 		ctrl->state = OFF_STATE;
+		pciehp_set_indicators(ctrl, PCI_EXP_SLTCTL_PWR_IND_OFF, PCI_EXP_SLTCTL_ATTN_IND_OFF);
+	}
 	mutex_unlock(&ctrl->state_lock);
 }
 
@@ -474,6 +505,48 @@ static int pciehp_request_irq(struct controller *ctrl)
 	return 0;
 }
 
+
+/* Powered (or without power control) and with a function on the secondary bus. */
+static bool pciehp_slot_enumerated(struct controller *ctrl)
+{
+	char name[DEVICE_NAME_LEN];
+	struct device *dev;
+
+	if (POWER_CTRL(ctrl) && (pciehp_readw(ctrl, PCI_EXP_SLTCTL) & PCI_EXP_SLTCTL_PCC))
+		return false;
+	snprintf(name, sizeof(name), "%04x:%02x:00.0", 0, ctrl->pcie->secondary);
+	dev = bus_find_device_by_name(&pci_bus_type, name);
+	put_device(dev);
+	return dev != NULL;
+}
+
+/*
+ * The slot as the port driver finds it (Linux's pciehp_check_presence()):
+ * ON only with a card that is powered and enumerated; a card present but
+ * unpowered or without a function is brought up from button_work, out of
+ * probe, as if its button had been pressed with no delay.  Events on.
+ * state_lock held.
+ */
+static int pciehp_check_presence(struct controller *ctrl)
+{
+	bool present = pciehp_card_present(ctrl);
+	int ret;
+
+	ctrl->state = present && pciehp_slot_enumerated(ctrl) ? ON_STATE : OFF_STATE;
+	ret = pcie_enable_notification(ctrl);
+	if (ret || ctrl->state == ON_STATE)
+		return ret;
+	if (present) {
+		ctrl->state = BLINKINGON_STATE;
+		schedule_delayed_work(&ctrl->button_work, 0);
+	} else if (POWER_CTRL(ctrl)) {
+		/* An empty slot stays off until a card comes. */
+		pciehp_power_off_slot(ctrl);
+		pciehp_set_indicators(ctrl, PCI_EXP_SLTCTL_PWR_IND_OFF, PCI_EXP_SLTCTL_ATTN_IND_OFF);
+	}
+	return 0;
+}
+
 static int pciehp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct controller *ctrl;
@@ -497,24 +570,21 @@ static int pciehp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * The port forwards the slot's memory windows and, as a bus master,
 	 * its card's DMA and its own MSI writes.
 	 */
-	ret = pci_enable_device(pdev);
-	if (ret)
-		goto free;
+	ctrl->enabled_port = !pci_is_enabled(pdev);
+	if (ctrl->enabled_port) {
+		ret = pci_enable_device(pdev);
+		if (ret)
+			goto free;
+	}
 	pci_set_master(pdev);
 	/* Old events mean nothing now: what is in the slot is read below. */
-	pciehp_writew(ctrl, PCI_EXP_SLTSTA, SLOT_EVENTS | PCI_EXP_SLTSTA_CC | PCI_EXP_SLTSTA_PFD |
-		      PCI_EXP_SLTSTA_MRLSC);
+	pciehp_clear_status(ctrl, SLOT_EVENTS | PCI_EXP_SLTSTA_CC | PCI_EXP_SLTSTA_PFD |
+			    PCI_EXP_SLTSTA_MRLSC);
 	ret = pciehp_request_irq(ctrl);
 	if (ret)
 		goto disable;
 	mutex_lock(&ctrl->state_lock);
-	ctrl->state = pciehp_card_present(ctrl) ? ON_STATE : OFF_STATE;
-	ret = pcie_enable_notification(ctrl);
-	if (!ret && ctrl->state == OFF_STATE && POWER_CTRL(ctrl)) {
-		/* An empty slot stays off until a card comes. */
-		pciehp_power_off_slot(ctrl);
-		pciehp_set_indicators(ctrl, PCI_EXP_SLTCTL_PWR_IND_OFF, PCI_EXP_SLTCTL_ATTN_IND_OFF);
-	}
+	ret = pciehp_check_presence(ctrl);
 	mutex_unlock(&ctrl->state_lock);
 	if (ret)
 		goto irq;
@@ -526,7 +596,8 @@ irq:
 	free_irq(ctrl->irq, ctrl);
 	pci_free_irq_vectors(pdev);
 disable:
-	pci_disable_device(pdev);
+	if (ctrl->enabled_port)
+		pci_disable_device(pdev);
 free:
 	pci_set_drvdata(pdev, NULL);
 	kfree(ctrl);
@@ -543,7 +614,11 @@ static void pciehp_remove(struct pci_dev *pdev)
 	/* No thread can queue it again now. */
 	cancel_delayed_work_sync(&ctrl->button_work);
 	pci_free_irq_vectors(pdev);
-	pci_disable_device(pdev);
+	/*
+	 * The port stays enabled, Bus Master on, as Linux's port driver
+	 * leaves it: a powered card behind it keeps its windows and DMA.
+	 * A later probe finds it enabled and does not count it again.
+	 */
 	kfree(ctrl);
 }
 
