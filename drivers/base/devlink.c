@@ -126,6 +126,13 @@ static void __link_del(struct device_link *link, struct device **put)
 	kfree(link);
 }
 
+/* Drop one reference on @link; device_links_lock held.  Return: the puts. */
+static void __link_put(struct device_link *link, struct device **put)
+{
+	if (--link->refcount == 0)
+		__link_del(link, put);
+}
+
 void device_link_del(struct device_link *link)
 {
 	struct device *put[2] = { NULL, NULL };
@@ -133,8 +140,7 @@ void device_link_del(struct device_link *link)
 	if (!link)
 		return;
 	mutex_lock(&device_links_lock);
-	if (--link->refcount == 0)
-		__link_del(link, put);
+	__link_put(link, put);
 	mutex_unlock(&device_links_lock);
 	put_device(put[0]);
 	put_device(put[1]);
@@ -143,15 +149,20 @@ EXPORT_SYMBOL_GPL(device_link_del);
 
 void device_link_remove(struct device *consumer, struct device *supplier)
 {
+	struct device *put[2] = { NULL, NULL };
 	struct device_link *link;
 
+	/* One locked section: a purge between find and put would free it. */
 	mutex_lock(&device_links_lock);
 	link = find_link(consumer, supplier);
+	if (link)
+		__link_put(link, put);
 	mutex_unlock(&device_links_lock);
 	if (!link)
 		pr_err("device_link_remove: no link %s -> %s\n", dev_name(consumer),
 		       dev_name(supplier));
-	device_link_del(link);
+	put_device(put[0]);
+	put_device(put[1]);
 }
 EXPORT_SYMBOL_GPL(device_link_remove);
 
@@ -207,9 +218,15 @@ void device_links_unbind_consumers(struct device *dev)
 	}
 }
 
-/* Drop @dev's links that @pick selects, one at a time (puts run unlocked). */
+/*
+ * Drop @dev's links that @pick selects, one at a time (puts run unlocked):
+ * a purge frees them, an autoremove drops the one reference the core
+ * manages and leaves the others' holders a stateless link (Linux's
+ * device_link_drop_managed()), which their device_link_del() frees.
+ */
 static void links_drop(struct device *dev, bool (*pick)(struct device *dev,
-							struct device_link *link))
+							struct device_link *link),
+		       bool purge)
 {
 	for (;;) {
 		struct device *put[2] = { NULL, NULL };
@@ -227,8 +244,12 @@ static void links_drop(struct device *dev, bool (*pick)(struct device *dev,
 					found = link;
 					break;
 				}
-		if (found)
+		if (found && purge) {
 			__link_del(found, put);
+		} else if (found) {
+			found->flags = DL_FLAG_STATELESS;
+			__link_put(found, put);
+		}
 		mutex_unlock(&device_links_lock);
 		if (!found)
 			return;
@@ -250,10 +271,10 @@ static bool pick_all(struct device *dev, struct device_link *link)
 
 void device_links_driver_unbound(struct device *dev)
 {
-	links_drop(dev, pick_autoremove);
+	links_drop(dev, pick_autoremove, false);
 }
 
 void device_links_purge(struct device *dev)
 {
-	links_drop(dev, pick_all);
+	links_drop(dev, pick_all, true);
 }
