@@ -75,7 +75,8 @@ static int link_check(struct device *consumer, struct device *supplier, u32 flag
 	if (device_is_dependent(consumer, supplier, 0))
 		return -EDEADLK;
 	/* A bound consumer cannot start to need a supplier that is not. */
-	if (!(flags & DL_FLAG_STATELESS) && consumer->driver && !supplier->live)
+	if (!(flags & DL_FLAG_STATELESS) && consumer->driver &&
+	    (!supplier->live || supplier->unbinding))
 		return -EPROBE_DEFER;
 	return 0;
 }
@@ -173,7 +174,8 @@ bool device_links_suppliers_ready(struct device *dev)
 
 	mutex_lock(&device_links_lock);
 	list_for_each_entry(link, &dev->links_suppliers, c_node)
-		if (link_managed(link) && !link->supplier->live) {
+		if (link_managed(link) &&
+		    (!link->supplier->live || link->supplier->unbinding)) {
 			ready = false;
 			break;
 		}

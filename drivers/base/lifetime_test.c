@@ -31,7 +31,10 @@ struct lt_dev {
 	struct device dev;
 	char id;			/* its letter in the trace */
 	bool leaky;			/* for lt_leaky_drv only */
+	bool tidy;			/* lt_leaky_drv's remove() cleans up */
+	int probe_err;			/* lt_probe() fails with it */
 	struct lt_dev *made;		/* the child its probe registered */
+	struct device *uses;		/* remove() calls dev_enter() on it */
 };
 
 #define to_lt(d)	container_of(d, struct lt_dev, dev)
@@ -39,6 +42,8 @@ struct lt_dev {
 static char trace[64];
 static unsigned int trace_len;
 static int releases;
+static int enter_ok, enter_failed;	/* lt_remove()'s dev_enter(uses) */
+static int made_ok, made_bad;		/* lt_remove() found ->made unbound */
 static DEFINE_SPINLOCK(trace_lock);
 
 static void lt_trace(char c)
@@ -91,6 +96,8 @@ static struct lt_dev *lt_new(char id, struct device *parent)
 /* Probe: three devres, traced "3", "2", "1" as they are released. */
 static int lt_probe(struct device *dev)
 {
+	if (to_lt(dev)->probe_err)
+		return to_lt(dev)->probe_err;
 	if (!devm_kzalloc(dev, 64, GFP_KERNEL) ||
 	    devm_add_action(dev, lt_trace_action, (void *)'1') ||
 	    !devm_kzalloc(dev, 32, GFP_KERNEL) ||
@@ -106,7 +113,22 @@ static void lt_remove(struct device *dev)
 	struct lt_dev *d = to_lt(dev);
 
 	lt_trace(d->id);
+	/* A supplier's operations still work in its consumer's remove(). */
+	if (d->uses) {
+		if (dev_enter(d->uses)) {
+			enter_ok++;
+			dev_exit(d->uses);
+		} else {
+			enter_failed++;
+		}
+	}
 	if (d->made) {
+		/* Unbound first by device_del(), and it cannot bind again. */
+		if (d->made->dev.registered && !d->made->dev.driver &&
+		    device_attach(&d->made->dev) < 0 && !d->made->dev.driver)
+			made_ok++;
+		else
+			made_bad++;
 		device_unregister(&d->made->dev);
 		d->made = NULL;
 	}
@@ -123,6 +145,7 @@ static int lt_init(struct ktest *t)
 	trace_len = 0;
 	trace[0] = 0;
 	releases = 0;
+	enter_ok = enter_failed = made_ok = made_bad = 0;
 	/* Settled: what KASAN's quarantine holds is released first. */
 	ktest_settled_free_pages();
 	objs_before = kmalloc_usage(NULL);
@@ -248,6 +271,8 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	device_unregister(&a->dev);
 	/* m (newest), then c, b (deepest first), then a, each with its devres. */
 	KTEST_EXPECT_EQ(t, strcmp(trace, "m321c321b321a321"), 0);
+	KTEST_EXPECT_EQ(t, made_ok, 1);
+	KTEST_EXPECT_EQ(t, made_bad, 0);
 	if (strcmp(trace, "m321c321b321a321"))
 		ktest_log(t, "unbind order: %s", trace);
 	KTEST_EXPECT_EQ(t, releases, 1);	/* m; a is held by b, b by c */
@@ -306,6 +331,75 @@ static void test_device_link_order(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 2);
 }
 
+/*
+ * Unbinding a supplier unbinds its consumers while its own operations are
+ * still open (a consumer's remove() may quiesce through them), and no
+ * consumer probes again until the supplier is back.
+ */
+static void test_consumer_remove_reaches_supplier(struct ktest *t)
+{
+	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+
+	KTEST_ASSERT_TRUE(t, s && c);
+	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, 0));
+	c->uses = &s->dev;
+	trace_reset();
+	device_release_driver(&s->dev);
+	KTEST_EXPECT_EQ(t, strcmp(trace, "c321s321"), 0);
+	KTEST_EXPECT_EQ(t, enter_ok, 1);
+	KTEST_EXPECT_EQ(t, enter_failed, 0);
+	KTEST_EXPECT_NULL(t, c->dev.driver);
+	KTEST_EXPECT_FALSE(t, s->dev.unbinding);
+	KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
+	KTEST_EXPECT_TRUE(t, c->dev.driver == &lt_drv);	/* retried once s bound */
+	c->uses = NULL;
+	device_unregister(&c->dev);
+	device_unregister(&s->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+/*
+ * A failed probe drops the auto-remove links its binding made, as an
+ * unbind does; an auto-removed link another holder still references is
+ * left to that holder's device_link_del().
+ */
+static void test_device_link_autoremove_refs(struct ktest *t)
+{
+	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct device_link *link;
+
+	KTEST_ASSERT_TRUE(t, s && c);
+	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
+	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	device_release_driver(&c->dev);
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
+	c->probe_err = -EIO;
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	c->probe_err = 0;
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), 1);
+
+	/* Two holders: the unbind drops the core's, the driver's stays valid. */
+	link = device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER);
+	KTEST_ASSERT_NOT_NULL(t, link);
+	KTEST_EXPECT_TRUE(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER) == link);
+	device_release_driver(&c->dev);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
+	KTEST_EXPECT_EQ(t, link->refcount, 1);
+	device_link_del(link);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	/* device_link_remove() finds and drops under one lock. */
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_STATELESS));
+	device_link_remove(&c->dev, &s->dev);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	device_unregister(&c->dev);
+	device_unregister(&s->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
 /* DL_FLAG_AUTOREMOVE_CONSUMER: the link goes when the consumer unbinds. */
 static void test_device_link_autoremove(struct ktest *t)
 {
@@ -350,6 +444,7 @@ static int leaky_probe(struct device *dev)
 
 	if (!l)
 		return -ENOMEM;
+	dev_set_drvdata(dev, l);
 	timer_setup(&l->timer, leaky_timer_fn, 0);
 	mod_timer(&l->timer, jiffies + 100 * HZ);
 	INIT_WORK(&l->work, leaky_work_fn);
@@ -357,8 +452,18 @@ static int leaky_probe(struct device *dev)
 	return 0;
 }
 
+static void leaky_remove(struct device *dev)
+{
+	struct leaky *l = dev_get_drvdata(dev);
+
+	if (to_lt(dev)->tidy) {
+		del_timer_sync(&l->timer);
+		cancel_work_sync(&l->work);
+	}
+}
+
 static struct device_driver lt_leaky_drv = {
-	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe,
+	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe, .remove = leaky_remove,
 };
 
 /*
@@ -379,6 +484,9 @@ static void test_unbind_reports_armed_timer_and_work(struct ktest *t)
 	device_release_driver(&d->dev);
 	KTEST_EXPECT_EQ(t, device_unbind_leaks() - before, 2ul);
 	/* A driver that cleans up is not reported. */
+	d->tidy = true;
+	KTEST_EXPECT_EQ(t, device_attach(&d->dev), 1);
+	KTEST_EXPECT_TRUE(t, d->dev.driver == &lt_leaky_drv);
 	before = device_unbind_leaks();
 	device_unregister(&d->dev);
 	driver_unregister(&lt_leaky_drv);
@@ -392,6 +500,8 @@ static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_del_unbinds_children_first),
 	KTEST_CASE(test_device_link_order),
 	KTEST_CASE(test_device_link_autoremove),
+	KTEST_CASE(test_consumer_remove_reaches_supplier),
+	KTEST_CASE(test_device_link_autoremove_refs),
 	KTEST_CASE(test_unbind_reports_armed_timer_and_work),
 	{}
 };
