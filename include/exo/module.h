@@ -54,7 +54,7 @@ struct module {
 	/* Loader state. */
 	enum module_state state;
 	struct list_head list;			/* on the loaded-modules list */
-	atomic_t refcnt;			/* users: modules that link against us */
+	atomic_t refcnt;			/* base + users (module_refcount()) */
 	struct module *deps[MODULE_MAX_DEPS];	/* modules we link against */
 	unsigned int nr_deps;
 	const struct kernel_symbol *syms, *gpl_syms;
