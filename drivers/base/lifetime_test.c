@@ -284,18 +284,31 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 4);
 }
 
+/* A supplier 's' and a consumer 'c' candidate, both registered and bound. */
+static int lt_pair(struct lt_dev **s, struct lt_dev **c)
+{
+	*s = lt_new('s', NULL);
+	*c = lt_new('c', NULL);
+	if (!*s || !*c) {
+		kfree(*s);
+		kfree(*c);
+		return -ENOMEM;
+	}
+	if (device_add(&(*s)->dev) || device_add(&(*c)->dev))
+		return -ENODEV;
+	return 0;
+}
+
 /*
  * A managed link: the consumer waits for its supplier to bind, is unbound
  * before it, binds again after it; a cycle and bad flags are refused.
  */
 static void test_device_link_order(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 	struct device_link *link;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	device_release_driver(&s->dev);
 	device_release_driver(&c->dev);
 	KTEST_EXPECT_NULL(t, device_link_add(&c->dev, &s->dev, 0x100));	/* bad flags */
@@ -338,11 +351,9 @@ static void test_device_link_order(struct ktest *t)
  */
 static void test_consumer_remove_reaches_supplier(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, 0));
 	c->uses = &s->dev;
 	trace_reset();
@@ -367,12 +378,10 @@ static void test_consumer_remove_reaches_supplier(struct ktest *t)
  */
 static void test_device_link_autoremove_refs(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 	struct device_link *link;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	device_release_driver(&c->dev);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
 	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
@@ -403,11 +412,9 @@ static void test_device_link_autoremove_refs(struct ktest *t)
 /* DL_FLAG_AUTOREMOVE_CONSUMER: the link goes when the consumer unbinds. */
 static void test_device_link_autoremove(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
 	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
 	device_release_driver(&c->dev);
