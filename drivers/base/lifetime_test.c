@@ -13,6 +13,7 @@
  * kzalloc() freed by their release(), and checks the kmalloc objects.
  */
 #include <exo/atomic.h>
+#include <exo/completion.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/kthread.h>
@@ -434,7 +435,20 @@ static void test_device_link_autoremove(struct ktest *t)
 struct leaky {
 	struct timer_list timer;
 	struct work_struct work;
+	struct work_struct unbind_work;	/* unbinds its own device */
+	struct device *dev;
 };
+
+static DECLARE_COMPLETION(self_unbound);
+
+/* The unbind frees this work item's memory: it touches nothing after. */
+static void leaky_unbind_fn(struct work_struct *work)
+{
+	struct leaky *l = container_of(work, struct leaky, unbind_work);
+
+	device_release_driver(l->dev);
+	complete(&self_unbound);
+}
 
 static void leaky_timer_fn(struct timer_list *timer)
 {
@@ -452,6 +466,8 @@ static int leaky_probe(struct device *dev)
 	if (!l)
 		return -ENOMEM;
 	dev_set_drvdata(dev, l);
+	l->dev = dev;
+	INIT_WORK(&l->unbind_work, leaky_unbind_fn);
 	timer_setup(&l->timer, leaky_timer_fn, 0);
 	mod_timer(&l->timer, jiffies + 100 * HZ);
 	INIT_WORK(&l->work, leaky_work_fn);
@@ -501,6 +517,33 @@ static void test_unbind_reports_armed_timer_and_work(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 1);
 }
 
+/*
+ * An unbind run by a work item in the driver's managed memory: the check
+ * neither waits for nor reports the work it runs from (it used to loop).
+ */
+static void test_unbind_from_own_work(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('w', NULL);
+	unsigned long before = device_unbind_leaks();
+	struct leaky *l;
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	d->leaky = true;
+	d->tidy = true;
+	reinit_completion(&self_unbound);
+	KTEST_ASSERT_EQ(t, driver_register(&lt_leaky_drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	KTEST_ASSERT_TRUE(t, d->dev.driver == &lt_leaky_drv);
+	l = dev_get_drvdata(&d->dev);
+	schedule_work(&l->unbind_work);
+	KTEST_EXPECT_NE(t, wait_for_completion_timeout(&self_unbound, 10 * HZ), 0ul);
+	KTEST_EXPECT_NULL(t, d->dev.driver);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks(), before);
+	device_unregister(&d->dev);
+	driver_unregister(&lt_leaky_drv);
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
 static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_ref_held_across_unbind_and_del),
 	KTEST_CASE(test_unbind_waits_for_ops),
@@ -510,6 +553,7 @@ static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_consumer_remove_reaches_supplier),
 	KTEST_CASE(test_device_link_autoremove_refs),
 	KTEST_CASE(test_unbind_reports_armed_timer_and_work),
+	KTEST_CASE(test_unbind_from_own_work),
 	{}
 };
 
