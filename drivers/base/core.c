@@ -360,9 +360,10 @@ static void driver_attach(struct device_driver *drv)
 
 /*
  * Unbind @dev, which is locked (and unlocked meanwhile if it has bound
- * consumers, as in Linux).  In order: no new dev_enter() succeeds and no
- * consumer probes; the consumers (device links) are unbound; the
- * operations in flight end; remove(); the devres are released.
+ * consumers, as in Linux).  In order: no consumer probes (unbinding); the
+ * consumers (device links) are unbound, the fence still open to their
+ * remove(); no new dev_enter() succeeds and the operations in flight end;
+ * remove(); the devres are released.
  */
 static void __device_release_driver(struct device *dev)
 {

@@ -23,7 +23,9 @@
  * driver's name) and then undone (free_irq(), del_timer_sync(),
  * cancel_work_sync()), so the leak costs a warning, not a use after free.
  * After the last block, an IRQ with the device or its driver data as dev_id
- * is reported and freed the same way.
+ * is reported only: another binding may share that pointer.  The passes
+ * repeat (bounded) until one finds nothing, and skip the work item the
+ * unbind itself runs from.
  */
 #define pr_fmt(fmt) "device: " fmt
 
