@@ -32,8 +32,9 @@
  *  8. Permissions, then init_module(); an error from init unwinds all.
  *
  * Invariants: a module on modules_list in state COMING or LIVE has all
- * its dependencies LIVE with refcnt counting it; a module with refcnt > 0
- * cannot be unloaded.  module_mutex serialises load and unload (init and
+ * its dependencies LIVE with refcnt counting it; refcnt is a base
+ * (MODULE_REF_BASE) plus one per user, and a module with users cannot be
+ * unloaded.  module_mutex serialises load and unload (init and
  * exit run under it: they must not load or unload modules).
  */
 #define pr_fmt(fmt) "module: " fmt
@@ -132,18 +133,6 @@ static bool atomic_inc_not_zero(atomic_t *v)
 	return true;
 }
 
-/* Decrement unless it is not positive; return the old value minus 1. */
-static int atomic_dec_if_positive(atomic_t *v)
-{
-	int old = atomic_read(v);
-
-	do {
-		if (old <= 0)
-			return old - 1;
-	} while (!atomic_try_cmpxchg(v, &old, old - 1));
-	return old - 1;
-}
-
 bool try_module_get(struct module *mod)
 {
 	enum module_state state;
@@ -159,10 +148,23 @@ EXPORT_SYMBOL(try_module_get);
 
 void module_put(struct module *mod)
 {
-	if (mod && atomic_dec_if_positive(&mod->refcnt) < 0) {
-		pr_err("module_put: %s: reference count underflow\n", mod->name);
-		WARN_ON(1);
-	}
+	int old;
+
+	if (!mod)
+		return;
+	old = atomic_read(&mod->refcnt);
+	do {
+		/*
+		 * Only an unload (GOING) gives up the base: a put that would
+		 * eat it has no get to match, and is refused.
+		 */
+		if (old <= 0 || (old <= MODULE_REF_BASE &&
+				 READ_ONCE(mod->state) != MODULE_STATE_GOING)) {
+			pr_err("module_put: %s: reference count underflow\n", mod->name);
+			WARN_ON(1);
+			return;
+		}
+	} while (!atomic_try_cmpxchg(&mod->refcnt, &old, old - 1));
 }
 EXPORT_SYMBOL(module_put);
 
@@ -171,25 +173,22 @@ int module_refcount(struct module *mod)
 	int n = atomic_read(&mod->refcnt);
 
 	/* A module being unloaded has given up its base. */
+	if (READ_ONCE(mod->state) == MODULE_STATE_GOING)
+		return n;
 	return n > 0 ? n - MODULE_REF_BASE : 0;
 }
 
 int try_stop_module(struct module *mod)
 {
-	int ret;
+	int old = MODULE_REF_BASE;
 
-	/* Drop the base; if users remain, put it back unless they just left. */
-	ret = atomic_add_return(-MODULE_REF_BASE, &mod->refcnt);
-	if (ret > 0) {
-		int old = ret;
-
-		do {
-			if (!old)
-				break;
-		} while (!atomic_try_cmpxchg(&mod->refcnt, &old, old + MODULE_REF_BASE));
-		if (old)
-			return -EBUSY;
-	}
+	/*
+	 * Drop the base only if it is all there is, in one step: the count
+	 * never dips below its users, so module_put() can tell an unbalanced
+	 * put from a racing unload.
+	 */
+	if (!atomic_try_cmpxchg(&mod->refcnt, &old, 0))
+		return -EBUSY;
 	WRITE_ONCE(mod->state, MODULE_STATE_GOING);
 	return 0;
 }
@@ -429,7 +428,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	struct load_info info = { .ops = &kernel_elf_ops, .label = "(unnamed .ko)", .img = image,
 				  .len = len };
 	struct module *mod;
-	int ret;
+	int ret, users;
 
 	if (!image) {
 		pr_err("load_module: no image\n");
@@ -469,12 +468,20 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 			ret = -EINVAL;
 		WRITE_ONCE(mod->state, MODULE_STATE_GOING);
 		driver_unregister_owner(mod);
-		if (module_refcount(mod))
-			pr_err("%s: %d users left after its failed init\n", mod->name,
-			       module_refcount(mod));
 		list_del(&mod->list);
-		drop_deps(mod->deps, mod->nr_deps);
 		module_destroy_params(mod);
+		/*
+		 * Give up the base as an unload does: a getter that read
+		 * COMING fails from now.  One that got in before keeps the
+		 * module's memory (and its dependencies) for good.
+		 */
+		users = atomic_add_return(-MODULE_REF_BASE, &mod->refcnt);
+		if (users > 0) {
+			pr_err("%s: %d users left after its failed init: leaking its memory\n",
+			       mod->name, users);
+			goto out;
+		}
+		drop_deps(mod->deps, mod->nr_deps);
 		free_module_memory(info.base, info.size);
 		goto out;
 	}

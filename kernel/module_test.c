@@ -855,6 +855,29 @@ static void test_unload_busy_while_got(struct ktest *t)
 	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
+/*
+ * A module_put() with no get to match would eat a live module's base
+ * (the next try_module_get() would fail and rmmod would free it under
+ * its users): it is refused with a WARN, the count left as it was.
+ */
+static void test_unbalanced_put_refused(struct ktest *t)
+{
+	memset(&fake_mod, 0, sizeof(fake_mod));
+	strlcpy(fake_mod.name, "kt-fake", sizeof(fake_mod.name));
+	module_ref_init(&fake_mod);
+	WRITE_ONCE(fake_mod.state, MODULE_STATE_LIVE);
+	ktest_log(t, "expect one module_put underflow WARNING");
+	module_put(&fake_mod);
+	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	KTEST_ASSERT_TRUE(t, try_module_get(&fake_mod));
+	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 1);
+	KTEST_EXPECT_EQ(t, try_stop_module(&fake_mod), -EBUSY);
+	module_put(&fake_mod);
+	KTEST_EXPECT_EQ(t, try_stop_module(&fake_mod), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&fake_mod.refcnt), 0);
+	KTEST_EXPECT_FALSE(t, try_module_get(&fake_mod));
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -874,6 +897,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP | KTEST_F_SLOW),
 	KTEST_CASE(test_unload_busy_while_got),
 	KTEST_CASE_FLAGS(test_try_module_get_vs_unload_smp, KTEST_F_SMP),
+	KTEST_CASE(test_unbalanced_put_refused),
 	{}
 };
 

@@ -415,6 +415,14 @@ static struct work_struct *pool_find_work(struct worker_pool *pool,
 	return NULL;
 }
 
+struct work_struct *current_work(void)
+{
+	struct worker *me = current_worker();
+
+	return me ? me->current_work : NULL;
+}
+EXPORT_SYMBOL_GPL(current_work);
+
 bool work_find_busy(bool (*match)(const struct work_struct *work, void *arg), void *arg,
 		    work_func_t *fn)
 {

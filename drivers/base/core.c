@@ -271,12 +271,28 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 	mutex_unlock(&dm_mutex);
 	if (!ret)
 		device_uevent(dev, KOBJ_BIND);
+	/* As after remove(): the failed binding's auto-remove links go. */
+	if (ret)
+		device_links_driver_unbound(dev);
 
 	if (ret == -EPROBE_DEFER)
 		pr_info("%s: probe of %s deferred\n", drv->name, dev_name(dev));
 	else if (ret && ret != -ENODEV && ret != -ENXIO)
 		pr_warn("%s: probe of %s failed with error %d\n", drv->name, dev_name(dev), ret);
 	return ret ? ret : 1;
+}
+
+/*
+ * device_del() of @dev or an ancestor has started (dm_mutex held): what it
+ * unbinds must stay unbound, or a child could bind again before its
+ * parent's remove() and then outlive the parent's resources.
+ */
+static bool device_dying(const struct device *dev)
+{
+	for (; dev; dev = dev->parent)
+		if (dev->dead)
+			return true;
+	return false;
 }
 
 /*
@@ -294,8 +310,9 @@ static int __device_attach(struct device *dev)
 		struct device_driver *next = NULL;
 
 		mutex_lock(&dm_mutex);
-		if (!dev->registered || dev->driver || !dev->bus) {
-			ret = !dev->registered ? -ENODEV : dev->driver ? 1 : 0;
+		if (!dev->registered || dev->driver || !dev->bus || device_dying(dev)) {
+			ret = !dev->registered || device_dying(dev) ? -ENODEV :
+			      dev->driver ? 1 : 0;
 			mutex_unlock(&dm_mutex);
 			return ret;
 		}
@@ -336,7 +353,7 @@ static void driver_attach(struct device_driver *drv)
 		after = next->seq;
 		device_lock(next);
 		mutex_lock(&dm_mutex);
-		if (next->registered && !next->driver && drv->registered)
+		if (next->registered && !next->driver && drv->registered && !device_dying(next))
 			really_probe(next, drv);
 		else
 			mutex_unlock(&dm_mutex);
@@ -347,9 +364,10 @@ static void driver_attach(struct device_driver *drv)
 
 /*
  * Unbind @dev, which is locked (and unlocked meanwhile if it has bound
- * consumers, as in Linux).  In order: no new dev_enter() succeeds and no
- * consumer probes; the consumers (device links) are unbound; the
- * operations in flight end; remove(); the devres are released.
+ * consumers, as in Linux).  In order: no consumer probes (unbinding); the
+ * consumers (device links) are unbound, the fence still open to their
+ * remove(); no new dev_enter() succeeds and the operations in flight end;
+ * remove(); the devres are released.
  */
 static void __device_release_driver(struct device *dev)
 {
@@ -361,18 +379,23 @@ static void __device_release_driver(struct device *dev)
 		return;
 	snprintf(drv_var, sizeof(drv_var), "DRIVER=%s", drv->name);
 	for (;;) {
+		/*
+		 * No consumer probes against us from now, but the fence stays
+		 * open: the consumers' remove() still uses our operations.
+		 */
 		mutex_lock(&dm_mutex);
-		WRITE_ONCE(dev->live, false);
+		dev->unbinding = true;
 		mutex_unlock(&dm_mutex);
 		if (!device_links_busy(dev))
 			break;
 		device_unlock(dev);
 		device_links_unbind_consumers(dev);
 		device_lock(dev);
-		/* Another thread may have unbound it meanwhile. */
+		/* Another thread may have unbound it meanwhile (and cleared the flag). */
 		if (dev->driver != drv)
 			return;
 	}
+	WRITE_ONCE(dev->live, false);
 	dev_drain(dev);
 	drvdata = dev->driver_data;
 	if (dev->bus->remove)
@@ -388,6 +411,7 @@ static void __device_release_driver(struct device *dev)
 	list_del_init(&dev->driver_node);
 	dev->driver = NULL;
 	dev->driver_data = NULL;
+	dev->unbinding = false;
 	mutex_unlock(&dm_mutex);
 	device_uevent_env(dev, KOBJ_UNBIND, (char *[]){ drv_var, NULL });
 }
@@ -475,7 +499,8 @@ int device_bind_driver(struct device *dev, struct device_driver *drv)
 
 	device_lock(dev);
 	mutex_lock(&dm_mutex);
-	if (!dev->registered || !drv->registered || dev->bus != drv->bus)
+	if (!dev->registered || !drv->registered || dev->bus != drv->bus ||
+	    device_dying(dev))
 		ret = -ENODEV;
 	else if (dev->driver)
 		ret = -EBUSY;
@@ -613,6 +638,7 @@ int device_add(struct device *dev)
 		return ret;
 	}
 	dev->registered = true;
+	dev->dead = false;
 	dev->seq = ++dm_seq;
 	if (dev->parent) {
 		dev->parent_ref = true;
@@ -687,6 +713,9 @@ void device_del(struct device *dev)
 
 	mutex_lock(&dm_mutex);
 	registered = dev->registered;
+	/* Nothing below @dev binds again, before or after our remove(). */
+	if (registered)
+		dev->dead = true;
 	mutex_unlock(&dm_mutex);
 	if (!registered) {
 		pr_err("device_del: %s is not registered\n", dev->name);
@@ -701,7 +730,13 @@ void device_del(struct device *dev)
 	 */
 	for (;;) {
 		device_lock(dev);
-		__device_release_driver(dev);
+		/*
+		 * __device_release_driver() returns early if another thread
+		 * unbound while it waited for the consumers: loop until no
+		 * driver is left (none binds anew, @dev is dead).
+		 */
+		while (READ_ONCE(dev->driver))
+			__device_release_driver(dev);
 		mutex_lock(&dm_mutex);
 		if (list_empty(&dev->children))
 			break;

@@ -75,7 +75,8 @@ static int link_check(struct device *consumer, struct device *supplier, u32 flag
 	if (device_is_dependent(consumer, supplier, 0))
 		return -EDEADLK;
 	/* A bound consumer cannot start to need a supplier that is not. */
-	if (!(flags & DL_FLAG_STATELESS) && consumer->driver && !supplier->live)
+	if (!(flags & DL_FLAG_STATELESS) && consumer->driver &&
+	    (!supplier->live || supplier->unbinding))
 		return -EPROBE_DEFER;
 	return 0;
 }
@@ -126,6 +127,13 @@ static void __link_del(struct device_link *link, struct device **put)
 	kfree(link);
 }
 
+/* Drop one reference on @link; device_links_lock held.  Return: the puts. */
+static void __link_put(struct device_link *link, struct device **put)
+{
+	if (--link->refcount == 0)
+		__link_del(link, put);
+}
+
 void device_link_del(struct device_link *link)
 {
 	struct device *put[2] = { NULL, NULL };
@@ -133,8 +141,7 @@ void device_link_del(struct device_link *link)
 	if (!link)
 		return;
 	mutex_lock(&device_links_lock);
-	if (--link->refcount == 0)
-		__link_del(link, put);
+	__link_put(link, put);
 	mutex_unlock(&device_links_lock);
 	put_device(put[0]);
 	put_device(put[1]);
@@ -143,15 +150,20 @@ EXPORT_SYMBOL_GPL(device_link_del);
 
 void device_link_remove(struct device *consumer, struct device *supplier)
 {
+	struct device *put[2] = { NULL, NULL };
 	struct device_link *link;
 
+	/* One locked section: a purge between find and put would free it. */
 	mutex_lock(&device_links_lock);
 	link = find_link(consumer, supplier);
+	if (link)
+		__link_put(link, put);
 	mutex_unlock(&device_links_lock);
 	if (!link)
 		pr_err("device_link_remove: no link %s -> %s\n", dev_name(consumer),
 		       dev_name(supplier));
-	device_link_del(link);
+	put_device(put[0]);
+	put_device(put[1]);
 }
 EXPORT_SYMBOL_GPL(device_link_remove);
 
@@ -162,7 +174,8 @@ bool device_links_suppliers_ready(struct device *dev)
 
 	mutex_lock(&device_links_lock);
 	list_for_each_entry(link, &dev->links_suppliers, c_node)
-		if (link_managed(link) && !link->supplier->live) {
+		if (link_managed(link) &&
+		    (!link->supplier->live || link->supplier->unbinding)) {
 			ready = false;
 			break;
 		}
@@ -207,9 +220,15 @@ void device_links_unbind_consumers(struct device *dev)
 	}
 }
 
-/* Drop @dev's links that @pick selects, one at a time (puts run unlocked). */
+/*
+ * Drop @dev's links that @pick selects, one at a time (puts run unlocked):
+ * a purge frees them, an autoremove drops the one reference the core
+ * manages and leaves the others' holders a stateless link (Linux's
+ * device_link_drop_managed()), which their device_link_del() frees.
+ */
 static void links_drop(struct device *dev, bool (*pick)(struct device *dev,
-							struct device_link *link))
+							struct device_link *link),
+		       bool purge)
 {
 	for (;;) {
 		struct device *put[2] = { NULL, NULL };
@@ -227,8 +246,12 @@ static void links_drop(struct device *dev, bool (*pick)(struct device *dev,
 					found = link;
 					break;
 				}
-		if (found)
+		if (found && purge) {
 			__link_del(found, put);
+		} else if (found) {
+			found->flags = DL_FLAG_STATELESS;
+			__link_put(found, put);
+		}
 		mutex_unlock(&device_links_lock);
 		if (!found)
 			return;
@@ -250,10 +273,10 @@ static bool pick_all(struct device *dev, struct device_link *link)
 
 void device_links_driver_unbound(struct device *dev)
 {
-	links_drop(dev, pick_autoremove);
+	links_drop(dev, pick_autoremove, false);
 }
 
 void device_links_purge(struct device *dev)
 {
-	links_drop(dev, pick_all);
+	links_drop(dev, pick_all, true);
 }

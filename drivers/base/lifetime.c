@@ -23,7 +23,9 @@
  * driver's name) and then undone (free_irq(), del_timer_sync(),
  * cancel_work_sync()), so the leak costs a warning, not a use after free.
  * After the last block, an IRQ with the device or its driver data as dev_id
- * is reported and freed the same way.
+ * is reported only: another binding may share that pointer.  The passes
+ * repeat (bounded) until one finds nothing, and skip the work item the
+ * unbind itself runs from.
  */
 #define pr_fmt(fmt) "device: " fmt
 
@@ -70,6 +72,10 @@ void dev_drain(struct device *dev)
 
 static atomic_long_t unbind_leaks;
 
+/* Bounds of the unbind checks: reports per pass, passes per unbind. */
+#define CHECK_MAX_REPORTS	16
+#define CHECK_MAX_PASSES	4
+
 unsigned long device_unbind_leaks(void)
 {
 	return atomic_long_read(&unbind_leaks);
@@ -79,6 +85,9 @@ struct owned_range {
 	unsigned long start, end;
 	const void *a, *b;		/* also owned: exact pointers (dev, drvdata) */
 	void *found;
+	const void *skip;		/* the caller's own work item */
+	void *seen[CHECK_MAX_REPORTS];	/* exact-pointer IRQs reported, not freed */
+	unsigned int nr_seen;
 };
 
 /* Is @p owned by @r?  If so, @r remembers it (for the undo). */
@@ -92,9 +101,19 @@ static bool owned(struct owned_range *r, const void *p)
 	return true;
 }
 
+static bool in_range(const struct owned_range *r, const void *p)
+{
+	return (unsigned long)p >= r->start && (unsigned long)p < r->end;
+}
+
 static bool match_action(const struct irqaction *action, void *arg)
 {
-	return owned(arg, action->dev_id);
+	struct owned_range *r = arg;
+
+	for (unsigned int i = 0; i < r->nr_seen; i++)
+		if (r->seen[i] == action->dev_id)
+			return false;
+	return owned(r, action->dev_id);
 }
 
 static bool match_timer(const struct timer_list *timer, void *arg)
@@ -104,7 +123,10 @@ static bool match_timer(const struct timer_list *timer, void *arg)
 
 static bool match_work(const struct work_struct *work, void *arg)
 {
-	return owned(arg, work);
+	struct owned_range *r = arg;
+
+	/* The unbind may run from one of the driver's own work items. */
+	return work != r->skip && owned(r, work);
 }
 
 static void leak(struct device *dev, const char *what, const char *name)
@@ -115,40 +137,75 @@ static void leak(struct device *dev, const char *what, const char *name)
 	WARN_ON(1);
 }
 
-/* Report and undo what the driver left armed in @r; thread context. */
-static void check_range(struct device *dev, struct owned_range *r)
+/*
+ * One pass over IRQs, timers and work items owned by @r, reporting and
+ * undoing each.  An IRQ found by its exact dev_id (the device or its
+ * drvdata, which another binding may share) is reported only: free_irq()
+ * could take that other binding's handler.  Return: how many were found.
+ */
+static unsigned int check_pass(struct device *dev, struct owned_range *r)
 {
 	void (*tfn)(struct timer_list *);
+	unsigned int found = 0;
 	work_func_t wfn;
 	char name[32];
 	int irq;
 
-	while ((irq = irq_find_action(match_action, r, name, sizeof(name))) >= 0) {
-		leak(dev, "IRQ handler", name);
-		free_irq(irq, r->found);
+	while (found < CHECK_MAX_REPORTS &&
+	       (irq = irq_find_action(match_action, r, name, sizeof(name))) >= 0) {
+		found++;
+		if (in_range(r, r->found)) {
+			leak(dev, "IRQ handler", name);
+			free_irq(irq, r->found);
+		} else if (r->nr_seen < CHECK_MAX_REPORTS) {
+			atomic_long_inc(&unbind_leaks);
+			dev_warn(dev, "IRQ handler %s may be left behind after remove() (dev_id %p)\n",
+				 name, r->found);
+			r->seen[r->nr_seen++] = r->found;
+		}
 	}
-	while (timer_find_armed(match_timer, r, &tfn)) {
+	while (found < CHECK_MAX_REPORTS && timer_find_armed(match_timer, r, &tfn)) {
+		found++;
 		snprintf(name, sizeof(name), "%ps", tfn);
 		leak(dev, "timer", name);
 		del_timer_sync(r->found);
 	}
-	while (work_find_busy(match_work, r, &wfn)) {
+	while (found < CHECK_MAX_REPORTS && work_find_busy(match_work, r, &wfn)) {
+		found++;
 		snprintf(name, sizeof(name), "%ps", wfn);
 		leak(dev, "work item", name);
 		cancel_work_sync(r->found);
 	}
+	return found;
+}
+
+/*
+ * Report and undo what the driver left armed in @r; thread context.  A
+ * work item cancelled late may have re-armed a timer (and a timer queued
+ * work), so passes repeat until one finds nothing, a bounded number of
+ * times: an item that re-arms itself forever is reported, not chased.
+ */
+static void check_range(struct device *dev, struct owned_range *r)
+{
+	r->skip = current_work();
+	for (unsigned int pass = 0; pass < CHECK_MAX_PASSES; pass++)
+		if (!check_pass(dev, r))
+			return;
+	atomic_long_inc(&unbind_leaks);
+	dev_err(dev, "driver %s: timers or work still re-arming after %u passes\n",
+		dev->driver ? dev->driver->name : "?", CHECK_MAX_PASSES);
 }
 
 void devres_check_block(struct device *dev, const void *p, size_t size)
 {
-	struct owned_range r = { (unsigned long)p, (unsigned long)p + size, NULL, NULL, NULL };
+	struct owned_range r = { .start = (unsigned long)p, .end = (unsigned long)p + size };
 
 	check_range(dev, &r);
 }
 
 void device_unbind_checks(struct device *dev, const void *drvdata)
 {
-	struct owned_range r = { 0, 0, dev, drvdata, NULL };
+	struct owned_range r = { .a = dev, .b = drvdata };
 
 	check_range(dev, &r);
 }

@@ -13,6 +13,7 @@
  * kzalloc() freed by their release(), and checks the kmalloc objects.
  */
 #include <exo/atomic.h>
+#include <exo/completion.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/kthread.h>
@@ -31,7 +32,10 @@ struct lt_dev {
 	struct device dev;
 	char id;			/* its letter in the trace */
 	bool leaky;			/* for lt_leaky_drv only */
+	bool tidy;			/* lt_leaky_drv's remove() cleans up */
+	int probe_err;			/* lt_probe() fails with it */
 	struct lt_dev *made;		/* the child its probe registered */
+	struct device *uses;		/* remove() calls dev_enter() on it */
 };
 
 #define to_lt(d)	container_of(d, struct lt_dev, dev)
@@ -39,6 +43,8 @@ struct lt_dev {
 static char trace[64];
 static unsigned int trace_len;
 static int releases;
+static int enter_ok, enter_failed;	/* lt_remove()'s dev_enter(uses) */
+static int made_ok, made_bad;		/* lt_remove() found ->made unbound */
 static DEFINE_SPINLOCK(trace_lock);
 
 static void lt_trace(char c)
@@ -91,6 +97,8 @@ static struct lt_dev *lt_new(char id, struct device *parent)
 /* Probe: three devres, traced "3", "2", "1" as they are released. */
 static int lt_probe(struct device *dev)
 {
+	if (to_lt(dev)->probe_err)
+		return to_lt(dev)->probe_err;
 	if (!devm_kzalloc(dev, 64, GFP_KERNEL) ||
 	    devm_add_action(dev, lt_trace_action, (void *)'1') ||
 	    !devm_kzalloc(dev, 32, GFP_KERNEL) ||
@@ -106,7 +114,22 @@ static void lt_remove(struct device *dev)
 	struct lt_dev *d = to_lt(dev);
 
 	lt_trace(d->id);
+	/* A supplier's operations still work in its consumer's remove(). */
+	if (d->uses) {
+		if (dev_enter(d->uses)) {
+			enter_ok++;
+			dev_exit(d->uses);
+		} else {
+			enter_failed++;
+		}
+	}
 	if (d->made) {
+		/* Unbound first by device_del(), and it cannot bind again. */
+		if (d->made->dev.registered && !d->made->dev.driver &&
+		    device_attach(&d->made->dev) < 0 && !d->made->dev.driver)
+			made_ok++;
+		else
+			made_bad++;
 		device_unregister(&d->made->dev);
 		d->made = NULL;
 	}
@@ -123,6 +146,7 @@ static int lt_init(struct ktest *t)
 	trace_len = 0;
 	trace[0] = 0;
 	releases = 0;
+	enter_ok = enter_failed = made_ok = made_bad = 0;
 	/* Settled: what KASAN's quarantine holds is released first. */
 	ktest_settled_free_pages();
 	objs_before = kmalloc_usage(NULL);
@@ -248,6 +272,8 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	device_unregister(&a->dev);
 	/* m (newest), then c, b (deepest first), then a, each with its devres. */
 	KTEST_EXPECT_EQ(t, strcmp(trace, "m321c321b321a321"), 0);
+	KTEST_EXPECT_EQ(t, made_ok, 1);
+	KTEST_EXPECT_EQ(t, made_bad, 0);
 	if (strcmp(trace, "m321c321b321a321"))
 		ktest_log(t, "unbind order: %s", trace);
 	KTEST_EXPECT_EQ(t, releases, 1);	/* m; a is held by b, b by c */
@@ -259,18 +285,31 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 4);
 }
 
+/* A supplier 's' and a consumer 'c' candidate, both registered and bound. */
+static int lt_pair(struct lt_dev **s, struct lt_dev **c)
+{
+	*s = lt_new('s', NULL);
+	*c = lt_new('c', NULL);
+	if (!*s || !*c) {
+		kfree(*s);
+		kfree(*c);
+		return -ENOMEM;
+	}
+	if (device_add(&(*s)->dev) || device_add(&(*c)->dev))
+		return -ENODEV;
+	return 0;
+}
+
 /*
  * A managed link: the consumer waits for its supplier to bind, is unbound
  * before it, binds again after it; a cycle and bad flags are refused.
  */
 static void test_device_link_order(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 	struct device_link *link;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	device_release_driver(&s->dev);
 	device_release_driver(&c->dev);
 	KTEST_EXPECT_NULL(t, device_link_add(&c->dev, &s->dev, 0x100));	/* bad flags */
@@ -306,14 +345,77 @@ static void test_device_link_order(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 2);
 }
 
+/*
+ * Unbinding a supplier unbinds its consumers while its own operations are
+ * still open (a consumer's remove() may quiesce through them), and no
+ * consumer probes again until the supplier is back.
+ */
+static void test_consumer_remove_reaches_supplier(struct ktest *t)
+{
+	struct lt_dev *s, *c;
+
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, 0));
+	c->uses = &s->dev;
+	trace_reset();
+	device_release_driver(&s->dev);
+	KTEST_EXPECT_EQ(t, strcmp(trace, "c321s321"), 0);
+	KTEST_EXPECT_EQ(t, enter_ok, 1);
+	KTEST_EXPECT_EQ(t, enter_failed, 0);
+	KTEST_EXPECT_NULL(t, c->dev.driver);
+	KTEST_EXPECT_FALSE(t, s->dev.unbinding);
+	KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
+	KTEST_EXPECT_TRUE(t, c->dev.driver == &lt_drv);	/* retried once s bound */
+	c->uses = NULL;
+	device_unregister(&c->dev);
+	device_unregister(&s->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
+/*
+ * A failed probe drops the auto-remove links its binding made, as an
+ * unbind does; an auto-removed link another holder still references is
+ * left to that holder's device_link_del().
+ */
+static void test_device_link_autoremove_refs(struct ktest *t)
+{
+	struct lt_dev *s, *c;
+	struct device_link *link;
+
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
+	device_release_driver(&c->dev);
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
+	c->probe_err = -EIO;
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	c->probe_err = 0;
+	KTEST_EXPECT_EQ(t, device_attach(&c->dev), 1);
+
+	/* Two holders: the unbind drops the core's, the driver's stays valid. */
+	link = device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER);
+	KTEST_ASSERT_NOT_NULL(t, link);
+	KTEST_EXPECT_TRUE(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER) == link);
+	device_release_driver(&c->dev);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
+	KTEST_EXPECT_EQ(t, link->refcount, 1);
+	device_link_del(link);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	/* device_link_remove() finds and drops under one lock. */
+	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_STATELESS));
+	device_link_remove(&c->dev, &s->dev);
+	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 1);
+	device_unregister(&c->dev);
+	device_unregister(&s->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
 /* DL_FLAG_AUTOREMOVE_CONSUMER: the link goes when the consumer unbinds. */
 static void test_device_link_autoremove(struct ktest *t)
 {
-	struct lt_dev *s = lt_new('s', NULL), *c = lt_new('c', NULL);
+	struct lt_dev *s, *c;
 
-	KTEST_ASSERT_TRUE(t, s && c);
-	KTEST_ASSERT_EQ(t, device_add(&s->dev), 0);
-	KTEST_ASSERT_EQ(t, device_add(&c->dev), 0);
+	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, DL_FLAG_AUTOREMOVE_CONSUMER));
 	KTEST_EXPECT_EQ(t, atomic_read(&s->dev.refcount), 2);
 	device_release_driver(&c->dev);
@@ -333,7 +435,20 @@ static void test_device_link_autoremove(struct ktest *t)
 struct leaky {
 	struct timer_list timer;
 	struct work_struct work;
+	struct work_struct unbind_work;	/* unbinds its own device */
+	struct device *dev;
 };
+
+static DECLARE_COMPLETION(self_unbound);
+
+/* The unbind frees this work item's memory: it touches nothing after. */
+static void leaky_unbind_fn(struct work_struct *work)
+{
+	struct leaky *l = container_of(work, struct leaky, unbind_work);
+
+	device_release_driver(l->dev);
+	complete(&self_unbound);
+}
 
 static void leaky_timer_fn(struct timer_list *timer)
 {
@@ -350,6 +465,9 @@ static int leaky_probe(struct device *dev)
 
 	if (!l)
 		return -ENOMEM;
+	dev_set_drvdata(dev, l);
+	l->dev = dev;
+	INIT_WORK(&l->unbind_work, leaky_unbind_fn);
 	timer_setup(&l->timer, leaky_timer_fn, 0);
 	mod_timer(&l->timer, jiffies + 100 * HZ);
 	INIT_WORK(&l->work, leaky_work_fn);
@@ -357,8 +475,18 @@ static int leaky_probe(struct device *dev)
 	return 0;
 }
 
+static void leaky_remove(struct device *dev)
+{
+	struct leaky *l = dev_get_drvdata(dev);
+
+	if (to_lt(dev)->tidy) {
+		del_timer_sync(&l->timer);
+		cancel_work_sync(&l->work);
+	}
+}
+
 static struct device_driver lt_leaky_drv = {
-	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe,
+	.name = "kt-leaky", .bus = &lt_bus, .probe = leaky_probe, .remove = leaky_remove,
 };
 
 /*
@@ -379,10 +507,40 @@ static void test_unbind_reports_armed_timer_and_work(struct ktest *t)
 	device_release_driver(&d->dev);
 	KTEST_EXPECT_EQ(t, device_unbind_leaks() - before, 2ul);
 	/* A driver that cleans up is not reported. */
+	d->tidy = true;
+	KTEST_EXPECT_EQ(t, device_attach(&d->dev), 1);
+	KTEST_EXPECT_TRUE(t, d->dev.driver == &lt_leaky_drv);
 	before = device_unbind_leaks();
 	device_unregister(&d->dev);
 	driver_unregister(&lt_leaky_drv);
 	KTEST_EXPECT_EQ(t, device_unbind_leaks(), before);
+	KTEST_EXPECT_EQ(t, releases, 1);
+}
+
+/*
+ * An unbind run by a work item in the driver's managed memory: the check
+ * neither waits for nor reports the work it runs from (it used to loop).
+ */
+static void test_unbind_from_own_work(struct ktest *t)
+{
+	struct lt_dev *d = lt_new('w', NULL);
+	unsigned long before = device_unbind_leaks();
+	struct leaky *l;
+
+	KTEST_ASSERT_NOT_NULL(t, d);
+	d->leaky = true;
+	d->tidy = true;
+	reinit_completion(&self_unbound);
+	KTEST_ASSERT_EQ(t, driver_register(&lt_leaky_drv), 0);
+	KTEST_ASSERT_EQ(t, device_add(&d->dev), 0);
+	KTEST_ASSERT_TRUE(t, d->dev.driver == &lt_leaky_drv);
+	l = dev_get_drvdata(&d->dev);
+	schedule_work(&l->unbind_work);
+	KTEST_EXPECT_NE(t, wait_for_completion_timeout(&self_unbound, 10 * HZ), 0ul);
+	KTEST_EXPECT_NULL(t, d->dev.driver);
+	KTEST_EXPECT_EQ(t, device_unbind_leaks(), before);
+	device_unregister(&d->dev);
+	driver_unregister(&lt_leaky_drv);
 	KTEST_EXPECT_EQ(t, releases, 1);
 }
 
@@ -392,7 +550,10 @@ static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_del_unbinds_children_first),
 	KTEST_CASE(test_device_link_order),
 	KTEST_CASE(test_device_link_autoremove),
+	KTEST_CASE(test_consumer_remove_reaches_supplier),
+	KTEST_CASE(test_device_link_autoremove_refs),
 	KTEST_CASE(test_unbind_reports_armed_timer_and_work),
+	KTEST_CASE(test_unbind_from_own_work),
 	{}
 };
 

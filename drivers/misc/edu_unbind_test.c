@@ -201,11 +201,17 @@ static struct {
 	bool c_ok, b_ok, a_ok;
 } order;
 
+static bool order_action(const struct irqaction *action, void *arg)
+{
+	return action->dev_id == &order;
+}
+
+/* Our handler, not just any: the INTx line may be shared with others. */
 static bool irq_requested(int irq)
 {
-	struct irq_desc *desc = irq_to_desc(irq);
+	char name[16];
 
-	return desc && READ_ONCE(desc->action);
+	return irq_find_action(order_action, NULL, name, sizeof(name)) == irq;
 }
 
 static bool bar_mapped(void)

@@ -117,10 +117,17 @@ struct device {
 	bool parent_ref;			/* device_add() took a ref on parent */
 	/*
 	 * The binding's operations fence (dev_enter()): @live is true from
-	 * the end of a successful probe until unbinding starts; @active
-	 * counts the callers inside dev_enter()/dev_exit().
+	 * the end of a successful probe until the consumers are unbound and
+	 * only the operations in flight remain; @active counts the callers
+	 * inside dev_enter()/dev_exit().  @unbinding (dm_mutex) is set for
+	 * the whole unbind: no consumer probes against a supplier going away,
+	 * while the consumers' remove() still reaches the supplier's ops.
+	 * @dead (dm_mutex) is set when device_del() starts: neither the
+	 * device nor its descendants bind again.
 	 */
 	bool live;
+	bool unbinding;
+	bool dead;
 	atomic_t active;
 	struct list_head links_suppliers;	/* device links: we consume */
 	struct list_head links_consumers;	/* device links: we supply */
@@ -141,7 +148,10 @@ struct device {
  * driver data).  Between the two, the caller must not take @dev's lock
  * or wait for the binding to end.
  * Context: any thread; not from the driver's own probe or remove.
- * Return: true if the driver is bound and stays bound until dev_exit().
+ * Return: true if the binding the caller looked up is still live (some
+ * driver is bound: a caller that cached its driver data checks that it is
+ * still its own, see Documentation/driver-model.rst), and it stays bound
+ * until dev_exit().
  */
 bool dev_enter(struct device *dev);
 

@@ -54,7 +54,7 @@ struct module {
 	/* Loader state. */
 	enum module_state state;
 	struct list_head list;			/* on the loaded-modules list */
-	atomic_t refcnt;			/* users: modules that link against us */
+	atomic_t refcnt;			/* base + users (module_refcount()) */
 	struct module *deps[MODULE_MAX_DEPS];	/* modules we link against */
 	unsigned int nr_deps;
 	const struct kernel_symbol *syms, *gpl_syms;
@@ -180,8 +180,26 @@ struct module *find_module(const char *name);
  */
 unsigned long find_exported_symbol(const char *name);
 
-/* Reference counting of a module by code that calls into it. */
+/**
+ * try_module_get() - take a reference on @mod before calling into it
+ * @mod: the module, or NULL (built-in code: always succeeds)
+ *
+ * Context: any.
+ * Return: true if @mod is COMING or LIVE and now cannot be unloaded until
+ * the matching module_put(); false once unloading (or a failed init) has
+ * started.
+ */
 bool try_module_get(struct module *mod);
+
+/**
+ * module_put() - drop a reference try_module_get() took
+ * @mod: the module, or NULL
+ *
+ * A put with no get to match (it would take the module's base reference
+ * while it is not being unloaded) is refused with an error line and a
+ * WARN.
+ * Context: any.
+ */
 void module_put(struct module *mod);
 
 /**

@@ -160,7 +160,8 @@ void timer_stats(unsigned int cpu, unsigned long *pending, unsigned long *run);
  * @arg: passed to @match
  * @fn: set to the timer's callback when one is found
  *
- * A debug walk of every CPU's wheel (the driver core checks at unbind
+ * A debug walk of every CPU's wheel and of the timers a tick took off
+ * it and has not fired yet (the driver core checks at unbind
  * that nothing inside a driver's memory is still armed).
  * Return: true if one was found.
  */

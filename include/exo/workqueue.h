@@ -281,6 +281,16 @@ static inline void flush_scheduled_work(void)
 void workqueue_stats(unsigned long *executed, unsigned int *workers, unsigned int *wqs);
 
 /**
+ * current_work() - the work item the calling worker thread is running
+ *
+ * As in Linux: lets a work function tell itself apart, e.g. a check that
+ * must not wait for or cancel the work it runs from.
+ * Context: any thread.
+ * Return: the running work item, or NULL if the caller is not a worker.
+ */
+struct work_struct *current_work(void);
+
+/**
  * work_find_busy() - is a work item that @match accepts queued or running?
  * @match: called under a pool's lock (atomic) for each work item
  * @arg: passed to @match

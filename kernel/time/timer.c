@@ -53,6 +53,11 @@ struct timer_base {
 	unsigned long nr_run;
 	bool in_tick;			/* callbacks running: a nested tick skips */
 	bool ready;
+	/*
+	 * Due timers taken off the wheel by the running tick, fired one by
+	 * one: here, not on the tick's stack, so timer_find_armed() sees them.
+	 */
+	struct list_head expired;
 	struct list_head wheel[WHEEL_SIZE];
 };
 
@@ -263,7 +268,6 @@ static void expire_timers(struct timer_base *base, struct list_head *expired)
 static void run_timer_base(struct timer_base *base, unsigned long now)
 {
 	unsigned long start, steps;
-	LIST_HEAD(expired);
 
 	spin_lock_irq(&base->lock);
 	start = base->clk;
@@ -278,8 +282,8 @@ static void run_timer_base(struct timer_base *base, unsigned long now)
 
 		list_for_each_entry_safe(timer, tmp, bucket, entry)
 			if (time_before_eq(timer->expires, now))
-				list_move_tail(&timer->entry, &expired);
-		expire_timers(base, &expired);
+				list_move_tail(&timer->entry, &base->expired);
+		expire_timers(base, &base->expired);
 	}
 	spin_unlock_irq(&base->lock);
 }
@@ -338,6 +342,11 @@ bool timer_find_armed(bool (*match)(const struct timer_list *timer, void *arg), 
 			*fn = base->running_timer->function;
 			found = true;
 		}
+		list_for_each_entry(timer, &base->expired, entry)
+			if (!found && match(timer, arg)) {
+				*fn = timer->function;
+				found = true;
+			}
 		for (unsigned int i = 0; i < WHEEL_SIZE && !found; i++)
 			list_for_each_entry(timer, &base->wheel[i], entry)
 				if (match(timer, arg)) {
@@ -362,6 +371,7 @@ static int __init init_timers(void)
 		struct timer_base *base = cpu_base(cpu);
 
 		spin_lock_init(&base->lock);
+		INIT_LIST_HEAD(&base->expired);
 		for (unsigned int i = 0; i < WHEEL_SIZE; i++)
 			INIT_LIST_HEAD(&base->wheel[i]);
 		base->clk = now;

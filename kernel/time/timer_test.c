@@ -270,6 +270,51 @@ static void test_timer_del_sync_running(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, timer_pending(&sync_tt.timer));
 }
 
+static struct ttimer due_tt;
+
+/* On another CPU: two timers due on the same jiffy, sync_tt's first. */
+static void arm_due_pair(void *arg, unsigned int id)
+{
+	if (id)
+		return;
+	sync_tt.timer.expires = jiffies + 1;
+	due_tt.timer.expires = sync_tt.timer.expires;
+	add_timer(&sync_tt.timer);
+	add_timer(&due_tt.timer);
+}
+
+static bool is_due_tt(const struct timer_list *timer, void *arg)
+{
+	return timer == &due_tt.timer;
+}
+
+/*
+ * While one callback runs, the timers the same tick found due wait for
+ * it off the wheel: timer_find_armed() (the unbind check) must see them.
+ */
+static void test_timer_find_armed_due(struct ktest *t)
+{
+	void (*fn)(struct timer_list *) = NULL;
+	u64 end = ktime_get_ns() + 10 * NSEC_PER_SEC;
+
+	ttimer_init(&sync_tt);
+	ttimer_init(&due_tt);
+	sync_tt.hold = true;
+	KTEST_ASSERT_EQ(t, ktest_run_on_cpus(1, arm_due_pair, NULL), 1);
+	while (!atomic_read(&sync_tt.running) && ktime_get_ns() < end)
+		cpu_relax();
+	KTEST_EXPECT_TRUE(t, atomic_read(&sync_tt.running));
+	KTEST_EXPECT_EQ(t, atomic_read(&due_tt.fired), 0);
+	KTEST_EXPECT_TRUE(t, timer_find_armed(is_due_tt, NULL, &fn));
+	KTEST_EXPECT_TRUE(t, fn == ttimer_fn);
+	atomic_set(&sync_tt.release, 1);
+	del_timer_sync(&sync_tt.timer);
+	KTEST_EXPECT_TRUE(t, wait_fired(&due_tt, 1, 2000));
+	/* ->fired counts before the callback returns: wait for the return. */
+	del_timer_sync(&due_tt.timer);
+	KTEST_EXPECT_FALSE(t, timer_find_armed(is_due_tt, NULL, &fn));
+}
+
 static int self_del_ret = 99;
 
 static void self_del_fn(struct timer_list *timer)
@@ -443,6 +488,7 @@ static struct ktest_case timer_cases[] = {
 	KTEST_CASE(test_timer_rearm_self),
 	KTEST_CASE(test_timer_add_on_cpu),
 	KTEST_CASE_FLAGS(test_timer_del_sync_running, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_timer_find_armed_due, KTEST_F_SMP),
 	KTEST_CASE(test_timer_del_sync_from_callback),
 	KTEST_CASE(test_timer_irqsafe),
 	KTEST_CASE(test_timer_bad_input),
