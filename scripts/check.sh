@@ -777,6 +777,10 @@ script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 # modules.dep and modules.alias (scripts/depmod.py) from the gcc tree's modules.
 script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
+# make M= builds samples/extmod against the gcc tree; its .ko passes the
+# loader's checks, and a boot (QEMU -smp 1, ktest=ktest: a boot, so alone)
+# loads it from the boot archive with a parameter.
+run_step _script_step extmod "$src/scripts/check-extmod.py" "$src" "$out/gcc" "$out/extmod" --boot
 # scripts/blkimage.py: the host's integrity pattern matches the kernel's, and catches corruption.
 script_step blkimage python3 "$src/scripts/blkimage.py" selftest
 # Every symbol Documentation/driver-api.rst offers to modules exists.
