@@ -19,6 +19,17 @@ objtree := $(srctree)
 endif
 export srctree objtree
 
+# External modules: make O=<configured, built tree> M=<dir> [MO=<out dir>]
+# builds the modules <dir>/Kbuild lists against that tree, as Linux's M=
+# does; the objects and .ko files go to <dir>, or to MO= (which leaves the
+# module's sources untouched).  Documentation/modules.rst.
+ifneq ($(M),)
+KBUILD_EXTMOD := $(abspath $(M))
+KBUILD_EXTMOD_OUTPUT := $(abspath $(or $(MO),$(M)))
+$(shell mkdir -p $(KBUILD_EXTMOD_OUTPUT))
+endif
+export KBUILD_EXTMOD KBUILD_EXTMOD_OUTPUT
+
 # ARCH=x86 (the default; x86_64 is the same) or ARCH=hosted: the portable
 # code as a host program for the tests and fuzzers (arch/hosted/Kconfig).
 ARCH ?= x86
@@ -31,6 +42,8 @@ export ARCH SRCARCH
 PHONY := all
 ifeq ($(SRCARCH),hosted)
 all: hosted
+else ifneq ($(KBUILD_EXTMOD),)
+all: modules
 else
 all: vmlinux modules
 endif
@@ -274,7 +287,19 @@ $(objtree)/vmlinux: $(objtree)/built-in.o $(LDS) FORCE
 # Modules: every obj-m .ko (built with the tree) listed in modules.order,
 # packed into modules.cpio (newc) for QEMU -initrd; GRUB gets them one by one.
 PHONY += modules
+ifneq ($(KBUILD_EXTMOD),)
+# An external module links against a tree already built: its vermagic is
+# the tree's (generated/compile.h), its symbols the tree's exports.  The
+# tree itself is not remade here.
+modules:
+	$(Q)test -f $(objtree)/vmlinux -a -f $(objtree)/include/generated/compile.h || \
+		{ echo "M=$(M): $(objtree) is not a built tree: run make$(if $(O), O=$(O)) first" >&2; exit 1; }
+	$(Q)test -f $(KBUILD_EXTMOD)/Kbuild -o -f $(KBUILD_EXTMOD)/Makefile || \
+		{ echo "M=$(M): no Kbuild or Makefile in $(KBUILD_EXTMOD)" >&2; exit 1; }
+	$(Q)$(MAKE) -f $(srctree)/scripts/Makefile.build obj=.
+else
 modules: $(objtree)/modules.cpio
+endif
 $(objtree)/modules.cpio: $(objtree)/built-in.o $(srctree)/scripts/mkmodarchive.py $(srctree)/scripts/depmod.py FORCE
 	$(Q)$(PYTHON) $(srctree)/scripts/mkmodarchive.py $@ $(objtree) $(objtree)/modules.order
 
@@ -340,6 +365,12 @@ fuzz:
 # make stress and make bench build) are left alone.
 PHONY += clean mrproper help
 kbuild-dirs := $(subst $$(SRCARCH),$(SRCARCH),$(patsubst %/,%,$(filter %/,$(shell sed -n 's/^obj-[^ ]* *+= *//p' $(srctree)/Kbuild)))) scripts
+ifneq ($(KBUILD_EXTMOD),)
+# make M=dir clean: the external module's output only, never the tree's.
+clean:
+	$(Q)find $(KBUILD_EXTMOD_OUTPUT) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '.*.d' -o -name 'modules.order' -o -name '*.mod.c' \) -delete
+else
 clean:
 	$(Q)find $(addprefix $(objtree)/,$(kbuild-dirs)) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 		-o -name '.*.d' -o -name '*.lds' -o -name 'modules.order' -o -name '*.mod.c' \
@@ -350,6 +381,7 @@ clean:
 		$(objtree)/build-hosted $(objtree)/build-fuzz $(objtree)/serial-gdb.log \
 		$(objtree)/.iso-root $(objtree)/test-results \
 		$(addprefix $(objtree)/tests/hosted/,page_alloc_test fuzz_page_alloc bench_page_alloc bench_slab)
+endif
 
 mrproper: clean
 	$(Q)rm -rf $(objtree)/include/generated $(objtree)/include/config \
@@ -387,6 +419,8 @@ help:
 	@echo 'Options:'
 	@echo '  make V=1        - print every command'
 	@echo '  make O=dir      - build in dir (sources are never written)'
+	@echo '  make M=dir      - the external modules dir/Kbuild lists, against the built O= tree'
+	@echo '                    (MO=out: their output in out; Documentation/modules.rst)'
 	@echo '  make C=1        - sparse on every C file compiled (C=2: on every C file)'
 	@echo '  make LLVM=1     - clang and ld.lld instead of gcc and ld'
 	@echo '  make ARCH=hosted - the portable code as host programs (hosted tests, fuzzers)'

@@ -13,6 +13,10 @@
  *	ok 1 <suite>
  *	# ktest: <passed> passed, <failed> failed, <skipped> skipped
  *
+ * Each line is a printk of its own: the console stamps each record, not
+ * each line, and KTAP parsers (Linux's kunit.py) strip the stamp's width
+ * from every line after "KTAP version 1".
+ *
  * A failed ASSERT unwinds to the runner with __builtin_longjmp, so the rest
  * of the case is skipped but the run goes on.  Portable: the hosted test
  * binary links this same file.
@@ -63,7 +67,8 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printk("    # %s: EXPECTATION FAILED at %s:%d\n    # %s\n", t->name, file, line, msg);
+	printk("    # %s: EXPECTATION FAILED at %s:%d\n", t->name, file, line);
+	printk("    # %s\n", msg);
 	t->failures++;
 }
 
@@ -202,7 +207,9 @@ static bool run_suite(const struct ktest_suite *s, unsigned int index,
 
 	for (const struct ktest_case *c = s->cases; c->run; c++)
 		n += case_selected(s, c, filter, quick);
-	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, n);
+	printk("    KTAP version 1\n");
+	printk("    # Subtest: %s\n", s->name);
+	printk("    1..%u\n", n);
 	if (s->suite_init && s->suite_init()) {
 		printk("    # suite_init failed\n");
 		printk("not ok %u %s\n", index, s->name);
@@ -358,7 +365,8 @@ int ktest_run(const char *filter, bool quick)
 		return -ENOENT;
 	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
 		n += suite_selected(*s, filter);
-	printk("KTAP version 1\n1..%u\n", n);
+	printk("KTAP version 1\n");
+	printk("1..%u\n", n);
 	for (struct ktest_suite *const *s = SUITES_BEGIN; s < SUITES_END; s++)
 		if (suite_selected(*s, filter))
 			run_suite(*s, ++idx, filter, quick, &tot);

@@ -777,6 +777,10 @@ script_step deps "$src/scripts/check-deps.sh" "$out/deps"
 script_step docs "$src/scripts/check-docs.py" "$src" "$out/gcc" "$out/docs"
 # modules.dep and modules.alias (scripts/depmod.py) from the gcc tree's modules.
 script_step depmod "$src/scripts/check-depmod.py" "$out/gcc"
+# make M= builds samples/extmod against the gcc tree; its .ko passes the
+# loader's checks, and a boot (QEMU -smp 1, ktest=ktest: a boot, so alone)
+# loads it from the boot archive with a parameter.
+run_step _script_step extmod "$src/scripts/check-extmod.py" "$src" "$out/gcc" "$out/extmod" --boot
 # scripts/blkimage.py: the host's integrity pattern matches the kernel's, and catches corruption.
 script_step blkimage python3 "$src/scripts/blkimage.py" selftest
 # scripts/bench-table.py: the guest table make bench writes into Documentation/benchmarks.md.
@@ -903,6 +907,10 @@ module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
 # and 50 rmmod/modprobe cycles during traffic (the other boots: 2000, 5);
 # virtio_blk's cycles during traffic too (50; 10 elsewhere).
 ktest_qemu qemu-smp4 "$out/gcc/vmlinux" 4 "$MODPARAM_CMDLINE virtio_blk_test_cycles=50 e1000_test_full"
+# Linux's own KTAP parser (kunit.py parse from linux-source-6.1) on that
+# boot's log: no errors, and ktap.py's pass/fail/skip counts.
+run_step --background --after qemu-smp4 _script_step kunit-parse \
+	"$src/scripts/check-kunit-parse.py" "$logs/qemu-smp4.log" "$out/kunit"
 # q35 (ICH9, PCIe): ECAM, extended capabilities, and its NIC, an e1000e
 # with PM, PCIe and MSI-X capabilities (the pci and pci_setup suites).  The
 # default device list's NICs displace q35's default one: it is added back,

@@ -4,7 +4,8 @@
 # there, before anything uses them.  As root it installs what is missing with
 # apt-get; otherwise it prints the exact command to run and fails.
 #   what: config (Kconfig tools) | build | sparse (C=1) | llvm (LLVM=1) |
-#         run | bochs | iso | gdb | hosted | check | bench | fuzz | stress
+#         run | bochs | iso | gdb | hosted | check | bench | fuzz | stress |
+#         kunit (Linux's KTAP parser, kunit.py, from linux-source-6.1)
 # Kconfig is looked for with the interpreter the Makefile runs it with
 # ($PYTHON, default /usr/bin/python3), so what is checked is what is used.
 set -e
@@ -66,6 +67,13 @@ want_fuzz() {
 		add libclang-rt-14-dev
 }
 
+# kunit.py parse needs no kernel build: the tarball and python3 (make check
+# unpacks tools/testing/kunit from it, scripts/check-kunit-parse.py).
+want_kunit() {
+	[ -f /usr/src/linux-source-6.1.tar.xz ] || add linux-source-6.1
+	need_cmd xz || add xz-utils
+}
+
 for what in "$@"; do
 	case $what in
 	config) want_config ;;
@@ -80,7 +88,8 @@ for what in "$@"; do
 	bench) want_build; want_qemu ;;
 	stress) want_build; want_qemu; want_bochs ;;
 	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
-	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz ;;
+	kunit) want_kunit ;;
+	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz; want_kunit ;;
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac
 done
