@@ -36,7 +36,8 @@ void dev_drain(struct device *dev);
  * (naming the driver) about, and undo, an IRQ action, an armed timer or a
  * pending work item left by the driver, in the managed block [@p, @p +
  * @size) about to be freed, or (device_unbind_checks(), after the devres)
- * an IRQ with @dev or @drvdata as dev_id.  Thread context.
+ * an IRQ with @dev or @drvdata as dev_id.  Thread context.  Nothing
+ * without CONFIG_DEBUG_DRIVER_UNBIND.
  */
 void devres_check_block(struct device *dev, const void *p, size_t size);
 void device_unbind_checks(struct device *dev, const void *drvdata);

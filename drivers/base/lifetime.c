@@ -200,12 +200,14 @@ void devres_check_block(struct device *dev, const void *p, size_t size)
 {
 	struct owned_range r = { .start = (unsigned long)p, .end = (unsigned long)p + size };
 
-	check_range(dev, &r);
+	if (IS_ENABLED(CONFIG_DEBUG_DRIVER_UNBIND))
+		check_range(dev, &r);
 }
 
 void device_unbind_checks(struct device *dev, const void *drvdata)
 {
 	struct owned_range r = { .a = dev, .b = drvdata };
 
-	check_range(dev, &r);
+	if (IS_ENABLED(CONFIG_DEBUG_DRIVER_UNBIND))
+		check_range(dev, &r);
 }
