@@ -56,6 +56,7 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/kobject.h>
+#include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
@@ -789,6 +790,23 @@ struct device_driver *bus_find_driver(struct bus_type *bus, const char *name)
 	return found;
 }
 EXPORT_SYMBOL_GPL(bus_find_driver);
+
+struct device_driver *bus_find_driver_get(struct bus_type *bus, const char *name)
+{
+	struct device_driver *found;
+
+	/*
+	 * A driver is unregistered under dm_mutex before its module's memory
+	 * goes, so while it is on the list its owner can still be got.
+	 */
+	mutex_lock(&dm_mutex);
+	found = __bus_find_driver(bus, name);
+	if (found && !try_module_get(found->owner))
+		found = NULL;
+	mutex_unlock(&dm_mutex);
+	return found;
+}
+EXPORT_SYMBOL_GPL(bus_find_driver_get);
 
 int driver_register(struct device_driver *drv)
 {

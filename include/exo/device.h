@@ -461,6 +461,19 @@ struct device *bus_find_device_by_name(struct bus_type *bus, const char *name);
 struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
 
 /**
+ * bus_find_driver_get() - registered driver of @bus named @name, pinned
+ * @bus: the bus
+ * @name: the driver's name
+ *
+ * Looks the driver up and takes try_module_get() on its owner under
+ * dm_mutex, so the driver (which lives in its module) stays valid until the
+ * caller's module_put(drv->owner).
+ *
+ * Return: the driver, or NULL (none, or its module is being unloaded).
+ */
+struct device_driver *bus_find_driver_get(struct bus_type *bus, const char *name);
+
+/**
  * bus_for_each_dev() - call @fn for each device of @bus until it returns
  * non-zero; returns that value.  @fn runs under the device model's global
  * mutex: it must not register, remove, bind or lock devices.
