@@ -398,7 +398,13 @@ static ssize_t sysfs_show(struct file *file, char *buf)
 		/* Without the two this path holds: its directory's and its own. */
 		return sysfs_emit(buf, "%d\n", module_refcount(sn->mod) - 2);
 	case SYS_PARAM: {
-		int n = sn->kp->ops->get ? sn->kp->ops->get(buf, sn->kp) : -EIO;
+		int n = -EIO;
+
+		if (sn->kp->ops->get) {
+			kernel_param_lock(sn->mod);
+			n = sn->kp->ops->get(buf, sn->kp);
+			kernel_param_unlock(sn->mod);
+		}
 
 		if (n >= 0 && (!n || buf[n - 1] != '\n') && n < SYSFS_BUF_SIZE - 1)
 			buf[n++] = '\n';
@@ -425,7 +431,9 @@ static ssize_t sysfs_store(struct file *file, const char *buf, size_t count)
 		strlcpy(val, buf, sizeof(val));
 		if (count && val[count - 1] == '\n')
 			val[count - 1] = 0;
+		kernel_param_lock(sn->mod);
 		ret = sn->kp->ops->set(val, sn->kp);
+		kernel_param_unlock(sn->mod);
 		if (ret) {
 			pr_err("%s.%s: '%s' refused: %s\n", sn->mod->name, name, val, errname(ret));
 			return ret;

@@ -117,7 +117,7 @@ struct module *find_module_get(const char *name)
 	/* Under module_mutex the module cannot be freed between find and get. */
 	mutex_lock(&module_mutex);
 	m = __find_module(name);
-	if (m && !try_module_get(m))
+	if (m && (m->state != MODULE_STATE_LIVE || !try_module_get(m)))
 		m = NULL;
 	mutex_unlock(&module_mutex);
 	return m;
