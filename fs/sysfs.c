@@ -381,7 +381,7 @@ static ssize_t drv_attr_store(struct sysfs_node *sn, const char *what, const cha
 		pr_err("%s/unbind: %s is not bound to it\n", sn->drv->name, name);
 		ret = -ENODEV;
 	} else {
-		device_release_driver(dev);
+		device_release_driver_internal(dev, sn->drv, NULL);
 	}
 	put_device(dev);
 	return ret ? ret : (ssize_t)count;

@@ -502,6 +502,21 @@ void device_release_driver(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_release_driver);
 
+void device_release_driver_internal(struct device *dev, struct device_driver *drv,
+				    struct device *parent)
+{
+	if (parent)
+		device_lock(parent);
+	device_lock(dev);
+	/* Checked under the lock: an unbind+rebind may have come between. */
+	if (!drv || READ_ONCE(dev->driver) == drv)
+		__device_release_driver(dev);
+	device_unlock(dev);
+	if (parent)
+		device_unlock(parent);
+}
+EXPORT_SYMBOL_GPL(device_release_driver_internal);
+
 void driver_deferred_probe_add(struct device *dev)
 {
 	mutex_lock(&dm_mutex);

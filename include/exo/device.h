@@ -471,6 +471,18 @@ struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
  *
  * Return: the driver, or NULL (none, or its module is being unloaded).
  */
+/**
+ * device_release_driver_internal() - unbind @dev, if @drv is its driver
+ * @dev: the device
+ * @drv: the driver expected bound (NULL: whichever is)
+ * @parent: a device to lock first (as Linux, for parents that need it), or NULL
+ *
+ * For the /sys unbind file: the check and the unbind run under
+ * device_lock(@dev) together, so a driver bound meanwhile is left alone.
+ */
+void device_release_driver_internal(struct device *dev, struct device_driver *drv,
+				    struct device *parent);
+
 struct device_driver *bus_find_driver_get(struct bus_type *bus, const char *name);
 
 /**
