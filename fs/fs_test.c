@@ -304,6 +304,7 @@ static void test_misc(struct ktest *t)
 static void test_kmsg(struct ktest *t)
 {
 	static const char msg[] = "<6>fs_test: kmsg write\n";
+	static char big[1024];
 	char line[256];
 	struct file *f;
 	bool found = false;
@@ -325,6 +326,18 @@ static void test_kmsg(struct ktest *t)
 	KTEST_EXPECT_EQ(t, n, -EAGAIN);
 	KTEST_EXPECT_TRUE(t, found);
 	KTEST_EXPECT_EQ(t, kernel_write(f, line, 4096, &f->f_pos), -EINVAL);
+	/* printk() keeps 511 bytes: a longer write is refused, not cut. */
+	memset(big, 'k', sizeof(big));
+	KTEST_EXPECT_EQ(t, kernel_write(f, big, 511, &f->f_pos), -EINVAL);
+	KTEST_EXPECT_EQ(t, kernel_write(f, big, 510, &f->f_pos), 510);
+	/* A refused short read leaves the line for the next, bigger one. */
+	KTEST_EXPECT_EQ(t, kernel_read(f, line, 2, &f->f_pos), -EINVAL);
+	found = false;
+	while ((n = kernel_read(f, big, sizeof(big), &f->f_pos)) > 0)
+		if (n > 510 && big[n - 2] == 'k' && big[n - 1] == '\n' && big[n - 511] == 'k')
+			found = true;
+	KTEST_EXPECT_EQ(t, n, -EAGAIN);
+	KTEST_EXPECT_TRUE(t, found);
 	filp_close(f, NULL);
 }
 

@@ -11,10 +11,13 @@
  *
  * Each entry is a transient dentry holding what it names: a device with
  * get_device(), a module with try_module_get() (so a module is not removed
- * while one of its parameter files is open); drivers and buses live as
- * long as their module.  An attribute file's read calls show() once into
- * a page at position 0; a write calls store() with the bytes, which
- * validates them (-EINVAL and a log line on garbage).
+ * while one of its parameter files is open); a driver's entries hold its
+ * owner the same way (bus_find_driver_get()), so a driver's bind file open
+ * makes rmmod of its module fail with -EBUSY.  Every read() of an
+ * attribute calls show() into a fresh page and copies from the file
+ * position (so a value read in pieces may mix two show()s); a write calls
+ * store() with the bytes, which validates them (-EINVAL and a log line on
+ * garbage).
  */
 #define pr_fmt(fmt) "sysfs: " fmt
 
@@ -42,7 +45,7 @@ struct sysfs_node {
 	enum sysfs_kind kind;
 	struct bus_type *bus;
 	struct device *dev;		/* referenced */
-	struct device_driver *drv;
+	struct device_driver *drv;	/* its owner is @mod */
 	struct module *mod;		/* referenced (try_module_get) */
 	struct device_attribute *attr;
 	const struct kernel_param *kp;
@@ -191,7 +194,8 @@ static struct dentry *sysfs_lookup(struct dentry *dir, const char *name, size_t 
 		t.kind = SYS_DEVICE;
 		return t.dev ? sysfs_entry(dir, name, len, &t, S_IFDIR | 0755) : ERR_PTR(-ENOENT);
 	case SYS_BUS_DRIVERS:
-		t.drv = bus_find_driver(sn->bus, buf);
+		t.drv = bus_find_driver_get(sn->bus, buf);	/* owner referenced */
+		t.mod = t.drv ? t.drv->owner : NULL;
 		t.bus = sn->bus;
 		t.kind = SYS_DRIVER;
 		return t.drv ? sysfs_entry(dir, name, len, &t, S_IFDIR | 0755) : ERR_PTR(-ENOENT);
@@ -200,12 +204,15 @@ static struct dentry *sysfs_lookup(struct dentry *dir, const char *name, size_t 
 	case SYS_DRIVER:
 		if (!name_is(name, len, "bind") && !name_is(name, len, "unbind"))
 			return ERR_PTR(-ENOENT);
+		/* Its own reference: each dentry's d_release drops one. */
+		if (!try_module_get(sn->mod))
+			return ERR_PTR(-ENOENT);
 		t = *sn;
 		t.kind = SYS_DRV_ATTR;
 		return sysfs_entry(dir, name, len, &t, S_IFREG | 0200);
 	case SYS_MODULES:
-		t.mod = find_module(buf);
-		if (!t.mod || !try_module_get(t.mod))
+		t.mod = find_module_get(buf);
+		if (!t.mod)
 			return ERR_PTR(-ENOENT);
 		t.kind = SYS_MODULE;
 		return sysfs_entry(dir, name, len, &t, S_IFDIR | 0755);
@@ -374,7 +381,7 @@ static ssize_t drv_attr_store(struct sysfs_node *sn, const char *what, const cha
 		pr_err("%s/unbind: %s is not bound to it\n", sn->drv->name, name);
 		ret = -ENODEV;
 	} else {
-		device_release_driver(dev);
+		device_release_driver_internal(dev, sn->drv, NULL);
 	}
 	put_device(dev);
 	return ret ? ret : (ssize_t)count;
@@ -391,7 +398,13 @@ static ssize_t sysfs_show(struct file *file, char *buf)
 		/* Without the two this path holds: its directory's and its own. */
 		return sysfs_emit(buf, "%d\n", module_refcount(sn->mod) - 2);
 	case SYS_PARAM: {
-		int n = sn->kp->ops->get ? sn->kp->ops->get(buf, sn->kp) : -EIO;
+		int n = -EIO;
+
+		if (sn->kp->ops->get) {
+			kernel_param_lock(sn->mod);
+			n = sn->kp->ops->get(buf, sn->kp);
+			kernel_param_unlock(sn->mod);
+		}
 
 		if (n >= 0 && (!n || buf[n - 1] != '\n') && n < SYSFS_BUF_SIZE - 1)
 			buf[n++] = '\n';
@@ -418,7 +431,9 @@ static ssize_t sysfs_store(struct file *file, const char *buf, size_t count)
 		strlcpy(val, buf, sizeof(val));
 		if (count && val[count - 1] == '\n')
 			val[count - 1] = 0;
+		kernel_param_lock(sn->mod);
 		ret = sn->kp->ops->set(val, sn->kp);
+		kernel_param_unlock(sn->mod);
 		if (ret) {
 			pr_err("%s.%s: '%s' refused: %s\n", sn->mod->name, name, val, errname(ret));
 			return ret;

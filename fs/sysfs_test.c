@@ -167,6 +167,27 @@ static void test_sysfs_bind_unbind(struct ktest *t)
 	put_device(&p->dev);
 }
 
+/* An open bind file (and its driver directory) pins the driver's module. */
+static void test_sysfs_driver_pins_module(struct ktest *t)
+{
+	struct module *mod = find_module_get("edu");
+	struct file *f;
+	int refs;
+
+	if (!mod)
+		KTEST_SKIP(t, "edu is not a module");
+	refs = module_refcount(mod);
+	f = filp_open("/sys/bus/pci/drivers/edu/bind", O_WRONLY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	/* The driver directory's reference and the bind file's own. */
+	KTEST_EXPECT_EQ(t, module_refcount(mod), refs + 2);
+	KTEST_EXPECT_EQ(t, unload_module("edu"), -EBUSY);
+	filp_close(f, NULL);
+	KTEST_EXPECT_EQ(t, module_refcount(mod), refs);
+	KTEST_EXPECT_NULL(t, find_module_get("nosuch_module"));
+	module_put(mod);
+}
+
 static void test_sysfs_module(struct ktest *t)
 {
 	struct module *mod = find_module("edu");
@@ -202,6 +223,7 @@ static struct ktest_case sysfs_cases[] = {
 	KTEST_CASE(test_sysfs_listing),
 	KTEST_CASE(test_sysfs_pci_attrs),
 	KTEST_CASE(test_sysfs_bind_unbind),
+	KTEST_CASE(test_sysfs_driver_pins_module),
 	KTEST_CASE(test_sysfs_module),
 	{}
 };

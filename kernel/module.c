@@ -111,6 +111,20 @@ struct module *find_module(const char *name)
 	return m;
 }
 
+struct module *find_module_get(const char *name)
+{
+	struct module *m;
+
+	/* Under module_mutex the module cannot be freed between find and get. */
+	mutex_lock(&module_mutex);
+	m = __find_module(name);
+	if (m && (m->state != MODULE_STATE_LIVE || !try_module_get(m)))
+		m = NULL;
+	mutex_unlock(&module_mutex);
+	return m;
+}
+EXPORT_SYMBOL_GPL(find_module_get);
+
 /*
  * Unload against try_module_get(), as in Linux: a module that can be got
  * holds MODULE_REF_BASE in refcnt besides its users.  Unloading removes the

@@ -21,12 +21,44 @@
 #include <exo/list.h>
 #include <exo/module.h>
 #include <exo/moduleparam.h>
+#include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 
 #include "module-internal.h"
+
+/*
+ * Serialises runtime get/set of parameters (/sys/module/<m>/parameters,
+ * modinfo): param_set_charp() frees the string it replaces and an array
+ * set writes element by element, so an unlocked reader could see freed
+ * memory or a torn array.  One lock for all modules: sets are rare.
+ */
+static DEFINE_MUTEX(param_lock);
+
+/**
+ * kernel_param_lock() - hold off runtime parameter changes of @mod
+ * @mod: the module (unused: one lock serves every module)
+ *
+ * Module code that reads a charp or array parameter after init takes this
+ * around the read, as in Linux.  May sleep.
+ */
+void kernel_param_lock(struct module *mod)
+{
+	mutex_lock(&param_lock);
+}
+EXPORT_SYMBOL_GPL(kernel_param_lock);
+
+/**
+ * kernel_param_unlock() - end a kernel_param_lock() section
+ * @mod: the module given to kernel_param_lock()
+ */
+void kernel_param_unlock(struct module *mod)
+{
+	mutex_unlock(&param_lock);
+}
+EXPORT_SYMBOL_GPL(kernel_param_unlock);
 
 /* Longest charp value accepted (Linux's limit too). */
 #define CHARP_MAX	1024
@@ -337,8 +369,11 @@ DEFINE_PARAM_OPS(param_array_ops, param_array_set, param_array_get, param_array_
 char *param_value_text(const struct kernel_param *kp, char *buf)
 {
 	buf[0] = 0;
-	if (kp->ops->get)
+	if (kp->ops->get) {
+		kernel_param_lock(NULL);
 		kp->ops->get(buf, kp);
+		kernel_param_unlock(NULL);
+	}
 	return buf;
 }
 

@@ -370,12 +370,16 @@ ssize_t log_buf_read_line(u64 *pos, char *buf, size_t size)
 		;
 	if (end == log_head) {
 		ret = -EAGAIN;
-	} else if (end + 1 - *pos > size) {
+	} else if (!size) {
 		ret = -EINVAL;
 	} else {
-		for (i = *pos; i <= end; i++)
+		/* A line longer than @buf comes cut, newline-ended, and is passed. */
+		u64 stop = end - *pos < size ? end : *pos + size - 1;
+
+		for (i = *pos; i < stop; i++)
 			buf[i - *pos] = log_buf[i & (LOG_BUF_LEN - 1)];
-		ret = end + 1 - *pos;
+		buf[stop - *pos] = '\n';
+		ret = stop + 1 - *pos;
 		*pos = end + 1;
 	}
 	unlock_log(flags, held);

@@ -170,14 +170,24 @@ out:
 
 static void cat_chunk(const u8 *buf, size_t n, loff_t off, void *data)
 {
-	char line[SHELL_CHUNK + 1];
+	char line[SHELL_CHUNK];
 
 	/* The console is also the log: show control bytes as dots. */
 	for (size_t i = 0; i < n; i++)
 		line[i] = (buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\n' || buf[i] == '\t' ?
 			  buf[i] : '.';
-	line[n] = 0;
-	printk("%s", line);
+	/*
+	 * In halves, as printk() keeps 511 bytes of a chunk's 512; all but the
+	 * file's first piece continue its line rather than start a new one.
+	 */
+	for (size_t i = 0; i < n; i += SHELL_CHUNK / 2) {
+		int len = min_t(size_t, n - i, SHELL_CHUNK / 2);
+
+		if (off || i)
+			printk(KERN_CONT "%.*s", len, line + i);
+		else
+			printk("%.*s", len, line + i);
+	}
 }
 
 static int cmd_cat(int argc, char **argv)

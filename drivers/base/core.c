@@ -56,6 +56,7 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/kobject.h>
+#include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
@@ -526,6 +527,21 @@ void device_release_driver(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_release_driver);
 
+void device_release_driver_internal(struct device *dev, struct device_driver *drv,
+				    struct device *parent)
+{
+	if (parent)
+		device_lock(parent);
+	device_lock(dev);
+	/* Checked under the lock: an unbind+rebind may have come between. */
+	if (!drv || READ_ONCE(dev->driver) == drv)
+		__device_release_driver(dev);
+	device_unlock(dev);
+	if (parent)
+		device_unlock(parent);
+}
+EXPORT_SYMBOL_GPL(device_release_driver_internal);
+
 void driver_deferred_probe_add(struct device *dev)
 {
 	mutex_lock(&dm_mutex);
@@ -829,6 +845,23 @@ struct device_driver *bus_find_driver(struct bus_type *bus, const char *name)
 	return found;
 }
 EXPORT_SYMBOL_GPL(bus_find_driver);
+
+struct device_driver *bus_find_driver_get(struct bus_type *bus, const char *name)
+{
+	struct device_driver *found;
+
+	/*
+	 * A driver is unregistered under dm_mutex before its module's memory
+	 * goes, so while it is on the list its owner can still be got.
+	 */
+	mutex_lock(&dm_mutex);
+	found = __bus_find_driver(bus, name);
+	if (found && !try_module_get(found->owner))
+		found = NULL;
+	mutex_unlock(&dm_mutex);
+	return found;
+}
+EXPORT_SYMBOL_GPL(bus_find_driver_get);
 
 int driver_register(struct device_driver *drv)
 {

@@ -13,6 +13,7 @@
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
+#include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
@@ -23,6 +24,8 @@
 #define MEM_MINORS	256
 /* The longest line /dev/kmsg takes or gives, as Linux's. */
 #define KMSG_LINE_MAX	1024
+/* printk() keeps 511 bytes of text, less the newline a write may be given. */
+#define KMSG_WRITE_MAX	510
 /* How often a blocking /dev/kmsg reader looks for a new line. */
 #define KMSG_POLL_MS	20
 
@@ -72,6 +75,7 @@ static const struct file_operations zero_fops = {
 };
 
 struct kmsg_user {
+	struct mutex lock;	/* pos and line, between readers, writers, poll */
 	u64 pos;
 	char line[KMSG_LINE_MAX];
 };
@@ -82,6 +86,7 @@ static int devkmsg_open(struct inode *inode, struct file *file)
 
 	if (!u)
 		return -ENOMEM;
+	mutex_init(&u->lock);
 	u->pos = log_buf_first_line();
 	file->private_data = u;
 	return stream_open(inode, file);
@@ -95,22 +100,34 @@ static int devkmsg_release(struct inode *inode, struct file *file)
 
 /*
  * printk() runs in every context, where it cannot wake a reader; a
- * blocking reader therefore looks again every KMSG_POLL_MS.
+ * blocking reader therefore looks again every KMSG_POLL_MS.  A line longer
+ * than u->line comes truncated (log_buf_read_line()); one longer than the
+ * reader's buffer is refused with -EINVAL and left for a bigger read, as
+ * in Linux.
  */
 static ssize_t devkmsg_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
 {
 	struct kmsg_user *u = file->private_data;
+	u64 pos;
 	ssize_t n;
 
 	for (;;) {
-		n = log_buf_read_line(&u->pos, u->line, min_t(size_t, count, sizeof(u->line)));
+		mutex_lock(&u->lock);
+		pos = u->pos;
+		n = log_buf_read_line(&pos, u->line, sizeof(u->line));
 		if (n != -EAGAIN || (file->f_flags & O_NONBLOCK))
 			break;
+		mutex_unlock(&u->lock);
 		msleep(KMSG_POLL_MS);
 	}
-	if (n < 0)
-		return n;
-	return copy_to_user(buf, u->line, n) ? -EFAULT : n;
+	if (n >= 0 && (size_t)n > count)
+		n = -EINVAL;
+	else if (n >= 0 && copy_to_user(buf, u->line, n))
+		n = -EFAULT;
+	if (n >= 0)
+		u->pos = pos;
+	mutex_unlock(&u->lock);
+	return n;
 }
 
 static ssize_t devkmsg_write(struct file *file, const char __user *buf, size_t count,
@@ -120,13 +137,17 @@ static ssize_t devkmsg_write(struct file *file, const char __user *buf, size_t c
 	const char *text = u->line;
 	size_t n = count;
 
-	if (count >= KMSG_LINE_MAX) {
+	/* Refused rather than cut short by printk() without a word. */
+	if (count > KMSG_WRITE_MAX) {
 		pr_err("kmsg: a write of %zu bytes is longer than a line (%d)\n", count,
-		       KMSG_LINE_MAX - 1);
+		       KMSG_WRITE_MAX);
 		return -EINVAL;
 	}
-	if (copy_from_user(u->line, buf, count))
+	mutex_lock(&u->lock);
+	if (copy_from_user(u->line, buf, count)) {
+		mutex_unlock(&u->lock);
 		return -EFAULT;
+	}
 	u->line[count] = 0;
 	/* "<N>" gives the level, as in Linux; a plain line is KERN_INFO. */
 	if (n >= 3 && text[0] == '<' && text[1] >= '0' && text[1] <= '7' && text[2] == '>') {
@@ -137,6 +158,7 @@ static ssize_t devkmsg_write(struct file *file, const char __user *buf, size_t c
 	} else {
 		printk(KERN_INFO "%.*s%s", (int)n, text, n && text[n - 1] == '\n' ? "" : "\n");
 	}
+	mutex_unlock(&u->lock);
 	return count;
 }
 
@@ -144,11 +166,14 @@ static ssize_t devkmsg_write(struct file *file, const char __user *buf, size_t c
 static __poll_t devkmsg_poll(struct file *file, poll_table *wait)
 {
 	struct kmsg_user *u = file->private_data;
-	u64 pos = u->pos;
+	u64 pos;
+	ssize_t n;
 
-	if (log_buf_read_line(&pos, u->line, sizeof(u->line)) == -EAGAIN)
-		return 0;
-	return EPOLLIN | EPOLLRDNORM;
+	mutex_lock(&u->lock);
+	pos = u->pos;
+	n = log_buf_read_line(&pos, u->line, sizeof(u->line));
+	mutex_unlock(&u->lock);
+	return n == -EAGAIN ? 0 : EPOLLIN | EPOLLRDNORM;
 }
 
 static const struct file_operations kmsg_fops = {

@@ -471,6 +471,31 @@ struct device *bus_find_device_by_name(struct bus_type *bus, const char *name);
 struct device_driver *bus_find_driver(struct bus_type *bus, const char *name);
 
 /**
+ * bus_find_driver_get() - registered driver of @bus named @name, pinned
+ * @bus: the bus
+ * @name: the driver's name
+ *
+ * Looks the driver up and takes try_module_get() on its owner under
+ * dm_mutex, so the driver (which lives in its module) stays valid until the
+ * caller's module_put(drv->owner).
+ *
+ * Return: the driver, or NULL (none, or its module is being unloaded).
+ */
+/**
+ * device_release_driver_internal() - unbind @dev, if @drv is its driver
+ * @dev: the device
+ * @drv: the driver expected bound (NULL: whichever is)
+ * @parent: a device to lock first (as Linux, for parents that need it), or NULL
+ *
+ * For the /sys unbind file: the check and the unbind run under
+ * device_lock(@dev) together, so a driver bound meanwhile is left alone.
+ */
+void device_release_driver_internal(struct device *dev, struct device_driver *drv,
+				    struct device *parent);
+
+struct device_driver *bus_find_driver_get(struct bus_type *bus, const char *name);
+
+/**
  * bus_for_each_dev() - call @fn for each device of @bus until it returns
  * non-zero; returns that value.  @fn runs under the device model's global
  * mutex: it must not register, remove, bind or lock devices.

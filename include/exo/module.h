@@ -175,6 +175,18 @@ int unload_module(const char *name);
 struct module *find_module(const char *name);
 
 /**
+ * find_module_get() - live module by name, with a reference
+ * @name: the module's name
+ *
+ * Unlike find_module(), whose pointer may be freed by a concurrent unload
+ * before the caller uses it, this takes try_module_get() under the loader's
+ * lock; the caller drops it with module_put().
+ *
+ * Return: the referenced module, or NULL (none, or being unloaded).
+ */
+struct module *find_module_get(const char *name);
+
+/**
  * find_exported_symbol() - address of an exported symbol (kernel or live
  * module), or 0 if nothing exports @name
  */
@@ -232,6 +244,7 @@ unsigned int module_nr_loaded(void);
 const void *boot_module_find(const char *name, size_t *len);
 #else
 static inline struct module *find_module(const char *name) { return NULL; }
+static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
 static inline void module_put(struct module *mod) { }
 #endif

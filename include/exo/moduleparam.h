@@ -238,4 +238,13 @@ extern const struct kernel_param __start___param[], __stop___param[];
  */
 int builtin_module_param(const char *word, size_t len, bool log, unsigned int *refused);
 
+/*
+ * kernel_param_lock()/kernel_param_unlock() (kernel/module_param.c):
+ * serialise a read of a charp or array parameter against a runtime write
+ * through /sys/module/<mod>/parameters, which frees the old string.
+ */
+struct module;
+void kernel_param_lock(struct module *mod);
+void kernel_param_unlock(struct module *mod);
+
 #endif /* _EXO_MODULEPARAM_H */

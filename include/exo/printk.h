@@ -49,8 +49,10 @@ int vprintk(const char *fmt, va_list ap);
  * @buf: destination
  * @size: bytes at @buf
  *
- * For /dev/kmsg.  Return: the line's length with its newline; -EAGAIN no
- * whole line yet; -EINVAL the line is longer than @size.
+ * For /dev/kmsg.  A line longer than @size is cut to @size bytes (its
+ * last one a newline) and passed all the same, so a reader never sticks.
+ * Return: the bytes copied, newline included; -EAGAIN no whole line yet;
+ * -EINVAL @size is 0.
  */
 ssize_t log_buf_read_line(u64 *pos, char *buf, size_t size);
 
