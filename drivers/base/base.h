@@ -12,6 +12,7 @@
 #ifndef _DRIVERS_BASE_BASE_H
 #define _DRIVERS_BASE_BASE_H
 
+#include <exo/list.h>
 #include <exo/types.h>
 
 struct device;
@@ -20,6 +21,13 @@ struct device_driver;
 /* core.c: dm_mutex, for the device tree and the device lists. */
 void dm_lock(void);
 void dm_unlock(void);
+/* Every registered bus, and the devices on none (dm_mutex). */
+extern struct list_head bus_list;
+extern struct list_head busless_devices;
+/* The device named @name on @head, a bus's list or busless_devices (dm_mutex). */
+struct device *__find_by_name(struct list_head *head, const char *name);
+/* Unbind @dev, which the caller has locked (device_lock()). */
+void __device_release_driver(struct device *dev);
 /* Put unbound, registered @dev on the deferred list: retried on the next bind. */
 void driver_deferred_probe_add(struct device *dev);
 
