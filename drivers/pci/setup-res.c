@@ -112,14 +112,16 @@ static void pci_write_bar(struct pci_dev *dev, int resno)
  */
 int pci_assign_resource(struct pci_dev *dev, int resno)
 {
-	struct resource *r = &dev->resource[resno];
 	struct resource win[NR_WIN];
 	struct pci_dev *bridge;
 	int order[2] = { WIN_MEM, -1 };
 	int ret = -ENOSPC;
+	struct resource *r;
 
-	if (resno < 0 || resno >= PCI_NUM_BARS || !r->flags || !dev->dev.parent ||
-	    dev->dev.parent->bus != &pci_bus_type)
+	if (resno < 0 || resno >= PCI_NUM_BARS)
+		return -EINVAL;
+	r = &dev->resource[resno];
+	if (!r->flags || !dev->dev.parent || dev->dev.parent->bus != &pci_bus_type)
 		return -EINVAL;
 	bridge = to_pci_dev(dev->dev.parent);
 	if (bridge->hdr_type != PCI_HEADER_TYPE_BRIDGE)
