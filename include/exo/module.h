@@ -247,6 +247,11 @@ static inline struct module *find_module(const char *name) { return NULL; }
 static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
 static inline void module_put(struct module *mod) { }
+static inline int module_refcount(struct module *mod) { return 0; }
+static inline int module_for_each(int (*fn)(struct module *mod, void *data), void *data)
+{
+	return 0;
+}
 #endif
 
 #include <exo/moduleparam.h>
