@@ -305,7 +305,8 @@ static void test_kmsg(struct ktest *t)
 {
 	static const char msg[] = "<6>fs_test: kmsg write\n";
 	static char big[1024];
-	char line[256];
+	/* Any log line fits (a long command line among them): 1 KiB and a NUL. */
+	static char line[1025];
 	struct file *f;
 	bool found = false;
 	ssize_t n;
