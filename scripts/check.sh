@@ -820,7 +820,7 @@ section "== in-kernel tests"
 # ktest= filters (kernel/ktest.c) for the boots that exist for one variant
 # (a fallback, a CPU feature, a chipset, a kmalloc tier, a machine size):
 # the suites the variant can change.  The main boots (-smp 1 and 4, the
-# clang, allyesconfig and 8 MiB kernels) run every suite; -smp 8 all but
+# clang, allyesconfig and 10 MiB kernels) run every suite; -smp 8 all but
 # three drivers.
 # Portable code that no CPU feature or chipset changes, left out of Bochs.
 PORTABLE_OUT=-ktest,-line_edit,-shell,-printk,-workqueue,-module,-module_param,-kmod,\
@@ -972,19 +972,20 @@ run_step --cost 0 "${smp64_after[@]}" _smp64_online "qemu-smp64: 64 CPUs online"
 # page tables with all of RAM taken, twice; a random sequence of allocations).
 ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G \
 	"ktest=$MM_SUITES,-page_alloc.test_smp_stress,-pgtable.test_enomem,-page_alloc.test_random_sequence"
-# Tiny machines: 8 MiB with 4 CPUs, every ktest passes or is skipped for lack
+# Tiny machines: 10 MiB with 4 CPUs, every ktest passes or is skipped for lack
 # of RAM (KTEST_CASE_RAM).  A CPU left out for want of a per-CPU area (APIC
 # ID 2, as on a machine too small for it): every statistics walker, and the
 # smp suite accounting for it.
 # No virtio-blk disk and no NIC there (-nic none: pc's default e1000 too):
-# virtio_blk's tag set does not fit in the 4 MiB the allocator manages
-# (probe fails, -ENOMEM), and a NIC's rings take what the tests need.
-MEM=8M KTEST_MIN_PASSED=160 QEMU_DEVICES="-device edu -device pci-testdev,membar=2M -device virtio-rng-pci -nic none" \
-	ktest_qemu qemu-8m-smp4 "$out/gcc/vmlinux" 4
-# 6 MiB: APs really get no per-CPU area, or no stack or idle thread (CPU
-# state no-mem).  At 5 MiB the kernel no longer finds room for its own
+# virtio_blk's tag set does not fit in what the allocator manages (probe
+# fails, -ENOMEM), and a NIC's rings take what the tests need.  At 8 MiB
+# the boot modules (edu.ko) no longer fit beside the kernel.
+MEM=10M KTEST_MIN_PASSED=160 QEMU_DEVICES="-device edu -device pci-testdev,membar=2M -device virtio-rng-pci -nic none" \
+	ktest_qemu qemu-10m-smp4 "$out/gcc/vmlinux" 4
+# 7 MiB: APs really get no per-CPU area, or no stack or idle thread (CPU
+# state no-mem).  At 6 MiB the kernel no longer finds room for its own
 # page tables (a panic, as it must be with so little).
-stats_boot_qemu boot-6m-smp4-stats "$out/gcc/vmlinux" 4 6M
+stats_boot_qemu boot-7m-smp4-stats "$out/gcc/vmlinux" 4 7M
 stats_boot_qemu boot-nomem-cpu-smp4-stats "$out/gcc/vmlinux" 4 128M "smp_test_nomem_apic=2"
 ktest_suite_qemu qemu-nomem-cpu-smp4 "$out/gcc/vmlinux" 4 smp "smp_test_nomem_apic=2"
 # PCI INTx routing behind a PCI-PCI bridge: the swizzled pin falls back to
