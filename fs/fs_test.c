@@ -493,6 +493,12 @@ static void test_misc_race(struct ktest *t)
 		misc_deregister(&fake_misc);
 		fake_misc.minor = MISC_DYNAMIC_MINOR;
 	}
+	/*
+	 * The cycles may all fall between the readers' opens; with the node
+	 * gone for good now, their next opens must fail (a bounded wait).
+	 */
+	for (i = 0; i < 2000 && !atomic_long_read(&r.gone); i++)
+		msleep(1);
 	atomic_set(&r.stop, 1);
 	for (i = 0; i < 3; i++)
 		kthread_join(th[i]);
