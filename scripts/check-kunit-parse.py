@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """check-kunit-parse.py <log> <workdir>: Linux's KTAP parser on a ktest boot.
+check-kunit-parse.py --unpack <workdir>: only unpack the tool (make check
+does it beside the builds, so the parse after the boot takes a second).
 
 Feeds the serial log of a full ktest boot, as it is, to
 tools/testing/kunit/kunit.py parse from Debian's linux-source-6.1 (the
@@ -54,6 +56,10 @@ def leaf_counts(group, counts):
 
 
 def main():
+    if sys.argv[1] == "--unpack":
+        tool = kunit_tool(os.path.abspath(sys.argv[2]))
+        check("kunit tool in %s" % sys.argv[2], tool is not None, "not unpacked")
+        return failed
     # Absolute: kunit.py changes to the kernel tree's root before it reads.
     log, workdir = (os.path.abspath(a) for a in sys.argv[1:3])
     tool = kunit_tool(workdir)
