@@ -112,9 +112,9 @@ void kmem_show_slabinfo(bool per_cpu)
 	       "t2_miss", "drains");
 	for (unsigned int i = 0; i < n; i++)
 		show_cache(caches[i], -1);
-	printk(KERN_INFO "large kmalloc: %lu pages; errors reported: %lu; tiers: thread %s, per-CPU %s, debug %s\n",
+	printk(KERN_INFO "large kmalloc: %lu pages; errors reported: %lu; tiers: thread %s, per-CPU %s, debug %s; empty slabs kept: %d\n",
 	       kmalloc_large_pages(), kmem_error_count(), TIER1 ? "on" : "off",
-	       TIER2 ? "on" : "off", DEBUG ? "on" : "off");
+	       TIER2 ? "on" : "off", DEBUG ? "on" : "off", EMPTY_KEEP);
 	if (!per_cpu)
 		return;
 	unsigned int cpu;
