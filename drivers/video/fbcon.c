@@ -132,6 +132,7 @@ static bool fbcon_lock(spinlock_t *lock, unsigned long *flags) __acquires(lock)
 		}
 		cpu_relax();
 	}
+	__acquire(lock);
 	return true;
 }
 
