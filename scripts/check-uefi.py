@@ -14,15 +14,16 @@ black, the banner white), cell by cell.
 Prints "FAILED: ..." lines and exits 1 on failure.
 """
 import argparse
-import json
+import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 
+# Importing the helpers must not leave a __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import psf2c  # noqa: E402
 
@@ -42,41 +43,16 @@ def check(ok, what):
     return ok
 
 
-class Qmp:
-    """The few QMP commands used: one at a time, events skipped."""
+def _pgtables_qmp():
+    """check-pgtables.py's Qmp: connection, greeting, capabilities, cmd()."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'check-pgtables.py')
+    spec = importlib.util.spec_from_file_location('check_pgtables', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.Qmp
 
-    def __init__(self, path, timeout=60):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
-        self.sock.settimeout(timeout)
-        self.buf = b''
-        self._read()                    # the greeting
-        self.cmd('qmp_capabilities')
 
-    def _read(self):
-        while b'\n' not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError('QMP closed')
-            self.buf += data
-        line, self.buf = self.buf.split(b'\n', 1)
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        self.sock.sendall(json.dumps({'execute': name, 'arguments': args}).encode() + b'\n')
-        while True:
-            r = self._read()
-            if 'return' in r or 'error' in r:
-                return r
+Qmp = _pgtables_qmp()
 
 
 def read_ppm(path):
