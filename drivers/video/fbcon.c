@@ -38,6 +38,7 @@
 #include <asm/processor.h>
 
 #include "fbcon_font.h"
+#include "internal.h"
 
 #define FBCON_REFRESH_MS	40
 /* How long a drawer waits for the thread to finish a pass (flush). */
@@ -47,27 +48,6 @@
 #define FBCON_BG		0x000000
 #define FBCON_BANNER_FG		0xffffff
 
-enum esc_state { ESC_NONE, ESC_START, ESC_CSI };
-
-struct fbcon {
-	struct console con;
-	u8 __iomem *screen;
-	u32 pitch, bytespp;
-	u32 fg, bg, banner_fg;		/* pixel values */
-	unsigned int cols, rows;	/* text area: the rows below the banner */
-	/* Protected by text_lock: */
-	spinlock_t text_lock;
-	char *text;			/* rows * cols, ring of lines from @top */
-	unsigned int top, x, y;		/* ring index of screen row 0; cursor */
-	enum esc_state esc;
-	bool dirty;
-	/* Protected by draw_lock: what the screen shows, in screen order. */
-	spinlock_t draw_lock;
-	char *shown;
-	char *line;			/* one row copied out of text */
-};
-
-static struct fbcon fbcon;
 
 static u32 pixel_value(const struct boot_framebuffer *fb, u32 rgb)
 {
@@ -78,9 +58,9 @@ static u32 pixel_value(const struct boot_framebuffer *fb, u32 rgb)
 	       (b >> (8 - fb->blue_size)) << fb->blue_pos;
 }
 
-static void put_pixel(u8 __iomem *p, u32 v)
+static void put_pixel(const struct fbcon *fc, u8 __iomem *p, u32 v)
 {
-	switch (fbcon.bytespp) {
+	switch (fc->bytespp) {
 	case 4:
 		writel(v, p);
 		break;
@@ -96,18 +76,19 @@ static void put_pixel(u8 __iomem *p, u32 v)
 }
 
 /* Draw @c at text column @col of pixel row @y0 (the top of the cell). */
-static void draw_char(unsigned int y0, unsigned int col, char c, u32 fg)
+static void draw_char(const struct fbcon *fc, unsigned int y0, unsigned int col, char c,
+		      u32 fg)
 {
 	const u8 *glyph = fbcon_font['?' - FBCON_FONT_FIRST];
 
 	if (c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST)
 		glyph = fbcon_font[c - FBCON_FONT_FIRST];
 	for (unsigned int y = 0; y < FBCON_FONT_HEIGHT; y++) {
-		u8 __iomem *p = fbcon.screen + (size_t)(y0 + y) * fbcon.pitch +
-				(size_t)col * FBCON_FONT_WIDTH * fbcon.bytespp;
+		u8 __iomem *p = fc->screen + (size_t)(y0 + y) * fc->pitch +
+				(size_t)col * FBCON_FONT_WIDTH * fc->bytespp;
 
-		for (unsigned int x = 0; x < FBCON_FONT_WIDTH; x++, p += fbcon.bytespp)
-			put_pixel(p, glyph[y] & (0x80 >> x) ? fg : fbcon.bg);
+		for (unsigned int x = 0; x < FBCON_FONT_WIDTH; x++, p += fc->bytespp)
+			put_pixel(fc, p, glyph[y] & (0x80 >> x) ? fg : fc->bg);
 	}
 }
 
@@ -145,195 +126,225 @@ static void fbcon_unlock(spinlock_t *lock, unsigned long flags, bool held) __rel
 	local_irq_restore(flags);
 }
 
-/* Redraw the cells whose character changed since the last pass. */
-static void fbcon_draw(void)
+void fbcon_draw(struct fbcon *fc)
 {
 	unsigned long flags, tflags;
-	bool held = fbcon_lock(&fbcon.draw_lock, &flags);
+	bool held = fbcon_lock(&fc->draw_lock, &flags);
 
 	if (!held)
 		goto out;
-	WRITE_ONCE(fbcon.dirty, false);
-	for (unsigned int r = 0; r < fbcon.rows; r++) {
-		char *shown = fbcon.shown + (size_t)r * fbcon.cols;
-		bool text_held = fbcon_lock(&fbcon.text_lock, &tflags);
+	WRITE_ONCE(fc->dirty, false);
+	for (unsigned int r = 0; r < fc->rows; r++) {
+		char *shown = fc->shown + (size_t)r * fc->cols;
+		bool text_held = fbcon_lock(&fc->text_lock, &tflags);
 
 		if (text_held)
-			memcpy(fbcon.line, fbcon.text +
-			       (size_t)((fbcon.top + r) % fbcon.rows) * fbcon.cols, fbcon.cols);
-		fbcon_unlock(&fbcon.text_lock, tflags, text_held);
+			memcpy(fc->line, fc->text +
+			       (size_t)((fc->top + r) % fc->rows) * fc->cols, fc->cols);
+		fbcon_unlock(&fc->text_lock, tflags, text_held);
 		if (!text_held)
 			break;
-		for (unsigned int c = 0; c < fbcon.cols; c++) {
-			if (fbcon.line[c] == shown[c])
+		for (unsigned int c = 0; c < fc->cols; c++) {
+			if (fc->line[c] == shown[c])
 				continue;
-			draw_char((r + 1) * FBCON_FONT_HEIGHT, c, fbcon.line[c], fbcon.fg);
-			shown[c] = fbcon.line[c];
+			draw_char(fc, (r + 1) * FBCON_FONT_HEIGHT, c, fc->line[c], fc->fg);
+			shown[c] = fc->line[c];
 		}
 	}
 out:
-	fbcon_unlock(&fbcon.draw_lock, flags, held);
+	fbcon_unlock(&fc->draw_lock, flags, held);
 }
 
-static char *text_row(unsigned int y)
+char *fbcon_text_row(struct fbcon *fc, unsigned int y)
 {
-	return fbcon.text + (size_t)((fbcon.top + y) % fbcon.rows) * fbcon.cols;
+	return fc->text + (size_t)((fc->top + y) % fc->rows) * fc->cols;
 }
 
-static void newline(void)
+static void newline(struct fbcon *fc)
 {
-	fbcon.x = 0;
-	if (fbcon.y + 1 < fbcon.rows) {
-		fbcon.y++;
+	fc->x = 0;
+	if (fc->y + 1 < fc->rows) {
+		fc->y++;
 		return;
 	}
 	/* Scroll: the old top row becomes the new, blank, bottom row. */
-	memset(text_row(0), ' ', fbcon.cols);
-	fbcon.top = (fbcon.top + 1) % fbcon.rows;
+	memset(fbcon_text_row(fc, 0), ' ', fc->cols);
+	fc->top = (fc->top + 1) % fc->rows;
 }
 
 /*
  * Escape sequences (the shell's line editing) are skipped, not shown:
  * ESC, then either one byte or '[' with parameters up to a final byte.
  */
-static bool skip_escape(char c)
+static bool skip_escape(struct fbcon *fc, char c)
 {
-	switch (fbcon.esc) {
+	switch (fc->esc) {
 	case ESC_START:
-		fbcon.esc = c == '[' ? ESC_CSI : ESC_NONE;
+		fc->esc = c == '[' ? ESC_CSI : ESC_NONE;
 		return true;
 	case ESC_CSI:
 		if (c >= 0x40 && c <= 0x7e)
-			fbcon.esc = ESC_NONE;
+			fc->esc = ESC_NONE;
 		return true;
 	default:
 		if (c != 0x1b)
 			return false;
-		fbcon.esc = ESC_START;
+		fc->esc = ESC_START;
 		return true;
 	}
 }
 
-static void put_char(char c)
+static void put_char(struct fbcon *fc, char c)
 {
-	if (skip_escape(c))
+	if (skip_escape(fc, c))
 		return;
 	switch (c) {
 	case '\n':
-		newline();
+		newline(fc);
 		return;
 	case '\r':
-		fbcon.x = 0;
+		fc->x = 0;
 		return;
 	case '\b':
-		if (fbcon.x)
-			fbcon.x--;
+		if (fc->x)
+			fc->x--;
 		return;
 	case '\t':
 		do
-			put_char(' ');
-		while (fbcon.x % 8);
+			put_char(fc, ' ');
+		while (fc->x % 8);
 		return;
 	}
-	if (fbcon.x == fbcon.cols)
-		newline();
-	text_row(fbcon.y)[fbcon.x++] = c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST ? c : '?';
+	if (fc->x == fc->cols)
+		newline(fc);
+	fbcon_text_row(fc, fc->y)[fc->x++] = c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST ? c : '?';
+}
+
+void fbcon_puts(struct fbcon *fc, const char *s, size_t n)
+{
+	unsigned long flags;
+	bool held = fbcon_lock(&fc->text_lock, &flags);
+
+	if (held) {
+		for (size_t i = 0; i < n; i++)
+			put_char(fc, s[i]);
+		WRITE_ONCE(fc->dirty, true);
+	}
+	fbcon_unlock(&fc->text_lock, flags, held);
 }
 
 static void fbcon_write(struct console *con, const char *s, size_t n)
 {
-	unsigned long flags;
-	bool held = fbcon_lock(&fbcon.text_lock, &flags);
-
-	if (held) {
-		for (size_t i = 0; i < n; i++)
-			put_char(s[i]);
-		WRITE_ONCE(fbcon.dirty, true);
-	}
-	fbcon_unlock(&fbcon.text_lock, flags, held);
+	fbcon_puts(container_of(con, struct fbcon, con), s, n);
 }
 
 static void fbcon_flush(struct console *con)
 {
-	if (READ_ONCE(fbcon.dirty))
-		fbcon_draw();
+	struct fbcon *fc = container_of(con, struct fbcon, con);
+
+	if (READ_ONCE(fc->dirty))
+		fbcon_draw(fc);
 }
 
 static int fbcon_thread(void *arg)
 {
+	struct fbcon *fc = arg;
+
 	for (;;) {
 		msleep(FBCON_REFRESH_MS);
-		if (READ_ONCE(fbcon.dirty))
-			fbcon_draw();
+		if (READ_ONCE(fc->dirty))
+			fbcon_draw(fc);
 	}
 	return 0;
 }
 
 /* Clear the screen and draw the banner row, before the console exists. */
-static void fbcon_draw_banner(const struct boot_framebuffer *fb)
+static void fbcon_draw_banner(struct fbcon *fc, const struct boot_framebuffer *fb)
 {
 	static const char banner[] = "Exo-OS " UTS_RELEASE " (" EXO_COMPILER ")";
 
 	for (u32 y = 0; y < fb->height; y++)
 		for (u32 x = 0; x < fb->width; x++)
-			put_pixel(fbcon.screen + (size_t)y * fb->pitch + (size_t)x * fbcon.bytespp,
-				  fbcon.bg);
-	for (unsigned int c = 0; c < fbcon.cols && banner[c]; c++)
-		draw_char(0, c, banner[c], fbcon.banner_fg);
+			put_pixel(fc, fc->screen + (size_t)y * fb->pitch + (size_t)x * fc->bytespp,
+				  fc->bg);
+	for (unsigned int c = 0; c < fc->cols && banner[c]; c++)
+		draw_char(fc, 0, c, banner[c], fc->banner_fg);
 }
+
+int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem *screen)
+{
+	size_t cells;
+
+	memset(fc, 0, sizeof(*fc));
+	fc->bytespp = (fb->bpp + 7) / 8;
+	fc->pitch = fb->pitch;
+	fc->cols = fb->width / FBCON_FONT_WIDTH;
+	if (fb->height / FBCON_FONT_HEIGHT < 2 || !fc->cols) {
+		pr_warn("framebuffer %ux%u too small for a console\n", fb->width, fb->height);
+		return -EINVAL;
+	}
+	fc->rows = fb->height / FBCON_FONT_HEIGHT - 1;
+	cells = (size_t)fc->rows * fc->cols;
+	fc->text = kmalloc(cells, GFP_KERNEL);
+	fc->shown = kmalloc(cells, GFP_KERNEL);
+	fc->line = kmalloc(fc->cols, GFP_KERNEL);
+	if (!fc->text || !fc->shown || !fc->line) {
+		fbcon_release(fc);
+		return -ENOMEM;
+	}
+	memset(fc->text, ' ', cells);
+	memset(fc->shown, ' ', cells);
+	fc->screen = screen;
+	fc->fg = pixel_value(fb, FBCON_FG);
+	fc->bg = pixel_value(fb, FBCON_BG);
+	fc->banner_fg = pixel_value(fb, FBCON_BANNER_FG);
+	spin_lock_init(&fc->text_lock);
+	spin_lock_init(&fc->draw_lock);
+	fbcon_draw_banner(fc, fb);
+	return 0;
+}
+
+void fbcon_release(struct fbcon *fc)
+{
+	kfree(fc->line);
+	kfree(fc->shown);
+	kfree(fc->text);
+	fc->line = fc->shown = fc->text = NULL;
+}
+
+static struct fbcon fbcon_boot;
 
 static int __init fbcon_init(void)
 {
 	const struct boot_framebuffer *fb = &boot_info.fb;
-	struct task_struct *t;
-	size_t cells;
+	struct fbcon *fc = &fbcon_boot;
+	u8 __iomem *screen;
+	int err;
 
 	if (!fb->addr)
 		return 0;
-	fbcon.bytespp = (fb->bpp + 7) / 8;
-	fbcon.pitch = fb->pitch;
-	fbcon.cols = fb->width / FBCON_FONT_WIDTH;
-	if (fb->height / FBCON_FONT_HEIGHT < 2 || !fbcon.cols) {
-		pr_warn("framebuffer %ux%u too small for a console\n", fb->width, fb->height);
-		return -EINVAL;
+	screen = ioremap_wc(fb->addr, (size_t)fb->pitch * fb->height);
+	if (!screen) {
+		pr_err("cannot map the %ux%u framebuffer at %#llx\n", fb->width, fb->height,
+		       (unsigned long long)fb->addr);
+		return -ENOMEM;
 	}
-	fbcon.rows = fb->height / FBCON_FONT_HEIGHT - 1;
-	cells = (size_t)fbcon.rows * fbcon.cols;
-	fbcon.text = kmalloc(cells, GFP_KERNEL);
-	fbcon.shown = kmalloc(cells, GFP_KERNEL);
-	fbcon.line = kmalloc(fbcon.cols, GFP_KERNEL);
-	fbcon.screen = ioremap_wc(fb->addr, (size_t)fb->pitch * fb->height);
-	if (!fbcon.text || !fbcon.shown || !fbcon.line || !fbcon.screen) {
-		pr_err("no memory or mapping for the %ux%u framebuffer at %#llx\n", fb->width,
-		       fb->height, (unsigned long long)fb->addr);
-		goto fail;
-	}
-	memset(fbcon.text, ' ', cells);
-	memset(fbcon.shown, ' ', cells);
-	fbcon.fg = pixel_value(fb, FBCON_FG);
-	fbcon.bg = pixel_value(fb, FBCON_BG);
-	fbcon.banner_fg = pixel_value(fb, FBCON_BANNER_FG);
-	spin_lock_init(&fbcon.text_lock);
-	spin_lock_init(&fbcon.draw_lock);
-	fbcon_draw_banner(fb);
-	t = kthread_run(fbcon_thread, NULL, "fbcon");
-	if (!t) {
+	err = fbcon_setup(fc, fb, screen);
+	if (!err && !kthread_run(fbcon_thread, fc, "fbcon")) {
 		pr_err("cannot start the drawing thread\n");
-		goto fail;
+		fbcon_release(fc);
+		err = -ENOMEM;
 	}
-	fbcon.con.name = "fb0";
-	fbcon.con.write = fbcon_write;
-	fbcon.con.flush = fbcon_flush;
-	register_console(&fbcon.con);
+	if (err) {
+		iounmap(screen);
+		return err;
+	}
+	fc->con.name = "fb0";
+	fc->con.write = fbcon_write;
+	fc->con.flush = fbcon_flush;
+	register_console(&fc->con);
 	pr_info("%ux%u, %u bpp at %#llx: %ux%u text console\n", fb->width, fb->height, fb->bpp,
-		(unsigned long long)fb->addr, fbcon.cols, fbcon.rows);
+		(unsigned long long)fb->addr, fc->cols, fc->rows);
 	return 0;
-fail:
-	if (fbcon.screen)
-		iounmap(fbcon.screen);
-	kfree(fbcon.line);
-	kfree(fbcon.shown);
-	kfree(fbcon.text);
-	return -ENOMEM;
 }
 device_initcall(fbcon_init);
