@@ -41,13 +41,12 @@
 #include "internal.h"
 
 #define FBCON_REFRESH_MS	40
-/* How long a drawer waits for the thread to finish a pass (flush). */
+/* How long fbcon_lock() waits: longer means its holder died (panic). */
 #define FBCON_DRAW_WAIT_NS	(500 * NSEC_PER_MSEC)
 /* Colours (0xRRGGBB): Linux's default grey on black, the banner in white. */
 #define FBCON_FG		0xaaaaaa
 #define FBCON_BG		0x000000
 #define FBCON_BANNER_FG		0xffffff
-
 
 static u32 pixel_value(const struct boot_framebuffer *fb, u32 rgb)
 {
