@@ -320,7 +320,7 @@ run:
 	$(call deps,run $(deps-build))
 	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
-	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
+	$(Q)UEFI=$(UEFI) $(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
 bochs:
 	$(call deps,bochs $(deps-build))
@@ -401,13 +401,14 @@ help:
 	@echo '  all             - vmlinux and modules (the default target)'
 	@echo '  vmlinux         - the kernel (ELF with symbols)'
 	@echo '  modules         - every =m driver as a .ko, packed into modules.cpio'
-	@echo '  iso             - exo.iso: GRUB rescue image (Multiboot2) for Bochs and real machines'
+	@echo '  iso             - exo.iso: GRUB rescue image (Multiboot2), BIOS and UEFI'
 	@echo '  clean           - remove the build products (not .config; not other O= trees)'
 	@echo '  mrproper        - clean, and remove .config and the generated files'
 	@echo ''
 	@echo 'Run and test:'
 	@echo '  run             - boot in QEMU (4 CPUs, 512 MiB), shell on the terminal;'
-	@echo '                    stdin not a terminal: boot, print the stats, power off'
+	@echo '                    stdin not a terminal: boot, print the stats, power off;'
+	@echo '                    UEFI=1: the GRUB ISO with OVMF (UEFI firmware)'
 	@echo '  bochs           - boot exo.iso in Bochs (4 CPUs), print the log and the stats'
 	@echo '  gdb             - QEMU halted at the first instruction + gdb with symbols'
 	@echo '  check           - every test layer (Documentation/testing.rst)'

@@ -35,7 +35,11 @@ static u64 mm_init_ticks;
 
 static void __init print_boot_map(void)
 {
-	pr_info("BIOS-provided physical RAM map:\n");
+	if (boot_info.efi_mmap)
+		pr_info("EFI-provided physical RAM map (%u descriptors):\n",
+			boot_info.nr_efi_desc);
+	else
+		pr_info("BIOS-provided physical RAM map:\n");
 	for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
 		const struct boot_mmap_entry *e = &boot_info.mmap[i];
 

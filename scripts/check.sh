@@ -867,6 +867,22 @@ if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 	bochs_ata_verify bochs-ata-verify-smp4 bochs-smp4 "$out/gcc/vmlinux"
 fi
+# uefi_qemu <name> <vmlinux> <smp>: one UEFI boot (OVMF, the hybrid GRUB ISO,
+# two small suites): the EFI memory map, ACPI from GRUB's tag with no BIOS
+# scan, every CPU online, and a screendump of the framebuffer console that
+# shows the banner and the log (scripts/check-uefi.py).
+uefi_qemu() { run_step --cost 1 _uefi_qemu "$@"; }
+_uefi_qemu() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if timeout 400 python3 "$src/scripts/check-uefi.py" "$2" "$out/$1" --smp "$3" \
+		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep FAILED "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+uefi_qemu qemu-uefi-smp2 "$out/gcc/vmlinux" 2
 # 10 000 DMA round trips over both devices, a thread each on its own CPU.
 # QEMU ends each DMA 100 ms of virtual time after its command (1000 s in
 # all); under -icount with sleep=off the virtual clock jumps to the next

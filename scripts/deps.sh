@@ -3,8 +3,10 @@
 # deps.sh <what>...: make sure the Debian packages needed for each <what> are
 # there, before anything uses them.  As root it installs what is missing with
 # apt-get; otherwise it prints the exact command to run and fails.
-#   what: config (Kconfig tools) | build | sparse (C=1) | llvm (LLVM=1) |
-#         run | bochs | iso | gdb | hosted | check | bench | fuzz | stress |
+#   what: config (Kconfig tools) | build (with the console font) | sparse
+#         (C=1) | llvm (LLVM=1) | run (QEMU, OVMF for UEFI=1) | bochs |
+#         iso (hybrid BIOS+UEFI GRUB image, OVMF to boot it) | gdb | hosted |
+#         check | bench | fuzz | stress |
 #         kunit (Linux's KTAP parser, kunit.py, from linux-source-6.1)
 # Kconfig is looked for with the interpreter the Makefile runs it with
 # ($PYTHON, default /usr/bin/python3), so what is checked is what is used.
@@ -37,6 +39,7 @@ want_toolchain() {
 want_build() {
 	want_config
 	want_toolchain
+	want_font
 }
 want_sparse() { need_cmd sparse || add sparse; }
 want_llvm() {
@@ -45,9 +48,17 @@ want_llvm() {
 	need_cmd llvm-nm || add llvm
 }
 want_qemu() { need_cmd qemu-system-x86_64 || add qemu-system-x86; }
+# UEFI boots (make run UEFI=1, make check): OVMF firmware and the ISO.
+want_uefi() {
+	[ -f /usr/share/OVMF/OVMF_CODE.fd ] || add ovmf
+	want_iso
+}
+# The framebuffer console's glyphs: a console font, converted at build time.
+want_font() { [ -f /usr/share/consolefonts/Lat15-Fixed16.psf.gz ] || add console-setup-linux; }
 want_iso() {
 	need_cmd grub-mkrescue || add grub-common
 	[ -d /usr/lib/grub/i386-pc ] || add grub-pc-bin
+	[ -d /usr/lib/grub/x86_64-efi ] || add grub-efi-amd64-bin
 	need_cmd xorriso || add xorriso
 	need_cmd mformat || add mtools
 }
@@ -80,16 +91,16 @@ for what in "$@"; do
 	build) want_build ;;
 	sparse) want_sparse ;;
 	llvm) want_llvm ;;
-	run) want_build; want_qemu ;;
+	run) want_build; want_qemu; want_uefi ;;
 	bochs) want_build; want_bochs ;;
-	iso) want_iso ;;
+	iso) want_uefi ;;
 	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;
 	hosted) want_build ;;	# an ARCH=hosted Kbuild tree: Kconfig too
 	bench) want_build; want_qemu ;;
 	stress) want_build; want_qemu; want_bochs ;;
 	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
 	kunit) want_kunit ;;
-	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz; want_kunit ;;
+	check) want_build; want_sparse; want_qemu; want_uefi; want_bochs; want_fuzz; want_kunit ;;
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac
 done

@@ -59,3 +59,18 @@ QEMU_E1000_PAIR="-netdev hubport,id=e0,hubid=1 -device e1000,netdev=e0,romfile= 
 QEMU_NET_DEVICES="-netdev hubport,id=vn0,hubid=0 -device virtio-net-pci,netdev=vn0,mq=on,romfile= \
 -netdev hubport,id=vn1,hubid=0 -device virtio-net-pci,netdev=vn1,romfile="
 QEMU_DEVICES=${QEMU_DEVICES:--device edu -device pci-testdev,membar=2M -device virtio-rng-pci $QEMU_VBLK $QEMU_NET_DEVICES $QEMU_E1000_PAIR}
+# UEFI boots (make run UEFI=1, check.sh's uefi step): Debian's OVMF as
+# pflash, its code read-only and a private copy of its variable store in
+# <dir>, booting the hybrid GRUB ISO (scripts/mkiso.sh) of the kernel and
+# the modules beside it (modules.order), GRUB's Multiboot2 as on a real PC.
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
+# qemu_uefi <vmlinux> <cmdline> <dir>: build <dir>/exo-uefi.iso, print the options.
+qemu_uefi() {
+	objdir=$(dirname "$1")
+	mkdir -p "$3" && [ -f "$3/OVMF_VARS.fd" ] || cp "$OVMF_VARS" "$3/OVMF_VARS.fd" || return 1
+	"$(dirname "$0")/mkiso.sh" "$1" "$3/exo-uefi.iso" "$2" \
+		$(sed "s|^|$objdir/|" "$objdir/modules.order" 2>/dev/null) >/dev/null || return 1
+	echo "-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+	     "-drive if=pflash,format=raw,file=$3/OVMF_VARS.fd -cdrom $3/exo-uefi.iso"
+}

@@ -7,13 +7,30 @@
 # edu device is there for the edu driver, a 16 MiB virtio-blk scratch
 # disk for lsblk, and two virtio-net NICs on an internal hub for `ip link`
 # and `net send`/`net recv` (QEMU_DEVICES= to change).
+# UEFI=1: boot the hybrid GRUB ISO with OVMF instead of -kernel (PVH);
+# the OVMF variable store is copied beside the kernel once, and the
+# screen (the framebuffer console) opens in a window when $DISPLAY is set.
 # Exit status 0 when the kernel powered off (poweroff, exit, or the end of
 # a non-interactive run) or QEMU was quit; 1 after a panic or a time-out.
 . "$(dirname "$0")/qemu-common.sh"
 kernel=$1
 smp=${SMP:-4}
 mem=${MEM:-512M}
-if [ -t 0 ]; then
+if [ "${UEFI:-0}" = 1 ]; then
+	cmdline=${CMDLINE:-}
+	[ -t 0 ] || cmdline="shell=0 $cmdline"
+	boot=$(qemu_uefi "$kernel" "$cmdline" "$(dirname "$kernel")/uefi") || exit 1
+	display="-display none"
+	[ -n "${DISPLAY:-}" ] && display=
+	if [ -t 0 ]; then
+		$QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" -m "$mem" $display \
+			-serial mon:stdio -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
+	else
+		timeout "${TIMEOUT:-300}" $QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" \
+			-m "$mem" -display none -serial stdio -monitor none -no-reboot \
+			$QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
+	fi
+elif [ -t 0 ]; then
 	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
 		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA

@@ -5,7 +5,9 @@
  * The RSDP comes from, in order: the copy the boot loader put in the
  * Multiboot2 information (GRUB), the pointer in the PVH start info (QEMU
  * -kernel), or the legacy BIOS scan (EBDA, then 0xE0000-0xFFFFF on 16-byte
- * boundaries).  The root table is the XSDT when the RSDP is ACPI 2.0+ and
+ * boundaries).  A UEFI machine has no BIOS data area or BIOS ROM copy
+ * there (whatever sits in low memory is RAM the firmware reused), so on a
+ * UEFI boot the loader's tag is the only source.  The root table is the XSDT when the RSDP is ACPI 2.0+ and
  * has one, else the RSDT.  Nothing is trusted before its signature, length
  * and checksum are verified; a bad table is reported once and skipped.
  *
@@ -140,7 +142,7 @@ static const struct acpi_rsdp *find_rsdp(const char **where)
 	u16 ebda_seg;
 
 	if (boot_info.has_rsdp_copy) {
-		*where = "boot loader copy";
+		*where = "Multiboot2 ACPI tag";
 		return (const struct acpi_rsdp *)boot_info.rsdp_copy;
 	}
 	if (boot_info.rsdp_phys) {
@@ -151,6 +153,10 @@ static const struct acpi_rsdp *find_rsdp(const char **where)
 		keep_rsdp(r, sizeof(*r));
 		acpi_os_unmap(r, sizeof(*r));
 		return &rsdp_copy;
+	}
+	if (boot_info.efi) {
+		pr_warn("UEFI boot without a Multiboot2 ACPI tag: not scanning for a BIOS RSDP\n");
+		return NULL;
 	}
 	*where = "BIOS area scan";
 	ebda_ptr = acpi_os_map(0x40e, 2);

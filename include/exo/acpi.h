@@ -3,8 +3,8 @@
  * ACPI static tables: just enough to find the CPUs and interrupt
  * controllers (MADT) and to let drivers look up other tables (MCFG, HPET).
  *
- * drivers/acpi/tables.c finds the RSDP (boot loader copy, loader pointer,
- * or the BIOS-area scan), walks the XSDT (or RSDT) and verifies every
+ * drivers/acpi/tables.c finds the RSDP (Multiboot2 ACPI tag, PVH pointer,
+ * or the BIOS-area scan, never on UEFI), walks the XSDT (or RSDT) and verifies every
  * checksum; drivers/acpi/madt.c turns the MADT into struct madt_info.  A
  * missing or malformed table is reported and the kernel boots with one CPU
  * and without the I/O APIC rather than trusting it.

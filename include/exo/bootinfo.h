@@ -33,6 +33,21 @@ struct boot_mmap_entry {
 	u32 type;
 };
 
+/*
+ * A linear framebuffer the loader set up (Multiboot2 tag 8), RGB direct
+ * colour only: the loader's other kinds (indexed, EGA text) are not kept.
+ */
+struct boot_framebuffer {
+	phys_addr_t addr;		/* 0: none */
+	u32 pitch;			/* bytes per scan line */
+	u32 width;			/* pixels */
+	u32 height;
+	u8 bpp;				/* bits per pixel: 15, 16, 24 or 32 */
+	u8 red_pos, red_size;		/* bit position and width of each channel */
+	u8 green_pos, green_size;
+	u8 blue_pos, blue_size;
+};
+
 struct boot_module {
 	phys_addr_t start;
 	phys_addr_t end;		/* exclusive */
@@ -55,6 +70,16 @@ struct boot_info {
 	phys_addr_t rsdp_phys;		/* 0 if the loader gave none */
 	u8 rsdp_copy[36];		/* RSDP as copied by the loader */
 	bool has_rsdp_copy;
+	/*
+	 * Booted through UEFI (an EFI system table or memory map tag): there
+	 * is no legacy BIOS data area to scan, the firmware tables are all
+	 * reached through what the loader passed.
+	 */
+	bool efi;
+	/* mmap[] was converted from the EFI memory map (Multiboot2 tag 17). */
+	bool efi_mmap;
+	unsigned int nr_efi_desc;	/* EFI descriptors read */
+	struct boot_framebuffer fb;
 	phys_addr_t info_start;		/* loader's info block, to reserve */
 	phys_addr_t info_end;
 };

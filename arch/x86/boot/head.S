@@ -27,6 +27,18 @@ mb2_header:
 	.long	MB2_ARCH_I386
 	.long	MB2_HEADER_LEN
 	.long	-(MB2_MAGIC + MB2_ARCH_I386 + MB2_HEADER_LEN)
+	/*
+	 * Framebuffer tag (optional): without it GRUB on UEFI, which has no
+	 * VGA text mode, passes no console at all.  1024x768x32 preferred;
+	 * mkiso.sh's grub.cfg keeps the text mode on BIOS.
+	 */
+	.balign	8
+	.short	5
+	.short	1
+	.long	20
+	.long	1024
+	.long	768
+	.long	32
 	/* end tag */
 	.balign	8
 	.short	0

@@ -4,7 +4,9 @@
  * fuzzers (tests/fuzz/fuzz_pvh.c, fuzz_multiboot2.c) were written to find:
  * loader memory is read only as far as the map function allows (strings
  * included), structures may sit at misaligned addresses, a wrapping module
- * is rejected, a malformed Multiboot2 block is rejected.
+ * is rejected, a malformed Multiboot2 block is rejected; and what the
+ * Multiboot2 parser makes of GRUB's UEFI tags: the EFI memory map's types
+ * converted and merged, the framebuffer kept only when it can be drawn on.
  *
  * "Physical memory" is a buffer: the map function exposes only its first
  * `window` bytes, and the bytes after the window are non-zero, so a parser
@@ -12,6 +14,7 @@
  */
 #include <exo/bootparse.h>
 #include <exo/errno.h>
+#include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/string.h>
 
@@ -171,12 +174,194 @@ static void test_multiboot2(struct ktest *t)
 	KTEST_EXPECT_EQ(t, multiboot2_parse(mem, 32, &bi), -EINVAL);
 }
 
+/*
+ * A Multiboot2 block at mem[0]: tags appended by mb2_tag(), ended and
+ * sized by mb2_end().  Returns the offset of the tag's payload.
+ */
+static size_t mb2_off;
+
+static void mb2_begin(void)
+{
+	memset(mem, 0, sizeof(mem));
+	memset(&bi, 0, sizeof(bi));
+	mb2_off = 8;
+}
+
+static size_t mb2_tag(u32 type, u32 size)
+{
+	size_t at = mb2_off;
+
+	put32(at, type);
+	put32(at + 4, size);
+	mb2_off += (size + 7) & ~7U;
+	return at + 8;
+}
+
+static int mb2_end(void)
+{
+	mb2_tag(0, 8);
+	put32(0, mb2_off);
+	return multiboot2_parse(mem, mb2_off, &bi);
+}
+
+/* One EFI_MEMORY_DESCRIPTOR of @stride bytes at @at. */
+static void efi_desc(size_t at, u32 type, u64 start, u64 pages, u64 attr)
+{
+	put32(at, type);
+	put64(at + 8, start);
+	put64(at + 24, pages);
+	put64(at + 32, attr);
+}
+
+#define EFI_WB	0x8ULL
+
+static void test_multiboot2_efi_mmap(struct ktest *t)
+{
+	static const struct { u32 type; u64 start, pages, attr; } d[] = {
+		{ 7, 0, 0xa0, EFI_WB },			/* conventional */
+		{ 3, 0x100000, 0x100, EFI_WB },		/* boot services code: RAM */
+		{ 4, 0x200000, 0x100, EFI_WB },		/* boot services data: RAM, merged */
+		{ 9, 0x300000, 0x10, EFI_WB },		/* ACPI reclaim */
+		{ 10, 0x310000, 0x10, EFI_WB },		/* ACPI NVS */
+		{ 5, 0x320000, 0x10, EFI_WB },		/* runtime services code */
+		{ 2, 0x330000, 0x10, 0 },		/* loader data, not WB: reserved */
+		{ 8, 0x340000, 0x10, EFI_WB },		/* unusable */
+		{ 11, 0xfec00000, 1, 0 },		/* MMIO */
+		{ 7, 0x400000, 0, EFI_WB },		/* empty: skipped */
+	};
+	const u32 stride = 48;
+	size_t p;
+
+	mb2_begin();
+	/* GRUB's E820-style map first: the EFI one replaces it. */
+	p = mb2_tag(6, 16 + 24);
+	put32(p, 24);
+	put64(p + 8, 0x1000);
+	put64(p + 16, 0x1000);
+	put32(p + 24, 1);
+	p = mb2_tag(17, 16 + stride * ARRAY_SIZE(d));
+	put32(p, stride);
+	put32(p + 4, 1);
+	for (unsigned int i = 0; i < ARRAY_SIZE(d); i++)
+		efi_desc(p + 8 + i * stride, d[i].type, d[i].start, d[i].pages, d[i].attr);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_TRUE(t, bi.efi && bi.efi_mmap);
+	KTEST_EXPECT_EQ(t, bi.nr_efi_desc, (unsigned int)ARRAY_SIZE(d));
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 7U);
+	KTEST_EXPECT_EQ(t, bi.mmap[0].len, 0xa0000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].addr, 0x100000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].len, 0x200000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_USABLE);
+	KTEST_EXPECT_EQ(t, bi.mmap[2].type, (u32)BOOT_MEM_ACPI);
+	KTEST_EXPECT_EQ(t, bi.mmap[3].type, (u32)BOOT_MEM_NVS);
+	/* Runtime code and the non-WB loader data: both reserved, merged. */
+	KTEST_EXPECT_EQ(t, bi.mmap[4].type, (u32)BOOT_MEM_RESERVED);
+	KTEST_EXPECT_EQ(t, bi.mmap[4].len, 0x20000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[5].type, (u32)BOOT_MEM_BAD);
+	KTEST_EXPECT_EQ(t, bi.mmap[6].addr, 0xfec00000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[6].type, (u32)BOOT_MEM_RESERVED);
+
+	/* The E820-style map after the EFI one is ignored. */
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride);
+	put32(p, stride);
+	put32(p + 4, 1);
+	efi_desc(p + 8, 7, 0x100000, 1, EFI_WB);
+	p = mb2_tag(6, 16 + 24);
+	put32(p, 24);
+	put64(p + 8, 0x5000);
+	put64(p + 16, 0x1000);
+	put32(p + 24, 1);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
+	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x100000ULL);
+
+	/* Unknown descriptor version: map ignored, boot goes on. */
+	put32(16 + 4, 2);
+	memset(&bi, 0, sizeof(bi));
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+	/* Descriptor smaller than EFI_MEMORY_DESCRIPTOR, or a wrapping range. */
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride);
+	put32(p, 32);
+	put32(p + 4, 1);
+	KTEST_EXPECT_EQ(t, mb2_end(), -EINVAL);
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride);
+	put32(p, stride);
+	put32(p + 4, 1);
+	efi_desc(p + 8, 7, ~0ULL - 0xfff, 2, EFI_WB);
+	KTEST_EXPECT_EQ(t, mb2_end(), -EINVAL);
+}
+
+/* A framebuffer tag: 1024x768, 32 bpp x8r8g8b8 unless changed after. */
+static size_t fb_tag(u32 size)
+{
+	size_t p = mb2_tag(8, size);
+
+	put64(p, 0x80000000);
+	put32(p + 8, 4096);
+	put32(p + 12, 1024);
+	put32(p + 16, 768);
+	mem[p + 20] = 32;
+	mem[p + 21] = 1;			/* RGB */
+	mem[p + 24] = 16;
+	mem[p + 25] = 8;
+	mem[p + 26] = 8;
+	mem[p + 27] = 8;
+	mem[p + 28] = 0;
+	mem[p + 29] = 8;
+	return p;
+}
+
+static void test_multiboot2_framebuffer(struct ktest *t)
+{
+	size_t p;
+
+	mb2_begin();
+	fb_tag(38);
+	mb2_tag(12, 16);			/* EFI 64-bit system table */
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_TRUE(t, bi.efi);
+	KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0x80000000ULL);
+	KTEST_EXPECT_EQ(t, bi.fb.width, 1024U);
+	KTEST_EXPECT_EQ(t, bi.fb.pitch, 4096U);
+	KTEST_EXPECT_EQ(t, bi.fb.red_pos, 16);
+	KTEST_EXPECT_EQ(t, bi.fb.blue_size, 8);
+	/* EGA text (type 2): no framebuffer, not an error. */
+	mb2_begin();
+	p = fb_tag(38);
+	mem[p + 21] = 2;
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	KTEST_EXPECT_FALSE(t, bi.efi);
+	/* Pitch too small for the width, or a channel past the pixel: ignored. */
+	mb2_begin();
+	p = fb_tag(38);
+	put32(p + 8, 1024);
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	mb2_begin();
+	p = fb_tag(38);
+	mem[p + 20] = 16;
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	/* An RGB tag without its colour fields is malformed. */
+	mb2_begin();
+	fb_tag(32);
+	KTEST_EXPECT_EQ(t, mb2_end(), -EINVAL);
+}
+
 static struct ktest_case bootparse_cases[] = {
 	KTEST_CASE(test_pvh_cmdline_bounded),
 	KTEST_CASE(test_cmdline_size),
 	KTEST_CASE(test_pvh_misaligned_memmap),
 	KTEST_CASE(test_pvh_modules),
 	KTEST_CASE(test_multiboot2),
+	KTEST_CASE(test_multiboot2_efi_mmap),
+	KTEST_CASE(test_multiboot2_framebuffer),
 	{}
 };
 

@@ -9,6 +9,7 @@
 #include <exo/bootinfo.h>
 #include <exo/bootparse.h>
 #include <exo/errno.h>
+#include <exo/limits.h>
 #include <exo/printk.h>
 #include <exo/string.h>
 
@@ -22,6 +23,36 @@
 #define MB2_TAG_FRAMEBUFFER	8
 #define MB2_TAG_ACPI_OLD	14
 #define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_EFI32		11	/* EFI 32-bit system table pointer */
+#define MB2_TAG_EFI64		12	/* EFI 64-bit system table pointer */
+#define MB2_TAG_EFI_MMAP	17
+#define MB2_TAG_EFI_BS		18	/* boot services not terminated */
+#define MB2_TAG_EFI32_IH	19	/* EFI image handles */
+#define MB2_TAG_EFI64_IH	20
+
+#define MB2_FB_TYPE_RGB		1
+
+/* UEFI 2.x EFI_MEMORY_TYPE and the attribute bit we look at. */
+enum efi_memory_type {
+	EFI_RESERVED_TYPE,
+	EFI_LOADER_CODE,
+	EFI_LOADER_DATA,
+	EFI_BOOT_SERVICES_CODE,
+	EFI_BOOT_SERVICES_DATA,
+	EFI_RUNTIME_SERVICES_CODE,
+	EFI_RUNTIME_SERVICES_DATA,
+	EFI_CONVENTIONAL_MEMORY,
+	EFI_UNUSABLE_MEMORY,
+	EFI_ACPI_RECLAIM_MEMORY,
+	EFI_ACPI_MEMORY_NVS,
+	EFI_MEMORY_MAPPED_IO,
+	EFI_MEMORY_MAPPED_IO_PORT_SPACE,
+	EFI_PAL_CODE,
+	EFI_PERSISTENT_MEMORY,
+};
+#define EFI_MEMORY_WB		0x8ULL
+#define EFI_MEMORY_DESCRIPTOR_VERSION	1
+#define EFI_PAGE_SHIFT		12
 
 struct mb2_tag {
 	u32 type;
@@ -33,6 +64,16 @@ struct mb2_mmap_entry {
 	u64 len;
 	u32 type;
 	u32 reserved;
+};
+
+/* EFI_MEMORY_DESCRIPTOR: the loader's stride (descriptor size) may be larger. */
+struct efi_memory_desc {
+	u32 type;
+	u32 pad;
+	u64 phys_addr;
+	u64 virt_addr;
+	u64 num_pages;
+	u64 attribute;
 };
 
 /* Copy what fits of the string (at most @max bytes), terminated; returns its length. */
@@ -78,6 +119,149 @@ static int parse_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * The E820 type of an EFI memory type, as Linux's do_add_efi_memmap():
+ * what the loader and boot services used is free RAM once GRUB has called
+ * ExitBootServices() (it did: our header has no EFI boot services tag),
+ * provided the firmware says it is ordinary write-back memory.
+ */
+static u32 efi_to_boot_type(const struct efi_memory_desc *d)
+{
+	switch (d->type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+		return d->attribute & EFI_MEMORY_WB ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
+	case EFI_ACPI_RECLAIM_MEMORY:
+		return BOOT_MEM_ACPI;
+	case EFI_ACPI_MEMORY_NVS:
+		return BOOT_MEM_NVS;
+	case EFI_UNUSABLE_MEMORY:
+		return BOOT_MEM_BAD;
+	default:	/* runtime services, MMIO, PAL code, persistent memory */
+		return BOOT_MEM_RESERVED;
+	}
+}
+
+/* Append [addr, addr + len) of @type, merged with the previous entry if they touch. */
+static void add_range(struct boot_info *bi, u64 addr, u64 len, u32 type)
+{
+	struct boot_mmap_entry *last = bi->nr_mmap ? &bi->mmap[bi->nr_mmap - 1] : NULL;
+
+	if (last && last->type == type && last->addr + last->len == addr) {
+		last->len += len;
+		return;
+	}
+	if (bi->nr_mmap == BOOT_MAX_MMAP) {
+		pr_warn("multiboot2: EFI memory map needs more than %d ranges, rest ignored\n",
+			BOOT_MAX_MMAP);
+		return;
+	}
+	bi->mmap[bi->nr_mmap].addr = addr;
+	bi->mmap[bi->nr_mmap].len = len;
+	bi->mmap[bi->nr_mmap].type = type;
+	bi->nr_mmap++;
+}
+
+/*
+ * Tag 17: u32 descriptor size, u32 descriptor version, then the firmware's
+ * descriptors.  It replaces the E820-style map (tag 6), which GRUB derives
+ * from it with its own idea of the EFI types.
+ */
+static int parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
+{
+	const u8 *p = (const u8 *)tag;
+	u32 desc_size, version, n;
+
+	if (tag->size < 16) {
+		pr_err("multiboot2: EFI memory map tag too short (%u bytes)\n", tag->size);
+		return -EINVAL;
+	}
+	desc_size = *(const u32 *)(p + 8);
+	version = *(const u32 *)(p + 12);
+	if (desc_size < sizeof(struct efi_memory_desc) || desc_size % 8) {
+		pr_err("multiboot2: bad EFI memory descriptor size %u\n", desc_size);
+		return -EINVAL;
+	}
+	if (version != EFI_MEMORY_DESCRIPTOR_VERSION) {
+		pr_warn("multiboot2: EFI memory descriptor version %u unknown, map ignored\n",
+			version);
+		return 0;
+	}
+	n = (tag->size - 16) / desc_size;
+	bi->nr_mmap = 0;
+	bi->efi_mmap = true;
+	bi->efi = true;
+	bi->nr_efi_desc = n;
+	for (u32 i = 0; i < n; i++) {
+		const struct efi_memory_desc *d = (const void *)(p + 16 + i * desc_size);
+		u64 len = d->num_pages << EFI_PAGE_SHIFT;
+
+		if (!d->num_pages)
+			continue;
+		if (d->num_pages > (U64_MAX >> EFI_PAGE_SHIFT) || d->phys_addr + len < d->phys_addr) {
+			pr_err("multiboot2: EFI memory descriptor %u (%#llx, %llu pages) wraps\n",
+			       i, d->phys_addr, d->num_pages);
+			return -EINVAL;
+		}
+		add_range(bi, d->phys_addr, len, efi_to_boot_type(d));
+	}
+	return 0;
+}
+
+/*
+ * Tag 8: u64 address, u32 pitch, width, height, u8 bpp, u8 type, u16
+ * reserved, then for RGB the position and size of red, green and blue.
+ * A framebuffer we cannot draw on is left out with a message, never fatal:
+ * the serial console still works.
+ */
+static int parse_framebuffer(const struct mb2_tag *tag, struct boot_info *bi)
+{
+	const u8 *p = (const u8 *)tag;
+	struct boot_framebuffer fb = { 0 };
+	u8 type;
+
+	if (tag->size < 32) {
+		pr_err("multiboot2: framebuffer tag too short (%u bytes)\n", tag->size);
+		return -EINVAL;
+	}
+	memcpy(&fb.addr, p + 8, 8);
+	memcpy(&fb.pitch, p + 16, 4);
+	memcpy(&fb.width, p + 20, 4);
+	memcpy(&fb.height, p + 24, 4);
+	fb.bpp = p[28];
+	type = p[29];
+	if (type != MB2_FB_TYPE_RGB) {
+		pr_info("multiboot2: framebuffer type %u (not RGB direct colour) not used\n", type);
+		return 0;
+	}
+	if (tag->size < 38) {
+		pr_err("multiboot2: RGB framebuffer tag too short (%u bytes)\n", tag->size);
+		return -EINVAL;
+	}
+	fb.red_pos = p[32];
+	fb.red_size = p[33];
+	fb.green_pos = p[34];
+	fb.green_size = p[35];
+	fb.blue_pos = p[36];
+	fb.blue_size = p[37];
+	if (!fb.addr || !fb.width || !fb.height ||
+	    (fb.bpp != 15 && fb.bpp != 16 && fb.bpp != 24 && fb.bpp != 32) ||
+	    fb.pitch / ((fb.bpp + 7) / 8) < fb.width ||
+	    fb.red_size > 8 || fb.green_size > 8 || fb.blue_size > 8 ||
+	    fb.red_pos + fb.red_size > fb.bpp || fb.green_pos + fb.green_size > fb.bpp ||
+	    fb.blue_pos + fb.blue_size > fb.bpp ||
+	    fb.addr + (u64)fb.pitch * fb.height < fb.addr) {
+		pr_warn("multiboot2: unusable framebuffer %ux%u, %u bpp, pitch %u at %#llx\n",
+			fb.width, fb.height, fb.bpp, fb.pitch, (u64)fb.addr);
+		return 0;
+	}
+	bi->fb = fb;
+	return 0;
+}
+
 static int parse_module(const struct mb2_tag *tag, struct boot_info *bi)
 {
 	const u32 *w = (const u32 *)(tag + 1);
@@ -117,7 +301,20 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
 	case MB2_TAG_MODULE:
 		return parse_module(tag, bi);
 	case MB2_TAG_MMAP:
+		if (bi->efi_mmap)	/* the EFI map came first and is better */
+			return 0;
 		return parse_mmap(tag, bi);
+	case MB2_TAG_EFI_MMAP:
+		return parse_efi_mmap(tag, bi);
+	case MB2_TAG_FRAMEBUFFER:
+		return parse_framebuffer(tag, bi);
+	case MB2_TAG_EFI32:
+	case MB2_TAG_EFI64:
+	case MB2_TAG_EFI_BS:
+	case MB2_TAG_EFI32_IH:
+	case MB2_TAG_EFI64_IH:
+		bi->efi = true;
+		return 0;
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		if (len < 20) {
@@ -133,7 +330,7 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
 		}
 		return 0;
 	default:
-		/* framebuffer, boot device, basic meminfo, ELF sections...: not needed */
+		/* boot device, basic meminfo, ELF sections...: not needed */
 		return 0;
 	}
 }

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Framebuffer console: the kernel log, as text, on the linear framebuffer
+ * the boot loader set up (Multiboot2 tag 8, RGB direct colour: what GRUB
+ * passes on a UEFI machine, where there is no VGA text mode).
+ *
+ * The top text row always shows the kernel banner (release and compiler),
+ * so that whoever looks at the screen knows what booted; the log scrolls
+ * below it.  Glyphs are 8 pixels wide, from a PSF console font converted
+ * at build time (scripts/psf2c.py, fbcon_font.h).
+ *
+ * printk calls ->write() with interrupts off, for every line, and the
+ * whole log is replayed at registration: drawing there would cost a full
+ * screen of pixel stores per scrolled line.  ->write() therefore only
+ * updates a text buffer (a ring of rows, so scrolling moves no text), and
+ * a kernel thread redraws the cells whose character changed every
+ * FBCON_REFRESH_MS while there is something new.  ->flush() (power-off,
+ * panic) draws at once, so the last words always reach the screen.
+ *
+ * Without a framebuffer tag nothing is mapped, allocated or started.
+ */
+#define pr_fmt(fmt) "fbcon: " fmt
+
+#include <exo/bootinfo.h>
+#include <exo/console.h>
+#include <exo/errno.h>
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/printk.h>
+#include <exo/sched.h>
+#include <exo/slab.h>
+#include <exo/spinlock.h>
+#include <exo/string.h>
+#include <exo/time.h>
+#include <generated/compile.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+
+#include "fbcon_font.h"
+#include "internal.h"
+
+#define FBCON_REFRESH_MS	40
+/* How long fbcon_lock() waits: longer means its holder died (panic). */
+#define FBCON_DRAW_WAIT_NS	(500 * NSEC_PER_MSEC)
+/* Colours (0xRRGGBB): Linux's default grey on black, the banner in white. */
+#define FBCON_FG		0xaaaaaa
+#define FBCON_BG		0x000000
+#define FBCON_BANNER_FG		0xffffff
+
+static u32 pixel_value(const struct boot_framebuffer *fb, u32 rgb)
+{
+	u32 r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
+
+	return (r >> (8 - fb->red_size)) << fb->red_pos |
+	       (g >> (8 - fb->green_size)) << fb->green_pos |
+	       (b >> (8 - fb->blue_size)) << fb->blue_pos;
+}
+
+static void put_pixel(const struct fbcon *fc, u8 __iomem *p, u32 v)
+{
+	switch (fc->bytespp) {
+	case 4:
+		writel(v, p);
+		break;
+	case 3:
+		writeb(v, p);
+		writeb(v >> 8, p + 1);
+		writeb(v >> 16, p + 2);
+		break;
+	default:
+		writew(v, p);
+		break;
+	}
+}
+
+/* Draw @c at text column @col of pixel row @y0 (the top of the cell). */
+static void draw_char(const struct fbcon *fc, unsigned int y0, unsigned int col, char c,
+		      u32 fg)
+{
+	const u8 *glyph = fbcon_font['?' - FBCON_FONT_FIRST];
+
+	if (c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST)
+		glyph = fbcon_font[c - FBCON_FONT_FIRST];
+	for (unsigned int y = 0; y < FBCON_FONT_HEIGHT; y++) {
+		u8 __iomem *p = fc->screen + (size_t)(y0 + y) * fc->pitch +
+				(size_t)col * FBCON_FONT_WIDTH * fc->bytespp;
+
+		for (unsigned int x = 0; x < FBCON_FONT_WIDTH; x++, p += fc->bytespp)
+			put_pixel(fc, p, glyph[y] & (0x80 >> x) ? fg : fc->bg);
+	}
+}
+
+/*
+ * Take @lock with interrupts off, giving up after FBCON_DRAW_WAIT_NS: a
+ * CPU that died holding it (panic) must not stop this one's last words.
+ * Return: whether @lock is held; fbcon_unlock() either way.
+ */
+static bool fbcon_lock(spinlock_t *lock, unsigned long *flags) __acquires(lock)
+{
+	u64 deadline = 0;
+
+	local_irq_save(*flags);
+	while (!spin_trylock(lock)) {
+		u64 now = ktime_get_ns();
+
+		if (!deadline)
+			deadline = now + FBCON_DRAW_WAIT_NS;
+		if (now > deadline) {
+			__acquire(lock);
+			return false;
+		}
+		cpu_relax();
+	}
+	__acquire(lock);
+	return true;
+}
+
+static void fbcon_unlock(spinlock_t *lock, unsigned long flags, bool held) __releases(lock)
+{
+	if (held)
+		spin_unlock(lock);
+	else
+		__release(lock);
+	local_irq_restore(flags);
+}
+
+void fbcon_draw(struct fbcon *fc)
+{
+	unsigned long flags, tflags;
+	bool held = fbcon_lock(&fc->draw_lock, &flags);
+
+	if (!held)
+		goto out;
+	WRITE_ONCE(fc->dirty, false);
+	for (unsigned int r = 0; r < fc->rows; r++) {
+		char *shown = fc->shown + (size_t)r * fc->cols;
+		bool text_held = fbcon_lock(&fc->text_lock, &tflags);
+
+		if (text_held)
+			memcpy(fc->line, fc->text +
+			       (size_t)((fc->top + r) % fc->rows) * fc->cols, fc->cols);
+		fbcon_unlock(&fc->text_lock, tflags, text_held);
+		if (!text_held)
+			break;
+		for (unsigned int c = 0; c < fc->cols; c++) {
+			if (fc->line[c] == shown[c])
+				continue;
+			draw_char(fc, (r + 1) * FBCON_FONT_HEIGHT, c, fc->line[c], fc->fg);
+			shown[c] = fc->line[c];
+		}
+	}
+out:
+	fbcon_unlock(&fc->draw_lock, flags, held);
+}
+
+char *fbcon_text_row(struct fbcon *fc, unsigned int y)
+{
+	return fc->text + (size_t)((fc->top + y) % fc->rows) * fc->cols;
+}
+
+static void newline(struct fbcon *fc)
+{
+	fc->x = 0;
+	if (fc->y + 1 < fc->rows) {
+		fc->y++;
+		return;
+	}
+	/* Scroll: the old top row becomes the new, blank, bottom row. */
+	memset(fbcon_text_row(fc, 0), ' ', fc->cols);
+	fc->top = (fc->top + 1) % fc->rows;
+}
+
+/*
+ * Escape sequences (the shell's line editing) are skipped, not shown:
+ * ESC, then either one byte or '[' with parameters up to a final byte.
+ */
+static bool skip_escape(struct fbcon *fc, char c)
+{
+	switch (fc->esc) {
+	case ESC_START:
+		fc->esc = c == '[' ? ESC_CSI : ESC_NONE;
+		return true;
+	case ESC_CSI:
+		if (c >= 0x40 && c <= 0x7e)
+			fc->esc = ESC_NONE;
+		return true;
+	default:
+		if (c != 0x1b)
+			return false;
+		fc->esc = ESC_START;
+		return true;
+	}
+}
+
+static void put_char(struct fbcon *fc, char c)
+{
+	if (skip_escape(fc, c))
+		return;
+	switch (c) {
+	case '\n':
+		newline(fc);
+		return;
+	case '\r':
+		fc->x = 0;
+		return;
+	case '\b':
+		if (fc->x)
+			fc->x--;
+		return;
+	case '\t':
+		do
+			put_char(fc, ' ');
+		while (fc->x % 8);
+		return;
+	}
+	if (fc->x == fc->cols)
+		newline(fc);
+	fbcon_text_row(fc, fc->y)[fc->x++] = c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST ? c : '?';
+}
+
+void fbcon_puts(struct fbcon *fc, const char *s, size_t n)
+{
+	unsigned long flags;
+	bool held = fbcon_lock(&fc->text_lock, &flags);
+
+	if (held) {
+		for (size_t i = 0; i < n; i++)
+			put_char(fc, s[i]);
+		WRITE_ONCE(fc->dirty, true);
+	}
+	fbcon_unlock(&fc->text_lock, flags, held);
+}
+
+static void fbcon_write(struct console *con, const char *s, size_t n)
+{
+	fbcon_puts(container_of(con, struct fbcon, con), s, n);
+}
+
+static void fbcon_flush(struct console *con)
+{
+	struct fbcon *fc = container_of(con, struct fbcon, con);
+
+	if (READ_ONCE(fc->dirty))
+		fbcon_draw(fc);
+}
+
+static int fbcon_thread(void *arg)
+{
+	struct fbcon *fc = arg;
+
+	for (;;) {
+		msleep(FBCON_REFRESH_MS);
+		if (READ_ONCE(fc->dirty))
+			fbcon_draw(fc);
+	}
+	return 0;
+}
+
+/* Clear the screen and draw the banner row, before the console exists. */
+static void fbcon_draw_banner(struct fbcon *fc, const struct boot_framebuffer *fb)
+{
+	static const char banner[] = "Exo-OS " UTS_RELEASE " (" EXO_COMPILER ")";
+
+	for (u32 y = 0; y < fb->height; y++)
+		for (u32 x = 0; x < fb->width; x++)
+			put_pixel(fc, fc->screen + (size_t)y * fb->pitch + (size_t)x * fc->bytespp,
+				  fc->bg);
+	for (unsigned int c = 0; c < fc->cols && banner[c]; c++)
+		draw_char(fc, 0, c, banner[c], fc->banner_fg);
+}
+
+int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem *screen)
+{
+	size_t cells;
+
+	memset(fc, 0, sizeof(*fc));
+	fc->bytespp = (fb->bpp + 7) / 8;
+	fc->pitch = fb->pitch;
+	fc->cols = fb->width / FBCON_FONT_WIDTH;
+	if (fb->height / FBCON_FONT_HEIGHT < 2 || !fc->cols) {
+		pr_warn("framebuffer %ux%u too small for a console\n", fb->width, fb->height);
+		return -EINVAL;
+	}
+	fc->rows = fb->height / FBCON_FONT_HEIGHT - 1;
+	cells = (size_t)fc->rows * fc->cols;
+	fc->text = kmalloc(cells, GFP_KERNEL);
+	fc->shown = kmalloc(cells, GFP_KERNEL);
+	fc->line = kmalloc(fc->cols, GFP_KERNEL);
+	if (!fc->text || !fc->shown || !fc->line) {
+		fbcon_release(fc);
+		return -ENOMEM;
+	}
+	memset(fc->text, ' ', cells);
+	memset(fc->shown, ' ', cells);
+	fc->screen = screen;
+	fc->fg = pixel_value(fb, FBCON_FG);
+	fc->bg = pixel_value(fb, FBCON_BG);
+	fc->banner_fg = pixel_value(fb, FBCON_BANNER_FG);
+	spin_lock_init(&fc->text_lock);
+	spin_lock_init(&fc->draw_lock);
+	fbcon_draw_banner(fc, fb);
+	return 0;
+}
+
+void fbcon_release(struct fbcon *fc)
+{
+	kfree(fc->line);
+	kfree(fc->shown);
+	kfree(fc->text);
+	fc->line = fc->shown = fc->text = NULL;
+}
+
+static struct fbcon fbcon_boot;
+
+static int __init fbcon_init(void)
+{
+	const struct boot_framebuffer *fb = &boot_info.fb;
+	struct fbcon *fc = &fbcon_boot;
+	u8 __iomem *screen;
+	int err;
+
+	if (!fb->addr)
+		return 0;
+	screen = ioremap_wc(fb->addr, (size_t)fb->pitch * fb->height);
+	if (!screen) {
+		pr_err("cannot map the %ux%u framebuffer at %#llx\n", fb->width, fb->height,
+		       (unsigned long long)fb->addr);
+		return -ENOMEM;
+	}
+	err = fbcon_setup(fc, fb, screen);
+	if (!err && !kthread_run(fbcon_thread, fc, "fbcon")) {
+		pr_err("cannot start the drawing thread\n");
+		fbcon_release(fc);
+		err = -ENOMEM;
+	}
+	if (err) {
+		iounmap(screen);
+		return err;
+	}
+	fc->con.name = "fb0";
+	fc->con.write = fbcon_write;
+	fc->con.flush = fbcon_flush;
+	register_console(&fc->con);
+	pr_info("%ux%u, %u bpp at %#llx: %ux%u text console\n", fb->width, fb->height, fb->bpp,
+		(unsigned long long)fb->addr, fc->cols, fc->rows);
+	return 0;
+}
+device_initcall(fbcon_init);
