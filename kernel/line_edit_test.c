@@ -144,8 +144,9 @@ static void test_typing(struct ktest *t)
 	EXPECT_EDIT(t, "\nb", "b");
 	EXPECT_LINE(t, "\r", "b");
 	EXPECT_EDIT(t, "\n", "");
-	/* A tab is a space; other control bytes and 8-bit bytes are dropped. */
-	EXPECT_EDIT(t, "x\ty\x07\x0f\x1c\x80\xffz", "x yz");
+	/* Tab with nothing to complete rings; control and 8-bit bytes are dropped. */
+	EXPECT_EDIT(t, "x\ty\x07\x0f\x1c\x80\xffz", "xyz");
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 1);
 	KTEST_EXPECT_EQ(t, fx.tm.lines, 4);
 }
 
@@ -284,6 +285,55 @@ static void test_too_long(struct ktest *t)
 	KTEST_EXPECT_EQ(t, fx.tm.bells, 3);
 }
 
+static const char *const words[] = {
+	"help", "hexdump", "insmod", "ip", "ktest", "ls", "lsmod", "loglevel", NULL
+};
+
+static const char *word(void *ctx, unsigned int i)
+{
+	return i < ARRAY_SIZE(words) ? words[i] : NULL;
+}
+
+static void test_completion(struct ktest *t)
+{
+	line_edit_set_completion(&fx.le, word, NULL);
+	/* A unique prefix completes, with a space after it. */
+	EXPECT_EDIT(t, "ins\t", "insmod ");
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 0);
+	EXPECT_LINE(t, "edu\r", "insmod edu");
+	/* Ambiguous: the common part goes in, then Tab lists the candidates. */
+	EXPECT_EDIT(t, "h\t", "he");
+	KTEST_EXPECT_EQ(t, fx.tm.lines, 1);
+	EXPECT_EDIT(t, "\t", "he");
+	KTEST_EXPECT_EQ(t, fx.tm.lines, 3);	/* the list and the line again */
+	EXPECT_EDIT(t, "x\t", "hexdump ");
+	/* A whole word that prefixes another is still ambiguous. */
+	EXPECT_EDIT(t, "\x15ls\t", "ls");
+	KTEST_EXPECT_EQ(t, fx.tm.lines, 5);
+	/* No match, an empty line listing all, and arguments: no completion. */
+	EXPECT_EDIT(t, "\x15zz\t", "zz");
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 1);
+	EXPECT_EDIT(t, "\x15insmod e\t", "insmod e");
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 2);
+	EXPECT_EDIT(t, "\x15\t", "");
+	KTEST_EXPECT_EQ(t, fx.tm.lines, 7);
+	/* In the middle of a line: the word completes, the cursor steps over the space. */
+	EXPECT_EDIT(t, "kt x\x01\x1b[C\x1b[C\t", "ktest x");
+	KTEST_EXPECT_EQ(t, fx.le.pos, 6);
+	EXPECT_LINE(t, "\r", "ktest x");
+	EXPECT_EDIT(t, "lo lo\x01\x1b[C\x1b[C\t", "loglevel lo");
+	KTEST_EXPECT_EQ(t, fx.le.pos, 9);
+	EXPECT_LINE(t, "\r", "loglevel lo");
+	/* Completing into a full line stops at its end, with one bell. */
+	for (int i = 0; i < LINE_EDIT_MAX - 4; i++)
+		line_edit_feed(&fx.le, ' ');
+	KTEST_EXPECT_EQ(t, feed("\x01ins\t"), LINE_EDIT_MORE);
+	KTEST_EXPECT_EQ(t, fx.le.len, LINE_EDIT_MAX);
+	KTEST_EXPECT_EQ(t, strncmp(fx.le.buf, "insm ", 5), 0);
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 3);
+	KTEST_EXPECT_EQ(t, feed("\r"), LINE_EDIT_TOO_LONG);
+}
+
 static struct ktest_case line_edit_cases[] = {
 	KTEST_CASE(test_typing),
 	KTEST_CASE(test_cursor_keys),
@@ -292,6 +342,7 @@ static struct ktest_case line_edit_cases[] = {
 	KTEST_CASE(test_history),
 	KTEST_CASE(test_history_ring),
 	KTEST_CASE(test_too_long),
+	KTEST_CASE(test_completion),
 	{}
 };
 
