@@ -322,6 +322,17 @@ run:
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)$(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
+# make load M=<dir> MOD=<name>: build the external module, send <name>.ko
+# to the kernel `make run` is running (its pci-serial port's socket), then
+# `insmod <name>` in its shell.  Documentation/modules.rst.
+PHONY += load
+load:
+	$(Q)test -n "$(M)" -a -n "$(MOD)" || \
+		{ echo "usage: make$(if $(O), O=$(O)) load M=<dir> MOD=<module name>" >&2; exit 1; }
+	$(Q)$(MAKE) modules
+	$(Q)$(PYTHON) $(srctree)/scripts/modload.py \
+		$(or $(MODLOAD_SOCK),$(objtree)/modload.sock) $(KBUILD_EXTMOD_OUTPUT)/$(MOD).ko
+
 bochs:
 	$(call deps,bochs $(deps-build))
 	$(Q)$(MAKE) ensure-config
@@ -408,6 +419,8 @@ help:
 	@echo 'Run and test:'
 	@echo '  run             - boot in QEMU (4 CPUs, 512 MiB), shell on the terminal;'
 	@echo '                    stdin not a terminal: boot, print the stats, power off'
+	@echo '  load M=dir MOD=name - build dir/name.ko and send it to the kernel make run runs'
+	@echo '                    (then insmod name in its shell; Documentation/modules.rst)'
 	@echo '  bochs           - boot exo.iso in Bochs (4 CPUs), print the log and the stats'
 	@echo '  gdb             - QEMU halted at the first instruction + gdb with symbols'
 	@echo '  check           - every test layer (Documentation/testing.rst)'

@@ -7,6 +7,10 @@
 # edu device is there for the edu driver, a 16 MiB virtio-blk scratch
 # disk for lsblk, and two virtio-net NICs on an internal hub for `ip link`
 # and `net send`/`net recv` (QEMU_DEVICES= to change).
+# Interactive, a second UART (QEMU's pci-serial) is connected to the unix
+# socket MODLOAD_SOCK (default: modload.sock beside the kernel; empty: no
+# such port), where `make load` sends freshly built modules
+# (drivers/tty/modload_serial.c, Documentation/modules.rst).
 # Exit status 0 when the kernel powered off (poweroff, exit, or the end of
 # a non-interactive run) or QEMU was quit; 1 after a panic or a time-out.
 . "$(dirname "$0")/qemu-common.sh"
@@ -14,7 +18,11 @@ kernel=$1
 smp=${SMP:-4}
 mem=${MEM:-512M}
 if [ -t 0 ]; then
-	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
+	sock=${MODLOAD_SOCK-$(dirname "$kernel")/modload.sock}
+	modload=
+	[ -n "$sock" ] && modload="-chardev socket,id=modload,path=$sock,server=on,wait=off
+		-device pci-serial,chardev=modload"
+	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES $modload \
 		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 else
