@@ -7,6 +7,7 @@
  * allocators) as the outcome says.  One received module is then loaded
  * by the shell's insmod, through the loader's checks.
  */
+#include <exo/atomic.h>
 #include <exo/crc32.h>
 #include <exo/errno.h>
 #include <exo/ktest.h>
@@ -14,6 +15,7 @@
 #include <exo/module.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/vmalloc.h>
 #include "module-internal.h"
@@ -212,6 +214,57 @@ static void test_store(struct ktest *t)
 					    vmalloc(8), 8), -EINVAL);
 }
 
+#define SMP_ROUNDS	60
+#define SMP_WORKERS	4
+
+static atomic_t smp_torn;
+static u32 smp_crc[SMP_WORKERS];	/* CRC of worker i's image */
+
+/*
+ * Each worker stores images of its own size and byte under one name while
+ * the others replace, read and remove it: the image a worker holds must
+ * stay one whole image (its size and the CRC taken when it was stored
+ * agree) until it puts it back, and nothing may leak (ml_exit).
+ */
+static void store_worker(void *arg, unsigned int id)
+{
+	for (unsigned int i = 0; i < SMP_ROUNDS; i++) {
+		size_t len = 64 + id;
+		u8 *img = vmalloc(len);
+		struct module_image *held;
+
+		if (img) {
+			memset(img, (int)id, len);
+			module_image_add("mlt", img, len);
+		}
+		held = module_image_get("mlt");
+		if (held && (held->len < 64 || held->len >= 64 + SMP_WORKERS ||
+			     held->crc != smp_crc[held->len - 64] || strcmp(held->name, "mlt")))
+			atomic_inc(&smp_torn);
+		if (i % 7 == id % 7)
+			module_image_remove("mlt");
+		module_image_put(held);
+	}
+}
+
+static void test_store_smp(struct ktest *t)
+{
+	int ran;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs two CPUs");
+	for (unsigned int id = 0; id < SMP_WORKERS; id++) {
+		u8 pattern[64 + SMP_WORKERS];
+
+		memset(pattern, (int)id, sizeof(pattern));
+		smp_crc[id] = ~crc32_le(~0u, pattern, 64 + id);
+	}
+	atomic_set(&smp_torn, 0);
+	ran = ktest_run_on_cpus(SMP_WORKERS, store_worker, NULL);
+	KTEST_ASSERT_GE(t, ran, 2);
+	KTEST_EXPECT_EQ(t, atomic_read(&smp_torn), 0);
+}
+
 /* A received module goes through insmod and the loader like a boot one. */
 static void test_insmod(struct ktest *t)
 {
@@ -244,6 +297,7 @@ static struct ktest_case modload_cases[] = {
 	KTEST_CASE(test_bad_frames),
 	KTEST_CASE(test_truncated),
 	KTEST_CASE(test_store),
+	KTEST_CASE(test_store_smp),
 	KTEST_CASE(test_insmod),
 	{}
 };
