@@ -20,8 +20,13 @@ mem=${MEM:-512M}
 if [ -t 0 ]; then
 	sock=${MODLOAD_SOCK-$(dirname "$kernel")/modload.sock}
 	modload=
-	[ -n "$sock" ] && modload="-chardev socket,id=modload,path=$sock,server=on,wait=off
-		-device pci-serial,chardev=modload"
+	if [ ${#sock} -gt 107 ]; then
+		# sun_path holds 108 bytes: QEMU would refuse to start.
+		echo "run-qemu: $sock: too long for a unix socket; no make load port" >&2
+	elif [ -n "$sock" ]; then
+		modload="-chardev socket,id=modload,path=$sock,server=on,wait=off
+			-device pci-serial,chardev=modload"
+	fi
 	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES $modload \
 		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
