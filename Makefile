@@ -322,6 +322,17 @@ run:
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)UEFI=$(UEFI) $(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
 
+# make load M=<dir> MOD=<name>: build the external module, send <name>.ko
+# to the kernel `make run` is running (its pci-serial port's socket), then
+# `insmod <name>` in its shell.  Documentation/modules.rst.
+PHONY += load
+load:
+	$(Q)test -n "$(M)" -a -n "$(MOD)" || \
+		{ echo "usage: make$(if $(O), O=$(O)) load M=<dir> MOD=<module name>" >&2; exit 1; }
+	$(Q)$(MAKE) modules
+	$(Q)$(PYTHON) $(srctree)/scripts/modload.py \
+		$(or $(MODLOAD_SOCK),$(objtree)/modload.sock) $(KBUILD_EXTMOD_OUTPUT)/$(MOD).ko
+
 bochs:
 	$(call deps,bochs $(deps-build))
 	$(Q)$(MAKE) ensure-config
@@ -409,6 +420,8 @@ help:
 	@echo '  run             - boot in QEMU (4 CPUs, 512 MiB), shell on the terminal;'
 	@echo '                    stdin not a terminal: boot, print the stats, power off;'
 	@echo '                    UEFI=1: the GRUB ISO with OVMF (UEFI firmware)'
+	@echo '  load M=dir MOD=name - build dir/name.ko and send it to the kernel make run runs'
+	@echo '                    (then insmod name in its shell; Documentation/modules.rst)'
 	@echo '  bochs           - boot exo.iso in Bochs (4 CPUs), print the log and the stats'
 	@echo '  gdb             - QEMU halted at the first instruction + gdb with symbols'
 	@echo '  check           - every test layer (Documentation/testing.rst)'

@@ -10,6 +10,7 @@
  * outside the disk is logged and skipped.
  */
 #include <exo/blkdev.h>
+#include <exo/crc32.h>
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/printk.h>
@@ -61,15 +62,7 @@ struct gpt_entry {
 
 u32 blk_crc32_le(u32 crc, const void *buf, size_t len)
 {
-	const u8 *p = buf;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (int i = 0; i < 8; i++)
-			crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
-	}
-	return ~crc;
+	return ~crc32_le(~crc, buf, len);
 }
 
 int bdev_add_partition(struct gendisk *disk, int partno, sector_t start, sector_t length,

@@ -8,6 +8,7 @@
  * right whatever was on the line before.  That assumes the line fits on
  * one terminal row; a longer one is still edited right, only shown badly.
  */
+#include <exo/kernel.h>
 #include <exo/line_edit.h>
 #include <exo/printk.h>
 #include <exo/string.h>
@@ -170,6 +171,79 @@ static void history_add(struct line_edit *le)
 		le->hist_count++;
 }
 
+/* The @i-th completion candidate, or NULL past the last. */
+static const char *candidate(struct line_edit *le, unsigned int i)
+{
+	return le->candidate ? le->candidate(le->cand_ctx, i) : NULL;
+}
+
+/* Characters @a and @b have in common from the start. */
+static unsigned int common_prefix(const char *a, const char *b)
+{
+	unsigned int n = 0;
+
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* Show the candidates starting with the first @n characters, then the line again. */
+static void list_candidates(struct line_edit *le, unsigned int n)
+{
+	const char *c;
+
+	outs(le, "\n");
+	for (unsigned int i = 0; (c = candidate(le, i)); i++) {
+		if (strncmp(c, le->buf, n))
+			continue;
+		outs(le, c);
+		outs(le, "  ");
+	}
+	outs(le, "\n");
+	refresh(le);
+}
+
+/*
+ * Tab: complete the command name before the cursor.  One candidate: its
+ * rest and a space go in.  Several: their common part goes in, and if
+ * there is none to add they are listed.  No candidate, or the cursor past
+ * the first word (arguments are not completed): the bell.
+ */
+static void complete(struct line_edit *le)
+{
+	unsigned int n = le->pos, matches = 0, common = 0;
+	const char *c, *first = NULL;
+
+	if (memchr(le->buf, ' ', n)) {
+		outs(le, "\a");
+		return;
+	}
+	for (unsigned int i = 0; (c = candidate(le, i)); i++) {
+		if (strncmp(c, le->buf, n))
+			continue;
+		if (!matches++) {
+			first = c;
+			common = (unsigned int)strlen(c);
+		} else {
+			common = min(common, common_prefix(first, c));
+		}
+	}
+	if (!matches) {
+		outs(le, "\a");
+		return;
+	}
+	for (unsigned int i = n; i < common && !le->overflow; i++)
+		insert(le, first[i]);
+	if (matches == 1) {
+		if (le->pos == le->len || le->buf[le->pos] != ' ')
+			insert(le, ' ');
+		else
+			move_to(le, le->pos + 1);
+	} else if (common == n) {
+		list_candidates(le, n);
+	}
+}
+
 /* A cursor or editing key: the final byte of a CSI or SS3 sequence. */
 static void key(struct line_edit *le, int final, unsigned int arg)
 {
@@ -309,7 +383,7 @@ enum line_edit_status line_edit_feed(struct line_edit *le, int c)
 		refresh(le);
 		break;
 	case '\t':
-		insert(le, ' ');
+		complete(le);
 		break;
 	default:
 		if (c >= ' ' && c < 0x7f)
@@ -327,6 +401,13 @@ void line_edit_start(struct line_edit *le)
 	le->esc = ESC_NONE;
 	le->browse = 0;
 	outs(le, le->prompt);
+}
+
+void line_edit_set_completion(struct line_edit *le,
+			      const char *(*candidate)(void *ctx, unsigned int i), void *ctx)
+{
+	le->candidate = candidate;
+	le->cand_ctx = ctx;
 }
 
 void line_edit_init(struct line_edit *le, const char *prompt,

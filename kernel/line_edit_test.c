@@ -144,8 +144,9 @@ static void test_typing(struct ktest *t)
 	EXPECT_EDIT(t, "\nb", "b");
 	EXPECT_LINE(t, "\r", "b");
 	EXPECT_EDIT(t, "\n", "");
-	/* A tab is a space; other control bytes and 8-bit bytes are dropped. */
-	EXPECT_EDIT(t, "x\ty\x07\x0f\x1c\x80\xffz", "x yz");
+	/* Tab with nothing to complete rings; control and 8-bit bytes are dropped. */
+	EXPECT_EDIT(t, "x\ty\x07\x0f\x1c\x80\xffz", "xyz");
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 1);
 	KTEST_EXPECT_EQ(t, fx.tm.lines, 4);
 }
 
@@ -232,14 +233,14 @@ static void test_history(struct ktest *t)
 
 static void test_history_ring(struct ktest *t)
 {
-	char line[8];
+	char line[16];
 
-	for (int i = 0; i < LINE_EDIT_HISTORY + 4; i++) {
-		snprintf(line, sizeof(line), "c%d\r", i);
+	for (unsigned int i = 0; i < LINE_EDIT_HISTORY + 4; i++) {
+		snprintf(line, sizeof(line), "c%u\r", i);
 		KTEST_ASSERT_EQ(t, feed(line), LINE_EDIT_DONE);
 		line_edit_start(&fx.le);
 	}
-	for (int i = 0; i < LINE_EDIT_HISTORY + 2; i++)
+	for (unsigned int i = 0; i < LINE_EDIT_HISTORY + 2; i++)
 		feed("\x1b[A");
 	/* Only the newest LINE_EDIT_HISTORY lines are kept. */
 	snprintf(line, sizeof(line), "c%d", 4);
@@ -284,6 +285,61 @@ static void test_too_long(struct ktest *t)
 	KTEST_EXPECT_EQ(t, fx.tm.bells, 3);
 }
 
+static const char *const words[] = {
+	"help", "hexdump", "insmod", "ip", "ktest", "ls", "lsmod", "loglevel", NULL
+};
+
+static const char *word(void *ctx, unsigned int i)
+{
+	return i < ARRAY_SIZE(words) ? words[i] : NULL;
+}
+
+/*
+ * Tab, step by step: the keys, then the line being edited, the cursor,
+ * and the bells and line feeds so far (a listing is two: the list, then
+ * the line again).  End, Ctrl-U (\x05\x15) start a step on an empty line.
+ */
+static const struct {
+	const char *keys, *line;
+	unsigned int pos, bells, lines;
+} tab_steps[] = {
+	/* A unique prefix completes, with a space after it. */
+	{ "ins\t",                         "insmod ",     7, 0, 0 },
+	/* Ambiguous: the common part goes in, then Tab lists the candidates. */
+	{ "\x05\x15h\t",                   "he",          2, 0, 0 },
+	{ "\t",                            "he",          2, 0, 2 },
+	{ "x\t",                           "hexdump ",    8, 0, 2 },
+	/* A whole word that prefixes another is still ambiguous. */
+	{ "\x05\x15ls\t",                  "ls",          2, 0, 4 },
+	/* No match, arguments: the bell; an empty line lists every word. */
+	{ "\x05\x15zz\t",                  "zz",          2, 1, 4 },
+	{ "\x05\x15insmod e\t",            "insmod e",    8, 2, 4 },
+	{ "\x05\x15\t",                    "",            0, 2, 6 },
+	/* Mid-line: the word completes, the cursor steps over the space. */
+	{ "\x05\x15kt x\x01\x1b[C\x1b[C\t", "ktest x",     6, 2, 6 },
+	{ "\x05\x15lo lo\x01\x1b[C\x1b[C\t", "loglevel lo", 9, 2, 6 },
+};
+
+static void test_completion(struct ktest *t)
+{
+	line_edit_set_completion(&fx.le, word, NULL);
+	for (unsigned int i = 0; i < ARRAY_SIZE(tab_steps); i++) {
+		EXPECT_EDIT(t, tab_steps[i].keys, tab_steps[i].line);
+		KTEST_EXPECT_EQ(t, fx.le.pos, tab_steps[i].pos);
+		KTEST_EXPECT_EQ(t, fx.tm.bells, tab_steps[i].bells);
+		KTEST_EXPECT_EQ(t, fx.tm.lines, tab_steps[i].lines);
+	}
+	EXPECT_LINE(t, "\r", "loglevel lo");
+	/* Completing into a full line stops at its end, with one bell. */
+	for (int i = 0; i < LINE_EDIT_MAX - 4; i++)
+		line_edit_feed(&fx.le, ' ');
+	KTEST_EXPECT_EQ(t, feed("\x01ins\t"), LINE_EDIT_MORE);
+	KTEST_EXPECT_EQ(t, fx.le.len, LINE_EDIT_MAX);
+	KTEST_EXPECT_EQ(t, strncmp(fx.le.buf, "insm ", 5), 0);
+	KTEST_EXPECT_EQ(t, fx.tm.bells, 3);
+	KTEST_EXPECT_EQ(t, feed("\r"), LINE_EDIT_TOO_LONG);
+}
+
 static struct ktest_case line_edit_cases[] = {
 	KTEST_CASE(test_typing),
 	KTEST_CASE(test_cursor_keys),
@@ -292,6 +348,7 @@ static struct ktest_case line_edit_cases[] = {
 	KTEST_CASE(test_history),
 	KTEST_CASE(test_history_ring),
 	KTEST_CASE(test_too_long),
+	KTEST_CASE(test_completion),
 	{}
 };
 

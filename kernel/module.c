@@ -48,6 +48,7 @@
 #include <exo/init.h>
 #include <exo/kallsyms.h>
 #include <exo/kernel.h>
+#include <exo/modload.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/page_alloc.h>
@@ -842,17 +843,22 @@ static int modinfo_file(const char *name)
 	size_t size;
 	int ret;
 
-	info.img = boot_module_find(name, &info.len);
+	struct module_image *recv = module_image_get(name);
+
+	info.img = recv ? recv->data : boot_module_find(name, &info.len);
 	if (!info.img) {
 		printk("modinfo: %s is neither loaded nor among the boot modules\n", name);
 		return -ENOENT;
 	}
+	info.len = recv ? recv->len : info.len;
 	if (!IS_ALIGNED((unsigned long)info.img, 8)) {
 		/* cpio data is 4-aligned; the ELF structures want 8. */
 		info.copy_order = order_base_2(DIV_ROUND_UP(info.len, PAGE_SIZE));
 		info.copy = (void *)__get_free_pages(GFP_KERNEL, info.copy_order);
-		if (!info.copy)
+		if (!info.copy) {
+			module_image_put(recv);
 			return -ENOMEM;
+		}
 		memcpy(info.copy, info.img, info.len);
 		info.img = info.copy;
 	}
@@ -862,8 +868,9 @@ static int modinfo_file(const char *name)
 		if (*p)
 			printk("%.*s\n", (int)strnlen(p, data + size - p), p);
 	if (!ret)
-		printk("(not loaded: from the boot modules)\n");
+		printk("(not loaded: %s)\n", recv ? "received after boot" : "from the boot modules");
 	free_load_info(&info);
+	module_image_put(recv);
 	return ret;
 }
 
@@ -926,27 +933,30 @@ static char *join_args(int argc, char **argv)
 
 static int cmd_insmod(int argc, char **argv)
 {
+	/* An image received after boot (make load) comes before the boot one. */
+	struct module_image *recv = module_image_get(argv[1]);
 	const void *img;
 	char *args;
 	size_t len;
 	int ret;
 
-	img = boot_module_find(argv[1], &len);
+	img = recv ? recv->data : boot_module_find(argv[1], &len);
 	if (!img) {
-		printk("insmod: no boot module %s\n", argv[1]);
+		printk("insmod: no boot module or received image %s\n", argv[1]);
 		return -ENOENT;
 	}
+	len = recv ? recv->len : len;
 	args = join_args(argc, argv);
-	if (!args)
-		return -ENOMEM;
-	ret = load_module_args(img, len, args, NULL);
+	ret = args ? load_module_args(img, len, args, NULL) : -ENOMEM;
+	module_image_put(recv);
 	kfree(args);
 	if (ret)
 		printk("insmod: %s: %s\n", argv[1], errname(ret));
 	return ret;
 }
 DEFINE_SHELL_CMD_ARGS(insmod, "<name> [key=value...]", 1, SHELL_MAX_ARGS - 1,
-		      "load a module (a .ko among the boot modules) with parameters", cmd_insmod);
+		      "load a module (a received .ko, or one among the boot modules) with parameters",
+		      cmd_insmod);
 
 /* unload_module() logs the outcome, success or not. */
 static int cmd_rmmod(int argc, char **argv)

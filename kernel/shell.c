@@ -3,8 +3,8 @@
  * A small kernel shell on the console.  Commands are registered with
  * DEFINE_SHELL_CMD() next to the code they inspect; this file knows only the
  * generic ones (help, dmesg, poweroff, ...).  Lines are read through the
- * line editor (kernel/line_edit.c): cursor keys, the usual Ctrl keys and a
- * history.
+ * line editor (kernel/line_edit.c): cursor keys, the usual Ctrl keys, a
+ * history and Tab completion of command names.
  */
 #include <exo/bench.h>
 #include <exo/bootinfo.h>
@@ -154,6 +154,14 @@ static bool shell_readline(struct line_edit *le)
 	return st == LINE_EDIT_DONE;
 }
 
+/* Tab completes command names: the @i-th registered command. */
+static const char *shell_cmd_name(void *ctx, unsigned int i)
+{
+	const struct shell_cmd *c = __shell_cmds_start + i;
+
+	return c < __shell_cmds_end ? c->name : NULL;
+}
+
 static bool shell_exit;
 static struct line_edit shell_le;
 
@@ -161,6 +169,7 @@ void shell_loop(void)
 {
 	printk("Exo-OS shell. Type 'help' for commands.\n");
 	line_edit_init(&shell_le, "exo> ", shell_write, NULL);
+	line_edit_set_completion(&shell_le, shell_cmd_name, NULL);
 	shell_exit = false;
 	while (!shell_exit)
 		if (shell_readline(&shell_le))
@@ -181,8 +190,8 @@ static int cmd_help(int argc, char **argv)
 			printk("  %-24s %s\n", head, c->help);
 	}
 	printk("Keys: Left/Right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U/K/W kill,\n"
-	       "Up/Down history, Ctrl-C drops the line.  Under make run, Ctrl-A is QEMU's:\n"
-	       "type it twice.\n");
+	       "Up/Down history (32 lines), Tab completes a command name, Ctrl-C drops\n"
+	       "the line.  Under make run, Ctrl-A is QEMU's: type it twice.\n");
 	return 0;
 }
 DEFINE_SHELL_CMD(help, "list commands", cmd_help);

@@ -8,9 +8,12 @@ Starts scripts/run-qemu.sh under a pseudo-terminal, so that it takes its
 interactive path (-nographic, the serial console on the terminal), with
 bad parameters on the kernel command line.  Checks the boot log, then
 types commands as a user would (bad arguments, cursor keys, history,
-Ctrl keys, a 5000-character line) and checks what the console shows;
-ends with `exit`, which must power off with run-qemu.sh exiting 0.  A
-second, short boot does the same with `poweroff`.
+Ctrl keys, Tab completion, a 5000-character line) and checks what the
+console shows.  Then `make load`'s path: samples/extmod is built against
+the kernel's tree (the directory of <vmlinux>) and sent to the running
+kernel through its pci-serial socket (live_load()).  Ends with `exit`,
+which must power off with run-qemu.sh exiting 0.  A second, short boot
+does the same with `poweroff`.
 
 Prints each failed check and "LABEL: N passed, M failed, 0 skipped";
 exits 1 if anything failed.  The whole console output goes to --log.
@@ -21,6 +24,7 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -92,6 +96,12 @@ STEPS = [
     (UP + "\r", [r"^up \d"], [r"unknown command"]),
     # Newest first: uptime, version, uptime; Down comes back to version.
     (UP + UP + UP + DOWN + "\r", [r"^Exo-OS "], [r"unknown command"]),
+    # Tab: a unique prefix completes (in the middle of a line too); an
+    # ambiguous one lists the candidates; arguments are not completed.
+    ("upt\t\r", [r"^up \d"], [r"unknown command"]),
+    ("ver extra" + HOME + RIGHT * 3 + "\t\x0b\r", [r"^Exo-OS "], [r"unknown command"]),
+    ("ls\t\x03", [r"(^|  )lsmod  ", r"(^|  )ls  ", r"\^C"], [r"unknown command"]),
+    ("help upt\t\r", [r"help: too many arguments"], [r"uptime"]),
     # Unknown escape sequences (Page Up, F5) leave nothing on the line.
     ("\x1b[5~\x1b[15~" + "uptime\r", [r"^up \d"], [r"unknown command"]),
     # A long line is refused whole, not cut and run.
@@ -105,9 +115,11 @@ STEPS = [
 class Term:
     """run-qemu.sh on a pseudo-terminal; everything it prints is kept."""
 
-    def __init__(self, kernel, cmdline, log):
+    def __init__(self, kernel, cmdline, log, sock=None):
         master, slave = pty.openpty()
         env = dict(os.environ, SMP="2", CMDLINE=cmdline)
+        if sock is not None:
+            env["MODLOAD_SOCK"] = sock
         self.proc = subprocess.Popen([os.path.join(SRC, "scripts/run-qemu.sh"), kernel],
                                      stdin=slave, stdout=slave, stderr=slave, env=env,
                                      start_new_session=True)
@@ -157,6 +169,24 @@ class Term:
                 data = data[n:]
             self.read(0)
 
+    def host(self, argv, timeout):
+        """Run @argv on the host while the console is read; (status, output)."""
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        end = time.time() + timeout
+        while p.poll() is None and time.time() < end:
+            self.read(0.05)
+        if p.poll() is None:
+            p.kill()
+        out = p.communicate()[0]
+        self.log.write("\n[host] %s: %s\n%s" % (" ".join(argv), p.returncode, out))
+        return p.returncode, out
+
+    def command(self, line, timeout=60):
+        """Type @line and Enter; what it printed up to the next prompt."""
+        self.type(line + "\r")
+        self.wait_for(r"\n" + re.escape(PROMPT) + r"$", timeout)
+        return self.text()
+
     def finish(self, timeout):
         end = time.time() + timeout
         while self.proc.poll() is None and time.time() < end:
@@ -168,6 +198,67 @@ class Term:
             self.proc.wait()
             return None
         return self.proc.returncode
+
+
+def live_load(t, kernel, check):
+    """make load's path: build a module after boot, send it, insmod, rmmod.
+
+    samples/extmod is built now (make M=, against the kernel's tree) and
+    sent over the pci-serial port's socket (scripts/modload.py); the shell
+    then loads it with a parameter, sees its init and exit print, and
+    refuses a received image that is not a module as it would a boot
+    module.  Broken frames get a NAK and a log line, and the link still
+    works after them.
+    """
+    objtree = os.path.dirname(os.path.abspath(kernel))
+    if not os.path.exists(os.path.join(objtree, "include", "generated", "compile.h")):
+        check(False, "live load: %s is not a built tree" % objtree)
+        return
+    out = os.path.join(t.tmp, "extmod")
+    sock = os.path.join(t.tmp, "modload.sock")
+    send = [sys.executable, os.path.join(SRC, "scripts", "modload.py"), "--timeout", "30", sock]
+    ko = os.path.join(out, "hello_ext.ko")
+    rc, text = t.host(["make", "-C", SRC, "O=" + objtree, "M=" + os.path.join(SRC, "samples",
+                       "extmod"), "MO=" + out], 300)
+    check(rc == 0 and os.path.exists(ko), "live load: make M=samples/extmod: %s" % text[-300:])
+    if rc:
+        return
+    check(re.search(r"modload_serial.*receiving module images", t.text(0)),
+          "live load: modload_serial did not bind at boot")
+    for bad, errno in (("crc", "EBADMSG"), ("oversize", "E2BIG"), ("name", "EINVAL"),
+                       ("truncated", "ETIMEDOUT")):
+        t.mark = len(t.raw)
+        rc, text = t.host(send + ["--bad", bad, ko], 40)
+        check(rc == 1 and text.startswith("NAK " + errno), "live load: --bad %s: %r" % (bad, text))
+        t.wait_for(r"modload: frame refused: " + errno, 5)
+        check(re.search(r"modload: frame refused: " + errno, t.text()),
+              "live load: --bad %s: no log line" % bad)
+    rc, text = t.host(send + [ko], 60)
+    check(rc == 0 and re.match(r"ACK hello_ext %d$" % os.path.getsize(ko), text.strip()),
+          "live load: send: %r" % text)
+    out = t.command("modload")
+    check(re.search(r"^hello_ext +%d bytes  crc [0-9a-f]{8}$" % os.path.getsize(ko), out, re.M),
+          "live load: modload lists no hello_ext: %r" % out[-300:])
+    out = t.command("modinfo hello_ext")
+    check("received after boot" in out and "name=hello_ext" in out,
+          "live load: modinfo: %r" % out[-300:])
+    out = t.command("insmod hello_ext greeting=live-loaded")
+    check("hello_ext: live-loaded (1 words)" in out, "live load: insmod: %r" % out[-300:])
+    out = t.command("lsmod")
+    check(re.search(r"^hello_ext\b", out, re.M), "live load: lsmod: %r" % out[-300:])
+    out = t.command("rmmod hello_ext")
+    check("hello_ext: bye" in out, "live load: rmmod: %r" % out[-300:])
+    # A frame that arrives intact but holds no module: insmod's checks refuse it.
+    junk = os.path.join(t.tmp, "junk.ko")
+    with open(junk, "wb") as f:
+        f.write(b"\x7fELF not really" * 64)
+    rc, text = t.host(send + [junk], 60)
+    check(rc == 0 and text.startswith("ACK junk "), "live load: junk: %r" % text)
+    out = t.command("insmod junk")
+    check(re.search(r"insmod: junk: ENOEXEC", out), "live load: insmod junk: %r" % out[-300:])
+    out = t.command("modload rm junk")
+    check(not re.search(r"no received|usage", out), "live load: modload rm: %r" % out[-300:])
+    check(not re.search(r"Kernel panic|Oops:", t.text(0)), "live load: panic or oops")
 
 
 def main():
@@ -188,7 +279,9 @@ def main():
 
     with open(logname, "w") as log:
         cmdline = " ".join(p for p, _ in BAD_PARAMS)
-        t = Term(kernel, cmdline, log)
+        tmp = tempfile.TemporaryDirectory(prefix="exo-shell-")
+        t = Term(kernel, cmdline, log, sock=os.path.join(tmp.name, "modload.sock"))
+        t.tmp = tmp.name
         booted = t.wait_for(re.escape(PROMPT), 60)
         check(booted, "no shell prompt after boot")
         boot = t.text(0)
@@ -209,12 +302,14 @@ def main():
                 check(re.search(p, out, re.M), "%s: no %r in %r" % (label, p, out[-300:]))
             for p in never:
                 check(not re.search(p, out, re.M), "%s: %r in %r" % (label, p, out[-300:]))
+        if booted:
+            live_load(t, kernel, check)
         t.type("exit\r")
         check(t.wait_for(r"the machine powers off", 20), "exit: did not say it powers off")
         rc = t.finish(30)
         check(rc == 0, "exit: run-qemu.sh exit status %s (want 0)" % rc)
 
-        t = Term(kernel, "", log)
+        t = Term(kernel, "", log, sock="")
         if t.wait_for(re.escape(PROMPT), 60):
             t.type("poweroff\r")
         rc = t.finish(30)

@@ -1115,6 +1115,8 @@ boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 # The shell as `make run` shows it, on a terminal: bad parameters and
 # arguments, line editing, history, a 5000-character line, exit and
 # poweroff ending with status 0 (scripts/check-shell.py, two boots, ~3 s).
+# The first boot also takes samples/extmod, built after it boots, through
+# make load's socket (broken frames NAKed), then insmod/rmmod.
 shell_qemu() { run_step --vcpus 2 _shell_qemu "$@"; }
 _shell_qemu() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }

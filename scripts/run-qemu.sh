@@ -10,12 +10,28 @@
 # UEFI=1: boot the hybrid GRUB ISO with OVMF instead of -kernel (PVH);
 # the OVMF variable store is copied beside the kernel once, and the
 # screen (the framebuffer console) opens in a window when $DISPLAY is set.
+# Interactive, a second UART (QEMU's pci-serial) is connected to the unix
+# socket MODLOAD_SOCK (default: modload.sock beside the kernel; empty: no
+# such port), where `make load` sends freshly built modules
+# (drivers/tty/modload_serial.c, Documentation/modules.rst).
 # Exit status 0 when the kernel powered off (poweroff, exit, or the end of
 # a non-interactive run) or QEMU was quit; 1 after a panic or a time-out.
 . "$(dirname "$0")/qemu-common.sh"
 kernel=$1
 smp=${SMP:-4}
 mem=${MEM:-512M}
+# The make load port (interactive runs only).
+modload=
+if [ -t 0 ]; then
+	sock=${MODLOAD_SOCK-$(dirname "$kernel")/modload.sock}
+	if [ ${#sock} -gt 107 ]; then
+		# sun_path holds 108 bytes: QEMU would refuse to start.
+		echo "run-qemu: $sock: too long for a unix socket; no make load port" >&2
+	elif [ -n "$sock" ]; then
+		modload="-chardev socket,id=modload,path=$sock,server=on,wait=off
+			-device pci-serial,chardev=modload"
+	fi
+fi
 if [ "${UEFI:-0}" = 1 ]; then
 	cmdline=${CMDLINE:-}
 	[ -t 0 ] || cmdline="shell=0 $cmdline"
@@ -24,14 +40,14 @@ if [ "${UEFI:-0}" = 1 ]; then
 	[ -n "${DISPLAY:-}" ] && display=
 	if [ -t 0 ]; then
 		$QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" -m "$mem" $display \
-			-serial mon:stdio -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
+			$modload -serial mon:stdio -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 	else
 		timeout "${TIMEOUT:-300}" $QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" \
 			-m "$mem" -display none -serial stdio -monitor none -no-reboot \
 			$QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 	fi
 elif [ -t 0 ]; then
-	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES \
+	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES $modload \
 		-append "${CMDLINE:-}" -smp "$smp" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 else

@@ -13,11 +13,16 @@
  *   Ctrl-U, Ctrl-K                 delete to the start, to the end
  *   Ctrl-W                         delete the word before the cursor
  *   Up, Down, Ctrl-P, Ctrl-N       older, newer history entry
+ *   Tab                            complete the command name
  *   Ctrl-C                         drop the line
  *   Ctrl-L                         clear the screen, redraw the line
  *   Enter (CR, LF or CR LF)        end the line
  *
- * A tab is taken as a space; other control bytes, bytes above 0x7e and
+ * Tab completes the first word from the candidates
+ * line_edit_set_completion() gave: a unique match is completed and a
+ * space added; several get their common part, or, if that adds nothing,
+ * are listed below the line; no match (or the cursor past the first word)
+ * rings the bell.  Other control bytes, bytes above 0x7e and
  * escape sequences it does not know are ignored (whole: the parameters
  * and final byte of an unknown sequence never reach the line).  A line
  * may hold LINE_EDIT_MAX characters; typing more rings the bell once and
@@ -33,7 +38,7 @@
 #include <exo/types.h>
 
 #define LINE_EDIT_MAX		255	/* characters of a line */
-#define LINE_EDIT_HISTORY	16	/* lines remembered */
+#define LINE_EDIT_HISTORY	32	/* lines remembered */
 
 enum line_edit_status {
 	LINE_EDIT_MORE,		/* the line goes on: feed the next byte */
@@ -57,6 +62,8 @@ struct line_edit {
 	char scratch[LINE_EDIT_MAX + 1];	/* the new line while browsing */
 	bool scratch_overflow;
 	const char *prompt;
+	const char *(*candidate)(void *ctx, unsigned int i);	/* Tab's words */
+	void *cand_ctx;
 	void (*write)(void *ctx, const char *s, size_t n);
 	void *ctx;
 };
@@ -70,6 +77,18 @@ struct line_edit {
  */
 void line_edit_init(struct line_edit *le, const char *prompt,
 		    void (*write)(void *ctx, const char *s, size_t n), void *ctx);
+
+/**
+ * line_edit_set_completion() - give Tab the words it completes
+ * @le: the editor
+ * @candidate: returns the @i-th word (i = 0, 1, ...), NULL after the last;
+ *	the words must outlive @le's use of them
+ * @ctx: passed to @candidate
+ *
+ * Without it (after line_edit_init()), Tab only rings the bell.
+ */
+void line_edit_set_completion(struct line_edit *le,
+			      const char *(*candidate)(void *ctx, unsigned int i), void *ctx);
 
 /**
  * line_edit_start() - begin a new, empty line and print the prompt
