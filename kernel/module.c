@@ -587,7 +587,8 @@ int unload_module(const char *name)
 EXPORT_SYMBOL_GPL(unload_module);
 
 /* %pS and backtraces inside module text.  Lockless: also used by oops. */
-static const char *module_lookup(unsigned long addr, unsigned long *offset, const char **modname)
+const char *module_address_lookup(unsigned long addr, unsigned long *offset,
+				  const char **modname)
 {
 	struct module *m;
 
@@ -613,6 +614,16 @@ static const char *module_lookup(unsigned long addr, unsigned long *offset, cons
 		return m->strtab + best->st_name;
 	}
 	return NULL;
+}
+
+void print_modules(void)
+{
+	struct module *m;
+
+	printk(KERN_EMERG "Modules linked in:");
+	list_for_each_entry(m, &modules_list, list)
+		printk(KERN_CONT " %s@%p", m->name, m->base);
+	printk(KERN_CONT "\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -798,7 +809,6 @@ static void __init load_all_boot_modules(void)
  */
 static int __init load_boot_modules(void)
 {
-	module_address_lookup = module_lookup;
 	if (autoload_mode == AUTOLOAD_OFF)
 		return 0;
 	if (autoload_mode == AUTOLOAD_ALL)

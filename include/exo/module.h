@@ -242,7 +242,16 @@ unsigned int module_nr_loaded(void);
  * Return: the file's bytes in the direct map, or NULL.
  */
 const void *boot_module_find(const char *name, size_t *len);
+
+/**
+ * print_modules() - "Modules linked in:" with each module's load address
+ *
+ * What an oops prints before its registers, so that a module's backtrace
+ * offsets can be matched to its .ko file.  Lockless: for crash paths.
+ */
+void print_modules(void);
 #else
+static inline void print_modules(void) { }
 static inline struct module *find_module(const char *name) { return NULL; }
 static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
