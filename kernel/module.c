@@ -415,6 +415,23 @@ static void free_module_memory(void *base, size_t size)
 }
 
 /*
+ * The two debugger hooks, as on Linux: out of line and global so that gdb
+ * can stop on them (scripts/gdb lx-symbols).  do_init_module() runs with
+ * @mod on the list and its sections in place, before any of its code, so
+ * the debugger loads its symbols in time for breakpoints in its init;
+ * free_module() runs once @mod is off the list, before its memory goes.
+ */
+noinline int do_init_module(struct module *mod)
+{
+	return mod->init ? mod->init() : 0;
+}
+
+noinline void free_module(struct module *mod)
+{
+	free_module_memory(mod->base, mod->size);	/* mod itself lives in there */
+}
+
+/*
  * Parameters, before init: the command line's "name.key=value" words, then
  * @args (insmod's), so that an explicit argument wins.  Linux leaves the
  * command line to modprobe; there is no user space here to do it.
@@ -475,7 +492,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
 	list_add_tail(&mod->list, &modules_list);
-	ret = mod->init ? mod->init() : 0;
+	ret = do_init_module(mod);
 	if (ret) {
 		pr_err("%s: init failed with error %d, unloading\n", mod->name, ret);
 		if (ret > 0)
@@ -496,7 +513,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 			goto out;
 		}
 		drop_deps(mod->deps, mod->nr_deps);
-		free_module_memory(info.base, info.size);
+		free_module(mod);
 		goto out;
 	}
 	mod->state = MODULE_STATE_LIVE;
@@ -550,8 +567,6 @@ static void report_users(struct module *mod)
 int unload_module(const char *name)
 {
 	struct module *mod;
-	void *base;
-	size_t size;
 	int ret = 0;
 
 	mutex_lock(&module_mutex);
@@ -577,10 +592,8 @@ int unload_module(const char *name)
 	list_del(&mod->list);
 	drop_deps(mod->deps, mod->nr_deps);
 	module_destroy_params(mod);
-	base = mod->base;
-	size = mod->size;
 	pr_info("%s: unloaded\n", name);
-	free_module_memory(base, size);	/* mod itself lives in there */
+	free_module(mod);
 	mutex_unlock(&module_mutex);
 	return 0;
 }

@@ -82,6 +82,9 @@ static void test_load_use_unload(struct ktest *t)
 		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
 		sprint_symbol(buf, (unsigned long)kallsyms_lookup);
 		KTEST_EXPECT_EQ(t, strcmp(buf, "kallsyms_lookup+0x0"), 0);
+		/* The section addresses a debugger places the .ko with. */
+		KTEST_EXPECT_GT(t, mod->nr_sects, 1u);
+		KTEST_EXPECT_NOT_NULL(t, mod->sect_addrs);
 	}
 
 	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_a", NULL), -EEXIST);

@@ -76,6 +76,13 @@ struct module {
 	const void *symtab;
 	const char *strtab;
 	unsigned int nr_symtab;
+	/*
+	 * Load address of each section of the .ko, by ELF section index (0
+	 * for those not loaded): what a debugger needs to place the file's
+	 * debug information (scripts/gdb lx-symbols, add-symbol-file -s).
+	 */
+	const unsigned long *sect_addrs;
+	unsigned int nr_sects;
 };
 
 #ifdef MODULE
