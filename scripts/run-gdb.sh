@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-gdb.sh <vmlinux> [gdb arguments...]: QEMU stopped at the first
 # instruction with a gdb stub on 127.0.0.1:$GDB_PORT (1234), and gdb attached
-# with the kernel's symbols and a hardware breakpoint on start_kernel.  Use
+# with the kernel's symbols, the lx-* helpers (scripts/gdb/, see
+# Documentation/debugging.rst) and a hardware breakpoint on start_kernel.  Use
 # hbreak (hardware breakpoints) before the higher half is mapped.  The
 # serial log goes to $SERIAL_LOG (default: serial-gdb.log beside vmlinux).
 # Extra arguments go to gdb after the setup, e.g. -batch -ex continue.
@@ -27,7 +28,7 @@ until ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; do
 	sleep 0.1
 done
 gdb -q "$kernel" -ex "target remote 127.0.0.1:$port" -ex "hbreak start_kernel" \
-	-x "$(dirname "$0")/gdbinit" "$@"
+	-x "$(dirname "$0")/gdbinit" -x "$(dirname "$0")/gdb/exo-gdb.py" "$@"
 rc=$?
 kill $qpid 2>/dev/null
 wait $qpid 2>/dev/null
