@@ -1075,6 +1075,11 @@ _shell_qemu() {
 shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 crash_module_qemu crash-module-oops "$out/gcc/vmlinux"
+# The gdb helpers (scripts/gdb/) against a live kernel: lx-symbols follows
+# insmod, lx-dmesg/lx-ps/lx-buddyinfo print what the shell prints
+# (scripts/check-gdb.py, one -smp 1 boot, ~5 s; not timing-sensitive).
+run_step --cost 1 _script_step gdb-qemu python3 "$src/scripts/check-gdb.py" \
+	"$out/gcc/vmlinux" --log "$logs/gdb-qemu.session.log"
 # A TLB shootdown from an interrupt handler stops the kernel (mm/tlb.c).
 panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shootdown from an interrupt"
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
