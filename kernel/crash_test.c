@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crash_test=panic|oops|overflow|shootdown_irq: end the boot in a deliberate
- * crash, so
+ * crash_test=panic|oops|overflow|shootdown_irq|module: end the boot in a
+ * deliberate crash (module: an oops inside a module's text), so
  * scripts/check.sh can check what a crash prints (the CPU, registers, a
  * symbolised backtrace, every other CPU stopped by NMI with its own state)
  * and that the emulator reports a failure.  Each other CPU first runs a
@@ -10,6 +10,7 @@
 #include <exo/bug.h>
 #include <exo/init.h>
 #include <exo/kthread.h>
+#include <exo/module.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
@@ -19,6 +20,7 @@
 #include <asm/apic.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
+#include "module-internal.h"
 
 static const char *crash_mode;
 
@@ -27,7 +29,8 @@ static int __init crash_test_setup(const char *val)
 	crash_mode = val;
 	return 0;
 }
-__setup_choice("crash_test=", crash_test_setup, "oops", "panic", "overflow", "shootdown_irq");
+__setup_choice("crash_test=", crash_test_setup, "oops", "panic", "overflow", "shootdown_irq",
+	       "module");
 
 static noinline int crash_spinner(void *unused)
 {
@@ -52,6 +55,27 @@ static noinline unsigned long crash_recurse(unsigned long depth)
 	if (depth == ~0UL)	/* never: keeps the compiler from seeing endless recursion */
 		return 0;
 	return crash_recurse(depth + 1) + pad[0];
+}
+
+/* crash_oops()'s fault, in a module's text (kernel/module_test/modtest_oops.c). */
+static noinline void crash_module(void)
+{
+#if defined(CONFIG_MODULES)
+	const struct modtest_blob *b = modtest_blob("modtest_oops");
+	void (*fault)(volatile unsigned long *p);
+
+	if (!b) {
+		pr_emerg("crash_test: no modtest_oops module in this kernel\n");
+		return;
+	}
+	if (load_module(b->start, b->end - b->start, NULL))
+		return;	/* the loader said why */
+	fault = (void *)find_exported_symbol("modtest_oops_fault");
+	if (fault)
+		fault((volatile unsigned long *)0x8000000000UL);
+	/* Not reached; also keeps the call from becoming a frameless jump. */
+	pr_emerg("crash_test: the fault in modtest_oops returned\n");
+#endif
 }
 
 /*
@@ -99,6 +123,8 @@ static int __init crash_test(void)
 		crash_oops();
 	else if (!strcmp(crash_mode, "overflow"))
 		crash_recurse(0);
+	else if (!strcmp(crash_mode, "module"))
+		crash_module();
 	else if (!strcmp(crash_mode, "shootdown_irq"))
 		crash_shootdown();
 	panic("crash_test=%s", crash_mode);

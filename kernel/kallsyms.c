@@ -4,14 +4,13 @@
  * (layout: u64 count, u64 sorted addresses[count], u32 name offsets[count],
  * string table); the first link of vmlinux has an empty section.
  */
+#include <exo/export.h>
 #include <exo/kallsyms.h>
+#include <exo/printk.h>
 #include <exo/string.h>
 
 extern const char __kallsyms_start[], __kallsyms_end[];
 extern const char _text[], _etext[];
-
-const char *(*module_address_lookup)(unsigned long addr, unsigned long *offset,
-				     const char **modname);
 
 struct ksym_table {
 	u64 num;
@@ -33,18 +32,15 @@ static bool get_table(struct ksym_table *t)
 	return t->num > 0;
 }
 
-const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
+/* The symbol covering @addr; *@modname: its module's name, NULL in vmlinux. */
+static const char *lookup(unsigned long addr, unsigned long *offset, const char **modname)
 {
 	struct ksym_table t;
 	u64 lo = 0, hi;
 
-	if (addr < (unsigned long)_text || addr >= (unsigned long)_etext) {
-		const char *mod;
-
-		if (module_address_lookup)
-			return module_address_lookup(addr, offset, &mod);
-		return NULL;
-	}
+	*modname = NULL;
+	if (addr < (unsigned long)_text || addr >= (unsigned long)_etext)
+		return module_address_lookup(addr, offset, modname);
 	if (!get_table(&t))
 		return NULL;
 	hi = t.num;
@@ -62,6 +58,27 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
 	*offset = addr - t.addrs[lo];
 	return t.strtab + t.names[lo];
 }
+
+const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
+{
+	const char *modname;
+
+	return lookup(addr, offset, &modname);
+}
+
+int sprint_symbol(char *buffer, unsigned long address)
+{
+	const char *modname, *name;
+	unsigned long off;
+
+	name = lookup(address, &off, &modname);
+	if (!name)
+		return snprintf(buffer, KSYM_SYMBOL_LEN, "0x%lx", address);
+	if (modname)
+		return snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx [%s]", name, off, modname);
+	return snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx", name, off);
+}
+EXPORT_SYMBOL_GPL(sprint_symbol);
 
 unsigned long kallsyms_lookup_name(const char *name)
 {

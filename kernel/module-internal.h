@@ -25,6 +25,14 @@ struct kernel_param;
 struct module;
 
 /*
+ * The debugger hooks (scripts/gdb lx-symbols breaks on them): do_init_module()
+ * runs @mod's init, with @mod on the list; free_module() releases its memory,
+ * @mod off the list.  Return: what init returned.
+ */
+int do_init_module(struct module *mod);
+void free_module(struct module *mod);
+
+/*
  * module_ref_init() - give a module being loaded its base reference, so
  * that try_module_get() can succeed once it is COMING.
  */

@@ -416,6 +416,23 @@ static void free_module_memory(void *base, size_t size)
 }
 
 /*
+ * The two debugger hooks, as on Linux: out of line and global so that gdb
+ * can stop on them (scripts/gdb lx-symbols).  do_init_module() runs with
+ * @mod on the list and its sections in place, before any of its code, so
+ * the debugger loads its symbols in time for breakpoints in its init;
+ * free_module() runs once @mod is off the list, before its memory goes.
+ */
+noinline int do_init_module(struct module *mod)
+{
+	return mod->init ? mod->init() : 0;
+}
+
+noinline void free_module(struct module *mod)
+{
+	free_module_memory(mod->base, mod->size);	/* mod itself lives in there */
+}
+
+/*
  * Parameters, before init: the command line's "name.key=value" words, then
  * @args (insmod's), so that an explicit argument wins.  Linux leaves the
  * command line to modprobe; there is no user space here to do it.
@@ -476,7 +493,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
 	list_add_tail(&mod->list, &modules_list);
-	ret = mod->init ? mod->init() : 0;
+	ret = do_init_module(mod);
 	if (ret) {
 		pr_err("%s: init failed with error %d, unloading\n", mod->name, ret);
 		if (ret > 0)
@@ -497,7 +514,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 			goto out;
 		}
 		drop_deps(mod->deps, mod->nr_deps);
-		free_module_memory(info.base, info.size);
+		free_module(mod);
 		goto out;
 	}
 	mod->state = MODULE_STATE_LIVE;
@@ -551,8 +568,6 @@ static void report_users(struct module *mod)
 int unload_module(const char *name)
 {
 	struct module *mod;
-	void *base;
-	size_t size;
 	int ret = 0;
 
 	mutex_lock(&module_mutex);
@@ -578,17 +593,16 @@ int unload_module(const char *name)
 	list_del(&mod->list);
 	drop_deps(mod->deps, mod->nr_deps);
 	module_destroy_params(mod);
-	base = mod->base;
-	size = mod->size;
 	pr_info("%s: unloaded\n", name);
-	free_module_memory(base, size);	/* mod itself lives in there */
+	free_module(mod);
 	mutex_unlock(&module_mutex);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(unload_module);
 
 /* %pS and backtraces inside module text.  Lockless: also used by oops. */
-static const char *module_lookup(unsigned long addr, unsigned long *offset, const char **modname)
+const char *module_address_lookup(unsigned long addr, unsigned long *offset,
+				  const char **modname)
 {
 	struct module *m;
 
@@ -614,6 +628,16 @@ static const char *module_lookup(unsigned long addr, unsigned long *offset, cons
 		return m->strtab + best->st_name;
 	}
 	return NULL;
+}
+
+void print_modules(void)
+{
+	struct module *m;
+
+	printk(KERN_EMERG "Modules linked in:");
+	list_for_each_entry(m, &modules_list, list)
+		printk(KERN_CONT " %s@%p", m->name, m->base);
+	printk(KERN_CONT "\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -799,7 +823,6 @@ static void __init load_all_boot_modules(void)
  */
 static int __init load_boot_modules(void)
 {
-	module_address_lookup = module_lookup;
 	if (autoload_mode == AUTOLOAD_OFF)
 		return 0;
 	if (autoload_mode == AUTOLOAD_ALL)

@@ -333,6 +333,10 @@ static int layout_and_copy(struct load_info *info)
 	off[R_DATA] += (size_t)info->nsyms * sizeof(Elf64_Sym);
 	info->strtab_off = off[R_DATA];
 	off[R_DATA] += info->strtab_size;
+	/* Then the section addresses, for debuggers (struct module). */
+	off[R_DATA] = ALIGN(off[R_DATA], 8);
+	info->sectab_off = off[R_DATA];
+	off[R_DATA] += (size_t)info->shnum * sizeof(unsigned long);
 
 	info->text_size = ALIGN(off[R_TEXT], PAGE_SIZE);
 	info->ro_size = ALIGN(off[R_RO], PAGE_SIZE);
@@ -360,6 +364,7 @@ static int layout_and_copy(struct load_info *info)
 	}
 	info->symtab_off += start[R_DATA];
 	info->strtab_off += start[R_DATA];
+	info->sectab_off += start[R_DATA];
 	return 0;
 }
 
@@ -528,6 +533,17 @@ static void keep_symtab(struct load_info *info)
 	info->mod->nr_symtab = info->nsyms;
 }
 
+/* Where each loaded section went, for debuggers. */
+static void keep_sect_addrs(struct load_info *info)
+{
+	unsigned long *dst = (unsigned long *)(info->base + info->sectab_off);
+
+	for (unsigned int i = 0; i < info->shnum; i++)
+		dst[i] = (info->sh[i].sh_flags & SHF_ALLOC) ? info->secaddr[i] : 0;
+	info->mod->sect_addrs = dst;
+	info->mod->nr_sects = info->shnum;
+}
+
 /*
  * MODULE_DEVICE_TABLE(pci, ...): the table's address and its entries.
  * struct module comes from the file: without a valid table both fields
@@ -656,6 +672,7 @@ int module_elf_load(struct load_info *info)
 		mod->vermagic += delta;
 	}
 	keep_symtab(info);
+	keep_sect_addrs(info);
 	return 0;
 }
 

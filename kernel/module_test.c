@@ -12,6 +12,7 @@
 #include <exo/elf.h>
 #include <exo/errno.h>
 #include <exo/kernel.h>
+#include <exo/kallsyms.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/module.h>
@@ -71,12 +72,19 @@ static void test_load_use_unload(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, add);
 	KTEST_EXPECT_EQ(t, selftest(), 0);
 	KTEST_EXPECT_EQ(t, add(40, 2), 42);
-	/* Backtraces name module functions. */
+	/* Backtraces name module functions, and their module, as Linux does. */
 	{
-		char buf[96];
+		char buf[KSYM_SYMBOL_LEN];
 
 		snprintf(buf, sizeof(buf), "%pS", (void *)((unsigned long)add + 1));
-		KTEST_EXPECT_NOT_NULL(t, strstr(buf, "modtest_a_add"));
+		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
+		sprint_symbol(buf, (unsigned long)add + 1);
+		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
+		sprint_symbol(buf, (unsigned long)kallsyms_lookup);
+		KTEST_EXPECT_EQ(t, strcmp(buf, "kallsyms_lookup+0x0"), 0);
+		/* The section addresses a debugger places the .ko with. */
+		KTEST_EXPECT_GT(t, mod->nr_sects, 1u);
+		KTEST_EXPECT_NOT_NULL(t, mod->sect_addrs);
 	}
 
 	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_a", NULL), -EEXIST);

@@ -2,7 +2,7 @@
 /*
  * vsnprintf for the kernel: %d %i %u %x %X %o %c %s %p %% with the flags
  * '-', '0', '#', ' ', '+', width and precision (also '*'), and the length
- * modifiers hh h l ll z t.  Extensions: %pS prints symbol+offset.
+ * modifiers hh h l ll z t.  Extensions: %pS prints symbol+offset [module].
  * Always NUL-terminates when size > 0; returns the length it wanted.
  */
 #include <exo/kallsyms.h>
@@ -86,17 +86,10 @@ static void put_num(struct outbuf *o, unsigned long long v, bool neg, const stru
 
 static void put_symbol(struct outbuf *o, unsigned long addr)
 {
-	unsigned long off;
-	const char *name = kallsyms_lookup(addr, &off);
-	struct numfmt f = { .base = 16, .prec = -1, .alt = true };
+	char sym[KSYM_SYMBOL_LEN];
 
-	if (!name) {
-		put_num(o, addr, false, &f);
-		return;
-	}
-	put_str(o, name, 0, -1, false);
-	put_str(o, "+", 0, -1, false);
-	put_num(o, off, false, &f);
+	sprint_symbol(sym, addr);
+	put_str(o, sym, 0, -1, false);
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)

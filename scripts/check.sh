@@ -699,6 +699,27 @@ _panic_qemu() {
 	fi
 }
 
+# crash_module_qemu <name> <vmlinux>: an oops inside a module's text must
+# name the function and its module, as Linux prints it, and list each
+# module's load address (crash_test=module, kernel/module_test/modtest_oops.c).
+crash_module_qemu() { run_step --vcpus 1 _crash_module_qemu "$@"; }
+_crash_module_qemu() {
+	local log=$logs/$1.log rc missing
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	qemu_serial_boot "$2" "$log" 1 "shell=0 crash_test=module"
+	rc=$?
+	# The RIP line, then the call trace: the module frame, its kernel caller.
+	missing=$(python3 -c 'import re, sys
+log = open(sys.argv[1], errors="replace").read()
+print(" ".join(repr(p) for p in sys.argv[2:] if not re.search(p, log, re.M)))' "$log" \
+		"Modules linked in: modtest_oops@0xffff[0-9a-f]{12}" \
+		"RIP is at \[<ffff[0-9a-f]{12}>\] modtest_oops_fault\+0x[0-9a-f]+ \[modtest_oops\]" \
+		"Call trace:\n.*\] +\[<ffff[0-9a-f]{12}>\] modtest_oops_fault\+0x[0-9a-f]+ \[modtest_oops\]\n.*\] +\[<ffff[0-9a-f]{12}>\] crash_module\+0x" \
+		"end Kernel panic")
+	[ "$rc" = 35 ] && [ -z "$missing" ] && { ok "$1"; return; }
+	bad "$1" "exit $rc, missing: $missing; $log"
+}
+
 # cmdline_qemu <name> <vmlinux> <length>: a command line of exactly <length>
 # characters.  Up to 2047 (COMMAND_LINE_SIZE - 1) it is kept whole: its last
 # word, ktest=bootparse, must take effect, with no warning.  Longer, the
@@ -883,6 +904,11 @@ _uefi_qemu() {
 	fi
 }
 uefi_qemu qemu-uefi-smp2 "$out/gcc/vmlinux" 2
+# The gdb helpers (scripts/gdb/) against a live kernel: lx-symbols follows
+# insmod, lx-dmesg/lx-ps/lx-buddyinfo print what the shell prints
+# (scripts/check-gdb.py, one -smp 1 boot, ~5 s; not timing-sensitive).
+run_step --cost 1 _script_step gdb-qemu python3 "$src/scripts/check-gdb.py" \
+	"$out/gcc/vmlinux" --log "$logs/gdb-qemu.session.log"
 # 10 000 DMA round trips over both devices, a thread each on its own CPU.
 # QEMU ends each DMA 100 ms of virtual time after its command (1000 s in
 # all); under -icount with sleep=off the virtual clock jumps to the next
@@ -1127,6 +1153,7 @@ _shell_qemu() {
 shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
 # A TLB shootdown from an interrupt handler stops the kernel (mm/tlb.c).
 panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shootdown from an interrupt"
+crash_module_qemu crash-module-oops "$out/gcc/vmlinux"
 
 section "== SMP soak (short)"
 # stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit

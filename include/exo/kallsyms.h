@@ -20,8 +20,37 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *offset);
  */
 unsigned long kallsyms_lookup_name(const char *name);
 
-/* Hook for module text: returns a name or NULL (set by kernel/module.c). */
-extern const char *(*module_address_lookup)(unsigned long addr, unsigned long *offset,
-					    const char **modname);
+/* Room for sprint_symbol()'s text: a symbol, an offset and a module name. */
+#define KSYM_SYMBOL_LEN		128
+
+/**
+ * sprint_symbol() - describe a text address as a backtrace shows it
+ * @buffer: KSYM_SYMBOL_LEN bytes
+ * @address: a kernel or module text address
+ *
+ * Writes "name+0xoff" for kernel text, "name+0xoff [module]" for a loaded
+ * module's text (as Linux does, without Linux's "/0xsize"), or the bare
+ * address "0x..." when no symbol covers it.  Lockless: oops calls it.
+ *
+ * Return: the length of the string written.
+ */
+int sprint_symbol(char *buffer, unsigned long address);
+
+/*
+ * module_address_lookup() - the symbol covering @addr in a loaded module's
+ * text (kernel/module.c): its name, *@offset into it and *@modname, the
+ * module's name (set whenever @addr is in a module, even with no symbol).
+ * Lockless: oops calls it.  Return: the name, or NULL.
+ */
+#ifdef CONFIG_MODULES
+const char *module_address_lookup(unsigned long addr, unsigned long *offset,
+				  const char **modname);
+#else
+static inline const char *module_address_lookup(unsigned long addr, unsigned long *offset,
+						const char **modname)
+{
+	return NULL;
+}
+#endif
 
 #endif

@@ -76,6 +76,13 @@ struct module {
 	const void *symtab;
 	const char *strtab;
 	unsigned int nr_symtab;
+	/*
+	 * Load address of each section of the .ko, by ELF section index (0
+	 * for those not loaded): what a debugger needs to place the file's
+	 * debug information (scripts/gdb lx-symbols, add-symbol-file -s).
+	 */
+	const unsigned long *sect_addrs;
+	unsigned int nr_sects;
 };
 
 #ifdef MODULE
@@ -242,7 +249,16 @@ unsigned int module_nr_loaded(void);
  * Return: the file's bytes in the direct map, or NULL.
  */
 const void *boot_module_find(const char *name, size_t *len);
+
+/**
+ * print_modules() - "Modules linked in:" with each module's load address
+ *
+ * What an oops prints before its registers, so that a module's backtrace
+ * offsets can be matched to its .ko file.  Lockless: for crash paths.
+ */
+void print_modules(void);
 #else
+static inline void print_modules(void) { }
 static inline struct module *find_module(const char *name) { return NULL; }
 static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }

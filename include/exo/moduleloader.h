@@ -50,7 +50,7 @@ struct load_info {
 	u8 *symok;
 
 	u8 *base;
-	size_t size, text_size, ro_size, data_size, symtab_off, strtab_off;
+	size_t size, text_size, ro_size, data_size, symtab_off, strtab_off, sectab_off;
 	struct module *mod;
 	struct module *deps[MODULE_MAX_DEPS];
 	unsigned int nr_deps;

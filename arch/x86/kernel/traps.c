@@ -8,6 +8,7 @@
 #include <exo/bug.h>
 #include <exo/errno.h>
 #include <exo/kallsyms.h>
+#include <exo/module.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/smp.h>
@@ -48,13 +49,15 @@ bool fixup_exception(struct pt_regs *regs)
 
 static void print_symbol(const char *prefix, unsigned long addr)
 {
+	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off;
-	const char *name = kallsyms_lookup(addr, &off);
 
-	if (name)
-		printk(KERN_EMERG "%s[<%016lx>] %s+0x%lx\n", prefix, addr, name, off);
-	else
+	if (!kallsyms_lookup(addr, &off)) {
 		printk(KERN_EMERG "%s[<%016lx>] ?\n", prefix, addr);
+		return;
+	}
+	sprint_symbol(sym, addr);
+	printk(KERN_EMERG "%s[<%016lx>] %s\n", prefix, addr, sym);
 }
 
 /* A frame pointer is believable if it lies in the kernel half and is aligned. */
@@ -126,6 +129,7 @@ void do_trap(struct pt_regs *regs)
 	if (vec == X86_TRAP_DF)
 		printk(KERN_EMERG "double fault: kernel stack overflow? (RSP %016lx)\n",
 		       regs->rsp);
+	print_modules();
 	show_regs(regs);
 	show_backtrace(regs->rbp, regs->rip);
 	panic("fatal exception %u", vec);
