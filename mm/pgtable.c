@@ -51,6 +51,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
+#include <asm/pcp.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -598,6 +599,10 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  * IPI still holds it off, so T is not freed under it either.  (Clearing
  * every CPU's entry from B at the unlink, before the flush, let A store T
  * after the clear: K's translation then came from K + 2 MiB's new table.)
+ * The hit reads the tag, the table pointer and the entry in one
+ * restartable sequence (<asm/pcp.h>) instead of disabling interrupts: an
+ * IPI that lands in it before the entry's load restarts it, and the
+ * restart finds the tag cleared.
  * The hit path pays nothing for this; a free of a kernel table pays one
  * store per CPU, in IPIs it sends anyway.  A CPU that is not online yet
  * gets no IPI: it must not translate() before set_cpu_online() (none
@@ -630,24 +635,24 @@ static noinline int translate_current(unsigned long virt, phys_addr_t *phys);
  */
 static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 {
-	unsigned long irqflags = arch_local_irq_save();
-	unsigned long mask;
+	unsigned long irqflags, mask;
 	pud_t pud;
 	pmd_t pmd;
 	pte_t e;
+	u64 v;
 
-	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
-		e = READ_ONCE(this_cpu_read(xlate_cache.pt)[pte_index(va)]);
-		arch_local_irq_restore(irqflags);
+	/* The hit: as if with interrupts off, without turning them off (<asm/pcp.h>). */
+	if (likely(arch_pcpu_tagged_read(xlate_cache.tag, xlate_cache.pt, va >> PMD_SHIFT,
+					 pte_index(va), &v))) {
+		e = (__force pte_t)v;
 		if (unlikely(!pte_present(e)))
 			return -ENOENT;
 		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
 		return 0;
 	}
-	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
-		arch_local_irq_restore(irqflags);
+	if (unlikely(va < KERNEL_HALF_START))	/* the tag only ever matches kernel pages */
 		return translate_current(va, phys);
-	}
+	irqflags = arch_local_irq_save();
 	e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
 	mask = PUD_SIZE - 1;
 	if (!pud_present(pud))

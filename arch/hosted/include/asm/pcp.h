@@ -37,4 +37,15 @@
 	__full;								\
 })
 
+#define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
+	unsigned long __f = arch_local_irq_save();			\
+	bool __hit = __hosted_pcpu(tag) == (want);			\
+	u64 __v = 0;							\
+	if (__hit)							\
+		__v = (u64)__hosted_pcpu(ptr)[idx];			\
+	arch_local_irq_restore(__f);					\
+	*(valp) = __v;							\
+	__hit;								\
+})
+
 #endif /* _ASM_HOSTED_PCP_H */

@@ -92,6 +92,35 @@
 	__full;								\
 })
 
+/*
+ * A per-CPU one-entry cache of a table (@tag, @ptr: per-CPU lvalues, this
+ * CPU's copies): if @tag equals @want, read word @idx of the table @ptr
+ * points to into *@valp and return true.  Tag, pointer and word are read
+ * as one step with respect to this CPU's interrupts, as with interrupts
+ * disabled: an interrupt that lands before the word's load (the commit)
+ * restarts the sequence, which then sees what the handler did to the
+ * cache (a flush IPI clearing @tag, say).  False, nothing read, on a tag
+ * mismatch.
+ */
+#define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
+	unsigned long __p;						\
+	u64 __v;							\
+	bool __hit;							\
+	__asm__ __volatile__(						\
+		"1:	movq %%gs:%c[p], %[tmp]\n"			\
+		"	cmpq %%gs:%c[t], %[w]\n"			\
+		"	jne 2f\n"					\
+		"	movq (%[tmp],%[i],8), %[v]\n"			\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [tmp] "=&r"(__p), [v] "=&r"(__v), "=@ccz"(__hit)	\
+		: [t] "i"(&(tag)), [p] "i"(&(ptr)), [w] "r"(want),	\
+		  [i] "r"((unsigned long)(idx))				\
+		: "memory");						\
+	*(valp) = __v;							\
+	__hit;								\
+})
+
 /* Bounds of all sequences (one compare at each interrupt), then the table. */
 extern unsigned long pcp_restart_lo, pcp_restart_span;
 /* Sequences restarted since boot (all CPUs, approximate). */
