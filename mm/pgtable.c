@@ -700,18 +700,33 @@ int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys)
 	return slot ? 0 : -ENOENT;
 }
 
+/*
+ * The lower half through the current address space, out of line: the
+ * call to current_mm() would otherwise give the kernel-half fast path a
+ * stack frame and callee-saved registers to set up and restore.
+ */
+static noinline int map_page_current(unsigned long virt, phys_addr_t phys, pgflags_t flags)
+{
+	return map_page_fast(current_mm(), virt, phys, flags);
+}
+
+static noinline int unmap_page_current(unsigned long virt)
+{
+	return unmap_page_fast(current_mm(), virt);
+}
+
 int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
 	if (likely(is_kernel_addr(virt)))
 		return map_page_fast(&init_mm, virt, phys, flags);
-	return map_page_fast(current_mm(), virt, phys, flags);
+	return map_page_current(virt, phys, flags);
 }
 
 int unmap_page(unsigned long virt)
 {
 	if (likely(is_kernel_addr(virt)))
 		return unmap_page_fast(&init_mm, virt);
-	return unmap_page_fast(current_mm(), virt);
+	return unmap_page_current(virt);
 }
 
 static noinline int translate_current(unsigned long virt, phys_addr_t *phys)
