@@ -248,7 +248,7 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 	spin_unlock(&zone->lock);
 	/* The stack was empty (pops may have left it at any index): restart at 0. */
 	if (idx)
-		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, idx), got * sizeof(long));
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, idx), got);
 	pcp->bottom[r] = 0;
 	pcp->top[r] = got;
 	pcp_set_limit(pcp, r);
@@ -479,7 +479,7 @@ static void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps,
 	if (pcp->top[r] >= PCP_RING_CAP(r) - PCP_MARGIN && pcp->bottom[r]) {
 		unsigned int n = pcp_count(pcp, r);
 
-		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, pcp->bottom[r]), n * sizeof(long));
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, pcp->bottom[r]), n);
 		pcp->bottom[r] = 0;
 		pcp->top[r] = n;
 	}
