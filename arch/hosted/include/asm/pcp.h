@@ -42,7 +42,7 @@
 	bool __hit = __hosted_pcpu(tag) == (want);			\
 	u64 __v = 0;							\
 	if (__hit)							\
-		__v = (u64)__hosted_pcpu(ptr)[idx];			\
+		__v = (u64)READ_ONCE(__hosted_pcpu(ptr)[idx]);		\
 	arch_local_irq_restore(__f);					\
 	*(valp) = __v;							\
 	__hit;								\
