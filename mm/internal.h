@@ -64,8 +64,10 @@
  * Free lists:   doubly linked through struct page: O(1) insert and remove.
  * Per-CPU:      one LIFO stack (a "ring" in the code) per cached order
  *               (0..3 and 9), shared by the zones, in the CPU's per-CPU
- *               area (pagesets), used with local interrupts disabled and no
- *               lock, by its own CPU only; refilled and drained in batches
+ *               area (pagesets), used by its own CPU only, with no lock:
+ *               the fast pop and push as restartable sequences
+ *               (<asm/pcp.h>), everything else with local interrupts
+ *               disabled; refilled and drained in batches
  *               under the zone lock.  Other CPUs never touch a ring: they
  *               ask its owner to drain it (drain_remote_pages(), a
  *               cross-CPU call).

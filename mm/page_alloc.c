@@ -24,6 +24,7 @@
 #include <exo/string.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
+#include <asm/pcp.h>
 
 #include "internal.h"
 
@@ -187,6 +188,18 @@ void pageset_reset(struct per_cpu_pageset *ps)
 	}
 }
 
+/*
+ * This CPU's stack @r (a constant) of the system allocator, without
+ * disabling interrupts: restartable sequences (<asm/pcp.h>).  Test
+ * instances keep their pagesets elsewhere and disable interrupts.
+ */
+#define gpcp_pop(r, pfnp)							\
+	arch_pcp_pop(pagesets.pcp.top[r], pagesets.pcp.bottom[r],		\
+		     pagesets.pcp.slots[PCP_RING_BASE(r)], pfnp)
+#define gpcp_push(r, pfn)							\
+	arch_pcp_push(pagesets.pcp.top[r], pagesets.pcp.limit[r],		\
+		      pagesets.pcp.slots[PCP_RING_BASE(r)], pfn)
+
 /* Pop the most recently cached block of @order. */
 static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int order,
 				    unsigned long *pfn)
@@ -235,7 +248,7 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 	spin_unlock(&zone->lock);
 	/* The stack was empty (pops may have left it at any index): restart at 0. */
 	if (idx)
-		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, idx), got * sizeof(long));
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, idx), got);
 	pcp->bottom[r] = 0;
 	pcp->top[r] = got;
 	pcp_set_limit(pcp, r);
@@ -466,7 +479,7 @@ static void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps,
 	if (pcp->top[r] >= PCP_RING_CAP(r) - PCP_MARGIN && pcp->bottom[r]) {
 		unsigned int n = pcp_count(pcp, r);
 
-		memmove(pcp_slot(pcp, r, 0), pcp_slot(pcp, r, pcp->bottom[r]), n * sizeof(long));
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, pcp->bottom[r]), n);
 		pcp->bottom[r] = 0;
 		pcp->top[r] = n;
 	}
@@ -513,7 +526,7 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
  * call site and needs no stack frame.
  */
 static __always_inline int release_block(struct page_allocator *pa, unsigned long pfn,
-					 unsigned int order)
+					 unsigned int order, bool cached)
 {
 	unsigned int r = pcp_ring(order), top;
 	struct per_cpu_pageset *ps;
@@ -523,8 +536,15 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 		poison_frames(pfn, 1UL << order);
 	/* Before the per-CPU cache: cached blocks are free memory too. */
 	kasan_poison_pages(pfn, 1UL << order);
-	if (!pcp_cached(order))
+	if (!cached || !pcp_cached(order))
 		return FREE_ZONE;
+	if (pa == &global_pa) {
+		/* One instruction: exact on this CPU, threads never migrate. */
+		this_cpu_inc(pagesets.stats.pcp_frees);
+		if (unlikely(gpcp_push(r, pfn)))
+			return FREE_LIMIT;
+		return FREE_DONE;
+	}
 	flags = arch_local_irq_save();
 	ps = pa_pageset(pa);
 	top = ps->pcp.top[r];
@@ -551,9 +571,17 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned int order,
 					   unsigned long *pfnp)
 {
-	unsigned long flags = arch_local_irq_save();
-	struct per_cpu_pageset *ps = pa_pageset(pa);
+	unsigned long flags;
+	struct per_cpu_pageset *ps;
 
+	if (pa == &global_pa) {
+		if (!gpcp_pop(pcp_ring(order), pfnp))
+			return false;
+		test_and_set_bit(*pfnp, page_alloc_map);
+		return true;
+	}
+	flags = arch_local_irq_save();
+	ps = pa_pageset(pa);
 	if (likely(pcp_pop(&ps->pcp, order, pfnp))) {
 		arch_local_irq_restore_late(flags);
 		/* Ours since the pop: nobody else may touch this bit now. */
@@ -568,8 +596,10 @@ static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned i
 static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned int order,
 					     unsigned long *pfnp)
 {
+	/* The common order first: two instructions instead of a jump table's four. */
+	if (likely(order == 0))
+		return pcp_alloc_fast(pa, 0, pfnp);
 	switch (order) {
-	case 0: return pcp_alloc_fast(pa, 0, pfnp);
 	case 1: return pcp_alloc_fast(pa, 1, pfnp);
 	case 2: return pcp_alloc_fast(pa, 2, pfnp);
 	case 3: return pcp_alloc_fast(pa, 3, pfnp);
@@ -594,7 +624,7 @@ static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned
  * store to be cached again (I5).
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
-					   unsigned int order)
+					   unsigned int order, bool cached)
 {
 	struct page *page;
 
@@ -612,20 +642,22 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 			return FREE_CLAIMED;
 		page->info = BUDDY_INFO(order);
 	}
-	return release_block(pa, pfn, order);
+	return release_block(pa, pfn, order, cached);
 }
 
 /* free_block_fast() with a constant order for each cached order. */
 static __always_inline int free_order_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order)
 {
+	if (likely(order == 0))
+		return free_block_fast(pa, pfn, 0, true);
 	switch (order) {
-	case 0: return free_block_fast(pa, pfn, 0);
-	case 1: return free_block_fast(pa, pfn, 1);
-	case 2: return free_block_fast(pa, pfn, 2);
-	case 3: return free_block_fast(pa, pfn, 3);
-	case PCP_HUGE_ORDER: return free_block_fast(pa, pfn, PCP_HUGE_ORDER);
-	default: return order <= MAX_ORDER ? free_block_fast(pa, pfn, order) : FREE_SLOW;
+	case 1: return free_block_fast(pa, pfn, 1, true);
+	case 2: return free_block_fast(pa, pfn, 2, true);
+	case 3: return free_block_fast(pa, pfn, 3, true);
+	case PCP_HUGE_ORDER: return free_block_fast(pa, pfn, PCP_HUGE_ORDER, true);
+	/* Uncached: no stack code for a run-time order (its per-CPU address is a constant). */
+	default: return order <= MAX_ORDER ? free_block_fast(pa, pfn, order, false) : FREE_SLOW;
 	}
 }
 
@@ -684,7 +716,7 @@ static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_al
 static __always_inline int __free_frame(struct page_allocator *pa, phys_addr_t frame)
 {
 	unsigned long rpfn = frame_ror(frame);
-	int code = free_block_fast(pa, rpfn, 0);
+	int code = free_block_fast(pa, rpfn, 0, true);
 
 	if (likely(code == FREE_DONE))
 		return 0;
@@ -821,8 +853,8 @@ static noinline struct page *alloc_pages_nofail(gfp_t gfp, unsigned int order)
 	return page;
 }
 
-/* A 2^@order block from the zones @gfp allows, or NULL. */
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* alloc_pages() past its fast path: checks, zones, __GFP_ZERO, __GFP_NOFAIL. */
+static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
 {
 	unsigned long pfn;
 
@@ -834,7 +866,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	if (should_fail_page_alloc(gfp, order))
 		return NULL;
-	/* Any zone will do: this CPU's cache first.  __GFP_NOFAIL: out of line. */
+	/* Any zone will do: this CPU's cache first. */
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL)) &&
 	    alloc_order_fast(&global_pa, order, &pfn))
 		goto out;
@@ -850,6 +882,34 @@ out:
 	return &mem_map[pfn];
 }
 
+/*
+ * A 2^@order block from the zones @gfp allows, or NULL.  The common case,
+ * a cached order from any zone with nothing to do after, takes this CPU's
+ * cache here; everything else is alloc_pages_slow().
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned long pfn;
+
+	/* Fault injection: the slow path, which checks @order first. */
+	if (likely(!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL | __GFP_ZERO))) &&
+	    !IS_ENABLED(CONFIG_FAULT_INJECTION) && alloc_order_fast(&global_pa, order, &pfn)) {
+		post_alloc(pfn, 1UL << order, 0);
+		return &mem_map[pfn];
+	}
+	return alloc_pages_slow(gfp, order);
+}
+
+/* __free_pages() once its fast path returned @code. */
+static noinline void __free_pages_slow(unsigned long pfn, unsigned int order, int code)
+{
+	if (order > MAX_ORDER) {
+		report("__free_pages(%#llx, %u): order above %u", PFN_PHYS(pfn), order, MAX_ORDER);
+		return;
+	}
+	free_contiguous_slow(&global_pa, PFN_PHYS(pfn), 1UL << order, "__free_pages", code);
+}
+
 /* Free a block from alloc_pages(); anything else as free_contiguous(). */
 void __free_pages(struct page *page, unsigned int order)
 {
@@ -858,11 +918,7 @@ void __free_pages(struct page *page, unsigned int order)
 
 	if (likely(code == FREE_DONE))
 		return;
-	if (order > MAX_ORDER) {
-		report("__free_pages(%#llx, %u): order above %u", PFN_PHYS(pfn), order, MAX_ORDER);
-		return;
-	}
-	free_contiguous_slow(&global_pa, PFN_PHYS(pfn), 1UL << order, "__free_pages", code);
+	__free_pages_slow(pfn, order, code);
 }
 
 /* alloc_pages() as a direct-map address, or 0. */

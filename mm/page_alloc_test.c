@@ -30,6 +30,10 @@
 
 #include "page_alloc_test.h"
 
+#ifndef __HOSTED__
+#include <asm/pcp.h>	/* test_pcp_restart(), test_pcp_irq_interleave() */
+#endif
+
 #ifdef __HOSTED__
 #include <asm/hosted.h>
 #endif
@@ -912,6 +916,10 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_RAM(test_double_free_race, KTEST_F_SMP, 16),
 	KTEST_CASE_FLAGS(test_split_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_memblock_reservations),
+#ifndef __HOSTED__
+	KTEST_CASE(test_pcp_restart),
+	KTEST_CASE_FLAGS(test_pcp_irq_interleave, KTEST_F_SMP),
+#endif
 #ifdef __HOSTED__
 	KTEST_CASE(test_memblock_sanitise),
 	KTEST_CASE(test_percpu_area_copy),

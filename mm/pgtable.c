@@ -51,6 +51,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
+#include <asm/pcp.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -374,6 +375,34 @@ int pgt_map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_
 	return err;
 }
 
+/*
+ * Map 4 KiB leaves from @va for @left bytes or to the end of its page
+ * table, whichever comes first, with one walk; owner lock held, and the
+ * caller made sure none of them is mapped (a present entry stops the run
+ * short).  Returns the bytes mapped (a multiple of PAGE_SIZE, at least
+ * one page) or a negative errno with nothing mapped and the path pruned.
+ */
+long pgt_map_ptes(struct mm_struct *mm, unsigned long va, phys_addr_t pa, unsigned long left,
+		  pgflags_t flags, struct list_head *dead)
+{
+	unsigned long n = min(left, PMD_SIZE - (va & (PMD_SIZE - 1))) >> PAGE_SHIFT, i;
+	pte_t *slot;
+	int err = walk_create(mm, va, PT_LEVEL_PTE, &slot);
+
+	if (likely(!err)) {
+		for (i = 0; i < n && !pte_present(slot[i]); i++)
+			set_pte(&slot[i], make_leaf(pa + (i << PAGE_SHIFT), flags, PT_LEVEL_PTE,
+						    va + (i << PAGE_SHIFT)));
+		/* One count update for the run (set_entry() does it per entry). */
+		table_page_of(slot)->units += i;
+		if (i)
+			return i << PAGE_SHIFT;
+		err = -EEXIST;
+	}
+	prune_path(mm, va, dead);
+	return err;
+}
+
 static noinline int map_page_slow(struct mm_struct *mm, unsigned long virt, phys_addr_t phys,
 				  pgflags_t flags)
 {
@@ -598,6 +627,10 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  * IPI still holds it off, so T is not freed under it either.  (Clearing
  * every CPU's entry from B at the unlink, before the flush, let A store T
  * after the clear: K's translation then came from K + 2 MiB's new table.)
+ * The hit reads the tag, the table pointer and the entry in one
+ * restartable sequence (<asm/pcp.h>) instead of disabling interrupts: an
+ * IPI that lands in it before the entry's load restarts it, and the
+ * restart finds the tag cleared.
  * The hit path pays nothing for this; a free of a kernel table pays one
  * store per CPU, in IPIs it sends anyway.  A CPU that is not online yet
  * gets no IPI: it must not translate() before set_cpu_online() (none
@@ -630,24 +663,24 @@ static noinline int translate_current(unsigned long virt, phys_addr_t *phys);
  */
 static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 {
-	unsigned long irqflags = arch_local_irq_save();
-	unsigned long mask;
+	unsigned long irqflags, mask;
 	pud_t pud;
 	pmd_t pmd;
 	pte_t e;
+	u64 v;
 
-	if (likely(this_cpu_read(xlate_cache.tag) == va >> PMD_SHIFT)) {
-		e = READ_ONCE(this_cpu_read(xlate_cache.pt)[pte_index(va)]);
-		arch_local_irq_restore(irqflags);
+	/* The hit: as if with interrupts off, without turning them off (<asm/pcp.h>). */
+	if (likely(arch_pcpu_tagged_read(xlate_cache.tag, xlate_cache.pt, va >> PMD_SHIFT,
+					 pte_index(va), &v))) {
+		e = (__force pte_t)v;
 		if (unlikely(!pte_present(e)))
 			return -ENOENT;
 		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
 		return 0;
 	}
-	if (unlikely(va < KERNEL_HALF_START)) {	/* the tag only ever matches kernel pages */
-		arch_local_irq_restore(irqflags);
+	if (unlikely(va < KERNEL_HALF_START))	/* the tag only ever matches kernel pages */
 		return translate_current(va, phys);
-	}
+	irqflags = arch_local_irq_save();
 	e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
 	mask = PUD_SIZE - 1;
 	if (!pud_present(pud))
@@ -695,18 +728,33 @@ int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys)
 	return slot ? 0 : -ENOENT;
 }
 
+/*
+ * The lower half through the current address space, out of line: the
+ * call to current_mm() would otherwise give the kernel-half fast path a
+ * stack frame and callee-saved registers to set up and restore.
+ */
+static noinline int map_page_current(unsigned long virt, phys_addr_t phys, pgflags_t flags)
+{
+	return map_page_fast(current_mm(), virt, phys, flags);
+}
+
+static noinline int unmap_page_current(unsigned long virt)
+{
+	return unmap_page_fast(current_mm(), virt);
+}
+
 int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
 	if (likely(is_kernel_addr(virt)))
 		return map_page_fast(&init_mm, virt, phys, flags);
-	return map_page_fast(current_mm(), virt, phys, flags);
+	return map_page_current(virt, phys, flags);
 }
 
 int unmap_page(unsigned long virt)
 {
 	if (likely(is_kernel_addr(virt)))
 		return unmap_page_fast(&init_mm, virt);
-	return unmap_page_fast(current_mm(), virt);
+	return unmap_page_current(virt);
 }
 
 static noinline int translate_current(unsigned long virt, phys_addr_t *phys)

@@ -226,7 +226,15 @@ int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, siz
 		unsigned long sz;
 		int level = piece_level(virt + done, phys + done, size - done, &sz);
 
-		err = pgt_map_one(mm, virt + done, phys + done, flags, level, &dead);
+		/* 4 KiB: the rest of the page table in one walk (a 2M piece starts only at its end). */
+		if (level == PT_LEVEL_PTE) {
+			long n = pgt_map_ptes(mm, virt + done, phys + done, size - done, flags, &dead);
+
+			err = n < 0 ? (int)n : 0;
+			sz = n < 0 ? 0 : n;
+		} else {
+			err = pgt_map_one(mm, virt + done, phys + done, flags, level, &dead);
+		}
 		if (err)
 			break;
 		done += sz;

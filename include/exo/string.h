@@ -68,6 +68,26 @@ static inline void *memset64(u64 *s, u64 v, size_t n)
 #endif
 
 /**
+ * memcpy64_down() - copy @n 64-bit words from @src to @dst, first word first
+ * @dst: 8-byte aligned destination, below @src or not overlapping it
+ * @src: 8-byte aligned source
+ * @n: words (not bytes)
+ *
+ * Moving a run of words down in an array (@dst < @src, overlap allowed),
+ * a word at a time where memmove() may go a byte at a time.  An
+ * architecture may provide its own (__HAVE_ARCH_MEMCPY64_DOWN).
+ * Return: @dst.
+ */
+#ifndef __HAVE_ARCH_MEMCPY64_DOWN
+static inline void *memcpy64_down(u64 *dst, const u64 *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
+	return dst;
+}
+#endif
+
+/**
  * kstrtoul() - parse an unsigned number (base 0: 0x prefix selects hex)
  * Return: 0, or -EINVAL on malformed text, -ERANGE on overflow.
  */

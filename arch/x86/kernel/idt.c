@@ -19,6 +19,7 @@
 #include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/irqflags.h>
+#include <asm/pcp.h>
 
 struct idt_entry {
 	u16 offset_low;
@@ -114,6 +115,8 @@ void do_interrupt(struct pt_regs *regs)
 	sysvec_handler_t fn;
 	void *slab_tc;
 
+	/* First: nothing may run on this CPU's page caches under a half-done push or pop. */
+	pcp_restart_fixup(regs);
 	if (vec < 32) {
 		/*
 		 * Exceptions and NMIs interrupt anything, interrupt handlers

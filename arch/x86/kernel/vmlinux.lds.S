@@ -49,6 +49,10 @@ SECTIONS
 		KEEP(*(__ex_table))
 		__stop___ex_table = .;
 		. = ALIGN(8);
+		__start___pcp_restart = .;
+		KEEP(*(__pcp_restart))
+		__stop___pcp_restart = .;
+		. = ALIGN(8);
 		__ktest_suites_start = .;
 		KEEP(*(.ktest_suites))
 		__ktest_suites_end = .;

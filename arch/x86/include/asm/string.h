@@ -18,4 +18,14 @@ static inline void *memset64(u64 *s, u64 v, size_t n)
 	return s;
 }
 
+/* One rep movsq, ascending (DF is clear in the kernel): safe for dst < src. */
+#define __HAVE_ARCH_MEMCPY64_DOWN
+static inline void *memcpy64_down(u64 *dst, const u64 *src, size_t n)
+{
+	void *d = dst;
+
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	return dst;
+}
+
 #endif /* _ASM_X86_STRING_H */

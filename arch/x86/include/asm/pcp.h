@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Restartable per-CPU stack operations for the page allocator's fast
+ * paths (mm/page_alloc.c, "pagesets").
+ *
+ * A pop or a push of a per-CPU stack is a short sequence of %gs-relative
+ * instructions whose only store that matters comes last (the new top):
+ * its commit.  Instead of disabling interrupts around it (pushf, pop,
+ * cli, and a test and sti after: six instructions per operation), the
+ * sequence is made restartable: every interrupt or exception entry whose
+ * saved rip lies inside a sequence, before its commit, sets that rip back
+ * to the sequence's first instruction (pcp_restart_fixup(), called by
+ * do_interrupt() before anything else).  A handler that pushed or popped
+ * the same stack, or another thread that ran on this CPU meanwhile, is
+ * then seen by the sequence's second run, which starts from the current
+ * top; what the first run stored above the top before it was cut off is
+ * dead.  Threads never migrate, and a sequence names no CPU anyway: %gs
+ * is the CPU's base at every run.  The same design as Linux's rseq for
+ * user space, with the kernel's own entry code doing the abort.
+ *
+ * Each sequence records [start, end) in the __pcp_restart table; end is
+ * the address right after the commit, so an interrupt with rip == end
+ * finds the operation done.  Only vmlinux has the table: a module must
+ * not use these.
+ */
+#ifndef _ASM_X86_PCP_H
+#define _ASM_X86_PCP_H
+
+#include <exo/compiler.h>
+#include <exo/types.h>
+#include <asm/ptrace.h>
+
+#ifdef MODULE
+#error "the restartable per-CPU sequences are for built-in code only"
+#endif
+
+/* One table entry: the sequence from label 1 up to (not including) label 2. */
+#define _PCP_RESTART_ENTRY						\
+	"	.pushsection __pcp_restart, \"a\"\n"			\
+	"	.balign 8\n"						\
+	"	.quad 1b, 2b\n"						\
+	"	.popsection\n"
+
+/*
+ * Pop the top of the per-CPU stack whose fields are @top, @bottom and
+ * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
+ * constant addresses) into *@pfnp.  False if the stack is empty, nothing
+ * changed.  The flags of the compare survive to the end (lea, mov do not
+ * touch them), so success is the "not equal" of that compare.
+ */
+#define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
+	unsigned long __idx, __pfn;					\
+	bool __ok;							\
+	__asm__ __volatile__(						\
+		"1:	movl %%gs:%c[t], %k[idx]\n"			\
+		"	cmpl %%gs:%c[b], %k[idx]\n"			\
+		"	je 2f\n"					\
+		"	leal -1(%q[idx]), %k[idx]\n"			\
+		"	movq %%gs:%c[s](,%q[idx],8), %[pfn]\n"		\
+		"	movl %k[idx], %%gs:%c[t]\n"			\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx), [pfn] "=&r"(__pfn), "=@ccnz"(__ok)	\
+		: [t] "i"(&(top)), [b] "i"(&(bottom)), [s] "i"(&(slots))	\
+		: "memory");						\
+	*(pfnp) = __pfn;						\
+	__ok;								\
+})
+
+/*
+ * Push @pfn on the per-CPU stack of @top and @slots.  True if the new top
+ * reached @limit (compared after the commit: the slow path re-reads the
+ * stack with interrupts disabled, so a stale answer only costs a call).
+ * The slots beyond the limit (PCP_MARGIN) hold what handlers push before
+ * their own slow path drains.
+ */
+#define arch_pcp_push(top, limit, slots, pfn) ({			\
+	unsigned long __idx;						\
+	bool __full;							\
+	__asm__ __volatile__(						\
+		"1:	movl %%gs:%c[t], %k[idx]\n"			\
+		"	movq %[p], %%gs:%c[s](,%q[idx],8)\n"		\
+		"	leal 1(%q[idx]), %k[idx]\n"			\
+		"	movl %k[idx], %%gs:%c[t]\n"			\
+		"2:\n"							\
+		"	cmpl %%gs:%c[l], %k[idx]\n"			\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx), "=@ccae"(__full)			\
+		: [p] "r"((unsigned long)(pfn)), [t] "i"(&(top)),	\
+		  [l] "i"(&(limit)), [s] "i"(&(slots))			\
+		: "memory");						\
+	__full;								\
+})
+
+/*
+ * A per-CPU one-entry cache of a table (@tag, @ptr: per-CPU lvalues, this
+ * CPU's copies): if @tag equals @want, read word @idx of the table @ptr
+ * points to into *@valp and return true.  Tag, pointer and word are read
+ * as one step with respect to this CPU's interrupts, as with interrupts
+ * disabled: an interrupt that lands before the word's load (the commit)
+ * restarts the sequence, which then sees what the handler did to the
+ * cache (a flush IPI clearing @tag, say).  False, nothing read, on a tag
+ * mismatch.
+ */
+#define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
+	unsigned long __p;						\
+	u64 __v;							\
+	bool __hit;							\
+	__asm__ __volatile__(						\
+		"1:	movq %%gs:%c[p], %[tmp]\n"			\
+		"	cmpq %%gs:%c[t], %[w]\n"			\
+		"	jne 2f\n"					\
+		"	movq (%[tmp],%[i],8), %[v]\n"			\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [tmp] "=&r"(__p), [v] "=&r"(__v), "=@ccz"(__hit)	\
+		: [t] "i"(&(tag)), [p] "i"(&(ptr)), [w] "r"(want),	\
+		  [i] "r"((unsigned long)(idx))				\
+		: "memory");						\
+	*(valp) = __v;							\
+	__hit;								\
+})
+
+/* Bounds of all sequences (one compare at each interrupt), then the table. */
+extern unsigned long pcp_restart_lo, pcp_restart_span;
+/* Sequences restarted since boot (all CPUs, approximate). */
+extern unsigned long pcp_restarts;
+void __pcp_restart_fixup(struct pt_regs *regs);
+
+struct ktest;
+void test_pcp_restart(struct ktest *t);
+void test_pcp_irq_interleave(struct ktest *t);
+
+/* Restart a sequence that @regs interrupted before its commit. */
+static __always_inline void pcp_restart_fixup(struct pt_regs *regs)
+{
+	if (unlikely(regs->rip - pcp_restart_lo < pcp_restart_span))
+		__pcp_restart_fixup(regs);
+}
+
+#endif /* _ASM_X86_PCP_H */
