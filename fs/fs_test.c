@@ -219,6 +219,10 @@ static void test_cdev_pins(struct ktest *t)
 	KTEST_EXPECT_EQ(t, devtmpfs_create_node("fs_test0", S_IFCHR | 0600, devt, NULL), -EEXIST);
 	KTEST_EXPECT_EQ(t, devtmpfs_create_node("a/b", S_IFCHR | 0600, devt, NULL), -EINVAL);
 
+	/* ls lists a node from its inode, without opening the device. */
+	KTEST_EXPECT_EQ(t, shell_run_command("ls /dev/fs_test0"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("ls -l /dev/fs_test0"), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), 0);
 	f = filp_open("/dev/fs_test0", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), 1);

@@ -59,6 +59,15 @@ static bool ls_actor(struct dir_context *ctx, const char *name, int namlen, loff
 	return true;
 }
 
+static void ls_print(const struct kstat *st, const char *name)
+{
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode))
+		printk("%c%03o %4u, %4u %s\n", ls_type(st->mode), st->mode & 0777, MAJOR(st->rdev),
+		       MINOR(st->rdev), name);
+	else
+		printk("%c%03o %10lld %s\n", ls_type(st->mode), st->mode & 0777, st->size, name);
+}
+
 static void ls_long(const char *dir, const char *name)
 {
 	char path[SHELL_LINE_MAX + NAME_MAX + 2];
@@ -70,17 +79,14 @@ static void ls_long(const char *dir, const char *name)
 		printk("?????????? %s\n", name);
 		return;
 	}
-	if (S_ISCHR(st.mode) || S_ISBLK(st.mode))
-		printk("%c%03o %4u, %4u %s\n", ls_type(st.mode), st.mode & 0777, MAJOR(st.rdev),
-		       MINOR(st.rdev), name);
-	else
-		printk("%c%03o %10lld %s\n", ls_type(st.mode), st.mode & 0777, st.size, name);
+	ls_print(&st, name);
 }
 
 static int cmd_ls(int argc, char **argv)
 {
 	struct ls_ctx ls = { .ctx.actor = ls_actor };
 	const char *dir = "/";
+	struct kstat st;
 	bool long_format = false;
 	struct file *f;
 	int i = 1, ret;
@@ -95,6 +101,19 @@ static int cmd_ls(int argc, char **argv)
 		dir = argv[i++];
 	if (i < argc)
 		return shell_usage(argv[0]);
+	/* A node is listed from its inode: opening it would open the device. */
+	ret = vfs_stat(dir, &st);
+	if (ret) {
+		printk("%s: %s: %s\n", argv[0], dir, errname(ret));
+		return ret;
+	}
+	if (!S_ISDIR(st.mode)) {
+		if (long_format)
+			ls_print(&st, dir);
+		else
+			printk("%s\n", dir);
+		return 0;
+	}
 	f = shell_open(argv[0], dir, O_RDONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -108,11 +127,7 @@ static int cmd_ls(int argc, char **argv)
 		else
 			printk("%s\n", ls.name);
 	}
-	if (ret == -ENOTDIR) {
-		/* A node: itself, as ls does. */
-		printk("%s\n", dir);
-		ret = 0;
-	} else if (ret) {
+	if (ret) {
 		printk("%s: %s: %s\n", argv[0], dir, errname(ret));
 	}
 	filp_close(f, NULL);
