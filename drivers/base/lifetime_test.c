@@ -285,6 +285,16 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 4);
 }
 
+/* Unbind @dev: the trace is @want, and one remove() entered its ->uses. */
+static void unbind_expect(struct ktest *t, struct device *dev, const char *want)
+{
+	trace_reset();
+	device_release_driver(dev);
+	KTEST_EXPECT_EQ(t, strcmp(trace, want), 0);
+	KTEST_EXPECT_EQ(t, enter_ok, 1);
+	KTEST_EXPECT_EQ(t, enter_failed, 0);
+}
+
 /*
  * A plain unbind of a parent whose remove() unregisters the child it made
  * (as Linux's parents do): the child's remove() still reaches the
@@ -302,12 +312,8 @@ static void test_parent_remove_unregisters_child(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, a->dev.driver == &lt_drv && m->dev.driver == &lt_drv);
 	a->made = m;
 	m->uses = &a->dev;
-	trace_reset();
-	device_release_driver(&a->dev);
 	/* a's remove(), m's whole unbind inside it, then a's devres. */
-	KTEST_EXPECT_EQ(t, strcmp(trace, "am321321"), 0);
-	KTEST_EXPECT_EQ(t, enter_ok, 1);
-	KTEST_EXPECT_EQ(t, enter_failed, 0);
+	unbind_expect(t, &a->dev, "am321321");
 	KTEST_EXPECT_NULL(t, a->dev.driver);
 	KTEST_EXPECT_NULL(t, READ_ONCE(a->dev.remover));
 	/* Closed again for everyone once remove() returned. */
@@ -389,11 +395,7 @@ static void test_consumer_remove_reaches_supplier(struct ktest *t)
 	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, 0));
 	c->uses = &s->dev;
-	trace_reset();
-	device_release_driver(&s->dev);
-	KTEST_EXPECT_EQ(t, strcmp(trace, "c321s321"), 0);
-	KTEST_EXPECT_EQ(t, enter_ok, 1);
-	KTEST_EXPECT_EQ(t, enter_failed, 0);
+	unbind_expect(t, &s->dev, "c321s321");
 	KTEST_EXPECT_NULL(t, c->dev.driver);
 	KTEST_EXPECT_FALSE(t, s->dev.unbinding);
 	KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
