@@ -139,6 +139,7 @@ struct gendisk *blk_mq_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
 	disk->queue = q;
 	disk->minors = DISK_MAX_PARTS;
 	mutex_init(&disk->open_mutex);
+	mutex_init(&disk->rmw_mutex);
 	disk->part0 = bdev_alloc(disk, 0);
 	if (!disk->part0) {
 		kfree(disk);
@@ -280,20 +281,12 @@ static bool bdev_live(struct block_device *bdev)
 void (*blk_open_test_hook)(struct block_device *bdev);
 #endif
 
-struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder)
+/* Hold @bdev (referenced by the caller's lookup) for an open. */
+static struct block_device *blkdev_get(struct block_device *bdev, fmode_t mode)
 {
-	struct block_device *bdev;
 	struct gendisk *disk;
 	int err = 0;
 
-	(void)holder;
-	if (!strncmp(path, "/dev/", 5))
-		path += 5;
-	mutex_lock(&bdev_lock);
-	bdev = bdev_find_locked(path);
-	if (bdev)
-		get_device(&bdev->bd_device);
-	mutex_unlock(&bdev_lock);
 	if (!bdev)
 		return ERR_PTR(-ENODEV);
 #ifdef CONFIG_KTEST
@@ -316,7 +309,42 @@ struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *ho
 	}
 	return bdev;
 }
+
+struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder)
+{
+	struct block_device *bdev;
+
+	(void)holder;
+	if (!strncmp(path, "/dev/", 5))
+		path += 5;
+	mutex_lock(&bdev_lock);
+	bdev = bdev_find_locked(path);
+	if (bdev)
+		get_device(&bdev->bd_device);
+	mutex_unlock(&bdev_lock);
+	return blkdev_get(bdev, mode);
+}
 EXPORT_SYMBOL_GPL(blkdev_get_by_path);
+
+struct block_device *blkdev_get_by_dev(dev_t dev, fmode_t mode, void *holder)
+{
+	struct block_device *bdev, *found = NULL;
+
+	(void)holder;
+	if (!dev)
+		return ERR_PTR(-ENODEV);
+	mutex_lock(&bdev_lock);
+	list_for_each_entry(bdev, &all_bdevs, bd_list) {
+		if (READ_ONCE(bdev->bd_dev) == dev) {
+			found = bdev;
+			get_device(&bdev->bd_device);
+			break;
+		}
+	}
+	mutex_unlock(&bdev_lock);
+	return blkdev_get(found, mode);
+}
+EXPORT_SYMBOL_GPL(blkdev_get_by_dev);
 
 void blkdev_put(struct block_device *bdev, fmode_t mode)
 {

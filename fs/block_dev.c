@@ -6,9 +6,17 @@
  * goes through a bounce buffer of whole logical blocks (read, modify,
  * write for a partial block), in chunks of BDEV_CHUNK bytes.
  *
- * An open holds the block device (blkdev_get_by_path()) and the disk
- * driver's module; after del_gendisk() the queue fails new I/O, so a file
- * left open gets errors, never a fault.
+ * A node is its block device's by number: an open finds the device by
+ * the node's dev_t (blkdev_get_by_dev()), whatever the node is called, and
+ * the node is removed only if it is still that number's.  An open holds
+ * the block device and the disk driver's module; after del_gendisk() the
+ * queue fails new I/O, so a file left open gets errors, never a fault.
+ *
+ * Writes through nodes are serialised per disk (gendisk->rmw_mutex), as
+ * Linux's page lock serialises writers of a page: a partial block is read,
+ * modified and written back whole, and a second writer of that block in
+ * between (through the same node, another one, or a partition's) would
+ * be overwritten with the old bytes.
  */
 #define pr_fmt(fmt) "bdev: " fmt
 
@@ -35,6 +43,7 @@ int bdev_create_node(struct block_device *bdev)
 {
 	struct gendisk *disk = bdev->bd_disk;
 	dev_t devt;
+	int ret;
 
 	if (disk->major) {
 		devt = MKDEV(disk->major, disk->first_minor + bdev->bd_partno);
@@ -43,13 +52,22 @@ int bdev_create_node(struct block_device *bdev)
 		devt = MKDEV(BLOCK_EXT_MAJOR, bdev_next_minor++);
 		mutex_unlock(&bdev_minor_lock);
 	}
-	return devtmpfs_create_node(bdev_name(bdev), S_IFBLK | 0600, devt, bdev);
+	ret = devtmpfs_create_node(bdev_name(bdev), S_IFBLK | 0600, devt, bdev);
+	/* Without a node of its own, no number: nothing to remove later. */
+	if (!ret)
+		WRITE_ONCE(bdev->bd_dev, devt);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(bdev_create_node);
 
 void bdev_remove_node(struct block_device *bdev)
 {
-	devtmpfs_delete_node(bdev_name(bdev));
+	dev_t devt = bdev->bd_dev;
+
+	if (!devt)
+		return;
+	devtmpfs_delete_node(bdev_name(bdev), S_IFBLK, devt);
+	WRITE_ONCE(bdev->bd_dev, 0);
 }
 EXPORT_SYMBOL_GPL(bdev_remove_node);
 
@@ -64,7 +82,7 @@ static int blkdev_open(struct inode *inode, struct file *filp)
 	struct module *owner;
 	fmode_t mode = filp->f_mode & (FMODE_READ | FMODE_WRITE);
 
-	bdev = blkdev_get_by_path(filp->f_dentry->d_name, mode, NULL);
+	bdev = blkdev_get_by_dev(inode->i_rdev, mode, NULL);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
 	owner = bdev->bd_disk->fops ? bdev->bd_disk->fops->owner : NULL;
@@ -86,12 +104,13 @@ static int blkdev_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-/*
- * One chunk: the blocks covering [@pos, @pos + @len) into @bounce, then
- * (@write) @src over them and back.  @len fits BDEV_CHUNK less a block.
- */
-static int blkdev_rw_chunk(struct block_device *bdev, loff_t pos, size_t len, u8 *bounce,
-			   const char __user *src, char __user *dst)
+#ifdef CONFIG_KTEST
+void (*bdev_rmw_test_hook)(struct block_device *bdev);
+#endif
+
+/* The blocks covering [@pos, @pos + @len): read into @dst, or written from @src. */
+static int blkdev_rw_span(struct block_device *bdev, loff_t pos, size_t len, u8 *bounce,
+			  const char __user *src, char __user *dst)
 {
 	unsigned int lbs = bdev_logical_block_size(bdev);
 	loff_t start = ALIGN_DOWN(pos, (loff_t)lbs);
@@ -105,11 +124,34 @@ static int blkdev_rw_chunk(struct block_device *bdev, loff_t pos, size_t len, u8
 		if (ret)
 			return ret;
 	}
+#ifdef CONFIG_KTEST
+	if (src && READ_ONCE(bdev_rmw_test_hook))
+		bdev_rmw_test_hook(bdev);
+#endif
 	if (!src)
 		return copy_to_user(dst, bounce + (pos - start), len) ? -EFAULT : 0;
 	if (copy_from_user(bounce + (pos - start), src, len))
 		return -EFAULT;
 	return blkdev_rw(bdev, REQ_OP_WRITE, sector, bounce, span);
+}
+
+/*
+ * One chunk: the blocks covering [@pos, @pos + @len) into @bounce, then
+ * (@src) @src over them and back, under the disk's rmw_mutex.  @len fits
+ * BDEV_CHUNK less a block.
+ */
+static int blkdev_rw_chunk(struct block_device *bdev, loff_t pos, size_t len, u8 *bounce,
+			   const char __user *src, char __user *dst)
+{
+	struct mutex *rmw = &bdev->bd_disk->rmw_mutex;
+	int ret;
+
+	if (!src)
+		return blkdev_rw_span(bdev, pos, len, bounce, NULL, dst);
+	mutex_lock(rmw);
+	ret = blkdev_rw_span(bdev, pos, len, bounce, src, NULL);
+	mutex_unlock(rmw);
+	return ret;
 }
 
 static ssize_t blkdev_do_rw(struct file *filp, const char __user *src, char __user *dst,

@@ -6,15 +6,21 @@
  * its own mutex: lookups happen at open, not per read.
  *
  * chrdev_open() is the open of every char node: under cdev_lock it finds
- * the cdev, takes the references the file keeps (the fops' module, the
- * cdev's parent device), so that cdev_del() returning means no open can
- * find the cdev any more, while files already open keep what they pinned.
+ * the cdev, takes the references the file keeps (the cdev and its owner,
+ * the fops' module, the cdev's parent device), so that cdev_del()
+ * returning means no open can find the cdev any more, while files already
+ * open keep what they pinned.  As in Linux, a node's inode caches the
+ * cdev it reached (inode->i_cdev, on the cdev's list of inodes) until the
+ * cdev's last reference goes (cdev_purge()) or the node is freed
+ * (cd_forget()): so fops->open() always sees the cdev its open pinned,
+ * never one that a rebind reusing the dev_t added meanwhile.
  */
 #define pr_fmt(fmt) "chrdev: " fmt
 
 #include <exo/cdev.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
+#include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/module.h>
@@ -182,6 +188,8 @@ void cdev_init(struct cdev *cdev, const struct file_operations *fops)
 {
 	memset(cdev, 0, sizeof(*cdev));
 	INIT_LIST_HEAD(&cdev->list);
+	INIT_LIST_HEAD(&cdev->inodes);
+	atomic_set(&cdev->refcnt, 1);
 	cdev->ops = fops;
 }
 EXPORT_SYMBOL_GPL(cdev_init);
@@ -192,11 +200,55 @@ struct cdev *cdev_alloc(void)
 
 	if (p) {
 		INIT_LIST_HEAD(&p->list);
+		INIT_LIST_HEAD(&p->inodes);
+		atomic_set(&p->refcnt, 1);
 		p->allocated = true;
 	}
 	return p;
 }
 EXPORT_SYMBOL_GPL(cdev_alloc);
+
+/* No inode refers to @p any more (its last reference is gone). */
+static void cdev_purge(struct cdev *p)
+{
+	mutex_lock(&cdev_lock);
+	while (!list_empty(&p->inodes)) {
+		struct inode *inode = list_first_entry(&p->inodes, struct inode, i_devices);
+
+		list_del_init(&inode->i_devices);
+		WRITE_ONCE(inode->i_cdev, NULL);
+	}
+	mutex_unlock(&cdev_lock);
+}
+
+/* Linux's cdev kobject release: the inodes forget @p, then it may go. */
+static void cdev_put_ref(struct cdev *p)
+{
+	if (!atomic_dec_and_test(&p->refcnt))
+		return;
+	cdev_purge(p);
+	if (p->allocated)
+		kfree(p);
+}
+
+/* Drop an open's reference: the cdev (maybe its last), then its owner. */
+static void cdev_put(struct cdev *p)
+{
+	struct module *owner = p->owner;
+
+	cdev_put_ref(p);
+	module_put(owner);
+}
+
+void cd_forget(struct inode *inode)
+{
+	mutex_lock(&cdev_lock);
+	if (inode->i_cdev) {
+		list_del_init(&inode->i_devices);
+		inode->i_cdev = NULL;
+	}
+	mutex_unlock(&cdev_lock);
+}
 
 void cdev_set_parent(struct cdev *p, struct device *parent)
 {
@@ -238,13 +290,18 @@ EXPORT_SYMBOL_GPL(cdev_add);
 void cdev_del(struct cdev *p)
 {
 	mutex_lock(&cdev_lock);
+	if (p->dead) {
+		mutex_unlock(&cdev_lock);
+		pr_err("cdev_del %u:%u: deleted already\n", MAJOR(p->dev), MINOR(p->dev));
+		return;
+	}
+	p->dead = true;
 	if (p->added) {
 		list_del_init(&p->list);
 		p->added = false;
 	}
 	mutex_unlock(&cdev_lock);
-	if (p->allocated)
-		kfree(p);
+	cdev_put_ref(p);
 }
 EXPORT_SYMBOL_GPL(cdev_del);
 
@@ -273,7 +330,7 @@ EXPORT_SYMBOL_GPL(cdev_device_add);
 
 void cdev_device_del(struct cdev *cdev, struct device *dev)
 {
-	devtmpfs_delete_node(dev_name(dev));
+	devtmpfs_delete_node(dev_name(dev), S_IFCHR, cdev->dev);
 	cdev_del(cdev);
 	device_del(dev);
 }
@@ -290,6 +347,37 @@ static struct cdev *cdev_lookup(dev_t dev)
 	return NULL;
 }
 
+#ifdef CONFIG_KTEST
+void (*chrdev_open_test_hook)(struct inode *inode, struct cdev *p);
+#endif
+
+/*
+ * The cdev opens of @inode reach, with a reference for the file, as
+ * Linux's chrdev_open() and cdev_get(); cdev_lock held.  Return: the cdev,
+ * or ERR_PTR(-ENXIO) none, or a deleted one still cached (its dev_t may
+ * have been added again: the inode must not hand that one to ->open()),
+ * -ENODEV its owner is going.
+ */
+static struct cdev *cdev_get_locked(struct inode *inode)
+{
+	struct cdev *p = inode->i_cdev;
+
+	if (!p) {
+		p = cdev_lookup(inode->i_rdev);
+		if (!p)
+			return ERR_PTR(-ENXIO);
+		WRITE_ONCE(inode->i_cdev, p);
+		list_add(&inode->i_devices, &p->inodes);
+	} else if (!p->added) {
+		return ERR_PTR(-ENXIO);
+	}
+	/* Added: the owner's reference is still there to count on. */
+	if (!try_module_get(p->owner))
+		return ERR_PTR(-ENODEV);
+	atomic_inc(&p->refcnt);
+	return p;
+}
+
 int chrdev_open(struct inode *inode, struct file *filp)
 {
 	const struct file_operations *fops;
@@ -297,28 +385,47 @@ int chrdev_open(struct inode *inode, struct file *filp)
 	struct cdev *p;
 
 	mutex_lock(&cdev_lock);
-	p = cdev_lookup(inode->i_rdev);
-	if (!p) {
+	p = cdev_get_locked(inode);
+	if (IS_ERR(p)) {
 		mutex_unlock(&cdev_lock);
-		return -ENXIO;
+		return PTR_ERR(p);
 	}
 	fops = p->ops;
 	if (!try_module_get(fops->owner)) {
 		mutex_unlock(&cdev_lock);
+		cdev_put(p);
 		return -ENODEV;
 	}
 	if (p->parent)
 		dev = get_device(p->parent);
-	WRITE_ONCE(inode->i_cdev, p);
 	mutex_unlock(&cdev_lock);
+	filp->f_cdev = p;
 	/* replace_fops(): the file now holds the driver's owner, not ours. */
 	module_put(filp->f_owner);
 	filp->f_owner = fops->owner;
 	filp->f_op = fops;
 	filp->f_dev = dev;
+#ifdef CONFIG_KTEST
+	/* A ktest deletes and re-adds the dev_t here, and opens again. */
+	if (READ_ONCE(chrdev_open_test_hook))
+		chrdev_open_test_hook(inode, p);
+#endif
 	if (fops->open)
 		return fops->open(inode, filp);
 	return 0;
+}
+
+struct module *chrdev_file_put(struct file *filp)
+{
+	struct cdev *p = filp->f_cdev;
+	struct module *owner;
+
+	if (!p)
+		return NULL;
+	owner = p->owner;
+	filp->f_cdev = NULL;
+	cdev_put_ref(p);
+	return owner;
 }
 
 const struct file_operations def_chr_fops = {

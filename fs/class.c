@@ -184,7 +184,7 @@ void device_destroy(struct class *cls, dev_t devt)
 		return;
 	}
 	if (found->nodename[0])
-		devtmpfs_delete_node(found->nodename);
+		devtmpfs_delete_node(found->nodename, S_IFCHR, found->devt);
 	device_unregister(&found->dev);
 }
 EXPORT_SYMBOL_GPL(device_destroy);

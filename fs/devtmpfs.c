@@ -41,7 +41,15 @@ int devtmpfs_create_node(const char *name, umode_t mode, dev_t devt, void *priv)
 }
 EXPORT_SYMBOL_GPL(devtmpfs_create_node);
 
-void devtmpfs_delete_node(const char *name)
+/* Linux's dev_mynode(): is @d the node of @devt, of @mode's type? */
+static bool dev_mynode(const struct dentry *d, umode_t mode, dev_t devt)
+{
+	const struct inode *inode = d->d_inode;
+
+	return (inode->i_mode & S_IFMT) == (mode & S_IFMT) && inode->i_rdev == devt;
+}
+
+void devtmpfs_delete_node(const char *name, umode_t mode, dev_t devt)
 {
 	struct dentry *d;
 
@@ -52,7 +60,12 @@ void devtmpfs_delete_node(const char *name)
 		pr_err("/dev/%s: no such node to delete\n", name);
 		return;
 	}
-	ns_remove(d);
+	/* A node of the name made by someone else stays (dev_t and type differ). */
+	if (dev_mynode(d, mode, devt))
+		ns_remove(d);
+	else
+		pr_err("/dev/%s: not the node of %s %u:%u, left in place\n", name,
+		       S_ISBLK(mode) ? "block" : "char", MAJOR(devt), MINOR(devt));
 	dput(d);
 }
 EXPORT_SYMBOL_GPL(devtmpfs_delete_node);

@@ -32,11 +32,18 @@ unsigned long fs_nr_open_files(void)
 }
 EXPORT_SYMBOL_GPL(fs_nr_open_files);
 
-/* Drop what an open pinned and free @f. */
+/*
+ * Drop what an open pinned and free @f: the cdev (it may live in the
+ * device's memory), the device (its release() may be module text), then
+ * the modules.
+ */
 static void file_free(struct file *f)
 {
+	struct module *cdev_owner = chrdev_file_put(f);
+
 	if (f->f_dev)
 		put_device(f->f_dev);
+	module_put(cdev_owner);
 	module_put(f->f_owner);
 	dput(f->f_dentry);
 	kfree(f);

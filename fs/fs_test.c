@@ -10,6 +10,8 @@
 #include <exo/atomic.h>
 #include <exo/blkdev.h>
 #include <exo/cdev.h>
+#include <exo/completion.h>
+#include <exo/jiffies.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
 #include <exo/err.h>
@@ -19,6 +21,7 @@
 #include <exo/limits.h>
 #include <exo/miscdevice.h>
 #include <exo/module.h>
+#include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
@@ -26,6 +29,7 @@
 #include <exo/uaccess.h>
 
 #include "../kernel/module-internal.h"
+#include "internal.h"
 
 struct fs_test_base {
 	unsigned long files, dentries;
@@ -215,6 +219,10 @@ static void test_cdev_pins(struct ktest *t)
 	KTEST_EXPECT_EQ(t, devtmpfs_create_node("fs_test0", S_IFCHR | 0600, devt, NULL), -EEXIST);
 	KTEST_EXPECT_EQ(t, devtmpfs_create_node("a/b", S_IFCHR | 0600, devt, NULL), -EINVAL);
 
+	/* ls lists a node from its inode, without opening the device. */
+	KTEST_EXPECT_EQ(t, shell_run_command("ls /dev/fs_test0"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("ls -l /dev/fs_test0"), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), 0);
 	f = filp_open("/dev/fs_test0", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), 1);
@@ -236,7 +244,7 @@ static void test_cdev_pins(struct ktest *t)
 	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 2);
 
 	/* The device goes: the node and the cdev first, then the last put. */
-	devtmpfs_delete_node("fs_test0");
+	devtmpfs_delete_node("fs_test0", S_IFCHR, devt);
 	cdev_del(&cdev);
 	put_device(parent);
 	KTEST_EXPECT_EQ(t, atomic_read(&parent_released), 0);
@@ -260,7 +268,67 @@ static void test_cdev_missing(struct ktest *t)
 	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
 	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test1", S_IFCHR | 0600, devt, NULL), 0);
 	KTEST_EXPECT_EQ(t, PTR_ERR(filp_open("/dev/fs_test1", O_RDONLY, 0)), -ENXIO);
-	devtmpfs_delete_node("fs_test1");
+	devtmpfs_delete_node("fs_test1", S_IFCHR, devt);
+	unregister_chrdev_region(devt, 1);
+}
+
+/*
+ * An open racing a cdev_del() and a cdev_add() of the same dev_t (an
+ * unbind and a rebind): the hook runs both, and a second open of the same
+ * node, between the first open's lookup and its fops->open().
+ */
+static struct cdev *rebind_new;
+static struct file *rebind_second;
+
+static void rebind_hook(struct inode *inode, struct cdev *p)
+{
+	WRITE_ONCE(chrdev_open_test_hook, NULL);
+	cdev_del(p);
+	rebind_new = cdev_alloc();
+	if (!rebind_new)
+		return;
+	rebind_new->ops = &fake_fops;
+	if (cdev_add(rebind_new, p->dev, 1))
+		return;
+	rebind_second = filp_open("/dev/fs_test2", O_RDONLY, 0);
+}
+
+static void test_cdev_open_vs_rebind(struct ktest *t)
+{
+	struct cdev *old = cdev_alloc();
+	struct file *f;
+	dev_t devt;
+
+	KTEST_ASSERT_NOT_NULL(t, old);
+	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
+	old->ops = &fake_fops;
+	old->owner = &fake_mod;
+	KTEST_ASSERT_EQ(t, cdev_add(old, devt, 1), 0);
+	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test2", S_IFCHR | 0600, devt, NULL), 0);
+	rebind_new = NULL;
+	rebind_second = NULL;
+	WRITE_ONCE(chrdev_open_test_hook, rebind_hook);
+	f = filp_open("/dev/fs_test2", O_RDONLY, 0);
+	WRITE_ONCE(chrdev_open_test_hook, NULL);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	KTEST_ASSERT_NOT_NULL(t, rebind_new);
+	/* The driver's open saw the cdev its open pinned, not the new one. */
+	KTEST_EXPECT_TRUE(t, f->private_data == old);
+	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 2);
+	/* The node still reaches the deleted cdev, pinned: no open. */
+	KTEST_EXPECT_EQ(t, PTR_ERR(rebind_second), -ENXIO);
+	if (!IS_ERR_OR_NULL(rebind_second))
+		filp_close(rebind_second, NULL);
+	KTEST_EXPECT_EQ(t, kernel_read(f, NULL, 0, &f->f_pos), 0);
+	filp_close(f, NULL);
+	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	/* The old cdev is gone with its last file: the node reaches the new one. */
+	f = filp_open("/dev/fs_test2", O_RDONLY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	KTEST_EXPECT_TRUE(t, f->private_data == rebind_new);
+	filp_close(f, NULL);
+	devtmpfs_delete_node("fs_test2", S_IFCHR, devt);
+	cdev_del(rebind_new);
 	unregister_chrdev_region(devt, 1);
 }
 
@@ -298,7 +366,33 @@ static void test_misc(struct ktest *t)
 	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
 	/* Gone: a second deregister is logged and ignored. */
 	misc_deregister(&fake_misc);
-	fake_misc.minor = MISC_DYNAMIC_MINOR;
+	KTEST_EXPECT_EQ(t, fake_misc.minor, MISC_DYNAMIC_MINOR);
+}
+
+/*
+ * A dynamic minor goes back at misc_deregister(), and the miscdevice asks
+ * for a new one when registered again: more cycles than there are
+ * dynamic minors, another device taking the freed minor each time.
+ */
+static void test_misc_dynamic_minor(struct ktest *t)
+{
+	struct miscdevice other = { .minor = MISC_DYNAMIC_MINOR, .name = "fs_test_misc2",
+				    .fops = &fake_fops };
+
+	for (int i = 0; i < 80; i++) {
+		int minor;
+
+		KTEST_ASSERT_EQ(t, misc_register(&fake_misc), 0);
+		minor = fake_misc.minor;
+		misc_deregister(&fake_misc);
+		KTEST_ASSERT_EQ(t, fake_misc.minor, MISC_DYNAMIC_MINOR);
+		KTEST_ASSERT_EQ(t, misc_register(&other), 0);
+		KTEST_EXPECT_EQ(t, other.minor, minor);
+		KTEST_ASSERT_EQ(t, misc_register(&fake_misc), 0);
+		KTEST_EXPECT_NE(t, fake_misc.minor, minor);
+		misc_deregister(&other);
+		misc_deregister(&fake_misc);
+	}
 }
 
 static void test_kmsg(struct ktest *t)
@@ -340,6 +434,58 @@ static void test_kmsg(struct ktest *t)
 	KTEST_EXPECT_EQ(t, n, -EAGAIN);
 	KTEST_EXPECT_TRUE(t, found);
 	filp_close(f, NULL);
+}
+
+/*
+ * A stream that grows with the log, as /dev/kmsg, from a line the test
+ * chose on: `cat` must read it to its end, not to the end of its own
+ * output (the console is the log), which would go on to cat's 64 KiB.
+ */
+static u64 tail_start;
+static atomic_long_t tail_served;
+
+/* The log position lives in f_pos (callers' positions are ignored: a stream). */
+static int tail_open(struct inode *inode, struct file *file)
+{
+	file->f_pos = tail_start;
+	return 0;
+}
+
+static ssize_t tail_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	u64 pos = file->f_pos;
+	ssize_t n = log_buf_read_line(&pos, (__force char *)buf, count);
+
+	file->f_pos = pos;
+	if (n > 0)
+		atomic_long_add(n, &tail_served);
+	return n;
+}
+
+static const struct file_operations tail_fops = {
+	.open = tail_open,
+	.read = tail_read,
+};
+
+static void test_cat_log_stream(struct ktest *t)
+{
+	struct miscdevice tail = { .minor = MISC_DYNAMIC_MINOR, .name = "fs_test_tail",
+				   .fops = &tail_fops };
+	static char line[512];
+	u64 pos = log_buf_first_line();
+
+	while (log_buf_read_line(&pos, line, sizeof(line)) >= 0)
+		;
+	tail_start = pos;
+	atomic_long_set(&tail_served, 0);
+	printk(KERN_INFO "fs_test: a line for cat\n");
+	KTEST_ASSERT_EQ(t, misc_register(&tail), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("cat /dev/fs_test_tail"), 0);
+	misc_deregister(&tail);
+	/* That line and whatever other CPUs logged meanwhile; not 64 KiB. */
+	KTEST_EXPECT_GT(t, atomic_long_read(&tail_served), 0);
+	KTEST_EXPECT_LT(t, atomic_long_read(&tail_served), 4096);
+	/* Not `cat /dev/kmsg` itself: it would print the KTAP lines logged so far again. */
 }
 
 /* Read 4 KiB at an odd offset through /dev/vda and directly, and compare. */
@@ -392,6 +538,98 @@ static void test_block_node(struct ktest *t)
 	filp_close(f, NULL);
 	kfree(direct);
 	kfree(node);
+}
+
+/*
+ * A node is its device's by number: one of another name opens the disk,
+ * and removal leaves a node of the name that is another number's or type.
+ */
+static void test_block_node_devt(struct ktest *t)
+{
+	struct kstat st;
+	struct file *f;
+	u8 a[512], b[512];
+	loff_t pos = 0;
+
+	if (vfs_stat("/dev/vda", &st))
+		KTEST_SKIP(t, "no /dev/vda");
+	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test_vda", S_IFBLK | 0600, st.rdev, NULL), 0);
+	f = filp_open("/dev/fs_test_vda", O_RDONLY, 0);
+	KTEST_EXPECT_FALSE(t, IS_ERR(f));
+	if (!IS_ERR(f)) {
+		KTEST_EXPECT_EQ(t, kernel_read(f, a, sizeof(a), &f->f_pos), (ssize_t)sizeof(a));
+		filp_close(f, NULL);
+	}
+	f = filp_open("/dev/vda", O_RDONLY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	KTEST_EXPECT_EQ(t, kernel_read(f, b, sizeof(b), &pos), (ssize_t)sizeof(b));
+	filp_close(f, NULL);
+	KTEST_EXPECT_EQ(t, memcmp(a, b, sizeof(a)), 0);
+	/* Not its node: another type, another number. */
+	devtmpfs_delete_node("fs_test_vda", S_IFCHR, st.rdev);
+	devtmpfs_delete_node("fs_test_vda", S_IFBLK, st.rdev + 1);
+	KTEST_EXPECT_EQ(t, vfs_stat("/dev/fs_test_vda", &st), 0);
+	devtmpfs_delete_node("fs_test_vda", S_IFBLK, st.rdev);
+	KTEST_EXPECT_EQ(t, vfs_stat("/dev/fs_test_vda", &st), -ENOENT);
+}
+
+/*
+ * Two writers of one block through /dev/vda: the hook starts the second
+ * between the first's read and write-back, and gives it 200 ms; both
+ * bytes must land.
+ */
+struct rmw_race {
+	struct file *f;
+	struct completion done;
+	struct task_struct *th;
+};
+static struct rmw_race rmw;
+
+static int rmw_writer(void *arg)
+{
+	loff_t pos = 90001;
+
+	kernel_write(rmw.f, "B", 1, &pos);
+	complete(&rmw.done);
+	return 0;
+}
+
+static void rmw_hook(struct block_device *bdev)
+{
+	WRITE_ONCE(bdev_rmw_test_hook, NULL);
+	rmw.th = kthread_run(rmw_writer, NULL, "fs_rmw");
+	if (!IS_ERR(rmw.th))
+		wait_for_completion_timeout(&rmw.done, msecs_to_jiffies(200));
+}
+
+static void test_block_node_rmw(struct ktest *t)
+{
+	struct file *f = filp_open("/dev/vda", O_RDWR, 0);
+	u8 old[2], now[2];
+	loff_t pos = 90000;
+
+	if (PTR_ERR(f) == -ENOENT)
+		KTEST_SKIP(t, "no /dev/vda");
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	rmw.f = filp_open("/dev/vda", O_RDWR, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(rmw.f));
+	init_completion(&rmw.done);
+	rmw.th = NULL;
+	KTEST_EXPECT_EQ(t, kernel_read(f, old, 2, &pos), 2);
+	WRITE_ONCE(bdev_rmw_test_hook, rmw_hook);
+	pos = 90000;
+	KTEST_EXPECT_EQ(t, kernel_write(f, "A", 1, &pos), 1);
+	WRITE_ONCE(bdev_rmw_test_hook, NULL);
+	KTEST_ASSERT_FALSE(t, IS_ERR_OR_NULL(rmw.th));
+	kthread_join(rmw.th);
+	pos = 90000;
+	KTEST_EXPECT_EQ(t, kernel_read(f, now, 2, &pos), 2);
+	KTEST_EXPECT_EQ(t, now[0], 'A');
+	KTEST_EXPECT_EQ(t, now[1], 'B');
+	pos = 90000;
+	KTEST_EXPECT_EQ(t, kernel_write(f, old, 2, &pos), 2);
+	filp_close(rmw.f, NULL);
+	filp_close(f, NULL);
 }
 
 /* The nodes of other drivers: the current hwrng source, the serial port. */
@@ -491,7 +729,6 @@ static void test_misc_race(struct ktest *t)
 		KTEST_EXPECT_EQ(t, misc_register(&fake_misc), 0);
 		schedule();
 		misc_deregister(&fake_misc);
-		fake_misc.minor = MISC_DYNAMIC_MINOR;
 	}
 	/*
 	 * The cycles may all fall between the readers' opens; with the node
@@ -513,9 +750,14 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_chrdev_regions),
 	KTEST_CASE(test_cdev_pins),
 	KTEST_CASE(test_cdev_missing),
+	KTEST_CASE(test_cdev_open_vs_rebind),
 	KTEST_CASE(test_misc),
+	KTEST_CASE(test_misc_dynamic_minor),
 	KTEST_CASE(test_kmsg),
+	KTEST_CASE(test_cat_log_stream),
 	KTEST_CASE(test_block_node),
+	KTEST_CASE(test_block_node_devt),
+	KTEST_CASE(test_block_node_rmw),
 	KTEST_CASE(test_hwrng_ttys_nodes),
 	KTEST_CASE(test_shell_commands),
 	KTEST_CASE_FLAGS(test_misc_race, KTEST_F_SMP),

@@ -33,8 +33,25 @@ extern struct dentry *sys_root;
 
 /* fs/char_dev.c */
 int chrdev_open(struct inode *inode, struct file *filp);
+/* A freed node's inode leaves its cdev's list (Linux's cd_forget()). */
+void cd_forget(struct inode *inode);
+/*
+ * At close: drop the file's cdev reference; return the cdev's owner, whose
+ * module reference the caller drops after the device's (so that a
+ * release() in that module runs while it is pinned).
+ */
+struct module *chrdev_file_put(struct file *filp);
+#ifdef CONFIG_KTEST
+/* Called by chrdev_open() between the lookup and fops->open(). */
+extern void (*chrdev_open_test_hook)(struct inode *inode, struct cdev *p);
+#endif
 
 /* fs/block_dev.c: the operations of a block node. */
 extern const struct file_operations def_blk_fops;
+#ifdef CONFIG_KTEST
+/* Called by a write between its read and its write-back, rmw_mutex held. */
+struct block_device;
+extern void (*bdev_rmw_test_hook)(struct block_device *bdev);
+#endif
 
 #endif /* _FS_INTERNAL_H */

@@ -65,6 +65,8 @@ void dput(struct dentry *dentry)
 	}
 	if (dentry->d_op && dentry->d_op->d_release)
 		dentry->d_op->d_release(dentry);
+	if (S_ISCHR(dentry->inode.i_mode))
+		cd_forget(&dentry->inode);
 	parent = dentry->d_transient ? dentry->d_parent : NULL;
 	atomic_long_dec(&nr_dentries);
 	kfree(dentry);

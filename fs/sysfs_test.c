@@ -135,10 +135,21 @@ static void test_sysfs_pci_attrs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, attr_write(path, "yes\n"), -EINVAL);
 	KTEST_EXPECT_EQ(t, attr_write(path, ""), 0);
 	KTEST_EXPECT_EQ(t, attr_write(path, "12"), -EINVAL);
-	KTEST_EXPECT_EQ(t, attr_write(path, "1\n"), 2);
-	KTEST_EXPECT_EQ(t, attr_write(path, "0\n"), 2);
+	/* Bound: the driver's, as Linux (disabling it would pull its BARs away). */
+	KTEST_EXPECT_EQ(t, attr_write(path, "0\n"), -EBUSY);
+	KTEST_EXPECT_EQ(t, attr_write(path, "1\n"), -EBUSY);
 	KTEST_EXPECT_GT(t, attr_read(path, buf, sizeof(buf)), 0);
 	KTEST_EXPECT_EQ(t, strcmp(buf, "1\n"), 0);
+	/* Unbound: enable and disable again. */
+	snprintf(buf, sizeof(buf), "%s\n", dev_name(&p->dev));
+	KTEST_ASSERT_EQ(t, attr_write("/sys/bus/pci/drivers/edu/unbind", buf),
+			(ssize_t)strlen(buf));
+	KTEST_EXPECT_EQ(t, attr_write(path, "1\n"), 2);
+	KTEST_EXPECT_EQ(t, attr_write(path, "0\n"), 2);
+	snprintf(buf, sizeof(buf), "%s\n", dev_name(&p->dev));
+	KTEST_EXPECT_EQ(t, attr_write("/sys/bus/pci/drivers/edu/bind", buf),
+			(ssize_t)strlen(buf));
+	KTEST_EXPECT_TRUE(t, p->dev.driver && !strcmp(p->dev.driver->name, "edu"));
 	put_device(&p->dev);
 }
 

@@ -46,6 +46,11 @@ void module_ref_init(struct module *mod);
  */
 int try_stop_module(struct module *mod);
 
+#ifdef CONFIG_KTEST
+/* Called by try_module_get() between its state check and its increment. */
+extern void (*try_module_get_test_hook)(struct module *mod);
+#endif
+
 /*
  * module_users() - "foo: in use by bar baz (2 users)" into @buf: the
  * modules linked against @mod, or "the kernel", and whether some users are

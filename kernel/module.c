@@ -148,6 +148,10 @@ static bool atomic_inc_not_zero(atomic_t *v)
 	return true;
 }
 
+#ifdef CONFIG_KTEST
+void (*try_module_get_test_hook)(struct module *mod);
+#endif
+
 bool try_module_get(struct module *mod)
 {
 	enum module_state state;
@@ -157,6 +161,11 @@ bool try_module_get(struct module *mod)
 	state = READ_ONCE(mod->state);
 	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_COMING)
 		return false;
+#ifdef CONFIG_KTEST
+	/* A ktest unloads here, after the state was read LIVE. */
+	if (unlikely(READ_ONCE(try_module_get_test_hook)))
+		try_module_get_test_hook(mod);
+#endif
 	return atomic_inc_not_zero(&mod->refcnt);
 }
 EXPORT_SYMBOL(try_module_get);

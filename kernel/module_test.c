@@ -831,6 +831,36 @@ static void test_try_module_get_vs_unload_smp(struct ktest *t)
 }
 
 /*
+ * The window the SMP test above can only hope to hit, made certain: the
+ * unload (try_stop_module(), what rmmod runs) completes between a
+ * getter's state check (LIVE) and its increment.  The getter must fail
+ * and the count stay 0; a check of the state followed by a plain
+ * increment would hand out a reference to a module being freed.
+ */
+static int window_stop_ret = 1;
+
+static void stop_in_window(struct module *mod)
+{
+	WRITE_ONCE(try_module_get_test_hook, NULL);
+	window_stop_ret = try_stop_module(mod);
+}
+
+static void test_try_module_get_unload_in_window(struct ktest *t)
+{
+	memset(&fake_mod, 0, sizeof(fake_mod));
+	strlcpy(fake_mod.name, "kt-fake", sizeof(fake_mod.name));
+	module_ref_init(&fake_mod);
+	WRITE_ONCE(fake_mod.state, MODULE_STATE_LIVE);
+	window_stop_ret = 1;
+	WRITE_ONCE(try_module_get_test_hook, stop_in_window);
+	KTEST_EXPECT_FALSE(t, try_module_get(&fake_mod));
+	WRITE_ONCE(try_module_get_test_hook, NULL);
+	KTEST_EXPECT_EQ(t, window_stop_ret, 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&fake_mod.refcnt), 0);
+	KTEST_EXPECT_EQ(t, fake_mod.state, MODULE_STATE_GOING);
+}
+
+/*
  * rmmod of a module in use is refused with -EBUSY and the users named (the
  * line module_users() gives is what rmmod logs), and works once they go.
  */
@@ -905,6 +935,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE_FLAGS(test_smp_load_unload, KTEST_F_SMP | KTEST_F_SLOW),
 	KTEST_CASE(test_unload_busy_while_got),
 	KTEST_CASE_FLAGS(test_try_module_get_vs_unload_smp, KTEST_F_SMP),
+	KTEST_CASE(test_try_module_get_unload_in_window),
 	KTEST_CASE(test_unbalanced_put_refused),
 	{}
 };

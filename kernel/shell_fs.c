@@ -16,6 +16,7 @@
 #include <exo/shell.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+#include <exo/vmalloc.h>
 
 /* cat and hexdump stop there: /dev/zero never ends. */
 #define SHELL_READ_MAX	(64 * 1024)
@@ -58,6 +59,15 @@ static bool ls_actor(struct dir_context *ctx, const char *name, int namlen, loff
 	return true;
 }
 
+static void ls_print(const struct kstat *st, const char *name)
+{
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode))
+		printk("%c%03o %4u, %4u %s\n", ls_type(st->mode), st->mode & 0777, MAJOR(st->rdev),
+		       MINOR(st->rdev), name);
+	else
+		printk("%c%03o %10lld %s\n", ls_type(st->mode), st->mode & 0777, st->size, name);
+}
+
 static void ls_long(const char *dir, const char *name)
 {
 	char path[SHELL_LINE_MAX + NAME_MAX + 2];
@@ -69,17 +79,14 @@ static void ls_long(const char *dir, const char *name)
 		printk("?????????? %s\n", name);
 		return;
 	}
-	if (S_ISCHR(st.mode) || S_ISBLK(st.mode))
-		printk("%c%03o %4u, %4u %s\n", ls_type(st.mode), st.mode & 0777, MAJOR(st.rdev),
-		       MINOR(st.rdev), name);
-	else
-		printk("%c%03o %10lld %s\n", ls_type(st.mode), st.mode & 0777, st.size, name);
+	ls_print(&st, name);
 }
 
 static int cmd_ls(int argc, char **argv)
 {
 	struct ls_ctx ls = { .ctx.actor = ls_actor };
 	const char *dir = "/";
+	struct kstat st;
 	bool long_format = false;
 	struct file *f;
 	int i = 1, ret;
@@ -94,6 +101,19 @@ static int cmd_ls(int argc, char **argv)
 		dir = argv[i++];
 	if (i < argc)
 		return shell_usage(argv[0]);
+	/* A node is listed from its inode: opening it would open the device. */
+	ret = vfs_stat(dir, &st);
+	if (ret) {
+		printk("%s: %s: %s\n", argv[0], dir, errname(ret));
+		return ret;
+	}
+	if (!S_ISDIR(st.mode)) {
+		if (long_format)
+			ls_print(&st, dir);
+		else
+			printk("%s\n", dir);
+		return 0;
+	}
 	f = shell_open(argv[0], dir, O_RDONLY);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -107,11 +127,7 @@ static int cmd_ls(int argc, char **argv)
 		else
 			printk("%s\n", ls.name);
 	}
-	if (ret == -ENOTDIR) {
-		/* A node: itself, as ls does. */
-		printk("%s\n", dir);
-		ret = 0;
-	} else if (ret) {
+	if (ret) {
 		printk("%s: %s: %s\n", argv[0], dir, errname(ret));
 	}
 	filp_close(f, NULL);
@@ -120,14 +136,17 @@ static int cmd_ls(int argc, char **argv)
 DEFINE_SHELL_CMD_ARGS(ls, "[-l] [path]", 0, 2, "list a directory of /dev or /sys", cmd_ls);
 
 /*
- * Read up to @max bytes of @path in chunks, handing each to @fn.  A
+ * Read up to @max bytes of @path, then hand them to @fn in chunks.  A
  * non-blocking open, so that a stream with nothing more to give
- * (/dev/kmsg) ends the read.  Return: bytes read, or -errno.
+ * (/dev/kmsg) ends the read.  All is read before anything is printed: the
+ * console is the kernel log, so printing while reading /dev/kmsg would
+ * feed the reader its own output, to the end of @max.
+ * Return: bytes read, or -errno.
  */
 static long shell_read(const char *cmd, const char *path, unsigned long max, loff_t skip,
 		       void (*fn)(const u8 *buf, size_t n, loff_t off, void *data), void *data)
 {
-	u8 *buf = kmalloc(SHELL_CHUNK, GFP_KERNEL);
+	u8 *buf = vmalloc(max);
 	loff_t pos = 0, start;
 	unsigned long done = 0;
 	struct file *f;
@@ -137,7 +156,7 @@ static long shell_read(const char *cmd, const char *path, unsigned long max, lof
 		return -ENOMEM;
 	f = shell_open(cmd, path, O_RDONLY | O_NONBLOCK);
 	if (IS_ERR(f)) {
-		kfree(buf);
+		vfree(buf);
 		return PTR_ERR(f);
 	}
 	if (skip) {
@@ -150,21 +169,26 @@ static long shell_read(const char *cmd, const char *path, unsigned long max, lof
 	}
 	start = pos;
 	while (done < max) {
-		ssize_t n = kernel_read(f, buf, min_t(unsigned long, max - done, SHELL_CHUNK), &pos);
+		/* All the room left: a record of a stream comes whole or not at all. */
+		ssize_t n = kernel_read(f, buf + done, max - done, &pos);
 
 		if (n == -EAGAIN || !n)
+			break;
+		/* The next record is longer than the room left: the end, as at @max. */
+		if (n == -EINVAL && done)
 			break;
 		if (n < 0) {
 			printk("%s: %s: read: %s\n", cmd, path, errname(n));
 			ret = n;
 			break;
 		}
-		fn(buf, n, start + done, data);
 		done += n;
 	}
+	for (unsigned long i = 0; i < done; i += SHELL_CHUNK)
+		fn(buf + i, min_t(unsigned long, done - i, SHELL_CHUNK), start + i, data);
 out:
 	filp_close(f, NULL);
-	kfree(buf);
+	vfree(buf);
 	return ret ? ret : (long)done;
 }
 

@@ -399,10 +399,12 @@ void __device_release_driver(struct device *dev)
 	WRITE_ONCE(dev->live, false);
 	dev_drain(dev);
 	drvdata = dev->driver_data;
+	WRITE_ONCE(dev->remover, current);
 	if (dev->bus->remove)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
+	WRITE_ONCE(dev->remover, NULL);
 	devres_release_driver(dev);
 	device_unbind_checks(dev, drvdata);
 	device_links_driver_unbound(dev);

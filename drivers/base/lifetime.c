@@ -35,6 +35,7 @@
 #include <exo/export.h>
 #include <exo/interrupt.h>
 #include <exo/jiffies.h>
+#include <exo/sched.h>
 #include <exo/timer.h>
 #include <exo/wait.h>
 #include <exo/workqueue.h>
@@ -48,6 +49,9 @@ bool dev_enter(struct device *dev)
 	atomic_inc(&dev->active);
 	smp_mb();	/* the increment before the check: pairs with dev_drain() */
 	if (likely(READ_ONCE(dev->live)))
+		return true;
+	/* Our own remove() (a child it unregisters): the resources are still there. */
+	if (READ_ONCE(dev->remover) == current)
 		return true;
 	dev_exit(dev);
 	return false;

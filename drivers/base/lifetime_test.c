@@ -285,6 +285,44 @@ static void test_del_unbinds_children_first(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 4);
 }
 
+/* Unbind @dev: the trace is @want, and one remove() entered its ->uses. */
+static void unbind_expect(struct ktest *t, struct device *dev, const char *want)
+{
+	trace_reset();
+	device_release_driver(dev);
+	KTEST_EXPECT_EQ(t, strcmp(trace, want), 0);
+	KTEST_EXPECT_EQ(t, enter_ok, 1);
+	KTEST_EXPECT_EQ(t, enter_failed, 0);
+}
+
+/*
+ * A plain unbind of a parent whose remove() unregisters the child it made
+ * (as Linux's parents do): the child's remove() still reaches the
+ * parent's operations, which other threads already find closed.
+ */
+static void test_parent_remove_unregisters_child(struct ktest *t)
+{
+	struct lt_dev *a = lt_new('a', NULL), *m;
+
+	KTEST_ASSERT_NOT_NULL(t, a);
+	KTEST_ASSERT_EQ(t, device_add(&a->dev), 0);
+	m = lt_new('m', &a->dev);
+	KTEST_ASSERT_NOT_NULL(t, m);
+	KTEST_ASSERT_EQ(t, device_add(&m->dev), 0);
+	KTEST_ASSERT_TRUE(t, a->dev.driver == &lt_drv && m->dev.driver == &lt_drv);
+	a->made = m;
+	m->uses = &a->dev;
+	/* a's remove(), m's whole unbind inside it, then a's devres. */
+	unbind_expect(t, &a->dev, "am321321");
+	KTEST_EXPECT_NULL(t, a->dev.driver);
+	KTEST_EXPECT_NULL(t, READ_ONCE(a->dev.remover));
+	/* Closed again for everyone once remove() returned. */
+	KTEST_EXPECT_FALSE(t, dev_enter(&a->dev));
+	KTEST_EXPECT_EQ(t, releases, 1);	/* m */
+	device_unregister(&a->dev);
+	KTEST_EXPECT_EQ(t, releases, 2);
+}
+
 /* A supplier 's' and a consumer 'c' candidate, both registered and bound. */
 static int lt_pair(struct lt_dev **s, struct lt_dev **c)
 {
@@ -357,11 +395,7 @@ static void test_consumer_remove_reaches_supplier(struct ktest *t)
 	KTEST_ASSERT_EQ(t, lt_pair(&s, &c), 0);
 	KTEST_ASSERT_NOT_NULL(t, device_link_add(&c->dev, &s->dev, 0));
 	c->uses = &s->dev;
-	trace_reset();
-	device_release_driver(&s->dev);
-	KTEST_EXPECT_EQ(t, strcmp(trace, "c321s321"), 0);
-	KTEST_EXPECT_EQ(t, enter_ok, 1);
-	KTEST_EXPECT_EQ(t, enter_failed, 0);
+	unbind_expect(t, &s->dev, "c321s321");
 	KTEST_EXPECT_NULL(t, c->dev.driver);
 	KTEST_EXPECT_FALSE(t, s->dev.unbinding);
 	KTEST_EXPECT_EQ(t, device_attach(&s->dev), 1);
@@ -552,6 +586,7 @@ static struct ktest_case lifetime_cases[] = {
 	KTEST_CASE(test_ref_held_across_unbind_and_del),
 	KTEST_CASE(test_unbind_waits_for_ops),
 	KTEST_CASE(test_del_unbinds_children_first),
+	KTEST_CASE(test_parent_remove_unregisters_child),
 	KTEST_CASE(test_device_link_order),
 	KTEST_CASE(test_device_link_autoremove),
 	KTEST_CASE(test_consumer_remove_reaches_supplier),

@@ -30,6 +30,8 @@
 static DEFINE_MUTEX(misc_mtx);
 static LIST_HEAD(misc_list);
 static DECLARE_BITMAP(misc_minors, MISC_MINORS);
+/* Minors misc_register() chose: misc_deregister() gives them back. */
+static DECLARE_BITMAP(misc_dyn_minors, MISC_MINORS);
 
 static const char *misc_devnode(const struct device *dev, umode_t *mode)
 {
@@ -133,6 +135,8 @@ int misc_register(struct miscdevice *misc)
 	}
 	misc->this_device = dev;
 	set_bit(misc->minor, misc_minors);
+	if (dynamic)
+		set_bit(misc->minor, misc_dyn_minors);
 	list_add_tail(&misc->list, &misc_list);
 out:
 	if (ret && dynamic)
@@ -154,6 +158,9 @@ void misc_deregister(struct miscdevice *misc)
 	device_destroy(&misc_class, MKDEV(MISC_MAJOR, misc->minor));
 	misc->this_device = NULL;
 	clear_bit(misc->minor, misc_minors);
+	/* As Linux: a dynamic minor is released, and registering again picks one. */
+	if (test_and_clear_bit(misc->minor, misc_dyn_minors))
+		misc->minor = MISC_DYNAMIC_MINOR;
 	mutex_unlock(&misc_mtx);
 }
 EXPORT_SYMBOL_GPL(misc_deregister);

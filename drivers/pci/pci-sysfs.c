@@ -3,7 +3,8 @@
  * The attributes of a PCI device's /sys directory (/sys/bus/pci/devices/
  * <dev>/), as Linux's drivers/pci/pci-sysfs.c: vendor, device, class, irq,
  * resource and modalias read-only; enable read-write (1 enables the device
- * once more, 0 undoes one enable; anything else is -EINVAL, logged).
+ * once more, 0 undoes one enable; anything else is -EINVAL, logged; as in
+ * Linux, a device with a driver bound is the driver's: -EBUSY, logged).
  */
 #define pr_fmt(fmt) "pci-sysfs: " fmt
 
@@ -81,7 +82,11 @@ static ssize_t enable_store(struct device *dev, struct device_attribute *attr, c
 		return -EINVAL;
 	}
 	device_lock(dev);
-	if (buf[0] == '1') {
+	if (dev->driver) {
+		pr_err("%s: enable: %s is bound to %s; unbind it first\n", dev_name(dev),
+		       dev_name(dev), dev->driver->name);
+		ret = -EBUSY;
+	} else if (buf[0] == '1') {
 		ret = pci_enable_device(pdev);
 	} else if (pci_is_enabled(pdev)) {
 		pci_disable_device(pdev);

@@ -25,6 +25,7 @@
 #include <exo/bitmap.h>
 #include <exo/blk_types.h>
 #include <exo/device.h>
+#include <exo/fs.h>
 #include <exo/list.h>
 #include <exo/mutex.h>
 #include <exo/spinlock.h>
@@ -119,6 +120,7 @@ struct block_device {
 	struct gendisk *bd_disk;
 	struct request_queue *bd_queue;
 	u8 bd_partno;				/* 0: the whole disk */
+	dev_t bd_dev;				/* of its /dev node; 0: none */
 	bool bd_read_only;
 	atomic_t bd_openers;			/* blkdev_get_by_path() holders */
 	struct device bd_device;		/* "vda", "vda1" on the block class */
@@ -152,6 +154,7 @@ struct gendisk {
 	/* Private to block/. */
 	struct block_device *parts[DISK_MAX_PARTS];	/* [0] == part0 */
 	struct mutex open_mutex;		/* partitions (re)scan */
+	struct mutex rmw_mutex;			/* /dev node writes (fs/block_dev.c) */
 };
 
 static inline sector_t get_capacity(const struct gendisk *disk)
@@ -263,6 +266,18 @@ typedef unsigned int fmode_t;
  * ERR_PTR(-EACCES) for a write open of a read-only device.
  */
 struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *holder);
+
+/**
+ * blkdev_get_by_dev() - blkdev_get_by_path() by device number, as the
+ * open of a /dev node does (whatever the node is called)
+ * @dev: the number of its /dev node (bd_dev)
+ * @mode: FMODE_READ and/or FMODE_WRITE
+ * @holder: unused
+ *
+ * Context: may sleep.
+ * Return: as blkdev_get_by_path(); ERR_PTR(-ENODEV) for no such number.
+ */
+struct block_device *blkdev_get_by_dev(dev_t dev, fmode_t mode, void *holder);
 
 /**
  * blkdev_put() - release a device from blkdev_get_by_path()

@@ -14,10 +14,13 @@
  *	put_device(&foo->dev);				// freed after the last close
  *	unregister_chrdev_region(devt, 1);
  *
- * An open of a node finds the cdev of its dev_t, takes a reference on the
- * cdev's parent device and on fops->owner, and calls fops->open().  After
- * cdev_del() no open finds the cdev; files already open keep working on
- * what they pinned, so a driver that embeds its cdev frees it from its
+ * An open of a node finds the cdev of its dev_t and, under the lock of
+ * the map, takes a reference on the cdev (and its ->owner), on fops->owner
+ * and on the cdev's parent device; fops->open() then finds that same cdev
+ * in inode->i_cdev.  The file drops them at close, the cdev first, the
+ * modules last.  After cdev_del() no open finds the cdev; files already
+ * open keep working on what they pinned: a cdev_alloc() cdev is freed at
+ * its last reference, and a driver that embeds its cdev frees it from its
  * device's release(), not at unbind.  See Documentation/chardev.rst.
  */
 #ifndef _EXO_CDEV_H
@@ -44,9 +47,12 @@ struct cdev {
 	unsigned int count;
 	struct device *parent;
 	/* Private to fs/char_dev.c. */
-	struct list_head list;
+	struct list_head list;		/* on the map, while added */
+	struct list_head inodes;	/* whose i_cdev is this one */
+	atomic_t refcnt;		/* the owner's (till cdev_del()) and files' */
 	bool added;
-	bool allocated;		/* cdev_alloc(): freed by cdev_del() */
+	bool dead;			/* cdev_del() done */
+	bool allocated;		/* cdev_alloc(): freed at the last reference */
 };
 
 /**
@@ -88,7 +94,8 @@ void unregister_chrdev_region(dev_t from, unsigned int count);
 void cdev_init(struct cdev *cdev, const struct file_operations *fops);
 
 /**
- * cdev_alloc() - a zeroed cdev, freed by cdev_del()
+ * cdev_alloc() - a zeroed cdev, freed at its last reference: cdev_del()
+ * drops the caller's, each file that opened it holds one until its close
  * Return: the cdev, or NULL.
  */
 struct cdev *cdev_alloc(void);
@@ -111,7 +118,11 @@ void cdev_set_parent(struct cdev *p, struct device *parent);
 
 /**
  * cdev_del() - no open finds @p from now on; open files are unaffected
- * @p: an added cdev (one never added is ignored)
+ * @p: the cdev; cdev_del() drops the reference cdev_init()/cdev_alloc()
+ *	gave, so it is called once (a second call is logged and ignored)
+ *
+ * A node whose cdev was deleted opens with -ENXIO as long as a file still
+ * holds that cdev, even if its dev_t was added again meanwhile.
  */
 void cdev_del(struct cdev *p);
 

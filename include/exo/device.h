@@ -123,12 +123,17 @@ struct device {
 	 * the whole unbind: no consumer probes against a supplier going away,
 	 * while the consumers' remove() still reaches the supplier's ops.
 	 * @dead (dm_mutex) is set when device_del() starts: neither the
-	 * device nor its descendants bind again.
+	 * device nor its descendants bind again.  @remover is the thread
+	 * running the driver's remove(): the children that remove()
+	 * unregisters still reach our operations from their own remove(),
+	 * as in Linux, where a parent's resources last until its remove()
+	 * returns.
 	 */
 	bool live;
 	bool unbinding;
 	bool dead;
 	atomic_t active;
+	struct task_struct *remover;
 	struct list_head links_suppliers;	/* device links: we consume */
 	struct list_head links_consumers;	/* device links: we supply */
 };
@@ -147,7 +152,9 @@ struct device {
  * then runs remove() and releases the devres (unmapping BARs, freeing the
  * driver data).  Between the two, the caller must not take @dev's lock
  * or wait for the binding to end.
- * Context: any thread; not from the driver's own probe or remove.
+ * Context: any thread; not from the driver's own probe or remove.  The
+ * thread running the driver's remove() is let in (the children remove()
+ * unregisters may call the parent's operations from their own remove()).
  * Return: true if the binding the caller looked up is still live (some
  * driver is bound: a caller that cached its driver data checks that it is
  * still its own, see Documentation/driver-model.rst), and it stays bound

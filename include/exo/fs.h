@@ -158,7 +158,10 @@ struct dentry_operations {
  * @i_size: size in bytes, where it has one (block devices, attributes)
  * @i_fop: the operations an open starts with (def_chr_fops, ...)
  * @i_private: the owner's (an attribute's device, a block device)
- * @i_cdev: the char device an open found (set by chrdev_open())
+ * @i_cdev: the char device opens of this node reach: set by the first
+ *	chrdev_open() under the char-device map's lock, kept while any file
+ *	pins that cdev, cleared when the cdev is released (as Linux's
+ *	cdev_purge()) or the node freed (cd_forget())
  * @i_op: lookup of a directory made on demand (/sys), or NULL
  */
 struct inode {
@@ -170,6 +173,8 @@ struct inode {
 	void *i_private;
 	struct cdev *i_cdev;
 	unsigned long i_ino;
+	/* Private to fs/char_dev.c: on i_cdev's list of inodes. */
+	struct list_head i_devices;
 };
 
 /**
@@ -219,6 +224,7 @@ struct file {
 	/* Private to fs/: what the open pinned, released at close. */
 	struct module *f_owner;		/* f_op->owner's reference */
 	struct device *f_dev;		/* get_device() reference, or NULL */
+	struct cdev *f_cdev;		/* cdev reference (chrdev_open()), or NULL */
 };
 
 static inline struct inode *file_inode(const struct file *file)

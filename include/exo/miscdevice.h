@@ -51,7 +51,9 @@ int misc_register(struct miscdevice *misc);
 
 /**
  * misc_deregister() - remove @misc: its node goes, opens fail with
- * -ENODEV; files open keep their references until closed
+ * -ENODEV; files open keep their references until closed.  A minor that
+ * misc_register() chose is released and @misc->minor is
+ * MISC_DYNAMIC_MINOR again, so @misc can be registered anew.
  */
 void misc_deregister(struct miscdevice *misc);
 

@@ -89,9 +89,15 @@ struct class *class_find(const char *name);
 int devtmpfs_create_node(const char *name, umode_t mode, dev_t devt, void *priv);
 
 /**
- * devtmpfs_delete_node() - remove /dev/@name (open files keep working);
- * a missing node is logged
+ * devtmpfs_delete_node() - remove /dev/@name if it is still the node of
+ * @devt (open files keep working), as Linux's devtmpfs checks the inode
+ * @name: the node's name
+ * @mode: S_IFCHR or S_IFBLK (other bits ignored)
+ * @devt: its number
+ *
+ * A missing node, or one of that name for another number or type (made
+ * by someone else after this one's creation failed), is logged and left.
  */
-void devtmpfs_delete_node(const char *name);
+void devtmpfs_delete_node(const char *name, umode_t mode, dev_t devt);
 
 #endif /* _EXO_DEVICE_CLASS_H */
