@@ -38,6 +38,10 @@ run="$run host CPU $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | hea
 doc_run=$run	# $run is a loop variable below
 python3 "$src/scripts/bench-table.py" "$out/guest.log" "$src/tools/anchors/linux/anchors-icount.txt" \
 	--run "$run" >"$out/guest-table.md" || exit 1
+# The plot of the same table: Exo and Linux instructions per operation, as
+# bars (Documentation/benchmarks.md links it).
+python3 "$src/scripts/bench-plot.py" "$out/guest-table.md" "$out/plots" ||
+	echo "bench-plot.py failed: no plot"
 
 # Structural rows: atomic RMWs and stores to shared cache lines on each
 # fast path, from the disassembly of this vmlinux (icount counts a locked

@@ -99,7 +99,8 @@ for what in "$@"; do
 	stress) want_build; want_qemu; want_bochs ;;
 	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
 	kunit) want_kunit ;;
-	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz; want_kunit ;;
+	check) want_build; want_sparse; want_qemu; want_bochs; want_fuzz; want_kunit
+		need_cmd gnuplot || add gnuplot-nox ;;	# scripts/bench-plot.py selftest
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac
 done
