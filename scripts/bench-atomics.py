@@ -20,7 +20,8 @@ of the function), so this is the hit path; a path that revisits an
 instruction is reported as a loop and cut there.  The number of
 instructions walked is printed beside the counts, to be compared with the
 row's instructions per operation under -icount: where they agree the walk
-took the path the benchmark takes.
+took the path the benchmark takes.  A `?` after it: no loop-free path was
+found within MAX_WALKS walks (the counts are then those of the last one).
 
 Atomic RMW: any `lock`-prefixed instruction, and `xchg` with a memory
 operand (locked by the CPU without the prefix).
@@ -69,6 +70,9 @@ PATHS = [
     ("map_page+unmap_page 4 KiB", ["map_page", "unmap_page"], (), {}),
     ("translate (cache hit)", ["translate"], ("%rsi",), {}),
 ]
+
+# Walks tried (each backing up to the last branch) before giving up.
+MAX_WALKS = 200
 
 ZERO = ("kmalloc(64)+kfree, built in (inlined)", "kmalloc(64)+kfree, module (exported)")
 
@@ -228,7 +232,7 @@ class Walk:
         if not dst or plain.startswith(("cmp", "test", "bt", "push")):
             return
         src = operands[0] if len(operands) > 1 else None
-        known = consts.pop(dst, None)
+        consts.pop(dst, None)
         if plain.startswith("lea"):
             _, base, _ = mem_base(src)
             tags[dst] = self.tag_of(tags, base) if base and base != "rip" else "other"
@@ -257,7 +261,6 @@ class Walk:
             pass  # pointer arithmetic keeps the tag
         else:
             tags[dst] = "other"
-        del known
 
     def known_branch(self, plain):
         """Whether a branch on the flags of a compare of known values is taken."""
@@ -291,13 +294,16 @@ class Walk:
         """
         state = (entry, [], tags, consts, {}, len(self.path))
         alternatives = []
-        while True:
+        notes = len(self.notes)
+        for _ in range(MAX_WALKS):
+            del self.notes[notes:]	# only the last walk's notes
             ok = self.walk(state, alternatives, loop_row)
             if ok or not alternatives:
                 return ok
             state = alternatives.pop()
             del self.path[state[5]:]
             self.cycle = None
+        return False
 
     def walk(self, state, alternatives, loop_row):
         addr, stack, tags, consts, visited, _ = state
@@ -381,6 +387,7 @@ def main():
         missing = [f for f in funcs if f not in syms]
         failed += bool(missing)
         w = Walk(insns, addrs, image, args.verbose)
+        incomplete = False
         for f in funcs:
             if f in missing:
                 continue
@@ -388,21 +395,24 @@ def main():
             if args.verbose:
                 print(f"  {row}: {f}", file=sys.stderr)
             if not w.run(syms[f], tags, dict(consts0), funcs == ["pair"]):
-                w.notes.append(f"no loop-free path through {f}")
+                w.notes.append(f"no loop-free path through {f}: the counts are of the "
+                               f"last walk tried")
+                incomplete = True
         # A benchmark loop: one pass round the loop is one operation.
         path = w.path[w.cycle:] if w.cycle is not None and funcs == ["pair"] else w.path
         atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
         shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
         local = sum(1 for _, _, _, st in path if st not in (None, "other"))
-        if row in ZERO and (atomics or shared):
+        if row in ZERO and (atomics or shared or incomplete):
             failed += 1
+        walked = f"{len(path)}{'?' if incomplete else ''}"
         which = "; ".join([f"no symbol {m}" for m in missing] + w.notes +
                           [f"RMW `{x}`" for x in atomics] + [f"store `{x}`" for x in shared])
         if args.md:
-            print(f"| {row} (`{'`, `'.join(funcs)}`) | {len(path)} | {len(atomics)} "
+            print(f"| {row} (`{'`, `'.join(funcs)}`) | {walked} | {len(atomics)} "
                   f"| {len(shared)} | {local} | {which.replace('|', '/')} |")
         else:
-            print(f"{row:40} {len(path):5d} {len(atomics):10d} {len(shared):18d} {local:12d}  "
+            print(f"{row:40} {walked:>5} {len(atomics):10d} {len(shared):18d} {local:12d}  "
                   f"{which.replace('`', '')}")
     if args.check and failed:
         print(f"bench-atomics: FAILED: {failed} row(s) with a missing function or not zero")
