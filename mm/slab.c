@@ -56,7 +56,7 @@ DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
  * CPU 0 always has its area (the hosted build's CPU 0 is the template
  * itself, at offset 0); another CPU has one once its offset is set.
  */
-static bool cpu_has_area(unsigned int cpu)
+bool cpu_has_area(unsigned int cpu)
 {
 	return !cpu || __per_cpu_offset[cpu];
 }
@@ -357,6 +357,7 @@ void cache_free(struct kmem_cache *c, void *obj)
 /* Empty one CPU's arrays (that CPU with interrupts off, or not running). */
 static void drain_cpu_arrays(unsigned int cpu)
 {
+	large_cache_drain(cpu);
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	struct kmem_cache *c;
 	unsigned long flags;
@@ -648,6 +649,7 @@ void kmem_cache_init(void)
 	cache_init(&tcache_cache, "slab_tcache", 0, NULL);
 	slab_tcache_init();
 	large_pages = 0;
+	large_cache_init();
 	WRITE_ONCE(slab_ready, true);
 	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB (%ld KiB over RAM)%s\n",
 		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",

@@ -290,6 +290,10 @@ extern unsigned long slab_errors;
  * area starts as a copy of the boot CPU's, which would count twice.
  */
 extern long large_pages;
+void large_cache_init(void);
+void large_cache_drain(unsigned int cpu);
+unsigned long large_cache_pages(void);
+bool cpu_has_area(unsigned int cpu);
 extern bool slab_ready;
 extern struct ratelimit_state slab_rs;
 

@@ -113,6 +113,120 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 	return page_address(pg);
 }
 
+/*
+ * Tier 3's block cache: one freed block per order 1..LARGE_CACHE_ORDERS
+ * (8..64 KiB) on each CPU, so that a kmalloc/kfree of a large size is not
+ * a buddy split and merge each time.  At most 120 KiB per CPU; taken and
+ * put with interrupts off (any context frees), no atomic: a cached block
+ * stays counted in large_pages, and kmalloc_large_pages() subtracts the
+ * caches' pages.  A cached block is typed PAGE_TYPE_BUDDY, so a second
+ * kfree() is refused as for a block back in the buddy allocator.
+ * kmem_drain_all() and the CPU drains empty it; an allocation that
+ * the page allocator refuses empties this CPU's and retries.  Not with
+ * slab debugging or KASAN, whose checks want every block back at once.
+ */
+#define LARGE_CACHE_ORDERS	4
+#define LARGE_CACHE_MAX		(PAGE_SIZE << LARGE_CACHE_ORDERS)
+
+/* addr[i] != NULL: a block of order i + 1, blk[i] its head page. */
+struct large_cache {
+	void *addr[LARGE_CACHE_ORDERS];
+	struct page *blk[LARGE_CACHE_ORDERS];
+};
+
+static DEFINE_PER_CPU(struct large_cache, large_cache);
+
+static __always_inline bool large_cacheable(unsigned int order)
+{
+	return !DEBUG && !KASAN && order - 1 < LARGE_CACHE_ORDERS;
+}
+
+/*
+ * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
+ * or NULL.  Its order less one is the bit length of (@size - 1) - 13.
+ */
+static __always_inline void *large_cache_take(size_t size)
+{
+	unsigned long i = (unsigned long)(51 - __builtin_clzl(size - 1)), flags;
+	struct large_cache *lc;
+	void *obj;
+
+	local_irq_save(flags);
+	lc = this_cpu_ptr(&large_cache);
+	obj = lc->addr[i];
+	if (obj) {
+		page_set_type(lc->blk[i], PAGE_TYPE_LARGE_KMALLOC);
+		lc->addr[i] = NULL;
+	}
+	local_irq_restore(flags);
+	return obj;
+}
+
+static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
+{
+	struct large_cache *lc;
+	unsigned long flags;
+	bool put = false;
+
+	local_irq_save(flags);
+	lc = this_cpu_ptr(&large_cache);
+	if (!lc->addr[order - 1]) {
+		lc->addr[order - 1] = (void *)addr;
+		lc->blk[order - 1] = pg;
+		put = true;
+	}
+	local_irq_restore(flags);
+	return put;
+}
+
+/* Forget every cache (kmem_cache_init(): the hosted tests start over). */
+void large_cache_init(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_has_area(cpu))
+			memset(per_cpu_ptr(&large_cache, cpu), 0, sizeof(struct large_cache));
+}
+
+/* Empty @cpu's block cache (that CPU with interrupts off, or not running). */
+void large_cache_drain(unsigned int cpu)
+{
+	struct large_cache *lc;
+
+	if (!cpu_has_area(cpu))
+		return;
+	lc = per_cpu_ptr(&large_cache, cpu);
+	for (unsigned int i = 0; i < LARGE_CACHE_ORDERS; i++) {
+		struct page *pg = lc->blk[i];
+
+		if (!lc->addr[i])
+			continue;
+		lc->addr[i] = NULL;
+		__atomic_fetch_sub(&large_pages, 1L << (i + 1), __ATOMIC_RELAXED);
+		__free_pages(pg, i + 1);
+	}
+}
+
+/* Pages in the block caches of every CPU (a statistic: read racily). */
+unsigned long large_cache_pages(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (unsigned int i = 0; cpu_has_area(cpu) && i < LARGE_CACHE_ORDERS; i++)
+			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[i]))
+				n += 2UL << i;
+	return n;
+}
+
+static noinline void large_cache_drain_local(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	large_cache_drain(smp_processor_id());
+	local_irq_restore(flags);
+}
+
 /* Whole pages above the slab sizes, from any zone. */
 static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 {
@@ -128,6 +242,10 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 	}
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	pg = slab_alloc_pages(order, gfp);
+	if (unlikely(!pg) && large_cacheable(1)) {
+		large_cache_drain_local();
+		pg = slab_alloc_pages(order, gfp);
+	}
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
@@ -148,11 +266,14 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
-static void free_large(struct page *pg)
+/* Free the large block @addr, whose head page is @pg. */
+static void free_large(struct page *pg, const void *addr)
 {
 	unsigned int order = page_order(pg);
 
 	page_set_type(pg, PAGE_TYPE_BUDDY);
+	if (large_cacheable(order) && large_cache_put(pg, addr, order))
+		return;
 	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	__free_pages(pg, order);
 }
@@ -171,7 +292,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large(pg);
+	free_large(pg, p);
 	return true;
 }
 
@@ -326,8 +447,12 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmalloc");
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
+		if (!DEBUG && !KASAN && size <= LARGE_CACHE_MAX &&
+		    likely(obj = large_cache_take(size)))
+			return obj;
 		return kmalloc_large(size, gfp);
+	}
 	if (TIER2 && !DEBUG && !KASAN &&
 	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
 		return obj;
@@ -433,7 +558,7 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 		return kind;
 	}
 	if (kind == 2) {
-		free_large(ref.page);
+		free_large(ref.page, p);
 		return 0;
 	}
 	return free_slab_obj(ref.c, (void *)p, ip);

@@ -75,7 +75,7 @@ unsigned long kmem_error_count(void)
 
 unsigned long kmalloc_large_pages(void)
 {
-	long n = __atomic_load_n(&large_pages, __ATOMIC_RELAXED);
+	long n = __atomic_load_n(&large_pages, __ATOMIC_RELAXED) - (long)large_cache_pages();
 
 	return n > 0 ? (unsigned long)n : 0;
 }

@@ -779,6 +779,45 @@ static void test_gfp_might_sleep(struct ktest *t)
 }
 #endif
 
+/*
+ * Tier 3's block cache: a freed 16 KiB block waits on this CPU and comes
+ * back to the next kmalloc of its order; it does not count as held, a
+ * second kfree() of it is refused, and the drain returns it.
+ */
+static void test_large_cache(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), large0 = kmalloc_large_pages();
+	unsigned long err0 = kmem_error_count();
+	void *p, *q;
+
+	p = kmalloc(16384, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
+	memset(p, 0x5a, 16384);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	/* KASAN reports it its own way (mm/kasan/kasan_test.c). */
+	if (!IS_ENABLED(CONFIG_KASAN)) {
+		KTEST_EXPECT_EQ(t, kfree_checked(p), -EFAULT);
+		KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	}
+	q = kmalloc(16384, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	KTEST_EXPECT_EQ(t, ksize(q), 16384UL);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
+	kfree(q);
+	/* Each order up to 64 KiB and one above, the cache's edges. */
+	for (size_t s = 4097; s <= 65537; s = 2 * s - 1) {
+		p = kmalloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_EQ(t, (unsigned long)p & (PAGE_SIZE - 1), 0UL);
+		KTEST_EXPECT_TRUE(t, ksize(p) >= s);
+		kfree(p);
+	}
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
 static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
@@ -805,6 +844,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_slabinfo_runs),
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
+	KTEST_CASE(test_large_cache),
 #ifndef __HOSTED__
 	KTEST_CASE(test_gfp_atomic_no_tcache),
 #endif

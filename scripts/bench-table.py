@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The guest table of Documentation/benchmarks.md, from a `make bench` log.
 
-    bench-table.py GUEST_LOG ANCHORS [--run TEXT] [--doc FILE]
+    bench-table.py GUEST_LOG ANCHORS [--run TEXT] [--doc FILE] [--append MD]...
     bench-table.py selftest
 
 Reads the "bench <name> <median> <unit> p10=.. p90=.. mean=.. n=BxO
@@ -177,11 +177,16 @@ def main():
     ap.add_argument("anchors")
     ap.add_argument("--run", default="", help="a line saying which run this is")
     ap.add_argument("--doc", help="rewrite the generated block of this file")
+    ap.add_argument("--append", action="append", default=[],
+                    help="a Markdown file to put after the table in the block")
     args = ap.parse_args()
     rows, unit = read_rows(args.log)
     if not rows:
         sys.exit(f"bench-table.py: no bench lines in {args.log}")
     block = table(rows, unit or "per op", read_anchors(args.anchors), args.run)
+    for extra in args.append:
+        with open(extra) as f:
+            block += "\n" + f.read()
     if args.doc:
         replace_block(args.doc, block)
     else:

@@ -835,6 +835,11 @@ run_step _script_step extmod "$src/scripts/check-extmod.py" "$src" "$out/gcc" "$
 script_step blkimage python3 "$src/scripts/blkimage.py" selftest
 # scripts/bench-table.py: the guest table make bench writes into Documentation/benchmarks.md.
 script_step bench-table python3 "$src/scripts/bench-table.py" selftest
+# scripts/bench-plot.py: the rows with a Linux figure become an SVG (gnuplot).
+script_step bench-plot python3 "$src/scripts/bench-plot.py" selftest
+# scripts/bench-atomics.py: the kmalloc fast paths of the gcc vmlinux have no
+# atomic RMW and no store to a shared cache line.
+script_step bench-atomics python3 "$src/scripts/bench-atomics.py" --check "$out/gcc/vmlinux"
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \
 	"$out/gcc/vmlinux" "$src"

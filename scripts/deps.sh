@@ -77,6 +77,16 @@ want_fuzz() {
 	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 		add libclang-rt-14-dev
 }
+# make bench: the host allocators the hosted kmalloc is compared with
+# (../shared/anchors/host-alloc links one binary against each), objdump
+# for scripts/bench-atomics.py, and gnuplot for the plots.
+want_bench() {
+	need_cmd objdump || add binutils
+	[ -e /usr/include/mimalloc.h ] || add libmimalloc-dev
+	[ -e /usr/include/jemalloc/jemalloc.h ] || add libjemalloc-dev
+	[ -e /usr/include/gperftools/tcmalloc.h ] || add libgoogle-perftools-dev
+	need_cmd gnuplot || add gnuplot-nox
+}
 
 # kunit.py parse needs no kernel build: the tarball and python3 (make check
 # unpacks tools/testing/kunit from it, scripts/check-kunit-parse.py).
@@ -96,11 +106,12 @@ for what in "$@"; do
 	iso) want_uefi ;;
 	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;
 	hosted) want_build ;;	# an ARCH=hosted Kbuild tree: Kconfig too
-	bench) want_build; want_qemu ;;
+	bench) want_build; want_qemu; want_bench ;;
 	stress) want_build; want_qemu; want_bochs ;;
 	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
 	kunit) want_kunit ;;
-	check) want_build; want_sparse; want_qemu; want_uefi; want_bochs; want_fuzz; want_kunit ;;
+	check) want_build; want_sparse; want_qemu; want_uefi; want_bochs; want_fuzz; want_kunit
+		need_cmd gnuplot || add gnuplot-nox ;;	# scripts/bench-plot.py selftest
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac
 done
