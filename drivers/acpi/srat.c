@@ -163,15 +163,8 @@ int acpi_parse_srat(const struct acpi_table_srat *srat, size_t len, struct srat_
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	if (len < sizeof(*srat) || memcmp(srat->header.signature, "SRAT", 4) ||
-	    srat->header.length < sizeof(*srat) || srat->header.length > len) {
-		pr_err("SRAT: truncated or mislabelled table\n");
+	if (acpi_table_check(&srat->header, len, "SRAT", sizeof(*srat), "SRAT"))
 		return -EINVAL;
-	}
-	if (!acpi_checksum_ok(srat, srat->header.length)) {
-		pr_err("SRAT: bad checksum\n");
-		return -EINVAL;
-	}
 	p = (const u8 *)(srat + 1);
 	end = (const u8 *)srat + srat->header.length;
 	while (p < end) {
@@ -203,15 +196,8 @@ long acpi_parse_slit(const struct acpi_table_slit *slit, size_t len)
 {
 	u64 n;
 
-	if (len < sizeof(*slit) || memcmp(slit->header.signature, "SLIT", 4) ||
-	    slit->header.length < sizeof(*slit) || slit->header.length > len) {
-		pr_err("SLIT: truncated or mislabelled table\n");
+	if (acpi_table_check(&slit->header, len, "SLIT", sizeof(*slit), "SLIT"))
 		return -EINVAL;
-	}
-	if (!acpi_checksum_ok(slit, slit->header.length)) {
-		pr_err("SLIT: bad checksum\n");
-		return -EINVAL;
-	}
 	n = slit->locality_count;
 	/* The table is at most 4 GiB: a count above 2^16 cannot fit. */
 	if (!n || n > 0xffff || n * n > slit->header.length - sizeof(*slit)) {

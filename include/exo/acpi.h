@@ -110,6 +110,20 @@ struct madt_info {
 bool acpi_checksum_ok(const void *p, size_t len);
 
 /**
+ * acpi_table_check() - check a table's signature, length and checksum
+ * @h: the table
+ * @len: bytes readable at @h
+ * @sig: the signature it must have, e.g. "SRAT"
+ * @min_len: the size of its fixed part, header included
+ * @name: how log lines call it
+ *
+ * Return: 0 when the header's length lies in [@min_len, @len] and the
+ * bytes it covers sum to zero; else -EINVAL with a log line.
+ */
+int acpi_table_check(const struct acpi_table_header *h, size_t len, const char *sig,
+		     size_t min_len, const char *name);
+
+/**
  * acpi_validate_rsdp() - check an RSDP's signature, checksums and length
  * @rsdp: candidate structure
  * @avail: bytes readable at @rsdp
