@@ -382,6 +382,7 @@ static void test_numastat_command(struct ktest *t)
 {
 	KTEST_EXPECT_EQ(t, shell_run_command("numastat"), 0);
 	KTEST_EXPECT_EQ(t, shell_run_command("numastat extra"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("meminfo"), 0);	/* with its node lines */
 }
 
 static struct ktest_case numa_cases[] = {
