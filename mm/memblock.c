@@ -469,6 +469,11 @@ int memblock_set_node(phys_addr_t base, u64 size, int nid)
 		pr_err("set_node: bad range %#llx+%#llx or node %d\n", base, size, nid);
 		return -EINVAL;
 	}
+	/* Whole pages, as everywhere in the table; there is no RAM past 2^52. */
+	end = ALIGN(min(end, MEMBLOCK_MAX_PHYS), PAGE_SIZE);
+	base = ALIGN_DOWN(base, PAGE_SIZE);
+	if (base >= end)
+		return 0;
 	/* Room for both splits first: a failure leaves the table as it was. */
 	splits = splits_memory(base) + splits_memory(end);
 	if (mb_memory.cnt + splits > MEMBLOCK_MAX_REGIONS) {

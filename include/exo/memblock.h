@@ -116,8 +116,9 @@ bool memblock_memory_region(unsigned int idx, phys_addr_t *base, u64 *size);
  * @nid: node number, below MAX_NUMNODES
  *
  * Linux's memblock_set_node() on the memory type (the only type here that
- * carries nodes).  Regions that straddle either end are split first, so
- * the node boundary falls between two regions.  Every region starts on
+ * carries nodes).  The range is widened to whole pages; regions that
+ * straddle either end are split first, so the node boundary falls between
+ * two regions.  Every region starts on
  * node 0; the SRAT code (numa_init()) sets the real nodes.
  * Return: 0; -EINVAL (logged) for an empty or wrapping range or a bad
  * node; -ENOSPC (logged, nothing changed) when the table has no room for

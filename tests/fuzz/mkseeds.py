@@ -103,6 +103,12 @@ for op, a, b in [(1, 0x3000, 0), (3, 0x1000, 0), (0, 0x700000, 0x4000), (2, 0x20
     if op == 2:
         ops += mb_num(0x1000000)
 write('memblock', 'pc', seed + ops)
+# Two nodes over the RAM, a third inside node 1, then the error cases.
+nodes = b''
+for a, b, nid in [(0, 0x8000000, 0), (0x8000000, 0x200000000, 1), (0x104000000, 0x1000000, 2),
+                  (0, 0, 0), (0x1000, 0x1000, 64), (0xfffffffffffff000, 0x2000, 1)]:
+    nodes += bytes([5]) + mb_num(a) + mb_num(b) + bytes([12, nid])
+write('memblock', 'nodes', seed + nodes + ops)
 
 # --- page_alloc: order, then (op, u16) pairs and bad-free kinds ----------
 write('page_alloc', 'mixed', bytes([6]) + b''.join(
