@@ -31,17 +31,23 @@
 #include <exo/string.h>
 #include <asm/smp.h>
 
-nodemask_t node_states[NR_NODE_STATES];
+/* Node 0 in every state until numa_init() says more: Linux's start too. */
+nodemask_t node_states[NR_NODE_STATES] = {
+	[N_POSSIBLE] = { { 1UL } },
+	[N_ONLINE] = { { 1UL } },
+	[N_MEMORY] = { { 1UL } },
+	[N_CPU] = { { 1UL } },
+};
 EXPORT_SYMBOL_GPL(node_states);
 int numa_cpu_node_map[NR_CPUS];
 EXPORT_SYMBOL_GPL(numa_cpu_node_map);
 
 static struct cpumask node_to_cpumask_map[MAX_NUMNODES];
-static u8 numa_distance[MAX_NUMNODES][MAX_NUMNODES];
-static int node_to_pxm_map[MAX_NUMNODES];
-static unsigned int nr_numa_nodes;
+static u8 numa_distance[MAX_NUMNODES][MAX_NUMNODES] = { [0] = { [0] = LOCAL_DISTANCE } };
+static int node_to_pxm_map[MAX_NUMNODES] = { [0 ... MAX_NUMNODES - 1] = -1 };
+static unsigned int nr_numa_nodes = 1;
 static bool numa_slit_used;
-static struct srat_info srat;
+static struct srat_info srat __initdata;
 
 const struct cpumask *cpumask_of_node(int node)
 {
