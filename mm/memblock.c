@@ -23,6 +23,7 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
 #include <asm/page.h>
@@ -34,6 +35,7 @@ struct memblock_region {
 	phys_addr_t end;		/* exclusive */
 	const char *name;
 	unsigned int flags;
+	int nid;			/* memory: its node (0 until numa_init()) */
 };
 
 struct memblock_type {
@@ -113,6 +115,7 @@ static bool __init memory_remove(phys_addr_t base, phys_addr_t end)
 		tail.end = r->end;
 		tail.name = NULL;
 		tail.flags = 0;
+		tail.nid = r->nid;
 		if (r->base < base) {
 			r->end = base;
 			if (tail.base < tail.end) {
@@ -431,6 +434,87 @@ bool memblock_memory_region(unsigned int idx, phys_addr_t *base, u64 *size)
 	*base = mb_memory.r[idx].base;
 	*size = mb_memory.r[idx].end - mb_memory.r[idx].base;
 	return true;
+}
+
+/* Split the memory region that strictly contains @addr in two at @addr. */
+static void split_memory_at(phys_addr_t addr)
+{
+	for (unsigned int i = 0; i < mb_memory.cnt; i++) {
+		struct memblock_region tail = mb_memory.r[i];
+
+		if (tail.base >= addr || tail.end <= addr)
+			continue;
+		tail.base = addr;
+		mb_memory.r[i].end = addr;
+		region_insert(&mb_memory, i + 1, &tail);	/* room checked by the caller */
+		return;
+	}
+}
+
+/* Does a memory region strictly contain @addr (so that a split is needed)? */
+static bool splits_memory(phys_addr_t addr)
+{
+	for (unsigned int i = 0; i < mb_memory.cnt; i++)
+		if (mb_memory.r[i].base < addr && addr < mb_memory.r[i].end)
+			return true;
+	return false;
+}
+
+int memblock_set_node(phys_addr_t base, u64 size, int nid)
+{
+	phys_addr_t end = base + size;
+	unsigned int splits;
+
+	if (!size || end < base || nid < 0 || nid >= MAX_NUMNODES) {
+		pr_err("set_node: bad range %#llx+%#llx or node %d\n", base, size, nid);
+		return -EINVAL;
+	}
+	/* Whole pages, as everywhere in the table; there is no RAM past 2^52. */
+	end = ALIGN(min(end, MEMBLOCK_MAX_PHYS), PAGE_SIZE);
+	base = ALIGN_DOWN(base, PAGE_SIZE);
+	if (base >= end)
+		return 0;
+	/* Room for both splits first: a failure leaves the table as it was. */
+	splits = splits_memory(base) + splits_memory(end);
+	if (mb_memory.cnt + splits > MEMBLOCK_MAX_REGIONS) {
+		pr_err("set_node: no room to split at %#llx-%#llx\n", base, end - 1);
+		return -ENOSPC;
+	}
+	split_memory_at(base);
+	split_memory_at(end);
+	for (unsigned int i = 0; i < mb_memory.cnt; i++)
+		if (mb_memory.r[i].base >= base && mb_memory.r[i].end <= end)
+			mb_memory.r[i].nid = nid;
+	return 0;
+}
+
+int memblock_get_region_node(unsigned int idx)
+{
+	return idx < mb_memory.cnt ? mb_memory.r[idx].nid : NUMA_NO_NODE;
+}
+
+void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
+			  unsigned long *out_end_pfn, int *out_nid)
+{
+	const struct memblock_region *r;
+
+	for ((*idx)++; *idx < (int)mb_memory.cnt; (*idx)++) {
+		r = &mb_memory.r[*idx];
+		if (PHYS_PFN(ALIGN(r->base, PAGE_SIZE)) >= PHYS_PFN(r->end))
+			continue;
+		if (nid == MAX_NUMNODES || nid == r->nid)
+			break;
+	}
+	if (*idx >= (int)mb_memory.cnt) {
+		*idx = -1;
+		return;
+	}
+	if (out_start_pfn)
+		*out_start_pfn = PHYS_PFN(ALIGN(r->base, PAGE_SIZE));
+	if (out_end_pfn)
+		*out_end_pfn = PHYS_PFN(r->end);
+	if (out_nid)
+		*out_nid = r->nid;
 }
 
 /* Print memory ranges and reservations. */

@@ -7,6 +7,7 @@
  */
 #include <exo/errno.h>
 #include <exo/memblock.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
@@ -18,6 +19,7 @@ static int cmd_meminfo(int argc, char **argv)
 	unsigned int cpu;
 
 	page_alloc_show_meminfo();
+	numa_show_meminfo();
 	for_each_online_cpu(cpu) {
 		struct page_alloc_cpu_stats st;
 		unsigned long cached = page_alloc_cpu_stats(cpu, &st);

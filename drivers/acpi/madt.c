@@ -184,15 +184,8 @@ int acpi_parse_madt(const struct acpi_table_madt *madt, size_t len, struct madt_
 	const u8 *p, *end;
 
 	memset(info, 0, sizeof(*info));
-	if (len < sizeof(*madt) || memcmp(madt->header.signature, "APIC", 4) ||
-	    madt->header.length < sizeof(*madt) || madt->header.length > len) {
-		pr_err("truncated or mislabelled table\n");
+	if (acpi_table_check(&madt->header, len, "APIC", sizeof(*madt), "MADT"))
 		return -EINVAL;
-	}
-	if (!acpi_checksum_ok(madt, madt->header.length)) {
-		pr_err("bad checksum\n");
-		return -EINVAL;
-	}
 	info->lapic_address = madt->lapic_address;
 	info->has_8259 = madt->flags & 1;
 	p = (const u8 *)(madt + 1);

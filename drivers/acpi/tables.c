@@ -55,6 +55,21 @@ bool acpi_checksum_ok(const void *p, size_t len)
 	return sum == 0;
 }
 
+int acpi_table_check(const struct acpi_table_header *h, size_t len, const char *sig,
+		     size_t min_len, const char *name)
+{
+	if (len < min_len || memcmp(h->signature, sig, 4) || h->length < min_len ||
+	    h->length > len) {
+		pr_err("%s: truncated or mislabelled table\n", name);
+		return -EINVAL;
+	}
+	if (!acpi_checksum_ok(h, h->length)) {
+		pr_err("%s: bad checksum\n", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int acpi_validate_rsdp(const struct acpi_rsdp *rsdp, size_t avail)
 {
 	if (avail < 20 || memcmp(rsdp->signature, "RSD PTR ", 8)) {

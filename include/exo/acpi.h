@@ -110,6 +110,20 @@ struct madt_info {
 bool acpi_checksum_ok(const void *p, size_t len);
 
 /**
+ * acpi_table_check() - check a table's signature, length and checksum
+ * @h: the table
+ * @len: bytes readable at @h
+ * @sig: the signature it must have, e.g. "SRAT"
+ * @min_len: the size of its fixed part, header included
+ * @name: how log lines call it
+ *
+ * Return: 0 when the header's length lies in [@min_len, @len] and the
+ * bytes it covers sum to zero; else -EINVAL with a log line.
+ */
+int acpi_table_check(const struct acpi_table_header *h, size_t len, const char *sig,
+		     size_t min_len, const char *name);
+
+/**
  * acpi_validate_rsdp() - check an RSDP's signature, checksums and length
  * @rsdp: candidate structure
  * @avail: bytes readable at @rsdp
@@ -170,5 +184,85 @@ void *acpi_os_map(phys_addr_t pa, size_t len);
  * Return: 0; -ENOENT (logged) for a pointer acpi_os_map() did not return.
  */
 int acpi_os_unmap(const void *ptr, size_t len);
+
+/* ---- SRAT and SLIT (drivers/acpi/srat.c) ---- */
+
+struct acpi_table_srat {
+	struct acpi_table_header header;
+	u32 table_revision;		/* 1 */
+	u64 reserved;
+	/* variable-length entries follow (struct acpi_subtable_header) */
+} __packed;
+
+struct acpi_table_slit {
+	struct acpi_table_header header;
+	u64 locality_count;
+	u8 entry[];			/* locality_count^2 distances, row-major */
+} __packed;
+
+/* SRAT entry types. */
+#define ACPI_SRAT_TYPE_CPU_AFFINITY	0
+#define ACPI_SRAT_TYPE_MEMORY_AFFINITY	1
+#define ACPI_SRAT_TYPE_X2APIC_AFFINITY	2
+
+#define ACPI_SRAT_CPU_ENABLED		0x1	/* CPU affinity flags */
+#define ACPI_SRAT_MEM_ENABLED		0x1	/* memory affinity flags */
+#define ACPI_SRAT_MEM_HOT_PLUGGABLE	0x2
+#define ACPI_SRAT_MEM_NON_VOLATILE	0x4
+
+#define SRAT_MAX_MEMS		64
+#define SRAT_MAX_PXMS		64	/* distinct proximity domains (MAX_NUMNODES) */
+
+struct srat_cpu {
+	u32 apic_id;
+	u32 pxm;
+};
+
+struct srat_mem {
+	u64 base;
+	u64 size;
+	u32 pxm;
+	u32 flags;			/* ACPI_SRAT_MEM_* */
+};
+
+/* What the SRAT says, validated: enabled entries only. */
+struct srat_info {
+	unsigned int nr_cpus;			/* distinct APIC IDs kept */
+	unsigned int nr_cpus_ignored;		/* beyond NR_CPUS entries */
+	unsigned int nr_mems;
+	unsigned int nr_disabled;		/* entries without their enabled flag */
+	unsigned int nr_pxms;			/* distinct domains, ascending in pxms[] */
+	u32 pxms[SRAT_MAX_PXMS];
+	struct srat_cpu cpus[NR_CPUS];
+	struct srat_mem mems[SRAT_MAX_MEMS];
+};
+
+/**
+ * acpi_parse_srat() - validate an SRAT and extract the affinity entries
+ * @srat: the table
+ * @len: bytes readable at @srat (the header's length must fit in it)
+ * @info: filled on success; cleared first
+ *
+ * Every entry is bounds-checked before a field is read; unknown types are
+ * skipped.  Before table revision 2 a processor or memory domain is its low
+ * 8 bits (as in Linux).  Disabled entries are counted and dropped.
+ * Return: 0, or -EINVAL (logged) for a truncated table or entry, a bad
+ * checksum, a memory range that wraps or lies beyond 2^52, two memory
+ * ranges of different domains that overlap, one APIC ID in two domains,
+ * more than SRAT_MAX_PXMS domains or SRAT_MAX_MEMS ranges, or no enabled
+ * entry at all.
+ */
+int acpi_parse_srat(const struct acpi_table_srat *srat, size_t len, struct srat_info *info);
+
+/**
+ * acpi_parse_slit() - validate a SLIT
+ * @slit: the table
+ * @len: bytes readable at @slit
+ *
+ * The matrix must fit the table, every diagonal entry be 10 and every
+ * other entry above 10 (255 is "unreachable").
+ * Return: the locality count (1 or more), or -EINVAL (logged).
+ */
+long acpi_parse_slit(const struct acpi_table_slit *slit, size_t len);
 
 #endif /* _EXO_ACPI_H */

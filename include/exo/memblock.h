@@ -110,6 +110,51 @@ phys_addr_t memblock_end_of_ram(void);
 bool memblock_memory_region(unsigned int idx, phys_addr_t *base, u64 *size);
 
 /**
+ * memblock_set_node() - give the usable RAM in [@base, @base + @size) to a node
+ * @base: physical address
+ * @size: bytes
+ * @nid: node number, below MAX_NUMNODES
+ *
+ * Linux's memblock_set_node() on the memory type (the only type here that
+ * carries nodes).  The range is widened to whole pages; regions that
+ * straddle either end are split first, so the node boundary falls between
+ * two regions.  Every region starts on
+ * node 0; the SRAT code (numa_init()) sets the real nodes.
+ * Return: 0; -EINVAL (logged) for an empty or wrapping range or a bad
+ * node; -ENOSPC (logged, nothing changed) when the table has no room for
+ * the splits.
+ */
+int memblock_set_node(phys_addr_t base, u64 size, int nid);
+
+/**
+ * memblock_get_region_node() - the node of the @idx-th usable range
+ * @idx: as for memblock_memory_region()
+ * Return: the node, or NUMA_NO_NODE (-1) past the last range.
+ */
+int memblock_get_region_node(unsigned int idx);
+
+/**
+ * __next_mem_pfn_range() - step of for_each_mem_pfn_range()
+ * @idx: iterator: -1 to start, -1 again after the last range
+ * @nid: the node to list, or MAX_NUMNODES for every node
+ * @out_start_pfn: first whole page of the range (may be NULL)
+ * @out_end_pfn: page after the last whole page (may be NULL)
+ * @out_nid: the range's node (may be NULL)
+ *
+ * Ranges holding no whole page are skipped.
+ */
+void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
+			  unsigned long *out_end_pfn, int *out_nid);
+
+/*
+ * for_each_mem_pfn_range() - the usable ranges of node @nid (MAX_NUMNODES:
+ * all) in address order, as page frame numbers [*@p_start, *@p_end).
+ */
+#define for_each_mem_pfn_range(i, nid, p_start, p_end, p_nid)		\
+	for (i = -1, __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid);	\
+	     i >= 0; __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid))
+
+/**
  * memblock_release_to_buddy() - hand every free range to the page allocator
  *
  * Called by page_alloc_init().  Ranges go over as whole aligned blocks

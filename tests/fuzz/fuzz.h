@@ -61,6 +61,28 @@ static inline uint32_t fuzz_le(const uint8_t *p, unsigned int n)
 	return v;
 }
 
+/*
+ * The rest of @s as an ACPI table, in a malloc()ed buffer of exactly its
+ * size (*@len bytes; ASan catches a read past it); @fix_checksum makes the
+ * header's checksum right first, so that the fuzzer gets past it.
+ */
+static inline uint8_t *fuzz_acpi_table(struct fuzz_stream *s, int fix_checksum, size_t *len)
+{
+	size_t n = (size_t)(s->end - s->p);
+	uint8_t *t = malloc(n ? n : 1);
+
+	FUZZ_CHECK(t);
+	memcpy(t, s->p, n);
+	if (fix_checksum && n >= 10) {
+		uint32_t l = fuzz_le(t + 4, 4);
+
+		t[9] = 0;
+		t[9] = (uint8_t)-fuzz_sum8(t, l <= n ? l : n);
+	}
+	*len = n;
+	return t;
+}
+
 #define fuzz_u8(s)	((uint8_t)fuzz_bytes(s, 1))
 #define fuzz_u16(s)	((uint16_t)fuzz_bytes(s, 2))
 #define fuzz_u32(s)	((uint32_t)fuzz_bytes(s, 4))

@@ -311,17 +311,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode & 1) {
 		run_firmware(&s, mode & 0x80);
 	} else {
-		size_t len = (size_t)(s.end - s.p);
-		u8 *t = malloc(len ? len : 1);
+		size_t len;
+		u8 *t = fuzz_acpi_table(&s, mode & 0x80, &len);
 
-		FUZZ_CHECK(t);
-		memcpy(t, s.p, len);
-		if ((mode & 0x80) && len >= 10) {
-			u32 l = len >= 8 ? fuzz_le(t + 4, 4) : 0;
-
-			t[9] = 0;
-			t[9] = (u8)-fuzz_sum8(t, l <= len ? l : len);
-		}
 		check_madt(t, len);
 		free(t);
 	}

@@ -18,12 +18,17 @@
  *    and overlaps nothing reserved before (boot ranges, earlier calls);
  *  - memblock_reserve() errors are exactly the documented ones;
  *  - the buddy gets only free memory above 1 MiB, disjoint, in order,
- *    and memblock_alloc() fails afterwards.
+ *    and memblock_alloc() fails afterwards;
+ *  - memblock_set_node() errors are exactly the documented ones, a failure
+ *    changes nothing, and after each call every range lies on the node of
+ *    the last call that covered it (node 0 if none), ranges touch only
+ *    where such a call split them, and the RAM total does not change.
  */
 #include <exo/bootinfo.h>
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
 #include <asm/hosted.h>
@@ -45,6 +50,12 @@ static unsigned int nr_resv;
 static struct range released[4 * MEMBLOCK_MAX_REGIONS];
 static unsigned int nr_released;
 static bool table_overflow, released_once;
+/* memblock_set_node() calls that succeeded, in order. */
+static struct nid_set {
+	u64 base, end;
+	int nid;
+} nid_sets[64];
+static unsigned int nr_nid_sets;
 
 phys_addr_t kernel_phys_start(void)
 {
@@ -150,7 +161,8 @@ static void check_memory(void)
 	for (i = 0; memblock_memory_region(i, &b, &size); i++) {
 		FUZZ_CHECK(size && !(b & (PG - 1)) && !(size & (PG - 1)));
 		FUZZ_CHECK(b + size <= MEMBLOCK_MAX_RAM);
-		FUZZ_CHECK(!i || b > prev_end);	/* sorted, disjoint, not touching */
+		/* Sorted, disjoint, touching only after a node split. */
+		FUZZ_CHECK(!i || b > prev_end || (nr_nid_sets && b == prev_end));
 		/* Every page boundary region is usable (ends and a middle page). */
 		FUZZ_CHECK(page_usable(b) && page_usable(b + size - PG));
 		FUZZ_CHECK(page_usable(b + (size / 2 & ~(PG - 1))));
@@ -207,6 +219,38 @@ static void check_alloc(phys_addr_t pa, u64 size, u64 align, u64 lo, u64 hi, boo
 	add_resv(pa, pa + sz);
 }
 
+/* The node the model gives @pa: the last set_node covering it, else 0. */
+static int model_nid(u64 pa)
+{
+	for (unsigned int k = nr_nid_sets; k--;)
+		if (nid_sets[k].base <= pa && pa < nid_sets[k].end)
+			return nid_sets[k].nid;
+	return 0;
+}
+
+static void check_set_node(u64 base, u64 size, int nid)
+{
+	u64 total = memblock_phys_mem_size(), rs;
+	phys_addr_t rb;
+	int err = memblock_set_node(base, size, nid);
+
+	if (!size || base + size < base || nid < 0 || nid >= MAX_NUMNODES) {
+		FUZZ_CHECK(err == -EINVAL);
+		return;
+	}
+	FUZZ_CHECK(err == 0 || err == -ENOSPC);
+	FUZZ_CHECK(memblock_phys_mem_size() == total);
+	/* The range as memblock widens it: whole pages, nothing past 2^52. */
+	if (!err)
+		nid_sets[nr_nid_sets++] = (struct nid_set){ base & ~(PG - 1),
+			align_up(min(base + size, MEMBLOCK_MAX_PHYS), PG), nid };
+	for (unsigned int i = 0; memblock_memory_region(i, &rb, &rs); i++) {
+		FUZZ_CHECK(memblock_get_region_node(i) == model_nid(rb));
+		FUZZ_CHECK(memblock_get_region_node(i) == model_nid(rb + rs - 1));
+	}
+	FUZZ_CHECK(memblock_get_region_node(MEMBLOCK_MAX_REGIONS) == NUMA_NO_NODE);
+}
+
 static void check_released(void)
 {
 	for (unsigned int i = 0; i < nr_released; i++) {
@@ -235,6 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&bi, 0, sizeof(bi));
 	nr_resv = nr_released = 0;
 	table_overflow = released_once = false;
+	nr_nid_sets = 0;
 	n = fuzz_u8(&s) % (BOOT_MAX_MMAP + 1);
 	for (unsigned int i = 0; i < n; i++) {
 		bi.mmap[i].addr = fuzz_addr(&s);
@@ -307,6 +352,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memblock_release_to_buddy();
 			check_released();
 			FUZZ_CHECK(!memblock_alloc(PG, PG));
+			break;
+		case 5:
+			if (nr_nid_sets < ARRAY_SIZE(nid_sets))
+				check_set_node(a, b, (int8_t)fuzz_u8(&s));
 			break;
 		default:
 			break;

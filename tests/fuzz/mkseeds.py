@@ -103,6 +103,12 @@ for op, a, b in [(1, 0x3000, 0), (3, 0x1000, 0), (0, 0x700000, 0x4000), (2, 0x20
     if op == 2:
         ops += mb_num(0x1000000)
 write('memblock', 'pc', seed + ops)
+# Two nodes over the RAM, a third inside node 1, then the error cases.
+nodes = b''
+for a, b, nid in [(0, 0x8000000, 0), (0x8000000, 0x200000000, 1), (0x104000000, 0x1000000, 2),
+                  (0, 0, 0), (0x1000, 0x1000, 64), (0xfffffffffffff000, 0x2000, 1)]:
+    nodes += bytes([5]) + mb_num(a) + mb_num(b) + bytes([12, nid])
+write('memblock', 'nodes', seed + nodes + ops)
 
 # --- page_alloc: order, then (op, u16) pairs and bad-free kinds ----------
 write('page_alloc', 'mixed', bytes([6]) + b''.join(
@@ -338,3 +344,35 @@ write('virtqueue', 'full', bytes([1]) + b''.join(vq_add(t, [], [8]) for t in ran
       bytes([2, 3, 0, 5, 4]) + vq_add(9, [], [8]))
 write('virtqueue', 'liar', bytes([2]) + vq_add(1, [], [8]) + bytes([3, 0x80]) +
       struct.pack('<II', 7, 0) + bytes([4]) + vq_add(2, [], [8]))
+
+# --- srat: mode byte; bit 0 clear = an SRAT, set = a SLIT; bit 7 fixes the checksum
+def srat_table(entries, rev=3):
+    return acpi_table(b'SRAT', struct.pack('<IQ', 1, 0) + b''.join(entries), rev)
+
+
+def srat_cpu(apic, pxm, flags=1):
+    return struct.pack('<BBBBIB3sI', 0, 16, pxm & 0xff, apic, flags, 0,
+                       bytes([pxm >> 8 & 0xff, pxm >> 16 & 0xff, pxm >> 24 & 0xff]), 0)
+
+
+def srat_x2apic(apic, pxm, flags=1):
+    return struct.pack('<BBHIIIII', 2, 24, 0, pxm, apic, flags, 0, 0)
+
+
+def srat_mem(base, size, pxm, flags=1):
+    return struct.pack('<BBIHQQIIQ', 1, 40, pxm, 0, base, size, 0, flags, 0)
+
+
+write('srat', 'srat-qemu-4nodes', bytes([0]) + srat_table(
+    [srat_cpu(i, i // 3) for i in range(8)] +
+    [srat_mem(0, 0xa0000, 0), srat_mem(0x100000, 0xff00000, 0), srat_mem(0x10000000, 0x10000000, 1),
+     srat_mem(0x20000000, 0x10000000, 3), srat_mem(0, 0, 0, 0), srat_mem(1 << 32, 1 << 30, 4, 3)], rev=1))
+write('srat', 'srat-x2apic', bytes([0]) + srat_table(
+    [srat_x2apic(300, 0x10002), srat_x2apic(301, 0x10002), srat_cpu(0, 0x10002), srat_cpu(1, 2, 0),
+     srat_mem(0, 1 << 30, 0x10002), bytes([0x7f, 4, 0, 0])]))
+write('srat', 'srat-overlap', bytes([0x80]) + srat_table(
+    [srat_cpu(0, 0), srat_mem(0, 2 << 20, 0), srat_mem(1 << 20, 2 << 20, 1)]))
+write('srat', 'slit-4', bytes([1]) + acpi_table(b'SLIT', struct.pack('<Q', 4) + bytes(
+    [10, 15, 20, 30, 15, 10, 25, 20, 20, 25, 10, 15, 30, 20, 15, 10])))
+write('srat', 'slit-bad-diagonal', bytes([0x81]) + acpi_table(b'SLIT', struct.pack('<Q', 2) + bytes(
+    [10, 20, 20, 11])))

@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) "smpboot: " fmt
 
 #include <exo/acpi.h>
+#include <exo/numa.h>
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
@@ -253,6 +254,7 @@ void __init smp_prepare_boot_cpu(void)
 		build_cpu_map();
 	else
 		x86_cpu_to_apicid[0] = read_apic_id();
+	numa_init();
 	x86_vector_init();
 	ioapic_init();
 	apic_timer_calibrate();
