@@ -59,6 +59,7 @@
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
+#include <trace/events/module.h>
 
 #include "module-internal.h"
 #include "module_elf.h"
@@ -475,6 +476,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
 	list_add_tail(&mod->list, &modules_list);
+	trace_module_load(mod);
 	ret = mod->init ? mod->init() : 0;
 	if (ret) {
 		pr_err("%s: init failed with error %d, unloading\n", mod->name, ret);
@@ -580,6 +582,7 @@ int unload_module(const char *name)
 	base = mod->base;
 	size = mod->size;
 	pr_info("%s: unloaded\n", name);
+	trace_module_free(mod);
 	free_module_memory(base, size);	/* mod itself lives in there */
 	mutex_unlock(&module_mutex);
 	return 0;

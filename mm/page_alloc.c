@@ -24,6 +24,7 @@
 #include <exo/string.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
+#include <trace/events/mm.h>
 
 #include "internal.h"
 
@@ -847,6 +848,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 out:
 	post_alloc(pfn, 1UL << order, gfp);
+	trace_page_alloc(pfn, order, (__force unsigned int)gfp);
 	return &mem_map[pfn];
 }
 
@@ -854,7 +856,10 @@ out:
 void __free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
-	int code = free_order_fast(&global_pa, pfn, order);
+	int code;
+
+	trace_page_free(pfn, order);
+	code = free_order_fast(&global_pa, pfn, order);
 
 	if (likely(code == FREE_DONE))
 		return;
