@@ -848,7 +848,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 out:
 	post_alloc(pfn, 1UL << order, gfp);
-	trace_page_alloc(pfn, order, (__force unsigned int)gfp);
+	trace_page_alloc(pfn, order, gfp);
 	return &mem_map[pfn];
 }
 

@@ -173,7 +173,7 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	__atomic_fetch_add(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
 	preempt_disable();
 	cpu = smp_processor_id();
-	trace_tlb_flush(start, end);
+	trace_tlb_flush(1, start, end);
 	local_flush_range(&f);
 	if (start < KERNEL_HALF_START) {
 		targets = &mm->cpus;

@@ -24,7 +24,10 @@
  *	);
  *	#endif
  *
- * and calls trace_kfree(_RET_IP_, p) where the event happens.  Off, that
+ * and calls trace_kfree(_RET_IP_, p) where the event happens.  Events
+ * with the same fields share them: DECLARE_EVENT_CLASS() takes what
+ * TRACE_EVENT() takes, and DEFINE_EVENT(class, name, proto, args) makes
+ * each event of it (TRACE_EVENT() is a class of one).  Off, that
  * call is one test of a flag and a branch not taken (<exo/jump_label.h>);
  * on, it records the fields in the ring buffer.  kernel/trace/trace_events.c
  * includes every such header with CREATE_TRACE_POINTS defined, which makes
@@ -75,41 +78,52 @@ struct tracepoint {
 #endif
 
 /*
- * The record, its printer, its descriptor in the _ftrace_events section,
- * and the out-of-line recorder the inline trace_<name>() calls.
+ * An event class: the record, its printer and the function that fills it,
+ * shared by the events DEFINE_EVENT() makes of it.
  */
-#define __DEFINE_TRACE_EVENT(call, proto, args, tstruct, assign, print_args)	\
-	struct tracepoint __tracepoint_##call = { STATIC_KEY_INIT_FALSE };	\
-	EXPORT_SYMBOL_GPL(__tracepoint_##call);					\
-	struct trace_event_raw_##call {						\
+#define __DECLARE_EVENT_CLASS(class, proto, args, tstruct, assign, print_args)	\
+	struct trace_event_raw_##class {					\
 		struct trace_entry ent;						\
 		tstruct								\
 	};									\
-	static void trace_event_print_##call(struct trace_seq *s,		\
-					     const struct trace_entry *ent)	\
+	static void trace_event_print_##class(struct trace_seq *s,		\
+					      const struct trace_entry *ent)	\
 	{									\
-		const struct trace_event_raw_##call *__entry = (const void *)ent; \
+		const struct trace_event_raw_##class *__entry = (const void *)ent; \
 										\
-		trace_seq_printf(s, print_args);					\
+		trace_seq_printf(s, print_args);				\
 	}									\
+	static inline void trace_event_fill_##class(struct trace_event_raw_##class *__entry, \
+						    proto)			\
+	{									\
+		assign								\
+	}
+
+/*
+ * An event of @class: its tracepoint, its descriptor in the _ftrace_events
+ * section, and the out-of-line recorder the inline trace_<call>() calls.
+ */
+#define __DEFINE_EVENT(class, call, proto, args)				\
+	struct tracepoint __tracepoint_##call = { STATIC_KEY_INIT_FALSE };	\
+	EXPORT_SYMBOL_GPL(__tracepoint_##call);					\
 	static struct trace_event_call event_##call = {				\
 		.system = __stringify(TRACE_SYSTEM), .name = #call,		\
 		.tp = &__tracepoint_##call,					\
-		.size = sizeof(struct trace_event_raw_##call),			\
-		.print = trace_event_print_##call,				\
+		.size = sizeof(struct trace_event_raw_##class),			\
+		.print = trace_event_print_##class,				\
 	};									\
 	static struct trace_event_call *const __event_ptr_##call __used	\
 		__section("_ftrace_events") __aligned(8) = &event_##call;	\
 	void __trace_##call(proto)						\
 	{									\
-		struct trace_event_raw_##call *__entry;				\
+		struct trace_event_raw_##class *__entry;			\
 		struct trace_event_buffer fbuffer;				\
 										\
 		BUILD_BUG_ON(sizeof(*__entry) > TRACE_RECORD_MAX);		\
 		__entry = trace_event_buffer_reserve(&fbuffer, &event_##call);	\
 		if (!__entry)							\
 			return;							\
-		{ assign }							\
+		trace_event_fill_##class(__entry, args);			\
 		trace_event_buffer_commit(&fbuffer);				\
 	}									\
 	EXPORT_SYMBOL_GPL(__trace_##call)
@@ -118,13 +132,23 @@ struct tracepoint {
 
 /* Outside the guard: each event header includes this file and gets the
  * TRACE_EVENT() of the pass it is in. */
+#undef DECLARE_EVENT_CLASS
+#undef DEFINE_EVENT
 #undef TRACE_EVENT
 #if defined(CREATE_TRACE_POINTS) && defined(CONFIG_TRACEPOINTS)
-#define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
+#define DECLARE_EVENT_CLASS(class, proto, args, tstruct, assign, print)	\
+	__DECLARE_EVENT_CLASS(class, PARAMS(proto), PARAMS(args),	\
+			      PARAMS(tstruct), PARAMS(assign), PARAMS(print))
+#define DEFINE_EVENT(class, name, proto, args)				\
 	__DECLARE_TRACE(name, PARAMS(proto), PARAMS(args))		\
-	__DEFINE_TRACE_EVENT(name, PARAMS(proto), PARAMS(args),		\
-			     PARAMS(tstruct), PARAMS(assign), PARAMS(print))
+	__DEFINE_EVENT(class, name, PARAMS(proto), PARAMS(args))
 #else
-#define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
+#define DECLARE_EVENT_CLASS(class, proto, args, tstruct, assign, print)
+#define DEFINE_EVENT(class, name, proto, args)				\
 	__DECLARE_TRACE(name, PARAMS(proto), PARAMS(args))
 #endif
+/* An event with a class of its own. */
+#define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
+	DECLARE_EVENT_CLASS(name, PARAMS(proto), PARAMS(args),		\
+			    PARAMS(tstruct), PARAMS(assign), PARAMS(print)) \
+	DEFINE_EVENT(name, name, PARAMS(proto), PARAMS(args))

@@ -26,15 +26,19 @@
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/ring_buffer.h>
-#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/vmalloc.h>
 
-/* The rings in vmalloc space; the hosted build has none. */
+/*
+ * The rings in vmalloc space.  The hosted build has none, and takes them
+ * from the host so that its tests need no allocator set up.
+ */
 #ifdef CONFIG_HOSTED
-#define rb_zalloc(size)	kzalloc(size, GFP_KERNEL)
-#define rb_free(p)	kfree(p)
+void *calloc(size_t n, size_t size);
+void free(void *p);
+#define rb_zalloc(size)	calloc(1, size)
+#define rb_free(p)	free(p)
 #else
 #define rb_zalloc(size)	vzalloc(size)
 #define rb_free(p)	vfree(p)
@@ -79,7 +83,7 @@ struct trace_buffer *ring_buffer_alloc(unsigned long size, unsigned int nr_cpus)
 	}
 	while (slots * RB_SLOT_SIZE < size)
 		slots <<= 1;
-	b = kzalloc(sizeof(*b) + nr_cpus * sizeof(b->cpus[0]), GFP_KERNEL);
+	b = rb_zalloc(sizeof(*b) + nr_cpus * sizeof(b->cpus[0]));
 	if (!b)
 		goto nomem;
 	b->nr_slots = slots;
@@ -104,7 +108,7 @@ void ring_buffer_free(struct trace_buffer *buffer)
 		return;
 	for (unsigned int c = 0; c < buffer->nr_cpus; c++)
 		rb_free(buffer->cpus[c].slots);
-	kfree(buffer);
+	rb_free(buffer);
 }
 
 struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,

@@ -15,32 +15,6 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 
-#ifdef __HOSTED__
-#include <exo/printk.h>
-#include <exo/slab.h>
-#include <asm/hosted.h>
-
-/* Hosted: a fresh allocator for the rings, and `current` for kmalloc(). */
-static int rb_suite_init(void)
-{
-	int level = console_loglevel, err;
-
-	console_loglevel = min(level, LOGLEVEL_WARNING);
-	err = hosted_mm_init(NULL);
-	if (!err)
-		kmem_cache_init();
-	console_loglevel = level;
-	if (!err)
-		hosted_task_begin("main");
-	return err;
-}
-
-static void rb_suite_exit(void)
-{
-	hosted_task_end();
-}
-#endif
-
 #define WORDS	(RB_MAX_DATA / 8)
 
 /* A record: every word the same, so that a torn copy shows. */
@@ -281,8 +255,5 @@ static struct ktest_case ring_buffer_cases[] = {
 
 static struct ktest_suite ring_buffer_suite = {
 	.name = "ring_buffer", .cases = ring_buffer_cases,
-#ifdef __HOSTED__
-	.suite_init = rb_suite_init, .suite_exit = rb_suite_exit,
-#endif
 };
 KTEST_SUITE(ring_buffer_suite);

@@ -37,8 +37,8 @@ TRACE_EVENT(block_rq_issue,
 	TP_PROTO(struct request *rq),
 	TP_ARGS(rq),
 	TP_STRUCT__entry(
-		__array(char, disk, TRACE_DISK_NAME_LEN)
 		__field(u64, sector)
+		__array(char, disk, TRACE_DISK_NAME_LEN)
 		__field(unsigned int, nr_sector)
 		__field(int, tag)
 		__field(char, rwbs)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Memory events: the page allocator, kmalloc and TLB flushes. */
 #include <exo/tracepoint.h>
+#include <asm/page.h>
 
 /* Outside the guard: a header included above may set it too. */
 #undef TRACE_SYSTEM
@@ -10,7 +11,7 @@
 #define _TRACE_MM_H
 
 TRACE_EVENT(page_alloc,
-	TP_PROTO(unsigned long pfn, unsigned int order, unsigned int gfp_flags),
+	TP_PROTO(unsigned long pfn, unsigned int order, gfp_t gfp_flags),
 	TP_ARGS(pfn, order, gfp_flags),
 	TP_STRUCT__entry(
 		__field(unsigned long, pfn)
@@ -20,7 +21,7 @@ TRACE_EVENT(page_alloc,
 	TP_fast_assign(
 		__entry->pfn = pfn;
 		__entry->order = order;
-		__entry->gfp_flags = gfp_flags;
+		__entry->gfp_flags = (__force unsigned int)gfp_flags;
 	),
 	TP_printk("pfn=0x%lx order=%u gfp_flags=%#x", __entry->pfn, __entry->order,
 		  __entry->gfp_flags)
@@ -75,36 +76,33 @@ TRACE_EVENT(kfree,
 	TP_printk("call_site=%pS ptr=%p", (void *)__entry->call_site, __entry->ptr)
 );
 
-/* A flush of this CPU's TLB for [start, end). */
-TRACE_EVENT(tlb_flush,
-	TP_PROTO(unsigned long start, unsigned long end),
-	TP_ARGS(start, end),
-	TP_STRUCT__entry(
-		__field(unsigned long, start)
-		__field(unsigned long, end)
-	),
-	TP_fast_assign(
-		__entry->start = start;
-		__entry->end = end;
-	),
-	TP_printk("start=0x%lx end=0x%lx", __entry->start, __entry->end)
-);
-
-/* Flush IPIs sent to @cpus other CPUs for [start, end). */
-TRACE_EVENT(tlb_shootdown,
+/* A TLB flush of [start, end) on @cpus CPUs. */
+DECLARE_EVENT_CLASS(tlb_range,
 	TP_PROTO(unsigned int cpus, unsigned long start, unsigned long end),
 	TP_ARGS(cpus, start, end),
 	TP_STRUCT__entry(
-		__field(unsigned int, cpus)
 		__field(unsigned long, start)
-		__field(unsigned long, end)
+		__field(unsigned long, pages)
+		__field(unsigned int, cpus)
 	),
 	TP_fast_assign(
-		__entry->cpus = cpus;
 		__entry->start = start;
-		__entry->end = end;
+		__entry->pages = (end - start) >> PAGE_SHIFT;
+		__entry->cpus = cpus;
 	),
-	TP_printk("cpus=%u start=0x%lx end=0x%lx", __entry->cpus, __entry->start, __entry->end)
+	TP_printk("start=0x%lx pages=%lu cpus=%u", __entry->start, __entry->pages, __entry->cpus)
+);
+
+/* This CPU's own flush (cpus is 1). */
+DEFINE_EVENT(tlb_range, tlb_flush,
+	TP_PROTO(unsigned int cpus, unsigned long start, unsigned long end),
+	TP_ARGS(cpus, start, end)
+);
+
+/* The flush IPIs sent to @cpus other CPUs. */
+DEFINE_EVENT(tlb_range, tlb_shootdown,
+	TP_PROTO(unsigned int cpus, unsigned long start, unsigned long end),
+	TP_ARGS(cpus, start, end)
 );
 
 #endif /* _TRACE_MM_H */

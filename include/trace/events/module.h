@@ -11,7 +11,7 @@
 #if !defined(_TRACE_MODULE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _TRACE_MODULE_H
 
-TRACE_EVENT(module_load,
+DECLARE_EVENT_CLASS(module_name,
 	TP_PROTO(struct module *mod),
 	TP_ARGS(mod),
 	TP_STRUCT__entry(
@@ -23,16 +23,14 @@ TRACE_EVENT(module_load,
 	TP_printk("%s", __entry->name)
 );
 
-TRACE_EVENT(module_free,
+DEFINE_EVENT(module_name, module_load,
 	TP_PROTO(struct module *mod),
-	TP_ARGS(mod),
-	TP_STRUCT__entry(
-		__array(char, name, MODULE_NAME_LEN)
-	),
-	TP_fast_assign(
-		strlcpy(__entry->name, mod->name, MODULE_NAME_LEN);
-	),
-	TP_printk("%s", __entry->name)
+	TP_ARGS(mod)
+);
+
+DEFINE_EVENT(module_name, module_free,
+	TP_PROTO(struct module *mod),
+	TP_ARGS(mod)
 );
 
 #endif /* _TRACE_MODULE_H */
