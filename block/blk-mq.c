@@ -20,6 +20,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <asm/processor.h>
+#include <trace/events/block.h>
 #include "blk.h"
 
 struct workqueue_struct *kblockd_workqueue;
@@ -105,6 +106,7 @@ void blk_mq_start_request(struct request *rq)
 		return;
 	}
 	rq->rq_flags |= RQF_STARTED;
+	trace_block_rq_issue(rq);
 	atomic_add(1, &rq->mq_hctx->nr_active);
 	atomic_long_add_return(1, &blk_nr_in_flight);
 	blk_add_timer(rq);
@@ -183,6 +185,7 @@ static void blk_mq_end_bios(struct request *rq, blk_status_t error)
 
 void __blk_mq_end_request(struct request *rq, blk_status_t error)
 {
+	trace_block_rq_complete(rq, blk_status_to_errno(error));
 	if ((rq->rq_flags & RQF_FLUSH_SEQ) && blk_flush_complete_seq(rq, error))
 		return;
 	blk_mq_end_bios(rq, error);

@@ -31,6 +31,7 @@
 static DEFINE_SPINLOCK(tasks_lock);
 static LIST_HEAD(all_tasks);
 static unsigned int nr_tasks;
+static int last_pid;
 static DECLARE_WAIT_QUEUE_HEAD(exit_wq);
 static struct task_exit_hook *exit_hooks;
 static unsigned int next_cpu;
@@ -42,6 +43,7 @@ void kthread_register(struct task_struct *t)
 	unsigned long flags;
 
 	spin_lock_irqsave(&tasks_lock, flags);
+	t->pid = ++last_pid;
 	list_add_tail(&t->tasks, &all_tasks);
 	nr_tasks++;
 	spin_unlock_irqrestore(&tasks_lock, flags);

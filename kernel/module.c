@@ -60,6 +60,7 @@
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
+#include <trace/events/module.h>
 
 #include "module-internal.h"
 #include "module_elf.h"
@@ -502,6 +503,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
 	list_add_tail(&mod->list, &modules_list);
+	trace_module_load(mod);
 	ret = do_init_module(mod);
 	if (ret) {
 		pr_err("%s: init failed with error %d, unloading\n", mod->name, ret);
@@ -603,6 +605,7 @@ int unload_module(const char *name)
 	drop_deps(mod->deps, mod->nr_deps);
 	module_destroy_params(mod);
 	pr_info("%s: unloaded\n", name);
+	trace_module_free(mod);
 	free_module(mod);
 	mutex_unlock(&module_mutex);
 	return 0;

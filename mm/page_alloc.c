@@ -25,6 +25,7 @@
 #include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/pcp.h>
+#include <trace/events/mm.h>
 
 #include "internal.h"
 
@@ -879,6 +880,7 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
 	}
 out:
 	post_alloc(pfn, 1UL << order, gfp);
+	trace_page_alloc(pfn, order, gfp);
 	return &mem_map[pfn];
 }
 
@@ -914,7 +916,10 @@ static noinline void __free_pages_slow(unsigned long pfn, unsigned int order, in
 void __free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
-	int code = free_order_fast(&global_pa, pfn, order);
+	int code;
+
+	trace_page_free(pfn, order);
+	code = free_order_fast(&global_pa, pfn, order);
 
 	if (likely(code == FREE_DONE))
 		return;

@@ -499,12 +499,15 @@ noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
 	}
 	if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(p))
 		memset(p, 0, size);
+	trace_kmalloc(_RET_IP_, p, size, (__force unsigned int)gfp);
 	return p;
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (unlikely(!SLAB_GFP_PLAIN(gfp)))
+		return __kmalloc_gfp(size, gfp);
+	if (trace_kmalloc_enabled())
 		return __kmalloc_gfp(size, gfp);
 	might_alloc(gfp);
 	if (should_fail_slab(size, gfp))
@@ -608,6 +611,7 @@ noinline void __kfree_full(const void *p, unsigned long cls)
 
 void kfree(const void *p)
 {
+	trace_kfree(_RET_IP_, p);
 	if (KASAN) {
 		kfree_hooked(p, _RET_IP_, "kfree");
 		return;

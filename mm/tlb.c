@@ -42,6 +42,7 @@
 #include <exo/tlb.h>
 #include <asm/irqflags.h>
 #include <asm/tlbflush.h>
+#include <trace/events/mm.h>
 
 DEFINE_PER_CPU(struct tlb_stats, tlb_stats);
 
@@ -143,6 +144,7 @@ static noinline void send_flush_ipis(struct mm_struct *mm, const struct cpumask 
 	WARN_ON_ONCE(arch_irqs_disabled());
 	stat_add(shootdowns_sent, n);
 	stat_add(shootdown_rounds, 1);
+	trace_tlb_shootdown(n, f->start, f->end);
 	smp_call_function_many(targets, flush_ipi, f, true);
 }
 
@@ -171,6 +173,7 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	__atomic_fetch_add(&mm->tlb_gen, 1, __ATOMIC_SEQ_CST);
 	preempt_disable();
 	cpu = smp_processor_id();
+	trace_tlb_flush(1, start, end);
 	local_flush_range(&f);
 	if (start < KERNEL_HALF_START) {
 		targets = &mm->cpus;

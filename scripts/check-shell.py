@@ -84,6 +84,14 @@ STEPS = [
      [r"enable: 'bogus' is not 0 or 1", r"echo: .*enable: write: EINVAL"], []),
     ("cat /dev/nosuch\r", [r"cat: /dev/nosuch: ENOENT"], []),
     ("lsdev -t\r", [r"0000:00:03.0 \[pci edu\]", r"`- edu0"], []),
+    # Tracing (Documentation/trace.rst): ftrace's format; show's own kcalloc is recorded.
+    ("trace enable mm:nosuch\r", [r"trace: no event matches 'mm:nosuch'"], [r"enabled"]),
+    ("trace enable mm:kmalloc\r", [r"trace: 1 event enabled"], []),
+    ("trace show\r", [r"^# tracer: nop$", r"^#           TASK-PID   CPU#  \|\|\|\|    TIMESTAMP  FUNCTION$",
+                      r"^ +[\w/<>-]+-\d+ +\[\d{3}\] [d.][N.][hs.][\d.] +\d+\.\d{6}: kmalloc: "
+                      r"call_site=\S+ ptr=\S+ bytes_req=\d+ gfp_flags=0x[0-9a-f]+$"], []),
+    ("trace disable\r", [], [r"trace:"]),
+    ("trace list\r", [r"^  mm:kmalloc$", r"^  sched:sched_switch$"], [r"^\* "]),
     # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
     ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
     ("xversoin" + HOME + DELETE + END + LEFT + LEFT + "\x7f" + RIGHT + "o\r",

@@ -103,5 +103,6 @@ void AnnotateIgnoreReadsEnd(const char *file, int line);
 #define __stringify(x)		__stringify_1(x)
 
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
+#define _THIS_IP_	({ __label__ __here; __here: (unsigned long)&&__here; })
 
 #endif /* _EXO_COMPILER_H */

@@ -67,6 +67,7 @@ struct task_struct {
 	unsigned int kasan_depth;	/* kasan_disable_current() nesting */
 #endif
 	char comm[TASK_COMM_LEN];
+	int pid;			/* from 1, in creation order; idle threads 0 */
 };
 
 DECLARE_PER_CPU(struct task_struct *, current_task);
@@ -77,6 +78,12 @@ static __always_inline struct task_struct *get_current(void)
 	return this_cpu_read(current_task);
 }
 #define current get_current()
+
+/* @t's thread id: 0 for the idle threads, as Linux's swapper. */
+static inline int task_pid_nr(const struct task_struct *t)
+{
+	return t->flags & PF_IDLE ? 0 : t->pid;
+}
 
 /* Set current's state before testing a sleep condition (wait.h). */
 #define set_current_state(s)	do { WRITE_ONCE(current->state, (s)); smp_mb(); } while (0)

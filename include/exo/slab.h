@@ -237,6 +237,7 @@ void __kfree_full(const void *ptr, unsigned long cls);
 
 /* The arch's single-instruction steps of the paths below. */
 #include <asm/slab.h>
+#include <trace/events/mm.h>
 
 #ifdef SLAB_T1_FAST
 /* Take one unit of room of freed list @i; false if there was none. */
@@ -318,12 +319,15 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (!__builtin_constant_p(gfp) || !SLAB_GFP_PLAIN(gfp))
 		return __kmalloc_gfp(size, gfp);
+	if (trace_kmalloc_enabled())
+		return __kmalloc_gfp(size, gfp);
 	might_alloc(gfp);
 	return __kmalloc_t1(size, gfp);
 }
 
 static __always_inline void kfree(const void *ptr)
 {
+	trace_kfree(_THIS_IP_, ptr);
 	__kfree_t1(ptr);
 }
 #else

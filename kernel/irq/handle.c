@@ -9,6 +9,7 @@
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <trace/events/irq.h>
 #include "internal.h"
 
 static void irq_wake_thread(struct irq_desc *desc, struct irqaction *action)
@@ -32,7 +33,11 @@ static irqreturn_t handle_irq_event_percpu(struct irq_desc *desc)
 
 	for (struct irqaction *action = READ_ONCE(desc->action); action;
 	     action = READ_ONCE(action->next)) {
-		irqreturn_t res = action->handler(irq, action->dev_id);
+		irqreturn_t res;
+
+		trace_irq_handler_entry(irq, action);
+		res = action->handler(irq, action->dev_id);
+		trace_irq_handler_exit(irq, action, res);
 
 		if (res == IRQ_WAKE_THREAD) {
 			if (unlikely(!action->thread_fn)) {

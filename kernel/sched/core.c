@@ -44,6 +44,7 @@
 
 #include "sched.h"
 #include <asm/processor.h>
+#include <trace/events/sched.h>
 
 struct rq {
 	spinlock_t lock;
@@ -103,6 +104,7 @@ static bool activate(struct rq *rq, struct task_struct *p)
 	if (p->state == TASK_RUNNING)
 		return false;
 	WRITE_ONCE(p->state, TASK_RUNNING);
+	trace_sched_wakeup(p);
 	if (p->on_rq)		/* still rq->curr, on its way to sleep */
 		return false;
 	enqueue(rq, p);
@@ -173,6 +175,7 @@ static void __schedule(bool preempt)
 	next->nr_switches++;
 	rq->nr_switches++;
 	rq->curr = next;
+	trace_sched_switch(preempt, prev, next);
 	this_cpu_write(current_task, next);
 	this_cpu_write(slab_cur_cache, slab_tc_publish(next->slab_cache));
 	prev = __switch_to(prev, next);

@@ -29,6 +29,7 @@
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <trace/events/net.h>
 #include "internal.h"
 
 static DEFINE_SPINLOCK(ptype_lock);
@@ -231,6 +232,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	if (skb->mac_header == (u16)~0U)
 		skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
+	trace_netif_receive_skb(skb);
 	local_bh_disable();
 	ptype_read_lock();
 	ret = deliver_all(skb, dev);

@@ -32,6 +32,7 @@
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <trace/events/net.h>
 #include "internal.h"
 
 #define TXQ_SCHEDULED	0
@@ -147,10 +148,13 @@ static void tx_drop(struct net_device *dev, struct sk_buff *skb)
  */
 static bool xmit_one(struct net_device *dev, struct netdev_queue *q, struct sk_buff *skb)
 {
+	unsigned int len;
 	netdev_tx_t rc;
 
 	skb->queue_mapping = (u16)q->index;
+	len = skb->len;
 	rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+	trace_net_dev_xmit(skb, rc, dev, len);
 	if (likely(rc == NETDEV_TX_OK)) {
 		WRITE_ONCE(q->trans_start, jiffies);
 		return true;

@@ -65,6 +65,10 @@ SECTIONS
 		KEEP(*(.benches))
 		__benches_end = .;
 		. = ALIGN(8);
+		__start__ftrace_events = .;
+		KEEP(*(_ftrace_events))
+		__stop__ftrace_events = .;
+		. = ALIGN(8);
 		__start___ksymtab = .;
 		KEEP(*(SORT(___ksymtab+*)))
 		__stop___ksymtab = .;

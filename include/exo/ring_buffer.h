@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The trace ring buffer: one ring of fixed-size slots per CPU, written
+ * without locks by the CPU that owns it (interrupts nesting on that CPU
+ * included) and read from any CPU.  When a ring is full the oldest event
+ * is overwritten and counted in the ring's overrun, as Linux's
+ * overwrite mode does.  Portable: the hosted tests run it under ASan and
+ * TSan (Documentation/trace.rst).
+ *
+ *	ev = ring_buffer_lock_reserve(buffer, sizeof(*entry));
+ *	if (ev) {
+ *		entry = ring_buffer_event_data(ev);
+ *		... fill entry ...
+ *		ring_buffer_unlock_commit(buffer, ev);
+ *	}
+ */
+#ifndef _EXO_RING_BUFFER_H
+#define _EXO_RING_BUFFER_H
+
+#include <exo/types.h>
+
+struct trace_buffer;
+
+/* Payload of one slot: an event's data must fit (checked at build time). */
+#define RB_SLOT_SIZE		128
+#define RB_EVENT_HEADER		24
+#define RB_MAX_DATA		(RB_SLOT_SIZE - RB_EVENT_HEADER)
+
+struct ring_buffer_event {
+	u64 stamp;		/* sequence + 1 once committed, 0 while written */
+	u64 seq;		/* the writer's position, for the commit */
+	u32 len;		/* bytes of data */
+	u32 pad;
+	u64 data[RB_MAX_DATA / 8];
+};
+
+/**
+ * ring_buffer_alloc() - a ring of @size bytes for each possible CPU
+ * @size: bytes per CPU, rounded up to a power of two of slots (at least 8)
+ * @nr_cpus: rings to make: CPUs 0 to @nr_cpus - 1 may write
+ *
+ * Return: the buffer, or NULL with an error logged (-ENOMEM or a size of
+ * zero or over 64 MiB).
+ */
+struct trace_buffer *ring_buffer_alloc(unsigned long size, unsigned int nr_cpus);
+
+/** ring_buffer_free() - free a buffer no writer can still reach */
+void ring_buffer_free(struct trace_buffer *buffer);
+
+/**
+ * ring_buffer_lock_reserve() - claim the next slot of this CPU's ring
+ * @buffer: the buffer
+ * @length: bytes of data to be written, at most RB_MAX_DATA
+ *
+ * Disables preemption until ring_buffer_unlock_commit().  May be called
+ * from an interrupt that arrived between another reserve and its commit
+ * on the same CPU.  If the ring is full, the oldest event is dropped and
+ * counted.
+ * Return: the event to fill, or NULL if @length is too big, the CPU has no
+ * ring or recording is off (ring_buffer_record_off()).
+ */
+struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
+						   unsigned long length);
+
+/**
+ * ring_buffer_unlock_commit() - publish an event from ring_buffer_lock_reserve()
+ * @buffer: the buffer
+ * @event: the event, filled
+ */
+void ring_buffer_unlock_commit(struct trace_buffer *buffer, struct ring_buffer_event *event);
+
+static inline void *ring_buffer_event_data(struct ring_buffer_event *event)
+{
+	return event->data;
+}
+
+/**
+ * ring_buffer_write() - reserve, copy @length bytes of @data and commit
+ * @buffer: the buffer
+ * @length: bytes, at most RB_MAX_DATA
+ * @data: what to copy
+ * Return: 0, or -EBUSY (recording off or no ring) or -E2BIG.
+ */
+int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const void *data);
+
+/**
+ * ring_buffer_peek() - copy an event of CPU @cpu's ring without consuming it
+ * @buffer: the buffer
+ * @cpu: the ring
+ * @pos: in: the position to read from (0: the oldest); out: the position
+ *	of the event copied, the next read passes it plus one
+ * @data: RB_MAX_DATA bytes for the copy
+ *
+ * Events overwritten before or while they are copied are skipped; an
+ * event still being written ends the read.
+ * Return: the length copied, 0 if there is nothing more, -EINVAL for a
+ * CPU without a ring.
+ */
+int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, void *data);
+
+/** ring_buffer_entries_cpu() - events in CPU @cpu's ring (written, not dropped) */
+unsigned long ring_buffer_entries_cpu(struct trace_buffer *buffer, unsigned int cpu);
+/** ring_buffer_overrun_cpu() - events CPU @cpu's ring dropped to make room */
+unsigned long ring_buffer_overrun_cpu(struct trace_buffer *buffer, unsigned int cpu);
+/** ring_buffer_written_cpu() - events written to CPU @cpu's ring since the last reset */
+unsigned long ring_buffer_written_cpu(struct trace_buffer *buffer, unsigned int cpu);
+/** ring_buffer_size() - slots of each CPU's ring */
+unsigned long ring_buffer_size(struct trace_buffer *buffer);
+
+/**
+ * ring_buffer_reset() - drop every event and zero the counters
+ * @buffer: the buffer
+ *
+ * Writers may go on meanwhile: their events land after the reset point.
+ */
+void ring_buffer_reset(struct trace_buffer *buffer);
+
+/* Stop and restart new reserves on every CPU (nesting, as Linux's). */
+void ring_buffer_record_off(struct trace_buffer *buffer);
+void ring_buffer_record_on(struct trace_buffer *buffer);
+
+#endif /* _EXO_RING_BUFFER_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU overwrite ring buffer (include/exo/ring_buffer.h).
+ *
+ * Each CPU's ring is an array of 2^n slots and two counters that only
+ * grow: head, the next position to write, and tail, the oldest position
+ * still held.  A writer claims position p by advancing head with a
+ * compare-and-swap (an interrupt on the same CPU may claim p + 1 between
+ * the read and the swap: the swap then fails and the outer writer tries
+ * again), then makes room by pushing tail past p - size, counting each
+ * position it pushes past as an overrun.  Only after that does it touch
+ * slot p % size, so the push and the count happen once per dropped event
+ * whoever does them.  The slot's stamp is 0 while it is written and p + 1
+ * once committed (store-release): a reader copies a slot and checks the
+ * stamp before and after, so an event overwritten under it is skipped and
+ * never shown torn.
+ *
+ * A writer interrupted between reserve and commit keeps its slot: the
+ * interrupt's events take the next ones.  Only if the interrupts of that
+ * window wrote a whole ring's worth would one of them reuse the
+ * interrupted slot; rings have at least 8 slots and handlers write a few
+ * events each.
+ */
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/preempt.h>
+#include <exo/printk.h>
+#include <exo/ring_buffer.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/vmalloc.h>
+
+/*
+ * The rings in vmalloc space.  The hosted build has none, and takes them
+ * from the host so that its tests need no allocator set up.
+ */
+#ifdef CONFIG_HOSTED
+void *calloc(size_t n, size_t size);
+void free(void *p);
+#define rb_zalloc(size)	calloc(1, size)
+#define rb_free(p)	free(p)
+#else
+#define rb_zalloc(size)	vzalloc(size)
+#define rb_free(p)	vfree(p)
+#endif
+
+struct ring_buffer_per_cpu {
+	u64 head;		/* next position to claim */
+	u64 tail;		/* oldest position held */
+	u64 base;		/* head at the last reset: written = head - base */
+	unsigned long overrun;
+	struct ring_buffer_event *slots;
+} __aligned(64);
+
+struct trace_buffer {
+	unsigned long nr_slots;		/* power of two */
+	unsigned int nr_cpus;
+	int record_disabled;
+	struct ring_buffer_per_cpu cpus[];
+};
+
+#define RB_MAX_BYTES	(64UL << 20)
+
+static bool rb_cas(u64 *p, u64 old, u64 new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_RELAXED);
+}
+
+static u64 rb_load(const u64 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+struct trace_buffer *ring_buffer_alloc(unsigned long size, unsigned int nr_cpus)
+{
+	unsigned long slots = 8;
+	struct trace_buffer *b;
+
+	if (!size || size > RB_MAX_BYTES || !nr_cpus) {
+		pr_err("ring_buffer: bad size %lu for %u CPUs (-EINVAL)\n", size, nr_cpus);
+		return NULL;
+	}
+	while (slots * RB_SLOT_SIZE < size)
+		slots <<= 1;
+	b = rb_zalloc(sizeof(*b) + nr_cpus * sizeof(b->cpus[0]));
+	if (!b)
+		goto nomem;
+	b->nr_slots = slots;
+	b->nr_cpus = nr_cpus;
+	for (unsigned int c = 0; c < nr_cpus; c++) {
+		b->cpus[c].slots = rb_zalloc(slots * sizeof(struct ring_buffer_event));
+		if (!b->cpus[c].slots) {
+			ring_buffer_free(b);
+			goto nomem;
+		}
+	}
+	return b;
+nomem:
+	pr_err("ring_buffer: no memory for %u rings of %lu bytes (-ENOMEM)\n", nr_cpus,
+	       slots * RB_SLOT_SIZE);
+	return NULL;
+}
+
+void ring_buffer_free(struct trace_buffer *buffer)
+{
+	if (!buffer)
+		return;
+	for (unsigned int c = 0; c < buffer->nr_cpus; c++)
+		rb_free(buffer->cpus[c].slots);
+	rb_free(buffer);
+}
+
+struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
+						   unsigned long length)
+{
+	struct ring_buffer_per_cpu *cb;
+	struct ring_buffer_event *ev;
+	unsigned int cpu;
+	u64 pos, t;
+
+	if (length > RB_MAX_DATA)
+		return NULL;
+	preempt_disable();
+	cpu = smp_processor_id();
+	if (cpu >= buffer->nr_cpus || READ_ONCE(buffer->record_disabled))
+		goto out;
+	cb = &buffer->cpus[cpu];
+	do
+		pos = rb_load(&cb->head);
+	while (!rb_cas(&cb->head, pos, pos + 1));
+	/* Make room: whoever moves tail past an event counts it dropped. */
+	for (t = rb_load(&cb->tail); pos - t >= buffer->nr_slots; t = rb_load(&cb->tail))
+		if (rb_cas(&cb->tail, t, t + 1))
+			__atomic_fetch_add(&cb->overrun, 1, __ATOMIC_RELAXED);
+	ev = &cb->slots[pos & (buffer->nr_slots - 1)];
+	/* Acquire: no store of the new data moves above the zero stamp. */
+	__atomic_exchange_n(&ev->stamp, 0, __ATOMIC_ACQ_REL);
+	ev->seq = pos;
+	ev->len = length;
+	return ev;
+out:
+	preempt_enable();
+	return NULL;
+}
+
+void ring_buffer_unlock_commit(struct trace_buffer *buffer, struct ring_buffer_event *event)
+{
+	__atomic_store_n(&event->stamp, event->seq + 1, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const void *data)
+{
+	struct ring_buffer_event *ev;
+
+	if (length > RB_MAX_DATA)
+		return -E2BIG;
+	ev = ring_buffer_lock_reserve(buffer, length);
+	if (!ev)
+		return -EBUSY;
+	memcpy(ev->data, data, length);
+	ring_buffer_unlock_commit(buffer, ev);
+	return 0;
+}
+
+/*
+ * Copy @ev's data if it still holds position @pos: atomic loads,
+ * as the owner may be overwriting it (the stamp check throws such a copy
+ * away).
+ */
+static int rb_copy(const struct ring_buffer_event *ev, u64 pos, void *data)
+{
+	u64 *dst = data;
+	u32 len;
+
+	if (__atomic_load_n(&ev->stamp, __ATOMIC_ACQUIRE) != pos + 1)
+		return -EAGAIN;
+	len = __atomic_load_n(&ev->len, __ATOMIC_RELAXED);
+	if (len > RB_MAX_DATA)
+		return -EAGAIN;
+	/* Acquire loads: the stamp is read again after all of them. */
+	for (unsigned int i = 0; i < DIV_ROUND_UP(len, 8); i++)
+		dst[i] = __atomic_load_n(&ev->data[i], __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&ev->stamp, __ATOMIC_RELAXED) != pos + 1)
+		return -EAGAIN;
+	return len;
+}
+
+int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, void *data)
+{
+	struct ring_buffer_per_cpu *cb;
+
+	if (cpu >= buffer->nr_cpus)
+		return -EINVAL;
+	cb = &buffer->cpus[cpu];
+	for (u64 p = max(*pos, rb_load(&cb->tail)); p < rb_load(&cb->head); p++) {
+		const struct ring_buffer_event *ev = &cb->slots[p & (buffer->nr_slots - 1)];
+		int len = rb_copy(ev, p, data);
+
+		if (len >= 0) {
+			*pos = p;
+			return len;
+		}
+		/* Not overwritten since: still being written, so the read ends. */
+		if (p >= rb_load(&cb->tail))
+			return 0;
+	}
+	return 0;
+}
+
+unsigned long ring_buffer_entries_cpu(struct trace_buffer *buffer, unsigned int cpu)
+{
+	if (cpu >= buffer->nr_cpus)
+		return 0;
+	return rb_load(&buffer->cpus[cpu].head) - rb_load(&buffer->cpus[cpu].tail);
+}
+
+unsigned long ring_buffer_overrun_cpu(struct trace_buffer *buffer, unsigned int cpu)
+{
+	if (cpu >= buffer->nr_cpus)
+		return 0;
+	return __atomic_load_n(&buffer->cpus[cpu].overrun, __ATOMIC_RELAXED);
+}
+
+unsigned long ring_buffer_written_cpu(struct trace_buffer *buffer, unsigned int cpu)
+{
+	if (cpu >= buffer->nr_cpus)
+		return 0;
+	return rb_load(&buffer->cpus[cpu].head) - rb_load(&buffer->cpus[cpu].base);
+}
+
+unsigned long ring_buffer_size(struct trace_buffer *buffer)
+{
+	return buffer->nr_slots;
+}
+
+void ring_buffer_reset(struct trace_buffer *buffer)
+{
+	for (unsigned int c = 0; c < buffer->nr_cpus; c++) {
+		struct ring_buffer_per_cpu *cb = &buffer->cpus[c];
+		u64 h = rb_load(&cb->head), t;
+
+		/* Never backwards: a writer may have pushed tail past @h meanwhile. */
+		for (t = rb_load(&cb->tail); t < h; t = rb_load(&cb->tail))
+			if (rb_cas(&cb->tail, t, h))
+				break;
+		__atomic_store_n(&cb->base, h, __ATOMIC_RELEASE);
+		__atomic_store_n(&cb->overrun, 0, __ATOMIC_RELAXED);
+	}
+}
+
+void ring_buffer_record_off(struct trace_buffer *buffer)
+{
+	__atomic_fetch_add(&buffer->record_disabled, 1, __ATOMIC_SEQ_CST);
+}
+
+void ring_buffer_record_on(struct trace_buffer *buffer)
+{
+	__atomic_fetch_sub(&buffer->record_disabled, 1, __ATOMIC_SEQ_CST);
+}

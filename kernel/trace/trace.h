@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals of kernel/trace/, shared by its files only. */
+#ifndef _KERNEL_TRACE_TRACE_H
+#define _KERNEL_TRACE_TRACE_H
+
+#include <exo/errno.h>
+#include <exo/mutex.h>
+#include <exo/trace.h>
+#include <exo/trace_events.h>
+
+extern struct trace_event_call *const __start__ftrace_events[];
+extern struct trace_event_call *const __stop__ftrace_events[];
+
+/* Serialises the controls and the readers; writers never take it. */
+extern struct mutex trace_lock;
+/* NULL until an event is first enabled. */
+extern struct trace_buffer *trace_buf;
+
+int trace_alloc_buffer(void);
+struct trace_event_call *trace_event_by_type(unsigned int type);
+void trace_filter_get(int *cpu, int *pid);
+
+#ifdef CONFIG_FUNCTION_TRACER
+int trace_function_set(const char *glob);
+void trace_function_stop(void);
+bool trace_function_active(void);
+#else
+static inline int trace_function_set(const char *glob)
+{
+	return -ENOSYS;
+}
+static inline void trace_function_stop(void) { }
+static inline bool trace_function_active(void)
+{
+	return false;
+}
+#endif
+
+#endif /* _KERNEL_TRACE_TRACE_H */

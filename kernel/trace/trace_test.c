@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the tracing core through its controls and the `trace` shell
+ * command: events on and off, the system and event names, the CPU and
+ * thread filters, ftrace's text format, drops on overflow, and events
+ * from every CPU at once.
+ */
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/preempt.h>
+#include <exo/sched.h>
+#include <exo/shell.h>
+#include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+#include <exo/trace.h>
+#include <exo/vmalloc.h>
+
+#define OUT_MAX		(64 << 10)
+
+/* What trace_show() printed: the first OUT_MAX bytes, and per line checks. */
+struct out {
+	char *buf;
+	size_t len;
+	unsigned long lines, events, unordered, malformed;
+	u64 last_us;
+};
+
+/* "   comm-pid   [cpu] dnhp  123.456789: event: ..." -> microseconds */
+static bool parse_line(const char *s, u64 *us)
+{
+	const char *p = strstr(s, "] ");
+	unsigned long sec = 0, usec = 0;
+
+	if (!p || s[16] != '-' || p[-4] != '[' || p[6] != ' ')
+		return false;
+	for (p += 7; *p == ' '; p++)
+		;
+	for (; *p >= '0' && *p <= '9'; p++)
+		sec = sec * 10 + (*p - '0');
+	if (*p++ != '.')
+		return false;
+	for (int i = 0; i < 6; i++, p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		usec = usec * 10 + (*p - '0');
+	}
+	if (p[0] != ':' || p[1] != ' ' || !strstr(p + 2, ": "))
+		return false;
+	*us = (u64)sec * 1000000 + usec;
+	return true;
+}
+
+static void collect(void *ctx, const char *s, size_t n)
+{
+	struct out *o = ctx;
+	u64 us;
+
+	if (o->len + n < OUT_MAX) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		o->buf[o->len] = 0;
+	}
+	o->lines++;
+	if (s[0] == '#')
+		return;
+	o->events++;
+	if (!parse_line(s, &us)) {
+		o->malformed++;
+		return;
+	}
+	o->unordered += us < o->last_us;
+	o->last_us = us;
+}
+
+static int show(struct ktest *t, struct out *o)
+{
+	int n;
+
+	memset(o, 0, sizeof(*o));
+	o->buf = t->priv;
+	o->buf[0] = 0;
+	n = trace_show(collect, o);
+	KTEST_EXPECT_EQ(t, o->malformed, 0);
+	KTEST_EXPECT_EQ(t, o->unordered, 0);
+	return n;
+}
+
+static int trace_test_init(struct ktest *t)
+{
+	t->priv = vmalloc(OUT_MAX);
+	if (!t->priv)
+		return -ENOMEM;
+	trace_disable_all();
+	trace_set_filter("none");
+	trace_clear();
+	return 0;
+}
+
+static void trace_test_exit(struct ktest *t)
+{
+	trace_disable_all();
+	trace_set_filter("none");
+	trace_clear();
+	vfree(t->priv);
+}
+
+static void test_list(struct ktest *t)
+{
+	static const char *const names[] = {
+		"mm:page_alloc", "mm:page_free", "mm:kmalloc", "mm:kfree", "mm:tlb_flush",
+		"mm:tlb_shootdown", "irq:irq_handler_entry", "irq:irq_handler_exit",
+		"sched:sched_switch", "sched:sched_wakeup", "module:module_load",
+		"module:module_free",
+	};
+	struct out o = { .buf = t->priv };
+
+	trace_list(collect, &o);
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, names[i]));
+#ifdef CONFIG_BLOCK
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "block:block_rq_issue"));
+#endif
+#ifdef CONFIG_NET
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "net:net_dev_xmit"));
+#endif
+	KTEST_EXPECT_NULL(t, strstr(o.buf, "* mm:kmalloc"));
+}
+
+/* One kmalloc(77) shows as one line in ftrace's format, with our name and pid. */
+static void test_kmalloc_event(struct ktest *t)
+{
+	char who[32];
+	struct out o;
+	void *p;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
+	p = kmalloc(77, GFP_KERNEL);
+	kfree(p);
+	trace_disable_all();
+	KTEST_EXPECT_GE(t, show(t, &o), 1);
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "# tracer: nop\n"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "#           TASK-PID   CPU#  ||||    TIMESTAMP  FUNCTION\n"));
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "bytes_req=77 gfp_flags="));
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, " kmalloc: call_site=test_kmalloc_event+"));
+	KTEST_EXPECT_NULL(t, strstr(o.buf, " kfree: "));
+	snprintf(who, sizeof(who), "%16.16s-%-5d [%03u] ", current->comm, task_pid_nr(current),
+		 smp_processor_id());
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, who));
+}
+
+static void test_off_records_nothing(struct ktest *t)
+{
+	struct out o;
+
+	kfree(kmalloc(32, GFP_KERNEL));
+	KTEST_EXPECT_EQ(t, show(t, &o), 0);
+	KTEST_EXPECT_EQ(t, o.events, 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "# tracer: nop\n"));
+}
+
+static void test_names(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, trace_set_event("mm:*", true), 6);
+	KTEST_EXPECT_EQ(t, trace_set_event("sched", true), 2);
+	KTEST_EXPECT_EQ(t, trace_set_event("kfree", false), 1);
+	KTEST_EXPECT_EQ(t, trace_set_event("mm:nosuch", true), -ENOENT);
+	KTEST_EXPECT_EQ(t, trace_set_event("nosys:*", true), -ENOENT);
+	KTEST_EXPECT_EQ(t, trace_set_event("", true), -ENOENT);
+	KTEST_EXPECT_GE(t, trace_set_event("all", false), 12);
+}
+
+static void test_filter_pid_cpu(struct ktest *t)
+{
+	char expr[24];
+	struct out o;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
+	snprintf(expr, sizeof(expr), "pid=%d", task_pid_nr(current) + 1000);
+	KTEST_ASSERT_EQ(t, trace_set_filter(expr), 0);
+	kfree(kmalloc(40, GFP_KERNEL));
+	snprintf(expr, sizeof(expr), "cpu=%u", (smp_processor_id() + 1) % nr_cpu_ids);
+	KTEST_ASSERT_EQ(t, trace_set_filter("none"), 0);
+	if (nr_cpu_ids > 1) {
+		KTEST_ASSERT_EQ(t, trace_set_filter(expr), 0);
+		kfree(kmalloc(41, GFP_KERNEL));
+		trace_set_filter("none");
+	}
+	snprintf(expr, sizeof(expr), "pid=%d", task_pid_nr(current));
+	KTEST_ASSERT_EQ(t, trace_set_filter(expr), 0);
+	kfree(kmalloc(42, GFP_KERNEL));
+	trace_disable_all();
+	trace_set_filter("none");
+	show(t, &o);
+	KTEST_EXPECT_NULL(t, strstr(o.buf, "bytes_req=40 "));
+	KTEST_EXPECT_NULL(t, strstr(o.buf, "bytes_req=41 "));
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, "bytes_req=42 "));
+}
+
+static void test_bad_input(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, trace_set_filter("cpu=99999"), -EINVAL);
+	KTEST_EXPECT_EQ(t, trace_set_filter("pid=x"), -EINVAL);
+	KTEST_EXPECT_EQ(t, trace_set_filter("comm=ls"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace bogus"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace enable"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace enable mm:nosuch"), -ENOENT);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace show extra"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace filter"), -EINVAL);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace filter cpu=-1"), -EINVAL);
+#ifndef CONFIG_FUNCTION_TRACER
+	KTEST_EXPECT_EQ(t, shell_run_command("trace function edu_*"), -ENOSYS);
+#endif
+}
+
+static void test_shell(struct ktest *t)
+{
+	struct out o;
+
+	KTEST_EXPECT_EQ(t, shell_run_command("trace list"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace enable mm:kmalloc"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace filter cpu=0"), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace filter none"), 0);
+	kfree(kmalloc(99, GFP_KERNEL));
+	KTEST_EXPECT_EQ(t, shell_run_command("trace disable"), 0);
+	KTEST_EXPECT_EQ(t, show(t, &o), 1);
+	KTEST_EXPECT_EQ(t, shell_run_command("trace clear"), 0);
+	KTEST_EXPECT_EQ(t, show(t, &o), 0);
+}
+
+/* A full ring drops its oldest records and counts them; clear zeroes the count. */
+static void test_overflow(struct ktest *t)
+{
+	unsigned int n = (CONFIG_TRACE_BUF_KB << 10) / 128 + 100;
+	struct out o;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
+	preempt_disable();
+	for (unsigned int i = 0; i < n; i++)
+		kfree(kmalloc(24, GFP_ATOMIC));
+	preempt_enable();
+	trace_disable_all();
+	KTEST_EXPECT_GE(t, trace_dropped(), 100);
+	KTEST_EXPECT_EQ(t, show(t, &o), (int)((CONFIG_TRACE_BUF_KB << 10) / 128));
+	KTEST_EXPECT_NULL(t, strstr(o.buf, "# dropped (overwritten before read): 0\n"));
+	trace_clear();
+	KTEST_EXPECT_EQ(t, trace_dropped(), 0);
+}
+
+static void smp_worker(void *arg, unsigned int id)
+{
+	for (int i = 0; i < 300; i++)
+		kfree(kmalloc(16 + id, GFP_KERNEL));
+}
+
+/* Every CPU records at once; the output merges them in time order. */
+static void test_smp_events(struct ktest *t)
+{
+	unsigned int cpus_seen = 0;
+	struct out o;
+	char tag[16];
+	int n;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
+	n = ktest_run_on_cpus(4, smp_worker, NULL);
+	trace_disable_all();
+	KTEST_ASSERT_GT(t, n, 1);
+	KTEST_EXPECT_GE(t, show(t, &o) + (long)trace_dropped(), n * 300);
+	for (unsigned int c = 0; c < nr_cpu_ids; c++) {
+		snprintf(tag, sizeof(tag), " [%03u] ", c);
+		cpus_seen += !!strstr(o.buf, tag);
+	}
+	KTEST_EXPECT_GE(t, cpus_seen, (unsigned int)min(n, 2));
+}
+
+/* The scheduler's events: a sleep switches away, the tick wakes us. */
+static void test_sched_events(struct ktest *t)
+{
+	char me[96];
+	struct out o;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("sched:*", true), 2);
+	msleep(20);
+	trace_disable_all();
+	show(t, &o);
+	snprintf(me, sizeof(me), "sched_switch: prev_comm=%s prev_pid=%d prev_prio=120 prev_state=D ==> ",
+		 current->comm, task_pid_nr(current));
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, me));
+	snprintf(me, sizeof(me), "sched_wakeup: comm=%s pid=%d prio=120 target_cpu=%03u\n",
+		 current->comm, task_pid_nr(current), smp_processor_id());
+	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, me));
+}
+
+static struct ktest_case trace_cases[] = {
+	KTEST_CASE(test_list),
+	KTEST_CASE(test_kmalloc_event),
+	KTEST_CASE(test_off_records_nothing),
+	KTEST_CASE(test_names),
+	KTEST_CASE(test_filter_pid_cpu),
+	KTEST_CASE(test_bad_input),
+	KTEST_CASE(test_shell),
+	KTEST_CASE(test_overflow),
+	KTEST_CASE_FLAGS(test_smp_events, KTEST_F_SMP),
+	KTEST_CASE(test_sched_events),
+	{}
+};
+
+static struct ktest_suite trace_suite = {
+	.name = "trace", .cases = trace_cases,
+	.init = trace_test_init, .exit = trace_test_exit,
+};
+KTEST_SUITE(trace_suite);
