@@ -239,7 +239,8 @@ static void store_worker(void *arg, unsigned int id)
 		}
 		held = module_image_get("mlt");
 		if (held && (held->len < 64 || held->len >= 64 + SMP_WORKERS ||
-			     held->crc != smp_crc[held->len - 64] || strcmp(held->name, "mlt")))
+			     held->crc != smp_crc[held->len - 64] || strcmp(held->name, "mlt") ||
+			     memchr_inv(held->data, (int)(held->len - 64), held->len)))
 			atomic_inc(&smp_torn);
 		if (i % 7 == id % 7)
 			module_image_remove("mlt");

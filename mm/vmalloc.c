@@ -21,6 +21,12 @@
  *
  * Unmapping waits for the TLB shootdown IPIs, so a free from atomic context
  * (see atomic_context()) is deferred to the next call from a normal one.
+ * A freed area keeps its address space until its pages are unmapped and
+ * the shootdown has reached every CPU (Linux, too, flushes a freed vmap
+ * area before its range can be handed out again): a CPU that still held
+ * the old translation would otherwise write the new owner's data into
+ * the old frames, and a new owner mapping the range before the old one
+ * unmapped it would find its pages still mapped.
  *
  * Invariants: a vmalloc/stack/module area's pages are all mapped RW + NX
  * when handed out and their frames are found again through the page
@@ -64,7 +70,7 @@ struct vm_area {
 	unsigned long start;		/* first mapped address */
 	unsigned long nr_pages;		/* mapped pages */
 	enum vm_kind kind;
-	bool dying;			/* free deferred: no longer findable */
+	bool dying;			/* being freed: not findable, VA still held */
 	const void *caller;
 };
 
@@ -281,7 +287,10 @@ static struct vm_area *find_area(struct vm_arena *arena, unsigned long start)
 	return NULL;
 }
 
-/* Unmap an area's pages and give their frames back; vm_lock not held. */
+/*
+ * Unmap an area's pages and give their frames back; vm_lock not held.
+ * The area must still hold its address space (see the top).
+ */
 static void unpopulate(unsigned long start, unsigned long pages)
 {
 	LIST_HEAD(frames);
@@ -390,8 +399,9 @@ static void area_unmap_release(struct vm_area *a)
 		unpopulate(a->start, a->nr_pages);
 		__atomic_fetch_sub(&nr_vm_pages, a->nr_pages, __ATOMIC_RELAXED);
 	}
+	/* Shootdown done: only now may the address space be handed out again. */
 	spin_lock_irqsave(&vm_lock, flags);
-	slot_put(a);
+	release(a);
 	spin_unlock_irqrestore(&vm_lock, flags);
 }
 
@@ -406,8 +416,6 @@ void vmalloc_drain(void)
 	spin_lock_irqsave(&vm_lock, flags);
 	list = deferred;
 	deferred = NULL;
-	for (struct vm_area *a = list; a; a = a->deferred_next)
-		list_del_init(&a->list);
 	spin_unlock_irqrestore(&vm_lock, flags);
 	while (list) {
 		struct vm_area *next = list->deferred_next;
@@ -440,12 +448,11 @@ static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind
 	spin_lock_irqsave(&vm_lock, flags);
 	a = find_area(arena, (unsigned long)addr);
 	if (a && kind_matches(a->kind, kind) && (!pages || a->nr_pages == pages)) {
+		/* Nobody can find it any more; it stays in the arena (VA held). */
+		a->dying = true;
 		if (atomic) {
-			a->deferred_next = deferred;	/* stays in the arena: VA reserved */
-			a->dying = true;
+			a->deferred_next = deferred;
 			deferred = a;
-		} else {
-			list_del_init(&a->list);	/* nobody can find it any more */
 		}
 	} else {
 		a = NULL;

@@ -9,6 +9,7 @@
  * stack and the kernel oopses and panics instead of triple-faulting.
  * scripts/check.sh boots it once and checks exactly that.
  */
+#include <exo/atomic.h>
 #include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
@@ -19,6 +20,7 @@
 #include <exo/printk.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
+#include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -356,6 +358,132 @@ static void test_thread_stack_guard(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kthread_join(th), 0);
 }
 
+/*
+ * vfree() on one CPU, vmalloc() on another: a CPU that read a buffer has
+ * its translation in its TLB, and if the buffer's address is handed out
+ * again before the shootdown of its free reached that CPU, what the CPU
+ * writes into its new buffer lands in the old frames.  Each worker keeps
+ * publishing a fresh one-page buffer filled with its own token, reads the
+ * others' buffers under a reference (warming its TLB with their
+ * addresses) and checks every word of each buffer while it is held and
+ * again before it is freed, wherever the last reference is dropped.
+ */
+#define REUSE_WORKERS	4
+#define REUSE_ROUNDS	150
+#define REUSE_WORDS	(PAGE_SIZE / sizeof(u64))
+
+struct reuse_buf {
+	u64 *data;
+	u64 token;
+	unsigned int refs;	/* the slot's one + readers'; reuse_lock */
+};
+
+static DEFINE_SPINLOCK(reuse_lock);
+static struct reuse_buf *reuse_slot[REUSE_WORKERS];
+static atomic_t reuse_torn, reuse_nomem;
+
+static void reuse_check(const struct reuse_buf *b, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < REUSE_WORDS; i++) {
+		if (b->data[i] != b->token) {
+			if (atomic_inc_return(&reuse_torn) == 1)
+				pr_err("vmalloc_test: cpu%u: %p[%u] = %#llx, not %#llx\n", cpu,
+				       b->data, i, (unsigned long long)b->data[i],
+				       (unsigned long long)b->token);
+			return;
+		}
+	}
+}
+
+/* Drop a reference to @b (NULL: none); the last one checks and frees it. */
+static void reuse_put(struct reuse_buf *b, unsigned int cpu)
+{
+	unsigned long flags;
+	bool last;
+
+	if (!b)
+		return;
+	spin_lock_irqsave(&reuse_lock, flags);
+	last = !--b->refs;
+	spin_unlock_irqrestore(&reuse_lock, flags);
+	if (!last)
+		return;
+	reuse_check(b, cpu);
+	vfree(b->data);
+	kfree(b);
+}
+
+/* Put @b (NULL: empty) in worker @id's slot; the old buffer loses a ref. */
+static void reuse_publish(unsigned int id, struct reuse_buf *b)
+{
+	struct reuse_buf *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&reuse_lock, flags);
+	old = reuse_slot[id];
+	reuse_slot[id] = b;
+	spin_unlock_irqrestore(&reuse_lock, flags);
+	reuse_put(old, smp_processor_id());
+}
+
+static struct reuse_buf *reuse_get(unsigned int id)
+{
+	struct reuse_buf *b;
+	unsigned long flags;
+
+	spin_lock_irqsave(&reuse_lock, flags);
+	b = reuse_slot[id];
+	if (b)
+		b->refs++;
+	spin_unlock_irqrestore(&reuse_lock, flags);
+	return b;
+}
+
+static void reuse_worker(void *arg, unsigned int id)
+{
+	unsigned int cpu = smp_processor_id();
+
+	for (unsigned int r = 0; r < REUSE_ROUNDS; r++) {
+		struct reuse_buf *b = kmalloc(sizeof(*b), GFP_KERNEL), *peer;
+
+		if (b)
+			b->data = vmalloc(PAGE_SIZE);
+		if (b && b->data) {
+			b->token = (u64)(id + 1) << 32 | r;
+			b->refs = 1;
+			for (unsigned int i = 0; i < REUSE_WORDS; i++)
+				b->data[i] = b->token;
+			reuse_publish(id, b);
+		} else {
+			kfree(b);
+			atomic_inc(&reuse_nomem);
+		}
+		peer = reuse_get((id + 1 + r % (REUSE_WORKERS - 1)) % REUSE_WORKERS);
+		if (peer)
+			reuse_check(peer, cpu);
+		reuse_put(peer, cpu);
+	}
+	reuse_publish(id, NULL);
+}
+
+static void test_vfree_reuse_smp(struct ktest *t)
+{
+	unsigned long vpages;
+	int ran;
+
+	vmalloc_drain();
+	vpages = vmalloc_nr_pages();
+	atomic_set(&reuse_torn, 0);
+	atomic_set(&reuse_nomem, 0);
+	ran = ktest_run_on_cpus(REUSE_WORKERS, reuse_worker, NULL);
+	KTEST_ASSERT_GE(t, ran, 2);
+	KTEST_EXPECT_EQ(t, atomic_read(&reuse_torn), 0);
+	KTEST_EXPECT_EQ(t, atomic_read(&reuse_nomem), 0);
+	/* Every buffer freed (the workers' own stacks may still be deferred). */
+	vmalloc_drain();
+	KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), vpages);
+}
+
 static struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(test_vmalloc_guards),
 	KTEST_CASE(test_vmalloc_errors),
@@ -365,6 +493,7 @@ static struct ktest_case vmalloc_cases[] = {
 	KTEST_CASE(test_set_memory_undone),
 	KTEST_CASE(test_kernel_stack_guard),
 	KTEST_CASE(test_thread_stack_guard),
+	KTEST_CASE_FLAGS(test_vfree_reuse_smp, KTEST_F_SMP | KTEST_F_SLOW),
 	{}
 };
 
