@@ -48,5 +48,6 @@ void log_buf_dump(void);
 
 /* Bypass the console lock from now on (panic path). */
 void console_force_unlock(void);
+bool console_in_panic(void);
 
 #endif
