@@ -328,6 +328,14 @@ int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem 
 		pr_warn("framebuffer %ux%u too small for a console\n", fb->width, fb->height);
 		return -EINVAL;
 	}
+	/* The loader's tag was checked (multiboot2.c); a caller's fb may not be. */
+	if (fb->pitch < (u64)fb->width * fc->bytespp || !fb->red_size || !fb->green_size ||
+	    !fb->blue_size || fb->red_pos + fb->red_size > fb->bpp ||
+	    fb->green_pos + fb->green_size > fb->bpp || fb->blue_pos + fb->blue_size > fb->bpp) {
+		pr_warn("framebuffer %ux%u, %u bpp, pitch %u: bad geometry\n", fb->width,
+			fb->height, fb->bpp, fb->pitch);
+		return -EINVAL;
+	}
 	fc->rows = fb->height / FBCON_FONT_HEIGHT - 1;
 	cells = (size_t)fc->rows * fc->cols;
 	fc->text = kmalloc(cells, GFP_KERNEL);

@@ -138,6 +138,12 @@ static void test_fbcon_too_small(struct ktest *t)
 	fb.height = H;
 	fb.width = 7;			/* less than one column */
 	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
+	fb.width = W;
+	fb.pitch = W * 4 - 1;		/* a line's pixels do not fit */
+	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
+	fb.pitch = W * 4;
+	fb.red_size = 0;		/* a channel of no bits */
+	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
 	kfree(pixels);
 }
 

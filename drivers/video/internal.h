@@ -38,7 +38,8 @@ struct fbcon {
  * fbcon_setup() - a console on @screen, the mapping of @fb: geometry,
  * colours, text buffers; the screen cleared and the banner drawn.
  * Return: 0, -EINVAL for a framebuffer under two text rows or one
- * column, -ENOMEM.
+ * column, a pitch short of a line or a colour channel outside the pixel,
+ * -ENOMEM.
  */
 int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem *screen);
 /* Free what fbcon_setup() allocated (not @screen). */

@@ -348,6 +348,50 @@ static void test_multiboot2_framebuffer(struct ktest *t)
 	mem[p + 20] = 16;
 	KTEST_EXPECT_EQ(t, mb2_end(), 0);
 	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	/* Geometry out of bounds: ignored, each with a log line. */
+	{
+		static const struct { size_t off; u32 val; } bad[] = {
+			{ 12, 16385 },		/* width */
+			{ 16, 16385 },		/* height */
+			{ 8, 4096 + 4097 },	/* pitch: more than 4 KiB of padding */
+			{ 8, 1023 * 4 },	/* pitch under width * 4 */
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+			mb2_begin();
+			p = fb_tag(38);
+			put32(p + bad[i].off, bad[i].val);
+			KTEST_EXPECT_EQ(t, mb2_end(), 0);
+			KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+		}
+	}
+	/* 16384 x 16384 x 4 bytes is 1 GiB: over the 256 MiB limit. */
+	mb2_begin();
+	p = fb_tag(38);
+	put32(p + 8, 16384 * 4);
+	put32(p + 12, 16384);
+	put32(p + 16, 16384);
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	/* 8192 x 8192 x 4 bytes is exactly 256 MiB: kept. */
+	mb2_begin();
+	p = fb_tag(38);
+	put32(p + 8, 8192 * 4);
+	put32(p + 12, 8192);
+	put32(p + 16, 8192);
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0x80000000ULL);
+	/* A zero-sized channel, or one ending at bit 33 (shift by 32): ignored. */
+	mb2_begin();
+	p = fb_tag(38);
+	mem[p + 27] = 0;
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	mb2_begin();
+	p = fb_tag(38);
+	mem[p + 24] = 25;
+	KTEST_EXPECT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
 	/* An RGB tag without its colour fields is malformed. */
 	mb2_begin();
 	fb_tag(32);

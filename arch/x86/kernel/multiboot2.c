@@ -211,6 +211,42 @@ static int parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 	return 0;
 }
 
+/* Largest framebuffer we map: 16384 x 16384 pixels, 256 MiB. */
+#define FB_MAX_SIDE		16384
+#define FB_MAX_BYTES		(256ULL << 20)
+/* Padding a loader may put after a scan line's pixels. */
+#define FB_MAX_PITCH_PAD	4096
+
+/* A channel of @size bits at bit @pos, inside a @bpp-bit pixel. */
+static bool channel_ok(u8 pos, u8 size, u8 bpp)
+{
+	return size >= 1 && size <= 8 && pos + size <= bpp;
+}
+
+/*
+ * Whether fbcon can map and draw on @fb: bounded sides, a pitch that
+ * holds a line's pixels with at most FB_MAX_PITCH_PAD bytes after them,
+ * at most FB_MAX_BYTES in all, and every colour channel inside the pixel
+ * (a channel past bit 31 would make its shift undefined).
+ */
+static bool framebuffer_usable(const struct boot_framebuffer *fb)
+{
+	u64 line = (u64)fb->width * ((fb->bpp + 7) / 8);
+
+	if (!fb->addr || !fb->width || !fb->height ||
+	    fb->width > FB_MAX_SIDE || fb->height > FB_MAX_SIDE)
+		return false;
+	if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
+		return false;
+	if (fb->pitch < line || fb->pitch > line + FB_MAX_PITCH_PAD ||
+	    (u64)fb->pitch * fb->height > FB_MAX_BYTES ||
+	    fb->addr + (u64)fb->pitch * fb->height < fb->addr)
+		return false;
+	return channel_ok(fb->red_pos, fb->red_size, fb->bpp) &&
+	       channel_ok(fb->green_pos, fb->green_size, fb->bpp) &&
+	       channel_ok(fb->blue_pos, fb->blue_size, fb->bpp);
+}
+
 /*
  * Tag 8: u64 address, u32 pitch, width, height, u8 bpp, u8 type, u16
  * reserved, then for RGB the position and size of red, green and blue.
@@ -247,13 +283,7 @@ static int parse_framebuffer(const struct mb2_tag *tag, struct boot_info *bi)
 	fb.green_size = p[35];
 	fb.blue_pos = p[36];
 	fb.blue_size = p[37];
-	if (!fb.addr || !fb.width || !fb.height ||
-	    (fb.bpp != 15 && fb.bpp != 16 && fb.bpp != 24 && fb.bpp != 32) ||
-	    fb.pitch / ((fb.bpp + 7) / 8) < fb.width ||
-	    fb.red_size > 8 || fb.green_size > 8 || fb.blue_size > 8 ||
-	    fb.red_pos + fb.red_size > fb.bpp || fb.green_pos + fb.green_size > fb.bpp ||
-	    fb.blue_pos + fb.blue_size > fb.bpp ||
-	    fb.addr + (u64)fb.pitch * fb.height < fb.addr) {
+	if (!framebuffer_usable(&fb)) {
 		pr_warn("multiboot2: unusable framebuffer %ux%u, %u bpp, pitch %u at %#llx\n",
 			fb.width, fb.height, fb.bpp, fb.pitch, (u64)fb.addr);
 		return 0;
