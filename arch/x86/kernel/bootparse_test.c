@@ -20,7 +20,7 @@
 
 #define FAKE_BASE	0x10000ULL
 
-static u8 mem[4096] __aligned(8);
+static u8 mem[8192] __aligned(8);
 static size_t window;
 static struct boot_info bi;
 
@@ -276,11 +276,14 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
 	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x100000ULL);
 
-	/* Unknown descriptor version: map ignored, boot goes on. */
+	/* Unknown descriptor version: map ignored, tag 6's kept, still UEFI. */
 	put32(16 + 4, 2);
 	memset(&bi, 0, sizeof(bi));
 	KTEST_EXPECT_EQ(t, mb2_end(), 0);
 	KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+	KTEST_EXPECT_TRUE(t, bi.efi);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
+	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x5000ULL);
 	/* Descriptor smaller than EFI_MEMORY_DESCRIPTOR, or a wrapping range. */
 	mb2_begin();
 	p = mb2_tag(17, 16 + stride);
@@ -293,6 +296,100 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 	put32(p + 4, 1);
 	efi_desc(p + 8, 7, ~0ULL - 0xfff, 2, EFI_WB);
 	KTEST_EXPECT_EQ(t, mb2_end(), -EINVAL);
+}
+
+/* An EFI map of nothing usable, or of no descriptor, keeps tag 6's map. */
+static void test_multiboot2_efi_mmap_unusable(struct ktest *t)
+{
+	const u32 stride = 48;
+	size_t p;
+
+	for (unsigned int nr_desc = 0; nr_desc < 2; nr_desc++) {
+		mb2_begin();
+		p = mb2_tag(6, 16 + 24);
+		put32(p, 24);
+		put64(p + 8, 0x100000);
+		put64(p + 16, 0x100000);
+		put32(p + 24, 1);
+		p = mb2_tag(17, 16 + stride * nr_desc);
+		put32(p, stride);
+		put32(p + 4, 1);
+		if (nr_desc)				/* reserved only */
+			efi_desc(p + 8, 0, 0x100000, 0x100, EFI_WB);
+		KTEST_ASSERT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_TRUE(t, bi.efi);
+		KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+		KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
+		KTEST_EXPECT_EQ(t, bi.mmap[0].type, (u32)BOOT_MEM_USABLE);
+	}
+}
+
+#define EFI_SP	0x40000ULL
+
+/*
+ * Tag 18 (boot services alive), before or after the map: loader and
+ * boot services memory stays reserved.  EFI_MEMORY_SP is never RAM.
+ */
+static void test_multiboot2_efi_bs_sp(struct ktest *t)
+{
+	const u32 stride = 48;
+	size_t p;
+
+	for (unsigned int bs_first = 0; bs_first < 2; bs_first++) {
+		mb2_begin();
+		if (bs_first)
+			mb2_tag(18, 8);
+		p = mb2_tag(17, 16 + stride * 3);
+		put32(p, stride);
+		put32(p + 4, 1);
+		efi_desc(p + 8, 7, 0x100000, 0x100, EFI_WB);		/* conventional */
+		efi_desc(p + 8 + stride, 4, 0x200000, 0x100, EFI_WB);	/* BS data */
+		efi_desc(p + 8 + 2 * stride, 2, 0x300000, 0x100, EFI_WB); /* loader */
+		if (!bs_first)
+			mb2_tag(18, 8);
+		KTEST_ASSERT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_TRUE(t, bi.efi_bs);
+		KTEST_ASSERT_EQ(t, bi.nr_mmap, 2U);
+		KTEST_EXPECT_EQ(t, bi.mmap[0].type, (u32)BOOT_MEM_USABLE);
+		KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_RESERVED);
+		KTEST_EXPECT_EQ(t, bi.mmap[1].len, 0x200000ULL);
+	}
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride * 2);
+	put32(p, stride);
+	put32(p + 4, 1);
+	efi_desc(p + 8, 7, 0x100000, 0x100, EFI_WB);
+	efi_desc(p + 8 + stride, 7, 0x200000, 0x100, EFI_WB | EFI_SP);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_FALSE(t, bi.efi_bs);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 2U);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].addr, 0x200000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_RESERVED);
+}
+
+/*
+ * More ranges than BOOT_MAX_MMAP: MMIO goes first, so the RAM above
+ * 4 GiB at the end of the map is kept.
+ */
+static void test_multiboot2_efi_mmap_full(struct ktest *t)
+{
+	const u32 stride = 40, n = BOOT_MAX_MMAP + 1;
+	size_t p;
+
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride * n);
+	put32(p, stride);
+	put32(p + 4, 1);
+	for (u32 i = 0; i + 1 < n; i++)		/* RAM and MMIO, none touching */
+		efi_desc(p + 8 + i * stride, i % 2 ? 11 : 7, 0x100000ULL * (2 * i + 1), 1,
+			 i % 2 ? 0 : EFI_WB);
+	efi_desc(p + 8 + (n - 1) * stride, 7, 0x100000000ULL, 0x40000, EFI_WB);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_TRUE(t, bi.efi_mmap);
+	KTEST_EXPECT_EQ(t, bi.nr_efi_desc, n);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, (unsigned int)(BOOT_MAX_MMAP / 2 + 1));
+	KTEST_EXPECT_EQ(t, bi.mmap[bi.nr_mmap - 1].addr, 0x100000000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[bi.nr_mmap - 1].type, (u32)BOOT_MEM_USABLE);
 }
 
 /* A framebuffer tag: 1024x768, 32 bpp x8r8g8b8 unless changed after. */
@@ -405,6 +502,9 @@ static struct ktest_case bootparse_cases[] = {
 	KTEST_CASE(test_pvh_modules),
 	KTEST_CASE(test_multiboot2),
 	KTEST_CASE(test_multiboot2_efi_mmap),
+	KTEST_CASE(test_multiboot2_efi_mmap_unusable),
+	KTEST_CASE(test_multiboot2_efi_bs_sp),
+	KTEST_CASE(test_multiboot2_efi_mmap_full),
 	KTEST_CASE(test_multiboot2_framebuffer),
 	{}
 };
