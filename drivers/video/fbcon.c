@@ -17,7 +17,10 @@
  * FBCON_REFRESH_MS while there is something new.  ->flush() (power-off,
  * panic) draws at once, so the last words always reach the screen.
  *
- * Without a framebuffer tag nothing is mapped, allocated or started.
+ * The console is registered right after mm_core_init() (fbcon_early_init())
+ * and drawn by ->flush() alone until the thread starts at the first
+ * initcall level.  Without a framebuffer tag nothing is mapped, allocated
+ * or started.
  */
 #define pr_fmt(fmt) "fbcon: " fmt
 
@@ -368,30 +371,32 @@ void fbcon_release(struct fbcon *fc)
 
 static struct fbcon fbcon_boot;
 
-static int __init fbcon_init(void)
+/**
+ * fbcon_early_init() - register the console on the boot loader's framebuffer
+ *
+ * Called by start_kernel() right after mm_core_init() (ioremap and
+ * kmalloc work from there), so that a failure in SMP or ACPI bring-up
+ * reaches the screen: until fbcon_start() runs the redraw thread, the
+ * text is drawn by ->flush() (panic, power-off).  Without a framebuffer
+ * tag it does nothing; a framebuffer it cannot use is logged and left.
+ */
+void __init fbcon_early_init(void)
 {
 	const struct boot_framebuffer *fb = &boot_info.fb;
 	struct fbcon *fc = &fbcon_boot;
 	u8 __iomem *screen;
-	int err;
 
 	if (!fb->addr)
-		return 0;
+		return;
 	screen = ioremap_wc(fb->addr, (size_t)fb->pitch * fb->height);
 	if (!screen) {
 		pr_err("cannot map the %ux%u framebuffer at %#llx\n", fb->width, fb->height,
 		       (unsigned long long)fb->addr);
-		return -ENOMEM;
+		return;
 	}
-	err = fbcon_setup(fc, fb, screen);
-	if (!err && !kthread_run(fbcon_thread, fc, "fbcon")) {
-		pr_err("cannot start the drawing thread\n");
-		fbcon_release(fc);
-		err = -ENOMEM;
-	}
-	if (err) {
+	if (fbcon_setup(fc, fb, screen)) {
 		iounmap(screen);
-		return err;
+		return;
 	}
 	fc->con.name = "fb0";
 	fc->con.write = fbcon_write;
@@ -399,6 +404,23 @@ static int __init fbcon_init(void)
 	register_console(&fc->con);
 	pr_info("%ux%u, %u bpp at %#llx: %ux%u text console\n", fb->width, fb->height, fb->bpp,
 		(unsigned long long)fb->addr, fc->cols, fc->rows);
+}
+
+/*
+ * Start the redraw thread once kthreads run (the first initcall level).
+ * Without it the console still draws on ->flush(), so a failure only
+ * costs the live display.
+ */
+static int __init fbcon_start(void)
+{
+	struct fbcon *fc = &fbcon_boot;
+
+	if (!fc->screen)
+		return 0;
+	if (!kthread_run(fbcon_thread, fc, "fbcon")) {
+		pr_err("cannot start the drawing thread: the screen shows the log on flush only\n");
+		return -ENOMEM;
+	}
 	return 0;
 }
-device_initcall(fbcon_init);
+early_initcall(fbcon_start);

@@ -50,4 +50,11 @@ void log_buf_dump(void);
 void console_force_unlock(void);
 bool console_in_panic(void);
 
+#ifdef CONFIG_FRAMEBUFFER_CONSOLE
+/* Register the boot framebuffer's console (drivers/video/fbcon.c). */
+void fbcon_early_init(void);
+#else
+static inline void fbcon_early_init(void) { }
+#endif
+
 #endif
