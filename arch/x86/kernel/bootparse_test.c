@@ -204,6 +204,17 @@ static int mb2_end(void)
 	return multiboot2_parse(mem, mb2_off, &bi);
 }
 
+/* Tag 6, GRUB's E820-style map: one usable range. */
+static void mb2_e820_ram(u64 addr, u64 len)
+{
+	size_t p = mb2_tag(6, 16 + 24);
+
+	put32(p, 24);
+	put64(p + 8, addr);
+	put64(p + 16, len);
+	put32(p + 24, 1);
+}
+
 /* One EFI_MEMORY_DESCRIPTOR of @stride bytes at @at. */
 static void efi_desc(size_t at, u32 type, u64 start, u64 pages, u64 attr)
 {
@@ -234,11 +245,7 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 
 	mb2_begin();
 	/* GRUB's E820-style map first: the EFI one replaces it. */
-	p = mb2_tag(6, 16 + 24);
-	put32(p, 24);
-	put64(p + 8, 0x1000);
-	put64(p + 16, 0x1000);
-	put32(p + 24, 1);
+	mb2_e820_ram(0x1000, 0x1000);
 	p = mb2_tag(17, 16 + stride * ARRAY_SIZE(d));
 	put32(p, stride);
 	put32(p + 4, 1);
@@ -267,11 +274,7 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 	put32(p, stride);
 	put32(p + 4, 1);
 	efi_desc(p + 8, 7, 0x100000, 1, EFI_WB);
-	p = mb2_tag(6, 16 + 24);
-	put32(p, 24);
-	put64(p + 8, 0x5000);
-	put64(p + 16, 0x1000);
-	put32(p + 24, 1);
+	mb2_e820_ram(0x5000, 0x1000);
 	KTEST_ASSERT_EQ(t, mb2_end(), 0);
 	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
 	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x100000ULL);
@@ -306,11 +309,7 @@ static void test_multiboot2_efi_mmap_unusable(struct ktest *t)
 
 	for (unsigned int nr_desc = 0; nr_desc < 2; nr_desc++) {
 		mb2_begin();
-		p = mb2_tag(6, 16 + 24);
-		put32(p, 24);
-		put64(p + 8, 0x100000);
-		put64(p + 16, 0x100000);
-		put32(p + 24, 1);
+		mb2_e820_ram(0x100000, 0x100000);
 		p = mb2_tag(17, 16 + stride * nr_desc);
 		put32(p, stride);
 		put32(p + 4, 1);
@@ -412,6 +411,29 @@ static size_t fb_tag(u32 size)
 	return p;
 }
 
+/*
+ * Changes to fb_tag()'s framebuffer that make it unusable: one or two
+ * fields (@off2 0: none), u32 below offset 20, bytes from there on (bpp
+ * at 20, the colour channels at 24-29).
+ */
+static const struct { size_t off; u32 val; size_t off2; u32 val2; } fb_bad[] = {
+	{ 8, 1024 },			/* pitch under width * 4 */
+	{ 8, 4096 + 4097 },		/* pitch: more than 4 KiB of padding */
+	{ 20, 16 },			/* 16 bpp: red (bits 16-23) outside */
+	{ 12, 16385, 8, 16385 * 4 },	/* width */
+	{ 16, 16385 },			/* height */
+	{ 27, 0 },			/* a green channel of no bits */
+	{ 24, 25 },			/* red ending at bit 33 (shift by 32) */
+};
+
+static void fb_set(size_t p, size_t off, u32 val)
+{
+	if (off >= 20)
+		mem[p + off] = val;
+	else
+		put32(p + off, val);
+}
+
 static void test_multiboot2_framebuffer(struct ktest *t)
 {
 	size_t p;
@@ -434,61 +456,29 @@ static void test_multiboot2_framebuffer(struct ktest *t)
 	KTEST_EXPECT_EQ(t, mb2_end(), 0);
 	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
 	KTEST_EXPECT_FALSE(t, bi.efi);
-	/* Pitch too small for the width, or a channel past the pixel: ignored. */
-	mb2_begin();
-	p = fb_tag(38);
-	put32(p + 8, 1024);
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-	mb2_begin();
-	p = fb_tag(38);
-	mem[p + 20] = 16;
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-	/* Geometry out of bounds: ignored, each with a log line. */
-	{
-		static const struct { size_t off; u32 val; } bad[] = {
-			{ 12, 16385 },		/* width */
-			{ 16, 16385 },		/* height */
-			{ 8, 4096 + 4097 },	/* pitch: more than 4 KiB of padding */
-			{ 8, 1023 * 4 },	/* pitch under width * 4 */
-		};
-
-		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
-			mb2_begin();
-			p = fb_tag(38);
-			put32(p + bad[i].off, bad[i].val);
-			KTEST_EXPECT_EQ(t, mb2_end(), 0);
-			KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-		}
+	/*
+	 * Geometry the console cannot use: ignored (a log line each).  Byte
+	 * fields are the tag's bpp (20) and colour channels (24-29).
+	 */
+	for (unsigned int i = 0; i < ARRAY_SIZE(fb_bad); i++) {
+		mb2_begin();
+		p = fb_tag(38);
+		fb_set(p, fb_bad[i].off, fb_bad[i].val);
+		if (fb_bad[i].off2)
+			fb_set(p, fb_bad[i].off2, fb_bad[i].val2);
+		KTEST_EXPECT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
 	}
-	/* 16384 x 16384 x 4 bytes is 1 GiB: over the 256 MiB limit. */
-	mb2_begin();
-	p = fb_tag(38);
-	put32(p + 8, 16384 * 4);
-	put32(p + 12, 16384);
-	put32(p + 16, 16384);
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-	/* 8192 x 8192 x 4 bytes is exactly 256 MiB: kept. */
-	mb2_begin();
-	p = fb_tag(38);
-	put32(p + 8, 8192 * 4);
-	put32(p + 12, 8192);
-	put32(p + 16, 8192);
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0x80000000ULL);
-	/* A zero-sized channel, or one ending at bit 33 (shift by 32): ignored. */
-	mb2_begin();
-	p = fb_tag(38);
-	mem[p + 27] = 0;
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-	mb2_begin();
-	p = fb_tag(38);
-	mem[p + 24] = 25;
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	/* 16384 x 16384 x 4 bytes is 1 GiB, over 256 MiB; 8192 x 8192 x 4 is 256 MiB. */
+	for (u32 side = 16384; side >= 8192; side /= 2) {
+		mb2_begin();
+		p = fb_tag(38);
+		put32(p + 8, side * 4);
+		put32(p + 12, side);
+		put32(p + 16, side);
+		KTEST_EXPECT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_EQ(t, bi.fb.addr, side == 8192 ? 0x80000000ULL : 0ULL);
+	}
 	/* An RGB tag without its colour fields is malformed. */
 	mb2_begin();
 	fb_tag(32);
