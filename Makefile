@@ -317,7 +317,7 @@ ensure-config:
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) defconfig
 
 run:
-	$(call deps,run $(deps-build))
+	$(call deps,run $(if $(filter 1,$(UEFI)),uefi) $(deps-build))
 	$(Q)$(MAKE) ensure-config
 	$(Q)$(MAKE) vmlinux modules
 	$(Q)UEFI=$(UEFI) $(srctree)/scripts/run-qemu.sh $(objtree)/vmlinux
@@ -391,6 +391,7 @@ clean:
 		$(objtree)/modules.cpio $(objtree)/.tmp_kallsyms* $(objtree)/exo.iso \
 		$(objtree)/build-hosted $(objtree)/build-fuzz $(objtree)/serial-gdb.log \
 		$(objtree)/.iso-root $(objtree)/test-results \
+		$(objtree)/uefi $(objtree)/drivers/video/fbcon_font.h \
 		$(addprefix $(objtree)/tests/hosted/,page_alloc_test fuzz_page_alloc bench_page_alloc bench_slab)
 endif
 

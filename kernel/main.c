@@ -162,6 +162,7 @@ __noreturn void __init start_kernel(void)
 	pr_info("Command line: %s\n", boot_command_line);
 	pr_info("TSC: %llu.%03llu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
 	mm_core_init();
+	fbcon_early_init();
 	sched_init();
 	smp_init();
 	/* The tick and IPIs may now arrive: from here on the boot CPU is preemptible too. */

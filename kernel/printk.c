@@ -403,3 +403,16 @@ void console_force_unlock(void)
 {
 	WRITE_ONCE(console_unlocked_for_panic, true);
 }
+
+/**
+ * console_in_panic() - whether a panic has begun
+ *
+ * A console with locks of its own stops taking them then, as printk's log
+ * lock does: a CPU the panic stopped may hold them for ever.
+ *
+ * Return: true once console_force_unlock() has run.
+ */
+bool console_in_panic(void)
+{
+	return READ_ONCE(console_unlocked_for_panic);
+}

@@ -206,8 +206,12 @@ def main():
     # earlier log also shows the lines above the console loglevel).
     start = log.find('] fbcon: ')
     kernel_log = log[log.rfind('\n', 0, start) + 1:] if start >= 0 else ''
-    check(re.search(r'EFI-provided physical RAM map \(\d+ descriptors\)', log),
-          'memory map from the EFI memory map tag')
+    efi_map = re.search(r'EFI-provided physical RAM map \((\d+) descriptors\):\n'
+                        r'((?:.*\[mem 0x.*\n)*)', log)
+    check(efi_map and int(efi_map.group(1)) > 0,
+          'memory map from the EFI memory map tag, with descriptors')
+    check(efi_map and re.search(r'\[mem 0x[0-9a-f]+-0x[0-9a-f]+\] usable$', efi_map.group(2), re.M),
+          'a usable range in the EFI memory map')
     check(re.search(r'ACPI: RSDP rev \d+ \(Multiboot2 ACPI tag', log), 'RSDP from the ACPI tag')
     check('BIOS area scan' not in log and 'not scanning for a BIOS RSDP' not in log,
           'no legacy BIOS area scan')

@@ -4,8 +4,9 @@
 # there, before anything uses them.  As root it installs what is missing with
 # apt-get; otherwise it prints the exact command to run and fails.
 #   what: config (Kconfig tools) | build (with the console font) | sparse
-#         (C=1) | llvm (LLVM=1) | run (QEMU, OVMF for UEFI=1) | bochs |
-#         iso (hybrid BIOS+UEFI GRUB image, OVMF to boot it) | gdb | hosted |
+#         (C=1) | llvm (LLVM=1) | run (QEMU) | uefi (OVMF and the ISO tools:
+#         make run UEFI=1) | bochs | iso (hybrid BIOS+UEFI GRUB image,
+#         OVMF to boot it) | gdb | hosted |
 #         check | bench | fuzz | stress |
 #         kunit (Linux's KTAP parser, kunit.py, from linux-source-6.1)
 # Kconfig is looked for with the interpreter the Makefile runs it with
@@ -53,8 +54,12 @@ want_uefi() {
 	[ -f /usr/share/OVMF/OVMF_CODE.fd ] || add ovmf
 	want_iso
 }
-# The framebuffer console's glyphs: a console font, converted at build time.
-want_font() { [ -f /usr/share/consolefonts/Lat15-Fixed16.psf.gz ] || add console-setup-linux; }
+# The framebuffer console's glyphs: a console font, converted at build time
+# (FBCON_FONT, as drivers/video/Makefile names it; make exports it when set).
+want_font() {
+	[ -f "${FBCON_FONT:-/usr/share/consolefonts/Lat15-Fixed16.psf.gz}" ] ||
+		add console-setup-linux
+}
 want_iso() {
 	need_cmd grub-mkrescue || add grub-common
 	[ -d /usr/lib/grub/i386-pc ] || add grub-pc-bin
@@ -101,7 +106,8 @@ for what in "$@"; do
 	build) want_build ;;
 	sparse) want_sparse ;;
 	llvm) want_llvm ;;
-	run) want_build; want_qemu; want_uefi ;;
+	run) want_build; want_qemu ;;
+	uefi) want_uefi ;;
 	bochs) want_build; want_bochs ;;
 	iso) want_uefi ;;
 	gdb) want_build; want_qemu; need_cmd gdb || add gdb; need_cmd ss || add iproute2 ;;

@@ -32,7 +32,8 @@ cp "$kernel" "$root/boot/vmlinux"
 	echo "}"
 } > "$root/boot/grub/grub.cfg"
 # grub-mkrescue's EFI image looks for its ISO with every partition map.
-parts="part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos part_plan part_sun part_sunpc"
+parts="part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos"
+parts="$parts part_plan part_sun part_sunpc"
 grub-mkrescue -o "$out" --install-modules="multiboot2 normal configfile iso9660 all_video test $parts" \
 	--locales= --fonts= --themes= "$root" >/dev/null 2>&1
 echo "  ISO     $out"

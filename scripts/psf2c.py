@@ -6,7 +6,7 @@ console-setup-linux ships them in /usr/share/consolefonts) as a C array for
 the framebuffer console (drivers/video/fbcon.c).  Nothing is vendored: the
 kernel build runs this on the installed font.  The glyph of a character is
 found through the font's Unicode table when it has one, else by position.
-Also a module: scripts/check-fbcon-shot.py renders text with glyphs().
+Also a module: scripts/check-uefi.py renders text with glyphs().
 """
 import gzip
 import struct

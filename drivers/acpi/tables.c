@@ -7,9 +7,10 @@
  * -kernel), or the legacy BIOS scan (EBDA, then 0xE0000-0xFFFFF on 16-byte
  * boundaries).  A UEFI machine has no BIOS data area or BIOS ROM copy
  * there (whatever sits in low memory is RAM the firmware reused), so on a
- * UEFI boot the loader's tag is the only source.  The root table is the XSDT when the RSDP is ACPI 2.0+ and
- * has one, else the RSDT.  Nothing is trusted before its signature, length
- * and checksum are verified; a bad table is reported once and skipped.
+ * UEFI boot the loader's tag is the only source.  The root table is the
+ * XSDT when the RSDP is ACPI 2.0+ and has one, else the RSDT.  Nothing is
+ * trusted before its signature, length and checksum are verified; a bad
+ * table is reported once and skipped.
  *
  * Mappings (acpi_os_map(): the direct map covers RAM only, firmware memory
  * gets read-only mappings on demand): the RSDP is copied out of the BIOS

@@ -17,7 +17,10 @@
  * FBCON_REFRESH_MS while there is something new.  ->flush() (power-off,
  * panic) draws at once, so the last words always reach the screen.
  *
- * Without a framebuffer tag nothing is mapped, allocated or started.
+ * The console is registered right after mm_core_init() (fbcon_early_init())
+ * and drawn by ->flush() alone until the thread starts at the first
+ * initcall level.  Without a framebuffer tag nothing is mapped, allocated
+ * or started.
  */
 #define pr_fmt(fmt) "fbcon: " fmt
 
@@ -30,6 +33,7 @@
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
@@ -41,8 +45,8 @@
 #include "internal.h"
 
 #define FBCON_REFRESH_MS	40
-/* How long fbcon_lock() waits: longer means its holder died (panic). */
-#define FBCON_DRAW_WAIT_NS	(500 * NSEC_PER_MSEC)
+/* How long fbcon_lock() waits: longer means its holder died. */
+#define FBCON_LOCK_WAIT_NS	(500 * NSEC_PER_MSEC)
 /* Colours (0xRRGGBB): Linux's default grey on black, the banner in white. */
 #define FBCON_FG		0xaaaaaa
 #define FBCON_BG		0x000000
@@ -92,66 +96,100 @@ static void draw_char(const struct fbcon *fc, unsigned int y0, unsigned int col,
 }
 
 /*
- * Take @lock with interrupts off, giving up after FBCON_DRAW_WAIT_NS: a
- * CPU that died holding it (panic) must not stop this one's last words.
- * Return: whether @lock is held; fbcon_unlock() either way.
+ * Take @lock (@owner: the CPU holding it, -1 for none) with interrupts
+ * off.  Return: whether the caller may touch what @lock protects; *@held
+ * says whether it holds @lock.  Call fbcon_unlock() either way.
+ *
+ * Once a panic has begun no lock is taken, as printk's lock_log() does:
+ * panic() stops the other CPUs by NMI, maybe inside a redraw, and the
+ * last words must still reach the screen.  A handler (NMI, exception)
+ * that interrupted the CPU holding @lock gives up at once: that lock is
+ * never released while it waits.  Otherwise, a holder that keeps @lock
+ * past FBCON_LOCK_WAIT_NS has died: the console is marked busted and works
+ * without its locks from then on, which may garble text (every index
+ * stays in bounds, see put_char()) but loses none.
  */
-static bool fbcon_lock(spinlock_t *lock, unsigned long *flags) __acquires(lock)
+static bool fbcon_lock(struct fbcon *fc, spinlock_t *lock, int *owner,
+		       unsigned long *flags, bool *held) __acquires(lock)
 {
 	u64 deadline = 0;
+	int me;
 
 	local_irq_save(*flags);
-	while (!spin_trylock(lock)) {
-		u64 now = ktime_get_ns();
+	me = (int)smp_processor_id();
+	*held = false;
+	while (!console_in_panic() && !READ_ONCE(fc->busted)) {
+		u64 now;
 
-		if (!deadline)
-			deadline = now + FBCON_DRAW_WAIT_NS;
-		if (now > deadline) {
+		if (spin_trylock(lock)) {
+			WRITE_ONCE(*owner, me);
+			*held = true;
+			break;
+		}
+		if (READ_ONCE(*owner) == me) {
 			__acquire(lock);
 			return false;
 		}
+		now = ktime_get_ns();
+		if (!deadline)
+			deadline = now + FBCON_LOCK_WAIT_NS;
+		if (now > deadline)
+			WRITE_ONCE(fc->busted, true);
 		cpu_relax();
 	}
 	__acquire(lock);
 	return true;
 }
 
-static void fbcon_unlock(spinlock_t *lock, unsigned long flags, bool held) __releases(lock)
+static void fbcon_unlock(spinlock_t *lock, int *owner, unsigned long flags,
+			 bool held) __releases(lock)
 {
-	if (held)
+	if (held) {
+		WRITE_ONCE(*owner, -1);
 		spin_unlock(lock);
-	else
+	} else {
 		__release(lock);
+	}
 	local_irq_restore(flags);
+}
+
+/*
+ * Redraw the changed cells of text row @r, interrupts off for this row
+ * only.  Return: false if a lock was given up (fbcon_lock()), nothing drawn.
+ */
+static bool fbcon_draw_row(struct fbcon *fc, unsigned int r)
+{
+	char *shown = fc->shown + (size_t)r * fc->cols;
+	unsigned long flags, tflags;
+	bool held, text_held, ok;
+
+	ok = fbcon_lock(fc, &fc->draw_lock, &fc->draw_owner, &flags, &held);
+	if (ok) {
+		ok = fbcon_lock(fc, &fc->text_lock, &fc->text_owner, &tflags, &text_held);
+		if (ok)
+			memcpy(fc->line, fbcon_text_row(fc, r), fc->cols);
+		fbcon_unlock(&fc->text_lock, &fc->text_owner, tflags, text_held);
+	}
+	for (unsigned int c = 0; ok && c < fc->cols; c++) {
+		if (fc->line[c] == shown[c])
+			continue;
+		draw_char(fc, (r + 1) * FBCON_FONT_HEIGHT, c, fc->line[c], fc->fg);
+		shown[c] = fc->line[c];
+	}
+	fbcon_unlock(&fc->draw_lock, &fc->draw_owner, flags, held);
+	return ok;
 }
 
 void fbcon_draw(struct fbcon *fc)
 {
-	unsigned long flags, tflags;
-	bool held = fbcon_lock(&fc->draw_lock, &flags);
-
-	if (!held)
-		goto out;
+	/* Cleared first: text written after this sets it again, never lost. */
 	WRITE_ONCE(fc->dirty, false);
 	for (unsigned int r = 0; r < fc->rows; r++) {
-		char *shown = fc->shown + (size_t)r * fc->cols;
-		bool text_held = fbcon_lock(&fc->text_lock, &tflags);
-
-		if (text_held)
-			memcpy(fc->line, fc->text +
-			       (size_t)((fc->top + r) % fc->rows) * fc->cols, fc->cols);
-		fbcon_unlock(&fc->text_lock, tflags, text_held);
-		if (!text_held)
-			break;
-		for (unsigned int c = 0; c < fc->cols; c++) {
-			if (fc->line[c] == shown[c])
-				continue;
-			draw_char(fc, (r + 1) * FBCON_FONT_HEIGHT, c, fc->line[c], fc->fg);
-			shown[c] = fc->line[c];
+		if (!fbcon_draw_row(fc, r)) {
+			WRITE_ONCE(fc->dirty, true);
+			return;
 		}
 	}
-out:
-	fbcon_unlock(&fc->draw_lock, flags, held);
 }
 
 char *fbcon_text_row(struct fbcon *fc, unsigned int y)
@@ -195,6 +233,8 @@ static bool skip_escape(struct fbcon *fc, char c)
 
 static void put_char(struct fbcon *fc, char c)
 {
+	unsigned int x;
+
 	if (skip_escape(fc, c))
 		return;
 	switch (c) {
@@ -214,22 +254,31 @@ static void put_char(struct fbcon *fc, char c)
 		while (fc->x % 8);
 		return;
 	}
-	if (fc->x == fc->cols)
+	/*
+	 * The cursor is read once and checked with >=: a busted console's
+	 * unlocked writers race on it, and must still stay in the buffer
+	 * (fbcon_text_row() takes the row modulo the ring).
+	 */
+	x = READ_ONCE(fc->x);
+	if (x >= fc->cols) {
 		newline(fc);
-	fbcon_text_row(fc, fc->y)[fc->x++] = c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST ? c : '?';
+		x = 0;
+	}
+	fbcon_text_row(fc, fc->y)[x] = c >= FBCON_FONT_FIRST && c <= FBCON_FONT_LAST ? c : '?';
+	fc->x = x + 1;
 }
 
 void fbcon_puts(struct fbcon *fc, const char *s, size_t n)
 {
 	unsigned long flags;
-	bool held = fbcon_lock(&fc->text_lock, &flags);
+	bool held;
 
-	if (held) {
+	if (fbcon_lock(fc, &fc->text_lock, &fc->text_owner, &flags, &held)) {
 		for (size_t i = 0; i < n; i++)
 			put_char(fc, s[i]);
 		WRITE_ONCE(fc->dirty, true);
 	}
-	fbcon_unlock(&fc->text_lock, flags, held);
+	fbcon_unlock(&fc->text_lock, &fc->text_owner, flags, held);
 }
 
 static void fbcon_write(struct console *con, const char *s, size_t n)
@@ -282,6 +331,14 @@ int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem 
 		pr_warn("framebuffer %ux%u too small for a console\n", fb->width, fb->height);
 		return -EINVAL;
 	}
+	/* The loader's tag was checked (multiboot2.c); a caller's fb may not be. */
+	if (fb->pitch < (u64)fb->width * fc->bytespp || !fb->red_size || !fb->green_size ||
+	    !fb->blue_size || fb->red_pos + fb->red_size > fb->bpp ||
+	    fb->green_pos + fb->green_size > fb->bpp || fb->blue_pos + fb->blue_size > fb->bpp) {
+		pr_warn("framebuffer %ux%u, %u bpp, pitch %u: bad geometry\n", fb->width,
+			fb->height, fb->bpp, fb->pitch);
+		return -EINVAL;
+	}
 	fc->rows = fb->height / FBCON_FONT_HEIGHT - 1;
 	cells = (size_t)fc->rows * fc->cols;
 	fc->text = kmalloc(cells, GFP_KERNEL);
@@ -299,6 +356,7 @@ int fbcon_setup(struct fbcon *fc, const struct boot_framebuffer *fb, u8 __iomem 
 	fc->banner_fg = pixel_value(fb, FBCON_BANNER_FG);
 	spin_lock_init(&fc->text_lock);
 	spin_lock_init(&fc->draw_lock);
+	fc->text_owner = fc->draw_owner = -1;
 	fbcon_draw_banner(fc, fb);
 	return 0;
 }
@@ -313,30 +371,32 @@ void fbcon_release(struct fbcon *fc)
 
 static struct fbcon fbcon_boot;
 
-static int __init fbcon_init(void)
+/**
+ * fbcon_early_init() - register the console on the boot loader's framebuffer
+ *
+ * Called by start_kernel() right after mm_core_init() (ioremap and
+ * kmalloc work from there), so that a failure in SMP or ACPI bring-up
+ * reaches the screen: until fbcon_start() runs the redraw thread, the
+ * text is drawn by ->flush() (panic, power-off).  Without a framebuffer
+ * tag it does nothing; a framebuffer it cannot use is logged and left.
+ */
+void __init fbcon_early_init(void)
 {
 	const struct boot_framebuffer *fb = &boot_info.fb;
 	struct fbcon *fc = &fbcon_boot;
 	u8 __iomem *screen;
-	int err;
 
 	if (!fb->addr)
-		return 0;
+		return;
 	screen = ioremap_wc(fb->addr, (size_t)fb->pitch * fb->height);
 	if (!screen) {
 		pr_err("cannot map the %ux%u framebuffer at %#llx\n", fb->width, fb->height,
 		       (unsigned long long)fb->addr);
-		return -ENOMEM;
+		return;
 	}
-	err = fbcon_setup(fc, fb, screen);
-	if (!err && !kthread_run(fbcon_thread, fc, "fbcon")) {
-		pr_err("cannot start the drawing thread\n");
-		fbcon_release(fc);
-		err = -ENOMEM;
-	}
-	if (err) {
+	if (fbcon_setup(fc, fb, screen)) {
 		iounmap(screen);
-		return err;
+		return;
 	}
 	fc->con.name = "fb0";
 	fc->con.write = fbcon_write;
@@ -344,6 +404,23 @@ static int __init fbcon_init(void)
 	register_console(&fc->con);
 	pr_info("%ux%u, %u bpp at %#llx: %ux%u text console\n", fb->width, fb->height, fb->bpp,
 		(unsigned long long)fb->addr, fc->cols, fc->rows);
+}
+
+/*
+ * Start the redraw thread once kthreads run (the first initcall level).
+ * Without it the console still draws on ->flush(), so a failure only
+ * costs the live display.
+ */
+static int __init fbcon_start(void)
+{
+	struct fbcon *fc = &fbcon_boot;
+
+	if (!fc->screen)
+		return 0;
+	if (!kthread_run(fbcon_thread, fc, "fbcon")) {
+		pr_err("cannot start the drawing thread: the screen shows the log on flush only\n");
+		return -ENOMEM;
+	}
 	return 0;
 }
-device_initcall(fbcon_init);
+early_initcall(fbcon_start);

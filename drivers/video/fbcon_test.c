@@ -3,8 +3,10 @@
  * Tests of the framebuffer console on a framebuffer in RAM (no boot
  * framebuffer needed): 10 text columns, 4 rows below the banner, 32 bpp.
  * Text wraps, scrolls, skips escape sequences; drawing puts the font's
- * glyphs at the right pixels, redraws only changed cells, and a writer on
- * another CPU racing the drawer leaves the screen equal to the text.
+ * glyphs at the right pixels, redraws only changed cells, a writer on
+ * another CPU racing the drawer leaves the screen equal to the text, and
+ * a lock held by the same CPU or by a dead one neither hangs nor loses
+ * the text it must not lose.
  */
 #include <exo/completion.h>
 #include <exo/errno.h>
@@ -12,6 +14,8 @@
 #include <exo/ktest.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 
 #include "fbcon_font.h"
@@ -134,6 +138,12 @@ static void test_fbcon_too_small(struct ktest *t)
 	fb.height = H;
 	fb.width = 7;			/* less than one column */
 	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
+	fb.width = W;
+	fb.pitch = W * 4 - 1;		/* a line's pixels do not fit */
+	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
+	fb.pitch = W * 4;
+	fb.red_size = 0;		/* a channel of no bits */
+	KTEST_EXPECT_EQ(t, fbcon_setup(&small, &fb, (u8 __force __iomem *)pixels), -EINVAL);
 	kfree(pixels);
 }
 
@@ -164,12 +174,65 @@ static void test_fbcon_race(struct ktest *t)
 	teardown();
 }
 
+/*
+ * An NMI on the CPU holding text_lock gives up at once: its text is
+ * dropped (printk's log keeps it) and a redraw that cannot copy a row
+ * leaves the console dirty, so the next pass draws it.
+ */
+static void test_fbcon_lock_nested(struct ktest *t)
+{
+	if (setup(t))
+		return;
+	PUTS("a");
+	spin_lock(&fc.text_lock);
+	fc.text_owner = (int)smp_processor_id();
+	PUTS("b");
+	fbcon_draw(&fc);
+	fc.text_owner = -1;
+	spin_unlock(&fc.text_lock);
+	KTEST_EXPECT_TRUE(t, row_is(0, "a"));
+	KTEST_EXPECT_FALSE(t, fc.busted);
+	KTEST_EXPECT_TRUE(t, fc.dirty);
+	KTEST_EXPECT_TRUE(t, cell_shows(1, 0, ' ', 0xaaaaaa));
+	fbcon_draw(&fc);
+	KTEST_EXPECT_FALSE(t, fc.dirty);
+	KTEST_EXPECT_TRUE(t, cell_shows(1, 0, 'a', 0xaaaaaa));
+	teardown();
+}
+
+/*
+ * A holder that never lets go (a CPU panic() stopped mid-redraw): after
+ * the wait the console is busted and goes on without its locks, the text
+ * written and drawn, not dropped.
+ */
+static void test_fbcon_lock_dead_holder(struct ktest *t)
+{
+	if (setup(t))
+		return;
+	spin_lock(&fc.text_lock);
+	spin_lock(&fc.draw_lock);
+	PUTS("last");
+	KTEST_EXPECT_TRUE(t, fc.busted);
+	KTEST_EXPECT_TRUE(t, row_is(0, "last"));
+	fbcon_draw(&fc);
+	KTEST_EXPECT_FALSE(t, fc.dirty);
+	KTEST_EXPECT_TRUE(t, cell_shows(1, 3, 't', 0xaaaaaa));
+	/* Busted is sticky: no further wait. */
+	PUTS("\nwords");
+	KTEST_EXPECT_TRUE(t, row_is(1, "words"));
+	spin_unlock(&fc.draw_lock);
+	spin_unlock(&fc.text_lock);
+	teardown();
+}
+
 static struct ktest_case fbcon_cases[] = {
 	KTEST_CASE(test_fbcon_wrap_scroll),
 	KTEST_CASE(test_fbcon_control),
 	KTEST_CASE(test_fbcon_draw),
 	KTEST_CASE(test_fbcon_too_small),
 	KTEST_CASE(test_fbcon_race),
+	KTEST_CASE(test_fbcon_lock_nested),
+	KTEST_CASE(test_fbcon_lock_dead_holder),
 	{}
 };
 

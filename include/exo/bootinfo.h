@@ -76,6 +76,11 @@ struct boot_info {
 	 * reached through what the loader passed.
 	 */
 	bool efi;
+	/*
+	 * EFI boot services still running (Multiboot2 tag 18): the memory
+	 * they and the loader use stays reserved.
+	 */
+	bool efi_bs;
 	/* mmap[] was converted from the EFI memory map (Multiboot2 tag 17). */
 	bool efi_mmap;
 	unsigned int nr_efi_desc;	/* EFI descriptors read */

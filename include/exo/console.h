@@ -48,5 +48,13 @@ void log_buf_dump(void);
 
 /* Bypass the console lock from now on (panic path). */
 void console_force_unlock(void);
+bool console_in_panic(void);
+
+#ifdef CONFIG_FRAMEBUFFER_CONSOLE
+/* Register the boot framebuffer's console (drivers/video/fbcon.c). */
+void fbcon_early_init(void);
+#else
+static inline void fbcon_early_init(void) { }
+#endif
 
 #endif

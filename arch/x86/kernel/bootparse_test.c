@@ -20,7 +20,7 @@
 
 #define FAKE_BASE	0x10000ULL
 
-static u8 mem[4096] __aligned(8);
+static u8 mem[8192] __aligned(8);
 static size_t window;
 static struct boot_info bi;
 
@@ -204,6 +204,17 @@ static int mb2_end(void)
 	return multiboot2_parse(mem, mb2_off, &bi);
 }
 
+/* Tag 6, GRUB's E820-style map: one usable range. */
+static void mb2_e820_ram(u64 addr, u64 len)
+{
+	size_t p = mb2_tag(6, 16 + 24);
+
+	put32(p, 24);
+	put64(p + 8, addr);
+	put64(p + 16, len);
+	put32(p + 24, 1);
+}
+
 /* One EFI_MEMORY_DESCRIPTOR of @stride bytes at @at. */
 static void efi_desc(size_t at, u32 type, u64 start, u64 pages, u64 attr)
 {
@@ -234,11 +245,7 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 
 	mb2_begin();
 	/* GRUB's E820-style map first: the EFI one replaces it. */
-	p = mb2_tag(6, 16 + 24);
-	put32(p, 24);
-	put64(p + 8, 0x1000);
-	put64(p + 16, 0x1000);
-	put32(p + 24, 1);
+	mb2_e820_ram(0x1000, 0x1000);
 	p = mb2_tag(17, 16 + stride * ARRAY_SIZE(d));
 	put32(p, stride);
 	put32(p + 4, 1);
@@ -267,20 +274,19 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 	put32(p, stride);
 	put32(p + 4, 1);
 	efi_desc(p + 8, 7, 0x100000, 1, EFI_WB);
-	p = mb2_tag(6, 16 + 24);
-	put32(p, 24);
-	put64(p + 8, 0x5000);
-	put64(p + 16, 0x1000);
-	put32(p + 24, 1);
+	mb2_e820_ram(0x5000, 0x1000);
 	KTEST_ASSERT_EQ(t, mb2_end(), 0);
 	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
 	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x100000ULL);
 
-	/* Unknown descriptor version: map ignored, boot goes on. */
+	/* Unknown descriptor version: map ignored, tag 6's kept, still UEFI. */
 	put32(16 + 4, 2);
 	memset(&bi, 0, sizeof(bi));
 	KTEST_EXPECT_EQ(t, mb2_end(), 0);
 	KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+	KTEST_EXPECT_TRUE(t, bi.efi);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
+	KTEST_EXPECT_EQ(t, bi.mmap[0].addr, 0x5000ULL);
 	/* Descriptor smaller than EFI_MEMORY_DESCRIPTOR, or a wrapping range. */
 	mb2_begin();
 	p = mb2_tag(17, 16 + stride);
@@ -293,6 +299,96 @@ static void test_multiboot2_efi_mmap(struct ktest *t)
 	put32(p + 4, 1);
 	efi_desc(p + 8, 7, ~0ULL - 0xfff, 2, EFI_WB);
 	KTEST_EXPECT_EQ(t, mb2_end(), -EINVAL);
+}
+
+/* An EFI map of nothing usable, or of no descriptor, keeps tag 6's map. */
+static void test_multiboot2_efi_mmap_unusable(struct ktest *t)
+{
+	const u32 stride = 48;
+	size_t p;
+
+	for (unsigned int nr_desc = 0; nr_desc < 2; nr_desc++) {
+		mb2_begin();
+		mb2_e820_ram(0x100000, 0x100000);
+		p = mb2_tag(17, 16 + stride * nr_desc);
+		put32(p, stride);
+		put32(p + 4, 1);
+		if (nr_desc)				/* reserved only */
+			efi_desc(p + 8, 0, 0x100000, 0x100, EFI_WB);
+		KTEST_ASSERT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_TRUE(t, bi.efi);
+		KTEST_EXPECT_FALSE(t, bi.efi_mmap);
+		KTEST_ASSERT_EQ(t, bi.nr_mmap, 1U);
+		KTEST_EXPECT_EQ(t, bi.mmap[0].type, (u32)BOOT_MEM_USABLE);
+	}
+}
+
+#define EFI_SP	0x40000ULL
+
+/*
+ * Tag 18 (boot services alive), before or after the map: loader and
+ * boot services memory stays reserved.  EFI_MEMORY_SP is never RAM.
+ */
+static void test_multiboot2_efi_bs_sp(struct ktest *t)
+{
+	const u32 stride = 48;
+	size_t p;
+
+	for (unsigned int bs_first = 0; bs_first < 2; bs_first++) {
+		mb2_begin();
+		if (bs_first)
+			mb2_tag(18, 8);
+		p = mb2_tag(17, 16 + stride * 3);
+		put32(p, stride);
+		put32(p + 4, 1);
+		efi_desc(p + 8, 7, 0x100000, 0x100, EFI_WB);		/* conventional */
+		efi_desc(p + 8 + stride, 4, 0x200000, 0x100, EFI_WB);	/* BS data */
+		efi_desc(p + 8 + 2 * stride, 2, 0x300000, 0x100, EFI_WB); /* loader */
+		if (!bs_first)
+			mb2_tag(18, 8);
+		KTEST_ASSERT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_TRUE(t, bi.efi_bs);
+		KTEST_ASSERT_EQ(t, bi.nr_mmap, 2U);
+		KTEST_EXPECT_EQ(t, bi.mmap[0].type, (u32)BOOT_MEM_USABLE);
+		KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_RESERVED);
+		KTEST_EXPECT_EQ(t, bi.mmap[1].len, 0x200000ULL);
+	}
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride * 2);
+	put32(p, stride);
+	put32(p + 4, 1);
+	efi_desc(p + 8, 7, 0x100000, 0x100, EFI_WB);
+	efi_desc(p + 8 + stride, 7, 0x200000, 0x100, EFI_WB | EFI_SP);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_FALSE(t, bi.efi_bs);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, 2U);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].addr, 0x200000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[1].type, (u32)BOOT_MEM_RESERVED);
+}
+
+/*
+ * More ranges than BOOT_MAX_MMAP: MMIO goes first, so the RAM above
+ * 4 GiB at the end of the map is kept.
+ */
+static void test_multiboot2_efi_mmap_full(struct ktest *t)
+{
+	const u32 stride = 40, n = BOOT_MAX_MMAP + 1;
+	size_t p;
+
+	mb2_begin();
+	p = mb2_tag(17, 16 + stride * n);
+	put32(p, stride);
+	put32(p + 4, 1);
+	for (u32 i = 0; i + 1 < n; i++)		/* RAM and MMIO, none touching */
+		efi_desc(p + 8 + i * stride, i % 2 ? 11 : 7, 0x100000ULL * (2 * i + 1), 1,
+			 i % 2 ? 0 : EFI_WB);
+	efi_desc(p + 8 + (n - 1) * stride, 7, 0x100000000ULL, 0x40000, EFI_WB);
+	KTEST_ASSERT_EQ(t, mb2_end(), 0);
+	KTEST_EXPECT_TRUE(t, bi.efi_mmap);
+	KTEST_EXPECT_EQ(t, bi.nr_efi_desc, n);
+	KTEST_ASSERT_EQ(t, bi.nr_mmap, (unsigned int)(BOOT_MAX_MMAP / 2 + 1));
+	KTEST_EXPECT_EQ(t, bi.mmap[bi.nr_mmap - 1].addr, 0x100000000ULL);
+	KTEST_EXPECT_EQ(t, bi.mmap[bi.nr_mmap - 1].type, (u32)BOOT_MEM_USABLE);
 }
 
 /* A framebuffer tag: 1024x768, 32 bpp x8r8g8b8 unless changed after. */
@@ -313,6 +409,29 @@ static size_t fb_tag(u32 size)
 	mem[p + 28] = 0;
 	mem[p + 29] = 8;
 	return p;
+}
+
+/*
+ * Changes to fb_tag()'s framebuffer that make it unusable: one or two
+ * fields (@off2 0: none), u32 below offset 20, bytes from there on (bpp
+ * at 20, the colour channels at 24-29).
+ */
+static const struct { size_t off; u32 val; size_t off2; u32 val2; } fb_bad[] = {
+	{ 8, 1024 },			/* pitch under width * 4 */
+	{ 8, 4096 + 4097 },		/* pitch: more than 4 KiB of padding */
+	{ 20, 16 },			/* 16 bpp: red (bits 16-23) outside */
+	{ 12, 16385, 8, 16385 * 4 },	/* width */
+	{ 16, 16385 },			/* height */
+	{ 27, 0 },			/* a green channel of no bits */
+	{ 24, 25 },			/* red ending at bit 33 (shift by 32) */
+};
+
+static void fb_set(size_t p, size_t off, u32 val)
+{
+	if (off >= 20)
+		mem[p + off] = val;
+	else
+		put32(p + off, val);
 }
 
 static void test_multiboot2_framebuffer(struct ktest *t)
@@ -337,17 +456,29 @@ static void test_multiboot2_framebuffer(struct ktest *t)
 	KTEST_EXPECT_EQ(t, mb2_end(), 0);
 	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
 	KTEST_EXPECT_FALSE(t, bi.efi);
-	/* Pitch too small for the width, or a channel past the pixel: ignored. */
-	mb2_begin();
-	p = fb_tag(38);
-	put32(p + 8, 1024);
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
-	mb2_begin();
-	p = fb_tag(38);
-	mem[p + 20] = 16;
-	KTEST_EXPECT_EQ(t, mb2_end(), 0);
-	KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	/*
+	 * Geometry the console cannot use: ignored (a log line each).  Byte
+	 * fields are the tag's bpp (20) and colour channels (24-29).
+	 */
+	for (unsigned int i = 0; i < ARRAY_SIZE(fb_bad); i++) {
+		mb2_begin();
+		p = fb_tag(38);
+		fb_set(p, fb_bad[i].off, fb_bad[i].val);
+		if (fb_bad[i].off2)
+			fb_set(p, fb_bad[i].off2, fb_bad[i].val2);
+		KTEST_EXPECT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_EQ(t, bi.fb.addr, 0ULL);
+	}
+	/* 16384 x 16384 x 4 bytes is 1 GiB, over 256 MiB; 8192 x 8192 x 4 is 256 MiB. */
+	for (u32 side = 16384; side >= 8192; side /= 2) {
+		mb2_begin();
+		p = fb_tag(38);
+		put32(p + 8, side * 4);
+		put32(p + 12, side);
+		put32(p + 16, side);
+		KTEST_EXPECT_EQ(t, mb2_end(), 0);
+		KTEST_EXPECT_EQ(t, bi.fb.addr, side == 8192 ? 0x80000000ULL : 0ULL);
+	}
 	/* An RGB tag without its colour fields is malformed. */
 	mb2_begin();
 	fb_tag(32);
@@ -361,6 +492,9 @@ static struct ktest_case bootparse_cases[] = {
 	KTEST_CASE(test_pvh_modules),
 	KTEST_CASE(test_multiboot2),
 	KTEST_CASE(test_multiboot2_efi_mmap),
+	KTEST_CASE(test_multiboot2_efi_mmap_unusable),
+	KTEST_CASE(test_multiboot2_efi_bs_sp),
+	KTEST_CASE(test_multiboot2_efi_mmap_full),
 	KTEST_CASE(test_multiboot2_framebuffer),
 	{}
 };

@@ -51,6 +51,7 @@ enum efi_memory_type {
 	EFI_PERSISTENT_MEMORY,
 };
 #define EFI_MEMORY_WB		0x8ULL
+#define EFI_MEMORY_SP		0x40000ULL	/* specific purpose: soft-reserved */
 #define EFI_MEMORY_DESCRIPTOR_VERSION	1
 #define EFI_PAGE_SHIFT		12
 
@@ -122,17 +123,23 @@ static int parse_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 /*
  * The E820 type of an EFI memory type, as Linux's do_add_efi_memmap():
  * what the loader and boot services used is free RAM once GRUB has called
- * ExitBootServices() (it did: our header has no EFI boot services tag),
- * provided the firmware says it is ordinary write-back memory.
+ * ExitBootServices() (tag 18 absent), provided the firmware says it is
+ * ordinary write-back memory.  Specific-purpose memory (EFI_MEMORY_SP) is
+ * soft-reserved for its driver, never general RAM.
  */
-static u32 efi_to_boot_type(const struct efi_memory_desc *d)
+static u32 efi_to_boot_type(const struct efi_memory_desc *d, bool bs_live)
 {
 	switch (d->type) {
 	case EFI_LOADER_CODE:
 	case EFI_LOADER_DATA:
 	case EFI_BOOT_SERVICES_CODE:
 	case EFI_BOOT_SERVICES_DATA:
+		if (bs_live)
+			return BOOT_MEM_RESERVED;
+		fallthrough;
 	case EFI_CONVENTIONAL_MEMORY:
+		if (d->attribute & EFI_MEMORY_SP)
+			return BOOT_MEM_RESERVED;
 		return d->attribute & EFI_MEMORY_WB ? BOOT_MEM_USABLE : BOOT_MEM_RESERVED;
 	case EFI_ACPI_RECLAIM_MEMORY:
 		return BOOT_MEM_ACPI;
@@ -145,36 +152,87 @@ static u32 efi_to_boot_type(const struct efi_memory_desc *d)
 	}
 }
 
-/* Append [addr, addr + len) of @type, merged with the previous entry if they touch. */
-static void add_range(struct boot_info *bi, u64 addr, u64 len, u32 type)
+/*
+ * Append [addr, addr + len) of @type to @map (*@nr entries), merged with
+ * the last entry if they touch.  Return: 0, -ENOSPC if @map is full.
+ */
+static int add_range(struct boot_mmap_entry *map, unsigned int *nr, u64 addr, u64 len,
+		     u32 type)
 {
-	struct boot_mmap_entry *last = bi->nr_mmap ? &bi->mmap[bi->nr_mmap - 1] : NULL;
+	struct boot_mmap_entry *last = *nr ? &map[*nr - 1] : NULL;
 
 	if (last && last->type == type && last->addr + last->len == addr) {
 		last->len += len;
-		return;
+		return 0;
 	}
-	if (bi->nr_mmap == BOOT_MAX_MMAP) {
-		pr_warn("multiboot2: EFI memory map needs more than %d ranges, rest ignored\n",
-			BOOT_MAX_MMAP);
-		return;
+	if (*nr == BOOT_MAX_MMAP)
+		return -ENOSPC;
+	map[*nr].addr = addr;
+	map[*nr].len = len;
+	map[*nr].type = type;
+	(*nr)++;
+	return 0;
+}
+
+/*
+ * The EFI map converted, before it replaces bi->mmap: static, as it is
+ * too big for the early boot stack; the parser runs on one CPU at a time.
+ */
+static struct boot_mmap_entry efi_conv[BOOT_MAX_MMAP];
+
+/*
+ * Convert @n descriptors of @desc_size bytes at @p into efi_conv, leaving
+ * out MMIO descriptors if @skip_mmio (they are never RAM: what to drop
+ * when the map does not fit).  *@usable counts the usable ranges.
+ * Return: the number of ranges, -EINVAL for a wrapping descriptor,
+ * -ENOSPC if they do not fit in BOOT_MAX_MMAP (efi_conv holds the first).
+ */
+static int convert_efi_mmap(const u8 *p, u32 desc_size, u32 n, bool bs_live, bool skip_mmio,
+			    unsigned int *usable)
+{
+	unsigned int nr = 0;
+	int err = 0;
+
+	*usable = 0;
+	for (u32 i = 0; i < n; i++) {
+		const struct efi_memory_desc *d = (const void *)(p + i * desc_size);
+		u64 len = d->num_pages << EFI_PAGE_SHIFT;
+		u32 type;
+
+		if (!d->num_pages)
+			continue;
+		if (d->num_pages > (U64_MAX >> EFI_PAGE_SHIFT) || d->phys_addr + len < d->phys_addr) {
+			pr_err("multiboot2: EFI memory descriptor %u (%#llx, %llu pages) wraps\n",
+			       i, d->phys_addr, d->num_pages);
+			return -EINVAL;
+		}
+		if (skip_mmio && (d->type == EFI_MEMORY_MAPPED_IO ||
+				  d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE))
+			continue;
+		type = efi_to_boot_type(d, bs_live);
+		if (!err)
+			err = add_range(efi_conv, &nr, d->phys_addr, len, type);
+		if (!err && type == BOOT_MEM_USABLE)
+			(*usable)++;
 	}
-	bi->mmap[bi->nr_mmap].addr = addr;
-	bi->mmap[bi->nr_mmap].len = len;
-	bi->mmap[bi->nr_mmap].type = type;
-	bi->nr_mmap++;
+	return err ? err : (int)nr;
 }
 
 /*
  * Tag 17: u32 descriptor size, u32 descriptor version, then the firmware's
  * descriptors.  It replaces the E820-style map (tag 6), which GRUB derives
- * from it with its own idea of the EFI types.
+ * from it with its own idea of the EFI types, if it has usable RAM in it:
+ * a map of nothing usable keeps tag 6's.  Parsed after every other tag,
+ * so that tag 18 (boot services alive) is known whatever the order.
  */
 static int parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 {
 	const u8 *p = (const u8 *)tag;
 	u32 desc_size, version, n;
+	unsigned int usable;
+	int nr;
 
+	bi->efi = true;
 	if (tag->size < 16) {
 		pr_err("multiboot2: EFI memory map tag too short (%u bytes)\n", tag->size);
 		return -EINVAL;
@@ -191,24 +249,64 @@ static int parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 		return 0;
 	}
 	n = (tag->size - 16) / desc_size;
-	bi->nr_mmap = 0;
-	bi->efi_mmap = true;
-	bi->efi = true;
-	bi->nr_efi_desc = n;
-	for (u32 i = 0; i < n; i++) {
-		const struct efi_memory_desc *d = (const void *)(p + 16 + i * desc_size);
-		u64 len = d->num_pages << EFI_PAGE_SHIFT;
-
-		if (!d->num_pages)
-			continue;
-		if (d->num_pages > (U64_MAX >> EFI_PAGE_SHIFT) || d->phys_addr + len < d->phys_addr) {
-			pr_err("multiboot2: EFI memory descriptor %u (%#llx, %llu pages) wraps\n",
-			       i, d->phys_addr, d->num_pages);
-			return -EINVAL;
+	nr = convert_efi_mmap(p + 16, desc_size, n, bi->efi_bs, false, &usable);
+	if (nr == -ENOSPC) {
+		pr_warn("multiboot2: EFI memory map needs more than %d ranges, MMIO left out\n",
+			BOOT_MAX_MMAP);
+		nr = convert_efi_mmap(p + 16, desc_size, n, bi->efi_bs, true, &usable);
+		if (nr == -ENOSPC) {
+			pr_warn("multiboot2: EFI memory map still too big, last ranges ignored\n");
+			nr = BOOT_MAX_MMAP;
 		}
-		add_range(bi, d->phys_addr, len, efi_to_boot_type(d));
 	}
+	if (nr < 0)
+		return nr;
+	if (!usable) {
+		pr_warn("multiboot2: EFI memory map (%u descriptors) has no usable RAM, ignored\n",
+			n);
+		return 0;
+	}
+	memcpy(bi->mmap, efi_conv, nr * sizeof(efi_conv[0]));
+	bi->nr_mmap = nr;
+	bi->efi_mmap = true;
+	bi->nr_efi_desc = n;
 	return 0;
+}
+
+/* Largest framebuffer we map: 16384 x 16384 pixels, 256 MiB. */
+#define FB_MAX_SIDE		16384
+#define FB_MAX_BYTES		(256ULL << 20)
+/* Padding a loader may put after a scan line's pixels. */
+#define FB_MAX_PITCH_PAD	4096
+
+/* A channel of @size bits at bit @pos, inside a @bpp-bit pixel. */
+static bool channel_ok(u8 pos, u8 size, u8 bpp)
+{
+	return size >= 1 && size <= 8 && pos + size <= bpp;
+}
+
+/*
+ * Whether fbcon can map and draw on @fb: bounded sides, a pitch that
+ * holds a line's pixels with at most FB_MAX_PITCH_PAD bytes after them,
+ * at most FB_MAX_BYTES in all, and every colour channel inside the pixel
+ * (a channel past bit 31 would make its shift undefined).
+ */
+static bool framebuffer_usable(const struct boot_framebuffer *fb)
+{
+	u64 line = (u64)fb->width * ((fb->bpp + 7) / 8);
+
+	if (!fb->addr || !fb->width || !fb->height ||
+	    fb->width > FB_MAX_SIDE || fb->height > FB_MAX_SIDE)
+		return false;
+	if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
+		return false;
+	if (fb->pitch < line || fb->pitch > line + FB_MAX_PITCH_PAD ||
+	    (u64)fb->pitch * fb->height > FB_MAX_BYTES ||
+	    fb->addr + (u64)fb->pitch * fb->height < fb->addr)
+		return false;
+	return channel_ok(fb->red_pos, fb->red_size, fb->bpp) &&
+	       channel_ok(fb->green_pos, fb->green_size, fb->bpp) &&
+	       channel_ok(fb->blue_pos, fb->blue_size, fb->bpp);
 }
 
 /*
@@ -247,13 +345,7 @@ static int parse_framebuffer(const struct mb2_tag *tag, struct boot_info *bi)
 	fb.green_size = p[35];
 	fb.blue_pos = p[36];
 	fb.blue_size = p[37];
-	if (!fb.addr || !fb.width || !fb.height ||
-	    (fb.bpp != 15 && fb.bpp != 16 && fb.bpp != 24 && fb.bpp != 32) ||
-	    fb.pitch / ((fb.bpp + 7) / 8) < fb.width ||
-	    fb.red_size > 8 || fb.green_size > 8 || fb.blue_size > 8 ||
-	    fb.red_pos + fb.red_size > fb.bpp || fb.green_pos + fb.green_size > fb.bpp ||
-	    fb.blue_pos + fb.blue_size > fb.bpp ||
-	    fb.addr + (u64)fb.pitch * fb.height < fb.addr) {
+	if (!framebuffer_usable(&fb)) {
 		pr_warn("multiboot2: unusable framebuffer %ux%u, %u bpp, pitch %u at %#llx\n",
 			fb.width, fb.height, fb.bpp, fb.pitch, (u64)fb.addr);
 		return 0;
@@ -301,16 +393,18 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
 	case MB2_TAG_MODULE:
 		return parse_module(tag, bi);
 	case MB2_TAG_MMAP:
-		if (bi->efi_mmap)	/* the EFI map came first and is better */
-			return 0;
 		return parse_mmap(tag, bi);
-	case MB2_TAG_EFI_MMAP:
-		return parse_efi_mmap(tag, bi);
+	case MB2_TAG_EFI_MMAP:		/* after the walk: parse_efi_mmap() */
+		return 0;
 	case MB2_TAG_FRAMEBUFFER:
 		return parse_framebuffer(tag, bi);
+	case MB2_TAG_EFI_BS:
+		pr_warn("multiboot2: EFI boot services not terminated, their memory kept reserved\n");
+		bi->efi_bs = true;
+		bi->efi = true;
+		return 0;
 	case MB2_TAG_EFI32:
 	case MB2_TAG_EFI64:
-	case MB2_TAG_EFI_BS:
 	case MB2_TAG_EFI32_IH:
 	case MB2_TAG_EFI64_IH:
 		bi->efi = true;
@@ -345,6 +439,7 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *bi)
  */
 int multiboot2_parse(const void *mbi, size_t avail, struct boot_info *bi)
 {
+	const struct mb2_tag *efi_mmap = NULL;
 	const u8 *base = mbi;
 	u32 total, off = 8;
 	bool seen_end = false;
@@ -374,11 +469,19 @@ int multiboot2_parse(const void *mbi, size_t avail, struct boot_info *bi)
 		err = parse_tag(tag, bi);
 		if (err)
 			return err;
+		if (tag->type == MB2_TAG_EFI_MMAP)
+			efi_mmap = tag;
 		off += (tag->size + 7) & ~7U;
 	}
 	if (!seen_end) {
 		pr_err("multiboot2: no end tag\n");
 		return -EINVAL;
+	}
+	if (efi_mmap) {
+		int err = parse_efi_mmap(efi_mmap, bi);
+
+		if (err)
+			return err;
 	}
 	bi->protocol = "multiboot2";
 	return 0;
