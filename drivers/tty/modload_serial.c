@@ -15,7 +15,8 @@
  * drained the ring.  A frame that stops arriving is dropped with a NAK
  * after MODLOAD_TIMEOUT_MS in which the work item took no byte while
  * the ring was empty and reception unmasked (a full ring is the sender
- * being held back, not the sender gone).
+ * being held back, not the sender gone); one cut short by unbinding the
+ * port gets a NAK too.
  */
 #define pr_fmt(fmt) "modload_serial: " fmt
 
@@ -254,6 +255,10 @@ static void modload_remove(struct pci_dev *pdev)
 	spin_unlock_irqrestore(&port->lock, flags);
 	cancel_work_sync(&port->rx_work);
 	cancel_delayed_work_sync(&port->timeout_work);
+	/* A frame cut by the unbind: tell the sender now, not after its timeout. */
+	mutex_lock(&port->rx_lock);
+	modload_rx_abort(&port->rx, -ENODEV, "port going away");
+	mutex_unlock(&port->rx_lock);
 	modload_rx_destroy(&port->rx);
 }
 
