@@ -169,9 +169,23 @@ static void rx_nak(struct modload_rx *rx, int err, const char *why)
 	rx_reset(rx);
 }
 
+/*
+ * Refuse a frame whose header was sane: its length says where it ends,
+ * so skip the rest of it (the image and the CRC) unread rather than hunt
+ * through an image that may hold the magic.
+ */
+static void rx_nak_skip(struct modload_rx *rx, int err, const char *why)
+{
+	rx_nak(rx, err, why);
+	rx->state = MODLOAD_SKIP;
+	rx->got = 0;
+}
+
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why)
 {
-	if (modload_rx_busy(rx))
+	if (rx->state == MODLOAD_SKIP)
+		rx_reset(rx);
+	else if (modload_rx_busy(rx))
 		rx_nak(rx, err, why);
 }
 EXPORT_SYMBOL_GPL(modload_rx_abort);
@@ -208,13 +222,13 @@ static void rx_name(struct modload_rx *rx)
 	rx->name[rx->name_len] = 0;
 	for (unsigned int i = 0; i < rx->name_len; i++) {
 		if (!name_char_ok(rx->name[i])) {
-			rx_nak(rx, -EINVAL, "name not made of [A-Za-z0-9_-]");
+			rx_nak_skip(rx, -EINVAL, "name not made of [A-Za-z0-9_-]");
 			return;
 		}
 	}
 	rx->image = vmalloc(rx->len);
 	if (!rx->image) {
-		rx_nak(rx, -ENOMEM, "no memory for the image");
+		rx_nak_skip(rx, -ENOMEM, "no memory for the image");
 		return;
 	}
 	rx->state = MODLOAD_DATA;
@@ -228,6 +242,7 @@ static void rx_done(struct modload_rx *rx)
 	char why[64];
 	int ret;
 
+	/* At the frame's end: nothing is left to skip, whatever the answer. */
 	if (sent != crc) {
 		snprintf(why, sizeof(why), "CRC %08x, computed %08x", sent, crc);
 		rx_nak(rx, -EBADMSG, why);
@@ -289,7 +304,13 @@ void modload_rx_feed(struct modload_rx *rx, const u8 *buf, size_t n)
 	while (n) {
 		size_t used = 1;
 
-		if (rx->state != MODLOAD_HUNT) {
+		if (rx->state == MODLOAD_SKIP) {
+			/* The image and the CRC of a frame refused at its name. */
+			used = min_t(size_t, n, rx->len + 4 - rx->got);
+			rx->got += (unsigned int)used;
+			if (rx->got == rx->len + 4)
+				rx_reset(rx);
+		} else if (rx->state != MODLOAD_HUNT) {
 			used = rx_field(rx, buf, n);
 		} else if (*buf == (u8)MODLOAD_MAGIC[rx->got]) {
 			/* No proper prefix of "EXOM" is also its suffix: no backtracking. */

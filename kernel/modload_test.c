@@ -167,6 +167,46 @@ static void test_bad_frames(struct ktest *t)
 	KTEST_EXPECT_EQ(t, strcmp(replies, "ACK mlt 54\n"), 0);
 }
 
+/*
+ * A frame refused after a sane header is skipped by its length: the
+ * "EXOM" frame header inside its image must not swallow the next frame.
+ */
+static void test_resync(struct ktest *t)
+{
+	static const u8 trap[] = "..EXOM\x01\x03\0\0\xd0\x07\0\0abc a frame header in an image";
+	static u8 two[2 * FRAME_MAX];
+	size_t n = make_frame("a/b", trap, sizeof(trap)), m;
+
+	memcpy(two, frame, n);
+	m = make_frame("mlt", payload, sizeof(payload));
+	memcpy(two + n, frame, m);
+	modload_rx_feed(&rx, two, n + m);
+	KTEST_EXPECT_EQ(t, strcmp(replies, "NAK EINVAL name not made of [A-Za-z0-9_-]\n"
+				   "ACK mlt 54\n"), 0);
+	KTEST_EXPECT_FALSE(t, modload_rx_busy(&rx));
+	/* The same after a CRC mismatch, fed byte by byte. */
+	n = make_frame("mlt", trap, sizeof(trap));
+	frame[n - 1] ^= 1;
+	memcpy(two, frame, n);
+	m = make_frame("mlt", payload, sizeof(payload));
+	memcpy(two + n, frame, m);
+	replies_len = 0;
+	for (size_t i = 0; i < n + m; i++)
+		modload_rx_feed(&rx, two + i, 1);
+	KTEST_EXPECT_EQ(t, strncmp(replies, "NAK EBADMSG ", 12), 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(replies, "\nACK mlt 54\n"));
+	/* Cut while skipping: the timeout drops the rest without a second NAK. */
+	n = make_frame("a/b", trap, sizeof(trap));
+	replies_len = 0;
+	modload_rx_feed(&rx, frame, n - 3);
+	KTEST_EXPECT_TRUE(t, modload_rx_busy(&rx));
+	modload_rx_abort(&rx, -ETIMEDOUT, "cut short");
+	KTEST_EXPECT_FALSE(t, modload_rx_busy(&rx));
+	KTEST_EXPECT_EQ(t, strcmp(replies, "NAK EINVAL name not made of [A-Za-z0-9_-]\n"), 0);
+	KTEST_EXPECT_EQ(t, rx.frames_ok, 2);
+	KTEST_EXPECT_EQ(t, rx.frames_bad, 3);
+}
+
 static void test_truncated(struct ktest *t)
 {
 	size_t n = make_frame("mlt", payload, sizeof(payload));
@@ -295,6 +335,7 @@ static struct ktest_case modload_cases[] = {
 	KTEST_CASE(test_frame),
 	KTEST_CASE(test_pieces_and_garbage),
 	KTEST_CASE(test_bad_frames),
+	KTEST_CASE(test_resync),
 	KTEST_CASE(test_truncated),
 	KTEST_CASE(test_store),
 	KTEST_CASE(test_store_smp),

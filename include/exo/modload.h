@@ -22,9 +22,17 @@
  * once the image is stored, or "NAK <ERRNO> <why>" (and a kernel log line)
  * for a frame it refused: EOPNOTSUPP bad version or flags, ENAMETOOLONG
  * or EINVAL bad name, E2BIG too large, EINVAL empty, EBADMSG CRC
- * mismatch, ETIMEDOUT a frame cut short, ENOMEM.  Bytes between
- * frames are skipped until the next magic.  Nothing is checked about the
- * image itself at this point: insmod checks it exactly as a boot module.
+ * mismatch, ETIMEDOUT a frame cut short, ENODEV the port went away,
+ * ENOMEM.  Nothing is checked about the image itself at this point:
+ * insmod checks it exactly as a boot module.
+ *
+ * Resynchronisation: bytes between frames are skipped until the next
+ * magic.  A frame refused after a sane header (a bad name, no memory for
+ * the image, a CRC mismatch) is skipped whole by its length, 12+n+len+4
+ * bytes, without looking inside: a .ko may hold "EXOM", which must not
+ * start a frame that swallows the next one.  After a bad header, whose
+ * lengths cannot be trusted, or a frame cut short, the receiver hunts for
+ * the next magic byte by byte.
  */
 #ifndef _EXO_MODLOAD_H
 #define _EXO_MODLOAD_H
@@ -77,7 +85,10 @@ void module_image_put(struct module_image *img);
  */
 int module_image_remove(const char *name);
 
-enum modload_state { MODLOAD_HUNT, MODLOAD_HEADER, MODLOAD_NAME, MODLOAD_DATA, MODLOAD_CRC };
+/* MODLOAD_SKIP: the rest of a refused frame, already answered */
+enum modload_state {
+	MODLOAD_HUNT, MODLOAD_HEADER, MODLOAD_NAME, MODLOAD_DATA, MODLOAD_CRC, MODLOAD_SKIP
+};
 
 /*
  * The receiving side of the protocol on one stream.  The caller
@@ -131,7 +142,8 @@ static inline bool modload_rx_busy(const struct modload_rx *rx)
  * @err: the negative errno the NAK names (-ETIMEDOUT: the sender stopped)
  * @why: the reason, for the NAK and the log
  *
- * Does nothing between frames.
+ * Does nothing between frames; drops the rest of a frame already NAKed
+ * without a second NAK.
  */
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why);
 
