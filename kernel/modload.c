@@ -65,8 +65,14 @@ int module_image_add(const char *name, void *data, size_t len)
 {
 	struct module_image *img, *old, *dead = NULL;
 	size_t n = strlen(name);
+	bool ok = n && n <= MODLOAD_NAME_MAX;
 
-	if (!n || n > MODLOAD_NAME_MAX) {
+	/* A module's name, so "foo.ko" or "a/b" never shadow another lookup. */
+	for (size_t i = 0; ok && i < n; i++)
+		ok = name_char_ok(name[i]);
+	if (!ok) {
+		pr_warn("image name '%.*s' refused: want 1 to %d of [A-Za-z0-9_-]\n",
+			MODLOAD_NAME_MAX, name, MODLOAD_NAME_MAX);
 		vfree(data);
 		return -EINVAL;
 	}

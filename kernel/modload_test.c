@@ -259,6 +259,12 @@ static void test_store(struct ktest *t)
 	KTEST_EXPECT_EQ(t, module_image_add("", vmalloc(8), 8), -EINVAL);
 	KTEST_EXPECT_EQ(t, module_image_add("m2345678901234567890123456789012345678901234567890123456",
 					    vmalloc(8), 8), -EINVAL);
+	/* Not a module's name: refused, and "mlt.ko" does not become "mlt". */
+	KTEST_EXPECT_EQ(t, module_image_add("mlt.ko", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_EQ(t, module_image_add("a/b", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_EQ(t, module_image_add("ml t", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_NULL(t, module_image_get("mlt"));
+	KTEST_EXPECT_NULL(t, module_image_get("a/b"));
 }
 
 #define SMP_ROUNDS	60

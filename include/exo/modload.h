@@ -59,13 +59,13 @@ struct module_image {
 
 /**
  * module_image_add() - keep @data as the image of module @name
- * @name: the module's name (copied)
+ * @name: the module's name (copied): 1 to MODLOAD_NAME_MAX of [A-Za-z0-9_-]
  * @data: a vmalloc()ed image; the store owns it from now on, even on error
  * @len: its size in bytes
  *
  * An image of the same name is replaced; who holds it keeps it until
- * module_image_put().  Return: 0, -EINVAL empty or too long a name,
- * -ENOMEM (@data freed).
+ * module_image_put().  Return: 0, -EINVAL empty or too long a name or
+ * another character in it (a log line; @data freed), -ENOMEM (@data freed).
  */
 int module_image_add(const char *name, void *data, size_t len);
 
