@@ -70,17 +70,27 @@ struct module_image {
 int module_image_add(const char *name, void *data, size_t len);
 
 /**
- * module_image_get() - the received image of module @name ("foo" or
- * "foo.ko"), held until module_image_put()
+ * module_image_get() - the received image of a module, held until
+ * module_image_put()
+ * @name: the module's name, "foo" or "foo.ko"
+ *
  * Return: the image, or NULL if none was received under that name.
  */
 struct module_image *module_image_get(const char *name);
 
-/** module_image_put() - drop a module_image_get() reference (NULL: no-op) */
+/**
+ * module_image_put() - drop a module_image_get() reference
+ * @img: the image, or NULL (nothing to do)
+ *
+ * The last reference to an image replaced or removed meanwhile frees it.
+ */
 void module_image_put(struct module_image *img);
 
 /**
- * module_image_remove() - forget the received image of @name
+ * module_image_remove() - forget the received image of a module
+ * @name: the module's name, "foo" or "foo.ko"
+ *
+ * Who holds the image keeps it until module_image_put().
  * Return: 0, or -ENOENT if there is none.
  */
 int module_image_remove(const char *name);
@@ -130,7 +140,12 @@ void modload_rx_init(struct modload_rx *rx,
  */
 void modload_rx_feed(struct modload_rx *rx, const u8 *buf, size_t n);
 
-/** modload_rx_busy() - is @rx inside a frame (past its magic)? */
+/**
+ * modload_rx_busy() - is a receiver inside a frame (past its magic)?
+ * @rx: the receiver
+ *
+ * Return: true from a frame's magic until its last byte (or its abort).
+ */
 static inline bool modload_rx_busy(const struct modload_rx *rx)
 {
 	return rx->state != MODLOAD_HUNT;
@@ -147,7 +162,10 @@ static inline bool modload_rx_busy(const struct modload_rx *rx)
  */
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why);
 
-/** modload_rx_destroy() - free what @rx holds (a frame half received) */
+/**
+ * modload_rx_destroy() - free what a receiver holds (a frame half received)
+ * @rx: the receiver; modload_rx_init() makes it usable again
+ */
 void modload_rx_destroy(struct modload_rx *rx);
 
 #endif
