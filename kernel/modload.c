@@ -61,7 +61,8 @@ static struct module_image *__image_put(struct module_image *img)
 	return --img->refs ? NULL : img;
 }
 
-int module_image_add(const char *name, void *data, size_t len)
+/* module_image_add() of an image whose CRC (@crc, zlib's) is known. */
+static int image_add(const char *name, void *data, size_t len, u32 crc)
 {
 	struct module_image *img, *old, *dead = NULL;
 	size_t n = strlen(name);
@@ -84,7 +85,7 @@ int module_image_add(const char *name, void *data, size_t len)
 	memcpy(img->name, name, n + 1);
 	img->data = data;
 	img->len = len;
-	img->crc = ~crc32_le(~0u, data, len);
+	img->crc = crc;
 	img->refs = 1;
 	mutex_lock(&images_lock);
 	old = __find_image(name);
@@ -97,6 +98,11 @@ int module_image_add(const char *name, void *data, size_t len)
 	if (dead)
 		image_free(dead);
 	return 0;
+}
+
+int module_image_add(const char *name, void *data, size_t len)
+{
+	return image_add(name, data, len, ~crc32_le(~0u, data, len));
 }
 EXPORT_SYMBOL_GPL(module_image_add);
 
@@ -239,12 +245,50 @@ static void rx_name(struct modload_rx *rx)
 	}
 	rx->state = MODLOAD_DATA;
 	rx->got = 0;
+	rx->img_crc = ~0u;
 }
 
+/*
+ * a * b modulo the CRC-32 polynomial, both in the reflected bit order of
+ * crc32_le() (bit 31 holds x^0).
+ */
+static u32 crc32_mulmod(u32 a, u32 b)
+{
+	u32 p = 0;
+
+	for (u32 m = 1u << 31; m; m >>= 1) {
+		if (a & m)
+			p ^= b;
+		b = (b >> 1) ^ (0xedb88320u & -(b & 1));
+	}
+	return p;
+}
+
+/*
+ * The zlib CRC-32 of A then B from those of A (@crc_a) and of B (@crc_b,
+ * @len_b bytes): the CRC of A shifted by len_b zero bytes, i.e. times
+ * x^(8 len_b), plus B's.  log2(len_b) squarings, not a pass over B.
+ */
+static u32 crc32_concat(u32 crc_a, u32 crc_b, size_t len_b)
+{
+	u32 shift = 1u << 31, sq = 1u << 23;	/* x^0; x^8, one byte */
+
+	for (; len_b; len_b >>= 1, sq = crc32_mulmod(sq, sq))
+		if (len_b & 1)
+			shift = crc32_mulmod(sq, shift);
+	return crc32_mulmod(shift, crc_a) ^ crc_b;
+}
+
+/*
+ * The frame's CRC covers header, name and image; the store wants the
+ * image's own.  The receiver checksums the image once, on its own, and
+ * derives the frame's from the two, so nothing rereads up to 8 MiB.
+ */
 static void rx_done(struct modload_rx *rx)
 {
 	u32 sent = rx->crc_le[0] | rx->crc_le[1] << 8 | rx->crc_le[2] << 16 |
-		   (u32)rx->crc_le[3] << 24, crc = ~rx->crc;
+		   (u32)rx->crc_le[3] << 24, img_crc = ~rx->img_crc,
+	    crc = crc32_concat(~rx->crc, img_crc, rx->len);
 	char why[64];
 	int ret;
 
@@ -255,7 +299,7 @@ static void rx_done(struct modload_rx *rx)
 		return;
 	}
 	/* The store owns the image from here, whatever happens. */
-	ret = module_image_add(rx->name, rx->image, rx->len);
+	ret = image_add(rx->name, rx->image, rx->len, img_crc);
 	rx->image = NULL;
 	if (ret) {
 		rx_nak(rx, ret, "not stored");
@@ -289,7 +333,9 @@ static size_t rx_field(struct modload_rx *rx, const u8 *buf, size_t n)
 	}
 	take = min(n, want - rx->got);
 	memcpy(dst + rx->got, buf, take);
-	if (rx->state != MODLOAD_CRC)
+	if (rx->state == MODLOAD_DATA)
+		rx->img_crc = crc32_le(rx->img_crc, buf, take);
+	else if (rx->state != MODLOAD_CRC)
 		rx->crc = crc32_le(rx->crc, buf, take);
 	rx->got += (unsigned int)take;
 	if (rx->got < want)

@@ -102,6 +102,33 @@ static void test_frame(struct ktest *t)
 	KTEST_EXPECT_EQ(t, rx.frames_ok, 1);
 }
 
+/*
+ * The receiver checksums the image alone and derives the frame's CRC from
+ * it: both must come out right for images of several sizes.
+ */
+static void test_image_crc(struct ktest *t)
+{
+	static const u32 sizes[] = { 1, 54, 255, 1024, 3001 };
+	static u8 data[3001];
+	struct module_image *img;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (u8)(i * 7 + (i >> 8));
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n = make_frame("mlt", data, sizes[i]);
+
+		replies_len = 0;
+		modload_rx_feed(&rx, frame, n);
+		KTEST_EXPECT_EQ(t, strncmp(replies, "ACK mlt ", 8), 0);
+		img = module_image_get("mlt");
+		KTEST_ASSERT_NOT_NULL(t, img);
+		KTEST_EXPECT_EQ(t, img->len, sizes[i]);
+		KTEST_EXPECT_EQ(t, img->crc, ~crc32_le(~0u, data, sizes[i]));
+		module_image_put(img);
+	}
+	KTEST_EXPECT_EQ(t, rx.frames_bad, 0);
+}
+
 static void test_pieces_and_garbage(struct ktest *t)
 {
 	static const u8 noise[] = "EXO EXOEX E\nXOM";	/* near misses of the magic */
@@ -346,6 +373,7 @@ static void test_insmod(struct ktest *t)
 
 static struct ktest_case modload_cases[] = {
 	KTEST_CASE(test_frame),
+	KTEST_CASE(test_image_crc),
 	KTEST_CASE(test_pieces_and_garbage),
 	KTEST_CASE(test_bad_frames),
 	KTEST_CASE(test_resync),

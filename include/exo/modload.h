@@ -113,7 +113,8 @@ struct modload_rx {
 	u32 len;
 	u8 *image;
 	u8 crc_le[4];
-	u32 crc;				/* running, not inverted */
+	u32 crc;				/* of header and name, running */
+	u32 img_crc;				/* of the image, running */
 	unsigned long frames_ok, frames_bad;
 	void (*reply)(void *ctx, const char *line, size_t n);
 	void *ctx;
