@@ -184,20 +184,22 @@ static void rx_nak(struct modload_rx *rx, int err, const char *why)
 /*
  * Refuse a frame whose header was sane: its length says where it ends,
  * so skip the rest of it (the image and the CRC) unread rather than hunt
- * through an image that may hold the magic.
+ * through an image that may hold the magic.  The NAK waits for the end:
+ * a sender closes its connection on the reply, and QEMU drops what it
+ * had not passed on yet, which would leave the skip waiting for bytes
+ * that never come and eating the next frame's.
  */
 static void rx_nak_skip(struct modload_rx *rx, int err, const char *why)
 {
-	rx_nak(rx, err, why);
+	rx_reset(rx);
 	rx->state = MODLOAD_SKIP;
-	rx->got = 0;
+	rx->skip_err = err;
+	rx->skip_why = why;
 }
 
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why)
 {
-	if (rx->state == MODLOAD_SKIP)
-		rx_reset(rx);
-	else if (modload_rx_busy(rx))
+	if (modload_rx_busy(rx))
 		rx_nak(rx, err, why);
 }
 EXPORT_SYMBOL_GPL(modload_rx_abort);
@@ -361,7 +363,7 @@ void modload_rx_feed(struct modload_rx *rx, const u8 *buf, size_t n)
 			used = min_t(size_t, n, rx->len + 4 - rx->got);
 			rx->got += (unsigned int)used;
 			if (rx->got == rx->len + 4)
-				rx_reset(rx);
+				rx_nak(rx, rx->skip_err, rx->skip_why);
 		} else if (rx->state != MODLOAD_HUNT) {
 			used = rx_field(rx, buf, n);
 		} else if (*buf == (u8)MODLOAD_MAGIC[rx->got]) {

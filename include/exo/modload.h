@@ -30,7 +30,8 @@
  * magic.  A frame refused after a sane header (a bad name, no memory for
  * the image, a CRC mismatch) is skipped whole by its length, 12+n+len+4
  * bytes, without looking inside: a .ko may hold "EXOM", which must not
- * start a frame that swallows the next one.  After a bad header, whose
+ * start a frame that swallows the next one.  Its NAK goes out at its end,
+ * so a sender that hangs up on the reply has nothing left in flight.  After a bad header, whose
  * lengths cannot be trusted, or a frame cut short, the receiver hunts for
  * the next magic byte by byte.
  */
@@ -95,7 +96,7 @@ void module_image_put(struct module_image *img);
  */
 int module_image_remove(const char *name);
 
-/* MODLOAD_SKIP: the rest of a refused frame, already answered */
+/* MODLOAD_SKIP: the rest of a refused frame, answered at its end */
 enum modload_state {
 	MODLOAD_HUNT, MODLOAD_HEADER, MODLOAD_NAME, MODLOAD_DATA, MODLOAD_CRC, MODLOAD_SKIP
 };
@@ -113,6 +114,8 @@ struct modload_rx {
 	u32 len;
 	u8 *image;
 	u8 crc_le[4];
+	int skip_err;				/* MODLOAD_SKIP: the NAK to send */
+	const char *skip_why;
 	u32 crc;				/* of header and name, running */
 	u32 img_crc;				/* of the image, running */
 	unsigned long frames_ok, frames_bad;
@@ -158,8 +161,7 @@ static inline bool modload_rx_busy(const struct modload_rx *rx)
  * @err: the negative errno the NAK names (-ETIMEDOUT: the sender stopped)
  * @why: the reason, for the NAK and the log
  *
- * Does nothing between frames; drops the rest of a frame already NAKed
- * without a second NAK.
+ * Does nothing between frames.
  */
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why);
 
