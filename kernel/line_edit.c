@@ -187,14 +187,14 @@ static unsigned int common_prefix(const char *a, const char *b)
 	return n;
 }
 
-/* Show the candidates starting with the first @n characters, then the line again. */
-static void list_candidates(struct line_edit *le, unsigned int n)
+/* Show the candidates starting with the @n characters at @word, then the line again. */
+static void list_candidates(struct line_edit *le, const char *word, unsigned int n)
 {
 	const char *c;
 
 	outs(le, "\n");
 	for (unsigned int i = 0; (c = candidate(le, i)); i++) {
-		if (strncmp(c, le->buf, n))
+		if (strncmp(c, word, n))
 			continue;
 		outs(le, c);
 		outs(le, "  ");
@@ -204,22 +204,27 @@ static void list_candidates(struct line_edit *le, unsigned int n)
 }
 
 /*
- * Tab: complete the command name before the cursor.  One candidate: its
- * rest and a space go in.  Several: their common part goes in, and if
- * there is none to add they are listed.  No candidate, or the cursor past
- * the first word (arguments are not completed): the bell.
+ * Tab: complete the command name before the cursor (after any leading
+ * blanks, which the shell skips too).  One candidate: its rest and a
+ * space go in.  Several: their common part goes in, and if there is none
+ * to add they are listed.  No candidate, or the cursor past the first
+ * word (arguments are not completed): the bell.
  */
 static void complete(struct line_edit *le)
 {
-	unsigned int n = le->pos, matches = 0, common = 0;
-	const char *c, *first = NULL;
+	unsigned int start = 0, n, matches = 0, common = 0;
+	const char *c, *word, *first = NULL;
 
-	if (memchr(le->buf, ' ', n)) {
+	while (start < le->pos && le->buf[start] == ' ')
+		start++;
+	word = le->buf + start;
+	n = le->pos - start;
+	if (memchr(word, ' ', n)) {
 		outs(le, "\a");
 		return;
 	}
 	for (unsigned int i = 0; (c = candidate(le, i)); i++) {
-		if (strncmp(c, le->buf, n))
+		if (strncmp(c, word, n))
 			continue;
 		if (!matches++) {
 			first = c;
@@ -240,7 +245,7 @@ static void complete(struct line_edit *le)
 		else
 			move_to(le, le->pos + 1);
 	} else if (common == n) {
-		list_candidates(le, n);
+		list_candidates(le, word, n);
 	}
 }
 

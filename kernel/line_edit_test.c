@@ -315,6 +315,8 @@ static const struct {
 	{ "\x05\x15zz\t",                  "zz",          2, 1, 4 },
 	{ "\x05\x15insmod e\t",            "insmod e",    8, 2, 4 },
 	{ "\x05\x15\t",                    "",            0, 2, 6 },
+	/* Leading blanks: the first word after them completes. */
+	{ "\x05\x15  ins\t",                "  insmod ",   9, 2, 6 },
 	/* Mid-line: the word completes, the cursor steps over the space. */
 	{ "\x05\x15kt x\x01\x1b[C\x1b[C\t", "ktest x",     6, 2, 6 },
 	{ "\x05\x15lo lo\x01\x1b[C\x1b[C\t", "loglevel lo", 9, 2, 6 },

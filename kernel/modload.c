@@ -61,12 +61,19 @@ static struct module_image *__image_put(struct module_image *img)
 	return --img->refs ? NULL : img;
 }
 
-int module_image_add(const char *name, void *data, size_t len)
+/* module_image_add() of an image whose CRC (@crc, zlib's) is known. */
+static int image_add(const char *name, void *data, size_t len, u32 crc)
 {
 	struct module_image *img, *old, *dead = NULL;
 	size_t n = strlen(name);
+	bool ok = n && n <= MODLOAD_NAME_MAX;
 
-	if (!n || n > MODLOAD_NAME_MAX) {
+	/* A module's name, so "foo.ko" or "a/b" never shadow another lookup. */
+	for (size_t i = 0; ok && i < n; i++)
+		ok = name_char_ok(name[i]);
+	if (!ok) {
+		pr_warn("image name '%.*s' refused: want 1 to %d of [A-Za-z0-9_-]\n",
+			MODLOAD_NAME_MAX, name, MODLOAD_NAME_MAX);
 		vfree(data);
 		return -EINVAL;
 	}
@@ -78,7 +85,7 @@ int module_image_add(const char *name, void *data, size_t len)
 	memcpy(img->name, name, n + 1);
 	img->data = data;
 	img->len = len;
-	img->crc = ~crc32_le(~0u, data, len);
+	img->crc = crc;
 	img->refs = 1;
 	mutex_lock(&images_lock);
 	old = __find_image(name);
@@ -91,6 +98,11 @@ int module_image_add(const char *name, void *data, size_t len)
 	if (dead)
 		image_free(dead);
 	return 0;
+}
+
+int module_image_add(const char *name, void *data, size_t len)
+{
+	return image_add(name, data, len, ~crc32_le(~0u, data, len));
 }
 EXPORT_SYMBOL_GPL(module_image_add);
 
@@ -169,6 +181,22 @@ static void rx_nak(struct modload_rx *rx, int err, const char *why)
 	rx_reset(rx);
 }
 
+/*
+ * Refuse a frame whose header was sane: its length says where it ends,
+ * so skip the rest of it (the image and the CRC) unread rather than hunt
+ * through an image that may hold the magic.  The NAK waits for the end:
+ * a sender closes its connection on the reply, and QEMU drops what it
+ * had not passed on yet, which would leave the skip waiting for bytes
+ * that never come and eating the next frame's.
+ */
+static void rx_nak_skip(struct modload_rx *rx, int err, const char *why)
+{
+	rx_reset(rx);
+	rx->state = MODLOAD_SKIP;
+	rx->skip_err = err;
+	rx->skip_why = why;
+}
+
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why)
 {
 	if (modload_rx_busy(rx))
@@ -208,33 +236,72 @@ static void rx_name(struct modload_rx *rx)
 	rx->name[rx->name_len] = 0;
 	for (unsigned int i = 0; i < rx->name_len; i++) {
 		if (!name_char_ok(rx->name[i])) {
-			rx_nak(rx, -EINVAL, "name not made of [A-Za-z0-9_-]");
+			rx_nak_skip(rx, -EINVAL, "name not made of [A-Za-z0-9_-]");
 			return;
 		}
 	}
 	rx->image = vmalloc(rx->len);
 	if (!rx->image) {
-		rx_nak(rx, -ENOMEM, "no memory for the image");
+		rx_nak_skip(rx, -ENOMEM, "no memory for the image");
 		return;
 	}
 	rx->state = MODLOAD_DATA;
 	rx->got = 0;
+	rx->img_crc = ~0u;
 }
 
+/*
+ * a * b modulo the CRC-32 polynomial, both in the reflected bit order of
+ * crc32_le() (bit 31 holds x^0).
+ */
+static u32 crc32_mulmod(u32 a, u32 b)
+{
+	u32 p = 0;
+
+	for (u32 m = 1u << 31; m; m >>= 1) {
+		if (a & m)
+			p ^= b;
+		b = (b >> 1) ^ (0xedb88320u & -(b & 1));
+	}
+	return p;
+}
+
+/*
+ * The zlib CRC-32 of A then B from those of A (@crc_a) and of B (@crc_b,
+ * @len_b bytes): the CRC of A shifted by len_b zero bytes, i.e. times
+ * x^(8 len_b), plus B's.  log2(len_b) squarings, not a pass over B.
+ */
+static u32 crc32_concat(u32 crc_a, u32 crc_b, size_t len_b)
+{
+	u32 shift = 1u << 31, sq = 1u << 23;	/* x^0; x^8, one byte */
+
+	for (; len_b; len_b >>= 1, sq = crc32_mulmod(sq, sq))
+		if (len_b & 1)
+			shift = crc32_mulmod(sq, shift);
+	return crc32_mulmod(shift, crc_a) ^ crc_b;
+}
+
+/*
+ * The frame's CRC covers header, name and image; the store wants the
+ * image's own.  The receiver checksums the image once, on its own, and
+ * derives the frame's from the two, so nothing rereads up to 8 MiB.
+ */
 static void rx_done(struct modload_rx *rx)
 {
 	u32 sent = rx->crc_le[0] | rx->crc_le[1] << 8 | rx->crc_le[2] << 16 |
-		   (u32)rx->crc_le[3] << 24, crc = ~rx->crc;
+		   (u32)rx->crc_le[3] << 24, img_crc = ~rx->img_crc,
+	    crc = crc32_concat(~rx->crc, img_crc, rx->len);
 	char why[64];
 	int ret;
 
+	/* At the frame's end: nothing is left to skip, whatever the answer. */
 	if (sent != crc) {
 		snprintf(why, sizeof(why), "CRC %08x, computed %08x", sent, crc);
 		rx_nak(rx, -EBADMSG, why);
 		return;
 	}
 	/* The store owns the image from here, whatever happens. */
-	ret = module_image_add(rx->name, rx->image, rx->len);
+	ret = image_add(rx->name, rx->image, rx->len, img_crc);
 	rx->image = NULL;
 	if (ret) {
 		rx_nak(rx, ret, "not stored");
@@ -268,7 +335,9 @@ static size_t rx_field(struct modload_rx *rx, const u8 *buf, size_t n)
 	}
 	take = min(n, want - rx->got);
 	memcpy(dst + rx->got, buf, take);
-	if (rx->state != MODLOAD_CRC)
+	if (rx->state == MODLOAD_DATA)
+		rx->img_crc = crc32_le(rx->img_crc, buf, take);
+	else if (rx->state != MODLOAD_CRC)
 		rx->crc = crc32_le(rx->crc, buf, take);
 	rx->got += (unsigned int)take;
 	if (rx->got < want)
@@ -289,7 +358,13 @@ void modload_rx_feed(struct modload_rx *rx, const u8 *buf, size_t n)
 	while (n) {
 		size_t used = 1;
 
-		if (rx->state != MODLOAD_HUNT) {
+		if (rx->state == MODLOAD_SKIP) {
+			/* The image and the CRC of a frame refused at its name. */
+			used = min_t(size_t, n, rx->len + 4 - rx->got);
+			rx->got += (unsigned int)used;
+			if (rx->got == rx->len + 4)
+				rx_nak(rx, rx->skip_err, rx->skip_why);
+		} else if (rx->state != MODLOAD_HUNT) {
 			used = rx_field(rx, buf, n);
 		} else if (*buf == (u8)MODLOAD_MAGIC[rx->got]) {
 			/* No proper prefix of "EXOM" is also its suffix: no backtracking. */

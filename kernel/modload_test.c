@@ -102,6 +102,33 @@ static void test_frame(struct ktest *t)
 	KTEST_EXPECT_EQ(t, rx.frames_ok, 1);
 }
 
+/*
+ * The receiver checksums the image alone and derives the frame's CRC from
+ * it: both must come out right for images of several sizes.
+ */
+static void test_image_crc(struct ktest *t)
+{
+	static const u32 sizes[] = { 1, 54, 255, 1024, 3001 };
+	static u8 data[3001];
+	struct module_image *img;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (u8)(i * 7 + (i >> 8));
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n = make_frame("mlt", data, sizes[i]);
+
+		replies_len = 0;
+		modload_rx_feed(&rx, frame, n);
+		KTEST_EXPECT_EQ(t, strncmp(replies, "ACK mlt ", 8), 0);
+		img = module_image_get("mlt");
+		KTEST_ASSERT_NOT_NULL(t, img);
+		KTEST_EXPECT_EQ(t, img->len, sizes[i]);
+		KTEST_EXPECT_EQ(t, img->crc, ~crc32_le(~0u, data, sizes[i]));
+		module_image_put(img);
+	}
+	KTEST_EXPECT_EQ(t, rx.frames_bad, 0);
+}
+
 static void test_pieces_and_garbage(struct ktest *t)
 {
 	static const u8 noise[] = "EXO EXOEX E\nXOM";	/* near misses of the magic */
@@ -167,18 +194,66 @@ static void test_bad_frames(struct ktest *t)
 	KTEST_EXPECT_EQ(t, strcmp(replies, "ACK mlt 54\n"), 0);
 }
 
+/*
+ * A frame refused after a sane header is skipped by its length: the
+ * "EXOM" frame header inside its image must not swallow the next frame.
+ */
+static void test_resync(struct ktest *t)
+{
+	static const u8 trap[] = "..EXOM\x01\x03\0\0\xd0\x07\0\0abc a frame header in an image";
+	static u8 two[2 * FRAME_MAX];
+	size_t n = make_frame("a/b", trap, sizeof(trap)), m;
+
+	memcpy(two, frame, n);
+	m = make_frame("mlt", payload, sizeof(payload));
+	memcpy(two + n, frame, m);
+	modload_rx_feed(&rx, two, n + m);
+	KTEST_EXPECT_EQ(t, strcmp(replies, "NAK EINVAL name not made of [A-Za-z0-9_-]\n"
+				   "ACK mlt 54\n"), 0);
+	KTEST_EXPECT_FALSE(t, modload_rx_busy(&rx));
+	/* The same after a CRC mismatch, fed byte by byte. */
+	n = make_frame("mlt", trap, sizeof(trap));
+	frame[n - 1] ^= 1;
+	memcpy(two, frame, n);
+	m = make_frame("mlt", payload, sizeof(payload));
+	memcpy(two + n, frame, m);
+	replies_len = 0;
+	for (size_t i = 0; i < n + m; i++)
+		modload_rx_feed(&rx, two + i, 1);
+	KTEST_EXPECT_EQ(t, strncmp(replies, "NAK EBADMSG ", 12), 0);
+	KTEST_EXPECT_NOT_NULL(t, strstr(replies, "\nACK mlt 54\n"));
+	/* The NAK waits for the frame's end; cut while skipping, it is the abort's. */
+	n = make_frame("a/b", trap, sizeof(trap));
+	replies_len = 0;
+	modload_rx_feed(&rx, frame, n - 3);
+	KTEST_EXPECT_TRUE(t, modload_rx_busy(&rx));
+	KTEST_EXPECT_EQ(t, replies_len, 0);
+	modload_rx_abort(&rx, -ETIMEDOUT, "cut short");
+	KTEST_EXPECT_FALSE(t, modload_rx_busy(&rx));
+	KTEST_EXPECT_EQ(t, strcmp(replies, "NAK ETIMEDOUT cut short\n"), 0);
+	KTEST_EXPECT_EQ(t, rx.frames_ok, 2);
+	KTEST_EXPECT_EQ(t, rx.frames_bad, 3);
+}
+
 static void test_truncated(struct ktest *t)
 {
+	/* Cut in the header, the name (12..14), the image and the CRC (69..72). */
+	static const struct {
+		size_t cut;
+		enum modload_state in;
+	} cuts[] = {
+		{ 6, MODLOAD_HEADER }, { 13, MODLOAD_NAME }, { 40, MODLOAD_DATA },
+		{ 70, MODLOAD_CRC },
+	};
 	size_t n = make_frame("mlt", payload, sizeof(payload));
 
 	/* Between frames an abort is silent. */
 	modload_rx_abort(&rx, -ETIMEDOUT, "test");
 	KTEST_EXPECT_EQ(t, replies_len, 0);
-	/* Cut in the header, the name, the image and the CRC. */
-	for (size_t cut = 6; cut < n; cut += 17) {
+	for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
 		replies_len = 0;
-		modload_rx_feed(&rx, frame, cut);
-		KTEST_EXPECT_TRUE(t, modload_rx_busy(&rx));
+		modload_rx_feed(&rx, frame, cuts[i].cut);
+		KTEST_EXPECT_EQ(t, rx.state, cuts[i].in);
 		modload_rx_abort(&rx, -ETIMEDOUT, "cut short");
 		KTEST_EXPECT_EQ(t, strcmp(replies, "NAK ETIMEDOUT cut short\n"), 0);
 		KTEST_EXPECT_NULL(t, module_image_get("mlt"));
@@ -212,6 +287,12 @@ static void test_store(struct ktest *t)
 	KTEST_EXPECT_EQ(t, module_image_add("", vmalloc(8), 8), -EINVAL);
 	KTEST_EXPECT_EQ(t, module_image_add("m2345678901234567890123456789012345678901234567890123456",
 					    vmalloc(8), 8), -EINVAL);
+	/* Not a module's name: refused, and "mlt.ko" does not become "mlt". */
+	KTEST_EXPECT_EQ(t, module_image_add("mlt.ko", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_EQ(t, module_image_add("a/b", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_EQ(t, module_image_add("ml t", vmalloc(8), 8), -EINVAL);
+	KTEST_EXPECT_NULL(t, module_image_get("mlt"));
+	KTEST_EXPECT_NULL(t, module_image_get("a/b"));
 }
 
 #define SMP_ROUNDS	60
@@ -294,8 +375,10 @@ static void test_insmod(struct ktest *t)
 
 static struct ktest_case modload_cases[] = {
 	KTEST_CASE(test_frame),
+	KTEST_CASE(test_image_crc),
 	KTEST_CASE(test_pieces_and_garbage),
 	KTEST_CASE(test_bad_frames),
+	KTEST_CASE(test_resync),
 	KTEST_CASE(test_truncated),
 	KTEST_CASE(test_store),
 	KTEST_CASE(test_store_smp),

@@ -870,19 +870,22 @@ static int cmd_lsmod(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(lsmod, "loaded modules, size, users", cmd_lsmod);
 
-/* print_modinfo() of a module in the boot archive, not loaded: from its file. */
+/*
+ * print_modinfo() of a module that is not loaded, from its file: an image
+ * received after boot (make load) first, as insmod takes it, else the
+ * boot archive's.
+ */
 static int modinfo_file(const char *name)
 {
+	struct module_image *recv = module_image_get(name);
 	struct load_info info = { .label = name };
 	const char *data;
 	size_t size;
 	int ret;
 
-	struct module_image *recv = module_image_get(name);
-
 	info.img = recv ? recv->data : boot_module_find(name, &info.len);
 	if (!info.img) {
-		printk("modinfo: %s is neither loaded nor among the boot modules\n", name);
+		printk("modinfo: %s is not loaded, received or among the boot modules\n", name);
 		return -ENOENT;
 	}
 	info.len = recv ? recv->len : info.len;

@@ -266,6 +266,9 @@ def live_load(t, kernel, check):
     check(re.search(r"insmod: junk: ENOEXEC", out), "live load: insmod junk: %r" % out[-300:])
     out = t.command("modload rm junk")
     check(not re.search(r"no received|usage", out), "live load: modload rm: %r" % out[-300:])
+    out = t.command("modload")
+    check(re.search(r"^hello_ext ", out, re.M) and not re.search(r"^junk ", out, re.M),
+          "live load: junk still listed after modload rm: %r" % out[-300:])
     check(not re.search(r"Kernel panic|Oops:", t.text(0)), "live load: panic or oops")
 
 

@@ -13,7 +13,10 @@
  * of dropping bytes; the bytes then wait in the FIFO and QEMU stops
  * taking them from the socket, and the work item unmasks once it has
  * drained the ring.  A frame that stops arriving is dropped with a NAK
- * after MODLOAD_TIMEOUT_MS without a byte.
+ * after MODLOAD_TIMEOUT_MS in which the work item took no byte while
+ * the ring was empty and reception unmasked (a full ring is the sender
+ * being held back, not the sender gone); one cut short by unbinding the
+ * port gets a NAK too.
  */
 #define pr_fmt(fmt) "modload_serial: " fmt
 
@@ -62,14 +65,14 @@ struct modload_port {
 	struct pci_dev *pdev;
 	u16 base;			/* I/O port of the UART */
 	int irq;
-	spinlock_t lock;		/* ring, ier, dying, last_rx */
+	spinlock_t lock;		/* ring, ier, dying */
 	unsigned int head, tail;	/* ring indices, free-running */
 	u8 ier;
 	bool dying;
-	unsigned long last_rx;		/* jiffies of the last byte */
 	struct work_struct rx_work;
 	struct delayed_work timeout_work;
-	struct mutex rx_lock;		/* the receiver and the transmitter */
+	struct mutex rx_lock;		/* the receiver, the transmitter, last_rx */
+	unsigned long last_rx;		/* jiffies when rx_work last took bytes */
 	struct modload_rx rx;
 	u8 ring[MODLOAD_RING];
 };
@@ -77,7 +80,6 @@ struct modload_port {
 static irqreturn_t modload_interrupt(int irq, void *data)
 {
 	struct modload_port *port = data;
-	bool got = false;
 
 	if (inb(port->base + UART_IIR) & UART_IIR_NO_INT)
 		return IRQ_NONE;
@@ -90,10 +92,7 @@ static irqreturn_t modload_interrupt(int irq, void *data)
 			break;
 		}
 		port->ring[port->head++ % MODLOAD_RING] = inb(port->base + UART_RX);
-		got = true;
 	}
-	if (got)
-		port->last_rx = jiffies;
 	if (!port->dying)
 		schedule_work(&port->rx_work);
 	spin_unlock(&port->lock);
@@ -139,8 +138,10 @@ static void modload_rx_work(struct work_struct *work)
 	size_t n;
 
 	mutex_lock(&port->rx_lock);
-	while ((n = modload_take(port, buf, sizeof(buf))))
+	while ((n = modload_take(port, buf, sizeof(buf)))) {
+		port->last_rx = jiffies;
 		modload_rx_feed(&port->rx, buf, n);
+	}
 	if (modload_rx_busy(&port->rx))
 		mod_delayed_work(system_wq, &port->timeout_work,
 				 msecs_to_jiffies(MODLOAD_TIMEOUT_MS));
@@ -152,19 +153,28 @@ static void modload_timeout_work(struct work_struct *work)
 	struct modload_port *port = container_of(to_delayed_work(work), struct modload_port,
 						 timeout_work);
 	unsigned long flags, idle, timeout = msecs_to_jiffies(MODLOAD_TIMEOUT_MS);
-	bool pending;
+	bool moving, dying;
 
-	spin_lock_irqsave(&port->lock, flags);
-	idle = jiffies - port->last_rx;
-	pending = port->head != port->tail;
-	spin_unlock_irqrestore(&port->lock, flags);
+	/*
+	 * rx_lock first: rx_work stamps last_rx and feeds the ring under it,
+	 * so it cannot take bytes between these reads and an abort.
+	 */
 	mutex_lock(&port->rx_lock);
-	/* Bytes arrived since it was armed: the frame is still coming. */
-	if (pending || idle < timeout)
-		mod_delayed_work(system_wq, &port->timeout_work,
-				 pending ? timeout : timeout - idle);
-	else
-		modload_rx_abort(&port->rx, -ETIMEDOUT, "frame cut short: no byte for 2 s");
+	spin_lock_irqsave(&port->lock, flags);
+	dying = port->dying;
+	/* Bytes wait in the ring, or in the FIFO behind a full ring. */
+	moving = port->head != port->tail || !(port->ier & UART_IER_RDI);
+	spin_unlock_irqrestore(&port->lock, flags);
+	idle = jiffies - port->last_rx;
+	/* A frame that ended needs nothing; remove() aborts one it cuts. */
+	if (modload_rx_busy(&port->rx) && !dying) {
+		if (moving || idle < timeout)
+			mod_delayed_work(system_wq, &port->timeout_work,
+					 moving ? timeout : timeout - idle);
+		else
+			modload_rx_abort(&port->rx, -ETIMEDOUT,
+					 "frame cut short: no byte for 2 s");
+	}
 	mutex_unlock(&port->rx_lock);
 }
 
@@ -245,6 +255,10 @@ static void modload_remove(struct pci_dev *pdev)
 	spin_unlock_irqrestore(&port->lock, flags);
 	cancel_work_sync(&port->rx_work);
 	cancel_delayed_work_sync(&port->timeout_work);
+	/* A frame cut by the unbind: tell the sender now, not after its timeout. */
+	mutex_lock(&port->rx_lock);
+	modload_rx_abort(&port->rx, -ENODEV, "port going away");
+	mutex_unlock(&port->rx_lock);
 	modload_rx_destroy(&port->rx);
 }
 

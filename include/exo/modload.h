@@ -22,9 +22,18 @@
  * once the image is stored, or "NAK <ERRNO> <why>" (and a kernel log line)
  * for a frame it refused: EOPNOTSUPP bad version or flags, ENAMETOOLONG
  * or EINVAL bad name, E2BIG too large, EINVAL empty, EBADMSG CRC
- * mismatch, ETIMEDOUT a frame cut short, ENOMEM.  Bytes between
- * frames are skipped until the next magic.  Nothing is checked about the
- * image itself at this point: insmod checks it exactly as a boot module.
+ * mismatch, ETIMEDOUT a frame cut short, ENODEV the port went away,
+ * ENOMEM.  Nothing is checked about the image itself at this point:
+ * insmod checks it exactly as a boot module.
+ *
+ * Resynchronisation: bytes between frames are skipped until the next
+ * magic.  A frame refused after a sane header (a bad name, no memory for
+ * the image, a CRC mismatch) is skipped whole by its length, 12+n+len+4
+ * bytes, without looking inside: a .ko may hold "EXOM", which must not
+ * start a frame that swallows the next one.  Its NAK goes out at its end,
+ * so a sender that hangs up on the reply has nothing left in flight.  After a bad header, whose
+ * lengths cannot be trusted, or a frame cut short, the receiver hunts for
+ * the next magic byte by byte.
  */
 #ifndef _EXO_MODLOAD_H
 #define _EXO_MODLOAD_H
@@ -51,33 +60,46 @@ struct module_image {
 
 /**
  * module_image_add() - keep @data as the image of module @name
- * @name: the module's name (copied)
+ * @name: the module's name (copied): 1 to MODLOAD_NAME_MAX of [A-Za-z0-9_-]
  * @data: a vmalloc()ed image; the store owns it from now on, even on error
  * @len: its size in bytes
  *
  * An image of the same name is replaced; who holds it keeps it until
- * module_image_put().  Return: 0, -EINVAL empty or too long a name,
- * -ENOMEM (@data freed).
+ * module_image_put().  Return: 0, -EINVAL empty or too long a name or
+ * another character in it (a log line; @data freed), -ENOMEM (@data freed).
  */
 int module_image_add(const char *name, void *data, size_t len);
 
 /**
- * module_image_get() - the received image of module @name ("foo" or
- * "foo.ko"), held until module_image_put()
+ * module_image_get() - the received image of a module, held until
+ * module_image_put()
+ * @name: the module's name, "foo" or "foo.ko"
+ *
  * Return: the image, or NULL if none was received under that name.
  */
 struct module_image *module_image_get(const char *name);
 
-/** module_image_put() - drop a module_image_get() reference (NULL: no-op) */
+/**
+ * module_image_put() - drop a module_image_get() reference
+ * @img: the image, or NULL (nothing to do)
+ *
+ * The last reference to an image replaced or removed meanwhile frees it.
+ */
 void module_image_put(struct module_image *img);
 
 /**
- * module_image_remove() - forget the received image of @name
+ * module_image_remove() - forget the received image of a module
+ * @name: the module's name, "foo" or "foo.ko"
+ *
+ * Who holds the image keeps it until module_image_put().
  * Return: 0, or -ENOENT if there is none.
  */
 int module_image_remove(const char *name);
 
-enum modload_state { MODLOAD_HUNT, MODLOAD_HEADER, MODLOAD_NAME, MODLOAD_DATA, MODLOAD_CRC };
+/* MODLOAD_SKIP: the rest of a refused frame, answered at its end */
+enum modload_state {
+	MODLOAD_HUNT, MODLOAD_HEADER, MODLOAD_NAME, MODLOAD_DATA, MODLOAD_CRC, MODLOAD_SKIP
+};
 
 /*
  * The receiving side of the protocol on one stream.  The caller
@@ -92,7 +114,10 @@ struct modload_rx {
 	u32 len;
 	u8 *image;
 	u8 crc_le[4];
-	u32 crc;				/* running, not inverted */
+	int skip_err;				/* MODLOAD_SKIP: the NAK to send */
+	const char *skip_why;
+	u32 crc;				/* of header and name, running */
+	u32 img_crc;				/* of the image, running */
 	unsigned long frames_ok, frames_bad;
 	void (*reply)(void *ctx, const char *line, size_t n);
 	void *ctx;
@@ -119,7 +144,12 @@ void modload_rx_init(struct modload_rx *rx,
  */
 void modload_rx_feed(struct modload_rx *rx, const u8 *buf, size_t n);
 
-/** modload_rx_busy() - is @rx inside a frame (past its magic)? */
+/**
+ * modload_rx_busy() - is a receiver inside a frame (past its magic)?
+ * @rx: the receiver
+ *
+ * Return: true from a frame's magic until its last byte (or its abort).
+ */
 static inline bool modload_rx_busy(const struct modload_rx *rx)
 {
 	return rx->state != MODLOAD_HUNT;
@@ -135,7 +165,10 @@ static inline bool modload_rx_busy(const struct modload_rx *rx)
  */
 void modload_rx_abort(struct modload_rx *rx, int err, const char *why);
 
-/** modload_rx_destroy() - free what @rx holds (a frame half received) */
+/**
+ * modload_rx_destroy() - free what a receiver holds (a frame half received)
+ * @rx: the receiver; modload_rx_init() makes it usable again
+ */
 void modload_rx_destroy(struct modload_rx *rx);
 
 #endif
