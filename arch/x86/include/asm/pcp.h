@@ -7,10 +7,14 @@
  * instructions whose only store that matters comes last (the new top):
  * its commit.  Instead of disabling interrupts around it (pushf, pop,
  * cli, and a test and sti after: six instructions per operation), the
- * sequence is made restartable: every interrupt or exception entry whose
- * saved rip lies inside a sequence, before its commit, sets that rip back
- * to the sequence's first instruction (pcp_restart_fixup(), called by
- * do_interrupt() before anything else).  A handler that pushed or popped
+ * sequence is made restartable: every interrupt entry (vectors 32-255:
+ * device interrupts and IPIs) whose saved rip lies inside a sequence,
+ * before its commit, sets that rip back to the sequence's first
+ * instruction (pcp_restart_fixup(), called by do_interrupt() before the
+ * handler).  Exceptions and NMIs (vectors 0-31) are not rewound: a fault
+ * must resume at its own instruction, and their handlers must not use
+ * the page allocator or translate() (the allocator warns in_trap()), so
+ * they leave the stacks as the sequence saw them.  A handler that pushed or popped
  * the same stack, or another thread that ran on this CPU meanwhile, is
  * then seen by the sequence's second run, which starts from the current
  * top; what the first run stored above the top before it was cut off is
