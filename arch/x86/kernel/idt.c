@@ -65,6 +65,8 @@ void __init idt_init(void)
 			ist = IST_MC;
 		set_gate(v, (unsigned long)interrupt_stubs + 16 * v, ist);
 	}
+	/* Before the first interrupt and the other CPUs: see pcp_restart_init(). */
+	pcp_restart_init();
 	load_idt();
 	/*
 	 * The 8259 PICs come out of reset delivering IRQ 0-7 on vectors 8-15,

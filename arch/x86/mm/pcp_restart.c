@@ -15,9 +15,12 @@ struct pcp_restart_entry {
 
 extern const struct pcp_restart_entry __start___pcp_restart[], __stop___pcp_restart[];
 
-/* Until pcp_restart_init(): every rip is searched for. */
-unsigned long pcp_restart_lo;
-unsigned long pcp_restart_span = ~0UL;
+/*
+ * Until pcp_restart_init(): every rip is searched for.  Set once by the
+ * boot CPU before any interrupt can be taken, so readers need no order.
+ */
+unsigned long pcp_restart_lo __read_mostly;
+unsigned long pcp_restart_span __read_mostly = ~0UL;
 unsigned long pcp_restarts;
 
 void __pcp_restart_fixup(struct pt_regs *regs)
@@ -34,8 +37,12 @@ void __pcp_restart_fixup(struct pt_regs *regs)
 	}
 }
 
-/* The bounds of all sequences, so that most interrupts cost one compare. */
-static int __init pcp_restart_init(void)
+/*
+ * The bounds of all sequences, so that most interrupts cost one compare.
+ * Called by idt_init(): on the boot CPU, interrupts still disabled and
+ * no other CPU started, so no interrupt entry ever sees half of them.
+ */
+void __init pcp_restart_init(void)
 {
 	unsigned long lo = ~0UL, hi = 0;
 	const struct pcp_restart_entry *e;
@@ -46,10 +53,6 @@ static int __init pcp_restart_init(void)
 	}
 	if (lo >= hi)
 		lo = hi = 0;
-	/* One store after the other: either pair member alone stays conservative. */
-	WRITE_ONCE(pcp_restart_span, ~0UL);
-	WRITE_ONCE(pcp_restart_lo, lo);
-	WRITE_ONCE(pcp_restart_span, hi - lo);
-	return 0;
+	pcp_restart_lo = lo;
+	pcp_restart_span = hi - lo;
 }
-early_initcall(pcp_restart_init);

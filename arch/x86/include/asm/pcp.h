@@ -125,11 +125,12 @@
 	__hit;								\
 })
 
-/* Bounds of all sequences (one compare at each interrupt), then the table. */
+/* Bounds of all sequences (one compare at each interrupt), then the table; set by idt_init(). */
 extern unsigned long pcp_restart_lo, pcp_restart_span;
 /* Sequences restarted since boot (all CPUs, approximate). */
 extern unsigned long pcp_restarts;
 void __pcp_restart_fixup(struct pt_regs *regs);
+void pcp_restart_init(void);
 
 struct ktest;
 void test_pcp_restart(struct ktest *t);
