@@ -9,7 +9,9 @@
 #include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/page_alloc.h>
+#include <exo/percpu.h>
 #include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/time.h>
 #include <asm/page.h>
 #include <asm/pcp.h>
@@ -25,13 +27,19 @@ extern const struct pcp_restart_entry __start___pcp_restart[], __stop___pcp_rest
 void test_pcp_restart(struct ktest *t)
 {
 	const struct pcp_restart_entry *e;
+	unsigned long flags, before;
 	unsigned int n = 0;
 
+	/* This CPU's count only moves with our calls while interrupts are off. */
+	local_irq_save(flags);
+	before = this_cpu_read(pcp_restarts);
 	for (e = __start___pcp_restart; e < __stop___pcp_restart; e++, n++) {
 		struct pt_regs regs = { .rip = e->start };
 
 		KTEST_ASSERT_GT(t, e->end, e->start);
 		KTEST_EXPECT_LT(t, e->end - e->start, 64UL);
+		pcp_restart_fixup(&regs);	/* at the start: nothing to undo, not counted */
+		KTEST_EXPECT_EQ(t, regs.rip, e->start);
 		regs.rip = e->end - 1;		/* somewhere in the commit */
 		__pcp_restart_fixup(&regs);
 		KTEST_EXPECT_EQ(t, regs.rip, e->start);
@@ -45,6 +53,10 @@ void test_pcp_restart(struct ktest *t)
 		pcp_restart_fixup(&regs);
 		KTEST_EXPECT_EQ(t, regs.rip, e->start - 1);
 	}
+	/* Two real restarts per sequence; the sum covers this CPU's count. */
+	KTEST_EXPECT_EQ(t, this_cpu_read(pcp_restarts) - before, 2UL * n);
+	KTEST_EXPECT_GE(t, pcp_restart_count(), this_cpu_read(pcp_restarts));
+	local_irq_restore(flags);
 	/* alloc_frame, free_frame, alloc_pages, __free_pages at least. */
 	KTEST_EXPECT_GE(t, n, 4U);
 	ktest_log(t, "%u sequences", n);
@@ -166,5 +178,5 @@ void test_pcp_irq_interleave(struct ktest *t)
 	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
 	ktest_log(t, "%ld task rounds, %ld handler rounds, %lu restarts", atomic_long_read(&c.task_ops),
-		  atomic_long_read(&c.handler_ops), READ_ONCE(pcp_restarts));
+		  atomic_long_read(&c.handler_ops), pcp_restart_count());
 }

@@ -31,6 +31,7 @@
 #define _ASM_X86_PCP_H
 
 #include <exo/compiler.h>
+#include <exo/percpu.h>
 #include <exo/types.h>
 #include <asm/ptrace.h>
 
@@ -127,8 +128,9 @@
 
 /* Bounds of all sequences (one compare at each interrupt), then the table; set by idt_init(). */
 extern unsigned long pcp_restart_lo, pcp_restart_span;
-/* Sequences restarted since boot (all CPUs, approximate). */
-extern unsigned long pcp_restarts;
+/* This CPU's restarts (the tests read it); pcp_restart_count() sums them. */
+DECLARE_PER_CPU(unsigned long, pcp_restarts);
+unsigned long pcp_restart_count(void);
 void __pcp_restart_fixup(struct pt_regs *regs);
 void pcp_restart_init(void);
 
