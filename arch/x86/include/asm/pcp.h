@@ -136,6 +136,7 @@ void pcp_restart_init(void);
 
 struct ktest;
 void test_pcp_restart(struct ktest *t);
+void test_pcp_restart_step(struct ktest *t);
 void test_pcp_irq_interleave(struct ktest *t);
 
 /* Restart a sequence that @regs interrupted before its commit. */
