@@ -572,7 +572,8 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 
 /*
  * Cache hit for a block of @order (a constant after inlining): pop it from
- * this CPU's ring and set its alloc bit.  False on a miss, nothing changed.
+ * this CPU's ring and set its alloc bit.  False on a miss: nothing taken,
+ * *@pfnp garbage.
  * No counter: hits are derived (struct pcp_counters).
  */
 static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned int order,

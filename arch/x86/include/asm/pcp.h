@@ -49,9 +49,11 @@
 /*
  * Pop the top of the per-CPU stack whose fields are @top, @bottom and
  * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
- * constant addresses) into *@pfnp.  False if the stack is empty, nothing
- * changed.  The flags of the compare survive to the end (lea, mov do not
- * touch them), so success is the "not equal" of that compare.
+ * constant addresses) into *@pfnp.  False if the stack is empty: the
+ * stack is unchanged and *@pfnp holds garbage (zeroing it would cost the
+ * hit path an instruction; callers read it only on true).  The flags of
+ * the compare survive to the end (lea, mov do not touch them), so
+ * success is the "not equal" of that compare.
  */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
 	unsigned long __idx, __pfn;					\
@@ -104,8 +106,8 @@
  * as one step with respect to this CPU's interrupts, as with interrupts
  * disabled: an interrupt that lands before the word's load (the commit)
  * restarts the sequence, which then sees what the handler did to the
- * cache (a flush IPI clearing @tag, say).  False, nothing read, on a tag
- * mismatch.
+ * cache (a flush IPI clearing @tag, say).  False on a tag mismatch: no
+ * word read, *@valp holds garbage (read it only on true).
  */
 #define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
 	unsigned long __p;						\
