@@ -440,6 +440,8 @@ static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
 	bool cached = pcp_cached(order) && high == pa->preferred;
 	unsigned long flags;
 
+	/* Exception and NMI handlers must not allocate (<asm/pcp.h>). */
+	WARN_ON_ONCE(in_trap());
 	if (take_block(pa, high, cached, order, pfnp))
 		return 0;
 	drain_for_retry(pa, gfp);
@@ -508,6 +510,8 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
 	struct per_cpu_pageset *ps;
 	unsigned int r = pcp_ring(order);
 
+	/* Exception and NMI handlers must not free pages (<asm/pcp.h>). */
+	WARN_ON_ONCE(in_trap());
 	if (code == FREE_ZONE) {
 		free_to_zone(pa, pfn, order);
 		return;
@@ -540,6 +544,9 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 	if (!cached || !pcp_cached(order))
 		return FREE_ZONE;
 	if (pa == &global_pa) {
+		/* An exception does not rewind the sequence it interrupted: free_finish() warns. */
+		if (unlikely(in_trap()))
+			return FREE_ZONE;
 		/* One instruction: exact on this CPU, threads never migrate. */
 		this_cpu_inc(pagesets.stats.pcp_frees);
 		if (unlikely(gpcp_push(r, pfn)))
@@ -566,7 +573,8 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 
 /*
  * Cache hit for a block of @order (a constant after inlining): pop it from
- * this CPU's ring and set its alloc bit.  False on a miss, nothing changed.
+ * this CPU's ring and set its alloc bit.  False on a miss: nothing taken,
+ * *@pfnp garbage.
  * No counter: hits are derived (struct pcp_counters).
  */
 static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned int order,
@@ -576,6 +584,9 @@ static __always_inline bool pcp_alloc_fast(struct page_allocator *pa, unsigned i
 	struct per_cpu_pageset *ps;
 
 	if (pa == &global_pa) {
+		/* An exception does not rewind the sequence it interrupted: slow path, which warns. */
+		if (unlikely(in_trap()))
+			return false;
 		if (!gpcp_pop(pcp_ring(order), pfnp))
 			return false;
 		test_and_set_bit(*pfnp, page_alloc_map);

@@ -58,7 +58,7 @@ static void order9_pair(struct bench *b, unsigned int ops)
 	pages_pair(ops, 9);
 }
 DEFINE_BENCH_FULL(page_order9_pair, .desc = "alloc_pages(GFP_KERNEL, 9)+__free_pages (Linux API)",
-		  .run = order9_pair, .ops = 64);
+		  .run = order9_pair, .ops = 4);
 
 static void contig5_pair(struct bench *b, unsigned int ops)
 {

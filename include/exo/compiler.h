@@ -45,6 +45,8 @@
 #define __weak		__attribute__((__weak__))
 #define __cold		__attribute__((__cold__))
 #define __cacheline_aligned __aligned(64)
+/* Written once at boot, read on hot paths: kept off the lines that writes bounce. */
+#define __read_mostly	__section(".data..read_mostly")
 #define fallthrough	__attribute__((__fallthrough__))
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")

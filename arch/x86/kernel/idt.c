@@ -65,6 +65,8 @@ void __init idt_init(void)
 			ist = IST_MC;
 		set_gate(v, (unsigned long)interrupt_stubs + 16 * v, ist);
 	}
+	/* Before the first interrupt and the other CPUs: see pcp_restart_init(). */
+	pcp_restart_init();
 	load_idt();
 	/*
 	 * The 8259 PICs come out of reset delivering IRQ 0-7 on vectors 8-15,
@@ -115,8 +117,6 @@ void do_interrupt(struct pt_regs *regs)
 	sysvec_handler_t fn;
 	void *slab_tc;
 
-	/* First: nothing may run on this CPU's page caches under a half-done push or pop. */
-	pcp_restart_fixup(regs);
 	if (vec < 32) {
 		/*
 		 * Exceptions and NMIs interrupt anything, interrupt handlers
@@ -132,6 +132,16 @@ void do_interrupt(struct pt_regs *regs)
 		__preempt_count_add(-(int)TRAP_OFFSET);
 		return;
 	}
+	/*
+	 * First: no interrupt handler, softirq or thread switched to may
+	 * run on this CPU's page caches under a half-done push or pop.
+	 * Exceptions and NMIs (vectors 0-31) are not rewound: a fault or
+	 * #DB inside a sequence must resume at the faulting instruction,
+	 * and their handlers never touch the page caches or translate()'s
+	 * cache (the page allocator warns when called in_trap()), so what
+	 * the sequence loaded before them is still current after them.
+	 */
+	pcp_restart_fixup(regs);
 	__preempt_count_add(HARDIRQ_OFFSET);
 	/* Handlers never see the interrupted thread's kmalloc cache (mm/slab.h I5). */
 	slab_tc = slab_irq_enter();

@@ -105,6 +105,7 @@ void show_regs(const struct pt_regs *r)
 
 bool (*page_fault_hook)(struct pt_regs *regs, unsigned long addr);
 bool (*nmi_handler_hook)(struct pt_regs *regs);
+bool (*debug_trap_hook)(struct pt_regs *regs);
 
 void do_trap(struct pt_regs *regs)
 {
@@ -112,6 +113,8 @@ void do_trap(struct pt_regs *regs)
 	unsigned long cr2 = vec == X86_TRAP_PF ? read_cr2() : 0;
 
 	if (vec == X86_TRAP_NMI && nmi_handler_hook && nmi_handler_hook(regs))
+		return;
+	if (vec == X86_TRAP_DB && debug_trap_hook && debug_trap_hook(regs))
 		return;
 	if (fixup_exception(regs))
 		return;

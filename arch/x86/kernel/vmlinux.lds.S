@@ -90,6 +90,9 @@ SECTIONS
 	_data = .;
 	.data : LOAD(.data) {
 		*(.data .data.[0-9a-zA-Z_]*)
+		. = ALIGN(64);
+		*(.data..read_mostly)
+		. = ALIGN(64);
 	}
 	. = ALIGN(4096);
 	_edata = .;

@@ -9,11 +9,14 @@
 #include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/page_alloc.h>
+#include <exo/percpu.h>
 #include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/time.h>
 #include <asm/page.h>
 #include <asm/pcp.h>
 #include <asm/ptrace.h>
+#include <asm/traps.h>
 
 struct pcp_restart_entry {
 	unsigned long start, end;
@@ -25,13 +28,19 @@ extern const struct pcp_restart_entry __start___pcp_restart[], __stop___pcp_rest
 void test_pcp_restart(struct ktest *t)
 {
 	const struct pcp_restart_entry *e;
+	unsigned long flags, before;
 	unsigned int n = 0;
 
+	/* This CPU's count only moves with our calls while interrupts are off. */
+	local_irq_save(flags);
+	before = this_cpu_read(pcp_restarts);
 	for (e = __start___pcp_restart; e < __stop___pcp_restart; e++, n++) {
 		struct pt_regs regs = { .rip = e->start };
 
 		KTEST_ASSERT_GT(t, e->end, e->start);
 		KTEST_EXPECT_LT(t, e->end - e->start, 64UL);
+		pcp_restart_fixup(&regs);	/* at the start: nothing to undo, not counted */
+		KTEST_EXPECT_EQ(t, regs.rip, e->start);
 		regs.rip = e->end - 1;		/* somewhere in the commit */
 		__pcp_restart_fixup(&regs);
 		KTEST_EXPECT_EQ(t, regs.rip, e->start);
@@ -45,6 +54,10 @@ void test_pcp_restart(struct ktest *t)
 		pcp_restart_fixup(&regs);
 		KTEST_EXPECT_EQ(t, regs.rip, e->start - 1);
 	}
+	/* Two real restarts per sequence; the sum covers this CPU's count. */
+	KTEST_EXPECT_EQ(t, this_cpu_read(pcp_restarts) - before, 2UL * n);
+	KTEST_EXPECT_GE(t, pcp_restart_count(), this_cpu_read(pcp_restarts));
+	local_irq_restore(flags);
 	/* alloc_frame, free_frame, alloc_pages, __free_pages at least. */
 	KTEST_EXPECT_GE(t, n, 4U);
 	ktest_log(t, "%u sequences", n);
@@ -59,6 +72,7 @@ struct irq_ctx {
 	bool ready, stop;
 	atomic_t errors;
 	atomic_long_t handler_ops, task_ops;
+	unsigned long restarts0;	/* pcp_restart_count() before */
 };
 
 static u64 *frame_word(phys_addr_t f)
@@ -119,9 +133,13 @@ static void irq_worker(void *arg, unsigned int id)
 	c->cpu = smp_processor_id();
 	smp_store_release(&c->ready, true);
 	deadline = ktime_get_ns() + IRQ_TEST_NS;
-	/* At least IRQ_MIN_CALLS handler rounds, unless 10 times the time is not enough. */
+	/*
+	 * At least IRQ_MIN_CALLS handler rounds and one restart, unless 10
+	 * times the time is not enough.
+	 */
 	for (u64 n = 0, now = 0; now < deadline + 10 * IRQ_TEST_NS &&
-	     (now < deadline || atomic_long_read(&c->handler_ops) < IRQ_MIN_CALLS); n++) {
+	     (now < deadline || atomic_long_read(&c->handler_ops) < IRQ_MIN_CALLS ||
+	      pcp_restart_count() == c->restarts0); n++) {
 		phys_addr_t f[3];
 		struct page *p;
 
@@ -152,8 +170,8 @@ static void irq_worker(void *arg, unsigned int id)
 
 void test_pcp_irq_interleave(struct ktest *t)
 {
-	struct irq_ctx c = { 0 };
-	unsigned long baseline;
+	struct irq_ctx c = { .restarts0 = pcp_restart_count() };
+	unsigned long baseline, restarts;
 	int n;
 
 	drain_all_pages();
@@ -165,6 +183,286 @@ void test_pcp_irq_interleave(struct ktest *t)
 	KTEST_EXPECT_GE(t, atomic_long_read(&c.handler_ops), (long)IRQ_MIN_CALLS);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), baseline);
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
+	/* The IPIs did cut sequences (after a taken or untaken branch, under TCG). */
+	restarts = pcp_restart_count() - c.restarts0;
+	KTEST_EXPECT_GT(t, restarts, 0UL);
 	ktest_log(t, "%ld task rounds, %ld handler rounds, %lu restarts", atomic_long_read(&c.task_ops),
-		  atomic_long_read(&c.handler_ops), READ_ONCE(pcp_restarts));
+		  atomic_long_read(&c.handler_ops), restarts);
+}
+
+/*
+ * Every interruption point, deterministically.  Under TCG an interrupt
+ * lands only where a translation block starts, so the interleave test
+ * never cuts most sequences where a broken table entry would show.
+ * Here the CPU single-steps (EFLAGS.TF) one operation on a test stack,
+ * and at the k-th instruction boundary the #DB hook plays an interrupt:
+ * it runs the rewind as do_interrupt() does, then a handler that uses
+ * the same per-CPU data.  For every k the result must be one of the two
+ * serial orders (handler first or operation first); a boundary the
+ * table leaves out loses, duplicates or reads a stale entry.
+ */
+#define STEP_MAX	64
+#define STEP_SLOTS	8
+#define STEP_A(i)	(0xa0UL + (i))
+#define STEP_H		0xeeUL	/* what a handler pushes */
+#define STEP_T		0x77UL	/* what the stepped push pushes */
+#define STEP_TAG1	0x1234UL
+#define STEP_TAG2	0x5678UL
+#define STEP_IDX	3
+
+struct step_stack {
+	unsigned int top, bottom, limit;
+	unsigned long slots[STEP_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct step_stack, step_stack);
+static DEFINE_PER_CPU(unsigned long, step_tag);
+static DEFINE_PER_CPU(u64 *, step_ptr);
+static u64 step_table1[8], step_table2[8];
+
+enum step_act { ACT_PUSH, ACT_POP, ACT_PTR, ACT_TAG };
+
+static struct {
+	int cpu;
+	unsigned int k, n;		/* boundary to interrupt at, boundaries seen */
+	enum step_act act;
+	unsigned long rips[STEP_MAX];
+	unsigned long hval;		/* what the handler popped */
+	bool hok, restarted;
+} sc;
+
+static bool step_hook(struct pt_regs *regs)
+{
+	unsigned int i;
+
+	if (READ_ONCE(sc.cpu) != (int)smp_processor_id())
+		return false;
+	i = sc.n++;
+	if (i < STEP_MAX)
+		sc.rips[i] = regs->rip;
+	if (i != sc.k)
+		return true;
+	/* An interrupt here: the entry's rewind first, then its handler. */
+	sc.restarted = false;
+	{
+		unsigned long rip = regs->rip;
+
+		pcp_restart_fixup(regs);
+		sc.restarted = regs->rip != rip;
+	}
+	switch (sc.act) {
+	case ACT_PUSH:
+		arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_H);
+		break;
+	case ACT_POP:
+		sc.hok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots, &sc.hval);
+		break;
+	case ACT_PTR:	/* a refill: the old table is freed and reused */
+	case ACT_TAG:	/* a flush, then the same */
+		if (sc.act == ACT_TAG)
+			this_cpu_write(step_tag, STEP_TAG2);
+		this_cpu_write(step_ptr, step_table2);
+		WRITE_ONCE(step_table1[STEP_IDX], STEP_H);
+		break;
+	}
+	return true;
+}
+
+/* The first trap comes after the instruction that follows popfq: a nop, so none is missed. */
+#define tf_on()	__asm__ __volatile__("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc")
+#define tf_off() __asm__ __volatile__("pushfq; andq $~0x100, (%%rsp); popfq" ::: "memory", "cc")
+
+static noinline bool step_pop(unsigned long *v)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots, v);
+	tf_off();
+	return ok;
+}
+
+static noinline void step_push(void)
+{
+	tf_on();
+	arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_T);
+	tf_off();
+}
+
+static noinline bool step_read(u64 *v)
+{
+	bool hit;
+
+	tf_on();
+	hit = arch_pcpu_tagged_read(step_tag, step_ptr, STEP_TAG1, STEP_IDX, v);
+	tf_off();
+	return hit;
+}
+
+enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ };
+
+/* The stack's contents as a bit set of small values, or ~0 if one is duplicated or odd. */
+static unsigned long stack_set(void)
+{
+	struct step_stack *s = this_cpu_ptr(&step_stack);
+	unsigned long set = 0;
+
+	for (unsigned int i = s->bottom; i < s->top; i++) {
+		unsigned long v = s->slots[i], b;
+
+		b = v == STEP_H ? 1UL << 60 : v == STEP_T ? 1UL << 61 : 1UL << (v - STEP_A(0));
+		if (v != STEP_H && v != STEP_T && (v < STEP_A(0) || v > STEP_A(3)))
+			return ~0UL;
+		if (set & b)
+			return ~0UL;
+		set |= b;
+	}
+	return set;
+}
+
+#define SET_A(i)	(1UL << (i))
+#define SET_H		(1UL << 60)
+#define SET_T		(1UL << 61)
+#define SET_A03		(SET_A(0) | SET_A(1) | SET_A(2) | SET_A(3))
+
+static unsigned long bit_of(unsigned long v)
+{
+	return v == STEP_H ? SET_H : v == STEP_T ? SET_T :
+	       v >= STEP_A(0) && v <= STEP_A(3) ? 1UL << (v - STEP_A(0)) : ~0UL;
+}
+
+/* One stepped run interrupted at boundary @k (none if past the end); true if serialisable. */
+static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
+{
+	struct step_stack *s = this_cpu_ptr(&step_stack);
+	unsigned long v = 0, set;
+	u64 r = 0;
+	bool ok = false;
+
+	for (unsigned int i = 0; i < 4; i++)
+		s->slots[i] = STEP_A(i);
+	s->bottom = 0;
+	s->top = 4;
+	s->limit = STEP_SLOTS - 2;
+	this_cpu_write(step_tag, STEP_TAG1);
+	this_cpu_write(step_ptr, step_table1);
+	step_table1[STEP_IDX] = STEP_A(1);
+	step_table2[STEP_IDX] = STEP_A(2);
+	sc.k = k;
+	sc.n = 0;
+	sc.act = act;
+	sc.hok = false;
+	sc.restarted = false;
+	WRITE_ONCE(sc.cpu, smp_processor_id());
+	if (seq == SEQ_POP)
+		ok = step_pop(&v);
+	else if (seq == SEQ_PUSH)
+		step_push();
+	else
+		ok = step_read(&r);
+	/* The hook ran in #DB, behind the compiler's back: reload what it wrote. */
+	barrier();
+	WRITE_ONCE(sc.cpu, -1);
+	if (k >= sc.n)		/* not interrupted: the plain result */
+		act = seq == SEQ_READ ? ACT_PTR : ACT_PUSH;
+	set = stack_set();
+	if (seq == SEQ_POP && act == ACT_PUSH && k < sc.n)
+		return ok && ((bit_of(v) == SET_H && set == SET_A03) ||
+			      (v == STEP_A(3) && set == (SET_A03 & ~SET_A(3)) + SET_H));
+	if (seq == SEQ_POP && act == ACT_PUSH)
+		return ok && v == STEP_A(3) && set == (SET_A03 & ~SET_A(3));
+	if (seq == SEQ_POP)	/* ACT_POP: the two pops took A3 and A2 between them */
+		return ok && sc.hok && set == (SET_A(0) | SET_A(1)) &&
+		       (bit_of(v) | bit_of(sc.hval)) == (SET_A(2) | SET_A(3));
+	if (seq == SEQ_PUSH && act == ACT_PUSH)
+		return set == (SET_A03 | SET_T | (k < sc.n ? SET_H : 0));
+	if (seq == SEQ_PUSH)	/* ACT_POP: the handler took A3 or T */
+		return sc.hok && ((sc.hval == STEP_A(3) && set == (SET_A03 & ~SET_A(3)) + SET_T) ||
+				  (sc.hval == STEP_T && set == SET_A03));
+	/* SEQ_READ: the old table's word before the handler freed it, or the new state. */
+	if (k >= sc.n)
+		return ok && r == STEP_A(1);
+	if (act == ACT_PTR)
+		return ok && (r == STEP_A(1) || r == STEP_A(2));
+	return !ok || r == STEP_A(1);
+}
+
+/*
+ * The table entry a stepped run went through: its boundaries inside
+ * [start, end) must be one run from start, the instruction after them
+ * must land on end, the first must be a %gs access and the last the
+ * commit (a %gs store of the top, or the table word's load).
+ */
+static void step_check_entry(struct ktest *t, enum step_seq seq, unsigned int n)
+{
+	const struct pcp_restart_entry *e = NULL;
+	unsigned int first = n, last = n;
+	const u8 *c;
+
+	for (unsigned int i = 0; i < n && i < STEP_MAX && !e; i++)
+		for (const struct pcp_restart_entry *x = __start___pcp_restart;
+		     x < __stop___pcp_restart; x++)
+			if (sc.rips[i] - x->start < x->end - x->start)
+				e = x;
+	KTEST_ASSERT_NOT_NULL(t, e);
+	for (unsigned int i = 0; i < n && i < STEP_MAX; i++) {
+		if (sc.rips[i] - e->start >= e->end - e->start)
+			continue;
+		if (first == n)
+			first = i;
+		KTEST_EXPECT_TRUE(t, last == n || last == i - 1);
+		last = i;
+	}
+	KTEST_ASSERT_LT(t, last + 1, n);
+	KTEST_EXPECT_EQ(t, sc.rips[first], e->start);
+	KTEST_EXPECT_EQ(t, sc.rips[last + 1], e->end);
+	c = (const u8 *)e->start;
+	KTEST_EXPECT_EQ(t, c[0], 0x65);			/* %gs: the first load */
+	c = (const u8 *)sc.rips[last];
+	if (seq == SEQ_READ) {				/* REX.W mov (...),%reg */
+		KTEST_EXPECT_EQ(t, c[0] & 0xf0, 0x40);
+		KTEST_EXPECT_EQ(t, c[1], 0x8b);
+	} else {					/* %gs: [REX] mov %reg,mem */
+		KTEST_EXPECT_EQ(t, c[0], 0x65);
+		if ((c[1] & 0xf0) == 0x40)
+			c++;
+		KTEST_EXPECT_EQ(t, c[1], 0x89);
+	}
+}
+
+void test_pcp_restart_step(struct ktest *t)
+{
+	static const struct { enum step_seq seq; enum step_act act; const char *name; } cases[] = {
+		{ SEQ_POP, ACT_PUSH, "pop/push" }, { SEQ_POP, ACT_POP, "pop/pop" },
+		{ SEQ_PUSH, ACT_PUSH, "push/push" }, { SEQ_PUSH, ACT_POP, "push/pop" },
+		{ SEQ_READ, ACT_PTR, "read/refill" }, { SEQ_READ, ACT_TAG, "read/flush" },
+	};
+	bool (*prev)(struct pt_regs *regs) = debug_trap_hook;
+	unsigned long flags;
+
+	sc.cpu = -1;
+	WRITE_ONCE(debug_trap_hook, step_hook);
+	local_irq_save(flags);
+	for (unsigned int c = 0; c < ARRAY_SIZE(cases); c++) {
+		unsigned int n, bad = 0, restarts = 0;
+
+		/* A run without interruption: the plain result and the boundaries. */
+		KTEST_EXPECT_TRUE(t, step_run(cases[c].seq, cases[c].act, ~0U));
+		n = sc.n;
+		KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
+		step_check_entry(t, cases[c].seq, n);
+		for (unsigned int k = 0; k < n; k++) {
+			if (!step_run(cases[c].seq, cases[c].act, k)) {
+				if (!bad++)
+					ktest_log(t, "%s: wrong result interrupted at %pS (k %u, hval %lx set %lx)",
+						  cases[c].name, (void *)sc.rips[k], k, sc.hval, stack_set());
+			}
+			restarts += sc.restarted;
+		}
+		KTEST_EXPECT_EQ(t, bad, 0U);
+		KTEST_EXPECT_GT(t, restarts, 0U);
+		ktest_log(t, "%s: %u boundaries, %u restarts", cases[c].name, n, restarts);
+	}
+	local_irq_restore(flags);
+	WRITE_ONCE(debug_trap_hook, prev);
 }

@@ -7,10 +7,14 @@
  * instructions whose only store that matters comes last (the new top):
  * its commit.  Instead of disabling interrupts around it (pushf, pop,
  * cli, and a test and sti after: six instructions per operation), the
- * sequence is made restartable: every interrupt or exception entry whose
- * saved rip lies inside a sequence, before its commit, sets that rip back
- * to the sequence's first instruction (pcp_restart_fixup(), called by
- * do_interrupt() before anything else).  A handler that pushed or popped
+ * sequence is made restartable: every interrupt entry (vectors 32-255:
+ * device interrupts and IPIs) whose saved rip lies inside a sequence,
+ * before its commit, sets that rip back to the sequence's first
+ * instruction (pcp_restart_fixup(), called by do_interrupt() before the
+ * handler).  Exceptions and NMIs (vectors 0-31) are not rewound: a fault
+ * must resume at its own instruction, and their handlers must not use
+ * the page allocator or translate() (the allocator warns in_trap()), so
+ * they leave the stacks as the sequence saw them.  A handler that pushed or popped
  * the same stack, or another thread that ran on this CPU meanwhile, is
  * then seen by the sequence's second run, which starts from the current
  * top; what the first run stored above the top before it was cut off is
@@ -27,6 +31,7 @@
 #define _ASM_X86_PCP_H
 
 #include <exo/compiler.h>
+#include <exo/percpu.h>
 #include <exo/types.h>
 #include <asm/ptrace.h>
 
@@ -44,9 +49,11 @@
 /*
  * Pop the top of the per-CPU stack whose fields are @top, @bottom and
  * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
- * constant addresses) into *@pfnp.  False if the stack is empty, nothing
- * changed.  The flags of the compare survive to the end (lea, mov do not
- * touch them), so success is the "not equal" of that compare.
+ * constant addresses) into *@pfnp.  False if the stack is empty: the
+ * stack is unchanged and *@pfnp holds garbage (zeroing it would cost the
+ * hit path an instruction; callers read it only on true).  The flags of
+ * the compare survive to the end (lea, mov do not touch them), so
+ * success is the "not equal" of that compare.
  */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
 	unsigned long __idx, __pfn;					\
@@ -99,8 +106,8 @@
  * as one step with respect to this CPU's interrupts, as with interrupts
  * disabled: an interrupt that lands before the word's load (the commit)
  * restarts the sequence, which then sees what the handler did to the
- * cache (a flush IPI clearing @tag, say).  False, nothing read, on a tag
- * mismatch.
+ * cache (a flush IPI clearing @tag, say).  False on a tag mismatch: no
+ * word read, *@valp holds garbage (read it only on true).
  */
 #define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
 	unsigned long __p;						\
@@ -121,14 +128,17 @@
 	__hit;								\
 })
 
-/* Bounds of all sequences (one compare at each interrupt), then the table. */
+/* Bounds of all sequences (one compare at each interrupt), then the table; set by idt_init(). */
 extern unsigned long pcp_restart_lo, pcp_restart_span;
-/* Sequences restarted since boot (all CPUs, approximate). */
-extern unsigned long pcp_restarts;
+/* This CPU's restarts (the tests read it); pcp_restart_count() sums them. */
+DECLARE_PER_CPU(unsigned long, pcp_restarts);
+unsigned long pcp_restart_count(void);
 void __pcp_restart_fixup(struct pt_regs *regs);
+void pcp_restart_init(void);
 
 struct ktest;
 void test_pcp_restart(struct ktest *t);
+void test_pcp_restart_step(struct ktest *t);
 void test_pcp_irq_interleave(struct ktest *t);
 
 /* Restart a sequence that @regs interrupted before its commit. */

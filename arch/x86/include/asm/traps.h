@@ -67,5 +67,7 @@ bool fixup_exception(struct pt_regs *regs);
 /* Optional hooks set by later subsystems (SMP stop-NMI, fault handling). */
 extern bool (*nmi_handler_hook)(struct pt_regs *regs);
 extern bool (*page_fault_hook)(struct pt_regs *regs, unsigned long addr);
+/* #DB (single step, breakpoints): the tests' single-stepping. */
+extern bool (*debug_trap_hook)(struct pt_regs *regs);
 
 #endif
