@@ -125,8 +125,13 @@ static int blkdev_rw_span(struct block_device *bdev, loff_t pos, size_t len, u8 
 			return ret;
 	}
 #ifdef CONFIG_KTEST
-	if (src && READ_ONCE(bdev_rmw_test_hook))
-		bdev_rmw_test_hook(bdev);
+	{
+		/* A ktest writes its disk's block from another thread here. */
+		void (*hook)(struct block_device *) = READ_ONCE(bdev_rmw_test_hook);
+
+		if (src && hook)
+			hook(bdev);
+	}
 #endif
 	if (!src)
 		return copy_to_user(dst, bounce + (pos - start), len) ? -EFAULT : 0;

@@ -406,9 +406,13 @@ int chrdev_open(struct inode *inode, struct file *filp)
 	filp->f_op = fops;
 	filp->f_dev = dev;
 #ifdef CONFIG_KTEST
-	/* A ktest deletes and re-adds the dev_t here, and opens again. */
-	if (READ_ONCE(chrdev_open_test_hook))
-		chrdev_open_test_hook(inode, p);
+	/* A ktest deletes and re-adds its dev_t here, and opens again. */
+	{
+		void (*hook)(struct inode *, struct cdev *) = READ_ONCE(chrdev_open_test_hook);
+
+		if (hook)
+			hook(inode, p);
+	}
 #endif
 	if (fops->open)
 		return fops->open(inode, filp);

@@ -279,9 +279,13 @@ static void test_cdev_missing(struct ktest *t)
  */
 static struct cdev *rebind_new;
 static struct file *rebind_second;
+static dev_t rebind_devt;
 
 static void rebind_hook(struct inode *inode, struct cdev *p)
 {
+	/* Another CPU's open (of /dev/null, say) passes through untouched. */
+	if (inode->i_rdev != rebind_devt)
+		return;
 	WRITE_ONCE(chrdev_open_test_hook, NULL);
 	cdev_del(p);
 	rebind_new = cdev_alloc();
@@ -307,6 +311,7 @@ static void test_cdev_open_vs_rebind(struct ktest *t)
 	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test2", S_IFCHR | 0600, devt, NULL), 0);
 	rebind_new = NULL;
 	rebind_second = NULL;
+	rebind_devt = devt;
 	WRITE_ONCE(chrdev_open_test_hook, rebind_hook);
 	f = filp_open("/dev/fs_test2", O_RDONLY, 0);
 	WRITE_ONCE(chrdev_open_test_hook, NULL);
@@ -582,6 +587,7 @@ struct rmw_race {
 	struct file *f;
 	struct completion done;
 	struct task_struct *th;
+	struct block_device *bdev;
 };
 static struct rmw_race rmw;
 
@@ -596,6 +602,9 @@ static int rmw_writer(void *arg)
 
 static void rmw_hook(struct block_device *bdev)
 {
+	/* Only the test's write: another CPU's partition or disk passes. */
+	if (bdev != rmw.bdev)
+		return;
 	WRITE_ONCE(bdev_rmw_test_hook, NULL);
 	rmw.th = kthread_run(rmw_writer, NULL, "fs_rmw");
 	if (!IS_ERR(rmw.th))
@@ -615,6 +624,7 @@ static void test_block_node_rmw(struct ktest *t)
 	KTEST_ASSERT_FALSE(t, IS_ERR(rmw.f));
 	init_completion(&rmw.done);
 	rmw.th = NULL;
+	rmw.bdev = f->private_data;
 	KTEST_EXPECT_EQ(t, kernel_read(f, old, 2, &pos), 2);
 	WRITE_ONCE(bdev_rmw_test_hook, rmw_hook);
 	pos = 90000;
