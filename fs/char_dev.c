@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) "chrdev: " fmt
 
+#include <exo/bug.h>
 #include <exo/cdev.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
@@ -186,6 +187,16 @@ EXPORT_SYMBOL_GPL(chrdev_show);
 
 void cdev_init(struct cdev *cdev, const struct file_operations *fops)
 {
+	/*
+	 * Still in the map, or deleted but held by open files (or nodes):
+	 * wiping it would free it under them.  Left as it is, cdev_add()
+	 * refuses it.
+	 */
+	if (WARN_ON(cdev->added || (cdev->dead && atomic_read(&cdev->refcnt)) ||
+		    (cdev->inodes.next && !list_empty(&cdev->inodes)))) {
+		pr_err("cdev_init %u:%u: the cdev is in use\n", MAJOR(cdev->dev), MINOR(cdev->dev));
+		return;
+	}
 	memset(cdev, 0, sizeof(*cdev));
 	INIT_LIST_HEAD(&cdev->list);
 	INIT_LIST_HEAD(&cdev->inodes);

@@ -194,7 +194,7 @@ static void test_chrdev_regions(struct ktest *t)
 static void test_cdev_pins(struct ktest *t)
 {
 	struct device *parent = kzalloc(sizeof(*parent), GFP_KERNEL);
-	struct cdev cdev, other;
+	struct cdev cdev = {}, other = {};
 	struct file *f, *g;
 	char buf[32];
 	dev_t devt;
@@ -269,6 +269,38 @@ static void test_cdev_missing(struct ktest *t)
 	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test1", S_IFCHR | 0600, devt, NULL), 0);
 	KTEST_EXPECT_EQ(t, PTR_ERR(filp_open("/dev/fs_test1", O_RDONLY, 0)), -ENXIO);
 	devtmpfs_delete_node("fs_test1", S_IFCHR, devt);
+	unregister_chrdev_region(devt, 1);
+}
+
+/*
+ * cdev_init() of a cdev in use (added, or deleted with a file still open,
+ * as a driver rebinding with its node open) leaves it as it is.
+ */
+static void test_cdev_init_in_use(struct ktest *t)
+{
+	static struct cdev c;
+	struct file *f;
+	dev_t devt;
+
+	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
+	cdev_init(&c, &fake_fops);
+	KTEST_ASSERT_EQ(t, cdev_add(&c, devt, 1), 0);
+	cdev_init(&c, NULL);
+	KTEST_EXPECT_TRUE(t, c.added && c.ops == &fake_fops);
+	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test3", S_IFCHR | 0600, devt, NULL), 0);
+	f = filp_open("/dev/fs_test3", O_RDONLY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	cdev_del(&c);
+	cdev_init(&c, NULL);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.refcnt), 1);	/* the file's */
+	KTEST_EXPECT_TRUE(t, c.dead && c.ops == &fake_fops);
+	filp_close(f, NULL);
+	/* No file left: free to reuse. */
+	cdev_init(&c, &fake_fops);
+	KTEST_EXPECT_FALSE(t, c.dead);
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), 0);
+	cdev_del(&c);
+	devtmpfs_delete_node("fs_test3", S_IFCHR, devt);
 	unregister_chrdev_region(devt, 1);
 }
 
@@ -760,6 +792,7 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_chrdev_regions),
 	KTEST_CASE(test_cdev_pins),
 	KTEST_CASE(test_cdev_missing),
+	KTEST_CASE(test_cdev_init_in_use),
 	KTEST_CASE(test_cdev_open_vs_rebind),
 	KTEST_CASE(test_misc),
 	KTEST_CASE(test_misc_dynamic_minor),

@@ -90,6 +90,12 @@ void unregister_chrdev_region(dev_t from, unsigned int count);
 
 /**
  * cdev_init() - prepare @cdev (zeroed) with @fops
+ * @cdev: the cdev, not in use: never added, or deleted with no file left
+ * @fops: its file operations
+ *
+ * A cdev still added, or deleted but still held by an open file, is left
+ * as it is (a WARN and a log line): a driver rebinding while its node is
+ * open uses a new cdev (cdev_alloc()) per binding.
  */
 void cdev_init(struct cdev *cdev, const struct file_operations *fops);
 
