@@ -276,9 +276,11 @@ int cdev_add(struct cdev *p, dev_t dev, unsigned int count)
 		return -EINVAL;
 	}
 	mutex_lock(&cdev_lock);
-	if (p->added) {
+	/* A deleted cdev has given up its reference: it may be freed under the map. */
+	if (p->added || p->dead) {
 		mutex_unlock(&cdev_lock);
-		pr_err("cdev_add %u:%u: this cdev is added already\n", MAJOR(dev), MINOR(dev));
+		pr_err("cdev_add %u:%u: this cdev is %s already\n", MAJOR(dev), MINOR(dev),
+		       p->added ? "added" : "deleted");
 		return -EBUSY;
 	}
 	list_for_each_entry(q, &cdev_map, list) {

@@ -291,10 +291,13 @@ static void test_cdev_init_in_use(struct ktest *t)
 	f = filp_open("/dev/fs_test3", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
 	cdev_del(&c);
+	/* Deleted: not added again, not even while its number is free. */
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), -EBUSY);
 	cdev_init(&c, NULL);
 	KTEST_EXPECT_EQ(t, atomic_read(&c.refcnt), 1);	/* the file's */
 	KTEST_EXPECT_TRUE(t, c.dead && c.ops == &fake_fops);
 	filp_close(f, NULL);
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), -EBUSY);
 	/* No file left: free to reuse. */
 	cdev_init(&c, &fake_fops);
 	KTEST_EXPECT_FALSE(t, c.dead);
