@@ -52,10 +52,15 @@ int bdev_create_node(struct block_device *bdev)
 		devt = MKDEV(BLOCK_EXT_MAJOR, bdev_next_minor++);
 		mutex_unlock(&bdev_minor_lock);
 	}
+	/*
+	 * The number first: an open of the node, as soon as it exists, finds
+	 * the block device by it (blkdev_get_by_dev()).  Without a node of
+	 * its own, no number (0): nothing to remove later.
+	 */
+	WRITE_ONCE(bdev->bd_dev, devt);
 	ret = devtmpfs_create_node(bdev_name(bdev), S_IFBLK | 0600, devt, bdev);
-	/* Without a node of its own, no number: nothing to remove later. */
-	if (!ret)
-		WRITE_ONCE(bdev->bd_dev, devt);
+	if (ret)
+		WRITE_ONCE(bdev->bd_dev, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(bdev_create_node);
