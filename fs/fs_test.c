@@ -528,6 +528,35 @@ static void test_cat_log_stream(struct ktest *t)
 	/* Not `cat /dev/kmsg` itself: it would print the KTAP lines logged so far again. */
 }
 
+/* A seekable file that fails after its first bytes. */
+static ssize_t einval_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	if (*ppos)
+		return -EINVAL;
+	return simple_read_from_buffer(buf, count, ppos, "data", 4);
+}
+
+static loff_t einval_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, 8);
+}
+
+static const struct file_operations einval_fops = {
+	.read = einval_read,
+	.llseek = einval_llseek,
+};
+
+/* Only a stream's -EINVAL (a record too long for the room) ends a read quietly. */
+static void test_cat_seekable_einval(struct ktest *t)
+{
+	struct miscdevice m = { .minor = MISC_DYNAMIC_MINOR, .name = "fs_test_einval",
+				.fops = &einval_fops };
+
+	KTEST_ASSERT_EQ(t, misc_register(&m), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("cat /dev/fs_test_einval"), -EINVAL);
+	misc_deregister(&m);
+}
+
 /* Read 4 KiB at an odd offset through /dev/vda and directly, and compare. */
 static void test_block_node(struct ktest *t)
 {
@@ -801,6 +830,7 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_misc_dynamic_minor),
 	KTEST_CASE(test_kmsg),
 	KTEST_CASE(test_cat_log_stream),
+	KTEST_CASE(test_cat_seekable_einval),
 	KTEST_CASE(test_block_node),
 	KTEST_CASE(test_block_node_devt),
 	KTEST_CASE(test_block_node_rmw),
