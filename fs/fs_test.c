@@ -11,11 +11,11 @@
 #include <exo/blkdev.h>
 #include <exo/cdev.h>
 #include <exo/completion.h>
-#include <exo/jiffies.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
 #include <exo/err.h>
 #include <exo/fs.h>
+#include <exo/jiffies.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/limits.h>
@@ -282,6 +282,7 @@ static void test_cdev_init_in_use(struct ktest *t)
 	struct file *f;
 	dev_t devt;
 
+	ktest_log(t, "expect two cdev_init WARNINGs");
 	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
 	cdev_init(&c, &fake_fops);
 	KTEST_ASSERT_EQ(t, cdev_add(&c, devt, 1), 0);
