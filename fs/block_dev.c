@@ -52,10 +52,15 @@ int bdev_create_node(struct block_device *bdev)
 		devt = MKDEV(BLOCK_EXT_MAJOR, bdev_next_minor++);
 		mutex_unlock(&bdev_minor_lock);
 	}
+	/*
+	 * The number first: an open of the node, as soon as it exists, finds
+	 * the block device by it (blkdev_get_by_dev()).  Without a node of
+	 * its own, no number (0): nothing to remove later.
+	 */
+	WRITE_ONCE(bdev->bd_dev, devt);
 	ret = devtmpfs_create_node(bdev_name(bdev), S_IFBLK | 0600, devt, bdev);
-	/* Without a node of its own, no number: nothing to remove later. */
-	if (!ret)
-		WRITE_ONCE(bdev->bd_dev, devt);
+	if (ret)
+		WRITE_ONCE(bdev->bd_dev, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(bdev_create_node);
@@ -125,8 +130,13 @@ static int blkdev_rw_span(struct block_device *bdev, loff_t pos, size_t len, u8 
 			return ret;
 	}
 #ifdef CONFIG_KTEST
-	if (src && READ_ONCE(bdev_rmw_test_hook))
-		bdev_rmw_test_hook(bdev);
+	{
+		/* A ktest writes its disk's block from another thread here. */
+		void (*hook)(struct block_device *) = READ_ONCE(bdev_rmw_test_hook);
+
+		if (src && hook)
+			hook(bdev);
+	}
 #endif
 	if (!src)
 		return copy_to_user(dst, bounce + (pos - start), len) ? -EFAULT : 0;

@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) "chrdev: " fmt
 
+#include <exo/bug.h>
 #include <exo/cdev.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
@@ -186,6 +187,16 @@ EXPORT_SYMBOL_GPL(chrdev_show);
 
 void cdev_init(struct cdev *cdev, const struct file_operations *fops)
 {
+	/*
+	 * Still in the map, or deleted but held by open files (or nodes):
+	 * wiping it would free it under them.  Left as it is, cdev_add()
+	 * refuses it.
+	 */
+	if (WARN_ON(cdev->added || (cdev->dead && atomic_read(&cdev->refcnt)) ||
+		    (cdev->inodes.next && !list_empty(&cdev->inodes)))) {
+		pr_err("cdev_init %u:%u: the cdev is in use\n", MAJOR(cdev->dev), MINOR(cdev->dev));
+		return;
+	}
 	memset(cdev, 0, sizeof(*cdev));
 	INIT_LIST_HEAD(&cdev->list);
 	INIT_LIST_HEAD(&cdev->inodes);
@@ -265,9 +276,11 @@ int cdev_add(struct cdev *p, dev_t dev, unsigned int count)
 		return -EINVAL;
 	}
 	mutex_lock(&cdev_lock);
-	if (p->added) {
+	/* A deleted cdev has given up its reference: it may be freed under the map. */
+	if (p->added || p->dead) {
 		mutex_unlock(&cdev_lock);
-		pr_err("cdev_add %u:%u: this cdev is added already\n", MAJOR(dev), MINOR(dev));
+		pr_err("cdev_add %u:%u: this cdev is %s already\n", MAJOR(dev), MINOR(dev),
+		       p->added ? "added" : "deleted");
 		return -EBUSY;
 	}
 	list_for_each_entry(q, &cdev_map, list) {
@@ -406,9 +419,13 @@ int chrdev_open(struct inode *inode, struct file *filp)
 	filp->f_op = fops;
 	filp->f_dev = dev;
 #ifdef CONFIG_KTEST
-	/* A ktest deletes and re-adds the dev_t here, and opens again. */
-	if (READ_ONCE(chrdev_open_test_hook))
-		chrdev_open_test_hook(inode, p);
+	/* A ktest deletes and re-adds its dev_t here, and opens again. */
+	{
+		void (*hook)(struct inode *, struct cdev *) = READ_ONCE(chrdev_open_test_hook);
+
+		if (hook)
+			hook(inode, p);
+	}
 #endif
 	if (fops->open)
 		return fops->open(inode, filp);

@@ -11,11 +11,11 @@
 #include <exo/blkdev.h>
 #include <exo/cdev.h>
 #include <exo/completion.h>
-#include <exo/jiffies.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
 #include <exo/err.h>
 #include <exo/fs.h>
+#include <exo/jiffies.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/limits.h>
@@ -194,7 +194,7 @@ static void test_chrdev_regions(struct ktest *t)
 static void test_cdev_pins(struct ktest *t)
 {
 	struct device *parent = kzalloc(sizeof(*parent), GFP_KERNEL);
-	struct cdev cdev, other;
+	struct cdev cdev = {}, other = {};
 	struct file *f, *g;
 	char buf[32];
 	dev_t devt;
@@ -273,15 +273,55 @@ static void test_cdev_missing(struct ktest *t)
 }
 
 /*
+ * cdev_init() of a cdev in use (added, or deleted with a file still open,
+ * as a driver rebinding with its node open) leaves it as it is.
+ */
+static void test_cdev_init_in_use(struct ktest *t)
+{
+	static struct cdev c;
+	struct file *f;
+	dev_t devt;
+
+	ktest_log(t, "expect two cdev_init WARNINGs");
+	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
+	cdev_init(&c, &fake_fops);
+	KTEST_ASSERT_EQ(t, cdev_add(&c, devt, 1), 0);
+	cdev_init(&c, NULL);
+	KTEST_EXPECT_TRUE(t, c.added && c.ops == &fake_fops);
+	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test3", S_IFCHR | 0600, devt, NULL), 0);
+	f = filp_open("/dev/fs_test3", O_RDONLY, 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(f));
+	cdev_del(&c);
+	/* Deleted: not added again, not even while its number is free. */
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), -EBUSY);
+	cdev_init(&c, NULL);
+	KTEST_EXPECT_EQ(t, atomic_read(&c.refcnt), 1);	/* the file's */
+	KTEST_EXPECT_TRUE(t, c.dead && c.ops == &fake_fops);
+	filp_close(f, NULL);
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), -EBUSY);
+	/* No file left: free to reuse. */
+	cdev_init(&c, &fake_fops);
+	KTEST_EXPECT_FALSE(t, c.dead);
+	KTEST_EXPECT_EQ(t, cdev_add(&c, devt, 1), 0);
+	cdev_del(&c);
+	devtmpfs_delete_node("fs_test3", S_IFCHR, devt);
+	unregister_chrdev_region(devt, 1);
+}
+
+/*
  * An open racing a cdev_del() and a cdev_add() of the same dev_t (an
  * unbind and a rebind): the hook runs both, and a second open of the same
  * node, between the first open's lookup and its fops->open().
  */
 static struct cdev *rebind_new;
 static struct file *rebind_second;
+static dev_t rebind_devt;
 
 static void rebind_hook(struct inode *inode, struct cdev *p)
 {
+	/* Another CPU's open (of /dev/null, say) passes through untouched. */
+	if (inode->i_rdev != rebind_devt)
+		return;
 	WRITE_ONCE(chrdev_open_test_hook, NULL);
 	cdev_del(p);
 	rebind_new = cdev_alloc();
@@ -307,6 +347,7 @@ static void test_cdev_open_vs_rebind(struct ktest *t)
 	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test2", S_IFCHR | 0600, devt, NULL), 0);
 	rebind_new = NULL;
 	rebind_second = NULL;
+	rebind_devt = devt;
 	WRITE_ONCE(chrdev_open_test_hook, rebind_hook);
 	f = filp_open("/dev/fs_test2", O_RDONLY, 0);
 	WRITE_ONCE(chrdev_open_test_hook, NULL);
@@ -488,6 +529,35 @@ static void test_cat_log_stream(struct ktest *t)
 	/* Not `cat /dev/kmsg` itself: it would print the KTAP lines logged so far again. */
 }
 
+/* A seekable file that fails after its first bytes. */
+static ssize_t einval_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	if (*ppos)
+		return -EINVAL;
+	return simple_read_from_buffer(buf, count, ppos, "data", 4);
+}
+
+static loff_t einval_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, 8);
+}
+
+static const struct file_operations einval_fops = {
+	.read = einval_read,
+	.llseek = einval_llseek,
+};
+
+/* Only a stream's -EINVAL (a record too long for the room) ends a read quietly. */
+static void test_cat_seekable_einval(struct ktest *t)
+{
+	struct miscdevice m = { .minor = MISC_DYNAMIC_MINOR, .name = "fs_test_einval",
+				.fops = &einval_fops };
+
+	KTEST_ASSERT_EQ(t, misc_register(&m), 0);
+	KTEST_EXPECT_EQ(t, shell_run_command("cat /dev/fs_test_einval"), -EINVAL);
+	misc_deregister(&m);
+}
+
 /* Read 4 KiB at an odd offset through /dev/vda and directly, and compare. */
 static void test_block_node(struct ktest *t)
 {
@@ -582,6 +652,7 @@ struct rmw_race {
 	struct file *f;
 	struct completion done;
 	struct task_struct *th;
+	struct block_device *bdev;
 };
 static struct rmw_race rmw;
 
@@ -596,6 +667,9 @@ static int rmw_writer(void *arg)
 
 static void rmw_hook(struct block_device *bdev)
 {
+	/* Only the test's write: another CPU's partition or disk passes. */
+	if (bdev != rmw.bdev)
+		return;
 	WRITE_ONCE(bdev_rmw_test_hook, NULL);
 	rmw.th = kthread_run(rmw_writer, NULL, "fs_rmw");
 	if (!IS_ERR(rmw.th))
@@ -615,6 +689,7 @@ static void test_block_node_rmw(struct ktest *t)
 	KTEST_ASSERT_FALSE(t, IS_ERR(rmw.f));
 	init_completion(&rmw.done);
 	rmw.th = NULL;
+	rmw.bdev = f->private_data;
 	KTEST_EXPECT_EQ(t, kernel_read(f, old, 2, &pos), 2);
 	WRITE_ONCE(bdev_rmw_test_hook, rmw_hook);
 	pos = 90000;
@@ -750,11 +825,13 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_chrdev_regions),
 	KTEST_CASE(test_cdev_pins),
 	KTEST_CASE(test_cdev_missing),
+	KTEST_CASE(test_cdev_init_in_use),
 	KTEST_CASE(test_cdev_open_vs_rebind),
 	KTEST_CASE(test_misc),
 	KTEST_CASE(test_misc_dynamic_minor),
 	KTEST_CASE(test_kmsg),
 	KTEST_CASE(test_cat_log_stream),
+	KTEST_CASE(test_cat_seekable_einval),
 	KTEST_CASE(test_block_node),
 	KTEST_CASE(test_block_node_devt),
 	KTEST_CASE(test_block_node_rmw),

@@ -163,9 +163,13 @@ bool try_module_get(struct module *mod)
 	if (state != MODULE_STATE_LIVE && state != MODULE_STATE_COMING)
 		return false;
 #ifdef CONFIG_KTEST
-	/* A ktest unloads here, after the state was read LIVE. */
-	if (unlikely(READ_ONCE(try_module_get_test_hook)))
-		try_module_get_test_hook(mod);
+	/* A ktest unloads its fake module here, after the state was read LIVE. */
+	{
+		void (*hook)(struct module *) = READ_ONCE(try_module_get_test_hook);
+
+		if (unlikely(hook))
+			hook(mod);
+	}
 #endif
 	return atomic_inc_not_zero(&mod->refcnt);
 }

@@ -174,8 +174,12 @@ static long shell_read(const char *cmd, const char *path, unsigned long max, lof
 
 		if (n == -EAGAIN || !n)
 			break;
-		/* The next record is longer than the room left: the end, as at @max. */
-		if (n == -EINVAL && done)
+		/*
+		 * A stream's next record is longer than the room left: the
+		 * end, as at @max.  A seekable file has no records: its
+		 * -EINVAL is an error.
+		 */
+		if (n == -EINVAL && done && !(f->f_mode & FMODE_LSEEK))
 			break;
 		if (n < 0) {
 			printk("%s: %s: read: %s\n", cmd, path, errname(n));

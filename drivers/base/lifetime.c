@@ -50,8 +50,12 @@ bool dev_enter(struct device *dev)
 	smp_mb();	/* the increment before the check: pairs with dev_drain() */
 	if (likely(READ_ONCE(dev->live)))
 		return true;
-	/* Our own remove() (a child it unregisters): the resources are still there. */
-	if (READ_ONCE(dev->remover) == current)
+	/*
+	 * Our own remove() (a child it unregisters): the resources are still
+	 * there.  In an interrupt, current is whichever task was interrupted
+	 * (maybe the remover): an IRQ handler is never let in.
+	 */
+	if (!in_interrupt() && READ_ONCE(dev->remover) == current)
 		return true;
 	dev_exit(dev);
 	return false;

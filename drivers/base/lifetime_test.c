@@ -13,6 +13,7 @@
  * kzalloc() freed by their release(), and checks the kmalloc objects.
  */
 #include <exo/atomic.h>
+#include <exo/bottom_half.h>
 #include <exo/completion.h>
 #include <exo/device.h>
 #include <exo/errno.h>
@@ -45,6 +46,7 @@ static unsigned int trace_len;
 static int releases;
 static int enter_ok, enter_failed;	/* lt_remove()'s dev_enter(uses) */
 static int made_ok, made_bad;		/* lt_remove() found ->made unbound */
+static int self_ok, self_bh_refused;	/* lt_remove()'s dev_enter(itself) */
 static DEFINE_SPINLOCK(trace_lock);
 
 static void lt_trace(char c)
@@ -124,6 +126,20 @@ static void lt_remove(struct device *dev)
 		}
 	}
 	if (d->made) {
+		/*
+		 * The remover gets in; softirq context on its CPU (where
+		 * current is still the remover) does not.
+		 */
+		if (dev_enter(dev)) {
+			self_ok++;
+			dev_exit(dev);
+		}
+		local_bh_disable();
+		if (!dev_enter(dev))
+			self_bh_refused++;
+		else
+			dev_exit(dev);
+		local_bh_enable();
 		/* Unbound first by device_del(), and it cannot bind again. */
 		if (d->made->dev.registered && !d->made->dev.driver &&
 		    device_attach(&d->made->dev) < 0 && !d->made->dev.driver)
@@ -147,6 +163,7 @@ static int lt_init(struct ktest *t)
 	trace[0] = 0;
 	releases = 0;
 	enter_ok = enter_failed = made_ok = made_bad = 0;
+	self_ok = self_bh_refused = 0;
 	/* Settled: what KASAN's quarantine holds is released first. */
 	ktest_settled_free_pages();
 	objs_before = kmalloc_usage(NULL);
@@ -314,6 +331,8 @@ static void test_parent_remove_unregisters_child(struct ktest *t)
 	m->uses = &a->dev;
 	/* a's remove(), m's whole unbind inside it, then a's devres. */
 	unbind_expect(t, &a->dev, "am321321");
+	KTEST_EXPECT_EQ(t, self_ok, 1);
+	KTEST_EXPECT_EQ(t, self_bh_refused, 1);
 	KTEST_EXPECT_NULL(t, a->dev.driver);
 	KTEST_EXPECT_NULL(t, READ_ONCE(a->dev.remover));
 	/* Closed again for everyone once remove() returned. */

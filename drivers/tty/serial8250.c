@@ -134,7 +134,11 @@ static bool uart_responds(u16 base)
 #define TTY_WAIT_MS	50
 
 static struct class tty_class = { .name = "tty" };
-static struct cdev ttys_cdev;
+/*
+ * One cdev per binding: a file left open across an unbind keeps its
+ * (deleted) cdev, and the next bind adds a new one.
+ */
+static struct cdev *ttys_cdev;
 static bool ttys0_added;
 
 static ssize_t ttys_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
@@ -190,14 +194,21 @@ static void ttys0_add(struct platform_device *pdev)
 {
 	struct device *dev;
 
-	cdev_init(&ttys_cdev, &ttys_fops);
-	cdev_set_parent(&ttys_cdev, &pdev->dev);
-	if (cdev_add(&ttys_cdev, TTYS0, 1))
+	ttys_cdev = cdev_alloc();
+	if (!ttys_cdev) {
+		dev_err(&pdev->dev, "no /dev/ttyS0: -ENOMEM\n");
 		return;
+	}
+	ttys_cdev->ops = &ttys_fops;
+	cdev_set_parent(ttys_cdev, &pdev->dev);
+	if (cdev_add(ttys_cdev, TTYS0, 1)) {
+		cdev_del(ttys_cdev);
+		return;
+	}
 	dev = device_create(&tty_class, &pdev->dev, TTYS0, NULL, "ttyS0");
 	if (IS_ERR(dev)) {
 		dev_err(&pdev->dev, "no /dev/ttyS0: %ld\n", PTR_ERR(dev));
-		cdev_del(&ttys_cdev);
+		cdev_del(ttys_cdev);
 		return;
 	}
 	ttys0_added = true;
@@ -241,7 +252,7 @@ static void serial8250_remove(struct platform_device *pdev)
 
 	if (ttys0_added && platform_get_drvdata(pdev) == &uart_console) {
 		device_destroy(&tty_class, TTYS0);
-		cdev_del(&ttys_cdev);
+		cdev_del(ttys_cdev);
 		ttys0_added = false;
 	}
 	if (!rx_irq || platform_get_drvdata(pdev) != &uart_console || !irq)

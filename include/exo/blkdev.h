@@ -25,7 +25,7 @@
 #include <exo/bitmap.h>
 #include <exo/blk_types.h>
 #include <exo/device.h>
-#include <exo/fs.h>
+#include <exo/fs.h>		/* dev_t, fmode_t, FMODE_READ/WRITE */
 #include <exo/list.h>
 #include <exo/mutex.h>
 #include <exo/spinlock.h>
@@ -120,7 +120,7 @@ struct block_device {
 	struct gendisk *bd_disk;
 	struct request_queue *bd_queue;
 	u8 bd_partno;				/* 0: the whole disk */
-	dev_t bd_dev;				/* of its /dev node; 0: none */
+	dev_t bd_dev;				/* of its /dev node; 0: no node */
 	bool bd_read_only;
 	atomic_t bd_openers;			/* blkdev_get_by_path() holders */
 	struct device bd_device;		/* "vda", "vda1" on the block class */
@@ -246,11 +246,6 @@ void put_disk(struct gendisk *disk);
  */
 int bdev_disk_changed(struct gendisk *disk);
 
-/* Holder modes for blkdev_get_by_path(). */
-typedef unsigned int fmode_t;
-#define FMODE_READ	0x1
-#define FMODE_WRITE	0x2
-
 /**
  * blkdev_get_by_path() - look a block device up by name and hold it
  * @path: "vda", "vda1", or with a "/dev/" prefix
@@ -275,7 +270,8 @@ struct block_device *blkdev_get_by_path(const char *path, fmode_t mode, void *ho
  * @holder: unused
  *
  * Context: may sleep.
- * Return: as blkdev_get_by_path(); ERR_PTR(-ENODEV) for no such number.
+ * Return: as blkdev_get_by_path(); ERR_PTR(-ENODEV) for no such number
+ * (0 included: a bd_dev of 0 means the device has no node).
  */
 struct block_device *blkdev_get_by_dev(dev_t dev, fmode_t mode, void *holder);
 

@@ -90,6 +90,12 @@ void unregister_chrdev_region(dev_t from, unsigned int count);
 
 /**
  * cdev_init() - prepare @cdev (zeroed) with @fops
+ * @cdev: the cdev, not in use: never added, or deleted with no file left
+ * @fops: its file operations
+ *
+ * A cdev still added, or deleted but still held by an open file, is left
+ * as it is (a WARN and a log line): a driver rebinding while its node is
+ * open uses a new cdev (cdev_alloc()) per binding.
  */
 void cdev_init(struct cdev *cdev, const struct file_operations *fops);
 
@@ -106,7 +112,8 @@ struct cdev *cdev_alloc(void);
  * @dev: first number
  * @count: how many
  *
- * Return: 0; -EINVAL no ops or @count 0; -EBUSY @p is added already or a
+ * Return: 0; -EINVAL no ops or @count 0; -EBUSY @p is added already,
+ * deleted (cdev_del(): a cdev is added once; cdev_init() again first) or a
  * number of the range has a cdev.
  */
 int cdev_add(struct cdev *p, dev_t dev, unsigned int count);
@@ -119,7 +126,9 @@ void cdev_set_parent(struct cdev *p, struct device *parent);
 /**
  * cdev_del() - no open finds @p from now on; open files are unaffected
  * @p: the cdev; cdev_del() drops the reference cdev_init()/cdev_alloc()
- *	gave, so it is called once (a second call is logged and ignored)
+ *	gave, so it must not be called twice: a cdev_alloc() cdev may be
+ *	freed by the first call (a second is then a use-after-free; on an
+ *	embedded cdev it is logged and ignored)
  *
  * A node whose cdev was deleted opens with -ENXIO as long as a file still
  * holds that cdev, even if its dev_t was added again meanwhile.

@@ -152,9 +152,13 @@ struct device {
  * then runs remove() and releases the devres (unmapping BARs, freeing the
  * driver data).  Between the two, the caller must not take @dev's lock
  * or wait for the binding to end.
- * Context: any thread; not from the driver's own probe or remove.  The
- * thread running the driver's remove() is let in (the children remove()
- * unregisters may call the parent's operations from their own remove()).
+ * Context: any context, interrupts included; not from the driver's own
+ * probe or remove.  The thread running the driver's remove() is let in,
+ * in process context only (the children remove() unregisters may call
+ * the parent's operations from their own remove()); an interrupt handler
+ * on that thread's CPU is not.  That window ends when remove() returns,
+ * before devres_release_driver(): children unregistered from a devm
+ * action get false (their operations -ENODEV).
  * Return: true if the binding the caller looked up is still live (some
  * driver is bound: a caller that cached its driver data checks that it is
  * still its own, see Documentation/driver-model.rst), and it stays bound

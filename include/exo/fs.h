@@ -40,7 +40,7 @@ typedef long long loff_t;
 typedef unsigned short umode_t;
 typedef u32 dev_t;
 typedef unsigned int __bitwise __poll_t;
-/* Also in <exo/blkdev.h>, which predates this header: same definitions. */
+/* Also the holder modes of blkdev_get_by_path() (FMODE_READ/WRITE). */
 typedef unsigned int fmode_t;
 
 /* dev_t: 12 bits of major, 20 of minor, as in Linux's kernel dev_t. */
