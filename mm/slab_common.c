@@ -266,16 +266,29 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
-/* Free the large block @addr, whose head page is @pg. */
-static void free_large(struct page *pg, const void *addr)
+/*
+ * Free the large block @addr, whose head page is @pg.  The type moves from
+ * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
+ * block at once exactly one owns it: the other reports the double free.
+ * Return: 0, or -ENOENT (the block was already freed).
+ */
+static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
 {
-	unsigned int order = page_order(pg);
+	u8 old = PAGE_TYPE_LARGE_KMALLOC;
+	unsigned int order;
 
-	page_set_type(pg, PAGE_TYPE_BUDDY);
+	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
+						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))) {
+		slab_report("%s(%p) from %pS: double free of a large block, refused\n",
+			    fn, addr, (void *)ip);
+		return -ENOENT;
+	}
+	order = page_order(pg);
 	if (large_cacheable(order) && large_cache_put(pg, addr, order))
-		return;
+		return 0;
 	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	__free_pages(pg, order);
+	return 0;
 }
 
 /*
@@ -292,7 +305,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large(pg, p);
+	free_large(pg, p, _RET_IP_, "kfree");
 	return true;
 }
 
@@ -557,10 +570,8 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 		report_bad_free(fn, p, kind, ip);
 		return kind;
 	}
-	if (kind == 2) {
-		free_large(ref.page, p);
-		return 0;
-	}
+	if (kind == 2)
+		return free_large(ref.page, p, ip, fn);
 	return free_slab_obj(ref.c, (void *)p, ip);
 }
 

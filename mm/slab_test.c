@@ -434,6 +434,84 @@ static void test_debug_double_free_race(struct ktest *t)
 	ktest_log(t, "%u rounds", c.rounds);
 }
 
+/*
+ * The same race on a tier-3 block, in every configuration: the free claims
+ * the block by a cmpxchg of its page type, so exactly one kfree() of each
+ * round succeeds (the other is -ENOENT, or -EFAULT once the block is back),
+ * and the two CPUs' next allocations never get the same block (it was
+ * cached on both CPUs when both frees passed the type check).
+ */
+struct lkfree_ctx {
+	u64 deadline;
+	unsigned int rounds, round, ready, done, alloc, done2;
+	void *obj, *next1;
+	int res1;
+	unsigned long both, none, dup;
+};
+
+static void lkfree_worker(void *arg, unsigned int id)
+{
+	struct lkfree_ctx *c = arg;
+
+	if (id > 1)
+		return;
+	for (unsigned int r = 1; r <= __atomic_load_n(&c->rounds, __ATOMIC_RELAXED); r++) {
+		void *next;
+		int res;
+
+		if (id == 0) {
+			c->obj = kmalloc(16384, GFP_KERNEL);
+			if (!c->obj || (r >= 20 && ktime_get_ns() > c->deadline))
+				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
+			__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
+			dkfree_wait(&c->ready, r);
+		} else {
+			dkfree_wait(&c->round, r);
+			__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
+		}
+		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
+		/* Both frees are over before either CPU allocates again. */
+		if (id == 1) {
+			c->res1 = res;
+			__atomic_store_n(&c->done, r, __ATOMIC_RELEASE);
+			dkfree_wait(&c->alloc, r);
+			c->next1 = kmalloc(16384, GFP_KERNEL);
+			__atomic_store_n(&c->done2, r, __ATOMIC_RELEASE);
+			continue;
+		}
+		dkfree_wait(&c->done, r);
+		__atomic_store_n(&c->alloc, r, __ATOMIC_RELEASE);
+		next = kmalloc(16384, GFP_KERNEL);
+		dkfree_wait(&c->done2, r);
+		if (c->obj && !res && !c->res1)
+			c->both++;
+		else if (c->obj && res && c->res1)
+			c->none++;
+		if (next && next == c->next1)
+			c->dup++;
+		kfree(next);
+		if (next != c->next1)
+			kfree(c->next1);
+	}
+}
+
+static void test_large_double_free_race(struct ktest *t)
+{
+	struct lkfree_ctx c = { .rounds = 20000 };
+	unsigned long large0 = kmalloc_large_pages();
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN reports a double free before the tiers see it");
+	c.deadline = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	KTEST_ASSERT_GE(t, ktest_run_on_cpus(2, lkfree_worker, &c), 2);
+	KTEST_EXPECT_EQ(t, c.both, 0UL);
+	KTEST_EXPECT_EQ(t, c.none, 0UL);
+	KTEST_EXPECT_EQ(t, c.dup, 0UL);
+	KTEST_EXPECT_GE(t, c.rounds, 20U);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	ktest_log(t, "%u rounds", c.rounds);
+}
+
 static void test_debug_use_after_free(struct ktest *t)
 {
 	unsigned long err0;
@@ -827,6 +905,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
 	KTEST_CASE_FLAGS(test_debug_double_free_race, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_large_double_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_debug_use_after_free),
 	KTEST_CASE(test_debug_redzone),
 	KTEST_CASE(test_typed_cache),
