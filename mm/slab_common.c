@@ -122,7 +122,7 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
  * caches' pages.  A cached block is typed PAGE_TYPE_BUDDY, so a second
  * kfree() is refused as for a block back in the buddy allocator.
  * kmem_drain_all() and the CPU drains empty it; an allocation that
- * the page allocator refuses empties this CPU's and retries.  Not with
+ * the page allocator refuses empties the caches and retries.  Not with
  * slab debugging or KASAN, whose checks want every block back at once.
  */
 #define LARGE_CACHE_ORDERS	4
@@ -227,6 +227,30 @@ static noinline void large_cache_drain_local(void)
 	local_irq_restore(flags);
 }
 
+static void __maybe_unused large_cache_drain_ipi(void *unused)
+{
+	(void)unused;
+	large_cache_drain_local();
+}
+
+/*
+ * Empty the block caches before a retry: every CPU's where the page
+ * allocator would drain the other CPUs' page caches too (@gfp may wait,
+ * interrupts on, not in interrupt context), else this CPU's.  The hosted
+ * "CPUs" are threads, out of reach of an IPI.
+ */
+static noinline void large_cache_drain_retry(gfp_t gfp)
+{
+#ifndef __HOSTED__
+	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
+		on_each_cpu(large_cache_drain_ipi, NULL, true);
+		return;
+	}
+#endif
+	(void)gfp;
+	large_cache_drain_local();
+}
+
 /* Whole pages above the slab sizes, from any zone. */
 static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 {
@@ -243,7 +267,7 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	pg = slab_alloc_pages(order, gfp);
 	if (unlikely(!pg) && large_cacheable(1)) {
-		large_cache_drain_local();
+		large_cache_drain_retry(gfp);
 		pg = slab_alloc_pages(order, gfp);
 	}
 	return kmalloc_pages_done(pg, size, gfp);

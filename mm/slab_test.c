@@ -896,6 +896,58 @@ static void test_large_cache(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+#ifndef __HOSTED__
+/* Each CPU leaves a 64 KiB block in its tier-3 cache. */
+static void lcache_fill_worker(void *arg, unsigned int id)
+{
+	(void)arg;
+	(void)id;
+	kfree(kmalloc(65536, GFP_KERNEL));
+}
+
+/*
+ * Memory runs out while the other CPUs' caches hold blocks: kmalloc()
+ * drains them all (not only its own CPU's) and succeeds.  The pages are
+ * taken from the page allocator, which does not see the caches.
+ */
+static void test_large_cache_remote_drain(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), n = 0;
+	int level = console_loglevel;
+	void *held, *pages = NULL, *p;
+	struct page *pg;
+
+	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "no tier-3 cache with slab debugging or KASAN");
+	if (ktest_run_on_cpus(NR_CPUS, lcache_fill_worker, NULL) < 2)
+		KTEST_SKIP(t, "needs two CPUs");
+	/* This CPU's own cached block, if any, stays out of reach. */
+	held = kmalloc(65536, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, held);
+	KTEST_EXPECT_GE(t, large_cache_pages(), 16UL);
+	console_loglevel = min(level, LOGLEVEL_ERR);
+	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
+		*(void **)page_address(pg) = pages;
+		pages = page_address(pg);
+		n++;
+	}
+	p = kmalloc(65536, GFP_KERNEL);
+	console_loglevel = level;
+	KTEST_EXPECT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
+	kfree(p);
+	kfree(held);
+	while (pages) {
+		void *next = *(void **)pages;
+
+		__free_pages(virt_to_page(pages), 0);
+		pages = next;
+	}
+	ktest_log(t, "%lu pages taken", n);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+#endif
+
 static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
@@ -924,6 +976,9 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
 	KTEST_CASE(test_large_cache),
+#ifndef __HOSTED__
+	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
+#endif
 #ifndef __HOSTED__
 	KTEST_CASE(test_gfp_atomic_no_tcache),
 #endif
