@@ -142,6 +142,19 @@ static __always_inline bool large_cacheable(unsigned int order)
 }
 
 /*
+ * A block asked for with GFP_DMA/GFP_DMA32 (flagged by kmalloc_zone()):
+ * given back at once, since the zone is scarce and a cached block would go
+ * to a kmalloc() that needs no zone.  Not by the page's zone: below 4 GiB
+ * of RAM, DMA32 is all the memory a plain kmalloc() gets.
+ */
+#define LARGE_F_ZONE	0x1
+
+static __always_inline bool large_zone_block(const struct page *pg)
+{
+	return pg->flags & LARGE_F_ZONE;
+}
+
+/*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
  * or NULL.  Its order less one is the bit length of (@size - 1) - 13.
  */
@@ -287,6 +300,8 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	if (size > PAGE_SIZE)
 		order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	pg = alloc_pages((gfp & (GFP_ZONEMASK | __GFP_ATOMIC)) | __GFP_NOWARN, order);
+	if (pg)
+		pg->flags = LARGE_F_ZONE;
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
@@ -308,7 +323,7 @@ static int free_large(struct page *pg, const void *addr, unsigned long ip, const
 		return -ENOENT;
 	}
 	order = page_order(pg);
-	if (large_cacheable(order) && large_cache_put(pg, addr, order))
+	if (large_cacheable(order) && !large_zone_block(pg) && large_cache_put(pg, addr, order))
 		return 0;
 	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	__free_pages(pg, order);

@@ -883,7 +883,16 @@ static void test_large_cache(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, ksize(q), 16384UL);
 	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
+	/* The test thread stays on its CPU: that CPU's cache gives it back. */
+	if (!DEBUG && !IS_ENABLED(CONFIG_KASAN))
+		KTEST_EXPECT_TRUE(t, q == p);
 	kfree(q);
+	/* A GFP_DMA32 block goes back to its zone, not to the (empty) cache. */
+	kmem_drain_all();
+	p = kmalloc(16384, GFP_KERNEL | GFP_DMA32);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
 	/* Each order up to 64 KiB and one above, the cache's edges. */
 	for (size_t s = 4097; s <= 65537; s = 2 * s - 1) {
 		p = kmalloc(s, GFP_KERNEL);
