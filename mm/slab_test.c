@@ -380,6 +380,23 @@ static unsigned int dkfree_wait(unsigned int *p, unsigned int v)
 	return x;
 }
 
+/* Round @r: CPU 0 allocates c->obj (@size bytes), then both CPUs go on. */
+static void dkfree_start(struct dkfree_ctx *c, unsigned int id, unsigned int r, size_t size)
+{
+	if (id == 0) {
+		void *p = kmalloc(size, GFP_KERNEL);
+
+		if (!p || (r >= 20 && ktime_get_ns() > c->deadline))
+			__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
+		c->obj = p;
+		__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
+		dkfree_wait(&c->ready, r);
+	} else {
+		dkfree_wait(&c->round, r);
+		__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
+	}
+}
+
 static void dkfree_worker(void *arg, unsigned int id)
 {
 	static const size_t sizes[] = { 64, 512, 2048 };
@@ -390,18 +407,7 @@ static void dkfree_worker(void *arg, unsigned int id)
 	for (unsigned int r = 1; r <= __atomic_load_n(&c->rounds, __ATOMIC_RELAXED); r++) {
 		int res;
 
-		if (id == 0) {
-			void *p = kmalloc(sizes[r % ARRAY_SIZE(sizes)], GFP_KERNEL);
-
-			if (!p || (r >= 20 && ktime_get_ns() > c->deadline))
-				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
-			c->obj = p;
-			__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
-			dkfree_wait(&c->ready, r);
-		} else {
-			dkfree_wait(&c->round, r);
-			__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
-		}
+		dkfree_start(c, id, r, sizes[r % ARRAY_SIZE(sizes)]);
 		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
 		if (id == 1) {
 			c->res1 = res;
@@ -442,16 +448,16 @@ static void test_debug_double_free_race(struct ktest *t)
  * cached on both CPUs when both frees passed the type check).
  */
 struct lkfree_ctx {
-	u64 deadline;
-	unsigned int rounds, round, ready, done, alloc, done2;
-	void *obj, *next1;
-	int res1;
-	unsigned long both, none, dup;
+	struct dkfree_ctx d;
+	unsigned int alloc, done2;
+	void *next1;
+	unsigned long dup;
 };
 
 static void lkfree_worker(void *arg, unsigned int id)
 {
-	struct lkfree_ctx *c = arg;
+	struct lkfree_ctx *lc = arg;
+	struct dkfree_ctx *c = &lc->d;
 
 	if (id > 1)
 		return;
@@ -459,57 +465,48 @@ static void lkfree_worker(void *arg, unsigned int id)
 		void *next;
 		int res;
 
-		if (id == 0) {
-			c->obj = kmalloc(16384, GFP_KERNEL);
-			if (!c->obj || (r >= 20 && ktime_get_ns() > c->deadline))
-				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
-			__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
-			dkfree_wait(&c->ready, r);
-		} else {
-			dkfree_wait(&c->round, r);
-			__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
-		}
+		dkfree_start(c, id, r, 16384);
 		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
 		/* Both frees are over before either CPU allocates again. */
 		if (id == 1) {
 			c->res1 = res;
 			__atomic_store_n(&c->done, r, __ATOMIC_RELEASE);
-			dkfree_wait(&c->alloc, r);
-			c->next1 = kmalloc(16384, GFP_KERNEL);
-			__atomic_store_n(&c->done2, r, __ATOMIC_RELEASE);
+			dkfree_wait(&lc->alloc, r);
+			lc->next1 = kmalloc(16384, GFP_KERNEL);
+			__atomic_store_n(&lc->done2, r, __ATOMIC_RELEASE);
 			continue;
 		}
 		dkfree_wait(&c->done, r);
-		__atomic_store_n(&c->alloc, r, __ATOMIC_RELEASE);
+		__atomic_store_n(&lc->alloc, r, __ATOMIC_RELEASE);
 		next = kmalloc(16384, GFP_KERNEL);
-		dkfree_wait(&c->done2, r);
+		dkfree_wait(&lc->done2, r);
 		if (c->obj && !res && !c->res1)
 			c->both++;
 		else if (c->obj && res && c->res1)
 			c->none++;
-		if (next && next == c->next1)
-			c->dup++;
+		if (next && next == lc->next1)
+			lc->dup++;
 		kfree(next);
-		if (next != c->next1)
-			kfree(c->next1);
+		if (next != lc->next1)
+			kfree(lc->next1);
 	}
 }
 
 static void test_large_double_free_race(struct ktest *t)
 {
-	struct lkfree_ctx c = { .rounds = 20000 };
+	struct lkfree_ctx c = { .d.rounds = 20000 };
 	unsigned long large0 = kmalloc_large_pages();
 
 	if (IS_ENABLED(CONFIG_KASAN))
 		KTEST_SKIP(t, "KASAN reports a double free before the tiers see it");
-	c.deadline = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	c.d.deadline = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
 	KTEST_ASSERT_GE(t, ktest_run_on_cpus(2, lkfree_worker, &c), 2);
-	KTEST_EXPECT_EQ(t, c.both, 0UL);
-	KTEST_EXPECT_EQ(t, c.none, 0UL);
+	KTEST_EXPECT_EQ(t, c.d.both, 0UL);
+	KTEST_EXPECT_EQ(t, c.d.none, 0UL);
 	KTEST_EXPECT_EQ(t, c.dup, 0UL);
-	KTEST_EXPECT_GE(t, c.rounds, 20U);
+	KTEST_EXPECT_GE(t, c.d.rounds, 20U);
 	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
-	ktest_log(t, "%u rounds", c.rounds);
+	ktest_log(t, "%u rounds", c.d.rounds);
 }
 
 static void test_debug_use_after_free(struct ktest *t)
