@@ -77,7 +77,7 @@ static int classify(const void *p, struct obj_ref *ref)
 		/* A freed large block, or never ours. */
 		return -EFAULT;
 	}
-	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return -EFAULT;
 	if (p != page_address(pg))
 		return -EINVAL;
@@ -108,7 +108,8 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 			pr_warn("kmalloc(%zu): out of memory\n", size);
 		return NULL;
 	}
-	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
+	/* Marked: a racing kfree() of a stale pointer reads it (free_large()). */
+	WRITE_ONCE(pg->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
 	__atomic_fetch_add(&large_pages, 1L << page_order(pg), __ATOMIC_RELAXED);
 	return page_address(pg);
 }
@@ -168,7 +169,7 @@ static __always_inline void *large_cache_take(size_t size)
 	lc = this_cpu_ptr(&large_cache);
 	obj = lc->addr[i];
 	if (obj) {
-		page_set_type(lc->blk[i], PAGE_TYPE_LARGE_KMALLOC);
+		WRITE_ONCE(lc->blk[i]->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
 		lc->addr[i] = NULL;
 	}
 	local_irq_restore(flags);
@@ -342,7 +343,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	if (((unsigned long)p & (PAGE_SIZE - 1)) || !pfn_is_block_head(pfn))
 		return false;
 	pg = pfn_to_page(pfn);
-	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
 	free_large(pg, p, _RET_IP_, "kfree");
 	return true;
