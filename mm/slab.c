@@ -47,19 +47,21 @@ long large_pages;
 bool slab_ready;
 struct ratelimit_state slab_rs;
 
-#ifdef CONFIG_SLAB_TIER_PERCPU
-#ifndef __HOSTED__
-DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
-#endif
-
 /*
  * CPU 0 always has its area (the hosted build's CPU 0 is the template
  * itself, at offset 0); another CPU has one once its offset is set.
+ * Outside the tier-2 #ifdef: the large-block caches use it in every
+ * configuration.
  */
 bool cpu_has_area(unsigned int cpu)
 {
 	return !cpu || __per_cpu_offset[cpu];
 }
+
+#ifdef CONFIG_SLAB_TIER_PERCPU
+#ifndef __HOSTED__
+DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
 
 /* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)

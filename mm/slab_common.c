@@ -77,7 +77,7 @@ static int classify(const void *p, struct obj_ref *ref)
 		/* A freed large block, or never ours. */
 		return -EFAULT;
 	}
-	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return -EFAULT;
 	if (p != page_address(pg))
 		return -EINVAL;
@@ -108,7 +108,8 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 			pr_warn("kmalloc(%zu): out of memory\n", size);
 		return NULL;
 	}
-	page_set_type(pg, PAGE_TYPE_LARGE_KMALLOC);
+	/* Marked: a racing kfree() of a stale pointer reads it (free_large()). */
+	WRITE_ONCE(pg->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
 	__atomic_fetch_add(&large_pages, 1L << page_order(pg), __ATOMIC_RELAXED);
 	return page_address(pg);
 }
@@ -122,7 +123,7 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
  * caches' pages.  A cached block is typed PAGE_TYPE_BUDDY, so a second
  * kfree() is refused as for a block back in the buddy allocator.
  * kmem_drain_all() and the CPU drains empty it; an allocation that
- * the page allocator refuses empties this CPU's and retries.  Not with
+ * the page allocator refuses empties the caches and retries.  Not with
  * slab debugging or KASAN, whose checks want every block back at once.
  */
 #define LARGE_CACHE_ORDERS	4
@@ -142,6 +143,19 @@ static __always_inline bool large_cacheable(unsigned int order)
 }
 
 /*
+ * A block asked for with GFP_DMA/GFP_DMA32 (flagged by kmalloc_zone()):
+ * given back at once, since the zone is scarce and a cached block would go
+ * to a kmalloc() that needs no zone.  Not by the page's zone: below 4 GiB
+ * of RAM, DMA32 is all the memory a plain kmalloc() gets.
+ */
+#define LARGE_F_ZONE	0x1
+
+static __always_inline bool large_zone_block(const struct page *pg)
+{
+	return pg->flags & LARGE_F_ZONE;
+}
+
+/*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
  * or NULL.  Its order less one is the bit length of (@size - 1) - 13.
  */
@@ -155,7 +169,7 @@ static __always_inline void *large_cache_take(size_t size)
 	lc = this_cpu_ptr(&large_cache);
 	obj = lc->addr[i];
 	if (obj) {
-		page_set_type(lc->blk[i], PAGE_TYPE_LARGE_KMALLOC);
+		WRITE_ONCE(lc->blk[i]->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
 		lc->addr[i] = NULL;
 	}
 	local_irq_restore(flags);
@@ -227,6 +241,30 @@ static noinline void large_cache_drain_local(void)
 	local_irq_restore(flags);
 }
 
+static void __maybe_unused large_cache_drain_ipi(void *unused)
+{
+	(void)unused;
+	large_cache_drain_local();
+}
+
+/*
+ * Empty the block caches before a retry: every CPU's where the page
+ * allocator would drain the other CPUs' page caches too (@gfp may wait,
+ * interrupts on, not in interrupt context), else this CPU's.  The hosted
+ * "CPUs" are threads, out of reach of an IPI.
+ */
+static noinline void large_cache_drain_retry(gfp_t gfp)
+{
+#ifndef __HOSTED__
+	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
+		on_each_cpu(large_cache_drain_ipi, NULL, true);
+		return;
+	}
+#endif
+	(void)gfp;
+	large_cache_drain_local();
+}
+
 /* Whole pages above the slab sizes, from any zone. */
 static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 {
@@ -243,7 +281,7 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	pg = slab_alloc_pages(order, gfp);
 	if (unlikely(!pg) && large_cacheable(1)) {
-		large_cache_drain_local();
+		large_cache_drain_retry(gfp);
 		pg = slab_alloc_pages(order, gfp);
 	}
 	return kmalloc_pages_done(pg, size, gfp);
@@ -263,19 +301,34 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	if (size > PAGE_SIZE)
 		order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	pg = alloc_pages((gfp & (GFP_ZONEMASK | __GFP_ATOMIC)) | __GFP_NOWARN, order);
+	if (pg)
+		pg->flags = LARGE_F_ZONE;
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
-/* Free the large block @addr, whose head page is @pg. */
-static void free_large(struct page *pg, const void *addr)
+/*
+ * Free the large block @addr, whose head page is @pg.  The type moves from
+ * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
+ * block at once exactly one owns it: the other reports the double free.
+ * Return: 0, or -ENOENT (the block was already freed).
+ */
+static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
 {
-	unsigned int order = page_order(pg);
+	u8 old = PAGE_TYPE_LARGE_KMALLOC;
+	unsigned int order;
 
-	page_set_type(pg, PAGE_TYPE_BUDDY);
-	if (large_cacheable(order) && large_cache_put(pg, addr, order))
-		return;
+	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
+						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))) {
+		slab_report("%s(%p) from %pS: double free of a large block, refused\n",
+			    fn, addr, (void *)ip);
+		return -ENOENT;
+	}
+	order = page_order(pg);
+	if (large_cacheable(order) && !large_zone_block(pg) && large_cache_put(pg, addr, order))
+		return 0;
 	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
 	__free_pages(pg, order);
+	return 0;
 }
 
 /*
@@ -290,9 +343,9 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	if (((unsigned long)p & (PAGE_SIZE - 1)) || !pfn_is_block_head(pfn))
 		return false;
 	pg = pfn_to_page(pfn);
-	if (page_type(pg) != PAGE_TYPE_LARGE_KMALLOC)
+	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large(pg, p);
+	free_large(pg, p, _RET_IP_, "kfree");
 	return true;
 }
 
@@ -560,10 +613,8 @@ static int kfree_common(const void *p, unsigned long ip, const char *fn)
 		report_bad_free(fn, p, kind, ip);
 		return kind;
 	}
-	if (kind == 2) {
-		free_large(ref.page, p);
-		return 0;
-	}
+	if (kind == 2)
+		return free_large(ref.page, p, ip, fn);
 	return free_slab_obj(ref.c, (void *)p, ip);
 }
 

@@ -380,6 +380,23 @@ static unsigned int dkfree_wait(unsigned int *p, unsigned int v)
 	return x;
 }
 
+/* Round @r: CPU 0 allocates c->obj (@size bytes), then both CPUs go on. */
+static void dkfree_start(struct dkfree_ctx *c, unsigned int id, unsigned int r, size_t size)
+{
+	if (id == 0) {
+		void *p = kmalloc(size, GFP_KERNEL);
+
+		if (!p || (r >= 20 && ktime_get_ns() > c->deadline))
+			__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
+		c->obj = p;
+		__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
+		dkfree_wait(&c->ready, r);
+	} else {
+		dkfree_wait(&c->round, r);
+		__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
+	}
+}
+
 static void dkfree_worker(void *arg, unsigned int id)
 {
 	static const size_t sizes[] = { 64, 512, 2048 };
@@ -390,18 +407,7 @@ static void dkfree_worker(void *arg, unsigned int id)
 	for (unsigned int r = 1; r <= __atomic_load_n(&c->rounds, __ATOMIC_RELAXED); r++) {
 		int res;
 
-		if (id == 0) {
-			void *p = kmalloc(sizes[r % ARRAY_SIZE(sizes)], GFP_KERNEL);
-
-			if (!p || (r >= 20 && ktime_get_ns() > c->deadline))
-				__atomic_store_n(&c->rounds, r, __ATOMIC_RELAXED);
-			c->obj = p;
-			__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
-			dkfree_wait(&c->ready, r);
-		} else {
-			dkfree_wait(&c->round, r);
-			__atomic_store_n(&c->ready, r, __ATOMIC_RELEASE);
-		}
+		dkfree_start(c, id, r, sizes[r % ARRAY_SIZE(sizes)]);
 		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
 		if (id == 1) {
 			c->res1 = res;
@@ -432,6 +438,75 @@ static void test_debug_double_free_race(struct ktest *t)
 	p = kmalloc(64, GFP_KERNEL);
 	KTEST_EXPECT_NE(t, p, kmalloc(64, GFP_KERNEL));
 	ktest_log(t, "%u rounds", c.rounds);
+}
+
+/*
+ * The same race on a tier-3 block, in every configuration: the free claims
+ * the block by a cmpxchg of its page type, so exactly one kfree() of each
+ * round succeeds (the other is -ENOENT, or -EFAULT once the block is back),
+ * and the two CPUs' next allocations never get the same block (it was
+ * cached on both CPUs when both frees passed the type check).
+ */
+struct lkfree_ctx {
+	struct dkfree_ctx d;
+	unsigned int alloc, done2;
+	void *next1;
+	unsigned long dup;
+};
+
+static void lkfree_worker(void *arg, unsigned int id)
+{
+	struct lkfree_ctx *lc = arg;
+	struct dkfree_ctx *c = &lc->d;
+
+	if (id > 1)
+		return;
+	for (unsigned int r = 1; r <= __atomic_load_n(&c->rounds, __ATOMIC_RELAXED); r++) {
+		void *next;
+		int res;
+
+		dkfree_start(c, id, r, 16384);
+		res = c->obj ? kfree_checked(c->obj) : -ENOENT;
+		/* Both frees are over before either CPU allocates again. */
+		if (id == 1) {
+			c->res1 = res;
+			__atomic_store_n(&c->done, r, __ATOMIC_RELEASE);
+			dkfree_wait(&lc->alloc, r);
+			lc->next1 = kmalloc(16384, GFP_KERNEL);
+			__atomic_store_n(&lc->done2, r, __ATOMIC_RELEASE);
+			continue;
+		}
+		dkfree_wait(&c->done, r);
+		__atomic_store_n(&lc->alloc, r, __ATOMIC_RELEASE);
+		next = kmalloc(16384, GFP_KERNEL);
+		dkfree_wait(&lc->done2, r);
+		if (c->obj && !res && !c->res1)
+			c->both++;
+		else if (c->obj && res && c->res1)
+			c->none++;
+		if (next && next == lc->next1)
+			lc->dup++;
+		kfree(next);
+		if (next != lc->next1)
+			kfree(lc->next1);
+	}
+}
+
+static void test_large_double_free_race(struct ktest *t)
+{
+	struct lkfree_ctx c = { .d.rounds = 20000 };
+	unsigned long large0 = kmalloc_large_pages();
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN reports a double free before the tiers see it");
+	c.d.deadline = ktime_get_ns() + 1000 * NSEC_PER_MSEC;
+	KTEST_ASSERT_GE(t, ktest_run_on_cpus(2, lkfree_worker, &c), 2);
+	KTEST_EXPECT_EQ(t, c.d.both, 0UL);
+	KTEST_EXPECT_EQ(t, c.d.none, 0UL);
+	KTEST_EXPECT_EQ(t, c.dup, 0UL);
+	KTEST_EXPECT_GE(t, c.d.rounds, 20U);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	ktest_log(t, "%u rounds", c.d.rounds);
 }
 
 static void test_debug_use_after_free(struct ktest *t)
@@ -805,7 +880,16 @@ static void test_large_cache(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_EQ(t, ksize(q), 16384UL);
 	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
+	/* The test thread stays on its CPU: that CPU's cache gives it back. */
+	if (!DEBUG && !IS_ENABLED(CONFIG_KASAN))
+		KTEST_EXPECT_TRUE(t, q == p);
 	kfree(q);
+	/* A GFP_DMA32 block goes back to its zone, not to the (empty) cache. */
+	kmem_drain_all();
+	p = kmalloc(16384, GFP_KERNEL | GFP_DMA32);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
 	/* Each order up to 64 KiB and one above, the cache's edges. */
 	for (size_t s = 4097; s <= 65537; s = 2 * s - 1) {
 		p = kmalloc(s, GFP_KERNEL);
@@ -818,6 +902,58 @@ static void test_large_cache(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+#ifndef __HOSTED__
+/* Each CPU leaves a 64 KiB block in its tier-3 cache. */
+static void lcache_fill_worker(void *arg, unsigned int id)
+{
+	(void)arg;
+	(void)id;
+	kfree(kmalloc(65536, GFP_KERNEL));
+}
+
+/*
+ * Memory runs out while the other CPUs' caches hold blocks: kmalloc()
+ * drains them all (not only its own CPU's) and succeeds.  The pages are
+ * taken from the page allocator, which does not see the caches.
+ */
+static void test_large_cache_remote_drain(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), n = 0;
+	int level = console_loglevel;
+	void *held, *pages = NULL, *p;
+	struct page *pg;
+
+	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "no tier-3 cache with slab debugging or KASAN");
+	if (ktest_run_on_cpus(NR_CPUS, lcache_fill_worker, NULL) < 2)
+		KTEST_SKIP(t, "needs two CPUs");
+	/* This CPU's own cached block, if any, stays out of reach. */
+	held = kmalloc(65536, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, held);
+	KTEST_EXPECT_GE(t, large_cache_pages(), 16UL);
+	console_loglevel = min(level, LOGLEVEL_ERR);
+	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
+		*(void **)page_address(pg) = pages;
+		pages = page_address(pg);
+		n++;
+	}
+	p = kmalloc(65536, GFP_KERNEL);
+	console_loglevel = level;
+	KTEST_EXPECT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
+	kfree(p);
+	kfree(held);
+	while (pages) {
+		void *next = *(void **)pages;
+
+		__free_pages(virt_to_page(pages), 0);
+		pages = next;
+	}
+	ktest_log(t, "%lu pages taken", n);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+#endif
+
 static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
@@ -827,6 +963,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
 	KTEST_CASE_FLAGS(test_debug_double_free_race, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_large_double_free_race, KTEST_F_SMP),
 	KTEST_CASE(test_debug_use_after_free),
 	KTEST_CASE(test_debug_redzone),
 	KTEST_CASE(test_typed_cache),
@@ -845,6 +982,9 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
 	KTEST_CASE(test_large_cache),
+#ifndef __HOSTED__
+	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
+#endif
 #ifndef __HOSTED__
 	KTEST_CASE(test_gfp_atomic_no_tcache),
 #endif

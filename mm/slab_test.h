@@ -8,6 +8,9 @@
 #include <exo/smp.h>
 
 #define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
+
+/* Pages in the tier-3 block caches of every CPU (mm/slab_common.c). */
+unsigned long large_cache_pages(void);
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
 

@@ -30,9 +30,11 @@ Stores to shared cache lines.  A store is an instruction whose last AT&T
 operand is memory (mov, arithmetic, set*, ...; push and call write the
 stack and are local).  Each register carries one of these tags, tracked
 along the walked path:
-  cpu    per-CPU data: loaded from a %gs: per-CPU variable (a pointer to
-         this CPU's cache, `current`) or made by adding a %gs: offset
-         (this_cpu_ptr()); kept through mov/lea/arithmetic;
+  cpu    per-CPU data: made by adding a %gs: offset (this_cpu_ptr()), or
+         loaded from one of the %gs: variables of LOCAL_PERCPU, whose value
+         points at this CPU's (or the running thread's) own data; kept
+         through mov/lea/arithmetic.  A pointer loaded from any other %gs:
+         variable (`current`) is `other`: its target may be shared;
   owned  loaded through a `cpu` pointer: an object on this CPU's own
          free list (only this CPU holds it until it hands it out);
   arg    an argument register at the path's entry: memory the caller
@@ -64,6 +66,7 @@ PATHS = [
     ("kmalloc(64)+kfree, built in (inlined)", ["pair"], (), {"%rsi": 64}),
     ("kmalloc(64)+kfree, module (exported)", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 64}),
     ("kmalloc(2048)+kfree, tier 2", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 2048}),
+    ("kmalloc(16384)+kfree, tier 3", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 16384}),
     ("alloc_frame+free_frame", ["alloc_frame", "free_frame"], ("%rdi",), {}),
     ("alloc_pages+__free_pages, order 0", ["alloc_pages", "__free_pages"], ("%rdi",),
      {"%rsi": 0}),
@@ -74,7 +77,16 @@ PATHS = [
 # Walks tried (each backing up to the last branch) before giving up.
 MAX_WALKS = 200
 
-ZERO = ("kmalloc(64)+kfree, built in (inlined)", "kmalloc(64)+kfree, module (exported)")
+# The ZERO rows and the instructions their walk may take: a count outside
+# the range means the walk went somewhere else than the fast path.
+ZERO = {
+    "kmalloc(64)+kfree, built in (inlined)": (12, 60),
+    "kmalloc(64)+kfree, module (exported)": (12, 60),
+}
+
+# Per-CPU variables whose value points at local data: this CPU's area
+# base, and the running thread's own tier-1 cache.
+LOCAL_PERCPU = ("this_cpu_off", "slab_cur_cache")
 
 ARG_REGS = ("%rdi", "%rsi", "%rdx", "%rcx", "%r8", "%r9")
 CALLER_SAVED = ("%rax", "%rcx", "%rdx", "%rsi", "%rdi", "%r8", "%r9", "%r10", "%r11")
@@ -120,6 +132,17 @@ def disassemble(objdump, vmlinux):
             mnem, ops = parts[0], parts[1] if len(parts) > 1 else ""
         insns[int(m.group(1), 16)] = (mnem, ops.strip())
     return insns, syms
+
+
+def percpu_offsets(nm, vmlinux, names):
+    """The %gs: offsets of the per-CPU variables @names."""
+    out = subprocess.run([nm, vmlinux], capture_output=True, text=True, check=True).stdout
+    offs = set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] in names:
+            offs.add(int(f[0], 16))
+    return offs
 
 
 def read_sections(vmlinux):
@@ -189,8 +212,11 @@ NO_STORE = ("push", "call", "cmp", "test", "bt", "nop", "prefetch", "clflush", "
 class Walk:
     """One fast path: the walked instructions and what each one does."""
 
-    def __init__(self, insns, addrs, image, verbose):
+    def __init__(self, insns, addrs, image, verbose, local_percpu=frozenset()):
         self.insns, self.addrs, self.image, self.verbose = insns, addrs, image, verbose
+        self.local_percpu = local_percpu
+        self.backtracked = False	# a walk gave up and backed up to a branch
+        self.cycle_head = None		# (addr, call depth) of the loop head
         self.path = []		# (addr, text, is_atomic, store class or None)
         self.notes = []
         self.cycle = None	# index of the loop head when the walk closed a loop
@@ -238,7 +264,9 @@ class Walk:
             tags[dst] = self.tag_of(tags, base) if base and base != "rip" else "other"
         elif plain.startswith("mov") and src:
             if src.startswith("%gs:"):
-                tags[dst] = "cpu"
+                m = MEM.match(src)
+                disp = int(m.group(2), 0) if m and m.group(2) else 0
+                tags[dst] = "cpu" if disp in self.local_percpu else "other"
             elif REG64.get(src):
                 tags[dst] = self.tag_of(tags, REG64[src])
                 if REG64[src] in consts:
@@ -303,6 +331,7 @@ class Walk:
             state = alternatives.pop()
             del self.path[state[5]:]
             self.cycle = None
+            self.backtracked = True
         return False
 
     def walk(self, state, alternatives, loop_row):
@@ -313,9 +342,10 @@ class Walk:
                 self.notes.append(f"left the disassembly at {addr:x}")
                 return False
             if addr in visited:
-                self.cycle = visited[addr]
+                self.cycle, depth = visited[addr]
+                self.cycle_head = (addr, depth)
                 return loop_row
-            visited[addr] = len(self.path)
+            visited[addr] = (len(self.path), len(stack))
             mnem, ops = self.insns[addr]
             if self.verbose:
                 print(f"    {'  ' * len(stack)}{addr:x}: {mnem} {ops}", file=sys.stderr)
@@ -363,10 +393,32 @@ class Walk:
             addr = nxt
 
 
+def zero_row_problems(w, path, funcs, syms, ends, expect):
+    """Why the walk of a ZERO row does not prove the fast path (or [])."""
+    bad = []
+    if w.backtracked:
+        bad.append("the walk backtracked: not the straight fast path")
+    if funcs == ["pair"]:
+        start = syms["pair"]
+        i = bisect.bisect_right(ends, start)
+        end = ends[i] if i < len(ends) else float("inf")
+        if w.cycle_head is None:
+            bad.append("no benchmark loop closed")
+        elif w.cycle_head[1] or not start <= w.cycle_head[0] < end:
+            bad.append(f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
+                       f"not in pair's own loop")
+    if any(t.split()[0].startswith("call") for _, t, _, _ in path):
+        bad.append("a call on the path: not inlined")
+    if not expect[0] <= len(path) <= expect[1]:
+        bad.append(f"{len(path)} instructions walked, expected {expect[0]}..{expect[1]}")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("vmlinux")
     ap.add_argument("--objdump", default="objdump")
+    ap.add_argument("--nm", default="nm")
     ap.add_argument("--md", action="store_true", help="a Markdown table")
     ap.add_argument("--check", action="store_true",
                     help="fail when a ZERO row is not zero or a function is missing")
@@ -375,6 +427,8 @@ def main():
     insns, syms = disassemble(args.objdump, args.vmlinux)
     addrs = sorted(insns)
     image = read_sections(args.vmlinux)
+    local_percpu = percpu_offsets(args.nm, args.vmlinux, LOCAL_PERCPU)
+    ends = sorted(syms.values())
     if args.md:
         print("| fast path (functions walked) | instructions walked | atomic RMW "
               "| stores to shared lines | local stores | which |")
@@ -386,7 +440,7 @@ def main():
     for row, funcs, argregs, consts0 in PATHS:
         missing = [f for f in funcs if f not in syms]
         failed += bool(missing)
-        w = Walk(insns, addrs, image, args.verbose)
+        w = Walk(insns, addrs, image, args.verbose, local_percpu)
         incomplete = False
         for f in funcs:
             if f in missing:
@@ -403,8 +457,11 @@ def main():
         atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
         shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
         local = sum(1 for _, _, _, st in path if st not in (None, "other"))
-        if row in ZERO and (atomics or shared or incomplete):
-            failed += 1
+        if row in ZERO:
+            bad = zero_row_problems(w, path, funcs, syms, ends, ZERO[row])
+            w.notes += bad
+            if atomics or shared or incomplete or bad:
+                failed += 1
         walked = f"{len(path)}{'?' if incomplete else ''}"
         which = "; ".join([f"no symbol {m}" for m in missing] + w.notes +
                           [f"RMW `{x}`" for x in atomics] + [f"store `{x}`" for x in shared])
