@@ -825,8 +825,6 @@ section "== in-kernel tests"
 # Portable code that no CPU feature or chipset changes, left out of Bochs.
 PORTABLE_OUT=-ktest,-line_edit,-shell,-printk,-workqueue,-module,-module_param,-kmod,\
 -completion,-mutex,-lib,-bitmap,-bootparse,-stackprotector,-net
-# The trace ring buffer and controls: portable, no CPU feature changes them.
-PORTABLE_OUT=$PORTABLE_OUT,-ring_buffer,-trace
 # The memory manager, for a machine size or a kmalloc tier.
 MM_SUITES=page_alloc,slab,pgtable,vmalloc,tlb,dma
 # q35 changes the chipset (ECAM, PCIe, its interrupt routing, its NIC), not
