@@ -15,7 +15,10 @@ kernel through its pci-serial socket (live_load()).  Ends with `exit`,
 which must power off with run-qemu.sh exiting 0.  A second, short boot
 does the same with `poweroff`.
 
-Prints each failed check and "LABEL: N passed, M failed, 0 skipped";
+Steps that need a command `help` does not list (trace, without
+CONFIG_TRACEPOINTS) are skipped, each such command with a KTAP
+"ok N LABEL.CMD # SKIP" line.  Prints each failed check and
+"LABEL: N passed, M failed, K skipped";
 exits 1 if anything failed.  The whole console output goes to --log.
 """
 import os
@@ -50,7 +53,8 @@ HOME, END, DELETE = "\x1b[H", "\x1b[F", "\x1b[3~"
 # In -nographic mode Ctrl-A is QEMU's escape key: Ctrl-A Ctrl-A sends one.
 CTRL_A = "\x01\x01"
 
-# (keys typed, patterns the output must show, patterns it must not show)
+# (keys typed, patterns the output must show, patterns it must not show
+# [, the command the step needs: skipped when `help` does not list it])
 STEPS = [
     ("help\r", [r"ptdump \[all\]", r"tlbinfo \[ceiling 1-4096\]", r"Up/Down history"], []),
     ("ptdump foo\r", [r"ptdump: unknown argument 'foo'", r"usage: ptdump \[all\]"],
@@ -85,13 +89,14 @@ STEPS = [
     ("cat /dev/nosuch\r", [r"cat: /dev/nosuch: ENOENT"], []),
     ("lsdev -t\r", [r"0000:00:03.0 \[pci edu\]", r"`- edu0"], []),
     # Tracing (Documentation/trace.rst): ftrace's format; show's own kcalloc is recorded.
-    ("trace enable mm:nosuch\r", [r"trace: no event matches 'mm:nosuch'"], [r"enabled"]),
-    ("trace enable mm:kmalloc\r", [r"trace: 1 event enabled"], []),
+    # A kernel built without CONFIG_TRACEPOINTS has no trace command: skipped there.
+    ("trace enable mm:nosuch\r", [r"trace: no event matches 'mm:nosuch'"], [r"enabled"], "trace"),
+    ("trace enable mm:kmalloc\r", [r"trace: 1 event enabled"], [], "trace"),
     ("trace show\r", [r"^# tracer: nop$", r"^#           TASK-PID   CPU#  \|\|\|\|    TIMESTAMP  FUNCTION$",
                       r"^ +[\w/<>-]+-\d+ +\[\d{3}\] [d.][N.][hs.][\d.] +\d+\.\d{6}: kmalloc: "
-                      r"call_site=\S+ ptr=\S+ bytes_req=\d+ gfp_flags=0x[0-9a-f]+$"], []),
-    ("trace disable\r", [], [r"trace:"]),
-    ("trace list\r", [r"^  mm:kmalloc$", r"^  sched:sched_switch$"], [r"^\* "]),
+                      r"call_site=\S+ ptr=\S+ bytes_req=\d+ gfp_flags=0x[0-9a-f]+$"], [], "trace"),
+    ("trace disable\r", [], [r"trace:"], "trace"),
+    ("trace list\r", [r"^  mm:kmalloc$", r"^  sched:sched_switch$"], [r"^\* "], "trace"),
     # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
     ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
     ("xversoin" + HOME + DELETE + END + LEFT + LEFT + "\x7f" + RIGHT + "o\r",
@@ -279,6 +284,8 @@ def main():
     logname = args[args.index("--log") + 1] if "--log" in args else os.devnull
     passed = failed = 0
     problems = []
+    # KTAP lines for the steps a kernel built without their command skips.
+    skips = {}
 
     def check(ok, what):
         nonlocal passed, failed
@@ -302,13 +309,19 @@ def main():
         check("unknown parameter 'no_such_param" not in boot,
               "boot: a test's 'unknown parameter' line is in the log")
         check(not re.search(r"Kernel panic|Oops:", boot), "boot: panic or oops")
-        for keys, want, never in STEPS if booted else []:
+        commands = None
+        for keys, want, never, *needs in STEPS if booted else []:
             label = repr(keys if len(keys) < 40 else keys[:20] + "...")
+            if needs and commands is not None and needs[0] not in commands:
+                skips[needs[0]] = skips.get(needs[0], 0) + 1
+                continue
             t.type(keys)
             # The command's output ends at the next prompt.
             got = t.wait_for(r"\n" + re.escape(PROMPT) + r"$", 60)
             out = t.text()
             check(got, "%s: no prompt after it" % label)
+            if keys == "help\r":
+                commands = set(re.findall(r"^  ([a-z_]+)\b", out, re.M))
             for p in want:
                 check(re.search(p, out, re.M), "%s: no %r in %r" % (label, p, out[-300:]))
             for p in never:
@@ -326,9 +339,12 @@ def main():
         rc = t.finish(30)
         check(rc == 0, "poweroff: run-qemu.sh exit status %s (want 0)" % rc)
 
+    for n, (cmd, steps) in enumerate(sorted(skips.items()), 1):
+        print("ok %d %s.%s # SKIP no '%s' command in this kernel (%d steps)" %
+              (n, name, cmd, cmd, steps))
     for p in problems:
         print("  %s: %s" % (name, p))
-    print("%s: %d passed, %d failed, 0 skipped" % (name, passed, failed))
+    print("%s: %d passed, %d failed, %d skipped" % (name, passed, failed, sum(skips.values())))
     sys.exit(1 if failed else 0)
 
 

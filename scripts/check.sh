@@ -880,8 +880,6 @@ section "== in-kernel tests"
 # Portable code that no CPU feature or chipset changes, left out of Bochs.
 PORTABLE_OUT=-ktest,-line_edit,-shell,-printk,-workqueue,-module,-module_param,-kmod,\
 -completion,-mutex,-lib,-bitmap,-bootparse,-stackprotector,-net
-# The trace ring buffer and controls: portable, no CPU feature changes them.
-PORTABLE_OUT=$PORTABLE_OUT,-ring_buffer,-trace
 # Bochs: nor the ATA driver's cases of queue logic that no chipset changes
 # and that wait out timeouts (they run in QEMU's ata boot).
 BOCHS_SUITES=$PORTABLE_OUT,-ata.test_ata_internal_exclusive,-ata.test_ata_stale_timeout
