@@ -6,6 +6,7 @@
  */
 #include <exo/export.h>
 #include <exo/kallsyms.h>
+#include <exo/kernel.h>
 #include <exo/printk.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
@@ -83,7 +84,8 @@ int sprint_symbol(char *buffer, unsigned long address)
 	else
 		n = snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx", name, off);
 	local_irq_restore(flags);
-	return n;
+	/* snprintf() returns what it wanted to write: give what it wrote. */
+	return min_t(int, n, KSYM_SYMBOL_LEN - 1);
 }
 EXPORT_SYMBOL_GPL(sprint_symbol);
 

@@ -78,7 +78,7 @@ static void test_load_use_unload(struct ktest *t)
 
 		snprintf(buf, sizeof(buf), "%pS", (void *)((unsigned long)add + 1));
 		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
-		sprint_symbol(buf, (unsigned long)add + 1);
+		KTEST_EXPECT_EQ(t, sprint_symbol(buf, (unsigned long)add + 1), (int)strlen(buf));
 		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
 		sprint_symbol(buf, (unsigned long)kallsyms_lookup);
 		KTEST_EXPECT_EQ(t, strcmp(buf, "kallsyms_lookup+0x0"), 0);
