@@ -6,7 +6,9 @@
  */
 #include <exo/export.h>
 #include <exo/kallsyms.h>
+#include <exo/kernel.h>
 #include <exo/printk.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 
 extern const char __kallsyms_start[], __kallsyms_end[];
@@ -69,14 +71,21 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *offset)
 int sprint_symbol(char *buffer, unsigned long address)
 {
 	const char *modname, *name;
-	unsigned long off;
+	unsigned long off, flags;
+	int n;
 
+	/* A module's names stay valid until we allow its unload to finish. */
+	local_irq_save(flags);
 	name = lookup(address, &off, &modname);
 	if (!name)
-		return snprintf(buffer, KSYM_SYMBOL_LEN, "0x%lx", address);
-	if (modname)
-		return snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx [%s]", name, off, modname);
-	return snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx", name, off);
+		n = snprintf(buffer, KSYM_SYMBOL_LEN, "0x%lx", address);
+	else if (modname)
+		n = snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx [%s]", name, off, modname);
+	else
+		n = snprintf(buffer, KSYM_SYMBOL_LEN, "%s+0x%lx", name, off);
+	local_irq_restore(flags);
+	/* snprintf() returns what it wanted to write: give what it wrote. */
+	return min_t(int, n, KSYM_SYMBOL_LEN - 1);
 }
 EXPORT_SYMBOL_GPL(sprint_symbol);
 

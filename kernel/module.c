@@ -57,6 +57,8 @@
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 #include <generated/compile.h>
 #include <asm/page.h>
@@ -72,6 +74,42 @@
  */
 static LIST_HEAD(modules_list);
 static DEFINE_MUTEX(module_mutex);
+
+/*
+ * Oops and %pS walk modules_list without module_mutex, with interrupts off.
+ * Writers (under module_mutex) publish a module with a release store of the
+ * link that makes it reachable, and unlink it without touching its own next
+ * pointer, so a walker standing on it still reaches the head; the memory is
+ * freed only after an IPI to every CPU has come back, which a CPU with
+ * interrupts off cannot answer until its walk is over.
+ */
+static void module_list_add(struct module *mod)
+{
+	struct list_head *prev = modules_list.prev;
+
+	mod->list.next = &modules_list;
+	mod->list.prev = prev;
+	smp_store_release(&prev->next, &mod->list);
+	modules_list.prev = &mod->list;
+}
+
+static void sync_nop(void *info)
+{
+}
+
+static void module_list_del(struct module *mod)
+{
+	mod->list.next->prev = mod->list.prev;
+	WRITE_ONCE(mod->list.prev->next, mod->list.next);
+	on_each_cpu(sync_nop, NULL, true);
+}
+
+/* Bounds a lockless walk: a list corrupted into a cycle must not hang an oops. */
+#define MODULES_WALK_MAX	1024
+#define for_each_module_lockless(m, n)						\
+	for (m = list_entry(smp_load_acquire(&modules_list.next), struct module, list), n = 0; \
+	     &m->list != &modules_list && n < MODULES_WALK_MAX;			\
+	     m = list_entry(smp_load_acquire(&m->list.next), struct module, list), n++)
 static size_t bytes_allocated;
 
 size_t module_bytes_allocated(void)
@@ -506,7 +544,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	mod = info.mod;
 	module_ref_init(mod);
 	mod->state = MODULE_STATE_COMING;
-	list_add_tail(&mod->list, &modules_list);
+	module_list_add(mod);
 	trace_module_load(mod);
 	ret = do_init_module(mod);
 	if (ret) {
@@ -515,7 +553,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 			ret = -EINVAL;
 		WRITE_ONCE(mod->state, MODULE_STATE_GOING);
 		driver_unregister_owner(mod);
-		list_del(&mod->list);
+		module_list_del(mod);
 		module_destroy_params(mod);
 		/*
 		 * Give up the base as an unload does: a getter that read
@@ -605,7 +643,7 @@ int unload_module(const char *name)
 		mod->exit();
 	/* Its code is about to go: no driver of it may stay registered. */
 	driver_unregister_owner(mod);
-	list_del(&mod->list);
+	module_list_del(mod);
 	drop_deps(mod->deps, mod->nr_deps);
 	module_destroy_params(mod);
 	pr_info("%s: unloaded\n", name);
@@ -616,13 +654,17 @@ int unload_module(const char *name)
 }
 EXPORT_SYMBOL_GPL(unload_module);
 
-/* %pS and backtraces inside module text.  Lockless: also used by oops. */
+/*
+ * %pS and backtraces inside module text.  Lockless (also used by oops): the
+ * caller keeps interrupts off while it uses the names returned.
+ */
 const char *module_address_lookup(unsigned long addr, unsigned long *offset,
 				  const char **modname)
 {
 	struct module *m;
+	unsigned int n;
 
-	list_for_each_entry(m, &modules_list, list) {
+	for_each_module_lockless(m, n) {
 		const Elf64_Sym *best = NULL;
 		const Elf64_Sym *syms = m->symtab;
 
@@ -649,11 +691,15 @@ const char *module_address_lookup(unsigned long addr, unsigned long *offset,
 void print_modules(void)
 {
 	struct module *m;
+	unsigned long flags;
+	unsigned int n;
 
+	local_irq_save(flags);
 	printk(KERN_EMERG "Modules linked in:");
-	list_for_each_entry(m, &modules_list, list)
+	for_each_module_lockless(m, n)
 		printk(KERN_CONT " %s@%p", m->name, m->base);
-	printk(KERN_CONT "\n");
+	printk(KERN_CONT "%s\n", n == MODULES_WALK_MAX ? " ..." : "");
+	local_irq_restore(flags);
 }
 
 /* ------------------------------------------------------------------------

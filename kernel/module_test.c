@@ -78,7 +78,7 @@ static void test_load_use_unload(struct ktest *t)
 
 		snprintf(buf, sizeof(buf), "%pS", (void *)((unsigned long)add + 1));
 		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
-		sprint_symbol(buf, (unsigned long)add + 1);
+		KTEST_EXPECT_EQ(t, sprint_symbol(buf, (unsigned long)add + 1), (int)strlen(buf));
 		KTEST_EXPECT_EQ(t, strcmp(buf, "modtest_a_add+0x1 [modtest_a]"), 0);
 		sprint_symbol(buf, (unsigned long)kallsyms_lookup);
 		KTEST_EXPECT_EQ(t, strcmp(buf, "kallsyms_lookup+0x0"), 0);
@@ -919,6 +919,88 @@ static void test_unbalanced_put_refused(struct ktest *t)
 	KTEST_EXPECT_FALSE(t, try_module_get(&fake_mod));
 }
 
+/*
+ * %pS of a module's function while the module comes and goes: resolvers on
+ * the other CPUs print the address again and again while this CPU loads
+ * and unloads the module.  Each answer is the symbol with its module or,
+ * once the module has gone, the bare address: never a fault, never a name
+ * read out of freed memory.
+ */
+#define RESOLVE_ROUNDS	30
+
+static unsigned long resolve_addr;	/* modtest_a_add + 1, 0 before the first load */
+
+struct resolver {
+	unsigned long named, bare, bad;
+	char last_bad[KSYM_SYMBOL_LEN];
+	struct task_struct *task;
+};
+
+static int resolver_fn(void *arg)
+{
+	struct resolver *r = arg;
+	char buf[KSYM_SYMBOL_LEN], bare[24];
+
+	while (!kthread_should_stop()) {
+		unsigned long a = READ_ONCE(resolve_addr);
+
+		if (!a) {
+			cpu_relax();
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%pS", (void *)a);
+		snprintf(bare, sizeof(bare), "0x%lx", a);
+		if (!strcmp(buf, "modtest_a_add+0x1 [modtest_a]")) {
+			r->named++;
+		} else if (!strcmp(buf, bare)) {
+			r->bare++;
+		} else {
+			r->bad++;
+			memcpy(r->last_bad, buf, sizeof(buf));
+		}
+	}
+	return 0;
+}
+
+static void test_sprint_symbol_vs_unload_smp(struct ktest *t)
+{
+	unsigned int nr = min_t(unsigned int, num_online_cpus() - 1, 3);
+	struct resolver r[3];
+	unsigned long named = 0, bare = 0, bad = 0;
+	struct module *mod;
+
+	WRITE_ONCE(resolve_addr, 0);
+	memset(r, 0, sizeof(r));
+	for (unsigned int i = 0; i < nr; i++) {
+		r[i].task = kthread_create(resolver_fn, &r[i], "kt-modsym%u", i);
+		KTEST_ASSERT_NOT_NULL(t, r[i].task);
+		kthread_bind(r[i].task, i + 1);
+		wake_up_process(r[i].task);
+	}
+	for (int i = 0; i < RESOLVE_ROUNDS; i++) {
+		if (load_blob(t, "modtest_a", &mod)) {
+			ktest_fail(t, __FILE__, __LINE__, "load %d failed", i);
+			break;
+		}
+		WRITE_ONCE(resolve_addr, find_exported_symbol("modtest_a_add") + 1);
+		udelay(200);
+		/* The resolvers keep the address: they race the unload. */
+		KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+		udelay(100);
+	}
+	for (unsigned int i = 0; i < nr; i++) {
+		kthread_stop(r[i].task);
+		named += r[i].named;
+		bare += r[i].bare;
+		bad += r[i].bad;
+		if (r[i].bad)
+			ktest_log(t, "resolver %u printed '%s'", i, r[i].last_bad);
+	}
+	KTEST_EXPECT_EQ(t, bad, 0ul);
+	KTEST_EXPECT_GT(t, named, 0ul);
+	ktest_log(t, "%d loads: %lu named, %lu bare on %u CPUs", RESOLVE_ROUNDS, named, bare, nr);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
 	KTEST_CASE(test_module_permissions),
@@ -939,6 +1021,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_unload_busy_while_got),
 	KTEST_CASE_FLAGS(test_try_module_get_vs_unload_smp, KTEST_F_SMP),
 	KTEST_CASE(test_try_module_get_unload_in_window),
+	KTEST_CASE_FLAGS(test_sprint_symbol_vs_unload_smp, KTEST_F_SMP),
 	KTEST_CASE(test_unbalanced_put_refused),
 	{}
 };

@@ -15,8 +15,11 @@ edu` and `rmmod edu` on the serial console.  Checks:
   - lx-dmesg, lx-ps and lx-buddyinfo, run where each shell command
     starts, print what the command then prints (lx-ps: the same threads,
     CPUs, states and stacks; switch counts move);
-  - lx-lsmod lists edu, lx-pte translates a kernel address, lx-per-cpu
-    reads current_task, lx-cpus and lx-slabinfo print.
+  - lx-symbols placed edu.ko's data sections too (info symbol of a
+    .data symbol);
+  - lx-lsmod lists edu, lx-pte translates &log_buf to its physical
+    address, lx-per-cpu reads a non-NULL current_task, lx-cpus and
+    lx-slabinfo print.
 
 One line per check ("ok" or "FAILED: ..."); exits with the number failed.
 """
@@ -143,6 +146,16 @@ def ps_key(line):
     return " ".join(f[:3] + f[4:]) if len(f) >= 5 else line
 
 
+KERNEL_VMA = 0xffffffff80000000    # arch/x86/include/asm/page.h
+
+
+def kernel_symbol(vmlinux, name):
+    """@name's address in @vmlinux's symbol table (nm), or -1."""
+    out = subprocess.run(["nm", vmlinux], capture_output=True, text=True).stdout
+    m = re.search(rf"^([0-9a-f]+) \w {re.escape(name)}$", out, re.M)
+    return int(m.group(1), 16) if m else -1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vmlinux")
@@ -163,13 +176,19 @@ def main():
     lsmod = section(g, "lx-lsmod") or []
     check(any(re.match(r"0xffff[0-9a-f]{12} edu\s+\d+\s+\d+\s+coming$", l) for l in lsmod),
           "lx-lsmod lists edu, coming (its init runs)", " | ".join(lsmod))
+    data = section(g, "info-symbol-data") or []
+    check(any(re.match(r"edu_driver in section \.data of .*/edu\.ko$", l) for l in data),
+          "lx-symbols placed edu.ko's .data (info symbol &edu_driver)", " | ".join(data))
     pte = section(g, "lx-pte") or []
-    check(any(re.search(r"=> phys 0x[0-9a-f]+ \((4|2048|1048576) KiB page\)", l) for l in pte),
-          "lx-pte walks to a physical address", " | ".join(pte))
+    # The image is linked at KERNEL_VMA + its physical address (no phys_base).
+    want = kernel_symbol(a.vmlinux, "log_buf") - KERNEL_VMA
+    check(any(re.search(rf"=> phys {want:#x} \((4|2048|1048576) KiB page\)", l) for l in pte),
+          f"lx-pte &log_buf walks to {want:#x}", " | ".join(pte))
     pcpu = section(g, "lx-per-cpu") or []
-    task_ptr = r"(\(struct task_struct \*\) )?0x[0-9a-f]+( <\w+>)?$"
-    check(len(pcpu) == 1 and re.match(task_ptr, pcpu[0]),
-          "lx-per-cpu current_task 0 reads a task pointer", " | ".join(pcpu))
+    m = re.match(r"(\(struct task_struct \*\) )?(0x[0-9a-f]+)( <\w+>)?$", pcpu[0]) \
+        if len(pcpu) == 1 else None
+    check(m is not None and int(m.group(2), 16) != 0,
+          "lx-per-cpu current_task 0 reads a non-NULL task pointer", " | ".join(pcpu))
     cpus = section(g, "lx-cpus") or []
     check(any(re.match(r"\s+0\s+\d+\s+CPU_STATE_ONLINE\s", l) for l in cpus),
           "lx-cpus shows CPU 0 online", " | ".join(cpus))

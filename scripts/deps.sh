@@ -100,6 +100,11 @@ want_kunit() {
 	need_cmd xz || add xz-utils
 }
 
+# scripts/check-gdb.py (step gdb-qemu) drives gdb against a live kernel.
+want_gdb() {
+	need_cmd gdb || add gdb
+}
+
 for what in "$@"; do
 	case $what in
 	config) want_config ;;
@@ -116,7 +121,7 @@ for what in "$@"; do
 	stress) want_build; want_qemu; want_bochs ;;
 	fuzz) need_cmd make || add make; want_config; want_fuzz ;;
 	kunit) want_kunit ;;
-	check) want_build; want_sparse; want_qemu; want_uefi; want_bochs; want_fuzz; want_kunit
+	check) want_build; want_sparse; want_qemu; want_uefi; want_bochs; want_fuzz; want_kunit; want_gdb
 		need_cmd gnuplot || add gnuplot-nox ;;	# scripts/bench-plot.py selftest
 	*) echo "deps.sh: unknown '$what'" >&2; exit 2 ;;
 	esac

@@ -10,7 +10,8 @@
  * @addr: a kernel text address
  * @offset: set to @addr minus the symbol's start
  *
- * Return: the symbol name, or NULL if @addr is not in kernel text.
+ * Return: the symbol name, or NULL if @addr is not in kernel text.  For
+ * a module's text the name lives in the module: use it with interrupts off.
  */
 const char *kallsyms_lookup(unsigned long addr, unsigned long *offset);
 
@@ -20,8 +21,13 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *offset);
  */
 unsigned long kallsyms_lookup_name(const char *name);
 
-/* Room for sprint_symbol()'s text: a symbol, an offset and a module name. */
-#define KSYM_SYMBOL_LEN		128
+/*
+ * Room for sprint_symbol()'s text: a symbol name (KSYM_NAME_LEN with its
+ * NUL), "+0x" and a 16-digit offset, " [" a module name "]" (MODULE_NAME_LEN
+ * with its NUL), so a module's name is never cut.
+ */
+#define KSYM_NAME_LEN		128
+#define KSYM_SYMBOL_LEN		(KSYM_NAME_LEN + 56 + 24)
 
 /**
  * sprint_symbol() - describe a text address as a backtrace shows it
@@ -30,9 +36,12 @@ unsigned long kallsyms_lookup_name(const char *name);
  *
  * Writes "name+0xoff" for kernel text, "name+0xoff [module]" for a loaded
  * module's text (as Linux does, without Linux's "/0xsize"), or the bare
- * address "0x..." when no symbol covers it.  Lockless: oops calls it.
+ * address "0x..." when no symbol covers it; a longer text is cut to
+ * KSYM_SYMBOL_LEN - 1 characters.  Lockless: oops calls it; it keeps
+ * interrupts off while it reads a module's names, which holds off the
+ * module's unload (see kernel/module.c).
  *
- * Return: the length of the string written.
+ * Return: the length of the string written, without its NUL.
  */
 int sprint_symbol(char *buffer, unsigned long address);
 
@@ -40,7 +49,9 @@ int sprint_symbol(char *buffer, unsigned long address);
  * module_address_lookup() - the symbol covering @addr in a loaded module's
  * text (kernel/module.c): its name, *@offset into it and *@modname, the
  * module's name (set whenever @addr is in a module, even with no symbol).
- * Lockless: oops calls it.  Return: the name, or NULL.
+ * Lockless: oops calls it.  The names stay valid only while the caller
+ * keeps interrupts off (an unload waits for every CPU to take an IPI).
+ * Return: the name, or NULL.
  */
 #ifdef CONFIG_MODULES
 const char *module_address_lookup(unsigned long addr, unsigned long *offset,

@@ -253,7 +253,7 @@ const void *boot_module_find(const char *name, size_t *len);
 /**
  * print_modules() - "Modules linked in:" with each module's load address
  *
- * What an oops prints before its registers, so that a module's backtrace
+ * What an oops prints after its registers and backtrace, so that a module's backtrace
  * offsets can be matched to its .ko file.  Lockless: for crash paths.
  */
 void print_modules(void);

@@ -29,6 +29,10 @@ continue
 echo @@info-symbol\n
 info symbol $pc
 echo @@end\n
+# Data: placed by add-symbol-file's -s arguments, not by .text's address.
+echo @@info-symbol-data\n
+info symbol &edu_driver
+echo @@end\n
 echo @@lx-lsmod\n
 lx-lsmod
 echo @@end\n

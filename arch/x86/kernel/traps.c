@@ -47,12 +47,26 @@ bool fixup_exception(struct pt_regs *regs)
 	return false;
 }
 
+/*
+ * Oopses in progress on this CPU.  An oops raised while printing one (a
+ * corrupted module list, say) must not walk the modules again: it would
+ * fault the same way, for ever.
+ */
+static DEFINE_PER_CPU(unsigned int, oops_depth);
+extern const char _text[], _etext[];
+
+static bool nested_oops(void)
+{
+	return this_cpu_read(oops_depth) > 1;
+}
+
 static void print_symbol(const char *prefix, unsigned long addr)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off;
+	bool core = addr >= (unsigned long)_text && addr < (unsigned long)_etext;
 
-	if (!kallsyms_lookup(addr, &off)) {
+	if ((!core && nested_oops()) || !kallsyms_lookup(addr, &off)) {
 		printk(KERN_EMERG "%s[<%016lx>] ?\n", prefix, addr);
 		return;
 	}
@@ -132,8 +146,13 @@ void do_trap(struct pt_regs *regs)
 	if (vec == X86_TRAP_DF)
 		printk(KERN_EMERG "double fault: kernel stack overflow? (RSP %016lx)\n",
 		       regs->rsp);
-	print_modules();
+	this_cpu_inc(oops_depth);
 	show_regs(regs);
 	show_backtrace(regs->rbp, regs->rip);
+	/* After the registers: a bad module list must not hide them. */
+	if (nested_oops())
+		printk(KERN_EMERG "Modules linked in: (skipped in a nested oops)\n");
+	else
+		print_modules();
 	panic("fatal exception %u", vec);
 }

@@ -153,7 +153,12 @@ class ModuleBreakpoint(gdb.Breakpoint):
         self.command = command
 
     def stop(self):
-        self.command.reload()
+        # An exception here would stop the kernel at an internal
+        # breakpoint: warn and let it run on.
+        try:
+            self.command.reload()
+        except gdb.GdbError as e:
+            gdb.write(f"lx-symbols: {e}\n", gdb.STDERR)
         return False
 
 
