@@ -529,12 +529,15 @@ static void test_cat_log_stream(struct ktest *t)
 	/* Not `cat /dev/kmsg` itself: it would print the KTAP lines logged so far again. */
 }
 
-/* A seekable file that fails after its first bytes. */
+/*
+ * A seekable file that fails after its first line (a whole line: the KTAP
+ * line printed after cat's output must start a line of its own).
+ */
 static ssize_t einval_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
 {
 	if (*ppos)
 		return -EINVAL;
-	return simple_read_from_buffer(buf, count, ppos, "data", 4);
+	return simple_read_from_buffer(buf, count, ppos, "data\n", 5);
 }
 
 static loff_t einval_llseek(struct file *file, loff_t offset, int whence)
