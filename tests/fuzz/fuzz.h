@@ -15,6 +15,23 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The parsers' log lines are noise while fuzzing; FUZZ_VERBOSE=1 prints
+ * them, to replay one input.  The target includes <exo/printk.h>.
+ */
+#define fuzz_quiet_unless_verbose() \
+	((void)(console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0))
+
+/* LLVMFuzzerInitialize() of a target with nothing else to set up. */
+#define FUZZ_DEFINE_QUIET_INIT()					\
+int LLVMFuzzerInitialize(int *argc, char ***argv)			\
+{									\
+	(void)argc;							\
+	(void)argv;							\
+	fuzz_quiet_unless_verbose();					\
+	return 0;							\
+}
+
 #define FUZZ_CHECK(c) do {						\
 	if (!(c)) {							\
 		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\

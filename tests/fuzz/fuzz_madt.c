@@ -296,12 +296,7 @@ static void run_firmware(struct fuzz_stream *s, bool fix)
 	image_len = 0;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	/* FUZZ_VERBOSE=1: print the parsers' messages (when replaying an input). */
-	console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0;
-	return 0;
-}
+FUZZ_DEFINE_QUIET_INIT()
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -221,7 +221,7 @@ static void own_vermagic(const u8 *img, size_t len)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0;
+	fuzz_quiet_unless_verbose();
 	hosted_printk_hook = count_message;
 	for (unsigned int i = 0; i < ARRAY_SIZE(fake_mods); i++) {
 		snprintf(fake_mods[i].name, sizeof(fake_mods[i].name), "fake%u", i);

@@ -37,11 +37,7 @@
 #define BIOS_LEN	0x10000
 
 /* FUZZ_VERBOSE=1: print the parser's messages (when replaying an input). */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0;
-	return 0;
-}
+FUZZ_DEFINE_QUIET_INIT()
 
 static u8 bda[0x20];			/* 0x400-0x41f: the words at 0x40e, 0x413 */
 static u8 *low, *bios;			/* the two image regions, or NULL */

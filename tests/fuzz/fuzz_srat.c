@@ -117,12 +117,7 @@ static void check_slit(const u8 *t, size_t len)
 	FUZZ_CHECK(acpi_parse_slit((const void *)t, len) == n);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	/* FUZZ_VERBOSE=1: print the parsers' messages (when replaying an input). */
-	console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0;
-	return 0;
-}
+FUZZ_DEFINE_QUIET_INIT()
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

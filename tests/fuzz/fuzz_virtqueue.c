@@ -35,7 +35,7 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	console_loglevel = getenv("FUZZ_VERBOSE") ? 8 : 0;
+	fuzz_quiet_unless_verbose();
 	FUZZ_CHECK(hosted_mm_init(NULL) == 0);
 	kmem_cache_init();
 	return 0;
