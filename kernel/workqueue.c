@@ -78,6 +78,7 @@ struct worker {
 	struct list_head scheduled;	/* works handed to this worker (W3) */
 	struct list_head node;		/* pool->workers */
 	bool idle;
+	bool ran;			/* ran a work since its last kmalloc flush */
 };
 
 struct worker_pool {
@@ -670,13 +671,26 @@ static int worker_thread(void *arg)
 	spin_lock_irq(&pool->lock);
 	for (;;) {
 		if (!list_empty(&worker->scheduled)) {
+			worker->ran = true;
 			process_one_work(worker, list_first_entry(&worker->scheduled,
 								  struct work_struct, entry), false);
 		} else if (!list_empty(&pool->worklist)) {
+			worker->ran = true;
 			process_one_work(worker, list_first_entry(&pool->worklist,
 								  struct work_struct, entry), true);
 		} else if (pool->stopping || kthread_should_stop()) {
 			break;
+		} else if (worker->ran) {
+			/*
+			 * Going idle: give back the objects the works left in
+			 * this thread's kmalloc cache (tcmalloc's "mark thread
+			 * idle").  An idle worker may sleep for the rest of the
+			 * boot, and its cache would pin their slab pages.
+			 */
+			worker->ran = false;
+			spin_unlock_irq(&pool->lock);
+			kmem_flush_current();
+			spin_lock_irq(&pool->lock);
 		} else {
 			worker->idle = true;
 			set_current_state(TASK_INTERRUPTIBLE);

@@ -229,6 +229,40 @@ static void test_wq_unbound_concurrency(struct ktest *t)
 	destroy_workqueue(wq);
 }
 
+#define IDLE_OBJS	256		/* 256 B each: 64 KiB, a whole tier-1 list */
+
+static void alloc_free_fn(struct work_struct *work)
+{
+	void *objs[IDLE_OBJS];
+	unsigned int n = 0;
+
+	while (n < IDLE_OBJS && (objs[n] = kmalloc(256, GFP_KERNEL)))
+		n++;
+	while (n)
+		kfree(objs[--n]);
+}
+
+/*
+ * A worker that goes idle keeps no kmalloc objects: what its works freed
+ * into its thread cache would otherwise pin their slab pages for as long
+ * as it sleeps (and every leak check after it would see them).  A queue
+ * of its own, so that the worker is not one whose cache is already full.
+ */
+static void test_wq_idle_worker_keeps_no_objects(struct ktest *t)
+{
+	struct workqueue_struct *wq = alloc_workqueue("tidle", 0, 1);
+	struct work_struct w;
+	unsigned long before;
+
+	KTEST_ASSERT_NOT_NULL(t, wq);
+	before = ktest_settled_free_pages();
+	INIT_WORK(&w, alloc_free_fn);
+	queue_work(wq, &w);
+	flush_work(&w);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), before);
+	destroy_workqueue(wq);
+}
+
 static void test_wq_requeue_self_and_flush(struct ktest *t)
 {
 	static struct twork tw;
@@ -614,6 +648,7 @@ static struct ktest_case workqueue_cases[] = {
 	KTEST_CASE(test_wq_queue_on_each_cpu),
 	KTEST_CASE(test_wq_fifo_and_ordered),
 	KTEST_CASE(test_wq_unbound_concurrency),
+	KTEST_CASE(test_wq_idle_worker_keeps_no_objects),
 	KTEST_CASE(test_wq_requeue_self_and_flush),
 	KTEST_CASE(test_wq_cancel_pending_and_running),
 	KTEST_CASE(test_wq_flush_vs_cancel_pending),
