@@ -108,8 +108,9 @@ int ktest_run(const char *filter, bool quick);
  *
  * Lets the idle threads reap exited threads, finishes the stack frees the
  * scheduler deferred, empties the slab caches (freeing empty slabs) and
- * the per-CPU page caches, then counts free frames: the figure leak tests
- * compare with their baseline.  Process context, interrupts enabled.
+ * the per-CPU page caches, then counts free frames, until two rounds
+ * agree: the figure leak tests compare with their baseline.  Process
+ * context, interrupts enabled.
  */
 unsigned long ktest_settled_free_pages(void);
 #else
