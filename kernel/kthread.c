@@ -101,10 +101,18 @@ static void task_free(struct task_struct *t)
 
 	spin_lock_irqsave(&tasks_lock, flags);
 	list_del(&t->tasks);
-	nr_tasks--;
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	thread_stack_free(t->stack, t->stack_size);
 	free_page((unsigned long)t);
+	/*
+	 * A thread counts until its memory is back: whoever sees nr_threads()
+	 * drop (a leak check, say) may then count free pages.  The frees go to
+	 * this CPU's page cache, which the waiter's drain reaches only if they
+	 * happened before it.
+	 */
+	spin_lock_irqsave(&tasks_lock, flags);
+	nr_tasks--;
+	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
 static struct task_struct *task_create(int (*fn)(void *), void *arg, unsigned int cpu,
