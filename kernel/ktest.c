@@ -250,7 +250,7 @@ static unsigned long settle_once(void)
 {
 #ifndef __HOSTED__
 	msleep(1);
-	vmalloc_drain();
+	vmalloc_shrink();
 #endif
 	kmem_drain_all();
 #ifdef __HOSTED__

@@ -425,6 +425,33 @@ void vmalloc_drain(void)
 	}
 }
 
+void vmalloc_shrink(void)
+{
+	unsigned long flags;
+	struct vm_area *a;
+	bool again;
+
+	vmalloc_drain();
+	spin_lock_irqsave(&vm_lock, flags);
+	do {
+		again = false;
+		list_for_each_entry(a, &free_slots, list) {
+			struct vm_area *page = (void *)slot_page_used(a);
+
+			if (*slot_page_used(a))
+				continue;
+			/* slot_put()'s kept page: no descriptor in use. */
+			for (unsigned int i = 1; i <= SLOTS_PER_PAGE; i++)
+				list_del(&page[i].list);
+			nr_free_slots -= SLOTS_PER_PAGE;
+			free_page((unsigned long)page);
+			again = true;
+			break;
+		}
+	} while (again);
+	spin_unlock_irqrestore(&vm_lock, flags);
+}
+
 /* Whether an area of kind @have may be freed by the function for @want. */
 static bool kind_matches(enum vm_kind have, enum vm_kind want)
 {

@@ -101,6 +101,16 @@ void free_kernel_stack(void *stack, size_t size);
  */
 void vmalloc_drain(void);
 
+/**
+ * vmalloc_shrink() - give back the memory the vmalloc layer keeps spare
+ *
+ * vmalloc_drain(), then frees the page of area descriptors that the pool
+ * keeps after a burst (see slot_put() in mm/vmalloc.c), so that a count of
+ * free pages (a leak check, ktest_settled_free_pages()) does not depend on
+ * the order in which areas were freed.  Process context, interrupts enabled.
+ */
+void vmalloc_shrink(void);
+
 /* get_vm_area() flag: the reservation holds device memory (ioremap). */
 #define VM_IOREMAP	0x1UL
 
