@@ -233,6 +233,9 @@ void module_put(struct module *mod)
 			return;
 		}
 	} while (!atomic_try_cmpxchg(&mod->refcnt, &old, old - 1));
+	/* The last user of a module whose init failed: its memory may go. */
+	if (old == 1 && READ_ONCE(mod->users_pin))
+		module_memory_put(mod);
 }
 EXPORT_SYMBOL(module_put);
 
@@ -488,7 +491,7 @@ noinline void free_module(struct module *mod)
 /* ------------------------------------------------------------------------
  * The module's memory outlives its unload while something still needs it:
  * a device whose release() is in it (its last put_device() may come after
- * rmmod or a failed init).  mem_refs counts them, plus
+ * rmmod), or users a failed init left behind.  mem_refs counts them, plus
  * one for the list; whoever drops the last one frees the memory (and the
  * references on its dependencies, whose code it may call until then): the
  * loader at once, anyone else through module_free_work, as module_mutex
@@ -645,6 +648,7 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	mod = info.mod;
 	module_ref_init(mod);
 	atomic_set(&mod->mem_refs, 1);		/* the list's */
+	mod->users_pin = false;
 	INIT_LIST_HEAD(&mod->free_node);
 	mod->state = MODULE_STATE_COMING;
 	module_list_add(mod);
@@ -660,12 +664,15 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		module_destroy_params(mod);
 		/*
 		 * Give up the base as an unload does: a getter that read
-		 * COMING fails from now.  One that got in before keeps the
-		 * module's memory (and its dependencies) for good.
+		 * COMING fails from now.  Those that got in before keep the
+		 * module's memory (and its dependencies): the list's reference
+		 * to it becomes theirs, and the module_put() that takes refcnt
+		 * to 0 drops it (users_pin, set before the base goes).
 		 */
+		WRITE_ONCE(mod->users_pin, true);
 		users = atomic_add_return(-MODULE_REF_BASE, &mod->refcnt);
 		if (users > 0) {
-			pr_err("%s: %d users left after its failed init: leaking its memory\n",
+			pr_err("%s: %d users left after its failed init: its memory is freed when the last of them goes\n",
 			       mod->name, users);
 			goto out;
 		}

@@ -58,9 +58,12 @@ struct module {
 	/*
 	 * References to the module's memory (module_memory_get()): one while
 	 * it is on the list, one per device whose release() or struct lies
-	 * in it.  The memory is freed at the last one, at unload or later.
+	 * in it, and, after a failed init that left users, one for all of
+	 * them (@users_pin: the module_put() taking @refcnt to 0 drops it).
+	 * The memory is freed at the last one, at unload or later.
 	 */
 	atomic_t mem_refs;
+	bool users_pin;
 	struct list_head free_node;		/* waiting for module_free_work */
 	struct module *deps[MODULE_MAX_DEPS];	/* modules we link against */
 	unsigned int nr_deps;
@@ -274,7 +277,7 @@ void module_memory_put(struct module *mod);
 
 /**
  * module_flush_frees() - wait until the frees queued by module_memory_put()
- * are done (tests: memory back to its baseline)
+ * and module_put() are done (tests: memory back to its baseline)
  */
 void module_flush_frees(void);
 
