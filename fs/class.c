@@ -13,6 +13,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/lockdep.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
@@ -50,6 +51,7 @@ int class_register(struct class *cls)
 		ret = -EEXIST;
 	} else {
 		INIT_LIST_HEAD(&cls->devices);
+		snprintf(cls->lock_name, sizeof(cls->lock_name), "class %s", cls->name);
 		list_add_tail(&cls->node, &class_list);
 		cls->registered = true;
 	}
@@ -135,6 +137,8 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	if (!cd)
 		return ERR_PTR(-ENOMEM);
 	device_initialize(&cd->dev);
+	/* Its lock in the class's lock class, not with the bus devices' (see class.h). */
+	lockdep_set_class_and_name(&cd->dev.mutex, &cls->lock_key, cls->lock_name);
 	dev_set_name(&cd->dev, "%s", name);
 	cd->dev.parent = parent;
 	cd->dev.release = class_dev_release;

@@ -19,8 +19,10 @@
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/limits.h>
+#include <exo/lockdep.h>
 #include <exo/miscdevice.h>
 #include <exo/module.h>
+#include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
@@ -436,6 +438,59 @@ static void test_misc_dynamic_minor(struct ktest *t)
 	}
 }
 
+static unsigned long lockdep_reports(void)
+{
+#ifdef CONFIG_LOCKDEP
+	struct lockdep_stats st;
+
+	lockdep_get_stats(&st);
+	return st.nr_reports;
+#else
+	return 0;
+#endif
+}
+
+static struct class kt_class = { .name = "fs_test_class" };
+static DEFINE_MUTEX(kt_subsys_mtx);
+
+static void kt_bus_dev_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/*
+ * misc_register()'s pattern: a probe (its device locked) takes a
+ * subsystem's mutex to create a class device, and the subsystem deletes
+ * its class devices under that mutex, which locks them.  Class devices'
+ * locks are in their class's lock class, so lockdep sees "device ->
+ * subsystem -> class device" and reports nothing; with every device lock
+ * in one class it reported a cycle that cannot happen.
+ */
+static void test_class_lock_class(struct ktest *t)
+{
+	unsigned long before = lockdep_reports();
+	struct device *bus_dev, *cd;
+
+	bus_dev = kzalloc(sizeof(*bus_dev), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, bus_dev);
+	device_initialize(bus_dev);
+	bus_dev->release = kt_bus_dev_release;
+	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
+	device_lock(bus_dev);
+	mutex_lock(&kt_subsys_mtx);
+	cd = device_create(&kt_class, NULL, 0, NULL, "fs_test_cdev");
+	mutex_unlock(&kt_subsys_mtx);
+	device_unlock(bus_dev);
+	KTEST_EXPECT_FALSE(t, IS_ERR(cd));
+	mutex_lock(&kt_subsys_mtx);
+	if (!IS_ERR(cd))
+		device_destroy(&kt_class, 0);
+	mutex_unlock(&kt_subsys_mtx);
+	class_unregister(&kt_class);
+	put_device(bus_dev);
+	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+}
+
 static void test_kmsg(struct ktest *t)
 {
 	static const char msg[] = "<6>fs_test: kmsg write\n";
@@ -832,6 +887,7 @@ static struct ktest_case fs_cases[] = {
 	KTEST_CASE(test_cdev_open_vs_rebind),
 	KTEST_CASE(test_misc),
 	KTEST_CASE(test_misc_dynamic_minor),
+	KTEST_CASE(test_class_lock_class),
 	KTEST_CASE(test_kmsg),
 	KTEST_CASE(test_cat_log_stream),
 	KTEST_CASE(test_cat_seekable_einval),

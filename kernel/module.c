@@ -60,6 +60,7 @@
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
+#include <exo/workqueue.h>
 #include <generated/compile.h>
 #include <asm/page.h>
 #include <trace/events/module.h>
@@ -232,6 +233,9 @@ void module_put(struct module *mod)
 			return;
 		}
 	} while (!atomic_try_cmpxchg(&mod->refcnt, &old, old - 1));
+	/* The last user of a module whose init failed: its memory may go. */
+	if (old == 1 && READ_ONCE(mod->users_pin))
+		module_memory_put(mod);
 }
 EXPORT_SYMBOL(module_put);
 
@@ -484,6 +488,106 @@ noinline void free_module(struct module *mod)
 	free_module_memory(mod->base, mod->size);	/* mod itself lives in there */
 }
 
+/* ------------------------------------------------------------------------
+ * The module's memory outlives its unload while something still needs it:
+ * a device whose release() is in it (its last put_device() may come after
+ * rmmod), or users a failed init left behind.  mem_refs counts them, plus
+ * one for the list; whoever drops the last one frees the memory (and the
+ * references on its dependencies, whose code it may call until then): the
+ * loader at once, anyone else through module_free_work, as module_mutex
+ * is needed and module_memory_put() may be called from any context.
+ */
+static LIST_HEAD(module_free_list);
+static DEFINE_SPINLOCK(module_free_lock);
+
+/* Off the list, no reference left: its dependencies, then its memory. */
+static void module_release(struct module *mod)
+{
+	drop_deps(mod->deps, mod->nr_deps);
+	free_module(mod);
+}
+
+static void module_free_fn(struct work_struct *work)
+{
+	unsigned long flags;
+
+	for (;;) {
+		struct module *mod = NULL;
+
+		spin_lock_irqsave(&module_free_lock, flags);
+		if (!list_empty(&module_free_list)) {
+			mod = list_first_entry(&module_free_list, struct module, free_node);
+			list_del(&mod->free_node);
+		}
+		spin_unlock_irqrestore(&module_free_lock, flags);
+		if (!mod)
+			return;
+		mutex_lock(&module_mutex);
+		pr_info("%s: the last reference to its code is gone: memory freed (%zu bytes)\n",
+			mod->name, mod->size);
+		module_release(mod);
+		mutex_unlock(&module_mutex);
+	}
+}
+static DECLARE_WORK(module_free_work, module_free_fn);
+
+struct module *module_memory_get(unsigned long addr)
+{
+	struct module *m, *found = NULL;
+	unsigned long flags;
+	unsigned int n;
+
+	/*
+	 * A module on the list holds its list reference, dropped only after
+	 * module_list_del(), whose IPI waits for this walk: the count seen
+	 * here is never 0.
+	 */
+	local_irq_save(flags);
+	for_each_module_lockless(m, n) {
+		if (addr - (unsigned long)m->base < m->size) {
+			atomic_inc(&m->mem_refs);
+			found = m;
+			break;
+		}
+	}
+	local_irq_restore(flags);
+	return found;
+}
+
+void module_memory_put(struct module *mod)
+{
+	unsigned long flags;
+
+	if (!mod || !atomic_dec_and_test(&mod->mem_refs))
+		return;
+	spin_lock_irqsave(&module_free_lock, flags);
+	list_add_tail(&mod->free_node, &module_free_list);
+	spin_unlock_irqrestore(&module_free_lock, flags);
+	schedule_work(&module_free_work);
+}
+
+void module_flush_frees(void)
+{
+	flush_work(&module_free_work);
+}
+
+/*
+ * Drop the list's reference to @mod's memory, @mod off the list and
+ * module_mutex held: free it now, or say what keeps it (module_free_fn()
+ * cannot run before module_mutex goes, so @mod is still there to name).
+ */
+static void module_memory_put_unlisted(struct module *mod)
+{
+	int left = atomic_dec_return(&mod->mem_refs);
+
+	if (!left) {
+		module_release(mod);
+		return;
+	}
+	pr_warn("%s: %d device(s) it made are still referenced: its memory (%zu bytes) is freed when the last is released\n",
+		mod->name, left, mod->size);
+}
+
 /*
  * Parameters, before init: the command line's "name.key=value" words, then
  * @args (insmod's), so that an explicit argument wins.  Linux leaves the
@@ -543,6 +647,9 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 	}
 	mod = info.mod;
 	module_ref_init(mod);
+	atomic_set(&mod->mem_refs, 1);		/* the list's */
+	mod->users_pin = false;
+	INIT_LIST_HEAD(&mod->free_node);
 	mod->state = MODULE_STATE_COMING;
 	module_list_add(mod);
 	trace_module_load(mod);
@@ -557,17 +664,19 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		module_destroy_params(mod);
 		/*
 		 * Give up the base as an unload does: a getter that read
-		 * COMING fails from now.  One that got in before keeps the
-		 * module's memory (and its dependencies) for good.
+		 * COMING fails from now.  Those that got in before keep the
+		 * module's memory (and its dependencies): the list's reference
+		 * to it becomes theirs, and the module_put() that takes refcnt
+		 * to 0 drops it (users_pin, set before the base goes).
 		 */
+		WRITE_ONCE(mod->users_pin, true);
 		users = atomic_add_return(-MODULE_REF_BASE, &mod->refcnt);
 		if (users > 0) {
-			pr_err("%s: %d users left after its failed init: leaking its memory\n",
+			pr_err("%s: %d users left after its failed init: its memory is freed when the last of them goes\n",
 			       mod->name, users);
 			goto out;
 		}
-		drop_deps(mod->deps, mod->nr_deps);
-		free_module(mod);
+		module_memory_put_unlisted(mod);
 		goto out;
 	}
 	mod->state = MODULE_STATE_LIVE;
@@ -644,11 +753,11 @@ int unload_module(const char *name)
 	/* Its code is about to go: no driver of it may stay registered. */
 	driver_unregister_owner(mod);
 	module_list_del(mod);
-	drop_deps(mod->deps, mod->nr_deps);
 	module_destroy_params(mod);
 	pr_info("%s: unloaded\n", name);
 	trace_module_free(mod);
-	free_module(mod);
+	/* Freed now, or by the last put_device() of a device it released late. */
+	module_memory_put_unlisted(mod);
 	mutex_unlock(&module_mutex);
 	return 0;
 }

@@ -24,7 +24,8 @@
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
 #     protector, lockdep, fault injection...) with gcc and with clang, both
 #     booted with every ktest (gcc -smp 2, clang -smp 1) and no KASAN report
-#     but the kasan suite's own; each hosted fuzzer for FUZZ_SECONDS (10) s.
+#     but the kasan suite's own, no circular-locking report but between the
+#     ktests' own lock classes; each hosted fuzzer for FUZZ_SECONDS (10) s.
 #  6. the SMP soak, short (scripts/stress.sh, Documentation/stress.rst): every
 #     stress worker on 4 CPUs of the allyesconfig kernel (lock debugging,
 #     lockdep, UBSAN) for STRESS_SECONDS (12) s in QEMU, and for
@@ -494,10 +495,12 @@ ktest_bigmem() {
 
 # ktest_kasan <name> <vmlinux> <smp>: ktest_qemu, plus a check that the only
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
-# many); free reports elsewhere come from tests of refused frees.
+# many); free reports elsewhere come from tests of refused frees.  Lockdep
+# too: the inversions the ktests provoke are between their own lock classes
+# (test_*, &kt_*); a circular-locking report naming any other class fails.
 ktest_kasan() { run_step --vcpus "$3" _ktest_kasan "$@"; }
 _ktest_kasan() {
-	local log=$logs/$1.log want got
+	local log=$logs/$1.log want got real
 	_ktest_qemu "$@"
 	[ -f "$log" ] || return
 	want=$(grep -oE 'kasan: [0-9]+ access reports expected' "$log" | grep -oE '[0-9]+' | tail -n 1)
@@ -508,6 +511,21 @@ _ktest_kasan() {
 		grep 'BUG: KASAN:' "$log" | head -10
 		bad "$1 reports" "$got KASAN reports, ${want:-?} expected; $log"
 	fi
+	real=$(lockdep_real_reports "$log")
+	if [ -z "$real" ]; then
+		ok "$1 lockdep"
+	else
+		echo "$real" | head -10
+		bad "$1 lockdep" "circular locking outside the ktests' lock classes; $log"
+	fi
+}
+
+# lockdep_real_reports <log>: the lock classes of each circular-locking
+# report that involves a class other than the ktests' own.
+lockdep_real_reports() {
+	grep -A2 'WARNING: possible circular locking dependency' "$1" |
+		grep -oE "(acquiring|holding) lock class '[^']*'" |
+		grep -vE "lock class '(test_|&kt_)" | sort -u
 }
 
 # side_by_side <name> <fn> <args...> -- <fn> <args...>: two step functions
@@ -1117,7 +1135,8 @@ ktest=x86_core,smp,sched,tlb,page_alloc,slab,vmalloc,workqueue,timer,softirq,irq
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
-# Every suite under KASAN: no report outside the kasan suite's own.
+# Every suite under KASAN: no report outside the kasan suite's own (and no
+# lockdep report outside the ktests' own lock classes).
 ktest_kasan qemu-allyes-smp2 "$out/allyes/vmlinux" 2
 # The clang allyesconfig kernel at -smp 1, beside the gcc kernel at -smp 1
 # and then without ACPI (one CPU runs, the APs are never started): one

@@ -593,6 +593,7 @@ void device_initialize(struct device *dev)
 	dev->driver = NULL;
 	dev->registered = false;
 	dev->parent_ref = false;
+	dev->mem_owner = NULL;
 	dev->probe_err = 0;
 	dev->seq = 0;
 }
@@ -647,6 +648,16 @@ int device_add(struct device *dev)
 		pr_err("device_add: device %s has no %s\n", dev->name[0] ? dev->name : "?",
 		       dev->name[0] ? "release()" : "name");
 		return -EINVAL;
+	}
+	/*
+	 * A release() in a module (or a device in its data) keeps the
+	 * module's memory until the last put_device(), which may come
+	 * after the module's unload: never a call into freed code.
+	 */
+	if (!dev->mem_owner) {
+		dev->mem_owner = module_memory_get((unsigned long)dev->release);
+		if (!dev->mem_owner)
+			dev->mem_owner = module_memory_get((unsigned long)dev);
 	}
 	mutex_lock(&dm_mutex);
 	head = dev->bus ? &dev->bus->devices : &busless_devices;
@@ -801,6 +812,7 @@ EXPORT_SYMBOL_GPL(get_device);
 void put_device(struct device *dev)
 {
 	struct device *parent;
+	struct module *mem_owner;
 	int left;
 
 	if (!dev)
@@ -816,11 +828,14 @@ void put_device(struct device *dev)
 	}
 	parent = dev->parent_ref ? dev->parent : NULL;
 	dev->parent_ref = false;
+	mem_owner = dev->mem_owner;
 	devres_release_all(dev);
 	dev->release(dev);
 	/* The child's reference on its parent was taken by device_add(). */
 	if (parent)
 		put_device(parent);
+	/* release() has returned: its module's memory may go now. */
+	module_memory_put(mem_owner);
 }
 EXPORT_SYMBOL_GPL(put_device);
 

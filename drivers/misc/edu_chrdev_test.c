@@ -6,8 +6,9 @@
  * ioctl, positions and lengths at and past the buffer's end), the module
  * pinned while a file is open (rmmod -EBUSY), and the regression of issue
  * 19's crash: readers hammering /dev/edu0 while every edu device is
- * unbound end with -ENODEV, not a fault, and nothing leaks.  Skipped
- * without an edu device.
+ * unbound end with -ENODEV, not a fault, and nothing leaks; a reference
+ * on /dev/eduN's device held across rmmod edu, whose last put runs the
+ * module's release() after the unload.  Skipped without an edu device.
  */
 #include <exo/atomic.h>
 #include <exo/device.h>
@@ -21,6 +22,8 @@
 #include <exo/sched.h>
 #include <exo/slab.h>
 #include <exo/string.h>
+
+#include "../../kernel/module-internal.h"
 
 #define EDU_NODE	"/dev/edu0"
 #define EDU_TEST_MAX	4
@@ -208,10 +211,70 @@ static void test_edu_chrdev_unbind_while_reading(struct ktest *t)
 		  atomic_long_read(&h.ok), atomic_long_read(&h.enodev));
 }
 
+/* A device-tree walker's step: a reference on @parent's /dev/eduN child. */
+static int grab_edu_child(struct device *dev, void *data)
+{
+	struct device **found = data;
+
+	if (strncmp(dev_name(dev), "edu", 3))
+		return 0;
+	*found = get_device(dev);
+	return 1;
+}
+
+/*
+ * A walker (lsdev, device_for_each_child()) holds the last reference on
+ * edu's /dev/eduN device, whose release() is edu.ko code, across rmmod
+ * edu: the module's memory must stay until that reference goes, its
+ * release run there, and the memory go after it; then insmod works
+ * again.  Before the fix, the put called into freed module memory and
+ * oopsed.
+ */
+static void test_edu_child_ref_across_rmmod(struct ktest *t)
+{
+	struct module *mod = find_module("edu");
+	struct device *child = NULL;
+	size_t bytes, len;
+	unsigned long objs;
+	const void *img;
+
+	if (!mod)
+		KTEST_SKIP(t, "edu is built in");
+	img = boot_module_find("edu", &len);
+	if (!img)
+		KTEST_SKIP(t, "edu.ko is not among the boot modules");
+	if (!nr_edu || !edus[0]->dev.driver)
+		KTEST_SKIP(t, "no bound edu device");
+	/* One cycle first: the debug options grow bounded state on the first. */
+	KTEST_ASSERT_EQ(t, unload_module("edu"), 0);
+	module_flush_frees();
+	KTEST_ASSERT_EQ(t, load_module(img, len, &mod), 0);
+	bytes = module_bytes_allocated();
+	objs = kmalloc_usage(NULL);
+
+	KTEST_ASSERT_EQ(t, device_for_each_child(&edus[0]->dev, &child, grab_edu_child), 1);
+	KTEST_EXPECT_TRUE(t, child->mem_owner == mod);
+	KTEST_ASSERT_EQ(t, unload_module("edu"), 0);
+	KTEST_EXPECT_NULL(t, find_module("edu"));
+	KTEST_EXPECT_NULL(t, edus[0]->dev.driver);
+	/* Unloaded, but its memory stays for the device's release(). */
+	module_flush_frees();
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), bytes);
+	put_device(child);		/* the last one: edu_chr_release() runs */
+	module_flush_frees();
+	KTEST_EXPECT_LT(t, module_bytes_allocated(), bytes);
+
+	KTEST_ASSERT_EQ(t, load_module(img, len, &mod), 0);
+	KTEST_EXPECT_TRUE(t, edus[0]->dev.driver != NULL);
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), bytes);
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), objs);
+}
+
 static struct ktest_case edu_chrdev_cases[] = {
 	KTEST_CASE(test_edu_chrdev_rw_ioctl),
 	KTEST_CASE(test_edu_chrdev_pins_module),
 	KTEST_CASE_FLAGS(test_edu_chrdev_unbind_while_reading, KTEST_F_NOHOST),
+	KTEST_CASE(test_edu_child_ref_across_rmmod),
 	{}
 };
 

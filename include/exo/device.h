@@ -116,6 +116,12 @@ struct device {
 	bool registered;
 	bool parent_ref;			/* device_add() took a ref on parent */
 	/*
+	 * The module whose memory holds release() (or this struct), whose
+	 * memory device_add() referenced so that the last put_device() can
+	 * come after the module's unload (module_memory_get()); or NULL.
+	 */
+	struct module *mem_owner;
+	/*
 	 * The binding's operations fence (dev_enter()): @live is true from
 	 * the end of a successful probe until the consumers are unbound and
 	 * only the operations in flight remain; @active counts the callers

@@ -102,6 +102,9 @@ static inline void lockdep_init_map(struct lockdep_map *map, const char *name,
  * every device's lock) in a class of its own, before its first use.
  */
 #define lockdep_set_class(lock, key)	lockdep_init_map(&(lock)->dep_map, #key, key)
+/* The same, with a class name chosen at run time (static storage). */
+#define lockdep_set_class_and_name(lock, key, name)			\
+	lockdep_init_map(&(lock)->dep_map, name, key)
 
 /**
  * lock_map_release() - current released the sleeping lock of @map
@@ -130,6 +133,8 @@ void lockdep_get_stats(struct lockdep_stats *st);
 unsigned int lockdep_depth(void);
 #else
 #define lockdep_set_class(lock, key)	do { (void)(lock); (void)(key); } while (0)
+#define lockdep_set_class_and_name(lock, key, name)			\
+	do { (void)(lock); (void)(key); (void)(name); } while (0)
 #endif
 
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP

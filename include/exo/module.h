@@ -55,6 +55,16 @@ struct module {
 	enum module_state state;
 	struct list_head list;			/* on the loaded-modules list */
 	atomic_t refcnt;			/* base + users (module_refcount()) */
+	/*
+	 * References to the module's memory (module_memory_get()): one while
+	 * it is on the list, one per device whose release() or struct lies
+	 * in it, and, after a failed init that left users, one for all of
+	 * them (@users_pin: the module_put() taking @refcnt to 0 drops it).
+	 * The memory is freed at the last one, at unload or later.
+	 */
+	atomic_t mem_refs;
+	bool users_pin;
+	struct list_head free_node;		/* waiting for module_free_work */
 	struct module *deps[MODULE_MAX_DEPS];	/* modules we link against */
 	unsigned int nr_deps;
 	const struct kernel_symbol *syms, *gpl_syms;
@@ -239,6 +249,39 @@ int module_for_each(int (*fn)(struct module *mod, void *data), void *data);
 unsigned int module_nr_loaded(void);
 
 /**
+ * module_memory_get() - keep the memory of the module that holds @addr
+ * @addr: an address in a module's text or data (a release() function, a
+ *	struct device)
+ *
+ * For the driver core: a device whose release() is module code (or which
+ * lives in module data) may get its last put_device() after its module
+ * was unloaded; with this reference the module's memory stays until the
+ * matching module_memory_put(), so that release runs in code that is
+ * still there.  The module's exports and its name are gone from then on
+ * (it is off the list); its dependencies stay referenced.
+ * Context: any; lockless (interrupts off for the walk).
+ * Return: the module, whose memory is referenced, or NULL if @addr is in
+ * no loaded module.
+ */
+struct module *module_memory_get(unsigned long addr);
+
+/**
+ * module_memory_put() - drop a reference module_memory_get() took
+ * @mod: the module, or NULL
+ *
+ * The last reference of a module already unloaded (or whose init failed)
+ * frees its memory, from a work item (module_mutex is needed), and logs it.
+ * Context: any.
+ */
+void module_memory_put(struct module *mod);
+
+/**
+ * module_flush_frees() - wait until the frees queued by module_memory_put()
+ * and module_put() are done (tests: memory back to its baseline)
+ */
+void module_flush_frees(void);
+
+/**
  * boot_module_find() - a .ko handed over by the boot loader, by name
  * @name: module name, without ".ko"
  * @len: set to its size
@@ -264,6 +307,9 @@ static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }
 static inline void module_put(struct module *mod) { }
 static inline int module_refcount(struct module *mod) { return 0; }
+static inline struct module *module_memory_get(unsigned long addr) { return NULL; }
+static inline void module_memory_put(struct module *mod) { }
+static inline void module_flush_frees(void) { }
 static inline int module_for_each(int (*fn)(struct module *mod, void *data), void *data)
 {
 	return 0;

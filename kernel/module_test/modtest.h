@@ -16,4 +16,10 @@ int modtest_b_twice(int x);
 
 void modtest_no_such_symbol(void);
 
+struct device;
+struct module;
+/* kernel/module_lifetime_test.c, for modtest_initref.ko. */
+void modtest_initref_hold(struct device *dev, struct module *mod);
+void modtest_initref_released(struct device *dev);
+
 #endif

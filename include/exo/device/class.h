@@ -10,6 +10,7 @@
 
 #include <exo/fs.h>
 #include <exo/list.h>
+#include <exo/spinlock.h>
 
 struct device;
 
@@ -18,6 +19,14 @@ struct device;
  * @name: its name (/sys/class/<name>)
  * @devnode: optional: the node's name and mode for @dev (NULL: its name,
  *	0600 or 0666 with *mode preset)
+ *
+ * The devices of a class have a lock class of their own for lockdep,
+ * keyed by @lock_key (so a struct class must have static storage, as
+ * lock class keys do): a class device is never probed, its lock is only
+ * taken to delete it, and a subsystem that deletes it under its own
+ * mutex (misc_mtx) while a bus device's probe takes that mutex (a driver
+ * calling misc_register()) must not look like "device lock -> misc_mtx
+ * -> device lock" to the validator.
  */
 struct class {
 	const char *name;
@@ -26,6 +35,8 @@ struct class {
 	struct list_head node;
 	struct list_head devices;
 	bool registered;
+	struct lock_class_key lock_key;
+	char lock_name[32];		/* "class <name>": lockdep's name for it */
 };
 
 /**
