@@ -725,22 +725,45 @@ static __always_inline int free_block_claim(struct page_allocator *pa, unsigned 
 /*
  * The checks of free_block_fast(), then free_block_claim().  With several
  * memory nodes pcp_pfn_limit is 0, so that every free of the system
- * allocator checks here, out of the way of the one-node path, that the
- * frame is on this CPU's node before it may go to the CPU's cache: a
- * frame of another node goes straight back to its own node's zone.
+ * allocator leaves the fast path here for free_block_numa(), which checks
+ * that the frame is on this CPU's node before it may go to the CPU's
+ * cache; the one-node path pays nothing for it.
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order, bool cached)
 {
 	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn) ||
-		     (pfn & ((1UL << order) - 1)))) {
-		if (pa != &global_pa || pfn >= max_pfn || (pfn & ((1UL << order) - 1)))
-			return FREE_SLOW;
-		if (cached && pcp_cached(order) &&
-		    pfn_to_nid(pfn) != pa_cpu_node[smp_processor_id()])
-			return free_block_claim(pa, pfn, order, false);
-	}
+		     (pfn & ((1UL << order) - 1))))
+		return FREE_SLOW;
 	return free_block_claim(pa, pfn, order, cached);
+}
+
+/*
+ * What free_block_fast() would have done for the aligned block (pfn,
+ * order) of the system allocator below max_pfn on a NUMA machine: this
+ * CPU's cache for a frame of its node, else straight to the frame's own
+ * node's zone.  Called by the slow paths when they get FREE_SLOW.
+ */
+static noinline int free_block_numa(unsigned long pfn, unsigned int order)
+{
+	if (pfn_to_nid(pfn) != pa_cpu_node[smp_processor_id()])
+		return free_block_claim(&global_pa, pfn, order, false);
+	switch (order) {
+	case 0: return free_block_claim(&global_pa, pfn, 0, true);
+	case 1: return free_block_claim(&global_pa, pfn, 1, true);
+	case 2: return free_block_claim(&global_pa, pfn, 2, true);
+	case 3: return free_block_claim(&global_pa, pfn, 3, true);
+	case PCP_HUGE_ORDER: return free_block_claim(&global_pa, pfn, PCP_HUGE_ORDER, true);
+	default: return free_block_claim(&global_pa, pfn, order, false);
+	}
+}
+
+/* Several memory nodes, and (pfn, order) a block free_block_numa() can take? */
+static __always_inline bool numa_free_candidate(struct page_allocator *pa, unsigned long pfn,
+						unsigned int order)
+{
+	return pa == &global_pa && pcp_pfn_limit != max_pfn && pfn < max_pfn &&
+	       order <= MAX_ORDER && !(pfn & ((1UL << order) - 1));
 }
 
 /* free_block_fast() with a constant order for each cached order. */
@@ -797,6 +820,11 @@ static __always_inline unsigned long frame_ror(phys_addr_t frame)
 /* free_frame() once its fast path returned @code (arguments in fast-path registers). */
 static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_allocator *pa)
 {
+	if (code == FREE_SLOW && numa_free_candidate(pa, rpfn, 0)) {
+		code = free_block_numa(rpfn, 0);
+		if (code == FREE_DONE)
+			return 0;
+	}
 	/* Errors, or a frame of a larger block. */
 	if (code < 0)
 		return free_range(pa, (phys_addr_t)((rpfn << PAGE_SHIFT) | (rpfn >> (64 - PAGE_SHIFT))),
@@ -861,6 +889,12 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 static noinline int free_contiguous_slow(struct page_allocator *pa, phys_addr_t base,
 					 size_t count, const char *who, int code)
 {
+	if (code == FREE_SLOW && is_power_of_2(count) && !(base & ~PAGE_MASK) &&
+	    numa_free_candidate(pa, PHYS_PFN(base), ilog2(count))) {
+		code = free_block_numa(PHYS_PFN(base), ilog2(count));
+		if (code == FREE_DONE)
+			return 0;
+	}
 	if (code < 0)
 		return free_range(pa, base, count, who, code == FREE_CLAIMED);
 	free_finish(pa, PHYS_PFN(base), ilog2(count), code);
@@ -955,7 +989,7 @@ static noinline struct page *alloc_pages_nofail(int nid, gfp_t gfp, unsigned int
  * alloc_pages() past its fast path: checks, zones, nodes, __GFP_ZERO,
  * __GFP_NOFAIL.  @nid: a memory node, or NUMA_NO_NODE for this CPU's.
  */
-static noinline struct page *alloc_pages_slow(int nid, gfp_t gfp, unsigned int order)
+static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int nid)
 {
 	unsigned long pfn;
 
@@ -1001,7 +1035,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		post_alloc(pfn, 1UL << order, 0);
 		return &mem_map[pfn];
 	}
-	return alloc_pages_slow(NUMA_NO_NODE, gfp, order);
+	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);
 }
 
 /* A block from node @nid first; kernel-doc in <exo/page_alloc.h>. */
@@ -1016,7 +1050,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		return NULL;
 	}
 	/* A memoryless node's memory is its nearest memory node's. */
-	return alloc_pages_slow(pa_fallback[nid].node[0], gfp, order);
+	return alloc_pages_slow(gfp, order, pa_fallback[nid].node[0]);
 }
 
 /* __free_pages() once its fast path returned @code. */
