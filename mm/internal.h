@@ -386,9 +386,6 @@ void check_poison(unsigned long pfn, unsigned long n);
 unsigned long check_pa(struct page_allocator *pa);
 void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp);
 
-/* page_alloc_numa.c */
-void numa_count_alloc(struct per_cpu_pageset *ps, int preferred, unsigned long pfn);
-
 /* page_alloc_stats.c */
 unsigned long pageset_pages(struct page_allocator *pa, const struct per_cpu_pageset *ps, int z);
 void stats_add(struct page_alloc_cpu_stats *a, const struct per_cpu_pageset *ps);

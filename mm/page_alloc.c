@@ -130,7 +130,8 @@ static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t
  * Count an allocation outside the cache hits for numastat (interrupts
  * disabled): @preferred is the memory node asked for.
  */
-void numa_count_alloc(struct per_cpu_pageset *ps, int preferred, unsigned long pfn)
+static __always_inline void numa_count_alloc(struct per_cpu_pageset *ps, int preferred,
+					     unsigned long pfn)
 {
 	int nid = pfn_to_nid(pfn);
 
@@ -214,7 +215,6 @@ static void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 void pageset_reset(struct per_cpu_pageset *ps)
 {
 	memset(&ps->stats, 0, sizeof(ps->stats));
-	memset64((u64 *)&ps->numa, 0, sizeof(ps->numa) / 8);
 	for (unsigned int r = 0; r < PCP_RINGS; r++) {
 		ps->pcp.top[r] = ps->pcp.bottom[r] = 0;
 		pcp_set_limit(&ps->pcp, r);
@@ -1036,6 +1036,20 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		return &mem_map[pfn];
 	}
 	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);
+}
+
+/* This CPU's memory node; kernel-doc in <exo/page_alloc.h>. */
+int numa_mem_id(void)
+{
+	return pa_cpu_node[smp_processor_id()];
+}
+
+/* The memory node serving @nid; kernel-doc in <exo/page_alloc.h>. */
+int numa_node_mem(int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES || !pa_fallback[nid].nr)
+		return NUMA_NO_NODE;
+	return pa_fallback[nid].node[0];
 }
 
 /* A block from node @nid first; kernel-doc in <exo/page_alloc.h>. */

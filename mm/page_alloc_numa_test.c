@@ -17,7 +17,10 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 
+#include <exo/slab.h>
+
 #include "internal.h"
+#include "slab.h"
 
 #define LOCAL_ALLOCS	64
 
@@ -332,6 +335,104 @@ static void test_buddyinfo(struct ktest *t)
 	page_alloc_show_buddyinfo();
 }
 
+/* Do the _node slab paths place objects (not in debug and KASAN builds)? */
+static bool slab_places(void)
+{
+	return !IS_ENABLED(CONFIG_SLAB_DEBUG) && !IS_ENABLED(CONFIG_KASAN);
+}
+
+/* kmalloc_node() puts objects of every size on the node asked. */
+static void test_kmalloc_node(struct ktest *t)
+{
+	static const size_t sizes[] = { 16, 200, 1024, 4096, 16384 };
+	int nid;
+
+	for_each_online_node(nid) {
+		int want = numa_nearest_node(nid, N_MEMORY);
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+			void *p[8];
+
+			for (unsigned int j = 0; j < ARRAY_SIZE(p); j++) {
+				p[j] = j & 1 ? kzalloc_node(sizes[i], GFP_KERNEL, nid) :
+					       kmalloc_node(sizes[i], GFP_KERNEL, nid);
+				KTEST_ASSERT_NOT_NULL(t, p[j]);
+				if (slab_places())
+					KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p[j])), want);
+				if (j & 1)
+					KTEST_EXPECT_EQ(t, ((u8 *)p[j])[sizes[i] - 1], 0);
+				memset(p[j], 0x5a, sizes[i]);
+				KTEST_EXPECT_GE(t, ksize(p[j]), sizes[i]);
+			}
+			for (unsigned int j = 0; j < ARRAY_SIZE(p); j++)
+				kfree(p[j]);
+		}
+	}
+	KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, MAX_NUMNODES));
+	KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, -5));
+	/* NUMA_NO_NODE is kmalloc(). */
+	{
+		void *p = kmalloc_node(64, GFP_KERNEL, NUMA_NO_NODE);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		kfree(p);
+	}
+}
+
+/* kmem_cache_alloc_node() likewise, for a typed cache. */
+static void test_kmem_cache_alloc_node(struct ktest *t)
+{
+	struct kmem_cache *c = kmem_cache_create("numa_alloc_test", 96, 0, 0, NULL);
+	int nid;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	for_each_online_node(nid) {
+		int want = numa_nearest_node(nid, N_MEMORY);
+		void *p[40];
+
+		for (unsigned int j = 0; j < ARRAY_SIZE(p); j++) {
+			p[j] = kmem_cache_alloc_node(c, j & 1 ? GFP_KERNEL | __GFP_ZERO : GFP_KERNEL,
+						     nid);
+			KTEST_ASSERT_NOT_NULL(t, p[j]);
+			if (slab_places())
+				KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p[j])), want);
+		}
+		for (unsigned int j = 0; j < ARRAY_SIZE(p); j++)
+			kmem_cache_free(c, p[j]);
+	}
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_NOWARN, MAX_NUMNODES));
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * An object of another node's slab freed on this CPU through the checked
+ * slow path goes straight back to its slab (its in-use count drops); a
+ * local one goes to this CPU's tiers.
+ */
+static void test_kmalloc_remote_free(struct ktest *t)
+{
+	struct kmem_cache *c = kmalloc_cache(1024);
+	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
+	struct page *slab;
+	unsigned int inuse;
+	void *p;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != local && remote == NUMA_NO_NODE)
+			remote = nid;
+	if (remote == NUMA_NO_NODE || !slab_places()) {
+		ktest_skip(t, "one memory node, or a debug/KASAN build");
+		return;
+	}
+	p = kmalloc_node(1024, GFP_KERNEL, remote);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
+	slab = pfn_to_page(page_to_pfn(virt_to_page(p)) & ~((1UL << c->order) - 1));
+	inuse = READ_ONCE(slab->counters);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(slab->counters), inuse - 1);
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE(test_alloc_pages_node),
@@ -339,6 +440,9 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_fallback_by_distance),
 	KTEST_CASE(test_counters_add_up),
 	KTEST_CASE(test_buddyinfo),
+	KTEST_CASE(test_kmalloc_node),
+	KTEST_CASE(test_kmem_cache_alloc_node),
+	KTEST_CASE(test_kmalloc_remote_free),
 	{}
 };
 

@@ -221,6 +221,24 @@ int free_contiguous(phys_addr_t base, size_t count);
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 
+/* Memory nodes of the page allocator: 1 without NUMA (Documentation/mm/numa.rst). */
+extern unsigned int pa_nr_nodes;
+
+/**
+ * numa_mem_id() - this CPU's memory node
+ * Return: its node, or the nearest node with memory for a CPU of a
+ * memoryless node (Linux's numa_mem_id()); 0 without NUMA.
+ */
+int numa_mem_id(void);
+
+/**
+ * numa_node_mem() - the memory node that serves a node's allocations
+ * @nid: node number
+ * Return: @nid if it has memory, the nearest node with memory for a
+ * memoryless node, NUMA_NO_NODE if @nid is not an online node.
+ */
+int numa_node_mem(int nid);
+
 /**
  * alloc_pages_node() - alloc_pages() from a given NUMA node first
  * @nid: the node (<exo/numa.h>); NUMA_NO_NODE for this CPU's node, the
