@@ -9,8 +9,9 @@
  * and only read afterwards, so readers take no lock.
  *
  * The names and semantics are Linux's (<linux/numa.h>, <linux/nodemask.h>,
- * <linux/topology.h>).  Only the topology is per node so far: the page and
- * slab allocators still keep one set of zones (Documentation/mm/numa.rst).
+ * <linux/topology.h>).  The page and slab allocators' node layer
+ * (alloc_pages_node(), kmalloc_node()) is in <exo/page_alloc.h> and
+ * <exo/slab.h>; Documentation/mm/numa.rst describes both.
  */
 #ifndef _EXO_NUMA_H
 #define _EXO_NUMA_H
