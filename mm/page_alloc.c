@@ -1064,7 +1064,10 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		return NULL;
 	}
 	/* A memoryless node's memory is its nearest memory node's. */
-	return alloc_pages_slow(gfp, order, pa_fallback[nid].node[0]);
+	nid = pa_fallback[nid].node[0];
+	if (nid == pa_cpu_node[smp_processor_id()] && !(gfp & __GFP_THISNODE))
+		return alloc_pages(gfp, order);
+	return alloc_pages_slow(gfp, order, nid);
 }
 
 /* __free_pages() once its fast path returned @code. */
