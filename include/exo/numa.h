@@ -178,14 +178,15 @@ int node_to_pxm(int node);
 unsigned long node_present_pages(int node);
 
 /**
- * numa_show() - print nodes, CPUs, memory ranges and the distance table
+ * numa_show() - print nodes, CPUs, memory ranges, the distance table and
+ * the page allocator's per-node counters (page_alloc_numa_stats())
  *
  * The output of the `numastat` shell command.
  */
 void numa_show(void);
 
 /**
- * numa_show_meminfo() - one line per online node with its memory size
+ * numa_show_meminfo() - per online node its memory size and free memory
  *
  * The per-node section of `meminfo`.
  */
