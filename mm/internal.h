@@ -80,6 +80,7 @@
 #include <exo/bitmap.h>
 #include <exo/kasan.h>
 #include <exo/mm_types.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
 #include <exo/printk.h>
@@ -119,11 +120,49 @@ struct pcp_counters {
 	unsigned long miss_pops;	/* pops right after a refill (a miss) */
 };
 
+/*
+ * NUMA events of the allocations a CPU made outside its cache hits, by
+ * node (Linux's numastat): hit[n] allocations placed on n as asked,
+ * miss[n] placed on n though another node was asked, foreign[n] asked of
+ * n but placed elsewhere.  Cache hits are all hits on the CPU's memory
+ * node and are derived (page_alloc_numa_stats()).
+ */
+struct pcp_numa_counters {
+	unsigned long hit[MAX_NUMNODES];
+	unsigned long miss[MAX_NUMNODES];
+	unsigned long foreign[MAX_NUMNODES];
+};
+
 /* One CPU's caches (pagesets) or a test instance's. */
 struct per_cpu_pageset {
 	struct pcp_counters stats;
+	struct pcp_numa_counters numa;
 	struct per_cpu_pages pcp;
 };
+
+/*
+ * A node of the system allocator (Linux's pg_data_t): its zones, the span
+ * of frames it owns and its fallback order.  Node 0's zones are
+ * global_pa.zones; the others are allocated by page_alloc_numa_init().
+ * Each memory node owns one run of frames [start_pfn, end_pfn), aligned to
+ * MAX_ORDER_NR_PAGES, so that no block ever straddles two nodes.
+ */
+struct pglist_data {
+	struct zone *zones;		/* [MAX_NR_ZONES] */
+	int node_id;
+	unsigned long start_pfn, end_pfn;
+};
+
+/*
+ * Where an online node's allocations go: the memory nodes by distance from
+ * it (itself first when it has memory, the lowest number among equals).
+ * nr 0: not an online node.
+ */
+struct pa_fallback {
+	unsigned int nr;
+	u8 node[MAX_NUMNODES];
+};
+extern struct pa_fallback pa_fallback[MAX_NUMNODES];
 
 /*
  * A set of zones with its caches: the system allocator, or an isolated
@@ -137,6 +176,22 @@ struct page_allocator {
 };
 
 extern struct page_allocator global_pa;
+extern struct pglist_data *node_data[MAX_NUMNODES];
+extern struct pglist_data pa_node0_data;	/* global_pa.zones */
+#define NODE_DATA(nid)	(node_data[nid])
+/* Memory nodes of the allocator, by ascending start_pfn; 1 (node 0) without NUMA. */
+extern unsigned int pa_nr_nodes;
+extern u8 pa_node_order[MAX_NUMNODES];
+/*
+ * Frames below it are freed into the per-CPU caches without a node check:
+ * max_pfn with one memory node, 0 with several (every free then checks
+ * that the frame is on the CPU's node: free_block_numa()).
+ */
+extern unsigned long pcp_pfn_limit;
+/* Each CPU's memory node: its own, or the nearest one with memory. */
+extern u8 pa_cpu_node[NR_CPUS];
+/* Each CPU's own node (cpu_to_node()): local_node/other_node of numastat. */
+extern u8 pa_cpu_home[NR_CPUS];
 DECLARE_PER_CPU(struct per_cpu_pageset, pagesets);
 extern unsigned long *page_free_map;
 extern unsigned long *page_poison_map;
@@ -189,6 +244,48 @@ static __always_inline unsigned int pa_zone_idx(struct page_allocator *pa, unsig
 		       pfn < ZONE_DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL;
 	return 0;
 }
+
+/* The allocator node owning @pfn (any pfn: a hole goes to the node below it). */
+static __always_inline int pfn_to_nid(unsigned long pfn)
+{
+	unsigned int i;
+
+	if (likely(pa_nr_nodes <= 1))
+		return pa_node_order[0];
+	for (i = 1; i < pa_nr_nodes; i++)
+		if (pfn < NODE_DATA(pa_node_order[i])->start_pfn)
+			break;
+	return pa_node_order[i - 1];
+}
+
+/* The zone of @pfn in @pa; only for pfns already known to be in @pa. */
+static __always_inline struct zone *pa_zone(struct page_allocator *pa, unsigned long pfn)
+{
+	if (pa == &global_pa)
+		return &NODE_DATA(pfn_to_nid(pfn))->zones[pa_zone_idx(pa, pfn)];
+	return &pa->zones[0];
+}
+
+/* Zone @z of allocator node @nid. */
+static __always_inline struct zone *node_zone(int nid, unsigned int z)
+{
+	return &NODE_DATA(nid)->zones[z];
+}
+
+#define for_each_pa_node(i, nid)					\
+	for ((i) = 0; (i) < pa_nr_nodes && ((nid) = pa_node_order[i], 1); (i)++)
+
+/*
+ * Each zone @zone (index @z) of @pa that spans frames: every node's for
+ * the system allocator.
+ */
+#define for_each_pa_zone(pa, zone, z)						\
+	for (unsigned int __i = 0, z = 0; __i < ((pa) == &global_pa ? pa_nr_nodes : 1);	\
+	     __i++)								\
+		for (z = 0; z < (pa)->nr_zones; z++)				\
+			if (((zone) = (pa) == &global_pa ?			\
+			     node_zone(pa_node_order[__i], z) : &(pa)->zones[z]),	\
+			    (zone)->start_pfn >= (zone)->end_pfn) {} else
 
 /* Does @pa manage @pfn (< max_pfn)?  Always for the system allocator. */
 static __always_inline bool pa_owns(struct page_allocator *pa, unsigned long pfn)

@@ -47,6 +47,15 @@ atomic_long_t poison_errors;
 unsigned long metadata_bytes;
 
 struct page_allocator global_pa;
+/* Node 0, the only one without NUMA: its zones are global_pa's. */
+struct pglist_data pa_node0_data = { .zones = global_pa.zones };
+struct pglist_data *node_data[MAX_NUMNODES] = { &pa_node0_data };
+unsigned int pa_nr_nodes = 1;
+u8 pa_node_order[MAX_NUMNODES];
+unsigned long pcp_pfn_limit;
+u8 pa_cpu_node[NR_CPUS];
+u8 pa_cpu_home[NR_CPUS];
+struct pa_fallback pa_fallback[MAX_NUMNODES] = { { .nr = 1 } };
 /*
  * In each CPU's per-CPU area: memory for the CPUs present, not NR_CPUS
  * slots of 22 KiB.  Every area is a copy of the pristine template
@@ -95,6 +104,12 @@ struct page *pfn_to_block_head(unsigned long pfn)
 	return h == NO_PFN ? NULL : &mem_map[h];
 }
 
+/* The node of @page's memory; kernel-doc in <exo/page_alloc.h>. */
+int page_to_nid(const struct page *page)
+{
+	return pfn_to_nid(page_to_pfn(page));
+}
+
 /* Is @pfn inside an allocated block? */
 bool pfn_allocated(unsigned long pfn)
 {
@@ -109,6 +124,23 @@ static __always_inline void post_alloc(unsigned long pfn, unsigned long n, gfp_t
 	kasan_unpoison_pages(pfn, n);
 	if (gfp & __GFP_ZERO)
 		memset(phys_to_virt(PFN_PHYS(pfn)), 0, n << PAGE_SHIFT);
+}
+
+/*
+ * Count an allocation outside the cache hits for numastat (interrupts
+ * disabled): @preferred is the memory node asked for.
+ */
+static __always_inline void numa_count_alloc(struct per_cpu_pageset *ps, int preferred,
+					     unsigned long pfn)
+{
+	int nid = pfn_to_nid(pfn);
+
+	if (nid == preferred) {
+		ps->numa.hit[nid]++;
+	} else {
+		ps->numa.miss[nid]++;
+		ps->numa.foreign[preferred]++;
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -288,12 +320,12 @@ static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsi
 	unsigned int i = 0;
 
 	while (i < n) {
-		struct zone *zone = &pa->zones[pa_zone_idx(pa, stk[i].pfn)];
+		struct zone *zone = pa_zone(pa, stk[i].pfn);
 
 		spin_lock(&zone->lock);
 		do {
 			__free_one(zone, stk[i].pfn, stk[i].order, st);
-		} while (++i < n && &pa->zones[pa_zone_idx(pa, stk[i].pfn)] == zone);
+		} while (++i < n && pa_zone(pa, stk[i].pfn) == zone);
 		spin_unlock(&zone->lock);
 	}
 }
@@ -358,13 +390,37 @@ void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
 			pcp_drain(pa, &ps->pcp, ring_order(r), pcp_count(&ps->pcp, r), &ps->stats);
 }
 
+/* Take a block of @order straight from zones @high .. 0 of @zones. */
+static bool take_from_zones(struct zone *zones, int high, unsigned int order, unsigned long *pfnp,
+			    struct pcp_counters *st)
+{
+	for (int z = high; z >= 0; z--) {
+		struct zone *zone = &zones[z];
+		bool ok;
+
+		if (!zone->managed)
+			continue;
+		spin_lock(&zone->lock);
+		ok = __rmqueue(zone, order, pfnp, st);
+		spin_unlock(&zone->lock);
+		if (ok) {
+			prep_block(*pfnp, order);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Take a block of @order from zones @high .. 0 and prepare it.  @cached:
  * any zone will do, so this CPU's ring serves it and is refilled from the
- * highest zone that has memory.
+ * highest zone that has memory.  The system allocator takes it from
+ * memory node @nid (a node with memory: the caller's choice or this CPU's
+ * memory node; the rings are refilled only from the CPU's own), then from
+ * the other memory nodes by distance from @nid unless @thisnode.
  */
-static bool take_block(struct page_allocator *pa, int high, bool cached, unsigned int order,
-		       unsigned long *pfnp)
+static bool take_block(struct page_allocator *pa, int nid, bool thisnode, int high, bool cached,
+		       unsigned int order, unsigned long *pfnp)
 {
 	unsigned long flags = arch_local_irq_save();
 	struct per_cpu_pageset *ps = pa_pageset(pa);
@@ -377,27 +433,31 @@ static bool take_block(struct page_allocator *pa, int high, bool cached, unsigne
 			return true;
 		}
 		ps->stats.pcp_misses++;
-		for (int z = high; z >= 0; z--)
-			if (pa->zones[z].managed && pcp_refill(&pa->zones[z], &ps->pcp, order, &ps->stats))
+		for (int z = high; z >= 0; z--) {
+			struct zone *zone = pa == &global_pa ? node_zone(nid, z) : &pa->zones[z];
+
+			if (zone->managed && pcp_refill(zone, &ps->pcp, order, &ps->stats))
 				break;
+		}
 		ok = pcp_pop(&ps->pcp, order, pfnp);
 		if (ok) {
 			ps->stats.miss_pops++;
 			test_and_set_bit(*pfnp, page_alloc_map);
 		}
-	} else {
-		for (int z = high; z >= 0 && !ok; z--) {
-			struct zone *zone = &pa->zones[z];
-
-			if (!zone->managed)
-				continue;
-			spin_lock(&zone->lock);
-			ok = __rmqueue(zone, order, pfnp, &ps->stats);
-			spin_unlock(&zone->lock);
-			if (ok)
-				prep_block(*pfnp, order);
-		}
 	}
+	if (pa != &global_pa) {
+		if (!ok)
+			ok = take_from_zones(pa->zones, high, order, pfnp, &ps->stats);
+	} else if (!ok) {
+		const struct pa_fallback *fb = &pa_fallback[nid];
+
+		/* The local node ran dry: straight from the next ones, never cached. */
+		for (unsigned int i = 0; i < (thisnode ? 1U : fb->nr) && !ok; i++)
+			ok = take_from_zones(NODE_DATA(fb->node[i])->zones, high, order, pfnp,
+					     &ps->stats);
+	}
+	if (ok && pa == &global_pa)
+		numa_count_alloc(ps, nid, *pfnp);
 	ps->stats.allocs += ok;
 	arch_local_irq_restore(flags);
 	return ok;
@@ -430,22 +490,29 @@ static void drain_for_retry(struct page_allocator *pa, gfp_t gfp)
 
 /*
  * Allocate and prepare a block of @order: zones from the highest @gfp
- * allows down to DMA, then once more after draining the caches.
- * Returns 0 or -ENOMEM; does not log.
+ * allows down to DMA, then once more after draining the caches.  @nid:
+ * the memory node to take it from first (the system allocator),
+ * NUMA_NO_NODE for this CPU's.  Returns 0 or -ENOMEM; does not log.
  */
-static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
+static int alloc_block(struct page_allocator *pa, int nid, gfp_t gfp, unsigned int order,
 		       unsigned long *pfnp)
 {
 	unsigned int high = min(gfp_zone(pa, gfp), pa->preferred);
-	bool cached = pcp_cached(order) && high == pa->preferred;
+	int local = pa_cpu_node[smp_processor_id()];
+	bool thisnode = gfp & __GFP_THISNODE;
+	bool cached;
 	unsigned long flags;
 
+	if (nid == NUMA_NO_NODE)
+		nid = local;
+	/* The rings hold only the CPU's own node's frames. */
+	cached = pcp_cached(order) && high == pa->preferred && (pa != &global_pa || nid == local);
 	/* Exception and NMI handlers must not allocate (<asm/pcp.h>). */
 	WARN_ON_ONCE(in_trap());
-	if (take_block(pa, high, cached, order, pfnp))
+	if (take_block(pa, nid, thisnode, high, cached, order, pfnp))
 		return 0;
 	drain_for_retry(pa, gfp);
-	if (take_block(pa, high, cached, order, pfnp))
+	if (take_block(pa, nid, thisnode, high, cached, order, pfnp))
 		return 0;
 	flags = arch_local_irq_save();
 	pa_pageset(pa)->stats.alloc_failed++;
@@ -456,7 +523,7 @@ static int alloc_block(struct page_allocator *pa, gfp_t gfp, unsigned int order,
 /* Free the unlisted block (pfn, order) straight into its zone. */
 static noinline void free_to_zone(struct page_allocator *pa, unsigned long pfn, unsigned int order)
 {
-	struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
+	struct zone *zone = pa_zone(pa, pfn);
 	unsigned long flags = arch_local_irq_save();
 	struct per_cpu_pageset *ps = pa_pageset(pa);
 
@@ -635,13 +702,11 @@ static __always_inline bool alloc_order_fast(struct page_allocator *pa, unsigned
  * (FREE_CLAIMED).  One whose owner left the info as allocated needs no
  * store to be cached again (I5).
  */
-static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
-					   unsigned int order, bool cached)
+static __always_inline int free_block_claim(struct page_allocator *pa, unsigned long pfn,
+					    unsigned int order, bool cached)
 {
 	struct page *page;
 
-	if (unlikely(pfn >= max_pfn || !pa_owns(pa, pfn) || (pfn & ((1UL << order) - 1))))
-		return FREE_SLOW;
 	/* The address before the bit: the bit op's memory clobber would reload mem_map. */
 	page = &mem_map[pfn];
 	/* A hint, read unlocked: the owner's order is stable, a racer's is checked below. */
@@ -655,6 +720,50 @@ static __always_inline int free_block_fast(struct page_allocator *pa, unsigned l
 		page->info = BUDDY_INFO(order);
 	}
 	return release_block(pa, pfn, order, cached);
+}
+
+/*
+ * The checks of free_block_fast(), then free_block_claim().  With several
+ * memory nodes pcp_pfn_limit is 0, so that every free of the system
+ * allocator leaves the fast path here for free_block_numa(), which checks
+ * that the frame is on this CPU's node before it may go to the CPU's
+ * cache; the one-node path pays nothing for it.
+ */
+static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
+					   unsigned int order, bool cached)
+{
+	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn) ||
+		     (pfn & ((1UL << order) - 1))))
+		return FREE_SLOW;
+	return free_block_claim(pa, pfn, order, cached);
+}
+
+/*
+ * What free_block_fast() would have done for the aligned block (pfn,
+ * order) of the system allocator below max_pfn on a NUMA machine: this
+ * CPU's cache for a frame of its node, else straight to the frame's own
+ * node's zone.  Called by the slow paths when they get FREE_SLOW.
+ */
+static noinline int free_block_numa(unsigned long pfn, unsigned int order)
+{
+	if (pfn_to_nid(pfn) != pa_cpu_node[smp_processor_id()])
+		return free_block_claim(&global_pa, pfn, order, false);
+	switch (order) {
+	case 0: return free_block_claim(&global_pa, pfn, 0, true);
+	case 1: return free_block_claim(&global_pa, pfn, 1, true);
+	case 2: return free_block_claim(&global_pa, pfn, 2, true);
+	case 3: return free_block_claim(&global_pa, pfn, 3, true);
+	case PCP_HUGE_ORDER: return free_block_claim(&global_pa, pfn, PCP_HUGE_ORDER, true);
+	default: return free_block_claim(&global_pa, pfn, order, false);
+	}
+}
+
+/* Several memory nodes, and (pfn, order) a block free_block_numa() can take? */
+static __always_inline bool numa_free_candidate(struct page_allocator *pa, unsigned long pfn,
+						unsigned int order)
+{
+	return pa == &global_pa && pcp_pfn_limit != max_pfn && pfn < max_pfn &&
+	       order <= MAX_ORDER && !(pfn & ((1UL << order) - 1));
 }
 
 /* free_block_fast() with a constant order for each cached order. */
@@ -678,7 +787,7 @@ static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *fra
 {
 	unsigned long pfn;
 
-	if (alloc_block(pa, GFP_KERNEL, 0, &pfn)) {
+	if (alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn)) {
 		report("alloc_frame: out of memory (-ENOMEM)");
 		return -ENOMEM;
 	}
@@ -711,6 +820,11 @@ static __always_inline unsigned long frame_ror(phys_addr_t frame)
 /* free_frame() once its fast path returned @code (arguments in fast-path registers). */
 static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_allocator *pa)
 {
+	if (code == FREE_SLOW && numa_free_candidate(pa, rpfn, 0)) {
+		code = free_block_numa(rpfn, 0);
+		if (code == FREE_DONE)
+			return 0;
+	}
 	/* Errors, or a frame of a larger block. */
 	if (code < 0)
 		return free_range(pa, (phys_addr_t)((rpfn << PAGE_SHIFT) | (rpfn >> (64 - PAGE_SHIFT))),
@@ -750,13 +864,13 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 		*base = PFN_PHYS(pfn);
 		return 0;
 	}
-	if (alloc_block(pa, GFP_KERNEL, order, &pfn)) {
+	if (alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, order, &pfn)) {
 		report("alloc_contiguous(%zu): out of memory (-ENOMEM)", count);
 		return -ENOMEM;
 	}
 	if (count < 1UL << order) {
 		/* Give the tail back now (never poisoned: never handed out). */
-		struct zone *zone = &pa->zones[pa_zone_idx(pa, pfn)];
+		struct zone *zone = pa_zone(pa, pfn);
 		unsigned long flags = arch_local_irq_save();
 		struct per_cpu_pageset *ps = pa_pageset(pa);
 
@@ -775,6 +889,12 @@ static int __alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr
 static noinline int free_contiguous_slow(struct page_allocator *pa, phys_addr_t base,
 					 size_t count, const char *who, int code)
 {
+	if (code == FREE_SLOW && is_power_of_2(count) && !(base & ~PAGE_MASK) &&
+	    numa_free_candidate(pa, PHYS_PFN(base), ilog2(count))) {
+		code = free_block_numa(PHYS_PFN(base), ilog2(count));
+		if (code == FREE_DONE)
+			return 0;
+	}
 	if (code < 0)
 		return free_range(pa, base, count, who, code == FREE_CLAIMED);
 	free_finish(pa, PHYS_PFN(base), ilog2(count), code);
@@ -854,19 +974,22 @@ int free_contiguous(phys_addr_t base, size_t count)
  * it cannot be honoured, and a failure after the drain-and-retry WARNs
  * (there is no reclaim to wait for).
  */
-static noinline struct page *alloc_pages_nofail(gfp_t gfp, unsigned int order)
+static noinline struct page *alloc_pages_nofail(int nid, gfp_t gfp, unsigned int order)
 {
 	struct page *page;
 
 	if (WARN_ON_ONCE(gfp_nofail_refused(gfp, order)))
 		return NULL;
-	page = alloc_pages(gfp & ~__GFP_NOFAIL, order);
+	page = alloc_pages_node(nid, gfp & ~__GFP_NOFAIL, order);
 	WARN_ON_ONCE(!page);
 	return page;
 }
 
-/* alloc_pages() past its fast path: checks, zones, __GFP_ZERO, __GFP_NOFAIL. */
-static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
+/*
+ * alloc_pages() past its fast path: checks, zones, nodes, __GFP_ZERO,
+ * __GFP_NOFAIL.  @nid: a memory node, or NUMA_NO_NODE for this CPU's.
+ */
+static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int nid)
 {
 	unsigned long pfn;
 
@@ -878,15 +1001,17 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
 	}
 	if (should_fail_page_alloc(gfp, order))
 		return NULL;
-	/* Any zone will do: this CPU's cache first. */
+	/* Any zone will do: this CPU's cache first (it holds only local frames). */
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL)) &&
+	    (nid == NUMA_NO_NODE || nid == pa_cpu_node[smp_processor_id()]) &&
 	    alloc_order_fast(&global_pa, order, &pfn))
 		goto out;
 	if (unlikely(gfp & __GFP_NOFAIL))
-		return alloc_pages_nofail(gfp, order);
-	if (alloc_block(&global_pa, gfp, order, &pfn)) {
+		return alloc_pages_nofail(nid, gfp, order);
+	if (alloc_block(&global_pa, nid, gfp, order, &pfn)) {
 		if (!(gfp & __GFP_NOWARN))
-			report("alloc_pages(%#x, %u): out of memory", (__force unsigned int)gfp, order);
+			report("alloc_pages(%#x, %u) on node %d: out of memory",
+			       (__force unsigned int)gfp, order, nid);
 		return NULL;
 	}
 out:
@@ -910,7 +1035,39 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		post_alloc(pfn, 1UL << order, 0);
 		return &mem_map[pfn];
 	}
-	return alloc_pages_slow(gfp, order);
+	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);
+}
+
+/* This CPU's memory node; kernel-doc in <exo/page_alloc.h>. */
+int numa_mem_id(void)
+{
+	return pa_cpu_node[smp_processor_id()];
+}
+
+/* The memory node serving @nid; kernel-doc in <exo/page_alloc.h>. */
+int numa_node_mem(int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES || !pa_fallback[nid].nr)
+		return NUMA_NO_NODE;
+	return pa_fallback[nid].node[0];
+}
+
+/* A block from node @nid first; kernel-doc in <exo/page_alloc.h>. */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		return alloc_pages(gfp, order);
+	if (nid < 0 || nid >= MAX_NUMNODES || !pa_fallback[nid].nr) {
+		if (!(gfp & __GFP_NOWARN))
+			report("alloc_pages_node(%d, %#x, %u): no such node", nid,
+			       (__force unsigned int)gfp, order);
+		return NULL;
+	}
+	/* A memoryless node's memory is its nearest memory node's. */
+	nid = pa_fallback[nid].node[0];
+	if (nid == pa_cpu_node[smp_processor_id()] && !(gfp & __GFP_THISNODE))
+		return alloc_pages(gfp, order);
+	return alloc_pages_slow(gfp, order, nid);
 }
 
 /* __free_pages() once its fast path returned @code. */

@@ -179,20 +179,16 @@ static unsigned long check_zone(const struct zone *zone)
 	return nbad;
 }
 
-/* Each zone @z of @pa that spans frames (an empty zone has nothing to look at). */
-#define for_each_spanned_zone(pa, z)						\
-	for (unsigned int z = 0; z < (pa)->nr_zones; z++)			\
-		if ((pa)->zones[z].start_pfn >= (pa)->zones[z].end_pfn) {} else
-
-/* Check every zone of @pa. */
+/* Check every zone of @pa (every node's for the system allocator). */
 unsigned long check_pa(struct page_allocator *pa)
 {
 	unsigned long nbad = 0, flags;
+	struct zone *zone;
 
-	for_each_spanned_zone(pa, z) {
-		spin_lock_irqsave(&pa->zones[z].lock, flags);
-		nbad += check_zone(&pa->zones[z]);
-		spin_unlock_irqrestore(&pa->zones[z].lock, flags);
+	for_each_pa_zone(pa, zone, z) {
+		spin_lock_irqsave(&zone->lock, flags);
+		nbad += check_zone(zone);
+		spin_unlock_irqrestore(&zone->lock, flags);
 	}
 	return nbad;
 }
@@ -206,7 +202,7 @@ unsigned long page_alloc_check(void)
 /* O(MAX_ORDER + block / 64) check of the block around @pfn: 0 or -EBADMSG. */
 int page_alloc_check_pfn(unsigned long pfn)
 {
-	unsigned int z, o;
+	unsigned int o;
 	unsigned long buddy, h = NO_PFN, span;
 	const struct zone *zone;
 
@@ -230,8 +226,7 @@ int page_alloc_check_pfn(unsigned long pfn)
 	}
 	if (h == NO_PFN)
 		return 0;	/* cached per CPU or racing */
-	z = pa_zone_idx(&global_pa, h);
-	zone = &global_pa.zones[z];
+	zone = pa_zone(&global_pa, h);
 	span = zone->end_pfn - zone->start_pfn;
 	o = mem_map[h].order;
 	buddy = h ^ (1UL << o);
@@ -266,11 +261,10 @@ static u64 fp_mix(u64 x)
 void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp)
 {
 	unsigned long flags;
+	struct zone *zone;
 
 	memset(fp, 0, sizeof(*fp));
-	for_each_spanned_zone(pa, z) {
-		struct zone *zone = &pa->zones[z];
-
+	for_each_pa_zone(pa, zone, z) {
 		spin_lock_irqsave(&zone->lock, flags);
 		for (unsigned int o = 0; o < NR_ORDERS; o++) {
 			const struct page *page;

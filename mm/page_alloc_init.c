@@ -86,9 +86,10 @@ unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
 	struct pcp_counters unused = { 0 };
 	unsigned long added = 0;
 
+	struct zone *zone;
+
 	end = min(end, max_pfn);
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &global_pa.zones[z];
+	for_each_pa_zone(&global_pa, zone, z) {
 		unsigned long s = max(start, zone->start_pfn), e = min(end, zone->end_pfn);
 		unsigned long flags;
 
@@ -137,6 +138,12 @@ void __init page_alloc_init(void)
 		  max_pfn);
 	global_pa.nr_zones = MAX_NR_ZONES;
 	global_pa.pageset = NULL;
+	/* One node until page_alloc_numa_init() (hosted tests re-initialise). */
+	pa_nr_nodes = 1;
+	pa_node_order[0] = 0;
+	NODE_DATA(0)->start_pfn = 0;
+	NODE_DATA(0)->end_pfn = max_pfn;
+	pcp_pfn_limit = max_pfn;
 	/* Empty caches (hosted tests re-initialise: forget the previous run's). */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu_pageset(cpu))

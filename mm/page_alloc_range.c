@@ -56,7 +56,7 @@ void free_run_locked(struct page_allocator *pa, unsigned long a, unsigned long b
 		     struct pcp_counters *st)
 {
 	while (a < b) {
-		struct zone *zone = &pa->zones[pa_zone_idx(pa, a)];
+		struct zone *zone = pa_zone(pa, a);
 		unsigned int o = block_order(a, min(b, zone->end_pfn));
 
 		__free_one(zone, a, o, st);
@@ -178,8 +178,8 @@ noinline int free_range(struct page_allocator *pa, phys_addr_t base, size_t coun
 			const char *who, bool claimed)
 {
 	unsigned long pfn = PHYS_PFN(base), end = pfn + count, first = 0, last = 0, flags;
-	struct zone *lo = &pa->zones[pa_zone_idx(pa, pfn)];
-	struct zone *hi = &pa->zones[pa_zone_idx(pa, end - 1)];
+	struct zone *lo = pa_zone(pa, pfn);
+	struct zone *hi = pa_zone(pa, end - 1);
 	struct per_cpu_pageset *ps;
 	phys_addr_t bad;
 	int err = check_range(pa, base, count, &bad);

@@ -52,9 +52,10 @@ static unsigned long pageset_blocks(const struct per_cpu_pageset *ps)
 unsigned long nr_free_pages(void)
 {
 	unsigned long n = 0;
+	struct zone *zone;
 
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
-		n += READ_ONCE(global_pa.zones[z].nr_free);
+	for_each_pa_zone(&global_pa, zone, z)
+		n += READ_ONCE(zone->nr_free);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
 
@@ -103,21 +104,29 @@ unsigned long page_alloc_cpu_stats(unsigned int cpu, struct page_alloc_cpu_stats
 /* Every counter, per zone and summed over CPUs (racy snapshot). */
 void page_alloc_get_stats(struct page_alloc_stats *st)
 {
+	struct zone *zone;
+
 	memset(st, 0, sizeof(*st));
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &global_pa.zones[z];
+		st->zone[z].name = zone_names[z];
+		st->zone[z].start_pfn = ~0UL;
+	}
+	/* Zone z of the report is zone z of every node: its span covers theirs. */
+	for_each_pa_zone(&global_pa, zone, z) {
 		struct page_alloc_zone_stats *zs = &st->zone[z];
 
-		zs->name = zone_names[z];
-		zs->start_pfn = zone->start_pfn;
-		zs->end_pfn = zone->end_pfn;
-		zs->managed = zone->managed;
-		zs->free = READ_ONCE(zone->nr_free);
+		zs->start_pfn = min(zs->start_pfn, zone->start_pfn);
+		zs->end_pfn = max(zs->end_pfn, zone->end_pfn);
+		zs->managed += zone->managed;
+		zs->free += READ_ONCE(zone->nr_free);
 		for (unsigned int o = 0; o < NR_ORDERS; o++)
-			zs->nr_free[o] = READ_ONCE(zone->free_area[o].nr_free);
-		st->managed += zs->managed;
-		st->free += zs->free;
+			zs->nr_free[o] += READ_ONCE(zone->free_area[o].nr_free);
+		st->managed += zone->managed;
+		st->free += READ_ONCE(zone->nr_free);
 	}
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		if (st->zone[z].start_pfn == ~0UL)
+			st->zone[z].start_pfn = 0;
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
 
@@ -140,18 +149,82 @@ void page_alloc_get_stats(struct page_alloc_stats *st)
 void page_alloc_show_buddyinfo(void)
 {
 	char line[32 + 8 * NR_ORDERS];
+	struct zone *zone;
 
-	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &global_pa.zones[z];
+	for_each_pa_zone(&global_pa, zone, z) {
 		size_t n;
 
+		(void)z;
 		if (!zone->managed)
 			continue;
-		n = snprintf(line, sizeof(line), "Node 0, zone %8s", zone->name);
+		n = snprintf(line, sizeof(line), "Node %u, zone %8s", pa_node_order[__i], zone->name);
 		for (unsigned int o = 0; o < NR_ORDERS && n < sizeof(line); o++)
 			n += snprintf(line + n, sizeof(line) - n, " %6lu",
 				      READ_ONCE(zone->free_area[o].nr_free));
 		printk(KERN_INFO "%s\n", line);
+	}
+}
+
+/* Free pages of memory node @nid: its lists plus the caches of its CPUs. */
+unsigned long node_free_pages(int nid)
+{
+	unsigned long n = 0;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !NODE_DATA(nid) || !NODE_DATA(nid)->zones)
+		return 0;
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		n += READ_ONCE(node_zone(nid, z)->nr_free);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+
+		if (ps && pa_cpu_node[cpu] == nid)
+			n += pageset_pages(&global_pa, ps, -1);
+	}
+	return n;
+}
+
+/* Pages handed to memory node @nid's zones. */
+unsigned long node_managed_pages(int nid)
+{
+	unsigned long n = 0;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !NODE_DATA(nid) || !NODE_DATA(nid)->zones)
+		return 0;
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		n += node_zone(nid, z)->managed;
+	return n;
+}
+
+/*
+ * Linux's numastat counters of node @nid, summed over the CPUs (racy
+ * snapshot): the counted allocations plus each CPU's cache hits, which
+ * are all hits on its memory node.
+ */
+void page_alloc_numa_stats(int nid, struct numa_node_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+		struct page_alloc_cpu_stats cs = { 0 };
+		unsigned long on_nid;
+
+		if (!ps)
+			continue;
+		on_nid = READ_ONCE(ps->numa.hit[nid]) + READ_ONCE(ps->numa.miss[nid]);
+		if (pa_cpu_node[cpu] == nid) {
+			stats_add(&cs, ps);
+			on_nid += cs.pcp_hits;
+			st->numa_hit += cs.pcp_hits;
+		}
+		st->numa_hit += READ_ONCE(ps->numa.hit[nid]);
+		st->numa_miss += READ_ONCE(ps->numa.miss[nid]);
+		st->numa_foreign += READ_ONCE(ps->numa.foreign[nid]);
+		if (pa_cpu_home[cpu] == nid)
+			st->local_node += on_nid;
+		else
+			st->other_node += on_nid;
 	}
 }
 

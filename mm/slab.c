@@ -174,7 +174,12 @@ static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 /* A new slab, not yet published (see slab_publish()).  Any context. */
 struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *pg = slab_alloc_pages(c->order, gfp);
+	return slab_init(c, slab_alloc_pages(c->order, gfp));
+}
+
+/* Make the block @pg (or NULL) a slab of @c, not yet published. */
+struct page *slab_init(struct kmem_cache *c, struct page *pg)
+{
 	char *base;
 	void *prev = NULL;
 
@@ -200,6 +205,48 @@ struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
 	return pg;
+}
+
+/*
+ * One object from a slab of @c on node @nid, or NULL when no partial or
+ * empty slab is there (lock held; O(slabs) on the lists: the _node paths only).
+ */
+void *slab_take_node(struct kmem_cache *c, int nid)
+{
+	struct list_head *lists[2] = { &c->partial, &c->empty };
+	struct page *pg;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		list_for_each_entry(pg, lists[i], slab_list) {
+			void *obj;
+
+			if (page_to_nid(pg) != nid || !pg->freelist)
+				continue;
+			obj = pg->freelist;
+			pg->freelist = *free_link(c, obj);
+			pg->counters++;
+			if (i)
+				c->nr_empty--;
+			list_del(&pg->slab_list);
+			list_add(&pg->slab_list, pg->freelist ? &c->partial : &c->full);
+			c->nr_slab_free--;
+			c->slab_allocs++;
+			return obj;
+		}
+	}
+	return NULL;
+}
+
+/* Give one object straight back to its slab (its home node's), not to a tier. */
+void slab_put_home(struct kmem_cache *c, void *obj)
+{
+	LIST_HEAD(reap);
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	slab_put(c, &obj, 1, &reap, EMPTY_KEEP);
+	spin_unlock_irqrestore(&c->lock, flags);
+	slab_reap(c, &reap);
 }
 
 /* Put a new slab on c->empty; lock held. */

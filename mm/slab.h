@@ -560,6 +560,10 @@ static inline void *tcache_take(struct slab_tcache *tc, int i)
 /* slab.c */
 struct page *slab_alloc_pages(unsigned int order, gfp_t gfp);
 struct page *slab_new(struct kmem_cache *c, gfp_t gfp);
+struct page *slab_init(struct kmem_cache *c, struct page *pg);
+void *slab_take_node(struct kmem_cache *c, int nid);
+void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
+void slab_put_home(struct kmem_cache *c, void *obj);
 void slab_publish(struct kmem_cache *c, struct page *pg);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);

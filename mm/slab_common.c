@@ -287,6 +287,18 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
+/* kmalloc_large() from node @nid first (slab_node.c: kmalloc_node()). */
+noinline void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
+{
+	unsigned int order;
+
+	if (unlikely(size > (PAGE_SIZE << MAX_ORDER)))
+		return kmalloc_large(size, gfp);
+	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	return kmalloc_pages_done(alloc_pages_node(nid, (gfp & (__GFP_ATOMIC | __GFP_THISNODE)) |
+						     __GFP_NOWARN, order), size, gfp);
+}
+
 /*
  * GFP_DMA/GFP_DMA32 (@gfp's zone bits), any size but 0: whole pages from
  * the zone, since the slabs are not zone-constrained.
@@ -574,6 +586,11 @@ static void free_slab_tiers(struct kmem_cache *c, void *obj)
 {
 	struct slab_tcache *tc;
 
+	/* NUMA: an object of another node's slab goes home (slab_node.c). */
+	if (unlikely(pa_nr_nodes > 1) && page_to_nid(virt_to_page(obj)) != numa_mem_id()) {
+		slab_put_home(c, obj);
+		return;
+	}
 	if (c->t1 >= 0) {
 		/* kfree() has no flags: as any kfree() did, it may create the cache. */
 		tc = tcache_get_create(GFP_KERNEL);

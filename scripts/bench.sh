@@ -56,6 +56,20 @@ python3 "$src/scripts/bench-atomics.py" "$out/vmlinux"
 	python3 "$src/scripts/bench-atomics.py" --md "$out/vmlinux"
 } >"$out/atomics.md"
 
+# NUMA: two -numa nodes of 256 MiB, CPU 0 on node 0 and CPU 1 on node 1;
+# the numa_ benchmarks (local and remote alloc_pages_node() pairs, a
+# kmalloc_node() of the other node freed here) and the page allocator's
+# own, whose frees all take the node check there (Documentation/mm/numa.rst).
+echo "== NUMA, 2 nodes ($unit per operation; QEMU $accel -smp 2, benchmarks on CPU 0)"
+for b in numa_ page_; do
+	timeout 600 $QEMU $accel -kernel "$out/vmlinux" -append "bench=$b bench_unit=$unit loglevel=6" \
+		-smp 2 -m 512M -object memory-backend-ram,id=m0,size=256M \
+		-object memory-backend-ram,id=m1,size=256M -numa node,nodeid=0,cpus=0,memdev=m0 \
+		-numa node,nodeid=1,cpus=1,memdev=m1 -display none -serial file:"$out/numa-$b.log" \
+		-monitor none -no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	sed -n 's/^\[ *[0-9.]*\] //p' "$out/numa-$b.log" | grep '^bench .*pair'
+done
+
 # Memory initialisation (memblock + direct map + buddy), in guest
 # instructions (icount) and boot wall time under plain TCG, per RAM size.
 echo "== memory initialisation (mm_core_init; QEMU -smp 1)"

@@ -1031,9 +1031,10 @@ blk_integrity_qemu blk-integrity-virtio-q35-smp4 "$out/gcc/vmlinux" q35
 # The drivers with a boot of their own (edu) or one queue whatever the
 # CPUs (e1000, the RTC) are left out.
 TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8 "ktest=-edu,-e1000,-rtc_cmos"
-# NUMA topology from QEMU's SRAT/SLIT at -smp 8 (the numa suite only): 2
-# nodes with the default distances, and 4 nodes with a SLIT, a memoryless
-# node (2) and a CPU-less one (3).  numa_test_expect= is what the -numa
+# NUMA topology from QEMU's SRAT/SLIT at -smp 8 (the numa suite) and
+# node-local page and slab allocation (numa_alloc): 2 nodes with the
+# default distances, and 4 nodes with a SLIT, a memoryless node (2) and a
+# CPU-less one (3).  numa_test_expect= is what the -numa
 # options say: each CPU's node / each node's MiB / the distance matrix.
 numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 	local n
@@ -1041,13 +1042,13 @@ numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 }
 MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
-	"$out/gcc/vmlinux" 8 numa "numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
+	"$out/gcc/vmlinux" 8 numa,numa_alloc "numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
 MEM=768M QEMU_EXTRA="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 	-numa node,nodeid=1,cpus=3-5,memdev=m1 -numa node,nodeid=2,cpus=6-7 \
 	-numa node,nodeid=3,memdev=m3 -numa dist,src=0,dst=1,val=15 \
 	-numa dist,src=0,dst=2,val=20 -numa dist,src=0,dst=3,val=30 -numa dist,src=1,dst=2,val=25 \
 	-numa dist,src=1,dst=3,val=20 -numa dist,src=2,dst=3,val=15" \
-	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa \
+	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc \
 	"numa_test_expect=0,0,0,1,1,1,2,2/256,256,0,256/10,15,20,30,15,10,25,20,20,25,10,15,30,20,15,10"
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64

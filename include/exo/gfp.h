@@ -16,6 +16,7 @@
 #define ___GFP_NOWARN	0x200u
 #define ___GFP_ATOMIC	0x400u
 #define ___GFP_NOFAIL	0x800u
+#define ___GFP_THISNODE	0x1000u
 
 /* Zone modifiers: only memory below 16 MiB / below 4 GiB. */
 #define __GFP_DMA	((__force gfp_t)___GFP_DMA)
@@ -35,6 +36,12 @@
  * after the retry WARNs and returns NULL.  See gfp_nofail_refused().
  */
 #define __GFP_NOFAIL	((__force gfp_t)___GFP_NOFAIL)
+
+/*
+ * With alloc_pages_node() and kmalloc_node(): only memory of that node (of
+ * the nearest node with memory for a memoryless one), no fallback.
+ */
+#define __GFP_THISNODE	((__force gfp_t)___GFP_THISNODE)
 
 /* Thread context: may wait (might_sleep() checks it). */
 #define GFP_KERNEL	((__force gfp_t)0u)

@@ -9,8 +9,9 @@
  * and only read afterwards, so readers take no lock.
  *
  * The names and semantics are Linux's (<linux/numa.h>, <linux/nodemask.h>,
- * <linux/topology.h>).  Only the topology is per node so far: the page and
- * slab allocators still keep one set of zones (Documentation/mm/numa.rst).
+ * <linux/topology.h>).  The page and slab allocators' node layer
+ * (alloc_pages_node(), kmalloc_node()) is in <exo/page_alloc.h> and
+ * <exo/slab.h>; Documentation/mm/numa.rst describes both.
  */
 #ifndef _EXO_NUMA_H
 #define _EXO_NUMA_H
@@ -177,14 +178,15 @@ int node_to_pxm(int node);
 unsigned long node_present_pages(int node);
 
 /**
- * numa_show() - print nodes, CPUs, memory ranges and the distance table
+ * numa_show() - print nodes, CPUs, memory ranges, the distance table and
+ * the page allocator's per-node counters (page_alloc_numa_stats())
  *
  * The output of the `numastat` shell command.
  */
 void numa_show(void);
 
 /**
- * numa_show_meminfo() - one line per online node with its memory size
+ * numa_show_meminfo() - per online node its memory size and free memory
  *
  * The per-node section of `meminfo`.
  */

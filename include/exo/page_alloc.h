@@ -221,6 +221,39 @@ int free_contiguous(phys_addr_t base, size_t count);
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 
+/* Memory nodes of the page allocator: 1 without NUMA (Documentation/mm/numa.rst). */
+extern unsigned int pa_nr_nodes;
+
+/**
+ * numa_mem_id() - this CPU's memory node
+ * Return: its node, or the nearest node with memory for a CPU of a
+ * memoryless node (Linux's numa_mem_id()); 0 without NUMA.
+ */
+int numa_mem_id(void);
+
+/**
+ * numa_node_mem() - the memory node that serves a node's allocations
+ * @nid: node number
+ * Return: @nid if it has memory, the nearest node with memory for a
+ * memoryless node, NUMA_NO_NODE if @nid is not an online node.
+ */
+int numa_node_mem(int nid);
+
+/**
+ * alloc_pages_node() - alloc_pages() from a given NUMA node first
+ * @nid: the node (<exo/numa.h>); NUMA_NO_NODE for this CPU's node, the
+ *       nearest node with memory for a memoryless node
+ * @gfp: as alloc_pages(); __GFP_THISNODE: no fallback to other nodes
+ * @order: as alloc_pages()
+ *
+ * From @nid's memory while it has free blocks the zones of @gfp allow,
+ * then from the other nodes in distance order (SLIT).  Only the CPU's own
+ * node is served by its per-CPU cache.  Counted in numastat.
+ * Return: the head page, or NULL (logged unless __GFP_NOWARN) when @nid is
+ * not an online node or nothing is free.
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
+
 /**
  * __free_pages() - free a block from alloc_pages()
  * @page: its head
@@ -312,6 +345,57 @@ struct page_alloc_stats {
 	unsigned long poison_errors;		/* use-after-free writes found */
 	unsigned long metadata_bytes;		/* mem_map + bitmaps */
 };
+
+/* Linux's per-node numastat counters (page_alloc_numa_stats()). */
+struct numa_node_stats {
+	unsigned long numa_hit;		/* allocated here, as asked */
+	unsigned long numa_miss;	/* allocated here, another node was asked */
+	unsigned long numa_foreign;	/* asked of this node, allocated elsewhere */
+	unsigned long local_node;	/* allocated here by a CPU of this node */
+	unsigned long other_node;	/* allocated here by a CPU of another node */
+};
+
+/**
+ * page_alloc_numa_stats() - numastat counters of a node
+ * @nid: node number
+ * @st: filled in (all zero for a node without allocations or invalid)
+ *
+ * Summed over the nodes: numa_hit + numa_miss == local_node + other_node
+ * == allocations, numa_miss == numa_foreign.  A racy snapshot.
+ */
+void page_alloc_numa_stats(int nid, struct numa_node_stats *st);
+
+/**
+ * node_free_pages() - free pages of a memory node: lists plus its CPUs' caches
+ * @nid: node number
+ * Return: the count (racy snapshot); 0 for a node without memory or invalid.
+ */
+unsigned long node_free_pages(int nid);
+
+/**
+ * node_managed_pages() - pages handed to a node's zones
+ * @nid: node number
+ * Return: the count; 0 for a node without memory or invalid.
+ */
+unsigned long node_managed_pages(int nid);
+
+/**
+ * page_to_nid() - the node of a page's memory
+ * @page: a page of mem_map
+ * Return: its node (0 without NUMA).
+ */
+int page_to_nid(const struct page *page);
+
+/**
+ * page_alloc_numa_init() - give each NUMA node its own zones
+ *
+ * Called once on the boot CPU after numa_init() and before the APs start:
+ * moves the free blocks of each memory node's frames to that node's
+ * zones and sets each CPU's memory node.  One memory node (or a layout
+ * whose node boundaries are not aligned to MAX_ORDER_NR_PAGES or whose
+ * nodes interleave, logged) keeps node 0's zones for everything.
+ */
+void page_alloc_numa_init(void);
 
 /**
  * nr_free_pages() - free frames: on the free lists plus in per-CPU caches

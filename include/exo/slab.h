@@ -364,6 +364,47 @@ void kfree(const void *ptr);
 #endif
 
 /**
+ * kmalloc_node() - kmalloc() from the slabs of a NUMA node
+ * @size: as for kmalloc()
+ * @gfp: as for kmalloc(); __GFP_THISNODE: no other node when @nid has no
+ *	 free memory left
+ * @nid: the node (a memoryless node: the nearest node with memory), or
+ *	 NUMA_NO_NODE for kmalloc() itself
+ *
+ * With several memory nodes the object comes from a slab on @nid (from a
+ * new slab of the next node by distance when @nid is full), taken under
+ * the cache's lock; a block above 4 KiB from alloc_pages_node().  One
+ * memory node, GFP_DMA/GFP_DMA32, __GFP_NOFAIL, CONFIG_SLAB_DEBUG or
+ * KASAN: kmalloc().  Free it with kfree().
+ * Return: as for kmalloc(); NULL (logged unless __GFP_NOWARN) when @nid
+ * is not an online node.
+ */
+void *kmalloc_node(size_t size, gfp_t gfp, int nid);
+
+/**
+ * kzalloc_node() - kmalloc_node() and zero the @size bytes
+ * @size: as for kmalloc()
+ * @gfp: as for kmalloc_node()
+ * @nid: as for kmalloc_node()
+ * Return: as for kmalloc_node().
+ */
+void *kzalloc_node(size_t size, gfp_t gfp, int nid);
+
+struct kmem_cache;
+
+/**
+ * kmem_cache_alloc_node() - kmem_cache_alloc() from a slab on a NUMA node
+ * @c: the cache
+ * @gfp: as for kmem_cache_alloc(); __GFP_THISNODE as for kmalloc_node()
+ * @nid: as for kmalloc_node()
+ *
+ * As kmalloc_node() for the typed cache @c.  Free it with kmem_cache_free().
+ * Return: the object; NULL when memory is exhausted, @gfp is refused or
+ * @nid is not an online node (logged unless __GFP_NOWARN).
+ */
+void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid);
+
+/**
  * kfree_checked() - kfree() that says what it did
  * @ptr: as for kfree()
  *

@@ -255,6 +255,7 @@ void __init smp_prepare_boot_cpu(void)
 	else
 		x86_cpu_to_apicid[0] = read_apic_id();
 	numa_init();
+	page_alloc_numa_init();
 	x86_vector_init();
 	ioapic_init();
 	apic_timer_calibrate();

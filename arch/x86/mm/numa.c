@@ -337,25 +337,34 @@ void numa_show(void)
 					 node_distance(from, to));
 		printk(KERN_INFO "%s\n", line);
 	}
+	/* The page allocator's counters, as Linux's numastat(8) prints them. */
+	printk(KERN_INFO "%-6s %12s %12s %12s %12s %12s\n", "node", "numa_hit", "numa_miss",
+	       "numa_foreign", "local_node", "other_node");
+	for_each_online_node(from) {
+		struct numa_node_stats st;
+
+		page_alloc_numa_stats(from, &st);
+		printk(KERN_INFO "%-6d %12lu %12lu %12lu %12lu %12lu\n", from, st.numa_hit,
+		       st.numa_miss, st.numa_foreign, st.local_node, st.other_node);
+	}
 }
 
 void numa_show_meminfo(void)
 {
 	int node;
 
-	for_each_online_node(node)
+	for_each_online_node(node) {
 		printk(KERN_INFO "Node %d MemTotal: %lu kB\n", node,
 		       node_present_pages(node) << (PAGE_SHIFT - 10));
+		printk(KERN_INFO "Node %d MemFree:  %lu kB (page allocator node %d)\n", node,
+		       node_free_pages(node) << (PAGE_SHIFT - 10), numa_node_mem(node));
+	}
 }
 
-/*
- * Only the topology for now: numa_hit, numa_miss and the other allocation
- * counters need per-node zones, which the page allocator does not have yet.
- */
 static int cmd_numastat(int argc, char **argv)
 {
 	numa_show();
 	return 0;
 }
-DEFINE_SHELL_CMD(numastat, "NUMA nodes: CPUs, memory, distances (no allocation counters yet)",
+DEFINE_SHELL_CMD(numastat, "NUMA nodes: CPUs, memory, distances, allocation counters",
 		 cmd_numastat);

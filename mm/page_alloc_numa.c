@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The frame allocator's NUMA nodes: at boot, once the SRAT has given the
+ * RAM its nodes (numa_init()), each memory node gets its own zones, the
+ * free blocks of its frames move there, and every online node gets its
+ * fallback order.  Design: Documentation/mm/numa.rst.
+ */
+#define pr_fmt(fmt) "page_alloc: " fmt
+
+#include <exo/init.h>
+#include <exo/kernel.h>
+#include <exo/memblock.h>
+#include <exo/numa.h>
+#include <exo/slab.h>
+#include <exo/string.h>
+
+#include "internal.h"
+
+/* Set bits of @map in [s, e). */
+static unsigned long count_bits(const unsigned long *map, unsigned long s, unsigned long e)
+{
+	unsigned long n = 0;
+
+	while (s < e) {
+		if (!(s % BITS_PER_LONG) && e - s >= BITS_PER_LONG) {
+			n += __builtin_popcountl(map[s / BITS_PER_LONG]);
+			s += BITS_PER_LONG;
+		} else {
+			n += test_bit(s, map);
+			s++;
+		}
+	}
+	return n;
+}
+
+/* Memory nodes @mem (ascending) by distance from @from: itself first, the lowest number among equals. */
+static void __init build_fallback(int from, const u8 *mem, unsigned int nr)
+{
+	struct pa_fallback *fb = &pa_fallback[from];
+
+	for (unsigned int i = 0; i < nr; i++) {
+		int d = node_distance(from, mem[i]);
+		unsigned int j = i;
+
+		/* Insertion sort, stable: mem[] is ascending. */
+		while (j && node_distance(from, fb->node[j - 1]) > d) {
+			fb->node[j] = fb->node[j - 1];
+			j--;
+		}
+		fb->node[j] = mem[i];
+	}
+	fb->nr = nr;
+}
+
+/* Each CPU's own node and memory node. */
+static void __init set_cpu_nodes(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		int home = cpu_to_node(cpu);
+
+		if (home < 0 || !pa_fallback[home].nr)
+			home = first_node(&node_online_map);
+		pa_cpu_home[cpu] = home;
+		pa_cpu_node[cpu] = pa_fallback[home].nr ? pa_fallback[home].node[0] : pa_node_order[0];
+	}
+}
+
+/* Everything on one allocator node @nid: every node falls back to it. */
+static void __init numa_single(int nid)
+{
+	int n;
+
+	pa_node_order[0] = nid;
+	node_data[nid] = &pa_node0_data;
+	pa_node0_data.node_id = nid;
+	for_each_online_node(n) {
+		pa_fallback[n].nr = 1;
+		pa_fallback[n].node[0] = nid;
+	}
+	set_cpu_nodes();
+}
+
+/* Move the free blocks of global_pa.zones outside node 0's span to their nodes. */
+static void __init move_free_blocks(void)
+{
+	unsigned long flags;
+
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *from = &global_pa.zones[z];
+
+		spin_lock_irqsave(&from->lock, flags);
+		for (unsigned int o = 0; o < NR_ORDERS; o++) {
+			struct page *page, *next;
+
+			list_for_each_entry_safe(page, next, &from->free_area[o].free_list, lru) {
+				unsigned long pfn = page_to_pfn(page);
+				struct zone *to = pa_zone(&global_pa, pfn);
+
+				if (to == from)
+					continue;
+				free_list_del(from, pfn, o);
+				from->nr_free -= 1UL << o;
+				free_list_add(to, pfn, o);
+				to->nr_free += 1UL << o;
+			}
+		}
+		spin_unlock_irqrestore(&from->lock, flags);
+	}
+}
+
+/* Split the allocator into nodes; kernel-doc in <exo/page_alloc.h>. */
+void __init page_alloc_numa_init(void)
+{
+	unsigned long lo[MAX_NUMNODES], hi[MAX_NUMNODES], start, end;
+	u8 mem[MAX_NUMNODES], order[MAX_NUMNODES];
+	unsigned int nr = 0;
+	int nid, i;
+
+	for_each_node_state(nid, N_MEMORY) {
+		lo[nid] = ~0UL;
+		hi[nid] = 0;
+		for_each_mem_pfn_range(i, nid, &start, &end, NULL) {
+			lo[nid] = min(lo[nid], start);
+			hi[nid] = max(hi[nid], min(end, max_pfn));
+		}
+		if (lo[nid] < hi[nid])
+			mem[nr++] = nid;
+	}
+	if (nr <= 1) {
+		numa_single(nr ? mem[0] : 0);
+		return;
+	}
+	/* Ascending start: a run of frames per node, aligned, in address order. */
+	for (unsigned int k = 0; k < nr; k++) {
+		unsigned int j = k;
+
+		while (j && lo[order[j - 1]] > lo[mem[k]]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = mem[k];
+	}
+	for (unsigned int k = 1; k < nr; k++) {
+		unsigned long b = ALIGN_DOWN(lo[order[k]], MAX_ORDER_NR_PAGES);
+
+		if (b < hi[order[k - 1]]) {
+			pr_warn("NUMA: node %d's memory does not start on a %lu MiB boundary after node %d's: one node for the page allocator\n",
+				order[k], MAX_ORDER_NR_PAGES >> (20 - PAGE_SHIFT), order[k - 1]);
+			numa_single(order[0]);
+			return;
+		}
+	}
+	for (unsigned int k = 0; k < nr; k++) {
+		struct pglist_data *pgdat = k ? kzalloc(sizeof(*pgdat), GFP_KERNEL) : &pa_node0_data;
+		struct zone *zones = k ? kcalloc(MAX_NR_ZONES, sizeof(*zones), GFP_KERNEL) : NULL;
+
+		if (k && (!pgdat || !zones)) {
+			pr_err("NUMA: no memory for node %d's zones: one node for the page allocator\n",
+			       order[k]);
+			kfree(pgdat);
+			kfree(zones);
+			for (unsigned int m = 1; m < k; m++) {
+				kfree(node_data[order[m]]->zones);
+				kfree(node_data[order[m]]);
+				node_data[order[m]] = NULL;
+			}
+			numa_single(order[0]);
+			return;
+		}
+		if (k)
+			pgdat->zones = zones;
+		pgdat->node_id = order[k];
+		pgdat->start_pfn = k ? ALIGN_DOWN(lo[order[k]], MAX_ORDER_NR_PAGES) : 0;
+		node_data[order[k]] = pgdat;
+		pa_node_order[k] = order[k];
+	}
+	if (order[0] != 0 && node_data[0] == &pa_node0_data)
+		node_data[0] = NULL;
+	for (unsigned int k = 0; k < nr; k++)
+		NODE_DATA(order[k])->end_pfn = k + 1 < nr ? NODE_DATA(order[k + 1])->start_pfn : max_pfn;
+
+	/* The boot CPU alone runs: its cache back to the lists, then the split. */
+	drain_local_pages();
+	pa_nr_nodes = nr;
+	for (unsigned int k = 0; k < nr; k++) {
+		struct pglist_data *pgdat = NODE_DATA(order[k]);
+		static const unsigned long zend[MAX_NR_ZONES] = {
+			ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN, ~0UL
+		};
+
+		for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+			unsigned long zs = z ? zend[z - 1] : 0;
+			unsigned long s = max(zs, pgdat->start_pfn), e = min(zend[z], pgdat->end_pfn);
+			struct zone *zone = &pgdat->zones[z];
+
+			if (k) {
+				zone_init(zone, zone_names[z], s, e);
+			} else {
+				/* Node 0's lists stay; only their span shrinks. */
+				zone->start_pfn = s;
+				zone->end_pfn = max(s, e);
+			}
+			zone->managed = count_bits(page_managed_map, zone->start_pfn, zone->end_pfn);
+		}
+	}
+	move_free_blocks();
+	for_each_online_node(nid)
+		build_fallback(nid, mem, nr);
+	set_cpu_nodes();
+	/* From now on every free checks the frame's node. */
+	pcp_pfn_limit = 0;
+	for (unsigned int k = 0; k < nr; k++)
+		pr_info("NUMA: node %d has its own zones: [mem %#llx-%#llx], %lu MiB free\n",
+			order[k], PFN_PHYS(NODE_DATA(order[k])->start_pfn),
+			PFN_PHYS(NODE_DATA(order[k])->end_pfn) - 1,
+			node_free_pages(order[k]) >> (20 - PAGE_SHIFT));
+}

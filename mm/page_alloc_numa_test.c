@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Node-local page allocation (the numa_alloc suite): each CPU allocates
+ * from its own node (a memoryless node's CPUs from the nearest node with
+ * memory), alloc_pages_node() places a block on the node asked, an
+ * exhausted node makes allocations fall back in SLIT distance order, the
+ * per-CPU caches hold only their CPU's node's frames, and the numastat
+ * counters add up.  On one node it checks the same on node 0; make check
+ * runs it in the 2- and 4-node boots too (Documentation/mm/numa.rst).
+ */
+#include <exo/errno.h>
+#include <exo/kernel.h>
+#include <exo/kthread.h>
+#include <exo/ktest.h>
+#include <exo/numa.h>
+#include <exo/page_alloc.h>
+#include <exo/smp.h>
+#include <exo/string.h>
+
+#include <exo/slab.h>
+
+#include "internal.h"
+#include "slab.h"
+
+#define LOCAL_ALLOCS	64
+
+/* Where a CPU's allocations must come from: its node, or the nearest with memory. */
+static int mem_node_of_cpu(unsigned int cpu)
+{
+	return numa_nearest_node(cpu_to_node(cpu), N_MEMORY);
+}
+
+struct cpu_run {
+	unsigned int cpu;
+	int want;		/* memory node expected */
+	int bad_node;		/* NUMA_NO_NODE, or the node of a misplaced block */
+	int ran_on;
+	int failed;
+};
+
+/* On the bound CPU: allocate with every API, check each block's node. */
+static int local_allocs(void *arg)
+{
+	struct cpu_run *r = arg;
+	struct page *pages[LOCAL_ALLOCS];
+	phys_addr_t frames[LOCAL_ALLOCS];
+
+	r->ran_on = smp_processor_id();
+	for (unsigned int i = 0; i < LOCAL_ALLOCS; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL, i % 4);
+		if (alloc_frame(&frames[i]))
+			frames[i] = 0;
+		if (!pages[i] || !frames[i]) {
+			r->failed++;
+			continue;
+		}
+		if (page_to_nid(pages[i]) != r->want)
+			r->bad_node = page_to_nid(pages[i]);
+		if (page_to_nid(phys_to_page(frames[i])) != r->want)
+			r->bad_node = page_to_nid(phys_to_page(frames[i]));
+	}
+	for (unsigned int i = 0; i < LOCAL_ALLOCS; i++) {
+		if (pages[i])
+			__free_pages(pages[i], i % 4);
+		if (frames[i])
+			free_frame(frames[i]);
+	}
+	return 0;
+}
+
+/* Run @fn(@arg) on @cpu and wait for it. */
+static int run_on(unsigned int cpu, int (*fn)(void *), void *arg)
+{
+	struct task_struct *t = kthread_create(fn, arg, "numa_alloc/%u", cpu);
+
+	if (!t)
+		return -ENOMEM;
+	if (kthread_bind(t, cpu)) {
+		wake_up_process(t);
+		kthread_join(t);
+		return -EINVAL;
+	}
+	wake_up_process(t);
+	return kthread_join(t);
+}
+
+/* Every online CPU gets blocks of its own (or nearest) memory node. */
+static void test_cpu_local(struct ktest *t)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct cpu_run r = { .cpu = cpu, .want = mem_node_of_cpu(cpu),
+				     .bad_node = NUMA_NO_NODE, .ran_on = -1 };
+
+		KTEST_ASSERT_EQ(t, run_on(cpu, local_allocs, &r), 0);
+		KTEST_EXPECT_EQ(t, r.ran_on, (int)cpu);
+		KTEST_EXPECT_EQ(t, r.failed, 0);
+		if (r.bad_node != NUMA_NO_NODE)
+			ktest_log(t, "CPU %u (node %d) got a block of node %d, not %d", cpu,
+				  cpu_to_node(cpu), r.bad_node, r.want);
+		KTEST_EXPECT_EQ(t, r.bad_node, NUMA_NO_NODE);
+	}
+}
+
+/* alloc_pages_node() on every node; bad node numbers refused. */
+static void test_alloc_pages_node(struct ktest *t)
+{
+	int nid;
+
+	for_each_online_node(nid) {
+		int want = numa_nearest_node(nid, N_MEMORY);
+
+		for (unsigned int order = 0; order <= 9; order += 3) {
+			struct page *p = alloc_pages_node(nid, GFP_KERNEL, order);
+
+			KTEST_ASSERT_NOT_NULL(t, p);
+			KTEST_EXPECT_EQ(t, page_to_nid(p), want);
+			__free_pages(p, order);
+			p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE | __GFP_ZERO, order);
+			KTEST_ASSERT_NOT_NULL(t, p);
+			KTEST_EXPECT_EQ(t, page_to_nid(p), want);
+			__free_pages(p, order);
+		}
+	}
+	KTEST_EXPECT_NULL(t, alloc_pages_node(MAX_NUMNODES, GFP_KERNEL | __GFP_NOWARN, 0));
+	KTEST_EXPECT_NULL(t, alloc_pages_node(-2, GFP_KERNEL | __GFP_NOWARN, 0));
+	KTEST_EXPECT_NULL(t, alloc_pages_node(MAX_NUMNODES - 1, GFP_KERNEL | __GFP_NOWARN, 0));
+}
+
+/* Are all cached blocks of @cpu on its memory node, and is @pfn not among them? */
+static bool cache_local(unsigned int cpu, unsigned long pfn)
+{
+	const struct per_cpu_pageset *ps = cpu_pageset(cpu);
+	int want = pa_cpu_node[cpu];
+
+	for (unsigned int r = 0; r < PCP_RINGS; r++) {
+		unsigned int top = READ_ONCE(ps->pcp.top[r]);
+
+		for (unsigned int i = READ_ONCE(ps->pcp.bottom[r]); i < top; i++) {
+			unsigned long p = READ_ONCE(ps->pcp.slots[PCP_RING_BASE(r) + i]);
+
+			if (p == pfn || pfn_to_nid(p) != want)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * A block of another node freed here goes back to its node, not into this
+ * CPU's cache; every CPU's cache holds only its node's frames.
+ */
+static void test_remote_free(struct ktest *t)
+{
+	unsigned int me = smp_processor_id(), cpu;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		struct page *p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE, 0);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_EQ(t, page_to_nid(p), nid);
+		__free_pages(p, 0);
+		if (nid != pa_cpu_node[me])
+			KTEST_EXPECT_TRUE(t, cache_local(me, page_to_pfn(p)));
+	}
+	for_each_online_cpu(cpu)
+		KTEST_EXPECT_TRUE(t, cache_local(cpu, NO_PFN));
+}
+
+/* Totals of the numastat counters over the nodes. */
+struct numa_sums {
+	unsigned long hit, miss, foreign, local, other;
+};
+
+static void numa_sums(struct numa_sums *s)
+{
+	struct numa_node_stats st;
+	int nid;
+
+	memset(s, 0, sizeof(*s));
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		page_alloc_numa_stats(nid, &st);
+		s->hit += st.numa_hit;
+		s->miss += st.numa_miss;
+		s->foreign += st.numa_foreign;
+		s->local += st.local_node;
+		s->other += st.other_node;
+	}
+}
+
+/* Take every block of memory node @nid; returns a list threaded through them. */
+static void *exhaust_node(int nid, unsigned long *pages)
+{
+	void *head = NULL;
+
+	*pages = 0;
+	for (int order = MAX_ORDER; order >= 0; order--) {
+		struct page *p;
+
+		while ((p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN,
+					     order))) {
+			unsigned long *blk = page_address(p);
+
+			blk[0] = (unsigned long)head;
+			blk[1] = order;
+			head = blk;
+			*pages += 1UL << order;
+		}
+	}
+	return head;
+}
+
+static void restore_node(void *head)
+{
+	while (head) {
+		unsigned long *blk = head;
+
+		head = (void *)blk[0];
+		__free_pages(virt_to_page(blk), blk[1]);
+	}
+}
+
+/*
+ * Exhaust this CPU's memory node, then the next one: allocations fall back
+ * in SLIT order, counted as misses on the node they land on and foreign
+ * on the node asked; everything comes back after.
+ */
+static void test_fallback_by_distance(struct ktest *t)
+{
+	unsigned int me = smp_processor_id();
+	int local = mem_node_of_cpu(me), order_seen[MAX_NUMNODES], n = 0, nid;
+	unsigned long before = node_free_pages(local), taken;
+	struct numa_node_stats l0, l1;
+	void *held[MAX_NUMNODES];
+
+	if (nodes_weight(&node_states[N_MEMORY]) < 2) {
+		ktest_skip(t, "one memory node");
+		return;
+	}
+	/* The expected order: memory nodes by distance from the CPU's node. */
+	for (;;) {
+		int best = NUMA_NO_NODE;
+
+		for_each_node_state(nid, N_MEMORY) {
+			bool seen = false;
+
+			for (int i = 0; i < n; i++)
+				seen |= order_seen[i] == nid;
+			if (!seen && (best == NUMA_NO_NODE ||
+				      node_distance(local, nid) < node_distance(local, best)))
+				best = nid;
+		}
+		if (best == NUMA_NO_NODE)
+			break;
+		order_seen[n++] = best;
+	}
+	KTEST_ASSERT_EQ(t, order_seen[0], local);
+	/* Keep two nodes' worth of memory: at least one node stays free. */
+	for (int i = 0; i < min(n - 1, 2); i++) {
+		struct numa_node_stats m0, m1;
+		struct page *p;
+
+		held[i] = exhaust_node(order_seen[i], &taken);
+		/* Asked of the local node, placed on the next: foreign there, a miss here. */
+		page_alloc_numa_stats(local, &l0);
+		page_alloc_numa_stats(order_seen[i + 1], &m0);
+		KTEST_EXPECT_GT(t, taken, 0UL);
+		KTEST_EXPECT_EQ(t, node_free_pages(order_seen[i]), 0UL);
+		p = alloc_pages(GFP_KERNEL, 0);
+		KTEST_EXPECT_NOT_NULL(t, p);
+		if (p) {
+			KTEST_EXPECT_EQ(t, page_to_nid(p), order_seen[i + 1]);
+			__free_pages(p, 0);
+		}
+		page_alloc_numa_stats(local, &l1);
+		page_alloc_numa_stats(order_seen[i + 1], &m1);
+		KTEST_EXPECT_GE(t, l1.numa_foreign - l0.numa_foreign, 1UL);
+		KTEST_EXPECT_GE(t, m1.numa_miss - m0.numa_miss, 1UL);
+	}
+	for (int i = min(n - 1, 2) - 1; i >= 0; i--)
+		restore_node(held[i]);
+	KTEST_EXPECT_EQ(t, node_free_pages(local) >= before - 2 * PCP_HIGH, true);
+	KTEST_EXPECT_EQ(t, page_alloc_check(), 0UL);
+}
+
+/* numa_hit + numa_miss == local_node + other_node == allocations; miss == foreign. */
+static void test_counters_add_up(struct ktest *t)
+{
+	struct page_alloc_stats st0, st1;
+	struct numa_sums s0, s1;
+	struct numa_node_stats n0, n1;
+	unsigned int me = smp_processor_id();
+	int local = pa_cpu_node[me], nid;
+
+	page_alloc_get_stats(&st0);
+	numa_sums(&s0);
+	for_each_node_state(nid, N_MEMORY) {
+		page_alloc_numa_stats(nid, &n0);
+		for (unsigned int i = 0; i < LOCAL_ALLOCS; i++) {
+			struct page *p = alloc_pages_node(nid, GFP_KERNEL, 0);
+
+			KTEST_ASSERT_NOT_NULL(t, p);
+			__free_pages(p, 0);
+		}
+		page_alloc_numa_stats(nid, &n1);
+		KTEST_EXPECT_GE(t, n1.numa_hit - n0.numa_hit, (unsigned long)LOCAL_ALLOCS);
+		if (cpu_to_node(me) == nid)
+			KTEST_EXPECT_GE(t, n1.local_node - n0.local_node, (unsigned long)LOCAL_ALLOCS);
+		else
+			KTEST_EXPECT_GE(t, n1.other_node - n0.other_node, (unsigned long)LOCAL_ALLOCS);
+	}
+	numa_sums(&s1);
+	page_alloc_get_stats(&st1);
+	KTEST_EXPECT_EQ(t, s1.hit + s1.miss, s1.local + s1.other);
+	KTEST_EXPECT_EQ(t, s1.miss, s1.foreign);
+	/* Allocations counted between the snapshots: all of this CPU's, at least. */
+	KTEST_EXPECT_GE(t, (s1.hit + s1.miss) - (s0.hit + s0.miss),
+			(unsigned long)LOCAL_ALLOCS * nodes_weight(&node_states[N_MEMORY]));
+	KTEST_EXPECT_LE(t, (s1.hit + s1.miss) - (s0.hit + s0.miss),
+			st1.events.allocs - st0.events.allocs);
+	(void)local;
+}
+
+/* buddyinfo has a Node N line per node and zone with memory. */
+static void test_buddyinfo(struct ktest *t)
+{
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		KTEST_EXPECT_GT(t, node_managed_pages(nid), 0UL);
+	KTEST_EXPECT_EQ(t, node_managed_pages(MAX_NUMNODES), 0UL);
+	KTEST_EXPECT_EQ(t, node_free_pages(-1), 0UL);
+	page_alloc_show_buddyinfo();
+}
+
+/* Do the _node slab paths place objects (not in debug and KASAN builds)? */
+static bool slab_places(void)
+{
+	return !IS_ENABLED(CONFIG_SLAB_DEBUG) && !IS_ENABLED(CONFIG_KASAN);
+}
+
+/* kmalloc_node() puts objects of every size on the node asked. */
+static void test_kmalloc_node(struct ktest *t)
+{
+	static const size_t sizes[] = { 16, 200, 1024, 4096, 16384 };
+	int nid;
+
+	for_each_online_node(nid) {
+		int want = numa_nearest_node(nid, N_MEMORY);
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+			void *p[8];
+
+			for (unsigned int j = 0; j < ARRAY_SIZE(p); j++) {
+				p[j] = j & 1 ? kzalloc_node(sizes[i], GFP_KERNEL, nid) :
+					       kmalloc_node(sizes[i], GFP_KERNEL, nid);
+				KTEST_ASSERT_NOT_NULL(t, p[j]);
+				if (slab_places())
+					KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p[j])), want);
+				if (j & 1)
+					KTEST_EXPECT_EQ(t, ((u8 *)p[j])[sizes[i] - 1], 0);
+				memset(p[j], 0x5a, sizes[i]);
+				KTEST_EXPECT_GE(t, ksize(p[j]), sizes[i]);
+			}
+			for (unsigned int j = 0; j < ARRAY_SIZE(p); j++)
+				kfree(p[j]);
+		}
+	}
+	KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, MAX_NUMNODES));
+	KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, -5));
+	/* NUMA_NO_NODE is kmalloc(). */
+	{
+		void *p = kmalloc_node(64, GFP_KERNEL, NUMA_NO_NODE);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		kfree(p);
+	}
+}
+
+/* kmem_cache_alloc_node() likewise, for a typed cache. */
+static void test_kmem_cache_alloc_node(struct ktest *t)
+{
+	struct kmem_cache *c = kmem_cache_create("numa_alloc_test", 96, 0, 0, NULL);
+	int nid;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	for_each_online_node(nid) {
+		int want = numa_nearest_node(nid, N_MEMORY);
+		void *p[40];
+
+		for (unsigned int j = 0; j < ARRAY_SIZE(p); j++) {
+			p[j] = kmem_cache_alloc_node(c, j & 1 ? GFP_KERNEL | __GFP_ZERO : GFP_KERNEL,
+						     nid);
+			KTEST_ASSERT_NOT_NULL(t, p[j]);
+			if (slab_places())
+				KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p[j])), want);
+		}
+		for (unsigned int j = 0; j < ARRAY_SIZE(p); j++)
+			kmem_cache_free(c, p[j]);
+	}
+	KTEST_EXPECT_NULL(t, kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_NOWARN, MAX_NUMNODES));
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * An object of another node's slab freed on this CPU through the checked
+ * slow path goes straight back to its slab (its in-use count drops); a
+ * local one goes to this CPU's tiers.
+ */
+static void test_kmalloc_remote_free(struct ktest *t)
+{
+	struct kmem_cache *c = kmalloc_cache(1024);
+	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
+	struct page *slab;
+	unsigned int inuse;
+	void *p;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != local && remote == NUMA_NO_NODE)
+			remote = nid;
+	if (remote == NUMA_NO_NODE || !slab_places()) {
+		ktest_skip(t, "one memory node, or a debug/KASAN build");
+		return;
+	}
+	p = kmalloc_node(1024, GFP_KERNEL, remote);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
+	slab = pfn_to_page(page_to_pfn(virt_to_page(p)) & ~((1UL << c->order) - 1));
+	inuse = READ_ONCE(slab->counters);
+	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(slab->counters), inuse - 1);
+}
+
+static struct ktest_case numa_alloc_cases[] = {
+	KTEST_CASE(test_cpu_local),
+	KTEST_CASE(test_alloc_pages_node),
+	KTEST_CASE(test_remote_free),
+	KTEST_CASE(test_fallback_by_distance),
+	KTEST_CASE(test_counters_add_up),
+	KTEST_CASE(test_buddyinfo),
+	KTEST_CASE(test_kmalloc_node),
+	KTEST_CASE(test_kmem_cache_alloc_node),
+	KTEST_CASE(test_kmalloc_remote_free),
+	{}
+};
+
+static struct ktest_suite numa_alloc_suite = {
+	.name = "numa_alloc",
+	.cases = numa_alloc_cases,
+};
+KTEST_SUITE(numa_alloc_suite);
