@@ -105,6 +105,41 @@ for smp in 2 4; do
 		"$out/vm_ipi-smp$smp-1.log"
 done
 
+# Shootdown cost against CPU count (mm/tlb_bench.c): unmap_range() of 1,
+# 16 and 512 kernel pages, every other CPU holding the kernel address
+# space, one boot per -smp N under -icount.  QEMU then runs the vCPUs one
+# at a time and the guest TSC counts all their instructions; the other
+# CPUs are halted and run only while the initiator pauses in its wait for
+# their acknowledgements, which the kernel subtracts (smp_cpu_stats()
+# wait_ticks): the figure is the initiator's own instructions.
+# cpu_init_udelay=0: no 10 ms INIT wait per AP, which at -smp 64 costs
+# QEMU's round-robin loop minutes of host time.
+echo "== shootdowns against CPU count (initiator $unit per unmap_range; QEMU $accel)"
+shoot_logs=
+for smp in ${SHOOT_SMP-1 2 4 8 16 64}; do
+	timeout "${SHOOT_TIMEOUT:-1200}" $QEMU $accel -kernel "$out/vmlinux" \
+		-append "bench=vm_shoot bench_unit=$unit cpu_init_udelay=0 loglevel=6" \
+		-smp "$smp" -m 512M -display none -serial file:"$out/shoot-smp$smp.log" -monitor none \
+		-no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	shoot_logs="$shoot_logs $out/shoot-smp$smp.log"
+done
+: >"$out/shoot.md"
+if [ -z "$shoot_logs" ]; then
+	echo "(SHOOT_SMP is empty: none)"
+elif python3 "$src/scripts/bench-shoot.py" "$out/plots" $shoot_logs >"$out/shoot-table.md"; then
+	cat "$out/shoot-table.md"
+	{
+		echo "Shootdowns against CPU count, \`bench=vm_shoot\` (\`mm/tlb_bench.c\`) in one boot per"
+		echo "\`-smp N\` of QEMU $accel: the initiator's own $unit per"
+		echo "\`unmap_range()\` of kernel pages every CPU holds, the other CPUs' $unit while it"
+		echo "waited for them, IPIs and rounds per operation (plot: \`plots/shootdown-vs-cpus.svg\`)."
+		echo
+		cat "$out/shoot-table.md"
+	} >"$out/shoot.md"
+else
+	echo "bench-shoot.py failed: no shootdown table"
+fi
+
 # Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,
 # and the kernel's own figures (TSC-based, emulation time).
 echo "== SMP boot (plain TCG -smp 4, ${SMP_RUNS:-3} boots)"
@@ -200,6 +235,7 @@ if [ "${BENCH:-all}" = all ]; then
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
+		--append "$out/shoot.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== guest table written to ${BENCH_DOC:-Documentation/benchmarks.md} and $out/guest-table.md"
 else
