@@ -455,6 +455,8 @@ void __init smp_boot_cpus(void)
 	}
 	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
 	report_nomem_cpus();
+	if (!acpi_madt.nr_ignored && num_online_cpus() == acpi_madt.nr_cpus)
+		smp_ipi_shorthand_setup(num_online_cpus());
 out:
 	smp_boot_ns = ktime_get_ns() - t0;
 	pr_info("%u of %u CPUs online (%llu us)\n", num_online_cpus(), nr_cpu_ids,
