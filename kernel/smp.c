@@ -76,6 +76,7 @@ static DEFINE_PER_CPU(unsigned long, ipi_received);
 static DEFINE_PER_CPU(unsigned long, calls_sent);
 static DEFINE_PER_CPU(unsigned long, calls_handled);
 static DEFINE_PER_CPU(unsigned long, resched_received);
+static DEFINE_PER_CPU(u64, wait_ticks);
 
 void set_cpu_online(unsigned int cpu, bool online)
 {
@@ -135,6 +136,8 @@ void generic_smp_reschedule_interrupt(void)
 /* Wait for a csd to be free again (C3: serve our own queue meanwhile). */
 static void csd_wait(struct call_single_data *csd)
 {
+	u64 t0;
+
 	while (smp_load_acquire(&csd->flags) & CSD_LOCKED) {
 		if (irqs_disabled()) {
 			/*
@@ -146,7 +149,14 @@ static void csd_wait(struct call_single_data *csd)
 			flush_call_queue();
 			__preempt_count_add(-(int)HARDIRQ_OFFSET);
 		}
+		/*
+		 * The TSC ticks spent in the pause: under QEMU -icount the
+		 * other vCPUs run there (round-robin), which lets make bench
+		 * tell a sender's own instructions from theirs.
+		 */
+		t0 = rdtsc();
 		cpu_relax();
+		this_cpu_add(wait_ticks, rdtsc() - t0);
 	}
 }
 
@@ -326,6 +336,7 @@ void smp_cpu_stats(unsigned int cpu, struct smp_cpu_stats *st)
 	st->calls_sent = READ_ONCE(per_cpu(calls_sent, cpu));
 	st->calls_handled = READ_ONCE(per_cpu(calls_handled, cpu));
 	st->resched_received = READ_ONCE(per_cpu(resched_received, cpu));
+	st->wait_ticks = READ_ONCE(per_cpu(wait_ticks, cpu));
 	arch_smp_cpu_stats(cpu, st);
 }
 

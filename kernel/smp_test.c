@@ -308,6 +308,54 @@ static void test_call_from_interrupt(struct ktest *t)
 	KTEST_EXPECT_EQ(t, atomic_read(&irq_call_hits), 1);
 }
 
+struct wait_probe {
+	unsigned int caller;
+	u64 start;
+};
+
+/* Return once the caller has paused at least once (bounded: 2 s). */
+static void wait_for_a_pause(void *arg)
+{
+	const struct wait_probe *p = arg;
+	u64 deadline = ktime_get_ns() + 2 * NSEC_PER_SEC;
+	struct smp_cpu_stats st;
+
+	do {
+		cpu_relax();
+		smp_cpu_stats(p->caller, &st);
+	} while (st.wait_ticks == p->start && ktime_get_ns() < deadline);
+}
+
+/*
+ * wait_ticks (make bench's initiator figures): a synchronous call that
+ * does not return before its caller paused in its wait is counted there,
+ * and the ticks counted lie within the call's own time.
+ */
+static void test_wait_ticks_counted(struct ktest *t)
+{
+	struct smp_cpu_stats before, after;
+	struct wait_probe probe;
+	unsigned int other, cpu;
+	u64 t0, t1;
+
+	if (num_online_cpus() < 2)
+		KTEST_SKIP(t, "needs 2 or more CPUs");
+	preempt_disable();
+	probe.caller = other = smp_processor_id();
+	for_each_online_cpu(cpu)
+		if (cpu != probe.caller)
+			other = cpu;
+	smp_cpu_stats(probe.caller, &before);
+	probe.start = before.wait_ticks;
+	t0 = rdtsc();
+	KTEST_EXPECT_EQ(t, smp_call_function_single(other, wait_for_a_pause, &probe, true), 0);
+	t1 = rdtsc();
+	smp_cpu_stats(probe.caller, &after);
+	preempt_enable();
+	KTEST_EXPECT_GT(t, after.wait_ticks, before.wait_ticks);
+	KTEST_EXPECT_LE(t, after.wait_ticks - before.wait_ticks, t1 - t0);
+}
+
 static void test_tick_everywhere(struct ktest *t)
 {
 	struct smp_cpu_stats before[NR_CPUS], after;
@@ -543,6 +591,7 @@ static struct ktest_case smp_cases[] = {
 	KTEST_CASE(test_call_many_targets),
 	KTEST_CASE(test_calls_with_irqs_off),
 	KTEST_CASE(test_call_from_interrupt),
+	KTEST_CASE(test_wait_ticks_counted),
 	KTEST_CASE(test_tick_everywhere),
 	KTEST_CASE(test_remote_wakeup),
 	KTEST_CASE_FLAGS(test_ipi_storm, KTEST_F_SLOW),

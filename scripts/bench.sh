@@ -119,6 +119,41 @@ for smp in 2 4; do
 		"$out/vm_ipi-smp$smp-1.log"
 done
 
+# Shootdown cost against CPU count (mm/tlb_bench.c): unmap_range() of 1,
+# 16 and 512 kernel pages, every other CPU holding the kernel address
+# space, one boot per -smp N under -icount.  QEMU then runs the vCPUs one
+# at a time and the guest TSC counts all their instructions; the other
+# CPUs are halted and run only while the initiator pauses in its wait for
+# their acknowledgements, which the kernel subtracts (smp_cpu_stats()
+# wait_ticks): the figure is the initiator's own instructions.
+# cpu_init_udelay=0: no 10 ms INIT wait per AP, which at -smp 64 costs
+# QEMU's round-robin loop minutes of host time.
+echo "== shootdowns against CPU count (initiator $unit per unmap_range; QEMU $accel)"
+shoot_logs=
+for smp in ${SHOOT_SMP-1 2 4 8 16 64}; do
+	timeout "${SHOOT_TIMEOUT:-1200}" $QEMU $accel -kernel "$out/vmlinux" \
+		-append "bench=vm_shoot bench_unit=$unit cpu_init_udelay=0 loglevel=6" \
+		-smp "$smp" -m 512M -display none -serial file:"$out/shoot-smp$smp.log" -monitor none \
+		-no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	shoot_logs="$shoot_logs $out/shoot-smp$smp.log"
+done
+: >"$out/shoot.md"
+if [ -z "$shoot_logs" ]; then
+	echo "(SHOOT_SMP is empty: none)"
+elif python3 "$src/scripts/bench-shoot.py" "$out/plots" $shoot_logs >"$out/shoot-table.md"; then
+	cat "$out/shoot-table.md"
+	{
+		echo "Shootdowns against CPU count, \`bench=vm_shoot\` (\`mm/tlb_bench.c\`) in one boot per"
+		echo "\`-smp N\` of QEMU $accel: the initiator's own $unit per"
+		echo "\`unmap_range()\` of kernel pages every CPU holds, the other CPUs' $unit while it"
+		echo "waited for them, IPIs and rounds per operation (plot: \`plots/shootdown-vs-cpus.svg\`)."
+		echo
+		cat "$out/shoot-table.md"
+	} >"$out/shoot.md"
+else
+	echo "bench-shoot.py failed: no shootdown table"
+fi
+
 # Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,
 # and the kernel's own figures (TSC-based, emulation time).
 echo "== SMP boot (plain TCG -smp 4, ${SMP_RUNS:-3} boots)"
@@ -208,12 +243,61 @@ if [ -n "$hadir" ] && [ "${HOST_ALLOC_ROUNDS:-7}" -gt 0 ]; then
 	fi
 fi
 
+# Cross-thread frees on the host (tests/hosted/bench_xfree.c): a pinned
+# producer allocates 64-byte objects in batches, a pinned consumer frees
+# them, XFREE_RUNS runs of XFREE_SECONDS each (median, lowest, highest),
+# for the hosted kmalloc (libexo_kmalloc.so), mimalloc and tcmalloc, and
+# the same ring with no allocation: the floor, whose spread shows the
+# machine's noise.  XFREE_SECONDS=1 XFREE_RUNS=3 is a quick run; 0 runs
+# skip it.
+: >"$out/xfree.md"
+if [ "${XFREE_RUNS:-5}" -gt 0 ]; then
+	secs=${XFREE_SECONDS:-10}
+	cpus=${XFREE_CPUS:-0 1}
+	echo "== host: cross-thread frees (millions of objects/s, median of ${XFREE_RUNS:-5} runs of $secs s; CPUs $cpus)"
+	xf=$out/xfree
+	mkdir -p "$xf"
+	xsrc=$src/tests/hosted/bench_xfree.c
+	xcc="${CC:-gcc} -O2 -Wall -Wextra -Werror -pthread"
+	so=$(make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" kmalloc-so | tail -n 1)
+	sodir=$(dirname "$so")
+	: >"$xf/results.txt"
+	for a in ring exo mimalloc tcmalloc; do
+		case $a in
+		ring) $xcc -DXF_RING_ONLY "$xsrc" -o "$xf/$a" ;;
+		exo) $xcc -DXF_KMALLOC "$xsrc" -o "$xf/$a" -L"$sodir" -lexo_kmalloc \
+			-Wl,-rpath,"$sodir" ;;
+		mimalloc) $xcc "$xsrc" -o "$xf/$a" -lmimalloc ;;
+		tcmalloc) $xcc "$xsrc" -o "$xf/$a" -ltcmalloc_minimal ;;
+		esac || { echo "bench_xfree: $a did not build: left out"; continue; }
+		# shellcheck disable=SC2086
+		"$xf/$a" "$a" "$secs" "${XFREE_RUNS:-5}" $cpus >>"$xf/results.txt" ||
+			echo "bench_xfree: $a failed"
+	done
+	{
+		echo "| allocator | Mobj/s (median) | lowest | highest | batch |"
+		echo "|---|---:|---:|---:|---:|"
+		awk '{ n = $1 == "ring" ? "ring only (floor)" : $1 == "exo" ? "exo (libexo_kmalloc.so)" : $1
+		       printf "| %s | %s | %s | %s | %s |\n", n, $2, $3, $4, $5 }' "$xf/results.txt"
+	} >"$xf/table.md"
+	cat "$xf/table.md"
+	{
+		echo "Cross-thread frees on the host (\`tests/hosted/bench_xfree.c\`), the same \`make bench\`:"
+		echo "a producer pinned to CPU ${cpus% *} allocates 64-byte objects in batches of 64, a consumer"
+		echo "pinned to CPU ${cpus#* } frees them; millions of objects per second, median of"
+		echo "${XFREE_RUNS:-5} runs of $secs s, load average $(cut -d' ' -f1 /proc/loadavg) at the end."
+		echo
+		cat "$xf/table.md"
+	} >"$out/xfree.md"
+fi
+
 # The doc's generated block: the guest table of this run, the structural
-# rows and the host-allocator table.
+# rows, the host-allocator table, the shootdown and cross-thread tables.
 if [ "${BENCH:-all}" = all ]; then
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
+		--append "$out/shoot.md" --append "$out/xfree.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== guest table written to ${BENCH_DOC:-Documentation/benchmarks.md} and $out/guest-table.md"
 else

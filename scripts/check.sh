@@ -855,6 +855,8 @@ script_step blkimage python3 "$src/scripts/blkimage.py" selftest
 script_step bench-table python3 "$src/scripts/bench-table.py" selftest
 # scripts/bench-plot.py: the rows with a Linux figure become an SVG (gnuplot).
 script_step bench-plot python3 "$src/scripts/bench-plot.py" selftest
+# scripts/bench-shoot.py: the vm_shoot lines become the shootdown table, goal line and SVG.
+script_step bench-shoot python3 "$src/scripts/bench-shoot.py" selftest
 # scripts/bench-atomics.py: the kmalloc fast paths of the gcc vmlinux have no
 # atomic RMW and no store to a shared cache line.
 script_step bench-atomics python3 "$src/scripts/bench-atomics.py" --check "$out/gcc/vmlinux"

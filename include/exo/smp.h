@@ -157,6 +157,7 @@ struct smp_cpu_stats {
 	unsigned long calls_sent;	/* cross-calls it queued for others */
 	unsigned long calls_handled;	/* cross-calls it ran for others */
 	unsigned long resched_received;
+	u64 wait_ticks;			/* TSC ticks in the pause of its call waits */
 	unsigned long timer_ticks;
 	unsigned long irqs;		/* all interrupts taken */
 };

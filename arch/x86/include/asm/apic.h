@@ -38,6 +38,7 @@
 #define APIC_ICR_BUSY		0x1000
 #define APIC_ICR_ASSERT		0x4000
 #define APIC_ICR_LEVEL		0x8000
+#define APIC_DEST_ALLBUT	0xc0000	/* shorthand: every APIC but the sender's */
 
 #define APIC_TIMER_HZ		100
 

@@ -48,4 +48,13 @@ void smp_boot_cpus(void);
 
 unsigned int smp_cpus_without_memory(void);
 
+/**
+ * smp_ipi_shorthand_setup() - allow the all-but-self IPI shorthand
+ * @cpus: the online CPU count it is valid for (0: never use it)
+ *
+ * Called once by smp_boot_cpus() with the number of CPUs online when every
+ * CPU of the MADT came up, 0 otherwise.
+ */
+void smp_ipi_shorthand_setup(unsigned int cpus);
+
 #endif /* _ASM_X86_SMP_H */
