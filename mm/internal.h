@@ -2,8 +2,11 @@
 /*
  * The physical frame allocator's private declarations, shared by its files:
  *
- *   page_alloc.c        head bitmaps, free lists, per-CPU rings, the fast
- *                       paths, the contract and Linux-like APIs, draining
+ *   page_alloc.c        head bitmaps, free lists, per-CPU rings and their
+ *                       refills, the allocation and free paths, the
+ *                       contract and Linux-like APIs
+ *   page_alloc_drain.c  draining the per-CPU rings into the zones, a
+ *                       ring's overflow, drain_*_pages()
  *   page_alloc_range.c  freeing arbitrary runs of allocated frames
  *   page_alloc_init.c   zones and metadata at boot, page_alloc_add_range()
  *   page_alloc_debug.c  page poisoning, consistency checks, fingerprints
@@ -326,6 +329,15 @@ static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, u
 	return pcp->top[r] - pcp->bottom[r];
 }
 
+/* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
+static inline void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
+{
+	if (pcp->top[r] == pcp->bottom[r])
+		pcp->top[r] = pcp->bottom[r] = 0;
+	pcp->limit[r] = min(pcp->bottom[r] + (unsigned int)PCP_RING_HIGH(r),
+			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN));
+}
+
 /* This CPU's pageset of @pa (interrupts disabled by the caller). */
 static __always_inline struct per_cpu_pageset *pa_pageset(struct page_allocator *pa)
 {
@@ -364,12 +376,15 @@ unsigned long find_alloc_head(unsigned long pfn);
 void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 		struct pcp_counters *st);
 void pageset_reset(struct per_cpu_pageset *ps);
-void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps);
-struct per_cpu_pageset *cpu_pageset(unsigned int cpu);
 int pa_alloc_frame(struct page_allocator *pa, phys_addr_t *frame);
 int pa_free_frame(struct page_allocator *pa, phys_addr_t frame);
 int pa_alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr_t *base);
 int pa_free_contiguous(struct page_allocator *pa, phys_addr_t base, size_t count);
+
+/* page_alloc_drain.c */
+void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps);
+void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r);
+struct per_cpu_pageset *cpu_pageset(unsigned int cpu);
 
 /* page_alloc_range.c */
 void mark_allocated(unsigned long a, unsigned long b, u64 info);
