@@ -105,6 +105,46 @@ for smp in 2 4; do
 		"$out/vm_ipi-smp$smp-1.log"
 done
 
+# What tracing costs (Documentation/trace.rst, "Cost"): defconfig again
+# with CONFIG_TRACEPOINTS=y, whose events are static branches (one NOP
+# each while off): the allocator pairs with every event off, and the
+# kmalloc(64)+kfree pair with its two events off and recording
+# (trace_kmalloc64_pair_off/_on, kernel/trace/trace_bench.c).
+echo "== tracing cost ($unit per operation; defconfig vs defconfig + CONFIG_TRACEPOINTS; QEMU $accel -smp 1)"
+tout="$out/tracepoints"
+mkdir -p "$tout"
+make -C "$src" O="$tout" defconfig >/dev/null &&
+	sed -i 's/^# CONFIG_TRACEPOINTS is not set$/CONFIG_TRACEPOINTS=y/' "$tout/.config" &&
+	make -C "$src" O="$tout" olddefconfig >/dev/null &&
+	make -C "$src" O="$tout" -j"$(nproc)" >/dev/null || exit 1
+tbench() {	# $1 vmlinux, $2 bench prefix, $3 log: "name median" lines
+	timeout 300 $QEMU $accel -kernel "$1" -append "bench=$2 bench_unit=$unit loglevel=6" \
+		-smp 1 -m 512M -display none -serial file:"$3" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	sed -n 's/^\[ *[0-9.]*\] bench \([a-z0-9_]*\)  *\([0-9.]*\) .*/\1 \2/p' "$3"
+}
+{
+	for b in kmalloc64_pair page_order0_pair; do
+		tbench "$out/vmlinux" "$b" "$tout/off-$b.log" | sed 's/^/n /'
+		tbench "$tout/vmlinux" "$b" "$tout/on-$b.log" | sed 's/^/y /'
+	done
+	tbench "$tout/vmlinux" trace_ "$tout/trace.log" | sed 's/^/y /'
+} >"$tout/rows.txt"
+awk -v unit="$unit" '
+	{ v[$1 " " $2] = $3 }
+	function g(k) { return (k in v) ? v[k] : "--" }
+	END {
+		print "Tracing cost, " unit " per operation (`CONFIG_TRACEPOINTS` off, then on with"
+		print "every event off, then with the two kmalloc events recording):"
+		print ""
+		print "| bench row | `TRACEPOINTS=n` | `=y`, events off | `=y`, event on |"
+		print "|---|---:|---:|---:|"
+		printf "| `kmalloc64_pair` | %s | %s | -- |\n", g("n kmalloc64_pair"), g("y kmalloc64_pair")
+		printf "| `page_order0_pair` | %s | %s | -- |\n", g("n page_order0_pair"), g("y page_order0_pair")
+		printf "| `trace_kmalloc64_pair_off` / `_on` | -- | %s | %s |\n",
+			g("y trace_kmalloc64_pair_off"), g("y trace_kmalloc64_pair_on")
+	}' "$tout/rows.txt" | tee "$out/trace.md"
+
 # Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,
 # and the kernel's own figures (TSC-based, emulation time).
 echo "== SMP boot (plain TCG -smp 4, ${SMP_RUNS:-3} boots)"
@@ -199,7 +239,7 @@ fi
 if [ "${BENCH:-all}" = all ]; then
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
-		--append "$out/atomics.md" --append "$out/host-alloc.md" \
+		--append "$out/atomics.md" --append "$out/trace.md" --append "$out/host-alloc.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== guest table written to ${BENCH_DOC:-Documentation/benchmarks.md} and $out/guest-table.md"
 else
