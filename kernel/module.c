@@ -448,10 +448,37 @@ static void drop_deps(struct module **deps, unsigned int n)
 		module_put(deps[i]);
 }
 
+/*
+ * The module's static-branch sites (its __jump_table section), set for
+ * their keys' states while the text is still writable.
+ */
+static int load_jump_table(struct load_info *info)
+{
+#ifdef CONFIG_JUMP_LABEL
+	for (unsigned int i = 1; i < info->shnum; i++) {
+		const Elf64_Shdr *s = &info->sh[i];
+
+		if (!(s->sh_flags & SHF_ALLOC) || s->sh_name >= info->shstr_size ||
+		    strcmp(info->shstr + s->sh_name, "__jump_table"))
+			continue;
+		if (s->sh_type != SHT_PROGBITS || s->sh_size % sizeof(struct jump_entry) ||
+		    !IS_ALIGNED(info->secaddr[i], __alignof__(struct jump_entry))) {
+			load_err(info, "malformed __jump_table section");
+			return -ENOEXEC;
+		}
+		return jump_label_add_module(info->mod, (struct jump_entry *)info->secaddr[i],
+					     s->sh_size / sizeof(struct jump_entry));
+	}
+#endif
+	return 0;
+}
+
 static int do_load(struct load_info *info)
 {
 	int ret = module_elf_load(info);
 
+	if (!ret)
+		ret = load_jump_table(info);
 	if (!ret)
 		protect(info->mod);
 	return ret;
@@ -486,6 +513,7 @@ noinline int do_init_module(struct module *mod)
 
 noinline void free_module(struct module *mod)
 {
+	jump_label_del_module(mod);	/* no flip may write into freed text */
 	free_module_memory(mod->base, mod->size);	/* mod itself lives in there */
 }
 
@@ -642,6 +670,8 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		ret = module_set_params(info.mod, args);
 	if (ret) {
 		drop_deps(info.deps, info.nr_deps);
+		if (info.mod)
+			jump_label_del_module(info.mod);
 		if (info.base)
 			free_module_memory(info.base, info.size);
 		goto out;

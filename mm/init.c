@@ -11,6 +11,7 @@
 #include <exo/bootinfo.h>
 #include <exo/bug.h>
 #include <exo/init.h>
+#include <exo/jump_label.h>
 #include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
@@ -108,6 +109,7 @@ void free_initmem(void)
 
 	if (WARN_ON(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)))
 		return;
+	jump_label_invalidate_initmem();
 	/* Unmap the sections from the image mapping, then free them via the direct map. */
 	paging_free_initmem(start, end);
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {

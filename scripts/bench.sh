@@ -153,6 +153,45 @@ elif python3 "$src/scripts/bench-shoot.py" "$out/plots" $shoot_logs >"$out/shoot
 else
 	echo "bench-shoot.py failed: no shootdown table"
 fi
+# What tracing costs (Documentation/trace.rst, "Cost"): defconfig again
+# with CONFIG_TRACEPOINTS=y, whose events are static branches (one NOP
+# each while off): the allocator pairs with every event off, and the
+# kmalloc(64)+kfree pair with its two events off and recording
+# (trace_kmalloc64_pair_off/_on, kernel/trace/trace_bench.c).
+echo "== tracing cost ($unit per operation; defconfig vs defconfig + CONFIG_TRACEPOINTS; QEMU $accel -smp 1)"
+tout="$out/tracepoints"
+mkdir -p "$tout"
+make -C "$src" O="$tout" defconfig >/dev/null &&
+	sed -i 's/^# CONFIG_TRACEPOINTS is not set$/CONFIG_TRACEPOINTS=y/' "$tout/.config" &&
+	make -C "$src" O="$tout" olddefconfig >/dev/null &&
+	make -C "$src" O="$tout" -j"$(nproc)" >/dev/null || exit 1
+tbench() {	# $1 vmlinux, $2 bench prefix, $3 log: "name median" lines
+	timeout 300 $QEMU $accel -kernel "$1" -append "bench=$2 bench_unit=$unit loglevel=6" \
+		-smp 1 -m 512M -display none -serial file:"$3" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	sed -n 's/^\[ *[0-9.]*\] bench \([a-z0-9_]*\)  *\([0-9.]*\) .*/\1 \2/p' "$3"
+}
+{
+	for b in kmalloc64_pair page_order0_pair; do
+		tbench "$out/vmlinux" "$b" "$tout/off-$b.log" | sed 's/^/n /'
+		tbench "$tout/vmlinux" "$b" "$tout/on-$b.log" | sed 's/^/y /'
+	done
+	tbench "$tout/vmlinux" trace_ "$tout/trace.log" | sed 's/^/y /'
+} >"$tout/rows.txt"
+awk -v unit="$unit" '
+	{ v[$1 " " $2] = $3 }
+	function g(k) { return (k in v) ? v[k] : "--" }
+	END {
+		print "Tracing cost, " unit " per operation (`CONFIG_TRACEPOINTS` off, then on with"
+		print "every event off, then with the two kmalloc events recording):"
+		print ""
+		print "| bench row | `TRACEPOINTS=n` | `=y`, events off | `=y`, event on |"
+		print "|---|---:|---:|---:|"
+		printf "| `kmalloc64_pair` | %s | %s | -- |\n", g("n kmalloc64_pair"), g("y kmalloc64_pair")
+		printf "| `page_order0_pair` | %s | %s | -- |\n", g("n page_order0_pair"), g("y page_order0_pair")
+		printf "| `trace_kmalloc64_pair_off` / `_on` | -- | %s | %s |\n",
+			g("y trace_kmalloc64_pair_off"), g("y trace_kmalloc64_pair_on")
+	}' "$tout/rows.txt" | tee "$out/trace.md"
 
 # Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,
 # and the kernel's own figures (TSC-based, emulation time).
@@ -292,12 +331,13 @@ if [ "${XFREE_RUNS:-5}" -gt 0 ]; then
 fi
 
 # The doc's generated block: the guest table of this run, the structural
-# rows, the host-allocator table, the shootdown and cross-thread tables.
+# rows, the host-allocator table, the shootdown, cross-thread and tracing
+# tables.
 if [ "${BENCH:-all}" = all ]; then
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
-		--append "$out/shoot.md" --append "$out/xfree.md" \
+		--append "$out/shoot.md" --append "$out/xfree.md" --append "$out/trace.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== guest table written to ${BENCH_DOC:-Documentation/benchmarks.md} and $out/guest-table.md"
 else

@@ -44,6 +44,11 @@
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
 #define __weak		__attribute__((__weak__))
 #define __cold		__attribute__((__cold__))
+/*
+ * notrace: no function-tracer patch site at the entry (the tracer itself,
+ * the ring buffer, text patching, NMI and early boot code; __init too).
+ */
+#define notrace		__attribute__((__patchable_function_entry__(0, 0)))
 #define __cacheline_aligned __aligned(64)
 /* Written once at boot, read on hot paths: kept off the lines that writes bounce. */
 #define __read_mostly	__section(".data..read_mostly")

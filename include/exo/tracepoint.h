@@ -28,7 +28,7 @@
  * with the same fields share them: DECLARE_EVENT_CLASS() takes what
  * TRACE_EVENT() takes, and DEFINE_EVENT(class, name, proto, args) makes
  * each event of it (TRACE_EVENT() is a class of one).  Off, that
- * call is one test of a flag and a branch not taken (<exo/jump_label.h>);
+ * call is one 5-byte NOP, a static branch (<exo/jump_label.h>);
  * on, it records the fields in the ring buffer.  kernel/trace/trace_events.c
  * includes every such header with CREATE_TRACE_POINTS defined, which makes
  * TRACE_EVENT() also define the record, its printer and the descriptor
@@ -45,7 +45,7 @@
 #include <exo/types.h>
 
 struct tracepoint {
-	struct static_key key;
+	struct static_key_false key;
 };
 
 #define PARAMS(args...)			args
@@ -64,12 +64,12 @@ struct tracepoint {
 	void __trace_##name(proto);					\
 	static __always_inline void trace_##name(proto)			\
 	{								\
-		if (static_key_false(&__tracepoint_##name.key))		\
+		if (static_branch_unlikely(&__tracepoint_##name.key))		\
 			__trace_##name(args);				\
 	}								\
 	static inline bool trace_##name##_enabled(void)			\
 	{								\
-		return static_key_false(&__tracepoint_##name.key);	\
+		return static_key_enabled(&__tracepoint_##name.key);	\
 	}
 #else
 #define __DECLARE_TRACE(name, proto, args)				\
@@ -104,7 +104,7 @@ struct tracepoint {
  * section, and the out-of-line recorder the inline trace_<call>() calls.
  */
 #define __DEFINE_EVENT(class, call, proto, args)				\
-	struct tracepoint __tracepoint_##call = { STATIC_KEY_INIT_FALSE };	\
+	struct tracepoint __tracepoint_##call = { .key = { .key = STATIC_KEY_INIT_FALSE } };	\
 	EXPORT_SYMBOL_GPL(__tracepoint_##call);					\
 	static struct trace_event_call event_##call = {				\
 		.system = __stringify(TRACE_SYSTEM), .name = #call,		\

@@ -26,7 +26,7 @@
 #define MODTEST_BLOBS(X)						\
 	X(modtest_a) X(modtest_b) X(bad_unknown) X(bad_nolicense)	\
 	X(bad_proprietary) X(bad_init) X(bad_dupexport) X(modtest_leak)	\
-	X(modtest_inert) X(modtest_param) X(modtest_oops)		\
+	X(modtest_inert) X(modtest_param) X(modtest_oops) X(modtest_jump) \
 	X(modtest_initref)						\
 	X(elf_notelf) X(elf_class32) X(elf_type) X(elf_machine)		\
 	X(elf_truncated) X(elf_shtab_past_end) X(elf_section_past_end)	\

@@ -181,9 +181,9 @@ int trace_set_event(const char *spec, bool enable)
 		if (!spec_matches(spec, *c))
 			continue;
 		if (enable)
-			static_key_enable(&(*c)->tp->key);
+			err = static_branch_enable(&(*c)->tp->key);
 		else
-			static_key_disable(&(*c)->tp->key);
+			err = static_branch_disable(&(*c)->tp->key);
 		n++;
 	}
 	mutex_unlock(&trace_lock);
@@ -201,7 +201,7 @@ void trace_disable_all(void)
 {
 	mutex_lock(&trace_lock);
 	for (struct trace_event_call *const *c = __start__ftrace_events; c < __stop__ftrace_events; c++)
-		static_key_disable(&(*c)->tp->key);
+		static_branch_disable(&(*c)->tp->key);
 	mutex_unlock(&trace_lock);
 	trace_function_stop();
 }

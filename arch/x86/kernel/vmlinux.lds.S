@@ -49,6 +49,10 @@ SECTIONS
 		KEEP(*(__ex_table))
 		__stop___ex_table = .;
 		. = ALIGN(8);
+		__start___jump_table = .;
+		KEEP(*(__jump_table))
+		__stop___jump_table = .;
+		. = ALIGN(8);
 		__start___pcp_restart = .;
 		KEEP(*(__pcp_restart))
 		__stop___pcp_restart = .;
@@ -147,6 +151,7 @@ SECTIONS
 	.bss : LOAD(.bss) {
 		__bss_start = .;
 		*(.bss..stack)
+		__bss_stack_end = .;
 		*(.bss .bss.[0-9a-zA-Z_]*)
 		*(COMMON)
 		/*

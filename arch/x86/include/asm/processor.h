@@ -36,6 +36,18 @@ static inline void cpuid_count(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d
 			     : "a"(leaf), "c"(sub));
 }
 
+/*
+ * sync_core() - a serialising instruction (CPUID): instructions fetched
+ * before it are discarded, so text another CPU changed is fetched anew
+ * (Intel SDM vol. 3, 9.1.3 "Handling Self- and Cross-Modifying Code").
+ */
+static __always_inline void sync_core(void)
+{
+	u32 a = 0, b, c = 0, d;
+
+	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d) : : "memory");
+}
+
 static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;
