@@ -80,6 +80,26 @@ static void __init numa_single(int nid)
 	set_cpu_nodes();
 }
 
+/*
+ * May a node start at @start (a multiple of @m, MAX_ORDER_NR_PAGES)?
+ * free_range() locks the zones of a run of at most @m frames in two
+ * locks, lowest first: the run must touch at most two zones, i.e. no two
+ * zone boundaries may lie less than @m apart.  Node starts are multiples
+ * of @m, and so is the end of ZONE_DMA32 (4 GiB, @m a power of two below
+ * it), so any two of those are either equal or @m apart, and the end of
+ * ZONE_DMA is @m or more below 4 GiB (a BUILD_BUG_ON in page_alloc_range.c).
+ * Only the end of ZONE_DMA (16 MiB), not a multiple of @m once
+ * MAX_ORDER >= 13, can be too close to a node start: it must then be
+ * that start, or @m or more away from it.
+ */
+bool pa_node_start_ok(unsigned long start, unsigned long m)
+{
+	unsigned long d = start > ZONE_DMA_END_PFN ? start - ZONE_DMA_END_PFN :
+						     ZONE_DMA_END_PFN - start;
+
+	return !d || d >= m;
+}
+
 /* Move the free blocks of global_pa.zones outside node 0's span to their nodes. */
 static void __init move_free_blocks(void)
 {
@@ -146,6 +166,12 @@ void __init page_alloc_numa_init(void)
 		if (b < hi[order[k - 1]]) {
 			pr_warn("NUMA: node %d's memory does not start on a %lu MiB boundary after node %d's: one node for the page allocator\n",
 				order[k], MAX_ORDER_NR_PAGES >> (20 - PAGE_SHIFT), order[k - 1]);
+			numa_single(order[0]);
+			return;
+		}
+		if (!pa_node_start_ok(b, MAX_ORDER_NR_PAGES)) {
+			pr_warn("NUMA: node %d starts at %#llx, within %lu MiB of the ZONE_DMA end: one node for the page allocator\n",
+				order[k], PFN_PHYS(b), MAX_ORDER_NR_PAGES >> (20 - PAGE_SHIFT));
 			numa_single(order[0]);
 			return;
 		}

@@ -357,6 +357,26 @@ static void test_counters_add_up(struct ktest *t)
 	(void)local;
 }
 
+/*
+ * Node starts that would let a run of MAX_ORDER_NR_PAGES frames touch
+ * three zones are refused: with 32 MiB blocks (MAX_ORDER 13), a node at
+ * 32 MiB puts the ZONE_DMA end (16 MiB) and a node start in one run.
+ */
+static void test_node_start_ok(struct ktest *t)
+{
+	const unsigned long mib = 1UL << (20 - PAGE_SHIFT);
+
+	/* Blocks of 16 MiB or less: the ZONE_DMA end is a block boundary. */
+	for (unsigned long m = mib; m <= 16 * mib; m <<= 1)
+		for (unsigned long s = m; s <= 64 * mib; s += m)
+			KTEST_EXPECT_TRUE(t, pa_node_start_ok(s, m));
+	KTEST_EXPECT_FALSE(t, pa_node_start_ok(32 * mib, 32 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(64 * mib, 32 * mib));
+	KTEST_EXPECT_FALSE(t, pa_node_start_ok(64 * mib, 64 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(128 * mib, 64 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(MAX_ORDER_NR_PAGES * 8, MAX_ORDER_NR_PAGES));
+}
+
 /* buddyinfo has a Node N line per node and zone with memory. */
 static void test_buddyinfo(struct ktest *t)
 {
@@ -482,6 +502,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_remote_free),
 	KTEST_CASE(test_fallback_by_distance),
 	KTEST_CASE(test_counters_add_up),
+	KTEST_CASE(test_node_start_ok),
 	KTEST_CASE(test_buddyinfo),
 	KTEST_CASE(test_kmalloc_node),
 	KTEST_CASE(test_kmem_cache_alloc_node),
