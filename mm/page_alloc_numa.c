@@ -65,11 +65,22 @@ static void __init set_cpu_nodes(void)
 	}
 }
 
+/*
+ * Forget the boot fallback ({ node 0 } for node 0 alone): only online
+ * nodes get one back, so that an offline node 0 is refused like any other
+ * offline node instead of reaching a NULL NODE_DATA(0).
+ */
+static void __init reset_fallback(void)
+{
+	memset(pa_fallback, 0, sizeof(pa_fallback));
+}
+
 /* Everything on one allocator node @nid: every node falls back to it. */
 static void __init numa_single(int nid)
 {
 	int n;
 
+	reset_fallback();
 	pa_node_order[0] = nid;
 	node_data[nid] = &pa_node0_data;
 	pa_node0_data.node_id = nid;
@@ -77,6 +88,9 @@ static void __init numa_single(int nid)
 		pa_fallback[n].nr = 1;
 		pa_fallback[n].node[0] = nid;
 	}
+	/* @nid has the memory: online even if the node map says nothing. */
+	pa_fallback[nid].nr = 1;
+	pa_fallback[nid].node[0] = nid;
 	set_cpu_nodes();
 }
 
@@ -230,6 +244,7 @@ void __init page_alloc_numa_init(void)
 		}
 	}
 	move_free_blocks();
+	reset_fallback();
 	for_each_online_node(nid)
 		build_fallback(nid, mem, nr);
 	set_cpu_nodes();

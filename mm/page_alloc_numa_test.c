@@ -377,6 +377,28 @@ static void test_node_start_ok(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, pa_node_start_ok(MAX_ORDER_NR_PAGES * 8, MAX_ORDER_NR_PAGES));
 }
 
+/*
+ * Exactly the online nodes have a fallback, all of whose nodes have
+ * zones; every offline node is refused by alloc_pages_node() and
+ * kmalloc_node() (QEMU numbers its nodes densely, so node 0 is never
+ * offline in a boot: this is what keeps an offline node 0 out).
+ */
+static void test_offline_nodes(struct ktest *t)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pa_fallback *fb = &pa_fallback[nid];
+
+		KTEST_EXPECT_EQ(t, fb->nr != 0, node_online(nid));
+		for (unsigned int i = 0; i < fb->nr; i++)
+			KTEST_EXPECT_NOT_NULL(t, NODE_DATA(fb->node[i]));
+		if (node_online(nid))
+			continue;
+		KTEST_EXPECT_EQ(t, numa_node_mem(nid), NUMA_NO_NODE);
+		KTEST_EXPECT_NULL(t, alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, 0));
+		KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, nid));
+	}
+}
+
 /* buddyinfo has a Node N line per node and zone with memory. */
 static void test_buddyinfo(struct ktest *t)
 {
@@ -503,6 +525,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_fallback_by_distance),
 	KTEST_CASE(test_counters_add_up),
 	KTEST_CASE(test_node_start_ok),
+	KTEST_CASE(test_offline_nodes),
 	KTEST_CASE(test_buddyinfo),
 	KTEST_CASE(test_kmalloc_node),
 	KTEST_CASE(test_kmem_cache_alloc_node),
