@@ -82,7 +82,9 @@ static void __init numa_single(int nid)
 
 	reset_fallback();
 	pa_node_order[0] = nid;
-	node_data[nid] = &pa_node0_data;
+	/* One pglist_data, under @nid only: per-node sums must not count it twice. */
+	for (n = 0; n < MAX_NUMNODES; n++)
+		node_data[n] = n == nid ? &pa_node0_data : NULL;
 	pa_node0_data.node_id = nid;
 	for_each_online_node(n) {
 		pa_fallback[n].nr = 1;

@@ -404,8 +404,16 @@ static void test_buddyinfo(struct ktest *t)
 {
 	int nid;
 
+	struct page_alloc_stats st;
+	unsigned long sum = 0;
+
 	for_each_node_state(nid, N_MEMORY)
 		KTEST_EXPECT_GT(t, node_managed_pages(nid), 0UL);
+	/* Each page on one node: the nodes' pages add up to the allocator's. */
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		sum += node_managed_pages(nid);
+	page_alloc_get_stats(&st);
+	KTEST_EXPECT_EQ(t, sum, st.managed);
 	KTEST_EXPECT_EQ(t, node_managed_pages(MAX_NUMNODES), 0UL);
 	KTEST_EXPECT_EQ(t, node_free_pages(-1), 0UL);
 	page_alloc_show_buddyinfo();
