@@ -489,6 +489,45 @@ static void test_kmem_cache_alloc_node(struct ktest *t)
 }
 
 /*
+ * kmem_cache_alloc_node() with __GFP_THISNODE on an exhausted node fails
+ * (and logs "out of memory", which the boot log shows); objects come back
+ * once the node has memory again.
+ */
+static void test_kmem_cache_node_oom(struct ktest *t)
+{
+	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
+	struct kmem_cache *c;
+	void *held = NULL, *p;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != local && remote == NUMA_NO_NODE)
+			remote = nid;
+	if (remote == NUMA_NO_NODE || !slab_places()) {
+		ktest_skip(t, "one memory node, or a debug/KASAN build");
+		return;
+	}
+	c = kmem_cache_create("numa_oom_test", 512, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	/* A fresh cache has no slab on @remote: the object needs a new one. */
+	KTEST_EXPECT_GT(t, exhaust_into(remote, &held), 0UL);
+	for (int tries = 0; tries < FALLBACK_TRIES; tries++) {
+		p = kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE, remote);
+		if (!p)
+			break;
+		/* Another CPU freed a frame of @remote meanwhile: try again. */
+		kmem_cache_free(c, p);
+		exhaust_into(remote, &held);
+	}
+	KTEST_EXPECT_NULL(t, p);
+	restore_node(held);
+	p = kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE, remote);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	if (p)
+		kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
  * An object of another node's slab freed on this CPU through the checked
  * slow path goes straight back to its slab (its in-use count drops); a
  * local one goes to this CPU's tiers.
@@ -538,6 +577,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_kmalloc_node),
 	KTEST_CASE(test_kmem_cache_alloc_node),
 	KTEST_CASE(test_kmalloc_remote_free),
+	KTEST_CASE(test_kmem_cache_node_oom),
 	{}
 };
 
