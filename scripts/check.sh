@@ -1034,7 +1034,8 @@ TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8 "ktest=-edu,-e1000,-rtc_cm
 # NUMA topology from QEMU's SRAT/SLIT at -smp 8 (the numa suite) and
 # node-local page and slab allocation (numa_alloc): 2 nodes with the
 # default distances, and 4 nodes with a SLIT, a memoryless node (2) and a
-# CPU-less one (3).  numa_test_expect= is what the -numa
+# CPU-less one (3).  The 2-node boot also runs page_alloc and slab: with
+# more than one node every free takes the path that checks its node.  numa_test_expect= is what the -numa
 # options say: each CPU's node / each node's MiB / the distance matrix.
 numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 	local n
@@ -1042,7 +1043,8 @@ numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 }
 MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
-	"$out/gcc/vmlinux" 8 numa,numa_alloc "numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
+	"$out/gcc/vmlinux" 8 numa,numa_alloc,page_alloc,slab \
+	"numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
 MEM=768M QEMU_EXTRA="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 	-numa node,nodeid=1,cpus=3-5,memdev=m1 -numa node,nodeid=2,cpus=6-7 \
 	-numa node,nodeid=3,memdev=m3 -numa dist,src=0,dst=1,val=15 \
