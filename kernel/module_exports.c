@@ -45,6 +45,9 @@ EXPORT_SYMBOL(dump_stack);
 EXPORT_SYMBOL(panic);
 
 EXPORT_SYMBOL(alloc_pages);
+EXPORT_SYMBOL(alloc_pages_node);
+EXPORT_SYMBOL(page_to_nid);
+EXPORT_SYMBOL(numa_mem_id);
 EXPORT_SYMBOL(__free_pages);
 EXPORT_SYMBOL(__get_free_pages);
 EXPORT_SYMBOL(get_zeroed_page);
@@ -56,6 +59,9 @@ EXPORT_SYMBOL(mem_map);
 
 /* kmalloc and kfree: mm/slab_common.c, next to their out-of-line definitions. */
 EXPORT_SYMBOL(kzalloc);
+EXPORT_SYMBOL(kmalloc_node);
+EXPORT_SYMBOL(kzalloc_node);
+EXPORT_SYMBOL(kmem_cache_alloc_node);
 EXPORT_SYMBOL(kcalloc);
 EXPORT_SYMBOL(kmalloc_array);
 EXPORT_SYMBOL(krealloc);

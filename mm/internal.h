@@ -166,6 +166,7 @@ struct pa_fallback {
 	u8 node[MAX_NUMNODES];
 };
 extern struct pa_fallback pa_fallback[MAX_NUMNODES];
+bool pa_node_start_ok(unsigned long start, unsigned long m);
 
 /*
  * A set of zones with its caches: the system allocator, or an isolated

@@ -65,19 +65,55 @@ static void __init set_cpu_nodes(void)
 	}
 }
 
+/*
+ * Forget the boot fallback ({ node 0 } for node 0 alone): only online
+ * nodes get one back, so that an offline node 0 is refused like any other
+ * offline node instead of reaching a NULL NODE_DATA(0).
+ */
+static void __init reset_fallback(void)
+{
+	memset(pa_fallback, 0, sizeof(pa_fallback));
+}
+
 /* Everything on one allocator node @nid: every node falls back to it. */
 static void __init numa_single(int nid)
 {
 	int n;
 
+	reset_fallback();
 	pa_node_order[0] = nid;
-	node_data[nid] = &pa_node0_data;
+	/* One pglist_data, under @nid only: per-node sums must not count it twice. */
+	for (n = 0; n < MAX_NUMNODES; n++)
+		node_data[n] = n == nid ? &pa_node0_data : NULL;
 	pa_node0_data.node_id = nid;
 	for_each_online_node(n) {
 		pa_fallback[n].nr = 1;
 		pa_fallback[n].node[0] = nid;
 	}
+	/* @nid has the memory: online even if the node map says nothing. */
+	pa_fallback[nid].nr = 1;
+	pa_fallback[nid].node[0] = nid;
 	set_cpu_nodes();
+}
+
+/*
+ * May a node start at @start (a multiple of @m, MAX_ORDER_NR_PAGES)?
+ * free_range() locks the zones of a run of at most @m frames in two
+ * locks, lowest first: the run must touch at most two zones, i.e. no two
+ * zone boundaries may lie less than @m apart.  Node starts are multiples
+ * of @m, and so is the end of ZONE_DMA32 (4 GiB, @m a power of two below
+ * it), so any two of those are either equal or @m apart, and the end of
+ * ZONE_DMA is @m or more below 4 GiB (a BUILD_BUG_ON in page_alloc_range.c).
+ * Only the end of ZONE_DMA (16 MiB), not a multiple of @m once
+ * MAX_ORDER >= 13, can be too close to a node start: it must then be
+ * that start, or @m or more away from it.
+ */
+bool pa_node_start_ok(unsigned long start, unsigned long m)
+{
+	unsigned long d = start > ZONE_DMA_END_PFN ? start - ZONE_DMA_END_PFN :
+						     ZONE_DMA_END_PFN - start;
+
+	return !d || d >= m;
 }
 
 /* Move the free blocks of global_pa.zones outside node 0's span to their nodes. */
@@ -149,6 +185,12 @@ void __init page_alloc_numa_init(void)
 			numa_single(order[0]);
 			return;
 		}
+		if (!pa_node_start_ok(b, MAX_ORDER_NR_PAGES)) {
+			pr_warn("NUMA: node %d starts at %#llx, within %lu MiB of the ZONE_DMA end: one node for the page allocator\n",
+				order[k], PFN_PHYS(b), MAX_ORDER_NR_PAGES >> (20 - PAGE_SHIFT));
+			numa_single(order[0]);
+			return;
+		}
 	}
 	for (unsigned int k = 0; k < nr; k++) {
 		struct pglist_data *pgdat = k ? kzalloc(sizeof(*pgdat), GFP_KERNEL) : &pa_node0_data;
@@ -204,6 +246,7 @@ void __init page_alloc_numa_init(void)
 		}
 	}
 	move_free_blocks();
+	reset_fallback();
 	for_each_online_node(nid)
 		build_fallback(nid, mem, nr);
 	set_cpu_nodes();

@@ -23,6 +23,7 @@
 #include "slab.h"
 
 #define LOCAL_ALLOCS	64
+#define FALLBACK_TRIES	16	/* probes before an exhausted node counts as refilled for good */
 
 /* Where a CPU's allocations must come from: its node, or the nearest with memory. */
 static int mem_node_of_cpu(unsigned int cpu)
@@ -191,25 +192,31 @@ static void numa_sums(struct numa_sums *s)
 }
 
 /* Take every block of memory node @nid; returns a list threaded through them. */
-static void *exhaust_node(int nid, unsigned long *pages)
+/* Keep the order-@order block @p on the list @head. */
+static void hold_block(void **head, struct page *p, unsigned int order)
 {
-	void *head = NULL;
+	unsigned long *blk = page_address(p);
 
-	*pages = 0;
+	blk[0] = (unsigned long)*head;
+	blk[1] = order;
+	*head = blk;
+}
+
+/* Take every free block of node @nid onto the list @head; returns the pages taken. */
+static unsigned long exhaust_into(int nid, void **head)
+{
+	unsigned long pages = 0;
+
 	for (int order = MAX_ORDER; order >= 0; order--) {
 		struct page *p;
 
 		while ((p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN,
 					     order))) {
-			unsigned long *blk = page_address(p);
-
-			blk[0] = (unsigned long)head;
-			blk[1] = order;
-			head = blk;
-			*pages += 1UL << order;
+			hold_block(head, p, order);
+			pages += 1UL << order;
 		}
 	}
-	return head;
+	return pages;
 }
 
 static void restore_node(void *head)
@@ -231,7 +238,7 @@ static void test_fallback_by_distance(struct ktest *t)
 {
 	unsigned int me = smp_processor_id();
 	int local = mem_node_of_cpu(me), order_seen[MAX_NUMNODES], n = 0, nid;
-	unsigned long before = node_free_pages(local), taken;
+	unsigned long before = node_free_pages(local);
 	struct numa_node_stats l0, l1;
 	void *held[MAX_NUMNODES];
 
@@ -260,18 +267,39 @@ static void test_fallback_by_distance(struct ktest *t)
 	/* Keep two nodes' worth of memory: at least one node stays free. */
 	for (int i = 0; i < min(n - 1, 2); i++) {
 		struct numa_node_stats m0, m1;
-		struct page *p;
+		struct page *p = NULL;
+		int got = NUMA_NO_NODE;
 
-		held[i] = exhaust_node(order_seen[i], &taken);
+		held[i] = NULL;
+		KTEST_EXPECT_GT(t, exhaust_into(order_seen[i], &held[i]), 0UL);
 		/* Asked of the local node, placed on the next: foreign there, a miss here. */
 		page_alloc_numa_stats(local, &l0);
 		page_alloc_numa_stats(order_seen[i + 1], &m0);
-		KTEST_EXPECT_GT(t, taken, 0UL);
-		KTEST_EXPECT_EQ(t, node_free_pages(order_seen[i]), 0UL);
-		p = alloc_pages(GFP_KERNEL, 0);
+		/*
+		 * Another CPU may free a frame of an exhausted node at any time
+		 * (deferred task and stack frees, IRQ-time frees): re-exhaust
+		 * them right before each probe, and keep a probe that still
+		 * landed on one of them, a bounded number of times.
+		 */
+		for (int tries = 0; tries < FALLBACK_TRIES; tries++) {
+			int j;
+
+			for (j = 0; j <= i; j++)
+				exhaust_into(order_seen[j], &held[j]);
+			p = alloc_pages(GFP_KERNEL, 0);
+			if (!p)
+				break;
+			got = page_to_nid(p);
+			for (j = 0; j <= i && order_seen[j] != got; j++)
+				;
+			if (j > i)
+				break;
+			hold_block(&held[j], p, 0);
+			p = NULL;
+		}
 		KTEST_EXPECT_NOT_NULL(t, p);
 		if (p) {
-			KTEST_EXPECT_EQ(t, page_to_nid(p), order_seen[i + 1]);
+			KTEST_EXPECT_EQ(t, got, order_seen[i + 1]);
 			__free_pages(p, 0);
 		}
 		page_alloc_numa_stats(local, &l1);
@@ -318,9 +346,57 @@ static void test_counters_add_up(struct ktest *t)
 	/* Allocations counted between the snapshots: all of this CPU's, at least. */
 	KTEST_EXPECT_GE(t, (s1.hit + s1.miss) - (s0.hit + s0.miss),
 			(unsigned long)LOCAL_ALLOCS * nodes_weight(&node_states[N_MEMORY]));
+	/*
+	 * Both sums add up per-CPU counters read without a lock, and an
+	 * allocation bumps its numa counter and its allocs event at two
+	 * points: one allocation in flight per other CPU may be in the numa
+	 * window but not the allocs one, hence the slack of one per CPU.
+	 */
 	KTEST_EXPECT_LE(t, (s1.hit + s1.miss) - (s0.hit + s0.miss),
-			st1.events.allocs - st0.events.allocs);
+			st1.events.allocs - st0.events.allocs + num_online_cpus());
 	(void)local;
+}
+
+/*
+ * Node starts that would let a run of MAX_ORDER_NR_PAGES frames touch
+ * three zones are refused: with 32 MiB blocks (MAX_ORDER 13), a node at
+ * 32 MiB puts the ZONE_DMA end (16 MiB) and a node start in one run.
+ */
+static void test_node_start_ok(struct ktest *t)
+{
+	const unsigned long mib = 1UL << (20 - PAGE_SHIFT);
+
+	/* Blocks of 16 MiB or less: the ZONE_DMA end is a block boundary. */
+	for (unsigned long m = mib; m <= 16 * mib; m <<= 1)
+		for (unsigned long s = m; s <= 64 * mib; s += m)
+			KTEST_EXPECT_TRUE(t, pa_node_start_ok(s, m));
+	KTEST_EXPECT_FALSE(t, pa_node_start_ok(32 * mib, 32 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(64 * mib, 32 * mib));
+	KTEST_EXPECT_FALSE(t, pa_node_start_ok(64 * mib, 64 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(128 * mib, 64 * mib));
+	KTEST_EXPECT_TRUE(t, pa_node_start_ok(MAX_ORDER_NR_PAGES * 8, MAX_ORDER_NR_PAGES));
+}
+
+/*
+ * Exactly the online nodes have a fallback, all of whose nodes have
+ * zones; every offline node is refused by alloc_pages_node() and
+ * kmalloc_node() (QEMU numbers its nodes densely, so node 0 is never
+ * offline in a boot: this is what keeps an offline node 0 out).
+ */
+static void test_offline_nodes(struct ktest *t)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pa_fallback *fb = &pa_fallback[nid];
+
+		KTEST_EXPECT_EQ(t, fb->nr != 0, node_online(nid));
+		for (unsigned int i = 0; i < fb->nr; i++)
+			KTEST_EXPECT_NOT_NULL(t, NODE_DATA(fb->node[i]));
+		if (node_online(nid))
+			continue;
+		KTEST_EXPECT_EQ(t, numa_node_mem(nid), NUMA_NO_NODE);
+		KTEST_EXPECT_NULL(t, alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, 0));
+		KTEST_EXPECT_NULL(t, kmalloc_node(64, GFP_KERNEL | __GFP_NOWARN, nid));
+	}
 }
 
 /* buddyinfo has a Node N line per node and zone with memory. */
@@ -328,8 +404,16 @@ static void test_buddyinfo(struct ktest *t)
 {
 	int nid;
 
+	struct page_alloc_stats st;
+	unsigned long sum = 0;
+
 	for_each_node_state(nid, N_MEMORY)
 		KTEST_EXPECT_GT(t, node_managed_pages(nid), 0UL);
+	/* Each page on one node: the nodes' pages add up to the allocator's. */
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		sum += node_managed_pages(nid);
+	page_alloc_get_stats(&st);
+	KTEST_EXPECT_EQ(t, sum, st.managed);
 	KTEST_EXPECT_EQ(t, node_managed_pages(MAX_NUMNODES), 0UL);
 	KTEST_EXPECT_EQ(t, node_free_pages(-1), 0UL);
 	page_alloc_show_buddyinfo();
@@ -405,13 +489,52 @@ static void test_kmem_cache_alloc_node(struct ktest *t)
 }
 
 /*
+ * kmem_cache_alloc_node() with __GFP_THISNODE on an exhausted node fails
+ * (and logs "out of memory", which the boot log shows); objects come back
+ * once the node has memory again.
+ */
+static void test_kmem_cache_node_oom(struct ktest *t)
+{
+	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
+	struct kmem_cache *c;
+	void *held = NULL, *p;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != local && remote == NUMA_NO_NODE)
+			remote = nid;
+	if (remote == NUMA_NO_NODE || !slab_places()) {
+		ktest_skip(t, "one memory node, or a debug/KASAN build");
+		return;
+	}
+	c = kmem_cache_create("numa_oom_test", 512, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	/* A fresh cache has no slab on @remote: the object needs a new one. */
+	KTEST_EXPECT_GT(t, exhaust_into(remote, &held), 0UL);
+	for (int tries = 0; tries < FALLBACK_TRIES; tries++) {
+		p = kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE, remote);
+		if (!p)
+			break;
+		/* Another CPU freed a frame of @remote meanwhile: try again. */
+		kmem_cache_free(c, p);
+		exhaust_into(remote, &held);
+	}
+	KTEST_EXPECT_NULL(t, p);
+	restore_node(held);
+	p = kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE, remote);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	if (p)
+		kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
  * An object of another node's slab freed on this CPU through the checked
  * slow path goes straight back to its slab (its in-use count drops); a
  * local one goes to this CPU's tiers.
  */
 static void test_kmalloc_remote_free(struct ktest *t)
 {
-	struct kmem_cache *c = kmalloc_cache(1024);
+	struct kmem_cache *c;
 	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
 	struct page *slab;
 	unsigned int inuse;
@@ -424,13 +547,22 @@ static void test_kmalloc_remote_free(struct ktest *t)
 		ktest_skip(t, "one memory node, or a debug/KASAN build");
 		return;
 	}
-	p = kmalloc_node(1024, GFP_KERNEL, remote);
+	/*
+	 * A private cache: another CPU's refill of a shared kmalloc cache
+	 * could take objects of the same slab between the two reads.
+	 */
+	c = kmem_cache_create("numa_remote_free", 1024, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+	if (!p)
+		kmem_cache_destroy(c);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
 	slab = pfn_to_page(page_to_pfn(virt_to_page(p)) & ~((1UL << c->order) - 1));
 	inuse = READ_ONCE(slab->counters);
 	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	KTEST_EXPECT_EQ(t, READ_ONCE(slab->counters), inuse - 1);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
 static struct ktest_case numa_alloc_cases[] = {
@@ -439,10 +571,13 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_remote_free),
 	KTEST_CASE(test_fallback_by_distance),
 	KTEST_CASE(test_counters_add_up),
+	KTEST_CASE(test_node_start_ok),
+	KTEST_CASE(test_offline_nodes),
 	KTEST_CASE(test_buddyinfo),
 	KTEST_CASE(test_kmalloc_node),
 	KTEST_CASE(test_kmem_cache_alloc_node),
 	KTEST_CASE(test_kmalloc_remote_free),
+	KTEST_CASE(test_kmem_cache_node_oom),
 	{}
 };
 

@@ -15,7 +15,8 @@
  *
  * A run [pfn, end) that is not exactly one allocated block is freed under
  * the locks of the zones it touches (two at most: a run is at most
- * MAX_ORDER_NR_PAGES frames, far less than ZONE_DMA32), in three steps:
+ * MAX_ORDER_NR_PAGES frames, and page_alloc_numa_init() keeps every two
+ * zone boundaries that far apart, pa_node_start_ok()), in three steps:
  *
  *  1. claim_run() takes the alloc bit of every block covering the run,
  *     in address order, with the fast paths' own atomic test-and-clear.

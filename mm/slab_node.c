@@ -114,6 +114,8 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 	if (should_fail_slab(c->size, gfp))
 		return NULL;
 	obj = cache_alloc_node(c, gfp, mem);
+	if (!obj && !(gfp & __GFP_NOWARN) && __ratelimit(rs()))
+		pr_warn("kmem_cache_alloc_node(%s, node %d): out of memory\n", c->name, nid);
 	if (obj && (gfp & __GFP_ZERO))
 		memset(obj, 0, c->size);
 	return obj;
