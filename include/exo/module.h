@@ -270,7 +270,8 @@ struct module *module_memory_get(unsigned long addr);
  * @mod: the module, or NULL
  *
  * The last reference of a module already unloaded (or whose init failed)
- * frees its memory, from a work item (module_mutex is needed), and logs it.
+ * frees its memory, from a work item on the "module_free" workqueue
+ * (module_mutex is needed), and logs it.
  * Context: any.
  */
 void module_memory_put(struct module *mod);
@@ -278,6 +279,11 @@ void module_memory_put(struct module *mod);
 /**
  * module_flush_frees() - wait until the frees queued by module_memory_put()
  * and module_put() are done (tests: memory back to its baseline)
+ *
+ * The frees run on the "module_free" workqueue and take module_mutex.
+ * Context: process; may sleep.  Must not be called with module_mutex held
+ * (from a module's init or exit, or a module_for_each() callback): the
+ * free it waits for needs that mutex.
  */
 void module_flush_frees(void);
 
