@@ -249,6 +249,17 @@ int module_for_each(int (*fn)(struct module *mod, void *data), void *data);
 unsigned int module_nr_loaded(void);
 
 /**
+ * module_bytes_allocated() - bytes of module memory the loader holds
+ *
+ * For leak checks in tests: counts every loaded module's memory, and the
+ * memory of unloaded modules still kept by module_memory_get() references
+ * until module_flush_frees() has run their frees.
+ * Context: any; lockless snapshot.
+ * Return: the total size of the module_alloc() areas not yet freed.
+ */
+size_t module_bytes_allocated(void);
+
+/**
  * module_memory_get() - keep the memory of the module that holds @addr
  * @addr: an address in a module's text or data (a release() function, a
  *	struct device)
@@ -316,6 +327,7 @@ static inline int module_refcount(struct module *mod) { return 0; }
 static inline struct module *module_memory_get(unsigned long addr) { return NULL; }
 static inline void module_memory_put(struct module *mod) { }
 static inline void module_flush_frees(void) { }
+static inline size_t module_bytes_allocated(void) { return 0; }
 static inline int module_for_each(int (*fn)(struct module *mod, void *data), void *data)
 {
 	return 0;
