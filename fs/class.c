@@ -14,6 +14,7 @@
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/lockdep.h>
+#include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
@@ -146,6 +147,13 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	cd->devt = devt;
 	cd->cls = cls;
 	INIT_LIST_HEAD(&cd->node);
+	/*
+	 * The device refers to @cls (its lock key and name too) until its
+	 * last put_device(): a class in a module keeps that module's memory
+	 * until then (class.h).  device_add() would only look at the
+	 * release(), which is ours.
+	 */
+	cd->dev.mem_owner = module_memory_get((unsigned long)cls);
 	ret = device_add(&cd->dev);
 	if (ret)
 		goto put;

@@ -10,9 +10,6 @@
 #include <exo/types.h>
 #include <exo/vmalloc.h>
 
-/* Bytes the loader currently holds from module_alloc() (tests: leaks). */
-size_t module_bytes_allocated(void);
-
 /*
  * module_archive_find() - the .ko named @name ("foo" or "dir/foo.ko") in a
  * newc cpio archive.  Return: 1 found (@data, @size set), 0 not there,

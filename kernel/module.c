@@ -525,6 +525,10 @@ noinline void free_module(struct module *mod)
  * references on its dependencies, whose code it may call until then): the
  * loader at once, anyone else through module_free_work, as module_mutex
  * is needed and module_memory_put() may be called from any context.
+ * That work runs on module_free_wq, a workqueue of its own: on system_wq
+ * it would wait for module_mutex in the per-CPU worker that a module init
+ * (holding module_mutex) may itself be waiting on (a probe flushing a
+ * work queued with schedule_work()), and neither would ever finish.
  */
 static LIST_HEAD(module_free_list);
 static DEFINE_SPINLOCK(module_free_lock);
@@ -559,6 +563,16 @@ static void module_free_fn(struct work_struct *work)
 	}
 }
 static DECLARE_WORK(module_free_work, module_free_fn);
+static struct workqueue_struct *module_free_wq;
+
+static int __init module_free_wq_init(void)
+{
+	module_free_wq = alloc_workqueue("module_free", WQ_UNBOUND, 1);
+	if (!module_free_wq)
+		panic("module: cannot create the module_free workqueue");
+	return 0;
+}
+postcore_initcall(module_free_wq_init);
 
 struct module *module_memory_get(unsigned long addr)
 {
@@ -592,7 +606,7 @@ void module_memory_put(struct module *mod)
 	spin_lock_irqsave(&module_free_lock, flags);
 	list_add_tail(&mod->free_node, &module_free_list);
 	spin_unlock_irqrestore(&module_free_lock, flags);
-	schedule_work(&module_free_work);
+	queue_work(module_free_wq, &module_free_work);
 }
 
 void module_flush_frees(void)

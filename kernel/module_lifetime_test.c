@@ -9,13 +9,17 @@
  * release() runs in module code that is still there, and nothing leaks.
  */
 #include <exo/atomic.h>
+#include <exo/completion.h>
 #include <exo/device.h>
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/ktest.h>
 #include <exo/module.h>
 #include <exo/page_alloc.h>
+#include <exo/sched.h>
 #include <exo/slab.h>
+#include <exo/smp.h>
+#include <exo/workqueue.h>
 
 #include "module-internal.h"
 #include "module_test/modtest.h"
@@ -124,11 +128,63 @@ static void test_failed_init_both_held(struct ktest *t)
 	MODTEST_EXPECT_BASELINE(t, &base);
 }
 
+/* A system_wq work that keeps its CPU's worker until the test lets it go. */
+struct wq_blocker {
+	struct work_struct work;
+	struct completion *go;
+};
+
+static void wq_blocker_fn(struct work_struct *work)
+{
+	wait_for_completion(container_of(work, struct wq_blocker, work)->go);
+}
+
+/*
+ * The late free must not need a system_wq worker: a module init holding
+ * module_mutex may be waiting for one (a probe waiting for a work queued
+ * with schedule_work()).  With every system_wq worker busy, the memory
+ * must still go.  On system_wq (before the module_free workqueue) the
+ * free stays queued behind the blockers and the first check fails.
+ */
+static void test_failed_init_free_with_system_wq_busy(struct ktest *t)
+{
+	struct modtest_baseline base;
+	struct wq_blocker *blk;
+	DECLARE_COMPLETION(go);
+	unsigned int cpu, ms;
+
+	modtest_take_baseline(&base);
+	blk = kcalloc(nr_cpu_ids, sizeof(*blk), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, blk);
+	initref_load(t, true, false);
+	KTEST_EXPECT_NOT_NULL(t, held_dev);
+	if (!held_dev) {
+		kfree(blk);
+		return;
+	}
+	for_each_online_cpu(cpu) {
+		INIT_WORK(&blk[cpu].work, wq_blocker_fn);
+		blk[cpu].go = &go;
+		queue_work_on(cpu, system_wq, &blk[cpu].work);
+	}
+	put_device(held_dev);
+	for (ms = 0; ms < 2000 && module_bytes_allocated() != base.mod_bytes; ms += 10)
+		msleep(10);
+	KTEST_EXPECT_EQ(t, module_bytes_allocated(), base.mod_bytes);
+	complete_all(&go);
+	for_each_online_cpu(cpu)
+		flush_work(&blk[cpu].work);
+	kfree(blk);
+	module_flush_frees();
+	MODTEST_EXPECT_BASELINE(t, &base);
+}
+
 static struct ktest_case module_lifetime_cases[] = {
 	KTEST_CASE(test_failed_init_nothing_held),
 	KTEST_CASE(test_failed_init_device_held),
 	KTEST_CASE(test_failed_init_user_held),
 	KTEST_CASE(test_failed_init_both_held),
+	KTEST_CASE(test_failed_init_free_with_system_wq_busy),
 	{}
 };
 

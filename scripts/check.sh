@@ -497,7 +497,8 @@ ktest_bigmem() {
 # bad-access KASAN reports are the ones the kasan suite provokes (it says how
 # many); free reports elsewhere come from tests of refused frees.  Lockdep
 # too: the inversions the ktests provoke are between their own lock classes
-# (test_*, &kt_*); a circular-locking report naming any other class fails.
+# (test_*, &kt_*); a circular-locking report naming any other class fails,
+# and so does lockdep switching itself off.
 ktest_kasan() { run_step --vcpus "$3" _ktest_kasan "$@"; }
 _ktest_kasan() {
 	local log=$logs/$1.log want got real
@@ -516,16 +517,27 @@ _ktest_kasan() {
 		ok "$1 lockdep"
 	else
 		echo "$real" | head -10
-		bad "$1 lockdep" "circular locking outside the ktests' lock classes; $log"
+		bad "$1 lockdep" "circular locking outside the ktests' lock classes, or lockdep off; $log"
 	fi
 }
 
 # lockdep_real_reports <log>: the lock classes of each circular-locking
-# report that involves a class other than the ktests' own.
+# report that involves a class other than the ktests' own, or why the log
+# cannot tell.  Each report names its two classes on one printk line,
+# "this order ('held' -> 'acquired'), call trace:", which other CPUs'
+# lines cannot split; a report header without that line (log cut short)
+# and lockdep switching itself off ("validator off": no report from then
+# on) count as failures.
 lockdep_real_reports() {
-	grep -A2 'WARNING: possible circular locking dependency' "$1" |
-		grep -oE "(acquiring|holding) lock class '[^']*'" |
-		grep -vE "lock class '(test_|&kt_)" | sort -u
+	local headers orders
+	headers=$(grep -c 'WARNING: possible circular locking dependency' "$1")
+	orders=$(grep -cE "this order \('[^']*' -> '[^']*'\), call trace:" "$1")
+	[ "$headers" = "$orders" ] ||
+		echo "$headers circular-locking reports but $orders 'this order' lines"
+	grep -oE 'lockdep: .*validator off' "$1" | sort -u
+	grep -oE "this order \('[^']*' -> '[^']*'\)" "$1" |
+		grep -oE "'[^']*'" | grep -vE "^'(test_|&kt_)" |
+		sed "s/^/lock class /" | sort -u
 }
 
 # side_by_side <name> <fn> <args...> -- <fn> <args...>: two step functions

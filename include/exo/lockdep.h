@@ -35,6 +35,7 @@ struct lockdep_stats {
 	const char *last_acquired;	/* class being acquired then */
 	unsigned int last_held_subclass;
 	unsigned int last_acquired_subclass;
+	bool off;			/* a table filled up: validator off */
 };
 
 /*

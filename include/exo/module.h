@@ -249,6 +249,17 @@ int module_for_each(int (*fn)(struct module *mod, void *data), void *data);
 unsigned int module_nr_loaded(void);
 
 /**
+ * module_bytes_allocated() - bytes of module memory the loader holds
+ *
+ * For leak checks in tests: counts every loaded module's memory, and the
+ * memory of unloaded modules still kept by module_memory_get() references
+ * until module_flush_frees() has run their frees.
+ * Context: any; lockless snapshot.
+ * Return: the total size of the module_alloc() areas not yet freed.
+ */
+size_t module_bytes_allocated(void);
+
+/**
  * module_memory_get() - keep the memory of the module that holds @addr
  * @addr: an address in a module's text or data (a release() function, a
  *	struct device)
@@ -270,7 +281,8 @@ struct module *module_memory_get(unsigned long addr);
  * @mod: the module, or NULL
  *
  * The last reference of a module already unloaded (or whose init failed)
- * frees its memory, from a work item (module_mutex is needed), and logs it.
+ * frees its memory, from a work item on the "module_free" workqueue
+ * (module_mutex is needed), and logs it.
  * Context: any.
  */
 void module_memory_put(struct module *mod);
@@ -278,6 +290,11 @@ void module_memory_put(struct module *mod);
 /**
  * module_flush_frees() - wait until the frees queued by module_memory_put()
  * and module_put() are done (tests: memory back to its baseline)
+ *
+ * The frees run on the "module_free" workqueue and take module_mutex.
+ * Context: process; may sleep.  Must not be called with module_mutex held
+ * (from a module's init or exit, or a module_for_each() callback): the
+ * free it waits for needs that mutex.
  */
 void module_flush_frees(void);
 
@@ -310,6 +327,7 @@ static inline int module_refcount(struct module *mod) { return 0; }
 static inline struct module *module_memory_get(unsigned long addr) { return NULL; }
 static inline void module_memory_put(struct module *mod) { }
 static inline void module_flush_frees(void) { }
+static inline size_t module_bytes_allocated(void) { return 0; }
 static inline int module_for_each(int (*fn)(struct module *mod, void *data), void *data)
 {
 	return 0;

@@ -593,6 +593,7 @@ void lockdep_get_stats(struct lockdep_stats *st)
 	st->last_acquired = last_acquired;
 	st->last_held_subclass = last_held_subclass;
 	st->last_acquired_subclass = last_acquired_subclass;
+	st->off = READ_ONCE(lockdep_off);
 	graph_lock_release();
 	arch_local_irq_restore(flags);
 }

@@ -27,6 +27,19 @@ struct device;
  * mutex (misc_mtx) while a bus device's probe takes that mutex (a driver
  * calling misc_register()) must not look like "device lock -> misc_mtx
  * -> device lock" to the validator.
+ *
+ * Lifetime: a class device points at its class (@devnode, @lock_key,
+ * @lock_name) until its last put_device(), which may come after
+ * device_destroy() and class_unregister() (a walker still holding it).
+ * A struct class in a module's data therefore pins that module's memory
+ * (module_memory_get()) from device_create() to that last put: it
+ * outlives rmmod until then.  Lockdep keeps the lock class it registered
+ * for @lock_key, and its pointer to @lock_name, after that memory goes:
+ * there is no lockdep_free_key_range() as on Linux.  A report naming that
+ * class would read freed memory, and a module later loaded at the same
+ * address would inherit the class and its recorded dependencies.  Known
+ * limitation; a class in a module is best avoided until lockdep can
+ * forget a key range.
  */
 struct class {
 	const char *name;
