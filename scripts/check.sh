@@ -473,8 +473,8 @@ ktest_suite_qemu() { run_step --vcpus "$3" _ktest_suite_qemu "$@"; }
 _ktest_suite_qemu() {
 	local log=$logs/$1.log rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 $5")
-	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(expected_suites "$2" "ktest=$4 $5")" \
+	rc=$("$src/scripts/ktest-qemu.sh" "$2" "$3" "$log" "expect_cpus=${6:-$3} ktest=$4 ${5:-}")
+	python3 "$src/scripts/ktap.py" "$log" --expect-suites "$(expected_suites "$2" "ktest=$4 ${5:-}")" \
 		--name "$1" >"$log.ktap" 2>&1
 	if [ "$rc" != 33 ]; then
 		echo "  $1: QEMU exit status $rc (pass is 33)" >>"$log.ktap"
@@ -1068,7 +1068,7 @@ MEM=768M QEMU_EXTRA="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 # All RAM on node 1, all CPUs on memoryless node 0: the page allocator
 # keeps one node (1), which every per-node sum must count once.
 MEM=256M QEMU_EXTRA="$(numa_ram 1) -numa node,nodeid=0,cpus=0-7 -numa node,nodeid=1,memdev=m1" \
-	ktest_suite_qemu qemu-numa-ram1-smp8 "$out/gcc/vmlinux" 8 numa_alloc
+	ktest_suite_qemu qemu-numa-ram1-smp8 "$out/gcc/vmlinux" 8 numa_alloc ""
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64
 # CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for
