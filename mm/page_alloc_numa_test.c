@@ -567,7 +567,7 @@ static void test_kmalloc_remote_free(struct ktest *t)
 
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
-	KTEST_CASE(test_alloc_pages_node),
+	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
 	KTEST_CASE(test_remote_free),
 	KTEST_CASE(test_fallback_by_distance),
 	KTEST_CASE(test_counters_add_up),
