@@ -172,6 +172,16 @@ class Term:
                 return bool(re.search(pattern, self.text(), re.M))
         return False
 
+    def wait_prompt(self, timeout):
+        """Until the terminal ends with a prompt and then stays quiet for
+        0.3 s: the redraw after a Tab listing ends with a prompt too, for
+        the moment before the line and the rest of the keys are echoed."""
+        end = time.time() + timeout
+        while self.wait_for(r"\n" + re.escape(PROMPT) + r"$", end - time.time()):
+            if not self.read(0.3):
+                return True
+        return False
+
     def type(self, keys):
         self.mark = len(self.raw)
         data = keys.encode("latin-1")
@@ -317,7 +327,7 @@ def main():
                 continue
             t.type(keys)
             # The command's output ends at the next prompt.
-            got = t.wait_for(r"\n" + re.escape(PROMPT) + r"$", 60)
+            got = t.wait_prompt(60)
             out = t.text()
             check(got, "%s: no prompt after it" % label)
             if keys == "help\r":
