@@ -143,14 +143,48 @@ static bool key_ok(const struct static_key *key)
 static struct text_poke_loc jl_locs[JL_BATCH];
 static unsigned int jl_nr;
 
+#ifdef CONFIG_KTEST
+unsigned int jump_label_test_group;
+unsigned int jump_label_test_fail_group;
+
+static unsigned int group_size(void)
+{
+	return jump_label_test_group && jump_label_test_group < JL_BATCH ?
+	       jump_label_test_group : JL_BATCH;
+}
+
+/* The test's forced failure: -EIO for the chosen group, once. */
+static int test_fail(void)
+{
+	if (jump_label_test_fail_group && !--jump_label_test_fail_group) {
+		pr_info("jump_label: test hook: group write fails (-EIO)\n");
+		return -EIO;
+	}
+	return 0;
+}
+#else
+static unsigned int group_size(void)
+{
+	return JL_BATCH;
+}
+
+static int test_fail(void)
+{
+	return 0;
+}
+#endif
+
 static int flush_sites(void)
 {
 	int err = 0;
 
 	if (jl_nr) {
-		mutex_lock(&text_mutex);
-		err = text_poke_batch(jl_locs, jl_nr);
-		mutex_unlock(&text_mutex);
+		err = test_fail();
+		if (!err) {
+			mutex_lock(&text_mutex);
+			err = text_poke_batch(jl_locs, jl_nr);
+			mutex_unlock(&text_mutex);
+		}
 	}
 	jl_nr = 0;
 	return err;
@@ -181,13 +215,17 @@ static int queue_sites(struct static_key *key, bool enabled, struct jump_entry *
 		site_insn(e, len, entry_jumps(e, enabled), l->new);
 		if (!memcmp(l->old, l->new, len))
 			continue;	/* already so */
-		if (++jl_nr == JL_BATCH && (err = flush_sites()))
+		if (++jl_nr == group_size() && (err = flush_sites()))
 			return err;
 	}
 	return 0;
 }
 
-/* Rewrite every site of @key for @enabled.  jump_label_mutex held. */
+/*
+ * Rewrite every site of @key for @enabled, a group at a time.  On error
+ * the groups before the failing one are written: the caller restores them.
+ * jump_label_mutex held.
+ */
 static int update_sites(struct static_key *key, bool enabled)
 {
 	struct jump_module *jm;
@@ -213,8 +251,24 @@ static int set_count(struct static_key *key, int count)
 
 	if (was != now) {
 		err = update_sites(key, now);
-		if (err)
+		if (err) {
+			/*
+			 * Earlier groups may be written: put them back (sites
+			 * already in the old state are skipped), so that the
+			 * key's state and its sites agree.
+			 */
+			int rerr = update_sites(key, was);
+
+			if (rerr) {
+				pr_err("jump_label: %pS: flip failed (%d) and restoring its sites failed (%d): some sites disagree with the key\n",
+				       key, err, rerr);
+				WARN_ON(1);
+			} else {
+				pr_err("jump_label: %pS: flip failed (%d), sites restored\n",
+				       key, err);
+			}
 			return err;
+		}
 	}
 	WRITE_ONCE(key->enabled, count);
 	return 0;

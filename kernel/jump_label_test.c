@@ -27,6 +27,7 @@ EXPORT_SYMBOL_GPL(jump_label_test_key);
 static DEFINE_STATIC_KEY_FALSE(jl_bytes_key);	/* one site: jl_bytes_site() */
 static DEFINE_STATIC_KEY_TRUE(jl_true_key);	/* one site, a JMP at first */
 static DEFINE_STATIC_KEY_FALSE(jl_smp_key);
+static DEFINE_STATIC_KEY_FALSE(jl_two_key);	/* two sites: jl_two_a(), jl_two_b() */
 
 static noinline int jl_site(void)
 {
@@ -53,6 +54,20 @@ static noinline int jl_smp_site(void)
 {
 	if (static_branch_unlikely(&jl_smp_key))
 		return 1;
+	return 0;
+}
+
+static noinline int jl_two_a(void)
+{
+	if (static_branch_unlikely(&jl_two_key))
+		return 1;
+	return 0;
+}
+
+static noinline int jl_two_b(void)
+{
+	if (static_branch_unlikely(&jl_two_key))
+		return 2;
 	return 0;
 }
 
@@ -290,12 +305,44 @@ static void test_bad_input(struct ktest *t)
 	kfree(heap_key);
 }
 
+/*
+ * A flip whose second group of sites fails (test hook: groups of one
+ * site) puts the first back: the key stays off and both sites NOPs.
+ */
+static void test_failed_flip(struct ktest *t)
+{
+	struct jump_entry e;
+	u8 b[5];
+	int err;
+
+	KTEST_ASSERT_EQ(t, jump_label_site_insn(&jl_two_key.key, 1, &e, b), 5);
+	KTEST_EXPECT_EQ(t, jl_two_a() + jl_two_b(), 0);
+	jump_label_test_group = 1;
+	jump_label_test_fail_group = 2;
+	err = static_branch_enable(&jl_two_key);
+	jump_label_test_group = 0;
+	jump_label_test_fail_group = 0;
+	KTEST_EXPECT_EQ(t, err, -EIO);
+	KTEST_EXPECT_FALSE(t, static_key_enabled(&jl_two_key));
+	for (unsigned int i = 0; i < 2; i++) {
+		KTEST_EXPECT_EQ(t, jump_label_site_insn(&jl_two_key.key, i, &e, b), 5);
+		KTEST_EXPECT_EQ(t, memcmp(b, nop5, 5), 0);
+	}
+	KTEST_EXPECT_EQ(t, jl_two_a() + jl_two_b(), 0);
+	/* The key still flips both ways afterwards. */
+	KTEST_ASSERT_EQ(t, static_branch_enable(&jl_two_key), 0);
+	KTEST_EXPECT_EQ(t, jl_two_a() + jl_two_b(), 3);
+	KTEST_ASSERT_EQ(t, static_branch_disable(&jl_two_key), 0);
+	KTEST_EXPECT_EQ(t, jl_two_a() + jl_two_b(), 0);
+}
+
 static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_flip),
 	KTEST_CASE(test_bytes),
 	KTEST_CASE_FLAGS(test_smp_flip, KTEST_F_SMP),
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_bad_input),
+	KTEST_CASE(test_failed_flip),
 	{}
 };
 

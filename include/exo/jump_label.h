@@ -123,7 +123,10 @@ struct module;
  * context, no spinlock held (it sleeps and stops the other CPUs).
  * Return: 0; -EINVAL (logged, WARN) for a key outside the kernel's data
  * and every live module (e.g. in an unloaded module's freed memory) or a
- * count that would overflow.  Nothing changes on error.
+ * count that would overflow; an error of text_poke_batch() (logged)
+ * when a site cannot be written: the sites already written are put back
+ * first.  Nothing changes on
+ * error (but for a logged WARN if putting them back fails too).
  */
 int static_key_slow_inc(struct static_key *key);
 
@@ -132,21 +135,35 @@ int static_key_slow_inc(struct static_key *key);
  * @key: as static_key_slow_inc()
  *
  * Return: 0; -EINVAL (logged, WARN) for a bad key or a key with no user
- * (an unbalanced disable).  Nothing changes on error.
+ * (an unbalanced disable); a write error as static_key_slow_inc().
+ * Nothing changes on error.
  */
 int static_key_slow_dec(struct static_key *key);
 
 /**
  * static_key_enable() - turn @key on, whatever its count (one user)
  * @key: as static_key_slow_inc()
- * Return: 0, or -EINVAL as static_key_slow_inc().
+ * Return: 0, or an error as static_key_slow_inc().
  */
 int static_key_enable(struct static_key *key);
+
+#ifdef CONFIG_KTEST
+/*
+ * Test hooks (kernel/jump_label_test.c), under the static keys' lock's
+ * callers' control: a flip writes its sites in groups of
+ * jump_label_test_group (0: the normal size), and the
+ * jump_label_test_fail_group-th group written from now fails with -EIO
+ * (0: none), once.
+ */
+extern unsigned int jump_label_test_group;
+extern unsigned int jump_label_test_fail_group;
+#endif
 
 /**
  * static_key_disable() - turn @key off, whatever its count
  * @key: as static_key_slow_inc()
- * Return: 0, or -EINVAL for a bad key (logged, WARN).
+ * Return: 0, -EINVAL for a bad key (logged, WARN), or a write error as
+ * static_key_slow_inc().
  */
 int static_key_disable(struct static_key *key);
 
