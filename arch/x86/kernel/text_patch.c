@@ -24,6 +24,17 @@
  * must contain no patched site (notrace, no static branch), which is
  * the case for the stop NMI (arch/x86/kernel/smp.c) and the exception
  * entry code (assembly).  Everything the rendezvous runs is notrace.
+ *
+ * The rendezvous holds CPUs with interrupts off, and a CPU answers the
+ * call only when its interrupts are on.  Invariant: no spinlock taken
+ * with interrupts enabled may be spun on with interrupts off anywhere
+ * else; otherwise a CPU spinning, interrupts off, on a lock whose holder
+ * is the patcher (or waits for it) never arrives.  The patcher waits for
+ * the others POKE_ARRIVE_SECONDS at most; then it releases those that
+ * arrived, writes nothing, logs the CPUs missing, WARNs and fails with
+ * -ETIMEDOUT (safe: no byte is written before every CPU is held).  The
+ * CPUs called are a snapshot of the online mask, taken once, and the
+ * patcher waits for exactly those.
  */
 #include <exo/atomic.h>
 #include <exo/errno.h>
@@ -35,6 +46,7 @@
 #include <exo/printk.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/time.h>
 #include <exo/vmalloc.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
@@ -49,11 +61,20 @@ static unsigned long alias_base;	/* the reservation, made on first use */
 static unsigned long alias_page[POKE_ALIAS_PAGES];	/* text page of each slot */
 static unsigned int alias_used;
 
-struct poke_sync {
-	atomic_t arrived;
-	atomic_t left;
-	int go;
-};
+/*
+ * The rendezvous' state, text_mutex held.  Each rendezvous has a new
+ * generation: a CPU records the generation it arrived for and left, and
+ * waits until the patcher releases that generation (written or aborted),
+ * so a CPU whose call comes after an aborted rendezvous gave up on it
+ * finds it released and leaves at once.
+ */
+static unsigned long poke_gen;
+static unsigned long poke_arrived[NR_CPUS];
+static unsigned long poke_left[NR_CPUS];
+static unsigned long poke_released;
+
+/* How long the patcher waits for the other CPUs to arrive. */
+#define POKE_ARRIVE_SECONDS	5
 
 /* The alias of text byte @addr; its page must have a slot. */
 static notrace u8 *alias_of(unsigned long addr)
@@ -101,39 +122,89 @@ static notrace void poke_write(struct text_poke_loc *locs, unsigned int n)
 			*alias_of((unsigned long)locs[i].addr + b) = locs[i].new[b];
 }
 
-/* Another CPU's part: arrive, wait for the write, serialise, leave. */
+/* Another CPU's part: arrive, wait for the release, serialise, leave. */
 static notrace void poke_wait(void *info)
 {
-	struct poke_sync *s = info;
+	unsigned long gen = (unsigned long)info;
+	unsigned int cpu = smp_processor_id();
 
-	atomic_inc(&s->arrived);
-	while (!__atomic_load_n(&s->go, __ATOMIC_ACQUIRE))
+	__atomic_store_n(&poke_arrived[cpu], gen, __ATOMIC_RELEASE);
+	/*
+	 * Interrupts are off here (a cross-CPU call): see the file header
+	 * for why this must not wait on anything but the patcher.
+	 */
+	while (__atomic_load_n(&poke_released, __ATOMIC_ACQUIRE) < gen)
 		cpu_relax();
 	sync_core();
-	atomic_inc(&s->left);	/* @s is the patcher's: not touched after this */
+	__atomic_store_n(&poke_left[cpu], gen, __ATOMIC_RELEASE);
 }
 
-/* One rendezvous writing @locs, whose pages all have alias slots. */
-static notrace void poke_stop_cpus(struct text_poke_loc *locs, unsigned int n)
+/* The CPUs of @mask that have not yet recorded @gen in @seen. */
+static notrace unsigned int poke_missing(const struct cpumask *mask, const unsigned long *seen,
+					 unsigned long gen)
 {
-	struct poke_sync s = { .arrived = ATOMIC_INIT(0), .left = ATOMIC_INIT(0) };
-	unsigned long flags;
-	int others;
+	unsigned int cpu, missing = 0;
 
+	for_each_cpu(cpu, mask)
+		if (__atomic_load_n(&seen[cpu], __ATOMIC_ACQUIRE) != gen)
+			missing++;
+	return missing;
+}
+
+/*
+ * One rendezvous writing @locs, whose pages all have alias slots:
+ * 0, or -ETIMEDOUT (logged, WARN, nothing written) when some CPU did not
+ * arrive within POKE_ARRIVE_SECONDS.
+ */
+static notrace int poke_stop_cpus(struct text_poke_loc *locs, unsigned int n)
+{
+	struct cpumask others;
+	unsigned long flags, gen;
+	u64 start, bound;
+	unsigned int cpu;
+	bool timeout = false;
+
+	bound = tsc_khz ? tsc_khz * 1000 * POKE_ARRIVE_SECONDS : 20000000000ULL;
 	preempt_disable();
-	others = num_online_cpus() - 1;
-	if (others)
-		smp_call_function(poke_wait, &s, false);
+	gen = ++poke_gen;
+	/* One snapshot for the call and the count. */
+	others = cpu_online_mask;
+	cpumask_clear_cpu(smp_processor_id(), &others);
+	if (!cpumask_empty(&others))
+		smp_call_function_many(&others, poke_wait, (void *)gen, false);
 	flags = arch_local_irq_save();
-	while (atomic_read(&s.arrived) < others)
+	/*
+	 * Interrupts off until every other CPU has arrived: a CPU spinning,
+	 * interrupts off, on a lock whose holder waits for us never answers
+	 * the call, hence the bound.
+	 */
+	start = rdtsc();
+	while (poke_missing(&others, poke_arrived, gen)) {
+		if (rdtsc() - start > bound) {
+			timeout = true;
+			break;
+		}
 		cpu_relax();
-	poke_write(locs, n);
-	__atomic_store_n(&s.go, 1, __ATOMIC_RELEASE);
+	}
+	if (!timeout)
+		poke_write(locs, n);
+	__atomic_store_n(&poke_released, gen, __ATOMIC_RELEASE);
 	sync_core();
 	arch_local_irq_restore(flags);
-	while (atomic_read(&s.left) < others)
+	if (timeout) {
+		for_each_cpu(cpu, &others)
+			if (__atomic_load_n(&poke_arrived[cpu], __ATOMIC_ACQUIRE) != gen)
+				pr_err("text_poke: CPU %u did not arrive within %d s\n",
+				       cpu, POKE_ARRIVE_SECONDS);
+		pr_err("text_poke: rendezvous timed out, nothing written (-ETIMEDOUT)\n");
+		WARN_ON(1);
+		preempt_enable();
+		return -ETIMEDOUT;
+	}
+	while (poke_missing(&others, poke_left, gen))
 		cpu_relax();
 	preempt_enable();
+	return 0;
 }
 
 static bool site_ok(const struct text_poke_loc *l)
@@ -175,8 +246,15 @@ int text_poke_batch(struct text_poke_loc *locs, unsigned int n)
 				continue;
 		}
 		/* The end, or no slot left: write what is mapped, then go on. */
-		if (i > first)
-			poke_stop_cpus(&locs[first], i - first);
+		if (i > first) {
+			int werr = poke_stop_cpus(&locs[first], i - first);
+
+			if (werr) {
+				alias_unmap_all();
+				pr_err("text_poke: %u of %u sites written\n", first, n);
+				return werr;
+			}
+		}
 		alias_unmap_all();
 		if (i == n)
 			break;

@@ -32,7 +32,11 @@ struct text_poke_loc {
  * spinlock held; callers serialise on text_mutex.
  * Return: 0; -EINVAL (logged) when some site does not hold its @old
  * bytes or is not in mapped kernel text (nothing is written then);
- * -ENOMEM no address space for the alias.
+ * -ENOMEM no address space for the alias; -ETIMEDOUT (logged, WARN) when
+ * some CPU did not join the rendezvous within its bound, or an error of
+ * map_page() for the alias (logged): then the groups of sites before the
+ * failing one (as many as fit in the alias at once) are written, the
+ * rest not.
  */
 int text_poke_batch(struct text_poke_loc *locs, unsigned int n);
 
