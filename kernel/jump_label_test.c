@@ -17,6 +17,7 @@
 #include <exo/string.h>
 #include <exo/time.h>
 #include <asm/processor.h>
+#include <asm/text-patching.h>
 #include "module-internal.h"
 
 /* Also used by the test module's kernel-key site (modtest_jump.c). */
@@ -336,6 +337,40 @@ static void test_failed_flip(struct ktest *t)
 	KTEST_EXPECT_EQ(t, jl_two_a() + jl_two_b(), 0);
 }
 
+struct irq_poke {
+	struct text_poke_loc loc;
+	int ret;
+};
+
+static void irq_poke(void *arg)
+{
+	struct irq_poke *p = arg;
+
+	p->ret = text_poke_batch(&p->loc, 1);
+}
+
+/* text_poke_batch() from interrupt context (a cross-CPU call): -EBUSY. */
+static void test_poke_in_irq(struct ktest *t)
+{
+	struct irq_poke p = { .ret = 1 };
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			break;
+	if (cpu >= NR_CPUS) {
+		ktest_skip(t, "needs a second CPU");
+		return;
+	}
+	/* The bytes of a site, unchanged: written nothing either way. */
+	p.loc.addr = (void *)jl_bytes_site;
+	p.loc.len = 1;
+	memcpy(p.loc.old, p.loc.addr, 1);
+	memcpy(p.loc.new, p.loc.addr, 1);
+	KTEST_ASSERT_EQ(t, smp_call_function_single(cpu, irq_poke, &p, true), 0);
+	KTEST_EXPECT_EQ(t, p.ret, -EBUSY);
+}
+
 static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_flip),
 	KTEST_CASE(test_bytes),
@@ -343,6 +378,7 @@ static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_bad_input),
 	KTEST_CASE(test_failed_flip),
+	KTEST_CASE_FLAGS(test_poke_in_irq, KTEST_F_SMP),
 	{}
 };
 

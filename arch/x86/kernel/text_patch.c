@@ -224,6 +224,14 @@ int text_poke_batch(struct text_poke_loc *locs, unsigned int n)
 {
 	unsigned int first = 0;
 
+	/* It sleeps on text_mutex's holder's behalf and calls other CPUs. */
+	if (in_interrupt()) {
+		pr_err("text_poke: called from interrupt context (-EBUSY)\n");
+		WARN_ON_ONCE(1);
+		return -EBUSY;
+	}
+	lockdep_assert_held(&text_mutex);
+
 	for (unsigned int i = 0; i < n; i++)
 		if (!site_ok(&locs[i])) {
 			pr_err("text_poke: %pS (%p): not the expected %u-byte instruction, nothing patched\n",

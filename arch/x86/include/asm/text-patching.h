@@ -29,10 +29,11 @@ struct text_poke_loc {
  * never made writable); while they are, every other online CPU waits
  * with interrupts off in a cross-CPU call, and all of them execute a
  * serialising instruction before they go on.  Thread context, no
- * spinlock held; callers serialise on text_mutex.
+ * spinlock held; text_mutex held (lockdep-checked).
  * Return: 0; -EINVAL (logged) when some site does not hold its @old
  * bytes or is not in mapped kernel text (nothing is written then);
- * -ENOMEM no address space for the alias; -ETIMEDOUT (logged, WARN) when
+ * -ENOMEM no address space for the alias; -EBUSY (logged, WARN) from
+ * interrupt context, nothing written; -ETIMEDOUT (logged, WARN) when
  * some CPU did not join the rendezvous within its bound, or an error of
  * map_page() for the alias (logged): then the groups of sites before the
  * failing one (as many as fit in the alias at once) are written, the
