@@ -91,13 +91,16 @@ static unsigned int site_len(const struct jump_entry *e, const u8 *code)
 	return 0;
 }
 
-/* The instruction @e's site must hold for @jumps, in the site's @len. */
-static void site_insn(const struct jump_entry *e, unsigned int len, bool jumps, u8 *insn)
+/*
+ * The instruction @e's site must hold for @jumps, in the site's @len;
+ * false (@insn untouched) if its JMP cannot reach the target.
+ */
+static bool site_insn(const struct jump_entry *e, unsigned int len, bool jumps, u8 *insn)
 {
-	if (!jumps)
-		memcpy(insn, len == 5 ? nop5 : nop2, len);
-	else
-		make_jmp(e, len, insn);	/* the assembler or site_len() checked the reach */
+	if (jumps)
+		return make_jmp(e, len, insn);
+	memcpy(insn, len == 5 ? nop5 : nop2, len);
+	return true;
 }
 
 static bool in_init_text(unsigned long addr)
@@ -212,7 +215,12 @@ static int queue_sites(struct static_key *key, bool enabled, struct jump_entry *
 		l->addr = (void *)e->code;
 		l->len = len;
 		memcpy(l->old, (const void *)e->code, len);
-		site_insn(e, len, entry_jumps(e, enabled), l->new);
+		if (!site_insn(e, len, entry_jumps(e, enabled), l->new)) {
+			pr_err("jump_label: site %pS (%p): no %u-byte JMP reaches its target: skipped\n",
+			       (void *)e->code, (void *)e->code, len);
+			WARN_ON_ONCE(1);
+			continue;
+		}
 		if (!memcmp(l->old, l->new, len))
 			continue;	/* already so */
 		if (++jl_nr == group_size() && (err = flush_sites()))
@@ -358,13 +366,21 @@ int jump_label_add_module(struct module *mod, struct jump_entry *entries, unsign
 	/* Check every entry before writing any. */
 	for (unsigned int i = 0; i < n; i++) {
 		const struct jump_entry *e = &entries[i];
+		u8 jmp[POKE_MAX_INSN];
+		unsigned int len = 0;
+		const char *why = NULL;
 
-		if (!in_module(mod, e->code, 5) || e->code >= (unsigned long)mod->base + mod->text_size ||
-		    !site_len(e, (const u8 *)e->code)) {
+		if (!in_module(mod, e->code, 5) || e->code >= (unsigned long)mod->base + mod->text_size)
+			why = "is not in the module's text";
+		else if (!(len = site_len(e, (const u8 *)e->code)))
+			why = "is not a static branch of its text";
+		else if (!make_jmp(e, len, jmp))
+			why = "has a target its JMP cannot reach";
+		if (why) {
 			mutex_unlock(&jump_label_mutex);
 			kfree(jm);
-			pr_err("%s: __jump_table entry %u: site %p is not a static branch of its text (-EINVAL)\n",
-			       mod->name, i, (void *)e->code);
+			pr_err("%s: __jump_table entry %u: site %p %s (-EINVAL)\n",
+			       mod->name, i, (void *)e->code, why);
 			return -EINVAL;
 		}
 	}
@@ -377,7 +393,8 @@ int jump_label_add_module(struct module *mod, struct jump_entry *entries, unsign
 		unsigned int len = site_len(e, (const u8 *)e->code);
 		u8 insn[POKE_MAX_INSN];
 
-		site_insn(e, len, entry_jumps(e, on), insn);
+		if (WARN_ON(!site_insn(e, len, entry_jumps(e, on), insn)))
+			continue;	/* checked above: never */
 		text_poke_early((void *)e->code, insn, len);
 	}
 	jm->mod = mod;

@@ -371,6 +371,41 @@ static void test_poke_in_irq(struct ktest *t)
 	KTEST_EXPECT_EQ(t, p.ret, -EBUSY);
 }
 
+/*
+ * A module entry whose 2-byte site cannot reach its target is refused at
+ * load, its bytes untouched; a reachable one is taken.  The "module" is a
+ * buffer (nothing runs it; the loader only checks and writes bytes).
+ */
+static void test_module_unreachable(struct ktest *t)
+{
+	struct module *mod = kzalloc(sizeof(*mod), GFP_KERNEL);
+	u8 *text = kmalloc(512, GFP_KERNEL);
+	struct jump_entry e;
+
+	KTEST_ASSERT_NOT_NULL(t, mod);
+	if (!text) {
+		kfree(mod);
+		KTEST_ASSERT_NOT_NULL(t, text);
+	}
+	strlcpy(mod->name, "jl_fake", sizeof(mod->name));
+	mod->base = text;
+	mod->size = mod->text_size = 512;
+	memset(text, 0xcc, 512);
+	memcpy(text, nop2, 2);
+	e.code = (unsigned long)text;
+	e.target = (unsigned long)text + 400;	/* beyond a rel8 */
+	e.key = (unsigned long)&jump_label_test_key.key;
+	KTEST_EXPECT_EQ(t, jump_label_add_module(mod, &e, 1), -EINVAL);
+	KTEST_EXPECT_EQ(t, memcmp(text, nop2, 2), 0);
+	KTEST_EXPECT_EQ(t, text[2], 0xcc);
+	e.target = (unsigned long)text + 100;
+	KTEST_EXPECT_EQ(t, jump_label_add_module(mod, &e, 1), 0);
+	KTEST_EXPECT_EQ(t, memcmp(text, nop2, 2), 0);
+	jump_label_del_module(mod);
+	kfree(text);
+	kfree(mod);
+}
+
 static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_flip),
 	KTEST_CASE(test_bytes),
@@ -378,6 +413,7 @@ static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_bad_input),
 	KTEST_CASE(test_failed_flip),
+	KTEST_CASE(test_module_unreachable),
 	KTEST_CASE_FLAGS(test_poke_in_irq, KTEST_F_SMP),
 	{}
 };

@@ -186,7 +186,8 @@ int static_key_disable(struct static_key *key);
  * another module's or @mod's own), under the lock static_key_enable()
  * takes, then records the table so that later flips reach it.
  * Return: 0; -EINVAL (logged) for an entry whose site is not in @mod's
- * text or whose bytes are not a NOP or JMP of the expected form; -ENOMEM.
+ * text, whose bytes are not a NOP or JMP of the expected form, or whose
+ * JMP (of the site's length) cannot reach its target; -ENOMEM.
  * Nothing is recorded on error.
  */
 int jump_label_add_module(struct module *mod, struct jump_entry *entries, unsigned int n);
