@@ -440,7 +440,8 @@ int jump_label_site_insn(const struct static_key *key, unsigned int nth,
 
 	mutex_lock(&jump_label_mutex);
 	for (struct jump_entry *e = __start___jump_table; e < __stop___jump_table; e++)
-		if (entry_key(e) == key && !nth--) {
+		if (entry_key(e) == key && !(init_text_gone && in_init_text(e->code)) &&
+		    !nth--) {
 			ret = site_copy(e, out, buf);
 			goto out;
 		}

@@ -7,6 +7,7 @@
  * forgotten at unload, and bad calls are refused without writing text.
  */
 #include <exo/errno.h>
+#include <exo/init.h>
 #include <exo/jump_label.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
@@ -28,7 +29,8 @@ EXPORT_SYMBOL_GPL(jump_label_test_key);
 static DEFINE_STATIC_KEY_FALSE(jl_bytes_key);	/* one site: jl_bytes_site() */
 static DEFINE_STATIC_KEY_TRUE(jl_true_key);	/* one site, a JMP at first */
 static DEFINE_STATIC_KEY_FALSE(jl_smp_key);
-static DEFINE_STATIC_KEY_FALSE(jl_two_key);	/* two sites: jl_two_a(), jl_two_b() */
+static DEFINE_STATIC_KEY_FALSE(jl_two_key);
+static DEFINE_STATIC_KEY_FALSE(jl_init_key);	/* sites: jl_init_site() (__init), jl_live_site() */	/* two sites: jl_two_a(), jl_two_b() */
 
 static noinline int jl_site(void)
 {
@@ -71,6 +73,22 @@ static noinline int jl_two_b(void)
 		return 2;
 	return 0;
 }
+
+static noinline int jl_live_site(void)
+{
+	if (static_branch_unlikely(&jl_init_key))
+		return 1;
+	return 0;
+}
+
+/* Runs at boot; its text (and site) is freed before the tests run. */
+static int __init jl_init_site(void)
+{
+	if (static_branch_unlikely(&jl_init_key))
+		return -EINVAL;
+	return 0;
+}
+late_initcall(jl_init_site);
 
 static const u8 nop5[] = { JUMP_LABEL_NOP5 };
 static const u8 nop2[] = { JUMP_LABEL_NOP2 };
@@ -406,6 +424,22 @@ static void test_module_unreachable(struct ktest *t)
 	kfree(mod);
 }
 
+/* Once the init text is freed, a key's __init site is neither read nor written. */
+static void test_init_site_gone(struct ktest *t)
+{
+	unsigned long fn = (unsigned long)jl_live_site;
+	struct jump_entry e;
+	u8 b[5];
+
+	KTEST_ASSERT_EQ(t, jump_label_site_insn(&jl_init_key.key, 0, &e, b), 5);
+	KTEST_EXPECT_TRUE(t, e.code >= fn && e.code < fn + 64);
+	KTEST_EXPECT_EQ(t, jump_label_site_insn(&jl_init_key.key, 1, &e, b), -ENOENT);
+	KTEST_ASSERT_EQ(t, static_branch_enable(&jl_init_key), 0);
+	KTEST_EXPECT_EQ(t, jl_live_site(), 1);
+	KTEST_ASSERT_EQ(t, static_branch_disable(&jl_init_key), 0);
+	KTEST_EXPECT_EQ(t, jl_live_site(), 0);
+}
+
 static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_flip),
 	KTEST_CASE(test_bytes),
@@ -414,6 +448,7 @@ static struct ktest_case jump_label_cases[] = {
 	KTEST_CASE(test_bad_input),
 	KTEST_CASE(test_failed_flip),
 	KTEST_CASE(test_module_unreachable),
+	KTEST_CASE(test_init_site_gone),
 	KTEST_CASE_FLAGS(test_poke_in_irq, KTEST_F_SMP),
 	{}
 };

@@ -206,10 +206,14 @@ void jump_label_invalidate_initmem(void);
 /**
  * jump_label_site_insn() - what a key's site holds now, for tests
  * @key: the key
- * @nth: which of its sites in the kernel's table (0 = first)
- * @e: receives a copy of the entry
+ * @nth: which of its live sites (0 = first): the kernel's table, then
+ *	each loaded module's in load order; __init sites count only until
+ *	the init text is freed
+ * @out: receives a copy of the entry
  * @buf: receives the instruction's bytes (5)
- * Return: the instruction's length (2 or 5), or -ENOENT.
+ * Return: the instruction's length (2 or 5); -ENOENT the key has no
+ * @nth site; -EINVAL the site holds neither a NOP nor a JMP to the
+ * entry's target.
  */
 int jump_label_site_insn(const struct static_key *key, unsigned int nth,
 			 struct jump_entry *e, u8 *buf);
