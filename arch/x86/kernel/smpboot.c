@@ -441,6 +441,30 @@ static void __init report_nomem_cpus(void)
 	pr_err("%u CPU(s) left out: no memory for a stack or an idle thread; CPUs%s\n", n, list);
 }
 
+/*
+ * Whether the all-but-self IPI shorthand reaches exactly the online CPUs
+ * but the sender: every enabled CPU the MADT lists, the boot CPU among
+ * them, is online (none left out for NR_CPUS or memory, none parked after
+ * a failed start), and the online mask is the possible mask.
+ */
+static bool __init ipi_shorthand_safe(void)
+{
+	u32 bsp = cpu_to_apicid(0);
+	bool bsp_listed = false;
+	unsigned int cpu;
+
+	for (unsigned int i = 0; i < acpi_madt.nr_cpus; i++)
+		bsp_listed |= acpi_madt.apic_ids[i] == bsp;
+	if (!bsp_listed || acpi_madt.nr_ignored || nr_nomem_apicid ||
+	    num_online_cpus() != acpi_madt.nr_cpus)
+		return false;
+	/* A parked (dead) or no-mem CPU is possible and not online. */
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu) != cpu_possible(cpu))
+			return false;
+	return true;
+}
+
 void __init smp_boot_cpus(void)
 {
 	u64 t0 = ktime_get_ns();
@@ -456,8 +480,10 @@ void __init smp_boot_cpus(void)
 	}
 	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
 	report_nomem_cpus();
-	if (!acpi_madt.nr_ignored && num_online_cpus() == acpi_madt.nr_cpus)
+	if (ipi_shorthand_safe())
 		smp_ipi_shorthand_setup(num_online_cpus());
+	else
+		pr_info("IPIs: one per CPU (the all-but-self shorthand could reach CPUs not online)\n");
 out:
 	smp_boot_ns = ktime_get_ns() - t0;
 	pr_info("%u of %u CPUs online (%llu us)\n", num_online_cpus(), nr_cpu_ids,
