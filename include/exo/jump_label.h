@@ -79,7 +79,7 @@ extern bool ____wrong_branch_error(void);
  * The entry's bit 0 is the sense the code tests: likely sites (true)
  * fall through to the likely code, unlikely ones (false) to the code
  * after the if.  A site jumps when the key's state differs from what its
- * type started with, XOR that sense: jump_label.c's entry_type().
+ * type started with, XOR that sense: jump_label.c's entry_jumps().
  */
 #define static_branch_likely(x)						\
 ({									\
@@ -125,8 +125,8 @@ struct module;
  * and every live module (e.g. in an unloaded module's freed memory) or a
  * count that would overflow; an error of text_poke_batch() (logged)
  * when a site cannot be written: the sites already written are put back
- * first.  Nothing changes on
- * error (but for a logged WARN if putting them back fails too).
+ * first.  Nothing changes on error (but for a logged WARN if putting
+ * them back fails too).
  */
 int static_key_slow_inc(struct static_key *key);
 

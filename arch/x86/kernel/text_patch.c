@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rewriting live text: static-key sites and function-tracer sites.
+ * Rewriting live text: the static keys' sites (kernel/jump_label.c).
  *
  * W^X: kernel and module text stay read-only and executable.  Each page
  * to change is mapped a second time, writable and not executable, in a

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Rewriting live kernel and module text (arch/x86/kernel/text_patch.c):
- * the static keys' sites (kernel/jump_label.c) and the function tracer's
- * (kernel/trace/ftrace.c).  Documentation/trace.rst, "Text patching".
+ * the static keys' sites (kernel/jump_label.c).  Documentation/trace.rst,
+ * "Text patching".
  */
 #ifndef _ASM_X86_TEXT_PATCHING_H
 #define _ASM_X86_TEXT_PATCHING_H
@@ -50,7 +50,7 @@ int text_poke_batch(struct text_poke_loc *locs, unsigned int n);
 void text_poke_early(void *addr, const void *insn, size_t len);
 
 struct mutex;
-/* Serialises every writer of text (static keys, function tracer). */
+/* Serialises every writer of text (the static keys). */
 extern struct mutex text_mutex;
 
 #endif /* _ASM_X86_TEXT_PATCHING_H */
