@@ -26,10 +26,28 @@ unsigned long pcp_restart_span __read_mostly = ~0UL;
 /* Sequences cut off after their first instruction, by this CPU's interrupts. */
 DEFINE_PER_CPU(unsigned long, pcp_restarts);
 
+/*
+ * The sequences are inlined all over mm/, so [lo, lo + span) covers a
+ * large part of the kernel's text (the interrupt benchmarks' own loops
+ * among it), and a search of every entry on each interrupt there cost
+ * hundreds of instructions.  A bit per 2^shift bytes of the span says
+ * whether a sequence touches those bytes: one load and a test for most
+ * interrupts.  Bits past the map (a span too large for the smallest
+ * shift) and every rip before pcp_restart_init() fall back to the search.
+ */
+#define PCP_MAP_BITS	8192
+static unsigned long pcp_restart_map[PCP_MAP_BITS / BITS_PER_LONG] __read_mostly;
+static unsigned int pcp_restart_shift __read_mostly = 6;
+static bool pcp_restart_mapped __read_mostly;
+
 void __pcp_restart_fixup(struct pt_regs *regs)
 {
+	unsigned long bit = (regs->rip - pcp_restart_lo) >> pcp_restart_shift;
 	const struct pcp_restart_entry *e;
 
+	if (likely(pcp_restart_mapped) && bit < PCP_MAP_BITS &&
+	    !(pcp_restart_map[bit / BITS_PER_LONG] & (1UL << (bit % BITS_PER_LONG))))
+		return;
 	for (e = __start___pcp_restart; e < __stop___pcp_restart; e++) {
 		if (regs->rip - e->start < e->end - e->start) {
 			/* At its first instruction, nothing ran yet: not a restart. */
@@ -77,6 +95,16 @@ void __init pcp_restart_init(void)
 	}
 	if (lo >= hi)
 		lo = hi = 0;
+	while (((hi - lo) >> pcp_restart_shift) >= PCP_MAP_BITS && pcp_restart_shift < 12)
+		pcp_restart_shift++;
+	for (e = __start___pcp_restart; e < __stop___pcp_restart; e++) {
+		unsigned long b = (e->start - lo) >> pcp_restart_shift;
+		unsigned long last = (e->end - 1 - lo) >> pcp_restart_shift;
+
+		for (; b <= last && b < PCP_MAP_BITS; b++)
+			pcp_restart_map[b / BITS_PER_LONG] |= 1UL << (b % BITS_PER_LONG);
+	}
 	pcp_restart_lo = lo;
 	pcp_restart_span = hi - lo;
+	pcp_restart_mapped = true;
 }
