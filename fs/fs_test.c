@@ -438,18 +438,6 @@ static void test_misc_dynamic_minor(struct ktest *t)
 	}
 }
 
-static unsigned long lockdep_reports(void)
-{
-#ifdef CONFIG_LOCKDEP
-	struct lockdep_stats st;
-
-	lockdep_get_stats(&st);
-	return st.nr_reports;
-#else
-	return 0;
-#endif
-}
-
 /* Lockdep built in and still validating (no table filled up). */
 static bool lockdep_validating(void)
 {
@@ -481,7 +469,7 @@ static void kt_bus_dev_release(struct device *dev)
  */
 static void test_class_lock_class(struct ktest *t)
 {
-	unsigned long before = lockdep_reports();
+	unsigned long before = lockdep_nr_reports();
 	struct device *bus_dev, *cd;
 	int ret;
 
@@ -508,7 +496,7 @@ static void test_class_lock_class(struct ktest *t)
 	mutex_unlock(&kt_subsys_mtx);
 	class_unregister(&kt_class);
 	put_device(bus_dev);
-	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+	KTEST_EXPECT_EQ(t, lockdep_nr_reports(), before);
 }
 
 static void test_kmsg(struct ktest *t)

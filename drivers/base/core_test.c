@@ -538,18 +538,6 @@ static void test_probe_registers_driver(struct ktest *t)
 	KTEST_EXPECT_EQ(t, releases, 3);
 }
 
-static unsigned long lockdep_reports(void)
-{
-#ifdef CONFIG_LOCKDEP
-	struct lockdep_stats st;
-
-	lockdep_get_stats(&st);
-	return st.nr_reports;
-#else
-	return 0;
-#endif
-}
-
 static struct lock_class_key kt_attach_key;
 static bool attach_inversion_shown;
 
@@ -583,13 +571,13 @@ static void test_probe_registers_driver_nested(struct ktest *t)
 	KTEST_ASSERT_EQ(t, driver_register(&drv_parent.drv), 0);
 	KTEST_ASSERT_EQ(t, device_add(&dev_c.dev), 0);
 	KTEST_EXPECT_NULL(t, dev_c.dev.driver);
-	before = lockdep_reports();
+	before = lockdep_nr_reports();
 	KTEST_ASSERT_EQ(t, device_add(&dev_a.dev), 0);
 	KTEST_EXPECT_TRUE(t, dev_a.dev.driver == &drv_parent.drv);
 	KTEST_EXPECT_TRUE(t, dev_b.dev.driver == &drv_registrar.drv);
 	KTEST_EXPECT_TRUE(t, dev_c.dev.driver == &drv2.drv);
 	KTEST_EXPECT_EQ(t, drv2.probes, 1);
-	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+	KTEST_EXPECT_EQ(t, lockdep_nr_reports(), before);
 	KTEST_EXPECT_FALSE(t, mutex_is_locked(&dev_c.dev.mutex));
 	/* Once per boot: the inversion, recorded, is not reported again. */
 	if (IS_ENABLED(CONFIG_LOCKDEP) && !attach_inversion_shown) {
@@ -599,7 +587,7 @@ static void test_probe_registers_driver_nested(struct ktest *t)
 		device_lock(&dev_c.dev);
 		device_unlock(&dev_c.dev);
 		device_unlock(&dev_b.dev);
-		KTEST_EXPECT_EQ(t, lockdep_reports(), before + 1);
+		KTEST_EXPECT_EQ(t, lockdep_nr_reports(), before + 1);
 	}
 	/* Drivers first this time: each unbinds what it drives. */
 	driver_unregister(&drv2.drv);
@@ -663,7 +651,7 @@ static bool devlock_used;
 static void test_device_lock_nesting(struct ktest *t)
 {
 	struct kt_dev *devs[] = { &dev_a, &dev_b, &dev_c };
-	unsigned long before = lockdep_reports();
+	unsigned long before = lockdep_nr_reports();
 	struct lockdep_stats st;
 
 	if (devlock_used)
@@ -683,7 +671,7 @@ static void test_device_lock_nesting(struct ktest *t)
 	KTEST_EXPECT_EQ(t, lockdep_task_depth(), 3u);
 	for (int i = 2; i >= 0; i--)
 		device_unlock(&devs[i]->dev);
-	KTEST_EXPECT_EQ(t, lockdep_reports(), before);
+	KTEST_EXPECT_EQ(t, lockdep_nr_reports(), before);
 
 	ktest_log(t, "a circular locking report follows");
 	device_lock(&dev_b.dev);

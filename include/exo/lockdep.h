@@ -132,10 +132,27 @@ void lockdep_get_stats(struct lockdep_stats *st);
  * Return: the depth of this CPU's held-lock stack.
  */
 unsigned int lockdep_depth(void);
+
+/**
+ * lockdep_nr_reports() - reports the validator printed since boot
+ *
+ * Return: the count; tests compare it before and after what they check.
+ */
+static inline unsigned long lockdep_nr_reports(void)
+{
+	struct lockdep_stats st;
+
+	lockdep_get_stats(&st);
+	return st.nr_reports;
+}
 #else
 #define lockdep_set_class(lock, key)	do { (void)(lock); (void)(key); } while (0)
 #define lockdep_set_class_and_name(lock, key, name)			\
 	do { (void)(lock); (void)(key); (void)(name); } while (0)
+static inline unsigned long lockdep_nr_reports(void)
+{
+	return 0;
+}
 #endif
 
 #ifdef CONFIG_DEBUG_ATOMIC_SLEEP
