@@ -489,23 +489,34 @@ static void test_kmem_cache_alloc_node(struct ktest *t)
 }
 
 /*
+ * The first memory node other than this CPU's, for the slab placement
+ * tests; NUMA_NO_NODE (and the case skipped) with one memory node or when
+ * kmalloc_node() cannot place objects (debug and KASAN builds).
+ */
+static int slab_remote_node(struct ktest *t)
+{
+	int local = numa_mem_id(), nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (nid != local && slab_places())
+			return nid;
+	ktest_skip(t, "one memory node, or a debug/KASAN build");
+	return NUMA_NO_NODE;
+}
+
+/*
  * kmem_cache_alloc_node() with __GFP_THISNODE on an exhausted node fails
  * (and logs "out of memory", which the boot log shows); objects come back
  * once the node has memory again.
  */
 static void test_kmem_cache_node_oom(struct ktest *t)
 {
-	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
+	int remote = slab_remote_node(t);
 	struct kmem_cache *c;
 	void *held = NULL, *p;
 
-	for_each_node_state(nid, N_MEMORY)
-		if (nid != local && remote == NUMA_NO_NODE)
-			remote = nid;
-	if (remote == NUMA_NO_NODE || !slab_places()) {
-		ktest_skip(t, "one memory node, or a debug/KASAN build");
+	if (remote == NUMA_NO_NODE)
 		return;
-	}
 	c = kmem_cache_create("numa_oom_test", 512, 0, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, c);
 	/* A fresh cache has no slab on @remote: the object needs a new one. */
@@ -534,19 +545,14 @@ static void test_kmem_cache_node_oom(struct ktest *t)
  */
 static void test_kmalloc_remote_free(struct ktest *t)
 {
+	int remote = slab_remote_node(t);
 	struct kmem_cache *c;
-	int local = numa_mem_id(), nid, remote = NUMA_NO_NODE;
 	struct page *slab;
 	unsigned int inuse;
 	void *p;
 
-	for_each_node_state(nid, N_MEMORY)
-		if (nid != local && remote == NUMA_NO_NODE)
-			remote = nid;
-	if (remote == NUMA_NO_NODE || !slab_places()) {
-		ktest_skip(t, "one memory node, or a debug/KASAN build");
+	if (remote == NUMA_NO_NODE)
 		return;
-	}
 	/*
 	 * A private cache: another CPU's refill of a shared kmalloc cache
 	 * could take objects of the same slab between the two reads.
