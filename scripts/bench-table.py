@@ -107,13 +107,14 @@ def table(rows, unit, anchors, run):
     return "\n".join(out) + "\n"
 
 
-def replace_block(doc, block):
+def replace_block(doc, block, begin=BEGIN, end_marker=END):
+    """Put block between the markers begin and end_marker of doc."""
     with open(doc) as f:
         text = f.read()
-    start, end = text.find(BEGIN), text.find(END)
+    start, end = text.find(begin), text.find(end_marker)
     if start < 0 or end < start:
-        sys.exit(f"bench-table.py: {doc} has no '{BEGIN}' ... '{END}' block")
-    text = text[:start + len(BEGIN)] + "\n" + block + text[end:]
+        sys.exit(f"bench-table.py: {doc} has no '{begin}' ... '{end_marker}' block")
+    text = text[:start + len(begin)] + "\n" + block + text[end:]
     with open(doc, "w") as f:
         f.write(text)
 

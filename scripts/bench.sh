@@ -330,16 +330,39 @@ if [ "${XFREE_RUNS:-5}" -gt 0 ]; then
 	} >"$out/xfree.md"
 fi
 
-# The doc's generated block: the guest table of this run, the structural
-# rows, the host-allocator table, the shootdown, cross-thread and tracing
-# tables.
+# The goals (scripts/bench-goals.txt) against this run: its guest figures,
+# its memory-initialisation boots and its shootdown boots
+# (scripts/bench-goals.py); a full run also writes the goals block of the doc.
+echo "== goals (scripts/bench-goals.txt)"
+goal_args=
+for mem in ${BENCH_MEM:-512M 4G 16G}; do
+	goal_args="$goal_args --init $mem=$out/init-$mem.log"
+done
+for log in $shoot_logs; do
+	goal_args="$goal_args --shoot $log"
+done
+# shellcheck disable=SC2086
+python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
+	"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" $goal_args \
+	>"$out/goals-table.md" || exit 1
+cat "$out/goals-table.md"
+
+# The doc's generated blocks: the goals table; the guest table of this run,
+# the structural rows, the host-allocator table, the shootdown,
+# cross-thread and tracing tables.
 if [ "${BENCH:-all}" = all ]; then
+	# shellcheck disable=SC2086
+	python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
+		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" $goal_args \
+		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
 		--append "$out/shoot.md" --append "$out/xfree.md" --append "$out/trace.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
-	echo "== guest table written to ${BENCH_DOC:-Documentation/benchmarks.md} and $out/guest-table.md"
+	echo "== goals and guest tables written to ${BENCH_DOC:-Documentation/benchmarks.md}," \
+		"$out/goals-table.md and $out/guest-table.md"
 else
-	echo "== guest table of this subset: $out/guest-table.md (the doc is rewritten by full runs only)"
+	echo "== goals and guest tables of this subset: $out/goals-table.md, $out/guest-table.md" \
+		"(the doc is rewritten by full runs only)"
 fi

@@ -869,6 +869,8 @@ script_step bench-table python3 "$src/scripts/bench-table.py" selftest
 script_step bench-plot python3 "$src/scripts/bench-plot.py" selftest
 # scripts/bench-shoot.py: the vm_shoot lines become the shootdown table, goal line and SVG.
 script_step bench-shoot python3 "$src/scripts/bench-shoot.py" selftest
+# scripts/bench-goals.py: issue 20's goals (scripts/bench-goals.txt) against a run's figures.
+script_step bench-goals python3 "$src/scripts/bench-goals.py" selftest
 # scripts/bench-atomics.py: the kmalloc fast paths of the gcc vmlinux have no
 # atomic RMW and no store to a shared cache line.
 script_step bench-atomics python3 "$src/scripts/bench-atomics.py" --check "$out/gcc/vmlinux"
