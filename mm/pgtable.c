@@ -604,12 +604,16 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
 }
 
 /*
- * translate() of kernel addresses keeps a per-CPU software TLB: the last
- * page table it walked to.  An entry must never outlive its table.  It is
- * written only by its own CPU, with interrupts off, and cleared by
- * xlate_cache_flush(), which the TLB shootdown preceding every free of a
- * kernel-half table (TLB_FLUSH_FULL) runs on every online CPU, each CPU
- * for itself, in the IPI handler, i.e. outside any translate().  So:
+ * translate() of kernel addresses keeps a per-CPU software TLB of two
+ * one-entry caches: the last page table it walked to (tag: the 2 MiB it
+ * maps) and the last page directory (tag2: its GiB), so that a miss of
+ * the first within the GiB of the last walk reads two levels instead of
+ * three, as a CPU's paging-structure caches do.  An entry must never
+ * outlive its table.  It is written only by its own CPU, as if with
+ * interrupts off, and cleared by xlate_cache_flush(), which the TLB
+ * shootdown preceding every free of a kernel-half table (TLB_FLUSH_FULL)
+ * runs on every online CPU, each CPU for itself, in the IPI handler, i.e.
+ * outside any translate().  So:
  *
  *   CPU A: translate(K)                  CPU B: unmap_page(K)
  *   interrupts off
@@ -627,67 +631,72 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  * IPI still holds it off, so T is not freed under it either.  (Clearing
  * every CPU's entry from B at the unlink, before the flush, let A store T
  * after the clear: K's translation then came from K + 2 MiB's new table.)
- * The hit reads the tag, the table pointer and the entry in one
- * restartable sequence (<asm/pcp.h>) instead of disabling interrupts: an
- * IPI that lands in it before the entry's load restarts it, and the
- * restart finds the tag cleared.
- * The hit path pays nothing for this; a free of a kernel table pays one
- * store per CPU, in IPIs it sends anyway.  A CPU that is not online yet
+ * The same holds for a page directory and its PUD entry.  The hit reads
+ * the tag, the table pointer and the entry in one restartable sequence
+ * (<asm/pcp.h>) instead of disabling interrupts: an IPI that lands in it
+ * before the entry's load restarts it, and the restart finds the tag
+ * cleared.  The x86 walk after a miss is restartable the same way
+ * (arch_xlate_walk()); elsewhere it runs with interrupts disabled.
+ * The hit path pays nothing for this; a free of a kernel table pays two
+ * stores per CPU, in IPIs it sends anyway.  A CPU that is not online yet
  * gets no IPI: it must not translate() before set_cpu_online() (none
- * does; tlb_cpu_init() clears its entry on the way up).
+ * does; tlb_cpu_init() clears its entries on the way up).
  */
 struct xlate_cache {
 	unsigned long tag;	/* va >> PMD_SHIFT, ~0 when invalid */
-	pte_t *pt;
+	pte_t *pt;		/* its page table */
+	unsigned long tag2;	/* va >> PUD_SHIFT, ~0 when invalid */
+	pte_t *pmd;		/* its page directory */
 };
 
-static DEFINE_PER_CPU(struct xlate_cache, xlate_cache) = { .tag = ~0UL };
+static DEFINE_PER_CPU(struct xlate_cache, xlate_cache) = { .tag = ~0UL, .tag2 = ~0UL };
 
 void xlate_cache_flush(unsigned int cpu)
 {
 	WRITE_ONCE(per_cpu(xlate_cache, cpu).tag, ~0UL);
+	WRITE_ONCE(per_cpu(xlate_cache, cpu).tag2, ~0UL);
 }
 
 void pgtable_cpu_init(void)
 {
-	/* A per-CPU area copied from the boot CPU's carries its cache entry. */
+	/* A per-CPU area copied from the boot CPU's carries its cache entries. */
 	this_cpu_write(xlate_cache.tag, ~0UL);
+	this_cpu_write(xlate_cache.tag2, ~0UL);
 }
 
 static noinline int translate_current(unsigned long virt, phys_addr_t *phys);
 
+#ifndef arch_xlate_walk
 /*
- * Lock-free kernel-half walk; see the invariants at the top.  Lower-half
- * addresses go to translate_current() (checked after the cache, whose tag
- * can only match a kernel address).
+ * The walk after a miss of the page-table cache, with interrupts disabled
+ * (see the invariants at the top), from the cached page directory if its
+ * GiB matches; the architectures that can make it restartable define
+ * their own (x86: <asm/pcp.h>).
  */
-static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
+static __always_inline bool xlate_walk(unsigned long va, u64 *phys)
 {
 	unsigned long irqflags, mask;
 	pud_t pud;
-	pmd_t pmd;
+	pmd_t pmd, *pmdt;
 	pte_t e;
-	u64 v;
 
-	/* The hit: as if with interrupts off, without turning them off (<asm/pcp.h>). */
-	if (likely(arch_pcpu_tagged_read(xlate_cache.tag, xlate_cache.pt, va >> PMD_SHIFT,
-					 pte_index(va), &v))) {
-		e = (__force pte_t)v;
-		if (unlikely(!pte_present(e)))
-			return -ENOENT;
-		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
-		return 0;
-	}
-	if (unlikely(va < KERNEL_HALF_START))	/* the tag only ever matches kernel pages */
-		return translate_current(va, phys);
+	if (unlikely(va < KERNEL_HALF_START))
+		return false;
 	irqflags = arch_local_irq_save();
-	e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
-	mask = PUD_SIZE - 1;
-	if (!pud_present(pud))
-		goto none;
-	if (pud_leaf(pud))
-		goto leaf;
-	e = pmd = READ_ONCE(*pmd_offset(&pud, va));
+	if (this_cpu_read(xlate_cache.tag2) == va >> PUD_SHIFT) {
+		pmdt = this_cpu_read(xlate_cache.pmd);
+	} else {
+		e = pud = READ_ONCE(kernel_tables[pgd_index(va) - PGD_KERNEL_FIRST][pud_index(va)]);
+		mask = PUD_SIZE - 1;
+		if (!pud_present(pud))
+			goto none;
+		if (pud_leaf(pud))
+			goto leaf;
+		pmdt = pt_table(pud);
+		this_cpu_write(xlate_cache.pmd, pmdt);
+		this_cpu_write(xlate_cache.tag2, va >> PUD_SHIFT);
+	}
+	e = pmd = READ_ONCE(pmdt[pmd_index(va)]);
 	mask = PMD_SIZE - 1;
 	if (!pmd_present(pmd))
 		goto none;
@@ -702,9 +711,42 @@ static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
 leaf:
 	arch_local_irq_restore(irqflags);
 	*phys = (pt_entry_phys(e) & ~(u64)mask) | (va & mask);
-	return 0;
+	return true;
 none:
 	arch_local_irq_restore(irqflags);
+	return false;
+}
+#else
+#define xlate_walk(va, phys)						\
+	arch_xlate_walk(xlate_cache.tag, xlate_cache.pt, xlate_cache.tag2, xlate_cache.pmd, \
+			kernel_tables, va, (va) >> PMD_SHIFT, pte_index(va), phys)
+#endif
+
+/*
+ * Lock-free kernel-half walk; see the invariants at the top.  Lower-half
+ * addresses go to translate_current() (checked after the cache, whose tag
+ * can only match a kernel address).
+ */
+static __always_inline int translate_kernel(unsigned long va, phys_addr_t *phys)
+{
+	pte_t e;
+	u64 v;
+
+	/* The hit: as if with interrupts off, without turning them off (<asm/pcp.h>). */
+	if (likely(arch_pcpu_tagged_read(xlate_cache.tag, xlate_cache.pt, va >> PMD_SHIFT,
+					 pte_index(va), &v))) {
+		e = (__force pte_t)v;
+		if (unlikely(!pte_present(e)))
+			return -ENOENT;
+		*phys = pt_entry_phys(e) | (va & (PAGE_SIZE - 1));
+		return 0;
+	}
+	if (likely(xlate_walk(va, &v))) {
+		*phys = v;
+		return 0;
+	}
+	if (unlikely(va < KERNEL_HALF_START))	/* the tags only ever match kernel pages */
+		return translate_current(va, phys);
 	return -ENOENT;
 }
 

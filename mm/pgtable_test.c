@@ -645,6 +645,51 @@ static void test_translate_unmap_race(struct ktest *t)
 	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
 }
 
+/*
+ * translate()'s per-CPU caches, of the last page table and of the last
+ * page directory it walked to, must not outlive them.  A page of GiB G is
+ * translated (both cached), then unmapped: its page table and directory
+ * are freed.  A huge page then maps G again (1 GiB, else 2 MiB: that
+ * directory is a new one) and must be what translate() finds, in the
+ * 2 MiB of the old page and in another: a cache that survived the free
+ * would walk the freed tables, whose entries were cleared, and answer
+ * -ENOENT (or through whatever reused them).
+ */
+#define XC_VA		(KERN_VA + 40 * PUD_SIZE + 3 * PMD_SIZE + 5 * PAGE_SIZE)
+
+static void test_translate_cache_freed(struct ktest *t)
+{
+	unsigned long g = XC_VA & ~(PUD_SIZE - 1), huge = XC_VA & ~(PMD_SIZE - 1);
+	pgflags_t size_flag = PAGE_HUGE_2M;
+	struct baseline b;
+	phys_addr_t pa;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "no 2 MiB pages");
+	if (pgtable_huge_supported(PAGE_HUGE_1G)) {
+		size_flag = PAGE_HUGE_1G;
+		huge = g;
+	}
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(XC_VA, FAKE_PA, 0), 0);
+	KTEST_EXPECT_EQ(t, translate(XC_VA + 8, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 8);
+	KTEST_EXPECT_EQ(t, unmap_page(XC_VA), 0);
+	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), b.tables);	/* both tables freed */
+	KTEST_ASSERT_EQ(t, map_page(huge, FAKE_PA, size_flag), 0);
+	KTEST_EXPECT_EQ(t, translate(XC_VA + 8, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + (XC_VA - huge) + 8);
+	if (size_flag == PAGE_HUGE_1G) {
+		KTEST_EXPECT_EQ(t, translate(g + 7 * PMD_SIZE + 16, &pa), 0);
+		KTEST_EXPECT_EQ(t, pa, FAKE_PA + 7 * PMD_SIZE + 16);
+	} else {
+		KTEST_EXPECT_EQ(t, translate(g + 7 * PMD_SIZE + 16, &pa), -ENOENT);
+	}
+	KTEST_EXPECT_EQ(t, unmap_page(huge), 0);
+	KTEST_EXPECT_EQ(t, translate(XC_VA, &pa), -ENOENT);
+	EXPECT_BASELINE(t, &b);
+}
+
 #ifdef __HOSTED__
 /* What the page-table code asks the TLB for (the hosted TLB records it). */
 static void test_flush_requests(struct ktest *t)
@@ -903,6 +948,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_address_spaces),
 	KTEST_CASE(test_random_against_model),
 	KTEST_CASE_FLAGS(test_translate_unmap_race, KTEST_F_SMP),
+	KTEST_CASE(test_translate_cache_freed),
 #ifdef __HOSTED__
 	KTEST_CASE(test_flush_requests),
 	KTEST_CASE(test_concurrent_tables),

@@ -38,7 +38,8 @@ void test_pcp_restart(struct ktest *t)
 		struct pt_regs regs = { .rip = e->start };
 
 		KTEST_ASSERT_GT(t, e->end, e->start);
-		KTEST_EXPECT_LT(t, e->end - e->start, 64UL);
+		/* A few instructions; translate()'s directory walk, the longest, is 77 bytes. */
+		KTEST_EXPECT_LT(t, e->end - e->start, 128UL);
 		pcp_restart_fixup(&regs);	/* at the start: nothing to undo, not counted */
 		KTEST_EXPECT_EQ(t, regs.rip, e->start);
 		regs.rip = e->end - 1;		/* somewhere in the commit */

@@ -33,6 +33,8 @@
 #include <exo/compiler.h>
 #include <exo/percpu.h>
 #include <exo/types.h>
+#include <asm/page.h>
+#include <asm/pgtable_types.h>
 #include <asm/ptrace.h>
 
 #ifdef MODULE
@@ -126,6 +128,106 @@
 		: "memory");						\
 	*(valp) = __v;							\
 	__hit;								\
+})
+
+/*
+ * translate()'s walk of the kernel half after a miss of its one-entry
+ * cache (mm/pgtable.c), as restartable sequences instead of with
+ * interrupts disabled.  @tag/@pt is that cache (the 4 KiB page table of
+ * the 2 MiB @tg = va >> 21), @tag2/@pmd a second one-entry cache of the
+ * page directory of the GiB va >> 30 (per-CPU lvalues, this CPU's
+ * copies); @tables is the array of the kernel-half PGD slots' PDPTs
+ * (pgd_index - 256, permanent); @pi is pte_index(@va).  The walk starts
+ * at the page directory if @tag2 matches, else at @tables, and fills the
+ * caches it passes (pointer first, then tag).  Every table read lies in
+ * one of two sequences, the directory walk ([1, 2): up to the 4 KiB
+ * entry's load, its commit) or the upper levels ([3, 6): back into the
+ * first), so an interrupt that lands in one before the leaf is read sends
+ * it back to its start, with the caches as the handler left them: a flush
+ * IPI that cleared them before freeing a table makes the walk start over
+ * from the entries that no longer lead there.  The rare exits (huge
+ * leaves, nothing mapped, not a kernel address) are out of line.
+ *
+ * True with *@physp = the physical address of @va; false if nothing maps
+ * it or @va is below the kernel half (the caller tells which).
+ */
+#define arch_xlate_walk(tag_, pt_, tag2_, pmd_, tables_, va_, tg_, pi_, physp_) ({	\
+	unsigned long __t, __p;						\
+	u64 __e;							\
+	bool __none;							\
+	__asm__ __volatile__(						\
+		"	movq %[tg], %[t]\n"				\
+		"	shrq $9, %[t]\n"	/* va >> 30 in both sequences */	\
+		"1:	cmpq %%gs:%c[tag2], %[t]\n"			\
+		"	jne 3f\n"					\
+		"	movq %%gs:%c[pmd], %[p]\n"			\
+		"4:	movl %k[tg], %k[e]\n"				\
+		"	andl $0x1ff, %k[e]\n"				\
+		"	movq (%[p],%[e],8), %[e]\n"			\
+		"	xorq $1, %[e]\n"	/* 0 in 0x81: a table */	\
+		"	testb $0x81, %b[e]\n"				\
+		"	jne 5f\n"					\
+		"	andq %[pfn], %[e]\n"				\
+		"	addq %[dm], %[e]\n"				\
+		"	movq %[e], %%gs:%c[pt]\n"			\
+		"	movq %[tg], %%gs:%c[tag]\n"			\
+		"	movq (%[e],%[pi],8), %[e]\n"			\
+		"2:	testb $1, %b[e]\n"				\
+		"	je 9f\n"					\
+		"	andq %[pfn], %[e]\n"				\
+		"	movl %k[va], %k[p]\n"				\
+		"	andl $0xfff, %k[p]\n"				\
+		"	orq %[p], %[e]\n"	/* CF = 0 */		\
+		"0:\n"							\
+		"	.pushsection .text.unlikely, \"ax\"\n"		\
+		"3:	movq %[va], %[p]\n"				\
+		"	shrq $39, %[p]\n"				\
+		"	cmpq $0x1ffff00, %[p]\n"	/* bits 47-63 set */	\
+		"	jb 9f\n"					\
+		"	movzbl %b[p], %k[p]\n"				\
+		"	movq %c[tables](,%[p],8), %[p]\n"		\
+		"	andl $0x1ff, %k[t]\n"				\
+		"	movq (%[p],%[t],8), %[e]\n"			\
+		"	xorq $1, %[e]\n"				\
+		"	testb $0x81, %b[e]\n"				\
+		"	jne 7f\n"					\
+		"	andq %[pfn], %[e]\n"				\
+		"	leaq (%[e],%[dm]), %[p]\n"			\
+		"	movq %[p], %%gs:%c[pmd]\n"			\
+		"	movq %[tg], %[t]\n"				\
+		"	shrq $9, %[t]\n"				\
+		"	movq %[t], %%gs:%c[tag2]\n"			\
+		"	jmp 4b\n"					\
+		"6:\n"							\
+		/* a 2 MiB or 1 GiB entry, bit 0 inverted: present if 0 */	\
+		"5:	testb $1, %b[e]\n"				\
+		"	jne 9f\n"					\
+		"	movl $0x1fffff, %k[t]\n"			\
+		"	jmp 8f\n"					\
+		"7:	testb $1, %b[e]\n"				\
+		"	jne 9f\n"					\
+		"	movl $0x3fffffff, %k[t]\n"			\
+		"8:	andq %[pfn], %[e]\n"				\
+		"	movq %[va], %[p]\n"				\
+		"	xorq %[e], %[p]\n"				\
+		"	andq %[t], %[p]\n"				\
+		"	xorq %[p], %[e]\n"	/* CF = 0 */		\
+		"	jmp 0b\n"					\
+		"9:	stc\n"						\
+		"	jmp 0b\n"					\
+		"	.popsection\n"					\
+		"	.pushsection __pcp_restart, \"a\"\n"		\
+		"	.balign 8\n"					\
+		"	.quad 1b, 2b, 3b, 6b\n"			\
+		"	.popsection\n"					\
+		: [t] "=&r"(__t), [p] "=&r"(__p), [e] "=&r"(__e), "=@ccc"(__none)	\
+		: [va] "r"(va_), [tg] "r"(tg_), [pi] "r"((unsigned long)(pi_)),	\
+		  [pfn] "r"(PTE_PFN_MASK), [dm] "r"(PAGE_OFFSET),		\
+		  [tag] "i"(&(tag_)), [pt] "i"(&(pt_)), [tag2] "i"(&(tag2_)),	\
+		  [pmd] "i"(&(pmd_)), [tables] "i"(tables_)			\
+		: "memory");						\
+	*(physp_) = __e;							\
+	!__none;							\
 })
 
 /* Bounds of all sequences (one compare at each interrupt), then the table; set by idt_init(). */
