@@ -156,7 +156,9 @@ static __always_inline void arch_spin_lock(spinlock_t *l)
 
 static __always_inline void arch_spin_unlock(spinlock_t *l)
 {
-	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+	/* Relaxed: only the holder writes owner, but a trylock reads the whole word. */
+	__atomic_store_n(&l->owner, (u16)(__atomic_load_n(&l->owner, __ATOMIC_RELAXED) + 1),
+			 __ATOMIC_RELEASE);
 }
 
 static __always_inline void spin_lock(spinlock_t *l) __acquires(l)
