@@ -68,20 +68,20 @@ unsigned long pgtable_pages;
 pte_t *kernel_tables[PTRS_PER_TABLE - PGD_KERNEL_FIRST];
 
 /*
- * The fast paths' lock: interrupts off already exclude preemption, so the
- * preempt count is left alone unless spinlock debugging wants the full
- * spin_lock() bookkeeping.
+ * The fast paths' lock, taken only if it is free: a fast path that finds
+ * it held takes its slow path, which waits for it.  Interrupts off already
+ * exclude preemption, so the preempt count is left alone unless spinlock
+ * debugging wants the full bookkeeping.  True with the lock held and
+ * interrupts off; false with neither.
  */
-static __always_inline unsigned long pt_lock(struct mm_struct *mm) __acquires(mm->lock)
+static __always_inline bool pt_trylock(struct mm_struct *mm, unsigned long *flags)
 {
-	unsigned long flags = arch_local_irq_save();
-
-	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
-		spin_lock(&mm->lock);
-	else
-		arch_spin_lock(&mm->lock);
-	__acquire(mm->lock);
-	return flags;
+	*flags = arch_local_irq_save();
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) ? spin_trylock(&mm->lock) :
+						arch_spin_trylock(&mm->lock))
+		return true;
+	arch_local_irq_restore(*flags);
+	return false;
 }
 
 static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
@@ -547,19 +547,23 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 	unsigned long irqflags;
 	pte_t *slot;
 
-	if (likely(!bad_page_addr(virt) && !((phys & (PAGE_SIZE - 1)) | (phys >> __PHYSICAL_MASK_SHIFT)) &&
-		   !(flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) &&
-		   !(flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL)))) {
+	/* One test: canonical, both addresses aligned, @phys in 52 bits, flags. */
+	if (likely(!(((virt + (1UL << __VIRTUAL_MASK_SHIFT)) >> (__VIRTUAL_MASK_SHIFT + 1)) |
+		     ((virt | phys) & (PAGE_SIZE - 1)) | (phys >> __PHYSICAL_MASK_SHIFT) |
+		     (flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) |
+		     (flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL))))) {
 		mm = owner_mm(mm, virt);
-		irqflags = pt_lock(mm);
-		if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
-			/* pt_slot_fast() left the table's struct page in the cache. */
-			mm->pt_cache_page->units++;
-			set_pte(slot, make_leaf(phys, flags, PT_LEVEL_PTE, virt));
+		if (likely(pt_trylock(mm, &irqflags))) {
+			__acquire(mm->lock);
+			if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
+				/* pt_slot_fast() left the table's struct page in the cache. */
+				mm->pt_cache_page->units++;
+				set_pte(slot, make_leaf(phys, flags, PT_LEVEL_PTE, virt));
+				pt_unlock(mm, irqflags);
+				return 0;
+			}
 			pt_unlock(mm, irqflags);
-			return 0;
 		}
-		pt_unlock(mm, irqflags);
 	}
 	return map_page_slow(mm, virt, phys, flags);
 }
@@ -571,24 +575,27 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 
 	if (likely(!bad_page_addr(virt))) {
 		mm = owner_mm(mm, virt);
-		irqflags = pt_lock(mm);
-		if (likely(pt_slot_fast(mm, virt, &slot) && pte_present(*slot))) {
-			struct page *pg = mm->pt_cache_page;
+		if (likely(pt_trylock(mm, &irqflags))) {
+			__acquire(mm->lock);
+			if (likely(pt_slot_fast(mm, virt, &slot) && pte_present(*slot))) {
+				struct page *pg = mm->pt_cache_page;
 
-			if (likely(pg->units > 1)) {	/* the table stays */
-				pg->units--;
-				set_pte(slot, __pte(0));
-				if (is_kernel_addr(virt) &&
-				    arch_flush_tlb_kernel_page_local(virt)) {
+				/* The last entry: the slow path unlinks the table. */
+				if (likely(--pg->units)) {
+					set_pte(slot, __pte(0));
+					if (is_kernel_addr(virt) &&
+					    arch_flush_tlb_kernel_page_local(virt)) {
+						pt_unlock(mm, irqflags);
+						return 0;
+					}
 					pt_unlock(mm, irqflags);
+					flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
 					return 0;
 				}
-				pt_unlock(mm, irqflags);
-				flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
-				return 0;
+				pg->units = 1;
 			}
+			pt_unlock(mm, irqflags);
 		}
-		pt_unlock(mm, irqflags);
 	}
 	return unmap_page_slow(mm, virt);
 }
