@@ -16,20 +16,25 @@
 
 #include "internal.h"
 
-/* Set bits of @map in [s, e). */
+/*
+ * Set bits of @map in [s, e): the ends bit by bit, whole words between.
+ * The managed map is words of ones over RAM and of zeroes over holes:
+ * those skip the popcount, a libgcc call of some 20 instructions without
+ * POPCNT, and 1 TiB is 4 M words.
+ */
 static unsigned long count_bits(const unsigned long *map, unsigned long s, unsigned long e)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, i;
 
-	while (s < e) {
-		if (!(s % BITS_PER_LONG) && e - s >= BITS_PER_LONG) {
-			n += __builtin_popcountl(map[s / BITS_PER_LONG]);
-			s += BITS_PER_LONG;
-		} else {
-			n += test_bit(s, map);
-			s++;
-		}
+	for (; s < e && s % BITS_PER_LONG; s++)
+		n += test_bit(s, map);
+	for (i = s / BITS_PER_LONG; i < e / BITS_PER_LONG; i++) {
+		unsigned long w = map[i];
+
+		n += w == ~0UL ? BITS_PER_LONG : w ? __builtin_popcountl(w) : 0;
 	}
+	for (s = max(s, i * BITS_PER_LONG); s < e; s++)
+		n += test_bit(s, map);
 	return n;
 }
 
