@@ -358,13 +358,17 @@ static void test_wait_ticks_counted(struct ktest *t)
 
 static void test_tick_everywhere(struct ktest *t)
 {
-	struct smp_cpu_stats before[NR_CPUS], after;
+	/* Not on the stack: NR_CPUS (256) whole stats would overflow it. */
+	static unsigned long before[NR_CPUS];
+	struct smp_cpu_stats after;
 	unsigned int cpu;
 
 	u64 deadline;
 
-	for_each_online_cpu(cpu)
-		smp_cpu_stats(cpu, &before[cpu]);
+	for_each_online_cpu(cpu) {
+		smp_cpu_stats(cpu, &after);
+		before[cpu] = after.timer_ticks;
+	}
 	/*
 	 * A few ticks' worth, then more while some CPU has not ticked: TCG
 	 * with more vCPUs than busy host cores can leave a vCPU unscheduled
@@ -374,12 +378,12 @@ static void test_tick_everywhere(struct ktest *t)
 	msleep(60);
 	for_each_online_cpu(cpu) {
 		smp_cpu_stats(cpu, &after);
-		while (after.timer_ticks == before[cpu].timer_ticks &&
+		while (after.timer_ticks == before[cpu] &&
 		       ktime_get_ns() < deadline) {
 			msleep(20);
 			smp_cpu_stats(cpu, &after);
 		}
-		KTEST_EXPECT_GT(t, after.timer_ticks, before[cpu].timer_ticks);
+		KTEST_EXPECT_GT(t, after.timer_ticks, before[cpu]);
 	}
 }
 

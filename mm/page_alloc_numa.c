@@ -14,22 +14,29 @@
 #include <exo/slab.h>
 #include <exo/string.h>
 
+#include <asm/processor.h>
+
 #include "internal.h"
 
-/* Set bits of @map in [s, e). */
+/*
+ * Set bits of @map in [s, e): the ends bit by bit, whole words between.
+ * The managed map is words of ones over RAM and of zeroes over holes:
+ * those skip the popcount, a libgcc call of some 20 instructions without
+ * POPCNT, and 1 TiB is 4 M words.
+ */
 static unsigned long count_bits(const unsigned long *map, unsigned long s, unsigned long e)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, i;
 
-	while (s < e) {
-		if (!(s % BITS_PER_LONG) && e - s >= BITS_PER_LONG) {
-			n += __builtin_popcountl(map[s / BITS_PER_LONG]);
-			s += BITS_PER_LONG;
-		} else {
-			n += test_bit(s, map);
-			s++;
-		}
+	for (; s < e && s % BITS_PER_LONG; s++)
+		n += test_bit(s, map);
+	for (i = s / BITS_PER_LONG; i < e / BITS_PER_LONG; i++) {
+		unsigned long w = map[i];
+
+		n += w == ~0UL ? BITS_PER_LONG : w ? __builtin_popcountl(w) : 0;
 	}
+	for (s = max(s, i * BITS_PER_LONG); s < e; s++)
+		n += test_bit(s, map);
 	return n;
 }
 
@@ -150,6 +157,7 @@ void __init page_alloc_numa_init(void)
 	unsigned long lo[MAX_NUMNODES], hi[MAX_NUMNODES], start, end;
 	u8 mem[MAX_NUMNODES], order[MAX_NUMNODES];
 	unsigned int nr = 0;
+	u64 t0 = rdtsc_ordered();
 	int nid, i;
 
 	for_each_node_state(nid, N_MEMORY) {
@@ -257,4 +265,6 @@ void __init page_alloc_numa_init(void)
 			order[k], PFN_PHYS(NODE_DATA(order[k])->start_pfn),
 			PFN_PHYS(NODE_DATA(order[k])->end_pfn) - 1,
 			node_free_pages(order[k]) >> (20 - PAGE_SHIFT));
+	/* Guest instructions under -icount: make bench's 1 TiB row. */
+	pr_info("NUMA: %u allocator nodes set up in %llu TSC ticks\n", nr, rdtsc_ordered() - t0);
 }

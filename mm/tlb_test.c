@@ -334,7 +334,9 @@ static void test_shootdown_remap(struct ktest *t)
 	static phys_addr_t frames[ROUNDS + 1];
 	struct task_struct *th[NR_CPUS] = { NULL };
 	struct smp_ctx c = { .wrong = 0 };
-	struct tlb_stats me0, me1, r0[NR_CPUS], r1;
+	/* Not on the stack: NR_CPUS (256) of them would overflow it. */
+	static unsigned long r0[NR_CPUS];
+	struct tlb_stats me0, me1, r1;
 	unsigned int cpu, self, readers = 0;
 	int rounds = remap_rounds();
 
@@ -352,8 +354,10 @@ static void test_shootdown_remap(struct ktest *t)
 	preempt_enable();
 	while ((unsigned int)atomic_read(&c.running) < readers)
 		cpu_relax();
-	for_each_online_cpu(cpu)
-		stats((int)cpu, &r0[cpu]);
+	for_each_online_cpu(cpu) {
+		stats((int)cpu, &r1);
+		r0[cpu] = r1.shootdowns_received;
+	}
 	preempt_disable();
 	stats((int)self, &me0);
 	for (int r = 1; r <= rounds; r++) {
@@ -380,7 +384,7 @@ static void test_shootdown_remap(struct ktest *t)
 		if (cpu == self)
 			continue;
 		stats((int)cpu, &r1);
-		KTEST_EXPECT_GE(t, r1.shootdowns_received - r0[cpu].shootdowns_received,
+		KTEST_EXPECT_GE(t, r1.shootdowns_received - r0[cpu],
 				(unsigned long)rounds);
 	}
 	ktest_log(t, "%d rounds, %lu reads, %lu transient faults, %u readers", rounds, c.reads,

@@ -208,6 +208,77 @@ for run in $(seq 1 "${SMP_RUNS:-3}"); do
 		"$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/smpboot-$run.log")"
 done
 
+# Big machines (Documentation/mm/numa.rst, "Big machines").  Boot to all
+# CPUs online at each -smp of BIG_SMP, plain TCG (emulation time: the
+# kernel's smpboot figure and QEMU's wall time), cpu_init_udelay=0 as for
+# the shootdown boots; a count above defconfig's NR_CPUS (64) boots a
+# NR_CPUS=256 build ($out-cpus256).  255 is the most QEMU 7.2 starts
+# under TCG.  BIG_MEM (e.g. 1T): memory initialisation with that RAM over
+# BIG_NODES (4) nodes, one CPU each, 4 KiB-backed files on /dev/shm
+# (reserve=off: the host backs only what the guest writes), 42 physical
+# address bits, Intel layout: mm_core_init() and the node split under
+# -icount, then the boot under plain TCG with QEMU's peak RSS.  Default:
+# BIG_SMP=64 and no BIG_MEM; BENCH_BIG=1 means BIG_SMP="64 255" BIG_MEM=1T
+# (about 1.5 min more, and a kernel build).
+big=${BENCH_BIG:-0}
+big_smp=${BIG_SMP-$([ "$big" = 1 ] && echo "64 255" || echo 64)}
+big_mem=${BIG_MEM-$([ "$big" = 1 ] && echo 1T)}
+big_nodes=${BIG_NODES:-4}
+big_nr=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$out/.config")
+[ -n "$big_smp" ] && echo "== big machines: boot to all CPUs online (plain TCG -m 1G, emulation time)"
+for smp in $big_smp; do
+	k=$out/vmlinux
+	if [ "$smp" -gt "${big_nr:-64}" ]; then
+		k=$out-cpus256/vmlinux
+		if [ ! -f "$out-cpus256/.big-built" ] || [ "$k" -ot "$out/vmlinux" ]; then
+			make -C "$src" O="$out-cpus256" defconfig >/dev/null &&
+				sed -i 's/^CONFIG_NR_CPUS=.*/CONFIG_NR_CPUS=256/' "$out-cpus256/.config" &&
+				make -C "$src" O="$out-cpus256" olddefconfig >/dev/null &&
+				make -C "$src" O="$out-cpus256" -j"$(nproc)" >/dev/null &&
+				touch "$out-cpus256/.big-built" || { echo "NR_CPUS=256 build failed"; continue; }
+		fi
+	fi
+	t0=$(date +%s.%N)
+	timeout "${BIG_TIMEOUT:-1200}" $QEMU -accel tcg -cpu max -kernel "$k" \
+		-append "bench=none loglevel=7 cpu_init_udelay=0" -smp "$smp" -m 1G -display none \
+		-serial file:"$out/big-smp$smp.log" -monitor none -no-reboot $QEMU_EXIT_DEV \
+		</dev/null >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	printf 'smp%-4s %s; boot done in %s ms; QEMU start to exit %.2f s\n' "$smp" \
+		"$(sed -n 's/.*smpboot: \([0-9]* of [0-9]* CPUs online.*\)/\1/p' "$out/big-smp$smp.log")" \
+		"$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/big-smp$smp.log")" \
+		"$(awk "BEGIN { print $t1 - $t0 }")"
+done
+if [ -n "$big_mem" ]; then
+	gib=$(echo "$big_mem" | awk '/T$/ { print $0 * 1024; next } { print $0 + 0 }')
+	echo "== big machines: memory initialisation, $gib GiB over $big_nodes nodes (QEMU -smp $big_nodes)"
+	numa=
+	for ((i = 0; i < big_nodes; i++)); do
+		numa="$numa -object memory-backend-file,id=m$i,size=$((gib / big_nodes))G,mem-path=/dev/shm,share=on,reserve=off"
+		numa="$numa -numa node,nodeid=$i,cpus=$i,memdev=m$i"
+	done
+	bigcpu="-cpu max,phys-bits=42,vendor=GenuineIntel"
+	big_accel="-accel tcg $bigcpu -icount shift=0,sleep=off"
+	[ "$unit" = instructions ] || big_accel="$accel"
+	timeout "${BIG_TIMEOUT:-1200}" $QEMU $big_accel -kernel "$out/vmlinux" \
+		-append "bench=none loglevel=7" -smp "$big_nodes" -m "${gib}G" $numa -display none \
+		-serial file:"$out/big-mem.log" -monitor none -no-reboot $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	core=$(sed -n 's/.*memory initialised in \([0-9]*\) TSC ticks.*/\1/p' "$out/big-mem.log")
+	split=$(sed -n 's/.*NUMA: \([0-9]*\) allocator nodes set up in \([0-9]*\) TSC ticks.*/\2 (\1 nodes)/p' \
+		"$out/big-mem.log")
+	printf 'mm_core_init %s %s (%s per GiB); node split %s %s\n' "${core:-?}" "$unit" \
+		"$([ -n "$core" ] && echo $((core / gib)) || echo ?)" "${split:-?}" "$unit"
+	t0=$(date +%s.%N)
+	rss=$( { /usr/bin/time -f %M timeout "${BIG_TIMEOUT:-1200}" $QEMU -accel tcg $bigcpu \
+		-kernel "$out/vmlinux" -append "bench=none loglevel=7" -smp "$big_nodes" -m "${gib}G" \
+		$numa -display none -serial file:"$out/big-mem-tcg.log" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null; } 2>&1 | tail -n 1)
+	t1=$(date +%s.%N)
+	printf 'boot (plain TCG): boot done in %s ms; QEMU start to exit %.2f s, peak RSS %s MiB\n' \
+		"$(sed -n 's/.*Boot done in \([0-9]*\) ms.*/\1/p' "$out/big-mem-tcg.log")" \
+		"$(awk "BEGIN { print $t1 - $t0 }")" "$(awk "BEGIN { print int(${rss:-0} / 1024) }")"
+fi
+
 # Block I/O: `blk bench vda` in the kernel shell (scripts/qemu-shell.py
 # types it) on a virtio-blk disk: 4 KiB random reads at QD1 and QD32,
 # guest instructions per request over the submit call and the block

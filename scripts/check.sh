@@ -33,7 +33,10 @@
 #     FAULT_STRESS_SECONDS (10) s with fault injection armed at all three
 #     points (fail_page_alloc, fail_slab, fail_pgtable): every injected
 #     failure must be survived, every point must have injected, and the
-#     end-of-run leak and consistency checks must still pass;
+#     end-of-run leak and consistency checks must still pass; and the NUMA
+#     soak: the 4-node layout (SLIT, memoryless and CPU-less nodes) at -smp 8
+#     under KASAN, the numa_alloc suite then NUMA_STRESS_SECONDS (6) s of
+#     soak, no KASAN report;
 #  7. page tables seen from outside: QEMU's monitor walks CR3 and must agree
 #     with translate() and the layout (scripts/check-pgtables.py), and a
 #     deliberate kernel stack overflow must oops on the #DF IST stack, not
@@ -1060,13 +1063,15 @@ MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
 	"$out/gcc/vmlinux" 8 numa,numa_alloc,page_alloc,slab \
 	"numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
-MEM=768M QEMU_EXTRA="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
+# The 4-node layout (also booted under KASAN by the NUMA soak, below).
+NUMA4_QEMU="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 	-numa node,nodeid=1,cpus=3-5,memdev=m1 -numa node,nodeid=2,cpus=6-7 \
 	-numa node,nodeid=3,memdev=m3 -numa dist,src=0,dst=1,val=15 \
 	-numa dist,src=0,dst=2,val=20 -numa dist,src=0,dst=3,val=30 -numa dist,src=1,dst=2,val=25 \
-	-numa dist,src=1,dst=3,val=20 -numa dist,src=2,dst=3,val=15" \
-	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc \
-	"numa_test_expect=0,0,0,1,1,1,2,2/256,256,0,256/10,15,20,30,15,10,25,20,20,25,10,15,30,20,15,10"
+	-numa dist,src=1,dst=3,val=20 -numa dist,src=2,dst=3,val=15"
+NUMA4_EXPECT="numa_test_expect=0,0,0,1,1,1,2,2/256,256,0,256/10,15,20,30,15,10,25,20,20,25,10,15,30,20,15,10"
+MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
+	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc "$NUMA4_EXPECT"
 # All RAM on node 1, all CPUs on memoryless node 0: the page allocator
 # keeps one node (1), which every per-node sum must count once.
 MEM=256M QEMU_EXTRA="$(numa_ram 1) -numa node,nodeid=0,cpus=0-7 -numa node,nodeid=1,memdev=m1" \
@@ -1258,6 +1263,34 @@ fi
 # Injected allocation failures during the soak: survived, counted, no leak.
 stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
+# The NUMA soak under KASAN: the allyesconfig kernel on the 4-node layout
+# of qemu-numa4-slit-smp8 (a SLIT, memoryless node 2 with CPUs 6-7,
+# CPU-less node 3), 8 CPUs.  First the numa and numa_alloc suites
+# (alloc_pages_node() and kmalloc_node() on every node, remote frees,
+# fallback by distance), then every stress worker for NUMA_STRESS_SECONDS
+# (6) s: the frames and slab workers hand one free in 8 (16) to the next
+# CPU, across the node boundaries 2|3, 5|6 and 7|0, and memoryless node 2
+# allocates from node 1.  Any KASAN report fails it (no kasan suite here to
+# provoke one), as do lockdep reports outside the ktests' lock classes.
+numa_kasan_soak() { run_step _numa_kasan_soak "$@"; }
+_numa_kasan_soak() {
+	local name=$1 log=$logs/$1-ktest.log n real
+	MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
+		_ktest_suite_qemu "$name-ktest" "$2" 8 numa,numa_alloc "$NUMA4_EXPECT"
+	[ -f "$log" ] || return
+	n=$(grep -c 'BUG: KASAN' "$log")
+	real=$(lockdep_real_reports "$log")
+	if [ "$n" = 0 ] && [ -z "$real" ]; then
+		ok "$name-ktest reports"
+	else
+		grep 'BUG: KASAN' "$log" | head -5
+		echo "$real" | head -5
+		bad "$name-ktest reports" "$n KASAN reports, lockdep: ${real:-none}; $log"
+	fi
+	STRESS_NAME=$name STRESS_CPUS=8 STRESS_MEM=768M STRESS_QEMU_EXTRA="$NUMA4_QEMU" \
+		_stress_step "$name" qemu "$2" "${NUMA_STRESS_SECONDS:-6}"
+}
+numa_kasan_soak stress-numa4-kasan-smp8 "$out/allyes/vmlinux"
 
 section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-6} s each)"
 for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt module mpparse \

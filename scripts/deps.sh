@@ -91,6 +91,7 @@ want_bench() {
 	[ -e /usr/include/jemalloc/jemalloc.h ] || add libjemalloc-dev
 	[ -e /usr/include/gperftools/tcmalloc.h ] || add libgoogle-perftools-dev
 	need_cmd gnuplot || add gnuplot-nox
+	[ -x /usr/bin/time ] || add time		# peak RSS of the big-machine boots
 }
 
 # kunit.py parse needs no kernel build: the tarball and python3 (make check

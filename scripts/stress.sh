@@ -29,6 +29,9 @@
 #                    point with M > 0, and its logs are named *-faults
 #   STRESS_NAME      name of the run in its result line and log (default
 #                    stress-<emulator>-smp<CPUs>[-faults])
+#   STRESS_MEM       QEMU guest RAM (default 512M)
+#   STRESS_QEMU_EXTRA  more QEMU options, e.g. a NUMA layout (-numa ...,
+#                    whose memory backends must add up to STRESS_MEM)
 set -u
 unset KCONFIG_CONFIG MAKEFLAGS MAKELEVEL
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -120,8 +123,8 @@ run_qemu() {
 	# Boot (a few s) + the soak + the final checks, with a wide margin.
 	timeout $((secs * 3 + 120)) $QEMU $(qemu_accel) -kernel "$kernel" \
 		$(qemu_modules "$kernel") $QEMU_DEVICES \
-		-append "stress=$secs loglevel=6 shell=0$extra" -smp "$cpus" -m 512M \
-		-display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
+		-append "stress=$secs loglevel=6 shell=0$extra" -smp "$cpus" -m "${STRESS_MEM:-512M}" \
+		${STRESS_QEMU_EXTRA:-} -display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
 		</dev/null >"$log.qemu" 2>&1
 	rc=$?
 	judge "$name" "$log" "$rc" 33
