@@ -18,68 +18,100 @@
 
 #include "internal.h"
 
-/* Blocks kept by pcp_drain() before it takes a zone lock. */
-#define DRAIN_STACK	32
-/* Zone boundaries (16 MiB, 4 GiB) are aligned to 2^12 frames. */
-#define DRAIN_MERGE_MAX	(MAX_ORDER < 12 ? MAX_ORDER : 12U)
+/* Runs kept by pcp_drain() before it takes a zone lock. */
+#define DRAIN_RUNS	16
 
-struct drain_block {
-	unsigned long pfn;
-	unsigned int order;
+/* Frames [lo, hi): neighbouring blocks drained together. */
+struct drain_run {
+	unsigned long lo, hi;
 };
 
-/* Free the collected blocks, one lock round per run of the same zone. */
-static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsigned int n,
-			struct pcp_counters *st)
+/*
+ * Free the collected runs as maximal aligned blocks, one lock hold per
+ * group of runs in the same zone; a run that crosses the end of its zone
+ * continues in the next one.  Returns the number of blocks freed.
+ */
+static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *runs,
+				 unsigned int n, struct pcp_counters *st)
 {
+	unsigned long blocks = 0;
 	unsigned int i = 0;
 
 	while (i < n) {
-		struct zone *zone = pa_zone(pa, stk[i].pfn);
+		struct zone *zone = pa_zone(pa, runs[i].lo);
 
 		spin_lock(&zone->lock);
 		do {
-			__free_one(zone, stk[i].pfn, stk[i].order, st);
-		} while (++i < n && pa_zone(pa, stk[i].pfn) == zone);
+			unsigned long a = runs[i].lo, e = min(runs[i].hi, zone->end_pfn);
+
+			while (a < e) {
+				unsigned int o = block_order(a, e);
+
+				__free_one(zone, a, o, st);
+				a += 1UL << o;
+				blocks++;
+			}
+			if (e < runs[i].hi) {	/* the rest is in the next zone */
+				runs[i].lo = e;
+				break;
+			}
+		} while (++i < n && pa_zone(pa, runs[i].lo) == zone);
 		spin_unlock(&zone->lock);
 	}
+	return blocks;
 }
 
 /*
  * Give the @n oldest blocks of the ring of @order back to their zones.
- * Blocks freed back to back are often buddies (a run of frames freed in
- * order): like a binary counter, a block that completes the one on top of
- * a small stack is merged with it on the spot, before any lock is taken.
- * The zone then sees one large block instead of many small ones.  Both
- * halves are owned by us and unlisted, so this is exactly what
- * __free_one() would have done, minus the list traffic.
+ * Blocks freed back to back are often neighbours (a run of frames freed
+ * in order, either way): a block that extends the current run at either
+ * end joins it, a compare per block, and each run goes to the zone as
+ * the largest aligned blocks it holds.  The zone then sees a few large
+ * blocks instead of many small ones to merge one by one.  The blocks are
+ * owned by us and unlisted, so this is what __free_one() of each would
+ * have done, minus the list traffic.
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,
 					struct pcp_counters *st)
 {
-	struct drain_block stk[DRAIN_STACK];
-	unsigned int sp = 0, r = pcp_ring(order);
+	const unsigned long size = 1UL << order;
+	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r], nr = 0;
+	struct drain_run runs[DRAIN_RUNS];
+	unsigned long lo, hi, blocks = 0;
 
-	while (n-- && pcp->bottom[r] != pcp->top[r]) {
-		unsigned long pfn = *pcp_slot(pcp, r, pcp->bottom[r]++);
-		unsigned int o = order;
+	if (end - b > n)
+		end = b + n;
+	if (b != end) {
+		lo = *pcp_slot(pcp, r, b);
+		hi = lo + size;
+		while (++b != end) {
+			unsigned long pfn = *pcp_slot(pcp, r, b);
 
-		st->drain_blocks++;
-		while (sp && stk[sp - 1].order == o && (stk[sp - 1].pfn ^ (1UL << o)) == pfn &&
-		       o < DRAIN_MERGE_MAX) {
-			pfn &= stk[--sp].pfn;
-			o++;
-			st->merges++;
+			if (pfn == hi) {
+				hi += size;
+			} else if (pfn + size == lo) {
+				lo = pfn;
+			} else {
+				runs[nr].lo = lo;
+				runs[nr++].hi = hi;
+				if (nr == DRAIN_RUNS) {	/* room for the last run */
+					blocks += drain_flush(pa, runs, nr, st);
+					nr = 0;
+				}
+				lo = pfn;
+				hi = pfn + size;
+			}
 		}
-		if (sp == DRAIN_STACK) {
-			drain_flush(pa, stk, sp, st);
-			sp = 0;
-		}
-		stk[sp].pfn = pfn;
-		stk[sp++].order = o;
+		runs[nr].lo = lo;
+		runs[nr++].hi = hi;
+		blocks += drain_flush(pa, runs, nr, st);
+		n = b - pcp->bottom[r];
+		pcp->bottom[r] = b;
+		st->drain_blocks += n;
+		/* n blocks went to the zones as @blocks: the merges done here. */
+		st->merges += n - blocks;
 	}
-	drain_flush(pa, stk, sp, st);
 	pcp_set_limit(pcp, r);
 	st->pcp_drains++;
 }
