@@ -35,6 +35,9 @@ BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
 /* A batch of at least a buddy pair; room for a batch after a drain. */
 BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
 BUILD_BUG_ON(PCP_HUGE_HIGH > 8 || PCP_RING_HIGH(1) > PCP_HIGH || PCP_RING_HIGH(3) < 2);
+/* A refill fits an empty ring (PCP_REFILL_BLOCKS() < 2 x PCP_BATCH_BLOCKS()). */
+BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) < PCP_BATCH ||
+	     PCP_REFILL_BLOCKS(0) > PCP_RING_CAP(0) - PCP_MARGIN);
 BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
 
 struct page *mem_map;
@@ -239,22 +242,25 @@ static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int orde
 }
 
 /*
- * Fill the empty stack of @order with PCP_BATCH pages from @zone, taking
- * the largest blocks available and splitting them.  Pops must come out in
- * ascending address order, first block first, so that consecutive
- * allocations are buddies: the frames are written downwards from slot
- * @need in the order they must come out, then moved to the bottom if the
- * zone ran short.  Returns the blocks added.
+ * Fill the empty stack of @order with PCP_REFILL_BLOCKS() blocks from
+ * @zone: one buddy block of that size when the zone has one, else the
+ * largest blocks available, split.  Pops must come out in ascending
+ * address order, first block first, so that consecutive allocations are
+ * buddies: the frames are written downwards from slot @need in the order
+ * they must come out, then moved to the bottom if the zone ran short.
+ * Returns the blocks added.
  */
 static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 						  unsigned int order, struct pcp_counters *st)
 {
-	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0, r = pcp_ring(order), idx = need;
+	unsigned int need = PCP_REFILL_BLOCKS(order), got = 0, r = pcp_ring(order);
+	unsigned long *slot = pcp_slot(pcp, r, need);
 
 	spin_lock(&zone->lock);
 	while (got < need) {
 		unsigned int k = min(ilog2(need - got) + order, (unsigned int)MAX_ORDER);
-		unsigned long avail = zone->free_mask, pfn;
+		unsigned long avail = zone->free_mask, pfn, end;
+		struct page *page;
 
 		if (!(avail >> k)) {
 			if (!(avail >> order))
@@ -263,17 +269,19 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 		}
 		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
 			break;
-		for (unsigned long i = 0; i < 1UL << (k - order); i++) {
-			/* Cached blocks carry their future head info (I5). */
-			mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
-			*pcp_slot(pcp, r, --idx) = pfn + (i << order);
-		}
 		got += 1U << (k - order);
+		/* Cached blocks carry their future head info (I5). */
+		page = &mem_map[pfn];
+		for (end = pfn + (1UL << k); pfn != end; pfn += 1UL << order) {
+			page->info = BUDDY_INFO(order);
+			page += 1UL << order;
+			*--slot = pfn;
+		}
 	}
 	spin_unlock(&zone->lock);
 	/* The stack was empty (pops may have left it at any index): restart at 0. */
-	if (idx)
-		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, idx), got);
+	if (got != need)
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)slot, got);
 	pcp->bottom[r] = 0;
 	pcp->top[r] = got;
 	pcp_set_limit(pcp, r);

@@ -639,26 +639,29 @@ static void test_pcp_instance(struct ktest *t)
 	unsigned int order = clamp(order_base_2(PCP_HIGH + PCP_BATCH), 10U, (unsigned int)MAX_ORDER);
 	unsigned long size = 1UL << order;
 	struct page_alloc_cpu_stats s0, s1;
-	unsigned int batch = PCP_BATCH, n;
+	unsigned int batch = PCP_BATCH, refill = PCP_REFILL_BLOCKS(0), n;
 
 	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
 	buddy_test_stats(&bi, &s0);
-	/* Miss: one refill of a batch, one frame handed out. */
+	/* Miss: one refill (the batch rounded up to a power of two), one frame handed out. */
 	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[0]), 0);
 	buddy_test_stats(&bi, &s1);
 	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
 	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
-	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), batch - 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), refill - 1);
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size - 1);
-	/* Hits until the batch is used up. */
-	for (unsigned int i = 1; i < batch; i++)
+	/* One buddy block, handed out in ascending order. */
+	for (unsigned int i = 1; i < refill; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	for (unsigned int i = 1; i < refill; i++)
+		KTEST_EXPECT_EQ(t, frames[i], frames[0] + i * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, frames[0] & (refill * PAGE_SIZE - 1), 0);
 	buddy_test_stats(&bi, &s1);
-	KTEST_EXPECT_EQ(t, s1.pcp_hits - s0.pcp_hits, batch - 1);
+	KTEST_EXPECT_EQ(t, s1.pcp_hits - s0.pcp_hits, refill - 1);
 	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), 0);
 	/* Frees fill the cache; at PCP_HIGH pages a batch is drained. */
 	n = min_t(unsigned long, PCP_HIGH + batch, size);
-	for (unsigned int i = batch; i < n; i++)
+	for (unsigned int i = refill; i < n; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
 	buddy_test_drain(&bi);		/* whatever the last refill left */
 	buddy_test_stats(&bi, &s0);
@@ -682,9 +685,9 @@ static void test_pcp_instance(struct ktest *t)
 
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 8, &b8), 0);
 		KTEST_EXPECT_EQ(t, b8 & (8 * PAGE_SIZE - 1), 0);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U) - 1);
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), PCP_REFILL_BLOCKS(3) - 1);
 		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b8, 8), 0);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U));
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), PCP_REFILL_BLOCKS(3));
 	}
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
 	buddy_test_drain(&bi);
@@ -808,14 +811,14 @@ static void test_pcp_local(struct ktest *t)
 	cached = page_alloc_cpu_stats(cpu, &s1);
 	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
 	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
-	KTEST_EXPECT_EQ(t, cached, PCP_BATCH - 1);
+	KTEST_EXPECT_EQ(t, cached, PCP_REFILL_BLOCKS(0) - 1);
 	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);
 	page_alloc_cpu_stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 1);
 	KTEST_EXPECT_EQ(t, free_frame(f2), 0);
 	KTEST_EXPECT_EQ(t, free_frame(f1), 0);
 	cached = page_alloc_cpu_stats(cpu, &s1);
-	KTEST_EXPECT_EQ(t, cached, PCP_BATCH);
+	KTEST_EXPECT_EQ(t, cached, PCP_REFILL_BLOCKS(0));
 	KTEST_EXPECT_EQ(t, s1.frees - s0.frees, 2);
 	/* LIFO: the last frame freed is the next one handed out. */
 	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);

@@ -115,8 +115,17 @@ struct zone {
 #define PCP_BATCH	CONFIG_PCP_BATCH
 #define PCP_HIGH	CONFIG_PCP_HIGH
 
-/* Blocks of @order moved per refill or drain: PCP_BATCH pages, at least one. */
+/* Blocks of @order moved per drain: PCP_BATCH pages, at least one. */
 #define PCP_BATCH_BLOCKS(order)	((PCP_BATCH >> (order)) ? (PCP_BATCH >> (order)) : 1)
+/*
+ * Blocks of @order moved per refill: PCP_BATCH_BLOCKS() rounded up to a
+ * power of two, so that a refill is one buddy block when the zone has one
+ * (one list operation, frames handed out contiguous).
+ */
+#define PCP_REFILL_BLOCKS(order)	(1U << __PCP_LOG2_CEIL(PCP_BATCH_BLOCKS(order)))
+#define __PCP_LOG2_CEIL(n)	((n) <= 1 ? 0 : (n) <= 2 ? 1 : (n) <= 4 ? 2 : (n) <= 8 ? 3 :	\
+				 (n) <= 16 ? 4 : (n) <= 32 ? 5 : (n) <= 64 ? 6 : (n) <= 128 ? 7 :	\
+				 (n) <= 256 ? 8 : 9)
 /* Slots beyond the limit for frees nested in interrupt handlers. */
 #define PCP_MARGIN	64
 #define __PCP_SMALL_HIGH(r)	((PCP_HIGH >> ((r) + 2)) > 2 * PCP_BATCH_BLOCKS(r) ?	\
