@@ -330,13 +330,17 @@ static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, u
 	return pcp->top[r] - pcp->bottom[r];
 }
 
-/* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
+/*
+ * Recompute stack @r's push limit after its bottom or top moved (the last
+ * top a push may start from without filling the stack to its mark);
+ * rewind the stack when empty.
+ */
 static inline void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 {
 	if (pcp->top[r] == pcp->bottom[r])
 		pcp->top[r] = pcp->bottom[r] = 0;
 	pcp->limit[r] = min(pcp->bottom[r] + (unsigned int)PCP_RING_HIGH(r),
-			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN));
+			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN)) - 1;
 }
 
 /* This CPU's pageset of @pa (interrupts disabled by the caller). */

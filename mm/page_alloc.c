@@ -68,8 +68,8 @@ struct pa_fallback pa_fallback[MAX_NUMNODES] = { { .nr = 1 } };
  * bottom 0).
  */
 DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
-	.pcp.limit = { PCP_RING_HIGH(0), PCP_RING_HIGH(1), PCP_RING_HIGH(2), PCP_RING_HIGH(3),
-		       PCP_RING_HIGH(4) },
+	.pcp.limit = { PCP_RING_HIGH(0) - 1, PCP_RING_HIGH(1) - 1, PCP_RING_HIGH(2) - 1,
+		       PCP_RING_HIGH(3) - 1, PCP_RING_HIGH(4) - 1 },
 };
 BUILD_BUG_ON(PCP_RINGS != 5);
 
@@ -476,7 +476,7 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
 	}
 	flags = arch_local_irq_save();
 	ps = pa_pageset(pa);
-	if (ps->pcp.top[r] >= ps->pcp.limit[r])
+	if (ps->pcp.top[r] > ps->pcp.limit[r])
 		pcp_push_slow(pa, ps, r);
 	arch_local_irq_restore(flags);
 }
@@ -517,7 +517,7 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 	*pcp_slot(&ps->pcp, r, top) = pfn;
 	ps->pcp.top[r] = ++top;
 	ps->stats.pcp_frees++;
-	if (unlikely(top >= ps->pcp.limit[r])) {
+	if (unlikely(top > ps->pcp.limit[r])) {
 		arch_local_irq_restore_late(flags);
 		return FREE_LIMIT;
 	}

@@ -96,7 +96,8 @@ struct zone {
  * slots[PCP_RING_BASE(r) ...] and holds the blocks [bottom, top): pops and
  * pushes at the top, drains take the oldest blocks at the bottom.
  *
- * A push that reaches limit[r] takes the slow path: the stack holds
+ * A push that starts from top limit[r] (the mark minus one) fills the
+ * stack to its mark and takes the slow path: the stack holds
  * PCP_RING_HIGH(r) blocks (drain PCP_BATCH pages, oldest first) or has
  * reached the end of its slots (move the blocks down, amortised: the
  * capacity is twice the high-water mark).  One compare on the fast path
@@ -143,7 +144,7 @@ struct zone {
 struct per_cpu_pages {
 	unsigned int top[PCP_RINGS];	/* next free slot */
 	unsigned int bottom[PCP_RINGS];	/* oldest cached block */
-	unsigned int limit[PCP_RINGS];	/* a push reaching it drains or compacts */
+	unsigned int limit[PCP_RINGS];	/* a push from this top drains or compacts */
 	unsigned long slots[PCP_SLOTS];
 };
 
