@@ -254,7 +254,7 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 						  unsigned int order, struct pcp_counters *st)
 {
 	unsigned int need = PCP_REFILL_BLOCKS(order), got = 0, r = pcp_ring(order);
-	unsigned long *slot = pcp_slot(pcp, r, need);
+	unsigned long *slot = pcp_slot(pcp, r, need), step = 1UL << order;
 
 	spin_lock(&zone->lock);
 	while (got < need) {
@@ -272,9 +272,20 @@ static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_c
 		got += 1U << (k - order);
 		/* Cached blocks carry their future head info (I5). */
 		page = &mem_map[pfn];
-		for (end = pfn + (1UL << k); pfn != end; pfn += 1UL << order) {
+		end = pfn + (1UL << k);
+		/* Four blocks a round when there are (a power of two: 1, 2 or a multiple of 4). */
+		for (; k >= order + 2 && pfn != end; pfn += step * 4, page += step * 4, slot -= 4) {
+			page[0].info = BUDDY_INFO(order);
+			page[step].info = BUDDY_INFO(order);
+			page[step * 2].info = BUDDY_INFO(order);
+			page[step * 3].info = BUDDY_INFO(order);
+			slot[-1] = pfn;
+			slot[-2] = pfn + step;
+			slot[-3] = pfn + step * 2;
+			slot[-4] = pfn + step * 3;
+		}
+		for (; pfn != end; pfn += step, page += step) {
 			page->info = BUDDY_INFO(order);
-			page += 1UL << order;
 			*--slot = pfn;
 		}
 	}
