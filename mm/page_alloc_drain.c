@@ -62,7 +62,8 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
 }
 
 /*
- * Give the @n oldest blocks of the ring of @order back to their zones.
+ * Give the @n oldest blocks of the ring of @order back to their zones,
+ * and the next ones while they complete the last run's refill-sized block.
  * Blocks freed back to back are often neighbours (a run of frames freed
  * in order, either way): a block that extends the current run at either
  * end joins it, a compare per block, and each run goes to the zone as
@@ -75,7 +76,7 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 					unsigned int order, unsigned int n,
 					struct pcp_counters *st)
 {
-	const unsigned long size = 1UL << order;
+	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
 	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r], nr = 0;
 	struct drain_run runs[DRAIN_RUNS];
 	unsigned long lo, hi, blocks = 0;
@@ -102,6 +103,24 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 				lo = pfn;
 				hi = pfn + size;
 			}
+		}
+		/*
+		 * Past the batch, the blocks that extend the run towards an
+		 * end not yet aligned to a refill's block (at most
+		 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
+		 * boundary would reach the zone as several small blocks now
+		 * and its rest later, merged level by level; ending it there
+		 * hands the zone whole blocks.
+		 */
+		for (end = pcp->top[r]; b != end; b++) {
+			unsigned long pfn = *pcp_slot(pcp, r, b);
+
+			if (pfn == hi && (hi & align))
+				hi += size;
+			else if (pfn + size == lo && (lo & align))
+				lo = pfn;
+			else
+				break;
 		}
 		runs[nr].lo = lo;
 		runs[nr++].hi = hi;

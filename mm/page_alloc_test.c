@@ -674,7 +674,8 @@ static void test_pcp_instance(struct ktest *t)
 		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[PCP_HIGH - 1]), 0);
 		buddy_test_stats(&bi, &s1);
 		KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, 1);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - batch);
+		/* The batch, then up to the end of its refill-sized block (frames contiguous). */
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - ALIGN(batch, refill));
 	}
 	for (unsigned int i = PCP_HIGH; i < n; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
@@ -698,7 +699,8 @@ static void test_pcp_instance(struct ktest *t)
 
 /*
  * The linear stacks: freeing far more than the high-water mark drains a
- * batch of the oldest frames every PCP_BATCH frees, and once the stack
+ * batch of the oldest frames (rounded up to a refill's block, as they are
+ * contiguous) every time the stack reaches the mark, and once the stack
  * reaches the end of its slots its blocks move down.  Through all that
  * the cache stays LIFO, every frame comes back exactly once and the hit
  * counter (derived, not counted) stays exact.
@@ -709,6 +711,7 @@ static void test_pcp_compaction(struct ktest *t)
 	static phys_addr_t frames[1UL << 12];
 	unsigned int order = min(12U, (unsigned int)MAX_ORDER);
 	unsigned long size = 1UL << order, n = 2 * PCP_HIGH + 3 * PCP_BATCH;
+	unsigned long drain = ALIGN(PCP_BATCH, PCP_REFILL_BLOCKS(0));
 	struct free_area_fingerprint before, after;
 	struct page_alloc_cpu_stats s0, s1;
 	phys_addr_t f;
@@ -724,10 +727,13 @@ static void test_pcp_compaction(struct ktest *t)
 	for (unsigned long i = 0; i < n; i++)
 		KTEST_ASSERT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
 	buddy_test_stats(&bi, &s1);
-	/* Drained a batch each time the stack reached PCP_HIGH. */
-	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / PCP_BATCH + 1);
-	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0),
-			n - ((n - PCP_HIGH) / PCP_BATCH + 1) * PCP_BATCH);
+	/*
+	 * Drained each time the stack reached PCP_HIGH: a batch, then (the
+	 * frames being contiguous from an aligned one) on to the end of its
+	 * refill-sized block.
+	 */
+	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / drain + 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), n - ((n - PCP_HIGH) / drain + 1) * drain);
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
 	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
 	/* LIFO across the compaction: the newest frames come back first. */
