@@ -629,13 +629,14 @@ static __always_inline int free_block_claim(struct page_allocator *pa, unsigned 
  * memory nodes pcp_pfn_limit is 0, so that every free of the system
  * allocator leaves the fast path here for free_block_numa(), which checks
  * that the frame is on this CPU's node before it may go to the CPU's
- * cache; the one-node path pays nothing for it.
+ * cache; the one-node path pays nothing for it.  No alignment test: the
+ * block is taken only if @pfn heads an allocated block whose order, read
+ * once the bit is ours, is @order, and such a head is aligned (I1).
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order, bool cached)
 {
-	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn) ||
-		     (pfn & ((1UL << order) - 1))))
+	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn)))
 		return FREE_SLOW;
 	return free_block_claim(pa, pfn, order, cached);
 }

@@ -199,6 +199,31 @@ static void test_alloc_contiguous_tail(struct ktest *t)
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
 }
 
+/*
+ * A power-of-two run that starts inside a block is not a block: the fast
+ * frees take a block only if its head's bit is set and its order, read
+ * once the bit is theirs, matches (I1 makes it aligned), so such a run
+ * is freed as a run even when the frame's stale struct page names that
+ * order.
+ */
+static void test_free_misaligned_run(struct ktest *t)
+{
+	struct page *b = alloc_pages(GFP_KERNEL, 2);
+	unsigned long pfn;
+
+	KTEST_ASSERT_NOT_NULL(t, b);
+	pfn = page_to_pfn(b);
+	b[1].order = 1;			/* left over from an earlier life as a head */
+	__free_pages(&b[1], 1);
+	KTEST_EXPECT_TRUE(t, pfn_allocated(pfn));
+	KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + 1));
+	KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + 2));
+	KTEST_EXPECT_TRUE(t, pfn_allocated(pfn + 3));
+	KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn), 1), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn + 3), 1), 0);
+	KTEST_EXPECT_EQ(t, page_alloc_check_pfn(pfn), 0);
+}
+
 /* Frames of one run may be freed in any pieces. */
 static void test_free_pieces(struct ktest *t)
 {
@@ -905,6 +930,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_RAM(test_alignment_every_order, 0, 16),	/* a free order-9 block */
 	KTEST_CASE_RAM(test_alloc_contiguous_tail, 0, 32),
 	KTEST_CASE(test_free_pieces),
+	KTEST_CASE(test_free_misaligned_run),
 	KTEST_CASE(test_refused_free_undone),
 	KTEST_CASE(test_page_metadata),
 	KTEST_CASE(test_error_paths),
