@@ -84,26 +84,35 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 	if (end - b > n)
 		end = b + n;
 	if (b != end) {
-		lo = *pcp_slot(pcp, r, b);
-		hi = lo + size;
-		while (++b != end) {
-			unsigned long pfn = *pcp_slot(pcp, r, b);
+		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
 
-			if (pfn == hi) {
+		lo = *slot++;
+		hi = lo + size;
+		for (;;) {
+			unsigned long pfn;
+
+			/* Blocks in ascending order, the common case: a compare each. */
+			while (slot != stop && *slot == hi) {
 				hi += size;
-			} else if (pfn + size == lo) {
-				lo = pfn;
-			} else {
-				runs[nr].lo = lo;
-				runs[nr++].hi = hi;
-				if (nr == DRAIN_RUNS) {	/* room for the last run */
-					blocks += drain_flush(pa, runs, nr, st);
-					nr = 0;
-				}
-				lo = pfn;
-				hi = pfn + size;
+				slot++;
 			}
+			if (slot == stop)
+				break;
+			pfn = *slot++;
+			if (pfn + size == lo) {
+				lo = pfn;
+				continue;
+			}
+			runs[nr].lo = lo;
+			runs[nr++].hi = hi;
+			if (nr == DRAIN_RUNS) {	/* room for the last run */
+				blocks += drain_flush(pa, runs, nr, st);
+				nr = 0;
+			}
+			lo = pfn;
+			hi = pfn + size;
 		}
+		b = end;
 		/*
 		 * Past the batch, the blocks that extend the run towards an
 		 * end not yet aligned to a refill's block (at most
