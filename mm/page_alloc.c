@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: head bitmaps, free lists, per-CPU rings
- * and their refills, the allocation and free paths, the contract and
- * Linux-like APIs.  Draining the rings (and a ring's overflow on a free)
- * is page_alloc_drain.c's.  Design and invariants: internal.h.
+ * The physical frame allocator: head bitmaps, free lists, per-CPU rings,
+ * the allocation and free paths, the contract and Linux-like APIs.
+ * Refilling and draining the rings (and a ring's overflow on a free) is
+ * page_alloc_drain.c's.  Design and invariants: internal.h.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -174,7 +174,7 @@ void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 }
 
 /* Take a block of @order off @zone's lists, splitting a larger one if needed. */
-static bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
+bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
 		      struct pcp_counters *st)
 {
 	unsigned long avail = zone->free_mask >> order, pfn;
@@ -239,79 +239,6 @@ static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int orde
 	pcp->top[r] = --top;
 	*pfn = *pcp_slot(pcp, r, top);
 	return true;
-}
-
-/*
- * Fill the empty stack of @order with PCP_REFILL_BLOCKS() blocks from
- * @zone: one buddy block of that size when the zone has one, else the
- * largest blocks available, split.  Pops must come out in ascending
- * address order, first block first, so that consecutive allocations are
- * buddies: the frames are written downwards from slot @need in the order
- * they must come out, then moved to the bottom if the zone ran short.
- * Returns the blocks added.
- */
-static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-						  unsigned int order, struct pcp_counters *st)
-{
-	unsigned int need = PCP_REFILL_BLOCKS(order), got = 0, r = pcp_ring(order);
-	unsigned long *slot = pcp_slot(pcp, r, need), step = 1UL << order;
-
-	spin_lock(&zone->lock);
-	while (got < need) {
-		unsigned int k = min(ilog2(need - got) + order, (unsigned int)MAX_ORDER);
-		unsigned long avail = zone->free_mask, pfn, end;
-		struct page *page;
-
-		if (!(avail >> k)) {
-			if (!(avail >> order))
-				break;
-			k = ilog2(avail);	/* largest block still >= order */
-		}
-		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
-			break;
-		got += 1U << (k - order);
-		/* Cached blocks carry their future head info (I5). */
-		page = &mem_map[pfn];
-		end = pfn + (1UL << k);
-		/* Four blocks a round when there are (a power of two: 1, 2 or a multiple of 4). */
-		for (; k >= order + 2 && pfn != end; pfn += step * 4, page += step * 4, slot -= 4) {
-			page[0].info = BUDDY_INFO(order);
-			page[step].info = BUDDY_INFO(order);
-			page[step * 2].info = BUDDY_INFO(order);
-			page[step * 3].info = BUDDY_INFO(order);
-			slot[-1] = pfn;
-			slot[-2] = pfn + step;
-			slot[-3] = pfn + step * 2;
-			slot[-4] = pfn + step * 3;
-		}
-		for (; pfn != end; pfn += step, page += step) {
-			page->info = BUDDY_INFO(order);
-			*--slot = pfn;
-		}
-	}
-	spin_unlock(&zone->lock);
-	/* The stack was empty (pops may have left it at any index): restart at 0. */
-	if (got != need)
-		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)slot, got);
-	pcp->bottom[r] = 0;
-	pcp->top[r] = got;
-	pcp_set_limit(pcp, r);
-	st->pcp_refills += got != 0;
-	st->refill_blocks += got;
-	return got;
-}
-
-/* One copy per cached order, so that the ring arithmetic is constant. */
-static noinline unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-					unsigned int order, struct pcp_counters *st)
-{
-	switch (order) {
-	case 0: return __pcp_refill(zone, pcp, 0, st);
-	case 1: return __pcp_refill(zone, pcp, 1, st);
-	case 2: return __pcp_refill(zone, pcp, 2, st);
-	case 3: return __pcp_refill(zone, pcp, 3, st);
-	default: return __pcp_refill(zone, pcp, PCP_HUGE_ORDER, st);
-	}
 }
 
 /* Take a block of @order straight from zones @high .. 0 of @zones. */
