@@ -270,8 +270,9 @@ static bool take_from_zones(struct zone *zones, int high, unsigned int order, un
  * memory node; the rings are refilled only from the CPU's own), then from
  * the other memory nodes by distance from @nid unless @thisnode.
  */
-static bool take_block(struct page_allocator *pa, int nid, bool thisnode, int high, bool cached,
-		       unsigned int order, unsigned long *pfnp)
+static __always_inline bool __take_block(struct page_allocator *pa, int nid, bool thisnode,
+					 int high, bool cached, unsigned int order,
+					 unsigned long *pfnp)
 {
 	unsigned long flags = arch_local_irq_save();
 	struct per_cpu_pageset *ps = pa_pageset(pa);
@@ -312,6 +313,24 @@ static bool take_block(struct page_allocator *pa, int nid, bool thisnode, int hi
 	ps->stats.allocs += ok;
 	arch_local_irq_restore(flags);
 	return ok;
+}
+
+static noinline bool take_block(struct page_allocator *pa, int nid, bool thisnode, int high,
+				bool cached, unsigned int order, unsigned long *pfnp)
+{
+	return __take_block(pa, nid, thisnode, high, cached, order, pfnp);
+}
+
+/*
+ * A ring miss of alloc_frame() on the system allocator: take_block() with
+ * what alloc_block() would compute for GFP_KERNEL and order 0 (this CPU's
+ * node, every zone, its ring), compiled for those constants.  False when
+ * nothing was found: alloc_block() then drains and retries.
+ */
+static noinline bool take_frame(unsigned long *pfnp)
+{
+	return __take_block(&global_pa, pa_cpu_node[smp_processor_id()], false,
+			    global_pa.preferred, true, 0, pfnp);
 }
 
 /* Highest zone index @gfp allows in @pa. */
@@ -617,10 +636,14 @@ static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *fra
 {
 	unsigned long pfn;
 
+	/* Exception handlers go to alloc_block(), which warns. */
+	if (pa == &global_pa && !in_trap() && take_frame(&pfn))
+		goto out;
 	if (alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn)) {
 		report("alloc_frame: out of memory (-ENOMEM)");
 		return -ENOMEM;
 	}
+out:
 	post_alloc(pfn, 1, GFP_KERNEL);
 	*frame = PFN_PHYS(pfn);
 	return 0;
