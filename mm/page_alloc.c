@@ -322,10 +322,11 @@ static noinline bool take_block(struct page_allocator *pa, int nid, bool thisnod
 }
 
 /*
- * A ring miss of alloc_frame() on the system allocator: take_block() with
- * what alloc_block() would compute for GFP_KERNEL and order 0 (this CPU's
- * node, every zone, its ring), compiled for those constants.  False when
- * nothing was found: alloc_block() then drains and retries.
+ * An order-0 ring miss on the system allocator (alloc_frame(), or
+ * alloc_pages() for any zone and any node): take_block() with what
+ * alloc_block() would compute for it (this CPU's node, every zone, its
+ * ring), compiled for those constants.  False when nothing was found:
+ * alloc_block() then drains and retries.
  */
 static noinline bool take_frame(unsigned long *pfnp)
 {
@@ -856,9 +857,13 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int
 		return NULL;
 	/* Any zone will do: this CPU's cache first (it holds only local frames). */
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL)) &&
-	    (nid == NUMA_NO_NODE || nid == pa_cpu_node[smp_processor_id()]) &&
-	    alloc_order_fast(&global_pa, order, &pfn))
-		goto out;
+	    (nid == NUMA_NO_NODE || nid == pa_cpu_node[smp_processor_id()])) {
+		if (alloc_order_fast(&global_pa, order, &pfn))
+			goto out;
+		/* An order-0 miss as alloc_frame()'s, when other nodes may serve it. */
+		if (!order && !(gfp & __GFP_THISNODE) && !in_trap() && take_frame(&pfn))
+			goto out;
+	}
 	if (unlikely(gfp & __GFP_NOFAIL))
 		return alloc_pages_nofail(nid, gfp, order);
 	if (alloc_block(&global_pa, nid, gfp, order, &pfn)) {
