@@ -2,11 +2,12 @@
 /*
  * The physical frame allocator's private declarations, shared by its files:
  *
- *   page_alloc.c        head bitmaps, free lists, per-CPU rings and their
- *                       refills, the allocation and free paths, the
- *                       contract and Linux-like APIs
- *   page_alloc_drain.c  draining the per-CPU rings into the zones, a
- *                       ring's overflow, drain_*_pages()
+ *   page_alloc.c        head bitmaps, free lists, per-CPU rings, the
+ *                       allocation and free paths, the contract and
+ *                       Linux-like APIs
+ *   page_alloc_drain.c  refilling the per-CPU rings from the zones and
+ *                       draining them into the zones, a ring's overflow,
+ *                       drain_*_pages()
  *   page_alloc_range.c  freeing arbitrary runs of allocated frames
  *   page_alloc_init.c   zones and metadata at boot, page_alloc_add_range()
  *   page_alloc_debug.c  page poisoning, consistency checks, fingerprints
@@ -330,13 +331,17 @@ static __always_inline unsigned int pcp_count(const struct per_cpu_pages *pcp, u
 	return pcp->top[r] - pcp->bottom[r];
 }
 
-/* Recompute stack @r's push limit after its bottom or top moved; rewind it when empty. */
+/*
+ * Recompute stack @r's push limit after its bottom or top moved (the last
+ * top a push may start from without filling the stack to its mark);
+ * rewind the stack when empty.
+ */
 static inline void pcp_set_limit(struct per_cpu_pages *pcp, unsigned int r)
 {
 	if (pcp->top[r] == pcp->bottom[r])
 		pcp->top[r] = pcp->bottom[r] = 0;
 	pcp->limit[r] = min(pcp->bottom[r] + (unsigned int)PCP_RING_HIGH(r),
-			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN));
+			    (unsigned int)(PCP_RING_CAP(r) - PCP_MARGIN)) - 1;
 }
 
 /* This CPU's pageset of @pa (interrupts disabled by the caller). */
@@ -376,6 +381,8 @@ static __always_inline void poison_frames(unsigned long pfn, unsigned long n)
 unsigned long find_alloc_head(unsigned long pfn);
 void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 		struct pcp_counters *st);
+bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
+	       struct pcp_counters *st);
 void pageset_reset(struct per_cpu_pageset *ps);
 int pa_alloc_frame(struct page_allocator *pa, phys_addr_t *frame);
 int pa_free_frame(struct page_allocator *pa, phys_addr_t frame);
@@ -383,6 +390,8 @@ int pa_alloc_contiguous(struct page_allocator *pa, size_t count, phys_addr_t *ba
 int pa_free_contiguous(struct page_allocator *pa, phys_addr_t base, size_t count);
 
 /* page_alloc_drain.c */
+unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order,
+			struct pcp_counters *st);
 void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps);
 void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r);
 struct per_cpu_pageset *cpu_pageset(unsigned int cpu);

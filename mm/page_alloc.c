@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: head bitmaps, free lists, per-CPU rings
- * and their refills, the allocation and free paths, the contract and
- * Linux-like APIs.  Draining the rings (and a ring's overflow on a free)
- * is page_alloc_drain.c's.  Design and invariants: internal.h.
+ * The physical frame allocator: head bitmaps, free lists, per-CPU rings,
+ * the allocation and free paths, the contract and Linux-like APIs.
+ * Refilling and draining the rings (and a ring's overflow on a free) is
+ * page_alloc_drain.c's.  Design and invariants: internal.h.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -35,6 +35,9 @@ BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
 /* A batch of at least a buddy pair; room for a batch after a drain. */
 BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
 BUILD_BUG_ON(PCP_HUGE_HIGH > 8 || PCP_RING_HIGH(1) > PCP_HIGH || PCP_RING_HIGH(3) < 2);
+/* A refill fits an empty ring (PCP_REFILL_BLOCKS() < 2 x PCP_BATCH_BLOCKS()). */
+BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) < PCP_BATCH ||
+	     PCP_REFILL_BLOCKS(0) > PCP_RING_CAP(0) - PCP_MARGIN);
 BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
 
 struct page *mem_map;
@@ -65,8 +68,8 @@ struct pa_fallback pa_fallback[MAX_NUMNODES] = { { .nr = 1 } };
  * bottom 0).
  */
 DEFINE_PER_CPU_ALIGNED(struct per_cpu_pageset, pagesets) = {
-	.pcp.limit = { PCP_RING_HIGH(0), PCP_RING_HIGH(1), PCP_RING_HIGH(2), PCP_RING_HIGH(3),
-		       PCP_RING_HIGH(4) },
+	.pcp.limit = { PCP_RING_HIGH(0) - 1, PCP_RING_HIGH(1) - 1, PCP_RING_HIGH(2) - 1,
+		       PCP_RING_HIGH(3) - 1, PCP_RING_HIGH(4) - 1 },
 };
 BUILD_BUG_ON(PCP_RINGS != 5);
 
@@ -171,7 +174,7 @@ void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 }
 
 /* Take a block of @order off @zone's lists, splitting a larger one if needed. */
-static bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
+bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
 		      struct pcp_counters *st)
 {
 	unsigned long avail = zone->free_mask >> order, pfn;
@@ -238,63 +241,6 @@ static __always_inline bool pcp_pop(struct per_cpu_pages *pcp, unsigned int orde
 	return true;
 }
 
-/*
- * Fill the empty stack of @order with PCP_BATCH pages from @zone, taking
- * the largest blocks available and splitting them.  Pops must come out in
- * ascending address order, first block first, so that consecutive
- * allocations are buddies: the frames are written downwards from slot
- * @need in the order they must come out, then moved to the bottom if the
- * zone ran short.  Returns the blocks added.
- */
-static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-						  unsigned int order, struct pcp_counters *st)
-{
-	unsigned int need = PCP_BATCH_BLOCKS(order), got = 0, r = pcp_ring(order), idx = need;
-
-	spin_lock(&zone->lock);
-	while (got < need) {
-		unsigned int k = min(ilog2(need - got) + order, (unsigned int)MAX_ORDER);
-		unsigned long avail = zone->free_mask, pfn;
-
-		if (!(avail >> k)) {
-			if (!(avail >> order))
-				break;
-			k = ilog2(avail);	/* largest block still >= order */
-		}
-		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
-			break;
-		for (unsigned long i = 0; i < 1UL << (k - order); i++) {
-			/* Cached blocks carry their future head info (I5). */
-			mem_map[pfn + (i << order)].info = BUDDY_INFO(order);
-			*pcp_slot(pcp, r, --idx) = pfn + (i << order);
-		}
-		got += 1U << (k - order);
-	}
-	spin_unlock(&zone->lock);
-	/* The stack was empty (pops may have left it at any index): restart at 0. */
-	if (idx)
-		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)pcp_slot(pcp, r, idx), got);
-	pcp->bottom[r] = 0;
-	pcp->top[r] = got;
-	pcp_set_limit(pcp, r);
-	st->pcp_refills += got != 0;
-	st->refill_blocks += got;
-	return got;
-}
-
-/* One copy per cached order, so that the ring arithmetic is constant. */
-static noinline unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
-					unsigned int order, struct pcp_counters *st)
-{
-	switch (order) {
-	case 0: return __pcp_refill(zone, pcp, 0, st);
-	case 1: return __pcp_refill(zone, pcp, 1, st);
-	case 2: return __pcp_refill(zone, pcp, 2, st);
-	case 3: return __pcp_refill(zone, pcp, 3, st);
-	default: return __pcp_refill(zone, pcp, PCP_HUGE_ORDER, st);
-	}
-}
-
 /* Take a block of @order straight from zones @high .. 0 of @zones. */
 static bool take_from_zones(struct zone *zones, int high, unsigned int order, unsigned long *pfnp,
 			    struct pcp_counters *st)
@@ -324,8 +270,9 @@ static bool take_from_zones(struct zone *zones, int high, unsigned int order, un
  * memory node; the rings are refilled only from the CPU's own), then from
  * the other memory nodes by distance from @nid unless @thisnode.
  */
-static bool take_block(struct page_allocator *pa, int nid, bool thisnode, int high, bool cached,
-		       unsigned int order, unsigned long *pfnp)
+static __always_inline bool __take_block(struct page_allocator *pa, int nid, bool thisnode,
+					 int high, bool cached, unsigned int order,
+					 unsigned long *pfnp)
 {
 	unsigned long flags = arch_local_irq_save();
 	struct per_cpu_pageset *ps = pa_pageset(pa);
@@ -366,6 +313,25 @@ static bool take_block(struct page_allocator *pa, int nid, bool thisnode, int hi
 	ps->stats.allocs += ok;
 	arch_local_irq_restore(flags);
 	return ok;
+}
+
+static noinline bool take_block(struct page_allocator *pa, int nid, bool thisnode, int high,
+				bool cached, unsigned int order, unsigned long *pfnp)
+{
+	return __take_block(pa, nid, thisnode, high, cached, order, pfnp);
+}
+
+/*
+ * An order-0 ring miss on the system allocator (alloc_frame(), or
+ * alloc_pages() for any zone and any node): take_block() with what
+ * alloc_block() would compute for it (this CPU's node, every zone, its
+ * ring), compiled for those constants.  False when nothing was found:
+ * alloc_block() then drains and retries.
+ */
+static noinline bool take_frame(unsigned long *pfnp)
+{
+	return __take_block(&global_pa, pa_cpu_node[smp_processor_id()], false,
+			    global_pa.preferred, true, 0, pfnp);
 }
 
 /* Highest zone index @gfp allows in @pa. */
@@ -468,7 +434,7 @@ static noinline void free_finish(struct page_allocator *pa, unsigned long pfn, u
 	}
 	flags = arch_local_irq_save();
 	ps = pa_pageset(pa);
-	if (ps->pcp.top[r] >= ps->pcp.limit[r])
+	if (ps->pcp.top[r] > ps->pcp.limit[r])
 		pcp_push_slow(pa, ps, r);
 	arch_local_irq_restore(flags);
 }
@@ -509,7 +475,7 @@ static __always_inline int release_block(struct page_allocator *pa, unsigned lon
 	*pcp_slot(&ps->pcp, r, top) = pfn;
 	ps->pcp.top[r] = ++top;
 	ps->stats.pcp_frees++;
-	if (unlikely(top >= ps->pcp.limit[r])) {
+	if (unlikely(top > ps->pcp.limit[r])) {
 		arch_local_irq_restore_late(flags);
 		return FREE_LIMIT;
 	}
@@ -610,13 +576,14 @@ static __always_inline int free_block_claim(struct page_allocator *pa, unsigned 
  * memory nodes pcp_pfn_limit is 0, so that every free of the system
  * allocator leaves the fast path here for free_block_numa(), which checks
  * that the frame is on this CPU's node before it may go to the CPU's
- * cache; the one-node path pays nothing for it.
+ * cache; the one-node path pays nothing for it.  No alignment test: the
+ * block is taken only if @pfn heads an allocated block whose order, read
+ * once the bit is ours, is @order, and such a head is aligned (I1).
  */
 static __always_inline int free_block_fast(struct page_allocator *pa, unsigned long pfn,
 					   unsigned int order, bool cached)
 {
-	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn) ||
-		     (pfn & ((1UL << order) - 1))))
+	if (unlikely(pfn >= (pa == &global_pa ? pcp_pfn_limit : max_pfn) || !pa_owns(pa, pfn)))
 		return FREE_SLOW;
 	return free_block_claim(pa, pfn, order, cached);
 }
@@ -670,10 +637,14 @@ static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *fra
 {
 	unsigned long pfn;
 
+	/* Exception handlers go to alloc_block(), which warns. */
+	if (pa == &global_pa && !in_trap() && take_frame(&pfn))
+		goto out;
 	if (alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn)) {
 		report("alloc_frame: out of memory (-ENOMEM)");
 		return -ENOMEM;
 	}
+out:
 	post_alloc(pfn, 1, GFP_KERNEL);
 	*frame = PFN_PHYS(pfn);
 	return 0;
@@ -886,9 +857,13 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int
 		return NULL;
 	/* Any zone will do: this CPU's cache first (it holds only local frames). */
 	if (!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL)) &&
-	    (nid == NUMA_NO_NODE || nid == pa_cpu_node[smp_processor_id()]) &&
-	    alloc_order_fast(&global_pa, order, &pfn))
-		goto out;
+	    (nid == NUMA_NO_NODE || nid == pa_cpu_node[smp_processor_id()])) {
+		if (alloc_order_fast(&global_pa, order, &pfn))
+			goto out;
+		/* An order-0 miss as alloc_frame()'s, when other nodes may serve it. */
+		if (!order && !(gfp & __GFP_THISNODE) && !in_trap() && take_frame(&pfn))
+			goto out;
+	}
 	if (unlikely(gfp & __GFP_NOFAIL))
 		return alloc_pages_nofail(nid, gfp, order);
 	if (alloc_block(&global_pa, nid, gfp, order, &pfn)) {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Draining the per-CPU caches: giving cached blocks back to the zones
- * (merging buddies on the way), a ring's overflow on a free, and the
- * drain_*_pages() APIs.  The rings' fast paths and refills are in
- * page_alloc.c.  Design and invariants: internal.h.
+ * Moving blocks between the per-CPU caches and the zones: refilling an
+ * empty ring, giving cached blocks back to the zones (merging buddies on
+ * the way), a ring's overflow on a free, and the drain_*_pages() APIs.
+ * The rings' fast paths are in page_alloc.c.  Design and invariants:
+ * internal.h.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
+#include <exo/bug.h>
 #include <exo/kernel.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
@@ -18,68 +20,209 @@
 
 #include "internal.h"
 
-/* Blocks kept by pcp_drain() before it takes a zone lock. */
-#define DRAIN_STACK	32
-/* Zone boundaries (16 MiB, 4 GiB) are aligned to 2^12 frames. */
-#define DRAIN_MERGE_MAX	(MAX_ORDER < 12 ? MAX_ORDER : 12U)
+/* ---------------------------------------------------------------------
+ * Refills (zone->lock taken here, interrupts disabled by the caller)
+ */
 
-struct drain_block {
-	unsigned long pfn;
-	unsigned int order;
-};
-
-/* Free the collected blocks, one lock round per run of the same zone. */
-static void drain_flush(struct page_allocator *pa, struct drain_block *stk, unsigned int n,
-			struct pcp_counters *st)
+/*
+ * Fill the empty stack of @order with PCP_REFILL_BLOCKS() blocks from
+ * @zone: one buddy block of that size when the zone has one, else the
+ * largest blocks available, split.  Pops must come out in ascending
+ * address order, first block first, so that consecutive allocations are
+ * buddies: the frames are written downwards from slot @need in the order
+ * they must come out, then moved to the bottom if the zone ran short.
+ * Returns the blocks added.
+ */
+static __always_inline unsigned int __pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
+						  unsigned int order, struct pcp_counters *st)
 {
-	unsigned int i = 0;
+	unsigned int need = PCP_REFILL_BLOCKS(order), got = 0, r = pcp_ring(order);
+	unsigned long *slot = pcp_slot(pcp, r, need), step = 1UL << order;
 
-	while (i < n) {
-		struct zone *zone = pa_zone(pa, stk[i].pfn);
+	spin_lock(&zone->lock);
+	while (got < need) {
+		unsigned int k = min(ilog2(need - got) + order, (unsigned int)MAX_ORDER);
+		unsigned long avail = zone->free_mask, pfn, end;
+		struct page *page;
 
-		spin_lock(&zone->lock);
-		do {
-			__free_one(zone, stk[i].pfn, stk[i].order, st);
-		} while (++i < n && pa_zone(pa, stk[i].pfn) == zone);
-		spin_unlock(&zone->lock);
+		if (!(avail >> k)) {
+			if (!(avail >> order))
+				break;
+			k = ilog2(avail);	/* largest block still >= order */
+		}
+		if (WARN_ON(!__rmqueue(zone, k, &pfn, st)))	/* free_mask lied */
+			break;
+		got += 1U << (k - order);
+		/* Cached blocks carry their future head info (I5). */
+		page = &mem_map[pfn];
+		end = pfn + (1UL << k);
+		/* Four blocks a round when there are (a power of two: 1, 2 or a multiple of 4). */
+		for (; k >= order + 2 && pfn != end; pfn += step * 4, page += step * 4, slot -= 4) {
+			page[0].info = BUDDY_INFO(order);
+			page[step].info = BUDDY_INFO(order);
+			page[step * 2].info = BUDDY_INFO(order);
+			page[step * 3].info = BUDDY_INFO(order);
+			slot[-1] = pfn;
+			slot[-2] = pfn + step;
+			slot[-3] = pfn + step * 2;
+			slot[-4] = pfn + step * 3;
+		}
+		for (; pfn != end; pfn += step, page += step) {
+			page->info = BUDDY_INFO(order);
+			*--slot = pfn;
+		}
+	}
+	spin_unlock(&zone->lock);
+	/* The stack was empty (pops may have left it at any index): restart at 0. */
+	if (got != need)
+		memcpy64_down((u64 *)pcp_slot(pcp, r, 0), (u64 *)slot, got);
+	pcp->bottom[r] = 0;
+	pcp->top[r] = got;
+	pcp_set_limit(pcp, r);
+	st->pcp_refills += got != 0;
+	st->refill_blocks += got;
+	return got;
+}
+
+/* One copy per cached order, so that the ring arithmetic is constant. */
+noinline unsigned int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order,
+				struct pcp_counters *st)
+{
+	switch (order) {
+	case 0: return __pcp_refill(zone, pcp, 0, st);
+	case 1: return __pcp_refill(zone, pcp, 1, st);
+	case 2: return __pcp_refill(zone, pcp, 2, st);
+	case 3: return __pcp_refill(zone, pcp, 3, st);
+	default: return __pcp_refill(zone, pcp, PCP_HUGE_ORDER, st);
 	}
 }
 
+/* ---------------------------------------------------------------------
+ * Drains
+ */
+
+/* Runs kept by pcp_drain() before it takes a zone lock. */
+#define DRAIN_RUNS	16
+
+/* Frames [lo, hi): neighbouring blocks drained together. */
+struct drain_run {
+	unsigned long lo, hi;
+};
+
 /*
- * Give the @n oldest blocks of the ring of @order back to their zones.
- * Blocks freed back to back are often buddies (a run of frames freed in
- * order): like a binary counter, a block that completes the one on top of
- * a small stack is merged with it on the spot, before any lock is taken.
- * The zone then sees one large block instead of many small ones.  Both
- * halves are owned by us and unlisted, so this is exactly what
- * __free_one() would have done, minus the list traffic.
+ * Free the collected runs as maximal aligned blocks, one lock hold per
+ * group of runs in the same zone; a run that crosses the end of its zone
+ * continues in the next one.  Returns the number of blocks freed.
+ */
+static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *runs,
+				 unsigned int n, struct pcp_counters *st)
+{
+	unsigned long blocks = 0;
+	unsigned int i = 0;
+
+	while (i < n) {
+		struct zone *zone = pa_zone(pa, runs[i].lo);
+
+		spin_lock(&zone->lock);
+		do {
+			unsigned long a = runs[i].lo, e = min(runs[i].hi, zone->end_pfn);
+
+			while (a < e) {
+				unsigned int o = block_order(a, e);
+
+				__free_one(zone, a, o, st);
+				a += 1UL << o;
+				blocks++;
+			}
+			if (e < runs[i].hi) {	/* the rest is in the next zone */
+				runs[i].lo = e;
+				break;
+			}
+		} while (++i < n && pa_zone(pa, runs[i].lo) == zone);
+		spin_unlock(&zone->lock);
+	}
+	return blocks;
+}
+
+/*
+ * Give the @n oldest blocks of the ring of @order back to their zones,
+ * and the next ones while they complete the last run's refill-sized block.
+ * Blocks freed back to back are often neighbours (a run of frames freed
+ * in order, either way): a block that extends the current run at either
+ * end joins it, a compare per block, and each run goes to the zone as
+ * the largest aligned blocks it holds.  The zone then sees a few large
+ * blocks instead of many small ones to merge one by one.  The blocks are
+ * owned by us and unlisted, so this is what __free_one() of each would
+ * have done, minus the list traffic.
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,
 					struct pcp_counters *st)
 {
-	struct drain_block stk[DRAIN_STACK];
-	unsigned int sp = 0, r = pcp_ring(order);
+	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
+	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r], nr = 0;
+	struct drain_run runs[DRAIN_RUNS];
+	unsigned long lo, hi, blocks = 0;
 
-	while (n-- && pcp->bottom[r] != pcp->top[r]) {
-		unsigned long pfn = *pcp_slot(pcp, r, pcp->bottom[r]++);
-		unsigned int o = order;
+	if (end - b > n)
+		end = b + n;
+	if (b != end) {
+		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
 
-		st->drain_blocks++;
-		while (sp && stk[sp - 1].order == o && (stk[sp - 1].pfn ^ (1UL << o)) == pfn &&
-		       o < DRAIN_MERGE_MAX) {
-			pfn &= stk[--sp].pfn;
-			o++;
-			st->merges++;
+		lo = *slot++;
+		hi = lo + size;
+		for (;;) {
+			unsigned long pfn;
+
+			/* Blocks in ascending order, the common case: a compare each. */
+			while (slot != stop && *slot == hi) {
+				hi += size;
+				slot++;
+			}
+			if (slot == stop)
+				break;
+			pfn = *slot++;
+			if (pfn + size == lo) {
+				lo = pfn;
+				continue;
+			}
+			runs[nr].lo = lo;
+			runs[nr++].hi = hi;
+			if (nr == DRAIN_RUNS) {	/* room for the last run */
+				blocks += drain_flush(pa, runs, nr, st);
+				nr = 0;
+			}
+			lo = pfn;
+			hi = pfn + size;
 		}
-		if (sp == DRAIN_STACK) {
-			drain_flush(pa, stk, sp, st);
-			sp = 0;
+		b = end;
+		/*
+		 * Past the batch, the blocks that extend the run towards an
+		 * end not yet aligned to a refill's block (at most
+		 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
+		 * boundary would reach the zone as several small blocks now
+		 * and its rest later, merged level by level; ending it there
+		 * hands the zone whole blocks.
+		 */
+		for (end = pcp->top[r]; b != end; b++) {
+			unsigned long pfn = *pcp_slot(pcp, r, b);
+
+			if (pfn == hi && (hi & align))
+				hi += size;
+			else if (pfn + size == lo && (lo & align))
+				lo = pfn;
+			else
+				break;
 		}
-		stk[sp].pfn = pfn;
-		stk[sp++].order = o;
+		runs[nr].lo = lo;
+		runs[nr++].hi = hi;
+		blocks += drain_flush(pa, runs, nr, st);
+		n = b - pcp->bottom[r];
+		pcp->bottom[r] = b;
+		st->drain_blocks += n;
+		/* n blocks went to the zones as @blocks: the merges done here. */
+		st->merges += n - blocks;
 	}
-	drain_flush(pa, stk, sp, st);
 	pcp_set_limit(pcp, r);
 	st->pcp_drains++;
 }

@@ -199,6 +199,31 @@ static void test_alloc_contiguous_tail(struct ktest *t)
 	KTEST_EXPECT_EQ(t, page_alloc_check(), 0);
 }
 
+/*
+ * A power-of-two run that starts inside a block is not a block: the fast
+ * frees take a block only if its head's bit is set and its order, read
+ * once the bit is theirs, matches (I1 makes it aligned), so such a run
+ * is freed as a run even when the frame's stale struct page names that
+ * order.
+ */
+static void test_free_misaligned_run(struct ktest *t)
+{
+	struct page *b = alloc_pages(GFP_KERNEL, 2);
+	unsigned long pfn;
+
+	KTEST_ASSERT_NOT_NULL(t, b);
+	pfn = page_to_pfn(b);
+	b[1].order = 1;			/* left over from an earlier life as a head */
+	__free_pages(&b[1], 1);
+	KTEST_EXPECT_TRUE(t, pfn_allocated(pfn));
+	KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + 1));
+	KTEST_EXPECT_FALSE(t, pfn_allocated(pfn + 2));
+	KTEST_EXPECT_TRUE(t, pfn_allocated(pfn + 3));
+	KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn), 1), 0);
+	KTEST_EXPECT_EQ(t, free_contiguous(PFN_PHYS(pfn + 3), 1), 0);
+	KTEST_EXPECT_EQ(t, page_alloc_check_pfn(pfn), 0);
+}
+
 /* Frames of one run may be freed in any pieces. */
 static void test_free_pieces(struct ktest *t)
 {
@@ -639,26 +664,29 @@ static void test_pcp_instance(struct ktest *t)
 	unsigned int order = clamp(order_base_2(PCP_HIGH + PCP_BATCH), 10U, (unsigned int)MAX_ORDER);
 	unsigned long size = 1UL << order;
 	struct page_alloc_cpu_stats s0, s1;
-	unsigned int batch = PCP_BATCH, n;
+	unsigned int batch = PCP_BATCH, refill = PCP_REFILL_BLOCKS(0), n;
 
 	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order), 0);
 	buddy_test_stats(&bi, &s0);
-	/* Miss: one refill of a batch, one frame handed out. */
+	/* Miss: one refill (the batch rounded up to a power of two), one frame handed out. */
 	KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[0]), 0);
 	buddy_test_stats(&bi, &s1);
 	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
 	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
-	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), batch - 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), refill - 1);
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size - 1);
-	/* Hits until the batch is used up. */
-	for (unsigned int i = 1; i < batch; i++)
+	/* One buddy block, handed out in ascending order. */
+	for (unsigned int i = 1; i < refill; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
+	for (unsigned int i = 1; i < refill; i++)
+		KTEST_EXPECT_EQ(t, frames[i], frames[0] + i * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, frames[0] & (refill * PAGE_SIZE - 1), 0);
 	buddy_test_stats(&bi, &s1);
-	KTEST_EXPECT_EQ(t, s1.pcp_hits - s0.pcp_hits, batch - 1);
+	KTEST_EXPECT_EQ(t, s1.pcp_hits - s0.pcp_hits, refill - 1);
 	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), 0);
 	/* Frees fill the cache; at PCP_HIGH pages a batch is drained. */
 	n = min_t(unsigned long, PCP_HIGH + batch, size);
-	for (unsigned int i = batch; i < n; i++)
+	for (unsigned int i = refill; i < n; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_frame(&bi, &frames[i]), 0);
 	buddy_test_drain(&bi);		/* whatever the last refill left */
 	buddy_test_stats(&bi, &s0);
@@ -671,7 +699,8 @@ static void test_pcp_instance(struct ktest *t)
 		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[PCP_HIGH - 1]), 0);
 		buddy_test_stats(&bi, &s1);
 		KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, 1);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - batch);
+		/* The batch, then up to the end of its refill-sized block (frames contiguous). */
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - ALIGN(batch, refill));
 	}
 	for (unsigned int i = PCP_HIGH; i < n; i++)
 		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
@@ -682,9 +711,9 @@ static void test_pcp_instance(struct ktest *t)
 
 		KTEST_EXPECT_EQ(t, buddy_test_alloc_contiguous(&bi, 8, &b8), 0);
 		KTEST_EXPECT_EQ(t, b8 & (8 * PAGE_SIZE - 1), 0);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U) - 1);
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), PCP_REFILL_BLOCKS(3) - 1);
 		KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(&bi, b8, 8), 0);
-		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), max(batch / 8, 1U));
+		KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 3), PCP_REFILL_BLOCKS(3));
 	}
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
 	buddy_test_drain(&bi);
@@ -695,7 +724,8 @@ static void test_pcp_instance(struct ktest *t)
 
 /*
  * The linear stacks: freeing far more than the high-water mark drains a
- * batch of the oldest frames every PCP_BATCH frees, and once the stack
+ * batch of the oldest frames (rounded up to a refill's block, as they are
+ * contiguous) every time the stack reaches the mark, and once the stack
  * reaches the end of its slots its blocks move down.  Through all that
  * the cache stays LIFO, every frame comes back exactly once and the hit
  * counter (derived, not counted) stays exact.
@@ -706,6 +736,7 @@ static void test_pcp_compaction(struct ktest *t)
 	static phys_addr_t frames[1UL << 12];
 	unsigned int order = min(12U, (unsigned int)MAX_ORDER);
 	unsigned long size = 1UL << order, n = 2 * PCP_HIGH + 3 * PCP_BATCH;
+	unsigned long drain = ALIGN(PCP_BATCH, PCP_REFILL_BLOCKS(0));
 	struct free_area_fingerprint before, after;
 	struct page_alloc_cpu_stats s0, s1;
 	phys_addr_t f;
@@ -721,10 +752,13 @@ static void test_pcp_compaction(struct ktest *t)
 	for (unsigned long i = 0; i < n; i++)
 		KTEST_ASSERT_EQ(t, buddy_test_free_frame(&bi, frames[i]), 0);
 	buddy_test_stats(&bi, &s1);
-	/* Drained a batch each time the stack reached PCP_HIGH. */
-	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / PCP_BATCH + 1);
-	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0),
-			n - ((n - PCP_HIGH) / PCP_BATCH + 1) * PCP_BATCH);
+	/*
+	 * Drained each time the stack reached PCP_HIGH: a batch, then (the
+	 * frames being contiguous from an aligned one) on to the end of its
+	 * refill-sized block.
+	 */
+	KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, (n - PCP_HIGH) / drain + 1);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), n - ((n - PCP_HIGH) / drain + 1) * drain);
 	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), size);
 	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
 	/* LIFO across the compaction: the newest frames come back first. */
@@ -808,14 +842,14 @@ static void test_pcp_local(struct ktest *t)
 	cached = page_alloc_cpu_stats(cpu, &s1);
 	KTEST_EXPECT_EQ(t, s1.pcp_misses - s0.pcp_misses, 1);
 	KTEST_EXPECT_EQ(t, s1.pcp_refills - s0.pcp_refills, 1);
-	KTEST_EXPECT_EQ(t, cached, PCP_BATCH - 1);
+	KTEST_EXPECT_EQ(t, cached, PCP_REFILL_BLOCKS(0) - 1);
 	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);
 	page_alloc_cpu_stats(cpu, &s0);
 	KTEST_EXPECT_EQ(t, s0.pcp_hits - s1.pcp_hits, 1);
 	KTEST_EXPECT_EQ(t, free_frame(f2), 0);
 	KTEST_EXPECT_EQ(t, free_frame(f1), 0);
 	cached = page_alloc_cpu_stats(cpu, &s1);
-	KTEST_EXPECT_EQ(t, cached, PCP_BATCH);
+	KTEST_EXPECT_EQ(t, cached, PCP_REFILL_BLOCKS(0));
 	KTEST_EXPECT_EQ(t, s1.frees - s0.frees, 2);
 	/* LIFO: the last frame freed is the next one handed out. */
 	KTEST_EXPECT_EQ(t, alloc_frame(&f2), 0);
@@ -896,6 +930,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_RAM(test_alignment_every_order, 0, 16),	/* a free order-9 block */
 	KTEST_CASE_RAM(test_alloc_contiguous_tail, 0, 32),
 	KTEST_CASE(test_free_pieces),
+	KTEST_CASE(test_free_misaligned_run),
 	KTEST_CASE(test_refused_free_undone),
 	KTEST_CASE(test_page_metadata),
 	KTEST_CASE(test_error_paths),

@@ -96,7 +96,8 @@ struct zone {
  * slots[PCP_RING_BASE(r) ...] and holds the blocks [bottom, top): pops and
  * pushes at the top, drains take the oldest blocks at the bottom.
  *
- * A push that reaches limit[r] takes the slow path: the stack holds
+ * A push that starts from top limit[r] (the mark minus one) fills the
+ * stack to its mark and takes the slow path: the stack holds
  * PCP_RING_HIGH(r) blocks (drain PCP_BATCH pages, oldest first) or has
  * reached the end of its slots (move the blocks down, amortised: the
  * capacity is twice the high-water mark).  One compare on the fast path
@@ -115,8 +116,17 @@ struct zone {
 #define PCP_BATCH	CONFIG_PCP_BATCH
 #define PCP_HIGH	CONFIG_PCP_HIGH
 
-/* Blocks of @order moved per refill or drain: PCP_BATCH pages, at least one. */
+/* Blocks of @order moved per drain: PCP_BATCH pages, at least one. */
 #define PCP_BATCH_BLOCKS(order)	((PCP_BATCH >> (order)) ? (PCP_BATCH >> (order)) : 1)
+/*
+ * Blocks of @order moved per refill: PCP_BATCH_BLOCKS() rounded up to a
+ * power of two, so that a refill is one buddy block when the zone has one
+ * (one list operation, frames handed out contiguous).
+ */
+#define PCP_REFILL_BLOCKS(order)	(1U << __PCP_LOG2_CEIL(PCP_BATCH_BLOCKS(order)))
+#define __PCP_LOG2_CEIL(n)	((n) <= 1 ? 0 : (n) <= 2 ? 1 : (n) <= 4 ? 2 : (n) <= 8 ? 3 :	\
+				 (n) <= 16 ? 4 : (n) <= 32 ? 5 : (n) <= 64 ? 6 : (n) <= 128 ? 7 :	\
+				 (n) <= 256 ? 8 : 9)
 /* Slots beyond the limit for frees nested in interrupt handlers. */
 #define PCP_MARGIN	64
 #define __PCP_SMALL_HIGH(r)	((PCP_HIGH >> ((r) + 2)) > 2 * PCP_BATCH_BLOCKS(r) ?	\
@@ -134,7 +144,7 @@ struct zone {
 struct per_cpu_pages {
 	unsigned int top[PCP_RINGS];	/* next free slot */
 	unsigned int bottom[PCP_RINGS];	/* oldest cached block */
-	unsigned int limit[PCP_RINGS];	/* a push reaching it drains or compacts */
+	unsigned int limit[PCP_RINGS];	/* a push from this top drains or compacts */
 	unsigned long slots[PCP_SLOTS];
 };
 

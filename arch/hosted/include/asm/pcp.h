@@ -32,7 +32,7 @@
 	bool __full;							\
 	(&__hosted_pcpu(slots))[__t++] = (pfn);				\
 	__hosted_pcpu(top) = __t;					\
-	__full = __t >= __hosted_pcpu(limit);				\
+	__full = __t > __hosted_pcpu(limit);				\
 	arch_local_irq_restore(__f);					\
 	__full;								\
 })

@@ -52,52 +52,64 @@
  * Pop the top of the per-CPU stack whose fields are @top, @bottom and
  * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
  * constant addresses) into *@pfnp.  False if the stack is empty: the
- * stack is unchanged and *@pfnp holds garbage (zeroing it would cost the
- * hit path an instruction; callers read it only on true).  The flags of
- * the compare survive to the end (lea, mov do not touch them), so
- * success is the "not equal" of that compare.
+ * stack and *@pfnp are unchanged.  The empty test jumps straight to the
+ * caller's miss path (asm goto), and the commit decrements the top in
+ * memory (one instruction, not interruptible, so the same commit as a
+ * store of the decremented value): five instructions for a hit.  An
+ * asm goto with outputs: GCC 11 or clang 11 and later.
  */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
+	__label__ __pcp_empty;						\
 	unsigned long __idx, __pfn;					\
-	bool __ok;							\
-	__asm__ __volatile__(						\
+	bool __ok = true;						\
+	__asm__ goto(							\
 		"1:	movl %%gs:%c[t], %k[idx]\n"			\
 		"	cmpl %%gs:%c[b], %k[idx]\n"			\
-		"	je 2f\n"					\
-		"	leal -1(%q[idx]), %k[idx]\n"			\
-		"	movq %%gs:%c[s](,%q[idx],8), %[pfn]\n"		\
-		"	movl %k[idx], %%gs:%c[t]\n"			\
+		"	je %l[__pcp_empty]\n"				\
+		"	movq %%gs:%c[s]-8(,%q[idx],8), %[pfn]\n"	\
+		"	subl $1, %%gs:%c[t]\n"				\
 		"2:\n"							\
 		_PCP_RESTART_ENTRY					\
-		: [idx] "=&r"(__idx), [pfn] "=&r"(__pfn), "=@ccnz"(__ok)	\
+		: [idx] "=&r"(__idx), [pfn] "=&r"(__pfn)		\
 		: [t] "i"(&(top)), [b] "i"(&(bottom)), [s] "i"(&(slots))	\
-		: "memory");						\
+		: "memory", "cc" : __pcp_empty);			\
 	*(pfnp) = __pfn;						\
+	if (0) {							\
+__pcp_empty:								\
+		__ok = false;						\
+	}								\
 	__ok;								\
 })
 
 /*
- * Push @pfn on the per-CPU stack of @top and @slots.  True if the new top
- * reached @limit (compared after the commit: the slow path re-reads the
+ * Push @pfn on the per-CPU stack of @top and @slots.  True if the push
+ * filled the stack to its mark: @limit is the last top a push may start
+ * from without the slow path (the mark minus one), compared after the
+ * commit with the top the push started from (the slow path re-reads the
  * stack with interrupts disabled, so a stale answer only costs a call).
- * The slots beyond the limit (PCP_MARGIN) hold what handlers push before
+ * The commit increments the top in memory, as the pop's decrements it.
+ * The slots beyond the mark (PCP_MARGIN) hold what handlers push before
  * their own slow path drains.
  */
 #define arch_pcp_push(top, limit, slots, pfn) ({			\
-	unsigned long __idx;						\
-	bool __full;							\
-	__asm__ __volatile__(						\
-		"1:	movl %%gs:%c[t], %k[idx]\n"			\
-		"	movq %[p], %%gs:%c[s](,%q[idx],8)\n"		\
-		"	leal 1(%q[idx]), %k[idx]\n"			\
-		"	movl %k[idx], %%gs:%c[t]\n"			\
+	__label__ __pcp_full;						\
+	bool __full = false;						\
+	__asm__ goto(							\
+		"1:	movl %%gs:%c[t], %%eax\n"			\
+		"	movq %[p], %%gs:%c[s](,%%rax,8)\n"		\
+		"	addl $1, %%gs:%c[t]\n"				\
 		"2:\n"							\
-		"	cmpl %%gs:%c[l], %k[idx]\n"			\
+		"	cmpl %%gs:%c[l], %%eax\n"			\
+		"	jae %l[__pcp_full]\n"				\
 		_PCP_RESTART_ENTRY					\
-		: [idx] "=&r"(__idx), "=@ccae"(__full)			\
+		: /* no outputs */					\
 		: [p] "r"((unsigned long)(pfn)), [t] "i"(&(top)),	\
 		  [l] "i"(&(limit)), [s] "i"(&(slots))			\
-		: "memory");						\
+		: "memory", "cc", "rax" : __pcp_full);			\
+	if (0) {							\
+__pcp_full:								\
+		__full = true;						\
+	}								\
 	__full;								\
 })
 
