@@ -40,7 +40,8 @@ struct obj_ref {
 };
 
 /*
- * What @p is.  Return: 1 slab object (ref->c), 2 large kmalloc block
+ * What @p is.  Return: 1 slab object (ref->c; ref->page its slab, or NULL
+ * for a kmalloc class without debugging), 2 large kmalloc block
  * (ref->page), or -EFAULT (not ours), -EINVAL (inside ours, not an object
  * start), -ENOENT (a freed large block).  Never dereferences @p.
  */
@@ -52,6 +53,19 @@ static int classify(const void *p, struct obj_ref *ref)
 	unsigned int cls, order;
 
 	if (pfn < slab_map_pfns && (cls = READ_ONCE(slab_class_map[pfn])) != CLS_NONE) {
+		/*
+		 * Without debugging a kmalloc class's stride is its size, a
+		 * power of two no larger than the slab, which is aligned to
+		 * its own size: an object start is a multiple of the size.
+		 * (ref->page is only used for large blocks.)
+		 */
+		if (!DEBUG && cls < NR_KMALLOC) {
+			if ((unsigned long)p & ((16UL << cls) - 1))
+				return -EINVAL;
+			ref->c = &kmalloc_caches[cls];
+			ref->page = NULL;
+			return 1;
+		}
 		if (cls < NR_KMALLOC) {
 			c = &kmalloc_caches[cls];
 			order = c->order;
@@ -721,17 +735,41 @@ size_t ksize(const void *p)
 }
 
 /* The new object of krealloc() (@gfp without zone bits), not zeroed. */
-static void *krealloc_new(size_t size, gfp_t gfp, unsigned long ip)
+static __always_inline void *krealloc_new(size_t size, gfp_t gfp)
 {
 	gfp &= ~__GFP_ZERO;
 	if (!SLAB_GFP_PLAIN(gfp))
 		return __kmalloc_gfp(size, gfp);
-	return should_fail_slab(size, gfp) ? NULL :
-	       kasan_alloc_hook(kmalloc_slow(size, gfp), size, ip);
+	/* The fast paths, as kmalloc() takes them (KASAN: its hook). */
+	return should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
+}
+
+/*
+ * Free the old object of a krealloc() that moved it: @ref is what
+ * classify() said, @kind its kind.  The fast paths, as kfree() takes them;
+ * KASAN (quarantine, poison) and debugging through the checked path.
+ */
+static __always_inline void krealloc_free(const void *p, const struct obj_ref *ref, int kind,
+					  unsigned long ip)
+{
+	if (KASAN || DEBUG) {
+		kfree_hooked(p, ip, "krealloc");
+		return;
+	}
+	if (kind == 2) {
+		free_large(ref->page, p, ip, "krealloc");
+		return;
+	}
+#ifdef SLAB_T1_FAST
+	__kfree_t1(p);
+#else
+	free_slab_obj(ref->c, (void *)p, ip);
+#endif
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	unsigned long ip = _RET_IP_;
 	struct obj_ref ref;
 	size_t old;
 	void *n;
@@ -741,47 +779,53 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	might_alloc(gfp);
 	slab_entry();
-	if (slab_trap_refused("krealloc", _RET_IP_))
+	if (slab_trap_refused("krealloc", ip))
 		return NULL;
 	if (ZERO_OR_NULL_PTR(p)) {
-		n = krealloc_new(new_size, gfp, _RET_IP_);
+		n = krealloc_new(new_size, gfp);
 		if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(n))
 			memset(n, 0, new_size);
 		return n;
 	}
-	if (KASAN && kasan_free_precheck(p, _RET_IP_))
+	if (KASAN && kasan_free_precheck(p, ip))
 		return NULL;
 	kind = classify(p, &ref);
 	if (kind < 0) {
-		report_bad_free("krealloc", p, kind, _RET_IP_);
+		report_bad_free("krealloc", p, kind, ip);
 		return NULL;
 	}
 	if (!new_size) {
-		kfree_hooked(p, _RET_IP_, "krealloc");
+		kfree_hooked(p, ip, "krealloc");
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
-		old = ref.c->size;
 		if (ref.c->cls >= NR_KMALLOC) {
-			report_bad_free("krealloc", p, -EFAULT, _RET_IP_);
+			report_bad_free("krealloc", p, -EFAULT, ip);
 			return NULL;
 		}
-		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
-			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
+		old = ref.c->size;
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
-		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
-		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
-		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
-			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = krealloc_new(new_size, gfp, _RET_IP_);
+	/*
+	 * Still fits: the same object, as Linux's krealloc().  With
+	 * __GFP_ZERO the bytes past the new size are zeroed, so that a later
+	 * krealloc() that grows it again in place finds zeroes there.
+	 */
+	if (new_size <= old) {
+		if (gfp & __GFP_ZERO) {
+			kasan_unpoison(p, old);
+			memset((char *)p + new_size, 0, old - new_size);
+		}
+		return kasan_alloc_hook((void *)p, new_size, ip);
+	}
+	n = krealloc_new(new_size, gfp);
 	if (!n)
 		return NULL;
-	memcpy(n, p, min(old, new_size));
-	if ((gfp & __GFP_ZERO) && new_size > old)
+	memcpy(n, p, old);
+	if (gfp & __GFP_ZERO)
 		memset((char *)n + old, 0, new_size - old);
-	kfree_hooked(p, _RET_IP_, "krealloc");
+	krealloc_free(p, &ref, kind, ip);
 	return n;
 }
 
