@@ -15,6 +15,8 @@
 #include <exo/string.h>
 
 #include "slab.h"
+/* After slab.h: it has what internal.h needs. */
+#include "internal.h"
 
 /*
  * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
@@ -130,17 +132,19 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 
 /*
  * Tier 3's block cache: one freed block per order 1..LARGE_CACHE_ORDERS
- * (8..64 KiB) on each CPU, so that a kmalloc/kfree of a large size is not
- * a buddy split and merge each time.  At most 120 KiB per CPU; taken and
- * put with interrupts off (any context frees), no atomic: a cached block
- * stays counted in large_pages, and kmalloc_large_pages() subtracts the
- * caches' pages.  A cached block is typed PAGE_TYPE_BUDDY, so a second
- * kfree() is refused as for a block back in the buddy allocator.
- * kmem_drain_all() and the CPU drains empty it; an allocation that
- * the page allocator refuses empties the caches and retries.  Not with
- * slab debugging or KASAN, whose checks want every block back at once.
+ * (8 KiB..1 MiB: every order below the 2 MiB one, which the page
+ * allocator's per-CPU rings keep themselves) on each CPU, so that a
+ * kmalloc/kfree of a large size is not a buddy split and merge each time.
+ * At most 2 MiB less 8 KiB per CPU; taken and put with interrupts off (any
+ * context frees), no atomic: a cached block stays counted in large_pages,
+ * and kmalloc_large_pages() subtracts the caches' pages.  A cached block
+ * is typed PAGE_TYPE_BUDDY, so a second kfree() is refused as for a block
+ * back in the buddy allocator.  kmem_drain_all() and the CPU drains empty
+ * it, and so does the page allocator before it fails any allocation
+ * (kmem_reclaim_large()).  Not with slab debugging or KASAN, whose checks
+ * want every block back at once.
  */
-#define LARGE_CACHE_ORDERS	4
+#define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
 #define LARGE_CACHE_MAX		(PAGE_SIZE << LARGE_CACHE_ORDERS)
 
 /* addr[i] != NULL: a block of order i + 1, blk[i] its head page. */
@@ -262,13 +266,18 @@ static void __maybe_unused large_cache_drain_ipi(void *unused)
 }
 
 /*
- * Empty the block caches before a retry: every CPU's where the page
- * allocator would drain the other CPUs' page caches too (@gfp may wait,
- * interrupts on, not in interrupt context), else this CPU's.  The hosted
- * "CPUs" are threads, out of reach of an IPI.
+ * kmem_reclaim_large() - give the block caches back before an allocation fails
+ * @gfp: the failing allocation's flags
+ *
+ * Called by the page allocator before its last try (mm/internal.h):
+ * every CPU's cache where it drains the other CPUs' page caches too (@gfp
+ * may wait, interrupts on, not in interrupt context), else this CPU's.
+ * The hosted "CPUs" are threads, out of reach of an IPI.
  */
-static noinline void large_cache_drain_retry(gfp_t gfp)
+void kmem_reclaim_large(gfp_t gfp)
 {
+	if (!large_cacheable(1) || !slab_ready)
+		return;
 #ifndef __HOSTED__
 	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
 		on_each_cpu(large_cache_drain_ipi, NULL, true);
@@ -293,11 +302,8 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	}
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	/* Before it fails, the page allocator empties the block caches. */
 	pg = slab_alloc_pages(order, gfp);
-	if (unlikely(!pg) && large_cacheable(1)) {
-		large_cache_drain_retry(gfp);
-		pg = slab_alloc_pages(order, gfp);
-	}
 	return kmalloc_pages_done(pg, size, gfp);
 }
 

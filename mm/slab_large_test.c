@@ -103,8 +103,8 @@ void test_large_cache(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
-	/* Each order up to 64 KiB and one above, the cache's edges. */
-	for (size_t s = 4097; s <= 65537; s = 2 * s - 1) {
+	/* Each order up to 1 MiB and one above, the cache's edges. */
+	for (size_t s = 4097; s <= 1048577; s = 2 * s - 1) {
 		p = kmalloc(s, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, p);
 		KTEST_EXPECT_EQ(t, (unsigned long)p & (PAGE_SIZE - 1), 0UL);
@@ -125,9 +125,10 @@ static void lcache_fill_worker(void *arg, unsigned int id)
 }
 
 /*
- * Memory runs out while the other CPUs' caches hold blocks: kmalloc()
- * drains them all (not only its own CPU's) and succeeds.  The pages are
- * taken from the page allocator, which does not see the caches.
+ * Memory runs out while the other CPUs' caches hold blocks.  GFP_ATOMIC
+ * allocations take every free page but leave the other CPUs' caches
+ * alone (no IPI for them); then a GFP_KERNEL kmalloc(), whose page
+ * allocation drains them all (not only its own CPU's), succeeds.
  */
 void test_large_cache_remote_drain(struct ktest *t)
 {
@@ -145,11 +146,12 @@ void test_large_cache_remote_drain(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, held);
 	KTEST_EXPECT_GE(t, large_cache_pages(), 16UL);
 	console_loglevel = min(level, LOGLEVEL_ERR);
-	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
+	while ((pg = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))) {
 		*(void **)page_address(pg) = pages;
 		pages = page_address(pg);
 		n++;
 	}
+	KTEST_EXPECT_GE(t, large_cache_pages(), 16UL);
 	p = kmalloc(65536, GFP_KERNEL);
 	console_loglevel = level;
 	KTEST_EXPECT_NOT_NULL(t, p);
@@ -168,3 +170,50 @@ void test_large_cache_remote_drain(struct ktest *t)
 #endif
 
 
+/*
+ * The page allocator under pressure: this CPU's block cache holds one
+ * block of every cached order (8 KiB .. 1 MiB) and order-0 pages are taken
+ * until none is left.  Before failing, alloc_pages() empties the block
+ * caches (kmem_reclaim_large()), so the pages taken include the cached
+ * blocks', and everything comes back to the baseline afterwards.
+ */
+void test_large_cache_page_pressure(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), large0 = kmalloc_large_pages();
+	unsigned long n = 0, cached;
+	int level = console_loglevel;
+	void *blk[8], *pages = NULL;
+	struct page *pg;
+
+	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "no tier-3 cache with slab debugging or KASAN");
+	/* All at once, so that each goes to its own slot of the cache. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(blk); i++) {
+		blk[i] = kmalloc(PAGE_SIZE << (i + 1), GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, blk[i]);
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(blk); i++)
+		kfree(blk[i]);
+	cached = large_cache_pages();
+	KTEST_EXPECT_GE(t, cached, 510UL);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	console_loglevel = min(level, LOGLEVEL_ERR);
+	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
+		*(void **)page_address(pg) = pages;
+		pages = page_address(pg);
+		n++;
+	}
+	console_loglevel = level;
+	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
+	KTEST_EXPECT_GE(t, n, cached);
+	while (pages) {
+		void *next = *(void **)pages;
+
+		__free_pages(virt_to_page(pages), 0);
+		pages = next;
+	}
+	ktest_log(t, "%lu pages taken, %lu of them from the block caches", n, cached);
+	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}

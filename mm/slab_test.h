@@ -43,6 +43,7 @@ void test_slabinfo_runs(struct ktest *t);
 /* mm/slab_large_test.c */
 void test_krealloc_in_place(struct ktest *t);
 void test_large_cache(struct ktest *t);
+void test_large_cache_page_pressure(struct ktest *t);
 #ifndef __HOSTED__
 void test_large_cache_remote_drain(struct ktest *t);
 #endif
