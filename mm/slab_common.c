@@ -147,13 +147,29 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 #define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
 #define LARGE_CACHE_MAX		(PAGE_SIZE << LARGE_CACHE_ORDERS)
 
-/* addr[i] != NULL: a block of order i + 1, blk[i] its head page. */
+/*
+ * addr[o] != NULL: a block of order o (1..LARGE_CACHE_ORDERS; slot 0 is
+ * unused, so that the order is the index), blk[o] its head page.
+ */
 struct large_cache {
-	void *addr[LARGE_CACHE_ORDERS];
-	struct page *blk[LARGE_CACHE_ORDERS];
+	void *addr[LARGE_CACHE_ORDERS + 1];
+	struct page *blk[LARGE_CACHE_ORDERS + 1];
 };
 
 static DEFINE_PER_CPU(struct large_cache, large_cache);
+
+/*
+ * This CPU's slot at byte offset @off (8 * the order; interrupts off): in
+ * the kernel %gs-relative with the offset in a register, no per-CPU base
+ * to load; the hosted build has no such accessors.
+ */
+#ifdef __HOSTED__
+#define lc_read(field, off)	(this_cpu_ptr(&large_cache)->field[(off) / 8])
+#define lc_write(field, off, v)	(this_cpu_ptr(&large_cache)->field[(off) / 8] = (v))
+#else
+#define lc_read(field, off)	raw_cpu_read_off(large_cache.field[0], off)
+#define lc_write(field, off, v)	raw_cpu_write_off(large_cache.field[0], off, v)
+#endif
 
 static __always_inline bool large_cacheable(unsigned int order)
 {
@@ -161,34 +177,40 @@ static __always_inline bool large_cacheable(unsigned int order)
 }
 
 /*
- * A block asked for with GFP_DMA/GFP_DMA32 (flagged by kmalloc_zone()):
- * given back at once, since the zone is scarce and a cached block would go
- * to a kmalloc() that needs no zone.  Not by the page's zone: below 4 GiB
- * of RAM, DMA32 is all the memory a plain kmalloc() gets.
+ * page->flags (0 when the page allocator hands a block out) of a large
+ * block that its kfree() may cache: set by kmalloc_large() and
+ * kmalloc_large_node() when large_cacheable(), so that the free tests one
+ * bit.  Not by kmalloc_zone(): a GFP_DMA/GFP_DMA32 block goes back at
+ * once, since the zone is scarce and a cached block would go to a
+ * kmalloc() that needs no zone (and not by the page's zone: below 4 GiB of
+ * RAM, DMA32 is all the memory a plain kmalloc() gets).  A cached block
+ * keeps the bit for its next user.
  */
-#define LARGE_F_ZONE	0x1
+#define LARGE_F_CACHE	0x1
 
-static __always_inline bool large_zone_block(const struct page *pg)
+static __always_inline struct page *large_mark(struct page *pg)
 {
-	return pg->flags & LARGE_F_ZONE;
+	if (pg && large_cacheable(page_order(pg)))
+		pg->flags = LARGE_F_CACHE;
+	return pg;
 }
 
 /*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
- * or NULL.  Its order less one is the bit length of (@size - 1) - 13.
+ * or NULL.  Its order is the bit length of (@size - 1) - 12.
  */
 static __always_inline void *large_cache_take(size_t size)
 {
-	unsigned long i = (unsigned long)(51 - __builtin_clzl(size - 1)), flags;
-	struct large_cache *lc;
+	unsigned long off = (63UL - (unsigned long)__builtin_clzl(size - 1) - 11) * 8, flags;
 	void *obj;
 
+	/* Computed whole before the irqsave: gcc otherwise splits it around. */
+	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
-	lc = this_cpu_ptr(&large_cache);
-	obj = lc->addr[i];
+	obj = lc_read(addr, off);
 	if (obj) {
-		WRITE_ONCE(lc->blk[i]->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
-		lc->addr[i] = NULL;
+		WRITE_ONCE(lc_read(blk, off)->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
+		lc_write(addr, off, NULL);
 	}
 	local_irq_restore(flags);
 	return obj;
@@ -196,15 +218,14 @@ static __always_inline void *large_cache_take(size_t size)
 
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
 {
-	struct large_cache *lc;
-	unsigned long flags;
+	unsigned long flags, off = order * 8UL;
 	bool put = false;
 
+	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
-	lc = this_cpu_ptr(&large_cache);
-	if (!lc->addr[order - 1]) {
-		lc->addr[order - 1] = (void *)addr;
-		lc->blk[order - 1] = pg;
+	if (!lc_read(addr, off)) {
+		lc_write(addr, off, (void *)addr);
+		lc_write(blk, off, pg);
 		put = true;
 	}
 	local_irq_restore(flags);
@@ -227,14 +248,14 @@ void large_cache_drain(unsigned int cpu)
 	if (!cpu_has_area(cpu))
 		return;
 	lc = per_cpu_ptr(&large_cache, cpu);
-	for (unsigned int i = 0; i < LARGE_CACHE_ORDERS; i++) {
-		struct page *pg = lc->blk[i];
+	for (unsigned int o = 1; o <= LARGE_CACHE_ORDERS; o++) {
+		struct page *pg = lc->blk[o];
 
-		if (!lc->addr[i])
+		if (!lc->addr[o])
 			continue;
-		lc->addr[i] = NULL;
-		__atomic_fetch_sub(&large_pages, 1L << (i + 1), __ATOMIC_RELAXED);
-		__free_pages(pg, i + 1);
+		lc->addr[o] = NULL;
+		__atomic_fetch_sub(&large_pages, 1L << o, __ATOMIC_RELAXED);
+		__free_pages(pg, o);
 	}
 }
 
@@ -244,9 +265,9 @@ unsigned long large_cache_pages(void)
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (unsigned int i = 0; cpu_has_area(cpu) && i < LARGE_CACHE_ORDERS; i++)
-			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[i]))
-				n += 2UL << i;
+		for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
+			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
+				n += 1UL << o;
 	return n;
 }
 
@@ -304,7 +325,7 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
 	/* Before it fails, the page allocator empties the block caches. */
 	pg = slab_alloc_pages(order, gfp);
-	return kmalloc_pages_done(pg, size, gfp);
+	return kmalloc_pages_done(large_mark(pg), size, gfp);
 }
 
 /* kmalloc_large() from node @nid first (slab_node.c: kmalloc_node()). */
@@ -315,8 +336,9 @@ noinline void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
 	if (unlikely(size > (PAGE_SIZE << MAX_ORDER)))
 		return kmalloc_large(size, gfp);
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
-	return kmalloc_pages_done(alloc_pages_node(nid, (gfp & (__GFP_ATOMIC | __GFP_THISNODE)) |
-						     __GFP_NOWARN, order), size, gfp);
+	return kmalloc_pages_done(large_mark(alloc_pages_node(nid, (gfp & (__GFP_ATOMIC |
+									 __GFP_THISNODE)) |
+							       __GFP_NOWARN, order)), size, gfp);
 }
 
 /*
@@ -332,9 +354,8 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp);
 	if (size > PAGE_SIZE)
 		order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	/* Not large_mark()ed: given back at once. */
 	pg = alloc_pages((gfp & (GFP_ZONEMASK | __GFP_ATOMIC)) | __GFP_NOWARN, order);
-	if (pg)
-		pg->flags = LARGE_F_ZONE;
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
@@ -344,23 +365,51 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
  * block at once exactly one owns it: the other reports the double free.
  * Return: 0, or -ENOENT (the block was already freed).
  */
-static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+/* free_large()'s arguments, in its order: no moves before the tail call. */
+static noinline int free_large_refused(struct page *pg, const void *addr, unsigned long ip,
+				       const char *fn)
+{
+	slab_report("%s(%p) from %pS: double free of a large block (pfn %#lx), refused\n",
+		    fn, addr, (void *)ip, page_to_pfn(pg));
+	return -ENOENT;
+}
+
+/* The block back to the buddy allocator (not cached). */
+static noinline int free_large_pages(struct page *pg, unsigned int order)
+{
+	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
+	__free_pages(pg, order);
+	return 0;
+}
+
+/*
+ * The report and the buddy free are tail calls: the cached case needs no
+ * stack frame.
+ */
+static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
+					const char *fn)
 {
 	u8 old = PAGE_TYPE_LARGE_KMALLOC;
 	unsigned int order;
 
 	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
-						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))) {
-		slab_report("%s(%p) from %pS: double free of a large block, refused\n",
-			    fn, addr, (void *)ip);
-		return -ENOENT;
-	}
+						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
+		return free_large_refused(pg, addr, ip, fn);
 	order = page_order(pg);
-	if (large_cacheable(order) && !large_zone_block(pg) && large_cache_put(pg, addr, order))
+	if ((pg->flags & LARGE_F_CACHE) && large_cache_put(pg, addr, order))
 		return 0;
-	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
-	__free_pages(pg, order);
-	return 0;
+	return free_large_pages(pg, order);
+}
+
+static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+{
+	return __free_large(pg, addr, ip, fn);
+}
+
+/* free_large() for callers that drop the result (kfree()): no result to set. */
+static void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+{
+	__free_large(pg, addr, ip, fn);
 }
 
 /*
@@ -377,7 +426,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large(pg, p, _RET_IP_, "kfree");
+	free_large_void(pg, p, _RET_IP_, "kfree");
 	return true;
 }
 
@@ -763,7 +812,7 @@ static __always_inline void krealloc_free(const void *p, const struct obj_ref *r
 		return;
 	}
 	if (kind == 2) {
-		free_large(ref->page, p, ip, "krealloc");
+		free_large_void(ref->page, p, ip, "krealloc");
 		return;
 	}
 #ifdef SLAB_T1_FAST
