@@ -343,7 +343,7 @@ static unsigned int gfp_zone(struct page_allocator *pa, gfp_t gfp)
 	return min(z, pa->nr_zones - 1);
 }
 
-/* Before failing: pull cached blocks back into the zones. */
+/* Before failing: pull cached blocks back into the zones (the slabs' too). */
 static void drain_for_retry(struct page_allocator *pa, gfp_t gfp)
 {
 	unsigned long flags;
@@ -354,6 +354,8 @@ static void drain_for_retry(struct page_allocator *pa, gfp_t gfp)
 		arch_local_irq_restore(flags);
 		return;
 	}
+	/* kmalloc's cached large blocks first, on the same terms: into the rings. */
+	kmem_reclaim_large(gfp);
 	drain_local_pages();
 	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt())
 		drain_remote_pages();

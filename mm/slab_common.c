@@ -15,6 +15,8 @@
 #include <exo/string.h>
 
 #include "slab.h"
+/* After slab.h: it has what internal.h needs. */
+#include "internal.h"
 
 /*
  * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
@@ -40,7 +42,8 @@ struct obj_ref {
 };
 
 /*
- * What @p is.  Return: 1 slab object (ref->c), 2 large kmalloc block
+ * What @p is.  Return: 1 slab object (ref->c; ref->page its slab, or NULL
+ * for a kmalloc class without debugging), 2 large kmalloc block
  * (ref->page), or -EFAULT (not ours), -EINVAL (inside ours, not an object
  * start), -ENOENT (a freed large block).  Never dereferences @p.
  */
@@ -52,6 +55,19 @@ static int classify(const void *p, struct obj_ref *ref)
 	unsigned int cls, order;
 
 	if (pfn < slab_map_pfns && (cls = READ_ONCE(slab_class_map[pfn])) != CLS_NONE) {
+		/*
+		 * Without debugging a kmalloc class's stride is its size, a
+		 * power of two no larger than the slab, which is aligned to
+		 * its own size: an object start is a multiple of the size.
+		 * (ref->page is only used for large blocks.)
+		 */
+		if (!DEBUG && cls < NR_KMALLOC) {
+			if ((unsigned long)p & ((16UL << cls) - 1))
+				return -EINVAL;
+			ref->c = &kmalloc_caches[cls];
+			ref->page = NULL;
+			return 1;
+		}
 		if (cls < NR_KMALLOC) {
 			c = &kmalloc_caches[cls];
 			order = c->order;
@@ -116,26 +132,44 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
 
 /*
  * Tier 3's block cache: one freed block per order 1..LARGE_CACHE_ORDERS
- * (8..64 KiB) on each CPU, so that a kmalloc/kfree of a large size is not
- * a buddy split and merge each time.  At most 120 KiB per CPU; taken and
- * put with interrupts off (any context frees), no atomic: a cached block
- * stays counted in large_pages, and kmalloc_large_pages() subtracts the
- * caches' pages.  A cached block is typed PAGE_TYPE_BUDDY, so a second
- * kfree() is refused as for a block back in the buddy allocator.
- * kmem_drain_all() and the CPU drains empty it; an allocation that
- * the page allocator refuses empties the caches and retries.  Not with
- * slab debugging or KASAN, whose checks want every block back at once.
+ * (8 KiB..1 MiB: every order below the 2 MiB one, which the page
+ * allocator's per-CPU rings keep themselves) on each CPU, so that a
+ * kmalloc/kfree of a large size is not a buddy split and merge each time.
+ * At most 2 MiB less 8 KiB per CPU; taken and put with interrupts off (any
+ * context frees), no atomic: a cached block stays counted in large_pages,
+ * and kmalloc_large_pages() subtracts the caches' pages.  A cached block
+ * is typed PAGE_TYPE_BUDDY, so a second kfree() is refused as for a block
+ * back in the buddy allocator.  kmem_drain_all() and the CPU drains empty
+ * it, and so does the page allocator before it fails any allocation
+ * (kmem_reclaim_large()).  Not with slab debugging or KASAN, whose checks
+ * want every block back at once.
  */
-#define LARGE_CACHE_ORDERS	4
+#define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
 #define LARGE_CACHE_MAX		(PAGE_SIZE << LARGE_CACHE_ORDERS)
 
-/* addr[i] != NULL: a block of order i + 1, blk[i] its head page. */
+/*
+ * addr[o] != NULL: a block of order o (1..LARGE_CACHE_ORDERS; slot 0 is
+ * unused, so that the order is the index), blk[o] its head page.
+ */
 struct large_cache {
-	void *addr[LARGE_CACHE_ORDERS];
-	struct page *blk[LARGE_CACHE_ORDERS];
+	void *addr[LARGE_CACHE_ORDERS + 1];
+	struct page *blk[LARGE_CACHE_ORDERS + 1];
 };
 
 static DEFINE_PER_CPU(struct large_cache, large_cache);
+
+/*
+ * This CPU's slot at byte offset @off (8 * the order; interrupts off): in
+ * the kernel %gs-relative with the offset in a register, no per-CPU base
+ * to load; the hosted build has no such accessors.
+ */
+#ifdef __HOSTED__
+#define lc_read(field, off)	(this_cpu_ptr(&large_cache)->field[(off) / 8])
+#define lc_write(field, off, v)	(this_cpu_ptr(&large_cache)->field[(off) / 8] = (v))
+#else
+#define lc_read(field, off)	raw_cpu_read_off(large_cache.field[0], off)
+#define lc_write(field, off, v)	raw_cpu_write_off(large_cache.field[0], off, v)
+#endif
 
 static __always_inline bool large_cacheable(unsigned int order)
 {
@@ -143,34 +177,40 @@ static __always_inline bool large_cacheable(unsigned int order)
 }
 
 /*
- * A block asked for with GFP_DMA/GFP_DMA32 (flagged by kmalloc_zone()):
- * given back at once, since the zone is scarce and a cached block would go
- * to a kmalloc() that needs no zone.  Not by the page's zone: below 4 GiB
- * of RAM, DMA32 is all the memory a plain kmalloc() gets.
+ * page->flags (0 when the page allocator hands a block out) of a large
+ * block that its kfree() may cache: set by kmalloc_large() and
+ * kmalloc_large_node() when large_cacheable(), so that the free tests one
+ * bit.  Not by kmalloc_zone(): a GFP_DMA/GFP_DMA32 block goes back at
+ * once, since the zone is scarce and a cached block would go to a
+ * kmalloc() that needs no zone (and not by the page's zone: below 4 GiB of
+ * RAM, DMA32 is all the memory a plain kmalloc() gets).  A cached block
+ * keeps the bit for its next user.
  */
-#define LARGE_F_ZONE	0x1
+#define LARGE_F_CACHE	0x1
 
-static __always_inline bool large_zone_block(const struct page *pg)
+static __always_inline struct page *large_mark(struct page *pg)
 {
-	return pg->flags & LARGE_F_ZONE;
+	if (pg && large_cacheable(page_order(pg)))
+		pg->flags = LARGE_F_CACHE;
+	return pg;
 }
 
 /*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
- * or NULL.  Its order less one is the bit length of (@size - 1) - 13.
+ * or NULL.  Its order is the bit length of (@size - 1) - 12.
  */
 static __always_inline void *large_cache_take(size_t size)
 {
-	unsigned long i = (unsigned long)(51 - __builtin_clzl(size - 1)), flags;
-	struct large_cache *lc;
+	unsigned long off = (63UL - (unsigned long)__builtin_clzl(size - 1) - 11) * 8, flags;
 	void *obj;
 
+	/* Computed whole before the irqsave: gcc otherwise splits it around. */
+	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
-	lc = this_cpu_ptr(&large_cache);
-	obj = lc->addr[i];
+	obj = lc_read(addr, off);
 	if (obj) {
-		WRITE_ONCE(lc->blk[i]->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
-		lc->addr[i] = NULL;
+		WRITE_ONCE(lc_read(blk, off)->type, (u8)PAGE_TYPE_LARGE_KMALLOC);
+		lc_write(addr, off, NULL);
 	}
 	local_irq_restore(flags);
 	return obj;
@@ -178,15 +218,14 @@ static __always_inline void *large_cache_take(size_t size)
 
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
 {
-	struct large_cache *lc;
-	unsigned long flags;
+	unsigned long flags, off = order * 8UL;
 	bool put = false;
 
+	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
-	lc = this_cpu_ptr(&large_cache);
-	if (!lc->addr[order - 1]) {
-		lc->addr[order - 1] = (void *)addr;
-		lc->blk[order - 1] = pg;
+	if (!lc_read(addr, off)) {
+		lc_write(addr, off, (void *)addr);
+		lc_write(blk, off, pg);
 		put = true;
 	}
 	local_irq_restore(flags);
@@ -209,14 +248,14 @@ void large_cache_drain(unsigned int cpu)
 	if (!cpu_has_area(cpu))
 		return;
 	lc = per_cpu_ptr(&large_cache, cpu);
-	for (unsigned int i = 0; i < LARGE_CACHE_ORDERS; i++) {
-		struct page *pg = lc->blk[i];
+	for (unsigned int o = 1; o <= LARGE_CACHE_ORDERS; o++) {
+		struct page *pg = lc->blk[o];
 
-		if (!lc->addr[i])
+		if (!lc->addr[o])
 			continue;
-		lc->addr[i] = NULL;
-		__atomic_fetch_sub(&large_pages, 1L << (i + 1), __ATOMIC_RELAXED);
-		__free_pages(pg, i + 1);
+		lc->addr[o] = NULL;
+		__atomic_fetch_sub(&large_pages, 1L << o, __ATOMIC_RELAXED);
+		__free_pages(pg, o);
 	}
 }
 
@@ -226,9 +265,9 @@ unsigned long large_cache_pages(void)
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (unsigned int i = 0; cpu_has_area(cpu) && i < LARGE_CACHE_ORDERS; i++)
-			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[i]))
-				n += 2UL << i;
+		for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
+			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
+				n += 1UL << o;
 	return n;
 }
 
@@ -248,13 +287,18 @@ static void __maybe_unused large_cache_drain_ipi(void *unused)
 }
 
 /*
- * Empty the block caches before a retry: every CPU's where the page
- * allocator would drain the other CPUs' page caches too (@gfp may wait,
- * interrupts on, not in interrupt context), else this CPU's.  The hosted
- * "CPUs" are threads, out of reach of an IPI.
+ * kmem_reclaim_large() - give the block caches back before an allocation fails
+ * @gfp: the failing allocation's flags
+ *
+ * Called by the page allocator before its last try (mm/internal.h):
+ * every CPU's cache where it drains the other CPUs' page caches too (@gfp
+ * may wait, interrupts on, not in interrupt context), else this CPU's.
+ * The hosted "CPUs" are threads, out of reach of an IPI.
  */
-static noinline void large_cache_drain_retry(gfp_t gfp)
+void kmem_reclaim_large(gfp_t gfp)
 {
+	if (!large_cacheable(1) || !slab_ready)
+		return;
 #ifndef __HOSTED__
 	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
 		on_each_cpu(large_cache_drain_ipi, NULL, true);
@@ -279,12 +323,9 @@ static noinline void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	}
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	/* Before it fails, the page allocator empties the block caches. */
 	pg = slab_alloc_pages(order, gfp);
-	if (unlikely(!pg) && large_cacheable(1)) {
-		large_cache_drain_retry(gfp);
-		pg = slab_alloc_pages(order, gfp);
-	}
-	return kmalloc_pages_done(pg, size, gfp);
+	return kmalloc_pages_done(large_mark(pg), size, gfp);
 }
 
 /* kmalloc_large() from node @nid first (slab_node.c: kmalloc_node()). */
@@ -295,8 +336,9 @@ noinline void *kmalloc_large_node(size_t size, gfp_t gfp, int nid)
 	if (unlikely(size > (PAGE_SIZE << MAX_ORDER)))
 		return kmalloc_large(size, gfp);
 	order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
-	return kmalloc_pages_done(alloc_pages_node(nid, (gfp & (__GFP_ATOMIC | __GFP_THISNODE)) |
-						     __GFP_NOWARN, order), size, gfp);
+	return kmalloc_pages_done(large_mark(alloc_pages_node(nid, (gfp & (__GFP_ATOMIC |
+									 __GFP_THISNODE)) |
+							       __GFP_NOWARN, order)), size, gfp);
 }
 
 /*
@@ -312,9 +354,8 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp);
 	if (size > PAGE_SIZE)
 		order = (unsigned int)(64 - __builtin_clzl((size - 1) >> PAGE_SHIFT));
+	/* Not large_mark()ed: given back at once. */
 	pg = alloc_pages((gfp & (GFP_ZONEMASK | __GFP_ATOMIC)) | __GFP_NOWARN, order);
-	if (pg)
-		pg->flags = LARGE_F_ZONE;
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
@@ -324,23 +365,51 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
  * block at once exactly one owns it: the other reports the double free.
  * Return: 0, or -ENOENT (the block was already freed).
  */
-static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+/* free_large()'s arguments, in its order: no moves before the tail call. */
+static noinline int free_large_refused(struct page *pg, const void *addr, unsigned long ip,
+				       const char *fn)
+{
+	slab_report("%s(%p) from %pS: double free of a large block (pfn %#lx), refused\n",
+		    fn, addr, (void *)ip, page_to_pfn(pg));
+	return -ENOENT;
+}
+
+/* The block back to the buddy allocator (not cached). */
+static noinline int free_large_pages(struct page *pg, unsigned int order)
+{
+	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
+	__free_pages(pg, order);
+	return 0;
+}
+
+/*
+ * The report and the buddy free are tail calls: the cached case needs no
+ * stack frame.
+ */
+static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
+					const char *fn)
 {
 	u8 old = PAGE_TYPE_LARGE_KMALLOC;
 	unsigned int order;
 
 	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
-						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))) {
-		slab_report("%s(%p) from %pS: double free of a large block, refused\n",
-			    fn, addr, (void *)ip);
-		return -ENOENT;
-	}
+						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
+		return free_large_refused(pg, addr, ip, fn);
 	order = page_order(pg);
-	if (large_cacheable(order) && !large_zone_block(pg) && large_cache_put(pg, addr, order))
+	if ((pg->flags & LARGE_F_CACHE) && large_cache_put(pg, addr, order))
 		return 0;
-	__atomic_fetch_sub(&large_pages, 1L << order, __ATOMIC_RELAXED);
-	__free_pages(pg, order);
-	return 0;
+	return free_large_pages(pg, order);
+}
+
+static int free_large(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+{
+	return __free_large(pg, addr, ip, fn);
+}
+
+/* free_large() for callers that drop the result (kfree()): no result to set. */
+static void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+{
+	__free_large(pg, addr, ip, fn);
 }
 
 /*
@@ -357,7 +426,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large(pg, p, _RET_IP_, "kfree");
+	free_large_void(pg, p, _RET_IP_, "kfree");
 	return true;
 }
 
@@ -721,17 +790,41 @@ size_t ksize(const void *p)
 }
 
 /* The new object of krealloc() (@gfp without zone bits), not zeroed. */
-static void *krealloc_new(size_t size, gfp_t gfp, unsigned long ip)
+static __always_inline void *krealloc_new(size_t size, gfp_t gfp)
 {
 	gfp &= ~__GFP_ZERO;
 	if (!SLAB_GFP_PLAIN(gfp))
 		return __kmalloc_gfp(size, gfp);
-	return should_fail_slab(size, gfp) ? NULL :
-	       kasan_alloc_hook(kmalloc_slow(size, gfp), size, ip);
+	/* The fast paths, as kmalloc() takes them (KASAN: its hook). */
+	return should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
+}
+
+/*
+ * Free the old object of a krealloc() that moved it: @ref is what
+ * classify() said, @kind its kind.  The fast paths, as kfree() takes them;
+ * KASAN (quarantine, poison) and debugging through the checked path.
+ */
+static __always_inline void krealloc_free(const void *p, const struct obj_ref *ref, int kind,
+					  unsigned long ip)
+{
+	if (KASAN || DEBUG) {
+		kfree_hooked(p, ip, "krealloc");
+		return;
+	}
+	if (kind == 2) {
+		free_large_void(ref->page, p, ip, "krealloc");
+		return;
+	}
+#ifdef SLAB_T1_FAST
+	__kfree_t1(p);
+#else
+	free_slab_obj(ref->c, (void *)p, ip);
+#endif
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	unsigned long ip = _RET_IP_;
 	struct obj_ref ref;
 	size_t old;
 	void *n;
@@ -741,47 +834,53 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	might_alloc(gfp);
 	slab_entry();
-	if (slab_trap_refused("krealloc", _RET_IP_))
+	if (slab_trap_refused("krealloc", ip))
 		return NULL;
 	if (ZERO_OR_NULL_PTR(p)) {
-		n = krealloc_new(new_size, gfp, _RET_IP_);
+		n = krealloc_new(new_size, gfp);
 		if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(n))
 			memset(n, 0, new_size);
 		return n;
 	}
-	if (KASAN && kasan_free_precheck(p, _RET_IP_))
+	if (KASAN && kasan_free_precheck(p, ip))
 		return NULL;
 	kind = classify(p, &ref);
 	if (kind < 0) {
-		report_bad_free("krealloc", p, kind, _RET_IP_);
+		report_bad_free("krealloc", p, kind, ip);
 		return NULL;
 	}
 	if (!new_size) {
-		kfree_hooked(p, _RET_IP_, "krealloc");
+		kfree_hooked(p, ip, "krealloc");
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
-		old = ref.c->size;
 		if (ref.c->cls >= NR_KMALLOC) {
-			report_bad_free("krealloc", p, -EFAULT, _RET_IP_);
+			report_bad_free("krealloc", p, -EFAULT, ip);
 			return NULL;
 		}
-		if (new_size <= KMALLOC_MAX_CACHE_SIZE && kmalloc_class(new_size) == ref.c->cls)
-			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
+		old = ref.c->size;
 	} else {
 		old = PAGE_SIZE << page_order(ref.page);
-		if (new_size > KMALLOC_MAX_CACHE_SIZE &&
-		    new_size <= (PAGE_SIZE << MAX_ORDER) &&
-		    order_base_2(DIV_ROUND_UP(new_size, PAGE_SIZE)) == page_order(ref.page))
-			return kasan_alloc_hook((void *)p, new_size, _RET_IP_);
 	}
-	n = krealloc_new(new_size, gfp, _RET_IP_);
+	/*
+	 * Still fits: the same object, as Linux's krealloc().  With
+	 * __GFP_ZERO the bytes past the new size are zeroed, so that a later
+	 * krealloc() that grows it again in place finds zeroes there.
+	 */
+	if (new_size <= old) {
+		if (gfp & __GFP_ZERO) {
+			kasan_unpoison(p, old);
+			memset((char *)p + new_size, 0, old - new_size);
+		}
+		return kasan_alloc_hook((void *)p, new_size, ip);
+	}
+	n = krealloc_new(new_size, gfp);
 	if (!n)
 		return NULL;
-	memcpy(n, p, min(old, new_size));
-	if ((gfp & __GFP_ZERO) && new_size > old)
+	memcpy(n, p, old);
+	if (gfp & __GFP_ZERO)
 		memset((char *)n + old, 0, new_size - old);
-	kfree_hooked(p, _RET_IP_, "krealloc");
+	krealloc_free(p, &ref, kind, ip);
 	return n;
 }
 

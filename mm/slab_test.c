@@ -259,13 +259,13 @@ static void test_krealloc(struct ktest *t)
 	/* Same class: stays in place. */
 	q = krealloc(p, ksize(p), GFP_KERNEL);
 	KTEST_EXPECT_TRUE(t, q == p);
-	/* Shrink down through every tier. */
+	/* Shrink down through every tier: it still fits, so it stays. */
+	keep = ksize(p);
 	for (size = 20000; size >= 8; size /= 3) {
 		q = krealloc(p, size, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, q);
-		KTEST_EXPECT_EQ(t, ksize(q), size <= 16 ? 16UL :
-				size <= 4096 ? 1UL << order_base_2(size) :
-				PAGE_SIZE << order_base_2(DIV_ROUND_UP(size, PAGE_SIZE)));
+		KTEST_EXPECT_TRUE(t, q == p);
+		KTEST_EXPECT_EQ(t, ksize(q), keep);
 		for (size_t i = 0; i < size; i++)
 			if (q[i] != (u8)(i * 7 + 1)) {
 				KTEST_EXPECT_EQ(t, q[i], (u8)(i * 7 + 1));
@@ -854,112 +854,13 @@ static void test_gfp_might_sleep(struct ktest *t)
 }
 #endif
 
-/*
- * Tier 3's block cache: a freed 16 KiB block waits on this CPU and comes
- * back to the next kmalloc of its order; it does not count as held, a
- * second kfree() of it is refused, and the drain returns it.
- */
-static void test_large_cache(struct ktest *t)
-{
-	unsigned long base = ktest_settled_free_pages(), large0 = kmalloc_large_pages();
-	unsigned long err0 = kmem_error_count();
-	void *p, *q;
-
-	p = kmalloc(16384, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
-	memset(p, 0x5a, 16384);
-	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
-	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
-	/* KASAN reports it its own way (mm/kasan/kasan_test.c). */
-	if (!IS_ENABLED(CONFIG_KASAN)) {
-		KTEST_EXPECT_EQ(t, kfree_checked(p), -EFAULT);
-		KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
-	}
-	q = kmalloc(16384, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, q);
-	KTEST_EXPECT_EQ(t, ksize(q), 16384UL);
-	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0 + 4);
-	/* The test thread stays on its CPU: that CPU's cache gives it back. */
-	if (!DEBUG && !IS_ENABLED(CONFIG_KASAN))
-		KTEST_EXPECT_TRUE(t, q == p);
-	kfree(q);
-	/* A GFP_DMA32 block goes back to its zone, not to the (empty) cache. */
-	kmem_drain_all();
-	p = kmalloc(16384, GFP_KERNEL | GFP_DMA32);
-	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
-	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
-	/* Each order up to 64 KiB and one above, the cache's edges. */
-	for (size_t s = 4097; s <= 65537; s = 2 * s - 1) {
-		p = kmalloc(s, GFP_KERNEL);
-		KTEST_ASSERT_NOT_NULL(t, p);
-		KTEST_EXPECT_EQ(t, (unsigned long)p & (PAGE_SIZE - 1), 0UL);
-		KTEST_EXPECT_TRUE(t, ksize(p) >= s);
-		kfree(p);
-	}
-	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
-	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
-}
-
-#ifndef __HOSTED__
-/* Each CPU leaves a 64 KiB block in its tier-3 cache. */
-static void lcache_fill_worker(void *arg, unsigned int id)
-{
-	(void)arg;
-	(void)id;
-	kfree(kmalloc(65536, GFP_KERNEL));
-}
-
-/*
- * Memory runs out while the other CPUs' caches hold blocks: kmalloc()
- * drains them all (not only its own CPU's) and succeeds.  The pages are
- * taken from the page allocator, which does not see the caches.
- */
-static void test_large_cache_remote_drain(struct ktest *t)
-{
-	unsigned long base = ktest_settled_free_pages(), n = 0;
-	int level = console_loglevel;
-	void *held, *pages = NULL, *p;
-	struct page *pg;
-
-	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "no tier-3 cache with slab debugging or KASAN");
-	if (ktest_run_on_cpus(NR_CPUS, lcache_fill_worker, NULL) < 2)
-		KTEST_SKIP(t, "needs two CPUs");
-	/* This CPU's own cached block, if any, stays out of reach. */
-	held = kmalloc(65536, GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, held);
-	KTEST_EXPECT_GE(t, large_cache_pages(), 16UL);
-	console_loglevel = min(level, LOGLEVEL_ERR);
-	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
-		*(void **)page_address(pg) = pages;
-		pages = page_address(pg);
-		n++;
-	}
-	p = kmalloc(65536, GFP_KERNEL);
-	console_loglevel = level;
-	KTEST_EXPECT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, large_cache_pages(), 0UL);
-	kfree(p);
-	kfree(held);
-	while (pages) {
-		void *next = *(void **)pages;
-
-		__free_pages(virt_to_page(pages), 0);
-		pages = next;
-	}
-	ktest_log(t, "%lu pages taken", n);
-	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
-}
-#endif
-
 static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
 	KTEST_CASE(test_tier_boundaries),
 	KTEST_CASE(test_zero_and_null),
 	KTEST_CASE(test_krealloc),
+	KTEST_CASE(test_krealloc_in_place),
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
 	KTEST_CASE_FLAGS(test_debug_double_free_race, KTEST_F_SMP),
@@ -982,6 +883,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
 	KTEST_CASE(test_large_cache),
+	KTEST_CASE_RAM(test_large_cache_page_pressure, 0, 16),
 #ifndef __HOSTED__
 	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
 #endif

@@ -40,4 +40,12 @@ void test_irq_context(struct ktest *t);
 void test_trap_context(struct ktest *t);
 void test_slabinfo_runs(struct ktest *t);
 
+/* mm/slab_large_test.c */
+void test_krealloc_in_place(struct ktest *t);
+void test_large_cache(struct ktest *t);
+void test_large_cache_page_pressure(struct ktest *t);
+#ifndef __HOSTED__
+void test_large_cache_remote_drain(struct ktest *t);
+#endif
+
 #endif /* _MM_SLAB_TEST_H */

@@ -1195,13 +1195,13 @@ ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 "ktest_quick ktest=$MM_SUI
 ktest_qemu qemu-clang-smp2 "$out/clang/vmlinux" 2 \
 	"apic_timer=oneshot modules=auto nopvspin $MODPARAM_CMDLINE ktest=-edu,-e1000"
 # A machine bigger than one buddy block's worth of class map (Documentation/mm/slab.rst).
-# The memory-manager suites but four long cases whose size is set by the
+# The memory-manager suites but five long cases whose size is set by the
 # RAM and which test nothing a small machine does not (SMP stress,
 # page tables with all of RAM taken, twice; a random sequence of
 # allocations; every free page taken to drain the large-block caches,
-# which would make the host back all 64 GiB).
+# twice, which would make the host back all 64 GiB).
 ktest_bigmem qemu-64g-smp2 "$out/gcc/vmlinux" 2 64G \
-	"ktest=$MM_SUITES,-page_alloc.test_smp_stress,-pgtable.test_enomem,-page_alloc.test_random_sequence,-slab.test_large_cache_remote_drain"
+	"ktest=$MM_SUITES,-page_alloc.test_smp_stress,-pgtable.test_enomem,-page_alloc.test_random_sequence,-slab.test_large_cache_remote_drain,-slab.test_large_cache_page_pressure"
 # The edu suite in a 6 GiB guest: buffers above 4 GiB, beyond edu's 28-bit
 # DMA mask, are bounced.
 QEMU_DEVICES="-device edu -device edu" MEM=6G \

@@ -426,10 +426,12 @@ int kfree_checked(const void *ptr);
  * @new_size: the new size; 0 frees @ptr and returns ZERO_SIZE_PTR
  * @gfp: as for kmalloc(), but without GFP_DMA/GFP_DMA32
  *
- * The object stays in place when @new_size maps to the same size class
- * (or the same page block); otherwise a new object receives the first
- * min(old, new) bytes and the old one is freed.  With __GFP_ZERO a moved
- * object has every byte beyond the old usable size (ksize()) zeroed.
+ * The object stays in place whenever @new_size fits its usable size
+ * (ksize()), growing or shrinking; otherwise a new object receives the
+ * old usable size's bytes and the old one is freed.  With __GFP_ZERO a
+ * moved object has every byte beyond the old usable size zeroed, and a
+ * shrink in place zeroes the bytes past @new_size (so growing back in
+ * place, with __GFP_ZERO on every call, finds zeroes).
  * Return: the object, or NULL on failure or for a foreign @ptr (then @ptr
  * is untouched and still valid); NULL with a WARN for a zone flag.
  */
