@@ -241,6 +241,15 @@ ifdef CONFIG_STACKPROTECTOR
 KBUILD_CFLAGS := $(filter-out -fno-stack-protector,$(KBUILD_CFLAGS)) \
 	-fstack-protector-strong -mstack-protector-guard=global
 endif
+ifdef CONFIG_FUNCTION_TRACER
+# Every function starts with 5 bytes of NOPs the function tracer turns into
+# a call (kernel/trace/ftrace.c); `notrace` functions get none, and files
+# or directories opt out with CFLAGS_REMOVE_foo.o / ccflags-remove-y
+# += $(CC_FLAGS_FTRACE).  Modules are built with it too.
+CC_FLAGS_FTRACE := -fpatchable-function-entry=5,0
+KBUILD_CFLAGS += $(CC_FLAGS_FTRACE)
+endif
+export CC_FLAGS_FTRACE
 # The user's own flags, last so that they win (KCFLAGS=-g0 drops the debug
 # information, as make check does for the kernels it only boots).
 KBUILD_CFLAGS += $(KCFLAGS)

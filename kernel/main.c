@@ -10,6 +10,7 @@
 #include <exo/console.h>
 #include <exo/device.h>
 #include <exo/errno.h>
+#include <exo/ftrace.h>
 #include <exo/init.h>
 #include <exo/ktest.h>
 #include <exo/mm.h>
@@ -154,6 +155,8 @@ static noinline __noreturn void kernel_run(void)
 
 __noreturn void __init start_kernel(void)
 {
+	/* First: the text is still writable and no other CPU runs. */
+	ftrace_init();
 	parse_args(boot_command_line, 1);
 	tsc_calibrate();
 	pr_notice("Exo-OS %s (%s)\n", UTS_RELEASE, EXO_COMPILER);

@@ -45,6 +45,7 @@
 #include <exo/device.h>
 #include <exo/elf.h>
 #include <exo/errno.h>
+#include <exo/ftrace.h>
 #include <exo/export.h>
 #include <exo/init.h>
 #include <exo/kallsyms.h>
@@ -473,12 +474,60 @@ static int load_jump_table(struct load_info *info)
 	return 0;
 }
 
+/*
+ * The module's function tracer sites (its __patchable_function_entries
+ * sections: ld -r keeps one per text section), handed to the tracer
+ * while the text is still writable.
+ */
+static int load_ftrace_sites(struct load_info *info)
+{
+#ifdef CONFIG_FUNCTION_TRACER
+	static const char name[] = "__patchable_function_entries";
+	unsigned long *sites = NULL;
+	unsigned int n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned int k = 0;
+
+		for (unsigned int i = 1; i < info->shnum; i++) {
+			const Elf64_Shdr *s = &info->sh[i];
+
+			if (!(s->sh_flags & SHF_ALLOC) || s->sh_name >= info->shstr_size ||
+			    strcmp(info->shstr + s->sh_name, name))
+				continue;
+			if (!pass && (s->sh_type != SHT_PROGBITS || s->sh_size % sizeof(long) ||
+				      !IS_ALIGNED(info->secaddr[i], sizeof(long)))) {
+				load_err(info, "malformed __patchable_function_entries section");
+				return -ENOEXEC;
+			}
+			if (!pass)
+				n += s->sh_size / sizeof(long);
+			else
+				memcpy(&sites[k], (void *)info->secaddr[i], s->sh_size);
+			k += s->sh_size / sizeof(long);
+		}
+		if (!pass) {
+			if (!n)
+				return 0;
+			sites = kmalloc_array(n, sizeof(*sites), GFP_KERNEL);
+			if (!sites)
+				return -ENOMEM;
+		}
+	}
+	return ftrace_add_module(info->mod, sites, n);
+#else
+	return 0;
+#endif
+}
+
 static int do_load(struct load_info *info)
 {
 	int ret = module_elf_load(info);
 
 	if (!ret)
 		ret = load_jump_table(info);
+	if (!ret)
+		ret = load_ftrace_sites(info);
 	if (!ret)
 		protect(info->mod);
 	return ret;
@@ -514,6 +563,7 @@ noinline int do_init_module(struct module *mod)
 noinline void free_module(struct module *mod)
 {
 	jump_label_del_module(mod);	/* no flip may write into freed text */
+	ftrace_del_module(mod);
 	free_module_memory(mod->base, mod->size);	/* mod itself lives in there */
 }
 
@@ -684,8 +734,10 @@ int load_module_args(const void *image, size_t len, const char *args, struct mod
 		ret = module_set_params(info.mod, args);
 	if (ret) {
 		drop_deps(info.deps, info.nr_deps);
-		if (info.mod)
+		if (info.mod) {
 			jump_label_del_module(info.mod);
+			ftrace_del_module(info.mod);
+		}
 		if (info.base)
 			free_module_memory(info.base, info.size);
 		goto out;

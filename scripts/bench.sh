@@ -158,13 +158,21 @@ fi
 # each while off): the allocator pairs with every event off, and the
 # kmalloc(64)+kfree pair with its two events off and recording
 # (trace_kmalloc64_pair_off/_on, kernel/trace/trace_bench.c).
-echo "== tracing cost ($unit per operation; defconfig vs defconfig + CONFIG_TRACEPOINTS; QEMU $accel -smp 1)"
+echo "== tracing cost ($unit per operation; defconfig vs defconfig + CONFIG_TRACEPOINTS (+ CONFIG_FUNCTION_TRACER); QEMU $accel -smp 1)"
 tout="$out/tracepoints"
 mkdir -p "$tout"
 make -C "$src" O="$tout" defconfig >/dev/null &&
 	sed -i 's/^# CONFIG_TRACEPOINTS is not set$/CONFIG_TRACEPOINTS=y/' "$tout/.config" &&
 	make -C "$src" O="$tout" olddefconfig >/dev/null &&
 	make -C "$src" O="$tout" -j"$(nproc)" >/dev/null || exit 1
+# And with the function tracer built in (every function's NOP5 site): the
+# same pairs with nothing traced, and a call traced or not (ftrace_call_*,
+# kernel/trace/ftrace_bench.c).
+fout="$out/ftrace"
+mkdir -p "$fout"
+sed 's/^# CONFIG_FUNCTION_TRACER is not set$/CONFIG_FUNCTION_TRACER=y/' "$tout/.config" >"$fout/.config" &&
+	make -C "$src" O="$fout" olddefconfig >/dev/null &&
+	make -C "$src" O="$fout" -j"$(nproc)" >/dev/null || exit 1
 tbench() {	# $1 vmlinux, $2 bench prefix, $3 log: "name median" lines
 	timeout 300 $QEMU $accel -kernel "$1" -append "bench=$2 bench_unit=$unit loglevel=6" \
 		-smp 1 -m 512M -display none -serial file:"$3" -monitor none -no-reboot \
@@ -177,6 +185,9 @@ tbench() {	# $1 vmlinux, $2 bench prefix, $3 log: "name median" lines
 		tbench "$tout/vmlinux" "$b" "$tout/on-$b.log" | sed 's/^/y /'
 	done
 	tbench "$tout/vmlinux" trace_ "$tout/trace.log" | sed 's/^/y /'
+	for b in kmalloc64_pair page_order0_pair ftrace_; do
+		tbench "$fout/vmlinux" "$b" "$fout/$b.log" | sed 's/^/f /'
+	done
 } >"$tout/rows.txt"
 awk -v unit="$unit" '
 	{ v[$1 " " $2] = $3 }
@@ -191,6 +202,16 @@ awk -v unit="$unit" '
 		printf "| `page_order0_pair` | %s | %s | -- |\n", g("n page_order0_pair"), g("y page_order0_pair")
 		printf "| `trace_kmalloc64_pair_off` / `_on` | -- | %s | %s |\n",
 			g("y trace_kmalloc64_pair_off"), g("y trace_kmalloc64_pair_on")
+		print ""
+		print "The function tracer built in too (`CONFIG_FUNCTION_TRACER=y`), nothing"
+		print "traced, then an empty function called untraced and traced:"
+		print ""
+		print "| bench row | `TRACEPOINTS=y` | `+FUNCTION_TRACER`, off | `+FUNCTION_TRACER`, on |"
+		print "|---|---:|---:|---:|"
+		printf "| `kmalloc64_pair` | %s | %s | -- |\n", g("y kmalloc64_pair"), g("f kmalloc64_pair")
+		printf "| `page_order0_pair` | %s | %s | -- |\n", g("y page_order0_pair"), g("f page_order0_pair")
+		printf "| `ftrace_call_off` / `_on` | -- | %s | %s |\n",
+			g("f ftrace_call_off"), g("f ftrace_call_on")
 	}' "$tout/rows.txt" | tee "$out/trace.md"
 
 # Boot to all CPUs online, plain TCG -smp 4: QEMU wall time to power-off,

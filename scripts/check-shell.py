@@ -97,6 +97,18 @@ STEPS = [
                       r"call_site=\S+ ptr=\S+ bytes_req=\d+ gfp_flags=0x[0-9a-f]+$"], [], "trace"),
     ("trace disable\r", [], [r"trace:"], "trace"),
     ("trace list\r", [r"^  mm:kmalloc$", r"^  sched:sched_switch$"], [r"^\* "], "trace"),
+    # The function tracer (CONFIG_FUNCTION_TRACER): the edu driver's functions,
+    # called by the factorial ioctl; "func <-parent" lines.
+    ("trace clear\r", [], [r"trace:"], "trace"),
+    ("trace function edu_*\r", [r"^trace: tracing \d+ functions$"], [], "trace"),
+    ("ioctl /dev/edu0 0xc0044501 10\r", [r"returned 0, value 3628800"], [], "trace"),
+    ("trace show\r", [r"^# tracer: function$",
+                      r"^ +[\w/<>-]+-\d+ +\[\d{3}\] [d.][N.][hs.][\d.] +\d+\.\d{6}: "
+                      r"edu_\w+( \[edu\])? <-\w+( \[\w+\])?$"], [r": kmalloc: "], "trace"),
+    ("trace function no_such_fn\r", [r"trace: no traceable function matches 'no_such_fn' \(-ENOENT\)"],
+     [], "trace"),
+    ("trace function off\r", [], [r"trace:"], "trace"),
+    ("trace clear\r", [], [r"trace:"], "trace"),
     # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
     ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
     ("xversoin" + HOME + DELETE + END + LEFT + LEFT + "\x7f" + RIGHT + "o\r",

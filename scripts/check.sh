@@ -1161,7 +1161,8 @@ ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3 ktest
 ktest=x86_core,smp,sched,tlb,page_alloc,slab,vmalloc,workqueue,timer,softirq,irq,pci_msi" 3
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
-# lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector).
+# lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector), and
+# the function tracer, whose ftrace suite runs here and in the clang one.
 # Every suite under KASAN: no report outside the kasan suite's own (and no
 # lockdep report outside the ktests' own lock classes).
 ktest_kasan qemu-allyes-smp2 "$out/allyes/vmlinux" 2

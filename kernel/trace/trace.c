@@ -131,6 +131,10 @@ static void type_events(void)
 
 struct trace_event_call *trace_event_by_type(unsigned int type)
 {
+#ifdef CONFIG_FUNCTION_TRACER
+	if (type == TRACE_TYPE_FUNCTION)
+		return &ftrace_function_event;
+#endif
 	if (type >= (unsigned int)(__stop__ftrace_events - __start__ftrace_events))
 		return NULL;
 	return __start__ftrace_events[type];

@@ -20,7 +20,11 @@ int trace_alloc_buffer(void);
 struct trace_event_call *trace_event_by_type(unsigned int type);
 void trace_filter_get(int *cpu, int *pid);
 
+/* The function tracer's records (ftrace.c): not an event of the section. */
+#define TRACE_TYPE_FUNCTION	0xffff
+
 #ifdef CONFIG_FUNCTION_TRACER
+extern struct trace_event_call ftrace_function_event;
 int trace_function_set(const char *glob);
 void trace_function_stop(void);
 bool trace_function_active(void);

@@ -69,13 +69,15 @@ static void print_entry(trace_out_fn out, void *ctx, unsigned int cpu,
 	struct trace_seq s = { .len = 0 };
 	u64 us = ent->ts / NSEC_PER_USEC;
 
-	trace_seq_printf(&s, "%16.16s-%-5d [%03u] %c%c%c%c %5llu.%06llu: %s: ", ent->comm,
+	trace_seq_printf(&s, "%16.16s-%-5d [%03u] %c%c%c%c %5llu.%06llu: ", ent->comm,
 			 ent->pid, cpu, ent->flags & TRACE_FLAG_IRQS_OFF ? 'd' : '.',
 			 ent->flags & TRACE_FLAG_NEED_RESCHED ? 'N' : '.',
 			 ent->flags & TRACE_FLAG_HARDIRQ ? 'h' :
 			 ent->flags & TRACE_FLAG_SOFTIRQ ? 's' : '.',
-			 depth_char(ent->preempt_count), us / 1000000, us % 1000000,
-			 call ? call->name : "unknown");
+			 depth_char(ent->preempt_count), us / 1000000, us % 1000000);
+	/* The function tracer's lines are "func <-parent", with no event name. */
+	if (ent->type != TRACE_TYPE_FUNCTION)
+		trace_seq_printf(&s, "%s: ", call ? call->name : "unknown");
 	if (call)
 		call->print(&s, ent);
 	trace_seq_printf(&s, "\n");

@@ -8,6 +8,7 @@
  *	trace disable [EVENT]		every event (or EVENT) off
  *	trace filter cpu=N|pid=N|none	record one CPU's or one thread's events
  *	trace function GLOB		the function tracer on functions matching GLOB
+ *	trace function off		no function traced
  *	trace show			cat trace
  *	trace clear			echo > trace
  */
@@ -71,6 +72,10 @@ static int cmd_trace(int argc, char **argv)
 	case 3:
 		return trace_set_filter(argv[2]);
 	case 4:
+		if (!strcmp(argv[2], "off")) {
+			trace_function_stop();
+			return 0;
+		}
 		n = trace_function_set(argv[2]);
 		if (n == -ENOSYS)
 			printk("trace: no function tracer (CONFIG_FUNCTION_TRACER=n)\n");
@@ -85,5 +90,5 @@ static int cmd_trace(int argc, char **argv)
 		return 0;
 	}
 }
-DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|show|clear",
+DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|off|show|clear",
 		      1, 2, "tracepoints and the function tracer (ftrace format)", cmd_trace);

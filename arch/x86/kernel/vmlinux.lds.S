@@ -98,6 +98,17 @@ SECTIONS
 		*(.data..read_mostly)
 		. = ALIGN(64);
 	}
+	/*
+	 * The function tracer's sites (-fpatchable-function-entry): the
+	 * address of each function's entry NOP, sorted at boot by
+	 * ftrace_init() (kernel/trace/ftrace.c), hence writable.
+	 */
+	. = ALIGN(8);
+	.mcount_loc : LOAD(.mcount_loc) {
+		__start_mcount_loc = .;
+		KEEP(*(__patchable_function_entries))
+		__stop_mcount_loc = .;
+	}
 	. = ALIGN(4096);
 	_edata = .;
 
