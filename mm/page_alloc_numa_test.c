@@ -9,6 +9,7 @@
  * runs it in the 2- and 4-node boots too (Documentation/mm/numa.rst).
  */
 #include <exo/errno.h>
+#include <exo/jump_label.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -571,6 +572,123 @@ static void test_kmalloc_remote_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* ---------------------------------------------------------------------
+ * The slab's node layer: per-node lists (I9) and remote frees (I10)
+ */
+
+/*
+ * slab_numa_free is on exactly with several memory nodes; off, each of its
+ * sites (the node tests of the slab paths) is a 5-byte NOP, on a JMP.
+ */
+static void test_slab_numa_key(struct ktest *t)
+{
+	bool multi = pa_nr_nodes > 1;
+
+	KTEST_EXPECT_EQ(t, static_key_enabled(&slab_numa_free), multi);
+#ifdef CONFIG_JUMP_LABEL
+	static const u8 nop5[5] = { JUMP_LABEL_NOP5 };
+	struct jump_entry e;
+	unsigned int n = 0;
+	u8 insn[5];
+	int len;
+
+	while ((len = jump_label_site_insn(&slab_numa_free.key, n, &e, insn)) > 0) {
+		if (multi) {
+			KTEST_EXPECT_TRUE(t, insn[0] == 0xe9 || insn[0] == 0xeb);
+		} else {
+			KTEST_EXPECT_EQ(t, len, 5);
+			KTEST_EXPECT_EQ(t, memcmp(insn, nop5, sizeof(nop5)), 0);
+		}
+		n++;
+	}
+	KTEST_EXPECT_EQ(t, len, -ENOENT);
+	KTEST_EXPECT_GT(t, n, 3U);
+	ktest_log(t, "%u sites, each a %s", n, multi ? "JMP" : "5-byte NOP");
+#endif
+}
+
+#define LIST_SLABS	256	/* partial slabs of the other node */
+
+/* Slabs on the @nid lists of @c: @partial, and the first partial one. */
+static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *partial)
+{
+	struct slab_node_lists *l = &c->node[nid];
+	struct page *pg, *first;
+	unsigned long flags;
+
+	*partial = 0;
+	spin_lock_irqsave(&c->lock, flags);
+	list_for_each_entry(pg, &l->partial, slab_list)
+		(*partial)++;
+	first = list_empty(&l->partial) ? NULL :
+		list_first_entry(&l->partial, struct page, slab_list);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return first;
+}
+
+/*
+ * With many partial slabs of another node, kmem_cache_alloc_node() of this
+ * CPU's node takes a slab of its own lists, and one of the other node
+ * the first of that node's partial list: neither walks the other slabs
+ * (O(1) in them), and they stay where they were.
+ */
+static void test_slab_node_lists(struct ktest *t)
+{
+	int remote = slab_remote_node(t), local = numa_mem_id();
+	unsigned long partial, again, n;
+	struct page *first, *slab;
+	struct kmem_cache *c;
+	void **objs, *p, *q;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	/* No tier 2: every free goes straight to its slab, the lists are exact. */
+	c = kmem_cache_create("numa_node_lists", 1024, 0, SLAB_NO_TIER2, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	n = (unsigned long)LIST_SLABS * c->objs;
+	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, objs);
+	for (unsigned long i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	/* One object back per slab: LIST_SLABS partial slabs on @remote. */
+	for (unsigned long i = 0; i < n; i++) {
+		if (((unsigned long)objs[i] & ((PAGE_SIZE << c->order) - 1)) == 0) {
+			kmem_cache_free(c, objs[i]);
+			objs[i] = NULL;
+		}
+	}
+	first = node_partial(c, remote, &partial);
+	KTEST_EXPECT_EQ(t, partial, (unsigned long)LIST_SLABS);
+	KTEST_ASSERT_NOT_NULL(t, first);
+	node_partial(c, local, &again);
+	KTEST_EXPECT_EQ(t, again, 0UL);
+
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), local);
+	KTEST_EXPECT_TRUE(t, node_partial(c, remote, &again) == first);
+	KTEST_EXPECT_EQ(t, again, partial);
+
+	q = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	slab = virt_to_page(q);
+	KTEST_EXPECT_TRUE(t, slab == first);
+	/* That slab is full now: it left the partial list, the others stayed. */
+	node_partial(c, remote, &again);
+	KTEST_EXPECT_EQ(t, again, partial - 1);
+
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, q);
+	for (unsigned long i = 0; i < n; i++)
+		if (objs[i])
+			kmem_cache_free(c, objs[i]);
+	kfree(objs);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
@@ -584,6 +702,8 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_kmem_cache_alloc_node),
 	KTEST_CASE(test_kmalloc_remote_free),
 	KTEST_CASE(test_kmem_cache_node_oom),
+	KTEST_CASE(test_slab_numa_key),
+	KTEST_CASE(test_slab_node_lists),
 	{}
 };
 

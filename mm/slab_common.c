@@ -848,7 +848,8 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	align = max_t(size_t, align, 8);
 	if (flags & SLAB_HWCACHE_ALIGN)
 		align = max_t(size_t, align, 64);
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	/* Room for the lists of every node after it (I9). */
+	c = kzalloc(sizeof(*c) + MAX_NUMNODES * sizeof(struct slab_node_lists), GFP_KERNEL);
 	if (!c) {
 		pr_err("kmem_cache_create(%s): no memory\n", name);
 		return NULL;
@@ -859,6 +860,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	}
 	c->cls = CLS_TYPED + c->order;
+	c->node = (struct slab_node_lists *)(c + 1);
 	cache_init(c, name, flags, ctor);
 	return c;
 }

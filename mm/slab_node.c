@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmalloc_node() and kmem_cache_alloc_node(): objects from slabs on a
- * given NUMA node.  With one memory node, or for NUMA_NO_NODE, they are
- * kmalloc() and kmem_cache_alloc(), fast paths included.  Otherwise the
- * object is taken, under the cache's lock, from a partial or empty slab
- * of that node, or from a new slab allocated there (alloc_pages_node()):
- * the tiers are bypassed, since their objects may come from any node.
- * An object freed on a CPU of another node is given back to its slab by
- * the free slow path (free_slab_tiers()).  Documentation/mm/numa.rst.
+ * given NUMA node.  With one memory node, before the early initcall below
+ * or for NUMA_NO_NODE, they are kmalloc() and kmem_cache_alloc(), fast
+ * paths included.  Otherwise the
+ * object is taken, under the cache's lock, from the first partial or
+ * empty slab on that node's own lists (O(1), I9), or from a new slab
+ * allocated there (alloc_pages_node()): the tiers are bypassed, since they
+ * hold the CPU's own node's objects.  Documentation/mm/numa.rst.
  */
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <exo/fault_inject.h>
+#include <exo/init.h>
 #include <exo/kasan.h>
 #include <exo/numa.h>
 #include <exo/string.h>
@@ -62,7 +63,7 @@ static bool node_path(int nid, gfp_t gfp)
 	 * Debug and KASAN builds keep their hooks on the plain paths; zone
 	 * and __GFP_NOFAIL requests have their own rules there.
 	 */
-	return nid != NUMA_NO_NODE && pa_nr_nodes > 1 && !DEBUG && !KASAN &&
+	return nid != NUMA_NO_NODE && slab_multi_node() && !DEBUG && !KASAN &&
 	       !(gfp & (GFP_ZONEMASK | __GFP_NOFAIL)) && !in_trap();
 }
 
@@ -120,3 +121,34 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 		memset(obj, 0, c->size);
 	return obj;
 }
+
+DEFINE_STATIC_KEY_FALSE(slab_numa_free);
+
+#ifndef __HOSTED__
+/*
+ * With several memory nodes, turn the node layer on (thread context:
+ * patching sleeps), file the slabs made until then on their nodes' lists,
+ * and give back what the tiers of every CPU and this thread cached
+ * before, which may be any node's.
+ */
+static int __init slab_numa_init(void)
+{
+	int err;
+
+	if (pa_nr_nodes < 2)
+		return 0;
+	err = slab_node_lists_init();
+	if (!err)
+		err = static_branch_enable(&slab_numa_free);
+	if (err) {
+		pr_err("%u memory nodes, but the node layer did not turn on (%d): one node's lists for all\n",
+		       pa_nr_nodes, err);
+		return err;
+	}
+	slab_refile_nodes();
+	kmem_drain_all();
+	pr_info("%u memory nodes: slabs listed per node\n", pa_nr_nodes);
+	return 0;
+}
+early_initcall(slab_numa_init);
+#endif

@@ -31,6 +31,7 @@
 #include <exo/types.h>
 #include <exo/compiler.h>
 #include <exo/gfp.h>
+#include <exo/jump_label.h>
 #include <exo/lockdep.h>
 
 /* What kmalloc(0) returns: not NULL, faults on access, accepted by kfree(). */
@@ -234,6 +235,13 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
  *	 taken (below 0): this gives it back
  */
 void __kfree_full(const void *ptr, unsigned long cls);
+
+/*
+ * On with more than one memory node (set once at boot): the slab's node
+ * layer (mm/slab.h I9).  Off, each site is a 5-byte NOP.
+ * Documentation/mm/numa.rst.
+ */
+DECLARE_STATIC_KEY_FALSE(slab_numa_free);
 
 /* The arch's single-instruction steps of the paths below. */
 #include <asm/slab.h>
