@@ -336,6 +336,7 @@ void slab_put_home(struct kmem_cache *c, void *obj)
 
 	spin_lock_irqsave(&c->lock, flags);
 	slab_put(c, &obj, 1, &reap, EMPTY_KEEP);
+	c->node_frees++;
 	spin_unlock_irqrestore(&c->lock, flags);
 	slab_reap(c, &reap);
 }

@@ -44,13 +44,14 @@
  *   tier 3  kmalloc above 4 KiB: a buddy block tagged PAGE_TYPE_LARGE_KMALLOC,
  *           whose head records the order.
  *
- * Remote frees: an object freed by another thread or CPU simply enters the
- * freeing thread's cache (or the freeing CPU's array).  Caches hold objects
- * that are "allocated" from the slabs' point of view, so no cache ever
- * touches memory another CPU owns, and a slab's freelist only changes under
- * its lock.  Objects thus migrate between caches; the batch limits bound
- * how many any cache holds, and exiting threads and kmem_drain_all() give
- * them back.
+ * Remote frees: an object freed by another thread or CPU of the same memory
+ * node simply enters the freeing thread's cache (or the freeing CPU's
+ * array); one of another node's slab goes straight back to its slab
+ * (I10).  Caches hold objects that are "allocated" from the slabs' point of
+ * view, so no cache ever touches memory another CPU owns, and a slab's
+ * freelist only changes under its lock.  Objects thus migrate between
+ * caches; the batch limits bound how many any cache holds, and exiting
+ * threads and kmem_drain_all() give them back.
  *
  * Invariants:
  *   I1  slab_class_map[pfn] != CLS_NONE iff pfn belongs to a slab; the
@@ -103,6 +104,11 @@
  *       objects.  Refills take from
  *       the refilling CPU's node (slab_local_nid()) first, and new slabs
  *       come from that node first.
+ *   I10 with the node layer on (static key slab_numa_free), the tiers
+ *       of a CPU hold only objects of its memory node, except those taken
+ *       while that node had no memory left: every free of another node's
+ *       object, fast paths included, goes back to its slab
+ *       (slab_node_free()).
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -239,6 +245,7 @@ struct kmem_cache {
 	spinlock_t lock;		/* everything below except stats/cpu */
 	unsigned long nr_slabs, nr_empty, nr_slab_free;
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
+	unsigned long node_frees;	/* objects sent home by slab_node_free() */
 	/*
 	 * I9: the lists of each node, those below slab_node_lists set up.
 	 * &node0 until the node layer turns on (the built-in caches), or an
@@ -339,7 +346,7 @@ static __always_inline unsigned long addr_pfn(const void *p)
 }
 
 /*
- * Does the node layer run (I9)?  From the early initcall on with
+ * Does the node layer run (I9, I10)?  From the early initcall on with
  * several memory nodes; off, each test is a 5-byte NOP.
  */
 static __always_inline bool slab_multi_node(void)
@@ -612,6 +619,11 @@ void *slab_take_node(struct kmem_cache *c, int nid);
 gfp_t slab_gfp_local(gfp_t gfp);
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void slab_put_home(struct kmem_cache *c, void *obj);
+
+/* slab_node.c */
+bool slab_node_free(struct kmem_cache *c, void *obj);
+/* slab_common.c */
+void kfree_t2_node(const void *p, unsigned long cls);
 void slab_publish(struct kmem_cache *c, struct page *pg);
 int slab_node_lists_init(void);
 void slab_refile_nodes(void);

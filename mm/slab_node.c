@@ -122,6 +122,45 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 	return obj;
 }
 
+/*
+ * Give @obj straight back to its slab if it is another memory node's than
+ * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
+ * handler.  Return: true if it went home, false for a local object (the
+ * caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_put_home(c, obj);
+	return true;
+}
+
+#ifdef SLAB_T1_FAST
+/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
+noinline void __kfree_node(const void *p)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
+	unsigned long cls;
+
+	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+		return __kfree_other(p, cls, pfn);
+	}
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
+		return;
+	__kfree_t1_push(slab_cur_tc(), cls, p);
+}
+#endif
+
 DEFINE_STATIC_KEY_FALSE(slab_numa_free);
 
 #ifndef __HOSTED__
@@ -147,7 +186,8 @@ static int __init slab_numa_init(void)
 	}
 	slab_refile_nodes();
 	kmem_drain_all();
-	pr_info("%u memory nodes: slabs listed per node\n", pa_nr_nodes);
+	pr_info("%u memory nodes: frees of another node's objects go back to their slabs\n",
+		pa_nr_nodes);
 	return 0;
 }
 early_initcall(slab_numa_init);
