@@ -9,6 +9,7 @@
  * runs it in the 2- and 4-node boots too (Documentation/mm/numa.rst).
  */
 #include <exo/errno.h>
+#include <exo/jump_label.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -571,6 +572,307 @@ static void test_kmalloc_remote_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* ---------------------------------------------------------------------
+ * The slab's node layer: per-node lists (I9) and remote frees (I10)
+ */
+
+/*
+ * slab_numa_free is on exactly with several memory nodes; off, each of its
+ * sites (the inline kfree()s and the free paths) is a 5-byte NOP, on a JMP.
+ */
+static void test_slab_numa_key(struct ktest *t)
+{
+	bool multi = pa_nr_nodes > 1;
+
+	KTEST_EXPECT_EQ(t, static_key_enabled(&slab_numa_free), multi);
+#ifdef CONFIG_JUMP_LABEL
+	static const u8 nop5[5] = { JUMP_LABEL_NOP5 };
+	struct jump_entry e;
+	unsigned int n = 0;
+	u8 insn[5];
+	int len;
+
+	while ((len = jump_label_site_insn(&slab_numa_free.key, n, &e, insn)) > 0) {
+		if (multi) {
+			KTEST_EXPECT_TRUE(t, insn[0] == 0xe9 || insn[0] == 0xeb);
+		} else {
+			KTEST_EXPECT_EQ(t, len, 5);
+			KTEST_EXPECT_EQ(t, memcmp(insn, nop5, sizeof(nop5)), 0);
+		}
+		n++;
+	}
+	KTEST_EXPECT_EQ(t, len, -ENOENT);
+	/* free_slab_tiers(), __kfree_other(), kmem_cache_free() and the inline kfree()s. */
+	KTEST_EXPECT_GT(t, n, 3U);
+	ktest_log(t, "%u sites, each a %s", n, multi ? "JMP" : "5-byte NOP");
+#endif
+}
+
+/* The first online CPU whose memory node is @nid, or -1. */
+static int cpu_of_mem_node(int nid)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (mem_node_of_cpu(cpu) == nid)
+			return (int)cpu;
+	return -1;
+}
+
+#define FREE_OBJS	3	/* kmalloc(64): tier 1, kmalloc(1024): tier 2, typed: tier 2 */
+#define REFILL_OBJS	600	/* more than a tier-1 list and a tier-2 array hold */
+
+struct remote_free {
+	struct kmem_cache *c;		/* a private typed cache */
+	int want;			/* the allocating CPU's memory node */
+	void *obj[FREE_OBJS];
+	int misplaced;			/* objects of another node than want */
+	int ran_on;
+	bool cached[FREE_OBJS];		/* found in the freeing CPU's tiers */
+	int nonlocal_cached;		/* freeing thread's tier-1 objects of another node */
+	unsigned long homed[FREE_OBJS];	/* node_frees growth of each object's cache */
+	unsigned long inuse0, inuse;	/* the typed object's slab: before, after the free */
+};
+
+static struct kmem_cache *remote_free_cache(const struct remote_free *r, unsigned int i)
+{
+	return i == 0 ? kmalloc_cache(64) : i == 1 ? kmalloc_cache(1024) : r->c;
+}
+
+/* Allocate the objects, and enough more to refill every tier: all on this CPU's node. */
+static int remote_free_alloc(void *arg)
+{
+	struct remote_free *r = arg;
+	unsigned long flags;
+	void **more;
+
+	r->ran_on = smp_processor_id();
+	/* Start clean: earlier cases exhausted nodes on purpose, where refills may go remote. */
+	local_irq_save(flags);
+	kmem_drain_cpu(smp_processor_id());
+	local_irq_restore(flags);
+	more = kmalloc_array(2 * REFILL_OBJS, sizeof(*more), GFP_KERNEL);
+	if (!more)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < 2 * REFILL_OBJS; i++) {
+		more[i] = kmalloc(i & 1 ? 1024 : 64, GFP_KERNEL);
+		if (!more[i] || page_to_nid(virt_to_page(more[i])) != r->want)
+			r->misplaced++;
+	}
+	for (unsigned int i = 0; i < 2 * REFILL_OBJS; i++)
+		kfree(more[i]);
+	kfree(more);
+	r->obj[0] = kmalloc(64, GFP_KERNEL);
+	r->obj[1] = kmalloc(1024, GFP_KERNEL);
+	r->obj[2] = kmem_cache_alloc(r->c, GFP_KERNEL);
+	for (unsigned int i = 0; i < FREE_OBJS; i++)
+		if (!r->obj[i] || page_to_nid(virt_to_page(r->obj[i])) != r->want)
+			r->misplaced++;
+	/* In use: the object and the rest of the refill batch, in this CPU's array. */
+	if (r->obj[2]) {
+		spin_lock_irqsave(&r->c->lock, flags);
+		r->inuse0 = virt_to_page(r->obj[2])->counters;
+		spin_unlock_irqrestore(&r->c->lock, flags);
+	}
+	return 0;
+}
+
+/* Is @obj on the list @head (linked at offset 0)?  Counts the others' wrong nodes. */
+static bool on_t1_list(void *head, const void *obj, int node, int *nonlocal)
+{
+	bool found = false;
+
+	for (unsigned int n = 0; head && n <= T1_LIMIT; n++, head = *(void **)head) {
+		found |= head == obj;
+		if (page_to_nid(virt_to_page(head)) != node)
+			(*nonlocal)++;
+	}
+	return found;
+}
+
+/* Is @obj in this CPU's tier-2 array of @c? */
+static bool in_t2(struct kmem_cache *c, const void *obj)
+{
+	bool found = false;
+#ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags;
+	struct array_cache *ac;
+
+	local_irq_save(flags);
+	ac = cpu_ac(c, smp_processor_id());
+	for (unsigned int i = 0; i < ac->avail; i++)
+		found |= ac->entry[i] == obj;
+	local_irq_restore(flags);
+#endif
+	return found;
+}
+
+/* Free the other node's objects through the fast paths; none may stay in this CPU's tiers. */
+static int remote_free_free(void *arg)
+{
+	struct remote_free *r = arg;
+	int node = numa_mem_id();
+	unsigned long before[FREE_OBJS], flags;
+	struct slab_tcache *tc;
+	struct page *slab;
+	void *warm;
+
+	r->ran_on = smp_processor_id();
+	/* A thread cache of our own, with a local object in it. */
+	warm = kmalloc(64, GFP_KERNEL);
+	kfree(warm);
+	for (unsigned int i = 0; i < FREE_OBJS; i++)
+		before[i] = READ_ONCE(remote_free_cache(r, i)->node_frees);
+	kfree(r->obj[0]);
+	kfree(r->obj[1]);
+	kmem_cache_free(r->c, r->obj[2]);
+	for (unsigned int i = 0; i < FREE_OBJS; i++)
+		r->homed[i] = READ_ONCE(remote_free_cache(r, i)->node_frees) - before[i];
+	tc = tcache_get();
+	if (tc) {
+		unsigned int cls = kmalloc_class(64);
+
+		/* Both lists walked: each counts its other nodes' objects. */
+		r->cached[0] = on_t1_list(tc->hot.head[cls], r->obj[0], node, &r->nonlocal_cached);
+		if (on_t1_list(tc->hot.freed[cls], r->obj[0], node, &r->nonlocal_cached))
+			r->cached[0] = true;
+	}
+	r->cached[0] |= in_t2(kmalloc_cache(64), r->obj[0]);
+	r->cached[1] = in_t2(kmalloc_cache(1024), r->obj[1]);
+	r->cached[2] = in_t2(r->c, r->obj[2]);
+	slab = virt_to_page(r->obj[2]);
+	spin_lock_irqsave(&r->c->lock, flags);
+	r->inuse = slab->counters;
+	spin_unlock_irqrestore(&r->c->lock, flags);
+	return 0;
+}
+
+/*
+ * kmalloc() on a CPU of one node, kfree() (and kmem_cache_free()) on a
+ * CPU of another, for every pair of memory nodes: refills gave the first
+ * CPU objects of its own node only, and the free sent each object back
+ * to its slab through the fast paths (tier 1, the kmalloc tier 2, the
+ * typed tier 2), none left in the second CPU's caches.
+ */
+static void test_slab_remote_fast_free(struct ktest *t)
+{
+	int from, to, pairs = 0;
+
+	if (slab_remote_node(t) == NUMA_NO_NODE)
+		return;
+	for_each_node_state(from, N_MEMORY) {
+		for_each_node_state(to, N_MEMORY) {
+			int a = cpu_of_mem_node(from), b = cpu_of_mem_node(to);
+			struct remote_free r = { .want = from };
+
+			if (from == to || a < 0 || b < 0)
+				continue;
+			r.c = kmem_cache_create("numa_fast_free", 192, 0, 0, NULL);
+			KTEST_ASSERT_NOT_NULL(t, r.c);
+			KTEST_ASSERT_EQ(t, run_on(a, remote_free_alloc, &r), 0);
+			KTEST_EXPECT_EQ(t, r.ran_on, a);
+			KTEST_EXPECT_EQ(t, r.misplaced, 0);
+			for (unsigned int i = 0; i < FREE_OBJS; i++)
+				KTEST_ASSERT_NOT_NULL(t, r.obj[i]);
+			KTEST_ASSERT_EQ(t, run_on(b, remote_free_free, &r), 0);
+			KTEST_EXPECT_EQ(t, r.ran_on, b);
+			for (unsigned int i = 0; i < FREE_OBJS; i++) {
+				KTEST_EXPECT_FALSE(t, r.cached[i]);
+				KTEST_EXPECT_GE(t, r.homed[i], 1UL);
+			}
+			KTEST_EXPECT_EQ(t, r.nonlocal_cached, 0);
+			KTEST_EXPECT_EQ(t, r.homed[2], 1UL);
+			KTEST_EXPECT_EQ(t, r.inuse, r.inuse0 - 1);
+			KTEST_EXPECT_EQ(t, kmem_cache_destroy(r.c), 0);
+			pairs++;
+		}
+	}
+	ktest_log(t, "%d node pairs", pairs);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+#define LIST_SLABS	256	/* partial slabs of the other node */
+
+/* Slabs on the @nid lists of @c: @partial, and the first partial one. */
+static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *partial)
+{
+	struct slab_node_lists *l = &c->node[nid];
+	struct page *pg, *first;
+	unsigned long flags;
+
+	*partial = 0;
+	spin_lock_irqsave(&c->lock, flags);
+	list_for_each_entry(pg, &l->partial, slab_list)
+		(*partial)++;
+	first = list_empty(&l->partial) ? NULL :
+		list_first_entry(&l->partial, struct page, slab_list);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return first;
+}
+
+/*
+ * With many partial slabs of another node, kmem_cache_alloc_node() of this
+ * CPU's node takes a slab of its own lists, and one of the other node
+ * the first of that node's partial list: neither walks the other slabs
+ * (O(1) in them), and they stay where they were.
+ */
+static void test_slab_node_lists(struct ktest *t)
+{
+	int remote = slab_remote_node(t), local = numa_mem_id();
+	unsigned long partial, again, n;
+	struct page *first, *slab;
+	struct kmem_cache *c;
+	void **objs, *p, *q;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	/* No tier 2: every free goes straight to its slab, the lists are exact. */
+	c = kmem_cache_create("numa_node_lists", 1024, 0, SLAB_NO_TIER2, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	n = (unsigned long)LIST_SLABS * c->objs;
+	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, objs);
+	for (unsigned long i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	/* One object back per slab: LIST_SLABS partial slabs on @remote. */
+	for (unsigned long i = 0; i < n; i++) {
+		if (((unsigned long)objs[i] & ((PAGE_SIZE << c->order) - 1)) == 0) {
+			kmem_cache_free(c, objs[i]);
+			objs[i] = NULL;
+		}
+	}
+	first = node_partial(c, remote, &partial);
+	KTEST_EXPECT_EQ(t, partial, (unsigned long)LIST_SLABS);
+	KTEST_ASSERT_NOT_NULL(t, first);
+	node_partial(c, local, &again);
+	KTEST_EXPECT_EQ(t, again, 0UL);
+
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), local);
+	KTEST_EXPECT_TRUE(t, node_partial(c, remote, &again) == first);
+	KTEST_EXPECT_EQ(t, again, partial);
+
+	q = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	slab = virt_to_page(q);
+	KTEST_EXPECT_TRUE(t, slab == first);
+	/* That slab is full now: it left the partial list, the others stayed. */
+	node_partial(c, remote, &again);
+	KTEST_EXPECT_EQ(t, again, partial - 1);
+
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, q);
+	for (unsigned long i = 0; i < n; i++)
+		if (objs[i])
+			kmem_cache_free(c, objs[i]);
+	kfree(objs);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
@@ -584,6 +886,9 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_kmem_cache_alloc_node),
 	KTEST_CASE(test_kmalloc_remote_free),
 	KTEST_CASE(test_kmem_cache_node_oom),
+	KTEST_CASE(test_slab_numa_key),
+	KTEST_CASE(test_slab_remote_fast_free),
+	KTEST_CASE(test_slab_node_lists),
 	{}
 };
 

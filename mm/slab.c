@@ -27,6 +27,8 @@ static const char *const kmalloc_names[NR_KMALLOC] = {
 
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
+/* Every cache's node lists below this are set up (1, or MAX_NUMNODES: I9). */
+unsigned int slab_node_lists = 1;
 
 /* One byte per frame, see I1. */
 u8 *slab_class_map;
@@ -87,8 +89,12 @@ static void set_class(unsigned long pfn, unsigned int order, u8 cls)
 		WRITE_ONCE(slab_class_map[pfn + i], cls);
 }
 
-/* Take up to @n objects from the slabs.  Return: how many. */
-static unsigned int slab_take(struct kmem_cache *c, void **objs, unsigned int n)
+/*
+ * Take up to @n objects from the slabs of lists @l (one node's).
+ * Return: how many.
+ */
+static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, void **objs,
+			      unsigned int n)
 {
 	unsigned int got = 0;
 
@@ -96,15 +102,15 @@ static unsigned int slab_take(struct kmem_cache *c, void **objs, unsigned int n)
 		struct page *pg;
 		struct list_head *from;
 
-		if (!list_empty(&c->partial)) {
-			from = &c->partial;
-		} else if (!list_empty(&c->empty)) {
-			from = &c->empty;
+		if (!list_empty(&l->partial)) {
+			from = &l->partial;
+		} else if (!list_empty(&l->empty)) {
+			from = &l->empty;
 		} else {
 			break;
 		}
 		pg = list_first_entry(from, struct page, slab_list);
-		if (from == &c->empty)
+		if (from == &l->empty)
 			c->nr_empty--;
 		while (got < n && pg->freelist) {
 			void *obj = pg->freelist;
@@ -114,10 +120,25 @@ static unsigned int slab_take(struct kmem_cache *c, void **objs, unsigned int n)
 			objs[got++] = obj;
 		}
 		list_del(&pg->slab_list);
-		list_add(&pg->slab_list, pg->freelist ? &c->partial : &c->full);
+		list_add(&pg->slab_list, pg->freelist ? &l->partial : &l->full);
 	}
 	c->nr_slab_free -= got;
 	c->slab_allocs += got;
+	return got;
+}
+
+/*
+ * slab_take() from the nodes other than this CPU's, in node order: only
+ * when this CPU's node has neither a free object nor a free page.  O(nodes).
+ */
+static unsigned int slab_take_other(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	int local = slab_local_nid();
+	unsigned int got = 0;
+
+	for (int nid = 0; nid < (int)slab_node_lists && got < n; nid++)
+		if (nid != local)
+			got += slab_take(c, &c->node[nid], objs + got, n - got);
 	return got;
 }
 
@@ -142,11 +163,11 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 				c->slabs_freed++;
 				continue;
 			}
-			list_add(&pg->slab_list, &c->empty);
+			list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
 			c->nr_empty++;
 		} else if (was_full) {
 			list_del(&pg->slab_list);
-			list_add(&pg->slab_list, &c->partial);
+			list_add(&pg->slab_list, &slab_lists(c, pg)->partial);
 		}
 		c->nr_slab_free++;
 	}
@@ -208,33 +229,103 @@ struct page *slab_init(struct kmem_cache *c, struct page *pg)
 }
 
 /*
- * One object from a slab of @c on node @nid, or NULL when no partial or
- * empty slab is there (lock held; O(slabs) on the lists: the _node paths only).
+ * One object from a slab of @c on memory node @nid, or NULL when the node
+ * has no partial or empty slab (lock held; O(1): the node's own lists).
  */
 void *slab_take_node(struct kmem_cache *c, int nid)
 {
-	struct list_head *lists[2] = { &c->partial, &c->empty };
-	struct page *pg;
+	void *obj;
 
-	for (unsigned int i = 0; i < 2; i++) {
-		list_for_each_entry(pg, lists[i], slab_list) {
-			void *obj;
+	return slab_take(c, &c->node[nid], &obj, 1) ? obj : NULL;
+}
 
-			if (page_to_nid(pg) != nid || !pg->freelist)
-				continue;
-			obj = pg->freelist;
-			pg->freelist = *free_link(c, obj);
-			pg->counters++;
-			if (i)
-				c->nr_empty--;
-			list_del(&pg->slab_list);
-			list_add(&pg->slab_list, pg->freelist ? &c->partial : &c->full);
-			c->nr_slab_free--;
-			c->slab_allocs++;
-			return obj;
+/* List @kind (0 partial, 1 full, 2 empty) of @l. */
+static struct list_head *node_list(struct slab_node_lists *l, unsigned int kind)
+{
+	return kind == 0 ? &l->partial : kind == 1 ? &l->full : &l->empty;
+}
+
+static void node_lists_init(struct slab_node_lists *l)
+{
+	INIT_LIST_HEAD(&l->partial);
+	INIT_LIST_HEAD(&l->full);
+	INIT_LIST_HEAD(&l->empty);
+}
+
+/*
+ * Make every cache's lists of nodes 1.. usable: once, before the node
+ * layer turns on.  Until then only list 0 is set up, in the cache for the
+ * built-in ones (a one-node boot has nothing more).  Thread context.
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+int slab_node_lists_init(void)
+{
+	struct slab_node_lists *arrays;
+	struct kmem_cache *c;
+	unsigned long flags;
+	unsigned int k = 0;
+
+	/* The built-in caches' arrays: one block, never freed. */
+	arrays = kcalloc(NR_KMALLOC + 1, MAX_NUMNODES * sizeof(*arrays), GFP_KERNEL);
+	if (!arrays)
+		return -ENOMEM;
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_for_each_entry(c, &slab_caches, list) {
+		struct slab_node_lists *a = c->node;
+
+		if (a == &c->node0) {
+			/* NR_KMALLOC + 1 built-in caches, no other has node0 in use. */
+			BUG_ON(k > NR_KMALLOC);
+			a = &arrays[k++ * MAX_NUMNODES];
 		}
+		spin_lock(&c->lock);
+		for (unsigned int nid = a == c->node; nid < MAX_NUMNODES; nid++)
+			node_lists_init(&a[nid]);
+		if (a != c->node) {
+			/* List 0 moves to the array: its slabs come along. */
+			for (unsigned int kind = 0; kind < 3; kind++)
+				while (!list_empty(node_list(&c->node0, kind)))
+					list_move_tail(node_list(&c->node0, kind)->next,
+						       node_list(&a[0], kind));
+			c->node = a;
+		}
+		spin_unlock(&c->lock);
 	}
-	return NULL;
+	WRITE_ONCE(slab_node_lists, MAX_NUMNODES);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return 0;
+}
+
+/*
+ * File every slab of every cache on its own node's lists (I9): the slabs
+ * made before the page allocator split its memory into nodes (it
+ * allocates doing so) are all on list 0.  Once, when several memory nodes
+ * come up; O(slabs).
+ */
+void slab_refile_nodes(void)
+{
+	struct kmem_cache *c;
+	unsigned long flags;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_for_each_entry(c, &slab_caches, list) {
+		spin_lock(&c->lock);
+		for (unsigned int kind = 0; kind < 3; kind++) {
+			struct page *pg, *next;
+			LIST_HEAD(all);
+
+			for (int nid = 0; nid < (int)slab_node_lists; nid++) {
+				struct list_head *l = node_list(&c->node[nid], kind);
+
+				while (!list_empty(l))
+					list_move_tail(l->next, &all);
+			}
+			list_for_each_entry_safe(pg, next, &all, slab_list)
+				list_move_tail(&pg->slab_list, node_list(slab_lists(c, pg), kind));
+		}
+		spin_unlock(&c->lock);
+	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
 /* Give one object straight back to its slab (its home node's), not to a tier. */
@@ -245,14 +336,15 @@ void slab_put_home(struct kmem_cache *c, void *obj)
 
 	spin_lock_irqsave(&c->lock, flags);
 	slab_put(c, &obj, 1, &reap, EMPTY_KEEP);
+	c->node_frees++;
 	spin_unlock_irqrestore(&c->lock, flags);
 	slab_reap(c, &reap);
 }
 
-/* Put a new slab on c->empty; lock held. */
+/* Put a new slab on its node's empty list; lock held. */
 void slab_publish(struct kmem_cache *c, struct page *pg)
 {
-	list_add(&pg->slab_list, &c->empty);
+	list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
 	c->nr_empty++;
 	c->nr_slabs++;
 	c->nr_slab_free += c->objs;
@@ -266,15 +358,19 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
-	while (c->nr_empty > keep) {
-		struct page *pg = list_first_entry(&c->empty, struct page, slab_list);
+	for (int nid = 0; nid < (int)READ_ONCE(slab_node_lists); nid++) {
+		struct list_head *empty = &c->node[nid].empty;
 
-		list_del(&pg->slab_list);
-		list_add(&pg->slab_list, &reap);
-		c->nr_empty--;
-		c->nr_slabs--;
-		c->nr_slab_free -= c->objs;
-		c->slabs_freed++;
+		while (c->nr_empty > keep && !list_empty(empty)) {
+			struct page *pg = list_first_entry(empty, struct page, slab_list);
+
+			list_del(&pg->slab_list);
+			list_add(&pg->slab_list, &reap);
+			c->nr_empty--;
+			c->nr_slabs--;
+			c->nr_slab_free -= c->objs;
+			c->slabs_freed++;
+		}
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	return slab_reap(c, &reap);
@@ -287,7 +383,10 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 /*
  * Up to @n objects from the slabs, growing the cache if needed; a new slab
  * is published and taken from in one lock hold, so other CPUs cannot
- * empty it first.  Any context.  Return: how many (0: out of memory).
+ * empty it first.  With several memory nodes, in this order: this CPU's
+ * node's slabs, a new slab there, the other nodes' slabs, a new slab from
+ * the next nodes by distance (I9).  Any context.  Return: how many (0: out
+ * of memory).
  */
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp)
 {
@@ -296,16 +395,24 @@ unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gf
 	unsigned int got;
 
 	spin_lock_irqsave(&c->lock, flags);
-	got = slab_take(c, objs, n);
+	got = slab_take(c, &c->node[slab_local_nid()], objs, n);
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (got)
 		return got;
-	pg = slab_new(c, gfp);
+	pg = slab_new(c, slab_gfp_local(gfp));
+	if (unlikely(!pg) && slab_multi_node() && !(gfp & __GFP_THISNODE)) {
+		spin_lock_irqsave(&c->lock, flags);
+		got = slab_take_other(c, objs, n);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (got)
+			return got;
+		pg = slab_new(c, gfp);
+	}
 	if (!pg)
 		return 0;
 	spin_lock_irqsave(&c->lock, flags);
 	slab_publish(c, pg);
-	got = slab_take(c, objs, n);
+	got = slab_take(c, slab_lists(c, pg), objs, n);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return got;
 }
@@ -475,13 +582,19 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 /*
  * Pages for the slow paths, from any zone (@gfp's zone bits are the
  * callers' business), silently: the callers log.  Only the context bit
- * goes on: without __GFP_ATOMIC the page allocator may, before failing,
+ * and __GFP_THISNODE go on: without __GFP_ATOMIC the page allocator may, before failing,
  * drain the other CPUs' caches (where interrupts are on, outside interrupt
  * context).
  */
 struct page *slab_alloc_pages(unsigned int order, gfp_t gfp)
 {
-	return alloc_pages((gfp & __GFP_ATOMIC) | __GFP_NOWARN, order);
+	return alloc_pages((gfp & (__GFP_ATOMIC | __GFP_THISNODE)) | __GFP_NOWARN, order);
+}
+
+/* @gfp for a new slab on this CPU's node only, with several memory nodes (I9). */
+gfp_t slab_gfp_local(gfp_t gfp)
+{
+	return slab_multi_node() ? gfp | __GFP_THISNODE : gfp;
 }
 
 unsigned long kmem_drain_all(void)
@@ -546,10 +659,11 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 	c->ctor = ctor;
 	c->t1 = -1;
 	spin_lock_init(&c->lock);
-	INIT_LIST_HEAD(&c->partial);
-	INIT_LIST_HEAD(&c->full);
-	INIT_LIST_HEAD(&c->empty);
+	if (!c->node)
+		c->node = &c->node0;
 	spin_lock_irqsave(&slab_caches_lock, lf);
+	for (unsigned int nid = 0; nid < slab_node_lists; nid++)
+		node_lists_init(&c->node[nid]);
 	list_add_tail(&c->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, lf);
 }

@@ -38,18 +38,20 @@
  *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
  *           the free objects of each slab linked from page->freelist and
  *           the number in use in page->counters; every slab is on exactly
- *           one of its cache's partial/full/empty lists.  All of it only
- *           under the cache's lock (taken with interrupts disabled).
+ *           one of its node's partial/full/empty lists (c->node[], I9).
+ *           All of it only under the cache's lock (taken with interrupts
+ *           disabled).
  *   tier 3  kmalloc above 4 KiB: a buddy block tagged PAGE_TYPE_LARGE_KMALLOC,
  *           whose head records the order.
  *
- * Remote frees: an object freed by another thread or CPU simply enters the
- * freeing thread's cache (or the freeing CPU's array).  Caches hold objects
- * that are "allocated" from the slabs' point of view, so no cache ever
- * touches memory another CPU owns, and a slab's freelist only changes under
- * its lock.  Objects thus migrate between caches; the batch limits bound
- * how many any cache holds, and exiting threads and kmem_drain_all() give
- * them back.
+ * Remote frees: an object freed by another thread or CPU of the same memory
+ * node simply enters the freeing thread's cache (or the freeing CPU's
+ * array); one of another node's slab goes straight back to its slab
+ * (I10).  Caches hold objects that are "allocated" from the slabs' point of
+ * view, so no cache ever touches memory another CPU owns, and a slab's
+ * freelist only changes under its lock.  Objects thus migrate between
+ * caches; the batch limits bound how many any cache holds, and exiting
+ * threads and kmem_drain_all() give them back.
  *
  * Invariants:
  *   I1  slab_class_map[pfn] != CLS_NONE iff pfn belongs to a slab; the
@@ -59,9 +61,9 @@
  *   I2  a slab's objects are: on its freelist (counted by objs - inuse),
  *       or allocated, or cached in a tier-1 list / tier-2 array (both
  *       count as in use for the slab).
- *   I3  c->nr_slabs = partial + full + empty slabs; c->nr_empty slabs have
- *       inuse == 0 and are on c->empty; at most SLAB_EMPTY_KEEP stay there
- *       after a free.
+ *   I3  c->nr_slabs = partial + full + empty slabs of every node;
+ *       c->nr_empty slabs have inuse == 0 and are on the nodes' empty
+ *       lists; at most SLAB_EMPTY_KEEP stay there after a free.
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
@@ -93,13 +95,29 @@
  *       and every out-of-line entry refuses them first, NULL included:
  *       NULL, or the object left allocated, with a report.  The fast paths cost
  *       nothing for it; the tier-2 hits one test of the preempt count.
+ *   I9  a slab is on the lists of its own memory node, slab_lists(c, pg):
+ *       page_to_nid() of its pages with several memory nodes, 0 with one
+ *       and until the early initcall slab_numa_init() turns the node
+ *       layer on (slab_multi_node()) and files every slab on its node's
+ *       lists (slab_refile_nodes()); meanwhile a slab may be on another
+ *       node's lists, which only makes a refill take another node's
+ *       objects.  Refills take from
+ *       the refilling CPU's node (slab_local_nid()) first, and new slabs
+ *       come from that node first.
+ *   I10 with the node layer on (static key slab_numa_free), the tiers
+ *       of a CPU hold only objects of its memory node, except those taken
+ *       while that node had no memory left: every free of another node's
+ *       object, fast paths included, goes back to its slab
+ *       (slab_node_free()).
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
 
 #include <exo/bug.h>
 #include <exo/kernel.h>
+#include <exo/jump_label.h>
 #include <exo/list.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
 #include <exo/preempt.h>
@@ -206,6 +224,11 @@ struct array_cache {
 };
 BUILD_BUG_ON(sizeof(struct array_cache) != AC_BYTES);
 
+/* The slabs of one memory node (Linux's struct kmem_cache_node). */
+struct slab_node_lists {
+	struct list_head partial, full, empty;
+};
+
 struct kmem_cache {
 	unsigned int size;		/* object size (ksize) */
 	unsigned int stride;		/* slot size in the slab */
@@ -220,9 +243,17 @@ struct kmem_cache {
 	struct list_head list;		/* all caches */
 
 	spinlock_t lock;		/* everything below except stats/cpu */
-	struct list_head partial, full, empty;
 	unsigned long nr_slabs, nr_empty, nr_slab_free;
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
+	unsigned long node_frees;	/* objects sent home by slab_node_free() */
+	/*
+	 * I9: the lists of each node, those below slab_node_lists set up.
+	 * &node0 until the node layer turns on (the built-in caches), or an
+	 * array of MAX_NUMNODES after the cache (kmem_cache_create()); only
+	 * changed and read under the lock.
+	 */
+	struct slab_node_lists *node;
+	struct slab_node_lists node0;
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
@@ -280,6 +311,7 @@ extern struct kmem_cache tcache_cache;
 /* Every cache, under slab_caches_lock; the live thread caches, under tcache_list_lock. */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
+extern unsigned int slab_node_lists;
 extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
 /* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
@@ -311,6 +343,28 @@ static __always_inline unsigned long addr_pfn(const void *p)
 #else
 	return ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
 #endif
+}
+
+/*
+ * Does the node layer run (I9, I10)?  From the early initcall on with
+ * several memory nodes; off, each test is a 5-byte NOP.
+ */
+static __always_inline bool slab_multi_node(void)
+{
+	return static_branch_unlikely(&slab_numa_free);
+}
+
+/* The lists @pg belongs on (I9). */
+static __always_inline struct slab_node_lists *slab_lists(struct kmem_cache *c,
+							 const struct page *pg)
+{
+	return &c->node[slab_multi_node() ? page_to_nid(pg) : 0];
+}
+
+/* The lists a refill on this CPU takes from first (I9). */
+static __always_inline int slab_local_nid(void)
+{
+	return slab_multi_node() ? numa_mem_id() : 0;
 }
 
 static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)
@@ -562,9 +616,17 @@ struct page *slab_alloc_pages(unsigned int order, gfp_t gfp);
 struct page *slab_new(struct kmem_cache *c, gfp_t gfp);
 struct page *slab_init(struct kmem_cache *c, struct page *pg);
 void *slab_take_node(struct kmem_cache *c, int nid);
+gfp_t slab_gfp_local(gfp_t gfp);
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void slab_put_home(struct kmem_cache *c, void *obj);
+
+/* slab_node.c */
+bool slab_node_free(struct kmem_cache *c, void *obj);
+/* slab_common.c */
+void kfree_t2_node(const void *p, unsigned long cls);
 void slab_publish(struct kmem_cache *c, struct page *pg);
+int slab_node_lists_init(void);
+void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);

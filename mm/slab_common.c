@@ -656,10 +656,8 @@ static void free_slab_tiers(struct kmem_cache *c, void *obj)
 	struct slab_tcache *tc;
 
 	/* NUMA: an object of another node's slab goes home (slab_node.c). */
-	if (unlikely(pa_nr_nodes > 1) && page_to_nid(virt_to_page(obj)) != numa_mem_id()) {
-		slab_put_home(c, obj);
+	if (static_branch_unlikely(&slab_numa_free) && slab_node_free(c, obj))
 		return;
-	}
 	if (c->t1 >= 0) {
 		/* kfree() has no flags: as any kfree() did, it may create the cache. */
 		tc = tcache_get_create(GFP_KERNEL);
@@ -711,6 +709,23 @@ noinline void __kfree_slow(const void *p)
 	kfree_common(p, _RET_IP_, "kfree");
 }
 
+/*
+ * kfree() of a tier-2 kmalloc object (class @cls) with the node layer on:
+ * another node's goes back to its slab (I10), this node's to this CPU's
+ * array.
+ */
+noinline void kfree_t2_node(const void *p, unsigned long cls)
+{
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
+		return;
+	if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+		return;
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
 /* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
@@ -721,6 +736,14 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 		return slab_trap_void("kfree");
 	bad = arch_slab_mask_test(p, t2_free_mask[cls]);
 	if (TIER2 && !bad) {
+#ifndef SLAB_T1_FAST
+		/*
+		 * I10, as a tail call, which leaves this path's code as it is.
+		 * With the tier-1 fast path, kfree() went to __kfree_node().
+		 */
+		if (static_branch_unlikely(&slab_numa_free))
+			return kfree_t2_node(p, cls);
+#endif
 		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 			return;
 	} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
@@ -947,7 +970,8 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	align = max_t(size_t, align, 8);
 	if (flags & SLAB_HWCACHE_ALIGN)
 		align = max_t(size_t, align, 64);
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	/* Room for the lists of every node after it (I9). */
+	c = kzalloc(sizeof(*c) + MAX_NUMNODES * sizeof(struct slab_node_lists), GFP_KERNEL);
 	if (!c) {
 		pr_err("kmem_cache_create(%s): no memory\n", name);
 		return NULL;
@@ -958,6 +982,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	}
 	c->cls = CLS_TYPED + c->order;
+	c->node = (struct slab_node_lists *)(c + 1);
 	cache_init(c, name, flags, ctor);
 	return c;
 }
@@ -1078,10 +1103,28 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
 	free_slab_obj(c, obj, ip);
 }
 
+/*
+ * kmem_cache_free() with several memory nodes: an object of another
+ * node's slab goes back to it (I10), one of this node's to this CPU's
+ * array as on the fast path.
+ */
+static noinline void kmem_cache_free_node(struct kmem_cache *c, void *obj)
+{
+	if (TIER2 && !DEBUG && !KASAN && !(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)) &&
+	    c->t1 < 0 && typed_obj_of(c, obj)) {
+		if (slab_node_free(c, obj) || t2_push(c, obj))
+			return;
+	}
+	kmem_cache_free_slow(c, obj);
+}
+
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
 	if (unlikely(in_trap()))
 		return slab_trap_void("kmem_cache_free");
+	/* I10: a tail call, which leaves this path's code as it is. */
+	if (static_branch_unlikely(&slab_numa_free))
+		return kmem_cache_free_node(c, obj);
 	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
 	    likely(c->t1 < 0) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))

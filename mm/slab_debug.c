@@ -201,6 +201,17 @@ static unsigned long check_slab(struct kmem_cache *c, struct page *pg, int want)
 	return bad;
 }
 
+/* I9: is @pg on its own node's lists @l?  Return: 0, or 1 (reported). */
+static unsigned long check_slab_node(struct kmem_cache *c, struct page *pg,
+				     struct slab_node_lists *l)
+{
+	if (slab_lists(c, pg) == l)
+		return 0;
+	pr_err("check: %s: slab %p of node %d on node %ld's lists\n", c->name,
+	       page_address(pg), page_to_nid(pg), (long)(l - c->node));
+	return 1;
+}
+
 unsigned long kmem_check(void)
 {
 	struct kmem_cache *c;
@@ -212,20 +223,24 @@ unsigned long kmem_check(void)
 		struct page *pg;
 
 		spin_lock(&c->lock);
-		list_for_each_entry(pg, &c->empty, slab_list) {
-			bad += check_slab(c, pg, 0);
-			slabs++;
-			empty++;
-			nfree += c->objs - pg->counters;
-		}
-		list_for_each_entry(pg, &c->partial, slab_list) {
-			bad += check_slab(c, pg, 1);
-			slabs++;
-			nfree += c->objs - pg->counters;
-		}
-		list_for_each_entry(pg, &c->full, slab_list) {
-			bad += check_slab(c, pg, 2);
-			slabs++;
+		for (unsigned int nid = 0; nid < slab_node_lists; nid++) {
+			struct slab_node_lists *l = &c->node[nid];
+
+			list_for_each_entry(pg, &l->empty, slab_list) {
+				bad += check_slab(c, pg, 0) + check_slab_node(c, pg, l);
+				slabs++;
+				empty++;
+				nfree += c->objs - pg->counters;
+			}
+			list_for_each_entry(pg, &l->partial, slab_list) {
+				bad += check_slab(c, pg, 1) + check_slab_node(c, pg, l);
+				slabs++;
+				nfree += c->objs - pg->counters;
+			}
+			list_for_each_entry(pg, &l->full, slab_list) {
+				bad += check_slab(c, pg, 2) + check_slab_node(c, pg, l);
+				slabs++;
+			}
 		}
 		if (slabs != c->nr_slabs || empty != c->nr_empty || nfree != c->nr_slab_free) {
 			pr_err("check: %s: counted %lu slabs, %lu empty, %lu free; recorded %lu, %lu, %lu\n",

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmalloc_node() and kmem_cache_alloc_node(): objects from slabs on a
- * given NUMA node.  With one memory node, or for NUMA_NO_NODE, they are
- * kmalloc() and kmem_cache_alloc(), fast paths included.  Otherwise the
- * object is taken, under the cache's lock, from a partial or empty slab
- * of that node, or from a new slab allocated there (alloc_pages_node()):
- * the tiers are bypassed, since their objects may come from any node.
- * An object freed on a CPU of another node is given back to its slab by
- * the free slow path (free_slab_tiers()).  Documentation/mm/numa.rst.
+ * given NUMA node.  With one memory node, before the early initcall below
+ * or for NUMA_NO_NODE, they are kmalloc() and kmem_cache_alloc(), fast
+ * paths included.  Otherwise the
+ * object is taken, under the cache's lock, from the first partial or
+ * empty slab on that node's own lists (O(1), I9), or from a new slab
+ * allocated there (alloc_pages_node()): the tiers are bypassed, since they
+ * hold the CPU's own node's objects.  Documentation/mm/numa.rst.
  */
 #define pr_fmt(fmt) "slab: " fmt
 
 #include <exo/fault_inject.h>
+#include <exo/init.h>
 #include <exo/kasan.h>
 #include <exo/numa.h>
 #include <exo/string.h>
@@ -62,7 +63,7 @@ static bool node_path(int nid, gfp_t gfp)
 	 * Debug and KASAN builds keep their hooks on the plain paths; zone
 	 * and __GFP_NOFAIL requests have their own rules there.
 	 */
-	return nid != NUMA_NO_NODE && pa_nr_nodes > 1 && !DEBUG && !KASAN &&
+	return nid != NUMA_NO_NODE && slab_multi_node() && !DEBUG && !KASAN &&
 	       !(gfp & (GFP_ZONEMASK | __GFP_NOFAIL)) && !in_trap();
 }
 
@@ -120,3 +121,74 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 		memset(obj, 0, c->size);
 	return obj;
 }
+
+/*
+ * Give @obj straight back to its slab if it is another memory node's than
+ * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
+ * handler.  Return: true if it went home, false for a local object (the
+ * caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_put_home(c, obj);
+	return true;
+}
+
+#ifdef SLAB_T1_FAST
+/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
+noinline void __kfree_node(const void *p)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
+	unsigned long cls;
+
+	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+		return __kfree_other(p, cls, pfn);
+	}
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
+		return;
+	__kfree_t1_push(slab_cur_tc(), cls, p);
+}
+#endif
+
+DEFINE_STATIC_KEY_FALSE(slab_numa_free);
+
+#ifndef __HOSTED__
+/*
+ * With several memory nodes, turn the node layer on (thread context:
+ * patching sleeps), file the slabs made until then on their nodes' lists,
+ * and give back what the tiers of every CPU and this thread cached
+ * before, which may be any node's.
+ */
+static int __init slab_numa_init(void)
+{
+	int err;
+
+	if (pa_nr_nodes < 2)
+		return 0;
+	err = slab_node_lists_init();
+	if (!err)
+		err = static_branch_enable(&slab_numa_free);
+	if (err) {
+		pr_err("%u memory nodes, but the node layer did not turn on (%d): one node's lists for all\n",
+		       pa_nr_nodes, err);
+		return err;
+	}
+	slab_refile_nodes();
+	kmem_drain_all();
+	pr_info("%u memory nodes: frees of another node's objects go back to their slabs\n",
+		pa_nr_nodes);
+	return 0;
+}
+early_initcall(slab_numa_init);
+#endif

@@ -157,22 +157,29 @@ static void tcache_flush_class(struct slab_tcache *tc, int i)
 /*
  * Refill the empty list @i in O(1): the freelist of one slab becomes the
  * list (both link through the same word), if all its free objects fit.
- * @fresh: a new slab to publish first, or NULL.  Return: objects moved.
+ * The first partial or empty slab of this CPU's node's lists (I9), or of
+ * @fresh's when not NULL: a new slab to publish first.  Return: objects
+ * moved.
  */
 static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fresh)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
+	struct slab_node_lists *l;
 	struct page *pg = NULL;
 	unsigned long flags;
 	unsigned int n = 0;
 
 	spin_lock_irqsave(&c->lock, flags);
-	if (fresh)
+	if (fresh) {
 		slab_publish(c, fresh);
-	if (!list_empty(&c->partial))
-		pg = list_first_entry(&c->partial, struct page, slab_list);
-	else if (!list_empty(&c->empty))
-		pg = list_first_entry(&c->empty, struct page, slab_list);
+		l = slab_lists(c, fresh);
+	} else {
+		l = &c->node[slab_local_nid()];
+	}
+	if (!list_empty(&l->partial))
+		pg = list_first_entry(&l->partial, struct page, slab_list);
+	else if (!list_empty(&l->empty))
+		pg = list_first_entry(&l->empty, struct page, slab_list);
 	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
 		n = c->objs - (unsigned int)pg->counters;
 		if (!pg->counters)
@@ -182,7 +189,7 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg->freelist = NULL;
 		pg->counters = c->objs;
 		list_del(&pg->slab_list);
-		list_add(&pg->slab_list, &c->full);
+		list_add(&pg->slab_list, &l->full);
 		c->nr_slab_free -= n;
 		c->slab_allocs += n;
 	}
@@ -216,7 +223,8 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	if (!n && c->objs <= T1_LIMIT_OF(i)) {
 		if (tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
-		struct page *pg = slab_new(c, gfp);
+		/* Not from another node: slab_get_bulk() below goes there if it must. */
+		struct page *pg = slab_new(c, slab_gfp_local(gfp));
 
 		if (pg && tcache_splice(tc, i, pg))
 			return tcache_pop(tc, i);

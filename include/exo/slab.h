@@ -31,6 +31,7 @@
 #include <exo/types.h>
 #include <exo/compiler.h>
 #include <exo/gfp.h>
+#include <exo/jump_label.h>
 #include <exo/lockdep.h>
 
 /* What kmalloc(0) returns: not NULL, faults on access, accepted by kfree(). */
@@ -235,6 +236,23 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
  */
 void __kfree_full(const void *ptr, unsigned long cls);
 
+/*
+ * On with more than one memory node (set once at boot): the free fast
+ * paths give an object of another node's slab back to its slab instead of
+ * keeping it in this thread's or CPU's cache.  Off, each site is a 5-byte
+ * NOP.  Documentation/mm/numa.rst.
+ */
+DECLARE_STATIC_KEY_FALSE(slab_numa_free);
+
+/**
+ * __kfree_node() - kfree() with several memory nodes
+ * @ptr: as for kfree()
+ *
+ * The fast path's steps, but that a tier-1 object of another memory node
+ * than this CPU's goes straight back to its slab.
+ */
+void __kfree_node(const void *ptr);
+
 /* The arch's single-instruction steps of the paths below. */
 #include <asm/slab.h>
 #include <trace/events/mm.h>
@@ -292,13 +310,16 @@ static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned
  * The kfree() fast path: the class byte of the frame (the always-on
  * foreign-pointer check: a pointer outside the map, in a frame that is not
  * a tier-1 slab, or not at an object start goes out of line), then a push
- * within the list bound.
+ * within the list bound.  With several memory nodes, __kfree_node() does
+ * it all out of line.
  */
 static __always_inline void __kfree_t1(const void *p)
 {
 	unsigned long pfn = ((unsigned long)p >> 12) - slab_pfn_bias;
 	unsigned long cls;
 
+	if (static_branch_unlikely(&slab_numa_free))
+		return __kfree_node(p);
 	if (unlikely(pfn >= slab_map_pfns))
 		return __kfree_slow(p);
 	cls = slab_class_map[pfn];
