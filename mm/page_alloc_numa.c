@@ -52,6 +52,12 @@ static void __init build_fallback(int from, const u8 *mem, unsigned int nr)
 	fb->nr = nr;
 }
 
+/* The memory node of CPU @cpu; kernel-doc in <exo/page_alloc.h>. */
+int cpu_to_mem(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? pa_cpu_node[cpu] : NUMA_NO_NODE;
+}
+
 /* Each CPU's own node and memory node. */
 static void __init set_cpu_nodes(void)
 {

@@ -232,6 +232,15 @@ extern unsigned int pa_nr_nodes;
 int numa_mem_id(void);
 
 /**
+ * cpu_to_mem() - a CPU's memory node
+ * @cpu: CPU number
+ * Return: the node whose memory CPU @cpu allocates from first (its own,
+ * or the nearest node with memory for a CPU of a memoryless node; 0
+ * before the NUMA split), NUMA_NO_NODE for @cpu >= NR_CPUS.
+ */
+int cpu_to_mem(unsigned int cpu);
+
+/**
  * numa_node_mem() - the memory node that serves a node's allocations
  * @nid: node number
  * Return: @nid if it has memory, the nearest node with memory for a

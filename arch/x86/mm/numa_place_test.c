@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Placement of per-node and per-CPU memory (the numa_place suite):
+ * alloc_kernel_stack_node() puts a stack on the node asked (the nearest
+ * node with memory for a memoryless node).  On one node everything is
+ * on node 0 and the checks hold trivially; make check runs the suite in
+ * the NUMA boots (Documentation/mm/numa.rst).
+ */
+#include <exo/kernel.h>
+#include <exo/ktest.h>
+#include <exo/numa.h>
+#include <exo/page_alloc.h>
+#include <exo/pgtable.h>
+#include <exo/smp.h>
+#include <exo/vmalloc.h>
+
+/* Node of the frame behind a mapped kernel address, or NUMA_NO_NODE. */
+static int node_of_va(unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (translate(va, &pa))
+		return NUMA_NO_NODE;
+	return page_to_nid(phys_to_page(pa));
+}
+
+/* Are all pages of [@va, @va + @size) on @nid?  Logs the first that is not. */
+static bool range_on_node(struct ktest *t, const char *what, unsigned int cpu,
+			  unsigned long va, size_t size, int nid)
+{
+	for (unsigned long p = va & PAGE_MASK; p < va + size; p += PAGE_SIZE) {
+		int n = node_of_va(p);
+
+		if (n != nid) {
+			ktest_log(t, "CPU %u: %s page %#lx on node %d, not %d", cpu, what, p, n,
+				  nid);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* alloc_kernel_stack_node() on every node; offline nodes refused. */
+static void test_stack_node_api(struct ktest *t)
+{
+	const size_t size = 4 * PAGE_SIZE;
+	void *s;
+	int nid;
+
+	for_each_online_node(nid) {
+		s = alloc_kernel_stack_node(size, nid, NULL);
+		KTEST_ASSERT_NOT_NULL(t, s);
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "stack", smp_processor_id(),
+						   (unsigned long)s, size,
+						   numa_nearest_node(nid, N_MEMORY)));
+		free_kernel_stack(s, size);
+	}
+	s = alloc_kernel_stack_node(size, NUMA_NO_NODE, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_EXPECT_TRUE(t, range_on_node(t, "stack", smp_processor_id(), (unsigned long)s,
+					   size, numa_mem_id()));
+	free_kernel_stack(s, size);
+	KTEST_EXPECT_NULL(t, alloc_kernel_stack_node(size, MAX_NUMNODES, NULL));
+	KTEST_EXPECT_NULL(t, alloc_kernel_stack_node(size, -2, NULL));
+	KTEST_EXPECT_NULL(t, alloc_kernel_stack_node(size, MAX_NUMNODES - 1, NULL));
+	KTEST_EXPECT_NULL(t, alloc_kernel_stack_node(size + 1, 0, NULL));
+}
+
+static struct ktest_case numa_place_cases[] = {
+	KTEST_CASE(test_stack_node_api),
+	{}
+};
+
+static struct ktest_suite numa_place_suite = {
+	.name = "numa_place",
+	.cases = numa_place_cases,
+};
+KTEST_SUITE(numa_place_suite);
