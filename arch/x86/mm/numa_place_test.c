@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Placement of per-node and per-CPU memory (the numa_place suite):
- * alloc_kernel_stack_node() puts a stack on the node asked (the nearest
- * node with memory for a memoryless node).  On one node everything is
+ * Placement of per-node and per-CPU memory (the numa_place suite): each
+ * CPU's per-CPU area (with its IST stacks) and its boot/idle stack lie on
+ * its memory node (the nearest node
+ * with memory for a CPU of a memoryless node).  On one node everything is
  * on node 0 and the checks hold trivially; make check runs the suite in
  * the NUMA boots (Documentation/mm/numa.rst).
  */
 #include <exo/kernel.h>
+#include <exo/kthread.h>
 #include <exo/ktest.h>
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
+#include <exo/percpu.h>
 #include <exo/pgtable.h>
 #include <exo/smp.h>
 #include <exo/vmalloc.h>
+#include <asm/smp.h>
+
+extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_bsp[];
+
+/* The node a CPU's memory must come from (independent of cpu_to_mem()). */
+static int want_node(unsigned int cpu)
+{
+	return numa_nearest_node(cpu_to_node(cpu), N_MEMORY);
+}
 
 /* Node of the frame behind a mapped kernel address, or NUMA_NO_NODE. */
 static int node_of_va(unsigned long va)
@@ -38,6 +50,45 @@ static bool range_on_node(struct ktest *t, const char *what, unsigned int cpu,
 		}
 	}
 	return true;
+}
+
+/*
+ * Every AP's per-CPU area (its IST stacks included) is on its memory
+ * node; the boot CPU's is the image's .bss copy.
+ */
+static void test_percpu_areas(struct ktest *t)
+{
+	size_t bytes = __per_cpu_end - __per_cpu_start;
+	unsigned int cpu;
+
+	KTEST_EXPECT_EQ(t, __per_cpu_offset[0], (unsigned long)__per_cpu_bsp);
+	for_each_possible_cpu(cpu) {
+		if (!cpu)
+			continue;
+		KTEST_ASSERT_NE(t, __per_cpu_offset[cpu], 0UL);
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "per-CPU area", cpu, __per_cpu_offset[cpu],
+						   bytes, want_node(cpu)));
+		KTEST_EXPECT_EQ(t, cpu_to_mem(cpu), want_node(cpu));
+	}
+	KTEST_EXPECT_EQ(t, cpu_to_mem(NR_CPUS), NUMA_NO_NODE);
+}
+
+/* The stack each AP started on (its idle thread's) is on its memory node. */
+static void test_boot_stacks(struct ktest *t)
+{
+	unsigned int cpu;
+
+	KTEST_EXPECT_NULL(t, smp_boot_stack(0));
+	KTEST_EXPECT_NULL(t, smp_boot_stack(NR_CPUS));
+	for_each_online_cpu(cpu) {
+		void *stack = smp_boot_stack(cpu);
+
+		if (!cpu)
+			continue;
+		KTEST_ASSERT_NOT_NULL(t, stack);
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "boot stack", cpu, (unsigned long)stack,
+						   KTHREAD_STACK_SIZE, want_node(cpu)));
+	}
 }
 
 /* alloc_kernel_stack_node() on every node; offline nodes refused. */
@@ -67,6 +118,8 @@ static void test_stack_node_api(struct ktest *t)
 }
 
 static struct ktest_case numa_place_cases[] = {
+	KTEST_CASE(test_percpu_areas),
+	KTEST_CASE(test_boot_stacks),
 	KTEST_CASE(test_stack_node_api),
 	{}
 };
