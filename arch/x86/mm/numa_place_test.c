@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Placement of per-node and per-CPU memory (the numa_place suite): each
- * CPU's per-CPU area (with its IST stacks) and its boot/idle stack lie on
- * its memory node (the nearest node
+ * CPU's per-CPU area (with its IST stacks), its boot/idle stack and the
+ * stacks of threads bound to it lie on its memory node (the nearest node
  * with memory for a CPU of a memoryless node).  On one node everything is
  * on node 0 and the checks hold trivially; make check runs the suite in
  * the NUMA boots (Documentation/mm/numa.rst).
@@ -14,6 +14,7 @@
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
 #include <exo/pgtable.h>
+#include <exo/sched.h>
 #include <exo/smp.h>
 #include <exo/vmalloc.h>
 #include <asm/smp.h>
@@ -91,6 +92,42 @@ static void test_boot_stacks(struct ktest *t)
 	}
 }
 
+struct bound_run {
+	unsigned int cpu;
+	int ran_on;
+};
+
+static int bound_fn(void *arg)
+{
+	struct bound_run *r = arg;
+
+	r->ran_on = smp_processor_id();
+	return 0;
+}
+
+/*
+ * A thread bound to a CPU before it runs gets its stack on that CPU's
+ * memory node, wherever it was created, and runs there.
+ */
+static void test_bound_thread_stacks(struct ktest *t)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct bound_run r = { .cpu = cpu, .ran_on = -1 };
+		struct task_struct *k = kthread_create(bound_fn, &r, "numa_place/%u", cpu);
+
+		KTEST_ASSERT_NOT_NULL(t, k);
+		KTEST_ASSERT_EQ(t, kthread_bind(k, cpu), 0);
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "bound thread stack", cpu,
+						   (unsigned long)k->stack, k->stack_size,
+						   want_node(cpu)));
+		wake_up_process(k);
+		KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+		KTEST_EXPECT_EQ(t, r.ran_on, (int)cpu);
+	}
+}
+
 /* alloc_kernel_stack_node() on every node; offline nodes refused. */
 static void test_stack_node_api(struct ktest *t)
 {
@@ -120,6 +157,7 @@ static void test_stack_node_api(struct ktest *t)
 static struct ktest_case numa_place_cases[] = {
 	KTEST_CASE(test_percpu_areas),
 	KTEST_CASE(test_boot_stacks),
+	KTEST_CASE(test_bound_thread_stacks),
 	KTEST_CASE(test_stack_node_api),
 	{}
 };
