@@ -65,7 +65,7 @@ static u64 *__init table_alloc(void)
 	if (!pa)
 		panic("direct map: no memory below 4 GiB for page tables");
 	t = phys_to_virt(pa);
-	memset(t, 0, PAGE_SIZE);
+	clear_page(t);		/* quadword stores: 1/8 of a byte memset()'s instructions */
 	nr_tables++;
 	return t;
 }
