@@ -22,6 +22,12 @@
  * Metadata: mem_map[] has one struct page per frame of [0, max_pfn).
  */
 extern struct page *mem_map;
+/*
+ * The boot block behind mem_map[] (x86: mapped at VMEMMAP_START with 2 MiB
+ * pages; page_alloc_meta_to_nodes() moves the parts of other nodes out).
+ */
+extern phys_addr_t mem_map_phys;
+extern u64 mem_map_bytes;
 extern unsigned long max_pfn;
 /*
  * 1 bit per frame, the allocation state: set on the first frame (head) of

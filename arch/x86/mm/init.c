@@ -113,6 +113,28 @@ static void __init map_range(phys_addr_t start, phys_addr_t end, bool gbpages, u
 }
 
 /**
+ * init_map_range() - map [@pa, @pa + @size) at @va before paging_init()
+ * @va: a kernel address outside the direct map, 2 MiB aligned, unmapped
+ * @pa: physical start, 2 MiB aligned
+ * @size: bytes, a multiple of 2 MiB
+ *
+ * Read-write, NX, 2 MiB pages, in the boot tables; paging_init() maps the
+ * same range again in init_mm's.  For mem_map[] at VMEMMAP_START.
+ */
+void __init init_map_range(unsigned long va, phys_addr_t pa, u64 size)
+{
+	u64 nx = cpu_has_nx() ? PTE_NX : 0;
+
+	BUG_ON(!IS_ALIGNED(va | pa | size, PMD_SIZE));
+	for (; size; va += PMD_SIZE, pa += PMD_SIZE, size -= PMD_SIZE) {
+		u64 *pdpt = table_of(&early_pml4[idx(va, PGDIR_SHIFT)]);
+		u64 *pd = table_of(&pdpt[idx(va, PUD_SHIFT)]);
+
+		pd[idx(va, PMD_SHIFT)] = pa | PTE_PRESENT | PTE_WRITE | PTE_PSE | nx;
+	}
+}
+
+/**
  * init_direct_map() - make every usable RAM range reachable via phys_to_virt()
  *
  * Call after memblock_init() and before anything allocates from memblock
