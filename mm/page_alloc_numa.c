@@ -258,6 +258,7 @@ void __init page_alloc_numa_init(void)
 	set_cpu_nodes();
 	/* From now on every free checks the frame's node. */
 	pcp_pfn_limit = 0;
+	page_alloc_meta_to_nodes();
 	for (unsigned int k = 0; k < nr; k++)
 		pr_info("NUMA: node %d has its own zones: [mem %#llx-%#llx], %lu MiB free\n",
 			order[k], PFN_PHYS(NODE_DATA(order[k])->start_pfn),

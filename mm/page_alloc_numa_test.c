@@ -14,6 +14,7 @@
 #include <exo/ktest.h>
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
+#include <exo/pgtable.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 
@@ -571,6 +572,48 @@ static void test_kmalloc_remote_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* Node of the frame behind a mapped kernel address, NUMA_NO_NODE if unmapped. */
+static int node_of_va(unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (translate(va, &pa))
+		return NUMA_NO_NODE;
+	return page_to_nid(phys_to_page(pa));
+}
+
+/*
+ * Every memory node's struct pages lie on its own memory (the pages of
+ * mem_map[] wholly inside its part); a memoryless node has none.
+ */
+static void test_mem_map_on_node(struct ktest *t)
+{
+	unsigned long checked = 0;
+	unsigned int i;
+	int nid;
+
+	KTEST_EXPECT_EQ(t, (unsigned long)mem_map, VMEMMAP_START);
+	for_each_pa_node(i, nid) {
+		unsigned long s = ALIGN((unsigned long)pfn_to_page(NODE_DATA(nid)->start_pfn),
+					PAGE_SIZE);
+		unsigned long e = (unsigned long)pfn_to_page(NODE_DATA(nid)->end_pfn);
+		unsigned long bad = 0;
+
+		for (unsigned long va = s; va + PAGE_SIZE <= e; va += PAGE_SIZE, checked++) {
+			int n = node_of_va(va);
+
+			if (n != nid && !bad++)
+				ktest_log(t, "node %d: mem_map page %#lx (frames from %#lx) on node %d",
+					  nid, va, (va - VMEMMAP_START) / sizeof(struct page), n);
+		}
+		KTEST_EXPECT_EQ(t, bad, 0UL);
+	}
+	KTEST_EXPECT_GT(t, checked, 0UL);
+	for_each_online_node(nid)
+		if (!node_state(nid, N_MEMORY))
+			KTEST_EXPECT_NULL(t, NODE_DATA(nid));
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
@@ -584,6 +627,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_kmem_cache_alloc_node),
 	KTEST_CASE(test_kmalloc_remote_free),
 	KTEST_CASE(test_kmem_cache_node_oom),
+	KTEST_CASE(test_mem_map_on_node),
 	{}
 };
 

@@ -406,7 +406,8 @@ int page_to_nid(const struct page *page);
  *
  * Called once on the boot CPU after numa_init() and before the APs start:
  * moves the free blocks of each memory node's frames to that node's
- * zones and sets each CPU's memory node.  One memory node (or a layout
+ * zones, the node's part of mem_map[] onto its memory, and sets each
+ * CPU's memory node.  One memory node (or a layout
  * whose node boundaries are not aligned to MAX_ORDER_NR_PAGES or whose
  * nodes interleave, logged) keeps node 0's zones for everything.
  */
