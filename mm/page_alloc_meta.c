@@ -5,7 +5,8 @@
  * VMEMMAP_START; once page_alloc_numa_init() has split the allocator into
  * nodes, each node's part moves onto that node's own memory, leaf by leaf
  * under the same virtual addresses (the free lists and every struct page
- * pointer stay valid).  Design: Documentation/mm/numa.rst.
+ * pointer stay valid); the bitmaps are copied to pages of the nodes they
+ * describe.  Design: Documentation/mm/numa.rst.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -21,11 +22,23 @@
 
 #include "internal.h"
 
-/* Per node: bytes of its mem_map moved onto it, and bytes that could not be. */
+/*
+ * The bitmaps move to 4 KiB pages mapped above mem_map[]'s 768 GiB, each
+ * in a 2 GiB slot (one bit per frame of the 64 TiB direct map).
+ */
+#define BITMAPS_START	(VMEMMAP_START + (768UL << 30))
+#define BITMAP_SLOT	((DIRECT_MAP_SIZE >> PAGE_SHIFT) / 8)
+#define NR_BITMAPS	4
+
+/*
+ * Per node: bytes of its mem_map moved onto it, and bytes that could not
+ * be; bitmap pages that went to another node for want of room.
+ */
 struct meta_moves {
 	unsigned long moved[MAX_NUMNODES];
 	unsigned long stuck[MAX_NUMNODES];
 	int stuck_on[MAX_NUMNODES];
+	unsigned long bitmap_stuck[MAX_NUMNODES];
 };
 
 static int leaf_size_cb(const struct pt_leaf *l, void *arg)
@@ -135,6 +148,97 @@ static void __init mem_map_to_nodes(struct meta_moves *mv)
 	}
 }
 
+/* Unmap and free the first @bytes of a bitmap slot (a failed move). */
+static void __init bitmap_unmap(unsigned long va, unsigned long bytes)
+{
+	for (unsigned long off = 0; off < bytes; off += PAGE_SIZE) {
+		phys_addr_t pa;
+
+		if (translate(va + off, &pa))
+			break;
+		unmap_page(va + off);
+		free_frame(pa);
+	}
+}
+
+/*
+ * Map slot @idx with a page per 4 KiB of a @bytes-long bitmap, each on
+ * the node of the first frame it describes (32768 frames a page, so a
+ * page can cover the end of one node and the start of the next; the
+ * next node's share is then remote).  Returns the slot, or 0 when out of
+ * memory (nothing left mapped).
+ */
+static unsigned long __init bitmap_map(unsigned int idx, unsigned long bytes,
+				       struct meta_moves *mv)
+{
+	unsigned long va = BITMAPS_START + idx * BITMAP_SLOT;
+
+	for (unsigned long off = 0; off < bytes; off += PAGE_SIZE) {
+		int nid = pfn_to_nid(min(off * 8, max_pfn - 1));
+		struct page *pg = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
+						   __GFP_NOWARN, 0);
+
+		if (!pg) {
+			/* The nearest node with room, as any allocation there would. */
+			pg = alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, 0);
+			mv->bitmap_stuck[nid]++;
+		}
+		if (!pg || map_page(va + off, page_to_phys(pg), PAGE_WRITABLE)) {
+			if (pg)
+				__free_pages(pg, 0);
+			bitmap_unmap(va, off);
+			return 0;
+		}
+	}
+	return va;
+}
+
+/*
+ * The allocator's bitmaps (alloc, free, managed, poison) onto the nodes
+ * whose frames they describe.  Unlike mem_map[] nothing points into
+ * them: each gets new pages, then, with nothing allocating, a copy and
+ * its pointer switched; the old boot blocks go to the allocator.
+ */
+static void __init bitmaps_to_nodes(struct meta_moves *mv)
+{
+	unsigned long **maps[NR_BITMAPS] = {
+		&page_alloc_map, &page_free_map, &page_managed_map, &page_poison_map
+	};
+	unsigned long bytes = ALIGN(DIV_ROUND_UP(max_pfn, BITS_PER_LONG) * sizeof(long),
+				    PAGE_SIZE);
+	unsigned long va[NR_BITMAPS] = { 0 }, *old[NR_BITMAPS], flags;
+	unsigned int i;
+
+	BUILD_BUG_ON(BITMAPS_START + NR_BITMAPS * BITMAP_SLOT > VMEMMAP_END);
+	for (i = 0; i < NR_BITMAPS; i++) {
+		if (!*maps[i])
+			continue;
+		va[i] = bitmap_map(i, bytes, mv);
+		if (!va[i]) {
+			pr_warn("NUMA: no memory to move the page bitmaps: left where they are\n");
+			while (i--)
+				if (va[i])
+					bitmap_unmap(va[i], bytes);
+			return;
+		}
+	}
+	flags = arch_local_irq_save();
+	for (i = 0; i < NR_BITMAPS; i++) {
+		old[i] = *maps[i];
+		if (!va[i])
+			continue;
+		memcpy((void *)va[i], old[i], bytes);
+		WRITE_ONCE(*maps[i], (unsigned long *)va[i]);
+	}
+	arch_local_irq_restore(flags);
+	for (i = 0; i < NR_BITMAPS; i++) {
+		unsigned long pfn = PHYS_PFN(virt_to_phys(old[i]));
+
+		if (va[i])
+			page_alloc_add_range(pfn, pfn + bytes / PAGE_SIZE);
+	}
+}
+
 /* Each node's metadata onto its memory; kernel-doc in mm/internal.h. */
 void __init page_alloc_meta_to_nodes(void)
 {
@@ -146,7 +250,11 @@ void __init page_alloc_meta_to_nodes(void)
 		return;
 	memset(&mv, 0, sizeof(mv));
 	mem_map_to_nodes(&mv);
+	bitmaps_to_nodes(&mv);
 	for_each_pa_node(i, nid) {
+		if (mv.bitmap_stuck[nid])
+			pr_warn("NUMA: no room on node %d for %lu page(s) of its bitmaps: nearest node's used\n",
+				nid, mv.bitmap_stuck[nid]);
 		if (mv.stuck[nid])
 			pr_warn("NUMA: no room on node %d for %lu KiB of its mem_map: left on node %d\n",
 				nid, mv.stuck[nid] >> 10, mv.stuck_on[nid]);

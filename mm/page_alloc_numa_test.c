@@ -614,6 +614,34 @@ static void test_mem_map_on_node(struct ktest *t)
 			KTEST_EXPECT_NULL(t, NODE_DATA(nid));
 }
 
+/*
+ * Every page of the allocator's bitmaps lies on the node of the first
+ * frame it describes (32768 frames a page).
+ */
+static void test_bitmaps_on_node(struct ktest *t)
+{
+	const unsigned long *maps[] = { page_alloc_map, page_free_map, page_managed_map,
+					page_poison_map };
+	unsigned long bytes = DIV_ROUND_UP(max_pfn, BITS_PER_LONG) * sizeof(long);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(maps); i++) {
+		unsigned long bad = 0;
+
+		if (!maps[i])
+			continue;
+		for (unsigned long off = 0; off < bytes; off += PAGE_SIZE) {
+			unsigned long first = off * 8;
+			int want = page_to_nid(pfn_to_page(first)), n;
+
+			n = node_of_va((unsigned long)maps[i] + off);
+			if (n != want && !bad++)
+				ktest_log(t, "bitmap %u: page of frames from %#lx on node %d, not %d",
+					  i, first, n, want);
+		}
+		KTEST_EXPECT_EQ(t, bad, 0UL);
+	}
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
@@ -628,6 +656,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_kmalloc_remote_free),
 	KTEST_CASE(test_kmem_cache_node_oom),
 	KTEST_CASE(test_mem_map_on_node),
+	KTEST_CASE(test_bitmaps_on_node),
 	{}
 };
 
