@@ -124,12 +124,16 @@ static void __init map_range(phys_addr_t start, phys_addr_t end, bool gbpages, u
 void __init init_map_range(unsigned long va, phys_addr_t pa, u64 size)
 {
 	u64 nx = cpu_has_nx() ? PTE_NX : 0;
+	u64 *pd = NULL;
 
 	BUG_ON(!IS_ALIGNED(va | pa | size, PMD_SIZE));
 	for (; size; va += PMD_SIZE, pa += PMD_SIZE, size -= PMD_SIZE) {
-		u64 *pdpt = table_of(&early_pml4[idx(va, PGDIR_SHIFT)]);
-		u64 *pd = table_of(&pdpt[idx(va, PUD_SHIFT)]);
+		/* One walk per page directory (1 GiB), not per entry. */
+		if (!pd || !idx(va, PMD_SHIFT)) {
+			u64 *pdpt = table_of(&early_pml4[idx(va, PGDIR_SHIFT)]);
 
+			pd = table_of(&pdpt[idx(va, PUD_SHIFT)]);
+		}
 		pd[idx(va, PMD_SHIFT)] = pa | PTE_PRESENT | PTE_WRITE | PTE_PSE | nx;
 	}
 }
