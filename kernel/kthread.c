@@ -17,7 +17,9 @@
 #include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
+#include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
@@ -84,9 +86,9 @@ static unsigned int place_thread(void)
  * directly below (mm/vmalloc.c): an overflow faults, and the #DF handler's
  * IST stack turns it into an oops instead of a triple fault.
  */
-static void *thread_stack_alloc(size_t size)
+static void *thread_stack_alloc(size_t size, int nid)
 {
-	return alloc_kernel_stack(size, NULL);
+	return alloc_kernel_stack_node(size, nid, NULL);
 }
 
 static void thread_stack_free(void *stack, size_t size)
@@ -118,11 +120,14 @@ static void task_free(struct task_struct *t)
 static struct task_struct *task_create(int (*fn)(void *), void *arg, unsigned int cpu,
 				       unsigned int flags)
 {
-	struct task_struct *t = (void *)get_zeroed_page(GFP_KERNEL);
+	/* A thread bound from the start gets its memory on its CPU's node. */
+	int nid = flags & PF_BOUND ? cpu_to_mem(cpu) : NUMA_NO_NODE;
+	struct page *pg = alloc_pages_node(nid, GFP_KERNEL | __GFP_ZERO, 0);
+	struct task_struct *t = pg ? page_address(pg) : NULL;
 
 	if (!t)
 		goto nomem;
-	t->stack = thread_stack_alloc(KTHREAD_STACK_SIZE);
+	t->stack = thread_stack_alloc(KTHREAD_STACK_SIZE, nid);
 	if (!t->stack) {
 		free_page((unsigned long)t);
 		goto nomem;
@@ -173,6 +178,28 @@ struct task_struct *kthread_create_idle(unsigned int cpu)
 	return t;
 }
 
+/*
+ * A new thread bound to @cpu: its stack moves to @cpu's memory node if it
+ * is elsewhere (nothing has run on it yet: copy_thread() builds the first
+ * frame again).  Best effort: without memory there it stays.
+ */
+static void stack_to_node(struct task_struct *t, unsigned int cpu)
+{
+	int nid = cpu_to_mem(cpu);
+	phys_addr_t pa;
+	void *stack;
+
+	if (pa_nr_nodes <= 1 || translate((unsigned long)t->stack, &pa) ||
+	    page_to_nid(phys_to_page(pa)) == nid)
+		return;
+	stack = thread_stack_alloc(t->stack_size, nid);
+	if (!stack)
+		return;
+	thread_stack_free(t->stack, t->stack_size);
+	t->stack = stack;
+	copy_thread(t);
+}
+
 int kthread_bind(struct task_struct *t, unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
@@ -183,6 +210,7 @@ int kthread_bind(struct task_struct *t, unsigned int cpu)
 		pr_err("kthread_bind(%s, %u): already running (-EBUSY)\n", t->comm, cpu);
 		return -EBUSY;
 	}
+	stack_to_node(t, cpu);
 	t->cpu = cpu;
 	t->flags |= PF_BOUND;
 	return 0;

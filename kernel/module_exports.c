@@ -48,6 +48,7 @@ EXPORT_SYMBOL(alloc_pages);
 EXPORT_SYMBOL(alloc_pages_node);
 EXPORT_SYMBOL(page_to_nid);
 EXPORT_SYMBOL(numa_mem_id);
+EXPORT_SYMBOL(cpu_to_mem);
 EXPORT_SYMBOL(__free_pages);
 EXPORT_SYMBOL(__get_free_pages);
 EXPORT_SYMBOL(get_zeroed_page);

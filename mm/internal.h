@@ -170,6 +170,14 @@ extern struct pa_fallback pa_fallback[MAX_NUMNODES];
 bool pa_node_start_ok(unsigned long start, unsigned long m);
 
 /*
+ * page_alloc_meta_to_nodes() - move each memory node's part of the page
+ * metadata onto its own memory (mm/page_alloc_meta.c).  Called by
+ * page_alloc_numa_init() on the boot CPU alone, after the split; what a
+ * full node cannot take stays where it is, with a log line.
+ */
+void page_alloc_meta_to_nodes(void);
+
+/*
  * A set of zones with its caches: the system allocator, or an isolated
  * instance carved out of it for tests (struct buddy_test_instance).
  */

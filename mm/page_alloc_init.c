@@ -12,6 +12,10 @@
 #include <exo/memblock.h>
 #include <exo/string.h>
 
+#ifndef __HOSTED__
+#include <asm/setup.h>
+#endif
+
 #include "internal.h"
 
 /* ---------------------------------------------------------------------
@@ -65,6 +69,44 @@ static void *__init meta_alloc(u64 bytes, const char *why)
 	metadata_bytes += ALIGN(bytes, PAGE_SIZE);
 	return phys_to_virt(pa);
 }
+
+phys_addr_t mem_map_phys;
+u64 mem_map_bytes;
+
+#ifndef __HOSTED__
+/*
+ * mem_map[] for @pfns frames at VMEMMAP_START, in 2 MiB pages of one boot
+ * block (its last page partly unused): page_alloc_meta_to_nodes() later
+ * moves each node's part to the node under the same addresses, which the
+ * free lists and every struct page pointer keep.
+ */
+static struct page *__init mem_map_alloc(unsigned long pfns)
+{
+	u64 bytes = ALIGN((u64)pfns * sizeof(struct page), PMD_SIZE);
+	phys_addr_t pa;
+
+	BUILD_BUG_ON((DIRECT_MAP_SIZE >> PAGE_SHIFT) * sizeof(struct page) >
+		     VMEMMAP_END - VMEMMAP_START);
+	pa = memblock_alloc_range(bytes, PMD_SIZE, 0, MEMBLOCK_ALLOC_ANYWHERE, "mem_map");
+	if (!pa)
+		panic("page_alloc: cannot allocate %llu bytes for mem_map", bytes);
+	metadata_bytes += bytes;
+	mem_map_phys = pa;
+	mem_map_bytes = bytes;
+	init_map_range(VMEMMAP_START, pa, bytes);
+	return (struct page *)VMEMMAP_START;
+}
+#else
+/* Hosted: in the arena, through its direct map. */
+static struct page *__init mem_map_alloc(unsigned long pfns)
+{
+	struct page *map = meta_alloc((u64)pfns * sizeof(struct page), "mem_map");
+
+	mem_map_phys = virt_to_phys(map);
+	mem_map_bytes = ALIGN((u64)pfns * sizeof(struct page), PAGE_SIZE);
+	return map;
+}
+#endif
 
 /* A zeroed bitmap of @words words. */
 static unsigned long *__init bitmap_alloc(unsigned long words, const char *why)
@@ -122,7 +164,7 @@ void __init page_alloc_init(void)
 	map_words = DIV_ROUND_UP(max_pfn, 64);
 	metadata_bytes = 0;
 	/* mem_map is never initialised: entries are written when used. */
-	mem_map = meta_alloc((u64)max_pfn * sizeof(struct page), "mem_map");
+	mem_map = mem_map_alloc(max_pfn);
 	page_alloc_map = bitmap_alloc(map_words, "page alloc bitmap");
 	page_free_map = bitmap_alloc(map_words, "page free bitmap");
 	page_managed_map = bitmap_alloc(map_words, "page managed bitmap");

@@ -59,6 +59,12 @@ static void __init build_fallback(int from, const u8 *mem, unsigned int nr)
 	fb->nr = nr;
 }
 
+/* The memory node of CPU @cpu; kernel-doc in <exo/page_alloc.h>. */
+int cpu_to_mem(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? pa_cpu_node[cpu] : NUMA_NO_NODE;
+}
+
 /* Each CPU's own node and memory node. */
 static void __init set_cpu_nodes(void)
 {
@@ -260,6 +266,7 @@ void __init page_alloc_numa_init(void)
 	set_cpu_nodes();
 	/* From now on every free checks the frame's node. */
 	pcp_pfn_limit = 0;
+	page_alloc_meta_to_nodes();
 	for (unsigned int k = 0; k < nr; k++)
 		pr_info("NUMA: node %d has its own zones: [mem %#llx-%#llx], %lu MiB free\n",
 			order[k], PFN_PHYS(NODE_DATA(order[k])->start_pfn),

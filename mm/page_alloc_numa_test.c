@@ -15,6 +15,7 @@
 #include <exo/ktest.h>
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
+#include <exo/pgtable.h>
 #include <exo/smp.h>
 #include <exo/string.h>
 
@@ -873,6 +874,76 @@ static void test_slab_node_lists(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* Node of the frame behind a mapped kernel address, NUMA_NO_NODE if unmapped. */
+static int node_of_va(unsigned long va)
+{
+	phys_addr_t pa;
+
+	if (translate(va, &pa))
+		return NUMA_NO_NODE;
+	return page_to_nid(phys_to_page(pa));
+}
+
+/*
+ * Every memory node's struct pages lie on its own memory (the pages of
+ * mem_map[] wholly inside its part); a memoryless node has none.
+ */
+static void test_mem_map_on_node(struct ktest *t)
+{
+	unsigned long checked = 0;
+	unsigned int i;
+	int nid;
+
+	KTEST_EXPECT_EQ(t, (unsigned long)mem_map, VMEMMAP_START);
+	for_each_pa_node(i, nid) {
+		unsigned long s = ALIGN((unsigned long)pfn_to_page(NODE_DATA(nid)->start_pfn),
+					PAGE_SIZE);
+		unsigned long e = (unsigned long)pfn_to_page(NODE_DATA(nid)->end_pfn);
+		unsigned long bad = 0;
+
+		for (unsigned long va = s; va + PAGE_SIZE <= e; va += PAGE_SIZE, checked++) {
+			int n = node_of_va(va);
+
+			if (n != nid && !bad++)
+				ktest_log(t, "node %d: mem_map page %#lx (frames from %#lx) on node %d",
+					  nid, va, (va - VMEMMAP_START) / sizeof(struct page), n);
+		}
+		KTEST_EXPECT_EQ(t, bad, 0UL);
+	}
+	KTEST_EXPECT_GT(t, checked, 0UL);
+	for_each_online_node(nid)
+		if (!node_state(nid, N_MEMORY))
+			KTEST_EXPECT_NULL(t, NODE_DATA(nid));
+}
+
+/*
+ * Every page of the allocator's bitmaps lies on the node of the first
+ * frame it describes (32768 frames a page).
+ */
+static void test_bitmaps_on_node(struct ktest *t)
+{
+	const unsigned long *maps[] = { page_alloc_map, page_free_map, page_managed_map,
+					page_poison_map };
+	unsigned long bytes = DIV_ROUND_UP(max_pfn, BITS_PER_LONG) * sizeof(long);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(maps); i++) {
+		unsigned long bad = 0;
+
+		if (!maps[i])
+			continue;
+		for (unsigned long off = 0; off < bytes; off += PAGE_SIZE) {
+			unsigned long first = off * 8;
+			int want = page_to_nid(pfn_to_page(first)), n;
+
+			n = node_of_va((unsigned long)maps[i] + off);
+			if (n != want && !bad++)
+				ktest_log(t, "bitmap %u: page of frames from %#lx on node %d, not %d",
+					  i, first, n, want);
+		}
+		KTEST_EXPECT_EQ(t, bad, 0UL);
+	}
+}
+
 static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_cpu_local),
 	KTEST_CASE_RAM(test_alloc_pages_node, 0, 32),	/* order-9 blocks on every node */
@@ -889,6 +960,8 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_slab_numa_key),
 	KTEST_CASE(test_slab_remote_fast_free),
 	KTEST_CASE(test_slab_node_lists),
+	KTEST_CASE(test_mem_map_on_node),
+	KTEST_CASE(test_bitmaps_on_node),
 	{}
 };
 

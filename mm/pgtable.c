@@ -777,6 +777,42 @@ int mm_translate(struct mm_struct *mm, unsigned long virt, phys_addr_t *phys)
 	return slot ? 0 : -ENOENT;
 }
 
+/* Point the leaf at @virt at other frames; kernel-doc in <exo/pgtable.h>. */
+int mm_remap_leaf(struct mm_struct *mm, unsigned long virt, phys_addr_t phys)
+{
+	unsigned long irqflags, size = 0;
+	pte_t *slot;
+	int level = PT_LEVEL_PTE, err = check_addr("remap_leaf", virt, PAGE_SIZE);
+
+	if (!err)
+		err = pgt_check_phys("remap_leaf", phys, PAGE_SIZE);
+	if (unlikely(err))
+		return err;
+	mm = owner_mm(mm, virt);
+	spin_lock_irqsave(&mm->lock, irqflags);
+	slot = walk_leaf(mm, virt, &level);
+	if (!slot) {
+		err = -ENOENT;
+	} else {
+		pte_t e = *slot;
+
+		size = level_size(level);
+		if ((virt | phys) & (size - 1))
+			err = -EINVAL;
+		else
+			set_pte(slot, __pte(pte_val(e) - leaf_phys(e, level) + phys));
+	}
+	spin_unlock_irqrestore(&mm->lock, irqflags);
+	if (err) {
+		pr_err_ratelimited("remap_leaf(%#lx, %#llx): %s (%d)\n", virt, phys,
+				   err == -ENOENT ? "nothing mapped" :
+						    "not the start of a leaf, or misaligned", err);
+		return err;
+	}
+	flush_tlb_mm_range(mm, virt, virt + size, pt_level_shift(level), 0);
+	return 0;
+}
+
 /*
  * The lower half through the current address space, out of line: the
  * call to current_mm() would otherwise give the kernel-half fast path a

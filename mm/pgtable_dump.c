@@ -42,6 +42,8 @@ static const struct {
 	{ IOREMAP_START, "ioremap area" },
 	{ SLAB_CLASS_MAP_START, "Slab class map" },
 	{ SLAB_CLASS_MAP_END, "Kernel half" },
+	{ VMEMMAP_START, "mem_map" },
+	{ VMEMMAP_END, "Kernel half" },
 	{ KERNEL_VMA, "Kernel image" },
 	{ MODULES_VADDR, "Modules" },
 	{ MODULES_END, "Kernel half" },

@@ -42,6 +42,39 @@ void test_split_2m(struct ktest *t)
 	EXPECT_BASELINE(t, &b);
 }
 
+/* mm_remap_leaf(): a 2 MiB and a 4 KiB leaf switch frames, nothing else changes. */
+void test_remap_leaf(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 6 * PMD_SIZE;
+	struct baseline b;
+	phys_addr_t pa;
+
+	if (!pgtable_huge_supported(PAGE_HUGE_2M))
+		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA, 0), 0);
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va, FAKE_PA + 3 * PMD_SIZE), 0);
+	KTEST_EXPECT_EQ(t, translate(va + 5 * PAGE_SIZE + 7, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 3 * PMD_SIZE + 5 * PAGE_SIZE + 7);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).size, PMD_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va).flags & PAGE_WRITABLE, PAGE_WRITABLE);
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va + PMD_SIZE, FAKE_PA + PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, translate(va + PMD_SIZE + 9, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + PAGE_SIZE + 9);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PMD_SIZE).flags & PAGE_WRITABLE, 0UL);
+	/* Inside a leaf, misaligned for it, unmapped, not page aligned: refused. */
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va + PAGE_SIZE, FAKE_PA), -EINVAL);
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va, FAKE_PA + PAGE_SIZE), -EINVAL);
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va + 2 * PMD_SIZE, FAKE_PA), -ENOENT);
+	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va + PMD_SIZE, FAKE_PA + 1), -EINVAL);
+	KTEST_EXPECT_EQ(t, translate(va, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 3 * PMD_SIZE);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 2UL);
+	KTEST_EXPECT_EQ(t, unmap_range(va, 2 * PMD_SIZE), 0);
+	EXPECT_BASELINE(t, &b);
+}
+
 /*
  * A range that covers a huge page entirely changes it whole: no split, no
  * table page, even when the range goes on into small pages beside it.

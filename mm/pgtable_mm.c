@@ -125,15 +125,24 @@ static int walk_level(pte_t *table, int level, unsigned long va_base, unsigned l
 		      unsigned long last, int (*fn)(const struct pt_leaf *, void *), void *arg)
 {
 	unsigned long size = level_size(level);
+	/*
+	 * Below the PGD a table's count of present entries is exact: the
+	 * walk stops after the last one instead of reading all 512 (a table
+	 * changed under a racing walk is read as it is, as before).
+	 */
+	unsigned int left = level == PGTABLE_LEVELS ? PTRS_PER_TABLE : table_page_of(table)->units;
 
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+	for (unsigned int i = 0; i < PTRS_PER_TABLE && left; i++) {
 		unsigned long va = va_base + i * size;
 		pte_t e = READ_ONCE(table[i]);
 		int ret;
 
+		if (!pte_present(e))
+			continue;
+		left--;
 		if (level == PGTABLE_LEVELS && i >= PGD_KERNEL_FIRST)
 			va |= 0xffff000000000000UL;	/* sign extension */
-		if (va + size - 1 < start || va > last || !pte_present(e))
+		if (va + size - 1 < start || va > last)
 			continue;
 		if (pt_leaf(e, level)) {
 			struct pt_leaf leaf = {

@@ -938,6 +938,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_range_beyond_52_bits),
 	KTEST_CASE(test_enomem),
 	KTEST_CASE(test_split_2m),
+	KTEST_CASE(test_remap_leaf),
 	KTEST_CASE(test_range_covers_huge),
 	KTEST_CASE(test_range_ends_at_2_64),
 	KTEST_CASE(test_split_1g_protect),

@@ -101,6 +101,7 @@ static inline void give_back(struct list_head *held)
 
 /* The cases of mm/pgtable_huge_test.c (in the "pgtable" suite). */
 void test_split_2m(struct ktest *t);
+void test_remap_leaf(struct ktest *t);
 void test_range_covers_huge(struct ktest *t);
 void test_split_1g_protect(struct ktest *t);
 void test_unmap_huge_matrix(struct ktest *t);

@@ -43,6 +43,7 @@
 #include <exo/export.h>
 #include <exo/kernel.h>
 #include <exo/list.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
 #include <exo/preempt.h>
@@ -312,11 +313,25 @@ static void unpopulate(unsigned long start, unsigned long pages)
 	}
 }
 
-static int populate(unsigned long start, unsigned long pages, phys_addr_t *first)
+/* One frame for @nid (NUMA_NO_NODE: this CPU's node, the plain fast path). */
+static int populate_frame(int nid, phys_addr_t *pa)
+{
+	struct page *pg;
+
+	if (nid == NUMA_NO_NODE)
+		return alloc_frame(pa);
+	pg = alloc_pages_node(nid, GFP_KERNEL, 0);
+	if (!pg)
+		return -ENOMEM;
+	*pa = page_to_phys(pg);
+	return 0;
+}
+
+static int populate(unsigned long start, unsigned long pages, int nid, phys_addr_t *first)
 {
 	for (unsigned long i = 0; i < pages; i++) {
 		phys_addr_t pa;
-		int err = alloc_frame(&pa);
+		int err = populate_frame(nid, &pa);
 
 		if (!err) {
 			err = map_page(start + (i << PAGE_SHIFT), pa, PAGE_WRITABLE | PAGE_GLOBAL);
@@ -333,7 +348,7 @@ static int populate(unsigned long start, unsigned long pages, phys_addr_t *first
 	return 0;
 }
 
-static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
+static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind, int nid,
 			phys_addr_t *first, const void *caller)
 {
 	unsigned long pages = DIV_ROUND_UP(size, PAGE_SIZE), flags;
@@ -356,7 +371,7 @@ static void *area_alloc(struct vm_arena *arena, size_t size, enum vm_kind kind,
 				   arena->name);
 		return NULL;
 	}
-	if (populate(a->start, pages, first)) {
+	if (populate(a->start, pages, nid, first)) {
 		pr_err_ratelimited("%s(%zu): out of memory\n", kind_names[kind], size);
 		spin_lock_irqsave(&vm_lock, flags);
 		release(a);
@@ -503,13 +518,15 @@ static int area_free(struct vm_arena *arena, const void *addr, enum vm_kind kind
 
 void *vmalloc(size_t size)
 {
-	return area_alloc(&vmalloc_arena, size, VM_VMALLOC, NULL, __builtin_return_address(0));
+	return area_alloc(&vmalloc_arena, size, VM_VMALLOC, NUMA_NO_NODE, NULL,
+			  __builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(vmalloc);
 
 void *vzalloc(size_t size)
 {
-	void *p = area_alloc(&vmalloc_arena, size, VM_VMALLOC, NULL, __builtin_return_address(0));
+	void *p = area_alloc(&vmalloc_arena, size, VM_VMALLOC, NUMA_NO_NODE, NULL,
+			     __builtin_return_address(0));
 
 	if (p)
 		memset(p, 0, size);
@@ -525,7 +542,8 @@ EXPORT_SYMBOL_GPL(vfree);
 
 void *module_alloc(size_t size)
 {
-	return area_alloc(&module_arena, size, VM_MODULE, NULL, __builtin_return_address(0));
+	return area_alloc(&module_arena, size, VM_MODULE, NUMA_NO_NODE, NULL,
+			  __builtin_return_address(0));
 }
 
 void module_memfree(void *addr)
@@ -533,14 +551,27 @@ void module_memfree(void *addr)
 	area_free(&module_arena, addr, VM_MODULE, 0, "module_memfree");
 }
 
-void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame)
+static void *stack_alloc(size_t size, int nid, phys_addr_t *first_frame, const void *caller)
 {
 	if (!size || (size & (PAGE_SIZE - 1))) {
 		pr_err_ratelimited("alloc_kernel_stack(%zu): not a multiple of PAGE_SIZE\n", size);
 		return NULL;
 	}
-	return area_alloc(&vmalloc_arena, size, VM_STACK, first_frame,
-			  __builtin_return_address(0));
+	if (nid != NUMA_NO_NODE && numa_node_mem(nid) == NUMA_NO_NODE) {
+		pr_err_ratelimited("alloc_kernel_stack_node(%zu, %d): node not online\n", size, nid);
+		return NULL;
+	}
+	return area_alloc(&vmalloc_arena, size, VM_STACK, nid, first_frame, caller);
+}
+
+void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame)
+{
+	return stack_alloc(size, NUMA_NO_NODE, first_frame, __builtin_return_address(0));
+}
+
+void *alloc_kernel_stack_node(size_t size, int nid, phys_addr_t *first_frame)
+{
+	return stack_alloc(size, nid, first_frame, __builtin_return_address(0));
 }
 
 void free_kernel_stack(void *stack, size_t size)

@@ -1061,7 +1061,7 @@ numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 }
 MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
-	"$out/gcc/vmlinux" 8 numa,numa_alloc,page_alloc,slab \
+	"$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place,page_alloc,slab \
 	"numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
 # The 4-node layout (also booted under KASAN by the NUMA soak, below).
 NUMA4_QEMU="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
@@ -1071,11 +1071,12 @@ NUMA4_QEMU="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 	-numa dist,src=1,dst=3,val=20 -numa dist,src=2,dst=3,val=15"
 NUMA4_EXPECT="numa_test_expect=0,0,0,1,1,1,2,2/256,256,0,256/10,15,20,30,15,10,25,20,20,25,10,15,30,20,15,10"
 MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
-	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc "$NUMA4_EXPECT"
+	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place \
+		"$NUMA4_EXPECT"
 # All RAM on node 1, all CPUs on memoryless node 0: the page allocator
 # keeps one node (1), which every per-node sum must count once.
 MEM=256M QEMU_EXTRA="$(numa_ram 1) -numa node,nodeid=0,cpus=0-7 -numa node,nodeid=1,memdev=m1" \
-	ktest_suite_qemu qemu-numa-ram1-smp8 "$out/gcc/vmlinux" 8 numa_alloc ""
+	ktest_suite_qemu qemu-numa-ram1-smp8 "$out/gcc/vmlinux" 8 numa_alloc,numa_place ""
 # -smp 64, the NR_CPUS default: the suites in SMP64_SUITES (smp, page_alloc:
 # cross-calls, ticks, preemption and page caches on every CPU), and all 64
 # CPUs online (the smp suite accepts NR_CPUS of them from a kernel built for

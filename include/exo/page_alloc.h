@@ -22,6 +22,12 @@
  * Metadata: mem_map[] has one struct page per frame of [0, max_pfn).
  */
 extern struct page *mem_map;
+/*
+ * The boot block behind mem_map[] (x86: mapped at VMEMMAP_START with 2 MiB
+ * pages; page_alloc_meta_to_nodes() moves the parts of other nodes out).
+ */
+extern phys_addr_t mem_map_phys;
+extern u64 mem_map_bytes;
 extern unsigned long max_pfn;
 /*
  * 1 bit per frame, the allocation state: set on the first frame (head) of
@@ -232,6 +238,15 @@ extern unsigned int pa_nr_nodes;
 int numa_mem_id(void);
 
 /**
+ * cpu_to_mem() - a CPU's memory node
+ * @cpu: CPU number
+ * Return: the node whose memory CPU @cpu allocates from first (its own,
+ * or the nearest node with memory for a CPU of a memoryless node; 0
+ * before the NUMA split), NUMA_NO_NODE for @cpu >= NR_CPUS.
+ */
+int cpu_to_mem(unsigned int cpu);
+
+/**
  * numa_node_mem() - the memory node that serves a node's allocations
  * @nid: node number
  * Return: @nid if it has memory, the nearest node with memory for a
@@ -391,7 +406,8 @@ int page_to_nid(const struct page *page);
  *
  * Called once on the boot CPU after numa_init() and before the APs start:
  * moves the free blocks of each memory node's frames to that node's
- * zones and sets each CPU's memory node.  One memory node (or a layout
+ * zones, the node's part of mem_map[] onto its memory, and sets each
+ * CPU's memory node.  One memory node (or a layout
  * whose node boundaries are not aligned to MAX_ORDER_NR_PAGES or whose
  * nodes interleave, logged) keeps node 0's zones for everything.
  */

@@ -196,6 +196,23 @@ int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, siz
 int mm_unmap_range(struct mm_struct *mm, unsigned long virt, size_t size);
 int mm_protect_range(struct mm_struct *mm, unsigned long virt, size_t size, pgflags_t flags);
 
+/**
+ * mm_remap_leaf() - point the leaf mapping that starts at @virt at other frames
+ * @mm: the address space (kernel-half addresses act on init_mm)
+ * @virt: the first address of a mapped leaf (4 KiB, 2 MiB or 1 GiB)
+ * @phys: the new frames, aligned to the leaf's size
+ *
+ * The leaf keeps its size and flags; one entry store switches it, so an
+ * access sees either the old frames or the new ones, never a hole (for
+ * memory that must stay mapped while it moves: the caller copies it
+ * first and keeps writers out until this returns).  Every TLB that may
+ * hold the old translation is flushed before the call returns.
+ * Return: 0; -EINVAL bad address, @virt not the start of its leaf or
+ * @phys misaligned for it; -ENOENT nothing mapped.  Nothing changes on
+ * failure.
+ */
+int mm_remap_leaf(struct mm_struct *mm, unsigned long virt, phys_addr_t phys);
+
 /* ---- inspection ---- */
 
 /**

@@ -88,6 +88,19 @@ void module_memfree(void *addr);
  */
 void *alloc_kernel_stack(size_t size, phys_addr_t *first_frame);
 
+/**
+ * alloc_kernel_stack_node() - alloc_kernel_stack() with its frames on a node
+ * @size: bytes, a multiple of PAGE_SIZE
+ * @nid: the node whose memory the stack should use (its nearest memory
+ *       node if it has none, then the next ones by distance when that is
+ *       full); NUMA_NO_NODE: this CPU's, as alloc_kernel_stack()
+ * @first_frame: NULL, or receives the frame of the lowest page
+ *
+ * Return: as alloc_kernel_stack(); NULL with a log line when @nid is not
+ * an online node.
+ */
+void *alloc_kernel_stack_node(size_t size, int nid, phys_addr_t *first_frame);
+
 /* Free a stack from alloc_kernel_stack() (its lowest address and size). */
 void free_kernel_stack(void *stack, size_t size);
 

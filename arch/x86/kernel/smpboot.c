@@ -175,6 +175,54 @@ static int __init alloc_percpu_area(unsigned int cpu)
 }
 
 /*
+ * Move CPU @cpu's per-CPU area to its memory node, once numa_init() has
+ * said which that is.  The AP has not run: its area is still the template
+ * copy, with nothing pointing into it, so a copy elsewhere is the same
+ * area.  On failure the area stays where it is, with a log line.
+ */
+static void __init percpu_area_to_node(unsigned int cpu)
+{
+	size_t pages = percpu_area_pages(), bytes = __per_cpu_end - __per_cpu_start;
+	unsigned int order = order_base_2(pages);
+	void *old = (void *)__per_cpu_offset[cpu];
+	int nid = cpu_to_mem(cpu);
+	struct page *pg;
+
+	if (page_to_nid(virt_to_page(old)) == nid)
+		return;
+	/* Without __GFP_THISNODE: a full node gives the next one by distance. */
+	pg = alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, order);
+	if (!pg) {
+		pr_warn("NUMA: no memory for CPU %u's per-CPU area on node %d: it stays on node %d\n",
+			cpu, nid, page_to_nid(virt_to_page(old)));
+		return;
+	}
+	if (page_to_nid(pg) != nid)
+		pr_warn("NUMA: node %d is full: CPU %u's per-CPU area goes to node %d\n", nid,
+			cpu, page_to_nid(pg));
+	/* The block's tail past the area goes back now. */
+	if (pages < 1UL << order)
+		free_contiguous(page_to_phys(pg) + pages * PAGE_SIZE, (1UL << order) - pages);
+	memcpy(page_address(pg), old, bytes);
+	__per_cpu_offset[cpu] = (unsigned long)page_address(pg);
+	free_contiguous(virt_to_phys(old), pages);
+}
+
+/*
+ * The APs' per-CPU areas (and with them their IST stacks) on their memory
+ * nodes.  The boot CPU's is the copy in the image's .bss, in use since
+ * the first instruction: it stays there.
+ */
+static void __init percpu_areas_to_nodes(void)
+{
+	if (pa_nr_nodes <= 1)
+		return;
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++)
+		if (__per_cpu_offset[cpu])
+			percpu_area_to_node(cpu);
+}
+
+/*
  * " 3 5-9 12" from @v[0..@n) (runs of consecutive values), " ..." when
  * @buf is full: a machine with little memory may leave out a hundred CPUs.
  */
@@ -276,6 +324,7 @@ void __init smp_prepare_boot_cpu(void)
 		x86_cpu_to_apicid[0] = read_apic_id();
 	numa_init();
 	page_alloc_numa_init();
+	percpu_areas_to_nodes();
 	x86_vector_init();
 	ioapic_init();
 	apic_timer_calibrate();
@@ -367,10 +416,23 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	cpu_startup_entry(cpu);
 }
 
+/**
+ * smp_boot_stack() - the stack CPU @cpu started on (its idle thread's)
+ * @cpu: an AP's number
+ *
+ * Return: its lowest address, NULL for the boot CPU (the image's boot
+ * stack) and for a CPU that never got one.
+ */
+void *smp_boot_stack(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? ap_stack[cpu] : NULL;
+}
+
 static int __init alloc_ap_stack(unsigned int cpu)
 {
 	if (!ap_stack[cpu])
-		ap_stack[cpu] = alloc_kernel_stack(AP_STACK_SIZE, NULL);	/* guard page below */
+		/* Guard page below; frames of the CPU's memory node. */
+		ap_stack[cpu] = alloc_kernel_stack_node(AP_STACK_SIZE, cpu_to_mem(cpu), NULL);
 	return ap_stack[cpu] ? 0 : -ENOMEM;
 }
 

@@ -30,6 +30,7 @@
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
+#include <exo/page_alloc.h>
 #include <exo/pgtable.h>
 #include <exo/printk.h>
 #include <exo/tlb.h>
@@ -164,6 +165,9 @@ void __init paging_init(void)
 		panic("paging: no memory for the kernel page tables");
 	build_direct_map();
 	build_kernel_image();
+	/* mem_map[], where the boot tables had it (mm/page_alloc_init.c). */
+	map_or_die(VMEMMAP_START, mem_map_phys, mem_map_bytes, PAGE_WRITABLE | PAGE_GLOBAL,
+		   "mem_map");
 	pat_cpu_init();
 	cr4_init();
 	tlb_cpu_init();

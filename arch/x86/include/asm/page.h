@@ -34,6 +34,13 @@
 /* Slab class map: one byte per frame of the direct map (64 TiB / 4 KiB). */
 #define SLAB_CLASS_MAP_START	0xffffe90000000000UL
 #define SLAB_CLASS_MAP_END	(SLAB_CLASS_MAP_START + (DIRECT_MAP_SIZE >> PAGE_SHIFT))
+/*
+ * mem_map[]: the struct page array, virtually contiguous over pieces of
+ * each node's own memory (Documentation/mm/numa.rst); 1 TiB holds the
+ * 768 GiB that 64 TiB of frames need.
+ */
+#define VMEMMAP_START	0xffffea0000000000UL
+#define VMEMMAP_END	(VMEMMAP_START + (1UL << 40))
 /* Kernel image: -2 GiB, so -mcmodel=kernel addressing works. */
 #define KERNEL_VMA	0xffffffff80000000UL
 /* Modules sit within +-2 GiB of the kernel text for PC32 relocations. */

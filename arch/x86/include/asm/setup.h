@@ -15,6 +15,7 @@ void setup_percpu_base(unsigned int cpu, unsigned long base);
 void tsc_calibrate(void);
 /* Map all RAM at PAGE_OFFSET (arch/x86/mm/init.c); after memblock_init(). */
 void init_direct_map(void);
+void init_map_range(unsigned long va, phys_addr_t pa, u64 size);
 __noreturn void start_kernel(void);
 
 #endif

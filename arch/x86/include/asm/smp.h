@@ -47,6 +47,7 @@ void smp_prepare_boot_cpu(void);
 void smp_boot_cpus(void);
 
 unsigned int smp_cpus_without_memory(void);
+void *smp_boot_stack(unsigned int cpu);
 
 /**
  * smp_ipi_shorthand_setup() - allow the all-but-self IPI shorthand
