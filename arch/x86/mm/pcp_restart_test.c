@@ -66,6 +66,11 @@ void test_pcp_restart(struct ktest *t)
 
 #define IRQ_TEST_NS	(300 * 1000 * 1000ULL)
 #define IRQ_MIN_CALLS	32
+/*
+ * Under TCG an IPI cuts about one handler round in 200 inside a sequence;
+ * after this many rounds a run without a restart is out of chance.
+ */
+#define IRQ_RESTART_CALLS	5000
 #define IRQ_SIG		0x1a7e5ea5000000ULL
 
 struct irq_ctx {
@@ -135,12 +140,13 @@ static void irq_worker(void *arg, unsigned int id)
 	smp_store_release(&c->ready, true);
 	deadline = ktime_get_ns() + IRQ_TEST_NS;
 	/*
-	 * At least IRQ_MIN_CALLS handler rounds and one restart, unless 10
-	 * times the time is not enough.
+	 * At least IRQ_MIN_CALLS handler rounds, and then until a restart or
+	 * IRQ_RESTART_CALLS rounds, unless 10 times the time is not enough.
 	 */
 	for (u64 n = 0, now = 0; now < deadline + 10 * IRQ_TEST_NS &&
 	     (now < deadline || atomic_long_read(&c->handler_ops) < IRQ_MIN_CALLS ||
-	      pcp_restart_count() == c->restarts0); n++) {
+	      (pcp_restart_count() == c->restarts0 &&
+	       atomic_long_read(&c->handler_ops) < IRQ_RESTART_CALLS)); n++) {
 		phys_addr_t f[3];
 		struct page *p;
 
@@ -190,9 +196,13 @@ void test_pcp_irq_interleave(struct ktest *t)
 	 * The debug builds (fault injection, poisoning, KASAN) take the slow
 	 * paths or instrument around the sequences, and TCG then seldom ends
 	 * a block inside one: none was cut in 18557 rounds of allyesconfig.
+	 * On a loaded host the time may run out before enough rounds for a
+	 * cut to be certain; test_pcp_restart_step() covers every boundary
+	 * whatever the timing.
 	 */
 	if (!IS_ENABLED(CONFIG_FAULT_INJECTION) && !IS_ENABLED(CONFIG_PAGE_POISONING) &&
-	    !IS_ENABLED(CONFIG_KASAN))
+	    !IS_ENABLED(CONFIG_KASAN) &&
+	    atomic_long_read(&c.handler_ops) >= IRQ_RESTART_CALLS)
 		KTEST_EXPECT_GT(t, restarts, 0UL);
 	ktest_log(t, "%ld task rounds, %ld handler rounds, %lu restarts", atomic_long_read(&c.task_ops),
 		  atomic_long_read(&c.handler_ops), restarts);
