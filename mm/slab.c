@@ -153,8 +153,63 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 	c->slab_frees += n;
 }
 
+/*
+ * Give back the NULL-terminated chain @obj, linked through the free link
+ * (a tier-1 list), lock held; empty slabs beyond @keep go to @reap.  A
+ * run of consecutive objects of one slab is spliced onto its freelist
+ * whole, links untouched: the cost per object is the walk and one bounds
+ * test, the slab bookkeeping is paid once per run.  Lists freed in the
+ * order their objects were allocated (bursts, and the O(1) refills of
+ * tcache_splice()) are runs of a whole slab.  Return: objects given back.
+ */
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
+			     unsigned int keep)
+{
+	const unsigned long bytes = PAGE_SIZE << c->order;
+	const unsigned int link = c->link_off;
+	unsigned long total = 0;
+
+	while (obj) {
+		struct page *pg = obj_slab(c, obj);
+		char *base = page_address(pg);
+		void *first = obj, *next;
+		unsigned int n = 1;
+
+		/* next - base wraps below base: one unsigned test for both ends. */
+		while ((next = *(void **)((char *)obj + link)) &&
+		       (unsigned long)((char *)next - base) < bytes) {
+			obj = next;
+			n++;
+		}
+		*(void **)((char *)obj + link) = pg->freelist;
+		if (!pg->freelist && pg->counters != n) {
+			list_del(&pg->slab_list);
+			list_add(&pg->slab_list, &c->partial);
+		}
+		pg->freelist = first;
+		pg->counters -= n;
+		total += n;
+		c->nr_slab_free += n;
+		if (!pg->counters) {
+			list_del(&pg->slab_list);
+			if (c->nr_empty >= keep) {
+				list_add(&pg->slab_list, reap);
+				c->nr_slabs--;
+				c->nr_slab_free -= c->objs;
+				c->slabs_freed++;
+			} else {
+				list_add(&pg->slab_list, &c->empty);
+				c->nr_empty++;
+			}
+		}
+		obj = next;
+	}
+	c->slab_frees += total;
+	return total;
+}
+
 /* Free the slabs on @reap to the buddy allocator (no lock needed). */
-static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
+unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 {
 	unsigned long pages = 0;
 
