@@ -235,8 +235,10 @@ struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 /* Make the block @pg (or NULL) a slab of @c, not yet published. */
 struct page *slab_init(struct kmem_cache *c, struct page *pg)
 {
-	char *base;
-	void *prev = NULL;
+	const size_t stride = c->stride, link = c->link_off;
+	const unsigned int objs = c->objs;
+	void (*ctor)(void *obj) = c->ctor;
+	char *base, *obj, *last;
 
 	if (!pg)
 		return NULL;
@@ -244,18 +246,25 @@ struct page *slab_init(struct kmem_cache *c, struct page *pg)
 	page_set_type(pg, PAGE_TYPE_SLAB);
 	pg->slab_cache = c;
 	pg->counters = 0;
-	/* Linked in address order: the first allocations are the lowest. */
-	for (unsigned int i = c->objs; i-- > 0;) {
-		void *obj = base + (size_t)i * c->stride;
-
-		if (DEBUG)
-			debug_init_slot(c, obj);
-		if (c->ctor)
-			c->ctor(obj);
-		*free_link(c, obj) = prev;
-		prev = obj;
+	if (DEBUG || ctor) {
+		for (unsigned int i = 0; i < objs; i++) {
+			obj = base + (size_t)i * stride;
+			if (DEBUG)
+				debug_init_slot(c, obj);
+			if (ctor)
+				ctor(obj);
+		}
 	}
-	pg->freelist = prev;
+	/*
+	 * Linked in address order: the first allocations are the lowest.
+	 * The fields are read once, before the loop: its stores could alias
+	 * them, and this loop is what a fresh slab costs per object.
+	 */
+	last = base + (size_t)(objs - 1) * stride;
+	for (obj = base; obj != last; obj += stride)
+		*(void **)(obj + link) = obj + stride;
+	*(void **)(last + link) = NULL;
+	pg->freelist = base;
 	/* Until handed out, every slot of a new slab is red zone. */
 	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
