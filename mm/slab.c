@@ -175,9 +175,12 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *
 		void *first = obj, *next;
 		unsigned int n = 1;
 
-		/* next - base wraps below base: one unsigned test for both ends. */
-		while ((next = *(void **)((char *)obj + link)) &&
-		       (unsigned long)((char *)next - base) < bytes) {
+		/*
+		 * next - base wraps below base: one unsigned test for both
+		 * ends, and for NULL (base is above the slab size).
+		 */
+		while ((unsigned long)((char *)(next = *(void **)((char *)obj + link)) - base) <
+		       bytes) {
 			obj = next;
 			n++;
 		}
