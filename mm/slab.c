@@ -260,11 +260,22 @@ struct page *slab_init(struct kmem_cache *c, struct page *pg)
 	}
 	/*
 	 * Linked in address order: the first allocations are the lowest.
-	 * The fields are read once, before the loop: its stores could alias
-	 * them, and this loop is what a fresh slab costs per object.
+	 * The fields are read once, before the loops: their stores could
+	 * alias them, and this is what a fresh slab costs per object: four
+	 * links per pass of 10 instructions.
 	 */
+	obj = base;
+	for (unsigned int n = (objs - 1) / 4; n; n--) {
+		char *o1 = obj + stride, *o2 = o1 + stride, *o3 = o2 + stride;
+
+		*(void **)(obj + link) = o1;
+		*(void **)(o1 + link) = o2;
+		*(void **)(o2 + link) = o3;
+		obj = o3 + stride;
+		*(void **)(o3 + link) = obj;
+	}
 	last = base + (size_t)(objs - 1) * stride;
-	for (obj = base; obj != last; obj += stride)
+	for (; obj != last; obj += stride)
 		*(void **)(obj + link) = obj + stride;
 	*(void **)(last + link) = NULL;
 	pg->freelist = base;
