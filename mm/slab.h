@@ -200,7 +200,7 @@ struct slab_cpu_stats {
 			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
 			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
-	unsigned int avail;
+	unsigned long avail;		/* a word: the hit paths index with it as is */
 	unsigned long hits, misses, drains;
 	void *entry[(AC_BYTES - AC_HEADER) / 8];
 };
@@ -422,47 +422,54 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
 #ifdef __HOSTED__
-#define kac(off)		(&kmalloc_caches[(off) / AC_BYTES].cpu_ac[smp_processor_id()])
-#define kac_read(v, field, off)	((v) = kac(off)->field)
-#define kac_write(v, field, off) (kac(off)->field = (v))
-#define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
-#define kac_set_entry(obj, off, n) (kac(off)->entry[n] = (obj))
-#define kac_inc_hits(off)	(kac(off)->hits++)
+#define kac(off, k0)		(&kmalloc_caches[(off) / AC_BYTES - (k0)].cpu_ac[smp_processor_id()])
+#define kac_read(v, field, off, k0)	((v) = kac(off, k0)->field)
+#define kac_write(v, field, off, k0)	(kac(off, k0)->field = (v))
+#define kac_entry(obj, off, k0, n)	((obj) = kac(off, k0)->entry[n])
+#define kac_set_entry(obj, off, k0, n)	(kac(off, k0)->entry[n] = (obj))
+#define kac_inc_hits(off, k0)		(kac(off, k0)->hits++)
 #else
 /*
- * This CPU's kmalloc_ac[] fields, from the class's byte offset @off in a
- * register: no per-CPU base or CPU number to load.  Interrupts are off
- * around every use, so nothing else runs on this CPU's arrays meanwhile.
+ * This CPU's kmalloc_ac[] fields, from a byte offset @off in a register:
+ * no per-CPU base or CPU number to load.  The class is @off / AC_BYTES -
+ * @k0, the constant @k0 going into the instruction's displacement (so
+ * that a class computed as bsr + @k0 needs no subtraction).  Interrupts
+ * are off around every use, so nothing else runs on this CPU's arrays
+ * meanwhile.
  */
-#define kac_read(v, field, off)	((v) = raw_cpu_read_off(kmalloc_ac[0].field, off))
-#define kac_write(v, field, off) raw_cpu_write_off(kmalloc_ac[0].field, off, v)
-#define kac_entry(obj, off, n)	((obj) = raw_cpu_read_off_idx(kmalloc_ac[0].entry, off, n))
-#define kac_set_entry(obj, off, n) raw_cpu_write_off_idx(kmalloc_ac[0].entry, off, n, obj)
-#define kac_inc_hits(off)	raw_cpu_inc_off(kmalloc_ac[0].hits, off)
+#define KAC_AT(field, k0)						\
+	(*(__typeof__(kmalloc_ac[0].field) __force *)			\
+	 ((__force char *)&kmalloc_ac[0].field - (k0) * AC_BYTES))
+#define kac_read(v, field, off, k0)	((v) = raw_cpu_read_off(KAC_AT(field, k0), off))
+#define kac_write(v, field, off, k0)	raw_cpu_write_off(KAC_AT(field, k0), off, v)
+#define kac_entry(obj, off, k0, n)	((obj) = raw_cpu_read_off_idx(KAC_AT(entry, k0), off, n))
+#define kac_set_entry(obj, off, k0, n)	raw_cpu_write_off_idx(KAC_AT(entry, k0), off, n, obj)
+#define kac_inc_hits(off, k0)		raw_cpu_inc_off(KAC_AT(hits, k0), off)
 #endif
 #endif
 
 /*
  * The same for the kmalloc caches, whose arrays are per-CPU variables:
- * @off is the class times AC_BYTES.
+ * @off is the class times AC_BYTES for the push, (the class + 3) times
+ * AC_BYTES for the pop (its caller has bsr(size - 1), the class + 3).
  */
+#define T2_POP_K0	3
 static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags;
-	unsigned int avail;
+	unsigned long flags, avail;
 	void *obj;
 
 	local_irq_save(flags);
-	kac_read(avail, avail, off);
+	kac_read(avail, avail, off, T2_POP_K0);
 	if (unlikely(!avail)) {
 		local_irq_restore(flags);
 		return false;
 	}
 	avail--;
-	kac_write(avail, avail, off);
-	kac_entry(obj, off, avail);
-	kac_inc_hits(off);
+	kac_write(avail, avail, off, T2_POP_K0);
+	kac_entry(obj, off, T2_POP_K0, avail);
+	kac_inc_hits(off, T2_POP_K0);
 	local_irq_restore(flags);
 	*objp = obj;
 	return true;
@@ -476,16 +483,15 @@ static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags;
-	unsigned int avail;
+	unsigned long flags, avail;
 	bool ok = false;
 
 	local_irq_save(flags);
-	kac_read(avail, avail, off);
+	kac_read(avail, avail, off, 0);
 	if (likely(avail < T2_LIMIT)) {
-		kac_set_entry(obj, off, avail);
+		kac_set_entry(obj, off, 0, avail);
 		avail++;
-		kac_write(avail, avail, off);
+		kac_write(avail, avail, off, 0);
 		ok = true;
 	}
 	local_irq_restore(flags);

@@ -503,7 +503,8 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
- * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15".
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15"; the 3
+ * goes into the displacement of the array accesses.
  */
 noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
@@ -519,7 +520,7 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp);
 	}
 	if (TIER2 && !DEBUG && !KASAN &&
-	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+	    likely(t2_pop_kmalloc((63UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
 		return obj;
 	return kmalloc_slow(size, gfp);
 }
@@ -642,22 +643,28 @@ noinline void __kfree_slow(const void *p)
 	kfree_common(p, _RET_IP_, "kfree");
 }
 
+/*
+ * __kfree_other() past its tier-2 push: a large block, a full array, or
+ * anything to classify and report.  Reached by a tail call, so that
+ * __kfree_other() needs no frame for _RET_IP_ (the caller of kfree).
+ */
+static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
+{
+	if (cls == CLS_NONE && large_free_fast(p, pfn))
+		return;
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
 /* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
-	bool bad;
-
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-	bad = arch_slab_mask_test(p, t2_free_mask[cls]);
-	if (TIER2 && !bad) {
-		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
-			return;
-	} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
+	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	    likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 		return;
-	}
-	kfree_common(p, _RET_IP_, "kfree");
+	kfree_other_slow(p, cls, pfn);
 }
 
 /* A tier-1 object whose push found no room (taken: give it back first). */
