@@ -607,6 +607,11 @@ bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_
 	if (c->order > MAX_SLAB_ORDER)
 		return false;
 	c->objs = (unsigned int)((PAGE_SIZE << c->order) / stride);
+	c->pfn_mask = ~((1UL << c->order) - 1);
+	c->off_mask = (PAGE_SIZE << c->order) - 1;
+	c->objs_end = (unsigned long)c->objs * stride;
+	/* Lemire's divisibility test: exact for any off below 2^32. */
+	c->stride_magic = ~0UL / stride + 1;
 	if (DEBUG)
 		c->link_off = (unsigned int)(sz + offsetof(struct slab_track, link));
 	else
@@ -750,7 +755,7 @@ void kmem_cache_init(void)
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
-		unsigned int kflags = 0;
+		unsigned int kflags = SLAB_KMALLOC;
 
 		if (reinit)
 			memset(c, 0, sizeof(*c));
@@ -758,7 +763,7 @@ void kmem_cache_init(void)
 		c->cls = i;
 #if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
 		c->pcpu_ac = &kmalloc_ac[i];
-		kflags = SLAB_KMALLOC_AC;
+		kflags |= SLAB_KMALLOC_AC;
 #endif
 		cache_init(c, kmalloc_names[i], kflags, NULL);
 		if (TIER1 && i < NR_T1) {

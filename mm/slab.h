@@ -154,8 +154,11 @@ void hosted_glue_thread_init(void);
 #define CLS_NONE	15
 #define NR_CLS		16
 #define MAX_SLAB_ORDER	3
-/* Internal c->flags bit (kmem_cache_create() refuses it): see pcpu_ac. */
-#define SLAB_KMALLOC_AC	0x80000000u
+/* Internal c->flags bits (kmem_cache_create() refuses them). */
+#define SLAB_KMALLOC_AC	0x80000000u	/* arrays in kmalloc_ac: see pcpu_ac */
+#define SLAB_KMALLOC	0x40000000u	/* a built-in kmalloc cache */
+/* Caches whose kmem_cache_alloc/free take the slow path (kmalloc's own). */
+#define SLAB_TYPED_SLOW	(SLAB_NO_TIER2 | SLAB_KMALLOC_AC | SLAB_KMALLOC)
 
 BUILD_BUG_ON(T1_BATCH > T1_LIMIT);
 BUILD_BUG_ON(T2_BATCH > T2_LIMIT);
@@ -215,6 +218,11 @@ struct kmem_cache {
 	unsigned int cls;		/* class map value */
 	unsigned int flags;
 	int t1;				/* tier-1 list, -1 if none */
+	/* kmem_cache_free()'s object check (cache_layout()), see typed_obj_of() */
+	unsigned long pfn_mask;		/* ~(frames per slab - 1) */
+	unsigned long off_mask;		/* bytes per slab - 1 */
+	unsigned long objs_end;		/* objs * stride */
+	unsigned long stride_magic;	/* off % stride == 0 iff off * magic < magic */
 	void (*ctor)(void *obj);
 	const char *name;
 	struct list_head list;		/* all caches */
@@ -303,14 +311,20 @@ static __always_inline unsigned int kmalloc_class(size_t size)
 	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
 }
 
+/* Byte offset of a direct-map address in the direct map; huge for anything else. */
+static __always_inline unsigned long addr_off(const void *p)
+{
+#ifdef __HOSTED__
+	return (unsigned long)p - (unsigned long)hosted_ram_base;
+#else
+	return (unsigned long)p - PAGE_OFFSET;
+#endif
+}
+
 /* Frame number of a direct-map address; huge for anything else. */
 static __always_inline unsigned long addr_pfn(const void *p)
 {
-#ifdef __HOSTED__
-	return ((unsigned long)p - (unsigned long)hosted_ram_base) >> PAGE_SHIFT;
-#else
-	return ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
-#endif
+	return addr_off(p) >> PAGE_SHIFT;
 }
 
 static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)
@@ -374,26 +388,30 @@ void slab_trap_void(const char *fn);
  * cheaper way to know.  NULL / false on a miss: the slow path refills or
  * drains.
  */
-static __always_inline void *t2_pop(struct kmem_cache *c)
+static __always_inline bool t2_pop(struct kmem_cache *c, void **objp)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	struct array_cache *ac;
-	unsigned long flags;
-	void *obj = NULL;
+	unsigned long flags, avail;
 
 	local_irq_save(flags);
 	ac = &c->cpu_ac[smp_processor_id()];
 	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
 	OPTIMIZER_HIDE_VAR(ac);
-	if (likely(ac->avail)) {
-		obj = ac->entry[--ac->avail];
-		ac->hits++;
+	avail = ac->avail;
+	if (unlikely(!avail)) {
+		local_irq_restore(flags);
+		return false;
 	}
+	ac->avail = --avail;
+	*objp = ac->entry[avail];
+	ac->hits++;
 	local_irq_restore(flags);
-	return obj;
+	return true;
 #else
 	(void)c;
-	return NULL;
+	(void)objp;
+	return false;
 #endif
 }
 

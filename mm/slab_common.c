@@ -908,11 +908,9 @@ static __always_inline void *cache_alloc_plain(struct kmem_cache *c, gfp_t gfp,
 		return NULL;
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmem_cache_alloc");
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
-		obj = t2_pop(c);
-		if (likely(obj))
-			return obj;
-	}
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_TYPED_SLOW)) &&
+	    likely(t2_pop(c, &obj)))
+		return obj;
 	obj = cache_alloc(c, gfp);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, ip);
@@ -946,16 +944,22 @@ void *__kmem_cache_alloc_gfp(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
-/* Does @obj start an object of typed cache @c?  O(1), never dereferences @obj. */
+/*
+ * Does @obj start an object of typed cache @c?  O(1), never dereferences
+ * @obj: its frame is a slab of @c (class byte, then the head page), and
+ * its offset in the slab is below the last object's end and a multiple
+ * of the stride (a multiply, no divide: stride_magic).  Slabs are
+ * naturally aligned blocks, so the offset is the direct-map offset masked.
+ */
 static __always_inline bool typed_obj_of(const struct kmem_cache *c, const void *obj)
 {
-	unsigned long pfn = addr_pfn(obj), head;
+	unsigned long off = addr_off(obj), pfn = off >> PAGE_SHIFT;
 
-	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls)
+	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls ||
+	    pfn_to_page(pfn & c->pfn_mask)->slab_cache != c)
 		return false;
-	head = pfn & ~((1UL << c->order) - 1);
-	return pfn_to_page(head)->slab_cache == c &&
-	       !(((unsigned long)obj - (unsigned long)page_address(pfn_to_page(head))) % c->stride);
+	off &= c->off_mask;
+	return off * c->stride_magic < c->stride_magic && off < c->objs_end;
 }
 
 static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
@@ -990,8 +994,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
 	if (unlikely(in_trap()))
 		return slab_trap_void("kmem_cache_free");
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
-	    likely(c->t1 < 0) &&
+	/* SLAB_TYPED_SLOW: the kmalloc caches (tier 1 among them) take the slow path. */
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_TYPED_SLOW)) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);

@@ -39,5 +39,6 @@ void test_stress_smp(struct ktest *t);
 void test_irq_context(struct ktest *t);
 void test_trap_context(struct ktest *t);
 void test_slabinfo_runs(struct ktest *t);
+void test_typed_slab_tail(struct ktest *t);
 
 #endif /* _MM_SLAB_TEST_H */

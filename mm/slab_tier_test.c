@@ -839,3 +839,29 @@ void test_slabinfo_runs(struct ktest *t)
 	console_loglevel = level;
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
+
+/*
+ * kmem_cache_free() of the slab tail: 96-byte objects leave 4096 - 42 * 96
+ * = 64 bytes after the last one, whose start is a multiple of the stride.
+ * It is not an object: refused and reported on the fast path too, and
+ * nothing enters the per-CPU array (kmem_check(), the destroy).
+ */
+void test_typed_slab_tail(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0;
+	struct kmem_cache *c = kmem_cache_create("test_tail", 96, 0, 0, NULL);
+	char *obj, *tail;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	obj = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, obj);
+	tail = (char *)((unsigned long)obj & ~(PAGE_SIZE - 1)) + 42 * 96;
+	err0 = kmem_error_count();
+	kmem_cache_free(c, tail);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	KTEST_EXPECT_EQ(t, kfree_checked(tail), -EINVAL);
+	kmem_cache_free(c, obj);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
