@@ -166,7 +166,8 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *
 			     unsigned int keep)
 {
 	const unsigned long bytes = PAGE_SIZE << c->order;
-	const unsigned int link = c->link_off;
+	/* The chains are tier-1 lists: kmalloc caches, linked at 0 but for debugging. */
+	const unsigned int link = DEBUG ? c->link_off : 0;
 	unsigned long total = 0;
 
 	while (obj) {
@@ -177,12 +178,24 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *
 
 		/*
 		 * next - base wraps below base: one unsigned test for both
-		 * ends, and for NULL (base is above the slab size).
+		 * ends, and for NULL (base is above the slab size).  Two links
+		 * per pass: one count update and one jump for both.
 		 */
-		while ((unsigned long)((char *)(next = *(void **)((char *)obj + link)) - base) <
-		       bytes) {
-			obj = next;
-			n++;
+		for (;;) {
+			void *after;
+
+			next = *(void **)((char *)obj + link);
+			if ((unsigned long)((char *)next - base) >= bytes)
+				break;
+			after = *(void **)((char *)next + link);
+			if ((unsigned long)((char *)after - base) >= bytes) {
+				obj = next;
+				next = after;
+				n++;
+				break;
+			}
+			obj = after;
+			n += 2;
 		}
 		*(void **)((char *)obj + link) = pg->freelist;
 		if (!pg->freelist && pg->counters != n) {
