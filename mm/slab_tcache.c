@@ -211,7 +211,14 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
 	if (!n && c->objs <= T1_LIMIT_OF(i)) {
-		if (tcache_splice(tc, i, NULL))
+		/*
+		 * A glance at the lists first: when they are empty (a burst
+		 * past the cache) that is one lock hold less per fresh slab.
+		 * Racy, and either way right: a slab missed is used later, a
+		 * slab seen but gone sends us to slab_new() all the same.
+		 */
+		if (data_race(!list_empty(&c->partial) || !list_empty(&c->empty)) &&
+		    tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
 		struct page *pg = slab_new(c, gfp);
 
