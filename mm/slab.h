@@ -529,7 +529,7 @@ static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 extern const long slab_t1_limit[NR_T1];
 
 /* The empty head list @i takes over the freed list (I7 holds across). */
-static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
+static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
 {
 	long room = slab_t1_limit[i];
 
@@ -551,7 +551,7 @@ static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
  * fast-path miss passes it in as a struct slab_tcache: hot is first, and
  * nothing beyond it is touched then).
  */
-static inline void *tcache_take(struct slab_tcache *tc, int i)
+static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
 	void **list = &tc->hot.head[i];
 	void *obj;

@@ -483,6 +483,29 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 }
 #endif
 
+#ifdef SLAB_T1_FAST
+/*
+ * Both lists of @h's class @i are empty.  A live cache is the running
+ * thread's own, in thread context (I5), which is all that kmalloc_slow()
+ * would check before the same refill: refill it here.  Out of memory,
+ * kmalloc_slow() tries once more and reports.  Out of __kmalloc_slow(),
+ * whose list swap stays a leaf, and reached by tail calls (_RET_IP_).
+ */
+static noinline void *kmalloc_refill(struct slab_tcache_hot *h, unsigned long i, size_t size,
+				     gfp_t gfp)
+{
+	void *obj;
+
+	if (h != &slab_no_tcache && i < NR_T1) {
+		obj = tcache_refill(container_of(h, struct slab_tcache, hot), (int)i, gfp);
+		if (likely(obj))
+			return obj;
+	}
+	slab_entry();
+	return kmalloc_slow(size, gfp);
+}
+#endif
+
 /* The tier-1 sizes after a miss of the fast path (or without it). */
 noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 {
@@ -491,14 +514,17 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 	 * The common miss, first: head[i] ran dry and freed[i] takes over.
 	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
 	 */
-	void *obj = tcache_take(container_of(slab_cur_tc(), struct slab_tcache, hot),
-				(int)slab_t1_class[size]);
+	struct slab_tcache_hot *h = slab_cur_tc();
+	unsigned long i = slab_t1_class[size];
+	void *obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
 
 	if (likely(obj))
 		return obj;
-#endif
+	return kmalloc_refill(h, i, size, gfp);
+#else
 	slab_entry();
 	return kmalloc_slow(size, gfp);
+#endif
 }
 
 /*
