@@ -174,8 +174,79 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 	c->slab_frees += n;
 }
 
+/*
+ * Give back the NULL-terminated chain @obj, linked through the free link
+ * (a tier-1 list), lock held; empty slabs beyond @keep go to @reap.  A
+ * run of consecutive objects of one slab is spliced onto its freelist
+ * whole, links untouched: the cost per object is the walk and one bounds
+ * test, the slab bookkeeping is paid once per run.  Lists freed in the
+ * order their objects were allocated (bursts, and the O(1) refills of
+ * tcache_splice()) are runs of a whole slab.  Return: objects given back.
+ */
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
+			     unsigned int keep)
+{
+	const unsigned long bytes = PAGE_SIZE << c->order;
+	/* The chains are tier-1 lists: kmalloc caches, linked at 0 but for debugging. */
+	const unsigned int link = DEBUG ? c->link_off : 0;
+	unsigned long total = 0;
+
+	while (obj) {
+		struct page *pg = obj_slab(c, obj);
+		char *base = page_address(pg);
+		void *first = obj, *next;
+		unsigned int n = 1;
+
+		/*
+		 * next - base wraps below base: one unsigned test for both
+		 * ends, and for NULL (base is above the slab size).  Two links
+		 * per pass: one count update and one jump for both.
+		 */
+		for (;;) {
+			void *after;
+
+			next = *(void **)((char *)obj + link);
+			if ((unsigned long)((char *)next - base) >= bytes)
+				break;
+			after = *(void **)((char *)next + link);
+			if ((unsigned long)((char *)after - base) >= bytes) {
+				obj = next;
+				next = after;
+				n++;
+				break;
+			}
+			obj = after;
+			n += 2;
+		}
+		*(void **)((char *)obj + link) = pg->freelist;
+		if (!pg->freelist && pg->counters != n) {
+			list_del(&pg->slab_list);
+			list_add(&pg->slab_list, &slab_lists(c, pg)->partial);
+		}
+		pg->freelist = first;
+		pg->counters -= n;
+		total += n;
+		c->nr_slab_free += n;
+		if (!pg->counters) {
+			list_del(&pg->slab_list);
+			if (c->nr_empty >= keep) {
+				list_add(&pg->slab_list, reap);
+				c->nr_slabs--;
+				c->nr_slab_free -= c->objs;
+				c->slabs_freed++;
+			} else {
+				list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+				c->nr_empty++;
+			}
+		}
+		obj = next;
+	}
+	c->slab_frees += total;
+	return total;
+}
+
 /* Free the slabs on @reap to the buddy allocator (no lock needed). */
-static unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
+unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap)
 {
 	unsigned long pages = 0;
 
@@ -201,8 +272,10 @@ struct page *slab_new(struct kmem_cache *c, gfp_t gfp)
 /* Make the block @pg (or NULL) a slab of @c, not yet published. */
 struct page *slab_init(struct kmem_cache *c, struct page *pg)
 {
-	char *base;
-	void *prev = NULL;
+	const size_t stride = c->stride, link = c->link_off;
+	const unsigned int objs = c->objs;
+	void (*ctor)(void *obj) = c->ctor;
+	char *base, *obj, *last;
 
 	if (!pg)
 		return NULL;
@@ -210,18 +283,36 @@ struct page *slab_init(struct kmem_cache *c, struct page *pg)
 	page_set_type(pg, PAGE_TYPE_SLAB);
 	pg->slab_cache = c;
 	pg->counters = 0;
-	/* Linked in address order: the first allocations are the lowest. */
-	for (unsigned int i = c->objs; i-- > 0;) {
-		void *obj = base + (size_t)i * c->stride;
-
-		if (DEBUG)
-			debug_init_slot(c, obj);
-		if (c->ctor)
-			c->ctor(obj);
-		*free_link(c, obj) = prev;
-		prev = obj;
+	if (DEBUG || ctor) {
+		for (unsigned int i = 0; i < objs; i++) {
+			obj = base + (size_t)i * stride;
+			if (DEBUG)
+				debug_init_slot(c, obj);
+			if (ctor)
+				ctor(obj);
+		}
 	}
-	pg->freelist = prev;
+	/*
+	 * Linked in address order: the first allocations are the lowest.
+	 * The fields are read once, before the loops: their stores could
+	 * alias them, and this is what a fresh slab costs per object: four
+	 * links per pass of 10 instructions.
+	 */
+	obj = base;
+	for (unsigned int n = (objs - 1) / 4; n; n--) {
+		char *o1 = obj + stride, *o2 = o1 + stride, *o3 = o2 + stride;
+
+		*(void **)(obj + link) = o1;
+		*(void **)(o1 + link) = o2;
+		*(void **)(o2 + link) = o3;
+		obj = o3 + stride;
+		*(void **)(o3 + link) = obj;
+	}
+	last = base + (size_t)(objs - 1) * stride;
+	for (; obj != last; obj += stride)
+		*(void **)(obj + link) = obj + stride;
+	*(void **)(last + link) = NULL;
+	pg->freelist = base;
 	/* Until handed out, every slot of a new slab is red zone. */
 	kasan_poison(base, PAGE_SIZE << c->order, KASAN_SLAB_REDZONE);
 	set_class(page_to_pfn(pg), c->order, (u8)c->cls);
@@ -642,6 +733,11 @@ bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_
 	if (c->order > MAX_SLAB_ORDER)
 		return false;
 	c->objs = (unsigned int)((PAGE_SIZE << c->order) / stride);
+	c->pfn_mask = ~((1UL << c->order) - 1);
+	c->off_mask = (PAGE_SIZE << c->order) - 1;
+	c->objs_end = (unsigned long)c->objs * stride;
+	/* Lemire's divisibility test: exact for any off below 2^32. */
+	c->stride_magic = ~0UL / stride + 1;
 	if (DEBUG)
 		c->link_off = (unsigned int)(sz + offsetof(struct slab_track, link));
 	else
@@ -786,7 +882,7 @@ void kmem_cache_init(void)
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
-		unsigned int kflags = 0;
+		unsigned int kflags = SLAB_KMALLOC;
 
 		if (reinit)
 			memset(c, 0, sizeof(*c));
@@ -794,7 +890,7 @@ void kmem_cache_init(void)
 		c->cls = i;
 #if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
 		c->pcpu_ac = &kmalloc_ac[i];
-		kflags = SLAB_KMALLOC_AC;
+		kflags |= SLAB_KMALLOC_AC;
 #endif
 		cache_init(c, kmalloc_names[i], kflags, NULL);
 		if (TIER1 && i < NR_T1) {

@@ -172,8 +172,11 @@ void hosted_glue_thread_init(void);
 #define CLS_NONE	15
 #define NR_CLS		16
 #define MAX_SLAB_ORDER	3
-/* Internal c->flags bit (kmem_cache_create() refuses it): see pcpu_ac. */
-#define SLAB_KMALLOC_AC	0x80000000u
+/* Internal c->flags bits (kmem_cache_create() refuses them). */
+#define SLAB_KMALLOC_AC	0x80000000u	/* arrays in kmalloc_ac: see pcpu_ac */
+#define SLAB_KMALLOC	0x40000000u	/* a built-in kmalloc cache */
+/* Caches whose kmem_cache_alloc/free take the slow path (kmalloc's own). */
+#define SLAB_TYPED_SLOW	(SLAB_NO_TIER2 | SLAB_KMALLOC_AC | SLAB_KMALLOC)
 
 BUILD_BUG_ON(T1_BATCH > T1_LIMIT);
 BUILD_BUG_ON(T2_BATCH > T2_LIMIT);
@@ -218,7 +221,7 @@ struct slab_cpu_stats {
 			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
 			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
-	unsigned int avail;
+	unsigned long avail;		/* a word: the hit paths index with it as is */
 	unsigned long hits, misses, drains;
 	void *entry[(AC_BYTES - AC_HEADER) / 8];
 };
@@ -238,6 +241,11 @@ struct kmem_cache {
 	unsigned int cls;		/* class map value */
 	unsigned int flags;
 	int t1;				/* tier-1 list, -1 if none */
+	/* kmem_cache_free()'s object check (cache_layout()), see typed_obj_of() */
+	unsigned long pfn_mask;		/* ~(frames per slab - 1) */
+	unsigned long off_mask;		/* bytes per slab - 1 */
+	unsigned long objs_end;		/* objs * stride */
+	unsigned long stride_magic;	/* off % stride == 0 iff off * magic < magic */
 	void (*ctor)(void *obj);
 	const char *name;
 	struct list_head list;		/* all caches */
@@ -335,14 +343,20 @@ static __always_inline unsigned int kmalloc_class(size_t size)
 	return (unsigned int)(63 - __builtin_clzl((size - 1) | 15)) - 3;
 }
 
+/* Byte offset of a direct-map address in the direct map; huge for anything else. */
+static __always_inline unsigned long addr_off(const void *p)
+{
+#ifdef __HOSTED__
+	return (unsigned long)p - (unsigned long)hosted_ram_base;
+#else
+	return (unsigned long)p - PAGE_OFFSET;
+#endif
+}
+
 /* Frame number of a direct-map address; huge for anything else. */
 static __always_inline unsigned long addr_pfn(const void *p)
 {
-#ifdef __HOSTED__
-	return ((unsigned long)p - (unsigned long)hosted_ram_base) >> PAGE_SHIFT;
-#else
-	return ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
-#endif
+	return addr_off(p) >> PAGE_SHIFT;
 }
 
 /*
@@ -428,26 +442,30 @@ void slab_trap_void(const char *fn);
  * cheaper way to know.  NULL / false on a miss: the slow path refills or
  * drains.
  */
-static __always_inline void *t2_pop(struct kmem_cache *c)
+static __always_inline bool t2_pop(struct kmem_cache *c, void **objp)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	struct array_cache *ac;
-	unsigned long flags;
-	void *obj = NULL;
+	unsigned long flags, avail;
 
 	local_irq_save(flags);
 	ac = &c->cpu_ac[smp_processor_id()];
 	/* Keep ac in a register: gcc otherwise re-derives every field from the array base. */
 	OPTIMIZER_HIDE_VAR(ac);
-	if (likely(ac->avail)) {
-		obj = ac->entry[--ac->avail];
-		ac->hits++;
+	avail = ac->avail;
+	if (unlikely(!avail)) {
+		local_irq_restore(flags);
+		return false;
 	}
+	ac->avail = --avail;
+	*objp = ac->entry[avail];
+	ac->hits++;
 	local_irq_restore(flags);
-	return obj;
+	return true;
 #else
 	(void)c;
-	return NULL;
+	(void)objp;
+	return false;
 #endif
 }
 
@@ -476,47 +494,54 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
 #ifdef __HOSTED__
-#define kac(off)		(&kmalloc_caches[(off) / AC_BYTES].cpu_ac[smp_processor_id()])
-#define kac_read(v, field, off)	((v) = kac(off)->field)
-#define kac_write(v, field, off) (kac(off)->field = (v))
-#define kac_entry(obj, off, n)	((obj) = kac(off)->entry[n])
-#define kac_set_entry(obj, off, n) (kac(off)->entry[n] = (obj))
-#define kac_inc_hits(off)	(kac(off)->hits++)
+#define kac(off, k0)		(&kmalloc_caches[(off) / AC_BYTES - (k0)].cpu_ac[smp_processor_id()])
+#define kac_read(v, field, off, k0)	((v) = kac(off, k0)->field)
+#define kac_write(v, field, off, k0)	(kac(off, k0)->field = (v))
+#define kac_entry(obj, off, k0, n)	((obj) = kac(off, k0)->entry[n])
+#define kac_set_entry(obj, off, k0, n)	(kac(off, k0)->entry[n] = (obj))
+#define kac_inc_hits(off, k0)		(kac(off, k0)->hits++)
 #else
 /*
- * This CPU's kmalloc_ac[] fields, from the class's byte offset @off in a
- * register: no per-CPU base or CPU number to load.  Interrupts are off
- * around every use, so nothing else runs on this CPU's arrays meanwhile.
+ * This CPU's kmalloc_ac[] fields, from a byte offset @off in a register:
+ * no per-CPU base or CPU number to load.  The class is @off / AC_BYTES -
+ * @k0, the constant @k0 going into the instruction's displacement (so
+ * that a class computed as bsr + @k0 needs no subtraction).  Interrupts
+ * are off around every use, so nothing else runs on this CPU's arrays
+ * meanwhile.
  */
-#define kac_read(v, field, off)	((v) = raw_cpu_read_off(kmalloc_ac[0].field, off))
-#define kac_write(v, field, off) raw_cpu_write_off(kmalloc_ac[0].field, off, v)
-#define kac_entry(obj, off, n)	((obj) = raw_cpu_read_off_idx(kmalloc_ac[0].entry, off, n))
-#define kac_set_entry(obj, off, n) raw_cpu_write_off_idx(kmalloc_ac[0].entry, off, n, obj)
-#define kac_inc_hits(off)	raw_cpu_inc_off(kmalloc_ac[0].hits, off)
+#define KAC_AT(field, k0)						\
+	(*(__typeof__(kmalloc_ac[0].field) __force *)			\
+	 ((__force char *)&kmalloc_ac[0].field - (k0) * AC_BYTES))
+#define kac_read(v, field, off, k0)	((v) = raw_cpu_read_off(KAC_AT(field, k0), off))
+#define kac_write(v, field, off, k0)	raw_cpu_write_off(KAC_AT(field, k0), off, v)
+#define kac_entry(obj, off, k0, n)	((obj) = raw_cpu_read_off_idx(KAC_AT(entry, k0), off, n))
+#define kac_set_entry(obj, off, k0, n)	raw_cpu_write_off_idx(KAC_AT(entry, k0), off, n, obj)
+#define kac_inc_hits(off, k0)		raw_cpu_inc_off(KAC_AT(hits, k0), off)
 #endif
 #endif
 
 /*
  * The same for the kmalloc caches, whose arrays are per-CPU variables:
- * @off is the class times AC_BYTES.
+ * @off is the class times AC_BYTES for the push, (the class + 3) times
+ * AC_BYTES for the pop (its caller has bsr(size - 1), the class + 3).
  */
+#define T2_POP_K0	3
 static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags;
-	unsigned int avail;
+	unsigned long flags, avail;
 	void *obj;
 
 	local_irq_save(flags);
-	kac_read(avail, avail, off);
+	kac_read(avail, avail, off, T2_POP_K0);
 	if (unlikely(!avail)) {
 		local_irq_restore(flags);
 		return false;
 	}
 	avail--;
-	kac_write(avail, avail, off);
-	kac_entry(obj, off, avail);
-	kac_inc_hits(off);
+	kac_write(avail, avail, off, T2_POP_K0);
+	kac_entry(obj, off, T2_POP_K0, avail);
+	kac_inc_hits(off, T2_POP_K0);
 	local_irq_restore(flags);
 	*objp = obj;
 	return true;
@@ -530,16 +555,15 @@ static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 {
 #ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags;
-	unsigned int avail;
+	unsigned long flags, avail;
 	bool ok = false;
 
 	local_irq_save(flags);
-	kac_read(avail, avail, off);
+	kac_read(avail, avail, off, 0);
 	if (likely(avail < T2_LIMIT)) {
-		kac_set_entry(obj, off, avail);
+		kac_set_entry(obj, off, 0, avail);
 		avail++;
-		kac_write(avail, avail, off);
+		kac_write(avail, avail, off, 0);
 		ok = true;
 	}
 	local_irq_restore(flags);
@@ -559,7 +583,7 @@ static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 extern const long slab_t1_limit[NR_T1];
 
 /* The empty head list @i takes over the freed list (I7 holds across). */
-static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
+static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
 {
 	long room = slab_t1_limit[i];
 
@@ -581,7 +605,7 @@ static __always_inline void tcache_swap(struct slab_tcache *tc, int i)
  * fast-path miss passes it in as a struct slab_tcache: hot is first, and
  * nothing beyond it is touched then).
  */
-static inline void *tcache_take(struct slab_tcache *tc, int i)
+static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
 	void **list = &tc->hot.head[i];
 	void *obj;
@@ -630,6 +654,9 @@ void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
+			     unsigned int keep);
+unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
 void *cache_alloc(struct kmem_cache *c, gfp_t gfp);
 void cache_free(struct kmem_cache *c, void *obj);

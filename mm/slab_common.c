@@ -552,6 +552,29 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 }
 #endif
 
+#ifdef SLAB_T1_FAST
+/*
+ * Both lists of @h's class @i are empty.  A live cache is the running
+ * thread's own, in thread context (I5), which is all that kmalloc_slow()
+ * would check before the same refill: refill it here.  Out of memory,
+ * kmalloc_slow() tries once more and reports.  Out of __kmalloc_slow(),
+ * whose list swap stays a leaf, and reached by tail calls (_RET_IP_).
+ */
+static noinline void *kmalloc_refill(struct slab_tcache_hot *h, unsigned long i, size_t size,
+				     gfp_t gfp)
+{
+	void *obj;
+
+	if (h != &slab_no_tcache && i < NR_T1) {
+		obj = tcache_refill(container_of(h, struct slab_tcache, hot), (int)i, gfp);
+		if (likely(obj))
+			return obj;
+	}
+	slab_entry();
+	return kmalloc_slow(size, gfp);
+}
+#endif
+
 /* The tier-1 sizes after a miss of the fast path (or without it). */
 noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 {
@@ -560,19 +583,23 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 	 * The common miss, first: head[i] ran dry and freed[i] takes over.
 	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
 	 */
-	void *obj = tcache_take(container_of(slab_cur_tc(), struct slab_tcache, hot),
-				(int)slab_t1_class[size]);
+	struct slab_tcache_hot *h = slab_cur_tc();
+	unsigned long i = slab_t1_class[size];
+	void *obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
 
 	if (likely(obj))
 		return obj;
-#endif
+	return kmalloc_refill(h, i, size, gfp);
+#else
 	slab_entry();
 	return kmalloc_slow(size, gfp);
+#endif
 }
 
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
- * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15".
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15"; the 3
+ * goes into the displacement of the array accesses.
  */
 noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
@@ -588,7 +615,7 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 		return kmalloc_large(size, gfp);
 	}
 	if (TIER2 && !DEBUG && !KASAN &&
-	    likely(t2_pop_kmalloc((60UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+	    likely(t2_pop_kmalloc((63UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
 		return obj;
 	return kmalloc_slow(size, gfp);
 }
@@ -726,30 +753,37 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 	kfree_common(p, _RET_IP_, "kfree");
 }
 
+/*
+ * __kfree_other() past its tier-2 push: a large block, a full array, or
+ * anything to classify and report.  Reached by a tail call, so that
+ * __kfree_other() needs no frame for _RET_IP_ (the caller of kfree).
+ */
+static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
+{
+	if (cls == CLS_NONE && large_free_fast(p, pfn))
+		return;
+	kfree_common(p, _RET_IP_, "kfree");
+}
+
 /* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
-	bool bad;
-
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-	bad = arch_slab_mask_test(p, t2_free_mask[cls]);
-	if (TIER2 && !bad) {
 #ifndef SLAB_T1_FAST
-		/*
-		 * I10, as a tail call, which leaves this path's code as it is.
-		 * With the tier-1 fast path, kfree() went to __kfree_node().
-		 */
-		if (static_branch_unlikely(&slab_numa_free))
-			return kfree_t2_node(p, cls);
+	/*
+	 * I10, as a tail call, which leaves this path's code as it is.
+	 * With the tier-1 fast path, kfree() went to __kfree_node().
+	 */
+	if (TIER2 && static_branch_unlikely(&slab_numa_free) &&
+	    !arch_slab_mask_test(p, t2_free_mask[cls]))
+		return kfree_t2_node(p, cls);
 #endif
-		if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
-			return;
-	} else if (cls == CLS_NONE && large_free_fast(p, pfn)) {
+	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	    likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 		return;
-	}
-	kfree_common(p, _RET_IP_, "kfree");
+	kfree_other_slow(p, cls, pfn);
 }
 
 /* A tier-1 object whose push found no room (taken: give it back first). */
@@ -1025,11 +1059,9 @@ static __always_inline void *cache_alloc_plain(struct kmem_cache *c, gfp_t gfp,
 		return NULL;
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmem_cache_alloc");
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)))) {
-		obj = t2_pop(c);
-		if (likely(obj))
-			return obj;
-	}
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_TYPED_SLOW)) &&
+	    likely(t2_pop(c, &obj)))
+		return obj;
 	obj = cache_alloc(c, gfp);
 	if (DEBUG && obj)
 		debug_alloc(c, obj, ip);
@@ -1063,16 +1095,22 @@ void *__kmem_cache_alloc_gfp(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
-/* Does @obj start an object of typed cache @c?  O(1), never dereferences @obj. */
+/*
+ * Does @obj start an object of typed cache @c?  O(1), never dereferences
+ * @obj: its frame is a slab of @c (class byte, then the head page), and
+ * its offset in the slab is below the last object's end and a multiple
+ * of the stride (a multiply, no divide: stride_magic).  Slabs are
+ * naturally aligned blocks, so the offset is the direct-map offset masked.
+ */
 static __always_inline bool typed_obj_of(const struct kmem_cache *c, const void *obj)
 {
-	unsigned long pfn = addr_pfn(obj), head;
+	unsigned long off = addr_off(obj), pfn = off >> PAGE_SHIFT;
 
-	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls)
+	if (unlikely(pfn >= slab_map_pfns) || slab_class_map[pfn] != c->cls ||
+	    pfn_to_page(pfn & c->pfn_mask)->slab_cache != c)
 		return false;
-	head = pfn & ~((1UL << c->order) - 1);
-	return pfn_to_page(head)->slab_cache == c &&
-	       !(((unsigned long)obj - (unsigned long)page_address(pfn_to_page(head))) % c->stride);
+	off &= c->off_mask;
+	return off * c->stride_magic < c->stride_magic && off < c->objs_end;
 }
 
 static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
@@ -1110,8 +1148,7 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *c, void *obj)
  */
 static noinline void kmem_cache_free_node(struct kmem_cache *c, void *obj)
 {
-	if (TIER2 && !DEBUG && !KASAN && !(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC)) &&
-	    c->t1 < 0 && typed_obj_of(c, obj)) {
+	if (TIER2 && !DEBUG && !KASAN && !(c->flags & SLAB_TYPED_SLOW) && typed_obj_of(c, obj)) {
 		if (slab_node_free(c, obj) || t2_push(c, obj))
 			return;
 	}
@@ -1125,8 +1162,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	/* I10: a tail call, which leaves this path's code as it is. */
 	if (static_branch_unlikely(&slab_numa_free))
 		return kmem_cache_free_node(c, obj);
-	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & (SLAB_NO_TIER2 | SLAB_KMALLOC_AC))) &&
-	    likely(c->t1 < 0) &&
+	/* SLAB_TYPED_SLOW: the kmalloc caches (tier 1 among them) take the slow path. */
+	if (TIER2 && !DEBUG && !KASAN && likely(!(c->flags & SLAB_TYPED_SLOW)) &&
 	    likely(typed_obj_of(c, obj)) && likely(t2_push(c, obj)))
 		return;
 	kmem_cache_free_slow(c, obj);

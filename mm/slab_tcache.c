@@ -116,42 +116,39 @@ static void tcache_create(struct task_struct *t)
 	tcache_set(t, tc);
 }
 
-/* Move up to @n objects of @list (a list of class @i) to the per-CPU tier.  Return: how many. */
-static unsigned int tcache_flush_list(int i, void **list, unsigned int n)
+/*
+ * Give the whole list @list of class @i back to the slabs, in one hold of
+ * the cache lock (slab_put_chain(): a run of one slab's objects is spliced
+ * whole).  Return: how many objects it held.
+ */
+static unsigned long tcache_drain_list(int i, void **list)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
-	void *objs[T1_BATCH];
-	unsigned int done = 0;
+	LIST_HEAD(reap);
+	unsigned long flags, n;
 
-	while (done < n && *list) {
-		unsigned int k = 0;
-
-		while (k < T1_BATCH && done + k < n && *list) {
-			void *obj = *list;
-
-			*list = *free_link(c, obj);
-			objs[k++] = obj;
-		}
-		done += k;
-		cache_put_bulk(c, objs, k);
-	}
-	return done;
+	if (!*list)
+		return 0;
+	spin_lock_irqsave(&c->lock, flags);
+	n = slab_put_chain(c, *list, &reap, EMPTY_KEEP);
+	spin_unlock_irqrestore(&c->lock, flags);
+	*list = NULL;
+	slab_reap(c, &reap);
+	return n;
 }
 
-/* Up to @n objects of freed list @i to the per-CPU tier.  Return: how many. */
-static unsigned int tcache_flush(struct slab_tcache *tc, int i, unsigned int n)
+/* The freed list @i to the slabs; its room is whole again. */
+static void tcache_drain(struct slab_tcache *tc, int i)
 {
-	unsigned int k = tcache_flush_list(i, &tc->hot.freed[i], n);
-
-	tc->hot.room[i] += k;
-	return k;
+	tcache_drain_list(i, &tc->hot.freed[i]);
+	tc->hot.room[i] = slab_t1_limit[i];
 }
 
-/* Both lists of class @i to the per-CPU tier. */
+/* Both lists of class @i to the slabs. */
 static void tcache_flush_class(struct slab_tcache *tc, int i)
 {
-	tcache_flush(tc, i, -1U);
-	tc->hin[i] -= tcache_flush_list(i, &tc->hot.head[i], -1U);
+	tcache_drain(tc, i);
+	tc->hin[i] -= tcache_drain_list(i, &tc->hot.head[i]);
 }
 
 /*
@@ -221,7 +218,16 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
 	if (!n && c->objs <= T1_LIMIT_OF(i)) {
-		if (tcache_splice(tc, i, NULL))
+		/*
+		 * A glance at the lists first: when they are empty (a burst
+		 * past the cache) that is one lock hold less per fresh slab.
+		 * Racy, and either way right: a slab missed is used later, a
+		 * slab seen but gone sends us to slab_new() all the same.
+		 */
+		struct slab_node_lists *l = &c->node[slab_local_nid()];
+
+		if (data_race(!list_empty(&l->partial) || !list_empty(&l->empty)) &&
+		    tcache_splice(tc, i, NULL))
 			return tcache_pop(tc, i);
 		/* Not from another node: slab_get_bulk() below goes there if it must. */
 		struct page *pg = slab_new(c, slab_gfp_local(gfp));
@@ -247,12 +253,12 @@ static void tcache_flush_all(struct slab_tcache *tc)
 		tcache_flush_class(tc, i);
 }
 
-/* Push @obj on freed list @i, flushing a batch first if it is full. */
+/* Push @obj on freed list @i, giving the whole list to the slabs first if it is full. */
 void tcache_push(struct slab_tcache *tc, int i, void *obj)
 {
 	if (tc->hot.room[i] <= 0) {
 		tc->flushes[i]++;
-		tcache_flush(tc, i, T1_BATCH);
+		tcache_drain(tc, i);
 	}
 	tc->hot.room[i]--;
 	*free_link(&kmalloc_caches[i], obj) = tc->hot.freed[i];

@@ -868,6 +868,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_debug_use_after_free),
 	KTEST_CASE(test_debug_redzone),
 	KTEST_CASE(test_typed_cache),
+	KTEST_CASE(test_typed_slab_tail),
 	KTEST_CASE(test_thread_exit_flush),
 	KTEST_CASE(test_tier1_bounds),
 	KTEST_CASE(test_tier1_swap),

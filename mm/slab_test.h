@@ -39,6 +39,7 @@ void test_stress_smp(struct ktest *t);
 void test_irq_context(struct ktest *t);
 void test_trap_context(struct ktest *t);
 void test_slabinfo_runs(struct ktest *t);
+void test_typed_slab_tail(struct ktest *t);
 
 /* mm/slab_large_test.c */
 void test_krealloc_in_place(struct ktest *t);

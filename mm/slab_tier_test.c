@@ -179,6 +179,7 @@ struct bound_ctx {
 	size_t size;
 	unsigned long flushes_at_bound;	/* t1 flushes after `bound` frees */
 	unsigned long flushes_past;	/* ... after one more */
+	long cached_past;		/* objects cached on this CPU: change over all frees */
 	int ok;
 };
 
@@ -194,6 +195,7 @@ static void bound_worker(void *arg)
 	unsigned int n = t1_bound(ctx->size) + 1;
 	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
 	unsigned long f0;
+	long c0;
 	unsigned int got = 0;
 
 	if (!objs)
@@ -202,17 +204,22 @@ static void bound_worker(void *arg)
 		got++;
 	kmem_flush_current();		/* the list is empty, its room full */
 	f0 = t1_flushes_now(ctx->size);
+	c0 = (long)stats_of(ctx->size, this_cpu()).objs_cached;
 	for (unsigned int i = 0; i + 1 < got; i++)
 		kfree(objs[i]);
 	ctx->flushes_at_bound = t1_flushes_now(ctx->size) - f0;
 	if (got)
 		kfree(objs[got - 1]);
 	ctx->flushes_past = t1_flushes_now(ctx->size) - f0;
+	ctx->cached_past = (long)stats_of(ctx->size, this_cpu()).objs_cached - c0;
 	ctx->ok = got == n;
 	kfree(objs);
 }
 
-/* A thread list holds exactly its bound: 1024 x 16..64 B, 512 x 128, 256 x 256. */
+/*
+ * A thread list holds exactly its bound: 1024 x 16..64 B, 512 x 128, 256 x
+ * 256; the free past it gives the whole list back to the slabs.
+ */
 void test_tier1_bounds(struct ktest *t)
 {
 	unsigned long base = ktest_settled_free_pages();
@@ -228,6 +235,8 @@ void test_tier1_bounds(struct ktest *t)
 		KTEST_EXPECT_EQ(t, ctx.ok, 1);
 		KTEST_EXPECT_EQ(t, ctx.flushes_at_bound, 0UL);
 		KTEST_EXPECT_EQ(t, ctx.flushes_past, 1UL);
+		/* The full list went back to the slabs whole: only the last free is cached. */
+		KTEST_EXPECT_EQ(t, ctx.cached_past, 1L);
 	}
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
@@ -829,4 +838,30 @@ void test_slabinfo_runs(struct ktest *t)
 	kmem_show_slabinfo(true);
 	console_loglevel = level;
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+/*
+ * kmem_cache_free() of the slab tail: 96-byte objects leave 4096 - 42 * 96
+ * = 64 bytes after the last one, whose start is a multiple of the stride.
+ * It is not an object: refused and reported on the fast path too, and
+ * nothing enters the per-CPU array (kmem_check(), the destroy).
+ */
+void test_typed_slab_tail(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0;
+	struct kmem_cache *c = kmem_cache_create("test_tail", 96, 0, 0, NULL);
+	char *obj, *tail;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	obj = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, obj);
+	tail = (char *)((unsigned long)obj & ~(PAGE_SIZE - 1)) + 42 * 96;
+	err0 = kmem_error_count();
+	kmem_cache_free(c, tail);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	KTEST_EXPECT_EQ(t, kfree_checked(tail), -EINVAL);
+	kmem_cache_free(c, obj);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }

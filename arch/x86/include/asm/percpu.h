@@ -55,16 +55,18 @@ do {									\
  * 4- and 8-byte fields only.  raw_: no protection of their own, the caller
  * keeps other code off this CPU's copy (interrupts disabled).  The
  * "memory" clobbers keep them ordered against the caller's other accesses.
+ * @var may also be such a field less a constant (*(T *)(&field - k)): the
+ * %P operands print symbol-minus-constant, which %c refuses.
  */
 #define raw_cpu_read_off(var, off) ({					\
 	__typeof__(var) __r;						\
 	BUILD_BUG_ON(sizeof(var) != 4 && sizeof(var) != 8);		\
 	if (sizeof(var) == 4)						\
-		__asm__ __volatile__("movl %%gs:%c1(%2), %0"		\
+		__asm__ __volatile__("movl %%gs:%P1(%2), %0"		\
 			: "=r"(*(u32 *)&__r)				\
 			: "i"((__force char *)&(var)), "r"(off) : "memory");	\
 	else								\
-		__asm__ __volatile__("movq %%gs:%c1(%2), %0"		\
+		__asm__ __volatile__("movq %%gs:%P1(%2), %0"		\
 			: "=r"(*(u64 *)&__r)				\
 			: "i"((__force char *)&(var)), "r"(off) : "memory");	\
 	__r;								\
@@ -74,25 +76,25 @@ do {									\
 	__typeof__(var) __v = (val);					\
 	BUILD_BUG_ON(sizeof(var) != 4 && sizeof(var) != 8);		\
 	if (sizeof(var) == 4)						\
-		__asm__ __volatile__("movl %0, %%gs:%c1(%2)"		\
+		__asm__ __volatile__("movl %0, %%gs:%P1(%2)"		\
 			: : "r"(*(u32 *)&__v),				\
 			    "i"((__force char *)&(var)), "r"(off) : "memory");	\
 	else								\
-		__asm__ __volatile__("movq %0, %%gs:%c1(%2)"		\
+		__asm__ __volatile__("movq %0, %%gs:%P1(%2)"		\
 			: : "r"(*(u64 *)&__v),				\
 			    "i"((__force char *)&(var)), "r"(off) : "memory");	\
 } while (0)
 
 #define raw_cpu_inc_off(var, off) do {					\
 	BUILD_BUG_ON(sizeof(var) != 8);					\
-	__asm__ __volatile__("incq %%gs:%c0(%1)"			\
+	__asm__ __volatile__("incq %%gs:%P0(%1)"			\
 		: : "i"((__force char *)&(var)), "r"(off) : "memory");	\
 } while (0)
 
 #define raw_cpu_read_off_idx(var, off, n) ({				\
 	__typeof__((var)[0]) __r;					\
 	BUILD_BUG_ON(sizeof(__r) != 8);					\
-	__asm__ __volatile__("movq %%gs:%c1(%2,%3,8), %0"		\
+	__asm__ __volatile__("movq %%gs:%P1(%2,%3,8), %0"		\
 		: "=r"(*(u64 *)&__r)					\
 		: "i"((__force char *)&(var)), "r"(off),		\
 		  "r"((unsigned long)(n)) : "memory");			\
@@ -102,7 +104,7 @@ do {									\
 #define raw_cpu_write_off_idx(var, off, n, val) do {			\
 	__typeof__((var)[0]) __v = (val);				\
 	BUILD_BUG_ON(sizeof(__v) != 8);					\
-	__asm__ __volatile__("movq %0, %%gs:%c1(%2,%3,8)"		\
+	__asm__ __volatile__("movq %0, %%gs:%P1(%2,%3,8)"		\
 		: : "r"(*(u64 *)&__v), "i"((__force char *)&(var)),	\
 		    "r"(off), "r"((unsigned long)(n)) : "memory");	\
 } while (0)
