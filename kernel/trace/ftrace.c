@@ -290,9 +290,34 @@ static bool site_traced(unsigned long ip)
 	return ftrace_make_call(ip, call) && !memcmp((u8 *)ip, call, sizeof(call));
 }
 
+#ifdef CONFIG_KTEST
+unsigned int ftrace_test_fail_batch;
+
+/*
+ * The test's forced failure: the ftrace_test_fail_batch-th batch written
+ * from now fails as a timed-out rendezvous does, nothing written, once.
+ */
+static int test_fail(void)
+{
+	if (ftrace_test_fail_batch && !--ftrace_test_fail_batch) {
+		pr_info("ftrace: test hook: batch write fails (-ETIMEDOUT)\n");
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+#else
+static int test_fail(void)
+{
+	return 0;
+}
+#endif
+
 static int flush_batch(void)
 {
-	int err = batch_n ? text_poke_batch(batch, batch_n) : 0;
+	int err = batch_n ? test_fail() : 0;
+
+	if (!err && batch_n)
+		err = text_poke_batch(batch, batch_n);
 
 	batch_n = 0;
 	return err;
@@ -359,16 +384,24 @@ static int count_matches(const char *glob)
 	return n;
 }
 
-/* Every site back to NOP5; ftrace_lock held. */
+/*
+ * Every site back to NOP5; ftrace_lock held.  The tracer is off only
+ * once that succeeded: after a failure some sites may still call the
+ * trampoline, so it stays active (the trace's header says so) and
+ * trace_function_stop() tries again.
+ */
 static int stop_locked(void)
 {
 	int err = apply(NULL);
 
-	if (err < 0)
-		pr_err("ftrace: restoring the sites failed: %d\n", err);
+	if (err < 0) {
+		pr_err("ftrace: restoring the sites failed (%d), the tracer stays on\n", err);
+		WRITE_ONCE(ftrace_active, true);
+		return err;
+	}
 	ftrace_glob[0] = '\0';
 	WRITE_ONCE(ftrace_active, false);
-	return err < 0 ? err : 0;
+	return 0;
 }
 
 /**
@@ -382,7 +415,9 @@ static int stop_locked(void)
  * or overlong glob or one with other characters than letters, digits,
  * '_', '.', '*' and '?'; -ENOENT (logged) when it matches no traceable
  * function; -ENOMEM for the buffer; text_poke_batch()'s error (logged:
- * every site is then restored to its NOP and the tracer is off).
+ * every site is then restored to its NOP and the tracer is off, or, if
+ * that fails too, the tracer stays on until trace_function_stop()
+ * succeeds).
  */
 int trace_function_set(const char *glob)
 {
@@ -406,7 +441,7 @@ int trace_function_set(const char *glob)
 	n = apply(glob);
 	if (n < 0) {
 		err = n;
-		pr_err("ftrace: tracing '%s' failed (%d), every function untraced\n", glob, err);
+		pr_err("ftrace: tracing '%s' failed (%d), untracing every function\n", glob, err);
 		stop_locked();
 		goto out;
 	}
@@ -417,13 +452,21 @@ out:
 	return err ? err : n;
 }
 
-/** trace_function_stop() - trace no function: every site back to its NOP */
-void trace_function_stop(void)
+/**
+ * trace_function_stop() - trace no function: every site back to its NOP
+ *
+ * Return: 0; text_poke_batch()'s error (logged), the tracer then still
+ * on with some sites traced: calling again retries.
+ */
+int trace_function_stop(void)
 {
+	int err = 0;
+
 	mutex_lock(&ftrace_lock);
 	if (ftrace_active)
-		stop_locked();
+		err = stop_locked();
 	mutex_unlock(&ftrace_lock);
+	return err;
 }
 
 /** trace_function_active() - is some function traced?  Lockless. */
