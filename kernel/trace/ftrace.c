@@ -325,8 +325,9 @@ static int flush_batch(void)
 
 /*
  * Make every site a call if its function matches @glob (NULL: none),
- * else a NOP5.  ftrace_lock held.  Return: the functions matching, or
- * text_poke_batch()'s error (some batches may be written then).
+ * else a NOP5.  ftrace_lock held.  A site holding neither, or out of
+ * the trampoline's reach, is skipped (logged).  Return: the functions
+ * traced, or text_poke_batch()'s error (some batches may be written then).
  */
 static int apply(const char *glob)
 {
@@ -341,23 +342,29 @@ static int apply(const char *glob)
 			bool want = name && glob_match(glob, name), is = site_traced(ip);
 			struct text_poke_loc *l;
 
-			matched += want;
-			if (want == is)
+			if (want == is) {
+				matched += want;
 				continue;
+			}
 			if (!is && memcmp((u8 *)ip, nop5, sizeof(nop5))) {
 				/* Neither ours nor the NOP: someone else's, left alone. */
 				pr_err("ftrace: %pS: site holds neither the NOP nor the call, skipped\n",
 				       (void *)ip);
 				continue;
 			}
-			l = &batch[batch_n++];
+			l = &batch[batch_n];
+			if (want && !ftrace_make_call(ip, l->new)) {
+				pr_err("ftrace: %pS: trampoline out of a call's reach, skipped\n",
+				       (void *)ip);
+				continue;
+			}
+			if (!want)
+				memcpy(l->new, nop5, sizeof(nop5));
 			l->addr = (void *)ip;
 			l->len = FTRACE_INSN_SIZE;
 			memcpy(l->old, (u8 *)ip, FTRACE_INSN_SIZE);
-			if (want)
-				ftrace_make_call(ip, l->new);
-			else
-				memcpy(l->new, nop5, sizeof(nop5));
+			matched += want;
+			batch_n++;
 			if (batch_n == FTRACE_BATCH)
 				err = flush_batch();
 		}
