@@ -118,6 +118,9 @@ static void test_sites(struct ktest *t)
 	KTEST_EXPECT_EQ(t, memcmp(insn, nop5, sizeof(nop5)), 0);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)ftrace_handler, insn), -ENOENT);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)trace_show, insn), -ENOENT);
+	/* The stop NMI's code, which a text_poke rendezvous does not hold. */
+	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)smp_stop_begin, insn), -ENOENT);
+	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)smp_stop_end, insn), -ENOENT);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)ftrace_test_target + 1, insn), -ENOENT);
 	KTEST_EXPECT_FALSE(t, trace_function_active());
 }
