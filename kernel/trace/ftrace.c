@@ -205,7 +205,7 @@ void __init ftrace_init(void)
 		}
 		if (kept && s[kept - 1] == ip)
 			continue;
-		if (!ftrace_is_compiler_nop((u8 *)ip) && memcmp((u8 *)ip, nop5, sizeof(nop5))) {
+		if (!ftrace_is_compiler_nop((u8 *)ip)) {	/* the NOP5 too */
 			bad++;
 			pr_err("ftrace: %pS: no NOP at the function's entry, not traceable\n",
 			       (void *)ip);
@@ -276,8 +276,8 @@ static int check_glob(const char *glob)
 	for (const char *p = glob; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || strchr("_.*?", *p))) {
-			pr_warn("trace: bad character '%c' in function glob '%s': want letters, digits, '_', '.', '*' and '?' (-EINVAL)\n",
-				*p, glob);
+			pr_warn("trace: bad character %#x in function glob '%s': want letters, digits, '_', '.', '*' and '?' (-EINVAL)\n",
+				(unsigned char)*p, glob);
 			return -EINVAL;
 		}
 	return 0;

@@ -89,5 +89,5 @@ static int cmd_trace(int argc, char **argv)
 		return 0;
 	}
 }
-DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|off|show|clear",
+DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|function off|show|clear",
 		      1, 2, "tracepoints and the function tracer (ftrace format)", cmd_trace);
