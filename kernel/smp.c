@@ -284,7 +284,8 @@ static int stopping_cpu = -1;
 static atomic_t cpus_stopped = ATOMIC_INIT(0);
 static int stop_print_lock;
 
-bool smp_stop_begin(void)
+/* notrace: run by the stop NMI, which a text_poke rendezvous does not hold. */
+notrace bool smp_stop_begin(void)
 {
 	int by = READ_ONCE(stopping_cpu);
 
@@ -296,7 +297,7 @@ bool smp_stop_begin(void)
 	return true;
 }
 
-void smp_stop_end(void)
+notrace void smp_stop_end(void)
 {
 	__atomic_store_n(&stop_print_lock, 0, __ATOMIC_RELEASE);
 	set_cpu_online(smp_processor_id(), false);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive the kernel shell from a terminal, as a user of `make run` does.
 
-usage: check-shell.py <vmlinux> [--log FILE] [--name LABEL]
+usage: check-shell.py <vmlinux> [--log FILE] [--name LABEL] [--trace-only]
 
 Starts scripts/run-qemu.sh under a pseudo-terminal, so that it takes its
 interactive path (-nographic, the serial console on the terminal), with
@@ -13,12 +13,15 @@ console shows.  Then `make load`'s path: samples/extmod is built against
 the kernel's tree (the directory of <vmlinux>) and sent to the running
 kernel through its pci-serial socket (live_load()).  Ends with `exit`,
 which must power off with run-qemu.sh exiting 0.  A second, short boot
-does the same with `poweroff`.
+does the same with `poweroff`.  --trace-only: one boot, `help`, the
+tracing steps and `exit` (for a kernel with the tracer, make check's
+allyesconfig one).
 
 Steps that need a command `help` does not list (trace, without
 CONFIG_TRACEPOINTS) are skipped, each such command with a KTAP
-"ok N LABEL.CMD # SKIP" line.  Prints each failed check and
-"LABEL: N passed, M failed, K skipped";
+"ok N LABEL.CMD # SKIP" line; so are the function tracer's steps
+("function") when `trace function off` says there is none.  Prints
+each failed check and "LABEL: N passed, M failed, K skipped";
 exits 1 if anything failed.  The whole console output goes to --log.
 """
 import os
@@ -99,15 +102,19 @@ STEPS = [
     ("trace list\r", [r"^  mm:kmalloc$", r"^  sched:sched_switch$"], [r"^\* "], "trace"),
     # The function tracer (CONFIG_FUNCTION_TRACER): the edu driver's functions,
     # called by the factorial ioctl; "func <-parent" lines.
-    ("trace clear\r", [], [r"trace:"], "trace"),
-    ("trace function edu_*\r", [r"^trace: tracing \d+ functions$"], [], "trace"),
-    ("ioctl /dev/edu0 0xc0044501 10\r", [r"returned 0, value 3628800"], [], "trace"),
+    # `trace function off` says so when the kernel has no function tracer
+    # (CONFIG_TRACEPOINTS=y, CONFIG_FUNCTION_TRACER=n): the steps needing
+    # "function" are then skipped.
+    ("trace function off\r", [], [], "trace"),
+    ("trace clear\r", [], [r"trace:"], "function"),
+    ("trace function edu_*\r", [r"^trace: tracing \d+ functions$"], [], "function"),
+    ("ioctl /dev/edu0 0xc0044501 10\r", [r"returned 0, value 3628800"], [], "function"),
     ("trace show\r", [r"^# tracer: function$",
                       r"^ +[\w/<>-]+-\d+ +\[\d{3}\] [d.][N.][hs.][\d.] +\d+\.\d{6}: "
-                      r"edu_\w+( \[edu\])? <-\w+( \[\w+\])?$"], [r": kmalloc: "], "trace"),
+                      r"edu_\w+( \[edu\])? <-\w+( \[\w+\])?$"], [r": kmalloc: "], "function"),
     ("trace function no_such_fn\r", [r"trace: no traceable function matches 'no_such_fn' \(-ENOENT\)"],
-     [], "trace"),
-    ("trace function off\r", [], [r"trace:"], "trace"),
+     [], "function"),
+    ("trace function off\r", [], [r"trace:"], "function"),
     ("trace clear\r", [], [r"trace:"], "trace"),
     # Line editing: Home/End, Left/Right, Delete, Backspace, Ctrl keys.
     ("ptime" + HOME + "u" + END + "\r", [r"^up \d+\.\d{3} s"], [r"unknown command"]),
@@ -304,6 +311,9 @@ def main():
     kernel = args[0]
     name = args[args.index("--name") + 1] if "--name" in args else "shell"
     logname = args[args.index("--log") + 1] if "--log" in args else os.devnull
+    trace_only = "--trace-only" in args
+    steps = [s for s in STEPS if s[0] == "help\r" or s[3:] in (("trace",), ("function",))] \
+        if trace_only else STEPS
     passed = failed = 0
     problems = []
     # KTAP lines for the steps a kernel built without their command skips.
@@ -332,7 +342,7 @@ def main():
               "boot: a test's 'unknown parameter' line is in the log")
         check(not re.search(r"Kernel panic|Oops:", boot), "boot: panic or oops")
         commands = None
-        for keys, want, never, *needs in STEPS if booted else []:
+        for keys, want, never, *needs in steps if booted else []:
             label = repr(keys if len(keys) < 40 else keys[:20] + "...")
             if needs and commands is not None and needs[0] not in commands:
                 skips[needs[0]] = skips.get(needs[0], 0) + 1
@@ -344,25 +354,29 @@ def main():
             check(got, "%s: no prompt after it" % label)
             if keys == "help\r":
                 commands = set(re.findall(r"^  ([a-z_]+)\b", out, re.M))
+            if keys == "trace function off\r" and commands is not None and \
+                    "no function tracer" not in out:
+                commands.add("function")
             for p in want:
                 check(re.search(p, out, re.M), "%s: no %r in %r" % (label, p, out[-300:]))
             for p in never:
                 check(not re.search(p, out, re.M), "%s: %r in %r" % (label, p, out[-300:]))
-        if booted:
+        if booted and not trace_only:
             live_load(t, kernel, check)
         t.type("exit\r")
         check(t.wait_for(r"the machine powers off", 20), "exit: did not say it powers off")
         rc = t.finish(30)
         check(rc == 0, "exit: run-qemu.sh exit status %s (want 0)" % rc)
 
-        t = Term(kernel, "", log, sock="")
-        if t.wait_for(re.escape(PROMPT), 60):
-            t.type("poweroff\r")
-        rc = t.finish(30)
-        check(rc == 0, "poweroff: run-qemu.sh exit status %s (want 0)" % rc)
+        if not trace_only:
+            t = Term(kernel, "", log, sock="")
+            if t.wait_for(re.escape(PROMPT), 60):
+                t.type("poweroff\r")
+            rc = t.finish(30)
+            check(rc == 0, "poweroff: run-qemu.sh exit status %s (want 0)" % rc)
 
     for n, (cmd, steps) in enumerate(sorted(skips.items()), 1):
-        print("ok %d %s.%s # SKIP no '%s' command in this kernel (%d steps)" %
+        print("ok %d %s.%s # SKIP no '%s' in this kernel (%d steps)" %
               (n, name, cmd, cmd, steps))
     for p in problems:
         print("  %s: %s" % (name, p))

@@ -1224,11 +1224,14 @@ boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 shell_qemu() { run_step --vcpus 2 _shell_qemu "$@"; }
 _shell_qemu() {
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" \
+	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" "${@:3}" \
 		>"$logs/$1.ktap" 2>&1
 	add_counts "$1" "$logs/$1.ktap"
 }
 shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
+# Its tracing steps (`trace`, the function tracer) on the allyesconfig
+# kernel, which has the tracer (defconfig has not): one boot, ~8 s.
+shell_qemu shell-trace-allyes-smp2 "$out/allyes/vmlinux" --trace-only
 # A TLB shootdown from an interrupt handler stops the kernel (mm/tlb.c).
 panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shootdown from an interrupt"
 crash_module_qemu crash-module-oops "$out/gcc/vmlinux"

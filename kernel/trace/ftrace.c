@@ -205,7 +205,7 @@ void __init ftrace_init(void)
 		}
 		if (kept && s[kept - 1] == ip)
 			continue;
-		if (!ftrace_is_compiler_nop((u8 *)ip) && memcmp((u8 *)ip, nop5, sizeof(nop5))) {
+		if (!ftrace_is_compiler_nop((u8 *)ip)) {	/* the NOP5 too */
 			bad++;
 			pr_err("ftrace: %pS: no NOP at the function's entry, not traceable\n",
 			       (void *)ip);
@@ -276,8 +276,8 @@ static int check_glob(const char *glob)
 	for (const char *p = glob; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || strchr("_.*?", *p))) {
-			pr_warn("trace: bad character '%c' in function glob '%s': want letters, digits, '_', '.', '*' and '?' (-EINVAL)\n",
-				*p, glob);
+			pr_warn("trace: bad character %#x in function glob '%s': want letters, digits, '_', '.', '*' and '?' (-EINVAL)\n",
+				(unsigned char)*p, glob);
 			return -EINVAL;
 		}
 	return 0;
@@ -290,9 +290,34 @@ static bool site_traced(unsigned long ip)
 	return ftrace_make_call(ip, call) && !memcmp((u8 *)ip, call, sizeof(call));
 }
 
+#ifdef CONFIG_KTEST
+unsigned int ftrace_test_fail_batch;
+
+/*
+ * The test's forced failure: the ftrace_test_fail_batch-th batch written
+ * from now fails as a timed-out rendezvous does, nothing written, once.
+ */
+static int test_fail(void)
+{
+	if (ftrace_test_fail_batch && !--ftrace_test_fail_batch) {
+		pr_info("ftrace: test hook: batch write fails (-ETIMEDOUT)\n");
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+#else
+static int test_fail(void)
+{
+	return 0;
+}
+#endif
+
 static int flush_batch(void)
 {
-	int err = batch_n ? text_poke_batch(batch, batch_n) : 0;
+	int err = batch_n ? test_fail() : 0;
+
+	if (!err && batch_n)
+		err = text_poke_batch(batch, batch_n);
 
 	batch_n = 0;
 	return err;
@@ -300,8 +325,9 @@ static int flush_batch(void)
 
 /*
  * Make every site a call if its function matches @glob (NULL: none),
- * else a NOP5.  ftrace_lock held.  Return: the functions matching, or
- * text_poke_batch()'s error (some batches may be written then).
+ * else a NOP5.  ftrace_lock held.  A site holding neither, or out of
+ * the trampoline's reach, is skipped (logged).  Return: the functions
+ * traced, or text_poke_batch()'s error (some batches may be written then).
  */
 static int apply(const char *glob)
 {
@@ -316,23 +342,29 @@ static int apply(const char *glob)
 			bool want = name && glob_match(glob, name), is = site_traced(ip);
 			struct text_poke_loc *l;
 
-			matched += want;
-			if (want == is)
+			if (want == is) {
+				matched += want;
 				continue;
+			}
 			if (!is && memcmp((u8 *)ip, nop5, sizeof(nop5))) {
 				/* Neither ours nor the NOP: someone else's, left alone. */
 				pr_err("ftrace: %pS: site holds neither the NOP nor the call, skipped\n",
 				       (void *)ip);
 				continue;
 			}
-			l = &batch[batch_n++];
+			l = &batch[batch_n];
+			if (want && !ftrace_make_call(ip, l->new)) {
+				pr_err("ftrace: %pS: trampoline out of a call's reach, skipped\n",
+				       (void *)ip);
+				continue;
+			}
+			if (!want)
+				memcpy(l->new, nop5, sizeof(nop5));
 			l->addr = (void *)ip;
 			l->len = FTRACE_INSN_SIZE;
 			memcpy(l->old, (u8 *)ip, FTRACE_INSN_SIZE);
-			if (want)
-				ftrace_make_call(ip, l->new);
-			else
-				memcpy(l->new, nop5, sizeof(nop5));
+			matched += want;
+			batch_n++;
 			if (batch_n == FTRACE_BATCH)
 				err = flush_batch();
 		}
@@ -359,16 +391,24 @@ static int count_matches(const char *glob)
 	return n;
 }
 
-/* Every site back to NOP5; ftrace_lock held. */
+/*
+ * Every site back to NOP5; ftrace_lock held.  The tracer is off only
+ * once that succeeded: after a failure some sites may still call the
+ * trampoline, so it stays active (the trace's header says so) and
+ * trace_function_stop() tries again.
+ */
 static int stop_locked(void)
 {
 	int err = apply(NULL);
 
-	if (err < 0)
-		pr_err("ftrace: restoring the sites failed: %d\n", err);
+	if (err < 0) {
+		pr_err("ftrace: restoring the sites failed (%d), the tracer stays on\n", err);
+		WRITE_ONCE(ftrace_active, true);
+		return err;
+	}
 	ftrace_glob[0] = '\0';
 	WRITE_ONCE(ftrace_active, false);
-	return err < 0 ? err : 0;
+	return 0;
 }
 
 /**
@@ -382,7 +422,9 @@ static int stop_locked(void)
  * or overlong glob or one with other characters than letters, digits,
  * '_', '.', '*' and '?'; -ENOENT (logged) when it matches no traceable
  * function; -ENOMEM for the buffer; text_poke_batch()'s error (logged:
- * every site is then restored to its NOP and the tracer is off).
+ * every site is then restored to its NOP and the tracer is off, or, if
+ * that fails too, the tracer stays on until trace_function_stop()
+ * succeeds).
  */
 int trace_function_set(const char *glob)
 {
@@ -406,7 +448,7 @@ int trace_function_set(const char *glob)
 	n = apply(glob);
 	if (n < 0) {
 		err = n;
-		pr_err("ftrace: tracing '%s' failed (%d), every function untraced\n", glob, err);
+		pr_err("ftrace: tracing '%s' failed (%d), untracing every function\n", glob, err);
 		stop_locked();
 		goto out;
 	}
@@ -417,13 +459,21 @@ out:
 	return err ? err : n;
 }
 
-/** trace_function_stop() - trace no function: every site back to its NOP */
-void trace_function_stop(void)
+/**
+ * trace_function_stop() - trace no function: every site back to its NOP
+ *
+ * Return: 0; text_poke_batch()'s error (logged), the tracer then still
+ * on with some sites traced: calling again retries.
+ */
+int trace_function_stop(void)
 {
+	int err = 0;
+
 	mutex_lock(&ftrace_lock);
 	if (ftrace_active)
-		stop_locked();
+		err = stop_locked();
 	mutex_unlock(&ftrace_lock);
+	return err;
 }
 
 /** trace_function_active() - is some function traced?  Lockless. */

@@ -118,6 +118,9 @@ static void test_sites(struct ktest *t)
 	KTEST_EXPECT_EQ(t, memcmp(insn, nop5, sizeof(nop5)), 0);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)ftrace_handler, insn), -ENOENT);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)trace_show, insn), -ENOENT);
+	/* The stop NMI's code, which a text_poke rendezvous does not hold. */
+	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)smp_stop_begin, insn), -ENOENT);
+	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)smp_stop_end, insn), -ENOENT);
 	KTEST_EXPECT_EQ(t, ftrace_site_insn((unsigned long)ftrace_test_target + 1, insn), -ENOENT);
 	KTEST_EXPECT_FALSE(t, trace_function_active());
 }
@@ -214,6 +217,38 @@ static void test_bad_glob(struct ktest *t)
 	else
 		trace_function_stop();
 	KTEST_EXPECT_FALSE(t, trace_function_active());
+}
+
+/*
+ * A failed untrace (test hook: the rendezvous times out, nothing written)
+ * leaves the tracer on, the header saying so, and stopping again removes
+ * the sites.  Before the fix the tracer was marked off although the site
+ * still called the trampoline, and a second stop did nothing.
+ */
+static void test_failed_stop(struct ktest *t)
+{
+	unsigned long fn = (unsigned long)ftrace_test_target;
+	u8 before[FTRACE_INSN_SIZE], insn[FTRACE_INSN_SIZE];
+
+	memcpy(before, (void *)fn, sizeof(before));
+	KTEST_ASSERT_EQ(t, trace_function_set("ftrace_test_target"), 1);
+	ftrace_test_fail_batch = 1;
+	KTEST_EXPECT_EQ(t, trace_function_stop(), -ETIMEDOUT);
+	ftrace_test_fail_batch = 0;
+	KTEST_EXPECT_TRUE(t, trace_function_active());
+	KTEST_ASSERT_EQ(t, ftrace_site_insn(fn, insn), 0);
+	KTEST_EXPECT_EQ(t, insn[0], 0xe8);
+	trace_clear();
+	ftrace_test_caller(ftrace_test_target, 0);
+	KTEST_EXPECT_EQ(t, show_count(t, ": ftrace_test_target <-ftrace_test_caller\n"), 1u);
+	KTEST_EXPECT_EQ(t, show_count(t, "# tracer: function\n"), 1u);
+
+	KTEST_EXPECT_EQ(t, trace_function_stop(), 0);
+	KTEST_EXPECT_FALSE(t, trace_function_active());
+	KTEST_EXPECT_EQ(t, memcmp((void *)fn, before, sizeof(before)), 0);
+	trace_clear();
+	ftrace_test_caller(ftrace_test_target, 0);
+	KTEST_EXPECT_EQ(t, show_count(t, "ftrace_test_target"), 0u);
 }
 
 /* The thread and CPU filters apply to function records as to events. */
@@ -380,6 +415,7 @@ static struct ktest_case ftrace_cases[] = {
 	KTEST_CASE(test_trace_one),
 	KTEST_CASE(test_glob),
 	KTEST_CASE(test_bad_glob),
+	KTEST_CASE(test_failed_stop),
 	KTEST_CASE(test_filters),
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_trace_all),

@@ -26,14 +26,21 @@ void trace_filter_get(int *cpu, int *pid);
 #ifdef CONFIG_FUNCTION_TRACER
 extern struct trace_event_call ftrace_function_event;
 int trace_function_set(const char *glob);
-void trace_function_stop(void);
+int trace_function_stop(void);
 bool trace_function_active(void);
+#ifdef CONFIG_KTEST
+/* Test hook: the n-th batch of sites written from now fails, once. */
+extern unsigned int ftrace_test_fail_batch;
+#endif
 #else
 static inline int trace_function_set(const char *glob)
 {
 	return -ENOSYS;
 }
-static inline void trace_function_stop(void) { }
+static inline int trace_function_stop(void)
+{
+	return -ENOSYS;
+}
 static inline bool trace_function_active(void)
 {
 	return false;

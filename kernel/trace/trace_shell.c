@@ -72,14 +72,13 @@ static int cmd_trace(int argc, char **argv)
 	case 3:
 		return trace_set_filter(argv[2]);
 	case 4:
-		if (!strcmp(argv[2], "off")) {
-			trace_function_stop();
-			return 0;
-		}
-		n = trace_function_set(argv[2]);
+		if (!strcmp(argv[2], "off"))
+			n = trace_function_stop();
+		else
+			n = trace_function_set(argv[2]);
 		if (n == -ENOSYS)
 			printk("trace: no function tracer (CONFIG_FUNCTION_TRACER=n)\n");
-		else if (n >= 0)
+		else if (n >= 0 && strcmp(argv[2], "off"))
 			printk("trace: tracing %d function%s\n", n, n == 1 ? "" : "s");
 		return n < 0 ? n : 0;
 	case 5:
@@ -90,5 +89,5 @@ static int cmd_trace(int argc, char **argv)
 		return 0;
 	}
 }
-DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|off|show|clear",
+DEFINE_SHELL_CMD_ARGS(trace, "list|enable EVENT|disable [EVENT]|filter cpu=N|pid=N|none|function GLOB|function off|show|clear",
 		      1, 2, "tracepoints and the function tracer (ftrace format)", cmd_trace);

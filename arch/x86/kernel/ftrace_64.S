@@ -13,8 +13,10 @@
  * aligned stack and restores them, so the traced function runs as if
  * the call had been the NOP.  The flags are the caller-clobbered kind
  * too: nothing expects them preserved across a function's entry.
- * A frame (%rbp) is made so that a backtrace from the handler walks on
- * through the traced function's caller.
+ * One frame (%rbp) is made, whose return address is the traced
+ * function's: a backtrace from the handler shows ftrace_caller, the
+ * traced function and then its caller's caller (the caller has no frame
+ * of its own here; parent_ip is in the record instead).
  */
 	.text
 	.balign	16

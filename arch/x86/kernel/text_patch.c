@@ -22,8 +22,12 @@
  * sleeping thread resumes inside a new instruction.  The one context the
  * rendezvous does not hold is an NMI taken by a waiting CPU: NMI code
  * must contain no patched site (notrace, no static branch), which is
- * the case for the stop NMI (arch/x86/kernel/smp.c) and the exception
- * entry code (assembly).  Everything the rendezvous runs is notrace.
+ * the case for the exception entry code (assembly) and the stop NMI's
+ * own code (arch/x86/kernel/smp.c, smp_stop_begin()/smp_stop_end() in
+ * kernel/smp.c) but not for the printk() it calls: printing from a CPU
+ * stopped by a panic while a rendezvous writes printk's sites is an
+ * accepted risk (the system is going down anyway).  Everything the
+ * rendezvous runs is notrace.
  *
  * The rendezvous holds CPUs with interrupts off, and a CPU answers the
  * call only when its interrupts are on.  Invariant: no spinlock taken
