@@ -12,9 +12,11 @@
 #include <exo/percpu.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
+#include <exo/string.h>
 #include <exo/time.h>
 #include <asm/page.h>
 #include <asm/pcp.h>
+#include <asm/pgtable.h>
 #include <asm/ptrace.h>
 #include <asm/traps.h>
 
@@ -228,7 +230,7 @@ static DEFINE_PER_CPU(unsigned long, step_tag);
 static DEFINE_PER_CPU(u64 *, step_ptr);
 static u64 step_table1[8], step_table2[8];
 
-enum step_act { ACT_PUSH, ACT_POP, ACT_PTR, ACT_TAG };
+enum step_act { ACT_PUSH, ACT_POP, ACT_PTR, ACT_TAG, ACT_CHECK };
 
 static struct {
 	int cpu;
@@ -237,7 +239,43 @@ static struct {
 	unsigned long rips[STEP_MAX];
 	unsigned long hval;		/* what the handler popped */
 	bool hok, restarted;
+	bool torn;			/* ACT_CHECK saw a tag with another's pointer */
 } sc;
+
+/*
+ * translate()'s walk (arch_xlate_walk()) on a private cache and private
+ * tables: a PDPT under PGD slot 256, a page directory and a page table
+ * (frames, so that the walk's direct-map addresses reach them), mapping
+ * WALK_VA to WALK_PA.  The cache starts with other entries (WALK_OLD*),
+ * so the walk fills both of its one-entry caches.
+ */
+#define WALK_VA		(0xffff800000000000UL + 5 * PUD_SIZE + 7 * PMD_SIZE + 9 * PAGE_SIZE + 0x123)
+#define WALK_PA		0x12345000UL
+#define WALK_OLD	((WALK_VA >> PMD_SHIFT) + 1)	/* the next 2 MiB */
+#define WALK_OLD2	((WALK_VA >> PUD_SHIFT) + 1)	/* the next GiB */
+
+static DEFINE_PER_CPU(unsigned long, walk_tag);
+static DEFINE_PER_CPU(u64 *, walk_pt);
+static DEFINE_PER_CPU(unsigned long, walk_tag2);
+static DEFINE_PER_CPU(u64 *, walk_pmd);
+static u64 *walk_tables[256];
+static u64 *walk_pd, *walk_ptab;	/* the new directory and page table */
+
+/*
+ * What an interrupt handler's translate() would use: each tag must come
+ * with its own pointer (or be invalid), else a translate() of the old
+ * 2 MiB or GiB reads the new table.
+ */
+static bool walk_cache_consistent(void)
+{
+	unsigned long tag = this_cpu_read(walk_tag), tag2 = this_cpu_read(walk_tag2);
+	u64 *pt = this_cpu_read(walk_pt), *pmd = this_cpu_read(walk_pmd);
+
+	return (tag == ~0UL || (tag == WALK_OLD && pt == step_table1) ||
+		(tag == WALK_VA >> PMD_SHIFT && pt == walk_ptab)) &&
+	       (tag2 == ~0UL || (tag2 == WALK_OLD2 && pmd == step_table2) ||
+		(tag2 == WALK_VA >> PUD_SHIFT && pmd == walk_pd));
+}
 
 static bool step_hook(struct pt_regs *regs)
 {
@@ -271,6 +309,9 @@ static bool step_hook(struct pt_regs *regs)
 			this_cpu_write(step_tag, STEP_TAG2);
 		this_cpu_write(step_ptr, step_table2);
 		WRITE_ONCE(step_table1[STEP_IDX], STEP_H);
+		break;
+	case ACT_CHECK:	/* a handler that translates in the old 2 MiB or GiB */
+		sc.torn = !walk_cache_consistent();
 		break;
 	}
 	return true;
@@ -307,7 +348,18 @@ static noinline bool step_read(u64 *v)
 	return hit;
 }
 
-enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ };
+static noinline bool step_walk(u64 *phys)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_xlate_walk(walk_tag, walk_pt, walk_tag2, walk_pmd, walk_tables, WALK_VA,
+			     WALK_VA >> PMD_SHIFT, ((WALK_VA >> PAGE_SHIFT) & 511), phys);
+	tf_off();
+	return ok;
+}
+
+enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK };
 
 /* The stack's contents as a bit set of small values, or ~0 if one is duplicated or odd. */
 static unsigned long stack_set(void)
@@ -361,8 +413,15 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 	sc.act = act;
 	sc.hok = false;
 	sc.restarted = false;
+	sc.torn = false;
+	this_cpu_write(walk_tag, WALK_OLD);
+	this_cpu_write(walk_pt, step_table1);
+	this_cpu_write(walk_tag2, WALK_OLD2);
+	this_cpu_write(walk_pmd, step_table2);
 	WRITE_ONCE(sc.cpu, smp_processor_id());
-	if (seq == SEQ_POP)
+	if (seq == SEQ_WALK)
+		ok = step_walk(&r);
+	else if (seq == SEQ_POP)
 		ok = step_pop(&v);
 	else if (seq == SEQ_PUSH)
 		step_push();
@@ -371,6 +430,12 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 	/* The hook ran in #DB, behind the compiler's back: reload what it wrote. */
 	barrier();
 	WRITE_ONCE(sc.cpu, -1);
+	if (seq == SEQ_WALK)	/* the right address, both caches filled, never torn */
+		return ok && r == WALK_PA + (WALK_VA & ~PAGE_MASK) && !sc.torn &&
+		       this_cpu_read(walk_tag) == WALK_VA >> PMD_SHIFT &&
+		       this_cpu_read(walk_pt) == walk_ptab &&
+		       this_cpu_read(walk_tag2) == WALK_VA >> PUD_SHIFT &&
+		       this_cpu_read(walk_pmd) == walk_pd;
 	if (k >= sc.n)		/* not interrupted: the plain result */
 		act = seq == SEQ_READ ? ACT_PTR : ACT_PUSH;
 	set = stack_set();
@@ -446,10 +511,22 @@ void test_pcp_restart_step(struct ktest *t)
 		{ SEQ_POP, ACT_PUSH, "pop/push" }, { SEQ_POP, ACT_POP, "pop/pop" },
 		{ SEQ_PUSH, ACT_PUSH, "push/push" }, { SEQ_PUSH, ACT_POP, "push/pop" },
 		{ SEQ_READ, ACT_PTR, "read/refill" }, { SEQ_READ, ACT_TAG, "read/flush" },
+		{ SEQ_WALK, ACT_CHECK, "walk/translate" },
 	};
 	bool (*prev)(struct pt_regs *regs) = debug_trap_hook;
+	phys_addr_t f[3];
 	unsigned long flags;
 
+	for (int i = 0; i < 3; i++) {
+		KTEST_ASSERT_EQ(t, alloc_frame(&f[i]), 0);
+		memset(phys_to_virt(f[i]), 0, PAGE_SIZE);
+	}
+	walk_tables[0] = phys_to_virt(f[0]);
+	walk_pd = phys_to_virt(f[1]);
+	walk_ptab = phys_to_virt(f[2]);
+	walk_tables[0][(WALK_VA >> PUD_SHIFT) & 511] = f[1] | 1;
+	walk_pd[(WALK_VA >> PMD_SHIFT) & 511] = f[2] | 1;
+	walk_ptab[((WALK_VA >> PAGE_SHIFT) & 511)] = WALK_PA | 1;
 	sc.cpu = -1;
 	WRITE_ONCE(debug_trap_hook, step_hook);
 	local_irq_save(flags);
@@ -460,7 +537,8 @@ void test_pcp_restart_step(struct ktest *t)
 		KTEST_EXPECT_TRUE(t, step_run(cases[c].seq, cases[c].act, ~0U));
 		n = sc.n;
 		KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
-		step_check_entry(t, cases[c].seq, n);
+		if (cases[c].seq != SEQ_WALK)	/* two entries, each checked by the steps below */
+			step_check_entry(t, cases[c].seq, n);
 		for (unsigned int k = 0; k < n; k++) {
 			if (!step_run(cases[c].seq, cases[c].act, k)) {
 				if (!bad++)
@@ -475,4 +553,7 @@ void test_pcp_restart_step(struct ktest *t)
 	}
 	local_irq_restore(flags);
 	WRITE_ONCE(debug_trap_hook, prev);
+	walk_tables[0] = NULL;
+	for (int i = 0; i < 3; i++)
+		KTEST_EXPECT_EQ(t, free_frame(f[i]), 0);
 }
