@@ -26,8 +26,10 @@
  *    afterwards).
  *  - A table is freed only after the flush that follows its unlinking has
  *    completed on every CPU that may walk it.  Kernel-half flushes reach
- *    every online CPU, so a lock-free reader running with interrupts
- *    disabled (translate() on the kernel half) never reads a freed table.
+ *    every online CPU, so a lock-free reader that holds off that flush
+ *    never reads a freed table: translate() on the kernel half, whose
+ *    walk runs with interrupts disabled or, on x86, as restartable
+ *    sequences (<asm/pcp.h>) that an interrupt sends back to their start.
  *  - Kernel-half changes are serialised by init_mm.lock, lower-half ones by
  *    the address space's own lock.  No allocation under the lock can wait
  *    (GFP_ATOMIC), and no IPI is sent with a lock held.
@@ -589,7 +591,8 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 						return 0;
 					}
 					pt_unlock(mm, irqflags);
-					flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
+					flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE,
+							   PAGE_SHIFT, 0);
 					return 0;
 				}
 				pg->units = 1;
@@ -616,34 +619,38 @@ int mm_unmap_page(struct mm_struct *mm, unsigned long virt)
  * maps) and the last page directory (tag2: its GiB), so that a miss of
  * the first within the GiB of the last walk reads two levels instead of
  * three, as a CPU's paging-structure caches do.  An entry must never
- * outlive its table.  It is written only by its own CPU, as if with
- * interrupts off, and cleared by xlate_cache_flush(), which the TLB
- * shootdown preceding every free of a kernel-half table (TLB_FLUSH_FULL)
- * runs on every online CPU, each CPU for itself, in the IPI handler, i.e.
- * outside any translate().  So:
+ * outlive its table.  It is written only by its own CPU, in a walk that
+ * no interrupt splits: with interrupts off, or (x86, arch_xlate_walk())
+ * as restartable sequences that an interrupt sends back to their start;
+ * and cleared by xlate_cache_flush(), which the TLB shootdown preceding
+ * every free of a kernel-half table (TLB_FLUSH_FULL) runs on every
+ * online CPU, each CPU for itself, in the IPI handler, i.e. between
+ * walks.  So:
  *
  *   CPU A: translate(K)                  CPU B: unmap_page(K)
- *   interrupts off
+ *   walk starts (takes no IPI inside)
  *   reads the PMD entry: table T
  *                                        clears the PMD entry (lock held)
  *                                        flush: IPI to every CPU, waits
- *   caches (K, T)
- *   interrupts on, takes the IPI:
+ *   caches (K, T), reads K's entry
+ *   walk ends, takes the IPI:
  *     xlate_cache_flush(): entry gone
  *                                        flush done, T freed and reused
  *
- * A's store always precedes the IPI that clears it, because A stores with
- * interrupts off; a translate() after the IPI reads the PMD entry again,
- * and it no longer leads to T.  A translate() that started before the
- * IPI still holds it off, so T is not freed under it either.  (Clearing
- * every CPU's entry from B at the unlink, before the flush, let A store T
+ * A's store always precedes the IPI that clears it: with interrupts off
+ * the IPI waits for the walk's end; in a restartable walk an IPI taken
+ * before its last read (its commit) sends it back to its start, after
+ * the flush, to read the PMD entry again, which no longer leads to T.
+ * Either way T is not freed under a walk that read it.  (Clearing every
+ * CPU's entry from B at the unlink, before the flush, let A store T
  * after the clear: K's translation then came from K + 2 MiB's new table.)
  * The same holds for a page directory and its PUD entry.  The hit reads
  * the tag, the table pointer and the entry in one restartable sequence
  * (<asm/pcp.h>) instead of disabling interrupts: an IPI that lands in it
  * before the entry's load restarts it, and the restart finds the tag
- * cleared.  The x86 walk after a miss is restartable the same way
- * (arch_xlate_walk()); elsewhere it runs with interrupts disabled.
+ * cleared.  An interrupt can also land between a fill's stores: the x86
+ * walk empties the tag before it stores the pointer, so a translate() in
+ * the handler never pairs the old tag with the new table.
  * The hit path pays nothing for this; a free of a kernel table pays two
  * stores per CPU, in IPIs it sends anyway.  A CPU that is not online yet
  * gets no IPI: it must not translate() before set_cpu_online() (none

@@ -8,9 +8,15 @@
  *   vm_translate      translate() of a kernel address: the per-CPU
  *                     one-entry cache's hit
  *   vm_translate_miss_{4k,2m,1g}
- *                     translate() that misses it: the full walk to a
- *                     4 KiB, 2 MiB or 1 GiB leaf, 512 addresses spread
- *                     over 1 GiB, each in another 2 MiB than the last
+ *                     translate() that misses its page-table cache: 512
+ *                     addresses spread over 1 GiB, each in another 2 MiB
+ *                     than the last; the walk to a 4 KiB or 2 MiB leaf
+ *                     starts at the cached page directory of that GiB,
+ *                     the one to a 1 GiB leaf at the PDPT
+ *   vm_translate_miss_cold_{4k,2m}
+ *                     translate() that misses both caches: the full walk
+ *                     to a 4 KiB or 2 MiB leaf, 512 addresses alternating
+ *                     between two GiBs (256 in each, every 2 MiB apart)
  *   vm_switch_mm      switch_mm() between two address spaces (a pair per
  *                     op); PCID or not is printed (Bochs has PCID, QEMU not)
  *   vm_ipi_user{1,2,3} / vm_ipi_range{1,2,3}
@@ -155,6 +161,72 @@ static void xlate_teardown_1g(struct bench *b)
 	unmap_range(XLATE_VA(3), 1UL << 30);
 }
 
+/*
+ * Full misses: address 2k in GiB A, 2k + 1 in GiB B (A + 1 GiB), each
+ * walk then finds neither the page table nor the page directory of the
+ * one before.  Slot j of a GiB is its 2 MiB number (k * 167) mod 256.
+ */
+#define XLATE_COLD_VA	XLATE_VA(4)	/* and XLATE_VA(5) */
+
+static void xlate_cold_addresses(void)
+{
+	for (unsigned int k = 0; k < XLATE_N; k++) {
+		unsigned long slot = ((k / 2) * 167) % (XLATE_N / 2);
+
+		xlate_va[k] = XLATE_COLD_VA + (k % 2) * (1UL << 30) + slot * PMD_SIZE +
+			      slot * PAGE_SIZE + 8;
+	}
+}
+
+static void xlate_cold_teardown_2m(struct bench *b)
+{
+	unmap_range(XLATE_COLD_VA, 2UL << 30);
+}
+
+static void xlate_cold_teardown_4k(struct bench *b)
+{
+	unmap_range(XLATE_COLD_VA, 2UL << 30);
+	free_frame(bench_frame);
+}
+
+static int xlate_cold_map(pgflags_t size_flag)
+{
+	int err = 0;
+
+	xlate_cold_addresses();
+	for (unsigned int k = 0; k < XLATE_N && !err; k++) {
+		if (size_flag)
+			err = map_page(xlate_va[k] & ~(PMD_SIZE - 1), (k % 256) * PMD_SIZE,
+				       size_flag);
+		else
+			err = map_page(xlate_va[k] & PAGE_MASK, bench_frame, 0);
+	}
+	if (err)	/* the runner calls no teardown after a failed setup */
+		unmap_range(XLATE_COLD_VA, 2UL << 30);
+	return err;
+}
+
+static int xlate_setup_cold_4k(struct bench *b)
+{
+	int err;
+
+	if (alloc_frame(&bench_frame))
+		return -ENOMEM;
+	err = xlate_cold_map(0);
+	if (err)
+		free_frame(bench_frame);
+	return err;
+}
+
+static int xlate_setup_cold_2m(struct bench *b)
+{
+	if (!pgtable_huge_supported(PAGE_HUGE_2M)) {
+		pr_notice("bench: 2 MiB pages not supported here\n");
+		return -EOPNOTSUPP;
+	}
+	return xlate_cold_map(PAGE_HUGE_2M);
+}
+
 static void translate_miss(struct bench *b, unsigned int ops)
 {
 	phys_addr_t pa;
@@ -166,14 +238,26 @@ static void translate_miss(struct bench *b, unsigned int ops)
 		}
 }
 
-DEFINE_BENCH_FULL(vm_translate_miss_4k, .desc = "translate(), cache miss: walk to a 4K leaf",
+DEFINE_BENCH_FULL(vm_translate_miss_4k,
+		  .desc = "translate(), page-table cache miss in the cached GiB: 4K leaf",
 		  .run = translate_miss, .setup = xlate_setup_4k, .teardown = xlate_teardown_4k,
 		  .ops = XLATE_N);
-DEFINE_BENCH_FULL(vm_translate_miss_2m, .desc = "translate(), cache miss: walk to a 2M leaf",
+DEFINE_BENCH_FULL(vm_translate_miss_2m,
+		  .desc = "translate(), page-table cache miss in the cached GiB: 2M leaf",
 		  .run = translate_miss, .setup = xlate_setup_2m, .teardown = xlate_teardown_2m,
 		  .ops = XLATE_N);
-DEFINE_BENCH_FULL(vm_translate_miss_1g, .desc = "translate(), cache miss: walk to a 1G leaf",
+DEFINE_BENCH_FULL(vm_translate_miss_1g, .desc = "translate(), cache miss: full walk to a 1G leaf",
 		  .run = translate_miss, .setup = xlate_setup_1g, .teardown = xlate_teardown_1g,
+		  .ops = XLATE_N);
+DEFINE_BENCH_FULL(vm_translate_miss_cold_4k,
+		  .desc = "translate(), both caches miss: full walk to a 4K leaf, 2 GiBs",
+		  .run = translate_miss, .setup = xlate_setup_cold_4k,
+		  .teardown = xlate_cold_teardown_4k,
+		  .ops = XLATE_N);
+DEFINE_BENCH_FULL(vm_translate_miss_cold_2m,
+		  .desc = "translate(), both caches miss: full walk to a 2M leaf, 2 GiBs",
+		  .run = translate_miss, .setup = xlate_setup_cold_2m,
+		  .teardown = xlate_cold_teardown_2m,
 		  .ops = XLATE_N);
 
 static struct mm_struct *spaces[2];

@@ -581,6 +581,7 @@ static void test_random_against_model(struct ktest *t)
 #endif
 
 struct xrace_ctx {
+	unsigned long stride;	/* between the two pages: PMD_SIZE or PUD_SIZE */
 	u64 deadline;
 	unsigned long rounds, reads, wrong, errors;
 	bool stop;
@@ -595,7 +596,7 @@ static void xrace_worker(void *arg, unsigned int id)
 		for (r = 0; r < XR_ROUNDS && (r < XR_MIN_ROUNDS || ktime_get_ns() < c->deadline);
 		     r++) {
 			for (unsigned long i = 0; i < 2; i++) {
-				unsigned long va = XR_VA + i * PMD_SIZE;
+				unsigned long va = XR_VA + i * c->stride;
 
 				if (map_page(va, XR_PA(i), 0) || unmap_page(va))
 					__atomic_fetch_add(&c->errors, 1, __ATOMIC_RELAXED);
@@ -609,7 +610,7 @@ static void xrace_worker(void *arg, unsigned int id)
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
 		unsigned long i = (id + 1) % 2, off = (reads * 8) & (PAGE_SIZE - 1);
 		phys_addr_t pa;
-		int err = translate(XR_VA + i * PMD_SIZE + off, &pa);
+		int err = translate(XR_VA + i * c->stride + off, &pa);
 
 		wrong += err ? err != -ENOENT : pa != XR_PA(i) + off;
 		reads++;
@@ -620,7 +621,7 @@ static void xrace_worker(void *arg, unsigned int id)
 
 static void test_translate_unmap_race(struct ktest *t)
 {
-	struct xrace_ctx c = { 0 };
+	struct xrace_ctx c = { .stride = PMD_SIZE };
 	struct baseline b;
 	phys_addr_t pa;
 	int n;
@@ -642,6 +643,38 @@ static void test_translate_unmap_race(struct ktest *t)
 #endif
 	EXPECT_BASELINE(t, &b);
 	KTEST_EXPECT_EQ(t, unmap_page(XR_KEEP), 0);
+	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
+}
+
+/*
+ * The same with nothing else mapped in either GiB and the two pages a
+ * GiB apart: every unmap frees the page table and the page directory,
+ * and the next map in the other GiB takes them again (LIFO), so a
+ * stale cached directory (tag2) would lead a reader into the other
+ * GiB's tables.
+ */
+static void test_translate_unmap_race_dir(struct ktest *t)
+{
+	struct xrace_ctx c = { .stride = PUD_SIZE };
+	struct baseline b;
+	phys_addr_t pa;
+	int n;
+
+	baseline_take(&b);
+	c.deadline = ktime_get_ns() + XR_NS;
+	n = ktest_run_on_cpus(4, xrace_worker, &c);
+	KTEST_ASSERT_GE(t, n, 2);
+	KTEST_EXPECT_EQ(t, c.errors, 0UL);
+	KTEST_EXPECT_EQ(t, c.wrong, 0UL);
+	KTEST_EXPECT_GE(t, c.rounds, XR_MIN_ROUNDS);
+	KTEST_EXPECT_EQ(t, translate(XR_VA, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, translate(XR_VA + PUD_SIZE, &pa), -ENOENT);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, XR_VA, XR_VA + 2 * PUD_SIZE), 0UL);
+#ifdef __HOSTED__
+	for (unsigned int cpu = 1; cpu <= (unsigned int)n; cpu++)
+		drain_cpu_pages(cpu);
+#endif
+	EXPECT_BASELINE(t, &b);
 	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
 }
 
@@ -949,6 +982,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_address_spaces),
 	KTEST_CASE(test_random_against_model),
 	KTEST_CASE_FLAGS(test_translate_unmap_race, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_translate_unmap_race_dir, KTEST_F_SMP),
 	KTEST_CASE(test_translate_cache_freed),
 #ifdef __HOSTED__
 	KTEST_CASE(test_flush_requests),

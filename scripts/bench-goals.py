@@ -3,7 +3,7 @@
 """The goals table of Documentation/benchmarks.md, from a `make bench` run.
 
     bench-goals.py GOALS GUEST_LOG ANCHORS [--run TEXT] [--init RAM=LOG]...
-                   [--shoot LOG]... [--doc FILE]
+                   [--shoot LOG]... [--unit UNIT] [--doc FILE]
     bench-goals.py selftest
 
 GOALS (scripts/bench-goals.txt) lists one goal per line: a row label,
@@ -17,11 +17,14 @@ CPUs over those at 4.  Prints a Markdown table, goal / now / Linux 6.1
 figure of the same API (bench-table.py's LIKE, from ANCHORS) / met
 ("yes", or "**no**" and by how much each figure is over), one row per
 goal; a figure the run did not measure is "--" and its row "not
-measured".  With --doc, the table replaces what lies between this
+measured".  The goals are instructions: a figure in another unit (the
+guest log's, or --unit for the --init and --shoot boots: bench.sh's
+cycles under KVM) is not compared, its row says "not comparable".  With --doc, the table replaces what lies between this
 script's markers in FILE instead of going to stdout.
 """
 import argparse
 import importlib.util
+import math
 import os
 import re
 import sys
@@ -46,10 +49,12 @@ shoot_mod = sibling("bench-shoot")
 
 
 def parse_bound(text):
+    """A goal: a finite number, "M" for millions; ValueError otherwise."""
     text = text.strip()
-    if text.endswith("M"):
-        return float(text[:-1]) * 1e6
-    return float(text)
+    v = float(text[:-1]) * 1e6 if text.endswith("M") else float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"{text} is not finite")
+    return v
 
 
 def read_goals(path):
@@ -121,17 +126,23 @@ def excess(value, bound):
     return f"+{over:.2f}".rstrip("0").rstrip(".")
 
 
-def table(goals, rows, anchors, init, ratios, run):
+def table(goals, rows, anchors, init, ratios, run, guest_unit="instr/op", unit="instructions"):
+    """The goals hold for instructions (-icount): a figure in another unit is not compared."""
     out = []
     if run:
         out += [run, ""]
     out.append("| operation | goal | now | Linux 6.1 (same API) | met |")
     out.append("|---|---:|---:|---:|---|")
     for label, figs, bounds in goals:
-        nows, lins, misses, missing = [], [], [], False
+        nows, lins, misses, missing, alien = [], [], [], False, []
         for name, btext in zip(figs, bounds):
             value, text = figure(name, rows, init, ratios)
             nows.append(text)
+            fig_unit = guest_unit if name in rows else unit
+            if value is not None and fig_unit not in ("instr/op", "instructions"):
+                alien.append(fig_unit)
+                lins.append("–")
+                continue
             anchor = table_mod.LIKE.get(name)
             lins.append(f"{anchors[anchor]:g}" if anchor in anchors else "–")
             if value is None:
@@ -147,6 +158,8 @@ def table(goals, rows, anchors, init, ratios, run):
         lin = " / ".join(lins) if any(x != "–" for x in lins) else "–"
         if missing:
             met = "not measured"
+        elif alien:
+            met = f"not comparable ({alien[0]}: the goals are instructions)"
         elif all(m == "–" for m in misses):
             met = "yes"
         else:
@@ -216,6 +229,19 @@ def selftest():
                "Linux figure of the same API")
         expect(line.get("gone") == "| gone | <= 10 | -- | – | not measured |", "skipped bench")
         expect(out[0] == "run", "run line first")
+        kvm = table(read_goals(p["goals"]), rows, {}, read_init([f"16G={p['init']}"]), {}, "",
+                    "cycles/op", "cycles")
+        kvm = {l.split(" | ")[0][2:]: l for l in kvm.splitlines() if l.startswith("| ")}
+        expect(kvm.get("pair", "").endswith("| not comparable (cycles/op: the goals are "
+                                             "instructions) |"), "KVM cycles not compared")
+        expect(kvm.get("init", "").endswith("| not comparable (cycles: the goals are "
+                                            "instructions) |"), "KVM init: not compared")
+        for bad in ("inf", "nan", "-inf", "infM", "NaN"):
+            try:
+                parse_bound(bad)
+                expect(False, f"goal {bad} rejected")
+            except ValueError:
+                pass
         real = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-goals.txt")
         expect(len(read_goals(real)) >= 10, "scripts/bench-goals.txt parses")
         with open(p["doc"], "w") as f:
@@ -240,12 +266,14 @@ def main():
                     help="the log of make bench's memory-initialisation boot with -m RAM")
     ap.add_argument("--shoot", action="append", default=[], metavar="LOG",
                     help="the log of one bench=vm_shoot boot")
+    ap.add_argument("--unit", default="instructions",
+                    help="bench.sh's unit of the --init and --shoot boots (cycles under KVM)")
     ap.add_argument("--doc", help="rewrite the generated goals block of this file")
     args = ap.parse_args()
-    rows, _ = table_mod.read_rows(args.log)
+    rows, guest_unit = table_mod.read_rows(args.log)
     block = table(read_goals(args.goals), rows, table_mod.read_anchors(args.anchors),
                   read_init(args.init), shoot_ratios([s for s in args.shoot if os.path.exists(s)]),
-                  args.run)
+                  args.run, guest_unit or "instr/op", args.unit)
     if args.doc:
         table_mod.replace_block(args.doc, block, BEGIN, END)
     else:

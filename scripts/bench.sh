@@ -435,7 +435,7 @@ for log in $shoot_logs; do
 done
 # shellcheck disable=SC2086
 python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
-	"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" $goal_args \
+	"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
 	>"$out/goals-table.md" || exit 1
 cat "$out/goals-table.md"
 
@@ -445,7 +445,7 @@ cat "$out/goals-table.md"
 if [ "${BENCH:-all}" = all ]; then
 	# shellcheck disable=SC2086
 	python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
-		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" $goal_args \
+		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \

@@ -255,8 +255,8 @@ int pgtable_init(void);
 void pgtable_cpu_init(void);
 
 /**
- * xlate_cache_flush() - forget @cpu's cached kernel page table
- * @cpu: the CPU whose translate() cache to clear
+ * xlate_cache_flush() - forget @cpu's cached kernel page table and directory
+ * @cpu: the CPU whose translate() caches to clear
  *
  * Part of the TLB shootdown that precedes every free of a kernel-half page
  * table (TLB_FLUSH_FULL): mm/tlb.c calls it on each CPU for itself, with

@@ -151,13 +151,22 @@ __pcp_full:								\
  * copies); @tables is the array of the kernel-half PGD slots' PDPTs
  * (pgd_index - 256, permanent); @pi is pte_index(@va).  The walk starts
  * at the page directory if @tag2 matches, else at @tables, and fills the
- * caches it passes (pointer first, then tag).  Every table read lies in
+ * caches it passes: tag emptied (~0), pointer, then the new tag, so that
+ * an interrupt between the stores (the sequence then restarts) finds
+ * the entry empty, never the old tag with the new pointer: a translate()
+ * in its handler, or in a thread that preempts this one there, would
+ * read the new table for the old 2 MiB or GiB.  Every table read lies in
  * one of two sequences, the directory walk ([1, 2): up to the 4 KiB
  * entry's load, its commit) or the upper levels ([3, 6): back into the
  * first), so an interrupt that lands in one before the leaf is read sends
  * it back to its start, with the caches as the handler left them: a flush
  * IPI that cleared them before freeing a table makes the walk start over
- * from the entries that no longer lead there.  The rare exits (huge
+ * from the entries that no longer lead there.  A restart from any
+ * boundary repeats the same walk: the only register a sequence changes
+ * before its own writes is %[t] (va >> 30, set before both), which the
+ * upper one masks to its PDPT index in place (idempotent); a directory
+ * walk restarted after it then misses @tag2 (no kernel GiB is below 512)
+ * and goes round the upper levels again.  The rare exits (huge
  * leaves, nothing mapped, not a kernel address) are out of line.
  *
  * True with *@physp = the physical address of @va; false if nothing maps
@@ -181,6 +190,7 @@ __pcp_full:								\
 		"	jne 5f\n"					\
 		"	andq %[pfn], %[e]\n"				\
 		"	addq %[dm], %[e]\n"				\
+		"	movq $-1, %%gs:%c[tag]\n"	/* empty while torn */	\
 		"	movq %[e], %%gs:%c[pt]\n"			\
 		"	movq %[tg], %%gs:%c[tag]\n"			\
 		"	movq (%[e],%[pi],8), %[e]\n"			\
@@ -198,17 +208,18 @@ __pcp_full:								\
 		"	jb 9f\n"					\
 		"	movzbl %b[p], %k[p]\n"				\
 		"	movq %c[tables](,%[p],8), %[p]\n"		\
-		"	andl $0x1ff, %k[t]\n"				\
+		"	andl $0x1ff, %k[t]\n"	/* idempotent */		\
 		"	movq (%[p],%[t],8), %[e]\n"			\
 		"	xorq $1, %[e]\n"				\
 		"	testb $0x81, %b[e]\n"				\
 		"	jne 7f\n"					\
 		"	andq %[pfn], %[e]\n"				\
 		"	leaq (%[e],%[dm]), %[p]\n"			\
+		"	movq $-1, %%gs:%c[tag2]\n"	/* empty while torn */	\
 		"	movq %[p], %%gs:%c[pmd]\n"			\
-		"	movq %[tg], %[t]\n"				\
-		"	shrq $9, %[t]\n"				\
-		"	movq %[t], %%gs:%c[tag2]\n"			\
+		"	movq %[tg], %[e]\n"	/* %[t] stays masked */	\
+		"	shrq $9, %[e]\n"				\
+		"	movq %[e], %%gs:%c[tag2]\n"			\
 		"	jmp 4b\n"					\
 		"6:\n"							\
 		/* a 2 MiB or 1 GiB entry, bit 0 inverted: present if 0 */	\
