@@ -56,13 +56,15 @@
  * caller's miss path (asm goto), and the commit decrements the top in
  * memory (one instruction, not interruptible, so the same commit as a
  * store of the decremented value): five instructions for a hit.  An
- * asm goto with outputs: GCC 11 or clang 11 and later.
+ * asm goto with outputs, so through asm_goto_output() (the GCC bugs it
+ * avoids are fixed only from GCC 11.5, 12.4 and 13.3; clang needs
+ * 13.0.1 or later).
  */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
 	__label__ __pcp_empty;						\
 	unsigned long __idx, __pfn;					\
 	bool __ok = true;						\
-	__asm__ goto(							\
+	asm_goto_output(						\
 		"1:	movl %%gs:%c[t], %k[idx]\n"			\
 		"	cmpl %%gs:%c[b], %k[idx]\n"			\
 		"	je %l[__pcp_empty]\n"				\
