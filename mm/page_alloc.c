@@ -35,9 +35,10 @@ BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
 /* A batch of at least a buddy pair; room for a batch after a drain. */
 BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
 BUILD_BUG_ON(PCP_HUGE_HIGH > 8 || PCP_RING_HIGH(1) > PCP_HIGH || PCP_RING_HIGH(3) < 2);
-/* A refill fits an empty ring (PCP_REFILL_BLOCKS() < 2 x PCP_BATCH_BLOCKS()). */
-BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) < PCP_BATCH ||
-	     PCP_REFILL_BLOCKS(0) > PCP_RING_CAP(0) - PCP_MARGIN);
+/* A refill (on a miss: into an empty ring) leaves the ring below its drain mark. */
+BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) >= PCP_RING_HIGH(0) ||
+	     PCP_REFILL_BLOCKS(1) >= PCP_RING_HIGH(1) || PCP_REFILL_BLOCKS(2) >= PCP_RING_HIGH(2) ||
+	     PCP_REFILL_BLOCKS(3) >= PCP_RING_HIGH(3));
 BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
 
 struct page *mem_map;
