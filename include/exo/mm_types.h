@@ -98,7 +98,8 @@ struct zone {
  *
  * A push that starts from top limit[r] (the mark minus one) fills the
  * stack to its mark and takes the slow path: the stack holds
- * PCP_RING_HIGH(r) blocks (drain PCP_BATCH pages, oldest first) or has
+ * PCP_RING_HIGH(r) blocks (drain at least PCP_BATCH pages, oldest first,
+ * and the blocks after them that reach the end of a refill block) or has
  * reached the end of its slots (move the blocks down, amortised: the
  * capacity is twice the high-water mark).  One compare on the fast path
  * covers both, and indexes need no wrap-around arithmetic.

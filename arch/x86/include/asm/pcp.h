@@ -52,7 +52,8 @@
  * Pop the top of the per-CPU stack whose fields are @top, @bottom and
  * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
  * constant addresses) into *@pfnp.  False if the stack is empty: the
- * stack and *@pfnp are unchanged.  The empty test jumps straight to the
+ * stack is unchanged and *@pfnp must not be used (this version leaves
+ * it alone, the hosted one stores 0).  The empty test jumps straight to the
  * caller's miss path (asm goto), and the commit decrements the top in
  * memory (one instruction, not interruptible, so the same commit as a
  * store of the decremented value): five instructions for a hit.  An
