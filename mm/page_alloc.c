@@ -176,7 +176,7 @@ void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 
 /* Take a block of @order off @zone's lists, splitting a larger one if needed. */
 bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
-		      struct pcp_counters *st)
+	       struct pcp_counters *st)
 {
 	unsigned long avail = zone->free_mask >> order, pfn;
 	unsigned int o;

@@ -432,11 +432,13 @@ static void step_check_entry(struct ktest *t, enum step_seq seq, unsigned int n)
 		KTEST_EXPECT_EQ(t, c[0] & 0xf0, 0x40);
 		KTEST_EXPECT_EQ(t, c[1], 0x8b);
 	} else {	/* %gs: [REX] mov %reg,mem, or add/sub $imm8,mem (the top's +-1) */
+		unsigned int ext;	/* the ModRM reg field: 0 add, 5 sub */
+
 		KTEST_EXPECT_EQ(t, c[0], 0x65);
 		if ((c[1] & 0xf0) == 0x40)
 			c++;
-		KTEST_EXPECT_TRUE(t, c[1] == 0x89 ||
-				  (c[1] == 0x83 && (((c[2] >> 3) & 7) == 0 || ((c[2] >> 3) & 7) == 5)));
+		ext = (c[2] >> 3) & 7;
+		KTEST_EXPECT_TRUE(t, c[1] == 0x89 || (c[1] == 0x83 && (ext == 0 || ext == 5)));
 	}
 }
 
