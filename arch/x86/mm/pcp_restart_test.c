@@ -442,6 +442,30 @@ static void step_check_entry(struct ktest *t, enum step_seq seq, unsigned int n)
 	}
 }
 
+/* A stepped pop of an empty stack: the miss path, the stack and *v untouched. */
+static void step_pop_empty(struct ktest *t)
+{
+	struct step_stack *s = this_cpu_ptr(&step_stack);
+	unsigned long v = STEP_T;
+	bool ok;
+
+	s->slots[1] = STEP_A(1);
+	s->bottom = 2;
+	s->top = 2;
+	sc.k = ~0U;
+	sc.n = 0;
+	WRITE_ONCE(sc.cpu, smp_processor_id());
+	ok = step_pop(&v);
+	barrier();
+	WRITE_ONCE(sc.cpu, -1);
+	KTEST_EXPECT_FALSE(t, ok);
+	KTEST_EXPECT_GT(t, sc.n, 0U);
+	KTEST_EXPECT_EQ(t, s->top, 2U);
+	KTEST_EXPECT_EQ(t, s->bottom, 2U);
+	KTEST_EXPECT_EQ(t, s->slots[1], STEP_A(1));
+	KTEST_EXPECT_EQ(t, v, STEP_T);
+}
+
 void test_pcp_restart_step(struct ktest *t)
 {
 	static const struct { enum step_seq seq; enum step_act act; const char *name; } cases[] = {
@@ -475,6 +499,7 @@ void test_pcp_restart_step(struct ktest *t)
 		KTEST_EXPECT_GT(t, restarts, 0U);
 		ktest_log(t, "%s: %u boundaries, %u restarts", cases[c].name, n, restarts);
 	}
+	step_pop_empty(t);
 	local_irq_restore(flags);
 	WRITE_ONCE(debug_trap_hook, prev);
 }
