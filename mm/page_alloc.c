@@ -660,18 +660,14 @@ static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *fra
 	int err;
 
 	/* Exception handlers go to alloc_block(), which warns. */
-	if (pa == &global_pa && !in_trap()) {
-		if (take_frame(&pfn))
-			goto out;
-		err = retry_frame(GFP_KERNEL, &pfn);
-	} else {
+	if (pa == &global_pa && !in_trap())
+		err = take_frame(&pfn) ? 0 : retry_frame(GFP_KERNEL, &pfn);
+	else
 		err = alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn);
-	}
 	if (err) {
 		report("alloc_frame: out of memory (-ENOMEM)");
 		return -ENOMEM;
 	}
-out:
 	post_alloc(pfn, 1, GFP_KERNEL);
 	*frame = PFN_PHYS(pfn);
 	return 0;
