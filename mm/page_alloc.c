@@ -35,9 +35,10 @@ BUILD_BUG_ON(MAX_ORDER < 10 || MAX_ORDER > 18);
 /* A batch of at least a buddy pair; room for a batch after a drain. */
 BUILD_BUG_ON(PCP_BATCH < 2 || PCP_HIGH < 16 || PCP_HIGH < 2 * PCP_BATCH || PCP_HIGH > 4096);
 BUILD_BUG_ON(PCP_HUGE_HIGH > 8 || PCP_RING_HIGH(1) > PCP_HIGH || PCP_RING_HIGH(3) < 2);
-/* A refill fits an empty ring (PCP_REFILL_BLOCKS() < 2 x PCP_BATCH_BLOCKS()). */
-BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) < PCP_BATCH ||
-	     PCP_REFILL_BLOCKS(0) > PCP_RING_CAP(0) - PCP_MARGIN);
+/* A refill (on a miss: into an empty ring) leaves the ring below its drain mark. */
+BUILD_BUG_ON(PCP_BATCH > 512 || PCP_REFILL_BLOCKS(0) >= PCP_RING_HIGH(0) ||
+	     PCP_REFILL_BLOCKS(1) >= PCP_RING_HIGH(1) || PCP_REFILL_BLOCKS(2) >= PCP_RING_HIGH(2) ||
+	     PCP_REFILL_BLOCKS(3) >= PCP_RING_HIGH(3));
 BUILD_BUG_ON(__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__);	/* page->info */
 
 struct page *mem_map;
@@ -175,7 +176,7 @@ void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 
 /* Take a block of @order off @zone's lists, splitting a larger one if needed. */
 bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
-		      struct pcp_counters *st)
+	       struct pcp_counters *st)
 {
 	unsigned long avail = zone->free_mask >> order, pfn;
 	unsigned int o;
@@ -326,7 +327,7 @@ static noinline bool take_block(struct page_allocator *pa, int nid, bool thisnod
  * alloc_pages() for any zone and any node): take_block() with what
  * alloc_block() would compute for it (this CPU's node, every zone, its
  * ring), compiled for those constants.  False when nothing was found:
- * alloc_block() then drains and retries.
+ * the caller then calls retry_frame().
  */
 static noinline bool take_frame(unsigned long *pfnp)
 {
@@ -389,6 +390,24 @@ static int alloc_block(struct page_allocator *pa, int nid, gfp_t gfp, unsigned i
 		return 0;
 	flags = arch_local_irq_save();
 	pa_pageset(pa)->stats.alloc_failed++;
+	arch_local_irq_restore(flags);
+	return -ENOMEM;
+}
+
+/*
+ * take_frame() found nothing: alloc_block()'s second half for the same
+ * arguments (its first attempt is the one just made), so that a failing
+ * order-0 allocation scans the zones once before the drain, not twice.
+ */
+static noinline int retry_frame(gfp_t gfp, unsigned long *pfnp)
+{
+	unsigned long flags;
+
+	drain_for_retry(&global_pa, gfp);
+	if (take_frame(pfnp))
+		return 0;
+	flags = arch_local_irq_save();
+	pa_pageset(&global_pa)->stats.alloc_failed++;
 	arch_local_irq_restore(flags);
 	return -ENOMEM;
 }
@@ -638,15 +657,17 @@ static __always_inline int free_order_fast(struct page_allocator *pa, unsigned l
 static noinline int alloc_frame_slow(struct page_allocator *pa, phys_addr_t *frame)
 {
 	unsigned long pfn;
+	int err;
 
 	/* Exception handlers go to alloc_block(), which warns. */
-	if (pa == &global_pa && !in_trap() && take_frame(&pfn))
-		goto out;
-	if (alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn)) {
+	if (pa == &global_pa && !in_trap())
+		err = take_frame(&pfn) ? 0 : retry_frame(GFP_KERNEL, &pfn);
+	else
+		err = alloc_block(pa, NUMA_NO_NODE, GFP_KERNEL, 0, &pfn);
+	if (err) {
 		report("alloc_frame: out of memory (-ENOMEM)");
 		return -ENOMEM;
 	}
-out:
 	post_alloc(pfn, 1, GFP_KERNEL);
 	*frame = PFN_PHYS(pfn);
 	return 0;
@@ -848,6 +869,7 @@ static noinline struct page *alloc_pages_nofail(int nid, gfp_t gfp, unsigned int
 static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int nid)
 {
 	unsigned long pfn;
+	bool tried = false;
 
 	if (order > MAX_ORDER) {
 		if (!(gfp & __GFP_NOWARN))
@@ -863,12 +885,13 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order, int
 		if (alloc_order_fast(&global_pa, order, &pfn))
 			goto out;
 		/* An order-0 miss as alloc_frame()'s, when other nodes may serve it. */
-		if (!order && !(gfp & __GFP_THISNODE) && !in_trap() && take_frame(&pfn))
+		tried = !order && !(gfp & __GFP_THISNODE) && !in_trap();
+		if (tried && take_frame(&pfn))
 			goto out;
 	}
 	if (unlikely(gfp & __GFP_NOFAIL))
 		return alloc_pages_nofail(nid, gfp, order);
-	if (alloc_block(&global_pa, nid, gfp, order, &pfn)) {
+	if (tried ? retry_frame(gfp, &pfn) : alloc_block(&global_pa, nid, gfp, order, &pfn)) {
 		if (!(gfp & __GFP_NOWARN))
 			report("alloc_pages(%#x, %u) on node %d: out of memory",
 			       (__force unsigned int)gfp, order, nid);

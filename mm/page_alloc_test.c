@@ -492,6 +492,7 @@ static void test_exhaust_and_restore(struct ktest *t)
 	struct free_area_fingerprint before, after;
 	unsigned long nr_before, taken = 0, zone_blocks[MAX_NR_ZONES] = { 0 };
 	struct page_alloc_stats st;
+	struct page_alloc_cpu_stats c0, c1;
 	bool spans = false;
 	phys_addr_t f;
 
@@ -518,7 +519,11 @@ static void test_exhaust_and_restore(struct ktest *t)
 		}
 	}
 	KTEST_EXPECT_FALSE(t, spans);
+	/* A failing alloc_frame() misses twice: before and after the drain, no more. */
+	page_alloc_cpu_stats(smp_processor_id(), &c0);
 	KTEST_EXPECT_EQ(t, alloc_frame(&f), -ENOMEM);
+	page_alloc_cpu_stats(smp_processor_id(), &c1);
+	KTEST_EXPECT_EQ(t, c1.pcp_misses - c0.pcp_misses, 2);
 	KTEST_EXPECT_EQ(t, alloc_contiguous(1, &f), -ENOMEM);
 	KTEST_EXPECT_NULL(t, alloc_pages(GFP_DMA | __GFP_NOWARN, 0));
 #ifdef __HOSTED__

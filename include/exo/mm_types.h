@@ -98,7 +98,8 @@ struct zone {
  *
  * A push that starts from top limit[r] (the mark minus one) fills the
  * stack to its mark and takes the slow path: the stack holds
- * PCP_RING_HIGH(r) blocks (drain PCP_BATCH pages, oldest first) or has
+ * PCP_RING_HIGH(r) blocks (drain at least PCP_BATCH pages, oldest first,
+ * and the blocks after them that reach the end of a refill block) or has
  * reached the end of its slots (move the blocks down, amortised: the
  * capacity is twice the high-water mark).  One compare on the fast path
  * covers both, and indexes need no wrap-around arithmetic.
@@ -125,8 +126,8 @@ struct zone {
  */
 #define PCP_REFILL_BLOCKS(order)	(1U << __PCP_LOG2_CEIL(PCP_BATCH_BLOCKS(order)))
 #define __PCP_LOG2_CEIL(n)	((n) <= 1 ? 0 : (n) <= 2 ? 1 : (n) <= 4 ? 2 : (n) <= 8 ? 3 :	\
-				 (n) <= 16 ? 4 : (n) <= 32 ? 5 : (n) <= 64 ? 6 : (n) <= 128 ? 7 :	\
-				 (n) <= 256 ? 8 : 9)
+				 (n) <= 16 ? 4 : (n) <= 32 ? 5 : (n) <= 64 ? 6 :		\
+				 (n) <= 128 ? 7 : (n) <= 256 ? 8 : 9)
 /* Slots beyond the limit for frees nested in interrupt handlers. */
 #define PCP_MARGIN	64
 #define __PCP_SMALL_HIGH(r)	((PCP_HIGH >> ((r) + 2)) > 2 * PCP_BATCH_BLOCKS(r) ?	\

@@ -525,12 +525,38 @@ static void step_check_entry(struct ktest *t, enum step_seq seq, unsigned int n)
 		KTEST_EXPECT_EQ(t, c[0] & 0xf0, 0x40);
 		KTEST_EXPECT_EQ(t, c[1], 0x8b);
 	} else {	/* %gs: [REX] mov %reg,mem, or add/sub $imm8,mem (the top's +-1) */
+		unsigned int ext;	/* the ModRM reg field: 0 add, 5 sub */
+
 		KTEST_EXPECT_EQ(t, c[0], 0x65);
 		if ((c[1] & 0xf0) == 0x40)
 			c++;
-		KTEST_EXPECT_TRUE(t, c[1] == 0x89 ||
-				  (c[1] == 0x83 && (((c[2] >> 3) & 7) == 0 || ((c[2] >> 3) & 7) == 5)));
+		ext = (c[2] >> 3) & 7;
+		KTEST_EXPECT_TRUE(t, c[1] == 0x89 || (c[1] == 0x83 && (ext == 0 || ext == 5)));
 	}
+}
+
+/* A stepped pop of an empty stack: the miss path, the stack and *v untouched. */
+static void step_pop_empty(struct ktest *t)
+{
+	struct step_stack *s = this_cpu_ptr(&step_stack);
+	unsigned long v = STEP_T;
+	bool ok;
+
+	s->slots[1] = STEP_A(1);
+	s->bottom = 2;
+	s->top = 2;
+	sc.k = ~0U;
+	sc.n = 0;
+	WRITE_ONCE(sc.cpu, smp_processor_id());
+	ok = step_pop(&v);
+	barrier();
+	WRITE_ONCE(sc.cpu, -1);
+	KTEST_EXPECT_FALSE(t, ok);
+	KTEST_EXPECT_GT(t, sc.n, 0U);
+	KTEST_EXPECT_EQ(t, s->top, 2U);
+	KTEST_EXPECT_EQ(t, s->bottom, 2U);
+	KTEST_EXPECT_EQ(t, s->slots[1], STEP_A(1));
+	KTEST_EXPECT_EQ(t, v, STEP_T);
 }
 
 void test_pcp_restart_step(struct ktest *t)
@@ -579,6 +605,7 @@ void test_pcp_restart_step(struct ktest *t)
 		KTEST_EXPECT_GT(t, restarts, 0U);
 		ktest_log(t, "%s: %u boundaries, %u restarts", cases[c].name, n, restarts);
 	}
+	step_pop_empty(t);
 	local_irq_restore(flags);
 	WRITE_ONCE(debug_trap_hook, prev);
 	walk_tables[0] = NULL;

@@ -12,6 +12,7 @@
 #include <asm/irqflags.h>
 #include <asm/percpu.h>
 
+/* On an empty stack: false, and *@pfnp = 0 (callers use it only on true). */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
 	unsigned long __f = arch_local_irq_save();			\
 	unsigned int __t = __hosted_pcpu(top);				\

@@ -52,17 +52,20 @@
  * Pop the top of the per-CPU stack whose fields are @top, @bottom and
  * @slots (this CPU's copies of per-CPU lvalues: pagesets.pcp.top[r]...,
  * constant addresses) into *@pfnp.  False if the stack is empty: the
- * stack and *@pfnp are unchanged.  The empty test jumps straight to the
+ * stack is unchanged and *@pfnp must not be used (this version leaves
+ * it alone, the hosted one stores 0).  The empty test jumps straight to the
  * caller's miss path (asm goto), and the commit decrements the top in
  * memory (one instruction, not interruptible, so the same commit as a
  * store of the decremented value): five instructions for a hit.  An
- * asm goto with outputs: GCC 11 or clang 11 and later.
+ * asm goto with outputs, so through asm_goto_output() (the GCC bugs it
+ * avoids are fixed only from GCC 11.5, 12.4 and 13.3; clang needs
+ * 13.0.1 or later).
  */
 #define arch_pcp_pop(top, bottom, slots, pfnp) ({			\
 	__label__ __pcp_empty;						\
 	unsigned long __idx, __pfn;					\
 	bool __ok = true;						\
-	__asm__ goto(							\
+	asm_goto_output(						\
 		"1:	movl %%gs:%c[t], %k[idx]\n"			\
 		"	cmpl %%gs:%c[b], %k[idx]\n"			\
 		"	je %l[__pcp_empty]\n"				\
