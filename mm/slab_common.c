@@ -140,8 +140,8 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
  * and kmalloc_large_pages() subtracts the caches' pages.  A cached block
  * is typed PAGE_TYPE_BUDDY, so a second kfree() is refused as for a block
  * back in the buddy allocator.  kmem_drain_all() and the CPU drains empty
- * it, and so does the page allocator before it fails any allocation
- * (kmem_reclaim_large()).  Not with slab debugging or KASAN, whose checks
+ * it, and so does drain_local_pages() (page_alloc_set_drain_hook()), so
+ * the page allocator before it fails any allocation.  Not with slab debugging or KASAN, whose checks
  * want every block back at once.
  */
 #define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
@@ -232,12 +232,21 @@ static __always_inline bool large_cache_put(struct page *pg, const void *addr, u
 	return put;
 }
 
-/* Forget every cache (kmem_cache_init(): the hosted tests start over). */
+static void large_cache_drain_local(void);
+
+/*
+ * Forget every cache (kmem_cache_init(): the hosted tests start over), and
+ * have the page allocator empty them with its own per-CPU caches
+ * (drain_local_pages(), also its drain IPI and its last try before it
+ * fails an allocation).
+ */
 void large_cache_init(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu_has_area(cpu))
 			memset(per_cpu_ptr(&large_cache, cpu), 0, sizeof(struct large_cache));
+	if (large_cacheable(1))
+		page_alloc_set_drain_hook(large_cache_drain_local);
 }
 
 /* Empty @cpu's block cache (that CPU with interrupts off, or not running). */
@@ -278,35 +287,6 @@ static noinline void large_cache_drain_local(void)
 	local_irq_save(flags);
 	large_cache_drain(smp_processor_id());
 	local_irq_restore(flags);
-}
-
-static void __maybe_unused large_cache_drain_ipi(void *unused)
-{
-	(void)unused;
-	large_cache_drain_local();
-}
-
-/*
- * kmem_reclaim_large() - give the block caches back before an allocation fails
- * @gfp: the failing allocation's flags
- *
- * Called by the page allocator before its last try (mm/internal.h):
- * every CPU's cache where it drains the other CPUs' page caches too (@gfp
- * may wait, interrupts on, not in interrupt context), else this CPU's.
- * The hosted "CPUs" are threads, out of reach of an IPI.
- */
-void kmem_reclaim_large(gfp_t gfp)
-{
-	if (!large_cacheable(1) || !slab_ready)
-		return;
-#ifndef __HOSTED__
-	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
-		on_each_cpu(large_cache_drain_ipi, NULL, true);
-		return;
-	}
-#endif
-	(void)gfp;
-	large_cache_drain_local();
 }
 
 /* Whole pages above the slab sizes, from any zone. */

@@ -174,7 +174,7 @@ void test_large_cache_remote_drain(struct ktest *t)
  * The page allocator under pressure: this CPU's block cache holds one
  * block of every cached order (8 KiB .. 1 MiB) and order-0 pages are taken
  * until none is left.  Before failing, alloc_pages() empties the block
- * caches (kmem_reclaim_large()), so the pages taken include the cached
+ * caches (drain_local_pages()' hook), so the pages taken include the cached
  * blocks', and everything comes back to the baseline afterwards.
  */
 void test_large_cache_page_pressure(struct ktest *t)
