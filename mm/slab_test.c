@@ -55,6 +55,8 @@ static int slab_suite_init(void)
 
 static void slab_suite_exit(void)
 {
+	/* The block caches' pages back before another suite rebuilds the arena. */
+	kmem_drain_all();
 	hosted_task_end();
 	main_task = NULL;
 }
