@@ -216,6 +216,16 @@ static __always_inline void *large_cache_take(size_t size)
 	return obj;
 }
 
+/*
+ * With several memory nodes, only this CPU's node's blocks are cached (as
+ * free_slab_tiers() sends other nodes' objects home): the cache serves any
+ * kmalloc() on this CPU, which wants local memory.
+ */
+static __always_inline bool large_cache_home(struct page *pg)
+{
+	return !slab_multi_node() || page_to_nid(pg) == numa_mem_id();
+}
+
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
 {
 	unsigned long flags, off = order * 8UL;
@@ -268,15 +278,24 @@ void large_cache_drain(unsigned int cpu)
 	}
 }
 
+/* Pages in CPU @cpu's block cache (a statistic: read racily). */
+unsigned long large_cache_cpu_pages(unsigned int cpu)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
+		if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
+			n += 1UL << o;
+	return n;
+}
+
 /* Pages in the block caches of every CPU (a statistic: read racily). */
 unsigned long large_cache_pages(void)
 {
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
-			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
-				n += 1UL << o;
+		n += large_cache_cpu_pages(cpu);
 	return n;
 }
 
@@ -376,7 +395,8 @@ static __always_inline int __free_large(struct page *pg, const void *addr, unsig
 						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
 		return free_large_refused(pg, addr, ip, fn);
 	order = page_order(pg);
-	if ((pg->flags & LARGE_F_CACHE) && large_cache_put(pg, addr, order))
+	if ((pg->flags & LARGE_F_CACHE) && large_cache_home(pg) &&
+	    large_cache_put(pg, addr, order))
 		return 0;
 	return free_large_pages(pg, order);
 }

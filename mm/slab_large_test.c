@@ -7,6 +7,7 @@
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/printk.h>
 #include <exo/slab.h>
@@ -116,6 +117,41 @@ void test_large_cache(struct ktest *t)
 }
 
 #ifndef __HOSTED__
+/*
+ * With several memory nodes, kfree() of another node's large block gives
+ * it back instead of caching it: this CPU's cache serves any kmalloc() on
+ * this CPU, which must not get remote memory.  A local block is cached.
+ */
+void test_large_cache_node(struct ktest *t)
+{
+	unsigned int cpu = smp_processor_id();
+	int nid, remote = NUMA_NO_NODE;
+	void *p, *q;
+
+	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "no tier-3 cache with slab debugging or KASAN");
+	for_each_online_node(nid) {
+		int mem = numa_nearest_node(nid, N_MEMORY);
+
+		if (mem >= 0 && mem != numa_mem_id())
+			remote = mem;
+	}
+	if (remote == NUMA_NO_NODE)
+		KTEST_SKIP(t, "needs two memory nodes");
+	kmem_drain_all();
+	p = kmalloc_node(65536, GFP_KERNEL, remote);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, large_cache_cpu_pages(cpu), 0UL);
+	q = kmalloc(65536, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(q)), numa_mem_id());
+	kfree(q);
+	KTEST_EXPECT_EQ(t, large_cache_cpu_pages(cpu), 16UL);
+	kmem_drain_all();
+}
+
 /* Each CPU leaves a 64 KiB block in its tier-3 cache. */
 static void lcache_fill_worker(void *arg, unsigned int id)
 {

@@ -888,6 +888,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE_RAM(test_large_cache_page_pressure, 0, 16),
 #ifndef __HOSTED__
 	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
+	KTEST_CASE(test_large_cache_node),
 #endif
 #ifndef __HOSTED__
 	KTEST_CASE(test_gfp_atomic_no_tcache),
