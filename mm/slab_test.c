@@ -884,7 +884,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_slabinfo_runs),
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
-	KTEST_CASE(test_large_cache),
+	KTEST_CASE_RAM(test_large_cache, 0, 16),	/* 1 and 2 MiB blocks */
 	KTEST_CASE_RAM(test_large_cache_page_pressure, 0, 16),
 #ifndef __HOSTED__
 	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
