@@ -358,12 +358,6 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
-/*
- * Free the large block @addr, whose head page is @pg.  The type moves from
- * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
- * block at once exactly one owns it: the other reports the double free.
- * Return: 0, or -ENOENT (the block was already freed).
- */
 /* free_large()'s arguments, in its order: no moves before the tail call. */
 static noinline int free_large_refused(struct page *pg, const void *addr, unsigned long ip,
 				       const char *fn)
@@ -382,8 +376,12 @@ static noinline int free_large_pages(struct page *pg, unsigned int order)
 }
 
 /*
+ * Free the large block @addr, whose head page is @pg.  The type moves from
+ * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
+ * block at once exactly one owns it: the other reports the double free.
  * The report and the buddy free are tail calls: the cached case needs no
  * stack frame.
+ * Return: 0, or -ENOENT (the block was already freed).
  */
 static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
 					const char *fn)
