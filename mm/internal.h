@@ -423,7 +423,4 @@ void fingerprint_pa(struct page_allocator *pa, struct free_area_fingerprint *fp)
 unsigned long pageset_pages(struct page_allocator *pa, const struct per_cpu_pageset *ps, int z);
 void stats_add(struct page_alloc_cpu_stats *a, const struct per_cpu_pageset *ps);
 
-/* mm/slab_common.c: the slabs' cached large blocks back before a failure. */
-void kmem_reclaim_large(gfp_t gfp);
-
 #endif /* _MM_INTERNAL_H */

@@ -355,8 +355,7 @@ static void drain_for_retry(struct page_allocator *pa, gfp_t gfp)
 		arch_local_irq_restore(flags);
 		return;
 	}
-	/* kmalloc's cached large blocks first, on the same terms: into the rings. */
-	kmem_reclaim_large(gfp);
+	/* With kmalloc's cached large blocks (page_alloc_set_drain_hook()). */
 	drain_local_pages();
 	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt())
 		drain_remote_pages();

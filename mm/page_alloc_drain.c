@@ -280,11 +280,31 @@ struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 	return cpu_possible(cpu) ? per_cpu_ptr(&pagesets, cpu) : NULL;
 }
 
-/* Empty this CPU's caches into the zones; any context. */
+/*
+ * The slab's large-block caches (mm/slab_common.c) keep whole blocks out of
+ * the zones as the rings do.  The slab registers how to empty this CPU's
+ * (kmem_cache_init()); before that, and in builds without the slab (the
+ * hosted page allocator fuzzers), there is none.  page_alloc_init()
+ * forgets it: a fresh allocator owes nothing to the old one's caches.
+ */
+static void (*drain_local_hook)(void);
+
+void page_alloc_set_drain_hook(void (*fn)(void))
+{
+	WRITE_ONCE(drain_local_hook, fn);
+}
+
+/*
+ * Empty this CPU's caches into the zones, any context: the slab's block
+ * cache first (its blocks go through the rings), then the rings.
+ */
 void drain_local_pages(void)
 {
+	void (*hook)(void) = READ_ONCE(drain_local_hook);
 	unsigned long flags = arch_local_irq_save();
 
+	if (hook)
+		hook();
 	drain_pageset(&global_pa, pa_pageset(&global_pa));
 	arch_local_irq_restore(flags);
 }

@@ -161,6 +161,7 @@ void __init page_alloc_init(void)
 	max_pfn = PHYS_PFN(memblock_end_of_ram());
 	if (!max_pfn)
 		panic("page_alloc: no usable RAM");
+	page_alloc_set_drain_hook(NULL);
 	map_words = DIV_ROUND_UP(max_pfn, 64);
 	metadata_bytes = 0;
 	/* mem_map is never initialised: entries are written when used. */

@@ -82,7 +82,11 @@ static inline bool fp_equal(const struct free_area_fingerprint *a, const struct 
 	return !memcmp(a, b, sizeof(*a));
 }
 
-/* Drain every cache we can reach so the free lists are the whole story. */
+/*
+ * Drain every cache we can reach so the free lists are the whole story:
+ * every CPU's rings and the slab's large-block caches (the drain hook),
+ * which nr_free_pages() does not count and a failed allocation empties.
+ */
 static inline void settle(void)
 {
 	drain_all_pages();

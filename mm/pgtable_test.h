@@ -20,15 +20,20 @@ struct baseline {
 	unsigned long tables, free;
 };
 
+/*
+ * Every CPU's caches drained (drain_all_pages(): the slab's large-block
+ * caches too, which nr_free_pages() does not count and which any failed
+ * allocation empties), so that the free count is comparable afterwards.
+ */
 static inline void baseline_take(struct baseline *b)
 {
-	drain_local_pages();
+	drain_all_pages();
 	b->tables = nr_pgtable_pages();
 	b->free = nr_free_pages();
 }
 
 #define EXPECT_BASELINE(t, b) do {					\
-	drain_local_pages();						\
+	drain_all_pages();						\
 	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), (b)->tables);		\
 	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->free);			\
 } while (0)
@@ -81,7 +86,7 @@ static inline unsigned long exhaust(struct list_head *held)
 	unsigned long n = 0;
 	phys_addr_t pa;
 
-	drain_local_pages();
+	drain_all_pages();
 	while (alloc_frame(&pa) == 0) {
 		list_add(&phys_to_page(pa)->lru, held);
 		n++;

@@ -333,6 +333,7 @@ extern long large_pages;
 void large_cache_init(void);
 void large_cache_drain(unsigned int cpu);
 unsigned long large_cache_pages(void);
+unsigned long large_cache_cpu_pages(unsigned int cpu);
 bool cpu_has_area(unsigned int cpu);
 extern bool slab_ready;
 extern struct ratelimit_state slab_rs;

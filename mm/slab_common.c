@@ -140,8 +140,8 @@ static __always_inline void *kmalloc_pages_done(struct page *pg, size_t size, gf
  * and kmalloc_large_pages() subtracts the caches' pages.  A cached block
  * is typed PAGE_TYPE_BUDDY, so a second kfree() is refused as for a block
  * back in the buddy allocator.  kmem_drain_all() and the CPU drains empty
- * it, and so does the page allocator before it fails any allocation
- * (kmem_reclaim_large()).  Not with slab debugging or KASAN, whose checks
+ * it, and so does drain_local_pages() (page_alloc_set_drain_hook()), so
+ * the page allocator before it fails any allocation.  Not with slab debugging or KASAN, whose checks
  * want every block back at once.
  */
 #define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
@@ -216,6 +216,16 @@ static __always_inline void *large_cache_take(size_t size)
 	return obj;
 }
 
+/*
+ * With several memory nodes, only this CPU's node's blocks are cached (as
+ * free_slab_tiers() sends other nodes' objects home): the cache serves any
+ * kmalloc() on this CPU, which wants local memory.
+ */
+static __always_inline bool large_cache_home(struct page *pg)
+{
+	return !slab_multi_node() || page_to_nid(pg) == numa_mem_id();
+}
+
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
 {
 	unsigned long flags, off = order * 8UL;
@@ -232,12 +242,21 @@ static __always_inline bool large_cache_put(struct page *pg, const void *addr, u
 	return put;
 }
 
-/* Forget every cache (kmem_cache_init(): the hosted tests start over). */
+static void large_cache_drain_local(void);
+
+/*
+ * Forget every cache (kmem_cache_init(): the hosted tests start over), and
+ * have the page allocator empty them with its own per-CPU caches
+ * (drain_local_pages(), also its drain IPI and its last try before it
+ * fails an allocation).
+ */
 void large_cache_init(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu_has_area(cpu))
 			memset(per_cpu_ptr(&large_cache, cpu), 0, sizeof(struct large_cache));
+	if (large_cacheable(1))
+		page_alloc_set_drain_hook(large_cache_drain_local);
 }
 
 /* Empty @cpu's block cache (that CPU with interrupts off, or not running). */
@@ -259,15 +278,24 @@ void large_cache_drain(unsigned int cpu)
 	}
 }
 
+/* Pages in CPU @cpu's block cache (a statistic: read racily). */
+unsigned long large_cache_cpu_pages(unsigned int cpu)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
+		if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
+			n += 1UL << o;
+	return n;
+}
+
 /* Pages in the block caches of every CPU (a statistic: read racily). */
 unsigned long large_cache_pages(void)
 {
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (unsigned int o = 1; cpu_has_area(cpu) && o <= LARGE_CACHE_ORDERS; o++)
-			if (READ_ONCE(per_cpu_ptr(&large_cache, cpu)->addr[o]))
-				n += 1UL << o;
+		n += large_cache_cpu_pages(cpu);
 	return n;
 }
 
@@ -278,35 +306,6 @@ static noinline void large_cache_drain_local(void)
 	local_irq_save(flags);
 	large_cache_drain(smp_processor_id());
 	local_irq_restore(flags);
-}
-
-static void __maybe_unused large_cache_drain_ipi(void *unused)
-{
-	(void)unused;
-	large_cache_drain_local();
-}
-
-/*
- * kmem_reclaim_large() - give the block caches back before an allocation fails
- * @gfp: the failing allocation's flags
- *
- * Called by the page allocator before its last try (mm/internal.h):
- * every CPU's cache where it drains the other CPUs' page caches too (@gfp
- * may wait, interrupts on, not in interrupt context), else this CPU's.
- * The hosted "CPUs" are threads, out of reach of an IPI.
- */
-void kmem_reclaim_large(gfp_t gfp)
-{
-	if (!large_cacheable(1) || !slab_ready)
-		return;
-#ifndef __HOSTED__
-	if (!(gfp & __GFP_ATOMIC) && !irqs_disabled() && !in_interrupt()) {
-		on_each_cpu(large_cache_drain_ipi, NULL, true);
-		return;
-	}
-#endif
-	(void)gfp;
-	large_cache_drain_local();
 }
 
 /* Whole pages above the slab sizes, from any zone. */
@@ -359,12 +358,6 @@ static noinline void *kmalloc_zone(size_t size, gfp_t gfp)
 	return kmalloc_pages_done(pg, size, gfp);
 }
 
-/*
- * Free the large block @addr, whose head page is @pg.  The type moves from
- * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
- * block at once exactly one owns it: the other reports the double free.
- * Return: 0, or -ENOENT (the block was already freed).
- */
 /* free_large()'s arguments, in its order: no moves before the tail call. */
 static noinline int free_large_refused(struct page *pg, const void *addr, unsigned long ip,
 				       const char *fn)
@@ -383,8 +376,12 @@ static noinline int free_large_pages(struct page *pg, unsigned int order)
 }
 
 /*
+ * Free the large block @addr, whose head page is @pg.  The type moves from
+ * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
+ * block at once exactly one owns it: the other reports the double free.
  * The report and the buddy free are tail calls: the cached case needs no
  * stack frame.
+ * Return: 0, or -ENOENT (the block was already freed).
  */
 static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
 					const char *fn)
@@ -396,7 +393,8 @@ static __always_inline int __free_large(struct page *pg, const void *addr, unsig
 						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
 		return free_large_refused(pg, addr, ip, fn);
 	order = page_order(pg);
-	if ((pg->flags & LARGE_F_CACHE) && large_cache_put(pg, addr, order))
+	if ((pg->flags & LARGE_F_CACHE) && large_cache_home(pg) &&
+	    large_cache_put(pg, addr, order))
 		return 0;
 	return free_large_pages(pg, order);
 }

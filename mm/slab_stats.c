@@ -112,8 +112,9 @@ void kmem_show_slabinfo(bool per_cpu)
 	       "t2_miss", "drains");
 	for (unsigned int i = 0; i < n; i++)
 		show_cache(caches[i], -1);
-	printk(KERN_INFO "large kmalloc: %lu pages; errors reported: %lu; tiers: thread %s, per-CPU %s, debug %s; empty slabs kept: %d\n",
-	       kmalloc_large_pages(), kmem_error_count(), TIER1 ? "on" : "off",
+	/* Cached blocks are free to kmalloc() but not counted by nr_free_pages(). */
+	printk(KERN_INFO "large kmalloc: %lu pages (+%lu cached); errors reported: %lu; tiers: thread %s, per-CPU %s, debug %s; empty slabs kept: %d\n",
+	       kmalloc_large_pages(), large_cache_pages(), kmem_error_count(), TIER1 ? "on" : "off",
 	       TIER2 ? "on" : "off", DEBUG ? "on" : "off", EMPTY_KEEP);
 	if (!per_cpu)
 		return;

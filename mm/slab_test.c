@@ -55,6 +55,8 @@ static int slab_suite_init(void)
 
 static void slab_suite_exit(void)
 {
+	/* The block caches' pages back before another suite rebuilds the arena. */
+	kmem_drain_all();
 	hosted_task_end();
 	main_task = NULL;
 }
@@ -883,10 +885,11 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_slabinfo_runs),
 	KTEST_CASE(test_gfp_zero),
 	KTEST_CASE(test_gfp_zones_nofail),
-	KTEST_CASE(test_large_cache),
+	KTEST_CASE_RAM(test_large_cache, 0, 16),	/* 1 and 2 MiB blocks */
 	KTEST_CASE_RAM(test_large_cache_page_pressure, 0, 16),
 #ifndef __HOSTED__
 	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
+	KTEST_CASE(test_large_cache_node),
 #endif
 #ifndef __HOSTED__
 	KTEST_CASE(test_gfp_atomic_no_tcache),

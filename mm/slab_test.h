@@ -11,6 +11,7 @@
 
 /* Pages in the tier-3 block caches of every CPU (mm/slab_common.c). */
 unsigned long large_cache_pages(void);
+unsigned long large_cache_cpu_pages(unsigned int cpu);
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
 
@@ -47,6 +48,7 @@ void test_large_cache(struct ktest *t);
 void test_large_cache_page_pressure(struct ktest *t);
 #ifndef __HOSTED__
 void test_large_cache_remote_drain(struct ktest *t);
+void test_large_cache_node(struct ktest *t);
 #endif
 
 #endif /* _MM_SLAB_TEST_H */

@@ -33,17 +33,18 @@ struct vbase {
 	unsigned long free, tables, vpages;
 };
 
+/* As pgtable's baseline_take(): every CPU's caches, the slab's too. */
 static void vbase_take(struct vbase *b)
 {
 	vmalloc_drain();
-	drain_local_pages();
+	drain_all_pages();
 	b->free = nr_free_pages();
 	b->tables = nr_pgtable_pages();
 	b->vpages = vmalloc_nr_pages();
 }
 
 #define EXPECT_VBASE(t, b) do {						\
-	drain_local_pages();						\
+	drain_all_pages();						\
 	KTEST_EXPECT_EQ(t, nr_free_pages(), (b)->free);			\
 	KTEST_EXPECT_EQ(t, nr_pgtable_pages(), (b)->tables);		\
 	KTEST_EXPECT_EQ(t, vmalloc_nr_pages(), (b)->vpages);		\
@@ -279,7 +280,7 @@ static void exhaust(struct list_head *held)
 {
 	phys_addr_t pa;
 
-	drain_local_pages();
+	drain_all_pages();
 	while (alloc_frame(&pa) == 0)
 		list_add(&phys_to_page(pa)->lru, held);
 }

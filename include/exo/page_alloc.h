@@ -311,9 +311,22 @@ void free_pages(unsigned long addr, unsigned int order);
 /**
  * drain_local_pages() - give this CPU's cached blocks back to the zones
  *
- * Safe from any context; this is what an IPI handler calls.
+ * The drain hook's caches (page_alloc_set_drain_hook()) first, then the
+ * per-CPU rings.  Safe from any context; this is what an IPI handler calls.
  */
 void drain_local_pages(void);
+
+/**
+ * page_alloc_set_drain_hook() - register a cache of blocks to empty first
+ * @fn: empties this CPU's cache of whole blocks with __free_pages(), any
+ *	context, interrupts off; or NULL for none
+ *
+ * The slab's large-block caches: drain_local_pages(), and so the drain IPI
+ * and the last try before an allocation fails, empty them too, so that no
+ * free memory stays out of reach of a failing allocation.  One hook;
+ * page_alloc_init() resets it to NULL.
+ */
+void page_alloc_set_drain_hook(void (*fn)(void));
 
 /**
  * drain_cpu_pages() - drain the cache of a CPU that is not running
