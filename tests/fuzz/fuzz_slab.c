@@ -19,7 +19,8 @@
  *  - no object overlaps another, every object is aligned as the contract
  *    says and ksize() >= its size; each keeps its tag (checked at both ends
  *    after every step, entirely when it is freed or reallocated);
- *  - krealloc() keeps min(old, new) bytes; kzalloc()/kcalloc() memory is 0;
+ *  - krealloc() keeps min(old, new) bytes, and the object itself while the
+ *    new size fits it; kzalloc()/kcalloc() memory is 0;
  *  - a bad free (foreign pointer, interior pointer, double free of a page
  *    block, object of another cache, krealloc of a foreign pointer) returns
  *    the documented error, counts exactly one report and changes nothing
@@ -54,6 +55,7 @@ struct obj {
 	size_t size;		/* requested */
 	int cache;		/* -1: kmalloc */
 	u64 tag;
+	size_t asize;		/* the size it was allocated for: its class or pages */
 };
 
 struct tcache {
@@ -138,10 +140,10 @@ static size_t want_align(const struct obj *o)
 {
 	if (o->cache >= 0)
 		return max_t(size_t, caches[o->cache].align, 8);
-	if (o->size > KMALLOC_MAX_CACHE_SIZE)
+	if (o->asize > KMALLOC_MAX_CACHE_SIZE)
 		return PAGE_SIZE;
-	if (is_power_of_2(o->size))
-		return max_t(size_t, o->size, 16);
+	if (is_power_of_2(o->asize))
+		return max_t(size_t, o->asize, 16);
 	return 16;
 }
 
@@ -169,7 +171,7 @@ static void add(u8 *p, size_t size, int cache, bool zeroed)
 {
 	struct obj *o = &objs[nobjs];
 
-	*o = (struct obj){ p, size, cache, ++tag_seq * 0x9e3779b97f4a7c15ULL };
+	*o = (struct obj){ p, size, cache, ++tag_seq * 0x9e3779b97f4a7c15ULL, size };
 	if (!real_obj(o))
 		FUZZ_CHECK(size == 0 && p == ZERO_SIZE_PTR);
 	nobjs++;
@@ -248,10 +250,10 @@ static void check(void)
 		FUZZ_CHECK(ends_tagged(o));
 		if (o->cache >= 0)
 			ctyped[o->cache]++;
-		else if (o->size > KMALLOC_MAX_CACHE_SIZE)
-			large += large_pages_of(o->size);
+		else if (o->asize > KMALLOC_MAX_CACHE_SIZE)
+			large += large_pages_of(o->asize);
 		else
-			want[class_of(o->size)]++;
+			want[class_of(o->asize)]++;
 	}
 	for (unsigned int i = 0; i < NR_CLASSES; i++) {
 		kmem_cache_get_stats(kmalloc_cache(16UL << i), -1, &st);
@@ -362,7 +364,7 @@ static void op_free(struct fuzz_stream *s)
 	if (i < 0)
 		return;
 	p = objs[i].p;
-	large = objs[i].size > KMALLOC_MAX_CACHE_SIZE;
+	large = objs[i].asize > KMALLOC_MAX_CACHE_SIZE;
 	drop((unsigned int)i);
 	if (fuzz_u8(s) & 1) {
 		kfree(p);
@@ -431,6 +433,9 @@ static void op_realloc(struct fuzz_stream *s)
 			FUZZ_CHECK(p[k] == tag_byte(old.tag, k));
 	}
 	add(p, size, -1, false);
+	/* An object that still fits stays where it is, in its class or block. */
+	if (p == old.p)
+		objs[nobjs - 1].asize = old.asize;
 }
 
 static void op_cache_create(struct fuzz_stream *s)
@@ -603,7 +608,7 @@ static void op_redzone(struct fuzz_stream *s)
 	size_t end;
 
 	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) || i < 0 || !real_obj(&objs[i]) ||
-	    objs[i].size > KMALLOC_MAX_CACHE_SIZE)
+	    objs[i].asize > KMALLOC_MAX_CACHE_SIZE)
 		return;
 	p = objs[i].p;
 	end = ksize(p);
