@@ -29,7 +29,7 @@
 #include "../module-internal.h"
 #include "trace.h"
 
-#define OUT_MAX		(64 << 10)
+#define OUT_MAX		TRACE_KTEST_OUT_MAX
 #define SMP_ROUNDS	12
 
 static const u8 nop5[FTRACE_INSN_SIZE] = { FTRACE_NOP5 };
@@ -87,25 +87,6 @@ static unsigned int show_count(struct ktest *t, const char *what)
 
 	trace_show(count_line, &c);
 	return c.n;
-}
-
-static int ftrace_test_init(struct ktest *t)
-{
-	t->priv = vmalloc(OUT_MAX);
-	if (!t->priv)
-		return -ENOMEM;
-	trace_disable_all();
-	trace_set_filter("none");
-	trace_clear();
-	return 0;
-}
-
-static void ftrace_test_exit(struct ktest *t)
-{
-	trace_disable_all();
-	trace_set_filter("none");
-	trace_clear();
-	vfree(t->priv);
 }
 
 /* The kernel's sites: found, sorted at boot into NOP5s, none for notrace code. */
@@ -425,8 +406,8 @@ static struct ktest_case ftrace_cases[] = {
 
 static struct ktest_suite ftrace_suite = {
 	.name = "ftrace",
-	.init = ftrace_test_init,
-	.exit = ftrace_test_exit,
+	.init = trace_ktest_init,
+	.exit = trace_ktest_exit,
 	.cases = ftrace_cases,
 };
 KTEST_SUITE(ftrace_suite);

@@ -47,4 +47,13 @@ static inline bool trace_function_active(void)
 }
 #endif
 
+#ifdef CONFIG_KTEST
+struct ktest;
+
+/* The trace and ftrace suites: the size of their trace_show() buffer. */
+#define TRACE_KTEST_OUT_MAX	(64 << 10)
+int trace_ktest_init(struct ktest *t);
+void trace_ktest_exit(struct ktest *t);
+#endif
+
 #endif /* _KERNEL_TRACE_TRACE_H */

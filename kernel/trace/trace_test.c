@@ -17,7 +17,9 @@
 #include <exo/trace.h>
 #include <exo/vmalloc.h>
 
-#define OUT_MAX		(64 << 10)
+#include "trace.h"
+
+#define OUT_MAX		TRACE_KTEST_OUT_MAX
 
 /* What trace_show() printed: the first OUT_MAX bytes, and per line checks. */
 struct out {
@@ -87,7 +89,11 @@ static int show(struct ktest *t, struct out *o)
 	return n;
 }
 
-static int trace_test_init(struct ktest *t)
+/*
+ * Both suites start and end with a buffer of OUT_MAX bytes in t->priv and
+ * every event, filter and record gone.
+ */
+int trace_ktest_init(struct ktest *t)
 {
 	t->priv = vmalloc(OUT_MAX);
 	if (!t->priv)
@@ -98,7 +104,7 @@ static int trace_test_init(struct ktest *t)
 	return 0;
 }
 
-static void trace_test_exit(struct ktest *t)
+void trace_ktest_exit(struct ktest *t)
 {
 	trace_disable_all();
 	trace_set_filter("none");
@@ -309,6 +315,6 @@ static struct ktest_case trace_cases[] = {
 
 static struct ktest_suite trace_suite = {
 	.name = "trace", .cases = trace_cases,
-	.init = trace_test_init, .exit = trace_test_exit,
+	.init = trace_ktest_init, .exit = trace_ktest_exit,
 };
 KTEST_SUITE(trace_suite);
