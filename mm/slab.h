@@ -654,8 +654,8 @@ void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
-unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
-			     unsigned int keep);
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
+			     struct list_head *reap, unsigned int keep);
 unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
 void *cache_alloc(struct kmem_cache *c, gfp_t gfp);
