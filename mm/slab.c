@@ -177,10 +177,12 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 /*
  * Give back the NULL-terminated chain @obj of at most @max objects, linked
  * through the free link (a tier-1 list, private to the caller); empty
- * slabs beyond @keep go to @reap, in one hold of the cache lock.  A run
- * of consecutive objects of one slab is spliced onto its freelist whole,
- * links untouched: the cost per object is the walk and one bounds test,
- * the slab bookkeeping is paid once per run.  Lists freed in the order their objects were
+ * slabs beyond @keep go to @reap.  Takes the cache lock itself and drops
+ * it every PUT_CHAIN_RUNS runs, so interrupts stay off for a bounded
+ * time however the chain mixes slabs.  A run of consecutive objects of
+ * one slab is spliced onto its freelist whole, links untouched: the cost
+ * per object is the walk and one bounds test, the slab bookkeeping is
+ * paid once per run.  Lists freed in the order their objects were
  * allocated (bursts, and the O(1) refills of tcache_splice()) are runs of
  * a whole slab.  A chain longer than @max, or a run longer than its
  * slab's objects in use, is a double free (a cycle): reported once, and
@@ -193,7 +195,8 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 	const unsigned long bytes = PAGE_SIZE << c->order;
 	/* The chains are tier-1 lists: kmalloc caches, linked at 0 but for debugging. */
 	const unsigned int link = DEBUG ? c->link_off : 0;
-	unsigned long total = 0, flags;
+	unsigned long total = 0, counted = 0, flags;
+	unsigned int runs = 0;
 
 	if (!obj)
 		return 0;
@@ -258,8 +261,14 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 			}
 		}
 		obj = next;
+		if (unlikely(++runs % PUT_CHAIN_RUNS == 0) && obj) {
+			c->slab_frees += total - counted;
+			counted = total;
+			spin_unlock_irqrestore(&c->lock, flags);
+			spin_lock_irqsave(&c->lock, flags);
+		}
 	}
-	c->slab_frees += total;
+	c->slab_frees += total - counted;
 	spin_unlock_irqrestore(&c->lock, flags);
 	return total;
 }

@@ -155,6 +155,8 @@ void hosted_glue_thread_init(void);
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
 #define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
+/* slab_put_chain(): runs given back per hold of the cache lock. */
+#define PUT_CHAIN_RUNS	64
 
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)

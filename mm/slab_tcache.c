@@ -118,7 +118,9 @@ static void tcache_create(struct task_struct *t)
 
 /*
  * Give the whole list @list of class @i, of @len objects (I7), back to the
- * slabs (slab_put_chain(): a run of one slab's objects is spliced whole).
+ * slabs (slab_put_chain(): a run of one slab's objects is spliced whole,
+ * the lock is dropped every PUT_CHAIN_RUNS runs).  The list is taken
+ * before the lock.
  */
 static void tcache_drain_list(int i, void **list, unsigned long len)
 {
