@@ -175,32 +175,45 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 }
 
 /*
- * Give back the NULL-terminated chain @obj, linked through the free link
- * (a tier-1 list), lock held; empty slabs beyond @keep go to @reap.  A
- * run of consecutive objects of one slab is spliced onto its freelist
- * whole, links untouched: the cost per object is the walk and one bounds
- * test, the slab bookkeeping is paid once per run.  Lists freed in the
- * order their objects were allocated (bursts, and the O(1) refills of
- * tcache_splice()) are runs of a whole slab.  Return: objects given back.
+ * Give back the NULL-terminated chain @obj of at most @max objects, linked
+ * through the free link (a tier-1 list, private to the caller); empty
+ * slabs beyond @keep go to @reap.  Takes the cache lock itself and drops
+ * it every PUT_CHAIN_RUNS runs, so interrupts stay off for a bounded
+ * time however the chain mixes slabs.  A run of consecutive objects of
+ * one slab is spliced onto its freelist whole, links untouched: the cost
+ * per object is the walk and one bounds test, the slab bookkeeping is
+ * paid once per run.  Lists freed in the order their objects were
+ * allocated (bursts, and the O(1) refills of tcache_splice()) are runs of
+ * a whole slab.  A chain longer than @max, or a run longer than its
+ * slab's objects in use, is a double free (a cycle): reported once, and
+ * the rest of the chain from that run on is left unlinked (leaked), never
+ * walked forever nor spliced.  Return: objects given back.
  */
-unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
-			     unsigned int keep)
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
+			     struct list_head *reap, unsigned int keep)
 {
 	const unsigned long bytes = PAGE_SIZE << c->order;
 	/* The chains are tier-1 lists: kmalloc caches, linked at 0 but for debugging. */
 	const unsigned int link = DEBUG ? c->link_off : 0;
-	unsigned long total = 0;
+	unsigned long total = 0, counted = 0, flags;
+	unsigned int runs = 0;
 
+	if (!obj)
+		return 0;
+	spin_lock_irqsave(&c->lock, flags);
 	while (obj) {
 		struct page *pg = obj_slab(c, obj);
 		char *base = page_address(pg);
 		void *first = obj, *next;
-		unsigned int n = 1;
+		unsigned long lim = min_t(unsigned long, pg->counters, max - total);
+		long left = (long)lim - 1;	/* objects the run may still take */
+		unsigned long n;
 
 		/*
 		 * next - base wraps below base: one unsigned test for both
 		 * ends, and for NULL (base is above the slab size).  Two links
-		 * per pass: one count update and one jump for both.
+		 * per pass: one count update, whose sign is the bound test
+		 * (a run past @lim is a loop), and one jump for both.
 		 */
 		for (;;) {
 			void *after;
@@ -212,12 +225,20 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *
 			if ((unsigned long)((char *)after - base) >= bytes) {
 				obj = next;
 				next = after;
-				n++;
+				left--;
 				break;
 			}
 			obj = after;
-			n += 2;
+			left -= 2;
+			if (unlikely(left < 0))
+				break;
 		}
+		if (unlikely(left < 0)) {
+			slab_report("%s: object %p: freed list loops (double free?), %lu objects left unfreed\n",
+				    c->name, first, max - total);
+			break;
+		}
+		n = lim - (unsigned long)left;
 		*(void **)((char *)obj + link) = pg->freelist;
 		if (!pg->freelist && pg->counters != n) {
 			list_del(&pg->slab_list);
@@ -240,8 +261,15 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *
 			}
 		}
 		obj = next;
+		if (unlikely(++runs % PUT_CHAIN_RUNS == 0) && obj) {
+			c->slab_frees += total - counted;
+			counted = total;
+			spin_unlock_irqrestore(&c->lock, flags);
+			spin_lock_irqsave(&c->lock, flags);
+		}
 	}
-	c->slab_frees += total;
+	c->slab_frees += total - counted;
+	spin_unlock_irqrestore(&c->lock, flags);
 	return total;
 }
 

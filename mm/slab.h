@@ -155,6 +155,8 @@ void hosted_glue_thread_init(void);
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
 #define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
+/* slab_put_chain(): runs given back per hold of the cache lock. */
+#define PUT_CHAIN_RUNS	64
 
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
 #define TIER2		IS_ENABLED(CONFIG_SLAB_TIER_PERCPU)
@@ -655,8 +657,8 @@ void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
 unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
-unsigned long slab_put_chain(struct kmem_cache *c, void *obj, struct list_head *reap,
-			     unsigned int keep);
+unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
+			     struct list_head *reap, unsigned int keep);
 unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
 void *cache_alloc(struct kmem_cache *c, gfp_t gfp);

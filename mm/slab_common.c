@@ -553,8 +553,11 @@ void kmem_free_quarantined(void *obj, struct kmem_cache *c)
 #ifdef SLAB_T1_FAST
 /*
  * Both lists of @h's class @i are empty.  A live cache is the running
- * thread's own, in thread context (I5), which is all that kmalloc_slow()
- * would check before the same refill: refill it here.  Out of memory,
+ * thread's own, in thread context (I5): the thread itself or a softirq
+ * that local_bh_enable() runs in thread context, with the thread's cache
+ * still published (it runs between the thread's tier-1 operations, never
+ * inside one).  That is all that kmalloc_slow() would check before the
+ * same refill: refill it here.  Out of memory,
  * kmalloc_slow() tries once more and reports.  Out of __kmalloc_slow(),
  * whose list swap stays a leaf, and reached by tail calls (_RET_IP_).
  */

@@ -117,38 +117,41 @@ static void tcache_create(struct task_struct *t)
 }
 
 /*
- * Give the whole list @list of class @i back to the slabs, in one hold of
- * the cache lock (slab_put_chain(): a run of one slab's objects is spliced
- * whole).  Return: how many objects it held.
+ * Give the whole list @list of class @i, of @len objects (I7), back to the
+ * slabs (slab_put_chain(): a run of one slab's objects is spliced whole,
+ * the lock is dropped every PUT_CHAIN_RUNS runs).  The list is taken
+ * before the lock.
  */
-static unsigned long tcache_drain_list(int i, void **list)
+static void tcache_drain_list(int i, void **list, unsigned long len)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
+	void *p = *list;
 	LIST_HEAD(reap);
-	unsigned long flags, n;
 
-	if (!*list)
-		return 0;
-	spin_lock_irqsave(&c->lock, flags);
-	n = slab_put_chain(c, *list, &reap, EMPTY_KEEP);
-	spin_unlock_irqrestore(&c->lock, flags);
+	if (!p)
+		return;
 	*list = NULL;
+	slab_put_chain(c, p, len, &reap, EMPTY_KEEP);
 	slab_reap(c, &reap);
-	return n;
 }
 
 /* The freed list @i to the slabs; its room is whole again. */
 static void tcache_drain(struct slab_tcache *tc, int i)
 {
-	tcache_drain_list(i, &tc->hot.freed[i]);
+	unsigned long len = (unsigned long)(slab_t1_limit[i] - tc->hot.room[i]);
+
 	tc->hot.room[i] = slab_t1_limit[i];
+	tcache_drain_list(i, &tc->hot.freed[i], len);
 }
 
 /* Both lists of class @i to the slabs. */
 static void tcache_flush_class(struct slab_tcache *tc, int i)
 {
+	unsigned long len = tc->hin[i] - tc->hot.hits[i];
+
 	tcache_drain(tc, i);
-	tc->hin[i] -= tcache_drain_list(i, &tc->hot.head[i]);
+	tc->hin[i] = tc->hot.hits[i];
+	tcache_drain_list(i, &tc->hot.head[i], len);
 }
 
 /*

@@ -873,6 +873,8 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_typed_slab_tail),
 	KTEST_CASE(test_thread_exit_flush),
 	KTEST_CASE(test_tier1_bounds),
+	KTEST_CASE(test_tier1_double_free_loop),
+	KTEST_CASE(test_tier1_put_chain_mixed),
 	KTEST_CASE(test_tier1_swap),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),

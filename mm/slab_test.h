@@ -31,6 +31,8 @@ static inline int this_cpu(void)
 /* mm/slab_tier_test.c */
 void test_thread_exit_flush(struct ktest *t);
 void test_tier1_bounds(struct ktest *t);
+void test_tier1_double_free_loop(struct ktest *t);
+void test_tier1_put_chain_mixed(struct ktest *t);
 void test_tier1_swap(struct ktest *t);
 #ifndef __HOSTED__
 void test_cur_cache_switch(struct ktest *t);

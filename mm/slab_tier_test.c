@@ -216,6 +216,135 @@ static void bound_worker(void *arg)
 	kfree(objs);
 }
 
+struct loop_ctx {
+	size_t size;
+	unsigned long err0, err1;
+	int ok;
+};
+
+/*
+ * In a fresh thread: free one object twice (a self-loop) and, in the next
+ * class y, z, y of one slab (a two-object cycle), then flush the lists.
+ */
+static void loop_worker(void *arg)
+{
+	struct loop_ctx *ctx = arg;
+	void *x, *y, *z;
+
+	kmem_flush_current();
+	x = kmalloc(ctx->size, GFP_KERNEL);
+	y = kmalloc(ctx->size * 2, GFP_KERNEL);
+	z = kmalloc(ctx->size * 2, GFP_KERNEL);
+	if (!x || !y || !z)
+		return;
+	ctx->err0 = kmem_error_count();
+	kfree(x);
+	kfree(x);
+	kfree(y);
+	/* Order-0 slabs: a cycle across two slabs is not always caught. */
+	if (((unsigned long)y ^ (unsigned long)z) < PAGE_SIZE)
+		kfree(z);
+	kfree(y);
+	kmem_flush_current();	/* both loops go to slab_put_chain() */
+	ctx->err1 = kmem_error_count();
+	ctx->ok = 1;
+}
+
+/*
+ * A double free onto a thread list makes it a loop: giving the list back
+ * whole stops at the list's length, reports the loop and leaks the rest
+ * (one object, one pair here) rather than walking it forever with the
+ * cache lock held and interrupts off.
+ */
+void test_tier1_double_free_loop(struct ktest *t)
+{
+	struct loop_ctx ctx = { .size = 32 };
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "the checks refuse the second free before any list sees it");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, loop_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, ctx.err1 - ctx.err0, 2UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+#define MIX_SLABS	8
+#define MIX_PER		32		/* 128 B objects in an order-0 slab */
+#define MIX_N		(MIX_SLABS * MIX_PER)
+
+struct mix_ctx {
+	unsigned long err0, err1, freed0, freed1, frees0, frees1, flushes;
+	int ok;
+};
+
+/*
+ * In a fresh thread: take MIX_SLABS slabs' worth of 128 B objects, free
+ * them interleaved (A B C .. A B C ..) onto the freed list, below its
+ * bound, and flush it: one slab_put_chain() of MIX_N one-object runs
+ * that takes full slabs to partial, partial ones to empty, and reaps the
+ * empty ones past SLAB_EMPTY_KEEP, dropping the lock every 64 runs.
+ */
+static void mix_worker(void *arg)
+{
+	struct mix_ctx *ctx = arg;
+	void **objs = kcalloc(MIX_N, sizeof(*objs), GFP_KERNEL);
+	struct kmem_cache *c = kmalloc_cache(128);
+	struct kmem_cache_stats st;
+	unsigned int got = 0;
+
+	if (!objs)
+		return;
+	kmem_flush_current();
+	while (got < MIX_N && (objs[got] = kmalloc(128, GFP_KERNEL)))
+		got++;
+	kmem_flush_current();	/* the head list's rest back: only the freed list below */
+	kmem_cache_get_stats(c, -1, &st);
+	ctx->freed0 = st.slabs_freed;
+	ctx->frees0 = st.slab_frees;
+	ctx->flushes = st.t1_flushes;
+	ctx->err0 = kmem_error_count();
+	for (unsigned int r = 0; r < MIX_PER; r++)
+		for (unsigned int k = 0; k < MIX_SLABS; k++)
+			if (k * MIX_PER + r < got)
+				kfree(objs[k * MIX_PER + r]);
+	kmem_cache_get_stats(c, -1, &st);
+	ctx->flushes = st.t1_flushes - ctx->flushes;
+	kmem_flush_current();
+	kmem_cache_get_stats(c, -1, &st);
+	ctx->freed1 = st.slabs_freed;
+	ctx->frees1 = st.slab_frees;
+	ctx->err1 = kmem_error_count();
+	ctx->ok = got == MIX_N;
+	kfree(objs);
+}
+
+/*
+ * A freed list mixing many slabs goes back whole, one object per run, and
+ * leaves the slab lists and counters consistent (kmem_check() compares
+ * nr_slabs, nr_empty and nr_slab_free with the lists).
+ */
+void test_tier1_put_chain_mixed(struct ktest *t)
+{
+	struct mix_ctx ctx = { 0 };
+
+	if (!TIER1)
+		KTEST_SKIP(t, "needs CONFIG_SLAB_TIER_THREAD");
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN sends every kmalloc/kfree down the slow paths");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, mix_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, ctx.flushes, 0UL);	/* the frees stayed on the list */
+	KTEST_EXPECT_EQ(t, ctx.err1, ctx.err0);
+	KTEST_EXPECT_GE(t, ctx.frees1 - ctx.frees0, (unsigned long)MIX_N);
+	/* At least the slabs taken whole for the burst, less the kept ones, were reaped. */
+	if (!DEBUG && MIX_SLABS > CONFIG_SLAB_EMPTY_KEEP + 2)
+		KTEST_EXPECT_GE(t, ctx.freed1 - ctx.freed0, 1UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	ktest_log(t, "%lu slabs reaped", ctx.freed1 - ctx.freed0);
+}
+
 /*
  * A thread list holds exactly its bound: 1024 x 16..64 B, 512 x 128, 256 x
  * 256; the free past it gives the whole list back to the slabs.
