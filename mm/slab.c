@@ -2,7 +2,9 @@
 /*
  * The kernel allocator's machinery: slabs (pages from the buddy allocator
  * cut into objects), tier 2 (per-CPU object arrays), cache geometry, the
- * class map and initialisation.  Design and invariants: slab.h.
+ * class map, initialisation, and the node layer's free side (the static
+ * key, slab_node_free(), __kfree_node(): linked wherever kfree() is, the
+ * hosted fuzzers included).  Design and invariants: slab.h.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
@@ -819,3 +821,44 @@ void kmem_cache_init(void)
 		(slab_map_pages * PAGE_SIZE) >> 10, map_bytes >> 10, DEBUG ? ", debugging on" : "");
 }
 
+/* I10: on once the node layer is (slab_node.c's initcall). */
+DEFINE_STATIC_KEY_FALSE(slab_numa_free);
+
+/*
+ * Give @obj straight back to its slab if it is another memory node's than
+ * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
+ * handler.  Return: true if it went home, false for a local object (the
+ * caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_put_home(c, obj);
+	return true;
+}
+
+#ifdef SLAB_T1_FAST
+/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
+noinline void __kfree_node(const void *p)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
+	unsigned long cls;
+
+	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+		return __kfree_other(p, cls, pfn);
+	}
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
+		return;
+	__kfree_t1_push(slab_cur_tc(), cls, p);
+}
+#endif
