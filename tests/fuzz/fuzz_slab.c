@@ -246,12 +246,16 @@ static void check(void)
 		if (!real_obj(o))
 			continue;
 		FUZZ_CHECK(ends_tagged(o));
+		/*
+		 * By the usable size: krealloc() keeps an object whose
+		 * block still fits, so its class is not the last size's.
+		 */
 		if (o->cache >= 0)
 			ctyped[o->cache]++;
-		else if (o->size > KMALLOC_MAX_CACHE_SIZE)
-			large += large_pages_of(o->size);
+		else if (ksize(o->p) > KMALLOC_MAX_CACHE_SIZE)
+			large += large_pages_of(ksize(o->p));
 		else
-			want[class_of(o->size)]++;
+			want[class_of(ksize(o->p))]++;
 	}
 	for (unsigned int i = 0; i < NR_CLASSES; i++) {
 		kmem_cache_get_stats(kmalloc_cache(16UL << i), -1, &st);
@@ -362,7 +366,8 @@ static void op_free(struct fuzz_stream *s)
 	if (i < 0)
 		return;
 	p = objs[i].p;
-	large = objs[i].size > KMALLOC_MAX_CACHE_SIZE;
+	/* By the block, not the size: krealloc() may have shrunk it in place. */
+	large = real_obj(&objs[i]) && ksize(p) > KMALLOC_MAX_CACHE_SIZE;
 	drop((unsigned int)i);
 	if (fuzz_u8(s) & 1) {
 		kfree(p);
@@ -603,7 +608,7 @@ static void op_redzone(struct fuzz_stream *s)
 	size_t end;
 
 	if (!IS_ENABLED(CONFIG_SLAB_DEBUG) || i < 0 || !real_obj(&objs[i]) ||
-	    objs[i].size > KMALLOC_MAX_CACHE_SIZE)
+	    ksize(objs[i].p) > KMALLOC_MAX_CACHE_SIZE)
 		return;
 	p = objs[i].p;
 	end = ksize(p);
