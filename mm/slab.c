@@ -31,6 +31,8 @@ LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
 /* Every cache's node lists below this are set up (1, or MAX_NUMNODES: I9). */
 unsigned int slab_node_lists = 1;
+/* slab_refile_nodes() has run: new caches file slabs per node (I9). */
+static bool slab_nodes_filed;
 
 /* One byte per frame, see I1. */
 u8 *slab_class_map;
@@ -135,11 +137,11 @@ static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, v
  */
 static unsigned int slab_take_other(struct kmem_cache *c, void **objs, unsigned int n)
 {
-	int local = slab_local_nid();
+	struct slab_node_lists *local = slab_local_lists(c);
 	unsigned int got = 0;
 
-	for (int nid = 0; nid < (int)slab_node_lists && got < n; nid++)
-		if (nid != local)
+	for (int nid = 0; nid < (int)c->nr_node_lists && got < n; nid++)
+		if (&c->node[nid] != local)
 			got += slab_take(c, &c->node[nid], objs + got, n - got);
 	return got;
 }
@@ -238,7 +240,8 @@ void *slab_take_node(struct kmem_cache *c, int nid)
 {
 	void *obj;
 
-	return slab_take(c, &c->node[nid], &obj, 1) ? obj : NULL;
+	/* Before the cache's slabs are filed per node, all are on list 0. */
+	return slab_take(c, &c->node[c->nr_node_lists > 1 ? nid : 0], &obj, 1) ? obj : NULL;
 }
 
 /* List @kind (0 partial, 1 full, 2 empty) of @l. */
@@ -312,11 +315,13 @@ void slab_refile_nodes(void)
 	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {
 		spin_lock(&c->lock);
+		/* The switch and the refile in one lock hold (I9). */
+		c->nr_node_lists = MAX_NUMNODES;
 		for (unsigned int kind = 0; kind < 3; kind++) {
 			struct page *pg, *next;
 			LIST_HEAD(all);
 
-			for (int nid = 0; nid < (int)slab_node_lists; nid++) {
+			for (int nid = 0; nid < (int)c->nr_node_lists; nid++) {
 				struct list_head *l = node_list(&c->node[nid], kind);
 
 				while (!list_empty(l))
@@ -327,6 +332,8 @@ void slab_refile_nodes(void)
 		}
 		spin_unlock(&c->lock);
 	}
+	/* Caches created from now on use every node's lists at once. */
+	slab_nodes_filed = true;
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
@@ -397,7 +404,7 @@ unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gf
 	unsigned int got;
 
 	spin_lock_irqsave(&c->lock, flags);
-	got = slab_take(c, &c->node[slab_local_nid()], objs, n);
+	got = slab_take(c, slab_local_lists(c), objs, n);
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (got)
 		return got;
@@ -666,6 +673,7 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 	spin_lock_irqsave(&slab_caches_lock, lf);
 	for (unsigned int nid = 0; nid < slab_node_lists; nid++)
 		node_lists_init(&c->node[nid]);
+	c->nr_node_lists = slab_nodes_filed ? MAX_NUMNODES : 1;
 	list_add_tail(&c->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, lf);
 }

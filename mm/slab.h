@@ -96,14 +96,14 @@
  *       NULL, or the object left allocated, with a report.  The fast paths cost
  *       nothing for it; the tier-2 hits one test of the preempt count.
  *   I9  a slab is on the lists of its own memory node, slab_lists(c, pg):
- *       page_to_nid() of its pages with several memory nodes, 0 with one
- *       and until the early initcall slab_numa_init() turns the node
- *       layer on (slab_multi_node()) and files every slab on its node's
- *       lists (slab_refile_nodes()); meanwhile a slab may be on another
- *       node's lists, which only makes a refill take another node's
- *       objects.  Refills take from
- *       the refilling CPU's node (slab_local_nid()) first, and new slabs
- *       come from that node first.
+ *       page_to_nid() of its pages once the cache's slabs are filed per
+ *       node, list 0 before.  The early initcall slab_numa_init() files
+ *       each cache (slab_refile_nodes()) and switches it to per-node lists
+ *       (c->nr_node_lists) in one hold of its lock, so every list choice,
+ *       made under that lock, sees one layout; the static key is only for
+ *       the free fast paths (I10).  Refills take from the refilling CPU's
+ *       node's lists (slab_local_lists()) first, and new slabs come from
+ *       that node first.
  *   I10 with the node layer on (static key slab_numa_free), the tiers
  *       of a CPU hold only objects of its memory node, except those taken
  *       while that node had no memory left: every free of another node's
@@ -254,6 +254,13 @@ struct kmem_cache {
 	 */
 	struct slab_node_lists *node;
 	struct slab_node_lists node0;
+	/*
+	 * The lists in use: 1 (list 0 for every slab) until
+	 * slab_refile_nodes() files the cache's slabs per node and sets
+	 * MAX_NUMNODES in the same lock hold.  Chosen by this, not by the
+	 * static key, whose sites switch one by one (I9).
+	 */
+	unsigned int nr_node_lists;
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
@@ -354,17 +361,17 @@ static __always_inline bool slab_multi_node(void)
 	return static_branch_unlikely(&slab_numa_free);
 }
 
-/* The lists @pg belongs on (I9). */
+/* The lists @pg belongs on (I9); @c's lock held. */
 static __always_inline struct slab_node_lists *slab_lists(struct kmem_cache *c,
 							 const struct page *pg)
 {
-	return &c->node[slab_multi_node() ? page_to_nid(pg) : 0];
+	return &c->node[c->nr_node_lists > 1 ? page_to_nid(pg) : 0];
 }
 
-/* The lists a refill on this CPU takes from first (I9). */
-static __always_inline int slab_local_nid(void)
+/* The lists of @c a refill on this CPU takes from first (I9); lock held. */
+static __always_inline struct slab_node_lists *slab_local_lists(struct kmem_cache *c)
 {
-	return slab_multi_node() ? numa_mem_id() : 0;
+	return &c->node[c->nr_node_lists > 1 ? numa_mem_id() : 0];
 }
 
 static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)

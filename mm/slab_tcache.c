@@ -174,7 +174,7 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		slab_publish(c, fresh);
 		l = slab_lists(c, fresh);
 	} else {
-		l = &c->node[slab_local_nid()];
+		l = slab_local_lists(c);
 	}
 	if (!list_empty(&l->partial))
 		pg = list_first_entry(&l->partial, struct page, slab_list);
