@@ -784,6 +784,12 @@ static void test_slab_remote_fast_free(struct ktest *t)
 			KTEST_EXPECT_EQ(t, r.nonlocal_cached, 0);
 			KTEST_EXPECT_EQ(t, r.homed[2], 1UL);
 			KTEST_EXPECT_EQ(t, r.inuse, r.inuse0 - 1);
+			{	/* What slabinfo prints: the typed cache's own count. */
+				struct kmem_cache_stats st;
+
+				kmem_cache_get_stats(r.c, -1, &st);
+				KTEST_EXPECT_EQ(t, st.node_frees, 1UL);
+			}
 			KTEST_EXPECT_EQ(t, kmem_cache_destroy(r.c), 0);
 			pairs++;
 		}
