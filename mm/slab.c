@@ -30,7 +30,7 @@ static const char *const kmalloc_names[NR_KMALLOC] = {
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
 /* Every cache's node lists below this are set up (1, or MAX_NUMNODES: I9). */
-unsigned int slab_node_lists = 1;
+unsigned int slab_nr_node_lists = 1;
 /* slab_refile_nodes() has run: new caches file slabs per node (I9). */
 static bool slab_nodes_filed;
 
@@ -244,10 +244,13 @@ void *slab_take_node(struct kmem_cache *c, int nid)
 	return slab_take(c, &c->node[c->nr_node_lists > 1 ? nid : 0], &obj, 1) ? obj : NULL;
 }
 
-/* List @kind (0 partial, 1 full, 2 empty) of @l. */
-static struct list_head *node_list(struct slab_node_lists *l, unsigned int kind)
+/* The lists of one node, by kind. */
+enum slab_list_kind { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, NR_SLAB_LISTS };
+
+/* List @kind of @l. */
+static struct list_head *node_list(struct slab_node_lists *l, enum slab_list_kind kind)
 {
-	return kind == 0 ? &l->partial : kind == 1 ? &l->full : &l->empty;
+	return kind == SLAB_PARTIAL ? &l->partial : kind == SLAB_FULL ? &l->full : &l->empty;
 }
 
 static void node_lists_init(struct slab_node_lists *l)
@@ -283,12 +286,18 @@ int slab_node_lists_init(void)
 			BUG_ON(k > NR_KMALLOC);
 			a = &arrays[k++ * MAX_NUMNODES];
 		}
+		/*
+		 * A created cache's list 0 is in use already; a built-in
+		 * one's moves to a[0] below, which starts empty.
+		 */
+		unsigned int first = a == c->node ? 1 : 0;
+
 		spin_lock(&c->lock);
-		for (unsigned int nid = a == c->node; nid < MAX_NUMNODES; nid++)
+		for (unsigned int nid = first; nid < MAX_NUMNODES; nid++)
 			node_lists_init(&a[nid]);
 		if (a != c->node) {
 			/* List 0 moves to the array: its slabs come along. */
-			for (unsigned int kind = 0; kind < 3; kind++)
+			for (enum slab_list_kind kind = 0; kind < NR_SLAB_LISTS; kind++)
 				while (!list_empty(node_list(&c->node0, kind)))
 					list_move_tail(node_list(&c->node0, kind)->next,
 						       node_list(&a[0], kind));
@@ -296,7 +305,7 @@ int slab_node_lists_init(void)
 		}
 		spin_unlock(&c->lock);
 	}
-	WRITE_ONCE(slab_node_lists, MAX_NUMNODES);
+	WRITE_ONCE(slab_nr_node_lists, MAX_NUMNODES);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return 0;
 }
@@ -317,7 +326,7 @@ void slab_refile_nodes(void)
 		spin_lock(&c->lock);
 		/* The switch and the refile in one lock hold (I9). */
 		c->nr_node_lists = MAX_NUMNODES;
-		for (unsigned int kind = 0; kind < 3; kind++) {
+		for (enum slab_list_kind kind = 0; kind < NR_SLAB_LISTS; kind++) {
 			struct page *pg, *next;
 			LIST_HEAD(all);
 
@@ -367,7 +376,7 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
-	for (int nid = 0; nid < (int)READ_ONCE(slab_node_lists); nid++) {
+	for (int nid = 0; nid < (int)READ_ONCE(slab_nr_node_lists); nid++) {
 		struct list_head *empty = &c->node[nid].empty;
 
 		while (c->nr_empty > keep && !list_empty(empty)) {
@@ -671,7 +680,7 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 	if (!c->node)
 		c->node = &c->node0;
 	spin_lock_irqsave(&slab_caches_lock, lf);
-	for (unsigned int nid = 0; nid < slab_node_lists; nid++)
+	for (unsigned int nid = 0; nid < slab_nr_node_lists; nid++)
 		node_lists_init(&c->node[nid]);
 	c->nr_node_lists = slab_nodes_filed ? MAX_NUMNODES : 1;
 	list_add_tail(&c->list, &slab_caches);

@@ -247,7 +247,7 @@ struct kmem_cache {
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
 	unsigned long node_frees;	/* objects sent home by slab_node_free() */
 	/*
-	 * I9: the lists of each node, those below slab_node_lists set up.
+	 * I9: the lists of each node, those below slab_nr_node_lists set up.
 	 * &node0 until the node layer turns on (the built-in caches), or an
 	 * array of MAX_NUMNODES after the cache (kmem_cache_create()); only
 	 * changed and read under the lock.
@@ -318,7 +318,7 @@ extern struct kmem_cache tcache_cache;
 /* Every cache, under slab_caches_lock; the live thread caches, under tcache_list_lock. */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
-extern unsigned int slab_node_lists;
+extern unsigned int slab_nr_node_lists;
 extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
 /* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */

@@ -223,7 +223,7 @@ unsigned long kmem_check(void)
 		struct page *pg;
 
 		spin_lock(&c->lock);
-		for (unsigned int nid = 0; nid < slab_node_lists; nid++) {
+		for (unsigned int nid = 0; nid < slab_nr_node_lists; nid++) {
 			struct slab_node_lists *l = &c->node[nid];
 
 			list_for_each_entry(pg, &l->empty, slab_list) {
