@@ -880,6 +880,60 @@ static void test_slab_node_lists(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* Empty slabs on the @nid lists of @c, counted on the list. */
+static unsigned long node_empty(struct kmem_cache *c, int nid)
+{
+	unsigned long flags, n = 0;
+	struct page *pg;
+
+	spin_lock_irqsave(&c->lock, flags);
+	list_for_each_entry(pg, &c->node[nid].empty, slab_list)
+		n++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
+/*
+ * SLAB_EMPTY_KEEP is per node: with another node's empty slabs at the
+ * keep, a slab of this node that empties is still kept (on the code that
+ * counted all nodes together it went back to the page allocator, and this
+ * node's next refill had to allocate one).
+ */
+static void test_slab_empty_keep_per_node(struct ktest *t)
+{
+	int remote = slab_remote_node(t), local = numa_mem_id();
+	unsigned long n;
+	struct kmem_cache *c;
+	void **objs, *p;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	if (!EMPTY_KEEP) {
+		ktest_skip(t, "CONFIG_SLAB_EMPTY_KEEP=0");
+		return;
+	}
+	c = kmem_cache_create("numa_empty_keep", 1024, 0, SLAB_NO_TIER2, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	n = (unsigned long)EMPTY_KEEP * c->objs;
+	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, objs);
+	for (unsigned long i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (unsigned long i = 0; i < n; i++)
+		kmem_cache_free(c, objs[i]);
+	kfree(objs);
+	KTEST_EXPECT_EQ(t, node_empty(c, remote), (unsigned long)EMPTY_KEEP);
+	kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, node_empty(c, local), 1UL);
+	KTEST_EXPECT_EQ(t, node_empty(c, remote), (unsigned long)EMPTY_KEEP);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
 /* Node of the frame behind a mapped kernel address, NUMA_NO_NODE if unmapped. */
 static int node_of_va(unsigned long va)
 {
@@ -966,6 +1020,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_slab_numa_key),
 	KTEST_CASE(test_slab_remote_fast_free),
 	KTEST_CASE(test_slab_node_lists),
+	KTEST_CASE(test_slab_empty_keep_per_node),
 	KTEST_CASE(test_mem_map_on_node),
 	KTEST_CASE(test_bitmaps_on_node),
 	{}

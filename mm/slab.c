@@ -114,8 +114,10 @@ static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, v
 			break;
 		}
 		pg = list_first_entry(from, struct page, slab_list);
-		if (from == &l->empty)
+		if (from == &l->empty) {
 			c->nr_empty--;
+			l->nr_empty--;
+		}
 		while (got < n && pg->freelist) {
 			void *obj = pg->freelist;
 
@@ -154,24 +156,27 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 		void *obj = objs[i];
 		struct page *pg = obj_slab(c, obj);
 		bool was_full = !pg->freelist;
+		struct slab_node_lists *l = slab_lists(c, pg);
 
 		*free_link(c, obj) = pg->freelist;
 		pg->freelist = obj;
 		pg->counters--;
 		if (!pg->counters) {
 			list_del(&pg->slab_list);
-			if (c->nr_empty >= keep) {
+			/* The keep is per node: each node's refills find its own. */
+			if (l->nr_empty >= keep) {
 				list_add(&pg->slab_list, reap);
 				c->nr_slabs--;
 				c->nr_slab_free -= c->objs - 1;
 				c->slabs_freed++;
 				continue;
 			}
-			list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+			list_add(&pg->slab_list, &l->empty);
 			c->nr_empty++;
+			l->nr_empty++;
 		} else if (was_full) {
 			list_del(&pg->slab_list);
-			list_add(&pg->slab_list, &slab_lists(c, pg)->partial);
+			list_add(&pg->slab_list, &l->partial);
 		}
 		c->nr_slab_free++;
 	}
@@ -258,6 +263,7 @@ static void node_lists_init(struct slab_node_lists *l)
 	INIT_LIST_HEAD(&l->partial);
 	INIT_LIST_HEAD(&l->full);
 	INIT_LIST_HEAD(&l->empty);
+	l->nr_empty = 0;
 }
 
 /*
@@ -301,6 +307,7 @@ int slab_node_lists_init(void)
 				while (!list_empty(node_list(&c->node0, kind)))
 					list_move_tail(node_list(&c->node0, kind)->next,
 						       node_list(&a[0], kind));
+			a[0].nr_empty = c->node0.nr_empty;
 			c->node = a;
 		}
 		spin_unlock(&c->lock);
@@ -335,9 +342,14 @@ void slab_refile_nodes(void)
 
 				while (!list_empty(l))
 					list_move_tail(l->next, &all);
+				if (kind == SLAB_EMPTY)
+					c->node[nid].nr_empty = 0;
 			}
-			list_for_each_entry_safe(pg, next, &all, slab_list)
+			list_for_each_entry_safe(pg, next, &all, slab_list) {
 				list_move_tail(&pg->slab_list, node_list(slab_lists(c, pg), kind));
+				if (kind == SLAB_EMPTY)
+					slab_lists(c, pg)->nr_empty++;
+			}
 		}
 		spin_unlock(&c->lock);
 	}
@@ -363,13 +375,14 @@ void slab_put_home(struct kmem_cache *c, void *obj)
 void slab_publish(struct kmem_cache *c, struct page *pg)
 {
 	list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+	slab_lists(c, pg)->nr_empty++;
 	c->nr_empty++;
 	c->nr_slabs++;
 	c->nr_slab_free += c->objs;
 	c->slabs_created++;
 }
 
-/* Give every empty slab beyond @keep back.  Return: pages freed. */
+/* Give every empty slab beyond @keep on each node back.  Return: pages freed. */
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 {
 	LIST_HEAD(reap);
@@ -377,13 +390,14 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 
 	spin_lock_irqsave(&c->lock, flags);
 	for (int nid = 0; nid < (int)READ_ONCE(slab_nr_node_lists); nid++) {
-		struct list_head *empty = &c->node[nid].empty;
+		struct slab_node_lists *l = &c->node[nid];
 
-		while (c->nr_empty > keep && !list_empty(empty)) {
-			struct page *pg = list_first_entry(empty, struct page, slab_list);
+		while (l->nr_empty > keep && !list_empty(&l->empty)) {
+			struct page *pg = list_first_entry(&l->empty, struct page, slab_list);
 
 			list_del(&pg->slab_list);
 			list_add(&pg->slab_list, &reap);
+			l->nr_empty--;
 			c->nr_empty--;
 			c->nr_slabs--;
 			c->nr_slab_free -= c->objs;

@@ -63,7 +63,8 @@
  *       count as in use for the slab).
  *   I3  c->nr_slabs = partial + full + empty slabs of every node;
  *       c->nr_empty slabs have inuse == 0 and are on the nodes' empty
- *       lists; at most SLAB_EMPTY_KEEP stay there after a free.
+ *       lists, node[nid].nr_empty on each; at most SLAB_EMPTY_KEEP per
+ *       node stay there after a free.
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
@@ -227,6 +228,7 @@ BUILD_BUG_ON(sizeof(struct array_cache) != AC_BYTES);
 /* The slabs of one memory node (Linux's struct kmem_cache_node). */
 struct slab_node_lists {
 	struct list_head partial, full, empty;
+	unsigned long nr_empty;		/* slabs on empty; at most EMPTY_KEEP after a free */
 };
 
 struct kmem_cache {

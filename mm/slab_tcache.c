@@ -182,8 +182,10 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg = list_first_entry(&l->empty, struct page, slab_list);
 	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
 		n = c->objs - (unsigned int)pg->counters;
-		if (!pg->counters)
+		if (!pg->counters) {
 			c->nr_empty--;
+			l->nr_empty--;
+		}
 		tc->hot.head[i] = pg->freelist;
 		tc->hin[i] += n;
 		pg->freelist = NULL;
