@@ -880,6 +880,44 @@ static void test_slab_node_lists(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/*
+ * __GFP_NORETRY on a full node fails without draining anything: the
+ * large kmalloc block this CPU cached stays (without it, the failing
+ * attempt drains every CPU's caches, that block included).  The slab
+ * refills' node-local try uses it (slab_gfp_local()).
+ */
+static void test_node_full_noretry(struct ktest *t)
+{
+	int remote = slab_remote_node(t);
+	unsigned long cached;
+	void *held = NULL, *p;
+	struct page *pg;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	/* Exhausting drains: the block is cached after it. */
+	KTEST_EXPECT_GT(t, exhaust_into(remote, &held), 0UL);
+	p = kmalloc(4 * PAGE_SIZE, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	cached = large_cache_pages();
+	if (!cached) {
+		restore_node(held);
+		ktest_skip(t, "no large-block cache in this build");
+		return;
+	}
+	pg = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY |
+			      __GFP_NOWARN, 0);
+	KTEST_EXPECT_NULL(t, pg);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), cached);
+	/* The same without __GFP_NORETRY drains (and still fails). */
+	pg = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0);
+	KTEST_EXPECT_LT(t, large_cache_pages(), cached);
+	if (pg)
+		__free_pages(pg, 0);
+	restore_node(held);
+}
+
 /* Empty slabs on the @nid lists of @c, counted on the list. */
 static unsigned long node_empty(struct kmem_cache *c, int nid)
 {
@@ -1021,6 +1059,7 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_slab_remote_fast_free),
 	KTEST_CASE(test_slab_node_lists),
 	KTEST_CASE(test_slab_empty_keep_per_node),
+	KTEST_CASE(test_node_full_noretry),
 	KTEST_CASE(test_mem_map_on_node),
 	KTEST_CASE(test_bitmaps_on_node),
 	{}

@@ -417,10 +417,12 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
  * is published and taken from in one lock hold, so other CPUs cannot
  * empty it first.  With several memory nodes, in this order: this CPU's
  * node's slabs, a new slab there, the other nodes' slabs, a new slab from
- * the next nodes by distance (I9).  Any context.  Return: how many (0: out
- * of memory).
+ * the next nodes by distance (I9); @local_failed: the caller's own try for
+ * a new slab on this node just failed, skip it.  Any context.  Return: how
+ * many (0: out of memory).
  */
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp)
+unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp,
+				bool local_failed)
 {
 	struct page *pg = NULL;
 	unsigned long flags;
@@ -431,7 +433,8 @@ unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gf
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (got)
 		return got;
-	pg = slab_new(c, slab_gfp_local(gfp));
+	if (!local_failed)
+		pg = slab_new(c, slab_gfp_local(gfp));
 	if (unlikely(!pg) && slab_multi_node() && !(gfp & __GFP_THISNODE)) {
 		spin_lock_irqsave(&c->lock, flags);
 		got = slab_take_other(c, objs, n);
@@ -613,20 +616,26 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 
 /*
  * Pages for the slow paths, from any zone (@gfp's zone bits are the
- * callers' business), silently: the callers log.  Only the context bit
- * and __GFP_THISNODE go on: without __GFP_ATOMIC the page allocator may, before failing,
- * drain the other CPUs' caches (where interrupts are on, outside interrupt
- * context).
+ * callers' business), silently: the callers log.  Only the context bit,
+ * __GFP_THISNODE and __GFP_NORETRY go on: without __GFP_ATOMIC or
+ * __GFP_NORETRY the page allocator may, before failing, drain the other
+ * CPUs' caches (where interrupts are on, outside interrupt context).
  */
 struct page *slab_alloc_pages(unsigned int order, gfp_t gfp)
 {
-	return alloc_pages((gfp & (__GFP_ATOMIC | __GFP_THISNODE)) | __GFP_NOWARN, order);
+	return alloc_pages((gfp & (__GFP_ATOMIC | __GFP_THISNODE | __GFP_NORETRY)) |
+			   __GFP_NOWARN, order);
 }
 
-/* @gfp for a new slab on this CPU's node only, with several memory nodes (I9). */
+/*
+ * @gfp for a new slab on this CPU's node only, with several memory nodes
+ * (I9): one cheap try (__GFP_NORETRY), since a failure falls back to the
+ * other nodes, whose attempt drains the caches if it must.
+ */
 gfp_t slab_gfp_local(gfp_t gfp)
 {
-	return slab_multi_node() ? gfp | __GFP_THISNODE : gfp;
+	return slab_multi_node() && !(gfp & __GFP_THISNODE) ?
+	       gfp | __GFP_THISNODE | __GFP_NORETRY : gfp;
 }
 
 unsigned long kmem_drain_all(void)

@@ -637,7 +637,15 @@ void slab_publish(struct kmem_cache *c, struct page *pg);
 int slab_node_lists_init(void);
 void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
+unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp,
+				bool local_failed);
+
+/* slab_get_bulk_from() with no new-slab try made on this node yet. */
+static inline unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n,
+					 gfp_t gfp)
+{
+	return slab_get_bulk_from(c, objs, n, gfp, false);
+}
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
 void *cache_alloc(struct kmem_cache *c, gfp_t gfp);

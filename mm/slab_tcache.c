@@ -218,6 +218,7 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *objs[T1_BATCH];
+	bool local_failed = false;
 	unsigned int n;
 
 	tc->misses[i]++;
@@ -230,9 +231,10 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 
 		if (pg && tcache_splice(tc, i, pg))
 			return tcache_pop(tc, i);
+		local_failed = !pg;
 	}
 	if (!n)
-		n = slab_get_bulk(c, objs, T1_BATCH, gfp);
+		n = slab_get_bulk_from(c, objs, T1_BATCH, gfp, local_failed);
 	if (!n)
 		return NULL;
 	for (unsigned int k = n; k-- > 1;) {
