@@ -105,11 +105,18 @@
  *       the free fast paths (I10).  Refills take from the refilling CPU's
  *       node's lists (slab_local_lists()) first, and new slabs come from
  *       that node first.
- *   I10 with the node layer on (static key slab_numa_free), the tiers
- *       of a CPU hold only objects of its memory node, except those taken
- *       while that node had no memory left: every free of another node's
- *       object, fast paths included, goes back to its slab
- *       (slab_node_free()).
+ *   I10 with the node layer on (static key slab_numa_free), a free never
+ *       puts another node's slab object into a tier: every free of one,
+ *       fast paths and a dead thread's own tcache included, goes back to
+ *       its slab (slab_node_free()).  The tiers can still hold other
+ *       nodes' objects that got there otherwise: refills while the CPU's
+ *       node had no memory left (they take from the other nodes), a
+ *       thread's tier-1 lists after it moved to a CPU of another node
+ *       (they are the thread's, not the CPU's), and other threads' tier-1
+ *       lists filled before the switch (the initcall drains every CPU's
+ *       tier 2 and its own thread's tier 1 only).  Large kmalloc blocks
+ *       are not slab objects: the freeing CPU's large-block cache keeps
+ *       one per order whatever its node.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H

@@ -283,7 +283,9 @@ static void slab_task_exit(struct task_struct *t)
 		st->t1_flushes += tc->flushes[i];
 	}
 	spin_unlock_irqrestore(&tcache_list_lock, flags);
-	cache_free(&tcache_cache, tc);
+	/* I10: another node's tcache goes home, not into this CPU's tier 2. */
+	if (!(slab_multi_node() && slab_node_free(&tcache_cache, tc)))
+		cache_free(&tcache_cache, tc);
 }
 
 static struct task_exit_hook slab_exit_hook = { .fn = slab_task_exit };
