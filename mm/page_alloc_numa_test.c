@@ -817,6 +817,17 @@ static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *p
 	return first;
 }
 
+/* Slabs slab_take() has looked at in @c (under its lock). */
+static unsigned long take_steps(struct kmem_cache *c)
+{
+	unsigned long flags, n;
+
+	spin_lock_irqsave(&c->lock, flags);
+	n = c->take_steps;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
 /*
  * With many partial slabs of another node, kmem_cache_alloc_node() of this
  * CPU's node takes a slab of its own lists, and one of the other node
@@ -826,7 +837,7 @@ static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *p
 static void test_slab_node_lists(struct ktest *t)
 {
 	int remote = slab_remote_node(t), local = numa_mem_id();
-	unsigned long partial, again, n;
+	unsigned long partial, again, n, steps;
 	struct page *first, *slab;
 	struct kmem_cache *c;
 	void **objs, *p, *q;
@@ -856,14 +867,20 @@ static void test_slab_node_lists(struct ktest *t)
 	node_partial(c, local, &again);
 	KTEST_EXPECT_EQ(t, again, 0UL);
 
+	steps = take_steps(c);
 	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
 	KTEST_ASSERT_NOT_NULL(t, p);
+	/* One slab looked at (the new one), none of the other node's. */
+	KTEST_EXPECT_EQ(t, take_steps(c) - steps, 1UL);
 	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), local);
 	KTEST_EXPECT_TRUE(t, node_partial(c, remote, &again) == first);
 	KTEST_EXPECT_EQ(t, again, partial);
 
+	steps = take_steps(c);
 	q = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
 	KTEST_ASSERT_NOT_NULL(t, q);
+	/* The first of LIST_SLABS partial slabs: one step, not a walk. */
+	KTEST_EXPECT_EQ(t, take_steps(c) - steps, 1UL);
 	slab = virt_to_page(q);
 	KTEST_EXPECT_TRUE(t, slab == first);
 	/* That slab is full now: it left the partial list, the others stayed. */

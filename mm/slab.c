@@ -114,6 +114,7 @@ static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, v
 			break;
 		}
 		pg = list_first_entry(from, struct page, slab_list);
+		c->take_steps++;
 		if (from == &l->empty) {
 			c->nr_empty--;
 			l->nr_empty--;

@@ -255,6 +255,7 @@ struct kmem_cache {
 	unsigned long nr_slabs, nr_empty, nr_slab_free;
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
 	unsigned long node_frees;	/* objects sent home by slab_node_free() */
+	unsigned long take_steps;	/* slabs slab_take() looked at (I9: O(1) each) */
 	/*
 	 * I9: the lists of each node, those below slab_nr_node_lists set up.
 	 * &node0 until the node layer turns on (the built-in caches), or an
