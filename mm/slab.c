@@ -157,12 +157,13 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 		void *obj = objs[i];
 		struct page *pg = obj_slab(c, obj);
 		bool was_full = !pg->freelist;
-		struct slab_node_lists *l = slab_lists(c, pg);
+		struct slab_node_lists *l;
 
 		*free_link(c, obj) = pg->freelist;
 		pg->freelist = obj;
 		pg->counters--;
 		if (!pg->counters) {
+			l = slab_lists(c, pg);
 			list_del(&pg->slab_list);
 			/* The keep is per node: each node's refills find its own. */
 			if (l->nr_empty >= keep) {
@@ -177,7 +178,7 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 			l->nr_empty++;
 		} else if (was_full) {
 			list_del(&pg->slab_list);
-			list_add(&pg->slab_list, &l->partial);
+			list_add(&pg->slab_list, &slab_lists(c, pg)->partial);
 		}
 		c->nr_slab_free++;
 	}
