@@ -384,9 +384,11 @@ static int alloc_block(struct page_allocator *pa, int nid, gfp_t gfp, unsigned i
 	WARN_ON_ONCE(in_trap());
 	if (take_block(pa, nid, thisnode, high, cached, order, pfnp))
 		return 0;
-	drain_for_retry(pa, gfp);
-	if (take_block(pa, nid, thisnode, high, cached, order, pfnp))
-		return 0;
+	if (!(gfp & __GFP_NORETRY)) {
+		drain_for_retry(pa, gfp);
+		if (take_block(pa, nid, thisnode, high, cached, order, pfnp))
+			return 0;
+	}
 	flags = arch_local_irq_save();
 	pa_pageset(pa)->stats.alloc_failed++;
 	arch_local_irq_restore(flags);

@@ -784,6 +784,12 @@ static void test_slab_remote_fast_free(struct ktest *t)
 			KTEST_EXPECT_EQ(t, r.nonlocal_cached, 0);
 			KTEST_EXPECT_EQ(t, r.homed[2], 1UL);
 			KTEST_EXPECT_EQ(t, r.inuse, r.inuse0 - 1);
+			{	/* What slabinfo prints: the typed cache's own count. */
+				struct kmem_cache_stats st;
+
+				kmem_cache_get_stats(r.c, -1, &st);
+				KTEST_EXPECT_EQ(t, st.node_frees, 1UL);
+			}
 			KTEST_EXPECT_EQ(t, kmem_cache_destroy(r.c), 0);
 			pairs++;
 		}
@@ -811,6 +817,17 @@ static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *p
 	return first;
 }
 
+/* Slabs slab_take() has looked at in @c (under its lock). */
+static unsigned long take_steps(struct kmem_cache *c)
+{
+	unsigned long flags, n;
+
+	spin_lock_irqsave(&c->lock, flags);
+	n = c->take_steps;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
 /*
  * With many partial slabs of another node, kmem_cache_alloc_node() of this
  * CPU's node takes a slab of its own lists, and one of the other node
@@ -820,7 +837,7 @@ static struct page *node_partial(struct kmem_cache *c, int nid, unsigned long *p
 static void test_slab_node_lists(struct ktest *t)
 {
 	int remote = slab_remote_node(t), local = numa_mem_id();
-	unsigned long partial, again, n;
+	unsigned long partial, again, n, steps;
 	struct page *first, *slab;
 	struct kmem_cache *c;
 	void **objs, *p, *q;
@@ -850,14 +867,20 @@ static void test_slab_node_lists(struct ktest *t)
 	node_partial(c, local, &again);
 	KTEST_EXPECT_EQ(t, again, 0UL);
 
+	steps = take_steps(c);
 	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
 	KTEST_ASSERT_NOT_NULL(t, p);
+	/* One slab looked at (the new one), none of the other node's. */
+	KTEST_EXPECT_EQ(t, take_steps(c) - steps, 1UL);
 	KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), local);
 	KTEST_EXPECT_TRUE(t, node_partial(c, remote, &again) == first);
 	KTEST_EXPECT_EQ(t, again, partial);
 
+	steps = take_steps(c);
 	q = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
 	KTEST_ASSERT_NOT_NULL(t, q);
+	/* The first of LIST_SLABS partial slabs: one step, not a walk. */
+	KTEST_EXPECT_EQ(t, take_steps(c) - steps, 1UL);
 	slab = virt_to_page(q);
 	KTEST_EXPECT_TRUE(t, slab == first);
 	/* That slab is full now: it left the partial list, the others stayed. */
@@ -870,6 +893,98 @@ static void test_slab_node_lists(struct ktest *t)
 		if (objs[i])
 			kmem_cache_free(c, objs[i]);
 	kfree(objs);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * __GFP_NORETRY on a full node fails without draining anything: the
+ * large kmalloc block this CPU cached stays (without it, the failing
+ * attempt drains every CPU's caches, that block included).  The slab
+ * refills' node-local try uses it (slab_gfp_local()).
+ */
+static void test_node_full_noretry(struct ktest *t)
+{
+	int remote = slab_remote_node(t);
+	unsigned long cached;
+	void *held = NULL, *p;
+	struct page *pg;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	/* Exhausting drains: the block is cached after it. */
+	KTEST_EXPECT_GT(t, exhaust_into(remote, &held), 0UL);
+	p = kmalloc(4 * PAGE_SIZE, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	cached = large_cache_pages();
+	if (!cached) {
+		restore_node(held);
+		ktest_skip(t, "no large-block cache in this build");
+		return;
+	}
+	pg = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY |
+			      __GFP_NOWARN, 0);
+	KTEST_EXPECT_NULL(t, pg);
+	KTEST_EXPECT_EQ(t, large_cache_pages(), cached);
+	/* The same without __GFP_NORETRY drains (and still fails). */
+	pg = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0);
+	KTEST_EXPECT_LT(t, large_cache_pages(), cached);
+	if (pg)
+		__free_pages(pg, 0);
+	restore_node(held);
+}
+
+/* Empty slabs on the @nid lists of @c, counted on the list. */
+static unsigned long node_empty(struct kmem_cache *c, int nid)
+{
+	unsigned long flags, n = 0;
+	struct page *pg;
+
+	spin_lock_irqsave(&c->lock, flags);
+	list_for_each_entry(pg, &c->node[nid].empty, slab_list)
+		n++;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return n;
+}
+
+/*
+ * SLAB_EMPTY_KEEP is per node: with another node's empty slabs at the
+ * keep, a slab of this node that empties is still kept (on the code that
+ * counted all nodes together it went back to the page allocator, and this
+ * node's next refill had to allocate one).
+ */
+static void test_slab_empty_keep_per_node(struct ktest *t)
+{
+	int remote = slab_remote_node(t), local = numa_mem_id();
+	unsigned long n;
+	struct kmem_cache *c;
+	void **objs, *p;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	if (!EMPTY_KEEP) {
+		ktest_skip(t, "CONFIG_SLAB_EMPTY_KEEP=0");
+		return;
+	}
+	c = kmem_cache_create("numa_empty_keep", 1024, 0, SLAB_NO_TIER2, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	n = (unsigned long)EMPTY_KEEP * c->objs;
+	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, objs);
+	for (unsigned long i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (unsigned long i = 0; i < n; i++)
+		kmem_cache_free(c, objs[i]);
+	kfree(objs);
+	KTEST_EXPECT_EQ(t, node_empty(c, remote), (unsigned long)EMPTY_KEEP);
+	kmem_cache_free(c, p);
+	KTEST_EXPECT_EQ(t, node_empty(c, local), 1UL);
+	KTEST_EXPECT_EQ(t, node_empty(c, remote), (unsigned long)EMPTY_KEEP);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
@@ -960,6 +1075,8 @@ static struct ktest_case numa_alloc_cases[] = {
 	KTEST_CASE(test_slab_numa_key),
 	KTEST_CASE(test_slab_remote_fast_free),
 	KTEST_CASE(test_slab_node_lists),
+	KTEST_CASE(test_slab_empty_keep_per_node),
+	KTEST_CASE(test_node_full_noretry),
 	KTEST_CASE(test_mem_map_on_node),
 	KTEST_CASE(test_bitmaps_on_node),
 	{}

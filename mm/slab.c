@@ -2,7 +2,9 @@
 /*
  * The kernel allocator's machinery: slabs (pages from the buddy allocator
  * cut into objects), tier 2 (per-CPU object arrays), cache geometry, the
- * class map and initialisation.  Design and invariants: slab.h.
+ * class map, initialisation, and the node layer's free side (the static
+ * key, slab_node_free(), __kfree_node(): linked wherever kfree() is, the
+ * hosted fuzzers included).  Design and invariants: slab.h.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
@@ -28,7 +30,9 @@ static const char *const kmalloc_names[NR_KMALLOC] = {
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
 /* Every cache's node lists below this are set up (1, or MAX_NUMNODES: I9). */
-unsigned int slab_node_lists = 1;
+unsigned int slab_nr_node_lists = 1;
+/* slab_refile_nodes() has run: new caches file slabs per node (I9). */
+static bool slab_nodes_filed;
 
 /* One byte per frame, see I1. */
 u8 *slab_class_map;
@@ -110,8 +114,11 @@ static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, v
 			break;
 		}
 		pg = list_first_entry(from, struct page, slab_list);
-		if (from == &l->empty)
+		c->take_steps++;
+		if (from == &l->empty) {
 			c->nr_empty--;
+			l->nr_empty--;
+		}
 		while (got < n && pg->freelist) {
 			void *obj = pg->freelist;
 
@@ -133,11 +140,11 @@ static unsigned int slab_take(struct kmem_cache *c, struct slab_node_lists *l, v
  */
 static unsigned int slab_take_other(struct kmem_cache *c, void **objs, unsigned int n)
 {
-	int local = slab_local_nid();
+	struct slab_node_lists *local = slab_local_lists(c);
 	unsigned int got = 0;
 
-	for (int nid = 0; nid < (int)slab_node_lists && got < n; nid++)
-		if (nid != local)
+	for (int nid = 0; nid < (int)c->nr_node_lists && got < n; nid++)
+		if (&c->node[nid] != local)
 			got += slab_take(c, &c->node[nid], objs + got, n - got);
 	return got;
 }
@@ -150,21 +157,25 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 		void *obj = objs[i];
 		struct page *pg = obj_slab(c, obj);
 		bool was_full = !pg->freelist;
+		struct slab_node_lists *l;
 
 		*free_link(c, obj) = pg->freelist;
 		pg->freelist = obj;
 		pg->counters--;
 		if (!pg->counters) {
+			l = slab_lists(c, pg);
 			list_del(&pg->slab_list);
-			if (c->nr_empty >= keep) {
+			/* The keep is per node: each node's refills find its own. */
+			if (l->nr_empty >= keep) {
 				list_add(&pg->slab_list, reap);
 				c->nr_slabs--;
 				c->nr_slab_free -= c->objs - 1;
 				c->slabs_freed++;
 				continue;
 			}
-			list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+			list_add(&pg->slab_list, &l->empty);
 			c->nr_empty++;
+			l->nr_empty++;
 		} else if (was_full) {
 			list_del(&pg->slab_list);
 			list_add(&pg->slab_list, &slab_lists(c, pg)->partial);
@@ -249,15 +260,19 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 		total += n;
 		c->nr_slab_free += n;
 		if (!pg->counters) {
+			struct slab_node_lists *l = slab_lists(c, pg);
+
 			list_del(&pg->slab_list);
-			if (c->nr_empty >= keep) {
+			/* The keep is per node, as in slab_put(). */
+			if (l->nr_empty >= keep) {
 				list_add(&pg->slab_list, reap);
 				c->nr_slabs--;
 				c->nr_slab_free -= c->objs;
 				c->slabs_freed++;
 			} else {
-				list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+				list_add(&pg->slab_list, &l->empty);
 				c->nr_empty++;
+				l->nr_empty++;
 			}
 		}
 		obj = next;
@@ -355,13 +370,17 @@ void *slab_take_node(struct kmem_cache *c, int nid)
 {
 	void *obj;
 
-	return slab_take(c, &c->node[nid], &obj, 1) ? obj : NULL;
+	/* Before the cache's slabs are filed per node, all are on list 0. */
+	return slab_take(c, &c->node[c->nr_node_lists > 1 ? nid : 0], &obj, 1) ? obj : NULL;
 }
 
-/* List @kind (0 partial, 1 full, 2 empty) of @l. */
-static struct list_head *node_list(struct slab_node_lists *l, unsigned int kind)
+/* The lists of one node, by kind. */
+enum slab_list_kind { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, NR_SLAB_LISTS };
+
+/* List @kind of @l. */
+static struct list_head *node_list(struct slab_node_lists *l, enum slab_list_kind kind)
 {
-	return kind == 0 ? &l->partial : kind == 1 ? &l->full : &l->empty;
+	return kind == SLAB_PARTIAL ? &l->partial : kind == SLAB_FULL ? &l->full : &l->empty;
 }
 
 static void node_lists_init(struct slab_node_lists *l)
@@ -369,6 +388,7 @@ static void node_lists_init(struct slab_node_lists *l)
 	INIT_LIST_HEAD(&l->partial);
 	INIT_LIST_HEAD(&l->full);
 	INIT_LIST_HEAD(&l->empty);
+	l->nr_empty = 0;
 }
 
 /*
@@ -397,20 +417,27 @@ int slab_node_lists_init(void)
 			BUG_ON(k > NR_KMALLOC);
 			a = &arrays[k++ * MAX_NUMNODES];
 		}
+		/*
+		 * A created cache's list 0 is in use already; a built-in
+		 * one's moves to a[0] below, which starts empty.
+		 */
+		unsigned int first = a == c->node ? 1 : 0;
+
 		spin_lock(&c->lock);
-		for (unsigned int nid = a == c->node; nid < MAX_NUMNODES; nid++)
+		for (unsigned int nid = first; nid < MAX_NUMNODES; nid++)
 			node_lists_init(&a[nid]);
 		if (a != c->node) {
 			/* List 0 moves to the array: its slabs come along. */
-			for (unsigned int kind = 0; kind < 3; kind++)
+			for (enum slab_list_kind kind = 0; kind < NR_SLAB_LISTS; kind++)
 				while (!list_empty(node_list(&c->node0, kind)))
 					list_move_tail(node_list(&c->node0, kind)->next,
 						       node_list(&a[0], kind));
+			a[0].nr_empty = c->node0.nr_empty;
 			c->node = a;
 		}
 		spin_unlock(&c->lock);
 	}
-	WRITE_ONCE(slab_node_lists, MAX_NUMNODES);
+	WRITE_ONCE(slab_nr_node_lists, MAX_NUMNODES);
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return 0;
 }
@@ -429,21 +456,30 @@ void slab_refile_nodes(void)
 	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {
 		spin_lock(&c->lock);
-		for (unsigned int kind = 0; kind < 3; kind++) {
+		/* The switch and the refile in one lock hold (I9). */
+		c->nr_node_lists = MAX_NUMNODES;
+		for (enum slab_list_kind kind = 0; kind < NR_SLAB_LISTS; kind++) {
 			struct page *pg, *next;
 			LIST_HEAD(all);
 
-			for (int nid = 0; nid < (int)slab_node_lists; nid++) {
+			for (int nid = 0; nid < (int)c->nr_node_lists; nid++) {
 				struct list_head *l = node_list(&c->node[nid], kind);
 
 				while (!list_empty(l))
 					list_move_tail(l->next, &all);
+				if (kind == SLAB_EMPTY)
+					c->node[nid].nr_empty = 0;
 			}
-			list_for_each_entry_safe(pg, next, &all, slab_list)
+			list_for_each_entry_safe(pg, next, &all, slab_list) {
 				list_move_tail(&pg->slab_list, node_list(slab_lists(c, pg), kind));
+				if (kind == SLAB_EMPTY)
+					slab_lists(c, pg)->nr_empty++;
+			}
 		}
 		spin_unlock(&c->lock);
 	}
+	/* Caches created from now on use every node's lists at once. */
+	slab_nodes_filed = true;
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
@@ -464,27 +500,29 @@ void slab_put_home(struct kmem_cache *c, void *obj)
 void slab_publish(struct kmem_cache *c, struct page *pg)
 {
 	list_add(&pg->slab_list, &slab_lists(c, pg)->empty);
+	slab_lists(c, pg)->nr_empty++;
 	c->nr_empty++;
 	c->nr_slabs++;
 	c->nr_slab_free += c->objs;
 	c->slabs_created++;
 }
 
-/* Give every empty slab beyond @keep back.  Return: pages freed. */
+/* Give every empty slab beyond @keep on each node back.  Return: pages freed. */
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 {
 	LIST_HEAD(reap);
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
-	for (int nid = 0; nid < (int)READ_ONCE(slab_node_lists); nid++) {
-		struct list_head *empty = &c->node[nid].empty;
+	for (int nid = 0; nid < (int)READ_ONCE(slab_nr_node_lists); nid++) {
+		struct slab_node_lists *l = &c->node[nid];
 
-		while (c->nr_empty > keep && !list_empty(empty)) {
-			struct page *pg = list_first_entry(empty, struct page, slab_list);
+		while (l->nr_empty > keep && !list_empty(&l->empty)) {
+			struct page *pg = list_first_entry(&l->empty, struct page, slab_list);
 
 			list_del(&pg->slab_list);
 			list_add(&pg->slab_list, &reap);
+			l->nr_empty--;
 			c->nr_empty--;
 			c->nr_slabs--;
 			c->nr_slab_free -= c->objs;
@@ -504,21 +542,24 @@ unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
  * is published and taken from in one lock hold, so other CPUs cannot
  * empty it first.  With several memory nodes, in this order: this CPU's
  * node's slabs, a new slab there, the other nodes' slabs, a new slab from
- * the next nodes by distance (I9).  Any context.  Return: how many (0: out
- * of memory).
+ * the next nodes by distance (I9); @local_failed: the caller's own try for
+ * a new slab on this node just failed, skip it.  Any context.  Return: how
+ * many (0: out of memory).
  */
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp)
+unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp,
+				bool local_failed)
 {
 	struct page *pg = NULL;
 	unsigned long flags;
 	unsigned int got;
 
 	spin_lock_irqsave(&c->lock, flags);
-	got = slab_take(c, &c->node[slab_local_nid()], objs, n);
+	got = slab_take(c, slab_local_lists(c), objs, n);
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (got)
 		return got;
-	pg = slab_new(c, slab_gfp_local(gfp));
+	if (!local_failed)
+		pg = slab_new(c, slab_gfp_local(gfp));
 	if (unlikely(!pg) && slab_multi_node() && !(gfp & __GFP_THISNODE)) {
 		spin_lock_irqsave(&c->lock, flags);
 		got = slab_take_other(c, objs, n);
@@ -700,20 +741,26 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 
 /*
  * Pages for the slow paths, from any zone (@gfp's zone bits are the
- * callers' business), silently: the callers log.  Only the context bit
- * and __GFP_THISNODE go on: without __GFP_ATOMIC the page allocator may, before failing,
- * drain the other CPUs' caches (where interrupts are on, outside interrupt
- * context).
+ * callers' business), silently: the callers log.  Only the context bit,
+ * __GFP_THISNODE and __GFP_NORETRY go on: without __GFP_ATOMIC or
+ * __GFP_NORETRY the page allocator may, before failing, drain the other
+ * CPUs' caches (where interrupts are on, outside interrupt context).
  */
 struct page *slab_alloc_pages(unsigned int order, gfp_t gfp)
 {
-	return alloc_pages((gfp & (__GFP_ATOMIC | __GFP_THISNODE)) | __GFP_NOWARN, order);
+	return alloc_pages((gfp & (__GFP_ATOMIC | __GFP_THISNODE | __GFP_NORETRY)) |
+			   __GFP_NOWARN, order);
 }
 
-/* @gfp for a new slab on this CPU's node only, with several memory nodes (I9). */
+/*
+ * @gfp for a new slab on this CPU's node only, with several memory nodes
+ * (I9): one cheap try (__GFP_NORETRY), since a failure falls back to the
+ * other nodes, whose attempt drains the caches if it must.
+ */
 gfp_t slab_gfp_local(gfp_t gfp)
 {
-	return slab_multi_node() ? gfp | __GFP_THISNODE : gfp;
+	return slab_multi_node() && !(gfp & __GFP_THISNODE) ?
+	       gfp | __GFP_THISNODE | __GFP_NORETRY : gfp;
 }
 
 unsigned long kmem_drain_all(void)
@@ -786,8 +833,9 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 	if (!c->node)
 		c->node = &c->node0;
 	spin_lock_irqsave(&slab_caches_lock, lf);
-	for (unsigned int nid = 0; nid < slab_node_lists; nid++)
+	for (unsigned int nid = 0; nid < slab_nr_node_lists; nid++)
 		node_lists_init(&c->node[nid]);
+	c->nr_node_lists = slab_nodes_filed ? MAX_NUMNODES : 1;
 	list_add_tail(&c->list, &slab_caches);
 	spin_unlock_irqrestore(&slab_caches_lock, lf);
 }
@@ -943,3 +991,44 @@ void kmem_cache_init(void)
 		(slab_map_pages * PAGE_SIZE) >> 10, map_bytes >> 10, DEBUG ? ", debugging on" : "");
 }
 
+/* I10: on once the node layer is (slab_node.c's initcall). */
+DEFINE_STATIC_KEY_FALSE(slab_numa_free);
+
+/*
+ * Give @obj straight back to its slab if it is another memory node's than
+ * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
+ * handler.  Return: true if it went home, false for a local object (the
+ * caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_put_home(c, obj);
+	return true;
+}
+
+#ifdef SLAB_T1_FAST
+/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
+noinline void __kfree_node(const void *p)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
+	unsigned long cls;
+
+	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+		return __kfree_other(p, cls, pfn);
+	}
+	slab_entry();
+	if (unlikely(in_trap()))
+		return slab_trap_void("kfree");
+	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
+		return;
+	__kfree_t1_push(slab_cur_tc(), cls, p);
+}
+#endif

@@ -63,7 +63,8 @@
  *       count as in use for the slab).
  *   I3  c->nr_slabs = partial + full + empty slabs of every node;
  *       c->nr_empty slabs have inuse == 0 and are on the nodes' empty
- *       lists; at most SLAB_EMPTY_KEEP stay there after a free.
+ *       lists, node[nid].nr_empty on each; at most SLAB_EMPTY_KEEP per
+ *       node stay there after a free.
  *   I4  tier 1 is only reached with current != NULL, outside interrupt
  *       context, with current->slab_cache pointing at the thread's own
  *       cache; NULL means "none yet", TC_DEAD "never" (idle, exited).
@@ -96,19 +97,26 @@
  *       NULL, or the object left allocated, with a report.  The fast paths cost
  *       nothing for it; the tier-2 hits one test of the preempt count.
  *   I9  a slab is on the lists of its own memory node, slab_lists(c, pg):
- *       page_to_nid() of its pages with several memory nodes, 0 with one
- *       and until the early initcall slab_numa_init() turns the node
- *       layer on (slab_multi_node()) and files every slab on its node's
- *       lists (slab_refile_nodes()); meanwhile a slab may be on another
- *       node's lists, which only makes a refill take another node's
- *       objects.  Refills take from
- *       the refilling CPU's node (slab_local_nid()) first, and new slabs
- *       come from that node first.
- *   I10 with the node layer on (static key slab_numa_free), the tiers
- *       of a CPU hold only objects of its memory node, except those taken
- *       while that node had no memory left: every free of another node's
- *       object, fast paths included, goes back to its slab
- *       (slab_node_free()).
+ *       page_to_nid() of its pages once the cache's slabs are filed per
+ *       node, list 0 before.  The early initcall slab_numa_init() files
+ *       each cache (slab_refile_nodes()) and switches it to per-node lists
+ *       (c->nr_node_lists) in one hold of its lock, so every list choice,
+ *       made under that lock, sees one layout; the static key is only for
+ *       the free fast paths (I10).  Refills take from the refilling CPU's
+ *       node's lists (slab_local_lists()) first, and new slabs come from
+ *       that node first.
+ *   I10 with the node layer on (static key slab_numa_free), a free never
+ *       puts another node's slab object into a tier: every free of one,
+ *       fast paths and a dead thread's own tcache included, goes back to
+ *       its slab (slab_node_free()).  The tiers can still hold other
+ *       nodes' objects that got there otherwise: refills while the CPU's
+ *       node had no memory left (they take from the other nodes), a
+ *       thread's tier-1 lists after it moved to a CPU of another node
+ *       (they are the thread's, not the CPU's), and other threads' tier-1
+ *       lists filled before the switch (the initcall drains every CPU's
+ *       tier 2 and its own thread's tier 1 only).  Large kmalloc blocks
+ *       are not slab objects: the freeing CPU's large-block cache keeps
+ *       one per order whatever its node.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -232,6 +240,7 @@ BUILD_BUG_ON(sizeof(struct array_cache) != AC_BYTES);
 /* The slabs of one memory node (Linux's struct kmem_cache_node). */
 struct slab_node_lists {
 	struct list_head partial, full, empty;
+	unsigned long nr_empty;		/* slabs on empty; at most EMPTY_KEEP after a free */
 };
 
 struct kmem_cache {
@@ -256,14 +265,22 @@ struct kmem_cache {
 	unsigned long nr_slabs, nr_empty, nr_slab_free;
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
 	unsigned long node_frees;	/* objects sent home by slab_node_free() */
+	unsigned long take_steps;	/* slabs slab_take() looked at (I9: O(1) each) */
 	/*
-	 * I9: the lists of each node, those below slab_node_lists set up.
+	 * I9: the lists of each node, those below slab_nr_node_lists set up.
 	 * &node0 until the node layer turns on (the built-in caches), or an
 	 * array of MAX_NUMNODES after the cache (kmem_cache_create()); only
 	 * changed and read under the lock.
 	 */
 	struct slab_node_lists *node;
 	struct slab_node_lists node0;
+	/*
+	 * The lists in use: 1 (list 0 for every slab) until
+	 * slab_refile_nodes() files the cache's slabs per node and sets
+	 * MAX_NUMNODES in the same lock hold.  Chosen by this, not by the
+	 * static key, whose sites switch one by one (I9).
+	 */
+	unsigned int nr_node_lists;
 
 	struct slab_cpu_stats stats[NR_CPUS];
 #ifdef CONFIG_SLAB_TIER_PERCPU
@@ -321,7 +338,7 @@ extern struct kmem_cache tcache_cache;
 /* Every cache, under slab_caches_lock; the live thread caches, under tcache_list_lock. */
 extern struct list_head slab_caches;
 extern spinlock_t slab_caches_lock;
-extern unsigned int slab_node_lists;
+extern unsigned int slab_nr_node_lists;
 extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
 /* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
@@ -371,17 +388,17 @@ static __always_inline bool slab_multi_node(void)
 	return static_branch_unlikely(&slab_numa_free);
 }
 
-/* The lists @pg belongs on (I9). */
+/* The lists @pg belongs on (I9); @c's lock held. */
 static __always_inline struct slab_node_lists *slab_lists(struct kmem_cache *c,
 							 const struct page *pg)
 {
-	return &c->node[slab_multi_node() ? page_to_nid(pg) : 0];
+	return &c->node[c->nr_node_lists > 1 ? page_to_nid(pg) : 0];
 }
 
-/* The lists a refill on this CPU takes from first (I9). */
-static __always_inline int slab_local_nid(void)
+/* The lists of @c a refill on this CPU takes from first (I9); lock held. */
+static __always_inline struct slab_node_lists *slab_local_lists(struct kmem_cache *c)
 {
-	return slab_multi_node() ? numa_mem_id() : 0;
+	return &c->node[c->nr_node_lists > 1 ? numa_mem_id() : 0];
 }
 
 static __always_inline void **free_link(const struct kmem_cache *c, const void *obj)
@@ -655,7 +672,15 @@ void slab_publish(struct kmem_cache *c, struct page *pg);
 int slab_node_lists_init(void);
 void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);
-unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp);
+unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int n, gfp_t gfp,
+				bool local_failed);
+
+/* slab_get_bulk_from() with no new-slab try made on this node yet. */
+static inline unsigned int slab_get_bulk(struct kmem_cache *c, void **objs, unsigned int n,
+					 gfp_t gfp)
+{
+	return slab_get_bulk_from(c, objs, n, gfp, false);
+}
 void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n);
 unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 			     struct list_head *reap, unsigned int keep);

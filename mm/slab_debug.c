@@ -223,15 +223,22 @@ unsigned long kmem_check(void)
 		struct page *pg;
 
 		spin_lock(&c->lock);
-		for (unsigned int nid = 0; nid < slab_node_lists; nid++) {
+		for (unsigned int nid = 0; nid < slab_nr_node_lists; nid++) {
 			struct slab_node_lists *l = &c->node[nid];
+			unsigned long node_empty = 0;
 
 			list_for_each_entry(pg, &l->empty, slab_list) {
 				bad += check_slab(c, pg, 0) + check_slab_node(c, pg, l);
 				slabs++;
-				empty++;
+				node_empty++;
 				nfree += c->objs - pg->counters;
 			}
+			if (node_empty != l->nr_empty) {
+				pr_err("check: %s: node %u: counted %lu empty slabs, recorded %lu\n",
+				       c->name, nid, node_empty, l->nr_empty);
+				bad++;
+			}
+			empty += node_empty;
 			list_for_each_entry(pg, &l->partial, slab_list) {
 				bad += check_slab(c, pg, 1) + check_slab_node(c, pg, l);
 				slabs++;

@@ -3,11 +3,12 @@
  * kmalloc_node() and kmem_cache_alloc_node(): objects from slabs on a
  * given NUMA node.  With one memory node, before the early initcall below
  * or for NUMA_NO_NODE, they are kmalloc() and kmem_cache_alloc(), fast
- * paths included.  Otherwise the
- * object is taken, under the cache's lock, from the first partial or
- * empty slab on that node's own lists (O(1), I9), or from a new slab
- * allocated there (alloc_pages_node()): the tiers are bypassed, since they
- * hold the CPU's own node's objects.  Documentation/mm/numa.rst.
+ * paths included.  Otherwise the object is taken, under the cache's lock,
+ * from the first partial or empty slab on that node's own lists (O(1),
+ * I9), or from a new slab allocated there (alloc_pages_node()): the tiers
+ * are bypassed, since they hold the CPU's own node's objects.  The
+ * initcall turns the node layer on; its free side is in slab.c.
+ * Documentation/mm/numa.rst.
  */
 #define pr_fmt(fmt) "slab: " fmt
 
@@ -122,46 +123,6 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 	return obj;
 }
 
-/*
- * Give @obj straight back to its slab if it is another memory node's than
- * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
- * handler.  Return: true if it went home, false for a local object (the
- * caller caches it).
- */
-bool slab_node_free(struct kmem_cache *c, void *obj)
-{
-	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
-		return false;
-	slab_put_home(c, obj);
-	return true;
-}
-
-#ifdef SLAB_T1_FAST
-/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
-noinline void __kfree_node(const void *p)
-{
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
-	unsigned long cls;
-
-	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
-	if (unlikely(pfn >= slab_map_pfns))
-		return __kfree_slow(p);
-	cls = slab_class_map[pfn];
-	if (unlikely(!slab_t1_object(p, cls))) {
-		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
-			return kfree_t2_node(p, cls);
-		return __kfree_other(p, cls, pfn);
-	}
-	slab_entry();
-	if (unlikely(in_trap()))
-		return slab_trap_void("kfree");
-	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
-		return;
-	__kfree_t1_push(slab_cur_tc(), cls, p);
-}
-#endif
-
-DEFINE_STATIC_KEY_FALSE(slab_numa_free);
 
 #ifndef __HOSTED__
 /*

@@ -32,6 +32,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 	st->slab_frees = c->slab_frees;
 	st->slabs_created = c->slabs_created;
 	st->slabs_freed = c->slabs_freed;
+	st->node_frees = c->node_frees;
 	spin_unlock_irqrestore(&c->lock, flags);
 	st->objs_total = st->slabs * c->objs;
 	for (unsigned int i = 0; i < NR_CPUS; i++) {
@@ -86,10 +87,10 @@ static void show_cache(struct kmem_cache *c, int cpu)
 
 	kmem_cache_get_stats(c, cpu, &st);
 	if (cpu < 0)
-		printk(KERN_INFO "%-14s %5u %6lu %6lu %7lu %5lu %4lu %9lu %7lu %9lu %7lu %6lu\n",
+		printk(KERN_INFO "%-14s %5u %6lu %6lu %7lu %5lu %4lu %9lu %7lu %9lu %7lu %6lu %7lu\n",
 		       st.name, st.size, st.objs_inuse, st.objs_cached, st.objs_total, st.slabs,
 		       st.empty_slabs, st.t1_hits, st.t1_misses, st.t2_hits, st.t2_misses,
-		       st.t2_drains);
+		       st.t2_drains, st.node_frees);
 	else if (st.t1_hits || st.t1_misses || st.t2_hits || st.t2_misses)
 		printk(KERN_INFO "  cpu%-3d %-14s t1 %lu/%lu  t2 %lu/%lu drains %lu\n", cpu,
 		       st.name, st.t1_hits, st.t1_misses, st.t2_hits, st.t2_misses, st.t2_drains);
@@ -107,9 +108,9 @@ void kmem_show_slabinfo(bool per_cpu)
 		if (n < ARRAY_SIZE(caches))
 			caches[n++] = c;
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
-	printk(KERN_INFO "%-14s %5s %6s %6s %7s %5s %4s %9s %7s %9s %7s %6s\n", "# name", "size",
-	       "inuse", "cached", "total", "slabs", "empt", "t1_hits", "t1_miss", "t2_hits",
-	       "t2_miss", "drains");
+	printk(KERN_INFO "%-14s %5s %6s %6s %7s %5s %4s %9s %7s %9s %7s %6s %7s\n", "# name",
+	       "size", "inuse", "cached", "total", "slabs", "empt", "t1_hits", "t1_miss",
+	       "t2_hits", "t2_miss", "drains", "n_frees");
 	for (unsigned int i = 0; i < n; i++)
 		show_cache(caches[i], -1);
 	/* Cached blocks are free to kmalloc() but not counted by nr_free_pages(). */

@@ -174,7 +174,7 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		slab_publish(c, fresh);
 		l = slab_lists(c, fresh);
 	} else {
-		l = &c->node[slab_local_nid()];
+		l = slab_local_lists(c);
 	}
 	if (!list_empty(&l->partial))
 		pg = list_first_entry(&l->partial, struct page, slab_list);
@@ -182,8 +182,10 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg = list_first_entry(&l->empty, struct page, slab_list);
 	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
 		n = c->objs - (unsigned int)pg->counters;
-		if (!pg->counters)
+		if (!pg->counters) {
 			c->nr_empty--;
+			l->nr_empty--;
+		}
 		tc->hot.head[i] = pg->freelist;
 		tc->hin[i] += n;
 		pg->freelist = NULL;
@@ -216,6 +218,7 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *objs[T1_BATCH];
+	bool local_failed = false;
 	unsigned int n;
 
 	tc->misses[i]++;
@@ -227,7 +230,7 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 		 * Racy, and either way right: a slab missed is used later, a
 		 * slab seen but gone sends us to slab_new() all the same.
 		 */
-		struct slab_node_lists *l = &c->node[slab_local_nid()];
+		struct slab_node_lists *l = data_race(slab_local_lists(c));
 
 		if (data_race(!list_empty(&l->partial) || !list_empty(&l->empty)) &&
 		    tcache_splice(tc, i, NULL))
@@ -237,9 +240,10 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 
 		if (pg && tcache_splice(tc, i, pg))
 			return tcache_pop(tc, i);
+		local_failed = !pg;
 	}
 	if (!n)
-		n = slab_get_bulk(c, objs, T1_BATCH, gfp);
+		n = slab_get_bulk_from(c, objs, T1_BATCH, gfp, local_failed);
 	if (!n)
 		return NULL;
 	for (unsigned int k = n; k-- > 1;) {
@@ -288,7 +292,9 @@ static void slab_task_exit(struct task_struct *t)
 		st->t1_flushes += tc->flushes[i];
 	}
 	spin_unlock_irqrestore(&tcache_list_lock, flags);
-	cache_free(&tcache_cache, tc);
+	/* I10: another node's tcache goes home, not into this CPU's tier 2. */
+	if (!(slab_multi_node() && slab_node_free(&tcache_cache, tc)))
+		cache_free(&tcache_cache, tc);
 }
 
 static struct task_exit_hook slab_exit_hook = { .fn = slab_task_exit };

@@ -17,6 +17,7 @@
 #define ___GFP_ATOMIC	0x400u
 #define ___GFP_NOFAIL	0x800u
 #define ___GFP_THISNODE	0x1000u
+#define ___GFP_NORETRY	0x2000u
 
 /* Zone modifiers: only memory below 16 MiB / below 4 GiB. */
 #define __GFP_DMA	((__force gfp_t)___GFP_DMA)
@@ -42,6 +43,13 @@
  * the nearest node with memory for a memoryless one), no fallback.
  */
 #define __GFP_THISNODE	((__force gfp_t)___GFP_THISNODE)
+
+/*
+ * Try once: no drain of the caches (no IPIs to the other CPUs) and no
+ * retry before failing.  For a cheap first attempt that has a fallback,
+ * such as a node-local one before any node (the slab refills).
+ */
+#define __GFP_NORETRY	((__force gfp_t)___GFP_NORETRY)
 
 /* Thread context: may wait (might_sleep() checks it). */
 #define GFP_KERNEL	((__force gfp_t)0u)

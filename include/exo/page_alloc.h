@@ -215,11 +215,12 @@ int free_contiguous(phys_addr_t base, size_t count);
 /**
  * alloc_pages() - allocate a naturally aligned block of 2^@order frames
  * @gfp: GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, with
- *	 __GFP_ZERO/__GFP_NOWARN/__GFP_NOFAIL (<exo/gfp.h>)
+ *	 __GFP_ZERO/__GFP_NOWARN/__GFP_NOFAIL/__GFP_NORETRY (<exo/gfp.h>)
  * @order: 0 .. MAX_ORDER
  *
  * Without __GFP_ATOMIC, a failed first try also drains the other CPUs'
- * caches (when interrupts are on, outside interrupt context) and retries.
+ * caches (when interrupts are on, outside interrupt context) and retries;
+ * with __GFP_NORETRY it fails at once.
  * Return: the head's struct page (type PAGE_TYPE_BUDDY), or NULL if no
  * block is free in the allowed zones or @order is too large; NULL with a
  * WARN for a __GFP_NOFAIL request that gfp_nofail_refused() turns down

@@ -616,6 +616,7 @@ struct kmem_cache_stats {
 	unsigned long t2_hits, t2_misses, t2_drains;	/* tier 2 */
 	unsigned long slab_allocs, slab_frees;		/* lock taken, per object */
 	unsigned long slabs_created, slabs_freed;
+	unsigned long node_frees;	/* another node's objects sent home (NUMA) */
 };
 
 /**
