@@ -89,11 +89,12 @@ static __always_inline bool pt_trylock(struct mm_struct *mm, unsigned long *flag
 static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
 	__releases(mm->lock)
 {
-	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK)) {
 		spin_unlock(&mm->lock);
-	else
+	} else {
 		arch_spin_unlock(&mm->lock);
-	__release(mm->lock);
+		__release(mm->lock);
+	}
 	arch_local_irq_restore(flags);
 }
 pte_t *pgt_table_alloc(struct mm_struct *mm)
