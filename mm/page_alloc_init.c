@@ -78,12 +78,22 @@ u64 mem_map_bytes;
  * mem_map[] for @pfns frames at VMEMMAP_START, in 2 MiB pages of one boot
  * block (its last page partly unused): page_alloc_meta_to_nodes() later
  * moves each node's part to the node under the same addresses, which the
- * free lists and every struct page pointer keep.
+ * free lists and every struct page pointer keep.  A mem_map[] under 2 MiB
+ * (address space under 168 MiB) stays a direct-map block where it is
+ * (mem_map_bytes 0): rounding it up would take a fifth of a 10 MiB machine.
  */
 static struct page *__init mem_map_alloc(unsigned long pfns)
 {
 	u64 bytes = ALIGN((u64)pfns * sizeof(struct page), PMD_SIZE);
 	phys_addr_t pa;
+
+	if ((u64)pfns * sizeof(struct page) < PMD_SIZE) {
+		struct page *map = meta_alloc((u64)pfns * sizeof(struct page), "mem_map");
+
+		mem_map_phys = virt_to_phys(map);
+		mem_map_bytes = 0;
+		return map;
+	}
 
 	BUILD_BUG_ON((DIRECT_MAP_SIZE >> PAGE_SHIFT) * sizeof(struct page) >
 		     VMEMMAP_END - VMEMMAP_START);

@@ -25,6 +25,8 @@ extern struct page *mem_map;
 /*
  * The boot block behind mem_map[] (x86: mapped at VMEMMAP_START with 2 MiB
  * pages; page_alloc_meta_to_nodes() moves the parts of other nodes out).
+ * mem_map_bytes is 0 when mem_map[] is under 2 MiB and stays in the direct
+ * map.
  */
 extern phys_addr_t mem_map_phys;
 extern u64 mem_map_bytes;

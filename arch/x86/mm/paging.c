@@ -166,8 +166,9 @@ void __init paging_init(void)
 	build_direct_map();
 	build_kernel_image();
 	/* mem_map[], where the boot tables had it (mm/page_alloc_init.c). */
-	map_or_die(VMEMMAP_START, mem_map_phys, mem_map_bytes, PAGE_WRITABLE | PAGE_GLOBAL,
-		   "mem_map");
+	if (mem_map_bytes)
+		map_or_die(VMEMMAP_START, mem_map_phys, mem_map_bytes,
+			   PAGE_WRITABLE | PAGE_GLOBAL, "mem_map");
 	pat_cpu_init();
 	cr4_init();
 	tlb_cpu_init();
