@@ -237,10 +237,13 @@ static bool intact(const u8 *p, size_t n, u8 seed)
  */
 static void test_krealloc_keeps_old(struct ktest *t)
 {
+	/* Each grows past its object or block: krealloc() must allocate. */
 	static const size_t from_to[][2] = {
 		{ 24, 200 }, { 100, 300 }, { 256, 4096 }, { 600, 1500 }, { 3000, 5000 },
-		{ 5000, 30000 }, { 20000, 100 }, { 9000, 16 },
+		{ 5000, 30000 },
 	};
+	/* Each still fits: krealloc() keeps the object and allocates nothing. */
+	static const size_t in_place[][2] = { { 100, 120 }, { 20000, 100 }, { 9000, 16 } };
 	unsigned long base_free = ktest_settled_free_pages(), base_objs = kmalloc_usage(NULL);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(from_to); i++) {
@@ -264,15 +267,18 @@ static void test_krealloc_keeps_old(struct ktest *t)
 		if (t->failures)
 			break;
 	}
-	/* In place (same class, same order): no allocation, so no failure. */
-	{
-		u8 *p = kmalloc(100, GFP_KERNEL);
+	/* In place (growing or shrinking within it): no allocation, so no failure. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(in_place); i++) {
+		size_t old = in_place[i][0], new = in_place[i][1];
+		u8 *p = kmalloc(old, GFP_KERNEL);
 
 		KTEST_ASSERT_NOT_NULL(t, p);
+		fill(p, old, (u8)i);
 		KTEST_ASSERT_EQ(t, arm(&fail_slab, "1,100,0,-1"), 0);
-		KTEST_EXPECT_TRUE(t, krealloc(p, 120, GFP_KERNEL) == p);
+		KTEST_EXPECT_TRUE(t, krealloc(p, new, GFP_KERNEL) == p);
 		KTEST_EXPECT_EQ(t, fail_slab.nr_calls, 0UL);
 		fault_attr_disable(&fail_slab);
+		KTEST_EXPECT_TRUE(t, intact(p, min(old, new), (u8)i));
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base_free);
