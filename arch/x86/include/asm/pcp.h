@@ -37,6 +37,23 @@
 #include <asm/pgtable_types.h>
 #include <asm/ptrace.h>
 
+/*
+ * asm_goto_output(): every asm goto that has outputs goes through this.
+ * GCC before 11.5, 12.4 and 13.3 miscompiles such statements: it does not
+ * treat them as volatile (PR 98619, PR 110420: one can be deleted or
+ * moved), and an output can be clobbered on the fall-through edge when
+ * the statement is the last of its block (PR 113921).  The explicit
+ * volatile and the empty asm after it avoid both, as Linux's
+ * CONFIG_GCC_ASM_GOTO_OUTPUT_WORKAROUND does; on a fixed compiler (and on
+ * clang, 13.0.1 or later for asm goto with outputs) the empty asm costs
+ * no instruction.
+ */
+#define asm_goto_output(x...)						\
+	do {								\
+		__asm__ __volatile__ goto(x);				\
+		__asm__ ("");						\
+	} while (0)
+
 #ifdef MODULE
 #error "the restartable per-CPU sequences are for built-in code only"
 #endif
