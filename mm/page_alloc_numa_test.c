@@ -829,6 +829,31 @@ static unsigned long take_steps(struct kmem_cache *c)
 }
 
 /*
+ * A private cache of 1 KiB objects without tier 2 (every free goes straight
+ * to its slab: the node lists are exact) and @slabs full slabs of it on
+ * @nid.  Returns the cache; *@objs gets the @slabs * c->objs objects, in a
+ * kmalloc()ed array.
+ */
+static struct kmem_cache *node_cache_filled(struct ktest *t, const char *name,
+					    unsigned long slabs, int nid, void ***objs)
+{
+	struct kmem_cache *c = kmem_cache_create(name, 1024, 0, SLAB_NO_TIER2, NULL);
+	unsigned long n;
+	void **o;
+
+	KTEST_ASSERT_NOT_NULL(t, c);
+	n = slabs * c->objs;
+	o = kmalloc_array(n, sizeof(*o), GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, o);
+	for (unsigned long i = 0; i < n; i++) {
+		o[i] = kmem_cache_alloc_node(c, GFP_KERNEL, nid);
+		KTEST_ASSERT_NOT_NULL(t, o[i]);
+	}
+	*objs = o;
+	return c;
+}
+
+/*
  * With many partial slabs of another node, kmem_cache_alloc_node() of this
  * CPU's node takes a slab of its own lists, and one of the other node
  * the first of that node's partial list: neither walks the other slabs
@@ -844,16 +869,8 @@ static void test_slab_node_lists(struct ktest *t)
 
 	if (remote == NUMA_NO_NODE)
 		return;
-	/* No tier 2: every free goes straight to its slab, the lists are exact. */
-	c = kmem_cache_create("numa_node_lists", 1024, 0, SLAB_NO_TIER2, NULL);
-	KTEST_ASSERT_NOT_NULL(t, c);
+	c = node_cache_filled(t, "numa_node_lists", LIST_SLABS, remote, &objs);
 	n = (unsigned long)LIST_SLABS * c->objs;
-	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, objs);
-	for (unsigned long i = 0; i < n; i++) {
-		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
-		KTEST_ASSERT_NOT_NULL(t, objs[i]);
-	}
 	/* One object back per slab: LIST_SLABS partial slabs on @remote. */
 	for (unsigned long i = 0; i < n; i++) {
 		if (((unsigned long)objs[i] & ((PAGE_SIZE << c->order) - 1)) == 0) {
@@ -967,15 +984,8 @@ static void test_slab_empty_keep_per_node(struct ktest *t)
 		ktest_skip(t, "CONFIG_SLAB_EMPTY_KEEP=0");
 		return;
 	}
-	c = kmem_cache_create("numa_empty_keep", 1024, 0, SLAB_NO_TIER2, NULL);
-	KTEST_ASSERT_NOT_NULL(t, c);
+	c = node_cache_filled(t, "numa_empty_keep", EMPTY_KEEP, remote, &objs);
 	n = (unsigned long)EMPTY_KEEP * c->objs;
-	objs = kmalloc_array(n, sizeof(*objs), GFP_KERNEL);
-	KTEST_ASSERT_NOT_NULL(t, objs);
-	for (unsigned long i = 0; i < n; i++) {
-		objs[i] = kmem_cache_alloc_node(c, GFP_KERNEL, remote);
-		KTEST_ASSERT_NOT_NULL(t, objs[i]);
-	}
 	p = kmem_cache_alloc_node(c, GFP_KERNEL, local);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	for (unsigned long i = 0; i < n; i++)

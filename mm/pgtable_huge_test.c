@@ -15,16 +15,30 @@
 
 #include "pgtable_test.h"
 
+/*
+ * The start of a case on a 2 MiB page: without 2 MiB pages the case is
+ * skipped (false), else @b is taken and a writable 2 MiB page mapped at
+ * @va (to FAKE_PA).
+ */
+static bool huge_2m_begin(struct ktest *t, unsigned long va, struct baseline *b)
+{
+	if (!pgtable_huge_supported(PAGE_HUGE_2M)) {
+		ktest_skip(t, "CONFIG_HUGEPAGES_2M=n");
+		return false;
+	}
+	baseline_take(b);
+	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	return true;
+}
+
 void test_split_2m(struct ktest *t)
 {
 	unsigned long va = KERN_VA + 4 * PMD_SIZE;
 	struct baseline b;
 	phys_addr_t pa;
 
-	if (!pgtable_huge_supported(PAGE_HUGE_2M))
-		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
-	baseline_take(&b);
-	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	if (!huge_2m_begin(t, va, &b))
+		return;
 	/* Unmapping a 4 KiB page inside splits the 2 MiB page: 511 pages remain. */
 	KTEST_EXPECT_EQ(t, unmap_page(va + 7 * PAGE_SIZE), 0);
 	KTEST_EXPECT_EQ(t, translate(va + 7 * PAGE_SIZE + 5, &pa), -ENOENT);
@@ -49,10 +63,8 @@ void test_remap_leaf(struct ktest *t)
 	struct baseline b;
 	phys_addr_t pa;
 
-	if (!pgtable_huge_supported(PAGE_HUGE_2M))
-		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
-	baseline_take(&b);
-	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	if (!huge_2m_begin(t, va, &b))
+		return;
 	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA, 0), 0);
 	KTEST_EXPECT_EQ(t, mm_remap_leaf(&init_mm, va, FAKE_PA + 3 * PMD_SIZE), 0);
 	KTEST_EXPECT_EQ(t, translate(va + 5 * PAGE_SIZE + 7, &pa), 0);
@@ -86,10 +98,8 @@ void test_range_covers_huge(struct ktest *t)
 	unsigned long tables;
 	struct leaf_info li;
 
-	if (!pgtable_huge_supported(PAGE_HUGE_2M))
-		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
-	baseline_take(&b);
-	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	if (!huge_2m_begin(t, va, &b))
+		return;
 	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA + PMD_SIZE, PAGE_WRITABLE), 0);
 	tables = nr_pgtable_pages();
 	KTEST_EXPECT_EQ(t, protect_range(va, PMD_SIZE + PAGE_SIZE, 0), 0);
@@ -245,10 +255,8 @@ void test_failed_split_undone(struct ktest *t)
 	struct page *one;
 	phys_addr_t pa;
 
-	if (!pgtable_huge_supported(PAGE_HUGE_2M))
-		KTEST_SKIP(t, "CONFIG_HUGEPAGES_2M=n");
-	baseline_take(&b);
-	KTEST_ASSERT_EQ(t, map_page(va, FAKE_PA, PAGE_WRITABLE | PAGE_HUGE_2M), 0);
+	if (!huge_2m_begin(t, va, &b))
+		return;
 	KTEST_ASSERT_EQ(t, map_page(va + PMD_SIZE, FAKE_PA + PMD_SIZE, PAGE_WRITABLE | PAGE_HUGE_2M),
 			0);
 	if (pgtable_huge_supported(PAGE_HUGE_1G))

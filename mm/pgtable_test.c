@@ -619,31 +619,42 @@ static void xrace_worker(void *arg, unsigned int id)
 	__atomic_fetch_add(&c->wrong, wrong, __ATOMIC_RELAXED);
 }
 
-static void test_translate_unmap_race(struct ktest *t)
+/*
+ * Runs xrace_worker() with @c on up to 4 CPUs and checks the outcome: no
+ * map or unmap failed, no translation was wrong, enough rounds ran, both
+ * pages are unmapped, and every table and frame taken went back.
+ */
+static void xrace_run(struct ktest *t, struct xrace_ctx *c)
 {
-	struct xrace_ctx c = { .stride = PMD_SIZE };
 	struct baseline b;
 	phys_addr_t pa;
 	int n;
 
-	KTEST_ASSERT_EQ(t, map_page(XR_KEEP, FAKE_PA, 0), 0);
 	baseline_take(&b);
-	c.deadline = ktime_get_ns() + XR_NS;
-	n = ktest_run_on_cpus(4, xrace_worker, &c);
+	c->deadline = ktime_get_ns() + XR_NS;
+	n = ktest_run_on_cpus(4, xrace_worker, c);
 	KTEST_ASSERT_GE(t, n, 2);
-	KTEST_EXPECT_EQ(t, c.errors, 0UL);
-	KTEST_EXPECT_EQ(t, c.wrong, 0UL);
-	KTEST_EXPECT_GE(t, c.rounds, XR_MIN_ROUNDS);
+	KTEST_EXPECT_EQ(t, c->errors, 0UL);
+	KTEST_EXPECT_EQ(t, c->wrong, 0UL);
+	KTEST_EXPECT_GE(t, c->rounds, XR_MIN_ROUNDS);
 	KTEST_EXPECT_EQ(t, translate(XR_VA, &pa), -ENOENT);
-	KTEST_EXPECT_EQ(t, translate(XR_VA + PMD_SIZE, &pa), -ENOENT);
-	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, XR_VA, XR_VA + PUD_SIZE), 1UL);
+	KTEST_EXPECT_EQ(t, translate(XR_VA + c->stride, &pa), -ENOENT);
 #ifdef __HOSTED__
 	for (unsigned int cpu = 1; cpu <= (unsigned int)n; cpu++)
 		drain_cpu_pages(cpu);
 #endif
 	EXPECT_BASELINE(t, &b);
+	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c->rounds, c->reads);
+}
+
+static void test_translate_unmap_race(struct ktest *t)
+{
+	struct xrace_ctx c = { .stride = PMD_SIZE };
+
+	KTEST_ASSERT_EQ(t, map_page(XR_KEEP, FAKE_PA, 0), 0);
+	xrace_run(t, &c);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, XR_VA, XR_VA + PUD_SIZE), 1UL);
 	KTEST_EXPECT_EQ(t, unmap_page(XR_KEEP), 0);
-	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
 }
 
 /*
@@ -656,26 +667,9 @@ static void test_translate_unmap_race(struct ktest *t)
 static void test_translate_unmap_race_dir(struct ktest *t)
 {
 	struct xrace_ctx c = { .stride = PUD_SIZE };
-	struct baseline b;
-	phys_addr_t pa;
-	int n;
 
-	baseline_take(&b);
-	c.deadline = ktime_get_ns() + XR_NS;
-	n = ktest_run_on_cpus(4, xrace_worker, &c);
-	KTEST_ASSERT_GE(t, n, 2);
-	KTEST_EXPECT_EQ(t, c.errors, 0UL);
-	KTEST_EXPECT_EQ(t, c.wrong, 0UL);
-	KTEST_EXPECT_GE(t, c.rounds, XR_MIN_ROUNDS);
-	KTEST_EXPECT_EQ(t, translate(XR_VA, &pa), -ENOENT);
-	KTEST_EXPECT_EQ(t, translate(XR_VA + PUD_SIZE, &pa), -ENOENT);
+	xrace_run(t, &c);
 	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, XR_VA, XR_VA + 2 * PUD_SIZE), 0UL);
-#ifdef __HOSTED__
-	for (unsigned int cpu = 1; cpu <= (unsigned int)n; cpu++)
-		drain_cpu_pages(cpu);
-#endif
-	EXPECT_BASELINE(t, &b);
-	ktest_log(t, "%d CPUs, %lu rounds, %lu translations", n, c.rounds, c.reads);
 }
 
 /*

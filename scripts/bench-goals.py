@@ -193,15 +193,8 @@ mean=78.54 n=21x4096 ticks=0 irqs=0  # 4096 x free_frame
 
 def selftest():
     """make check: goals parsed (and the tree's), each kind of figure, met and missed, the doc block."""
-    import tempfile
-    failed = []
-
-    def expect(cond, what):
-        if not cond:
-            failed.append(what)
-
-    with tempfile.TemporaryDirectory() as d:
-        p = {n: os.path.join(d, n) for n in ("goals", "log", "anc", "init", "s4", "s64", "doc")}
+    with table_mod.Selftest("bench-goals") as st:
+        expect = st.expect
         files = {
             "goals": SELFTEST_GOALS, "log": SELFTEST_LOG,
             "anc": "page_order0_pair 701.9\n",
@@ -211,9 +204,7 @@ def selftest():
             "s64": "bench: shoot 1 pages 64 CPUs: 63 IPIs/op, 1 rounds/op, others 13626 ticks/op, "
                    "over 496 ops\nbench vm_shoot_1     6328.68 instr/op  p10=1\n",
         }
-        for n, text in files.items():
-            with open(p[n], "w") as f:
-                f.write(text)
+        p = {n: st.write(n, text) for n, text in files.items()}
         rows, _ = table_mod.read_rows(p["log"])
         out = table(read_goals(p["goals"]), rows, table_mod.read_anchors(p["anc"]),
                     read_init([f"16G={p['init']}", "4G=/nonexistent"]),
@@ -244,14 +235,8 @@ def selftest():
                 pass
         real = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-goals.txt")
         expect(len(read_goals(real)) >= 10, "scripts/bench-goals.txt parses")
-        with open(p["doc"], "w") as f:
-            f.write(f"head\n{BEGIN}\nold\n{END}\ntail\n")
-        table_mod.replace_block(p["doc"], "new\n", BEGIN, END)
-        expect(open(p["doc"]).read() == f"head\n{BEGIN}\nnew\n{END}\ntail\n", "doc block")
-    for what in failed:
-        print(f"bench-goals selftest: FAILED: {what}")
-    print(f"bench-goals selftest: {'FAILED' if failed else 'ok'}")
-    return 1 if failed else 0
+        st.expect_doc_block("new\n", BEGIN, END)
+    return st.report()
 
 
 def main():
