@@ -186,6 +186,27 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
 }
 
 /*
+ * Is @tail, the end of the chain's last run (@n objects of @pg), on
+ * @pg's freelist already?  Objects in use are not; a run that came back
+ * through a cycle to objects slab_put_chain() gave back earlier follows
+ * the freelist from there to its end, @tail its last object.  Walks the
+ * freelist only when it holds @n objects or more: at most its free
+ * objects, so a corrupted freelist cannot keep it going.
+ */
+static bool put_chain_revisits(const struct kmem_cache *c, const struct page *pg, void *tail,
+			       unsigned long n, unsigned int link)
+{
+	unsigned long nfree = c->objs - pg->counters;
+
+	if (n > nfree)
+		return false;
+	for (void *o = pg->freelist; o && nfree; nfree--, o = *(void **)((char *)o + link))
+		if (o == tail)
+			return true;
+	return false;
+}
+
+/*
  * Give back the NULL-terminated chain @obj of at most @max objects, linked
  * through the free link (a tier-1 list, private to the caller); empty
  * slabs beyond @keep go to @reap.  Takes the cache lock itself and drops
@@ -198,7 +219,11 @@ static void slab_put(struct kmem_cache *c, void *const *objs, unsigned int n,
  * a whole slab.  A chain longer than @max, or a run longer than its
  * slab's objects in use, is a double free (a cycle): reported once, and
  * the rest of the chain from that run on is left unlinked (leaked), never
- * walked forever nor spliced.  Return: objects given back.
+ * walked forever nor spliced.  A cycle through two slabs or more comes
+ * back to objects this call gave back already, and from there follows
+ * their slab's freelist to its end: the walk ends at NULL, and that last
+ * run is checked (put_chain_revisits()) before it is spliced.  Return:
+ * objects given back.
  */
 unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 			     struct list_head *reap, unsigned int keep)
@@ -244,7 +269,9 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 			if (unlikely(left < 0))
 				break;
 		}
-		if (unlikely(left < 0)) {
+		if (unlikely(left < 0) ||
+		    (unlikely(!next) &&
+		     put_chain_revisits(c, pg, obj, lim - (unsigned long)left, link))) {
 			slab_report("%s: object %p: freed list loops (double free?), %lu objects left unfreed\n",
 				    c->name, first, max - total);
 			break;

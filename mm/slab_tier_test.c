@@ -222,39 +222,84 @@ struct loop_ctx {
 	int ok;
 };
 
+/* Are two objects of the cache of stats @st in two slabs? */
+#define OTHER_SLAB(st, a, b)	\
+	(((unsigned long)(a) ^ (unsigned long)(b)) >> (PAGE_SHIFT + (st)->order))
+
+/* Of @objs, one whose slab's objects are all in @objs (its freelist is empty), or NULL. */
+static void *owned_slab_obj(const struct kmem_cache_stats *st, void *const *objs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int in = 0;
+
+		for (unsigned int j = 0; j < n; j++)
+			in += !OTHER_SLAB(st, objs[i], objs[j]);
+		if (in == st->objs_per_slab)
+			return objs[i];
+	}
+	return NULL;
+}
+
 /*
- * In a fresh thread: free one object twice (a self-loop) and, in the next
- * class y, z, y of one slab (a two-object cycle), then flush the lists.
+ * In a fresh thread: free one object twice (a self-loop); in the next
+ * class y, z, y of one slab (a two-object cycle); in a third u, v, u of
+ * two slabs, all of u's slab in this thread's hands (a cycle across
+ * slabs, back to u on a freelist that held nothing else); then flush the
+ * lists.
  */
 static void loop_worker(void *arg)
 {
 	struct loop_ctx *ctx = arg;
-	void *x, *y, *z;
+	struct kmem_cache_stats st = stats_of(ctx->size * 8, -1);
+	unsigned int n = 3 * st.objs_per_slab, got = 0;
+	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
+	void *x, *y, *z, *u, *v = NULL;
 
 	kmem_flush_current();
 	x = kmalloc(ctx->size, GFP_KERNEL);
 	y = kmalloc(ctx->size * 2, GFP_KERNEL);
 	z = kmalloc(ctx->size * 2, GFP_KERNEL);
-	if (!x || !y || !z)
-		return;
+	while (objs && got < n && (objs[got] = kmalloc(ctx->size * 8, GFP_KERNEL)))
+		got++;
+	u = objs ? owned_slab_obj(&st, objs, got) : NULL;
+	for (unsigned int i = 0; u && i < got && !v; i++)
+		if (OTHER_SLAB(&st, objs[i], u))
+			v = objs[i];
+	if (!x || !y || !z || !v) {
+		kfree(x);
+		kfree(y);
+		kfree(z);
+		u = NULL;
+		goto out;
+	}
 	ctx->err0 = kmem_error_count();
 	kfree(x);
 	kfree(x);
 	kfree(y);
-	/* Order-0 slabs: a cycle across two slabs is not always caught. */
+	/* Order-0 slabs: y and z may be of two slabs (then y, y). */
 	if (((unsigned long)y ^ (unsigned long)z) < PAGE_SIZE)
 		kfree(z);
 	kfree(y);
-	kmem_flush_current();	/* both loops go to slab_put_chain() */
+	kfree(u);
+	kfree(v);
+	kfree(u);
+	kmem_flush_current();	/* the three loops go to slab_put_chain() */
 	ctx->err1 = kmem_error_count();
 	ctx->ok = 1;
+out:
+	for (unsigned int i = 0; i < got; i++)
+		if (!u || (objs[i] != u && objs[i] != v))
+			kfree(objs[i]);
+	kfree(objs);
 }
 
 /*
  * A double free onto a thread list makes it a loop: giving the list back
  * whole stops at the list's length, reports the loop and leaks the rest
  * (one object, one pair here) rather than walking it forever with the
- * cache lock held and interrupts off.
+ * cache lock held and interrupts off.  The loop across two slabs is
+ * reported before the walk, back at u, splices u onto its slab's
+ * freelist a second time (u linked to itself).
  */
 void test_tier1_double_free_loop(struct ktest *t)
 {
@@ -266,7 +311,7 @@ void test_tier1_double_free_loop(struct ktest *t)
 		KTEST_SKIP(t, "the checks refuse the second free before any list sees it");
 	KTEST_ASSERT_EQ(t, run_thread_on(0, loop_worker, &ctx), 0);
 	KTEST_ASSERT_EQ(t, ctx.ok, 1);
-	KTEST_EXPECT_EQ(t, ctx.err1 - ctx.err0, 2UL);
+	KTEST_EXPECT_EQ(t, ctx.err1 - ctx.err0, 3UL);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
