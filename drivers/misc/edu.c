@@ -409,7 +409,7 @@ static void edu_set_timeout(struct device *dev, unsigned long timeout)
 
 	if (!edu)
 		return;
-	WRITE_ONCE(edu->timeout, timeout ? timeout : 1);
+	WRITE_ONCE(edu->timeout, timeout);
 	edu_put(edu);
 }
 

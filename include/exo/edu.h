@@ -101,8 +101,11 @@ struct edu_stats {
  *	driver's use_msi parameter; this device keeps its own until it is
  *	bound again); 0 or -EINVAL
  * @set_timeout: how long this device's operations wait for their
- *	interrupt, in jiffies (at least 1; the default is 10 s), for tests of
- *	the timeout path.  After a timeout the driver waits (up to 2 s) for
+ *	interrupt, in jiffies (the default is 10 s), for tests of the timeout
+ *	path; 0: not at all, every operation times out as soon as it is
+ *	started, whatever the host's load (a wait of 1 jiffy still sees an
+ *	interrupt that was handled before the waiter ran again, a late vCPU's
+ *	case).  After a timeout the driver waits (up to 2 s) for
  *	the unit to go idle and drops its late interrupt, so the next
  *	operation starts clean; a unit still busy then makes every later
  *	operation fail with -EIO
