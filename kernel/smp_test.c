@@ -73,6 +73,27 @@ static void test_cpus_online(struct ktest *t)
 }
 
 /*
+ * smp_test_late_cpu=N sends CPU N its STARTUP IPI after its time-out, while
+ * the next CPU's parameters are in the trampoline: it must stand down (not
+ * come up as that CPU, on its stack) and stay offline (test_cpus_online
+ * counts it among the dead).  On any other boot no CPU stands down.
+ */
+static void test_late_cpu_stood_down(struct ktest *t)
+{
+	unsigned int late = smp_test_late_cpu_nr();
+
+	if (!late) {
+		KTEST_EXPECT_EQ(t, smp_cpus_stood_down(), 0U);
+		return;
+	}
+	if (late >= nr_cpu_ids)
+		KTEST_SKIP(t, "smp_test_late_cpu= is not a possible CPU");
+	KTEST_EXPECT_EQ(t, smp_cpus_stood_down(), 1U);
+	KTEST_EXPECT_FALSE(t, cpu_online(late));
+	KTEST_EXPECT_EQ(t, cpu_data[late].state, CPU_STATE_DEAD);
+}
+
+/*
  * Every possible CPU has per-CPU data, and the per-CPU statistics give
  * zeros for any other CPU number (a CPU left out for lack of memory has
  * none: smp_test_nomem_apic= makes one, make check boots that way).
@@ -590,6 +611,7 @@ static void test_preempt_every_cpu(struct ktest *t)
 static struct ktest_case smp_cases[] = {
 	KTEST_CASE(test_preempt_every_cpu),
 	KTEST_CASE(test_cpus_online),
+	KTEST_CASE(test_late_cpu_stood_down),
 	KTEST_CASE(test_possible_cpus_have_areas),
 	KTEST_CASE(test_every_cpu_answers),
 	KTEST_CASE(test_call_many_targets),

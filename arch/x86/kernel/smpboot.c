@@ -7,15 +7,18 @@
  * MADT order), enables the boot CPU's local APIC and timer and masks the
  * I/O APICs.  smp_boot_cpus() then starts the APs one at a time:
  *
- *   BSP: stack, trampoline parameters; INIT, 10 ms, STARTUP, 200 us,
- *        STARTUP; wait for the AP's call-in (bounded: a silent CPU is
- *        reported and skipped).
- *   AP:  trampoline -> long mode -> secondary_startup_64(): kernel CR3 and
+ *   BSP: stack, trampoline parameters (for one APIC ID); INIT, 10 ms,
+ *        STARTUP, 200 us, STARTUP; wait for the AP to claim them, then for
+ *        its call-in (each bounded: a silent CPU is reported and skipped).
+ *   AP:  trampoline -> long mode -> claims the parameters if they carry
+ *        its APIC ID, else halts (it started after its time-out: see
+ *        start_ap()) -> secondary_startup_64(): kernel CR3 and
  *        CR4, per-CPU base, GDT/TSS/IDT, local APIC, idle thread; marks
  *        itself online, starts its tick and enters the idle loop.
  *
  * One AP at a time keeps the trampoline and its parameter block simple:
- * nothing else touches them while an AP is starting.
+ * nothing else touches them while an AP is starting (a late AP only fails
+ * to claim them).
  *
  * Every per-CPU area (a copy of the pristine template) is allocated when
  * the MADT is read, before any AP starts, and a CPU becomes possible only
@@ -52,9 +55,9 @@
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
+#include <asm/trampoline.h>
 
 #define AP_STACK_SIZE		KTHREAD_STACK_SIZE
-#define AP_CALLIN_TIMEOUT_MS	2000
 
 struct trampoline_params {
 	u16 gdt_limit;
@@ -75,7 +78,7 @@ struct trampoline_params {
 } __packed;
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
-extern const char tr_gdt[], tr_pm32[], tr_lm64[];
+extern const char tr_gdt[], tr_pm32[], tr_lm64[], tr_apicid[], tr_stood_down[];
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
 
 u32 x86_cpu_to_apicid[NR_CPUS];
@@ -92,6 +95,7 @@ static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
 static u32 nomem_apicid[NR_CPUS];
 static unsigned int nr_nomem_apicid;
 static u64 smp_boot_ns;
+static unsigned int stood_down;
 static unsigned int silent_cpu;
 
 /*
@@ -108,6 +112,45 @@ static int __init silent_cpu_setup(const char *val)
 	return 0;
 }
 early_param_desc("smp_test_silent_cpu=", silent_cpu_setup, "a CPU number below NR_CPUS");
+
+/*
+ * smp_callin_timeout_ms=N: how long an AP has to take its parameters after
+ * its STARTUP IPIs (default 10 s, as Linux waits), and again to finish
+ * starting once it has them.  Only a CPU that never answers costs it: the
+ * time-out tests pass a shorter one.  Under TCG, 256 vCPU threads on two
+ * host cores leave an AP unscheduled for seconds.
+ */
+static unsigned int callin_timeout_ms = 10000;
+
+static int __init callin_timeout_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n) || !n || n > 600000)
+		return -EINVAL;
+	callin_timeout_ms = n;
+	return 0;
+}
+early_param_desc("smp_callin_timeout_ms=", callin_timeout_setup, "milliseconds, 1-600000");
+
+/*
+ * smp_test_late_cpu=N: CPU N gets its STARTUP IPI only after its call-in
+ * timed out, once the next CPU's parameters are in the trampoline (tests
+ * that a late AP stands down instead of taking another CPU's identity).
+ */
+static unsigned int late_cpu;
+static u32 late_apic_pending = ~0U;
+
+static int __init late_cpu_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
+		return -EINVAL;
+	late_cpu = n;
+	return 0;
+}
+early_param_desc("smp_test_late_cpu=", late_cpu_setup, "a CPU number below NR_CPUS");
 
 /*
  * smp_test_nomem_apic=N: the CPU with APIC ID N gets no per-CPU area, as on
@@ -351,6 +394,25 @@ static int __init build_trampoline_pgtable(void)
 	return 0;
 }
 
+static struct trampoline_params *tramp_params(void)
+{
+	return phys_to_virt(tramp_phys + (trampoline_params - trampoline_start));
+}
+
+/*
+ * The copy's APIC ID field (TRAMPOLINE_NOBODY, the starting AP's ID, or
+ * TRAMPOLINE_CLAIMED) and its count of late APs that stood down.
+ */
+static u32 *tramp_apic_id(void)
+{
+	return phys_to_virt(tramp_phys + (tr_apicid - trampoline_start));
+}
+
+static u32 *tramp_stood_down(void)
+{
+	return phys_to_virt(tramp_phys + (tr_stood_down - trampoline_start));
+}
+
 static int __init setup_trampoline(void)
 {
 	size_t len = trampoline_end - trampoline_start;
@@ -376,14 +438,10 @@ static int __init setup_trampoline(void)
 	p->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
 	p->cr0 = read_cr0();
 	p->entry = (unsigned long)secondary_startup_64;
+	*tramp_apic_id() = TRAMPOLINE_NOBODY;
 	kernel_cr3 = read_cr3();
 	bsp_cr4 = read_cr4();
 	return 0;
-}
-
-static struct trampoline_params *tramp_params(void)
-{
-	return phys_to_virt(tramp_phys + (trampoline_params - trampoline_start));
 }
 
 void __noreturn secondary_startup_64(unsigned int cpu)
@@ -436,12 +494,60 @@ static int __init alloc_ap_stack(unsigned int cpu)
 	return ap_stack[cpu] ? 0 : -ENOMEM;
 }
 
+/* Wait until @cond or @ms pass; whether @cond came true. */
+#define wait_ms(cond, ms)							\
+({									\
+	u64 __deadline = ktime_get_ns() + (u64)(ms) * NSEC_PER_MSEC;	\
+	bool __ok;							\
+									\
+	while (!(__ok = (cond)) && ktime_get_ns() < __deadline)		\
+		cpu_relax();						\
+	__ok;								\
+})
+
+static void park_cpu(u32 apic_id)
+{
+	apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+}
+
+/*
+ * smp_test_late_cpu: the late CPU's STARTUP IPI, sent while another CPU's
+ * parameters (or nobody's) are in the trampoline; it must stand down.
+ */
+static void __init send_late_sipi(u32 sipi)
+{
+	u32 before = READ_ONCE(*tramp_stood_down());
+
+	if (late_apic_pending == ~0U)
+		return;
+	apic_send_ipi(late_apic_pending, sipi);
+	if (!wait_ms(READ_ONCE(*tramp_stood_down()) != before, callin_timeout_ms))
+		pr_err("test: late CPU (APIC %u) did not stand down\n", late_apic_pending);
+	late_apic_pending = ~0U;
+}
+
+/* Take the parameters back from @apic_id, unless it claimed them first. */
+static bool __init give_up_on(u32 *claim, u32 apic_id)
+{
+	u32 old = apic_id;
+
+	return __atomic_compare_exchange_n(claim, &old, TRAMPOLINE_NOBODY, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The AP claims its parameters in the trampoline by swapping its own APIC
+ * ID in the trampoline's APIC ID field for TRAMPOLINE_CLAIMED; the boot CPU gives up on it by
+ * swapping in TRAMPOLINE_NOBODY.  Exactly one of the two wins, so a CPU
+ * that starts late never runs on a stack or a CPU number handed out since,
+ * and one that claimed in time is always waited for.
+ */
 static int __init start_ap(unsigned int cpu)
 {
 	u32 apic_id = cpu_to_apicid(cpu);
 	struct trampoline_params *p = tramp_params();
 	u32 sipi = APIC_DM_STARTUP | (u32)(tramp_phys >> PAGE_SHIFT);
-	u64 deadline;
+	u32 *claim = tramp_apic_id();
 	int err;
 
 	err = alloc_ap_stack(cpu);
@@ -453,32 +559,42 @@ static int __init start_ap(unsigned int cpu)
 	p->stack = (unsigned long)ap_stack[cpu] + AP_STACK_SIZE;
 	ap_callin = 0;
 	cpu_data[cpu].state = CPU_STATE_BOOTING;
-	smp_mb();
+	smp_store_release(claim, apic_id);
+	send_late_sipi(sipi);
 
-	apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+	park_cpu(apic_id);
 	if (init_udelay)
 		udelay(init_udelay);
-	if (cpu != silent_cpu) {
+	if (cpu == late_cpu) {
+		late_apic_pending = apic_id;
+	} else if (cpu != silent_cpu) {
 		apic_send_ipi(apic_id, sipi);
 		udelay(200);
-		if (!READ_ONCE(ap_callin)) {
+		if (READ_ONCE(*claim) == apic_id) {
 			apic_send_ipi(apic_id, sipi);
 			udelay(200);
 		}
 	}
-	deadline = ktime_get_ns() + AP_CALLIN_TIMEOUT_MS * NSEC_PER_MSEC;
-	while (!smp_load_acquire(&ap_callin) && ktime_get_ns() < deadline)
-		cpu_relax();
-	if (smp_load_acquire(&ap_callin) > 0)
-		return 0;
-	cpu_data[cpu].state = ap_callin == -ENOMEM ? CPU_STATE_NOMEM : CPU_STATE_DEAD;
-	if (!ap_callin) {
-		/* Park it again so it cannot wake up later on reused parameters. */
-		apic_send_ipi(apic_id, APIC_DM_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+	if (!wait_ms(READ_ONCE(*claim) != apic_id, callin_timeout_ms) &&
+	    give_up_on(claim, apic_id)) {
+		cpu_data[cpu].state = CPU_STATE_DEAD;
+		/* In case it is still on its way: back to waiting for a STARTUP IPI. */
+		park_cpu(apic_id);
 		pr_err("CPU %u (APIC %u) did not answer within %u ms: skipped\n", cpu, apic_id,
-		       AP_CALLIN_TIMEOUT_MS);
+		       callin_timeout_ms);
 		return -ETIMEDOUT;
 	}
+	/* Claimed: it runs on its own stack now; wait for it to finish. */
+	if (!wait_ms(smp_load_acquire(&ap_callin), callin_timeout_ms)) {
+		cpu_data[cpu].state = CPU_STATE_DEAD;
+		park_cpu(apic_id);
+		pr_err("CPU %u (APIC %u) took its parameters but did not finish within %u ms: stopped\n",
+		       cpu, apic_id, callin_timeout_ms);
+		return -ETIMEDOUT;
+	}
+	if (ap_callin > 0)
+		return 0;
+	cpu_data[cpu].state = ap_callin == -ENOMEM ? CPU_STATE_NOMEM : CPU_STATE_DEAD;
 	if (ap_callin != -ENOMEM)
 		pr_err("CPU %u (APIC %u) failed to start (%d): skipped\n", cpu, apic_id, ap_callin);
 	return ap_callin;
@@ -501,6 +617,46 @@ static void __init report_nomem_cpus(void)
 		return;
 	format_ranges(list, sizeof(list), cpus, n);
 	pr_err("%u CPU(s) left out: no memory for a stack or an idle thread; CPUs%s\n", n, list);
+}
+
+/*
+ * A CPU that stood down halts in the trampoline on its page table, freed
+ * next: INIT puts every possible CPU that is not online back to waiting for
+ * a STARTUP IPI, which nothing sends it.
+ */
+static void __init park_offline_cpus(void)
+{
+	unsigned int cpu;
+
+	stood_down = READ_ONCE(*tramp_stood_down());
+	if (stood_down)
+		pr_err("%u CPU(s) started after their time-out and stood down\n", stood_down);
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu) && cpu_data[cpu].state != CPU_STATE_NOMEM)
+			park_cpu(cpu_to_apicid(cpu));
+}
+
+/**
+ * smp_cpus_stood_down() - APs that started after their time-out
+ *
+ * Such a CPU found the trampoline's parameters no longer its own and halted
+ * there (it is parked again and never online).
+ *
+ * Return: their number, counted at the end of smp_boot_cpus().
+ */
+unsigned int smp_cpus_stood_down(void)
+{
+	return stood_down;
+}
+
+/**
+ * smp_test_late_cpu_nr() - the CPU smp_test_late_cpu= started late
+ *
+ * Return: its number, 0 (the boot CPU) when the test was not asked for.
+ */
+unsigned int smp_test_late_cpu_nr(void)
+{
+	return late_cpu;
 }
 
 /*
@@ -540,6 +696,8 @@ void __init smp_boot_cpus(void)
 		if (cpu != 0)
 			start_ap(cpu);
 	}
+	send_late_sipi(APIC_DM_STARTUP | (u32)(tramp_phys >> PAGE_SHIFT));
+	park_offline_cpus();
 	free_pages((unsigned long)phys_to_virt(tramp_pgtable), 2);
 	report_nomem_cpus();
 	if (ipi_shorthand_safe())

@@ -34,7 +34,7 @@
  * with interrupts enabled may be spun on with interrupts off anywhere
  * else; otherwise a CPU spinning, interrupts off, on a lock whose holder
  * is the patcher (or waits for it) never arrives.  The patcher waits for
- * the others POKE_ARRIVE_SECONDS at most; then it releases those that
+ * the others poke_arrive_ms() at most; then it releases those that
  * arrived, writes nothing, logs the CPUs missing, WARNs and fails with
  * -ETIMEDOUT (safe: no byte is written before every CPU is held).  The
  * CPUs called are a snapshot of the online mask, taken once, and the
@@ -77,8 +77,15 @@ static unsigned long poke_arrived[NR_CPUS];
 static unsigned long poke_left[NR_CPUS];
 static unsigned long poke_released;
 
-/* How long the patcher waits for the other CPUs to arrive. */
-#define POKE_ARRIVE_SECONDS	5
+/*
+ * How long the patcher waits for @others CPUs to arrive: 5 s, and 100 ms
+ * more per CPU.  Under TCG every vCPU is a host thread: 255 of them on two
+ * host cores take more than 5 s to all be scheduled once.
+ */
+static notrace unsigned int poke_arrive_ms(unsigned int others)
+{
+	return 5000 + 100 * others;
+}
 
 /* The alias of text byte @addr; its page must have a slot. */
 static notrace u8 *alias_of(unsigned long addr)
@@ -158,22 +165,24 @@ static notrace unsigned int poke_missing(const struct cpumask *mask, const unsig
 /*
  * One rendezvous writing @locs, whose pages all have alias slots:
  * 0, or -ETIMEDOUT (logged, WARN, nothing written) when some CPU did not
- * arrive within POKE_ARRIVE_SECONDS.
+ * arrive within poke_arrive_ms().
  */
 static notrace int poke_stop_cpus(struct text_poke_loc *locs, unsigned int n)
 {
 	struct cpumask others;
 	unsigned long flags, gen;
 	u64 start, bound;
-	unsigned int cpu;
+	unsigned int cpu, ms;
 	bool timeout = false;
 
-	bound = tsc_khz ? tsc_khz * 1000 * POKE_ARRIVE_SECONDS : 20000000000ULL;
 	preempt_disable();
 	gen = ++poke_gen;
 	/* One snapshot for the call and the count. */
 	others = cpu_online_mask;
 	cpumask_clear_cpu(smp_processor_id(), &others);
+	ms = poke_arrive_ms(cpumask_weight(&others));
+	/* Without a TSC frequency: 4 GHz, an upper bound. */
+	bound = (tsc_khz ? tsc_khz : 4000000) * (u64)ms;
 	if (!cpumask_empty(&others))
 		smp_call_function_many(&others, poke_wait, (void *)gen, false);
 	flags = arch_local_irq_save();
@@ -198,8 +207,7 @@ static notrace int poke_stop_cpus(struct text_poke_loc *locs, unsigned int n)
 	if (timeout) {
 		for_each_cpu(cpu, &others)
 			if (__atomic_load_n(&poke_arrived[cpu], __ATOMIC_ACQUIRE) != gen)
-				pr_err("text_poke: CPU %u did not arrive within %d s\n",
-				       cpu, POKE_ARRIVE_SECONDS);
+				pr_err("text_poke: CPU %u did not arrive within %u ms\n", cpu, ms);
 		pr_err("text_poke: rendezvous timed out, nothing written (-ETIMEDOUT)\n");
 		WARN_ON(1);
 		preempt_enable();

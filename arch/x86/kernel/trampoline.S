@@ -7,6 +7,7 @@
  *
  *   real mode -> protected mode (flat GDT) -> PAE + trampoline CR3 + EFER
  *   -> paging -> long mode (still on the identity-mapped low page)
+ *   -> claim the parameters by APIC ID (or stand down: a late CPU)
  *   -> jump to secondary_startup_64(cpu) in the higher half on its own stack.
  *
  * The trampoline page table identity-maps the first 2 MiB and shares the
@@ -14,13 +15,14 @@
  */
 #include <asm/msr-index.h>
 #include <asm/page.h>
+#include <asm/trampoline.h>
 
 #define TR(x)	((x) - trampoline_start)
 
 	.section .rodata, "a"
 	.balign	16
 	.globl	trampoline_start, trampoline_end, trampoline_params
-	.globl	tr_gdt, tr_pm32, tr_lm64
+	.globl	tr_gdt, tr_pm32, tr_lm64, tr_apicid, tr_stood_down
 	.code16
 trampoline_start:
 	cli
@@ -57,12 +59,49 @@ tr_pm32:
 	.code64
 tr_lm64:
 	movl	%ebx, %ebx			/* upper half undefined after the mode switch */
+	/*
+	 * Claim the parameters: they are this CPU's only if tr_apicid holds
+	 * its own APIC ID (CPUID leaf 0xB's x2APIC ID, else leaf 1's 8 bits).
+	 * A CPU that starts late, after the boot CPU gave up on it and wrote
+	 * another CPU's parameters, stands down here, before it touches a
+	 * stack.
+	 */
+	movq	%rbx, %rsi			/* cpuid clobbers ebx */
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$0xb, %eax
+	jb	1f
+	movl	$0xb, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	testl	%ebx, %ebx			/* no processors at level 0: leaf absent */
+	jz	1f
+	movl	%edx, %edi
+	jmp	2f
+1:	movl	$1, %eax
+	cpuid
+	shrl	$24, %ebx
+	movl	%ebx, %edi
+2:	movq	%rsi, %rbx
+	movl	%edi, %eax
+	movl	$TRAMPOLINE_CLAIMED, %ecx
+	lock cmpxchgl %ecx, TR(tr_apicid)(%rbx)
+	jne	tr_stand_down
 	movq	TR(tr_stack)(%rbx), %rsp
 	movl	TR(tr_cpu)(%rbx), %edi
 	movq	TR(tr_entry)(%rbx), %rax
 	xorl	%ebp, %ebp
 	pushq	$0				/* end of the frame-pointer chain */
 	jmpq	*%rax
+
+	/*
+	 * Interrupts are off and the LINT1 NMI masked since INIT: only an INIT
+	 * (smpboot.c parks every CPU that is not online) ends the halt.
+	 */
+tr_stand_down:
+	lock incl TR(tr_stood_down)(%rbx)
+3:	hlt
+	jmp	3b
 
 	.balign	8
 tr_gdt:
@@ -99,6 +138,10 @@ tr_stack:
 	.quad	0
 tr_entry:
 	.quad	0
+tr_apicid:
+	.long	0				/* whose parameters; TRAMPOLINE_CLAIMED once taken */
+tr_stood_down:
+	.long	0				/* late CPUs that stood down */
 trampoline_end:
 
 	.section .note.GNU-stack, "", @progbits

@@ -25,7 +25,8 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 
-static char expect[256];
+/* Room for the nodes of 256 CPUs ("0,0,...,3": 512 bytes) and the rest. */
+static char expect[1024];
 
 static int __init numa_expect_setup(const char *val)
 {

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Values of the AP trampoline's APIC ID field (trampoline.S, smpboot.c)
+ * besides a real APIC ID: no x2APIC ID takes either.
+ */
+#ifndef _ASM_X86_TRAMPOLINE_H
+#define _ASM_X86_TRAMPOLINE_H
+
+/* The parameters are nobody's: a CPU that starts now stands down. */
+#define TRAMPOLINE_NOBODY	0xffffffff
+/* The CPU they were for has taken them and is on its way in. */
+#define TRAMPOLINE_CLAIMED	0xfffffffe
+
+#endif
