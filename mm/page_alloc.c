@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: head bitmaps, free lists, per-CPU rings,
- * the allocation and free paths, the contract and Linux-like APIs.
+ * The physical frame allocator: free lists, per-CPU rings, the allocation
+ * and free paths, the contract and Linux-like APIs.
  * Refilling and draining the rings (and a ring's overflow on a free) is
  * page_alloc_drain.c's.  Design and invariants: internal.h.
  */
@@ -76,49 +76,10 @@ BUILD_BUG_ON(PCP_RINGS != 5);
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
-/* ---------------------------------------------------------------------
- * Head bitmaps
- */
-
-/*
- * Head of the allocated block containing @pfn, or NO_PFN.  Blocks are
- * aligned and disjoint, so the first head met going up the aligned
- * positions decides: a covering allocated head, or nothing.
- */
-unsigned long find_alloc_head(unsigned long pfn)
-{
-	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
-		unsigned long h = pfn & ~((1UL << o) - 1);
-
-		if (test_bit(h, page_alloc_map))
-			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
-		if (pfn_listed(h))
-			return NO_PFN;
-	}
-	return NO_PFN;
-}
-
-/* Head of the allocated block holding @pfn, or NULL. */
-struct page *pfn_to_block_head(unsigned long pfn)
-{
-	unsigned long h;
-
-	if (pfn >= max_pfn)
-		return NULL;
-	h = find_alloc_head(pfn);
-	return h == NO_PFN ? NULL : &mem_map[h];
-}
-
 /* The node of @page's memory; kernel-doc in <exo/page_alloc.h>. */
 int page_to_nid(const struct page *page)
 {
 	return pfn_to_nid(page_to_pfn(page));
-}
-
-/* Is @pfn inside an allocated block? */
-bool pfn_allocated(unsigned long pfn)
-{
-	return pfn < max_pfn && find_alloc_head(pfn) != NO_PFN;
 }
 
 /* What every successful allocation does outside the critical section. */
