@@ -870,7 +870,7 @@ out:
  * a cached order from any zone with nothing to do after, takes this CPU's
  * cache here; everything else is alloc_pages_slow().
  */
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 {
 	unsigned long pfn;
 
@@ -881,6 +881,12 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		return &mem_map[pfn];
 	}
 	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);
+}
+
+/* Any order; a constant cached order goes to its own copy (<exo/page_alloc.h>). */
+struct page *(alloc_pages)(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order);
 }
 
 /* This CPU's memory node; kernel-doc in <exo/page_alloc.h>. */
@@ -926,7 +932,7 @@ static noinline void __free_pages_slow(unsigned long pfn, unsigned int order, in
 }
 
 /* Free a block from alloc_pages(); anything else as free_contiguous(). */
-void __free_pages(struct page *page, unsigned int order)
+static __always_inline void ___free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
 	int code;
@@ -938,6 +944,32 @@ void __free_pages(struct page *page, unsigned int order)
 		return;
 	__free_pages_slow(pfn, order, code);
 }
+
+void (__free_pages)(struct page *page, unsigned int order)
+{
+	___free_pages(page, order);
+}
+
+/*
+ * alloc_pages() and __free_pages() compiled for each cached order, which
+ * callers with a constant order reach straight from <exo/page_alloc.h>:
+ * no dispatch on the order at run time.
+ */
+#define PAGES_ORDER_FNS(o)							\
+struct page *alloc_pages_order##o(gfp_t gfp)					\
+{										\
+	return __alloc_pages(gfp, o);						\
+}										\
+void __free_pages_order##o(struct page *page)					\
+{										\
+	___free_pages(page, o);							\
+}
+PAGES_ORDER_FNS(0)
+PAGES_ORDER_FNS(1)
+PAGES_ORDER_FNS(2)
+PAGES_ORDER_FNS(3)
+PAGES_ORDER_FNS(9)
+BUILD_BUG_ON(PCP_MAX_ORDER != 3 || PCP_HUGE_ORDER != 9);
 
 /* alloc_pages() as a direct-map address, or 0. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
