@@ -273,13 +273,14 @@ void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
  * the oldest blocks while the ring is at its high-water mark, then move
  * the blocks to the start of the ring if they reached its end.
  */
-void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r)
+static __always_inline void __pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps,
+					    unsigned int r)
 {
 	struct per_cpu_pages *pcp = &ps->pcp;
 	unsigned int order = ring_order(r);
 
 	while (pcp_count(pcp, r) >= PCP_RING_HIGH(r))
-		pcp_drain(pa, pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
+		__pcp_drain(pa, pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
 	if (pcp->top[r] >= PCP_RING_CAP(r) - PCP_MARGIN && pcp->bottom[r]) {
 		unsigned int n = pcp_count(pcp, r);
 
@@ -288,6 +289,21 @@ void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsign
 		pcp->top[r] = n;
 	}
 	pcp_set_limit(pcp, r);
+}
+
+/*
+ * One copy per ring, so that its marks and offsets are constants, each
+ * with the drain of its order inlined (no second dispatch on the order).
+ */
+void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r)
+{
+	switch (r) {
+	case 0: __pcp_push_slow(pa, ps, 0); break;
+	case 1: __pcp_push_slow(pa, ps, 1); break;
+	case 2: __pcp_push_slow(pa, ps, 2); break;
+	case 3: __pcp_push_slow(pa, ps, 3); break;
+	default: __pcp_push_slow(pa, ps, PCP_HUGE_RING); break;
+	}
 }
 
 /* ---------------------------------------------------------------------
