@@ -2,13 +2,13 @@
 /*
  * The physical frame allocator's private declarations, shared by its files:
  *
- *   page_alloc.c        head bitmaps, free lists, per-CPU rings, the
- *                       allocation and free paths, the contract and
- *                       Linux-like APIs
+ *   page_alloc.c        free lists, per-CPU rings, the allocation and
+ *                       free paths, the contract and Linux-like APIs
  *   page_alloc_drain.c  refilling the per-CPU rings from the zones and
  *                       draining them into the zones, a ring's overflow,
  *                       drain_*_pages()
- *   page_alloc_range.c  freeing arbitrary runs of allocated frames
+ *   page_alloc_range.c  freeing arbitrary runs of allocated frames, the
+ *                       head of the block holding a frame
  *   page_alloc_init.c   zones and metadata at boot, page_alloc_add_range()
  *   page_alloc_debug.c  page poisoning, consistency checks, fingerprints
  *   page_alloc_stats.c  counters, buddyinfo and meminfo
@@ -386,7 +386,6 @@ static __always_inline void poison_frames(unsigned long pfn, unsigned long n)
 }
 
 /* page_alloc.c */
-unsigned long find_alloc_head(unsigned long pfn);
 void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 		struct pcp_counters *st);
 bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
@@ -405,6 +404,7 @@ void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsign
 struct per_cpu_pageset *cpu_pageset(unsigned int cpu);
 
 /* page_alloc_range.c */
+unsigned long find_alloc_head(unsigned long pfn);
 void mark_allocated(unsigned long a, unsigned long b, u64 info);
 void free_run_locked(struct page_allocator *pa, unsigned long a, unsigned long b,
 		     struct pcp_counters *st);

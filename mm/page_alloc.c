@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: head bitmaps, free lists, per-CPU rings,
- * the allocation and free paths, the contract and Linux-like APIs.
+ * The physical frame allocator: free lists, per-CPU rings, the allocation
+ * and free paths, the contract and Linux-like APIs.
  * Refilling and draining the rings (and a ring's overflow on a free) is
  * page_alloc_drain.c's.  Design and invariants: internal.h.
  */
@@ -76,49 +76,10 @@ BUILD_BUG_ON(PCP_RINGS != 5);
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
-/* ---------------------------------------------------------------------
- * Head bitmaps
- */
-
-/*
- * Head of the allocated block containing @pfn, or NO_PFN.  Blocks are
- * aligned and disjoint, so the first head met going up the aligned
- * positions decides: a covering allocated head, or nothing.
- */
-unsigned long find_alloc_head(unsigned long pfn)
-{
-	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
-		unsigned long h = pfn & ~((1UL << o) - 1);
-
-		if (test_bit(h, page_alloc_map))
-			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
-		if (pfn_listed(h))
-			return NO_PFN;
-	}
-	return NO_PFN;
-}
-
-/* Head of the allocated block holding @pfn, or NULL. */
-struct page *pfn_to_block_head(unsigned long pfn)
-{
-	unsigned long h;
-
-	if (pfn >= max_pfn)
-		return NULL;
-	h = find_alloc_head(pfn);
-	return h == NO_PFN ? NULL : &mem_map[h];
-}
-
 /* The node of @page's memory; kernel-doc in <exo/page_alloc.h>. */
 int page_to_nid(const struct page *page)
 {
 	return pfn_to_nid(page_to_pfn(page));
-}
-
-/* Is @pfn inside an allocated block? */
-bool pfn_allocated(unsigned long pfn)
-{
-	return pfn < max_pfn && find_alloc_head(pfn) != NO_PFN;
 }
 
 /* What every successful allocation does outside the critical section. */
@@ -909,7 +870,7 @@ out:
  * a cached order from any zone with nothing to do after, takes this CPU's
  * cache here; everything else is alloc_pages_slow().
  */
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 {
 	unsigned long pfn;
 
@@ -920,6 +881,12 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		return &mem_map[pfn];
 	}
 	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);
+}
+
+/* Any order; a constant cached order goes to its own copy (<exo/page_alloc.h>). */
+struct page *(alloc_pages)(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order);
 }
 
 /* This CPU's memory node; kernel-doc in <exo/page_alloc.h>. */
@@ -965,7 +932,7 @@ static noinline void __free_pages_slow(unsigned long pfn, unsigned int order, in
 }
 
 /* Free a block from alloc_pages(); anything else as free_contiguous(). */
-void __free_pages(struct page *page, unsigned int order)
+static __always_inline void ___free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
 	int code;
@@ -977,6 +944,32 @@ void __free_pages(struct page *page, unsigned int order)
 		return;
 	__free_pages_slow(pfn, order, code);
 }
+
+void (__free_pages)(struct page *page, unsigned int order)
+{
+	___free_pages(page, order);
+}
+
+/*
+ * alloc_pages() and __free_pages() compiled for each cached order, which
+ * callers with a constant order reach straight from <exo/page_alloc.h>:
+ * no dispatch on the order at run time.
+ */
+#define PAGES_ORDER_FNS(o)							\
+struct page *alloc_pages_order##o(gfp_t gfp)					\
+{										\
+	return __alloc_pages(gfp, o);						\
+}										\
+void __free_pages_order##o(struct page *page)					\
+{										\
+	___free_pages(page, o);							\
+}
+PAGES_ORDER_FNS(0)
+PAGES_ORDER_FNS(1)
+PAGES_ORDER_FNS(2)
+PAGES_ORDER_FNS(3)
+PAGES_ORDER_FNS(9)
+BUILD_BUG_ON(PCP_MAX_ORDER != 3 || PCP_HUGE_ORDER != 9);
 
 /* alloc_pages() as a direct-map address, or 0. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

@@ -149,9 +149,9 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
  * and the next ones while they complete the last run's refill-sized block.
  * Blocks freed back to back are often neighbours (a run of frames freed
  * in order, either way): a block that extends the current run at either
- * end joins it, a compare per block, and each run goes to the zone as
- * the largest aligned blocks it holds.  The zone then sees a few large
- * blocks instead of many small ones to merge one by one.  The blocks are
+ * end joins it (along a run, four compares a round), and each run goes
+ * to the zone as the largest aligned blocks it holds.  The zone then sees
+ * a few large blocks instead of many small ones to merge one by one.  The blocks are
  * owned by us and unlisted, so this is what __free_one() of each would
  * have done, minus the list traffic.
  */
@@ -168,24 +168,44 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 		end = b + n;
 	if (b != end) {
 		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
+		/* Four blocks are left while slot < last. */
+		const unsigned long *last = end - b > 3 ? stop - 3 : slot;
 
 		lo = *slot++;
 		hi = lo + size;
 		for (;;) {
 			unsigned long pfn;
 
-			/* Blocks in ascending order, the common case: a compare each. */
+			/*
+			 * Runs of blocks freed in allocation order (ascending)
+			 * or in reverse (descending) are the common case: four
+			 * compares a round while four blocks are left, then
+			 * one each.
+			 */
+			while (slot < last && slot[0] == hi && slot[1] == hi + size &&
+			       slot[2] == hi + 2 * size && slot[3] == hi + 3 * size) {
+				hi += 4 * size;
+				slot += 4;
+			}
 			while (slot != stop && *slot == hi) {
 				hi += size;
 				slot++;
 			}
+			while (slot < last && slot[0] == lo - size && slot[1] == lo - 2 * size &&
+			       slot[2] == lo - 3 * size && slot[3] == lo - 4 * size) {
+				lo -= 4 * size;
+				slot += 4;
+			}
+			while (slot != stop && *slot == lo - size) {
+				lo -= size;
+				slot++;
+			}
 			if (slot == stop)
 				break;
-			pfn = *slot++;
-			if (pfn + size == lo) {
-				lo = pfn;
+			pfn = *slot;
+			if (pfn == hi)	/* ascending again */
 				continue;
-			}
+			slot++;
 			runs[nr].lo = lo;
 			runs[nr++].hi = hi;
 			if (nr == DRAIN_RUNS) {	/* room for the last run */
@@ -253,13 +273,14 @@ void drain_pageset(struct page_allocator *pa, struct per_cpu_pageset *ps)
  * the oldest blocks while the ring is at its high-water mark, then move
  * the blocks to the start of the ring if they reached its end.
  */
-void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r)
+static __always_inline void __pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps,
+					    unsigned int r)
 {
 	struct per_cpu_pages *pcp = &ps->pcp;
 	unsigned int order = ring_order(r);
 
 	while (pcp_count(pcp, r) >= PCP_RING_HIGH(r))
-		pcp_drain(pa, pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
+		__pcp_drain(pa, pcp, order, PCP_BATCH_BLOCKS(order), &ps->stats);
 	if (pcp->top[r] >= PCP_RING_CAP(r) - PCP_MARGIN && pcp->bottom[r]) {
 		unsigned int n = pcp_count(pcp, r);
 
@@ -268,6 +289,21 @@ void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsign
 		pcp->top[r] = n;
 	}
 	pcp_set_limit(pcp, r);
+}
+
+/*
+ * One copy per ring, so that its marks and offsets are constants, each
+ * with the drain of its order inlined (no second dispatch on the order).
+ */
+void pcp_push_slow(struct page_allocator *pa, struct per_cpu_pageset *ps, unsigned int r)
+{
+	switch (r) {
+	case 0: __pcp_push_slow(pa, ps, 0); break;
+	case 1: __pcp_push_slow(pa, ps, 1); break;
+	case 2: __pcp_push_slow(pa, ps, 2); break;
+	case 3: __pcp_push_slow(pa, ps, 3); break;
+	default: __pcp_push_slow(pa, ps, PCP_HUGE_RING); break;
+	}
 }
 
 /* ---------------------------------------------------------------------

@@ -34,17 +34,17 @@ void zone_init(struct zone *zone, const char *name, unsigned long start, unsigne
 	zone->end_pfn = max(start, end);
 }
 
-/* Set bits [start, start + n) of a plain bitmap (callers serialise). */
-static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long n)
+/* Set (@set) or clear bits [start, start + n) of a plain bitmap (callers serialise). */
+static void bitmap_assign_range(unsigned long *map, unsigned long start, unsigned long n, bool set)
 {
 	/* Boot hands all RAM over in a few ranges: whole words in one fill. */
 	if (n >= 128) {
 		unsigned long head = -start % 64;
 
-		bitmap_set_range(map, start, head);
+		bitmap_assign_range(map, start, head, set);
 		start += head;
 		n -= head;
-		memset64((u64 *)&map[start / 64], ~0ULL, n / 64);
+		memset64((u64 *)&map[start / 64], set ? ~0ULL : 0, n / 64);
 		start += n & ~63UL;
 		n %= 64;
 	}
@@ -53,11 +53,19 @@ static void bitmap_set_range(unsigned long *map, unsigned long start, unsigned l
 		unsigned long len = min_t(unsigned long, n, 64 - bit);
 		unsigned long mask = (len == 64 ? ~0UL : ((1UL << len) - 1)) << bit;
 
-		map[start / 64] |= mask;
+		map[start / 64] = (map[start / 64] & ~mask) | (set ? mask : 0);
 		start += len;
 		n -= len;
 	}
 }
+
+/*
+ * While page_alloc_init() hands the free RAM over, page_managed_map is
+ * written once, not zeroed first: bits below this frame are written, the
+ * rest is garbage until a range or the end of the hand-over writes it.
+ * ~0UL at any other time.
+ */
+static unsigned long managed_written = ~0UL;
 
 /* Boot memory for metadata, through the direct map. */
 static void *__init meta_alloc(u64 bytes, const char *why)
@@ -141,6 +149,10 @@ unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
 	struct zone *zone;
 
 	end = min(end, max_pfn);
+	if (start < end && start > managed_written)	/* boot: a gap is not managed */
+		bitmap_assign_range(page_managed_map, managed_written, start - managed_written, false);
+	if (start < end && end > managed_written)
+		managed_written = end;
 	for_each_pa_zone(&global_pa, zone, z) {
 		unsigned long s = max(start, zone->start_pfn), e = min(end, zone->end_pfn);
 		unsigned long flags;
@@ -149,7 +161,7 @@ unsigned long page_alloc_add_range(unsigned long start, unsigned long end)
 			continue;
 		/* One insertion per aligned block: O(blocks), never per frame. */
 		spin_lock_irqsave(&zone->lock, flags);
-		bitmap_set_range(page_managed_map, s, e - s);
+		bitmap_assign_range(page_managed_map, s, e - s, true);
 		zone->managed += e - s;
 		added += e - s;
 		while (s < e) {
@@ -178,7 +190,12 @@ void __init page_alloc_init(void)
 	mem_map = mem_map_alloc(max_pfn);
 	page_alloc_map = bitmap_alloc(map_words, "page alloc bitmap");
 	page_free_map = bitmap_alloc(map_words, "page free bitmap");
-	page_managed_map = bitmap_alloc(map_words, "page managed bitmap");
+	/* Written as the free RAM is handed over, below. */
+	page_managed_map = meta_alloc(map_words * sizeof(unsigned long), "page managed bitmap");
+#ifdef __HOSTED__
+	/* Boot memory is not zeroed on a real machine, as mmap() zeroes the arena: garbage. */
+	memset64((u64 *)page_managed_map, ~0ULL, map_words);
+#endif
 	page_poison_map = IS_ENABLED(CONFIG_PAGE_POISONING) ?
 			  bitmap_alloc(map_words, "page poison bitmap") : NULL;
 	atomic_long_set(&poison_errors, 0);
@@ -202,7 +219,11 @@ void __init page_alloc_init(void)
 		if (cpu_pageset(cpu))
 			pageset_reset(cpu_pageset(cpu));
 
+	managed_written = 0;
 	frames = memblock_release_to_buddy();
+	/* Above the last free range: not managed either. */
+	bitmap_assign_range(page_managed_map, managed_written, map_words * 64 - managed_written, false);
+	managed_written = ~0UL;
 	global_pa.preferred = ZONE_DMA;
 	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
 		if (global_pa.zones[z].managed)

@@ -126,7 +126,8 @@ void test_memblock_sanitise(struct ktest *t)
 		{ 0x5000000, 0x5400000 },
 		{ 0x5401000, 0x6000000 },
 	};
-	unsigned long before;
+	unsigned long before, pfn, n;
+	struct page_alloc_stats st;
 	phys_addr_t base, a, b;
 	u64 size;
 	unsigned int i;
@@ -145,6 +146,12 @@ void test_memblock_sanitise(struct ktest *t)
 	a = memblock_alloc(3 * PAGE_SIZE, 1 << 20);
 	KTEST_EXPECT_EQ(t, a, 0);	/* the buddy already took over */
 	KTEST_EXPECT_EQ(t, memblock_reserved_size(), before);
+	/* The managed bitmap, written once over garbage (all ones): RAM handed over only. */
+	page_alloc_get_stats(&st);
+	for (pfn = 0, n = 0; pfn < max_pfn; pfn++)
+		n += pfn_valid(pfn);
+	KTEST_EXPECT_EQ(t, n, st.managed);
+	KTEST_EXPECT_EQ(t, max_pfn % 64 ? page_managed_map[max_pfn / 64] >> (max_pfn % 64) : 0, 0);
 	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x2000000)));
 	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x5400000)));
 	KTEST_EXPECT_TRUE(t, pfn_valid(PHYS_PFN(0x5401000)));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Freeing arbitrary runs of allocated frames: the slow path of every free
- * that is not exactly one allocated block.
+ * that is not exactly one allocated block, and finding the head of the
+ * allocated block that holds a frame.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
@@ -9,6 +10,45 @@
 #include <exo/kernel.h>
 
 #include "internal.h"
+
+/* ---------------------------------------------------------------------
+ * Heads of allocated blocks
+ */
+
+/*
+ * Head of the allocated block containing @pfn, or NO_PFN.  Blocks are
+ * aligned and disjoint, so the first head met going up the aligned
+ * positions decides: a covering allocated head, or nothing.
+ */
+unsigned long find_alloc_head(unsigned long pfn)
+{
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		unsigned long h = pfn & ~((1UL << o) - 1);
+
+		if (test_bit(h, page_alloc_map))
+			return pfn < h + (1UL << mem_map[h].order) ? h : NO_PFN;
+		if (pfn_listed(h))
+			return NO_PFN;
+	}
+	return NO_PFN;
+}
+
+/* Head of the allocated block holding @pfn, or NULL. */
+struct page *pfn_to_block_head(unsigned long pfn)
+{
+	unsigned long h;
+
+	if (pfn >= max_pfn)
+		return NULL;
+	h = find_alloc_head(pfn);
+	return h == NO_PFN ? NULL : &mem_map[h];
+}
+
+/* Is @pfn inside an allocated block? */
+bool pfn_allocated(unsigned long pfn)
+{
+	return pfn < max_pfn && find_alloc_head(pfn) != NO_PFN;
+}
 
 /* ---------------------------------------------------------------------
  * Freeing arbitrary runs of allocated frames

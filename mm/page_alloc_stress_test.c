@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of the frame allocator under load: random sequences with the
- * invariants checked as they go, every CPU allocating and freeing at once,
- * and racing double frees.  Cases of the page_alloc suite
+ * Tests of the frame allocator under load: drains of long runs, random
+ * sequences with the invariants checked as they go, every CPU allocating
+ * and freeing at once, and racing double frees.  Cases of the page_alloc suite
  * (mm/page_alloc_test.c), kernel and hosted alike.
  */
 #include <exo/atomic.h>
@@ -87,6 +87,41 @@ static void shadow_free(unsigned long *shadow, size_t bytes)
 	(void)bytes;
 	vfree(shadow);
 #endif
+}
+
+/*
+ * A drain finds runs of neighbouring blocks, ascending four at a time or
+ * one at a time, and descending the same way.  Free a whole instance in
+ * runs of 1 to 9 frames, alternately ascending and descending, so that
+ * runs start, turn and break at every position of a group of four, then
+ * drain: every frame must be back exactly once, merged as before.
+ */
+void test_pcp_drain_runs(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	static phys_addr_t f[256];
+	struct free_area_fingerprint before, after;
+	unsigned long n = ARRAY_SIZE(f), base = ~0UL, i, j, len;
+	bool down = false;
+
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, ilog2(ARRAY_SIZE(f))), 0);
+	buddy_test_fingerprint(&bi, &before);
+	for (i = 0; i < n; i++) {
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &f[i]), 0);
+		base = min(base, (unsigned long)f[i]);
+	}
+	for (i = 0, len = 1; i < n; i += len, len = len % 9 + 1, down = !down) {
+		len = min(len, n - i);
+		for (j = 0; j < len; j++)
+			KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, base + PFN_PHYS(down ?
+								i + len - 1 - j : i + j)), 0);
+	}
+	buddy_test_drain(&bi);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), n);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
 }
 
 /*

@@ -302,6 +302,68 @@ unsigned long get_zeroed_page(gfp_t gfp);
  */
 void free_pages(unsigned long addr, unsigned int order);
 
+/**
+ * alloc_pages_order0() - alloc_pages(@gfp, 0) with no dispatch on the order
+ * @gfp: as alloc_pages()
+ *
+ * alloc_pages_order1(), alloc_pages_order2(), alloc_pages_order3() and
+ * alloc_pages_order9() are the same for the other orders the per-CPU
+ * caches serve.  alloc_pages() with a constant @order calls them (the
+ * macro below), so that its cache hit does not test the order at run time.
+ * Return: as alloc_pages().
+ */
+struct page *alloc_pages_order0(gfp_t gfp);
+struct page *alloc_pages_order1(gfp_t gfp);
+struct page *alloc_pages_order2(gfp_t gfp);
+struct page *alloc_pages_order3(gfp_t gfp);
+struct page *alloc_pages_order9(gfp_t gfp);
+
+/**
+ * __free_pages_order0() - __free_pages(@page, 0) with no dispatch on the order
+ * @page: as __free_pages()
+ *
+ * __free_pages_order1() .. __free_pages_order3() and __free_pages_order9()
+ * are the same for orders 1-3 and 9; __free_pages() with a constant order
+ * calls them.
+ */
+void __free_pages_order0(struct page *page);
+void __free_pages_order1(struct page *page);
+void __free_pages_order2(struct page *page);
+void __free_pages_order3(struct page *page);
+void __free_pages_order9(struct page *page);
+
+static __always_inline struct page *__alloc_pages_const(gfp_t gfp, unsigned int order)
+{
+	switch (order) {
+	case 0: return alloc_pages_order0(gfp);
+	case 1: return alloc_pages_order1(gfp);
+	case 2: return alloc_pages_order2(gfp);
+	case 3: return alloc_pages_order3(gfp);
+	case 9: return alloc_pages_order9(gfp);
+	default: return (alloc_pages)(gfp, order);
+	}
+}
+
+static __always_inline void __free_pages_const(struct page *page, unsigned int order)
+{
+	switch (order) {
+	case 0: __free_pages_order0(page); break;
+	case 1: __free_pages_order1(page); break;
+	case 2: __free_pages_order2(page); break;
+	case 3: __free_pages_order3(page); break;
+	case 9: __free_pages_order9(page); break;
+	default: (__free_pages)(page, order); break;
+	}
+}
+
+/* A constant order the caches serve goes to its own copy, any other to the functions. */
+#define alloc_pages(gfp, order)							\
+	(__builtin_constant_p(order) ? __alloc_pages_const(gfp, order) :	\
+	 (alloc_pages)(gfp, order))
+#define __free_pages(page, order)						\
+	(__builtin_constant_p(order) ? __free_pages_const(page, order) :	\
+	 (__free_pages)(page, order))
+
 #define alloc_page(gfp)		alloc_pages(gfp, 0)
 #define __free_page(page)	__free_pages(page, 0)
 #define __get_free_page(gfp)	__get_free_pages(gfp, 0)
