@@ -146,8 +146,9 @@ struct per_cpu_pageset {
 
 /*
  * A node of the system allocator (Linux's pg_data_t): its zones, the span
- * of frames it owns and its fallback order.  Node 0's zones are
- * global_pa.zones; the others are allocated by page_alloc_numa_init().
+ * of frames it owns and its fallback order.  The first node's zones are
+ * global_pa.zones; page_alloc_numa_init() puts each other memory node's
+ * descriptor and zones on a page of the node's own memory.
  * Each memory node owns one run of frames [start_pfn, end_pfn), aligned to
  * MAX_ORDER_NR_PAGES, so that no block ever straddles two nodes.
  */

@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
 
+#include <exo/errno.h>
 #include <exo/init.h>
 #include <exo/kernel.h>
 #include <exo/memblock.h>
@@ -157,6 +158,69 @@ static void __init move_free_blocks(void)
 	}
 }
 
+/* A node's descriptor and zones in one block of its own memory. */
+struct node_block {
+	struct pglist_data pgdat;
+	struct zone zones[MAX_NR_ZONES];
+};
+
+/*
+ * Copy zone @from to @to: the free lists' heads move, so the first and
+ * last block of each list are pointed at the new head.  Nothing else
+ * points into a zone.
+ */
+static void __init zone_move(struct zone *to, const struct zone *from)
+{
+	*to = *from;
+	spin_lock_init(&to->lock);
+	for (unsigned int o = 0; o < NR_ORDERS; o++) {
+		struct list_head *h = &to->free_area[o].free_list;
+
+		if (list_empty(&from->free_area[o].free_list)) {
+			INIT_LIST_HEAD(h);
+		} else {
+			h->next->prev = h;
+			h->prev->next = h;
+		}
+	}
+}
+
+/*
+ * Move allocator node @nid's descriptor and zones, allocated by the boot
+ * CPU before the split, onto a block of the node's own memory (Linux's
+ * NODE_DATA placement).  The boot CPU alone runs, with interrupts off
+ * during the copy.  A node without room gets the nearest node's memory,
+ * and keeps what it had if no node has any, with a log line.
+ */
+static void __init node_data_to_node(int nid)
+{
+	struct pglist_data *old = NODE_DATA(nid);
+	struct node_block *nb;
+	struct page *page;
+	unsigned long flags;
+
+	BUILD_BUG_ON(sizeof(*nb) > PAGE_SIZE);
+	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0);
+	if (!page) {
+		page = alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, 0);
+		pr_warn("NUMA: no room on node %d for its zones: %s\n", nid,
+			page ? "on the nearest node with room" : "left where they were");
+		if (!page)
+			return;
+	}
+	nb = page_address(page);
+	memset(nb, 0, PAGE_SIZE);
+	nb->pgdat = *old;
+	nb->pgdat.zones = nb->zones;
+	flags = arch_local_irq_save();
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		zone_move(&nb->zones[z], &old->zones[z]);
+	WRITE_ONCE(node_data[nid], &nb->pgdat);
+	arch_local_irq_restore(flags);
+	kfree(old->zones);
+	kfree(old);
+}
+
 /* Split the allocator into nodes; kernel-doc in <exo/page_alloc.h>. */
 void __init page_alloc_numa_init(void)
 {
@@ -266,6 +330,9 @@ void __init page_alloc_numa_init(void)
 	set_cpu_nodes();
 	/* From now on every free checks the frame's node. */
 	pcp_pfn_limit = 0;
+	/* The first node's are in the image, which lies on it (its lowest memory). */
+	for (unsigned int k = 1; k < nr; k++)
+		node_data_to_node(order[k]);
 	page_alloc_meta_to_nodes();
 	for (unsigned int k = 0; k < nr; k++)
 		pr_info("NUMA: node %d has its own zones: [mem %#llx-%#llx], %lu MiB free\n",
@@ -274,4 +341,21 @@ void __init page_alloc_numa_init(void)
 			node_free_pages(order[k]) >> (20 - PAGE_SHIFT));
 	/* Guest instructions under -icount: make bench's 1 TiB row. */
 	pr_info("NUMA: %u allocator nodes set up in %llu TSC ticks\n", nr, rdtsc_ordered() - t0);
+}
+
+/* Where a node's structures lie; kernel-doc in <exo/page_alloc.h>. */
+int page_alloc_node_data(int nid, struct node_data_place *place)
+{
+	struct pglist_data *pgdat;
+
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return -EINVAL;
+	pgdat = READ_ONCE(node_data[nid]);
+	if (!pgdat || !pgdat->zones)
+		return -ENOENT;
+	place->pgdat = pgdat;
+	place->pgdat_size = sizeof(*pgdat);
+	place->zones = pgdat->zones;
+	place->zones_size = MAX_NR_ZONES * sizeof(*pgdat->zones);
+	return 0;
 }

@@ -540,9 +540,19 @@ static void test_kmem_cache_node_oom(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
+/* This CPU's remote-free batches back to their slabs. */
+static void drain_remote_batches(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	slab_remote_drain(smp_processor_id());
+	local_irq_restore(flags);
+}
+
 /*
  * An object of another node's slab freed on this CPU through the checked
- * slow path goes straight back to its slab (its in-use count drops); a
+ * slow path goes back to its slab through this CPU's batch (its in-use count drops); a
  * local one goes to this CPU's tiers.
  */
 static void test_kmalloc_remote_free(struct ktest *t)
@@ -569,6 +579,9 @@ static void test_kmalloc_remote_free(struct ktest *t)
 	slab = pfn_to_page(page_to_pfn(virt_to_page(p)) & ~((1UL << c->order) - 1));
 	inuse = READ_ONCE(slab->counters);
 	KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	/* In this CPU's remote-free batch, not in a tier; the drain sends it home. */
+	KTEST_EXPECT_EQ(t, slab_remote_pending(c, smp_processor_id()), 1UL);
+	drain_remote_batches();
 	KTEST_EXPECT_EQ(t, READ_ONCE(slab->counters), inuse - 1);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
@@ -633,6 +646,7 @@ struct remote_free {
 	int nonlocal_cached;		/* freeing thread's tier-1 objects of another node */
 	unsigned long homed[FREE_OBJS];	/* node_frees growth of each object's cache */
 	unsigned long inuse0, inuse;	/* the typed object's slab: before, after the free */
+	int unbatched;			/* objects not in the freeing CPU's remote batch */
 };
 
 static struct kmem_cache *remote_free_cache(const struct remote_free *r, unsigned int i)
@@ -727,6 +741,11 @@ static int remote_free_free(void *arg)
 	kfree(r->obj[0]);
 	kfree(r->obj[1]);
 	kmem_cache_free(r->c, r->obj[2]);
+	/* Each waits in this CPU's remote-free batch of its cache; the drain sends them home. */
+	for (unsigned int i = 0; i < FREE_OBJS; i++)
+		if (slab_remote_pending(remote_free_cache(r, i), smp_processor_id()) < 1)
+			r->unbatched++;
+	drain_remote_batches();
 	for (unsigned int i = 0; i < FREE_OBJS; i++)
 		r->homed[i] = READ_ONCE(remote_free_cache(r, i)->node_frees) - before[i];
 	tc = tcache_get();
@@ -782,6 +801,7 @@ static void test_slab_remote_fast_free(struct ktest *t)
 				KTEST_EXPECT_GE(t, r.homed[i], 1UL);
 			}
 			KTEST_EXPECT_EQ(t, r.nonlocal_cached, 0);
+			KTEST_EXPECT_EQ(t, r.unbatched, 0);
 			KTEST_EXPECT_EQ(t, r.homed[2], 1UL);
 			KTEST_EXPECT_EQ(t, r.inuse, r.inuse0 - 1);
 			{	/* What slabinfo prints: the typed cache's own count. */
@@ -991,6 +1011,7 @@ static void test_slab_empty_keep_per_node(struct ktest *t)
 	for (unsigned long i = 0; i < n; i++)
 		kmem_cache_free(c, objs[i]);
 	kfree(objs);
+	drain_remote_batches();
 	KTEST_EXPECT_EQ(t, node_empty(c, remote), (unsigned long)EMPTY_KEEP);
 	kmem_cache_free(c, p);
 	KTEST_EXPECT_EQ(t, node_empty(c, local), 1UL);

@@ -510,17 +510,19 @@ void slab_refile_nodes(void)
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
-/* Give one object straight back to its slab (its home node's), not to a tier. */
-void slab_put_home(struct kmem_cache *c, void *obj)
+/*
+ * Give @n objects of @c straight back to their slabs (their home nodes'),
+ * not to a tier, in one hold of its lock; interrupts off.  The slabs to
+ * free go on @reap.
+ */
+void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
+		   struct list_head *reap)
 {
-	LIST_HEAD(reap);
-	unsigned long flags;
-
-	spin_lock_irqsave(&c->lock, flags);
-	slab_put(c, &obj, 1, &reap, EMPTY_KEEP);
-	c->node_frees++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	slab_reap(c, &reap);
+	spin_lock(&c->lock);
+	slab_put(c, objs, n, reap, EMPTY_KEEP);
+	c->node_frees += n;
+	c->node_puts++;
+	spin_unlock(&c->lock);
 }
 
 /* Put a new slab on its node's empty list; lock held. */
@@ -594,6 +596,15 @@ unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int 
 		if (got)
 			return got;
 		pg = slab_new(c, gfp);
+	}
+	if (unlikely(!pg) && slab_multi_node()) {
+		/* The failed allocation drained the remote-free batches: look again. */
+		spin_lock_irqsave(&c->lock, flags);
+		got = slab_take(c, slab_local_lists(c), objs, n);
+		if (!got && !(gfp & __GFP_THISNODE))
+			got = slab_take_other(c, objs, n);
+		spin_unlock_irqrestore(&c->lock, flags);
+		return got;
 	}
 	if (!pg)
 		return 0;
@@ -697,9 +708,10 @@ void cache_free(struct kmem_cache *c, void *obj)
 	cache_put_bulk(c, &obj, 1);
 }
 
-/* Empty one CPU's arrays (that CPU with interrupts off, or not running). */
+/* Empty one CPU's arrays and batches (that CPU with interrupts off, or not running). */
 static void drain_cpu_arrays(unsigned int cpu)
 {
+	slab_remote_drain(cpu);
 	large_cache_drain(cpu);
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	struct kmem_cache *c;
@@ -1022,16 +1034,16 @@ void kmem_cache_init(void)
 DEFINE_STATIC_KEY_FALSE(slab_numa_free);
 
 /*
- * Give @obj straight back to its slab if it is another memory node's than
- * this CPU's (I10).  Thread or interrupt context, not an exception or NMI
- * handler.  Return: true if it went home, false for a local object (the
- * caller caches it).
+ * Send @obj back to its slab, through this CPU's remote-free batch
+ * (slab_remote.c), if it is another memory node's than this CPU's (I10).
+ * Thread or interrupt context, not an exception or NMI handler.  Return:
+ * true if it went home, false for a local object (the caller caches it).
  */
 bool slab_node_free(struct kmem_cache *c, void *obj)
 {
 	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
 		return false;
-	slab_put_home(c, obj);
+	slab_remote_free(c, obj);
 	return true;
 }
 

@@ -46,8 +46,8 @@
  *
  * Remote frees: an object freed by another thread or CPU of the same memory
  * node simply enters the freeing thread's cache (or the freeing CPU's
- * array); one of another node's slab goes straight back to its slab
- * (I10).  Caches hold objects that are "allocated" from the slabs' point of
+ * array); one of another node's slab goes back to its slab through the
+ * freeing CPU's remote-free batch (I10).  Caches hold objects that are "allocated" from the slabs' point of
  * view, so no cache ever touches memory another CPU owns, and a slab's
  * freelist only changes under its lock.  Objects thus migrate between
  * caches; the batch limits bound how many any cache holds, and exiting
@@ -59,8 +59,8 @@
  *       + the slab order.  Written before a slab is published, cleared
  *       before its pages go back to the buddy.
  *   I2  a slab's objects are: on its freelist (counted by objs - inuse),
- *       or allocated, or cached in a tier-1 list / tier-2 array (both
- *       count as in use for the slab).
+ *       or allocated, or cached in a tier-1 list / tier-2 array /
+ *       remote-free batch (all count as in use for the slab).
  *   I3  c->nr_slabs = partial + full + empty slabs of every node;
  *       c->nr_empty slabs have inuse == 0 and are on the nodes' empty
  *       lists, node[nid].nr_empty on each; at most SLAB_EMPTY_KEEP per
@@ -107,8 +107,13 @@
  *       that node first.
  *   I10 with the node layer on (static key slab_numa_free), a free never
  *       puts another node's slab object into a tier: every free of one,
- *       fast paths and a dead thread's own tcache included, goes back to
- *       its slab (slab_node_free()).  The tiers can still hold other
+ *       fast paths and a dead thread's own tcache included, goes to the
+ *       freeing CPU's remote-free batch of its cache (slab_node_free(),
+ *       slab_remote.c: at most REMOTE_SLOTS caches of REMOTE_BATCH
+ *       objects, in use for their slabs as in a tier, I2), which goes
+ *       back to the slabs in one lock hold when full, when evicted, and
+ *       at every CPU drain and page-allocator drain (drain_local_pages(),
+ *       so before an allocation fails).  The tiers can still hold other
  *       nodes' objects that got there otherwise: refills while the CPU's
  *       node had no memory left (they take from the other nodes), a
  *       thread's tier-1 lists after it moved to a CPU of another node
@@ -265,6 +270,7 @@ struct kmem_cache {
 	unsigned long nr_slabs, nr_empty, nr_slab_free;
 	unsigned long slab_allocs, slab_frees, slabs_created, slabs_freed;
 	unsigned long node_frees;	/* objects sent home by slab_node_free() */
+	unsigned long node_puts;	/* lock holds that sent them (batches) */
 	unsigned long take_steps;	/* slabs slab_take() looked at (I9: O(1) each) */
 	/*
 	 * I9: the lists of each node, those below slab_nr_node_lists set up.
@@ -662,7 +668,15 @@ struct page *slab_init(struct kmem_cache *c, struct page *pg);
 void *slab_take_node(struct kmem_cache *c, int nid);
 gfp_t slab_gfp_local(gfp_t gfp);
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
-void slab_put_home(struct kmem_cache *c, void *obj);
+void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
+		   struct list_head *reap);
+
+/* slab_remote.c: remote frees batched per CPU (I10) */
+#define REMOTE_SLOTS	4	/* caches batched at once by a CPU */
+#define REMOTE_BATCH	16	/* objects given back per lock hold */
+void slab_remote_free(struct kmem_cache *c, void *obj);
+void slab_remote_drain(unsigned int cpu);
+unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);

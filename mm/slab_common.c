@@ -255,8 +255,8 @@ void large_cache_init(void)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu_has_area(cpu))
 			memset(per_cpu_ptr(&large_cache, cpu), 0, sizeof(struct large_cache));
-	if (large_cacheable(1))
-		page_alloc_set_drain_hook(large_cache_drain_local);
+	/* The remote-free batches too (slab_remote.c): set with any cache size. */
+	page_alloc_set_drain_hook(large_cache_drain_local);
 }
 
 /* Empty @cpu's block cache (that CPU with interrupts off, or not running). */
@@ -299,11 +299,13 @@ unsigned long large_cache_pages(void)
 	return n;
 }
 
+/* The page allocator's drain: this CPU's large blocks and remote-free batches. */
 static noinline void large_cache_drain_local(void)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
+	slab_remote_drain(smp_processor_id());
 	large_cache_drain(smp_processor_id());
 	local_irq_restore(flags);
 }

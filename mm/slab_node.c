@@ -48,8 +48,13 @@ static void *cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 		return obj;
 	pg = slab_init(c, alloc_pages_node(nid, (gfp & (__GFP_ATOMIC | __GFP_THISNODE)) |
 					   __GFP_NOWARN, c->order));
-	if (!pg)
-		return NULL;
+	if (!pg) {
+		/* Its drain gave back the CPUs' remote-free batches: look again. */
+		spin_lock_irqsave(&c->lock, flags);
+		obj = slab_take_node(c, nid);
+		spin_unlock_irqrestore(&c->lock, flags);
+		return obj;
+	}
 	spin_lock_irqsave(&c->lock, flags);
 	slab_publish(c, pg);
 	obj = slab_take_node(c, page_to_nid(pg));

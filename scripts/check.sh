@@ -1061,7 +1061,7 @@ numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
 }
 MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
-	"$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place,page_alloc,slab \
+	"$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place,page_alloc,slab,slab_remote \
 	"numa_test_expect=0,0,0,0,1,1,1,1/256,256/10,20,20,10"
 # The 4-node layout (also booted under KASAN by the NUMA soak, below).
 NUMA4_QEMU="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
@@ -1071,7 +1071,7 @@ NUMA4_QEMU="$(numa_ram 0 1 3) -numa node,nodeid=0,cpus=0-2,memdev=m0 \
 	-numa dist,src=1,dst=3,val=20 -numa dist,src=2,dst=3,val=15"
 NUMA4_EXPECT="numa_test_expect=0,0,0,1,1,1,2,2/256,256,0,256/10,15,20,30,15,10,25,20,20,25,10,15,30,20,15,10"
 MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
-	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place \
+	ktest_suite_qemu qemu-numa4-slit-smp8 "$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place,slab_remote \
 		"$NUMA4_EXPECT"
 # All RAM on node 1, all CPUs on memoryless node 0: the page allocator
 # keeps one node (1), which every per-node sum must count once.
@@ -1272,9 +1272,9 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 	"${FAULT_STRESS_SECONDS:-10}" faults
 # The NUMA soak under KASAN: the allyesconfig kernel on the 4-node layout
 # of qemu-numa4-slit-smp8 (a SLIT, memoryless node 2 with CPUs 6-7,
-# CPU-less node 3), 8 CPUs.  First the numa and numa_alloc suites
-# (alloc_pages_node() and kmalloc_node() on every node, remote frees,
-# fallback by distance), then every stress worker for NUMA_STRESS_SECONDS
+# CPU-less node 3), 8 CPUs.  First the numa, numa_alloc and slab_remote
+# suites (alloc_pages_node() and kmalloc_node() on every node, remote
+# frees and their per-CPU batches, fallback by distance), then every stress worker for NUMA_STRESS_SECONDS
 # (6) s: the frames and slab workers hand one free in 8 (16) to the next
 # CPU, across the node boundaries 2|3, 5|6 and 7|0, and memoryless node 2
 # allocates from node 1.  Any KASAN report fails it (no kasan suite here to
@@ -1283,7 +1283,7 @@ numa_kasan_soak() { run_step _numa_kasan_soak "$@"; }
 _numa_kasan_soak() {
 	local name=$1 log=$logs/$1-ktest.log n real
 	MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
-		_ktest_suite_qemu "$name-ktest" "$2" 8 numa,numa_alloc "$NUMA4_EXPECT"
+		_ktest_suite_qemu "$name-ktest" "$2" 8 numa,numa_alloc,slab_remote "$NUMA4_EXPECT"
 	[ -f "$log" ] || return
 	n=$(grep -c 'BUG: KASAN' "$log")
 	real=$(lockdep_real_reports "$log")

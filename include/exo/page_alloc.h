@@ -472,6 +472,30 @@ unsigned long node_free_pages(int nid);
  */
 unsigned long node_managed_pages(int nid);
 
+/*
+ * Where an allocator node's own structures lie (page_alloc_node_data()):
+ * its descriptor (Linux's pg_data_t) and its zones with their free areas.
+ */
+struct node_data_place {
+	const void *pgdat;
+	size_t pgdat_size;
+	const void *zones;
+	size_t zones_size;
+};
+
+/**
+ * page_alloc_node_data() - the addresses of a memory node's allocator structures
+ * @nid: the node
+ * @place: filled with the addresses and sizes of its descriptor and zones
+ *
+ * For tests and diagnostics: each memory node's structures lie on its own
+ * memory (Documentation/mm/numa.rst, "Placement").
+ * Return: 0; -EINVAL if @nid is not a node number; -ENOENT if the page
+ * allocator has no node @nid (a memoryless or offline node, or a node
+ * whose memory another one manages).
+ */
+int page_alloc_node_data(int nid, struct node_data_place *place);
+
 /**
  * page_to_nid() - the node of a page's memory
  * @page: a page of mem_map

@@ -7,6 +7,7 @@
  * on node 0 and the checks hold trivially; make check runs the suite in
  * the NUMA boots (Documentation/mm/numa.rst).
  */
+#include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -154,11 +155,46 @@ static void test_stack_node_api(struct ktest *t)
 	KTEST_EXPECT_NULL(t, alloc_kernel_stack_node(size + 1, 0, NULL));
 }
 
+/*
+ * Each memory node's allocator descriptor and zones (free areas, counts)
+ * lie on that node; a memoryless node has none and uses its nearest
+ * memory node's.
+ */
+static void test_node_data(struct ktest *t)
+{
+	unsigned int cpu = smp_processor_id(), found = 0;
+	struct node_data_place p;
+	int nid, r;
+
+	for_each_online_node(nid) {
+		KTEST_EXPECT_EQ(t, page_alloc_node_data(numa_node_mem(nid), &p), 0);
+		r = page_alloc_node_data(nid, &p);
+		if (!node_state(nid, N_MEMORY)) {
+			KTEST_EXPECT_EQ(t, r, -ENOENT);
+			continue;
+		}
+		if (r == -ENOENT)	/* one allocator node manages every node's memory */
+			continue;
+		KTEST_ASSERT_EQ(t, r, 0);
+		found++;
+		ktest_log(t, "node %d: descriptor %#lx, zones %#lx", nid, (unsigned long)p.pgdat,
+			  (unsigned long)p.zones);
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "node descriptor", cpu,
+						   (unsigned long)p.pgdat, p.pgdat_size, nid));
+		KTEST_EXPECT_TRUE(t, range_on_node(t, "node zones", cpu, (unsigned long)p.zones,
+						   p.zones_size, nid));
+	}
+	KTEST_EXPECT_GT(t, found, 0u);
+	KTEST_EXPECT_EQ(t, page_alloc_node_data(NUMA_NO_NODE, &p), -EINVAL);
+	KTEST_EXPECT_EQ(t, page_alloc_node_data(MAX_NUMNODES, &p), -EINVAL);
+}
+
 static struct ktest_case numa_place_cases[] = {
 	KTEST_CASE(test_percpu_areas),
 	KTEST_CASE(test_boot_stacks),
 	KTEST_CASE(test_bound_thread_stacks),
 	KTEST_CASE(test_stack_node_api),
+	KTEST_CASE(test_node_data),
 	{}
 };
 
