@@ -149,8 +149,17 @@
 extern __thread int hosted_glue_ready;
 void hosted_glue_thread_init(void);
 #define slab_entry()	do { if (unlikely(!hosted_glue_ready)) hosted_glue_thread_init(); } while (0)
+/*
+ * The same for a hit path that must keep nothing across a call: a tail
+ * call to @first(...), which sets the thread up and calls the entry again.
+ */
+#define slab_entry_tail(first, ...) do {				\
+	if (unlikely(!hosted_glue_ready))				\
+		return first(__VA_ARGS__);				\
+} while (0)
 #else
 #define slab_entry()	do { } while (0)
+#define slab_entry_tail(first, ...)	do { } while (0)
 #endif
 
 
