@@ -599,6 +599,15 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 #endif
 }
 
+#ifdef CONFIG_HOSTED_GLUE
+/* slab_entry_tail(): a host thread's first __kmalloc_big(). */
+static noinline void *kmalloc_big_first(size_t size, gfp_t gfp)
+{
+	hosted_glue_thread_init();
+	return __kmalloc_big(size, gfp);
+}
+#endif
+
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
  * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15"; the 3
@@ -608,7 +617,7 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
 	void *obj;
 
-	slab_entry();
+	slab_entry_tail(kmalloc_big_first, size, gfp);
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmalloc");
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
