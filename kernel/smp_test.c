@@ -76,21 +76,29 @@ static void test_cpus_online(struct ktest *t)
  * smp_test_late_cpu=N sends CPU N its STARTUP IPI after its time-out, while
  * the next CPU's parameters are in the trampoline: it must stand down (not
  * come up as that CPU, on its stack) and stay offline (test_cpus_online
- * counts it among the dead).  On any other boot no CPU stands down.
+ * counts it among the dead).  smp_test_wrong_apic_cpu=M names an APIC ID
+ * in CPU M's parameters that its local APIC does not have: it stands down
+ * too.  On any other boot no CPU stands down.
  */
 static void test_late_cpu_stood_down(struct ktest *t)
 {
-	unsigned int late = smp_test_late_cpu_nr();
+	unsigned int late = smp_test_late_cpu_nr(), wrong = smp_test_wrong_apic_cpu_nr();
 
-	if (!late) {
+	if (late >= nr_cpu_ids || wrong >= nr_cpu_ids)
+		KTEST_SKIP(t, "smp_test_late_cpu= or smp_test_wrong_apic_cpu= is not a possible CPU");
+	/* A CPU may stand down twice: INIT brings back a pending STARTUP IPI. */
+	if (!late && !wrong)
 		KTEST_EXPECT_EQ(t, smp_cpus_stood_down(), 0U);
-		return;
+	else
+		KTEST_EXPECT_GE(t, smp_cpus_stood_down(), (unsigned int)!!late + !!wrong);
+	if (late) {
+		KTEST_EXPECT_FALSE(t, cpu_online(late));
+		KTEST_EXPECT_EQ(t, cpu_data[late].state, CPU_STATE_DEAD);
 	}
-	if (late >= nr_cpu_ids)
-		KTEST_SKIP(t, "smp_test_late_cpu= is not a possible CPU");
-	KTEST_EXPECT_EQ(t, smp_cpus_stood_down(), 1U);
-	KTEST_EXPECT_FALSE(t, cpu_online(late));
-	KTEST_EXPECT_EQ(t, cpu_data[late].state, CPU_STATE_DEAD);
+	if (wrong) {
+		KTEST_EXPECT_FALSE(t, cpu_online(wrong));
+		KTEST_EXPECT_EQ(t, cpu_data[wrong].state, CPU_STATE_DEAD);
+	}
 }
 
 /*

@@ -235,8 +235,9 @@ done
 # the shootdown boots; a count above defconfig's NR_CPUS (64) boots a
 # NR_CPUS=256 build ($out-cpus256).  255 is the most QEMU 7.2 starts
 # under TCG; above it, QEMU 10 from bookworm-backports (fetched into
-# $out-qemu-backport by scripts/qemu-backport.sh, root only) on q35 with an
-# interrupt-remapping IOMMU, as x2APIC IDs above 254 need.  BIG_MEM (e.g. 1T): memory initialisation with that RAM over
+# $out-qemu-backport by scripts/qemu-backport.sh) on q35 with an
+# interrupt-remapping IOMMU, as x2APIC IDs above 254 need.  BIG_MEM (e.g.
+# 1T): memory initialisation with that RAM over
 # BIG_NODES (4) nodes, one CPU each, 4 KiB-backed files on /dev/shm
 # (reserve=off: the host backs only what the guest writes), 42 physical
 # address bits, Intel layout: mm_core_init() and the node split under

@@ -1154,14 +1154,15 @@ run_step --vcpus 4 _ktest_ata_qemu qemu-ata-smp4 "$out/gcc/vmlinux" 4 ata ""
 # ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
 # main boots run and which do not depend on the variant.
 # Fallbacks: no ACPI means one CPU (after qemu-smp1, below); an AP that
-# never answers is skipped, and one that starts after its time-out (CPU 2
-# here) stands down instead of taking the next CPU's stack.
+# never answers is skipped (CPU 3), one that starts after its time-out
+# (CPU 2) stands down instead of taking the next CPU's stack, and so does
+# one whose local APIC is not the MADT's (CPU 1), at once.
 # The per-CPU walkers (cross-calls, shootdowns, page and slab caches,
 # workqueues, timers, softirqs, interrupt affinity and MSI vectors) must
 # skip the CPU that never came up.
-ktest_qemu qemu-silent-ap-smp4 "$out/gcc/vmlinux" 4 "smp_test_silent_cpu=3 smp_test_late_cpu=2 \
-smp_callin_timeout_ms=2000 ktest_quick \
-ktest=x86_core,smp,sched,tlb,page_alloc,slab,vmalloc,workqueue,timer,softirq,irq,pci_msi" 2
+ktest_qemu qemu-silent-ap-smp6 "$out/gcc/vmlinux" 6 "smp_test_silent_cpu=3 smp_test_late_cpu=2 \
+smp_test_wrong_apic_cpu=1 smp_callin_timeout_ms=2000 ktest_quick \
+ktest=x86_core,smp,sched,tlb,page_alloc,slab,vmalloc,workqueue,timer,softirq,irq,pci_msi" 3
 crash_qemu crash-oops-smp4 "$out/gcc/vmlinux" 4
 # allyesconfig turns the debug options on (page poisoning, spinlock debugging,
 # lockdep, UBSAN with UBSAN_PANIC, fault injection, stack protector), and

@@ -6,44 +6,54 @@
 # an IOMMU doing interrupt remapping `-machine q35 -smp 256` boots; 7.2's TCG
 # stops at 255 CPUs (Documentation/mm/numa.rst, "Big machines").
 #
-# The first call downloads qemu-system-x86 and qemu-system-data from
-# Debian's archive (apt-get with a private sources list and package lists
-# under <dir>, so the machine's apt setup is untouched) and unpacks them
-# under <dir>/root.  The libraries it links are bookworm's.  Runs as root:
-# the system QEMU's loadable modules (of another build, which the newer
-# QEMU refuses with an assertion) are hidden from it by a private mount
-# namespace.
+# The first call downloads qemu-system-x86, qemu-system-data and the SeaBIOS
+# they want from Debian's archive (apt-get with a private sources list,
+# package lists and cache under <dir>, so the machine's apt setup is
+# untouched) and unpacks them under <dir>/root.  The libraries it links are
+# bookworm's.  The system QEMU's loadable modules are of another build,
+# which the newer QEMU refuses with an assertion: as root they are hidden
+# by a private mount namespace; otherwise audio (the module it loads on its
+# own) is turned off.
 set -e
-dir=$1
-[ -n "$dir" ] || { echo "usage: $0 <dir> [qemu args...]" >&2; exit 2; }
+[ -n "$1" ] || { echo "usage: $0 <dir> [qemu args...]" >&2; exit 2; }
+dir=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
 suite=bookworm-backports
-bin=$dir/root/usr/bin/qemu-system-x86_64
-if [ ! -x "$bin" ]; then
-	mkdir -p "$dir/lists/partial" "$dir/debs"
+root=$dir/root
+bin=$root/usr/bin/qemu-system-x86_64
+if [ ! -f "$dir/unpacked" ]; then
+	rm -rf "$dir/debs" "$root"
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/debs"
 	echo "deb http://deb.debian.org/debian $suite main" >"$dir/sources.list"
 	apt="-o Dir::Etc::sourcelist=$dir/sources.list -o Dir::Etc::sourceparts=-
-	     -o Dir::State::Lists=$dir/lists -o APT::Sandbox::User=root"
+	     -o Dir::State::Lists=$dir/lists -o Dir::Cache=$dir/cache
+	     -o APT::Sandbox::User=root"
 	# shellcheck disable=SC2086
 	apt-get $apt update >"$dir/apt.log" 2>&1 ||
 		{ echo "$0: apt-get update of $suite failed (see $dir/apt.log)" >&2; exit 1; }
 	# shellcheck disable=SC2086
-	ver=$(apt-cache $apt policy qemu-system-x86 | sed -n 's/^ *\([^ ]*bpo[^ ]*\) .*/\1/p' |
-		head -n 1)
+	bpo() { apt-cache $apt policy "$1" | sed -n 's/^ *\([^ ]*~bpo[^ ]*\) .*/\1/p' | head -n 1; }
+	ver=$(bpo qemu-system-x86)
 	[ -n "$ver" ] || { echo "$0: no qemu-system-x86 in $suite" >&2; exit 1; }
+	pkgs="qemu-system-x86=$ver qemu-system-data=$ver"
+	bios=$(bpo seabios)
+	[ -z "$bios" ] || pkgs="$pkgs seabios=$bios"
 	# shellcheck disable=SC2086
-	(cd "$dir/debs" && apt-get $apt download "qemu-system-x86=$ver" \
-		"qemu-system-data=$ver" >>"$dir/apt.log" 2>&1) ||
-		{ echo "$0: download of QEMU $ver failed (see $dir/apt.log)" >&2; exit 1; }
+	(cd "$dir/debs" && apt-get $apt download $pkgs >>"$dir/apt.log" 2>&1) ||
+		{ echo "$0: download of $pkgs failed (see $dir/apt.log)" >&2; exit 1; }
 	for deb in "$dir"/debs/*.deb; do
-		dpkg -x "$deb" "$dir/root"
+		dpkg -x "$deb" "$root"
 	done
-	missing=$(ldd "$bin" | sed -n 's/^[[:space:]]*\([^ ]*\) => not found/\1/p')
-	[ -z "$missing" ] || { echo "$0: QEMU $ver needs$missing" >&2; exit 1; }
+	"$bin" -audio none --version >/dev/null ||
+		{ echo "$0: QEMU $ver does not run here (libraries?)" >&2; exit 1; }
+	touch "$dir/unpacked"
 fi
-[ "$(id -u)" = 0 ] || { echo "$0: needs root (a mount namespace)" >&2; exit 1; }
-share=$dir/root/usr/share
+share=$root/usr/share
+set -- -L "$share/qemu" -L "$share/seabios" "$@"
 mods=/usr/lib/x86_64-linux-gnu/qemu
-# shellcheck disable=SC2016
-exec unshare -m sh -c '[ ! -d "$1" ] || mount -t tmpfs none "$1"; shift
-	exec "$@"' qemu "$mods" "$bin" -L "$share/qemu" -L "$share/seabios" "$@"
+if [ "$(id -u)" = 0 ] && [ -d "$mods" ]; then
+	# shellcheck disable=SC2016
+	exec unshare -m sh -c 'mount -t tmpfs none "$1" || exit 1; shift; exec "$@"' \
+		qemu "$mods" "$bin" "$@"
+fi
+exec "$bin" -audio none "$@"

@@ -78,7 +78,7 @@ struct trampoline_params {
 } __packed;
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
-extern const char tr_gdt[], tr_pm32[], tr_lm64[], tr_apicid[], tr_stood_down[];
+extern const char tr_gdt[], tr_pm32[], tr_lm64[], tr_apicid[], tr_stood_down[], tr_seen[];
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
 
 u32 x86_cpu_to_apicid[NR_CPUS];
@@ -90,7 +90,13 @@ static phys_addr_t tramp_phys;
 static phys_addr_t tramp_pgtable;	/* PML4 of the trampoline's page table */
 static unsigned long kernel_cr3, bsp_cr4;
 static void *ap_stack[NR_CPUS];
-static volatile int ap_callin;		/* set by the AP: 1 online, <0 failed */
+/*
+ * The call-in: 0 while the AP starts; the AP swaps in AP_COMMITTED (it
+ * will be online in a few instructions, then 1) or -ENOMEM, the boot CPU
+ * -ETIMEDOUT when it gives up.  One cmpxchg each: exactly one wins.
+ */
+#define AP_COMMITTED	2
+static volatile int ap_callin;
 /* APIC IDs of the CPUs left out for lack of memory for their per-CPU area. */
 static u32 nomem_apicid[NR_CPUS];
 static unsigned int nr_nomem_apicid;
@@ -140,6 +146,24 @@ early_param_desc("smp_callin_timeout_ms=", callin_timeout_setup, "milliseconds, 
  */
 static unsigned int late_cpu;
 static u32 late_apic_pending = ~0U;
+
+/*
+ * smp_test_wrong_apic_cpu=N: CPU N's parameters carry an APIC ID its local
+ * APIC does not have, as if the MADT were wrong: it must stand down and be
+ * given up at once (tests the mismatch path).
+ */
+static unsigned int wrong_apic_cpu;
+
+static int __init wrong_apic_setup(const char *val)
+{
+	unsigned long n;
+
+	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
+		return -EINVAL;
+	wrong_apic_cpu = n;
+	return 0;
+}
+early_param_desc("smp_test_wrong_apic_cpu=", wrong_apic_setup, "a CPU number below NR_CPUS");
 
 static int __init late_cpu_setup(const char *val)
 {
@@ -401,7 +425,7 @@ static struct trampoline_params *tramp_params(void)
 
 /*
  * The copy's APIC ID field (TRAMPOLINE_NOBODY, the starting AP's ID, or
- * TRAMPOLINE_CLAIMED) and its count of late APs that stood down.
+ * TRAMPOLINE_CLAIMED) and its count of APs that stood down.
  */
 static u32 *tramp_apic_id(void)
 {
@@ -411,6 +435,12 @@ static u32 *tramp_apic_id(void)
 static u32 *tramp_stood_down(void)
 {
 	return phys_to_virt(tramp_phys + (tr_stood_down - trampoline_start));
+}
+
+/* The APIC ID the last CPU to stand down read from its local APIC. */
+static u32 *tramp_seen(void)
+{
+	return phys_to_virt(tramp_phys + (tr_seen - trampoline_start));
 }
 
 static int __init setup_trampoline(void)
@@ -438,10 +468,18 @@ static int __init setup_trampoline(void)
 	p->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
 	p->cr0 = read_cr0();
 	p->entry = (unsigned long)secondary_startup_64;
-	*tramp_apic_id() = TRAMPOLINE_NOBODY;
 	kernel_cr3 = read_cr3();
 	bsp_cr4 = read_cr4();
 	return 0;
+}
+
+/* 0 -> @val in ap_callin, unless the other side swapped first. */
+static bool callin_swap(int val)
+{
+	int old = 0;
+
+	return __atomic_compare_exchange_n(&ap_callin, &old, val, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
 }
 
 void __noreturn secondary_startup_64(unsigned int cpu)
@@ -463,10 +501,14 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 	apic_setup_lint_nmi(cpu);
 	cpu_collect_info(cpu);
 	if (sched_init_ap(cpu, ap_stack[cpu], AP_STACK_SIZE)) {
-		smp_store_release(&ap_callin, -ENOMEM);
+		callin_swap(-ENOMEM);
 		for (;;)
 			halt();
 	}
+	/* Lost: the boot CPU gave up on this CPU, which never goes online. */
+	if (!callin_swap(AP_COMMITTED))
+		for (;;)
+			halt();
 	cpu_data[cpu].state = CPU_STATE_ONLINE;
 	set_cpu_online(cpu, true);
 	smp_store_release(&ap_callin, 1);
@@ -535,6 +577,42 @@ static bool __init give_up_on(u32 *claim, u32 apic_id)
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
+/* Whether @apic_id is another possible CPU's than @cpu. */
+static bool __init other_cpus_apic_id(u32 apic_id, unsigned int cpu)
+{
+	unsigned int i;
+
+	for_each_possible_cpu(i)
+		if (i != cpu && cpu_to_apicid(i) == apic_id)
+			return true;
+	return false;
+}
+
+/*
+ * Wait for @cpu to claim the parameters (for @apic_id): whether it did.  A
+ * CPU that stands down after the count was @stood with an APIC ID no other CPU has is @cpu itself,
+ * its local APIC at odds with the MADT (*@mismatch): no use waiting on.
+ * One with another CPU's ID started after that one's time-out.
+ */
+static bool __init wait_claim(unsigned int cpu, u32 *claim, u32 apic_id, u32 stood,
+			      bool *mismatch)
+{
+	u64 deadline = ktime_get_ns() + (u64)callin_timeout_ms * NSEC_PER_MSEC;
+
+	*mismatch = false;
+	while (READ_ONCE(*claim) == apic_id && ktime_get_ns() < deadline) {
+		if (READ_ONCE(*tramp_stood_down()) != stood) {
+			stood = READ_ONCE(*tramp_stood_down());
+			if (!other_cpus_apic_id(READ_ONCE(*tramp_seen()), cpu)) {
+				*mismatch = true;
+				return false;
+			}
+		}
+		cpu_relax();
+	}
+	return READ_ONCE(*claim) != apic_id;
+}
+
 /*
  * The AP claims its parameters in the trampoline by swapping its own APIC
  * ID in the trampoline's APIC ID field for TRAMPOLINE_CLAIMED; the boot CPU gives up on it by
@@ -548,6 +626,9 @@ static int __init start_ap(unsigned int cpu)
 	struct trampoline_params *p = tramp_params();
 	u32 sipi = APIC_DM_STARTUP | (u32)(tramp_phys >> PAGE_SHIFT);
 	u32 *claim = tramp_apic_id();
+	u32 want = cpu == wrong_apic_cpu ? apic_id ^ 0x40000000 : apic_id;
+	u32 stood;
+	bool mismatch;
 	int err;
 
 	err = alloc_ap_stack(cpu);
@@ -559,8 +640,9 @@ static int __init start_ap(unsigned int cpu)
 	p->stack = (unsigned long)ap_stack[cpu] + AP_STACK_SIZE;
 	ap_callin = 0;
 	cpu_data[cpu].state = CPU_STATE_BOOTING;
-	smp_store_release(claim, apic_id);
+	smp_store_release(claim, want);
 	send_late_sipi(sipi);
+	stood = READ_ONCE(*tramp_stood_down());
 
 	park_cpu(apic_id);
 	if (init_udelay)
@@ -570,28 +652,34 @@ static int __init start_ap(unsigned int cpu)
 	} else if (cpu != silent_cpu) {
 		apic_send_ipi(apic_id, sipi);
 		udelay(200);
-		if (READ_ONCE(*claim) == apic_id) {
+		if (READ_ONCE(*claim) == want) {
 			apic_send_ipi(apic_id, sipi);
 			udelay(200);
 		}
 	}
-	if (!wait_ms(READ_ONCE(*claim) != apic_id, callin_timeout_ms) &&
-	    give_up_on(claim, apic_id)) {
+	if (!wait_claim(cpu, claim, want, stood, &mismatch) && give_up_on(claim, want)) {
 		cpu_data[cpu].state = CPU_STATE_DEAD;
 		/* In case it is still on its way: back to waiting for a STARTUP IPI. */
 		park_cpu(apic_id);
-		pr_err("CPU %u (APIC %u) did not answer within %u ms: skipped\n", cpu, apic_id,
-		       callin_timeout_ms);
+		if (mismatch)
+			pr_err("CPU %u (APIC %u) stood down: its local APIC says ID %u\n", cpu,
+			       apic_id, READ_ONCE(*tramp_seen()));
+		else
+			pr_err("CPU %u (APIC %u) did not answer within %u ms: skipped\n", cpu,
+			       apic_id, callin_timeout_ms);
 		return -ETIMEDOUT;
 	}
-	/* Claimed: it runs on its own stack now; wait for it to finish. */
-	if (!wait_ms(smp_load_acquire(&ap_callin), callin_timeout_ms)) {
+	/* Claimed: it runs on its own stack now; wait for it to commit. */
+	if (!wait_ms(smp_load_acquire(&ap_callin), callin_timeout_ms) &&
+	    callin_swap(-ETIMEDOUT)) {
 		cpu_data[cpu].state = CPU_STATE_DEAD;
 		park_cpu(apic_id);
 		pr_err("CPU %u (APIC %u) took its parameters but did not finish within %u ms: stopped\n",
 		       cpu, apic_id, callin_timeout_ms);
 		return -ETIMEDOUT;
 	}
+	while (smp_load_acquire(&ap_callin) == AP_COMMITTED)
+		cpu_relax();
 	if (ap_callin > 0)
 		return 0;
 	cpu_data[cpu].state = ap_callin == -ENOMEM ? CPU_STATE_NOMEM : CPU_STATE_DEAD;
@@ -620,9 +708,10 @@ static void __init report_nomem_cpus(void)
 }
 
 /*
- * A CPU that stood down halts in the trampoline on its page table, freed
- * next: INIT puts every possible CPU that is not online back to waiting for
- * a STARTUP IPI, which nothing sends it.
+ * A CPU that stood down halts in the trampoline, paging off; one given up
+ * on after it claimed halts in secondary_startup_64().  INIT puts every
+ * possible CPU that is not online (nor left without memory: never started)
+ * back to waiting for a STARTUP IPI, which nothing sends it.
  */
 static void __init park_offline_cpus(void)
 {
@@ -630,19 +719,22 @@ static void __init park_offline_cpus(void)
 
 	stood_down = READ_ONCE(*tramp_stood_down());
 	if (stood_down)
-		pr_err("%u CPU(s) started after their time-out and stood down\n", stood_down);
+		pr_err("%u time(s) a CPU stood down (started after its time-out, or not the MADT's APIC ID)\n",
+		       stood_down);
 	for_each_possible_cpu(cpu)
 		if (!cpu_online(cpu) && cpu_data[cpu].state != CPU_STATE_NOMEM)
 			park_cpu(cpu_to_apicid(cpu));
 }
 
 /**
- * smp_cpus_stood_down() - APs that started after their time-out
+ * smp_cpus_stood_down() - how often an AP stood down in the trampoline
  *
- * Such a CPU found the trampoline's parameters no longer its own and halted
- * there (it is parked again and never online).
+ * Such a CPU found the trampoline's parameters not its own (it started
+ * after its time-out, or its local APIC disagrees with the MADT) and
+ * halted there; it is parked again and never online.  One CPU may count
+ * twice: the INIT that parks it brings back a STARTUP IPI still pending.
  *
- * Return: their number, counted at the end of smp_boot_cpus().
+ * Return: the count at the end of smp_boot_cpus().
  */
 unsigned int smp_cpus_stood_down(void)
 {
@@ -657,6 +749,16 @@ unsigned int smp_cpus_stood_down(void)
 unsigned int smp_test_late_cpu_nr(void)
 {
 	return late_cpu;
+}
+
+/**
+ * smp_test_wrong_apic_cpu_nr() - the CPU smp_test_wrong_apic_cpu= misnamed
+ *
+ * Return: its number, 0 (the boot CPU) when the test was not asked for.
+ */
+unsigned int smp_test_wrong_apic_cpu_nr(void)
+{
+	return wrong_apic_cpu;
 }
 
 /*

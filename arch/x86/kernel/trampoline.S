@@ -5,9 +5,9 @@
  * the AP in real mode at CS = page >> 4, IP = 0.  The blob is position
  * independent: every absolute address it needs is in the parameter block.
  *
- *   real mode -> protected mode (flat GDT) -> PAE + trampoline CR3 + EFER
+ *   real mode -> protected mode (flat GDT) -> claim the parameters by
+ *   APIC ID (or stand down: a late CPU) -> PAE + trampoline CR3 + EFER
  *   -> paging -> long mode (still on the identity-mapped low page)
- *   -> claim the parameters by APIC ID (or stand down: a late CPU)
  *   -> jump to secondary_startup_64(cpu) in the higher half on its own stack.
  *
  * The trampoline page table identity-maps the first 2 MiB and shares the
@@ -22,7 +22,7 @@
 	.section .rodata, "a"
 	.balign	16
 	.globl	trampoline_start, trampoline_end, trampoline_params
-	.globl	tr_gdt, tr_pm32, tr_lm64, tr_apicid, tr_stood_down
+	.globl	tr_gdt, tr_pm32, tr_lm64, tr_apicid, tr_stood_down, tr_seen
 	.code16
 trampoline_start:
 	cli
@@ -44,6 +44,37 @@ tr_pm32:
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
+	/*
+	 * Claim the parameters, before any page table or stack: they are this
+	 * CPU's only if tr_apicid holds its own APIC ID, which its local APIC
+	 * tells (the x2APIC ID MSR, else the xAPIC ID register, paging off).
+	 * A CPU that starts late, after the boot CPU gave up on it and wrote
+	 * another CPU's parameters or freed the page table, stands down.
+	 */
+	movl	$MSR_IA32_APICBASE, %ecx
+	rdmsr
+	testl	$MSR_IA32_APICBASE_X2APIC, %eax
+	jz	1f
+	movl	$(MSR_X2APIC_BASE + 2), %ecx	/* the ID register, 0x20 >> 4 */
+	rdmsr
+	movl	%eax, %edi
+	jmp	3f
+1:	testl	%edx, %edx
+	jnz	2f
+	andl	$0xfffff000, %eax
+	movl	0x20(%eax), %edi		/* the ID register: ID in 31:24 */
+	shrl	$24, %edi
+	jmp	3f
+2:	movl	%ebx, %esi			/* xAPIC page above 4 GiB: CPUID's ID */
+	movl	$1, %eax
+	cpuid
+	shrl	$24, %ebx
+	movl	%ebx, %edi
+	movl	%esi, %ebx
+3:	movl	%edi, %eax
+	movl	$TRAMPOLINE_CLAIMED, %ecx
+	lock cmpxchgl %ecx, TR(tr_apicid)(%ebx)
+	jne	tr_stand_down
 	movl	$0x20, %eax			/* PAE */
 	movl	%eax, %cr4
 	movl	TR(tr_cr3)(%ebx), %eax
@@ -56,52 +87,27 @@ tr_pm32:
 	movl	%eax, %cr0
 	ljmpl	*TR(tr_lm_jump)(%ebx)
 
+	/*
+	 * Tell the boot CPU which APIC ID came (a mismatch with the MADT is
+	 * reported at once) and halt.  Interrupts are off and LINT1 masked
+	 * since INIT; only online CPUs get NMI IPIs, and smpboot.c sends
+	 * every CPU that is not online INIT, back to waiting for STARTUP.
+	 */
+tr_stand_down:
+	movl	%edi, TR(tr_seen)(%ebx)
+	lock incl TR(tr_stood_down)(%ebx)
+4:	hlt
+	jmp	4b
+
 	.code64
 tr_lm64:
 	movl	%ebx, %ebx			/* upper half undefined after the mode switch */
-	/*
-	 * Claim the parameters: they are this CPU's only if tr_apicid holds
-	 * its own APIC ID (CPUID leaf 0xB's x2APIC ID, else leaf 1's 8 bits).
-	 * A CPU that starts late, after the boot CPU gave up on it and wrote
-	 * another CPU's parameters, stands down here, before it touches a
-	 * stack.
-	 */
-	movq	%rbx, %rsi			/* cpuid clobbers ebx */
-	xorl	%eax, %eax
-	cpuid
-	cmpl	$0xb, %eax
-	jb	1f
-	movl	$0xb, %eax
-	xorl	%ecx, %ecx
-	cpuid
-	testl	%ebx, %ebx			/* no processors at level 0: leaf absent */
-	jz	1f
-	movl	%edx, %edi
-	jmp	2f
-1:	movl	$1, %eax
-	cpuid
-	shrl	$24, %ebx
-	movl	%ebx, %edi
-2:	movq	%rsi, %rbx
-	movl	%edi, %eax
-	movl	$TRAMPOLINE_CLAIMED, %ecx
-	lock cmpxchgl %ecx, TR(tr_apicid)(%rbx)
-	jne	tr_stand_down
 	movq	TR(tr_stack)(%rbx), %rsp
 	movl	TR(tr_cpu)(%rbx), %edi
 	movq	TR(tr_entry)(%rbx), %rax
 	xorl	%ebp, %ebp
 	pushq	$0				/* end of the frame-pointer chain */
 	jmpq	*%rax
-
-	/*
-	 * Interrupts are off and the LINT1 NMI masked since INIT: only an INIT
-	 * (smpboot.c parks every CPU that is not online) ends the halt.
-	 */
-tr_stand_down:
-	lock incl TR(tr_stood_down)(%rbx)
-3:	hlt
-	jmp	3b
 
 	.balign	8
 tr_gdt:
@@ -139,9 +145,11 @@ tr_stack:
 tr_entry:
 	.quad	0
 tr_apicid:
-	.long	0				/* whose parameters; TRAMPOLINE_CLAIMED once taken */
+	.long	TRAMPOLINE_NOBODY		/* whose parameters; TRAMPOLINE_CLAIMED once taken */
 tr_stood_down:
-	.long	0				/* late CPUs that stood down */
+	.long	0				/* CPUs that stood down */
+tr_seen:
+	.long	0				/* the APIC ID the last of them read */
 trampoline_end:
 
 	.section .note.GNU-stack, "", @progbits

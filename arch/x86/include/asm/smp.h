@@ -30,6 +30,7 @@ extern struct cpu_info cpu_data[NR_CPUS];
 
 unsigned int smp_cpus_stood_down(void);
 unsigned int smp_test_late_cpu_nr(void);
+unsigned int smp_test_wrong_apic_cpu_nr(void);
 
 /** smp_ipi_init() - install the IPI and stop-NMI handlers (once, boot CPU) */
 void smp_ipi_init(void);
