@@ -65,7 +65,9 @@ bool cpu_has_area(unsigned int cpu)
 }
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
+#ifndef __HOSTED__
 DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
 
 /* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
@@ -1001,7 +1003,7 @@ void kmem_cache_init(void)
 			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
-#ifdef CONFIG_SLAB_TIER_PERCPU
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
 		c->pcpu_ac = &kmalloc_ac[i];
 		kflags |= SLAB_KMALLOC_AC;
 #endif

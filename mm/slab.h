@@ -313,9 +313,13 @@ struct kmem_cache {
  * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
  * fast paths find this CPU's array of class i from the per-CPU base and
  * i alone, with no CPU-number multiply.  A CPU that was never brought up
- * has no area: cpu_ac_any() gives NULL for it.
+ * has no area: cpu_ac_any() gives NULL for it.  Kernel only: the hosted
+ * build, which has no raw_cpu_*_off() accessors, keeps the embedded arrays
+ * for every cache.
  */
+#ifndef __HOSTED__
 DECLARE_PER_CPU(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+#endif
 
 static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
 {
@@ -524,6 +528,14 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 }
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
+#ifdef __HOSTED__
+#define kac(off, k0)		(&kmalloc_caches[(off) / AC_BYTES - (k0)].cpu_ac[smp_processor_id()])
+#define kac_read(v, field, off, k0)	((v) = kac(off, k0)->field)
+#define kac_write(v, field, off, k0)	(kac(off, k0)->field = (v))
+#define kac_entry(obj, off, k0, n)	((obj) = kac(off, k0)->entry[n])
+#define kac_set_entry(obj, off, k0, n)	(kac(off, k0)->entry[n] = (obj))
+#define kac_inc_hits(off, k0)		(kac(off, k0)->hits++)
+#else
 /*
  * This CPU's kmalloc_ac[] fields, from a byte offset @off in a register:
  * no per-CPU base or CPU number to load.  The class is @off / AC_BYTES -
@@ -540,6 +552,7 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 #define kac_entry(obj, off, k0, n)	((obj) = raw_cpu_read_off_idx(KAC_AT(entry, k0), off, n))
 #define kac_set_entry(obj, off, k0, n)	raw_cpu_write_off_idx(KAC_AT(entry, k0), off, n, obj)
 #define kac_inc_hits(off, k0)		raw_cpu_inc_off(KAC_AT(hits, k0), off)
+#endif
 #endif
 
 /*

@@ -23,19 +23,6 @@ extern __thread unsigned long hosted_this_cpu_off;
 #define this_cpu_write(var, val)	(__hosted_pcpu(var) = (val))
 #define this_cpu_add(var, val)		(__hosted_pcpu(var) += (val))
 
-/*
- * The x86 accessors of this CPU's copy of @var (a field, or a field less a
- * constant) at byte offset @off from it, @n words further for the _idx
- * ones: the caller keeps other code off this CPU's copy, as in the kernel.
- */
-#define __hosted_pcpu_off(var, off) \
-	(*(__typeof__(var) *)((unsigned long)&(var) + (off) + hosted_this_cpu_off))
-#define raw_cpu_read_off(var, off)		__hosted_pcpu_off(var, off)
-#define raw_cpu_write_off(var, off, val)	(__hosted_pcpu_off(var, off) = (val))
-#define raw_cpu_inc_off(var, off)		(__hosted_pcpu_off(var, off)++)
-#define raw_cpu_read_off_idx(var, off, n)	(__hosted_pcpu_off(var, off)[n])
-#define raw_cpu_write_off_idx(var, off, n, val)	(__hosted_pcpu_off(var, off)[n] = (val))
-
 /* Make the calling thread CPU @cpu (allocates its area on first use). */
 void hosted_set_cpu(int cpu);
 
