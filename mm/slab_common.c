@@ -216,16 +216,6 @@ static __always_inline void *large_cache_take(size_t size)
 	return obj;
 }
 
-/*
- * With several memory nodes, only this CPU's node's blocks are cached (as
- * free_slab_tiers() sends other nodes' objects home): the cache serves any
- * kmalloc() on this CPU, which wants local memory.
- */
-static __always_inline bool large_cache_home(struct page *pg)
-{
-	return !slab_multi_node() || page_to_nid(pg) == numa_mem_id();
-}
-
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
 {
 	unsigned long flags, off = order * 8UL;
@@ -367,6 +357,16 @@ static noinline int free_large_refused(struct page *pg, const void *addr, unsign
 	return -ENOENT;
 }
 
+/*
+ * free_large_refused() for kfree(), which reaches __free_large() by tail
+ * calls only (kfree_other_slow()): the return address is kfree()'s
+ * caller, and only this cold path needs the frame that reads it.
+ */
+static noinline int free_large_refused_kfree(struct page *pg, const void *addr)
+{
+	return free_large_refused(pg, addr, _RET_IP_, "kfree");
+}
+
 /* The block back to the buddy allocator (not cached). */
 static noinline int free_large_pages(struct page *pg, unsigned int order)
 {
@@ -376,11 +376,26 @@ static noinline int free_large_pages(struct page *pg, unsigned int order)
 }
 
 /*
+ * A cacheable block with several memory nodes: only this CPU's node's
+ * blocks are cached (as free_slab_tiers() sends other nodes' objects
+ * home), since the cache serves any kmalloc() on this CPU, which wants
+ * local memory.  Out of line, reached by a tail call: its two calls
+ * would give __free_large() a stack frame and four saved registers on
+ * every path, the single-node cached one included.
+ */
+static noinline int free_large_numa(struct page *pg, const void *addr, unsigned int order)
+{
+	if (page_to_nid(pg) == numa_mem_id() && large_cache_put(pg, addr, order))
+		return 0;
+	return free_large_pages(pg, order);
+}
+
+/*
  * Free the large block @addr, whose head page is @pg.  The type moves from
  * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
  * block at once exactly one owns it: the other reports the double free.
  * The report and the buddy free are tail calls: the cached case needs no
- * stack frame.
+ * stack frame.  @ip 0: kfree()'s caller, found by the report itself.
  * Return: 0, or -ENOENT (the block was already freed).
  */
 static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
@@ -391,10 +406,14 @@ static __always_inline int __free_large(struct page *pg, const void *addr, unsig
 
 	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
 						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
-		return free_large_refused(pg, addr, ip, fn);
+		return ip ? free_large_refused(pg, addr, ip, fn) :
+			    free_large_refused_kfree(pg, addr);
 	order = page_order(pg);
-	if ((pg->flags & LARGE_F_CACHE) && large_cache_home(pg) &&
-	    large_cache_put(pg, addr, order))
+	if (!(pg->flags & LARGE_F_CACHE))
+		return free_large_pages(pg, order);
+	if (slab_multi_node())
+		return free_large_numa(pg, addr, order);
+	if (large_cache_put(pg, addr, order))
 		return 0;
 	return free_large_pages(pg, order);
 }
@@ -404,10 +423,16 @@ static int free_large(struct page *pg, const void *addr, unsigned long ip, const
 	return __free_large(pg, addr, ip, fn);
 }
 
-/* free_large() for callers that drop the result (kfree()): no result to set. */
+/* free_large() for callers that drop the result (krealloc()): no result to set. */
 static void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
 {
 	__free_large(pg, addr, ip, fn);
+}
+
+/* free_large_void() for kfree(), reached by tail calls only: no frame for its caller's address. */
+static void free_large_kfree(struct page *pg, const void *addr)
+{
+	__free_large(pg, addr, 0, "kfree");
 }
 
 /*
@@ -424,7 +449,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large_void(pg, p, _RET_IP_, "kfree");
+	free_large_kfree(pg, p);
 	return true;
 }
 
@@ -756,14 +781,16 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 
 /*
  * __kfree_other() past its tier-2 push: a large block, a full array, or
- * anything to classify and report.  Reached by a tail call, so that
- * __kfree_other() needs no frame for _RET_IP_ (the caller of kfree).
+ * anything to classify and report.  Reached by a tail call, and reaches
+ * what needs _RET_IP_ (the caller of kfree) by tail calls, so that
+ * neither it nor __kfree_other() needs a frame: the large block's free
+ * runs without one.
  */
 static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
 {
 	if (cls == CLS_NONE && large_free_fast(p, pfn))
 		return;
-	kfree_common(p, _RET_IP_, "kfree");
+	__kfree_slow(p);
 }
 
 /* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
