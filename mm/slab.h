@@ -33,8 +33,10 @@
  *           whatever ran meanwhile used its own thread cache or tier 2.
  *   tier 2  struct array_cache, one per cache per CPU (the kmalloc caches'
  *           in per-CPU memory, kmalloc_ac[]): a stack of object
- *           pointers, used with local interrupts disabled on that CPU only.
- *           Refilled from / drained to the slabs in batches.
+ *           pointers, used on that CPU only, with local interrupts
+ *           disabled, except for the kmalloc caches' hit paths, which
+ *           are restartable sequences (<asm/pcp.h>; I11).  Refilled
+ *           from / drained to the slabs in batches.
  *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
  *           the free objects of each slab linked from page->freelist and
  *           the number in use in page->counters; every slab is on exactly
@@ -117,6 +119,15 @@
  *       tier 2 and its own thread's tier 1 only).  Large kmalloc blocks
  *       are not slab objects: the freeing CPU's large-block cache keeps
  *       one per order whatever its node.
+ *   I11 a tier-2 array changes only on its own CPU, either with local
+ *       interrupts disabled or (the kmalloc caches' pop and push hits,
+ *       t2_pop_kmalloc() and t2_push_kmalloc()) in a restartable
+ *       sequence whose only store that counts is its last instruction,
+ *       the avail update: an interrupt that lands inside one before it
+ *       sends it back to its start (do_interrupt()), so a handler's own
+ *       kmalloc/kfree (or another thread's, after a preemption there)
+ *       comes wholly before or after it.  Exceptions and NMIs are not
+ *       rewound: I8 keeps them off the arrays.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -128,6 +139,9 @@
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
+#ifndef __HOSTED__
+#include <asm/pcp.h>
+#endif
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -452,12 +466,12 @@ void slab_trap_void(const char *fn);
 } while (0)
 
 /* ---------------------------------------------------------------------
- * Tier 2: this CPU's arrays with local interrupts off (inline hit paths)
+ * Tier 2: this CPU's arrays (inline hit paths)
  */
 
 /*
- * Tier-2 hit paths, inlined into kmalloc/kfree: this CPU's array with local
- * interrupts off.  irqsave rather than a bare cli/sti: callers may already
+ * Tier-2 hit paths of the typed caches (kmem_cache_alloc/free): this
+ * CPU's array with local interrupts off.  irqsave rather than a bare cli/sti: callers may already
  * run with interrupts disabled (spin_lock_irqsave holders), and there is no
  * cheaper way to know.  NULL / false on a miss: the slow path refills or
  * drains.
@@ -525,9 +539,8 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
  * This CPU's kmalloc_ac[] fields, from a byte offset @off in a register:
  * no per-CPU base or CPU number to load.  The class is @off / AC_BYTES -
  * @k0, the constant @k0 going into the instruction's displacement (so
- * that a class computed as bsr + @k0 needs no subtraction).  Interrupts
- * are off around every use, so nothing else runs on this CPU's arrays
- * meanwhile.
+ * that a class computed as bsr + @k0 needs no subtraction).  Only this
+ * CPU touches its arrays (I11).
  */
 #define KAC_AT(field, k0)						\
 	(*(__typeof__(kmalloc_ac[0].field) __force *)			\
@@ -544,11 +557,20 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
  * The same for the kmalloc caches, whose arrays are per-CPU variables:
  * @off is the class times AC_BYTES for the push, (the class + 3) times
  * AC_BYTES for the pop (its caller has bsr(size - 1), the class + 3).
+ * In the kernel, restartable sequences (I11) instead of an interrupt
+ * save and restore: five instructions for the pop or the push, and one
+ * increment of the hit count (a statistic, outside the sequence).
  */
 #define T2_POP_K0	3
 static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 {
-#ifdef CONFIG_SLAB_TIER_PERCPU
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
+	if (unlikely(!arch_pcp_pop_off(KAC_AT(avail, T2_POP_K0), KAC_AT(entry, T2_POP_K0), off,
+				       objp)))
+		return false;
+	kac_inc_hits(off, T2_POP_K0);
+	return true;
+#elif defined(CONFIG_SLAB_TIER_PERCPU)
 	unsigned long flags, avail;
 	void *obj;
 
@@ -574,7 +596,9 @@ static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
 
 static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 {
-#ifdef CONFIG_SLAB_TIER_PERCPU
+#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
+	return arch_pcp_push_off(KAC_AT(avail, 0), T2_LIMIT, KAC_AT(entry, 0), off, obj);
+#elif defined(CONFIG_SLAB_TIER_PERCPU)
 	unsigned long flags, avail;
 	bool ok = false;
 

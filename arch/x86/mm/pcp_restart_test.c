@@ -254,6 +254,19 @@ struct step_stack {
 };
 
 static DEFINE_PER_CPU(struct step_stack, step_stack);
+
+/*
+ * arch_pcp_pop_off() and arch_pcp_push_off() (the slab's tier-2 arrays)
+ * run on element 1 of this per-CPU array, picked by its byte offset in a
+ * register as the slab picks a class; step_run() copies it into
+ * step_stack after the run for the same checks.
+ */
+struct step_ac {
+	unsigned long avail;
+	unsigned long slots[STEP_SLOTS];
+};
+static DEFINE_PER_CPU(struct step_ac, step_ac[2]);
+#define STEP_AC_LIMIT	(STEP_SLOTS - 2)
 static DEFINE_PER_CPU(unsigned long, step_tag);
 static DEFINE_PER_CPU(u64 *, step_ptr);
 static u64 step_table1[8], step_table2[8];
@@ -264,6 +277,8 @@ static struct {
 	int cpu;
 	unsigned int k, n;		/* boundary to interrupt at, boundaries seen */
 	enum step_act act;
+	bool off;			/* the _off forms (handler and stepped run) */
+	unsigned long off_reg;		/* their offset: element 1 */
 	unsigned long rips[STEP_MAX];
 	unsigned long hval;		/* what the handler popped */
 	bool hok, restarted;
@@ -326,10 +341,19 @@ static bool step_hook(struct pt_regs *regs)
 	}
 	switch (sc.act) {
 	case ACT_PUSH:
-		arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_H);
+		if (sc.off)
+			arch_pcp_push_off(step_ac[0].avail, STEP_AC_LIMIT, step_ac[0].slots,
+					  sc.off_reg, STEP_H);
+		else
+			arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_H);
 		break;
 	case ACT_POP:
-		sc.hok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots, &sc.hval);
+		if (sc.off)
+			sc.hok = arch_pcp_pop_off(step_ac[0].avail, step_ac[0].slots, sc.off_reg,
+						  (void **)&sc.hval);
+		else
+			sc.hok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots,
+					      &sc.hval);
 		break;
 	case ACT_PTR:	/* a refill: the old table is freed and reused */
 	case ACT_TAG:	/* a flush, then the same */
@@ -366,6 +390,26 @@ static noinline void step_push(void)
 	tf_off();
 }
 
+static noinline bool step_pop_off(unsigned long off, unsigned long *v)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_pcp_pop_off(step_ac[0].avail, step_ac[0].slots, off, (void **)v);
+	tf_off();
+	return ok;
+}
+
+static noinline bool step_push_off(unsigned long off)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_pcp_push_off(step_ac[0].avail, STEP_AC_LIMIT, step_ac[0].slots, off, STEP_T);
+	tf_off();
+	return ok;
+}
+
 static noinline bool step_read(u64 *v)
 {
 	bool hit;
@@ -387,7 +431,7 @@ static noinline bool step_walk(u64 *phys)
 	return ok;
 }
 
-enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK };
+enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK, SEQ_POP_OFF, SEQ_PUSH_OFF };
 
 /* The stack's contents as a bit set of small values, or ~0 if one is duplicated or odd. */
 static unsigned long stack_set(void)
@@ -423,15 +467,20 @@ static unsigned long bit_of(unsigned long v)
 static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 {
 	struct step_stack *s = this_cpu_ptr(&step_stack);
+	struct step_ac *ac = this_cpu_ptr(&step_ac[1]);
 	unsigned long v = 0, set;
+	bool push_ok = true;
 	u64 r = 0;
 	bool ok = false;
 
 	for (unsigned int i = 0; i < 4; i++)
-		s->slots[i] = STEP_A(i);
+		ac->slots[i] = s->slots[i] = STEP_A(i);
 	s->bottom = 0;
 	s->top = 4;
 	s->limit = STEP_SLOTS - 2;
+	ac->avail = 4;
+	sc.off = seq == SEQ_POP_OFF || seq == SEQ_PUSH_OFF;
+	sc.off_reg = sizeof(struct step_ac);
 	this_cpu_write(step_tag, STEP_TAG1);
 	this_cpu_write(step_ptr, step_table1);
 	step_table1[STEP_IDX] = STEP_A(1);
@@ -453,11 +502,22 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 		ok = step_pop(&v);
 	else if (seq == SEQ_PUSH)
 		step_push();
+	else if (seq == SEQ_POP_OFF)
+		ok = step_pop_off(sc.off_reg, &v);
+	else if (seq == SEQ_PUSH_OFF)
+		push_ok = step_push_off(sc.off_reg);
 	else
 		ok = step_read(&r);
 	/* The hook ran in #DB, behind the compiler's back: reload what it wrote. */
 	barrier();
 	WRITE_ONCE(sc.cpu, -1);
+	if (sc.off) {		/* the same checks on element 1's contents */
+		if (!push_ok || ac->avail > STEP_SLOTS)
+			return false;
+		s->top = (unsigned int)ac->avail;
+		memcpy(s->slots, ac->slots, sizeof(s->slots));
+		seq = seq == SEQ_POP_OFF ? SEQ_POP : SEQ_PUSH;
+	}
 	if (seq == SEQ_WALK)	/* the right address, both caches filled, never torn */
 		return ok && r == WALK_PA + (WALK_VA & ~PAGE_MASK) && !sc.torn &&
 		       this_cpu_read(walk_tag) == WALK_VA >> PMD_SHIFT &&
@@ -566,6 +626,8 @@ void test_pcp_restart_step(struct ktest *t)
 		{ SEQ_PUSH, ACT_PUSH, "push/push" }, { SEQ_PUSH, ACT_POP, "push/pop" },
 		{ SEQ_READ, ACT_PTR, "read/refill" }, { SEQ_READ, ACT_TAG, "read/flush" },
 		{ SEQ_WALK, ACT_CHECK, "walk/translate" },
+		{ SEQ_POP_OFF, ACT_PUSH, "pop_off/push" }, { SEQ_POP_OFF, ACT_POP, "pop_off/pop" },
+		{ SEQ_PUSH_OFF, ACT_PUSH, "push_off/push" }, { SEQ_PUSH_OFF, ACT_POP, "push_off/pop" },
 	};
 	bool (*prev)(struct pt_regs *regs) = debug_trap_hook;
 	phys_addr_t f[3];
@@ -592,7 +654,7 @@ void test_pcp_restart_step(struct ktest *t)
 		n = sc.n;
 		KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
 		if (cases[c].seq != SEQ_WALK)	/* two entries, each checked by the steps below */
-			step_check_entry(t, cases[c].seq, n);
+			step_check_entry(t, cases[c].seq == SEQ_READ ? SEQ_READ : SEQ_POP, n);
 		for (unsigned int k = 0; k < n; k++) {
 			if (!step_run(cases[c].seq, cases[c].act, k)) {
 				if (!bad++)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Restartable per-CPU stack operations for the page allocator's fast
- * paths (mm/page_alloc.c, "pagesets").
+ * paths (mm/page_alloc.c, "pagesets") and the slab's tier-2 arrays
+ * (mm/slab.h).
  *
  * A pop or a push of a per-CPU stack is a short sequence of %gs-relative
  * instructions whose only store that matters comes last (the new top):
@@ -131,6 +132,68 @@ __pcp_full:								\
 		__full = true;						\
 	}								\
 	__full;								\
+})
+
+/*
+ * arch_pcp_pop_off() and arch_pcp_push_off(): the same operations on a
+ * stack picked at run time among the elements of a per-CPU array (the
+ * slab's tier-2 arrays, kmalloc_ac[] in mm/slab.h): @top (an unsigned
+ * long, the number of entries) and @slots (8-byte words) are fields of
+ * the array's first element, or such a field less a constant (as for
+ * raw_cpu_read_off()), and @off the element's byte offset, in a register.
+ * The bottom is 0.  The pop: false on an empty stack (*@objp untouched),
+ * else the top entry in *@objp; the commit decrements @top in memory.
+ * The push: false, and nothing stored, when @top is already @limit (a
+ * constant); the entry is stored first and the commit increments @top.
+ * Five instructions each on a hit.
+ */
+#define arch_pcp_pop_off(top, slots, off, objp) ({			\
+	__label__ __pcp_empty;						\
+	unsigned long __idx, __v;					\
+	bool __ok = true;						\
+	asm_goto_output(						\
+		"1:	movq %%gs:%P[t](%[o]), %[idx]\n"		\
+		"	testq %[idx], %[idx]\n"			\
+		"	je %l[__pcp_empty]\n"				\
+		"	movq %%gs:%P[s]-8(%[o],%[idx],8), %[v]\n"	\
+		"	subq $1, %%gs:%P[t](%[o])\n"			\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx), [v] "=&r"(__v)			\
+		: [t] "i"((__force char *)&(top)), [s] "i"((__force char *)&(slots)),	\
+		  [o] "r"((unsigned long)(off))				\
+		: "memory", "cc" : __pcp_empty);			\
+	*(objp) = (void *)__v;						\
+	if (0) {							\
+__pcp_empty:								\
+		__ok = false;						\
+	}								\
+	__ok;								\
+})
+
+#define arch_pcp_push_off(top, limit, slots, off, obj) ({		\
+	__label__ __pcp_full;						\
+	unsigned long __idx;						\
+	bool __ok = true;						\
+	asm_goto_output(						\
+		"1:	movq %%gs:%P[t](%[o]), %[idx]\n"		\
+		"	cmpq %[l], %[idx]\n"				\
+		"	jae %l[__pcp_full]\n"				\
+		"	movq %[v], %%gs:%P[s](%[o],%[idx],8)\n"	\
+		"	addq $1, %%gs:%P[t](%[o])\n"			\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx)					\
+		: [t] "i"((__force char *)&(top)), [s] "i"((__force char *)&(slots)),	\
+		  [o] "r"((unsigned long)(off)), [v] "r"((unsigned long)(obj)),	\
+		  [l] "i"(limit)					\
+		: "memory", "cc" : __pcp_full);			\
+	(void)__idx;							\
+	if (0) {							\
+__pcp_full:								\
+		__ok = false;						\
+	}								\
+	__ok;								\
 })
 
 /*
