@@ -197,13 +197,12 @@ static __always_inline struct page *large_mark(struct page *pg)
 
 /*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
- * or NULL.  Its order is the bit length of (@size - 1) - 12.
+ * or NULL, from @b, the bsr of (@size - 1): the order is @b - 11.
  */
-static __always_inline void *large_cache_take(size_t size)
+static __always_inline void *large_cache_take(unsigned long b)
 {
-	unsigned long off = (63UL - (unsigned long)__builtin_clzl(size - 1) - 11) * 8, flags;
+	unsigned long off = (b - 11) * 8, flags;
 	void *obj;
-
 	/* Computed whole before the irqsave: gcc otherwise splits it around. */
 	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
@@ -624,24 +623,27 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
- * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15"; the 3
- * goes into the displacement of the array accesses.
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15", the
+ * index of kmalloc_t2 (KT2_IDX()), computed once for both tiers.
  */
 noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
+	unsigned long b;
 	void *obj;
 
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmalloc");
+	/* One bsr for both tiers: gcc otherwise keeps a clz for tier 3. */
+	b = 63UL - (unsigned long)__builtin_clzl(size - 1);
+	OPTIMIZER_HIDE_VAR(b);
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
 		if (!DEBUG && !KASAN && size <= LARGE_CACHE_MAX &&
-		    likely(obj = large_cache_take(size)))
+		    likely(obj = large_cache_take(b)))
 			return obj;
 		return kmalloc_large(size, gfp);
 	}
-	if (TIER2 && !DEBUG && !KASAN &&
-	    likely(t2_pop_kmalloc((63UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+	if (TIER2 && !DEBUG && !KASAN && likely(t2_pop_kmalloc(b, &obj)))
 		return obj;
 	return kmalloc_slow(size, gfp);
 }
@@ -774,7 +776,7 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 		return slab_trap_void("kfree");
 	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
 		return;
-	if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+	if (likely(t2_push_kmalloc(cls, (void *)p)))
 		return;
 	kfree_common(p, _RET_IP_, "kfree");
 }
@@ -809,7 +811,7 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 		return kfree_t2_node(p, cls);
 #endif
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
-	    likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+	    likely(t2_push_kmalloc(cls, (void *)p)))
 		return;
 	kfree_other_slow(p, cls, pfn);
 }

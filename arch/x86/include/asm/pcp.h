@@ -135,35 +135,38 @@ __pcp_full:								\
 })
 
 /*
- * arch_pcp_pop_off() and arch_pcp_push_off(): the same operations on a
- * stack picked at run time among the elements of a per-CPU array (the
- * slab's tier-2 arrays, kmalloc_ac[] in mm/slab.h): @top (an unsigned
- * long, the number of entries) and @slots (8-byte words) are fields of
- * the array's first element, or such a field less a constant (as for
- * raw_cpu_read_off()), and @off the element's byte offset, in a register.
- * The bottom is 0.  The pop: false on an empty stack (*@objp untouched),
- * else the top entry in *@objp; the commit decrements @top in memory.
- * The push: false, and nothing stored, when @top is already @limit (a
- * constant); the entry is stored first and the commit increments @top.
- * Five instructions each on a hit.
+ * arch_pcp_pop_idx() and arch_pcp_push_idx(): the same operations on
+ * stack @i (in a register) of a set of stacks sharing one per-CPU slot
+ * array: @tops is a per-CPU array of unsigned long, the top of each stack
+ * as an index into the per-CPU array of 8-byte words @slots (this CPU's
+ * copies: per-CPU lvalues, constant addresses); @bottoms and @limits are
+ * plain (not per-CPU) arrays of unsigned long, each stack's first slot
+ * and the top a push may not start from.  Either may be an array's
+ * element less a constant (*(T *)(&arr[0] - k)), so that @i need not be
+ * the stack's own number.  Each is one scaled index, no multiply.  The
+ * pop: false on an empty stack (*@objp untouched), else the top entry in
+ * *@objp; the commit decrements the top in memory.  The push: false, and
+ * nothing stored, at the limit; the entry is stored first and the commit
+ * increments the top.  Five instructions each on a hit.  The slab's
+ * tier-2 kmalloc arrays (mm/slab.h).
  */
-#define arch_pcp_pop_off(top, slots, off, objp) ({			\
+#define arch_pcp_pop_idx(tops_, bottoms_, slots_, i_, objp_) ({		\
 	__label__ __pcp_empty;						\
 	unsigned long __idx, __v;					\
 	bool __ok = true;						\
 	asm_goto_output(						\
-		"1:	movq %%gs:%P[t](%[o]), %[idx]\n"		\
-		"	testq %[idx], %[idx]\n"			\
+		"1:	movq %%gs:%P[tp](,%[ix],8), %[idx]\n"		\
+		"	cmpq %P[bt](,%[ix],8), %[idx]\n"			\
 		"	je %l[__pcp_empty]\n"				\
-		"	movq %%gs:%P[s]-8(%[o],%[idx],8), %[v]\n"	\
-		"	subq $1, %%gs:%P[t](%[o])\n"			\
+		"	movq %%gs:%P[sl]-8(,%[idx],8), %[v]\n"		\
+		"	subq $1, %%gs:%P[tp](,%[ix],8)\n"		\
 		"2:\n"							\
 		_PCP_RESTART_ENTRY					\
 		: [idx] "=&r"(__idx), [v] "=&r"(__v)			\
-		: [t] "i"((__force char *)&(top)), [s] "i"((__force char *)&(slots)),	\
-		  [o] "r"((unsigned long)(off))				\
+		: [tp] "i"((__force char *)&(tops_)), [bt] "i"(&(bottoms_)),	\
+		  [sl] "i"((__force char *)&(slots_)), [ix] "r"((unsigned long)(i_))	\
 		: "memory", "cc" : __pcp_empty);			\
-	*(objp) = (void *)__v;						\
+	*(objp_) = (void *)__v;						\
 	if (0) {							\
 __pcp_empty:								\
 		__ok = false;						\
@@ -171,22 +174,22 @@ __pcp_empty:								\
 	__ok;								\
 })
 
-#define arch_pcp_push_off(top, limit, slots, off, obj) ({		\
+#define arch_pcp_push_idx(tops_, limits_, slots_, i_, obj_) ({		\
 	__label__ __pcp_full;						\
 	unsigned long __idx;						\
 	bool __ok = true;						\
 	asm_goto_output(						\
-		"1:	movq %%gs:%P[t](%[o]), %[idx]\n"		\
-		"	cmpq %[l], %[idx]\n"				\
+		"1:	movq %%gs:%P[tp](,%[ix],8), %[idx]\n"		\
+		"	cmpq %P[lm](,%[ix],8), %[idx]\n"			\
 		"	jae %l[__pcp_full]\n"				\
-		"	movq %[v], %%gs:%P[s](%[o],%[idx],8)\n"	\
-		"	addq $1, %%gs:%P[t](%[o])\n"			\
+		"	movq %[v], %%gs:%P[sl](,%[idx],8)\n"		\
+		"	addq $1, %%gs:%P[tp](,%[ix],8)\n"		\
 		"2:\n"							\
 		_PCP_RESTART_ENTRY					\
 		: [idx] "=&r"(__idx)					\
-		: [t] "i"((__force char *)&(top)), [s] "i"((__force char *)&(slots)),	\
-		  [o] "r"((unsigned long)(off)), [v] "r"((unsigned long)(obj)),	\
-		  [l] "i"(limit)					\
+		: [tp] "i"((__force char *)&(tops_)), [lm] "i"(&(limits_)),	\
+		  [sl] "i"((__force char *)&(slots_)), [ix] "r"((unsigned long)(i_)),	\
+		  [v] "r"((unsigned long)(obj_))				\
 		: "memory", "cc" : __pcp_full);			\
 	(void)__idx;							\
 	if (0) {							\
