@@ -715,7 +715,7 @@ static bool in_t2(struct kmem_cache *c, const void *obj)
 
 	local_irq_save(flags);
 	ac = cpu_ac(c, smp_processor_id());
-	for (unsigned int i = 0; i < ac->avail; i++)
+	for (unsigned int i = 0; i < ac_count(c, ac); i++)
 		found |= ac->entry[i] == obj;
 	local_irq_restore(flags);
 #endif

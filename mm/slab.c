@@ -67,6 +67,16 @@ bool cpu_has_area(unsigned int cpu)
 #ifdef CONFIG_SLAB_TIER_PERCPU
 #ifndef __HOSTED__
 DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+
+/* Every kmalloc array empty: each top at its array's first word. */
+#define KT2_CLASSES(f)	[KT2_IDX(0)] = f(0), [KT2_IDX(1)] = f(1), [KT2_IDX(2)] = f(2),	\
+	[KT2_IDX(3)] = f(3), [KT2_IDX(4)] = f(4), [KT2_IDX(5)] = f(5), [KT2_IDX(6)] = f(6),	\
+	[KT2_IDX(7)] = f(7), [KT2_IDX(8)] = f(8)
+#define KT2_LIMIT(k)	(KT2_BASE(k) + T2_LIMIT)
+BUILD_BUG_ON(NR_KMALLOC != 9 || KT2_N != KT2_IDX(NR_KMALLOC));
+DEFINE_PER_CPU_ALIGNED(struct kmalloc_t2, kmalloc_t2) = { .top = { KT2_CLASSES(KT2_BASE) } };
+const unsigned long kmalloc_t2_bottom[KT2_N] = { KT2_CLASSES(KT2_BASE) };
+const unsigned long kmalloc_t2_limit[KT2_N] = { KT2_CLASSES(KT2_LIMIT) };
 #endif
 
 /* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
@@ -625,10 +635,11 @@ void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (!(c->flags & SLAB_NO_TIER2)) {
 		struct array_cache *ac = cpu_ac(c, smp_processor_id());
+		unsigned long *top = ac_top(c, ac), base = ac_base(c), cnt = *top - base;
 
-		if (ac->avail + n <= T2_LIMIT) {
-			memcpy(&ac->entry[ac->avail], objs, n * sizeof(*objs));
-			ac->avail += n;
+		if (cnt + n <= T2_LIMIT) {
+			memcpy(&ac->entry[cnt], objs, n * sizeof(*objs));
+			*top = base + cnt + n;
 			local_irq_restore(flags);
 			return;
 		}
@@ -647,16 +658,19 @@ void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (likely(!(c->flags & SLAB_NO_TIER2))) {
 		unsigned long flags;
+		unsigned long *top, base, cnt;
 		struct array_cache *ac;
-		unsigned int cpu;
 		void *obj;
 
 		local_irq_save(flags);
-		cpu = smp_processor_id();
-		ac = cpu_ac(c, cpu);
-		if (likely(ac->avail)) {
-			obj = ac->entry[--ac->avail];
-			ac->hits++;
+		ac = cpu_ac(c, smp_processor_id());
+		top = ac_top(c, ac);
+		base = ac_base(c);
+		cnt = *top - base;
+		if (likely(cnt)) {
+			obj = ac->entry[--cnt];
+			*top = base + cnt;
+			(*ac_hits(c, ac))++;
 			local_irq_restore(flags);
 			return obj;
 		}
@@ -685,21 +699,24 @@ void cache_free(struct kmem_cache *c, void *obj)
 	if (likely(!(c->flags & SLAB_NO_TIER2))) {
 		LIST_HEAD(reap);
 		unsigned long flags;
+		unsigned long *top, base, cnt;
 		struct array_cache *ac;
-		unsigned int cpu;
 
 		local_irq_save(flags);
-		cpu = smp_processor_id();
-		ac = cpu_ac(c, cpu);
-		if (unlikely(ac->avail == T2_LIMIT)) {
+		ac = cpu_ac(c, smp_processor_id());
+		top = ac_top(c, ac);
+		base = ac_base(c);
+		cnt = *top - base;
+		if (unlikely(cnt == T2_LIMIT)) {
 			spin_lock(&c->lock);
 			slab_put(c, ac->entry, T2_BATCH, &reap, EMPTY_KEEP);
 			spin_unlock(&c->lock);
-			ac->avail -= T2_BATCH;
-			memmove(ac->entry, ac->entry + T2_BATCH, ac->avail * sizeof(void *));
+			cnt -= T2_BATCH;
+			memmove(ac->entry, ac->entry + T2_BATCH, cnt * sizeof(void *));
 			ac->drains++;
 		}
-		ac->entry[ac->avail++] = obj;
+		ac->entry[cnt++] = obj;
+		*top = base + cnt;
 		local_irq_restore(flags);
 		slab_reap(c, &reap);
 		return;
@@ -722,13 +739,13 @@ static void drain_cpu_arrays(unsigned int cpu)
 		struct array_cache *ac = cpu_ac_any(c, cpu);
 		LIST_HEAD(reap);
 
-		if (!ac || !ac->avail)
+		if (!ac || !ac_count(c, ac))
 			continue;
 		spin_lock(&c->lock);
 		/* Keep every empty slab here; kmem_drain_all() shrinks after. */
-		slab_put(c, ac->entry, ac->avail, &reap, -1U);
+		slab_put(c, ac->entry, ac_count(c, ac), &reap, -1U);
 		spin_unlock(&c->lock);
-		ac->avail = 0;
+		*ac_top(c, ac) = ac_base(c);
 		ac->drains++;
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
@@ -758,15 +775,19 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 {
 	unsigned int got = 0;
 #ifdef CONFIG_SLAB_TIER_PERCPU
+	unsigned long flags, *top, base, cnt;
 	struct array_cache *ac;
-	unsigned long flags;
 
 	local_irq_save(flags);
 	ac = cpu_ac(c, smp_processor_id());
-	while (got < n && ac->avail)
-		objs[got++] = ac->entry[--ac->avail];
+	top = ac_top(c, ac);
+	base = ac_base(c);
+	cnt = *top - base;
+	while (got < n && cnt)
+		objs[got++] = ac->entry[--cnt];
+	*top = base + cnt;
 	if (got)
-		ac->hits++;
+		(*ac_hits(c, ac))++;
 	else
 		ac->misses++;
 	local_irq_restore(flags);

@@ -33,8 +33,10 @@
  *           whatever ran meanwhile used its own thread cache or tier 2.
  *   tier 2  struct array_cache, one per cache per CPU (the kmalloc caches'
  *           in per-CPU memory, kmalloc_ac[]): a stack of object
- *           pointers, used with local interrupts disabled on that CPU only.
- *           Refilled from / drained to the slabs in batches.
+ *           pointers, used on that CPU only, with local interrupts
+ *           disabled, except for the kmalloc caches' hit paths, which
+ *           are restartable sequences (<asm/pcp.h>; I11).  Refilled
+ *           from / drained to the slabs in batches.
  *   slabs   pages from the buddy allocator, tagged PAGE_TYPE_SLAB, with
  *           the free objects of each slab linked from page->freelist and
  *           the number in use in page->counters; every slab is on exactly
@@ -122,6 +124,15 @@
  *       tier 2 and its own thread's tier 1 only).  Large kmalloc blocks
  *       are not slab objects: the freeing CPU's large-block cache keeps
  *       one per order whatever its node.
+ *   I11 a tier-2 array changes only on its own CPU, either with local
+ *       interrupts disabled or (the kmalloc caches' pop and push hits,
+ *       t2_pop_kmalloc() and t2_push_kmalloc()) in a restartable
+ *       sequence whose only store that counts is its last instruction,
+ *       the update of the array's count (kmalloc_t2.top[]): an interrupt that lands inside one before it
+ *       sends it back to its start (do_interrupt()), so a handler's own
+ *       kmalloc/kfree (or another thread's, after a preemption there)
+ *       comes wholly before or after it.  Exceptions and NMIs are not
+ *       rewound: I8 keeps them off the arrays.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -133,6 +144,9 @@
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
+#ifndef __HOSTED__
+#include <asm/pcp.h>
+#endif
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -319,6 +333,30 @@ struct kmem_cache {
  */
 #ifndef __HOSTED__
 DECLARE_PER_CPU(struct array_cache, kmalloc_ac[NR_KMALLOC]);
+
+/*
+ * The kmalloc caches' counts and hit counts are not kept in their arrays
+ * (whose avail and hits stay unused) but here, indexed by the bit length
+ * of (size - 1), which is the class + 3 (KT2_IDX()): kmalloc() indexes
+ * them with its bsr of the size, kfree() with its class byte, each by one
+ * scaled index, no class * AC_BYTES to form.  top[] is the index of the
+ * next free entry as a word of kmalloc_ac[] (class k's entries start at
+ * word KT2_BASE(k)), so that an entry is one scaled index too;
+ * kmalloc_t2_bottom[] and kmalloc_t2_limit[] (constant tables) give each
+ * array's first word and the top a push may not start from.  Indexes
+ * 0..2 are no class: their top and bottom stay 0, an empty array.
+ */
+#define SLAB_KT2
+#define KT2_N		(NR_KMALLOC + 3)
+#define KT2_IDX(k)	((k) + 3)
+#define KT2_BASE(k)	(((k) * AC_BYTES + AC_HEADER) / 8)
+struct kmalloc_t2 {
+	unsigned long top[KT2_N];
+	unsigned long hits[KT2_N];
+};
+DECLARE_PER_CPU(struct kmalloc_t2, kmalloc_t2);
+extern const unsigned long kmalloc_t2_bottom[KT2_N];
+extern const unsigned long kmalloc_t2_limit[KT2_N];
 #endif
 
 static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
@@ -326,6 +364,61 @@ static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned
 	if (c->pcpu_ac)
 		return per_cpu_ptr(c->pcpu_ac, cpu);
 	return &c->cpu_ac[cpu];
+}
+
+#ifdef SLAB_KT2
+/*
+ * The kmalloc_t2 of the per-CPU area that holds kmalloc array @ac of
+ * @c: both are per-CPU variables, so their distance is that of the
+ * template's copies, whatever the CPU (no per-CPU offset to look up).
+ */
+static __always_inline struct kmalloc_t2 *ac_kt2(const struct kmem_cache *c,
+						 const struct array_cache *ac)
+{
+	return (struct kmalloc_t2 *)((unsigned long)ac + ((__force unsigned long)&kmalloc_t2 -
+				     (__force unsigned long)&kmalloc_ac[c->cls]));
+}
+#endif
+
+/*
+ * The word that counts the objects of @c's array @ac (its CPU with
+ * interrupts off, or a racy statistic), and what it holds for an empty
+ * array: the kmalloc caches keep it in kmalloc_t2 (the count plus their
+ * first entry's word index), the typed caches in the array (the count).
+ */
+static __always_inline unsigned long *ac_top(const struct kmem_cache *c, struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC)
+		return &ac_kt2(c, ac)->top[KT2_IDX(c->cls)];
+#endif
+	return &ac->avail;
+}
+
+static __always_inline unsigned long ac_base(const struct kmem_cache *c)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC)
+		return KT2_BASE(c->cls);
+#endif
+	(void)c;
+	return 0;
+}
+
+/* The objects in @c's array @ac. */
+static __always_inline unsigned long ac_count(const struct kmem_cache *c, struct array_cache *ac)
+{
+	return READ_ONCE(*ac_top(c, ac)) - ac_base(c);
+}
+
+/* The hit count of @c's array @ac. */
+static __always_inline unsigned long *ac_hits(const struct kmem_cache *c, struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC)
+		return &ac_kt2(c, ac)->hits[KT2_IDX(c->cls)];
+#endif
+	return &ac->hits;
 }
 
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu);
@@ -467,12 +560,12 @@ void slab_trap_void(const char *fn);
 } while (0)
 
 /* ---------------------------------------------------------------------
- * Tier 2: this CPU's arrays with local interrupts off (inline hit paths)
+ * Tier 2: this CPU's arrays (inline hit paths)
  */
 
 /*
- * Tier-2 hit paths, inlined into kmalloc/kfree: this CPU's array with local
- * interrupts off.  irqsave rather than a bare cli/sti: callers may already
+ * Tier-2 hit paths of the typed caches (kmem_cache_alloc/free): this
+ * CPU's array with local interrupts off.  irqsave rather than a bare cli/sti: callers may already
  * run with interrupts disabled (spin_lock_irqsave holders), and there is no
  * cheaper way to know.  NULL / false on a miss: the slow path refills or
  * drains.
@@ -527,84 +620,63 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 #endif
 }
 
-#ifdef CONFIG_SLAB_TIER_PERCPU
-#ifdef __HOSTED__
-#define kac(off, k0)		(&kmalloc_caches[(off) / AC_BYTES - (k0)].cpu_ac[smp_processor_id()])
-#define kac_read(v, field, off, k0)	((v) = kac(off, k0)->field)
-#define kac_write(v, field, off, k0)	(kac(off, k0)->field = (v))
-#define kac_entry(obj, off, k0, n)	((obj) = kac(off, k0)->entry[n])
-#define kac_set_entry(obj, off, k0, n)	(kac(off, k0)->entry[n] = (obj))
-#define kac_inc_hits(off, k0)		(kac(off, k0)->hits++)
-#else
-/*
- * This CPU's kmalloc_ac[] fields, from a byte offset @off in a register:
- * no per-CPU base or CPU number to load.  The class is @off / AC_BYTES -
- * @k0, the constant @k0 going into the instruction's displacement (so
- * that a class computed as bsr + @k0 needs no subtraction).  Interrupts
- * are off around every use, so nothing else runs on this CPU's arrays
- * meanwhile.
- */
-#define KAC_AT(field, k0)						\
-	(*(__typeof__(kmalloc_ac[0].field) __force *)			\
-	 ((__force char *)&kmalloc_ac[0].field - (k0) * AC_BYTES))
-#define kac_read(v, field, off, k0)	((v) = raw_cpu_read_off(KAC_AT(field, k0), off))
-#define kac_write(v, field, off, k0)	raw_cpu_write_off(KAC_AT(field, k0), off, v)
-#define kac_entry(obj, off, k0, n)	((obj) = raw_cpu_read_off_idx(KAC_AT(entry, k0), off, n))
-#define kac_set_entry(obj, off, k0, n)	raw_cpu_write_off_idx(KAC_AT(entry, k0), off, n, obj)
-#define kac_inc_hits(off, k0)		raw_cpu_inc_off(KAC_AT(hits, k0), off)
-#endif
-#endif
-
 /*
  * The same for the kmalloc caches, whose arrays are per-CPU variables:
- * @off is the class times AC_BYTES for the push, (the class + 3) times
- * AC_BYTES for the pop (its caller has bsr(size - 1), the class + 3).
+ * @b is the class + 3, the bsr of (size - 1) (at most 11), for the pop;
+ * @cls the class for the push.  In the kernel, restartable
+ * sequences on kmalloc_t2 (I11) instead of an interrupt save and
+ * restore: five instructions for the pop or the push, and one increment
+ * of the hit count (a statistic, outside the sequence).
  */
-#define T2_POP_K0	3
-static __always_inline bool t2_pop_kmalloc(unsigned long off, void **objp)
+static __always_inline bool t2_pop_kmalloc(unsigned long b, void **objp)
 {
-#ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags, avail;
-	void *obj;
-
-	local_irq_save(flags);
-	kac_read(avail, avail, off, T2_POP_K0);
-	if (unlikely(!avail)) {
-		local_irq_restore(flags);
+#ifdef SLAB_KT2
+	if (unlikely(!arch_pcp_pop_idx(kmalloc_t2.top[0], kmalloc_t2_bottom[0], kmalloc_ac, b,
+				       objp)))
 		return false;
-	}
-	avail--;
-	kac_write(avail, avail, off, T2_POP_K0);
-	kac_entry(obj, off, T2_POP_K0, avail);
-	kac_inc_hits(off, T2_POP_K0);
-	local_irq_restore(flags);
-	*objp = obj;
+	raw_cpu_inc_idx(kmalloc_t2.hits[0], b);
 	return true;
-#else
-	(void)off;
-	(void)objp;
-	return false;
-#endif
-}
-
-static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
-{
-#ifdef CONFIG_SLAB_TIER_PERCPU
-	unsigned long flags, avail;
+#elif defined(CONFIG_SLAB_TIER_PERCPU)
+	struct array_cache *ac;
+	unsigned long flags;
 	bool ok = false;
 
 	local_irq_save(flags);
-	kac_read(avail, avail, off, 0);
-	if (likely(avail < T2_LIMIT)) {
-		kac_set_entry(obj, off, 0, avail);
-		avail++;
-		kac_write(avail, avail, off, 0);
+	ac = &kmalloc_caches[b - 3].cpu_ac[smp_processor_id()];
+	if (likely(ac->avail)) {
+		*objp = ac->entry[--ac->avail];
+		ac->hits++;
 		ok = true;
 	}
 	local_irq_restore(flags);
 	return ok;
 #else
-	(void)off;
+	(void)b;
+	(void)objp;
+	return false;
+#endif
+}
+
+static __always_inline bool t2_push_kmalloc(unsigned long cls, void *obj)
+{
+#ifdef SLAB_KT2
+	return arch_pcp_push_idx(kmalloc_t2.top[KT2_IDX(0)], kmalloc_t2_limit[KT2_IDX(0)],
+				 kmalloc_ac, cls, obj);
+#elif defined(CONFIG_SLAB_TIER_PERCPU)
+	struct array_cache *ac;
+	unsigned long flags;
+	bool ok = false;
+
+	local_irq_save(flags);
+	ac = &kmalloc_caches[cls].cpu_ac[smp_processor_id()];
+	if (likely(ac->avail < T2_LIMIT)) {
+		ac->entry[ac->avail++] = obj;
+		ok = true;
+	}
+	local_irq_restore(flags);
+	return ok;
+#else
+	(void)cls;
 	(void)obj;
 	return false;
 #endif

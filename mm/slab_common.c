@@ -197,13 +197,12 @@ static __always_inline struct page *large_mark(struct page *pg)
 
 /*
  * A cached block for kmalloc(@size), 4 KiB < @size <= LARGE_CACHE_MAX,
- * or NULL.  Its order is the bit length of (@size - 1) - 12.
+ * or NULL, from @b, the bsr of (@size - 1): the order is @b - 11.
  */
-static __always_inline void *large_cache_take(size_t size)
+static __always_inline void *large_cache_take(unsigned long b)
 {
-	unsigned long off = (63UL - (unsigned long)__builtin_clzl(size - 1) - 11) * 8, flags;
+	unsigned long off = (b - 11) * 8, flags;
 	void *obj;
-
 	/* Computed whole before the irqsave: gcc otherwise splits it around. */
 	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);
@@ -214,16 +213,6 @@ static __always_inline void *large_cache_take(size_t size)
 	}
 	local_irq_restore(flags);
 	return obj;
-}
-
-/*
- * With several memory nodes, only this CPU's node's blocks are cached (as
- * free_slab_tiers() sends other nodes' objects home): the cache serves any
- * kmalloc() on this CPU, which wants local memory.
- */
-static __always_inline bool large_cache_home(struct page *pg)
-{
-	return !slab_multi_node() || page_to_nid(pg) == numa_mem_id();
 }
 
 static __always_inline bool large_cache_put(struct page *pg, const void *addr, unsigned int order)
@@ -369,6 +358,16 @@ static noinline int free_large_refused(struct page *pg, const void *addr, unsign
 	return -ENOENT;
 }
 
+/*
+ * free_large_refused() for kfree(), which reaches __free_large() by tail
+ * calls only (kfree_other_slow()): the return address is kfree()'s
+ * caller, and only this cold path needs the frame that reads it.
+ */
+static noinline int free_large_refused_kfree(struct page *pg, const void *addr)
+{
+	return free_large_refused(pg, addr, _RET_IP_, "kfree");
+}
+
 /* The block back to the buddy allocator (not cached). */
 static noinline int free_large_pages(struct page *pg, unsigned int order)
 {
@@ -378,11 +377,26 @@ static noinline int free_large_pages(struct page *pg, unsigned int order)
 }
 
 /*
+ * A cacheable block with several memory nodes: only this CPU's node's
+ * blocks are cached (as free_slab_tiers() sends other nodes' objects
+ * home), since the cache serves any kmalloc() on this CPU, which wants
+ * local memory.  Out of line, reached by a tail call: its two calls
+ * would give __free_large() a stack frame and four saved registers on
+ * every path, the single-node cached one included.
+ */
+static noinline int free_large_numa(struct page *pg, const void *addr, unsigned int order)
+{
+	if (page_to_nid(pg) == numa_mem_id() && large_cache_put(pg, addr, order))
+		return 0;
+	return free_large_pages(pg, order);
+}
+
+/*
  * Free the large block @addr, whose head page is @pg.  The type moves from
  * LARGE_KMALLOC to BUDDY by cmpxchg, so that of two CPUs that kfree() the
  * block at once exactly one owns it: the other reports the double free.
  * The report and the buddy free are tail calls: the cached case needs no
- * stack frame.
+ * stack frame.  @ip 0: kfree()'s caller, found by the report itself.
  * Return: 0, or -ENOENT (the block was already freed).
  */
 static __always_inline int __free_large(struct page *pg, const void *addr, unsigned long ip,
@@ -393,10 +407,14 @@ static __always_inline int __free_large(struct page *pg, const void *addr, unsig
 
 	if (unlikely(!__atomic_compare_exchange_n(&pg->type, &old, (u8)PAGE_TYPE_BUDDY, false,
 						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)))
-		return free_large_refused(pg, addr, ip, fn);
+		return ip ? free_large_refused(pg, addr, ip, fn) :
+			    free_large_refused_kfree(pg, addr);
 	order = page_order(pg);
-	if ((pg->flags & LARGE_F_CACHE) && large_cache_home(pg) &&
-	    large_cache_put(pg, addr, order))
+	if (!(pg->flags & LARGE_F_CACHE))
+		return free_large_pages(pg, order);
+	if (slab_multi_node())
+		return free_large_numa(pg, addr, order);
+	if (large_cache_put(pg, addr, order))
 		return 0;
 	return free_large_pages(pg, order);
 }
@@ -406,10 +424,16 @@ static int free_large(struct page *pg, const void *addr, unsigned long ip, const
 	return __free_large(pg, addr, ip, fn);
 }
 
-/* free_large() for callers that drop the result (kfree()): no result to set. */
+/* free_large() for callers that drop the result (krealloc()): no result to set. */
 static void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
 {
 	__free_large(pg, addr, ip, fn);
+}
+
+/* free_large_void() for kfree(), reached by tail calls only: no frame for its caller's address. */
+static void free_large_kfree(struct page *pg, const void *addr)
+{
+	__free_large(pg, addr, 0, "kfree");
 }
 
 /*
@@ -426,7 +450,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
 	pg = pfn_to_page(pfn);
 	if (READ_ONCE(pg->type) != PAGE_TYPE_LARGE_KMALLOC)
 		return false;
-	free_large_void(pg, p, _RET_IP_, "kfree");
+	free_large_kfree(pg, p);
 	return true;
 }
 
@@ -610,24 +634,27 @@ static noinline void *kmalloc_big_first(size_t size, gfp_t gfp)
 
 /*
  * Above 256 bytes: a tier-2 hit here, tier 3 and the rest out of line.
- * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15"; the 3
- * goes into the displacement of the array accesses.
+ * (size - 1) >= 256, so its bsr is the class + 3 with no "| 15", the
+ * index of kmalloc_t2 (KT2_IDX()), computed once for both tiers.
  */
 noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 {
+	unsigned long b;
 	void *obj;
 
 	slab_entry_tail(kmalloc_big_first, size, gfp);
 	if (unlikely(in_trap()))
 		return slab_trap_null("kmalloc");
+	/* One bsr for both tiers: gcc otherwise keeps a clz for tier 3. */
+	b = 63UL - (unsigned long)__builtin_clzl(size - 1);
+	OPTIMIZER_HIDE_VAR(b);
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
 		if (!DEBUG && !KASAN && size <= LARGE_CACHE_MAX &&
-		    likely(obj = large_cache_take(size)))
+		    likely(obj = large_cache_take(b)))
 			return obj;
 		return kmalloc_large(size, gfp);
 	}
-	if (TIER2 && !DEBUG && !KASAN &&
-	    likely(t2_pop_kmalloc((63UL - __builtin_clzl(size - 1)) * AC_BYTES, &obj)))
+	if (TIER2 && !DEBUG && !KASAN && likely(t2_pop_kmalloc(b, &obj)))
 		return obj;
 	return kmalloc_slow(size, gfp);
 }
@@ -760,21 +787,23 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 		return slab_trap_void("kfree");
 	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
 		return;
-	if (likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+	if (likely(t2_push_kmalloc(cls, (void *)p)))
 		return;
 	kfree_common(p, _RET_IP_, "kfree");
 }
 
 /*
  * __kfree_other() past its tier-2 push: a large block, a full array, or
- * anything to classify and report.  Reached by a tail call, so that
- * __kfree_other() needs no frame for _RET_IP_ (the caller of kfree).
+ * anything to classify and report.  Reached by a tail call, and reaches
+ * what needs _RET_IP_ (the caller of kfree) by tail calls, so that
+ * neither it nor __kfree_other() needs a frame: the large block's free
+ * runs without one.
  */
 static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
 {
 	if (cls == CLS_NONE && large_free_fast(p, pfn))
 		return;
-	kfree_common(p, _RET_IP_, "kfree");
+	__kfree_slow(p);
 }
 
 /* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
@@ -793,7 +822,7 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 		return kfree_t2_node(p, cls);
 #endif
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
-	    likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
+	    likely(t2_push_kmalloc(cls, (void *)p)))
 		return;
 	kfree_other_slow(p, cls, pfn);
 }

@@ -254,6 +254,22 @@ struct step_stack {
 };
 
 static DEFINE_PER_CPU(struct step_stack, step_stack);
+
+/*
+ * arch_pcp_pop_idx() and arch_pcp_push_idx() (the slab's tier-2 arrays)
+ * run on stack 1 of these two, which share one slot array (stack 1 holds
+ * slots STEP_SLOTS ..), picked by its number in a register as the slab
+ * picks a class; step_run() copies it into step_stack after the run for
+ * the same checks.
+ */
+struct step_ac {
+	unsigned long tops[2];
+	unsigned long slots[2 * STEP_SLOTS];
+};
+static DEFINE_PER_CPU(struct step_ac, step_ac);
+#define STEP_AC_LIMIT	(STEP_SLOTS - 2)
+static const unsigned long step_bottoms[2] = { 0, STEP_SLOTS };
+static const unsigned long step_limits[2] = { STEP_AC_LIMIT, STEP_SLOTS + STEP_AC_LIMIT };
 static DEFINE_PER_CPU(unsigned long, step_tag);
 static DEFINE_PER_CPU(u64 *, step_ptr);
 static u64 step_table1[8], step_table2[8];
@@ -264,6 +280,8 @@ static struct {
 	int cpu;
 	unsigned int k, n;		/* boundary to interrupt at, boundaries seen */
 	enum step_act act;
+	bool idx;			/* the _idx forms (handler and stepped run) */
+	unsigned long stack;		/* their stack: 1 */
 	unsigned long rips[STEP_MAX];
 	unsigned long hval;		/* what the handler popped */
 	bool hok, restarted;
@@ -326,10 +344,19 @@ static bool step_hook(struct pt_regs *regs)
 	}
 	switch (sc.act) {
 	case ACT_PUSH:
-		arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_H);
+		if (sc.idx)
+			arch_pcp_push_idx(step_ac.tops[0], step_limits[0], step_ac.slots, sc.stack,
+					  STEP_H);
+		else
+			arch_pcp_push(step_stack.top, step_stack.limit, step_stack.slots, STEP_H);
 		break;
 	case ACT_POP:
-		sc.hok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots, &sc.hval);
+		if (sc.idx)
+			sc.hok = arch_pcp_pop_idx(step_ac.tops[0], step_bottoms[0], step_ac.slots,
+						  sc.stack, (void **)&sc.hval);
+		else
+			sc.hok = arch_pcp_pop(step_stack.top, step_stack.bottom, step_stack.slots,
+					      &sc.hval);
 		break;
 	case ACT_PTR:	/* a refill: the old table is freed and reused */
 	case ACT_TAG:	/* a flush, then the same */
@@ -366,6 +393,26 @@ static noinline void step_push(void)
 	tf_off();
 }
 
+static noinline bool step_pop_idx(unsigned long stack, unsigned long *v)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_pcp_pop_idx(step_ac.tops[0], step_bottoms[0], step_ac.slots, stack, (void **)v);
+	tf_off();
+	return ok;
+}
+
+static noinline bool step_push_idx(unsigned long stack)
+{
+	bool ok;
+
+	tf_on();
+	ok = arch_pcp_push_idx(step_ac.tops[0], step_limits[0], step_ac.slots, stack, STEP_T);
+	tf_off();
+	return ok;
+}
+
 static noinline bool step_read(u64 *v)
 {
 	bool hit;
@@ -387,7 +434,7 @@ static noinline bool step_walk(u64 *phys)
 	return ok;
 }
 
-enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK };
+enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK, SEQ_POP_IDX, SEQ_PUSH_IDX };
 
 /* The stack's contents as a bit set of small values, or ~0 if one is duplicated or odd. */
 static unsigned long stack_set(void)
@@ -423,15 +470,20 @@ static unsigned long bit_of(unsigned long v)
 static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 {
 	struct step_stack *s = this_cpu_ptr(&step_stack);
+	struct step_ac *ac = this_cpu_ptr(&step_ac);
 	unsigned long v = 0, set;
+	bool push_ok = true;
 	u64 r = 0;
 	bool ok = false;
 
 	for (unsigned int i = 0; i < 4; i++)
-		s->slots[i] = STEP_A(i);
+		ac->slots[STEP_SLOTS + i] = s->slots[i] = STEP_A(i);
 	s->bottom = 0;
 	s->top = 4;
 	s->limit = STEP_SLOTS - 2;
+	ac->tops[1] = STEP_SLOTS + 4;
+	sc.idx = seq == SEQ_POP_IDX || seq == SEQ_PUSH_IDX;
+	sc.stack = 1;
 	this_cpu_write(step_tag, STEP_TAG1);
 	this_cpu_write(step_ptr, step_table1);
 	step_table1[STEP_IDX] = STEP_A(1);
@@ -453,11 +505,22 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 		ok = step_pop(&v);
 	else if (seq == SEQ_PUSH)
 		step_push();
+	else if (seq == SEQ_POP_IDX)
+		ok = step_pop_idx(sc.stack, &v);
+	else if (seq == SEQ_PUSH_IDX)
+		push_ok = step_push_idx(sc.stack);
 	else
 		ok = step_read(&r);
 	/* The hook ran in #DB, behind the compiler's back: reload what it wrote. */
 	barrier();
 	WRITE_ONCE(sc.cpu, -1);
+	if (sc.idx) {		/* the same checks on stack 1's contents */
+		if (!push_ok || ac->tops[1] < STEP_SLOTS || ac->tops[1] > 2 * STEP_SLOTS)
+			return false;
+		s->top = (unsigned int)(ac->tops[1] - STEP_SLOTS);
+		memcpy(s->slots, &ac->slots[STEP_SLOTS], sizeof(s->slots));
+		seq = seq == SEQ_POP_IDX ? SEQ_POP : SEQ_PUSH;
+	}
 	if (seq == SEQ_WALK)	/* the right address, both caches filled, never torn */
 		return ok && r == WALK_PA + (WALK_VA & ~PAGE_MASK) && !sc.torn &&
 		       this_cpu_read(walk_tag) == WALK_VA >> PMD_SHIFT &&
@@ -566,6 +629,8 @@ void test_pcp_restart_step(struct ktest *t)
 		{ SEQ_PUSH, ACT_PUSH, "push/push" }, { SEQ_PUSH, ACT_POP, "push/pop" },
 		{ SEQ_READ, ACT_PTR, "read/refill" }, { SEQ_READ, ACT_TAG, "read/flush" },
 		{ SEQ_WALK, ACT_CHECK, "walk/translate" },
+		{ SEQ_POP_IDX, ACT_PUSH, "pop_idx/push" }, { SEQ_POP_IDX, ACT_POP, "pop_idx/pop" },
+		{ SEQ_PUSH_IDX, ACT_PUSH, "push_idx/push" }, { SEQ_PUSH_IDX, ACT_POP, "push_idx/pop" },
 	};
 	bool (*prev)(struct pt_regs *regs) = debug_trap_hook;
 	phys_addr_t f[3];
@@ -592,7 +657,7 @@ void test_pcp_restart_step(struct ktest *t)
 		n = sc.n;
 		KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
 		if (cases[c].seq != SEQ_WALK)	/* two entries, each checked by the steps below */
-			step_check_entry(t, cases[c].seq, n);
+			step_check_entry(t, cases[c].seq == SEQ_READ ? SEQ_READ : SEQ_POP, n);
 		for (unsigned int k = 0; k < n; k++) {
 			if (!step_run(cases[c].seq, cases[c].act, k)) {
 				if (!bad++)

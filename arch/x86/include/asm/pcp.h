@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Restartable per-CPU stack operations for the page allocator's fast
- * paths (mm/page_alloc.c, "pagesets").
+ * paths (mm/page_alloc.c, "pagesets") and the slab's tier-2 arrays
+ * (mm/slab.h).
  *
  * A pop or a push of a per-CPU stack is a short sequence of %gs-relative
  * instructions whose only store that matters comes last (the new top):
@@ -131,6 +132,71 @@ __pcp_full:								\
 		__full = true;						\
 	}								\
 	__full;								\
+})
+
+/*
+ * arch_pcp_pop_idx() and arch_pcp_push_idx(): the same operations on
+ * stack @i (in a register) of a set of stacks sharing one per-CPU slot
+ * array: @tops is a per-CPU array of unsigned long, the top of each stack
+ * as an index into the per-CPU array of 8-byte words @slots (this CPU's
+ * copies: per-CPU lvalues, constant addresses); @bottoms and @limits are
+ * plain (not per-CPU) arrays of unsigned long, each stack's first slot
+ * and the top a push may not start from.  Either may be an array's
+ * element less a constant (*(T *)(&arr[0] - k)), so that @i need not be
+ * the stack's own number.  Each is one scaled index, no multiply.  The
+ * pop: false on an empty stack (*@objp untouched), else the top entry in
+ * *@objp; the commit decrements the top in memory.  The push: false, and
+ * nothing stored, at the limit; the entry is stored first and the commit
+ * increments the top.  Five instructions each on a hit.  The slab's
+ * tier-2 kmalloc arrays (mm/slab.h).
+ */
+#define arch_pcp_pop_idx(tops_, bottoms_, slots_, i_, objp_) ({		\
+	__label__ __pcp_empty;						\
+	unsigned long __idx, __v;					\
+	bool __ok = true;						\
+	asm_goto_output(						\
+		"1:	movq %%gs:%P[tp](,%[ix],8), %[idx]\n"		\
+		"	cmpq %P[bt](,%[ix],8), %[idx]\n"			\
+		"	je %l[__pcp_empty]\n"				\
+		"	movq %%gs:%P[sl]-8(,%[idx],8), %[v]\n"		\
+		"	subq $1, %%gs:%P[tp](,%[ix],8)\n"		\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx), [v] "=&r"(__v)			\
+		: [tp] "i"((__force char *)&(tops_)), [bt] "i"(&(bottoms_)),	\
+		  [sl] "i"((__force char *)&(slots_)), [ix] "r"((unsigned long)(i_))	\
+		: "memory", "cc" : __pcp_empty);			\
+	*(objp_) = (void *)__v;						\
+	if (0) {							\
+__pcp_empty:								\
+		__ok = false;						\
+	}								\
+	__ok;								\
+})
+
+#define arch_pcp_push_idx(tops_, limits_, slots_, i_, obj_) ({		\
+	__label__ __pcp_full;						\
+	unsigned long __idx;						\
+	bool __ok = true;						\
+	asm_goto_output(						\
+		"1:	movq %%gs:%P[tp](,%[ix],8), %[idx]\n"		\
+		"	cmpq %P[lm](,%[ix],8), %[idx]\n"			\
+		"	jae %l[__pcp_full]\n"				\
+		"	movq %[v], %%gs:%P[sl](,%[idx],8)\n"		\
+		"	addq $1, %%gs:%P[tp](,%[ix],8)\n"		\
+		"2:\n"							\
+		_PCP_RESTART_ENTRY					\
+		: [idx] "=&r"(__idx)					\
+		: [tp] "i"((__force char *)&(tops_)), [lm] "i"(&(limits_)),	\
+		  [sl] "i"((__force char *)&(slots_)), [ix] "r"((unsigned long)(i_)),	\
+		  [v] "r"((unsigned long)(obj_))				\
+		: "memory", "cc" : __pcp_full);			\
+	(void)__idx;							\
+	if (0) {							\
+__pcp_full:								\
+		__ok = false;						\
+	}								\
+	__ok;								\
 })
 
 /*

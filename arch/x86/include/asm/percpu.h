@@ -91,6 +91,13 @@ do {									\
 		: : "i"((__force char *)&(var)), "r"(off) : "memory");	\
 } while (0)
 
+/* Word @n of the per-CPU array @var (this CPU's copy): one scaled index. */
+#define raw_cpu_inc_idx(var, n) do {					\
+	BUILD_BUG_ON(sizeof(var) != 8);					\
+	__asm__ __volatile__("incq %%gs:%P0(,%1,8)"			\
+		: : "i"((__force char *)&(var)), "r"((unsigned long)(n)) : "memory");	\
+} while (0)
+
 #define raw_cpu_read_off_idx(var, off, n) ({				\
 	__typeof__((var)[0]) __r;					\
 	BUILD_BUG_ON(sizeof(__r) != 8);					\
