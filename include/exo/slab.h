@@ -84,6 +84,7 @@ static __always_inline void *slab_tc_publish(void *tc)
 
 #ifndef __HOSTED__
 #include <exo/percpu.h>
+#include <asm/page.h>
 
 /*
  * The cache the fast paths use on this CPU (I5 in mm/slab.h):
@@ -182,6 +183,17 @@ extern unsigned long slab_map_pfns;
 extern unsigned long slab_pfn_bias;
 /* (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object. */
 extern unsigned long slab_t1_free_mask[16];
+
+#ifndef __HOSTED__
+/*
+ * The kernel's class map is always at this fixed address (slab_class_map
+ * is only set to it): the fast path needs no load for the map's base,
+ * and loops keep the constant in a register.
+ */
+#define slab_class_map_base()	((const u8 *)SLAB_CLASS_MAP_START)
+#else
+#define slab_class_map_base()	((const u8 *)slab_class_map)
+#endif
 
 /*
  * Flags the fast paths serve (the context bits): anything else - zone,
@@ -322,7 +334,7 @@ static __always_inline void __kfree_t1(const void *p)
 		return __kfree_node(p);
 	if (unlikely(pfn >= slab_map_pfns))
 		return __kfree_slow(p);
-	cls = slab_class_map[pfn];
+	cls = slab_class_map_base()[pfn];
 	if (unlikely(!slab_t1_object(p, cls)))
 		return __kfree_other(p, cls, pfn);
 	__kfree_t1_push(slab_cur_tc(), cls, p);
