@@ -343,6 +343,8 @@ extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
 /* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
 extern unsigned long t2_free_mask[NR_CLS];
+/* (ptr & t1_obj_mask[cls]) == 0 iff ptr starts a tier-1 kmalloc object. */
+extern unsigned long t1_obj_mask[NR_CLS];
 extern unsigned long slab_errors;
 /*
  * Pages held by tier 3.  One atomic, not a per-CPU counter: an AP's per-CPU
@@ -663,9 +665,12 @@ void *slab_take_node(struct kmem_cache *c, int nid);
 gfp_t slab_gfp_local(gfp_t gfp);
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void slab_put_home(struct kmem_cache *c, void *obj);
+void slab_t1_fast_free_off(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);
+/* slab.c, beside slab_node_free() (SLAB_T1_FAST) */
+void kfree_t1_node(const void *p, unsigned long cls);
 /* slab_common.c */
 void kfree_t2_node(const void *p, unsigned long cls);
 void slab_publish(struct kmem_cache *c, struct page *pg);

@@ -766,21 +766,28 @@ static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned
 	kfree_common(p, _RET_IP_, "kfree");
 }
 
-/* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
+/*
+ * Not a tier-1 object start (or the node layer is on): a tier-2 object, a
+ * large block, or the slow path.
+ */
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-#ifndef SLAB_T1_FAST
 	/*
-	 * I10, as a tail call, which leaves this path's code as it is.
-	 * With the tier-1 fast path, kfree() went to __kfree_node().
+	 * I10, as tail calls, which leave this path's code as it is.  The
+	 * fast path sends every tier-1 object here then (slab_t1_free_mask
+	 * is ~0).
 	 */
-	if (TIER2 && static_branch_unlikely(&slab_numa_free) &&
-	    !arch_slab_mask_test(p, t2_free_mask[cls]))
-		return kfree_t2_node(p, cls);
+	if (static_branch_unlikely(&slab_numa_free)) {
+#ifdef SLAB_T1_FAST
+		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
+			return kfree_t1_node(p, cls);
 #endif
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+	}
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
 	    likely(t2_push_kmalloc(cls * AC_BYTES, (void *)p)))
 		return;

@@ -181,7 +181,11 @@ extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
 extern u8 *slab_class_map;
 extern unsigned long slab_map_pfns;
 extern unsigned long slab_pfn_bias;
-/* (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object. */
+/*
+ * (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object
+ * that the kfree() fast path may keep: with several memory nodes, none
+ * (every tier-1 class's mask is ~0, and __kfree_other() looks at the node).
+ */
 extern unsigned long slab_t1_free_mask[16];
 
 #ifndef __HOSTED__
@@ -233,8 +237,9 @@ void *__kmalloc_gfp(size_t size, gfp_t gfp);
 void __kfree_slow(const void *ptr);
 
 /**
- * __kfree_other() - kfree() of a pointer that is not a tier-1 object start
- * @ptr: as for kfree()
+ * __kfree_other() - kfree() of a pointer the fast path does not keep
+ * @ptr: as for kfree(): not a tier-1 object start, or any tier-1 object
+ *	 once the node layer is on (slab_numa_free)
  * @cls: its class map byte
  * @pfn: its frame number (inside the class map)
  */
@@ -249,21 +254,13 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
 void __kfree_full(const void *ptr, unsigned long cls);
 
 /*
- * On with more than one memory node (set once at boot): the free fast
- * paths give an object of another node's slab back to its slab instead of
- * keeping it in this thread's or CPU's cache.  Off, each site is a 5-byte
- * NOP.  Documentation/mm/numa.rst.
+ * On with more than one memory node (set once at boot): the free paths
+ * give an object of another node's slab back to its slab instead of
+ * keeping it in this thread's or CPU's cache.  The inline kfree() has no
+ * site: the same switch sets its tier-1 masks to ~0, so that every object
+ * goes to __kfree_other().  Documentation/mm/numa.rst.
  */
 DECLARE_STATIC_KEY_FALSE(slab_numa_free);
-
-/**
- * __kfree_node() - kfree() with several memory nodes
- * @ptr: as for kfree()
- *
- * The fast path's steps, but that a tier-1 object of another memory node
- * than this CPU's goes straight back to its slab.
- */
-void __kfree_node(const void *ptr);
 
 /* The arch's single-instruction steps of the paths below. */
 #include <asm/slab.h>
@@ -282,7 +279,7 @@ static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsign
 	arch_slab_count_hit(tc, i);
 }
 
-/* Does @p start an object of tier-1 class @cls? */
+/* Does @p start an object of tier-1 class @cls that the fast path may keep? */
 static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 {
 	return !arch_slab_mask_test(p, slab_t1_free_mask[cls]);
@@ -321,17 +318,15 @@ static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned
 /*
  * The kfree() fast path: the class byte of the frame (the always-on
  * foreign-pointer check: a pointer outside the map, in a frame that is not
- * a tier-1 slab, or not at an object start goes out of line), then a push
- * within the list bound.  With several memory nodes, __kfree_node() does
- * it all out of line.
+ * a tier-1 slab, or not at an object start goes out of line, and so does
+ * every tier-1 object with several memory nodes), then a push within the
+ * list bound.
  */
 static __always_inline void __kfree_t1(const void *p)
 {
 	unsigned long pfn = ((unsigned long)p >> 12) - slab_pfn_bias;
 	unsigned long cls;
 
-	if (static_branch_unlikely(&slab_numa_free))
-		return __kfree_node(p);
 	if (unlikely(pfn >= slab_map_pfns))
 		return __kfree_slow(p);
 	cls = slab_class_map_base()[pfn];
