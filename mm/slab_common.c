@@ -581,12 +581,20 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 {
 #ifdef SLAB_T1_FAST
 	/*
-	 * The common miss, first: head[i] ran dry and freed[i] takes over.
-	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
+	 * The fast path took a count of left[i] that was not there: give it
+	 * back (I6, I7).  Then the common miss: head[i] ran dry and freed[i]
+	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find freed[]
+	 * empty.
 	 */
 	struct slab_tcache_hot *h = slab_cur_tc();
 	unsigned long i = slab_t1_class[size];
-	void *obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
+	void *obj;
+
+	if (h == &slab_no_tcache)
+		WRITE_ONCE(slab_no_tcache.left[i], SLAB_NO_ROOM);
+	else
+		h->left[i]++;
+	obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
 
 	if (likely(obj))
 		return obj;

@@ -204,6 +204,17 @@ static void test_zero_and_null(struct ktest *t)
 
 	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	KTEST_EXPECT_TRUE(t, kzalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	/*
+	 * A run-time 0 reaches the fast path's list 5, whose left count
+	 * every miss gives back: it stays negative, the list empty (I7).
+	 */
+	for (int k = 0; k < 3; k++) {
+		volatile size_t zero = 0;
+
+		KTEST_EXPECT_TRUE(t, kmalloc(zero, GFP_KERNEL) == ZERO_SIZE_PTR);
+		KTEST_EXPECT_LT(t, READ_ONCE(slab_cur_tc()->left[SLAB_T1_CLASSES]), 0L);
+		KTEST_EXPECT_NULL(t, slab_cur_tc()->head[SLAB_T1_CLASSES]);
+	}
 	kfree(ZERO_SIZE_PTR);
 	kfree(NULL);
 	KTEST_EXPECT_EQ(t, kfree_checked(NULL), 0);

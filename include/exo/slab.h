@@ -50,9 +50,9 @@
  * thread with a live cache publishes it; everything that must not touch
  * tier 1 (interrupt, exception and NMI handlers, idle and exited threads,
  * early boot, a thread whose cache is not created yet) sees slab_no_tcache,
- * whose lists are
- * always empty and whose room is always negative, so that both fast paths
- * fall through to the out-of-line code with no extra test.
+ * whose lists are always empty and whose left and room words are always
+ * negative, so that both fast paths fall through to the out-of-line code
+ * with no extra test.
  *
  * Each class has two lists: kmalloc() pops head[i], kfree() pushes on
  * freed[i], and when head[i] runs dry the out-of-line code makes freed[i]
@@ -60,15 +60,20 @@
  * kmalloc+kfree pair cheap: with one list, the kmalloc() after a kfree()
  * loads the very word that kfree() stored at an address known only once the
  * class map byte of the freed pointer has been read, and the pair runs at
- * that chain's latency.  For the same reason each side counts in its own word: hits[i] (pops, kmalloc) and
- * room[i] (pushes left on freed[i] before a flush, kfree).
+ * that chain's latency.  For the same reason each side counts in its own
+ * word: left[i] (objects left on head[i], kmalloc) and room[i] (pushes
+ * left on freed[i] before a flush, kfree).  Both count down and say
+ * "miss" by going negative, so one sub and one branch are each side's
+ * whole test: kmalloc's pop needs no NULL test of its own (left[i] > 0
+ * means head[i] is not empty), and the hits are what the slow paths put
+ * on head[i] less left[i] (mm/slab.h I7).
  */
 #define SLAB_T1_CLASSES		5			/* 16 .. 256 B */
-#define SLAB_NO_ROOM		(-(1L << 62))		/* slab_no_tcache's room */
+#define SLAB_NO_ROOM		(-(1L << 62))		/* slab_no_tcache's left, room */
 
 struct slab_tcache_hot {
-	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL: kmalloc(0) misses */
-	unsigned long hits[SLAB_T1_CLASSES];	/* objects popped from head[] */
+	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL */
+	long left[SLAB_T1_CLASSES + 1];		/* objects on head[]; [5] < 0: kmalloc(0) misses */
 	void *freed[SLAB_T1_CLASSES + 1];	/* freed since the last swap; [5] NULL */
 	long room[SLAB_T1_CLASSES];		/* pushes left on freed[] */
 };
@@ -210,6 +215,10 @@ extern unsigned long slab_t1_free_mask[16];
  * __kmalloc_slow() - kmalloc() of 0 .. 256 bytes when the tier-1 list is empty
  * @size: 0 .. KMALLOC_TIER1_MAX
  * @gfp: context bits only (SLAB_GFP_PLAIN)
+ *
+ * With the fast paths (SLAB_T1_FAST), the left count of list
+ * slab_t1_class[@size] in the current cache has been taken (below 0): this
+ * gives it back first.
  * Return: as for kmalloc().
  */
 void *__kmalloc_slow(size_t size, gfp_t gfp);
@@ -273,10 +282,10 @@ static __always_inline bool slab_t1_room_take(struct slab_tcache_hot *tc, unsign
 	return arch_slab_room_take(tc, i);
 }
 
-/* Count a pop from head list @i. */
-static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
+/* Take one object's count of head list @i (a hit); false if it was empty. */
+static __always_inline bool slab_t1_left_take(struct slab_tcache_hot *tc, unsigned long i)
 {
-	arch_slab_count_hit(tc, i);
+	return arch_slab_left_take(tc, i);
 }
 
 /* Does @p start an object of tier-1 class @cls that the fast path may keep? */
@@ -289,12 +298,18 @@ static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsigned long i,
 					      size_t size, gfp_t gfp)
 {
-	void *obj = tc->head[i];
+	void *obj;
 
-	if (unlikely(!obj))
+	if (unlikely(!slab_t1_left_take(tc, i)))
 		return __kmalloc_slow(size, gfp);
+	obj = tc->head[i];
+	/*
+	 * left[i] was above 0, so head[i] holds an object (I7), which the
+	 * next line reads anyway: say so, and the caller's NULL test folds.
+	 */
+	if (!obj)
+		__builtin_unreachable();
 	tc->head[i] = *(void **)obj;
-	slab_t1_count_hit(tc, i);
 	return obj;
 }
 
