@@ -218,6 +218,8 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 	while (obj) {
 		struct page *pg = obj_slab(c, obj);
 		char *base = page_address(pg);
+		/* next + nbase == next - base: one lea, no copy and sub. */
+		const unsigned long nbase = -(unsigned long)base;
 		void *first = obj, *next;
 		unsigned long lim = min_t(unsigned long, pg->counters, max - total);
 		long left = (long)lim - 1;	/* objects the run may still take */
@@ -233,10 +235,10 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 			void *after;
 
 			next = *(void **)((char *)obj + link);
-			if ((unsigned long)((char *)next - base) >= bytes)
+			if ((unsigned long)next + nbase >= bytes)
 				break;
 			after = *(void **)((char *)next + link);
-			if ((unsigned long)((char *)after - base) >= bytes) {
+			if ((unsigned long)after + nbase >= bytes) {
 				obj = next;
 				next = after;
 				left--;
