@@ -686,6 +686,17 @@ void *kmalloc(size_t size, gfp_t gfp)
 }
 EXPORT_SYMBOL(kmalloc);
 
+void *kmalloc_kernel(size_t size)
+{
+	if (trace_kmalloc_enabled())
+		return __kmalloc_gfp(size, GFP_KERNEL);
+	might_alloc(GFP_KERNEL);
+	if (should_fail_slab(size, GFP_KERNEL))
+		return NULL;
+	return kmalloc_plain(size, GFP_KERNEL);
+}
+EXPORT_SYMBOL(kmalloc_kernel);
+
 /* Give a freed (and checked) object to the tiers. */
 static void free_slab_tiers(struct kmem_cache *c, void *obj)
 {

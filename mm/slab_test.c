@@ -197,6 +197,29 @@ static void test_tier_boundaries(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
 }
 
+/*
+ * kmalloc_kernel(), what modules' kmalloc(size, GFP_KERNEL) calls: each
+ * tier, the size 0 and the too large, as kmalloc() gives them.
+ */
+static void test_kmalloc_kernel(struct ktest *t)
+{
+	static const size_t sizes[] = { 1, 64, 256, 257, 4096, 4097, 70000 };
+	unsigned long err0 = kmem_error_count();
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(sizes); k++) {
+		u8 *p = kmalloc_kernel(sizes[k]);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_GE(t, ksize(p), sizes[k]);
+		memset(p, 0x5a, sizes[k]);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	}
+	KTEST_EXPECT_TRUE(t, kmalloc_kernel(0) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_NULL(t, kmalloc_kernel((PAGE_SIZE << MAX_ORDER) + 1));
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 static void test_zero_and_null(struct ktest *t)
 {
 	unsigned long err0 = kmem_error_count();
@@ -872,6 +895,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_size_classes),
 	KTEST_CASE(test_tier_boundaries),
 	KTEST_CASE(test_zero_and_null),
+	KTEST_CASE(test_kmalloc_kernel),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
 	KTEST_CASE(test_foreign_pointers),

@@ -174,7 +174,7 @@ static __always_inline void slab_irq_exit(void *prev)
 	!(defined(CONFIG_KASAN) && !defined(__HOSTED__))
 #define SLAB_T1_FAST		1
 #if !defined(__HOSTED__) && !defined(MODULE) && !defined(SLAB_OUT_OF_LINE) && \
-	!defined(CONFIG_FAULT_INJECTION)
+	!defined(SLAB_CALLS_AS_MODULE) && !defined(CONFIG_FAULT_INJECTION)
 #define SLAB_T1_INLINE		1
 #endif
 #endif
@@ -351,6 +351,17 @@ static __always_inline void __kfree_t1(const void *p)
 }
 #endif /* SLAB_T1_FAST */
 
+/**
+ * kmalloc_kernel() - kmalloc(@size, GFP_KERNEL), out of line
+ * @size: as for kmalloc()
+ *
+ * The exported kmalloc() for the flags modules pass nearly always: the
+ * same path without the flag argument and its test.  A module's kmalloc()
+ * with a constant GFP_KERNEL calls it (a macro of <exo/slab.h>).
+ * Return: as for kmalloc().
+ */
+void *kmalloc_kernel(size_t size);
+
 #ifdef SLAB_T1_INLINE
 /*
  * kmalloc() and kfree() as documented below, inlined: the tier-1 hit is
@@ -404,6 +415,13 @@ void *kmalloc(size_t size, gfp_t gfp);
  */
 void kfree(const void *ptr);
 
+/* Modules, and built-in code that calls kmalloc() as they do (SLAB_CALLS_AS_MODULE). */
+#if defined(MODULE) || defined(SLAB_CALLS_AS_MODULE)
+#define kmalloc(size, gfp)							\
+	((__builtin_constant_p((__force unsigned int)(gfp)) &&			\
+	  (__force unsigned int)(gfp) == (__force unsigned int)GFP_KERNEL) ?	\
+	 kmalloc_kernel(size) : (kmalloc)(size, gfp))
+#endif
 #endif
 
 /**
