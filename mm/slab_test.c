@@ -141,6 +141,25 @@ static void test_size_classes(struct ktest *t)
 		memset(p, 0xa5, cls);
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
+	/* Constant sizes: the inline kmalloc() finds the list at compile time. */
+#define CONST_CLASS(s, cls) do {						\
+		u8 *p = kmalloc(s, GFP_KERNEL);					\
+										\
+		KTEST_ASSERT_NOT_NULL(t, p);					\
+		KTEST_EXPECT_EQ(t, ksize(p), (size_t)(cls));			\
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);			\
+	} while (0)
+	CONST_CLASS(1, 16);
+	CONST_CLASS(16, 16);
+	CONST_CLASS(17, 32);
+	CONST_CLASS(32, 32);
+	CONST_CLASS(33, 64);
+	CONST_CLASS(64, 64);
+	CONST_CLASS(65, 128);
+	CONST_CLASS(128, 128);
+	CONST_CLASS(129, 256);
+	CONST_CLASS(256, 256);
+#undef CONST_CLASS
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }

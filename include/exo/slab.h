@@ -313,12 +313,25 @@ static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsign
 	return obj;
 }
 
+/*
+ * slab_t1_class[@size], @size 0..256: for a compile-time constant, folded
+ * away (as is the size test before it), so that a kmalloc() of a constant
+ * size is the cache load and the pop.
+ */
+static __always_inline unsigned long slab_t1_class_of(size_t size)
+{
+	if (__builtin_constant_p(size))
+		return size == 0 ? SLAB_T1_CLASSES : size <= 16 ? 0 : size <= 32 ? 1 :
+		       size <= 64 ? 2 : size <= 128 ? 3 : 4;
+	return slab_t1_class[size];
+}
+
 /* The kmalloc() fast path: a pop from this thread's list, else out of line. */
 static __always_inline void *__kmalloc_t1(size_t size, gfp_t gfp)
 {
 	if (unlikely(size > KMALLOC_TIER1_MAX))
 		return __kmalloc_big(size, gfp);
-	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size, gfp);
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class_of(size), size, gfp);
 }
 
 /* Push @p on freed list @cls of @tc; out of line if the list is full. */
