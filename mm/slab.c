@@ -227,25 +227,40 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 
 		/*
 		 * next - base wraps below base: one unsigned test for both
-		 * ends, and for NULL (base is above the slab size).  Two links
+		 * ends, and for NULL (base is above the slab size).  Four links
 		 * per pass: one count update, whose sign is the bound test
-		 * (a run past @lim is a loop), and one jump for both.
+		 * (a run past @lim is a loop), and one jump for all four.
+		 * Each link is tested before it is followed.
 		 */
 		for (;;) {
-			void *after;
+			void *l2, *l3, *l4;
 
 			next = *(void **)((char *)obj + link);
 			if ((unsigned long)next + nbase >= bytes)
 				break;
-			after = *(void **)((char *)next + link);
-			if ((unsigned long)after + nbase >= bytes) {
+			l2 = *(void **)((char *)next + link);
+			if ((unsigned long)l2 + nbase >= bytes) {
 				obj = next;
-				next = after;
-				left--;
+				next = l2;
+				left -= 1;
 				break;
 			}
-			obj = after;
-			left -= 2;
+			l3 = *(void **)((char *)l2 + link);
+			if ((unsigned long)l3 + nbase >= bytes) {
+				obj = l2;
+				next = l3;
+				left -= 2;
+				break;
+			}
+			l4 = *(void **)((char *)l3 + link);
+			if ((unsigned long)l4 + nbase >= bytes) {
+				obj = l3;
+				next = l4;
+				left -= 3;
+				break;
+			}
+			obj = l4;
+			left -= 4;
 			if (unlikely(left < 0))
 				break;
 		}
