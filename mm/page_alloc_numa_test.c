@@ -592,13 +592,18 @@ static void test_kmalloc_remote_free(struct ktest *t)
 
 /*
  * slab_numa_free is on exactly with several memory nodes; off, each of its
- * sites (the inline kfree()s and the free paths) is a 5-byte NOP, on a JMP.
+ * sites (the free paths) is a 5-byte NOP, on a JMP.  The inline kfree()
+ * has no site: with several nodes its tier-1 masks are ~0, so that every
+ * tier-1 object goes out of line to __kfree_other(), which looks at the
+ * node.
  */
 static void test_slab_numa_key(struct ktest *t)
 {
 	bool multi = pa_nr_nodes > 1;
 
 	KTEST_EXPECT_EQ(t, static_key_enabled(&slab_numa_free), multi);
+	for (unsigned int i = 0; TIER1 && !DEBUG && i < NR_T1; i++)
+		KTEST_EXPECT_EQ(t, READ_ONCE(slab_t1_free_mask[i]), (multi ? ~0UL : (16UL << i) - 1));
 #ifdef CONFIG_JUMP_LABEL
 	static const u8 nop5[5] = { JUMP_LABEL_NOP5 };
 	struct jump_entry e;
@@ -616,7 +621,7 @@ static void test_slab_numa_key(struct ktest *t)
 		n++;
 	}
 	KTEST_EXPECT_EQ(t, len, -ENOENT);
-	/* free_slab_tiers(), __kfree_other(), kmem_cache_free() and the inline kfree()s. */
+	/* free_slab_tiers(), __kfree_other(), kmem_cache_free(), slab_multi_node(). */
 	KTEST_EXPECT_GT(t, n, 3U);
 	ktest_log(t, "%u sites, each a %s", n, multi ? "JMP" : "5-byte NOP");
 #endif

@@ -3,8 +3,8 @@
  * The kernel allocator's machinery: slabs (pages from the buddy allocator
  * cut into objects), tier 2 (per-CPU object arrays), cache geometry, the
  * class map, initialisation, and the node layer's free side (the static
- * key, slab_node_free(), __kfree_node(): linked wherever kfree() is, the
- * hosted fuzzers included).  Design and invariants: slab.h.
+ * key, slab_node_free(): linked wherever kfree() is, the hosted fuzzers
+ * included).  Design and invariants: slab.h.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
@@ -41,11 +41,14 @@ unsigned long slab_map_pfns;
 unsigned long slab_pfn_bias;
 static unsigned long slab_map_pages;
 /*
- * kfree fast paths: (ptr & slab_t1_free_mask[cls]) == 0 iff ptr starts an
- * object of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).
+ * kfree fast paths: (ptr & t1_obj_mask[cls]) == 0 iff ptr starts an object
+ * of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).  The
+ * inline kfree() tests slab_t1_free_mask: t1_obj_mask on one memory node,
+ * ~0 for every class once the node layer is on (slab_t1_fast_free_off()).
  */
 unsigned long slab_t1_free_mask[NR_CLS];
 BUILD_BUG_ON(NR_CLS != ARRAY_SIZE(slab_t1_free_mask));
+unsigned long t1_obj_mask[NR_CLS];
 unsigned long t2_free_mask[NR_CLS];
 
 unsigned long slab_errors;
@@ -250,6 +253,8 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 	while (obj) {
 		struct page *pg = obj_slab(c, obj);
 		char *base = page_address(pg);
+		/* next + nbase == next - base: one lea, no copy and sub. */
+		const unsigned long nbase = -(unsigned long)base;
 		void *first = obj, *next;
 		unsigned long lim = min_t(unsigned long, pg->counters, max - total);
 		long left = (long)lim - 1;	/* objects the run may still take */
@@ -257,25 +262,40 @@ unsigned long slab_put_chain(struct kmem_cache *c, void *obj, unsigned long max,
 
 		/*
 		 * next - base wraps below base: one unsigned test for both
-		 * ends, and for NULL (base is above the slab size).  Two links
+		 * ends, and for NULL (base is above the slab size).  Four links
 		 * per pass: one count update, whose sign is the bound test
-		 * (a run past @lim is a loop), and one jump for both.
+		 * (a run past @lim is a loop), and one jump for all four.
+		 * Each link is tested before it is followed.
 		 */
 		for (;;) {
-			void *after;
+			void *l2, *l3, *l4;
 
 			next = *(void **)((char *)obj + link);
-			if ((unsigned long)((char *)next - base) >= bytes)
+			if ((unsigned long)next + nbase >= bytes)
 				break;
-			after = *(void **)((char *)next + link);
-			if ((unsigned long)((char *)after - base) >= bytes) {
+			l2 = *(void **)((char *)next + link);
+			if ((unsigned long)l2 + nbase >= bytes) {
 				obj = next;
-				next = after;
-				left--;
+				next = l2;
+				left -= 1;
 				break;
 			}
-			obj = after;
-			left -= 2;
+			l3 = *(void **)((char *)l2 + link);
+			if ((unsigned long)l3 + nbase >= bytes) {
+				obj = l2;
+				next = l3;
+				left -= 2;
+				break;
+			}
+			l4 = *(void **)((char *)l3 + link);
+			if ((unsigned long)l4 + nbase >= bytes) {
+				obj = l3;
+				next = l4;
+				left -= 3;
+				break;
+			}
+			obj = l4;
+			left -= 4;
 			if (unlikely(left < 0))
 				break;
 		}
@@ -1014,7 +1034,7 @@ void kmem_cache_init(void)
 		      map_bytes);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
-		slab_t1_free_mask[i] = t2_free_mask[i] = ~0UL;
+		slab_t1_free_mask[i] = t1_obj_mask[i] = t2_free_mask[i] = ~0UL;
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
@@ -1032,7 +1052,7 @@ void kmem_cache_init(void)
 		if (TIER1 && i < NR_T1) {
 			c->t1 = (int)i;
 			if (!DEBUG)
-				slab_t1_free_mask[i] = size - 1;
+				slab_t1_free_mask[i] = t1_obj_mask[i] = size - 1;
 		} else if (TIER2 && i >= NR_T1 && !DEBUG) {
 			t2_free_mask[i] = size - 1;
 		}
@@ -1069,26 +1089,27 @@ bool slab_node_free(struct kmem_cache *c, void *obj)
 }
 
 #ifdef SLAB_T1_FAST
-/* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
-noinline void __kfree_node(const void *p)
+/*
+ * kfree() of a tier-1 kmalloc object (class @cls) with the node layer on:
+ * another node's goes back to its slab (I10), this node's to the thread's
+ * list.  Next to slab_node_free(), which it inlines.
+ */
+noinline void kfree_t1_node(const void *p, unsigned long cls)
 {
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
-	unsigned long cls;
-
-	/* Tail calls: the out-of-line paths report their caller as kfree()'s. */
-	if (unlikely(pfn >= slab_map_pfns))
-		return __kfree_slow(p);
-	cls = slab_class_map[pfn];
-	if (unlikely(!slab_t1_object(p, cls))) {
-		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
-			return kfree_t2_node(p, cls);
-		return __kfree_other(p, cls, pfn);
-	}
-	slab_entry();
-	if (unlikely(in_trap()))
-		return slab_trap_void("kfree");
 	if (slab_node_free(&kmalloc_caches[cls], (void *)p))
 		return;
 	__kfree_t1_push(slab_cur_tc(), cls, p);
 }
 #endif
+
+/*
+ * I10, for the inline kfree(): no tier-1 object passes its mask test any
+ * more, so each goes to __kfree_other(), which looks at the node.  Called
+ * once the static key is on; a kfree() that read the old mask meanwhile
+ * keeps its object, as one from before the switch.
+ */
+void slab_t1_fast_free_off(void)
+{
+	for (unsigned int i = 0; i < NR_CLS; i++)
+		WRITE_ONCE(slab_t1_free_mask[i], ~0UL);
+}

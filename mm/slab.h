@@ -80,16 +80,21 @@
  *       between its two stores (interrupts off, no kmalloc there) and
  *       inside tcache_set() (where the stale value is slab_no_tcache: slow
  *       path, which reads the task field).
- *   I6  slab_no_tcache's lists are always empty and its room words always
- *       negative (about SLAB_NO_ROOM: every "sub" on it is followed by the
- *       slow path storing SLAB_NO_ROOM back, so racing CPUs can only push
- *       it a few units lower), so no fast path ever pops or pushes on it.
+ *   I6  slab_no_tcache's lists are always empty and its left and room
+ *       words always negative (about SLAB_NO_ROOM: every "sub" on one is
+ *       followed by the slow path storing SLAB_NO_ROOM back, so racing CPUs
+ *       can only push it a few units lower), so no fast path ever pops or
+ *       pushes on it.
  *       A thread's own words are only written by that thread, outside
  *       interrupt handlers: their updates need no atomicity.
  *   I7  for a live thread cache and each class i: freed[i] holds
- *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds hin[i] - hits[i]
- *       (hin: objects the slow paths put on head[], net of flushes; hits:
- *       every pop from it), each at most T1_LIMIT_OF(i).
+ *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds left[i], each
+ *       at most T1_LIMIT_OF(i); hin[i] - left[i] is the number of hits
+ *       (hin: objects the slow paths put on head[], net of flushes and
+ *       refill misses).  A fast path's failed "sub" leaves left[i] or
+ *       room[i] at -1 until the slow path it calls adds the 1 back, first
+ *       thing.  left[5], kmalloc(0)'s list, stays about SLAB_NO_ROOM, as
+ *       in slab_no_tcache.
  *   I8  nothing is allocated or freed from an exception or NMI handler
  *       (in_trap()): those interrupt anything, a tier-2 section with
  *       interrupts off or a cache lock held on this CPU included.  They
@@ -451,6 +456,8 @@ extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
 /* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
 extern unsigned long t2_free_mask[NR_CLS];
+/* (ptr & t1_obj_mask[cls]) == 0 iff ptr starts a tier-1 kmalloc object. */
+extern unsigned long t1_obj_mask[NR_CLS];
 extern unsigned long slab_errors;
 /*
  * Pages held by tier 3.  One atomic, not a per-CPU counter: an AP's per-CPU
@@ -697,6 +704,7 @@ static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
 	tc->hot.head[i] = tc->hot.freed[i];
 	tc->hot.freed[i] = NULL;
 	tc->hin[i] += (unsigned long)(room - tc->hot.room[i]);
+	tc->hot.left[i] += room - tc->hot.room[i];
 	tc->hot.room[i] = room;
 }
 
@@ -725,16 +733,18 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 		 */
 		list = &tc->hot.freed[i];
 		tc->hot.room[i]++;
-		tc->hin[i]++;
-	} else if (!*list) {
-		if (!tc->hot.freed[i])
-			return NULL;
-		tcache_swap(tc, i);
+		tc->hin[i]++;		/* a hit: hin[i] - left[i] grows by one */
+	} else {
+		if (!*list) {
+			if (!tc->hot.freed[i])
+				return NULL;
+			tcache_swap(tc, i);
+		}
+		tc->hot.left[i]--;
 	}
 	obj = *list;
 	/* With the fast paths there is no debugging: the link is at offset 0, as they assume. */
 	*list = T1_LIFO ? *free_link(&kmalloc_caches[i], obj) : *(void **)obj;
-	tc->hot.hits[i]++;
 	return obj;
 }
 
@@ -758,9 +768,12 @@ void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
 void slab_remote_free(struct kmem_cache *c, void *obj);
 void slab_remote_drain(unsigned int cpu);
 unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
+void slab_t1_fast_free_off(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);
+/* slab.c, beside slab_node_free() (SLAB_T1_FAST) */
+void kfree_t1_node(const void *p, unsigned long cls);
 /* slab_common.c */
 void kfree_t2_node(const void *p, unsigned long cls);
 void slab_publish(struct kmem_cache *c, struct page *pg);
@@ -794,6 +807,12 @@ struct slab_tcache *tcache_get_create(gfp_t gfp);
 void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp);
 void tcache_push(struct slab_tcache *tc, int i, void *obj);
 unsigned long tc_cached(const struct slab_tcache *tc, int i);
+
+/* Hits of thread list @i so far (I7; racy but bounded from another CPU). */
+static inline unsigned long tc_hits(const struct slab_tcache *tc, int i)
+{
+	return READ_ONCE(tc->hin[i]) - (unsigned long)READ_ONCE(tc->hot.left[i]);
+}
 void slab_tcache_init(void);
 
 /* slab_debug.c */

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmalloc(64)+kfree as a driver module calls them: built as a module,
- * this file reaches the exported, out-of-line kmalloc()/kfree() (slab.h
- * inlines the tier-1 hit only into code built into the kernel).  The bench
- * runner loads it for kmalloc64_pair_module (mm/slab_bench.c) and unloads
- * it after; the built-in kmalloc64_pair is the same loop inlined.
- * SLAB_OUT_OF_LINE keeps the calls out of line when it is built in too
- * (allyesconfig), so the row measures the same path either way.
+ * this file reaches the exported, out-of-line kmalloc_kernel()/kfree()
+ * (slab.h inlines the tier-1 hit only into code built into the kernel).
+ * The bench runner loads it for kmalloc64_pair_module (mm/slab_bench.c)
+ * and unloads it after; the built-in kmalloc64_pair is the same loop
+ * inlined.  SLAB_CALLS_AS_MODULE makes the calls a module's when it is
+ * built in too (allyesconfig), so the row measures the same path either
+ * way.
  */
-#define SLAB_OUT_OF_LINE
+#define SLAB_CALLS_AS_MODULE
 #include <exo/bench.h>
 #include <exo/module.h>
 #include <exo/printk.h>

@@ -607,12 +607,20 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 {
 #ifdef SLAB_T1_FAST
 	/*
-	 * The common miss, first: head[i] ran dry and freed[i] takes over.
-	 * slab_no_tcache and kmalloc(0) (list 5) find freed[] empty.
+	 * The fast path took a count of left[i] that was not there: give it
+	 * back (I6, I7).  Then the common miss: head[i] ran dry and freed[i]
+	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find freed[]
+	 * empty.
 	 */
 	struct slab_tcache_hot *h = slab_cur_tc();
 	unsigned long i = slab_t1_class[size];
-	void *obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
+	void *obj;
+
+	if (h == &slab_no_tcache)
+		WRITE_ONCE(slab_no_tcache.left[i], SLAB_NO_ROOM);
+	else
+		h->left[i]++;
+	obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
 
 	if (likely(obj))
 		return obj;
@@ -716,6 +724,17 @@ void *kmalloc(size_t size, gfp_t gfp)
 }
 EXPORT_SYMBOL(kmalloc);
 
+void *kmalloc_kernel(size_t size)
+{
+	if (trace_kmalloc_enabled())
+		return __kmalloc_gfp(size, GFP_KERNEL);
+	might_alloc(GFP_KERNEL);
+	if (should_fail_slab(size, GFP_KERNEL))
+		return NULL;
+	return kmalloc_plain(size, GFP_KERNEL);
+}
+EXPORT_SYMBOL(kmalloc_kernel);
+
 /* Give a freed (and checked) object to the tiers. */
 static void free_slab_tiers(struct kmem_cache *c, void *obj)
 {
@@ -806,21 +825,28 @@ static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned
 	__kfree_slow(p);
 }
 
-/* Not a tier-1 object start: a tier-2 object, a large block, or the slow path. */
+/*
+ * Not a tier-1 object start (or the node layer is on): a tier-2 object, a
+ * large block, or the slow path.
+ */
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
 	slab_entry();
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-#ifndef SLAB_T1_FAST
 	/*
-	 * I10, as a tail call, which leaves this path's code as it is.
-	 * With the tier-1 fast path, kfree() went to __kfree_node().
+	 * I10, as tail calls, which leave this path's code as it is.  The
+	 * fast path sends every tier-1 object here then (slab_t1_free_mask
+	 * is ~0).
 	 */
-	if (TIER2 && static_branch_unlikely(&slab_numa_free) &&
-	    !arch_slab_mask_test(p, t2_free_mask[cls]))
-		return kfree_t2_node(p, cls);
+	if (static_branch_unlikely(&slab_numa_free)) {
+#ifdef SLAB_T1_FAST
+		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
+			return kfree_t1_node(p, cls);
 #endif
+		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
+			return kfree_t2_node(p, cls);
+	}
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
 	    likely(t2_push_kmalloc(cls, (void *)p)))
 		return;

@@ -150,6 +150,7 @@ static int __init slab_numa_init(void)
 		       pa_nr_nodes, err);
 		return err;
 	}
+	slab_t1_fast_free_off();
 	slab_refile_nodes();
 	kmem_drain_all();
 	pr_info("%u memory nodes: frees of another node's objects go back to their slabs\n",

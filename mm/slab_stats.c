@@ -62,7 +62,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		list_for_each_entry(tc, &tcache_list, node) {
 			if (cpu >= 0 && (unsigned int)cpu != tc->cpu)
 				continue;
-			st->t1_hits += READ_ONCE(tc->hot.hits[c->t1]);
+			st->t1_hits += tc_hits(tc, c->t1);
 			st->t1_misses += READ_ONCE(tc->misses[c->t1]);
 			st->t1_flushes += READ_ONCE(tc->flushes[c->t1]);
 			st->objs_cached += tc_cached(tc, c->t1);

@@ -15,6 +15,8 @@
 
 /* A thread cache that is always empty and never has room: see I6. */
 struct slab_tcache_hot slab_no_tcache __aligned(64) = {
+	.left = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM,
+		  SLAB_NO_ROOM },
 	.room = { SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM, SLAB_NO_ROOM },
 };
 
@@ -36,7 +38,7 @@ BUILD_BUG_ON(NR_T1 != 5);
 unsigned long tc_cached(const struct slab_tcache *tc, int i)
 {
 	long freed = (long)T1_LIMIT_OF(i) - READ_ONCE(tc->hot.room[i]);
-	long head = (long)(READ_ONCE(tc->hin[i]) - READ_ONCE(tc->hot.hits[i]));
+	long head = READ_ONCE(tc->hot.left[i]);
 
 	return (unsigned long)(max(freed, 0L) + max(head, 0L));
 }
@@ -108,6 +110,8 @@ static void tcache_create(struct task_struct *t)
 	memset(tc, 0, sizeof(*tc));
 	for (int i = 0; i < NR_T1; i++)
 		tc->hot.room[i] = T1_LIMIT_OF(i);
+	/* List 5, kmalloc(0)'s, never holds anything (I7). */
+	tc->hot.left[NR_T1] = SLAB_NO_ROOM;
 	tc->owner = t;
 	tc->cpu = smp_processor_id();
 	spin_lock_irqsave(&tcache_list_lock, flags);
@@ -147,10 +151,11 @@ static void tcache_drain(struct slab_tcache *tc, int i)
 /* Both lists of class @i to the slabs. */
 static void tcache_flush_class(struct slab_tcache *tc, int i)
 {
-	unsigned long len = tc->hin[i] - tc->hot.hits[i];
+	unsigned long len = (unsigned long)tc->hot.left[i];
 
 	tcache_drain(tc, i);
-	tc->hin[i] = tc->hot.hits[i];
+	tc->hin[i] -= len;
+	tc->hot.left[i] = 0;
 	tcache_drain_list(i, &tc->hot.head[i], len);
 }
 
@@ -188,6 +193,7 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		}
 		tc->hot.head[i] = pg->freelist;
 		tc->hin[i] += n;
+		tc->hot.left[i] += n;
 		pg->freelist = NULL;
 		pg->counters = c->objs;
 		list_del(&pg->slab_list);
@@ -206,6 +212,7 @@ static void *tcache_pop(struct slab_tcache *tc, int i)
 
 	tc->hot.head[i] = *free_link(&kmalloc_caches[i], obj);
 	tc->hin[i]--;
+	tc->hot.left[i]--;
 	return obj;
 }
 
@@ -251,6 +258,7 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 		tc->hot.head[i] = objs[k];
 	}
 	tc->hin[i] += n - 1;
+	tc->hot.left[i] += n - 1;
 	return objs[0];
 }
 
@@ -287,7 +295,7 @@ static void slab_task_exit(struct task_struct *t)
 	for (int i = 0; i < NR_T1; i++) {
 		struct slab_cpu_stats *st = &kmalloc_caches[i].stats[tc->cpu];
 
-		st->t1_hits += tc->hot.hits[i];
+		st->t1_hits += tc_hits(tc, i);
 		st->t1_misses += tc->misses[i];
 		st->t1_flushes += tc->flushes[i];
 	}

@@ -141,6 +141,25 @@ static void test_size_classes(struct ktest *t)
 		memset(p, 0xa5, cls);
 		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
 	}
+	/* Constant sizes: the inline kmalloc() finds the list at compile time. */
+#define CONST_CLASS(s, cls) do {						\
+		u8 *p = kmalloc(s, GFP_KERNEL);					\
+										\
+		KTEST_ASSERT_NOT_NULL(t, p);					\
+		KTEST_EXPECT_EQ(t, ksize(p), (size_t)(cls));			\
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);			\
+	} while (0)
+	CONST_CLASS(1, 16);
+	CONST_CLASS(16, 16);
+	CONST_CLASS(17, 32);
+	CONST_CLASS(32, 32);
+	CONST_CLASS(33, 64);
+	CONST_CLASS(64, 64);
+	CONST_CLASS(65, 128);
+	CONST_CLASS(128, 128);
+	CONST_CLASS(129, 256);
+	CONST_CLASS(256, 256);
+#undef CONST_CLASS
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
@@ -197,6 +216,29 @@ static void test_tier_boundaries(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmalloc_large_pages(), large0);
 }
 
+/*
+ * kmalloc_kernel(), what modules' kmalloc(size, GFP_KERNEL) calls: each
+ * tier, the size 0 and the too large, as kmalloc() gives them.
+ */
+static void test_kmalloc_kernel(struct ktest *t)
+{
+	static const size_t sizes[] = { 1, 64, 256, 257, 4096, 4097, 70000 };
+	unsigned long err0 = kmem_error_count();
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(sizes); k++) {
+		u8 *p = kmalloc_kernel(sizes[k]);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_GE(t, ksize(p), sizes[k]);
+		memset(p, 0x5a, sizes[k]);
+		KTEST_EXPECT_EQ(t, kfree_checked(p), 0);
+	}
+	KTEST_EXPECT_TRUE(t, kmalloc_kernel(0) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_NULL(t, kmalloc_kernel((PAGE_SIZE << MAX_ORDER) + 1));
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 static void test_zero_and_null(struct ktest *t)
 {
 	unsigned long err0 = kmem_error_count();
@@ -204,6 +246,17 @@ static void test_zero_and_null(struct ktest *t)
 
 	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	KTEST_EXPECT_TRUE(t, kzalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	/*
+	 * A run-time 0 reaches the fast path's list 5, whose left count
+	 * every miss gives back: it stays negative, the list empty (I7).
+	 */
+	for (int k = 0; k < 3; k++) {
+		volatile size_t zero = 0;
+
+		KTEST_EXPECT_TRUE(t, kmalloc(zero, GFP_KERNEL) == ZERO_SIZE_PTR);
+		KTEST_EXPECT_LT(t, READ_ONCE(slab_cur_tc()->left[SLAB_T1_CLASSES]), 0L);
+		KTEST_EXPECT_NULL(t, slab_cur_tc()->head[SLAB_T1_CLASSES]);
+	}
 	kfree(ZERO_SIZE_PTR);
 	kfree(NULL);
 	KTEST_EXPECT_EQ(t, kfree_checked(NULL), 0);
@@ -861,6 +914,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_size_classes),
 	KTEST_CASE(test_tier_boundaries),
 	KTEST_CASE(test_zero_and_null),
+	KTEST_CASE(test_kmalloc_kernel),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
 	KTEST_CASE(test_foreign_pointers),

@@ -491,8 +491,8 @@ static void switch_worker(void *arg)
 	struct switch_ctx *ctx = arg;
 
 	for (int i = 0; i < SWITCH_ROUNDS; i++) {
-		void *p = kmalloc(32, GFP_KERNEL), *q;
-		unsigned long h0;
+		void *p = kmalloc(32, GFP_KERNEL), *q, *want;
+		struct slab_tcache_hot *tc;
 
 		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
@@ -500,9 +500,14 @@ static void switch_worker(void *arg)
 		if (this_cpu_read(slab_cur_cache) != slab_tc_publish(current->slab_cache))
 			__atomic_fetch_add(&ctx->bad, 1, __ATOMIC_RELAXED);
 		kfree(p);
-		h0 = slab_cur_tc()->hits[1];
-		q = kmalloc(32, GFP_KERNEL);	/* from this thread's own lists (32 B: list 1) */
-		if (q && slab_cur_tc()->hits[1] == h0 + 1)
+		/*
+		 * From this thread's own lists (32 B: list 1): the head of
+		 * head[1], or once it ran dry the head of freed[1] (p).
+		 */
+		tc = slab_cur_tc();
+		want = READ_ONCE(tc->left[1]) > 0 ? tc->head[1] : tc->freed[1];
+		q = kmalloc(32, GFP_KERNEL);
+		if (q && q == want)
 			__atomic_fetch_add(&ctx->hits, 1, __ATOMIC_RELAXED);
 		kfree(q);
 	}
@@ -776,10 +781,11 @@ static void slab_test_irq_body(void)
 		sign(irq_small, 64);
 		sign(irq_mid, 700);
 	}
-	/* ... and leave it empty, with negative room (I6). */
-	for (int i = 0; i < SLAB_T1_CLASSES; i++)
+	/* ... and leave it empty, with negative left and room words (I6). */
+	for (int i = 0; i <= SLAB_T1_CLASSES; i++)
 		if (slab_no_tcache.head[i] || slab_no_tcache.freed[i] ||
-		    READ_ONCE(slab_no_tcache.room[i]) >= 0)
+		    READ_ONCE(slab_no_tcache.left[i]) >= 0 ||
+		    (i < SLAB_T1_CLASSES && READ_ONCE(slab_no_tcache.room[i]) >= 0))
 			irq_bad++;
 	irq_runs++;
 }

@@ -50,9 +50,9 @@
  * thread with a live cache publishes it; everything that must not touch
  * tier 1 (interrupt, exception and NMI handlers, idle and exited threads,
  * early boot, a thread whose cache is not created yet) sees slab_no_tcache,
- * whose lists are
- * always empty and whose room is always negative, so that both fast paths
- * fall through to the out-of-line code with no extra test.
+ * whose lists are always empty and whose left and room words are always
+ * negative, so that both fast paths fall through to the out-of-line code
+ * with no extra test.
  *
  * Each class has two lists: kmalloc() pops head[i], kfree() pushes on
  * freed[i], and when head[i] runs dry the out-of-line code makes freed[i]
@@ -60,15 +60,20 @@
  * kmalloc+kfree pair cheap: with one list, the kmalloc() after a kfree()
  * loads the very word that kfree() stored at an address known only once the
  * class map byte of the freed pointer has been read, and the pair runs at
- * that chain's latency.  For the same reason each side counts in its own word: hits[i] (pops, kmalloc) and
- * room[i] (pushes left on freed[i] before a flush, kfree).
+ * that chain's latency.  For the same reason each side counts in its own
+ * word: left[i] (objects left on head[i], kmalloc) and room[i] (pushes
+ * left on freed[i] before a flush, kfree).  Both count down and say
+ * "miss" by going negative, so one sub and one branch are each side's
+ * whole test: kmalloc's pop needs no NULL test of its own (left[i] > 0
+ * means head[i] is not empty), and the hits are what the slow paths put
+ * on head[i] less left[i] (mm/slab.h I7).
  */
 #define SLAB_T1_CLASSES		5			/* 16 .. 256 B */
-#define SLAB_NO_ROOM		(-(1L << 62))		/* slab_no_tcache's room */
+#define SLAB_NO_ROOM		(-(1L << 62))		/* slab_no_tcache's left, room */
 
 struct slab_tcache_hot {
-	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL: kmalloc(0) misses */
-	unsigned long hits[SLAB_T1_CLASSES];	/* objects popped from head[] */
+	void *head[SLAB_T1_CLASSES + 1];	/* [5] stays NULL */
+	long left[SLAB_T1_CLASSES + 1];		/* objects on head[]; [5] < 0: kmalloc(0) misses */
 	void *freed[SLAB_T1_CLASSES + 1];	/* freed since the last swap; [5] NULL */
 	long room[SLAB_T1_CLASSES];		/* pushes left on freed[] */
 };
@@ -84,6 +89,7 @@ static __always_inline void *slab_tc_publish(void *tc)
 
 #ifndef __HOSTED__
 #include <exo/percpu.h>
+#include <asm/page.h>
 
 /*
  * The cache the fast paths use on this CPU (I5 in mm/slab.h):
@@ -168,7 +174,7 @@ static __always_inline void slab_irq_exit(void *prev)
 	!(defined(CONFIG_KASAN) && !defined(__HOSTED__))
 #define SLAB_T1_FAST		1
 #if !defined(__HOSTED__) && !defined(MODULE) && !defined(SLAB_OUT_OF_LINE) && \
-	!defined(CONFIG_FAULT_INJECTION)
+	!defined(SLAB_CALLS_AS_MODULE) && !defined(CONFIG_FAULT_INJECTION)
 #define SLAB_T1_INLINE		1
 #endif
 #endif
@@ -180,8 +186,23 @@ extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
 extern u8 *slab_class_map;
 extern unsigned long slab_map_pfns;
 extern unsigned long slab_pfn_bias;
-/* (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object. */
+/*
+ * (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object
+ * that the kfree() fast path may keep: with several memory nodes, none
+ * (every tier-1 class's mask is ~0, and __kfree_other() looks at the node).
+ */
 extern unsigned long slab_t1_free_mask[16];
+
+#ifndef __HOSTED__
+/*
+ * The kernel's class map is always at this fixed address (slab_class_map
+ * is only set to it): the fast path needs no load for the map's base,
+ * and loops keep the constant in a register.
+ */
+#define slab_class_map_base()	((const u8 *)SLAB_CLASS_MAP_START)
+#else
+#define slab_class_map_base()	((const u8 *)slab_class_map)
+#endif
 
 /*
  * Flags the fast paths serve (the context bits): anything else - zone,
@@ -194,6 +215,10 @@ extern unsigned long slab_t1_free_mask[16];
  * __kmalloc_slow() - kmalloc() of 0 .. 256 bytes when the tier-1 list is empty
  * @size: 0 .. KMALLOC_TIER1_MAX
  * @gfp: context bits only (SLAB_GFP_PLAIN)
+ *
+ * With the fast paths (SLAB_T1_FAST), the left count of list
+ * slab_t1_class[@size] in the current cache has been taken (below 0): this
+ * gives it back first.
  * Return: as for kmalloc().
  */
 void *__kmalloc_slow(size_t size, gfp_t gfp);
@@ -221,8 +246,9 @@ void *__kmalloc_gfp(size_t size, gfp_t gfp);
 void __kfree_slow(const void *ptr);
 
 /**
- * __kfree_other() - kfree() of a pointer that is not a tier-1 object start
- * @ptr: as for kfree()
+ * __kfree_other() - kfree() of a pointer the fast path does not keep
+ * @ptr: as for kfree(): not a tier-1 object start, or any tier-1 object
+ *	 once the node layer is on (slab_numa_free)
  * @cls: its class map byte
  * @pfn: its frame number (inside the class map)
  */
@@ -237,21 +263,13 @@ void __kfree_other(const void *ptr, unsigned long cls, unsigned long pfn);
 void __kfree_full(const void *ptr, unsigned long cls);
 
 /*
- * On with more than one memory node (set once at boot): the free fast
- * paths give an object of another node's slab back to its slab instead of
- * keeping it in this thread's or CPU's cache.  Off, each site is a 5-byte
- * NOP.  Documentation/mm/numa.rst.
+ * On with more than one memory node (set once at boot): the free paths
+ * give an object of another node's slab back to its slab instead of
+ * keeping it in this thread's or CPU's cache.  The inline kfree() has no
+ * site: the same switch sets its tier-1 masks to ~0, so that every object
+ * goes to __kfree_other().  Documentation/mm/numa.rst.
  */
 DECLARE_STATIC_KEY_FALSE(slab_numa_free);
-
-/**
- * __kfree_node() - kfree() with several memory nodes
- * @ptr: as for kfree()
- *
- * The fast path's steps, but that a tier-1 object of another memory node
- * than this CPU's goes straight back to its slab.
- */
-void __kfree_node(const void *ptr);
 
 /* The arch's single-instruction steps of the paths below. */
 #include <asm/slab.h>
@@ -264,13 +282,13 @@ static __always_inline bool slab_t1_room_take(struct slab_tcache_hot *tc, unsign
 	return arch_slab_room_take(tc, i);
 }
 
-/* Count a pop from head list @i. */
-static __always_inline void slab_t1_count_hit(struct slab_tcache_hot *tc, unsigned long i)
+/* Take one object's count of head list @i (a hit); false if it was empty. */
+static __always_inline bool slab_t1_left_take(struct slab_tcache_hot *tc, unsigned long i)
 {
-	arch_slab_count_hit(tc, i);
+	return arch_slab_left_take(tc, i);
 }
 
-/* Does @p start an object of tier-1 class @cls? */
+/* Does @p start an object of tier-1 class @cls that the fast path may keep? */
 static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 {
 	return !arch_slab_mask_test(p, slab_t1_free_mask[cls]);
@@ -280,13 +298,32 @@ static __always_inline bool slab_t1_object(const void *p, unsigned long cls)
 static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsigned long i,
 					      size_t size, gfp_t gfp)
 {
-	void *obj = tc->head[i];
+	void *obj;
 
-	if (unlikely(!obj))
+	if (unlikely(!slab_t1_left_take(tc, i)))
 		return __kmalloc_slow(size, gfp);
+	obj = tc->head[i];
+	/*
+	 * left[i] was above 0, so head[i] holds an object (I7), which the
+	 * next line reads anyway: say so, and the caller's NULL test folds.
+	 */
+	if (!obj)
+		__builtin_unreachable();
 	tc->head[i] = *(void **)obj;
-	slab_t1_count_hit(tc, i);
 	return obj;
+}
+
+/*
+ * slab_t1_class[@size], @size 0..256: for a compile-time constant, folded
+ * away (as is the size test before it), so that a kmalloc() of a constant
+ * size is the cache load and the pop.
+ */
+static __always_inline unsigned long slab_t1_class_of(size_t size)
+{
+	if (__builtin_constant_p(size))
+		return size == 0 ? SLAB_T1_CLASSES : size <= 16 ? 0 : size <= 32 ? 1 :
+		       size <= 64 ? 2 : size <= 128 ? 3 : 4;
+	return slab_t1_class[size];
 }
 
 /* The kmalloc() fast path: a pop from this thread's list, else out of line. */
@@ -294,7 +331,7 @@ static __always_inline void *__kmalloc_t1(size_t size, gfp_t gfp)
 {
 	if (unlikely(size > KMALLOC_TIER1_MAX))
 		return __kmalloc_big(size, gfp);
-	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class[size], size, gfp);
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class_of(size), size, gfp);
 }
 
 /* Push @p on freed list @cls of @tc; out of line if the list is full. */
@@ -309,25 +346,34 @@ static __always_inline void __kfree_t1_push(struct slab_tcache_hot *tc, unsigned
 /*
  * The kfree() fast path: the class byte of the frame (the always-on
  * foreign-pointer check: a pointer outside the map, in a frame that is not
- * a tier-1 slab, or not at an object start goes out of line), then a push
- * within the list bound.  With several memory nodes, __kfree_node() does
- * it all out of line.
+ * a tier-1 slab, or not at an object start goes out of line, and so does
+ * every tier-1 object with several memory nodes), then a push within the
+ * list bound.
  */
 static __always_inline void __kfree_t1(const void *p)
 {
 	unsigned long pfn = ((unsigned long)p >> 12) - slab_pfn_bias;
 	unsigned long cls;
 
-	if (static_branch_unlikely(&slab_numa_free))
-		return __kfree_node(p);
 	if (unlikely(pfn >= slab_map_pfns))
 		return __kfree_slow(p);
-	cls = slab_class_map[pfn];
+	cls = slab_class_map_base()[pfn];
 	if (unlikely(!slab_t1_object(p, cls)))
 		return __kfree_other(p, cls, pfn);
 	__kfree_t1_push(slab_cur_tc(), cls, p);
 }
 #endif /* SLAB_T1_FAST */
+
+/**
+ * kmalloc_kernel() - kmalloc(@size, GFP_KERNEL), out of line
+ * @size: as for kmalloc()
+ *
+ * The exported kmalloc() for the flags modules pass nearly always: the
+ * same path without the flag argument and its test.  A module's kmalloc()
+ * with a constant GFP_KERNEL calls it (a macro of <exo/slab.h>).
+ * Return: as for kmalloc().
+ */
+void *kmalloc_kernel(size_t size);
 
 #ifdef SLAB_T1_INLINE
 /*
@@ -382,6 +428,13 @@ void *kmalloc(size_t size, gfp_t gfp);
  */
 void kfree(const void *ptr);
 
+/* Modules, and built-in code that calls kmalloc() as they do (SLAB_CALLS_AS_MODULE). */
+#if defined(MODULE) || defined(SLAB_CALLS_AS_MODULE)
+#define kmalloc(size, gfp)							\
+	((__builtin_constant_p((__force unsigned int)(gfp)) &&			\
+	  (__force unsigned int)(gfp) == (__force unsigned int)GFP_KERNEL) ?	\
+	 kmalloc_kernel(size) : (kmalloc)(size, gfp))
+#endif
 #endif
 
 /**

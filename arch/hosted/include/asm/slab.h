@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hosted steps of the kmalloc/kfree tier-1 fast paths (<exo/slab.h>): the
- * same operations in C.  The room word of slab_no_tcache is shared by
- * every thread (I6 in mm/slab.h), so it is read and written with relaxed
- * atomics, which ThreadSanitizer sees as the benign race it is.
+ * same operations in C.  The left and room words of slab_no_tcache are
+ * shared by every thread (I6 in mm/slab.h), so they are read and written
+ * with relaxed atomics, which ThreadSanitizer sees as the benign race it
+ * is.
  */
 #ifndef _ASM_HOSTED_SLAB_H
 #define _ASM_HOSTED_SLAB_H
@@ -16,9 +17,12 @@ static __always_inline bool arch_slab_room_take(struct slab_tcache_hot *tc, unsi
 	return room >= 0;
 }
 
-static __always_inline void arch_slab_count_hit(struct slab_tcache_hot *tc, unsigned long i)
+static __always_inline bool arch_slab_left_take(struct slab_tcache_hot *tc, unsigned long i)
 {
-	tc->hits[i]++;
+	long left = __atomic_load_n(&tc->left[i], __ATOMIC_RELAXED) - 1;
+
+	__atomic_store_n(&tc->left[i], left, __ATOMIC_RELAXED);
+	return left >= 0;
 }
 
 #define arch_slab_mask_test(p, mask)	(((unsigned long)(p) & (mask)) != 0)

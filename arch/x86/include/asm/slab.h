@@ -18,18 +18,13 @@ static __always_inline bool arch_slab_room_take(struct slab_tcache_hot *tc, unsi
 	return !neg;
 }
 
-/*
- * Count a pop.  Only out-of-line code reads the word, so no clobber is
- * needed.
- */
-static __always_inline void arch_slab_count_hit(struct slab_tcache_hot *tc, unsigned long i)
+/* Take one object's count of head list @i (sub + sign); false if it was empty. */
+static __always_inline bool arch_slab_left_take(struct slab_tcache_hot *tc, unsigned long i)
 {
-	if (__builtin_constant_p(i))
-		__asm__ __volatile__("addq $1, %0" : "+m"(tc->hits[i]));
-	else
-		__asm__ __volatile__("addq $1, %c2(%0,%1,8)"
-				     : : "r"(tc), "r"(i),
-				       "i"(__builtin_offsetof(struct slab_tcache_hot, hits)));
+	bool neg;
+
+	__asm__ __volatile__("subq $1, %0" : "+m"(tc->left[i]), "=@ccs"(neg));
+	return !neg;
 }
 
 /*
