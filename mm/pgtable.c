@@ -732,6 +732,8 @@ none:
 	return false;
 }
 #else
+/* arch_xlate_walk() indexes kernel_tables[] from its end with va >> 39. */
+_Static_assert(ARRAY_SIZE(kernel_tables) == 256, "kernel_tables[] is not 256 PGD slots");
 #define xlate_walk(va, phys)						\
 	arch_xlate_walk(xlate_cache.tag, xlate_cache.pt, xlate_cache.tag2, xlate_cache.pmd, \
 			kernel_tables, va, (va) >> PMD_SHIFT, pte_index(va), phys)
