@@ -95,6 +95,8 @@ static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
 		arch_spin_unlock(&mm->lock);
 		__release(mm->lock);
 	}
+	/* Opaque here: the compiler tests the IF bit at the sti, not earlier. */
+	OPTIMIZER_HIDE_VAR(flags);
 	arch_local_irq_restore(flags);
 }
 pte_t *pgt_table_alloc(struct mm_struct *mm)
@@ -544,7 +546,12 @@ static __always_inline bool bad_page_addr(unsigned long va)
 	       (va & (PAGE_SIZE - 1));
 }
 
-static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
+/*
+ * The fast paths proper: true if done.  They call nothing, so that
+ * map_page() and unmap_page() reach their one call (to the slow path)
+ * only when they fail, and build no stack frame before that.
+ */
+static __always_inline bool map_page_try(struct mm_struct *mm, unsigned long virt,
 					 phys_addr_t phys, pgflags_t flags)
 {
 	unsigned long irqflags;
@@ -561,17 +568,29 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 			if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
 				/* pt_slot_fast() left the table's struct page in the cache. */
 				mm->pt_cache_page->units++;
-				set_pte(slot, make_leaf(phys, flags, PT_LEVEL_PTE, virt));
+				set_pte(slot, pt_mk_pte_fast(phys, is_kernel_addr(virt) ?
+							 flags | PAGE_GLOBAL : flags));
 				pt_unlock(mm, irqflags);
-				return 0;
+				return true;
 			}
 			pt_unlock(mm, irqflags);
 		}
 	}
+	return false;
+}
+
+static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
+					 phys_addr_t phys, pgflags_t flags)
+{
+	if (likely(map_page_try(mm, virt, phys, flags)))
+		return 0;
 	return map_page_slow(mm, virt, phys, flags);
 }
 
-static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long virt)
+/* What unmap_page_try() left to do. */
+enum unmap_rest { UNMAP_DONE, UNMAP_SLOW, UNMAP_FLUSH };
+
+static __always_inline enum unmap_rest unmap_page_try(struct mm_struct *mm, unsigned long virt)
 {
 	unsigned long irqflags;
 	pte_t *slot;
@@ -589,19 +608,37 @@ static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long v
 					if (is_kernel_addr(virt) &&
 					    arch_flush_tlb_kernel_page_local(virt)) {
 						pt_unlock(mm, irqflags);
-						return 0;
+						return UNMAP_DONE;
 					}
 					pt_unlock(mm, irqflags);
-					flush_tlb_mm_range(mm, virt, virt + PAGE_SIZE,
-							   PAGE_SHIFT, 0);
-					return 0;
+					return UNMAP_FLUSH;
 				}
 				pg->units = 1;
 			}
 			pt_unlock(mm, irqflags);
 		}
 	}
+	return UNMAP_SLOW;
+}
+
+/* The rest of an unmap_page_try() of @mm that did not finish (not UNMAP_DONE). */
+static __always_inline int unmap_page_rest(struct mm_struct *mm, unsigned long virt,
+					   enum unmap_rest rest)
+{
+	if (rest == UNMAP_FLUSH) {
+		flush_tlb_mm_range(owner_mm(mm, virt), virt, virt + PAGE_SIZE, PAGE_SHIFT, 0);
+		return 0;
+	}
 	return unmap_page_slow(mm, virt);
+}
+
+static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long virt)
+{
+	enum unmap_rest rest = unmap_page_try(mm, virt);
+
+	if (likely(rest == UNMAP_DONE))
+		return 0;
+	return unmap_page_rest(mm, virt, rest);
 }
 
 int mm_map_page(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, pgflags_t flags)
@@ -732,6 +769,8 @@ none:
 	return false;
 }
 #else
+/* arch_xlate_walk() indexes kernel_tables[] from its end with va >> 39. */
+_Static_assert(ARRAY_SIZE(kernel_tables) == 256, "kernel_tables[] is not 256 PGD slots");
 #define xlate_walk(va, phys)						\
 	arch_xlate_walk(xlate_cache.tag, xlate_cache.pt, xlate_cache.tag2, xlate_cache.pmd, \
 			kernel_tables, va, (va) >> PMD_SHIFT, pte_index(va), phys)
@@ -822,32 +861,44 @@ int mm_remap_leaf(struct mm_struct *mm, unsigned long virt, phys_addr_t phys)
 }
 
 /*
- * The lower half through the current address space, out of line: the
- * call to current_mm() would otherwise give the kernel-half fast path a
- * stack frame and callee-saved registers to set up and restore.
+ * Everything but a kernel-half fast path that succeeded, out of line: the
+ * lower half through the current address space (current_mm() would give
+ * the fast path a stack frame and callee-saved registers to set up and
+ * restore), the kernel half's slow path or flush.  One call site each in
+ * map_page() and unmap_page(), which the compiler can then keep frameless
+ * up to it.
  */
-static noinline int map_page_current(unsigned long virt, phys_addr_t phys, pgflags_t flags)
+static noinline int map_page_other(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
+	if (is_kernel_addr(virt))
+		return map_page_slow(&init_mm, virt, phys, flags);
 	return map_page_fast(current_mm(), virt, phys, flags);
 }
 
-static noinline int unmap_page_current(unsigned long virt)
+static noinline int unmap_page_other(unsigned long virt, enum unmap_rest rest)
 {
+	if (is_kernel_addr(virt))
+		return unmap_page_rest(&init_mm, virt, rest);
 	return unmap_page_fast(current_mm(), virt);
 }
 
 int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
-	if (likely(is_kernel_addr(virt)))
-		return map_page_fast(&init_mm, virt, phys, flags);
-	return map_page_current(virt, phys, flags);
+	if (likely(is_kernel_addr(virt) && map_page_try(&init_mm, virt, phys, flags)))
+		return 0;
+	return map_page_other(virt, phys, flags);
 }
 
 int unmap_page(unsigned long virt)
 {
-	if (likely(is_kernel_addr(virt)))
-		return unmap_page_fast(&init_mm, virt);
-	return unmap_page_current(virt);
+	enum unmap_rest rest = UNMAP_SLOW;
+
+	if (likely(is_kernel_addr(virt))) {
+		rest = unmap_page_try(&init_mm, virt);
+		if (likely(rest == UNMAP_DONE))
+			return 0;
+	}
+	return unmap_page_other(virt, rest);
 }
 
 static noinline int translate_current(unsigned long virt, phys_addr_t *phys)

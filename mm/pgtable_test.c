@@ -79,6 +79,8 @@ static void test_entry_encoding(struct ktest *t)
 			KTEST_EXPECT_TRUE(t, pte_present(e) && pt_leaf(e, level));
 			KTEST_EXPECT_EQ(t, pt_entry_phys(e) & ~(size - 1), pa);
 			KTEST_EXPECT_EQ(t, pte_pgflags(e, size), f | size_flag_of(level));
+			if (level == PT_LEVEL_PTE && !(f & ~(PAGE_HW_FLAGS | PAGE_EXEC)))
+				KTEST_EXPECT_EQ(t, pte_val(pt_mk_pte_fast(pa, f)), pte_val(e));
 			if (level == PT_LEVEL_PTE)
 				continue;
 			pt_split_fill(e, level, table);

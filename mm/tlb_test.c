@@ -21,6 +21,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/tlb.h>
+#include <asm/tlbflush.h>
 
 #define TEST_VA		0xffffe10000000000UL	/* kernel half, unused */
 #define USER_VA		0x10000000UL		/* lower half, supervisor pages */
@@ -74,6 +75,24 @@ static void test_flush_drops_stale(struct ktest *t)
 	}
 	free_frame(a);
 	free_frame(b);
+}
+
+/*
+ * unmap_page()'s local flush of a kernel page is the whole flush only
+ * when no other CPU is online: with several, the hook must decline
+ * (the caller then shoots the page down everywhere).
+ */
+static void test_local_page_flush_alone(struct ktest *t)
+{
+	unsigned long flags;
+	bool local;
+
+	if (!IS_ENABLED(CONFIG_X86_64))
+		KTEST_SKIP(t, "no local kernel-page flush here");
+	local_irq_save(flags);
+	local = arch_flush_tlb_kernel_page_local(TEST_VA);
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, local, num_online_cpus() == 1);
 }
 
 static void test_counters_and_ceiling(struct ktest *t)
@@ -466,6 +485,7 @@ static void test_shootdown_targets_lazy(struct ktest *t)
 
 static struct ktest_case tlb_cases[] = {
 	KTEST_CASE(test_flush_drops_stale),
+	KTEST_CASE(test_local_page_flush_alone),
 	KTEST_CASE(test_counters_and_ceiling),
 	KTEST_CASE(test_pcid_switch),
 	KTEST_CASE(test_pcid_stale_generation),

@@ -29,14 +29,15 @@ extern const struct pcp_restart_entry __start___pcp_restart[], __stop___pcp_rest
 /*
  * One of arch_xlate_walk()'s two sequences: they alone test a table
  * entry's present and leaf bits together (testb $0x81, %reg8: [REX] f6
- * /0 81).
+ * /0 81, or a8 81 when the register is %al).
  */
 static bool entry_is_walk(const struct pcp_restart_entry *e)
 {
 	const u8 *c = (const u8 *)e->start;
 
 	for (unsigned long i = 0; i + 3 <= e->end - e->start; i++)
-		if (c[i] == 0xf6 && (c[i + 1] & 0xf8) == 0xc0 && c[i + 2] == 0x81)
+		if ((c[i] == 0xf6 && (c[i + 1] & 0xf8) == 0xc0 && c[i + 2] == 0x81) ||
+		    (c[i] == 0xa8 && c[i + 1] == 0x81))
 			return true;
 	return false;
 }
@@ -622,6 +623,57 @@ static void step_pop_empty(struct ktest *t)
 	KTEST_EXPECT_EQ(t, v, STEP_T);
 }
 
+/* One walk of the private tables, from both caches empty unless @warm. */
+static bool walk_once(unsigned long va, bool warm, u64 *phys)
+{
+	if (!warm) {
+		this_cpu_write(walk_tag, ~0UL);
+		this_cpu_write(walk_tag2, ~0UL);
+	}
+	return arch_xlate_walk(walk_tag, walk_pt, walk_tag2, walk_pmd, walk_tables, va,
+			       va >> PMD_SHIFT, (va >> PAGE_SHIFT) & 511, phys);
+}
+
+/*
+ * The walk's other ends, unstepped: huge leaves at both levels, holes,
+ * addresses outside the kernel half (lower half, non-canonical), and the
+ * PGD slot's PDPT taken from both ends of @tables (va >> 39 sign-extended
+ * indexes it from its end): slot 511 is given slot 256's PDPT.
+ */
+#define WALK_2M_VA	(WALK_VA - 7 * PMD_SIZE + 3 * PMD_SIZE + 0x45678)	/* same GiB */
+#define WALK_1G_VA	(WALK_VA + 2 * PUD_SIZE + 0x1234567)
+#define WALK_HOLE_VA	(WALK_VA + 3 * PUD_SIZE)
+#define WALK_TOP_VA	(WALK_VA | 0x0000ff8000000000UL)	/* PGD slot 511 */
+
+static void step_walk_exits(struct ktest *t)
+{
+	u64 phys = 0;
+
+	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0x40000000UL | 0x81;
+	walk_tables[0][(WALK_1G_VA >> PUD_SHIFT) & 511] = 0x80000000UL | 0x81 | (1UL << 63);
+	walk_tables[255] = walk_tables[0];
+	KTEST_EXPECT_TRUE(t, walk_once(WALK_2M_VA, false, &phys));
+	KTEST_EXPECT_EQ(t, phys, 0x40000000UL + (WALK_2M_VA & (PMD_SIZE - 1)));
+	/* Again from the cached directory (the 2 MiB leaf ends that walk too). */
+	KTEST_EXPECT_TRUE(t, walk_once(WALK_2M_VA, true, &phys));
+	KTEST_EXPECT_EQ(t, phys, 0x40000000UL + (WALK_2M_VA & (PMD_SIZE - 1)));
+	KTEST_EXPECT_TRUE(t, walk_once(WALK_1G_VA, false, &phys));
+	KTEST_EXPECT_EQ(t, phys, 0x80000000UL + (WALK_1G_VA & (PUD_SIZE - 1)));
+	KTEST_EXPECT_TRUE(t, walk_once(WALK_TOP_VA, false, &phys));
+	KTEST_EXPECT_EQ(t, phys, WALK_PA + (WALK_VA & ~PAGE_MASK));
+	KTEST_EXPECT_EQ(t, this_cpu_read(walk_tag2), WALK_TOP_VA >> PUD_SHIFT);
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_HOLE_VA, false, &phys));
+	KTEST_EXPECT_EQ(t, this_cpu_read(walk_tag2), ~0UL);	/* nothing to cache */
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA + PAGE_SIZE, false, &phys));	/* no PTE */
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & 0x00007fffffffffffUL, false, &phys));
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & ~(1UL << 47), false, &phys));
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & ~(1UL << 62), false, &phys));
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_TOP_VA & ~(1UL << 63), false, &phys));
+	walk_tables[255] = NULL;
+	walk_tables[0][(WALK_1G_VA >> PUD_SHIFT) & 511] = 0;
+	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0;
+}
+
 void test_pcp_restart_step(struct ktest *t)
 {
 	static const struct { enum step_seq seq; enum step_act act; const char *name; } cases[] = {
@@ -671,6 +723,7 @@ void test_pcp_restart_step(struct ktest *t)
 		ktest_log(t, "%s: %u boundaries, %u restarts", cases[c].name, n, restarts);
 	}
 	step_pop_empty(t);
+	step_walk_exits(t);
 	local_irq_restore(flags);
 	WRITE_ONCE(debug_trap_hook, prev);
 	walk_tables[0] = NULL;

@@ -44,6 +44,7 @@ struct cpu_tlbstate {
 };
 
 static DEFINE_PER_CPU(struct cpu_tlbstate, cpu_tlbstate);
+DEFINE_PER_CPU(unsigned long, tlb_cpu_bit);
 
 #define stat_add(field, n)	this_cpu_add(tlb_stats.field, n)
 
@@ -164,6 +165,8 @@ void tlb_cpu_init(void)
 	st->pcid = tlb_cpu_has_pcid();
 	st->invpcid = st->pcid && tlb_cpu_has_invpcid();
 	__flush_tlb_global_cr4();
+	this_cpu_write(tlb_cpu_bit, smp_processor_id() < BITS_PER_LONG ?
+				    1UL << smp_processor_id() : 0);
 	pgtable_cpu_init();
 	switch_mm(&init_mm);
 	arch_local_irq_restore(irqflags);

@@ -207,24 +207,29 @@ __pcp_full:								\
  * disabled: an interrupt that lands before the word's load (the commit)
  * restarts the sequence, which then sees what the handler did to the
  * cache (a flush IPI clearing @tag, say).  False on a tag mismatch: no
- * word read, *@valp holds garbage (read it only on true).
+ * word read, *@valp left alone.  The mismatch jumps straight to the
+ * caller's miss path (asm goto, through asm_goto_output()).
  */
 #define arch_pcpu_tagged_read(tag, ptr, want, idx, valp) ({		\
-	unsigned long __p;						\
+	__label__ __pcp_miss;						\
 	u64 __v;							\
-	bool __hit;							\
-	__asm__ __volatile__(						\
-		"1:	movq %%gs:%c[p], %[tmp]\n"			\
+	bool __hit = true;						\
+	asm_goto_output(						\
+		"1:	movq %%gs:%c[p], %[v]\n"			\
 		"	cmpq %%gs:%c[t], %[w]\n"			\
-		"	jne 2f\n"					\
-		"	movq (%[tmp],%[i],8), %[v]\n"			\
+		"	jne %l[__pcp_miss]\n"				\
+		"	movq (%[v],%[i],8), %[v]\n"			\
 		"2:\n"							\
 		_PCP_RESTART_ENTRY					\
-		: [tmp] "=&r"(__p), [v] "=&r"(__v), "=@ccz"(__hit)	\
+		: [v] "=&r"(__v)					\
 		: [t] "i"(&(tag)), [p] "i"(&(ptr)), [w] "r"(want),	\
 		  [i] "r"((unsigned long)(idx))				\
-		: "memory");						\
+		: "memory", "cc" : __pcp_miss);				\
 	*(valp) = __v;							\
+	if (0) {							\
+__pcp_miss:								\
+		__hit = false;						\
+	}								\
 	__hit;								\
 })
 
@@ -235,7 +240,9 @@ __pcp_full:								\
  * the 2 MiB @tg = va >> 21), @tag2/@pmd a second one-entry cache of the
  * page directory of the GiB va >> 30 (per-CPU lvalues, this CPU's
  * copies); @tables is the array of the kernel-half PGD slots' PDPTs
- * (pgd_index - 256, permanent); @pi is pte_index(@va).  The walk starts
+ * (pgd_index - 256, permanent, 256 pointers: it is indexed with va >> 39
+ * sign-extended, -256..-1, from its end, which also checks bits 47-63);
+ * @pi is pte_index(@va).  The walk starts
  * at the page directory if @tag2 matches, else at @tables, and fills the
  * caches it passes: tag emptied (~0), pointer, then the new tag, so that
  * an interrupt between the stores (the sequence then restarts) finds
@@ -248,95 +255,103 @@ __pcp_full:								\
  * it back to its start, with the caches as the handler left them: a flush
  * IPI that cleared them before freeing a table makes the walk start over
  * from the entries that no longer lead there.  A restart from any
- * boundary repeats the same walk: the only register a sequence changes
- * before its own writes is %[t] (va >> 30, set before both), which the
- * upper one masks to its PDPT index in place (idempotent); a directory
- * walk restarted after it then misses @tag2 (no kernel GiB is below 512)
- * and goes round the upper levels again.  The rare exits (huge
- * leaves, nothing mapped, not a kernel address) are out of line.
+ * boundary repeats the same walk: neither sequence changes a register
+ * it reads before writing it (%[t], va >> 30, is set before both and
+ * only read).  A table entry's address is its bits 12-51 and nothing
+ * above them is ever set (pt_mk_table() builds them all, and the CPU
+ * only sets their accessed bit), so one and with -4096 takes it; a leaf's
+ * takes PTE_PFN_MASK (NX).  The rare exits (huge leaves, nothing mapped,
+ * not a kernel address) are out of line and jump to the caller's (asm
+ * goto).
  *
  * True with *@physp = the physical address of @va; false if nothing maps
  * it or @va is below the kernel half (the caller tells which).
  */
 #define arch_xlate_walk(tag_, pt_, tag2_, pmd_, tables_, va_, tg_, pi_, physp_) ({	\
-	unsigned long __t, __p;						\
+	__label__ __xw_none;						\
+	unsigned long __t, __p, __x;					\
 	u64 __e;							\
-	bool __none;							\
-	__asm__ __volatile__(						\
+	bool __ok = true;						\
+	asm_goto_output(						\
 		"	movq %[tg], %[t]\n"				\
-		"	shrq $9, %[t]\n"	/* va >> 30 in both sequences */	\
+		"	shrq $9, %[t]\n"	/* va >> 30, never changed */	\
 		"1:	cmpq %%gs:%c[tag2], %[t]\n"			\
 		"	jne 3f\n"					\
 		"	movq %%gs:%c[pmd], %[p]\n"			\
+		"	movabsq %[dm], %[x]\n"				\
 		"4:	movl %k[tg], %k[e]\n"				\
 		"	andl $0x1ff, %k[e]\n"				\
 		"	movq (%[p],%[e],8), %[e]\n"			\
 		"	xorq $1, %[e]\n"	/* 0 in 0x81: a table */	\
 		"	testb $0x81, %b[e]\n"				\
 		"	jne 5f\n"					\
-		"	andq %[pfn], %[e]\n"				\
-		"	addq %[dm], %[e]\n"				\
+		"	andq $-4096, %[e]\n"	/* a table: bits 12-51 */	\
+		"	addq %[x], %[e]\n"	/* its direct-map address */	\
 		"	movq $-1, %%gs:%c[tag]\n"	/* empty while torn */	\
 		"	movq %[e], %%gs:%c[pt]\n"			\
 		"	movq %[tg], %%gs:%c[tag]\n"			\
 		"	movq (%[e],%[pi],8), %[e]\n"			\
 		"2:	testb $1, %b[e]\n"				\
-		"	je 9f\n"					\
-		"	andq %[pfn], %[e]\n"				\
+		"	je %l[__xw_none]\n"				\
+		"	movabsq %[pfn], %[p]\n"			\
+		"	andq %[p], %[e]\n"				\
 		"	movl %k[va], %k[p]\n"				\
 		"	andl $0xfff, %k[p]\n"				\
-		"	orq %[p], %[e]\n"	/* CF = 0 */		\
+		"	orq %[p], %[e]\n"				\
 		"0:\n"							\
 		"	.pushsection .text.unlikely, \"ax\"\n"		\
-		"3:	movq %[va], %[p]\n"				\
-		"	shrq $39, %[p]\n"				\
-		"	cmpq $0x1ffff00, %[p]\n"	/* bits 47-63 set */	\
-		"	jb 9f\n"					\
-		"	movzbl %b[p], %k[p]\n"				\
-		"	movq %c[tables](,%[p],8), %[p]\n"		\
-		"	andl $0x1ff, %k[t]\n"	/* idempotent */		\
-		"	movq (%[p],%[t],8), %[e]\n"			\
+		/* PGD slot: va >> 39 sign-extended, -256..-1 if bits 47-63 set */	\
+		"3:	movabsq %[dm], %[x]\n"				\
+		"	movq %[va], %[p]\n"				\
+		"	sarq $39, %[p]\n"				\
+		"	cmpq $-256, %[p]\n"				\
+		"	jb %l[__xw_none]\n"				\
+		"	movq %c[tables]+2048(,%[p],8), %[p]\n"		\
+		"	movl %k[t], %k[e]\n"				\
+		"	andl $0x1ff, %k[e]\n"				\
+		"	movq (%[p],%[e],8), %[e]\n"			\
 		"	xorq $1, %[e]\n"				\
 		"	testb $0x81, %b[e]\n"				\
 		"	jne 7f\n"					\
-		"	andq %[pfn], %[e]\n"				\
-		"	leaq (%[e],%[dm]), %[p]\n"			\
+		"	andq $-4096, %[e]\n"				\
+		"	leaq (%[e],%[x]), %[p]\n"			\
 		"	movq $-1, %%gs:%c[tag2]\n"	/* empty while torn */	\
 		"	movq %[p], %%gs:%c[pmd]\n"			\
-		"	movq %[tg], %[e]\n"	/* %[t] stays masked */	\
-		"	shrq $9, %[e]\n"				\
-		"	movq %[e], %%gs:%c[tag2]\n"			\
+		"	movq %[t], %%gs:%c[tag2]\n"			\
 		"	jmp 4b\n"					\
 		"6:\n"							\
 		/* a 2 MiB or 1 GiB entry, bit 0 inverted: present if 0 */	\
 		"5:	testb $1, %b[e]\n"				\
-		"	jne 9f\n"					\
+		"	jne %l[__xw_none]\n"				\
 		"	movl $0x1fffff, %k[t]\n"			\
 		"	jmp 8f\n"					\
 		"7:	testb $1, %b[e]\n"				\
-		"	jne 9f\n"					\
+		"	jne %l[__xw_none]\n"				\
 		"	movl $0x3fffffff, %k[t]\n"			\
-		"8:	andq %[pfn], %[e]\n"				\
+		"8:	movabsq %[pfn], %[p]\n"			\
+		"	andq %[p], %[e]\n"				\
 		"	movq %[va], %[p]\n"				\
 		"	xorq %[e], %[p]\n"				\
 		"	andq %[t], %[p]\n"				\
-		"	xorq %[p], %[e]\n"	/* CF = 0 */		\
-		"	jmp 0b\n"					\
-		"9:	stc\n"						\
+		"	xorq %[p], %[e]\n"				\
 		"	jmp 0b\n"					\
 		"	.popsection\n"					\
 		"	.pushsection __pcp_restart, \"a\"\n"		\
 		"	.balign 8\n"					\
 		"	.quad 1b, 2b, 3b, 6b\n"			\
 		"	.popsection\n"					\
-		: [t] "=&r"(__t), [p] "=&r"(__p), [e] "=&r"(__e), "=@ccc"(__none)	\
+		: [t] "=&r"(__t), [p] "=&r"(__p), [e] "=&r"(__e), [x] "=&r"(__x)	\
 		: [va] "r"(va_), [tg] "r"(tg_), [pi] "r"((unsigned long)(pi_)),	\
-		  [pfn] "r"(PTE_PFN_MASK), [dm] "r"(PAGE_OFFSET),		\
+		  [pfn] "n"(PTE_PFN_MASK), [dm] "n"(PAGE_OFFSET),		\
 		  [tag] "i"(&(tag_)), [pt] "i"(&(pt_)), [tag2] "i"(&(tag2_)),	\
 		  [pmd] "i"(&(pmd_)), [tables] "i"(tables_)			\
-		: "memory");						\
+		: "memory", "cc" : __xw_none);				\
 	*(physp_) = __e;							\
-	!__none;							\
+	if (0) {							\
+__xw_none:								\
+		__ok = false;						\
+	}								\
+	__ok;								\
 })
 
 /* Bounds of all sequences (one compare at each interrupt), then the table; set by idt_init(). */

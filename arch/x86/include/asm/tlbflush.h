@@ -67,6 +67,14 @@ static inline bool tlb_cpu_has_invpcid(void)
 DECLARE_PER_CPU(struct tlb_stats, tlb_stats);
 
 /*
+ * This CPU's bit in cpu_online_mask.bits[0] (1UL << cpu; 0 for a CPU
+ * beyond the first word), set by tlb_cpu_init(): 0 before it, which no
+ * online mask equals (the running boot CPU, or another, is in it), so a
+ * CPU on its way up never takes itself for the only one.
+ */
+DECLARE_PER_CPU(unsigned long, tlb_cpu_bit);
+
+/*
  * Arch hooks of mm/tlb.c.  Each flushes this CPU only; call them with
  * interrupts or preemption disabled.  The generic code counts the flushes
  * (tlb_stats) and picks the hook: the range up to the ceiling, else a full
@@ -130,7 +138,7 @@ static __always_inline bool arch_flush_tlb_kernel_page_local(unsigned long va)
 	/* The cleared entry must be visible before a CPU coming online is missed. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (BITS_TO_LONGS(NR_CPUS) != 1 ||
-	    READ_ONCE(cpu_online_mask.bits[0]) != 1UL << smp_processor_id())
+	    READ_ONCE(cpu_online_mask.bits[0]) != this_cpu_read(tlb_cpu_bit))
 		return false;
 	__invlpg(va);
 	this_cpu_add(tlb_stats.local_page_flushes, 1);
