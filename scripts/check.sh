@@ -954,7 +954,7 @@ _uefi_qemu() {
 uefi_qemu qemu-uefi-smp2 "$out/gcc/vmlinux" 2
 # The gdb helpers (scripts/gdb/) against a live kernel: lx-symbols follows
 # insmod, lx-dmesg/lx-ps/lx-buddyinfo print what the shell prints
-# (scripts/check-gdb.py, one -smp 1 boot, ~5 s; not timing-sensitive).
+# (scripts/check-gdb.py, one -smp 2 boot, ~5 s; not timing-sensitive).
 run_step --cost 1 _script_step gdb-qemu python3 "$src/scripts/check-gdb.py" \
 	"$out/gcc/vmlinux" --log "$logs/gdb-qemu.session.log"
 # 10 000 DMA round trips over both devices, a thread each on its own CPU.
