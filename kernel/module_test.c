@@ -23,6 +23,7 @@
 #include <exo/smp.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/trace.h>
 
 #include <asm/processor.h>
 
@@ -93,6 +94,23 @@ static void test_load_use_unload(struct ktest *t)
 	KTEST_EXPECT_EQ(t, find_exported_symbol("modtest_a_add"), 0ul);
 	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), -ENOENT);
 	MODTEST_EXPECT_BASELINE(t, &base);
+}
+
+/* module:module_load and module:module_free name the module. */
+static void test_module_trace_events(struct ktest *t)
+{
+	char line[TRACE_KTEST_LINE_MAX];
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
+		KTEST_SKIP(t, "CONFIG_TRACEPOINTS=n");
+	trace_clear();
+	KTEST_ASSERT_EQ(t, trace_set_event("module", true), 2);
+	KTEST_EXPECT_EQ(t, load_blob(t, "modtest_a", NULL), 0);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_a"), 0);
+	trace_disable_all();
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " module_load: modtest_a"), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " module_free: modtest_a"), 1);
+	trace_clear();
 }
 
 extern char _end[];
@@ -1003,6 +1021,7 @@ static void test_sprint_symbol_vs_unload_smp(struct ktest *t)
 
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_use_unload),
+	KTEST_CASE(test_module_trace_events),
 	KTEST_CASE(test_module_permissions),
 	KTEST_CASE(test_dependency),
 	KTEST_CASE_FLAGS(test_load_unload_100, KTEST_F_SLOW),

@@ -777,14 +777,20 @@ int pa_free_contiguous(struct page_allocator *pa, phys_addr_t base, size_t count
 
 int alloc_frame(phys_addr_t *frame)
 {
+	int ret;
+
 	if (should_fail_page_alloc(GFP_KERNEL, 0))
 		return -ENOMEM;
-	return __alloc_frame(&global_pa, frame);
+	ret = __alloc_frame(&global_pa, frame);
+	if (!ret)
+		trace_page_alloc(PHYS_PFN(*frame), 0, GFP_KERNEL);
+	return ret;
 }
 
 /* Free one allocated frame; -EINVAL/-EFAULT/-ENOENT change nothing. */
 int free_frame(phys_addr_t frame)
 {
+	trace_page_free(PHYS_PFN(frame), 0);
 	return __free_frame(&global_pa, frame);
 }
 
@@ -878,6 +884,7 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 	if (likely(!(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_NOFAIL | __GFP_ZERO))) &&
 	    !IS_ENABLED(CONFIG_FAULT_INJECTION) && alloc_order_fast(&global_pa, order, &pfn)) {
 		post_alloc(pfn, 1UL << order, 0);
+		trace_page_alloc(pfn, order, gfp);
 		return &mem_map[pfn];
 	}
 	return alloc_pages_slow(gfp, order, NUMA_NO_NODE);

@@ -913,14 +913,22 @@ size_t ksize(const void *p)
 	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
 }
 
-/* The new object of krealloc() (@gfp without zone bits), not zeroed. */
-static __always_inline void *krealloc_new(size_t size, gfp_t gfp)
+/*
+ * The new object of krealloc() (@gfp without zone bits), not zeroed;
+ * traced as a kmalloc from @ip.
+ */
+static __always_inline void *krealloc_new(size_t size, gfp_t gfp, unsigned long ip)
 {
+	void *n;
+
 	gfp &= ~__GFP_ZERO;
 	if (!SLAB_GFP_PLAIN(gfp))
 		return __kmalloc_gfp(size, gfp);
 	/* The fast paths, as kmalloc() takes them (KASAN: its hook). */
-	return should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
+	n = should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
+	if (n)
+		trace_kmalloc(ip, n, size, (__force unsigned int)gfp);
+	return n;
 }
 
 /*
@@ -961,7 +969,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (slab_trap_refused("krealloc", ip))
 		return NULL;
 	if (ZERO_OR_NULL_PTR(p)) {
-		n = krealloc_new(new_size, gfp);
+		n = krealloc_new(new_size, gfp, ip);
 		if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(n))
 			memset(n, 0, new_size);
 		return n;
@@ -974,6 +982,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return NULL;
 	}
 	if (!new_size) {
+		trace_kfree(ip, p);
 		kfree_hooked(p, ip, "krealloc");
 		return ZERO_SIZE_PTR;
 	}
@@ -998,12 +1007,13 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		}
 		return kasan_alloc_hook((void *)p, new_size, ip);
 	}
-	n = krealloc_new(new_size, gfp);
+	n = krealloc_new(new_size, gfp, ip);
 	if (!n)
 		return NULL;
 	memcpy(n, p, old);
 	if (gfp & __GFP_ZERO)
 		memset((char *)n + old, 0, new_size - old);
+	trace_kfree(ip, p);
 	krealloc_free(p, &ref, kind, ip);
 	return n;
 }

@@ -96,6 +96,8 @@ void *kmalloc_node(size_t size, gfp_t gfp, int nid)
 	}
 	if (obj && (gfp & __GFP_ZERO))
 		memset(obj, 0, size);
+	if (obj)
+		trace_kmalloc(_RET_IP_, obj, size, (__force unsigned int)gfp);
 	return obj;
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """check-gdb.py <vmlinux> [--log FILE]: the gdb helpers against a live kernel.
 
-Boots <vmlinux> (-smp 1, modules=0: no module loaded at boot, the edu
+Boots <vmlinux> (-smp 2, modules=0: no module loaded at boot, the edu
 device present) stopped at its first instruction with QEMU's gdbstub on a
 Unix socket, and runs gdb in batch mode on scripts/gdb/test.gdb, which
 breaks in the shell's dmesg, ps and buddyinfo commands, in the edu
@@ -18,7 +18,8 @@ edu` and `rmmod edu` on the serial console.  Checks:
   - lx-symbols placed edu.ko's data sections too (info symbol of a
     .data symbol);
   - lx-lsmod lists edu, lx-pte translates &log_buf to its physical
-    address, lx-per-cpu reads a non-NULL current_task, lx-cpus and
+    address from the CPU's CR3 and from &init_mm, lx-per-cpu reads a
+    non-NULL current_task on CPU 0 and another on CPU 1, lx-cpus and
     lx-slabinfo print.
 
 One line per check ("ok" or "FAILED: ..."); exits with the number failed.
@@ -73,7 +74,7 @@ def run(vmlinux, log):
     sock = os.path.join(tmp, "gdb.sock")
     qemu = [os.environ.get("QEMU", "qemu-system-x86_64"), "-accel", "tcg", "-cpu", "max",
             "-kernel", vmlinux, "-append", "modules=0 loglevel=7",
-            "-smp", "1,maxcpus=2", "-m", "256M", "-display", "none", "-serial", "stdio",
+            "-smp", "2", "-m", "256M", "-display", "none", "-serial", "stdio",
             "-monitor", "none", "-no-reboot", "-device", "edu",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-gdb", f"unix:{sock},server=on,wait=off", "-S"]
@@ -163,7 +164,9 @@ def main():
     a = ap.parse_args()
     serial, g = run(os.path.abspath(a.vmlinux), a.log)
 
-    m = re.search(r"^Breakpoint \d+, (0x[0-9a-f]+ in )?(\w+) \(", g[g.find("@@insmod"):], re.M)
+    # With two CPUs gdb names the thread: "Thread 1 hit Breakpoint 4, ...".
+    m = re.search(r"^(?:Thread \d+ hit )?Breakpoint \d+, (0x[0-9a-f]+ in )?(\w+) \(",
+                  g[g.find("@@insmod"):], re.M)
     check(m is not None and m.group(2) == "edu_probe",
           "insmod edu stops at the breakpoint on edu_probe",
           m.group(0) if m else "no breakpoint hit after insmod")
@@ -184,11 +187,21 @@ def main():
     want = kernel_symbol(a.vmlinux, "log_buf") - KERNEL_VMA
     check(any(re.search(rf"=> phys {want:#x} \((4|2048|1048576) KiB page\)", l) for l in pte),
           f"lx-pte &log_buf walks to {want:#x}", " | ".join(pte))
-    pcpu = section(g, "lx-per-cpu") or []
-    m = re.match(r"(\(struct task_struct \*\) )?(0x[0-9a-f]+)( <\w+>)?$", pcpu[0]) \
-        if len(pcpu) == 1 else None
-    check(m is not None and int(m.group(2), 16) != 0,
-          "lx-per-cpu current_task 0 reads a non-NULL task pointer", " | ".join(pcpu))
+    pte = section(g, "lx-pte-init-mm") or []
+    init_mm = kernel_symbol(a.vmlinux, "init_mm")
+    check(any(re.search(rf" from mm {init_mm:#x}, ", l) for l in pte) and
+          any(re.search(rf"=> phys {want:#x} \((4|2048|1048576) KiB page\)", l) for l in pte),
+          f"lx-pte &log_buf &init_mm walks init_mm to {want:#x}", " | ".join(pte))
+    tasks = []
+    for cpu in (0, 1):
+        pcpu = section(g, "lx-per-cpu" + ("-1" if cpu else "")) or []
+        m = re.match(r"(\(struct task_struct \*\) )?(0x[0-9a-f]+)( <\w+>)?$", pcpu[0]) \
+            if len(pcpu) == 1 else None
+        tasks.append(int(m.group(2), 16) if m else 0)
+        check(m is not None and tasks[-1] != 0,
+              f"lx-per-cpu current_task {cpu} reads a non-NULL task pointer", " | ".join(pcpu))
+    check(tasks[0] != tasks[1], "lx-per-cpu: CPUs 0 and 1 run different tasks",
+          f"{tasks[0]:#x} {tasks[1]:#x}")
     cpus = section(g, "lx-cpus") or []
     check(any(re.match(r"\s+0\s+\d+\s+CPU_STATE_ONLINE\s", l) for l in cpus),
           "lx-cpus shows CPU 0 online", " | ".join(cpus))

@@ -17,7 +17,8 @@
 #     QEMU -smp 2, and Bochs with 4 CPUs (GRUB
 #     ISO; the suites a CPU feature or chipset can change); variant boots
 #     run the suites their variant can change: q35, the kernel without
-#     tier 1 and without tier 2 of kmalloc (slab_notier1/2_defconfig), a
+#     tier 1 and without tier 2 of kmalloc (slab_notier1/2_defconfig), the
+#     tracepoints and function tracer on defconfig (trace_defconfig), a
 #     CPU without a PAT (-cpu max,-pat), 64 GiB, an AP that never starts;
 #  4. the allnoconfig kernel boots to the end of init; the shell is driven
 #     from a terminal as `make run` shows it (scripts/check-shell.py);
@@ -833,6 +834,11 @@ build clang-allyes allyesconfig LLVM=1 KCFLAGS=-g0
 # but one option, so gcc's objects are reused (about half are rebuilt).
 clone_build notier1 gcc slab_notier1_defconfig
 clone_build notier2 gcc slab_notier2_defconfig
+# Tracing on defconfig's fast paths (trace_defconfig: + CONFIG_TRACEPOINTS and
+# CONFIG_FUNCTION_TRACER, no fault injection, which sends the allocators to
+# their slow paths): every event fires where most calls go.  The function
+# tracer's NOP sites rebuild every object.
+clone_build trace gcc trace_defconfig
 
 # script_step <name> <script> <args...>: a check script that prints one line
 # per check and exits with the number that failed.
@@ -948,7 +954,7 @@ _uefi_qemu() {
 uefi_qemu qemu-uefi-smp2 "$out/gcc/vmlinux" 2
 # The gdb helpers (scripts/gdb/) against a live kernel: lx-symbols follows
 # insmod, lx-dmesg/lx-ps/lx-buddyinfo print what the shell prints
-# (scripts/check-gdb.py, one -smp 1 boot, ~5 s; not timing-sensitive).
+# (scripts/check-gdb.py, one -smp 2 boot, ~5 s; not timing-sensitive).
 run_step --cost 1 _script_step gdb-qemu python3 "$src/scripts/check-gdb.py" \
 	"$out/gcc/vmlinux" --log "$logs/gdb-qemu.session.log"
 # 10 000 DMA round trips over both devices, a thread each on its own CPU.
@@ -1190,6 +1196,13 @@ q_also[q_n - 1]+=" qemu-acpi-off-smp4"
 # A CPU without a PAT: ioremap_wc() must fall back to UC- (TCG only; KVM uses -cpu host).
 QEMU_CPU=max,-pat ktest_qemu qemu-nopat-smp2 "$out/gcc/vmlinux" 2 \
 	"ktest_quick ktest=x86_cpu,ioremap,pgtable,dma,smp.test_cpus_online"
+# The tracing suites on trace_defconfig, the allocators' fast paths live,
+# with one case per event (the mm and sched events' in the trace suite,
+# the others' in their subsystem's), and the function tracer at -smp 4.
+TRACE_EVENT_CASES=irq.test_irq_trace_events,module.test_module_trace_events
+TRACE_EVENT_CASES+=,net_core.test_net_trace_events,block.test_block_trace_events
+ktest_suite_qemu qemu-trace-smp4 "$out/trace/vmlinux" 4 \
+	"trace,ftrace,ring_buffer,jump_label,$TRACE_EVENT_CASES"
 # kmalloc without its thread tier, and without its per-CPU tier.
 ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"
 ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"

@@ -19,6 +19,7 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/trace.h>
 #include "null_blk.h"
 
 static struct blk_counters base;
@@ -162,6 +163,38 @@ static void test_block_errors(struct ktest *t)
 	}
 	KTEST_EXPECT_EQ(t, ok, 3);
 	KTEST_EXPECT_EQ(t, eio, 3);
+	kfree(buf);
+	null_blk_destroy(nb);
+	expect_baseline(t);
+}
+
+/* block:block_rq_issue and block:block_rq_complete of one write and one read. */
+static void test_block_trace_events(struct ktest *t)
+{
+	struct nullb_config cfg = { .irqmode = NULL_IRQ_IPI };
+	char line[TRACE_KTEST_LINE_MAX];
+	struct nullb *nb;
+	u8 *buf;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
+		KTEST_SKIP(t, "CONFIG_TRACEPOINTS=n");
+	buf = kzalloc(4096, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, buf);
+	nb = mk(t, cfg, "nulltr");
+	trace_clear();
+	KTEST_EXPECT_EQ(t, trace_set_event("block", true), 2);
+	KTEST_EXPECT_EQ(t, rw(bdev_of(nb), REQ_OP_WRITE, 24, buf, 4096), 0);
+	KTEST_EXPECT_EQ(t, rw(bdev_of(nb), REQ_OP_READ, 24, buf, 512), 0);
+	trace_disable_all();
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " block_rq_issue: dev=nulltr ",
+					    "rwbs=W sector=24 nr_sector=8 tag="), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " block_rq_complete: dev=nulltr ",
+					    "rwbs=W sector=24 tag=", " error=0"), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " block_rq_issue: dev=nulltr ",
+					    "rwbs=R sector=24 nr_sector=1 tag="), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " block_rq_complete: dev=nulltr ",
+					    "rwbs=R sector=24 tag=", " error=0"), 1);
+	trace_clear();
 	kfree(buf);
 	null_blk_destroy(nb);
 	expect_baseline(t);
@@ -590,6 +623,7 @@ static struct ktest_case block_cases[] = {
 	KTEST_CASE_RAM(test_block_queue_full, KTEST_F_NOHOST, 16),
 	KTEST_CASE_FLAGS(test_block_timeout, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_errors, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_block_trace_events, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_flush_fua, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_limits_split, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_bad_input, KTEST_F_NOHOST),

@@ -15,6 +15,11 @@
 struct trace_event_call;
 struct trace_buffer;
 
+/* Room for one line of trace_show()'s output (ktests). */
+#define TRACE_KTEST_LINE_MAX	256
+#define trace_ktest_grep(line, size, ...)					\
+	trace_ktest_find((const char *const[]){ __VA_ARGS__, NULL }, line, size)
+
 /* Where trace_show()/trace_list() write: @n bytes, lines end with '\n'. */
 typedef void (*trace_out_fn)(void *ctx, const char *s, size_t n);
 
@@ -69,12 +74,31 @@ unsigned long trace_dropped(void);
 
 /* The event descriptor named by "system:event" (tests). */
 struct trace_event_call *trace_find_event(const char *system, const char *name);
+
+/**
+ * trace_ktest_find() - find a recorded event line (for ktests)
+ * @needles: NULL-terminated texts the line must all contain
+ * @line: where the first such line goes, NUL-terminated without its '\n'
+ * @size: bytes at @line (at least 1)
+ *
+ * trace_ktest_grep(line, size, "a", "b") passes the array for you.
+ * Return: how many lines of the trace (header lines excepted) contain
+ * every needle; @line is empty when none does.
+ */
+int trace_ktest_find(const char *const *needles, char *line, size_t size);
 #else
+static inline int trace_ktest_find(const char *const *needles, char *line, size_t size)
+{
+	if (size)
+		line[0] = 0;
+	return 0;
+}
 static inline int trace_set_event(const char *spec, bool enable)
 {
 	return -ENOSYS;
 }
 static inline void trace_disable_all(void) { }
+static inline void trace_clear(void) { }
 #endif
 
 #endif /* _EXO_TRACE_H */

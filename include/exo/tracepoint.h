@@ -28,7 +28,8 @@
  * with the same fields share them: DECLARE_EVENT_CLASS() takes what
  * TRACE_EVENT() takes, and DEFINE_EVENT(class, name, proto, args) makes
  * each event of it (TRACE_EVENT() is a class of one).  Off, that
- * call is one 5-byte NOP, a static branch (<exo/jump_label.h>);
+ * call is one 5-byte NOP, a static branch (<exo/jump_label.h>), and its
+ * jump target a call to a stub that clobbers no register (below);
  * on, it records the fields in the ring buffer.  kernel/trace/trace_events.c
  * includes every such header with CREATE_TRACE_POINTS defined, which makes
  * TRACE_EVENT() also define the record, its printer and the descriptor
@@ -59,17 +60,29 @@ struct tracepoint {
 #define __array(type, item, len)	type item[len];
 
 #ifdef CONFIG_TRACEPOINTS
+#include <asm/tracepoint.h>
+/*
+ * The call a disabled event's static branch skips goes to a cold function
+ * that saves every register it uses (no_caller_saved_registers; the kernel
+ * is built -mgeneral-regs-only), made by arch_tracepoint_call(), which
+ * clobbers nothing but the flags: a leaf fast path keeps its register
+ * allocation and needs no frame or saved registers for an event it does
+ * not record.  The dead plain call checks the arguments' types.
+ */
+#define __tracepoint_stub	__cold __attribute__((no_caller_saved_registers))
 #define __DECLARE_TRACE(name, proto, args)				\
 	extern struct tracepoint __tracepoint_##name;			\
-	void __trace_##name(proto);					\
+	void __tracepoint_stub __trace_##name(proto);			\
 	static __always_inline void trace_##name(proto)			\
 	{								\
 		if (static_branch_unlikely(&__tracepoint_##name.key))		\
+			arch_tracepoint_call(__trace_##name, args);	\
+		else if (0)						\
 			__trace_##name(args);				\
 	}								\
-	static inline bool trace_##name##_enabled(void)			\
+	static __always_inline bool trace_##name##_enabled(void)		\
 	{								\
-		return static_key_enabled(&__tracepoint_##name.key);	\
+		return static_branch_unlikely(&__tracepoint_##name.key);	\
 	}
 #else
 #define __DECLARE_TRACE(name, proto, args)				\
@@ -114,7 +127,7 @@ struct tracepoint {
 	};									\
 	static struct trace_event_call *const __event_ptr_##call __used	\
 		__section("_ftrace_events") __aligned(8) = &event_##call;	\
-	void __trace_##call(proto)						\
+	void __tracepoint_stub __trace_##call(proto)				\
 	{									\
 		struct trace_event_raw_##class *__entry;			\
 		struct trace_event_buffer fbuffer;				\

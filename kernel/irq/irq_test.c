@@ -22,6 +22,7 @@
 #include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/time.h>
+#include <exo/trace.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
@@ -456,6 +457,31 @@ static void test_irq_disable_depth(struct ktest *t)
 	free_irq(irq, &de_calls);
 }
 
+/* irq:irq_handler_entry and irq:irq_handler_exit around a handler. */
+static void test_irq_trace_events(struct ktest *t)
+{
+	unsigned int irq = tirq_base + 2;
+	char num[24], line[TRACE_KTEST_LINE_MAX];
+	static atomic_t calls;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
+		KTEST_SKIP(t, "CONFIG_TRACEPOINTS=n");
+	atomic_set(&calls, 0);
+	KTEST_ASSERT_EQ(t, request_irq(irq, irqtest_count_handler, 0, "trace", &calls), 0);
+	trace_clear();
+	KTEST_EXPECT_EQ(t, trace_set_event("irq", true), 2);
+	irqtest_tirq_raise(2);
+	KTEST_EXPECT_TRUE(t, irqtest_wait_count(&calls, 1));
+	trace_disable_all();
+	free_irq(irq, &calls);
+	snprintf(num, sizeof(num), " irq=%u ", irq);
+	KTEST_EXPECT_GE(t, trace_ktest_grep(line, sizeof(line), " irq_handler_entry:", num,
+					    "name=trace"), 1);
+	KTEST_EXPECT_GE(t, trace_ktest_grep(line, sizeof(line), " irq_handler_exit:", num,
+					    "ret=handled"), 1);
+	trace_clear();
+}
+
 /* --- synchronize_irq / free_irq against other CPUs ------------------ */
 
 static atomic_t slow_running, slow_calls;
@@ -848,6 +874,7 @@ static struct ktest_case irq_cases[] = {
 	KTEST_CASE_FLAGS(test_irq_threaded_oneshot, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_threaded_default_primary, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_disable_depth, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_irq_trace_events, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_irq_synchronize, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_free_during_delivery, KTEST_F_NOHOST | KTEST_F_SMP),
 	KTEST_CASE_FLAGS(test_irq_affinity_flood, KTEST_F_NOHOST | KTEST_F_SLOW),

@@ -21,8 +21,11 @@
  * patcher, the exception/NMI dispatch and cross-CPU calls, the clock,
  * the sanitizers' runtimes (their Makefiles), and whatever is notrace.
  * A function the handler calls that is traced recurses into the handler
- * once: a per-CPU nesting count drops that record (and those of
- * interrupts arriving while a record is written on the CPU).
+ * once: a per-CPU bit per context (task, softirq, hardirq, exception or
+ * NMI; Linux's trace_test_and_set_recursion()) drops that record and
+ * counts it in ftrace_lost, which the trace header shows.  An interrupt
+ * arriving while a record is written is another context: its calls are
+ * recorded (an exception or NMI nested in another is not: counted lost).
  *
  * Locks: ftrace_lock protects the tables, the sites' text and the glob;
  * order module_mutex, ftrace_lock, trace_lock, text_mutex.
@@ -39,6 +42,7 @@
 #include <exo/percpu.h>
 #include <exo/preempt.h>
 #include <exo/printk.h>
+#include <exo/smp.h>
 #include <exo/slab.h>
 #include <exo/string.h>
 #include <asm/ftrace.h>
@@ -78,7 +82,25 @@ struct ftrace_entry {
 	unsigned long parent_ip;
 };
 
-static DEFINE_PER_CPU(int, ftrace_nesting);
+/* A bit per context the handler is writing a record in, on this CPU. */
+static DEFINE_PER_CPU(unsigned int, ftrace_recursion);
+/* The calls a bit of ftrace_recursion dropped on this CPU. */
+static DEFINE_PER_CPU(unsigned long, ftrace_lost);
+#ifdef CONFIG_KTEST
+void (*ftrace_test_in_record)(void);
+#endif
+
+/* The context bit of preempt count @pc: the innermost kind of context. */
+static __always_inline unsigned int ftrace_context_bit(unsigned int pc)
+{
+	if (pc & TRAP_MASK)
+		return 1U << 3;
+	if (pc & HARDIRQ_MASK)
+		return 1U << 2;
+	if (pc & SOFTIRQ_OFFSET)
+		return 1U << 1;
+	return 1U << 0;
+}
 
 /* "name" or "name [module]": the symbol of @addr without its offset. */
 static void print_sym(struct trace_seq *s, unsigned long addr)
@@ -115,9 +137,31 @@ struct trace_event_call ftrace_function_event = {
 	.print = ftrace_print,
 };
 
+/* The calls dropped as recursion on every CPU since the last trace_clear(). */
+unsigned long ftrace_lost_calls(void)
+{
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(ftrace_lost, cpu));
+	return n;
+}
+
+/* Zero the counts (trace_clear()). */
+void ftrace_lost_reset(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(ftrace_lost, cpu), 0);
+}
+
 void notrace ftrace_handler(unsigned long ip, unsigned long parent_ip)
 {
-	unsigned int pc = preempt_count() & 0xff;	/* the traced function's */
+	unsigned int count = preempt_count();
+	unsigned int pc = count & 0xff;	/* the traced function's */
+	unsigned int bit = ftrace_context_bit(count);
 	struct trace_event_buffer fb;
 	struct ftrace_entry *e;
 
@@ -128,17 +172,30 @@ void notrace ftrace_handler(unsigned long ip, unsigned long parent_ip)
 	 * happens at the next preemption point.
 	 */
 	preempt_disable();
-	this_cpu_inc(ftrace_nesting);
-	if (this_cpu_read(ftrace_nesting) == 1) {
-		e = trace_event_buffer_reserve(&fb, &ftrace_function_event);
-		if (e) {
-			e->ent.preempt_count = pc;
-			e->ip = ip;
-			e->parent_ip = parent_ip;
-			trace_event_buffer_commit(&fb);
-		}
+	/*
+	 * An interrupt between the test and the set is another context, and
+	 * leaves the word as it found it: no atomic needed on this CPU.
+	 */
+	if (this_cpu_read(ftrace_recursion) & bit) {
+		this_cpu_inc(ftrace_lost);
+		preempt_enable_no_resched();
+		return;
 	}
-	this_cpu_dec(ftrace_nesting);
+	this_cpu_add(ftrace_recursion, bit);	/* clear: the add sets it */
+	barrier();
+	e = trace_event_buffer_reserve(&fb, &ftrace_function_event);
+	if (e) {
+		e->ent.preempt_count = pc;
+		e->ip = ip;
+		e->parent_ip = parent_ip;
+#ifdef CONFIG_KTEST
+		if (unlikely(READ_ONCE(ftrace_test_in_record)))
+			ftrace_test_in_record();
+#endif
+		trace_event_buffer_commit(&fb);
+	}
+	barrier();
+	this_cpu_add(ftrace_recursion, -bit);
 	preempt_enable_no_resched();
 }
 

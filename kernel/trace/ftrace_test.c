@@ -62,6 +62,7 @@ struct count {
 	char *line;
 	unsigned int n;
 	char depth;	/* the preempt-depth flag of the last line matching */
+	char irq;	/* and its hardirq/softirq flag */
 };
 
 static void count_line(void *ctx, const char *s, size_t n)
@@ -75,8 +76,10 @@ static void count_line(void *ctx, const char *s, size_t n)
 		const char *cpu = strstr(c->line, "] ");
 
 		c->n++;
-		if (cpu && strlen(cpu) > 5)
+		if (cpu && strlen(cpu) > 5) {
 			c->depth = cpu[5];
+			c->irq = cpu[4];
+		}
 	}
 }
 
@@ -326,6 +329,46 @@ static void test_trace_all(struct ktest *t)
 	ktest_log(t, "%d functions traced, %lu records dropped", n, trace_dropped());
 }
 
+/*
+ * Called by the handler while it writes ftrace_test_target's record: a
+ * traced call of the handler's own is recursion (dropped, counted lost);
+ * one from an interrupt arriving now, another context, is recorded.
+ */
+static void in_record(void)
+{
+	unsigned long flags;
+
+	WRITE_ONCE(ftrace_test_in_record, NULL);
+	ftrace_test_caller(ftrace_test_target2, 1);
+	local_irq_save(flags);
+	__preempt_count_add(HARDIRQ_OFFSET);	/* as an interrupt's entry does */
+	ftrace_test_caller(ftrace_test_target2, 2);
+	__preempt_count_add(-(int)HARDIRQ_OFFSET);
+	local_irq_restore(flags);
+}
+
+static void test_recursion(struct ktest *t)
+{
+	KTEST_ASSERT_EQ(t, trace_function_set("ftrace_test_target*"), 2);
+	WRITE_ONCE(ftrace_test_in_record, in_record);
+	KTEST_EXPECT_EQ(t, ftrace_test_caller(ftrace_test_target, 1), 2);
+	WRITE_ONCE(ftrace_test_in_record, NULL);
+	trace_function_stop();
+	KTEST_EXPECT_EQ(t, show_count(t, ": ftrace_test_target <-ftrace_test_caller\n"), 1u);
+	/* The interrupt's call, with the hardirq flag. */
+	{
+		struct count c = { .what = ": ftrace_test_target2 <-ftrace_test_caller\n",
+				   .line = t->priv };
+
+		trace_show(count_line, &c);
+		KTEST_EXPECT_EQ(t, c.n, 1u);
+		KTEST_EXPECT_EQ(t, c.irq, 'h');
+	}
+	KTEST_EXPECT_EQ(t, show_count(t, "# lost (function tracer recursion): 1\n"), 1u);
+	trace_clear();
+	KTEST_EXPECT_EQ(t, show_count(t, "# lost (function tracer recursion): 0\n"), 1u);
+}
+
 struct smp_ctx {
 	int stop;
 	int err;
@@ -400,6 +443,7 @@ static struct ktest_case ftrace_cases[] = {
 	KTEST_CASE(test_filters),
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_trace_all),
+	KTEST_CASE(test_recursion),
 	KTEST_CASE_FLAGS(test_smp_patch, KTEST_F_SMP),
 	{}
 };

@@ -245,6 +245,7 @@ void trace_clear(void)
 	mutex_lock(&trace_lock);
 	if (trace_buf)
 		ring_buffer_reset(trace_buf);
+	ftrace_lost_reset();
 	mutex_unlock(&trace_lock);
 }
 EXPORT_SYMBOL_GPL(trace_clear);

@@ -28,11 +28,21 @@ extern struct trace_event_call ftrace_function_event;
 int trace_function_set(const char *glob);
 int trace_function_stop(void);
 bool trace_function_active(void);
+/* The calls the handler dropped as recursion (trace header), and their reset. */
+unsigned long ftrace_lost_calls(void);
+void ftrace_lost_reset(void);
 #ifdef CONFIG_KTEST
 /* Test hook: the n-th batch of sites written from now fails, once. */
 extern unsigned int ftrace_test_fail_batch;
+/* Test hook: called by the handler between a record's reserve and commit. */
+extern void (*ftrace_test_in_record)(void);
 #endif
 #else
+static inline unsigned long ftrace_lost_calls(void)
+{
+	return 0;
+}
+static inline void ftrace_lost_reset(void) { }
 static inline int trace_function_set(const char *glob)
 {
 	return -ENOSYS;

@@ -32,6 +32,7 @@ static const char header_fmt[] =
 	"#\n"
 	"# entries-in-buffer/entries-written: %lu/%lu   #P:%u\n"
 	"# dropped (overwritten before read): %lu\n"
+	"# lost (function tracer recursion): %lu\n"
 	"#\n"
 	"#                              _-----=> irqs-off\n"
 	"#                             / _----=> need-resched\n"
@@ -44,7 +45,7 @@ static const char header_fmt[] =
 static void print_header(trace_out_fn out, void *ctx)
 {
 	unsigned long held = 0, written = 0, dropped = 0;
-	char buf[sizeof(header_fmt) + 64];
+	char buf[sizeof(header_fmt) + 128];
 	int n;
 
 	for (unsigned int c = 0; trace_buf && c < nr_cpu_ids; c++) {
@@ -53,7 +54,7 @@ static void print_header(trace_out_fn out, void *ctx)
 		dropped += ring_buffer_overrun_cpu(trace_buf, c);
 	}
 	n = snprintf(buf, sizeof(buf), header_fmt, trace_function_active() ? "function" : "nop",
-		     held, written, num_online_cpus(), dropped);
+		     held, written, num_online_cpus(), dropped, ftrace_lost_calls());
 	out(ctx, buf, min_t(size_t, n, sizeof(buf) - 1));
 }
 

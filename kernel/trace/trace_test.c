@@ -8,12 +8,15 @@
 #include <exo/errno.h>
 #include <exo/kernel.h>
 #include <exo/ktest.h>
+#include <exo/mm.h>
+#include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <exo/tlb.h>
 #include <exo/trace.h>
 #include <exo/vmalloc.h>
 
@@ -299,6 +302,136 @@ static void test_sched_events(struct ktest *t)
 	KTEST_EXPECT_NOT_NULL(t, strstr(o.buf, me));
 }
 
+/* trace_ktest_find()'s search: the first line with every needle, and a count. */
+struct find {
+	const char *const *needles;
+	char *line;
+	size_t size;
+	int found;
+};
+
+static void find_line(void *ctx, const char *s, size_t n)
+{
+	struct find *f = ctx;
+	char buf[TRACE_KTEST_LINE_MAX];
+
+	if (s[0] == '#')
+		return;
+	n = min(n, sizeof(buf) - 1);
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	for (const char *const *p = f->needles; *p; p++)
+		if (!strstr(buf, *p))
+			return;
+	if (!f->found++)
+		strlcpy(f->line, buf, f->size);
+}
+
+/* Find a recorded event line; kernel-doc in <exo/trace.h>. */
+int trace_ktest_find(const char *const *needles, char *line, size_t size)
+{
+	struct find f = { .needles = needles, .line = line, .size = size };
+
+	line[0] = 0;
+	trace_show(find_line, &f);
+	return f.found;
+}
+
+/* One line of the trace has every text given (an event and its fields). */
+#define expect_event(t, ev, ...)						\
+	do {									\
+		char __line[TRACE_KTEST_LINE_MAX];				\
+										\
+		if (trace_ktest_grep(__line, sizeof(__line), ev, __VA_ARGS__) < 1 &&	\
+		    trace_ktest_grep(__line, sizeof(__line), __VA_ARGS__) > 0)	\
+			ktest_log(t, "not the line wanted: %s", __line);	\
+		KTEST_EXPECT_GE(t, trace_ktest_grep(__line, sizeof(__line), ev, __VA_ARGS__), 1); \
+	} while (0)
+
+/*
+ * mm:page_alloc and mm:page_free from the fast paths of alloc_pages() and
+ * __free_pages() (a cached order, no fault injection) and from
+ * alloc_frame()/free_frame().
+ */
+static void test_page_events(struct ktest *t)
+{
+	char pfn[32], frame[32], gfp[32];
+	struct page *page;
+	phys_addr_t f;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:page_alloc", true), 1);
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:page_free", true), 1);
+	page = alloc_pages(GFP_KERNEL, 0);
+	KTEST_ASSERT_NOT_NULL(t, page);
+	if (alloc_frame(&f)) {
+		__free_pages(page, 0);
+		KTEST_ASSERT_TRUE(t, false);
+	}
+	KTEST_EXPECT_EQ(t, free_frame(f), 0);
+	__free_pages(page, 0);
+	trace_disable_all();
+	snprintf(pfn, sizeof(pfn), " pfn=0x%lx order=0", page_to_pfn(page));
+	snprintf(frame, sizeof(frame), " pfn=0x%lx order=0", (unsigned long)PHYS_PFN(f));
+	snprintf(gfp, sizeof(gfp), " gfp_flags=%#x", (__force unsigned int)GFP_KERNEL);
+	expect_event(t, " page_alloc:", pfn, gfp);
+	expect_event(t, " page_alloc:", frame, gfp);
+	expect_event(t, " page_free:", pfn);
+	expect_event(t, " page_free:", frame);
+}
+
+/* mm:kmalloc and mm:kfree from kmalloc_node(), krealloc() and kfree(). */
+static void test_kmalloc_kfree_events(struct ktest *t)
+{
+	static const char site[] = "call_site=test_kmalloc_kfree_events+";
+	char pn[32], pp[32], pq[32];
+	void *p, *q, *n;
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:kfree", true), 1);
+	n = kmalloc_node(91, GFP_KERNEL, numa_mem_id());
+	KTEST_ASSERT_NOT_NULL(t, n);
+	p = krealloc(NULL, 33, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	q = krealloc(p, 3000, GFP_KERNEL);	/* moves: a kmalloc and a kfree */
+	KTEST_ASSERT_NOT_NULL(t, q);
+	KTEST_EXPECT_TRUE(t, q != p);
+	KTEST_EXPECT_TRUE(t, krealloc(q, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	kfree(n);
+	trace_disable_all();
+	snprintf(pn, sizeof(pn), "ptr=%p", n);
+	snprintf(pp, sizeof(pp), "ptr=%p", p);
+	snprintf(pq, sizeof(pq), "ptr=%p", q);
+	expect_event(t, " kmalloc: ", site, pn, " bytes_req=91 ");
+	expect_event(t, " kmalloc: ", site, pp, " bytes_req=33 ");
+	expect_event(t, " kmalloc: ", site, pq, " bytes_req=3000 ");
+	expect_event(t, " kfree: ", site, pp);
+	expect_event(t, " kfree: ", site, pq);
+	/*
+	 * Not the call site: clang does not inline kfree() (its _THIS_IP_
+	 * takes a label's address), so it names the kfree() copy.
+	 */
+	expect_event(t, " kfree: ", pn);
+}
+
+/* mm:tlb_flush on this CPU, and mm:tlb_shootdown to the others. */
+static void test_tlb_events(struct ktest *t)
+{
+	unsigned long va = (unsigned long)t->priv & PAGE_MASK;
+	char start[48], cpus[24], line[TRACE_KTEST_LINE_MAX];
+
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:tlb_flush", true), 1);
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:tlb_shootdown", true), 1);
+	flush_tlb(va);
+	trace_disable_all();
+	snprintf(start, sizeof(start), "start=0x%lx pages=1 cpus=", va);
+	expect_event(t, " tlb_flush: ", start, " cpus=1");
+	snprintf(cpus, sizeof(cpus), " cpus=%u", num_online_cpus() - 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " tlb_shootdown: ", start, cpus),
+			num_online_cpus() > 1 ? 1 : 0);
+}
+
 static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_list),
 	KTEST_CASE(test_kmalloc_event),
@@ -310,6 +443,9 @@ static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_overflow),
 	KTEST_CASE_FLAGS(test_smp_events, KTEST_F_SMP),
 	KTEST_CASE(test_sched_events),
+	KTEST_CASE(test_page_events),
+	KTEST_CASE(test_kmalloc_kfree_events),
+	KTEST_CASE(test_tlb_events),
 	{}
 };
 

@@ -21,6 +21,7 @@
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/time.h>
+#include <exo/trace.h>
 #include "internal.h"
 
 struct nc_priv {
@@ -159,6 +160,45 @@ static void test_net_xmit_gated_on_open(struct ktest *t)
 	KTEST_EXPECT_EQ(t, p->early, 0u);
 	KTEST_EXPECT_EQ(t, p->xmits, 1u);
 	KTEST_EXPECT_EQ(t, atomic_long_read(&dev->tx_dropped), drops + 3);
+	nc_destroy(dev);
+	nc_expect_no_leak(t, baseline);
+}
+
+/* net:net_dev_xmit and net:netif_receive_skb name the device and the skb. */
+static void test_net_trace_events(struct ktest *t)
+{
+	long baseline = skb_live_count();
+	char dev_s[32], tx[32], rx[32], line[TRACE_KTEST_LINE_MAX];
+	struct net_device *dev;
+	struct sk_buff *skb;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
+		KTEST_SKIP(t, "CONFIG_TRACEPOINTS=n");
+	dev = nc_create();
+	KTEST_ASSERT_NOT_NULL(t, dev);
+	rtnl_lock();
+	KTEST_EXPECT_EQ(t, dev_open(dev, NULL), 0);
+	rtnl_unlock();
+	trace_clear();
+	KTEST_EXPECT_EQ(t, trace_set_event("net", true), 2);
+	skb = nc_frame(dev);
+	KTEST_ASSERT_NOT_NULL(t, skb);
+	snprintf(tx, sizeof(tx), " skbaddr=%p ", skb);
+	KTEST_EXPECT_EQ(t, dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+	skb = nc_frame(dev);
+	KTEST_ASSERT_NOT_NULL(t, skb);
+	snprintf(rx, sizeof(rx), " skbaddr=%p ", skb);
+	netif_receive_skb(skb);
+	trace_disable_all();
+	snprintf(dev_s, sizeof(dev_s), ": dev=%s ", dev->name);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " net_dev_xmit", dev_s, tx,
+					    "len=60 rc=0"), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " netif_receive_skb", dev_s, rx,
+					    "len="), 1);
+	trace_clear();
+	rtnl_lock();
+	dev_close(dev);
+	rtnl_unlock();
 	nc_destroy(dev);
 	nc_expect_no_leak(t, baseline);
 }
@@ -590,6 +630,7 @@ static void test_net_unregister_full_backlog(struct ktest *t)
 
 static struct ktest_case net_core_cases[] = {
 	KTEST_CASE(test_net_xmit_gated_on_open),
+	KTEST_CASE(test_net_trace_events),
 	KTEST_CASE(test_net_tap_nested_reader),
 	KTEST_CASE(test_net_tap_close_during_unregister),
 	KTEST_CASE(test_net_tap_remove_under_rx),

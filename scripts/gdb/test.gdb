@@ -39,8 +39,14 @@ echo @@end\n
 echo @@lx-pte\n
 lx-pte &log_buf
 echo @@end\n
+echo @@lx-pte-init-mm\n
+lx-pte &log_buf &init_mm
+echo @@end\n
 echo @@lx-per-cpu\n
 lx-per-cpu current_task 0
+echo @@end\n
+echo @@lx-per-cpu-1\n
+lx-per-cpu current_task 1
 echo @@end\n
 echo @@lx-cpus\n
 lx-cpus
