@@ -571,7 +571,8 @@ unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int 
 		pg = slab_new(c, gfp);
 	}
 	if (unlikely(!pg) && slab_multi_node()) {
-		/* The failed allocation drained the remote-free batches: look again. */
+		/* Every CPU's remote-free batches of @c back (any @gfp): look again. */
+		slab_remote_flush(c);
 		spin_lock_irqsave(&c->lock, flags);
 		got = slab_take(c, slab_local_lists(c), objs, n);
 		if (!got && !(gfp & __GFP_THISNODE))
@@ -997,6 +998,7 @@ void kmem_cache_init(void)
 	slab_tcache_init();
 	large_pages = 0;
 	large_cache_init();
+	slab_remote_init();
 	WRITE_ONCE(slab_ready, true);
 	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB (%ld KiB over RAM)%s\n",
 		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",

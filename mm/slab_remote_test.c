@@ -2,9 +2,10 @@
 /*
  * The slab_remote suite: frees of another memory node's objects batched
  * per CPU (mm/slab_remote.c, I10).  A batch goes home in one lock hold
- * when full, when a fifth cache needs a slot, when the CPU drains, and
- * when the page allocator drains before it fails; afterwards every object
- * is back on its node's slab.  Needs two memory nodes and a build whose
+ * when full, when a fifth cache needs a slot, when the CPU drains, when
+ * the page allocator drains, and (every CPU's, without a cross-CPU call)
+ * when a slab allocation of any gfp is about to fail; afterwards every
+ * object is back on its node's slab.  Needs two memory nodes and a build whose
  * *_alloc_node() place objects (not debug or KASAN) for the exact
  * counts; the concurrent case runs on any build.  Documentation/mm/numa.rst.
  */
@@ -136,6 +137,7 @@ static void test_slot_eviction(struct ktest *t)
 struct remote_fill {
 	struct kmem_cache *c;
 	void *obj[REMOTE_BATCH - 1];
+	unsigned int nr;		/* objects of obj[] to free */
 	unsigned long pending;
 	int ran_on;
 };
@@ -145,7 +147,7 @@ static int fill_batch(void *arg)
 	struct remote_fill *f = arg;
 
 	f->ran_on = smp_processor_id();
-	for (unsigned int i = 0; i < ARRAY_SIZE(f->obj); i++)
+	for (unsigned int i = 0; i < f->nr; i++)
 		kmem_cache_free(f->c, f->obj[i]);
 	f->pending = slab_remote_pending(f->c, f->ran_on);
 	return 0;
@@ -159,7 +161,7 @@ static int fill_batch(void *arg)
 static void test_page_drain(struct ktest *t)
 {
 	int remote = remote_node(t);
-	struct remote_fill f = { .ran_on = -1 };
+	struct remote_fill f = { .ran_on = -1, .nr = ARRAY_SIZE(f.obj) };
 	struct kmem_cache_stats st;
 	unsigned int cpu, other = NR_CPUS;
 
@@ -270,6 +272,65 @@ static void test_oom_drains_batch(struct ktest *t)
 	stats(c, &st);
 	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * The same with the objects in another CPU's batch and an allocation that
+ * cannot wait: GFP_ATOMIC, so the page allocator drains only this CPU.
+ * The failed slab allocation gives back every CPU's batches of the cache
+ * itself (slab_remote_flush()), so it gets one of them.
+ */
+static void test_atomic_flushes_other_cpu(struct ktest *t)
+{
+	int remote = remote_node(t);
+	struct remote_fill f = { .ran_on = -1 };
+	unsigned int cpu, other = NR_CPUS;
+	struct kmem_cache_stats st;
+	struct task_struct *k;
+	void *held, *more, *p;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id() && cpu_to_mem(cpu) != remote)
+			other = cpu;
+	if (other == NR_CPUS) {
+		ktest_skip(t, "no other CPU off the remote node");
+		return;
+	}
+	f.c = kmem_cache_create("remote_atomic", 1024, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, f.c);
+	f.nr = min_t(unsigned int, f.c->objs, ARRAY_SIZE(f.obj));
+	/* One slab, full: a fresh cache's first slab on @remote. */
+	for (unsigned int i = 0; i < f.nr; i++) {
+		f.obj[i] = kmem_cache_alloc_node(f.c, GFP_KERNEL | __GFP_THISNODE, remote);
+		KTEST_ASSERT_NOT_NULL(t, f.obj[i]);
+	}
+	k = kthread_create(fill_batch, &f, "remote_fill");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	KTEST_ASSERT_EQ(t, kthread_bind(k, other), 0);
+	held = exhaust(remote);
+	drain_all_pages();
+	more = exhaust(remote);
+	wake_up_process(k);
+	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+	KTEST_EXPECT_EQ(t, f.ran_on, (int)other);
+	KTEST_EXPECT_EQ(t, f.pending, (unsigned long)f.nr);
+	p = kmem_cache_alloc_node(f.c, GFP_ATOMIC | __GFP_THISNODE | __GFP_NOWARN, remote);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	if (p)
+		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
+	ktest_log(t, "%u objects of node %d in CPU %u's batch, GFP_ATOMIC from CPU %u: %s",
+		  f.nr, remote, other, smp_processor_id(), p ? "got one" : "NULL");
+	give_back(more);
+	give_back(held);
+	if (p)
+		kmem_cache_free(f.c, p);
+	kmem_drain_all();
+	stats(f.c, &st);
+	KTEST_EXPECT_EQ(t, st.node_pending, 0UL);
+	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(f.c), 0);
 }
 
 /*
@@ -387,6 +448,7 @@ static struct ktest_case slab_remote_cases[] = {
 	KTEST_CASE(test_slot_eviction),
 	KTEST_CASE(test_page_drain),
 	KTEST_CASE(test_oom_drains_batch),
+	KTEST_CASE(test_atomic_flushes_other_cpu),
 	KTEST_CASE(test_concurrent_swap),
 	{}
 };
