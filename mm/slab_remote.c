@@ -30,7 +30,7 @@ struct remote_batch {
 struct slab_remote {
 	spinlock_t lock;	/* the owner takes it with interrupts off */
 	struct remote_batch b[REMOTE_SLOTS];
-	unsigned int victim;	/* the next slot taken over for another cache */
+	unsigned int victim;	/* the next slot taken over (round-robin) */
 };
 
 static DEFINE_PER_CPU(struct slab_remote, slab_remote);
