@@ -5,11 +5,13 @@
  * when full, when a fifth cache needs a slot, when the CPU drains, when
  * the page allocator drains, and (every CPU's, without a cross-CPU call)
  * when a slab allocation of any gfp is about to fail; afterwards every
- * object is back on its node's slab.  Needs two memory nodes and a build whose
- * *_alloc_node() place objects (not debug or KASAN) for the exact
- * counts; the concurrent case runs on any build.  Documentation/mm/numa.rst.
+ * object is back on its node's slab.  Needs two memory nodes, and for
+ * most cases a build whose *_alloc_node() place objects (not debug or
+ * KASAN); test_batch_any_build and the concurrent case run on any build.
+ * Documentation/mm/numa.rst.
  */
 #include <exo/errno.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -56,12 +58,14 @@ static void drain_here(void)
 /*
  * OBJS frees of another node's objects: a lock hold per full batch, the
  * rest pending on this CPU; the drain gives those back and every count is
- * at its baseline, the cache empty.
+ * at its baseline, the cache empty.  From empty batches, with interrupts
+ * off, so that no other remote free on this CPU evicts the cache's slot.
  */
 static void test_batch_and_drain(struct ktest *t)
 {
 	int remote = remote_node(t);
 	struct kmem_cache_stats st0, st;
+	unsigned long pending, flags;
 	struct kmem_cache *c;
 	void *obj[OBJS];
 
@@ -75,12 +79,15 @@ static void test_batch_and_drain(struct ktest *t)
 		KTEST_ASSERT_NOT_NULL(t, obj[i]);
 		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(obj[i])), remote);
 	}
+	local_irq_save(flags);
+	slab_remote_drain(smp_processor_id());
 	for (unsigned int i = 0; i < OBJS; i++)
 		kmem_cache_free(c, obj[i]);
+	pending = slab_remote_pending(c, smp_processor_id());
 	stats(c, &st);
+	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, st.node_pending, (unsigned long)OBJS % REMOTE_BATCH);
-	KTEST_EXPECT_EQ(t, slab_remote_pending(c, smp_processor_id()),
-			(unsigned long)OBJS % REMOTE_BATCH);
+	KTEST_EXPECT_EQ(t, pending, (unsigned long)OBJS % REMOTE_BATCH);
 	KTEST_EXPECT_EQ(t, st.node_puts - st0.node_puts, (unsigned long)OBJS / REMOTE_BATCH);
 	KTEST_EXPECT_EQ(t, st.node_frees - st0.node_frees,
 			(unsigned long)OBJS / REMOTE_BATCH * REMOTE_BATCH);
@@ -97,6 +104,81 @@ static void test_batch_and_drain(struct ktest *t)
 	KTEST_EXPECT_EQ(t, st.objs_slab_free, st.objs_total);
 	ktest_log(t, "%u remote frees in %lu lock holds", OBJS, st.node_puts - st0.node_puts);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/* Objects of another node, allocated on a CPU of that node. */
+struct remote_alloc {
+	struct kmem_cache *c;
+	void *obj[REMOTE_BATCH - 1];
+};
+
+static int alloc_there(void *arg)
+{
+	struct remote_alloc *a = arg;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(a->obj); i++) {
+		a->obj[i] = kmem_cache_alloc(a->c, GFP_KERNEL);
+		if (!a->obj[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Any build with two memory nodes, debug and KASAN included (where
+ * *_alloc_node() does not place objects): a CPU of another node allocates,
+ * this CPU frees (through the KASAN quarantine, emptied here).  Less than
+ * a batch: all wait in this CPU's batch (or went home if another cache's
+ * free evicted it) until drain_here(), after which none is pending.
+ */
+static void test_batch_any_build(struct ktest *t)
+{
+	struct remote_alloc a = { };
+	struct kmem_cache_stats st0, st;
+	unsigned int cpu, other = NR_CPUS;
+	const unsigned long n = ARRAY_SIZE(a.obj);
+	unsigned long pending, sent;
+	struct task_struct *k;
+
+	if (!slab_multi_node())
+		KTEST_SKIP(t, "one memory node");
+	for_each_online_cpu(cpu)
+		if (cpu_to_mem(cpu) != numa_mem_id())
+			other = cpu;
+	if (other == NR_CPUS)
+		KTEST_SKIP(t, "no CPU of another memory node");
+	a.c = kmem_cache_create("remote_any", 192, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, a.c);
+	k = kthread_create(alloc_there, &a, "remote_alloc");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	KTEST_ASSERT_EQ(t, kthread_bind(k, other), 0);
+	wake_up_process(k);
+	KTEST_ASSERT_EQ(t, kthread_join(k), 0);
+	for (unsigned int i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, page_to_nid(virt_to_page(a.obj[i])), cpu_to_mem(other));
+	drain_here();
+	stats(a.c, &st0);
+	for (unsigned int i = 0; i < n; i++)
+		kmem_cache_free(a.c, a.obj[i]);
+	kasan_quarantine_drain();
+	pending = slab_remote_pending(a.c, smp_processor_id());
+	stats(a.c, &st);
+	sent = st.node_frees - st0.node_frees;
+	ktest_log(t, "%lu frees of node %d's objects on CPU %u: %lu pending, %lu sent home",
+		  n, cpu_to_mem(other), smp_processor_id(), pending, sent);
+	KTEST_EXPECT_EQ(t, pending + sent, n);
+	KTEST_EXPECT_EQ(t, st.node_pending, pending);
+	if (!sent)
+		KTEST_EXPECT_EQ(t, pending, n);
+	drain_here();
+	stats(a.c, &st);
+	KTEST_EXPECT_EQ(t, slab_remote_pending(a.c, -1), 0UL);
+	KTEST_EXPECT_EQ(t, st.node_pending, 0UL);
+	KTEST_EXPECT_EQ(t, st.node_frees - st0.node_frees, n);
+	kmem_drain_all();
+	stats(a.c, &st);
+	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(a.c), 0);
 }
 
 /*
@@ -453,6 +535,7 @@ static void test_concurrent_swap(struct ktest *t)
 
 static struct ktest_case slab_remote_cases[] = {
 	KTEST_CASE(test_batch_and_drain),
+	KTEST_CASE(test_batch_any_build),
 	KTEST_CASE(test_slot_eviction),
 	KTEST_CASE(test_page_drain),
 	KTEST_CASE(test_oom_drains_batch),
