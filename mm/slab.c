@@ -1008,20 +1008,6 @@ void kmem_cache_init(void)
 /* I10: on once the node layer is (slab_node.c's initcall). */
 DEFINE_STATIC_KEY_FALSE(slab_numa_free);
 
-/*
- * Send @obj back to its slab, through this CPU's remote-free batch
- * (slab_remote.c), if it is another memory node's than this CPU's (I10).
- * Thread or interrupt context, not an exception or NMI handler.  Return:
- * true if it went home, false for a local object (the caller caches it).
- */
-bool slab_node_free(struct kmem_cache *c, void *obj)
-{
-	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
-		return false;
-	slab_remote_free(c, obj);
-	return true;
-}
-
 #ifdef SLAB_T1_FAST
 /* kfree() with several memory nodes; kernel-doc in <exo/slab.h>. */
 noinline void __kfree_node(const void *p)

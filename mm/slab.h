@@ -47,8 +47,9 @@
  * Remote frees: an object freed by another thread or CPU of the same memory
  * node simply enters the freeing thread's cache (or the freeing CPU's
  * array); one of another node's slab goes back to its slab through the
- * freeing CPU's remote-free batch (I10).  Caches hold objects that are "allocated" from the slabs' point of
- * view, so no cache ever touches memory another CPU owns, and a slab's
+ * freeing CPU's remote-free batch (I10).  Caches hold objects that are
+ * "allocated" from the slabs' point of view, so no cache ever touches
+ * memory another CPU owns, and a slab's
  * freelist only changes under its lock.  Objects thus migrate between
  * caches; the batch limits bound how many any cache holds, and exiting
  * threads and kmem_drain_all() give them back.
@@ -676,7 +677,6 @@ void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
 /* slab_remote.c: remote frees batched per CPU (I10) */
 #define REMOTE_SLOTS	4	/* caches batched at once by a CPU */
 #define REMOTE_BATCH	16	/* objects given back per lock hold */
-void slab_remote_free(struct kmem_cache *c, void *obj);
 void slab_remote_init(void);
 void slab_remote_drain(unsigned int cpu);
 unsigned int slab_remote_flush(struct kmem_cache *c);

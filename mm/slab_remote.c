@@ -85,7 +85,7 @@ static void batch_put(struct remote_batch *b, struct list_head *reap)
 }
 
 /* Send another node's @obj of @c home through this CPU's batch; any context. */
-void slab_remote_free(struct kmem_cache *c, void *obj)
+static void slab_remote_free(struct kmem_cache *c, void *obj)
 {
 	struct remote_batch *b, *slot = NULL;
 	struct kmem_cache *put = NULL;
@@ -119,6 +119,20 @@ void slab_remote_free(struct kmem_cache *c, void *obj)
 	local_irq_restore(flags);
 	if (put)
 		slab_reap(put, &reap);
+}
+
+/*
+ * Send @obj back to its slab, through this CPU's remote-free batch, if
+ * it is another memory node's than this CPU's (I10).  Thread or interrupt
+ * context, not an exception or NMI handler.  Return: true if it went
+ * home, false for a local object (the caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_remote_free(c, obj);
+	return true;
 }
 
 /* Give back every object @cpu's batches hold; any context but an NMI or exception. */
