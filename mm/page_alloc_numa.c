@@ -167,12 +167,12 @@ struct node_block {
 /*
  * Copy zone @from to @to: the free lists' heads move, so the first and
  * last block of each list are pointed at the new head.  Nothing else
- * points into a zone.
+ * points into a zone.  The lock is copied as it is: unlocked, with
+ * zone_init()'s lockdep class and name.
  */
 static void __init zone_move(struct zone *to, const struct zone *from)
 {
 	*to = *from;
-	spin_lock_init(&to->lock);
 	for (unsigned int o = 0; o < NR_ORDERS; o++) {
 		struct list_head *h = &to->free_area[o].free_list;
 

@@ -628,7 +628,8 @@ unsigned int slab_get_bulk_from(struct kmem_cache *c, void **objs, unsigned int 
 		pg = slab_new(c, gfp);
 	}
 	if (unlikely(!pg) && slab_multi_node()) {
-		/* The failed allocation drained the remote-free batches: look again. */
+		/* Every CPU's remote-free batches of @c back (any @gfp): look again. */
+		slab_remote_flush(c);
 		spin_lock_irqsave(&c->lock, flags);
 		got = slab_take(c, slab_local_lists(c), objs, n);
 		if (!got && !(gfp & __GFP_THISNODE))
@@ -1065,6 +1066,7 @@ void kmem_cache_init(void)
 	slab_tcache_init();
 	large_pages = 0;
 	large_cache_init();
+	slab_remote_init();
 	WRITE_ONCE(slab_ready, true);
 	pr_info("kmalloc: 16..4096 B in %u slab classes (tier 1 %s <= 256 B, tier 2 %s), class map %lu KiB (%ld KiB over RAM)%s\n",
 		NR_KMALLOC, TIER1 ? "on" : "off", TIER2 ? "on" : "off",
@@ -1073,20 +1075,6 @@ void kmem_cache_init(void)
 
 /* I10: on once the node layer is (slab_node.c's initcall). */
 DEFINE_STATIC_KEY_FALSE(slab_numa_free);
-
-/*
- * Send @obj back to its slab, through this CPU's remote-free batch
- * (slab_remote.c), if it is another memory node's than this CPU's (I10).
- * Thread or interrupt context, not an exception or NMI handler.  Return:
- * true if it went home, false for a local object (the caller caches it).
- */
-bool slab_node_free(struct kmem_cache *c, void *obj)
-{
-	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
-		return false;
-	slab_remote_free(c, obj);
-	return true;
-}
 
 #ifdef SLAB_T1_FAST
 /*

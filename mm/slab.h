@@ -49,8 +49,9 @@
  * Remote frees: an object freed by another thread or CPU of the same memory
  * node simply enters the freeing thread's cache (or the freeing CPU's
  * array); one of another node's slab goes back to its slab through the
- * freeing CPU's remote-free batch (I10).  Caches hold objects that are "allocated" from the slabs' point of
- * view, so no cache ever touches memory another CPU owns, and a slab's
+ * freeing CPU's remote-free batch (I10).  Caches hold objects that are
+ * "allocated" from the slabs' point of view, so no cache ever touches
+ * memory another CPU owns, and a slab's
  * freelist only changes under its lock.  Objects thus migrate between
  * caches; the batch limits bound how many any cache holds, and exiting
  * threads and kmem_drain_all() give them back.
@@ -118,9 +119,11 @@
  *       freeing CPU's remote-free batch of its cache (slab_node_free(),
  *       slab_remote.c: at most REMOTE_SLOTS caches of REMOTE_BATCH
  *       objects, in use for their slabs as in a tier, I2), which goes
- *       back to the slabs in one lock hold when full, when evicted, and
- *       at every CPU drain and page-allocator drain (drain_local_pages(),
- *       so before an allocation fails).  The tiers can still hold other
+ *       back to the slabs in one lock hold when full, when evicted, at
+ *       every CPU drain and page-allocator drain (drain_local_pages()),
+ *       and, every CPU's batches of the cache, before a slab allocation
+ *       of any gfp fails (slab_remote_flush(): each CPU's batches have a
+ *       lock, so no cross-CPU call is needed).  The tiers can still hold other
  *       nodes' objects that got there otherwise: refills while the CPU's
  *       node had no memory left (they take from the other nodes), a
  *       thread's tier-1 lists after it moved to a CPU of another node
@@ -765,8 +768,9 @@ void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
 /* slab_remote.c: remote frees batched per CPU (I10) */
 #define REMOTE_SLOTS	4	/* caches batched at once by a CPU */
 #define REMOTE_BATCH	16	/* objects given back per lock hold */
-void slab_remote_free(struct kmem_cache *c, void *obj);
+void slab_remote_init(void);
 void slab_remote_drain(unsigned int cpu);
+unsigned int slab_remote_flush(struct kmem_cache *c);
 unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
 void slab_t1_fast_free_off(void);
 

@@ -231,12 +231,13 @@ static __always_inline bool large_cache_put(struct page *pg, const void *addr, u
 	return put;
 }
 
-static void large_cache_drain_local(void);
+static void slab_drain_local_hook(void);
 
 /*
  * Forget every cache (kmem_cache_init(): the hosted tests start over), and
- * have the page allocator empty them with its own per-CPU caches
- * (drain_local_pages(), also its drain IPI and its last try before it
+ * have the page allocator empty them and this CPU's remote-free batches
+ * with its own per-CPU caches (slab_drain_local_hook() from
+ * drain_local_pages(), also its drain IPI and its last try before it
  * fails an allocation).
  */
 void large_cache_init(void)
@@ -244,8 +245,8 @@ void large_cache_init(void)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpu_has_area(cpu))
 			memset(per_cpu_ptr(&large_cache, cpu), 0, sizeof(struct large_cache));
-	/* The remote-free batches too (slab_remote.c): set with any cache size. */
-	page_alloc_set_drain_hook(large_cache_drain_local);
+	/* Set with any cache size: it also drains the remote-free batches. */
+	page_alloc_set_drain_hook(slab_drain_local_hook);
 }
 
 /* Empty @cpu's block cache (that CPU with interrupts off, or not running). */
@@ -289,7 +290,7 @@ unsigned long large_cache_pages(void)
 }
 
 /* The page allocator's drain: this CPU's large blocks and remote-free batches. */
-static noinline void large_cache_drain_local(void)
+static noinline void slab_drain_local_hook(void)
 {
 	unsigned long flags;
 

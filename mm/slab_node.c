@@ -49,7 +49,8 @@ static void *cache_alloc_node(struct kmem_cache *c, gfp_t gfp, int nid)
 	pg = slab_init(c, alloc_pages_node(nid, (gfp & (__GFP_ATOMIC | __GFP_THISNODE)) |
 					   __GFP_NOWARN, c->order));
 	if (!pg) {
-		/* Its drain gave back the CPUs' remote-free batches: look again. */
+		/* Every CPU's remote-free batches of @c back (any @gfp): look again. */
+		slab_remote_flush(c);
 		spin_lock_irqsave(&c->lock, flags);
 		obj = slab_take_node(c, nid);
 		spin_unlock_irqrestore(&c->lock, flags);

@@ -5,13 +5,17 @@
  * this CPU's remote-free batch of its cache, and a full batch goes back
  * to its slabs in one hold of the cache's lock.  A CPU batches
  * REMOTE_SLOTS caches at once, REMOTE_BATCH objects each; a free for a
- * cache without a slot when all are taken first gives back the oldest
- * slot's objects.  Batched objects count as in use for their slabs, as
- * the tiers' do (I2); the CPU drains (kmem_drain_all(), kmem_drain_cpu())
- * and the page allocator's drain before it fails an allocation
- * (drain_local_pages()) give them all back.  KASAN has poisoned an object
- * before it gets here, and nothing here touches the object.
- * Documentation/mm/numa.rst.
+ * cache without a slot when all are taken first gives back the objects of
+ * one slot, taken round-robin (the first after a drain).  Batched objects
+ * count as in use for their slabs, as the tiers' do (I2).  Each CPU's
+ * batches have a lock, which that CPU takes with interrupts off, so any
+ * CPU can give them back without a cross-CPU call: the CPU drains
+ * (kmem_drain_all(), kmem_drain_cpu()), the page allocator's drain
+ * (drain_local_pages()), and a slab allocation that found no object and
+ * no new slab, which gives back every CPU's batches of its cache
+ * (slab_remote_flush()) before it fails, whatever its gfp.  KASAN has
+ * poisoned an object before it gets here, and nothing here touches the
+ * object.  Documentation/mm/numa.rst.
  */
 #include <exo/string.h>
 
@@ -24,13 +28,55 @@ struct remote_batch {
 };
 
 struct slab_remote {
+	spinlock_t lock;	/* the owner takes it with interrupts off */
 	struct remote_batch b[REMOTE_SLOTS];
-	unsigned int victim;	/* the next slot taken over for another cache */
+	unsigned int victim;	/* the next slot taken over (round-robin) */
 };
 
 static DEFINE_PER_CPU(struct slab_remote, slab_remote);
+static struct lock_class_key slab_remote_key;
 
-/* Give batch @b back to its slabs; interrupts off.  Its slabs to free go on @reap. */
+/* Empty every CPU's batches and set up their locks; before the node layer turns on. */
+void slab_remote_init(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct slab_remote *r;
+
+		if (!cpu_has_area(cpu))
+			continue;
+		r = per_cpu_ptr(&slab_remote, cpu);
+		memset(r, 0, sizeof(*r));
+		__spin_lock_init(&r->lock, "slab_remote.lock", &slab_remote_key);
+	}
+}
+
+/*
+ * This CPU's batches, from its free path with interrupts off, which
+ * already excludes preemption: the preempt count is left alone unless
+ * lock debugging wants the full bookkeeping (as mm/pgtable.c's
+ * pt_trylock()).  Any other CPU takes the lock with spin_lock_irqsave().
+ */
+static __always_inline void own_lock(struct slab_remote *r) __acquires(r->lock)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_LOCKDEP)) {
+		spin_lock(&r->lock);
+	} else {
+		arch_spin_lock(&r->lock);
+		__acquire(r->lock);
+	}
+}
+
+static __always_inline void own_unlock(struct slab_remote *r) __releases(r->lock)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_LOCKDEP)) {
+		spin_unlock(&r->lock);
+	} else {
+		arch_spin_unlock(&r->lock);
+		__release(r->lock);
+	}
+}
+
+/* Give batch @b back to its slabs; its CPU's lock held.  Its slabs to free go on @reap. */
 static void batch_put(struct remote_batch *b, struct list_head *reap)
 {
 	slab_put_home(b->c, b->obj, b->nr, reap);
@@ -39,7 +85,7 @@ static void batch_put(struct remote_batch *b, struct list_head *reap)
 }
 
 /* Send another node's @obj of @c home through this CPU's batch; any context. */
-void slab_remote_free(struct kmem_cache *c, void *obj)
+static void slab_remote_free(struct kmem_cache *c, void *obj)
 {
 	struct remote_batch *b, *slot = NULL;
 	struct kmem_cache *put = NULL;
@@ -49,6 +95,7 @@ void slab_remote_free(struct kmem_cache *c, void *obj)
 
 	local_irq_save(flags);
 	r = this_cpu_ptr(&slab_remote);
+	own_lock(r);
 	for (b = r->b; b < r->b + REMOTE_SLOTS; b++) {
 		if (b->c == c) {
 			slot = b;
@@ -68,28 +115,87 @@ void slab_remote_free(struct kmem_cache *c, void *obj)
 		put = c;
 		batch_put(slot, &reap);
 	}
+	own_unlock(r);
 	local_irq_restore(flags);
 	if (put)
 		slab_reap(put, &reap);
 }
 
-/* Give back every object @cpu's batches hold (that CPU with interrupts off, or not running). */
+/*
+ * Send @obj back to its slab, through this CPU's remote-free batch, if
+ * it is another memory node's than this CPU's (I10).  Thread or interrupt
+ * context, not an exception or NMI handler.  Return: true if it went
+ * home, false for a local object (the caller caches it).
+ */
+bool slab_node_free(struct kmem_cache *c, void *obj)
+{
+	if (page_to_nid(virt_to_page(obj)) == numa_mem_id())
+		return false;
+	slab_remote_free(c, obj);
+	return true;
+}
+
+/* Give back every object @cpu's batches hold; any context but an NMI or exception. */
 void slab_remote_drain(unsigned int cpu)
 {
+	struct kmem_cache *c[REMOTE_SLOTS];
+	struct list_head reap[REMOTE_SLOTS];
 	struct slab_remote *r;
+	unsigned long flags;
 
 	if (cpu >= NR_CPUS || !cpu_has_area(cpu))
 		return;
 	r = per_cpu_ptr(&slab_remote, cpu);
-	for (struct remote_batch *b = r->b; b < r->b + REMOTE_SLOTS; b++) {
-		struct kmem_cache *c = b->c;
-		LIST_HEAD(reap);
-
-		if (!c)
-			continue;
-		batch_put(b, &reap);
-		slab_reap(c, &reap);
+	spin_lock_irqsave(&r->lock, flags);
+	for (unsigned int i = 0; i < REMOTE_SLOTS; i++) {
+		INIT_LIST_HEAD(&reap[i]);
+		c[i] = r->b[i].c;
+		if (c[i])
+			batch_put(&r->b[i], &reap[i]);
 	}
+	/* Emptied, the slots are taken over in order again. */
+	r->victim = 0;
+	spin_unlock_irqrestore(&r->lock, flags);
+	for (unsigned int i = 0; i < REMOTE_SLOTS; i++)
+		if (c[i])
+			slab_reap(c[i], &reap[i]);
+}
+
+/*
+ * Give back every CPU's batch of @c, without a cross-CPU call: for a slab
+ * allocation about to fail (its page allocation failed, which may not
+ * have drained the other CPUs).  Any context but an NMI or exception.
+ * Return: how many objects went back.
+ */
+unsigned int slab_remote_flush(struct kmem_cache *c)
+{
+	unsigned int n = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct slab_remote *r;
+		unsigned long flags;
+
+		if (!cpu_has_area(cpu))
+			continue;
+		r = per_cpu_ptr(&slab_remote, cpu);
+		for (struct remote_batch *b = r->b; b < r->b + REMOTE_SLOTS; b++) {
+			LIST_HEAD(reap);
+			bool put = false;
+
+			if (READ_ONCE(b->c) != c)
+				continue;
+			spin_lock_irqsave(&r->lock, flags);
+			if (b->c == c) {
+				n += b->nr;
+				batch_put(b, &reap);
+				put = true;
+			}
+			spin_unlock_irqrestore(&r->lock, flags);
+			if (put)
+				slab_reap(c, &reap);
+		}
+	}
+	return n;
 }
 
 /* Objects of @c in the CPUs' batches (@cpu's, or every CPU's for -1): a racy statistic. */

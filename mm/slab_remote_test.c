@@ -2,13 +2,16 @@
 /*
  * The slab_remote suite: frees of another memory node's objects batched
  * per CPU (mm/slab_remote.c, I10).  A batch goes home in one lock hold
- * when full, when a fifth cache needs a slot, when the CPU drains, and
- * when the page allocator drains before it fails; afterwards every object
- * is back on its node's slab.  Needs two memory nodes and a build whose
- * *_alloc_node() place objects (not debug or KASAN) for the exact
- * counts; the concurrent case runs on any build.  Documentation/mm/numa.rst.
+ * when full, when a fifth cache needs a slot, when the CPU drains, when
+ * the page allocator drains, and (every CPU's, without a cross-CPU call)
+ * when a slab allocation of any gfp is about to fail; afterwards every
+ * object is back on its node's slab.  Needs two memory nodes, and for
+ * most cases a build whose *_alloc_node() place objects (not debug or
+ * KASAN); test_batch_any_build and the concurrent case run on any build.
+ * Documentation/mm/numa.rst.
  */
 #include <exo/errno.h>
+#include <exo/kasan.h>
 #include <exo/kernel.h>
 #include <exo/kthread.h>
 #include <exo/ktest.h>
@@ -55,12 +58,14 @@ static void drain_here(void)
 /*
  * OBJS frees of another node's objects: a lock hold per full batch, the
  * rest pending on this CPU; the drain gives those back and every count is
- * at its baseline, the cache empty.
+ * at its baseline, the cache empty.  From empty batches, with interrupts
+ * off, so that no other remote free on this CPU evicts the cache's slot.
  */
 static void test_batch_and_drain(struct ktest *t)
 {
 	int remote = remote_node(t);
 	struct kmem_cache_stats st0, st;
+	unsigned long pending, flags;
 	struct kmem_cache *c;
 	void *obj[OBJS];
 
@@ -74,12 +79,15 @@ static void test_batch_and_drain(struct ktest *t)
 		KTEST_ASSERT_NOT_NULL(t, obj[i]);
 		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(obj[i])), remote);
 	}
+	local_irq_save(flags);
+	slab_remote_drain(smp_processor_id());
 	for (unsigned int i = 0; i < OBJS; i++)
 		kmem_cache_free(c, obj[i]);
+	pending = slab_remote_pending(c, smp_processor_id());
 	stats(c, &st);
+	local_irq_restore(flags);
 	KTEST_EXPECT_EQ(t, st.node_pending, (unsigned long)OBJS % REMOTE_BATCH);
-	KTEST_EXPECT_EQ(t, slab_remote_pending(c, smp_processor_id()),
-			(unsigned long)OBJS % REMOTE_BATCH);
+	KTEST_EXPECT_EQ(t, pending, (unsigned long)OBJS % REMOTE_BATCH);
 	KTEST_EXPECT_EQ(t, st.node_puts - st0.node_puts, (unsigned long)OBJS / REMOTE_BATCH);
 	KTEST_EXPECT_EQ(t, st.node_frees - st0.node_frees,
 			(unsigned long)OBJS / REMOTE_BATCH * REMOTE_BATCH);
@@ -98,36 +106,119 @@ static void test_batch_and_drain(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 }
 
-/* A free for a cache without a slot, all taken, gives the oldest slot's objects back. */
+/* Objects of another node, allocated on a CPU of that node. */
+struct remote_alloc {
+	struct kmem_cache *c;
+	void *obj[REMOTE_BATCH - 1];
+};
+
+static int alloc_there(void *arg)
+{
+	struct remote_alloc *a = arg;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(a->obj); i++) {
+		a->obj[i] = kmem_cache_alloc(a->c, GFP_KERNEL);
+		if (!a->obj[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Any build with two memory nodes, debug and KASAN included (where
+ * *_alloc_node() does not place objects): a CPU of another node allocates,
+ * this CPU frees (through the KASAN quarantine, emptied here).  Less than
+ * a batch: all wait in this CPU's batch (or went home if another cache's
+ * free evicted it) until drain_here(), after which none is pending.
+ */
+static void test_batch_any_build(struct ktest *t)
+{
+	struct remote_alloc a = { };
+	struct kmem_cache_stats st0, st;
+	unsigned int cpu, other = NR_CPUS;
+	const unsigned long n = ARRAY_SIZE(a.obj);
+	unsigned long pending, sent;
+	struct task_struct *k;
+
+	if (!slab_multi_node())
+		KTEST_SKIP(t, "one memory node");
+	for_each_online_cpu(cpu)
+		if (cpu_to_mem(cpu) != numa_mem_id())
+			other = cpu;
+	if (other == NR_CPUS)
+		KTEST_SKIP(t, "no CPU of another memory node");
+	a.c = kmem_cache_create("remote_any", 192, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, a.c);
+	k = kthread_create(alloc_there, &a, "remote_alloc");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	KTEST_ASSERT_EQ(t, kthread_bind(k, other), 0);
+	wake_up_process(k);
+	KTEST_ASSERT_EQ(t, kthread_join(k), 0);
+	for (unsigned int i = 0; i < n; i++)
+		KTEST_ASSERT_EQ(t, page_to_nid(virt_to_page(a.obj[i])), cpu_to_mem(other));
+	drain_here();
+	stats(a.c, &st0);
+	for (unsigned int i = 0; i < n; i++)
+		kmem_cache_free(a.c, a.obj[i]);
+	kasan_quarantine_drain();
+	pending = slab_remote_pending(a.c, smp_processor_id());
+	stats(a.c, &st);
+	sent = st.node_frees - st0.node_frees;
+	ktest_log(t, "%lu frees of node %d's objects on CPU %u: %lu pending, %lu sent home",
+		  n, cpu_to_mem(other), smp_processor_id(), pending, sent);
+	KTEST_EXPECT_EQ(t, pending + sent, n);
+	KTEST_EXPECT_EQ(t, st.node_pending, pending);
+	if (!sent)
+		KTEST_EXPECT_EQ(t, pending, n);
+	drain_here();
+	stats(a.c, &st);
+	KTEST_EXPECT_EQ(t, slab_remote_pending(a.c, -1), 0UL);
+	KTEST_EXPECT_EQ(t, st.node_pending, 0UL);
+	KTEST_EXPECT_EQ(t, st.node_frees - st0.node_frees, n);
+	kmem_drain_all();
+	stats(a.c, &st);
+	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(a.c), 0);
+}
+
+/*
+ * A free for a cache without a slot, all taken, gives one slot's objects
+ * back: round-robin, so after a drain the first slot's (c[0]'s).  With
+ * interrupts off, so that no other remote free on this CPU takes a slot.
+ */
 static void test_slot_eviction(struct ktest *t)
 {
 	int remote = remote_node(t);
 	struct kmem_cache *c[REMOTE_SLOTS + 1];
+	unsigned long pending[REMOTE_SLOTS + 1];
 	struct kmem_cache_stats st;
-	unsigned long pending = 0;
 	void *obj[REMOTE_SLOTS + 1];
+	unsigned long flags;
 
 	if (remote == NUMA_NO_NODE)
 		return;
-	drain_here();
 	for (unsigned int i = 0; i <= REMOTE_SLOTS; i++) {
 		c[i] = kmem_cache_create("remote_slot", 128, 0, 0, NULL);
 		KTEST_ASSERT_NOT_NULL(t, c[i]);
 		obj[i] = kmem_cache_alloc_node(c[i], GFP_KERNEL, remote);
 		KTEST_ASSERT_NOT_NULL(t, obj[i]);
 	}
+	local_irq_save(flags);
+	slab_remote_drain(smp_processor_id());
 	for (unsigned int i = 0; i < REMOTE_SLOTS; i++)
 		kmem_cache_free(c[i], obj[i]);
 	for (unsigned int i = 0; i < REMOTE_SLOTS; i++)
-		KTEST_EXPECT_EQ(t, slab_remote_pending(c[i], smp_processor_id()), 1UL);
+		pending[i] = slab_remote_pending(c[i], smp_processor_id());
 	kmem_cache_free(c[REMOTE_SLOTS], obj[REMOTE_SLOTS]);
+	local_irq_restore(flags);
+	for (unsigned int i = 0; i < REMOTE_SLOTS; i++)
+		KTEST_EXPECT_EQ(t, pending[i], 1UL);
 	for (unsigned int i = 0; i <= REMOTE_SLOTS; i++) {
 		stats(c[i], &st);
-		pending += st.node_pending;
-		KTEST_EXPECT_EQ(t, st.node_frees + st.node_pending, 1UL);
+		/* The first slot's, c[0]'s, went home; the others still wait. */
+		KTEST_EXPECT_EQ(t, st.node_pending, i ? 1UL : 0UL);
+		KTEST_EXPECT_EQ(t, st.node_frees, i ? 0UL : 1UL);
 	}
-	/* One slot was given back for the fifth cache. */
-	KTEST_EXPECT_EQ(t, pending, (unsigned long)REMOTE_SLOTS);
 	for (unsigned int i = 0; i <= REMOTE_SLOTS; i++)
 		KTEST_EXPECT_EQ(t, kmem_cache_destroy(c[i]), 0);
 }
@@ -136,6 +227,7 @@ static void test_slot_eviction(struct ktest *t)
 struct remote_fill {
 	struct kmem_cache *c;
 	void *obj[REMOTE_BATCH - 1];
+	unsigned int nr;		/* objects of obj[] to free */
 	unsigned long pending;
 	int ran_on;
 };
@@ -145,7 +237,7 @@ static int fill_batch(void *arg)
 	struct remote_fill *f = arg;
 
 	f->ran_on = smp_processor_id();
-	for (unsigned int i = 0; i < ARRAY_SIZE(f->obj); i++)
+	for (unsigned int i = 0; i < f->nr; i++)
 		kmem_cache_free(f->c, f->obj[i]);
 	f->pending = slab_remote_pending(f->c, f->ran_on);
 	return 0;
@@ -159,7 +251,7 @@ static int fill_batch(void *arg)
 static void test_page_drain(struct ktest *t)
 {
 	int remote = remote_node(t);
-	struct remote_fill f = { .ran_on = -1 };
+	struct remote_fill f = { .ran_on = -1, .nr = ARRAY_SIZE(f.obj) };
 	struct kmem_cache_stats st;
 	unsigned int cpu, other = NR_CPUS;
 
@@ -270,6 +362,65 @@ static void test_oom_drains_batch(struct ktest *t)
 	stats(c, &st);
 	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * The same with the objects in another CPU's batch and an allocation that
+ * cannot wait: GFP_ATOMIC, so the page allocator drains only this CPU.
+ * The failed slab allocation gives back every CPU's batches of the cache
+ * itself (slab_remote_flush()), so it gets one of them.
+ */
+static void test_atomic_flushes_other_cpu(struct ktest *t)
+{
+	int remote = remote_node(t);
+	struct remote_fill f = { .ran_on = -1 };
+	unsigned int cpu, other = NR_CPUS;
+	struct kmem_cache_stats st;
+	struct task_struct *k;
+	void *held, *more, *p;
+
+	if (remote == NUMA_NO_NODE)
+		return;
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id() && cpu_to_mem(cpu) != remote)
+			other = cpu;
+	if (other == NR_CPUS) {
+		ktest_skip(t, "no other CPU off the remote node");
+		return;
+	}
+	f.c = kmem_cache_create("remote_atomic", 1024, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, f.c);
+	f.nr = min_t(unsigned int, f.c->objs, ARRAY_SIZE(f.obj));
+	/* One slab, full: a fresh cache's first slab on @remote. */
+	for (unsigned int i = 0; i < f.nr; i++) {
+		f.obj[i] = kmem_cache_alloc_node(f.c, GFP_KERNEL | __GFP_THISNODE, remote);
+		KTEST_ASSERT_NOT_NULL(t, f.obj[i]);
+	}
+	k = kthread_create(fill_batch, &f, "remote_fill");
+	KTEST_ASSERT_NOT_NULL(t, k);
+	KTEST_ASSERT_EQ(t, kthread_bind(k, other), 0);
+	held = exhaust(remote);
+	drain_all_pages();
+	more = exhaust(remote);
+	wake_up_process(k);
+	KTEST_EXPECT_EQ(t, kthread_join(k), 0);
+	KTEST_EXPECT_EQ(t, f.ran_on, (int)other);
+	KTEST_EXPECT_EQ(t, f.pending, (unsigned long)f.nr);
+	p = kmem_cache_alloc_node(f.c, GFP_ATOMIC | __GFP_THISNODE | __GFP_NOWARN, remote);
+	KTEST_EXPECT_NOT_NULL(t, p);
+	if (p)
+		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(p)), remote);
+	ktest_log(t, "%u objects of node %d in CPU %u's batch, GFP_ATOMIC from CPU %u: %s",
+		  f.nr, remote, other, smp_processor_id(), p ? "got one" : "NULL");
+	give_back(more);
+	give_back(held);
+	if (p)
+		kmem_cache_free(f.c, p);
+	kmem_drain_all();
+	stats(f.c, &st);
+	KTEST_EXPECT_EQ(t, st.node_pending, 0UL);
+	KTEST_EXPECT_EQ(t, st.objs_inuse + st.objs_cached, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_cache_destroy(f.c), 0);
 }
 
 /*
@@ -384,9 +535,11 @@ static void test_concurrent_swap(struct ktest *t)
 
 static struct ktest_case slab_remote_cases[] = {
 	KTEST_CASE(test_batch_and_drain),
+	KTEST_CASE(test_batch_any_build),
 	KTEST_CASE(test_slot_eviction),
 	KTEST_CASE(test_page_drain),
 	KTEST_CASE(test_oom_drains_batch),
+	KTEST_CASE(test_atomic_flushes_other_cpu),
 	KTEST_CASE(test_concurrent_swap),
 	{}
 };

@@ -1288,10 +1288,11 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 # of qemu-numa4-slit-smp8 (a SLIT, memoryless node 2 with CPUs 6-7,
 # CPU-less node 3), 8 CPUs.  First the numa, numa_alloc and slab_remote
 # suites (alloc_pages_node() and kmalloc_node() on every node, remote
-# frees and their per-CPU batches, fallback by distance), then every stress worker for NUMA_STRESS_SECONDS
-# (6) s: the frames and slab workers hand one free in 8 (16) to the next
-# CPU, across the node boundaries 2|3, 5|6 and 7|0, and memoryless node 2
-# allocates from node 1.  Any KASAN report fails it (no kasan suite here to
+# frees and their per-CPU batches, fallback by distance), then every
+# stress worker for NUMA_STRESS_SECONDS (6) s: the frames and slab
+# workers hand one free in 8 (16) to the next CPU, across the node
+# boundaries 2|3, 5|6 and 7|0, and memoryless node 2 allocates from
+# node 1.  Any KASAN report fails it (no kasan suite here to
 # provoke one), as do lockdep reports outside the ktests' lock classes.
 numa_kasan_soak() { run_step _numa_kasan_soak "$@"; }
 _numa_kasan_soak() {

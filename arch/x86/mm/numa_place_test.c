@@ -17,6 +17,7 @@
 #include <exo/pgtable.h>
 #include <exo/sched.h>
 #include <exo/smp.h>
+#include <exo/string.h>
 #include <exo/vmalloc.h>
 #include <asm/smp.h>
 
@@ -163,6 +164,7 @@ static void test_stack_node_api(struct ktest *t)
 static void test_node_data(struct ktest *t)
 {
 	unsigned int cpu = smp_processor_id(), found = 0;
+	const struct zone *ref = NULL;
 	struct node_data_place p;
 	int nid, r;
 
@@ -183,6 +185,18 @@ static void test_node_data(struct ktest *t)
 						   (unsigned long)p.pgdat, p.pgdat_size, nid));
 		KTEST_EXPECT_TRUE(t, range_on_node(t, "node zones", cpu, (unsigned long)p.zones,
 						   p.zones_size, nid));
+		/* A moved zone's lock keeps zone_init()'s class and name (the first node's). */
+		for (const struct zone *z = p.zones;
+		     (const char *)(z + 1) <= (const char *)p.zones + p.zones_size; z++) {
+			if (!ref)
+				ref = z;
+#ifdef CONFIG_LOCKDEP
+			KTEST_EXPECT_EQ(t, (unsigned long)z->lock.key, (unsigned long)ref->lock.key);
+#endif
+#ifdef CONFIG_DEBUG_SPINLOCK
+			KTEST_EXPECT_EQ(t, strcmp(z->lock.name, ref->lock.name), 0);
+#endif
+		}
 	}
 	KTEST_EXPECT_GT(t, found, 0u);
 	KTEST_EXPECT_EQ(t, page_alloc_node_data(NUMA_NO_NODE, &p), -EINVAL);
