@@ -44,6 +44,10 @@ EXPORT_SYMBOL(__warn);
 EXPORT_SYMBOL(dump_stack);
 EXPORT_SYMBOL(panic);
 
+/*
+ * The alloc_pages() and __free_pages() macros of <exo/page_alloc.h> call
+ * the _order<N>() copies for a constant order: a module's calls need them.
+ */
 EXPORT_SYMBOL(alloc_pages);
 EXPORT_SYMBOL(alloc_pages_order0);
 EXPORT_SYMBOL(alloc_pages_order1);

@@ -876,7 +876,7 @@ out:
  * a cached order from any zone with nothing to do after, takes this CPU's
  * cache here; everything else is alloc_pages_slow().
  */
-static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order)
+static __always_inline struct page *alloc_pages_common(gfp_t gfp, unsigned int order)
 {
 	unsigned long pfn;
 
@@ -893,7 +893,7 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 /* Any order; a constant cached order goes to its own copy (<exo/page_alloc.h>). */
 struct page *(alloc_pages)(gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(gfp, order);
+	return alloc_pages_common(gfp, order);
 }
 
 /* This CPU's memory node; kernel-doc in <exo/page_alloc.h>. */
@@ -939,7 +939,7 @@ static noinline void __free_pages_slow(unsigned long pfn, unsigned int order, in
 }
 
 /* Free a block from alloc_pages(); anything else as free_contiguous(). */
-static __always_inline void ___free_pages(struct page *page, unsigned int order)
+static __always_inline void free_pages_common(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
 	int code;
@@ -952,9 +952,10 @@ static __always_inline void ___free_pages(struct page *page, unsigned int order)
 	__free_pages_slow(pfn, order, code);
 }
 
+/* Any order; a constant cached order goes to its own copy (<exo/page_alloc.h>). */
 void (__free_pages)(struct page *page, unsigned int order)
 {
-	___free_pages(page, order);
+	free_pages_common(page, order);
 }
 
 /*
@@ -965,11 +966,11 @@ void (__free_pages)(struct page *page, unsigned int order)
 #define PAGES_ORDER_FNS(o)							\
 struct page *alloc_pages_order##o(gfp_t gfp)					\
 {										\
-	return __alloc_pages(gfp, o);						\
+	return alloc_pages_common(gfp, o);					\
 }										\
 void __free_pages_order##o(struct page *page)					\
 {										\
-	___free_pages(page, o);							\
+	free_pages_common(page, o);						\
 }
 PAGES_ORDER_FNS(0)
 PAGES_ORDER_FNS(1)

@@ -95,15 +95,31 @@ static bool managed_range(unsigned long pfn, unsigned long n)
 	return true;
 }
 
+/* Managed frames of [s, e), a word at a time where it can. */
+static unsigned long managed_count(unsigned long s, unsigned long e)
+{
+	unsigned long n = 0;
+
+	for (; s < e; s++) {
+		if (!(s % 64) && s + 64 <= e) {
+			n += __builtin_popcountl(READ_ONCE(page_managed_map[s / 64]));
+			s += 63;
+		} else {
+			n += pfn_valid(s);
+		}
+	}
+	return n;
+}
+
 #define check_fail(nbad, fmt, ...) do {					\
 	if ((nbad)++ < 8)						\
 		pr_err("check: " fmt "\n", ##__VA_ARGS__);		\
 } while (0)
 
-/* Invariants I1-I3 for one zone (lock held). */
+/* Invariants I1-I3 for one zone, and its managed count (lock held). */
 static unsigned long check_zone(const struct zone *zone)
 {
-	unsigned long nbad = 0, pages = 0, blocks = 0, heads = 0;
+	unsigned long nbad = 0, pages = 0, blocks = 0, heads = 0, managed;
 	unsigned long span = zone->end_pfn - zone->start_pfn;
 
 	for (unsigned int o = 0; o < NR_ORDERS; o++) {
@@ -176,6 +192,11 @@ static unsigned long check_zone(const struct zone *zone)
 	if (heads != blocks)
 		check_fail(nbad, "%s: %lu free heads in the bitmap, %lu on the lists",
 			   zone->name, heads, blocks);
+	/* The managed bitmap, written once at boot, agrees with the count. */
+	managed = managed_count(zone->start_pfn, zone->end_pfn);
+	if (managed != zone->managed)
+		check_fail(nbad, "%s: %lu frames in the managed bitmap, managed %lu",
+			   zone->name, managed, zone->managed);
 	return nbad;
 }
 

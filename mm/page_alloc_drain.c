@@ -150,10 +150,10 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
  * Blocks freed back to back are often neighbours (a run of frames freed
  * in order, either way): a block that extends the current run at either
  * end joins it (along a run, four compares a round), and each run goes
- * to the zone as the largest aligned blocks it holds.  The zone then sees
- * a few large blocks instead of many small ones to merge one by one.  The blocks are
- * owned by us and unlisted, so this is what __free_one() of each would
- * have done, minus the list traffic.
+ * to the zone as the largest aligned blocks it holds.  The zone then
+ * sees a few large blocks instead of many small ones to merge one by
+ * one.  The blocks are owned by us and unlisted, so this is what
+ * __free_one() of each would have done, minus the list traffic.
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,

@@ -111,6 +111,7 @@ void test_memblock_sanitise(struct ktest *t)
 		{ 0x2000000, 0x100000, BOOT_MEM_RESERVED },	/* punches a hole */
 		{ 0x5400100, 0x100, BOOT_MEM_ACPI },		/* partial page */
 		{ 0x6000000, 0, BOOT_MEM_USABLE },
+		{ 0x6010000, 0x5000, BOOT_MEM_USABLE },		/* ends off a bitmap word */
 		{ 0x7000000, ~0ULL, BOOT_MEM_USABLE },		/* wraps */
 		{ 1ULL << 60, 0x1000, BOOT_MEM_USABLE },	/* beyond 2^52 */
 		{ 0x800, 0x1800, BOOT_MEM_USABLE },		/* rounds to one page */
@@ -125,6 +126,7 @@ void test_memblock_sanitise(struct ktest *t)
 		{ 0x2100000, 0x3800000 },
 		{ 0x5000000, 0x5400000 },
 		{ 0x5401000, 0x6000000 },
+		{ 0x6010000, 0x6015000 },
 	};
 	unsigned long before, pfn, n;
 	struct page_alloc_stats st;
@@ -140,18 +142,25 @@ void test_memblock_sanitise(struct ktest *t)
 		KTEST_EXPECT_EQ(t, base + size, want[i].end);
 	}
 	KTEST_EXPECT_EQ(t, i, ARRAY_SIZE(want));
-	KTEST_EXPECT_EQ(t, memblock_end_of_ram(), 0x6000000);
+	KTEST_EXPECT_EQ(t, memblock_end_of_ram(), 0x6015000);
 	/* Boot allocations come from the top, aligned, and are kept out. */
 	before = memblock_reserved_size();
 	a = memblock_alloc(3 * PAGE_SIZE, 1 << 20);
 	KTEST_EXPECT_EQ(t, a, 0);	/* the buddy already took over */
 	KTEST_EXPECT_EQ(t, memblock_reserved_size(), before);
-	/* The managed bitmap, written once over garbage (all ones): RAM handed over only. */
+	/*
+	 * The managed bitmap, written once over garbage (all ones): RAM
+	 * handed over only, nothing in the hole below the last range nor
+	 * past max_pfn (0x6015, not a multiple of 64) in its last word.
+	 */
 	page_alloc_get_stats(&st);
 	for (pfn = 0, n = 0; pfn < max_pfn; pfn++)
 		n += pfn_valid(pfn);
 	KTEST_EXPECT_EQ(t, n, st.managed);
-	KTEST_EXPECT_EQ(t, max_pfn % 64 ? page_managed_map[max_pfn / 64] >> (max_pfn % 64) : 0, 0);
+	KTEST_ASSERT_EQ(t, max_pfn, 0x6015);
+	KTEST_EXPECT_EQ(t, page_managed_map[max_pfn / 64] >> (max_pfn % 64), 0);
+	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x6000000)));
+	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x600f000)));
 	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x2000000)));
 	KTEST_EXPECT_FALSE(t, pfn_valid(PHYS_PFN(0x5400000)));
 	KTEST_EXPECT_TRUE(t, pfn_valid(PHYS_PFN(0x5401000)));

@@ -91,37 +91,78 @@ static void shadow_free(unsigned long *shadow, size_t bytes)
 
 /*
  * A drain finds runs of neighbouring blocks, ascending four at a time or
- * one at a time, and descending the same way.  Free a whole instance in
- * runs of 1 to 9 frames, alternately ascending and descending, so that
- * runs start, turn and break at every position of a group of four, then
- * drain: every frame must be back exactly once, merged as before.
+ * one at a time, and descending the same way, and stops at the end of its
+ * batch.  Free a whole instance of blocks of @order in runs of 1 to 9
+ * blocks, alternately ascending and descending, so that runs start, turn
+ * and break at every position of a group of four.  There are more blocks
+ * than the ring's high-water mark plus two batches, so most frees push
+ * the ring past its mark and drain a batch whose end cuts a run.  Then
+ * drain the rest: every frame must be back exactly once, merged as before.
  */
-void test_pcp_drain_runs(struct ktest *t)
+static void drain_runs_in(struct ktest *t, struct buddy_test_instance *bi, unsigned int order)
 {
-	static struct buddy_test_instance bi;
-	static phys_addr_t f[256];
+	unsigned int r = pcp_ring(order);
+	unsigned long n = 1UL << order_base_2(PCP_RING_HIGH(r) + 2 * PCP_BATCH_BLOCKS(order));
+	unsigned long size = 1UL << order, base = ~0UL, i, j, len;
 	struct free_area_fingerprint before, after;
-	unsigned long n = ARRAY_SIZE(f), base = ~0UL, i, j, len;
+	struct page_alloc_cpu_stats s0, s1;
 	bool down = false;
+	phys_addr_t f;
 
-	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, ilog2(ARRAY_SIZE(f))), 0);
-	buddy_test_fingerprint(&bi, &before);
+	if (order_base_2(n) + order > MAX_ORDER)
+		KTEST_SKIP(t, "PCP_HIGH too large for one instance");
+	KTEST_ASSERT_EQ(t, buddy_test_init(bi, order_base_2(n) + order), 0);
+	buddy_test_fingerprint(bi, &before);
 	for (i = 0; i < n; i++) {
-		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &f[i]), 0);
-		base = min(base, (unsigned long)f[i]);
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_contiguous(bi, size, &f), 0);
+		base = min(base, (unsigned long)f);
 	}
+	buddy_test_stats(bi, &s0);
 	for (i = 0, len = 1; i < n; i += len, len = len % 9 + 1, down = !down) {
 		len = min(len, n - i);
-		for (j = 0; j < len; j++)
-			KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, base + PFN_PHYS(down ?
-								i + len - 1 - j : i + j)), 0);
+		for (j = 0; j < len; j++) {
+			unsigned long k = down ? i + len - 1 - j : i + j;
+
+			KTEST_EXPECT_EQ(t, buddy_test_free_contiguous(bi, base + PFN_PHYS(k * size),
+								      size), 0);
+		}
 	}
-	buddy_test_drain(&bi);
-	buddy_test_fingerprint(&bi, &after);
+	buddy_test_stats(bi, &s1);
+	/* The ring stopped at its mark: the frees drained batches. */
+	KTEST_EXPECT_GE(t, s1.pcp_drains - s0.pcp_drains, 2);
+	KTEST_EXPECT_LE(t, buddy_test_pcp_count(bi, order), PCP_RING_HIGH(r));
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(bi), n * size);
+	KTEST_EXPECT_EQ(t, buddy_test_check(bi), 0);
+	buddy_test_drain(bi);
+	buddy_test_fingerprint(bi, &after);
 	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
-	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), n);
-	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
-	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(bi), n * size);
+	KTEST_EXPECT_EQ(t, buddy_test_check(bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(bi), 0);
+}
+
+/*
+ * A drain that reads past its batch's end can never stop: it walks on
+ * from the ring through whatever follows, freeing what it reads.  The
+ * ring's slots end the instance, placed at the end of its mapping (in
+ * the kernel a vmalloc() guard page follows): such a walk faults at once.
+ */
+static void drain_runs(struct ktest *t, unsigned int order)
+{
+	size_t bytes = ALIGN(sizeof(struct buddy_test_instance), PAGE_SIZE);
+	unsigned long *mem = shadow_alloc(bytes);
+
+	BUILD_BUG_ON(sizeof(struct buddy_test_instance) -
+		     offsetof(struct buddy_test_instance, pageset.pcp.slots[PCP_SLOTS]) > 16);
+	KTEST_ASSERT_NOT_NULL(t, mem);
+	drain_runs_in(t, (void *)((char *)mem + bytes - sizeof(struct buddy_test_instance)), order);
+	shadow_free(mem, bytes);
+}
+
+void test_pcp_drain_runs(struct ktest *t)
+{
+	for (unsigned int order = 0; order <= PCP_MAX_ORDER; order++)
+		drain_runs(t, order);
 }
 
 /*

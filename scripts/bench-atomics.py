@@ -57,7 +57,7 @@ import sys
 
 # The fast paths: (row, [functions in call order], argument registers
 # holding caller-owned memory, argument values known to the row, which
-# resolve jump tables such as alloc_pages()' switch on the order).
+# resolve the jump tables of switches on them).
 # --check fails when a row of ZERO shows an atomic RMW or a shared-line
 # store, or when a row's functions are missing.
 # `pair` is mm/slab_bench.c's loop with kmalloc()/kfree() inlined: the
@@ -68,8 +68,11 @@ PATHS = [
     ("kmalloc(2048)+kfree, tier 2", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 2048}),
     ("kmalloc(16384)+kfree, tier 3", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 16384}),
     ("alloc_frame+free_frame", ["alloc_frame", "free_frame"], ("%rdi",), {}),
-    ("alloc_pages+__free_pages, order 0", ["alloc_pages", "__free_pages"], ("%rdi",),
-     {"%rsi": 0}),
+    # alloc_pages(gfp, 0)/__free_pages(page, 0) with a constant order, as
+    # alloc_page()/__free_page() and the page_order0_pair bench write
+    # them, compile to these (<exo/page_alloc.h>).
+    ("alloc_pages+__free_pages, order 0", ["alloc_pages_order0", "__free_pages_order0"],
+     ("%rdi",), {}),
     ("map_page+unmap_page 4 KiB", ["map_page", "unmap_page"], (), {}),
     ("translate (cache hit)", ["translate"], ("%rsi",), {}),
 ]

@@ -227,6 +227,15 @@ int free_contiguous(phys_addr_t base, size_t count);
  * block is free in the allowed zones or @order is too large; NULL with a
  * WARN for a __GFP_NOFAIL request that gfp_nofail_refused() turns down
  * or that still fails after the retry.
+ *
+ * alloc_pages() is also a macro (below): with an @order the compiler
+ * knows, 0-3 or 9, it calls alloc_pages_order0() .. alloc_pages_order9()
+ * instead, which do the same without testing the order at run time; any
+ * other order calls this function.  ``(alloc_pages)(gfp, order)`` and
+ * ``&alloc_pages`` name the exported function itself.  Being a
+ * function-like macro, it also expands in an unrelated call such as
+ * ``ops->alloc_pages(a, b)`` of a struct member of that name: write
+ * ``(ops->alloc_pages)(a, b)`` or pick another member name.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 
@@ -280,6 +289,12 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
  * O(1) when @page heads an allocated block of that @order.  Anything else
  * is handled exactly as free_contiguous(page_to_phys(@page), 1 << @order):
  * a run of allocated frames is freed, a bad run is refused and logged.
+ *
+ * __free_pages() is also a macro, as alloc_pages(): a constant @order of
+ * 0-3 or 9 calls __free_pages_order0() .. __free_pages_order9(), any
+ * other this function; ``(__free_pages)(page, order)`` and
+ * ``&__free_pages`` name the function, and a struct member called as
+ * ``ops->__free_pages(a, b)`` would expand the same way.
  */
 void __free_pages(struct page *page, unsigned int order);
 
@@ -302,36 +317,91 @@ unsigned long get_zeroed_page(gfp_t gfp);
  */
 void free_pages(unsigned long addr, unsigned int order);
 
+/*
+ * alloc_pages() and __free_pages() compiled for each order the per-CPU
+ * caches serve (0-3 and PCP_HUGE_ORDER, 9), which the macros below call
+ * for a constant order: the cache hit then has no dispatch on the order.
+ * Exported for modules, whose constant-order calls reach them the same way.
+ */
+
 /**
- * alloc_pages_order0() - alloc_pages(@gfp, 0) with no dispatch on the order
+ * alloc_pages_order0() - alloc_pages(@gfp, 0) with no test of the order
  * @gfp: as alloc_pages()
  *
- * alloc_pages_order1(), alloc_pages_order2(), alloc_pages_order3() and
- * alloc_pages_order9() are the same for the other orders the per-CPU
- * caches serve.  alloc_pages() with a constant @order calls them (the
- * macro below), so that its cache hit does not test the order at run time.
+ * What alloc_pages(@gfp, 0) and alloc_page(@gfp) call.
  * Return: as alloc_pages().
  */
 struct page *alloc_pages_order0(gfp_t gfp);
+
+/**
+ * alloc_pages_order1() - alloc_pages(@gfp, 1) with no test of the order
+ * @gfp: as alloc_pages()
+ * Return: as alloc_pages().
+ */
 struct page *alloc_pages_order1(gfp_t gfp);
+
+/**
+ * alloc_pages_order2() - alloc_pages(@gfp, 2) with no test of the order
+ * @gfp: as alloc_pages()
+ * Return: as alloc_pages().
+ */
 struct page *alloc_pages_order2(gfp_t gfp);
+
+/**
+ * alloc_pages_order3() - alloc_pages(@gfp, 3) with no test of the order
+ * @gfp: as alloc_pages()
+ * Return: as alloc_pages().
+ */
 struct page *alloc_pages_order3(gfp_t gfp);
+
+/**
+ * alloc_pages_order9() - alloc_pages(@gfp, 9) with no test of the order
+ * @gfp: as alloc_pages()
+ *
+ * Order 9 (2 MiB) is PCP_HUGE_ORDER, the per-CPU cache of huge blocks.
+ * Return: as alloc_pages().
+ */
 struct page *alloc_pages_order9(gfp_t gfp);
 
 /**
- * __free_pages_order0() - __free_pages(@page, 0) with no dispatch on the order
+ * __free_pages_order0() - __free_pages(@page, 0) with no test of the order
  * @page: as __free_pages()
  *
- * __free_pages_order1() .. __free_pages_order3() and __free_pages_order9()
- * are the same for orders 1-3 and 9; __free_pages() with a constant order
- * calls them.
+ * What __free_pages(@page, 0) and __free_page(@page) call.
  */
 void __free_pages_order0(struct page *page);
+
+/**
+ * __free_pages_order1() - __free_pages(@page, 1) with no test of the order
+ * @page: as __free_pages()
+ */
 void __free_pages_order1(struct page *page);
+
+/**
+ * __free_pages_order2() - __free_pages(@page, 2) with no test of the order
+ * @page: as __free_pages()
+ */
 void __free_pages_order2(struct page *page);
+
+/**
+ * __free_pages_order3() - __free_pages(@page, 3) with no test of the order
+ * @page: as __free_pages()
+ */
 void __free_pages_order3(struct page *page);
+
+/**
+ * __free_pages_order9() - __free_pages(@page, 9) with no test of the order
+ * @page: as __free_pages(); order 9 is PCP_HUGE_ORDER
+ */
 void __free_pages_order9(struct page *page);
 
+/*
+ * The alloc_pages() macro's constant-order case: @order is a compile-time
+ * constant here, so the switch folds to one call, the order's copy for a
+ * cached order and the alloc_pages() function (parenthesised: not the
+ * macro again) for any other.  Keep the cases in step with the
+ * PAGES_ORDER_FNS() list of mm/page_alloc.c.
+ */
 static __always_inline struct page *__alloc_pages_const(gfp_t gfp, unsigned int order)
 {
 	switch (order) {
@@ -344,6 +414,7 @@ static __always_inline struct page *__alloc_pages_const(gfp_t gfp, unsigned int 
 	}
 }
 
+/* The same for the __free_pages() macro. */
 static __always_inline void __free_pages_const(struct page *page, unsigned int order)
 {
 	switch (order) {
@@ -356,7 +427,11 @@ static __always_inline void __free_pages_const(struct page *page, unsigned int o
 	}
 }
 
-/* A constant order the caches serve goes to its own copy, any other to the functions. */
+/*
+ * A constant order goes to __*_pages_const(), any other to the function.
+ * Function-like macros: see alloc_pages() for the hazard of a struct
+ * member of the same name.
+ */
 #define alloc_pages(gfp, order)							\
 	(__builtin_constant_p(order) ? __alloc_pages_const(gfp, order) :	\
 	 (alloc_pages)(gfp, order))
