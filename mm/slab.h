@@ -123,8 +123,9 @@
  *       interrupts disabled or (the kmalloc caches' pop and push hits,
  *       t2_pop_kmalloc() and t2_push_kmalloc()) in a restartable
  *       sequence whose only store that counts is its last instruction,
- *       the update of the array's count (kmalloc_t2.top[]): an interrupt that lands inside one before it
- *       sends it back to its start (do_interrupt()), so a handler's own
+ *       the update of the array's count (kmalloc_t2.top[]): an interrupt
+ *       that lands inside one before it sends it back to its start
+ *       (do_interrupt()), so a handler's own
  *       kmalloc/kfree (or another thread's, after a preemption there)
  *       comes wholly before or after it.  Exceptions and NMIs are not
  *       rewound: I8 keeps them off the arrays.
@@ -245,7 +246,13 @@ struct slab_cpu_stats {
 			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
 			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
-	unsigned long avail;		/* a word: the hit paths index with it as is */
+	/*
+	 * Objects in entry[] of a typed cache's array (and of every array
+	 * in the hosted build), a word that the hit paths index with as is.
+	 * The kernel's kmalloc arrays count in kmalloc_t2.top[] instead and
+	 * leave it 0: read a count through ac_top() or ac_count().
+	 */
+	unsigned long avail;
 	unsigned long hits, misses, drains;
 	void *entry[(AC_BYTES - AC_HEADER) / 8];
 };
