@@ -597,7 +597,8 @@ void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (!(c->flags & SLAB_NO_TIER2)) {
 		struct array_cache *ac = cpu_ac(c, smp_processor_id());
-		unsigned long *top = ac_top(c, ac), base = ac_base(c), cnt = *top - base;
+		unsigned long *top = ac_top(c, ac);
+		unsigned long base = ac_base(c), cnt = *top - base;
 
 		if (cnt + n <= T2_LIMIT) {
 			memcpy(&ac->entry[cnt], objs, n * sizeof(*objs));
@@ -632,7 +633,7 @@ void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 		if (likely(cnt)) {
 			obj = ac->entry[--cnt];
 			*top = base + cnt;
-			(*ac_hits(c, ac))++;
+			ac_hit(c, ac);
 			local_irq_restore(flags);
 			return obj;
 		}
@@ -748,7 +749,7 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 		objs[got++] = ac->entry[--cnt];
 	*top = base + cnt;
 	if (got)
-		(*ac_hits(c, ac))++;
+		ac_hit(c, ac);
 	else
 		ac->misses++;
 	local_irq_restore(flags);

@@ -397,20 +397,38 @@ static __always_inline unsigned long ac_base(const struct kmem_cache *c)
 	return 0;
 }
 
-/* The objects in @c's array @ac. */
-static __always_inline unsigned long ac_count(const struct kmem_cache *c, struct array_cache *ac)
-{
-	return READ_ONCE(*ac_top(c, ac)) - ac_base(c);
-}
-
-/* The hit count of @c's array @ac. */
-static __always_inline unsigned long *ac_hits(const struct kmem_cache *c, struct array_cache *ac)
+/* The objects in @c's array @ac (a racy read unless on its CPU with interrupts off). */
+static __always_inline unsigned long ac_count(const struct kmem_cache *c,
+					      const struct array_cache *ac)
 {
 #ifdef SLAB_KT2
 	if (c->flags & SLAB_KMALLOC_AC)
-		return &ac_kt2(c, ac)->hits[KT2_IDX(c->cls)];
+		return READ_ONCE(ac_kt2(c, ac)->top[KT2_IDX(c->cls)]) - KT2_BASE(c->cls);
 #endif
-	return &ac->hits;
+	return READ_ONCE(ac->avail);
+}
+
+/* The hit count of @c's array @ac (a racy read, for statistics). */
+static __always_inline unsigned long ac_hits(const struct kmem_cache *c,
+					     const struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC)
+		return READ_ONCE(ac_kt2(c, ac)->hits[KT2_IDX(c->cls)]);
+#endif
+	return READ_ONCE(ac->hits);
+}
+
+/* Count a hit of @c's array @ac: its CPU, interrupts off. */
+static __always_inline void ac_hit(const struct kmem_cache *c, struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC) {
+		ac_kt2(c, ac)->hits[KT2_IDX(c->cls)]++;
+		return;
+	}
+#endif
+	ac->hits++;
 }
 
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu);
