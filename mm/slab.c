@@ -73,7 +73,14 @@ DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
 	[KT2_IDX(3)] = f(3), [KT2_IDX(4)] = f(4), [KT2_IDX(5)] = f(5), [KT2_IDX(6)] = f(6),	\
 	[KT2_IDX(7)] = f(7), [KT2_IDX(8)] = f(8)
 #define KT2_LIMIT(k)	(KT2_BASE(k) + T2_LIMIT)
-BUILD_BUG_ON(NR_KMALLOC != 9 || KT2_N != KT2_IDX(NR_KMALLOC));
+/* KT2_CLASSES() names every class. */
+BUILD_BUG_ON(NR_KMALLOC != 9);
+/*
+ * __kmalloc_big() indexes top[], hits[] and the tables with the bsr of
+ * (size - 1): the largest class's must be its KT2_IDX(), inside them.
+ */
+#define KT2_BSR_MAX	(63 - __builtin_clzl(KMALLOC_MAX_CACHE_SIZE - 1))
+BUILD_BUG_ON(KT2_BSR_MAX >= KT2_N || KT2_BSR_MAX != KT2_IDX(NR_KMALLOC - 1));
 DEFINE_PER_CPU_ALIGNED(struct kmalloc_t2, kmalloc_t2) = { .top = { KT2_CLASSES(KT2_BASE) } };
 const unsigned long kmalloc_t2_bottom[KT2_N] = { KT2_CLASSES(KT2_BASE) };
 const unsigned long kmalloc_t2_limit[KT2_N] = { KT2_CLASSES(KT2_LIMIT) };
