@@ -76,7 +76,14 @@ DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
 	[KT2_IDX(3)] = f(3), [KT2_IDX(4)] = f(4), [KT2_IDX(5)] = f(5), [KT2_IDX(6)] = f(6),	\
 	[KT2_IDX(7)] = f(7), [KT2_IDX(8)] = f(8)
 #define KT2_LIMIT(k)	(KT2_BASE(k) + T2_LIMIT)
-BUILD_BUG_ON(NR_KMALLOC != 9 || KT2_N != KT2_IDX(NR_KMALLOC));
+/* KT2_CLASSES() names every class. */
+BUILD_BUG_ON(NR_KMALLOC != 9);
+/*
+ * __kmalloc_big() indexes top[], hits[] and the tables with the bsr of
+ * (size - 1): the largest class's must be its KT2_IDX(), inside them.
+ */
+#define KT2_BSR_MAX	(63 - __builtin_clzl(KMALLOC_MAX_CACHE_SIZE - 1))
+BUILD_BUG_ON(KT2_BSR_MAX >= KT2_N || KT2_BSR_MAX != KT2_IDX(NR_KMALLOC - 1));
 DEFINE_PER_CPU_ALIGNED(struct kmalloc_t2, kmalloc_t2) = { .top = { KT2_CLASSES(KT2_BASE) } };
 const unsigned long kmalloc_t2_bottom[KT2_N] = { KT2_CLASSES(KT2_BASE) };
 const unsigned long kmalloc_t2_limit[KT2_N] = { KT2_CLASSES(KT2_LIMIT) };
@@ -656,7 +663,8 @@ void cache_put_bulk(struct kmem_cache *c, void *const *objs, unsigned int n)
 #ifdef CONFIG_SLAB_TIER_PERCPU
 	if (!(c->flags & SLAB_NO_TIER2)) {
 		struct array_cache *ac = cpu_ac(c, smp_processor_id());
-		unsigned long *top = ac_top(c, ac), base = ac_base(c), cnt = *top - base;
+		unsigned long *top = ac_top(c, ac);
+		unsigned long base = ac_base(c), cnt = *top - base;
 
 		if (cnt + n <= T2_LIMIT) {
 			memcpy(&ac->entry[cnt], objs, n * sizeof(*objs));
@@ -691,7 +699,7 @@ void *cache_alloc(struct kmem_cache *c, gfp_t gfp)
 		if (likely(cnt)) {
 			obj = ac->entry[--cnt];
 			*top = base + cnt;
-			(*ac_hits(c, ac))++;
+			ac_hit(c, ac);
 			local_irq_restore(flags);
 			return obj;
 		}
@@ -808,7 +816,7 @@ unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n)
 		objs[got++] = ac->entry[--cnt];
 	*top = base + cnt;
 	if (got)
-		(*ac_hits(c, ac))++;
+		ac_hit(c, ac);
 	else
 		ac->misses++;
 	local_irq_restore(flags);

@@ -136,8 +136,9 @@
  *       interrupts disabled or (the kmalloc caches' pop and push hits,
  *       t2_pop_kmalloc() and t2_push_kmalloc()) in a restartable
  *       sequence whose only store that counts is its last instruction,
- *       the update of the array's count (kmalloc_t2.top[]): an interrupt that lands inside one before it
- *       sends it back to its start (do_interrupt()), so a handler's own
+ *       the update of the array's count (kmalloc_t2.top[]): an interrupt
+ *       that lands inside one before it sends it back to its start
+ *       (do_interrupt()), so a handler's own
  *       kmalloc/kfree (or another thread's, after a preemption there)
  *       comes wholly before or after it.  Exceptions and NMIs are not
  *       rewound: I8 keeps them off the arrays.
@@ -267,7 +268,13 @@ struct slab_cpu_stats {
 			 AC_BYTES_MIN <= 1024 ? 1024 : AC_BYTES_MIN <= 2048 ? 2048 :	\
 			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
-	unsigned long avail;		/* a word: the hit paths index with it as is */
+	/*
+	 * Objects in entry[] of a typed cache's array (and of every array
+	 * in the hosted build), a word that the hit paths index with as is.
+	 * The kernel's kmalloc arrays count in kmalloc_t2.top[] instead and
+	 * leave it 0: read a count through ac_top() or ac_count().
+	 */
+	unsigned long avail;
 	unsigned long hits, misses, drains;
 	void *entry[(AC_BYTES - AC_HEADER) / 8];
 };
@@ -413,20 +420,38 @@ static __always_inline unsigned long ac_base(const struct kmem_cache *c)
 	return 0;
 }
 
-/* The objects in @c's array @ac. */
-static __always_inline unsigned long ac_count(const struct kmem_cache *c, struct array_cache *ac)
-{
-	return READ_ONCE(*ac_top(c, ac)) - ac_base(c);
-}
-
-/* The hit count of @c's array @ac. */
-static __always_inline unsigned long *ac_hits(const struct kmem_cache *c, struct array_cache *ac)
+/* The objects in @c's array @ac (a racy read unless on its CPU with interrupts off). */
+static __always_inline unsigned long ac_count(const struct kmem_cache *c,
+					      const struct array_cache *ac)
 {
 #ifdef SLAB_KT2
 	if (c->flags & SLAB_KMALLOC_AC)
-		return &ac_kt2(c, ac)->hits[KT2_IDX(c->cls)];
+		return READ_ONCE(ac_kt2(c, ac)->top[KT2_IDX(c->cls)]) - KT2_BASE(c->cls);
 #endif
-	return &ac->hits;
+	return READ_ONCE(ac->avail);
+}
+
+/* The hit count of @c's array @ac (a racy read, for statistics). */
+static __always_inline unsigned long ac_hits(const struct kmem_cache *c,
+					     const struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC)
+		return READ_ONCE(ac_kt2(c, ac)->hits[KT2_IDX(c->cls)]);
+#endif
+	return READ_ONCE(ac->hits);
+}
+
+/* Count a hit of @c's array @ac: its CPU, interrupts off. */
+static __always_inline void ac_hit(const struct kmem_cache *c, struct array_cache *ac)
+{
+#ifdef SLAB_KT2
+	if (c->flags & SLAB_KMALLOC_AC) {
+		ac_kt2(c, ac)->hits[KT2_IDX(c->cls)]++;
+		return;
+	}
+#endif
+	ac->hits++;
 }
 
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu);

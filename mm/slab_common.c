@@ -203,6 +203,7 @@ static __always_inline void *large_cache_take(unsigned long b)
 {
 	unsigned long off = (b - 11) * 8, flags;
 	void *obj;
+
 	/* Computed whole before the irqsave: gcc otherwise splits it around. */
 	OPTIMIZER_HIDE_VAR(off);
 	local_irq_save(flags);

@@ -14,6 +14,7 @@
 #include <exo/string.h>
 #include <asm/page.h>
 
+#include "slab.h"
 #include "slab_test.h"
 
 /*
@@ -264,3 +265,42 @@ void test_large_cache_page_pressure(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
+
+#ifndef __HOSTED__
+/*
+ * kfree() reaches a large block's free, and its double-free report, by
+ * tail calls only (__kfree_other(), kfree_other_slow(), free_large_kfree()):
+ * the report's frame must still read kfree()'s caller as its return
+ * address.  A call in the chain that is not a tail call names kfree's
+ * own code (or a helper) instead of this function.
+ */
+void test_large_double_kfree_caller(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count();
+	static char line[256], want[64];
+	unsigned int rs0 = slab_rs.count;
+	bool found = false;
+	u64 pos;
+	void *p;
+
+	if (IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "KASAN reports a double free its own way");
+	pos = log_buf_first_line();
+	while (log_buf_read_line(&pos, line, sizeof(line)) >= 0)
+		;
+	p = kmalloc(16384, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	/* The report must not be rate-limited away (earlier cases report too). */
+	WRITE_ONCE(slab_rs.count, 0);
+	kfree(p);
+	WRITE_ONCE(slab_rs.count, rs0 + 1);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + 1);
+	snprintf(want, sizeof(want), "kfree(%p) from %s+", p, __func__);
+	while (log_buf_read_line(&pos, line, sizeof(line)) >= 0)
+		found |= strstr(line, want) != NULL;
+	KTEST_EXPECT_TRUE(t, found);
+	if (!found)
+		ktest_log(t, "no report with \"%s\"", want);
+}
+#endif

@@ -47,11 +47,11 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		st->t1_misses += READ_ONCE(s->t1_misses);
 		st->t1_flushes += READ_ONCE(s->t1_flushes);
 #ifdef CONFIG_SLAB_TIER_PERCPU
-		struct array_cache *ac = cpu_ac_any(c, i);
+		const struct array_cache *ac = cpu_ac_any(c, i);
 
 		if (!ac)
 			continue;
-		st->t2_hits += READ_ONCE(*ac_hits(c, ac));
+		st->t2_hits += ac_hits(c, ac);
 		st->t2_misses += READ_ONCE(ac->misses);
 		st->t2_drains += READ_ONCE(ac->drains);
 		st->objs_cached += ac_count(c, ac);

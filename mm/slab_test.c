@@ -946,6 +946,7 @@ static struct ktest_case slab_cases[] = {
 #ifndef __HOSTED__
 	KTEST_CASE_RAM(test_large_cache_remote_drain, KTEST_F_SMP, 16),
 	KTEST_CASE(test_large_cache_node),
+	KTEST_CASE(test_large_double_kfree_caller),
 	KTEST_CASE_FLAGS(test_t2_irq_interleave, KTEST_F_SMP),
 #endif
 #ifndef __HOSTED__

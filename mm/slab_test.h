@@ -51,6 +51,7 @@ void test_large_cache_page_pressure(struct ktest *t);
 #ifndef __HOSTED__
 void test_large_cache_remote_drain(struct ktest *t);
 void test_large_cache_node(struct ktest *t);
+void test_large_double_kfree_caller(struct ktest *t);
 /* mm/slab_t2_test.c */
 void test_t2_irq_interleave(struct ktest *t);
 #endif

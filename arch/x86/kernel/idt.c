@@ -134,12 +134,15 @@ void do_interrupt(struct pt_regs *regs)
 	}
 	/*
 	 * First: no interrupt handler, softirq or thread switched to may
-	 * run on this CPU's page caches under a half-done push or pop.
-	 * Exceptions and NMIs (vectors 0-31) are not rewound: a fault or
-	 * #DB inside a sequence must resume at the faulting instruction,
-	 * and their handlers never touch the page caches or translate()'s
-	 * cache (the page allocator warns when called in_trap()), so what
-	 * the sequence loaded before them is still current after them.
+	 * run on this CPU's page caches or tier-2 kmalloc arrays under a
+	 * half-done push or pop, nor on translate()'s cache under a
+	 * half-done read (<asm/pcp.h>).  Exceptions and NMIs (vectors
+	 * 0-31) are not rewound: a fault or #DB inside a sequence must
+	 * resume at the faulting instruction, and their handlers never
+	 * touch the page caches, the kmalloc arrays or translate()'s cache
+	 * (the page allocator warns when called in_trap(), the slab
+	 * refuses a trap's kmalloc/kfree: mm/slab.h I8), so what the
+	 * sequence loaded before them is still current after them.
 	 */
 	pcp_restart_fixup(regs);
 	__preempt_count_add(HARDIRQ_OFFSET);

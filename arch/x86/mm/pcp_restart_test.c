@@ -674,6 +674,97 @@ static void step_walk_exits(struct ktest *t)
 	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0;
 }
 
+/* The conditional jump (rel8 or rel32) on condition @cc at @rip. */
+static bool is_jcc(unsigned long rip, u8 cc)
+{
+	const u8 *c = (const u8 *)rip;
+
+	return c[0] == 0x70 + cc || (c[0] == 0x0f && c[1] == 0x80 + cc);
+}
+
+#define CC_AE	0x3
+#define CC_E	0x4
+
+/*
+ * The _idx forms' miss paths, stepped: a pop of stack 1 while empty with
+ * a handler that pushes, a push while full (top == limit) with a handler
+ * that pops.  Interrupted between the compare and its jump (or between
+ * the load and the compare) the sequence must restart and see the
+ * handler's change: the pop takes the handler's entry, the push
+ * succeeds.  The miss with a stale compare would also be a serial order,
+ * but the sequence's design promises the restart, and without its table
+ * entry the stale compare is what runs.  One run interrupted at boundary
+ * @k of @plain (the @n boundaries of the run without interruption, NULL
+ * for that run); true if its result is right, *@inside set if @k is one
+ * of those two points.
+ */
+static bool step_miss_run(bool push, unsigned int k, const unsigned long *plain,
+			  unsigned int n, bool *inside)
+{
+	struct step_ac *ac = this_cpu_ptr(&step_ac);
+	unsigned long v = 0, *sl = &ac->slots[STEP_SLOTS];
+	u8 cc = push ? CC_AE : CC_E;
+	bool ok;
+
+	for (unsigned int i = 0; i < STEP_SLOTS; i++)
+		sl[i] = STEP_A(i);
+	ac->tops[1] = STEP_SLOTS + (push ? STEP_AC_LIMIT : 0);
+	sc.idx = true;
+	sc.stack = 1;
+	sc.act = push ? ACT_POP : ACT_PUSH;
+	sc.k = k;
+	sc.n = 0;
+	sc.hok = false;
+	sc.hval = 0;
+	sc.restarted = false;
+	WRITE_ONCE(sc.cpu, smp_processor_id());
+	if (push)
+		ok = step_push_idx(sc.stack);
+	else
+		ok = step_pop_idx(sc.stack, &v);
+	barrier();
+	WRITE_ONCE(sc.cpu, -1);
+	*inside = plain && k + 1 < n && (is_jcc(plain[k], cc) || is_jcc(plain[k + 1], cc));
+	if (!plain || k >= sc.n)	/* not interrupted: the miss, nothing changed */
+		return !ok && ac->tops[1] == STEP_SLOTS + (push ? STEP_AC_LIMIT : 0);
+	if (push) {
+		bool after = sc.hok && sc.hval == STEP_A(STEP_AC_LIMIT - 1);
+		bool first = after && ok && ac->tops[1] == STEP_SLOTS + STEP_AC_LIMIT &&
+			     sl[STEP_AC_LIMIT - 1] == STEP_T;
+
+		if (*inside)
+			return sc.restarted && first;
+		return first || (after && !ok && ac->tops[1] == STEP_SLOTS + STEP_AC_LIMIT - 1);
+	}
+	if (*inside)
+		return sc.restarted && ok && v == STEP_H && ac->tops[1] == STEP_SLOTS;
+	return (ok && v == STEP_H && ac->tops[1] == STEP_SLOTS) ||
+	       (!ok && ac->tops[1] == STEP_SLOTS + 1 && sl[0] == STEP_H);
+}
+
+static void step_miss_idx(struct ktest *t, bool push)
+{
+	const char *name = push ? "push_idx full/pop" : "pop_idx empty/push";
+	static unsigned long plain[STEP_MAX];
+	unsigned int n, bad = 0, inside_n = 0;
+	bool inside;
+
+	KTEST_EXPECT_TRUE(t, step_miss_run(push, ~0U, NULL, 0, &inside));
+	n = sc.n;
+	KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
+	memcpy(plain, sc.rips, n * sizeof(plain[0]));
+	for (unsigned int k = 0; k < n; k++) {
+		if (!step_miss_run(push, k, plain, n, &inside) && !bad++)
+			ktest_log(t, "%s: wrong result interrupted at %pS (k %u, restarted %d)",
+				  name, (void *)plain[k], k, sc.restarted);
+		inside_n += inside;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0U);
+	/* Before the compare and before its jump: the two points the restart covers. */
+	KTEST_EXPECT_EQ(t, inside_n, 2U);
+	ktest_log(t, "%s: %u boundaries", name, n);
+}
+
 void test_pcp_restart_step(struct ktest *t)
 {
 	static const struct { enum step_seq seq; enum step_act act; const char *name; } cases[] = {
@@ -724,6 +815,8 @@ void test_pcp_restart_step(struct ktest *t)
 	}
 	step_pop_empty(t);
 	step_walk_exits(t);
+	step_miss_idx(t, false);
+	step_miss_idx(t, true);
 	local_irq_restore(flags);
 	WRITE_ONCE(debug_trap_hook, prev);
 	walk_tables[0] = NULL;

@@ -14,11 +14,12 @@
  * instruction (pcp_restart_fixup(), called by do_interrupt() before the
  * handler).  Exceptions and NMIs (vectors 0-31) are not rewound: a fault
  * must resume at its own instruction, and their handlers must not use
- * the page allocator or translate() (the allocator warns in_trap()), so
- * they leave the stacks as the sequence saw them.  A handler that pushed or popped
- * the same stack, or another thread that ran on this CPU meanwhile, is
- * then seen by the sequence's second run, which starts from the current
- * top; what the first run stored above the top before it was cut off is
+ * the page allocator, translate() or kmalloc/kfree (the allocator warns
+ * in_trap(), the slab refuses a trap's call: mm/slab.h I8), so they
+ * leave the stacks as the sequence saw them.  A handler that pushed or
+ * popped the same stack, or another thread that ran on this CPU
+ * meanwhile, is then seen by the sequence's second run, which starts from
+ * the current top; what the first run stored above the top before it was cut off is
  * dead.  Threads never migrate, and a sequence names no CPU anyway: %gs
  * is the CPU's base at every run.  The same design as Linux's rseq for
  * user space, with the kernel's own entry code doing the abort.

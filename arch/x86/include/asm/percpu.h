@@ -50,13 +50,12 @@ do {									\
  * An element of a per-CPU array picked at run time, addressed from the
  * per-CPU symbol and a byte offset held in a register, with no per-CPU base
  * or CPU number to load: @var is a field of the array's first element
- * (&kmalloc_ac[0].avail), @off the element's byte offset, @n (the _idx
- * forms) an index into @var when it is itself an array of 8-byte words.
- * 4- and 8-byte fields only.  raw_: no protection of their own, the caller
- * keeps other code off this CPU's copy (interrupts disabled).  The
- * "memory" clobbers keep them ordered against the caller's other accesses.
- * @var may also be such a field less a constant (*(T *)(&field - k)): the
- * %P operands print symbol-minus-constant, which %c refuses.
+ * (large_cache.addr[0]), @off the element's byte offset.  4- and 8-byte
+ * fields only.  raw_: no protection of their own, the caller keeps other
+ * code off this CPU's copy (interrupts disabled).  The "memory" clobbers
+ * keep them ordered against the caller's other accesses.  @var may also be
+ * such a field less a constant (*(T *)(&field - k)): the %P operands print
+ * symbol-minus-constant, which %c refuses.
  */
 #define raw_cpu_read_off(var, off) ({					\
 	__typeof__(var) __r;						\
@@ -85,35 +84,11 @@ do {									\
 			    "i"((__force char *)&(var)), "r"(off) : "memory");	\
 } while (0)
 
-#define raw_cpu_inc_off(var, off) do {					\
-	BUILD_BUG_ON(sizeof(var) != 8);					\
-	__asm__ __volatile__("incq %%gs:%P0(%1)"			\
-		: : "i"((__force char *)&(var)), "r"(off) : "memory");	\
-} while (0)
-
 /* Word @n of the per-CPU array @var (this CPU's copy): one scaled index. */
 #define raw_cpu_inc_idx(var, n) do {					\
 	BUILD_BUG_ON(sizeof(var) != 8);					\
 	__asm__ __volatile__("incq %%gs:%P0(,%1,8)"			\
 		: : "i"((__force char *)&(var)), "r"((unsigned long)(n)) : "memory");	\
-} while (0)
-
-#define raw_cpu_read_off_idx(var, off, n) ({				\
-	__typeof__((var)[0]) __r;					\
-	BUILD_BUG_ON(sizeof(__r) != 8);					\
-	__asm__ __volatile__("movq %%gs:%P1(%2,%3,8), %0"		\
-		: "=r"(*(u64 *)&__r)					\
-		: "i"((__force char *)&(var)), "r"(off),		\
-		  "r"((unsigned long)(n)) : "memory");			\
-	__r;								\
-})
-
-#define raw_cpu_write_off_idx(var, off, n, val) do {			\
-	__typeof__((var)[0]) __v = (val);				\
-	BUILD_BUG_ON(sizeof(__v) != 8);					\
-	__asm__ __volatile__("movq %0, %%gs:%P1(%2,%3,8)"		\
-		: : "r"(*(u64 *)&__v), "i"((__force char *)&(var)),	\
-		    "r"(off), "r"((unsigned long)(n)) : "memory");	\
 } while (0)
 
 /* Each area stores its own base so this_cpu_ptr() needs one load. */
