@@ -13,6 +13,8 @@
 #ifndef _ASM_X86_TRACEPOINT_H
 #define _ASM_X86_TRACEPOINT_H
 
+#include <asm/asm.h>
+
 /*
  * An argument as the ABI passes it: 64 bits, or 32 zero- or sign-extended
  * from a smaller type, without a 64-bit copy of a 32-bit value (which
@@ -28,11 +30,13 @@
 #ifdef __clang__
 #define __TP_REG(r)		"+" r
 #define __TP_CALL_ASM(fn, ...)						\
-	asm volatile("call " #fn : __VA_ARGS__ : : "memory", "cc")
+	asm volatile("call " #fn : __VA_ARGS__, ASM_CALL_CONSTRAINT	\
+		     : : "memory", "cc")
 #else
 #define __TP_REG(r)		r
 #define __TP_CALL_ASM(fn, ...)						\
-	asm volatile("call " #fn : : __VA_ARGS__ : "memory", "cc")
+	asm volatile("call " #fn : ASM_CALL_CONSTRAINT : __VA_ARGS__	\
+		     : "memory", "cc")
 #endif
 #define __TP_D(x)		__TP_REG("D") (x)
 #define __TP_S(x)		__TP_REG("S") (x)
