@@ -65,9 +65,9 @@ struct tracepoint {
  * The call a disabled event's static branch skips goes to a cold function
  * that saves every register it uses (no_caller_saved_registers; the kernel
  * is built -mgeneral-regs-only), made by arch_tracepoint_call(), which
- * clobbers nothing but the flags: a leaf fast path keeps its register
- * allocation and needs no frame or saved registers for an event it does
- * not record.  The dead plain call checks the arguments' types.
+ * clobbers only the flags (and, under clang, the argument registers): a
+ * fast path keeps its register allocation and saves no registers for an
+ * event it does not record.  The dead plain call checks the arguments' types.
  */
 /*
  * A recorder must not end in a tail call: clang's would restore the saved

@@ -4,9 +4,11 @@
  * Its target, __trace_<event>(), saves every register it uses
  * (no_caller_saved_registers), but gcc does not let a caller rely on
  * that: a plain call would still make a leaf fast path spill its live
- * registers around it and set up a frame for them.  As an asm statement
- * the call clobbers only the flags and memory, so the code around the
- * disabled event keeps its registers and stack.  Up to four integer or
+ * registers around it.  As an asm statement the call clobbers only the
+ * flags and memory (under clang, the argument registers too: below), so
+ * the code around the disabled event keeps its registers.  The stack
+ * pointer is an operand (ASM_CALL_CONSTRAINT): the frame is set up before
+ * the call, as for a plain one.  Up to four integer or
  * pointer arguments, in the ABI's registers (the kernel has no red zone,
  * so the call's push below the stack pointer overwrites nothing).
  */
