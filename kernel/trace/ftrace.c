@@ -88,8 +88,13 @@ struct ftrace_entry {
 
 /* A bit per context the handler is writing a record in, on this CPU. */
 static DEFINE_PER_CPU(unsigned int, ftrace_recursion);
-/* The calls a bit of ftrace_recursion dropped on this CPU. */
+/*
+ * The calls a bit of ftrace_recursion dropped on this CPU, written by that
+ * CPU only; ftrace_lost_base is its value at the last reset, so that a
+ * reset never writes a counter another CPU may be incrementing.
+ */
 static DEFINE_PER_CPU(unsigned long, ftrace_lost);
+static DEFINE_PER_CPU(unsigned long, ftrace_lost_base);
 #ifdef CONFIG_KTEST
 void (*ftrace_test_in_record)(void);
 #endif
@@ -148,17 +153,19 @@ unsigned long ftrace_lost_calls(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu(ftrace_lost, cpu));
+		n += READ_ONCE(per_cpu(ftrace_lost, cpu)) -
+		     READ_ONCE(per_cpu(ftrace_lost_base, cpu));
 	return n;
 }
 
-/* Zero the counts (trace_clear()). */
+/* Start the counts again from zero (trace_clear(), under trace_lock). */
 void ftrace_lost_reset(void)
 {
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu(ftrace_lost, cpu), 0);
+		WRITE_ONCE(per_cpu(ftrace_lost_base, cpu),
+			   READ_ONCE(per_cpu(ftrace_lost, cpu)));
 }
 
 void notrace ftrace_handler(unsigned long ip, unsigned long parent_ip)
