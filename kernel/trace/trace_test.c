@@ -379,6 +379,16 @@ static void test_page_events(struct ktest *t)
 	expect_event(t, " page_alloc:", frame, gfp);
 	expect_event(t, " page_free:", pfn);
 	expect_event(t, " page_free:", frame);
+	/* A refused free (here a frame already free, misaligned) records none. */
+	trace_clear();
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:page_free", true), 1);
+	KTEST_EXPECT_LT(t, free_frame(f + 1), 0);
+	trace_disable_all();
+	{
+		char line[TRACE_KTEST_LINE_MAX];
+
+		KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " page_free:", frame), 0);
+	}
 }
 
 /* mm:kmalloc and mm:kfree from kmalloc_node(), krealloc() and kfree(). */
