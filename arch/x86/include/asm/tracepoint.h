@@ -71,13 +71,27 @@
 		__TP_CALL_ASM(fn, __TP_D(__a), __TP_S(__b), __TP_DX(__c), \
 			      __TP_C(__d));				\
 	} while (0)
-#define __TP_NARGS(...)		__TP_NARGS_(__VA_ARGS__, 4, 3, 2, 1, 0)
-#define __TP_NARGS_(a, b, c, d, n, ...)	n
+/* 1 to 4, or _MANY for 5 to 8 arguments. */
+#define __TP_NARGS(...)							\
+	__TP_NARGS_(__VA_ARGS__, _MANY, _MANY, _MANY, _MANY, 4, 3, 2, 1, 0)
+#define __TP_NARGS_(a, b, c, d, e, f, g, h, n, ...)	n
 #define __TP_CALLN(n)		__TP_CALL##n
 #define __TP_CALLX(n)		__TP_CALLN(n)
+#define __TP_CALL_MANY(fn, ...)						\
+	do {								\
+		_Static_assert(0, "tracepoint " #fn ": more than 4 arguments " \
+			       "(the registers arch_tracepoint_call() passes)"); \
+	} while (0)
 
-/* Call @fn(@args...), which preserves every register but the flags. */
+/*
+ * Call @fn(@args...), which preserves every register but the flags: 1 to
+ * 4 arguments (TP_PROTO()), the others are refused at build time.
+ */
 #define arch_tracepoint_call(fn, args...)				\
-	__TP_CALLX(__TP_NARGS(args))(fn, args)
+	do {								\
+		_Static_assert(sizeof(#args) > 1, "tracepoint " #fn	\
+			       ": no arguments (it takes 1 to 4)");	\
+		__TP_CALLX(__TP_NARGS(args))(fn, args);			\
+	} while (0)
 
 #endif /* _ASM_X86_TRACEPOINT_H */
