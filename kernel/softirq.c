@@ -150,9 +150,10 @@ static void run_actions(unsigned int pending)
 /*
  * Interrupts off on entry and exit, no softirq count held.  Runs the
  * pending vectors with interrupts on, restarting while more are raised,
- * within the bounds above.
+ * within the bounds above.  notrace, as irq_exit_softirq(): entered from
+ * interrupt exit in the interrupted context's count.
  */
-static void handle_softirqs(bool in_ksoftirqd)
+static notrace void handle_softirqs(bool in_ksoftirqd)
 {
 	u64 end = ktime_get_ns() + MAX_SOFTIRQ_TIME_NS;
 	int restart = MAX_SOFTIRQ_RESTART;
@@ -185,8 +186,11 @@ static void handle_softirqs(bool in_ksoftirqd)
  * irq_exit_softirq() - run pending softirqs at interrupt exit
  *
  * Context: interrupt exit, interrupts off, hard interrupt count dropped.
+ * notrace: it runs in the interrupted context's count, where the function
+ * tracer would drop its call as recursion if that context was writing a
+ * record.
  */
-void irq_exit_softirq(void)
+void notrace irq_exit_softirq(void)
 {
 	if (in_interrupt() || !this_cpu_read(__softirq_pending))
 		return;

@@ -787,11 +787,18 @@ int alloc_frame(phys_addr_t *frame)
 	return ret;
 }
 
-/* Free one allocated frame; -EINVAL/-EFAULT/-ENOENT change nothing. */
+/*
+ * Free one allocated frame; -EINVAL/-EFAULT/-ENOENT change nothing.  The
+ * event is recorded once the frame is free (a refused free records none),
+ * so another CPU's page_alloc of the frame may be recorded first.
+ */
 int free_frame(phys_addr_t frame)
 {
-	trace_page_free(PHYS_PFN(frame), 0);
-	return __free_frame(&global_pa, frame);
+	int ret = __free_frame(&global_pa, frame);
+
+	if (!ret)
+		trace_page_free(PHYS_PFN(frame), 0);
+	return ret;
 }
 
 /* @count contiguous frames, tail of the power-of-two block given back. */

@@ -683,8 +683,11 @@ static __always_inline void *kmalloc_plain(size_t size, gfp_t gfp)
 #endif
 }
 
-/* The flags kmalloc_plain() does not handle: zone, zeroing, __GFP_NOFAIL. */
-noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
+/*
+ * The flags kmalloc_plain() does not handle: zone, zeroing, __GFP_NOFAIL;
+ * traced as a kmalloc from @ip.
+ */
+static __always_inline void *kmalloc_gfp_ip(size_t size, gfp_t gfp, unsigned long ip)
 {
 	void *p;
 
@@ -698,7 +701,7 @@ noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
 		slab_entry();
 		if (unlikely(in_trap()))
 			return slab_trap_null("kmalloc");
-		p = size ? kasan_alloc_hook(kmalloc_zone(size, gfp), size, _RET_IP_) :
+		p = size ? kasan_alloc_hook(kmalloc_zone(size, gfp), size, ip) :
 			   ZERO_SIZE_PTR;
 	} else {
 		p = kmalloc_plain(size, gfp);
@@ -709,8 +712,19 @@ noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
 	}
 	if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(p))
 		memset(p, 0, size);
-	trace_kmalloc(_RET_IP_, p, size, (__force unsigned int)gfp);
+	trace_kmalloc(ip, p, size, (__force unsigned int)gfp);
 	return p;
+}
+
+noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
+{
+	return kmalloc_gfp_ip(size, gfp, _RET_IP_);
+}
+
+/* krealloc()'s new object with flags kmalloc_plain() does not handle. */
+static noinline void *krealloc_gfp(size_t size, gfp_t gfp, unsigned long ip)
+{
+	return kmalloc_gfp_ip(size, gfp, ip);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -925,7 +939,7 @@ static __always_inline void *krealloc_new(size_t size, gfp_t gfp, unsigned long 
 
 	gfp &= ~__GFP_ZERO;
 	if (!SLAB_GFP_PLAIN(gfp))
-		return __kmalloc_gfp(size, gfp);
+		return krealloc_gfp(size, gfp, ip);
 	/* The fast paths, as kmalloc() takes them (KASAN: its hook). */
 	n = should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
 	if (n)

@@ -26,8 +26,12 @@ struct trace_buffer;
 #define RB_EVENT_HEADER		24
 #define RB_MAX_DATA		(RB_SLOT_SIZE - RB_EVENT_HEADER)
 
+/* Stamp bit of a slot being written; len of a slot left as padding. */
+#define RB_BUSY			(1ULL << 63)
+#define RB_LEN_PAD		0xffffffffU
+
 struct ring_buffer_event {
-	u64 stamp;		/* sequence + 1 once committed, 0 while written */
+	u64 stamp;		/* sequence + 1 once committed, RB_BUSY while written */
 	u64 seq;		/* the writer's position, for the commit */
 	u32 len;		/* bytes of data */
 	u32 pad;
@@ -57,7 +61,9 @@ void ring_buffer_free(struct trace_buffer *buffer);
  * on the same CPU.  If the ring is full, the oldest event is dropped and
  * counted.
  * Return: the event to fill, or NULL if @length is too big, the CPU has no
- * ring or recording is off (ring_buffer_record_off()).
+ * ring, recording is off (ring_buffer_record_off()), or the slot is still
+ * held by an interrupted writer a whole ring back (then counted in the
+ * overrun).
  */
 struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
 						   unsigned long length);
@@ -79,7 +85,8 @@ static inline void *ring_buffer_event_data(struct ring_buffer_event *event)
  * @buffer: the buffer
  * @length: bytes, at most RB_MAX_DATA
  * @data: what to copy
- * Return: 0, or -EBUSY (recording off or no ring) or -E2BIG.
+ * Return: 0, or -EBUSY (recording off, no ring, or the slot held by an
+ * interrupted writer: ring_buffer_lock_reserve()) or -E2BIG.
  */
 int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const void *data);
 
@@ -98,7 +105,10 @@ int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const v
  */
 int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, void *data);
 
-/** ring_buffer_entries_cpu() - events in CPU @cpu's ring (written, not dropped) */
+/**
+ * ring_buffer_entries_cpu() - positions held in CPU @cpu's ring (written, not
+ * pushed out; a dropped nested event's position counts until pushed out)
+ */
 unsigned long ring_buffer_entries_cpu(struct trace_buffer *buffer, unsigned int cpu);
 /** ring_buffer_overrun_cpu() - events CPU @cpu's ring dropped to make room */
 unsigned long ring_buffer_overrun_cpu(struct trace_buffer *buffer, unsigned int cpu);

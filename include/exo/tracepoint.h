@@ -65,11 +65,25 @@ struct tracepoint {
  * The call a disabled event's static branch skips goes to a cold function
  * that saves every register it uses (no_caller_saved_registers; the kernel
  * is built -mgeneral-regs-only), made by arch_tracepoint_call(), which
- * clobbers nothing but the flags: a leaf fast path keeps its register
- * allocation and needs no frame or saved registers for an event it does
- * not record.  The dead plain call checks the arguments' types.
+ * clobbers only the flags (and, under clang, the argument registers): a
+ * fast path keeps its register allocation and saves no registers for an
+ * event it does not record.  The dead plain call checks the arguments' types.
  */
-#define __tracepoint_stub	__cold __attribute__((no_caller_saved_registers))
+/*
+ * A recorder must not end in a tail call: clang's would restore the saved
+ * registers and jump to a normal function, which may clobber the caller-
+ * saved ones the asm call site keeps live.  The kernel's global
+ * -fno-optimize-sibling-calls is not enough (mm/Makefile turns sibling
+ * calls back on for some files), so clang gets disable_tail_calls.  gcc
+ * makes no sibling call from a no_caller_saved_registers function.
+ */
+#ifdef __clang__
+#define __tracepoint_no_tail	__attribute__((disable_tail_calls))
+#else
+#define __tracepoint_no_tail
+#endif
+#define __tracepoint_stub						\
+	__cold __tracepoint_no_tail __attribute__((no_caller_saved_registers))
 #define __DECLARE_TRACE(name, proto, args)				\
 	extern struct tracepoint __tracepoint_##name;			\
 	void __tracepoint_stub __trace_##name(proto);			\

@@ -18,14 +18,18 @@
  * NOP5 before the other CPUs start), so no CPU resumes inside a new one.
  *
  * Not traced, besides this directory (ccflags-remove-y): the text
- * patcher, the exception/NMI dispatch and cross-CPU calls, the clock,
- * the sanitizers' runtimes (their Makefiles), and whatever is notrace.
+ * patcher, the exception handlers (traps.c) and cross-CPU calls, the
+ * clock, the sanitizers' runtimes (their Makefiles), and whatever is
+ * notrace, which includes the code that runs in the interrupted context
+ * on the way in and out of an interrupt: do_interrupt() and the softirq
+ * entry (irq_exit_softirq(), handle_softirqs()).
  * A function the handler calls that is traced recurses into the handler
  * once: a per-CPU bit per context (task, softirq, hardirq, exception or
  * NMI; Linux's trace_test_and_set_recursion()) drops that record and
  * counts it in ftrace_lost, which the trace header shows.  An interrupt
- * arriving while a record is written is another context: its calls are
- * recorded (an exception or NMI nested in another is not: counted lost).
+ * arriving while a record is written is another context once its count
+ * is added: the calls its handlers and softirqs make are recorded (an
+ * exception or NMI nested in another is not: counted lost).
  *
  * Locks: ftrace_lock protects the tables, the sites' text and the glob;
  * order module_mutex, ftrace_lock, trace_lock, text_mutex.
@@ -84,8 +88,13 @@ struct ftrace_entry {
 
 /* A bit per context the handler is writing a record in, on this CPU. */
 static DEFINE_PER_CPU(unsigned int, ftrace_recursion);
-/* The calls a bit of ftrace_recursion dropped on this CPU. */
+/*
+ * The calls a bit of ftrace_recursion dropped on this CPU, written by that
+ * CPU only; ftrace_lost_base is its value at the last reset, so that a
+ * reset never writes a counter another CPU may be incrementing.
+ */
 static DEFINE_PER_CPU(unsigned long, ftrace_lost);
+static DEFINE_PER_CPU(unsigned long, ftrace_lost_base);
 #ifdef CONFIG_KTEST
 void (*ftrace_test_in_record)(void);
 #endif
@@ -144,17 +153,19 @@ unsigned long ftrace_lost_calls(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu(ftrace_lost, cpu));
+		n += READ_ONCE(per_cpu(ftrace_lost, cpu)) -
+		     READ_ONCE(per_cpu(ftrace_lost_base, cpu));
 	return n;
 }
 
-/* Zero the counts (trace_clear()). */
+/* Start the counts again from zero (trace_clear(), under trace_lock). */
 void ftrace_lost_reset(void)
 {
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu(ftrace_lost, cpu), 0);
+		WRITE_ONCE(per_cpu(ftrace_lost_base, cpu),
+			   READ_ONCE(per_cpu(ftrace_lost, cpu)));
 }
 
 void notrace ftrace_handler(unsigned long ip, unsigned long parent_ip)

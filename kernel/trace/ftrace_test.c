@@ -369,6 +369,30 @@ static void test_recursion(struct ktest *t)
 	KTEST_EXPECT_EQ(t, show_count(t, "# lost (function tracer recursion): 0\n"), 1u);
 }
 
+/*
+ * The code that runs in the interrupted context on the way into and out
+ * of an interrupt has no site: traced, its calls during a task's record
+ * were dropped as recursion (the interrupt's count not added yet, or
+ * already removed).
+ */
+static void test_irq_entry_untraced(struct ktest *t)
+{
+	static const char *const names[] = {
+		"do_interrupt", "irq_exit_softirq", "handle_softirqs",
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {
+		int n = trace_function_set(names[i]);
+
+		KTEST_EXPECT_EQ(t, n, -ENOENT);
+		if (n > 0) {
+			ktest_log(t, "%s is traced", names[i]);
+			trace_function_stop();
+		}
+	}
+	KTEST_EXPECT_FALSE(t, trace_function_active());
+}
+
 struct smp_ctx {
 	int stop;
 	int err;
@@ -444,6 +468,7 @@ static struct ktest_case ftrace_cases[] = {
 	KTEST_CASE(test_module),
 	KTEST_CASE(test_trace_all),
 	KTEST_CASE(test_recursion),
+	KTEST_CASE(test_irq_entry_untraced),
 	KTEST_CASE_FLAGS(test_smp_patch, KTEST_F_SMP),
 	{}
 };

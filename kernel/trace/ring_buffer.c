@@ -10,16 +10,22 @@
  * again), then makes room by pushing tail past p - size, counting each
  * position it pushes past as an overrun.  Only after that does it touch
  * slot p % size, so the push and the count happen once per dropped event
- * whoever does them.  The slot's stamp is 0 while it is written and p + 1
- * once committed (store-release): a reader copies a slot and checks the
- * stamp before and after, so an event overwritten under it is skipped and
- * never shown torn.
+ * whoever does them.  The slot's stamp has RB_BUSY set while it is written
+ * and is p + 1 once committed (store-release): a reader copies a slot and
+ * checks the stamp before and after, so an event overwritten under it is
+ * skipped and never shown torn.
  *
  * A writer interrupted between reserve and commit keeps its slot: the
- * interrupt's events take the next ones.  Only if the interrupts of that
- * window wrote a whole ring's worth would one of them reuse the
- * interrupted slot; rings have at least 8 slots and handlers write a few
- * events each.
+ * interrupt's events take the next ones.  If the interrupts of that window
+ * write a whole ring's worth (a softirq under a traced task can), one of
+ * them comes back to the interrupted slot.  It finds RB_BUSY there and
+ * drops its own event, counted as an overrun, leaving its position in the
+ * stamp; the interrupted writer's commit then turns the slot into padding
+ * for that position, which readers skip (its own event was already pushed
+ * past tail and counted).  A writer interrupted before it marked its slot
+ * finds a later position's stamp there and gives up the same way.  So no
+ * slot is ever written by two events and no event is shown under
+ * another's position.
  */
 #include <exo/errno.h>
 #include <exo/kernel.h>
@@ -134,8 +140,24 @@ struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
 		if (rb_cas(&cb->tail, t, t + 1))
 			__atomic_fetch_add(&cb->overrun, 1, __ATOMIC_RELAXED);
 	ev = &cb->slots[pos & (buffer->nr_slots - 1)];
-	/* Acquire: no store of the new data moves above the zero stamp. */
-	__atomic_exchange_n(&ev->stamp, 0, __ATOMIC_ACQ_REL);
+	for (;;) {
+		u64 old = rb_load(&ev->stamp);
+
+		/* A later position has it: ours was pushed past tail and counted. */
+		if ((old & ~RB_BUSY) > pos + 1)
+			goto out;
+		if (old & RB_BUSY) {
+			/* An interrupted writer still fills it: drop ours, leave @pos. */
+			if (rb_cas(&ev->stamp, old, RB_BUSY | (pos + 1))) {
+				__atomic_fetch_add(&cb->overrun, 1, __ATOMIC_RELAXED);
+				goto out;
+			}
+			continue;
+		}
+		/* Seq-cst: no store of the new data moves above the busy mark. */
+		if (rb_cas(&ev->stamp, old, RB_BUSY))
+			break;
+	}
 	ev->seq = pos;
 	ev->len = length;
 	return ev;
@@ -146,7 +168,17 @@ out:
 
 void ring_buffer_unlock_commit(struct trace_buffer *buffer, struct ring_buffer_event *event)
 {
-	__atomic_store_n(&event->stamp, event->seq + 1, __ATOMIC_RELEASE);
+	u64 s = RB_BUSY;
+
+	/*
+	 * A nested writer that came back to this slot left its position in
+	 * the stamp: this event was dropped, and the slot becomes padding
+	 * for that position so that readers go past it.
+	 */
+	while (!__atomic_compare_exchange_n(&event->stamp, &s,
+					    s == RB_BUSY ? event->seq + 1 : s & ~RB_BUSY,
+					    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		__atomic_store_n(&event->len, RB_LEN_PAD, __ATOMIC_RELAXED);
 	preempt_enable();
 }
 
@@ -177,6 +209,8 @@ static int rb_copy(const struct ring_buffer_event *ev, u64 pos, void *data)
 	if (__atomic_load_n(&ev->stamp, __ATOMIC_ACQUIRE) != pos + 1)
 		return -EAGAIN;
 	len = __atomic_load_n(&ev->len, __ATOMIC_RELAXED);
+	if (len == RB_LEN_PAD)
+		return -ENOENT;
 	if (len > RB_MAX_DATA)
 		return -EAGAIN;
 	/* Acquire loads: the stamp is read again after all of them. */
@@ -202,6 +236,8 @@ int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, vo
 			*pos = p;
 			return len;
 		}
+		if (len == -ENOENT)
+			continue;
 		/* Not overwritten since: still being written, so the read ends. */
 		if (p >= rb_load(&cb->tail))
 			return 0;

@@ -2,7 +2,7 @@
 /*
  * Tests of the per-CPU overwrite ring buffer: order, overwrite of the
  * oldest with the drops counted, reset, an interrupt's reserve nested in
- * another, the error paths, and writers on every CPU at once (with, in
+ * another (and interrupts writing a whole ring over it), the error paths, and writers on every CPU at once (with, in
  * the kernel, a reader checking that no record is ever seen torn).  The
  * same file runs hosted, under ASan and TSan (ring_buffer.test_smp_writers).
  */
@@ -149,6 +149,43 @@ static void test_nested_reserve(struct ktest *t)
 	ring_buffer_free(b);
 }
 
+/*
+ * Interrupts that write a whole ring while another writer holds its slot
+ * (a softirq under a traced task): the one that comes back to the held
+ * slot is dropped and counted, the held event is dropped, and no record
+ * is shown under another's position.
+ */
+static void test_nested_wraps_ring(struct ktest *t)
+{
+	struct trace_buffer *b = ring_buffer_alloc(8 * RB_SLOT_SIZE, NR_CPUS);
+	struct ring_buffer_event *outer;
+	u64 rec[WORDS], pos = 0, want = 5;
+	unsigned int cpu;
+
+	KTEST_ASSERT_NOT_NULL(t, b);
+	outer = ring_buffer_lock_reserve(b, sizeof(rec));
+	KTEST_ASSERT_NOT_NULL(t, outer);
+	cpu = smp_processor_id();
+	fill(ring_buffer_event_data(outer), 1000);
+	for (u64 v = 1; v <= 12; v++) {
+		fill(rec, v);
+		/* Position 8 is the outer's slot, 0, again. */
+		KTEST_EXPECT_EQ(t, ring_buffer_write(b, sizeof(rec), rec), v == 8 ? -EBUSY : 0);
+	}
+	fill(ring_buffer_event_data(outer), 1000);
+	ring_buffer_unlock_commit(b, outer);
+	/* Positions 0 to 4 pushed out, and position 8 dropped. */
+	KTEST_EXPECT_EQ(t, ring_buffer_overrun_cpu(b, cpu), 6);
+	KTEST_EXPECT_EQ(t, ring_buffer_written_cpu(b, cpu), 13);
+	for (; ring_buffer_peek(b, cpu, &pos, rec) > 0; pos++, want += want == 7 ? 2 : 1) {
+		KTEST_EXPECT_TRUE(t, whole(rec));
+		KTEST_EXPECT_EQ(t, pos, want);
+		KTEST_EXPECT_EQ(t, rec[0], want);
+	}
+	KTEST_EXPECT_EQ(t, want, 13);
+	ring_buffer_free(b);
+}
+
 static void test_errors(struct ktest *t)
 {
 	struct trace_buffer *b;
@@ -248,6 +285,7 @@ static struct ktest_case ring_buffer_cases[] = {
 	KTEST_CASE(test_overwrite_counts_drops),
 	KTEST_CASE(test_reset),
 	KTEST_CASE(test_nested_reserve),
+	KTEST_CASE(test_nested_wraps_ring),
 	KTEST_CASE(test_errors),
 	KTEST_CASE_FLAGS(test_smp_writers, KTEST_F_SMP),
 	{}

@@ -379,14 +379,27 @@ static void test_page_events(struct ktest *t)
 	expect_event(t, " page_alloc:", frame, gfp);
 	expect_event(t, " page_free:", pfn);
 	expect_event(t, " page_free:", frame);
+	/* A refused free (here a frame already free, misaligned) records none. */
+	trace_clear();
+	KTEST_ASSERT_EQ(t, trace_set_event("mm:page_free", true), 1);
+	KTEST_EXPECT_LT(t, free_frame(f + 1), 0);
+	trace_disable_all();
+	{
+		char line[TRACE_KTEST_LINE_MAX];
+
+		KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " page_free:", frame), 0);
+	}
 }
 
-/* mm:kmalloc and mm:kfree from kmalloc_node(), krealloc() and kfree(). */
+/*
+ * mm:kmalloc and mm:kfree from kmalloc_node(), krealloc() (plain flags and
+ * not: the latter's out-of-line path) and kfree().
+ */
 static void test_kmalloc_kfree_events(struct ktest *t)
 {
 	static const char site[] = "call_site=test_kmalloc_kfree_events+";
-	char pn[32], pp[32], pq[32];
-	void *p, *q, *n;
+	char pn[32], pp[32], pq[32], pr[32];
+	void *p, *q, *n, *r;
 
 	KTEST_ASSERT_EQ(t, trace_set_event("mm:kmalloc", true), 1);
 	KTEST_ASSERT_EQ(t, trace_set_event("mm:kfree", true), 1);
@@ -398,6 +411,9 @@ static void test_kmalloc_kfree_events(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, q);
 	KTEST_EXPECT_TRUE(t, q != p);
 	KTEST_EXPECT_TRUE(t, krealloc(q, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	r = krealloc(NULL, 44, GFP_KERNEL | __GFP_NOFAIL);
+	KTEST_ASSERT_NOT_NULL(t, r);
+	kfree(r);
 	kfree(n);
 	trace_disable_all();
 	snprintf(pn, sizeof(pn), "ptr=%p", n);
@@ -406,6 +422,8 @@ static void test_kmalloc_kfree_events(struct ktest *t)
 	expect_event(t, " kmalloc: ", site, pn, " bytes_req=91 ");
 	expect_event(t, " kmalloc: ", site, pp, " bytes_req=33 ");
 	expect_event(t, " kmalloc: ", site, pq, " bytes_req=3000 ");
+	snprintf(pr, sizeof(pr), "ptr=%p", r);
+	expect_event(t, " kmalloc: ", site, pr, " bytes_req=44 ");
 	expect_event(t, " kfree: ", site, pp);
 	expect_event(t, " kfree: ", site, pq);
 	/*

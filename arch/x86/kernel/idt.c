@@ -110,8 +110,13 @@ int set_irq_handler(unsigned int vector, sysvec_handler_t fn)
 
 DEFINE_PER_CPU(unsigned long, irq_count);	/* interrupts taken, for `cpus` */
 
-/* Called from entry.S with interrupts disabled. */
-void do_interrupt(struct pt_regs *regs)
+/*
+ * Called from entry.S with interrupts disabled.  notrace: it runs before
+ * the hard interrupt or trap count is added and after it is removed, in
+ * the interrupted context, where the function tracer would drop its
+ * calls as recursion whenever that context is writing a record.
+ */
+void notrace do_interrupt(struct pt_regs *regs)
 {
 	unsigned int vec = regs->vector;
 	sysvec_handler_t fn;

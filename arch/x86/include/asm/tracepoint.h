@@ -4,14 +4,18 @@
  * Its target, __trace_<event>(), saves every register it uses
  * (no_caller_saved_registers), but gcc does not let a caller rely on
  * that: a plain call would still make a leaf fast path spill its live
- * registers around it and set up a frame for them.  As an asm statement
- * the call clobbers only the flags and memory, so the code around the
- * disabled event keeps its registers and stack.  Up to four integer or
+ * registers around it.  As an asm statement the call clobbers only the
+ * flags and memory (under clang, the argument registers too: below), so
+ * the code around the disabled event keeps its registers.  The stack
+ * pointer is an operand (ASM_CALL_CONSTRAINT): the frame is set up before
+ * the call, as for a plain one.  Up to four integer or
  * pointer arguments, in the ABI's registers (the kernel has no red zone,
  * so the call's push below the stack pointer overwrites nothing).
  */
 #ifndef _ASM_X86_TRACEPOINT_H
 #define _ASM_X86_TRACEPOINT_H
+
+#include <asm/asm.h>
 
 /*
  * An argument as the ABI passes it: 64 bits, or 32 zero- or sign-extended
@@ -28,11 +32,13 @@
 #ifdef __clang__
 #define __TP_REG(r)		"+" r
 #define __TP_CALL_ASM(fn, ...)						\
-	asm volatile("call " #fn : __VA_ARGS__ : : "memory", "cc")
+	asm volatile("call " #fn : __VA_ARGS__, ASM_CALL_CONSTRAINT	\
+		     : : "memory", "cc")
 #else
 #define __TP_REG(r)		r
 #define __TP_CALL_ASM(fn, ...)						\
-	asm volatile("call " #fn : : __VA_ARGS__ : "memory", "cc")
+	asm volatile("call " #fn : ASM_CALL_CONSTRAINT : __VA_ARGS__	\
+		     : "memory", "cc")
 #endif
 #define __TP_D(x)		__TP_REG("D") (x)
 #define __TP_S(x)		__TP_REG("S") (x)
@@ -65,13 +71,27 @@
 		__TP_CALL_ASM(fn, __TP_D(__a), __TP_S(__b), __TP_DX(__c), \
 			      __TP_C(__d));				\
 	} while (0)
-#define __TP_NARGS(...)		__TP_NARGS_(__VA_ARGS__, 4, 3, 2, 1, 0)
-#define __TP_NARGS_(a, b, c, d, n, ...)	n
+/* 1 to 4, or _MANY for 5 to 8 arguments. */
+#define __TP_NARGS(...)							\
+	__TP_NARGS_(__VA_ARGS__, _MANY, _MANY, _MANY, _MANY, 4, 3, 2, 1, 0)
+#define __TP_NARGS_(a, b, c, d, e, f, g, h, n, ...)	n
 #define __TP_CALLN(n)		__TP_CALL##n
 #define __TP_CALLX(n)		__TP_CALLN(n)
+#define __TP_CALL_MANY(fn, ...)						\
+	do {								\
+		_Static_assert(0, "tracepoint " #fn ": more than 4 arguments " \
+			       "(the registers arch_tracepoint_call() passes)"); \
+	} while (0)
 
-/* Call @fn(@args...), which preserves every register but the flags. */
+/*
+ * Call @fn(@args...), which preserves every register but the flags: 1 to
+ * 4 arguments (TP_PROTO()), the others are refused at build time.
+ */
 #define arch_tracepoint_call(fn, args...)				\
-	__TP_CALLX(__TP_NARGS(args))(fn, args)
+	do {								\
+		_Static_assert(sizeof(#args) > 1, "tracepoint " #fn	\
+			       ": no arguments (it takes 1 to 4)");	\
+		__TP_CALLX(__TP_NARGS(args))(fn, args);			\
+	} while (0)
 
 #endif /* _ASM_X86_TRACEPOINT_H */
