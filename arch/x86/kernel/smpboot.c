@@ -108,14 +108,20 @@ static unsigned int silent_cpu;
  * smp_test_silent_cpu=N: never send CPU N its STARTUP IPIs (tests the
  * time-out path).  CPU 0 is the boot CPU: 0 means none, the default.
  */
-static int __init silent_cpu_setup(const char *val)
+/* A test parameter's CPU number, below NR_CPUS, into @cpu. */
+static int __init test_cpu_param(const char *val, unsigned int *cpu)
 {
 	unsigned long n;
 
 	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
 		return -EINVAL;
-	silent_cpu = n;
+	*cpu = n;
 	return 0;
+}
+
+static int __init silent_cpu_setup(const char *val)
+{
+	return test_cpu_param(val, &silent_cpu);
 }
 early_param_desc("smp_test_silent_cpu=", silent_cpu_setup, "a CPU number below NR_CPUS");
 
@@ -156,23 +162,13 @@ static unsigned int wrong_apic_cpu;
 
 static int __init wrong_apic_setup(const char *val)
 {
-	unsigned long n;
-
-	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
-		return -EINVAL;
-	wrong_apic_cpu = n;
-	return 0;
+	return test_cpu_param(val, &wrong_apic_cpu);
 }
 early_param_desc("smp_test_wrong_apic_cpu=", wrong_apic_setup, "a CPU number below NR_CPUS");
 
 static int __init late_cpu_setup(const char *val)
 {
-	unsigned long n;
-
-	if (kstrtoul(val, 10, &n) || n >= NR_CPUS)
-		return -EINVAL;
-	late_cpu = n;
-	return 0;
+	return test_cpu_param(val, &late_cpu);
 }
 early_param_desc("smp_test_late_cpu=", late_cpu_setup, "a CPU number below NR_CPUS");
 
