@@ -105,6 +105,12 @@ static __always_inline pte_t pt_mk_pte_fast(phys_addr_t pa, pgflags_t flags)
  * An entry pointing to the table at @table_pa.  Upper levels are
  * permissive and the leaf decides; @user lets lower-half leaves below it
  * be user-accessible.
+ *
+ * Rule: nothing above bit 51 (NX, protection keys, software bits) is
+ * ever set in a table entry, and below bit 12 only P, RW, USER (and the
+ * CPU's accessed bit).  translate()'s walk (arch_xlate_walk() in
+ * asm/pcp.h) takes a table's address with one and $-4096, which keeps
+ * bits 52-63; test_entry_encoding checks the rule.
  */
 static __always_inline pte_t pt_mk_table(phys_addr_t table_pa, bool user)
 {
