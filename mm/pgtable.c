@@ -95,7 +95,7 @@ static __always_inline void pt_unlock(struct mm_struct *mm, unsigned long flags)
 		arch_spin_unlock(&mm->lock);
 		__release(mm->lock);
 	}
-	/* Opaque here: the compiler tests the IF bit at the sti, not earlier. */
+	/* Opaque, so gcc cannot compute flags & IF at the pushf: it tests it here. */
 	OPTIMIZER_HIDE_VAR(flags);
 	arch_local_irq_restore(flags);
 }

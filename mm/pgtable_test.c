@@ -95,6 +95,9 @@ static void test_entry_encoding(struct ktest *t)
 	/* A table entry is not a leaf above the PTE level, and leads to its table. */
 	KTEST_EXPECT_FALSE(t, pt_leaf(pt_mk_table(frame, true), PT_LEVEL_PMD));
 	KTEST_EXPECT_TRUE(t, pt_table(pt_mk_table(frame, false)) == table);
+	/* translate()'s walk masks a table entry with -4096: no bit 52-63. */
+	for (int user = 0; user <= 1; user++)
+		KTEST_EXPECT_EQ(t, pte_val(pt_mk_table(frame, user)) & ~(PTE_PFN_MASK | 0xfff), 0);
 	KTEST_EXPECT_EQ(t, free_frame(frame), 0);
 }
 

@@ -37,6 +37,7 @@ PAGE_OFFSET = 0xffff888000000000
 DIRECT_END = PAGE_OFFSET + (64 << 40)
 VMALLOC_START, VMALLOC_END = 0xffffc90000000000, 0xffffe8ffffffffff
 IOREMAP_START = 0xffffe80000000000      # the vmalloc area's last TiB
+PFN_MASK = 0x000ffffffffff000
 
 
 class Qmp:
@@ -227,6 +228,27 @@ def main():
                 if lo < syms["_etext"] and hi > syms["_text"]:
                     bad.append(line.strip())
         check("info mem: no writable range over the text", not bad, "; ".join(bad[:2]))
+
+        # 4. Table entries (not leaves) have nothing in bits 52-63: translate()'s
+        #    walk takes the next table's address with one and $-4096.
+        m = re.search(r"CR3=([0-9a-f]+)", q.hmp("info registers"))
+        tables, high = 0, []
+        todo = [(int(m.group(1), 16) & PFN_MASK, 4)] if m else []
+        while todo:
+            pa, level = todo.pop()
+            tables += 1
+            words = [int(x, 16) for x in re.findall(r"0x([0-9a-f]{16})", q.hmp("xp /512gx %#x" % pa))]
+            if len(words) != 512:
+                high.append("table %#x unreadable" % pa)
+            for e in words:
+                if not e & 1 or (level < 4 and e & 0x80):
+                    continue        # not present, or a huge leaf
+                if e >> 52:
+                    high.append("%#x" % e)
+                if level > 2:
+                    todo.append((e & PFN_MASK, level - 1))
+        check("table entries: no bit 52-63 set", m and tables > 3 and not high,
+              "%d tables%s" % (tables, (", " + ", ".join(high[:3])) if high else ""))
         q.cmd("quit")
     except SystemExit:
         pass

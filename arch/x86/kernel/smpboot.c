@@ -55,6 +55,7 @@
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
+#include <asm/tlbflush.h>
 #include <asm/trampoline.h>
 
 #define AP_STACK_SIZE		KTHREAD_STACK_SIZE
@@ -507,6 +508,15 @@ void __noreturn secondary_startup_64(unsigned int cpu)
 			halt();
 	cpu_data[cpu].state = CPU_STATE_ONLINE;
 	set_cpu_online(cpu, true);
+	/*
+	 * Kernel mappings have been in use since tlb_cpu_init(), but until the
+	 * seq_cst set_cpu_online() above a flush (local-only hook or shootdown)
+	 * left this CPU out.  Pairing with the flushers' fence before they read
+	 * the mask, either they see this CPU online (and include it), or the
+	 * entries they cleared are visible here and this flush drops what this
+	 * CPU cached of them.
+	 */
+	__flush_tlb_global_cr4();
 	smp_store_release(&ap_callin, 1);
 	apic_timer_start();
 	cpu_startup_entry(cpu);

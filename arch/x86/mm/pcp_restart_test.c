@@ -300,6 +300,12 @@ static struct {
 #define WALK_PA		0x12345000UL
 #define WALK_OLD	((WALK_VA >> PMD_SHIFT) + 1)	/* the next 2 MiB */
 #define WALK_OLD2	((WALK_VA >> PUD_SHIFT) + 1)	/* the next GiB */
+#define WALK_2M_VA	(WALK_VA - 7 * PMD_SIZE + 3 * PMD_SIZE + 0x45678)	/* same GiB */
+#define WALK_2M_PA	(0x40000000UL + (WALK_2M_VA & (PMD_SIZE - 1)))
+#define WALK_1G_VA	(WALK_VA + 2 * PUD_SIZE + 0x1234567)
+#define WALK_1G_PA	(0x80000000UL + (WALK_1G_VA & (PUD_SIZE - 1)))
+#define WALK_HOLE_VA	(WALK_VA + 3 * PUD_SIZE)
+#define WALK_TOP_VA	(WALK_VA | 0x0000ff8000000000UL)	/* PGD slot 511 */
 
 static DEFINE_PER_CPU(unsigned long, walk_tag);
 static DEFINE_PER_CPU(u64 *, walk_pt);
@@ -424,18 +430,47 @@ static noinline bool step_read(u64 *v)
 	return hit;
 }
 
-static noinline bool step_walk(u64 *phys)
+static noinline bool step_walk(unsigned long va, u64 *phys)
 {
 	bool ok;
 
 	tf_on();
-	ok = arch_xlate_walk(walk_tag, walk_pt, walk_tag2, walk_pmd, walk_tables, WALK_VA,
-			     WALK_VA >> PMD_SHIFT, ((WALK_VA >> PAGE_SHIFT) & 511), phys);
+	ok = arch_xlate_walk(walk_tag, walk_pt, walk_tag2, walk_pmd, walk_tables, va,
+			     va >> PMD_SHIFT, ((va >> PAGE_SHIFT) & 511), phys);
 	tf_off();
 	return ok;
 }
 
-enum step_seq { SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_WALK, SEQ_POP_IDX, SEQ_PUSH_IDX };
+/*
+ * The walks: WALK_VA from the other GiB's directory cached (the walk
+ * fills both caches), WALK_VA and the 2 MiB leaf from WALK_VA's
+ * directory cached (the PGD-level walk skipped), the 1 GiB leaf from the
+ * other directory (no cache filled).
+ */
+enum step_seq {
+	SEQ_POP, SEQ_PUSH, SEQ_READ, SEQ_POP_IDX, SEQ_PUSH_IDX,
+	SEQ_WALK, SEQ_WALK_WARM, SEQ_WALK_2M, SEQ_WALK_1G,	/* walks last: seq >= SEQ_WALK */
+};
+
+static const struct { unsigned long va, pa; } step_walks[] = {
+	[SEQ_WALK - SEQ_WALK] = { WALK_VA, WALK_PA + (WALK_VA & ~PAGE_MASK) },
+	[SEQ_WALK_WARM - SEQ_WALK] = { WALK_VA, WALK_PA + (WALK_VA & ~PAGE_MASK) },
+	[SEQ_WALK_2M - SEQ_WALK] = { WALK_2M_VA, WALK_2M_PA },
+	[SEQ_WALK_1G - SEQ_WALK] = { WALK_1G_VA, WALK_1G_PA },
+};
+
+/* A stepped walk's result and caches: WALK_VA's entries where it walked them, else the old. */
+static bool step_walk_done(enum step_seq seq, u64 r)
+{
+	bool pt = seq == SEQ_WALK || seq == SEQ_WALK_WARM;	/* went through walk_ptab */
+	bool dir = seq != SEQ_WALK_1G;				/* had or took walk_pd */
+
+	return r == step_walks[seq - SEQ_WALK].pa &&
+	       this_cpu_read(walk_tag) == (pt ? WALK_VA >> PMD_SHIFT : WALK_OLD) &&
+	       this_cpu_read(walk_pt) == (pt ? walk_ptab : step_table1) &&
+	       this_cpu_read(walk_tag2) == (dir ? WALK_VA >> PUD_SHIFT : WALK_OLD2) &&
+	       this_cpu_read(walk_pmd) == (dir ? walk_pd : step_table2);
+}
 
 /* The stack's contents as a bit set of small values, or ~0 if one is duplicated or odd. */
 static unsigned long stack_set(void)
@@ -497,11 +532,16 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 	sc.torn = false;
 	this_cpu_write(walk_tag, WALK_OLD);
 	this_cpu_write(walk_pt, step_table1);
-	this_cpu_write(walk_tag2, WALK_OLD2);
-	this_cpu_write(walk_pmd, step_table2);
+	if (seq == SEQ_WALK_WARM || seq == SEQ_WALK_2M) {
+		this_cpu_write(walk_tag2, WALK_VA >> PUD_SHIFT);
+		this_cpu_write(walk_pmd, walk_pd);
+	} else {
+		this_cpu_write(walk_tag2, WALK_OLD2);
+		this_cpu_write(walk_pmd, step_table2);
+	}
 	WRITE_ONCE(sc.cpu, smp_processor_id());
-	if (seq == SEQ_WALK)
-		ok = step_walk(&r);
+	if (seq >= SEQ_WALK)
+		ok = step_walk(step_walks[seq - SEQ_WALK].va, &r);
 	else if (seq == SEQ_POP)
 		ok = step_pop(&v);
 	else if (seq == SEQ_PUSH)
@@ -522,12 +562,8 @@ static bool step_run(enum step_seq seq, enum step_act act, unsigned int k)
 		memcpy(s->slots, &ac->slots[STEP_SLOTS], sizeof(s->slots));
 		seq = seq == SEQ_POP_IDX ? SEQ_POP : SEQ_PUSH;
 	}
-	if (seq == SEQ_WALK)	/* the right address, both caches filled, never torn */
-		return ok && r == WALK_PA + (WALK_VA & ~PAGE_MASK) && !sc.torn &&
-		       this_cpu_read(walk_tag) == WALK_VA >> PMD_SHIFT &&
-		       this_cpu_read(walk_pt) == walk_ptab &&
-		       this_cpu_read(walk_tag2) == WALK_VA >> PUD_SHIFT &&
-		       this_cpu_read(walk_pmd) == walk_pd;
+	if (seq >= SEQ_WALK)	/* the right address and caches, never torn */
+		return ok && !sc.torn && step_walk_done(seq, r);
 	if (k >= sc.n)		/* not interrupted: the plain result */
 		act = seq == SEQ_READ ? ACT_PTR : ACT_PUSH;
 	set = stack_set();
@@ -640,38 +676,35 @@ static bool walk_once(unsigned long va, bool warm, u64 *phys)
  * PGD slot's PDPT taken from both ends of @tables (va >> 39 sign-extended
  * indexes it from its end): slot 511 is given slot 256's PDPT.
  */
-#define WALK_2M_VA	(WALK_VA - 7 * PMD_SIZE + 3 * PMD_SIZE + 0x45678)	/* same GiB */
-#define WALK_1G_VA	(WALK_VA + 2 * PUD_SIZE + 0x1234567)
-#define WALK_HOLE_VA	(WALK_VA + 3 * PUD_SIZE)
-#define WALK_TOP_VA	(WALK_VA | 0x0000ff8000000000UL)	/* PGD slot 511 */
 
 static void step_walk_exits(struct ktest *t)
 {
 	u64 phys = 0;
 
-	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0x40000000UL | 0x81;
-	walk_tables[0][(WALK_1G_VA >> PUD_SHIFT) & 511] = 0x80000000UL | 0x81 | (1UL << 63);
 	walk_tables[255] = walk_tables[0];
 	KTEST_EXPECT_TRUE(t, walk_once(WALK_2M_VA, false, &phys));
-	KTEST_EXPECT_EQ(t, phys, 0x40000000UL + (WALK_2M_VA & (PMD_SIZE - 1)));
+	KTEST_EXPECT_EQ(t, phys, WALK_2M_PA);
 	/* Again from the cached directory (the 2 MiB leaf ends that walk too). */
 	KTEST_EXPECT_TRUE(t, walk_once(WALK_2M_VA, true, &phys));
-	KTEST_EXPECT_EQ(t, phys, 0x40000000UL + (WALK_2M_VA & (PMD_SIZE - 1)));
+	KTEST_EXPECT_EQ(t, phys, WALK_2M_PA);
 	KTEST_EXPECT_TRUE(t, walk_once(WALK_1G_VA, false, &phys));
-	KTEST_EXPECT_EQ(t, phys, 0x80000000UL + (WALK_1G_VA & (PUD_SIZE - 1)));
+	KTEST_EXPECT_EQ(t, phys, WALK_1G_PA);
 	KTEST_EXPECT_TRUE(t, walk_once(WALK_TOP_VA, false, &phys));
 	KTEST_EXPECT_EQ(t, phys, WALK_PA + (WALK_VA & ~PAGE_MASK));
 	KTEST_EXPECT_EQ(t, this_cpu_read(walk_tag2), WALK_TOP_VA >> PUD_SHIFT);
-	KTEST_EXPECT_FALSE(t, walk_once(WALK_HOLE_VA, false, &phys));
-	KTEST_EXPECT_EQ(t, this_cpu_read(walk_tag2), ~0UL);	/* nothing to cache */
+	/* A hole caches nothing: the other GiB's directory stays. */
+	this_cpu_write(walk_tag, ~0UL);
+	this_cpu_write(walk_tag2, WALK_OLD2);
+	this_cpu_write(walk_pmd, step_table2);
+	KTEST_EXPECT_FALSE(t, walk_once(WALK_HOLE_VA, true, &phys));
+	KTEST_EXPECT_EQ(t, this_cpu_read(walk_tag2), WALK_OLD2);
+	KTEST_EXPECT_TRUE(t, this_cpu_read(walk_pmd) == step_table2);
 	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA + PAGE_SIZE, false, &phys));	/* no PTE */
 	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & 0x00007fffffffffffUL, false, &phys));
 	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & ~(1UL << 47), false, &phys));
 	KTEST_EXPECT_FALSE(t, walk_once(WALK_VA & ~(1UL << 62), false, &phys));
 	KTEST_EXPECT_FALSE(t, walk_once(WALK_TOP_VA & ~(1UL << 63), false, &phys));
 	walk_tables[255] = NULL;
-	walk_tables[0][(WALK_1G_VA >> PUD_SHIFT) & 511] = 0;
-	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0;
 }
 
 /* The conditional jump (rel8 or rel32) on condition @cc at @rip. */
@@ -774,6 +807,9 @@ void test_pcp_restart_step(struct ktest *t)
 		{ SEQ_WALK, ACT_CHECK, "walk/translate" },
 		{ SEQ_POP_IDX, ACT_PUSH, "pop_idx/push" }, { SEQ_POP_IDX, ACT_POP, "pop_idx/pop" },
 		{ SEQ_PUSH_IDX, ACT_PUSH, "push_idx/push" }, { SEQ_PUSH_IDX, ACT_POP, "push_idx/pop" },
+		{ SEQ_WALK_WARM, ACT_CHECK, "walk-cached-dir/translate" },
+		{ SEQ_WALK_2M, ACT_CHECK, "walk-2M/translate" },
+		{ SEQ_WALK_1G, ACT_CHECK, "walk-1G/translate" },
 	};
 	bool (*prev)(struct pt_regs *regs) = debug_trap_hook;
 	phys_addr_t f[3];
@@ -789,6 +825,8 @@ void test_pcp_restart_step(struct ktest *t)
 	walk_tables[0][(WALK_VA >> PUD_SHIFT) & 511] = f[1] | 1;
 	walk_pd[(WALK_VA >> PMD_SHIFT) & 511] = f[2] | 1;
 	walk_ptab[((WALK_VA >> PAGE_SHIFT) & 511)] = WALK_PA | 1;
+	walk_pd[(WALK_2M_VA >> PMD_SHIFT) & 511] = 0x40000000UL | 0x81;
+	walk_tables[0][(WALK_1G_VA >> PUD_SHIFT) & 511] = 0x80000000UL | 0x81 | (1UL << 63);
 	sc.cpu = -1;
 	WRITE_ONCE(debug_trap_hook, step_hook);
 	local_irq_save(flags);
@@ -799,7 +837,7 @@ void test_pcp_restart_step(struct ktest *t)
 		KTEST_EXPECT_TRUE(t, step_run(cases[c].seq, cases[c].act, ~0U));
 		n = sc.n;
 		KTEST_ASSERT_LE(t, n, (unsigned int)STEP_MAX);
-		if (cases[c].seq != SEQ_WALK)	/* two entries, each checked by the steps below */
+		if (cases[c].seq < SEQ_WALK)	/* two entries, each checked by the steps below */
 			step_check_entry(t, cases[c].seq == SEQ_READ ? SEQ_READ : SEQ_POP, n);
 		for (unsigned int k = 0; k < n; k++) {
 			if (!step_run(cases[c].seq, cases[c].act, k)) {

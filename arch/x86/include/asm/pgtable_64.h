@@ -87,24 +87,31 @@ static __always_inline pte_t pt_mk_leaf(phys_addr_t pa, pgflags_t flags, int lev
 }
 
 /*
- * pt_mk_leaf() of a 4 KiB page for the map_page() fast path, whose flags
- * are only ever PAGE_HW_FLAGS and PAGE_EXEC (so flags >> 9 is PAGE_EXEC
- * alone): the flags copied with PAGE_EXEC's bit, then that bit traded for
- * NX or dropped by one xor from a two-entry table instead of a test and
- * a conditional or.
+ * pt_mk_leaf() of a 4 KiB page for the map_page() fast path: the flags
+ * copied with PAGE_EXEC's bit, then that bit traded for NX or dropped by
+ * one xor from a two-entry table instead of a test and a conditional or.
+ * Precondition: @flags within PAGE_HW_FLAGS | PAGE_EXEC (map_page()
+ * checks it first), so flags >> 9 is PAGE_EXEC alone.  The & 1 keeps the
+ * table read in bounds regardless; after that check it costs nothing.
  */
 static __always_inline pte_t pt_mk_pte_fast(phys_addr_t pa, pgflags_t flags)
 {
 	static const pteval_t exec_fix[2] = { _PAGE_NX, PAGE_EXEC };
 
 	BUILD_BUG_ON(PAGE_EXEC != 1UL << 9 || ((PAGE_HW_FLAGS | PAGE_EXEC) >> 10));
-	return __pte((pa | _PAGE_PRESENT | flags) ^ exec_fix[flags >> 9]);
+	return __pte((pa | _PAGE_PRESENT | flags) ^ exec_fix[(flags >> 9) & 1]);
 }
 
 /*
  * An entry pointing to the table at @table_pa.  Upper levels are
  * permissive and the leaf decides; @user lets lower-half leaves below it
  * be user-accessible.
+ *
+ * Rule: nothing above bit 51 (NX, protection keys, software bits) is
+ * ever set in a table entry, and below bit 12 only P, RW, USER (and the
+ * CPU's accessed bit).  translate()'s walk (arch_xlate_walk() in
+ * asm/pcp.h) takes a table's address with one and $-4096, which keeps
+ * bits 52-63; test_entry_encoding checks the rule.
  */
 static __always_inline pte_t pt_mk_table(phys_addr_t table_pa, bool user)
 {
