@@ -713,10 +713,20 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp);
 void tcache_push(struct slab_tcache *tc, int i, void *obj);
 unsigned long tc_cached(const struct slab_tcache *tc, int i);
 
-/* Hits of thread list @i so far (I7; racy but bounded from another CPU). */
+/*
+ * Hits of thread list @i so far (I7).  Racy from another CPU, and not
+ * monotonic: the owner updates hin[i] and left[i] with two stores (a
+ * flush lowers hin[i] by the list length before it zeroes left[i], a
+ * refill pop lowers hin[i] before left[i]), so a reader between them sees
+ * hin[i] - left[i] too low, even below 0.  Computed signed and clamped at
+ * 0, so that a sum of them never wraps; over-stated by at most a list's
+ * length meanwhile.
+ */
 static inline unsigned long tc_hits(const struct slab_tcache *tc, int i)
 {
-	return READ_ONCE(tc->hin[i]) - (unsigned long)READ_ONCE(tc->hot.left[i]);
+	long hits = (long)(READ_ONCE(tc->hin[i]) - (unsigned long)READ_ONCE(tc->hot.left[i]));
+
+	return hits > 0 ? (unsigned long)hits : 0;
 }
 void slab_tcache_init(void);
 

@@ -34,13 +34,19 @@ const long slab_t1_limit[NR_T1] = {
 };
 BUILD_BUG_ON(NR_T1 != 5);
 
-/* Objects on thread list @i, both halves (I7; racy but bounded from another CPU). */
+/*
+ * Objects on thread list @i, both halves (I7).  Racy from another CPU:
+ * between the owner's stores of a swap or a refill the counts can be off
+ * by a list, and a failed fast-path "sub" leaves one at -1, so each half
+ * is clamped to 0 .. T1_LIMIT_OF(i).
+ */
 unsigned long tc_cached(const struct slab_tcache *tc, int i)
 {
-	long freed = (long)T1_LIMIT_OF(i) - READ_ONCE(tc->hot.room[i]);
+	const long lim = (long)T1_LIMIT_OF(i);
+	long freed = lim - READ_ONCE(tc->hot.room[i]);
 	long head = READ_ONCE(tc->hot.left[i]);
 
-	return (unsigned long)(max(freed, 0L) + max(head, 0L));
+	return (unsigned long)(clamp(freed, 0L, lim) + clamp(head, 0L, lim));
 }
 
 /* Set @t's cache; keeps the published pointer in step (I5). */

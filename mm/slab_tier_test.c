@@ -432,6 +432,38 @@ void test_tier1_swap(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 }
 
+/*
+ * Another CPU reading a thread's counters between two of its stores: a
+ * flush lowers hin by the list length before it zeroes left, so hin -
+ * left is below 0 for a moment.  Forged here as a head count far above
+ * the hits: the sums of kmem_cache_get_stats() must neither wrap nor count
+ * more cached objects than a list holds.
+ */
+void test_tier1_stats_mid_update(struct ktest *t)
+{
+	struct kmem_cache_stats b;
+	struct slab_tcache_hot *tc;
+	long left;
+	void *p;
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	p = kmalloc(16, GFP_KERNEL);	/* the thread cache exists */
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	tc = slab_cur_tc();
+	KTEST_ASSERT_TRUE(t, tc != &slab_no_tcache);
+	/* No kmalloc() of this thread until left[0] is back. */
+	left = READ_ONCE(tc->left[0]);
+	WRITE_ONCE(tc->left[0], left + (1L << 40));
+	kmem_cache_get_stats(kmalloc_cache(16), -1, &b);
+	WRITE_ONCE(tc->left[0], left);
+	KTEST_EXPECT_LT(t, b.t1_hits, 1UL << 40);
+	KTEST_EXPECT_LE(t, b.objs_cached, b.objs_total);
+	KTEST_EXPECT_LE(t, b.objs_inuse, b.objs_total);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #ifndef __HOSTED__
 #define SWITCH_ROUNDS	200
 
