@@ -674,6 +674,7 @@ gfp_t slab_gfp_local(gfp_t gfp);
 void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void slab_put_home(struct kmem_cache *c, void *obj);
 void slab_t1_fast_free_off(void);
+void slab_t1_fast_free_on(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);
