@@ -609,16 +609,20 @@ static __always_inline bool t2_push_kmalloc(unsigned long off, void *obj)
 /* T1_LIMIT_OF() of a run-time class. */
 extern const long slab_t1_limit[NR_T1];
 
-/* The empty head list @i takes over the freed list (I7 holds across). */
-static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
+/*
+ * The empty head list @i, of count @left, takes over the freed list.
+ * Return: the new count, for the caller to store (I7 holds once it has).
+ */
+static __always_inline long tcache_swap(struct slab_tcache *tc, unsigned long i, long left)
 {
 	long room = slab_t1_limit[i];
 
 	tc->hot.head[i] = tc->hot.freed[i];
 	tc->hot.freed[i] = NULL;
 	tc->hin[i] += (unsigned long)(room - tc->hot.room[i]);
-	tc->hot.left[i] += room - tc->hot.room[i];
+	left += room - tc->hot.room[i];
 	tc->hot.room[i] = room;
+	return left;
 }
 
 #ifdef SLAB_T1_FAST
@@ -628,10 +632,16 @@ static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
 #endif
 
 /*
- * A hit on thread list @i: its head list, else its freed one.  NULL if
- * both are empty, which is all slab_no_tcache's lists ever are (the
- * fast-path miss passes it in as a struct slab_tcache: hot is first, and
- * nothing beyond it is touched then).
+ * A hit on thread list @i: its head list, else its freed one; NULL if
+ * both are empty, which is all slab_no_tcache's lists and list 5 ever are
+ * (the fast-path miss passes slab_no_tcache in as a struct slab_tcache:
+ * hot is first, and nothing beyond it is touched then).  The count
+ * left[i] says whether the head list is empty, as on the fast path.  A
+ * head list that disagrees with it (a use after free that overwrote a
+ * listed object's link, a double free that made the list a loop) is never
+ * followed past its count: the freed list replaces a stale one, else
+ * NULL, and the refill that follows reports and drops it
+ * (tcache_refill()), so that this stays a leaf of __kmalloc_slow().
  */
 static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
@@ -648,12 +658,20 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 		tc->hot.room[i]++;
 		tc->hin[i]++;		/* a hit: hin[i] - left[i] grows by one */
 	} else {
-		if (!*list) {
+		long left = tc->hot.left[i];
+
+		if (left <= 0) {
+			/*
+			 * Below 0: slab_no_tcache or list 5 (no freed list), or
+			 * a bad count, which the next refill or flush reports.
+			 */
 			if (!tc->hot.freed[i])
 				return NULL;
-			tcache_swap(tc, i);
+			left = tcache_swap(tc, i, left);	/* over a stale head[i], if any */
+		} else if (unlikely(!*list)) {
+			return NULL;		/* a count with no list */
 		}
-		tc->hot.left[i]--;
+		tc->hot.left[i] = left - 1;
 	}
 	obj = *list;
 	/* With the fast paths there is no debugging: the link is at offset 0, as they assume. */

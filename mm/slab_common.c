@@ -583,8 +583,8 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 	/*
 	 * The fast path took a count of left[i] that was not there: give it
 	 * back (I6, I7).  Then the common miss: head[i] ran dry and freed[i]
-	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find freed[]
-	 * empty.
+	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find a count
+	 * below 0.
 	 */
 	struct slab_tcache_hot *h = slab_cur_tc();
 	unsigned long i = slab_t1_class[size];

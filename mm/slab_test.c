@@ -931,6 +931,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_put_chain_mixed),
 	KTEST_CASE(test_tier1_swap),
 	KTEST_CASE(test_tier1_stats_mid_update),
+	KTEST_CASE(test_tier1_forged_head),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -270,6 +270,96 @@ void test_tier1_double_free_loop(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+struct forged_ctx {
+	unsigned long err_stale, err_short;
+	void *q, *r;
+	long left_stale, left_short;
+	int stale_head, short_head, ok;
+};
+
+/*
+ * In a fresh thread, forge the two ways a head list can disagree with
+ * its count (32 B: list 1), with objects the thread owns:
+ *  - stale: count 0 but a head (what a double-free loop leaves once its
+ *    count ran out): the next kmalloc() must not hand that object out;
+ *  - short: a count but no head (a use after free zeroed the link of the
+ *    object popped last): the flush must report it.
+ */
+static void forged_worker(void *arg)
+{
+	struct forged_ctx *ctx = arg;
+	struct slab_tcache_hot *tc;
+	void *q, *o, *rest;
+	unsigned long err;
+
+	kmem_flush_current();
+	q = kmalloc(32, GFP_KERNEL);
+	if (!q)
+		return;
+	kmem_flush_current();		/* both lists empty, q is ours */
+	tc = slab_cur_tc();
+	*(void **)q = NULL;
+	err = kmem_error_count();
+	WRITE_ONCE(tc->head[1], q);	/* stale: left[1] is 0 */
+	ctx->r = kmalloc(32, GFP_KERNEL);
+	ctx->err_stale = kmem_error_count() - err;
+	ctx->left_stale = READ_ONCE(tc->left[1]);
+	ctx->stale_head = !READ_ONCE(tc->left[1]) != !READ_ONCE(tc->head[1]);
+	ctx->q = q;
+	if (ctx->r != q)
+		kfree(ctx->r);
+	kfree(q);
+
+	kmem_flush_current();
+	q = kmalloc(32, GFP_KERNEL);	/* a refill: more than 2 on the head list */
+	if (!q || READ_ONCE(tc->left[1]) < 2) {
+		kfree(q);
+		return;
+	}
+	o = tc->head[1];
+	rest = *(void **)o;
+	*(void **)o = NULL;		/* o's link, zeroed while o is listed */
+	o = kmalloc(32, GFP_KERNEL);	/* pops o: a head of NULL, a count above 0 */
+	ctx->left_short = READ_ONCE(tc->left[1]);
+	ctx->short_head = !READ_ONCE(tc->head[1]);
+	err = kmem_error_count();
+	kmem_flush_current();
+	ctx->err_short = kmem_error_count() - err;
+	while (rest) {			/* what the zeroed link cut off */
+		void *next = *(void **)rest;
+
+		kfree(rest);
+		rest = next;
+	}
+	kfree(o);
+	kfree(q);
+	kmem_flush_current();
+	ctx->ok = 1;
+}
+
+/*
+ * The slow paths decide "empty" by the count, as the fast path does, and
+ * report a head list that disagrees with it instead of following it.
+ */
+void test_tier1_forged_head(struct ktest *t)
+{
+	struct forged_ctx ctx = {};
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, forged_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_TRUE(t, ctx.r != ctx.q);
+	KTEST_EXPECT_NOT_NULL(t, ctx.r);
+	KTEST_EXPECT_EQ(t, ctx.err_stale, 1UL);
+	KTEST_EXPECT_GE(t, ctx.left_stale, 0L);
+	KTEST_EXPECT_EQ(t, ctx.stale_head, 0);
+	KTEST_EXPECT_GT(t, ctx.left_short, 0L);
+	KTEST_EXPECT_EQ(t, ctx.short_head, 1);
+	KTEST_EXPECT_EQ(t, ctx.err_short, 1UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #define MIX_SLABS	8
 #define MIX_PER		32		/* 128 B objects in an order-0 slab */
 #define MIX_N		(MIX_SLABS * MIX_PER)

@@ -306,6 +306,10 @@ static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsign
 	/*
 	 * left[i] was above 0, so head[i] holds an object (I7), which the
 	 * next line reads anyway: say so, and the caller's NULL test folds.
+	 * Only memory corruption breaks I7 here: a use after free that
+	 * zeroed a listed object's link faults on the NULL read below, as
+	 * any other overwritten link would (the slow paths, which trust the
+	 * count too, report such a list and drop it: tcache_refill()).
 	 */
 	if (!obj)
 		__builtin_unreachable();
