@@ -239,6 +239,30 @@ static void test_kmalloc_kernel(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+/*
+ * Every tier-1 size maps to one list both ways: the fold of a constant
+ * size (SLAB_T1_CLASS_CONST(), what the inline fast path takes a count
+ * from) and the table the slow path gives it back to; and that list is
+ * the cache kmalloc() serves the size from.
+ */
+static void test_t1_class_map(struct ktest *t)
+{
+	unsigned int bad = 0, bad_cache = 0;
+
+	for (size_t k = 0; k <= KMALLOC_TIER1_MAX; k++) {
+		unsigned long cls = slab_t1_class[k];
+
+		bad += cls != SLAB_T1_CLASS_CONST(k);
+		if (!k)
+			bad += cls != SLAB_T1_CLASSES;
+		else if (cls >= SLAB_T1_CLASSES || kmalloc_cache(k) != kmalloc_cache(16UL << cls) ||
+			 (16UL << cls) < k || (cls && (8UL << cls) >= k))
+			bad_cache++;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0U);
+	KTEST_EXPECT_EQ(t, bad_cache, 0U);
+}
+
 static void test_zero_and_null(struct ktest *t)
 {
 	unsigned long err0 = kmem_error_count();
@@ -913,6 +937,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
 	KTEST_CASE(test_tier_boundaries),
+	KTEST_CASE(test_t1_class_map),
 	KTEST_CASE(test_zero_and_null),
 	KTEST_CASE(test_kmalloc_kernel),
 	KTEST_CASE(test_krealloc),

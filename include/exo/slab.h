@@ -180,7 +180,15 @@ static __always_inline void slab_irq_exit(void *prev)
 #endif
 
 /* Shared by the inline fast paths and the allocator (whatever the configuration). */
-/* Tier-1 list of kmalloc(size), size 0..256 (0 gives the empty list 5). */
+/*
+ * Tier-1 list of kmalloc(@size), @size 0..256 (0 gives the empty list 5),
+ * as a constant expression: what slab_t1_class[] holds (it is generated
+ * from this) and what a constant size folds to.
+ */
+#define SLAB_T1_CLASS_CONST(size)						\
+	((size) == 0 ? SLAB_T1_CLASSES : (size) <= 16 ? 0 : (size) <= 32 ? 1 :	\
+	 (size) <= 64 ? 2 : (size) <= 128 ? 3 : 4)
+/* SLAB_T1_CLASS_CONST(size) for size 0..256: one load at run time. */
 extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
 /* The class map (one byte per frame) and its bounds: see mm/slab.h I1. */
 extern u8 *slab_class_map;
@@ -320,13 +328,14 @@ static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsign
 /*
  * slab_t1_class[@size], @size 0..256: for a compile-time constant, folded
  * away (as is the size test before it), so that a kmalloc() of a constant
- * size is the cache load and the pop.
+ * size is the cache load and the pop.  Both come from SLAB_T1_CLASS_CONST(),
+ * so the slow path, which looks the table up, gives back the count of the
+ * list this took it from.
  */
 static __always_inline unsigned long slab_t1_class_of(size_t size)
 {
 	if (__builtin_constant_p(size))
-		return size == 0 ? SLAB_T1_CLASSES : size <= 16 ? 0 : size <= 32 ? 1 :
-		       size <= 64 ? 2 : size <= 128 ? 3 : 4;
+		return SLAB_T1_CLASS_CONST(size);
 	return slab_t1_class[size];
 }
 
