@@ -360,6 +360,83 @@ void test_tier1_forged_head(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+/* Objects on the NULL-terminated list @p, counting at most @max + 1. */
+static long list_len(void *p, long max)
+{
+	long n = 0;
+
+	for (; p && n <= max; p = *(void **)p)
+		n++;
+	return n;
+}
+
+#define COUNT_MAX	2048		/* above any list's bound */
+
+struct count_ctx {
+	long bad;		/* steps where a count and its list disagreed */
+	int ok;
+};
+
+/* I7 for list 2 (64 B): left[2] objects on head[2], limit - room[2] on freed[2]. */
+static void count_check(struct count_ctx *ctx, long lim)
+{
+	struct slab_tcache_hot *tc = slab_cur_tc();
+
+	ctx->bad += list_len(tc->head[2], lim) != READ_ONCE(tc->left[2]);
+	ctx->bad += list_len(tc->freed[2], lim) != lim - READ_ONCE(tc->room[2]);
+}
+
+/* In a fresh thread: I7 after a flush, a refill, frees, a swap, frees and a flush. */
+static void count_worker(void *arg)
+{
+	struct count_ctx *ctx = arg;
+	void **objs = kcalloc(COUNT_MAX + 1, sizeof(*objs), GFP_KERNEL);
+	long lim, n = 0, left;
+	void *few[5];
+
+	if (!objs)
+		return;
+	kfree(kmalloc(64, GFP_KERNEL));			/* the thread cache exists */
+	kmem_flush_current();
+	lim = READ_ONCE(slab_cur_tc()->room[2]);	/* the whole room */
+	if (lim > COUNT_MAX) {
+		kfree(objs);
+		return;
+	}
+	count_check(ctx, lim);
+	for (int k = 0; k < 5; k++)
+		few[k] = kmalloc(64, GFP_KERNEL);	/* the first one refills */
+	count_check(ctx, lim);
+	for (int k = 0; k < 5; k++)
+		kfree(few[k]);				/* onto the freed list */
+	count_check(ctx, lim);
+	for (left = READ_ONCE(slab_cur_tc()->left[2]); n < left && n < lim; n++)
+		objs[n] = kmalloc(64, GFP_KERNEL);	/* the head list runs dry */
+	count_check(ctx, lim);
+	objs[n++] = kmalloc(64, GFP_KERNEL);		/* the freed list takes over */
+	count_check(ctx, lim);
+	for (long k = 0; k < n; k++)
+		kfree(objs[k]);
+	count_check(ctx, lim);
+	kmem_flush_current();
+	count_check(ctx, lim);
+	kfree(objs);
+	ctx->ok = 1;
+}
+
+/* I7: each count is its list's length, whatever moved the lists. */
+void test_tier1_counts(struct ktest *t)
+{
+	struct count_ctx ctx = {};
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, count_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, ctx.bad, 0L);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #define MIX_SLABS	8
 #define MIX_PER		32		/* 128 B objects in an order-0 slab */
 #define MIX_N		(MIX_SLABS * MIX_PER)
