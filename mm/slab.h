@@ -89,7 +89,9 @@
  *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds left[i], each
  *       at most T1_LIMIT_OF(i); hin[i] - left[i] is the number of hits
  *       (hin: objects the slow paths put on head[], net of flushes and
- *       refill misses).  A fast path's failed "sub" leaves left[i] or
+ *       refill misses; without the fast paths (SLAB_DEBUG, KASAN) also
+ *       one per hit taken from freed[], which tcache_take() pops first
+ *       there and which never passes through head[]).  A fast path's failed "sub" leaves left[i] or
  *       room[i] at -1 until the slow path it calls adds the 1 back, first
  *       thing.  left[5], kmalloc(0)'s list, stays about SLAB_NO_ROOM, as
  *       in slab_no_tcache.

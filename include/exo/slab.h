@@ -164,7 +164,8 @@ static __always_inline void slab_irq_exit(void *prev)
 /*
  * The fast paths exist without the debugging checks and KASAN, which need
  * every call out of line; they are inlined into callers in the kernel
- * proper, not in modules (which call the exported kmalloc/kfree), not in
+ * proper, not in modules (which call the exported kmalloc_kernel() for a
+ * constant GFP_KERNEL, else kmalloc(), and kfree()), not in
  * the hosted build (whose callers, like the host-alloc anchor, call across
  * an object boundary), not in the allocator itself (mm/slab_common.c
  * defines the exported functions), and not with fault injection, whose
