@@ -1101,11 +1101,20 @@ noinline void kfree_t1_node(const void *p, unsigned long cls)
 /*
  * I10, for the inline kfree(): no tier-1 object passes its mask test any
  * more, so each goes to __kfree_other(), which looks at the node.  Called
- * once the static key is on; a kfree() that read the old mask meanwhile
- * keeps its object, as one from before the switch.
+ * before the static key turns on (until then __kfree_other() gives a
+ * tier-1 object to the slow path, which keeps it as the fast path did);
+ * a kfree() that read the old mask meanwhile keeps its object, as one
+ * from before the switch.
  */
 void slab_t1_fast_free_off(void)
 {
 	for (unsigned int i = 0; i < NR_CLS; i++)
 		WRITE_ONCE(slab_t1_free_mask[i], ~0UL);
+}
+
+/* Undo slab_t1_fast_free_off() when the static key did not turn on. */
+void slab_t1_fast_free_on(void)
+{
+	for (unsigned int i = 0; i < NR_CLS; i++)
+		WRITE_ONCE(slab_t1_free_mask[i], t1_obj_mask[i]);
 }

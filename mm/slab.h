@@ -92,7 +92,9 @@
  *       T1_LIMIT_OF(i) - room[i] objects and head[i] holds left[i], each
  *       at most T1_LIMIT_OF(i); hin[i] - left[i] is the number of hits
  *       (hin: objects the slow paths put on head[], net of flushes and
- *       refill misses).  A fast path's failed "sub" leaves left[i] or
+ *       refill misses; without the fast paths (SLAB_DEBUG, KASAN) also
+ *       one per hit taken from freed[], which tcache_take() pops first
+ *       there and which never passes through head[]).  A fast path's failed "sub" leaves left[i] or
  *       room[i] at -1 until the slow path it calls adds the 1 back, first
  *       thing.  left[5], kmalloc(0)'s list, stays about SLAB_NO_ROOM, as
  *       in slab_no_tcache.
@@ -724,16 +726,20 @@ static __always_inline bool t2_push_kmalloc(unsigned long cls, void *obj)
 /* T1_LIMIT_OF() of a run-time class. */
 extern const long slab_t1_limit[NR_T1];
 
-/* The empty head list @i takes over the freed list (I7 holds across). */
-static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
+/*
+ * The empty head list @i, of count @left, takes over the freed list.
+ * Return: the new count, for the caller to store (I7 holds once it has).
+ */
+static __always_inline long tcache_swap(struct slab_tcache *tc, unsigned long i, long left)
 {
 	long room = slab_t1_limit[i];
 
 	tc->hot.head[i] = tc->hot.freed[i];
 	tc->hot.freed[i] = NULL;
 	tc->hin[i] += (unsigned long)(room - tc->hot.room[i]);
-	tc->hot.left[i] += room - tc->hot.room[i];
+	left += room - tc->hot.room[i];
 	tc->hot.room[i] = room;
+	return left;
 }
 
 #ifdef SLAB_T1_FAST
@@ -743,10 +749,16 @@ static __always_inline void tcache_swap(struct slab_tcache *tc, unsigned long i)
 #endif
 
 /*
- * A hit on thread list @i: its head list, else its freed one.  NULL if
- * both are empty, which is all slab_no_tcache's lists ever are (the
- * fast-path miss passes it in as a struct slab_tcache: hot is first, and
- * nothing beyond it is touched then).
+ * A hit on thread list @i: its head list, else its freed one; NULL if
+ * both are empty, which is all slab_no_tcache's lists and list 5 ever are
+ * (the fast-path miss passes slab_no_tcache in as a struct slab_tcache:
+ * hot is first, and nothing beyond it is touched then).  The count
+ * left[i] says whether the head list is empty, as on the fast path.  A
+ * head list that disagrees with it (a use after free that overwrote a
+ * listed object's link, a double free that made the list a loop) is never
+ * followed past its count: the freed list replaces a stale one, else
+ * NULL, and the refill that follows reports and drops it
+ * (tcache_refill()), so that this stays a leaf of __kmalloc_slow().
  */
 static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
@@ -763,12 +775,20 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 		tc->hot.room[i]++;
 		tc->hin[i]++;		/* a hit: hin[i] - left[i] grows by one */
 	} else {
-		if (!*list) {
+		long left = tc->hot.left[i];
+
+		if (left <= 0) {
+			/*
+			 * Below 0: slab_no_tcache or list 5 (no freed list), or
+			 * a bad count, which the next refill or flush reports.
+			 */
 			if (!tc->hot.freed[i])
 				return NULL;
-			tcache_swap(tc, i);
+			left = tcache_swap(tc, i, left);	/* over a stale head[i], if any */
+		} else if (unlikely(!*list)) {
+			return NULL;		/* a count with no list */
 		}
-		tc->hot.left[i]--;
+		tc->hot.left[i] = left - 1;
 	}
 	obj = *list;
 	/* With the fast paths there is no debugging: the link is at offset 0, as they assume. */
@@ -798,6 +818,7 @@ void slab_remote_drain(unsigned int cpu);
 unsigned int slab_remote_flush(struct kmem_cache *c);
 unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
 void slab_t1_fast_free_off(void);
+void slab_t1_fast_free_on(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);
@@ -837,10 +858,20 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp);
 void tcache_push(struct slab_tcache *tc, int i, void *obj);
 unsigned long tc_cached(const struct slab_tcache *tc, int i);
 
-/* Hits of thread list @i so far (I7; racy but bounded from another CPU). */
+/*
+ * Hits of thread list @i so far (I7).  Racy from another CPU, and not
+ * monotonic: the owner updates hin[i] and left[i] with two stores (a
+ * flush lowers hin[i] by the list length before it zeroes left[i], a
+ * refill pop lowers hin[i] before left[i]), so a reader between them sees
+ * hin[i] - left[i] too low, even below 0.  Computed signed and clamped at
+ * 0, so that a sum of them never wraps; over-stated by at most a list's
+ * length meanwhile.
+ */
 static inline unsigned long tc_hits(const struct slab_tcache *tc, int i)
 {
-	return READ_ONCE(tc->hin[i]) - (unsigned long)READ_ONCE(tc->hot.left[i]);
+	long hits = (long)(READ_ONCE(tc->hin[i]) - (unsigned long)READ_ONCE(tc->hot.left[i]));
+
+	return hits > 0 ? (unsigned long)hits : 0;
 }
 void slab_tcache_init(void);
 

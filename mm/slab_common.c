@@ -22,15 +22,31 @@
  * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
  * load, no bsr, no "size - 1" (257 bytes, of which a call touches one
  * line).  Size 0 maps to list NR_T1, which is always empty: kmalloc(0)
- * takes the slow path with no test of its own.
+ * takes the slow path with no test of its own.  Generated from
+ * SLAB_T1_CLASS_CONST(), the fold of a constant size: the two never
+ * disagree (the slab suite checks every size against kmalloc_class()).
  */
-#define T1C(lo, hi, v)	[lo ... hi] = v
+#define T1C1(n)		SLAB_T1_CLASS_CONST(n)
+#define T1C2(n)		T1C1(n), T1C1((n) + 1)
+#define T1C4(n)		T1C2(n), T1C2((n) + 2)
+#define T1C8(n)		T1C4(n), T1C4((n) + 4)
+#define T1C16(n)	T1C8(n), T1C8((n) + 8)
+#define T1C32(n)	T1C16(n), T1C16((n) + 16)
+#define T1C64(n)	T1C32(n), T1C32((n) + 32)
+#define T1C128(n)	T1C64(n), T1C64((n) + 64)
 const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1] = {
-	[0] = NR_T1, T1C(1, 16, 0), T1C(17, 32, 1), T1C(33, 64, 2),
-	T1C(65, 128, 3), T1C(129, 256, 4),
+	T1C128(0), T1C128(128), T1C1(256)
 };
-#undef T1C
+#undef T1C1
+#undef T1C2
+#undef T1C4
+#undef T1C8
+#undef T1C16
+#undef T1C32
+#undef T1C64
+#undef T1C128
 BUILD_BUG_ON(KMALLOC_TIER1_MAX != 256);
+BUILD_BUG_ON(SLAB_T1_CLASS_CONST(0) != NR_T1);
 
 /* ---------------------------------------------------------------------
  * Pointer classification
@@ -611,8 +627,8 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 	/*
 	 * The fast path took a count of left[i] that was not there: give it
 	 * back (I6, I7).  Then the common miss: head[i] ran dry and freed[i]
-	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find freed[]
-	 * empty.
+	 * takes over.  slab_no_tcache and kmalloc(0) (list 5) find a count
+	 * below 0.
 	 */
 	struct slab_tcache_hot *h = slab_cur_tc();
 	unsigned long i = slab_t1_class[size];

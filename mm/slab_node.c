@@ -146,14 +146,18 @@ static int __init slab_numa_init(void)
 	if (pa_nr_nodes < 2)
 		return 0;
 	err = slab_node_lists_init();
-	if (!err)
+	if (!err) {
+		/* I10: the inline kfree() stops keeping objects before the key turns on. */
+		slab_t1_fast_free_off();
 		err = static_branch_enable(&slab_numa_free);
+		if (err)
+			slab_t1_fast_free_on();
+	}
 	if (err) {
 		pr_err("%u memory nodes, but the node layer did not turn on (%d): one node's lists for all\n",
 		       pa_nr_nodes, err);
 		return err;
 	}
-	slab_t1_fast_free_off();
 	slab_refile_nodes();
 	kmem_drain_all();
 	pr_info("%u memory nodes: frees of another node's objects go back to their slabs\n",

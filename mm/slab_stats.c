@@ -16,7 +16,7 @@
 void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats *st)
 {
 	struct slab_tcache *tc;
-	unsigned long flags;
+	unsigned long flags, used;
 
 	memset(st, 0, sizeof(*st));
 	st->name = c->name;
@@ -69,7 +69,14 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 		}
 		spin_unlock_irqrestore(&tcache_list_lock, flags);
 	}
-	st->objs_inuse = st->objs_total - st->objs_slab_free - st->objs_cached;
+	/*
+	 * The caches were read after the slab counts, without the lock, and
+	 * a thread cache's counts can be off by a list meanwhile (tc_cached()):
+	 * cached objects are never more than the slabs have out.
+	 */
+	used = st->objs_total - st->objs_slab_free;
+	st->objs_cached = min(st->objs_cached, used);
+	st->objs_inuse = used - st->objs_cached;
 }
 
 unsigned long kmem_error_count(void)

@@ -34,13 +34,19 @@ const long slab_t1_limit[NR_T1] = {
 };
 BUILD_BUG_ON(NR_T1 != 5);
 
-/* Objects on thread list @i, both halves (I7; racy but bounded from another CPU). */
+/*
+ * Objects on thread list @i, both halves (I7).  Racy from another CPU:
+ * between the owner's stores of a swap or a refill the counts can be off
+ * by a list, and a failed fast-path "sub" leaves one at -1, so each half
+ * is clamped to 0 .. T1_LIMIT_OF(i).
+ */
 unsigned long tc_cached(const struct slab_tcache *tc, int i)
 {
-	long freed = (long)T1_LIMIT_OF(i) - READ_ONCE(tc->hot.room[i]);
+	const long lim = (long)T1_LIMIT_OF(i);
+	long freed = lim - READ_ONCE(tc->hot.room[i]);
 	long head = READ_ONCE(tc->hot.left[i]);
 
-	return (unsigned long)(max(freed, 0L) + max(head, 0L));
+	return (unsigned long)(clamp(freed, 0L, lim) + clamp(head, 0L, lim));
 }
 
 /* Set @t's cache; keeps the published pointer in step (I5). */
@@ -121,42 +127,74 @@ static void tcache_create(struct task_struct *t)
 }
 
 /*
+ * Head list @i and its count left[i] disagree: a count outside 0 ..
+ * T1_LIMIT_OF(i), a count with no list, or a list with no count.  Only
+ * memory corruption does that: a use after free that overwrote a listed
+ * object's link (the list ends early), or a double free that made the
+ * list a loop.  Reported; the list is dropped (its objects leak: some may
+ * be in use) and the count zeroed, hits unchanged (I7).
+ */
+static void tcache_head_bad(struct slab_tcache *tc, unsigned long i)
+{
+	long left = tc->hot.left[i];
+
+	slab_report("%s: thread list holds %s but counts %ld objects (use after free or double free?), list dropped\n",
+		     kmalloc_caches[i].name, tc->hot.head[i] ? "a list" : "nothing", left);
+	tc->hin[i] -= (unsigned long)left;
+	tc->hot.left[i] = 0;
+	tc->hot.head[i] = NULL;
+}
+
+/*
  * Give the whole list @list of class @i, of @len objects (I7), back to the
  * slabs (slab_put_chain(): a run of one slab's objects is spliced whole,
  * the lock is dropped every PUT_CHAIN_RUNS runs).  The list is taken
- * before the lock.
+ * before the lock.  Return: objects given back.
  */
-static void tcache_drain_list(int i, void **list, unsigned long len)
+static unsigned long tcache_drain_list(int i, void **list, unsigned long len)
 {
 	struct kmem_cache *c = &kmalloc_caches[i];
 	void *p = *list;
+	unsigned long n;
 	LIST_HEAD(reap);
 
 	if (!p)
-		return;
+		return 0;
 	*list = NULL;
-	slab_put_chain(c, p, len, &reap, EMPTY_KEEP);
+	n = slab_put_chain(c, p, len, &reap, EMPTY_KEEP);
 	slab_reap(c, &reap);
+	return n;
 }
 
 /* The freed list @i to the slabs; its room is whole again. */
 static void tcache_drain(struct slab_tcache *tc, int i)
 {
-	unsigned long len = (unsigned long)(slab_t1_limit[i] - tc->hot.room[i]);
+	long len = slab_t1_limit[i] - tc->hot.room[i];
 
 	tc->hot.room[i] = slab_t1_limit[i];
-	tcache_drain_list(i, &tc->hot.freed[i], len);
+	/* Its own bound: slab_put_chain() reports and leaks a longer list. */
+	tcache_drain_list(i, &tc->hot.freed[i], (unsigned long)clamp(len, 0L, slab_t1_limit[i]));
 }
 
 /* Both lists of class @i to the slabs. */
 static void tcache_flush_class(struct slab_tcache *tc, int i)
 {
-	unsigned long len = (unsigned long)tc->hot.left[i];
+	long len = tc->hot.left[i];
+	unsigned long err, n;
 
 	tcache_drain(tc, i);
-	tc->hin[i] -= len;
+	if (unlikely(len < 0 || len > slab_t1_limit[i] || !len != !tc->hot.head[i])) {
+		tcache_head_bad(tc, (unsigned long)i);
+		return;
+	}
+	tc->hin[i] -= (unsigned long)len;
 	tc->hot.left[i] = 0;
-	tcache_drain_list(i, &tc->hot.head[i], len);
+	err = kmem_error_count();
+	n = tcache_drain_list(i, &tc->hot.head[i], (unsigned long)len);
+	/* Shorter than its count (slab_put_chain() reported a loop itself). */
+	if (unlikely(n != (unsigned long)len) && kmem_error_count() == err)
+		slab_report("%s: thread list ends after %lu of its %ld objects (use after free?)\n",
+			    kmalloc_caches[i].name, n, len);
 }
 
 /*
@@ -228,6 +266,15 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	bool local_failed = false;
 	unsigned int n;
 
+	/* Only after tcache_take(): both lists empty, or a bad head list (I7). */
+	if (unlikely(tc->hot.left[i] | (long)tc->hot.head[i])) {
+		void *obj;
+
+		tcache_head_bad(tc, (unsigned long)i);
+		obj = tcache_take(tc, (unsigned long)i);
+		if (obj)
+			return obj;
+	}
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
 	if (!n && c->objs <= T1_LIMIT_OF(i)) {

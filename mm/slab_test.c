@@ -239,6 +239,30 @@ static void test_kmalloc_kernel(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+/*
+ * Every tier-1 size maps to one list both ways: the fold of a constant
+ * size (SLAB_T1_CLASS_CONST(), what the inline fast path takes a count
+ * from) and the table the slow path gives it back to; and that list is
+ * the cache kmalloc() serves the size from.
+ */
+static void test_t1_class_map(struct ktest *t)
+{
+	unsigned int bad = 0, bad_cache = 0;
+
+	for (size_t k = 0; k <= KMALLOC_TIER1_MAX; k++) {
+		unsigned long cls = slab_t1_class[k];
+
+		bad += cls != SLAB_T1_CLASS_CONST(k);
+		if (!k)
+			bad += cls != SLAB_T1_CLASSES;
+		else if (cls >= SLAB_T1_CLASSES || kmalloc_cache(k) != kmalloc_cache(16UL << cls) ||
+			 (16UL << cls) < k || (cls && (8UL << cls) >= k))
+			bad_cache++;
+	}
+	KTEST_EXPECT_EQ(t, bad, 0U);
+	KTEST_EXPECT_EQ(t, bad_cache, 0U);
+}
+
 static void test_zero_and_null(struct ktest *t)
 {
 	unsigned long err0 = kmem_error_count();
@@ -248,13 +272,21 @@ static void test_zero_and_null(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, kzalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	/*
 	 * A run-time 0 reaches the fast path's list 5, whose left count
-	 * every miss gives back: it stays negative, the list empty (I7).
+	 * every miss gives back: it stays exactly where it was, below 0, the
+	 * list empty (I7).  (A miss that did not give it back would leave it
+	 * one lower each time.)  In this thread's own cache, not
+	 * slab_no_tcache, whose count every miss resets.
 	 */
+	kfree(kmalloc(16, GFP_KERNEL));
+	if (TIER1 && !DEBUG && !IS_ENABLED(CONFIG_KASAN))
+		KTEST_EXPECT_TRUE(t, slab_cur_tc() != &slab_no_tcache);
 	for (int k = 0; k < 3; k++) {
 		volatile size_t zero = 0;
+		long left0 = READ_ONCE(slab_cur_tc()->left[SLAB_T1_CLASSES]);
 
 		KTEST_EXPECT_TRUE(t, kmalloc(zero, GFP_KERNEL) == ZERO_SIZE_PTR);
-		KTEST_EXPECT_LT(t, READ_ONCE(slab_cur_tc()->left[SLAB_T1_CLASSES]), 0L);
+		KTEST_EXPECT_EQ(t, READ_ONCE(slab_cur_tc()->left[SLAB_T1_CLASSES]), left0);
+		KTEST_EXPECT_LT(t, left0, 0L);
 		KTEST_EXPECT_NULL(t, slab_cur_tc()->head[SLAB_T1_CLASSES]);
 	}
 	kfree(ZERO_SIZE_PTR);
@@ -913,8 +945,10 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_kmalloc_thread_local),
 	KTEST_CASE(test_size_classes),
 	KTEST_CASE(test_tier_boundaries),
+	KTEST_CASE(test_t1_class_map),
 	KTEST_CASE(test_zero_and_null),
 	KTEST_CASE(test_kmalloc_kernel),
+	KTEST_CASE(test_module_kmalloc_calls),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
 	KTEST_CASE(test_foreign_pointers),
@@ -930,6 +964,9 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_double_free_loop),
 	KTEST_CASE(test_tier1_put_chain_mixed),
 	KTEST_CASE(test_tier1_swap),
+	KTEST_CASE(test_tier1_stats_mid_update),
+	KTEST_CASE(test_tier1_forged_head),
+	KTEST_CASE(test_tier1_counts),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -34,6 +34,9 @@ void test_tier1_bounds(struct ktest *t);
 void test_tier1_double_free_loop(struct ktest *t);
 void test_tier1_put_chain_mixed(struct ktest *t);
 void test_tier1_swap(struct ktest *t);
+void test_tier1_stats_mid_update(struct ktest *t);
+void test_tier1_forged_head(struct ktest *t);
+void test_tier1_counts(struct ktest *t);
 #ifndef __HOSTED__
 void test_cur_cache_switch(struct ktest *t);
 #endif
@@ -43,6 +46,9 @@ void test_irq_context(struct ktest *t);
 void test_trap_context(struct ktest *t);
 void test_slabinfo_runs(struct ktest *t);
 void test_typed_slab_tail(struct ktest *t);
+
+/* mm/slab_module_test.c */
+void test_module_kmalloc_calls(struct ktest *t);
 
 /* mm/slab_large_test.c */
 void test_krealloc_in_place(struct ktest *t);

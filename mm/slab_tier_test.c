@@ -315,6 +315,173 @@ void test_tier1_double_free_loop(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+struct forged_ctx {
+	unsigned long err_stale, err_short;
+	void *q, *r;
+	long left_stale, left_short;
+	int stale_head, short_head, ok;
+};
+
+/*
+ * In a fresh thread, forge the two ways a head list can disagree with
+ * its count (32 B: list 1), with objects the thread owns:
+ *  - stale: count 0 but a head (what a double-free loop leaves once its
+ *    count ran out): the next kmalloc() must not hand that object out;
+ *  - short: a count but no head (a use after free zeroed the link of the
+ *    object popped last): the flush must report it.
+ */
+static void forged_worker(void *arg)
+{
+	struct forged_ctx *ctx = arg;
+	struct slab_tcache_hot *tc;
+	void *q, *o, *rest;
+	unsigned long err;
+
+	kmem_flush_current();
+	q = kmalloc(32, GFP_KERNEL);
+	if (!q)
+		return;
+	kmem_flush_current();		/* both lists empty, q is ours */
+	tc = slab_cur_tc();
+	*(void **)q = NULL;
+	err = kmem_error_count();
+	WRITE_ONCE(tc->head[1], q);	/* stale: left[1] is 0 */
+	ctx->r = kmalloc(32, GFP_KERNEL);
+	ctx->err_stale = kmem_error_count() - err;
+	ctx->left_stale = READ_ONCE(tc->left[1]);
+	ctx->stale_head = !READ_ONCE(tc->left[1]) != !READ_ONCE(tc->head[1]);
+	ctx->q = q;
+	if (ctx->r != q)
+		kfree(ctx->r);
+	kfree(q);
+
+	kmem_flush_current();
+	q = kmalloc(32, GFP_KERNEL);	/* a refill: more than 2 on the head list */
+	if (!q || READ_ONCE(tc->left[1]) < 2) {
+		kfree(q);
+		return;
+	}
+	o = tc->head[1];
+	rest = *(void **)o;
+	*(void **)o = NULL;		/* o's link, zeroed while o is listed */
+	o = kmalloc(32, GFP_KERNEL);	/* pops o: a head of NULL, a count above 0 */
+	ctx->left_short = READ_ONCE(tc->left[1]);
+	ctx->short_head = !READ_ONCE(tc->head[1]);
+	err = kmem_error_count();
+	kmem_flush_current();
+	ctx->err_short = kmem_error_count() - err;
+	while (rest) {			/* what the zeroed link cut off */
+		void *next = *(void **)rest;
+
+		kfree(rest);
+		rest = next;
+	}
+	kfree(o);
+	kfree(q);
+	kmem_flush_current();
+	ctx->ok = 1;
+}
+
+/*
+ * The slow paths decide "empty" by the count, as the fast path does, and
+ * report a head list that disagrees with it instead of following it.
+ */
+void test_tier1_forged_head(struct ktest *t)
+{
+	struct forged_ctx ctx = {};
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, forged_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_TRUE(t, ctx.r != ctx.q);
+	KTEST_EXPECT_NOT_NULL(t, ctx.r);
+	KTEST_EXPECT_EQ(t, ctx.err_stale, 1UL);
+	KTEST_EXPECT_GE(t, ctx.left_stale, 0L);
+	KTEST_EXPECT_EQ(t, ctx.stale_head, 0);
+	KTEST_EXPECT_GT(t, ctx.left_short, 0L);
+	KTEST_EXPECT_EQ(t, ctx.short_head, 1);
+	KTEST_EXPECT_EQ(t, ctx.err_short, 1UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+/* Objects on the NULL-terminated list @p, counting at most @max + 1. */
+static long list_len(void *p, long max)
+{
+	long n = 0;
+
+	for (; p && n <= max; p = *(void **)p)
+		n++;
+	return n;
+}
+
+#define COUNT_MAX	2048		/* above any list's bound */
+
+struct count_ctx {
+	long bad;		/* steps where a count and its list disagreed */
+	int ok;
+};
+
+/* I7 for list 2 (64 B): left[2] objects on head[2], limit - room[2] on freed[2]. */
+static void count_check(struct count_ctx *ctx, long lim)
+{
+	struct slab_tcache_hot *tc = slab_cur_tc();
+
+	ctx->bad += list_len(tc->head[2], lim) != READ_ONCE(tc->left[2]);
+	ctx->bad += list_len(tc->freed[2], lim) != lim - READ_ONCE(tc->room[2]);
+}
+
+/* In a fresh thread: I7 after a flush, a refill, frees, a swap, frees and a flush. */
+static void count_worker(void *arg)
+{
+	struct count_ctx *ctx = arg;
+	void **objs = kcalloc(COUNT_MAX + 1, sizeof(*objs), GFP_KERNEL);
+	long lim, n = 0, left;
+	void *few[5];
+
+	if (!objs)
+		return;
+	kfree(kmalloc(64, GFP_KERNEL));			/* the thread cache exists */
+	kmem_flush_current();
+	lim = READ_ONCE(slab_cur_tc()->room[2]);	/* the whole room */
+	if (lim > COUNT_MAX) {
+		kfree(objs);
+		return;
+	}
+	count_check(ctx, lim);
+	for (int k = 0; k < 5; k++)
+		few[k] = kmalloc(64, GFP_KERNEL);	/* the first one refills */
+	count_check(ctx, lim);
+	for (int k = 0; k < 5; k++)
+		kfree(few[k]);				/* onto the freed list */
+	count_check(ctx, lim);
+	for (left = READ_ONCE(slab_cur_tc()->left[2]); n < left && n < lim; n++)
+		objs[n] = kmalloc(64, GFP_KERNEL);	/* the head list runs dry */
+	count_check(ctx, lim);
+	objs[n++] = kmalloc(64, GFP_KERNEL);		/* the freed list takes over */
+	count_check(ctx, lim);
+	for (long k = 0; k < n; k++)
+		kfree(objs[k]);
+	count_check(ctx, lim);
+	kmem_flush_current();
+	count_check(ctx, lim);
+	kfree(objs);
+	ctx->ok = 1;
+}
+
+/* I7: each count is its list's length, whatever moved the lists. */
+void test_tier1_counts(struct ktest *t)
+{
+	struct count_ctx ctx = {};
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, count_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, ctx.bad, 0L);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #define MIX_SLABS	8
 #define MIX_PER		32		/* 128 B objects in an order-0 slab */
 #define MIX_N		(MIX_SLABS * MIX_PER)
@@ -475,6 +642,38 @@ void test_tier1_swap(struct ktest *t)
 	kfree(ctx);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/*
+ * Another CPU reading a thread's counters between two of its stores: a
+ * flush lowers hin by the list length before it zeroes left, so hin -
+ * left is below 0 for a moment.  Forged here as a head count far above
+ * the hits: the sums of kmem_cache_get_stats() must neither wrap nor count
+ * more cached objects than a list holds.
+ */
+void test_tier1_stats_mid_update(struct ktest *t)
+{
+	struct kmem_cache_stats b;
+	struct slab_tcache_hot *tc;
+	long left;
+	void *p;
+
+	if (!TIER1 || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths (no SLAB_DEBUG, no KASAN)");
+	p = kmalloc(16, GFP_KERNEL);	/* the thread cache exists */
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	tc = slab_cur_tc();
+	KTEST_ASSERT_TRUE(t, tc != &slab_no_tcache);
+	/* No kmalloc() of this thread until left[0] is back. */
+	left = READ_ONCE(tc->left[0]);
+	WRITE_ONCE(tc->left[0], left + (1L << 40));
+	kmem_cache_get_stats(kmalloc_cache(16), -1, &b);
+	WRITE_ONCE(tc->left[0], left);
+	KTEST_EXPECT_LT(t, b.t1_hits, 1UL << 40);
+	KTEST_EXPECT_LE(t, b.objs_cached, b.objs_total);
+	KTEST_EXPECT_LE(t, b.objs_inuse, b.objs_total);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
 #ifndef __HOSTED__

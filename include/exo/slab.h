@@ -164,7 +164,8 @@ static __always_inline void slab_irq_exit(void *prev)
 /*
  * The fast paths exist without the debugging checks and KASAN, which need
  * every call out of line; they are inlined into callers in the kernel
- * proper, not in modules (which call the exported kmalloc/kfree), not in
+ * proper, not in modules (which call the exported kmalloc_kernel() for a
+ * constant GFP_KERNEL, else kmalloc(), and kfree()), not in
  * the hosted build (whose callers, like the host-alloc anchor, call across
  * an object boundary), not in the allocator itself (mm/slab_common.c
  * defines the exported functions), and not with fault injection, whose
@@ -180,7 +181,15 @@ static __always_inline void slab_irq_exit(void *prev)
 #endif
 
 /* Shared by the inline fast paths and the allocator (whatever the configuration). */
-/* Tier-1 list of kmalloc(size), size 0..256 (0 gives the empty list 5). */
+/*
+ * Tier-1 list of kmalloc(@size), @size 0..256 (0 gives the empty list 5),
+ * as a constant expression: what slab_t1_class[] holds (it is generated
+ * from this) and what a constant size folds to.
+ */
+#define SLAB_T1_CLASS_CONST(size)						\
+	((size) == 0 ? SLAB_T1_CLASSES : (size) <= 16 ? 0 : (size) <= 32 ? 1 :	\
+	 (size) <= 64 ? 2 : (size) <= 128 ? 3 : 4)
+/* SLAB_T1_CLASS_CONST(size) for size 0..256: one load at run time. */
 extern const u8 slab_t1_class[KMALLOC_TIER1_MAX + 1];
 /* The class map (one byte per frame) and its bounds: see mm/slab.h I1. */
 extern u8 *slab_class_map;
@@ -306,6 +315,10 @@ static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsign
 	/*
 	 * left[i] was above 0, so head[i] holds an object (I7), which the
 	 * next line reads anyway: say so, and the caller's NULL test folds.
+	 * Only memory corruption breaks I7 here: a use after free that
+	 * zeroed a listed object's link faults on the NULL read below, as
+	 * any other overwritten link would (the slow paths, which trust the
+	 * count too, report such a list and drop it: tcache_refill()).
 	 */
 	if (!obj)
 		__builtin_unreachable();
@@ -316,13 +329,14 @@ static __always_inline void *__kmalloc_t1_pop(struct slab_tcache_hot *tc, unsign
 /*
  * slab_t1_class[@size], @size 0..256: for a compile-time constant, folded
  * away (as is the size test before it), so that a kmalloc() of a constant
- * size is the cache load and the pop.
+ * size is the cache load and the pop.  Both come from SLAB_T1_CLASS_CONST(),
+ * so the slow path, which looks the table up, gives back the count of the
+ * list this took it from.
  */
 static __always_inline unsigned long slab_t1_class_of(size_t size)
 {
 	if (__builtin_constant_p(size))
-		return size == 0 ? SLAB_T1_CLASSES : size <= 16 ? 0 : size <= 32 ? 1 :
-		       size <= 64 ? 2 : size <= 128 ? 3 : 4;
+		return SLAB_T1_CLASS_CONST(size);
 	return slab_t1_class[size];
 }
 
@@ -389,6 +403,9 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 	if (trace_kmalloc_enabled())
 		return __kmalloc_gfp(size, gfp);
 	might_alloc(gfp);
+	/* A constant 0 needs no list 5 miss (folded away for any other size). */
+	if (__builtin_constant_p(size) && !size)
+		return ZERO_SIZE_PTR;
 	return __kmalloc_t1(size, gfp);
 }
 
