@@ -214,8 +214,20 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 
 	spin_lock_irqsave(&c->lock, flags);
 	if (fresh) {
-		slab_publish(c, fresh);
 		l = slab_lists(c, fresh);
+		/*
+		 * No partial slab to take first (nearly always: the caller saw
+		 * none): all of the fresh slab, with no stop on the empty list.
+		 */
+		if (likely(list_empty(&l->partial)) && c->objs <= T1_LIMIT_OF(i)) {
+			n = c->objs;
+			tc->hot.head[i] = slab_publish_taken(c, fresh);
+			tc->hin[i] += n;
+			tc->hot.left[i] += n;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return n;
+		}
+		slab_publish(c, fresh);
 	} else {
 		l = slab_local_lists(c);
 	}
