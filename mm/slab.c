@@ -573,6 +573,24 @@ void slab_publish(struct kmem_cache *c, struct page *pg)
 	c->slabs_created++;
 }
 
+/*
+ * Publish a new slab of @c whose objects all go to one taker at once, as
+ * slab_publish() and then taking its whole freelist would, in one step:
+ * straight onto its node's full list.  Lock held.  Return: the freelist.
+ */
+void *slab_publish_taken(struct kmem_cache *c, struct page *pg)
+{
+	void *objs = pg->freelist;
+
+	list_add(&pg->slab_list, &slab_lists(c, pg)->full);
+	c->nr_slabs++;
+	c->slabs_created++;
+	c->slab_allocs += c->objs;
+	pg->freelist = NULL;
+	pg->counters = c->objs;
+	return objs;
+}
+
 /* Give every empty slab beyond @keep on each node back.  Return: pages freed. */
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 {

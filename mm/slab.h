@@ -826,7 +826,9 @@ bool slab_node_free(struct kmem_cache *c, void *obj);
 void kfree_t1_node(const void *p, unsigned long cls);
 /* slab_common.c */
 void kfree_t2_node(const void *p, unsigned long cls);
+/* slab.c: the node lists */
 void slab_publish(struct kmem_cache *c, struct page *pg);
+void *slab_publish_taken(struct kmem_cache *c, struct page *pg);
 int slab_node_lists_init(void);
 void slab_refile_nodes(void);
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep);

@@ -214,8 +214,22 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 
 	spin_lock_irqsave(&c->lock, flags);
 	if (fresh) {
-		slab_publish(c, fresh);
 		l = slab_lists(c, fresh);
+		/*
+		 * No partial slab to take first (nearly always: the caller saw
+		 * none): all of the fresh slab, with no stop on the empty list.
+		 * It fits: the caller made a fresh slab only for a class whose
+		 * slab does (c->objs <= T1_LIMIT_OF(i)).
+		 */
+		if (likely(list_empty(&l->partial))) {
+			n = c->objs;
+			tc->hot.head[i] = slab_publish_taken(c, fresh);
+			tc->hin[i] += n;
+			tc->hot.left[i] += n;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return n;
+		}
+		slab_publish(c, fresh);
 	} else {
 		l = slab_local_lists(c);
 	}
@@ -223,7 +237,7 @@ static unsigned int tcache_splice(struct slab_tcache *tc, int i, struct page *fr
 		pg = list_first_entry(&l->partial, struct page, slab_list);
 	else if (!list_empty(&l->empty))
 		pg = list_first_entry(&l->empty, struct page, slab_list);
-	if (pg && c->objs - pg->counters <= T1_LIMIT_OF(i)) {
+	if (pg && (long)(c->objs - pg->counters) <= slab_t1_limit[i]) {
 		n = c->objs - (unsigned int)pg->counters;
 		if (!pg->counters) {
 			c->nr_empty--;
@@ -277,7 +291,7 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	}
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
-	if (!n && c->objs <= T1_LIMIT_OF(i)) {
+	if (!n && (long)c->objs <= slab_t1_limit[i]) {
 		/*
 		 * A glance at the lists first: when they are empty (a burst
 		 * past the cache) that is one lock hold less per fresh slab.
