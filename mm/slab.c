@@ -1068,7 +1068,8 @@ void kmem_cache_init(void)
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
 #ifdef CONFIG_SLAB_TIER_PERCPU
-		if (reinit)
+		/* Only the hosted tests start over: no code for it in the kernel. */
+		if (IS_ENABLED(CONFIG_HOSTED) && reinit)
 			kmalloc_ac_reset(i);
 		c->pcpu_ac = &kmalloc_ac[i];
 		kflags |= SLAB_KMALLOC_AC;
