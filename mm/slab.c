@@ -68,7 +68,6 @@ bool cpu_has_area(unsigned int cpu)
 }
 
 #ifdef CONFIG_SLAB_TIER_PERCPU
-#ifndef __HOSTED__
 DEFINE_PER_CPU_ALIGNED(struct array_cache, kmalloc_ac[NR_KMALLOC]);
 
 /* Every kmalloc array empty: each top at its array's first word. */
@@ -87,7 +86,22 @@ BUILD_BUG_ON(KT2_BSR_MAX >= KT2_N || KT2_BSR_MAX != KT2_IDX(NR_KMALLOC - 1));
 DEFINE_PER_CPU_ALIGNED(struct kmalloc_t2, kmalloc_t2) = { .top = { KT2_CLASSES(KT2_BASE) } };
 const unsigned long kmalloc_t2_bottom[KT2_N] = { KT2_CLASSES(KT2_BASE) };
 const unsigned long kmalloc_t2_limit[KT2_N] = { KT2_CLASSES(KT2_LIMIT) };
-#endif
+
+/*
+ * A re-initialisation (the hosted tests start over): every CPU's array of
+ * kmalloc class @k empty, its statistics cleared, as the memset of a typed
+ * cache clears its embedded arrays.
+ */
+static void kmalloc_ac_reset(unsigned int k)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!cpu_has_area(cpu))
+			continue;
+		memset(per_cpu_ptr(&kmalloc_ac[k], cpu), 0, sizeof(struct array_cache));
+		per_cpu_ptr(&kmalloc_t2, cpu)->top[KT2_IDX(k)] = KT2_BASE(k);
+		per_cpu_ptr(&kmalloc_t2, cpu)->hits[KT2_IDX(k)] = 0;
+	}
+}
 
 /* cpu_ac() for any CPU number: NULL if that CPU has no per-CPU area. */
 struct array_cache *cpu_ac_any(struct kmem_cache *c, unsigned int cpu)
@@ -1071,7 +1085,10 @@ void kmem_cache_init(void)
 			memset(c, 0, sizeof(*c));
 		BUG_ON(!cache_layout(c, size, size, true, false));
 		c->cls = i;
-#if defined(CONFIG_SLAB_TIER_PERCPU) && !defined(__HOSTED__)
+#ifdef CONFIG_SLAB_TIER_PERCPU
+		/* Only the hosted tests start over: no code for it in the kernel. */
+		if (IS_ENABLED(CONFIG_HOSTED) && reinit)
+			kmalloc_ac_reset(i);
 		c->pcpu_ac = &kmalloc_ac[i];
 		kflags |= SLAB_KMALLOC_AC;
 #endif

@@ -155,9 +155,7 @@
 #include <exo/numa.h>
 #include <exo/page_alloc.h>
 #include <exo/percpu.h>
-#ifndef __HOSTED__
 #include <asm/pcp.h>
-#endif
 #include <exo/preempt.h>
 #include <exo/printk.h>
 #include <exo/sched.h>
@@ -271,9 +269,9 @@ struct slab_cpu_stats {
 			 AC_BYTES_MIN <= 4096 ? 4096 : 8192)
 struct array_cache {
 	/*
-	 * Objects in entry[] of a typed cache's array (and of every array
-	 * in the hosted build), a word that the hit paths index with as is.
-	 * The kernel's kmalloc arrays count in kmalloc_t2.top[] instead and
+	 * Objects in entry[] of a typed cache's array, a word that the hit
+	 * paths index with as is.  The kmalloc arrays count in
+	 * kmalloc_t2.top[] instead and
 	 * leave it 0: read a count through ac_top() or ac_count().
 	 */
 	unsigned long avail;
@@ -344,11 +342,10 @@ struct kmem_cache {
  * Tier-2 arrays of the kmalloc caches, in each CPU's per-CPU area: the
  * fast paths find this CPU's array of class i from the per-CPU base and
  * i alone, with no CPU-number multiply.  A CPU that was never brought up
- * has no area: cpu_ac_any() gives NULL for it.  Kernel only: the hosted
- * build, which has no raw_cpu_*_off() accessors, keeps the embedded arrays
- * for every cache.
+ * has no area: cpu_ac_any() gives NULL for it.  The hosted build has the
+ * same arrays and counts: its <asm/pcp.h> runs the sequences below as
+ * plain per-thread accesses (a hosted CPU is one thread).
  */
-#ifndef __HOSTED__
 DECLARE_PER_CPU(struct array_cache, kmalloc_ac[NR_KMALLOC]);
 
 /*
@@ -374,7 +371,6 @@ struct kmalloc_t2 {
 DECLARE_PER_CPU(struct kmalloc_t2, kmalloc_t2);
 extern const unsigned long kmalloc_t2_bottom[KT2_N];
 extern const unsigned long kmalloc_t2_limit[KT2_N];
-#endif
 
 static __always_inline struct array_cache *cpu_ac(struct kmem_cache *c, unsigned int cpu)
 {
@@ -663,7 +659,10 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
  * @cls the class for the push.  In the kernel, restartable
  * sequences on kmalloc_t2 (I11) instead of an interrupt save and
  * restore: five instructions for the pop or the push, and one increment
- * of the hit count (a statistic, outside the sequence).
+ * of the hit count (a statistic, outside the sequence).  The hosted
+ * build runs the same code on its own <asm/pcp.h>: the same accesses
+ * to this thread's per-CPU area (a hosted CPU is one thread, which
+ * nothing interrupts).
  */
 static __always_inline bool t2_pop_kmalloc(unsigned long b, void **objp)
 {
@@ -673,20 +672,6 @@ static __always_inline bool t2_pop_kmalloc(unsigned long b, void **objp)
 		return false;
 	raw_cpu_inc_idx(kmalloc_t2.hits[0], b);
 	return true;
-#elif defined(CONFIG_SLAB_TIER_PERCPU)
-	struct array_cache *ac;
-	unsigned long flags;
-	bool ok = false;
-
-	local_irq_save(flags);
-	ac = &kmalloc_caches[b - 3].cpu_ac[smp_processor_id()];
-	if (likely(ac->avail)) {
-		*objp = ac->entry[--ac->avail];
-		ac->hits++;
-		ok = true;
-	}
-	local_irq_restore(flags);
-	return ok;
 #else
 	(void)b;
 	(void)objp;
@@ -699,19 +684,6 @@ static __always_inline bool t2_push_kmalloc(unsigned long cls, void *obj)
 #ifdef SLAB_KT2
 	return arch_pcp_push_idx(kmalloc_t2.top[KT2_IDX(0)], kmalloc_t2_limit[KT2_IDX(0)],
 				 kmalloc_ac, cls, obj);
-#elif defined(CONFIG_SLAB_TIER_PERCPU)
-	struct array_cache *ac;
-	unsigned long flags;
-	bool ok = false;
-
-	local_irq_save(flags);
-	ac = &kmalloc_caches[cls].cpu_ac[smp_processor_id()];
-	if (likely(ac->avail < T2_LIMIT)) {
-		ac->entry[ac->avail++] = obj;
-		ok = true;
-	}
-	local_irq_restore(flags);
-	return ok;
 #else
 	(void)cls;
 	(void)obj;

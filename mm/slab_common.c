@@ -861,9 +861,18 @@ static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned
  * Not a tier-1 object start (or the node layer is on): a tier-2 object, a
  * large block, or the slow path.
  */
+#ifdef CONFIG_HOSTED_GLUE
+/* slab_entry_tail(): a host thread's first __kfree_other(). */
+static noinline void kfree_other_first(const void *p, unsigned long cls, unsigned long pfn)
+{
+	hosted_glue_thread_init();
+	__kfree_other(p, cls, pfn);
+}
+#endif
+
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
-	slab_entry();
+	slab_entry_tail(kfree_other_first, p, cls, pfn);
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
 	/*

@@ -33,6 +33,12 @@ static void glue_thread_exit(void *arg)
 	unsigned int cpu = (unsigned int)(unsigned long)arg - 1;
 
 	hosted_task_end();
+	/*
+	 * The slot may go to a new thread at once: a later call from this
+	 * thread (another key's destructor) must set itself up again, not
+	 * share the slot's arrays.
+	 */
+	hosted_glue_ready = 0;
 	pthread_mutex_lock(&glue_lock);
 	cpus_used &= ~(1UL << cpu);
 	pthread_mutex_unlock(&glue_lock);

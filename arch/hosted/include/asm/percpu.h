@@ -22,6 +22,8 @@ extern __thread unsigned long hosted_this_cpu_off;
 #define this_cpu_read(var)		__hosted_pcpu(var)
 #define this_cpu_write(var, val)	(__hosted_pcpu(var) = (val))
 #define this_cpu_add(var, val)		(__hosted_pcpu(var) += (val))
+/* Word @n of the per-CPU array @var (this CPU's copy); no protection of its own. */
+#define raw_cpu_inc_idx(var, n)		((&__hosted_pcpu(var))[n]++)
 
 /* Make the calling thread CPU @cpu (allocates its area on first use). */
 void hosted_set_cpu(int cpu);
