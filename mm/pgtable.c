@@ -63,7 +63,7 @@ struct mm_struct init_mm = {
 	.lock = __SPIN_LOCK_UNLOCKED(init_mm.lock),
 	.ctx_id = 1,
 	.tlb_gen = 1,
-	.pt_cache_tag = ~0UL,
+	.pt_cache_va = PT_CACHE_NONE,
 };
 
 unsigned long pgtable_pages;
@@ -80,7 +80,7 @@ static __always_inline bool pt_trylock(struct mm_struct *mm, unsigned long *flag
 {
 	*flags = arch_local_irq_save();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) ? spin_trylock(&mm->lock) :
-						arch_spin_trylock(&mm->lock))
+						arch_spin_trylock_uncontended(&mm->lock))
 		return true;
 	arch_local_irq_restore(*flags);
 	return false;
@@ -126,7 +126,7 @@ void pgt_table_defer_free(struct mm_struct *mm, pte_t *table, struct list_head *
 	 * under the lock) dies with them.  translate()'s per-CPU caches are
 	 * cleared by the flush that comes before the free (xlate_cache_flush()).
 	 */
-	mm->pt_cache_tag = ~0UL;
+	mm->pt_cache_va = PT_CACHE_NONE;
 }
 
 void pgt_free_dead_tables(struct list_head *dead)
@@ -501,10 +501,12 @@ unlock:
  */
 
 /*
- * The PTE slot of @va if every upper level is a table (else false).
- * The last page table found is cached per address space (lock held):
- * consecutive operations in one 2 MiB region skip the walk.  It stays linked where
- * it was until pgt_table_defer_free(), which drops the cache.
+ * The PTE slot of page-aligned @va if every upper level is a table (else
+ * false).  The last page table found is cached per address space (lock
+ * held): consecutive operations in one 2 MiB region skip the walk.  It
+ * stays linked where it was until pgt_table_defer_free(), which drops the
+ * cache.  One subtraction gives both the hit test and the slot's offset:
+ * no shift for a tag, no index masking.
  */
 static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va, pte_t **slot)
 {
@@ -512,9 +514,10 @@ static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va,
 	pud_t pud, *pudp;
 	pmd_t pmd;
 	pte_t *t;
+	unsigned long off = va - mm->pt_cache_va;
 
-	if (likely(mm->pt_cache_tag == va >> PMD_SHIFT)) {
-		*slot = &mm->pt_cache[pte_index(va)];
+	if (likely(off < PMD_SIZE)) {
+		*slot = (pte_t *)((unsigned long)mm->pt_cache + (off >> (PAGE_SHIFT - 3)));
 		return true;
 	}
 	if (is_kernel_addr(va)) {
@@ -532,24 +535,41 @@ static __always_inline bool pt_slot_fast(struct mm_struct *mm, unsigned long va,
 	if (unlikely(!pmd_is_table(pmd)))
 		return false;
 	t = pt_table(pmd);
-	mm->pt_cache_tag = va >> PMD_SHIFT;
+	mm->pt_cache_va = va & ~(PMD_SIZE - 1);
 	mm->pt_cache = t;
 	mm->pt_cache_page = table_page_of(t);
 	*slot = &t[pte_index(va)];
 	return true;
 }
 
-/* Non-canonical (bits 63..__VIRTUAL_MASK_SHIFT not all equal) or not page aligned. */
-static __always_inline bool bad_page_addr(unsigned long va)
+/*
+ * The fast paths' argument checks but the canonical one, which their
+ * callers make (in map_page() and unmap_page() one compare with
+ * KERNEL_HALF_START is both it and the choice of init_mm): @virt and @phys
+ * page aligned, @phys below 2^52 (one mask over the low half of @virt and
+ * all of @phys), and @flags within the hardware flags and PAGE_EXEC,
+ * without PAGE_USER in the kernel half or PAGE_GLOBAL in the lower half.
+ * Anything else goes to the slow path, which logs what is wrong.
+ */
+static __always_inline bool map_args_fast(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
-	return ((va + (1UL << __VIRTUAL_MASK_SHIFT)) >> (__VIRTUAL_MASK_SHIFT + 1)) |
-	       (va & (PAGE_SIZE - 1));
+	u64 w = (u32)virt | phys;
+
+	BUILD_BUG_ON(__PHYSICAL_MASK_SHIFT + PAGE_SHIFT != 64);
+	if (unlikely(flags & (~(PAGE_HW_FLAGS | PAGE_EXEC) |
+			      (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL))))
+		return false;
+	/* Two tests, each one instruction and a branch, not one merged test of four. */
+	OPTIMIZER_HIDE_VAR(w);
+	/* Rotated by 12: bits 52-63 of @phys and 0-11 of both in bits 0-23. */
+	return !(((w << PAGE_SHIFT) | (w >> __PHYSICAL_MASK_SHIFT)) & ((1UL << 24) - 1));
 }
 
 /*
- * The fast paths proper: true if done.  They call nothing, so that
- * map_page() and unmap_page() reach their one call (to the slow path)
- * only when they fail, and build no stack frame before that.
+ * The fast paths proper, for a canonical @virt: true if done.  They call
+ * nothing, so that map_page() and unmap_page() reach their one call (to
+ * the slow path) only when they fail, and build no stack frame before
+ * that.
  */
 static __always_inline bool map_page_try(struct mm_struct *mm, unsigned long virt,
 					 phys_addr_t phys, pgflags_t flags)
@@ -557,19 +577,14 @@ static __always_inline bool map_page_try(struct mm_struct *mm, unsigned long vir
 	unsigned long irqflags;
 	pte_t *slot;
 
-	/* One test: canonical, both addresses aligned, @phys in 52 bits, flags. */
-	if (likely(!(((virt + (1UL << __VIRTUAL_MASK_SHIFT)) >> (__VIRTUAL_MASK_SHIFT + 1)) |
-		     ((virt | phys) & (PAGE_SIZE - 1)) | (phys >> __PHYSICAL_MASK_SHIFT) |
-		     (flags & ~(PAGE_HW_FLAGS | PAGE_EXEC)) |
-		     (flags & (is_kernel_addr(virt) ? PAGE_USER : PAGE_GLOBAL))))) {
+	if (likely(map_args_fast(virt, phys, flags))) {
 		mm = owner_mm(mm, virt);
 		if (likely(pt_trylock(mm, &irqflags))) {
 			__acquire(mm->lock);
 			if (likely(pt_slot_fast(mm, virt, &slot) && !pte_present(*slot))) {
 				/* pt_slot_fast() left the table's struct page in the cache. */
 				mm->pt_cache_page->units++;
-				set_pte(slot, pt_mk_pte_fast(phys, is_kernel_addr(virt) ?
-							 flags | PAGE_GLOBAL : flags));
+				set_pte(slot, pt_mk_pte_fast(phys, flags, is_kernel_addr(virt)));
 				pt_unlock(mm, irqflags);
 				return true;
 			}
@@ -582,7 +597,7 @@ static __always_inline bool map_page_try(struct mm_struct *mm, unsigned long vir
 static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long virt,
 					 phys_addr_t phys, pgflags_t flags)
 {
-	if (likely(map_page_try(mm, virt, phys, flags)))
+	if (likely(virt_is_canonical(virt) && map_page_try(mm, virt, phys, flags)))
 		return 0;
 	return map_page_slow(mm, virt, phys, flags);
 }
@@ -590,12 +605,13 @@ static __always_inline int map_page_fast(struct mm_struct *mm, unsigned long vir
 /* What unmap_page_try() left to do. */
 enum unmap_rest { UNMAP_DONE, UNMAP_SLOW, UNMAP_FLUSH };
 
+/* For a canonical @virt, as map_page_try(). */
 static __always_inline enum unmap_rest unmap_page_try(struct mm_struct *mm, unsigned long virt)
 {
 	unsigned long irqflags;
 	pte_t *slot;
 
-	if (likely(!bad_page_addr(virt))) {
+	if (likely(!(virt & (PAGE_SIZE - 1)))) {
 		mm = owner_mm(mm, virt);
 		if (likely(pt_trylock(mm, &irqflags))) {
 			__acquire(mm->lock);
@@ -634,7 +650,7 @@ static __always_inline int unmap_page_rest(struct mm_struct *mm, unsigned long v
 
 static __always_inline int unmap_page_fast(struct mm_struct *mm, unsigned long virt)
 {
-	enum unmap_rest rest = unmap_page_try(mm, virt);
+	enum unmap_rest rest = virt_is_canonical(virt) ? unmap_page_try(mm, virt) : UNMAP_SLOW;
 
 	if (likely(rest == UNMAP_DONE))
 		return 0;
@@ -882,9 +898,14 @@ static noinline int unmap_page_other(unsigned long virt, enum unmap_rest rest)
 	return unmap_page_fast(current_mm(), virt);
 }
 
+/*
+ * virt >= KERNEL_HALF_START is both the kernel half and, there, the
+ * canonical check: a non-canonical address with bit 63 set goes to the
+ * slow path, which rejects it.
+ */
 int map_page(unsigned long virt, phys_addr_t phys, pgflags_t flags)
 {
-	if (likely(is_kernel_addr(virt) && map_page_try(&init_mm, virt, phys, flags)))
+	if (likely(virt >= KERNEL_HALF_START && map_page_try(&init_mm, virt, phys, flags)))
 		return 0;
 	return map_page_other(virt, phys, flags);
 }
@@ -893,7 +914,7 @@ int unmap_page(unsigned long virt)
 {
 	enum unmap_rest rest = UNMAP_SLOW;
 
-	if (likely(is_kernel_addr(virt))) {
+	if (likely(virt >= KERNEL_HALF_START)) {
 		rest = unmap_page_try(&init_mm, virt);
 		if (likely(rest == UNMAP_DONE))
 			return 0;

@@ -227,13 +227,18 @@ static int xlate_setup_cold_2m(struct bench *b)
 	return xlate_cold_map(PAGE_HUGE_2M);
 }
 
+/*
+ * A caller's loop over an array of addresses: a pointer walks it (ops is
+ * XLATE_N, the array's size, as each row below sets it).
+ */
 static void translate_miss(struct bench *b, unsigned int ops)
 {
+	const unsigned long *end = xlate_va + min(ops, (unsigned int)XLATE_N);
 	phys_addr_t pa;
 
-	for (unsigned int i = 0; i < ops; i++)
-		if (translate(xlate_va[i % XLATE_N], &pa)) {
-			pr_err("bench: translate() of %#lx failed\n", xlate_va[i % XLATE_N]);
+	for (const unsigned long *va = xlate_va; va < end; va++)
+		if (translate(*va, &pa)) {
+			pr_err("bench: translate() of %#lx failed\n", *va);
 			return;
 		}
 }

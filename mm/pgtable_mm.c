@@ -60,7 +60,7 @@ int mm_create(struct mm_struct **out)
 	mm->pgd_phys = virt_to_phys(pgd);
 	mm->ctx_id = __atomic_fetch_add(&next_ctx_id, 1, __ATOMIC_RELAXED);
 	mm->tlb_gen = 1;
-	mm->pt_cache_tag = ~0UL;
+	mm->pt_cache_va = PT_CACHE_NONE;
 	*out = mm;
 	return 0;
 nomem:

@@ -79,8 +79,14 @@ static void test_entry_encoding(struct ktest *t)
 			KTEST_EXPECT_TRUE(t, pte_present(e) && pt_leaf(e, level));
 			KTEST_EXPECT_EQ(t, pt_entry_phys(e) & ~(size - 1), pa);
 			KTEST_EXPECT_EQ(t, pte_pgflags(e, size), f | size_flag_of(level));
-			if (level == PT_LEVEL_PTE && !(f & ~(PAGE_HW_FLAGS | PAGE_EXEC)))
-				KTEST_EXPECT_EQ(t, pte_val(pt_mk_pte_fast(pa, f)), pte_val(e));
+			if (level == PT_LEVEL_PTE && !(f & ~(PAGE_HW_FLAGS | PAGE_EXEC))) {
+				/* Global forced (kernel half), or not asked for (lower half). */
+				KTEST_EXPECT_EQ(t, pte_val(pt_mk_pte_fast(pa, f, true)),
+						pte_val(pt_mk_leaf(pa, f | PAGE_GLOBAL, level)));
+				if (!(f & PAGE_GLOBAL))
+					KTEST_EXPECT_EQ(t, pte_val(pt_mk_pte_fast(pa, f, false)),
+							pte_val(e));
+			}
 			if (level == PT_LEVEL_PTE)
 				continue;
 			pt_split_fill(e, level, table);
@@ -271,6 +277,17 @@ static void test_errors(struct ktest *t)
 	KTEST_EXPECT_EQ(t, map_page(0xffff7ffffffff000UL, FAKE_PA, 0), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA + 8, 0), -EINVAL);
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, 1ULL << 52, 0), -EINVAL);
+	/* The same through the kernel half's one-compare fast-path checks. */
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA + 8, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA + 0x800, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA + 8, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, 1ULL << 52, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA | (1ULL << 63), 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(KERN_VA, FAKE_PA, 0x1), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(0xfffe000000000000UL, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, map_page(0x8000000000000000UL, FAKE_PA, 0), -EINVAL);
+	KTEST_EXPECT_EQ(t, unmap_page(KERN_VA + 8), -EINVAL);
+	KTEST_EXPECT_EQ(t, unmap_page(0xfffe000000000000UL), -EINVAL);
 	/* Flags. */
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 0x1), -EINVAL);	/* raw present bit */
 	KTEST_EXPECT_EQ(t, map_page(LOW_VA, FAKE_PA, 1UL << 40), -EINVAL);
@@ -400,6 +417,36 @@ static void test_no_table_leaks(struct ktest *t)
 		KTEST_ASSERT_EQ(t, map_range(va, FAKE_PA, 64UL << 20, PAGE_WRITABLE), 0);
 		KTEST_ASSERT_EQ(t, unmap_range(va, 64UL << 20), 0);
 	}
+	EXPECT_BASELINE(t, &b);
+}
+
+/*
+ * The fast paths' table cache of a new address space, or of one whose
+ * table was freed, is empty: PT_CACHE_NONE must match no address the
+ * fast paths take, those of the first 2 MiB included (an "empty" value
+ * of ~0 matched 0 .. 2 MiB - 8 and sent them through the NULL table).
+ */
+static void test_table_cache_empty(struct ktest *t)
+{
+	struct mm_struct *a;
+	phys_addr_t pa = 0;
+	struct baseline b;
+
+	baseline_take(&b);
+	KTEST_ASSERT_EQ(t, mm_create(&a), 0);
+	KTEST_EXPECT_EQ(t, a->pt_cache_va, PT_CACHE_NONE);
+	for (int round = 0; round < 2; round++) {	/* the second after the free */
+		KTEST_EXPECT_EQ(t, mm_map_page(a, 0, FAKE_PA, 0), 0);
+		KTEST_EXPECT_EQ(t, mm_map_page(a, PMD_SIZE - PAGE_SIZE, FAKE_PA, 0), 0);
+		KTEST_EXPECT_EQ(t, mm_translate(a, PMD_SIZE - PAGE_SIZE + 8, &pa), 0);
+		KTEST_EXPECT_EQ(t, pa, FAKE_PA + 8);
+		KTEST_EXPECT_EQ(t, mm_map_page(a, 0, FAKE_PA, 0), -EEXIST);
+		KTEST_EXPECT_EQ(t, mm_unmap_page(a, PMD_SIZE - PAGE_SIZE), 0);
+		KTEST_EXPECT_EQ(t, mm_unmap_page(a, 0), 0);
+		KTEST_EXPECT_EQ(t, a->pt_cache_va, PT_CACHE_NONE);
+		KTEST_EXPECT_EQ(t, mm_translate(a, 0, &pa), -ENOENT);
+	}
+	KTEST_EXPECT_EQ(t, mm_destroy(a), 0);
 	EXPECT_BASELINE(t, &b);
 }
 
@@ -967,6 +1014,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_roundtrip_2m),
 	KTEST_CASE(test_roundtrip_1g),
 	KTEST_CASE(test_errors),
+	KTEST_CASE(test_table_cache_empty),
 	KTEST_CASE(test_range_beyond_52_bits),
 	KTEST_CASE(test_enomem),
 	KTEST_CASE(test_split_2m),

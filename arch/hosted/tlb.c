@@ -111,7 +111,7 @@ int hosted_pgtable_init(void)
 	init_mm.pgd = NULL;
 	init_mm.pgd_phys = 0;
 	init_mm.nr_tables = 0;
-	init_mm.pt_cache_tag = ~0UL;
+	init_mm.pt_cache_va = PT_CACHE_NONE;
 	/* No CPU thread runs now: every cache may be cleared from here. */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu || __per_cpu_offset[cpu])

@@ -59,8 +59,10 @@
  * @tlb_gen: bumped by every change that needs a flush; a CPU switching
  *	in with an older generation in its PCID slot flushes that PCID
  * @nr_tables: page-table pages below the PML4 owned by this mm
- * @pt_cache_tag: @va >> PMD_SHIFT of the last page table the 4 KiB fast
- *	path walked to (under @lock); ~0 when invalid
+ * @pt_cache_va: the 2 MiB-aligned start of what the last page table the
+ *	4 KiB fast path walked to maps (under @lock), PT_CACHE_NONE when
+ *	invalid: a page-aligned @va is in it if @va - @pt_cache_va < 2 MiB,
+ *	and its slot lies (@va - @pt_cache_va) >> 9 bytes into @pt_cache
  * @pt_cache: that page table
  * @pt_cache_page: its struct page (the present-entry count)
  */
@@ -73,10 +75,17 @@ struct mm_struct {
 	u64 ctx_id;
 	u64 tlb_gen;
 	unsigned long nr_tables;
-	unsigned long pt_cache_tag;
+	unsigned long pt_cache_va;
 	pte_t *pt_cache;
 	struct page *pt_cache_page;
 };
+
+/*
+ * mm_struct.pt_cache_va of an empty cache: non-canonical, like every
+ * address less than 2 MiB above it, so no address the fast paths accept
+ * matches it.
+ */
+#define PT_CACHE_NONE	(1UL << 47)
 
 /* The kernel's address space: the boot page tables and the shared kernel half. */
 extern struct mm_struct init_mm;

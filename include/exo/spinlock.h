@@ -110,6 +110,26 @@ static __always_inline bool arch_spin_trylock(spinlock_t *l)
 }
 
 /*
+ * arch_spin_trylock() for a lock that is almost never held when tried
+ * (the page-table fast paths): no read-only look first, the compare-
+ * exchange expects the free word built from the owner half alone (free
+ * is next == owner), so a held lock fails the exchange itself.  One
+ * branch instead of two; the price, a held lock's cache line taken for
+ * writing, is why arch_spin_trylock() keeps its look first.
+ */
+static __always_inline bool arch_spin_trylock_uncontended(spinlock_t *l)
+{
+	u32 k = 0x10001u, old;
+
+	/* A multiply by a register: the compiler would shift and add, one more. */
+	OPTIMIZER_HIDE_VAR(k);
+	old = (u32)__atomic_load_n(&l->owner, __ATOMIC_RELAXED) * k;
+
+	return __atomic_compare_exchange_n((u32 *)l, &old, old + (1u << 16), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/*
  * Test-and-set on the ticket word (virt_spin_lock_on(), <asm/processor.h>):
  * wait until the lock looks free, then take the next ticket only if it is
  * still free.  Unfair, but no waiter has to run for the others to get in.

@@ -268,6 +268,13 @@ __pcp_miss:								\
  * True with *@physp = the physical address of @va; false if nothing maps
  * it or @va is below the kernel half (the caller tells which).
  */
+/*
+ * arch_xlate_walk()'s two 64-bit masks, as memory operands: an and or an
+ * add from memory is one instruction where an immediate needs a movabs
+ * first.
+ */
+static const u64 xlate_consts[2] __maybe_unused = { PTE_PFN_MASK, PAGE_OFFSET };
+
 #define arch_xlate_walk(tag_, pt_, tag2_, pmd_, tables_, va_, tg_, pi_, physp_) ({	\
 	__label__ __xw_none;						\
 	unsigned long __t, __p, __x;					\
@@ -279,43 +286,40 @@ __pcp_miss:								\
 		"1:	cmpq %%gs:%c[tag2], %[t]\n"			\
 		"	jne 3f\n"					\
 		"	movq %%gs:%c[pmd], %[p]\n"			\
-		"	movabsq %[dm], %[x]\n"				\
-		"4:	movl %k[tg], %k[e]\n"				\
-		"	andl $0x1ff, %k[e]\n"				\
-		"	movq (%[p],%[e],8), %[e]\n"			\
+		"4:	movl %k[tg], %k[x]\n"				\
+		"	andl $0x1ff, %k[x]\n"				\
+		"	movq (%[p],%[x],8), %[e]\n"			\
 		"	xorq $1, %[e]\n"	/* 0 in 0x81: a table */	\
 		"	testb $0x81, %b[e]\n"				\
 		"	jne 5f\n"					\
 		"	andq $-4096, %[e]\n"	/* a table: bits 12-51 */	\
-		"	addq %[x], %[e]\n"	/* its direct-map address */	\
+		"	addq %[dmm], %[e]\n"	/* its direct-map address */	\
 		"	movq $-1, %%gs:%c[tag]\n"	/* empty while torn */	\
 		"	movq %[e], %%gs:%c[pt]\n"			\
 		"	movq %[tg], %%gs:%c[tag]\n"			\
 		"	movq (%[e],%[pi],8), %[e]\n"			\
 		"2:	testb $1, %b[e]\n"				\
 		"	je %l[__xw_none]\n"				\
-		"	movabsq %[pfn], %[p]\n"			\
-		"	andq %[p], %[e]\n"				\
+		"	andq %[pfnm], %[e]\n"			\
 		"	movl %k[va], %k[p]\n"				\
 		"	andl $0xfff, %k[p]\n"				\
 		"	orq %[p], %[e]\n"				\
 		"0:\n"							\
 		"	.pushsection .text.unlikely, \"ax\"\n"		\
 		/* PGD slot: va >> 39 sign-extended, -256..-1 if bits 47-63 set */	\
-		"3:	movabsq %[dm], %[x]\n"				\
-		"	movq %[va], %[p]\n"				\
+		"3:	movq %[va], %[p]\n"				\
 		"	sarq $39, %[p]\n"				\
 		"	cmpq $-256, %[p]\n"				\
 		"	jb %l[__xw_none]\n"				\
 		"	movq %c[tables]+2048(,%[p],8), %[p]\n"		\
-		"	movl %k[t], %k[e]\n"				\
-		"	andl $0x1ff, %k[e]\n"				\
-		"	movq (%[p],%[e],8), %[e]\n"			\
-		"	xorq $1, %[e]\n"				\
-		"	testb $0x81, %b[e]\n"				\
-		"	jne 7f\n"					\
-		"	andq $-4096, %[e]\n"				\
-		"	leaq (%[e],%[x]), %[p]\n"			\
+		"	movl %k[t], %k[x]\n"				\
+		"	andl $0x1ff, %k[x]\n"				\
+		"	movq (%[p],%[x],8), %[p]\n"			\
+		"	xorq $1, %[p]\n"				\
+		"	testb $0x81, %b[p]\n"				\
+		"	jne 9f\n"					\
+		"	andq $-4096, %[p]\n"				\
+		"	addq %[dmm], %[p]\n"			\
 		"	movq $-1, %%gs:%c[tag2]\n"	/* empty while torn */	\
 		"	movq %[p], %%gs:%c[pmd]\n"			\
 		"	movq %[t], %%gs:%c[tag2]\n"			\
@@ -326,11 +330,11 @@ __pcp_miss:								\
 		"	jne %l[__xw_none]\n"				\
 		"	movl $0x1fffff, %k[t]\n"			\
 		"	jmp 8f\n"					\
-		"7:	testb $1, %b[e]\n"				\
+		"9:	movq %[p], %[e]\n"				\
+		"	testb $1, %b[e]\n"				\
 		"	jne %l[__xw_none]\n"				\
 		"	movl $0x3fffffff, %k[t]\n"			\
-		"8:	movabsq %[pfn], %[p]\n"			\
-		"	andq %[p], %[e]\n"				\
+		"8:	andq %[pfnm], %[e]\n"			\
 		"	movq %[va], %[p]\n"				\
 		"	xorq %[e], %[p]\n"				\
 		"	andq %[t], %[p]\n"				\
@@ -343,7 +347,7 @@ __pcp_miss:								\
 		"	.popsection\n"					\
 		: [t] "=&r"(__t), [p] "=&r"(__p), [e] "=&r"(__e), [x] "=&r"(__x)	\
 		: [va] "r"(va_), [tg] "r"(tg_), [pi] "r"((unsigned long)(pi_)),	\
-		  [pfn] "n"(PTE_PFN_MASK), [dm] "n"(PAGE_OFFSET),		\
+		  [pfnm] "m"(xlate_consts[0]), [dmm] "m"(xlate_consts[1]),	\
 		  [tag] "i"(&(tag_)), [pt] "i"(&(pt_)), [tag2] "i"(&(tag2_)),	\
 		  [pmd] "i"(&(pmd_)), [tables] "i"(tables_)			\
 		: "memory", "cc" : __xw_none);				\

@@ -87,19 +87,28 @@ static __always_inline pte_t pt_mk_leaf(phys_addr_t pa, pgflags_t flags, int lev
 }
 
 /*
- * pt_mk_leaf() of a 4 KiB page for the map_page() fast path: the flags
- * copied with PAGE_EXEC's bit, then that bit traded for NX or dropped by
- * one xor from a two-entry table instead of a test and a conditional or.
- * Precondition: @flags within PAGE_HW_FLAGS | PAGE_EXEC (map_page()
- * checks it first), so flags >> 9 is PAGE_EXEC alone.  The & 1 keeps the
- * table read in bounds regardless; after that check it costs nothing.
+ * pt_mk_leaf() of a 4 KiB page for the map_page() fast path, present,
+ * global if @global: @pa | @flags, then one xor with an entry of a table
+ * indexed by the PAGE_GLOBAL and PAGE_EXEC bits of @flags (bits 8 and 9)
+ * that sets PRESENT, trades PAGE_EXEC's bit for NX or drops it, and sets
+ * GLOBAL where @flags lacks it and @global asks for it: no test, no
+ * conditional or.  Precondition: @flags within PAGE_HW_FLAGS | PAGE_EXEC
+ * (map_page() checks it first), so flags >> 8 is those two bits alone;
+ * the & 3 keeps the table read in bounds regardless, and after that
+ * check it costs nothing.
  */
-static __always_inline pte_t pt_mk_pte_fast(phys_addr_t pa, pgflags_t flags)
+static __always_inline pte_t pt_mk_pte_fast(phys_addr_t pa, pgflags_t flags, bool global)
 {
-	static const pteval_t exec_fix[2] = { _PAGE_NX, PAGE_EXEC };
+	static const pteval_t fix[2][4] = {
+		{ _PAGE_PRESENT | _PAGE_NX, _PAGE_PRESENT | _PAGE_NX,
+		  _PAGE_PRESENT | PAGE_EXEC, _PAGE_PRESENT | PAGE_EXEC },
+		{ _PAGE_PRESENT | _PAGE_NX | _PAGE_GLOBAL, _PAGE_PRESENT | _PAGE_NX,
+		  _PAGE_PRESENT | PAGE_EXEC | _PAGE_GLOBAL, _PAGE_PRESENT | PAGE_EXEC },
+	};
 
-	BUILD_BUG_ON(PAGE_EXEC != 1UL << 9 || ((PAGE_HW_FLAGS | PAGE_EXEC) >> 10));
-	return __pte((pa | _PAGE_PRESENT | flags) ^ exec_fix[(flags >> 9) & 1]);
+	BUILD_BUG_ON(PAGE_GLOBAL != 1UL << 8 || PAGE_EXEC != 1UL << 9 ||
+		     ((PAGE_HW_FLAGS | PAGE_EXEC) >> 10) || (PAGE_HW_FLAGS & _PAGE_PRESENT));
+	return __pte((pa | flags) ^ fix[global][(flags >> 8) & 3]);
 }
 
 /*

@@ -135,10 +135,17 @@ void arch_tlb_show_features(void);
  */
 static __always_inline bool arch_flush_tlb_kernel_page_local(unsigned long va)
 {
+	unsigned long me;
+
 	/* The cleared entry must be visible before a CPU coming online is missed. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (BITS_TO_LONGS(NR_CPUS) != 1 ||
-	    READ_ONCE(cpu_online_mask.bits[0]) != this_cpu_read(tlb_cpu_bit))
+	/*
+	 * A plain read of the mask word, which the compiler folds into the
+	 * compare: the fence above is also a compiler barrier, so it is read
+	 * after it, and it is one aligned word.
+	 */
+	me = this_cpu_read(tlb_cpu_bit);
+	if (BITS_TO_LONGS(NR_CPUS) != 1 || cpu_online_mask.bits[0] != me)
 		return false;
 	__invlpg(va);
 	this_cpu_add(tlb_stats.local_page_flushes, 1);
