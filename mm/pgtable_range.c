@@ -177,20 +177,15 @@ static int split_ends(struct mm_struct *mm, unsigned long start, size_t size)
 	return err;
 }
 
-/* The biggest piece that fits at @va/@pa: its level and size. */
-static int piece_level(unsigned long va, phys_addr_t pa, unsigned long left, unsigned long *sz)
+/* The level of the biggest piece that fits at @va/@pa with @left bytes. */
+static int piece_level(unsigned long va, phys_addr_t pa, unsigned long left)
 {
 	if (pgtable_huge_supported(PAGE_HUGE_1G) && !((va | pa) & (PUD_SIZE - 1)) &&
-	    left >= PUD_SIZE) {
-		*sz = PUD_SIZE;
+	    left >= PUD_SIZE)
 		return PT_LEVEL_PUD;
-	}
 	if (pgtable_huge_supported(PAGE_HUGE_2M) && !((va | pa) & (PMD_SIZE - 1)) &&
-	    left >= PMD_SIZE) {
-		*sz = PMD_SIZE;
+	    left >= PMD_SIZE)
 		return PT_LEVEL_PMD;
-	}
-	*sz = PAGE_SIZE;
 	return PT_LEVEL_PTE;
 }
 
@@ -223,21 +218,20 @@ int mm_map_range(struct mm_struct *mm, unsigned long virt, phys_addr_t phys, siz
 		goto unlock;
 	}
 	while (done < size) {
-		unsigned long sz;
-		int level = piece_level(virt + done, phys + done, size - done, &sz);
+		int level = piece_level(virt + done, phys + done, size - done);
+		/*
+		 * The rest of the table in one walk: a bigger piece can only
+		 * start where the table ends (at a 2 MiB boundary for 4 KiB
+		 * leaves, 1 GiB for 2 MiB leaves).
+		 */
+		long n = pgt_map_run(mm, virt + done, phys + done, size - done, flags, level,
+				     &dead);
 
-		/* 4 KiB: the rest of the page table in one walk (a 2M piece starts only at its end). */
-		if (level == PT_LEVEL_PTE) {
-			long n = pgt_map_ptes(mm, virt + done, phys + done, size - done, flags, &dead);
-
-			err = n < 0 ? (int)n : 0;
-			sz = n < 0 ? 0 : n;
-		} else {
-			err = pgt_map_one(mm, virt + done, phys + done, flags, level, &dead);
-		}
-		if (err)
+		if (n < 0) {
+			err = n;
 			break;
-		done += sz;
+		}
+		done += n;
 	}
 	if (err && done) {
 		struct range_op un = { .op = RANGE_UNMAP, .dead = &dead };
