@@ -399,9 +399,17 @@ static __always_inline long map_run(struct mm_struct *mm, unsigned long va, phys
 	int err = walk_create(mm, va, level, &slot);
 
 	if (likely(!err)) {
-		for (i = 0; i < n && !pte_present(slot[i]); i++)
-			set_pte(&slot[i], make_leaf(pa + (i << shift), flags, level,
-						    va + (i << shift)));
+		/*
+		 * The flags are built once: the physical address is the only
+		 * field that changes, and it never carries into the bits
+		 * around it (aligned to the leaf size, below 2^52).
+		 */
+		pte_t e = make_leaf(pa, flags, level, va);
+
+		for (i = 0; i < n && !pte_present(slot[i]); i++) {
+			set_pte(&slot[i], e);
+			e = __pte(pte_val(e) + (1UL << shift));
+		}
 		/* One count update for the run (set_entry() does it per entry). */
 		table_page_of(slot)->units += i;
 		if (i)
