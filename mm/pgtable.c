@@ -381,31 +381,52 @@ int pgt_map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_
 }
 
 /*
- * Map 4 KiB leaves from @va for @left bytes or to the end of its page
- * table, whichever comes first, with one walk; owner lock held, and the
- * caller made sure none of them is mapped (a present entry stops the run
- * short).  Returns the bytes mapped (a multiple of PAGE_SIZE, at least
- * one page) or a negative errno with nothing mapped and the path pruned.
+ * Map leaves of @level from @va for @left bytes (rounded down to whole
+ * leaves, at least one) or to the end of their table, whichever comes
+ * first, with one walk; @va and @pa aligned to the leaf size, owner lock
+ * held, and the caller made sure none of them is mapped (a present entry
+ * stops the run short).  Returns the bytes mapped (a multiple of the leaf
+ * size, at least one leaf) or a negative errno with nothing mapped and
+ * the path pruned.
  */
-long pgt_map_ptes(struct mm_struct *mm, unsigned long va, phys_addr_t pa, unsigned long left,
-		  pgflags_t flags, struct list_head *dead)
+static __always_inline long map_run(struct mm_struct *mm, unsigned long va, phys_addr_t pa,
+				    unsigned long left, pgflags_t flags, int level,
+				    struct list_head *dead)
 {
-	unsigned long n = min(left, PMD_SIZE - (va & (PMD_SIZE - 1))) >> PAGE_SHIFT, i;
+	unsigned int shift = pt_level_shift(level);
+	unsigned long n = min(left >> shift, PTRS_PER_TABLE - pt_index(va, level)), i;
 	pte_t *slot;
-	int err = walk_create(mm, va, PT_LEVEL_PTE, &slot);
+	int err = walk_create(mm, va, level, &slot);
 
 	if (likely(!err)) {
-		for (i = 0; i < n && !pte_present(slot[i]); i++)
-			set_pte(&slot[i], make_leaf(pa + (i << PAGE_SHIFT), flags, PT_LEVEL_PTE,
-						    va + (i << PAGE_SHIFT)));
+		/*
+		 * The flags are built once: the physical address is the only
+		 * field that changes, and it never carries into the bits
+		 * around it (aligned to the leaf size, below 2^52).
+		 */
+		pte_t e = make_leaf(pa, flags, level, va);
+
+		for (i = 0; i < n && !pte_present(slot[i]); i++) {
+			set_pte(&slot[i], e);
+			e = __pte(pte_val(e) + (1UL << shift));
+		}
 		/* One count update for the run (set_entry() does it per entry). */
 		table_page_of(slot)->units += i;
 		if (i)
-			return i << PAGE_SHIFT;
+			return i << shift;
 		err = -EEXIST;
 	}
 	prune_path(mm, va, dead);
 	return err;
+}
+
+long pgt_map_run(struct mm_struct *mm, unsigned long va, phys_addr_t pa, unsigned long left,
+		 pgflags_t flags, int level, struct list_head *dead)
+{
+	/* 4 KiB runs (the kernel image, vmalloc) with the level a constant. */
+	if (level == PT_LEVEL_PTE)
+		return map_run(mm, va, pa, left, flags, PT_LEVEL_PTE, dead);
+	return map_run(mm, va, pa, left, flags, level, dead);
 }
 
 static noinline int map_page_slow(struct mm_struct *mm, unsigned long virt, phys_addr_t phys,

@@ -322,6 +322,51 @@ void test_map_range_sizes(struct ktest *t)
 	KTEST_EXPECT_EQ(t, unmap_range(va + PMD_SIZE - 8 * PAGE_SIZE, 16 * PAGE_SIZE), 0);
 	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 2 * PMD_SIZE), 1008UL);
 	KTEST_EXPECT_EQ(t, unmap_range(va, 2 * PMD_SIZE), 0);
+	/*
+	 * A run of 2 MiB leaves ends with its page directory: the 1 GiB
+	 * piece that starts there is still found, then 2 MiB again.
+	 */
+	KTEST_ASSERT_EQ(t, map_range(va + PUD_SIZE - 4 * PMD_SIZE, FAKE_PA + PUD_SIZE - 4 * PMD_SIZE,
+				     4 * PMD_SIZE + PUD_SIZE + PMD_SIZE, PAGE_WRITABLE), 0);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PUD_SIZE - 4 * PMD_SIZE).size,
+			mb ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + PUD_SIZE).size,
+			gb ? PUD_SIZE : mb ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + 2 * PUD_SIZE).size, mb ? PMD_SIZE : PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, count_leaves(&init_mm, va, va + 3 * PUD_SIZE),
+			gb ? 4UL + 1 + 1 : mb ? 4UL + 512 + 1 : (4UL + 512 + 1) * 512);
+	KTEST_EXPECT_EQ(t, translate(va + 2 * PUD_SIZE + PMD_SIZE - 1, &pa), 0);
+	KTEST_EXPECT_EQ(t, pa, FAKE_PA + 2 * PUD_SIZE + PMD_SIZE - 1);
+	KTEST_EXPECT_EQ(t, unmap_range(va + PUD_SIZE - 4 * PMD_SIZE,
+				       4 * PMD_SIZE + PUD_SIZE + PMD_SIZE), 0);
 	EXPECT_BASELINE(t, &b);
 }
 
+#ifndef __HOSTED__
+/*
+ * paging_check_wx() finds a W+X leaf in a page table (its tight loop) and
+ * in a page directory, and nothing else.
+ */
+void test_check_wx(struct ktest *t)
+{
+	unsigned long va = KERN_VA + 3 * PUD_SIZE;
+
+	KTEST_ASSERT_EQ(t, paging_check_wx(false), 0UL);
+	KTEST_ASSERT_EQ(t, map_range(va + 5 * PAGE_SIZE, FAKE_PA, PAGE_SIZE,
+				     PAGE_WRITABLE | PAGE_EXEC), 0);
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 1UL);
+	/* Writable NX and read-only executable leaves are fine. */
+	KTEST_ASSERT_EQ(t, map_range(va + 8 * PAGE_SIZE, FAKE_PA, 2 * PAGE_SIZE, PAGE_WRITABLE), 0);
+	KTEST_ASSERT_EQ(t, map_range(va + 10 * PAGE_SIZE, FAKE_PA, PAGE_SIZE, PAGE_EXEC), 0);
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 1UL);
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		KTEST_ASSERT_EQ(t, map_range(va + 4 * PMD_SIZE, FAKE_PA, PMD_SIZE,
+					     PAGE_WRITABLE | PAGE_EXEC), 0);
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + 4 * PMD_SIZE).size, PMD_SIZE);
+		KTEST_EXPECT_EQ(t, paging_check_wx(false), 2UL);
+		KTEST_EXPECT_EQ(t, unmap_range(va + 4 * PMD_SIZE, PMD_SIZE), 0);
+	}
+	KTEST_EXPECT_EQ(t, unmap_range(va + 5 * PAGE_SIZE, 6 * PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+}
+#endif

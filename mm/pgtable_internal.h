@@ -117,7 +117,7 @@ int pgt_check_phys(const char *fn, phys_addr_t pa, unsigned long align);
 int pgt_split_leaf(pte_t *slot, int level, unsigned long va, struct table_pool *pool);
 int pgt_map_one(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgflags_t flags,
 		int level, struct list_head *dead);
-long pgt_map_ptes(struct mm_struct *mm, unsigned long va, phys_addr_t pa, unsigned long left,
-		  pgflags_t flags, struct list_head *dead);
+long pgt_map_run(struct mm_struct *mm, unsigned long va, phys_addr_t pa, unsigned long left,
+		 pgflags_t flags, int level, struct list_head *dead);
 
 #endif

@@ -1039,6 +1039,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_faults),
 	KTEST_CASE(test_last_page_flush),
 	KTEST_CASE(test_kernel_layout),
+	KTEST_CASE(test_check_wx),
 	KTEST_CASE(test_shell_commands),
 #endif
 	{}

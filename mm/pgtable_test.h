@@ -112,5 +112,8 @@ void test_split_1g_protect(struct ktest *t);
 void test_unmap_huge_matrix(struct ktest *t);
 void test_failed_split_undone(struct ktest *t);
 void test_map_range_sizes(struct ktest *t);
+#ifndef __HOSTED__
+void test_check_wx(struct ktest *t);
+#endif
 
 #endif

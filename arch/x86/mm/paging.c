@@ -33,6 +33,7 @@
 #include <exo/page_alloc.h>
 #include <exo/pgtable.h>
 #include <exo/printk.h>
+#include <exo/string.h>
 #include <exo/tlb.h>
 #include <asm/cpufeature.h>
 #include <asm/page.h>
@@ -46,7 +47,8 @@ extern char _text[], _etext[], _rodata[], _erodata[], _data[], __init_begin[],
 
 bool x86_gbpages;
 
-static unsigned long nr_maps[3];	/* direct-map leaves: 4K, 2M, 1G */
+/* The last scan's direct-map leaves: 4K, 2M, 1G. */
+static unsigned long nr_maps[3];
 
 void x86_paging_features(void)
 {
@@ -81,12 +83,6 @@ static void __init map_direct(phys_addr_t start, phys_addr_t end)
 		   PAGE_WRITABLE | PAGE_GLOBAL, "direct map");
 }
 
-static int count_leaf(const struct pt_leaf *l, void *arg)
-{
-	nr_maps[l->size == PUD_SIZE ? 2 : l->size == PMD_SIZE ? 1 : 0]++;
-	return 0;
-}
-
 static void __init build_direct_map(void)
 {
 	phys_addr_t base, end = 0;
@@ -103,10 +99,6 @@ static void __init build_direct_map(void)
 		map_direct(s, e);
 		end = e;
 	}
-	mm_walk(&init_mm, PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE, count_leaf, NULL);
-	pr_info("direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages (1 GiB pages %s)\n",
-		nr_maps[2], nr_maps[1], nr_maps[0],
-		pgtable_huge_supported(PAGE_HUGE_1G) ? "used" : "not available");
 }
 
 static void __init build_kernel_image(void)
@@ -124,29 +116,83 @@ static void __init build_kernel_image(void)
 	map_image(__kallsyms_start, _end, 0, "kallsyms");
 }
 
-struct wx_state {
+/*
+ * The W+X check, and the direct map's leaf counts on the way, in one pass
+ * over init_mm's tables with no call per entry: a page table's 512
+ * entries are all leaves, so its loop is one mask and compare each (the
+ * bulk of the entries); above, a table's count of present entries
+ * (page->units, exact below the PGD) ends its loop after the last one.
+ */
+#define WX_MASK		(_PAGE_PRESENT | _PAGE_RW | _PAGE_NX)
+#define WX_BITS		(_PAGE_PRESENT | _PAGE_RW)
+
+struct wx_scan {
 	unsigned long count;
+	unsigned long dmap[3];	/* direct-map leaves: 4K, 2M, 1G */
 	bool report;
 };
 
-static int check_wx_leaf(const struct pt_leaf *l, void *arg)
+static bool in_direct_map(unsigned long va)
 {
-	struct wx_state *st = arg;
+	return va - PAGE_OFFSET < DIRECT_MAP_SIZE;
+}
 
-	if ((pte_val(l->entry) & _PAGE_RW) && !(pte_val(l->entry) & _PAGE_NX)) {
-		if (st->report)
-			pr_emerg("W+X mapping at %#lx (%#lx bytes) -> %#llx\n", l->virt, l->size,
-				 l->phys);
-		st->count++;
+static unsigned int table_units(const pte_t *table)
+{
+	return pfn_to_page(PHYS_PFN(direct_virt_to_phys(table)))->units;
+}
+
+static void wx_found(struct wx_scan *st, unsigned long va, int level, pte_t e)
+{
+	unsigned long size = 1UL << pt_level_shift(level);
+
+	if (st->report)
+		pr_emerg("W+X mapping at %#lx (%#lx bytes) -> %#llx\n", va, size,
+			 pt_entry_phys(e) & ~(size - 1));
+	st->count++;
+}
+
+static void wx_scan_table(const pte_t *table, int level, unsigned long base, struct wx_scan *st)
+{
+	unsigned long size = 1UL << pt_level_shift(level);
+	unsigned int left;
+
+	if (level == PT_LEVEL_PTE) {
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+			if (unlikely((pte_val(READ_ONCE(table[i])) & WX_MASK) == WX_BITS))
+				wx_found(st, base + i * size, level, table[i]);
+		if (in_direct_map(base))
+			st->dmap[0] += table_units(table);
+		return;
 	}
-	return 0;
+	left = level == PGTABLE_LEVELS ? PTRS_PER_TABLE : table_units(table);
+	for (unsigned int i = 0; i < PTRS_PER_TABLE && left; i++) {
+		pte_t e = READ_ONCE(table[i]);
+		unsigned long va = base + i * size;
+
+		if (!pte_present(e))
+			continue;
+		left--;
+		if (level == PGTABLE_LEVELS && i >= PGD_KERNEL_FIRST)
+			va |= 0xffff000000000000UL;	/* sign extension */
+		if (pt_leaf(e, level)) {
+			if ((pte_val(e) & WX_MASK) == WX_BITS)
+				wx_found(st, va, level, e);
+			if (in_direct_map(va))
+				st->dmap[level - 1]++;
+		} else if (table_units(pt_table(e))) {
+			/* Empty tables (idle kernel_tables[]) are skipped whole. */
+			wx_scan_table(pt_table(e), level - 1, va, st);
+		}
+	}
 }
 
 unsigned long paging_check_wx(bool report)
 {
-	struct wx_state st = { 0, report };
+	struct wx_scan st = { .report = report };
 
-	mm_walk(&init_mm, 0, 0, check_wx_leaf, &st);
+	wx_scan_table(init_mm.pgd, PGTABLE_LEVELS, 0, &st);
+	memcpy(nr_maps, st.dmap, sizeof(nr_maps));
 	return st.count;
 }
 
@@ -175,6 +221,9 @@ void __init paging_init(void)
 	wx = paging_check_wx(true);
 	if (wx)
 		panic("paging: %lu W+X mappings in the kernel page tables", wx);
+	pr_info("direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB pages (1 GiB pages %s)\n",
+		nr_maps[2], nr_maps[1], nr_maps[0],
+		pgtable_huge_supported(PAGE_HUGE_1G) ? "used" : "not available");
 	pr_info("kernel address space: %lu page-table pages, no W+X, CR4 %#lx%s%s%s%s%s\n",
 		nr_pgtable_pages(), read_cr4(), read_cr4() & X86_CR4_SMEP ? " SMEP" : "",
 		read_cr4() & X86_CR4_SMAP ? " SMAP" : "", read_cr4() & X86_CR4_UMIP ? " UMIP" : "",
