@@ -29,7 +29,7 @@
  * TRACE_EVENT() takes, and DEFINE_EVENT(class, name, proto, args) makes
  * each event of it (TRACE_EVENT() is a class of one).  Off, that
  * call is one 5-byte NOP, a static branch (<exo/jump_label.h>), and its
- * jump target a call to a stub that clobbers no register (below);
+ * jump target a call to a recorder that clobbers no register (below);
  * on, it records the fields in the ring buffer.  kernel/trace/trace_events.c
  * includes every such header with CREATE_TRACE_POINTS defined, which makes
  * TRACE_EVENT() also define the record, its printer and the descriptor
@@ -64,10 +64,12 @@ struct tracepoint {
 /*
  * The call a disabled event's static branch skips goes to a cold function
  * that saves every register it uses (no_caller_saved_registers; the kernel
- * is built -mgeneral-regs-only), made by arch_tracepoint_call(), which
- * clobbers only the flags (and, under clang, the argument registers): a
- * fast path keeps its register allocation and saves no registers for an
- * event it does not record.  The dead plain call checks the arguments' types.
+ * is built -mgeneral-regs-only), made by arch_tracepoint_call() through a
+ * thunk that aligns the stack: it clobbers only the flags (and memory for
+ * a pointer argument), ties no value to a register and needs no frame, so
+ * a fast path keeps its register allocation and its shrink-wrapping, and
+ * an event it does not record costs it the NOP.  The dead plain call
+ * checks the arguments' types.
  */
 /*
  * A recorder must not end in a tail call: clang's would restore the saved

@@ -22,6 +22,8 @@
 
 #include "trace.h"
 
+#include <trace/events/ktest.h>
+
 #define OUT_MAX		TRACE_KTEST_OUT_MAX
 
 /* What trace_show() printed: the first OUT_MAX bytes, and per line checks. */
@@ -450,6 +452,57 @@ static void test_tlb_events(struct ktest *t)
 			num_online_cpus() > 1 ? 1 : 0);
 }
 
+/*
+ * The recorder's call (arch_tracepoint_call()): from a function that has
+ * no frame at the site (gcc shrink-wraps tp_frame_leaf()'s into the call
+ * only its first branch makes) and from one that has, the recorder runs
+ * with the stack aligned as the ABI wants and a frame-pointer backtrace
+ * from it passes through the function of the site (the frameless one's
+ * caller may be missing, not the function itself).
+ */
+static volatile unsigned long tp_frame_cookie = 1000;	/* no constant propagation */
+
+static noinline void tp_frame_fail(void)
+{
+	pr_err("trace_test: no cookie\n");
+}
+
+static noinline void tp_frame_leaf(unsigned long cookie)
+{
+	if (unlikely(!cookie))
+		return tp_frame_fail();
+	trace_ktest_frame(cookie);
+}
+
+static noinline void tp_frame_call(void)
+{
+	barrier();
+}
+
+/* Calls on every path around the site: the frame is made at entry. */
+static noinline void tp_frame_framed(unsigned long cookie)
+{
+	tp_frame_call();
+	trace_ktest_frame(cookie);
+	tp_frame_call();
+}
+
+static void test_tracepoint_frame(struct ktest *t)
+{
+	char line[TRACE_KTEST_LINE_MAX];
+
+	KTEST_ASSERT_EQ(t, trace_set_event("ktest:ktest_frame", true), 1);
+	tp_frame_leaf(tp_frame_cookie + 1);
+	tp_frame_framed(tp_frame_cookie + 2);
+	trace_disable_all();
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1001 ",
+					    "misalign=0 ", "tp_frame_leaf+"), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1002 ",
+					    "misalign=0 ", ",tp_frame_framed+", ",test_tracepoint_frame+"), 1);
+	if (trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=100") > 0)
+		ktest_log(t, "%s", line);
+}
+
 static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_list),
 	KTEST_CASE(test_kmalloc_event),
@@ -464,6 +517,7 @@ static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_page_events),
 	KTEST_CASE(test_kmalloc_kfree_events),
 	KTEST_CASE(test_tlb_events),
+	KTEST_CASE(test_tracepoint_frame),
 	{}
 };
 
