@@ -62,16 +62,24 @@ static unsigned char entry_flags(void)
 	return f;
 }
 
-/* The pid and name a record carries: Linux's <idle>-0 for the idle threads. */
+/*
+ * The pid and name a record carries: Linux's <idle>-0 for the idle threads.
+ * The record path calls no function the function tracer can trace (such a
+ * call from its handler would come back to it and count as recursion):
+ * the copies are __builtin_memcpy() of a constant size, which the
+ * compiler expands inline, and sched_ready() is notrace.
+ */
 static int entry_task(char *comm)
 {
+	static const char idle[TRACE_COMM_LEN] = "<idle>";
 	struct task_struct *t = sched_ready() ? current : NULL;
 
 	if (!t || (t->flags & PF_IDLE)) {
-		strlcpy(comm, "<idle>", TRACE_COMM_LEN);
+		__builtin_memcpy(comm, idle, TRACE_COMM_LEN);
 		return 0;
 	}
-	memcpy(comm, t->comm, TRACE_COMM_LEN);
+	BUILD_BUG_ON(sizeof(t->comm) < TRACE_COMM_LEN);
+	__builtin_memcpy(comm, t->comm, TRACE_COMM_LEN);
 	return task_pid_nr(t);
 }
 
@@ -106,7 +114,7 @@ void *trace_event_buffer_reserve(struct trace_event_buffer *fbuffer,
 	ent->preempt_count = pc;
 	ent->pid = pid;
 	ent->ts = ktime_get_ns();
-	memcpy(ent->comm, comm, TRACE_COMM_LEN);
+	__builtin_memcpy(ent->comm, comm, TRACE_COMM_LEN);
 	return ent;
 }
 EXPORT_SYMBOL_GPL(trace_event_buffer_reserve);
