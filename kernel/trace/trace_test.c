@@ -9,6 +9,7 @@
 #include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/mm.h>
+#include <exo/module.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
@@ -20,6 +21,7 @@
 #include <exo/trace.h>
 #include <exo/vmalloc.h>
 
+#include "../module-internal.h"
 #include "trace.h"
 
 #include <trace/events/ktest.h>
@@ -503,6 +505,32 @@ static void test_tracepoint_frame(struct ktest *t)
 		ktest_log(t, "%s", line);
 }
 
+#ifdef CONFIG_MODULES
+/* The same from a module's site: the module's call reaches the kernel's thunk. */
+static void test_tracepoint_module(struct ktest *t)
+{
+	const struct modtest_blob *b = modtest_blob("modtest_jump");
+	char line[TRACE_KTEST_LINE_MAX];
+	struct module *mod = NULL;
+	void (*fn)(unsigned long);
+
+	KTEST_ASSERT_NOT_NULL(t, b);
+	KTEST_ASSERT_EQ(t, load_module(b->start, b->end - b->start, &mod), 0);
+	fn = (void *)find_exported_symbol("modtest_tp_site");
+	KTEST_EXPECT_NOT_NULL(t, fn);
+	if (fn && trace_set_event("ktest:ktest_frame", true) == 1) {
+		fn(tp_frame_cookie + 3);
+		trace_disable_all();
+	}
+	/* Before the unload: the printer names the module's function. */
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1003 ",
+					    "misalign=0 ", ",modtest_tp_site+"), 1);
+	if (trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1003 ") > 0)
+		ktest_log(t, "%s", line);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_jump"), 0);
+}
+#endif
+
 static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_list),
 	KTEST_CASE(test_kmalloc_event),
@@ -518,6 +546,9 @@ static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_kmalloc_kfree_events),
 	KTEST_CASE(test_tlb_events),
 	KTEST_CASE(test_tracepoint_frame),
+#ifdef CONFIG_MODULES
+	KTEST_CASE(test_tracepoint_module),
+#endif
 	{}
 };
 
