@@ -86,6 +86,13 @@ struct tracepoint {
 #endif
 #define __tracepoint_stub						\
 	__cold __tracepoint_no_tail __attribute__((no_caller_saved_registers))
+/*
+ * An argument meaning "the address of this call site", for an event's
+ * call_site from an inline function: _THIS_IP_ there takes a label's
+ * address, and clang inlines no function that does.  Only an enabled
+ * event computes it (<asm/tracepoint.h>).
+ */
+#define TRACE_THIS_IP		ARCH_TRACE_THIS_IP
 #define __DECLARE_TRACE(name, proto, args)				\
 	extern struct tracepoint __tracepoint_##name;			\
 	void __tracepoint_stub __trace_##name(proto);			\
@@ -101,6 +108,7 @@ struct tracepoint {
 		return static_branch_unlikely(&__tracepoint_##name.key);	\
 	}
 #else
+#define TRACE_THIS_IP		0UL
 #define __DECLARE_TRACE(name, proto, args)				\
 	static inline void trace_##name(proto) { }			\
 	static inline bool trace_##name##_enabled(void) { return false; }

@@ -430,11 +430,8 @@ static void test_kmalloc_kfree_events(struct ktest *t)
 	expect_event(t, " kmalloc: ", site, pr, " bytes_req=44 ");
 	expect_event(t, " kfree: ", site, pp);
 	expect_event(t, " kfree: ", site, pq);
-	/*
-	 * Not the call site: clang does not inline kfree() (its _THIS_IP_
-	 * takes a label's address), so it names the kfree() copy.
-	 */
-	expect_event(t, " kfree: ", pn);
+	/* The inline kfree()'s site, TRACE_THIS_IP: inlined under clang too. */
+	expect_event(t, " kfree: ", site, pn);
 }
 
 /* mm:tlb_flush on this CPU, and mm:tlb_shootdown to the others. */

@@ -37,17 +37,34 @@ void __tracepoint_thunk3(void);
 void __tracepoint_thunk4(void);
 
 /*
+ * TRACE_THIS_IP (<exo/tracepoint.h>) as an argument: the address of the
+ * site, which the asm pushes itself ("call 1f; 1:") in the code only an
+ * enabled event runs.  The value is not canonical, so no real argument
+ * has it; a constant equal to it after inlining selects the push.
+ */
+#define ARCH_TRACE_THIS_IP	0x8000000000007aceUL
+#define __TP_IS_IP(x)							\
+	(__builtin_constant_p(x) &&					\
+	 __builtin_choose_expr(sizeof(x) == 8, (__force unsigned long)(x), 0UL) == \
+	 ARCH_TRACE_THIS_IP)
+/*
  * An argument as the ABI passes it: 64 bits, or 32 zero- or sign-extended
  * from a smaller type (the recorder reads only the low 32 bits of these,
- * so the whole register is pushed, whatever its upper half holds).
+ * so the whole register is pushed, whatever its upper half holds).  The
+ * site's address is pushed by the asm: its operand is then 0.
  */
 #define __TP_ARG_T(x)	__typeof__(__builtin_choose_expr(sizeof(x) > 4, 0UL, 0U))
-#define __TP_ARG(x)	((__TP_ARG_T(x))(__force unsigned long)(x))
+#define __TP_ARG(x)							\
+	(__TP_IS_IP(x) ? 0 : (__TP_ARG_T(x))(__force unsigned long)(x))
 /*
  * A register of the compiler's choice or a 32-bit immediate, never
  * memory: an operand addressed from %rsp would move with the pushes.
  */
 #define __TP_IN(x)	"re" (x)
+#define __TP_FLAG(x)	"i" (__TP_IS_IP(x))
+/* Push operand @i, or the site's address if flag operand @f is 1. */
+#define __TP_PUSH(i, f)							\
+	".if %c" #f "\n\tcall 1f\n1:\n\t.else\n\tpush %q" #i "\n\t.endif\n\t"
 /*
  * Whether @x is a pointer, whose target the recorder may read (gcc's and
  * clang's type class 5; sparse, which lacks the builtin, assumes so).
@@ -58,39 +75,39 @@ void __tracepoint_thunk4(void);
 #define __TP_PTR(x)	(__builtin_classify_type(x) == 5)
 #endif
 /*
- * The call: the pushes, the recorder's address, the thunk.  With a
- * pointer among the arguments (@mem) it clobbers memory, so that what
- * the pointer leads to is stored before the recorder reads it.  Without,
- * the recorder reads no memory the caller can have written without a
- * call in between (the tracer's state, the current thread's pid and
- * name): a memory clobber there would only make the code after the site
- * reload what it had loaded before, on the fast path too.
+ * The call: the pushes, the recorder's address (operand 0), the thunk.
+ * With a pointer among the arguments (@mem) it clobbers memory, so that
+ * what the pointer leads to is stored before the recorder reads it.
+ * Without, the recorder reads no memory the caller can have written
+ * without a call in between (the tracer's state, the current thread's pid
+ * and name): a memory clobber there would only make the code after the
+ * site reload what it had loaded before, on the fast path too.
  */
-#define __TP_CALL_ASM(n, mem, pushes, fn, ...)				\
+#define __TP_CALL_ASM(n, mem, pushes, ...)				\
 	do {								\
 		if (mem)						\
-			asm volatile(pushes "push %" #n "\n\t"		\
+			asm volatile(pushes "push %0\n\t"		\
 				     "call __tracepoint_thunk" #n	\
-				     : : __VA_ARGS__, "i" (fn)		\
-				     : "memory", "cc");			\
+				     : : __VA_ARGS__ : "memory", "cc");	\
 		else							\
-			asm volatile(pushes "push %" #n "\n\t"		\
+			asm volatile(pushes "push %0\n\t"		\
 				     "call __tracepoint_thunk" #n	\
-				     : : __VA_ARGS__, "i" (fn) : "cc");	\
+				     : : __VA_ARGS__ : "cc");		\
 	} while (0)
 #define __TP_CALL1(fn, a)						\
 	do {								\
 		__TP_ARG_T(a) __a = __TP_ARG(a);			\
-		__TP_CALL_ASM(1, __TP_PTR(a), "push %q0\n\t", fn,	\
-			      __TP_IN(__a));				\
+		__TP_CALL_ASM(1, __TP_PTR(a), __TP_PUSH(1, 2),		\
+			      "i" (fn), __TP_IN(__a), __TP_FLAG(a));	\
 	} while (0)
 #define __TP_CALL2(fn, a, b)						\
 	do {								\
 		__TP_ARG_T(a) __a = __TP_ARG(a);			\
 		__TP_ARG_T(b) __b = __TP_ARG(b);			\
 		__TP_CALL_ASM(2, __TP_PTR(a) || __TP_PTR(b),		\
-			      "push %q1\n\tpush %q0\n\t", fn,		\
-			      __TP_IN(__a), __TP_IN(__b));		\
+			      __TP_PUSH(2, 4) __TP_PUSH(1, 3),		\
+			      "i" (fn), __TP_IN(__a), __TP_IN(__b),	\
+			      __TP_FLAG(a), __TP_FLAG(b));		\
 	} while (0)
 #define __TP_CALL3(fn, a, b, c)						\
 	do {								\
@@ -98,8 +115,9 @@ void __tracepoint_thunk4(void);
 		__TP_ARG_T(b) __b = __TP_ARG(b);			\
 		__TP_ARG_T(c) __c = __TP_ARG(c);			\
 		__TP_CALL_ASM(3, __TP_PTR(a) || __TP_PTR(b) || __TP_PTR(c), \
-			      "push %q2\n\tpush %q1\n\tpush %q0\n\t", fn, \
-			      __TP_IN(__a), __TP_IN(__b), __TP_IN(__c)); \
+			      __TP_PUSH(3, 6) __TP_PUSH(2, 5) __TP_PUSH(1, 4), \
+			      "i" (fn), __TP_IN(__a), __TP_IN(__b), __TP_IN(__c), \
+			      __TP_FLAG(a), __TP_FLAG(b), __TP_FLAG(c));	\
 	} while (0)
 #define __TP_CALL4(fn, a, b, c, d)					\
 	do {								\
@@ -109,9 +127,11 @@ void __tracepoint_thunk4(void);
 		__TP_ARG_T(d) __d = __TP_ARG(d);			\
 		__TP_CALL_ASM(4, __TP_PTR(a) || __TP_PTR(b) ||		\
 				 __TP_PTR(c) || __TP_PTR(d),		\
-			      "push %q3\n\tpush %q2\n\tpush %q1\n\tpush %q0\n\t", \
-			      fn, __TP_IN(__a), __TP_IN(__b), __TP_IN(__c), \
-			      __TP_IN(__d));				\
+			      __TP_PUSH(4, 8) __TP_PUSH(3, 7)		\
+			      __TP_PUSH(2, 6) __TP_PUSH(1, 5),		\
+			      "i" (fn), __TP_IN(__a), __TP_IN(__b),	\
+			      __TP_IN(__c), __TP_IN(__d), __TP_FLAG(a),	\
+			      __TP_FLAG(b), __TP_FLAG(c), __TP_FLAG(d)); \
 	} while (0)
 /* 1 to 4, or _MANY for 5 to 8 arguments. */
 #define __TP_NARGS(...)							\
