@@ -156,8 +156,9 @@ fi
 # What tracing costs (Documentation/trace.rst, "Cost"): defconfig again
 # with CONFIG_TRACEPOINTS=y, whose events are static branches (one NOP
 # each while off): the allocator pairs with every event off, and the
-# kmalloc(64)+kfree pair with its two events off and recording
-# (trace_kmalloc64_pair_off/_on, kernel/trace/trace_bench.c).
+# kmalloc(64)+kfree and alloc_pages+__free_pages pairs with their two
+# events off and recording (trace_kmalloc64_pair_off/_on,
+# trace_page_pair_off/_on, kernel/trace/trace_bench.c).
 echo "== tracing cost ($unit per operation; defconfig vs defconfig + CONFIG_TRACEPOINTS (+ CONFIG_FUNCTION_TRACER); QEMU $accel -smp 1)"
 tout="$out/tracepoints"
 mkdir -p "$tout"
@@ -194,7 +195,7 @@ awk -v unit="$unit" '
 	function g(k) { return (k in v) ? v[k] : "--" }
 	END {
 		print "Tracing cost, " unit " per operation (`CONFIG_TRACEPOINTS` off, then on with"
-		print "every event off, then with the two kmalloc events recording):"
+		print "every event off, then with the two events of the pair recording):"
 		print ""
 		print "| bench row | `TRACEPOINTS=n` | `=y`, events off | `=y`, event on |"
 		print "|---|---:|---:|---:|"
@@ -202,6 +203,8 @@ awk -v unit="$unit" '
 		printf "| `page_order0_pair` | %s | %s | -- |\n", g("n page_order0_pair"), g("y page_order0_pair")
 		printf "| `trace_kmalloc64_pair_off` / `_on` | -- | %s | %s |\n",
 			g("y trace_kmalloc64_pair_off"), g("y trace_kmalloc64_pair_on")
+		printf "| `trace_page_pair_off` / `_on` | -- | %s | %s |\n",
+			g("y trace_page_pair_off"), g("y trace_page_pair_on")
 		print ""
 		print "The function tracer built in too (`CONFIG_FUNCTION_TRACER=y`), nothing"
 		print "traced, then an empty function called untraced and traced:"

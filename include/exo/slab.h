@@ -411,7 +411,7 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 
 static __always_inline void kfree(const void *ptr)
 {
-	trace_kfree(_THIS_IP_, ptr);
+	trace_kfree(TRACE_THIS_IP, ptr);
 	__kfree_t1(ptr);
 }
 #else

@@ -29,7 +29,7 @@
  * TRACE_EVENT() takes, and DEFINE_EVENT(class, name, proto, args) makes
  * each event of it (TRACE_EVENT() is a class of one).  Off, that
  * call is one 5-byte NOP, a static branch (<exo/jump_label.h>), and its
- * jump target a call to a stub that clobbers no register (below);
+ * jump target a call to a recorder that clobbers no register (below);
  * on, it records the fields in the ring buffer.  kernel/trace/trace_events.c
  * includes every such header with CREATE_TRACE_POINTS defined, which makes
  * TRACE_EVENT() also define the record, its printer and the descriptor
@@ -64,10 +64,12 @@ struct tracepoint {
 /*
  * The call a disabled event's static branch skips goes to a cold function
  * that saves every register it uses (no_caller_saved_registers; the kernel
- * is built -mgeneral-regs-only), made by arch_tracepoint_call(), which
- * clobbers only the flags (and, under clang, the argument registers): a
- * fast path keeps its register allocation and saves no registers for an
- * event it does not record.  The dead plain call checks the arguments' types.
+ * is built -mgeneral-regs-only), made by arch_tracepoint_call() through a
+ * thunk that aligns the stack: it clobbers only the flags (and memory for
+ * a pointer argument), ties no value to a register and needs no frame, so
+ * a fast path keeps its register allocation and its shrink-wrapping, and
+ * an event it does not record costs it the NOP.  The dead plain call
+ * checks the arguments' types.
  */
 /*
  * A recorder must not end in a tail call: clang's would restore the saved
@@ -84,6 +86,13 @@ struct tracepoint {
 #endif
 #define __tracepoint_stub						\
 	__cold __tracepoint_no_tail __attribute__((no_caller_saved_registers))
+/*
+ * An argument meaning "the address of this call site", for an event's
+ * call_site from an inline function: _THIS_IP_ there takes a label's
+ * address, and clang inlines no function that does.  Only an enabled
+ * event computes it (<asm/tracepoint.h>).
+ */
+#define TRACE_THIS_IP		ARCH_TRACE_THIS_IP
 #define __DECLARE_TRACE(name, proto, args)				\
 	extern struct tracepoint __tracepoint_##name;			\
 	void __tracepoint_stub __trace_##name(proto);			\
@@ -99,6 +108,7 @@ struct tracepoint {
 		return static_branch_unlikely(&__tracepoint_##name.key);	\
 	}
 #else
+#define TRACE_THIS_IP		0UL
 #define __DECLARE_TRACE(name, proto, args)				\
 	static inline void trace_##name(proto) { }			\
 	static inline bool trace_##name##_enabled(void) { return false; }

@@ -2,7 +2,8 @@
 /*
  * Static branches in a module (kernel/jump_label_test.c): one on a key of
  * its own, one on a key of the kernel's.  The loader sets both sites for
- * their keys' states before the text is made executable.
+ * their keys' states before the text is made executable.  With
+ * tracepoints, also a tracepoint's site.
  */
 #include <exo/jump_label.h>
 #include <exo/module.h>
@@ -31,6 +32,21 @@ noinline int modtest_jump_kernel(void)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(modtest_jump_kernel);
+
+#if defined(CONFIG_TRACEPOINTS) && defined(CONFIG_KTEST)
+#include <trace/events/ktest.h>
+
+/*
+ * A tracepoint site in a module (kernel/trace/trace_test.c): its static
+ * branch on the kernel's key, its call to the kernel's thunk and recorder.
+ */
+noinline void modtest_tp_site(unsigned long cookie);
+noinline void modtest_tp_site(unsigned long cookie)
+{
+	trace_ktest_frame(cookie);
+}
+EXPORT_SYMBOL_GPL(modtest_tp_site);
+#endif
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("static branches in a module (jump_label ktest)");

@@ -79,7 +79,8 @@ static struct rq *this_rq(void)
 	return this_cpu_ptr(&runqueues);
 }
 
-bool sched_ready(void)
+/* notrace: the trace buffer's record path calls it (kernel/trace/trace.c). */
+bool notrace sched_ready(void)
 {
 	return READ_ONCE(sched_running);
 }

@@ -15,3 +15,6 @@
 #ifdef CONFIG_NET
 #include <trace/events/net.h>
 #endif
+#ifdef CONFIG_KTEST
+#include <trace/events/ktest.h>
+#endif

@@ -9,6 +9,7 @@
 #include <exo/kernel.h>
 #include <exo/ktest.h>
 #include <exo/mm.h>
+#include <exo/module.h>
 #include <exo/page_alloc.h>
 #include <exo/preempt.h>
 #include <exo/sched.h>
@@ -20,7 +21,10 @@
 #include <exo/trace.h>
 #include <exo/vmalloc.h>
 
+#include "../module-internal.h"
 #include "trace.h"
+
+#include <trace/events/ktest.h>
 
 #define OUT_MAX		TRACE_KTEST_OUT_MAX
 
@@ -426,11 +430,8 @@ static void test_kmalloc_kfree_events(struct ktest *t)
 	expect_event(t, " kmalloc: ", site, pr, " bytes_req=44 ");
 	expect_event(t, " kfree: ", site, pp);
 	expect_event(t, " kfree: ", site, pq);
-	/*
-	 * Not the call site: clang does not inline kfree() (its _THIS_IP_
-	 * takes a label's address), so it names the kfree() copy.
-	 */
-	expect_event(t, " kfree: ", pn);
+	/* The inline kfree()'s site, TRACE_THIS_IP: inlined under clang too. */
+	expect_event(t, " kfree: ", site, pn);
 }
 
 /* mm:tlb_flush on this CPU, and mm:tlb_shootdown to the others. */
@@ -450,6 +451,83 @@ static void test_tlb_events(struct ktest *t)
 			num_online_cpus() > 1 ? 1 : 0);
 }
 
+/*
+ * The recorder's call (arch_tracepoint_call()): from a function that has
+ * no frame at the site (gcc shrink-wraps tp_frame_leaf()'s into the call
+ * only its first branch makes) and from one that has, the recorder runs
+ * with the stack aligned as the ABI wants and a frame-pointer backtrace
+ * from it passes through the function of the site (the frameless one's
+ * caller may be missing, not the function itself).
+ */
+static volatile unsigned long tp_frame_cookie = 1000;	/* no constant propagation */
+
+static noinline void tp_frame_fail(void)
+{
+	pr_err("trace_test: no cookie\n");
+}
+
+static noinline void tp_frame_leaf(unsigned long cookie)
+{
+	if (unlikely(!cookie))
+		return tp_frame_fail();
+	trace_ktest_frame(cookie);
+}
+
+static noinline void tp_frame_call(void)
+{
+	barrier();
+}
+
+/* Calls on every path around the site: the frame is made at entry. */
+static noinline void tp_frame_framed(unsigned long cookie)
+{
+	tp_frame_call();
+	trace_ktest_frame(cookie);
+	tp_frame_call();
+}
+
+static void test_tracepoint_frame(struct ktest *t)
+{
+	char line[TRACE_KTEST_LINE_MAX];
+
+	KTEST_ASSERT_EQ(t, trace_set_event("ktest:ktest_frame", true), 1);
+	tp_frame_leaf(tp_frame_cookie + 1);
+	tp_frame_framed(tp_frame_cookie + 2);
+	trace_disable_all();
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1001 ",
+					    "misalign=0 ", "tp_frame_leaf+"), 1);
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1002 ",
+					    "misalign=0 ", ",tp_frame_framed+", ",test_tracepoint_frame+"), 1);
+	if (trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=100") > 0)
+		ktest_log(t, "%s", line);
+}
+
+#ifdef CONFIG_MODULES
+/* The same from a module's site: the module's call reaches the kernel's thunk. */
+static void test_tracepoint_module(struct ktest *t)
+{
+	const struct modtest_blob *b = modtest_blob("modtest_jump");
+	char line[TRACE_KTEST_LINE_MAX];
+	struct module *mod = NULL;
+	void (*fn)(unsigned long);
+
+	KTEST_ASSERT_NOT_NULL(t, b);
+	KTEST_ASSERT_EQ(t, load_module(b->start, b->end - b->start, &mod), 0);
+	fn = (void *)find_exported_symbol("modtest_tp_site");
+	KTEST_EXPECT_NOT_NULL(t, fn);
+	if (fn && trace_set_event("ktest:ktest_frame", true) == 1) {
+		fn(tp_frame_cookie + 3);
+		trace_disable_all();
+	}
+	/* Before the unload: the printer names the module's function. */
+	KTEST_EXPECT_EQ(t, trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1003 ",
+					    "misalign=0 ", ",modtest_tp_site+"), 1);
+	if (trace_ktest_grep(line, sizeof(line), " ktest_frame: cookie=1003 ") > 0)
+		ktest_log(t, "%s", line);
+	KTEST_EXPECT_EQ(t, unload_module("modtest_jump"), 0);
+}
+#endif
+
 static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_list),
 	KTEST_CASE(test_kmalloc_event),
@@ -464,6 +542,10 @@ static struct ktest_case trace_cases[] = {
 	KTEST_CASE(test_page_events),
 	KTEST_CASE(test_kmalloc_kfree_events),
 	KTEST_CASE(test_tlb_events),
+	KTEST_CASE(test_tracepoint_frame),
+#ifdef CONFIG_MODULES
+	KTEST_CASE(test_tracepoint_module),
+#endif
 	{}
 };
 

@@ -40,7 +40,12 @@ static unsigned long pcp_restart_map[PCP_MAP_BITS / BITS_PER_LONG] __read_mostly
 static unsigned int pcp_restart_shift __read_mostly = 6;
 static bool pcp_restart_mapped __read_mostly;
 
-void __pcp_restart_fixup(struct pt_regs *regs)
+/*
+ * notrace: do_interrupt() calls it in the interrupted context, before the
+ * interrupt's count is added, where a traced call made while that context
+ * writes a trace record counts as function tracer recursion.
+ */
+void notrace __pcp_restart_fixup(struct pt_regs *regs)
 {
 	unsigned long bit = (regs->rip - pcp_restart_lo) >> pcp_restart_shift;
 	const struct pcp_restart_entry *e;
