@@ -391,6 +391,8 @@ done
 for log in $shoot_logs; do
 	goal_args="$goal_args --shoot $log"
 done
+# The host goals: the host-allocator table of this run (bench-host-alloc.sh).
+goal_args="$goal_args --host $out/host-alloc/results/table.md"
 # shellcheck disable=SC2086
 python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
 	"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
