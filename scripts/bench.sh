@@ -12,6 +12,18 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT:-$src/build/bench}
 mkdir -p "$out"
 "$src/scripts/deps.sh" bench || exit 1
+
+# A full run (BENCH unset or "all") rewrites the doc's generated blocks,
+# and refuses to at the end if one of the host-allocator, shootdown or
+# cross-thread blocks is empty: say now what would leave one empty.
+full=$([ "${BENCH:-all}" = all ] && echo 1)
+if [ -n "$full" ]; then
+	why=$("$src/scripts/bench-host-alloc.sh" --where 2>&1 >/dev/null) || true
+	[ "${HOST_ALLOC_ROUNDS:-7}" -gt 0 ] || why="HOST_ALLOC_ROUNDS=${HOST_ALLOC_ROUNDS}"
+	[ -n "${SHOOT_SMP-x}" ] || why="$why${why:+; }SHOOT_SMP is empty"
+	[ "${XFREE_RUNS:-5}" -gt 0 ] || why="$why${why:+; }XFREE_RUNS=${XFREE_RUNS}"
+	[ -z "$why" ] || echo "bench.sh: WARNING: this full run will not write the doc: $why"
+fi
 . "$src/scripts/qemu-common.sh"
 
 make -C "$src" O="$out" defconfig >/dev/null && make -C "$src" O="$out" -j"$(nproc)" >/dev/null || exit 1
@@ -402,7 +414,22 @@ cat "$out/goals-table.md"
 # The doc's generated blocks: the goals table; the guest table of this run,
 # the structural rows, the host-allocator table, the shootdown,
 # cross-thread and tracing tables.
-if [ "${BENCH:-all}" = all ]; then
+# A block left empty (no host-allocator anchor found, SHOOT_SMP="",
+# XFREE_RUNS=0, or a part that failed) would silently drop out of the doc:
+# refuse instead.
+empty=
+for f in host-alloc.md shoot.md xfree.md; do
+	[ -s "$out/$f" ] || empty="$empty $out/$f"
+done
+if [ -n "$full" ] && [ -n "$empty" ]; then
+	echo "bench.sh: NOT writing ${BENCH_DOC:-Documentation/benchmarks.md}: empty block(s):$empty."
+	echo "bench.sh: the host-allocator table needs ../shared/anchors/host-alloc: set" \
+		"HOST_ALLOC=<its directory> (looked next to the tree and in /work/shared/anchors;" \
+		"scripts/bench-host-alloc.sh --where), HOST_ALLOC_ROUNDS > 0, SHOOT_SMP with 4 and 64," \
+		"XFREE_RUNS > 0; see $out/host-alloc.log for a failed host run"
+	exit 1
+fi
+if [ -n "$full" ]; then
 	# shellcheck disable=SC2086
 	python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
