@@ -51,9 +51,21 @@ doc_run=$run	# $run is a loop variable below
 python3 "$src/scripts/bench-table.py" "$out/guest.log" "$src/tools/anchors/linux/anchors-icount.txt" \
 	--run "$run" >"$out/guest-table.md" || exit 1
 # The plot of the same table: Exo and Linux instructions per operation, as
-# bars (Documentation/benchmarks.md links it).
-python3 "$src/scripts/bench-plot.py" "$out/guest-table.md" "$out/plots" ||
+# bars.  A full run copies it and the shootdown plot to
+# Documentation/images/, which the generated block shows ($out/plots.md);
+# gnuplot's SVG depends only on the figures, so an unchanged run leaves
+# them unchanged.  No plot of an earlier run is left to be copied.
+rm -f "$out"/plots/*.svg "$out/plots.md"
+if python3 "$src/scripts/bench-plot.py" "$out/guest-table.md" "$out/plots" >/dev/null; then
+	{
+		echo "Exo-OS beside Linux 6.1, the rows above with a Linux figure, as bars on a logarithmic"
+		echo "axis (\`scripts/bench-plot.py\`):"
+		echo
+		echo "![Guest instructions per operation, Exo-OS and Linux 6.1, same API](images/bench-vs-linux.svg)"
+	} >"$out/plots.md"
+else
 	echo "bench-plot.py failed: no plot"
+fi
 
 # Structural rows: atomic RMWs and stores to shared cache lines on each
 # fast path, from the disassembly of this vmlinux (icount counts a locked
@@ -158,9 +170,13 @@ elif python3 "$src/scripts/bench-shoot.py" "$out/plots" $shoot_logs >"$out/shoot
 		echo "Shootdowns against CPU count, \`bench=vm_shoot\` (\`mm/tlb_bench.c\`) in one boot per"
 		echo "\`-smp N\` of QEMU $accel: the initiator's own $unit per"
 		echo "\`unmap_range()\` of kernel pages every CPU holds, the other CPUs' $unit while it"
-		echo "waited for them, IPIs and rounds per operation (plot: \`plots/shootdown-vs-cpus.svg\`)."
+		echo "waited for them, IPIs and rounds per operation (\`scripts/bench-shoot.py\`)."
 		echo
 		cat "$out/shoot-table.md"
+		if [ -f "$out/plots/shootdown-vs-cpus.svg" ]; then
+			echo
+			echo "![Shootdown initiator $unit per unmap_range() against CPU count](images/shootdown-vs-cpus.svg)"
+		fi
 	} >"$out/shoot.md"
 else
 	echo "bench-shoot.py failed: no shootdown table"
@@ -418,7 +434,7 @@ cat "$out/goals-table.md"
 # XFREE_RUNS=0, or a part that failed) would silently drop out of the doc:
 # refuse instead.
 empty=
-for f in host-alloc.md shoot.md xfree.md; do
+for f in host-alloc.md shoot.md xfree.md plots.md plots/shootdown-vs-cpus.svg; do
 	[ -s "$out/$f" ] || empty="$empty $out/$f"
 done
 if [ -n "$full" ] && [ -n "$empty" ]; then
@@ -434,13 +450,17 @@ if [ -n "$full" ]; then
 	python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
+	doc=${BENCH_DOC:-$src/Documentation/benchmarks.md}
+	mkdir -p "$(dirname "$doc")/images"
+	cp "$out/plots/bench-vs-linux.svg" "$out/plots/shootdown-vs-cpus.svg" \
+		"$(dirname "$doc")/images/" || exit 1
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
-		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
+		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --append "$out/plots.md" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
 		--append "$out/shoot.md" --append "$out/xfree.md" --append "$out/trace.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== goals and guest tables written to ${BENCH_DOC:-Documentation/benchmarks.md}," \
-		"$out/goals-table.md and $out/guest-table.md"
+		"$out/goals-table.md and $out/guest-table.md; plots in $(dirname "$doc")/images"
 else
 	echo "== goals and guest tables of this subset: $out/goals-table.md, $out/guest-table.md" \
 		"(the doc is rewritten by full runs only)"
