@@ -4,7 +4,9 @@
  * run with interrupts on, as the API's callers run it: every irq-restore
  * in the measured path pays its sti, and a timer tick that lands inside a
  * batch is counted in it.  The median leaves such a batch out; the mean
- * and the interrupt count printed beside it show what the ticks cost.
+ * and the interrupt count printed beside it show what the ticks cost, and
+ * the run ends with the mean cost of one tick: the excess over its row's
+ * median of every batch whose only interrupts were timer ticks.
  * Results are per operation, in hundredths for two decimals.
  */
 #include <exo/bench.h>
@@ -26,6 +28,9 @@
 extern const struct bench_def *const __benches_start[], *const __benches_end[];
 
 static const char *bench_unit = "ticks/op";
+
+/* Timer ticks inside the timed batches of this run, and what they took. */
+static struct bench_tick_cost tick_cost;
 
 /* Benchmarks of loaded modules (bench_register()), few at a time. */
 #define MAX_MODULE_BENCHES	8
@@ -165,9 +170,34 @@ static void print_fixed(char *buf, size_t size, u64 hundredths)
 	snprintf(buf, size, "%llu.%02llu", hundredths / 100, hundredths % 100);
 }
 
+/*
+ * Under -icount every batch of a row without an interrupt is the median
+ * to the instruction, so a batch's excess over it is its ticks' own work.
+ * A row with interrupts in a quarter of its batches or more (long
+ * batches) is left out: its median batch may hold a tick itself.
+ */
+void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const unsigned int *ticks,
+		       const unsigned int *irqs, unsigned int batches, u64 median)
+{
+	unsigned int hit = 0;
+
+	for (unsigned int i = 0; i < batches; i++)
+		hit += irqs[i] != 0;
+	if (hit * 4 >= batches)
+		return;
+	for (unsigned int i = 0; i < batches; i++) {
+		if (!ticks[i] || ticks[i] != irqs[i])
+			continue;
+		acc->ticks += ticks[i];
+		if (raw[i] * 100 > median)
+			acc->excess += raw[i] * 100 - median;
+	}
+}
+
 static void run_one(const struct bench_def *d, u64 overhead)
 {
-	static u64 samples[MAX_BATCHES];
+	static u64 samples[MAX_BATCHES], raw[MAX_BATCHES];
+	static unsigned int batch_ticks[MAX_BATCHES], batch_irqs[MAX_BATCHES];
 	unsigned int ops = d->ops ? d->ops : 64;
 	unsigned int batches = d->batches ? d->batches : 101;
 	struct bench b = { .def = d };
@@ -201,6 +231,9 @@ static void run_one(const struct bench_def *d, u64 overhead)
 		if (i < WARMUP_BATCHES)
 			continue;
 		samples[i - WARMUP_BATCHES] = ticks * 100 / ops;
+		raw[i - WARMUP_BATCHES] = ticks;
+		batch_ticks[i - WARMUP_BATCHES] = st1.timer_ticks - st0.timer_ticks;
+		batch_irqs[i - WARMUP_BATCHES] = st1.irqs - st0.irqs;
 		sum += ticks * 100 / ops;
 		/* Taken on this CPU inside the bracket (a migration loses a batch's count). */
 		ticks_in += st1.timer_ticks - st0.timer_ticks;
@@ -209,6 +242,8 @@ static void run_one(const struct bench_def *d, u64 overhead)
 	if (d->teardown)
 		d->teardown(&b);
 	sort_u64(samples, batches);
+	bench_count_ticks(&tick_cost, raw, batch_ticks, batch_irqs, batches,
+			  samples[batches / 2] * ops);
 	print_fixed(med, sizeof(med), samples[batches / 2]);
 	print_fixed(p10, sizeof(p10), samples[batches / 10]);
 	print_fixed(p90, sizeof(p90), samples[batches * 9 / 10]);
@@ -294,10 +329,24 @@ int bench_run(const char *filter)
 	}
 	overhead = timing_overhead();
 	printk("bench: timing overhead %llu ticks subtracted; unit %s\n", overhead, bench_unit);
+	tick_cost = (struct bench_tick_cost){ 0 };
 	for (const struct bench_def *const *d = __benches_start; d < __benches_end; d++)
 		if (bench_selected(*d, filter))
 			(*d)->module ? run_module(*d, overhead) : run_one(*d, overhead);
 	printk("bench: %d benchmarks run\n", n);
+	if (tick_cost.ticks) {
+		/* The unit without its "/op": instr, cycles, ticks. */
+		const char *slash = strchr(bench_unit, '/');
+		int len = slash ? (int)(slash - bench_unit) : (int)strlen(bench_unit);
+		char each[24];
+
+		print_fixed(each, sizeof(each), tick_cost.excess / tick_cost.ticks);
+		printk("bench: timer tick: %s %.*s per tick, the mean over the %lu ticks inside "
+		       "timed batches (their batches' excess over the row's median)\n", each,
+		       len, bench_unit, tick_cost.ticks);
+	} else {
+		printk("bench: timer tick: no tick inside a timed batch\n");
+	}
 	return n;
 }
 

@@ -85,6 +85,32 @@ static void test_bench_filter(struct ktest *t)
 	KTEST_EXPECT_EQ(t, bench_run("none"), 0);
 }
 
+/*
+ * The timer tick's cost: the batches with ticks and no other interrupt,
+ * above the median; a row with interrupts in a quarter of its batches
+ * (its median may hold one) is left out.
+ */
+static void test_bench_tick_cost(struct ktest *t)
+{
+	static const u64 raw[12] = { 1000, 1000, 1000, 1800, 1000, 5000,
+				     1000, 1000, 1000, 1000, 1000, 1000 };
+	static const unsigned int ticks[12] = { 0, 0, 0, 1, 0, 1 };
+	static const unsigned int irqs[12] = { 0, 0, 0, 1, 0, 2 };
+	static const unsigned int many[12] = { 1, 0, 0, 1, 0, 1 };
+	struct bench_tick_cost acc = { 0 };
+
+	if (!IS_ENABLED(CONFIG_BENCH))
+		KTEST_SKIP(t, "CONFIG_BENCH=n");
+	/* Batch 5 also took another interrupt: not counted. */
+	bench_count_ticks(&acc, raw, ticks, irqs, 12, 1000 * 100);
+	KTEST_EXPECT_EQ(t, acc.ticks, 1ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 800ull * 100);
+	/* Three batches of twelve with interrupts: the row is left out. */
+	bench_count_ticks(&acc, raw, many, many, 12, 1000 * 100);
+	KTEST_EXPECT_EQ(t, acc.ticks, 1ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 800ull * 100);
+}
+
 static void bench_nop(struct bench *b, unsigned int ops)
 {
 }
@@ -127,6 +153,7 @@ static struct ktest_case ktest_cases[] = {
 	KTEST_CASE(test_filter_list_selection),
 	KTEST_CASE(test_bench_filter),
 	KTEST_CASE(test_bench_module),
+	KTEST_CASE(test_bench_tick_cost),
 	{}
 };
 

@@ -37,21 +37,29 @@ static void pair(unsigned int ops, size_t size)
 	}
 }
 
+/*
+ * The inline kmalloc()/kfree() take a tier-1 hit in line; above 256 bytes
+ * their size and class tests call out of line (__kmalloc_big(),
+ * __kfree_other()): @what says which.
+ */
 #define DEFINE_PAIR(sz, what)						\
 static void pair_##sz(struct bench *b, unsigned int ops)		\
 {									\
 	pair(ops, sz);							\
 }									\
-DEFINE_BENCH_FULL(kmalloc##sz##_pair, .desc = "kmalloc(" #sz ")+kfree built in, inlined hit (" what ")", \
+DEFINE_BENCH_FULL(kmalloc##sz##_pair, .desc = "kmalloc(" #sz ")+kfree built in, " what, \
 		  .run = pair_##sz, .ops = 64)
 
-DEFINE_PAIR(16, "tier 1 hit");
-DEFINE_PAIR(64, "tier 1 hit");
-DEFINE_PAIR(256, "tier 1 hit");
-DEFINE_PAIR(512, "tier 2 hit");
-DEFINE_PAIR(2048, "tier 2 hit");
-DEFINE_PAIR(4096, "tier 2 hit");
-DEFINE_PAIR(16384, "tier 3, order-2 pages");
+#define PAIR_T1 "inlined hit (tier 1 hit)"
+#define PAIR_T2 "inline tests, tier 2 hit out of line (__kmalloc_big, __kfree_other)"
+#define PAIR_T3 "inline tests, tier 3 out of line (__kmalloc_big, kfree_other_slow; order-2 pages)"
+DEFINE_PAIR(16, PAIR_T1);
+DEFINE_PAIR(64, PAIR_T1);
+DEFINE_PAIR(256, PAIR_T1);
+DEFINE_PAIR(512, PAIR_T2);
+DEFINE_PAIR(2048, PAIR_T2);
+DEFINE_PAIR(4096, PAIR_T2);
+DEFINE_PAIR(16384, PAIR_T3);
 
 static int cache_setup(struct bench *b)
 {

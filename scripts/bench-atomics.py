@@ -8,7 +8,8 @@ also write costs nothing more than a store to a private one: the guest
 figures cannot show either.  This script counts both from the disassembly
 of each fast path of vmlinux, so that every `make bench` re-checks them:
 
-    scripts/bench-atomics.py [--objdump OBJDUMP] [-v] vmlinux
+    scripts/bench-atomics.py [--objdump OBJDUMP] [--md] [--check]
+                             [--guest LOG_OR_TABLE] [-v] vmlinux
 
 Which instructions form the fast path.  From the entry of the function
 (or of each function of a pair, in order), the walk takes the
@@ -17,11 +18,20 @@ tail calls, descends into direct calls and comes back at their `ret`.
 The compilers lay the likely successor out as the fall-through
 (`likely()`/`unlikely()`, and the cold blocks moved to `.cold` or the end
 of the function), so this is the hit path; a path that revisits an
-instruction is reported as a loop and cut there.  The number of
-instructions walked is printed beside the counts, to be compared with the
-row's instructions per operation under -icount: where they agree the walk
-took the path the benchmark takes.  A `?` after it: no loop-free path was
-found within MAX_WALKS walks (the counts are then those of the last one).
+instruction is reported as a loop and cut there.  A row whose benchmark
+takes another path says so (PATHS): the functions the walk must enter, in
+order (`via`), those it must not (`avoid`), and the directions of the
+first undetermined conditional branches in a function (`dirs`); a walk
+that breaks them backs up to its last branch and takes the other side.
+The number of instructions walked is printed beside the counts, with the
+row's instructions per operation under -icount (`--guest`: make bench's
+guest.log or a guest table; Documentation/benchmarks.md by default): the
+walk covers the measured functions, the figure also the benchmark's loop
+and calls, so the figure must lie between the walk and the walk plus the
+row's allowance.  Outside it, the walk took another path than the
+benchmark: `--check` fails.  A `?` after the count: no path that keeps
+the row's conditions was found within MAX_WALKS walks (the counts are
+then those of the last one).
 
 Atomic RMW: any `lock`-prefixed instruction, and `xchg` with a memory
 operand (locked by the CPU without the prefix).
@@ -50,42 +60,124 @@ inherent to intrusive free lists.
 """
 import argparse
 import bisect
+import importlib.util
+import os
 import re
 import struct
 import subprocess
 import sys
 
-# The fast paths: (row, [functions in call order], argument registers
-# holding caller-owned memory, argument values known to the row, which
-# resolve the jump tables of switches on them).
-# --check fails when a row of ZERO shows an atomic RMW or a shared-line
-# store, or when a row's functions are missing.
-# `pair` is mm/slab_bench.c's loop with kmalloc()/kfree() inlined: the
-# built-in path, one pass round the loop per operation.
+# The fast paths, one dict per row:
+#   row    its label;
+#   funcs  the functions walked, in call order;
+#   bench  the guest benchmark of the same path, whose instructions per
+#          operation the walk must match (None: a path no benchmark
+#          isolates);
+#   loop   true: funcs is the benchmark's own run function, and the walk
+#          is one pass round its loop, calls included: the operation the
+#          figure counts (the loop head must be in that function);
+#   slack  what the figure may exceed the walk by: the benchmark's batch
+#          entry and exit spread over its operations (loop rows), or its
+#          loop and calls around the functions walked (default 2);
+#   args   argument registers holding caller-owned memory;
+#   consts argument values known to the row (they resolve compares and the
+#          jump tables of switches on them);
+#   via    {walked function: [functions its walk must enter, in order]};
+#   avoid  functions no walk may enter (the slow paths of other rows);
+#   dirs   {function: "TF..."}: the first undetermined conditional branches
+#          met in that function's own code, in walk order, taken (T) or
+#          not (F); the rest take the fall-through first;
+#   zero   (lowest, highest) instructions: the walk must show no atomic
+#          RMW and no shared-line store, and be that long.
+# --check fails when a function is missing, a zero row is not zero, or a
+# row's walk and its benchmark's figure disagree.
+T1_SLOW = ["__kmalloc_slow", "__kfree_full", "__kfree_slow", "__kfree_other",
+           "__kmalloc_big", "printk"]
+TRAPS = ["slab_trap_null", "slab_trap_void"]
+LARGE_SLOW = ["kmalloc_large", "free_large_pages", "free_large_refused_kfree", "free_large_numa",
+              "__kfree_slow"]
 PATHS = [
-    ("kmalloc(64)+kfree, built in (inlined)", ["pair"], (), {"%rsi": 64}),
-    ("kmalloc(64)+kfree, module (exported)", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 64}),
-    ("kmalloc(2048)+kfree, tier 2", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 2048}),
-    ("kmalloc(16384)+kfree, tier 3", ["kmalloc", "kfree"], ("%rdi",), {"%rdi": 16384}),
-    ("alloc_frame+free_frame", ["alloc_frame", "free_frame"], ("%rdi",), {}),
-    # alloc_pages(gfp, 0)/__free_pages(page, 0) with a constant order, as
-    # alloc_page()/__free_page() and the page_order0_pair bench write
-    # them, compile to these (<exo/page_alloc.h>).
-    ("alloc_pages+__free_pages, order 0", ["alloc_pages_order0", "__free_pages_order0"],
-     ("%rdi",), {}),
-    ("map_page+unmap_page 4 KiB", ["map_page", "unmap_page"], (), {}),
-    ("translate (cache hit)", ["translate"], ("%rsi",), {}),
+    # mm/slab_bench.c's loop, kmalloc()/kfree() inlined: the built-in path.
+    dict(row="kmalloc(64)+kfree, built in (inlined)", funcs=["pair"], loop=True,
+         avoid=T1_SLOW, bench="kmalloc64_pair", zero=(12, 60)),
+    # slab_bench_module.ko's kmalloc(64, GFP_KERNEL) calls kmalloc_kernel():
+    # its loop and calls are not in vmlinux, hence the slack.
+    dict(row="kmalloc(64)+kfree, module (exported)", funcs=["kmalloc_kernel", "kfree"],
+         args=("%rdi",), consts={"%rdi": 64}, avoid=T1_SLOW, bench="kmalloc64_pair_module",
+         slack=10, zero=(12, 60)),
+    # Tiers 2 and 3 from the built-in loop: the inline size test sends
+    # them to __kmalloc_big(), the inline class test of kfree() to
+    # __kfree_other(); tier 3's large block goes on to kfree_other_slow()
+    # and the per-CPU large-block cache.
+    # In __kmalloc_big(): not in a trap (F), then above 4096 bytes or not;
+    # in __kfree_other(): not in a trap (F), then a tier-2 object (F) or
+    # not (T: the class has no tier-2 free mask, straight to
+    # kfree_other_slow(); as QEMU -d exec shows the benchmark go).
+    dict(row="kmalloc(2048)+kfree, tier 2", funcs=["pair"], loop=True,
+         via={"pair": ["__kmalloc_big", "__kfree_other"]},
+         dirs={"__kmalloc_big": "FF", "__kfree_other": "FF"},
+         avoid=["__kmalloc_slow", "__kfree_full", "kfree_other_slow", "kmalloc_slow", "printk",
+                "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
+         bench="kmalloc2048_pair"),
+    dict(row="kmalloc(16384)+kfree, tier 3", funcs=["pair"], loop=True,
+         via={"pair": ["__kmalloc_big", "__kfree_other", "kfree_other_slow"]},
+         dirs={"__kmalloc_big": "FT", "__kfree_other": "FT"},
+         avoid=["__kmalloc_slow", "__kfree_full", "kmalloc_slow", "printk",
+                "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
+         bench="kmalloc16384_pair"),
+    dict(row="kmem_cache_alloc+kmem_cache_free, 64 B", funcs=["cache_pair"], loop=True,
+         via={"cache_pair": ["__kmem_cache_alloc", "kmem_cache_free"]},
+         avoid=["kmem_cache_free_slow", "kmem_cache_free_node", "printk"] + TRAPS,
+         bench="kmem_cache64_pair"),
+    dict(row="alloc_frame+free_frame", funcs=["frame_pair"], loop=True,
+         via={"frame_pair": ["alloc_frame", "free_frame"]},
+         avoid=["alloc_frame_slow", "free_frame_slow", "printk"], bench="page_frame_pair"),
+    # alloc_pages(gfp, n)/__free_pages(page, n) with a constant order, as
+    # alloc_page()/__free_page() and the page_order*_pair benches write
+    # them, compile to alloc_pages_order<n>/__free_pages_order<n>
+    # (<exo/page_alloc.h>).
+    dict(row="alloc_pages+__free_pages, order 0", funcs=["order0_pair"], loop=True,
+         via={"order0_pair": ["alloc_pages_order0", "__free_pages_order0"]},
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order0_pair"),
+    dict(row="alloc_pages+__free_pages, order 3", funcs=["order3_pair"], loop=True,
+         via={"order3_pair": ["alloc_pages_order3", "__free_pages_order3"]},
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order3_pair"),
+    dict(row="alloc_pages+__free_pages, order 9", funcs=["order9_pair"], loop=True,
+         via={"order9_pair": ["alloc_pages_order9", "__free_pages_order9"]},
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order9_pair",
+         slack=5),
+    dict(row="map_page+unmap_page 4 KiB", funcs=["map_unmap_4k"], loop=True,
+         via={"map_unmap_4k": ["map_page", "unmap_page"]}, avoid=["printk"],
+         bench="vm_map_unmap_4k"),
+    dict(row="translate (cache hit)", funcs=["translate_one"], loop=True,
+         via={"translate_one": ["translate"]}, dirs={"translate": "F"},
+         bench="vm_translate"),
+    # Both caches miss: past the leaf-table cache (T), past the
+    # page-directory cache (T) into the walk from the PDPT.
+    dict(row="translate miss, cold 4 KiB walk", funcs=["translate_miss"], loop=True,
+         via={"translate_miss": ["translate"]}, dirs={"translate": "TT"},
+         avoid=["translate_current", "printk"], bench="vm_translate_miss_cold_4k"),
+    # The slow paths the 4096 bursts take once per batch: the per-CPU
+    # frame cache's refill from the buddy lists and its flush back, the
+    # thread cache's, one pass (their loops run once per object of the
+    # batch and are cut: no benchmark figure to compare).
+    dict(row="alloc_frame refill (4096 burst, per batch)", funcs=["alloc_frame"], args=("%rdi",),
+         via={"alloc_frame": ["alloc_frame_slow", "take_frame"]},
+         avoid=["retry_frame", "alloc_block", "printk", "__ratelimit", "__stack_chk_fail"],
+         bench=None),
+    dict(row="free_frame flush (4096 burst, per batch)", funcs=["free_frame"],
+         via={"free_frame": ["free_frame_slow", "free_finish"]},
+         avoid=["free_block_numa", "free_range", "printk"], bench=None),
+    dict(row="kmalloc(64) refill (4096 burst, per batch)", funcs=["kmalloc_kernel"],
+         consts={"%rdi": 64}, via={"kmalloc_kernel": ["__kmalloc_slow", "kmalloc_refill"]},
+         avoid=["printk"] + TRAPS, bench=None),
+    dict(row="kfree flush (4096 burst, per batch)", funcs=["kfree"], args=("%rdi",),
+         via={"kfree": ["__kfree_full", "tcache_push"]}, avoid=["kfree_common", "printk"] + TRAPS,
+         bench=None),
 ]
 
 # Walks tried (each backing up to the last branch) before giving up.
-MAX_WALKS = 200
-
-# The ZERO rows and the instructions their walk may take: a count outside
-# the range means the walk went somewhere else than the fast path.
-ZERO = {
-    "kmalloc(64)+kfree, built in (inlined)": (12, 60),
-    "kmalloc(64)+kfree, module (exported)": (12, 60),
-}
+MAX_WALKS = 2000
 
 # Per-CPU variables whose value points at local data: this CPU's area
 # base, and the running thread's own tier-1 cache.
@@ -103,6 +195,8 @@ for r in ("si", "di", "bp", "sp"):
 for i in range(8, 16):
     for n in (f"%r{i}", f"%r{i}d", f"%r{i}w", f"%r{i}b"):
         REG64[n] = f"%r{i}"
+
+HIGH_BYTE = {f"%{r}h": f"%r{r}x" for r in "abcd"}
 
 LINE = re.compile(r"^\s*([0-9a-f]+):\s+(.*)$")
 FUNC = re.compile(r"^([0-9a-f]+) <([^>]+)>:$")
@@ -215,9 +309,14 @@ NO_STORE = ("push", "call", "cmp", "test", "bt", "nop", "prefetch", "clflush", "
 class Walk:
     """One fast path: the walked instructions and what each one does."""
 
-    def __init__(self, insns, addrs, image, verbose, local_percpu=frozenset()):
+    def __init__(self, insns, addrs, image, verbose, local_percpu=frozenset(), syms=None):
         self.insns, self.addrs, self.image, self.verbose = insns, addrs, image, verbose
         self.local_percpu = local_percpu
+        syms = syms or {}
+        self.sym_at = {a: n for n, a in syms.items()}	# function entries
+        self.starts = sorted(self.sym_at)
+        self.via, self.avoid, self.dirs = (), frozenset(), {}
+        self.entry_span = None	# (start, end) of the entry function
         self.backtracked = False	# a walk gave up and backed up to a branch
         self.cycle_head = None		# (addr, call depth) of the loop head
         self.path = []		# (addr, text, is_atomic, store class or None)
@@ -255,6 +354,28 @@ class Walk:
         if plain.startswith("cmp") and len(operands) == 2 and operands[0].startswith("$") \
                 and REG64.get(operands[1]) in consts:
             self.flags = (consts[REG64[operands[1]]], int(operands[0][1:], 0))
+        # The interrupt flag: the benchmarks run with interrupts on, so a
+        # `pushf; pop reg` yields IF (0x200) set, and the irq-restore's
+        # `test $0x200, reg` or `and $0x2, %Xh` finds it set.
+        high = HIGH_BYTE.get(operands[-1]) if operands else None
+        if plain.startswith(("test", "and")) and len(operands) == 2 and \
+                operands[0].startswith("$") and \
+                (REG64.get(operands[1]) in consts or high in consts):
+            v = consts[high] >> 8 if high else consts[REG64[operands[1]]]
+            self.flags = ("z", v & int(operands[0][1:], 0))
+            if high:	# `and` on a high byte: the rest of the register is unknown
+                consts.pop(high)
+                return
+        if plain.startswith("pushf"):
+            self.pushed_flags = True
+            return
+        if plain.startswith("pop") and getattr(self, "pushed_flags", False) and \
+                REG64.get(operands[-1] if operands else ""):
+            self.pushed_flags = False
+            tags[REG64[operands[-1]]] = "other"
+            consts[REG64[operands[-1]]] = 0x200
+            return
+        self.pushed_flags = False
         if not operands:
             return
         dst = REG64.get(operands[-1])
@@ -298,6 +419,8 @@ class Walk:
         if self.flags is None:
             return None
         a, b = self.flags
+        if a == "z":	# a `test` or `and` result
+            return {"je": b == 0, "jz": b == 0, "jne": b != 0, "jnz": b != 0}.get(plain)
         ops = {"ja": a > b, "jae": a >= b, "jb": a < b, "jbe": a <= b, "je": a == b,
                "jne": a != b, "jz": a == b, "jnz": a != b, "jnb": a >= b, "jnc": a >= b,
                "jc": a < b, "jna": a <= b, "jnbe": a > b, "jnae": a < b}
@@ -315,15 +438,25 @@ class Walk:
         table = int(m.group(1), 16) & 0xffffffffffffffff
         return read_u64(self.image, table + 8 * consts[REG64[m.group(2)]])
 
-    def run(self, entry, tags, consts, loop_row):
+    def func_of(self, addr):
+        """The function (symbol) whose code holds @addr."""
+        i = bisect.bisect_right(self.starts, addr) - 1
+        return self.sym_at[self.starts[i]] if i >= 0 else None
+
+    def run(self, entry, tags, consts, loop_row, via=(), avoid=(), dirs=None):
         """Walk from @entry to its `ret`.
 
-        Takes the fall-through (or a backward branch) first; a walk that
-        runs into a loop in a row that is not a benchmark loop (a spin
-        wait after a failed `lock cmpxchg`) backs up to the last
-        conditional branch and takes its other side.
+        Takes the fall-through (or a backward branch) first, and the
+        directions of @dirs; a walk that runs into a loop in a row that is
+        not a benchmark loop (a spin wait after a failed `lock cmpxchg`),
+        enters a function of @avoid or returns without having entered
+        those of @via in order backs up to the last conditional branch and
+        takes its other side.
         """
-        state = (entry, [], tags, consts, {}, len(self.path))
+        self.via, self.avoid, self.dirs = tuple(via), frozenset(avoid), dict(dirs or {})
+        i = bisect.bisect_right(self.starts, entry)
+        self.entry_span = (entry, self.starts[i] if i < len(self.starts) else float("inf"))
+        state = (entry, [], tags, consts, {}, len(self.path), (), {})
         alternatives = []
         notes = len(self.notes)
         for _ in range(MAX_WALKS):
@@ -337,9 +470,19 @@ class Walk:
             self.backtracked = True
         return False
 
+    def via_kept(self, entered):
+        """Whether @entered holds the functions of via in order."""
+        it = iter(entered)
+        if all(v in it for v in self.via):
+            return True
+        self.notes.append(f"did not enter {' then '.join(self.via)}")
+        return False
+
     def walk(self, state, alternatives, loop_row):
-        addr, stack, tags, consts, visited, _ = state
+        addr, stack, tags, consts, visited, _, entered, used = state
         stack, tags, consts, visited = list(stack), dict(tags), dict(consts), dict(visited)
+        used = dict(used)
+        constrained = bool(self.via or self.avoid or self.dirs)
         while True:
             if addr not in self.insns:
                 self.notes.append(f"left the disassembly at {addr:x}")
@@ -347,7 +490,13 @@ class Walk:
             if addr in visited:
                 self.cycle, depth = visited[addr]
                 self.cycle_head = (addr, depth)
-                return loop_row
+                if not loop_row:
+                    return False
+                # One pass round the benchmark's own loop, not a callee's.
+                if constrained and (depth or not
+                                    self.entry_span[0] <= addr < self.entry_span[1]):
+                    return False
+                return self.via_kept(entered)
             visited[addr] = (len(self.path), len(stack))
             mnem, ops = self.insns[addr]
             if self.verbose:
@@ -357,7 +506,7 @@ class Walk:
             nxt = self.next_addr(addr)
             if plain.startswith("ret"):
                 if not stack:
-                    return True
+                    return self.via_kept(entered)
                 addr = stack.pop()
                 for r in CALLER_SAVED:
                     tags[r] = "other"
@@ -366,13 +515,21 @@ class Walk:
             if plain.startswith("j") and not plain.startswith("jmp"):
                 m = TARGET.match(ops)
                 tgt = int(m.group(1), 16) if m else None
-                # A backward branch closes a loop: the loop runs again.
-                first, other = (tgt, nxt) if tgt is not None and tgt < addr else (nxt, tgt)
+                # A backward branch closes a loop: the loop runs again.  (A
+                # branch from a .cold part back into its function is not one.)
+                func = self.func_of(addr)
+                back = tgt is not None and tgt < addr and self.func_of(tgt) == func
+                first, other = (tgt, nxt) if back else (nxt, tgt)
                 taken = self.known_branch(plain)
+                if taken is None and used.get(func, 0) < len(self.dirs.get(func, "")):
+                    taken = self.dirs[func][used.get(func, 0)] == "T"
+                    used[func] = used.get(func, 0) + 1
                 if taken is not None:
                     first, other = (tgt, None) if taken else (nxt, None)
-                if other is not None and not loop_row:
-                    alternatives.append((other, stack, tags, consts, visited, len(self.path)))
+                if other is not None and (constrained or not loop_row):
+                    # A copy: this walk goes on changing its own.
+                    alternatives.append((other, list(stack), dict(tags), dict(consts),
+                                         dict(visited), len(self.path), entered, dict(used)))
                 addr = first
                 continue
             if plain.startswith("jmp") or plain.startswith("call"):
@@ -384,6 +541,12 @@ class Walk:
                 if tgt is None:
                     self.notes.append(f"{plain} {ops} not followed")
                     return False
+                name = self.sym_at.get(tgt)
+                if name in self.avoid:
+                    self.notes.append(f"entered {name}")
+                    return False
+                if name:
+                    entered += (name,)
                 if plain.startswith("call"):
                     if len(stack) > 8:
                         self.notes.append("call depth cut")
@@ -396,25 +559,61 @@ class Walk:
             addr = nxt
 
 
-def zero_row_problems(w, path, funcs, syms, ends, expect):
+def zero_row_problems(w, path, funcs, loop, syms, ends, expect):
     """Why the walk of a ZERO row does not prove the fast path (or [])."""
     bad = []
     if w.backtracked:
         bad.append("the walk backtracked: not the straight fast path")
-    if funcs == ["pair"]:
-        start = syms["pair"]
+    if loop:
+        start = syms[funcs[0]]
         i = bisect.bisect_right(ends, start)
         end = ends[i] if i < len(ends) else float("inf")
         if w.cycle_head is None:
             bad.append("no benchmark loop closed")
         elif w.cycle_head[1] or not start <= w.cycle_head[0] < end:
             bad.append(f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
-                       f"not in pair's own loop")
-    if any(t.split()[0].startswith("call") for _, t, _, _ in path):
+                       f"not in {funcs[0]}'s own loop")
+    if loop and any(t.split()[0].startswith("call") for _, t, _, _ in path):
         bad.append("a call on the path: not inlined")
     if not expect[0] <= len(path) <= expect[1]:
         bad.append(f"{len(path)} instructions walked, expected {expect[0]}..{expect[1]}")
     return bad
+
+
+def read_figures(path):
+    """{benchmark: instructions per op} of a guest log or a guest table ({} if none)."""
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except (OSError, TypeError):
+        return {}
+    spec = importlib.util.spec_from_file_location(
+        "bench_table", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-table.py"))
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    if table.BEGIN in text:
+        text = text[text.index(table.BEGIN):text.find(table.END, text.index(table.BEGIN))]
+    out = {}
+    for line in text.splitlines():	# the guest table's rows (the first table that has one)
+        m = re.match(r"^\| `([a-z0-9_]+)` \| (?:[^|\\]|\\.)* \| ([0-9.]+) \| ", line)
+        if m and m.group(1) not in out:
+            out[m.group(1)] = float(m.group(2))
+    if not out:
+        rows, unit = table.read_rows(path)
+        if unit in ("instr/op", None):
+            out = {n: float(r[1]) for n, r in rows.items() if r[1] is not None}
+    return out
+
+
+def figure_problem(walked, fig, slack):
+    """Why a walk of @walked instructions is not the path of a figure (or None)."""
+    if fig is None:
+        return None
+    if walked > fig + 0.5 or fig > walked + slack + 0.5:
+        return (f"{walked} instructions walked, the benchmark {fig:g} per op: expected "
+                f"{walked}..{walked + slack} (the walk plus at most {slack}): "
+                f"not the benchmark's path")
+    return None
 
 
 def main():
@@ -424,7 +623,11 @@ def main():
     ap.add_argument("--nm", default="nm")
     ap.add_argument("--md", action="store_true", help="a Markdown table")
     ap.add_argument("--check", action="store_true",
-                    help="fail when a ZERO row is not zero or a function is missing")
+                    help="fail when a function is missing, a zero row is not zero, or a walk "
+                    "disagrees with its benchmark's instructions per op")
+    ap.add_argument("--guest", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                    "..", "Documentation", "benchmarks.md"),
+                    help="guest.log of make bench, or a guest table (default: the doc's)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the walked paths")
     args = ap.parse_args()
     insns, syms = disassemble(args.objdump, args.vmlinux)
@@ -432,50 +635,65 @@ def main():
     image = read_sections(args.vmlinux)
     local_percpu = percpu_offsets(args.nm, args.vmlinux, LOCAL_PERCPU)
     ends = sorted(syms.values())
+    figures = read_figures(args.guest)
     if args.md:
-        print("| fast path (functions walked) | instructions walked | atomic RMW "
-              "| stores to shared lines | local stores | which |")
-        print("|---|---:|---:|---:|---:|---|")
+        print("| fast path (functions walked) | instructions walked | `-icount` per op "
+              "| atomic RMW | stores to shared lines | local stores | which |")
+        print("|---|---:|---:|---:|---:|---:|---|")
     else:
-        print(f"{'fast path':40} {'insns':>5} {'atomic RMW':>10} {'shared-line stores':>18} "
-              f"{'local stores':>12}  which")
+        print(f"{'fast path':44} {'insns':>5} {'icount':>7} {'atomic RMW':>10} "
+              f"{'shared-line stores':>18} {'local stores':>12}  which")
     failed = 0
-    for row, funcs, argregs, consts0 in PATHS:
+    for p in PATHS:
+        row, funcs = p["row"], p["funcs"]
         missing = [f for f in funcs if f not in syms]
         failed += bool(missing)
-        w = Walk(insns, addrs, image, args.verbose, local_percpu)
+        w = Walk(insns, addrs, image, args.verbose, local_percpu, syms)
         incomplete = False
         for f in funcs:
             if f in missing:
                 continue
-            tags = {r: ("arg" if r in argregs else "other") for r in ARG_REGS}
+            tags = {r: ("arg" if r in p.get("args", ()) else "other") for r in ARG_REGS}
             if args.verbose:
                 print(f"  {row}: {f}", file=sys.stderr)
-            if not w.run(syms[f], tags, dict(consts0), funcs == ["pair"]):
-                w.notes.append(f"no loop-free path through {f}: the counts are of the "
-                               f"last walk tried")
+            if not w.run(syms[f], tags, dict(p.get("consts", {})), bool(p.get("loop")),
+                         p.get("via", {}).get(f, ()), p.get("avoid", ()), p.get("dirs")):
+                w.notes.append(f"no path through {f} that keeps the row's conditions: the "
+                               f"counts are of the last walk tried")
                 incomplete = True
         # A benchmark loop: one pass round the loop is one operation.
-        path = w.path[w.cycle:] if w.cycle is not None and funcs == ["pair"] else w.path
+        path = w.path[w.cycle:] if w.cycle is not None and p.get("loop") else w.path
         atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
         shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
         local = sum(1 for _, _, _, st in path if st not in (None, "other"))
-        if row in ZERO:
-            bad = zero_row_problems(w, path, funcs, syms, ends, ZERO[row])
-            w.notes += bad
-            if atomics or shared or incomplete or bad:
-                failed += 1
+        bad = []
+        if "zero" in p:
+            bad = zero_row_problems(w, path, funcs, p.get("loop"), syms, ends, p["zero"])
+            if atomics or shared:
+                bad.append("not zero")
+        fig = figures.get(p["bench"]) if p.get("bench") else None
+        why = figure_problem(len(path), fig, p.get("slack", 2)) if not incomplete else None
+        if why:
+            bad.append(why)
+        w.notes += bad
+        if incomplete or bad:
+            failed += 1
         walked = f"{len(path)}{'?' if incomplete else ''}"
+        figtext = f"{fig:g}" if fig is not None else ("--" if p.get("bench") else "n/a")
         which = "; ".join([f"no symbol {m}" for m in missing] + w.notes +
                           [f"RMW `{x}`" for x in atomics] + [f"store `{x}`" for x in shared])
         if args.md:
-            print(f"| {row} (`{'`, `'.join(funcs)}`) | {walked} | {len(atomics)} "
-                  f"| {len(shared)} | {local} | {which.replace('|', '/')} |")
+            bench = f"; `{p['bench']}`" if p.get("bench") else ""
+            print(f"| {row} (`{'`, `'.join(funcs)}`{bench}) | {walked} | {figtext} "
+                  f"| {len(atomics)} | {len(shared)} | {local} | {which.replace('|', '/')} |")
         else:
-            print(f"{row:40} {walked:>5} {len(atomics):10d} {len(shared):18d} {local:12d}  "
-                  f"{which.replace('`', '')}")
+            print(f"{row:44} {walked:>5} {figtext:>7} {len(atomics):10d} {len(shared):18d} "
+                  f"{local:12d}  {which.replace('`', '')}")
     if args.check and failed:
-        print(f"bench-atomics: FAILED: {failed} row(s) with a missing function or not zero")
+        print(f"bench-atomics: FAILED: {failed} row(s) with a missing function, a zero row "
+              f"not zero, or a walk that is not the benchmark's path (figures from "
+              f"{os.path.relpath(args.guest)}: after a change to a measured path, its "
+              f"figures come from a new make bench)")
         return 1
     return 0
 

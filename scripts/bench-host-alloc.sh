@@ -9,28 +9,65 @@
 #   scripts/bench-host-alloc.sh                       7 rounds, every row
 #   HOST_ALLOC_ROUNDS=5 HOST_ALLOC_ONLY=malloc1024 scripts/bench-host-alloc.sh
 #
+#   scripts/bench-host-alloc.sh --where               the anchor directory, or why none
+#
 # HOST_ALLOC_ROUNDS (7; 0 skips it), HOST_ALLOC_XROUNDS (two-thread
 # rounds, 3), HOST_ALLOC_ONLY (only the rows whose name has it),
-# HOST_ALLOC (the anchor directory, found next to the tree otherwise).
+# HOST_ALLOC (the anchor directory; otherwise the first of
+# ../shared/anchors/host-alloc and ../../shared/anchors/host-alloc next to
+# the tree, then /work/shared/anchors/host-alloc, that has run.sh).
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT:-$src/build/bench}
+
+# The anchor directory on stdout; on stderr, why there is none.
+find_anchor() {
+	if [ -n "${HOST_ALLOC:-}" ]; then
+		if [ -x "$HOST_ALLOC/run.sh" ]; then
+			(cd "$HOST_ALLOC" && pwd)
+			return 0
+		fi
+		echo "host-alloc: HOST_ALLOC=$HOST_ALLOC has no run.sh:" \
+			"not ../shared/anchors/host-alloc" >&2
+		return 1
+	fi
+	local d
+	for d in "$src/../shared/anchors/host-alloc" "$src/../../shared/anchors/host-alloc" \
+		 /work/shared/anchors/host-alloc; do
+		if [ -x "$d/run.sh" ]; then
+			(cd "$d" && pwd)
+			return 0
+		fi
+	done
+	echo "host-alloc: no ../shared/anchors/host-alloc found (looked in" \
+		"$src/../shared/anchors, $src/../../shared/anchors and /work/shared/anchors):" \
+		"set HOST_ALLOC=<its directory>" >&2
+	return 1
+}
+if [ "${1:-}" = --where ]; then
+	find_anchor
+	exit
+fi
 mkdir -p "$out"
 
 # The hosted kmalloc against the host's allocators, in one interleaved
 # run of ../shared/anchors/host-alloc: "exo" is libexo_kmalloc.so, called
 # through the PLT as glibc, mimalloc, jemalloc and tcmalloc are (the
 # headline column); "exo_static" the object linked into the binary.
-hadir=${HOST_ALLOC:-}
-for d in "$src/../shared/anchors/host-alloc" "$src/../../shared/anchors/host-alloc"; do
-	[ -z "$hadir" ] && [ -x "$d/run.sh" ] && hadir=$(cd "$d" && pwd)
-done
+# Nothing of an earlier run is left for make bench's goals to read.
 : >"$out/host-alloc.md"
+rm -rf "$out/host-alloc"
+hadir=
+if [ "${HOST_ALLOC_ROUNDS:-7}" -le 0 ]; then
+	echo "== host allocators: HOST_ALLOC_ROUNDS=${HOST_ALLOC_ROUNDS:-7}: not run"
+elif ! hadir=$(find_anchor 2>&1); then
+	echo "== host allocators: not run: $hadir"
+	hadir=
+fi
 if [ -n "$hadir" ] && [ "${HOST_ALLOC_ROUNDS:-7}" -gt 0 ]; then
 	echo "== host allocators and the hosted kmalloc (host TSC ticks per op, best of ${HOST_ALLOC_ROUNDS:-7} rounds)"
 	so=$(make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" kmalloc-so | tail -n 1)
 	obj=$(make -s -C "$src" -f tests/hosted/Makefile O="$out/hosted" kmalloc-obj | tail -n 1)
-	rm -rf "$out/host-alloc"
 	mkdir -p "$out/host-alloc"
 	cp "$hadir"/*.sh "$hadir"/*.c "$out/host-alloc/"
 	# bench.c declares the first contract's kmalloc(size) and

@@ -52,6 +52,7 @@ LIKE = {
 ROW = re.compile(r"bench (\S+)\s+([0-9.]+) (\S+)\s+p10=([0-9.]+) p90=([0-9.]+) "
                  r"mean=([0-9.]+) n=(\d+x\d+) ticks=(\d+) irqs=(\d+)\s+# (.*)$")
 SKIP = re.compile(r"bench (\S+)\s+skipped \((.*)\)$")
+TICK = re.compile(r"bench: timer tick: (.*)$")
 
 
 def read_anchors(path):
@@ -78,6 +79,22 @@ def read_rows(path):
             if m:
                 rows[m.group(1)] = (m.group(1), None, m.group(2))
     return rows, unit
+
+
+def read_tick(path):
+    """The run's last line on the timer tick's cost (kernel/bench.c), or None."""
+    tick = None
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = TICK.search(line)
+            if m:
+                tick = m.group(1).strip()
+    return tick
+
+
+def tick_line(tick):
+    """The sentence under the table saying what a timer tick costs."""
+    return f"\nTimer ticks inside the timed batches (`bench: timer tick`): {md(tick)}.\n"
 
 
 def md(text):
@@ -128,6 +145,7 @@ mean=106.28 n=101x64 ticks=0 irqs=0  # alloc_pages(GFP_KERNEL, 0)+__free_pages (
 [    1.2] bench page_frame_pair                   61.40 instr/op  p10=61.40 p90=61.90 \
 mean=61.45 n=101x64 ticks=2 irqs=3  # alloc_frame+free_frame (Exo API, a|b)
 [    1.3] bench kmalloc_mt2                  skipped (needs 2 CPUs)
+[    1.4] bench: timer tick: 819.12 instr per tick, the mean over the 9 ticks
 """.replace("\\\n", "")
 
 
@@ -195,6 +213,10 @@ def selftest():
         expect("a\\|b" in line.get("page_frame_pair", ""), "| escaped")
         expect("61.40..61.90" in line.get("page_frame_pair", ""), "spread")
         expect("skipped: needs 2 CPUs" in line.get("kmalloc_mt2", ""), "skipped row")
+        expect(read_tick(log) == "819.12 instr per tick, the mean over the 9 ticks",
+               "the timer tick's cost read")
+        expect(tick_line("1 instr per tick") == "\nTimer ticks inside the timed batches "
+               "(`bench: timer tick`): 1 instr per tick.\n", "the timer tick's sentence")
         st.expect_doc_block(table(rows, unit, read_anchors(anc), "run"), BEGIN, END)
     return st.report()
 
@@ -214,6 +236,9 @@ def main():
     if not rows:
         sys.exit(f"bench-table.py: no bench lines in {args.log}")
     block = table(rows, unit or "per op", read_anchors(args.anchors), args.run)
+    tick = read_tick(args.log)
+    if tick:
+        block += tick_line(tick)
     for extra in args.append:
         with open(extra) as f:
             block += "\n" + f.read()

@@ -12,6 +12,18 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT:-$src/build/bench}
 mkdir -p "$out"
 "$src/scripts/deps.sh" bench || exit 1
+
+# A full run (BENCH unset or "all") rewrites the doc's generated blocks,
+# and refuses to at the end if one of the host-allocator, shootdown or
+# cross-thread blocks is empty: say now what would leave one empty.
+full=$([ "${BENCH:-all}" = all ] && echo 1)
+if [ -n "$full" ]; then
+	why=$("$src/scripts/bench-host-alloc.sh" --where 2>&1 >/dev/null) || true
+	[ "${HOST_ALLOC_ROUNDS:-7}" -gt 0 ] || why="HOST_ALLOC_ROUNDS=${HOST_ALLOC_ROUNDS}"
+	[ -n "${SHOOT_SMP-x}" ] || why="$why${why:+; }SHOOT_SMP is empty"
+	[ "${XFREE_RUNS:-5}" -gt 0 ] || why="$why${why:+; }XFREE_RUNS=${XFREE_RUNS}"
+	[ -z "$why" ] || echo "bench.sh: WARNING: this full run will not write the doc: $why"
+fi
 . "$src/scripts/qemu-common.sh"
 
 make -C "$src" O="$out" defconfig >/dev/null && make -C "$src" O="$out" -j"$(nproc)" >/dev/null || exit 1
@@ -39,21 +51,38 @@ doc_run=$run	# $run is a loop variable below
 python3 "$src/scripts/bench-table.py" "$out/guest.log" "$src/tools/anchors/linux/anchors-icount.txt" \
 	--run "$run" >"$out/guest-table.md" || exit 1
 # The plot of the same table: Exo and Linux instructions per operation, as
-# bars (Documentation/benchmarks.md links it).
-python3 "$src/scripts/bench-plot.py" "$out/guest-table.md" "$out/plots" ||
+# bars.  A full run copies it and the shootdown plot to
+# Documentation/images/, which the generated block shows ($out/plots.md);
+# gnuplot's SVG depends only on the figures, so an unchanged run leaves
+# them unchanged.  No plot of an earlier run is left to be copied.
+rm -f "$out"/plots/*.svg "$out/plots.md"
+if python3 "$src/scripts/bench-plot.py" "$out/guest-table.md" "$out/plots" >/dev/null; then
+	{
+		echo "Exo-OS beside Linux 6.1, the rows above with a Linux figure, as bars on a logarithmic"
+		echo "axis (\`scripts/bench-plot.py\`):"
+		echo
+		echo "![Guest instructions per operation, Exo-OS and Linux 6.1, same API](images/bench-vs-linux.svg)"
+	} >"$out/plots.md"
+else
 	echo "bench-plot.py failed: no plot"
+fi
 
 # Structural rows: atomic RMWs and stores to shared cache lines on each
 # fast path, from the disassembly of this vmlinux (icount counts a locked
 # instruction as one and cannot see contention).
+# --check: every walk must match its benchmark's instructions per op in
+# this run's guest log (a walk that took another path fails); reported
+# here, it does not stop the bench (make check fails on it).
 echo "== fast paths: atomic RMW instructions and stores to shared cache lines (scripts/bench-atomics.py)"
-python3 "$src/scripts/bench-atomics.py" "$out/vmlinux"
+python3 "$src/scripts/bench-atomics.py" --check --guest "$out/guest.log" "$out/vmlinux" ||
+	echo "bench-atomics.py --check FAILED (reported only: the bench goes on)"
 {
 	echo "Fast paths of the same build, from its disassembly (\`scripts/bench-atomics.py\`):"
 	echo "atomic read-modify-writes and stores to cache lines other CPUs write,"
-	echo "which \`-icount\` counts as plain instructions."
+	echo "which \`-icount\` counts as plain instructions.  *instructions walked* is the path"
+	echo "the counts come from, beside the benchmark's instructions per op of this run."
 	echo
-	python3 "$src/scripts/bench-atomics.py" --md "$out/vmlinux"
+	python3 "$src/scripts/bench-atomics.py" --md --guest "$out/guest.log" "$out/vmlinux"
 } >"$out/atomics.md"
 
 # NUMA: two -numa nodes of 256 MiB, CPU 0 on node 0 and CPU 1 on node 1;
@@ -146,9 +175,13 @@ elif python3 "$src/scripts/bench-shoot.py" "$out/plots" $shoot_logs >"$out/shoot
 		echo "Shootdowns against CPU count, \`bench=vm_shoot\` (\`mm/tlb_bench.c\`) in one boot per"
 		echo "\`-smp N\` of QEMU $accel: the initiator's own $unit per"
 		echo "\`unmap_range()\` of kernel pages every CPU holds, the other CPUs' $unit while it"
-		echo "waited for them, IPIs and rounds per operation (plot: \`plots/shootdown-vs-cpus.svg\`)."
+		echo "waited for them, IPIs and rounds per operation (\`scripts/bench-shoot.py\`)."
 		echo
 		cat "$out/shoot-table.md"
+		if [ -f "$out/plots/shootdown-vs-cpus.svg" ]; then
+			echo
+			echo "![Shootdown initiator $unit per unmap_range() against CPU count](images/shootdown-vs-cpus.svg)"
+		fi
 	} >"$out/shoot.md"
 else
 	echo "bench-shoot.py failed: no shootdown table"
@@ -401,6 +434,8 @@ done
 for log in $shoot_logs; do
 	goal_args="$goal_args --shoot $log"
 done
+# The host goals: the host-allocator table of this run (bench-host-alloc.sh).
+goal_args="$goal_args --host $out/host-alloc/results/table.md"
 # shellcheck disable=SC2086
 python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
 	"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
@@ -410,18 +445,37 @@ cat "$out/goals-table.md"
 # The doc's generated blocks: the goals table; the guest table of this run,
 # the structural rows, the host-allocator table, the shootdown,
 # cross-thread and tracing tables.
-if [ "${BENCH:-all}" = all ]; then
+# A block left empty (no host-allocator anchor found, SHOOT_SMP="",
+# XFREE_RUNS=0, or a part that failed) would silently drop out of the doc:
+# refuse instead.
+empty=
+for f in host-alloc.md shoot.md xfree.md plots.md plots/shootdown-vs-cpus.svg; do
+	[ -s "$out/$f" ] || empty="$empty $out/$f"
+done
+if [ -n "$full" ] && [ -n "$empty" ]; then
+	echo "bench.sh: NOT writing ${BENCH_DOC:-Documentation/benchmarks.md}: empty block(s):$empty."
+	echo "bench.sh: the host-allocator table needs ../shared/anchors/host-alloc: set" \
+		"HOST_ALLOC=<its directory> (looked next to the tree and in /work/shared/anchors;" \
+		"scripts/bench-host-alloc.sh --where), HOST_ALLOC_ROUNDS > 0, SHOOT_SMP with 4 and 64," \
+		"XFREE_RUNS > 0; see $out/host-alloc.log for a failed host run"
+	exit 1
+fi
+if [ -n "$full" ]; then
 	# shellcheck disable=SC2086
 	python3 "$src/scripts/bench-goals.py" "$src/scripts/bench-goals.txt" "$out/guest.log" \
 		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --unit "$unit" $goal_args \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
+	doc=${BENCH_DOC:-$src/Documentation/benchmarks.md}
+	mkdir -p "$(dirname "$doc")/images"
+	cp "$out/plots/bench-vs-linux.svg" "$out/plots/shootdown-vs-cpus.svg" \
+		"$(dirname "$doc")/images/" || exit 1
 	python3 "$src/scripts/bench-table.py" "$out/guest.log" \
-		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" \
+		"$src/tools/anchors/linux/anchors-icount.txt" --run "$doc_run" --append "$out/plots.md" \
 		--append "$out/atomics.md" --append "$out/host-alloc.md" \
 		--append "$out/shoot.md" --append "$out/xfree.md" --append "$out/trace.md" \
 		--doc "${BENCH_DOC:-$src/Documentation/benchmarks.md}" || exit 1
 	echo "== goals and guest tables written to ${BENCH_DOC:-Documentation/benchmarks.md}," \
-		"$out/goals-table.md and $out/guest-table.md"
+		"$out/goals-table.md and $out/guest-table.md; plots in $(dirname "$doc")/images"
 else
 	echo "== goals and guest tables of this subset: $out/goals-table.md, $out/guest-table.md" \
 		"(the doc is rewritten by full runs only)"

@@ -72,6 +72,17 @@ void bench_pause(struct bench *b);
 void bench_resume(struct bench *b);
 
 /**
+ * struct bench_tick_cost - timer ticks inside timed batches, and their cost
+ * @ticks: ticks counted
+ * @excess: what their batches took above their row's median batch, in
+ *	    hundredths of the unit
+ */
+struct bench_tick_cost {
+	unsigned long ticks;
+	u64 excess;
+};
+
+/**
  * bench_run() - run benchmarks whose name matches and print a table
  * @filter: NULL or "all" for all, "none" for none, else a name prefix
  * Return: number of benchmarks run, or -ENOENT (the names that exist are
@@ -107,6 +118,22 @@ int bench_burst_setup(struct bench *b);
 void bench_burst_teardown(struct bench *b);
 
 /**
+ * bench_count_ticks() - add one row's tick-only batches to @acc
+ * @acc: the run's totals
+ * @raw: each batch's time, in the unit, in batch order
+ * @ticks: the timer ticks taken inside each batch
+ * @irqs: all the interrupts taken inside each batch
+ * @batches: entries of the three arrays
+ * @median: the row's median batch, in hundredths of the unit
+ *
+ * Counts the batches whose only interrupts were timer ticks, unless a
+ * quarter of the row's batches or more took an interrupt (then the median
+ * may hold one); the runner prints the run's mean cost of a tick.
+ */
+void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const unsigned int *ticks,
+		       const unsigned int *irqs, unsigned int batches, u64 median);
+
+/**
  * bench_register() - offer a module's benchmark to the runner
  * @d: the benchmark; a built-in def of the same name must name the module
  *
@@ -135,6 +162,12 @@ static inline int bench_register(const struct bench_def *d)
 }
 
 static inline void bench_unregister(const struct bench_def *d)
+{
+}
+
+static inline void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw,
+				     const unsigned int *ticks, const unsigned int *irqs,
+				     unsigned int batches, u64 median)
 {
 }
 #endif
