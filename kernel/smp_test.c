@@ -95,6 +95,8 @@ static void test_late_cpu_stood_down(struct ktest *t)
 		KTEST_EXPECT_GE(t, smp_cpus_stood_down(), (unsigned int)!!late + !!wrong);
 	/* The late CPU got one NMI where it stood down and took it parked. */
 	KTEST_EXPECT_EQ(t, smp_stood_down_wakeups(), (unsigned int)!!late);
+	/* ... on the park stack in the trampoline page, not at 4 GiB - 12. */
+	KTEST_EXPECT_FALSE(t, smp_stood_down_stray_stack());
 	if (late) {
 		KTEST_EXPECT_FALSE(t, cpu_online(late));
 		KTEST_EXPECT_EQ(t, cpu_data[late].state, CPU_STATE_DEAD);

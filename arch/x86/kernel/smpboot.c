@@ -83,7 +83,7 @@ struct trampoline_params {
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 extern const char tr_gdt[], tr_pm32[], tr_lm64[], tr_apicid[], tr_stood_down[], tr_seen[];
-extern const char tr_idt[], tr_parked[], tr_parked_wakeups[];
+extern const char tr_idt[], tr_parked[], tr_parked_wakeups[], tr_parked_sp[];
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
 
 u32 x86_cpu_to_apicid[NR_CPUS];
@@ -108,6 +108,7 @@ static unsigned int nr_nomem_apicid;
 static u64 smp_boot_ns;
 static unsigned int stood_down;
 static unsigned int parked_wakeups;
+static bool parked_stray_stack;
 static unsigned int silent_cpu;
 
 /*
@@ -451,6 +452,12 @@ static u32 *tramp_parked_wakeups(void)
 	return phys_to_virt(tramp_phys + (tr_parked_wakeups - trampoline_start));
 }
 
+/* ESP of the last CPU that took an NMI (or exception) parked. */
+static u32 *tramp_parked_sp(void)
+{
+	return phys_to_virt(tramp_phys + (tr_parked_sp - trampoline_start));
+}
+
 /*
  * The IDT a CPU loads when it stands down (trampoline.S): 32-bit interrupt
  * gates, flat code selector 0x08, every one to tr_parked.
@@ -592,7 +599,7 @@ static void park_cpu(u32 apic_id)
  */
 static void __init send_late_sipi(u32 sipi)
 {
-	u32 before = READ_ONCE(*tramp_stood_down()), woken;
+	u32 before = READ_ONCE(*tramp_stood_down()), woken, sp;
 
 	if (late_apic_pending == ~0U)
 		return;
@@ -603,9 +610,18 @@ static void __init send_late_sipi(u32 sipi)
 		/* Parked, it must take an NMI and stay parked (not reset the machine). */
 		woken = READ_ONCE(*tramp_parked_wakeups());
 		apic_send_ipi(late_apic_pending, APIC_DM_NMI);
-		if (!wait_ms(READ_ONCE(*tramp_parked_wakeups()) != woken, callin_timeout_ms))
+		if (!wait_ms(READ_ONCE(*tramp_parked_wakeups()) != woken, callin_timeout_ms)) {
 			pr_err("test: late CPU (APIC %u) took no NMI where it stood down\n",
 			       late_apic_pending);
+		} else {
+			/* Its frame went on the park stack, in the trampoline page. */
+			sp = READ_ONCE(*tramp_parked_sp());
+			if (sp <= tramp_phys || sp > tramp_phys + PAGE_SIZE) {
+				pr_err("test: late CPU (APIC %u) parked with ESP %#x, outside the trampoline page\n",
+				       late_apic_pending, sp);
+				parked_stray_stack = true;
+			}
+		}
 	}
 	late_apic_pending = ~0U;
 }
@@ -796,6 +812,20 @@ unsigned int smp_cpus_stood_down(void)
 unsigned int smp_stood_down_wakeups(void)
 {
 	return parked_wakeups;
+}
+
+/**
+ * smp_stood_down_stray_stack() - whether a parked CPU's NMI frame went astray
+ *
+ * A CPU that stands down parks on a small stack in the trampoline page;
+ * smp_test_late_cpu= checks the late CPU's stack pointer after its NMI is
+ * there (not below ESP 0, at the top of the physical address space).
+ *
+ * Return: true if that check found the stack pointer outside the page.
+ */
+bool smp_stood_down_stray_stack(void)
+{
+	return parked_stray_stack;
 }
 
 /**

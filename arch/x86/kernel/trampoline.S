@@ -23,7 +23,7 @@
 	.balign	16
 	.globl	trampoline_start, trampoline_end, trampoline_params
 	.globl	tr_gdt, tr_pm32, tr_lm64, tr_apicid, tr_stood_down, tr_seen
-	.globl	tr_idt, tr_parked, tr_parked_wakeups
+	.globl	tr_idt, tr_parked, tr_parked_wakeups, tr_parked_sp
 	.code16
 trampoline_start:
 	cli
@@ -101,9 +101,13 @@ tr_pm32:
 	 * which counts the wake-up and halts for good without an IRET, so
 	 * NMIs stay blocked on it from then on.  An SMI returns to the loop.
 	 * smpboot.c then sends every CPU that is not online INIT, back to
-	 * waiting for STARTUP.
+	 * waiting for STARTUP.  The gate pushes its frame (EFLAGS, CS, EIP,
+	 * an error code) on the park stack in this page, not below ESP 0
+	 * (INIT's) at the top of the address space, boot flash on real
+	 * hardware.
 	 */
 tr_stand_down:
+	leal	TR(tr_park_stack_end)(%ebx), %esp
 	lidtl	TR(tr_idt_ptr)(%ebx)
 	movl	%edi, TR(tr_seen)(%ebx)
 	lock incl TR(tr_stood_down)(%ebx)
@@ -113,8 +117,13 @@ tr_stand_down:
 	/*
 	 * Every gate of the stand-down IDT (an interrupt gate: IF stays 0).
 	 * Only reached from the loop above, so %ebx is still the page base.
+	 * The frame on the park stack is never popped (no IRET), so every
+	 * CPU that stands down shares the one stack: frames overwrite each
+	 * other, and nobody reads them back.  The stack pointer is kept for
+	 * smpboot.c to check it is in this page.
 	 */
 tr_parked:
+	movl	%esp, TR(tr_parked_sp)(%ebx)
 	lock incl TR(tr_parked_wakeups)(%ebx)
 5:	hlt
 	jmp	5b
@@ -136,6 +145,12 @@ tr_gdt:
 	.quad	0x00cf92000000ffff		/* 0x10: data */
 	.quad	0x00af9a000000ffff		/* 0x18: 64-bit code */
 tr_gdt_end:
+
+/* The park stack: one exception frame (with error code), shared. */
+	.balign	16
+tr_park_stack:
+	.fill	TRAMPOLINE_PARK_STACK, 1, 0
+tr_park_stack_end:
 
 /* The stand-down IDT: 32-bit interrupt gates to tr_parked, by smpboot.c. */
 	.balign	8
@@ -181,6 +196,8 @@ tr_seen:
 	.long	0				/* the APIC ID the last of them read */
 tr_parked_wakeups:
 	.long	0				/* NMIs (or exceptions) taken parked */
+tr_parked_sp:
+	.long	0				/* ESP after the last of them */
 trampoline_end:
 
 	.section .note.GNU-stack, "", @progbits

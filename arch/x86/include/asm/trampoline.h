@@ -17,4 +17,10 @@
  */
 #define TRAMPOLINE_IDT_GATES	32
 
+/*
+ * Bytes of the stack a CPU that stands down parks on: a 32-bit exception
+ * frame with an error code is 16, never popped, shared by every such CPU.
+ */
+#define TRAMPOLINE_PARK_STACK	32
+
 #endif
