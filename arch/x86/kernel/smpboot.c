@@ -604,7 +604,13 @@ static void __init send_late_sipi(u32 sipi)
 	if (late_apic_pending == ~0U)
 		return;
 	apic_send_ipi(late_apic_pending, sipi);
-	if (!wait_ms(READ_ONCE(*tramp_stood_down()) != before, callin_timeout_ms)) {
+	/*
+	 * Another CPU may stand down meanwhile (a STARTUP IPI pending since
+	 * before its INIT): the count alone does not say the late CPU has its
+	 * IDT yet.  tr_seen, written after its lidt, does.
+	 */
+	if (!wait_ms(READ_ONCE(*tramp_stood_down()) != before &&
+		     READ_ONCE(*tramp_seen()) == late_apic_pending, callin_timeout_ms)) {
 		pr_err("test: late CPU (APIC %u) did not stand down\n", late_apic_pending);
 	} else {
 		/* Parked, it must take an NMI and stay parked (not reset the machine). */
