@@ -17,16 +17,23 @@ static inline const struct modtest_blob *blob(const char *name)
 	return modtest_blob(name);
 }
 
-static inline int load_blob(struct ktest *t, const char *name, struct module **mod)
+/*
+ * Load the embedded module @name; a missing one fails and aborts the test
+ * at @file:@line, the caller's (load_blob() passes them).
+ */
+static inline int __load_blob(struct ktest *t, const char *file, int line,
+			      const char *name, struct module **mod)
 {
 	const struct modtest_blob *b = blob(name);
 
 	if (!b) {
-		ktest_fail(t, __FILE__, __LINE__, "no embedded module %s", name);
+		ktest_fail(t, file, line, "no embedded module %s", name);
 		ktest_abort(t);
 	}
 	return load_module(b->start, b->end - b->start, mod);
 }
+
+#define load_blob(t, name, mod)	__load_blob(t, __FILE__, __LINE__, name, mod)
 
 /* kernel/module_ref_test.c */
 void test_unload_busy_while_got(struct ktest *t);
