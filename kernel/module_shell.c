@@ -10,27 +10,21 @@
 #include <exo/device.h>
 #include <exo/elf.h>
 #include <exo/errno.h>
-#include <exo/ftrace.h>
 #include <exo/export.h>
 #include <exo/init.h>
-#include <exo/kallsyms.h>
 #include <exo/kernel.h>
 #include <exo/modload.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/page_alloc.h>
 #include <exo/pci.h>
-#include <exo/percpu.h>
 #include <exo/printk.h>
 #include <exo/shell.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
 #include <exo/spinlock.h>
 #include <exo/string.h>
-#include <exo/workqueue.h>
-#include <generated/compile.h>
 #include <asm/page.h>
-#include <trace/events/module.h>
 
 #include "module-internal.h"
 #include "module_elf.h"

@@ -51,7 +51,6 @@ static inline bool time_up(void)
 		pr_err("%s: " fmt "\n", stress_kind_name[kind], ##__VA_ARGS__);	\
 } while (0)
 
-/* xorshift64*: cheap, per thread, no lock. */
 /*
  * A failed allocation of @kind: an expected outcome if some injection
  * point fired since @snap (fault_inject_nr_failed() before the call).
@@ -66,6 +65,7 @@ static inline bool injected(enum stress_kind kind, unsigned long snap)
 	return true;
 }
 
+/* xorshift64*: cheap, per thread, no lock. */
 static inline u64 rng_next(u64 *s)
 {
 	*s ^= *s >> 12;

@@ -15,7 +15,6 @@
 #include <exo/sched.h>
 #include <exo/smp.h>
 
-
 #define FALLBACK_TRIES	16	/* probes before an exhausted node counts as refilled for good */
 
 /* Where a CPU's allocations must come from: its node, or the nearest with memory. */
@@ -39,7 +38,6 @@ static inline int run_on(unsigned int cpu, int (*fn)(void *), void *arg)
 	wake_up_process(t);
 	return kthread_join(t);
 }
-
 
 /* Keep the order-@order block @p on the list @head. */
 static inline void hold_block(void **head, struct page *p, unsigned int order)

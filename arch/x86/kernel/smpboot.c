@@ -458,16 +458,21 @@ static u32 *tramp_parked_sp(void)
 	return phys_to_virt(tramp_phys + (tr_parked_sp - trampoline_start));
 }
 
+/* The trampoline GDT's flat 32-bit code selector (tr_gdt). */
+#define TRAMPOLINE_CODE32_SEL	0x08
+/* Gate type byte: present, DPL 0, 32-bit interrupt gate (IF cleared). */
+#define GATE32_INTERRUPT	0x8e
+
 /*
  * The IDT a CPU loads when it stands down (trampoline.S): 32-bit interrupt
- * gates, flat code selector 0x08, every one to tr_parked.
+ * gates, flat code selector, every one to tr_parked.
  */
 static void __init fill_stand_down_idt(char *t, struct trampoline_params *p)
 {
 	u64 *idt = (u64 *)(t + (tr_idt - trampoline_start));
 	u32 park = tramp_phys + (tr_parked - trampoline_start);
-	u64 gate = (park & 0xffffULL) | (0x08ULL << 16) | (0x8eULL << 40) |
-		   ((u64)(park >> 16) << 48);
+	u64 gate = (park & 0xffffULL) | ((u64)TRAMPOLINE_CODE32_SEL << 16) |
+		   ((u64)GATE32_INTERRUPT << 40) | ((u64)(park >> 16) << 48);
 
 	for (unsigned int i = 0; i < TRAMPOLINE_IDT_GATES; i++)
 		idt[i] = gate;
