@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # check-steps.sh: sourced by scripts/check.sh (make check) after
 # scripts/check-sched.sh: the kinds of step (builds, ktest boots, crash and
-# command-line boots, fuzzers), each queueing itself with run_step; the
-# list of steps is check.sh's.
+# command-line boots, fuzzers, check scripts, hosted tests, UEFI, hotplug,
+# block-integrity, shell, soak and page-table steps), each queueing itself
+# with run_step; the list of steps is check.sh's.
 
 # ---------------------------------------------------------------------------
 # The steps.  Each public function queues itself; the work is in _name().
@@ -446,5 +447,233 @@ fuzz_run() {
 	else
 		grep -E "invariant|ERROR|SUMMARY|^fuzz " "$logs/fuzz-$t.log" | head -5
 		bad "fuzz $t" "$logs/fuzz-$t.log"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# Step kinds used by one part of the list: scripts, hosted tests, UEFI,
+# hotplug, block integrity, NUMA, shell, soak and page-table boots.
+
+# script_step <name> <script> <args...>: a check script that prints one line
+# per check and exits with the number that failed.
+script_step() { run_step --background _script_step "$@"; }
+_script_step() {
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "$name"
+	else
+		grep FAILED "$log" | head -10
+		bad "$name" "$log"
+	fi
+}
+
+# hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.
+hosted_tests() {
+	local name=$1 log=$logs/$1.log rc
+	shift
+	make -C "$src" -f tests/hosted/Makefile O="$out/$name" "$@" run >"$log" 2>&1
+	rc=$?
+	python3 "$src/scripts/ktap.py" "$log" --name "$name" >"$logs/$name.ktap" 2>&1
+	if [ "$rc" != 0 ]; then
+		echo "  $name: build or run exit status $rc" >>"$logs/$name.ktap"
+		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$logs/$name.ktap"
+	fi
+	add_counts "$name" "$logs/$name.ktap"
+}
+
+# _hosted_tsan <name>: tests/hosted's concurrency cases under ThreadSanitizer.
+_hosted_tsan() {
+	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted-tsan" -j"$jobs" run-tsan \
+		>"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "WARNING: ThreadSanitizer|not ok|Expected" "$logs/$1.log" | head -5
+		bad "$1" "$logs/$1.log"
+	fi
+}
+
+# uefi_qemu <name> <vmlinux> <smp>: one UEFI boot (OVMF, the hybrid GRUB ISO,
+# two small suites): the EFI memory map, ACPI from GRUB's tag with no BIOS
+# scan, every CPU online, and a screendump of the framebuffer console that
+# shows the banner and the log (scripts/check-uefi.py).
+uefi_qemu() { run_step --cost 1 _uefi_qemu "$@"; }
+_uefi_qemu() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if timeout 400 python3 "$src/scripts/check-uefi.py" "$2" "$out/$1" --smp "$3" \
+		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep FAILED "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+
+# hotplug_qmp <name> <vmlinux> [args]: QMP device_add/device_del on q35
+# pcie-root-port slots at -smp 4 (pciehp, autoload, ENODEV under a reader, 50
+# add/remove cycles without leaks; scripts/check-hotplug.py).
+# Its waits are QMP events and serial replies with 30-60 s timeouts, fifty
+# times what a cycle takes, and pciehp's delays are guest time: it does not
+# need the host to itself, costs one slot and comes early, beside a build.
+hotplug_qmp() { run_step --cost 1 _hotplug_qmp "$@"; }
+_hotplug_qmp() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
+		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "FAILED" "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+
+# blk_integrity_qemu <name> <vmlinux> <machine>: the block integrity test
+# through virtio_blk on QEMU <machine> at -smp 4: a fresh 8 MiB image, a
+# boot that writes the pattern over its first 4 MiB from every CPU with
+# pre-flushes, FUA and a final flush (ktest=blkcheck, block/blkcheck.c)
+# and powers off, the host's byte-by-byte check of the image file
+# (scripts/blkimage.py), and a second boot that reads it back and checks
+# it.  A new seed each run, so a stale image cannot pass.
+blk_integrity_qemu() { run_step --vcpus 4 _blk_integrity_qemu "$@"; }
+_blk_integrity_qemu() {
+	local name=$1 kernel=$2 log=$logs/$1 dir img rc1 rc2 hrc seed=$((RANDOM + 1))
+	local args="blkcheck.dev=vda blkcheck.seed=$seed blkcheck.sectors=8192" devs
+	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/exo-blkint.XXXXXX") || { bad "$name" "mktemp"; return; }
+	img=$dir/disk.img
+	truncate -s 8M "$img"
+	devs="-drive file=$img,format=raw,if=none,id=bi0,cache=writeback -device virtio-blk-pci,drive=bi0"
+	rc1=$(QEMU_DEVICES=$devs QEMU_EXTRA="-M $3" TIMEOUT=120 "$src/scripts/ktest-qemu.sh" \
+		"$kernel" 4 "$log-write.log" "expect_cpus=4 ktest=blkcheck blkcheck.mode=write $args")
+	python3 "$src/scripts/blkimage.py" check "$img" --seed "$seed" --sectors 8192 \
+		>"$log-host.log" 2>&1
+	hrc=$?
+	rc2=$(QEMU_DEVICES=$devs QEMU_EXTRA="-M $3" TIMEOUT=120 "$src/scripts/ktest-qemu.sh" \
+		"$kernel" 4 "$log-verify.log" "expect_cpus=4 ktest=blkcheck blkcheck.mode=verify $args")
+	rm -rf "$dir"
+	if [ "$rc1" = 33 ] && [ "$hrc" = 0 ] && [ "$rc2" = 33 ] &&
+	   grep -q "ok 1 blkcheck" "$log-write.log" && grep -q "ok 1 blkcheck" "$log-verify.log" &&
+	   ! grep -qE "not ok|Kernel panic|Oops:" "$log-write.log" "$log-verify.log"; then
+		ok "$name"
+	else
+		bad "$name" "write boot $rc1, host check $hrc, verify boot $rc2 (pass: 33, 0, 33); $log-*.log"
+	fi
+}
+
+numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
+	local n
+	for n in "$@"; do printf -- "-object memory-backend-ram,id=m%s,size=256M " "$n"; done
+}
+
+# _smp64_online <name>: the -smp 64 boots (qemu-smp64*) found all 64 CPUs online.
+_smp64_online() {
+	if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
+		ok "$1"
+	else
+		bad "$1" "$(cat "$logs"/qemu-smp64*.log 2>/dev/null |
+			    grep -o "test_cpus_online: .*" | head -1)"
+	fi
+}
+
+# _ktest_ata_qemu <name> <vmlinux> <smp> <suites> <cmdline>: _ktest_suite_qemu
+# with two fresh IDE disk images on the primary channel.
+_ktest_ata_qemu() {
+	local disks
+	. "$src/scripts/qemu-common.sh"
+	disks=$(qemu_ide_disks "$out/$1") || { bad "$1" "no disk images"; return; }
+	QEMU_DEVICES="$QEMU_DEVICES $disks" _ktest_suite_qemu "$@"
+	rm -f "$out/$1"/ide*.img
+}
+
+# _smp1_then_acpi_off <name> <vmlinux> <name without ACPI>
+_smp1_then_acpi_off() {
+	_ktest_qemu "$1" "$2" 1
+	_ktest_qemu "$3" "$2" 4 "acpi=off ktest_quick" 1
+}
+
+# shell_qemu <name> <vmlinux> [args]: scripts/check-shell.py's boots, KTAP counted.
+shell_qemu() { run_step --vcpus 2 _shell_qemu "$@"; }
+_shell_qemu() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" "${@:3}" \
+		>"$logs/$1.ktap" 2>&1
+	add_counts "$1" "$logs/$1.ktap"
+}
+
+# stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
+# status and the final "stress: N operations, 0 errors" line
+# (scripts/stress.sh); "faults" arms fault injection and shows its figures.
+stress_step() {
+	if [ "$2" = bochs ]; then
+		run_step --background _stress_step "$@"
+	else
+		run_step _stress_step "$@"
+	fi
+}
+_stress_step() {
+	local name=$1 log=$logs/$1.txt
+	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
+	if STRESS_KERNEL=$3 STRESS_LOGS=$logs STRESS_SECONDS=$4 BOCHS_STRESS=$4 \
+		STRESS_FAULTS=$([ "${5:-}" = faults ] && echo 1 || echo 0) \
+		"$src/scripts/stress.sh" "$2" >"$log" 2>&1; then
+		ok "$name"
+		[ "${5:-}" = faults ] && grep -E "stress: (fault |[0-9]+ injected)" "$log"
+		tail -n 1 "$log" | sed 's/^/  /'
+	else
+		tail -n 5 "$log"
+		bad "$name" "$log"
+	fi
+}
+
+# numa_kasan_soak <name> <vmlinux>: the numa suites, then the stress soak, on
+# the 4-node layout ($NUMA4_QEMU, $NUMA4_EXPECT from the list) at -smp 8, no
+# KASAN report and no foreign lockdep report allowed.
+numa_kasan_soak() { run_step _numa_kasan_soak "$@"; }
+_numa_kasan_soak() {
+	local name=$1 log=$logs/$1-ktest.log n real
+	MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
+		_ktest_suite_qemu "$name-ktest" "$2" 8 numa,numa_alloc,slab_remote "$NUMA4_EXPECT"
+	[ -f "$log" ] || return
+	n=$(grep -c 'BUG: KASAN' "$log")
+	real=$(lockdep_real_reports "$log")
+	if [ "$n" = 0 ] && [ -z "$real" ]; then
+		ok "$name-ktest reports"
+	else
+		grep 'BUG: KASAN' "$log" | head -5
+		echo "$real" | head -5
+		bad "$name-ktest reports" "$n KASAN reports, lockdep: ${real:-none}; $log"
+	fi
+	STRESS_NAME=$name STRESS_CPUS=8 STRESS_MEM=768M STRESS_QEMU_EXTRA="$NUMA4_QEMU" \
+		_stress_step "$name" qemu "$2" "${NUMA_STRESS_SECONDS:-6}"
+}
+
+# pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
+pgtable_oracle() { run_step --vcpus 2 _pgtable_oracle "$@"; }
+_pgtable_oracle() {
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
+		>"$logs/$1.log" 2>&1; then
+		ok "$1"
+	else
+		grep -E "FAILED" "$logs/$1.log" | head -10
+		bad "$1" "$logs/$1.log"
+	fi
+}
+# stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
+# stack and the kernel panics (exit 35); a triple fault would exit 0.
+stack_overflow() { run_step --vcpus 1 _stack_overflow "$@"; }
+_stack_overflow() {
+	local log=$logs/$1.log rc
+	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
+	. "$src/scripts/qemu-common.sh"
+	timeout 60 $QEMU $(qemu_accel) -kernel "$2" -append "vm_overflow_test shell=0" -smp 1 \
+		-m 512M -display none -serial file:"$log" -monitor none -no-reboot \
+		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 35 ] && grep -q "Oops: #DF double fault" "$log" &&
+	   grep -q "kernel stack overflow" "$log" && grep -q "Kernel panic" "$log"; then
+		ok "$1"
+	else
+		bad "$1" "exit $rc, $log"
 	fi
 }

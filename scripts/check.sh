@@ -50,7 +50,7 @@
 #
 # Steps run in parallel (see "Scheduling" in scripts/check-sched.sh): every
 # step function (build, clone_build, ktest_qemu, ktest_bochs, boot_qemu,
-# crash_qemu in scripts/check-steps.sh; stress_step, script_step, ... below)
+# crash_qemu, stress_step, script_step, ... in scripts/check-steps.sh)
 # queues its step instead of running it, and a step that boots or reads
 # $out/<build>/ waits for that build.  Adding a step is one line in the list
 # at the end, e.g.
@@ -58,7 +58,8 @@
 # and a step with a function of its own is queued with run_step:
 #	run_step my_step my-name "$out/gcc/vmlinux" ...
 # (the function gets its arguments and reports with ok/bad/add_counts; it
-# runs alone unless --cost says otherwise, see "Scheduling").
+# runs alone unless --cost says otherwise, see "Scheduling" in
+# scripts/check-sched.sh).
 # The results print in list order; $logs/times.txt has each step's wall
 # and CPU time.
 set -u
@@ -129,19 +130,6 @@ clone_build notier2 gcc slab_notier2_defconfig
 # tracer's NOP sites rebuild every object.
 clone_build trace gcc trace_defconfig
 
-# script_step <name> <script> <args...>: a check script that prints one line
-# per check and exits with the number that failed.
-script_step() { run_step --background _script_step "$@"; }
-_script_step() {
-	local name=$1 log=$logs/$1.log
-	shift
-	if "$@" >"$log" 2>&1; then
-		ok "$name"
-	else
-		grep FAILED "$log" | head -10
-		bad "$name" "$log"
-	fi
-}
 section "== the build system"
 # C=1, plain make without .config, make help, make gdb, make clean.
 script_step kbuild "$src/scripts/check-kbuild.sh" "$out/gcc" "$out/kbuild"
@@ -177,30 +165,8 @@ script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/dr
 	"$out/gcc/vmlinux" "$src"
 
 section "== hosted unit tests (ASan + UBSan; concurrency cases under TSan)"
-# hosted_tests <name> [make args]: tests/hosted/Makefile run, KTAP counted.
-hosted_tests() {
-	local name=$1 log=$logs/$1.log rc
-	shift
-	make -C "$src" -f tests/hosted/Makefile O="$out/$name" "$@" run >"$log" 2>&1
-	rc=$?
-	python3 "$src/scripts/ktap.py" "$log" --name "$name" >"$logs/$name.ktap" 2>&1
-	if [ "$rc" != 0 ]; then
-		echo "  $name: build or run exit status $rc" >>"$logs/$name.ktap"
-		echo "$name: 0 passed, 1 failed, 0 skipped" >>"$logs/$name.ktap"
-	fi
-	add_counts "$name" "$logs/$name.ktap"
-}
 run_step --cost 1 hosted_tests hosted
 # The concurrency cases again under ThreadSanitizer (TSAN_CASES).
-_hosted_tsan() {
-	if make -C "$src" -f tests/hosted/Makefile O="$out/hosted-tsan" -j"$jobs" run-tsan \
-		>"$logs/$1.log" 2>&1; then
-		ok "$1"
-	else
-		grep -E "WARNING: ThreadSanitizer|not ok|Expected" "$logs/$1.log" | head -5
-		bad "$1" "$logs/$1.log"
-	fi
-}
 run_step --cost 1 _hosted_tsan hosted-tsan
 
 section "== in-kernel tests"
@@ -225,21 +191,7 @@ if [ "${QUICK:-0}" != 1 ]; then
 	ktest_bochs bochs-smp4 "$out/gcc/vmlinux"
 	bochs_ata_verify bochs-ata-verify-smp4 bochs-smp4 "$out/gcc/vmlinux"
 fi
-# uefi_qemu <name> <vmlinux> <smp>: one UEFI boot (OVMF, the hybrid GRUB ISO,
-# two small suites): the EFI memory map, ACPI from GRUB's tag with no BIOS
-# scan, every CPU online, and a screendump of the framebuffer console that
-# shows the banner and the log (scripts/check-uefi.py).
-uefi_qemu() { run_step --cost 1 _uefi_qemu "$@"; }
-_uefi_qemu() {
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	if timeout 400 python3 "$src/scripts/check-uefi.py" "$2" "$out/$1" --smp "$3" \
-		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
-		ok "$1"
-	else
-		grep FAILED "$logs/$1.log" | head -10
-		bad "$1" "$logs/$1.log"
-	fi
-}
+# A UEFI boot (OVMF, the hybrid GRUB ISO) at -smp 2.
 uefi_qemu qemu-uefi-smp2 "$out/gcc/vmlinux" 2
 # The gdb helpers (scripts/gdb/) against a live kernel: lx-symbols follows
 # insmod, lx-dmesg/lx-ps/lx-buddyinfo print what the shell prints
@@ -257,60 +209,11 @@ run_step --cost 1 _script_step gdb-qemu python3 "$src/scripts/check-gdb.py" \
 ACCEL=tcg QEMU_DEVICES="-device edu -device edu" QEMU_EXTRA="-icount shift=0,sleep=off" \
 	run_step --cost 1 _ktest_suite_qemu qemu-edu-dma10k-icount-smp2 "$out/gcc/vmlinux" 2 \
 	edu.test_edu_dma_stress "edu_test_roundtrips=10000"
-# hotplug_qmp <name> <vmlinux> [args]: QMP device_add/device_del on q35
-# pcie-root-port slots at -smp 4 (pciehp, autoload, ENODEV under a reader, 50
-# add/remove cycles without leaks; scripts/check-hotplug.py).
-# Its waits are QMP events and serial replies with 30-60 s timeouts, fifty
-# times what a cycle takes, and pciehp's delays are guest time: it does not
-# need the host to itself, costs one slot and comes early, beside a build.
-hotplug_qmp() { run_step --cost 1 _hotplug_qmp "$@"; }
-_hotplug_qmp() {
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
-		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
-		ok "$1"
-	else
-		grep -E "FAILED" "$logs/$1.log" | head -10
-		bad "$1" "$logs/$1.log"
-	fi
-}
+# PCIe hot-plug through QMP on q35 at -smp 4.
 hotplug_qmp hotplug-qmp-q35-smp4 "$out/gcc/vmlinux"
 # The same under KASAN and lockdep (allyesconfig: drivers built in), 8 cycles:
 # 4 warm-up, 3 measured after the baseline.
 hotplug_qmp hotplug-qmp-allyes-q35-smp4 "$out/allyes/vmlinux" --cycles 8
-# blk_integrity_qemu <name> <vmlinux> <machine>: the block integrity test
-# through virtio_blk on QEMU <machine> at -smp 4: a fresh 8 MiB image, a
-# boot that writes the pattern over its first 4 MiB from every CPU with
-# pre-flushes, FUA and a final flush (ktest=blkcheck, block/blkcheck.c)
-# and powers off, the host's byte-by-byte check of the image file
-# (scripts/blkimage.py), and a second boot that reads it back and checks
-# it.  A new seed each run, so a stale image cannot pass.
-blk_integrity_qemu() { run_step --vcpus 4 _blk_integrity_qemu "$@"; }
-_blk_integrity_qemu() {
-	local name=$1 kernel=$2 log=$logs/$1 dir img rc1 rc2 hrc seed=$((RANDOM + 1))
-	local args="blkcheck.dev=vda blkcheck.seed=$seed blkcheck.sectors=8192" devs
-	[ -f "$kernel" ] || { bad "$name" "no kernel"; return; }
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/exo-blkint.XXXXXX") || { bad "$name" "mktemp"; return; }
-	img=$dir/disk.img
-	truncate -s 8M "$img"
-	devs="-drive file=$img,format=raw,if=none,id=bi0,cache=writeback -device virtio-blk-pci,drive=bi0"
-	rc1=$(QEMU_DEVICES=$devs QEMU_EXTRA="-M $3" TIMEOUT=120 "$src/scripts/ktest-qemu.sh" \
-		"$kernel" 4 "$log-write.log" "expect_cpus=4 ktest=blkcheck blkcheck.mode=write $args")
-	python3 "$src/scripts/blkimage.py" check "$img" --seed "$seed" --sectors 8192 \
-		>"$log-host.log" 2>&1
-	hrc=$?
-	rc2=$(QEMU_DEVICES=$devs QEMU_EXTRA="-M $3" TIMEOUT=120 "$src/scripts/ktest-qemu.sh" \
-		"$kernel" 4 "$log-verify.log" "expect_cpus=4 ktest=blkcheck blkcheck.mode=verify $args")
-	rm -rf "$dir"
-	if [ "$rc1" = 33 ] && [ "$hrc" = 0 ] && [ "$rc2" = 33 ] &&
-	   grep -q "ok 1 blkcheck" "$log-write.log" && grep -q "ok 1 blkcheck" "$log-verify.log" &&
-	   ! grep -qE "not ok|Kernel panic|Oops:" "$log-write.log" "$log-verify.log"; then
-		ok "$name"
-	else
-		bad "$name" "write boot $rc1, host check $hrc, verify boot $rc2 (pass: 33, 0, 33); $log-*.log"
-	fi
-}
-
 # Module parameters from the command line (the module_param suite).
 MODPARAM_CMDLINE="module_param_test.builtin_int=7 module_param_test.builtin_bad=xyz \
 module_param_test.builtin_str=boot modtest_param.from_cmdline=42"
@@ -350,10 +253,6 @@ TIMEOUT=600 ktest_qemu qemu-smp8 "$out/gcc/vmlinux" 8 "ktest=-edu,-e1000,-rtc_cm
 # CPU-less one (3).  The 2-node boot also runs page_alloc and slab: with
 # more than one node every free takes the path that checks its node.  numa_test_expect= is what the -numa
 # options say: each CPU's node / each node's MiB / the distance matrix.
-numa_ram() {	# numa_ram <node>...: a 256 MiB backend per named node
-	local n
-	for n in "$@"; do printf -- "-object memory-backend-ram,id=m%s,size=256M " "$n"; done
-}
 MEM=512M QEMU_EXTRA="$(numa_ram 0 1) -numa node,nodeid=0,cpus=0-3,memdev=m0 \
 	-numa node,nodeid=1,cpus=4-7,memdev=m1" ktest_suite_qemu qemu-numa2-smp8 \
 	"$out/gcc/vmlinux" 8 numa,numa_alloc,numa_place,page_alloc,slab,slab_remote \
@@ -385,14 +284,6 @@ for s in ${SMP64_SUITES:-smp page_alloc}; do
 		ktest_suite_qemu "qemu-smp64-$s" "$out/gcc/vmlinux" 64 "$s" ""
 	fi
 done
-_smp64_online() {
-	if cat "$logs"/qemu-smp64*.log 2>/dev/null | grep -q "test_cpus_online: 64 CPUs online"; then
-		ok "$1"
-	else
-		bad "$1" "$(cat "$logs"/qemu-smp64*.log 2>/dev/null |
-			    grep -o "test_cpus_online: .*" | head -1)"
-	fi
-}
 smp64_after=()
 for s in ${SMP64_SUITES:-smp page_alloc}; do
 	if [ "$s" = all ]; then smp64_after+=(--after qemu-smp64); else smp64_after+=(--after "qemu-smp64-$s"); fi
@@ -437,13 +328,6 @@ ktest_suite_qemu qemu-vnet-cycles-smp4 "$out/gcc/vmlinux" 4 \
 # The ATA driver (drivers/ata/ata_test.c) on QEMU pc's PIIX3 IDE with two
 # disks on the primary channel: integrity by DMA and by PIO from 4 CPUs,
 # LBA48, bad requests, a device error and a timeout, rmmod/modprobe.
-_ktest_ata_qemu() {
-	local disks
-	. "$src/scripts/qemu-common.sh"
-	disks=$(qemu_ide_disks "$out/$1") || { bad "$1" "no disk images"; return; }
-	QEMU_DEVICES="$QEMU_DEVICES $disks" _ktest_suite_qemu "$@"
-	rm -f "$out/$1"/ide*.img
-}
 run_step --vcpus 4 _ktest_ata_qemu qemu-ata-smp4 "$out/gcc/vmlinux" 4 ata ""
 # Variant boots (a fallback, a CPU feature, a kmalloc tier) run with
 # ktest_quick: without the long SMP stress cases (KTEST_F_SLOW), which the
@@ -473,11 +357,6 @@ ktest_suite_qemu qemu-e1000-full-smp2 "$out/gcc/vmlinux" 2 e1000 "e1000_test_ful
 # The clang allyesconfig kernel at -smp 1, beside the gcc kernel at -smp 1
 # and then without ACPI (one CPU runs, the APs are never started): one
 # busy vCPU each side.
-# _smp1_then_acpi_off <name> <vmlinux> <name without ACPI>
-_smp1_then_acpi_off() {
-	_ktest_qemu "$1" "$2" 1
-	_ktest_qemu "$3" "$2" 4 "acpi=off ktest_quick" 1
-}
 side_by_side qemu-clang-allyes-smp1,smp1,acpi-off \
 	_ktest_kasan qemu-clang-allyes-smp1 "$out/clang-allyes/vmlinux" 1 -- \
 	_smp1_then_acpi_off qemu-smp1 "$out/gcc/vmlinux" qemu-acpi-off-smp4
@@ -526,13 +405,6 @@ boot_qemu boot-allnoconfig "$out/allno/vmlinux" 1
 # poweroff ending with status 0 (scripts/check-shell.py, two boots, ~3 s).
 # The first boot also takes samples/extmod, built after it boots, through
 # make load's socket (broken frames NAKed), then insmod/rmmod.
-shell_qemu() { run_step --vcpus 2 _shell_qemu "$@"; }
-_shell_qemu() {
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	python3 "$src/scripts/check-shell.py" "$2" --name "$1" --log "$logs/$1.log" "${@:3}" \
-		>"$logs/$1.ktap" 2>&1
-	add_counts "$1" "$logs/$1.ktap"
-}
 shell_qemu shell-qemu-smp2 "$out/gcc/vmlinux"
 # Its tracing steps (`trace`, the function tracer) on the allyesconfig
 # kernel, which has the tracer (defconfig has not): one boot, ~8 s.
@@ -542,30 +414,7 @@ panic_qemu crash-shootdown-irq-smp2 "$out/gcc/vmlinux" 2 shootdown_irq "TLB shoo
 crash_module_qemu crash-module-oops "$out/gcc/vmlinux"
 
 section "== SMP soak (short)"
-# stress_step <name> <qemu|bochs> <vmlinux> <stress= duration> [faults]: exit
-# status and the final "stress: N operations, 0 errors" line
-# (scripts/stress.sh); "faults" arms fault injection and shows its figures.
-stress_step() {
-	if [ "$2" = bochs ]; then
-		run_step --background _stress_step "$@"
-	else
-		run_step _stress_step "$@"
-	fi
-}
-_stress_step() {
-	local name=$1 log=$logs/$1.txt
-	[ -f "$3" ] || { bad "$name" "no kernel"; return; }
-	if STRESS_KERNEL=$3 STRESS_LOGS=$logs STRESS_SECONDS=$4 BOCHS_STRESS=$4 \
-		STRESS_FAULTS=$([ "${5:-}" = faults ] && echo 1 || echo 0) \
-		"$src/scripts/stress.sh" "$2" >"$log" 2>&1; then
-		ok "$name"
-		[ "${5:-}" = faults ] && grep -E "stress: (fault |[0-9]+ injected)" "$log"
-		tail -n 1 "$log" | sed 's/^/  /'
-	else
-		tail -n 5 "$log"
-		bad "$name" "$log"
-	fi
-}
+# The SMP soak (scripts/stress.sh) in QEMU and Bochs.
 stress_step stress-qemu-allyes-smp4 qemu "$out/allyes/vmlinux" "${STRESS_SECONDS:-12}"
 if [ "${QUICK:-0}" != 1 ]; then
 	stress_step stress-bochs-allyes-smp4 bochs "$out/allyes/vmlinux" "${BOCHS_STRESS:-200ms}"
@@ -583,24 +432,6 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 # boundaries 2|3, 5|6 and 7|0, and memoryless node 2 allocates from
 # node 1.  Any KASAN report fails it (no kasan suite here to
 # provoke one), as do lockdep reports outside the ktests' lock classes.
-numa_kasan_soak() { run_step _numa_kasan_soak "$@"; }
-_numa_kasan_soak() {
-	local name=$1 log=$logs/$1-ktest.log n real
-	MEM=768M QEMU_EXTRA="$NUMA4_QEMU" \
-		_ktest_suite_qemu "$name-ktest" "$2" 8 numa,numa_alloc,slab_remote "$NUMA4_EXPECT"
-	[ -f "$log" ] || return
-	n=$(grep -c 'BUG: KASAN' "$log")
-	real=$(lockdep_real_reports "$log")
-	if [ "$n" = 0 ] && [ -z "$real" ]; then
-		ok "$name-ktest reports"
-	else
-		grep 'BUG: KASAN' "$log" | head -5
-		echo "$real" | head -5
-		bad "$name-ktest reports" "$n KASAN reports, lockdep: ${real:-none}; $log"
-	fi
-	STRESS_NAME=$name STRESS_CPUS=8 STRESS_MEM=768M STRESS_QEMU_EXTRA="$NUMA4_QEMU" \
-		_stress_step "$name" qemu "$2" "${NUMA_STRESS_SECONDS:-6}"
-}
 numa_kasan_soak stress-numa4-kasan-smp8 "$out/allyes/vmlinux"
 
 section "== fuzzers (hosted, libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-6} s each)"
@@ -610,36 +441,7 @@ for t in page_alloc memblock multiboot2 pvh cmdline slab slab_debug pgtable madt
 done
 run_step --background --after fuzz-build fuzz_run fuzz-srat
 section "== page tables from outside"
-# pgtable_oracle <name> <vmlinux>: QMP info tlb / gva2gpa vs translate() and the layout.
-pgtable_oracle() { run_step --vcpus 2 _pgtable_oracle "$@"; }
-_pgtable_oracle() {
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	if python3 "$src/scripts/check-pgtables.py" "$2" --smp 2 --log "$logs/$1.serial" \
-		>"$logs/$1.log" 2>&1; then
-		ok "$1"
-	else
-		grep -E "FAILED" "$logs/$1.log" | head -10
-		bad "$1" "$logs/$1.log"
-	fi
-}
-# stack_overflow <name> <vmlinux>: the guard page faults, #DF oopses on its IST
-# stack and the kernel panics (exit 35); a triple fault would exit 0.
-stack_overflow() { run_step --vcpus 1 _stack_overflow "$@"; }
-_stack_overflow() {
-	local log=$logs/$1.log rc
-	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	. "$src/scripts/qemu-common.sh"
-	timeout 60 $QEMU $(qemu_accel) -kernel "$2" -append "vm_overflow_test shell=0" -smp 1 \
-		-m 512M -display none -serial file:"$log" -monitor none -no-reboot \
-		$QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
-	rc=$?
-	if [ "$rc" = 35 ] && grep -q "Oops: #DF double fault" "$log" &&
-	   grep -q "kernel stack overflow" "$log" && grep -q "Kernel panic" "$log"; then
-		ok "$1"
-	else
-		bad "$1" "exit $rc, $log"
-	fi
-}
+# The page tables seen through QMP; a kernel stack overflow must oops and panic.
 pgtable_oracle pgtable-oracle "$out/gcc/vmlinux"
 stack_overflow stack-overflow-oops "$out/gcc/vmlinux"
 
