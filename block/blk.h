@@ -63,6 +63,14 @@ extern atomic_long_t blk_nr_timeouts, blk_nr_requeues, blk_nr_splits, blk_nr_mer
 
 extern struct workqueue_struct *kblockd_workqueue;
 
+/* Set @rq's state (MQ_RQ_*), keeping its generation. */
+static inline void rq_set_state(struct request *rq, int st)
+{
+	int old = READ_ONCE(rq->state);
+
+	WRITE_ONCE(rq->state, (old & ~RQ_STATE_MASK) | st);
+}
+
 /*
  * Length of the segment that starts at physical address @pa, with @len
  * bytes of the bio_vec left: cut at max_segment_size and at the segment
@@ -87,8 +95,10 @@ void blk_set_default_limits(struct queue_limits *lim);
 unsigned int blk_bio_segments(struct request_queue *q, struct bio *bio, unsigned int max_bytes,
 			      unsigned int *bytes);
 
-/* blk-mq.c */
+/* blk-mq-submit.c */
 void blk_mq_submit_bio(struct bio *bio);
+
+/* blk-mq.c */
 struct request_queue *blk_mq_init_queue_data(struct blk_mq_tag_set *set, void *queuedata);
 void blk_mq_destroy_queue(struct request_queue *q);
 void blk_mq_insert_request(struct request *rq, bool at_head);

@@ -49,7 +49,8 @@ static int fs_test_init(struct ktest *t)
 	b->dentries = fs_nr_dentries();
 	t->priv = b;
 	/* A live module holds its base reference (kernel/module.c). */
-	module_ref_init(&fake_mod);
+	if (IS_ENABLED(CONFIG_MODULES))
+		module_ref_init(&fake_mod);
 	fake_mod.state = MODULE_STATE_LIVE;
 	return 0;
 }

@@ -277,14 +277,12 @@ static void run_module(const struct bench_def *d, u64 overhead)
 		run_one(m, overhead);
 	else
 		printk("bench %-28s skipped (%s registers no such benchmark)\n", d->name, d->module);
-#ifdef CONFIG_MODULES
 	if (loaded) {
 		int err = modprobe_remove(d->module);
 
 		if (err)
 			pr_warn("bench: cannot unload %s: %d\n", d->module, err);
 	}
-#endif
 }
 
 static bool bench_selected(const struct bench_def *d, const char *filter)

@@ -19,7 +19,30 @@ int module_archive_find(const void *archive, size_t len, const char *name,
 			const void **data, size_t *size);
 
 struct kernel_param;
+struct list_head;
+struct load_info;
 struct module;
+struct mutex;
+
+/*
+ * The loaded modules, in load order, and the mutex that serialises loads
+ * and unloads and protects the list (kernel/module.c explains the
+ * lockless walkers).  Shared with the shell commands (kernel/module_shell.c).
+ */
+extern struct list_head modules_list;
+extern struct mutex module_mutex;
+
+/*
+ * __find_module() - the module named @name on modules_list, or NULL.
+ * The caller holds module_mutex.
+ */
+struct module *__find_module(const char *name);
+
+/*
+ * free_load_info() - free what the loader allocated for @info: its
+ * scratch block and its aligned copy of the image, if any.
+ */
+void free_load_info(struct load_info *info);
 
 /*
  * The debugger hooks (scripts/gdb lx-symbols breaks on them): do_init_module()

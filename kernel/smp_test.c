@@ -78,7 +78,9 @@ static void test_cpus_online(struct ktest *t)
  * come up as that CPU, on its stack) and stay offline (test_cpus_online
  * counts it among the dead).  smp_test_wrong_apic_cpu=M names an APIC ID
  * in CPU M's parameters that its local APIC does not have: it stands down
- * too.  On any other boot no CPU stands down.
+ * too.  On any other boot no CPU stands down.  The late CPU, once it stood
+ * down, gets an NMI: the trampoline's IDT must park it (counted), where
+ * the real-mode IDTR would triple-fault and reset the machine.
  */
 static void test_late_cpu_stood_down(struct ktest *t)
 {
@@ -91,6 +93,10 @@ static void test_late_cpu_stood_down(struct ktest *t)
 		KTEST_EXPECT_EQ(t, smp_cpus_stood_down(), 0U);
 	else
 		KTEST_EXPECT_GE(t, smp_cpus_stood_down(), (unsigned int)!!late + !!wrong);
+	/* The late CPU got one NMI where it stood down and took it parked. */
+	KTEST_EXPECT_EQ(t, smp_stood_down_wakeups(), (unsigned int)!!late);
+	/* ... on the park stack in the trampoline page, not at 4 GiB - 12. */
+	KTEST_EXPECT_FALSE(t, smp_stood_down_stray_stack());
 	if (late) {
 		KTEST_EXPECT_FALSE(t, cpu_online(late));
 		KTEST_EXPECT_EQ(t, cpu_data[late].state, CPU_STATE_DEAD);

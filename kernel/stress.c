@@ -81,26 +81,16 @@
 #include "module-internal.h"
 #endif
 
-enum stress_kind { ST_FRAMES, ST_SLAB, ST_MAP, ST_MODULES, ST_IPI, ST_NR };
+#include "stress-internal.h"
 
-static const char *const kind_name[ST_NR] = {
+const char *const stress_kind_name[ST_NR] = {
 	"frames", "slab", "map", "modules", "ipi",
 };
 
-struct kind_stats {
-	unsigned long ops;
-	unsigned long errors;
-	unsigned long aux;	/* per kind: handoffs, reads, -EEXIST, async calls */
-	unsigned long injected;	/* injected allocation failures survived */
-	unsigned int threads;
-};
-
-static struct kind_stats kstats[ST_NR];
+struct kind_stats stress_kstats[ST_NR];
 static unsigned long stress_ms;	/* duration asked for; 0 = no soak */
-static bool stress_stop;
-static unsigned long reported;	/* error lines printed (the first few only) */
-
-#define MAX_REPORTS	20
+bool stress_stop;
+unsigned long stress_reported;	/* error lines printed (the first few only) */
 
 /* stress=SECONDS, or stress=Nms for the short runs of slow emulators (Bochs). */
 static int __init stress_setup(const char *val)
@@ -127,645 +117,6 @@ bool stress_requested(void)
 	return stress_ms != 0;
 }
 
-static void add(unsigned long *counter, unsigned long n)
-{
-	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
-}
-
-static bool time_up(void)
-{
-	return __atomic_load_n(&stress_stop, __ATOMIC_ACQUIRE);
-}
-
-/* One error of @kind: counted always, printed for the first MAX_REPORTS. */
-#define stress_error(kind, fmt, ...) do {					\
-	add(&kstats[kind].errors, 1);						\
-	if (__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED) < MAX_REPORTS)	\
-		pr_err("%s: " fmt "\n", kind_name[kind], ##__VA_ARGS__);	\
-} while (0)
-
-/* xorshift64*: cheap, per thread, no lock. */
-/*
- * A failed allocation of @kind: an expected outcome if some injection
- * point fired since @snap (fault_inject_nr_failed() before the call).
- * Threads are bound and the window is one call, so a real failure during
- * another CPU's injection is the only one that can pass unnoticed.
- */
-static bool injected(enum stress_kind kind, unsigned long snap)
-{
-	if (fault_inject_nr_failed() == snap)
-		return false;
-	add(&kstats[kind].injected, 1);
-	return true;
-}
-
-static u64 rng_next(u64 *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 rng_seed(unsigned int cpu, unsigned int kind)
-{
-	u64 s = ktime_get_ns() ^ ((u64)(cpu + 1) << 32) ^ ((u64)kind << 48);
-
-	return s ? s : 1;
-}
-
-/* Signature of an allocation: never 0, different per address and round. */
-static u64 make_sig(unsigned long addr, u64 seq)
-{
-	return ((addr * 0x9e3779b97f4a7c15ULL) ^ (seq << 1)) | 0x8000000000000001ULL;
-}
-
-/* ---- hand-off mailboxes: objects freed by another CPU ---- */
-
-#define BOX_SLOTS	32
-
-struct handoff {
-	unsigned long addr;	/* virtual (slab) or physical (frames) */
-	size_t size;		/* bytes (slab) or frames (frames) */
-	u64 sig;
-};
-
-struct mailbox {
-	spinlock_t lock;
-	unsigned int n;
-	struct handoff item[BOX_SLOTS];
-};
-
-static struct mailbox frame_box[NR_CPUS], slab_box[NR_CPUS];
-
-static bool box_put(struct mailbox *b, const struct handoff *h)
-{
-	unsigned long flags;
-	bool ok = false;
-
-	spin_lock_irqsave(&b->lock, flags);
-	if (b->n < BOX_SLOTS) {
-		b->item[b->n++] = *h;
-		ok = true;
-	}
-	spin_unlock_irqrestore(&b->lock, flags);
-	return ok;
-}
-
-static bool box_get(struct mailbox *b, struct handoff *h)
-{
-	unsigned long flags;
-	bool ok = false;
-
-	spin_lock_irqsave(&b->lock, flags);
-	if (b->n) {
-		*h = b->item[--b->n];
-		ok = true;
-	}
-	spin_unlock_irqrestore(&b->lock, flags);
-	return ok;
-}
-
-/* The next online CPU after @cpu (wrapping): who frees what @cpu hands off. */
-static unsigned int next_cpu(unsigned int cpu)
-{
-	unsigned int n = cpumask_next((int)cpu, &cpu_online_mask);
-
-	return n < NR_CPUS ? n : cpumask_next(-1, &cpu_online_mask);
-}
-
-/* ---- frames ---- */
-
-#define FRAME_HELD	32
-#define FRAME_STRIDE	128	/* signature words per frame: one every 128 bytes */
-
-static void frame_fill(phys_addr_t pa, size_t count, u64 sig)
-{
-	for (size_t f = 0; f < count; f++) {
-		u8 *p = phys_to_virt(pa + f * PAGE_SIZE);
-
-		for (unsigned int off = 0; off < PAGE_SIZE; off += FRAME_STRIDE)
-			*(u64 *)(p + off) = sig ^ (f * PAGE_SIZE + off);
-	}
-}
-
-/* Return: 0 if every signature word is intact and the frames are allocated. */
-static int frame_verify(phys_addr_t pa, size_t count, u64 sig)
-{
-	for (size_t f = 0; f < count; f++) {
-		phys_addr_t fa = pa + f * PAGE_SIZE;
-		u8 *p = phys_to_virt(fa);
-
-		if (!pfn_allocated(fa >> PAGE_SHIFT)) {
-			stress_error(ST_FRAMES, "held frame %#llx is free in the bitmap",
-				     (unsigned long long)fa);
-			return -EFAULT;
-		}
-		for (unsigned int off = 0; off < PAGE_SIZE; off += FRAME_STRIDE) {
-			u64 want = sig ^ (f * PAGE_SIZE + off), got = *(u64 *)(p + off);
-
-			if (got != want) {
-				stress_error(ST_FRAMES, "frame %#llx+%#x: %#llx, want %#llx",
-					     (unsigned long long)fa, off,
-					     (unsigned long long)got, (unsigned long long)want);
-				return -EFAULT;
-			}
-		}
-	}
-	return 0;
-}
-
-static void frame_release(const struct handoff *h, u64 *rng)
-{
-	int ret = 0;
-
-	if (frame_verify(h->addr, h->size, h->sig))
-		return;		/* a corrupted run is leaked, not reused */
-	/* Scribble first: a stale reader of this frame must not see a signature. */
-	frame_fill(h->addr, h->size, 0);
-	if (h->size > 1 && (rng_next(rng) & 1)) {
-		ret = free_contiguous(h->addr, h->size);
-	} else {
-		for (size_t f = 0; f < h->size && !ret; f++)
-			ret = free_frame(h->addr + f * PAGE_SIZE);
-	}
-	if (ret)
-		stress_error(ST_FRAMES, "free of %zu frames at %#llx: %d", h->size,
-			     (unsigned long long)h->addr, ret);
-}
-
-static int frame_worker(void *arg)
-{
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	struct handoff held[FRAME_HELD], h;
-	unsigned int n = 0;
-	u64 rng = rng_seed(cpu, ST_FRAMES), seq = 0;
-
-	while (!time_up()) {
-		u64 r = rng_next(&rng);
-
-		if (box_get(&frame_box[cpu], &h)) {
-			frame_release(&h, &rng);
-			add(&kstats[ST_FRAMES].ops, 1);
-		}
-		if (n == FRAME_HELD || (n && (r & 3) == 0)) {
-			unsigned int i = (unsigned int)((r >> 8) % n);
-
-			h = held[i];
-			held[i] = held[--n];
-			if ((r & 0x70) == 0 && box_put(&frame_box[next_cpu(cpu)], &h)) {
-				add(&kstats[ST_FRAMES].aux, 1);
-				continue;
-			}
-			frame_release(&h, &rng);
-		} else {
-			size_t count = (r & 0x300) ? 1 : 2 + (size_t)((r >> 16) % 15);
-			unsigned long snap = fault_inject_nr_failed();
-			phys_addr_t pa;
-			int ret = count == 1 ? alloc_frame(&pa) : alloc_contiguous(count, &pa);
-
-			if (ret) {
-				if (ret != -ENOMEM || !injected(ST_FRAMES, snap))
-					stress_error(ST_FRAMES, "allocation of %zu frames: %d",
-						     count, ret);
-				continue;
-			}
-			held[n].addr = pa;
-			held[n].size = count;
-			held[n].sig = make_sig(pa, ++seq);
-			frame_fill(pa, count, held[n].sig);
-			n++;
-		}
-		add(&kstats[ST_FRAMES].ops, 1);
-	}
-	while (n)
-		frame_release(&held[--n], &rng);
-	return 0;
-}
-
-/* ---- slab ---- */
-
-#define SLAB_HELD	64
-
-/* Bytes of an object: first and last 8 bytes the signature, the rest one byte of it. */
-static void obj_fill(u8 *p, size_t size, u64 sig)
-{
-	memset(p, (u8)(sig >> 8), size);
-	if (size >= 16) {
-		memcpy(p, &sig, 8);
-		memcpy(p + size - 8, &sig, 8);
-	}
-}
-
-/* Checks the first @len bytes of an object of @size filled with @sig. */
-static int obj_verify(const u8 *p, size_t size, size_t len, u64 sig)
-{
-	u8 b = (u8)(sig >> 8);
-	u64 v;
-	/* Every byte of small objects, every 61st (odd stride) of large ones. */
-	size_t step = size > 1024 ? 61 : 1;
-
-	if (size >= 16 && len >= 8) {
-		memcpy(&v, p, 8);
-		if (v != sig)
-			goto bad;
-		if (len == size) {
-			memcpy(&v, p + size - 8, 8);
-			if (v != sig)
-				goto bad;
-		}
-	}
-	for (size_t i = size >= 16 ? 8 : 0; i < min(len, size >= 16 ? size - 8 : size);
-	     i += step)
-		if (p[i] != b)
-			goto bad;
-	return 0;
-bad:
-	stress_error(ST_SLAB, "object %px (%zu bytes) corrupted", p, size);
-	return -EFAULT;
-}
-
-static size_t random_size(u64 r)
-{
-	switch (r & 15) {
-	case 0 ... 9:
-		return 1 + (size_t)((r >> 8) % 256);		/* small classes */
-	case 10 ... 13:
-		return 257 + (size_t)((r >> 8) % (2048 - 256));
-	case 14:
-		return 2049 + (size_t)((r >> 8) % 2048);	/* largest slab classes */
-	default:
-		return 4097 + (size_t)((r >> 8) % (32768 - 4096));	/* tier 3: pages */
-	}
-}
-
-static void obj_release(const struct handoff *h)
-{
-	int ret;
-
-	if (obj_verify((const u8 *)h->addr, h->size, h->size, h->sig))
-		return;		/* leaked, not reused */
-	ret = kfree_checked((const void *)h->addr);
-	if (ret)
-		stress_error(ST_SLAB, "kfree(%px): %d", (void *)h->addr, ret);
-}
-
-/* krealloc() keeps the prefix; the object is then refilled for its new size. */
-static void obj_realloc(struct handoff *h, u64 r, u64 seq)
-{
-	size_t new_size = random_size(r);
-	unsigned long snap = fault_inject_nr_failed();
-	u8 *p = krealloc((void *)h->addr, new_size, GFP_KERNEL);
-
-	if (!p) {
-		/* The old object must still be there, whole. */
-		if (!injected(ST_SLAB, snap))
-			stress_error(ST_SLAB, "krealloc(%zu -> %zu) failed", h->size, new_size);
-		else
-			obj_verify((const u8 *)h->addr, h->size, h->size, h->sig);
-		return;
-	}
-	if (!obj_verify(p, h->size, min(h->size, new_size), h->sig) && ksize(p) < new_size)
-		stress_error(ST_SLAB, "ksize(%px) %zu < %zu", p, ksize(p), new_size);
-	h->addr = (unsigned long)p;
-	h->size = new_size;
-	h->sig = make_sig(h->addr, seq);
-	obj_fill(p, new_size, h->sig);
-}
-
-static int slab_worker(void *arg)
-{
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	struct handoff held[SLAB_HELD], h;
-	unsigned int n = 0;
-	u64 rng = rng_seed(cpu, ST_SLAB), seq = 0;
-
-	while (!time_up()) {
-		u64 r = rng_next(&rng);
-
-		if (box_get(&slab_box[cpu], &h)) {
-			obj_release(&h);
-			add(&kstats[ST_SLAB].ops, 1);
-		}
-		if (n && (r & 0xf000) == 0) {
-			obj_realloc(&held[(r >> 20) % n], r >> 24, ++seq);
-		} else if (n == SLAB_HELD || (n && (r & 0x3000) == 0)) {
-			unsigned int i = (unsigned int)((r >> 20) % n);
-
-			h = held[i];
-			held[i] = held[--n];
-			if ((r & 0x30000) == 0 && box_put(&slab_box[next_cpu(cpu)], &h)) {
-				add(&kstats[ST_SLAB].aux, 1);
-				continue;
-			}
-			obj_release(&h);
-		} else {
-			size_t size = random_size(r >> 24);
-			unsigned long snap = fault_inject_nr_failed();
-			u8 *p = kmalloc(size, GFP_KERNEL);
-
-			if (!p) {
-				if (!injected(ST_SLAB, snap))
-					stress_error(ST_SLAB, "kmalloc(%zu) failed", size);
-				continue;
-			}
-			held[n].addr = (unsigned long)p;
-			held[n].size = size;
-			held[n].sig = make_sig(held[n].addr, ++seq);
-			obj_fill(p, size, held[n].sig);
-			n++;
-		}
-		add(&kstats[ST_SLAB].ops, 1);
-	}
-	while (n)
-		obj_release(&held[--n]);
-	/* This thread's tier-1 cache dies with it: give it back now. */
-	kmem_flush_current();
-	return 0;
-}
-
-/* ---- map/unmap and TLB shootdowns ---- */
-
-/* In the tests' scratch range (Documentation/mm/layout.rst), away from tlb_test's. */
-#define STRESS_VA	0xffffe28000000000UL
-
-static u64 map_published;	/* last round whose map_page() returned */
-static atomic_t map_readers;
-
-/* The writer: round r maps a fresh frame filled with (u8)r. */
-static int map_writer(void *arg)
-{
-	phys_addr_t cur = 0, pa, got;
-	u64 round = 0;
-
-	while (!time_up() || atomic_read(&map_readers) > 0) {
-		unsigned long snap = fault_inject_nr_failed();
-		int ret = alloc_frame(&pa);
-
-		if (ret) {
-			if (ret != -ENOMEM || !injected(ST_MAP, snap)) {
-				stress_error(ST_MAP, "alloc_frame: %d", ret);
-				msleep(1);
-			}
-			continue;
-		}
-		memset(phys_to_virt(pa), (u8)(round + 1), PAGE_SIZE);
-		if (cur) {
-			ret = unmap_page(STRESS_VA);
-			if (ret)
-				stress_error(ST_MAP, "unmap_page: %d", ret);
-			/* Every CPU has dropped the old translation: reuse it at once. */
-			memset(phys_to_virt(cur), 0x5a, PAGE_SIZE);
-			free_frame(cur);
-		}
-		cur = pa;
-		snap = fault_inject_nr_failed();
-		ret = map_page(STRESS_VA, pa, 0);
-		if (ret == -ENOMEM && injected(ST_MAP, snap)) {
-			/* The page tables were unwound: nothing may be mapped. */
-			if (translate(STRESS_VA, &got) != -ENOENT)
-				stress_error(ST_MAP, "failed map_page left %#lx mapped", STRESS_VA);
-			free_frame(cur);
-			cur = 0;
-			continue;
-		}
-		if (ret || translate(STRESS_VA, &got) || got != pa) {
-			stress_error(ST_MAP, "map_page/translate round %llu: %d",
-				     (unsigned long long)round + 1, ret);
-			free_frame(cur);
-			cur = 0;
-			continue;
-		}
-		__atomic_store_n(&map_published, ++round, __ATOMIC_RELEASE);
-		add(&kstats[ST_MAP].ops, 1);
-	}
-	if (cur) {
-		if (unmap_page(STRESS_VA))
-			stress_error(ST_MAP, "final unmap_page failed");
-		free_frame(cur);
-	}
-	return 0;
-}
-
-/*
- * A reader: @want is the round published before the read, @after the one
- * published after it.  The byte seen must be that of a round in
- * [want, after + 1] (after + 1: mapped, not yet published).  Preemption is
- * off so that the window stays short; a window of 256 rounds or more cannot
- * be judged mod 256 and is skipped.
- */
-static int map_reader(void *arg)
-{
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	u64 rng = rng_seed(cpu, ST_MAP);
-
-	atomic_inc(&map_readers);
-	while (!time_up()) {
-		unsigned long off = rng_next(&rng) % PAGE_SIZE;
-		u64 want, after;
-		u8 seen;
-		int ret;
-
-		preempt_disable();
-		want = __atomic_load_n(&map_published, __ATOMIC_ACQUIRE);
-		ret = probe_read((const void *)(STRESS_VA + off), &seen);
-		after = __atomic_load_n(&map_published, __ATOMIC_ACQUIRE);
-		preempt_enable();
-		if (ret || !want || after + 1 - want >= 256)
-			continue;	/* between unmap and map, or too slow to judge */
-		if ((u8)(seen - (u8)want) > after + 1 - want)
-			stress_error(ST_MAP, "CPU %u read round %u at +%#lx, published %llu..%llu",
-				     cpu, seen, off, (unsigned long long)want,
-				     (unsigned long long)after);
-		add(&kstats[ST_MAP].aux, 1);
-	}
-	atomic_dec(&map_readers);
-	return 0;
-}
-
-/* ---- modules ---- */
-
-#ifdef CONFIG_MODULES
-struct stress_module {
-	const char *name;
-	const void *image;
-	size_t len;
-	bool claimed;		/* a worker is between load and unload */
-};
-
-static struct stress_module mods[3];
-static unsigned int nr_mods;
-static bool edu_was_loaded;
-
-static void mods_add(const char *name, const void *image, size_t len)
-{
-	if (image && nr_mods < ARRAY_SIZE(mods))
-		mods[nr_mods++] = (struct stress_module){ name, image, len, false };
-}
-
-/* The images to cycle: test blobs (KTEST) and the boot archive's edu.ko. */
-static int mods_prepare(void)
-{
-	size_t len;
-	const void *img;
-	int ret;
-
-	nr_mods = 0;
-#ifdef CONFIG_KTEST
-	for (unsigned long i = 0; i < modtest_nr_blobs; i++)
-		if (!strcmp(modtest_blobs[i].name, "modtest_a") ||
-		    !strcmp(modtest_blobs[i].name, "modtest_inert"))
-			mods_add(modtest_blobs[i].name, modtest_blobs[i].start,
-				 (size_t)(modtest_blobs[i].end - modtest_blobs[i].start));
-#endif
-	img = boot_module_find("edu", &len);
-	edu_was_loaded = img && find_module("edu");
-	if (edu_was_loaded) {
-		/* Owned by nobody once unloaded: then it is just one more image. */
-		ret = unload_module("edu");
-		if (ret) {
-			pr_err("modules: cannot unload edu: %d\n", ret);
-			return ret;
-		}
-	}
-	mods_add("edu", img, len);
-	return 0;
-}
-
-static long mods_restore(void)
-{
-	int ret;
-
-	if (!edu_was_loaded)
-		return 0;
-	for (unsigned int i = 0; i < nr_mods; i++) {
-		if (strcmp(mods[i].name, "edu"))
-			continue;
-		ret = load_module(mods[i].image, mods[i].len, NULL);
-		if (ret) {
-			stress_error(ST_MODULES, "reloading edu: %d", ret);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * A module is claimed before it is loaded, so a load must always succeed:
- * racing loads of one module would each print a -EEXIST error line (the
- * loader logs every refusal), and the races the loader must survive are
- * those between different modules (module memory, the export table, the
- * module list), which this still runs on every CPU.
- */
-static int module_worker(void *arg)
-{
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	u64 rng = rng_seed(cpu, ST_MODULES);
-
-	while (!time_up() && nr_mods) {
-		struct stress_module *m = &mods[rng_next(&rng) % nr_mods];
-		struct module *mod = NULL;
-		unsigned long snap;
-		int ret;
-
-		if (__atomic_exchange_n(&m->claimed, true, __ATOMIC_ACQUIRE)) {
-			add(&kstats[ST_MODULES].aux, 1);	/* another CPU has it */
-			yield();
-			continue;
-		}
-		snap = fault_inject_nr_failed();
-		ret = load_module(m->image, m->len, &mod);
-		if (ret == -ENOMEM && injected(ST_MODULES, snap)) {
-			if (find_module(m->name))
-				stress_error(ST_MODULES, "failed load left %s loaded", m->name);
-		} else if (ret) {
-			stress_error(ST_MODULES, "load %s: %d", m->name, ret);
-		} else {
-			if (find_module(m->name) != mod)
-				stress_error(ST_MODULES, "%s: find_module() is not the loaded module",
-					     m->name);
-			ret = unload_module(m->name);
-			if (ret)
-				stress_error(ST_MODULES, "unload %s: %d", m->name, ret);
-		}
-		__atomic_store_n(&m->claimed, false, __ATOMIC_RELEASE);
-		add(&kstats[ST_MODULES].ops, 1);
-	}
-	return 0;
-}
-#endif
-
-/* ---- cross-CPU calls ---- */
-
-struct ipi_arg {
-	unsigned int hits;
-	unsigned int last_cpu;
-};
-
-static unsigned long ipi_async_sent, ipi_async_done;
-
-static void ipi_count(void *info)
-{
-	struct ipi_arg *a = info;
-
-	a->last_cpu = smp_processor_id();
-	__atomic_fetch_add(&a->hits, 1, __ATOMIC_RELAXED);
-}
-
-static void ipi_async(void *info)
-{
-	add(&ipi_async_done, 1);
-}
-
-static unsigned int random_other_cpu(unsigned int self, u64 r)
-{
-	unsigned int n = num_online_cpus(), cpu = self;
-
-	if (n < 2)
-		return self;
-	for (unsigned int k = 1 + (unsigned int)(r % (n - 1)); k; k--)
-		cpu = next_cpu(cpu);
-	return cpu;
-}
-
-static int ipi_worker(void *arg)
-{
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	u64 rng = rng_seed(cpu, ST_IPI);
-
-	while (!time_up()) {
-		u64 r = rng_next(&rng);
-		unsigned int target = random_other_cpu(cpu, r >> 8);
-		struct ipi_arg a = { 0, NR_CPUS };
-		unsigned int want = 1;
-
-		switch (r & 7) {
-		case 0:
-			smp_call_function_many(&cpu_online_mask, ipi_count, &a, true);
-			want = num_online_cpus() - 1;
-			break;
-		case 1:
-		case 2:
-			add(&ipi_async_sent, 1);
-			if (smp_call_function_single(target, ipi_async, NULL, false))
-				stress_error(ST_IPI, "async call to CPU %u refused", target);
-			add(&kstats[ST_IPI].aux, 1);
-			add(&kstats[ST_IPI].ops, 1);
-			continue;
-		default:
-			if (smp_call_function_single(target, ipi_count, &a, true))
-				stress_error(ST_IPI, "call to CPU %u refused", target);
-			break;
-		}
-		if (__atomic_load_n(&a.hits, __ATOMIC_ACQUIRE) != want ||
-		    (want == 1 && (r & 7) && a.last_cpu != target))
-			stress_error(ST_IPI, "call ran %u times (want %u), last on CPU %u",
-				     a.hits, want, a.last_cpu);
-		add(&kstats[ST_IPI].ops, 1);
-	}
-	return 0;
-}
-
 /* ---- the run ---- */
 
 struct baseline {
@@ -785,7 +136,6 @@ struct baseline {
 	size_t module_bytes;
 #endif
 };
-
 
 static void take_baseline(struct baseline *b)
 {
@@ -880,7 +230,7 @@ static unsigned int nr_threads_started;
 static int spawn(enum stress_kind kind, int (*fn)(void *), unsigned int cpu)
 {
 	struct task_struct *t = kthread_create(fn, (void *)(unsigned long)cpu, "stress/%s/%u",
-					       kind_name[kind], cpu);
+					       stress_kind_name[kind], cpu);
 
 	if (!t)
 		return -ENOMEM;
@@ -889,7 +239,7 @@ static int spawn(enum stress_kind kind, int (*fn)(void *), unsigned int cpu)
 		return -EINVAL;
 	}
 	threads[nr_threads_started++] = t;
-	kstats[kind].threads++;
+	stress_kstats[kind].threads++;
 	return 0;
 }
 
@@ -898,22 +248,19 @@ static int spawn_all(void)
 	unsigned int cpu, writer = smp_processor_id();
 	int ret = 0;
 
+	stress_boxes_init();
 	for_each_online_cpu(cpu) {
-		spin_lock_init(&frame_box[cpu].lock);
-		spin_lock_init(&slab_box[cpu].lock);
-	}
-	for_each_online_cpu(cpu) {
-		ret = ret ?: spawn(ST_FRAMES, frame_worker, cpu);
-		ret = ret ?: spawn(ST_SLAB, slab_worker, cpu);
-		ret = ret ?: spawn(ST_IPI, ipi_worker, cpu);
+		ret = ret ?: spawn(ST_FRAMES, stress_frame_worker, cpu);
+		ret = ret ?: spawn(ST_SLAB, stress_slab_worker, cpu);
+		ret = ret ?: spawn(ST_IPI, stress_ipi_worker, cpu);
 #ifdef CONFIG_MODULES
-		if (nr_mods)
-			ret = ret ?: spawn(ST_MODULES, module_worker, cpu);
+		if (stress_nr_mods)
+			ret = ret ?: spawn(ST_MODULES, stress_module_worker, cpu);
 #endif
 		if (cpu == writer)
-			ret = ret ?: spawn(ST_MAP, map_writer, cpu);
+			ret = ret ?: spawn(ST_MAP, stress_map_writer, cpu);
 		else
-			ret = ret ?: spawn(ST_MAP, map_reader, cpu);
+			ret = ret ?: spawn(ST_MAP, stress_map_reader, cpu);
 	}
 	return ret;
 }
@@ -939,8 +286,8 @@ static unsigned long supervise(u64 ms)
 			unsigned long ops = 0, errs = 0;
 
 			for (int k = 0; k < ST_NR; k++) {
-				ops += __atomic_load_n(&kstats[k].ops, __ATOMIC_RELAXED);
-				errs += __atomic_load_n(&kstats[k].errors, __ATOMIC_RELAXED);
+				ops += __atomic_load_n(&stress_kstats[k].ops, __ATOMIC_RELAXED);
+				errs += __atomic_load_n(&stress_kstats[k].errors, __ATOMIC_RELAXED);
 			}
 			pr_notice("%llu/%llu s: %lu operations, %lu errors so far\n",
 				  (ktime_get_ns() - start) / NSEC_PER_SEC,
@@ -950,36 +297,6 @@ static unsigned long supervise(u64 ms)
 	}
 	pr_notice("%lu allocator checks during the run\n", checks);
 	return errors;
-}
-
-/* Every async call sent has run (they are queued, so this takes microseconds). */
-static unsigned long wait_async_calls(void)
-{
-	u64 end = ktime_get_ns() + NSEC_PER_SEC;
-
-	while (__atomic_load_n(&ipi_async_done, __ATOMIC_ACQUIRE) != ipi_async_sent) {
-		if (ktime_get_ns() > end) {
-			stress_error(ST_IPI, "%lu async calls sent, %lu ran", ipi_async_sent,
-				     ipi_async_done);
-			return 1;
-		}
-		msleep(1);
-	}
-	return 0;
-}
-
-static void drain_boxes(void)
-{
-	struct handoff h;
-	u64 rng = 1;
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		while (box_get(&frame_box[cpu], &h))
-			frame_release(&h, &rng);
-		while (box_get(&slab_box[cpu], &h))
-			obj_release(&h);
-	}
 }
 
 #ifdef CONFIG_FAULT_INJECTION
@@ -1047,7 +364,7 @@ long stress_run(void)
 	faults = faults_prepare();
 	take_baseline(&base);
 #ifdef CONFIG_MODULES
-	ret = mods_prepare();
+	ret = stress_mods_prepare();
 	if (ret)
 		return ret;
 #endif
@@ -1067,17 +384,17 @@ long stress_run(void)
 	for (unsigned int i = 0; i < nr_threads_started; i++)
 		if (kthread_join(threads[i]))
 			errors++;
-	drain_boxes();
-	errors += wait_async_calls();
+	stress_drain_boxes();
+	errors += stress_wait_async_calls();
 #ifdef CONFIG_MODULES
-	errors += mods_restore();
+	errors += stress_mods_restore();
 #endif
 	errors += check_baseline(&base);
 	for (int k = 0; k < ST_NR; k++) {
-		const struct kind_stats *s = &kstats[k];
+		const struct kind_stats *s = &stress_kstats[k];
 
 		pr_notice("%-8s %u threads, %lu operations, %lu errors (%s %lu, injected failures %lu)\n",
-			  kind_name[k], s->threads, s->ops, s->errors,
+			  stress_kind_name[k], s->threads, s->ops, s->errors,
 			  k == ST_FRAMES || k == ST_SLAB ? "handed to another CPU" :
 			  k == ST_MAP ? "reads checked" : k == ST_MODULES ? "busy picks" :
 			  "async calls", s->aux, s->injected);

@@ -47,6 +47,8 @@ int modprobe(const char *name, const char *args);
 int modprobe_remove(const char *name);
 #else
 static inline __printf(1, 2) int request_module(const char *fmt, ...) { return -ENOSYS; }
+static inline int modprobe(const char *name, const char *args) { return -ENOSYS; }
+static inline int modprobe_remove(const char *name) { return -ENOSYS; }
 #endif
 
 #endif /* _EXO_KMOD_H */

@@ -24,6 +24,7 @@
 #define _EXO_MODULE_H
 
 #include <exo/atomic.h>
+#include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/init.h>
 #include <exo/list.h>
@@ -319,6 +320,19 @@ const void *boot_module_find(const char *name, size_t *len);
 void print_modules(void);
 #else
 static inline void print_modules(void) { }
+static inline int load_module(const void *image, size_t len, struct module **modp)
+{
+	return -ENOSYS;
+}
+static inline int load_module_args(const void *image, size_t len, const char *args,
+				   struct module **modp)
+{
+	return -ENOSYS;
+}
+static inline int unload_module(const char *name) { return -ENOENT; }
+static inline unsigned long find_exported_symbol(const char *name) { return 0; }
+static inline unsigned int module_nr_loaded(void) { return 0; }
+static inline const void *boot_module_find(const char *name, size_t *len) { return NULL; }
 static inline struct module *find_module(const char *name) { return NULL; }
 static inline struct module *find_module_get(const char *name) { return NULL; }
 static inline bool try_module_get(struct module *mod) { return true; }

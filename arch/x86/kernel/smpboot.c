@@ -76,10 +76,14 @@ struct trampoline_params {
 	u32 cpu;
 	u64 stack;
 	u64 entry;
+	u16 idt_limit;
+	u32 idt_base;
+	u16 pad3;
 } __packed;
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 extern const char tr_gdt[], tr_pm32[], tr_lm64[], tr_apicid[], tr_stood_down[], tr_seen[];
+extern const char tr_idt[], tr_parked[], tr_parked_wakeups[], tr_parked_sp[];
 extern char __per_cpu_load[], __per_cpu_start[], __per_cpu_end[];
 
 u32 x86_cpu_to_apicid[NR_CPUS];
@@ -103,6 +107,8 @@ static u32 nomem_apicid[NR_CPUS];
 static unsigned int nr_nomem_apicid;
 static u64 smp_boot_ns;
 static unsigned int stood_down;
+static unsigned int parked_wakeups;
+static bool parked_stray_stack;
 static unsigned int silent_cpu;
 
 /*
@@ -440,6 +446,39 @@ static u32 *tramp_seen(void)
 	return phys_to_virt(tramp_phys + (tr_seen - trampoline_start));
 }
 
+/* NMIs (or exceptions) that CPUs parked after standing down have taken. */
+static u32 *tramp_parked_wakeups(void)
+{
+	return phys_to_virt(tramp_phys + (tr_parked_wakeups - trampoline_start));
+}
+
+/* ESP of the last CPU that took an NMI (or exception) parked. */
+static u32 *tramp_parked_sp(void)
+{
+	return phys_to_virt(tramp_phys + (tr_parked_sp - trampoline_start));
+}
+
+/* The trampoline GDT's flat 32-bit code selector (tr_gdt). */
+#define TRAMPOLINE_CODE32_SEL	0x08
+/* Gate type byte: present, DPL 0, 32-bit interrupt gate (IF cleared). */
+#define GATE32_INTERRUPT	0x8e
+
+/*
+ * The IDT a CPU loads when it stands down (trampoline.S): 32-bit interrupt
+ * gates, flat code selector, every one to tr_parked.
+ */
+static void __init fill_stand_down_idt(char *t, struct trampoline_params *p)
+{
+	u64 *idt = (u64 *)(t + (tr_idt - trampoline_start));
+	u32 park = tramp_phys + (tr_parked - trampoline_start);
+	u64 gate = (park & 0xffffULL) | ((u64)TRAMPOLINE_CODE32_SEL << 16) |
+		   ((u64)GATE32_INTERRUPT << 40) | ((u64)(park >> 16) << 48);
+
+	for (unsigned int i = 0; i < TRAMPOLINE_IDT_GATES; i++)
+		idt[i] = gate;
+	p->idt_base = tramp_phys + (tr_idt - trampoline_start);
+}
+
 static int __init setup_trampoline(void)
 {
 	size_t len = trampoline_end - trampoline_start;
@@ -461,6 +500,7 @@ static int __init setup_trampoline(void)
 	p->gdt_base = tramp_phys + (tr_gdt - trampoline_start);
 	p->pm_offset = tramp_phys + (tr_pm32 - trampoline_start);
 	p->lm_offset = tramp_phys + (tr_lm64 - trampoline_start);
+	fill_stand_down_idt(t, p);
 	p->cr3 = tramp_pgtable;
 	p->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
 	p->cr0 = read_cr0();
@@ -564,13 +604,36 @@ static void park_cpu(u32 apic_id)
  */
 static void __init send_late_sipi(u32 sipi)
 {
-	u32 before = READ_ONCE(*tramp_stood_down());
+	u32 before = READ_ONCE(*tramp_stood_down()), woken, sp;
 
 	if (late_apic_pending == ~0U)
 		return;
 	apic_send_ipi(late_apic_pending, sipi);
-	if (!wait_ms(READ_ONCE(*tramp_stood_down()) != before, callin_timeout_ms))
+	/*
+	 * Another CPU may stand down meanwhile (a STARTUP IPI pending since
+	 * before its INIT): the count alone does not say the late CPU has its
+	 * IDT yet.  tr_seen, written after its lidt, does.
+	 */
+	if (!wait_ms(READ_ONCE(*tramp_stood_down()) != before &&
+		     READ_ONCE(*tramp_seen()) == late_apic_pending, callin_timeout_ms)) {
 		pr_err("test: late CPU (APIC %u) did not stand down\n", late_apic_pending);
+	} else {
+		/* Parked, it must take an NMI and stay parked (not reset the machine). */
+		woken = READ_ONCE(*tramp_parked_wakeups());
+		apic_send_ipi(late_apic_pending, APIC_DM_NMI);
+		if (!wait_ms(READ_ONCE(*tramp_parked_wakeups()) != woken, callin_timeout_ms)) {
+			pr_err("test: late CPU (APIC %u) took no NMI where it stood down\n",
+			       late_apic_pending);
+		} else {
+			/* Its frame went on the park stack, in the trampoline page. */
+			sp = READ_ONCE(*tramp_parked_sp());
+			if (sp <= tramp_phys || sp > tramp_phys + PAGE_SIZE) {
+				pr_err("test: late CPU (APIC %u) parked with ESP %#x, outside the trampoline page\n",
+				       late_apic_pending, sp);
+				parked_stray_stack = true;
+			}
+		}
+	}
 	late_apic_pending = ~0U;
 }
 
@@ -724,6 +787,7 @@ static void __init park_offline_cpus(void)
 	unsigned int cpu;
 
 	stood_down = READ_ONCE(*tramp_stood_down());
+	parked_wakeups = READ_ONCE(*tramp_parked_wakeups());
 	if (stood_down)
 		pr_err("%u time(s) a CPU stood down (started after its time-out, or not the MADT's APIC ID)\n",
 		       stood_down);
@@ -745,6 +809,34 @@ static void __init park_offline_cpus(void)
 unsigned int smp_cpus_stood_down(void)
 {
 	return stood_down;
+}
+
+/**
+ * smp_stood_down_wakeups() - NMIs taken by CPUs parked after standing down
+ *
+ * A CPU that stood down loads the trampoline's own IDT, so that an NMI
+ * finds a gate: it counts the wake-up and stays halted with NMIs blocked.
+ * smp_test_late_cpu= sends the late CPU one NMI once it stood down.
+ *
+ * Return: the count at the end of smp_boot_cpus().
+ */
+unsigned int smp_stood_down_wakeups(void)
+{
+	return parked_wakeups;
+}
+
+/**
+ * smp_stood_down_stray_stack() - whether a parked CPU's NMI frame went astray
+ *
+ * A CPU that stands down parks on a small stack in the trampoline page;
+ * smp_test_late_cpu= checks the late CPU's stack pointer after its NMI is
+ * there (not below ESP 0, at the top of the physical address space).
+ *
+ * Return: true if that check found the stack pointer outside the page.
+ */
+bool smp_stood_down_stray_stack(void)
+{
+	return parked_stray_stack;
 }
 
 /**

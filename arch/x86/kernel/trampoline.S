@@ -23,6 +23,7 @@
 	.balign	16
 	.globl	trampoline_start, trampoline_end, trampoline_params
 	.globl	tr_gdt, tr_pm32, tr_lm64, tr_apicid, tr_stood_down, tr_seen
+	.globl	tr_idt, tr_parked, tr_parked_wakeups, tr_parked_sp
 	.code16
 trampoline_start:
 	cli
@@ -89,15 +90,43 @@ tr_pm32:
 
 	/*
 	 * Tell the boot CPU which APIC ID came (a mismatch with the MADT is
-	 * reported at once) and halt.  Interrupts are off and LINT1 masked
-	 * since INIT; only online CPUs get NMI IPIs, and smpboot.c sends
-	 * every CPU that is not online INIT, back to waiting for STARTUP.
+	 * reported at once) and park.  Interrupts are off (cli above) and the
+	 * local APIC's LVT entries masked since INIT, so only an NMI (an NMI
+	 * IPI to this APIC ID, an NMI message from the I/O APIC) or an SMI
+	 * ends the hlt.  smpboot.c sends no NMI to a CPU that is not online,
+	 * but an NMI taken with the IDTR still real mode's (base 0, limit
+	 * 0x3ff) would read interrupt-vector bytes as a gate: #GP, #DF,
+	 * triple fault, which resets the whole machine.  So the CPU loads the
+	 * trampoline's own IDT first: every vector 0-31 goes to tr_parked,
+	 * which counts the wake-up and halts for good without an IRET, so
+	 * NMIs stay blocked on it from then on.  An SMI returns to the loop.
+	 * smpboot.c then sends every CPU that is not online INIT, back to
+	 * waiting for STARTUP.  The gate pushes its frame (EFLAGS, CS, EIP,
+	 * an error code) on the park stack in this page, not below ESP 0
+	 * (INIT's) at the top of the address space, boot flash on real
+	 * hardware.
 	 */
 tr_stand_down:
+	leal	TR(tr_park_stack_end)(%ebx), %esp
+	lidtl	TR(tr_idt_ptr)(%ebx)
 	movl	%edi, TR(tr_seen)(%ebx)
 	lock incl TR(tr_stood_down)(%ebx)
 4:	hlt
 	jmp	4b
+
+	/*
+	 * Every gate of the stand-down IDT (an interrupt gate: IF stays 0).
+	 * Only reached from the loop above, so %ebx is still the page base.
+	 * The frame on the park stack is never popped (no IRET), so every
+	 * CPU that stands down shares the one stack: frames overwrite each
+	 * other, and nobody reads them back.  The stack pointer is kept for
+	 * smpboot.c to check it is in this page.
+	 */
+tr_parked:
+	movl	%esp, TR(tr_parked_sp)(%ebx)
+	lock incl TR(tr_parked_wakeups)(%ebx)
+5:	hlt
+	jmp	5b
 
 	.code64
 tr_lm64:
@@ -116,6 +145,17 @@ tr_gdt:
 	.quad	0x00cf92000000ffff		/* 0x10: data */
 	.quad	0x00af9a000000ffff		/* 0x18: 64-bit code */
 tr_gdt_end:
+
+/* The park stack: one exception frame (with error code), shared. */
+	.balign	16
+tr_park_stack:
+	.fill	TRAMPOLINE_PARK_STACK, 1, 0
+tr_park_stack_end:
+
+/* The stand-down IDT: 32-bit interrupt gates to tr_parked, by smpboot.c. */
+	.balign	8
+tr_idt:
+	.fill	TRAMPOLINE_IDT_GATES, 8, 0
 
 /* Parameter block, filled in by smpboot.c (struct trampoline_params). */
 	.balign	8
@@ -144,12 +184,20 @@ tr_stack:
 	.quad	0
 tr_entry:
 	.quad	0
+tr_idt_ptr:
+	.short	TRAMPOLINE_IDT_GATES * 8 - 1
+	.long	0				/* base: page + TR(tr_idt) */
+	.short	0
 tr_apicid:
 	.long	TRAMPOLINE_NOBODY		/* whose parameters; TRAMPOLINE_CLAIMED once taken */
 tr_stood_down:
 	.long	0				/* CPUs that stood down */
 tr_seen:
 	.long	0				/* the APIC ID the last of them read */
+tr_parked_wakeups:
+	.long	0				/* NMIs (or exceptions) taken parked */
+tr_parked_sp:
+	.long	0				/* ESP after the last of them */
 trampoline_end:
 
 	.section .note.GNU-stack, "", @progbits

@@ -29,6 +29,8 @@ struct cpu_info {
 extern struct cpu_info cpu_data[NR_CPUS];
 
 unsigned int smp_cpus_stood_down(void);
+unsigned int smp_stood_down_wakeups(void);
+bool smp_stood_down_stray_stack(void);
 unsigned int smp_test_late_cpu_nr(void);
 unsigned int smp_test_wrong_apic_cpu_nr(void);
 

@@ -11,4 +11,16 @@
 /* The CPU they were for has taken them and is on its way in. */
 #define TRAMPOLINE_CLAIMED	0xfffffffe
 
+/*
+ * Gates of the IDT a CPU that stands down loads (vectors 0-31: every
+ * exception and the NMI), all to the trampoline's park.
+ */
+#define TRAMPOLINE_IDT_GATES	32
+
+/*
+ * Bytes of the stack a CPU that stands down parks on: a 32-bit exception
+ * frame with an error code is 16, never popped, shared by every such CPU.
+ */
+#define TRAMPOLINE_PARK_STACK	32
+
 #endif
