@@ -35,6 +35,11 @@
  * TRACE_EVENT() also define the record, its printer and the descriptor
  * that `trace list` shows.  Without CONFIG_TRACEPOINTS the calls compile
  * to nothing.
+ *
+ * TP_fast_assign() may read memory only through pointer arguments: the
+ * call site's asm clobbers memory only when an argument is a pointer, so
+ * for an integer-only event the compiler may still hold the caller's
+ * stores in registers (Documentation/trace.rst, "Defining events").
  */
 #ifndef _EXO_TRACEPOINT_H
 #define _EXO_TRACEPOINT_H

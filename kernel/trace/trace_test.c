@@ -457,7 +457,8 @@ static void test_tlb_events(struct ktest *t)
  * only its first branch makes) and from one that has, the recorder runs
  * with the stack aligned as the ABI wants and a frame-pointer backtrace
  * from it passes through the function of the site (the frameless one's
- * caller may be missing, not the function itself).
+ * caller may be missing, not the function itself).  Only gcc leaves
+ * tp_frame_leaf() frameless; clang sets its frame up at entry.
  */
 static volatile unsigned long tp_frame_cookie = 1000;	/* no constant propagation */
 
