@@ -98,10 +98,22 @@ static void xlate_addresses(unsigned long base)
 	}
 }
 
-static int xlate_map(unsigned long base, pgflags_t size_flag)
+/* translate_miss() walks the whole array once per batch: a row's ops must be its size. */
+static int xlate_check_ops(const struct bench *b)
 {
-	int err = 0;
+	if (b->def->ops == XLATE_N)
+		return 0;
+	pr_err("bench: %s: ops is %u, the address array holds %u\n", b->def->name,
+	       b->def->ops, XLATE_N);
+	return -EINVAL;
+}
 
+static int xlate_map(struct bench *b, unsigned long base, pgflags_t size_flag)
+{
+	int err = xlate_check_ops(b);
+
+	if (err)
+		return err;
 	if (size_flag && !pgtable_huge_supported(size_flag)) {
 		pr_notice("bench: %s pages not supported here\n",
 			  size_flag == PAGE_HUGE_1G ? "1 GiB" : "2 MiB");
@@ -129,7 +141,7 @@ static int xlate_setup_4k(struct bench *b)
 
 	if (alloc_frame(&bench_frame))
 		return -ENOMEM;
-	err = xlate_map(XLATE_VA(1), 0);
+	err = xlate_map(b, XLATE_VA(1), 0);
 	if (err)
 		free_frame(bench_frame);
 	return err;
@@ -137,12 +149,12 @@ static int xlate_setup_4k(struct bench *b)
 
 static int xlate_setup_2m(struct bench *b)
 {
-	return xlate_map(XLATE_VA(2), PAGE_HUGE_2M);
+	return xlate_map(b, XLATE_VA(2), PAGE_HUGE_2M);
 }
 
 static int xlate_setup_1g(struct bench *b)
 {
-	return xlate_map(XLATE_VA(3), PAGE_HUGE_1G);
+	return xlate_map(b, XLATE_VA(3), PAGE_HUGE_1G);
 }
 
 static void xlate_teardown_4k(struct bench *b)
@@ -189,10 +201,12 @@ static void xlate_cold_teardown_4k(struct bench *b)
 	free_frame(bench_frame);
 }
 
-static int xlate_cold_map(pgflags_t size_flag)
+static int xlate_cold_map(struct bench *b, pgflags_t size_flag)
 {
-	int err = 0;
+	int err = xlate_check_ops(b);
 
+	if (err)
+		return err;
 	xlate_cold_addresses();
 	for (unsigned int k = 0; k < XLATE_N && !err; k++) {
 		if (size_flag)
@@ -212,7 +226,7 @@ static int xlate_setup_cold_4k(struct bench *b)
 
 	if (alloc_frame(&bench_frame))
 		return -ENOMEM;
-	err = xlate_cold_map(0);
+	err = xlate_cold_map(b, 0);
 	if (err)
 		free_frame(bench_frame);
 	return err;
@@ -224,16 +238,16 @@ static int xlate_setup_cold_2m(struct bench *b)
 		pr_notice("bench: 2 MiB pages not supported here\n");
 		return -EOPNOTSUPP;
 	}
-	return xlate_cold_map(PAGE_HUGE_2M);
+	return xlate_cold_map(b, PAGE_HUGE_2M);
 }
 
 /*
  * A caller's loop over an array of addresses: a pointer walks it (ops is
- * XLATE_N, the array's size, as each row below sets it).
+ * XLATE_N, the array's size, which every row's setup checks).
  */
 static void translate_miss(struct bench *b, unsigned int ops)
 {
-	const unsigned long *end = xlate_va + min(ops, (unsigned int)XLATE_N);
+	const unsigned long *end = xlate_va + ops;
 	phys_addr_t pa;
 
 	for (const unsigned long *va = xlate_va; va < end; va++)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the page-table tests share: mm/pgtable_test.c (the suite, single
- * pages, address spaces, races) and mm/pgtable_huge_test.c (huge pages,
- * splits, ranges).
+ * pages, address spaces), mm/pgtable_huge_test.c (huge pages, splits,
+ * ranges) and mm/pgtable_race_test.c (races).
  */
 #ifndef _MM_PGTABLE_TEST_H
 #define _MM_PGTABLE_TEST_H
@@ -104,6 +104,15 @@ static inline void give_back(struct list_head *held)
 	}
 }
 
+/* xorshift64*: the random sequences of the model and of the races. */
+static inline u64 model_rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
 /* The cases of mm/pgtable_huge_test.c (in the "pgtable" suite). */
 void test_split_2m(struct ktest *t);
 void test_remap_leaf(struct ktest *t);
@@ -114,6 +123,14 @@ void test_failed_split_undone(struct ktest *t);
 void test_map_range_sizes(struct ktest *t);
 #ifndef __HOSTED__
 void test_check_wx(struct ktest *t);
+#endif
+
+/* The cases of mm/pgtable_race_test.c (in the "pgtable" suite). */
+void test_translate_unmap_race(struct ktest *t);
+void test_translate_unmap_race_dir(struct ktest *t);
+void test_translate_cache_freed(struct ktest *t);
+#ifdef __HOSTED__
+void test_concurrent_tables(struct ktest *t);
 #endif
 
 #endif

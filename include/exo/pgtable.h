@@ -80,12 +80,17 @@ struct mm_struct {
 	struct page *pt_cache_page;
 };
 
+/* Whether @v is canonical, as a constant expression (virt_is_canonical()). */
+#define VIRT_IS_CANONICAL(v)	((v) < USER_HALF_END || (v) >= KERNEL_HALF_START)
+
 /*
- * mm_struct.pt_cache_va of an empty cache: non-canonical, like every
- * address less than 2 MiB above it, so no address the fast paths accept
- * matches it.
+ * mm_struct.pt_cache_va of an empty cache: the end of the lower half,
+ * non-canonical like every address less than 2 MiB above it, so no
+ * address the fast paths accept matches it.
  */
-#define PT_CACHE_NONE	(1UL << 47)
+#define PT_CACHE_NONE	USER_HALF_END
+BUILD_BUG_ON(VIRT_IS_CANONICAL(PT_CACHE_NONE) ||
+	     VIRT_IS_CANONICAL(PT_CACHE_NONE + PMD_SIZE - 1));
 
 /* The kernel's address space: the boot page tables and the shared kernel half. */
 extern struct mm_struct init_mm;
@@ -279,7 +284,7 @@ bool pgtable_huge_supported(pgflags_t size_flag);
 
 static inline bool virt_is_canonical(unsigned long v)
 {
-	return v < USER_HALF_END || v >= KERNEL_HALF_START;
+	return VIRT_IS_CANONICAL(v);
 }
 
 /* The PGD slot of @va in @mm. */

@@ -140,12 +140,18 @@ static __always_inline bool arch_flush_tlb_kernel_page_local(unsigned long va)
 	/* The cleared entry must be visible before a CPU coming online is missed. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/*
-	 * A plain read of the mask word, which the compiler folds into the
-	 * compare: the fence above is also a compiler barrier, so it is read
-	 * after it, and it is one aligned word.
+	 * Races with set_cpu_online() on a CPU coming up, on purpose: that
+	 * CPU's seq_cst fetch_or pairs with the fence above, and smpboot
+	 * flushes the CPU's whole TLB (global entries too) only after it.
+	 * Either this read sees the new bit and the caller shoots the CPU
+	 * down, or the CPU's flush comes after the cleared entry is visible.
+	 * data_race(), not READ_ONCE(): one aligned word read once, after
+	 * the fence (also a compiler barrier), and a volatile or atomic load
+	 * would not fold into the compare (one more instruction on the
+	 * unmap_page() fast path).
 	 */
 	me = this_cpu_read(tlb_cpu_bit);
-	if (BITS_TO_LONGS(NR_CPUS) != 1 || cpu_online_mask.bits[0] != me)
+	if (BITS_TO_LONGS(NR_CPUS) != 1 || data_race(cpu_online_mask.bits[0]) != me)
 		return false;
 	__invlpg(va);
 	this_cpu_add(tlb_stats.local_page_flushes, 1);

@@ -175,11 +175,47 @@ static void test_virt_spin_lock_mode(struct ktest *t)
 	ktest_log(t, "%s spinlocks", want ? "test-and-set" : "ticket");
 }
 
+/*
+ * arch_spin_trylock_uncontended() on lock words set by hand: it takes a
+ * free lock exactly as arch_spin_trylock() does (ticket 0xffff wrapping
+ * to 0 included) and leaves a held or queued lock's word as it was.
+ */
+static void test_trylock_uncontended(struct ktest *t)
+{
+	static const struct {
+		u16 owner, next;
+		bool free;
+	} w[] = {
+		{ 0, 0, true },
+		{ 5, 5, true },
+		{ 0xffff, 0xffff, true },	/* next wraps to 0 */
+		{ 5, 6, false },		/* held */
+		{ 5, 8, false },		/* held, two waiting */
+		{ 0xffff, 0, false },		/* held across the wrap */
+		{ 6, 5, false },		/* next behind owner: not free either */
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(w); i++) {
+		DEFINE_SPINLOCK(l);
+		DEFINE_SPINLOCK(ref);
+
+		l.owner = ref.owner = w[i].owner;
+		l.next = ref.next = w[i].next;
+		KTEST_EXPECT_EQ(t, arch_spin_trylock_uncontended(&l), w[i].free);
+		KTEST_EXPECT_EQ(t, arch_spin_trylock(&ref), w[i].free);
+		KTEST_EXPECT_EQ(t, l.owner, ref.owner);
+		KTEST_EXPECT_EQ(t, l.next, ref.next);
+		KTEST_EXPECT_EQ(t, l.owner, w[i].owner);
+		KTEST_EXPECT_EQ(t, l.next, (u16)(w[i].next + w[i].free));
+	}
+}
+
 static struct ktest_case cpufeature_cases[] = {
 	KTEST_CASE(test_features_match_cpuid),
 	KTEST_CASE(test_control_regs_follow_features),
 	KTEST_CASE(test_apic_mode),
 	KTEST_CASE(test_virt_spin_lock_mode),
+	KTEST_CASE(test_trylock_uncontended),
 	{}
 };
 
