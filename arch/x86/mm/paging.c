@@ -158,9 +158,12 @@ static void wx_scan_table(const pte_t *table, int level, unsigned long base, str
 	unsigned int left;
 
 	if (level == PT_LEVEL_PTE) {
-		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-			if (unlikely((pte_val(READ_ONCE(table[i])) & WX_MASK) == WX_BITS))
-				wx_found(st, base + i * size, level, table[i]);
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+			pte_t e = READ_ONCE(table[i]);
+
+			if (unlikely((pte_val(e) & WX_MASK) == WX_BITS))
+				wx_found(st, base + i * size, level, e);
+		}
 		if (in_direct_map(base))
 			st->dmap[0] += table_units(table);
 		return;
