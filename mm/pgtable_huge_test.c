@@ -392,4 +392,40 @@ void test_check_wx(struct ktest *t)
 	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
 	EXPECT_BASELINE(t, &b);
 }
+
+static int count_by_size(const struct pt_leaf *l, void *arg)
+{
+	unsigned long *n = arg;
+
+	if (l->size == PAGE_SIZE)
+		n[0]++;
+	else if (l->size == PMD_SIZE)
+		n[1]++;
+	else if (l->size == PUD_SIZE)
+		n[2]++;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The direct map's leaves by size, as paging_check_wx() counts them on
+ * its way (paging_init() prints them), agree with an mm_walk() of the
+ * direct map.
+ */
+void test_direct_map_counts(struct ktest *t)
+{
+	unsigned long scan[3], walk[3] = { 0, 0, 0 };
+
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+	paging_direct_map_counts(scan);
+	KTEST_ASSERT_EQ(t, mm_walk(&init_mm, PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE,
+				   count_by_size, walk), 0);
+	ktest_log(t, "direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB", walk[2], walk[1],
+		  walk[0]);
+	KTEST_EXPECT_GT(t, walk[0] + walk[1] + walk[2], 0UL);
+	KTEST_EXPECT_EQ(t, scan[0], walk[0]);
+	KTEST_EXPECT_EQ(t, scan[1], walk[1]);
+	KTEST_EXPECT_EQ(t, scan[2], walk[2]);
+}
 #endif

@@ -200,6 +200,18 @@ unsigned long paging_check_wx(bool report)
 }
 
 /**
+ * paging_direct_map_counts() - the direct map's leaves at the last W+X scan
+ * @counts: filled with the number of 4 KiB, 2 MiB and 1 GiB leaves in
+ *	[PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE), in that order
+ *
+ * As paging_check_wx() counted them on its way (paging_init() prints them).
+ */
+void paging_direct_map_counts(unsigned long counts[3])
+{
+	memcpy(counts, nr_maps, sizeof(nr_maps));
+}
+
+/**
  * paging_init() - build init_mm's tables, switch to them, check W+X
  *
  * Called by mm_core_init() once the page allocator runs.  Panics when the
