@@ -344,29 +344,88 @@ void test_map_range_sizes(struct ktest *t)
 
 #ifndef __HOSTED__
 /*
- * paging_check_wx() finds a W+X leaf in a page table (its tight loop) and
- * in a page directory, and nothing else.
+ * paging_check_wx() finds a W+X leaf in a page table (its tight loop), a
+ * page directory and a PDPT, and nothing else.  Each W+X leaf goes before
+ * the next assertion can abort the case: a leaf left behind would make
+ * every later check of the kernel's tables fail.
  */
 void test_check_wx(struct ktest *t)
 {
 	unsigned long va = KERN_VA + 3 * PUD_SIZE;
+	unsigned long gb = KERN_VA + 4 * PUD_SIZE;
+	unsigned long wx, wx_more;
+	struct baseline b;
+	int err, err_more;
 
+	baseline_take(&b);
 	KTEST_ASSERT_EQ(t, paging_check_wx(false), 0UL);
-	KTEST_ASSERT_EQ(t, map_range(va + 5 * PAGE_SIZE, FAKE_PA, PAGE_SIZE,
-				     PAGE_WRITABLE | PAGE_EXEC), 0);
-	KTEST_EXPECT_EQ(t, paging_check_wx(false), 1UL);
+	err = map_range(va + 5 * PAGE_SIZE, FAKE_PA, PAGE_SIZE, PAGE_WRITABLE | PAGE_EXEC);
+	wx = paging_check_wx(false);
 	/* Writable NX and read-only executable leaves are fine. */
-	KTEST_ASSERT_EQ(t, map_range(va + 8 * PAGE_SIZE, FAKE_PA, 2 * PAGE_SIZE, PAGE_WRITABLE), 0);
-	KTEST_ASSERT_EQ(t, map_range(va + 10 * PAGE_SIZE, FAKE_PA, PAGE_SIZE, PAGE_EXEC), 0);
-	KTEST_EXPECT_EQ(t, paging_check_wx(false), 1UL);
-	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
-		KTEST_ASSERT_EQ(t, map_range(va + 4 * PMD_SIZE, FAKE_PA, PMD_SIZE,
-					     PAGE_WRITABLE | PAGE_EXEC), 0);
-		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + 4 * PMD_SIZE).size, PMD_SIZE);
-		KTEST_EXPECT_EQ(t, paging_check_wx(false), 2UL);
-		KTEST_EXPECT_EQ(t, unmap_range(va + 4 * PMD_SIZE, PMD_SIZE), 0);
-	}
+	err_more = map_range(va + 8 * PAGE_SIZE, FAKE_PA, 2 * PAGE_SIZE, PAGE_WRITABLE) ?:
+		   map_range(va + 10 * PAGE_SIZE, FAKE_PA, PAGE_SIZE, PAGE_EXEC);
+	wx_more = paging_check_wx(false);
 	KTEST_EXPECT_EQ(t, unmap_range(va + 5 * PAGE_SIZE, 6 * PAGE_SIZE), 0);
+	KTEST_ASSERT_EQ(t, err, 0);
+	KTEST_ASSERT_EQ(t, err_more, 0);
+	KTEST_EXPECT_EQ(t, wx, 1UL);
+	KTEST_EXPECT_EQ(t, wx_more, 1UL);
+
+	if (pgtable_huge_supported(PAGE_HUGE_2M)) {
+		err = map_range(va + 4 * PMD_SIZE, FAKE_PA, PMD_SIZE, PAGE_WRITABLE | PAGE_EXEC);
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, va + 4 * PMD_SIZE).size, PMD_SIZE);
+		wx = paging_check_wx(false);
+		KTEST_EXPECT_EQ(t, unmap_range(va + 4 * PMD_SIZE, PMD_SIZE), 0);
+		KTEST_ASSERT_EQ(t, err, 0);
+		KTEST_EXPECT_EQ(t, wx, 1UL);
+	}
+	if (pgtable_huge_supported(PAGE_HUGE_1G)) {
+		err = map_range(gb, FAKE_PA, PUD_SIZE, PAGE_WRITABLE | PAGE_EXEC);
+		KTEST_EXPECT_EQ(t, leaf_of(&init_mm, gb).size, PUD_SIZE);
+		wx = paging_check_wx(false);
+		KTEST_EXPECT_EQ(t, unmap_range(gb, PUD_SIZE), 0);
+		KTEST_ASSERT_EQ(t, err, 0);
+		KTEST_EXPECT_EQ(t, wx, 1UL);
+	} else {
+		ktest_log(t, "no 1 GiB pages: the PDPT case is not run");
+	}
 	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+	EXPECT_BASELINE(t, &b);
+}
+
+static int count_by_size(const struct pt_leaf *l, void *arg)
+{
+	unsigned long *n = arg;
+
+	if (l->size == PAGE_SIZE)
+		n[0]++;
+	else if (l->size == PMD_SIZE)
+		n[1]++;
+	else if (l->size == PUD_SIZE)
+		n[2]++;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The direct map's leaves by size, as paging_check_wx() counts them on
+ * its way (paging_init() prints them), agree with an mm_walk() of the
+ * direct map.
+ */
+void test_direct_map_counts(struct ktest *t)
+{
+	unsigned long scan[3], walk[3] = { 0, 0, 0 };
+
+	KTEST_EXPECT_EQ(t, paging_check_wx(false), 0UL);
+	paging_direct_map_counts(scan);
+	KTEST_ASSERT_EQ(t, mm_walk(&init_mm, PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE,
+				   count_by_size, walk), 0);
+	ktest_log(t, "direct map: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB", walk[2], walk[1],
+		  walk[0]);
+	KTEST_EXPECT_GT(t, walk[0] + walk[1] + walk[2], 0UL);
+	KTEST_EXPECT_EQ(t, scan[0], walk[0]);
+	KTEST_EXPECT_EQ(t, scan[1], walk[1]);
+	KTEST_EXPECT_EQ(t, scan[2], walk[2]);
 }
 #endif

@@ -838,6 +838,7 @@ static struct ktest_case pgtable_cases[] = {
 	KTEST_CASE(test_last_page_flush),
 	KTEST_CASE(test_kernel_layout),
 	KTEST_CASE(test_check_wx),
+	KTEST_CASE(test_direct_map_counts),
 	KTEST_CASE(test_shell_commands),
 #endif
 	{}

@@ -123,6 +123,7 @@ void test_failed_split_undone(struct ktest *t);
 void test_map_range_sizes(struct ktest *t);
 #ifndef __HOSTED__
 void test_check_wx(struct ktest *t);
+void test_direct_map_counts(struct ktest *t);
 #endif
 
 /* The cases of mm/pgtable_race_test.c (in the "pgtable" suite). */

@@ -158,9 +158,12 @@ static void wx_scan_table(const pte_t *table, int level, unsigned long base, str
 	unsigned int left;
 
 	if (level == PT_LEVEL_PTE) {
-		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-			if (unlikely((pte_val(READ_ONCE(table[i])) & WX_MASK) == WX_BITS))
-				wx_found(st, base + i * size, level, table[i]);
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+			pte_t e = READ_ONCE(table[i]);
+
+			if (unlikely((pte_val(e) & WX_MASK) == WX_BITS))
+				wx_found(st, base + i * size, level, e);
+		}
 		if (in_direct_map(base))
 			st->dmap[0] += table_units(table);
 		return;
@@ -194,6 +197,18 @@ unsigned long paging_check_wx(bool report)
 	wx_scan_table(init_mm.pgd, PGTABLE_LEVELS, 0, &st);
 	memcpy(nr_maps, st.dmap, sizeof(nr_maps));
 	return st.count;
+}
+
+/**
+ * paging_direct_map_counts() - the direct map's leaves at the last W+X scan
+ * @counts: filled with the number of 4 KiB, 2 MiB and 1 GiB leaves in
+ *	[PAGE_OFFSET, PAGE_OFFSET + DIRECT_MAP_SIZE), in that order
+ *
+ * As paging_check_wx() counted them on its way (paging_init() prints them).
+ */
+void paging_direct_map_counts(unsigned long counts[3])
+{
+	memcpy(counts, nr_maps, sizeof(nr_maps));
 }
 
 /**

@@ -37,4 +37,7 @@ void paging_free_initmem(unsigned long start, unsigned long end);
  */
 unsigned long paging_check_wx(bool report);
 
+/* The direct map's 4 KiB, 2 MiB, 1 GiB leaves seen by the last paging_check_wx(). */
+void paging_direct_map_counts(unsigned long counts[3]);
+
 #endif
