@@ -10,6 +10,14 @@ of each fast path of vmlinux, so that every `make bench` re-checks them:
 
     scripts/bench-atomics.py [--objdump OBJDUMP] [--md] [--check]
                              [--guest LOG_OR_TABLE] [-v] vmlinux
+    scripts/bench-atomics.py selftest
+
+`--check` alone is structural (make check): it fails when a walked
+function is missing, a walk is incomplete (`?`), a loop row's loop head is
+not in its run function, or a zero row backtracked or is not zero.  With
+`--guest` (make bench, its own run's guest.log) it also compares each walk
+with its benchmark's figure.  `selftest` checks the walker on a synthetic
+disassembly (SELFTEST_FUNCS).
 
 Which instructions form the fast path.  From the entry of the function
 (or of each function of a pair, in order), the walk takes the
@@ -25,7 +33,7 @@ first undetermined conditional branches in a function (`dirs`); a walk
 that breaks them backs up to its last branch and takes the other side.
 The number of instructions walked is printed beside the counts, with the
 row's instructions per operation under -icount (`--guest`: make bench's
-guest.log or a guest table; Documentation/benchmarks.md by default): the
+guest.log or a guest table of a run of the same vmlinux): the
 walk covers the measured functions, the figure also the benchmark's loop
 and calls, so the figure must lie between the walk and the walk plus the
 row's allowance.  Outside it, the walk took another path than the
@@ -89,8 +97,10 @@ import sys
 #          not (F); the rest take the fall-through first;
 #   zero   (lowest, highest) instructions: the walk must show no atomic
 #          RMW and no shared-line store, and be that long.
-# --check fails when a function is missing, a zero row is not zero, or a
-# row's walk and its benchmark's figure disagree.
+# --check fails when a function is missing, a walk is incomplete, a loop
+# row's loop head is not in its run function, a zero row is not zero or
+# backtracked; with --guest, also when a row's walk and its benchmark's
+# figure disagree.
 T1_SLOW = ["__kmalloc_slow", "__kfree_full", "__kfree_slow", "__kfree_other",
            "__kmalloc_big", "printk"]
 TRAPS = ["slab_trap_null", "slab_trap_void"]
@@ -206,9 +216,14 @@ MEM = re.compile(r"^(%[a-z]s:)?(-?0x[0-9a-f]+|-?\d+)?(\(([^)]*)\))?$")
 
 def disassemble(objdump, vmlinux):
     """Return {addr: (mnemonic, operands)} and {name: addr} of the image."""
-    insns, syms = {}, {}
     out = subprocess.run([objdump, "-d", "--no-show-raw-insn", "-M", "att", vmlinux],
                          capture_output=True, text=True, check=True).stdout
+    return parse_objdump(out)
+
+
+def parse_objdump(out):
+    """{addr: (mnemonic, operands)} and {name: addr} of `objdump -d` text."""
+    insns, syms = {}, {}
     for line in out.splitlines():
         m = FUNC.match(line)
         if m:
@@ -282,6 +297,8 @@ def split_ops(ops):
 
 
 def is_mem(op):
+    if re.match(r"^%[a-z]s:", op):	# %gs:0x18, %gs:(%rax): segment-relative memory
+        return True
     return not op.startswith("%") and not op.startswith("$") and ("(" in op or ":" in op)
 
 
@@ -559,20 +576,24 @@ class Walk:
             addr = nxt
 
 
-def zero_row_problems(w, path, funcs, loop, syms, ends, expect):
+def loop_problems(w, funcs, syms, ends):
+    """Why a loop row's walk is not one pass round its run function's loop (or [])."""
+    start = syms[funcs[0]]
+    i = bisect.bisect_right(ends, start)
+    end = ends[i] if i < len(ends) else float("inf")
+    if w.cycle_head is None:
+        return ["no benchmark loop closed"]
+    if w.cycle_head[1] or not start <= w.cycle_head[0] < end:
+        return [f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
+                f"not in {funcs[0]}'s own loop"]
+    return []
+
+
+def zero_row_problems(w, path, loop, expect):
     """Why the walk of a ZERO row does not prove the fast path (or [])."""
     bad = []
     if w.backtracked:
         bad.append("the walk backtracked: not the straight fast path")
-    if loop:
-        start = syms[funcs[0]]
-        i = bisect.bisect_right(ends, start)
-        end = ends[i] if i < len(ends) else float("inf")
-        if w.cycle_head is None:
-            bad.append("no benchmark loop closed")
-        elif w.cycle_head[1] or not start <= w.cycle_head[0] < end:
-            bad.append(f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
-                       f"not in {funcs[0]}'s own loop")
     if loop and any(t.split()[0].startswith("call") for _, t, _, _ in path):
         bad.append("a call on the path: not inlined")
     if not expect[0] <= len(path) <= expect[1]:
@@ -616,27 +637,80 @@ def figure_problem(walked, fig, slack):
     return None
 
 
+class Row:
+    """The walk of one row of PATHS and what the structural check finds."""
+
+    def __init__(self, p, insns, addrs, image, local_percpu, syms, ends, verbose=False):
+        self.p, funcs = p, p["funcs"]
+        self.missing = [f for f in funcs if f not in syms]
+        w = self.w = Walk(insns, addrs, image, verbose, local_percpu, syms)
+        self.incomplete = False
+        for f in funcs:
+            if f in self.missing:
+                continue
+            tags = {r: ("arg" if r in p.get("args", ()) else "other") for r in ARG_REGS}
+            if verbose:
+                print(f"  {p['row']}: {f}", file=sys.stderr)
+            if not w.run(syms[f], tags, dict(p.get("consts", {})), bool(p.get("loop")),
+                         p.get("via", {}).get(f, ()), p.get("avoid", ()), p.get("dirs")):
+                w.notes.append(f"no path through {f} that keeps the row's conditions: the "
+                               f"counts are of the last walk tried")
+                self.incomplete = True
+        # A benchmark loop: one pass round the loop is one operation.
+        path = self.path = w.path[w.cycle:] if w.cycle is not None and p.get("loop") else w.path
+        self.atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
+        self.shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
+        self.local = sum(1 for _, _, _, st in path if st not in (None, "other"))
+        self.bad = []
+        if p.get("loop") and not self.missing:
+            self.bad += loop_problems(w, funcs, syms, ends)
+        if "zero" in p:
+            self.bad += zero_row_problems(w, path, p.get("loop"), p["zero"])
+            if self.atomics or self.shared:
+                self.bad.append("not zero")
+
+    def failed(self):
+        return bool(self.missing or self.incomplete or self.bad)
+
+
 def main():
+    if sys.argv[1:] == ["selftest"]:
+        return selftest()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("vmlinux")
+    ap.add_argument("vmlinux", help="the image (or `selftest`: check the walker on a "
+                    "synthetic disassembly)")
     ap.add_argument("--objdump", default="objdump")
     ap.add_argument("--nm", default="nm")
     ap.add_argument("--md", action="store_true", help="a Markdown table")
     ap.add_argument("--check", action="store_true",
-                    help="fail when a function is missing, a zero row is not zero, or a walk "
-                    "disagrees with its benchmark's instructions per op")
-    ap.add_argument("--guest", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                    "..", "Documentation", "benchmarks.md"),
-                    help="guest.log of make bench, or a guest table (default: the doc's)")
+                    help="fail when a function is missing, a walk is incomplete, a loop row's "
+                    "loop is not its run function's, a zero row is not zero or backtracked; "
+                    "with --guest also when a walk disagrees with its benchmark's figure")
+    ap.add_argument("--guest", help="guest.log of a make bench run of this vmlinux, or its "
+                    "guest table: the figures the walks are compared with")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the walked paths")
     args = ap.parse_args()
     insns, syms = disassemble(args.objdump, args.vmlinux)
-    addrs = sorted(insns)
     image = read_sections(args.vmlinux)
     local_percpu = percpu_offsets(args.nm, args.vmlinux, LOCAL_PERCPU)
+    figures = read_figures(args.guest) if args.guest else None
+    failed = report(PATHS, insns, syms, image, local_percpu, figures, args.md, args.verbose)
+    if args.check and failed:
+        what = "a missing function, an incomplete walk, a loop outside the run function, " \
+               "a zero row not zero"
+        if figures is not None:
+            what += f", or a walk that is not its benchmark's path (figures from " \
+                    f"{os.path.relpath(args.guest)}, which must be a run of this vmlinux)"
+        print(f"bench-atomics: FAILED: {failed} row(s) with {what}")
+        return 1
+    return 0
+
+
+def report(paths, insns, syms, image, local_percpu, figures, md, verbose):
+    """Print the rows of @paths; return how many fail (figures: None for none)."""
+    addrs = sorted(insns)
     ends = sorted(syms.values())
-    figures = read_figures(args.guest)
-    if args.md:
+    if md:
         print("| fast path (functions walked) | instructions walked | `-icount` per op "
               "| atomic RMW | stores to shared lines | local stores | which |")
         print("|---|---:|---:|---:|---:|---:|---|")
@@ -644,59 +718,132 @@ def main():
         print(f"{'fast path':44} {'insns':>5} {'icount':>7} {'atomic RMW':>10} "
               f"{'shared-line stores':>18} {'local stores':>12}  which")
     failed = 0
-    for p in PATHS:
-        row, funcs = p["row"], p["funcs"]
-        missing = [f for f in funcs if f not in syms]
-        failed += bool(missing)
-        w = Walk(insns, addrs, image, args.verbose, local_percpu, syms)
-        incomplete = False
-        for f in funcs:
-            if f in missing:
-                continue
-            tags = {r: ("arg" if r in p.get("args", ()) else "other") for r in ARG_REGS}
-            if args.verbose:
-                print(f"  {row}: {f}", file=sys.stderr)
-            if not w.run(syms[f], tags, dict(p.get("consts", {})), bool(p.get("loop")),
-                         p.get("via", {}).get(f, ()), p.get("avoid", ()), p.get("dirs")):
-                w.notes.append(f"no path through {f} that keeps the row's conditions: the "
-                               f"counts are of the last walk tried")
-                incomplete = True
-        # A benchmark loop: one pass round the loop is one operation.
-        path = w.path[w.cycle:] if w.cycle is not None and p.get("loop") else w.path
-        atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
-        shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
-        local = sum(1 for _, _, _, st in path if st not in (None, "other"))
-        bad = []
-        if "zero" in p:
-            bad = zero_row_problems(w, path, funcs, p.get("loop"), syms, ends, p["zero"])
-            if atomics or shared:
-                bad.append("not zero")
-        fig = figures.get(p["bench"]) if p.get("bench") else None
-        why = figure_problem(len(path), fig, p.get("slack", 2)) if not incomplete else None
+    for p in paths:
+        r = Row(p, insns, addrs, image, local_percpu, syms, ends, verbose)
+        fig = (figures or {}).get(p["bench"]) if p.get("bench") else None
+        why = figure_problem(len(r.path), fig, p.get("slack", 2)) if not r.incomplete else None
         if why:
-            bad.append(why)
-        w.notes += bad
-        if incomplete or bad:
-            failed += 1
-        walked = f"{len(path)}{'?' if incomplete else ''}"
+            r.bad.append(why)
+        r.w.notes += r.bad
+        failed += r.failed()
+        walked = f"{len(r.path)}{'?' if r.incomplete else ''}"
         figtext = f"{fig:g}" if fig is not None else ("--" if p.get("bench") else "n/a")
-        which = "; ".join([f"no symbol {m}" for m in missing] + w.notes +
-                          [f"RMW `{x}`" for x in atomics] + [f"store `{x}`" for x in shared])
-        if args.md:
+        which = "; ".join([f"no symbol {m}" for m in r.missing] + r.w.notes +
+                          [f"RMW `{x}`" for x in r.atomics] + [f"store `{x}`" for x in r.shared])
+        row, funcs = p["row"], p["funcs"]
+        if md:
             bench = f"; `{p['bench']}`" if p.get("bench") else ""
             print(f"| {row} (`{'`, `'.join(funcs)}`{bench}) | {walked} | {figtext} "
-                  f"| {len(atomics)} | {len(shared)} | {local} | {which.replace('|', '/')} |")
+                  f"| {len(r.atomics)} | {len(r.shared)} | {r.local} | {which.replace('|', '/')} |")
         else:
-            print(f"{row:44} {walked:>5} {figtext:>7} {len(atomics):10d} {len(shared):18d} "
-                  f"{local:12d}  {which.replace('`', '')}")
-    if args.check and failed:
-        print(f"bench-atomics: FAILED: {failed} row(s) with a missing function, a zero row "
-              f"not zero, or a walk that is not the benchmark's path (figures from "
-              f"{os.path.relpath(args.guest)}: after a change to a measured path, its "
-              f"figures come from a new make bench)")
-        return 1
-    return 0
+            print(f"{row:44} {walked:>5} {figtext:>7} {len(r.atomics):10d} {len(r.shared):18d} "
+                  f"{r.local:12d}  {which.replace('`', '')}")
+    return failed
 
+
+
+# The selftest's synthetic image: {function: [(label or None, instruction)]};
+# `@label` in an instruction is that label's address, as objdump prints a
+# branch target.  %gs:0x10 is a LOCAL_PERCPU variable, %gs:0x20 `current`.
+SELFTEST_FUNCS = {
+    # A benchmark loop with the fast path inlined: a per-CPU free list.
+    "run_inline": [
+        (None, "push   %rbx"), (None, "mov    %esi,%ebx"),
+        ("head", "mov    %gs:0x10,%rax"), (None, "mov    (%rax),%rdx"),
+        (None, "test   %rdx,%rdx"), (None, "je     @cold"),
+        (None, "mov    (%rdx),%rcx"), (None, "mov    %rcx,(%rax)"),
+        (None, "mov    %rdx,(%rax)"), (None, "sub    $0x1,%ebx"),
+        (None, "jne    @head"), (None, "pop    %rbx"), (None, "ret"),
+        ("cold", "call   @slowfn"), (None, "jmp    @head")],
+    # The slow path: an atomic RMW and stores to a global, through `current`.
+    "slowfn": [
+        (None, "lock incl 0x100(%rip)"), (None, "mov    %gs:0x20,%rax"),
+        (None, "mov    %rdi,0x8(%rax)"), (None, "ret")],
+    # A loop calling a fast or a slow function.
+    "run_calls": [
+        ("head", "mov    %gs:0x10,%rax"), (None, "cmpq   $0x0,(%rax)"),
+        (None, "je     @slow"), (None, "call   @fastfn"), (None, "jmp    @next"),
+        ("slow", "call   @slowfn"), ("next", "sub    $0x1,%esi"),
+        (None, "jne    @head"), (None, "ret")],
+    "fastfn": [(None, "mov    %rdi,%gs:0x18"), (None, "ret")],
+    # Its loop is in its callee: not a benchmark run function.
+    "outer": [(None, "call   @inner"), (None, "ret")],
+    "inner": [("l", "sub    $0x1,%edi"), (None, "jne    @l"), (None, "ret")],
+}
+
+
+def selftest_objdump(funcs, base=0xffffffff81000000):
+    """`objdump -d --no-show-raw-insn` text of @funcs, 4 bytes an instruction."""
+    addr, labels, layout = base, {}, []
+    for name, body in funcs.items():
+        labels[(name, None)] = (addr, name, 0)
+        for label, text in body:
+            if label:
+                labels[(name, label)] = (addr, name, addr - labels[(name, None)][0])
+            layout.append((name, addr, text))
+            addr += 4
+        addr += 0x10
+    out, cur = [], None
+    for name, a, text in layout:
+        if name != cur:
+            out += ["", f"{a:016x} <{name}>:"]
+            cur = name
+        m = re.search(r"@(\w+)", text)
+        if m:
+            key = (m.group(1), None) if (m.group(1), None) in labels else (name, m.group(1))
+            t, sym, off = labels[key]
+            where = f"<{sym}+0x{off:x}>" if off else f"<{sym}>"
+            text = text.replace(m.group(0), f"{t:x} {where}")
+        out.append(f"{a:x}:\t{text}")
+    return "\n".join(out) + "\n"
+
+
+def selftest():
+    """Check the walker on SELFTEST_FUNCS; return 0 when every case holds."""
+    insns, syms = parse_objdump(selftest_objdump(SELFTEST_FUNCS))
+    image = (b"", [])
+    failures = []
+
+    def row(**kw):
+        p = dict(row="t", **kw)
+        return Row(p, insns, sorted(insns), image, {0x10}, syms, sorted(syms.values()))
+
+    def expect(name, cond, got):
+        print(f"{'ok' if cond else 'not ok'} - {name}" + ("" if cond else f": got {got}"))
+        if not cond:
+            failures.append(name)
+
+    r = row(funcs=["run_inline"], loop=True, zero=(5, 12))
+    expect("inlined loop: one pass of 9 instructions, zero, 2 local stores",
+           not r.failed() and len(r.path) == 9 and r.local == 2 and not r.atomics,
+           (len(r.path), r.local, r.bad))
+    r = row(funcs=["run_inline"], loop=True, zero=(5, 8))
+    expect("zero row out of its length range fails", r.failed(), r.bad)
+    r = row(funcs=["run_inline"], loop=True, via={"run_inline": ["slowfn"]}, zero=(5, 20))
+    expect("zero row through the slow path: backtracked, not zero, a call",
+           r.w.backtracked and "not zero" in r.bad and
+           any("call on the path" in b for b in r.bad), r.bad)
+    expect("slow path: 1 atomic RMW, 2 shared-line stores (a global, through current)",
+           len(r.atomics) == 1 and len(r.shared) == 2, (r.atomics, r.shared))
+    r = row(funcs=["run_calls"], loop=True, via={"run_calls": ["fastfn"]})
+    expect("loop with calls: fast side, %gs store local, nothing shared",
+           not r.failed() and not r.shared and r.local == 1 and len(r.path) == 9,
+           (len(r.path), r.bad, r.shared))
+    r = row(funcs=["run_calls"], loop=True, dirs={"run_calls": "T"})
+    expect("dirs T takes the branch to the slow path",
+           not r.failed() and len(r.atomics) == 1, (r.atomics, r.bad))
+    r = row(funcs=["run_calls"], loop=True, avoid=["fastfn", "slowfn"])
+    expect("no path that keeps the conditions: incomplete", r.incomplete and r.failed(), r.bad)
+    r = row(funcs=["outer"], loop=True)
+    expect("loop head in a callee: not the run function's loop",
+           any("not in outer's own loop" in b for b in r.bad), r.bad)
+    r = row(funcs=["no_such_function"])
+    expect("missing function fails", r.missing and r.failed(), r.missing)
+    expect("figure within the walk's allowance passes", figure_problem(9, 9.05, 2) is None, "")
+    expect("figure above the allowance fails", figure_problem(9, 12, 2) is not None, "")
+    expect("figure below the walk fails", figure_problem(9, 8, 2) is not None, "")
+    print(f"bench-atomics selftest: {'FAILED: ' + ', '.join(failures) if failures else 'ok'}")
+    return 1 if failures else 0
 
 if __name__ == "__main__":
     sys.exit(main())
