@@ -84,9 +84,14 @@ import sys
 #   loop   true: funcs is the benchmark's own run function, and the walk
 #          is one pass round its loop, calls included: the operation the
 #          figure counts (the loop head must be in that function);
-#   slack  what the figure may exceed the walk by: the benchmark's batch
-#          entry and exit spread over its operations (loop rows), or its
-#          loop and calls around the functions walked (default 2);
+#   batch  (instructions, ops): what each batch runs outside the walked
+#          pass (the run function's entry to its loop head and its exit to
+#          its `ret`, the indirect call) and the benchmark's operations per
+#          batch (its .ops): the figure must be the walk plus
+#          instructions/ops, to within GAP_TOLERANCE per op;
+#   module (file, function): the benchmark's run function is in that
+#          module, beside vmlinux: its loop is walked there too (a call
+#          to the kernel counts as the call alone) and its pass added;
 #   args   argument registers holding caller-owned memory;
 #   consts argument values known to the row (they resolve compares and the
 #          jump tables of switches on them);
@@ -109,12 +114,12 @@ LARGE_SLOW = ["kmalloc_large", "free_large_pages", "free_large_refused_kfree", "
 PATHS = [
     # mm/slab_bench.c's loop, kmalloc()/kfree() inlined: the built-in path.
     dict(row="kmalloc(64)+kfree, built in (inlined)", funcs=["pair"], loop=True,
-         avoid=T1_SLOW, bench="kmalloc64_pair", zero=(12, 60)),
+         avoid=T1_SLOW, batch=(60, 64), bench="kmalloc64_pair", zero=(12, 60)),
     # slab_bench_module.ko's kmalloc(64, GFP_KERNEL) calls kmalloc_kernel():
-    # its loop and calls are not in vmlinux, hence the slack.
+    # its loop (pair64) is in the module and walked there.
     dict(row="kmalloc(64)+kfree, module (exported)", funcs=["kmalloc_kernel", "kfree"],
          args=("%rdi",), consts={"%rdi": 64}, avoid=T1_SLOW, bench="kmalloc64_pair_module",
-         slack=10, zero=(12, 60)),
+         module=("mm/slab_bench_module.ko", "pair64"), batch=(41, 64), zero=(12, 60)),
     # Tiers 2 and 3 from the built-in loop: the inline size test sends
     # them to __kmalloc_big(), the inline class test of kfree() to
     # __kfree_other(); tier 3's large block goes on to kfree_other_slow()
@@ -128,45 +133,49 @@ PATHS = [
          dirs={"__kmalloc_big": "FF", "__kfree_other": "FF"},
          avoid=["__kmalloc_slow", "__kfree_full", "kfree_other_slow", "kmalloc_slow", "printk",
                 "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
-         bench="kmalloc2048_pair"),
+         batch=(31, 64), bench="kmalloc2048_pair"),
     dict(row="kmalloc(16384)+kfree, tier 3", funcs=["pair"], loop=True,
          via={"pair": ["__kmalloc_big", "__kfree_other", "kfree_other_slow"]},
          dirs={"__kmalloc_big": "FT", "__kfree_other": "FT"},
          avoid=["__kmalloc_slow", "__kfree_full", "kmalloc_slow", "printk",
                 "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
-         bench="kmalloc16384_pair"),
+         batch=(31, 64), bench="kmalloc16384_pair"),
     dict(row="kmem_cache_alloc+kmem_cache_free, 64 B", funcs=["cache_pair"], loop=True,
          via={"cache_pair": ["__kmem_cache_alloc", "kmem_cache_free"]},
          avoid=["kmem_cache_free_slow", "kmem_cache_free_node", "printk"] + TRAPS,
-         bench="kmem_cache64_pair"),
+         batch=(18, 64), bench="kmem_cache64_pair"),
     dict(row="alloc_frame+free_frame", funcs=["frame_pair"], loop=True,
          via={"frame_pair": ["alloc_frame", "free_frame"]},
-         avoid=["alloc_frame_slow", "free_frame_slow", "printk"], bench="page_frame_pair"),
+         avoid=["alloc_frame_slow", "free_frame_slow", "printk"],
+         batch=(26, 64), bench="page_frame_pair"),
     # alloc_pages(gfp, n)/__free_pages(page, n) with a constant order, as
     # alloc_page()/__free_page() and the page_order*_pair benches write
     # them, compile to alloc_pages_order<n>/__free_pages_order<n>
     # (<exo/page_alloc.h>).
     dict(row="alloc_pages+__free_pages, order 0", funcs=["order0_pair"], loop=True,
          via={"order0_pair": ["alloc_pages_order0", "__free_pages_order0"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order0_pair"),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 64), bench="page_order0_pair"),
     dict(row="alloc_pages+__free_pages, order 3", funcs=["order3_pair"], loop=True,
          via={"order3_pair": ["alloc_pages_order3", "__free_pages_order3"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order3_pair"),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 64), bench="page_order3_pair"),
     dict(row="alloc_pages+__free_pages, order 9", funcs=["order9_pair"], loop=True,
          via={"order9_pair": ["alloc_pages_order9", "__free_pages_order9"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order9_pair",
-         slack=5),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 4), bench="page_order9_pair"),
     dict(row="map_page+unmap_page 4 KiB", funcs=["map_unmap_4k"], loop=True,
          via={"map_unmap_4k": ["map_page", "unmap_page"]}, avoid=["printk"],
-         bench="vm_map_unmap_4k"),
+         batch=(23, 64), bench="vm_map_unmap_4k"),
     dict(row="translate (cache hit)", funcs=["translate_one"], loop=True,
          via={"translate_one": ["translate"]}, dirs={"translate": "F"},
-         bench="vm_translate"),
+         batch=(29, 64), bench="vm_translate"),
     # Both caches miss: past the leaf-table cache (T), past the
     # page-directory cache (T) into the walk from the PDPT.
     dict(row="translate miss, cold 4 KiB walk", funcs=["translate_miss"], loop=True,
          via={"translate_miss": ["translate"]}, dirs={"translate": "TT"},
-         avoid=["translate_current", "printk"], bench="vm_translate_miss_cold_4k"),
+         avoid=["translate_current", "printk"],
+         batch=(28, 512), bench="vm_translate_miss_cold_4k"),
     # The slow paths the 4096 bursts take once per batch: the per-CPU
     # frame cache's refill from the buddy lists and its flush back, the
     # thread cache's, one pass (their loops run once per object of the
@@ -340,6 +349,7 @@ class Walk:
         self.notes = []
         self.cycle = None	# index of the loop head when the walk closed a loop
         self.flags = None	# (a, b) of a `cmp $b, reg` whose reg holds a known a
+        self.unlinked = False	# a module's code: a call to the next instruction calls out
 
     def tag_of(self, tags, reg):
         if reg in ("%rsp", "%rbp"):
@@ -558,6 +568,9 @@ class Walk:
                 if tgt is None:
                     self.notes.append(f"{plain} {ops} not followed")
                     return False
+                if plain.startswith("call") and tgt == nxt and self.unlinked:
+                    addr = nxt	# a module's call out, not relocated: the call alone
+                    continue
                 name = self.sym_at.get(tgt)
                 if name in self.avoid:
                     self.notes.append(f"entered {name}")
@@ -626,15 +639,47 @@ def read_figures(path):
     return out
 
 
-def figure_problem(walked, fig, slack):
+# How far (instructions per op) a figure may be from the walk plus its
+# batch's share: an operation's instructions are exact under -icount.
+GAP_TOLERANCE = 0.5
+
+
+def figure_problem(walked, fig, batch):
     """Why a walk of @walked instructions is not the path of a figure (or None)."""
     if fig is None:
         return None
-    if walked > fig + 0.5 or fig > walked + slack + 0.5:
-        return (f"{walked} instructions walked, the benchmark {fig:g} per op: expected "
-                f"{walked}..{walked + slack} (the walk plus at most {slack}): "
-                f"not the benchmark's path")
+    gap = batch[0] / batch[1]
+    if abs(fig - walked - gap) > GAP_TOLERANCE:
+        return (f"{walked} instructions walked + {batch[0]}/{batch[1]} per batch = "
+                f"{walked + gap:.2f}, the benchmark {fig:g} per op (tolerance "
+                f"{GAP_TOLERANCE}): not the benchmark's path")
     return None
+
+
+def module_pass(objdump, vmlinux, module, verbose=False):
+    """(instructions of one pass round @module's loop, problem or None).
+
+    @module is (file beside vmlinux, run function).  In the module's
+    unlinked code a call to the kernel targets its own next instruction:
+    the walk counts it as the call alone (the kernel's side is the row's
+    walk of vmlinux).
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(vmlinux)), module[0])
+    try:
+        out = subprocess.run([objdump, "-d", "-j", ".text", "--no-show-raw-insn", "-M", "att",
+                              path], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        return None, f"cannot disassemble {module[0]}: {e}"
+    insns, syms = parse_objdump(out)
+    if module[1] not in syms:
+        return None, f"no {module[1]} in {module[0]}"
+    w = Walk(insns, sorted(insns), (b"", []), verbose, frozenset(), syms)
+    w.unlinked = True
+    tags = {r: "other" for r in ARG_REGS}
+    if not w.run(syms[module[1]], tags, {}, True) or w.cycle is None:
+        return None, f"no loop walked in {module[1]} of {module[0]}"
+    bad = loop_problems(w, [module[1]], syms, sorted(syms.values()))
+    return len(w.path) - w.cycle, (bad[0] + f" ({module[0]})") if bad else None
 
 
 class Row:
@@ -688,13 +733,16 @@ def main():
                     "with --guest also when a walk disagrees with its benchmark's figure")
     ap.add_argument("--guest", help="guest.log of a make bench run of this vmlinux, or its "
                     "guest table: the figures the walks are compared with")
+    ap.add_argument("--partial", action="store_true", help="--guest is a run of some "
+                    "benchmarks: a row without a figure passes (else it fails)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the walked paths")
     args = ap.parse_args()
     insns, syms = disassemble(args.objdump, args.vmlinux)
     image = read_sections(args.vmlinux)
     local_percpu = percpu_offsets(args.nm, args.vmlinux, LOCAL_PERCPU)
     figures = read_figures(args.guest) if args.guest else None
-    failed = report(PATHS, insns, syms, image, local_percpu, figures, args.md, args.verbose)
+    failed = report(PATHS, insns, syms, image, local_percpu, figures, args.md, args.verbose,
+                    args.objdump, args.vmlinux, args.partial)
     if args.check and failed:
         what = "a missing function, an incomplete walk, a loop outside the run function, " \
                "a zero row not zero"
@@ -706,8 +754,14 @@ def main():
     return 0
 
 
-def report(paths, insns, syms, image, local_percpu, figures, md, verbose):
-    """Print the rows of @paths; return how many fail (figures: None for none)."""
+def report(paths, insns, syms, image, local_percpu, figures, md, verbose, objdump="objdump",
+           vmlinux="vmlinux", partial=False):
+    """Print the rows of @paths; return how many fail.
+
+    @figures: {benchmark: figure} of a run of this vmlinux, None for a
+    structural check; @partial: a run of some benchmarks only (a row
+    without a figure is not checked against one).
+    """
     addrs = sorted(insns)
     ends = sorted(syms.values())
     if md:
@@ -721,7 +775,19 @@ def report(paths, insns, syms, image, local_percpu, figures, md, verbose):
     for p in paths:
         r = Row(p, insns, addrs, image, local_percpu, syms, ends, verbose)
         fig = (figures or {}).get(p["bench"]) if p.get("bench") else None
-        why = figure_problem(len(r.path), fig, p.get("slack", 2)) if not r.incomplete else None
+        walked_n = len(r.path)
+        if p.get("module") and figures is not None:
+            n, why = module_pass(objdump, vmlinux, p["module"], verbose)
+            if why:
+                r.bad.append(why)
+            else:
+                walked_n += n
+                r.w.notes.append(f"+ {n} in {p['module'][1]}'s loop ({p['module'][0]})")
+        if figures is not None and p.get("bench") and fig is None and not partial:
+            r.bad.append(f"no figure for {p['bench']} in the guest log (renamed, or the "
+                         f"boot died)")
+        why = figure_problem(walked_n, fig, p["batch"]) if fig is not None and \
+            not r.incomplete else None
         if why:
             r.bad.append(why)
         r.w.notes += r.bad
@@ -839,9 +905,14 @@ def selftest():
            any("not in outer's own loop" in b for b in r.bad), r.bad)
     r = row(funcs=["no_such_function"])
     expect("missing function fails", r.missing and r.failed(), r.missing)
-    expect("figure within the walk's allowance passes", figure_problem(9, 9.05, 2) is None, "")
-    expect("figure above the allowance fails", figure_problem(9, 12, 2) is not None, "")
-    expect("figure below the walk fails", figure_problem(9, 8, 2) is not None, "")
+    expect("figure = walk + batch/ops within 0.5 passes",
+           figure_problem(63, 63.05, (28, 512)) is None and
+           figure_problem(47, 51.5, (18, 4)) is None, "")
+    expect("a walk 2 short of the figure fails (wrong direction)",
+           figure_problem(61, 63.05, (28, 512)) is not None, "")
+    expect("a walk 1 off with 4 ops a batch fails", figure_problem(46, 51.5, (18, 4)) is not None
+           and figure_problem(48, 51.5, (18, 4)) is not None, "")
+    expect("figure below the walk fails", figure_problem(9, 8, (0, 64)) is not None, "")
     print(f"bench-atomics selftest: {'FAILED: ' + ', '.join(failures) if failures else 'ok'}")
     return 1 if failures else 0
 
