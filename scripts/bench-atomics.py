@@ -9,7 +9,7 @@ figures cannot show either.  This script counts both from the disassembly
 of each fast path of vmlinux, so that every `make bench` re-checks them:
 
     scripts/bench-atomics.py [--objdump OBJDUMP] [--md] [--check]
-                             [--guest LOG_OR_TABLE] [-v] vmlinux
+                             [--guest LOG_OR_TABLE [--partial]] [-v] vmlinux
     scripts/bench-atomics.py selftest
 
 `--check` alone is structural (make check): it fails when a walked
@@ -33,11 +33,13 @@ first undetermined conditional branches in a function (`dirs`); a walk
 that breaks them backs up to its last branch and takes the other side.
 The number of instructions walked is printed beside the counts, with the
 row's instructions per operation under -icount (`--guest`: make bench's
-guest.log or a guest table of a run of the same vmlinux): the
-walk covers the measured functions, the figure also the benchmark's loop
-and calls, so the figure must lie between the walk and the walk plus the
-row's allowance.  Outside it, the walk took another path than the
-benchmark: `--check` fails.  A `?` after the count: no path that keeps
+guest.log or a guest table of a run of the same vmlinux): one pass of
+the walked loop is one operation, so the figure must be the walk plus
+the row's `batch` share (what a batch runs outside the loop, over its
+operations) to within GAP_TOLERANCE.  Outside it, the walk took another
+path than the benchmark: `--check` fails, as it does for a benchmarked
+row without a figure unless `--partial` (a BENCH= subset run).  A `?`
+after the count: no path that keeps
 the row's conditions was found within MAX_WALKS walks (the counts are
 then those of the last one).
 
