@@ -171,32 +171,45 @@ static void print_fixed(char *buf, size_t size, u64 hundredths)
 }
 
 /*
- * Under -icount every batch of a row without an interrupt is the median
- * to the instruction, so a batch's excess over it is its ticks' own work.
- * A row with interrupts in a quarter of its batches or more (long
- * batches) is left out: its median batch may hold a tick itself.
+ * Under -icount every batch of a row without an interrupt takes the same
+ * instructions, so a batch's excess over them is its ticks' own work.
+ * Only such exact rows count: a batch with paused time is skipped (its
+ * ticks may have come while paused, their cost subtracted), and a row
+ * whose interrupt-free batches differ, or whose tick batch is not above
+ * them, is left out (KVM cycles, a row whose work varies).
  */
-void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const unsigned int *ticks,
-		       const unsigned int *irqs, unsigned int batches, u64 median)
+void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const u64 *excluded,
+		       const unsigned int *ticks, const unsigned int *irqs, unsigned int batches)
 {
-	unsigned int hit = 0;
+	unsigned long n = 0;
+	u64 base = 0, excess = 0;
+	bool have_base = false;
 
-	for (unsigned int i = 0; i < batches; i++)
-		hit += irqs[i] != 0;
-	if (hit * 4 >= batches)
+	for (unsigned int i = 0; i < batches; i++) {
+		if (irqs[i] || (excluded && excluded[i]))
+			continue;
+		if (have_base && raw[i] != base)
+			return;
+		base = raw[i];
+		have_base = true;
+	}
+	if (!have_base)
 		return;
 	for (unsigned int i = 0; i < batches; i++) {
-		if (!ticks[i] || ticks[i] != irqs[i])
+		if (!ticks[i] || ticks[i] != irqs[i] || (excluded && excluded[i]))
 			continue;
-		acc->ticks += ticks[i];
-		if (raw[i] * 100 > median)
-			acc->excess += raw[i] * 100 - median;
+		if (raw[i] <= base)
+			return;
+		n += ticks[i];
+		excess += raw[i] - base;
 	}
+	acc->ticks += n;
+	acc->excess += excess;
 }
 
 static void run_one(const struct bench_def *d, u64 overhead)
 {
-	static u64 samples[MAX_BATCHES], raw[MAX_BATCHES];
+	static u64 samples[MAX_BATCHES], raw[MAX_BATCHES], excluded[MAX_BATCHES];
 	static unsigned int batch_ticks[MAX_BATCHES], batch_irqs[MAX_BATCHES];
 	unsigned int ops = d->ops ? d->ops : 64;
 	unsigned int batches = d->batches ? d->batches : 101;
@@ -232,6 +245,7 @@ static void run_one(const struct bench_def *d, u64 overhead)
 			continue;
 		samples[i - WARMUP_BATCHES] = ticks * 100 / ops;
 		raw[i - WARMUP_BATCHES] = ticks;
+		excluded[i - WARMUP_BATCHES] = b.excluded;
 		batch_ticks[i - WARMUP_BATCHES] = st1.timer_ticks - st0.timer_ticks;
 		batch_irqs[i - WARMUP_BATCHES] = st1.irqs - st0.irqs;
 		sum += ticks * 100 / ops;
@@ -242,8 +256,7 @@ static void run_one(const struct bench_def *d, u64 overhead)
 	if (d->teardown)
 		d->teardown(&b);
 	sort_u64(samples, batches);
-	bench_count_ticks(&tick_cost, raw, batch_ticks, batch_irqs, batches,
-			  samples[batches / 2] * ops);
+	bench_count_ticks(&tick_cost, raw, excluded, batch_ticks, batch_irqs, batches);
 	print_fixed(med, sizeof(med), samples[batches / 2]);
 	print_fixed(p10, sizeof(p10), samples[batches / 10]);
 	print_fixed(p90, sizeof(p90), samples[batches * 9 / 10]);
@@ -338,12 +351,12 @@ int bench_run(const char *filter)
 		int len = slash ? (int)(slash - bench_unit) : (int)strlen(bench_unit);
 		char each[24];
 
-		print_fixed(each, sizeof(each), tick_cost.excess / tick_cost.ticks);
+		print_fixed(each, sizeof(each), tick_cost.excess * 100 / tick_cost.ticks);
 		printk("bench: timer tick: %s %.*s per tick, the mean over the %lu ticks inside "
-		       "timed batches (their batches' excess over the row's median)\n", each,
-		       len, bench_unit, tick_cost.ticks);
+		       "timed batches of exact rows (their batches' excess over the row's "
+		       "interrupt-free batches)\n", each, len, bench_unit, tick_cost.ticks);
 	} else {
-		printk("bench: timer tick: no tick inside a timed batch\n");
+		printk("bench: timer tick: no tick inside a timed batch of an exact row\n");
 	}
 	return n;
 }

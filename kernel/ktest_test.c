@@ -86,29 +86,61 @@ static void test_bench_filter(struct ktest *t)
 }
 
 /*
- * The timer tick's cost: the batches with ticks and no other interrupt,
- * above the median; a row with interrupts in a quarter of its batches
- * (its median may hold one) is left out.
+ * The timer tick's cost: the batches with ticks and no other interrupt
+ * or pause, by their excess over the row's interrupt-free batches, when
+ * those all took the same time and every tick batch took more.
  */
 static void test_bench_tick_cost(struct ktest *t)
 {
-	static const u64 raw[12] = { 1000, 1000, 1000, 1800, 1000, 5000,
-				     1000, 1000, 1000, 1000, 1000, 1000 };
-	static const unsigned int ticks[12] = { 0, 0, 0, 1, 0, 1 };
-	static const unsigned int irqs[12] = { 0, 0, 0, 1, 0, 2 };
-	static const unsigned int many[12] = { 1, 0, 0, 1, 0, 1 };
+	/* 1757 a batch: not a multiple of 64 ops (a per-op median truncates). */
+	static const u64 raw[12] = { 1757, 1757, 1757, 2257, 1757, 5000,
+				     1757, 3157, 1757, 1757, 1757, 1757 };
+	static const unsigned int ticks[12] = { 0, 0, 0, 1, 0, 1, 0, 2 };
+	static const unsigned int irqs[12] = { 0, 0, 0, 1, 0, 2, 0, 2 };
+	static const u64 below[12] = { 1757, 1757, 1757, 1700, 1757, 5000,
+				       1757, 3157, 1757, 1757, 1757, 1757 };
+	static const u64 uneven[12] = { 1757, 1758, 1757, 2257, 1757, 5000,
+					1757, 3157, 1757, 1757, 1757, 1757 };
+	static const u64 paused[12] = { 0, 0, 0, 0, 0, 0, 0, 9 };
+	static const u64 paused_free[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 };
 	struct bench_tick_cost acc = { 0 };
 
 	if (!IS_ENABLED(CONFIG_BENCH))
 		KTEST_SKIP(t, "CONFIG_BENCH=n");
-	/* Batch 5 also took another interrupt: not counted. */
-	bench_count_ticks(&acc, raw, ticks, irqs, 12, 1000 * 100);
+	/*
+	 * Batch 3: one tick, 500 over; batch 7: two ticks, 1400 over;
+	 * batch 5 also took another interrupt: not counted.  Exactly 500 +
+	 * 1400 (a median of per-op hundredths times 64 made it 20 more a
+	 * tick).
+	 */
+	bench_count_ticks(&acc, raw, NULL, ticks, irqs, 12);
+	KTEST_EXPECT_EQ(t, acc.ticks, 3ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 1900ull);
+	/* A tick batch below the interrupt-free ones: the row is left out. */
+	bench_count_ticks(&acc, below, NULL, ticks, irqs, 12);
+	KTEST_EXPECT_EQ(t, acc.ticks, 3ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 1900ull);
+	/* Interrupt-free batches that differ (not exact): left out. */
+	bench_count_ticks(&acc, uneven, NULL, ticks, irqs, 12);
+	KTEST_EXPECT_EQ(t, acc.ticks, 3ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 1900ull);
+	/* Batch 7 had paused time: its two ticks are not counted. */
+	acc = (struct bench_tick_cost){ 0 };
+	bench_count_ticks(&acc, raw, paused, ticks, irqs, 12);
 	KTEST_EXPECT_EQ(t, acc.ticks, 1ul);
-	KTEST_EXPECT_EQ(t, acc.excess, 800ull * 100);
-	/* Three batches of twelve with interrupts: the row is left out. */
-	bench_count_ticks(&acc, raw, many, many, 12, 1000 * 100);
-	KTEST_EXPECT_EQ(t, acc.ticks, 1ul);
-	KTEST_EXPECT_EQ(t, acc.excess, 800ull * 100);
+	KTEST_EXPECT_EQ(t, acc.excess, 500ull);
+	/* A paused interrupt-free batch is no reference (9 ticks shorter). */
+	acc = (struct bench_tick_cost){ 0 };
+	{
+		u64 r[12];
+
+		for (unsigned int i = 0; i < 12; i++)
+			r[i] = raw[i];
+		r[11] -= 9;
+		bench_count_ticks(&acc, r, paused_free, ticks, irqs, 12);
+	}
+	KTEST_EXPECT_EQ(t, acc.ticks, 3ul);
+	KTEST_EXPECT_EQ(t, acc.excess, 1900ull);
 }
 
 static void bench_nop(struct bench *b, unsigned int ops)

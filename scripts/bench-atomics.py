@@ -9,7 +9,15 @@ figures cannot show either.  This script counts both from the disassembly
 of each fast path of vmlinux, so that every `make bench` re-checks them:
 
     scripts/bench-atomics.py [--objdump OBJDUMP] [--md] [--check]
-                             [--guest LOG_OR_TABLE] [-v] vmlinux
+                             [--guest LOG_OR_TABLE [--partial]] [-v] vmlinux
+    scripts/bench-atomics.py selftest
+
+`--check` alone is structural (make check): it fails when a walked
+function is missing, a walk is incomplete (`?`), a loop row's loop head is
+not in its run function, or a zero row backtracked or is not zero.  With
+`--guest` (make bench, its own run's guest.log) it also compares each walk
+with its benchmark's figure.  `selftest` checks the walker on a synthetic
+disassembly (SELFTEST_FUNCS).
 
 Which instructions form the fast path.  From the entry of the function
 (or of each function of a pair, in order), the walk takes the
@@ -25,11 +33,13 @@ first undetermined conditional branches in a function (`dirs`); a walk
 that breaks them backs up to its last branch and takes the other side.
 The number of instructions walked is printed beside the counts, with the
 row's instructions per operation under -icount (`--guest`: make bench's
-guest.log or a guest table; Documentation/benchmarks.md by default): the
-walk covers the measured functions, the figure also the benchmark's loop
-and calls, so the figure must lie between the walk and the walk plus the
-row's allowance.  Outside it, the walk took another path than the
-benchmark: `--check` fails.  A `?` after the count: no path that keeps
+guest.log or a guest table of a run of the same vmlinux): one pass of
+the walked loop is one operation, so the figure must be the walk plus
+the row's `batch` share (what a batch runs outside the loop, over its
+operations) to within GAP_TOLERANCE.  Outside it, the walk took another
+path than the benchmark: `--check` fails, as it does for a benchmarked
+row without a figure unless `--partial` (a BENCH= subset run).  A `?`
+after the count: no path that keeps
 the row's conditions was found within MAX_WALKS walks (the counts are
 then those of the last one).
 
@@ -76,9 +86,14 @@ import sys
 #   loop   true: funcs is the benchmark's own run function, and the walk
 #          is one pass round its loop, calls included: the operation the
 #          figure counts (the loop head must be in that function);
-#   slack  what the figure may exceed the walk by: the benchmark's batch
-#          entry and exit spread over its operations (loop rows), or its
-#          loop and calls around the functions walked (default 2);
+#   batch  (instructions, ops): what each batch runs outside the walked
+#          pass (the run function's entry to its loop head and its exit to
+#          its `ret`, the indirect call) and the benchmark's operations per
+#          batch (its .ops): the figure must be the walk plus
+#          instructions/ops, to within GAP_TOLERANCE per op;
+#   module (file, function): the benchmark's run function is in that
+#          module, beside vmlinux: its loop is walked there too (a call
+#          to the kernel counts as the call alone) and its pass added;
 #   args   argument registers holding caller-owned memory;
 #   consts argument values known to the row (they resolve compares and the
 #          jump tables of switches on them);
@@ -89,8 +104,10 @@ import sys
 #          not (F); the rest take the fall-through first;
 #   zero   (lowest, highest) instructions: the walk must show no atomic
 #          RMW and no shared-line store, and be that long.
-# --check fails when a function is missing, a zero row is not zero, or a
-# row's walk and its benchmark's figure disagree.
+# --check fails when a function is missing, a walk is incomplete, a loop
+# row's loop head is not in its run function, a zero row is not zero or
+# backtracked; with --guest, also when a row's walk and its benchmark's
+# figure disagree.
 T1_SLOW = ["__kmalloc_slow", "__kfree_full", "__kfree_slow", "__kfree_other",
            "__kmalloc_big", "printk"]
 TRAPS = ["slab_trap_null", "slab_trap_void"]
@@ -99,12 +116,12 @@ LARGE_SLOW = ["kmalloc_large", "free_large_pages", "free_large_refused_kfree", "
 PATHS = [
     # mm/slab_bench.c's loop, kmalloc()/kfree() inlined: the built-in path.
     dict(row="kmalloc(64)+kfree, built in (inlined)", funcs=["pair"], loop=True,
-         avoid=T1_SLOW, bench="kmalloc64_pair", zero=(12, 60)),
+         avoid=T1_SLOW, batch=(60, 64), bench="kmalloc64_pair", zero=(12, 60)),
     # slab_bench_module.ko's kmalloc(64, GFP_KERNEL) calls kmalloc_kernel():
-    # its loop and calls are not in vmlinux, hence the slack.
+    # its loop (pair64) is in the module and walked there.
     dict(row="kmalloc(64)+kfree, module (exported)", funcs=["kmalloc_kernel", "kfree"],
          args=("%rdi",), consts={"%rdi": 64}, avoid=T1_SLOW, bench="kmalloc64_pair_module",
-         slack=10, zero=(12, 60)),
+         module=("mm/slab_bench_module.ko", "pair64"), batch=(41, 64), zero=(12, 60)),
     # Tiers 2 and 3 from the built-in loop: the inline size test sends
     # them to __kmalloc_big(), the inline class test of kfree() to
     # __kfree_other(); tier 3's large block goes on to kfree_other_slow()
@@ -118,45 +135,49 @@ PATHS = [
          dirs={"__kmalloc_big": "FF", "__kfree_other": "FF"},
          avoid=["__kmalloc_slow", "__kfree_full", "kfree_other_slow", "kmalloc_slow", "printk",
                 "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
-         bench="kmalloc2048_pair"),
+         batch=(31, 64), bench="kmalloc2048_pair"),
     dict(row="kmalloc(16384)+kfree, tier 3", funcs=["pair"], loop=True,
          via={"pair": ["__kmalloc_big", "__kfree_other", "kfree_other_slow"]},
          dirs={"__kmalloc_big": "FT", "__kfree_other": "FT"},
          avoid=["__kmalloc_slow", "__kfree_full", "kmalloc_slow", "printk",
                 "kfree_t1_node", "kfree_t2_node"] + LARGE_SLOW + TRAPS,
-         bench="kmalloc16384_pair"),
+         batch=(31, 64), bench="kmalloc16384_pair"),
     dict(row="kmem_cache_alloc+kmem_cache_free, 64 B", funcs=["cache_pair"], loop=True,
          via={"cache_pair": ["__kmem_cache_alloc", "kmem_cache_free"]},
          avoid=["kmem_cache_free_slow", "kmem_cache_free_node", "printk"] + TRAPS,
-         bench="kmem_cache64_pair"),
+         batch=(18, 64), bench="kmem_cache64_pair"),
     dict(row="alloc_frame+free_frame", funcs=["frame_pair"], loop=True,
          via={"frame_pair": ["alloc_frame", "free_frame"]},
-         avoid=["alloc_frame_slow", "free_frame_slow", "printk"], bench="page_frame_pair"),
+         avoid=["alloc_frame_slow", "free_frame_slow", "printk"],
+         batch=(26, 64), bench="page_frame_pair"),
     # alloc_pages(gfp, n)/__free_pages(page, n) with a constant order, as
     # alloc_page()/__free_page() and the page_order*_pair benches write
     # them, compile to alloc_pages_order<n>/__free_pages_order<n>
     # (<exo/page_alloc.h>).
     dict(row="alloc_pages+__free_pages, order 0", funcs=["order0_pair"], loop=True,
          via={"order0_pair": ["alloc_pages_order0", "__free_pages_order0"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order0_pair"),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 64), bench="page_order0_pair"),
     dict(row="alloc_pages+__free_pages, order 3", funcs=["order3_pair"], loop=True,
          via={"order3_pair": ["alloc_pages_order3", "__free_pages_order3"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order3_pair"),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 64), bench="page_order3_pair"),
     dict(row="alloc_pages+__free_pages, order 9", funcs=["order9_pair"], loop=True,
          via={"order9_pair": ["alloc_pages_order9", "__free_pages_order9"]},
-         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"], bench="page_order9_pair",
-         slack=5),
+         avoid=["alloc_pages_slow", "__free_pages_slow", "printk"],
+         batch=(18, 4), bench="page_order9_pair"),
     dict(row="map_page+unmap_page 4 KiB", funcs=["map_unmap_4k"], loop=True,
          via={"map_unmap_4k": ["map_page", "unmap_page"]}, avoid=["printk"],
-         bench="vm_map_unmap_4k"),
+         batch=(23, 64), bench="vm_map_unmap_4k"),
     dict(row="translate (cache hit)", funcs=["translate_one"], loop=True,
          via={"translate_one": ["translate"]}, dirs={"translate": "F"},
-         bench="vm_translate"),
+         batch=(29, 64), bench="vm_translate"),
     # Both caches miss: past the leaf-table cache (T), past the
     # page-directory cache (T) into the walk from the PDPT.
     dict(row="translate miss, cold 4 KiB walk", funcs=["translate_miss"], loop=True,
          via={"translate_miss": ["translate"]}, dirs={"translate": "TT"},
-         avoid=["translate_current", "printk"], bench="vm_translate_miss_cold_4k"),
+         avoid=["translate_current", "printk"],
+         batch=(28, 512), bench="vm_translate_miss_cold_4k"),
     # The slow paths the 4096 bursts take once per batch: the per-CPU
     # frame cache's refill from the buddy lists and its flush back, the
     # thread cache's, one pass (their loops run once per object of the
@@ -206,9 +227,14 @@ MEM = re.compile(r"^(%[a-z]s:)?(-?0x[0-9a-f]+|-?\d+)?(\(([^)]*)\))?$")
 
 def disassemble(objdump, vmlinux):
     """Return {addr: (mnemonic, operands)} and {name: addr} of the image."""
-    insns, syms = {}, {}
     out = subprocess.run([objdump, "-d", "--no-show-raw-insn", "-M", "att", vmlinux],
                          capture_output=True, text=True, check=True).stdout
+    return parse_objdump(out)
+
+
+def parse_objdump(out):
+    """{addr: (mnemonic, operands)} and {name: addr} of `objdump -d` text."""
+    insns, syms = {}, {}
     for line in out.splitlines():
         m = FUNC.match(line)
         if m:
@@ -282,6 +308,8 @@ def split_ops(ops):
 
 
 def is_mem(op):
+    if re.match(r"^%[a-z]s:", op):	# %gs:0x18, %gs:(%rax): segment-relative memory
+        return True
     return not op.startswith("%") and not op.startswith("$") and ("(" in op or ":" in op)
 
 
@@ -323,6 +351,7 @@ class Walk:
         self.notes = []
         self.cycle = None	# index of the loop head when the walk closed a loop
         self.flags = None	# (a, b) of a `cmp $b, reg` whose reg holds a known a
+        self.unlinked = False	# a module's code: a call to the next instruction calls out
 
     def tag_of(self, tags, reg):
         if reg in ("%rsp", "%rbp"):
@@ -541,6 +570,9 @@ class Walk:
                 if tgt is None:
                     self.notes.append(f"{plain} {ops} not followed")
                     return False
+                if plain.startswith("call") and tgt == nxt and self.unlinked:
+                    addr = nxt	# a module's call out, not relocated: the call alone
+                    continue
                 name = self.sym_at.get(tgt)
                 if name in self.avoid:
                     self.notes.append(f"entered {name}")
@@ -559,20 +591,24 @@ class Walk:
             addr = nxt
 
 
-def zero_row_problems(w, path, funcs, loop, syms, ends, expect):
+def loop_problems(w, funcs, syms, ends):
+    """Why a loop row's walk is not one pass round its run function's loop (or [])."""
+    start = syms[funcs[0]]
+    i = bisect.bisect_right(ends, start)
+    end = ends[i] if i < len(ends) else float("inf")
+    if w.cycle_head is None:
+        return ["no benchmark loop closed"]
+    if w.cycle_head[1] or not start <= w.cycle_head[0] < end:
+        return [f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
+                f"not in {funcs[0]}'s own loop"]
+    return []
+
+
+def zero_row_problems(w, path, loop, expect):
     """Why the walk of a ZERO row does not prove the fast path (or [])."""
     bad = []
     if w.backtracked:
         bad.append("the walk backtracked: not the straight fast path")
-    if loop:
-        start = syms[funcs[0]]
-        i = bisect.bisect_right(ends, start)
-        end = ends[i] if i < len(ends) else float("inf")
-        if w.cycle_head is None:
-            bad.append("no benchmark loop closed")
-        elif w.cycle_head[1] or not start <= w.cycle_head[0] < end:
-            bad.append(f"loop head {w.cycle_head[0]:x} (call depth {w.cycle_head[1]}) "
-                       f"not in {funcs[0]}'s own loop")
     if loop and any(t.split()[0].startswith("call") for _, t, _, _ in path):
         bad.append("a call on the path: not inlined")
     if not expect[0] <= len(path) <= expect[1]:
@@ -605,38 +641,132 @@ def read_figures(path):
     return out
 
 
-def figure_problem(walked, fig, slack):
+# How far (instructions per op) a figure may be from the walk plus its
+# batch's share: an operation's instructions are exact under -icount.
+GAP_TOLERANCE = 0.5
+
+
+def figure_problem(walked, fig, batch):
     """Why a walk of @walked instructions is not the path of a figure (or None)."""
     if fig is None:
         return None
-    if walked > fig + 0.5 or fig > walked + slack + 0.5:
-        return (f"{walked} instructions walked, the benchmark {fig:g} per op: expected "
-                f"{walked}..{walked + slack} (the walk plus at most {slack}): "
-                f"not the benchmark's path")
+    gap = batch[0] / batch[1]
+    if abs(fig - walked - gap) > GAP_TOLERANCE:
+        return (f"{walked} instructions walked + {batch[0]}/{batch[1]} per batch = "
+                f"{walked + gap:.2f}, the benchmark {fig:g} per op (tolerance "
+                f"{GAP_TOLERANCE}): not the benchmark's path")
     return None
 
 
+def module_pass(objdump, vmlinux, module, verbose=False):
+    """(instructions of one pass round @module's loop, problem or None).
+
+    @module is (file beside vmlinux, run function).  In the module's
+    unlinked code a call to the kernel targets its own next instruction:
+    the walk counts it as the call alone (the kernel's side is the row's
+    walk of vmlinux).
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(vmlinux)), module[0])
+    try:
+        out = subprocess.run([objdump, "-d", "-j", ".text", "--no-show-raw-insn", "-M", "att",
+                              path], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        return None, f"cannot disassemble {module[0]}: {e}"
+    insns, syms = parse_objdump(out)
+    if module[1] not in syms:
+        return None, f"no {module[1]} in {module[0]}"
+    w = Walk(insns, sorted(insns), (b"", []), verbose, frozenset(), syms)
+    w.unlinked = True
+    tags = {r: "other" for r in ARG_REGS}
+    if not w.run(syms[module[1]], tags, {}, True) or w.cycle is None:
+        return None, f"no loop walked in {module[1]} of {module[0]}"
+    bad = loop_problems(w, [module[1]], syms, sorted(syms.values()))
+    return len(w.path) - w.cycle, (bad[0] + f" ({module[0]})") if bad else None
+
+
+class Row:
+    """The walk of one row of PATHS and what the structural check finds."""
+
+    def __init__(self, p, insns, addrs, image, local_percpu, syms, ends, verbose=False):
+        self.p, funcs = p, p["funcs"]
+        self.missing = [f for f in funcs if f not in syms]
+        w = self.w = Walk(insns, addrs, image, verbose, local_percpu, syms)
+        self.incomplete = False
+        for f in funcs:
+            if f in self.missing:
+                continue
+            tags = {r: ("arg" if r in p.get("args", ()) else "other") for r in ARG_REGS}
+            if verbose:
+                print(f"  {p['row']}: {f}", file=sys.stderr)
+            if not w.run(syms[f], tags, dict(p.get("consts", {})), bool(p.get("loop")),
+                         p.get("via", {}).get(f, ()), p.get("avoid", ()), p.get("dirs")):
+                w.notes.append(f"no path through {f} that keeps the row's conditions: the "
+                               f"counts are of the last walk tried")
+                self.incomplete = True
+        # A benchmark loop: one pass round the loop is one operation.
+        path = self.path = w.path[w.cycle:] if w.cycle is not None and p.get("loop") else w.path
+        self.atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
+        self.shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
+        self.local = sum(1 for _, _, _, st in path if st not in (None, "other"))
+        self.bad = []
+        if p.get("loop") and not self.missing:
+            self.bad += loop_problems(w, funcs, syms, ends)
+        if "zero" in p:
+            self.bad += zero_row_problems(w, path, p.get("loop"), p["zero"])
+            if self.atomics or self.shared:
+                self.bad.append("not zero")
+
+    def failed(self):
+        return bool(self.missing or self.incomplete or self.bad)
+
+
 def main():
+    if sys.argv[1:] == ["selftest"]:
+        return selftest()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("vmlinux")
+    ap.add_argument("vmlinux", help="the image (or `selftest`: check the walker on a "
+                    "synthetic disassembly)")
     ap.add_argument("--objdump", default="objdump")
     ap.add_argument("--nm", default="nm")
     ap.add_argument("--md", action="store_true", help="a Markdown table")
     ap.add_argument("--check", action="store_true",
-                    help="fail when a function is missing, a zero row is not zero, or a walk "
-                    "disagrees with its benchmark's instructions per op")
-    ap.add_argument("--guest", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                    "..", "Documentation", "benchmarks.md"),
-                    help="guest.log of make bench, or a guest table (default: the doc's)")
+                    help="fail when a function is missing, a walk is incomplete, a loop row's "
+                    "loop is not its run function's, a zero row is not zero or backtracked; "
+                    "with --guest also when a walk disagrees with its benchmark's figure")
+    ap.add_argument("--guest", help="guest.log of a make bench run of this vmlinux, or its "
+                    "guest table: the figures the walks are compared with")
+    ap.add_argument("--partial", action="store_true", help="--guest is a run of some "
+                    "benchmarks: a row without a figure passes (else it fails)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the walked paths")
     args = ap.parse_args()
     insns, syms = disassemble(args.objdump, args.vmlinux)
-    addrs = sorted(insns)
     image = read_sections(args.vmlinux)
     local_percpu = percpu_offsets(args.nm, args.vmlinux, LOCAL_PERCPU)
+    figures = read_figures(args.guest) if args.guest else None
+    failed = report(PATHS, insns, syms, image, local_percpu, figures, args.md, args.verbose,
+                    args.objdump, args.vmlinux, args.partial)
+    if args.check and failed:
+        what = "a missing function, an incomplete walk, a loop outside the run function, " \
+               "a zero row not zero"
+        if figures is not None:
+            what += f", or a walk that is not its benchmark's path (figures from " \
+                    f"{os.path.relpath(args.guest)}, which must be a run of this vmlinux)"
+        print(f"bench-atomics: FAILED: {failed} row(s) with {what}")
+        return 1
+    return 0
+
+
+def report(paths, insns, syms, image, local_percpu, figures, md, verbose, objdump="objdump",
+           vmlinux="vmlinux", partial=False):
+    """Print the rows of @paths; return how many fail.
+
+    @figures: {benchmark: figure} of a run of this vmlinux, None for a
+    structural check; @partial: a run of some benchmarks only (a row
+    without a figure is not checked against one).
+    """
+    addrs = sorted(insns)
     ends = sorted(syms.values())
-    figures = read_figures(args.guest)
-    if args.md:
+    if md:
         print("| fast path (functions walked) | instructions walked | `-icount` per op "
               "| atomic RMW | stores to shared lines | local stores | which |")
         print("|---|---:|---:|---:|---:|---:|---|")
@@ -644,59 +774,149 @@ def main():
         print(f"{'fast path':44} {'insns':>5} {'icount':>7} {'atomic RMW':>10} "
               f"{'shared-line stores':>18} {'local stores':>12}  which")
     failed = 0
-    for p in PATHS:
-        row, funcs = p["row"], p["funcs"]
-        missing = [f for f in funcs if f not in syms]
-        failed += bool(missing)
-        w = Walk(insns, addrs, image, args.verbose, local_percpu, syms)
-        incomplete = False
-        for f in funcs:
-            if f in missing:
-                continue
-            tags = {r: ("arg" if r in p.get("args", ()) else "other") for r in ARG_REGS}
-            if args.verbose:
-                print(f"  {row}: {f}", file=sys.stderr)
-            if not w.run(syms[f], tags, dict(p.get("consts", {})), bool(p.get("loop")),
-                         p.get("via", {}).get(f, ()), p.get("avoid", ()), p.get("dirs")):
-                w.notes.append(f"no path through {f} that keeps the row's conditions: the "
-                               f"counts are of the last walk tried")
-                incomplete = True
-        # A benchmark loop: one pass round the loop is one operation.
-        path = w.path[w.cycle:] if w.cycle is not None and p.get("loop") else w.path
-        atomics = [f"{a:x}: {t}" for a, t, at, _ in path if at]
-        shared = [f"{a:x}: {t}" for a, t, _, st in path if st == "other"]
-        local = sum(1 for _, _, _, st in path if st not in (None, "other"))
-        bad = []
-        if "zero" in p:
-            bad = zero_row_problems(w, path, funcs, p.get("loop"), syms, ends, p["zero"])
-            if atomics or shared:
-                bad.append("not zero")
-        fig = figures.get(p["bench"]) if p.get("bench") else None
-        why = figure_problem(len(path), fig, p.get("slack", 2)) if not incomplete else None
+    for p in paths:
+        r = Row(p, insns, addrs, image, local_percpu, syms, ends, verbose)
+        fig = (figures or {}).get(p["bench"]) if p.get("bench") else None
+        walked_n = len(r.path)
+        if p.get("module") and figures is not None:
+            n, why = module_pass(objdump, vmlinux, p["module"], verbose)
+            if why:
+                r.bad.append(why)
+            else:
+                walked_n += n
+                r.w.notes.append(f"+ {n} in {p['module'][1]}'s loop ({p['module'][0]})")
+        if figures is not None and p.get("bench") and fig is None and not partial:
+            r.bad.append(f"no figure for {p['bench']} in the guest log (renamed, or the "
+                         f"boot died)")
+        why = figure_problem(walked_n, fig, p["batch"]) if fig is not None and \
+            not r.incomplete else None
         if why:
-            bad.append(why)
-        w.notes += bad
-        if incomplete or bad:
-            failed += 1
-        walked = f"{len(path)}{'?' if incomplete else ''}"
+            r.bad.append(why)
+        r.w.notes += r.bad
+        failed += r.failed()
+        walked = f"{len(r.path)}{'?' if r.incomplete else ''}"
         figtext = f"{fig:g}" if fig is not None else ("--" if p.get("bench") else "n/a")
-        which = "; ".join([f"no symbol {m}" for m in missing] + w.notes +
-                          [f"RMW `{x}`" for x in atomics] + [f"store `{x}`" for x in shared])
-        if args.md:
+        which = "; ".join([f"no symbol {m}" for m in r.missing] + r.w.notes +
+                          [f"RMW `{x}`" for x in r.atomics] + [f"store `{x}`" for x in r.shared])
+        row, funcs = p["row"], p["funcs"]
+        if md:
             bench = f"; `{p['bench']}`" if p.get("bench") else ""
             print(f"| {row} (`{'`, `'.join(funcs)}`{bench}) | {walked} | {figtext} "
-                  f"| {len(atomics)} | {len(shared)} | {local} | {which.replace('|', '/')} |")
+                  f"| {len(r.atomics)} | {len(r.shared)} | {r.local} | {which.replace('|', '/')} |")
         else:
-            print(f"{row:44} {walked:>5} {figtext:>7} {len(atomics):10d} {len(shared):18d} "
-                  f"{local:12d}  {which.replace('`', '')}")
-    if args.check and failed:
-        print(f"bench-atomics: FAILED: {failed} row(s) with a missing function, a zero row "
-              f"not zero, or a walk that is not the benchmark's path (figures from "
-              f"{os.path.relpath(args.guest)}: after a change to a measured path, its "
-              f"figures come from a new make bench)")
-        return 1
-    return 0
+            print(f"{row:44} {walked:>5} {figtext:>7} {len(r.atomics):10d} {len(r.shared):18d} "
+                  f"{r.local:12d}  {which.replace('`', '')}")
+    return failed
 
+
+
+# The selftest's synthetic image: {function: [(label or None, instruction)]};
+# `@label` in an instruction is that label's address, as objdump prints a
+# branch target.  %gs:0x10 is a LOCAL_PERCPU variable, %gs:0x20 `current`.
+SELFTEST_FUNCS = {
+    # A benchmark loop with the fast path inlined: a per-CPU free list.
+    "run_inline": [
+        (None, "push   %rbx"), (None, "mov    %esi,%ebx"),
+        ("head", "mov    %gs:0x10,%rax"), (None, "mov    (%rax),%rdx"),
+        (None, "test   %rdx,%rdx"), (None, "je     @cold"),
+        (None, "mov    (%rdx),%rcx"), (None, "mov    %rcx,(%rax)"),
+        (None, "mov    %rdx,(%rax)"), (None, "sub    $0x1,%ebx"),
+        (None, "jne    @head"), (None, "pop    %rbx"), (None, "ret"),
+        ("cold", "call   @slowfn"), (None, "jmp    @head")],
+    # The slow path: an atomic RMW and stores to a global, through `current`.
+    "slowfn": [
+        (None, "lock incl 0x100(%rip)"), (None, "mov    %gs:0x20,%rax"),
+        (None, "mov    %rdi,0x8(%rax)"), (None, "ret")],
+    # A loop calling a fast or a slow function.
+    "run_calls": [
+        ("head", "mov    %gs:0x10,%rax"), (None, "cmpq   $0x0,(%rax)"),
+        (None, "je     @slow"), (None, "call   @fastfn"), (None, "jmp    @next"),
+        ("slow", "call   @slowfn"), ("next", "sub    $0x1,%esi"),
+        (None, "jne    @head"), (None, "ret")],
+    "fastfn": [(None, "mov    %rdi,%gs:0x18"), (None, "ret")],
+    # Its loop is in its callee: not a benchmark run function.
+    "outer": [(None, "call   @inner"), (None, "ret")],
+    "inner": [("l", "sub    $0x1,%edi"), (None, "jne    @l"), (None, "ret")],
+}
+
+
+def selftest_objdump(funcs, base=0xffffffff81000000):
+    """`objdump -d --no-show-raw-insn` text of @funcs, 4 bytes an instruction."""
+    addr, labels, layout = base, {}, []
+    for name, body in funcs.items():
+        labels[(name, None)] = (addr, name, 0)
+        for label, text in body:
+            if label:
+                labels[(name, label)] = (addr, name, addr - labels[(name, None)][0])
+            layout.append((name, addr, text))
+            addr += 4
+        addr += 0x10
+    out, cur = [], None
+    for name, a, text in layout:
+        if name != cur:
+            out += ["", f"{a:016x} <{name}>:"]
+            cur = name
+        m = re.search(r"@(\w+)", text)
+        if m:
+            key = (m.group(1), None) if (m.group(1), None) in labels else (name, m.group(1))
+            t, sym, off = labels[key]
+            where = f"<{sym}+0x{off:x}>" if off else f"<{sym}>"
+            text = text.replace(m.group(0), f"{t:x} {where}")
+        out.append(f"{a:x}:\t{text}")
+    return "\n".join(out) + "\n"
+
+
+def selftest():
+    """Check the walker on SELFTEST_FUNCS; return 0 when every case holds."""
+    insns, syms = parse_objdump(selftest_objdump(SELFTEST_FUNCS))
+    image = (b"", [])
+    failures = []
+
+    def row(**kw):
+        p = dict(row="t", **kw)
+        return Row(p, insns, sorted(insns), image, {0x10}, syms, sorted(syms.values()))
+
+    def expect(name, cond, got):
+        print(f"{'ok' if cond else 'not ok'} - {name}" + ("" if cond else f": got {got}"))
+        if not cond:
+            failures.append(name)
+
+    r = row(funcs=["run_inline"], loop=True, zero=(5, 12))
+    expect("inlined loop: one pass of 9 instructions, zero, 2 local stores",
+           not r.failed() and len(r.path) == 9 and r.local == 2 and not r.atomics,
+           (len(r.path), r.local, r.bad))
+    r = row(funcs=["run_inline"], loop=True, zero=(5, 8))
+    expect("zero row out of its length range fails", r.failed(), r.bad)
+    r = row(funcs=["run_inline"], loop=True, via={"run_inline": ["slowfn"]}, zero=(5, 20))
+    expect("zero row through the slow path: backtracked, not zero, a call",
+           r.w.backtracked and "not zero" in r.bad and
+           any("call on the path" in b for b in r.bad), r.bad)
+    expect("slow path: 1 atomic RMW, 2 shared-line stores (a global, through current)",
+           len(r.atomics) == 1 and len(r.shared) == 2, (r.atomics, r.shared))
+    r = row(funcs=["run_calls"], loop=True, via={"run_calls": ["fastfn"]})
+    expect("loop with calls: fast side, %gs store local, nothing shared",
+           not r.failed() and not r.shared and r.local == 1 and len(r.path) == 9,
+           (len(r.path), r.bad, r.shared))
+    r = row(funcs=["run_calls"], loop=True, dirs={"run_calls": "T"})
+    expect("dirs T takes the branch to the slow path",
+           not r.failed() and len(r.atomics) == 1, (r.atomics, r.bad))
+    r = row(funcs=["run_calls"], loop=True, avoid=["fastfn", "slowfn"])
+    expect("no path that keeps the conditions: incomplete", r.incomplete and r.failed(), r.bad)
+    r = row(funcs=["outer"], loop=True)
+    expect("loop head in a callee: not the run function's loop",
+           any("not in outer's own loop" in b for b in r.bad), r.bad)
+    r = row(funcs=["no_such_function"])
+    expect("missing function fails", r.missing and r.failed(), r.missing)
+    expect("figure = walk + batch/ops within 0.5 passes",
+           figure_problem(63, 63.05, (28, 512)) is None and
+           figure_problem(47, 51.5, (18, 4)) is None, "")
+    expect("a walk 2 short of the figure fails (wrong direction)",
+           figure_problem(61, 63.05, (28, 512)) is not None, "")
+    expect("a walk 1 off with 4 ops a batch fails", figure_problem(46, 51.5, (18, 4)) is not None
+           and figure_problem(48, 51.5, (18, 4)) is not None, "")
+    expect("figure below the walk fails", figure_problem(9, 8, (0, 64)) is not None, "")
+    print(f"bench-atomics selftest: {'FAILED: ' + ', '.join(failures) if failures else 'ok'}")
+    return 1 if failures else 0
 
 if __name__ == "__main__":
     sys.exit(main())

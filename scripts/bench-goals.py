@@ -213,7 +213,9 @@ def table(goals, rows, anchors, init, ratios, run, guest_unit="instr/op", unit="
         if len(set(bounds)) == 1:
             goal = goal.split(" / ")[0]
         lin = " / ".join(lins) if any(x != "–" for x in lins) else "–"
-        if missing:
+        # A figure missing hides no miss of the others: "**no** (+1.59 / --)".
+        missed = any(m not in ("–", "--") for m in misses)
+        if missing and not missed:
             met = "not measured"
         elif alien:
             met = f"not comparable ({alien[0]}: the goals are instructions)"
@@ -236,6 +238,8 @@ gone | kmalloc_mt2 | 10
 host small | host:malloc64+free:mimalloc / host:malloc64+free:tcmalloc | 0.75 / 1.0
 host big | host:malloc64K+free:mimalloc / host:malloc64K+free:tcmalloc | 1.0
 host gone | host:malloc1M+free:mimalloc | 1.0
+host half | host:malloc64K+free:tcmalloc / host:malloc1M+free:mimalloc | 1.0
+host half met | host:malloc64K+free:mimalloc / host:malloc1M+free:mimalloc | 1.0
 """
 
 SELFTEST_HOST = """\
@@ -306,6 +310,10 @@ def selftest():
                "2.59 (20.1 vs 7.76) | – | **no** (– / +1.59) |", "host ratios against two peers")
         expect(line.get("host gone") == "| host gone | <= 1.0 | -- | – | not measured |",
                "host row absent from the best-round table")
+        expect(line.get("host half", "").endswith("| **no** (+1.59 / --) |"),
+               "one peer missing: the other's miss still shown")
+        expect(line.get("host half met", "").endswith("| not measured |"),
+               "one peer missing, the other met: not measured")
         nohost = table(read_goals(p["goals"]), rows, {}, {}, {}, "", host=read_host("/nonexistent"))
         expect("| host small | <= 0.75 / 1.0 | -- / -- | – | not measured |" in nohost,
                "no host table: not measured")

@@ -157,9 +157,12 @@ script_step bench-plot python3 "$src/scripts/bench-plot.py" selftest
 script_step bench-shoot python3 "$src/scripts/bench-shoot.py" selftest
 # scripts/bench-goals.py: issue 20's goals (scripts/bench-goals.txt) against a run's figures.
 script_step bench-goals python3 "$src/scripts/bench-goals.py" selftest
-# scripts/bench-atomics.py: the kmalloc fast paths of the gcc vmlinux have no
-# atomic RMW and no store to a shared cache line, and every walked path is
-# as long as its benchmark's instructions per op in the doc's guest table.
+# scripts/bench-atomics.py: its walker on a synthetic disassembly, then the
+# structure of the gcc vmlinux's fast paths: every function present, every
+# walk complete, each loop row's loop in its run function, the kmalloc hit
+# rows straight, without atomic RMW or shared-line store.  No figures: make
+# bench compares the walks with its own run's guest.log.
+script_step bench-atomics-selftest python3 "$src/scripts/bench-atomics.py" selftest
 script_step bench-atomics python3 "$src/scripts/bench-atomics.py" --check "$out/gcc/vmlinux"
 # Every symbol Documentation/driver-api.rst offers to modules exists.
 script_step driver-api "$src/scripts/check-driver-api.py" "$src/Documentation/driver-api.rst" \

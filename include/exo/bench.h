@@ -74,8 +74,8 @@ void bench_resume(struct bench *b);
 /**
  * struct bench_tick_cost - timer ticks inside timed batches, and their cost
  * @ticks: ticks counted
- * @excess: what their batches took above their row's median batch, in
- *	    hundredths of the unit
+ * @excess: what their batches took above their row's interrupt-free
+ *	    batches, in the unit
  */
 struct bench_tick_cost {
 	unsigned long ticks;
@@ -118,20 +118,22 @@ int bench_burst_setup(struct bench *b);
 void bench_burst_teardown(struct bench *b);
 
 /**
- * bench_count_ticks() - add one row's tick-only batches to @acc
+ * bench_count_ticks() - add one exact row's tick-only batches to @acc
  * @acc: the run's totals
  * @raw: each batch's time, in the unit, in batch order
+ * @excluded: each batch's paused time (bench_pause()), or NULL for none
  * @ticks: the timer ticks taken inside each batch
  * @irqs: all the interrupts taken inside each batch
- * @batches: entries of the three arrays
- * @median: the row's median batch, in hundredths of the unit
+ * @batches: entries of the four arrays
  *
- * Counts the batches whose only interrupts were timer ticks, unless a
- * quarter of the row's batches or more took an interrupt (then the median
- * may hold one); the runner prints the run's mean cost of a tick.
+ * Counts the batches whose only interrupts were timer ticks and that had
+ * no paused time, each by its excess over the row's batches without an
+ * interrupt or pause, when those all took the same time (exact, as under
+ * -icount) and every counted batch took more; else the row adds nothing.
+ * The runner prints the run's mean cost of a tick.
  */
-void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const unsigned int *ticks,
-		       const unsigned int *irqs, unsigned int batches, u64 median);
+void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw, const u64 *excluded,
+		       const unsigned int *ticks, const unsigned int *irqs, unsigned int batches);
 
 /**
  * bench_register() - offer a module's benchmark to the runner
@@ -166,8 +168,8 @@ static inline void bench_unregister(const struct bench_def *d)
 }
 
 static inline void bench_count_ticks(struct bench_tick_cost *acc, const u64 *raw,
-				     const unsigned int *ticks, const unsigned int *irqs,
-				     unsigned int batches, u64 median)
+				     const u64 *excluded, const unsigned int *ticks,
+				     const unsigned int *irqs, unsigned int batches)
 {
 }
 #endif
