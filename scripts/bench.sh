@@ -97,8 +97,9 @@ atomics_ok=1
 # Under KVM the figures are cycles, not instructions: the structure only.
 figs="--guest $out/guest.log"
 [ "$unit" = instructions ] || figs=
+[ -n "$full" ] || figs="$figs --partial"
 # shellcheck disable=SC2086
-python3 "$src/scripts/bench-atomics.py" --check ${full:---partial} $figs "$out/vmlinux" || {
+python3 "$src/scripts/bench-atomics.py" --check $figs "$out/vmlinux" || {
 	atomics_ok=
 	echo "bench-atomics.py --check FAILED: a full run will not write the doc"
 }
