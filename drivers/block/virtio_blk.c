@@ -390,7 +390,7 @@ static enum blk_eh_timer_return virtblk_timeout(struct request *req)
 	struct virtblk_req *vbr = blk_mq_rq_to_pdu(req);
 	struct virtio_blk_vq *vbq = get_virtio_blk_vq(req->mq_hctx);
 	unsigned long flags;
-	bool lost;
+	bool lost, dump = false;
 
 	/*
 	 * The device is done with it and only its completion was dropped
@@ -414,8 +414,15 @@ static enum blk_eh_timer_return virtblk_timeout(struct request *req)
 		dev_err(&vblk->vdev->dev,
 			"request at sector %llu timed out: resetting the device\n",
 			(unsigned long long)blk_rq_pos(req));
+		dump = true;
 	}
 	spin_unlock_irqrestore(&vblk->vqs[0].lock, flags);
+	if (dump) {
+		/* Lost interrupt or lost notification: the indices tell. */
+		spin_lock_irqsave(&vbq->lock, flags);
+		virtqueue_dump(vbq->vq);
+		spin_unlock_irqrestore(&vbq->lock, flags);
+	}
 	/* The reset work ends it (with the others still on the rings). */
 	return BLK_EH_RESET_TIMER;
 }

@@ -517,6 +517,26 @@ bool virtqueue_is_broken(const struct virtqueue *vq)
 }
 EXPORT_SYMBOL_GPL(virtqueue_is_broken);
 
+void virtqueue_dump(struct virtqueue *_vq)
+{
+	struct vring_virtqueue *vq = to_vvq(_vq);
+	unsigned int in_flight = 0;
+	u16 used = READ_ONCE(vq->vring.used->idx);
+
+	for (unsigned int i = 0; i < vq->vring.num; i++)
+		in_flight += vq->desc_state[i].data != NULL;
+	dev_err(&_vq->vdev->dev,
+		"%s: avail %u, used %u, last used %u, %u in flight, %u added unkicked; "
+		"used_event %u, avail_event %u, avail flags %#x, used flags %#x%s%s\n",
+		_vq->name, vq->avail_idx_shadow, used, vq->last_used_idx, in_flight,
+		vq->num_added, READ_ONCE(vring_used_event(&vq->vring)),
+		READ_ONCE(vring_avail_event(&vq->vring)), vq->avail_flags_shadow,
+		READ_ONCE(vq->vring.used->flags),
+		used != vq->last_used_idx ? " (used buffers not yet seen)" : "",
+		vq->broken ? " (broken)" : "");
+}
+EXPORT_SYMBOL_GPL(virtqueue_dump);
+
 void virtio_break_device(struct virtio_device *dev)
 {
 	struct virtqueue *vq;

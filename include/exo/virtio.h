@@ -311,6 +311,17 @@ unsigned int virtqueue_get_vring_size(const struct virtqueue *vq);
 /** virtqueue_is_broken() - the queue was marked broken */
 bool virtqueue_is_broken(const struct virtqueue *vq);
 
+/**
+ * virtqueue_dump() - log the ring's indices as the driver and the device
+ * left them, for a driver's timeout message
+ * @vq: the queue; the caller holds whatever serialises its other calls
+ *
+ * Says whether the device has used buffers the driver has not looked at
+ * (a lost interrupt) or has not consumed what the driver made available
+ * (a lost notification).
+ */
+void virtqueue_dump(struct virtqueue *vq);
+
 #define module_virtio_driver(__drv)					\
 	static int __init __drv##_init(void)				\
 	{								\
