@@ -385,12 +385,24 @@ fi
 # main loop is descheduled on a loaded host the guest's 30 s request
 # timeout passes in under a second of real time, and the disk is reset.
 # The brackets exclude waiting, so the counts do not depend on it.
+#
+# A run with errors is run again, twice at most.  QEMU before 8.1 drops
+# the guest's memory barriers in round-robin TCG (-icount; QEMU commit
+# c914d46d0a64 "tcg: Do not elide memory barriers for !CF_PARALLEL in
+# system mode"), so virtio's store-then-load against the device thread
+# can lose a notification: about one QD32 run in twenty stalls 30 s and
+# the driver resets the disk (its log line gives the ring's indices).
 blk_accel=$(echo "$accel" | sed 's/sleep=off/sleep=on/')
 echo "== block: virtio-blk 4 KiB random reads (blk bench vda; $unit per request; QEMU $blk_accel -smp 1)"
-python3 "$src/scripts/qemu-shell.py" --timeout 600 --log "$out/blk.log" -c "blk bench vda" -- \
-	$QEMU $blk_accel -kernel "$out/vmlinux" $(qemu_modules "$out/vmlinux") \
-	-smp 1 -m 512M -nographic -no-reboot $(qemu_scratch_drive bench0 256M) \
-	-device virtio-blk-pci,drive=bench0 $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+for try in 1 2 3; do
+	python3 "$src/scripts/qemu-shell.py" --timeout 600 --log "$out/blk.log" -c "blk bench vda" -- \
+		$QEMU $blk_accel -kernel "$out/vmlinux" $(qemu_modules "$out/vmlinux") \
+		-smp 1 -m 512M -nographic -no-reboot $(qemu_scratch_drive bench0 256M) \
+		-device virtio-blk-pci,drive=bench0 $QEMU_EXIT_DEV </dev/null >/dev/null 2>&1
+	grep -aq "blk bench vda: QD32.* 0 errors" "$out/blk.log" && break
+	grep -a "virtio_blk.*\(timed out\|avail\)" "$out/blk.log" | tr -d '\r'
+	[ "$try" -lt 3 ] && echo "blk bench: errors in run $try (see above), running it again"
+done
 sed -n 's/.*\(blk bench vda: .*\)/\1/p' "$out/blk.log" | tr -d '\r'
 
 if [ -f "$src/tests/hosted/Makefile" ]; then
