@@ -204,7 +204,12 @@ class Session:
              "-device", "pcie-root-port,id=rp2,slot=2,chassis=2",
              "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
              "-qmp", "unix:%s,server=on,wait=off" % self.sock],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # QEMU's own complaints (an assertion, a crash) in the log, if it dies.
+        self.qemu_err = []
+        threading.Thread(target=lambda: self.qemu_err.extend(
+            line.decode(errors="replace").rstrip() for line in self.qemu.stderr),
+            daemon=True).start()
         self.serial = Serial(self.qemu, open(opts.log, "w") if opts.log else None)
         self.qmp = None
         self.slots, self.modular, self.base = [], False, None
@@ -337,8 +342,10 @@ class Session:
             d1, d2 = self.del_cmd(edu), self.del_cmd(rng)
             d1, d2 = d1 and self.deleted(edu), d2 and self.deleted(rng)
             if not (ok1 and ok2 and d1 and d2):
-                bad.append("cycle %d: add+bind %s/%s del %s/%s %s %s %s" %
-                           (i, ok1, ok2, d1, d2, e1, e2, getattr(self, "del_err", "")))
+                rc = self.qemu.poll()
+                bad.append("cycle %d: add+bind %s/%s del %s/%s %s %s %s%s" %
+                           (i, ok1, ok2, d1, d2, e1, e2, getattr(self, "del_err", ""),
+                            "" if rc is None else " (QEMU exited with %d)" % rc))
                 break
             if i == warmup:
                 self.base = state(self.serial)
@@ -393,7 +400,10 @@ class Session:
                                      r"device is leaked|DMA-API: (?!debugging enabled)",
                                      self.serial.text))
         except Exception as e:           # a broken session is a failure, not a crash
-            self.check("QMP/serial session", False, repr(e))
+            rc = self.qemu.poll()
+            self.check("QMP/serial session", False, repr(e) + (
+                "; QEMU exited with %d%s" % (rc, "".join("\n    qemu: " + l for l in self.qemu_err[-10:]))
+                if rc is not None else ""))
         finally:
             try:
                 self.qemu.kill()
