@@ -4,7 +4,8 @@
  * without locks by the CPU that owns it (interrupts nesting on that CPU
  * included) and read from any CPU.  When a ring is full the oldest event
  * is overwritten and counted in the ring's overrun, as Linux's
- * overwrite mode does.  Portable: the hosted tests run it under ASan and
+ * overwrite mode does.  The counts are derived from the ring's positions,
+ * so that a reset races no writer (kernel/trace/ring_buffer.c).  Portable: the hosted tests run it under ASan and
  * TSan (Documentation/trace.rst).
  *
  *	ev = ring_buffer_lock_reserve(buffer, sizeof(*entry));
@@ -106,11 +107,22 @@ int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const v
 int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, void *data);
 
 /**
- * ring_buffer_entries_cpu() - positions held in CPU @cpu's ring (written, not
- * pushed out; a dropped nested event's position counts until pushed out)
+ * ring_buffer_entries_cpu() - positions held in CPU @cpu's ring (written since
+ * the last reset, not pushed out; a dropped nested event's position counts
+ * until pushed out)
  */
 unsigned long ring_buffer_entries_cpu(struct trace_buffer *buffer, unsigned int cpu);
-/** ring_buffer_overrun_cpu() - events CPU @cpu's ring dropped to make room */
+/**
+ * ring_buffer_overrun_cpu() - events of CPU @cpu's ring dropped since the last
+ * reset: overwritten, or dropped by a nested writer (ring_buffer_lock_reserve())
+ * @buffer: the buffer
+ * @cpu: the ring
+ *
+ * Once the writers stop, the events ring_buffer_peek() reads plus this
+ * are ring_buffer_written_cpu().  Walks the positions held only when a
+ * nested writer dropped an event that may still be among them.
+ * Return: the count, 0 for a CPU without a ring.
+ */
 unsigned long ring_buffer_overrun_cpu(struct trace_buffer *buffer, unsigned int cpu);
 /** ring_buffer_written_cpu() - events written to CPU @cpu's ring since the last reset */
 unsigned long ring_buffer_written_cpu(struct trace_buffer *buffer, unsigned int cpu);
@@ -118,12 +130,25 @@ unsigned long ring_buffer_written_cpu(struct trace_buffer *buffer, unsigned int 
 unsigned long ring_buffer_size(struct trace_buffer *buffer);
 
 /**
- * ring_buffer_reset() - drop every event and zero the counters
+ * ring_buffer_reset() - drop every event; the counts start again from zero
  * @buffer: the buffer
  *
- * Writers may go on meanwhile: their events land after the reset point.
+ * Writers may go on meanwhile: for each ring the reset takes the head as
+ * its point, and every event written from there on is read or counted in
+ * the overrun, whether it lands before or after the reset returns.  The
+ * reset writes no counter a writer writes: it moves the tail up (never
+ * back) and records the point.
  */
 void ring_buffer_reset(struct trace_buffer *buffer);
+
+#ifdef CONFIG_KTEST
+/*
+ * Called by ring_buffer_reset() for each ring between its snapshot of the
+ * head and the rest of the reset: the ring_buffer suite waits there for
+ * the writers, as an interrupt or a preempted vCPU can make a reset wait.
+ */
+extern void (*ring_buffer_test_reset_hook)(struct trace_buffer *buffer, unsigned int cpu);
+#endif
 
 /* Stop and restart new reserves on every CPU (nesting, as Linux's). */
 void ring_buffer_record_off(struct trace_buffer *buffer);

@@ -7,23 +7,31 @@
  * still held.  A writer claims position p by advancing head with a
  * compare-and-swap (an interrupt on the same CPU may claim p + 1 between
  * the read and the swap: the swap then fails and the outer writer tries
- * again), then makes room by pushing tail past p - size, counting each
- * position it pushes past as an overrun.  Only after that does it touch
- * slot p % size, so the push and the count happen once per dropped event
- * whoever does them.  The slot's stamp has RB_BUSY set while it is written
- * and is p + 1 once committed (store-release): a reader copies a slot and
- * checks the stamp before and after, so an event overwritten under it is
- * skipped and never shown torn.
+ * again), then makes room by pushing tail past p - size.  Only after that
+ * does it touch slot p % size.  The slot's stamp has RB_BUSY set while it
+ * is written and is p + 1 once committed (store-release): a reader copies
+ * a slot and checks the stamp before and after, so an event overwritten
+ * under it is skipped and never shown torn.
+ *
+ * No counter is written besides head and tail.  A reset moves tail up to
+ * head and records that head as base; the events written since are then
+ * head - base, and those dropped are the positions from base to tail plus
+ * the padding slots (below) still between tail and head.  So a reset
+ * never writes anything a writer also writes, and each dropped event is
+ * counted once, whether a writer or the reset moved tail past it.
  *
  * A writer interrupted between reserve and commit keeps its slot: the
  * interrupt's events take the next ones.  If the interrupts of that window
  * write a whole ring's worth (a softirq under a traced task can), one of
  * them comes back to the interrupted slot.  It finds RB_BUSY there and
- * drops its own event, counted as an overrun, leaving its position in the
- * stamp; the interrupted writer's commit then turns the slot into padding
- * for that position, which readers skip (its own event was already pushed
- * past tail and counted).  A writer interrupted before it marked its slot
- * finds a later position's stamp there and gives up the same way.  So no
+ * drops its own event, leaving its position in the stamp and raising
+ * pad_end past it; the interrupted writer's commit then turns the slot
+ * into padding for that position, which readers skip and count as
+ * dropped (its own event was already pushed past tail).  A writer
+ * interrupted before it marked its slot, or before it pushed tail, may
+ * find tail already past its position (moved by those interrupts or by a
+ * reset): it pushes nothing, and finds a later position's stamp in its
+ * slot and gives up, or writes a slot no reader looks at any more.  So no
  * slot is ever written by two events and no event is shown under
  * another's position.
  */
@@ -54,7 +62,7 @@ struct ring_buffer_per_cpu {
 	u64 head;		/* next position to claim */
 	u64 tail;		/* oldest position held */
 	u64 base;		/* head at the last reset: written = head - base */
-	unsigned long overrun;
+	u64 pad_end;		/* above the last position a nested writer dropped */
 	struct ring_buffer_event *slots;
 } __aligned(64);
 
@@ -117,6 +125,14 @@ void ring_buffer_free(struct trace_buffer *buffer)
 	rb_free(buffer);
 }
 
+/* Raise @cb->pad_end to @end (nested writers of one CPU may race). */
+static void rb_pad_end(struct ring_buffer_per_cpu *cb, u64 end)
+{
+	for (u64 e = rb_load(&cb->pad_end); e < end; e = rb_load(&cb->pad_end))
+		if (rb_cas(&cb->pad_end, e, end))
+			break;
+}
+
 struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
 						   unsigned long length)
 {
@@ -135,10 +151,9 @@ struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
 	do
 		pos = rb_load(&cb->head);
 	while (!rb_cas(&cb->head, pos, pos + 1));
-	/* Make room: whoever moves tail past an event counts it dropped. */
-	for (t = rb_load(&cb->tail); pos - t >= buffer->nr_slots; t = rb_load(&cb->tail))
-		if (rb_cas(&cb->tail, t, t + 1))
-			__atomic_fetch_add(&cb->overrun, 1, __ATOMIC_RELAXED);
+	/* Make room; tail may be past @pos already (see the top). */
+	for (t = rb_load(&cb->tail); pos >= t + buffer->nr_slots; t = rb_load(&cb->tail))
+		rb_cas(&cb->tail, t, t + 1);
 	ev = &cb->slots[pos & (buffer->nr_slots - 1)];
 	for (;;) {
 		u64 old = rb_load(&ev->stamp);
@@ -149,7 +164,7 @@ struct ring_buffer_event *ring_buffer_lock_reserve(struct trace_buffer *buffer,
 		if (old & RB_BUSY) {
 			/* An interrupted writer still fills it: drop ours, leave @pos. */
 			if (rb_cas(&ev->stamp, old, RB_BUSY | (pos + 1))) {
-				__atomic_fetch_add(&cb->overrun, 1, __ATOMIC_RELAXED);
+				rb_pad_end(cb, pos + 1);
 				goto out;
 			}
 			continue;
@@ -245,25 +260,68 @@ int ring_buffer_peek(struct trace_buffer *buffer, unsigned int cpu, u64 *pos, vo
 	return 0;
 }
 
+/*
+ * The oldest position held since the last reset: tail, or base while a
+ * reset has recorded base but not yet moved tail.  Tail is read first: a
+ * reset stores base before it moves tail, so a tail from that reset comes
+ * with its base.
+ */
+static u64 rb_first(struct ring_buffer_per_cpu *cb, u64 *base)
+{
+	u64 t = rb_load(&cb->tail);
+
+	*base = rb_load(&cb->base);
+	return max(t, *base);
+}
+
 unsigned long ring_buffer_entries_cpu(struct trace_buffer *buffer, unsigned int cpu)
 {
+	struct ring_buffer_per_cpu *cb;
+	u64 base, first;
+
 	if (cpu >= buffer->nr_cpus)
 		return 0;
-	return rb_load(&buffer->cpus[cpu].head) - rb_load(&buffer->cpus[cpu].tail);
+	cb = &buffer->cpus[cpu];
+	first = rb_first(cb, &base);
+	return rb_load(&cb->head) - first;
+}
+
+/* Whether position @pos is a padding slot, or being made one: a dropped event. */
+static bool rb_dropped(const struct ring_buffer_event *ev, u64 pos)
+{
+	u64 s = __atomic_load_n(&ev->stamp, __ATOMIC_ACQUIRE);
+
+	if (s == (RB_BUSY | (pos + 1)))
+		return true;
+	return s == pos + 1 && __atomic_load_n(&ev->len, __ATOMIC_RELAXED) == RB_LEN_PAD;
 }
 
 unsigned long ring_buffer_overrun_cpu(struct trace_buffer *buffer, unsigned int cpu)
 {
+	struct ring_buffer_per_cpu *cb;
+	u64 base, first, end;
+	unsigned long n;
+
 	if (cpu >= buffer->nr_cpus)
 		return 0;
-	return __atomic_load_n(&buffer->cpus[cpu].overrun, __ATOMIC_RELAXED);
+	cb = &buffer->cpus[cpu];
+	first = rb_first(cb, &base);
+	n = first - base;
+	/* Padding still held: only where a nested writer dropped an event. */
+	end = min(rb_load(&cb->pad_end), rb_load(&cb->head));
+	for (u64 p = first; p < end; p++)
+		n += rb_dropped(&cb->slots[p & (buffer->nr_slots - 1)], p);
+	return n;
 }
 
 unsigned long ring_buffer_written_cpu(struct trace_buffer *buffer, unsigned int cpu)
 {
+	u64 base;
+
 	if (cpu >= buffer->nr_cpus)
 		return 0;
-	return rb_load(&buffer->cpus[cpu].head) - rb_load(&buffer->cpus[cpu].base);
+	base = rb_load(&buffer->cpus[cpu].base);
+	return rb_load(&buffer->cpus[cpu].head) - base;
 }
 
 unsigned long ring_buffer_size(struct trace_buffer *buffer)
@@ -271,18 +329,30 @@ unsigned long ring_buffer_size(struct trace_buffer *buffer)
 	return buffer->nr_slots;
 }
 
+#ifdef CONFIG_KTEST
+void (*ring_buffer_test_reset_hook)(struct trace_buffer *buffer, unsigned int cpu);
+#endif
+
 void ring_buffer_reset(struct trace_buffer *buffer)
 {
 	for (unsigned int c = 0; c < buffer->nr_cpus; c++) {
 		struct ring_buffer_per_cpu *cb = &buffer->cpus[c];
 		u64 h = rb_load(&cb->head), t;
 
+#ifdef CONFIG_KTEST
+		if (READ_ONCE(ring_buffer_test_reset_hook))
+			ring_buffer_test_reset_hook(buffer, c);
+#endif
+		/*
+		 * Positions from @h on are the new writes: those a writer
+		 * pushes tail past, before or after the move below, are
+		 * dropped ones.  Base first (rb_first()).
+		 */
+		__atomic_store_n(&cb->base, h, __ATOMIC_SEQ_CST);
 		/* Never backwards: a writer may have pushed tail past @h meanwhile. */
 		for (t = rb_load(&cb->tail); t < h; t = rb_load(&cb->tail))
 			if (rb_cas(&cb->tail, t, h))
 				break;
-		__atomic_store_n(&cb->base, h, __ATOMIC_RELEASE);
-		__atomic_store_n(&cb->overrun, 0, __ATOMIC_RELAXED);
 	}
 }
 

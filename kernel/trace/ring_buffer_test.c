@@ -14,6 +14,7 @@
 #include <exo/ring_buffer.h>
 #include <exo/smp.h>
 #include <exo/string.h>
+#include <asm/processor.h>
 
 #define WORDS	(RB_MAX_DATA / 8)
 
@@ -183,6 +184,17 @@ static void test_nested_wraps_ring(struct ktest *t)
 		KTEST_EXPECT_EQ(t, rec[0], want);
 	}
 	KTEST_EXPECT_EQ(t, want, 13);
+	/* Once pushed out, the padding of position 8 is not counted again. */
+	preempt_disable();
+	KTEST_EXPECT_EQ(t, smp_processor_id(), cpu);
+	for (u64 v = 13; v <= 16; v++) {
+		fill(rec, v);
+		KTEST_EXPECT_EQ(t, ring_buffer_write(b, sizeof(rec), rec), 0);
+	}
+	preempt_enable();
+	KTEST_EXPECT_EQ(t, ring_buffer_overrun_cpu(b, cpu), 9);
+	KTEST_EXPECT_EQ(t, ring_buffer_written_cpu(b, cpu), 17);
+	KTEST_EXPECT_EQ(t, ring_buffer_entries_cpu(b, cpu), 8);
 	ring_buffer_free(b);
 }
 
@@ -280,6 +292,182 @@ static void test_smp_writers(struct ktest *t)
 	ring_buffer_free(c.b);
 }
 
+/*
+ * ring_buffer_reset() while writers on the other CPUs keep overwriting
+ * their full rings: once they stop, every event written since the reset
+ * must have been read or counted dropped, once.  Each round, the reader
+ * lets the writers fill their rings, resets, lets them overwrite them
+ * again, stops them and checks.  Every other reset waits in the middle
+ * (ring_buffer_test_reset_hook) until each ring's writer has written
+ * RESET_WAIT more events, as an interrupt or a preempted vCPU can make
+ * it wait.
+ */
+#define RESET_SLOTS	8
+#define RESET_ROUNDS	32
+#define RESET_WAIT	(3 * RESET_SLOTS)
+
+struct reset_ctx {
+	struct trace_buffer *b;
+	int writers;
+	int round;			/* the round the writers may write in */
+	int stopped;			/* rounds stopped */
+	bool wait;			/* this reset waits in the hook */
+	unsigned long waited, torn, bad[2];	/* rounds failing, by wait */
+	unsigned int cpu[NR_CPUS];	/* each writer's CPU + 1, by id */
+	u64 done[NR_CPUS];		/* writes each writer has completed */
+	int acked[NR_CPUS];		/* rounds each writer has stopped */
+	int err[NR_CPUS];		/* a write that failed, by id */
+	/* The first failing round's figures, for the log. */
+	u64 bad_round, bad_written, bad_read, bad_overrun, bad_lo, bad_hi;
+};
+
+static struct reset_ctx *reset_ctx;
+
+static u64 reset_done(struct reset_ctx *c, int w)
+{
+	return __atomic_load_n(&c->done[w], __ATOMIC_ACQUIRE);
+}
+
+/* Until each writer has written @n events more than @from[w] (or @n). */
+static void reset_wait_writes(struct reset_ctx *c, const u64 *from, u64 n)
+{
+	for (int w = 1; w <= c->writers; w++)
+		while (reset_done(c, w) < (from ? from[w] : 0) + n)
+			cpu_relax();
+}
+
+static void reset_hook(struct trace_buffer *buffer, unsigned int cpu)
+{
+	struct reset_ctx *c = reset_ctx;
+
+	if (!c || buffer != c->b || !c->wait)
+		return;
+	for (int w = 1; w <= c->writers; w++) {
+		u64 end = reset_done(c, w) + RESET_WAIT;
+
+		if (READ_ONCE(c->cpu[w]) != cpu + 1)
+			continue;
+		while (reset_done(c, w) < end)
+			cpu_relax();
+		c->waited++;
+	}
+}
+
+/* Writer @w's ring after round @r, whose reset took its head in [@lo, @hi]. */
+static void reset_check(struct reset_ctx *c, int w, u64 r, u64 lo, u64 hi)
+{
+	unsigned int cpu = c->cpu[w] - 1;
+	u64 end = c->done[w], rec[WORDS], pos = 0, read = 0;
+	u64 written = ring_buffer_written_cpu(c->b, cpu);
+	u64 overrun = ring_buffer_overrun_cpu(c->b, cpu);
+	bool ok;
+
+	/* Write i took position i: the reset kept those from its head on. */
+	ok = written >= end - hi && written <= end - lo;
+	for (; ring_buffer_peek(c->b, cpu, &pos, rec) > 0; pos++, read++) {
+		c->torn += !whole(rec);
+		ok &= rec[0] == pos && pos == end - written + overrun + read;
+	}
+	ok &= pos == end && read + overrun == written;
+	if (!ok && !c->bad[0] && !c->bad[1]) {
+		c->bad_round = r;
+		c->bad_written = written;
+		c->bad_read = read;
+		c->bad_overrun = overrun;
+		c->bad_lo = end - hi;
+		c->bad_hi = end - lo;
+	}
+	c->bad[c->wait] += !ok;
+}
+
+static void reset_writer(struct reset_ctx *c, unsigned int id)
+{
+	u64 rec[WORDS], i = 0;
+
+	WRITE_ONCE(c->cpu[id], this_cpu() + 1);
+	for (int r = 0; r < RESET_ROUNDS; r++) {
+		while (__atomic_load_n(&c->round, __ATOMIC_ACQUIRE) < r)
+			cpu_relax();
+		do {
+			int err;
+
+			fill(rec, i);
+			err = ring_buffer_write(c->b, sizeof(rec), rec);
+			if (err)
+				c->err[id] = err;
+			__atomic_store_n(&c->done[id], ++i, __ATOMIC_RELEASE);
+		} while (__atomic_load_n(&c->stopped, __ATOMIC_ACQUIRE) <= r);
+		__atomic_store_n(&c->acked[id], r + 1, __ATOMIC_RELEASE);
+	}
+}
+
+static void reset_worker(void *arg, unsigned int id)
+{
+	struct reset_ctx *c = arg;
+	u64 from[NR_CPUS], lo[NR_CPUS], hi[NR_CPUS];
+
+	if (id) {
+		reset_writer(c, id);
+		return;
+	}
+	for (int r = 0; r < RESET_ROUNDS; r++) {
+		for (int w = 1; w <= c->writers; w++)
+			from[w] = reset_done(c, w);
+		__atomic_store_n(&c->round, r, __ATOMIC_RELEASE);
+		/* Reset with the rings full and the writers going on. */
+		reset_wait_writes(c, from, 2 * RESET_SLOTS);
+		for (int w = 1; w <= c->writers; w++)
+			lo[w] = reset_done(c, w);
+		c->wait = r & 1;
+		ring_buffer_reset(c->b);
+		/* One more write may have claimed its position. */
+		for (int w = 1; w <= c->writers; w++)
+			hi[w] = reset_done(c, w) + 1;
+		reset_wait_writes(c, hi, 2 * RESET_SLOTS);
+		__atomic_store_n(&c->stopped, r + 1, __ATOMIC_RELEASE);
+		for (int w = 1; w <= c->writers; w++)
+			while (__atomic_load_n(&c->acked[w], __ATOMIC_ACQUIRE) <= r)
+				cpu_relax();
+		for (int w = 1; w <= c->writers; w++)
+			reset_check(c, w, r, lo[w], hi[w]);
+	}
+}
+
+static void test_reset_under_writers(struct ktest *t)
+{
+	static struct reset_ctx c;
+	int n;
+
+	c = (struct reset_ctx){ .b = ring_buffer_alloc(RESET_SLOTS * RB_SLOT_SIZE, NR_CPUS) };
+	KTEST_ASSERT_NOT_NULL(t, c.b);
+	KTEST_ASSERT_EQ(t, ring_buffer_size(c.b), RESET_SLOTS);
+#ifdef __HOSTED__
+	c.writers = 3;
+#else
+	c.writers = (int)min(4U, num_online_cpus()) - 1;
+#endif
+	reset_ctx = &c;
+	WRITE_ONCE(ring_buffer_test_reset_hook, reset_hook);
+	n = ktest_run_on_cpus(c.writers + 1, reset_worker, &c);
+	WRITE_ONCE(ring_buffer_test_reset_hook, NULL);
+	reset_ctx = NULL;
+	KTEST_ASSERT_EQ(t, n, c.writers + 1);
+	for (int w = 1; w <= c.writers; w++)
+		KTEST_EXPECT_EQ(t, c.err[w], 0);
+	KTEST_EXPECT_EQ(t, c.torn, 0);
+	KTEST_EXPECT_GT(t, c.waited, 0);
+	/* Each event written since the reset is read or counted dropped. */
+	KTEST_EXPECT_EQ(t, c.bad[0], 0);
+	KTEST_EXPECT_EQ(t, c.bad[1], 0);
+	if (c.bad[0] || c.bad[1])
+		ktest_log(t, "round %llu: written %llu (expected %llu to %llu), read %llu, dropped %llu",
+			  c.bad_round, c.bad_written, c.bad_lo, c.bad_hi, c.bad_read,
+			  c.bad_overrun);
+	ktest_log(t, "%d rounds of %d writers, a reset in each, %lu waits", RESET_ROUNDS,
+		  c.writers, c.waited);
+	ring_buffer_free(c.b);
+}
+
 static struct ktest_case ring_buffer_cases[] = {
 	KTEST_CASE(test_write_read_order),
 	KTEST_CASE(test_overwrite_counts_drops),
@@ -288,6 +476,7 @@ static struct ktest_case ring_buffer_cases[] = {
 	KTEST_CASE(test_nested_wraps_ring),
 	KTEST_CASE(test_errors),
 	KTEST_CASE_FLAGS(test_smp_writers, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_reset_under_writers, KTEST_F_SMP),
 	{}
 };
 
