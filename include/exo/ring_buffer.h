@@ -4,9 +4,10 @@
  * without locks by the CPU that owns it (interrupts nesting on that CPU
  * included) and read from any CPU.  When a ring is full the oldest event
  * is overwritten and counted in the ring's overrun, as Linux's
- * overwrite mode does.  The counts are derived from the ring's positions,
- * so that a reset races no writer (kernel/trace/ring_buffer.c).  Portable: the hosted tests run it under ASan and
- * TSan (Documentation/trace.rst).
+ * overwrite mode does.  The counts are derived from the ring's
+ * positions, so that a reset races no writer (kernel/trace/ring_buffer.c).
+ * Portable: the hosted tests run it under ASan and TSan
+ * (Documentation/trace.rst).
  *
  *	ev = ring_buffer_lock_reserve(buffer, sizeof(*entry));
  *	if (ev) {
@@ -100,7 +101,9 @@ int ring_buffer_write(struct trace_buffer *buffer, unsigned long length, const v
  * @data: RB_MAX_DATA bytes for the copy
  *
  * Events overwritten before or while they are copied are skipped; an
- * event still being written ends the read.
+ * event still being written ends the read.  A peek that runs while
+ * ring_buffer_reset() runs can still return events from before the
+ * reset: callers serialise the two (the tracer holds trace_lock).
  * Return: the length copied, 0 if there is nothing more, -EINVAL for a
  * CPU without a ring.
  */
@@ -137,7 +140,8 @@ unsigned long ring_buffer_size(struct trace_buffer *buffer);
  * its point, and every event written from there on is read or counted in
  * the overrun, whether it lands before or after the reset returns.  The
  * reset writes no counter a writer writes: it moves the tail up (never
- * back) and records the point.
+ * back) and records the point.  Readers must not run meanwhile
+ * (ring_buffer_peek()); the counts are exact once the writers stop.
  */
 void ring_buffer_reset(struct trace_buffer *buffer);
 

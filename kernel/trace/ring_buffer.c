@@ -340,15 +340,19 @@ void ring_buffer_reset(struct trace_buffer *buffer)
 		u64 h = rb_load(&cb->head), t;
 
 #ifdef CONFIG_KTEST
-		if (READ_ONCE(ring_buffer_test_reset_hook))
-			ring_buffer_test_reset_hook(buffer, c);
+		typeof(ring_buffer_test_reset_hook) hook = READ_ONCE(ring_buffer_test_reset_hook);
+
+		if (hook)
+			hook(buffer, c);
 #endif
 		/*
 		 * Positions from @h on are the new writes: those a writer
 		 * pushes tail past, before or after the move below, are
-		 * dropped ones.  Base first (rb_first()).
+		 * dropped ones.  Base first (rb_first()); the tail CAS
+		 * below orders it for readers, and nothing here needs a
+		 * store-load order.
 		 */
-		__atomic_store_n(&cb->base, h, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&cb->base, h, __ATOMIC_RELEASE);
 		/* Never backwards: a writer may have pushed tail past @h meanwhile. */
 		for (t = rb_load(&cb->tail); t < h; t = rb_load(&cb->tail))
 			if (rb_cas(&cb->tail, t, h))

@@ -2,9 +2,11 @@
 /*
  * Tests of the per-CPU overwrite ring buffer: order, overwrite of the
  * oldest with the drops counted, reset, an interrupt's reserve nested in
- * another (and interrupts writing a whole ring over it), the error paths, and writers on every CPU at once (with, in
- * the kernel, a reader checking that no record is ever seen torn).  The
- * same file runs hosted, under ASan and TSan (ring_buffer.test_smp_writers).
+ * another (and interrupts writing a whole ring over it), the error
+ * paths, writers on every CPU at once (with, in the kernel, a reader
+ * checking that no record is ever seen torn) and resets under writers.
+ * The same file runs hosted, under ASan and TSan
+ * (ring_buffer.test_smp_writers, ring_buffer.test_reset_under_writers).
  */
 #include <exo/errno.h>
 #include <exo/kernel.h>
@@ -305,6 +307,7 @@ static void test_smp_writers(struct ktest *t)
 #define RESET_SLOTS	8
 #define RESET_ROUNDS	32
 #define RESET_WAIT	(3 * RESET_SLOTS)
+#define RESET_CPUS	4		/* the reader and up to three writers */
 
 struct reset_ctx {
 	struct trace_buffer *b;
@@ -313,10 +316,10 @@ struct reset_ctx {
 	int stopped;			/* rounds stopped */
 	bool wait;			/* this reset waits in the hook */
 	unsigned long waited, torn, bad[2];	/* rounds failing, by wait */
-	unsigned int cpu[NR_CPUS];	/* each writer's CPU + 1, by id */
-	u64 done[NR_CPUS];		/* writes each writer has completed */
-	int acked[NR_CPUS];		/* rounds each writer has stopped */
-	int err[NR_CPUS];		/* a write that failed, by id */
+	unsigned int cpu[RESET_CPUS];	/* each writer's CPU + 1, by id */
+	u64 done[RESET_CPUS];		/* writes each writer has completed */
+	int acked[RESET_CPUS];		/* rounds each writer has stopped */
+	int err[RESET_CPUS];		/* a write that failed, by id */
 	/* The first failing round's figures, for the log. */
 	u64 bad_round, bad_written, bad_read, bad_overrun, bad_lo, bad_hi;
 };
@@ -404,7 +407,7 @@ static void reset_writer(struct reset_ctx *c, unsigned int id)
 static void reset_worker(void *arg, unsigned int id)
 {
 	struct reset_ctx *c = arg;
-	u64 from[NR_CPUS], lo[NR_CPUS], hi[NR_CPUS];
+	u64 from[RESET_CPUS], lo[RESET_CPUS], hi[RESET_CPUS];
 
 	if (id) {
 		reset_writer(c, id);
@@ -442,9 +445,9 @@ static void test_reset_under_writers(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, c.b);
 	KTEST_ASSERT_EQ(t, ring_buffer_size(c.b), RESET_SLOTS);
 #ifdef __HOSTED__
-	c.writers = 3;
+	c.writers = RESET_CPUS - 1;
 #else
-	c.writers = (int)min(4U, num_online_cpus()) - 1;
+	c.writers = (int)min((unsigned int)RESET_CPUS, num_online_cpus()) - 1;
 #endif
 	reset_ctx = &c;
 	WRITE_ONCE(ring_buffer_test_reset_hook, reset_hook);
