@@ -4,6 +4,8 @@
  *
  *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
  *                  typed-cache API, pointer classification
+ *   slab_large.c   tier 3: kmalloc of whole page blocks, the per-CPU block
+ *                  cache (inline parts: slab_large.h)
  *   slab.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
  *                  class map, initialisation, reclaim
  *   slab_tcache.c  tier 1 (thread caches)
