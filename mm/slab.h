@@ -2,8 +2,9 @@
 /*
  * The kernel allocator's private declarations, shared by its files:
  *
- *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
- *                  typed-cache API, pointer classification
+ *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends,
+ *                  pointer classification
+ *   slab_cache_api.c  the typed-cache API (kmem_cache_*())
  *   slab_large.c   tier 3: kmalloc of whole page blocks, the per-CPU block
  *                  cache (inline parts: slab_large.h)
  *   slab.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
@@ -800,6 +801,7 @@ bool slab_node_free(struct kmem_cache *c, void *obj);
 void kfree_t1_node(const void *p, unsigned long cls);
 /* slab_common.c */
 void kfree_t2_node(const void *p, unsigned long cls);
+void kmem_cache_free_slow(struct kmem_cache *c, void *obj);
 /* slab.c: the node lists */
 void slab_publish(struct kmem_cache *c, struct page *pg);
 void *slab_publish_taken(struct kmem_cache *c, struct page *pg);
