@@ -317,7 +317,7 @@ struct per_cpu_pageset *cpu_pageset(unsigned int cpu)
 }
 
 /*
- * The slab's large-block caches (mm/slab_common.c) keep whole blocks out of
+ * The slab's large-block caches (mm/slab_large.c) keep whole blocks out of
  * the zones as the rings do.  The slab registers how to empty this CPU's
  * (kmem_cache_init()); before that, and in builds without the slab (the
  * hosted page allocator fuzzers), there is none.  page_alloc_init()

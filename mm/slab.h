@@ -2,10 +2,14 @@
 /*
  * The kernel allocator's private declarations, shared by its files:
  *
- *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
- *                  typed-cache API, pointer classification
- *   slab.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
- *                  class map, initialisation, reclaim
+ *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends,
+ *                  pointer classification
+ *   slab_cache_api.c  the typed-cache API (kmem_cache_*())
+ *   slab_large.c   tier 3: kmalloc of whole page blocks, the per-CPU block
+ *                  cache (inline parts: slab_large.h)
+ *   slab.c         slabs, tier 2 (per-CPU arrays), cache registration,
+ *                  reclaim
+ *   slab_init.c    cache geometry, the class map, kmem_cache_init()
  *   slab_tcache.c  tier 1 (thread caches)
  *   slab_debug.c   CONFIG_SLAB_DEBUG (poison, red zones, call sites),
  *                  exception/NMI refusals, kmem_check()
@@ -798,6 +802,7 @@ bool slab_node_free(struct kmem_cache *c, void *obj);
 void kfree_t1_node(const void *p, unsigned long cls);
 /* slab_common.c */
 void kfree_t2_node(const void *p, unsigned long cls);
+void kmem_cache_free_slow(struct kmem_cache *c, void *obj);
 /* slab.c: the node lists */
 void slab_publish(struct kmem_cache *c, struct page *pg);
 void *slab_publish_taken(struct kmem_cache *c, struct page *pg);
@@ -820,8 +825,10 @@ unsigned long slab_reap(struct kmem_cache *c, struct list_head *reap);
 unsigned int t2_take(struct kmem_cache *c, void **objs, unsigned int n);
 void *cache_alloc(struct kmem_cache *c, gfp_t gfp);
 void cache_free(struct kmem_cache *c, void *obj);
+/* slab_init.c */
 bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
 		  bool ctor);
+/* slab.c */
 void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 		void (*ctor)(void *));
 

@@ -18,7 +18,7 @@
 
 #define DEBUG		IS_ENABLED(CONFIG_SLAB_DEBUG)
 
-/* Pages in the tier-3 block caches of every CPU (mm/slab_common.c). */
+/* Pages in the tier-3 block caches of every CPU (mm/slab_large.c). */
 unsigned long large_cache_pages(void);
 unsigned long large_cache_cpu_pages(unsigned int cpu);
 #define TIER1		IS_ENABLED(CONFIG_SLAB_TIER_THREAD)
