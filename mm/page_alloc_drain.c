@@ -145,6 +145,66 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
 }
 
 /*
+ * Free the aligned block (pfn, order), whose frames all come from one
+ * ring (so all in the zone of @pfn), into its zone.
+ */
+static void drain_block(struct page_allocator *pa, unsigned long pfn, unsigned int order,
+			struct pcp_counters *st)
+{
+	struct zone *zone = pa_zone(pa, pfn);
+
+	spin_lock(&zone->lock);
+	__free_one(zone, pfn, order, st);
+	spin_unlock(&zone->lock);
+}
+
+/*
+ * Are the @nr blocks of @order at @slot, in any order, exactly one aligned
+ * block of @nr << @order pages?  Its head in *@base if so.  The blocks of
+ * the rings are aligned and distinct (I5, I6: a block enters a ring only
+ * once its alloc bit is taken, and leaves it when popped or drained), so
+ * @nr of them cover the block if they all lie in it: if the AND and the
+ * OR of their numbers agree on every bit above the block's offset bits.
+ * Two instructions a block; the first eight blocks decide alone whether
+ * the rest is read (a ring of scattered frees pays for eight).
+ */
+static __always_inline bool pcp_whole_block(const unsigned long *slot, unsigned int nr,
+					    unsigned int order, unsigned long *base)
+{
+	const unsigned long span = (unsigned long)nr << order;
+	unsigned long a = slot[0], o = slot[0];
+	unsigned int i;
+
+	if (nr < 8) {
+		for (i = 1; i < nr; i++) {
+			a &= slot[i];
+			o |= slot[i];
+		}
+	} else {
+		/*
+		 * Eight at a time, the ORs after a compiler barrier so that
+		 * they read their blocks again: each AND and each OR then
+		 * takes its block straight from memory (one instruction, not
+		 * a load and two operations).  The first eight decide alone
+		 * whether the rest is read (scattered frees pay for eight).
+		 */
+		for (i = 0; i < nr; i += 8) {
+			a &= slot[i] & slot[i + 1] & slot[i + 2] & slot[i + 3] &
+			     slot[i + 4] & slot[i + 5] & slot[i + 6] & slot[i + 7];
+			barrier();
+			o |= slot[i] | slot[i + 1] | slot[i + 2] | slot[i + 3] |
+			     slot[i + 4] | slot[i + 5] | slot[i + 6] | slot[i + 7];
+			if (!i && (a ^ o) >= span)
+				return false;
+		}
+	}
+	if ((a ^ o) >= span)
+		return false;
+	*base = a & ~(span - 1);
+	return true;
+}
+
+/*
  * Give the @n oldest blocks of the ring of @order back to their zones,
  * and the next ones while they complete the last run's refill-sized block.
  * Blocks freed back to back are often neighbours (a run of frames freed
@@ -166,7 +226,28 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 
 	if (end - b > n)
 		end = b + n;
-	if (b != end) {
+	/*
+	 * The common case first: the oldest blocks are a whole refill-sized
+	 * block (a refill's blocks freed back, in any order), which is where
+	 * a batch that starts in it ends.  Each such block goes to its zone
+	 * as one block, read at two instructions a block, not run by run.
+	 */
+	while (b != end && pcp->top[r] - b >= PCP_REFILL_BLOCKS(order)) {
+		unsigned long base;
+
+		if (!pcp_whole_block(pcp_slot(pcp, r, b), PCP_REFILL_BLOCKS(order), order, &base))
+			break;
+		drain_block(pa, base, order + ilog2(PCP_REFILL_BLOCKS(order)), st);
+		blocks++;
+		b += PCP_REFILL_BLOCKS(order);
+		end = max(end, b);
+	}
+	if (b == end && blocks) {
+		n = b - pcp->bottom[r];
+		pcp->bottom[r] = b;
+		st->drain_blocks += n;
+		st->merges += n - blocks;
+	} else if (b != end) {
 		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
 		/* Four blocks are left while slot < last. */
 		const unsigned long *last = end - b > 3 ? stop - 3 : slot;

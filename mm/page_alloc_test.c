@@ -946,6 +946,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_RAM(test_pcp_compaction, 0, 64),
 	KTEST_CASE_RAM(test_pcp_huge, 0, 64),
 	KTEST_CASE_RAM(test_pcp_drain_runs, 0, 16),
+	KTEST_CASE_RAM(test_pcp_drain_shuffled, 0, 16),
 	KTEST_CASE(test_pcp_local),
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
