@@ -182,21 +182,28 @@ static __always_inline bool pcp_whole_block(const unsigned long *slot, unsigned 
 		}
 	} else {
 		/*
-		 * Eight at a time, the ORs after a compiler barrier so that
-		 * they read their blocks again: each AND and each OR then
-		 * takes its block straight from memory (one instruction, not
-		 * a load and two operations).  The first eight decide alone
-		 * whether the rest is read (scattered frees pay for eight).
+		 * The ANDs, then the ORs after a compiler barrier so that
+		 * they read their blocks again: each takes its block straight
+		 * from memory (one instruction, not a load and two
+		 * operations).  The first eight decide alone whether the rest
+		 * is read (scattered frees pay for eight).
 		 */
-		for (i = 0; i < nr; i += 8) {
-			a &= slot[i] & slot[i + 1] & slot[i + 2] & slot[i + 3] &
-			     slot[i + 4] & slot[i + 5] & slot[i + 6] & slot[i + 7];
-			barrier();
-			o |= slot[i] | slot[i + 1] | slot[i + 2] | slot[i + 3] |
-			     slot[i + 4] | slot[i + 5] | slot[i + 6] | slot[i + 7];
-			if (!i && (a ^ o) >= span)
-				return false;
-		}
+#pragma GCC unroll 8
+		for (i = 1; i < 8; i++)
+			a &= slot[i];
+		barrier();
+#pragma GCC unroll 8
+		for (i = 1; i < 8; i++)
+			o |= slot[i];
+		if ((a ^ o) >= span)
+			return false;
+#pragma GCC unroll 64
+		for (i = 8; i < nr; i++)
+			a &= slot[i];
+		barrier();
+#pragma GCC unroll 64
+		for (i = 8; i < nr; i++)
+			o |= slot[i];
 	}
 	if ((a ^ o) >= span)
 		return false;
