@@ -212,24 +212,128 @@ static __always_inline bool pcp_whole_block(const unsigned long *slot, unsigned 
 }
 
 /*
+ * The blocks [@b, @end) of the ring of @order (@blocks of the drain
+ * already freed), and the next ones while they complete the last run's
+ * refill-sized block.  Blocks freed back to back are often neighbours (a
+ * run of frames freed in order, either way): a block that extends the
+ * current run at either end joins it (along a run, four compares a
+ * round), and each run goes to the zone as the largest aligned blocks it
+ * holds.  The zone then sees a few large blocks instead of many small
+ * ones to merge one by one.  The blocks are owned by us and unlisted, so
+ * this is what __free_one() of each would have done, minus the list
+ * traffic.
+ */
+static __always_inline void __pcp_drain_runs(struct page_allocator *pa, struct per_cpu_pages *pcp,
+					     unsigned int order, unsigned int b, unsigned int end,
+					     unsigned long blocks, struct pcp_counters *st)
+{
+	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
+	unsigned int r = pcp_ring(order), n, nr = 0;
+	struct drain_run runs[DRAIN_RUNS];
+	unsigned long lo, hi;
+	const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
+	/* Four blocks are left while slot < last. */
+	const unsigned long *last = end - b > 3 ? stop - 3 : slot;
+
+	lo = *slot++;
+	hi = lo + size;
+	for (;;) {
+		unsigned long pfn;
+
+		/*
+		 * Runs of blocks freed in allocation order (ascending)
+		 * or in reverse (descending) are the common case: four
+		 * compares a round while four blocks are left, then
+		 * one each.
+		 */
+		while (slot < last && slot[0] == hi && slot[1] == hi + size &&
+		       slot[2] == hi + 2 * size && slot[3] == hi + 3 * size) {
+			hi += 4 * size;
+			slot += 4;
+		}
+		while (slot != stop && *slot == hi) {
+			hi += size;
+			slot++;
+		}
+		while (slot < last && slot[0] == lo - size && slot[1] == lo - 2 * size &&
+		       slot[2] == lo - 3 * size && slot[3] == lo - 4 * size) {
+			lo -= 4 * size;
+			slot += 4;
+		}
+		while (slot != stop && *slot == lo - size) {
+			lo -= size;
+			slot++;
+		}
+		if (slot == stop)
+			break;
+		pfn = *slot;
+		if (pfn == hi)	/* ascending again */
+			continue;
+		slot++;
+		runs[nr].lo = lo;
+		runs[nr++].hi = hi;
+		if (nr == DRAIN_RUNS) {	/* room for the last run */
+			blocks += drain_flush(pa, runs, nr, st);
+			nr = 0;
+		}
+		lo = pfn;
+		hi = pfn + size;
+	}
+	b = end;
+	/*
+	 * Past the batch, the blocks that extend the run towards an
+	 * end not yet aligned to a refill's block (at most
+	 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
+	 * boundary would reach the zone as several small blocks now
+	 * and its rest later, merged level by level; ending it there
+	 * hands the zone whole blocks.
+	 */
+	for (end = pcp->top[r]; b != end; b++) {
+		unsigned long pfn = *pcp_slot(pcp, r, b);
+
+		if (pfn == hi && (hi & align))
+			hi += size;
+		else if (pfn + size == lo && (lo & align))
+			lo = pfn;
+		else
+			break;
+	}
+	runs[nr].lo = lo;
+	runs[nr++].hi = hi;
+	blocks += drain_flush(pa, runs, nr, st);
+	n = b - pcp->bottom[r];
+	pcp->bottom[r] = b;
+	st->drain_blocks += n;
+	/* n blocks went to the zones as @blocks: the merges done here. */
+	st->merges += n - blocks;
+}
+
+/* One copy per cached order, off the whole-block path (its frame holds the runs). */
+static noinline void pcp_drain_runs(struct page_allocator *pa, struct per_cpu_pages *pcp,
+				    unsigned int order, unsigned int b, unsigned int end,
+				    unsigned long blocks, struct pcp_counters *st)
+{
+	switch (order) {
+	case 0: __pcp_drain_runs(pa, pcp, 0, b, end, blocks, st); break;
+	case 1: __pcp_drain_runs(pa, pcp, 1, b, end, blocks, st); break;
+	case 2: __pcp_drain_runs(pa, pcp, 2, b, end, blocks, st); break;
+	case 3: __pcp_drain_runs(pa, pcp, 3, b, end, blocks, st); break;
+	default: __pcp_drain_runs(pa, pcp, PCP_HUGE_ORDER, b, end, blocks, st); break;
+	}
+}
+
+/*
  * Give the @n oldest blocks of the ring of @order back to their zones,
- * and the next ones while they complete the last run's refill-sized block.
- * Blocks freed back to back are often neighbours (a run of frames freed
- * in order, either way): a block that extends the current run at either
- * end joins it (along a run, four compares a round), and each run goes
- * to the zone as the largest aligned blocks it holds.  The zone then
- * sees a few large blocks instead of many small ones to merge one by
- * one.  The blocks are owned by us and unlisted, so this is what
- * __free_one() of each would have done, minus the list traffic.
+ * and the next ones while they complete the last run's refill-sized
+ * block: whole refill-sized blocks at once, else run by run
+ * (__pcp_drain_runs()).
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,
 					struct pcp_counters *st)
 {
-	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
-	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r], nr = 0;
-	struct drain_run runs[DRAIN_RUNS];
-	unsigned long lo, hi, blocks = 0;
+	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r];
+	unsigned long blocks = 0;
 
 	if (end - b > n)
 		end = b + n;
@@ -249,86 +353,12 @@ static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cp
 		b += PCP_REFILL_BLOCKS(order);
 		end = max(end, b);
 	}
-	if (b == end && blocks) {
+	if (b != end) {
+		pcp_drain_runs(pa, pcp, order, b, end, blocks, st);
+	} else if (blocks) {
 		n = b - pcp->bottom[r];
 		pcp->bottom[r] = b;
 		st->drain_blocks += n;
-		st->merges += n - blocks;
-	} else if (b != end) {
-		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
-		/* Four blocks are left while slot < last. */
-		const unsigned long *last = end - b > 3 ? stop - 3 : slot;
-
-		lo = *slot++;
-		hi = lo + size;
-		for (;;) {
-			unsigned long pfn;
-
-			/*
-			 * Runs of blocks freed in allocation order (ascending)
-			 * or in reverse (descending) are the common case: four
-			 * compares a round while four blocks are left, then
-			 * one each.
-			 */
-			while (slot < last && slot[0] == hi && slot[1] == hi + size &&
-			       slot[2] == hi + 2 * size && slot[3] == hi + 3 * size) {
-				hi += 4 * size;
-				slot += 4;
-			}
-			while (slot != stop && *slot == hi) {
-				hi += size;
-				slot++;
-			}
-			while (slot < last && slot[0] == lo - size && slot[1] == lo - 2 * size &&
-			       slot[2] == lo - 3 * size && slot[3] == lo - 4 * size) {
-				lo -= 4 * size;
-				slot += 4;
-			}
-			while (slot != stop && *slot == lo - size) {
-				lo -= size;
-				slot++;
-			}
-			if (slot == stop)
-				break;
-			pfn = *slot;
-			if (pfn == hi)	/* ascending again */
-				continue;
-			slot++;
-			runs[nr].lo = lo;
-			runs[nr++].hi = hi;
-			if (nr == DRAIN_RUNS) {	/* room for the last run */
-				blocks += drain_flush(pa, runs, nr, st);
-				nr = 0;
-			}
-			lo = pfn;
-			hi = pfn + size;
-		}
-		b = end;
-		/*
-		 * Past the batch, the blocks that extend the run towards an
-		 * end not yet aligned to a refill's block (at most
-		 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
-		 * boundary would reach the zone as several small blocks now
-		 * and its rest later, merged level by level; ending it there
-		 * hands the zone whole blocks.
-		 */
-		for (end = pcp->top[r]; b != end; b++) {
-			unsigned long pfn = *pcp_slot(pcp, r, b);
-
-			if (pfn == hi && (hi & align))
-				hi += size;
-			else if (pfn + size == lo && (lo & align))
-				lo = pfn;
-			else
-				break;
-		}
-		runs[nr].lo = lo;
-		runs[nr++].hi = hi;
-		blocks += drain_flush(pa, runs, nr, st);
-		n = b - pcp->bottom[r];
-		pcp->bottom[r] = b;
-		st->drain_blocks += n;
-		/* n blocks went to the zones as @blocks: the merges done here. */
 		st->merges += n - blocks;
 	}
 	pcp_set_limit(pcp, r);
