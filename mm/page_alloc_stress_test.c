@@ -233,6 +233,47 @@ void test_pcp_drain_shuffled(struct ktest *t)
 }
 
 /*
+ * free_frame() filling this CPU's real cache to its mark drains it there
+ * (frame_ring_full()): the ring stays under the mark, every frame comes
+ * back once (double frees still -ENOENT, drained or cached), and the
+ * cache empties on a drain.
+ */
+void test_pcp_local_mark(struct ktest *t)
+{
+	static phys_addr_t frames[PCP_HIGH + PCP_REFILL_BLOCKS(0)];
+	const unsigned int n = ARRAY_SIZE(frames);
+	struct page_alloc_cpu_stats s0, s1;
+	unsigned long flags, cached;
+	unsigned int cpu, i;
+
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	drain_local_pages();
+	for (i = 0; i < n; i++)
+		if (alloc_frame(&frames[i]))
+			break;
+	if (i < n) {
+		while (i)
+			free_frame(frames[--i]);
+		local_irq_restore(flags);
+		KTEST_SKIP(t, "not enough free frames");
+	}
+	drain_local_pages();
+	page_alloc_cpu_stats(cpu, &s0);
+	for (i = 0; i < n; i++)
+		KTEST_EXPECT_EQ(t, free_frame(frames[i]), 0);
+	cached = page_alloc_cpu_stats(cpu, &s1);
+	KTEST_EXPECT_GE(t, s1.pcp_drains - s0.pcp_drains, 1);
+	KTEST_EXPECT_LT(t, cached, PCP_HIGH);
+	KTEST_EXPECT_EQ(t, s1.frees - s0.frees, n);
+	KTEST_EXPECT_EQ(t, free_frame(frames[0]), -ENOENT);
+	KTEST_EXPECT_EQ(t, free_frame(frames[n - 1]), -ENOENT);
+	drain_local_pages();
+	KTEST_EXPECT_EQ(t, page_alloc_cpu_stats(cpu, &s1), 0);
+	local_irq_restore(flags);
+}
+
+/*
  * Random allocations and frees of every kind, each checked against a
  * shadow bitmap and the local invariants as it happens.  One function on
  * purpose (longer than 80 lines): the KTEST_ASSERT_*() calls end the case

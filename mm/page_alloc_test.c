@@ -948,6 +948,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE_RAM(test_pcp_drain_runs, 0, 16),
 	KTEST_CASE_RAM(test_pcp_drain_shuffled, 0, 16),
 	KTEST_CASE(test_pcp_local),
+	KTEST_CASE(test_pcp_local_mark),
 	KTEST_CASE(test_poisoning),
 	KTEST_CASE_FLAGS(test_random_sequence, KTEST_F_SLOW),
 	KTEST_CASE_FLAGS(test_smp_stress, KTEST_F_SMP | KTEST_F_SLOW),
