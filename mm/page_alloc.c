@@ -656,9 +656,31 @@ static __always_inline unsigned long frame_ror(phys_addr_t frame)
 	return (unsigned long)((frame >> PAGE_SHIFT) | (frame << (64 - PAGE_SHIFT)));
 }
 
+/*
+ * A free_frame() push filled this CPU's order-0 ring of the system
+ * allocator to its mark: free_finish() for that case alone, with the
+ * ring's per-CPU fields as constants.  Interrupts may have run since
+ * the push (a drain among them), so the ring is read again with them
+ * disabled.  Not in_trap(): release_block() sent a trap's free to the
+ * zone.
+ */
+static noinline void frame_ring_full(void)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	if (this_cpu_read(pagesets.pcp.top[0]) > this_cpu_read(pagesets.pcp.limit[0]))
+		pcp_push_slow(&global_pa, this_cpu_ptr(&pagesets), 0);
+	arch_local_irq_restore(flags);
+}
+
 /* free_frame() once its fast path returned @code (arguments in fast-path registers). */
 static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_allocator *pa)
 {
+	/* The ring reached its mark: the common case, straight to its drain. */
+	if (pa == &global_pa && code == FREE_LIMIT) {
+		frame_ring_full();
+		return 0;
+	}
 	if (code == FREE_SLOW && numa_free_candidate(pa, rpfn, 0)) {
 		code = free_block_numa(rpfn, 0);
 		if (code == FREE_DONE)

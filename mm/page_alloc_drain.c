@@ -145,102 +145,220 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
 }
 
 /*
+ * Free the aligned block (pfn, order), whose frames all come from one
+ * ring (so all in the zone of @pfn), into its zone.
+ */
+static void drain_block(struct page_allocator *pa, unsigned long pfn, unsigned int order,
+			struct pcp_counters *st)
+{
+	struct zone *zone = pa_zone(pa, pfn);
+
+	spin_lock(&zone->lock);
+	__free_one(zone, pfn, order, st);
+	spin_unlock(&zone->lock);
+}
+
+/*
+ * Are the @nr blocks of @order at @slot, in any order, exactly one aligned
+ * block of @nr << @order pages?  Its head in *@base if so.  The blocks of
+ * the rings are aligned and distinct (I5, I6: a block enters a ring only
+ * once its alloc bit is taken, and leaves it when popped or drained), so
+ * @nr of them cover the block if they all lie in it: if the AND and the
+ * OR of their numbers agree on every bit above the block's offset bits.
+ * Two instructions a block; the first eight blocks decide alone whether
+ * the rest is read (a ring of scattered frees pays for eight).
+ */
+static __always_inline bool pcp_whole_block(const unsigned long *slot, unsigned int nr,
+					    unsigned int order, unsigned long *base)
+{
+	const unsigned long span = (unsigned long)nr << order;
+	unsigned long a = slot[0], o = slot[0];
+	unsigned int i;
+
+	if (nr < 8) {
+		for (i = 1; i < nr; i++) {
+			a &= slot[i];
+			o |= slot[i];
+		}
+	} else {
+		/*
+		 * The ANDs, then the ORs after a compiler barrier so that
+		 * they read their blocks again: each takes its block straight
+		 * from memory (one instruction, not a load and two
+		 * operations).  The first eight decide alone whether the rest
+		 * is read (scattered frees pay for eight).
+		 */
+#pragma GCC unroll 8
+		for (i = 1; i < 8; i++)
+			a &= slot[i];
+		barrier();
+#pragma GCC unroll 8
+		for (i = 1; i < 8; i++)
+			o |= slot[i];
+		if ((a ^ o) >= span)
+			return false;
+#pragma GCC unroll 64
+		for (i = 8; i < nr; i++)
+			a &= slot[i];
+		barrier();
+#pragma GCC unroll 64
+		for (i = 8; i < nr; i++)
+			o |= slot[i];
+	}
+	if ((a ^ o) >= span)
+		return false;
+	*base = a & ~(span - 1);
+	return true;
+}
+
+/*
+ * The blocks [@b, @end) of the ring of @order (@blocks of the drain
+ * already freed), and the next ones while they complete the last run's
+ * refill-sized block.  Blocks freed back to back are often neighbours (a
+ * run of frames freed in order, either way): a block that extends the
+ * current run at either end joins it (along a run, four compares a
+ * round), and each run goes to the zone as the largest aligned blocks it
+ * holds.  The zone then sees a few large blocks instead of many small
+ * ones to merge one by one.  The blocks are owned by us and unlisted, so
+ * this is what __free_one() of each would have done, minus the list
+ * traffic.
+ */
+static __always_inline void __pcp_drain_runs(struct page_allocator *pa, struct per_cpu_pages *pcp,
+					     unsigned int order, unsigned int b, unsigned int end,
+					     unsigned long blocks, struct pcp_counters *st)
+{
+	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
+	unsigned int r = pcp_ring(order), n, nr = 0;
+	struct drain_run runs[DRAIN_RUNS];
+	unsigned long lo, hi;
+	const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
+	/* Four blocks are left while slot < last. */
+	const unsigned long *last = end - b > 3 ? stop - 3 : slot;
+
+	lo = *slot++;
+	hi = lo + size;
+	for (;;) {
+		unsigned long pfn;
+
+		/*
+		 * Runs of blocks freed in allocation order (ascending)
+		 * or in reverse (descending) are the common case: four
+		 * compares a round while four blocks are left, then
+		 * one each.
+		 */
+		while (slot < last && slot[0] == hi && slot[1] == hi + size &&
+		       slot[2] == hi + 2 * size && slot[3] == hi + 3 * size) {
+			hi += 4 * size;
+			slot += 4;
+		}
+		while (slot != stop && *slot == hi) {
+			hi += size;
+			slot++;
+		}
+		while (slot < last && slot[0] == lo - size && slot[1] == lo - 2 * size &&
+		       slot[2] == lo - 3 * size && slot[3] == lo - 4 * size) {
+			lo -= 4 * size;
+			slot += 4;
+		}
+		while (slot != stop && *slot == lo - size) {
+			lo -= size;
+			slot++;
+		}
+		if (slot == stop)
+			break;
+		pfn = *slot;
+		if (pfn == hi)	/* ascending again */
+			continue;
+		slot++;
+		runs[nr].lo = lo;
+		runs[nr++].hi = hi;
+		if (nr == DRAIN_RUNS) {	/* room for the last run */
+			blocks += drain_flush(pa, runs, nr, st);
+			nr = 0;
+		}
+		lo = pfn;
+		hi = pfn + size;
+	}
+	b = end;
+	/*
+	 * Past the batch, the blocks that extend the run towards an
+	 * end not yet aligned to a refill's block (at most
+	 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
+	 * boundary would reach the zone as several small blocks now
+	 * and its rest later, merged level by level; ending it there
+	 * hands the zone whole blocks.
+	 */
+	for (end = pcp->top[r]; b != end; b++) {
+		unsigned long pfn = *pcp_slot(pcp, r, b);
+
+		if (pfn == hi && (hi & align))
+			hi += size;
+		else if (pfn + size == lo && (lo & align))
+			lo = pfn;
+		else
+			break;
+	}
+	runs[nr].lo = lo;
+	runs[nr++].hi = hi;
+	blocks += drain_flush(pa, runs, nr, st);
+	n = b - pcp->bottom[r];
+	pcp->bottom[r] = b;
+	st->drain_blocks += n;
+	/* n blocks went to the zones as @blocks: the merges done here. */
+	st->merges += n - blocks;
+}
+
+/* One copy per cached order, off the whole-block path (its frame holds the runs). */
+static noinline void pcp_drain_runs(struct page_allocator *pa, struct per_cpu_pages *pcp,
+				    unsigned int order, unsigned int b, unsigned int end,
+				    unsigned long blocks, struct pcp_counters *st)
+{
+	switch (order) {
+	case 0: __pcp_drain_runs(pa, pcp, 0, b, end, blocks, st); break;
+	case 1: __pcp_drain_runs(pa, pcp, 1, b, end, blocks, st); break;
+	case 2: __pcp_drain_runs(pa, pcp, 2, b, end, blocks, st); break;
+	case 3: __pcp_drain_runs(pa, pcp, 3, b, end, blocks, st); break;
+	default: __pcp_drain_runs(pa, pcp, PCP_HUGE_ORDER, b, end, blocks, st); break;
+	}
+}
+
+/*
  * Give the @n oldest blocks of the ring of @order back to their zones,
- * and the next ones while they complete the last run's refill-sized block.
- * Blocks freed back to back are often neighbours (a run of frames freed
- * in order, either way): a block that extends the current run at either
- * end joins it (along a run, four compares a round), and each run goes
- * to the zone as the largest aligned blocks it holds.  The zone then
- * sees a few large blocks instead of many small ones to merge one by
- * one.  The blocks are owned by us and unlisted, so this is what
- * __free_one() of each would have done, minus the list traffic.
+ * and the next ones while they complete the last run's refill-sized
+ * block: whole refill-sized blocks at once, else run by run
+ * (__pcp_drain_runs()).
  */
 static __always_inline void __pcp_drain(struct page_allocator *pa, struct per_cpu_pages *pcp,
 					unsigned int order, unsigned int n,
 					struct pcp_counters *st)
 {
-	const unsigned long size = 1UL << order, align = (PCP_REFILL_BLOCKS(order) << order) - 1;
-	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r], nr = 0;
-	struct drain_run runs[DRAIN_RUNS];
-	unsigned long lo, hi, blocks = 0;
+	unsigned int r = pcp_ring(order), b = pcp->bottom[r], end = pcp->top[r];
+	unsigned long blocks = 0;
 
 	if (end - b > n)
 		end = b + n;
+	/*
+	 * The common case first: the oldest blocks are a whole refill-sized
+	 * block (a refill's blocks freed back, in any order), which is where
+	 * a batch that starts in it ends.  Each such block goes to its zone
+	 * as one block, read at two instructions a block, not run by run.
+	 */
+	while (b != end && pcp->top[r] - b >= PCP_REFILL_BLOCKS(order)) {
+		unsigned long base;
+
+		if (!pcp_whole_block(pcp_slot(pcp, r, b), PCP_REFILL_BLOCKS(order), order, &base))
+			break;
+		drain_block(pa, base, order + ilog2(PCP_REFILL_BLOCKS(order)), st);
+		blocks++;
+		b += PCP_REFILL_BLOCKS(order);
+		end = max(end, b);
+	}
 	if (b != end) {
-		const unsigned long *slot = pcp_slot(pcp, r, b), *stop = pcp_slot(pcp, r, end);
-		/* Four blocks are left while slot < last. */
-		const unsigned long *last = end - b > 3 ? stop - 3 : slot;
-
-		lo = *slot++;
-		hi = lo + size;
-		for (;;) {
-			unsigned long pfn;
-
-			/*
-			 * Runs of blocks freed in allocation order (ascending)
-			 * or in reverse (descending) are the common case: four
-			 * compares a round while four blocks are left, then
-			 * one each.
-			 */
-			while (slot < last && slot[0] == hi && slot[1] == hi + size &&
-			       slot[2] == hi + 2 * size && slot[3] == hi + 3 * size) {
-				hi += 4 * size;
-				slot += 4;
-			}
-			while (slot != stop && *slot == hi) {
-				hi += size;
-				slot++;
-			}
-			while (slot < last && slot[0] == lo - size && slot[1] == lo - 2 * size &&
-			       slot[2] == lo - 3 * size && slot[3] == lo - 4 * size) {
-				lo -= 4 * size;
-				slot += 4;
-			}
-			while (slot != stop && *slot == lo - size) {
-				lo -= size;
-				slot++;
-			}
-			if (slot == stop)
-				break;
-			pfn = *slot;
-			if (pfn == hi)	/* ascending again */
-				continue;
-			slot++;
-			runs[nr].lo = lo;
-			runs[nr++].hi = hi;
-			if (nr == DRAIN_RUNS) {	/* room for the last run */
-				blocks += drain_flush(pa, runs, nr, st);
-				nr = 0;
-			}
-			lo = pfn;
-			hi = pfn + size;
-		}
-		b = end;
-		/*
-		 * Past the batch, the blocks that extend the run towards an
-		 * end not yet aligned to a refill's block (at most
-		 * PCP_REFILL_BLOCKS() - 1 each way): a run cut short of that
-		 * boundary would reach the zone as several small blocks now
-		 * and its rest later, merged level by level; ending it there
-		 * hands the zone whole blocks.
-		 */
-		for (end = pcp->top[r]; b != end; b++) {
-			unsigned long pfn = *pcp_slot(pcp, r, b);
-
-			if (pfn == hi && (hi & align))
-				hi += size;
-			else if (pfn + size == lo && (lo & align))
-				lo = pfn;
-			else
-				break;
-		}
-		runs[nr].lo = lo;
-		runs[nr++].hi = hi;
-		blocks += drain_flush(pa, runs, nr, st);
+		pcp_drain_runs(pa, pcp, order, b, end, blocks, st);
+	} else if (blocks) {
 		n = b - pcp->bottom[r];
 		pcp->bottom[r] = b;
 		st->drain_blocks += n;
-		/* n blocks went to the zones as @blocks: the merges done here. */
 		st->merges += n - blocks;
 	}
 	pcp_set_limit(pcp, r);

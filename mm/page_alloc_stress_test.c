@@ -166,6 +166,114 @@ void test_pcp_drain_runs(struct ktest *t)
 }
 
 /*
+ * A refill's block freed back in any order is still one block: when it is
+ * the oldest in the ring, the drain at the ring's mark takes all of it
+ * (the batch and the one block after it) and the zone gets it whole, as
+ * for blocks freed in address order.  Here frame i of each block is freed
+ * as the (i * 5 % refill)-th, so that no two frames freed in a row are
+ * neighbours.  The oldest frames of two refills interleaved are not one
+ * block: that drain takes its batch and what continues its last run.
+ * Every frame comes back exactly once, the zone merged as before.
+ */
+void test_pcp_drain_shuffled(struct ktest *t)
+{
+	static struct buddy_test_instance bi;
+	const unsigned long refill = PCP_REFILL_BLOCKS(0), half = refill / 2;
+	unsigned long n = 1UL << order_base_2(PCP_HIGH + 3 * refill), base = ~0UL, i, k, nb;
+	struct free_area_fingerprint before, after;
+	struct page_alloc_cpu_stats s0, s1;
+	phys_addr_t f;
+
+	if (order_base_2(n) > MAX_ORDER)
+		KTEST_SKIP(t, "PCP_HIGH too large for one instance");
+	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order_base_2(n)), 0);
+	buddy_test_fingerprint(&bi, &before);
+	for (i = 0; i < n; i++) {
+		KTEST_ASSERT_EQ(t, buddy_test_alloc_frame(&bi, &f), 0);
+		base = min(base, (unsigned long)PHYS_PFN(f));
+	}
+	KTEST_EXPECT_EQ(t, base & (refill - 1), 0);
+	nb = n / refill;
+	buddy_test_stats(&bi, &s0);
+	/* Block 0 shuffled, then blocks 1 and 2 interleaved by halves, then the rest. */
+	for (i = 0; i < refill; i++)
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(base + i * 5 % refill)), 0);
+	for (k = 0; k < 2 * refill; k++) {
+		unsigned long blk = 1 + (k / half) % 2, off = (k / refill) * half + k % half;
+
+		KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(base + blk * refill + off)), 0);
+	}
+	for (k = 3; k < nb; k++) {
+		for (i = 0; i < refill; i++) {
+			unsigned long pfn = base + k * refill + i * 5 % refill;
+
+			KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(pfn)), 0);
+			if (k * refill + i + 1 != PCP_HIGH)
+				continue;
+			/* The first drain: block 0, all of it. */
+			buddy_test_stats(&bi, &s1);
+			KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, 1);
+			KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - refill);
+			KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+		}
+	}
+	/* Still a double free once drained, and once cached. */
+	KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(base + 3)), -ENOENT);
+	KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(base + n - 1)), -ENOENT);
+	buddy_test_stats(&bi, &s1);
+	KTEST_EXPECT_GE(t, s1.pcp_drains - s0.pcp_drains, 2);
+	KTEST_EXPECT_EQ(t, buddy_test_nr_free(&bi), n);
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	buddy_test_drain(&bi);
+	KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), 0);
+	buddy_test_fingerprint(&bi, &after);
+	KTEST_EXPECT_TRUE(t, fp_equal(&before, &after));
+	KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
+	KTEST_EXPECT_EQ(t, buddy_test_destroy(&bi), 0);
+}
+
+/*
+ * free_frame() filling this CPU's real cache to its mark drains it there
+ * (frame_ring_full()): the ring stays under the mark, every frame comes
+ * back once (double frees still -ENOENT, drained or cached), and the
+ * cache empties on a drain.
+ */
+void test_pcp_local_mark(struct ktest *t)
+{
+	static phys_addr_t frames[PCP_HIGH + PCP_REFILL_BLOCKS(0)];
+	const unsigned int n = ARRAY_SIZE(frames);
+	struct page_alloc_cpu_stats s0, s1;
+	unsigned long flags, cached;
+	unsigned int cpu, i;
+
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	drain_local_pages();
+	for (i = 0; i < n; i++)
+		if (alloc_frame(&frames[i]))
+			break;
+	if (i < n) {
+		while (i)
+			free_frame(frames[--i]);
+		local_irq_restore(flags);
+		KTEST_SKIP(t, "not enough free frames");
+	}
+	drain_local_pages();
+	page_alloc_cpu_stats(cpu, &s0);
+	for (i = 0; i < n; i++)
+		KTEST_EXPECT_EQ(t, free_frame(frames[i]), 0);
+	cached = page_alloc_cpu_stats(cpu, &s1);
+	KTEST_EXPECT_GE(t, s1.pcp_drains - s0.pcp_drains, 1);
+	KTEST_EXPECT_LT(t, cached, PCP_HIGH);
+	KTEST_EXPECT_EQ(t, s1.frees - s0.frees, n);
+	KTEST_EXPECT_EQ(t, free_frame(frames[0]), -ENOENT);
+	KTEST_EXPECT_EQ(t, free_frame(frames[n - 1]), -ENOENT);
+	drain_local_pages();
+	KTEST_EXPECT_EQ(t, page_alloc_cpu_stats(cpu, &s1), 0);
+	local_irq_restore(flags);
+}
+
+/*
  * Random allocations and frees of every kind, each checked against a
  * shadow bitmap and the local invariants as it happens.  One function on
  * purpose (longer than 80 lines): the KTEST_ASSERT_*() calls end the case

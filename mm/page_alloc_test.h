@@ -94,6 +94,8 @@ static inline void settle(void)
 
 /* mm/page_alloc_stress_test.c */
 void test_pcp_drain_runs(struct ktest *t);
+void test_pcp_drain_shuffled(struct ktest *t);
+void test_pcp_local_mark(struct ktest *t);
 void test_random_sequence(struct ktest *t);
 void test_smp_stress(struct ktest *t);
 void test_double_free_race(struct ktest *t);
