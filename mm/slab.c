@@ -585,12 +585,17 @@ void *slab_publish_taken(struct kmem_cache *c, struct page *pg)
 	return objs;
 }
 
-/* Give every empty slab beyond @keep on each node back.  Return: pages freed. */
+/*
+ * Give the transfer cache's lists (I12) and every empty slab beyond @keep
+ * on each node back.  Return: pages freed.
+ */
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 {
 	LIST_HEAD(reap);
 	unsigned long flags;
 
+	/* Tier 1's transfer lists first (I12): every empty slab stays for the loop below. */
+	slab_xfer_drain(c, -1U, &reap);
 	spin_lock_irqsave(&c->lock, flags);
 	for (int nid = 0; nid < (int)READ_ONCE(slab_nr_node_lists); nid++) {
 		struct slab_node_lists *l = &c->node[nid];

@@ -11,6 +11,7 @@
  *                  reclaim
  *   slab_init.c    cache geometry, the class map, kmem_cache_init()
  *   slab_tcache.c  tier 1 (thread caches)
+ *   slab_xfer.c    tier 1's transfer cache of whole lists (I12)
  *   slab_debug.c   CONFIG_SLAB_DEBUG (poison, red zones, call sites),
  *                  exception/NMI refusals, kmem_check()
  *   slab_stats.c   counters and the slabinfo shell command
@@ -148,6 +149,13 @@
  *       kmalloc/kfree (or another thread's, after a preemption there)
  *       comes wholly before or after it.  Exceptions and NMIs are not
  *       rewound: I8 keeps them off the arrays.
+ *   I12 each tier-1 class has a transfer cache (slab_xfer.c): at most
+ *       XFER_SLOTS whole thread lists, each with its exact length and the
+ *       node of the CPU that put it, changed only under the class's lock.
+ *       A full freed list goes there in O(1) (tcache_push()) before it is
+ *       walked back to the slabs, a refill takes a list of its node from
+ *       there in O(1) (tcache_refill()), cache_shrink() gives them all
+ *       back; their objects count as cached (I2, objs_cached).
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -201,6 +209,8 @@ void hosted_glue_thread_init(void);
 /* Length bound of thread list @i (objects of 16 << @i bytes). */
 #define T1_FIT(i)	((unsigned int)(T1_BYTES >> (4 + (i))))
 #define T1_LIMIT_OF(i)	(T1_FIT(i) > T1_LIMIT ? T1_LIMIT : T1_FIT(i) < T1_BATCH ? T1_BATCH : T1_FIT(i))
+/* Thread lists each tier-1 class's transfer cache holds (slab_xfer.c). */
+#define XFER_SLOTS	CONFIG_SLAB_TIER_THREAD_XFER
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT
 #define EMPTY_KEEP	CONFIG_SLAB_EMPTY_KEEP
@@ -831,6 +841,14 @@ bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_
 /* slab.c */
 void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 		void (*ctor)(void *));
+
+/* slab_xfer.c: tier 1's transfer cache of whole lists (I12) */
+bool slab_xfer_put(int i, void *head, unsigned long len);
+unsigned long slab_xfer_get(int i, void **head);
+unsigned long slab_xfer_drain(struct kmem_cache *c, unsigned int keep, struct list_head *reap);
+unsigned long slab_xfer_stats(const struct kmem_cache *c, unsigned long *puts,
+			      unsigned long *gets);
+void slab_xfer_init(void);
 
 /* slab_tcache.c */
 void tcache_set(struct task_struct *t, struct slab_tcache *tc);

@@ -34,10 +34,11 @@ void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats
 	st->slabs_freed = c->slabs_freed;
 	st->node_frees = c->node_frees;
 	st->node_puts = c->node_puts;
+	st->objs_xfer = slab_xfer_stats(c, &st->xfer_puts, &st->xfer_gets);
 	spin_unlock_irqrestore(&c->lock, flags);
 	st->objs_total = st->slabs * c->objs;
 	st->node_pending = slab_remote_pending(c, cpu);
-	st->objs_cached = st->node_pending;
+	st->objs_cached = st->node_pending + st->objs_xfer;
 	for (unsigned int i = 0; i < NR_CPUS; i++) {
 		const struct slab_cpu_stats *s = &c->stats[i];
 

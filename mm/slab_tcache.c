@@ -3,7 +3,8 @@
  * Tier 1 of the kernel allocator: each thread's cache of small objects
  * (16 .. 256 B), two lists per class, touched only by its thread (I4-I7 in
  * slab.h).  The hit paths are inline in <exo/slab.h> and slab.h; this is
- * the rest: creation, refill, flush, and the exit hook.
+ * the rest: creation, refill, flush, and the exit hook.  Full lists go
+ * to, and refills take from, the transfer cache first (slab_xfer.c, I12).
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
@@ -270,8 +271,9 @@ static void *tcache_pop(struct slab_tcache *tc, int i)
 
 /*
  * Miss on list @i (both halves empty): this CPU's array first (objects
- * already hot here), then a whole slab freelist, else a batch from the
- * slabs.  Return: one object, or NULL without memory.
+ * already hot here), then a whole list of the transfer cache (I12), then
+ * a whole slab freelist, else a batch from the slabs.  Return: one
+ * object, or NULL without memory.
  */
 void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 {
@@ -291,6 +293,17 @@ void *tcache_refill(struct slab_tcache *tc, int i, gfp_t gfp)
 	}
 	tc->misses[i]++;
 	n = t2_take(c, objs, T1_BATCH);
+	if (!n) {
+		void *head;
+		unsigned long len = slab_xfer_get(i, &head);
+
+		if (len) {
+			tc->hot.head[i] = head;
+			tc->hin[i] += len;
+			tc->hot.left[i] += (long)len;
+			return tcache_pop(tc, i);
+		}
+	}
 	if (!n && (long)c->objs <= slab_t1_limit[i]) {
 		/*
 		 * A glance at the lists first: when they are empty (a burst
@@ -329,12 +342,32 @@ static void tcache_flush_all(struct slab_tcache *tc)
 		tcache_flush_class(tc, i);
 }
 
-/* Push @obj on freed list @i, giving the whole list to the slabs first if it is full. */
+/*
+ * The full freed list @i to the transfer cache in O(1) (I12).  Return:
+ * false if it has no room (or the count is bad): the caller walks it
+ * back to the slabs.
+ */
+static bool tcache_xfer_put(struct slab_tcache *tc, int i)
+{
+	long len = slab_t1_limit[i] - tc->hot.room[i];
+
+	if (!slab_xfer_put(i, tc->hot.freed[i], (unsigned long)clamp(len, 0L, slab_t1_limit[i])))
+		return false;
+	tc->hot.freed[i] = NULL;
+	tc->hot.room[i] = slab_t1_limit[i];
+	return true;
+}
+
+/*
+ * Push @obj on freed list @i; a full list goes whole to the transfer
+ * cache first, else to the slabs.
+ */
 void tcache_push(struct slab_tcache *tc, int i, void *obj)
 {
 	if (tc->hot.room[i] <= 0) {
 		tc->flushes[i]++;
-		tcache_drain(tc, i);
+		if (!tcache_xfer_put(tc, i))
+			tcache_drain(tc, i);
 	}
 	tc->hot.room[i]--;
 	*free_link(&kmalloc_caches[i], obj) = tc->hot.freed[i];
@@ -382,6 +415,7 @@ void slab_tcache_init(void)
 	static bool exit_hook_registered;
 
 	INIT_LIST_HEAD(&tcache_list);
+	slab_xfer_init();
 	if (TIER1 && !exit_hook_registered) {
 		register_task_exit_hook(&slab_exit_hook);
 		exit_hook_registered = true;

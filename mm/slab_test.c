@@ -968,6 +968,8 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_stats_mid_update),
 	KTEST_CASE(test_tier1_forged_head),
 	KTEST_CASE(test_tier1_counts),
+	KTEST_CASE(test_xfer_limit_and_drain),
+	KTEST_CASE(test_xfer_smp_stress),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -122,6 +122,10 @@ static inline int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
 }
 #endif
 
+/* mm/slab_xfer_test.c */
+void test_xfer_limit_and_drain(struct ktest *t);
+void test_xfer_smp_stress(struct ktest *t);
+
 /* mm/slab_tier_test.c */
 void test_thread_exit_flush(struct ktest *t);
 void test_tier1_bounds(struct ktest *t);

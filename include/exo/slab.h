@@ -680,7 +680,7 @@ struct kmem_cache_stats {
 	unsigned long empty_slabs;	/* of which with no object in use */
 	unsigned long objs_total;	/* slabs * objs_per_slab */
 	unsigned long objs_slab_free;	/* free on the slabs' own lists */
-	unsigned long objs_cached;	/* in per-CPU arrays, thread caches, remote-free batches */
+	unsigned long objs_cached;	/* in the tiers, transfer cache, remote-free batches */
 	unsigned long objs_inuse;	/* total - slab_free - cached */
 	unsigned long t1_hits, t1_misses, t1_flushes;	/* tier 1 */
 	unsigned long t2_hits, t2_misses, t2_drains;	/* tier 2 */
@@ -689,6 +689,8 @@ struct kmem_cache_stats {
 	unsigned long node_frees;	/* another node's objects sent home (NUMA) */
 	unsigned long node_puts;	/* lock holds that sent them, a batch each */
 	unsigned long node_pending;	/* of objs_cached: in remote-free batches */
+	unsigned long objs_xfer;	/* of objs_cached: in tier 1's transfer cache */
+	unsigned long xfer_puts, xfer_gets;	/* whole thread lists put there, taken */
 };
 
 /**

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tier 1's transfer cache (mm/slab_xfer.c, I12), part of the slab suite:
+ * full thread lists go there whole and come back whole, never more than
+ * CONFIG_SLAB_TIER_THREAD_XFER of them per class, kmem_drain_all() gives
+ * every object back, and lists moving between CPUs keep their objects
+ * intact and unshared.
+ */
+#include "slab_test.h"
+
+#define XFER		CONFIG_SLAB_TIER_THREAD_XFER
+#define XSIZE		64
+/* The bound of the 64-byte thread lists: 1024 objects with the defaults. */
+#define XLIM		min_t(unsigned long, CONFIG_SLAB_TIER_THREAD_LIMIT,	\
+			      max_t(unsigned long, CONFIG_SLAB_TIER_THREAD_BYTES / XSIZE,	\
+				    CONFIG_SLAB_TIER_THREAD_BATCH))
+
+struct xfer_ctx {
+	struct kmem_cache_stats before, full, drained;
+	unsigned long n, got;
+	int ok;
+};
+
+/*
+ * In a fresh thread: XFER + 1 full lists and a half one of 64-byte
+ * objects freed in a row.  The first XFER overflows go to the transfer
+ * cache, the one past its limit back to the slabs; kmem_drain_all() then
+ * empties it.
+ */
+static void xfer_fill_worker(void *arg)
+{
+	struct xfer_ctx *ctx = arg;
+	void **objs;
+
+	ctx->n = (XFER + 1) * XLIM + XLIM / 2;
+	objs = kcalloc(ctx->n, sizeof(*objs), GFP_KERNEL);
+	if (!objs)
+		return;
+	while (ctx->got < ctx->n && (objs[ctx->got] = kmalloc(XSIZE, GFP_KERNEL)))
+		ctx->got++;
+	kmem_drain_all();		/* an empty transfer cache, empty thread lists */
+	ctx->before = stats_of(XSIZE, -1);
+	for (unsigned long i = 0; i < ctx->got; i++)
+		kfree(objs[i]);
+	ctx->full = stats_of(XSIZE, -1);
+	kmem_drain_all();
+	ctx->drained = stats_of(XSIZE, -1);
+	kfree(objs);
+	ctx->ok = ctx->got == ctx->n;
+}
+
+/*
+ * The limit holds, the full lists went there whole (counted as cached,
+ * not in use), and a drain gives every object back: the cache's counts,
+ * the objects in use and the free pages are back at their baseline.
+ */
+void test_xfer_limit_and_drain(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), use0 = kmalloc_usage(NULL);
+	unsigned long err0 = kmem_error_count();
+	struct xfer_ctx ctx = {};
+
+	if (!TIER1 || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs tier 1 (and no KASAN, which sends kfree down the slow path)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xfer_fill_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	KTEST_EXPECT_EQ(t, ctx.before.objs_xfer, 0UL);
+	/* XFER lists of XLIM objects, no more; the overflow past them went to the slabs. */
+	KTEST_EXPECT_EQ(t, ctx.full.objs_xfer, XFER * XLIM);
+	KTEST_EXPECT_EQ(t, ctx.full.xfer_puts - ctx.before.xfer_puts, (unsigned long)XFER);
+	KTEST_EXPECT_EQ(t, ctx.full.t1_flushes - ctx.before.t1_flushes, (unsigned long)XFER + 1);
+	KTEST_EXPECT_GE(t, ctx.full.objs_cached, ctx.full.objs_xfer);
+	/* Drained: nothing left there, nothing in use, nothing cached but per-CPU arrays. */
+	KTEST_EXPECT_EQ(t, ctx.drained.objs_xfer, 0UL);
+	KTEST_EXPECT_EQ(t, ctx.drained.objs_inuse + ctx.got, ctx.before.objs_inuse);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), use0);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+	ktest_log(t, "%lu lists of %lu kept, %lu objects cached at the limit", (unsigned long)XFER,
+		  XLIM, ctx.full.objs_cached);
+}
+
+#define XS_WORKERS	8
+#define XS_ROUNDS	24
+#define XS_N		(3 * XLIM)
+
+struct xs_ctx {
+	unsigned int next_id, nr;
+	unsigned long bad, nomem;
+};
+
+static struct xs_ctx xs;
+
+static u64 xs_sig(const void *p, unsigned int id, unsigned int round)
+{
+	return sig_of(p, XSIZE) ^ ((u64)id << 48) ^ ((u64)round << 32);
+}
+
+/*
+ * Bursts of 3 lists' worth of 64-byte objects, each signed with the
+ * worker and the round, all checked once every one is allocated (an
+ * object handed to two holders at once carries the other's signature),
+ * then freed: every burst past the thread lists puts lists in the
+ * transfer cache and takes the other CPUs' back.
+ */
+static void xs_worker(void *arg)
+{
+	struct xs_ctx *ctx = arg;
+	unsigned int id = __atomic_fetch_add(&ctx->next_id, 1, __ATOMIC_RELAXED);
+	void **objs = kcalloc(XS_N, sizeof(*objs), GFP_KERNEL);
+
+	if (!objs) {
+		__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	for (unsigned int r = 0; r < XS_ROUNDS; r++) {
+		unsigned long got = 0, bad = 0;
+
+		while (got < XS_N && (objs[got] = kmalloc(XSIZE, GFP_KERNEL))) {
+			u64 s = xs_sig(objs[got], id, r);
+
+			memcpy(objs[got], &s, 8);
+			memcpy((char *)objs[got] + XSIZE - 8, &s, 8);
+			got++;
+		}
+		if (got < XS_N)
+			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
+		let_others_run();
+		for (unsigned long i = 0; i < got; i++) {
+			u64 s = xs_sig(objs[i], id, r), a, b;
+
+			memcpy(&a, objs[i], 8);
+			memcpy(&b, (char *)objs[i] + XSIZE - 8, 8);
+			bad += a != s || b != s;
+		}
+		if (bad)
+			__atomic_fetch_add(&ctx->bad, bad, __ATOMIC_RELAXED);
+		for (unsigned long i = 0; i < got; i++)
+			kfree(objs[i]);
+		let_others_run();
+	}
+	kfree(objs);
+}
+
+#ifndef __HOSTED__
+/* @nr workers round-robin over the online CPUs, started together, joined. */
+static unsigned int xs_run(unsigned int nr)
+{
+	struct task_struct *th[XS_WORKERS];
+	void *pair[2] = { (void *)xs_worker, &xs };
+	unsigned int cpu = smp_processor_id(), made = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		th[i] = kthread_create(kthread_body, pair, "slabxfer%u", i);
+		if (!th[i])
+			break;
+		kthread_bind(th[i], cpu);
+		made++;
+		do
+			cpu = (cpu + 1) % NR_CPUS;
+		while (!cpu_online(cpu));
+	}
+	for (unsigned int i = 0; i < made; i++)
+		wake_up_process(th[i]);
+	for (unsigned int i = 0; i < made; i++)
+		kthread_join(th[i]);
+	return made;
+}
+#endif
+
+/*
+ * Threads on every CPU (hosted: 4 host threads) trading whole lists
+ * through the transfer cache under stress: no object is ever held twice,
+ * lists did move (taken by refills), the limit held, and after
+ * kmem_drain_all() everything is back.
+ */
+void test_xfer_smp_stress(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), use0 = kmalloc_usage(NULL);
+	unsigned long err0 = kmem_error_count();
+	struct kmem_cache_stats a, b;
+
+	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache, no KASAN");
+	memset(&xs, 0, sizeof(xs));
+	a = stats_of(XSIZE, -1);
+#ifdef __HOSTED__
+	xs.nr = 4;
+	KTEST_ASSERT_EQ(t, hosted_run_on_cpus(1, xs.nr, xs_worker, &xs), 0);
+#else
+	xs.nr = min_t(unsigned int, 2 * num_online_cpus(), XS_WORKERS);
+	KTEST_ASSERT_EQ(t, xs_run(xs.nr), xs.nr);
+#endif
+	b = stats_of(XSIZE, -1);
+	ktest_log(t, "%u workers: %lu lists put, %lu taken, %lu objects left there", xs.nr,
+		  b.xfer_puts - a.xfer_puts, b.xfer_gets - a.xfer_gets, b.objs_xfer);
+	KTEST_EXPECT_EQ(t, xs.bad, 0UL);
+	KTEST_EXPECT_EQ(t, xs.nomem, 0UL);
+	KTEST_EXPECT_GT(t, b.xfer_gets - a.xfer_gets, 0UL);
+	KTEST_EXPECT_LE(t, b.objs_xfer, XFER * XLIM);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+	KTEST_EXPECT_EQ(t, stats_of(XSIZE, -1).objs_xfer, 0UL);
+	KTEST_EXPECT_EQ(t, kmalloc_usage(NULL), use0);
+}
