@@ -185,9 +185,12 @@ void hosted_glue_thread_init(void);
 	if (unlikely(!hosted_glue_ready))				\
 		return first(__VA_ARGS__);				\
 } while (0)
+/* For a hit path that leaves the set-up to its slow path: is it done? */
+#define slab_entry_ready()	likely(hosted_glue_ready)
 #else
 #define slab_entry()	do { } while (0)
 #define slab_entry_tail(first, ...)	do { } while (0)
+#define slab_entry_ready()	true
 #endif
 
 

@@ -973,12 +973,66 @@ static __always_inline void *krealloc_new(size_t size, gfp_t gfp, unsigned long 
 }
 
 /*
- * Free the old object of a krealloc() that moved it: @ref is what
- * classify() said, @kind its kind.  The fast paths, as kfree() takes them;
- * KASAN (quarantine, poison) and debugging through the checked path.
+ * classify() for krealloc(): a kmalloc object without debugging inline,
+ * found as kfree() finds it (the class map byte, the object-start test of
+ * the class's power-of-two size), anything else by classify().  *@clsp:
+ * the kmalloc class when the result is 1 and @ref->c is a kmalloc cache,
+ * else NR_KMALLOC or more.  Return: as classify().
+ */
+static __always_inline int krealloc_classify(const void *p, struct obj_ref *ref,
+					     unsigned long *clsp)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+	int kind;
+
+	if (!DEBUG && likely(pfn < slab_map_pfns)) {
+		cls = READ_ONCE(slab_class_map_base()[pfn]);
+		if (likely(cls < NR_KMALLOC)) {
+			if ((unsigned long)p & ((16UL << cls) - 1))
+				return -EINVAL;
+			ref->c = &kmalloc_caches[cls];
+			ref->page = NULL;
+			*clsp = cls;
+			return 1;
+		}
+	}
+	kind = classify(p, ref);
+	*clsp = kind == 1 ? ref->c->cls : NR_KMALLOC;
+	return kind;
+}
+
+/*
+ * Free the old kmalloc object @p (class @cls) of a krealloc() that moved
+ * it, without debugging or KASAN: straight to its tier, as kfree() would
+ * send it, with no second class map lookup: the thread's list (tier 1),
+ * this CPU's array (tier 2), else the slow free; with the node layer on,
+ * free_slab_tiers() sends another node's object home.
+ */
+static __always_inline void krealloc_free_obj(const void *p, unsigned long cls)
+{
+	if (slab_multi_node()) {
+		free_slab_tiers(&kmalloc_caches[cls], (void *)p);
+		return;
+	}
+#ifdef SLAB_T1_FAST
+	if (cls < NR_T1) {
+		__kfree_t1_push(slab_cur_tc(), cls, p);
+		return;
+	}
+#endif
+	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	    likely(t2_push_kmalloc(cls, (void *)p)))
+		return;
+	free_slab_tiers(&kmalloc_caches[cls], (void *)p);
+}
+
+/*
+ * Free the old object of a krealloc() that moved it: @ref, @kind and
+ * @cls are what krealloc_classify() said.  KASAN (quarantine, poison) and
+ * debugging through the checked path.
  */
 static __always_inline void krealloc_free(const void *p, const struct obj_ref *ref, int kind,
-					  unsigned long ip)
+					  unsigned long cls, unsigned long ip)
 {
 	if (KASAN || DEBUG) {
 		kfree_hooked(p, ip, "krealloc");
@@ -988,17 +1042,33 @@ static __always_inline void krealloc_free(const void *p, const struct obj_ref *r
 		free_large_void(ref->page, p, ip, "krealloc");
 		return;
 	}
-#ifdef SLAB_T1_FAST
-	__kfree_t1(p);
-#else
-	free_slab_obj(ref->c, (void *)p, ip);
-#endif
+	krealloc_free_obj(p, cls);
 }
 
-void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+/*
+ * krealloc() of the kmalloc object @p (class @cls, @old bytes) to a
+ * larger @new_size without __GFP_ZERO, debugging or KASAN: the common
+ * move, reached by a tail call, so that only @p, the new object and @cls
+ * live across the copy (three saved registers, not krealloc()'s six).
+ */
+static noinline void *krealloc_move(const void *p, size_t old, size_t new_size, gfp_t gfp,
+				    unsigned long cls, unsigned long ip)
 {
-	unsigned long ip = _RET_IP_;
+	void *n = krealloc_new(new_size, gfp, ip);
+
+	if (!n)
+		return NULL;
+	trace_kfree(ip, p);
+	memcpy(n, p, old);
+	krealloc_free_obj(p, cls);
+	return n;
+}
+
+/* krealloc() of anything krealloc() does not take itself; @ip its caller. */
+static noinline void *krealloc_slow(const void *p, size_t new_size, gfp_t gfp, unsigned long ip)
+{
 	struct obj_ref ref;
+	unsigned long cls;
 	size_t old;
 	void *n;
 	int kind;
@@ -1017,7 +1087,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	if (KASAN && kasan_free_precheck(p, ip))
 		return NULL;
-	kind = classify(p, &ref);
+	kind = krealloc_classify(p, &ref, &cls);
 	if (kind < 0) {
 		report_bad_free("krealloc", p, kind, ip);
 		return NULL;
@@ -1028,7 +1098,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
-		if (ref.c->cls >= NR_KMALLOC) {
+		if (cls >= NR_KMALLOC) {
 			report_bad_free("krealloc", p, -EFAULT, ip);
 			return NULL;
 		}
@@ -1048,6 +1118,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		}
 		return kasan_alloc_hook((void *)p, new_size, ip);
 	}
+	if (!KASAN && !DEBUG && kind == 1 && !(gfp & __GFP_ZERO))
+		return krealloc_move(p, old, new_size, gfp, cls, ip);
 	n = krealloc_new(new_size, gfp, ip);
 	if (!n)
 		return NULL;
@@ -1055,8 +1127,38 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (gfp & __GFP_ZERO)
 		memset((char *)n + old, 0, new_size - old);
 	trace_kfree(ip, p);
-	krealloc_free(p, &ref, kind, ip);
+	krealloc_free(p, &ref, kind, cls, ip);
 	return n;
+}
+
+/*
+ * The common krealloc(), with no stack frame: a kmalloc object (without
+ * debugging or KASAN) that still fits is kept, one that grows (no
+ * __GFP_ZERO) is moved by a tail call to krealloc_move(); the rest is
+ * krealloc_slow()'s: NULL and ZERO_SIZE_PTR (whose frame numbers are
+ * below the map's, so that the unsigned test sends them there, as it does
+ * for kfree()), flags with zone or zeroing bits, large blocks, typed
+ * objects, bad pointers (reported there), size 0, a trap, and a hosted
+ * thread's first call.
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+	size_t old;
+
+	if (KASAN || DEBUG || unlikely(gfp & (GFP_ZONEMASK | __GFP_ZERO)) ||
+	    !slab_entry_ready() || unlikely(in_trap()) || unlikely(pfn >= slab_map_pfns) ||
+	    unlikely(!new_size))
+		return krealloc_slow(p, new_size, gfp, _RET_IP_);
+	cls = READ_ONCE(slab_class_map_base()[pfn]);
+	if (unlikely(cls >= NR_KMALLOC) || unlikely((unsigned long)p & ((16UL << cls) - 1)))
+		return krealloc_slow(p, new_size, gfp, _RET_IP_);
+	might_alloc(gfp);
+	/* The size of a kmalloc class without debugging (kmalloc_caches[cls].size). */
+	old = 16UL << cls;
+	if (new_size <= old)
+		return (void *)p;
+	return krealloc_move(p, old, new_size, gfp, cls, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
