@@ -483,8 +483,13 @@ extern spinlock_t slab_caches_lock;
 extern unsigned int slab_nr_node_lists;
 extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
-/* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
+/*
+ * (ptr & t2_obj_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object;
+ * t2_free_mask is the same on one memory node, ~0 with the node layer on
+ * (the tier-2 kfree() hit tests it: I10 out of line).
+ */
 extern unsigned long t2_free_mask[NR_CLS];
+extern unsigned long t2_obj_mask[NR_CLS];
 /* (ptr & t1_obj_mask[cls]) == 0 iff ptr starts a tier-1 kmalloc object. */
 extern unsigned long t1_obj_mask[NR_CLS];
 extern unsigned long slab_errors;

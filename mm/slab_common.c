@@ -844,14 +844,23 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 }
 
 /*
- * __kfree_other() past its tier-2 push: a large block, a full array, or
- * anything to classify and report.  Reached by a tail call, and reaches
- * what needs _RET_IP_ (the caller of kfree) by tail calls, so that
- * neither it nor __kfree_other() needs a frame: the large block's free
- * runs without one.
+ * __kfree_other() past its tier-2 push: with the node layer on, any
+ * tier-1 or tier-2 object (whose free masks are ~0 then, I10); a large
+ * block, a full array, or anything to classify and report.  Reached by a
+ * tail call, and reaches what needs _RET_IP_ (the caller of kfree) by
+ * tail calls, so that neither it nor __kfree_other() needs a frame: the
+ * large block's free runs without one.
  */
 static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
 {
+	if (static_branch_unlikely(&slab_numa_free)) {
+#ifdef SLAB_T1_FAST
+		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
+			return kfree_t1_node(p, cls);
+#endif
+		if (TIER2 && !arch_slab_mask_test(p, t2_obj_mask[cls]))
+			return kfree_t2_node(p, cls);
+	}
 	if (cls == CLS_NONE && large_free_fast(p, pfn))
 		return;
 	__kfree_slow(p);
@@ -875,19 +884,7 @@ noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 	slab_entry_tail(kfree_other_first, p, cls, pfn);
 	if (unlikely(in_trap()))
 		return slab_trap_void("kfree");
-	/*
-	 * I10, as tail calls, which leave this path's code as it is.  The
-	 * fast path sends every tier-1 object here then (slab_t1_free_mask
-	 * is ~0).
-	 */
-	if (static_branch_unlikely(&slab_numa_free)) {
-#ifdef SLAB_T1_FAST
-		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
-			return kfree_t1_node(p, cls);
-#endif
-		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
-			return kfree_t2_node(p, cls);
-	}
+	/* With the node layer on, t2_free_mask is ~0: I10 in kfree_other_slow(). */
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
 	    likely(t2_push_kmalloc(cls, (void *)p)))
 		return;
