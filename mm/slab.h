@@ -675,11 +675,17 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 static __always_inline bool t2_pop_kmalloc(unsigned long b, void **objp)
 {
 #ifdef SLAB_KT2
+#ifdef arch_pcp_pop_idx_hit
+	/* The arch's pop that counts the hit itself (hosted: one per-CPU offset read). */
+	return likely(arch_pcp_pop_idx_hit(kmalloc_t2.top[0], kmalloc_t2_bottom[0], kmalloc_ac,
+					   kmalloc_t2.hits[0], b, objp));
+#else
 	if (unlikely(!arch_pcp_pop_idx(kmalloc_t2.top[0], kmalloc_t2_bottom[0], kmalloc_ac, b,
 				       objp)))
 		return false;
 	raw_cpu_inc_idx(kmalloc_t2.hits[0], b);
 	return true;
+#endif
 #else
 	(void)b;
 	(void)objp;
