@@ -172,25 +172,33 @@
 /*
  * tests/hosted/kmalloc_glue.c: a host thread's first call makes it a hosted
  * CPU with a `current`.  Only the out-of-line entry points check: until
- * then the thread's cache pointer is slab_no_tcache, so no fast path hits.
+ * then the thread's cache pointer is slab_no_tcache, so no tier-1 fast
+ * path hits, and its preempt count holds one trap level
+ * (HOSTED_PREEMPT_INIT), so that the in_trap() test of a hit path
+ * (slab_trap_entry_tail()) catches it too.
  */
 extern __thread int hosted_glue_ready;
 void hosted_glue_thread_init(void);
 #define slab_entry()	do { if (unlikely(!hosted_glue_ready)) hosted_glue_thread_init(); } while (0)
 /*
- * The same for a hit path that must keep nothing across a call: a tail
- * call to @first(...), which sets the thread up and calls the entry again.
+ * The in_trap() test of a hit path that must keep nothing across a call:
+ * in a trap, return @trap; a thread not set up yet (in_trap() too, see
+ * above) instead makes a tail call to @first(...), which sets the thread
+ * up and calls the entry again.
  */
-#define slab_entry_tail(first, ...) do {				\
-	if (unlikely(!hosted_glue_ready))				\
-		return first(__VA_ARGS__);				\
+#define slab_trap_entry_tail(trap, first, ...) do {			\
+	if (unlikely(in_trap())) {					\
+		if (unlikely(!hosted_glue_ready))			\
+			return first(__VA_ARGS__);			\
+		return trap;						\
+	}								\
 } while (0)
-/* For a hit path that leaves the set-up to its slow path: is it done? */
-#define slab_entry_ready()	likely(hosted_glue_ready)
 #else
 #define slab_entry()	do { } while (0)
-#define slab_entry_tail(first, ...)	do { } while (0)
-#define slab_entry_ready()	true
+#define slab_trap_entry_tail(trap, first, ...) do {			\
+	if (unlikely(in_trap()))					\
+		return trap;						\
+} while (0)
 #endif
 
 

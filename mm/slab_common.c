@@ -650,7 +650,7 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 }
 
 #ifdef CONFIG_HOSTED_GLUE
-/* slab_entry_tail(): a host thread's first __kmalloc_big(). */
+/* slab_trap_entry_tail(): a host thread's first __kmalloc_big(). */
 static noinline void *kmalloc_big_first(size_t size, gfp_t gfp)
 {
 	hosted_glue_thread_init();
@@ -668,9 +668,7 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	unsigned long b;
 	void *obj;
 
-	slab_entry_tail(kmalloc_big_first, size, gfp);
-	if (unlikely(in_trap()))
-		return slab_trap_null("kmalloc");
+	slab_trap_entry_tail(slab_trap_null("kmalloc"), kmalloc_big_first, size, gfp);
 	/* One bsr for both tiers: gcc otherwise keeps a clz for tier 3. */
 	b = 63UL - (unsigned long)__builtin_clzl(size - 1);
 	OPTIMIZER_HIDE_VAR(b);
@@ -871,7 +869,7 @@ static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned
  * large block, or the slow path.
  */
 #ifdef CONFIG_HOSTED_GLUE
-/* slab_entry_tail(): a host thread's first __kfree_other(). */
+/* slab_trap_entry_tail(): a host thread's first __kfree_other(). */
 static noinline void kfree_other_first(const void *p, unsigned long cls, unsigned long pfn)
 {
 	hosted_glue_thread_init();
@@ -881,9 +879,7 @@ static noinline void kfree_other_first(const void *p, unsigned long cls, unsigne
 
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
-	slab_entry_tail(kfree_other_first, p, cls, pfn);
-	if (unlikely(in_trap()))
-		return slab_trap_void("kfree");
+	slab_trap_entry_tail(slab_trap_void("kfree"), kfree_other_first, p, cls, pfn);
 	/* With the node layer on, t2_free_mask is ~0: I10 in kfree_other_slow(). */
 	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
 	    likely(t2_push_kmalloc(cls, (void *)p)))
@@ -1136,7 +1132,7 @@ static noinline void *krealloc_slow(const void *p, size_t new_size, gfp_t gfp, u
  * below the map's, so that the unsigned test sends them there, as it does
  * for kfree()), flags with zone or zeroing bits, large blocks, typed
  * objects, bad pointers (reported there), size 0, a trap, and a hosted
- * thread's first call.
+ * thread's first call (in_trap() then: mm/slab.h, slab_trap_entry_tail()).
  */
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
@@ -1144,7 +1140,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	size_t old;
 
 	if (KASAN || DEBUG || unlikely(gfp & (GFP_ZONEMASK | __GFP_ZERO)) ||
-	    !slab_entry_ready() || unlikely(in_trap()) || unlikely(pfn >= slab_map_pfns) ||
+	    unlikely(in_trap()) || unlikely(pfn >= slab_map_pfns) ||
 	    unlikely(!new_size))
 		return krealloc_slow(p, new_size, gfp, _RET_IP_);
 	cls = READ_ONCE(slab_class_map_base()[pfn]);
