@@ -683,13 +683,39 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	return kmalloc_slow(size, gfp);
 }
 
+/*
+ * The tier-2 hit of kmalloc(@size), 256 < @size, as __kmalloc_big() has
+ * it (the in_trap() test also finds a hosted thread not set up yet):
+ * false for anything else, which __kmalloc_big() then takes.
+ */
+static __always_inline bool kmalloc_t2_hit(size_t size, void **objp)
+{
+	if (!TIER2 || DEBUG || KASAN || unlikely(size > KMALLOC_MAX_CACHE_SIZE) ||
+	    unlikely(in_trap()))
+		return false;
+	return t2_pop_kmalloc(63UL - (unsigned long)__builtin_clzl(size - 1), objp);
+}
+
 /* kmalloc() for @gfp with only context bits (SLAB_GFP_PLAIN), checks done. */
 static __always_inline void *kmalloc_plain(size_t size, gfp_t gfp)
 {
 	if (KASAN)
 		return kasan_alloc_hook(kmalloc_slow(size, gfp), size, _RET_IP_);
 #ifdef SLAB_T1_FAST
-	return __kmalloc_t1(size, gfp);
+	/*
+	 * __kmalloc_t1() with the tier-2 hit in place of its tail call to
+	 * __kmalloc_big(): in these out-of-line copies (the exported
+	 * kmalloc(), kmalloc_kernel(), krealloc()'s move) a tier-2 hit
+	 * takes one branch less.
+	 */
+	if (unlikely(size > KMALLOC_TIER1_MAX)) {
+		void *obj;
+
+		if (likely(kmalloc_t2_hit(size, &obj)))
+			return obj;
+		return __kmalloc_big(size, gfp);
+	}
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class_of(size), size, gfp);
 #else
 	if (size > KMALLOC_TIER1_MAX)
 		return __kmalloc_big(size, gfp);
@@ -825,6 +851,23 @@ noinline void __kfree_slow(const void *p)
 }
 
 /*
+ * The tier-2 push of kfree(@p) (class byte @cls), checks done: false if
+ * @p does not start a tier-2 object (or the node layer is on, with which
+ * t2_free_mask is ~0: I10 in kfree_other_slow()) or the array is full.
+ */
+static __always_inline bool kfree_t2_push(const void *p, unsigned long cls)
+{
+	return TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	       likely(t2_push_kmalloc(cls, (void *)p));
+}
+
+/* kfree_t2_push() with __kfree_other()'s in_trap() test first. */
+static __always_inline bool kfree_t2_hit(const void *p, unsigned long cls)
+{
+	return likely(!in_trap()) && kfree_t2_push(p, cls);
+}
+
+/*
  * kfree() of a tier-2 kmalloc object (class @cls) with the node layer on:
  * another node's goes back to its slab (I10), this node's to this CPU's
  * array.
@@ -880,9 +923,7 @@ static noinline void kfree_other_first(const void *p, unsigned long cls, unsigne
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
 	slab_trap_entry_tail(slab_trap_void("kfree"), kfree_other_first, p, cls, pfn);
-	/* With the node layer on, t2_free_mask is ~0: I10 in kfree_other_slow(). */
-	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
-	    likely(t2_push_kmalloc(cls, (void *)p)))
+	if (likely(kfree_t2_push(p, cls)))
 		return;
 	kfree_other_slow(p, cls, pfn);
 }
@@ -912,7 +953,21 @@ void kfree(const void *p)
 		return;
 	}
 #ifdef SLAB_T1_FAST
-	__kfree_t1(p);
+	/*
+	 * __kfree_t1() with __kfree_other()'s tier-2 push in place of its
+	 * tail call: a tier-2 free takes one branch less.
+	 */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map_base()[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (likely(kfree_t2_hit(p, cls)))
+			return;
+		return __kfree_other(p, cls, pfn);
+	}
+	__kfree_t1_push(slab_cur_tc(), cls, p);
 #else
 	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
 	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
