@@ -38,14 +38,17 @@ unsigned long slab_map_pfns;
 unsigned long slab_pfn_bias;
 /*
  * kfree fast paths: (ptr & t1_obj_mask[cls]) == 0 iff ptr starts an object
- * of a tier-1 class (likewise t2 for the tier-2 kmalloc classes).  The
- * inline kfree() tests slab_t1_free_mask: t1_obj_mask on one memory node,
- * ~0 for every class once the node layer is on (slab_t1_fast_free_off()).
+ * of a tier-1 class (likewise t2_obj_mask for the tier-2 kmalloc classes).
+ * The inline kfree() tests slab_t1_free_mask and __kfree_other()'s tier-2
+ * hit t2_free_mask: the object masks on one memory node, ~0 for every
+ * class once the node layer is on (slab_t1_fast_free_off()), so that the
+ * hit paths need no test of the node layer's key.
  */
 unsigned long slab_t1_free_mask[NR_CLS];
 BUILD_BUG_ON(NR_CLS != ARRAY_SIZE(slab_t1_free_mask));
 unsigned long t1_obj_mask[NR_CLS];
 unsigned long t2_free_mask[NR_CLS];
+unsigned long t2_obj_mask[NR_CLS];
 
 unsigned long slab_errors;
 long large_pages;
@@ -935,22 +938,26 @@ noinline void kfree_t1_node(const void *p, unsigned long cls)
 #endif
 
 /*
- * I10, for the inline kfree(): no tier-1 object passes its mask test any
- * more, so each goes to __kfree_other(), which looks at the node.  Called
- * before the static key turns on (until then __kfree_other() gives a
- * tier-1 object to the slow path, which keeps it as the fast path did);
- * a kfree() that read the old mask meanwhile keeps its object, as one
- * from before the switch.
+ * I10, for the kfree() hit paths: no tier-1 or tier-2 object passes its
+ * mask test any more, so each goes out of line to kfree_other_slow(),
+ * which looks at the node.  Called before the static key turns on (until
+ * then the slow path keeps a tier-1 or tier-2 object as the hit paths
+ * did); a kfree() that read the old mask meanwhile keeps its object, as
+ * one from before the switch.
  */
 void slab_t1_fast_free_off(void)
 {
-	for (unsigned int i = 0; i < NR_CLS; i++)
+	for (unsigned int i = 0; i < NR_CLS; i++) {
 		WRITE_ONCE(slab_t1_free_mask[i], ~0UL);
+		WRITE_ONCE(t2_free_mask[i], ~0UL);
+	}
 }
 
 /* Undo slab_t1_fast_free_off() when the static key did not turn on. */
 void slab_t1_fast_free_on(void)
 {
-	for (unsigned int i = 0; i < NR_CLS; i++)
+	for (unsigned int i = 0; i < NR_CLS; i++) {
 		WRITE_ONCE(slab_t1_free_mask[i], t1_obj_mask[i]);
+		WRITE_ONCE(t2_free_mask[i], t2_obj_mask[i]);
+	}
 }

@@ -184,22 +184,33 @@
 /*
  * tests/hosted/kmalloc_glue.c: a host thread's first call makes it a hosted
  * CPU with a `current`.  Only the out-of-line entry points check: until
- * then the thread's cache pointer is slab_no_tcache, so no fast path hits.
+ * then the thread's cache pointer is slab_no_tcache, so no tier-1 fast
+ * path hits, and its preempt count holds one trap level
+ * (HOSTED_PREEMPT_INIT), so that the in_trap() test of a hit path
+ * (slab_trap_entry_tail()) catches it too.
  */
 extern __thread int hosted_glue_ready;
 void hosted_glue_thread_init(void);
 #define slab_entry()	do { if (unlikely(!hosted_glue_ready)) hosted_glue_thread_init(); } while (0)
 /*
- * The same for a hit path that must keep nothing across a call: a tail
- * call to @first(...), which sets the thread up and calls the entry again.
+ * The in_trap() test of a hit path that must keep nothing across a call:
+ * in a trap, return @trap; a thread not set up yet (in_trap() too, see
+ * above) instead makes a tail call to @first(...), which sets the thread
+ * up and calls the entry again.
  */
-#define slab_entry_tail(first, ...) do {				\
-	if (unlikely(!hosted_glue_ready))				\
-		return first(__VA_ARGS__);				\
+#define slab_trap_entry_tail(trap, first, ...) do {			\
+	if (unlikely(in_trap())) {					\
+		if (unlikely(!hosted_glue_ready))			\
+			return first(__VA_ARGS__);			\
+		return trap;						\
+	}								\
 } while (0)
 #else
 #define slab_entry()	do { } while (0)
-#define slab_entry_tail(first, ...)	do { } while (0)
+#define slab_trap_entry_tail(trap, first, ...) do {			\
+	if (unlikely(in_trap()))					\
+		return trap;						\
+} while (0)
 #endif
 
 
@@ -494,8 +505,13 @@ extern spinlock_t slab_caches_lock;
 extern unsigned int slab_nr_node_lists;
 extern struct list_head tcache_list;
 extern spinlock_t tcache_list_lock;
-/* (ptr & t2_free_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object. */
+/*
+ * (ptr & t2_obj_mask[cls]) == 0 iff ptr starts a tier-2 kmalloc object;
+ * t2_free_mask is the same on one memory node, ~0 with the node layer on
+ * (the tier-2 kfree() hit tests it: I10 out of line).
+ */
 extern unsigned long t2_free_mask[NR_CLS];
+extern unsigned long t2_obj_mask[NR_CLS];
 /* (ptr & t1_obj_mask[cls]) == 0 iff ptr starts a tier-1 kmalloc object. */
 extern unsigned long t1_obj_mask[NR_CLS];
 extern unsigned long slab_errors;
@@ -681,11 +697,17 @@ static __always_inline bool t2_push(struct kmem_cache *c, void *obj)
 static __always_inline bool t2_pop_kmalloc(unsigned long b, void **objp)
 {
 #ifdef SLAB_KT2
+#ifdef arch_pcp_pop_idx_hit
+	/* The arch's pop that counts the hit itself (hosted: one per-CPU offset read). */
+	return likely(arch_pcp_pop_idx_hit(kmalloc_t2.top[0], kmalloc_t2_bottom[0], kmalloc_ac,
+					   kmalloc_t2.hits[0], b, objp));
+#else
 	if (unlikely(!arch_pcp_pop_idx(kmalloc_t2.top[0], kmalloc_t2_bottom[0], kmalloc_ac, b,
 				       objp)))
 		return false;
 	raw_cpu_inc_idx(kmalloc_t2.hits[0], b);
 	return true;
+#endif
 #else
 	(void)b;
 	(void)objp;

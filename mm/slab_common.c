@@ -414,7 +414,7 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 }
 
 #ifdef CONFIG_HOSTED_GLUE
-/* slab_entry_tail(): a host thread's first __kmalloc_big(). */
+/* slab_trap_entry_tail(): a host thread's first __kmalloc_big(). */
 static noinline void *kmalloc_big_first(size_t size, gfp_t gfp)
 {
 	hosted_glue_thread_init();
@@ -432,9 +432,7 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	unsigned long b;
 	void *obj;
 
-	slab_entry_tail(kmalloc_big_first, size, gfp);
-	if (unlikely(in_trap()))
-		return slab_trap_null("kmalloc");
+	slab_trap_entry_tail(slab_trap_null("kmalloc"), kmalloc_big_first, size, gfp);
 	/* One bsr for both tiers: gcc otherwise keeps a clz for tier 3. */
 	b = 63UL - (unsigned long)__builtin_clzl(size - 1);
 	OPTIMIZER_HIDE_VAR(b);
@@ -449,13 +447,39 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	return kmalloc_slow(size, gfp);
 }
 
+/*
+ * The tier-2 hit of kmalloc(@size), 256 < @size, as __kmalloc_big() has
+ * it (the in_trap() test also finds a hosted thread not set up yet):
+ * false for anything else, which __kmalloc_big() then takes.
+ */
+static __always_inline bool kmalloc_t2_hit(size_t size, void **objp)
+{
+	if (!TIER2 || DEBUG || KASAN || unlikely(size > KMALLOC_MAX_CACHE_SIZE) ||
+	    unlikely(in_trap()))
+		return false;
+	return t2_pop_kmalloc(63UL - (unsigned long)__builtin_clzl(size - 1), objp);
+}
+
 /* kmalloc() for @gfp with only context bits (SLAB_GFP_PLAIN), checks done. */
 static __always_inline void *kmalloc_plain(size_t size, gfp_t gfp)
 {
 	if (KASAN)
 		return kasan_alloc_hook(kmalloc_slow(size, gfp), size, _RET_IP_);
 #ifdef SLAB_T1_FAST
-	return __kmalloc_t1(size, gfp);
+	/*
+	 * __kmalloc_t1() with the tier-2 hit in place of its tail call to
+	 * __kmalloc_big(): in these out-of-line copies (the exported
+	 * kmalloc(), kmalloc_kernel(), krealloc()'s move) a tier-2 hit
+	 * takes one branch less.
+	 */
+	if (unlikely(size > KMALLOC_TIER1_MAX)) {
+		void *obj;
+
+		if (likely(kmalloc_t2_hit(size, &obj)))
+			return obj;
+		return __kmalloc_big(size, gfp);
+	}
+	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class_of(size), size, gfp);
 #else
 	if (size > KMALLOC_TIER1_MAX)
 		return __kmalloc_big(size, gfp);
@@ -591,6 +615,23 @@ noinline void __kfree_slow(const void *p)
 }
 
 /*
+ * The tier-2 push of kfree(@p) (class byte @cls), checks done: false if
+ * @p does not start a tier-2 object (or the node layer is on, with which
+ * t2_free_mask is ~0: I10 in kfree_other_slow()) or the array is full.
+ */
+static __always_inline bool kfree_t2_push(const void *p, unsigned long cls)
+{
+	return TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	       likely(t2_push_kmalloc(cls, (void *)p));
+}
+
+/* kfree_t2_push() with __kfree_other()'s in_trap() test first. */
+static __always_inline bool kfree_t2_hit(const void *p, unsigned long cls)
+{
+	return likely(!in_trap()) && kfree_t2_push(p, cls);
+}
+
+/*
  * kfree() of a tier-2 kmalloc object (class @cls) with the node layer on:
  * another node's goes back to its slab (I10), this node's to this CPU's
  * array.
@@ -608,14 +649,23 @@ noinline void kfree_t2_node(const void *p, unsigned long cls)
 }
 
 /*
- * __kfree_other() past its tier-2 push: a large block, a full array, or
- * anything to classify and report.  Reached by a tail call, and reaches
- * what needs _RET_IP_ (the caller of kfree) by tail calls, so that
- * neither it nor __kfree_other() needs a frame: the large block's free
- * runs without one.
+ * __kfree_other() past its tier-2 push: with the node layer on, any
+ * tier-1 or tier-2 object (whose free masks are ~0 then, I10); a large
+ * block, a full array, or anything to classify and report.  Reached by a
+ * tail call, and reaches what needs _RET_IP_ (the caller of kfree) by
+ * tail calls, so that neither it nor __kfree_other() needs a frame: the
+ * large block's free runs without one.
  */
 static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned long pfn)
 {
+	if (static_branch_unlikely(&slab_numa_free)) {
+#ifdef SLAB_T1_FAST
+		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
+			return kfree_t1_node(p, cls);
+#endif
+		if (TIER2 && !arch_slab_mask_test(p, t2_obj_mask[cls]))
+			return kfree_t2_node(p, cls);
+	}
 	if (cls == CLS_NONE && large_free_fast(p, pfn))
 		return;
 	__kfree_slow(p);
@@ -626,7 +676,7 @@ static noinline void kfree_other_slow(const void *p, unsigned long cls, unsigned
  * large block, or the slow path.
  */
 #ifdef CONFIG_HOSTED_GLUE
-/* slab_entry_tail(): a host thread's first __kfree_other(). */
+/* slab_trap_entry_tail(): a host thread's first __kfree_other(). */
 static noinline void kfree_other_first(const void *p, unsigned long cls, unsigned long pfn)
 {
 	hosted_glue_thread_init();
@@ -636,24 +686,8 @@ static noinline void kfree_other_first(const void *p, unsigned long cls, unsigne
 
 noinline void __kfree_other(const void *p, unsigned long cls, unsigned long pfn)
 {
-	slab_entry_tail(kfree_other_first, p, cls, pfn);
-	if (unlikely(in_trap()))
-		return slab_trap_void("kfree");
-	/*
-	 * I10, as tail calls, which leave this path's code as it is.  The
-	 * fast path sends every tier-1 object here then (slab_t1_free_mask
-	 * is ~0).
-	 */
-	if (static_branch_unlikely(&slab_numa_free)) {
-#ifdef SLAB_T1_FAST
-		if (!arch_slab_mask_test(p, t1_obj_mask[cls]))
-			return kfree_t1_node(p, cls);
-#endif
-		if (TIER2 && !arch_slab_mask_test(p, t2_free_mask[cls]))
-			return kfree_t2_node(p, cls);
-	}
-	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
-	    likely(t2_push_kmalloc(cls, (void *)p)))
+	slab_trap_entry_tail(slab_trap_void("kfree"), kfree_other_first, p, cls, pfn);
+	if (likely(kfree_t2_push(p, cls)))
 		return;
 	kfree_other_slow(p, cls, pfn);
 }
@@ -683,7 +717,21 @@ void kfree(const void *p)
 		return;
 	}
 #ifdef SLAB_T1_FAST
-	__kfree_t1(p);
+	/*
+	 * __kfree_t1() with __kfree_other()'s tier-2 push in place of its
+	 * tail call: a tier-2 free takes one branch less.
+	 */
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+
+	if (unlikely(pfn >= slab_map_pfns))
+		return __kfree_slow(p);
+	cls = slab_class_map_base()[pfn];
+	if (unlikely(!slab_t1_object(p, cls))) {
+		if (likely(kfree_t2_hit(p, cls)))
+			return;
+		return __kfree_other(p, cls, pfn);
+	}
+	__kfree_t1_push(slab_cur_tc(), cls, p);
 #else
 	/* addr_pfn() with the bias in memory: one sub instead of movabs + add. */
 	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias;
@@ -737,12 +785,66 @@ static __always_inline void *krealloc_new(size_t size, gfp_t gfp, unsigned long 
 }
 
 /*
- * Free the old object of a krealloc() that moved it: @ref is what
- * classify() said, @kind its kind.  The fast paths, as kfree() takes them;
- * KASAN (quarantine, poison) and debugging through the checked path.
+ * classify() for krealloc(): a kmalloc object without debugging inline,
+ * found as kfree() finds it (the class map byte, the object-start test of
+ * the class's power-of-two size), anything else by classify().  *@clsp:
+ * the kmalloc class when the result is 1 and @ref->c is a kmalloc cache,
+ * else NR_KMALLOC or more.  Return: as classify().
+ */
+static __always_inline int krealloc_classify(const void *p, struct obj_ref *ref,
+					     unsigned long *clsp)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+	int kind;
+
+	if (!DEBUG && likely(pfn < slab_map_pfns)) {
+		cls = READ_ONCE(slab_class_map_base()[pfn]);
+		if (likely(cls < NR_KMALLOC)) {
+			if ((unsigned long)p & ((16UL << cls) - 1))
+				return -EINVAL;
+			ref->c = &kmalloc_caches[cls];
+			ref->page = NULL;
+			*clsp = cls;
+			return 1;
+		}
+	}
+	kind = classify(p, ref);
+	*clsp = kind == 1 ? ref->c->cls : NR_KMALLOC;
+	return kind;
+}
+
+/*
+ * Free the old kmalloc object @p (class @cls) of a krealloc() that moved
+ * it, without debugging or KASAN: straight to its tier, as kfree() would
+ * send it, with no second class map lookup: the thread's list (tier 1),
+ * this CPU's array (tier 2), else the slow free; with the node layer on,
+ * free_slab_tiers() sends another node's object home.
+ */
+static __always_inline void krealloc_free_obj(const void *p, unsigned long cls)
+{
+	if (slab_multi_node()) {
+		free_slab_tiers(&kmalloc_caches[cls], (void *)p);
+		return;
+	}
+#ifdef SLAB_T1_FAST
+	if (cls < NR_T1) {
+		__kfree_t1_push(slab_cur_tc(), cls, p);
+		return;
+	}
+#endif
+	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
+	    likely(t2_push_kmalloc(cls, (void *)p)))
+		return;
+	free_slab_tiers(&kmalloc_caches[cls], (void *)p);
+}
+
+/*
+ * Free the old object of a krealloc() that moved it: @ref, @kind and
+ * @cls are what krealloc_classify() said.  KASAN (quarantine, poison) and
+ * debugging through the checked path.
  */
 static __always_inline void krealloc_free(const void *p, const struct obj_ref *ref, int kind,
-					  unsigned long ip)
+					  unsigned long cls, unsigned long ip)
 {
 	if (KASAN || DEBUG) {
 		kfree_hooked(p, ip, "krealloc");
@@ -752,17 +854,33 @@ static __always_inline void krealloc_free(const void *p, const struct obj_ref *r
 		free_large_void(ref->page, p, ip, "krealloc");
 		return;
 	}
-#ifdef SLAB_T1_FAST
-	__kfree_t1(p);
-#else
-	free_slab_obj(ref->c, (void *)p, ip);
-#endif
+	krealloc_free_obj(p, cls);
 }
 
-void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+/*
+ * krealloc() of the kmalloc object @p (class @cls, @old bytes) to a
+ * larger @new_size without __GFP_ZERO, debugging or KASAN: the common
+ * move, reached by a tail call, so that only @p, the new object and @cls
+ * live across the copy (three saved registers, not krealloc()'s six).
+ */
+static noinline void *krealloc_move(const void *p, size_t old, size_t new_size, gfp_t gfp,
+				    unsigned long cls, unsigned long ip)
 {
-	unsigned long ip = _RET_IP_;
+	void *n = krealloc_new(new_size, gfp, ip);
+
+	if (!n)
+		return NULL;
+	trace_kfree(ip, p);
+	memcpy(n, p, old);
+	krealloc_free_obj(p, cls);
+	return n;
+}
+
+/* krealloc() of anything krealloc() does not take itself; @ip its caller. */
+static noinline void *krealloc_slow(const void *p, size_t new_size, gfp_t gfp, unsigned long ip)
+{
 	struct obj_ref ref;
+	unsigned long cls;
 	size_t old;
 	void *n;
 	int kind;
@@ -781,7 +899,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	if (KASAN && kasan_free_precheck(p, ip))
 		return NULL;
-	kind = classify(p, &ref);
+	kind = krealloc_classify(p, &ref, &cls);
 	if (kind < 0) {
 		report_bad_free("krealloc", p, kind, ip);
 		return NULL;
@@ -792,7 +910,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return ZERO_SIZE_PTR;
 	}
 	if (kind == 1) {
-		if (ref.c->cls >= NR_KMALLOC) {
+		if (cls >= NR_KMALLOC) {
 			report_bad_free("krealloc", p, -EFAULT, ip);
 			return NULL;
 		}
@@ -812,6 +930,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		}
 		return kasan_alloc_hook((void *)p, new_size, ip);
 	}
+	if (!KASAN && !DEBUG && kind == 1 && !(gfp & __GFP_ZERO))
+		return krealloc_move(p, old, new_size, gfp, cls, ip);
 	n = krealloc_new(new_size, gfp, ip);
 	if (!n)
 		return NULL;
@@ -819,8 +939,38 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (gfp & __GFP_ZERO)
 		memset((char *)n + old, 0, new_size - old);
 	trace_kfree(ip, p);
-	krealloc_free(p, &ref, kind, ip);
+	krealloc_free(p, &ref, kind, cls, ip);
 	return n;
+}
+
+/*
+ * The common krealloc(), with no stack frame: a kmalloc object (without
+ * debugging or KASAN) that still fits is kept, one that grows (no
+ * __GFP_ZERO) is moved by a tail call to krealloc_move(); the rest is
+ * krealloc_slow()'s: NULL and ZERO_SIZE_PTR (whose frame numbers are
+ * below the map's, so that the unsigned test sends them there, as it does
+ * for kfree()), flags with zone or zeroing bits, large blocks, typed
+ * objects, bad pointers (reported there), size 0, a trap, and a hosted
+ * thread's first call (in_trap() then: mm/slab.h, slab_trap_entry_tail()).
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
+	size_t old;
+
+	if (KASAN || DEBUG || unlikely(gfp & (GFP_ZONEMASK | __GFP_ZERO)) ||
+	    unlikely(in_trap()) || unlikely(pfn >= slab_map_pfns) ||
+	    unlikely(!new_size))
+		return krealloc_slow(p, new_size, gfp, _RET_IP_);
+	cls = READ_ONCE(slab_class_map_base()[pfn]);
+	if (unlikely(cls >= NR_KMALLOC) || unlikely((unsigned long)p & ((16UL << cls) - 1)))
+		return krealloc_slow(p, new_size, gfp, _RET_IP_);
+	might_alloc(gfp);
+	/* The size of a kmalloc class without debugging (kmalloc_caches[cls].size). */
+	old = 16UL << cls;
+	if (new_size <= old)
+		return (void *)p;
+	return krealloc_move(p, old, new_size, gfp, cls, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)

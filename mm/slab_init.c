@@ -188,7 +188,7 @@ void kmem_cache_init(void)
 		      map_bytes);
 
 	for (unsigned int i = 0; i < NR_CLS; i++)
-		slab_t1_free_mask[i] = t1_obj_mask[i] = t2_free_mask[i] = ~0UL;
+		slab_t1_free_mask[i] = t1_obj_mask[i] = t2_free_mask[i] = t2_obj_mask[i] = ~0UL;
 	for (unsigned int i = 0; i < NR_KMALLOC; i++) {
 		struct kmem_cache *c = &kmalloc_caches[i];
 		size_t size = 16UL << i;
@@ -211,7 +211,7 @@ void kmem_cache_init(void)
 			if (!DEBUG)
 				slab_t1_free_mask[i] = t1_obj_mask[i] = size - 1;
 		} else if (TIER2 && i >= NR_T1 && !DEBUG) {
-			t2_free_mask[i] = size - 1;
+			t2_free_mask[i] = t2_obj_mask[i] = size - 1;
 		}
 	}
 	if (reinit)

@@ -194,10 +194,10 @@ void test_kmalloc_remote_free(struct ktest *t)
 
 /*
  * slab_numa_free is on exactly with several memory nodes; off, each of its
- * sites (the free paths) is a 5-byte NOP, on a JMP.  The inline kfree()
- * has no site: with several nodes its tier-1 masks are ~0, so that every
- * tier-1 object goes out of line to __kfree_other(), which looks at the
- * node.
+ * sites (the free paths) is a 5-byte NOP, on a JMP.  The kfree() hit paths
+ * have no site: with several nodes the tier-1 and tier-2 free masks are
+ * ~0, so that every such object goes out of line to kfree_other_slow(),
+ * which looks at the node.
  */
 void test_slab_numa_key(struct ktest *t)
 {
@@ -206,6 +206,9 @@ void test_slab_numa_key(struct ktest *t)
 	KTEST_EXPECT_EQ(t, static_key_enabled(&slab_numa_free), multi);
 	for (unsigned int i = 0; TIER1 && !DEBUG && i < NR_T1; i++)
 		KTEST_EXPECT_EQ(t, READ_ONCE(slab_t1_free_mask[i]), (multi ? ~0UL : (16UL << i) - 1));
+	/* Likewise the tier-2 kfree() hit's masks: I10 out of line (kfree_other_slow()). */
+	for (unsigned int i = NR_T1; TIER2 && !DEBUG && i < NR_KMALLOC; i++)
+		KTEST_EXPECT_EQ(t, READ_ONCE(t2_free_mask[i]), (multi ? ~0UL : (16UL << i) - 1));
 #ifdef CONFIG_JUMP_LABEL
 	static const u8 nop5[5] = { JUMP_LABEL_NOP5 };
 	struct jump_entry e;

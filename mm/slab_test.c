@@ -952,6 +952,8 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_module_kmalloc_calls),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
+	KTEST_CASE(test_krealloc_move_tiers),
+	KTEST_CASE(test_krealloc_refused),
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
 	KTEST_CASE_FLAGS(test_debug_double_free_race, KTEST_F_SMP),

@@ -150,6 +150,10 @@ void test_trap_context(struct ktest *t);
 /* mm/slab_module_test.c */
 void test_module_kmalloc_calls(struct ktest *t);
 
+/* mm/slab_krealloc_test.c */
+void test_krealloc_move_tiers(struct ktest *t);
+void test_krealloc_refused(struct ktest *t);
+
 /* mm/slab_large_test.c */
 void test_krealloc_in_place(struct ktest *t);
 void test_large_cache(struct ktest *t);

@@ -30,7 +30,7 @@ static struct {
 	unsigned int state;
 } __aligned(64) hosted_irq_state[NR_CPUS];
 #endif
-__thread unsigned int hosted_preempt_count;
+__thread unsigned int hosted_preempt_count = HOSTED_PREEMPT_INIT;
 
 unsigned long __per_cpu_offset[NR_CPUS];
 DEFINE_PER_CPU(unsigned int, cpu_number);

@@ -6,11 +6,13 @@
  * makes the main thread CPU 0; every other thread that calls in becomes the
  * next free hosted CPU with its own `current` on its first call, and gives
  * the CPU back (after the exit hooks flush its thread cache) when it ends.
- * kmalloc/kfree are mm/slab_common.c's own: their tier-1 hit paths cost nothing
+ * kmalloc/kfree are mm/slab_common.c's own: their hit paths cost nothing
  * extra (a new thread's cache pointer is slab_no_tcache, so its first calls
- * take the out-of-line paths, which the allocator built with CONFIG_HOSTED_GLUE
- * starts with a check of hosted_glue_ready).  The rest of the allocator's
- * symbols are made local (objcopy).
+ * take the out-of-line paths, and its preempt count starts with one trap
+ * level, HOSTED_PREEMPT_INIT, so that the tier-2 and krealloc() hits' test
+ * of in_trap() sends them out of line too; there the allocator built with
+ * CONFIG_HOSTED_GLUE checks hosted_glue_ready).  The rest of the
+ * allocator's symbols are made local (objcopy).
  */
 #include <exo/percpu.h>
 #include <exo/printk.h>
@@ -39,6 +41,7 @@ static void glue_thread_exit(void *arg)
 	 * share the slot's arrays.
 	 */
 	hosted_glue_ready = 0;
+	hosted_preempt_count += HOSTED_PREEMPT_INIT;
 	pthread_mutex_lock(&glue_lock);
 	cpus_used &= ~(1UL << cpu);
 	pthread_mutex_unlock(&glue_lock);
@@ -49,6 +52,8 @@ noinline void hosted_glue_thread_init(void)
 {
 	unsigned int cpu;
 
+	/* Not in a trap: the trap level that sent this thread here goes. */
+	hosted_preempt_count -= HOSTED_PREEMPT_INIT;
 	pthread_mutex_lock(&glue_lock);
 	for (cpu = 1; cpu < NR_CPUS && (cpus_used & (1UL << cpu)); cpu++)
 		;
@@ -66,6 +71,7 @@ noinline void hosted_glue_thread_init(void)
 
 __attribute__((constructor)) static void glue_init(void)
 {
+	hosted_preempt_count -= HOSTED_PREEMPT_INIT;
 	console_loglevel = LOGLEVEL_WARNING;
 	hosted_set_cpu(0);
 	if (hosted_mm_init(NULL)) {

@@ -86,6 +86,29 @@
 	__ok;								\
 })
 
+/*
+ * arch_pcp_pop_idx() that on a hit also counts it in word @i_ of the
+ * per-CPU array @hits_, from the same per-CPU offset: the count in a
+ * separate statement would read the thread's offset again after the
+ * store to the top, which may alias it.
+ */
+#define arch_pcp_pop_idx_hit(tops_, bottoms_, slots_, hits_, i_, objp_) ({	\
+	unsigned long __i = (unsigned long)(i_), __f = __pcp_irq_save();	\
+	unsigned long __o = hosted_this_cpu_off;				\
+	unsigned long *__tp = (unsigned long *)((unsigned long)&(tops_) + __o) + __i;	\
+	unsigned long __t = *__tp;					\
+	bool __ok = __t != (&(bottoms_))[__i];				\
+	void *__v = NULL;						\
+	if (__ok) {							\
+		__v = ((void **)((unsigned long)&(slots_) + __o))[__t - 1];	\
+		*__tp = __t - 1;					\
+		((unsigned long *)((unsigned long)&(hits_) + __o))[__i]++;	\
+	}								\
+	__pcp_irq_restore(__f);						\
+	*(objp_) = __v;							\
+	__ok;								\
+})
+
 #define arch_pcp_push_idx(tops_, limits_, slots_, i_, obj_) ({		\
 	unsigned long __i = (unsigned long)(i_), __f = __pcp_irq_save();	\
 	unsigned long *__tp = __hosted_pcp_array(unsigned long, tops_) + __i;	\

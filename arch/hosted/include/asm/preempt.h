@@ -14,6 +14,18 @@
 #define TRAP_OFFSET	0x00100000U
 #define TRAP_MASK	0x00f00000U
 
+/*
+ * A thread's preempt count when it starts.  CONFIG_HOSTED_GLUE
+ * (tests/hosted/kmalloc_glue.c): one trap level until the glue sets the
+ * thread up, so that the slab hit paths' in_trap() test also finds a
+ * thread to set up (mm/slab.h, slab_trap_entry_tail()).
+ */
+#ifdef CONFIG_HOSTED_GLUE
+#define HOSTED_PREEMPT_INIT	TRAP_OFFSET
+#else
+#define HOSTED_PREEMPT_INIT	0U
+#endif
+
 extern __thread unsigned int hosted_preempt_count;
 
 static inline unsigned int __preempt_count_read(void) { return hosted_preempt_count; }
