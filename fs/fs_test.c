@@ -39,6 +39,17 @@ struct fs_test_base {
 
 static struct module fake_mod = { .name = "fs_test_fake", .state = MODULE_STATE_LIVE };
 
+/*
+ * The test devices' owner.  Without CONFIG_MODULES nothing can be
+ * unloaded and every driver is built in: its owner is NULL (THIS_MODULE),
+ * try_module_get() always succeeds and counts nothing, so the owner's
+ * users are 0 whatever is open.
+ */
+#define FAKE_OWNER	(IS_ENABLED(CONFIG_MODULES) ? &fake_mod : NULL)
+/* @n users of the owner: the cdev's and the fops' references of each open. */
+#define EXPECT_OWNER_USERS(t, n) \
+	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), IS_ENABLED(CONFIG_MODULES) ? (n) : 0)
+
 static int fs_test_init(struct ktest *t)
 {
 	struct fs_test_base *b = kmalloc(sizeof(*b), GFP_KERNEL);
@@ -158,7 +169,7 @@ static loff_t fake_llseek(struct file *file, loff_t offset, int whence)
 }
 
 static const struct file_operations fake_fops = {
-	.owner = &fake_mod,
+	.owner = FAKE_OWNER,
 	.open = fake_open,
 	.release = fake_release,
 	.read = fake_read,
@@ -229,7 +240,8 @@ static void test_cdev_pins(struct ktest *t)
 	f = filp_open("/dev/fs_test0", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), 1);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 1);
+	EXPECT_OWNER_USERS(t, 1);
+	KTEST_EXPECT_TRUE(t, f->f_owner == FAKE_OWNER);
 	KTEST_EXPECT_TRUE(t, f->private_data == &cdev);
 	KTEST_EXPECT_EQ(t, kernel_read(f, buf, 4, &f->f_pos), 4);
 	KTEST_EXPECT_EQ(t, kernel_read(f, buf, sizeof(buf), &f->f_pos), 8);
@@ -238,13 +250,18 @@ static void test_cdev_pins(struct ktest *t)
 	KTEST_EXPECT_EQ(t, vfs_llseek(f, -4, SEEK_END), 8);
 	KTEST_EXPECT_EQ(t, vfs_llseek(f, -100, SEEK_CUR), -EINVAL);
 
-	/* A module that is going away: no new open, the open file lives on. */
-	fake_mod.state = MODULE_STATE_GOING;
-	KTEST_EXPECT_EQ(t, PTR_ERR(filp_open("/dev/fs_test0", O_RDONLY, 0)), -ENODEV);
-	fake_mod.state = MODULE_STATE_LIVE;
+	/*
+	 * A module that is going away: no new open, the open file lives on.
+	 * (A built-in owner never goes.)
+	 */
+	if (IS_ENABLED(CONFIG_MODULES)) {
+		fake_mod.state = MODULE_STATE_GOING;
+		KTEST_EXPECT_EQ(t, PTR_ERR(filp_open("/dev/fs_test0", O_RDONLY, 0)), -ENODEV);
+		fake_mod.state = MODULE_STATE_LIVE;
+	}
 	g = filp_open("/dev/fs_test0", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(g));
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 2);
+	EXPECT_OWNER_USERS(t, 2);
 
 	/* The device goes: the node and the cdev first, then the last put. */
 	devtmpfs_delete_node("fs_test0", S_IFCHR, devt);
@@ -259,7 +276,7 @@ static void test_cdev_pins(struct ktest *t)
 	filp_close(g, NULL);
 	KTEST_EXPECT_EQ(t, atomic_read(&parent_released), 1);
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_releases), 2);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	EXPECT_OWNER_USERS(t, 0);
 	unregister_chrdev_region(devt, 2);
 }
 
@@ -345,7 +362,7 @@ static void test_cdev_open_vs_rebind(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, old);
 	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&devt, 0, 1, "fs_test"), 0);
 	old->ops = &fake_fops;
-	old->owner = &fake_mod;
+	old->owner = FAKE_OWNER;
 	KTEST_ASSERT_EQ(t, cdev_add(old, devt, 1), 0);
 	KTEST_ASSERT_EQ(t, devtmpfs_create_node("fs_test2", S_IFCHR | 0600, devt, NULL), 0);
 	rebind_new = NULL;
@@ -358,14 +375,14 @@ static void test_cdev_open_vs_rebind(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, rebind_new);
 	/* The driver's open saw the cdev its open pinned, not the new one. */
 	KTEST_EXPECT_TRUE(t, f->private_data == old);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 2);
+	EXPECT_OWNER_USERS(t, 2);
 	/* The node still reaches the deleted cdev, pinned: no open. */
 	KTEST_EXPECT_EQ(t, PTR_ERR(rebind_second), -ENXIO);
 	if (!IS_ERR_OR_NULL(rebind_second))
 		filp_close(rebind_second, NULL);
 	KTEST_EXPECT_EQ(t, kernel_read(f, NULL, 0, &f->f_pos), 0);
 	filp_close(f, NULL);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	EXPECT_OWNER_USERS(t, 0);
 	/* The old cdev is gone with its last file: the node reaches the new one. */
 	f = filp_open("/dev/fs_test2", O_RDONLY, 0);
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
@@ -402,12 +419,13 @@ static void test_misc(struct ktest *t)
 	KTEST_ASSERT_FALSE(t, IS_ERR(f));
 	/* Linux's misc_open() leaves the miscdevice there for the driver's open. */
 	KTEST_EXPECT_TRUE(t, f->f_dev == fake_misc.this_device);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 1);
+	EXPECT_OWNER_USERS(t, 1);
+	KTEST_EXPECT_TRUE(t, f->f_owner == FAKE_OWNER);
 	misc_deregister(&fake_misc);
 	KTEST_EXPECT_EQ(t, vfs_stat("/dev/fs_test_misc", &st), -ENOENT);
 	KTEST_EXPECT_EQ(t, kernel_read(f, buf, sizeof(buf), &f->f_pos), 12);
 	filp_close(f, NULL);
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	EXPECT_OWNER_USERS(t, 0);
 	/* Gone: a second deregister is logged and ignored. */
 	misc_deregister(&fake_misc);
 	KTEST_EXPECT_EQ(t, fake_misc.minor, MISC_DYNAMIC_MINOR);
@@ -882,7 +900,7 @@ static void test_misc_race(struct ktest *t)
 	for (i = 0; i < 3; i++)
 		kthread_join(th[i]);
 	KTEST_EXPECT_EQ(t, atomic_read(&fake_opens), atomic_read(&fake_releases));
-	KTEST_EXPECT_EQ(t, module_refcount(&fake_mod), 0);
+	EXPECT_OWNER_USERS(t, 0);
 	KTEST_EXPECT_GT(t, atomic_long_read(&r.gone), 0);
 }
 

@@ -397,6 +397,11 @@ fi
 # system mode"), so virtio's store-then-load against the device thread
 # can lose a notification: about one QD32 run in twenty stalls 30 s and
 # the driver resets the disk (its log line gives the ring's indices).
+# -smp 1,maxcpus=2, which brings the barriers back in the plain-TCG ktest
+# boots (qemu_smp in scripts/qemu-common.sh), does nothing here:
+# round-robin TCG never translates for parallel vCPUs (-d op_opt shows no
+# mb op either way), and -icount rules out multi-threaded TCG.  The guest
+# benchmarks' vnet_* rows (virtio-net, above) run under the same QEMU.
 blk_accel=$(echo "$accel" | sed 's/sleep=off/sleep=on/')
 echo "== block: virtio-blk 4 KiB random reads (blk bench vda; $unit per request; QEMU $blk_accel -smp 1)"
 for try in 1 2 3; do

@@ -515,11 +515,24 @@ _uefi_qemu() {
 # Its waits are QMP events and serial replies with 30-60 s timeouts, fifty
 # times what a cycle takes, and pciehp's delays are guest time: it does not
 # need the host to itself, costs one slot and comes early, beside a build.
+# QEMU 7.2 itself crashes now and then in a vCPU thread during an unplug
+# (SIGSEGV in memory_region_dispatch_read() with no MemoryRegion: a stale
+# TLB entry for the BAR being removed, 2 in 175 runs here): the
+# session then runs again, once, and says so.  Any other failure counts.
 hotplug_qmp() { run_step --cost 1 _hotplug_qmp "$@"; }
 _hotplug_qmp() {
+	local try rc
 	[ -f "$2" ] || { bad "$1" "no kernel"; return; }
-	if timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
-		--log "$logs/$1.serial" >"$logs/$1.log" 2>&1; then
+	for try in 1 2; do
+		timeout 300 python3 "$src/scripts/check-hotplug.py" "$2" --smp 4 "${@:3}" \
+			--log "$logs/$1.serial" >"$logs/$1.log" 2>&1
+		rc=$?
+		[ "$rc" != 0 ] && [ "$try" = 1 ] && grep -q "QEMU exited with -11" "$logs/$1.log" || break
+		cp "$logs/$1.log" "$logs/$1-qemu-crash.log"
+		cp "$logs/$1.serial" "$logs/$1-qemu-crash.serial"
+		note "$1" "QEMU crashed (SIGSEGV, $logs/$1-qemu-crash.log): running it again"
+	done
+	if [ "$rc" = 0 ]; then
 		ok "$1"
 	else
 		grep -E "FAILED" "$logs/$1.log" | head -10

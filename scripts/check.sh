@@ -18,8 +18,9 @@
 #     ISO; the suites a CPU feature or chipset can change); variant boots
 #     run the suites their variant can change: q35, the kernel without
 #     tier 1 and without tier 2 of kmalloc (slab_notier1/2_defconfig), the
-#     tracepoints and function tracer on defconfig (trace_defconfig), a
-#     CPU without a PAT (-cpu max,-pat), 64 GiB, an AP that never starts;
+#     tracepoints and function tracer on defconfig (trace_defconfig), the
+#     kernel without loadable modules (nomodules_defconfig), a CPU without
+#     a PAT (-cpu max,-pat), 64 GiB, an AP that never starts;
 #  4. the allnoconfig kernel boots to the end of init; the shell is driven
 #     from a terminal as `make run` shows it (scripts/check-shell.py);
 #  5. the hardening builds: allyesconfig (UBSAN, UBSAN_PANIC, KASAN, stack
@@ -129,6 +130,9 @@ clone_build notier2 gcc slab_notier2_defconfig
 # their slow paths): every event fires where most calls go.  The function
 # tracer's NOP sites rebuild every object.
 clone_build trace gcc trace_defconfig
+# No loadable modules (nomodules_defconfig: CONFIG_MODULES=n), every
+# tristate driver built in: about half of gcc's objects are rebuilt.
+clone_build nomod gcc nomodules_defconfig
 
 section "== the build system"
 # C=1, plain make without .config, make help, make gdb, make clean.
@@ -378,6 +382,9 @@ ktest_suite_qemu qemu-trace-smp4 "$out/trace/vmlinux" 4 \
 # kmalloc without its thread tier, and without its per-CPU tier.
 ktest_qemu qemu-notier1-smp2 "$out/notier1/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"
 ktest_qemu qemu-notier2-smp2 "$out/notier2/vmlinux" 2 "ktest_quick ktest=$MM_SUITES,module,block,net"
+# Without loadable modules: the drivers built in, each owner NULL and
+# never counted, loading refused (-ENOSYS); every suite, one vCPU.
+ktest_qemu qemu-nomodules-smp1 "$out/nomod/vmlinux" 1 ktest_quick
 # The clang kernel also drives its tick in one-shot mode, loads only the
 # boot modules a device's modalias asks for (the kmod suite: edu.ko), and
 # keeps ticket spinlocks under QEMU (nopvspin, Documentation/locking.rst).

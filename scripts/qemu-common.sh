@@ -12,6 +12,21 @@ qemu_accel() {
 	fi
 }
 QEMU=${QEMU:-qemu-system-x86_64}
+# qemu_smp <N>: the -smp value for N vCPUs; one vCPU runs as -smp
+# 1,maxcpus=2.  QEMU before 8.1 leaves the guest's memory barriers out of
+# the code TCG translates for a machine that can have only one vCPU (no
+# CF_PARALLEL; fixed by QEMU commit c914d46d0a64 "tcg: Do not elide memory
+# barriers for !CF_PARALLEL in system mode"), so virtio's store-then-load
+# against QEMU's device thread can miss a kick or a completion: a virtio
+# request then times out.  Multi-threaded TCG, QEMU's default here,
+# translates for parallel vCPUs once maxcpus > 1 (-d op_opt shows the mb
+# ops).  The second CPU is not present: the MADT lists it disabled and
+# the kernel neither starts it nor waits for it (1 of 1 CPUs online).
+# Round-robin TCG (-icount, thread=single) never translates for parallel
+# vCPUs, so this does not help the -icount boots of scripts/bench.sh.
+qemu_smp() {
+	if [ "$1" = 1 ]; then echo 1,maxcpus=2; else echo "$1"; fi
+}
 QEMU_EXIT_DEV="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
 # The modules built beside a kernel (modules.cpio, see the top Makefile)
 # reach it as the PVH boot module; the edu device exercises the PCI driver,

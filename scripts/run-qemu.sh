@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# run-qemu.sh <vmlinux>: boot in QEMU with 4 CPUs and 512 MiB.
+# run-qemu.sh <vmlinux>: boot in QEMU with 4 CPUs and 512 MiB (SMP=N, MEM=;
+# SMP=1 runs as -smp 1,maxcpus=2 for the virtio devices, see qemu_smp).
 # Interactive (stdin is a terminal): the kernel shell on the serial console,
 # Ctrl-A X quits.  Otherwise: boot, print the log and the stats, power off.
 # The modules beside the kernel (modules.cpio) are loaded at boot; QEMU's
@@ -39,21 +40,21 @@ if [ "${UEFI:-0}" = 1 ]; then
 	display="-display none"
 	[ -n "${DISPLAY:-}" ] && display=
 	if [ -t 0 ]; then
-		$QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" -m "$mem" $display \
+		$QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$(qemu_smp "$smp")" -m "$mem" $display \
 			$modload -serial mon:stdio -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 	else
-		timeout "${TIMEOUT:-300}" $QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$smp" \
+		timeout "${TIMEOUT:-300}" $QEMU $(qemu_accel) $boot $QEMU_DEVICES -smp "$(qemu_smp "$smp")" \
 			-m "$mem" -display none -serial stdio -monitor none -no-reboot \
 			$QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 	fi
 elif [ -t 0 ]; then
 	$QEMU $(qemu_accel) -kernel "$kernel" $(qemu_modules "$kernel") $QEMU_DEVICES $modload \
-		-append "${CMDLINE:-}" -smp "$smp" \
+		-append "${CMDLINE:-}" -smp "$(qemu_smp "$smp")" \
 		-m "$mem" -nographic -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA
 else
 	timeout "${TIMEOUT:-60}" $QEMU $(qemu_accel) -kernel "$kernel" \
 		$(qemu_modules "$kernel") $QEMU_DEVICES \
-		-append "shell=0 ${CMDLINE:-}" -smp "$smp" -m "$mem" -display none \
+		-append "shell=0 ${CMDLINE:-}" -smp "$(qemu_smp "$smp")" -m "$mem" -display none \
 		-serial stdio -monitor none -no-reboot $QEMU_EXIT_DEV $QEMU_EXTRA </dev/null
 fi
 rc=$?

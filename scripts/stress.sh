@@ -123,7 +123,7 @@ run_qemu() {
 	# Boot (a few s) + the soak + the final checks, with a wide margin.
 	timeout $((secs * 3 + 120)) $QEMU $(qemu_accel) -kernel "$kernel" \
 		$(qemu_modules "$kernel") $QEMU_DEVICES \
-		-append "stress=$secs loglevel=6 shell=0$extra" -smp "$cpus" -m "${STRESS_MEM:-512M}" \
+		-append "stress=$secs loglevel=6 shell=0$extra" -smp "$(qemu_smp "$cpus")" -m "${STRESS_MEM:-512M}" \
 		${STRESS_QEMU_EXTRA:-} -display none -serial file:"$log" -monitor none -no-reboot $QEMU_EXIT_DEV \
 		</dev/null >"$log.qemu" 2>&1
 	rc=$?
