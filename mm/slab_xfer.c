@@ -68,7 +68,7 @@ bool slab_xfer_put(int i, void *head, unsigned long len)
 	if (!XFER_SLOTS || !head || !len || len > (unsigned long)slab_t1_limit[i])
 		return false;
 	spin_lock_irqsave(&c->lock, flags);
-	if (x->nr < XFER_SLOTS) {
+	if (x->nr + 1 <= XFER_SLOTS) {	/* not "<": -Wtype-limits with XFER_SLOTS 0 */
 		x->list[x->nr++] = (struct slab_xfer_list){
 			.head = head, .len = (unsigned int)len, .nid = numa_mem_id(),
 		};
