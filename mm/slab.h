@@ -151,7 +151,12 @@
  *       A full freed list goes there in O(1) (tcache_push()) before it is
  *       walked back to the slabs, a refill takes a list of its node from
  *       there in O(1) (tcache_refill()), cache_shrink() gives them all
- *       back; their objects count as cached (I2, objs_cached).
+ *       back; their objects count as cached (I2, objs_cached).  A list
+ *       there is never walked: a loop a double free made in it is
+ *       reported when the refill that took it has popped its count and
+ *       a head is left (tcache_take() returns NULL over a head with a
+ *       count of 0, tcache_refill() reports it), or by slab_put_chain()
+ *       when cache_shrink() gives it back.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -738,9 +743,11 @@ static __always_inline long tcache_swap(struct slab_tcache *tc, unsigned long i,
  * left[i] says whether the head list is empty, as on the fast path.  A
  * head list that disagrees with it (a use after free that overwrote a
  * listed object's link, a double free that made the list a loop) is never
- * followed past its count: the freed list replaces a stale one, else
- * NULL, and the refill that follows reports and drops it
- * (tcache_refill()), so that this stays a leaf of __kmalloc_slow().
+ * followed past its count: NULL, and the refill that follows reports and
+ * drops it (tcache_refill()), so that this stays a leaf of
+ * __kmalloc_slow().  A head left with a count of 0 is reported, never
+ * swapped over: that is where a loop that went through the transfer
+ * cache unwalked (I12) is caught.
  */
 static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
@@ -764,9 +771,9 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 			 * Below 0: slab_no_tcache or list 5 (no freed list), or
 			 * a bad count, which the next refill or flush reports.
 			 */
-			if (!tc->hot.freed[i])
-				return NULL;
-			left = tcache_swap(tc, i, left);	/* over a stale head[i], if any */
+			if (!tc->hot.freed[i] || unlikely(*list))
+				return NULL;	/* nothing, or a stale head[i]: the refill reports it */
+			left = tcache_swap(tc, i, left);
 		} else if (unlikely(!*list)) {
 			return NULL;		/* a count with no list */
 		}

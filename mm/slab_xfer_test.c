@@ -81,6 +81,101 @@ void test_xfer_limit_and_drain(struct ktest *t)
 		  XLIM, ctx.full.objs_cached);
 }
 
+struct xloop_ctx {
+	unsigned long err0, err1, twice;
+	int ok;
+};
+
+/* Objects of @objs[0 .. @n) that equal an earlier one. */
+static unsigned long dup_count(void **objs, unsigned long n)
+{
+	unsigned long twice = 0;
+
+	for (unsigned long i = 1; i < n; i++)
+		for (unsigned long j = 0; j < i; j++)
+			if (objs[i] == objs[j]) {
+				twice++;
+				break;
+			}
+	return twice;
+}
+
+/*
+ * In a fresh thread: kfree(o0), kfree(o1), kfree(o0) (a double free that
+ * makes the 64-byte freed list a loop o0 -> o1 -> o0), the rest of the
+ * list, one more kfree (the full list goes to the transfer cache whole,
+ * unwalked), then kmalloc() a list and one more (the refill takes the
+ * looped list back and pops it by its count: o0 twice), kfree one and
+ * kmalloc once: the head the loop leaves past its count (o1) is reported
+ * and dropped, not left behind the freed list.
+ */
+static void xloop_worker(void *arg)
+{
+	struct xloop_ctx *ctx = arg;
+	unsigned long n = XLIM, got = 0;
+	void **objs = kcalloc(2 * n + 1, sizeof(*objs), GFP_KERNEL);
+	void **out;
+
+	if (!objs)
+		return;
+	out = objs + n;
+	while (got < n && (objs[got] = kmalloc(XSIZE, GFP_KERNEL)))
+		got++;
+	kmem_drain_all();		/* empty lists, an empty transfer cache */
+	if (got < n)
+		goto out;
+	ctx->err0 = kmem_error_count();
+	kfree(objs[0]);
+	kfree(objs[1]);
+	kfree(objs[0]);			/* the loop */
+	for (unsigned long i = 2; i < n; i++)
+		kfree(objs[i]);		/* the last one puts the full list */
+	for (unsigned long i = 0; i <= n; i++)
+		out[i] = kmalloc(XSIZE, GFP_KERNEL);
+	kfree(out[n]);
+	out[n] = kmalloc(XSIZE, GFP_KERNEL);
+	ctx->err1 = kmem_error_count();
+	ctx->twice = dup_count(out, n + 1);
+	ctx->ok = 1;
+	/* Each object once: the ones handed out twice are freed once. */
+	for (unsigned long i = 0; i <= n; i++)
+		for (unsigned long j = 0; j <= i && out[i]; j++)
+			if (out[j] == out[i]) {
+				if (j == i)
+					kfree(out[i]);
+				break;
+			}
+	got = 0;
+out:
+	for (unsigned long i = 0; i < got; i++)
+		kfree(objs[i]);
+	kfree(objs);
+}
+
+/*
+ * A double free that makes a full freed list a loop is reported though
+ * the list went to the transfer cache unwalked and came back to a
+ * refill: popped by its count, the list ends with a head left (the
+ * loop's next object), which the next kmalloc() reports and drops rather
+ * than swapping the freed list over it.  The loop's own double-freed
+ * object is handed out twice before that, as for any list popped by its
+ * count (slab.rst, "Thread lists"); no other object is.  Before the
+ * report was added: 1 object handed out twice, 0 reports.
+ */
+void test_xfer_double_free_loop(struct ktest *t)
+{
+	struct xloop_ctx ctx = {};
+
+	if (!TIER1 || !XFER || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths with a transfer cache (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xloop_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	ktest_log(t, "%lu objects handed out twice, %lu reports", ctx.twice, ctx.err1 - ctx.err0);
+	KTEST_EXPECT_LE(t, ctx.twice, 1UL);
+	KTEST_EXPECT_EQ(t, ctx.err1 - ctx.err0, 1UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #define XS_WORKERS	8
 #define XS_ROUNDS	24
 #define XS_N		(3 * XLIM)
