@@ -150,13 +150,14 @@
  *       node of the CPU that put it, changed only under the class's lock.
  *       A full freed list goes there in O(1) (tcache_push()) before it is
  *       walked back to the slabs, a refill takes a list of its node from
- *       there in O(1) (tcache_refill()), cache_shrink() gives them all
- *       back; their objects count as cached (I2, objs_cached).  A list
- *       there is never walked: a loop a double free made in it is
+ *       there in O(1) (tcache_refill()), kmem_drain_all() gives them all
+ *       back (slab_xfer_drain(), before slab_caches_lock, one list per
+ *       lock hold); their objects count as cached (I2, objs_cached).  A list
+ *       there is walked only by kmem_drain_all(): a loop a double free made in it is
  *       reported when the refill that took it has popped its count and
  *       a head is left (tcache_take() returns NULL over a head with a
  *       count of 0, tcache_refill() reports it), or by slab_put_chain()
- *       when cache_shrink() gives it back.
+ *       when kmem_drain_all() gives it back.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -845,7 +846,7 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 /* slab_xfer.c: tier 1's transfer cache of whole lists (I12) */
 bool slab_xfer_put(int i, void *head, unsigned long len);
 unsigned long slab_xfer_get(int i, void **head);
-unsigned long slab_xfer_drain(struct kmem_cache *c, unsigned int keep, struct list_head *reap);
+unsigned long slab_xfer_drain(void);
 unsigned long slab_xfer_stats(const struct kmem_cache *c, unsigned long *puts,
 			      unsigned long *gets);
 void slab_xfer_init(void);
