@@ -61,7 +61,7 @@ void test_xfer_limit_and_drain(struct ktest *t)
 	struct xfer_ctx ctx = {};
 
 	if (!TIER1 || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 (and no KASAN, which sends kfree down the slow path)");
+		KTEST_SKIP(t, "needs tier 1 (and no KASAN, whose quarantine delays the frees)");
 	KTEST_ASSERT_EQ(t, run_thread_on(0, xfer_fill_worker, &ctx), 0);
 	KTEST_ASSERT_EQ(t, ctx.ok, 1);
 	KTEST_EXPECT_EQ(t, ctx.before.objs_xfer, 0UL);
@@ -277,7 +277,7 @@ void test_xfer_smp_stress(struct ktest *t)
 	struct kmem_cache_stats a, b;
 
 	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 with a transfer cache, no KASAN");
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
 	memset(&xs, 0, sizeof(xs));
 	a = stats_of(XSIZE, -1);
 #ifdef __HOSTED__
