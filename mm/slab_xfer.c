@@ -16,7 +16,7 @@
  *     class i, linked through the free link, in use for their slabs as
  *     in any tier (I2), and counted in the cache's objs_cached;
  *   - at most XFER_SLOTS lists of at most T1_LIMIT_OF(i) objects each:
- *     bounded memory (XFER_SLOTS * T1_BYTES per class at most);
+ *     bounded memory (XFER_SLOTS * T1_LIMIT_OF(i) objects per class);
  *   - a list is taken only by a CPU of the node recorded with it (I9);
  *   - kmem_drain_all() gives every list back to the slabs
  *     (slab_xfer_drain(): one list per lock hold, then slab_put_chain(),
