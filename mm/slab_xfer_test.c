@@ -6,6 +6,8 @@
  * every object back, and lists moving between CPUs keep their objects
  * intact and unshared.
  */
+#include <exo/numa.h>
+
 #include "slab_test.h"
 
 #define XFER		CONFIG_SLAB_TIER_THREAD_XFER
@@ -176,6 +178,82 @@ void test_xfer_double_free_loop(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
+struct xnode_ctx {
+	struct kmem_cache_stats got;	/* after the allocations, before the frees */
+	int ok;
+};
+
+/*
+ * In a fresh thread: XLIM + 1 64-byte objects allocated (the refills
+ * look at the transfer cache once this CPU's array is empty), the
+ * counts read, then all freed (the last free puts a full list).
+ */
+static void xnode_worker(void *arg)
+{
+	struct xnode_ctx *ctx = arg;
+	unsigned long n = XLIM + 1, got = 0;
+	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
+
+	if (!objs)
+		return;
+	while (got < n && (objs[got] = kmalloc(XSIZE, GFP_KERNEL)))
+		got++;
+	ctx->got = stats_of(XSIZE, -1);
+	for (unsigned long i = 0; i < got; i++)
+		kfree(objs[i]);
+	kfree(objs);
+	ctx->ok = got == n;
+}
+
+/*
+ * A list put by a CPU of one node is taken by refills on that node only
+ * (I12, I9): a thread on CPU 0 puts one; a thread on a CPU of another
+ * node refills past its array and does not take it (xfer_gets unchanged,
+ * the list still there); a thread on CPU 0 then does.  Booted in make
+ * check's 2-node configuration; skipped on one node.
+ */
+void test_xfer_node_homing(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count();
+	struct xnode_ctx put = {}, far = {}, home = {};
+	struct kmem_cache_stats a, b, c;
+	unsigned int other = NR_CPUS;
+
+	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
+#ifndef __HOSTED__
+	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
+		if (cpu_online(cpu) && cpu_to_node(cpu) != cpu_to_node(0))
+			other = cpu;
+#endif
+	if (other == NR_CPUS)
+		KTEST_SKIP(t, "needs online CPUs on two nodes (hosted: one)");
+	kmem_drain_all();
+	a = stats_of(XSIZE, -1);
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &put), 0);
+	KTEST_ASSERT_EQ(t, put.ok, 1);
+	b = stats_of(XSIZE, -1);
+	KTEST_EXPECT_EQ(t, b.xfer_puts - a.xfer_puts, 1UL);
+	KTEST_EXPECT_EQ(t, b.objs_xfer, XLIM);
+	KTEST_ASSERT_EQ(t, run_thread_on(other, xnode_worker, &far), 0);
+	KTEST_ASSERT_EQ(t, far.ok, 1);
+	KTEST_EXPECT_EQ(t, far.got.xfer_gets, b.xfer_gets);
+	KTEST_EXPECT_EQ(t, far.got.objs_xfer, XLIM);
+	c = stats_of(XSIZE, -1);	/* far's frees put a list of its node */
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &home), 0);
+	KTEST_ASSERT_EQ(t, home.ok, 1);
+	KTEST_EXPECT_EQ(t, home.got.xfer_gets - c.xfer_gets, 1UL);
+#ifndef __HOSTED__
+	ktest_log(t, "lists taken: %lu by CPU %u (node %d), then %lu by CPU 0 (node %d)",
+		  far.got.xfer_gets - b.xfer_gets, other, cpu_to_node(other),
+		  home.got.xfer_gets - c.xfer_gets, cpu_to_node(0));
+#endif
+	kmem_drain_all();
+	KTEST_EXPECT_EQ(t, stats_of(XSIZE, -1).objs_xfer, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
 #define XS_WORKERS	8
 #define XS_ROUNDS	24
 #define XS_N		(3 * XLIM)
@@ -194,8 +272,9 @@ static u64 xs_sig(const void *p, unsigned int id, unsigned int round)
 
 /*
  * Bursts of 3 lists' worth of 64-byte objects, each signed with the
- * worker and the round, all checked once every one is allocated (an
- * object handed to two holders at once carries the other's signature),
+ * worker, the round and its index, all checked once every one is
+ * allocated (an object handed to two holders at once, or twice to this
+ * one, carries the other's signature),
  * then freed: every burst past the thread lists puts lists in the
  * transfer cache and takes the other CPUs' back.
  */
@@ -213,7 +292,7 @@ static void xs_worker(void *arg)
 		unsigned long got = 0, bad = 0;
 
 		while (got < XS_N && (objs[got] = kmalloc(XSIZE, GFP_KERNEL))) {
-			u64 s = xs_sig(objs[got], id, r);
+			u64 s = xs_sig(objs[got], id, r) ^ got;
 
 			memcpy(objs[got], &s, 8);
 			memcpy((char *)objs[got] + XSIZE - 8, &s, 8);
@@ -223,7 +302,7 @@ static void xs_worker(void *arg)
 			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
 		let_others_run();
 		for (unsigned long i = 0; i < got; i++) {
-			u64 s = xs_sig(objs[i], id, r), a, b;
+			u64 s = xs_sig(objs[i], id, r) ^ i, a, b;
 
 			memcpy(&a, objs[i], 8);
 			memcpy(&b, (char *)objs[i] + XSIZE - 8, 8);
