@@ -588,17 +588,12 @@ void *slab_publish_taken(struct kmem_cache *c, struct page *pg)
 	return objs;
 }
 
-/*
- * Give the transfer cache's lists (I12) and every empty slab beyond @keep
- * on each node back.  Return: pages freed.
- */
+/* Give every empty slab beyond @keep on each node back.  Return: pages freed. */
 unsigned long cache_shrink(struct kmem_cache *c, unsigned int keep)
 {
 	LIST_HEAD(reap);
 	unsigned long flags;
 
-	/* Tier 1's transfer lists first (I12): every empty slab stays for the loop below. */
-	slab_xfer_drain(c, -1U, &reap);
 	spin_lock_irqsave(&c->lock, flags);
 	for (int nid = 0; nid < (int)READ_ONCE(slab_nr_node_lists); nid++) {
 		struct slab_node_lists *l = &c->node[nid];
@@ -887,6 +882,8 @@ unsigned long kmem_drain_all(void)
 #else
 	on_each_cpu(drain_local, NULL, true);
 #endif
+	/* Tier 1's transfer lists (I12), walked outside slab_caches_lock. */
+	slab_xfer_drain();
 	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {
 		/* cache_shrink() takes c->lock; nesting in this order only. */

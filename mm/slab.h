@@ -154,8 +154,14 @@
  *       node of the CPU that put it, changed only under the class's lock.
  *       A full freed list goes there in O(1) (tcache_push()) before it is
  *       walked back to the slabs, a refill takes a list of its node from
- *       there in O(1) (tcache_refill()), cache_shrink() gives them all
- *       back; their objects count as cached (I2, objs_cached).
+ *       there in O(1) (tcache_refill()), kmem_drain_all() gives them all
+ *       back (slab_xfer_drain(), before slab_caches_lock, one list per
+ *       lock hold); their objects count as cached (I2, objs_cached).  A list
+ *       there is walked only by kmem_drain_all(): a loop a double free made in it is
+ *       reported when the refill that took it has popped its count and
+ *       a head is left (tcache_take() returns NULL over a head with a
+ *       count of 0, tcache_refill() reports it), or by slab_put_chain()
+ *       when kmem_drain_all() gives it back.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -764,9 +770,11 @@ static __always_inline long tcache_swap(struct slab_tcache *tc, unsigned long i,
  * left[i] says whether the head list is empty, as on the fast path.  A
  * head list that disagrees with it (a use after free that overwrote a
  * listed object's link, a double free that made the list a loop) is never
- * followed past its count: the freed list replaces a stale one, else
- * NULL, and the refill that follows reports and drops it
- * (tcache_refill()), so that this stays a leaf of __kmalloc_slow().
+ * followed past its count: NULL, and the refill that follows reports and
+ * drops it (tcache_refill()), so that this stays a leaf of
+ * __kmalloc_slow().  A head left with a count of 0 is reported, never
+ * swapped over: that is where a loop that went through the transfer
+ * cache unwalked (I12) is caught.
  */
 static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 {
@@ -790,9 +798,9 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 			 * Below 0: slab_no_tcache or list 5 (no freed list), or
 			 * a bad count, which the next refill or flush reports.
 			 */
-			if (!tc->hot.freed[i])
-				return NULL;
-			left = tcache_swap(tc, i, left);	/* over a stale head[i], if any */
+			if (!tc->hot.freed[i] || unlikely(*list))
+				return NULL;	/* nothing, or a stale head[i]: the refill reports it */
+			left = tcache_swap(tc, i, left);
 		} else if (unlikely(!*list)) {
 			return NULL;		/* a count with no list */
 		}
@@ -867,7 +875,7 @@ void cache_init(struct kmem_cache *c, const char *name, unsigned int flags,
 /* slab_xfer.c: tier 1's transfer cache of whole lists (I12) */
 bool slab_xfer_put(int i, void *head, unsigned long len);
 unsigned long slab_xfer_get(int i, void **head);
-unsigned long slab_xfer_drain(struct kmem_cache *c, unsigned int keep, struct list_head *reap);
+unsigned long slab_xfer_drain(void);
 unsigned long slab_xfer_stats(const struct kmem_cache *c, unsigned long *puts,
 			      unsigned long *gets);
 void slab_xfer_init(void);

@@ -345,7 +345,10 @@ static void tcache_flush_all(struct slab_tcache *tc)
 /*
  * The full freed list @i to the transfer cache in O(1) (I12).  Return:
  * false if it has no room (or the count is bad): the caller walks it
- * back to the slabs.
+ * back to the slabs.  Between slab_xfer_put() and the stores below a
+ * statistics read on another CPU can count the list twice (objs_xfer and
+ * this thread's room[i]): harmless, tc_cached() clamps and such reads are
+ * racy snapshots anyway.
  */
 static bool tcache_xfer_put(struct slab_tcache *tc, int i)
 {

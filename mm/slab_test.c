@@ -972,6 +972,8 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_counts),
 	KTEST_CASE(test_xfer_limit_and_drain),
 	KTEST_CASE(test_xfer_smp_stress),
+	KTEST_CASE(test_xfer_double_free_loop),
+	KTEST_CASE(test_xfer_node_homing),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -125,6 +125,8 @@ static inline int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
 /* mm/slab_xfer_test.c */
 void test_xfer_limit_and_drain(struct ktest *t);
 void test_xfer_smp_stress(struct ktest *t);
+void test_xfer_double_free_loop(struct ktest *t);
+void test_xfer_node_homing(struct ktest *t);
 
 /* mm/slab_tier_test.c */
 void test_thread_exit_flush(struct ktest *t);

@@ -16,12 +16,13 @@
  *     class i, linked through the free link, in use for their slabs as
  *     in any tier (I2), and counted in the cache's objs_cached;
  *   - at most XFER_SLOTS lists of at most T1_LIMIT_OF(i) objects each:
- *     bounded memory (XFER_SLOTS * T1_BYTES per class at most);
+ *     bounded memory (XFER_SLOTS * T1_LIMIT_OF(i) objects per class);
  *   - a list is taken only by a CPU of the node recorded with it (I9);
- *   - cache_shrink() (so kmem_drain_all() and kmem_cache_shrink()) gives
- *     every list back to the slabs through slab_put_chain(), whose length
- *     bound catches a list a double free made into a loop.  The cache is
- *     not per CPU: a CPU going offline leaves nothing behind here.
+ *   - kmem_drain_all() gives every list back to the slabs
+ *     (slab_xfer_drain(): one list per lock hold, then slab_put_chain(),
+ *     whose length bound catches a list a double free made into a loop).
+ *     The cache is not per CPU: a CPU going offline leaves nothing
+ *     behind here.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* Inside the allocator kmalloc()/kfree() are the exported ones, not inline copies. */
@@ -68,7 +69,7 @@ bool slab_xfer_put(int i, void *head, unsigned long len)
 	if (!XFER_SLOTS || !head || !len || len > (unsigned long)slab_t1_limit[i])
 		return false;
 	spin_lock_irqsave(&c->lock, flags);
-	if (x->nr < XFER_SLOTS) {
+	if (x->nr + 1 <= XFER_SLOTS) {	/* not "<": -Wtype-limits with XFER_SLOTS 0 */
 		x->list[x->nr++] = (struct slab_xfer_list){
 			.head = head, .len = (unsigned int)len, .nid = numa_mem_id(),
 		};
@@ -118,42 +119,47 @@ unsigned long slab_xfer_get(int i, void **head)
 }
 
 /**
- * slab_xfer_drain() - give every list of a class's transfer cache back
- * @c: a cache (nothing to do unless a tier-1 kmalloc cache)
- * @keep: empty slabs each node may keep, as for slab_put_chain()
- * @reap: empty slabs beyond @keep, for the caller to slab_reap()
+ * slab_xfer_drain() - give every list of the transfer caches back
  *
- * The lists are taken in one lock hold, then given back by
+ * One list per hold of its class's lock: taken alone, then given back by
  * slab_put_chain() (which takes the lock itself, a bounded number of runs
- * per hold) with their own lengths as bounds: a list made a loop by a
- * double free is reported there and the rest leaked, never walked forever.
- * Any context that may take @c's lock (kmem_drain_all() holds
- * slab_caches_lock).  Return: objects given back.
+ * per hold) with its own length as the bound: a list made a loop by a
+ * double free is reported there and the rest leaked, never walked
+ * forever.  At most XFER_SLOTS lists per class, however many other CPUs
+ * put meanwhile.  Empty slabs stay on their lists for cache_shrink().
+ * kmem_drain_all() calls it before it takes slab_caches_lock: the
+ * kmalloc caches are never destroyed, and no walk of a list runs inside
+ * that lock's interrupts-off hold.  Return: objects given back.
  */
-unsigned long slab_xfer_drain(struct kmem_cache *c, unsigned int keep, struct list_head *reap)
+unsigned long slab_xfer_drain(void)
 {
-	struct slab_xfer_list lists[XFER_SLOTS ? XFER_SLOTS : 1];
-	unsigned long flags, n = 0;
-	unsigned int nr;
-	struct slab_xfer *x;
+	unsigned long n = 0;
 
-	if (!XFER_SLOTS || c->t1 < 0 || c != &kmalloc_caches[c->t1])
-		return 0;
-	x = &slab_xfer[c->t1];
-	spin_lock_irqsave(&c->lock, flags);
-	nr = x->nr;
-	memcpy(lists, x->list, nr * sizeof(lists[0]));
-	x->nr = 0;
-	x->objs = 0;
-	spin_unlock_irqrestore(&c->lock, flags);
-	for (unsigned int k = 0; k < nr; k++) {
-		unsigned long err = kmem_error_count();
-		unsigned long got = slab_put_chain(c, lists[k].head, lists[k].len, reap, keep);
+	for (int i = 0; XFER_SLOTS && i < NR_T1; i++) {
+		struct kmem_cache *c = &kmalloc_caches[i];
+		struct slab_xfer *x = &slab_xfer[i];
 
-		if (unlikely(got != lists[k].len) && kmem_error_count() == err)
-			slab_report("%s: transfer list ends after %lu of its %u objects (use after free?)\n",
-				    c->name, got, lists[k].len);
-		n += got;
+		for (int k = 0; k < XFER_SLOTS; k++) {	/* signed: XFER_SLOTS may be 0 */
+			unsigned long flags, err, got;
+			struct slab_xfer_list l;
+			LIST_HEAD(reap);
+
+			spin_lock_irqsave(&c->lock, flags);
+			if (!x->nr) {
+				spin_unlock_irqrestore(&c->lock, flags);
+				break;
+			}
+			l = x->list[--x->nr];
+			x->objs -= l.len;
+			spin_unlock_irqrestore(&c->lock, flags);
+			err = kmem_error_count();
+			got = slab_put_chain(c, l.head, l.len, &reap, -1U);
+			slab_reap(c, &reap);		/* nothing: every empty slab kept */
+			if (unlikely(got != l.len) && kmem_error_count() == err)
+				slab_report("%s: transfer list ends after %lu of its %u objects (use after free?)\n",
+					    c->name, got, l.len);
+			n += got;
+		}
 	}
 	return n;
 }

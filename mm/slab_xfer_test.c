@@ -6,6 +6,8 @@
  * every object back, and lists moving between CPUs keep their objects
  * intact and unshared.
  */
+#include <exo/numa.h>
+
 #include "slab_test.h"
 
 #define XFER		CONFIG_SLAB_TIER_THREAD_XFER
@@ -61,7 +63,7 @@ void test_xfer_limit_and_drain(struct ktest *t)
 	struct xfer_ctx ctx = {};
 
 	if (!TIER1 || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 (and no KASAN, which sends kfree down the slow path)");
+		KTEST_SKIP(t, "needs tier 1 (and no KASAN, whose quarantine delays the frees)");
 	KTEST_ASSERT_EQ(t, run_thread_on(0, xfer_fill_worker, &ctx), 0);
 	KTEST_ASSERT_EQ(t, ctx.ok, 1);
 	KTEST_EXPECT_EQ(t, ctx.before.objs_xfer, 0UL);
@@ -79,6 +81,177 @@ void test_xfer_limit_and_drain(struct ktest *t)
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
 	ktest_log(t, "%lu lists of %lu kept, %lu objects cached at the limit", (unsigned long)XFER,
 		  XLIM, ctx.full.objs_cached);
+}
+
+struct xloop_ctx {
+	unsigned long err0, err1, twice;
+	int ok;
+};
+
+/* Objects of @objs[0 .. @n) that equal an earlier one. */
+static unsigned long dup_count(void **objs, unsigned long n)
+{
+	unsigned long twice = 0;
+
+	for (unsigned long i = 1; i < n; i++)
+		for (unsigned long j = 0; j < i; j++)
+			if (objs[i] == objs[j]) {
+				twice++;
+				break;
+			}
+	return twice;
+}
+
+/*
+ * In a fresh thread: kfree(o0), kfree(o1), kfree(o0) (a double free that
+ * makes the 64-byte freed list a loop o0 -> o1 -> o0), the rest of the
+ * list, one more kfree (the full list goes to the transfer cache whole,
+ * unwalked), then kmalloc() a list and one more (the refill takes the
+ * looped list back and pops it by its count: o0 twice), kfree one and
+ * kmalloc once: the head the loop leaves past its count (o1) is reported
+ * and dropped, not left behind the freed list.
+ */
+static void xloop_worker(void *arg)
+{
+	struct xloop_ctx *ctx = arg;
+	unsigned long n = XLIM, got = 0;
+	void **objs = kcalloc(2 * n + 1, sizeof(*objs), GFP_KERNEL);
+	void **out;
+
+	if (!objs)
+		return;
+	out = objs + n;
+	while (got < n && (objs[got] = kmalloc(XSIZE, GFP_KERNEL)))
+		got++;
+	kmem_drain_all();		/* empty lists, an empty transfer cache */
+	if (got < n)
+		goto out;
+	ctx->err0 = kmem_error_count();
+	kfree(objs[0]);
+	kfree(objs[1]);
+	kfree(objs[0]);			/* the loop */
+	for (unsigned long i = 2; i < n; i++)
+		kfree(objs[i]);		/* the last one puts the full list */
+	for (unsigned long i = 0; i <= n; i++)
+		out[i] = kmalloc(XSIZE, GFP_KERNEL);
+	kfree(out[n]);
+	out[n] = kmalloc(XSIZE, GFP_KERNEL);
+	ctx->err1 = kmem_error_count();
+	ctx->twice = dup_count(out, n + 1);
+	ctx->ok = 1;
+	/* Each object once: the ones handed out twice are freed once. */
+	for (unsigned long i = 0; i <= n; i++)
+		for (unsigned long j = 0; j <= i && out[i]; j++)
+			if (out[j] == out[i]) {
+				if (j == i)
+					kfree(out[i]);
+				break;
+			}
+	got = 0;
+out:
+	for (unsigned long i = 0; i < got; i++)
+		kfree(objs[i]);
+	kfree(objs);
+}
+
+/*
+ * A double free that makes a full freed list a loop is reported though
+ * the list went to the transfer cache unwalked and came back to a
+ * refill: popped by its count, the list ends with a head left (the
+ * loop's next object), which the next kmalloc() reports and drops rather
+ * than swapping the freed list over it.  The loop's own double-freed
+ * object is handed out twice before that, as for any list popped by its
+ * count (slab.rst, "Thread lists"); no other object is.  Before the
+ * report was added: 1 object handed out twice, 0 reports.
+ */
+void test_xfer_double_free_loop(struct ktest *t)
+{
+	struct xloop_ctx ctx = {};
+
+	if (!TIER1 || !XFER || DEBUG || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs the tier-1 fast paths with a transfer cache (no SLAB_DEBUG, no KASAN)");
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xloop_worker, &ctx), 0);
+	KTEST_ASSERT_EQ(t, ctx.ok, 1);
+	ktest_log(t, "%lu objects handed out twice, %lu reports", ctx.twice, ctx.err1 - ctx.err0);
+	KTEST_EXPECT_LE(t, ctx.twice, 1UL);
+	KTEST_EXPECT_EQ(t, ctx.err1 - ctx.err0, 1UL);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+struct xnode_ctx {
+	struct kmem_cache_stats got;	/* after the allocations, before the frees */
+	int ok;
+};
+
+/*
+ * In a fresh thread: XLIM + 1 64-byte objects allocated (the refills
+ * look at the transfer cache once this CPU's array is empty), the
+ * counts read, then all freed (the last free puts a full list).
+ */
+static void xnode_worker(void *arg)
+{
+	struct xnode_ctx *ctx = arg;
+	unsigned long n = XLIM + 1, got = 0;
+	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
+
+	if (!objs)
+		return;
+	while (got < n && (objs[got] = kmalloc(XSIZE, GFP_KERNEL)))
+		got++;
+	ctx->got = stats_of(XSIZE, -1);
+	for (unsigned long i = 0; i < got; i++)
+		kfree(objs[i]);
+	kfree(objs);
+	ctx->ok = got == n;
+}
+
+/*
+ * A list put by a CPU of one node is taken by refills on that node only
+ * (I12, I9): a thread on CPU 0 puts one; a thread on a CPU of another
+ * node refills past its array and does not take it (xfer_gets unchanged,
+ * the list still there); a thread on CPU 0 then does.  Booted in make
+ * check's 2-node configuration; skipped on one node.
+ */
+void test_xfer_node_homing(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count();
+	struct xnode_ctx put = {}, far = {}, home = {};
+	struct kmem_cache_stats a, b, c;
+	unsigned int other = NR_CPUS;
+
+	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
+#ifndef __HOSTED__
+	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
+		if (cpu_online(cpu) && cpu_to_node(cpu) != cpu_to_node(0))
+			other = cpu;
+#endif
+	if (other == NR_CPUS)
+		KTEST_SKIP(t, "needs online CPUs on two nodes (hosted: one)");
+	kmem_drain_all();
+	a = stats_of(XSIZE, -1);
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &put), 0);
+	KTEST_ASSERT_EQ(t, put.ok, 1);
+	b = stats_of(XSIZE, -1);
+	KTEST_EXPECT_EQ(t, b.xfer_puts - a.xfer_puts, 1UL);
+	KTEST_EXPECT_EQ(t, b.objs_xfer, XLIM);
+	KTEST_ASSERT_EQ(t, run_thread_on(other, xnode_worker, &far), 0);
+	KTEST_ASSERT_EQ(t, far.ok, 1);
+	KTEST_EXPECT_EQ(t, far.got.xfer_gets, b.xfer_gets);
+	KTEST_EXPECT_EQ(t, far.got.objs_xfer, XLIM);
+	c = stats_of(XSIZE, -1);	/* far's frees put a list of its node */
+	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &home), 0);
+	KTEST_ASSERT_EQ(t, home.ok, 1);
+	KTEST_EXPECT_EQ(t, home.got.xfer_gets - c.xfer_gets, 1UL);
+#ifndef __HOSTED__
+	ktest_log(t, "lists taken: %lu by CPU %u (node %d), then %lu by CPU 0 (node %d)",
+		  far.got.xfer_gets - b.xfer_gets, other, cpu_to_node(other),
+		  home.got.xfer_gets - c.xfer_gets, cpu_to_node(0));
+#endif
+	kmem_drain_all();
+	KTEST_EXPECT_EQ(t, stats_of(XSIZE, -1).objs_xfer, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
 #define XS_WORKERS	8
@@ -99,8 +272,9 @@ static u64 xs_sig(const void *p, unsigned int id, unsigned int round)
 
 /*
  * Bursts of 3 lists' worth of 64-byte objects, each signed with the
- * worker and the round, all checked once every one is allocated (an
- * object handed to two holders at once carries the other's signature),
+ * worker, the round and its index, all checked once every one is
+ * allocated (an object handed to two holders at once, or twice to this
+ * one, carries the other's signature),
  * then freed: every burst past the thread lists puts lists in the
  * transfer cache and takes the other CPUs' back.
  */
@@ -118,7 +292,7 @@ static void xs_worker(void *arg)
 		unsigned long got = 0, bad = 0;
 
 		while (got < XS_N && (objs[got] = kmalloc(XSIZE, GFP_KERNEL))) {
-			u64 s = xs_sig(objs[got], id, r);
+			u64 s = xs_sig(objs[got], id, r) ^ got;
 
 			memcpy(objs[got], &s, 8);
 			memcpy((char *)objs[got] + XSIZE - 8, &s, 8);
@@ -128,7 +302,7 @@ static void xs_worker(void *arg)
 			__atomic_fetch_add(&ctx->nomem, 1, __ATOMIC_RELAXED);
 		let_others_run();
 		for (unsigned long i = 0; i < got; i++) {
-			u64 s = xs_sig(objs[i], id, r), a, b;
+			u64 s = xs_sig(objs[i], id, r) ^ i, a, b;
 
 			memcpy(&a, objs[i], 8);
 			memcpy(&b, (char *)objs[i] + XSIZE - 8, 8);
@@ -182,7 +356,7 @@ void test_xfer_smp_stress(struct ktest *t)
 	struct kmem_cache_stats a, b;
 
 	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 with a transfer cache, no KASAN");
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
 	memset(&xs, 0, sizeof(xs));
 	a = stats_of(XSIZE, -1);
 #ifdef __HOSTED__

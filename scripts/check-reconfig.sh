@@ -8,8 +8,9 @@
 # recompiled), through the Kconfig tools as a user would:
 #
 #   1. setconfig SLAB_EMPTY_KEEP=5 (an int, read through mm/slab.h),
-#      HUGEPAGES_1G=n (a bool whose code goes away), PCI_EDU=y (a tristate
-#      m -> y); make; boot: slabinfo says 5 empty slabs are kept, 1 GiB
+#      SLAB_TIER_THREAD_XFER=0 (another, its lower bound: no transfer
+#      cache, which must still build warning free), HUGEPAGES_1G=n (a bool
+#      whose code goes away), PCI_EDU=y (a tristate m -> y); make; boot: slabinfo says 5 empty slabs are kept, 1 GiB
 #      pages are not used, edu is built in (no edu.ko, not in lsmod) and
 #      bound;
 #   2. make defconfig; make; boot: 2 empty slabs kept, 1 GiB pages used,
@@ -55,12 +56,13 @@ in_order() { grep -q "misc/edu.ko" "$dir/modules.order"; }
 
 step=changed
 (cd "$src" && KCONFIG_CONFIG="$dir/.config" /usr/bin/python3 -m setconfig --kconfig Kconfig \
-	SLAB_EMPTY_KEEP=5 HUGEPAGES_1G=n PCI_EDU=y) >"$dir/$step.setconfig" 2>&1
+	SLAB_EMPTY_KEEP=5 SLAB_TIER_THREAD_XFER=0 HUGEPAGES_1G=n PCI_EDU=y) >"$dir/$step.setconfig" 2>&1
 check "setconfig" grep -q '^CONFIG_PCI_EDU=y' "$dir/.config"
 check "$step: make" make_step "$@"
 n=$(compiled)
 check "$step: $n of $total objects recompiled" test "$n" -gt 0 -a "$n" -lt "$total"
 check "$step: mm/slab.o recompiled (mm/slab.h uses SLAB_EMPTY_KEEP)" grep -q '  CC      mm/slab.o' "$dir/$step.log"
+check "$step: mm/slab_xfer.o recompiled (SLAB_TIER_THREAD_XFER=0)" grep -q '  CC      mm/slab_xfer.o' "$dir/$step.log"
 check "$step: boot" boot
 check "$step: 5 empty slabs kept (SLAB_EMPTY_KEEP=5)" test "$(empty_kept)" = 5
 check "$step: 1 GiB pages not used" has "1 GiB pages not available"

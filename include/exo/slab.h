@@ -698,6 +698,10 @@ struct kmem_cache_stats {
  * @c: the cache
  * @cpu: a CPU number for that CPU's tier counters, or -1 for the sum
  * @st: filled in (racy snapshot; the slab counts are exact under the lock)
+ *
+ * The slab counts and the transfer cache's (objs_xfer, xfer_puts,
+ * xfer_gets) are the cache's whatever @cpu: the transfer cache belongs to
+ * no CPU, so its objects are part of objs_cached for a single CPU too.
  */
 void kmem_cache_get_stats(struct kmem_cache *c, int cpu, struct kmem_cache_stats *st);
 
