@@ -1053,12 +1053,18 @@ static __always_inline int krealloc_classify(const void *p, struct obj_ref *ref,
  * Free the old kmalloc object @p (class @cls) of a krealloc() that moved
  * it, without debugging or KASAN: straight to its tier, as kfree() would
  * send it, with no second class map lookup: the thread's list (tier 1),
- * this CPU's array (tier 2), else the slow free; with the node layer on,
- * free_slab_tiers() sends another node's object home.
+ * this CPU's array (tier 2), else the slow free.  With the node layer on,
+ * another node's object goes home (I10), this node's tier-2 object to
+ * this CPU's array as kfree_t2_node() sends it, the rest through
+ * free_slab_tiers().
  */
 static __always_inline void krealloc_free_obj(const void *p, unsigned long cls)
 {
 	if (slab_multi_node()) {
+		if (TIER2 && cls >= NR_T1 &&
+		    (slab_node_free(&kmalloc_caches[cls], (void *)p) ||
+		     likely(t2_push_kmalloc(cls, (void *)p))))
+			return;
 		free_slab_tiers(&kmalloc_caches[cls], (void *)p);
 		return;
 	}
