@@ -811,8 +811,8 @@ void slab_remote_init(void);
 void slab_remote_drain(unsigned int cpu);
 unsigned int slab_remote_flush(struct kmem_cache *c);
 unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
-void slab_t1_fast_free_off(void);
-void slab_t1_fast_free_on(void);
+void slab_fast_free_off(void);
+void slab_fast_free_on(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);

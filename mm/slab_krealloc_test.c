@@ -74,7 +74,7 @@ void test_krealloc_move_tiers(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kept, 2U * KR_OBJS);
 		KTEST_EXPECT_EQ(t, moved, (unsigned int)KR_OBJS);
 		KTEST_EXPECT_EQ(t, bad, 0U);
-		/* From a tier-1 size straight to a large block, then back down in place. */
+		/* From the next class (or a large block) to 3 pages, then back down in place. */
 		for (unsigned int i = 0; i < KR_OBJS; i += 50) {
 			u8 *q = krealloc(obj[i], 3 * PAGE_SIZE, GFP_KERNEL);
 
