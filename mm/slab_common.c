@@ -125,6 +125,13 @@ static void report_bad_free(const char *fn, const void *p, int err, unsigned lon
 		    "not a kmalloc/slab pointer (foreign, or already freed pages)");
 }
 
+/* krealloc() of a typed cache's object: -EFAULT, reported as such. */
+static void report_typed_realloc(const void *p, unsigned long ip)
+{
+	slab_report("krealloc(%p) from %pS: a kmem_cache object, not from kmalloc, refused\n",
+		    p, (void *)ip);
+}
+
 /* ---------------------------------------------------------------------
  * kmalloc and friends
  */
@@ -1153,7 +1160,7 @@ static noinline void *krealloc_slow(const void *p, size_t new_size, gfp_t gfp, u
 	}
 	if (kind == 1) {
 		if (cls >= NR_KMALLOC) {
-			report_bad_free("krealloc", p, -EFAULT, ip);
+			report_typed_realloc(p, ip);
 			return NULL;
 		}
 		old = ref.c->size;

@@ -121,14 +121,15 @@ static bool kr_log_has(u64 pos, const char *a, const char *b)
  * krealloc() of a bad pointer returns NULL, counts one error and logs
  * "krealloc(<p>) from <caller>: <why>, refused", whatever path the
  * pointer takes: an interior pointer of a tier-1, tier-2 or large object
- * (not the start of an object), a typed cache's object, a stack or
- * global address, a page of the page allocator, a large block freed
+ * (not the start of an object), a typed cache's object (a kmem_cache
+ * object, not from kmalloc), a stack or global address, a page of the page allocator, a large block freed
  * before (foreign, or already freed pages).  The objects are untouched.
  */
 void test_krealloc_refused(struct ktest *t)
 {
 	static const char not_start[] = "not the start of an object";
 	static const char foreign[] = "not a kmalloc/slab pointer";
+	static const char typed_obj[] = "a kmem_cache object, not from kmalloc";
 	unsigned long err0 = kmem_error_count(), base;
 	static u64 global[4];
 	u64 on_stack[2] = { 0, 0 };
@@ -171,7 +172,7 @@ void test_krealloc_refused(struct ktest *t)
 	cases[n].p = mid + 8, cases[n++].why = not_start;
 	cases[n].p = mid + 512, cases[n++].why = not_start;
 	cases[n].p = big + PAGE_SIZE, cases[n++].why = not_start;
-	cases[n].p = typed, cases[n++].why = foreign;
+	cases[n].p = typed, cases[n++].why = typed_obj;
 	cases[n].p = on_stack, cases[n++].why = foreign;
 	cases[n].p = global, cases[n++].why = foreign;
 	cases[n].p = page_address(pg), cases[n++].why = foreign;
