@@ -4,6 +4,8 @@
  *
  *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends, the
  *                  typed-cache API, pointer classification
+ *   slab_krealloc.c  krealloc (slab_kmalloc.h: what it shares with
+ *                  slab_common.c)
  *   slab.c         slabs, tier 2 (per-CPU arrays), cache set-up, the
  *                  class map, initialisation, reclaim
  *   slab_tcache.c  tier 1 (thread caches)

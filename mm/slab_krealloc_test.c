@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of krealloc()'s own paths (mm/slab_common.c): the frameless
+ * Tests of krealloc()'s own paths (mm/slab_krealloc.c): the frameless
  * krealloc() that keeps a kmalloc object which still fits and moves one
  * that grows (krealloc_move(), which gives the old object straight to its
  * tier), and krealloc_slow(), which takes everything else and refuses bad
