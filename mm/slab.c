@@ -39,9 +39,9 @@ unsigned long slab_pfn_bias;
 /*
  * kfree fast paths: (ptr & t1_obj_mask[cls]) == 0 iff ptr starts an object
  * of a tier-1 class (likewise t2_obj_mask for the tier-2 kmalloc classes).
- * The inline kfree() tests slab_t1_free_mask and __kfree_other()'s tier-2
- * hit t2_free_mask: the object masks on one memory node, ~0 for every
- * class once the node layer is on (slab_t1_fast_free_off()), so that the
+ * The kfree() hit paths test slab_t1_free_mask (tier 1) and t2_free_mask
+ * (tier 2): the object masks on one memory node, ~0 for every
+ * class once the node layer is on (slab_fast_free_off()), so that the
  * hit paths need no test of the node layer's key.
  */
 unsigned long slab_t1_free_mask[NR_CLS];
@@ -942,7 +942,7 @@ noinline void kfree_t1_node(const void *p, unsigned long cls)
  * did); a kfree() that read the old mask meanwhile keeps its object, as
  * one from before the switch.
  */
-void slab_t1_fast_free_off(void)
+void slab_fast_free_off(void)
 {
 	for (unsigned int i = 0; i < NR_CLS; i++) {
 		WRITE_ONCE(slab_t1_free_mask[i], ~0UL);
@@ -950,8 +950,8 @@ void slab_t1_fast_free_off(void)
 	}
 }
 
-/* Undo slab_t1_fast_free_off() when the static key did not turn on. */
-void slab_t1_fast_free_on(void)
+/* Undo slab_fast_free_off() when the static key did not turn on. */
+void slab_fast_free_on(void)
 {
 	for (unsigned int i = 0; i < NR_CLS; i++) {
 		WRITE_ONCE(slab_t1_free_mask[i], t1_obj_mask[i]);

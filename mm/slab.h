@@ -4,6 +4,8 @@
  *
  *   slab_common.c  kmalloc size classes, kmalloc/kfree and friends,
  *                  pointer classification
+ *   slab_krealloc.c  krealloc (slab_kmalloc.h: what it shares with
+ *                  slab_common.c)
  *   slab_cache_api.c  the typed-cache API (kmem_cache_*())
  *   slab_large.c   tier 3: kmalloc of whole page blocks, the per-CPU block
  *                  cache (inline parts: slab_large.h)
@@ -833,8 +835,8 @@ void slab_remote_init(void);
 void slab_remote_drain(unsigned int cpu);
 unsigned int slab_remote_flush(struct kmem_cache *c);
 unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
-void slab_t1_fast_free_off(void);
-void slab_t1_fast_free_on(void);
+void slab_fast_free_off(void);
+void slab_fast_free_on(void);
 
 /* slab_node.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel allocator's API: the kmalloc size classes, kmalloc/kfree and
- * their out-of-line paths, krealloc and friends, and the classification of
- * any pointer (kmem_cache_free()'s slow path included: the rest of the
- * typed-cache API is slab_cache_api.c).  Design and invariants: slab.h.
+ * their out-of-line paths, kzalloc and friends (krealloc: slab_krealloc.c),
+ * and the classification of any pointer (kmem_cache_free()'s slow path
+ * included: the rest of the typed-cache API is slab_cache_api.c).  Design
+ * and invariants: slab.h.
  */
 #define pr_fmt(fmt) "slab: " fmt
 /* This file defines the exported kmalloc()/kfree(): no inline copies here. */
@@ -19,6 +20,7 @@
 /* After slab.h: it has what internal.h needs. */
 #include "internal.h"
 #include "slab_large.h"
+#include "slab_kmalloc.h"
 
 /*
  * kmalloc_class() of the tier-1 sizes, indexed by the size itself: one
@@ -54,18 +56,13 @@ BUILD_BUG_ON(SLAB_T1_CLASS_CONST(0) != NR_T1);
  * Pointer classification
  */
 
-struct obj_ref {
-	struct kmem_cache *c;
-	struct page *page;		/* slab head, or large-kmalloc head */
-};
-
 /*
  * What @p is.  Return: 1 slab object (ref->c; ref->page its slab, or NULL
  * for a kmalloc class without debugging), 2 large kmalloc block
  * (ref->page), or -EFAULT (not ours), -EINVAL (inside ours, not an object
  * start), -ENOENT (a freed large block).  Never dereferences @p.
  */
-static int classify(const void *p, struct obj_ref *ref)
+int classify(const void *p, struct obj_ref *ref)
 {
 	unsigned long pfn = addr_pfn(p), off;
 	struct kmem_cache *c;
@@ -120,7 +117,7 @@ static int classify(const void *p, struct obj_ref *ref)
 	return 2;
 }
 
-static void report_bad_free(const char *fn, const void *p, int err, unsigned long ip)
+void report_bad_free(const char *fn, const void *p, int err, unsigned long ip)
 {
 	slab_report("%s(%p) from %pS: %s, refused\n", fn, p, (void *)ip,
 		    err == -EINVAL ? "not the start of an object" :
@@ -207,7 +204,7 @@ static int free_large(struct page *pg, const void *addr, unsigned long ip, const
 }
 
 /* free_large() for callers that drop the result (krealloc()): no result to set. */
-static void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
+void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn)
 {
 	__free_large(pg, addr, ip, fn);
 }
@@ -242,7 +239,7 @@ static __always_inline bool large_free_fast(const void *p, unsigned long pfn)
  * __kfree_*() entry points, which the inline copies call directly, so
  * their own return address is the caller of kmalloc/kfree.
  */
-static noinline void *kmalloc_slow(size_t size, gfp_t gfp)
+noinline void *kmalloc_slow(size_t size, gfp_t gfp)
 {
 	unsigned long ip = _RET_IP_;
 	struct kmem_cache *c;
@@ -275,29 +272,8 @@ static noinline void *kmalloc_slow(size_t size, gfp_t gfp)
 	return obj;
 }
 
-/*
- * CONFIG_KASAN: every call takes the slow paths, so that each allocation
- * unpoisons exactly the bytes asked for and each free poisons the slot and
- * catches a double free before the tiers see the pointer.
- */
-static void *kasan_alloc_hook(void *obj, size_t size, unsigned long ip)
-{
-	struct obj_ref ref;
-	int kind;
-
-	if (!KASAN || ZERO_OR_NULL_PTR(obj))
-		return obj;
-	kind = classify(obj, &ref);
-	if (kind == 1)
-		kasan_slab_alloc(obj, size, ref.c->size, ip);
-	else if (kind == 2)
-		kasan_slab_alloc(obj, size, PAGE_SIZE << page_order(ref.page), ip);
-	return obj;
-}
-
 static int kfree_common(const void *p, unsigned long ip, const char *fn);
 static int free_slab_obj(struct kmem_cache *c, void *obj, unsigned long ip);
-static void free_slab_tiers(struct kmem_cache *c, void *obj);
 
 /*
  * A slab object KASAN has poisoned: the SLAB_DEBUG checks now (so their
@@ -317,7 +293,7 @@ static int free_slab_quarantined(struct kmem_cache *c, void *obj, unsigned long 
 	return ret;
 }
 
-static int kfree_hooked(const void *p, unsigned long ip, const char *fn)
+int kfree_hooked(const void *p, unsigned long ip, const char *fn)
 {
 	struct obj_ref ref;
 	size_t slot;
@@ -447,88 +423,9 @@ noinline void *__kmalloc_big(size_t size, gfp_t gfp)
 	return kmalloc_slow(size, gfp);
 }
 
-/*
- * The tier-2 hit of kmalloc(@size), 256 < @size, as __kmalloc_big() has
- * it (the in_trap() test also finds a hosted thread not set up yet):
- * false for anything else, which __kmalloc_big() then takes.
- */
-static __always_inline bool kmalloc_t2_hit(size_t size, void **objp)
-{
-	if (!TIER2 || DEBUG || KASAN || unlikely(size > KMALLOC_MAX_CACHE_SIZE) ||
-	    unlikely(in_trap()))
-		return false;
-	return t2_pop_kmalloc(63UL - (unsigned long)__builtin_clzl(size - 1), objp);
-}
-
-/* kmalloc() for @gfp with only context bits (SLAB_GFP_PLAIN), checks done. */
-static __always_inline void *kmalloc_plain(size_t size, gfp_t gfp)
-{
-	if (KASAN)
-		return kasan_alloc_hook(kmalloc_slow(size, gfp), size, _RET_IP_);
-#ifdef SLAB_T1_FAST
-	/*
-	 * __kmalloc_t1() with the tier-2 hit in place of its tail call to
-	 * __kmalloc_big(): in these out-of-line copies (the exported
-	 * kmalloc(), kmalloc_kernel(), krealloc()'s move) a tier-2 hit
-	 * takes one branch less.
-	 */
-	if (unlikely(size > KMALLOC_TIER1_MAX)) {
-		void *obj;
-
-		if (likely(kmalloc_t2_hit(size, &obj)))
-			return obj;
-		return __kmalloc_big(size, gfp);
-	}
-	return __kmalloc_t1_pop(slab_cur_tc(), slab_t1_class_of(size), size, gfp);
-#else
-	if (size > KMALLOC_TIER1_MAX)
-		return __kmalloc_big(size, gfp);
-	return __kmalloc_slow(size, gfp);
-#endif
-}
-
-/*
- * The flags kmalloc_plain() does not handle: zone, zeroing, __GFP_NOFAIL;
- * traced as a kmalloc from @ip.
- */
-static __always_inline void *kmalloc_gfp_ip(size_t size, gfp_t gfp, unsigned long ip)
-{
-	void *p;
-
-	if (unlikely(gfp & __GFP_NOFAIL) &&
-	    WARN_ON_ONCE(gfp_nofail_refused(gfp, size > 2 * PAGE_SIZE ? 2 : 0)))
-		return NULL;
-	might_alloc(gfp);
-	if (should_fail_slab(size, gfp))
-		return NULL;
-	if (unlikely(gfp & GFP_ZONEMASK)) {
-		slab_entry();
-		if (unlikely(in_trap()))
-			return slab_trap_null("kmalloc");
-		p = size ? kasan_alloc_hook(kmalloc_zone(size, gfp), size, ip) :
-			   ZERO_SIZE_PTR;
-	} else {
-		p = kmalloc_plain(size, gfp);
-	}
-	if (unlikely(!p)) {
-		WARN_ON_ONCE(gfp & __GFP_NOFAIL);
-		return NULL;
-	}
-	if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(p))
-		memset(p, 0, size);
-	trace_kmalloc(ip, p, size, (__force unsigned int)gfp);
-	return p;
-}
-
 noinline void *__kmalloc_gfp(size_t size, gfp_t gfp)
 {
 	return kmalloc_gfp_ip(size, gfp, _RET_IP_);
-}
-
-/* krealloc()'s new object with flags kmalloc_plain() does not handle. */
-static noinline void *krealloc_gfp(size_t size, gfp_t gfp, unsigned long ip)
-{
-	return kmalloc_gfp_ip(size, gfp, ip);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -556,7 +453,7 @@ void *kmalloc_kernel(size_t size)
 EXPORT_SYMBOL(kmalloc_kernel);
 
 /* Give a freed (and checked) object to the tiers. */
-static void free_slab_tiers(struct kmem_cache *c, void *obj)
+void free_slab_tiers(struct kmem_cache *c, void *obj)
 {
 	struct slab_tcache *tc;
 
@@ -764,213 +661,6 @@ size_t ksize(const void *p)
 	/* The caller may now use all of it. */
 	kasan_unpoison(p, kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page));
 	return kind == 1 ? ref.c->size : PAGE_SIZE << page_order(ref.page);
-}
-
-/*
- * The new object of krealloc() (@gfp without zone bits), not zeroed;
- * traced as a kmalloc from @ip.
- */
-static __always_inline void *krealloc_new(size_t size, gfp_t gfp, unsigned long ip)
-{
-	void *n;
-
-	gfp &= ~__GFP_ZERO;
-	if (!SLAB_GFP_PLAIN(gfp))
-		return krealloc_gfp(size, gfp, ip);
-	/* The fast paths, as kmalloc() takes them (KASAN: its hook). */
-	n = should_fail_slab(size, gfp) ? NULL : kmalloc_plain(size, gfp);
-	if (n)
-		trace_kmalloc(ip, n, size, (__force unsigned int)gfp);
-	return n;
-}
-
-/*
- * classify() for krealloc(): a kmalloc object without debugging inline,
- * found as kfree() finds it (the class map byte, the object-start test of
- * the class's power-of-two size), anything else by classify().  *@clsp:
- * the kmalloc class when the result is 1 and @ref->c is a kmalloc cache,
- * else NR_KMALLOC or more.  Return: as classify().
- */
-static __always_inline int krealloc_classify(const void *p, struct obj_ref *ref,
-					     unsigned long *clsp)
-{
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
-	int kind;
-
-	if (!DEBUG && likely(pfn < slab_map_pfns)) {
-		cls = READ_ONCE(slab_class_map_base()[pfn]);
-		if (likely(cls < NR_KMALLOC)) {
-			if ((unsigned long)p & ((16UL << cls) - 1))
-				return -EINVAL;
-			ref->c = &kmalloc_caches[cls];
-			ref->page = NULL;
-			*clsp = cls;
-			return 1;
-		}
-	}
-	kind = classify(p, ref);
-	*clsp = kind == 1 ? ref->c->cls : NR_KMALLOC;
-	return kind;
-}
-
-/*
- * Free the old kmalloc object @p (class @cls) of a krealloc() that moved
- * it, without debugging or KASAN: straight to its tier, as kfree() would
- * send it, with no second class map lookup: the thread's list (tier 1),
- * this CPU's array (tier 2), else the slow free; with the node layer on,
- * free_slab_tiers() sends another node's object home.
- */
-static __always_inline void krealloc_free_obj(const void *p, unsigned long cls)
-{
-	if (slab_multi_node()) {
-		free_slab_tiers(&kmalloc_caches[cls], (void *)p);
-		return;
-	}
-#ifdef SLAB_T1_FAST
-	if (cls < NR_T1) {
-		__kfree_t1_push(slab_cur_tc(), cls, p);
-		return;
-	}
-#endif
-	if (TIER2 && likely(!arch_slab_mask_test(p, t2_free_mask[cls])) &&
-	    likely(t2_push_kmalloc(cls, (void *)p)))
-		return;
-	free_slab_tiers(&kmalloc_caches[cls], (void *)p);
-}
-
-/*
- * Free the old object of a krealloc() that moved it: @ref, @kind and
- * @cls are what krealloc_classify() said.  KASAN (quarantine, poison) and
- * debugging through the checked path.
- */
-static __always_inline void krealloc_free(const void *p, const struct obj_ref *ref, int kind,
-					  unsigned long cls, unsigned long ip)
-{
-	if (KASAN || DEBUG) {
-		kfree_hooked(p, ip, "krealloc");
-		return;
-	}
-	if (kind == 2) {
-		free_large_void(ref->page, p, ip, "krealloc");
-		return;
-	}
-	krealloc_free_obj(p, cls);
-}
-
-/*
- * krealloc() of the kmalloc object @p (class @cls, @old bytes) to a
- * larger @new_size without __GFP_ZERO, debugging or KASAN: the common
- * move, reached by a tail call, so that only @p, the new object and @cls
- * live across the copy (three saved registers, not krealloc()'s six).
- */
-static noinline void *krealloc_move(const void *p, size_t old, size_t new_size, gfp_t gfp,
-				    unsigned long cls, unsigned long ip)
-{
-	void *n = krealloc_new(new_size, gfp, ip);
-
-	if (!n)
-		return NULL;
-	trace_kfree(ip, p);
-	memcpy(n, p, old);
-	krealloc_free_obj(p, cls);
-	return n;
-}
-
-/* krealloc() of anything krealloc() does not take itself; @ip its caller. */
-static noinline void *krealloc_slow(const void *p, size_t new_size, gfp_t gfp, unsigned long ip)
-{
-	struct obj_ref ref;
-	unsigned long cls;
-	size_t old;
-	void *n;
-	int kind;
-
-	if (WARN_ON_ONCE(gfp & GFP_ZONEMASK))
-		return NULL;
-	might_alloc(gfp);
-	slab_entry();
-	if (slab_trap_refused("krealloc", ip))
-		return NULL;
-	if (ZERO_OR_NULL_PTR(p)) {
-		n = krealloc_new(new_size, gfp, ip);
-		if ((gfp & __GFP_ZERO) && !ZERO_OR_NULL_PTR(n))
-			memset(n, 0, new_size);
-		return n;
-	}
-	if (KASAN && kasan_free_precheck(p, ip))
-		return NULL;
-	kind = krealloc_classify(p, &ref, &cls);
-	if (kind < 0) {
-		report_bad_free("krealloc", p, kind, ip);
-		return NULL;
-	}
-	if (!new_size) {
-		trace_kfree(ip, p);
-		kfree_hooked(p, ip, "krealloc");
-		return ZERO_SIZE_PTR;
-	}
-	if (kind == 1) {
-		if (cls >= NR_KMALLOC) {
-			report_bad_free("krealloc", p, -EFAULT, ip);
-			return NULL;
-		}
-		old = ref.c->size;
-	} else {
-		old = PAGE_SIZE << page_order(ref.page);
-	}
-	/*
-	 * Still fits: the same object, as Linux's krealloc().  With
-	 * __GFP_ZERO the bytes past the new size are zeroed, so that a later
-	 * krealloc() that grows it again in place finds zeroes there.
-	 */
-	if (new_size <= old) {
-		if (gfp & __GFP_ZERO) {
-			kasan_unpoison(p, old);
-			memset((char *)p + new_size, 0, old - new_size);
-		}
-		return kasan_alloc_hook((void *)p, new_size, ip);
-	}
-	if (!KASAN && !DEBUG && kind == 1 && !(gfp & __GFP_ZERO))
-		return krealloc_move(p, old, new_size, gfp, cls, ip);
-	n = krealloc_new(new_size, gfp, ip);
-	if (!n)
-		return NULL;
-	memcpy(n, p, old);
-	if (gfp & __GFP_ZERO)
-		memset((char *)n + old, 0, new_size - old);
-	trace_kfree(ip, p);
-	krealloc_free(p, &ref, kind, cls, ip);
-	return n;
-}
-
-/*
- * The common krealloc(), with no stack frame: a kmalloc object (without
- * debugging or KASAN) that still fits is kept, one that grows (no
- * __GFP_ZERO) is moved by a tail call to krealloc_move(); the rest is
- * krealloc_slow()'s: NULL and ZERO_SIZE_PTR (whose frame numbers are
- * below the map's, so that the unsigned test sends them there, as it does
- * for kfree()), flags with zone or zeroing bits, large blocks, typed
- * objects, bad pointers (reported there), size 0, a trap, and a hosted
- * thread's first call (in_trap() then: mm/slab.h, slab_trap_entry_tail()).
- */
-void *krealloc(const void *p, size_t new_size, gfp_t gfp)
-{
-	unsigned long pfn = ((unsigned long)p >> PAGE_SHIFT) - slab_pfn_bias, cls;
-	size_t old;
-
-	if (KASAN || DEBUG || unlikely(gfp & (GFP_ZONEMASK | __GFP_ZERO)) ||
-	    unlikely(in_trap()) || unlikely(pfn >= slab_map_pfns) ||
-	    unlikely(!new_size))
-		return krealloc_slow(p, new_size, gfp, _RET_IP_);
-	cls = READ_ONCE(slab_class_map_base()[pfn]);
-	if (unlikely(cls >= NR_KMALLOC) || unlikely((unsigned long)p & ((16UL << cls) - 1)))
-		return krealloc_slow(p, new_size, gfp, _RET_IP_);
-	might_alloc(gfp);
-	/* The size of a kmalloc class without debugging (kmalloc_caches[cls].size). */
-	old = 16UL << cls;
-	if (new_size <= old)
-		return (void *)p;
-	return krealloc_move(p, old, new_size, gfp, cls, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)

@@ -394,10 +394,10 @@ void test_irq_context(struct ktest *t)
  * body run with the trap count raised and the thread cache hidden, which
  * is what do_interrupt() does for vectors 0-31.
  */
-#define TRAP_REFUSALS	9	/* calls slab_test_trap_body() makes */
+#define TRAP_REFUSALS	10	/* calls slab_test_trap_body() makes */
 
 static struct kmem_cache *trap_cache;
-static void *trap_victim, *trap_cache_victim, *trap_got[6];
+static void *trap_victim, *trap_t2_victim, *trap_cache_victim, *trap_got[6];
 static const void *trap_seen_tc;
 static int trap_checked;
 static unsigned long trap_runs;
@@ -413,6 +413,7 @@ static void slab_test_trap_body(void)
 	trap_got[4] = krealloc(trap_victim, 100, GFP_ATOMIC);
 	trap_got[5] = kmem_cache_alloc(trap_cache, GFP_ATOMIC);
 	kfree(trap_victim);
+	kfree(trap_t2_victim);
 	kmem_cache_free(trap_cache, trap_cache_victim);
 	trap_checked = kfree_checked(trap_victim);
 	WRITE_ONCE(trap_runs, trap_runs + 1);
@@ -473,10 +474,13 @@ void test_trap_context(struct ktest *t)
 	trap_cache = kmem_cache_create("ktest-trap", 48, 0, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, trap_cache);
 	trap_victim = kmalloc(64, GFP_KERNEL);
+	trap_t2_victim = kmalloc(1024, GFP_KERNEL);
 	trap_cache_victim = kmem_cache_alloc(trap_cache, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, trap_victim);
+	KTEST_ASSERT_NOT_NULL(t, trap_t2_victim);
 	KTEST_ASSERT_NOT_NULL(t, trap_cache_victim);
 	sign(trap_victim, 64);
+	sign(trap_t2_victim, 1024);
 	/* Warm this thread's 64-byte list: a handler using it would succeed. */
 	kfree(kmalloc(64, GFP_KERNEL));
 	kmem_cache_get_stats(trap_cache, -1, &a);
@@ -494,9 +498,11 @@ void test_trap_context(struct ktest *t)
 	/* The thread's cache pointer is its own again. */
 	KTEST_EXPECT_TRUE(t, (void *)slab_cur_tc() == slab_tc_publish(current->slab_cache));
 
-	/* Both objects are still the thread's, whole, and free once. */
+	/* The objects are still the thread's, whole, and free once. */
 	KTEST_EXPECT_TRUE(t, signed_ok(trap_victim, 64));
 	KTEST_EXPECT_EQ(t, kfree_checked(trap_victim), 0);
+	KTEST_EXPECT_TRUE(t, signed_ok(trap_t2_victim, 1024));
+	KTEST_EXPECT_EQ(t, kfree_checked(trap_t2_victim), 0);
 	kmem_cache_free(trap_cache, trap_cache_victim);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(trap_cache), 0);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0 + TRAP_REFUSALS);

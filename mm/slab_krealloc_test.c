@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of krealloc()'s own paths (mm/slab_common.c): the frameless
+ * Tests of krealloc()'s own paths (mm/slab_krealloc.c): the frameless
  * krealloc() that keeps a kmalloc object which still fits and moves one
  * that grows (krealloc_move(), which gives the old object straight to its
  * tier), and krealloc_slow(), which takes everything else and refuses bad
@@ -74,7 +74,7 @@ void test_krealloc_move_tiers(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kept, 2U * KR_OBJS);
 		KTEST_EXPECT_EQ(t, moved, (unsigned int)KR_OBJS);
 		KTEST_EXPECT_EQ(t, bad, 0U);
-		/* From a tier-1 size straight to a large block, then back down in place. */
+		/* From the next class (or a large block) to 3 pages, then back down in place. */
 		for (unsigned int i = 0; i < KR_OBJS; i += 50) {
 			u8 *q = krealloc(obj[i], 3 * PAGE_SIZE, GFP_KERNEL);
 
@@ -121,14 +121,15 @@ static bool kr_log_has(u64 pos, const char *a, const char *b)
  * krealloc() of a bad pointer returns NULL, counts one error and logs
  * "krealloc(<p>) from <caller>: <why>, refused", whatever path the
  * pointer takes: an interior pointer of a tier-1, tier-2 or large object
- * (not the start of an object), a typed cache's object, a stack or
- * global address, a page of the page allocator, a large block freed
+ * (not the start of an object), a typed cache's object (a kmem_cache
+ * object, not from kmalloc), a stack or global address, a page of the page allocator, a large block freed
  * before (foreign, or already freed pages).  The objects are untouched.
  */
 void test_krealloc_refused(struct ktest *t)
 {
 	static const char not_start[] = "not the start of an object";
 	static const char foreign[] = "not a kmalloc/slab pointer";
+	static const char typed_obj[] = "a kmem_cache object, not from kmalloc";
 	unsigned long err0 = kmem_error_count(), base;
 	static u64 global[4];
 	u64 on_stack[2] = { 0, 0 };
@@ -171,7 +172,7 @@ void test_krealloc_refused(struct ktest *t)
 	cases[n].p = mid + 8, cases[n++].why = not_start;
 	cases[n].p = mid + 512, cases[n++].why = not_start;
 	cases[n].p = big + PAGE_SIZE, cases[n++].why = not_start;
-	cases[n].p = typed, cases[n++].why = foreign;
+	cases[n].p = typed, cases[n++].why = typed_obj;
 	cases[n].p = on_stack, cases[n++].why = foreign;
 	cases[n].p = global, cases[n++].why = foreign;
 	cases[n].p = page_address(pg), cases[n++].why = foreign;

@@ -147,11 +147,11 @@ static int __init slab_numa_init(void)
 		return 0;
 	err = slab_node_lists_init();
 	if (!err) {
-		/* I10: the inline kfree() stops keeping objects before the key turns on. */
-		slab_t1_fast_free_off();
+		/* I10: the kfree() hit paths stop keeping objects before the key turns on. */
+		slab_fast_free_off();
 		err = static_branch_enable(&slab_numa_free);
 		if (err)
-			slab_t1_fast_free_on();
+			slab_fast_free_on();
 	}
 	if (err) {
 		pr_err("%u memory nodes, but the node layer did not turn on (%d): one node's lists for all\n",

@@ -257,6 +257,10 @@ struct remote_free {
 	unsigned long homed[FREE_OBJS];	/* node_frees growth of each object's cache */
 	unsigned long inuse0, inuse;	/* the typed object's slab: before, after the free */
 	int unbatched;			/* objects not in the freeing CPU's remote batch */
+	void *kr[2];			/* kmalloc(64), kmalloc(1024): krealloc()ed to grow */
+	bool kr_moved[2];		/* krealloc() gave a new object */
+	int kr_unbatched;		/* old ones not in the freeing CPU's remote batch */
+	bool kr_cached[2];		/* old ones found in the freeing CPU's tiers */
 };
 
 static struct kmem_cache *remote_free_cache(const struct remote_free *r, unsigned int i)
@@ -292,6 +296,11 @@ static int remote_free_alloc(void *arg)
 	r->obj[2] = kmem_cache_alloc(r->c, GFP_KERNEL);
 	for (unsigned int i = 0; i < FREE_OBJS; i++)
 		if (!r->obj[i] || page_to_nid(virt_to_page(r->obj[i])) != r->want)
+			r->misplaced++;
+	r->kr[0] = kmalloc(64, GFP_KERNEL);
+	r->kr[1] = kmalloc(1024, GFP_KERNEL);
+	for (unsigned int i = 0; i < 2; i++)
+		if (!r->kr[i] || page_to_nid(virt_to_page(r->kr[i])) != r->want)
 			r->misplaced++;
 	/* In use: the object and the rest of the refill batch, in this CPU's array. */
 	if (r->obj[2]) {
@@ -346,6 +355,30 @@ static int remote_free_free(void *arg)
 	/* A thread cache of our own, with a local object in it. */
 	warm = kmalloc(64, GFP_KERNEL);
 	kfree(warm);
+	/*
+	 * krealloc() moves the other node's objects; the old ones go to this
+	 * CPU's remote-free batches, as kfree() sends them, not to its tiers.
+	 */
+	drain_remote_batches();
+	for (unsigned int i = 0; i < 2; i++) {
+		struct kmem_cache *kc = remote_free_cache(r, i);
+		void *n = krealloc(r->kr[i], i ? 2048 : 128, GFP_KERNEL);
+
+		r->kr_moved[i] = n && n != r->kr[i];
+		if (slab_remote_pending(kc, smp_processor_id()) < 1)
+			r->kr_unbatched++;
+		r->kr_cached[i] = in_t2(kc, r->kr[i]);
+		tc = tcache_get();
+		if (tc && !i) {
+			unsigned int cls = kmalloc_class(64);
+			int others = 0;
+
+			r->kr_cached[0] |= on_t1_list(tc->hot.head[cls], r->kr[0], node, &others);
+			r->kr_cached[0] |= on_t1_list(tc->hot.freed[cls], r->kr[0], node, &others);
+		}
+		kfree(n);
+	}
+	drain_remote_batches();
 	for (unsigned int i = 0; i < FREE_OBJS; i++)
 		before[i] = READ_ONCE(remote_free_cache(r, i)->node_frees);
 	kfree(r->obj[0]);
@@ -382,7 +415,9 @@ static int remote_free_free(void *arg)
  * CPU of another, for every pair of memory nodes: refills gave the first
  * CPU objects of its own node only, and the free sent each object back
  * to its slab through the fast paths (tier 1, the kmalloc tier 2, the
- * typed tier 2), none left in the second CPU's caches.
+ * typed tier 2), none left in the second CPU's caches.  So did a
+ * krealloc() that grew a 64 B and a 1024 B object of the first: the old
+ * ones waited in the second CPU's remote-free batches, not in its tiers.
  */
 void test_slab_remote_fast_free(struct ktest *t)
 {
@@ -412,6 +447,11 @@ void test_slab_remote_fast_free(struct ktest *t)
 			}
 			KTEST_EXPECT_EQ(t, r.nonlocal_cached, 0);
 			KTEST_EXPECT_EQ(t, r.unbatched, 0);
+			for (unsigned int i = 0; i < 2; i++) {
+				KTEST_EXPECT_TRUE(t, r.kr_moved[i]);
+				KTEST_EXPECT_FALSE(t, r.kr_cached[i]);
+			}
+			KTEST_EXPECT_EQ(t, r.kr_unbatched, 0);
 			KTEST_EXPECT_EQ(t, r.homed[2], 1UL);
 			KTEST_EXPECT_EQ(t, r.inuse, r.inuse0 - 1);
 			{	/* What slabinfo prints: the typed cache's own count. */

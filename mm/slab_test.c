@@ -950,6 +950,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_zero_and_null),
 	KTEST_CASE(test_kmalloc_kernel),
 	KTEST_CASE(test_module_kmalloc_calls),
+	KTEST_CASE(test_module_kmalloc_t2),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
 	KTEST_CASE(test_krealloc_move_tiers),

@@ -151,6 +151,7 @@ void test_trap_context(struct ktest *t);
 
 /* mm/slab_module_test.c */
 void test_module_kmalloc_calls(struct ktest *t);
+void test_module_kmalloc_t2(struct ktest *t);
 
 /* mm/slab_krealloc_test.c */
 void test_krealloc_move_tiers(struct ktest *t);

@@ -198,7 +198,7 @@ extern unsigned long slab_pfn_bias;
 /*
  * (ptr & slab_t1_free_mask[class]) == 0 iff ptr starts a tier-1 object
  * that the kfree() fast path may keep: with several memory nodes, none
- * (every tier-1 class's mask is ~0, and __kfree_other() looks at the node).
+ * (every tier-1 class's mask is ~0, and kfree_other_slow() looks at the node).
  */
 extern unsigned long slab_t1_free_mask[16];
 

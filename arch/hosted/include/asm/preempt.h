@@ -18,7 +18,9 @@
  * A thread's preempt count when it starts.  CONFIG_HOSTED_GLUE
  * (tests/hosted/kmalloc_glue.c): one trap level until the glue sets the
  * thread up, so that the slab hit paths' in_trap() test also finds a
- * thread to set up (mm/slab.h, slab_trap_entry_tail()).
+ * thread to set up (mm/slab.h, slab_trap_entry_tail()).  might_alloc()
+ * would take that level for atomic context: HOSTED_GLUE depends on
+ * !DEBUG_ATOMIC_SLEEP (arch/hosted/Kconfig).
  */
 #ifdef CONFIG_HOSTED_GLUE
 #define HOSTED_PREEMPT_INIT	TRAP_OFFSET
