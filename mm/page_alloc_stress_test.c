@@ -99,6 +99,16 @@ static void shadow_free(unsigned long *shadow, size_t bytes)
  * the ring past its mark and drain a batch whose end cuts a run.  Then
  * drain the rest: every frame must be back exactly once, merged as before.
  */
+/* Free blocks of @order on the lists of all the zones of @fp. */
+static unsigned long fp_order_nr(const struct free_area_fingerprint *fp, unsigned int order)
+{
+	unsigned long nr = 0;
+
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+		nr += fp->nr[z][order];
+	return nr;
+}
+
 static void drain_runs_in(struct ktest *t, struct buddy_test_instance *bi, unsigned int order)
 {
 	unsigned int r = pcp_ring(order);
@@ -169,8 +179,8 @@ void test_pcp_drain_runs(struct ktest *t)
  * A refill's block freed back in any order is still one block: when it is
  * the oldest in the ring, the drain at the ring's mark takes all of it
  * (the batch and the one block after it) and the zone gets it whole, as
- * for blocks freed in address order.  Here frame i of each block is freed
- * as the (i * 5 % refill)-th, so that no two frames freed in a row are
+ * for blocks freed in address order.  Here the i-th free of each block is
+ * its frame i * 5 % refill, so that no two frames freed in a row are
  * neighbours.  The oldest frames of two refills interleaved are not one
  * block: that drain takes its batch and what continues its last run.
  * Every frame comes back exactly once, the zone merged as before.
@@ -180,12 +190,16 @@ void test_pcp_drain_shuffled(struct ktest *t)
 	static struct buddy_test_instance bi;
 	const unsigned long refill = PCP_REFILL_BLOCKS(0), half = refill / 2;
 	unsigned long n = 1UL << order_base_2(PCP_HIGH + 3 * refill), base = ~0UL, i, k, nb;
-	struct free_area_fingerprint before, after;
-	struct page_alloc_cpu_stats s0, s1;
+	const unsigned int ro = order_base_2(refill);
+	struct free_area_fingerprint before, after, f0, f1;
+	struct page_alloc_cpu_stats s0, s1, sd;
 	phys_addr_t f;
 
 	if (order_base_2(n) > MAX_ORDER)
 		KTEST_SKIP(t, "PCP_HIGH too large for one instance");
+	/* The first drain must come after the three blocks freed first. */
+	if (PCP_HIGH <= 3 * refill)
+		KTEST_SKIP(t, "PCP_HIGH not above three refill blocks");
 	KTEST_ASSERT_EQ(t, buddy_test_init(&bi, order_base_2(n)), 0);
 	buddy_test_fingerprint(&bi, &before);
 	for (i = 0; i < n; i++) {
@@ -206,14 +220,24 @@ void test_pcp_drain_shuffled(struct ktest *t)
 	for (k = 3; k < nb; k++) {
 		for (i = 0; i < refill; i++) {
 			unsigned long pfn = base + k * refill + i * 5 % refill;
+			bool first_drain = k * refill + i + 1 == PCP_HIGH;
 
+			if (first_drain) {
+				buddy_test_stats(&bi, &sd);
+				buddy_test_fingerprint(&bi, &f0);
+			}
 			KTEST_EXPECT_EQ(t, buddy_test_free_frame(&bi, PFN_PHYS(pfn)), 0);
-			if (k * refill + i + 1 != PCP_HIGH)
+			if (!first_drain)
 				continue;
-			/* The first drain: block 0, all of it. */
+			/* The first drain: block 0, all of it, one free block of the zone. */
 			buddy_test_stats(&bi, &s1);
+			buddy_test_fingerprint(&bi, &f1);
 			KTEST_EXPECT_EQ(t, s1.pcp_drains - s0.pcp_drains, 1);
 			KTEST_EXPECT_EQ(t, buddy_test_pcp_count(&bi, 0), PCP_HIGH - refill);
+			KTEST_EXPECT_EQ(t, s1.merges - sd.merges, refill - 1);
+			for (unsigned int o = 0; o <= MAX_ORDER; o++)
+				KTEST_EXPECT_EQ(t, fp_order_nr(&f1, o) - fp_order_nr(&f0, o),
+						o == ro ? 1 : 0);
 			KTEST_EXPECT_EQ(t, buddy_test_check(&bi), 0);
 		}
 	}
