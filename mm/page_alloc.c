@@ -685,6 +685,11 @@ static noinline int free_frame_slow(unsigned long rpfn, int code, struct page_al
 		code = free_block_numa(rpfn, 0);
 		if (code == FREE_DONE)
 			return 0;
+		/* A frame of this CPU's node filled its ring: the same drain. */
+		if (code == FREE_LIMIT) {
+			frame_ring_full();
+			return 0;
+		}
 	}
 	/* Errors, or a frame of a larger block. */
 	if (code < 0)

@@ -145,9 +145,17 @@ static unsigned long drain_flush(struct page_allocator *pa, struct drain_run *ru
 }
 
 /*
- * Free the aligned block (pfn, order), whose frames all come from one
- * ring (so all in the zone of @pfn), into its zone.
+ * Free the aligned block (pfn, order), made of managed frames, into the
+ * zone of @pfn.  The rings are shared by all zones and nodes, but the
+ * block is aligned and at most 2^9 pages, while zone boundaries are
+ * multiples of 2^12 pages (ZONE_DMA_END_PFN, ZONE_DMA32_END_PFN) and node
+ * boundaries of MAX_ORDER_NR_PAGES: it lies in one zone of one node.
  */
+#define PCP_REFILL_SPAN_ORDER(o)	((o) + __PCP_LOG2_CEIL(PCP_BATCH_BLOCKS(o)))
+BUILD_BUG_ON(PCP_REFILL_SPAN_ORDER(0) > 9 || PCP_REFILL_SPAN_ORDER(1) > 9 ||
+	     PCP_REFILL_SPAN_ORDER(2) > 9 || PCP_REFILL_SPAN_ORDER(3) > 9 ||
+	     PCP_REFILL_SPAN_ORDER(PCP_HUGE_ORDER) > 9 || 9 > MAX_ORDER);
+BUILD_BUG_ON(ZONE_DMA_END_PFN % (1UL << 9) || ZONE_DMA32_END_PFN % (1UL << 9));
 static void drain_block(struct page_allocator *pa, unsigned long pfn, unsigned int order,
 			struct pcp_counters *st)
 {

@@ -963,6 +963,7 @@ static struct ktest_case page_alloc_cases[] = {
 	KTEST_CASE(test_pcp_restart),
 	KTEST_CASE(test_pcp_restart_step),
 	KTEST_CASE_FLAGS(test_pcp_irq_interleave, KTEST_F_SMP),
+	KTEST_CASE_FLAGS(test_pcp_local_mark_smp, KTEST_F_SMP),
 #endif
 #ifdef __HOSTED__
 	KTEST_CASE(test_memblock_sanitise),

@@ -96,6 +96,7 @@ static inline void settle(void)
 void test_pcp_drain_runs(struct ktest *t);
 void test_pcp_drain_shuffled(struct ktest *t);
 void test_pcp_local_mark(struct ktest *t);
+void test_pcp_local_mark_smp(struct ktest *t);
 void test_random_sequence(struct ktest *t);
 void test_smp_stress(struct ktest *t);
 void test_double_free_race(struct ktest *t);

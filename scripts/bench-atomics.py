@@ -186,8 +186,15 @@ PATHS = [
          via={"alloc_frame": ["alloc_frame_slow", "take_frame"]},
          avoid=["retry_frame", "alloc_block", "printk", "__ratelimit", "__stack_chk_fail"],
          bench=None),
+    # The flush: free_frame_slow()'s first test sends a full ring to
+    # frame_ring_full(), whose `cmp; jb` falls through to the ring no
+    # longer full (interrupts drained it): pcp_push_slow must be named to
+    # walk the drain.  The walk is one drain, run once every
+    # PCP_REFILL_BLOCKS(0) (64) frees past the mark (1/64 of it per op),
+    # its fall-throughs a whole block then a run scan; bench=None: no
+    # figure to compare, so no batch share.
     dict(row="free_frame flush (4096 burst, per batch)", funcs=["free_frame"],
-         via={"free_frame": ["free_frame_slow", "frame_ring_full"]},
+         via={"free_frame": ["free_frame_slow", "frame_ring_full", "pcp_push_slow"]},
          avoid=["free_finish", "free_block_numa", "free_range", "printk"], bench=None),
     dict(row="kmalloc(64) refill (4096 burst, per batch)", funcs=["kmalloc_kernel"],
          consts={"%rdi": 64}, via={"kmalloc_kernel": ["__kmalloc_slow", "kmalloc_refill"]},
