@@ -46,6 +46,10 @@ static void kmalloc_ac_reset(unsigned int k)
  */
 
 /* Geometry of @c from size/align; false if it does not fit a slab. */
+/* The largest tier-1 class, and the objects each of its slabs holds at least. */
+#define T1_MAX_SIZE		(16UL << (NR_T1 - 1))
+#define T1_MIN_SLAB_OBJS	64
+
 bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
 		  bool ctor)
 {
@@ -59,6 +63,17 @@ bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_
 	c->size = (unsigned int)size;
 	c->stride = (unsigned int)stride;
 	c->order = order_base_2(DIV_ROUND_UP(stride, PAGE_SIZE));
+	/*
+	 * A tier-1 class refills a thread list with a whole slab, and the
+	 * list then cycles through that many objects between two trips out
+	 * of line (Documentation/mm/slab.rst): give its slabs at least
+	 * T1_MIN_SLAB_OBJS objects, as SLUB's slab order does for small
+	 * objects, not the 16 of a 4 KiB page of 256-byte objects.
+	 */
+	if (TIER1 && kmalloc_class && !DEBUG && size <= T1_MAX_SIZE)
+		while ((PAGE_SIZE << c->order) / stride < T1_MIN_SLAB_OBJS &&
+		       c->order < MAX_SLAB_ORDER)
+			c->order++;
 	if (c->order > MAX_SLAB_ORDER)
 		return false;
 	c->objs = (unsigned int)((PAGE_SIZE << c->order) / stride);

@@ -968,6 +968,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_double_free_loop),
 	KTEST_CASE(test_tier1_put_chain_mixed),
 	KTEST_CASE(test_tier1_swap),
+	KTEST_CASE(test_tier1_slab_objs),
 	KTEST_CASE(test_tier1_stats_mid_update),
 	KTEST_CASE(test_tier1_forged_head),
 	KTEST_CASE(test_tier1_counts),

@@ -134,6 +134,7 @@ void test_tier1_bounds(struct ktest *t);
 void test_tier1_double_free_loop(struct ktest *t);
 void test_tier1_put_chain_mixed(struct ktest *t);
 void test_tier1_swap(struct ktest *t);
+void test_tier1_slab_objs(struct ktest *t);
 void test_tier1_stats_mid_update(struct ktest *t);
 void test_tier1_forged_head(struct ktest *t);
 void test_tier1_counts(struct ktest *t);

@@ -21,6 +21,7 @@
 #include <exo/time.h>
 #include <asm/page.h>
 
+#include "slab.h"
 #include "slab_test.h"
 
 #ifdef __HOSTED__
@@ -695,4 +696,27 @@ void test_typed_slab_tail(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, kmem_cache_destroy(c), 0);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/*
+ * A tier-1 refill hands a thread a whole slab, and the thread's lists
+ * then cycle through that many objects between two trips out of line:
+ * each tier-1 class's slabs hold at least 64 objects, in the smallest
+ * order that does (order 2 for 256 bytes, not the 16 objects of a page).
+ */
+void test_tier1_slab_objs(struct ktest *t)
+{
+	if (!TIER1 || DEBUG)
+		KTEST_SKIP(t, "needs tier 1 without SLAB_DEBUG");
+	for (size_t size = 16; size <= 256; size *= 2) {
+		struct kmem_cache *c = kmalloc_cache(size);
+		unsigned int order = 0;
+
+		KTEST_ASSERT_NOT_NULL(t, c);
+		while ((PAGE_SIZE << order) / c->stride < 64)
+			order++;
+		KTEST_EXPECT_EQ(t, c->order, order);
+		KTEST_EXPECT_GE(t, c->objs, 64U);
+		KTEST_EXPECT_EQ(t, c->objs, (unsigned int)((PAGE_SIZE << order) / c->stride));
+	}
 }
