@@ -522,11 +522,13 @@ static __always_inline bool kfree_t2_push(const void *p, unsigned long cls)
 	       likely(t2_push_kmalloc(cls, (void *)p));
 }
 
-/* kfree_t2_push() with __kfree_other()'s in_trap() test first. */
+#ifdef SLAB_T1_FAST
+/* kfree_t2_push() with __kfree_other()'s in_trap() test first: kfree()'s. */
 static __always_inline bool kfree_t2_hit(const void *p, unsigned long cls)
 {
 	return likely(!in_trap()) && kfree_t2_push(p, cls);
 }
+#endif
 
 /*
  * kfree() of a tier-2 kmalloc object (class @cls) with the node layer on:
