@@ -23,7 +23,11 @@ the kernel logs (uevent.debug=1).  Checks:
     each cycle issues both device_adds, then both device_dels, before
     waiting for either;
   - rmmod pciehp frees its vectors; modprobe pciehp finds the slots again
-    and a card added and removed then works.
+    and a card added and removed then works;
+  - with pciehp's thread held between reading and handling events
+    (event_hold_ms), a card added right after a removal is enabled from
+    the removal's presence change and stays on: the Attention Button
+    Pressed QEMU signals with its hot-add is no press.
 
 HOTPLUG_TRACE=1 prints the figures after every cycle.
 
@@ -387,6 +391,29 @@ class Session:
         ok, err = self.add_bound("rngz", "virtio-rng-pci", "rp1", self.slots[0], "virtio")
         self.check("a slot works after pciehp is reloaded", ok and self.delete("rngz"), err)
 
+    def test_add_during_removal(self):
+        """A card added while pciehp still handles the last removal's
+        presence change (pciehp.event_hold_ms holds its thread there) is
+        enabled from that event, and QEMU's Attention Button Pressed of the
+        hot-add must not then read as a press that powers the card off."""
+        self.serial.run("rmmod pciehp")
+        self.serial.run("modprobe pciehp event_hold_ms=300")
+        ok, err = self.add_bound("rngh0", "virtio-rng-pci", "rp1", self.slots[0], "virtio")
+        ok = ok and self.delete("rngh0")
+        mark = self.serial.mark()
+        ok2, err2 = self.add("rngh1", {"driver": "virtio-rng-pci", "bus": "rp1"})
+        ok2 = ok2 and self.bound("virtio-rng-pci", self.slots[0], "virtio", mark)
+        self.check("a card added during the removal's event is enabled", ok and ok2,
+                   err or err2)
+        # A press would power it off after the hold and button_delay_ms.
+        press = self.serial.wait(r"pciehp %s: slot: button pressed" %
+                                 re.escape(self.slots[0]), mark, 1)
+        gone = self.deleted("rngh1", 0)
+        self.check("its hot-add's button bit is no press: it stays", not press and not gone,
+                   press.group(0) if press else "")
+        self.check("and device_del removes it", not gone and self.delete("rngh1"),
+                   getattr(self, "del_err", ""))
+
     def run(self):
         try:
             self.boot()
@@ -395,6 +422,7 @@ class Session:
             self.test_cycles()
             if self.modular:
                 self.test_reload()
+                self.test_add_during_removal()
             self.check("no oops, warning, KASAN, lockdep, DMA-API or resource report",
                        not re.search(r"Oops|WARNING|BUG:|panic|validator off|still claimed|"
                                      r"device is leaked|DMA-API: (?!debugging enabled)",

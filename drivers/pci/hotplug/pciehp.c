@@ -61,6 +61,10 @@ static unsigned int power_off_delay_ms = 1000;
 module_param(power_off_delay_ms, uint, 0644);
 MODULE_PARM_DESC(power_off_delay_ms, "wait after powering a slot off (spec: 1000)");
 
+static unsigned int event_hold_ms;
+module_param(event_hold_ms, uint, 0644);
+MODULE_PARM_DESC(event_hold_ms, "test only: wait between reading slot events and handling them");
+
 enum slot_state {
 	OFF_STATE,
 	BLINKINGON_STATE,
@@ -250,6 +254,29 @@ static void pciehp_power_off_slot(struct controller *ctrl)
 	pcie_write_cmd(ctrl, PCI_EXP_SLTCTL_PWR_OFF, PCI_EXP_SLTCTL_PCC);
 }
 
+/*
+ * The link coming up and the card settling set Presence Detect Changed
+ * and Data Link Layer State Changed during bring-up: they are this
+ * card's, not a new one's.  A hot-add that lands while the thread still
+ * handles the previous removal's presence change is enabled here, and
+ * QEMU signals it as Presence Detect Changed together with Attention
+ * Button Pressed: a press pending with the presence change is the
+ * hot-add's own, and left set it would read as an operator's press on a
+ * slot that is on, which powers the new card off.
+ */
+static void pciehp_ack_bringup_events(struct controller *ctrl)
+{
+	u16 sta = pciehp_readw(ctrl, PCI_EXP_SLTSTA);
+	u16 ack = PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC;
+
+	if (sta == 0xffff)
+		return;
+	if (sta & PCI_EXP_SLTSTA_PDC)
+		ack |= PCI_EXP_SLTSTA_ABP;
+	if (sta & ack)
+		pciehp_writew(ctrl, PCI_EXP_SLTSTA, sta & ack);
+}
+
 /* Power on, wait for the card, add its functions.  state_lock held. */
 static int board_added(struct controller *ctrl)
 {
@@ -264,11 +291,7 @@ static int board_added(struct controller *ctrl)
 	msleep(100);
 	ret = pciehp_check_link_status(ctrl);
 	if (!ret) {
-		/*
-		 * The link coming up and the card settling set these during
-		 * bring-up: they are this card's, not a new one's.
-		 */
-		pciehp_clear_status(ctrl, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
+		pciehp_ack_bringup_events(ctrl);
 		ret = pci_scan_slot(ctrl->pcie, PCI_DEVFN(0, 0));
 		ret = ret > 0 ? 0 : ret ? ret : -ENODEV;
 		if (ret)
@@ -432,6 +455,9 @@ static irqreturn_t pciehp_ist(int irq, void *dev_id)
 	if (!events)
 		return IRQ_NONE;
 	dev_dbg(&ctrl->pcie->dev, "slot events %#06x\n", events);
+	/* Widens the window for events that arrive during handling (tests). */
+	if (event_hold_ms)
+		msleep(event_hold_ms);
 	pciehp_handle_events(ctrl, events);
 	return IRQ_HANDLED;
 }
