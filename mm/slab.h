@@ -17,6 +17,8 @@
  *   slab_debug.c   CONFIG_SLAB_DEBUG (poison, red zones, call sites),
  *                  exception/NMI refusals, kmem_check()
  *   slab_stats.c   counters and the slabinfo shell command
+ *   slab_node.c, slab_remote.c  the NUMA node layer: kmalloc_node(),
+ *                  remote frees batched per CPU (I10)
  *
  * A 3-tier kmalloc over slabs, plus typed caches.
  *
@@ -158,9 +160,9 @@
  *       walked back to the slabs, a refill takes a list of its node from
  *       there in O(1) (tcache_refill()), kmem_drain_all() gives them all
  *       back (slab_xfer_drain(), before slab_caches_lock, one list per
- *       lock hold); their objects count as cached (I2, objs_cached).  A list
- *       there is walked only by kmem_drain_all(): a loop a double free made in it is
- *       reported when the refill that took it has popped its count and
+ *       lock hold); their objects count as cached (I2, objs_cached).
+ *       A list there is walked only by kmem_drain_all(): a loop a double
+ *       free made in it is reported when the refill that took it has popped its count and
  *       a head is left (tcache_take() returns NULL over a head with a
  *       count of 0, tcache_refill() reports it), or by slab_put_chain()
  *       when kmem_drain_all() gives it back.
@@ -824,9 +826,11 @@ struct page *slab_new(struct kmem_cache *c, gfp_t gfp);
 struct page *slab_init(struct kmem_cache *c, struct page *pg);
 void *slab_take_node(struct kmem_cache *c, int nid);
 gfp_t slab_gfp_local(gfp_t gfp);
-void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 void slab_put_home(struct kmem_cache *c, void *const *objs, unsigned int n,
 		   struct list_head *reap);
+
+/* slab_large.c */
+void *kmalloc_large_node(size_t size, gfp_t gfp, int nid);
 
 /* slab_remote.c: remote frees batched per CPU (I10) */
 #define REMOTE_SLOTS	4	/* caches batched at once by a CPU */
@@ -838,7 +842,7 @@ unsigned long slab_remote_pending(const struct kmem_cache *c, int cpu);
 void slab_fast_free_off(void);
 void slab_fast_free_on(void);
 
-/* slab_node.c */
+/* slab_remote.c */
 bool slab_node_free(struct kmem_cache *c, void *obj);
 /* slab.c, beside slab_node_free() (SLAB_T1_FAST) */
 void kfree_t1_node(const void *p, unsigned long cls);

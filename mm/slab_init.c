@@ -45,10 +45,11 @@ static void kmalloc_ac_reset(unsigned int k)
  * Cache geometry
  */
 
-/* Geometry of @c from size/align; false if it does not fit a slab. */
 /* The largest tier-1 class, and the objects each of its slabs holds at least. */
 #define T1_MAX_SIZE		(16UL << (NR_T1 - 1))
 #define T1_MIN_SLAB_OBJS	64
+
+/* Geometry of @c from size/align; false if it does not fit a slab. */
 
 bool cache_layout(struct kmem_cache *c, size_t size, size_t align, bool kmalloc_class,
 		  bool ctor)

@@ -25,8 +25,6 @@ void free_slab_tiers(struct kmem_cache *c, void *obj);
 void free_large_void(struct page *pg, const void *addr, unsigned long ip, const char *fn);
 /* kmalloc() past the fast paths. */
 void *kmalloc_slow(size_t size, gfp_t gfp);
-/* kmalloc() with zone flags (GFP_DMA32, ...), from their own slabs. */
-void *kmalloc_zone(size_t size, gfp_t gfp);
 
 /*
  * CONFIG_KASAN: every call takes the slow paths, so that each allocation

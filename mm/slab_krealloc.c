@@ -17,6 +17,7 @@
 #include "slab.h"
 /* After slab.h: it has what internal.h needs. */
 #include "internal.h"
+#include "slab_large.h"
 #include "slab_kmalloc.h"
 
 /* krealloc() of a typed cache's object: -EFAULT, reported as such. */

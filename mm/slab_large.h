@@ -21,8 +21,8 @@
  * is typed PAGE_TYPE_BUDDY, so a second kfree() is refused as for a block
  * back in the buddy allocator.  kmem_drain_all() and the CPU drains empty
  * it, and so does drain_local_pages() (page_alloc_set_drain_hook()), so
- * the page allocator before it fails any allocation.  Not with slab debugging or KASAN, whose checks
- * want every block back at once.
+ * the page allocator before it fails any allocation.  Not with slab
+ * debugging or KASAN, whose checks want every block back at once.
  */
 #define LARGE_CACHE_ORDERS	(PCP_HUGE_ORDER - 1)
 #define LARGE_CACHE_MAX		(PAGE_SIZE << LARGE_CACHE_ORDERS)

@@ -10,9 +10,9 @@
 #   1. setconfig SLAB_EMPTY_KEEP=5 (an int, read through mm/slab.h),
 #      SLAB_TIER_THREAD_XFER=0 (another, its lower bound: no transfer
 #      cache, which must still build warning free), HUGEPAGES_1G=n (a bool
-#      whose code goes away), PCI_EDU=y (a tristate m -> y); make; boot: slabinfo says 5 empty slabs are kept, 1 GiB
-#      pages are not used, edu is built in (no edu.ko, not in lsmod) and
-#      bound;
+#      whose code goes away), PCI_EDU=y (a tristate m -> y); make; boot:
+#      slabinfo says 5 empty slabs are kept, 1 GiB pages are not used,
+#      edu is built in (no edu.ko, not in lsmod) and bound;
 #   2. make defconfig; make; boot: 2 empty slabs kept, 1 GiB pages used,
 #      edu a module again (y -> m).
 #

@@ -143,8 +143,8 @@ static __always_inline bool should_fail_page_alloc(gfp_t gfp, unsigned int order
 
 /*
  * First thing in kmalloc()/kmem_cache_alloc(), and where krealloc() needs a
- * new object (mm/slab_common.c, mm/slab_cache_api.c).  kmalloc(0) allocates
- * nothing, so it cannot fail.
+ * new object (mm/slab_common.c, mm/slab_cache_api.c, mm/slab_krealloc.c).
+ * kmalloc(0) allocates nothing, so it cannot fail.
  */
 static __always_inline bool should_fail_slab(size_t size, gfp_t gfp)
 {
