@@ -199,8 +199,12 @@ PATHS = [
     dict(row="kmalloc(64) refill (4096 burst, per batch)", funcs=["kmalloc_kernel"],
          consts={"%rdi": 64}, via={"kmalloc_kernel": ["__kmalloc_slow", "kmalloc_refill"]},
          avoid=["printk"] + TRAPS, bench=None),
+    # The flush of a full list to the transfer cache (whole, in O(1),
+    # under the class's lock), as the 4096 burst takes it: named, or the
+    # walk takes tcache_push()'s fall-through, where the list has room.
     dict(row="kfree flush (4096 burst, per batch)", funcs=["kfree"], args=("%rdi",),
-         via={"kfree": ["__kfree_full", "tcache_push"]}, avoid=["kfree_common", "printk"] + TRAPS,
+         via={"kfree": ["__kfree_full", "tcache_push", "slab_xfer_put"]},
+         avoid=["kfree_common", "printk"] + TRAPS,
          bench=None),
 ]
 
