@@ -953,7 +953,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_module_kmalloc_t2),
 	KTEST_CASE(test_krealloc),
 	KTEST_CASE(test_krealloc_in_place),
-	KTEST_CASE(test_krealloc_move_tiers),
+	KTEST_CASE_RAM(test_krealloc_move_tiers, 0, 16),	/* 200 blocks of 8 KiB, 3-page ones */
 	KTEST_CASE(test_krealloc_refused),
 	KTEST_CASE(test_foreign_pointers),
 	KTEST_CASE(test_debug_double_free),
