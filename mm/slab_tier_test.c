@@ -167,11 +167,17 @@ static void loop_worker(void *arg)
 {
 	struct loop_ctx *ctx = arg;
 	struct kmem_cache_stats st = stats_of(ctx->size * 8, -1);
-	unsigned int n = 3 * st.objs_per_slab, got = 0;
+	/* Enough for a whole slab past the partial ones other users hold. */
+	unsigned int n = 8 * st.objs_per_slab, got = 0;
 	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
 	void *x, *y, *z, *u, *v = NULL;
 
+	/*
+	 * Whole slabs for u's: nothing from the per-CPU arrays or the
+	 * transfer cache, whose lists mix slabs.
+	 */
 	kmem_flush_current();
+	kmem_drain_all();
 	x = kmalloc(ctx->size, GFP_KERNEL);
 	y = kmalloc(ctx->size * 2, GFP_KERNEL);
 	z = kmalloc(ctx->size * 2, GFP_KERNEL);
@@ -398,34 +404,37 @@ void test_tier1_counts(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 }
 
-#define MIX_SLABS	8
-#define MIX_PER		32		/* 128 B objects in an order-0 slab */
-#define MIX_N		(MIX_SLABS * MIX_PER)
+#define MIX_SLABS	6		/* 384 of 128 B: under a list's bound (512) */
 
 struct mix_ctx {
-	unsigned long err0, err1, freed0, freed1, frees0, frees1, flushes;
+	unsigned long err0, err1, freed0, freed1, frees0, frees1, flushes, n;
 	int ok;
 };
 
 /*
  * In a fresh thread: take MIX_SLABS slabs' worth of 128 B objects, free
  * them interleaved (A B C .. A B C ..) onto the freed list, below its
- * bound, and flush it: one slab_put_chain() of MIX_N one-object runs
+ * bound, and flush it: one slab_put_chain() of one-object runs
  * that takes full slabs to partial, partial ones to empty, and reaps the
  * empty ones past SLAB_EMPTY_KEEP, dropping the lock every 64 runs.
  */
 static void mix_worker(void *arg)
 {
 	struct mix_ctx *ctx = arg;
-	void **objs = kcalloc(MIX_N, sizeof(*objs), GFP_KERNEL);
 	struct kmem_cache *c = kmalloc_cache(128);
 	struct kmem_cache_stats st;
-	unsigned int got = 0;
+	unsigned int got = 0, per, n;
+	void **objs;
 
+	kmem_cache_get_stats(c, -1, &st);
+	per = st.objs_per_slab;
+	n = MIX_SLABS * per;
+	ctx->n = n;
+	objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
 	if (!objs)
 		return;
 	kmem_flush_current();
-	while (got < MIX_N && (objs[got] = kmalloc(128, GFP_KERNEL)))
+	while (got < n && (objs[got] = kmalloc(128, GFP_KERNEL)))
 		got++;
 	kmem_flush_current();	/* the head list's rest back: only the freed list below */
 	kmem_cache_get_stats(c, -1, &st);
@@ -433,10 +442,10 @@ static void mix_worker(void *arg)
 	ctx->frees0 = st.slab_frees;
 	ctx->flushes = st.t1_flushes;
 	ctx->err0 = kmem_error_count();
-	for (unsigned int r = 0; r < MIX_PER; r++)
+	for (unsigned int r = 0; r < per; r++)
 		for (unsigned int k = 0; k < MIX_SLABS; k++)
-			if (k * MIX_PER + r < got)
-				kfree(objs[k * MIX_PER + r]);
+			if (k * per + r < got)
+				kfree(objs[k * per + r]);
 	kmem_cache_get_stats(c, -1, &st);
 	ctx->flushes = st.t1_flushes - ctx->flushes;
 	kmem_flush_current();
@@ -444,7 +453,7 @@ static void mix_worker(void *arg)
 	ctx->freed1 = st.slabs_freed;
 	ctx->frees1 = st.slab_frees;
 	ctx->err1 = kmem_error_count();
-	ctx->ok = got == MIX_N;
+	ctx->ok = got == n;
 	kfree(objs);
 }
 
@@ -465,7 +474,7 @@ void test_tier1_put_chain_mixed(struct ktest *t)
 	KTEST_ASSERT_EQ(t, ctx.ok, 1);
 	KTEST_EXPECT_EQ(t, ctx.flushes, 0UL);	/* the frees stayed on the list */
 	KTEST_EXPECT_EQ(t, ctx.err1, ctx.err0);
-	KTEST_EXPECT_GE(t, ctx.frees1 - ctx.frees0, (unsigned long)MIX_N);
+	KTEST_EXPECT_GE(t, ctx.frees1 - ctx.frees0, ctx.n);
 	/* At least the slabs taken whole for the burst, less the kept ones, were reaped. */
 	if (!DEBUG && MIX_SLABS > CONFIG_SLAB_EMPTY_KEEP + 2)
 		KTEST_EXPECT_GE(t, ctx.freed1 - ctx.freed0, 1UL);
