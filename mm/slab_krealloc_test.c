@@ -95,16 +95,14 @@ void test_krealloc_move_tiers(struct ktest *t)
 		if (t->failures)
 			ktest_log(t, "size %zu: %u kept, %u moved, %u bad", size, kept, moved, bad);
 	}
-	if (0) {
-out:
-		/* Out of memory: give back what the round holds, leak nothing. */
-		for (unsigned int i = 0; i < KR_OBJS; i++)
-			kfree(obj[i]);
-		return;
-	}
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+	return;
+out:
+	/* Out of memory: give back what the round holds, leak nothing. */
+	for (unsigned int i = 0; i < KR_OBJS; i++)
+		kfree(obj[i]);
 }
 
 #ifndef __HOSTED__
