@@ -767,10 +767,9 @@ static __always_inline long tcache_swap(struct slab_tcache *tc, unsigned long i,
 #endif
 
 /*
- * A hit on thread list @i: its head list, else its freed one; NULL if
- * both are empty, which is all slab_no_tcache's lists and list 5 ever are
- * (the fast-path miss passes slab_no_tcache in as a struct slab_tcache:
- * hot is first, and nothing beyond it is touched then).  The count
+ * A hit on thread list @i of a live thread cache: its head list, else
+ * its freed one; NULL if both are empty, which list 5 always is (never
+ * slab_no_tcache, whose words other CPUs write: I6).  The count
  * left[i] says whether the head list is empty, as on the fast path.  A
  * head list that disagrees with it (a use after free that overwrote a
  * listed object's link, a double free that made the list a loop) is never
@@ -799,7 +798,7 @@ static inline void *tcache_take(struct slab_tcache *tc, unsigned long i)
 
 		if (left <= 0) {
 			/*
-			 * Below 0: slab_no_tcache or list 5 (no freed list), or
+			 * Below 0: list 5 (no freed list), or
 			 * a bad count, which the next refill or flush reports.
 			 */
 			if (!tc->hot.freed[i] || unlikely(*list))

@@ -374,10 +374,15 @@ noinline void *__kmalloc_slow(size_t size, gfp_t gfp)
 	unsigned long i = slab_t1_class[size];
 	void *obj;
 
-	if (h == &slab_no_tcache)
+	if (h == &slab_no_tcache) {
+		/*
+		 * Its lists are always empty and other CPUs write its words
+		 * (I6): store the count back and look for no hit.
+		 */
 		WRITE_ONCE(slab_no_tcache.left[i], SLAB_NO_ROOM);
-	else
-		h->left[i]++;
+		return kmalloc_refill(h, i, size, gfp);
+	}
+	h->left[i]++;
 	obj = tcache_take(container_of(h, struct slab_tcache, hot), i);
 
 	if (likely(obj))

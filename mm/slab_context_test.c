@@ -285,6 +285,9 @@ static void slab_test_irq_body(void)
 	irq_runs++;
 }
 
+/* What the test interrupt runs: slab_test_irq_body() unless a test says otherwise. */
+static void (*irq_body)(void) = slab_test_irq_body;
+
 #ifdef __HOSTED__
 static int test_irq_install(void)
 {
@@ -302,7 +305,7 @@ static void raise_test_irq(void)
 
 	__preempt_count_add(HARDIRQ_OFFSET);
 	tc = slab_irq_enter();
-	slab_test_irq_body();
+	irq_body();
 	slab_irq_exit(tc);
 	__preempt_count_add(-(int)HARDIRQ_OFFSET);
 }
@@ -310,7 +313,7 @@ static void raise_test_irq(void)
 static void slab_test_irq(struct pt_regs *regs)
 {
 	(void)regs;
-	slab_test_irq_body();
+	irq_body();
 }
 
 static int test_irq_install(void)
@@ -383,6 +386,74 @@ void test_irq_context(struct ktest *t)
 	kfree(irq_mid);
 	KTEST_EXPECT_GT(t, irq_runs, 1600UL);
 	KTEST_EXPECT_EQ(t, irq_bad, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
+}
+
+/*
+ * Interrupts on every CPU at once: their handlers all see slab_no_tcache,
+ * whose left and room words every tier-1 miss takes a unit of and stores
+ * back, on each CPU (I6).  The words must stay negative and the lists
+ * empty, and the hosted ThreadSanitizer run reports any unmarked access
+ * to them.
+ */
+#ifdef __HOSTED__
+#define IRQ_SMP_WORKERS	4
+#else
+#define IRQ_SMP_WORKERS	NR_CPUS		/* every online CPU */
+#endif
+#define IRQ_SMP_RUNS	3000
+
+static const size_t irq_smp_sizes[] = { 16, 64, 256, 700 };
+
+static void irq_smp_body(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(irq_smp_sizes); i++) {
+		size_t size = irq_smp_sizes[i];
+		void *p = kmalloc(size, GFP_ATOMIC);
+
+		if (!p) {
+			__atomic_fetch_add(&irq_bad, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		sign(p, size);
+		if (slab_cur_tc() != &slab_no_tcache || !signed_ok(p, size))
+			__atomic_fetch_add(&irq_bad, 1, __ATOMIC_RELAXED);
+		kfree(p);
+	}
+	__atomic_fetch_add(&irq_runs, 1, __ATOMIC_RELAXED);
+}
+
+static void irq_smp_worker(void *arg, unsigned int id)
+{
+	(void)arg;
+	(void)id;
+	for (unsigned int i = 0; i < IRQ_SMP_RUNS; i++)
+		raise_test_irq();
+}
+
+void test_irq_context_smp(struct ktest *t)
+{
+	unsigned long base = ktest_settled_free_pages(), err0 = kmem_error_count();
+	int n;
+
+	KTEST_ASSERT_EQ(t, test_irq_install(), 0);
+	irq_runs = irq_bad = 0;
+	irq_body = irq_smp_body;
+	n = ktest_run_on_cpus(IRQ_SMP_WORKERS, irq_smp_worker, NULL);
+	irq_body = slab_test_irq_body;
+	test_irq_remove();
+	KTEST_ASSERT_GT(t, n, 0);
+	ktest_log(t, "%d CPUs, %lu interrupts", n, irq_runs);
+	KTEST_EXPECT_EQ(t, irq_runs, (unsigned long)n * IRQ_SMP_RUNS);
+	KTEST_EXPECT_EQ(t, irq_bad, 0UL);
+	for (int i = 0; i <= SLAB_T1_CLASSES; i++) {
+		KTEST_EXPECT_TRUE(t, !slab_no_tcache.head[i] && !slab_no_tcache.freed[i]);
+		KTEST_EXPECT_LT(t, READ_ONCE(slab_no_tcache.left[i]), 0L);
+		if (i < SLAB_T1_CLASSES)
+			KTEST_EXPECT_LT(t, READ_ONCE(slab_no_tcache.room[i]), 0L);
+	}
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);

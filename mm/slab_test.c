@@ -982,6 +982,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_stress_threads),
 	KTEST_CASE_RAM(test_stress_smp, KTEST_F_SMP, 32),
 	KTEST_CASE(test_irq_context),
+	KTEST_CASE(test_irq_context_smp),
 	KTEST_CASE(test_trap_context),
 	KTEST_CASE_RAM(test_exhaustion, KTEST_F_SLOW, 16),	/* a free order-9 block */
 	KTEST_CASE(test_slabinfo_runs),

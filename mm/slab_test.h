@@ -148,6 +148,7 @@ void test_typed_slab_tail(struct ktest *t);
 void test_stress_threads(struct ktest *t);
 void test_stress_smp(struct ktest *t);
 void test_irq_context(struct ktest *t);
+void test_irq_context_smp(struct ktest *t);
 void test_trap_context(struct ktest *t);
 
 /* mm/slab_module_test.c */
