@@ -2,8 +2,10 @@
 /*
  * The physical frame allocator's private declarations, shared by its files:
  *
- *   page_alloc.c        free lists, per-CPU rings, the allocation and
- *                       free paths, the contract and Linux-like APIs
+ *   page_alloc.c        per-CPU rings, the allocation and free paths,
+ *                       the contract and Linux-like APIs
+ *   page_alloc_buddy.c  merging and splitting blocks on a zone's free
+ *                       lists (__free_one(), __rmqueue())
  *   page_alloc_drain.c  refilling the per-CPU rings from the zones and
  *                       draining them into the zones, a ring's overflow,
  *                       drain_*_pages()
@@ -386,11 +388,13 @@ static __always_inline void poison_frames(unsigned long pfn, unsigned long n)
 		__poison_frames(pfn, n);
 }
 
-/* page_alloc.c */
+/* page_alloc_buddy.c */
 void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
 		struct pcp_counters *st);
 bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
 	       struct pcp_counters *st);
+
+/* page_alloc.c */
 void pageset_reset(struct per_cpu_pageset *ps);
 int pa_alloc_frame(struct page_allocator *pa, phys_addr_t *frame);
 int pa_free_frame(struct page_allocator *pa, phys_addr_t frame);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The physical frame allocator: free lists, per-CPU rings, the allocation
- * and free paths, the contract and Linux-like APIs.
- * Refilling and draining the rings (and a ring's overflow on a free) is
+ * The physical frame allocator: per-CPU rings, the allocation and free
+ * paths, the contract and Linux-like APIs.  Merging and splitting blocks
+ * on the zones' free lists is page_alloc_buddy.c's; refilling and
+ * draining the rings (and a ring's overflow on a free) is
  * page_alloc_drain.c's.  Design and invariants: internal.h.
  */
 #define pr_fmt(fmt) "page_alloc: " fmt
@@ -107,57 +108,6 @@ static __always_inline void numa_count_alloc(struct per_cpu_pageset *ps, int pre
 		ps->numa.miss[nid]++;
 		ps->numa.foreign[preferred]++;
 	}
-}
-
-/* ---------------------------------------------------------------------
- * Zones and free lists (zone->lock held, interrupts disabled)
- */
-
-/* Free the unlisted block (pfn, order) into @zone, merging with free buddies. */
-void __free_one(struct zone *zone, unsigned long pfn, unsigned int order,
-		struct pcp_counters *st)
-{
-	unsigned long span = zone->end_pfn - zone->start_pfn;
-
-	zone->nr_free += 1UL << order;
-	while (order < MAX_ORDER) {
-		unsigned long buddy = pfn ^ (1UL << order);
-
-		/* A buddy outside the zone is never merged: blocks stay in one zone. */
-		if (buddy - zone->start_pfn >= span || !pfn_listed(buddy) ||
-		    mem_map[buddy].order != order)
-			break;
-		free_list_del(zone, buddy, order);
-		pfn &= buddy;
-		order++;
-		st->merges++;
-	}
-	free_list_add(zone, pfn, order);
-}
-
-/* Take a block of @order off @zone's lists, splitting a larger one if needed. */
-bool __rmqueue(struct zone *zone, unsigned int order, unsigned long *pfnp,
-	       struct pcp_counters *st)
-{
-	unsigned long avail = zone->free_mask >> order, pfn;
-	unsigned int o;
-	struct page *page;
-
-	if (!avail)
-		return false;
-	o = order + __builtin_ctzl(avail);
-	page = list_first_entry(&zone->free_area[o].free_list, struct page, lru);
-	pfn = page_to_pfn(page);
-	free_list_del(zone, pfn, o);
-	/* Keep the low half, give back the high halves. */
-	while (o > order) {
-		o--;
-		free_list_add(zone, pfn + (1UL << o), o);
-		st->splits++;
-	}
-	zone->nr_free -= 1UL << order;
-	*pfnp = pfn;
-	return true;
 }
 
 /* ---------------------------------------------------------------------
