@@ -122,6 +122,14 @@ static inline int run_thread_on(unsigned int cpu, void (*fn)(void *), void *arg)
 }
 #endif
 
+/* mm/slab_misuse_test.c */
+void test_foreign_pointers(struct ktest *t);
+void test_debug_double_free(struct ktest *t);
+void test_debug_double_free_race(struct ktest *t);
+void test_large_double_free_race(struct ktest *t);
+void test_debug_use_after_free(struct ktest *t);
+void test_debug_redzone(struct ktest *t);
+
 /* mm/slab_xfer_test.c */
 void test_xfer_limit_and_drain(struct ktest *t);
 void test_xfer_smp_stress(struct ktest *t);
