@@ -61,6 +61,9 @@ along the walked path:
          owns (the object it frees, its out-parameter);
   stack  %rsp/%rbp;
   other  anything else (a global, a pointer read from shared memory).
+After a call the caller-saved registers are `other`, and the callee-saved
+ones (%rbx, %rbp, %r12-%r15) have their tags of before the call again,
+as the ABI has the callee restore them.
 A store through %gs:, `cpu`, `owned`, `arg` or `stack` is local; a store
 through a %rip-relative address (a global) or an `other` register is
 counted as a store to a shared line.  The heuristic errs towards shared:
@@ -217,6 +220,10 @@ LOCAL_PERCPU = ("this_cpu_off", "slab_cur_cache")
 
 ARG_REGS = ("%rdi", "%rsi", "%rdx", "%rcx", "%r8", "%r9")
 CALLER_SAVED = ("%rax", "%rcx", "%rdx", "%rsi", "%rdi", "%r8", "%r9", "%r10", "%r11")
+# What a callee gives back as it found it (the SysV ABI): at a call the
+# walk keeps their tags and constants and puts them back at the `ret`,
+# whatever the callee did with them in between.
+CALLEE_SAVED = ("%rbx", "%rbp", "%r12", "%r13", "%r14", "%r15")
 REG64 = {}
 for r in "abcd":
     for n in (f"%r{r}x", f"%e{r}x", f"%{r}x", f"%{r}l"):
@@ -547,10 +554,17 @@ class Walk:
             if plain.startswith("ret"):
                 if not stack:
                     return self.via_kept(entered)
-                addr = stack.pop()
+                addr, saved = stack.pop()
                 for r in CALLER_SAVED:
                     tags[r] = "other"
                     consts.pop(r, None)
+                for r, (tag, const) in saved.items():
+                    tags.pop(r, None)
+                    consts.pop(r, None)
+                    if tag is not None:
+                        tags[r] = tag
+                    if const is not None:
+                        consts[r] = const
                 continue
             if plain.startswith("j") and not plain.startswith("jmp"):
                 m = TARGET.match(ops)
@@ -594,7 +608,8 @@ class Walk:
                     if len(stack) > 8:
                         self.notes.append("call depth cut")
                         return False
-                    stack.append(nxt)
+                    stack.append((nxt, {r: (tags.get(r), consts.get(r))
+                                        for r in CALLEE_SAVED}))
                 addr = tgt
                 continue
             if nxt is None:
@@ -845,6 +860,14 @@ SELFTEST_FUNCS = {
         ("slow", "call   @slowfn"), ("next", "sub    $0x1,%esi"),
         (None, "jne    @head"), (None, "ret")],
     "fastfn": [(None, "mov    %rdi,%gs:0x18"), (None, "ret")],
+    # A per-CPU pointer kept in %rbx across a call whose callee uses
+    # %rbx for a global and restores it: the store after the call is local.
+    "keeps_rbx": [
+        (None, "push   %rbx"), (None, "mov    %gs:0x10,%rbx"), (None, "call   @clobbers_rbx"),
+        (None, "mov    %rax,(%rbx)"), (None, "pop    %rbx"), (None, "ret")],
+    "clobbers_rbx": [
+        (None, "push   %rbx"), (None, "lea    0x100(%rip),%rbx"), (None, "mov    (%rbx),%rax"),
+        (None, "pop    %rbx"), (None, "ret")],
     # Its loop is in its callee: not a benchmark run function.
     "outer": [(None, "call   @inner"), (None, "ret")],
     "inner": [("l", "sub    $0x1,%edi"), (None, "jne    @l"), (None, "ret")],
@@ -913,6 +936,9 @@ def selftest():
            not r.failed() and len(r.atomics) == 1, (r.atomics, r.bad))
     r = row(funcs=["run_calls"], loop=True, avoid=["fastfn", "slowfn"])
     expect("no path that keeps the conditions: incomplete", r.incomplete and r.failed(), r.bad)
+    r = row(funcs=["keeps_rbx"])
+    expect("a callee-saved register keeps its tag across a call: the store is local",
+           not r.failed() and not r.shared and r.local == 1, (r.shared, r.local, r.bad))
     r = row(funcs=["outer"], loop=True)
     expect("loop head in a callee: not the run function's loop",
            any("not in outer's own loop" in b for b in r.bad), r.bad)
