@@ -199,9 +199,27 @@ PATHS = [
     dict(row="free_frame flush (4096 burst, per batch)", funcs=["free_frame"],
          via={"free_frame": ["free_frame_slow", "frame_ring_full", "pcp_push_slow"]},
          avoid=["free_finish", "free_block_numa", "free_range", "printk"], bench=None),
+    # The refill the 4096 burst takes once a list's worth of allocations:
+    # both lists empty, so __kmalloc_slow() finds left[i] back at 0 (T)
+    # and no freed list (T) and goes to kmalloc_refill(), whose cache is
+    # live (F, T); tcache_refill() finds a clean head (F), this CPU's
+    # array empty (t2_take(): F, F, F, then no object, T) and takes the
+    # whole list the burst's frees put in the transfer cache (T; in
+    # slab_xfer_get(): a list there, T; memmove() of the lists above the
+    # one taken, none: the list put last, T).  Only named, a walk may
+    # enter slab_xfer_get() and take its empty return, then go on to
+    # slab_new(): the directions and the slow paths avoided hold it to
+    # the list taken.  __stack_chk_fail() (its panic() and printing) is
+    # avoided as in the frame refill: no walk returns from it.
     dict(row="kmalloc(64) refill (4096 burst, per batch)", funcs=["kmalloc_kernel"],
-         consts={"%rdi": 64}, via={"kmalloc_kernel": ["__kmalloc_slow", "kmalloc_refill"]},
-         avoid=["printk"] + TRAPS, bench=None),
+         consts={"%rdi": 64},
+         via={"kmalloc_kernel": ["__kmalloc_slow", "kmalloc_refill", "tcache_refill", "t2_take",
+                                 "slab_xfer_get"]},
+         dirs={"kmalloc_kernel": "T", "__kmalloc_slow": "FTT", "kmalloc_refill": "FT",
+               "tcache_refill": "FTT", "t2_take": "FFFT", "slab_xfer_get": "T", "memmove": "T"},
+         avoid=["kmalloc_slow", "tcache_head_bad", "tcache_splice", "slab_new",
+                "slab_get_bulk_from", "preempt_schedule", "__stack_chk_fail", "printk"] + TRAPS,
+         bench=None),
     # The flush of a full list to the transfer cache (whole, in O(1),
     # under the class's lock), as the 4096 burst takes it: named, or the
     # walk takes tcache_push()'s fall-through, where the list has room.
