@@ -257,12 +257,21 @@ static void pciehp_power_off_slot(struct controller *ctrl)
 /*
  * The link coming up and the card settling set Presence Detect Changed
  * and Data Link Layer State Changed during bring-up: they are this
- * card's, not a new one's.  A hot-add that lands while the thread still
- * handles the previous removal's presence change is enabled here, and
- * QEMU signals it as Presence Detect Changed together with Attention
- * Button Pressed: a press pending with the presence change is the
- * hot-add's own, and left set it would read as an operator's press on a
- * slot that is on, which powers the new card off.
+ * card's, not a new one's (Linux drops the same two from its pending
+ * events in pciehp_check_link_status()).  A hot-add that lands while the
+ * thread still handles the previous removal's presence change is enabled
+ * here, and QEMU 7.2 signals it as Presence Detect Changed together with
+ * Attention Button Pressed (pcie_cap_slot_plug_cb()): a press pending
+ * with the presence change is the hot-add's own, and left set it would
+ * read as an operator's press on a slot that is on, which powers the new
+ * card off.  Linux keeps that bit and would do the same in this race;
+ * outside it, it reads the pair in one pass and its presence change
+ * cancels the press's blink (pciehp_ist()), as acking it here does.  No
+ * real press is lost under QEMU, which refuses device_del while the
+ * power indicator blinks (pcie_cap_slot_unplug_request_cb()), as it does
+ * from before the link wait to past this point; on hardware, a press in
+ * that window together with a second presence change is dropped, where
+ * on a slot about to be on it could only mean powering the new card off.
  */
 static void pciehp_ack_bringup_events(struct controller *ctrl)
 {
@@ -427,7 +436,7 @@ static void pciehp_button_work(struct work_struct *work)
 	else if (ctrl->state == BLINKINGON_STATE && pciehp_card_or_link(ctrl))
 		pciehp_enable_slot(ctrl);
 	else if (ctrl->state == BLINKINGON_STATE) {
-		/* No card after all: QEMU refuses device_add while it blinks. */
+		/* No card after all (not under QEMU: it refuses device_del while it blinks). */
 		ctrl->state = OFF_STATE;
 		pciehp_set_indicators(ctrl, PCI_EXP_SLTCTL_PWR_IND_OFF, PCI_EXP_SLTCTL_ATTN_IND_OFF);
 	}
