@@ -515,10 +515,12 @@ _uefi_qemu() {
 # Its waits are QMP events and serial replies with 30-60 s timeouts, fifty
 # times what a cycle takes, and pciehp's delays are guest time: it does not
 # need the host to itself, costs one slot and comes early, beside a build.
-# QEMU 7.2 itself crashes now and then in a vCPU thread during an unplug
-# (SIGSEGV in memory_region_dispatch_read() with no MemoryRegion: a stale
-# TLB entry for the BAR being removed, 2 in 175 runs here): the
-# session then runs again, once, and says so.  Any other failure counts.
+# QEMU 7.2 itself crashes now and then in a vCPU thread during the cycles
+# (SIGSEGV in memory_region_dispatch_read() with no MemoryRegion, 2 in 175
+# runs here): its tcg_commit() switches the vCPUs' dispatch tables before
+# their TLB flushes, so an MMIO access through an older entry (the APIC's
+# ICR in the one core looked at) finds no section (Documentation/hotplug.rst).
+# The session then runs again, once, and says so.  Any other failure counts.
 hotplug_qmp() { run_step --cost 1 _hotplug_qmp "$@"; }
 _hotplug_qmp() {
 	local try rc
