@@ -21,7 +21,8 @@
  * means true), charp (a copy of the string that the kernel owns and frees
  * when the value is replaced or the module unloaded).  An array takes
  * comma-separated values and stores their count in *nump.
- * The perm argument is kept for Linux compatibility (there is no sysfs).
+ * The perm argument is the mode of /sys/module/<mod>/parameters/<name>
+ * (0: no file), as in Linux.
  * See Documentation/modules.rst.
  */
 #ifndef _EXO_MODULEPARAM_H
@@ -67,7 +68,7 @@ struct kparam_array {
  * @name: "key" in a module, "modname.key" built in
  * @mod: the owning module (THIS_MODULE)
  * @ops: its type
- * @perm: sysfs permissions in Linux; kept, unused
+ * @perm: mode of the parameter's file in /sys/module (0: none)
  * @level: unused (Linux: the initcall level of built-in parameters)
  * @flags: unused
  * @arg: the variable (scalars)
