@@ -153,19 +153,24 @@
  *       kmalloc/kfree (or another thread's, after a preemption there)
  *       comes wholly before or after it.  Exceptions and NMIs are not
  *       rewound: I8 keeps them off the arrays.
- *   I12 each tier-1 class has a transfer cache (slab_xfer.c): at most
- *       XFER_SLOTS whole thread lists, each with its exact length and the
- *       node of the CPU that put it, changed only under the class's lock.
- *       A full freed list goes there in O(1) (tcache_push()) before it is
- *       walked back to the slabs, a refill takes a list of its node from
- *       there in O(1) (tcache_refill()), kmem_drain_all() gives them all
+ *   I12 each tier-1 class has a transfer cache (slab_xfer.c): per memory
+ *       node a stack of at most XFER_SLOTS whole thread lists put by
+ *       its CPUs, each with its exact length, changed only under
+ *       the class's lock; so at most XFER_SLOTS * T1_LIMIT_OF(i) objects
+ *       of class i per memory node.  A full freed list goes on the stack
+ *       of its CPU's numa_mem_id() in O(1) (tcache_push()) before it is
+ *       walked back to the slabs, a refill takes the top list of its
+ *       CPU's numa_mem_id() in O(1) (tcache_refill()), neither looks at
+ *       another node's stack; kmem_drain_all() gives them all
  *       back (slab_xfer_drain(), before slab_caches_lock, one list per
  *       lock hold); their objects count as cached (I2, objs_cached).
- *       A list there is walked only by kmem_drain_all(): a loop a double
- *       free made in it is reported when the refill that took it has popped its count and
- *       a head is left (tcache_take() returns NULL over a head with a
- *       count of 0, tcache_refill() reports it), or by slab_put_chain()
- *       when kmem_drain_all() gives it back.
+ *       A list there is walked only by kmem_drain_all() and, when node 0
+ *       has no memory, by slab_xfer_nodes_init() for node 0's stacks
+ *       alone (xfer_drain_node(), at boot, outside slab_caches_lock): a
+ *       loop a double free made in it is reported when the refill that
+ *       took it has popped its count and a head is left (tcache_take()
+ *       returns NULL over a head with a count of 0, tcache_refill()
+ *       reports it), or by slab_put_chain() when either gives it back.
  */
 #ifndef _MM_SLAB_H
 #define _MM_SLAB_H
@@ -230,7 +235,7 @@ void hosted_glue_thread_init(void);
 /* Length bound of thread list @i (objects of 16 << @i bytes). */
 #define T1_FIT(i)	((unsigned int)(T1_BYTES >> (4 + (i))))
 #define T1_LIMIT_OF(i)	(T1_FIT(i) > T1_LIMIT ? T1_LIMIT : T1_FIT(i) < T1_BATCH ? T1_BATCH : T1_FIT(i))
-/* Thread lists each tier-1 class's transfer cache holds (slab_xfer.c). */
+/* Thread lists each tier-1 class's transfer cache holds per memory node (slab_xfer.c). */
 #define XFER_SLOTS	CONFIG_SLAB_TIER_THREAD_XFER
 #define T2_BATCH	CONFIG_SLAB_TIER_PERCPU_BATCH
 #define T2_LIMIT	CONFIG_SLAB_TIER_PERCPU_LIMIT

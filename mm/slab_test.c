@@ -699,6 +699,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_xfer_smp_stress),
 	KTEST_CASE(test_xfer_double_free_loop),
 	KTEST_CASE(test_xfer_node_homing),
+	KTEST_CASE(test_xfer_node_slots),
 #ifndef __HOSTED__
 	KTEST_CASE(test_cur_cache_switch),
 #endif

@@ -135,6 +135,7 @@ void test_xfer_limit_and_drain(struct ktest *t);
 void test_xfer_smp_stress(struct ktest *t);
 void test_xfer_double_free_loop(struct ktest *t);
 void test_xfer_node_homing(struct ktest *t);
+void test_xfer_node_slots(struct ktest *t);
 
 /* mm/slab_tier_test.c */
 void test_thread_exit_flush(struct ktest *t);

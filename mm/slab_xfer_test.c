@@ -4,9 +4,10 @@
  * full thread lists go there whole and come back whole, never more than
  * CONFIG_SLAB_TIER_THREAD_XFER of them per class, kmem_drain_all() gives
  * every object back, and lists moving between CPUs keep their objects
- * intact and unshared.
+ * intact and unshared, and each memory node has its lists of its own.
  */
 #include <exo/numa.h>
+#include <exo/page_alloc.h>
 
 #include "slab_test.h"
 
@@ -218,6 +219,7 @@ void test_xfer_node_homing(struct ktest *t)
 	struct xnode_ctx put = {}, far = {}, home = {};
 	struct kmem_cache_stats a, b, c;
 	unsigned int other = NR_CPUS;
+	int rc;
 
 	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
 		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
@@ -230,24 +232,139 @@ void test_xfer_node_homing(struct ktest *t)
 		KTEST_SKIP(t, "needs online CPUs on two nodes (hosted: one)");
 	kmem_drain_all();
 	a = stats_of(XSIZE, -1);
-	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &put), 0);
-	KTEST_ASSERT_EQ(t, put.ok, 1);
+	/*
+	 * From the first put on, a failure ends the test at out: (no
+	 * ASSERT), which gives back the lists left in the transfer cache.
+	 */
+	rc = run_thread_on(0, xnode_worker, &put);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, put.ok, 1);
+	if (rc || !put.ok)
+		goto out;
 	b = stats_of(XSIZE, -1);
 	KTEST_EXPECT_EQ(t, b.xfer_puts - a.xfer_puts, 1UL);
 	KTEST_EXPECT_EQ(t, b.objs_xfer, XLIM);
-	KTEST_ASSERT_EQ(t, run_thread_on(other, xnode_worker, &far), 0);
-	KTEST_ASSERT_EQ(t, far.ok, 1);
+	rc = run_thread_on(other, xnode_worker, &far);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, far.ok, 1);
+	if (rc || !far.ok)
+		goto out;
 	KTEST_EXPECT_EQ(t, far.got.xfer_gets, b.xfer_gets);
 	KTEST_EXPECT_EQ(t, far.got.objs_xfer, XLIM);
 	c = stats_of(XSIZE, -1);	/* far's frees put a list of its node */
-	KTEST_ASSERT_EQ(t, run_thread_on(0, xnode_worker, &home), 0);
-	KTEST_ASSERT_EQ(t, home.ok, 1);
+	rc = run_thread_on(0, xnode_worker, &home);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, home.ok, 1);
+	if (rc || !home.ok)
+		goto out;
 	KTEST_EXPECT_EQ(t, home.got.xfer_gets - c.xfer_gets, 1UL);
 #ifndef __HOSTED__
 	ktest_log(t, "lists taken: %lu by CPU %u (node %d), then %lu by CPU 0 (node %d)",
 		  far.got.xfer_gets - b.xfer_gets, other, cpu_to_node(other),
 		  home.got.xfer_gets - c.xfer_gets, cpu_to_node(0));
 #endif
+out:
+	kmem_drain_all();
+	KTEST_EXPECT_EQ(t, stats_of(XSIZE, -1).objs_xfer, 0UL);
+	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
+	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
+}
+
+struct xslots_ctx {
+	struct kmem_cache_stats full;	/* after the frees */
+	unsigned long got;
+	int ok;
+};
+
+/*
+ * In a fresh thread: XFER lists and one object of 64-byte objects
+ * allocated, the transfer cache and the thread lists emptied, then all
+ * freed: the frees past each full list put it, XFER lists in all, on this
+ * CPU's node; the last object stays on the thread's list.
+ */
+static void xslots_fill_worker(void *arg)
+{
+	struct xslots_ctx *ctx = arg;
+	unsigned long n = XFER * XLIM + 1;
+	void **objs = kcalloc(n, sizeof(*objs), GFP_KERNEL);
+
+	if (!objs)
+		return;
+	while (ctx->got < n && (objs[ctx->got] = kmalloc(XSIZE, GFP_KERNEL)))
+		ctx->got++;
+	kmem_drain_all();
+	for (unsigned long i = 0; i < ctx->got; i++)
+		kfree(objs[i]);
+	ctx->full = stats_of(XSIZE, -1);
+	kfree(objs);
+	ctx->ok = ctx->got == n;
+}
+
+/*
+ * Each memory node has XFER lists per class of its own (I12): with CPU
+ * 0's node's lists all in use, a full list freed on a CPU of another
+ * memory node still goes there (one more xfer_puts) and a refill on that
+ * node takes it back (one more xfer_gets), leaving CPU 0's node's lists
+ * alone.  Booted in make check's 2-node configuration; skipped with one
+ * memory node (or no CPU on a second one).  With one set of slots for
+ * every node the list went back to the slabs and the refill found none.
+ */
+void test_xfer_node_slots(struct ktest *t)
+{
+	unsigned long err0 = kmem_error_count();
+	struct xnode_ctx far = {}, back = {};
+	struct xslots_ctx fill = {};
+	struct kmem_cache_stats a, b;
+	unsigned int other = NR_CPUS;
+	int rc;
+
+	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
+		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
+#ifndef __HOSTED__
+	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
+		if (cpu_online(cpu) && cpu_to_mem(cpu) != cpu_to_mem(0))
+			other = cpu;
+#endif
+	if (other == NR_CPUS)
+		KTEST_SKIP(t, "needs online CPUs of two memory nodes (hosted: one)");
+	kmem_drain_all();
+	a = stats_of(XSIZE, -1);
+	/*
+	 * From the fill on, a failure ends the test at out: (no ASSERT),
+	 * which gives back the lists left in the transfer cache.
+	 */
+	rc = run_thread_on(0, xslots_fill_worker, &fill);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, fill.ok, 1);
+	if (rc || !fill.ok)
+		goto out;
+	/* CPU 0's node: every slot in use. */
+	KTEST_EXPECT_EQ(t, fill.full.objs_xfer, XFER * XLIM);
+	KTEST_EXPECT_EQ(t, fill.full.xfer_puts - a.xfer_puts, (unsigned long)XFER);
+	/* Another node's CPU: its refills find none of its node, its full list is kept. */
+	rc = run_thread_on(other, xnode_worker, &far);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, far.ok, 1);
+	if (rc || !far.ok)
+		goto out;
+	KTEST_EXPECT_EQ(t, far.got.xfer_gets, fill.full.xfer_gets);
+	b = stats_of(XSIZE, -1);
+	KTEST_EXPECT_EQ(t, b.xfer_puts - fill.full.xfer_puts, 1UL);
+	KTEST_EXPECT_EQ(t, b.objs_xfer, (XFER + 1) * XLIM);
+	/* A refill there takes it back; CPU 0's node's lists stay. */
+	rc = run_thread_on(other, xnode_worker, &back);
+	KTEST_EXPECT_EQ(t, rc, 0);
+	KTEST_EXPECT_EQ(t, back.ok, 1);
+	if (rc || !back.ok)
+		goto out;
+	KTEST_EXPECT_EQ(t, back.got.xfer_gets - b.xfer_gets, 1UL);
+	KTEST_EXPECT_EQ(t, back.got.objs_xfer, XFER * XLIM);
+#ifndef __HOSTED__
+	ktest_log(t, "node %d: %lu lists kept; CPU %u (node %d): %lu put, %lu taken back",
+		  cpu_to_mem(0), fill.full.xfer_puts - a.xfer_puts, other, cpu_to_mem(other),
+		  b.xfer_puts - fill.full.xfer_puts, back.got.xfer_gets - b.xfer_gets);
+#endif
+out:
 	kmem_drain_all();
 	KTEST_EXPECT_EQ(t, stats_of(XSIZE, -1).objs_xfer, 0UL);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
@@ -372,7 +489,8 @@ void test_xfer_smp_stress(struct ktest *t)
 	KTEST_EXPECT_EQ(t, xs.bad, 0UL);
 	KTEST_EXPECT_EQ(t, xs.nomem, 0UL);
 	KTEST_EXPECT_GT(t, b.xfer_gets - a.xfer_gets, 0UL);
-	KTEST_EXPECT_LE(t, b.objs_xfer, XFER * XLIM);
+	/* XFER lists per memory node (hosted: one node). */
+	KTEST_EXPECT_LE(t, b.objs_xfer, XFER * XLIM * pa_nr_nodes);
 	KTEST_EXPECT_EQ(t, kmem_error_count(), err0);
 	KTEST_EXPECT_EQ(t, kmem_check(), 0UL);
 	KTEST_EXPECT_EQ(t, ktest_settled_free_pages(), base);
