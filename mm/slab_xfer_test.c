@@ -207,11 +207,13 @@ static void xnode_worker(void *arg)
 }
 
 /*
- * A list put by a CPU of one node is taken by refills on that node only
- * (I12, I9): a thread on CPU 0 puts one; a thread on a CPU of another
- * node refills past its array and does not take it (xfer_gets unchanged,
- * the list still there); a thread on CPU 0 then does.  Booted in make
- * check's 2-node configuration; skipped on one node.
+ * A list put by a CPU of one memory node is taken by refills on that
+ * memory node only (I12, I9): a thread on CPU 0 puts one; a thread on a
+ * CPU of another memory node (cpu_to_mem(): a CPU of a memoryless node
+ * whose nearest memory node is CPU 0's shares CPU 0's lists) refills
+ * past its array and does not take it (xfer_gets unchanged, the list
+ * still there); a thread on CPU 0 then does.  Booted in make check's
+ * 2-node configuration; skipped with one memory node.
  */
 void test_xfer_node_homing(struct ktest *t)
 {
@@ -225,11 +227,11 @@ void test_xfer_node_homing(struct ktest *t)
 		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
 #ifndef __HOSTED__
 	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
-		if (cpu_online(cpu) && cpu_to_node(cpu) != cpu_to_node(0))
+		if (cpu_online(cpu) && cpu_to_mem(cpu) != cpu_to_mem(0))
 			other = cpu;
 #endif
 	if (other == NR_CPUS)
-		KTEST_SKIP(t, "needs online CPUs on two nodes (hosted: one)");
+		KTEST_SKIP(t, "needs online CPUs of two memory nodes (hosted: one)");
 	kmem_drain_all();
 	a = stats_of(XSIZE, -1);
 	/*
@@ -259,9 +261,9 @@ void test_xfer_node_homing(struct ktest *t)
 		goto out;
 	KTEST_EXPECT_EQ(t, home.got.xfer_gets - c.xfer_gets, 1UL);
 #ifndef __HOSTED__
-	ktest_log(t, "lists taken: %lu by CPU %u (node %d), then %lu by CPU 0 (node %d)",
-		  far.got.xfer_gets - b.xfer_gets, other, cpu_to_node(other),
-		  home.got.xfer_gets - c.xfer_gets, cpu_to_node(0));
+	ktest_log(t, "lists taken: %lu by CPU %u (memory node %d), then %lu by CPU 0 (memory node %d)",
+		  far.got.xfer_gets - b.xfer_gets, other, cpu_to_mem(other),
+		  home.got.xfer_gets - c.xfer_gets, cpu_to_mem(0));
 #endif
 out:
 	kmem_drain_all();
