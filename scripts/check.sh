@@ -441,7 +441,8 @@ stress_step stress-qemu-allyes-smp4-faults qemu "$out/allyes/vmlinux" \
 # stress worker for NUMA_STRESS_SECONDS (6) s: the frames and slab
 # workers hand one free in 8 (16) to the next CPU, across the node
 # boundaries 2|3, 5|6 and 7|0, and memoryless node 2 allocates from
-# node 1.  Any KASAN report fails it (no kasan suite here to
+# node 3 (its nearest memory node in the SLIT: 2-3 15, 2-0 20, 2-1 25).
+# Any KASAN report fails it (no kasan suite here to
 # provoke one), as do lockdep reports outside the ktests' lock classes.
 numa_kasan_soak stress-numa4-kasan-smp8 "$out/allyes/vmlinux"
 
