@@ -2,9 +2,13 @@
 /*
  * Device classes and class devices with a dev_t (device_create()), as
  * Linux's drivers/base/class.c and core.c's device_create().  A class
- * device is a bus-less struct device, child of @parent, whose /dev node
- * is made here; struct device has no dev_t field yet, so the number lives
- * in the wrapper below.
+ * device is a bus-less struct device, child of @parent, with its class
+ * and number in dev->class and dev->devt; its /dev node is made here, and
+ * its "add" uevent is sent once the node exists (Linux makes the node in
+ * device_add(), before the event; here device_add() makes none).
+ * device_destroy() deletes the node before device_del() sends "remove",
+ * in Linux's order.  The wrapper below keeps what Linux keeps in the
+ * device's private part: the class's list and the node's name.
  */
 #define pr_fmt(fmt) "class: " fmt
 
@@ -13,6 +17,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/kobject.h>
 #include <exo/lockdep.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
@@ -23,8 +28,6 @@
 
 struct class_dev {
 	struct device dev;
-	dev_t devt;
-	struct class *cls;
 	struct list_head node;		/* on cls->devices */
 	char nodename[NAME_MAX + 1];	/* "" if no node was made */
 };
@@ -105,17 +108,14 @@ static void class_dev_release(struct device *dev)
 	kfree(to_class_dev(dev));
 }
 
-/* The node's name and mode for @cd: the class's devnode() or its name. */
-static const char *class_dev_nodename(struct class_dev *cd, umode_t *mode)
+const char *device_get_devnode(const struct device *dev, umode_t *mode)
 {
 	const char *name = NULL;
 
 	*mode = 0;
-	if (cd->cls->devnode)
-		name = cd->cls->devnode(&cd->dev, mode);
-	if (!*mode)
-		*mode = 0600;
-	return name ?: dev_name(&cd->dev);
+	if (dev->class && dev->class->devnode)
+		name = dev->class->devnode(dev, mode);
+	return name ?: dev_name(dev);
 }
 
 struct device *device_create(struct class *cls, struct device *parent, dev_t devt,
@@ -144,8 +144,8 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	cd->dev.parent = parent;
 	cd->dev.release = class_dev_release;
 	dev_set_drvdata(&cd->dev, drvdata);
-	cd->devt = devt;
-	cd->cls = cls;
+	cd->dev.devt = devt;
+	cd->dev.class = cls;
 	INIT_LIST_HEAD(&cd->node);
 	/*
 	 * The device refers to @cls (its lock key and name too) until its
@@ -154,16 +154,31 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	 * release(), which is ours.
 	 */
 	cd->dev.mem_owner = module_memory_get((unsigned long)cls);
+	/*
+	 * "add" once the node exists, as Linux's device_add() sends it:
+	 * held back until then, and a failure on the way sends no "remove"
+	 * either.  If the parent went meanwhile (its device_del() deleted
+	 * ours), no node is left and no "add" is sent.
+	 */
+	dev_set_uevent_suppress(&cd->dev, true);
 	ret = device_add(&cd->dev);
 	if (ret)
 		goto put;
 	if (devt) {
-		const char *nodename = class_dev_nodename(cd, &mode);
+		const char *nodename = device_get_devnode(&cd->dev, &mode);
 
-		ret = devtmpfs_create_node(nodename, S_IFCHR | (mode & 07777), devt, &cd->dev);
+		ret = devtmpfs_create_node(nodename, S_IFCHR | (mode ? mode & 07777 : 0600),
+					   devt, &cd->dev);
 		if (ret)
 			goto del;
 		strlcpy(cd->nodename, nodename, sizeof(cd->nodename));
+	}
+	ret = device_uevent_add_deferred(&cd->dev);
+	if (ret) {
+		/* Deleted by its parent's device_del(): no device_del() here. */
+		if (devt)
+			devtmpfs_delete_node(cd->nodename, S_IFCHR, devt);
+		goto put;
 	}
 	mutex_lock(&class_mutex);
 	list_add_tail(&cd->node, &cls->devices);
@@ -183,7 +198,7 @@ void device_destroy(struct class *cls, dev_t devt)
 
 	mutex_lock(&class_mutex);
 	list_for_each_entry(cd, &cls->devices, node) {
-		if (cd->devt == devt) {
+		if (cd->dev.devt == devt) {
 			found = cd;
 			list_del_init(&cd->node);
 			break;
@@ -195,15 +210,16 @@ void device_destroy(struct class *cls, dev_t devt)
 		       MINOR(devt));
 		return;
 	}
+	/* The node goes first; device_del() then sends "remove", as Linux's. */
 	if (found->nodename[0])
-		devtmpfs_delete_node(found->nodename, S_IFCHR, found->devt);
+		devtmpfs_delete_node(found->nodename, S_IFCHR, devt);
 	device_unregister(&found->dev);
 }
 EXPORT_SYMBOL_GPL(device_destroy);
 
 dev_t device_devt(const struct device *dev)
 {
-	return dev->release == class_dev_release ? to_class_dev(dev)->devt : 0;
+	return dev->devt;
 }
 EXPORT_SYMBOL_GPL(device_devt);
 

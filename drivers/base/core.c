@@ -693,6 +693,28 @@ int device_add(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(device_add);
 
+int device_uevent_add_deferred(struct device *dev)
+{
+	int ret = -ENODEV;
+
+	/*
+	 * Under dm_mutex, as device_add() sends its "add" (dm_mutex ->
+	 * uevent_mutex): device_del() marks @dev dead under it, so either
+	 * it has not started and will send "remove" after this "add", or
+	 * it has and, the hold still set, sends nothing.
+	 */
+	mutex_lock(&dm_mutex);
+	if (dev->registered && !dev->dead) {
+		dev_set_uevent_suppress(dev, false);
+		device_uevent(dev, KOBJ_ADD);
+		ret = 0;
+	}
+	mutex_unlock(&dm_mutex);
+	if (ret)
+		pr_err("%s: deleted before its held \"add\"\n", dev_name(dev));
+	return ret;
+}
+
 int device_register(struct device *dev)
 {
 	device_initialize(dev);

@@ -5,6 +5,9 @@
  * remove, bind and unbind; the environment is built here and handed to
  * every registered kernel listener.  The module autoloader is one
  * (drivers/base/modalias.c): it loads the module for MODALIAS on "add".
+ * As Linux's dev_uevent_filter(), a device sends events if it has a bus
+ * or a class (the class devices of device_create(), whose "add" comes
+ * once their /dev node exists: fs/class.c).
  *
  * Delivery is synchronous and serialised by uevent_mutex, which also
  * assigns SEQNUM: every listener sees every event once, in SEQNUM order,
@@ -16,8 +19,10 @@
 #define pr_fmt(fmt) "uevent: " fmt
 
 #include <exo/device.h>
+#include <exo/device/class.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/fs.h>
 #include <exo/kobject.h>
 #include <exo/module.h>
 #include <exo/moduleparam.h>
@@ -150,6 +155,28 @@ static int add_devpath(struct kobj_uevent_env *env, const struct device *dev)
 	return add_uevent_var(env, "DEVPATH=%s", path);
 }
 
+/*
+ * A device with a number: MAJOR, MINOR and DEVNAME (the node's name under
+ * /dev), and DEVMODE if its class chose the node's mode, as Linux's
+ * dev_uevent().
+ */
+static int add_devnode(struct kobj_uevent_env *env, const struct device *dev)
+{
+	umode_t mode = 0;
+	const char *name;
+	int ret;
+
+	ret = add_uevent_var(env, "MAJOR=%u", MAJOR(dev->devt));
+	if (!ret)
+		ret = add_uevent_var(env, "MINOR=%u", MINOR(dev->devt));
+	name = device_get_devnode(dev, &mode);
+	if (!ret)
+		ret = add_uevent_var(env, "DEVNAME=%s", name);
+	if (!ret && mode)
+		ret = add_uevent_var(env, "DEVMODE=%#o", mode & 0777);
+	return ret;
+}
+
 /* The core's variables, then the bus's, then @envp_ext. */
 static int fill_env(struct kobj_uevent_env *env, struct device *dev,
 		    enum kobject_action action, char *envp_ext[])
@@ -159,8 +186,12 @@ static int fill_env(struct kobj_uevent_env *env, struct device *dev,
 	ret = add_uevent_var(env, "ACTION=%s", kobject_action_name(action));
 	if (!ret)
 		ret = add_devpath(env, dev);
+	/* As Linux's dev_uevent_name(): the bus, else the class. */
 	if (!ret)
-		ret = add_uevent_var(env, "SUBSYSTEM=%s", dev->bus->name);
+		ret = add_uevent_var(env, "SUBSYSTEM=%s",
+				     dev->bus ? dev->bus->name : dev->class->name);
+	if (!ret && MAJOR(dev->devt))
+		ret = add_devnode(env, dev);
 	/*
 	 * dev->driver is stable: bind and unbind are sent under
 	 * device_lock(dev), add before any probe can start (under the
@@ -168,7 +199,7 @@ static int fill_env(struct kobj_uevent_env *env, struct device *dev,
 	 */
 	if (!ret && dev->driver)
 		ret = add_uevent_var(env, "DRIVER=%s", dev->driver->name);
-	if (!ret && dev->bus->uevent) {
+	if (!ret && dev->bus && dev->bus->uevent) {
 		ret = dev->bus->uevent(dev, env);
 		if (ret)
 			pr_err("%s: bus %s uevent() failed: %s\n", dev_name(dev), dev->bus->name,
@@ -202,8 +233,11 @@ int device_uevent_env(struct device *dev, enum kobject_action action, char *envp
 		pr_err("%s: unknown action %d\n", dev_name(dev), action);
 		return -EINVAL;
 	}
-	/* As Linux: no subsystem, no event. */
-	if (!dev->bus)
+	/*
+	 * As Linux: no subsystem (neither bus nor class), no event; none
+	 * while the device's owner holds them back.
+	 */
+	if ((!dev->bus && !dev->class) || READ_ONCE(dev->uevent_suppress))
 		return 0;
 	env = kzalloc(sizeof(*env), GFP_KERNEL);
 	if (!env) {

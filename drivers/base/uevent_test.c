@@ -4,12 +4,18 @@
  * and remove reach a listener in that order with ACTION, DEVPATH,
  * SUBSYSTEM, DRIVER, the bus's variables (MODALIAS) and increasing
  * SEQNUMs; the rejected calls; devices added from every CPU at once
- * arrive in SEQNUM order.  Loading a module by alias through the
- * autoload listener is kmod's test_hotplug (kernel/kmod_test.c).
+ * arrive in SEQNUM order; a class device (device_create()) announces
+ * its add and remove with the class as SUBSYSTEM and its node's MAJOR,
+ * MINOR, DEVNAME and DEVMODE, while a device with neither bus nor class
+ * sends nothing.  Loading a module by alias through the autoload
+ * listener is kmod's test_hotplug (kernel/kmod_test.c).
  */
 #include <exo/atomic.h>
 #include <exo/device.h>
+#include <exo/device/class.h>
+#include <exo/err.h>
 #include <exo/errno.h>
+#include <exo/fs.h>
 #include <exo/kobject.h>
 #include <exo/ktest.h>
 #include <exo/slab.h>
@@ -21,12 +27,16 @@
 struct kt_event {
 	enum kobject_action action;
 	char devpath[64], subsystem[16], modalias[32], driver[16], extra[16];
+	char major[8], minor[8], devname[32], devmode[8];
+	struct device *dev;
 	u64 seqnum;
 };
 
 static struct kt_event kt_events[KT_EVENTS];
 static unsigned int kt_nr_events, kt_dropped;
 static int kt_uevent_ret;
+/* A device whose events are recorded whatever their SUBSYSTEM (or none). */
+static struct device *kt_watch;
 static DEFINE_SPINLOCK(kt_events_lock);
 
 static void copy_var(char *dst, size_t size, const struct kobj_uevent_env *env, const char *key)
@@ -44,7 +54,7 @@ static void kt_listen(struct uevent_listener *l, struct device *dev,
 	const char *seq = uevent_get_var(env, "SEQNUM");
 	struct kt_event *e;
 
-	if (!sub || strcmp(sub, "ktuev"))
+	if (dev != READ_ONCE(kt_watch) && (!sub || (strcmp(sub, "ktuev") && strcmp(sub, "ktuevc"))))
 		return;
 	spin_lock(&kt_events_lock);
 	if (kt_nr_events == KT_EVENTS) {
@@ -60,6 +70,11 @@ static void kt_listen(struct uevent_listener *l, struct device *dev,
 	copy_var(e->modalias, sizeof(e->modalias), env, "MODALIAS");
 	copy_var(e->driver, sizeof(e->driver), env, "DRIVER");
 	copy_var(e->extra, sizeof(e->extra), env, "KTUEV_EXTRA");
+	copy_var(e->major, sizeof(e->major), env, "MAJOR");
+	copy_var(e->minor, sizeof(e->minor), env, "MINOR");
+	copy_var(e->devname, sizeof(e->devname), env, "DEVNAME");
+	copy_var(e->devmode, sizeof(e->devmode), env, "DEVMODE");
+	e->dev = dev;
 	e->seqnum = 0;
 	for (const char *p = seq; p && *p >= '0' && *p <= '9'; p++)
 		e->seqnum = e->seqnum * 10 + (*p - '0');
@@ -122,6 +137,7 @@ static int kt_init(struct ktest *t)
 {
 	kt_nr_events = kt_dropped = 0;
 	kt_uevent_ret = 0;
+	kt_watch = NULL;
 	memset(kt_events, 0, sizeof(kt_events));
 	if (bus_register(&kt_bus))
 		return -EBUSY;
@@ -268,9 +284,141 @@ static void test_uevent_smp(struct ktest *t)
 		KTEST_EXPECT_GT(t, kt_events[i].seqnum, kt_events[i - 1].seqnum);
 }
 
+/* Class devices: numbers in Linux's range for local use. */
+#define KT_MAJOR	240
+#define KT_SAME_NODE	((void *)1)	/* drvdata: devnode() names "ktuevc_same" */
+
+static const char *kt_devnode(const struct device *dev, umode_t *mode)
+{
+	if (MINOR(device_devt(dev)) == 1)
+		*mode = 0640;
+	return dev_get_drvdata(dev) == KT_SAME_NODE ? "ktuevc_same" : NULL;
+}
+
+static struct class kt_class = {
+	.name = "ktuevc",
+	.devnode = kt_devnode,
+};
+
+static void expect_class_event(struct ktest *t, unsigned int i, enum kobject_action action,
+			       const char *devpath, unsigned int minor, const char *devname,
+			       const char *devmode)
+{
+	struct kt_event *e = &kt_events[i];
+	char num[8];
+
+	KTEST_ASSERT_LT(t, i, kt_nr_events);
+	KTEST_EXPECT_EQ(t, e->action, action);
+	KTEST_EXPECT_EQ(t, strcmp(e->devpath, devpath), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->subsystem, "ktuevc"), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->driver, ""), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->modalias, ""), 0);
+	snprintf(num, sizeof(num), "%u", KT_MAJOR);
+	KTEST_EXPECT_EQ(t, strcmp(e->major, devname ? num : ""), 0);
+	snprintf(num, sizeof(num), "%u", minor);
+	KTEST_EXPECT_EQ(t, strcmp(e->minor, devname ? num : ""), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->devname, devname ? devname : ""), 0);
+	KTEST_EXPECT_EQ(t, strcmp(e->devmode, devmode), 0);
+	if (i)
+		KTEST_EXPECT_GT(t, e->seqnum, kt_events[i - 1].seqnum);
+	else
+		KTEST_EXPECT_GT(t, e->seqnum, 0);
+}
+
+static void kt_second_listen(struct uevent_listener *l, struct device *dev,
+			     enum kobject_action action, const struct kobj_uevent_env *env)
+{
+	const char *sub = uevent_get_var(env, "SUBSYSTEM");
+
+	if (sub && !strcmp(sub, "ktuevc") && action == KOBJ_ADD)
+		WRITE_ONCE(l->name, "ktest2 saw add");
+}
+
+/*
+ * device_create() sends "add" and device_destroy() "remove", with the
+ * class as SUBSYSTEM and the node's numbers and name (fails before class
+ * devices had events: none arrived).
+ */
+static void test_uevent_class_device(struct ktest *t)
+{
+	struct uevent_listener second = { .name = "ktest2", .event = kt_second_listen };
+	struct device *parent = kt_new("ktcp", NULL), *c1, *c2, *c3;
+	unsigned int n = 0;
+
+	KTEST_ASSERT_NOT_NULL(t, parent);
+	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
+	KTEST_ASSERT_EQ(t, device_add(parent), 0);
+	KTEST_ASSERT_EQ(t, uevent_listener_register(&second), 0);
+	c1 = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 1), NULL, "ktuevc%d", 1);
+	uevent_listener_unregister(&second);
+	KTEST_EXPECT_EQ(t, strcmp(second.name, "ktest2 saw add"), 0);
+	KTEST_ASSERT_FALSE(t, IS_ERR(c1));
+	KTEST_EXPECT_EQ(t, c1->devt, MKDEV(KT_MAJOR, 1));
+	KTEST_EXPECT_TRUE(t, c1->class == &kt_class);
+	c2 = device_create(&kt_class, parent, MKDEV(KT_MAJOR, 2), NULL, "ktuevc2");
+	KTEST_ASSERT_FALSE(t, IS_ERR(c2));
+	/* No number: no node, no MAJOR/MINOR/DEVNAME, still an event. */
+	c3 = device_create(&kt_class, NULL, 0, NULL, "ktuevc3");
+	KTEST_ASSERT_FALSE(t, IS_ERR(c3));
+	device_destroy(&kt_class, MKDEV(KT_MAJOR, 2));
+	device_destroy(&kt_class, MKDEV(KT_MAJOR, 1));
+	device_destroy(&kt_class, 0);
+	device_unregister(parent);
+	class_unregister(&kt_class);
+
+	expect_event(t, n++, KOBJ_ADD, "/devices/ktcp", "");
+	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktuevc1", 1, "ktuevc1", "0640");
+	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktcp/ktuevc2", 2, "ktuevc2", "");
+	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktuevc3", 0, NULL, "");
+	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktcp/ktuevc2", 2, "ktuevc2", "");
+	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktuevc1", 1, "ktuevc1", "0640");
+	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktuevc3", 0, NULL, "");
+	expect_event(t, n++, KOBJ_REMOVE, "/devices/ktcp", "");
+	KTEST_EXPECT_EQ(t, kt_nr_events, n);
+	KTEST_EXPECT_EQ(t, kt_dropped, 0);
+}
+
+/*
+ * A device_create() that fails sends neither "add" nor "remove"; a device
+ * with neither bus nor class sends nothing, added or removed.
+ */
+static void test_uevent_class_errors(struct ktest *t)
+{
+	struct device *c1, *bad, *plain = kt_new("ktuevplain", NULL);
+
+	KTEST_ASSERT_NOT_NULL(t, plain);
+	plain->bus = NULL;
+	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
+	c1 = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 4), KT_SAME_NODE, "ktuevc4");
+	KTEST_ASSERT_FALSE(t, IS_ERR(c1));
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	KTEST_EXPECT_EQ(t, strcmp(kt_events[0].devname, "ktuevc_same"), 0);
+	/* Its node's name is taken: fails after device_add(), silently. */
+	bad = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 5), KT_SAME_NODE, "ktuevc5");
+	KTEST_EXPECT_TRUE(t, bad == ERR_PTR(-EEXIST));
+	/* Its device name is taken: device_add() fails. */
+	bad = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 6), NULL, "ktuevc4");
+	KTEST_EXPECT_TRUE(t, bad == ERR_PTR(-EEXIST));
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	device_destroy(&kt_class, MKDEV(KT_MAJOR, 4));
+	KTEST_EXPECT_EQ(t, kt_nr_events, 2);
+	KTEST_EXPECT_EQ(t, kt_events[1].action, KOBJ_REMOVE);
+	KTEST_EXPECT_EQ(t, strcmp(kt_events[1].devname, "ktuevc_same"), 0);
+	class_unregister(&kt_class);
+
+	WRITE_ONCE(kt_watch, plain);
+	KTEST_ASSERT_EQ(t, device_add(plain), 0);
+	KTEST_EXPECT_EQ(t, device_uevent(plain, KOBJ_CHANGE), 0);
+	device_unregister(plain);
+	WRITE_ONCE(kt_watch, NULL);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 2);
+}
+
 static struct ktest_case uevent_cases[] = {
 	KTEST_CASE(test_uevent_lifecycle),
 	KTEST_CASE(test_uevent_errors),
+	KTEST_CASE(test_uevent_class_device),
+	KTEST_CASE(test_uevent_class_errors),
 	KTEST_CASE_FLAGS(test_uevent_smp, KTEST_F_SMP),
 	{}
 };

@@ -33,6 +33,7 @@
 #include <exo/printk.h>
 #include <exo/types.h>
 
+struct class;
 struct device;
 struct device_driver;
 struct dma_map_ops;
@@ -88,6 +89,15 @@ struct device {
 	char name[DEVICE_NAME_LEN];
 	struct device *parent;
 	struct bus_type *bus;
+	/*
+	 * A class device's class and number, as Linux's: device_create()
+	 * (<exo/device/class.h>) sets them, the block layer too.  A device
+	 * with a bus or a class sends uevents (SUBSYSTEM is the bus's name,
+	 * else the class's); one with a non-zero MAJOR(devt) adds its
+	 * node's MAJOR, MINOR and DEVNAME to them.
+	 */
+	struct class *class;
+	dev_t devt;
 	struct device_driver *driver;		/* bound driver or NULL */
 	void *driver_data;
 	void *platform_data;
@@ -115,6 +125,7 @@ struct device {
 	unsigned long seq;			/* registration order */
 	bool registered;
 	bool parent_ref;			/* device_add() took a ref on parent */
+	bool uevent_suppress;			/* dev_set_uevent_suppress() */
 	/*
 	 * The module whose memory holds release() (or this struct), whose
 	 * memory device_add() referenced so that the last put_device() can
@@ -368,6 +379,40 @@ static inline const char *dev_name(const struct device *dev)
 {
 	return dev->name;
 }
+
+/**
+ * dev_set_uevent_suppress() - hold back @dev's uevents, or send them again
+ * @dev: the device
+ * @val: true: device_uevent() sends nothing for @dev (it returns 0)
+ *
+ * As Linux's: a subsystem sets it before device_add() and, once the
+ * device is ready (its /dev node made), sends "add" with
+ * device_uevent_add_deferred(), which clears it.  A device_del() while
+ * it is set sends no "remove" either.
+ */
+static inline void dev_set_uevent_suppress(struct device *dev, bool val)
+{
+	WRITE_ONCE(dev->uevent_suppress, val);
+}
+
+/*
+ * device_uevent_add_deferred() - send the "add" that the uevent hold kept
+ * back, unless @dev is already gone
+ * @dev: a device added (device_add()) under dev_set_uevent_suppress()
+ *
+ * For the core's class device paths (device_create(), cdev_device_add(),
+ * bdev_add()).  Under the device core's mutex: if @dev is registered and
+ * no device_del() of it has started, clears the hold and sends "add"; a
+ * later device_del() then sends "remove".  Otherwise (an ancestor's
+ * device_del() deleted it meanwhile, sending nothing) the hold stays, so
+ * listeners see both events or neither.
+ * Context: thread, may sleep; neither dm_mutex nor @dev's own device lock held
+ * (an ancestor's may be, in a probe), as for device_add().
+ * Return: 0; -ENODEV (logged) if @dev was deleted or is being deleted:
+ * the caller removes what it made for @dev (its node) and fails, without
+ * device_del(), which that deletion does or did.
+ */
+int device_uevent_add_deferred(struct device *dev);
 
 static inline void *dev_get_drvdata(const struct device *dev)
 {

@@ -38,7 +38,6 @@ struct cdev;
 
 typedef long long loff_t;
 typedef unsigned short umode_t;
-typedef u32 dev_t;
 typedef unsigned int __bitwise __poll_t;
 /* Also the holder modes of blkdev_get_by_path() (FMODE_READ/WRITE). */
 typedef unsigned int fmode_t;

@@ -97,14 +97,19 @@ void uevent_listener_unregister(struct uevent_listener *l);
  *	added after the core's and the bus's variables
  *
  * Linux's kobject_uevent_env() on &dev->kobj.  The environment holds
- * ACTION, DEVPATH (/devices/<parent...>/<name>), SUBSYSTEM (the bus),
- * DRIVER (when bound, and on bind/unbind), the bus's uevent() variables,
- * @envp_ext and SEQNUM.  As in Linux, a device without a bus has no
- * subsystem and its events are dropped.  Each listener's callback runs
- * in this thread under the listeners' mutex, which may be called with
- * device locks or the device core's mutex held: a callback must not
- * emit uevents, register listeners, take device locks or add, remove or
- * bind devices; work that does goes to a workqueue.
+ * ACTION, DEVPATH (/devices/<parent...>/<name>), SUBSYSTEM (the bus's
+ * name, else the class's), MAJOR, MINOR, DEVNAME (the /dev node's name)
+ * and, if its class set the node's mode, DEVMODE (for a device whose
+ * MAJOR(devt) is not 0), DRIVER (when bound, and on bind/unbind), the
+ * bus's uevent() variables, @envp_ext and SEQNUM.  As in Linux, a device
+ * with neither bus nor class has no subsystem and its events are
+ * dropped, as are those of a device under dev_set_uevent_suppress().
+ * Each listener's callback runs in this thread under the listeners'
+ * mutex, which may be called with device locks, the device core's mutex
+ * or a subsystem's lock held (misc's misc_mtx, a disk's open_mutex): a
+ * callback must not emit uevents, register listeners, take device locks
+ * or subsystem locks, open the device's node, or add, remove or bind
+ * devices; work that does goes to a workqueue.
  * With the boot parameter uevent.debug=1 each event is also logged at
  * KERN_DEBUG (dmesg shows it).
  * Context: thread, may sleep.

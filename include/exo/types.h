@@ -24,6 +24,12 @@ typedef long long s64;
 typedef u64 phys_addr_t;		/* physical address */
 typedef unsigned long pgflags_t;	/* PAGE_* mapping flags */
 typedef long ssize_t;
+#ifndef __HOSTED__
+typedef u32 dev_t;			/* device number: <exo/fs.h> MAJOR(), MINOR() */
+#else
+/* The host's <sys/types.h> type, which hosted files include beside this. */
+typedef unsigned long dev_t;
+#endif
 
 /* Fixed-endian values (<exo/byteorder.h> converts): bitwise for sparse. */
 typedef u16 __bitwise __le16;

@@ -71,8 +71,10 @@ void class_unregister(struct class *cls);
  * @drvdata: its driver data
  * @fmt: printf format of its name
  *
+ * Sends "add" once the node exists (device_uevent_add_deferred()); a
+ * failed call sends no uevent.
  * Return: the device, or ERR_PTR(): -EINVAL; -EEXIST a device or node of
- * that name; -ENOMEM.
+ * that name; -ENOMEM; -ENODEV @parent was deleted meanwhile.
  */
 struct device *device_create(struct class *cls, struct device *parent, dev_t devt,
 			     void *drvdata, const char *fmt, ...) __printf(5, 6);
@@ -83,9 +85,22 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 void device_destroy(struct class *cls, dev_t devt);
 
 /**
- * device_devt() - the dev_t of a device made by device_create(), else 0
+ * device_devt() - @dev's number (dev->devt): a device_create() device's
+ * dev_t, else 0
  */
 dev_t device_devt(const struct device *dev);
+
+/**
+ * device_get_devnode() - the name of @dev's /dev node, and its mode
+ * @dev: a device with a number (dev->devt)
+ * @mode: set to the mode its class's devnode() chose, else 0 (then 0600)
+ *
+ * The class's devnode() name, else the device's name, as Linux's; the
+ * string lives as long as the device or its class.  Core-internal (the
+ * uevent code, fs/class.c, fs/char_dev.c): not exported to modules.
+ * Return: the name relative to /dev.
+ */
+const char *device_get_devnode(const struct device *dev, umode_t *mode);
 
 /**
  * class_for_each_device() - @fn on every device of @cls until non-zero
