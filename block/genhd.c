@@ -5,17 +5,23 @@
  * Each struct block_device (a whole disk or a partition) embeds a struct
  * device on the "block" class: a device with no bus, its parent the
  * driver's device (for a disk) or the disk (for a partition), listed in
- * the registry below in registration order.  A block_device is freed when
- * the last reference to its device goes; the gendisk lives as long as its
- * whole-disk block_device (part0), which every partition references.
+ * the registry below in registration order.  As a class device it sends
+ * uevents (SUBSYSTEM=block, with its node's MAJOR, MINOR and DEVNAME):
+ * "add" once its /dev node exists, "remove" once the node is gone.  A
+ * block_device is freed when the last reference to its device goes; the
+ * gendisk lives as long as its whole-disk block_device (part0), which
+ * every partition references.
  */
 #include <exo/bitmap.h>
 #include <exo/blk-mq.h>
+#include <exo/device/class.h>
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
 #include <exo/fs.h>
+#include <exo/init.h>
 #include <exo/kernel.h>
+#include <exo/kobject.h>
 #include <exo/lockdep.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
@@ -27,6 +33,17 @@
 /* The registry: every added block_device, disks and partitions. */
 static DEFINE_MUTEX(bdev_lock);
 static LIST_HEAD(all_bdevs);
+
+/* Linux's block_class: the SUBSYSTEM of the block devices' uevents. */
+static struct class block_class = {
+	.name = "block",
+};
+
+static int __init genhd_device_init(void)
+{
+	return class_register(&block_class);
+}
+subsys_initcall(genhd_device_init);
 
 static void bdev_release(struct device *dev)
 {
@@ -66,6 +83,7 @@ struct block_device *bdev_alloc(struct gendisk *disk, u8 partno)
 	device_initialize(&bdev->bd_device);
 	lockdep_set_class(&bdev->bd_device.mutex, &bdev_device_lock_key);
 	bdev->bd_device.release = bdev_release;
+	bdev->bd_device.class = &block_class;
 	if (partno)
 		get_device(&disk->part0->bd_device);
 	return bdev;
@@ -93,18 +111,33 @@ int bdev_add(struct block_device *bdev, struct device *parent)
 		return -EEXIST;
 	}
 	bdev->bd_device.parent = parent;
+	/* "add" once the node exists, as Linux's device_add() sends it. */
+	dev_set_uevent_suppress(&bdev->bd_device, true);
 	err = device_add(&bdev->bd_device);
 	if (!err)
 		list_add_tail(&bdev->bd_list, &all_bdevs);
 	mutex_unlock(&bdev_lock);
+	if (err) {
+		dev_set_uevent_suppress(&bdev->bd_device, false);
+		return err;
+	}
 	/* Its /dev node; a disk without one still works from the kernel. */
-	if (!err && bdev_create_node(bdev))
+	if (bdev_create_node(bdev))
 		pr_err("block: %s: no /dev node\n", bdev_name(bdev));
+	err = device_uevent_add_deferred(&bdev->bd_device);
+	if (err) {
+		/* Deleted by its parent's device_del(): no device_del() here. */
+		bdev_remove_node(bdev);
+		mutex_lock(&bdev_lock);
+		list_del_init(&bdev->bd_list);
+		mutex_unlock(&bdev_lock);
+	}
 	return err;
 }
 
 void bdev_del(struct block_device *bdev)
 {
+	/* The node goes first; device_del() then sends "remove", as Linux's. */
 	bdev_remove_node(bdev);
 	mutex_lock(&bdev_lock);
 	list_del_init(&bdev->bd_list);

@@ -55,12 +55,16 @@ int bdev_create_node(struct block_device *bdev)
 	/*
 	 * The number first: an open of the node, as soon as it exists, finds
 	 * the block device by it (blkdev_get_by_dev()).  Without a node of
-	 * its own, no number (0): nothing to remove later.
+	 * its own, no number (0): nothing to remove later.  The device's
+	 * devt (its uevents' MAJOR and MINOR) stays after the node's
+	 * removal, for the "remove" event.
 	 */
 	WRITE_ONCE(bdev->bd_dev, devt);
 	ret = devtmpfs_create_node(bdev_name(bdev), S_IFBLK | 0600, devt, bdev);
 	if (ret)
 		WRITE_ONCE(bdev->bd_dev, 0);
+	else
+		bdev->bd_device.devt = devt;
 	return ret;
 }
 EXPORT_SYMBOL_GPL(bdev_create_node);

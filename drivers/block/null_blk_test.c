@@ -4,7 +4,8 @@
  * own: data integrity with every CPU submitting, tags and queue-full
  * requeue, timeouts with and without a driver timeout handler, injected
  * errors, flush/FUA ordering, request splitting to the queue limits,
- * bad input, and MBR/GPT partitions.  Every case ends with the block
+ * bad input, MBR/GPT partitions, and the disk's and partitions' add and
+ * remove uevents.  Every case ends with the block
  * layer's live bios, requests and in-flight counts back at their
  * baseline.
  */
@@ -12,12 +13,14 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/kernel.h>
+#include <exo/kobject.h>
 #include <exo/ktest.h>
 #include <exo/kthread.h>
 #include <exo/page_alloc.h>
 #include <exo/sched.h>
 #include <exo/slab.h>
 #include <exo/smp.h>
+#include <exo/spinlock.h>
 #include <exo/string.h>
 #include <exo/trace.h>
 #include "null_blk.h"
@@ -597,6 +600,124 @@ static void test_block_partitions_gpt(struct ktest *t)
 	expect_baseline(t);
 }
 
+/* The uevents of the disk "nulltu9" and its partitions. */
+struct bu_event {
+	enum kobject_action action;
+	char devname[16], devpath[64];
+	unsigned int major, minor;
+	u64 seqnum;
+};
+
+static struct bu_event bu_events[8];
+static unsigned int bu_nr;
+static DEFINE_SPINLOCK(bu_lock);
+
+static unsigned int bu_num(const struct kobj_uevent_env *env, const char *key)
+{
+	const char *v = uevent_get_var(env, key);
+	unsigned int n = 0;
+
+	for (; v && *v >= '0' && *v <= '9'; v++)
+		n = n * 10 + (*v - '0');
+	return v ? n : ~0U;
+}
+
+static void bu_listen(struct uevent_listener *l, struct device *dev,
+		      enum kobject_action action, const struct kobj_uevent_env *env)
+{
+	const char *sub = uevent_get_var(env, "SUBSYSTEM");
+	const char *name = uevent_get_var(env, "DEVNAME");
+	const char *path = uevent_get_var(env, "DEVPATH");
+	const char *seq = uevent_get_var(env, "SEQNUM");
+	struct bu_event *e;
+
+	if (!sub || strcmp(sub, "block") || !name || strncmp(name, "nulltu9", 7))
+		return;
+	spin_lock(&bu_lock);
+	e = bu_nr < ARRAY_SIZE(bu_events) ? &bu_events[bu_nr] : NULL;
+	bu_nr++;
+	spin_unlock(&bu_lock);
+	if (!e)
+		return;
+	e->action = action;
+	strlcpy(e->devname, name, sizeof(e->devname));
+	strlcpy(e->devpath, path ? path : "", sizeof(e->devpath));
+	e->major = bu_num(env, "MAJOR");
+	e->minor = bu_num(env, "MINOR");
+	e->seqnum = 0;
+	for (const char *p = seq; p && *p >= '0' && *p <= '9'; p++)
+		e->seqnum = e->seqnum * 10 + (*p - '0');
+}
+
+static void expect_bu(struct ktest *t, unsigned int i, enum kobject_action action,
+		      const char *name, dev_t devt, const char *path_end)
+{
+	struct bu_event *e = &bu_events[i];
+	size_t len = strlen(e->devpath), end = strlen(path_end);
+
+	KTEST_ASSERT_LT(t, i, bu_nr);
+	KTEST_EXPECT_EQ(t, e->action, action);
+	KTEST_EXPECT_EQ(t, strcmp(e->devname, name), 0);
+	KTEST_EXPECT_EQ(t, e->major, MAJOR(devt));
+	KTEST_EXPECT_EQ(t, e->minor, MINOR(devt));
+	KTEST_EXPECT_TRUE(t, len >= end && !strcmp(e->devpath + len - end, path_end));
+	if (i)
+		KTEST_EXPECT_GT(t, e->seqnum, bu_events[i - 1].seqnum);
+}
+
+/*
+ * A disk and its partition announce their add and remove on the "block"
+ * class, with their nodes' numbers and names (no event before block
+ * devices were class devices).
+ */
+static void test_block_uevents(struct ktest *t)
+{
+	struct uevent_listener l = { .name = "block test", .event = bu_listen };
+	struct nullb_config cfg = { .size_mb = 2, .memory_backed = true };
+	struct block_device *p1;
+	struct gendisk *disk;
+	dev_t devt0, devt1 = 0;
+	struct nullb *nb;
+	u8 *buf = kzalloc(512, GFP_KERNEL);
+	int ret;
+
+	KTEST_ASSERT_TRUE(t, buf != NULL);
+	bu_nr = 0;
+	ret = uevent_listener_register(&l);
+	if (ret)
+		kfree(buf);
+	KTEST_ASSERT_EQ(t, ret, 0);
+	nb = null_blk_create(&cfg, "nulltu9");
+	if (IS_ERR(nb)) {
+		uevent_listener_unregister(&l);
+		kfree(buf);
+		KTEST_ASSERT_TRUE(t, !IS_ERR(nb));
+	}
+	disk = null_blk_disk(nb);
+	devt0 = disk->part0->bd_dev;
+	mbr_entry(buf, 0, 0x83, 64, 256);
+	KTEST_EXPECT_EQ(t, rw(disk->part0, REQ_OP_WRITE, 0, buf, 512), 0);
+	KTEST_EXPECT_EQ(t, bdev_disk_changed(disk), 0);
+	p1 = blkdev_get_by_path("nulltu9p1", FMODE_READ, NULL);
+	KTEST_EXPECT_TRUE(t, !IS_ERR(p1));
+	if (!IS_ERR(p1)) {
+		devt1 = p1->bd_dev;
+		blkdev_put(p1, FMODE_READ);
+	}
+	null_blk_destroy(nb);
+	uevent_listener_unregister(&l);
+	kfree(buf);
+
+	KTEST_EXPECT_NE(t, devt0, 0);
+	KTEST_EXPECT_NE(t, devt1, 0);
+	KTEST_EXPECT_EQ(t, bu_nr, 4);
+	expect_bu(t, 0, KOBJ_ADD, "nulltu9", devt0, "/nulltu9");
+	expect_bu(t, 1, KOBJ_ADD, "nulltu9p1", devt1, "/nulltu9/nulltu9p1");
+	expect_bu(t, 2, KOBJ_REMOVE, "nulltu9p1", devt1, "/nulltu9/nulltu9p1");
+	expect_bu(t, 3, KOBJ_REMOVE, "nulltu9", devt0, "/nulltu9");
+	expect_baseline(t);
+}
+
 /* Known values, the same scripts/blkimage.py selftest asserts. */
 static void test_block_pattern(struct ktest *t)
 {
@@ -631,6 +752,7 @@ static struct ktest_case block_cases[] = {
 	KTEST_CASE_FLAGS(test_block_del_during_io, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_mbr, KTEST_F_NOHOST),
 	KTEST_CASE_FLAGS(test_block_partitions_gpt, KTEST_F_NOHOST),
+	KTEST_CASE_FLAGS(test_block_uevents, KTEST_F_NOHOST),
 	{}
 };
 

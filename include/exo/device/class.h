@@ -85,8 +85,8 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 void device_destroy(struct class *cls, dev_t devt);
 
 /**
- * device_devt() - @dev's number (dev->devt): a device_create() device's
- * dev_t, else 0
+ * device_devt() - @dev's number (dev->devt): a device_create() or
+ * cdev_device_add() device's or a block device's dev_t, else 0
  */
 dev_t device_devt(const struct device *dev);
 
