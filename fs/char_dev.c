@@ -24,6 +24,7 @@
 #include <exo/err.h>
 #include <exo/errno.h>
 #include <exo/export.h>
+#include <exo/kobject.h>
 #include <exo/module.h>
 #include <exo/mutex.h>
 #include <exo/printk.h>
@@ -320,30 +321,64 @@ EXPORT_SYMBOL_GPL(cdev_del);
 
 int cdev_device_add(struct cdev *cdev, struct device *dev)
 {
+	/*
+	 * A bus-less device (a class device) announces "add" once its node
+	 * exists, as device_create() does; a bus device's "add" stays in
+	 * device_add(), before its probe.
+	 */
+	bool hold = !dev->bus && !READ_ONCE(dev->uevent_suppress);
+	/* Linux's contract is dev->devt; cdev->dev alone still works. */
+	dev_t old_devt = dev->devt, devt = old_devt ?: cdev->dev;
+	const char *name;
+	umode_t mode;
 	int ret;
 
 	cdev_set_parent(cdev, dev);
-	ret = cdev_add(cdev, cdev->dev, 1);
+	/* cdev_add() sets cdev->dev; dev->devt once it took the number. */
+	ret = cdev_add(cdev, devt, 1);
 	if (ret)
-		return ret;
+		goto out;
+	dev->devt = devt;
+	if (hold)
+		dev_set_uevent_suppress(dev, true);
 	ret = device_add(dev);
 	if (ret)
 		goto del_cdev;
-	ret = devtmpfs_create_node(dev_name(dev), S_IFCHR | 0600, cdev->dev, dev);
+	name = device_get_devnode(dev, &mode);
+	ret = devtmpfs_create_node(name, S_IFCHR | (mode ? mode & 07777 : 0600), cdev->dev, dev);
 	if (ret)
 		goto del_dev;
+	if (hold) {
+		ret = device_uevent_add_deferred(dev);
+		/* Deleted by its parent's device_del(): no device_del() here. */
+		if (ret) {
+			devtmpfs_delete_node(name, S_IFCHR, cdev->dev);
+			/* The hold stays: that device_del() sends nothing. */
+			cdev_del(cdev);
+			dev->devt = old_devt;
+			return ret;
+		}
+	}
 	return 0;
 del_dev:
 	device_del(dev);
 del_cdev:
 	cdev_del(cdev);
+	/* As it was: a failed call leaves the caller's device unchanged. */
+	dev->devt = old_devt;
+out:
+	if (hold)
+		dev_set_uevent_suppress(dev, false);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cdev_device_add);
 
 void cdev_device_del(struct cdev *cdev, struct device *dev)
 {
-	devtmpfs_delete_node(dev_name(dev), S_IFCHR, cdev->dev);
+	umode_t mode;
+
+	/* The node goes first; device_del() then sends "remove", as Linux's. */
+	devtmpfs_delete_node(device_get_devnode(dev, &mode), S_IFCHR, cdev->dev);
 	cdev_del(cdev);
 	device_del(dev);
 }

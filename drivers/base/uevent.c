@@ -6,8 +6,10 @@
  * every registered kernel listener.  The module autoloader is one
  * (drivers/base/modalias.c): it loads the module for MODALIAS on "add".
  * As Linux's dev_uevent_filter(), a device sends events if it has a bus
- * or a class (the class devices of device_create(), whose "add" comes
- * once their /dev node exists: fs/class.c).
+ * or a class.  device_create(), bdev_add() (disks, partitions) and
+ * cdev_device_add() of a bus-less device send "add" once the /dev node
+ * they make exists (device_uevent_add_deferred()); device_add() makes
+ * no node, so any other device sends "add" from device_add().
  *
  * Delivery is synchronous and serialised by uevent_mutex, which also
  * assigns SEQNUM: every listener sees every event once, in SEQNUM order,

@@ -7,10 +7,13 @@
  * arrive in SEQNUM order; a class device (device_create()) announces
  * its add and remove with the class as SUBSYSTEM and its node's MAJOR,
  * MINOR, DEVNAME and DEVMODE, while a device with neither bus nor class
- * sends nothing.  Loading a module by alias through the autoload
- * listener is kmod's test_hotplug (kernel/kmod_test.c).
+ * sends nothing; cdev_device_add() of a class device likewise; a held
+ * "add" is refused once the parent's device_del() took the device.  Loading
+ * a module by alias through the autoload listener is kmod's
+ * test_hotplug (kernel/kmod_test.c).
  */
 #include <exo/atomic.h>
+#include <exo/cdev.h>
 #include <exo/device.h>
 #include <exo/device/class.h>
 #include <exo/err.h>
@@ -28,6 +31,8 @@ struct kt_event {
 	enum kobject_action action;
 	char devpath[64], subsystem[16], modalias[32], driver[16], extra[16];
 	char major[8], minor[8], devname[32], devmode[8];
+	/* /dev/<DEVNAME> existed (its number DEVNAME's) as the event came. */
+	bool node;
 	struct device *dev;
 	u64 seqnum;
 };
@@ -74,6 +79,14 @@ static void kt_listen(struct uevent_listener *l, struct device *dev,
 	copy_var(e->minor, sizeof(e->minor), env, "MINOR");
 	copy_var(e->devname, sizeof(e->devname), env, "DEVNAME");
 	copy_var(e->devmode, sizeof(e->devmode), env, "DEVMODE");
+	e->node = false;
+	if (e->devname[0]) {
+		char path[48];
+		struct kstat st;
+
+		snprintf(path, sizeof(path), "/dev/%s", e->devname);
+		e->node = !vfs_stat(path, &st) && st.rdev == dev->devt;
+	}
 	e->dev = dev;
 	e->seqnum = 0;
 	for (const char *p = seq; p && *p >= '0' && *p <= '9'; p++)
@@ -319,6 +332,8 @@ static void expect_class_event(struct ktest *t, unsigned int i, enum kobject_act
 	KTEST_EXPECT_EQ(t, strcmp(e->minor, devname ? num : ""), 0);
 	KTEST_EXPECT_EQ(t, strcmp(e->devname, devname ? devname : ""), 0);
 	KTEST_EXPECT_EQ(t, strcmp(e->devmode, devmode), 0);
+	/* "add" once the node exists; "remove" once it is gone. */
+	KTEST_EXPECT_EQ(t, e->node, devname && action == KOBJ_ADD);
 	if (i)
 		KTEST_EXPECT_GT(t, e->seqnum, kt_events[i - 1].seqnum);
 	else
@@ -335,44 +350,71 @@ static void kt_second_listen(struct uevent_listener *l, struct device *dev,
 }
 
 /*
- * device_create() sends "add" and device_destroy() "remove", with the
- * class as SUBSYSTEM and the node's numbers and name (fails before class
- * devices had events: none arrived).
+ * device_create() sends "add" once /dev/<DEVNAME> exists and
+ * device_destroy() "remove" once it is gone, with the class as SUBSYSTEM
+ * and the node's numbers and name (fails before class devices had
+ * events: none arrived).  A failed step still unregisters what it made.
  */
 static void test_uevent_class_device(struct ktest *t)
 {
 	struct uevent_listener second = { .name = "ktest2", .event = kt_second_listen };
 	struct device *parent = kt_new("ktcp", NULL), *c1, *c2, *c3;
 	unsigned int n = 0;
+	int ret;
 
 	KTEST_ASSERT_NOT_NULL(t, parent);
-	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
-	KTEST_ASSERT_EQ(t, device_add(parent), 0);
-	KTEST_ASSERT_EQ(t, uevent_listener_register(&second), 0);
+	ret = class_register(&kt_class);
+	if (ret)
+		put_device(parent);
+	KTEST_ASSERT_EQ(t, ret, 0);
+	ret = device_add(parent);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto put_parent;
+	ret = uevent_listener_register(&second);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto del_parent;
 	c1 = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 1), NULL, "ktuevc%d", 1);
 	uevent_listener_unregister(&second);
 	KTEST_EXPECT_EQ(t, strcmp(second.name, "ktest2 saw add"), 0);
-	KTEST_ASSERT_FALSE(t, IS_ERR(c1));
+	ret = IS_ERR(c1) ? PTR_ERR(c1) : 0;
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto del_parent;
 	KTEST_EXPECT_EQ(t, c1->devt, MKDEV(KT_MAJOR, 1));
 	KTEST_EXPECT_TRUE(t, c1->class == &kt_class);
 	c2 = device_create(&kt_class, parent, MKDEV(KT_MAJOR, 2), NULL, "ktuevc2");
-	KTEST_ASSERT_FALSE(t, IS_ERR(c2));
+	ret = IS_ERR(c2) ? PTR_ERR(c2) : 0;
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto del_c1;
 	/* No number: no node, no MAJOR/MINOR/DEVNAME, still an event. */
 	c3 = device_create(&kt_class, NULL, 0, NULL, "ktuevc3");
-	KTEST_ASSERT_FALSE(t, IS_ERR(c3));
-	device_destroy(&kt_class, MKDEV(KT_MAJOR, 2));
-	device_destroy(&kt_class, MKDEV(KT_MAJOR, 1));
+	ret = IS_ERR(c3) ? PTR_ERR(c3) : 0;
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto del_c2;
 	device_destroy(&kt_class, 0);
-	device_unregister(parent);
+del_c2:
+	device_destroy(&kt_class, MKDEV(KT_MAJOR, 2));
+del_c1:
+	device_destroy(&kt_class, MKDEV(KT_MAJOR, 1));
+del_parent:
+	device_del(parent);
+put_parent:
+	put_device(parent);
 	class_unregister(&kt_class);
+	if (ret)
+		return;
 
 	expect_event(t, n++, KOBJ_ADD, "/devices/ktcp", "");
 	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktuevc1", 1, "ktuevc1", "0640");
 	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktcp/ktuevc2", 2, "ktuevc2", "");
 	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktuevc3", 0, NULL, "");
+	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktuevc3", 0, NULL, "");
 	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktcp/ktuevc2", 2, "ktuevc2", "");
 	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktuevc1", 1, "ktuevc1", "0640");
-	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktuevc3", 0, NULL, "");
 	expect_event(t, n++, KOBJ_REMOVE, "/devices/ktcp", "");
 	KTEST_EXPECT_EQ(t, kt_nr_events, n);
 	KTEST_EXPECT_EQ(t, kt_dropped, 0);
@@ -386,11 +428,21 @@ static void test_uevent_class_errors(struct ktest *t)
 {
 	struct device *c1, *bad, *plain = kt_new("ktuevplain", NULL);
 
+	int ret;
+
 	KTEST_ASSERT_NOT_NULL(t, plain);
 	plain->bus = NULL;
-	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
+	ret = class_register(&kt_class);
+	if (ret)
+		put_device(plain);
+	KTEST_ASSERT_EQ(t, ret, 0);
 	c1 = device_create(&kt_class, NULL, MKDEV(KT_MAJOR, 4), KT_SAME_NODE, "ktuevc4");
-	KTEST_ASSERT_FALSE(t, IS_ERR(c1));
+	KTEST_EXPECT_FALSE(t, IS_ERR(c1));
+	if (IS_ERR(c1)) {
+		class_unregister(&kt_class);
+		put_device(plain);
+		return;
+	}
 	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
 	KTEST_EXPECT_EQ(t, strcmp(kt_events[0].devname, "ktuevc_same"), 0);
 	/* Its node's name is taken: fails after device_add(), silently. */
@@ -414,11 +466,126 @@ static void test_uevent_class_errors(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kt_nr_events, 2);
 }
 
+static const struct file_operations kt_cdev_fops;
+
+/*
+ * cdev_device_add() of a class device: its number from dev->devt (as
+ * Linux), "add" with the node's variables once the node exists, and
+ * cdev_device_del()'s "remove"; a failed one (node name taken) sends
+ * nothing.
+ */
+static void test_uevent_cdev_device(struct ktest *t)
+{
+	struct device *dev = kt_new("ktuevcd", NULL), *bad = kt_new("ktuevcd2", NULL);
+	struct cdev cdev = {}, cdev2 = {};
+	char num[8];
+	dev_t base;
+
+	KTEST_ASSERT_NOT_NULL(t, dev);
+	KTEST_ASSERT_NOT_NULL(t, bad);
+	KTEST_ASSERT_EQ(t, alloc_chrdev_region(&base, 1, 2, "ktuev"), 0);
+	KTEST_ASSERT_EQ(t, class_register(&kt_class), 0);
+	dev->bus = bad->bus = NULL;
+	dev->class = bad->class = &kt_class;
+	dev->devt = base;			/* minor 1: DEVMODE 0640 */
+	cdev_init(&cdev, &kt_cdev_fops);
+	KTEST_EXPECT_EQ(t, cdev_device_add(&cdev, dev), 0);
+	KTEST_EXPECT_EQ(t, cdev.dev, base);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	/* Its node's name is taken: nothing sent, nothing left. */
+	KTEST_EXPECT_EQ(t, devtmpfs_create_node("ktuevcd2", S_IFCHR | 0600, base + 1, NULL), 0);
+	cdev_init(&cdev2, &kt_cdev_fops);
+	cdev2.dev = base + 1;			/* the older contract: cdev->dev */
+	KTEST_EXPECT_EQ(t, cdev_device_add(&cdev2, bad), -EEXIST);
+	/* A failed call leaves dev->devt as it found it. */
+	KTEST_EXPECT_EQ(t, bad->devt, 0);
+	KTEST_EXPECT_FALSE(t, bad->uevent_suppress);
+	devtmpfs_delete_node("ktuevcd2", S_IFCHR, base + 1);
+	put_device(bad);
+	KTEST_EXPECT_EQ(t, kt_nr_events, 1);
+	cdev_device_del(&cdev, dev);
+	put_device(dev);
+	class_unregister(&kt_class);
+	unregister_chrdev_region(base, 2);
+	KTEST_ASSERT_EQ(t, kt_nr_events, 2);
+	for (int i = 0; i < 2; i++) {
+		struct kt_event *e = &kt_events[i];
+
+		KTEST_EXPECT_EQ(t, e->action, i ? KOBJ_REMOVE : KOBJ_ADD);
+		KTEST_EXPECT_EQ(t, strcmp(e->devpath, "/devices/ktuevcd"), 0);
+		KTEST_EXPECT_EQ(t, strcmp(e->subsystem, "ktuevc"), 0);
+		snprintf(num, sizeof(num), "%u", MAJOR(base));
+		KTEST_EXPECT_EQ(t, strcmp(e->major, num), 0);
+		KTEST_EXPECT_EQ(t, strcmp(e->minor, "1"), 0);
+		KTEST_EXPECT_EQ(t, strcmp(e->devname, "ktuevcd"), 0);
+		KTEST_EXPECT_EQ(t, strcmp(e->devmode, "0640"), 0);
+	}
+	KTEST_EXPECT_GT(t, kt_events[1].seqnum, kt_events[0].seqnum);
+}
+
+/*
+ * The parent goes while a class device's "add" is held back (between
+ * device_create()'s device_add() and its node): its device_del() deletes
+ * the child, sending nothing for it, and device_uevent_add_deferred()
+ * then refuses with -ENODEV rather than announce a dead device.  The
+ * steps are device_create()'s, run here in that order.  Sending the held
+ * "add" unchecked, as the callers did, records an "add" for ktuevrc1
+ * with no "remove".  A child whose "add" went first gets its "remove"
+ * from the parent's device_del().
+ */
+static void test_uevent_class_parent_gone(struct ktest *t)
+{
+	struct device *parent = kt_new("ktrp", NULL), *c1 = kt_new("ktuevrc1", NULL);
+	struct device *c2 = kt_new("ktuevrc2", NULL);
+	unsigned int n = 0;
+	int ret = -ENOMEM;
+
+	if (!parent || !c1 || !c2)
+		goto put;
+	ret = class_register(&kt_class);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto put;
+	c1->bus = c2->bus = NULL;
+	c1->class = c2->class = &kt_class;
+	c1->parent = c2->parent = parent;
+	ret = device_add(parent);
+	KTEST_EXPECT_EQ(t, ret, 0);
+	if (ret)
+		goto unreg;
+	dev_set_uevent_suppress(c2, true);
+	KTEST_EXPECT_EQ(t, device_add(c2), 0);
+	KTEST_EXPECT_EQ(t, device_uevent_add_deferred(c2), 0);
+	KTEST_EXPECT_FALSE(t, c2->uevent_suppress);
+	dev_set_uevent_suppress(c1, true);
+	KTEST_EXPECT_EQ(t, device_add(c1), 0);
+	device_del(parent);
+	KTEST_EXPECT_FALSE(t, c1->registered);
+	KTEST_EXPECT_EQ(t, device_uevent_add_deferred(c1), -ENODEV);
+	KTEST_EXPECT_TRUE(t, c1->uevent_suppress);
+unreg:
+	class_unregister(&kt_class);
+put:
+	put_device(c2);
+	put_device(c1);
+	put_device(parent);
+	KTEST_ASSERT_EQ(t, ret, 0);
+
+	expect_event(t, n++, KOBJ_ADD, "/devices/ktrp", "");
+	expect_class_event(t, n++, KOBJ_ADD, "/devices/ktrp/ktuevrc2", 0, NULL, "");
+	expect_class_event(t, n++, KOBJ_REMOVE, "/devices/ktrp/ktuevrc2", 0, NULL, "");
+	expect_event(t, n++, KOBJ_REMOVE, "/devices/ktrp", "");
+	KTEST_EXPECT_EQ(t, kt_nr_events, n);
+	KTEST_EXPECT_EQ(t, kt_dropped, 0);
+}
+
 static struct ktest_case uevent_cases[] = {
 	KTEST_CASE(test_uevent_lifecycle),
 	KTEST_CASE(test_uevent_errors),
 	KTEST_CASE(test_uevent_class_device),
 	KTEST_CASE(test_uevent_class_errors),
+	KTEST_CASE(test_uevent_cdev_device),
+	KTEST_CASE(test_uevent_class_parent_gone),
 	KTEST_CASE_FLAGS(test_uevent_smp, KTEST_F_SMP),
 	{}
 };

@@ -6,8 +6,8 @@
  *	alloc_chrdev_region(&devt, 0, 1, "foo");	// or register_chrdev_region()
  *	cdev_init(&foo->cdev, &foo_fops);		// foo_fops.owner = THIS_MODULE
  *	foo->cdev.owner = THIS_MODULE;
- *	foo->cdev.dev = devt;
  *	device_initialize(&foo->dev); ...dev_set_name(&foo->dev, "foo0");
+ *	foo->dev.devt = devt;				// the cdev's number too
  *	cdev_device_add(&foo->cdev, &foo->dev);		// /dev/foo0 appears
  *	...
  *	cdev_device_del(&foo->cdev, &foo->dev);		// no new opens
@@ -36,7 +36,8 @@ struct module;
  * struct cdev - a range of char device numbers served by one fops
  * @owner: the module of @ops (set by the driver, usually THIS_MODULE)
  * @ops: the file operations (cdev_init())
- * @dev: the first dev_t (cdev_add(), or set before cdev_device_add())
+ * @dev: the first dev_t (cdev_add(), cdev_device_add() from the device's
+ *	devt, or set before cdev_device_add())
  * @count: how many consecutive minors
  * @parent: the device an open pins (cdev_set_parent(), cdev_device_add())
  */
@@ -136,18 +137,28 @@ void cdev_set_parent(struct cdev *p, struct device *parent);
 void cdev_del(struct cdev *p);
 
 /**
- * cdev_device_add() - device_add(@dev), cdev_add(@cdev, @cdev->dev, 1)
- * and the /dev node named after @dev
- * @cdev: with ->dev set
- * @dev: initialised, named, with a release()
+ * cdev_device_add() - device_add(@dev), cdev_add(@cdev, @dev->devt, 1)
+ * and @dev's /dev node
+ * @cdev: the cdev (its ->dev is set to @dev->devt; if that is 0, @cdev->dev
+ *	must be set and becomes @dev->devt once cdev_add() took it)
+ * @dev: initialised, named, with a release(); optionally a class, whose
+ *	devnode() names the node (else the device's name, mode 0600)
  *
- * Return: 0 or the error of device_add()/cdev_add() (nothing left done).
+ * A bus-less device with a class sends its "add" uevent once the node
+ * exists, and cdev_device_del() its "remove" once the node is gone, as
+ * device_create() and device_destroy() do.  A device on a bus sends
+ * "add" from device_add(), before its node exists.
+ * Return: 0 or the error of device_add()/cdev_add() or of the node's
+ * creation; -ENODEV if @dev's parent deleted it meanwhile.  Nothing is
+ * left done and @dev->devt is as it was; a bus-less device sent no
+ * uevent, a bus device its "add" and "remove".
  */
 int cdev_device_add(struct cdev *cdev, struct device *dev);
 
 /**
  * cdev_device_del() - undo cdev_device_add(): the node goes, no new open,
- * device_del(@dev); the caller still drops its reference on @dev
+ * device_del(@dev) (its "remove" uevent); the caller still drops its
+ * reference on @dev
  */
 void cdev_device_del(struct cdev *cdev, struct device *dev);
 

@@ -91,10 +91,13 @@ struct device {
 	struct bus_type *bus;
 	/*
 	 * A class device's class and number, as Linux's: device_create()
-	 * (<exo/device/class.h>) sets them, the block layer too.  A device
-	 * with a bus or a class sends uevents (SUBSYSTEM is the bus's name,
-	 * else the class's); one with a non-zero MAJOR(devt) adds its
-	 * node's MAJOR, MINOR and DEVNAME to them.
+	 * (<exo/device/class.h>) and the block layer set them,
+	 * cdev_device_add() the number.  A device with a bus or a class
+	 * sends uevents (SUBSYSTEM is the bus's name, else the class's);
+	 * one with a non-zero MAJOR(devt) adds its node's MAJOR, MINOR and
+	 * DEVNAME to them.  Only device_create(), cdev_device_add() and the
+	 * block layer make the node (device_add() does not), and only they
+	 * and a bus-less cdev_device_add() send "add" after it exists.
 	 */
 	struct class *class;
 	dev_t devt;
