@@ -696,7 +696,7 @@ static struct ktest_case slab_cases[] = {
 	KTEST_CASE(test_tier1_forged_head),
 	KTEST_CASE(test_tier1_counts),
 	KTEST_CASE(test_xfer_limit_and_drain),
-	KTEST_CASE(test_xfer_smp_stress),
+	KTEST_CASE_RAM(test_xfer_smp_stress, 0, 16),	/* 8 bursts of 192 KiB and their lists */
 	KTEST_CASE(test_xfer_double_free_loop),
 	KTEST_CASE(test_xfer_node_homing),
 	KTEST_CASE(test_xfer_node_slots),
