@@ -185,6 +185,24 @@ struct xnode_ctx {
 };
 
 /*
+ * Why a case on CPU 0 and a CPU of another memory node cannot run here,
+ * or NULL and that CPU (the first online one) in *@other.
+ */
+static const char *xnode_unfit(unsigned int *other)
+{
+	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
+		return "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)";
+#ifndef __HOSTED__
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_online(cpu) && cpu_to_mem(cpu) != cpu_to_mem(0)) {
+			*other = cpu;
+			return NULL;
+		}
+#endif
+	return "needs online CPUs of two memory nodes (hosted: one)";
+}
+
+/*
  * In a fresh thread: XLIM + 1 64-byte objects allocated (the refills
  * look at the transfer cache once this CPU's array is empty), the
  * counts read, then all freed (the last free puts a full list).
@@ -220,18 +238,13 @@ void test_xfer_node_homing(struct ktest *t)
 	unsigned long err0 = kmem_error_count();
 	struct xnode_ctx put = {}, far = {}, home = {};
 	struct kmem_cache_stats a, b, c;
-	unsigned int other = NR_CPUS;
+	unsigned int other;
+	const char *why;
 	int rc;
 
-	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
-#ifndef __HOSTED__
-	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
-		if (cpu_online(cpu) && cpu_to_mem(cpu) != cpu_to_mem(0))
-			other = cpu;
-#endif
-	if (other == NR_CPUS)
-		KTEST_SKIP(t, "needs online CPUs of two memory nodes (hosted: one)");
+	why = xnode_unfit(&other);
+	if (why)
+		KTEST_SKIP(t, why);
 	kmem_drain_all();
 	a = stats_of(XSIZE, -1);
 	/*
@@ -317,18 +330,13 @@ void test_xfer_node_slots(struct ktest *t)
 	struct xnode_ctx far = {}, back = {};
 	struct xslots_ctx fill = {};
 	struct kmem_cache_stats a, b;
-	unsigned int other = NR_CPUS;
+	unsigned int other;
+	const char *why;
 	int rc;
 
-	if (!TIER1 || !XFER || IS_ENABLED(CONFIG_KASAN))
-		KTEST_SKIP(t, "needs tier 1 with a transfer cache (and no KASAN, whose quarantine delays the frees)");
-#ifndef __HOSTED__
-	for (unsigned int cpu = 0; cpu < NR_CPUS && other == NR_CPUS; cpu++)
-		if (cpu_online(cpu) && cpu_to_mem(cpu) != cpu_to_mem(0))
-			other = cpu;
-#endif
-	if (other == NR_CPUS)
-		KTEST_SKIP(t, "needs online CPUs of two memory nodes (hosted: one)");
+	why = xnode_unfit(&other);
+	if (why)
+		KTEST_SKIP(t, why);
 	kmem_drain_all();
 	a = stats_of(XSIZE, -1);
 	/*
