@@ -603,8 +603,24 @@ static irqreturn_t nic_handler(int irq, void *dev_id)
 /* Raise vector @i's cause; true once its handler ran. */
 static bool nic_raise(struct nic_irqs *n, unsigned int i)
 {
-	unsigned int before = READ_ONCE(n->count[i]);
+	unsigned int before = READ_ONCE(n->count[i]), quiet = 0;
 
+	/*
+	 * QEMU's e1000e can send a cause's message again some time after
+	 * the ICS write that raised it (see the counts below): wait until
+	 * no such late message has come for 5 ms (for at most a second),
+	 * so that the delivery counted here, and the CPU it records, are
+	 * this raise's.
+	 */
+	for (int ms = 0; ms < 1000 && quiet < 5; ms++) {
+		mdelay(1);
+		if (READ_ONCE(n->count[i]) != before) {
+			before = READ_ONCE(n->count[i]);
+			quiet = 0;
+		} else {
+			quiet++;
+		}
+	}
 	writel(E1000_CAUSE(i), n->mmio + E1000_ICS);
 	for (int us = 0; us < 1000000 && READ_ONCE(n->count[i]) == before; us += 10)
 		udelay(10);
